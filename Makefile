@@ -1,0 +1,120 @@
+# tgm: Popek and Goldberg's third generation machine and its VMM.
+#
+#   make            build build/tgm
+#   make run        install what is missing, build, run the main demo
+#   make test       install what is missing, build, run every test suite
+#   make asan       the test suites under AddressSanitizer + UBSan
+#   make valgrind   tgm run on every example under valgrind
+#   make bench      the benchmark harness (MIPS, host insns per guest insn)
+#   make soak       the long differential runs
+#   make install PREFIX=/usr/local
+#
+# Dependencies are Debian packages found with pkg-config; see DEVELOPERS.md.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+OPT     ?= -O2
+PKGS    := cmocka libedit
+DEBS    := libcmocka-dev libedit-dev pkg-config
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP $(CFLAGS) $(SAN_FLAGS)
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+# pkg-config answers only once the dependencies are present.
+PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+EDIT_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+LIB_SRC := $(wildcard src/machine/*.c src/asm/*.c src/vmm/*.c src/analyze/*.c src/monitor/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/libtgm.a
+TGM     := $(BUILD)/tgm
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+BENCH_BIN := $(BUILD)/bench/bench
+
+.PHONY: all deps run test asan valgrind bench soak install clean check-deps docs
+
+all: deps $(TGM)
+
+# Find the dependencies; install them when root, else name the command.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(DEBS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null || exit 1; \
+	  else \
+	    echo "tgm: missing dependencies:$$missing" >&2; \
+	    echo "tgm: install them with: sudo apt-get install -y $(DEBS)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(TGM): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(EDIT_LIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+
+$(BENCH_BIN): bench/bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS)
+
+run: deps $(TGM)
+	@sh examples/demo.sh $(TGM)
+
+# Every suite runs even if an earlier one fails; the status says if any did.
+test: deps $(TGM) $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; TGM=$(TGM) $$t || fail=1; \
+	done; \
+	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
+	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
+	exit $$fail
+
+asan:
+	$(MAKE) BUILD=build-asan SAN=1 OPT=-O1 test
+
+valgrind: deps $(TGM)
+	@sh tests/valgrind.sh $(TGM)
+
+bench: deps $(BENCH_BIN) $(TGM)
+	@$(BENCH_BIN) $(BENCH_ARGS)
+
+soak: deps $(TEST_BIN)
+	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
+
+docs: $(TGM)
+	$(TGM) isa --markdown > docs/isa-table.md
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(TGM) $(DESTDIR)$(PREFIX)/bin/tgm
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)

@@ -1,0 +1,50 @@
+/* asm.h: the tgm assembler and disassembler.
+ *
+ * Source syntax is documented in docs/asm.md.  The assembler turns source
+ * into a struct tgm_image (image.h); the disassembler turns an image back
+ * into source that assembles to the identical image, so
+ * assemble(disassemble(image)) == image for every valid image.
+ * Instruction encodings come only from the table in insns.def.
+ */
+#ifndef TGM_ASM_H
+#define TGM_ASM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tgm/image.h"
+
+/* Assemble the file PATH (following .include).  Every error is written to
+ * DIAG as "file:line:col: error: message", the source line, and a caret
+ * line.  Returns the number of errors; on 0, *IMG holds the image (free
+ * with image_free), otherwise *IMG is untouched. */
+int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag);
+
+/* The same for source held in memory; NAME is used in diagnostics and as
+ * the base for relative .include paths. */
+int asm_assemble_string(const char *name, const char *src,
+                        struct tgm_image *img, FILE *diag);
+
+/* Assemble one instruction or one data expression (as in ".word X") that
+ * would sit at address ADDR, with SYMS (may be NULL) giving symbol values.
+ * For the monitor's "assemble in place".  0 on success; -1 with a one-line
+ * message in ERR. */
+int asm_assemble_line(const char *line, uint32_t addr,
+                      const struct tgm_image *syms, uint64_t *word,
+                      char *err, size_t errlen);
+
+/* Disassemble one word at ADDR into BUF: an instruction with symbolic
+ * operands where SYMS (may be NULL) has an exact match, else ".word 0x...".
+ * Returns true if the word is an instruction. */
+bool dis_word(uint64_t word, uint32_t addr, const struct tgm_image *syms,
+              char *buf, size_t len);
+
+/* Write source for the whole image to OUT; assembling it reproduces IMG
+ * byte for byte (words, load address, entry PSW, symbol table).  0 or -1. */
+int dis_image(const struct tgm_image *img, FILE *out);
+
+/* Closest mnemonic to an unknown one (for "did you mean"), or NULL. */
+const char *asm_suggest_mnemonic(const char *unknown);
+
+#endif

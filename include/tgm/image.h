@@ -1,0 +1,78 @@
+/* image.h: the versioned guest image format, its reader and writer, and the
+ * loader that puts an image into a machine (section 2's E and PSW).
+ *
+ * Layout (all fields little-endian), version 1:
+ *
+ *   offset  size  field
+ *   0       8     magic "TGMIMAGE"
+ *   8       4     version (1)
+ *   12      4     flags (must be 0)
+ *   16      4     load address: first word of E the image fills
+ *   20      4     word count n
+ *   24      8     entry PSW (loaded into the PSW; cause bits must be 0)
+ *   32      4     symbol count s
+ *   36      4     symbol table size in bytes
+ *   40      8n    the words
+ *   40+8n   ...   s symbols: u64 value, u8 name length (1..63), name bytes
+ *   end-8   8     FNV-1a 64 checksum of every byte before it
+ *
+ * The reader validates everything before it hands back an image; the loader
+ * changes the machine only if the whole image fits.
+ */
+#ifndef TGM_IMAGE_H
+#define TGM_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+
+#define TGM_IMAGE_MAGIC "TGMIMAGE"
+#define TGM_IMAGE_VERSION 1u
+#define TGM_IMAGE_HEADER 40u
+#define TGM_SYM_MAX 63u
+
+struct tgm_symbol {
+    char *name;     /* identifier: [A-Za-z_.][A-Za-z0-9_.$]* */
+    uint64_t value;
+};
+
+struct tgm_image {
+    uint32_t load;
+    uint32_t nwords;
+    uint64_t entry_psw;
+    uint64_t *words;
+    uint32_t nsyms;
+    struct tgm_symbol *syms; /* sorted by value, then name */
+};
+
+/* FNV-1a 64, the checksum and digest hash used throughout tgm. */
+uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t seed);
+#define TGM_FNV_SEED UINT64_C(0xcbf29ce484222325)
+
+/* Parse and validate BUF.  On error returns -1 and writes one line,
+ * "offset N: what is wrong", to ERR; OUT is then untouched. */
+int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
+                char *err, size_t errlen);
+/* The same for a file; the error line starts with the path. */
+int image_read_file(const char *path, struct tgm_image *out, char *err,
+                    size_t errlen);
+/* Serialise IMG (malloc'd buffer); -1 if it violates the format. */
+int image_serialize(const struct tgm_image *img, uint8_t **buf, size_t *len);
+/* Write atomically (temporary file then rename); -1 with ERR on failure. */
+int image_write_file(const char *path, const struct tgm_image *img, char *err,
+                     size_t errlen);
+void image_free(struct tgm_image *img);
+
+/* Copy the words to E[load..load+n-1] and set the PSW to the entry PSW.
+ * If the image does not fit in M, returns -1 with ERR and changes nothing. */
+int image_load(struct machine *m, const struct tgm_image *img, char *err,
+               size_t errlen);
+
+/* Symbol lookup helpers. */
+const struct tgm_symbol *image_symbol(const struct tgm_image *img,
+                                      const char *name);
+/* Sort syms by (value, name); used by writers so files are canonical. */
+void image_sort_symbols(struct tgm_image *img);
+
+#endif

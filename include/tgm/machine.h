@@ -1,0 +1,174 @@
+/* machine.h: the third generation machine S = <E, M, P, R> (paper section 2).
+ *
+ * A machine is created with q words of executable storage.  Its state is
+ * exactly E, the PSW <M, P, R> (plus the interrupt-enable bit), and the two
+ * documented extensions: the interval timer and the console.  machine_run
+ * drives it the way a KVM client drives KVM_RUN: it returns an exit record
+ * saying why it stopped.  Nothing here prints.
+ */
+#ifndef TGM_MACHINE_H
+#define TGM_MACHINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tgm/isa.h"
+
+struct machine;
+
+/* How an opcode behaves in an instruction-set profile (sections 3 and 8). */
+enum insn_behaviour {
+    BEH_ABSENT,      /* not an instruction here: illegal-instruction trap */
+    BEH_DIRECT,      /* executes in both modes */
+    BEH_PRIV,        /* privileged: traps in user mode */
+    BEH_USER_MASKED, /* user mode: executes, keeping M, IE and R as they are */
+};
+
+struct isa_profile {
+    const char *name;
+    const char *summary;
+    uint8_t beh[ISA_NOPS]; /* enum insn_behaviour per opcode */
+    uint8_t cls[ISA_NOPS]; /* declared class per opcode in this profile */
+};
+
+/* The profile named NAME, or NULL.  "virtualizable" is the default. */
+const struct isa_profile *isa_profile_find(const char *name);
+const struct isa_profile *isa_profile_default(void);
+/* All profiles, terminated by NULL. */
+const struct isa_profile *const *isa_profiles(void);
+
+struct machine_config {
+    uint32_t q;                        /* words of E; 0 means TGM_Q_DEFAULT */
+    const struct isa_profile *profile; /* NULL means the default profile */
+    bool hostcalls;                    /* HCALL exits to the host (a control
+                                          program's machine); otherwise HCALL is
+                                          not an instruction */
+};
+
+/* Console device: one character out, one in.  Plug your own with
+ * machine_set_console; the machine's own buffers both directions. */
+struct tgm_console {
+    void *ctx;
+    void (*put)(void *ctx, uint8_t ch);
+    int (*get)(void *ctx); /* 0..255, or -1 when no input is waiting */
+};
+
+/* The interval timer, as architectural state.  While armed it counts down
+ * by every cycle the machine spends; when it reaches zero it becomes pending
+ * and disarmed; a pending timer traps (TRAP_TIMER) at the next instruction
+ * boundary at which the PSW's I bit is set. */
+struct machine_timer {
+    bool armed;
+    bool pending;
+    int64_t remaining; /* cycles left while armed; 0 otherwise */
+};
+
+enum exit_reason {
+    EXIT_HALT,   /* HALT executed in supervisor mode */
+    EXIT_BUDGET, /* the step budget ran out */
+    EXIT_TRAP,   /* a trap whose cause is in the stop mask was taken */
+    EXIT_BREAK,  /* breakpoint: about to execute at a break address or class */
+    EXIT_WATCH,  /* an instruction read or wrote a watched word */
+    EXIT_HOST,   /* HCALL in supervisor mode on a host-attached machine */
+};
+
+struct machine_exit {
+    enum exit_reason reason;
+    uint8_t cause;   /* EXIT_TRAP: the trap taken (old PSW is in E[0]) */
+    uint32_t code;   /* EXIT_HOST: HCALL's number */
+    uint32_t addr;   /* EXIT_BREAK/EXIT_WATCH: physical address */
+    bool write;      /* EXIT_WATCH: the access was a write */
+    uint64_t steps;  /* steps taken by this call */
+};
+
+struct machine_counters {
+    uint64_t cycles;  /* every cycle, instructions and trap sequences */
+    uint64_t instret; /* instructions completed without trapping */
+    uint64_t steps;   /* instructions attempted plus timer traps taken */
+    uint64_t traps[TRAP_NCAUSES];
+};
+
+/* A step as seen by a trace hook (debug runs only). */
+struct machine_trace {
+    uint64_t psw_before; /* PSW at the start of the step (cause 0) */
+    uint64_t word;       /* the instruction word, if it was fetched */
+    uint32_t phys;       /* physical address of P, if P developed */
+    bool fetched;
+    uint8_t trap;        /* cause of a trap taken in this step, or 0 */
+    uint64_t cycles;     /* machine cycle count after the step */
+};
+typedef void (*machine_trace_fn)(void *ctx, const struct machine_trace *t);
+
+/* Lifecycle.  machine_create returns NULL if q is outside
+ * [TGM_Q_MIN, TGM_Q_MAX] or memory runs out. */
+struct machine *machine_create(const struct machine_config *cfg);
+void machine_destroy(struct machine *m);
+/* Power-on state: E all zero, supervisor, I = 0, P = 0, R = (0, q), timer
+ * disarmed, console empty, counters zero.  Debug settings are kept. */
+void machine_reset(struct machine *m);
+
+uint32_t machine_q(const struct machine *m);
+const struct isa_profile *machine_profile(const struct machine *m);
+bool machine_hostcalls(const struct machine *m);
+
+/* PSW and R.  Setting a PSW ignores its cause bits. */
+uint64_t machine_get_psw(const struct machine *m);
+struct psw machine_psw(const struct machine *m);
+void machine_set_psw(struct machine *m, uint64_t psw);
+void machine_set_r(struct machine *m, uint32_t l, uint32_t b);
+/* Cause of the last trap taken, or TRAP_NONE (for display; E[0] holds it). */
+uint8_t machine_last_trap(const struct machine *m);
+
+/* Address development exactly as section 2, with the current R:
+ * if a + l >= q or a >= b, TRAP_MEM; else TRAP_NONE and *phys = a + l. */
+int machine_develop(const struct machine *m, uint64_t a, uint32_t *phys);
+
+/* Memory.  Physical access fails (-1) outside 0..q-1; virtual access develops
+ * the address through R and fails with TRAP_MEM.  0 on success. */
+int machine_read_phys(const struct machine *m, uint64_t addr, uint64_t *v);
+int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v);
+int machine_read_virt(const struct machine *m, uint64_t addr, uint64_t *v);
+int machine_write_virt(struct machine *m, uint64_t addr, uint64_t v);
+/* All of E, read-only (q words). */
+const uint64_t *machine_mem(const struct machine *m);
+/* FNV-1a 64 over E (little-endian words): the digest that tgm run reports. */
+uint64_t machine_digest(const struct machine *m);
+
+/* Timer. */
+struct machine_timer machine_get_timer(const struct machine *m);
+void machine_set_timer(struct machine *m, const struct machine_timer *t);
+
+/* Console.  NULL restores the machine's own buffered console. */
+void machine_set_console(struct machine *m, const struct tgm_console *dev);
+/* The own console's output so far (not NUL-terminated) and dropped count. */
+const uint8_t *machine_console_output(const struct machine *m, size_t *len);
+/* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
+int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
+size_t machine_console_input_used(const struct machine *m);
+
+struct machine_counters machine_get_counters(const struct machine *m);
+
+/* Execution.  A step either takes a pending timer trap or attempts one
+ * instruction (which completes or traps).  Returns ex->reason. */
+enum exit_reason machine_run(struct machine *m, uint64_t budget,
+                             struct machine_exit *ex);
+enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
+
+/* Debugging.  Any of these switches the run loop to its checked variant;
+ * none patches memory.  A run never stops on an execution breakpoint or a
+ * class breakpoint at its first step, so continuing from one makes progress. */
+int machine_break_exec(struct machine *m, uint32_t phys, bool on);
+bool machine_break_exec_test(const struct machine *m, uint32_t phys);
+enum { WATCH_READ = 1, WATCH_WRITE = 2 };
+int machine_watch(struct machine *m, uint32_t phys, int rw_mask); /* 0 clears */
+int machine_watch_test(const struct machine *m, uint32_t phys);
+void machine_break_class(struct machine *m, unsigned class_mask);
+void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
+void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
+void machine_debug_clear(struct machine *m);
+
+/* Names for display. */
+const char *trap_cause_name(unsigned cause);
+const char *exit_reason_name(enum exit_reason r);
+
+#endif

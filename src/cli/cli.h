@@ -1,0 +1,36 @@
+/* cli.h: the tgm command's subcommands and their shared helpers.
+ *
+ * Exit status, for every subcommand:
+ *   0  success (run: the machine halted; check: equivalent)
+ *   1  a negative result (check: not equivalent; as: source errors)
+ *   2  bad usage or bad input (unknown flag, unreadable or invalid file)
+ *   3  the step limit was reached before HALT (run)
+ */
+#ifndef TGM_CLI_H
+#define TGM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EXIT_OK 0
+#define EXIT_NEGATIVE 1
+#define EXIT_USAGE 2
+#define EXIT_STEPLIMIT 3
+
+struct isa_profile;
+
+/* Subcommands: argv[0] is the subcommand name. */
+int cli_as(int argc, char **argv);
+int cli_dis(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_isa(int argc, char **argv);
+
+/* "tgm: " + message + newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse an unsigned number (decimal or 0x...) for option OPT; on error print
+ * one line naming the option and return -1. */
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+/* Parse --profile's argument; on error print the known names, return NULL. */
+const struct isa_profile *cli_parse_profile(const char *s);
+
+#endif

@@ -1,0 +1,107 @@
+/* main.c: the tgm command: dispatch to a subcommand.
+ *
+ * Each subcommand lives in its own file under src/cli and uses only the
+ * library layers (machine, asm, vmm, analyze, monitor).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tgm/machine.h"
+
+#ifndef TGM_VERSION
+#define TGM_VERSION "0.1"
+#endif
+
+struct subcommand {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+};
+
+static const struct subcommand commands[] = {
+    {"as", cli_as, "as SRC [-o IMAGE] [-l]", "assemble a source file into a guest image"},
+    {"dis", cli_dis, "dis IMAGE [-o SRC]", "disassemble an image into source that reassembles to it"},
+    {"run", cli_run, "run IMAGE [--max-steps N] [--json] [--dump FILE] ...", "run an image on a bare machine to HALT"},
+    {"isa", cli_isa, "isa [--markdown] [--profile P]", "print the instruction set table"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tgm: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-') {
+        cli_error("%s: expected a non-negative number, got '%s'", opt, s ? s : "");
+        return -1;
+    }
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end) {
+        cli_error("%s: expected a non-negative number, got '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const struct isa_profile *cli_parse_profile(const char *s)
+{
+    const struct isa_profile *p = isa_profile_find(s);
+    if (p)
+        return p;
+    char names[256] = "";
+    for (const struct isa_profile *const *q = isa_profiles(); *q; q++) {
+        if (names[0])
+            strncat(names, ", ", sizeof names - strlen(names) - 1);
+        strncat(names, (*q)->name, sizeof names - strlen(names) - 1);
+    }
+    cli_error("--profile: unknown profile '%s' (known: %s)", s, names);
+    return NULL;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tgm COMMAND [ARGS]\n\n"
+               "tgm simulates Popek and Goldberg's third generation machine and its VMM.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
+               "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("tgm %s\n", TGM_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (try 'tgm --help')", cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,348 @@
+/* image.c: reading, validating, writing and loading guest images.
+ *
+ * The loader puts an image into E and its entry PSW into <M, P, R>
+ * (section 2).  Every field is checked before anything is handed back, and
+ * a machine is changed only when the whole image fits: nothing is ever
+ * half-loaded.  The format is drawn in include/tgm/image.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tgm/image.h"
+#include "tgm/machine.h"
+
+uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t h)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+    wr32(p, (uint32_t)v);
+    wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static bool sym_char(int c, bool first)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           c == '.' || (!first && ((c >= '0' && c <= '9') || c == '$'));
+}
+
+static bool valid_name(const char *s, size_t n)
+{
+    if (n == 0 || n > TGM_SYM_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!sym_char((unsigned char)s[i], i == 0))
+            return false;
+    return true;
+}
+
+void image_free(struct tgm_image *img)
+{
+    if (!img)
+        return;
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        free(img->syms[i].name);
+    free(img->syms);
+    free(img->words);
+    memset(img, 0, sizeof *img);
+}
+
+static int sym_cmp(const void *x, const void *y)
+{
+    const struct tgm_symbol *a = x, *b = y;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+void image_sort_symbols(struct tgm_image *img)
+{
+    if (img->nsyms > 1)
+        qsort(img->syms, img->nsyms, sizeof *img->syms, sym_cmp);
+}
+
+const struct tgm_symbol *image_symbol(const struct tgm_image *img,
+                                      const char *name)
+{
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        if (strcmp(img->syms[i].name, name) == 0)
+            return &img->syms[i];
+    return NULL;
+}
+
+/* Parse the symbol table at p (size bytes) into *syms; -1 with ERR. */
+static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
+                      struct tgm_symbol **out, char *err, size_t errlen)
+{
+    struct tgm_symbol *syms = n ? calloc(n, sizeof *syms) : NULL;
+    if (n && !syms)
+        return fail(err, errlen, "offset %zu: out of memory for %u symbols", base, n);
+    size_t off = 0;
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        if (size - off < 9) {
+            fail(err, errlen, "offset %zu: symbol %u is truncated", base + off, i);
+            goto bad;
+        }
+        uint64_t value = rd64(p + off);
+        size_t len = p[off + 8];
+        if (len == 0 || len > TGM_SYM_MAX || size - off - 9 < len ||
+            !valid_name((const char *)p + off + 9, len)) {
+            fail(err, errlen, "offset %zu: symbol %u has a bad name", base + off, i);
+            goto bad;
+        }
+        syms[i].name = strndup((const char *)p + off + 9, len);
+        syms[i].value = value;
+        if (!syms[i].name) {
+            fail(err, errlen, "offset %zu: out of memory", base + off);
+            goto bad;
+        }
+        for (uint32_t k = 0; k < i; k++)
+            if (strcmp(syms[k].name, syms[i].name) == 0) {
+                fail(err, errlen, "offset %zu: duplicate symbol '%s'", base + off,
+                     syms[i].name);
+                i++;
+                goto bad;
+            }
+        off += 9 + len;
+    }
+    if (off != size) {
+        fail(err, errlen, "offset %zu: %zu stray bytes after the symbol table",
+             base + off, size - off);
+        goto bad;
+    }
+    *out = syms;
+    return 0;
+bad:
+    for (uint32_t k = 0; k < n; k++)
+        free(syms[k].name);
+    free(syms);
+    return -1;
+}
+
+int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
+                char *err, size_t errlen)
+{
+    if (len < TGM_IMAGE_HEADER + 8)
+        return fail(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
+                    len, len, TGM_IMAGE_HEADER + 8);
+    if (memcmp(buf, TGM_IMAGE_MAGIC, 8) != 0)
+        return fail(err, errlen, "offset 0: bad magic (not a tgm image)");
+    uint32_t version = rd32(buf + 8);
+    if (version != TGM_IMAGE_VERSION)
+        return fail(err, errlen, "offset 8: unsupported version %u (this tgm reads %u)",
+                    version, TGM_IMAGE_VERSION);
+    if (rd32(buf + 12) != 0)
+        return fail(err, errlen, "offset 12: unknown flags 0x%x", rd32(buf + 12));
+    uint32_t load = rd32(buf + 16), n = rd32(buf + 20);
+    uint64_t entry = rd64(buf + 24);
+    uint32_t nsyms = rd32(buf + 32), symsize = rd32(buf + 36);
+    if (n > TGM_Q_MAX)
+        return fail(err, errlen, "offset 20: word count %u exceeds the largest memory (%u words)",
+                    n, TGM_Q_MAX);
+    if ((uint64_t)load + n > TGM_Q_MAX)
+        return fail(err, errlen, "offset 16: load address %u + %u words exceeds the largest memory (%u words)",
+                    load, n, TGM_Q_MAX);
+    if ((entry >> PSW_CAUSE_SHIFT & 0xF) != 0)
+        return fail(err, errlen, "offset 24: entry PSW has cause bits set");
+    uint64_t need = (uint64_t)TGM_IMAGE_HEADER + 8ull * n + symsize + 8;
+    if (len < need)
+        return fail(err, errlen, "offset %zu: truncated: %llu bytes expected, %zu present",
+                    len, (unsigned long long)need, len);
+    if (len > need)
+        return fail(err, errlen, "offset %llu: oversized: %zu bytes after the checksum",
+                    (unsigned long long)need, (size_t)(len - need));
+    uint64_t sum = rd64(buf + len - 8);
+    if (tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) != sum)
+        return fail(err, errlen, "offset %zu: checksum mismatch (file damaged)", len - 8);
+
+    struct tgm_image img = {.load = load, .nwords = n, .entry_psw = entry,
+                            .nsyms = nsyms};
+    img.words = malloc(n ? (size_t)n * 8 : 1);
+    if (!img.words)
+        return fail(err, errlen, "offset 40: out of memory for %u words", n);
+    for (uint32_t i = 0; i < n; i++)
+        img.words[i] = rd64(buf + TGM_IMAGE_HEADER + 8ull * i);
+    size_t symoff = TGM_IMAGE_HEADER + 8ull * n;
+    if (parse_syms(buf + symoff, symsize, symoff, nsyms, &img.syms, err, errlen) != 0) {
+        free(img.words);
+        return -1;
+    }
+    *out = img;
+    return 0;
+}
+
+int image_read_file(const char *path, struct tgm_image *out, char *err,
+                    size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, errlen, "%s: %s", path, strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    /* largest valid image: header + 2^19 words + symbols; read a little past */
+    const size_t limit = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return fail(err, errlen, "%s: out of memory", path);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (len > limit) {
+            free(buf);
+            fclose(f);
+            return fail(err, errlen, "%s: offset %zu: oversized: larger than any tgm image",
+                        path, limit);
+        }
+    }
+    bool ioerr = ferror(f);
+    fclose(f);
+    if (ioerr) {
+        free(buf);
+        return fail(err, errlen, "%s: read error", path);
+    }
+    char inner[200];
+    int rc = image_parse(buf, len, out, inner, sizeof inner);
+    free(buf);
+    if (rc != 0)
+        return fail(err, errlen, "%s: %s", path, inner);
+    return 0;
+}
+
+int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
+{
+    if ((uint64_t)img->load + img->nwords > TGM_Q_MAX)
+        return -1;
+    size_t symsize = 0;
+    for (uint32_t i = 0; i < img->nsyms; i++) {
+        size_t n = strlen(img->syms[i].name);
+        if (!valid_name(img->syms[i].name, n))
+            return -1;
+        symsize += 9 + n;
+    }
+    size_t len = TGM_IMAGE_HEADER + 8ull * img->nwords + symsize + 8;
+    uint8_t *buf = malloc(len);
+    if (!buf)
+        return -1;
+    memcpy(buf, TGM_IMAGE_MAGIC, 8);
+    wr32(buf + 8, TGM_IMAGE_VERSION);
+    wr32(buf + 12, 0);
+    wr32(buf + 16, img->load);
+    wr32(buf + 20, img->nwords);
+    wr64(buf + 24, img->entry_psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT));
+    wr32(buf + 32, img->nsyms);
+    wr32(buf + 36, (uint32_t)symsize);
+    uint8_t *p = buf + TGM_IMAGE_HEADER;
+    for (uint32_t i = 0; i < img->nwords; i++, p += 8)
+        wr64(p, img->words[i]);
+    for (uint32_t i = 0; i < img->nsyms; i++) {
+        size_t n = strlen(img->syms[i].name);
+        wr64(p, img->syms[i].value);
+        p[8] = (uint8_t)n;
+        memcpy(p + 9, img->syms[i].name, n);
+        p += 9 + n;
+    }
+    wr64(p, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED));
+    *bufp = buf;
+    *lenp = len;
+    return 0;
+}
+
+int image_write_file(const char *path, const struct tgm_image *img, char *err,
+                     size_t errlen)
+{
+    uint8_t *buf;
+    size_t len;
+    if (image_serialize(img, &buf, &len) != 0)
+        return fail(err, errlen, "%s: image violates the format (too large or bad symbol)", path);
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        free(buf);
+        return fail(err, errlen, "%s: out of memory", path);
+    }
+    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int rc = -1;
+    if (!f) {
+        fail(err, errlen, "%s: %s", tmp, strerror(errno));
+    } else if (fwrite(buf, 1, len, f) != len || fflush(f) != 0) {
+        fail(err, errlen, "%s: write error: %s", path, strerror(errno));
+        fclose(f);
+        remove(tmp);
+    } else if (fclose(f) != 0) {
+        fail(err, errlen, "%s: write error: %s", path, strerror(errno));
+        remove(tmp);
+    } else if (rename(tmp, path) != 0) {
+        fail(err, errlen, "%s: %s", path, strerror(errno));
+        remove(tmp);
+    } else {
+        rc = 0;
+    }
+    free(tmp);
+    free(buf);
+    return rc;
+}
+
+int image_load(struct machine *m, const struct tgm_image *img, char *err,
+               size_t errlen)
+{
+    uint32_t q = machine_q(m);
+    if ((uint64_t)img->load + img->nwords > q)
+        return fail(err, errlen,
+                    "image needs words %u..%llu but the machine has %u words",
+                    img->load, (unsigned long long)img->load + img->nwords - 1, q);
+    for (uint32_t i = 0; i < img->nwords; i++)
+        machine_write_phys(m, (uint64_t)img->load + i, img->words[i]);
+    machine_set_psw(m, img->entry_psw);
+    return 0;
+}

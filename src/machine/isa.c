@@ -1,0 +1,97 @@
+/* isa.c: the instruction table, the PSW word, and the pure decoder.
+ *
+ * Section 2: the PSW <M, P, R> fits one storage word; an instruction is a
+ * function of the state alone.  Everything is derived from insns.def.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "tgm/isa.h"
+
+const struct insn_info isa_table[ISA_NOPS] = {
+#define INSN(nm, opc, fmt, cls_, cyc, syn) \
+    [opc] = {.name = #nm, .op = opc, .format = fmt, .cls = cls_, .cycles = cyc, .synopsis = syn},
+#include "tgm/insns.def"
+#undef INSN
+};
+
+const uint8_t isa_format_kinds[FMT_COUNT][3] = {
+    [FMT_N] = {OK_NONE, OK_NONE, OK_NONE},
+    [FMT_A] = {OK_ADDR, OK_NONE, OK_NONE},
+    [FMT_AB] = {OK_ADDR, OK_ADDR, OK_NONE},
+    [FMT_ABC] = {OK_ADDR, OK_ADDR, OK_ADDR},
+    [FMT_ABI] = {OK_ADDR, OK_ADDR, OK_IMM},
+    [FMT_AL] = {OK_ADDR, OK_IMM38, OK_NONE},
+    [FMT_T] = {OK_TGT, OK_NONE, OK_NONE},
+    [FMT_AT] = {OK_ADDR, OK_TGT, OK_NONE},
+    [FMT_ABT] = {OK_ADDR, OK_ADDR, OK_TGT},
+    [FMT_K] = {OK_NUM, OK_NONE, OK_NONE},
+    [FMT_ANA] = {OK_ADDR, OK_NUM, OK_ADDR},
+    [FMT_NAA] = {OK_NUM, OK_ADDR, OK_ADDR},
+    [FMT_NA] = {OK_NUM, OK_ADDR, OK_NONE},
+    [FMT_AN] = {OK_ADDR, OK_NUM, OK_NONE},
+};
+
+uint64_t isa_mbz_mask(enum insn_format fmt)
+{
+    const uint8_t *k = isa_format_kinds[fmt];
+    uint64_t m = 0;
+    if (k[0] == OK_NONE)
+        m |= ISA_FIELD << ISA_A_SHIFT;
+    /* an imm38 in B spans C too, so C is used even though its kind is NONE */
+    if (k[1] == OK_NONE)
+        m |= ISA_FIELD << ISA_B_SHIFT;
+    if (k[2] == OK_NONE && k[1] != OK_IMM38)
+        m |= ISA_FIELD << ISA_C_SHIFT;
+    return m;
+}
+
+uint64_t psw_pack(const struct psw *p)
+{
+    return ((uint64_t)p->sup << PSW_S_BIT) | ((uint64_t)p->ie << PSW_I_BIT) |
+           ((uint64_t)(p->cause & 0xF) << PSW_CAUSE_SHIFT) |
+           ((uint64_t)(p->p & TGM_ADDR_MASK) << PSW_P_SHIFT) |
+           r_pack(p->l, p->b);
+}
+
+struct psw psw_unpack(uint64_t w)
+{
+    struct psw p = {
+        .sup = (w >> PSW_S_BIT) & 1,
+        .ie = (w >> PSW_I_BIT) & 1,
+        .cause = (uint8_t)((w >> PSW_CAUSE_SHIFT) & 0xF),
+        .p = (uint32_t)(w >> PSW_P_SHIFT) & TGM_ADDR_MASK,
+        .l = (uint32_t)(w >> PSW_L_SHIFT) & TGM_ADDR_MASK,
+        .b = (uint32_t)(w & PSW_B_MASK),
+    };
+    return p;
+}
+
+uint64_t r_pack(uint32_t l, uint32_t b)
+{
+    return ((uint64_t)(l & TGM_ADDR_MASK) << PSW_L_SHIFT) | (b & PSW_B_MASK);
+}
+
+struct insn isa_decode(uint64_t word)
+{
+    struct insn d = {.op = (uint8_t)GET_OP(word), .a = GET_A(word),
+                     .b = GET_B(word), .c = GET_C(word)};
+    const struct insn_info *info = &isa_table[d.op];
+    if (info->name == NULL || (word & isa_mbz_mask(info->format)) != 0)
+        return d;
+    d.ok = true;
+    d.info = info;
+    if (info->format == FMT_ABI)
+        d.imm = GET_IMM(word);
+    else if (info->format == FMT_AL)
+        d.imm = GET_IMM38(word);
+    return d;
+}
+
+const struct insn_info *isa_lookup(const char *mnemonic)
+{
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (isa_table[op].name && strcasecmp(isa_table[op].name, mnemonic) == 0)
+            return &isa_table[op];
+    return NULL;
+}

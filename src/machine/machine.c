@@ -1,0 +1,353 @@
+/* machine.c: creating, resetting, inspecting and altering a machine.
+ *
+ * Section 2's state S = <E, M, P, R> and its documented extensions, seen
+ * from the host.  The run loop is in cpu.c; this file is everything a
+ * monitor, a loader or a control program does to a machine between runs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_impl.h"
+#include "tgm/image.h"
+
+void machine_update_lim(struct machine *m)
+{
+    if (m->l >= m->q)
+        m->lim = 0;
+    else
+        m->lim = m->b < m->q - m->l ? m->b : m->q - m->l;
+}
+
+void machine_update_checked(struct machine *m)
+{
+    m->checked = m->nbp || m->nwatch || m->break_class || m->trap_stop ||
+                 m->trace != NULL;
+}
+
+/* dmap[mode][op] is the dispatch code: the opcode itself, DISPATCH_ILL for a
+ * word that is no instruction here, DISPATCH_PRIV for the privileged trap. */
+void machine_build_dispatch(struct machine *m)
+{
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        unsigned beh = m->profile->beh[op];
+        if (op == OP_HCALL && !m->hostcalls)
+            beh = BEH_ABSENT;
+        m->dmap[1][op] = beh == BEH_ABSENT ? DISPATCH_ILL : (uint8_t)op;
+        m->dmap[0][op] = beh == BEH_ABSENT ? DISPATCH_ILL
+                         : beh == BEH_PRIV ? DISPATCH_PRIV
+                                           : (uint8_t)op;
+    }
+}
+
+struct machine *machine_create(const struct machine_config *cfg)
+{
+    uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_DEFAULT;
+    if (q < TGM_Q_MIN || q > TGM_Q_MAX)
+        return NULL;
+    struct machine *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->E = calloc(q, sizeof *m->E);
+    if (!m->E) {
+        free(m);
+        return NULL;
+    }
+    m->q = q;
+    m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
+    m->hostcalls = cfg && cfg->hostcalls;
+    conbuf_init(&m->conbuf);
+    machine_set_console(m, NULL);
+    machine_build_dispatch(m);
+    machine_reset(m);
+    return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    conbuf_free(&m->conbuf);
+    free(m->bp_exec);
+    free(m->watch_rd);
+    free(m->watch_wr);
+    free(m->E);
+    free(m);
+}
+
+void machine_reset(struct machine *m)
+{
+    memset(m->E, 0, (size_t)m->q * sizeof *m->E);
+    m->sup = true;
+    m->ie = false;
+    m->p = 0;
+    m->l = 0;
+    m->b = m->q;
+    machine_update_lim(m);
+    m->timer_armed = m->timer_pending = false;
+    m->timer_deadline = 0;
+    conbuf_clear(&m->conbuf);
+    memset(&m->ctr, 0, sizeof m->ctr);
+    m->last_trap = TRAP_NONE;
+}
+
+uint32_t machine_q(const struct machine *m) { return m->q; }
+const struct isa_profile *machine_profile(const struct machine *m) { return m->profile; }
+bool machine_hostcalls(const struct machine *m) { return m->hostcalls; }
+uint8_t machine_last_trap(const struct machine *m) { return m->last_trap; }
+
+struct psw machine_psw(const struct machine *m)
+{
+    return (struct psw){m->sup, m->ie, 0, m->p, m->l, m->b};
+}
+
+uint64_t machine_get_psw(const struct machine *m)
+{
+    struct psw p = machine_psw(m);
+    return psw_pack(&p);
+}
+
+void machine_set_psw(struct machine *m, uint64_t w)
+{
+    struct psw p = psw_unpack(w);
+    m->sup = p.sup;
+    m->ie = p.ie;
+    m->p = p.p;
+    m->l = p.l;
+    m->b = p.b;
+    machine_update_lim(m);
+}
+
+void machine_set_r(struct machine *m, uint32_t l, uint32_t b)
+{
+    struct psw r = psw_unpack(r_pack(l, b));
+    m->l = r.l;
+    m->b = r.b;
+    machine_update_lim(m);
+}
+
+/* Section 2, literally: the run loop's one compare must agree with this. */
+int machine_develop(const struct machine *m, uint64_t a, uint32_t *phys)
+{
+    if (a + m->l >= m->q)
+        return TRAP_MEM;
+    if (a >= m->b)
+        return TRAP_MEM;
+    if (phys)
+        *phys = (uint32_t)(a + m->l);
+    return TRAP_NONE;
+}
+
+int machine_read_phys(const struct machine *m, uint64_t addr, uint64_t *v)
+{
+    if (addr >= m->q)
+        return -1;
+    *v = m->E[addr];
+    return 0;
+}
+
+int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v)
+{
+    if (addr >= m->q)
+        return -1;
+    m->E[addr] = v;
+    return 0;
+}
+
+int machine_read_virt(const struct machine *m, uint64_t addr, uint64_t *v)
+{
+    uint32_t phys;
+    if (machine_develop(m, addr, &phys) != TRAP_NONE)
+        return TRAP_MEM;
+    *v = m->E[phys];
+    return 0;
+}
+
+int machine_write_virt(struct machine *m, uint64_t addr, uint64_t v)
+{
+    uint32_t phys;
+    if (machine_develop(m, addr, &phys) != TRAP_NONE)
+        return TRAP_MEM;
+    m->E[phys] = v;
+    return 0;
+}
+
+const uint64_t *machine_mem(const struct machine *m) { return m->E; }
+
+uint64_t machine_digest(const struct machine *m)
+{
+    uint64_t h = TGM_FNV_SEED;
+    for (uint32_t i = 0; i < m->q; i++) {
+        uint8_t le[8];
+        for (int k = 0; k < 8; k++)
+            le[k] = (uint8_t)(m->E[i] >> (8 * k));
+        h = tgm_fnv1a(le, sizeof le, h);
+    }
+    return h;
+}
+
+struct machine_timer machine_get_timer(const struct machine *m)
+{
+    struct machine_timer t = {m->timer_armed, m->timer_pending, 0};
+    if (t.armed)
+        t.remaining = (int64_t)(m->timer_deadline - m->ctr.cycles);
+    return t;
+}
+
+void machine_set_timer(struct machine *m, const struct machine_timer *t)
+{
+    m->timer_armed = t->armed && t->remaining > 0;
+    m->timer_pending = t->pending || (t->armed && t->remaining <= 0);
+    m->timer_deadline = m->timer_armed ? m->ctr.cycles + (uint64_t)t->remaining : 0;
+}
+
+void machine_set_console(struct machine *m, const struct tgm_console *dev)
+{
+    if (dev)
+        m->con = *dev;
+    else
+        m->con = (struct tgm_console){&m->conbuf, conbuf_put, conbuf_get};
+}
+
+const uint8_t *machine_console_output(const struct machine *m, size_t *len)
+{
+    if (len)
+        *len = m->conbuf.out_len;
+    return m->conbuf.out;
+}
+
+int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len)
+{
+    if (conbuf_feed(&m->conbuf, bytes, len) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+size_t machine_console_input_used(const struct machine *m)
+{
+    return m->conbuf.in_pos;
+}
+
+struct machine_counters machine_get_counters(const struct machine *m)
+{
+    return m->ctr;
+}
+
+/* Set or clear bit i of a lazily allocated bitmap over q; returns the
+ * change in the number of set bits (-1, 0, 1), or -2 on allocation failure. */
+static int bitmap_set(uint8_t **bm, uint32_t q, uint32_t i, bool on)
+{
+    if (!*bm) {
+        if (!on)
+            return 0;
+        *bm = calloc((q + 7) / 8, 1);
+        if (!*bm)
+            return -2;
+    }
+    uint8_t mask = (uint8_t)(1u << (i & 7));
+    bool was = (*bm)[i >> 3] & mask;
+    if (on)
+        (*bm)[i >> 3] |= mask;
+    else
+        (*bm)[i >> 3] &= (uint8_t)~mask;
+    return (int)on - (int)was;
+}
+
+static bool bitmap_test(const uint8_t *bm, uint32_t i)
+{
+    return bm && ((bm[i >> 3] >> (i & 7)) & 1);
+}
+
+int machine_break_exec(struct machine *m, uint32_t phys, bool on)
+{
+    if (phys >= m->q)
+        return -1;
+    int d = bitmap_set(&m->bp_exec, m->q, phys, on);
+    if (d == -2)
+        return -1;
+    m->nbp = (unsigned)((int)m->nbp + d);
+    machine_update_checked(m);
+    return 0;
+}
+
+bool machine_break_exec_test(const struct machine *m, uint32_t phys)
+{
+    return phys < m->q && bitmap_test(m->bp_exec, phys);
+}
+
+int machine_watch(struct machine *m, uint32_t phys, int rw)
+{
+    if (phys >= m->q)
+        return -1;
+    int was = machine_watch_test(m, phys) != 0;
+    int dr = bitmap_set(&m->watch_rd, m->q, phys, rw & WATCH_READ);
+    int dw = bitmap_set(&m->watch_wr, m->q, phys, rw & WATCH_WRITE);
+    if (dr == -2 || dw == -2)
+        return -1;
+    int now = machine_watch_test(m, phys) != 0;
+    m->nwatch = (unsigned)((int)m->nwatch + now - was);
+    machine_update_checked(m);
+    return 0;
+}
+
+int machine_watch_test(const struct machine *m, uint32_t phys)
+{
+    if (phys >= m->q)
+        return 0;
+    return (bitmap_test(m->watch_rd, phys) ? WATCH_READ : 0) |
+           (bitmap_test(m->watch_wr, phys) ? WATCH_WRITE : 0);
+}
+
+void machine_break_class(struct machine *m, unsigned class_mask)
+{
+    m->break_class = class_mask;
+    machine_update_checked(m);
+}
+
+void machine_trap_stop(struct machine *m, unsigned cause_mask)
+{
+    m->trap_stop = cause_mask;
+    machine_update_checked(m);
+}
+
+void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx)
+{
+    m->trace = fn;
+    m->trace_ctx = ctx;
+    machine_update_checked(m);
+}
+
+void machine_debug_clear(struct machine *m)
+{
+    free(m->bp_exec);
+    free(m->watch_rd);
+    free(m->watch_wr);
+    m->bp_exec = m->watch_rd = m->watch_wr = NULL;
+    m->nbp = m->nwatch = 0;
+    m->break_class = m->trap_stop = 0;
+    m->trace = NULL;
+    m->trace_ctx = NULL;
+    machine_update_checked(m);
+}
+
+const char *trap_cause_name(unsigned cause)
+{
+    static const char *const names[TRAP_NCAUSES] = {
+        "none", "privileged", "memory", "svc", "illegal", "timer"};
+    return cause < TRAP_NCAUSES ? names[cause] : "unknown";
+}
+
+const char *exit_reason_name(enum exit_reason r)
+{
+    switch (r) {
+    case EXIT_HALT: return "halted";
+    case EXIT_BUDGET: return "step limit";
+    case EXIT_TRAP: return "trap";
+    case EXIT_BREAK: return "breakpoint";
+    case EXIT_WATCH: return "watchpoint";
+    case EXIT_HOST: return "host call";
+    }
+    return "unknown";
+}

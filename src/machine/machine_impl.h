@@ -1,0 +1,73 @@
+/* machine_impl.h: the private layout of struct machine (section 2's S).
+ *
+ * Only src/machine and white-box tests include this.  The PSW fields are
+ * kept unpacked; lim caches the result of the paper's two address checks
+ * for the current R so the run loop does one compare per address.
+ */
+#ifndef TGM_MACHINE_IMPL_H
+#define TGM_MACHINE_IMPL_H
+
+#include "tgm/machine.h"
+
+/* Dispatch codes beyond the opcodes: opcode 0 is never assigned and stands
+ * for "illegal"; 0x7F and 0x7E are reserved for the per-mode dispatch map. */
+#define DISPATCH_ILL 0x00
+#define DISPATCH_PRIV 0x7F
+#define DISPATCH_MASKED 0x7E /* index of the opcode is kept in masked_op */
+
+struct console_buf {
+    uint8_t *out;
+    size_t out_len, out_cap, out_dropped;
+    uint8_t *in;
+    size_t in_len, in_cap, in_pos;
+};
+
+struct machine {
+    /* S = <E, M, P, R> */
+    uint64_t *E;
+    uint32_t q;
+    bool sup, ie;
+    uint32_t p, l, b;
+    uint32_t lim; /* min(b, q - l), or 0 if l >= q: a is valid iff a < lim */
+
+    /* extensions: timer (deadline in machine cycles) and console */
+    bool timer_armed, timer_pending;
+    uint64_t timer_deadline;
+    struct tgm_console con;
+    struct console_buf conbuf;
+
+    /* the instruction set: per-mode dispatch maps built from the profile */
+    const struct isa_profile *profile;
+    bool hostcalls;
+    uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
+
+    struct machine_counters ctr;
+    uint8_t last_trap;
+
+    /* debugging (checked run loop only) */
+    bool checked;
+    uint8_t *bp_exec;  /* bitmap over q, or NULL */
+    uint8_t *watch_rd; /* bitmap over q, or NULL */
+    uint8_t *watch_wr; /* bitmap over q, or NULL */
+    unsigned nbp, nwatch;
+    unsigned break_class;
+    unsigned trap_stop;
+    machine_trace_fn trace;
+    void *trace_ctx;
+};
+
+/* src/machine/machine.c */
+void machine_update_lim(struct machine *m);
+void machine_update_checked(struct machine *m);
+void machine_build_dispatch(struct machine *m);
+
+/* src/machine/console.c */
+void conbuf_init(struct console_buf *c);
+void conbuf_free(struct console_buf *c);
+void conbuf_clear(struct console_buf *c);
+void conbuf_put(void *ctx, uint8_t ch);
+int conbuf_get(void *ctx);
+int conbuf_feed(struct console_buf *c, const uint8_t *bytes, size_t len);
+#define CONBUF_OUT_LIMIT ((size_t)16 << 20)
+
+#endif
