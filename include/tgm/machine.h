@@ -167,6 +167,46 @@ void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause *
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
 
+/* A view: a machine whose E is HOST's E[base..base+w-1].  It has its own
+ * PSW, timer, console and counters, starting in the power-on state; its
+ * memory is the region as it stands (machine_reset would zero it);
+ * destroying it leaves HOST's memory alone.
+ * The control program keeps each VM's virtual state in one.  NULL if the
+ * region is outside HOST or w < TGM_Q_MIN. */
+struct machine *machine_create_view(struct machine *host, uint32_t base,
+                                    uint32_t w, const struct machine_config *cfg);
+bool machine_is_view(const struct machine *m);
+
+/* The trap sequence of section 2 done in software on M's state:
+ * E[0] := PSW with CAUSE, PSW := E[1], and the trap's cycles and counters
+ * (a timer trap also clears the pending timer, as the CPU's does).
+ * The same effect the CPU produces; reflecting a trap into a VM is this. */
+void machine_trap(struct machine *m, unsigned cause);
+/* Account for execution done elsewhere (a VM's direct execution): add to the
+ * counters and count the timer down, making it pending when it expires. */
+void machine_charge(struct machine *m, uint64_t cycles, uint64_t instret,
+                    uint64_t steps);
+/* Console I/O through M's console device, as COUT and CIN do. */
+void machine_console_put(struct machine *m, uint8_t ch);
+int machine_console_get(struct machine *m);
+
+/* Compare two machines component by component (E, then M, I, P, l, b, the
+ * timer, the console; with CMP_COUNTERS also cycles, instructions, steps and
+ * traps).  Returns 0 if equal, else 1 and one line naming the first
+ * difference, using NAME_A and NAME_B for the two sides. */
+enum { CMP_COUNTERS = 1 };
+int machine_compare(const struct machine *a, const struct machine *b,
+                    unsigned flags, const char *name_a, const char *name_b,
+                    char *diff, size_t difflen);
+
+/* Snapshots of the whole architectural state plus counters and console
+ * buffers (not debug settings).  WITH_MEMORY false leaves E out (views).
+ * Load checks everything first and changes nothing on error. */
+int machine_state_save(const struct machine *m, bool with_memory,
+                       uint8_t **buf, size_t *len);
+int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
+                       char *err, size_t errlen);
+
 /* Names for display. */
 const char *trap_cause_name(unsigned cause);
 const char *exit_reason_name(enum exit_reason r);

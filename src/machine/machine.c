@@ -40,44 +40,9 @@ void machine_build_dispatch(struct machine *m)
     }
 }
 
-struct machine *machine_create(const struct machine_config *cfg)
+/* Everything machine_reset sets except memory. */
+static void reset_registers(struct machine *m)
 {
-    uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_DEFAULT;
-    if (q < TGM_Q_MIN || q > TGM_Q_MAX)
-        return NULL;
-    struct machine *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    m->E = calloc(q, sizeof *m->E);
-    if (!m->E) {
-        free(m);
-        return NULL;
-    }
-    m->q = q;
-    m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
-    m->hostcalls = cfg && cfg->hostcalls;
-    conbuf_init(&m->conbuf);
-    machine_set_console(m, NULL);
-    machine_build_dispatch(m);
-    machine_reset(m);
-    return m;
-}
-
-void machine_destroy(struct machine *m)
-{
-    if (!m)
-        return;
-    conbuf_free(&m->conbuf);
-    free(m->bp_exec);
-    free(m->watch_rd);
-    free(m->watch_wr);
-    free(m->E);
-    free(m);
-}
-
-void machine_reset(struct machine *m)
-{
-    memset(m->E, 0, (size_t)m->q * sizeof *m->E);
     m->sup = true;
     m->ie = false;
     m->p = 0;
@@ -89,6 +54,68 @@ void machine_reset(struct machine *m)
     conbuf_clear(&m->conbuf);
     memset(&m->ctr, 0, sizeof m->ctr);
     m->last_trap = TRAP_NONE;
+}
+
+void machine_reset(struct machine *m)
+{
+    memset(m->E, 0, (size_t)m->q * sizeof *m->E);
+    reset_registers(m);
+}
+
+/* Shared by machine_create and machine_create_view: E is given. */
+static struct machine *machine_init(uint64_t *E, uint32_t q, bool view,
+                                    const struct machine_config *cfg)
+{
+    struct machine *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->E = E;
+    m->q = q;
+    m->view = view;
+    m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
+    m->hostcalls = cfg && cfg->hostcalls;
+    conbuf_init(&m->conbuf);
+    machine_set_console(m, NULL);
+    machine_build_dispatch(m);
+    reset_registers(m); /* E is zero already, or a view's region as it is */
+    return m;
+}
+
+struct machine *machine_create(const struct machine_config *cfg)
+{
+    uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_DEFAULT;
+    if (q < TGM_Q_MIN || q > TGM_Q_MAX)
+        return NULL;
+    uint64_t *E = calloc(q, sizeof *E);
+    if (!E)
+        return NULL;
+    struct machine *m = machine_init(E, q, false, cfg);
+    if (!m)
+        free(E);
+    return m;
+}
+
+struct machine *machine_create_view(struct machine *host, uint32_t base,
+                                    uint32_t w, const struct machine_config *cfg)
+{
+    if (w < TGM_Q_MIN || base > host->q || w > host->q - base)
+        return NULL;
+    return machine_init(host->E + base, w, true, cfg);
+}
+
+bool machine_is_view(const struct machine *m) { return m->view; }
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    conbuf_free(&m->conbuf);
+    free(m->bp_exec);
+    free(m->watch_rd);
+    free(m->watch_wr);
+    if (!m->view)
+        free(m->E);
+    free(m);
 }
 
 uint32_t machine_q(const struct machine *m) { return m->q; }

@@ -26,6 +26,7 @@ struct machine {
     /* S = <E, M, P, R> */
     uint64_t *E;
     uint32_t q;
+    bool view; /* E belongs to another machine */
     bool sup, ie;
     uint32_t p, l, b;
     uint32_t lim; /* min(b, q - l), or 0 if l >= q: a is valid iff a < lim */

@@ -1,0 +1,203 @@
+/* vmm.h: the control program CP = <D, A, {v_i}> and the VM map (sections 4-6).
+ *
+ * The CP owns physical E[0..VMM_K-1] of a real machine: E[0] receives old
+ * PSWs, E[1] holds the CP's PSW (supervisor, I = 0, P = VMM_ENTRY, R = all
+ * of memory), E[VMM_ENTRY] is an HCALL through which the trap reaches the
+ * dispatcher written in C.  Each VM owns a disjoint region [base, base + w)
+ * and runs in real user mode with R' = (l + base, min(b, w - l)); its
+ * innocuous instructions run directly on the simulated CPU.
+ *
+ * Each VM's virtual state <E | region, M, P, R>, virtual timer, console and
+ * bare-equivalent counters live in a "view": a struct machine whose E is the
+ * region itself.  Between calls of vmm_run every view is exact, so a VM can be
+ * inspected, compared with a bare machine, or stepped like one.
+ */
+#ifndef TGM_VMM_H
+#define TGM_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tgm/image.h"
+#include "tgm/machine.h"
+
+#define VMM_K 8          /* words of E the control program owns */
+#define VMM_ENTRY 2      /* the dispatcher's first instruction: HCALL 0 */
+#define VMM_MAX_VMS 64
+#define VMM_DEFAULT_SLICE 10000 /* cycles per time slice with several VMs */
+
+struct vmm;
+
+struct vmm_config {
+    uint32_t q;                        /* real memory; 0 means TGM_Q_MAX */
+    const struct isa_profile *profile; /* NULL: the default profile */
+    uint64_t slice;                    /* cycles per slice; 0: VMM_DEFAULT_SLICE */
+    bool hybrid;                       /* section 8: interpret every
+                                          instruction in virtual supervisor mode */
+};
+
+enum vm_state {
+    VM_RUNNABLE,
+    VM_STOPPED, /* stopped by the host (vmm_vm_stop) */
+    VM_HALTED,  /* executed HALT in virtual supervisor mode */
+    VM_LIMIT,   /* reached its step limit */
+};
+
+/* What the control program did with a trap (the monitor traces these). */
+enum vmm_disposition {
+    DISP_INTERPRETED, /* v_i simulated a privileged instruction */
+    DISP_REFLECTED,   /* the trap was the guest's own: passed to its E[1] */
+    DISP_ALLOCATOR,   /* A handled a change of R (LR, LPSW) */
+    DISP_SCHEDULER,   /* the real timer ended a time slice */
+    DISP_HYBRID,      /* hybrid mode: supervisor code interpreted */
+    DISP_COUNT
+};
+
+struct vm_stats {
+    uint64_t direct;      /* guest instructions the real CPU executed directly */
+    uint64_t interpreted; /* guest instructions simulated by the CP */
+    uint64_t traps[TRAP_NCAUSES][DISP_COUNT]; /* real traps by cause, disposition */
+    uint64_t guest_cycles; /* real cycles spent executing the guest directly */
+    uint64_t cp_cycles;    /* real cycles of trap sequences and CP instructions */
+    uint64_t entries;      /* times the dispatcher was entered for this VM */
+};
+
+struct vm_info {
+    int id;
+    const char *name;
+    uint32_t base, w;
+    enum vm_state state;
+    struct psw vpsw;         /* virtual PSW */
+    uint32_t real_l, real_b; /* R' the allocator composed */
+    uint64_t max_steps;      /* 0: none */
+    struct vm_stats stats;
+};
+
+/* One dispatcher entry, for tracing. */
+struct vmm_event {
+    int vm;
+    uint8_t cause;      /* real trap cause that entered the CP */
+    uint32_t p;         /* guest P of the trapping instruction */
+    uint64_t word;      /* the instruction at P, if it could be fetched */
+    enum vmm_disposition disp;
+    uint8_t reflected;  /* cause reflected to the guest, or TRAP_NONE */
+};
+typedef void (*vmm_event_fn)(void *ctx, const struct vmm_event *e);
+
+enum vmm_stop {
+    VMMSTOP_DONE,   /* no VM is runnable (all halted, stopped or at limit) */
+    VMMSTOP_BUDGET, /* the call's step budget ran out */
+    VMMSTOP_DEBUG,  /* the real machine stopped on a breakpoint, watchpoint or
+                       trap stop; mx says which, vm which VM was running */
+};
+
+struct vmm_exit {
+    enum vmm_stop reason;
+    int vm;
+    struct machine_exit mx;
+};
+
+/* Lifecycle.  NULL with ERR on a bad configuration. */
+struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen);
+void vmm_destroy(struct vmm *v);
+struct machine *vmm_machine(struct vmm *v); /* the real machine */
+uint64_t vmm_slice(const struct vmm *v);
+void vmm_set_slice(struct vmm *v, uint64_t cycles);
+bool vmm_hybrid(const struct vmm *v);
+
+/* The allocator A.  vmm_vm_create finds the first free region of W words;
+ * vmm_vm_create_at takes an explicit base and refuses an overlap.  Both
+ * return the new VM's id or -1 with ERR.  A new VM is in the power-on state
+ * of a bare machine of W words (machine_reset). */
+int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
+                  size_t errlen);
+int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w,
+                     const char *name, char *err, size_t errlen);
+/* Reclaim: stop the VM and free its region (zeroed). */
+int vmm_vm_destroy(struct vmm *v, int id);
+int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
+                size_t errlen);
+int vmm_vm_stop(struct vmm *v, int id);
+int vmm_vm_resume(struct vmm *v, int id);
+int vmm_vm_set_limit(struct vmm *v, int id, uint64_t max_steps);
+/* Queue console input for a VM. */
+int vmm_vm_input(struct vmm *v, int id, const uint8_t *bytes, size_t len);
+
+/* Inspection.  Ids are 0..VMM_MAX_VMS-1; vmm_vm_next iterates live ones
+ * (start with -1; returns -1 at the end). */
+int vmm_vm_next(const struct vmm *v, int id);
+int vmm_vm_find(const struct vmm *v, const char *name);
+int vmm_vm_info(const struct vmm *v, int id, struct vm_info *out);
+/* The VM's virtual machine (valid until the VM is destroyed).  Writing it
+ * between runs changes the VM, as a monitor's deposit should. */
+struct machine *vmm_vm_view(struct vmm *v, int id);
+
+/* The dispatcher loop.  Runs the runnable VMs round robin, at most BUDGET
+ * real steps in all, and returns why it stopped. */
+enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
+void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
+
+/* Efficiency: the fraction of a VM's instructions executed directly. */
+double vm_stats_direct_ratio(const struct vm_stats *s);
+const char *vmm_disposition_name(enum vmm_disposition d);
+const char *vm_state_name(enum vm_state s);
+
+/* The VM map of section 6, as plain functions.  A map places a bare machine
+ * of w words at BASE in a real machine of q words.
+ * f: E'[base + i] = E[i] (0 <= i < w), E'[1] = the CP's PSW, E'[VMM_ENTRY..]
+ *    = the CP, M' = u, P' = p, R' = (l + base, min(b, w - l)) (b' = 0 if
+ *    l >= w), and the virtual M and R recorded for the CP.
+ * g: the inverse, from the real machine and the CP's record. */
+struct vm_map {
+    uint32_t base, w;
+};
+struct vm_record {   /* what the CP remembers that the real PSW cannot hold */
+    bool vsup, vie;
+    uint32_t vl, vb;
+};
+void vmmap_compose_r(const struct vm_map *map, uint32_t l, uint32_t b,
+                     uint32_t *real_l, uint32_t *real_b);
+int vmmap_f(const struct vm_map *map, const struct machine *bare,
+            struct machine *real, struct vm_record *rec);
+int vmmap_g(const struct vm_map *map, const struct machine *real,
+            const struct vm_record *rec, struct machine *bare);
+
+/* Equivalence (section 6): run each image to HALT on a bare machine of W
+ * words (S2) and under the control program (S2'), alone and, when there are
+ * several, all together in one control program, and compare f(S2) with S2'
+ * component by component: E, M, P, R, the devices, and virtual time.  S2' is
+ * the real machine's region, the CP's record of the virtual M and R, and the
+ * PSW the CP would load to resume the VM.  A run that does not halt within
+ * the step limit is never called equivalent. */
+struct check_opts {
+    uint32_t w;                 /* guest memory; 0: TGM_Q_DEFAULT */
+    uint64_t max_steps;         /* per guest; 0: CHECK_DEFAULT_STEPS */
+    uint64_t slice;             /* 0: VMM_DEFAULT_SLICE */
+    const struct isa_profile *profile;
+    bool hybrid;
+    const uint8_t *input;       /* console input given to every run */
+    size_t input_len;
+};
+#define CHECK_DEFAULT_STEPS 100000000u
+struct check_result {
+    bool equivalent;            /* alone and together both equal and halted */
+    bool bare_halted;
+    bool alone_halted, together_halted; /* together: false if not run */
+    char alone_diff[256];       /* first differing component, or "" */
+    char together_diff[256];
+    struct machine_counters bare;
+    struct vm_stats stats;      /* of the alone run */
+};
+/* RESULTS has N entries.  Returns 0, or -1 with ERR if a run could not be
+ * set up (an image that does not fit W, say). */
+int vmm_check(const struct tgm_image *const *imgs, size_t n,
+              const struct check_opts *o, struct check_result *results,
+              char *err, size_t errlen);
+
+/* Snapshots: the whole CP state (VMs, regions, virtual state, statistics)
+ * to bytes and back; the real machine is saved with machine_state_save. */
+int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len);
+int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
+                   size_t errlen);
+
+#endif

@@ -1,0 +1,127 @@
+/* alloc.c: the allocator A of section 4.
+ *
+ * Gives each VM a disjoint region of real memory, refuses overlapping
+ * requests, takes regions back, and handles every guest attempt to change R:
+ * the virtual R is kept in the VM's view, and the real R' is composed with
+ * the region's base and clamped to the region, so that the VM behaves as a
+ * real machine of w words would (section 5's "smaller" machine).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm_impl.h"
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+    if (err && len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, len, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* R' itself is composed by vmmap_compose_r when the VM is resumed, so a
+ * request beyond the region can never reach the real R. */
+void alloc_set_psw(struct vm *vm, uint64_t psw)
+{
+    machine_set_psw(vm->view, psw);
+}
+
+void alloc_set_r(struct vm *vm, uint32_t l, uint32_t b)
+{
+    machine_set_r(vm->view, l, b);
+}
+
+/* Does [base, base + w) overlap the control program or a live VM? */
+static int overlap(const struct vmm *v, uint32_t base, uint32_t w)
+{
+    if (base < VMM_K)
+        return -2;
+    for (int i = 0; i < VMM_MAX_VMS; i++) {
+        const struct vm *o = &v->vms[i];
+        if (o->live && base < o->base + o->w && o->base < base + w)
+            return i;
+    }
+    return -1;
+}
+
+int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
+                     char *err, size_t errlen)
+{
+    if (w < TGM_Q_MIN)
+        return fail(err, errlen, "a VM needs at least %u words", TGM_Q_MIN);
+    if ((uint64_t)base + w > v->q)
+        return fail(err, errlen, "region %u..%llu is outside real memory (%u words)", base,
+                    (unsigned long long)base + w - 1, v->q);
+    int o = overlap(v, base, w);
+    if (o == -2)
+        return fail(err, errlen, "region %u..%u overlaps the control program (0..%u)", base,
+                    base + w - 1, VMM_K - 1);
+    if (o >= 0)
+        return fail(err, errlen, "region %u..%u overlaps VM '%s' (%u..%u)", base,
+                    base + w - 1, v->vms[o].name, v->vms[o].base,
+                    v->vms[o].base + v->vms[o].w - 1);
+    if (name && vmm_vm_find(v, name) >= 0)
+        return fail(err, errlen, "a VM named '%s' exists already", name);
+    int id = -1;
+    for (int i = 0; i < VMM_MAX_VMS && id < 0; i++)
+        if (!v->vms[i].live)
+            id = i;
+    if (id < 0)
+        return fail(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
+    struct machine_config cfg = {.q = w, .profile = v->profile};
+    struct machine *view = machine_create_view(v->m, base, w, &cfg);
+    if (!view)
+        return fail(err, errlen, "out of memory");
+    struct vm *vm = &v->vms[id];
+    memset(vm, 0, sizeof *vm);
+    vm->live = true;
+    vm->id = id;
+    if (name && *name)
+        snprintf(vm->name, sizeof vm->name, "%s", name);
+    else
+        snprintf(vm->name, sizeof vm->name, "vm%d", id);
+    vm->base = base;
+    vm->w = w;
+    machine_reset(view); /* a bare machine's power-on state, region zeroed */
+    vm->view = view;
+    vm->state = VM_RUNNABLE;
+    return id;
+}
+
+int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
+                  size_t errlen)
+{
+    /* first fit: try just after the CP and after every live region */
+    uint32_t best = UINT32_MAX;
+    for (int i = -1; i < VMM_MAX_VMS; i++) {
+        uint32_t base = i < 0 ? VMM_K : v->vms[i].base + v->vms[i].w;
+        if (i >= 0 && !v->vms[i].live)
+            continue;
+        if ((uint64_t)base + w <= v->q && overlap(v, base, w) == -1 && base < best)
+            best = base;
+    }
+    if (best == UINT32_MAX)
+        return fail(err, errlen, "no free region of %u words in %u words of real memory",
+                    w, v->q);
+    return vmm_vm_create_at(v, best, w, name, err, errlen);
+}
+
+int vmm_vm_destroy(struct vmm *v, int id)
+{
+    if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live)
+        return -1;
+    struct vm *vm = &v->vms[id];
+    for (uint32_t i = 0; i < vm->w; i++)
+        machine_write_phys(v->m, vm->base + i, 0);
+    machine_destroy(vm->view);
+    memset(vm, 0, sizeof *vm);
+    if (v->cur == id) {
+        v->cur = -1;
+        v->in_guest = false;
+    }
+    return 0;
+}

@@ -1,0 +1,184 @@
+/* check.c: the equivalence property of sections 5 and 6, checked by running.
+ *
+ * Start a bare machine of w words in S1 (an image) and the control program
+ * with the image in a VM in f(S1).  If the bare machine halts in S2, the VM
+ * must halt in S2' = f(S2).  f(S2) is computed with vmmap_f into a scratch
+ * real machine and compared with the real machine word by word (the region
+ * and the CP), then the PSW the CP would load and its record of the virtual
+ * M and R; then the devices and virtual time, which f leaves unchanged.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm_impl.h"
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+    if (err && len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, len, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
+                                uint32_t w, uint64_t steps, bool *halted, char *err,
+                                size_t errlen)
+{
+    struct machine_config mc = {.q = w, .profile = o->profile};
+    struct machine *m = machine_create(&mc);
+    if (!m) {
+        fail(err, errlen, "cannot create a bare machine of %u words", w);
+        return NULL;
+    }
+    if (image_load(m, img, err, errlen) != 0 ||
+        machine_console_input(m, o->input, o->input_len) != 0) {
+        machine_destroy(m);
+        return NULL;
+    }
+    struct machine_exit ex;
+    *halted = machine_run(m, steps, &ex) == EXIT_HALT;
+    return m;
+}
+
+/* All images in one control program, each in a VM of w words. */
+static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
+                           const struct check_opts *o, uint32_t w, uint64_t steps,
+                           char *err, size_t errlen)
+{
+    uint64_t q = VMM_K + (uint64_t)n * w;
+    if (q > TGM_Q_MAX) {
+        fail(err, errlen, "%zu guests of %u words do not fit in %u words of real memory", n,
+             w, TGM_Q_MAX);
+        return NULL;
+    }
+    struct vmm_config vc = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
+                            .hybrid = o->hybrid};
+    struct vmm *v = vmm_create(&vc, err, errlen);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int id = vmm_vm_create(v, w, NULL, err, errlen);
+        if (id < 0 || vmm_vm_load(v, id, imgs[i], err, errlen) != 0 ||
+            vmm_vm_input(v, id, o->input, o->input_len) != 0) {
+            vmm_destroy(v);
+            return NULL;
+        }
+        vmm_vm_set_limit(v, id, steps);
+    }
+    while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
+        ;
+    return v;
+}
+
+/* Compare f(S2) with S2' for VM ID; "" in DIFF when equal. */
+static void compare(const struct machine *bare, struct vmm *v, int id, char *diff,
+                    size_t len)
+{
+    struct vm *vm = &v->vms[id];
+    struct vm_map map = {vm->base, vm->w};
+    struct machine_config mc = {.q = v->q, .profile = v->profile, .hostcalls = true};
+    struct machine *fs = machine_create(&mc);
+    struct vm_record rec;
+    diff[0] = '\0';
+    if (!fs || vmmap_f(&map, bare, fs, &rec) != 0) {
+        snprintf(diff, len, "cannot compute f(S2)");
+        machine_destroy(fs);
+        return;
+    }
+    const uint64_t *want = machine_mem(fs), *have = machine_mem(v->m);
+    for (uint32_t i = 1; i < v->q && !diff[0]; i++) {
+        bool region = i >= map.base && i < map.base + map.w;
+        if ((region || i < VMM_K) && want[i] != have[i]) {
+            if (region)
+                snprintf(diff, len, "E[%u] (real E[%u]): bare 0x%016llx, vm 0x%016llx",
+                         i - map.base, i, (unsigned long long)want[i],
+                         (unsigned long long)have[i]);
+            else
+                snprintf(diff, len, "control program word E'[%u] changed", i);
+        }
+    }
+    struct psw vp = machine_psw(vm->view);
+    struct psw fp = machine_psw(fs), sp = psw_unpack(vmmap_real_psw(&map, &vp));
+    struct {
+        const char *name;
+        uint64_t want, have;
+    } f[] = {
+        {"virtual M (1 = supervisor)", rec.vsup, vp.sup}, {"virtual I", rec.vie, vp.ie},
+        {"P'", fp.p, sp.p},          {"R' l", fp.l, sp.l},
+        {"R' b", fp.b, sp.b},        {"virtual R l", rec.vl, vp.l},
+        {"virtual R b", rec.vb, vp.b},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0] && !diff[0]; i++)
+        if (f[i].want != f[i].have)
+            snprintf(diff, len, "%s: bare %llu, vm %llu", f[i].name,
+                     (unsigned long long)f[i].want, (unsigned long long)f[i].have);
+    if (!diff[0])
+        machine_compare(bare, vm->view, CMP_COUNTERS, "bare", "vm", diff, len);
+    machine_destroy(fs);
+}
+
+/* One verdict: both halted and nothing differs. */
+static bool verdict(bool bare_halted, const struct vm *vm, char *diff, size_t len)
+{
+    if (!bare_halted) {
+        snprintf(diff, len, "the bare machine did not halt within the step limit");
+        return false;
+    }
+    if (vm->state != VM_HALTED) {
+        snprintf(diff, len, "the VM did not halt (%s)", vm_state_name(vm->state));
+        return false;
+    }
+    return diff[0] == '\0';
+}
+
+int vmm_check(const struct tgm_image *const *imgs, size_t n,
+              const struct check_opts *o, struct check_result *results,
+              char *err, size_t errlen)
+{
+    uint32_t w = o->w ? o->w : TGM_Q_DEFAULT;
+    uint64_t steps = o->max_steps ? o->max_steps : CHECK_DEFAULT_STEPS;
+    struct machine *bare[VMM_MAX_VMS] = {0};
+    struct vmm *all = NULL;
+    int rc = -1;
+    if (n == 0 || n > VMM_MAX_VMS)
+        return fail(err, errlen, "check takes 1..%d images", VMM_MAX_VMS);
+    memset(results, 0, n * sizeof *results);
+    for (size_t i = 0; i < n; i++) {
+        struct check_result *r = &results[i];
+        bare[i] = run_bare(imgs[i], o, w, steps, &r->bare_halted, err, errlen);
+        if (!bare[i])
+            goto out;
+        r->bare = machine_get_counters(bare[i]);
+        struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, err, errlen);
+        if (!one)
+            goto out;
+        compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
+        r->alone_halted = one->vms[0].state == VM_HALTED;
+        r->equivalent = verdict(r->bare_halted, &one->vms[0], r->alone_diff,
+                                sizeof r->alone_diff);
+        r->stats = one->vms[0].stats;
+        vmm_destroy(one);
+    }
+    if (n > 1) {
+        all = run_vmm(imgs, n, o, w, steps, err, errlen);
+        if (!all)
+            goto out;
+        for (size_t i = 0; i < n; i++) {
+            struct check_result *r = &results[i];
+            compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
+            r->together_halted = all->vms[i].state == VM_HALTED;
+            r->equivalent &= verdict(r->bare_halted, &all->vms[i], r->together_diff,
+                                     sizeof r->together_diff);
+        }
+    }
+    rc = 0;
+out:
+    vmm_destroy(all);
+    for (size_t i = 0; i < n; i++)
+        machine_destroy(bare[i]);
+    return rc;
+}

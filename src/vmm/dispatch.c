@@ -1,0 +1,219 @@
+/* dispatch.c: the dispatcher D of section 4 and the control program's loop.
+ *
+ * A VM runs in real user mode, its innocuous instructions directly on the
+ * CPU.  Any trap stores the old PSW in E[0] and loads the CP's PSW from E[1];
+ * its first instruction, the HCALL at VMM_ENTRY, brings the trap here.  D
+ * accounts the guest's direct execution to its virtual time, asks first
+ * whether the VM's virtual mode is supervisor, and routes to an interpreter
+ * (or the allocator), reflects the trap, or ends the time slice.
+ */
+#include "vmm_impl.h"
+
+static uint64_t now_cycles(const struct vmm *v)
+{
+    return machine_get_counters(v->m).cycles;
+}
+
+static int runnable_count(const struct vmm *v)
+{
+    int n = 0;
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        n += v->vms[i].live && v->vms[i].state == VM_RUNNABLE;
+    return n;
+}
+
+/* The current VM while its slice lasts, else the next runnable one. */
+static struct vm *pick(struct vmm *v)
+{
+    uint64_t now = now_cycles(v);
+    if (v->cur >= 0 && v->vms[v->cur].live && v->vms[v->cur].state == VM_RUNNABLE &&
+        now < v->slice_end)
+        return &v->vms[v->cur];
+    for (int k = 1; k <= VMM_MAX_VMS; k++) {
+        int i = (v->cur + k + VMM_MAX_VMS) % VMM_MAX_VMS;
+        if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE) {
+            v->cur = i;
+            v->slice_end = now + v->slice;
+            return &v->vms[i];
+        }
+    }
+    return NULL;
+}
+
+static void set_view_p(struct vm *vm, uint32_t p)
+{
+    struct psw vp = machine_psw(vm->view);
+    vp.p = p;
+    machine_set_psw(vm->view, psw_pack(&vp));
+}
+
+/* Load the VM's composed PSW into the real machine and arm the real timer
+ * for the end of the slice or the virtual timer's expiry, whichever is
+ * first (not at all for a lone VM without a timer: nothing to regain). */
+static void resume(struct vmm *v, struct vm *vm)
+{
+    struct psw vp = machine_psw(vm->view);
+    struct vm_map map = {vm->base, vm->w};
+    machine_set_psw(v->m, vmmap_real_psw(&map, &vp));
+    struct machine_counters c = machine_get_counters(v->m);
+    struct machine_timer rt = {false, false, 0};
+    if (runnable_count(v) > 1) {
+        rt.armed = true;
+        rt.remaining = v->slice_end > c.cycles ? (int64_t)(v->slice_end - c.cycles) : 1;
+    }
+    struct machine_timer vt = machine_get_timer(vm->view);
+    if (vt.armed && vp.ie && (!rt.armed || vt.remaining < rt.remaining)) {
+        rt.armed = true;
+        rt.remaining = vt.remaining;
+    }
+    machine_set_timer(v->m, &rt);
+    v->rc_cycles = c.cycles;
+    v->rc_instret = c.instret;
+    v->rc_steps = c.steps;
+    v->in_guest = true;
+}
+
+/* Charge the guest's direct execution since resume() to its virtual time.
+ * After a trap, the trap sequence and the HCALL are the CP's, and the
+ * trapping instruction is charged by whoever handles it. */
+static void account(struct vmm *v, struct vm *vm, bool trapped)
+{
+    struct machine_counters c = machine_get_counters(v->m);
+    uint64_t dc = c.cycles - v->rc_cycles, di = c.instret - v->rc_instret;
+    uint64_t ds = c.steps - v->rc_steps;
+    if (trapped) {
+        uint64_t cp = TGM_TRAP_CYCLES + CYC_HCALL;
+        dc -= cp;
+        di -= 1;
+        ds -= 2;
+        vm->stats.cp_cycles += cp;
+        vm->stats.entries++;
+    }
+    vm->stats.direct += di;
+    vm->stats.guest_cycles += dc;
+    machine_charge(vm->view, dc, di, ds);
+    v->in_guest = false;
+}
+
+static void check_limit(struct vm *vm)
+{
+    if (vm->state == VM_RUNNABLE && vm->max_steps &&
+        machine_get_counters(vm->view).steps >= vm->max_steps)
+        vm->state = VM_LIMIT;
+}
+
+static void emit(struct vmm *v, struct vm *vm, struct vmm_event *e)
+{
+    vm->stats.traps[e->cause][e->disp]++;
+    if (v->hook)
+        v->hook(v->hook_ctx, e);
+}
+
+/* D: one entry of the dispatcher, after the HCALL brought a trap here. */
+static void dispatch(struct vmm *v, struct vm *vm)
+{
+    uint64_t oldw = 0;
+    machine_read_phys(v->m, 0, &oldw);
+    struct psw old = psw_unpack(oldw);
+    account(v, vm, true);
+    set_view_p(vm, old.p);
+    struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_REFLECTED, TRAP_NONE};
+    switch (old.cause) {
+    case TRAP_TIMER: /* the CP's own timer: slice end or virtual timer */
+        e.disp = DISP_SCHEDULER;
+        break;
+    case TRAP_PRIV: {
+        machine_read_virt(vm->view, old.p, &e.word);
+        if (GET_OP(e.word) == OP_HCALL) {
+            /* guests have no host calls: the bare machine says illegal */
+            e.reflected = TRAP_ILL;
+        } else if (!machine_psw(vm->view).sup) {
+            e.reflected = TRAP_PRIV; /* the guest's own privileged trap */
+        } else {
+            e.disp = interp_privileged(vm, e.word, &e.reflected);
+            break;
+        }
+        interp_reflect(vm, e.reflected);
+        break;
+    }
+    default: /* memory, SVC, illegal: the bare machine traps the same way */
+        e.reflected = old.cause;
+        interp_reflect(vm, old.cause);
+        break;
+    }
+    emit(v, vm, &e);
+    check_limit(vm);
+}
+
+/* A pending virtual timer traps at the next instruction boundary at which
+ * the virtual I bit is set, exactly as on the bare machine. */
+static void deliver_timer(struct vmm *v, struct vm *vm)
+{
+    struct machine_timer t = machine_get_timer(vm->view);
+    if (!t.pending || !machine_psw(vm->view).ie)
+        return;
+    struct psw vp = machine_psw(vm->view);
+    struct vmm_event e = {vm->id, TRAP_TIMER, vp.p, 0, DISP_REFLECTED, TRAP_TIMER};
+    interp_reflect(vm, TRAP_TIMER);
+    emit(v, vm, &e);
+    check_limit(vm);
+}
+
+enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
+{
+    struct vmm_exit scratch;
+    if (!ex)
+        ex = &scratch;
+    *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
+    while (budget > 0) {
+        struct vm *vm = pick(v);
+        if (!vm) {
+            ex->reason = VMMSTOP_DONE;
+            return ex->reason;
+        }
+        deliver_timer(v, vm);
+        if (vm->state != VM_RUNNABLE)
+            continue;
+        if (v->hybrid && machine_psw(vm->view).sup) {
+            uint64_t n = hybrid_interpret(v, vm, budget);
+            budget -= n < budget ? n : budget;
+            check_limit(vm);
+            continue;
+        }
+        uint64_t chunk = budget;
+        if (vm->max_steps) {
+            uint64_t done = machine_get_counters(vm->view).steps;
+            uint64_t left = vm->max_steps > done ? vm->max_steps - done : 1;
+            chunk = left < chunk ? left : chunk;
+        }
+        resume(v, vm);
+        struct machine_exit mx;
+        machine_run(v->m, chunk, &mx);
+        budget -= mx.steps < budget ? mx.steps : budget;
+        if (mx.reason != EXIT_HOST && machine_psw(v->m).sup) {
+            /* a trap was taken but its HCALL not yet run: finish the entry */
+            struct machine_exit hx;
+            machine_run(v->m, 1, &hx);
+            if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
+                ex->reason = VMMSTOP_DEBUG;
+                ex->vm = vm->id;
+                ex->mx = hx;
+                return ex->reason;
+            }
+            dispatch(v, vm);
+        } else if (mx.reason == EXIT_HOST) {
+            dispatch(v, vm);
+        } else {
+            account(v, vm, false);
+            set_view_p(vm, machine_psw(v->m).p);
+            check_limit(vm);
+        }
+        if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
+            ex->reason = VMMSTOP_DEBUG;
+            ex->vm = vm->id;
+            ex->mx = mx;
+            return ex->reason;
+        }
+    }
+    return ex->reason;
+}

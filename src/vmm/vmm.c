@@ -1,0 +1,188 @@
+/* vmm.c: the control program's lifecycle and the VM table (section 4).
+ *
+ * Creates the real machine with host calls enabled, installs the CP in
+ * E[0..VMM_K-1] (its PSW in E[1], the dispatcher's HCALL at VMM_ENTRY), and
+ * answers questions about VMs.  The dispatcher is in dispatch.c, the
+ * allocator in alloc.c, the interpreters in interp.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm_impl.h"
+
+struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
+{
+    uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_MAX;
+    if (q <= VMM_K || q > TGM_Q_MAX) {
+        if (err && errlen)
+            snprintf(err, errlen, "real memory must be %u..%u words, not %u", VMM_K + 1,
+                     TGM_Q_MAX, q);
+        return NULL;
+    }
+    struct vmm *v = calloc(1, sizeof *v);
+    if (!v)
+        goto oom;
+    v->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
+    struct machine_config mc = {.q = q, .profile = v->profile, .hostcalls = true};
+    v->m = machine_create(&mc);
+    if (!v->m)
+        goto oom;
+    v->q = q;
+    v->slice = cfg && cfg->slice ? cfg->slice : VMM_DEFAULT_SLICE;
+    v->hybrid = cfg && cfg->hybrid;
+    v->cur = -1;
+    vmm_cp_install(v->m);
+    machine_set_psw(v->m, machine_mem(v->m)[1]); /* the CP holds the processor */
+    return v;
+oom:
+    free(v);
+    if (err && errlen)
+        snprintf(err, errlen, "out of memory");
+    return NULL;
+}
+
+void vmm_destroy(struct vmm *v)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        if (v->vms[i].live)
+            machine_destroy(v->vms[i].view);
+    machine_destroy(v->m);
+    free(v);
+}
+
+struct machine *vmm_machine(struct vmm *v) { return v->m; }
+uint64_t vmm_slice(const struct vmm *v) { return v->slice; }
+bool vmm_hybrid(const struct vmm *v) { return v->hybrid; }
+
+void vmm_set_slice(struct vmm *v, uint64_t cycles)
+{
+    v->slice = cycles ? cycles : VMM_DEFAULT_SLICE;
+}
+
+void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx)
+{
+    v->hook = fn;
+    v->hook_ctx = ctx;
+}
+
+static struct vm *live(const struct vmm *v, int id)
+{
+    if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live)
+        return NULL;
+    return (struct vm *)&v->vms[id];
+}
+
+int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
+                size_t errlen)
+{
+    struct vm *vm = live(v, id);
+    if (!vm) {
+        if (err && errlen)
+            snprintf(err, errlen, "no VM %d", id);
+        return -1;
+    }
+    if (image_load(vm->view, img, err, errlen) != 0)
+        return -1;
+    if (vm->state != VM_STOPPED)
+        vm->state = VM_RUNNABLE;
+    return 0;
+}
+
+int vmm_vm_stop(struct vmm *v, int id)
+{
+    struct vm *vm = live(v, id);
+    if (!vm)
+        return -1;
+    if (vm->state == VM_RUNNABLE)
+        vm->state = VM_STOPPED;
+    return 0;
+}
+
+int vmm_vm_resume(struct vmm *v, int id)
+{
+    struct vm *vm = live(v, id);
+    if (!vm)
+        return -1;
+    vm->state = VM_RUNNABLE;
+    return 0;
+}
+
+int vmm_vm_set_limit(struct vmm *v, int id, uint64_t max_steps)
+{
+    struct vm *vm = live(v, id);
+    if (!vm)
+        return -1;
+    vm->max_steps = max_steps;
+    return 0;
+}
+
+int vmm_vm_input(struct vmm *v, int id, const uint8_t *bytes, size_t len)
+{
+    struct vm *vm = live(v, id);
+    return vm ? machine_console_input(vm->view, bytes, len) : -1;
+}
+
+int vmm_vm_next(const struct vmm *v, int id)
+{
+    for (int i = id < 0 ? 0 : id + 1; i < VMM_MAX_VMS; i++)
+        if (v->vms[i].live)
+            return i;
+    return -1;
+}
+
+int vmm_vm_find(const struct vmm *v, const char *name)
+{
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        if (v->vms[i].live && strcmp(v->vms[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int vmm_vm_info(const struct vmm *v, int id, struct vm_info *out)
+{
+    const struct vm *vm = live(v, id);
+    if (!vm)
+        return -1;
+    struct vm_map map = {vm->base, vm->w};
+    struct psw vp = machine_psw(vm->view);
+    *out = (struct vm_info){
+        .id = id, .name = vm->name, .base = vm->base, .w = vm->w,
+        .state = vm->state, .vpsw = machine_psw(vm->view),
+        .max_steps = vm->max_steps, .stats = vm->stats};
+    vmmap_compose_r(&map, vp.l, vp.b, &out->real_l, &out->real_b);
+    return 0;
+}
+
+struct machine *vmm_vm_view(struct vmm *v, int id)
+{
+    struct vm *vm = live(v, id);
+    return vm ? vm->view : NULL;
+}
+
+double vm_stats_direct_ratio(const struct vm_stats *s)
+{
+    uint64_t all = s->direct + s->interpreted;
+    return all ? (double)s->direct / (double)all : 0.0;
+}
+
+const char *vmm_disposition_name(enum vmm_disposition d)
+{
+    static const char *const names[DISP_COUNT] = {
+        "interpreted", "reflected", "allocator", "scheduler", "hybrid"};
+    return d < DISP_COUNT ? names[d] : "unknown";
+}
+
+const char *vm_state_name(enum vm_state s)
+{
+    switch (s) {
+    case VM_RUNNABLE: return "runnable";
+    case VM_STOPPED: return "stopped";
+    case VM_HALTED: return "halted";
+    case VM_LIMIT: return "step limit";
+    }
+    return "unknown";
+}

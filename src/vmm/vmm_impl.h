@@ -1,0 +1,59 @@
+/* vmm_impl.h: the control program's private state (sections 4 and 6).
+ *
+ * One struct vmm per real machine; one struct vm per virtual machine, whose
+ * virtual state <E|region, M, P, R>, timer, console and bare-equivalent
+ * counters are kept in a view machine over its region.
+ */
+#ifndef TGM_VMM_IMPL_H
+#define TGM_VMM_IMPL_H
+
+#include "tgm/vmm.h"
+
+struct vm {
+    bool live;
+    int id;
+    char name[32];
+    uint32_t base, w;
+    enum vm_state state;
+    struct machine *view;    /* the VM's virtual machine */
+    uint64_t max_steps;      /* limit on the view's steps; 0: none */
+    struct vm_stats stats;
+};
+
+struct vmm {
+    struct machine *m; /* the real machine */
+    uint32_t q;
+    const struct isa_profile *profile;
+    uint64_t slice;
+    bool hybrid;
+    struct vm vms[VMM_MAX_VMS];
+    int cur;            /* VM holding the processor, or -1 */
+    uint64_t slice_end; /* real cycle count at which cur's slice ends */
+    bool in_guest;      /* the real PSW is cur's, set by resume() */
+    uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
+    vmm_event_fn hook;
+    void *hook_ctx;
+};
+
+/* vmmap.c */
+uint64_t vmmap_real_psw(const struct vm_map *map, const struct psw *vp);
+void vmm_cp_install(struct machine *real);
+
+/* alloc.c: A.  The guest's attempts to change R arrive here; the virtual R
+ * is kept in the view and R' is composed from it at every resume. */
+void alloc_set_psw(struct vm *vm, uint64_t psw);
+void alloc_set_r(struct vm *vm, uint32_t l, uint32_t b);
+
+/* interp.c: {v_i}.  Simulates the privileged instruction WORD at the view's
+ * P in virtual supervisor mode; returns the disposition and sets *reflected
+ * if an operand trapped instead. */
+enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
+                                       uint8_t *reflected);
+/* Reflect CAUSE into the VM: the hardware trap done on its virtual state. */
+void interp_reflect(struct vm *vm, unsigned cause);
+
+/* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
+ * mode, at most *budget steps; returns the number of steps taken. */
+uint64_t hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget);
+
+#endif

@@ -1,0 +1,82 @@
+/* vmmap.c: the standard VM map f of section 6 and its inverse g.
+ *
+ *   real E:  0      1       2 ..... K-1   base ........ base+w-1
+ *          +------+-------+-------------+-----------------------+--
+ *          | old  | CP's  |  dispatcher |  the VM: E'[base+i]   |
+ *          | PSW  | PSW   |  (HCALL 0)  |        = E[i]         |
+ *          +------+-------+-------------+-----------------------+--
+ *
+ * M' = u, P' = p, R' = (l + base, b') with b' = min(b, w - l), or 0 when
+ * l >= w: the paper assumes b < w; clamping makes any R the guest loads
+ * behave exactly as on a real machine of w words.  Because the clamp loses
+ * b, the CP records the virtual M, I and R (as Lemma 2 says it must).
+ */
+#include "vmm_impl.h"
+
+void vmmap_compose_r(const struct vm_map *map, uint32_t l, uint32_t b,
+                     uint32_t *real_l, uint32_t *real_b)
+{
+    if (l >= map->w) {
+        *real_l = map->base; /* nothing is addressable: every access traps */
+        *real_b = 0;
+        return;
+    }
+    *real_l = l + map->base;
+    *real_b = b < map->w - l ? b : map->w - l;
+}
+
+/* The CP's fixed words: E'[1] its PSW, E'[ENTRY] the dispatcher's HCALL,
+ * E'[ENTRY + 1] a HALT that is never reached. */
+static void put_cp(struct machine *real)
+{
+    struct psw cp = {.sup = true, .p = VMM_ENTRY, .l = 0, .b = machine_q(real)};
+    machine_write_phys(real, 1, psw_pack(&cp));
+    machine_write_phys(real, VMM_ENTRY, MAKE_INSN(OP_HCALL, 0, 0, 0));
+    machine_write_phys(real, VMM_ENTRY + 1, MAKE_INSN(OP_HALT, 0, 0, 0));
+    for (uint32_t i = VMM_ENTRY + 2; i < VMM_K; i++)
+        machine_write_phys(real, i, 0);
+}
+
+/* The PSW the CP loads to run a VM whose virtual PSW is VP: real user mode,
+ * timer interrupts on so the CP can always regain the processor. */
+uint64_t vmmap_real_psw(const struct vm_map *map, const struct psw *vp)
+{
+    struct psw r = {.sup = false, .ie = true, .p = vp->p};
+    vmmap_compose_r(map, vp->l, vp->b, &r.l, &r.b);
+    return psw_pack(&r);
+}
+
+int vmmap_f(const struct vm_map *map, const struct machine *bare,
+            struct machine *real, struct vm_record *rec)
+{
+    if (machine_q(bare) != map->w || (uint64_t)map->base + map->w > machine_q(real) ||
+        map->base < VMM_K)
+        return -1;
+    const uint64_t *E = machine_mem(bare);
+    for (uint32_t i = 0; i < map->w; i++)
+        machine_write_phys(real, map->base + i, E[i]);
+    put_cp(real);
+    struct psw p = machine_psw(bare);
+    machine_set_psw(real, vmmap_real_psw(map, &p));
+    *rec = (struct vm_record){p.sup, p.ie, p.l, p.b};
+    return 0;
+}
+
+int vmmap_g(const struct vm_map *map, const struct machine *real,
+            const struct vm_record *rec, struct machine *bare)
+{
+    if (machine_q(bare) != map->w || (uint64_t)map->base + map->w > machine_q(real))
+        return -1;
+    const uint64_t *E = machine_mem(real);
+    for (uint32_t i = 0; i < map->w; i++)
+        machine_write_phys(bare, i, E[map->base + i]);
+    struct psw r = machine_psw(real);
+    struct psw p = {.sup = rec->vsup, .ie = rec->vie, .p = r.p, .l = rec->vl, .b = rec->vb};
+    machine_set_psw(bare, psw_pack(&p));
+    return 0;
+}
+
+void vmm_cp_install(struct machine *real)
+{
+    put_cp(real);
+}
