@@ -188,6 +188,11 @@ struct check_result {
     struct machine_counters bare;
     struct vm_stats stats;      /* of the alone run */
 };
+/* Compare f(S2), S2 being BARE, with S2' for VM ID of V: "" in DIFF if
+ * equal, else the first differing component.  vmm_check's comparison, for
+ * callers that stop both machines at the same step instead of at HALT. */
+void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
+                 size_t len);
 /* RESULTS has N entries.  Returns 0, or -1 with ERR if a run could not be
  * set up (an image that does not fit W, say). */
 int vmm_check(const struct tgm_image *const *imgs, size_t n,

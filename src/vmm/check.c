@@ -74,10 +74,13 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
     return v;
 }
 
-/* Compare f(S2) with S2' for VM ID; "" in DIFF when equal. */
-static void compare(const struct machine *bare, struct vmm *v, int id, char *diff,
-                    size_t len)
+void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
+                 size_t len)
 {
+    if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live) {
+        snprintf(diff, len, "no VM %d", id);
+        return;
+    }
     struct vm *vm = &v->vms[id];
     struct vm_map map = {vm->base, vm->w};
     struct machine_config mc = {.q = v->q, .profile = v->profile, .hostcalls = true};
@@ -156,7 +159,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, err, errlen);
         if (!one)
             goto out;
-        compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
+        vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
         r->equivalent = verdict(r->bare_halted, &one->vms[0], r->alone_diff,
                                 sizeof r->alone_diff);
@@ -169,7 +172,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             goto out;
         for (size_t i = 0; i < n; i++) {
             struct check_result *r = &results[i];
-            compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
+            vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
             r->together_halted = all->vms[i].state == VM_HALTED;
             r->equivalent &= verdict(r->bare_halted, &all->vms[i], r->together_diff,
                                      sizeof r->together_diff);

@@ -207,6 +207,11 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             account(v, vm, false);
             set_view_p(vm, machine_psw(v->m).p);
             check_limit(vm);
+            if (vm->state == VM_LIMIT) { /* the CP takes the processor back */
+                struct vmm_event e = {vm->id, TRAP_NONE, machine_psw(vm->view).p, 0,
+                                      DISP_SCHEDULER, TRAP_NONE};
+                emit(v, vm, &e);
+            }
         }
         if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
             ex->reason = VMMSTOP_DEBUG;
