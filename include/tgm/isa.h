@@ -97,10 +97,31 @@ struct psw {
     uint32_t b;    /* bound: size of the addressable region */
 };
 
-uint64_t psw_pack(const struct psw *p);
-struct psw psw_unpack(uint64_t w);
 /* The R word of LR/SR: l and b in their PSW positions, all else zero. */
-uint64_t r_pack(uint32_t l, uint32_t b);
+static inline uint64_t r_pack(uint32_t l, uint32_t b)
+{
+    return ((uint64_t)(l & TGM_ADDR_MASK) << PSW_L_SHIFT) | (b & PSW_B_MASK);
+}
+
+static inline uint64_t psw_pack(const struct psw *p)
+{
+    return ((uint64_t)p->sup << PSW_S_BIT) | ((uint64_t)p->ie << PSW_I_BIT) |
+           ((uint64_t)(p->cause & 0xF) << PSW_CAUSE_SHIFT) |
+           ((uint64_t)(p->p & TGM_ADDR_MASK) << PSW_P_SHIFT) | r_pack(p->l, p->b);
+}
+
+static inline struct psw psw_unpack(uint64_t w)
+{
+    struct psw p = {
+        .sup = (w >> PSW_S_BIT) & 1,
+        .ie = (w >> PSW_I_BIT) & 1,
+        .cause = (uint8_t)((w >> PSW_CAUSE_SHIFT) & 0xF),
+        .p = (uint32_t)(w >> PSW_P_SHIFT) & TGM_ADDR_MASK,
+        .l = (uint32_t)(w >> PSW_L_SHIFT) & TGM_ADDR_MASK,
+        .b = (uint32_t)(w & PSW_B_MASK),
+    };
+    return p;
+}
 
 /* Operand kinds of the three fields, and the formats built from them. */
 enum operand_kind {

@@ -116,6 +116,14 @@ uint64_t machine_get_psw(const struct machine *m);
 struct psw machine_psw(const struct machine *m);
 void machine_set_psw(struct machine *m, uint64_t psw);
 void machine_set_r(struct machine *m, uint32_t l, uint32_t b);
+/* Single fields, for callers on a hot path (the control program). */
+uint32_t machine_p(const struct machine *m);
+void machine_set_p(struct machine *m, uint32_t p);
+bool machine_sup(const struct machine *m);
+bool machine_ie(const struct machine *m);
+uint64_t machine_cycles(const struct machine *m);
+uint64_t machine_instret(const struct machine *m);
+uint64_t machine_steps(const struct machine *m);
 /* Cause of the last trap taken, or TRAP_NONE (for display; E[0] holds it). */
 uint8_t machine_last_trap(const struct machine *m);
 

@@ -194,6 +194,10 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
     uint64_t sum = rd64(buf + len - 8);
     if (tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) != sum)
         return fail(err, errlen, "offset %zu: checksum mismatch (file damaged)", len - 8);
+    /* a symbol takes at least 10 bytes; refuse before allocating for them */
+    if (nsyms > symsize / 10)
+        return fail(err, errlen, "offset 32: symbol count %u cannot fit in a %u-byte symbol table",
+                    nsyms, symsize);
 
     struct tgm_image img = {.load = load, .nwords = n, .entry_psw = entry,
                             .nsyms = nsyms};

@@ -123,6 +123,14 @@ const struct isa_profile *machine_profile(const struct machine *m) { return m->p
 bool machine_hostcalls(const struct machine *m) { return m->hostcalls; }
 uint8_t machine_last_trap(const struct machine *m) { return m->last_trap; }
 
+uint32_t machine_p(const struct machine *m) { return m->p; }
+void machine_set_p(struct machine *m, uint32_t p) { m->p = p & TGM_ADDR_MASK; }
+bool machine_sup(const struct machine *m) { return m->sup; }
+bool machine_ie(const struct machine *m) { return m->ie; }
+uint64_t machine_cycles(const struct machine *m) { return m->ctr.cycles; }
+uint64_t machine_steps(const struct machine *m) { return m->ctr.steps; }
+uint64_t machine_instret(const struct machine *m) { return m->ctr.instret; }
+
 struct psw machine_psw(const struct machine *m)
 {
     return (struct psw){m->sup, m->ie, 0, m->p, m->l, m->b};

@@ -38,7 +38,7 @@ static const struct profile_override pdp11_45[] = {
 static const struct profile_override x86[] = {
     {OP_SPSW, BEH_DIRECT, CLASS_LOC_S | CLASS_LOC_U | CLASS_MODE},
     {OP_SR, BEH_DIRECT, CLASS_LOC_S | CLASS_LOC_U},
-    {OP_LPSW, BEH_USER_MASKED, CLASS_CTL_S | CLASS_MODE},
+    {OP_LPSW, BEH_USER_MASKED, CLASS_CTL_S},
 };
 #define OV(a) a, sizeof a / sizeof a[0]
 

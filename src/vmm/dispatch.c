@@ -9,11 +9,6 @@
  */
 #include "vmm_impl.h"
 
-static uint64_t now_cycles(const struct vmm *v)
-{
-    return machine_get_counters(v->m).cycles;
-}
-
 static int runnable_count(const struct vmm *v)
 {
     int n = 0;
@@ -25,7 +20,7 @@ static int runnable_count(const struct vmm *v)
 /* The current VM while its slice lasts, else the next runnable one. */
 static struct vm *pick(struct vmm *v)
 {
-    uint64_t now = now_cycles(v);
+    uint64_t now = machine_cycles(v->m);
     if (v->cur >= 0 && v->vms[v->cur].live && v->vms[v->cur].state == VM_RUNNABLE &&
         now < v->slice_end)
         return &v->vms[v->cur];
@@ -34,17 +29,11 @@ static struct vm *pick(struct vmm *v)
         if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE) {
             v->cur = i;
             v->slice_end = now + v->slice;
+            v->slicing = runnable_count(v) > 1;
             return &v->vms[i];
         }
     }
     return NULL;
-}
-
-static void set_view_p(struct vm *vm, uint32_t p)
-{
-    struct psw vp = machine_psw(vm->view);
-    vp.p = p;
-    machine_set_psw(vm->view, psw_pack(&vp));
 }
 
 /* Load the VM's composed PSW into the real machine and arm the real timer
@@ -55,11 +44,11 @@ static void resume(struct vmm *v, struct vm *vm)
     struct psw vp = machine_psw(vm->view);
     struct vm_map map = {vm->base, vm->w};
     machine_set_psw(v->m, vmmap_real_psw(&map, &vp));
-    struct machine_counters c = machine_get_counters(v->m);
+    uint64_t now = machine_cycles(v->m);
     struct machine_timer rt = {false, false, 0};
-    if (runnable_count(v) > 1) {
+    if (v->slicing) {
         rt.armed = true;
-        rt.remaining = v->slice_end > c.cycles ? (int64_t)(v->slice_end - c.cycles) : 1;
+        rt.remaining = v->slice_end > now ? (int64_t)(v->slice_end - now) : 1;
     }
     struct machine_timer vt = machine_get_timer(vm->view);
     if (vt.armed && vp.ie && (!rt.armed || vt.remaining < rt.remaining)) {
@@ -67,9 +56,9 @@ static void resume(struct vmm *v, struct vm *vm)
         rt.remaining = vt.remaining;
     }
     machine_set_timer(v->m, &rt);
-    v->rc_cycles = c.cycles;
-    v->rc_instret = c.instret;
-    v->rc_steps = c.steps;
+    v->rc_cycles = now;
+    v->rc_instret = machine_instret(v->m);
+    v->rc_steps = machine_steps(v->m);
     v->in_guest = true;
 }
 
@@ -78,9 +67,9 @@ static void resume(struct vmm *v, struct vm *vm)
  * trapping instruction is charged by whoever handles it. */
 static void account(struct vmm *v, struct vm *vm, bool trapped)
 {
-    struct machine_counters c = machine_get_counters(v->m);
-    uint64_t dc = c.cycles - v->rc_cycles, di = c.instret - v->rc_instret;
-    uint64_t ds = c.steps - v->rc_steps;
+    uint64_t dc = machine_cycles(v->m) - v->rc_cycles;
+    uint64_t di = machine_instret(v->m) - v->rc_instret;
+    uint64_t ds = machine_steps(v->m) - v->rc_steps;
     if (trapped) {
         uint64_t cp = TGM_TRAP_CYCLES + CYC_HCALL;
         dc -= cp;
@@ -98,7 +87,7 @@ static void account(struct vmm *v, struct vm *vm, bool trapped)
 static void check_limit(struct vm *vm)
 {
     if (vm->state == VM_RUNNABLE && vm->max_steps &&
-        machine_get_counters(vm->view).steps >= vm->max_steps)
+        machine_steps(vm->view) >= vm->max_steps)
         vm->state = VM_LIMIT;
 }
 
@@ -112,11 +101,9 @@ static void emit(struct vmm *v, struct vm *vm, struct vmm_event *e)
 /* D: one entry of the dispatcher, after the HCALL brought a trap here. */
 static void dispatch(struct vmm *v, struct vm *vm)
 {
-    uint64_t oldw = 0;
-    machine_read_phys(v->m, 0, &oldw);
-    struct psw old = psw_unpack(oldw);
+    struct psw old = psw_unpack(machine_mem(v->m)[0]);
     account(v, vm, true);
-    set_view_p(vm, old.p);
+    machine_set_p(vm->view, old.p);
     struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_REFLECTED, TRAP_NONE};
     switch (old.cause) {
     case TRAP_TIMER: /* the CP's own timer: slice end or virtual timer */
@@ -127,7 +114,7 @@ static void dispatch(struct vmm *v, struct vm *vm)
         if (GET_OP(e.word) == OP_HCALL) {
             /* guests have no host calls: the bare machine says illegal */
             e.reflected = TRAP_ILL;
-        } else if (!machine_psw(vm->view).sup) {
+        } else if (!machine_sup(vm->view)) {
             e.reflected = TRAP_PRIV; /* the guest's own privileged trap */
         } else {
             e.disp = interp_privileged(vm, e.word, &e.reflected);
@@ -149,11 +136,10 @@ static void dispatch(struct vmm *v, struct vm *vm)
  * the virtual I bit is set, exactly as on the bare machine. */
 static void deliver_timer(struct vmm *v, struct vm *vm)
 {
-    struct machine_timer t = machine_get_timer(vm->view);
-    if (!t.pending || !machine_psw(vm->view).ie)
+    if (!machine_ie(vm->view) || !machine_get_timer(vm->view).pending)
         return;
-    struct psw vp = machine_psw(vm->view);
-    struct vmm_event e = {vm->id, TRAP_TIMER, vp.p, 0, DISP_REFLECTED, TRAP_TIMER};
+    struct vmm_event e = {vm->id, TRAP_TIMER, machine_p(vm->view), 0, DISP_REFLECTED,
+                          TRAP_TIMER};
     interp_reflect(vm, TRAP_TIMER);
     emit(v, vm, &e);
     check_limit(vm);
@@ -165,6 +151,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
     if (!ex)
         ex = &scratch;
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
+    v->slicing = runnable_count(v) > 1; /* VMs may have come or gone since */
     while (budget > 0) {
         struct vm *vm = pick(v);
         if (!vm) {
@@ -174,7 +161,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         deliver_timer(v, vm);
         if (vm->state != VM_RUNNABLE)
             continue;
-        if (v->hybrid && machine_psw(vm->view).sup) {
+        if (v->hybrid && machine_sup(vm->view)) {
             uint64_t n = hybrid_interpret(v, vm, budget);
             budget -= n < budget ? n : budget;
             check_limit(vm);
@@ -182,7 +169,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         }
         uint64_t chunk = budget;
         if (vm->max_steps) {
-            uint64_t done = machine_get_counters(vm->view).steps;
+            uint64_t done = machine_steps(vm->view);
             uint64_t left = vm->max_steps > done ? vm->max_steps - done : 1;
             chunk = left < chunk ? left : chunk;
         }
@@ -190,7 +177,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         struct machine_exit mx;
         machine_run(v->m, chunk, &mx);
         budget -= mx.steps < budget ? mx.steps : budget;
-        if (mx.reason != EXIT_HOST && machine_psw(v->m).sup) {
+        if (mx.reason != EXIT_HOST && machine_sup(v->m)) {
             /* a trap was taken but its HCALL not yet run: finish the entry */
             struct machine_exit hx;
             machine_run(v->m, 1, &hx);
@@ -205,10 +192,10 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             dispatch(v, vm);
         } else {
             account(v, vm, false);
-            set_view_p(vm, machine_psw(v->m).p);
+            machine_set_p(vm->view, machine_p(v->m));
             check_limit(vm);
             if (vm->state == VM_LIMIT) { /* the CP takes the processor back */
-                struct vmm_event e = {vm->id, TRAP_NONE, machine_psw(vm->view).p, 0,
+                struct vmm_event e = {vm->id, TRAP_NONE, machine_p(vm->view), 0,
                                       DISP_SCHEDULER, TRAP_NONE};
                 emit(v, vm, &e);
             }

@@ -37,11 +37,8 @@ static void wr(struct vm *vm, uint32_t phys, uint64_t v)
  * its cycles, one instruction and one step to the VM's virtual time. */
 static void retire(struct vm *vm, unsigned op, bool advance)
 {
-    if (advance) {
-        struct psw p = machine_psw(vm->view);
-        p.p = (p.p + 1) & TGM_ADDR_MASK;
-        machine_set_psw(vm->view, psw_pack(&p));
-    }
+    if (advance)
+        machine_set_p(vm->view, machine_p(vm->view) + 1);
     machine_charge(vm->view, isa_table[op].cycles, 1, 1);
     vm->stats.interpreted++;
 }
@@ -122,20 +119,22 @@ static enum vmm_disposition v_halt(struct vm *vm)
     return DISP_INTERPRETED;
 }
 
+/* The word was fetched and checked by the CPU before it trapped, so it is a
+ * valid privileged instruction and its A field is its only operand. */
 enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
                                        uint8_t *reflected)
 {
-    struct insn d = isa_decode(word);
+    unsigned op = GET_OP(word);
     *reflected = TRAP_NONE;
-    if (d.op == OP_HALT)
+    if (op == OP_HALT)
         return v_halt(vm);
     uint32_t a;
-    if (!operand(vm, d.a, &a)) { /* the bare machine would memory trap */
+    if (!operand(vm, GET_A(word), &a)) { /* the bare machine would memory trap */
         *reflected = TRAP_MEM;
         interp_reflect(vm, TRAP_MEM);
         return DISP_REFLECTED;
     }
-    switch (d.op) {
+    switch (op) {
     case OP_LPSW: return v_lpsw(vm, a);
     case OP_SPSW: return v_spsw(vm, a);
     case OP_LR: return v_lr(vm, a);

@@ -28,6 +28,7 @@ struct vmm {
     bool hybrid;
     struct vm vms[VMM_MAX_VMS];
     int cur;            /* VM holding the processor, or -1 */
+    bool slicing;       /* more than one VM was runnable when the slice began */
     uint64_t slice_end; /* real cycle count at which cur's slice ends */
     bool in_guest;      /* the real PSW is cur's, set by resume() */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
