@@ -26,6 +26,12 @@ int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag);
 int asm_assemble_string(const char *name, const char *src,
                         struct tgm_image *img, FILE *diag);
 
+/* asm_assemble_file that also writes a listing to LISTING (if not NULL)
+ * when there are no errors: every source line in assembly order with its
+ * address, the words it produced and its line number (tgm as -l). */
+int asm_assemble_file_listing(const char *path, struct tgm_image *img,
+                              FILE *diag, FILE *listing);
+
 /* Assemble one instruction or one data expression (as in ".word X") that
  * would sit at address ADDR, with SYMS (may be NULL) giving symbol values.
  * For the monitor's "assemble in place".  0 on success; -1 with a one-line

@@ -1,10 +1,106 @@
-/* cli_as.c: placeholder until the subcommand lands (being written now). */
+/* cli_as.c: `tgm as`: assemble a source file into a guest image.
+ *
+ * The text form of section 2's instructions becomes an image of E plus the
+ * entry PSW <M, P, R>.  Every error is listed chibicc-style and then nothing
+ * is written; a good image is written atomically (image_write_file).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tgm as SRC [-o IMAGE] [-l]\n"
+               "Assemble SRC (syntax: docs/asm.md) into a guest image.\n\n"
+               "  -o, --output IMAGE  write the image here (default: SRC with its\n"
+               "                      extension replaced by .img)\n"
+               "  -l, --listing       print a listing: address, word, line, source\n"
+               "  -h, --help          show this help\n\n"
+               "Errors are printed as file:line:col with the line and a caret; if there\n"
+               "is any, nothing is written and the exit status is 1.  An unreadable SRC\n"
+               "or an unwritable IMAGE gives status 2.\n");
+}
+
+/* SRC with the extension of its last path component replaced by .img. */
+static char *default_output(const char *src)
+{
+    const char *base = strrchr(src, '/');
+    base = base ? base + 1 : src;
+    const char *dot = strrchr(base, '.');
+    size_t keep = dot && dot != base ? (size_t)(dot - src) : strlen(src);
+    char *out = malloc(keep + 5);
+    if (out) {
+        memcpy(out, src, keep);
+        memcpy(out + keep, ".img", 5);
+    }
+    return out;
+}
 
 int cli_as(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("as: not built yet");
-    return EXIT_USAGE;
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'},
+        {"listing", no_argument, 0, 'l'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *out = NULL;
+    bool listing = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:lh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'l': listing = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error(optind < argc ? "as: expected one source file, got %d (try 'tgm as --help')"
+                                : "as: no source file given (try 'tgm as --help')",
+                  argc - optind);
+        return EXIT_USAGE;
+    }
+    const char *src = argv[optind];
+    /* unreadable input is bad usage (2), not an error in the source (1) */
+    FILE *f = fopen(src, "rb");
+    if (!f || (errno = 0, fgetc(f) == EOF && ferror(f))) {
+        cli_error("as: %s: %s", src, strerror(errno ? errno : EIO));
+        if (f)
+            fclose(f);
+        return EXIT_USAGE;
+    }
+    fclose(f);
+    char *def = out ? NULL : default_output(src);
+    if (!out && !(out = def)) {
+        cli_error("as: out of memory");
+        return EXIT_USAGE;
+    }
+    if (strcmp(out, src) == 0) {
+        cli_error("as: the output %s would overwrite the source (use -o)", out);
+        free(def);
+        return EXIT_USAGE;
+    }
+    struct tgm_image img;
+    int nerr = asm_assemble_file_listing(src, &img, stderr, listing ? stdout : NULL);
+    if (nerr) {
+        cli_error("as: %d error%s in %s; %s not written", nerr, nerr == 1 ? "" : "s", src, out);
+        free(def);
+        return EXIT_NEGATIVE;
+    }
+    char err[512];
+    int rc = image_write_file(out, &img, err, sizeof err);
+    image_free(&img);
+    free(def);
+    if (rc != 0) {
+        cli_error("as: %s", err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }

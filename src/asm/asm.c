@@ -1,0 +1,637 @@
+/* asm.c: the assembler's statements, directives and two passes.
+ *
+ * Gives the "usual complement of instructions" of section 2 a text form.
+ * Pass 1 reads every line (following .include), places labels and sizes
+ * every statement; pass 2 evaluates operands, checks each against its kind
+ * in the one instruction table, and encodes it with MAKE_INSN.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "asm_impl.h"
+#include "tgm/image.h"
+
+static const struct {
+    const char *name;
+    uint8_t kind;
+} directives[] = {
+    {".org", ST_ORG}, {".word", ST_WORD}, {".ascii", ST_ASCII},
+    {".asciz", ST_ASCIZ}, {".space", ST_SPACE}, {".include", ST_INCLUDE},
+    {".entry", ST_ENTRY}, {".entrypsw", ST_ENTRYPSW}, {".equ", ST_EQU},
+};
+#define NDIRECTIVES (sizeof directives / sizeof directives[0])
+#define INCLUDE_MAX_DEPTH 64
+
+/* Each operand kind's name and range (docs/asm.md, "Operands"). */
+static const struct {
+    const char *name;
+    int64_t lo, hi;
+    bool sgn;
+} kind_info[] = {
+    [OK_ADDR] = {"address", 0, TGM_ADDR_MASK, false},
+    [OK_TGT] = {"target", 0, TGM_ADDR_MASK, false},
+    [OK_NUM] = {"number", 0, TGM_ADDR_MASK, false},
+    [OK_IMM] = {"imm", ISA_IMM_MIN, ISA_IMM_MAX, true},
+    [OK_IMM38] = {"imm38", ISA_IMM38_MIN, ISA_IMM38_MAX, true},
+};
+
+const struct insn_info *asm_lookup_mnemonic(const struct asm_tok *t)
+{
+    char name[16];
+    if (t->len >= sizeof name)
+        return NULL;
+    memcpy(name, t->p, t->len);
+    name[t->len] = '\0';
+    return isa_lookup(name);
+}
+
+/* "a.s:12", for messages that name another statement. */
+void asm_where(const struct asm_ctx *c, uint32_t si, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s:%u", c->files[c->stmts[si].file].name, c->stmts[si].line);
+}
+
+/* --- statements ----------------------------------------------------------- */
+
+/* Define NAME (a token of statement SI) as a label or constant.  Returns its
+ * index, or -1 after reporting why it cannot be defined. */
+static int32_t define_symbol(struct assembler *a, const struct asm_tok *name,
+                             enum sym_kind kind)
+{
+    struct asm_ctx *c = &a->c;
+    if (name->len > TGM_SYM_MAX)
+        asm_error_tok(c, name, "symbol name is too long (%u characters; at most %u)",
+                      name->len, TGM_SYM_MAX);
+    int32_t idx = asm_sym_find(c, name->p, name->len);
+    if (idx < 0) {
+        idx = (int32_t)asm_sym_add(c, name->p, name->len, kind, a->dot);
+    } else if (c->syms[idx].kind == SYM_PREDEF) {
+        /* a user definition replaces SUP or USER everywhere, so it must not
+         * come after pass 1 already placed words with the predefined value */
+        if (c->syms[idx].used) {
+            char at[300];
+            asm_where(c, c->syms[idx].used - 1, at, sizeof at);
+            asm_error_tok(c, name, "'%s' is redefined after its predefined value was used at %s",
+                          c->syms[idx].name, at);
+        }
+        c->syms[idx].kind = (uint8_t)kind;
+        c->syms[idx].value = a->dot;
+    } else {
+        char at[300];
+        asm_where(c, c->syms[idx].stmt, at, sizeof at);
+        asm_error_tok(c, name, "duplicate symbol '%.*s' (first defined at %s)", (int)name->len,
+                      name->p, at);
+        return -1;
+    }
+    c->syms[idx].stmt = name->stmt;
+    c->syms[idx].state = SS_DONE;
+    return idx;
+}
+
+static void define_label(struct assembler *a, const struct asm_tok *name)
+{
+    if (asm_tok_is(name, "."))
+        asm_error_tok(&a->c, name, "'.' is the current address; it cannot be a label");
+    else
+        define_symbol(a, name, SYM_LABEL);
+}
+
+/* Find the statement's kind after its labels (defining them in pass 1). */
+int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
+{
+    struct asm_ctx *c = &a->c;
+    const struct asm_tok *t = c->toks;
+    uint32_t i = 0;
+    for (; t[i].kind == TK_IDENT && asm_tok_punct(&t[i + 1], ':'); i += 2)
+        if (pass1)
+            define_label(a, &t[i]);
+    *pt = (struct asm_parts){.head = i, .ops = i + 1};
+    const struct asm_tok *h = &t[i];
+    if (h->kind == TK_EOL) {
+        pt->kind = ST_EMPTY;
+        return 0;
+    }
+    if (h->kind == TK_IDENT && asm_tok_punct(h + 1, '=')) {
+        if (asm_tok_is(h, ".")) {
+            asm_error_tok(c, h, "'. = expr' does not move the current address; use '.org expr'");
+            return -1;
+        }
+        pt->kind = ST_CONST;
+        pt->name = i;
+        pt->ops = i + 2;
+        return 0;
+    }
+    if (h->kind != TK_IDENT || asm_tok_is(h, ".")) {
+        asm_error_tok(c, h, "expected a label, instruction or directive, got '%.*s'",
+                      (int)h->len, h->p);
+        return -1;
+    }
+    if (h->p[0] != '.') {
+        pt->kind = ST_INSN;
+        pt->info = asm_lookup_mnemonic(h);
+        if (pt->info)
+            return 0;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)h->len, h->p);
+        const char *near = asm_suggest_mnemonic(name);
+        if (h[1].kind == TK_IDENT && asm_lookup_mnemonic(&h[1]))
+            asm_error_tok(c, h, "unknown mnemonic '%.*s' (a label needs a ':' after it)",
+                          (int)h->len, h->p);
+        else if (near)
+            asm_error_tok(c, h, "unknown mnemonic '%.*s' (did you mean '%s'?)", (int)h->len,
+                          h->p, near);
+        else
+            asm_error_tok(c, h, "unknown mnemonic '%.*s'", (int)h->len, h->p);
+        return -1;
+    }
+    struct asm_suggest s;
+    asm_suggest_init(&s, h->p, h->len);
+    for (size_t d = 0; d < NDIRECTIVES; d++) {
+        if (strlen(directives[d].name) == h->len &&
+            strncasecmp(directives[d].name, h->p, h->len) == 0) {
+            pt->kind = directives[d].kind;
+            break;
+        }
+        asm_suggest_offer(&s, directives[d].name);
+    }
+    if (pt->kind == ST_EMPTY) {
+        const char *near = asm_suggest_result(&s);
+        asm_error_tok(c, h, "unknown directive '%.*s'%s%s%s", (int)h->len, h->p,
+                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        return -1;
+    }
+    if (pt->kind == ST_EQU) {
+        /* .equ name, expr is name = expr; the name may be '.' here */
+        if (t[i + 1].kind != TK_IDENT) {
+            asm_error_tok(c, &t[i + 1], "expected a symbol name after '.equ'");
+            return -1;
+        }
+        if (!asm_tok_punct(&t[i + 2], ',')) {
+            asm_error_tok(c, &t[i + 2], "expected ',' after the name in '.equ'");
+            return -1;
+        }
+        pt->kind = ST_CONST;
+        pt->name = i + 1;
+        pt->ops = i + 3;
+    }
+    return 0;
+}
+
+static void expected_eol(struct asm_ctx *c, const struct asm_tok *t, const char *what)
+{
+    asm_error_tok(c, t, "expected %s, got '%.*s'", what, (int)t->len, t->p);
+}
+
+/* The one expression of a directive, which must end the line. */
+int asm_one_operand(struct assembler *a, uint32_t ops, uint32_t dot, int mode,
+                    struct ev_result *r)
+{
+    uint32_t pos = ops;
+    int st = asm_eval(&a->c, a->c.toks, &pos, dot, mode, r);
+    if (st == EV_OK && a->c.toks[pos].kind != TK_EOL) {
+        expected_eol(&a->c, &a->c.toks[pos], "end of line");
+        return EV_ERROR;
+    }
+    return st;
+}
+
+/* Comma-separated expressions from OPS to the end of the line.  Returns
+ * how many (with the first MAX values in OUT and the token of each in
+ * FIRST), or -1 after an error. */
+static int expr_list(struct assembler *a, uint32_t ops, uint32_t dot, int mode,
+                     uint64_t *out, uint32_t *first, uint32_t max)
+{
+    struct asm_ctx *c = &a->c;
+    uint32_t pos = ops;
+    int n = 0;
+    if (c->toks[pos].kind == TK_EOL) {
+        asm_error_tok(c, &c->toks[pos], "expected an expression");
+        return -1;
+    }
+    for (;;) {
+        uint32_t start = pos;
+        struct ev_result r;
+        if (asm_eval(c, c->toks, &pos, dot, mode, &r) != EV_OK)
+            return -1;
+        if ((uint32_t)n < max) {
+            if (out)
+                out[n] = r.value;
+            if (first)
+                first[n] = start;
+        }
+        n++;
+        if (c->toks[pos].kind == TK_EOL)
+            return n;
+        if (!asm_tok_punct(&c->toks[pos], ',')) {
+            expected_eol(c, &c->toks[pos], "',' or end of line");
+            return -1;
+        }
+        pos++;
+    }
+}
+
+static bool fits(int kind, uint64_t v)
+{
+    if (kind_info[kind].sgn)
+        return (int64_t)v >= kind_info[kind].lo && (int64_t)v <= kind_info[kind].hi;
+    return v <= (uint64_t)kind_info[kind].hi;
+}
+
+/* An instruction's operands: counted against its format, and (unless MODE is
+ * EV_SYNTAX) evaluated, checked against their kinds and encoded in *WORD. */
+int asm_insn_operands(struct assembler *a, const struct asm_parts *pt, uint32_t dot,
+                      int mode, uint64_t *word)
+{
+    struct asm_ctx *c = &a->c;
+    const struct insn_info *in = pt->info;
+    const uint8_t *kinds = isa_format_kinds[in->format];
+    int want = 0;
+    char desc[64] = "";
+    for (int f = 0; f < 3; f++)
+        if (kinds[f] != OK_NONE) {
+            size_t l = strlen(desc);
+            snprintf(desc + l, sizeof desc - l, "%s%s", want ? ", " : "", kind_info[kinds[f]].name);
+            want++;
+        }
+    uint32_t first[4];
+    int n = 0;
+    if (c->toks[pt->ops].kind != TK_EOL) {
+        n = expr_list(a, pt->ops, dot, EV_SYNTAX, NULL, first, 4);
+        if (n < 0)
+            return -1;
+    }
+    if (n != want) {
+        const struct asm_tok *at = n > want ? &c->toks[first[want]] : &c->toks[pt->head];
+        const struct asm_tok *end = n > want ? &c->toks[pt->head] : at;
+        while (n > want && end[1].kind != TK_EOL)
+            end++; /* the caret covers every extra operand */
+        if (want == 0)
+            asm_error_span(c, at, end, "'%s' takes no operands, got %d", in->name, n);
+        else
+            asm_error_span(c, at, end, "'%s' takes %d operand%s (%s), got %d", in->name, want,
+                           want == 1 ? "" : "s", desc, n);
+        return -1;
+    }
+    if (mode == EV_SYNTAX)
+        return 0;
+    uint64_t field[3] = {0};
+    for (int f = 0, k = 0; f < 3; f++) {
+        if (kinds[f] == OK_NONE)
+            continue;
+        uint32_t pos = first[k];
+        struct ev_result r;
+        if (asm_eval(c, c->toks, &pos, dot, mode, &r) != EV_OK)
+            return -1;
+        if (!fits(kinds[f], r.value)) {
+            char shown[32];
+            if (kind_info[kinds[f]].sgn || r.value >> 63)
+                snprintf(shown, sizeof shown, "%lld", (long long)r.value);
+            else
+                snprintf(shown, sizeof shown, "%llu", (unsigned long long)r.value);
+            asm_error_span(c, &c->toks[first[k]], &c->toks[pos - 1],
+                           "operand %d of %s: %s %s is out of range %lld..%lld", k + 1,
+                           in->name, kind_info[kinds[f]].name, shown,
+                           (long long)kind_info[kinds[f]].lo, (long long)kind_info[kinds[f]].hi);
+            return -1;
+        }
+        field[f] = r.value;
+        k++;
+    }
+    if (in->format == FMT_AL)
+        *word = MAKE_INSN_L(in->op, field[0], field[1]);
+    else
+        *word = MAKE_INSN(in->op, field[0], field[1], field[2]);
+    return 0;
+}
+
+/* The string operand of .ascii/.asciz/.include, or NULL after an error. */
+static const struct asm_tok *string_operand(struct assembler *a, const struct asm_parts *pt)
+{
+    struct asm_ctx *c = &a->c;
+    const struct asm_tok *t = &c->toks[pt->ops];
+    if (t->kind != TK_STR) {
+        if (t->kind == TK_EOL)
+            asm_error_tok(c, t, "expected a string");
+        else
+            asm_error_tok(c, t, "expected a string, got '%.*s'", (int)t->len, t->p);
+        return NULL;
+    }
+    if (t[1].kind != TK_EOL) {
+        expected_eol(c, &t[1], "end of line");
+        return NULL;
+    }
+    return t;
+}
+
+/* --- pass 1 --------------------------------------------------------------- */
+
+/* The whole of F, NUL-terminated (the length counts any NUL inside). */
+int asm_read_all(FILE *f, char **text, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cap - n < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                return -1;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+
+/* The value of .org or .space, which places words and so must be known
+ * when pass 1 reaches it.  -1 after an error. */
+static int placing_value(struct assembler *a, const struct asm_parts *pt, uint64_t *v)
+{
+    struct asm_ctx *c = &a->c;
+    struct ev_result r;
+    int st = asm_one_operand(a, pt->ops, a->dot, EV_PASS1, &r);
+    if (st == EV_UNKNOWN) {
+        uint32_t pos = pt->ops;
+        while (c->toks[pos + 1].kind != TK_EOL)
+            pos++;
+        asm_error_span(c, &c->toks[pt->ops], &c->toks[pos],
+                       "'%.*s' needs a value known here, but '%.*s' is not defined above it",
+                       (int)c->toks[pt->head].len, c->toks[pt->head].p, (int)r.unknown->len,
+                       r.unknown->p);
+    }
+    *v = r.value;
+    if (st != EV_OK)
+        a->misplaced = true;
+    return st == EV_OK ? 0 : -1;
+}
+
+static void define_const(struct assembler *a, uint32_t si, const struct asm_parts *pt)
+{
+    struct asm_ctx *c = &a->c;
+    struct ev_result r;
+    bool ok = asm_one_operand(a, pt->ops, a->dot, EV_SYNTAX, &r) == EV_OK;
+    int32_t idx = define_symbol(a, &c->toks[pt->name], SYM_CONST);
+    if (idx < 0)
+        return;
+    struct asm_sym *s = &c->syms[idx];
+    s->state = ok ? SS_PENDING : SS_FAILED;
+    s->dot = a->dot;
+    s->expr = c->nctoks;
+    c->stmts[si].sym = (uint32_t)idx;
+    uint32_t n = c->ntoks - pt->ops; /* operand tokens and the EOL */
+    c->ctoks = asm_grow(c->ctoks, &c->capctoks, c->nctoks + n, sizeof *c->ctoks);
+    memcpy(c->ctoks + c->nctoks, c->toks + pt->ops, n * sizeof *c->ctoks);
+    c->nctoks += n;
+}
+
+/* .include "path": the path is relative to the including file. */
+static void include_file(struct assembler *a, const struct asm_tok *str,
+                         const struct asm_incl *here)
+{
+    struct asm_ctx *c = &a->c;
+    const char *path = c->strs + str->val;
+    if (str->slen == 0 || memchr(path, '\0', str->slen)) {
+        asm_error_tok(c, str, "bad include path");
+        return;
+    }
+    const char *base = c->files[here->file].name;
+    const char *slash = strrchr(base, '/');
+    size_t dirlen = path[0] != '/' && slash ? (size_t)(slash - base + 1) : 0;
+    char *full = malloc(dirlen + str->slen + 1);
+    if (!full)
+        abort();
+    memcpy(full, base, dirlen);
+    memcpy(full + dirlen, path, str->slen);
+    full[dirlen + str->slen] = '\0';
+    struct stat st;
+    FILE *f = NULL;
+    int err = 0;
+    if (stat(full, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if (!(f = fopen(full, "rb")))
+        err = errno;
+    if (err) {
+        asm_error_tok(c, str, "cannot open include file '%s': %s", full, strerror(err));
+        free(full);
+        return;
+    }
+    for (const struct asm_incl *up = here; up; up = up->up) {
+        if (!up->known || up->dev != st.st_dev || up->ino != st.st_ino)
+            continue;
+        /* name the files from the one included again down to this one */
+        char chain[1024] = "";
+        size_t used = 0;
+        const struct asm_incl *stack[INCLUDE_MAX_DEPTH + 1];
+        unsigned n = 0;
+        for (const struct asm_incl *p = here; n <= INCLUDE_MAX_DEPTH; p = p->up) {
+            stack[n++] = p;
+            if (p == up)
+                break;
+        }
+        while (n-- > 0 && used < sizeof chain)
+            used += (size_t)snprintf(chain + used, sizeof chain - used, "%s -> ",
+                                     c->files[stack[n]->file].name);
+        asm_error_tok(c, str, "include cycle: %s%s", used < sizeof chain ? chain : "... -> ",
+                      full);
+        fclose(f);
+        free(full);
+        return;
+    }
+    if (here->depth >= INCLUDE_MAX_DEPTH) {
+        asm_error_tok(c, str, "includes nested too deeply (more than %d levels)",
+                      INCLUDE_MAX_DEPTH);
+        fclose(f);
+        free(full);
+        return;
+    }
+    char *text;
+    size_t len;
+    int rc = asm_read_all(f, &text, &len);
+    fclose(f);
+    if (rc != 0) {
+        asm_error_tok(c, str, "cannot read include file '%s'", full);
+        free(full);
+        return;
+    }
+    c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
+    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len};
+    struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = c->nfiles++,
+                      .up = here, .depth = here->depth + 1};
+    asm_pass1_file(a, &in);
+}
+
+static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *here)
+{
+    struct asm_ctx *c = &a->c;
+    c->stmts[si].addr = a->dot;
+    if (asm_lex_line(c, si) != 0)
+        return;
+    struct asm_parts pt;
+    if (asm_classify(a, true, &pt) != 0 && pt.kind != ST_INSN)
+        return;
+    c->stmts[si].kind = pt.kind;
+    uint64_t v = 0;
+    uint32_t size = 0;
+    struct ev_result r;
+    const struct asm_tok *str = NULL;
+    switch (pt.kind) {
+    case ST_INSN:
+        size = 1; /* even when wrong, so that later labels stay put */
+        if (pt.info)
+            asm_insn_operands(a, &pt, a->dot, EV_SYNTAX, NULL);
+        break;
+    case ST_CONST:
+        define_const(a, si, &pt);
+        break;
+    case ST_WORD: {
+        int n = expr_list(a, pt.ops, a->dot, EV_SYNTAX, NULL, NULL, 0);
+        size = n > 0 ? (uint32_t)n : 0;
+        break;
+    }
+    case ST_ASCII:
+    case ST_ASCIZ:
+        if ((str = string_operand(a, &pt)))
+            size = str->slen + (pt.kind == ST_ASCIZ);
+        break;
+    case ST_SPACE:
+        if (placing_value(a, &pt, &v) == 0) {
+            if (v > TGM_Q_MAX - a->dot && (a->misplaced = true))
+                asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
+                               "'.space %llu' runs past the end of memory (%u words left at 0x%05x)",
+                               (unsigned long long)v, TGM_Q_MAX - a->dot, a->dot);
+            else
+                size = (uint32_t)v;
+        }
+        break;
+    case ST_ORG:
+        if (placing_value(a, &pt, &v) == 0) {
+            if (v > TGM_Q_MAX && (a->misplaced = true))
+                asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
+                               "'.org' address 0x%llx is outside memory (0..0x%x)",
+                               (unsigned long long)v, TGM_Q_MAX);
+            else
+                a->dot = (uint32_t)v;
+        }
+        break;
+    case ST_INCLUDE:
+        str = string_operand(a, &pt);
+        break;
+    case ST_ENTRY:
+    case ST_ENTRYPSW:
+        if (asm_one_operand(a, pt.ops, a->dot, EV_SYNTAX, &r) != EV_OK)
+            break;
+        if (a->entry_stmt) {
+            char at[300];
+            asm_where(c, a->entry_stmt - 1, at, sizeof at);
+            asm_error_tok(c, &c->toks[pt.head], "the entry point is already set at %s", at);
+        } else {
+            a->entry_stmt = si + 1;
+        }
+        break;
+    }
+    if (size > TGM_Q_MAX - a->dot) {
+        asm_error_tok(c, &c->toks[pt.head],
+                      "%u word%s at 0x%05x would run past the end of memory (0x%05x is the last address)",
+                      size, size == 1 ? "" : "s", a->dot, TGM_ADDR_MASK);
+        size = 0;
+    }
+    c->stmts[si].size = size;
+    a->dot += size;
+    if (pt.kind == ST_INCLUDE && str)
+        include_file(a, str, here);
+}
+
+/* Split the file into lines, one statement each, and run pass 1 on them. */
+void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
+{
+    struct asm_ctx *c = &a->c;
+    size_t off = 0, len = c->files[here->file].len;
+    for (uint32_t line = 1; off < len; line++) {
+        const char *text = c->files[here->file].text;
+        const char *nl = memchr(text + off, '\n', len - off);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t n = end - off;
+        if (n && text[off + n - 1] == '\r')
+            n--;
+        c->stmts = asm_grow(c->stmts, &c->capstmts, c->nstmts + 1, sizeof *c->stmts);
+        uint32_t si = c->nstmts++;
+        c->stmts[si] = (struct asm_stmt){.file = here->file, .line = line, .off = (uint32_t)off,
+                                         .len = (uint32_t)n};
+        pass1_line(a, si, here);
+        off = end + 1;
+        if (!nl)
+            break;
+    }
+}
+
+/* --- pass 2 --------------------------------------------------------------- */
+
+void asm_pass2_line(struct assembler *a, uint32_t si)
+{
+    struct asm_ctx *c = &a->c;
+    const struct asm_stmt s = c->stmts[si];
+    if (s.bad || s.kind == ST_EMPTY)
+        return;
+    struct asm_parts pt;
+    asm_lex_line(c, si);
+    asm_classify(a, false, &pt);
+    uint64_t *out = a->words + (s.addr - a->load);
+    struct ev_result r;
+    switch (pt.kind) {
+    case ST_INSN:
+        asm_insn_operands(a, &pt, s.addr, EV_FINAL, out);
+        break;
+    case ST_CONST:
+        asm_eval_sym(c, s.sym, EV_FINAL, NULL, &r);
+        break;
+    case ST_WORD:
+        expr_list(a, pt.ops, s.addr, EV_FINAL, out, NULL, s.size);
+        break;
+    case ST_ASCII:
+    case ST_ASCIZ:
+        for (uint32_t i = 0; i < c->toks[pt.ops].slen; i++)
+            out[i] = (uint8_t)c->strs[c->toks[pt.ops].val + i];
+        break;
+    case ST_ENTRY:
+        if (asm_one_operand(a, pt.ops, s.addr, EV_FINAL, &r) != EV_OK)
+            break;
+        if (r.value > TGM_ADDR_MASK) {
+            asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
+                           "'.entry' address 0x%llx is outside memory (0..0x%x)",
+                           (unsigned long long)r.value, TGM_ADDR_MASK);
+            break;
+        }
+        a->entry_psw = psw_pack(&(struct psw){.sup = true, .p = (uint32_t)r.value,
+                                              .b = TGM_Q_MAX});
+        break;
+    case ST_ENTRYPSW:
+        if (asm_one_operand(a, pt.ops, s.addr, EV_FINAL, &r) != EV_OK)
+            break;
+        if ((r.value >> PSW_CAUSE_SHIFT) & 0xF)
+            asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
+                           "entry PSW 0x%016llx has cause bits set (bits 58..61 must be 0)",
+                           (unsigned long long)r.value);
+        a->entry_psw = r.value;
+        break;
+    }
+}
+

@@ -1,0 +1,223 @@
+/* asm_impl.h: what the assembler's parts share (not a public interface).
+ *
+ * lex.c turns one source line into tokens and formats diagnostics; expr.c
+ * keeps the symbol table and evaluates expressions; asm.c runs the two
+ * passes over the statements and builds the image; dis.c turns words back
+ * into source.  Together they give section 2's instruction set a text form.
+ */
+#ifndef TGM_ASM_IMPL_H
+#define TGM_ASM_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "tgm/asm.h"
+#include "tgm/isa.h"
+
+#define ASM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+enum tok_kind { TK_EOL, TK_IDENT, TK_NUM, TK_STR, TK_PUNCT };
+/* Two-character operators; every other punctuator is its own character. */
+enum { P_SHL = 256, P_SHR };
+
+struct asm_tok {
+    uint8_t kind;   /* enum tok_kind */
+    int punct;      /* TK_PUNCT: the character, or P_SHL / P_SHR */
+    uint32_t stmt;  /* statement the token belongs to: diagnostics */
+    uint32_t col;   /* 1-based display column (tabs stop every 8) */
+    uint32_t width; /* display width, at least 1 */
+    const char *p;  /* its text in the source */
+    uint32_t len;
+    uint64_t val;   /* TK_NUM: the value; TK_STR: offset in asm_ctx.strs */
+    uint32_t slen;  /* TK_STR: decoded length */
+};
+
+struct asm_file {
+    char *name; /* as diagnostics show it; the base of relative includes */
+    char *text; /* whole contents, NUL-terminated */
+    size_t len;
+};
+
+/* One source line (with or without a statement on it). */
+struct asm_stmt {
+    uint32_t file, line;
+    uint32_t off, len; /* the line's bytes in the file's text, no newline */
+    uint32_t addr;     /* '.' at the statement */
+    uint32_t size;     /* words it emits */
+    uint32_t sym;      /* ST_CONST: its symbol */
+    uint8_t kind;      /* enum stmt_kind (asm.c) */
+    bool bad;          /* has its diagnostic: later ones are dropped and
+                          pass 2 skips it */
+};
+
+enum sym_kind {
+    SYM_PREDEF, /* SUP, USER: replaced by a user definition */
+    SYM_EXTERN, /* from an image (asm_assemble_line) */
+    SYM_LABEL,
+    SYM_CONST,
+};
+enum sym_state { SS_DONE, SS_PENDING, SS_BUSY, SS_FAILED };
+
+struct asm_sym {
+    char *name;
+    uint32_t len;
+    uint8_t kind;  /* enum sym_kind */
+    uint8_t state; /* enum sym_state: constants are evaluated on demand */
+    uint64_t value;
+    uint32_t expr; /* SYM_CONST: first token in asm_ctx.ctoks (EOL-ended) */
+    uint32_t dot;  /* SYM_CONST: '.' where it is defined */
+    uint32_t stmt; /* defining statement */
+    uint32_t used; /* SYM_PREDEF: 1 + statement whose pass 1 used it, or 0 */
+};
+
+struct asm_diag {
+    uint32_t stmt, seq; /* sort key: diagnostics print in source order */
+    char *text;
+};
+
+struct asm_ctx {
+    struct asm_file *files;
+    uint32_t nfiles, capfiles;
+    struct asm_stmt *stmts;
+    uint32_t nstmts, capstmts;
+    struct asm_tok *toks; /* the current line's tokens */
+    uint32_t ntoks, captoks;
+    char *strs; /* the current line's decoded strings */
+    uint32_t nstrs, capstrs;
+    struct asm_tok *ctoks; /* every constant's expression, kept for pass 2 */
+    uint32_t nctoks, capctoks;
+    struct asm_sym *syms;
+    uint32_t nsyms, capsyms;
+    uint32_t *hash; /* open addressing: 1 + index into syms, 0 = empty */
+    uint32_t hashcap;
+    struct asm_diag *diags;
+    uint32_t ndiags, capdiags;
+    int nerrors;
+    uint32_t depth; /* nesting of expressions and constants being evaluated */
+    /* asm_assemble_line: keep the first message here and print nothing. */
+    char *err;
+    size_t errlen;
+};
+
+/* Grow *P (an array of ELEM-byte items with capacity *CAP) to hold NEED. */
+void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem);
+char *asm_strndup(const char *s, size_t n);
+void asm_ctx_free(struct asm_ctx *c);
+
+/* lex.c */
+bool asm_ident_char(int ch, bool first);
+/* Tokenise statement STMT's line into c->toks, ending with TK_EOL.  -1 after
+ * reporting a lexical error. */
+int asm_lex_line(struct asm_ctx *c, uint32_t stmt);
+bool asm_tok_punct(const struct asm_tok *t, int punct);
+bool asm_tok_is(const struct asm_tok *t, const char *s); /* case-sensitive */
+void asm_error_at(struct asm_ctx *c, uint32_t stmt, uint32_t col,
+                  uint32_t width, const char *fmt, ...) ASM_PRINTF(5, 6);
+void asm_error_tok(struct asm_ctx *c, const struct asm_tok *t,
+                   const char *fmt, ...) ASM_PRINTF(3, 4);
+/* Caret under FIRST..LAST (tokens of one line). */
+void asm_error_span(struct asm_ctx *c, const struct asm_tok *first,
+                    const struct asm_tok *last, const char *fmt, ...)
+    ASM_PRINTF(4, 5);
+/* Write the collected diagnostics to F in source order. */
+void asm_flush_diags(struct asm_ctx *c, FILE *f);
+
+/* expr.c */
+int32_t asm_sym_find(struct asm_ctx *c, const char *name, size_t len);
+uint32_t asm_sym_add(struct asm_ctx *c, const char *name, size_t len,
+                     enum sym_kind kind, uint64_t value);
+
+enum ev_mode {
+    EV_SYNTAX, /* check the grammar only; symbols are not looked up */
+    EV_PASS1,  /* symbols defined so far; a later one makes it EV_UNKNOWN */
+    EV_FINAL,  /* every symbol must be defined */
+};
+enum ev_status { EV_OK, EV_UNKNOWN, EV_ERROR };
+
+struct ev_result {
+    uint64_t value;
+    const struct asm_tok *unknown; /* EV_UNKNOWN: the symbol not yet known */
+};
+
+/* Evaluate the expression starting at T[*POS]; *POS ends at the first token
+ * after it.  '.' is DOT.  Errors are reported; EV_ERROR may also mean a
+ * constant that already reported its own error. */
+int asm_eval(struct asm_ctx *c, const struct asm_tok *t, uint32_t *pos,
+             uint32_t dot, int mode, struct ev_result *r);
+/* Evaluate constant SYM if it is not yet (EV_PASS1 or EV_FINAL). */
+int asm_eval_sym(struct asm_ctx *c, uint32_t sym, int mode,
+                 const struct asm_tok *use, struct ev_result *r);
+
+/* "Did you mean": the closest candidate offered so far, by edit distance
+ * (case-insensitive, a swap of two neighbours counts once). */
+struct asm_suggest {
+    const char *word;
+    size_t len;
+    const char *best;
+    unsigned dist;
+};
+void asm_suggest_init(struct asm_suggest *s, const char *word, size_t len);
+void asm_suggest_offer(struct asm_suggest *s, const char *cand);
+/* The best candidate if it is close enough to be a plausible typo. */
+const char *asm_suggest_result(const struct asm_suggest *s);
+
+/* --- the assembler proper (asm.c) and its driver (assemble.c) --- */
+
+enum stmt_kind {
+    ST_EMPTY, ST_INSN, ST_CONST, ST_ORG, ST_WORD, ST_ASCII, ST_ASCIZ,
+    ST_SPACE, ST_INCLUDE, ST_ENTRY, ST_ENTRYPSW, ST_EQU,
+};
+
+/* One assembly: the shared context plus what the passes accumulate. */
+struct assembler {
+    struct asm_ctx c;
+    uint32_t dot;
+    uint32_t entry_stmt; /* 1 + the .entry/.entrypsw statement, or 0 */
+    uint64_t entry_psw;
+    uint32_t load, span;
+    uint64_t *words; /* pass 2: the image, span words from load */
+    bool misplaced;  /* an .org or .space failed: later addresses are guesses */
+};
+
+/* A file being assembled and those that included it (cycle detection). */
+struct asm_incl {
+    bool known; /* dev/ino are valid */
+    dev_t dev;
+    ino_t ino;
+    uint32_t file;
+    const struct asm_incl *up;
+    unsigned depth;
+};
+
+/* A statement's parts after its labels. */
+struct asm_parts {
+    uint32_t head; /* mnemonic, directive, or the name of name = expr */
+    uint32_t ops;  /* first operand token */
+    uint32_t name; /* ST_CONST: the name's token */
+    uint8_t kind;
+    const struct insn_info *info; /* ST_INSN; NULL if the mnemonic is unknown */
+};
+
+
+/* "a.s:12", for messages that name another statement. */
+void asm_where(const struct asm_ctx *c, uint32_t si, char *buf, size_t len);
+const struct insn_info *asm_lookup_mnemonic(const struct asm_tok *t);
+/* Find the statement's kind after its labels (defining them in pass 1). */
+int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt);
+/* The one expression of a directive, which must end the line. */
+int asm_one_operand(struct assembler *a, uint32_t ops, uint32_t dot, int mode,
+                    struct ev_result *r);
+/* An instruction's operands: counted against its format, and (unless MODE is
+ * EV_SYNTAX) evaluated, checked against their kinds and encoded in *WORD. */
+int asm_insn_operands(struct assembler *a, const struct asm_parts *pt,
+                      uint32_t dot, int mode, uint64_t *word);
+/* The whole of F, NUL-terminated (the length counts any NUL inside). */
+int asm_read_all(FILE *f, char **text, size_t *len);
+/* Pass 1 over a file (and what it includes); pass 2 over one statement. */
+void asm_pass1_file(struct assembler *a, const struct asm_incl *here);
+void asm_pass2_line(struct assembler *a, uint32_t si);
+
+#endif

@@ -1,0 +1,350 @@
+/* assemble.c: the assembler's driver: layout, image, listing, entry points.
+ *
+ * Runs pass 1 over the source, places the image between the lowest and the
+ * highest address emitted (section 2's E, with the entry PSW <M, P, R>),
+ * runs pass 2, and hands back a tgm_image or every error found.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "asm_impl.h"
+#include "tgm/image.h"
+
+void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    uint32_t ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *q = realloc(p, (size_t)ncap * elem);
+    if (!q) {
+        fputs("tgm: out of memory\n", stderr);
+        abort();
+    }
+    *cap = ncap;
+    return q;
+}
+
+char *asm_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d) {
+        fputs("tgm: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void asm_ctx_free(struct asm_ctx *c)
+{
+    for (uint32_t i = 0; i < c->nfiles; i++) {
+        free(c->files[i].name);
+        free(c->files[i].text);
+    }
+    for (uint32_t i = 0; i < c->nsyms; i++)
+        free(c->syms[i].name);
+    for (uint32_t i = 0; i < c->ndiags; i++)
+        free(c->diags[i].text);
+    free(c->files);
+    free(c->stmts);
+    free(c->toks);
+    free(c->strs);
+    free(c->ctoks);
+    free(c->syms);
+    free(c->hash);
+    free(c->diags);
+    memset(c, 0, sizeof *c);
+}
+
+const char *asm_suggest_mnemonic(const char *unknown)
+{
+    struct asm_suggest s;
+    asm_suggest_init(&s, unknown, strlen(unknown));
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (isa_table[op].name)
+            asm_suggest_offer(&s, isa_table[op].name);
+    return asm_suggest_result(&s);
+}
+
+/* --- between the passes ---------------------------------------------------- */
+
+struct range {
+    uint32_t start, end, stmt;
+};
+
+static int range_cmp(const void *x, const void *y)
+{
+    const struct range *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->stmt < b->stmt ? -1 : a->stmt > b->stmt;
+}
+
+/* The statement's mnemonic or directive, for a diagnostic after pass 1. */
+static const struct asm_tok *head_token(struct assembler *a, uint32_t si)
+{
+    struct asm_parts pt;
+    asm_lex_line(&a->c, si);
+    asm_classify(a, false, &pt);
+    return &a->c.toks[pt.head];
+}
+
+/* Place the image (lowest to highest address emitted) and check that no
+ * word is emitted twice. */
+static void layout(struct assembler *a)
+{
+    struct asm_ctx *c = &a->c;
+    struct range *r = NULL;
+    uint32_t n = 0, cap = 0;
+    for (uint32_t si = 0; si < c->nstmts; si++)
+        if (c->stmts[si].size) {
+            r = asm_grow(r, &cap, n + 1, sizeof *r);
+            r[n++] = (struct range){c->stmts[si].addr, c->stmts[si].addr + c->stmts[si].size, si};
+        }
+    if (n == 0) {
+        a->load = a->dot; /* an empty image sits where assembly ended */
+        a->span = 0;
+        return;
+    }
+    qsort(r, n, sizeof *r, range_cmp);
+    uint32_t reach = r[0].end, owner = r[0].stmt;
+    for (uint32_t i = 1; i < n; i++) {
+        /* after a failed .org, overlaps are most likely its echo */
+        if (r[i].start < reach && !a->misplaced) {
+            uint32_t later = r[i].stmt > owner ? r[i].stmt : owner;
+            char at[300];
+            asm_where(c, r[i].stmt > owner ? owner : r[i].stmt, at, sizeof at);
+            asm_error_tok(c, head_token(a, later), "address 0x%05x already holds a word from %s",
+                          r[i].start, at);
+        }
+        if (r[i].end > reach) {
+            reach = r[i].end;
+            owner = r[i].stmt;
+        }
+    }
+    a->load = r[0].start;
+    a->span = reach - r[0].start;
+    free(r);
+}
+
+/* --- the image and the listing --------------------------------------------- */
+
+static void build_image(struct assembler *a, struct tgm_image *img)
+{
+    struct asm_ctx *c = &a->c;
+    *img = (struct tgm_image){.load = a->load, .nwords = a->span, .words = a->words,
+                              .entry_psw = a->entry_psw};
+    a->words = NULL;
+    if (!a->entry_stmt)
+        img->entry_psw = psw_pack(&(struct psw){.sup = true, .p = a->load & TGM_ADDR_MASK,
+                                                .b = TGM_Q_MAX});
+    for (uint32_t i = 0; i < c->nsyms; i++)
+        img->nsyms += c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST;
+    img->syms = calloc(img->nsyms ? img->nsyms : 1, sizeof *img->syms);
+    if (!img->syms)
+        abort();
+    for (uint32_t i = 0, k = 0; i < c->nsyms; i++)
+        if (c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST)
+            img->syms[k++] = (struct tgm_symbol){
+                .name = asm_strndup(c->syms[i].name, c->syms[i].len), .value = c->syms[i].value};
+    image_sort_symbols(img);
+}
+
+/* Every source line in assembly order: address, word(s), line number, text. */
+static void write_listing(const struct assembler *a, FILE *f)
+{
+    const struct asm_ctx *c = &a->c;
+    uint32_t file = UINT32_MAX;
+    for (uint32_t si = 0; si < c->nstmts; si++) {
+        const struct asm_stmt *s = &c->stmts[si];
+        const char *text = c->files[s->file].text + s->off;
+        if (s->file != file)
+            fprintf(f, "; %s\n", c->files[s->file].name);
+        file = s->file;
+        const uint64_t *w = a->words + (s->addr - a->load);
+        if (s->kind == ST_CONST)
+            fprintf(f, "    =  %016llx  %5u  %.*s\n", (unsigned long long)c->syms[s->sym].value,
+                    s->line, (int)s->len, text);
+        else if (s->kind == ST_SPACE && s->size)
+            fprintf(f, "%05x  %-16s  %5u  %.*s\n", s->addr, "(zero words)", s->line,
+                    (int)s->len, text);
+        else if (s->size)
+            fprintf(f, "%05x  %016llx  %5u  %.*s\n", s->addr, (unsigned long long)w[0], s->line,
+                    (int)s->len, text);
+        else
+            fprintf(f, "%5s  %16s  %5u  %.*s\n", "", "", s->line, (int)s->len, text);
+        for (uint32_t i = 1; s->kind != ST_SPACE && i < s->size; i++)
+            fprintf(f, "%05x  %016llx\n", s->addr + i, (unsigned long long)w[i]);
+    }
+}
+
+/* --- entry points ---------------------------------------------------------- */
+
+static void assembler_init(struct assembler *a)
+{
+    memset(a, 0, sizeof *a);
+    asm_sym_add(&a->c, "SUP", 3, SYM_PREDEF, 1);
+    asm_sym_add(&a->c, "USER", 4, SYM_PREDEF, 0);
+}
+
+static void add_file(struct asm_ctx *c, const char *name, char *text, size_t len)
+{
+    c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
+    c->files[c->nfiles++] = (struct asm_file){.name = asm_strndup(name, strlen(name)),
+                                              .text = text, .len = len};
+}
+
+/* Assemble TEXT (taken over) named NAME. */
+static int assemble(const char *name, char *text, size_t len, struct tgm_image *img,
+                    FILE *diag, FILE *listing)
+{
+    struct assembler a;
+    assembler_init(&a);
+    add_file(&a.c, name, text, len);
+    struct asm_incl top = {.file = 0};
+    struct stat st;
+    if (stat(name, &st) == 0) {
+        top.known = true;
+        top.dev = st.st_dev;
+        top.ino = st.st_ino;
+    }
+    asm_pass1_file(&a, &top);
+    layout(&a);
+    a.words = calloc(a.span ? a.span : 1, sizeof *a.words);
+    if (!a.words)
+        abort();
+    for (uint32_t si = 0; si < a.c.nstmts; si++)
+        asm_pass2_line(&a, si);
+    int n = a.c.nerrors;
+    asm_flush_diags(&a.c, diag);
+    if (n == 0) {
+        if (listing)
+            write_listing(&a, listing);
+        build_image(&a, img);
+        if (listing)
+            fprintf(listing, "; load 0x%05x, %u word%s, entry PSW 0x%016llx, %u symbol%s\n",
+                    img->load, img->nwords, img->nwords == 1 ? "" : "s",
+                    (unsigned long long)img->entry_psw, img->nsyms, img->nsyms == 1 ? "" : "s");
+    }
+    free(a.words);
+    asm_ctx_free(&a.c);
+    return n;
+}
+
+int asm_assemble_file_listing(const char *path, struct tgm_image *img, FILE *diag,
+                              FILE *listing)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t len;
+    int err = f ? 0 : errno;
+    if (f) {
+        errno = 0;
+        if (asm_read_all(f, &text, &len) != 0)
+            err = errno ? errno : EIO; /* a directory reads as EISDIR */
+        fclose(f);
+    }
+    if (err) {
+        if (diag)
+            fprintf(diag, "%s: error: %s\n", path, strerror(err));
+        return 1;
+    }
+    return assemble(path, text, len, img, diag, listing);
+}
+
+int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag)
+{
+    return asm_assemble_file_listing(path, img, diag, NULL);
+}
+
+int asm_assemble_string(const char *name, const char *src, struct tgm_image *img,
+                        FILE *diag)
+{
+    size_t len = strlen(src);
+    return assemble(name ? name : "<string>", asm_strndup(src, len), len, img, diag, NULL);
+}
+
+/* The word of asm_assemble_line's one statement. */
+static int line_word(struct assembler *a, uint32_t addr, uint64_t *word)
+{
+    struct asm_ctx *c = &a->c;
+    const struct asm_tok *t = c->toks;
+    struct ev_result r;
+    if (t[0].kind == TK_EOL) {
+        asm_error_tok(c, t, "nothing to assemble");
+        return -1;
+    }
+    if (t[0].kind == TK_IDENT) {
+        if (asm_tok_punct(&t[1], ':') || asm_tok_punct(&t[1], '=')) {
+            asm_error_tok(c, t, "labels and definitions cannot be assembled in place");
+            return -1;
+        }
+        if (t[0].p[0] == '.' && t[0].len > 1) {
+            if (t[0].len != 5 || strncasecmp(t[0].p, ".word", 5) != 0) {
+                asm_error_tok(c, t, "only an instruction, '.word X' or an expression can be "
+                                    "assembled in place, not '%.*s'", (int)t[0].len, t[0].p);
+                return -1;
+            }
+            if (asm_one_operand(a, 1, addr, EV_FINAL, &r) != EV_OK)
+                return -1;
+            *word = r.value;
+            return 0;
+        }
+        struct asm_parts pt = {.head = 0, .ops = 1, .kind = ST_INSN, .info = asm_lookup_mnemonic(t)};
+        if (pt.info)
+            return asm_insn_operands(a, &pt, addr, EV_FINAL, word);
+        /* a word that is no symbol, followed by no operator: a mnemonic typo */
+        bool oper = t[1].kind == TK_PUNCT && t[1].punct != ',';
+        if (!asm_tok_is(t, ".") && asm_sym_find(c, t->p, t->len) < 0 && !oper) {
+            asm_classify(a, false, &pt);
+            return -1;
+        }
+    }
+    if (asm_one_operand(a, 0, addr, EV_FINAL, &r) != EV_OK)
+        return -1;
+    *word = r.value;
+    return 0;
+}
+
+int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *syms,
+                      uint64_t *word, char *err, size_t errlen)
+{
+    char scratch[2];
+    struct assembler a;
+    assembler_init(&a);
+    a.c.err = err && errlen ? err : scratch;
+    a.c.errlen = err && errlen ? errlen : sizeof scratch;
+    a.c.err[0] = '\0';
+    for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
+        const char *name = syms->syms[i].name;
+        if (!strcmp(name, "."))
+            continue; /* '.' always means the current address */
+        int32_t idx = asm_sym_find(&a.c, name, strlen(name));
+        if (idx < 0)
+            idx = (int32_t)asm_sym_add(&a.c, name, strlen(name), SYM_EXTERN, 0);
+        a.c.syms[idx].kind = SYM_EXTERN;
+        a.c.syms[idx].value = syms->syms[i].value;
+    }
+    size_t len = strcspn(line, "\r\n");
+    add_file(&a.c, "<line>", asm_strndup(line, len), len);
+    a.c.stmts = asm_grow(a.c.stmts, &a.c.capstmts, 1, sizeof *a.c.stmts);
+    a.c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len, .addr = addr};
+    a.c.nstmts = 1;
+    int rc = -1;
+    if (addr > TGM_ADDR_MASK)
+        snprintf(a.c.err, a.c.errlen, "address 0x%x is outside memory (0..0x%x)", addr,
+                 TGM_ADDR_MASK);
+    else if (asm_lex_line(&a.c, 0) == 0)
+        rc = line_word(&a, addr, word);
+    if (a.c.nerrors)
+        rc = -1;
+    asm_ctx_free(&a.c);
+    return rc;
+}

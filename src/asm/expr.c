@@ -1,0 +1,465 @@
+/* expr.c: the assembler's symbol table and expression evaluator.
+ *
+ * Operands of section 2's instructions are addresses in E, numbers and
+ * immediates; psw(), pswi() and rb() build the PSW <M, P, R> and R words that
+ * LPSW and LR load.  Constants are evaluated on demand, so any symbol may be
+ * used before its definition; arithmetic is 64-bit two's complement.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asm_impl.h"
+#include "tgm/image.h"
+
+/* Deeper nesting of parentheses, unary operators or constants than this is
+ * an error rather than a stack overflow. */
+#define EV_MAX_DEPTH 1000u
+
+/* --- symbol table ------------------------------------------------------ */
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = tgm_fnv1a(s, n, TGM_FNV_SEED);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+int32_t asm_sym_find(struct asm_ctx *c, const char *name, size_t len)
+{
+    if (!c->hashcap)
+        return -1;
+    uint32_t mask = c->hashcap - 1;
+    for (uint32_t h = name_hash(name, len) & mask;; h = (h + 1) & mask) {
+        uint32_t e = c->hash[h];
+        if (!e)
+            return -1;
+        const struct asm_sym *s = &c->syms[e - 1];
+        if (s->len == len && memcmp(s->name, name, len) == 0)
+            return (int32_t)(e - 1);
+    }
+}
+
+static void hash_insert(struct asm_ctx *c, uint32_t idx)
+{
+    uint32_t mask = c->hashcap - 1;
+    uint32_t h = name_hash(c->syms[idx].name, c->syms[idx].len) & mask;
+    while (c->hash[h])
+        h = (h + 1) & mask;
+    c->hash[h] = idx + 1;
+}
+
+uint32_t asm_sym_add(struct asm_ctx *c, const char *name, size_t len,
+                     enum sym_kind kind, uint64_t value)
+{
+    if ((c->nsyms + 1) * 2 > c->hashcap) {
+        uint32_t cap = c->hashcap ? c->hashcap * 2 : 64;
+        free(c->hash);
+        c->hash = calloc(cap, sizeof *c->hash);
+        if (!c->hash) {
+            fputs("tgm: out of memory\n", stderr);
+            abort();
+        }
+        c->hashcap = cap;
+        for (uint32_t i = 0; i < c->nsyms; i++)
+            hash_insert(c, i);
+    }
+    c->syms = asm_grow(c->syms, &c->capsyms, c->nsyms + 1, sizeof *c->syms);
+    uint32_t idx = c->nsyms++;
+    c->syms[idx] = (struct asm_sym){.name = asm_strndup(name, len), .len = (uint32_t)len,
+                                    .kind = (uint8_t)kind, .state = SS_DONE, .value = value};
+    hash_insert(c, idx);
+    return idx;
+}
+
+/* --- suggestions ------------------------------------------------------- */
+
+#define SUGGEST_MAX 32 /* longer words are not typos of anything we know */
+
+/* Optimal string alignment distance, case-insensitive. */
+static unsigned edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+    unsigned d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int x = tolower((unsigned char)a[i - 1]), y = tolower((unsigned char)b[j - 1]);
+            unsigned best = d[i - 1][j - 1] + (x != y);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && x == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == y && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+static size_t prefix(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+    while (i < n && b[i] && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i]))
+        i++;
+    return i;
+}
+
+void asm_suggest_init(struct asm_suggest *s, const char *word, size_t len)
+{
+    *s = (struct asm_suggest){.word = word, .len = len, .dist = ~0u};
+}
+
+void asm_suggest_offer(struct asm_suggest *s, const char *cand)
+{
+    size_t m = strlen(cand);
+    if (s->len > SUGGEST_MAX || m > SUGGEST_MAX)
+        return;
+    unsigned d = edit_distance(s->word, s->len, cand, m);
+    /* on a tie, the one that starts like the word: ADX is ADD, not LDX */
+    if (d < s->dist || (d == s->dist && prefix(s->word, s->len, cand) >
+                                            prefix(s->word, s->len, s->best))) {
+        s->dist = d;
+        s->best = cand;
+    }
+}
+
+const char *asm_suggest_result(const struct asm_suggest *s)
+{
+    /* one edit in a short word, two in a longer one; never the whole word */
+    unsigned limit = s->len <= 3 ? 1 : 2;
+    return s->best && s->dist <= limit && s->dist < s->len ? s->best : NULL;
+}
+
+/* --- expressions ------------------------------------------------------- */
+
+struct ev {
+    struct asm_ctx *c;
+    const struct asm_tok *t;
+    uint32_t pos;
+    uint32_t dot;
+    int mode;
+    const struct asm_tok *unknown;
+};
+
+static int ev_expr(struct ev *e, uint64_t *v);
+
+static int enter(struct ev *e, const struct asm_tok *at)
+{
+    if (++e->c->depth > EV_MAX_DEPTH) {
+        asm_error_tok(e->c, at, "expression nested too deeply (more than %u levels)",
+                      EV_MAX_DEPTH);
+        return EV_ERROR;
+    }
+    return EV_OK;
+}
+
+static void expected_expression(struct ev *e, const struct asm_tok *t)
+{
+    if (t->kind == TK_EOL)
+        asm_error_tok(e->c, t, "expected an expression");
+    else
+        asm_error_tok(e->c, t, "expected an expression, got '%.*s'", (int)t->len, t->p);
+}
+
+static bool want_punct(struct ev *e, int punct)
+{
+    const struct asm_tok *t = &e->t[e->pos];
+    if (asm_tok_punct(t, punct)) {
+        e->pos++;
+        return true;
+    }
+    if (t->kind == TK_EOL)
+        asm_error_tok(e->c, t, "expected '%c'", punct);
+    else
+        asm_error_tok(e->c, t, "expected '%c', got '%.*s'", punct, (int)t->len, t->p);
+    return false;
+}
+
+/* A value for a message: negative numbers read better signed. */
+static void show_value(char *buf, size_t len, uint64_t v)
+{
+    if (v >> 63)
+        snprintf(buf, len, "%lld", (long long)v);
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+struct builtin {
+    const char *name;
+    unsigned nargs;
+    const char *args;
+    /* per argument: largest value allowed (smallest is 0) */
+    uint64_t max[4];
+};
+
+static const struct builtin builtins[] = {
+    {"psw", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
+    {"pswi", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
+    {"rb", 2, "l, b", {TGM_ADDR_MASK, TGM_Q_MAX}},
+};
+
+/* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b): NAME is the name token. */
+static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
+{
+    const struct builtin *fn = NULL;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strlen(builtins[i].name) == name->len &&
+            strncasecmp(builtins[i].name, name->p, name->len) == 0)
+            fn = &builtins[i];
+    if (!fn) {
+        asm_error_tok(e->c, name, "unknown function '%.*s' (the built-ins are psw, pswi and rb)",
+                      (int)name->len, name->p);
+        return EV_ERROR;
+    }
+    e->pos += 2; /* name ( */
+    uint64_t arg[4] = {0};
+    const struct asm_tok *first[4] = {0}, *last[4] = {0};
+    unsigned n = 0;
+    if (!asm_tok_punct(&e->t[e->pos], ')'))
+        for (;;) {
+            const struct asm_tok *start = &e->t[e->pos];
+            uint64_t a;
+            int st = ev_expr(e, &a);
+            if (st != EV_OK)
+                return st;
+            if (n < 4) {
+                arg[n] = a;
+                first[n] = start;
+                last[n] = &e->t[e->pos - 1];
+            }
+            n++;
+            if (!asm_tok_punct(&e->t[e->pos], ','))
+                break;
+            e->pos++;
+        }
+    if (!want_punct(e, ')'))
+        return EV_ERROR;
+    if (n != fn->nargs) {
+        asm_error_span(e->c, name, &e->t[e->pos - 1], "%s takes %u arguments (%s), got %u",
+                       fn->name, fn->nargs, fn->args, n);
+        return EV_ERROR;
+    }
+    if (e->mode == EV_SYNTAX)
+        return EV_OK;
+    for (unsigned i = 0; i < n; i++)
+        if (arg[i] > fn->max[i]) {
+            char shown[32];
+            show_value(shown, sizeof shown, arg[i]);
+            const char *argname = fn->args + 3 * i; /* "m, p, l, b": one letter each */
+            asm_error_span(e->c, first[i], last[i], "%s: %c = %s is out of range 0..%llu",
+                           fn->name, *argname, shown, (unsigned long long)fn->max[i]);
+            return EV_ERROR;
+        }
+    if (fn->nargs == 2) {
+        *v = r_pack((uint32_t)arg[0], (uint32_t)arg[1]);
+    } else {
+        struct psw p = {.sup = arg[0], .ie = fn->name[3] == 'i', .p = (uint32_t)arg[1],
+                        .l = (uint32_t)arg[2], .b = (uint32_t)arg[3]};
+        *v = psw_pack(&p);
+    }
+    return EV_OK;
+}
+
+static int ev_symbol(struct ev *e, const struct asm_tok *t, uint64_t *v)
+{
+    struct asm_ctx *c = e->c;
+    int32_t idx = asm_sym_find(c, t->p, t->len);
+    if (idx < 0) {
+        if (e->mode == EV_PASS1) {
+            e->unknown = t;
+            return EV_UNKNOWN;
+        }
+        struct asm_suggest s;
+        asm_suggest_init(&s, t->p, t->len);
+        for (uint32_t i = 0; i < c->nsyms; i++)
+            asm_suggest_offer(&s, c->syms[i].name);
+        const char *near = asm_suggest_result(&s);
+        if (near)
+            asm_error_tok(c, t, "undefined symbol '%.*s' (did you mean '%s'?)", (int)t->len,
+                          t->p, near);
+        else
+            asm_error_tok(c, t, "undefined symbol '%.*s'", (int)t->len, t->p);
+        return EV_ERROR;
+    }
+    struct asm_sym *s = &c->syms[idx];
+    if (s->kind == SYM_PREDEF && e->mode == EV_PASS1 && !s->used)
+        s->used = t->stmt + 1;
+    if (s->kind != SYM_CONST) {
+        *v = s->value;
+        return EV_OK;
+    }
+    struct ev_result r;
+    int st = asm_eval_sym(c, (uint32_t)idx, e->mode, t, &r);
+    if (st == EV_UNKNOWN)
+        e->unknown = r.unknown;
+    *v = r.value;
+    return st;
+}
+
+static int ev_primary(struct ev *e, uint64_t *v)
+{
+    const struct asm_tok *t = &e->t[e->pos];
+    *v = 0;
+    if (t->kind == TK_NUM) {
+        e->pos++;
+        *v = t->val;
+        return EV_OK;
+    }
+    if (t->kind == TK_IDENT) {
+        if (asm_tok_punct(t + 1, '('))
+            return ev_call(e, t, v);
+        e->pos++;
+        if (asm_tok_is(t, ".")) {
+            *v = e->dot;
+            return EV_OK;
+        }
+        return e->mode == EV_SYNTAX ? EV_OK : ev_symbol(e, t, v);
+    }
+    if (asm_tok_punct(t, '(')) {
+        e->pos++;
+        int st = ev_expr(e, v);
+        if (st != EV_OK)
+            return st;
+        return want_punct(e, ')') ? EV_OK : EV_ERROR;
+    }
+    expected_expression(e, t);
+    return EV_ERROR;
+}
+
+static int ev_unary(struct ev *e, uint64_t *v)
+{
+    const struct asm_tok *t = &e->t[e->pos];
+    int st = enter(e, t);
+    if (st == EV_OK) {
+        if (asm_tok_punct(t, '-') || asm_tok_punct(t, '~') || asm_tok_punct(t, '+')) {
+            e->pos++;
+            st = ev_unary(e, v);
+            if (t->punct == '-')
+                *v = 0 - *v;
+            else if (t->punct == '~')
+                *v = ~*v;
+        } else {
+            st = ev_primary(e, v);
+        }
+    }
+    e->c->depth--;
+    return st;
+}
+
+/* Binary operators, lowest precedence first. */
+static const int op_levels[][3] = {
+    {'|'}, {'^'}, {'&'}, {P_SHL, P_SHR}, {'+', '-'}, {'*', '/', '%'},
+};
+#define NLEVELS (int)(sizeof op_levels / sizeof op_levels[0])
+
+static bool at_level(const struct asm_tok *t, int level)
+{
+    if (t->kind != TK_PUNCT)
+        return false;
+    for (int i = 0; i < 3; i++)
+        if (op_levels[level][i] && op_levels[level][i] == t->punct)
+            return true;
+    return false;
+}
+
+/* X op Y, wrapping; signed where the sign matters (/ % >>). */
+static int apply(struct ev *e, const struct asm_tok *op, uint64_t x, uint64_t y,
+                 uint64_t *v)
+{
+    int64_t sx = (int64_t)x, sy = (int64_t)y;
+    switch (op->punct) {
+    case '|': *v = x | y; break;
+    case '^': *v = x ^ y; break;
+    case '&': *v = x & y; break;
+    case P_SHL: *v = y >= 64 ? 0 : x << y; break;
+    case P_SHR: *v = y >= 64 ? (sx < 0 ? UINT64_MAX : 0) : (uint64_t)(sx >> y); break;
+    case '+': *v = x + y; break;
+    case '-': *v = x - y; break;
+    case '*': *v = x * y; break;
+    case '/':
+    case '%':
+        if (y == 0) {
+            asm_error_tok(e->c, op, "division by zero");
+            return EV_ERROR;
+        }
+        if (sx == INT64_MIN && sy == -1) /* the one quotient that overflows */
+            *v = op->punct == '/' ? x : 0;
+        else
+            *v = op->punct == '/' ? (uint64_t)(sx / sy) : (uint64_t)(sx % sy);
+        break;
+    }
+    return EV_OK;
+}
+
+static int ev_level(struct ev *e, int level, uint64_t *v)
+{
+    if (level == NLEVELS)
+        return ev_unary(e, v);
+    int st = ev_level(e, level + 1, v);
+    while (st == EV_OK && at_level(&e->t[e->pos], level)) {
+        const struct asm_tok *op = &e->t[e->pos++];
+        uint64_t y;
+        st = ev_level(e, level + 1, &y);
+        if (st == EV_OK && e->mode != EV_SYNTAX)
+            st = apply(e, op, *v, y, v);
+    }
+    return st;
+}
+
+static int ev_expr(struct ev *e, uint64_t *v)
+{
+    return ev_level(e, 0, v);
+}
+
+int asm_eval(struct asm_ctx *c, const struct asm_tok *t, uint32_t *pos,
+             uint32_t dot, int mode, struct ev_result *r)
+{
+    struct ev e = {.c = c, .t = t, .pos = *pos, .dot = dot, .mode = mode};
+    uint64_t v = 0;
+    int st = ev_expr(&e, &v);
+    *pos = e.pos;
+    r->value = v;
+    r->unknown = e.unknown;
+    return st;
+}
+
+int asm_eval_sym(struct asm_ctx *c, uint32_t idx, int mode,
+                 const struct asm_tok *use, struct ev_result *r)
+{
+    struct asm_sym *s = &c->syms[idx];
+    r->value = s->value;
+    r->unknown = NULL;
+    switch (s->state) {
+    case SS_DONE:
+        return EV_OK;
+    case SS_FAILED:
+        return EV_ERROR; /* its own error is already reported */
+    case SS_BUSY:
+        if (use)
+            asm_error_tok(c, use, "'%s' is defined in terms of itself", s->name);
+        return EV_ERROR;
+    }
+    const struct asm_tok *at = use ? use : &c->ctoks[s->expr];
+    if (++c->depth > EV_MAX_DEPTH) {
+        asm_error_tok(c, at, "constants nested too deeply (more than %u levels)", EV_MAX_DEPTH);
+        c->depth--;
+        return EV_ERROR;
+    }
+    s->state = SS_BUSY;
+    uint32_t pos = 0;
+    int st = asm_eval(c, c->ctoks + s->expr, &pos, s->dot, mode, r);
+    c->depth--;
+    s = &c->syms[idx];
+    if (st == EV_OK) {
+        s->state = SS_DONE;
+        s->value = r->value;
+    } else {
+        s->state = st == EV_UNKNOWN ? SS_PENDING : SS_FAILED;
+    }
+    return st;
+}

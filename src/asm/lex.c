@@ -1,0 +1,370 @@
+/* lex.c: the assembler's lexer and its chibicc-style diagnostics.
+ *
+ * Source text for section 2's instructions is read one line at a time: names,
+ * numbers, character and string literals, operators.  Every error points at
+ * its token with "file:line:col: error:", the line, and a ^~~~ caret.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm_impl.h"
+
+bool asm_ident_char(int ch, bool first)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||
+           ch == '.' || (!first && ((ch >= '0' && ch <= '9') || ch == '$'));
+}
+
+bool asm_tok_punct(const struct asm_tok *t, int punct)
+{
+    return t->kind == TK_PUNCT && t->punct == punct;
+}
+
+bool asm_tok_is(const struct asm_tok *t, const char *s)
+{
+    return t->kind == TK_IDENT && strlen(s) == t->len && memcmp(t->p, s, t->len) == 0;
+}
+
+/* Display column after the bytes P..Q starting at COL: tabs stop every 8
+ * columns and UTF-8 continuation bytes take no room, as a terminal shows. */
+static uint32_t cols_after(uint32_t col, const char *p, const char *q)
+{
+    for (; p < q; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '\t')
+            col = (col - 1) / 8 * 8 + 9;
+        else if ((ch & 0xC0) != 0x80)
+            col++;
+    }
+    return col;
+}
+
+/* The source line as shown under a message: tabs expanded so that the caret
+ * lines up, control characters shown as spaces. */
+static void put_line(FILE *f, const char *p, size_t len)
+{
+    uint32_t col = 1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch == '\t') {
+            uint32_t next = cols_after(col, p + i, p + i + 1);
+            for (; col < next; col++)
+                fputc(' ', f);
+            continue;
+        }
+        fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+        col = cols_after(col, p + i, p + i + 1);
+    }
+    fputc('\n', f);
+}
+
+static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
+                    uint32_t width, const char *fmt, va_list ap)
+{
+    struct asm_stmt *s = &c->stmts[si];
+    if (s->bad)
+        return; /* one diagnostic per statement: the rest would be noise */
+    s->bad = true;
+    c->nerrors++;
+    if (c->err) {
+        vsnprintf(c->err, c->errlen, fmt, ap);
+        return;
+    }
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f) {
+        fputs("tgm: out of memory\n", stderr);
+        abort();
+    }
+    const struct asm_file *file = &c->files[s->file];
+    fprintf(f, "%s:%u:%u: error: ", file->name, s->line, col);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    put_line(f, file->text + s->off, s->len);
+    fprintf(f, "%*s^", (int)(col - 1), "");
+    for (uint32_t i = 1; i < width; i++)
+        fputc('~', f);
+    fputc('\n', f);
+    fclose(f);
+    c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
+    c->diags[c->ndiags] = (struct asm_diag){.stmt = si, .seq = c->ndiags, .text = text};
+    c->ndiags++;
+}
+
+void asm_error_at(struct asm_ctx *c, uint32_t stmt, uint32_t col,
+                  uint32_t width, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, stmt, col, width ? width : 1, fmt, ap);
+    va_end(ap);
+}
+
+void asm_error_tok(struct asm_ctx *c, const struct asm_tok *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, t->stmt, t->col, t->width, fmt, ap);
+    va_end(ap);
+}
+
+void asm_error_span(struct asm_ctx *c, const struct asm_tok *first,
+                    const struct asm_tok *last, const char *fmt, ...)
+{
+    uint32_t end = last->col + last->width;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, first->stmt, first->col, end > first->col ? end - first->col : 1, fmt, ap);
+    va_end(ap);
+}
+
+static int diag_cmp(const void *x, const void *y)
+{
+    const struct asm_diag *a = x, *b = y;
+    if (a->stmt != b->stmt)
+        return a->stmt < b->stmt ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void asm_flush_diags(struct asm_ctx *c, FILE *f)
+{
+    if (c->ndiags > 1)
+        qsort(c->diags, c->ndiags, sizeof *c->diags, diag_cmp);
+    for (uint32_t i = 0; i < c->ndiags; i++)
+        if (f)
+            fputs(c->diags[i].text, f);
+}
+
+/* --- literals --------------------------------------------------------- */
+
+static int hex_digit(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Number token T (its text already delimited): 42, 0x2A, 0b101010, 0o52. */
+static int lex_number(struct asm_ctx *c, struct asm_tok *t)
+{
+    const char *s = t->p, *end = t->p + t->len;
+    unsigned base = 10;
+    const char *what = "number";
+    if (t->len >= 2 && s[0] == '0' && strchr("xXbBoO", s[1])) {
+        base = tolower((unsigned char)s[1]) == 'x' ? 16 : tolower((unsigned char)s[1]) == 'b' ? 2 : 8;
+        what = base == 16 ? "hexadecimal number" : base == 2 ? "binary number" : "octal number";
+        s += 2;
+    }
+    if (s == end) {
+        asm_error_tok(c, t, "bad %s '%.*s' (no digits)", what, (int)t->len, t->p);
+        return -1;
+    }
+    uint64_t v = 0;
+    for (; s < end; s++) {
+        int d = hex_digit((unsigned char)*s);
+        if (d < 0 || (unsigned)d >= base) {
+            asm_error_tok(c, t, "bad %s '%.*s'", what, (int)t->len, t->p);
+            return -1;
+        }
+        if (v > (UINT64_MAX - (unsigned)d) / base) {
+            asm_error_tok(c, t, "number '%.*s' does not fit in 64 bits", (int)t->len, t->p);
+            return -1;
+        }
+        v = v * base + (unsigned)d;
+    }
+    t->val = v;
+    return 0;
+}
+
+/* One character or escape at *PP (before END) into *OUT.  Returns 0, or -1
+ * with *PP left at the offending backslash. */
+static int lex_escape(const char **pp, const char *end, uint8_t *out)
+{
+    const char *p = *pp;
+    if (*p != '\\') {
+        *out = (uint8_t)*p;
+        *pp = p + 1;
+        return 0;
+    }
+    if (p + 1 >= end)
+        return -1;
+    switch (p[1]) {
+    case 'n': *out = '\n'; break;
+    case 't': *out = '\t'; break;
+    case 'r': *out = '\r'; break;
+    case '0': *out = '\0'; break;
+    case '\\': *out = '\\'; break;
+    case '\'': *out = '\''; break;
+    case '"': *out = '"'; break;
+    case 'x': {
+        int hi = p + 2 < end ? hex_digit((unsigned char)p[2]) : -1;
+        int lo = p + 3 < end ? hex_digit((unsigned char)p[3]) : -1;
+        if (hi < 0 || lo < 0)
+            return -1;
+        *out = (uint8_t)(hi * 16 + lo);
+        *pp = p + 4;
+        return 0;
+    }
+    default:
+        return -1;
+    }
+    *pp = p + 2;
+    return 0;
+}
+
+static void bad_escape(struct asm_ctx *c, const struct asm_tok *t, const char *at,
+                       const char *end)
+{
+    int n = at + 1 < end ? (at[1] == 'x' ? (int)(end - at < 4 ? end - at : 4) : 2) : 1;
+    uint32_t col = cols_after(t->col, t->p, at);
+    asm_error_at(c, t->stmt, col, cols_after(col, at, at + n) - col,
+                 "unknown escape '%.*s' (use \\n \\t \\r \\0 \\\\ \\' \\\" or \\xHH)",
+                 n, at);
+}
+
+/* 'c' or '\n': one byte.  *Q ends past the closing quote. */
+static int lex_char(struct asm_ctx *c, struct asm_tok *t, const char *end,
+                    const char **q)
+{
+    const char *p = t->p + 1;
+    const char *close = memchr(p, '\'', (size_t)(end - p));
+    if (p < end && *p == '\\' && p + 1 < end && p[1] == '\'')
+        close = memchr(p + 2, '\'', (size_t)(end - p - 2));
+    t->len = (uint32_t)((close ? close + 1 : end) - t->p);
+    t->width = cols_after(t->col, t->p, t->p + t->len) - t->col;
+    if (!close) {
+        asm_error_tok(c, t, "unterminated character literal");
+        return -1;
+    }
+    if (p == close) {
+        asm_error_tok(c, t, "empty character literal");
+        return -1;
+    }
+    uint8_t v;
+    const char *s = p;
+    if (lex_escape(&s, close, &v) != 0) {
+        bad_escape(c, t, s, close);
+        return -1;
+    }
+    if (s != close) {
+        asm_error_tok(c, t, "character literal must hold one byte");
+        return -1;
+    }
+    t->kind = TK_NUM;
+    t->val = v;
+    *q = close + 1;
+    return 0;
+}
+
+/* "text": decoded into c->strs. */
+static int lex_string(struct asm_ctx *c, struct asm_tok *t, const char *end,
+                      const char **q)
+{
+    t->kind = TK_STR;
+    t->val = c->nstrs;
+    const char *s = t->p + 1;
+    while (s < end && *s != '"') {
+        uint8_t v;
+        if (*s == '\\' && s + 1 == end)
+            break; /* a backslash at the end of the line: unterminated */
+        if (lex_escape(&s, end, &v) != 0) {
+            bad_escape(c, t, s, end);
+            return -1;
+        }
+        c->strs = asm_grow(c->strs, &c->capstrs, c->nstrs + 1, 1);
+        c->strs[c->nstrs++] = (char)v;
+    }
+    if (s >= end || *s != '"') {
+        t->len = (uint32_t)(end - t->p);
+        t->width = cols_after(t->col, t->p, end) - t->col;
+        asm_error_tok(c, t, "unterminated string");
+        return -1;
+    }
+    t->slen = (uint32_t)(c->nstrs - t->val);
+    *q = s + 1;
+    return 0;
+}
+
+/* --- the line --------------------------------------------------------- */
+
+static void push_tok(struct asm_ctx *c, const struct asm_tok *t)
+{
+    c->toks = asm_grow(c->toks, &c->captoks, c->ntoks + 1, sizeof *c->toks);
+    c->toks[c->ntoks++] = *t;
+}
+
+int asm_lex_line(struct asm_ctx *c, uint32_t si)
+{
+    const struct asm_stmt *s = &c->stmts[si];
+    const char *line = c->files[s->file].text + s->off;
+    const char *p = line, *end = line + s->len;
+    uint32_t col = 1, eol_col = 0;
+    c->ntoks = 0;
+    c->nstrs = 0;
+    while (p < end) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v') {
+            col = cols_after(col, p, p + 1);
+            p++;
+            continue;
+        }
+        if (ch == ';')
+            break;
+        struct asm_tok t = {.stmt = si, .col = col, .p = p};
+        const char *q = p + 1;
+        int rc = 0;
+        if (asm_ident_char(ch, true)) {
+            while (q < end && asm_ident_char((unsigned char)*q, false))
+                q++;
+            t.kind = TK_IDENT;
+        } else if (ch >= '0' && ch <= '9') {
+            /* take the whole word, so that "12ab" is one bad number */
+            while (q < end && (isalnum((unsigned char)*q) || asm_ident_char((unsigned char)*q, false)))
+                q++;
+            t.kind = TK_NUM;
+            t.len = (uint32_t)(q - p);
+            t.width = cols_after(col, p, q) - col;
+            rc = lex_number(c, &t);
+        } else if (ch == '\'') {
+            rc = lex_char(c, &t, end, &q);
+        } else if (ch == '"') {
+            rc = lex_string(c, &t, end, &q);
+        } else if ((ch == '<' || ch == '>') && p + 1 < end && p[1] == (char)ch) {
+            t.kind = TK_PUNCT;
+            t.punct = ch == '<' ? P_SHL : P_SHR;
+            q = p + 2;
+        } else if (ch && strchr("()+-*/%&|^~,:=", ch)) {
+            t.kind = TK_PUNCT;
+            t.punct = ch;
+        } else {
+            t.width = 1;
+            if (ch >= 0x20 && ch < 0x7f)
+                asm_error_tok(c, &t, "unexpected character '%c'", ch);
+            else
+                asm_error_tok(c, &t, "unexpected byte 0x%02x", ch);
+            return -1;
+        }
+        if (rc != 0)
+            return -1;
+        t.len = (uint32_t)(q - p);
+        t.width = cols_after(col, p, q) - col;
+        push_tok(c, &t);
+        col = cols_after(col, p, q);
+        eol_col = col;
+        p = q;
+    }
+    /* The end of the statement sits just after its last token, so that
+     * "expected an expression" points where the expression is missing. */
+    struct asm_tok eol = {.kind = TK_EOL, .stmt = si, .col = eol_col ? eol_col : col,
+                          .width = 1, .p = p};
+    push_tok(c, &eol);
+    return 0;
+}
