@@ -20,9 +20,28 @@ DEBS    := libcmocka-dev libedit-dev pkg-config
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP $(CFLAGS) $(SAN_FLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP $(CFLAGS) $(SAN_FLAGS) $(LTO_FLAGS)
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LTO     := 0
+endif
+# Link-time optimisation lets the control program's dispatcher inline the
+# machine's small accessors (the trap round trip is a hot path).
+LTO     ?= 1
+ifneq (,$(findstring clang,$(CC)))
+LLVM_AR := $(shell command -v llvm-ar 2>/dev/null)
+ifeq (,$(LLVM_AR))
+LTO     := 0
+endif
+endif
+ifeq ($(LTO),1)
+ifneq (,$(findstring clang,$(CC)))
+LTO_FLAGS := -flto
+AR      := $(LLVM_AR)
+else
+LTO_FLAGS := -flto=auto
+AR      := gcc-ar
+endif
 endif
 
 # pkg-config answers only once the dependencies are present.
@@ -70,7 +89,7 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(TGM): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(EDIT_LIBS) $(LDFLAGS)

@@ -176,6 +176,15 @@ static size_t m_duplicate(struct built *o)
     reseal(o);
     return o->sym1;
 }
+static size_t m_out_of_order(struct built *o)
+{
+    o->sym1 = o->sym0 + put_sym(o->b + o->sym0, 9, "late");
+    o->symend = o->sym1 + put_sym(o->b + o->sym1, 2, "soon");
+    put32(o->b + 36, (uint32_t)(o->symend - o->sym0));
+    o->len = o->symend + 8;
+    reseal(o);
+    return o->sym1;
+}
 static size_t m_stray(struct built *o)
 {
     put32(o->b + 36, (uint32_t)(o->symend - o->sym0 + 2));
@@ -226,6 +235,7 @@ static const struct bad_case bad_cases[] = {
     {"empty symbol name", m_name_empty, "symbol 0 has a bad name"},
     {"symbol name past the table", m_name_past_table, "symbol 1 has a bad name"},
     {"duplicate symbol", m_duplicate, "duplicate symbol 'dup'"},
+    {"symbols out of order", m_out_of_order, "'soon' is out of order"},
     {"stray symbol bytes", m_stray, "2 stray bytes"},
     {"truncated symbol", m_symbol_truncated, "symbol 2 is truncated"},
     {"more symbols than the table holds", m_more_symbols_than_table, "symbol count 3"},

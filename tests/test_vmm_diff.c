@@ -49,7 +49,10 @@ static void on_event(void *ctx, const struct vmm_event *e)
     struct watch *w = ctx;
     const uint64_t *E = machine_mem(vmm_machine(w->v));
     struct vm_info info;
-    vmm_vm_info(w->v, e->vm, &info);
+    if (vmm_vm_info(w->v, e->vm, &info) != 0) {
+        snprintf(w->fault, sizeof w->fault, "event for VM %d, which does not exist", e->vm);
+        return;
+    }
     for (uint32_t i = 0; i < w->q; i++) {
         if (E[i] == w->snap[i])
             continue;

@@ -13,7 +13,8 @@
  *   32      4     symbol count s
  *   36      4     symbol table size in bytes
  *   40      8n    the words
- *   40+8n   ...   s symbols: u64 value, u8 name length (1..63), name bytes
+ *   40+8n   ...   s symbols: u64 value, u8 name length (1..63), name bytes,
+ *                 sorted by value then name, each name once
  *   end-8   8     FNV-1a 64 checksum of every byte before it
  *
  * The reader validates everything before it hands back an image; the loader

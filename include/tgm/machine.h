@@ -144,6 +144,7 @@ uint64_t machine_digest(const struct machine *m);
 
 /* Timer. */
 struct machine_timer machine_get_timer(const struct machine *m);
+/* Armed with remaining <= 0 means it has expired: it becomes pending. */
 void machine_set_timer(struct machine *m, const struct machine_timer *t);
 
 /* Console.  NULL restores the machine's own buffered console. */
@@ -164,7 +165,10 @@ enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
 
 /* Debugging.  Any of these switches the run loop to its checked variant;
  * none patches memory.  A run never stops on an execution breakpoint or a
- * class breakpoint at its first step, so continuing from one makes progress. */
+ * class breakpoint at its first step, so continuing from one makes progress.
+ * A watchpoint reports an access the instruction made even if it then
+ * trapped; when a trap in the stop mask is taken in the same step, the trap
+ * stop is reported and the watch hit is not. */
 int machine_break_exec(struct machine *m, uint32_t phys, bool on);
 bool machine_break_exec_test(const struct machine *m, uint32_t phys);
 enum { WATCH_READ = 1, WATCH_WRITE = 2 };

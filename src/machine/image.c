@@ -86,6 +86,15 @@ void image_free(struct tgm_image *img)
     memset(img, 0, sizeof *img);
 }
 
+const struct tgm_symbol *image_symbol(const struct tgm_image *img,
+                                      const char *name)
+{
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        if (strcmp(img->syms[i].name, name) == 0)
+            return &img->syms[i];
+    return NULL;
+}
+
 static int sym_cmp(const void *x, const void *y)
 {
     const struct tgm_symbol *a = x, *b = y;
@@ -100,13 +109,35 @@ void image_sort_symbols(struct tgm_image *img)
         qsort(img->syms, img->nsyms, sizeof *img->syms, sym_cmp);
 }
 
-const struct tgm_symbol *image_symbol(const struct tgm_image *img,
-                                      const char *name)
+static int name_cmp(const void *x, const void *y)
 {
-    for (uint32_t i = 0; i < img->nsyms; i++)
-        if (strcmp(img->syms[i].name, name) == 0)
-            return &img->syms[i];
-    return NULL;
+    const struct tgm_symbol *const *a = x, *const *b = y;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+/* One name, one symbol: sort pointers by name and compare neighbours. */
+static int dup_name(const struct tgm_symbol *syms, uint32_t n, char *err, size_t errlen,
+                    size_t base)
+{
+    if (n < 2)
+        return 0;
+    const struct tgm_symbol **p = malloc(n * sizeof *p);
+    if (!p)
+        return fail(err, errlen, "offset %zu: out of memory", base);
+    for (uint32_t i = 0; i < n; i++)
+        p[i] = &syms[i];
+    qsort(p, n, sizeof *p, name_cmp);
+    const struct tgm_symbol *dup = NULL;
+    for (uint32_t i = 1; i < n && !dup; i++)
+        if (strcmp(p[i - 1]->name, p[i]->name) == 0)
+            dup = p[i - 1] > p[i] ? p[i - 1] : p[i]; /* the later one in the file */
+    free(p);
+    if (!dup)
+        return 0;
+    size_t off = base; /* report where the second definition starts */
+    for (const struct tgm_symbol *q = syms; q < dup; q++)
+        off += 9 + strlen(q->name);
+    return fail(err, errlen, "offset %zu: duplicate symbol '%s'", off, dup->name);
 }
 
 /* Parse the symbol table at p (size bytes) into *syms; -1 with ERR. */
@@ -136,13 +167,16 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
             fail(err, errlen, "offset %zu: out of memory", base + off);
             goto bad;
         }
-        for (uint32_t k = 0; k < i; k++)
-            if (strcmp(syms[k].name, syms[i].name) == 0) {
-                fail(err, errlen, "offset %zu: duplicate symbol '%s'", base + off,
-                     syms[i].name);
-                i++;
-                goto bad;
-            }
+        /* canonical order (value, then name) makes files byte-comparable */
+        if (i > 0 && sym_cmp(&syms[i - 1], &syms[i]) >= 0) {
+            fail(err, errlen, "offset %zu: symbol '%s' is %s", base + off, syms[i].name,
+                 strcmp(syms[i - 1].name, syms[i].name) == 0 &&
+                         syms[i - 1].value == syms[i].value
+                     ? "a duplicate"
+                     : "out of order (symbols are sorted by value, then name)");
+            i++;
+            goto bad;
+        }
         off += 9 + len;
     }
     if (off != size) {
@@ -150,6 +184,8 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
              base + off, size - off);
         goto bad;
     }
+    if (dup_name(syms, n, err, errlen, base) != 0)
+        goto bad;
     *out = syms;
     return 0;
 bad:

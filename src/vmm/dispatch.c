@@ -50,12 +50,17 @@ static void resume(struct vmm *v, struct vm *vm)
         rt.armed = true;
         rt.remaining = v->slice_end > now ? (int64_t)(v->slice_end - now) : 1;
     }
-    struct machine_timer vt = machine_get_timer(vm->view);
-    if (vt.armed && vp.ie && (!rt.armed || vt.remaining < rt.remaining)) {
-        rt.armed = true;
-        rt.remaining = vt.remaining;
+    if (vp.ie) {
+        struct machine_timer vt = machine_get_timer(vm->view);
+        if (vt.armed && (!rt.armed || vt.remaining < rt.remaining)) {
+            rt.armed = true;
+            rt.remaining = vt.remaining;
+        }
     }
-    machine_set_timer(v->m, &rt);
+    /* a disarmed real timer cannot have become pending: leave it alone */
+    if (rt.armed || v->real_timer)
+        machine_set_timer(v->m, &rt);
+    v->real_timer = rt.armed;
     v->rc_cycles = now;
     v->rc_instret = machine_instret(v->m);
     v->rc_steps = machine_steps(v->m);

@@ -31,6 +31,7 @@ struct vmm {
     bool slicing;       /* more than one VM was runnable when the slice began */
     uint64_t slice_end; /* real cycle count at which cur's slice ends */
     bool in_guest;      /* the real PSW is cur's, set by resume() */
+    bool real_timer;    /* resume() armed the real timer */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
     vmm_event_fn hook;
     void *hook_ctx;
