@@ -111,6 +111,7 @@ test: deps $(TGM) $(TEST_BIN)
 	  echo "== $$t"; TGM=$(TGM) $$t || fail=1; \
 	done; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
+	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
@@ -126,8 +127,8 @@ bench: deps $(BENCH_BIN) $(TGM)
 soak: deps $(TEST_BIN)
 	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
 
-docs: $(TGM)
-	$(TGM) isa --markdown > docs/isa-table.md
+docs: deps $(TGM)
+	@sh tests/isa_doc.sh $(TGM) --write
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

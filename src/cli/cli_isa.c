@@ -83,10 +83,13 @@ int cli_isa(int argc, char **argv)
                prof->summary, "name", "op", "operands", "cyc", "user mode", "class", "synopsis");
     for (unsigned op = 0; op < ISA_NOPS; op++) {
         const struct insn_info *in = &isa_table[op];
-        if (!in->name || prof->beh[op] == BEH_ABSENT)
+        /* the reference lists every instruction, marking profile-only ones */
+        if (!in->name || (!md && prof->beh[op] == BEH_ABSENT))
             continue;
         char cls[64];
         class_text(prof->cls[op], cls, sizeof cls);
+        if (prof->beh[op] == BEH_ABSENT)
+            snprintf(cls, sizeof cls, "(other profiles)");
         if (md)
             printf("| `%s` | 0x%02X | %s | %u | %s | %s | %s |\n", in->name, op,
                    format_text[in->format], in->cycles, beh_text(prof->beh[op]), cls,
