@@ -1,10 +1,366 @@
-/* cli_run.c: placeholder until the subcommand lands (being written now). */
+/* cli_run.c: `tgm run`: load an image into a bare machine and run it.
+ *
+ * The bare machine of section 2: q words of E, the image's entry PSW, then
+ * instructions until HALT or the step limit.  It prints the console output
+ * and the final state (report.c), optionally as JSON, and can dump E.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "report.h"
+#include "tgm/image.h"
+#include "tgm/machine.h"
+
+/* A runaway loop stops after this many steps (a few seconds) unless
+ * --max-steps says otherwise; 0 means no limit. */
+#define RUN_DEFAULT_MAX_STEPS UINT64_C(1000000000)
+/* Steps per machine_run call: long enough that the loop runs at full speed,
+ * short enough that console output streams and Ctrl-C answers promptly. */
+#define RUN_CHUNK (UINT64_C(1) << 24)
+/* Exit status after Ctrl-C, as a shell reports SIGINT. */
+#define EXIT_INTERRUPTED 130
+
+struct run_opts {
+    const char *image;
+    uint64_t max_steps;
+    bool json, quiet;
+    const char *dump;
+    uint32_t q;
+    const struct isa_profile *profile;
+    uint8_t *input; /* --input and --input-file bytes, in command-line order */
+    size_t input_len;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tgm run IMAGE [options]\n"
+            "Run a guest image (or a .s source, assembled first) on a bare machine\n"
+            "until HALT, then print the console output and the final state: PSW, last\n"
+            "trap, traps by cause, cycles, instructions, steps, timer, console size\n"
+            "and the FNV-1a digest of E.\n\n"
+            "  --max-steps N    stop after N steps (default %" PRIu64 "; 0 = no limit)\n"
+            "  --mem Q          words of memory, %u..%u (default %u)\n"
+            "  --profile P      instruction-set profile (see 'tgm isa --profile')\n"
+            "  --input TEXT     bytes for CIN to read (may repeat; appended in order)\n"
+            "  --input-file F   the same, read from file F\n"
+            "  --json           print everything as one JSON object\n"
+            "  --dump FILE      write all of E to FILE (8 bytes per word, little-endian)\n"
+            "  --quiet          print only the console output\n\n"
+            "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
+            "130 interrupted (Ctrl-C).\n",
+            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT);
+}
+
+/* Append LEN bytes to the console input queue kept in O. */
+static int add_input(struct run_opts *o, const void *bytes, size_t len)
+{
+    uint8_t *p = realloc(o->input, o->input_len + len + 1);
+    if (!p) {
+        cli_error("run: out of memory for console input");
+        return -1;
+    }
+    if (len)
+        memcpy(p + o->input_len, bytes, len);
+    o->input = p;
+    o->input_len += len;
+    return 0;
+}
+
+static int add_input_file(struct run_opts *o, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_error("--input-file: cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char buf[65536];
+    size_t got;
+    int rc = 0;
+    while (rc == 0 && (got = fread(buf, 1, sizeof buf, f)) > 0)
+        rc = add_input(o, buf, got);
+    if (rc == 0 && ferror(f)) {
+        cli_error("--input-file: error reading '%s'", path);
+        rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
+/* The argument of the option getopt_long just rejected, for the message. */
+static const char *bad_option(char **argv)
+{
+    const char *a = argv[optind - 1];
+    return a ? a : "?";
+}
+
+/* Parse ARGV into O; on error print one line and return -1.  Returns 1
+ * when --help was printed. */
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+    enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET };
+    static const struct option opts[] = {
+        {"max-steps", required_argument, 0, O_MAX},
+        {"json", no_argument, 0, O_JSON},
+        {"dump", required_argument, 0, O_DUMP},
+        {"mem", required_argument, 0, O_MEM},
+        {"input", required_argument, 0, O_INPUT},
+        {"input-file", required_argument, 0, O_INFILE},
+        {"profile", required_argument, 0, O_PROFILE},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    uint64_t v;
+    int c;
+    optind = 1;
+    opterr = 0; /* our own one-line messages */
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_MAX:
+            if (cli_parse_u64("--max-steps", optarg, &o->max_steps) != 0)
+                return -1;
+            break;
+        case O_JSON: o->json = true; break;
+        case O_QUIET: o->quiet = true; break;
+        case O_DUMP:
+            if (!*optarg) {
+                cli_error("--dump: expected a file name");
+                return -1;
+            }
+            o->dump = optarg;
+            break;
+        case O_MEM:
+            if (cli_parse_u64("--mem", optarg, &v) != 0)
+                return -1;
+            if (v < TGM_Q_MIN || v > TGM_Q_MAX) {
+                cli_error("--mem: %s words is out of range (%u..%u)", optarg, TGM_Q_MIN,
+                          TGM_Q_MAX);
+                return -1;
+            }
+            o->q = (uint32_t)v;
+            break;
+        case O_INPUT:
+            if (add_input(o, optarg, strlen(optarg)) != 0)
+                return -1;
+            break;
+        case O_INFILE:
+            if (add_input_file(o, optarg) != 0)
+                return -1;
+            break;
+        case O_PROFILE:
+            if (!(o->profile = cli_parse_profile(optarg)))
+                return -1;
+            break;
+        case 'h':
+            run_usage(stdout);
+            return 1;
+        case ':':
+            cli_error("run: option '%s' needs a value", bad_option(argv));
+            return -1;
+        default:
+            if (optopt)
+                cli_error("run: unknown option '-%c' (try 'tgm run --help')", optopt);
+            else
+                cli_error("run: unknown or ambiguous option '%s' (try 'tgm run --help')",
+                          bad_option(argv));
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("run: missing IMAGE (try 'tgm run --help')");
+        return -1;
+    }
+    if (optind + 1 < argc) {
+        cli_error("run: unexpected argument '%s' (one IMAGE only)", argv[optind + 1]);
+        return -1;
+    }
+    if (o->json && o->quiet) {
+        cli_error("--quiet: cannot be combined with --json");
+        return -1;
+    }
+    o->image = argv[optind];
+    return 0;
+}
+
+/* Write all of E to PATH, q words of 8 little-endian bytes, through a
+ * temporary file and rename so PATH is never seen half-written. */
+static int dump_memory(const struct machine *m, const char *path)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        cli_error("--dump: out of memory");
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) { /* mkstemp makes it 0600; give it the usual mode */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        cli_error("--dump: cannot create '%s': %s", tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(tmp);
+        }
+        free(tmp);
+        return -1;
+    }
+    const uint64_t *E = machine_mem(m);
+    uint32_t q = machine_q(m);
+    uint8_t buf[8 * 1024];
+    size_t n = 0;
+    bool ok = true;
+    for (uint32_t i = 0; i < q && ok; i++) {
+        for (int k = 0; k < 8; k++)
+            buf[n++] = (uint8_t)(E[i] >> (8 * k));
+        if (n == sizeof buf || i + 1 == q) {
+            ok = fwrite(buf, 1, n, f) == n;
+            n = 0;
+        }
+    }
+    ok = ok && fflush(f) == 0;
+    int err = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        cli_error("--dump: cannot write '%s': %s", path, strerror(err));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+/* Run M in chunks until it stops for a reason other than the chunk's
+ * budget, MAX steps (0 = unlimited) are spent, or Ctrl-C.  In text mode the
+ * console output printed so far is streamed to stdout after each chunk. */
+static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream,
+                                    struct machine_exit *ex, uint32_t *detail)
+{
+    size_t shown = 0;
+    uint64_t done = 0;
+    enum report_stop stop;
+    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    for (;;) {
+        uint64_t budget = RUN_CHUNK;
+        if (max && max - done < budget)
+            budget = max - done;
+        machine_run(m, budget, ex);
+        done += ex->steps;
+        if (stream) {
+            size_t len;
+            const uint8_t *out = machine_console_output(m, &len);
+            if (len > shown) {
+                fwrite(out + shown, 1, len - shown, stdout);
+                fflush(stdout);
+                shown = len;
+            }
+        }
+        if (ex->reason != EXIT_BUDGET || (max && done >= max)) {
+            stop = report_stop_of(ex, detail);
+            break;
+        }
+        if (interrupted) {
+            *detail = 0;
+            stop = STOP_INTERRUPT;
+            break;
+        }
+    }
+    sigaction(SIGINT, &old, NULL);
+    return stop;
+}
 
 int cli_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("run: not built yet");
-    return EXIT_USAGE;
+    struct run_opts o = {.max_steps = RUN_DEFAULT_MAX_STEPS, .q = TGM_Q_DEFAULT};
+    struct tgm_image img = {0};
+    struct machine *m = NULL;
+    char err[512];
+    int status = EXIT_USAGE;
+
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0) {
+        status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+        goto done;
+    }
+    if (cli_load_image(o.image, &img) != 0)
+        goto done;
+    struct machine_config cfg = {.q = o.q, .profile = o.profile};
+    if (!(m = machine_create(&cfg))) {
+        cli_error("run: out of memory for a machine of %" PRIu32 " words", o.q);
+        goto done;
+    }
+    if (image_load(m, &img, err, sizeof err) != 0) {
+        cli_error("run: %s: %s (try a larger --mem)", o.image, err);
+        goto done;
+    }
+    if (o.input_len && machine_console_input(m, o.input, o.input_len) != 0) {
+        cli_error("run: out of memory for console input");
+        goto done;
+    }
+
+    struct machine_exit ex;
+    struct report_state st;
+    uint32_t detail;
+    enum report_stop stop = run_machine(m, o.max_steps, !o.json, &ex, &detail);
+    report_capture(&st, m, &ex);
+    st.stop = stop;
+    st.stop_detail = detail;
+    if (o.json) {
+        report_json(stdout, &st);
+        putchar('\n');
+    } else if (!o.quiet) {
+        /* the console bytes were streamed; the state starts on its own line */
+        if (st.console_len && st.console[st.console_len - 1] != '\n')
+            putchar('\n');
+        report_text(stdout, &st);
+    }
+    if (fflush(stdout) != 0) {
+        cli_error("run: cannot write the output: %s", strerror(errno));
+        goto done;
+    }
+    if (stop == STOP_STEP_LIMIT && !o.json)
+        cli_error("run: step limit of %" PRIu64 " reached before HALT "
+                  "(raise it with --max-steps N, or 0 for none)", o.max_steps);
+    if (o.dump && dump_memory(m, o.dump) != 0)
+        goto done;
+    switch (stop) {
+    case STOP_HALT: status = EXIT_OK; break;
+    case STOP_STEP_LIMIT: status = EXIT_STEPLIMIT; break;
+    case STOP_INTERRUPT: status = EXIT_INTERRUPTED; break;
+    default: status = EXIT_NEGATIVE; break; /* no other stop on a bare machine */
+    }
+done:
+    machine_destroy(m);
+    image_free(&img);
+    free(o.input);
+    return status;
 }
