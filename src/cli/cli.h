@@ -24,6 +24,9 @@ int cli_as(int argc, char **argv);
 int cli_dis(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_isa(int argc, char **argv);
+int cli_analyze(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
 
 /* "tgm: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -32,5 +35,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
 const struct isa_profile *cli_parse_profile(const char *s);
+
+struct tgm_image;
+/* Read PATH as a guest image, or assemble it if its name ends in ".s"
+ * (diagnostics go to stderr).  0, or -1 after printing why. */
+int cli_load_image(const char *path, struct tgm_image *img);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tgm/machine.h"
@@ -28,6 +29,9 @@ static const struct subcommand commands[] = {
     {"dis", cli_dis, "dis IMAGE [-o SRC]", "disassemble an image into source that reassembles to it"},
     {"run", cli_run, "run IMAGE [--max-steps N] [--json] [--dump FILE] ...", "run an image on a bare machine to HALT"},
     {"isa", cli_isa, "isa [--markdown] [--profile P]", "print the instruction set table"},
+    {"analyze", cli_analyze, "analyze [--profile P|all] [--json] [--check-declared]", "derive instruction classes by execution; test Theorems 1 and 3"},
+    {"check", cli_check, "check IMAGE... [--json] [--max-steps N] ...", "check that images behave identically bare and under the control program"},
+    {"monitor", cli_monitor, "monitor [-c CMDS] [-f SCRIPT [ARGS]]", "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -87,6 +91,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
+        if (isatty(STDIN_FILENO))
+            return cli_monitor(argc, argv);
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -1,0 +1,153 @@
+/* analyze.h: instruction classes derived by execution; Theorems 1 and 3.
+ *
+ * Realises section 3's definitions (privileged, control, location and mode
+ * sensitive) and section 8's (user, supervisor sensitive) by running each
+ * instruction of a profile on generated states of a small machine, and the
+ * tests of Theorems 1 and 3.  Every existential claim carries a witness.
+ */
+#ifndef TGM_ANALYZE_H
+#define TGM_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tgm/machine.h"
+
+/* The small machine the states live on: q words of E. */
+#define ANALYZE_Q_MIN 16u
+#define ANALYZE_Q_MAX 64u
+#define ANALYZE_Q_DEFAULT 32u
+#define ANALYZE_SEED_DEFAULT UINT64_C(0x50470a1974)
+#define ANALYZE_RANDOM_DEFAULT 2048u
+
+struct analyze_options {
+    uint32_t q;             /* 0: ANALYZE_Q_DEFAULT */
+    uint64_t seed;          /* 0: ANALYZE_SEED_DEFAULT */
+    unsigned random_states; /* random states per instruction after the
+                               boundary states; 0: ANALYZE_RANDOM_DEFAULT */
+    bool keep_witnesses;    /* true: witnesses as first found, not reduced */
+};
+
+/* One concrete state S = <E, M, P, R> of the small machine, with the
+ * documented extensions.  The instruction is the word at E[l + P]. */
+struct analyze_state {
+    uint32_t q;
+    uint64_t mem[ANALYZE_Q_MAX]; /* E[0..q-1], absolute addresses */
+    struct psw psw;              /* M, I, P, R (cause ignored) */
+    struct machine_timer timer;  /* armed implies remaining > 0 */
+    int cin;                     /* byte waiting at the console, or -1 */
+};
+
+/* What a witness shows.  CLAIM_NOT_PRIV is the counterexample to the
+ * universal claim "privileged"; the others prove a class bit. */
+enum analyze_claim {
+    CLAIM_NOT_PRIV, /* S1 = <e,s,p,r>, S2 = <e,u,p,r>: S2 runs or S1 traps */
+    CLAIM_CTL_S,    /* S1 in supervisor mode changes M, R or a resource */
+    CLAIM_CTL_U,    /* the same from user mode */
+    CLAIM_LOC_S,    /* S1 at r, S2 at r (+) x, both supervisor, results differ */
+    CLAIM_LOC_U,    /* the same, both user */
+    CLAIM_MODE,     /* S1 supervisor, S2 user, same r, results differ */
+    CLAIM_COUNT
+};
+
+/* The component a witness's difference is in. */
+enum analyze_component {
+    COMP_NONE,
+    COMP_TRAP,           /* trap cause (0 = completed): privileged pairs */
+    COMP_E,              /* a word of E | r; addr is relative to R */
+    COMP_E_OUTSIDE,      /* a word of E outside E | r; addr is absolute */
+    COMP_P,
+    COMP_M,              /* 1 = supervisor */
+    COMP_I,
+    COMP_L,              /* relocation of R */
+    COMP_B,              /* bound of R */
+    COMP_HALT,           /* 1 = the processor halted */
+    COMP_TIMER_ARMED,
+    COMP_TIMER_PENDING,
+    COMP_TIMER_REMAINING,
+    COMP_CONSOLE_OUT_LEN, /* bytes written to the console */
+    COMP_CONSOLE_OUT,     /* byte addr of the console output */
+    COMP_CONSOLE_IN,      /* console input bytes consumed */
+    COMP_COUNT
+};
+
+/* A difference.  Control claims: v1 is the value before the instruction
+ * (for the timer, the value plain counting down would give), v2 after.
+ * Pair claims: v1 is i(S1)'s value, v2 is i(S2)'s. */
+struct analyze_diff {
+    uint8_t comp; /* enum analyze_component */
+    uint32_t addr;
+    uint64_t v1, v2;
+};
+
+struct analyze_witness {
+    uint8_t op;
+    uint8_t claim;          /* enum analyze_claim */
+    struct analyze_state s1;
+    struct analyze_state s2; /* pair claims only */
+    uint32_t x;              /* CLAIM_LOC_*: S2's R is S1's R (+) x */
+    struct analyze_diff diff;
+};
+
+/* How many states each definition was tried on.  A universal claim (not
+ * X, or privileged) holds over exactly these; zero means vacuous. */
+struct analyze_counts {
+    uint64_t states;     /* base states generated */
+    uint64_t priv_pairs; /* (s, u) pairs in which neither memory traps */
+    uint64_t ctl[2];     /* [1] supervisor, [0] user: S1 that complete */
+    uint64_t loc[2];     /* [1] supervisor, [0] user: shifted pairs that complete */
+    uint64_t mode;       /* (s, u) pairs with the same r that both complete */
+};
+
+struct analyze_insn {
+    uint8_t op;
+    bool present;  /* false: an illegal instruction on this (guest) machine */
+    uint8_t derived;  /* enum insn_class bits found by execution */
+    uint8_t declared; /* the profile's cls[op] */
+    struct analyze_counts n;
+    bool found[CLAIM_COUNT];
+    struct analyze_witness wit[CLAIM_COUNT];
+};
+
+struct analyze_result {
+    const struct isa_profile *profile;
+    struct analyze_options opts; /* with defaults filled in */
+    struct analyze_insn insn[ISA_NOPS]; /* indexed by opcode */
+    bool theorem1;       /* every sensitive instruction is privileged */
+    bool theorem3;       /* every user sensitive instruction is privileged */
+    unsigned mismatches; /* present instructions with derived != declared */
+};
+
+/* Analyze every defined opcode of PROFILE.  OPTS may be NULL.  Returns a
+ * result to free with analyze_result_free, or NULL (bad q, no memory). */
+struct analyze_result *analyze_profile(const struct isa_profile *profile,
+                                       const struct analyze_options *opts);
+void analyze_result_free(struct analyze_result *r);
+
+/* The instruction breaks Theorem 1's (sensitive, not privileged) or
+ * Theorem 3's (user sensitive, not privileged) hypothesis. */
+bool analyze_breaks_theorem1(const struct analyze_insn *in);
+bool analyze_breaks_theorem3(const struct analyze_insn *in);
+
+/* Re-run W's instruction on W's state(s) under PROFILE.  True if the same
+ * difference appears (component, address and both values); *GOT (may be
+ * NULL) receives what appeared, COMP_NONE if nothing did. */
+bool analyze_witness_replay(const struct isa_profile *profile,
+                            const struct analyze_witness *w,
+                            struct analyze_diff *got);
+
+/* Names for display. */
+/* Class bits as words: "priv ctl-s", or "innocuous" for none. */
+void analyze_class_text(unsigned cls, char *buf, size_t len);
+const char *analyze_claim_name(enum analyze_claim c);   /* "ctl-s", ... */
+const char *analyze_component_name(enum analyze_component c);
+/* The class bit a claim proves (CLASS_PRIV for CLAIM_NOT_PRIV, disproves). */
+unsigned analyze_claim_class(enum analyze_claim c);
+/* "M: s -> u", "E[3]: 0x... vs 0x...", ... */
+void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
+                       char *buf, size_t len);
+/* The instruction word as "LPSW 3", or ".word 0x..." if it is none. */
+void analyze_insn_text(uint64_t word, char *buf, size_t len);
+
+#endif

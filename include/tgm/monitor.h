@@ -1,0 +1,48 @@
+/* monitor.h: the interactive monitor shell over the machine and the VMM.
+ *
+ * A monitor session owns a bare machine (section 2) and, once a VM is
+ * created, a control program (sections 4-6), and lets a person or a script
+ * load, run, step, inspect, alter, break, trace, compare and snapshot them.
+ * Commands come from one table that also drives help and completion.
+ */
+#ifndef TGM_MONITOR_H
+#define TGM_MONITOR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct mon;
+struct machine;
+struct vmm;
+
+/* A session writing normal output to OUT and error lines to ERR (they may
+ * be the same stream).  NULL if memory runs out. */
+struct mon *mon_create(FILE *out, FILE *err);
+void mon_destroy(struct mon *m);
+
+/* Execute one line (several commands may be separated by ';').  Returns 0
+ * if every command succeeded, -1 if one failed (its error line is on ERR;
+ * the machine is unchanged by the failed command). */
+int mon_exec_line(struct mon *m, const char *line);
+
+/* True once 'quit' or 'exit' ran; *STATUS (may be NULL) gets the status. */
+bool mon_finished(const struct mon *m, int *status);
+
+/* Run commands until EOF, 'quit' or 'exit', or (unless 'set on-error
+ * continue') the first failed command.  Each returns the exit status for
+ * the process: 0, 1 after a failure, or the N of 'exit N'. */
+int mon_run_script(struct mon *m, const char *path, int argc, char **argv);
+int mon_run_stream(struct mon *m, FILE *in, const char *name);
+int mon_run_string(struct mon *m, const char *commands);
+/* Line editing on the terminal: history, completion, Ctrl-C handling. */
+int mon_run_interactive(struct mon *m);
+
+/* Ask a running command to stop at the next chunk boundary; the only
+ * function here that is safe to call from a signal handler. */
+void mon_interrupt(void);
+
+/* The session's machines, for tests and embedders (not owned). */
+struct machine *mon_machine(struct mon *m);  /* the bare machine */
+struct vmm *mon_vmm(struct mon *m);          /* NULL until a VM exists */
+
+#endif

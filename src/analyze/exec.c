@@ -1,0 +1,98 @@
+/* exec.c: an instruction as a function i: C -> C (section 2).
+ *
+ * Loads a state S into a machine of the profile, takes one step with the
+ * simulator's own run loop, and captures i(S): whether it trapped, the PSW,
+ * E, and the extensions (timer, console, halting).  Nothing here knows what
+ * any instruction does; the classes come from comparing such runs.
+ */
+#include <string.h>
+
+#include "analyze_impl.h"
+
+uint32_t analyze_lim(uint32_t q, uint32_t l, uint32_t b)
+{
+    if (l >= q)
+        return 0;
+    return b < q - l ? b : q - l;
+}
+
+int analyze_ctx_init(struct analyze_ctx *cx, const struct isa_profile *p,
+                     uint32_t q)
+{
+    memset(cx, 0, sizeof *cx);
+    cx->profile = p;
+    cx->q = q;
+    /* hostcalls off: the analyzer's machines are guest machines */
+    struct machine_config cfg = {.q = q, .profile = p, .hostcalls = false};
+    for (unsigned i = 0; i < ANALYZE_SLOTS; i++) {
+        cx->slot[i].m = machine_create(&cfg);
+        if (!cx->slot[i].m) {
+            analyze_ctx_fini(cx);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void analyze_ctx_fini(struct analyze_ctx *cx)
+{
+    for (unsigned i = 0; i < ANALYZE_SLOTS; i++) {
+        machine_destroy(cx->slot[i].m);
+        cx->slot[i].m = NULL;
+        cx->slot[i].valid = false;
+    }
+}
+
+/* Field by field: the struct has padding, so memcmp would not do. */
+static bool state_equal(const struct analyze_state *a, const struct analyze_state *b)
+{
+    return a->q == b->q && a->psw.sup == b->psw.sup && a->psw.ie == b->psw.ie &&
+           a->psw.p == b->psw.p && a->psw.l == b->psw.l && a->psw.b == b->psw.b &&
+           a->timer.armed == b->timer.armed && a->timer.pending == b->timer.pending &&
+           a->timer.remaining == b->timer.remaining && a->cin == b->cin &&
+           memcmp(a->mem, b->mem, a->q * sizeof a->mem[0]) == 0;
+}
+
+/* Power-on, then exactly S: E, PSW, timer, and one console byte waiting. */
+static void load_state(struct machine *m, const struct analyze_state *s)
+{
+    machine_reset(m);
+    for (uint32_t i = 0; i < s->q; i++)
+        if (s->mem[i])
+            machine_write_phys(m, i, s->mem[i]);
+    struct psw p = s->psw;
+    p.cause = 0;
+    machine_set_psw(m, psw_pack(&p));
+    machine_set_timer(m, &s->timer);
+    if (s->cin >= 0) {
+        uint8_t byte = (uint8_t)s->cin;
+        machine_console_input(m, &byte, 1);
+    }
+}
+
+const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
+                                       const struct analyze_state *s)
+{
+    struct analyze_slot *sl = &cx->slot[slot];
+    if (sl->valid && state_equal(&sl->st, s))
+        return &sl->run;
+    struct machine *m = sl->m;
+    load_state(m, s);
+    struct machine_exit ex;
+    machine_step(m, &ex);
+
+    struct machine_counters c = machine_get_counters(m);
+    struct analyze_run *r = &sl->run;
+    /* one step either completes the instruction or takes one trap */
+    r->trap = c.instret ? TRAP_NONE : machine_last_trap(m);
+    r->halted = ex.reason == EXIT_HALT;
+    r->psw = machine_psw(m);
+    r->timer = machine_get_timer(m);
+    r->cycles = c.cycles;
+    r->mem = machine_mem(m);
+    r->out = machine_console_output(m, &r->out_len);
+    r->in_used = machine_console_input_used(m);
+    sl->st = *s;
+    sl->valid = true;
+    return r;
+}

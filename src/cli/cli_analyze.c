@@ -1,0 +1,408 @@
+/* cli_analyze.c: `tgm analyze`: derived classes and Theorems 1 and 3.
+ *
+ * Prints what the analyzer derived for each instruction of a profile
+ * (sections 3 and 8) next to the declared class, the witnesses, and the
+ * verdicts of Theorem 1 (section 5) and Theorem 3 (section 8), as a table
+ * or as JSON.  The verdict is data: exit 0 whenever the analysis ran.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tgm/analyze.h"
+
+static const char *const claim_count_key[CLAIM_COUNT] = {
+    [CLAIM_NOT_PRIV] = "priv_pairs", [CLAIM_CTL_S] = "ctl_s", [CLAIM_CTL_U] = "ctl_u",
+    [CLAIM_LOC_S] = "loc_s",         [CLAIM_LOC_U] = "loc_u", [CLAIM_MODE] = "mode",
+};
+
+/* How many states the definition behind claim C was applied to. */
+static uint64_t tried(const struct analyze_counts *n, enum analyze_claim c)
+{
+    switch (c) {
+    case CLAIM_NOT_PRIV: return n->priv_pairs;
+    case CLAIM_CTL_S: return n->ctl[1];
+    case CLAIM_CTL_U: return n->ctl[0];
+    case CLAIM_LOC_S: return n->loc[1];
+    case CLAIM_LOC_U: return n->loc[0];
+    default: return n->mode;
+    }
+}
+
+/* ---- text ---- */
+
+static void state_text(FILE *f, const struct analyze_state *s)
+{
+    fprintf(f, "<M=%s I=%d P=%u R=(%u,%u)>", s->psw.sup ? "s" : "u", s->psw.ie,
+            s->psw.p, s->psw.l, s->psw.b);
+    if (s->timer.armed)
+        fprintf(f, " timer=%" PRId64, s->timer.remaining);
+    else if (s->timer.pending)
+        fprintf(f, " timer=pending");
+    if (s->cin >= 0)
+        fprintf(f, " console-in=0x%02x", s->cin);
+    uint32_t at = s->psw.l + s->psw.p;
+    const char *sep = " ";
+    for (uint32_t i = 0; i < s->q; i++) {
+        if (!s->mem[i] && i != at)
+            continue;
+        char buf[64];
+        if (i == at)
+            analyze_insn_text(s->mem[i], buf, sizeof buf);
+        else
+            snprintf(buf, sizeof buf, "0x%" PRIx64, s->mem[i]);
+        fprintf(f, "%sE[%u]=%s", sep, i, buf);
+        sep = ", ";
+    }
+}
+
+static void witness_text(FILE *f, const struct analyze_witness *w)
+{
+    char d[160];
+    analyze_diff_text(&w->diff, w->claim, d, sizeof d);
+    fprintf(f, "  %-6s %-8s %s\n", isa_table[w->op].name,
+            analyze_claim_name(w->claim), d);
+    fprintf(f, "         S1 = ");
+    state_text(f, &w->s1);
+    fputc('\n', f);
+    if (w->claim == CLAIM_CTL_S || w->claim == CLAIM_CTL_U)
+        return;
+    if (w->claim == CLAIM_LOC_S || w->claim == CLAIM_LOC_U)
+        fprintf(f, "         S2 = S1 moved by x = %u: ", w->x);
+    else
+        fprintf(f, "         S2 = S1 in user mode: ");
+    state_text(f, &w->s2);
+    fputc('\n', f);
+}
+
+static void offenders_text(FILE *f, const struct analyze_result *r, int theorem)
+{
+    const char *sep = "";
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        const struct analyze_insn *in = &r->insn[op];
+        bool bad = theorem == 1 ? analyze_breaks_theorem1(in) : analyze_breaks_theorem3(in);
+        if (!bad)
+            continue;
+        char cls[64];
+        analyze_class_text(in->derived & (theorem == 1 ? CLASS_SENSITIVE : CLASS_USER_SENSITIVE),
+                           cls, sizeof cls);
+        fprintf(f, "%s%s (%s, not privileged)", sep, isa_table[op].name, cls);
+        sep = ", ";
+    }
+}
+
+static void report_text(FILE *f, const struct analyze_result *r)
+{
+    const struct analyze_options *o = &r->opts;
+    fprintf(f, "profile %s: %s\n", r->profile->name, r->profile->summary);
+    fprintf(f, "machine of %u words; %u random states per instruction after the "
+               "boundary states; seed 0x%" PRIx64 "\n\n",
+            o->q, o->random_states, o->seed);
+    fprintf(f, "%-6s %-22s %-22s %-5s %6s %6s %13s %13s %6s\n", "insn", "derived",
+            "declared", "match", "states", "s/u", "ctl s/u", "loc s/u", "mode");
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        const struct analyze_insn *in = &r->insn[op];
+        if (!in->present)
+            continue;
+        char der[64], dec[64], ctl[32], loc[32];
+        analyze_class_text(in->derived, der, sizeof der);
+        analyze_class_text(in->declared, dec, sizeof dec);
+        snprintf(ctl, sizeof ctl, "%" PRIu64 "/%" PRIu64, in->n.ctl[1], in->n.ctl[0]);
+        snprintf(loc, sizeof loc, "%" PRIu64 "/%" PRIu64, in->n.loc[1], in->n.loc[0]);
+        fprintf(f, "%-6s %-22s %-22s %-5s %6" PRIu64 " %6" PRIu64 " %13s %13s %6" PRIu64 "\n",
+                isa_table[op].name, der, dec, in->derived == in->declared ? "yes" : "NO",
+                in->n.states, in->n.priv_pairs, ctl, loc, in->n.mode);
+    }
+    fprintf(f, "absent on this machine:");
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (isa_table[op].name && !r->insn[op].present)
+            fprintf(f, " %s", isa_table[op].name);
+    fprintf(f, "\n(counts: states generated; then how many states each definition "
+               "covered: s/u pairs neither memory trapping, and executions or pairs "
+               "completing without a trap)\n\n");
+
+    fprintf(f, "witnesses (cells of E not listed are 0):\n");
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        const struct analyze_insn *in = &r->insn[op];
+        if (!in->present || !(in->derived & CLASS_SENSITIVE))
+            continue;
+        for (unsigned c = 0; c < CLAIM_COUNT; c++)
+            if (in->found[c])
+                witness_text(f, &in->wit[c]);
+    }
+    fputc('\n', f);
+    fprintf(f, "Theorem 1 (sensitive is a subset of privileged): %s", r->theorem1 ? "holds" : "FAILS: ");
+    offenders_text(f, r, 1);
+    fprintf(f, "\nTheorem 3 (user sensitive is a subset of privileged): %s",
+            r->theorem3 ? "holds" : "FAILS: ");
+    offenders_text(f, r, 3);
+    fprintf(f, "\n");
+    if (r->mismatches) {
+        fprintf(f, "derived differs from declared:");
+        for (unsigned op = 0; op < ISA_NOPS; op++) {
+            const struct analyze_insn *in = &r->insn[op];
+            if (in->present && in->derived != in->declared)
+                fprintf(f, " %s", isa_table[op].name);
+        }
+        fprintf(f, "\n");
+    }
+}
+
+/* ---- JSON ---- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void json_classes(FILE *f, unsigned cls)
+{
+    char buf[64];
+    analyze_class_text(cls, buf, sizeof buf);
+    fputc('[', f);
+    if (cls) {
+        const char *sep = "";
+        for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+            fputs(sep, f);
+            json_str(f, tok);
+            sep = ",";
+        }
+    }
+    fputc(']', f);
+}
+
+static void json_state(FILE *f, const struct analyze_state *s)
+{
+    fprintf(f, "{\"q\":%u,\"M\":\"%s\",\"I\":%d,\"P\":%u,\"l\":%u,\"b\":%u,", s->q,
+            s->psw.sup ? "s" : "u", s->psw.ie, s->psw.p, s->psw.l, s->psw.b);
+    fprintf(f, "\"timer\":{\"armed\":%s,\"pending\":%s,\"remaining\":%" PRId64 "},",
+            s->timer.armed ? "true" : "false", s->timer.pending ? "true" : "false",
+            s->timer.remaining);
+    fprintf(f, "\"console_input\":%d,\"cells\":[", s->cin);
+    uint32_t at = s->psw.l + s->psw.p;
+    const char *sep = "";
+    for (uint32_t i = 0; i < s->q; i++) {
+        if (!s->mem[i] && i != at)
+            continue;
+        fprintf(f, "%s{\"addr\":%u,\"value\":\"0x%016" PRIx64 "\"", sep, i, s->mem[i]);
+        if (i == at) {
+            char buf[64];
+            analyze_insn_text(s->mem[i], buf, sizeof buf);
+            fprintf(f, ",\"insn\":");
+            json_str(f, buf);
+        }
+        fputc('}', f);
+        sep = ",";
+    }
+    fprintf(f, "]}");
+}
+
+static void json_witness(FILE *f, const struct analyze_witness *w)
+{
+    char text[160];
+    analyze_diff_text(&w->diff, w->claim, text, sizeof text);
+    fprintf(f, "{\"claim\":\"%s\",\"s1\":", analyze_claim_name(w->claim));
+    json_state(f, &w->s1);
+    if (w->claim != CLAIM_CTL_S && w->claim != CLAIM_CTL_U) {
+        fprintf(f, ",\"s2\":");
+        json_state(f, &w->s2);
+    }
+    if (w->claim == CLAIM_LOC_S || w->claim == CLAIM_LOC_U)
+        fprintf(f, ",\"x\":%u", w->x);
+    fprintf(f, ",\"diff\":{\"component\":\"%s\",\"addr\":%u,\"v1\":\"0x%" PRIx64
+               "\",\"v2\":\"0x%" PRIx64 "\",\"text\":",
+            analyze_component_name(w->diff.comp), w->diff.addr, w->diff.v1, w->diff.v2);
+    json_str(f, text);
+    fprintf(f, "}}");
+}
+
+static void json_names(FILE *f, const struct analyze_result *r,
+                       bool (*pick)(const struct analyze_insn *))
+{
+    const char *sep = "";
+    fputc('[', f);
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (pick(&r->insn[op])) {
+            fprintf(f, "%s\"%s\"", sep, isa_table[op].name);
+            sep = ",";
+        }
+    fputc(']', f);
+}
+
+static bool is_mismatch(const struct analyze_insn *in)
+{
+    return in->present && in->derived != in->declared;
+}
+
+static void report_json(FILE *f, const struct analyze_result *r)
+{
+    fprintf(f, "{\"profile\":");
+    json_str(f, r->profile->name);
+    fprintf(f, ",\"summary\":");
+    json_str(f, r->profile->summary);
+    fprintf(f, ",\"q\":%u,\"seed\":\"0x%" PRIx64 "\",\"random_states\":%u,", r->opts.q,
+            r->opts.seed, r->opts.random_states);
+    fprintf(f, "\"theorem1\":%s,\"theorem3\":%s,", r->theorem1 ? "true" : "false",
+            r->theorem3 ? "true" : "false");
+    fprintf(f, "\"theorem1_offenders\":");
+    json_names(f, r, analyze_breaks_theorem1);
+    fprintf(f, ",\"theorem3_offenders\":");
+    json_names(f, r, analyze_breaks_theorem3);
+    fprintf(f, ",\"mismatches\":");
+    json_names(f, r, is_mismatch);
+    fprintf(f, ",\"instructions\":[");
+    const char *sep = "";
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        const struct analyze_insn *in = &r->insn[op];
+        if (!isa_table[op].name)
+            continue;
+        fprintf(f, "%s\n{\"name\":\"%s\",\"opcode\":%u,\"present\":%s,\"declared\":", sep,
+                isa_table[op].name, op, in->present ? "true" : "false");
+        sep = ",";
+        json_classes(f, in->declared);
+        if (!in->present) {
+            fputc('}', f);
+            continue;
+        }
+        fprintf(f, ",\"derived\":");
+        json_classes(f, in->derived);
+        fprintf(f, ",\"match\":%s,\"tried\":{\"states\":%" PRIu64,
+                in->derived == in->declared ? "true" : "false", in->n.states);
+        for (unsigned c = 0; c < CLAIM_COUNT; c++)
+            fprintf(f, ",\"%s\":%" PRIu64, claim_count_key[c], tried(&in->n, c));
+        fprintf(f, "},\"witnesses\":[");
+        const char *wsep = "";
+        for (unsigned c = 0; c < CLAIM_COUNT; c++)
+            if (in->found[c]) {
+                fputs(wsep, f);
+                json_witness(f, &in->wit[c]);
+                wsep = ",";
+            }
+        fprintf(f, "]}");
+    }
+    fprintf(f, "\n]}");
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tgm analyze [--profile P|all] [--json] [--check-declared]\n"
+            "                   [--seed N] [--random-states N] [--words Q]\n"
+            "Derive each instruction's class (privileged, control, location and mode\n"
+            "sensitive; user and supervisor) by executing it on generated states of a\n"
+            "small machine, compare with the declared class, and test Theorem 1\n"
+            "(sensitive subset of privileged) and Theorem 3 (user sensitive subset of\n"
+            "privileged).  Exit 0 when the analysis ran, whatever the verdicts;\n"
+            "with --check-declared, 1 if a derived class differs from the declared one.\n");
+}
+
+int cli_analyze(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"profile", required_argument, 0, 'p'},
+        {"json", no_argument, 0, 'j'},
+        {"check-declared", no_argument, 0, 'c'},
+        {"seed", required_argument, 0, 's'},
+        {"random-states", required_argument, 0, 'r'},
+        {"words", required_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const struct isa_profile *one = isa_profile_default();
+    bool all = false, json = false, check = false;
+    struct analyze_options ao = {0};
+    uint64_t v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            all = strcmp(optarg, "all") == 0;
+            if (!all && !(one = cli_parse_profile(optarg)))
+                return EXIT_USAGE;
+            break;
+        case 'j': json = true; break;
+        case 'c': check = true; break;
+        case 's':
+            if (cli_parse_u64("--seed", optarg, &v) != 0)
+                return EXIT_USAGE;
+            ao.seed = v;
+            break;
+        case 'r':
+            if (cli_parse_u64("--random-states", optarg, &v) != 0)
+                return EXIT_USAGE;
+            if (v == 0 || v > 1000000) {
+                cli_error("--random-states: expected 1 to 1000000, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            ao.random_states = (unsigned)v;
+            break;
+        case 'q':
+            if (cli_parse_u64("--words", optarg, &v) != 0)
+                return EXIT_USAGE;
+            if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
+                cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN,
+                          ANALYZE_Q_MAX, optarg);
+                return EXIT_USAGE;
+            }
+            ao.q = (uint32_t)v;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default: /* getopt has said what was wrong, in one line */
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("analyze: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    const struct isa_profile *const single[] = {one, NULL};
+    const struct isa_profile *const *list = all ? isa_profiles() : single;
+    int status = EXIT_OK;
+    if (json && all)
+        printf("{\"profiles\":[");
+    for (size_t i = 0; list[i]; i++) {
+        struct analyze_result *r = analyze_profile(list[i], &ao);
+        if (!r) {
+            cli_error("analyze: out of memory");
+            return EXIT_USAGE;
+        }
+        if (json) {
+            if (i)
+                printf(",\n");
+            report_json(stdout, r);
+        } else {
+            if (i)
+                printf("\n");
+            report_text(stdout, r);
+        }
+        if (check && r->mismatches) {
+            for (unsigned op = 0; op < ISA_NOPS; op++)
+                if (is_mismatch(&r->insn[op])) {
+                    char der[64], dec[64];
+                    analyze_class_text(r->insn[op].derived, der, sizeof der);
+                    analyze_class_text(r->insn[op].declared, dec, sizeof dec);
+                    cli_error("profile %s: %s is derived '%s' but declared '%s'",
+                              list[i]->name, isa_table[op].name, der, dec);
+                }
+            status = EXIT_NEGATIVE;
+        }
+        analyze_result_free(r);
+    }
+    if (json)
+        printf(all ? "]}\n" : "\n");
+    return status;
+}

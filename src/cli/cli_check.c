@@ -1,0 +1,166 @@
+/* cli_check.c: `tgm check`: the equivalence property of sections 5 and 6.
+ *
+ * Runs each guest to HALT on a bare machine and under the control program,
+ * alone and with the others alongside, and reports "equivalent" or the
+ * first differing component of f(S2) and S2'.  Exit 0 if all are
+ * equivalent, 1 if any is not, 2 on bad usage or input.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "tgm/vmm.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tgm check [options] IMAGE...\n"
+            "Run each image (or .s source) to HALT on a bare machine and under the control\n"
+            "program, alone and all together, and compare f(S2) with S2' (paper section 6).\n"
+            "  --mem W          guest memory in words (default %u)\n"
+            "  --max-steps N    steps allowed per run (default %u); a guest that does not\n"
+            "                   halt within them is never called equivalent\n"
+            "  --slice C        cycles per time slice with several guests (default %u)\n"
+            "  --profile P      instruction-set profile (default virtualizable)\n"
+            "  --hybrid         use the hybrid monitor of section 8\n"
+            "  --input TEXT     console input given to every run\n"
+            "  --json           one JSON object instead of text\n"
+            "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
+            TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE);
+}
+
+static void print_json(const char *const *names, const struct check_result *r, size_t n,
+                       bool all)
+{
+    printf("{\"equivalent\":%s,\"images\":[", all ? "true" : "false");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s{\"file\":", i ? "," : "");
+        report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
+        printf(",\"equivalent\":%s,\"bare_halted\":%s,\"alone\":{\"halted\":%s,\"diff\":",
+               r[i].equivalent ? "true" : "false", r[i].bare_halted ? "true" : "false",
+               r[i].alone_halted ? "true" : "false");
+        report_json_string(stdout, (const uint8_t *)r[i].alone_diff, strlen(r[i].alone_diff));
+        printf("}");
+        if (n > 1) {
+            printf(",\"together\":{\"halted\":%s,\"diff\":", r[i].together_halted ? "true" : "false");
+            report_json_string(stdout, (const uint8_t *)r[i].together_diff,
+                               strlen(r[i].together_diff));
+            printf("}");
+        }
+        printf(",\"instructions\":%llu,\"direct\":%llu,\"interpreted\":%llu,\"direct_ratio\":%.6f}",
+               (unsigned long long)r[i].bare.instret, (unsigned long long)r[i].stats.direct,
+               (unsigned long long)r[i].stats.interpreted, vm_stats_direct_ratio(&r[i].stats));
+    }
+    printf("]}\n");
+}
+
+static void print_text(const char *const *names, const struct check_result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].equivalent) {
+            printf("%s: equivalent (alone%s); %llu instructions, %.4f%% executed directly\n",
+                   names[i], n > 1 ? " and with the others" : "",
+                   (unsigned long long)r[i].bare.instret,
+                   100.0 * vm_stats_direct_ratio(&r[i].stats));
+            continue;
+        }
+        printf("%s: NOT equivalent\n", names[i]);
+        if (r[i].alone_diff[0])
+            printf("  alone: %s\n", r[i].alone_diff);
+        if (n > 1 && r[i].together_diff[0])
+            printf("  with the others: %s\n", r[i].together_diff);
+    }
+}
+
+int cli_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"mem", required_argument, 0, 'm'},     {"max-steps", required_argument, 0, 'n'},
+        {"slice", required_argument, 0, 's'},   {"profile", required_argument, 0, 'p'},
+        {"hybrid", no_argument, 0, 'H'},        {"input", required_argument, 0, 'i'},
+        {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    struct check_opts o = {0};
+    bool json = false;
+    uint64_t v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (cli_parse_u64("--mem", optarg, &v) || v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
+                cli_error("--mem: guest memory must be %u..%u words", TGM_Q_MIN,
+                          TGM_Q_MAX - VMM_K);
+                return EXIT_USAGE;
+            }
+            o.w = (uint32_t)v;
+            break;
+        case 'n':
+            if (cli_parse_u64("--max-steps", optarg, &o.max_steps))
+                return EXIT_USAGE;
+            break;
+        case 's':
+            if (cli_parse_u64("--slice", optarg, &o.slice))
+                return EXIT_USAGE;
+            break;
+        case 'p':
+            if (!(o.profile = cli_parse_profile(optarg)))
+                return EXIT_USAGE;
+            break;
+        case 'H': o.hybrid = true; break;
+        case 'i':
+            o.input = (const uint8_t *)optarg;
+            o.input_len = strlen(optarg);
+            break;
+        case 'j': json = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    size_t n = (size_t)(argc - optind);
+    if (n == 0) {
+        cli_error("check: no image given (try 'tgm check --help')");
+        return EXIT_USAGE;
+    }
+    if (n > VMM_MAX_VMS) {
+        cli_error("check: at most %d images at once", VMM_MAX_VMS);
+        return EXIT_USAGE;
+    }
+    struct tgm_image *imgs = calloc(n, sizeof *imgs);
+    const struct tgm_image **ptrs = calloc(n, sizeof *ptrs);
+    struct check_result *res = calloc(n, sizeof *res);
+    int rc = EXIT_USAGE;
+    size_t loaded = 0;
+    if (!imgs || !ptrs || !res) {
+        cli_error("check: out of memory");
+        goto out;
+    }
+    for (; loaded < n; loaded++) {
+        if (cli_load_image(argv[optind + (int)loaded], &imgs[loaded]) != 0)
+            goto out;
+        ptrs[loaded] = &imgs[loaded];
+    }
+    char err[512];
+    if (vmm_check(ptrs, n, &o, res, err, sizeof err) != 0) {
+        cli_error("check: %s", err);
+        goto out;
+    }
+    bool all = true;
+    for (size_t i = 0; i < n; i++)
+        all &= res[i].equivalent;
+    if (json)
+        print_json((const char *const *)argv + optind, res, n, all);
+    else
+        print_text((const char *const *)argv + optind, res, n);
+    rc = all ? EXIT_OK : EXIT_NEGATIVE;
+out:
+    for (size_t i = 0; i < loaded; i++)
+        image_free(&imgs[i]);
+    free(imgs);
+    free(ptrs);
+    free(res);
+    return rc;
+}

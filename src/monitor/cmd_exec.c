@@ -1,0 +1,420 @@
+/* cmd_exec.c: loading and running: load, reset, go, continue, step, until,
+ * stop.
+ *
+ * The bare machine of section 2 runs in chunks of MON_CHUNK steps so that
+ * Ctrl-C stops it between chunks, never inside the CPU; with a VM selected
+ * the control program of sections 4-6 runs instead (vmm_run).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "tgm/asm.h"
+
+/* The most cycles one step can cost: the dearest instruction or a trap. */
+static unsigned max_step_cycles(void)
+{
+    unsigned c = TGM_TRAP_CYCLES;
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (isa_table[op].name && isa_table[op].cycles > c)
+            c = isa_table[op].cycles;
+    return c;
+}
+
+int mon_cmd_load(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    struct tgm_image img = {0};
+    char err[512];
+    if (mon_read_program(m, argv[1], &img) != 0)
+        return -1;
+    int rc;
+    if (m->focus == MON_FOCUS_BARE) {
+        rc = image_load(m->bare, &img, err, sizeof err);
+        m->bare_ran = false;
+    } else {
+        rc = vmm_vm_load(m->vmm, m->focus, &img, err, sizeof err);
+    }
+    if (rc != 0) {
+        image_free(&img);
+        return mon_err(m, "%s", err);
+    }
+    struct tgm_image *slot = m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];
+    image_free(slot);
+    *slot = img;
+    struct psw e = psw_unpack(img.entry_psw);
+    char name[64];
+    mon_out(m, "%s: loaded %s: %u words at %#x, %u symbols; entry P=%#x M=%c\n",
+            mon_target_name(m, name, sizeof name), argv[1], img.nwords, img.load, img.nsyms,
+            e.p, e.sup ? 's' : 'u');
+    return 0;
+}
+
+int mon_cmd_reset(struct mon *m, int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "all"))
+        return mon_err(m, "usage: %s", m->cur->usage);
+    if (argc == 2 && m->vmm) {
+        for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+            mon_vm_forget(m, id);
+        vmm_destroy(m->vmm);
+        m->vmm = NULL;
+        m->focus = MON_FOCUS_BARE;
+    }
+    machine_reset(m->bare);
+    m->bare_ran = false;
+    mon_debug_apply(m);
+    mon_out(m, "bare machine reset: q=%u, profile %s%s\n", machine_q(m->bare),
+            machine_profile(m->bare)->name, argc == 2 ? "; control program removed" : "");
+    return 0;
+}
+
+/* Print one line saying where the focused machine (or VM VM) stands, and
+ * the instruction at P - BACK (1 after HALT: the HALT itself). */
+static void where(struct mon *m, int vm, const char *what, uint32_t back)
+{
+    struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
+    const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
+    struct psw p = machine_psw(x);
+    char buf[96];
+    uint64_t w;
+    if (vm != MON_FOCUS_BARE) {
+        struct vm_info vi;
+        vmm_vm_info(m->vmm, vm, &vi);
+        mon_out(m, "%s: ", vi.name);
+    }
+    mon_out(m, "%s: %s\n", what, mon_fmt_psw(&p, buf, sizeof buf));
+    uint32_t a = (p.p - back) & TGM_ADDR_MASK;
+    if (machine_read_virt(x, a, &w) == 0)
+        mon_print_insn(m, m->out, syms, a, w);
+    else
+        mon_out(m, "  0x%05x: (P would take a memory trap: %s)\n", a, mon_why_trap(x, a));
+}
+
+/* One chunk of the bare machine or the control program; returns the exit
+ * record as a machine exit plus which VM it concerns. */
+static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, int *vm,
+                      bool *done)
+{
+    *done = false;
+    *vm = MON_FOCUS_BARE;
+    if (m->focus == MON_FOCUS_BARE) {
+        machine_run(m->bare, budget, ex);
+        m->bare_ran = true;
+        m->bare_last = ex->reason;
+        return;
+    }
+    struct vmm_exit vx;
+    struct machine *real = vmm_machine(m->vmm);
+    uint64_t s0 = machine_get_counters(real).steps;
+    enum vmm_stop st = vmm_run(m->vmm, budget, &vx);
+    *ex = vx.mx;
+    ex->steps = machine_get_counters(real).steps - s0;
+    *vm = vx.vm;
+    if (st == VMMSTOP_DONE)
+        *done = true;
+    else if (st == VMMSTOP_BUDGET)
+        ex->reason = EXIT_BUDGET;
+}
+
+int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
+{
+    struct machine *x = m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
+    uint64_t done = 0, target = machine_get_counters(x).cycles + n;
+    unsigned maxc = max_step_cycles();
+    char msg[96];
+    mon_watch_snapshot(m);
+    if (m->interactive && mode == RUN_FREE) {
+        mon_out(m, "running (Ctrl-C stops)\n");
+        fflush(m->out);
+    }
+    for (bool first = true;; first = false) {
+        uint64_t chunk = MON_CHUNK;
+        if (!first && mon_stop_requested()) { /* checked between chunks only */
+            mon_clear_interrupt();
+            snprintf(msg, sizeof msg, "%sinterrupted after %llu steps", m->interactive ? "\n" : "",
+                     (unsigned long long)done);
+            where(m, m->focus, msg, 0);
+            return 0;
+        }
+        uint64_t cyc = machine_get_counters(x).cycles;
+        if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && cyc >= target)) {
+            snprintf(msg, sizeof msg, "stopped after %llu steps, %llu cycles",
+                     (unsigned long long)done, (unsigned long long)cyc);
+            where(m, m->focus, msg, 0);
+            return 0;
+        }
+        if (m->limit && done >= m->limit) {
+            snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
+            where(m, m->focus, msg, 0);
+            return 0;
+        }
+        if (mode == RUN_STEPS && n - done < chunk)
+            chunk = n - done;
+        if (mode == RUN_CYCLES && (target - cyc) / maxc < chunk)
+            chunk = (target - cyc) / maxc ? (target - cyc) / maxc : 1;
+        if (m->limit && m->limit - done < chunk)
+            chunk = m->limit - done;
+        struct machine_exit ex;
+        int vm;
+        bool all_done;
+        run_chunk(m, chunk, &ex, &vm, &all_done);
+        done += ex.steps;
+        if (all_done) {
+            mon_out(m, "no VM is runnable after %llu steps\n", (unsigned long long)done);
+            struct vm_info vi;
+            if (m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0)
+                where(m, m->focus, vm_state_name(vi.state), vi.state == VM_HALTED);
+            return 0;
+        }
+        switch (ex.reason) {
+        case EXIT_BUDGET:
+            continue;
+        case EXIT_HALT:
+            snprintf(msg, sizeof msg, "halted after %llu steps", (unsigned long long)done);
+            where(m, vm, msg, 1);
+            return 0;
+        case EXIT_HOST:
+            snprintf(msg, sizeof msg, "host call %u", ex.code);
+            where(m, vm, msg, 0);
+            return 0;
+        case EXIT_TRAP:
+        case EXIT_BREAK:
+        case EXIT_WATCH: {
+            if (mon_debug_stop(m, vm, &ex) && !m->finished) {
+                mon_watch_snapshot(m);
+                continue;
+            }
+            return 0;
+        }
+        }
+    }
+}
+
+/* Parse go/continue options: [until ADDR] [for N] [cycles N]. */
+static int run_opts(struct mon *m, int argc, char **argv, int i)
+{
+    enum mon_run_mode mode = RUN_FREE;
+    uint64_t n = 0;
+    int until_id = 0;
+    for (; i < argc; i += 2) {
+        int k = mon_keyword(argv[i], "until for cycles");
+        if (k < 0 || i + 1 >= argc)
+            return mon_err(m, "usage: %s", m->cur->usage);
+        if (k == 0) {
+            char cmd[600];
+            snprintf(cmd, sizeof cmd, "%.500s", argv[i + 1]);
+            uint32_t a = 0;
+            if (mon_addr(m, cmd, machine_q(mon_target(m)), &a) != 0)
+                return -1;
+            struct mon_bp b = {.kind = BP_EXEC, .vm = m->focus, .addr = a, .temp = true};
+            if (m->nbps == m->capbps) {
+                size_t nc = m->capbps ? 2 * m->capbps : 8;
+                struct mon_bp *nb = realloc(m->bps, nc * sizeof *nb);
+                if (!nb)
+                    return mon_err(m, "out of memory");
+                m->bps = nb;
+                m->capbps = nc;
+            }
+            b.id = until_id = m->next_bp++;
+            m->bps[m->nbps++] = b;
+        } else {
+            if (mon_arg(m, argv[i + 1], &n) != 0)
+                return -1;
+            mode = k == 1 ? RUN_STEPS : RUN_CYCLES;
+        }
+    }
+    mon_debug_apply(m);
+    int rc = mon_run(m, mode, n);
+    /* a one-shot breakpoint that was not reached goes away too */
+    for (size_t j = 0; until_id && j < m->nbps; j++)
+        if (m->bps[j].id == until_id) {
+            m->bps[j] = m->bps[--m->nbps];
+            mon_debug_apply(m);
+        }
+    return rc;
+}
+
+int mon_cmd_go(struct mon *m, int argc, char **argv)
+{
+    int i = 1;
+    if (argc > 1 && mon_keyword(argv[1], "until for cycles") < 0) {
+        struct machine *x = mon_target(m);
+        uint32_t a = 0;
+        if (mon_addr(m, argv[1], TGM_Q_MAX, &a) != 0)
+            return -1;
+        struct psw p = machine_psw(x);
+        p.p = a;
+        machine_set_psw(x, psw_pack(&p));
+        i = 2;
+    }
+    if (m->in_bp_cmds) {
+        m->resume = true;
+        return 0;
+    }
+    return run_opts(m, argc, argv, i);
+}
+
+int mon_cmd_continue(struct mon *m, int argc, char **argv)
+{
+    if (m->in_bp_cmds) {
+        m->resume = true;
+        return 0;
+    }
+    return run_opts(m, argc, argv, 1);
+}
+
+int mon_cmd_until(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    char *args[] = {"until", "until", argv[1], NULL};
+    return run_opts(m, 3, args, 1);
+}
+
+int mon_cmd_stop(struct mon *m, int argc, char **argv)
+{
+    int id = m->focus;
+    if (argc == 2)
+        id = mon_vm_lookup(m, argv[1]);
+    if (id < 0) {
+        if (argc == 2)
+            return -1;
+        mon_out(m, "the bare machine is stopped (a run ends at HALT, a breakpoint or Ctrl-C)\n");
+        return 0;
+    }
+    if (vmm_vm_stop(m->vmm, id) != 0)
+        return mon_err(m, "cannot stop VM %d", id);
+    char name[64];
+    int saved = m->focus;
+    m->focus = id;
+    mon_out(m, "%s stopped\n", mon_target_name(m, name, sizeof name));
+    m->focus = saved;
+    return 0;
+}
+
+/* ---- step ---- */
+
+#define MAX_CAND 4
+
+/* Words of E the instruction WORD may write, developed through X's R:
+ * its A operand, STX's indexed target, and E[0] (a trap). */
+static size_t write_candidates(const struct machine *x, uint64_t word, uint32_t *c)
+{
+    size_t n = 0;
+    uint32_t ph;
+    struct insn in = isa_decode(word);
+    c[n++] = 0;
+    if (!in.ok)
+        return n;
+    const uint8_t *k = isa_format_kinds[in.info->format];
+    if (k[0] == OK_ADDR && machine_develop(x, in.a, &ph) == TRAP_NONE)
+        c[n++] = ph;
+    if (in.op == OP_STX) {
+        uint64_t eb;
+        if (machine_read_virt(x, in.b, &eb) == 0 &&
+            machine_develop(x, (in.a + eb) & TGM_ADDR_MASK, &ph) == TRAP_NONE)
+            c[n++] = ph;
+    }
+    return n;
+}
+
+/* Run the focused VM until its own step count moves (one guest step). */
+static enum exit_reason vm_step(struct mon *m, struct machine *view, struct machine_exit *ex)
+{
+    uint64_t s0 = machine_get_counters(view).steps;
+    for (int i = 0; i < 100000 && !mon_stop_requested(); i++) {
+        struct vmm_exit vx;
+        enum vmm_stop st = vmm_run(m->vmm, 1, &vx);
+        struct vm_info vi;
+        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (st == VMMSTOP_DEBUG) {
+            *ex = vx.mx;
+            return ex->reason;
+        }
+        if (vi.state == VM_HALTED) {
+            ex->reason = EXIT_HALT;
+            return EXIT_HALT;
+        }
+        if (machine_get_counters(view).steps != s0 || st == VMMSTOP_DONE)
+            break;
+    }
+    ex->reason = EXIT_BUDGET;
+    return EXIT_BUDGET;
+}
+
+int mon_cmd_step(struct mon *m, int argc, char **argv)
+{
+    uint64_t n = 1;
+    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+        return -1;
+    struct machine *x = mon_target(m);
+    const struct tgm_image *syms = mon_symbols(m);
+    if (m->focus != MON_FOCUS_BARE) {
+        struct vm_info vi;
+        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (vi.state != VM_RUNNABLE)
+            return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name,
+                           vm_state_name(vi.state));
+    }
+    for (uint64_t i = 0; i < n && !mon_stop_requested(); i++) {
+        struct psw before = machine_psw(x);
+        uint64_t word = 0, old[MAX_CAND];
+        uint32_t cand[MAX_CAND];
+        bool fetched = machine_read_virt(x, before.p, &word) == 0;
+        size_t nc = fetched ? write_candidates(x, word, cand) : 1;
+        if (!fetched)
+            cand[0] = 0;
+        for (size_t k = 0; k < nc; k++)
+            machine_read_phys(x, cand[k], &old[k]);
+        uint64_t traps0 = 0;
+        struct machine_counters c0 = machine_get_counters(x);
+        for (unsigned t = 0; t < TRAP_NCAUSES; t++)
+            traps0 += c0.traps[t];
+        struct machine_exit ex = {0};
+        m->nev = m->ev_lost = 0;
+        if (m->focus == MON_FOCUS_BARE) {
+            machine_step(x, &ex);
+            m->bare_ran = true;
+            m->bare_last = ex.reason;
+        } else {
+            vm_step(m, x, &ex);
+        }
+        if (fetched)
+            mon_print_insn(m, m->out, syms, before.p, word);
+        else
+            mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
+                    mon_why_trap(x, before.p));
+        struct psw after = machine_psw(x);
+        char b1[96], b2[96];
+        mon_out(m, "    PSW %s -> %s\n", mon_fmt_psw(&before, b1, sizeof b1),
+                mon_fmt_psw(&after, b2, sizeof b2));
+        for (size_t k = 0; k < nc; k++) {
+            uint64_t now = 0;
+            machine_read_phys(x, cand[k], &now);
+            if (now != old[k] && (k == 0 || cand[k] != cand[0]))
+                mon_out(m, "    E[0x%x] := %#llx (was %#llx)\n", cand[k],
+                        (unsigned long long)now, (unsigned long long)old[k]);
+        }
+        struct machine_counters c1 = machine_get_counters(x);
+        uint64_t traps1 = 0;
+        for (unsigned t = 0; t < TRAP_NCAUSES; t++)
+            traps1 += c1.traps[t];
+        if (traps1 != traps0)
+            mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
+                    trap_cause_name(machine_last_trap(x)));
+        for (size_t k = 0; k < m->nev; k++)
+            mon_out(m, "    cp: %s trap -> %s%s%s\n", trap_cause_name(m->ev[k].cause),
+                    vmm_disposition_name(m->ev[k].disp), m->ev[k].reflected ? " as " : "",
+                    m->ev[k].reflected ? trap_cause_name(m->ev[k].reflected) : "");
+        if (ex.reason == EXIT_HALT) {
+            mon_out(m, "halted\n");
+            break;
+        }
+        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
+            mon_debug_stop(m, m->focus, &ex);
+            break;
+        }
+    }
+    mon_clear_interrupt();
+    return 0;
+}

@@ -1,0 +1,432 @@
+/* cmd_inspect.c: looking at and changing state: regs, examine, translate,
+ * symbols, console, deposit, assemble.
+ *
+ * Section 2's S = <E, M, P, R> as a person sees it: the PSW fields, E[0] and
+ * E[1] read as PSWs, E by physical or virtual address, and the paper's two
+ * address checks (a + l >= q, a >= b) spelled out by 'translate'.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "tgm/asm.h"
+
+char *mon_fmt_psw(const struct psw *p, char *buf, size_t len)
+{
+    snprintf(buf, len, "%c I=%d P=0x%05x l=0x%05x b=0x%05x", p->sup ? 's' : 'u', p->ie, p->p,
+             p->l, p->b);
+    return buf;
+}
+
+const char *mon_label(const struct tgm_image *syms, uint32_t addr)
+{
+    for (uint32_t i = 0; syms && i < syms->nsyms; i++)
+        if (syms->syms[i].value == addr)
+            return syms->syms[i].name;
+    return NULL;
+}
+
+void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
+                    uint64_t word)
+{
+    (void)m;
+    char dis[160];
+    const char *lab = mon_label(syms, addr);
+    dis_word(word, addr, syms, dis, sizeof dis);
+    fprintf(f, "  0x%05x %-12s %s\n", addr, lab ? lab : "", dis);
+}
+
+/* ---- regs ---- */
+
+static void psw_rows(struct mon *m, const char *label, const struct machine *x)
+{
+    struct psw p = machine_psw(x);
+    uint64_t w0 = 0, w1 = 0;
+    char b[96];
+    machine_read_phys(x, 0, &w0);
+    machine_read_phys(x, 1, &w1);
+    struct psw o = psw_unpack(w0), n = psw_unpack(w1);
+    struct machine_counters c = machine_get_counters(x);
+    struct machine_timer t = machine_get_timer(x);
+    mon_out(m, "%s (q=%u, profile %s)\n", label, machine_q(x), machine_profile(x)->name);
+    mon_out(m, "  PSW   %016llx  %s  last trap: %s\n", (unsigned long long)machine_get_psw(x),
+            mon_fmt_psw(&p, b, sizeof b), trap_cause_name(machine_last_trap(x)));
+    mon_out(m, "  E[0]  %016llx  %s  cause=%s  (old PSW)\n", (unsigned long long)w0,
+            mon_fmt_psw(&o, b, sizeof b), o.cause < TRAP_NCAUSES ? trap_cause_name(o.cause) : "?");
+    mon_out(m, "  E[1]  %016llx  %s  (new PSW)\n", (unsigned long long)w1,
+            mon_fmt_psw(&n, b, sizeof b));
+    mon_out(m, "  timer %s%s, %lld cycles left;  cycles %llu  insns %llu  steps %llu\n",
+            t.armed ? "armed" : "disarmed", t.pending ? " (pending)" : "",
+            (long long)t.remaining, (unsigned long long)c.cycles,
+            (unsigned long long)c.instret, (unsigned long long)c.steps);
+}
+
+int mon_cmd_regs(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (m->focus == MON_FOCUS_BARE) {
+        psw_rows(m, "bare machine", m->bare);
+        return 0;
+    }
+    struct vm_info vi;
+    vmm_vm_info(m->vmm, m->focus, &vi);
+    struct machine *real = vmm_machine(m->vmm), *view = vmm_vm_view(m->vmm, m->focus);
+    struct psw r = machine_psw(real), v = machine_psw(view);
+    mon_out(m, "%-10s %-14s %s (virtual; region %#x..%#x, %s)\n", "", "real machine",
+            vi.name, vi.base, vi.base + vi.w - 1, vm_state_name(vi.state));
+    mon_out(m, "%-10s %-14c %c\n", "M", r.sup ? 's' : 'u', v.sup ? 's' : 'u');
+    mon_out(m, "%-10s %-14d %d\n", "I", r.ie, v.ie);
+    mon_out(m, "%-10s %#-14x %#x\n", "P", r.p, v.p);
+    mon_out(m, "%-10s %#-14x %#x\n", "l", r.l, v.l);
+    mon_out(m, "%-10s %#-14x %#x\n", "b", r.b, v.b);
+    mon_out(m, "%-10s %-14s %s\n", "last trap", trap_cause_name(machine_last_trap(real)),
+            trap_cause_name(machine_last_trap(view)));
+    mon_out(m, "%-10s %-14s (%#x, %#x) composed by the allocator\n", "R'", "", vi.real_l,
+            vi.real_b);
+    psw_rows(m, vi.name, view);
+    return 0;
+}
+
+/* ---- memory access flags shared by examine and deposit ---- */
+
+enum space { SP_PHYS, SP_VIRT, SP_REAL };
+
+/* Consume -p/-v/-r (and, for examine, -x/-d/-i/-c) flags from ARGV. */
+static int flags(struct mon *m, int argc, char **argv, int *i, enum space *sp, char *fmt)
+{
+    for (; *i < argc && argv[*i][0] == '-' && argv[*i][1] && !argv[*i][2] &&
+           strchr("pvrxdic", argv[*i][1]);
+         (*i)++) {
+        char f = argv[*i][1];
+        if (strchr("pvr", f))
+            *sp = f == 'p' ? SP_PHYS : f == 'v' ? SP_VIRT : SP_REAL;
+        else if (fmt)
+            *fmt = f;
+        else
+            return mon_err(m, "unknown flag '%s'", argv[*i]);
+    }
+    if (*sp == SP_REAL && !m->vmm)
+        return mon_err(m, "-r: no control program yet (create a VM first)");
+    return 0;
+}
+
+static struct machine *space_machine(struct mon *m, enum space sp)
+{
+    return sp == SP_REAL ? vmm_machine(m->vmm) : mon_target(m);
+}
+
+/* Develop A in space SP: the physical address, or -1 with *WHY set. */
+static int64_t space_addr(struct machine *x, enum space sp, uint64_t a, const char **why)
+{
+    uint32_t ph;
+    *why = NULL;
+    if (sp == SP_VIRT) {
+        if (machine_develop(x, a, &ph) != TRAP_NONE) {
+            *why = mon_why_trap(x, a);
+            return -1;
+        }
+        return ph;
+    }
+    if (a >= machine_q(x)) {
+        *why = "outside E";
+        return -1;
+    }
+    return (int64_t)a;
+}
+
+static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t a, uint64_t n)
+{
+    mon_out(m, "  0x%05llx: \"", (unsigned long long)a);
+    for (uint64_t i = 0; i < n; i++) {
+        const char *why;
+        int64_t ph = space_addr(x, sp, a + i, &why);
+        uint64_t v = 0;
+        if (ph < 0) {
+            mon_out(m, "\" (%#llx: memory trap, %s)", (unsigned long long)(a + i), why);
+            break;
+        }
+        machine_read_phys(x, (uint64_t)ph, &v);
+        unsigned c = (unsigned)(v & 0xff);
+        if (c == '"' || c == '\\')
+            mon_out(m, "\\%c", c);
+        else if (c == '\n')
+            mon_out(m, "\\n");
+        else if (isprint((int)c) && v < 256)
+            mon_out(m, "%c", c);
+        else
+            mon_out(m, "\\x%02llx", (unsigned long long)v);
+        if (i + 1 == n)
+            mon_out(m, "\"");
+    }
+    mon_out(m, "\n");
+}
+
+int mon_cmd_examine(struct mon *m, int argc, char **argv)
+{
+    enum space sp = SP_PHYS;
+    char fmt = 'x';
+    int i = 1;
+    if (flags(m, argc, argv, &i, &sp, &fmt) != 0)
+        return -1;
+    if (i >= argc || argc - i > 2)
+        return mon_err(m, "usage: %s", m->cur->usage);
+    struct machine *x = space_machine(m, sp);
+    uint64_t a, n = 1, end;
+    char *dots = strstr(argv[i], "..");
+    if (dots) {
+        *dots = '\0';
+        if (argc - i > 1)
+            return mon_err(m, "usage: %s", m->cur->usage);
+        if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, dots + 2, &end) != 0)
+            return -1;
+        if (end < a)
+            return mon_err(m, "range %#llx..%#llx is empty", (unsigned long long)a,
+                           (unsigned long long)end);
+        n = end - a + 1;
+    } else {
+        if (mon_arg(m, argv[i], &a) != 0 || (argc - i == 2 && mon_arg(m, argv[i + 1], &n) != 0))
+            return -1;
+    }
+    uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
+    if (a >= lim || n > lim - a || n == 0)
+        return mon_err(m, "address %#llx (count %llu) is out of range (0..%#x)",
+                       (unsigned long long)a, (unsigned long long)n, lim - 1);
+    if (fmt == 'c') {
+        show_chars(m, x, sp, a, n);
+        return 0;
+    }
+    const struct tgm_image *syms = sp == SP_REAL ? NULL : mon_symbols(m);
+    for (uint64_t k = 0; k < n; k++) {
+        const char *why;
+        int64_t ph = space_addr(x, sp, a + k, &why);
+        uint64_t v = 0;
+        if (ph < 0) {
+            mon_out(m, "  0x%05llx: memory trap (%s)\n", (unsigned long long)(a + k), why);
+            continue;
+        }
+        machine_read_phys(x, (uint64_t)ph, &v);
+        const char *lab = mon_label(syms, (uint32_t)(a + k));
+        if (fmt == 'i') {
+            mon_print_insn(m, m->out, syms, (uint32_t)(a + k), v);
+            continue;
+        }
+        char where[40] = "";
+        if (sp == SP_VIRT)
+            snprintf(where, sizeof where, " (E[%#llx])", (unsigned long long)ph);
+        if (fmt == 'd')
+            mon_out(m, "  0x%05llx %-12s %lld%s\n", (unsigned long long)(a + k), lab ? lab : "",
+                    (long long)v, where);
+        else
+            mon_out(m, "  0x%05llx %-12s %016llx%s\n", (unsigned long long)(a + k),
+                    lab ? lab : "", (unsigned long long)v, where);
+    }
+    return 0;
+}
+
+/* ---- translate ---- */
+
+static void develop_report(struct mon *m, const char *who, uint64_t a, uint32_t l, uint32_t b,
+                           uint32_t q)
+{
+    bool c1 = a + l >= q, c2 = a >= b;
+    mon_out(m, "%s: a=%#llx, R=(l=%#x, b=%#x), q=%#x\n", who, (unsigned long long)a, l, b, q);
+    mon_out(m, "  a + l = %#llx %s q   %s\n", (unsigned long long)(a + l), c1 ? ">=" : "<",
+            c1 ? "FAILS: memory trap" : "ok");
+    mon_out(m, "  a     = %#llx %s b   %s\n", (unsigned long long)a, c2 ? ">=" : "<",
+            c2 ? "FAILS: memory trap" : "ok");
+    if (!c1 && !c2)
+        mon_out(m, "  => physical %#llx\n", (unsigned long long)(a + l));
+    else
+        mon_out(m, "  => memory trap (%s)\n", c1 ? "a + l >= q" : "a >= b");
+}
+
+int mon_cmd_translate(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    uint64_t a;
+    if (mon_arg(m, argv[1], &a) != 0)
+        return -1;
+    if (a > TGM_ADDR_MASK)
+        return mon_err(m, "address %#llx is wider than %d bits", (unsigned long long)a,
+                       TGM_ADDR_BITS);
+    struct machine *x = mon_target(m);
+    struct psw p = machine_psw(x);
+    char name[64];
+    develop_report(m, mon_target_name(m, name, sizeof name), a, p.l, p.b, machine_q(x));
+    if (m->focus != MON_FOCUS_BARE) {
+        struct vm_info vi;
+        vmm_vm_info(m->vmm, m->focus, &vi);
+        develop_report(m, "real machine, through R' (a direct access)", a, vi.real_l, vi.real_b,
+                       machine_q(vmm_machine(m->vmm)));
+    }
+    return 0;
+}
+
+int mon_cmd_symbols(struct mon *m, int argc, char **argv)
+{
+    const struct tgm_image *img = mon_symbols(m);
+    if (!img) {
+        mon_out(m, "no symbols (load a program with labels)\n");
+        return 0;
+    }
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1])))
+            mon_out(m, "  0x%05llx  %s\n", (unsigned long long)img->syms[i].value,
+                    img->syms[i].name);
+    return 0;
+}
+
+/* ---- console ---- */
+
+/* Decode \n \t \r \0 \\ escapes in place; returns the length. */
+static size_t unescape(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            *o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p == '0' ? '\0' : *p;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return (size_t)(o - s);
+}
+
+int mon_cmd_console(struct mon *m, int argc, char **argv)
+{
+    struct machine *x = mon_target(m);
+    if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
+        if (argc != 3)
+            return mon_err(m, "usage: %s", m->cur->usage);
+        size_t n = unescape(argv[2]);
+        int rc = m->focus == MON_FOCUS_BARE
+                     ? machine_console_input(x, (const uint8_t *)argv[2], n)
+                     : vmm_vm_input(m->vmm, m->focus, (const uint8_t *)argv[2], n);
+        return rc ? mon_err(m, "cannot queue input") : 0;
+    }
+    if (argc >= 2)
+        return mon_err(m, "usage: %s", m->cur->usage);
+    size_t len;
+    const uint8_t *o = machine_console_output(x, &len);
+    fwrite(o, 1, len, m->out);
+    if (len && o[len - 1] != '\n')
+        fputc('\n', m->out);
+    return 0;
+}
+
+/* ---- deposit and assemble ---- */
+
+static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *val)
+{
+    uint64_t v;
+    if (mon_arg(m, val, &v) != 0)
+        return -1;
+    struct psw p = machine_psw(x);
+    uint64_t w;
+    switch (reg) {
+    case 0: /* P */
+    case 3: /* l */
+        if (v > TGM_ADDR_MASK)
+            return mon_err(m, "%#llx does not fit in 19 bits", (unsigned long long)v);
+        *(reg == 0 ? &p.p : &p.l) = (uint32_t)v;
+        break;
+    case 1: /* M */
+    case 2: /* I */
+        if (v > 1)
+            return mon_err(m, "%s is 0 or 1 (user or sup for M)", reg == 1 ? "M" : "I");
+        *(reg == 1 ? &p.sup : &p.ie) = v != 0;
+        break;
+    case 4: /* b */
+        if (v > PSW_B_MASK)
+            return mon_err(m, "%#llx does not fit in 20 bits", (unsigned long long)v);
+        p.b = (uint32_t)v;
+        break;
+    default: /* psw */
+        if ((v >> PSW_CAUSE_SHIFT) & 0xF)
+            return mon_err(m, "a PSW to load has no cause bits");
+        machine_set_psw(x, v);
+        return 0;
+    }
+    w = psw_pack(&p);
+    machine_set_psw(x, w);
+    return 0;
+}
+
+int mon_cmd_deposit(struct mon *m, int argc, char **argv)
+{
+    enum space sp = SP_PHYS;
+    int i = 1;
+    struct machine *x = mon_target(m);
+    int reg = -1;
+    for (int k = 0, n = 0; k < 6; k++) {
+        static const char *const regs[] = {"P", "M", "I", "l", "b", "psw"};
+        n = !strcmp(argv[1], regs[k]);
+        if (n)
+            reg = k;
+    }
+    if (reg >= 0) {
+        if (argc != 3)
+            return mon_err(m, "usage: %s", m->cur->usage);
+        return deposit_reg(m, x, reg, argv[2]);
+    }
+    if (flags(m, argc, argv, &i, &sp, NULL) != 0)
+        return -1;
+    if (argc - i < 2)
+        return mon_err(m, "usage: %s", m->cur->usage);
+    x = space_machine(m, sp);
+    uint64_t a;
+    if (mon_arg(m, argv[i], &a) != 0)
+        return -1;
+    int n = argc - i - 1;
+    uint64_t *vals = calloc((size_t)n, sizeof *vals);
+    int64_t *phys = calloc((size_t)n, sizeof *phys);
+    int rc = 0;
+    if (!vals || !phys)
+        rc = mon_err(m, "out of memory");
+    /* check everything before writing anything */
+    for (int k = 0; rc == 0 && k < n; k++) {
+        const char *why;
+        phys[k] = space_addr(x, sp, a + (uint64_t)k, &why);
+        if (phys[k] < 0)
+            rc = sp == SP_VIRT ? mon_err(m, "%#llx would take a memory trap (%s)",
+                                         (unsigned long long)(a + (uint64_t)k), why)
+                               : mon_err(m, "address %#llx is out of range (0..%#x)",
+                                         (unsigned long long)(a + (uint64_t)k),
+                                         machine_q(x) - 1);
+        else if (mon_arg(m, argv[i + 1 + k], &vals[k]) != 0)
+            rc = -1;
+    }
+    for (int k = 0; rc == 0 && k < n; k++)
+        machine_write_phys(x, (uint64_t)phys[k], vals[k]);
+    free(vals);
+    free(phys);
+    return rc;
+}
+
+int mon_cmd_assemble(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    char *text = argv[1];
+    size_t k = strcspn(text, " \t");
+    if (!text[k])
+        return mon_err(m, "usage: %s", m->cur->usage);
+    text[k] = '\0';
+    char *insn = text + k + 1;
+    while (*insn == ' ' || *insn == '\t')
+        insn++;
+    struct machine *x = mon_target(m);
+    uint32_t a = 0;
+    if (mon_addr(m, text, machine_q(x), &a) != 0)
+        return -1;
+    uint64_t w;
+    char err[256];
+    if (asm_assemble_line(insn, a, mon_symbols(m), &w, err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
+    machine_write_phys(x, a, w);
+    mon_print_insn(m, m->out, mon_symbols(m), a, w);
+    return 0;
+}

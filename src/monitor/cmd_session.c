@@ -1,0 +1,237 @@
+/* cmd_session.c: scripts and the session: do, echo, set, show, exit, quit.
+ *
+ * Scripts make the monitor a test harness for the machine of section 2 and
+ * the control program of sections 4-6, as SIMH runs its diagnostics: a
+ * failed assert or command fails the script unless it says otherwise.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "reader.h"
+
+int mon_cmd_do(struct mon *m, int argc, char **argv)
+{
+    if (m->depth >= MON_MAX_DEPTH)
+        return mon_err(m, "scripts nested more than %d deep", MON_MAX_DEPTH);
+    struct mon_reader r;
+    char err[512];
+    if (mon_reader_file(&r, argv[1], err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
+    r.nargs = argc - 2;
+    r.args = argv + 2;
+    /* a script's failures end it, even when started at the prompt */
+    const struct mon_cmd *cur = m->cur;
+    m->depth++;
+    int st = mon_loop(m, &r);
+    m->depth--;
+    m->cur = cur;
+    r.close(&r);
+    return st ? -1 : 0;
+}
+
+int mon_cmd_echo(struct mon *m, int argc, char **argv)
+{
+    mon_out(m, "%s\n", argc > 1 ? argv[1] : "");
+    return 0;
+}
+
+int mon_cmd_exit(struct mon *m, int argc, char **argv)
+{
+    uint64_t n = m->failed ? 1 : 0;
+    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+        return -1;
+    if (n > 255)
+        return mon_err(m, "status %llu is out of range (0..255)", (unsigned long long)n);
+    m->finished = true;
+    m->status = (int)n;
+    return 0;
+}
+
+int mon_cmd_quit(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    m->finished = true;
+    m->status = 0;
+    return 0;
+}
+
+/* Replace the bare machine with one of Q words and PROFILE (reset state). */
+static int new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
+{
+    struct machine_config cfg = m->bare_cfg;
+    cfg.q = q;
+    cfg.profile = p;
+    struct machine *nb = machine_create(&cfg);
+    if (!nb)
+        return mon_err(m, "cannot create a machine of %u words", q);
+    machine_destroy(m->bare);
+    m->bare = nb;
+    m->bare_cfg = cfg;
+    m->bare_ran = false;
+    for (size_t i = m->nbps; i-- > 0;) /* breakpoints beyond the new E go */
+        if (m->bps[i].vm == MON_FOCUS_BARE &&
+            (m->bps[i].kind == BP_EXEC || m->bps[i].kind == BP_WATCH) &&
+            m->bps[i].addr + (m->bps[i].kind == BP_WATCH ? m->bps[i].len : 1) > q) {
+            mon_out(m, "breakpoint %d deleted: outside the new memory\n", m->bps[i].id);
+            free(m->bps[i].cmds);
+            free(m->bps[i].old);
+            m->bps[i] = m->bps[--m->nbps];
+        }
+    mon_debug_apply(m);
+    mon_out(m, "bare machine: q=%u, profile %s (reset)\n", q, p->name);
+    return 0;
+}
+
+static int parse_q(struct mon *m, const char *s, uint32_t *q)
+{
+    uint64_t v;
+    if (mon_arg(m, s, &v) != 0)
+        return -1;
+    if (v < TGM_Q_MIN || v > TGM_Q_MAX)
+        return mon_err(m, "%llu words is out of range (%u..%u)", (unsigned long long)v,
+                       TGM_Q_MIN, TGM_Q_MAX);
+    *q = (uint32_t)v;
+    return 0;
+}
+
+static const struct isa_profile *parse_profile(struct mon *m, const char *s)
+{
+    const struct isa_profile *p = isa_profile_find(s);
+    if (p)
+        return p;
+    char names[256] = "";
+    for (const struct isa_profile *const *k = isa_profiles(); *k; k++) {
+        strncat(names, " ", sizeof names - strlen(names) - 1);
+        strncat(names, (*k)->name, sizeof names - strlen(names) - 1);
+    }
+    mon_err(m, "unknown profile '%s' (known:%s)", s, names);
+    return NULL;
+}
+
+static const char *onerr_name(int e)
+{
+    return e == ONERR_STOP ? "stop" : e == ONERR_CONTINUE ? "continue" : "finish";
+}
+
+static void settings(struct mon *m)
+{
+    mon_out(m, "memory     %u\nprofile    %s\non-error   %s\nlimit      %llu%s\nring       %zu\n",
+            machine_q(m->bare), machine_profile(m->bare)->name, onerr_name(m->on_error),
+            (unsigned long long)m->limit, m->limit ? "" : " (none)", m->ring_size);
+    mon_out(m, "histfile   %s\n", m->histfile ? m->histfile : "(default: $TGM_HISTORY or ~/.tgm_history)");
+    mon_out(m, "cp-memory  %u\ncp-profile %s\nhybrid     %s\nslice      %llu\n",
+            m->vmm ? machine_q(vmm_machine(m->vmm)) : m->vmm_cfg.q ? m->vmm_cfg.q : TGM_Q_MAX,
+            m->vmm_cfg.profile ? m->vmm_cfg.profile->name : isa_profile_default()->name,
+            (m->vmm ? vmm_hybrid(m->vmm) : m->vmm_cfg.hybrid) ? "on" : "off",
+            (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
+                                        : m->vmm_cfg.slice ? m->vmm_cfg.slice : VMM_DEFAULT_SLICE));
+}
+
+int mon_cmd_set(struct mon *m, int argc, char **argv)
+{
+    static const char keys[] =
+        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice";
+    if (argc == 1) {
+        settings(m);
+        return 0;
+    }
+    int k = mon_keyword(argv[1], keys);
+    if (k < 0)
+        return mon_err(m, "%s setting '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
+                       argv[1], keys);
+    if (argc != 3)
+        return mon_err(m, "usage: set %s VALUE", argv[1]);
+    const char *v = argv[2];
+    uint32_t q = 0;
+    uint64_t n;
+    const struct isa_profile *p;
+    if (k >= 6 && k <= 8 && m->vmm)
+        return mon_err(m, "the control program exists; 'reset all' first");
+    switch (k) {
+    case 0:
+        return parse_q(m, v, &q) ? -1 : new_bare(m, q, machine_profile(m->bare));
+    case 1:
+        return (p = parse_profile(m, v)) ? new_bare(m, machine_q(m->bare), p) : -1;
+    case 2: {
+        int e = mon_keyword(v, "stop continue finish");
+        if (e < 0)
+            return mon_err(m, "on-error is stop, continue or finish");
+        m->on_error = e == 0 ? ONERR_STOP : e == 1 ? ONERR_CONTINUE : ONERR_FINISH;
+        return 0;
+    }
+    case 3:
+        if (mon_arg(m, v, &n) != 0)
+            return -1;
+        m->limit = n;
+        return 0;
+    case 4:
+        if (mon_arg(m, v, &n) != 0)
+            return -1;
+        if (n > 1000000)
+            return mon_err(m, "ring of %llu is too large (at most 1000000)", (unsigned long long)n);
+        if (mon_ring_resize(m, (size_t)n) != 0)
+            return mon_err(m, "out of memory");
+        mon_trace_apply(m);
+        return 0;
+    case 5: {
+        char *h = strdup(v);
+        if (!h)
+            return mon_err(m, "out of memory");
+        free(m->histfile);
+        m->histfile = h;
+        mon_history_load(m);
+        return 0;
+    }
+    case 6:
+        if (parse_q(m, v, &q) != 0)
+            return -1;
+        if (q <= VMM_K)
+            return mon_err(m, "the control program needs more than %d words", VMM_K);
+        m->vmm_cfg.q = q;
+        return 0;
+    case 7:
+        if (!(p = parse_profile(m, v)))
+            return -1;
+        m->vmm_cfg.profile = p;
+        return 0;
+    case 8: {
+        int e = mon_keyword(v, "on off");
+        if (e < 0)
+            return mon_err(m, "hybrid is on or off");
+        m->vmm_cfg.hybrid = e == 0;
+        return 0;
+    }
+    default:
+        if (mon_arg(m, v, &n) != 0)
+            return -1;
+        m->vmm_cfg.slice = n;
+        if (m->vmm)
+            vmm_set_slice(m->vmm, n);
+        return 0;
+    }
+}
+
+int mon_cmd_show(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char name[64];
+    mon_out(m, "focus: %s\n", mon_target_name(m, name, sizeof name));
+    mon_out(m, "bare machine: q=%u, profile %s, %u symbols\n", machine_q(m->bare),
+            machine_profile(m->bare)->name, m->bare_img.nsyms);
+    if (m->vmm) {
+        int n = 0;
+        for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+            n++;
+        mon_out(m, "control program: real q=%u, %d VM%s, slice %llu%s\n",
+                machine_q(vmm_machine(m->vmm)), n, n == 1 ? "" : "s",
+                (unsigned long long)vmm_slice(m->vmm), vmm_hybrid(m->vmm) ? ", hybrid" : "");
+    } else {
+        mon_out(m, "control program: not started ('vm create' starts it)\n");
+    }
+    mon_out(m, "breakpoints: %zu\n", m->nbps);
+    settings(m);
+    return 0;
+}

@@ -1,0 +1,193 @@
+/* cmd_trace.c: tracing instructions and traps, the history ring, and the
+ * control program's decision for every trap of a VM.
+ *
+ * The trap lines show section 2's trap sequence as it happens; the 'cp'
+ * lines show which part of section 5's control program (interpreter,
+ * allocator, dispatcher's scheduler) handled each trap a VM caused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "tgm/asm.h"
+
+int mon_ring_resize(struct mon *m, size_t n)
+{
+    struct mon_ring_ent *r = NULL;
+    if (n && !(r = calloc(n, sizeof *r)))
+        return -1;
+    free(m->ring);
+    m->ring = r;
+    m->ring_size = n;
+    m->ring_head = m->ring_count = 0;
+    return 0;
+}
+
+void mon_trace_close(struct mon *m)
+{
+    if (m->trace_file)
+        fclose(m->trace_file);
+    m->trace_file = NULL;
+    free(m->trace_path);
+    m->trace_path = NULL;
+}
+
+/* One line for a traced step. */
+static void trace_line(struct mon *m, FILE *f, const struct mon_ring_ent *e)
+{
+    struct psw p = psw_unpack(e->t.psw_before);
+    char b[96], dis[160] = "(not fetched)";
+    const struct tgm_image *syms = e->real ? NULL : &m->bare_img;
+    if (e->t.fetched)
+        dis_word(e->t.word, p.p, syms, dis, sizeof dis);
+    int n = fprintf(f, "%10llu %s%s  %s", (unsigned long long)e->t.cycles, e->real ? "real " : "",
+                    mon_fmt_psw(&p, b, sizeof b), dis);
+    if (e->t.trap)
+        n += fprintf(f, "  -> trap %s", trap_cause_name(e->t.trap));
+    fputc('\n', f);
+    if (n > 0 && f != m->out)
+        m->trace_bytes += (uint64_t)n + 1;
+}
+
+static void hook(struct mon *m, const struct machine_trace *t, bool real)
+{
+    struct mon_ring_ent e = {*t, real};
+    if (m->ring_size) {
+        m->ring[m->ring_head] = e;
+        m->ring_head = (m->ring_head + 1) % m->ring_size;
+        if (m->ring_count < m->ring_size)
+            m->ring_count++;
+    }
+    if (!(m->trace_insns || (m->trace_traps && t->trap)) || m->trace_capped)
+        return;
+    FILE *f = m->trace_file ? m->trace_file : m->out;
+    if (m->trace_file && m->trace_bytes >= m->trace_cap) {
+        fprintf(f, "[trace stopped: size cap of %llu bytes reached]\n",
+                (unsigned long long)m->trace_cap);
+        m->trace_capped = true;
+        return;
+    }
+    trace_line(m, f, &e);
+}
+
+static void hook_bare(void *ctx, const struct machine_trace *t) { hook(ctx, t, false); }
+static void hook_real(void *ctx, const struct machine_trace *t) { hook(ctx, t, true); }
+
+void mon_trace_apply(struct mon *m)
+{
+    bool on = m->ring_size || m->trace_insns || m->trace_traps;
+    machine_set_trace(m->bare, on ? hook_bare : NULL, on ? m : NULL);
+    if (m->vmm)
+        machine_set_trace(vmm_machine(m->vmm), on ? hook_real : NULL, on ? m : NULL);
+}
+
+void mon_vmm_event(void *ctx, const struct vmm_event *e)
+{
+    struct mon *m = ctx;
+    if (m->nev < sizeof m->ev / sizeof m->ev[0])
+        m->ev[m->nev++] = *e;
+    else
+        m->ev_lost++;
+    if (!m->trace_cp || m->trace_capped)
+        return;
+    FILE *f = m->trace_file ? m->trace_file : m->out;
+    struct vm_info vi;
+    char dis[160] = "?";
+    if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
+        vi.name = "?";
+    dis_word(e->word, e->p, &m->vm_img[e->vm], dis, sizeof dis);
+    int n = fprintf(f, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s\n", vi.name, e->p, dis,
+                    trap_cause_name(e->cause), vmm_disposition_name(e->disp),
+                    e->reflected ? " as " : "", e->reflected ? trap_cause_name(e->reflected) : "");
+    if (n > 0 && m->trace_file)
+        m->trace_bytes += (uint64_t)n;
+}
+
+static void trace_status(struct mon *m)
+{
+    mon_out(m, "trace: insns %s, traps %s, cp %s; to %s", m->trace_insns ? "on" : "off",
+            m->trace_traps ? "on" : "off", m->trace_cp ? "on" : "off",
+            m->trace_path ? m->trace_path : "screen");
+    if (m->trace_path)
+        mon_out(m, " (%llu of at most %llu bytes)", (unsigned long long)m->trace_bytes,
+                (unsigned long long)m->trace_cap);
+    mon_out(m, "\n");
+}
+
+int mon_cmd_trace(struct mon *m, int argc, char **argv)
+{
+    bool ins = m->trace_insns, trp = m->trace_traps, cp = m->trace_cp;
+    const char *path = NULL;
+    bool screen = false;
+    uint64_t cap = m->trace_cap;
+    for (int i = 1; i < argc; i++) {
+        int k = mon_keyword(argv[i], "insns traps cp all off to max screen");
+        if (k < 0)
+            return mon_err(m, "unknown word '%s' (usage: %s)", argv[i], m->cur->usage);
+        if ((k == 5 || k == 6) && i + 1 >= argc)
+            return mon_err(m, "'%s' needs a value", argv[i]);
+        switch (k) {
+        case 0: ins = true; break;
+        case 1: trp = true; break;
+        case 2: cp = true; break;
+        case 3: ins = trp = cp = true; break;
+        case 4: ins = trp = cp = false; break;
+        case 5: path = argv[++i]; break;
+        case 6:
+            if (mon_arg(m, argv[++i], &cap) != 0)
+                return -1;
+            break;
+        case 7: screen = true; break;
+        }
+    }
+    if (argc == 1) {
+        trace_status(m);
+        return 0;
+    }
+    if (path) {
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return mon_err(m, "cannot write '%s': %s", path, strerror(errno));
+        char *p = strdup(path);
+        if (!p) {
+            fclose(f);
+            return mon_err(m, "out of memory");
+        }
+        mon_trace_close(m);
+        m->trace_file = f;
+        m->trace_path = p;
+        m->trace_bytes = 0;
+        m->trace_capped = false;
+    } else if (screen) {
+        mon_trace_close(m);
+        m->trace_capped = false;
+    }
+    m->trace_insns = ins;
+    m->trace_traps = trp;
+    m->trace_cp = cp;
+    m->trace_cap = cap;
+    if (m->trace_file && m->trace_bytes < cap)
+        m->trace_capped = false;
+    mon_trace_apply(m);
+    trace_status(m);
+    return 0;
+}
+
+int mon_cmd_history(struct mon *m, int argc, char **argv)
+{
+    uint64_t n = 20;
+    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+        return -1;
+    if (!m->ring_size)
+        return mon_err(m, "the history ring is off ('set ring N' to keep N instructions)");
+    if (n > m->ring_count)
+        n = m->ring_count;
+    for (size_t k = 0; k < n; k++) {
+        size_t idx = (m->ring_head + m->ring_size - n + k) % m->ring_size;
+        trace_line(m, m->out, &m->ring[idx]);
+    }
+    if (!n)
+        mon_out(m, "no instructions executed yet\n");
+    return 0;
+}

@@ -1,0 +1,300 @@
+/* cmd_vm.c: virtual machines under the control program, and the
+ * equivalence check.
+ *
+ * CP-style commands over vmm.h (sections 4-6): create a VM in a region,
+ * list, select, stop, resume, destroy; its statistics show the three
+ * properties: efficiency (direct vs interpreted instructions), resource
+ * control (traps by disposition) and, with 'check', equivalence.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+
+int mon_vmm_ensure(struct mon *m)
+{
+    if (m->vmm)
+        return 0;
+    char err[256];
+    m->vmm = vmm_create(&m->vmm_cfg, err, sizeof err);
+    if (!m->vmm)
+        return mon_err(m, "cannot start the control program: %s", err);
+    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+    mon_debug_apply(m);
+    return 0;
+}
+
+/* Drop what the monitor keeps about VM ID (symbols, breakpoints, focus). */
+void mon_vm_forget(struct mon *m, int id)
+{
+    image_free(&m->vm_img[id]);
+    memset(&m->vm_img[id], 0, sizeof m->vm_img[id]);
+    for (size_t i = m->nbps; i-- > 0;)
+        if (m->bps[i].vm == id) {
+            free(m->bps[i].cmds);
+            free(m->bps[i].old);
+            m->bps[i] = m->bps[--m->nbps];
+        }
+    if (m->focus == id)
+        m->focus = MON_FOCUS_BARE;
+}
+
+static void print_stats(struct mon *m, const struct vm_info *vi)
+{
+    const struct vm_stats *s = &vi->stats;
+    mon_out(m, "%s: %llu instructions direct, %llu interpreted; direct ratio %.4f\n", vi->name,
+            (unsigned long long)s->direct, (unsigned long long)s->interpreted,
+            vm_stats_direct_ratio(s));
+    mon_out(m, "  cycles: guest %llu, control program %llu; dispatcher entries %llu\n",
+            (unsigned long long)s->guest_cycles, (unsigned long long)s->cp_cycles,
+            (unsigned long long)s->entries);
+    mon_out(m, "  %-11s", "traps");
+    for (int d = 0; d < DISP_COUNT; d++)
+        mon_out(m, " %11s", vmm_disposition_name((enum vmm_disposition)d));
+    mon_out(m, "\n");
+    for (unsigned c = 1; c < TRAP_NCAUSES; c++) {
+        mon_out(m, "  %-11s", trap_cause_name(c));
+        for (int d = 0; d < DISP_COUNT; d++)
+            mon_out(m, " %11llu", (unsigned long long)s->traps[c][d]);
+        mon_out(m, "\n");
+    }
+}
+
+static void vm_list(struct mon *m)
+{
+    if (!m->vmm || vmm_vm_next(m->vmm, -1) < 0) {
+        mon_out(m, "no VMs\n");
+        return;
+    }
+    mon_out(m, "   id name         state     region            P        M   direct  interp  ratio\n");
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+        struct vm_info vi;
+        if (vmm_vm_info(m->vmm, id, &vi) != 0)
+            continue;
+        mon_out(m, "%c%3d %-12s %-9s 0x%05x..0x%05x 0x%05x  %c %8llu %7llu %6.3f\n",
+                id == m->focus ? '*' : ' ', id, vi.name, vm_state_name(vi.state), vi.base,
+                vi.base + vi.w - 1, vi.vpsw.p, vi.vpsw.sup ? 's' : 'u',
+                (unsigned long long)vi.stats.direct, (unsigned long long)vi.stats.interpreted,
+                vm_stats_direct_ratio(&vi.stats));
+    }
+}
+
+static int vm_create(struct mon *m, int argc, char **argv)
+{
+    if (argc < 4 || argc > 5)
+        return mon_err(m, "usage: vm create NAME WORDS [FILE]");
+    uint64_t w;
+    char err[256];
+    if (mon_arg(m, argv[3], &w) != 0)
+        return -1;
+    if (w < TGM_Q_MIN || w > TGM_Q_MAX)
+        return mon_err(m, "%llu words is out of range (%u..%u)", (unsigned long long)w,
+                       TGM_Q_MIN, TGM_Q_MAX);
+    if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
+        return mon_err(m, "a VM named '%s' exists", argv[2]);
+    struct tgm_image img = {0};
+    if (argc == 5 && mon_read_program(m, argv[4], &img) != 0)
+        return -1;
+    if (mon_vmm_ensure(m) != 0) {
+        image_free(&img);
+        return -1;
+    }
+    int id = vmm_vm_create(m->vmm, (uint32_t)w, argv[2], err, sizeof err);
+    if (id < 0) {
+        image_free(&img);
+        return mon_err(m, "%s", err);
+    }
+    if (argc == 5 && vmm_vm_load(m->vmm, id, &img, err, sizeof err) != 0) {
+        vmm_vm_destroy(m->vmm, id);
+        image_free(&img);
+        return mon_err(m, "%s", err);
+    }
+    image_free(&m->vm_img[id]);
+    m->vm_img[id] = img;
+    struct vm_info vi;
+    vmm_vm_info(m->vmm, id, &vi);
+    m->focus = id;
+    mon_out(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected\n", vi.name, id, vi.w,
+            vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "", argc == 5 ? argv[4] : "");
+    mon_debug_apply(m);
+    return 0;
+}
+
+int mon_cmd_vm(struct mon *m, int argc, char **argv)
+{
+    static const char subs[] =
+        "create list select load console input stop resume destroy stats limit";
+    int k = mon_keyword(argv[1], subs);
+    if (k < 0)
+        return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
+                       argv[1], subs);
+    if (k == 0)
+        return vm_create(m, argc, argv);
+    if (k == 1) {
+        vm_list(m);
+        return 0;
+    }
+    if (k == 9 && argc == 2) { /* stats of every VM */
+        for (int id = m->vmm ? vmm_vm_next(m->vmm, -1) : -1; id >= 0;
+             id = vmm_vm_next(m->vmm, id)) {
+            struct vm_info vi;
+            if (vmm_vm_info(m->vmm, id, &vi) == 0)
+                print_stats(m, &vi);
+        }
+        return 0;
+    }
+    static const int nargs[] = {0, 0, 3, 4, 3, 4, 3, 3, 3, 3, 4};
+    if (argc != nargs[k])
+        return mon_err(m, "usage: %s", m->cur->usage);
+    if (k == 2 && !strcmp(argv[2], "bare")) {
+        m->focus = MON_FOCUS_BARE;
+        return 0;
+    }
+    int id = mon_vm_lookup(m, argv[2]);
+    if (id < 0)
+        return -1;
+    struct vm_info vi;
+    vmm_vm_info(m->vmm, id, &vi);
+    int saved = m->focus, rc = 0;
+    uint64_t n;
+    switch (k) {
+    case 2: /* select */
+        m->focus = id;
+        return 0;
+    case 3: /* load */
+        m->focus = id;
+        rc = mon_cmd_load(m, 2, (char *[]){"load", argv[3], NULL});
+        m->focus = saved;
+        return rc;
+    case 4: /* console */
+        m->focus = id;
+        rc = mon_cmd_console(m, 1, (char *[]){"console", NULL});
+        m->focus = saved;
+        return rc;
+    case 5: /* input */
+        m->focus = id;
+        rc = mon_cmd_console(m, 3, (char *[]){"console", "input", argv[3], NULL});
+        m->focus = saved;
+        return rc;
+    case 6:
+        vmm_vm_stop(m->vmm, id);
+        break;
+    case 7:
+        if (vmm_vm_resume(m->vmm, id) != 0)
+            return mon_err(m, "%s is %s and cannot resume", vi.name, vm_state_name(vi.state));
+        break;
+    case 8:
+        mon_vm_forget(m, id);
+        vmm_vm_destroy(m->vmm, id);
+        mon_debug_apply(m);
+        mon_out(m, "%s destroyed; its region is free\n", vi.name);
+        return 0;
+    case 9:
+        print_stats(m, &vi);
+        return 0;
+    case 10:
+        if (mon_arg(m, argv[3], &n) != 0)
+            return -1;
+        vmm_vm_set_limit(m->vmm, id, n);
+        return 0;
+    }
+    vmm_vm_info(m->vmm, id, &vi);
+    mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));
+    return 0;
+}
+
+#define CHECK_MAX 8
+
+int mon_cmd_check(struct mon *m, int argc, char **argv)
+{
+    struct check_opts o = {.profile = NULL};
+    struct tgm_image img[CHECK_MAX];
+    const struct tgm_image *ptr[CHECK_MAX] = {0};
+    struct check_result res[CHECK_MAX];
+    const char *names[CHECK_MAX];
+    size_t n = 0;
+    int rc = -1;
+    memset(img, 0, sizeof img);
+    for (int i = 1; i < argc; i++) {
+        int k = i == 1 ? 5 : mon_keyword(argv[i], "mem steps slice profile hybrid with");
+        uint64_t v = 0;
+        if (k < 0) {
+            mon_err(m, "unknown option '%s' (usage: %s)", argv[i], m->cur->usage);
+            goto out;
+        }
+        if (k == 4) {
+            o.hybrid = true;
+            continue;
+        }
+        if (k == 5) { /* FILE, or 'with' and files up to the next option */
+            if (i > 1)
+                i++;
+            for (; i < argc && (i == 1 || mon_keyword(argv[i], "mem steps slice profile hybrid") < 0);
+                 i++) {
+                if (n == CHECK_MAX) {
+                    mon_err(m, "at most %d images", CHECK_MAX);
+                    goto out;
+                }
+                if (mon_read_program(m, argv[i], &img[n]) != 0)
+                    goto out;
+                names[n] = argv[i];
+                ptr[n] = &img[n];
+                n++;
+                if (i == 1)
+                    break;
+            }
+            if (i > 1)
+                i--;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            mon_err(m, "'%s' needs a value", argv[i]);
+            goto out;
+        }
+        if (k == 3) {
+            if (!(o.profile = isa_profile_find(argv[++i]))) {
+                mon_err(m, "unknown profile '%s'", argv[i]);
+                goto out;
+            }
+            continue;
+        }
+        if (mon_arg(m, argv[++i], &v) != 0)
+            goto out;
+        if (k == 0 && (v < TGM_Q_MIN || v > TGM_Q_MAX)) {
+            mon_err(m, "mem: %llu words is out of range", (unsigned long long)v);
+            goto out;
+        }
+        if (k == 0)
+            o.w = (uint32_t)v;
+        else if (k == 1)
+            o.max_steps = v;
+        else
+            o.slice = v;
+    }
+    char err[256];
+    if (vmm_check(ptr, n, &o, res, err, sizeof err) != 0) {
+        mon_err(m, "%s", err);
+        goto out;
+    }
+    bool all = true;
+    for (size_t k = 0; k < n; k++) {
+        struct check_result *r = &res[k];
+        mon_out(m, "check %s: %s\n", names[k], r->equivalent ? "EQUIVALENT" : "NOT equivalent");
+        mon_out(m, "  bare %s; alone under the CP %s%s%s\n",
+                r->bare_halted ? "halted" : "did not halt",
+                r->alone_halted ? "halted" : "did not halt", r->alone_diff[0] ? ": " : "",
+                r->alone_diff);
+        if (n > 1)
+            mon_out(m, "  together with the others %s%s%s\n",
+                    r->together_halted ? "halted" : "did not halt",
+                    r->together_diff[0] ? ": " : "", r->together_diff);
+        struct vm_info vi = {.name = "  alone", .stats = r->stats};
+        print_stats(m, &vi);
+        all = all && r->equivalent;
+    }
+    rc = all ? 0 : mon_err(m, "not equivalent under the control program");
+out:
+    for (size_t k = 0; k < n; k++)
+        image_free(&img[k]);
+    return rc;
+}

@@ -1,0 +1,394 @@
+/* cmdtab.c: the monitor's one command table, and what is generated from it:
+ * command lookup with abbreviations, "did you mean", and help (plain and
+ * Markdown).  Completion (complete.c) reads the same table.
+ *
+ * The commands reach every part of the paper the simulator realises: the
+ * machine of section 2, the traps of section 3, the control program and its
+ * three properties of sections 4-6.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "mon_impl.h"
+
+const char *const mon_group_names[G_COUNT] = {
+    "execution", "inspection", "alteration", "breakpoints",
+    "tracing",   "virtual machines", "snapshots", "scripts and session",
+};
+
+/* Completion specs (complete.c): "sub:KINDS" per subcommand, "=KINDS" for
+ * plain arguments; kinds f file, s symbol, v VM, V VM or bare, c trap cause,
+ * k class, p profile, C command, - nothing, {a,b} fixed words; '+' joins
+ * kinds at one position and the last position repeats. */
+const struct mon_cmd mon_cmds[] = {
+    {"load", mon_cmd_load, 1, 1, "load FILE",
+     "load an image or an assembly source into the focused machine\n"
+     "FILE is a guest image (tgm as) or assembly source, assembled on the fly.\n"
+     "The words go to E[load..] and the PSW becomes the entry PSW; the rest of\n"
+     "E is untouched ('reset' first for a clean machine).  With a VM selected\n"
+     "the program is loaded into that VM.  Its labels become symbols.",
+     G_EXEC, NULL, "=f", 0},
+    {"reset", mon_cmd_reset, 0, 1, "reset [all]",
+     "power-on reset of the bare machine\n"
+     "E := 0, M := s, I := 0, P := 0, R := (0, q), timer and console cleared,\n"
+     "counters zero; breakpoints stay.  'reset all' also destroys the control\n"
+     "program and every VM.",
+     G_EXEC, NULL, "={all}", 0},
+    {"go", mon_cmd_go, 0, 6, "go [ADDR] [until ADDR] [for N] [cycles N]",
+     "run from ADDR (default: the current P)\n"
+     "Runs until HALT, a breakpoint or watchpoint, a trap stop, the step limit\n"
+     "('set limit') or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
+     "N instructions, 'cycles N' at the first instruction boundary after N\n"
+     "cycles.  With a VM selected, the control program runs all runnable VMs.",
+     G_EXEC, "g run", "=s+{until,for,cycles}", 0},
+    {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
+     "run from the current P (see 'go')\n"
+     "Inside a breakpoint's command list, 'continue' resumes the run that stopped.",
+     G_EXEC, "c", "={until,for,cycles}+s", 0},
+    {"step", mon_cmd_step, 0, 1, "step [N]",
+     "execute N instructions (default 1), showing each one\n"
+     "Prints the address, the word disassembled, the PSW before and after, every\n"
+     "word of E the step changed, and a trap if one was taken.  With a VM\n"
+     "selected, steps the guest one instruction and shows what the control\n"
+     "program did for it.",
+     G_EXEC, "s", "=-", 0},
+    {"until", mon_cmd_until, 1, 1, "until ADDR",
+     "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s", 0},
+    {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
+     "stop a VM so the control program no longer runs it\n"
+     "A run started at the prompt always ends with the machine stopped; Ctrl-C\n"
+     "ends a run early.  'stop' marks the selected (or named) VM stopped until\n"
+     "'vm resume'.",
+     G_EXEC, NULL, "=v", 0},
+
+    {"regs", mon_cmd_regs, 0, 0, "regs",
+     "show the PSW, E[0] and E[1] as PSWs, the timer and the counters\n"
+     "With a VM selected, the real machine's PSW and the VM's virtual PSW are\n"
+     "shown side by side.",
+     G_INSPECT, "r psw registers", NULL, 0},
+    {"examine", mon_cmd_examine, 1, 4, "examine [-p|-v|-r] [-x|-d|-i|-c] ADDR [COUNT|..END]",
+     "show words of memory\n"
+     "  -p  physical: E of the focused machine (the default; a VM's own E)\n"
+     "  -v  virtual: through R, reporting the memory trap an address would take\n"
+     "  -r  real: the control program's real machine\n"
+     "  -x hex (default), -d decimal, -i disassembly, -c characters\n"
+     "ADDR..END is a range (inclusive); COUNT a number of words.",
+     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-i,-c}+s", 0},
+    {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
+     "develop a virtual address through R, as section 2 defines\n"
+     "Shows the physical address or the memory trap and which of the two checks\n"
+     "fails (a + l >= q, a >= b).  With a VM selected, also the composed R' of\n"
+     "the real machine.",
+     G_INSPECT, "t", "=s", 0},
+    {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
+     "list the labels of the program loaded into the focused machine",
+     G_INSPECT, NULL, "=s", 0},
+    {"print", mon_cmd_print, 1, 1, "print EXPR",
+     "evaluate an expression (see 'help assert') and show it in hex and decimal",
+     G_INSPECT, "p", "=s", CMD_RAW},
+    {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
+     "show the focused machine's console output, or queue input for CIN\n"
+     "'console input TEXT' queues TEXT (C escapes \\n, \\t, \\\\ allowed).",
+     G_INSPECT, NULL, "={input,clear}", 0},
+    {"show", mon_cmd_show, 0, 0, "show",
+     "show the session: machines, focus, settings, breakpoints",
+     G_INSPECT, NULL, NULL, 0},
+
+    {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
+     "write words of memory, or a PSW field\n"
+     "REG is P, M (user|sup), I, l, b, or psw (the whole word).  Memory flags\n"
+     "as for 'examine'.  Several values fill consecutive words.",
+     G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s", 0},
+    {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
+     "assemble one instruction (or data expression) into E[ADDR]\n"
+     "Symbols of the loaded program may be used; the word is shown disassembled.",
+     G_ALTER, "a", "=s", CMD_RAW},
+
+    {"break", mon_cmd_break, 0, 6,
+     "break [ADDR [ignore N] [do \"CMDS\"] | trap CAUSE... | class CLASS... | list]",
+     "set a breakpoint (none patches memory), or list them\n"
+     "  break ADDR            stop before executing E[ADDR]\n"
+     "    ignore N            ...but let the first N hits pass\n"
+     "    do \"c1; c2\"         ...and run these commands when it stops\n"
+     "  break trap CAUSE      stop after a trap: privileged memory svc illegal timer\n"
+     "  break class CLASS     stop before any instruction of a class: privileged\n"
+     "                        sensitive control location mode\n"
+     "ADDR is in the focused machine's E (a VM's own E when one is selected).",
+     G_BREAK, "b", "list trap:c class:k =s+{ignore,do}", 0},
+    {"watch", mon_cmd_watch, 1, 5, "watch [read|write|access] ADDR [COUNT] [do \"CMDS\"]",
+     "stop after an instruction reads or writes watched words (default: write)",
+     G_BREAK, "w", "={read,write,access}+s", 0},
+    {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
+     "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
+    {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
+     "let breakpoint ID pass its next N hits", G_BREAK, NULL, NULL, 0},
+
+    {"trace", mon_cmd_trace, 0, 6, "trace [insns|traps|cp|all|off]... [to FILE|screen] [max BYTES]",
+     "trace instructions, traps, or the control program's decisions\n"
+     "  insns  every instruction executed, with the PSW\n"
+     "  traps  only the traps taken\n"
+     "  cp     for every trap in a VM, what the control program did\n"
+     "         (interpreted, reflected, allocator, scheduler, hybrid)\n"
+     "Output goes to the screen or to FILE, which stops growing at BYTES\n"
+     "(default 16M).  Without arguments, shows what is traced.",
+     G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
+    {"history", mon_cmd_history, 0, 1, "history [N]",
+     "show the last N instructions executed (default 20; 'set ring' sizes it)",
+     G_TRACE, NULL, NULL, 0},
+
+    {"vm", mon_cmd_vm, 1, 4, "vm create|list|select|load|console|input|stop|resume|destroy|stats|limit ...",
+     "manage virtual machines under the control program (sections 4-6)\n"
+     "  vm create NAME WORDS [FILE]  allocate a region, optionally load FILE\n"
+     "  vm list                      VMs with state, region and statistics\n"
+     "  vm select NAME|bare          focus the monitor's commands on a VM\n"
+     "  vm load NAME FILE            load an image or source into a VM\n"
+     "  vm console NAME              the VM's console output\n"
+     "  vm input NAME TEXT           queue console input for the VM\n"
+     "  vm stop|resume|destroy NAME  control the VM\n"
+     "  vm stats [NAME]              the three properties: direct vs interpreted\n"
+     "                               instructions, traps by cause and disposition\n"
+     "  vm limit NAME N              stop the VM after N of its steps",
+     G_VM, NULL,
+     "create:--f list select:V load:vf console:v input:v stop:v resume:v "
+     "destroy:v stats:v limit:v",
+     0},
+    {"check", mon_cmd_check, 1, -1,
+     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [with FILE...]",
+     "run FILE bare and under the control program and compare (section 6)\n"
+     "Fails unless the final states are equivalent; shows the first difference\n"
+     "and the VM's statistics.  'with' runs other images in VMs alongside.",
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
+
+    {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
+     "snapshot the whole system to FILE\n"
+     "The bare machine, the real machine, the control program with every VM,\n"
+     "symbols and (unless 'nobreaks') breakpoints; written atomically.",
+     G_SNAP, NULL, "=f+{nobreaks}", 0},
+    {"restore", mon_cmd_restore, 1, 1, "restore FILE",
+     "restore a snapshot; a damaged or mismatched file changes nothing",
+     G_SNAP, NULL, "=f", 0},
+
+    {"do", mon_cmd_do, 1, -1, "do FILE [ARGS...]",
+     "run the commands in FILE; %1.. in it stand for ARGS, %* for all\n"
+     "It stops at the first failed command unless 'set on-error continue'.",
+     G_SCRIPT, NULL, "=f", 0},
+    {"assert", mon_cmd_assert, 1, 1, "assert EXPR",
+     "fail unless EXPR is true (non-zero)\n"
+     "Expressions: numbers (42, 0x2a, 0b101, 'c'), symbols, P M I l b q, cause\n"
+     "(last trap), cycles steps insns, halted, E[x] (physical), V[x] (through\n"
+     "R), user sup, trap names (privileged memory svc illegal timer none);\n"
+     "operators ( ) ! ~ - * / % + - << >> < <= > >= == != & ^ | && ||, signed.\n"
+     "A label of the loaded program hides a built-in name; $cause, $halted...\n"
+     "always mean the built-in.  Example: assert E[0x100] == 42 && M == user",
+     G_SCRIPT, NULL, "=s", CMD_RAW},
+    {"echo", mon_cmd_echo, 0, 1, "echo TEXT", "print TEXT", G_SCRIPT, NULL, NULL, CMD_RAW},
+    {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
+     "change a setting, or list them\n"
+     "  memory Q          bare machine size in words (resets it)\n"
+     "  profile NAME      instruction-set profile of the bare machine (resets it)\n"
+     "  on-error MODE     in scripts: stop (default), continue, or finish (run on,\n"
+     "                    then exit 1)\n"
+     "  limit N           steps per run command, 0 = none\n"
+     "  ring N            instructions kept for 'history'\n"
+     "  histfile FILE     command-line history file (env TGM_HISTORY)\n"
+     "  cp-memory Q, cp-profile NAME, hybrid on|off\n"
+     "                    the control program's machine, before the first VM\n"
+     "  slice N           cycles per VM time slice",
+     G_SCRIPT, NULL,
+     "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
+     "cp-memory cp-profile:p hybrid:{on,off} slice",
+     0},
+    {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
+     "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},
+    {"exit", mon_cmd_exit, 0, 1, "exit [N]",
+     "leave the monitor with status N (default: 0, or 1 after a failure)",
+     G_SCRIPT, NULL, NULL, 0},
+    {"quit", mon_cmd_quit, 0, 0, "quit", "leave the monitor (also Ctrl-D)",
+     G_SCRIPT, "q", NULL, 0},
+};
+const size_t mon_ncmds = sizeof mon_cmds / sizeof mon_cmds[0];
+
+/* Is WORD one of the space-separated names in LIST? */
+static bool in_list(const char *word, const char *list)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        size_t k = strcspn(p, " ");
+        if (k == n && !strncmp(p, word, n))
+            return true;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    return false;
+}
+
+int mon_keyword(const char *word, const char *list)
+{
+    size_t n = strlen(word);
+    int found = -1, idx = 0;
+    if (!n)
+        return -1;
+    for (const char *p = list; *p; idx++) {
+        size_t k = strcspn(p, " ");
+        if (k == n && !strncasecmp(p, word, n))
+            return idx;
+        if (k > n && !strncasecmp(p, word, n))
+            found = found == -1 ? idx : -2;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    return found;
+}
+
+/* Damerau-Levenshtein distance, capped: enough for "did you mean". */
+static int distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 30 || lb > 30)
+        return 99;
+    int d[32][32];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+const char *mon_suggest(const char *word, const char *words, char *buf, size_t len)
+{
+    int best = 3;
+    const char *hit = NULL;
+    size_t hitlen = 0;
+    for (const char *p = words; *p;) {
+        size_t k = strcspn(p, " ");
+        char w[64];
+        if (k < sizeof w) {
+            memcpy(w, p, k);
+            w[k] = '\0';
+            int d = distance(word, w);
+            if (d < best) {
+                best = d;
+                hit = p;
+                hitlen = k;
+            }
+        }
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    if (!hit || hitlen >= len)
+        return NULL;
+    memcpy(buf, hit, hitlen);
+    buf[hitlen] = '\0';
+    return buf;
+}
+
+const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
+{
+    const struct mon_cmd *hit = NULL;
+    int nhits = 0;
+    size_t n = strlen(word);
+    for (size_t i = 0; i < mon_ncmds; i++)
+        if (!strcmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
+            return &mon_cmds[i];
+    for (size_t i = 0; i < mon_ncmds; i++)
+        if (n && !strncmp(word, mon_cmds[i].name, n)) {
+            hit = &mon_cmds[i];
+            nhits++;
+        }
+    if (nhits == 1)
+        return hit;
+    if (nhits > 1) {
+        int k = snprintf(why, len, "ambiguous command '%s':", word);
+        for (size_t i = 0; i < mon_ncmds && k > 0 && (size_t)k < len; i++)
+            if (!strncmp(word, mon_cmds[i].name, n))
+                k += snprintf(why + k, len - (size_t)k, " %s", mon_cmds[i].name);
+        return NULL;
+    }
+    char all[1024] = "", sug[64];
+    for (size_t i = 0; i < mon_ncmds; i++) {
+        strncat(all, mon_cmds[i].name, sizeof all - strlen(all) - 2);
+        strcat(all, " ");
+    }
+    if (mon_suggest(word, all, sug, sizeof sug))
+        snprintf(why, len, "unknown command '%s' (did you mean '%s'?)", word, sug);
+    else
+        snprintf(why, len, "unknown command '%s' (try 'help')", word);
+    return NULL;
+}
+
+/* The summary: the help text's first line. */
+static int summary_len(const char *help)
+{
+    return (int)strcspn(help, "\n");
+}
+
+static void help_markdown(struct mon *m)
+{
+    FILE *f = m->out;
+    for (int g = 0; g < G_COUNT; g++) {
+        fprintf(f, "### %s\n\n", mon_group_names[g]);
+        for (size_t i = 0; i < mon_ncmds; i++) {
+            const struct mon_cmd *c = &mon_cmds[i];
+            if (c->group != (enum mon_group)g)
+                continue;
+            fprintf(f, "#### `%s`\n\n", c->name);
+            fprintf(f, "```\n%s\n```\n\n", c->usage);
+            if (c->abbrev)
+                fprintf(f, "Also: `%s`.\n\n", c->abbrev);
+            const char *h = c->help;
+            int sl = summary_len(h);
+            fprintf(f, "%c%.*s.\n\n", (char)(h[0] >= 'a' && h[0] <= 'z' ? h[0] - 32 : h[0]),
+                    sl - 1, h + 1);
+            if (h[sl])
+                fprintf(f, "```\n%s\n```\n\n", h + sl + 1);
+        }
+    }
+}
+
+int mon_cmd_help(struct mon *m, int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--markdown")) {
+        help_markdown(m);
+        return 0;
+    }
+    if (argc == 2) {
+        char why[256];
+        const struct mon_cmd *c = mon_cmd_find(argv[1], why, sizeof why);
+        if (!c)
+            return mon_err(m, "%s", why);
+        mon_out(m, "usage: %s\n", c->usage);
+        if (c->abbrev)
+            mon_out(m, "also:  %s\n", c->abbrev);
+        mon_out(m, "%s\n", c->help);
+        return 0;
+    }
+    for (int g = 0; g < G_COUNT; g++) {
+        mon_out(m, "%s:\n", mon_group_names[g]);
+        for (size_t i = 0; i < mon_ncmds; i++) {
+            const struct mon_cmd *c = &mon_cmds[i];
+            if (c->group == (enum mon_group)g)
+                mon_out(m, "  %-10s %.*s\n", c->name, summary_len(c->help), c->help);
+        }
+    }
+    mon_out(m, "Commands may be abbreviated to any unique prefix; single letters:\n"
+               "  s step, e/x examine, d deposit, b break, w watch, c continue, g go,\n"
+               "  u until, r regs, t translate, p print, a assemble, h help, q quit.\n"
+               "'help COMMAND' describes one; ';' separates commands on a line.\n");
+    return 0;
+}

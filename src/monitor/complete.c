@@ -1,0 +1,199 @@
+/* complete.c: the pure part of tab completion: what kind of word the
+ * cursor is in, and which candidates match it.
+ *
+ * Both functions read only their arguments and the command table, so tests
+ * drive them without a terminal; reader.c gathers the candidates (symbols
+ * of the loaded program, VM names, file names) and talks to libedit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "complete.h"
+#include "mon_impl.h"
+
+/* Append the atoms of one kinds element (e.g. "s+{until,for}") to OUT. */
+static void add_element(const char *el, size_t len, struct mon_compl *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = el[i];
+        if (c == '+' || c == '-')
+            continue;
+        if (c == '{') {
+            size_t j = i + 1;
+            while (j < len && el[j] != '}') {
+                size_t k = j;
+                while (k < len && el[k] != ',' && el[k] != '}')
+                    k++;
+                size_t have = strlen(out->words);
+                if (have + (k - j) + 2 < sizeof out->words) {
+                    if (have)
+                        out->words[have++] = ' ';
+                    memcpy(out->words + have, el + j, k - j);
+                    out->words[have + (k - j)] = '\0';
+                }
+                j = k < len && el[k] == ',' ? k + 1 : k;
+            }
+            i = j;
+            continue;
+        }
+        size_t nk = strlen(out->kinds);
+        if (!strchr(out->kinds, c) && nk + 1 < sizeof out->kinds) {
+            out->kinds[nk] = c;
+            out->kinds[nk + 1] = '\0';
+        }
+    }
+}
+
+/* Element POS (0-based) of a kinds string; the last element repeats. */
+static void add_position(const char *kinds, size_t klen, int pos, struct mon_compl *out)
+{
+    const char *p = kinds, *end = kinds + klen;
+    for (int i = 0; p < end; i++) {
+        const char *e = p;
+        /* one element: atoms joined by '+' */
+        for (;;) {
+            if (e < end && *e == '{') {
+                while (e < end && *e != '}')
+                    e++;
+                if (e < end)
+                    e++;
+            } else if (e < end) {
+                e++;
+            }
+            if (e < end && *e == '+')
+                e++;
+            else
+                break;
+        }
+        if (i == pos || e >= end) {
+            add_element(p, (size_t)(e - p), out);
+            return;
+        }
+        p = e;
+    }
+}
+
+int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t seg = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < cursor && line[i]; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ';' && !quoted)
+            seg = i + 1;
+    }
+    /* words of the segment before the cursor */
+    size_t wstart[16], wlen[16];
+    int n = 0;
+    size_t i = seg;
+    while (i < cursor) {
+        while (i < cursor && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i >= cursor)
+            break;
+        size_t s = i;
+        while (i < cursor && line[i] != ' ' && line[i] != '\t')
+            i++;
+        if (n == 16)
+            return -1;
+        wstart[n] = s;
+        wlen[n++] = i - s;
+    }
+    bool fresh = n == 0 || wstart[n - 1] + wlen[n - 1] < cursor;
+    int pos = fresh ? n : n - 1;
+    out->start = fresh ? cursor : wstart[n - 1];
+    out->pos = pos;
+    if (pos == 0) {
+        strcpy(out->kinds, "C");
+        return 0;
+    }
+    char word[64], why[256];
+    if (wlen[0] >= sizeof word)
+        return -1;
+    memcpy(word, line + wstart[0], wlen[0]);
+    word[wlen[0]] = '\0';
+    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
+    if (!c || !c->complete)
+        return c ? 0 : -1;
+
+    /* subcommand word at position 1, if the spec has subcommands */
+    char sub[64] = "";
+    if (pos >= 2 && wlen[1] < sizeof sub) {
+        memcpy(sub, line + wstart[1], wlen[1]);
+        sub[wlen[1]] = '\0';
+    }
+    const char *dflt = NULL;
+    size_t dlen = 0;
+    char names[512] = "";
+    const char *subkinds = NULL;
+    size_t sklen = 0;
+    bool sub_hit = false;
+    for (const char *p = c->complete; *p;) {
+        size_t k = strcspn(p, " ");
+        if (*p == '=') {
+            dflt = p + 1;
+            dlen = k - 1;
+        } else {
+            size_t nl = strcspn(p, ": ");
+            if (strlen(names) + nl + 2 < sizeof names) {
+                if (names[0])
+                    strcat(names, " ");
+                strncat(names, p, nl);
+            }
+            if (sub[0] && nl >= strlen(sub) && !strncmp(p, sub, strlen(sub)) &&
+                (nl == strlen(sub) || !sub_hit)) {
+                sub_hit = true;
+                subkinds = nl < k ? p + nl + 1 : NULL;
+                sklen = nl < k ? k - nl - 1 : 0;
+            }
+        }
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    if (pos == 1) {
+        strcpy(out->words, names);
+        if (dflt)
+            add_position(dflt, dlen, 0, out);
+        return 0;
+    }
+    if (sub_hit) {
+        if (subkinds)
+            add_position(subkinds, sklen, pos - 2, out);
+        return 0;
+    }
+    if (dflt)
+        add_position(dflt, dlen, pos - 1, out);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
+                          const char **out, size_t max, size_t *common)
+{
+    size_t plen = strlen(prefix), k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (cands[i] && !strncmp(cands[i], prefix, plen))
+            out[k++] = cands[i];
+    qsort(out, k, sizeof *out, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || strcmp(out[u - 1], out[i]))
+            out[u++] = out[i];
+    size_t c = u ? strlen(out[0]) : plen;
+    for (size_t i = 1; i < u; i++) {
+        size_t j = 0;
+        while (j < c && out[i][j] == out[0][j])
+            j++;
+        c = j;
+    }
+    if (common)
+        *common = c;
+    return u;
+}

@@ -1,0 +1,30 @@
+/* complete.h: the pure completion matcher (tested on its own).
+ *
+ * mon_complete_context reads a command line up to the cursor and says which
+ * word is being completed and what may go there, from the command table's
+ * completion specs; mon_complete_match filters and sorts candidates.
+ */
+#ifndef TGM_MON_COMPLETE_H
+#define TGM_MON_COMPLETE_H
+
+#include <stddef.h>
+
+struct mon_compl {
+    size_t start;    /* offset in the line of the word being completed */
+    int pos;         /* its position: 0 is the command word */
+    char kinds[12];  /* dynamic candidates: C command, f file, s symbol,
+                        v VM, V VM or "bare", c trap cause, k class,
+                        p profile */
+    char words[512]; /* fixed candidates, space separated */
+};
+
+/* 0, or -1 if nothing can be completed (unknown command, too many words). */
+int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out);
+
+/* The candidates starting with PREFIX, sorted and without duplicates, into
+ * OUT (at most MAX); *COMMON is the length of their longest common prefix
+ * (strlen(PREFIX) when none match).  Returns the count. */
+size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
+                          const char **out, size_t max, size_t *common);
+
+#endif

@@ -1,0 +1,457 @@
+/* expr.c: the monitor's small expression language, for addresses, values
+ * and 'assert'.
+ *
+ * Names reach the state of section 2 directly: P, M, I, l, b, q, E[x] (a
+ * word of E by physical address) and V[x] (developed through R, failing as
+ * the memory trap would).  C precedence; values are 64-bit, compared signed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+
+struct ev {
+    struct mon *m;
+    const char *s, *p;
+    char *err;
+    size_t errlen;
+    bool bad;
+    /* the first comparison that came out false, for assert's message */
+    bool cmp_set;
+    uint64_t cmp_l, cmp_r;
+    const char *cmp_op;
+};
+
+static uint64_t fail(struct ev *e, const char *fmt, const char *arg)
+{
+    if (!e->bad)
+        snprintf(e->err, e->errlen, fmt, arg);
+    e->bad = true;
+    return 0;
+}
+
+static void skip(struct ev *e)
+{
+    while (*e->p == ' ' || *e->p == '\t')
+        e->p++;
+}
+
+/* Consume OP if it is next (and not the start of a longer operator). */
+static bool accept(struct ev *e, const char *op)
+{
+    skip(e);
+    size_t n = strlen(op);
+    if (strncmp(e->p, op, n))
+        return false;
+    char c = e->p[n];
+    if (n == 1 && (op[0] == '<' || op[0] == '>') && (c == op[0] || c == '='))
+        return false;
+    if (n == 1 && (op[0] == '&' || op[0] == '|') && c == op[0])
+        return false;
+    if (n == 1 && (op[0] == '!' || op[0] == '=') && c == '=')
+        return false;
+    e->p += n;
+    return true;
+}
+
+static uint64_t expr(struct ev *e);
+
+static bool ident_char(int c, bool first)
+{
+    return isalpha(c) || c == '_' || c == '.' || c == '$' || (!first && isdigit(c));
+}
+
+const char *mon_why_trap(const struct machine *x, uint64_t a)
+{
+    struct psw p = machine_psw(x);
+    if (a + p.l >= machine_q(x))
+        return "a + l >= q";
+    if (a >= p.b)
+        return "a >= b";
+    return NULL;
+}
+
+static uint64_t memory(struct ev *e, bool virt, uint64_t a)
+{
+    struct machine *x = mon_target(e->m);
+    uint64_t v = 0;
+    char what[32];
+    snprintf(what, sizeof what, "%c[0x%llx]", virt ? 'V' : 'E', (unsigned long long)a);
+    if (virt) {
+        const char *why = mon_why_trap(x, a);
+        if (why) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "%s would take a memory trap (%s)", what, why);
+            return fail(e, "%s", msg);
+        }
+        machine_read_virt(x, a, &v);
+        return v;
+    }
+    if (machine_read_phys(x, a, &v) != 0)
+        return fail(e, "%s is outside the machine", what);
+    return v;
+}
+
+static bool halted(struct mon *m)
+{
+    struct vm_info vi;
+    if (m->focus == MON_FOCUS_BARE)
+        return m->bare_ran && m->bare_last == EXIT_HALT;
+    return vmm_vm_info(m->vmm, m->focus, &vi) == 0 && vi.state == VM_HALTED;
+}
+
+/* The value of a name: PSW fields, labels of the loaded program, then the
+ * built-ins; $name skips the labels. */
+static uint64_t name_value(struct ev *e, const char *n)
+{
+    struct machine *x = mon_target(e->m);
+    struct psw p = machine_psw(x);
+    struct machine_counters c = machine_get_counters(x);
+    if (!strcmp(n, "P") || !strcmp(n, "."))
+        return p.p;
+    if (!strcmp(n, "M"))
+        return p.sup;
+    if (!strcmp(n, "I"))
+        return p.ie;
+    if (!strcmp(n, "l"))
+        return p.l;
+    if (!strcmp(n, "b"))
+        return p.b;
+    if (!strcmp(n, "q"))
+        return machine_q(x);
+    const struct tgm_image *img = mon_symbols(e->m);
+    const struct tgm_symbol *s = img && n[0] != '$' ? image_symbol(img, n) : NULL;
+    if (s)
+        return s->value;
+    if (n[0] == '$') /* $name: the built-in even where a label shadows it */
+        n++;
+    static const struct {
+        const char *name;
+        uint64_t v;
+    } k[] = {{"user", 0}, {"u", 0}, {"sup", 1}, {"s", 1}, {"supervisor", 1},
+             {"true", 1}, {"false", 0}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (!strcmp(n, k[i].name))
+            return k[i].v;
+    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
+        if (!strcmp(n, trap_cause_name(i)))
+            return i;
+    if (!strcmp(n, "cause"))
+        return machine_last_trap(x);
+    if (!strcmp(n, "cycles"))
+        return c.cycles;
+    if (!strcmp(n, "steps"))
+        return c.steps;
+    if (!strcmp(n, "insns"))
+        return c.instret;
+    if (!strcmp(n, "halted"))
+        return halted(e->m);
+    return fail(e, "unknown name '%s'", n);
+}
+
+static uint64_t number(struct ev *e)
+{
+    const char *s = e->p;
+    int base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        base = 16, s += 2;
+    else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+        base = 2, s += 2;
+    else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+        base = 8, s += 2;
+    uint64_t v = 0;
+    const char *start = s;
+    for (;; s++) {
+        int d = isdigit((unsigned char)*s) ? *s - '0'
+                : isxdigit((unsigned char)*s) ? tolower((unsigned char)*s) - 'a' + 10
+                : *s == '_' ? -2 : -1;
+        if (d == -2)
+            continue;
+        if (d < 0 || d >= base)
+            break;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    if (s == start || isalnum((unsigned char)*s))
+        return fail(e, "bad number near '%s'", e->p);
+    e->p = s;
+    return v;
+}
+
+static uint64_t primary(struct ev *e)
+{
+    skip(e);
+    const char *p = e->p;
+    if (accept(e, "(")) {
+        uint64_t v = expr(e);
+        if (!accept(e, ")"))
+            return fail(e, "missing ')' near '%s'", e->p);
+        return v;
+    }
+    if (isdigit((unsigned char)*p))
+        return number(e);
+    if (*p == '\'') {
+        char c = p[1];
+        size_t n = 3;
+        if (c == '\\') {
+            static const char esc[] = "n\nt\tr\r0\0\\\\''";
+            const char *f = p[2] ? memchr(esc, p[2], sizeof esc - 1) : NULL;
+            if (!f || (f - esc) % 2)
+                return fail(e, "bad character constant near '%s'", p);
+            c = f[1];
+            n = 4;
+        }
+        if (!c && n == 3)
+            return fail(e, "bad character constant near '%s'", p);
+        if (p[n - 1] != '\'')
+            return fail(e, "bad character constant near '%s'", p);
+        e->p += n;
+        return (uint8_t)c;
+    }
+    if (ident_char((unsigned char)*p, true)) {
+        char name[TGM_SYM_MAX + 1];
+        size_t n = 0;
+        while (ident_char((unsigned char)p[n], n == 0))
+            n++;
+        if (n > TGM_SYM_MAX)
+            return fail(e, "name too long near '%s'", p);
+        memcpy(name, p, n);
+        name[n] = '\0';
+        e->p += n;
+        if ((!strcmp(name, "E") || !strcmp(name, "V")) && accept(e, "[")) {
+            uint64_t a = expr(e);
+            if (!accept(e, "]"))
+                return fail(e, "missing ']' near '%s'", e->p);
+            return e->bad ? 0 : memory(e, name[0] == 'V', a);
+        }
+        return name_value(e, name);
+    }
+    if (!*p)
+        return fail(e, "expression ends too soon%s", "");
+    return fail(e, "unexpected '%s'", p);
+}
+
+static uint64_t unary(struct ev *e)
+{
+    if (accept(e, "-"))
+        return (uint64_t)0 - unary(e);
+    if (accept(e, "+"))
+        return unary(e);
+    if (accept(e, "!"))
+        return !unary(e);
+    if (accept(e, "~"))
+        return ~unary(e);
+    return primary(e);
+}
+
+static uint64_t mul(struct ev *e)
+{
+    uint64_t v = unary(e);
+    for (;;) {
+        if (accept(e, "*")) {
+            v *= unary(e);
+        } else if (accept(e, "/") || accept(e, "%")) {
+            bool div = e->p[-1] == '/';
+            int64_t r = (int64_t)unary(e);
+            if (r == 0)
+                return fail(e, "division by zero%s", "");
+            if ((int64_t)v == INT64_MIN && r == -1)
+                v = div ? v : 0;
+            else
+                v = (uint64_t)(div ? (int64_t)v / r : (int64_t)v % r);
+        } else {
+            return v;
+        }
+    }
+}
+
+static uint64_t add(struct ev *e)
+{
+    uint64_t v = mul(e);
+    for (;;) {
+        if (accept(e, "+"))
+            v += mul(e);
+        else if (accept(e, "-"))
+            v -= mul(e);
+        else
+            return v;
+    }
+}
+
+static uint64_t shift(struct ev *e)
+{
+    uint64_t v = add(e);
+    for (;;) {
+        if (accept(e, "<<"))
+            v <<= add(e) & 63;
+        else if (accept(e, ">>"))
+            v = (uint64_t)((int64_t)v >> (add(e) & 63));
+        else
+            return v;
+    }
+}
+
+/* Record the first false comparison, so assert can show both sides. */
+static uint64_t compared(struct ev *e, const char *op, uint64_t l, uint64_t r, bool t)
+{
+    if (!t && !e->cmp_set && !e->bad) {
+        e->cmp_set = true;
+        e->cmp_l = l;
+        e->cmp_r = r;
+        e->cmp_op = op;
+    }
+    return t;
+}
+
+static uint64_t rel(struct ev *e)
+{
+    uint64_t v = shift(e);
+    for (;;) {
+        int64_t l = (int64_t)v;
+        if (accept(e, "<=")) {
+            uint64_t r = shift(e);
+            v = compared(e, "<=", v, r, l <= (int64_t)r);
+        } else if (accept(e, ">=")) {
+            uint64_t r = shift(e);
+            v = compared(e, ">=", v, r, l >= (int64_t)r);
+        } else if (accept(e, "<")) {
+            uint64_t r = shift(e);
+            v = compared(e, "<", v, r, l < (int64_t)r);
+        } else if (accept(e, ">")) {
+            uint64_t r = shift(e);
+            v = compared(e, ">", v, r, l > (int64_t)r);
+        } else {
+            return v;
+        }
+    }
+}
+
+static uint64_t eq(struct ev *e)
+{
+    uint64_t v = rel(e);
+    for (;;) {
+        if (accept(e, "==")) {
+            uint64_t r = rel(e);
+            v = compared(e, "==", v, r, v == r);
+        } else if (accept(e, "!=")) {
+            uint64_t r = rel(e);
+            v = compared(e, "!=", v, r, v != r);
+        } else {
+            return v;
+        }
+    }
+}
+
+static uint64_t band(struct ev *e)
+{
+    uint64_t v = eq(e);
+    while (accept(e, "&"))
+        v &= eq(e);
+    return v;
+}
+
+static uint64_t bxor(struct ev *e)
+{
+    uint64_t v = band(e);
+    while (accept(e, "^"))
+        v ^= band(e);
+    return v;
+}
+
+static uint64_t bor(struct ev *e)
+{
+    uint64_t v = bxor(e);
+    while (accept(e, "|"))
+        v |= bxor(e);
+    return v;
+}
+
+static uint64_t land(struct ev *e)
+{
+    uint64_t v = bor(e);
+    while (accept(e, "&&")) {
+        uint64_t r = bor(e);
+        v = v && r;
+    }
+    return v;
+}
+
+static uint64_t expr(struct ev *e)
+{
+    uint64_t v = land(e);
+    while (accept(e, "||")) {
+        uint64_t r = land(e);
+        v = v || r;
+    }
+    return v;
+}
+
+/* Evaluate, and for a false assert describe the first false comparison. */
+static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
+                    size_t errlen, char *why, size_t whylen)
+{
+    struct ev e = {.m = m, .s = s, .p = s, .err = err, .errlen = errlen};
+    uint64_t v = expr(&e);
+    skip(&e);
+    if (!e.bad && *e.p)
+        fail(&e, "unexpected '%s'", e.p);
+    if (e.bad)
+        return -1;
+    *out = v;
+    if (why && whylen) {
+        why[0] = '\0';
+        if (e.cmp_set)
+            snprintf(why, whylen, "%#llx %s %#llx is false", (unsigned long long)e.cmp_l,
+                     e.cmp_op, (unsigned long long)e.cmp_r);
+    }
+    return 0;
+}
+
+int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err, size_t errlen)
+{
+    return evaluate(m, s, out, err, errlen, NULL, 0);
+}
+
+int mon_arg(struct mon *m, const char *s, uint64_t *out)
+{
+    char err[256];
+    if (mon_eval(m, s, out, err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
+    return 0;
+}
+
+int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
+{
+    uint64_t v;
+    if (mon_arg(m, s, &v) != 0)
+        return -1;
+    if (v >= limit)
+        return mon_err(m, "address %#llx is out of range (0..%#x)", (unsigned long long)v,
+                       limit - 1);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int mon_cmd_print(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    uint64_t v;
+    if (mon_arg(m, argv[1], &v) != 0)
+        return -1;
+    mon_out(m, "%#llx (%lld)\n", (unsigned long long)v, (long long)v);
+    return 0;
+}
+
+int mon_cmd_assert(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    uint64_t v;
+    char err[256], why[128];
+    if (evaluate(m, argv[1], &v, err, sizeof err, why, sizeof why) != 0)
+        return mon_err(m, "%s", err);
+    if (v)
+        return 0;
+    if (why[0])
+        return mon_err(m, "assertion failed: %s (%s)", argv[1], why);
+    return mon_err(m, "assertion failed: %s", argv[1]);
+}

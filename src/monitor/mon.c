@@ -1,0 +1,415 @@
+/* mon.c: the monitor's core: the session, the command loop, word splitting,
+ * command dispatch and error lines.
+ *
+ * A session holds the bare machine of section 2 and, once a VM exists, the
+ * control program of sections 4-6.  Every command goes through
+ * mon_exec_line; a failed command prints one line and changes nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mon_impl.h"
+#include "reader.h"
+#include "tgm/asm.h"
+
+static volatile sig_atomic_t interrupted;
+
+void mon_interrupt(void) { interrupted = 1; }
+bool mon_stop_requested(void) { return interrupted != 0; }
+void mon_clear_interrupt(void) { interrupted = 0; }
+
+struct mon *mon_create(FILE *out, FILE *err)
+{
+    struct mon *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->out = out;
+    m->err = err;
+    m->bare_cfg.q = TGM_Q_DEFAULT;
+    m->bare_cfg.profile = isa_profile_default();
+    m->bare = machine_create(&m->bare_cfg);
+    if (!m->bare) {
+        free(m);
+        return NULL;
+    }
+    m->focus = MON_FOCUS_BARE;
+    m->next_bp = 1;
+    m->limit = MON_SCRIPT_LIMIT;
+    m->trace_cap = 16u << 20;
+    mon_ring_resize(m, MON_RING_DEFAULT);
+    return m;
+}
+
+void mon_destroy(struct mon *m)
+{
+    if (!m)
+        return;
+    mon_bp_free_all(m);
+    mon_trace_close(m);
+    free(m->ring);
+    image_free(&m->bare_img);
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        image_free(&m->vm_img[i]);
+    if (m->vmm)
+        vmm_destroy(m->vmm);
+    machine_destroy(m->bare);
+    free(m->histfile);
+    free(m);
+}
+
+struct machine *mon_machine(struct mon *m) { return m->bare; }
+struct vmm *mon_vmm(struct mon *m) { return m->vmm; }
+
+bool mon_finished(const struct mon *m, int *status)
+{
+    if (m->finished && status)
+        *status = m->status;
+    return m->finished;
+}
+
+int mon_err(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    if (m->src_name)
+        fprintf(m->err, "%s:%d: ", m->src_name, m->src_line);
+    if (m->cur)
+        fprintf(m->err, "%s: ", m->cur->name);
+    va_start(ap, fmt);
+    vfprintf(m->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->err);
+    fflush(m->err);
+    return -1;
+}
+
+void mon_out(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(m->out, fmt, ap);
+    va_end(ap);
+}
+
+struct machine *mon_target(struct mon *m)
+{
+    if (m->focus == MON_FOCUS_BARE || !m->vmm)
+        return m->bare;
+    return vmm_vm_view(m->vmm, m->focus);
+}
+
+const struct tgm_image *mon_symbols(const struct mon *m)
+{
+    const struct tgm_image *img =
+        m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];
+    return img->nsyms ? img : NULL;
+}
+
+const char *mon_target_name(const struct mon *m, char *buf, size_t len)
+{
+    struct vm_info vi;
+    if (m->focus == MON_FOCUS_BARE || !m->vmm ||
+        vmm_vm_info(m->vmm, m->focus, &vi) != 0)
+        snprintf(buf, len, "bare");
+    else
+        snprintf(buf, len, "%s", vi.name);
+    return buf;
+}
+
+int mon_vm_lookup(struct mon *m, const char *s)
+{
+    if (!m->vmm)
+        return mon_err(m, "no VMs exist (create one with 'vm create')");
+    int id = vmm_vm_find(m->vmm, s);
+    if (id >= 0)
+        return id;
+    char *end;
+    long n = strtol(s, &end, 10);
+    struct vm_info vi;
+    if (*s && !*end && n >= 0 && n < VMM_MAX_VMS && vmm_vm_info(m->vmm, (int)n, &vi) == 0)
+        return (int)n;
+    return mon_err(m, "no VM named '%s' (see 'vm list')", s);
+}
+
+int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
+{
+    char magic[8] = {0}, err[512];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mon_err(m, "cannot open '%s': %s", path, strerror(errno));
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    if (got == sizeof magic && !memcmp(magic, TGM_IMAGE_MAGIC, 8)) {
+        if (image_read_file(path, img, err, sizeof err) != 0)
+            return mon_err(m, "%s", err);
+        return 0;
+    }
+    fflush(m->out);
+    int n = asm_assemble_file(path, img, m->err);
+    if (n)
+        return mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
+    return 0;
+}
+
+/* Split LINE into words.  Double quotes group words and keep ';' and '#';
+ * inside them \" and \\ are escapes.  An unquoted '#' at the start of a
+ * word begins a comment. */
+int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
+              char *err, size_t errlen)
+{
+    const char *s = line;
+    char *o = buf, *end = buf + buflen;
+    int n = 0;
+    for (;;) {
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+            s++;
+        if (!*s || *s == '#')
+            break;
+        if (n == max) {
+            snprintf(err, errlen, "too many words (at most %d)", max);
+            return -1;
+        }
+        argv[n++] = o;
+        bool quoted = false;
+        while (*s && (quoted || (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n'))) {
+            char c = *s++;
+            if (c == '"') {
+                quoted = !quoted;
+                continue;
+            }
+            if (quoted && c == '\\' && (*s == '"' || *s == '\\'))
+                c = *s++;
+            if (o == end) {
+                snprintf(err, errlen, "line too long");
+                return -1;
+            }
+            *o++ = c;
+        }
+        if (quoted) {
+            snprintf(err, errlen, "missing closing quote");
+            return -1;
+        }
+        if (o == end) {
+            snprintf(err, errlen, "line too long");
+            return -1;
+        }
+        *o++ = '\0';
+    }
+    return n;
+}
+
+#define MON_MAXARGS 64
+
+/* Execute one command (no ';' outside quotes). */
+static int exec_one(struct mon *m, const char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (!*text || *text == '#')
+        return 0;
+    size_t wl = strcspn(text, " \t");
+    char word[64], why[256];
+    if (wl >= sizeof word) {
+        m->cur = NULL;
+        return mon_err(m, "unknown command '%.*s'", 20, text);
+    }
+    memcpy(word, text, wl);
+    word[wl] = '\0';
+    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
+    m->cur = NULL;
+    if (!c)
+        return mon_err(m, "%s", why);
+    const char *rest = text + wl;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    size_t len = strlen(rest) + 1;
+    char *buf = malloc(len < 2 ? 2 : len);
+    char *argv[MON_MAXARGS + 2];
+    int argc;
+    if (!buf)
+        return mon_err(m, "out of memory");
+    argv[0] = (char *)c->name;
+    m->cur = c;
+    if (c->flags & CMD_RAW) {
+        memcpy(buf, rest, len);
+        for (size_t k = len - 1; k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '\t' ||
+                                           buf[k - 1] == '\r'); k--)
+            buf[k - 1] = '\0';
+        argv[1] = buf;
+        argc = *buf ? 2 : 1;
+    } else {
+        char err[128];
+        int n = mon_split(rest, buf, len < 2 ? 2 : len, argv + 1, MON_MAXARGS, err,
+                          sizeof err);
+        if (n < 0) {
+            free(buf);
+            int rc = mon_err(m, "%s", err);
+            m->cur = NULL;
+            return rc;
+        }
+        argc = n + 1;
+    }
+    argv[argc] = NULL;
+    int rc;
+    if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
+        rc = mon_err(m, "usage: %s", c->usage);
+    else
+        rc = c->fn(m, argc, argv);
+    m->cur = NULL;
+    free(buf);
+    fflush(m->out);
+    if (m->trace_file)
+        fflush(m->trace_file);
+    return rc < 0 ? -1 : 0;
+}
+
+int mon_exec_line(struct mon *m, const char *line)
+{
+    const char *s = line;
+    bool quoted = false;
+    const char *start = s;
+    size_t cap = strlen(line) + 1;
+    char *one = malloc(cap);
+    if (!one)
+        return mon_err(m, "out of memory");
+    int rc = 0;
+    for (;; s++) {
+        if (*s == '"' && (s == line || s[-1] != '\\'))
+            quoted = !quoted;
+        bool comment = *s == '#' && !quoted &&
+                       (s == line || s[-1] == ' ' || s[-1] == '\t' || s[-1] == ';');
+        if (*s && !comment && (quoted || *s != ';'))
+            continue;
+        memcpy(one, start, (size_t)(s - start));
+        one[s - start] = '\0';
+        if (exec_one(m, one) != 0) {
+            rc = -1;
+            if (m->on_error == ONERR_STOP || m->interactive)
+                break;
+        }
+        if (!*s || comment || m->finished || (m->resume && m->in_bp_cmds))
+            break;
+        start = s + 1;
+    }
+    free(one);
+    return rc;
+}
+
+int mon_loop(struct mon *m, struct mon_reader *r)
+{
+    const char *saved_name = m->src_name;
+    int saved_line = m->src_line;
+    int status = 0;
+    const char *line;
+    while (!m->finished && (line = r->next(r)) != NULL) {
+        char *text = r->nargs ? mon_substitute(r, line) : NULL;
+        m->src_name = r->name;
+        m->src_line = r->line;
+        int rc = mon_exec_line(m, text ? text : line);
+        free(text);
+        if (rc == 0 || r->interactive || m->on_error == ONERR_CONTINUE)
+            continue;
+        status = 1;
+        m->failed = true;
+        if (m->on_error == ONERR_STOP)
+            break;
+    }
+    m->src_name = saved_name;
+    m->src_line = saved_line;
+    return status;
+}
+
+/* The process status once a top-level loop has ended. */
+static int final_status(struct mon *m, int loop_status)
+{
+    if (m->finished)
+        return m->status;
+    return loop_status;
+}
+
+int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
+{
+    struct mon_reader r;
+    char err[512];
+    if (mon_reader_file(&r, path, err, sizeof err) != 0) {
+        fprintf(m->err, "%s\n", err);
+        return 2;
+    }
+    r.nargs = argc;
+    r.args = argv;
+    int st = mon_loop(m, &r);
+    r.close(&r);
+    return final_status(m, st);
+}
+
+int mon_run_stream(struct mon *m, FILE *in, const char *name)
+{
+    struct mon_reader r;
+    mon_reader_stream(&r, in, name);
+    int st = mon_loop(m, &r);
+    r.close(&r);
+    return final_status(m, st);
+}
+
+int mon_run_string(struct mon *m, const char *commands)
+{
+    struct mon_reader r;
+    mon_reader_string(&r, commands);
+    int st = mon_loop(m, &r);
+    r.close(&r);
+    return final_status(m, st);
+}
+
+/* Ctrl-C sets the flag and wakes the prompt's poll through a pipe, so a
+ * signal that lands just before the terminal read is not lost. */
+static int wake[2] = {-1, -1};
+
+int mon_wakeup_fd(void) { return wake[0]; }
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    if (wake[1] >= 0) {
+        int e = errno;
+        ssize_t n = write(wake[1], "", 1);
+        (void)n;
+        errno = e;
+    }
+}
+
+int mon_run_interactive(struct mon *m)
+{
+    struct mon_reader r;
+    if (mon_reader_edit(&r, m) != 0) {
+        fprintf(m->err, "warning: line editing is unavailable; reading plain lines\n");
+        return mon_run_stream(m, stdin, NULL);
+    }
+    /* No SA_RESTART: a read at the prompt returns, and a run stops. */
+    struct sigaction sa, old;
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        wake[0] = wake[1] = -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    m->interactive = true;
+    m->limit = 0;
+    setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
+    fprintf(m->out, "tgm monitor: bare machine of %u words (%s).  'help' lists commands; "
+                    "Ctrl-C stops a run; Ctrl-D quits.\n",
+            machine_q(m->bare), machine_profile(m->bare)->name);
+    mon_loop(m, &r);
+    r.close(&r);
+    sigaction(SIGINT, &old, NULL);
+    for (int i = 0; i < 2; i++)
+        if (wake[i] >= 0) {
+            close(wake[i]);
+            wake[i] = -1;
+        }
+    return final_status(m, 0);
+}

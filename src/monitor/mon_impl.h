@@ -1,0 +1,275 @@
+/* mon_impl.h: the monitor's private state and the helpers its command
+ * groups share.
+ *
+ * One struct mon holds the bare machine of section 2, the control program
+ * of sections 4-6 (created with the first VM), the breakpoint list, the
+ * trace and history ring, and the script state.  Only src/monitor uses it.
+ */
+#ifndef TGM_MON_IMPL_H
+#define TGM_MON_IMPL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tgm/image.h"
+#include "tgm/machine.h"
+#include "tgm/monitor.h"
+#include "tgm/vmm.h"
+
+#define MON_FOCUS_BARE (-1)
+#define MON_CHUNK UINT64_C(1000000)     /* steps between Ctrl-C checks */
+#define MON_SCRIPT_LIMIT UINT64_C(1000000000)
+#define MON_RING_DEFAULT 256
+#define MON_MAX_DEPTH 16                /* nested 'do' scripts */
+/* Words for trap causes (trap_cause_name order) and instruction classes. */
+#define MON_CAUSE_WORDS "none privileged memory svc illegal timer"
+#define MON_CLASS_WORDS "privileged sensitive control location mode"
+
+/* ---- the command table (cmdtab.c) ---- */
+
+enum mon_group { G_EXEC, G_INSPECT, G_ALTER, G_BREAK, G_TRACE, G_VM, G_SNAP,
+                 G_SCRIPT, G_COUNT };
+
+enum { CMD_RAW = 1 };  /* the handler gets the rest of the line as argv[1] */
+
+struct mon_cmd {
+    const char *name;
+    int (*fn)(struct mon *m, int argc, char **argv);
+    int min_args, max_args; /* counts after the name; max -1: no limit */
+    const char *usage;
+    const char *help;       /* first line: the summary */
+    enum mon_group group;
+    const char *abbrev;     /* extra short names, space separated */
+    const char *complete;   /* completion spec, see complete.c */
+    unsigned flags;
+};
+
+extern const struct mon_cmd mon_cmds[];
+extern const size_t mon_ncmds;
+extern const char *const mon_group_names[G_COUNT];
+
+/* Find a command by name, abbreviation or unique prefix.  On failure writes
+ * a one-line reason ("unknown ... (did you mean ...)" or "ambiguous ...")
+ * to WHY and returns NULL. */
+const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len);
+/* Match WORD against a space-separated list of keywords (exact or unique
+ * prefix).  Returns the index, -1 if none, -2 if ambiguous. */
+int mon_keyword(const char *word, const char *list);
+/* Closest of the space-separated WORDS within two edits, or NULL. */
+const char *mon_suggest(const char *word, const char *words, char *buf,
+                        size_t len);
+
+/* ---- breakpoints (cmd_break.c) ---- */
+
+enum mon_bp_kind { BP_EXEC, BP_WATCH, BP_TRAP, BP_CLASS };
+
+struct mon_bp {
+    int id;
+    enum mon_bp_kind kind;
+    int vm;           /* MON_FOCUS_BARE or the VM whose memory addr is in */
+    uint32_t addr;    /* EXEC/WATCH: address in that machine's E */
+    uint32_t len;     /* WATCH: words */
+    int rw;           /* WATCH: WATCH_READ | WATCH_WRITE */
+    unsigned mask;    /* TRAP: 1u << cause; CLASS: class bits */
+    uint64_t hits, ignore;
+    char *cmds;       /* commands run when it stops, or NULL */
+    uint64_t *old;    /* WATCH: values at the start of the run */
+    bool temp;        /* deleted at its first stop ('until') */
+};
+
+/* ---- the session ---- */
+
+struct mon_ring_ent {
+    struct machine_trace t;
+    bool real;        /* from the control program's real machine */
+};
+
+struct mon {
+    FILE *out, *err;
+
+    /* the bare machine and its loaded symbols */
+    struct machine *bare;
+    struct machine_config bare_cfg;
+    struct tgm_image bare_img;
+    enum exit_reason bare_last;
+    bool bare_ran;
+
+    /* the control program, once a VM exists */
+    struct vmm *vmm;
+    struct vmm_config vmm_cfg;
+    struct tgm_image vm_img[VMM_MAX_VMS];
+    int focus;        /* MON_FOCUS_BARE or a VM id */
+
+    /* breakpoints */
+    struct mon_bp *bps;
+    size_t nbps, capbps;
+    int next_bp;
+
+    /* history ring and tracing */
+    struct mon_ring_ent *ring;
+    size_t ring_size, ring_head, ring_count;
+    bool trace_insns, trace_traps, trace_cp;
+    FILE *trace_file;     /* NULL: trace to out */
+    char *trace_path;
+    uint64_t trace_cap, trace_bytes;
+    bool trace_capped;
+
+    /* control-program events seen during one 'step' of a VM */
+    struct vmm_event ev[8];
+    size_t nev, ev_lost;
+
+    /* settings */
+    enum { ONERR_STOP, ONERR_CONTINUE, ONERR_FINISH } on_error;
+    uint64_t limit;       /* steps per run command; 0: none */
+    char *histfile;
+    bool interactive;
+
+    /* script state */
+    const char *src_name; /* NULL at the terminal */
+    int src_line;
+    int depth;
+    bool finished;
+    int status;
+    bool failed;          /* a command failed (ONERR_FINISH) */
+    const struct mon_cmd *cur;
+
+    /* breakpoint command lists */
+    bool in_bp_cmds, resume;
+
+    void *edit;           /* libedit state while interactive (reader.c) */
+};
+
+/* ---- core (mon.c) ---- */
+
+/* One error line, prefixed by the script position and the command name.
+ * Always returns -1 so handlers can 'return mon_err(...)'. */
+int mon_err(struct mon *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mon_out(struct mon *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Run commands from a reader (reader.c) until it ends; see mon_run_*. */
+struct mon_reader;
+int mon_loop(struct mon *m, struct mon_reader *r);
+/* Split LINE into words (double quotes group, \" escapes), at most MAX;
+ * returns the count or -1 with ERR.  Words point into BUF. */
+int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
+              char *err, size_t errlen);
+bool mon_stop_requested(void);
+void mon_clear_interrupt(void);
+/* Readable after Ctrl-C while interactive (a self-pipe), or -1. */
+int mon_wakeup_fd(void);
+
+/* The machine the focus names (bare machine or the selected VM's view),
+ * its symbols (may be NULL), and a label for messages. */
+struct machine *mon_target(struct mon *m);
+const struct tgm_image *mon_symbols(const struct mon *m);
+const char *mon_target_name(const struct mon *m, char *buf, size_t len);
+/* The VM named or numbered by S, or -1 with an error printed. */
+int mon_vm_lookup(struct mon *m, const char *s);
+/* Load FILE (image or assembly source) into IMG; -1 with error printed. */
+int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
+/* Reload the history file after 'set histfile' (reader.c). */
+void mon_history_load(struct mon *m);
+/* Describe why address A fails section 2's development under machine X
+ * ("a + l >= q" or "a >= b"), or NULL if it develops. */
+const char *mon_why_trap(const struct machine *x, uint64_t a);
+
+/* ---- expressions (expr.c) ---- */
+
+/* Evaluate S against the focused machine: numbers, symbols, P M I l b q,
+ * cause, cycles, steps, insns, halted, E[x] (physical), V[x] (through R),
+ * user/sup, trap cause names; C operators.  -1 with ERR on error. */
+int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err,
+             size_t errlen);
+/* Evaluate an argument, printing the error; -1 on failure. */
+int mon_arg(struct mon *m, const char *s, uint64_t *out);
+/* An address argument: < LIMIT, else an out-of-range error. */
+int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
+
+/* ---- formatting (cmd_inspect.c) ---- */
+
+/* "s I=0 P=0x00010 l=0x00000 b=0x10000" */
+char *mon_fmt_psw(const struct psw *p, char *buf, size_t len);
+/* One disassembled line of WORD at ADDR, with its label if any. */
+void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms,
+                    uint32_t addr, uint64_t word);
+/* The label of ADDR in SYMS, or NULL. */
+const char *mon_label(const struct tgm_image *syms, uint32_t addr);
+
+/* ---- running (cmd_exec.c) ---- */
+
+enum mon_run_mode { RUN_FREE, RUN_STEPS, RUN_CYCLES };
+int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
+
+/* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
+
+/* Reinstall every debug setting on the bare and real machines from the
+ * breakpoint list and trace settings (after any change of either). */
+void mon_debug_apply(struct mon *m);
+/* Report a debug stop (VM: the VM that was running, or MON_FOCUS_BARE),
+ * count the hit and run the breakpoint's commands; true if the run should
+ * go on (an ignore count, a 'continue' in the commands, a CP-internal stop). */
+bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex);
+void mon_bp_free_all(struct mon *m);
+int mon_ring_resize(struct mon *m, size_t n);
+/* Install the trace hooks the ring and 'trace' need (or none). */
+void mon_trace_apply(struct mon *m);
+void mon_trace_close(struct mon *m);
+void mon_vmm_event(void *ctx, const struct vmm_event *e);
+/* Note the values of watched words so a hit can show old -> new. */
+void mon_watch_snapshot(struct mon *m);
+
+/* ---- VMs (cmd_vm.c) ---- */
+
+/* Create the control program if it does not exist; -1 with error. */
+int mon_vmm_ensure(struct mon *m);
+void mon_vm_forget(struct mon *m, int id);
+
+/* ---- snapshots (snapshot.c) ---- */
+
+int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err,
+                      size_t errlen);
+int mon_snapshot_load(struct mon *m, const char *path, char *err,
+                      size_t errlen);
+
+/* ---- command handlers, by group ---- */
+
+#define MON_HANDLER(n) int n(struct mon *m, int argc, char **argv)
+MON_HANDLER(mon_cmd_load);
+MON_HANDLER(mon_cmd_reset);
+MON_HANDLER(mon_cmd_go);
+MON_HANDLER(mon_cmd_continue);
+MON_HANDLER(mon_cmd_step);
+MON_HANDLER(mon_cmd_until);
+MON_HANDLER(mon_cmd_stop);
+MON_HANDLER(mon_cmd_regs);
+MON_HANDLER(mon_cmd_examine);
+MON_HANDLER(mon_cmd_translate);
+MON_HANDLER(mon_cmd_symbols);
+MON_HANDLER(mon_cmd_print);
+MON_HANDLER(mon_cmd_console);
+MON_HANDLER(mon_cmd_deposit);
+MON_HANDLER(mon_cmd_assemble);
+MON_HANDLER(mon_cmd_break);
+MON_HANDLER(mon_cmd_watch);
+MON_HANDLER(mon_cmd_delete);
+MON_HANDLER(mon_cmd_ignore);
+MON_HANDLER(mon_cmd_trace);
+MON_HANDLER(mon_cmd_history);
+MON_HANDLER(mon_cmd_vm);
+MON_HANDLER(mon_cmd_check);
+MON_HANDLER(mon_cmd_save);
+MON_HANDLER(mon_cmd_restore);
+MON_HANDLER(mon_cmd_do);
+MON_HANDLER(mon_cmd_assert);
+MON_HANDLER(mon_cmd_echo);
+MON_HANDLER(mon_cmd_set);
+MON_HANDLER(mon_cmd_show);
+MON_HANDLER(mon_cmd_help);
+MON_HANDLER(mon_cmd_exit);
+MON_HANDLER(mon_cmd_quit);
+
+#endif

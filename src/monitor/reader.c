@@ -1,0 +1,485 @@
+/* reader.c: command lines from a script file, a pipe, a -c string, or the
+ * terminal through libedit (set up as NetBSD's TEST/tc1.c does: history,
+ * EL_ADDFN + EL_BIND "^I" for completion).
+ *
+ * The terminal reader also keeps the history file and turns Ctrl-C at the
+ * prompt into a fresh prompt instead of an exit.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <histedit.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "complete.h"
+#include "mon_impl.h"
+#include "reader.h"
+
+/* ---- plain streams ---- */
+
+static const char *stream_next(struct mon_reader *r)
+{
+    ssize_t n = getline(&r->buf, &r->cap, r->f);
+    if (n < 0)
+        return NULL;
+    while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
+        r->buf[--n] = '\0';
+    r->line++;
+    return r->buf;
+}
+
+static void stream_close(struct mon_reader *r)
+{
+    if (r->own_f && r->f)
+        fclose(r->f);
+    free(r->buf);
+    r->buf = NULL;
+}
+
+void mon_reader_stream(struct mon_reader *r, FILE *f, const char *name)
+{
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->f = f;
+    r->next = stream_next;
+    r->close = stream_close;
+}
+
+int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open script '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    mon_reader_stream(r, f, path);
+    r->own_f = true;
+    return 0;
+}
+
+static const char *string_next(struct mon_reader *r)
+{
+    if (!r->str)
+        return NULL;
+    const char *s = r->str;
+    r->str = NULL;
+    r->line++;
+    return s;
+}
+
+static void string_close(struct mon_reader *r) { (void)r; }
+
+void mon_reader_string(struct mon_reader *r, const char *s)
+{
+    memset(r, 0, sizeof *r);
+    r->name = "-c";
+    r->str = s;
+    r->next = string_next;
+    r->close = string_close;
+}
+
+char *mon_substitute(const struct mon_reader *r, const char *line)
+{
+    size_t cap = strlen(line) + 1, len = 0;
+    for (int i = 0; i < r->nargs; i++)
+        cap += strlen(r->args[i]) + 1;
+    cap *= 2;
+    char *o = malloc(cap);
+    if (!o)
+        return NULL;
+    for (const char *s = line; *s; s++) {
+        const char *ins = NULL;
+        char one[2] = {0, 0};
+        if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
+            int k = s[1] - '1';
+            ins = k < r->nargs ? r->args[k] : "";
+            s++;
+        } else if (s[0] == '%' && s[1] == '%') {
+            ins = "%";
+            s++;
+        } else if (s[0] == '%' && s[1] == '*') {
+            s++;
+            for (int i = 0; i < r->nargs; i++) {
+                size_t k = strlen(r->args[i]);
+                if (len + k + 2 >= cap)
+                    break;
+                if (i)
+                    o[len++] = ' ';
+                memcpy(o + len, r->args[i], k);
+                len += k;
+            }
+            continue;
+        } else {
+            one[0] = *s;
+            ins = one;
+        }
+        size_t k = strlen(ins);
+        if (len + k + 1 >= cap)
+            break;
+        memcpy(o + len, ins, k);
+        len += k;
+    }
+    o[len] = '\0';
+    return o;
+}
+
+/* ---- the terminal ---- */
+
+/* The history file: 'set histfile', else $TGM_HISTORY (empty: none), else
+ * ~/.tgm_history.  NULL when there is none. */
+static const char *history_path(struct mon *m, char *buf, size_t len)
+{
+    if (m->histfile)
+        return m->histfile[0] ? m->histfile : NULL;
+    const char *env = getenv("TGM_HISTORY");
+    if (env)
+        return env[0] ? env : NULL;
+    const char *home = getenv("HOME");
+    if (!home || !home[0])
+        return NULL;
+    snprintf(buf, len, "%s/.tgm_history", home);
+    return buf;
+}
+
+void mon_history_load(struct mon *m)
+{
+    struct mon_reader *r = m->edit;
+    char buf[4096];
+    HistEvent ev;
+    const char *path = history_path(m, buf, sizeof buf);
+    if (r && r->hist && path)
+        history(r->hist, &ev, H_LOAD, path); /* a missing file is no error */
+}
+
+static void history_save(struct mon_reader *r)
+{
+    static bool warned;
+    char buf[4096];
+    HistEvent ev;
+    const char *path = history_path(r->mon, buf, sizeof buf);
+    if (path && history(r->hist, &ev, H_SAVE, path) < 0 && !warned) {
+        fprintf(r->mon->err, "warning: cannot write history file '%s'\n", path);
+        warned = true;
+    }
+}
+
+static char *prompt(EditLine *el)
+{
+    static char p[80];
+    struct mon_reader *r;
+    char name[64];
+    el_get(el, EL_CLIENTDATA, &r);
+    if (r->mon->focus == MON_FOCUS_BARE)
+        snprintf(p, sizeof p, "tgm> ");
+    else
+        snprintf(p, sizeof p, "tgm %s> ", mon_target_name(r->mon, name, sizeof name));
+    return p;
+}
+
+/* A growable list of candidate strings. */
+struct cands {
+    char **v;
+    size_t n, cap;
+};
+
+static void cand_add(struct cands *c, const char *s, size_t len)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 64;
+        char **nv = realloc(c->v, nc * sizeof *nv);
+        if (!nv)
+            return;
+        c->v = nv;
+        c->cap = nc;
+    }
+    char *d = malloc(len + 1);
+    if (!d)
+        return;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    c->v[c->n++] = d;
+}
+
+static void cand_words(struct cands *c, const char *words)
+{
+    for (const char *p = words; *p;) {
+        size_t k = strcspn(p, " ");
+        if (k)
+            cand_add(c, p, k);
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+/* Entries of PREFIX's directory whose names continue PREFIX. */
+static void cand_files(struct cands *c, const char *prefix)
+{
+    const char *slash = strrchr(prefix, '/');
+    char dir[1024];
+    size_t dl = slash ? (size_t)(slash - prefix) + 1 : 0;
+    if (dl >= sizeof dir - 1)
+        return;
+    memcpy(dir, prefix, dl);
+    dir[dl] = '\0';
+    DIR *d = opendir(dl ? dir : ".");
+    if (!d)
+        return;
+    const char *base = prefix + dl;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (e->d_name[0] == '.' && base[0] != '.')
+            continue;
+        if (strncmp(e->d_name, base, strlen(base)))
+            continue;
+        char full[2048];
+        struct stat st;
+        int n = snprintf(full, sizeof full, "%s%s", dir, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof full - 1)
+            continue;
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+            strcat(full, "/");
+        cand_add(c, full, strlen(full));
+    }
+    closedir(d);
+}
+
+static void cand_kind(struct mon *m, struct cands *c, char kind, const char *prefix)
+{
+    switch (kind) {
+    case 'C':
+        for (size_t i = 0; i < mon_ncmds; i++)
+            cand_words(c, mon_cmds[i].name);
+        break;
+    case 's': {
+        const struct tgm_image *img = mon_symbols(m);
+        for (uint32_t i = 0; img && i < img->nsyms; i++)
+            cand_words(c, img->syms[i].name);
+        break;
+    }
+    case 'V':
+        cand_words(c, "bare");
+        /* fall through */
+    case 'v':
+        for (int id = m->vmm ? vmm_vm_next(m->vmm, -1) : -1; id >= 0;
+             id = vmm_vm_next(m->vmm, id)) {
+            struct vm_info vi;
+            if (vmm_vm_info(m->vmm, id, &vi) == 0)
+                cand_words(c, vi.name);
+        }
+        break;
+    case 'c':
+        cand_words(c, MON_CAUSE_WORDS);
+        break;
+    case 'k':
+        cand_words(c, MON_CLASS_WORDS);
+        break;
+    case 'p':
+        for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+            cand_words(c, (*p)->name);
+        break;
+    case 'f':
+        cand_files(c, prefix);
+        break;
+    }
+}
+
+/* Show candidates in columns below the line. */
+static void list_matches(FILE *f, const char **v, size_t n)
+{
+    size_t w = 1;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(v[i]) + 2 > w)
+            w = strlen(v[i]) + 2;
+    size_t cols = 78 / w ? 78 / w : 1;
+    fputc('\n', f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%-*s%s", (int)w, v[i], (i + 1) % cols == 0 || i + 1 == n ? "\n" : "");
+}
+
+static unsigned char complete(EditLine *el, int ch)
+{
+    (void)ch;
+    struct mon_reader *r;
+    el_get(el, EL_CLIENTDATA, &r);
+    const LineInfo *li = el_line(el);
+    size_t len = (size_t)(li->lastchar - li->buffer);
+    size_t cursor = (size_t)(li->cursor - li->buffer);
+    char *line = malloc(len + 1);
+    if (!line)
+        return CC_ERROR;
+    memcpy(line, li->buffer, len);
+    line[len] = '\0';
+    struct mon_compl cx;
+    unsigned char rc = CC_ERROR;
+    if (mon_complete_context(line, cursor, &cx) != 0) {
+        free(line);
+        return CC_ERROR;
+    }
+    char prefix[1024];
+    size_t plen = cursor - cx.start;
+    if (plen >= sizeof prefix) {
+        free(line);
+        return CC_ERROR;
+    }
+    memcpy(prefix, line + cx.start, plen);
+    prefix[plen] = '\0';
+    struct cands c = {0};
+    cand_words(&c, cx.words);
+    for (const char *k = cx.kinds; *k; k++)
+        cand_kind(r->mon, &c, *k, prefix);
+    const char **match = c.n ? malloc(c.n * sizeof *match) : NULL;
+    size_t common = plen;
+    size_t nm = match ? mon_complete_match(prefix, (const char *const *)c.v, c.n, match,
+                                           c.n, &common) : 0;
+    if (nm == 1) {
+        char ins[1100];
+        size_t ml = strlen(match[0]);
+        bool dir = ml && match[0][ml - 1] == '/';
+        snprintf(ins, sizeof ins, "%s%s", match[0] + plen, dir ? "" : " ");
+        if (el_insertstr(el, ins) == 0)
+            rc = CC_REFRESH;
+    } else if (nm > 1 && common > plen) {
+        char ins[1100];
+        snprintf(ins, sizeof ins, "%.*s", (int)(common - plen), match[0] + plen);
+        if (el_insertstr(el, ins) == 0)
+            rc = CC_REFRESH;
+    } else if (nm > 1) {
+        list_matches(stdout, match, nm);
+        rc = CC_REDISPLAY;
+    }
+    free(match);
+    for (size_t i = 0; i < c.n; i++)
+        free(c.v[i]);
+    free(c.v);
+    free(line);
+    return rc;
+}
+
+/* libedit's character reader, replaced so that Ctrl-C at the prompt always
+ * ends the read: poll the terminal and the wake-up pipe together. */
+static int edit_getc(EditLine *el, wchar_t *wc)
+{
+    struct mon_reader *r;
+    el_get(el, EL_CLIENTDATA, &r);
+    int wfd = mon_wakeup_fd();
+    char drain[64];
+    for (;;) {
+        if (mon_stop_requested()) {
+            while (wfd >= 0 && read(wfd, drain, sizeof drain) > 0)
+                ;
+            return -1;
+        }
+        struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                              {.fd = wfd, .events = POLLIN}};
+        int n = poll(p, wfd >= 0 ? 2 : 1, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (wfd >= 0 && (p[1].revents & POLLIN)) {
+            while (read(wfd, drain, sizeof drain) > 0)
+                ;
+            continue;
+        }
+        if (!p[0].revents)
+            continue;
+        unsigned char c;
+        ssize_t k = read(STDIN_FILENO, &c, 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k == 0 ? 0 : -1;
+        wchar_t w;
+        size_t d = mbrtowc(&w, (const char *)&c, 1, &r->mbs);
+        if (d == (size_t)-2)
+            continue; /* more bytes of one character */
+        if (d == (size_t)-1) {
+            memset(&r->mbs, 0, sizeof r->mbs);
+            w = c;
+        }
+        *wc = w;
+        return 1;
+    }
+}
+
+static const char *edit_next(struct mon_reader *r)
+{
+    int count;
+    for (;;) {
+        mon_clear_interrupt();
+        const char *s = el_gets(r->el, &count);
+        if (!s || count <= 0) {
+            if (mon_stop_requested()) { /* Ctrl-C at the prompt: a new line */
+                fputs("^C\n", stdout);
+                continue;
+            }
+            fputc('\n', stdout); /* Ctrl-D */
+            return NULL;
+        }
+        size_t n = strlen(s);
+        if (n + 1 > r->cap) {
+            char *nb = realloc(r->buf, n + 1);
+            if (!nb)
+                return NULL;
+            r->buf = nb;
+            r->cap = n + 1;
+        }
+        memcpy(r->buf, s, n + 1);
+        while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
+            r->buf[--n] = '\0';
+        r->line++;
+        if (strspn(r->buf, " \t") < n) {
+            HistEvent ev;
+            history(r->hist, &ev, H_ENTER, r->buf);
+            history_save(r);
+        }
+        return r->buf;
+    }
+}
+
+static void edit_close(struct mon_reader *r)
+{
+    if (r->mon->edit == r)
+        r->mon->edit = NULL;
+    if (r->el)
+        el_end(r->el);
+    if (r->hist)
+        history_end(r->hist);
+    free(r->buf);
+    r->buf = NULL;
+}
+
+int mon_reader_edit(struct mon_reader *r, struct mon *m)
+{
+    memset(r, 0, sizeof *r);
+    r->interactive = true;
+    r->mon = m;
+    r->next = edit_next;
+    r->close = edit_close;
+    HistEvent ev;
+    r->hist = history_init();
+    r->el = el_init("tgm", stdin, stdout, stderr);
+    if (!r->hist || !r->el) {
+        edit_close(r);
+        return -1;
+    }
+    history(r->hist, &ev, H_SETSIZE, 1000);
+    history(r->hist, &ev, H_SETUNIQUE, 1);
+    el_set(r->el, EL_CLIENTDATA, r);
+    el_set(r->el, EL_EDITOR, "emacs");
+    el_set(r->el, EL_PROMPT, prompt);
+    el_set(r->el, EL_HIST, history, r->hist);
+    el_set(r->el, EL_GETCFN, edit_getc);
+    el_set(r->el, EL_ADDFN, "ed-complete", "Complete argument", complete);
+    el_set(r->el, EL_BIND, "^I", "ed-complete", NULL);
+    el_source(r->el, NULL); /* the user's ~/.editrc, as tc1.c does */
+    m->edit = r;
+    mon_history_load(m);
+    return 0;
+}

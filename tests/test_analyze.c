@@ -1,0 +1,462 @@
+/* test_analyze.c: the analyzer derives sections 3 and 8's classes.
+ *
+ * Every profile's derived classes must equal the declared ones, the
+ * verdicts of Theorems 1 and 3 must be the paper's, every witness must
+ * replay, and a profile that lies about a class, or whose behaviour changes
+ * under an unchanged declaration, must be caught and named.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "tgm/analyze.h"
+#include "tgm/machine.h"
+
+#define NPROF 5
+static struct analyze_result *results[NPROF];
+
+struct expect {
+    const char *profile;
+    bool theorem1, theorem3;
+    const char *t1_offenders; /* space-separated, in opcode order */
+    const char *t3_offenders;
+};
+
+static const struct expect paper[NPROF] = {
+    {"virtualizable", true, true, "", ""},
+    {"pdp10", false, true, "JRSTU", ""},
+    {"s360-67", false, false, "LRA", "LRA"},
+    {"pdp11-45", false, true, "MFPI", ""},
+    {"x86", false, false, "LPSW SPSW SR", "SPSW SR"},
+};
+
+static const struct analyze_result *result_of(const char *name)
+{
+    for (int i = 0; i < NPROF; i++)
+        if (results[i] && strcmp(results[i]->profile->name, name) == 0)
+            return results[i];
+    fail_msg("no result for profile %s", name);
+    return NULL;
+}
+
+/* The names of the instructions PICK selects, space-separated. */
+static void names(const struct analyze_result *r, bool (*pick)(const struct analyze_insn *),
+                  char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (pick(&r->insn[op])) {
+            if (buf[0])
+                strncat(buf, " ", len - strlen(buf) - 1);
+            strncat(buf, isa_table[op].name, len - strlen(buf) - 1);
+        }
+}
+
+static bool mismatched(const struct analyze_insn *in)
+{
+    return in->present && in->derived != in->declared;
+}
+
+/* A copy of a built-in profile, to be altered by a test. */
+static struct isa_profile copy_of(const char *name)
+{
+    const struct isa_profile *p = isa_profile_find(name);
+    assert_non_null(p);
+    return *p;
+}
+
+/* ---- the built-in profiles ------------------------------------------- */
+
+static void analyze__derived_equals_declared_in_every_profile(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = results[i];
+        for (unsigned op = 0; op < ISA_NOPS; op++) {
+            const struct analyze_insn *in = &r->insn[op];
+            if (!in->present)
+                continue;
+            if (in->derived != in->declared) {
+                char d[64], c[64];
+                analyze_class_text(in->derived, d, sizeof d);
+                analyze_class_text(in->declared, c, sizeof c);
+                fail_msg("%s %s: derived '%s', declared '%s'", r->profile->name,
+                         isa_table[op].name, d, c);
+            }
+        }
+        assert_int_equal(r->mismatches, 0);
+    }
+}
+
+static void analyze__verdicts_are_the_papers(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = result_of(paper[i].profile);
+        char got[128];
+        assert_int_equal(r->theorem1, paper[i].theorem1);
+        assert_int_equal(r->theorem3, paper[i].theorem3);
+        names(r, analyze_breaks_theorem1, got, sizeof got);
+        assert_string_equal(got, paper[i].t1_offenders);
+        names(r, analyze_breaks_theorem3, got, sizeof got);
+        assert_string_equal(got, paper[i].t3_offenders);
+    }
+}
+
+/* Each existential claim has a witness and each universal one was tried. */
+static void analyze__claims_have_witnesses_and_counts(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = results[i];
+        for (unsigned op = 0; op < ISA_NOPS; op++) {
+            const struct analyze_insn *in = &r->insn[op];
+            if (!in->present)
+                continue;
+            assert_true(in->n.states > 1000);
+            assert_true(in->n.priv_pairs > 0);
+            for (unsigned c = CLAIM_CTL_S; c < CLAIM_COUNT; c++)
+                assert_int_equal(in->found[c], (in->derived & analyze_claim_class(c)) != 0);
+            /* privileged exactly when no counterexample was found */
+            assert_int_equal(in->found[CLAIM_NOT_PRIV], !(in->derived & CLASS_PRIV));
+            if (in->derived & CLASS_PRIV) /* vacuous from user mode */
+                assert_int_equal(in->n.ctl[0], 0);
+            else
+                assert_true(in->n.ctl[0] > 0 || op == OP_SVC);
+        }
+    }
+}
+
+static void analyze__every_witness_replays(void **state)
+{
+    (void)state;
+    unsigned replayed = 0;
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = results[i];
+        for (unsigned op = 0; op < ISA_NOPS; op++)
+            for (unsigned c = 0; c < CLAIM_COUNT; c++) {
+                const struct analyze_witness *w = &r->insn[op].wit[c];
+                if (!r->insn[op].found[c])
+                    continue;
+                struct analyze_diff got;
+                if (!analyze_witness_replay(r->profile, w, &got))
+                    fail_msg("%s %s %s: witness does not replay", r->profile->name,
+                             isa_table[op].name, analyze_claim_name(c));
+                assert_int_equal(w->op, op);
+                assert_int_equal(w->claim, c);
+                assert_int_equal(got.comp, w->diff.comp);
+                assert_true(got.v1 == w->diff.v1 && got.v2 == w->diff.v2);
+                replayed++;
+            }
+    }
+    assert_true(replayed > 5 * 30); /* every innocuous one has a not-priv pair */
+}
+
+static void analyze__unreduced_witnesses_replay_too(void **state)
+{
+    (void)state;
+    struct analyze_options o = {.keep_witnesses = true, .random_states = 64};
+    struct analyze_result *r = analyze_profile(isa_profile_find("x86"), &o);
+    assert_non_null(r);
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        for (unsigned c = 0; c < CLAIM_COUNT; c++)
+            if (r->insn[op].found[c])
+                assert_true(analyze_witness_replay(r->profile, &r->insn[op].wit[c], NULL));
+    analyze_result_free(r);
+}
+
+static void analyze__replay_rejects_a_wrong_witness(void **state)
+{
+    (void)state;
+    const struct analyze_result *s360 = result_of("s360-67");
+    struct analyze_witness w = s360->insn[OP_LRA].wit[CLAIM_LOC_U];
+    assert_true(s360->insn[OP_LRA].found[CLAIM_LOC_U]);
+    assert_true(analyze_witness_replay(s360->profile, &w, NULL));
+
+    struct analyze_witness bad = w; /* a different claimed value */
+    bad.diff.v2 ^= 1;
+    assert_false(analyze_witness_replay(s360->profile, &bad, NULL));
+
+    bad = w; /* S2 no longer holds e | r (+) x */
+    bad.s2.mem[bad.s2.psw.l + (bad.s2.psw.p == 0)] ^= 0x10; /* not the instruction */
+    assert_false(analyze_witness_replay(s360->profile, &bad, NULL));
+
+    bad = w; /* S2's R is not S1's R (+) x */
+    bad.x += 1;
+    assert_false(analyze_witness_replay(s360->profile, &bad, NULL));
+
+    /* the same witness on a machine where LRA is not an instruction */
+    struct analyze_diff got;
+    assert_false(analyze_witness_replay(isa_profile_default(), &w, &got));
+    assert_int_equal(got.comp, COMP_NONE);
+}
+
+static void analyze__hcall_and_flaw_instructions_are_absent_where_they_should_be(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *profile;
+        uint8_t op;
+    } flaw[] = {{"pdp10", OP_JRSTU}, {"s360-67", OP_LRA}, {"pdp11-45", OP_MFPI}};
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = results[i];
+        assert_false(r->insn[OP_HCALL].present); /* guest machines */
+        assert_true(r->insn[OP_ADD].present);
+        for (size_t k = 0; k < sizeof flaw / sizeof flaw[0]; k++)
+            assert_int_equal(r->insn[flaw[k].op].present,
+                             strcmp(r->profile->name, flaw[k].profile) == 0);
+    }
+}
+
+/* POPF's analogue: the mode changes only M, I and R, which is control
+ * sensitivity from s; e | r and p are the same in both modes. */
+static void analyze__x86_lpsw_is_control_not_mode_sensitive(void **state)
+{
+    (void)state;
+    const struct analyze_insn *in = &result_of("x86")->insn[OP_LPSW];
+    assert_int_equal(in->derived, CLASS_CTL_S);
+    assert_false(in->found[CLAIM_MODE]);
+    assert_true(in->n.mode > 100);
+    assert_false(in->found[CLAIM_CTL_U]);
+    assert_true(in->n.ctl[0] > 100);
+    uint8_t comp = in->wit[CLAIM_CTL_S].diff.comp;
+    assert_true(comp == COMP_M || comp == COMP_I || comp == COMP_L || comp == COMP_B);
+    /* the not-privileged pair: user mode completes */
+    assert_int_equal(in->wit[CLAIM_NOT_PRIV].diff.v2, TRAP_NONE);
+}
+
+static void analyze__witnesses_are_reduced_to_what_matters(void **state)
+{
+    (void)state;
+    const struct analyze_witness *w = &result_of("pdp10")->insn[OP_JRSTU].wit[CLAIM_CTL_S];
+    unsigned nonzero = 0;
+    for (uint32_t i = 0; i < w->s1.q; i++)
+        nonzero += w->s1.mem[i] != 0;
+    assert_int_equal(nonzero, 1); /* the instruction alone */
+    assert_int_equal(w->diff.comp, COMP_M);
+    assert_int_equal(w->diff.v1, 1);
+    assert_int_equal(w->diff.v2, 0);
+    assert_false(w->s1.timer.armed || w->s1.timer.pending);
+    assert_int_equal(w->s1.cin, -1);
+}
+
+/* ---- profiles that lie, or that change behaviour --------------------- */
+
+static void analyze__catches_lpsw_declared_innocuous(void **state)
+{
+    (void)state;
+    struct isa_profile p = copy_of("virtualizable");
+    p.cls[OP_LPSW] = 0;
+    struct analyze_result *r = analyze_profile(&p, NULL);
+    assert_non_null(r);
+    char got[128];
+    names(r, mismatched, got, sizeof got);
+    assert_string_equal(got, "LPSW");
+    assert_int_equal(r->mismatches, 1);
+    assert_int_equal(r->insn[OP_LPSW].derived, CLASS_PRIV | CLASS_CTL_S);
+    /* verdicts come from the derivation, not the declaration */
+    assert_true(r->theorem1);
+    assert_true(r->theorem3);
+    analyze_result_free(r);
+}
+
+static void analyze__catches_add_declared_privileged(void **state)
+{
+    (void)state;
+    struct isa_profile p = copy_of("pdp10");
+    p.cls[OP_ADD] = CLASS_PRIV;
+    struct analyze_result *r = analyze_profile(&p, NULL);
+    assert_non_null(r);
+    char got[128];
+    names(r, mismatched, got, sizeof got);
+    assert_string_equal(got, "ADD");
+    const struct analyze_insn *in = &r->insn[OP_ADD];
+    assert_int_equal(in->derived, 0);
+    assert_true(in->found[CLAIM_NOT_PRIV]);
+    assert_int_equal(in->wit[CLAIM_NOT_PRIV].diff.v2, TRAP_NONE); /* user ran it */
+    assert_true(analyze_witness_replay(&p, &in->wit[CLAIM_NOT_PRIV], NULL));
+    analyze_result_free(r);
+}
+
+/* LR made unprivileged with its declaration untouched: the analyzer reads
+ * behaviour, so LR is now control sensitive from user mode and both
+ * theorems fail, naming LR. */
+static void analyze__follows_behaviour_not_the_declared_flags(void **state)
+{
+    (void)state;
+    struct isa_profile p = copy_of("virtualizable");
+    p.beh[OP_LR] = BEH_DIRECT;
+    struct analyze_result *r = analyze_profile(&p, NULL);
+    assert_non_null(r);
+    const struct analyze_insn *in = &r->insn[OP_LR];
+    assert_int_equal(in->derived, CLASS_CTL_S | CLASS_CTL_U);
+    assert_false(r->theorem1);
+    assert_false(r->theorem3);
+    char got[128];
+    names(r, analyze_breaks_theorem3, got, sizeof got);
+    assert_string_equal(got, "LR");
+    names(r, mismatched, got, sizeof got);
+    assert_string_equal(got, "LR");
+    analyze_result_free(r);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static void analyze__same_seed_same_result_other_seed_same_classes(void **state)
+{
+    (void)state;
+    const struct isa_profile *p = isa_profile_find("pdp11-45");
+    struct analyze_options a = {.seed = 7, .random_states = 200};
+    struct analyze_options b = {.seed = 8, .random_states = 200};
+    struct analyze_result *r1 = analyze_profile(p, &a), *r2 = analyze_profile(p, &a),
+                          *r3 = analyze_profile(p, &b);
+    assert_non_null(r1);
+    assert_non_null(r2);
+    assert_non_null(r3);
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        assert_int_equal(r1->insn[op].derived, r2->insn[op].derived);
+        assert_memory_equal(&r1->insn[op].n, &r2->insn[op].n, sizeof r1->insn[op].n);
+        assert_int_equal(r1->insn[op].derived, r3->insn[op].derived);
+    }
+    analyze_result_free(r1);
+    analyze_result_free(r2);
+    analyze_result_free(r3);
+}
+
+static void analyze__other_memory_sizes_give_the_same_classes(void **state)
+{
+    (void)state;
+    static const uint32_t qs[] = {ANALYZE_Q_MIN, ANALYZE_Q_MAX};
+    for (size_t k = 0; k < 2; k++) {
+        struct analyze_options o = {.q = qs[k], .random_states = 256};
+        struct analyze_result *r = analyze_profile(isa_profile_find("x86"), &o);
+        assert_non_null(r);
+        assert_int_equal(r->mismatches, 0);
+        assert_false(r->theorem1);
+        assert_false(r->theorem3);
+        analyze_result_free(r);
+    }
+}
+
+static void analyze__rejects_memory_outside_the_small_machine(void **state)
+{
+    (void)state;
+    struct analyze_options o = {.q = ANALYZE_Q_MIN - 1};
+    assert_null(analyze_profile(isa_profile_default(), &o));
+    o.q = ANALYZE_Q_MAX + 1;
+    assert_null(analyze_profile(isa_profile_default(), &o));
+    assert_null(analyze_profile(NULL, NULL));
+}
+
+static void analyze__text_names(void **state)
+{
+    (void)state;
+    char buf[64];
+    analyze_class_text(CLASS_PRIV | CLASS_CTL_S, buf, sizeof buf);
+    assert_string_equal(buf, "priv ctl-s");
+    analyze_class_text(0, buf, sizeof buf);
+    assert_string_equal(buf, "innocuous");
+    analyze_insn_text(MAKE_INSN(OP_LPSW, 3, 0, 0), buf, sizeof buf);
+    assert_string_equal(buf, "LPSW 3");
+    analyze_insn_text(MAKE_INSN(OP_ADDI, 1, 2, (uint32_t)-1), buf, sizeof buf);
+    assert_string_equal(buf, "ADDI 1, 2, -1");
+    struct analyze_diff d = {COMP_M, 0, 1, 0};
+    analyze_diff_text(&d, CLAIM_CTL_S, buf, sizeof buf);
+    assert_string_equal(buf, "M: s -> u");
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+/* Run `tgm ARGS`, capture stdout (first LEN-1 bytes), return the status. */
+static int run_tgm(const char *args, char *out, size_t len)
+{
+    const char *tgm = getenv("TGM");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", tgm, args);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = 0;
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        if (n + 1 < len)
+            out[n++] = (char)ch;
+    out[n] = '\0';
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void analyze__command_exit_status_and_output(void **state)
+{
+    (void)state;
+    if (!getenv("TGM")) {
+        skip();
+        return;
+    }
+    size_t len = 1 << 20;
+    char *out = malloc(len);
+    assert_non_null(out);
+    assert_int_equal(run_tgm("analyze --profile x86 --json", out, len), 0);
+    assert_non_null(strstr(out, "\"theorem1\":false,\"theorem3\":false"));
+    assert_non_null(strstr(out, "\"theorem3_offenders\":[\"SPSW\",\"SR\"]"));
+    assert_int_equal(run_tgm("analyze --profile pdp10", out, len), 0);
+    assert_non_null(strstr(out, "Theorem 1 (sensitive is a subset of privileged): FAILS: JRSTU"));
+    assert_non_null(strstr(out, "Theorem 3 (user sensitive is a subset of privileged): holds"));
+    assert_int_equal(run_tgm("analyze --profile all --check-declared", out, len), 0);
+    assert_int_equal(run_tgm("analyze --profile nosuch", out, len), 2);
+    assert_int_equal(run_tgm("analyze --words 3", out, len), 2);
+    assert_int_equal(run_tgm("analyze extra", out, len), 2);
+    free(out);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const struct isa_profile *const *p = isa_profiles();
+    for (int i = 0; i < NPROF; i++) {
+        if (!p[i])
+            return -1;
+        results[i] = analyze_profile(p[i], NULL);
+        if (!results[i])
+            return -1;
+    }
+    return p[NPROF] == NULL ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NPROF; i++)
+        analyze_result_free(results[i]);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(analyze__derived_equals_declared_in_every_profile),
+        cmocka_unit_test(analyze__verdicts_are_the_papers),
+        cmocka_unit_test(analyze__claims_have_witnesses_and_counts),
+        cmocka_unit_test(analyze__every_witness_replays),
+        cmocka_unit_test(analyze__unreduced_witnesses_replay_too),
+        cmocka_unit_test(analyze__replay_rejects_a_wrong_witness),
+        cmocka_unit_test(analyze__hcall_and_flaw_instructions_are_absent_where_they_should_be),
+        cmocka_unit_test(analyze__x86_lpsw_is_control_not_mode_sensitive),
+        cmocka_unit_test(analyze__witnesses_are_reduced_to_what_matters),
+        cmocka_unit_test(analyze__catches_lpsw_declared_innocuous),
+        cmocka_unit_test(analyze__catches_add_declared_privileged),
+        cmocka_unit_test(analyze__follows_behaviour_not_the_declared_flags),
+        cmocka_unit_test(analyze__same_seed_same_result_other_seed_same_classes),
+        cmocka_unit_test(analyze__other_memory_sizes_give_the_same_classes),
+        cmocka_unit_test(analyze__rejects_memory_outside_the_small_machine),
+        cmocka_unit_test(analyze__text_names),
+        cmocka_unit_test(analyze__command_exit_status_and_output),
+    };
+    return cmocka_run_group_tests_name("analyze", tests, group_setup, group_teardown);
+}

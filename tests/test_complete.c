@@ -1,0 +1,165 @@
+/* test_complete.c: the monitor's pure completion matcher.
+ *
+ * Which word the cursor is in and what may go there, read from the command
+ * table; and the candidate filter (sorted, unique, longest common prefix).
+ * The monitor's commands reach sections 2-6; here only their names matter.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "monitor/complete.h"
+
+static struct mon_compl ctx(const char *line)
+{
+    struct mon_compl c;
+    assert_int_equal(mon_complete_context(line, strlen(line), &c), 0);
+    return c;
+}
+
+/* Is WORD one of the space-separated words of LIST? */
+static bool has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, " ");
+        if (k == n && !strncmp(p, word, n))
+            return true;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    return false;
+}
+
+static void context__first_word_completes_commands(void **state)
+{
+    (void)state;
+    struct mon_compl c = ctx("st");
+    assert_int_equal(c.pos, 0);
+    assert_int_equal(c.start, 0);
+    assert_string_equal(c.kinds, "C");
+    c = ctx("");
+    assert_int_equal(c.pos, 0);
+    assert_string_equal(c.kinds, "C");
+}
+
+static void context__subcommands_then_their_arguments(void **state)
+{
+    (void)state;
+    struct mon_compl c = ctx("vm ");
+    assert_int_equal(c.pos, 1);
+    assert_int_equal(c.start, 3);
+    assert_true(has_word(c.words, "create"));
+    assert_true(has_word(c.words, "select"));
+    assert_true(has_word(c.words, "destroy"));
+    assert_string_equal(c.kinds, "");
+    c = ctx("vm select g");
+    assert_int_equal(c.pos, 2);
+    assert_int_equal(c.start, 10);
+    assert_string_equal(c.kinds, "V");
+    c = ctx("vm load g1 ex");
+    assert_string_equal(c.kinds, "f");
+    c = ctx("vm sel g"); /* a subcommand may be abbreviated */
+    assert_string_equal(c.kinds, "V");
+}
+
+static void context__files_symbols_and_fixed_words(void **state)
+{
+    (void)state;
+    assert_string_equal(ctx("load ex").kinds, "f");
+    struct mon_compl c = ctx("break ");
+    assert_true(has_word(c.words, "trap"));
+    assert_true(has_word(c.words, "list"));
+    assert_non_null(strchr(c.kinds, 's'));
+    assert_string_equal(ctx("break trap me").kinds, "c");
+    assert_string_equal(ctx("break class ").kinds, "k");
+    c = ctx("set on-error c");
+    assert_true(has_word(c.words, "continue"));
+    assert_true(has_word(c.words, "finish"));
+    assert_string_equal(ctx("set profile ").kinds, "p");
+    assert_string_equal(ctx("help ").kinds, "C");
+}
+
+static void context__abbreviations_and_later_commands(void **state)
+{
+    (void)state;
+    struct mon_compl c = ctx("e lo"); /* e is examine */
+    assert_int_equal(c.start, 2);
+    assert_non_null(strchr(c.kinds, 's'));
+    c = ctx("echo hi; vm s");
+    assert_int_equal(c.pos, 1);
+    assert_true(has_word(c.words, "stats"));
+    c = ctx("go until ");   /* the last kinds element repeats */
+    assert_non_null(strchr(c.kinds, 's'));
+    assert_true(has_word(c.words, "until"));
+}
+
+static void context__unknown_command_has_nothing(void **state)
+{
+    (void)state;
+    struct mon_compl c;
+    assert_int_equal(mon_complete_context("frobnicate x", 12, &c), -1);
+    assert_int_equal(mon_complete_context("quit ", 5, &c), 0);
+    assert_string_equal(c.kinds, "");
+    assert_string_equal(c.words, "");
+}
+
+static void context__cursor_inside_the_line(void **state)
+{
+    (void)state;
+    struct mon_compl c;
+    /* only the text before the cursor counts */
+    assert_int_equal(mon_complete_context("vm select g1", 4, &c), 0);
+    assert_int_equal(c.pos, 1);
+    assert_int_equal(c.start, 3);
+}
+
+static void match__filters_sorts_and_dedupes(void **state)
+{
+    (void)state;
+    const char *cands[] = {"step", "stop", "set", "step", "symbols", NULL};
+    const char *out[8];
+    size_t common;
+    size_t n = mon_complete_match("st", cands, 6, out, 8, &common);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0], "step");
+    assert_string_equal(out[1], "stop");
+    assert_int_equal(common, 2);
+    n = mon_complete_match("ste", cands, 6, out, 8, &common);
+    assert_int_equal(n, 1);
+    assert_int_equal(common, 4);
+}
+
+static void match__common_prefix_and_no_match(void **state)
+{
+    (void)state;
+    const char *cands[] = {"loop", "loop_end", "looped"};
+    const char *out[4];
+    size_t common;
+    assert_int_equal(mon_complete_match("l", cands, 3, out, 4, &common), 3);
+    assert_int_equal(common, 4);
+    assert_int_equal(mon_complete_match("x", cands, 3, out, 4, &common), 0);
+    assert_int_equal(common, 1);
+    assert_int_equal(mon_complete_match("", cands, 3, out, 2, &common), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(context__first_word_completes_commands),
+        cmocka_unit_test(context__subcommands_then_their_arguments),
+        cmocka_unit_test(context__files_symbols_and_fixed_words),
+        cmocka_unit_test(context__abbreviations_and_later_commands),
+        cmocka_unit_test(context__unknown_command_has_nothing),
+        cmocka_unit_test(context__cursor_inside_the_line),
+        cmocka_unit_test(match__filters_sorts_and_dedupes),
+        cmocka_unit_test(match__common_prefix_and_no_match),
+    };
+    return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
+}

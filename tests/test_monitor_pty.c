@@ -1,0 +1,251 @@
+/* test_monitor_pty.c: the real tgm binary's monitor on a pseudo-terminal.
+ *
+ * Types at the shell as a person would: Tab completion, history recall with
+ * the up arrow (also from the history file of an earlier session), Ctrl-C
+ * stopping a looping guest with section 2's state intact, Ctrl-C at the
+ * prompt, Ctrl-D.  Every read has a deadline, so a hang fails the test.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define DEADLINE_MS 10000
+
+static const char loop_src[] = "        .entry start\n"
+                               "start:  LI    n, 0\n"
+                               "spin:   ADDI  n, n, 1\n"
+                               "        JMP   spin\n"
+                               "n:      .word 0\n";
+
+struct session {
+    pid_t pid;
+    int fd;
+    char screen[65536];
+    size_t len;
+    size_t seen; /* expect() matches only after this offset */
+};
+
+static char dir[64];
+
+static const char *tgm_path(void)
+{
+    const char *t = getenv("TGM");
+    return t && *t ? t : "build/tgm";
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void start(struct session *s)
+{
+    char exe[4096];
+    memset(s, 0, sizeof *s);
+    if (!realpath(tgm_path(), exe))
+        fail_msg("no tgm binary at '%s' (set TGM)", tgm_path());
+    struct winsize ws = {.ws_row = 40, .ws_col = 120};
+    s->pid = forkpty(&s->fd, NULL, NULL, &ws);
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(127);
+        setenv("HOME", dir, 1);
+        /* libedit never frees the names given to EL_ADDFN */
+        setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
+        setenv("TERM", "xterm", 1);
+        unsetenv("TGM_HISTORY");
+        execl(exe, "tgm", "monitor", (char *)NULL);
+        _exit(127);
+    }
+}
+
+/* Read until TEXT appears on the screen after the last match; fail after
+ * the deadline, showing what the screen held. */
+static void expect(struct session *s, const char *text)
+{
+    long end = now_ms() + DEADLINE_MS;
+    for (;;) {
+        s->screen[s->len] = '\0';
+        char *hit = strstr(s->screen + s->seen, text);
+        if (hit) {
+            s->seen = (size_t)(hit - s->screen) + strlen(text);
+            return;
+        }
+        long left = end - now_ms();
+        if (left <= 0)
+            fail_msg("timed out waiting for '%s'; screen:\n%s", text, s->screen + s->seen);
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            continue;
+        if (s->len + 1 >= sizeof s->screen)
+            fail_msg("screen buffer full");
+        ssize_t n = read(s->fd, s->screen + s->len, sizeof s->screen - 1 - s->len);
+        if (n <= 0)
+            fail_msg("tgm closed the terminal waiting for '%s'; screen:\n%s", text,
+                     s->screen + s->seen);
+        s->len += (size_t)n;
+    }
+}
+
+static void type(struct session *s, const char *keys)
+{
+    size_t n = strlen(keys);
+    assert_int_equal(write(s->fd, keys, n), (ssize_t)n);
+}
+
+/* Wait for the process to end (with a deadline) and return its status. */
+static int finish(struct session *s)
+{
+    long end = now_ms() + DEADLINE_MS;
+    int st = 0;
+    char sink[4096];
+    while (waitpid(s->pid, &st, WNOHANG) == 0) {
+        if (now_ms() > end) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+            fail_msg("tgm did not exit");
+        }
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        if (poll(&p, 1, 50) > 0 && read(s->fd, sink, sizeof sink) <= 0)
+            usleep(10000);
+    }
+    close(s->fd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/tgm-pty-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/loop.s", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(loop_src, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/lsan.supp", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("leak:wcsdup\n", f);
+    fclose(f);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+static void pty__tab_completes_commands_files_and_symbols(void **state)
+{
+    (void)state;
+    struct session s;
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "hel\t");
+    expect(&s, "p ");            /* the line now reads "help " */
+    type(&s, "\r");
+    expect(&s, "execution:");
+    expect(&s, "tgm> ");
+    type(&s, "load lo\t");       /* a file name */
+    expect(&s, "op.s ");
+    type(&s, "\r");
+    expect(&s, "3 symbols");
+    type(&s, "examine sp\t");    /* a symbol of the loaded program */
+    expect(&s, "in ");
+    type(&s, "\r");
+    expect(&s, "spin ");
+    expect(&s, "tgm> ");
+    type(&s, "vm sel\t");        /* a subcommand */
+    expect(&s, "ect ");
+    type(&s, "\x15quit\r");      /* Ctrl-U clears the line */
+    assert_int_equal(finish(&s), 0);
+}
+
+static void pty__history_recall_within_and_across_sessions(void **state)
+{
+    (void)state;
+    struct session s;
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "echo first-line\r");
+    expect(&s, "first-line\r\n");
+    expect(&s, "tgm> ");
+    type(&s, "\x1b[A");          /* up arrow */
+    expect(&s, "echo first-line");
+    type(&s, "\r");
+    expect(&s, "first-line\r\n");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+
+    start(&s);                   /* a new session reads the history file */
+    expect(&s, "tgm> ");
+    type(&s, "\x1b[A\x1b[A");
+    expect(&s, "echo first-line");
+    type(&s, "\x15quit\r");
+    assert_int_equal(finish(&s), 0);
+}
+
+static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
+{
+    (void)state;
+    struct session s;
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "load loop.s\r");
+    expect(&s, "tgm> ");
+    type(&s, "go\r");
+    expect(&s, "Ctrl-C stops");
+    type(&s, "\x03");
+    expect(&s, "interrupted after");
+    expect(&s, "tgm> ");
+    /* the machine is stopped inside the loop, its state intact */
+    type(&s, "print P >= spin && P <= spin + 1 && M == sup && E[n] > 0\r");
+    expect(&s, "0x1 (1)");
+    expect(&s, "tgm> ");
+    type(&s, "\x03");            /* at the prompt: a fresh line, no exit */
+    expect(&s, "tgm> ");
+    type(&s, "echo alive\r");
+    expect(&s, "alive\r\n");
+    expect(&s, "tgm> ");
+    type(&s, "\x04");            /* Ctrl-D on an empty line leaves */
+    assert_int_equal(finish(&s), 0);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(pty__tab_completes_commands_files_and_symbols, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pty__history_recall_within_and_across_sessions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_stops_a_run_and_keeps_the_shell, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests_name("monitor_pty", tests, NULL, NULL);
+}
