@@ -1,0 +1,399 @@
+/* bench.c: the speed harness for tgm (`make bench`).
+ *
+ * Fixed guest loops on the bare machine of section 2, built with MAKE_INSN
+ * so they need no assembler: MIPS as the median of several timed runs, and
+ * (under valgrind's callgrind) host instructions per guest instruction.
+ * Benchmarks are rows of one table, so the control program's can join it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tgm/machine.h"
+
+/* Reference speeds of the same loop shape, measured on the same 2-core
+ * machine with the scripts of the SIMH and Hercules anchors. */
+#define REF_SIMH_MIPS 89.0
+#define REF_HERCULES_MIPS 145.0
+#define BAR_MIPS 400.0
+#define MAX_RUNS 101
+
+/* One timed run.  secs is the thread's CPU time, so other processes on a
+ * busy machine do not count against tgm; wall is the elapsed time. */
+struct sample {
+    double secs, wall;
+    uint64_t insns;  /* guest instructions retired */
+    uint64_t cycles; /* simulated cycles */
+};
+
+struct bench {
+    const char *name;
+    const char *what;
+    /* build and run once at SIZE; 0 or -1 with a message on stderr */
+    int (*run)(const struct bench *b, uint64_t size, struct sample *out);
+    const void *arg;    /* for run: e.g. a struct loop */
+    uint64_t size;      /* timed runs */
+    uint64_t cg_size;   /* callgrind: a small run ... */
+    uint64_t cg_tiny;   /* ... minus a tiny one, so setup cost cancels */
+};
+
+/* A guest loop for the bare machine: a program writer and its exact
+ * instruction count, so each run checks that the loop ran as meant. */
+struct loop {
+    void (*load)(struct machine *m, uint64_t outer);
+    uint64_t (*insns)(uint64_t outer);
+};
+
+/* Data words of the loops, well after the code. */
+enum { V_OUTER = 32, V_CNT, V_X, V_Y };
+#define INNER 65536 /* inner iterations per outer one, as in the anchors */
+
+static void put(struct machine *m, uint32_t addr, uint64_t w)
+{
+    machine_write_phys(m, addr, w);
+}
+
+/* The anchors' loop B (SIMH: ADD #3,R2; MOV R2,(R3); SOB R0):
+ *   0  LI   outer, N
+ *   1  LI   cnt, 65536        outer:
+ *   2  ADDI x, x, 3           inner:
+ *   3  MOV  y, x
+ *   4  DJNZ cnt, inner
+ *   5  DJNZ outer, outer
+ *   6  HALT                                                             */
+static void load_add_store(struct machine *m, uint64_t outer)
+{
+    put(m, 0, MAKE_INSN_L(OP_LI, V_OUTER, outer));
+    put(m, 1, MAKE_INSN_L(OP_LI, V_CNT, INNER));
+    put(m, 2, MAKE_INSN(OP_ADDI, V_X, V_X, 3));
+    put(m, 3, MAKE_INSN(OP_MOV, V_Y, V_X, 0));
+    put(m, 4, MAKE_INSN(OP_DJNZ, V_CNT, 2, 0));
+    put(m, 5, MAKE_INSN(OP_DJNZ, V_OUTER, 1, 0));
+    put(m, 6, MAKE_INSN(OP_HALT, 0, 0, 0));
+}
+
+static uint64_t insns_add_store(uint64_t outer)
+{
+    return 1 + outer * (1 + 3 * (uint64_t)INNER + 1) + 1;
+}
+
+/* The anchors' loop A (SIMH: SOB R0,.):
+ *   0  LI   outer, N
+ *   1  LI   cnt, 65536        outer:
+ *   2  DJNZ cnt, 2            inner:
+ *   3  DJNZ outer, outer
+ *   4  HALT                                                             */
+static void load_djnz(struct machine *m, uint64_t outer)
+{
+    put(m, 0, MAKE_INSN_L(OP_LI, V_OUTER, outer));
+    put(m, 1, MAKE_INSN_L(OP_LI, V_CNT, INNER));
+    put(m, 2, MAKE_INSN(OP_DJNZ, V_CNT, 2, 0));
+    put(m, 3, MAKE_INSN(OP_DJNZ, V_OUTER, 1, 0));
+    put(m, 4, MAKE_INSN(OP_HALT, 0, 0, 0));
+}
+
+static uint64_t insns_djnz(uint64_t outer)
+{
+    return 1 + outer * ((uint64_t)INNER + 2) + 1;
+}
+
+static const struct loop add_store_loop = {load_add_store, insns_add_store};
+static const struct loop djnz_loop = {load_djnz, insns_djnz};
+
+static double now(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Run a struct loop on a fresh bare machine; only machine_run is timed. */
+static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
+{
+    const struct loop *lp = b->arg;
+    struct machine *m = machine_create(&(struct machine_config){0});
+    if (!m) {
+        fprintf(stderr, "bench: out of memory\n");
+        return -1;
+    }
+    lp->load(m, size);
+    struct machine_exit ex;
+    double w0 = now(CLOCK_MONOTONIC), t0 = now(CLOCK_THREAD_CPUTIME_ID);
+    machine_run(m, UINT64_MAX, &ex);
+    double t1 = now(CLOCK_THREAD_CPUTIME_ID), w1 = now(CLOCK_MONOTONIC);
+    struct machine_counters c = machine_get_counters(m);
+    machine_destroy(m);
+    if (ex.reason != EXIT_HALT || c.instret != lp->insns(size)) {
+        fprintf(stderr, "bench: %s: stopped (%s) after %" PRIu64
+                " instructions, expected HALT after %" PRIu64 "\n",
+                b->name, exit_reason_name(ex.reason), c.instret, lp->insns(size));
+        return -1;
+    }
+    *out = (struct sample){t1 - t0, w1 - w0, c.instret, c.cycles};
+    return 0;
+}
+
+/* Each row takes about a second per run on the 2-core reference VM. */
+static const struct bench benches[] = {
+    {"add-store", "ADDI x,x,3; MOV y,x; DJNZ inner (the SIMH/Hercules anchor loop B)",
+     run_bare, &add_store_loop, 3000, 20, 1},
+    {"djnz", "DJNZ-only inner loop (the anchors' loop A)",
+     run_bare, &djnz_loop, 6000, 60, 1},
+};
+#define NBENCH (sizeof benches / sizeof benches[0])
+
+static const struct bench *find_bench(const char *name)
+{
+    for (size_t i = 0; i < NBENCH; i++)
+        if (strcmp(benches[i].name, name) == 0)
+            return &benches[i];
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median, min and max of N values (sorted in place). */
+struct stats {
+    double median, min, max;
+};
+
+static struct stats stats_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return (struct stats){med, v[0], v[n - 1]};
+}
+
+static bool have_valgrind(void)
+{
+    return system("command -v valgrind >/dev/null 2>&1") == 0;
+}
+
+/* Run this program under callgrind as `SELF --inner-only NAME SIZE` and
+ * return the total Ir from the output file's "totals:"/"summary:" line;
+ * 0 on failure. */
+static uint64_t callgrind_ir(const char *self, const char *name, uint64_t size)
+{
+    char out[512], opt[600], sz[32];
+    const char *dir = getenv("TMPDIR");
+    snprintf(out, sizeof out, "%s/tgm-bench-cg.%ld.%" PRIu64, dir && *dir ? dir : "/tmp",
+             (long)getpid(), size);
+    snprintf(opt, sizeof opt, "--callgrind-out-file=%s", out);
+    snprintf(sz, sizeof sz, "%" PRIu64, size);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            _exit(127);
+        execlp("valgrind", "valgrind", "--tool=callgrind", opt, self, "--inner-only",
+               name, sz, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        remove(out);
+        return 0;
+    }
+    uint64_t ir = 0;
+    FILE *f = fopen(out, "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "summary: %" SCNu64, &ir) == 1 ||
+            sscanf(line, "totals: %" SCNu64, &ir) == 1)
+            break;
+    if (f)
+        fclose(f);
+    remove(out);
+    return ir;
+}
+
+/* Host instructions per guest instruction: (Ir(small) - Ir(tiny)) over the
+ * difference in guest instructions; negative when not measured. */
+static double host_per_guest(const char *self, const struct bench *b)
+{
+    struct sample small, tiny;
+    if (b->run(b, b->cg_size, &small) != 0 || b->run(b, b->cg_tiny, &tiny) != 0)
+        return -1;
+    uint64_t ir_small = callgrind_ir(self, b->name, b->cg_size);
+    uint64_t ir_tiny = callgrind_ir(self, b->name, b->cg_tiny);
+    if (!ir_small || !ir_tiny || ir_small <= ir_tiny || small.insns <= tiny.insns)
+        return -1;
+    return (double)(ir_small - ir_tiny) / (double)(small.insns - tiny.insns);
+}
+
+struct result {
+    const struct bench *b;
+    struct sample s; /* instructions and cycles of one run */
+    struct stats secs, mips;
+    double wall_mips;  /* median over elapsed time */
+    double host_ratio; /* < 0: not measured */
+};
+
+/* Warm up once, then time RUNS runs. */
+static int measure(const struct bench *b, int runs, struct result *r)
+{
+    double secs[MAX_RUNS], mips[MAX_RUNS];
+    double wall_mips[MAX_RUNS];
+    struct sample s;
+    if (b->run(b, b->size, &s) != 0)
+        return -1;
+    for (int i = 0; i < runs; i++) {
+        if (b->run(b, b->size, &s) != 0)
+            return -1;
+        secs[i] = s.secs;
+        mips[i] = (double)s.insns / s.secs / 1e6;
+        wall_mips[i] = (double)s.insns / s.wall / 1e6;
+    }
+    r->b = b;
+    r->s = s;
+    r->secs = stats_of(secs, runs);
+    r->mips = stats_of(mips, runs);
+    r->wall_mips = stats_of(wall_mips, runs).median;
+    return 0;
+}
+
+static void print_text(const struct result *r, size_t n, int runs)
+{
+    printf("tgm bench: bare machine, median of %d timed runs after a warm-up;\n"
+           "MIPS over the thread's CPU time\n\n", runs);
+    for (size_t i = 0; i < n; i++) {
+        const struct result *x = &r[i];
+        printf("%-10s %s\n", x->b->name, x->b->what);
+        printf("%-10s %" PRIu64 " instructions, %" PRIu64 " cycles, median %.3f s CPU\n",
+               "", x->s.insns, x->s.cycles, x->secs.median);
+        printf("%-10s %.1f MIPS (min %.1f, max %.1f; %.1f by the wall clock)\n", "",
+               x->mips.median, x->mips.min, x->mips.max, x->wall_mips);
+        printf("%-10s %.1f million simulated cycles/s\n", "",
+               (double)x->s.cycles / x->secs.median / 1e6);
+        if (x->host_ratio >= 0)
+            printf("%-10s %.2f host instructions per guest instruction (callgrind)\n", "",
+                   x->host_ratio);
+        putchar('\n');
+    }
+    printf("reference, same loop shape, same 2-core machine:\n"
+           "  SIMH 3.8.1 pdp11     ~%.0f MIPS\n"
+           "  Hercules 3.13 S/370  ~%.0f MIPS\n"
+           "  tgm's bar            >= %.0f MIPS\n",
+           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS);
+}
+
+static void print_json(const struct result *r, size_t n, int runs)
+{
+    printf("{\"runs\":%d,\"benchmarks\":[", runs);
+    for (size_t i = 0; i < n; i++) {
+        const struct result *x = &r[i];
+        printf("%s{\"name\":\"%s\",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
+               ",\"median_cpu_s\":%.6f,\"mips\":%.2f,\"mips_min\":%.2f,\"mips_max\":%.2f,"
+               "\"mips_wall\":%.2f,\"cycles_per_s\":%.0f,\"host_insns_per_guest_insn\":",
+               i ? "," : "", x->b->name, x->s.insns, x->s.cycles, x->secs.median,
+               x->mips.median, x->mips.min, x->mips.max, x->wall_mips,
+               (double)x->s.cycles / x->secs.median);
+        if (x->host_ratio >= 0)
+            printf("%.3f}", x->host_ratio);
+        else
+            printf("null}");
+    }
+    printf("],\"reference_mips\":{\"simh_3.8.1_pdp11\":%.0f,\"hercules_3.13_s370\":%.0f,"
+           "\"bar\":%.0f}}\n",
+           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: bench [--runs N] [--only NAME] [--json] [--no-valgrind]\n"
+               "Time fixed guest loops on the bare machine; report the median MIPS and,\n"
+               "when valgrind is installed, host instructions per guest instruction.\n"
+               "benchmarks:\n");
+    for (size_t i = 0; i < NBENCH; i++)
+        fprintf(f, "  %-10s %s\n", benches[i].name, benches[i].what);
+}
+
+/* Parse a positive count for OPT; -1 with a message if S is not one. */
+static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = s && *s != '-' ? strtoull(s, &end, 10) : 0;
+    if (!s || *s == '-' || errno || *end || v == 0 || v > max) {
+        fprintf(stderr, "bench: %s: expected a number 1..%" PRIu64 ", got '%s'\n", opt, max,
+                s ? s : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t runs = 5;
+    bool json = false, use_valgrind = true;
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--inner-only") && i + 2 < argc) {
+            /* hidden: one untimed run, for callgrind */
+            const struct bench *b = find_bench(argv[i + 1]);
+            uint64_t size;
+            struct sample s;
+            if (!b || parse_count("--inner-only", argv[i + 2], UINT32_MAX, &size) != 0)
+                return 2;
+            return b->run(b, size, &s) == 0 ? 0 : 1;
+        } else if (!strcmp(a, "--runs") && i + 1 < argc) {
+            if (parse_count("--runs", argv[++i], MAX_RUNS, &runs) != 0)
+                return 2;
+        } else if (!strcmp(a, "--only") && i + 1 < argc) {
+            only = argv[++i];
+            if (!find_bench(only)) {
+                fprintf(stderr, "bench: --only: unknown benchmark '%s' (see --help)\n", only);
+                return 2;
+            }
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--no-valgrind")) {
+            use_valgrind = false;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "bench: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        }
+    }
+    use_valgrind = use_valgrind && have_valgrind();
+    /* callgrind must be given this program's real path, not /proc/self/exe */
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (sl > 0)
+        self[sl] = '\0';
+    else
+        snprintf(self, sizeof self, "%s", argv[0]);
+
+    struct result res[NBENCH];
+    size_t n = 0;
+    for (size_t i = 0; i < NBENCH; i++) {
+        const struct bench *b = &benches[i];
+        if (only && strcmp(only, b->name) != 0)
+            continue;
+        if (!json)
+            fprintf(stderr, "bench: running %s...\n", b->name);
+        if (measure(b, (int)runs, &res[n]) != 0)
+            return 1;
+        res[n].host_ratio = use_valgrind ? host_per_guest(self, b) : -1;
+        n++;
+    }
+    if (json)
+        print_json(res, n, (int)runs);
+    else
+        print_text(res, n, (int)runs);
+    return 0;
+}
