@@ -44,14 +44,6 @@ static inline void watch_note(const uint8_t *bm, uint32_t phys, bool isw,
     }
 }
 
-/* Next cycle count at which the loop must look at the timer. */
-static inline uint64_t timer_event(const struct machine *m, bool ie)
-{
-    if (m->timer_armed)
-        return m->timer_deadline;
-    return (m->timer_pending && ie) ? 0 : UINT64_MAX;
-}
-
 /* Division never traps; results at zero and overflow are documented. */
 static inline uint64_t div_s(uint64_t x, uint64_t y)
 {
@@ -77,11 +69,13 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 
 /* Operand and step macros shared by both instantiations of the loop. */
 #define ADVANCE() (P = (P + 1) & TGM_ADDR_MASK)
-#define RETIRE(n)     \
-    do {              \
-        cycles += (n); \
-        instret++;    \
-        steps++;      \
+/* Steps are counted by fuel, instructions from steps and traps. */
+#define RETIRE(n) (cycles += (n))
+/* Make the next step look at the budget and the timer again. */
+#define RECHECK()                     \
+    do {                              \
+        steps_at += fuel0 - fuel;     \
+        fuel0 = fuel = 0;             \
     } while (0)
 #define NEXT(n)       \
     do {              \

@@ -14,12 +14,16 @@ static enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint32_t P = m->p, l = m->l, bnd = m->b, lim = m->lim;
     uint64_t *El = l < q ? E + l : E;
     const uint8_t *dmap = m->dmap[sup];
-    uint64_t cycles = m->ctr.cycles, instret = m->ctr.instret;
-    uint64_t steps = m->ctr.steps;
-    const uint64_t steps0 = steps;
+    uint64_t cycles = m->ctr.cycles;
+    const uint64_t steps0 = m->ctr.steps;
     const uint64_t step_end =
-        budget > UINT64_MAX - steps ? UINT64_MAX : steps + budget;
-    uint64_t ev = timer_event(m, ie);
+        budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
+    /* Steps are counted by one down-counter, fuel: the steps that may run
+     * before the budget or the timer needs a look (see next:). */
+    uint64_t steps_at = steps0, fuel0 = 0, fuel = 0;
+    uint64_t ntraps = 0; /* instructions completed = steps - traps */
+    const uint64_t max_cost = m->max_cost;
+    bool first = true;
     enum exit_reason why;
     uint8_t cause;
     uint64_t w = 0;
@@ -69,8 +73,10 @@ next:
             goto out;
         }
     }
-    if (UNLIKELY(cycles >= ev || steps >= step_end)) {
-        if (steps >= step_end) {
+    if (UNLIKELY(fuel == 0)) {
+        steps_at += fuel0;
+        fuel0 = 0;
+        if (steps_at >= step_end) {
             why = EXIT_BUDGET;
             goto out;
         }
@@ -78,21 +84,28 @@ next:
             m->timer_armed = false;
             m->timer_pending = true;
         }
+        /* No step costs more than max_cost cycles, so the timer cannot
+         * expire within (deadline - cycles) / max_cost steps. */
+        uint64_t room = step_end - steps_at;
+        if (m->timer_armed) {
+            uint64_t t = (m->timer_deadline - cycles) / max_cost;
+            room = t < room ? (t ? t : 1) : room;
+        }
+        fuel0 = fuel = room;
         if (m->timer_pending && ie) {
             m->timer_pending = false;
-            ev = UINT64_MAX;
             cause = TRAP_TIMER; /* P already names the next instruction */
             if (CHECKED && m->trace) {
                 memset(&rec, 0, sizeof rec);
                 rec.psw_before = psw_pack(&(struct psw){sup, ie, 0, P, l, bnd});
                 rec_open = true;
             }
+            fuel--;
+            first = false;
             goto trap;
         }
-        ev = timer_event(m, ie);
     }
     if (CHECKED) {
-        bool first = steps == steps0;
         if (!first && m->bp_exec && P < lim && bit_test(m->bp_exec, l + P)) {
             ex->addr = l + P;
             why = EXIT_BREAK;
@@ -104,6 +117,7 @@ next:
             rec_open = true;
         }
     }
+    fuel--;
     if (UNLIKELY(P >= lim)) /* instruction fetch develops P */
         goto mem_trap;
     w = El[P];
@@ -114,14 +128,15 @@ next:
             rec.word = w;
             rec.phys = l + P;
         }
-        if (steps != steps0 && (m->break_class & m->profile->cls[op]) &&
-            isa_table[op].name) {
+        if (!first && (m->break_class & m->profile->cls[op]) && isa_table[op].name) {
+            fuel++; /* the step was not taken */
             ex->addr = l + P;
             why = EXIT_BREAK;
             rec_open = false;
             goto out;
         }
     }
+    first = false;
     vmdispatch(dmap[GET_OP(w)])
     {
         vmcase(OP_NOP) MBZ(FIELD_A | FIELD_B | FIELD_C);
@@ -274,7 +289,7 @@ next:
                 P = psw_unpack(nw).p; /* a "user mode NOP" on M and R */
             else
                 LOAD_PSW(nw);
-            ev = timer_event(m, ie);
+            RECHECK(); /* I may now admit a pending timer */
             RETIRE(CYC_LPSW);
             goto next;
         }
@@ -314,7 +329,7 @@ next:
             m->timer_pending = false;
             m->timer_armed = v > 0;
             m->timer_deadline = v > 0 ? cycles + (uint64_t)v : 0;
-            ev = timer_event(m, ie);
+            RECHECK();
             NEXT(CYC_TSET);
         }
 
@@ -401,9 +416,9 @@ trap:
     LOAD_PSW(E[1]);
     m->last_trap = cause;
     m->ctr.traps[cause]++;
+    ntraps++;
     cycles += TGM_TRAP_CYCLES;
-    steps++;
-    ev = timer_event(m, ie);
+    RECHECK(); /* the new PSW's I may admit a pending timer */
     if (CHECKED) {
         if (rec_open)
             rec.trap = cause;
@@ -431,8 +446,9 @@ out:
     m->l = l;
     m->b = bnd;
     m->lim = lim;
+    uint64_t steps = steps_at + (fuel0 - fuel);
     m->ctr.cycles = cycles;
-    m->ctr.instret = instret;
+    m->ctr.instret += steps - steps0 - ntraps;
     ex->steps = steps - steps0;
     m->ctr.steps = steps;
     if (m->timer_armed && cycles >= m->timer_deadline) {

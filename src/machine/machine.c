@@ -77,6 +77,10 @@ static struct machine *machine_init(uint64_t *E, uint32_t q, bool view,
     conbuf_init(&m->conbuf);
     machine_set_console(m, NULL);
     machine_build_dispatch(m);
+    m->max_cost = TGM_TRAP_CYCLES;
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (isa_table[op].name && isa_table[op].cycles > m->max_cost)
+            m->max_cost = isa_table[op].cycles;
     reset_registers(m); /* E is zero already, or a view's region as it is */
     return m;
 }
