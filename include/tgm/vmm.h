@@ -49,7 +49,8 @@ enum vmm_disposition {
     DISP_REFLECTED,   /* the trap was the guest's own: passed to its E[1] */
     DISP_ALLOCATOR,   /* A handled a change of R (LR, LPSW) */
     DISP_SCHEDULER,   /* the real timer ended a time slice */
-    DISP_HYBRID,      /* hybrid mode: supervisor code interpreted */
+    DISP_HYBRID,      /* hybrid mode: a stretch of supervisor code interpreted
+                         (counted in vm_stats; no event is traced) */
     DISP_COUNT
 };
 
@@ -132,8 +133,10 @@ int vmm_vm_info(const struct vmm *v, int id, struct vm_info *out);
  * between runs changes the VM, as a monitor's deposit should. */
 struct machine *vmm_vm_view(struct vmm *v, int id);
 
-/* The dispatcher loop.  Runs the runnable VMs round robin, at most BUDGET
- * real steps in all, and returns why it stopped. */
+/* The dispatcher loop.  Runs the runnable VMs round robin for at most
+ * BUDGET guest steps in all (steps of the VMs' virtual machines; the CP's
+ * own trap sequences and HCALLs are not counted), and returns why it
+ * stopped.  Slices are measured in virtual cycles. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 

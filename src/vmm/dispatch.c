@@ -17,18 +17,19 @@ static int runnable_count(const struct vmm *v)
     return n;
 }
 
-/* The current VM while its slice lasts, else the next runnable one. */
+/* The current VM while its slice lasts, else the next runnable one.  A
+ * slice is measured in the VM's virtual cycles, so direct execution and
+ * hybrid interpretation share it and the CP's own cycles are not charged. */
 static struct vm *pick(struct vmm *v)
 {
-    uint64_t now = machine_cycles(v->m);
     if (v->cur >= 0 && v->vms[v->cur].live && v->vms[v->cur].state == VM_RUNNABLE &&
-        now < v->slice_end)
+        v->slice_left > 0)
         return &v->vms[v->cur];
     for (int k = 1; k <= VMM_MAX_VMS; k++) {
         int i = (v->cur + k + VMM_MAX_VMS) % VMM_MAX_VMS;
         if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE) {
             v->cur = i;
-            v->slice_end = now + v->slice;
+            v->slice_left = (int64_t)v->slice;
             v->slicing = runnable_count(v) > 1;
             return &v->vms[i];
         }
@@ -48,7 +49,7 @@ static void resume(struct vmm *v, struct vm *vm)
     struct machine_timer rt = {false, false, 0};
     if (v->slicing) {
         rt.armed = true;
-        rt.remaining = v->slice_end > now ? (int64_t)(v->slice_end - now) : 1;
+        rt.remaining = v->slice_left > 0 ? v->slice_left : 1;
     }
     if (vp.ie) {
         struct machine_timer vt = machine_get_timer(vm->view);
@@ -89,18 +90,24 @@ static void account(struct vmm *v, struct vm *vm, bool trapped)
     v->in_guest = false;
 }
 
-static void check_limit(struct vm *vm)
-{
-    if (vm->state == VM_RUNNABLE && vm->max_steps &&
-        machine_steps(vm->view) >= vm->max_steps)
-        vm->state = VM_LIMIT;
-}
-
 static void emit(struct vmm *v, struct vm *vm, struct vmm_event *e)
 {
     vm->stats.traps[e->cause][e->disp]++;
     if (v->hook)
         v->hook(v->hook_ctx, e);
+}
+
+/* A VM that reaches its step limit stops; the CP takes the processor back
+ * and says so, so that every change of hands is an event. */
+static void check_limit(struct vmm *v, struct vm *vm)
+{
+    if (vm->state != VM_RUNNABLE || !vm->max_steps ||
+        machine_steps(vm->view) < vm->max_steps)
+        return;
+    vm->state = VM_LIMIT;
+    struct vmm_event e = {vm->id, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER,
+                          TRAP_NONE};
+    emit(v, vm, &e);
 }
 
 /* D: one entry of the dispatcher, after the HCALL brought a trap here. */
@@ -110,12 +117,13 @@ static void dispatch(struct vmm *v, struct vm *vm)
     account(v, vm, true);
     machine_set_p(vm->view, old.p);
     struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_REFLECTED, TRAP_NONE};
+    if (old.cause != TRAP_TIMER) /* the instruction that trapped, if it can be read */
+        machine_read_virt(vm->view, old.p, &e.word);
     switch (old.cause) {
     case TRAP_TIMER: /* the CP's own timer: slice end or virtual timer */
         e.disp = DISP_SCHEDULER;
         break;
     case TRAP_PRIV: {
-        machine_read_virt(vm->view, old.p, &e.word);
         if (GET_OP(e.word) == OP_HCALL) {
             /* guests have no host calls: the bare machine says illegal */
             e.reflected = TRAP_ILL;
@@ -134,7 +142,7 @@ static void dispatch(struct vmm *v, struct vm *vm)
         break;
     }
     emit(v, vm, &e);
-    check_limit(vm);
+    check_limit(v, vm);
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -147,9 +155,64 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
                           TRAP_TIMER};
     interp_reflect(vm, TRAP_TIMER);
     emit(v, vm, &e);
-    check_limit(vm);
+    check_limit(v, vm);
 }
 
+/* Run VM directly from resume() to the next CP entry or the end of CHUNK
+ * real steps, and handle what stopped it.  True if the caller must return
+ * (a debugging stop), with EX filled in. */
+static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_exit *ex)
+{
+    resume(v, vm);
+    struct machine_exit mx;
+    machine_run(v->m, chunk, &mx);
+    if (mx.reason != EXIT_HOST && machine_sup(v->m)) {
+        /* a trap was taken but its HCALL not yet run: finish the entry */
+        struct machine_exit hx;
+        machine_run(v->m, 1, &hx);
+        if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
+            *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, hx};
+            return true;
+        }
+        dispatch(v, vm);
+    } else if (mx.reason == EXIT_HOST) {
+        dispatch(v, vm);
+    } else {
+        account(v, vm, false);
+        machine_set_p(vm->view, machine_p(v->m));
+        check_limit(v, vm);
+    }
+    if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
+        *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, mx};
+        return true;
+    }
+    return false;
+}
+
+/* One stretch of VM: a pending virtual timer, hybrid interpretation of its
+ * supervisor code, or direct execution up to the next CP entry.  At most
+ * BUDGET of its steps. */
+static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vmm_exit *ex)
+{
+    check_limit(v, vm);
+    if (vm->state == VM_RUNNABLE)
+        deliver_timer(v, vm);
+    if (vm->state != VM_RUNNABLE)
+        return false;
+    if (vm->max_steps) {
+        uint64_t left = vm->max_steps - machine_steps(vm->view);
+        budget = left < budget ? left : budget;
+    }
+    if (v->hybrid && machine_sup(vm->view)) {
+        uint64_t cyc = v->slicing && v->slice_left > 0 ? (uint64_t)v->slice_left : UINT64_MAX;
+        hybrid_interpret(v, vm, budget, cyc);
+        return false;
+    }
+    return run_direct(v, vm, budget, ex);
+}
+
+/* BUDGET counts guest steps (the VMs' virtual steps); the CP's own steps,
+ * the trap sequences and HCALLs that bring traps to D, are not counted. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
 {
     struct vmm_exit scratch;
@@ -163,54 +226,13 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             ex->reason = VMMSTOP_DONE;
             return ex->reason;
         }
-        deliver_timer(v, vm);
-        if (vm->state != VM_RUNNABLE)
-            continue;
-        if (v->hybrid && machine_sup(vm->view)) {
-            uint64_t n = hybrid_interpret(v, vm, budget);
-            budget -= n < budget ? n : budget;
-            check_limit(vm);
-            continue;
-        }
-        uint64_t chunk = budget;
-        if (vm->max_steps) {
-            uint64_t done = machine_steps(vm->view);
-            uint64_t left = vm->max_steps > done ? vm->max_steps - done : 1;
-            chunk = left < chunk ? left : chunk;
-        }
-        resume(v, vm);
-        struct machine_exit mx;
-        machine_run(v->m, chunk, &mx);
-        budget -= mx.steps < budget ? mx.steps : budget;
-        if (mx.reason != EXIT_HOST && machine_sup(v->m)) {
-            /* a trap was taken but its HCALL not yet run: finish the entry */
-            struct machine_exit hx;
-            machine_run(v->m, 1, &hx);
-            if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
-                ex->reason = VMMSTOP_DEBUG;
-                ex->vm = vm->id;
-                ex->mx = hx;
-                return ex->reason;
-            }
-            dispatch(v, vm);
-        } else if (mx.reason == EXIT_HOST) {
-            dispatch(v, vm);
-        } else {
-            account(v, vm, false);
-            machine_set_p(vm->view, machine_p(v->m));
-            check_limit(vm);
-            if (vm->state == VM_LIMIT) { /* the CP takes the processor back */
-                struct vmm_event e = {vm->id, TRAP_NONE, machine_p(vm->view), 0,
-                                      DISP_SCHEDULER, TRAP_NONE};
-                emit(v, vm, &e);
-            }
-        }
-        if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
-            ex->reason = VMMSTOP_DEBUG;
-            ex->vm = vm->id;
-            ex->mx = mx;
+        uint64_t s0 = machine_steps(vm->view), c0 = machine_cycles(vm->view);
+        bool stop = run_stretch(v, vm, budget, ex);
+        uint64_t used = machine_steps(vm->view) - s0;
+        budget -= used < budget ? used : budget;
+        v->slice_left -= (int64_t)(machine_cycles(vm->view) - c0);
+        if (stop)
             return ex->reason;
-        }
     }
     return ex->reason;
 }

@@ -9,13 +9,11 @@
  */
 #include "vmm_impl.h"
 
-uint64_t hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget)
+void hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles)
 {
-    struct psw p = machine_psw(vm->view);
-    struct vmm_event e = {vm->id, TRAP_NONE, p.p, 0, DISP_HYBRID, TRAP_NONE};
-    machine_read_virt(vm->view, p.p, &e.word);
-    uint64_t n = 0;
-    while (n < budget && vm->state == VM_RUNNABLE && machine_psw(vm->view).sup) {
+    uint64_t n = 0, c0 = machine_cycles(vm->view);
+    while (n < budget && vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
+           machine_cycles(vm->view) - c0 < cycles) {
         uint64_t before = machine_get_counters(vm->view).instret;
         struct machine_exit ex;
         machine_run(vm->view, 1, &ex);
@@ -23,13 +21,17 @@ uint64_t hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget)
         vm->stats.interpreted += machine_get_counters(vm->view).instret - before;
         if (ex.reason == EXIT_HALT)
             vm->state = VM_HALTED;
-        if (vm->max_steps && machine_get_counters(vm->view).steps >= vm->max_steps &&
-            vm->state == VM_RUNNABLE)
-            vm->state = VM_LIMIT;
     }
+    /* counted, not traced: no trap brought the CP here */
     vm->stats.entries++;
     vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;
-    if (v->hook)
-        v->hook(v->hook_ctx, &e);
-    return n;
+    if (vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
+        machine_cycles(vm->view) - c0 >= cycles) {
+        /* the slice ended inside supervisor code: the CP's timer, in effect */
+        struct vmm_event t = {vm->id, TRAP_TIMER, machine_p(vm->view), 0, DISP_SCHEDULER,
+                              TRAP_NONE};
+        vm->stats.traps[TRAP_TIMER][DISP_SCHEDULER]++;
+        if (v->hook)
+            v->hook(v->hook_ctx, &t);
+    }
 }

@@ -29,7 +29,7 @@ struct vmm {
     struct vm vms[VMM_MAX_VMS];
     int cur;            /* VM holding the processor, or -1 */
     bool slicing;       /* more than one VM was runnable when the slice began */
-    uint64_t slice_end; /* real cycle count at which cur's slice ends */
+    int64_t slice_left; /* virtual cycles left in cur's slice */
     bool in_guest;      /* the real PSW is cur's, set by resume() */
     bool real_timer;    /* resume() armed the real timer */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
@@ -55,7 +55,7 @@ enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
 void interp_reflect(struct vm *vm, unsigned cause);
 
 /* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
- * mode, at most *budget steps; returns the number of steps taken. */
-uint64_t hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget);
+ * mode, for at most BUDGET steps and about CYCLES virtual cycles. */
+void hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles);
 
 #endif

@@ -70,7 +70,11 @@ int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len)
     put64(&o, v->slice);
     put64(&o, v->hybrid);
     put64(&o, (uint64_t)(int64_t)v->cur);
-    put64(&o, v->slice_end);
+    put64(&o, (uint64_t)v->slice_left);
+    uint64_t nvms = 0;
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        nvms += v->vms[i].live;
+    put64(&o, nvms); /* so a state cut at a record boundary is refused */
     for (int i = 0; i < VMM_MAX_VMS; i++) {
         struct vm *vm = (struct vm *)&v->vms[i];
         if (!vm->live)
@@ -149,13 +153,14 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         return fail(err, errlen, "offset 0: not a control program state");
     uint64_t q = get64(&r), slice = get64(&r), hybrid = get64(&r);
     int64_t cur = (int64_t)get64(&r);
-    uint64_t slice_end = get64(&r);
+    int64_t slice_left = (int64_t)get64(&r);
+    uint64_t nvms = get64(&r);
     if (r.bad)
         return fail(err, errlen, "offset %zu: control program state is truncated", r.off);
     if (q != v->q)
         return fail(err, errlen, "state is for %llu words of real memory, not %u",
                     (unsigned long long)q, v->q);
-    if (cur < -1 || cur >= VMM_MAX_VMS || hybrid > 1 || slice == 0)
+    if (cur < -1 || cur >= VMM_MAX_VMS || hybrid > 1 || slice == 0 || nvms > VMM_MAX_VMS)
         return fail(err, errlen, "control program state is inconsistent");
 
     /* Build the new table aside; commit only when all of it is valid. */
@@ -163,7 +168,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     if (!nv)
         return fail(err, errlen, "out of memory");
     int rc = -1;
-    while (r.off < r.len) {
+    for (uint64_t n = 0; n < nvms; n++) {
         uint64_t id = get64(&r);
         const uint8_t *name = take(&r, sizeof nv->name);
         uint64_t base = get64(&r), w = get64(&r), state = get64(&r), lim = get64(&r);
@@ -200,6 +205,11 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         vm->state = (enum vm_state)state;
         vm->max_steps = lim;
     }
+    if (r.off != r.len) {
+        fail(err, errlen, "offset %zu: %zu stray bytes after the last VM", r.off,
+             r.len - r.off);
+        goto out;
+    }
     /* commit */
     for (int i = 0; i < VMM_MAX_VMS; i++)
         if (v->vms[i].live)
@@ -209,7 +219,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     v->slice = slice;
     v->hybrid = hybrid;
     v->cur = (int)cur;
-    v->slice_end = slice_end;
+    v->slice_left = slice_left;
     v->in_guest = false;
     rc = 0;
 out:
