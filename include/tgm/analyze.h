@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "tgm/image.h"
 #include "tgm/machine.h"
 
 /* The small machine the states live on: q words of E. */
@@ -149,5 +151,91 @@ void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
                        char *buf, size_t len);
 /* The instruction word as "LPSW 3", or ".word 0x..." if it is none. */
 void analyze_insn_text(uint64_t word, char *buf, size_t len);
+
+/* ---- Counterexamples: witnesses made into guest programs ---------------
+ *
+ * For each instruction that breaks Theorem 1's hypothesis (sensitive, not
+ * privileged), one short guest program built from its witness: a user-mode
+ * witness when the instruction is user sensitive, a supervisor-mode one
+ * otherwise.  The witness's machine of q words is placed at guest address q
+ * in a guest of 2q words, so its R = (l, b) becomes (q + l, b) and E | r, M,
+ * P and the bound checks are the witness's; the guest starts in that state
+ * (its entry PSW; a prologue only for a timer).  The program is run bare,
+ * under the VMM (sections 4 to 6) and under the hybrid VMM (section 8), and
+ * f(S2) is compared with S2' as vmm_check does.  See docs/theorems.md. */
+
+#define COUNTER_MAX_STEPS 10000u /* steps allowed per run of a program */
+
+enum counter_monitor {
+    COUNTER_VMM,    /* the control program of sections 4 to 6 */
+    COUNTER_HYBRID, /* the hybrid monitor of section 8 */
+    COUNTER_MONITORS
+};
+
+struct counter_outcome {
+    bool equivalent; /* the VM halted in f(S2) */
+    char diff[256];  /* vmm_check's alone_diff: "" or the first difference */
+};
+
+struct counterexample {
+    uint8_t op;                 /* the instruction under test */
+    struct analyze_witness wit; /* the witness the program was built from */
+    bool breaks_theorem3;       /* user sensitive too */
+    uint32_t w;                 /* words of guest memory: 2q */
+    uint32_t shift;             /* witness E[i] is guest E[shift + i]; shift = q */
+    uint32_t at;                /* guest address of the instruction under test */
+    bool observer;              /* a HALT sits at the P the instruction leaves */
+    char *source;               /* the program as commented assembly source */
+    struct tgm_image img;       /* SOURCE assembled: the program that is run */
+    bool has_input;             /* the witness has a console byte waiting */
+    uint8_t input;
+    bool ran;                   /* counter_run filled in what follows */
+    bool bare_halted;
+    uint64_t bare_instret;      /* instructions the bare machine completed */
+    struct counter_outcome mon[COUNTER_MONITORS];
+};
+
+struct counter_report {
+    const struct isa_profile *profile;
+    bool theorem1, theorem3;   /* the analyzer's verdicts (the predictions) */
+    size_t n;                  /* one counterexample per Theorem 1 offender */
+    struct counterexample *cx; /* in opcode order */
+};
+
+/* The claim whose witness a counterexample for IN is built from:
+ * ctl-u or loc-u if IN is user sensitive, else ctl-s, loc-s or mode (the
+ * first found, in that order); CLAIM_COUNT if IN has no such witness. */
+enum analyze_claim counter_pick_claim(const struct analyze_insn *in);
+
+/* Build the program for witness W of PROFILE into CX (zeroed first); the
+ * source is assembled and checked to hold the witness's cells.  0, or -1
+ * with ERR.  Free with counter_free. */
+int counter_build(const struct isa_profile *profile, const struct analyze_witness *w,
+                  struct counterexample *cx, char *err, size_t errlen);
+/* Run CX's program under both monitors (vmm_check, alone, at most
+ * COUNTER_MAX_STEPS steps) and fill in the outcomes.  0, or -1 with ERR. */
+int counter_run(const struct isa_profile *profile, struct counterexample *cx,
+                char *err, size_t errlen);
+void counter_free(struct counterexample *cx);
+
+/* Analyze PROFILE (OPTS may be NULL), build and run every counterexample.
+ * NULL with ERR on failure; free with counter_report_free. */
+struct counter_report *counter_profile(const struct isa_profile *profile,
+                                       const struct analyze_options *opts,
+                                       char *err, size_t errlen);
+void counter_report_free(struct counter_report *r);
+
+/* How many counterexamples differ under monitor M; whether every program
+ * halted on the bare machine; and whether the outcomes are the theorems'
+ * predictions: the VMM fails iff Theorem 1 fails, the hybrid VMM iff
+ * Theorem 3 does, and every program halts bare. */
+size_t counter_differ_count(const struct counter_report *r, enum counter_monitor m);
+bool counter_all_halted(const struct counter_report *r);
+bool counter_as_predicted(const struct counter_report *r);
+const char *counter_monitor_name(enum counter_monitor m); /* "VMM", "hybrid VMM" */
+
+/* The report as text: verdicts, each program's source (indented by four
+ * spaces between "  program" and "  bare machine" lines) and outcomes. */
+void counter_report_text(FILE *f, const struct counter_report *r);
 
 #endif

@@ -26,6 +26,7 @@ int cli_run(int argc, char **argv);
 int cli_isa(int argc, char **argv);
 int cli_analyze(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_counter(int argc, char **argv);
 int cli_monitor(int argc, char **argv);
 
 /* "tgm: " + message + newline on stderr. */
