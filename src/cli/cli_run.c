@@ -16,30 +16,16 @@
 
 #include "cli.h"
 #include "report.h"
+#include "run.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
+#include "tgm/vmm.h"
 
 /* A runaway loop stops after this many steps (a few seconds) unless
  * --max-steps says otherwise; 0 means no limit. */
 #define RUN_DEFAULT_MAX_STEPS UINT64_C(1000000000)
-/* Steps per machine_run call: long enough that the loop runs at full speed,
- * short enough that console output streams and Ctrl-C answers promptly. */
-#define RUN_CHUNK (UINT64_C(1) << 24)
-/* Exit status after Ctrl-C, as a shell reports SIGINT. */
-#define EXIT_INTERRUPTED 130
-
-struct run_opts {
-    const char *image;
-    uint64_t max_steps;
-    bool json, quiet;
-    const char *dump;
-    uint32_t q;
-    const struct isa_profile *profile;
-    uint8_t *input; /* --input and --input-file bytes, in command-line order */
-    size_t input_len;
-};
-
 static volatile sig_atomic_t interrupted;
+static struct sigaction old_sigint;
 
 static void on_sigint(int sig)
 {
@@ -47,25 +33,45 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
+void run_catch_sigint(void)
+{
+    struct sigaction sa = {.sa_handler = on_sigint};
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old_sigint);
+}
+
+bool run_interrupted(void) { return interrupted; }
+void run_release_sigint(void) { sigaction(SIGINT, &old_sigint, NULL); }
+
 static void run_usage(FILE *f)
 {
     fprintf(f,
             "usage: tgm run IMAGE [options]\n"
+            "       tgm run --vmm [--vms N] [--slice C] [--stats] IMAGE...\n"
             "Run a guest image (or a .s source, assembled first) on a bare machine\n"
             "until HALT, then print the console output and the final state: PSW, last\n"
             "trap, traps by cause, cycles, instructions, steps, timer, console size\n"
-            "and the FNV-1a digest of E.\n\n"
-            "  --max-steps N    stop after N steps (default %" PRIu64 "; 0 = no limit)\n"
-            "  --mem Q          words of memory, %u..%u (default %u)\n"
+            "and the FNV-1a digest of E.  With --vmm, run each image in its own VM\n"
+            "under the control program and report every VM's console and state.\n\n"
+            "  --max-steps N    stop after N steps (default %" PRIu64 "; 0 = no limit);\n"
+            "                   with --vmm, per VM\n"
+            "  --mem Q          words of memory, %u..%u (default %u); with --vmm, per VM\n"
             "  --profile P      instruction-set profile (see 'tgm isa --profile')\n"
             "  --input TEXT     bytes for CIN to read (may repeat; appended in order)\n"
             "  --input-file F   the same, read from file F\n"
             "  --json           print everything as one JSON object\n"
             "  --dump FILE      write all of E to FILE (8 bytes per word, little-endian)\n"
-            "  --quiet          print only the console output\n\n"
+            "  --quiet          print only the console output\n"
+            "  --vmm            run under the control program (paper sections 4-6)\n"
+            "  --vms N          with one image: run N copies of it, each in a VM\n"
+            "  --slice C        cycles per time slice with several VMs (default %u)\n"
+            "  --hybrid         the hybrid monitor of section 8\n"
+            "  --stats          per VM: instructions executed directly and interpreted,\n"
+            "                   the efficiency ratio, traps by cause and disposition\n\n"
             "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
             "130 interrupted (Ctrl-C).\n",
-            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT);
+            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, VMM_DEFAULT_SLICE);
 }
 
 /* Append LEN bytes to the console input queue kept in O. */
@@ -114,7 +120,8 @@ static const char *bad_option(char **argv)
  * when --help was printed. */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-    enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET };
+    enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET,
+           O_VMM, O_VMS, O_SLICE, O_HYBRID, O_STATS };
     static const struct option opts[] = {
         {"max-steps", required_argument, 0, O_MAX},
         {"json", no_argument, 0, O_JSON},
@@ -124,6 +131,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         {"input-file", required_argument, 0, O_INFILE},
         {"profile", required_argument, 0, O_PROFILE},
         {"quiet", no_argument, 0, O_QUIET},
+        {"vmm", no_argument, 0, O_VMM},
+        {"vms", required_argument, 0, O_VMS},
+        {"slice", required_argument, 0, O_SLICE},
+        {"hybrid", no_argument, 0, O_HYBRID},
+        {"stats", no_argument, 0, O_STATS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     uint64_t v;
@@ -167,6 +179,26 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             if (!(o->profile = cli_parse_profile(optarg)))
                 return -1;
             break;
+        case O_VMM: o->vmm = true; break;
+        case O_HYBRID: o->hybrid = true; break;
+        case O_STATS: o->stats = true; break;
+        case O_VMS:
+            if (cli_parse_u64("--vms", optarg, &v) != 0)
+                return -1;
+            if (v < 1 || v > RUN_MAX_IMAGES) {
+                cli_error("--vms: %s is out of range (1..%d)", optarg, RUN_MAX_IMAGES);
+                return -1;
+            }
+            o->vms = (uint32_t)v;
+            break;
+        case O_SLICE:
+            if (cli_parse_u64("--slice", optarg, &o->slice) != 0)
+                return -1;
+            if (o->slice == 0) {
+                cli_error("--slice: a slice must be at least one cycle");
+                return -1;
+            }
+            break;
         case 'h':
             run_usage(stdout);
             return 1;
@@ -186,15 +218,29 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         cli_error("run: missing IMAGE (try 'tgm run --help')");
         return -1;
     }
-    if (optind + 1 < argc) {
-        cli_error("run: unexpected argument '%s' (one IMAGE only)", argv[optind + 1]);
+    if (!o->vmm && (o->vms || o->slice || o->hybrid || o->stats)) {
+        cli_error("run: --vms, --slice, --hybrid and --stats need --vmm");
+        return -1;
+    }
+    if (optind + 1 < argc && (!o->vmm || o->vms)) {
+        cli_error("run: unexpected argument '%s' (one IMAGE only%s)", argv[optind + 1],
+                  o->vmm ? " with --vms" : "; several need --vmm");
+        return -1;
+    }
+    if (argc - optind > RUN_MAX_IMAGES) {
+        cli_error("run: at most %d images", RUN_MAX_IMAGES);
         return -1;
     }
     if (o->json && o->quiet) {
         cli_error("--quiet: cannot be combined with --json");
         return -1;
     }
-    o->image = argv[optind];
+    if (o->vmm && o->dump) {
+        cli_error("--dump: not available with --vmm (use the monitor's examine)");
+        return -1;
+    }
+    for (int i = optind; i < argc; i++)
+        o->images[o->nimages++] = argv[i];
     return 0;
 }
 
@@ -265,10 +311,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream
     size_t shown = 0;
     uint64_t done = 0;
     enum report_stop stop;
-    struct sigaction sa = {.sa_handler = on_sigint}, old;
-    sigemptyset(&sa.sa_mask);
-    interrupted = 0;
-    sigaction(SIGINT, &sa, &old);
+    run_catch_sigint();
     for (;;) {
         uint64_t budget = RUN_CHUNK;
         if (max && max - done < budget)
@@ -294,7 +337,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream
             break;
         }
     }
-    sigaction(SIGINT, &old, NULL);
+    run_release_sigint();
     return stop;
 }
 
@@ -311,7 +354,11 @@ int cli_run(int argc, char **argv)
         status = rc > 0 ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
-    if (cli_load_image(o.image, &img) != 0)
+    if (o.vmm) {
+        status = run_vmm(&o);
+        goto done;
+    }
+    if (cli_load_image(o.images[0], &img) != 0)
         goto done;
     struct machine_config cfg = {.q = o.q, .profile = o.profile};
     if (!(m = machine_create(&cfg))) {
@@ -319,7 +366,7 @@ int cli_run(int argc, char **argv)
         goto done;
     }
     if (image_load(m, &img, err, sizeof err) != 0) {
-        cli_error("run: %s: %s (try a larger --mem)", o.image, err);
+        cli_error("run: %s: %s (try a larger --mem)", o.images[0], err);
         goto done;
     }
     if (o.input_len && machine_console_input(m, o.input, o.input_len) != 0) {

@@ -47,7 +47,7 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
 /* All images in one control program, each in a VM of w words. */
 static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
                            const struct check_opts *o, uint32_t w, uint64_t steps,
-                           char *err, size_t errlen)
+                           char *lost, size_t lostlen, char *err, size_t errlen)
 {
     uint64_t q = VMM_K + (uint64_t)n * w;
     if (q > TGM_Q_MAX) {
@@ -69,8 +69,13 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
         }
         vmm_vm_set_limit(v, id, steps);
     }
-    while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
+    struct vmm_exit ex;
+    while (vmm_run(v, UINT64_MAX, &ex) == VMMSTOP_BUDGET)
         ;
+    lost[0] = '\0';
+    if (ex.reason == VMMSTOP_DEBUG) /* e.g. a HALT a broken profile let run directly */
+        snprintf(lost, lostlen, "the control program lost the processor: the real "
+                 "machine stopped (%s) in VM %d", exit_reason_name(ex.mx.reason), ex.vm);
     return v;
 }
 
@@ -125,8 +130,13 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
 }
 
 /* One verdict: both halted and nothing differs. */
-static bool verdict(bool bare_halted, const struct vm *vm, char *diff, size_t len)
+static bool verdict(bool bare_halted, const char *lost, const struct vm *vm, char *diff,
+                    size_t len)
 {
+    if (lost[0]) {
+        snprintf(diff, len, "%s", lost);
+        return false;
+    }
     if (!bare_halted) {
         snprintf(diff, len, "the bare machine did not halt within the step limit");
         return false;
@@ -156,25 +166,27 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         if (!bare[i])
             goto out;
         r->bare = machine_get_counters(bare[i]);
-        struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, err, errlen);
+        char lost[160];
+        struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, lost, sizeof lost, err, errlen);
         if (!one)
             goto out;
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
-        r->equivalent = verdict(r->bare_halted, &one->vms[0], r->alone_diff,
+        r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
                                 sizeof r->alone_diff);
         r->stats = one->vms[0].stats;
         vmm_destroy(one);
     }
     if (n > 1) {
-        all = run_vmm(imgs, n, o, w, steps, err, errlen);
+        char lost[160];
+        all = run_vmm(imgs, n, o, w, steps, lost, sizeof lost, err, errlen);
         if (!all)
             goto out;
         for (size_t i = 0; i < n; i++) {
             struct check_result *r = &results[i];
             vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
             r->together_halted = all->vms[i].state == VM_HALTED;
-            r->equivalent &= verdict(r->bare_halted, &all->vms[i], r->together_diff,
+            r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], r->together_diff,
                                      sizeof r->together_diff);
         }
     }

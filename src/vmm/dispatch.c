@@ -58,8 +58,9 @@ static void resume(struct vmm *v, struct vm *vm)
             rt.remaining = vt.remaining;
         }
     }
-    /* a disarmed real timer cannot have become pending: leave it alone */
-    if (rt.armed || v->real_timer)
+    /* a real timer the CP left disarmed cannot be pending: leave it alone
+     * (unless a guest armed it, which only a broken profile allows) */
+    if (rt.armed || v->real_timer || machine_get_timer(v->m).armed)
         machine_set_timer(v->m, &rt);
     v->real_timer = rt.armed;
     v->rc_cycles = now;

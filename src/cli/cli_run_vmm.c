@@ -1,0 +1,170 @@
+/* cli_run_vmm.c: `tgm run --vmm`: guests under the control program.
+ *
+ * Sections 4-6: each image runs in its own VM of --mem words under one
+ * control program, time-sliced with the real interval timer.  Prints every
+ * VM's console and final virtual state and, with --stats, the three
+ * properties counted: direct against interpreted instructions, the traps
+ * the control program handled by cause and disposition, and the cycles.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "run.h"
+#include "tgm/vmm.h"
+
+static void stats_text(FILE *f, const struct vm_stats *s)
+{
+    fprintf(f, "efficiency     %" PRIu64 " instructions executed directly, %" PRIu64
+               " interpreted (%.4f%% direct)\n",
+            s->direct, s->interpreted, 100.0 * vm_stats_direct_ratio(s));
+    fprintf(f, "cycles         %" PRIu64 " in the guest, %" PRIu64
+               " in the control program's trap sequences and HCALLs\n",
+            s->guest_cycles, s->cp_cycles);
+    fprintf(f, "cp entries     %" PRIu64 "\n", s->entries);
+    for (unsigned c = 0; c < TRAP_NCAUSES; c++) {
+        bool any = false;
+        for (unsigned d = 0; d < DISP_COUNT; d++)
+            if (s->traps[c][d]) {
+                if (!any)
+                    fprintf(f, "  %-12s", c == TRAP_NONE ? "(no trap)" : trap_cause_name(c));
+                fprintf(f, " %s %" PRIu64, vmm_disposition_name((enum vmm_disposition)d),
+                        s->traps[c][d]);
+                any = true;
+            }
+        if (any)
+            fputc('\n', f);
+    }
+}
+
+static void stats_json(FILE *f, const struct vm_stats *s)
+{
+    fprintf(f, "{\"direct\":%" PRIu64 ",\"interpreted\":%" PRIu64 ",\"direct_ratio\":%.6f,"
+               "\"guest_cycles\":%" PRIu64 ",\"cp_cycles\":%" PRIu64 ",\"cp_entries\":%" PRIu64
+               ",\"traps\":{",
+            s->direct, s->interpreted, vm_stats_direct_ratio(s), s->guest_cycles,
+            s->cp_cycles, s->entries);
+    for (unsigned c = 0; c < TRAP_NCAUSES; c++) {
+        fprintf(f, "%s\"%s\":{", c ? "," : "", trap_cause_name(c));
+        for (unsigned d = 0; d < DISP_COUNT; d++)
+            fprintf(f, "%s\"%s\":%" PRIu64, d ? "," : "",
+                    vmm_disposition_name((enum vmm_disposition)d), s->traps[c][d]);
+        fputc('}', f);
+    }
+    fputs("}}", f);
+}
+
+static enum report_stop stop_of(enum vm_state s, bool interrupted)
+{
+    switch (s) {
+    case VM_HALTED: return STOP_HALT;
+    case VM_LIMIT: return STOP_STEP_LIMIT;
+    default: return interrupted ? STOP_INTERRUPT : STOP_NONE;
+    }
+}
+
+/* Print every VM; returns the exit status their states call for. */
+static int report(struct vmm *v, const struct run_opts *o, const char *const *files, int n,
+                  bool interrupted)
+{
+    int status = EXIT_OK;
+    if (o->json)
+        printf("{\"vms\":[");
+    for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
+        struct vm_info info;
+        vmm_vm_info(v, id, &info);
+        struct report_state st;
+        report_capture(&st, vmm_vm_view(v, id), NULL);
+        st.name = info.name;
+        st.stop = stop_of(info.state, interrupted);
+        if (st.stop == STOP_STEP_LIMIT && status == EXIT_OK)
+            status = EXIT_STEPLIMIT;
+        if (interrupted)
+            status = EXIT_INTERRUPTED;
+        if (o->json) {
+            printf("%s{\"vm\":", k ? "," : "");
+            report_json_string(stdout, (const uint8_t *)info.name, strlen(info.name));
+            printf(",\"file\":");
+            report_json_string(stdout, (const uint8_t *)files[k], strlen(files[k]));
+            printf(",\"base\":%" PRIu32 ",\"words\":%" PRIu32 ",\"state\":", info.base, info.w);
+            report_json(stdout, &st);
+            if (o->stats) {
+                printf(",\"stats\":");
+                stats_json(stdout, &info.stats);
+            }
+            putchar('}');
+            continue;
+        }
+        printf("== %s: %s (%" PRIu32 " words at real %" PRIu32 ")\n", info.name, files[k],
+               info.w, info.base);
+        report_console(stdout, &st);
+        if (!o->quiet)
+            report_text(stdout, &st);
+        if (o->stats)
+            stats_text(stdout, &info.stats);
+    }
+    if (o->json) {
+        struct machine_counters c = machine_get_counters(vmm_machine(v));
+        printf("],\"real\":{\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64
+               ",\"steps\":%" PRIu64 "}}\n",
+               c.cycles, c.instret, c.steps);
+    }
+    (void)n;
+    return status;
+}
+
+int run_vmm(const struct run_opts *o)
+{
+    int n = o->vms ? (int)o->vms : o->nimages;
+    int nimg = o->nimages;
+    uint64_t q = VMM_K + (uint64_t)n * o->q;
+    if (q > TGM_Q_MAX) {
+        cli_error("run: %d VMs of %" PRIu32 " words need %" PRIu64
+                  " words of real memory, more than %u (use a smaller --mem)",
+                  n, o->q, q, TGM_Q_MAX);
+        return EXIT_USAGE;
+    }
+    struct tgm_image img[RUN_MAX_IMAGES] = {{0}};
+    const char *files[RUN_MAX_IMAGES];
+    struct vmm *v = NULL;
+    int status = EXIT_USAGE, loaded = 0;
+    char err[512];
+    for (; loaded < nimg; loaded++)
+        if (cli_load_image(o->images[loaded], &img[loaded]) != 0)
+            goto out;
+    struct vmm_config cfg = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
+                             .hybrid = o->hybrid};
+    if (!(v = vmm_create(&cfg, err, sizeof err))) {
+        cli_error("run: %s", err);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct tgm_image *im = &img[o->vms ? 0 : i];
+        files[i] = o->images[o->vms ? 0 : i];
+        int id = vmm_vm_create(v, o->q, NULL, err, sizeof err);
+        if (id < 0 || vmm_vm_load(v, id, im, err, sizeof err) != 0) {
+            cli_error("run: %s: %s (try a larger --mem)", files[i], err);
+            goto out;
+        }
+        if ((o->input_len && vmm_vm_input(v, id, o->input, o->input_len) != 0) ||
+            vmm_vm_set_limit(v, id, o->max_steps) != 0) {
+            cli_error("run: out of memory");
+            goto out;
+        }
+    }
+    run_catch_sigint();
+    bool interrupted = false;
+    while (vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
+        if ((interrupted = run_interrupted()))
+            break;
+    run_release_sigint();
+    status = report(v, o, files, n, interrupted);
+out:
+    vmm_destroy(v);
+    for (int i = 0; i < loaded; i++)
+        image_free(&img[i]);
+    return status;
+}

@@ -1,0 +1,48 @@
+/* run.h: what `tgm run` shares between its bare and control-program paths.
+ *
+ * The bare path (cli_run.c) runs one image on a machine of section 2; the
+ * --vmm path (cli_run_vmm.c) runs one or more under the control program of
+ * sections 4-6, each in its own VM.
+ */
+#ifndef TGM_CLI_RUN_H
+#define TGM_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct isa_profile;
+
+#define RUN_MAX_IMAGES 64
+
+struct run_opts {
+    const char *images[RUN_MAX_IMAGES];
+    int nimages;
+    uint64_t max_steps;
+    bool json, quiet;
+    const char *dump;
+    uint32_t q;
+    const struct isa_profile *profile;
+    uint8_t *input; /* --input and --input-file bytes, in command-line order */
+    size_t input_len;
+    /* --vmm */
+    bool vmm, hybrid, stats;
+    uint32_t vms;   /* --vms N: N copies of the one image */
+    uint64_t slice;
+};
+
+/* Exit status after Ctrl-C, as a shell reports SIGINT. */
+#define EXIT_INTERRUPTED 130
+/* Steps per run call: long enough for full speed, short enough that
+ * console output streams and Ctrl-C answers promptly. */
+#define RUN_CHUNK (UINT64_C(1) << 24)
+
+/* Ctrl-C while running: catch it, ask, and restore the old handler. */
+void run_catch_sigint(void);
+bool run_interrupted(void);
+void run_release_sigint(void);
+
+/* The --vmm path; returns the exit status. */
+int run_vmm(const struct run_opts *o);
+
+#endif
