@@ -1,9 +1,10 @@
 /* bench.c: the speed harness for tgm (`make bench`).
  *
- * Fixed guest loops on the bare machine of section 2, built with MAKE_INSN
- * so they need no assembler: MIPS as the median of several timed runs, and
- * (under valgrind's callgrind) host instructions per guest instruction.
- * Benchmarks are rows of one table, so the control program's can join it.
+ * Fixed guest loops built with MAKE_INSN (no assembler needed), on the bare
+ * machine of section 2 and under the control program of sections 4-6:
+ * MIPS as the median of several timed runs, host instructions per guest
+ * instruction (callgrind), the time ratio of a guest under the control
+ * program to the same guest bare, and the cost of one trap round trip.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,12 +16,15 @@
 #include <unistd.h>
 
 #include "tgm/machine.h"
+#include "tgm/vmm.h"
 
 /* Reference speeds of the same loop shape, measured on the same 2-core
  * machine with the scripts of the SIMH and Hercules anchors. */
 #define REF_SIMH_MIPS 89.0
 #define REF_HERCULES_MIPS 145.0
 #define BAR_MIPS 400.0
+#define BAR_RATIO 1.02     /* compute-bound guest under the CP vs bare */
+#define BAR_ROUNDTRIP_NS 50.0
 #define MAX_RUNS 101
 
 /* One timed run.  secs is the thread's CPU time, so other processes on a
@@ -40,6 +44,7 @@ struct bench {
     uint64_t size;      /* timed runs */
     uint64_t cg_size;   /* callgrind: a small run ... */
     uint64_t cg_tiny;   /* ... minus a tiny one, so setup cost cancels */
+    const char *bare;   /* for a control-program row: its bare twin */
 };
 
 /* A guest loop for the bare machine: a program writer and its exact
@@ -47,6 +52,7 @@ struct bench {
 struct loop {
     void (*load)(struct machine *m, uint64_t outer);
     uint64_t (*insns)(uint64_t outer);
+    uint64_t (*privileged)(uint64_t outer); /* privileged instructions executed */
 };
 
 /* Data words of the loops, well after the code. */
@@ -102,8 +108,70 @@ static uint64_t insns_djnz(uint64_t outer)
     return 1 + outer * ((uint64_t)INNER + 2) + 1;
 }
 
-static const struct loop add_store_loop = {load_add_store, insns_add_store};
-static const struct loop djnz_loop = {load_djnz, insns_djnz};
+/* A privileged instruction every 10 instructions, in supervisor mode, so
+ * under the control program every tenth one traps and is interpreted:
+ *   0  LI   outer, N
+ *   1  LI   cnt, 65536        outer:
+ *   2..9  ADDI x, x, 1 (8)    inner:
+ *   10 SPSW y
+ *   11 DJNZ cnt, inner
+ *   12 DJNZ outer, outer
+ *   13 HALT                                                             */
+#define TRAP_EVERY 10
+static void load_trap_heavy(struct machine *m, uint64_t outer)
+{
+    put(m, 0, MAKE_INSN_L(OP_LI, V_OUTER, outer));
+    put(m, 1, MAKE_INSN_L(OP_LI, V_CNT, INNER));
+    for (uint32_t a = 2; a < TRAP_EVERY; a++)
+        put(m, a, MAKE_INSN(OP_ADDI, V_X, V_X, 1));
+    put(m, TRAP_EVERY, MAKE_INSN(OP_SPSW, V_Y, 0, 0));
+    put(m, TRAP_EVERY + 1, MAKE_INSN(OP_DJNZ, V_CNT, 2, 0));
+    put(m, TRAP_EVERY + 2, MAKE_INSN(OP_DJNZ, V_OUTER, 1, 0));
+    put(m, TRAP_EVERY + 3, MAKE_INSN(OP_HALT, 0, 0, 0));
+}
+
+static uint64_t insns_trap_heavy(uint64_t outer)
+{
+    return 1 + outer * (1 + TRAP_EVERY * (uint64_t)INNER + 1) + 1;
+}
+
+/* Nothing but trap round trips under the control program:
+ *   0  LI   outer, N
+ *   1  LI   cnt, 65536        outer:
+ *   2  SPSW y                 inner:
+ *   3  DJNZ cnt, inner
+ *   4  DJNZ outer, outer
+ *   5  HALT                                                             */
+static void load_spsw(struct machine *m, uint64_t outer)
+{
+    put(m, 0, MAKE_INSN_L(OP_LI, V_OUTER, outer));
+    put(m, 1, MAKE_INSN_L(OP_LI, V_CNT, INNER));
+    put(m, 2, MAKE_INSN(OP_SPSW, V_Y, 0, 0));
+    put(m, 3, MAKE_INSN(OP_DJNZ, V_CNT, 2, 0));
+    put(m, 4, MAKE_INSN(OP_DJNZ, V_OUTER, 1, 0));
+    put(m, 5, MAKE_INSN(OP_HALT, 0, 0, 0));
+}
+
+static uint64_t insns_spsw(uint64_t outer)
+{
+    return 1 + outer * (1 + 2 * (uint64_t)INNER + 1) + 1;
+}
+
+static uint64_t none(uint64_t outer)
+{
+    (void)outer;
+    return 0;
+}
+
+static uint64_t one_per_inner(uint64_t outer)
+{
+    return outer * INNER;
+}
+
+static const struct loop add_store_loop = {load_add_store, insns_add_store, none};
+static const struct loop djnz_loop = {load_djnz, insns_djnz, none};
+static const struct loop trap_heavy_loop = {load_trap_heavy, insns_trap_heavy, one_per_inner};
+static const struct loop spsw_loop = {load_spsw, insns_spsw, one_per_inner};
 
 static double now(clockid_t clock)
 {
@@ -138,12 +206,59 @@ static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
     return 0;
 }
 
+/* Run a struct loop as the only VM of a control program; only vmm_run is
+ * timed.  The VM's own counters (virtual time) must match the bare run. */
+static int run_vmm(const struct bench *b, uint64_t size, struct sample *out)
+{
+    const struct loop *lp = b->arg;
+    char err[200];
+    struct vmm_config cfg = {.q = VMM_K + TGM_Q_DEFAULT};
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    int id = v ? vmm_vm_create(v, TGM_Q_DEFAULT, "bench", err, sizeof err) : -1;
+    if (id < 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        vmm_destroy(v);
+        return -1;
+    }
+    struct machine *view = vmm_vm_view(v, id);
+    lp->load(view, size); /* the view's memory is the VM's region */
+    double w0 = now(CLOCK_MONOTONIC), t0 = now(CLOCK_THREAD_CPUTIME_ID);
+    while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
+        ;
+    double t1 = now(CLOCK_THREAD_CPUTIME_ID), w1 = now(CLOCK_MONOTONIC);
+    struct machine_counters c = machine_get_counters(view);
+    struct vm_info info;
+    int known = vmm_vm_info(v, id, &info);
+    vmm_destroy(v);
+    if (known != 0) {
+        fprintf(stderr, "bench: %s: the VM disappeared\n", b->name);
+        return -1;
+    }
+    if (info.state != VM_HALTED || c.instret != lp->insns(size)) {
+        fprintf(stderr, "bench: %s: VM %s after %" PRIu64 " instructions, expected HALT after %"
+                PRIu64 "\n", b->name, vm_state_name(info.state), c.instret, lp->insns(size));
+        return -1;
+    }
+    *out = (struct sample){t1 - t0, w1 - w0, c.instret, c.cycles};
+    return 0;
+}
+
 /* Each row takes about a second per run on the 2-core reference VM. */
 static const struct bench benches[] = {
     {"add-store", "ADDI x,x,3; MOV y,x; DJNZ inner (the SIMH/Hercules anchor loop B)",
-     run_bare, &add_store_loop, 3000, 20, 1},
+     run_bare, &add_store_loop, 3000, 20, 1, NULL},
     {"djnz", "DJNZ-only inner loop (the anchors' loop A)",
-     run_bare, &djnz_loop, 6000, 60, 1},
+     run_bare, &djnz_loop, 6000, 60, 1, NULL},
+    {"vmm-add-store", "the add-store loop as a guest of the control program",
+     run_vmm, &add_store_loop, 3000, 20, 1, "add-store"},
+    {"trap-heavy", "8 ADDI, SPSW, DJNZ: a privileged instruction every 10, bare",
+     run_bare, &trap_heavy_loop, 600, 4, 1, NULL},
+    {"vmm-trap-heavy", "the same under the control program: every SPSW traps",
+     run_vmm, &trap_heavy_loop, 200, 4, 1, "trap-heavy"},
+    {"spsw", "SPSW; DJNZ, bare",
+     run_bare, &spsw_loop, 1000, 4, 1, NULL},
+    {"vmm-spsw", "SPSW; DJNZ under the control program: a trap round trip per loop",
+     run_vmm, &spsw_loop, 200, 4, 1, "spsw"},
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
 
@@ -237,7 +352,35 @@ struct result {
     struct stats secs, mips;
     double wall_mips;  /* median over elapsed time */
     double host_ratio; /* < 0: not measured */
+    /* a control-program row against its bare twin (when both ran) */
+    bool compared;
+    double time_ratio; /* time per guest instruction, VM over bare */
+    double ns_per_trap; /* extra time per privileged instruction, or < 0 */
 };
+
+/* Compare each control-program row with its bare twin: the time per guest
+ * instruction, and the extra time per privileged instruction, which is the
+ * trap round trip (trap, dispatcher, interpreter, resume) less the native
+ * cost of the instruction itself. */
+static void compare_rows(struct result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        r[i].compared = false;
+        for (size_t k = 0; k < n && r[i].b->bare; k++) {
+            if (strcmp(r[k].b->name, r[i].b->bare) != 0)
+                continue;
+            double bare_per = r[k].secs.median / (double)r[k].s.insns;
+            double vm_per = r[i].secs.median / (double)r[i].s.insns;
+            const struct loop *lp = r[i].b->arg;
+            uint64_t traps = lp->privileged(r[i].b->size);
+            r[i].compared = true;
+            r[i].time_ratio = vm_per / bare_per;
+            r[i].ns_per_trap = traps ? (r[i].secs.median - bare_per * (double)r[i].s.insns) /
+                                           (double)traps * 1e9
+                                     : -1;
+        }
+    }
+}
 
 /* Warm up once, then time RUNS runs. */
 static int measure(const struct bench *b, int runs, struct result *r)
@@ -264,22 +407,39 @@ static int measure(const struct bench *b, int runs, struct result *r)
 
 static void print_text(const struct result *r, size_t n, int runs)
 {
-    printf("tgm bench: bare machine, median of %d timed runs after a warm-up;\n"
+    printf("tgm bench: median of %d timed runs after a warm-up;\n"
            "MIPS over the thread's CPU time\n\n", runs);
     for (size_t i = 0; i < n; i++) {
         const struct result *x = &r[i];
-        printf("%-10s %s\n", x->b->name, x->b->what);
-        printf("%-10s %" PRIu64 " instructions, %" PRIu64 " cycles, median %.3f s CPU\n",
+        printf("%-15s %s\n", x->b->name, x->b->what);
+        printf("%-15s %" PRIu64 " instructions, %" PRIu64 " cycles, median %.3f s CPU\n",
                "", x->s.insns, x->s.cycles, x->secs.median);
-        printf("%-10s %.1f MIPS (min %.1f, max %.1f; %.1f by the wall clock)\n", "",
+        printf("%-15s %.1f MIPS (min %.1f, max %.1f; %.1f by the wall clock)\n", "",
                x->mips.median, x->mips.min, x->mips.max, x->wall_mips);
-        printf("%-10s %.1f million simulated cycles/s\n", "",
+        printf("%-15s %.1f million simulated cycles/s\n", "",
                (double)x->s.cycles / x->secs.median / 1e6);
         if (x->host_ratio >= 0)
-            printf("%-10s %.2f host instructions per guest instruction (callgrind)\n", "",
+            printf("%-15s %.2f host instructions per guest instruction (callgrind)\n", "",
                    x->host_ratio);
         putchar('\n');
     }
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct result *x = &r[i];
+        if (!x->compared)
+            continue;
+        if (!any)
+            printf("control program against bare (bars: time ratio <= %.2f for a\n"
+                   "compute-bound guest, trap round trip <= %.0f ns):\n", BAR_RATIO,
+                   BAR_ROUNDTRIP_NS);
+        any = true;
+        printf("  %-15s time ratio %.3f against %s", x->b->name, x->time_ratio, x->b->bare);
+        if (x->ns_per_trap >= 0)
+            printf("; %.1f ns per trap round trip", x->ns_per_trap);
+        putchar('\n');
+    }
+    if (any)
+        putchar('\n');
     printf("reference, same loop shape, same 2-core machine:\n"
            "  SIMH 3.8.1 pdp11     ~%.0f MIPS\n"
            "  Hercules 3.13 S/370  ~%.0f MIPS\n"
@@ -299,13 +459,22 @@ static void print_json(const struct result *r, size_t n, int runs)
                x->mips.median, x->mips.min, x->mips.max, x->wall_mips,
                (double)x->s.cycles / x->secs.median);
         if (x->host_ratio >= 0)
-            printf("%.3f}", x->host_ratio);
+            printf("%.3f", x->host_ratio);
         else
-            printf("null}");
+            printf("null");
+        if (x->compared) {
+            printf(",\"vs\":\"%s\",\"time_ratio\":%.4f,\"ns_per_trap\":", x->b->bare,
+                   x->time_ratio);
+            if (x->ns_per_trap >= 0)
+                printf("%.2f", x->ns_per_trap);
+            else
+                printf("null");
+        }
+        putchar('}');
     }
     printf("],\"reference_mips\":{\"simh_3.8.1_pdp11\":%.0f,\"hercules_3.13_s370\":%.0f,"
-           "\"bar\":%.0f}}\n",
-           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS);
+           "\"bar\":%.0f},\"bars\":{\"time_ratio\":%.2f,\"roundtrip_ns\":%.0f}}\n",
+           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS, BAR_RATIO, BAR_ROUNDTRIP_NS);
 }
 
 static void usage(FILE *f)
@@ -391,6 +560,7 @@ int main(int argc, char **argv)
         res[n].host_ratio = use_valgrind ? host_per_guest(self, b) : -1;
         n++;
     }
+    compare_rows(res, n);
     if (json)
         print_json(res, n, (int)runs);
     else
