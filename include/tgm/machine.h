@@ -178,6 +178,12 @@ void machine_break_class(struct machine *m, unsigned class_mask);
 void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
+/* Whether any debugging is set (the checked loop is in use). */
+bool machine_debugging(const struct machine *m);
+/* Would the run loop stop before executing WORD at physical address PHYS:
+ * an execution breakpoint there, or a class breakpoint for its opcode?
+ * For a control program that simulates instructions outside the loop. */
+bool machine_breaks_at(const struct machine *m, uint32_t phys, uint64_t word);
 
 /* A view: a machine whose E is HOST's E[base..base+w-1].  It has its own
  * PSW, timer, console and counters, starting in the power-on state; its

@@ -371,6 +371,15 @@ void machine_debug_clear(struct machine *m)
     machine_update_checked(m);
 }
 
+bool machine_debugging(const struct machine *m) { return m->checked; }
+
+bool machine_breaks_at(const struct machine *m, uint32_t phys, uint64_t word)
+{
+    unsigned op = GET_OP(word);
+    return machine_break_exec_test(m, phys) ||
+           ((m->break_class & m->profile->cls[op]) && isa_table[op].name);
+}
+
 const char *trap_cause_name(unsigned cause)
 {
     static const char *const names[TRAP_NCAUSES] = {

@@ -88,6 +88,8 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
     vm->w = w;
     machine_reset(view); /* a bare machine's power-on state, region zeroed */
     vm->view = view;
+    vm->host = v->m;
+    vm->watch_hit = -1;
     vm->state = VM_RUNNABLE;
     return id;
 }

@@ -159,11 +159,44 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
     check_limit(v, vm);
 }
 
+bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
+{
+    uint32_t phys;
+    if (!machine_debugging(v->m) ||
+        machine_develop(vm->view, machine_p(vm->view), &phys) != TRAP_NONE)
+        return false;
+    uint32_t real = vm->base + phys;
+    if (!machine_breaks_at(v->m, real, machine_mem(v->m)[real]))
+        return false;
+    if (v->skip_break == real) { /* continuing from this very breakpoint */
+        v->skip_break = -1;
+        return false;
+    }
+    v->skip_break = real;
+    *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, {.reason = EXIT_BREAK, .addr = real}};
+    return true;
+}
+
+/* A watched word that an interpreter or a reflected trap touched stops the
+ * run after the instruction, as the CPU's watchpoints do. */
+static bool watch_stop(struct vm *vm, struct vmm_exit *ex)
+{
+    if (vm->watch_hit < 0)
+        return false;
+    *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id,
+                            {.reason = EXIT_WATCH, .addr = (uint32_t)vm->watch_hit,
+                             .write = vm->watch_write}};
+    vm->watch_hit = -1;
+    return true;
+}
+
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK
  * real steps, and handle what stopped it.  True if the caller must return
  * (a debugging stop), with EX filled in. */
 static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_exit *ex)
 {
+    if (vmm_break_before(v, vm, ex))
+        return true;
     resume(v, vm);
     struct machine_exit mx;
     machine_run(v->m, chunk, &mx);
@@ -183,11 +216,13 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         machine_set_p(vm->view, machine_p(v->m));
         check_limit(v, vm);
     }
+    if (mx.reason == EXIT_BREAK)
+        v->skip_break = mx.addr;
     if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
         *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, mx};
         return true;
     }
-    return false;
+    return watch_stop(vm, ex);
 }
 
 /* One stretch of VM: a pending virtual timer, hybrid interpretation of its
@@ -196,8 +231,16 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
 static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vmm_exit *ex)
 {
     check_limit(v, vm);
-    if (vm->state == VM_RUNNABLE)
-        deliver_timer(v, vm);
+    if (vm->state == VM_RUNNABLE) {
+        uint64_t s0 = machine_steps(vm->view);
+        deliver_timer(v, vm); /* a step of its own, as on the bare machine */
+        uint64_t used = machine_steps(vm->view) - s0;
+        if (watch_stop(vm, ex))
+            return true;
+        if (used >= budget)
+            return false;
+        budget -= used;
+    }
     if (vm->state != VM_RUNNABLE)
         return false;
     if (vm->max_steps) {
@@ -206,8 +249,7 @@ static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vm
     }
     if (v->hybrid && machine_sup(vm->view)) {
         uint64_t cyc = v->slicing && v->slice_left > 0 ? (uint64_t)v->slice_left : UINT64_MAX;
-        hybrid_interpret(v, vm, budget, cyc);
-        return false;
+        return hybrid_interpret(v, vm, budget, cyc, ex);
     }
     return run_direct(v, vm, budget, ex);
 }

@@ -9,17 +9,21 @@
  */
 #include "vmm_impl.h"
 
-void hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles)
+bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles,
+                      struct vmm_exit *ex)
 {
     uint64_t n = 0, c0 = machine_cycles(vm->view);
+    bool stop = false;
     while (n < budget && vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
            machine_cycles(vm->view) - c0 < cycles) {
-        uint64_t before = machine_get_counters(vm->view).instret;
-        struct machine_exit ex;
-        machine_run(vm->view, 1, &ex);
+        if ((stop = vmm_break_before(v, vm, ex)))
+            break;
+        uint64_t before = machine_instret(vm->view);
+        struct machine_exit mx;
+        machine_run(vm->view, 1, &mx);
         n++;
-        vm->stats.interpreted += machine_get_counters(vm->view).instret - before;
-        if (ex.reason == EXIT_HALT)
+        vm->stats.interpreted += machine_instret(vm->view) - before;
+        if (mx.reason == EXIT_HALT)
             vm->state = VM_HALTED;
     }
     /* counted, not traced: no trap brought the CP here */
@@ -34,4 +38,5 @@ void hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
         if (v->hook)
             v->hook(v->hook_ctx, &t);
     }
+    return stop;
 }

@@ -9,28 +9,44 @@
  */
 #include "vmm_impl.h"
 
-void interp_reflect(struct vm *vm, unsigned cause)
-{
-    /* guest E[0] := virtual PSW with cause; virtual PSW := guest E[1] */
-    machine_trap(vm->view, cause);
-}
-
 /* Develop operand address A through the virtual R; false if it traps. */
 static bool operand(struct vm *vm, uint32_t a, uint32_t *phys)
 {
     return machine_develop(vm->view, a, phys) == TRAP_NONE;
 }
 
+/* A simulated access is still an access: report it to the real machine's
+ * watchpoints, as the CPU would have had the instruction run directly. */
+static void watch(struct vm *vm, uint32_t phys, bool write)
+{
+    if (!machine_debugging(vm->host))
+        return;
+    int rw = machine_watch_test(vm->host, vm->base + phys);
+    if (rw & (write ? WATCH_WRITE : WATCH_READ)) {
+        vm->watch_hit = vm->base + phys;
+        vm->watch_write = write;
+    }
+}
+
 static uint64_t rd(struct vm *vm, uint32_t phys)
 {
     uint64_t v = 0;
     machine_read_phys(vm->view, phys, &v);
+    watch(vm, phys, false);
     return v;
 }
 
 static void wr(struct vm *vm, uint32_t phys, uint64_t v)
 {
     machine_write_phys(vm->view, phys, v);
+    watch(vm, phys, true);
+}
+
+void interp_reflect(struct vm *vm, unsigned cause)
+{
+    /* guest E[0] := virtual PSW with cause; virtual PSW := guest E[1] */
+    machine_trap(vm->view, cause);
+    watch(vm, 0, true);
 }
 
 /* Complete an instruction: P := P + 1 unless it set P itself, and charge

@@ -33,6 +33,7 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
     v->slice = cfg && cfg->slice ? cfg->slice : VMM_DEFAULT_SLICE;
     v->hybrid = cfg && cfg->hybrid;
     v->cur = -1;
+    v->skip_break = -1;
     vmm_cp_install(v->m);
     machine_set_psw(v->m, machine_mem(v->m)[1]); /* the CP holds the processor */
     return v;

@@ -16,6 +16,9 @@ struct vm {
     uint32_t base, w;
     enum vm_state state;
     struct machine *view;    /* the VM's virtual machine */
+    struct machine *host;    /* the real machine, for its watchpoints */
+    int64_t watch_hit;       /* real address a simulated access hit, or -1 */
+    bool watch_write;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
 };
@@ -32,6 +35,7 @@ struct vmm {
     int64_t slice_left; /* virtual cycles left in cur's slice */
     bool in_guest;      /* the real PSW is cur's, set by resume() */
     bool real_timer;    /* resume() armed the real timer */
+    int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
     vmm_event_fn hook;
     void *hook_ctx;
@@ -54,8 +58,14 @@ enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
 /* Reflect CAUSE into the VM: the hardware trap done on its virtual state. */
 void interp_reflect(struct vm *vm, unsigned cause);
 
+/* dispatch.c: does a breakpoint stop VM before its next instruction?  Fills
+ * EX and returns true if so (the CP simulates some instructions outside the
+ * real run loop, so it must look for itself). */
+bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex);
+
 /* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
  * mode, for at most BUDGET steps and about CYCLES virtual cycles. */
-void hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles);
+bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cycles,
+                      struct vmm_exit *ex);
 
 #endif

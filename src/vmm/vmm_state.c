@@ -200,6 +200,8 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         if (!vm->view || machine_state_load(vm->view, vs, vlen, err, errlen) != 0)
             goto out;
         vm->id = (int)id;
+        vm->host = v->m;
+        vm->watch_hit = -1;
         vm->base = (uint32_t)base;
         vm->w = (uint32_t)w;
         vm->state = (enum vm_state)state;
@@ -221,6 +223,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     v->cur = (int)cur;
     v->slice_left = slice_left;
     v->in_guest = false;
+    v->skip_break = -1;
     rc = 0;
 out:
     for (int i = 0; i < VMM_MAX_VMS; i++)
