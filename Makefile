@@ -62,7 +62,9 @@ TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
 
-.PHONY: all deps run test asan valgrind bench soak install clean check-deps docs
+.PHONY: all deps run test asan valgrind bench soak install clean docs
+# support objects are shared by every suite: keep them between builds
+.SECONDARY: $(TEST_SUPPORT_OBJ)
 
 all: deps $(TGM)
 

@@ -183,6 +183,7 @@ struct check_opts {
 };
 #define CHECK_DEFAULT_STEPS 100000000u
 struct check_result {
+    bool setup_failed;          /* this image could not be set up: see ERR */
     bool equivalent;            /* alone and together both equal and halted */
     bool bare_halted;
     bool alone_halted, together_halted; /* together: false if not run */

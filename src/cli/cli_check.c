@@ -117,7 +117,7 @@ int cli_check(int argc, char **argv)
             break;
         case 'j': json = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE; /* getopt has said what was wrong, in one line */
         }
     }
     size_t n = (size_t)(argc - optind);
@@ -145,7 +145,13 @@ int cli_check(int argc, char **argv)
     }
     char err[512];
     if (vmm_check(ptrs, n, &o, res, err, sizeof err) != 0) {
-        cli_error("check: %s", err);
+        size_t bad = 0;
+        while (bad < n && !res[bad].setup_failed)
+            bad++;
+        if (bad < n)
+            cli_error("check: %s: %s", argv[optind + (int)bad], err);
+        else
+            cli_error("check: %s", err);
         goto out;
     }
     bool all = true;

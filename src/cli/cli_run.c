@@ -11,12 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "report.h"
 #include "run.h"
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/vmm.h"
@@ -244,62 +243,24 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     return 0;
 }
 
-/* Write all of E to PATH, q words of 8 little-endian bytes, through a
- * temporary file and rename so PATH is never seen half-written. */
+/* Write all of E to PATH, q words of 8 little-endian bytes, atomically. */
 static int dump_memory(const struct machine *m, const char *path)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
+    uint32_t q = machine_q(m);
+    uint8_t *buf = malloc((size_t)q * 8);
+    if (!buf) {
         cli_error("--dump: out of memory");
         return -1;
     }
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) { /* mkstemp makes it 0600; give it the usual mode */
-        mode_t mask = umask(0);
-        umask(mask);
-        fchmod(fd, 0666 & ~mask);
-    }
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        cli_error("--dump: cannot create '%s': %s", tmp, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            remove(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
     const uint64_t *E = machine_mem(m);
-    uint32_t q = machine_q(m);
-    uint8_t buf[8 * 1024];
-    size_t n = 0;
-    bool ok = true;
-    for (uint32_t i = 0; i < q && ok; i++) {
-        for (int k = 0; k < 8; k++)
-            buf[n++] = (uint8_t)(E[i] >> (8 * k));
-        if (n == sizeof buf || i + 1 == q) {
-            ok = fwrite(buf, 1, n, f) == n;
-            n = 0;
-        }
-    }
-    ok = ok && fflush(f) == 0;
-    int err = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        cli_error("--dump: cannot write '%s': %s", path, strerror(err));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
+    for (uint32_t i = 0; i < q; i++)
+        le_write(buf + 8 * (size_t)i, E[i], 8);
+    char err[512];
+    int rc = tgm_write_atomic(path, buf, (size_t)q * 8, err, sizeof err);
+    free(buf);
+    if (rc != 0)
+        cli_error("--dump: %s", err);
+    return rc;
 }
 
 /* Run M in chunks until it stops for a reason other than the chunk's

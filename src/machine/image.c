@@ -6,12 +6,11 @@
  * half-loaded.  The format is drawn in include/tgm/image.h.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
 
@@ -23,40 +22,6 @@ uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t h)
         h *= UINT64_C(0x100000001b3);
     }
     return h;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-    wr32(p, (uint32_t)v);
-    wr32(p + 4, (uint32_t)(v >> 32));
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
 }
 
 static bool sym_char(int c, bool first)
@@ -123,7 +88,7 @@ static int dup_name(const struct tgm_symbol *syms, uint32_t n, char *err, size_t
         return 0;
     const struct tgm_symbol **p = malloc(n * sizeof *p);
     if (!p)
-        return fail(err, errlen, "offset %zu: out of memory", base);
+        return tgm_err(err, errlen, "offset %zu: out of memory", base);
     for (uint32_t i = 0; i < n; i++)
         p[i] = &syms[i];
     qsort(p, n, sizeof *p, name_cmp);
@@ -137,7 +102,7 @@ static int dup_name(const struct tgm_symbol *syms, uint32_t n, char *err, size_t
     size_t off = base; /* report where the second definition starts */
     for (const struct tgm_symbol *q = syms; q < dup; q++)
         off += 9 + strlen(q->name);
-    return fail(err, errlen, "offset %zu: duplicate symbol '%s'", off, dup->name);
+    return tgm_err(err, errlen, "offset %zu: duplicate symbol '%s'", off, dup->name);
 }
 
 /* Parse the symbol table at p (size bytes) into *syms; -1 with ERR. */
@@ -146,30 +111,30 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
 {
     struct tgm_symbol *syms = n ? calloc(n, sizeof *syms) : NULL;
     if (n && !syms)
-        return fail(err, errlen, "offset %zu: out of memory for %u symbols", base, n);
+        return tgm_err(err, errlen, "offset %zu: out of memory for %u symbols", base, n);
     size_t off = 0;
     uint32_t i;
     for (i = 0; i < n; i++) {
         if (size - off < 9) {
-            fail(err, errlen, "offset %zu: symbol %u is truncated", base + off, i);
+            tgm_err(err, errlen, "offset %zu: symbol %u is truncated", base + off, i);
             goto bad;
         }
-        uint64_t value = rd64(p + off);
+        uint64_t value = le_read(p + off, 8);
         size_t len = p[off + 8];
         if (len == 0 || len > TGM_SYM_MAX || size - off - 9 < len ||
             !valid_name((const char *)p + off + 9, len)) {
-            fail(err, errlen, "offset %zu: symbol %u has a bad name", base + off, i);
+            tgm_err(err, errlen, "offset %zu: symbol %u has a bad name", base + off, i);
             goto bad;
         }
         syms[i].name = strndup((const char *)p + off + 9, len);
         syms[i].value = value;
         if (!syms[i].name) {
-            fail(err, errlen, "offset %zu: out of memory", base + off);
+            tgm_err(err, errlen, "offset %zu: out of memory", base + off);
             goto bad;
         }
         /* canonical order (value, then name) makes files byte-comparable */
         if (i > 0 && sym_cmp(&syms[i - 1], &syms[i]) >= 0) {
-            fail(err, errlen, "offset %zu: symbol '%s' is %s", base + off, syms[i].name,
+            tgm_err(err, errlen, "offset %zu: symbol '%s' is %s", base + off, syms[i].name,
                  strcmp(syms[i - 1].name, syms[i].name) == 0 &&
                          syms[i - 1].value == syms[i].value
                      ? "a duplicate"
@@ -180,7 +145,7 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
         off += 9 + len;
     }
     if (off != size) {
-        fail(err, errlen, "offset %zu: %zu stray bytes after the symbol table",
+        tgm_err(err, errlen, "offset %zu: %zu stray bytes after the symbol table",
              base + off, size - off);
         goto bad;
     }
@@ -199,49 +164,51 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen)
 {
     if (len < TGM_IMAGE_HEADER + 8)
-        return fail(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
+        return tgm_err(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
                     len, len, TGM_IMAGE_HEADER + 8);
     if (memcmp(buf, TGM_IMAGE_MAGIC, 8) != 0)
-        return fail(err, errlen, "offset 0: bad magic (not a tgm image)");
-    uint32_t version = rd32(buf + 8);
+        return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
+    uint32_t version = (uint32_t)le_read(buf + 8, 4);
     if (version != TGM_IMAGE_VERSION)
-        return fail(err, errlen, "offset 8: unsupported version %u (this tgm reads %u)",
+        return tgm_err(err, errlen, "offset 8: unsupported version %u (this tgm reads %u)",
                     version, TGM_IMAGE_VERSION);
-    if (rd32(buf + 12) != 0)
-        return fail(err, errlen, "offset 12: unknown flags 0x%x", rd32(buf + 12));
-    uint32_t load = rd32(buf + 16), n = rd32(buf + 20);
-    uint64_t entry = rd64(buf + 24);
-    uint32_t nsyms = rd32(buf + 32), symsize = rd32(buf + 36);
+    if ((uint32_t)le_read(buf + 12, 4) != 0)
+        return tgm_err(err, errlen, "offset 12: unknown flags 0x%x",
+                       (uint32_t)le_read(buf + 12, 4));
+    uint32_t load = (uint32_t)le_read(buf + 16, 4), n = (uint32_t)le_read(buf + 20, 4);
+    uint64_t entry = le_read(buf + 24, 8);
+    uint32_t nsyms = (uint32_t)le_read(buf + 32, 4);
+    uint32_t symsize = (uint32_t)le_read(buf + 36, 4);
     if (n > TGM_Q_MAX)
-        return fail(err, errlen, "offset 20: word count %u exceeds the largest memory (%u words)",
+        return tgm_err(err, errlen, "offset 20: word count %u exceeds the largest memory (%u words)",
                     n, TGM_Q_MAX);
     if ((uint64_t)load + n > TGM_Q_MAX)
-        return fail(err, errlen, "offset 16: load address %u + %u words exceeds the largest memory (%u words)",
+        return tgm_err(err, errlen, "offset 16: load address %u + %u words exceeds the largest memory (%u words)",
                     load, n, TGM_Q_MAX);
     if ((entry >> PSW_CAUSE_SHIFT & 0xF) != 0)
-        return fail(err, errlen, "offset 24: entry PSW has cause bits set");
+        return tgm_err(err, errlen, "offset 24: entry PSW has cause bits set");
     uint64_t need = (uint64_t)TGM_IMAGE_HEADER + 8ull * n + symsize + 8;
     if (len < need)
-        return fail(err, errlen, "offset %zu: truncated: %llu bytes expected, %zu present",
+        return tgm_err(err, errlen, "offset %zu: truncated: %llu bytes expected, %zu present",
                     len, (unsigned long long)need, len);
     if (len > need)
-        return fail(err, errlen, "offset %llu: oversized: %zu bytes after the checksum",
+        return tgm_err(err, errlen, "offset %llu: oversized: %zu bytes after the checksum",
                     (unsigned long long)need, (size_t)(len - need));
-    uint64_t sum = rd64(buf + len - 8);
+    uint64_t sum = le_read(buf + len - 8, 8);
     if (tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) != sum)
-        return fail(err, errlen, "offset %zu: checksum mismatch (file damaged)", len - 8);
+        return tgm_err(err, errlen, "offset %zu: checksum mismatch (file damaged)", len - 8);
     /* a symbol takes at least 10 bytes; refuse before allocating for them */
     if (nsyms > symsize / 10)
-        return fail(err, errlen, "offset 32: symbol count %u cannot fit in a %u-byte symbol table",
+        return tgm_err(err, errlen, "offset 32: symbol count %u cannot fit in a %u-byte symbol table",
                     nsyms, symsize);
 
     struct tgm_image img = {.load = load, .nwords = n, .entry_psw = entry,
                             .nsyms = nsyms};
     img.words = malloc(n ? (size_t)n * 8 : 1);
     if (!img.words)
-        return fail(err, errlen, "offset 40: out of memory for %u words", n);
+        return tgm_err(err, errlen, "offset 40: out of memory for %u words", n);
     for (uint32_t i = 0; i < n; i++)
-        img.words[i] = rd64(buf + TGM_IMAGE_HEADER + 8ull * i);
+        img.words[i] = le_read(buf + TGM_IMAGE_HEADER + 8ull * i, 8);
     size_t symoff = TGM_IMAGE_HEADER + 8ull * n;
     if (parse_syms(buf + symoff, symsize, symoff, nsyms, &img.syms, err, errlen) != 0) {
         free(img.words);
@@ -256,7 +223,7 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
+        return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
     /* largest valid image: header + 2^19 words + symbols; read a little past */
@@ -268,7 +235,7 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
             if (!nb) {
                 free(buf);
                 fclose(f);
-                return fail(err, errlen, "%s: out of memory", path);
+                return tgm_err(err, errlen, "%s: out of memory", path);
             }
             buf = nb;
             cap = ncap;
@@ -280,7 +247,7 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
         if (len > limit) {
             free(buf);
             fclose(f);
-            return fail(err, errlen, "%s: offset %zu: oversized: larger than any tgm image",
+            return tgm_err(err, errlen, "%s: offset %zu: oversized: larger than any tgm image",
                         path, limit);
         }
     }
@@ -288,13 +255,13 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
     fclose(f);
     if (ioerr) {
         free(buf);
-        return fail(err, errlen, "%s: read error", path);
+        return tgm_err(err, errlen, "%s: read error", path);
     }
     char inner[200];
     int rc = image_parse(buf, len, out, inner, sizeof inner);
     free(buf);
     if (rc != 0)
-        return fail(err, errlen, "%s: %s", path, inner);
+        return tgm_err(err, errlen, "%s: %s", path, inner);
     return 0;
 }
 
@@ -314,24 +281,24 @@ int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
     if (!buf)
         return -1;
     memcpy(buf, TGM_IMAGE_MAGIC, 8);
-    wr32(buf + 8, TGM_IMAGE_VERSION);
-    wr32(buf + 12, 0);
-    wr32(buf + 16, img->load);
-    wr32(buf + 20, img->nwords);
-    wr64(buf + 24, img->entry_psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT));
-    wr32(buf + 32, img->nsyms);
-    wr32(buf + 36, (uint32_t)symsize);
+    le_write(buf + 8, TGM_IMAGE_VERSION, 4);
+    le_write(buf + 12, 0, 4);
+    le_write(buf + 16, img->load, 4);
+    le_write(buf + 20, img->nwords, 4);
+    le_write(buf + 24, img->entry_psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT), 8);
+    le_write(buf + 32, img->nsyms, 4);
+    le_write(buf + 36, symsize, 4);
     uint8_t *p = buf + TGM_IMAGE_HEADER;
     for (uint32_t i = 0; i < img->nwords; i++, p += 8)
-        wr64(p, img->words[i]);
+        le_write(p, img->words[i], 8);
     for (uint32_t i = 0; i < img->nsyms; i++) {
         size_t n = strlen(img->syms[i].name);
-        wr64(p, img->syms[i].value);
+        le_write(p, img->syms[i].value, 8);
         p[8] = (uint8_t)n;
         memcpy(p + 9, img->syms[i].name, n);
         p += 9 + n;
     }
-    wr64(p, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED));
+    le_write(p, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
     *bufp = buf;
     *lenp = len;
     return 0;
@@ -343,32 +310,9 @@ int image_write_file(const char *path, const struct tgm_image *img, char *err,
     uint8_t *buf;
     size_t len;
     if (image_serialize(img, &buf, &len) != 0)
-        return fail(err, errlen, "%s: image violates the format (too large or bad symbol)", path);
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        free(buf);
-        return fail(err, errlen, "%s: out of memory", path);
-    }
-    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (!f) {
-        fail(err, errlen, "%s: %s", tmp, strerror(errno));
-    } else if (fwrite(buf, 1, len, f) != len || fflush(f) != 0) {
-        fail(err, errlen, "%s: write error: %s", path, strerror(errno));
-        fclose(f);
-        remove(tmp);
-    } else if (fclose(f) != 0) {
-        fail(err, errlen, "%s: write error: %s", path, strerror(errno));
-        remove(tmp);
-    } else if (rename(tmp, path) != 0) {
-        fail(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-    } else {
-        rc = 0;
-    }
-    free(tmp);
+        return tgm_err(err, errlen, "%s: image violates the format (too large or bad symbol)",
+                       path);
+    int rc = tgm_write_atomic(path, buf, len, err, errlen);
     free(buf);
     return rc;
 }
@@ -378,7 +322,7 @@ int image_load(struct machine *m, const struct tgm_image *img, char *err,
 {
     uint32_t q = machine_q(m);
     if ((uint64_t)img->load + img->nwords > q)
-        return fail(err, errlen,
+        return tgm_err(err, errlen,
                     "image needs words %u..%llu but the machine has %u words",
                     img->load, (unsigned long long)img->load + img->nwords - 1, q);
     for (uint32_t i = 0; i < img->nwords; i++)

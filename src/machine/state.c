@@ -5,12 +5,12 @@
  * VM's virtual state (section 6's map f works on these) and by the monitor
  * to save and restore.  machine_trap must have the CPU's exact effect.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine_impl.h"
+#include "tgm/bytes.h"
 
 void machine_trap(struct machine *m, unsigned cause)
 {
@@ -46,16 +46,8 @@ int machine_console_get(struct machine *m)
     return m->con.get(m->con.ctx);
 }
 
-static int differ(char *diff, size_t len, const char *fmt, ...)
-{
-    if (diff && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(diff, len, fmt, ap);
-        va_end(ap);
-    }
-    return 1;
-}
+/* One line naming the first difference; the comparison's result is 1. */
+#define differ(...) (tgm_err(__VA_ARGS__), 1)
 
 int machine_compare(const struct machine *a, const struct machine *b,
                     unsigned flags, const char *na, const char *nb, char *diff,
@@ -126,72 +118,37 @@ int machine_compare(const struct machine *a, const struct machine *b,
 #define STATE_MAGIC "TGMSTATE"
 #define STATE_VERSION 1u
 
-struct wbuf {
-    uint8_t *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void put_bytes(struct wbuf *w, const void *src, size_t n)
-{
-    if (w->oom)
-        return;
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap ? w->cap : 1024;
-        while (cap < w->len + n)
-            cap *= 2;
-        uint8_t *np = realloc(w->p, cap);
-        if (!np) {
-            w->oom = true;
-            return;
-        }
-        w->p = np;
-        w->cap = cap;
-    }
-    if (n)
-        memcpy(w->p + w->len, src, n);
-    w->len += n;
-}
-
-static void put64(struct wbuf *w, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    put_bytes(w, b, 8);
-}
-
 int machine_state_save(const struct machine *m, bool with_memory, uint8_t **buf,
                        size_t *len)
 {
-    struct wbuf w = {0};
+    struct bytes_out w = {0};
     struct machine_timer t = machine_get_timer(m);
     size_t nlen = strlen(m->profile->name);
-    put_bytes(&w, STATE_MAGIC, 8);
-    put64(&w, STATE_VERSION);
-    put64(&w, m->q);
-    put64(&w, nlen);
-    put_bytes(&w, m->profile->name, nlen);
-    put64(&w, (m->hostcalls ? 1u : 0u) | (with_memory ? 2u : 0u));
-    put64(&w, machine_get_psw(m));
-    put64(&w, t.armed);
-    put64(&w, t.pending);
-    put64(&w, (uint64_t)t.remaining);
-    put64(&w, m->last_trap);
-    put64(&w, m->ctr.cycles);
-    put64(&w, m->ctr.instret);
-    put64(&w, m->ctr.steps);
+    bytes_put(&w, STATE_MAGIC, 8);
+    bytes_put_le(&w, STATE_VERSION, 8);
+    bytes_put_le(&w, m->q, 8);
+    bytes_put_le(&w, nlen, 8);
+    bytes_put(&w, m->profile->name, nlen);
+    bytes_put_le(&w, (m->hostcalls ? 1u : 0u) | (with_memory ? 2u : 0u), 8);
+    bytes_put_le(&w, machine_get_psw(m), 8);
+    bytes_put_le(&w, t.armed, 8);
+    bytes_put_le(&w, t.pending, 8);
+    bytes_put_le(&w, (uint64_t)t.remaining, 8);
+    bytes_put_le(&w, m->last_trap, 8);
+    bytes_put_le(&w, m->ctr.cycles, 8);
+    bytes_put_le(&w, m->ctr.instret, 8);
+    bytes_put_le(&w, m->ctr.steps, 8);
     for (unsigned i = 0; i < TRAP_NCAUSES; i++)
-        put64(&w, m->ctr.traps[i]);
-    put64(&w, m->conbuf.out_len);
-    put64(&w, m->conbuf.out_dropped);
-    put_bytes(&w, m->conbuf.out, m->conbuf.out_len);
-    put64(&w, m->conbuf.in_len);
-    put64(&w, m->conbuf.in_pos);
-    put_bytes(&w, m->conbuf.in, m->conbuf.in_len);
+        bytes_put_le(&w, m->ctr.traps[i], 8);
+    bytes_put_le(&w, m->conbuf.out_len, 8);
+    bytes_put_le(&w, m->conbuf.out_dropped, 8);
+    bytes_put(&w, m->conbuf.out, m->conbuf.out_len);
+    bytes_put_le(&w, m->conbuf.in_len, 8);
+    bytes_put_le(&w, m->conbuf.in_pos, 8);
+    bytes_put(&w, m->conbuf.in, m->conbuf.in_len);
     if (with_memory)
         for (uint32_t i = 0; i < m->q; i++)
-            put64(&w, m->E[i]);
+            bytes_put_le(&w, m->E[i], 8);
     if (w.oom) {
         free(w.p);
         return -1;
@@ -201,103 +158,66 @@ int machine_state_save(const struct machine *m, bool with_memory, uint8_t **buf,
     return 0;
 }
 
-struct rbuf {
-    const uint8_t *p;
-    size_t len, off;
-    bool bad;
-};
-
-static const uint8_t *get_bytes(struct rbuf *r, size_t n)
-{
-    if (r->bad || r->len - r->off < n) {
-        r->bad = true;
-        return NULL;
-    }
-    const uint8_t *p = r->p + r->off;
-    r->off += n;
-    return p;
-}
-
-static uint64_t get64(struct rbuf *r)
-{
-    const uint8_t *b = get_bytes(r, 8);
-    uint64_t v = 0;
-    for (int i = 0; b && i < 8; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
-static int load_fail(char *err, size_t len, const char *fmt, ...)
-{
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
                        char *err, size_t errlen)
 {
-    struct rbuf r = {buf, len, 0, false};
-    const uint8_t *magic = get_bytes(&r, 8);
+    struct bytes_in r = {buf, len, 0, false};
+    const uint8_t *magic = bytes_take(&r, 8);
     if (!magic || memcmp(magic, STATE_MAGIC, 8) != 0)
-        return load_fail(err, errlen, "offset 0: not a machine state");
-    uint64_t version = get64(&r);
+        return tgm_err(err, errlen, "offset 0: not a machine state");
+    uint64_t version = bytes_get_le(&r, 8);
     if (version != STATE_VERSION)
-        return load_fail(err, errlen, "offset 8: unsupported state version %llu",
+        return tgm_err(err, errlen, "offset 8: unsupported state version %llu",
                          (unsigned long long)version);
-    uint64_t q = get64(&r);
+    uint64_t q = bytes_get_le(&r, 8);
     if (!r.bad && q != m->q)
-        return load_fail(err, errlen, "offset 16: state is for %llu words, machine has %u",
+        return tgm_err(err, errlen, "offset 16: state is for %llu words, machine has %u",
                          (unsigned long long)q, m->q);
-    uint64_t nlen = get64(&r);
-    const uint8_t *name = nlen < 64 ? get_bytes(&r, nlen) : NULL;
+    uint64_t nlen = bytes_get_le(&r, 8);
+    const uint8_t *name = nlen < 64 ? bytes_take(&r, nlen) : NULL;
     if (r.bad || !name || strlen(m->profile->name) != nlen ||
         memcmp(name, m->profile->name, nlen) != 0)
-        return load_fail(err, errlen, "offset 32: state is for another instruction-set profile");
-    uint64_t flags = get64(&r);
+        return tgm_err(err, errlen, "offset 32: state is for another instruction-set profile");
+    uint64_t flags = bytes_get_le(&r, 8);
     if (!r.bad && (flags & 1u) != (m->hostcalls ? 1u : 0u))
-        return load_fail(err, errlen, "state disagrees on host calls");
+        return tgm_err(err, errlen, "state disagrees on host calls");
     if (!r.bad && flags > 3)
-        return load_fail(err, errlen, "unknown state flags 0x%llx", (unsigned long long)flags);
-    uint64_t psw = get64(&r);
+        return tgm_err(err, errlen, "unknown state flags 0x%llx", (unsigned long long)flags);
+    uint64_t psw = bytes_get_le(&r, 8);
     struct machine_timer t; /* one field at a time: initialisers are unsequenced */
-    t.armed = get64(&r) != 0;
-    t.pending = get64(&r) != 0;
-    t.remaining = (int64_t)get64(&r);
-    uint64_t last = get64(&r);
+    t.armed = bytes_get_le(&r, 8) != 0;
+    t.pending = bytes_get_le(&r, 8) != 0;
+    t.remaining = (int64_t)bytes_get_le(&r, 8);
+    uint64_t last = bytes_get_le(&r, 8);
     struct machine_counters c;
-    c.cycles = get64(&r);
-    c.instret = get64(&r);
-    c.steps = get64(&r);
+    c.cycles = bytes_get_le(&r, 8);
+    c.instret = bytes_get_le(&r, 8);
+    c.steps = bytes_get_le(&r, 8);
     for (unsigned i = 0; i < TRAP_NCAUSES; i++)
-        c.traps[i] = get64(&r);
-    uint64_t olen = get64(&r), odrop = get64(&r);
-    const uint8_t *out = olen <= CONBUF_OUT_LIMIT ? get_bytes(&r, olen) : NULL;
-    uint64_t ilen = get64(&r), ipos = get64(&r);
-    const uint8_t *in = ilen <= len ? get_bytes(&r, ilen) : NULL;
-    const uint8_t *mem = (flags & 2u) ? get_bytes(&r, (size_t)m->q * 8) : NULL;
+        c.traps[i] = bytes_get_le(&r, 8);
+    uint64_t olen = bytes_get_le(&r, 8), odrop = bytes_get_le(&r, 8);
+    const uint8_t *out = olen <= CONBUF_OUT_LIMIT ? bytes_take(&r, olen) : NULL;
+    uint64_t ilen = bytes_get_le(&r, 8), ipos = bytes_get_le(&r, 8);
+    const uint8_t *in = ilen <= len ? bytes_take(&r, ilen) : NULL;
+    const uint8_t *mem = (flags & 2u) ? bytes_take(&r, (size_t)m->q * 8) : NULL;
     if (r.bad || (olen && !out) || (ilen && !in) || ((flags & 2u) && !mem))
-        return load_fail(err, errlen, "offset %zu: state is truncated", r.off);
+        return tgm_err(err, errlen, "offset %zu: state is truncated", r.off);
     if (r.off != len)
-        return load_fail(err, errlen, "offset %zu: %zu stray bytes after the state", r.off,
+        return tgm_err(err, errlen, "offset %zu: %zu stray bytes after the state", r.off,
                          len - r.off);
     if (ipos > ilen || last >= TRAP_NCAUSES || (psw >> PSW_CAUSE_SHIFT & 0xF))
-        return load_fail(err, errlen, "state is inconsistent (console, trap or PSW field)");
+        return tgm_err(err, errlen, "state is inconsistent (console, trap or PSW field)");
 
     /* Everything is valid: apply.  Console buffers first (may fail). */
     struct console_buf nb;
     conbuf_init(&nb);
     if (conbuf_feed(&nb, in, ilen) != 0)
-        return load_fail(err, errlen, "out of memory");
+        return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < olen; i++)
         conbuf_put(&nb, out[i]);
     if (nb.out_len != olen) {
         conbuf_free(&nb);
-        return load_fail(err, errlen, "out of memory");
+        return tgm_err(err, errlen, "out of memory");
     }
     nb.in_pos = ipos;
     nb.out_dropped = odrop;

@@ -15,150 +15,77 @@
  * are they swapped in, so a bad file changes nothing.  Writes are atomic.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mon_impl.h"
+#include "tgm/bytes.h"
 
 #define SNAP_MAGIC "TGMSNAP"
 #define SNAP_VERSION 1u
 #define SNAP_MAX_BYTES ((size_t)1 << 30)
 
-struct wb {
-    uint8_t *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void put(struct wb *w, const void *src, size_t n)
-{
-    if (w->oom || !n)
-        return;
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->len + n)
-            cap *= 2;
-        uint8_t *np = realloc(w->p, cap);
-        if (!np) {
-            w->oom = true;
-            return;
-        }
-        w->p = np;
-        w->cap = cap;
-    }
-    memcpy(w->p + w->len, src, n);
-    w->len += n;
-}
-
-static void putn(struct wb *w, uint64_t v, int bytes)
-{
-    uint8_t b[8];
-    for (int i = 0; i < bytes; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    put(w, b, (size_t)bytes);
-}
-
-static void put_str(struct wb *w, const char *s)
+static void put_str(struct bytes_out *w, const char *s)
 {
     size_t n = strlen(s);
-    putn(w, n, 4);
-    put(w, s, n);
+    bytes_put_le(w, n, 4);
+    bytes_put(w, s, n);
 }
 
-static void section(struct wb *w, const char *tag, const uint8_t *data, size_t len)
+static void section(struct bytes_out *w, const char *tag, const uint8_t *data, size_t len)
 {
-    put(w, tag, 4);
-    putn(w, 0, 4);
-    putn(w, len, 8);
-    put(w, data, len);
+    bytes_put(w, tag, 4);
+    bytes_put_le(w, 0, 4);
+    bytes_put_le(w, len, 8);
+    bytes_put(w, data, len);
 }
 
-static void put_syms(struct wb *w, const struct tgm_image *img)
+static void put_syms(struct bytes_out *w, const struct tgm_image *img)
 {
-    putn(w, img->nsyms, 4);
+    bytes_put_le(w, img->nsyms, 4);
     for (uint32_t i = 0; i < img->nsyms; i++) {
-        putn(w, img->syms[i].value, 8);
+        bytes_put_le(w, img->syms[i].value, 8);
         put_str(w, img->syms[i].name);
     }
 }
 
-static void put_bps(struct wb *w, const struct mon *m)
+static void put_bps(struct bytes_out *w, const struct mon *m)
 {
-    putn(w, m->nbps, 4);
+    bytes_put_le(w, m->nbps, 4);
     for (size_t i = 0; i < m->nbps; i++) {
         const struct mon_bp *b = &m->bps[i];
-        putn(w, (uint32_t)b->id, 4);
-        putn(w, b->kind, 4);
-        putn(w, (uint32_t)b->vm, 4);
-        putn(w, b->addr, 4);
-        putn(w, b->len, 4);
-        putn(w, (uint32_t)b->rw, 4);
-        putn(w, b->mask, 4);
-        putn(w, b->hits, 8);
-        putn(w, b->ignore, 8);
+        bytes_put_le(w, (uint32_t)b->id, 4);
+        bytes_put_le(w, b->kind, 4);
+        bytes_put_le(w, (uint32_t)b->vm, 4);
+        bytes_put_le(w, b->addr, 4);
+        bytes_put_le(w, b->len, 4);
+        bytes_put_le(w, (uint32_t)b->rw, 4);
+        bytes_put_le(w, b->mask, 4);
+        bytes_put_le(w, b->hits, 8);
+        bytes_put_le(w, b->ignore, 8);
         put_str(w, b->cmds ? b->cmds : "");
     }
 }
 
-static int write_atomic(const char *path, const uint8_t *buf, size_t len, char *err,
-                        size_t errlen)
-{
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, buf + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    int ok = off == len && fsync(fd) == 0;
-    if (close(fd) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
 int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, size_t errlen)
 {
-    struct wb w = {0}, s = {0};
+    struct bytes_out w = {0}, s = {0};
     uint8_t *st = NULL;
     size_t stlen;
     int nsec = 3 + (m->vmm ? 3 : 0) + (breaks ? 1 : 0);
-    put(&w, SNAP_MAGIC "", 8);
-    putn(&w, SNAP_VERSION, 4);
-    putn(&w, (uint64_t)nsec, 4);
+    bytes_put(&w, SNAP_MAGIC "", 8);
+    bytes_put_le(&w, SNAP_VERSION, 4);
+    bytes_put_le(&w, (uint64_t)nsec, 4);
 
-    putn(&s, machine_q(m->bare), 4);
+    bytes_put_le(&s, machine_q(m->bare), 4);
     put_str(&s, machine_profile(m->bare)->name);
-    putn(&s, (uint32_t)m->focus, 4);
-    putn(&s, m->vmm != NULL, 4);
+    bytes_put_le(&s, (uint32_t)m->focus, 4);
+    bytes_put_le(&s, m->vmm != NULL, 4);
     if (m->vmm) {
-        putn(&s, machine_q(vmm_machine(m->vmm)), 4);
+        bytes_put_le(&s, machine_q(vmm_machine(m->vmm)), 4);
         put_str(&s, machine_profile(vmm_machine(m->vmm))->name);
-        putn(&s, vmm_slice(m->vmm), 8);
-        putn(&s, vmm_hybrid(m->vmm), 4);
+        bytes_put_le(&s, vmm_slice(m->vmm), 8);
+        bytes_put_le(&s, vmm_hybrid(m->vmm), 4);
     }
     section(&w, "SESS", s.p, s.len);
     s.len = 0;
@@ -181,9 +108,9 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
         int n = 0;
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             n++;
-        putn(&s, (uint64_t)n, 4);
+        bytes_put_le(&s, (uint64_t)n, 4);
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
-            putn(&s, (uint64_t)id, 4);
+            bytes_put_le(&s, (uint64_t)id, 4);
             put_syms(&s, &m->vm_img[id]);
         }
         section(&w, "VSYM", s.p, s.len);
@@ -195,49 +122,23 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     }
     free(s.p);
     if (rc == 0 && !w.oom)
-        putn(&w, tgm_fnv1a(w.p, w.len, TGM_FNV_SEED), 8);
+        bytes_put_le(&w, tgm_fnv1a(w.p, w.len, TGM_FNV_SEED), 8);
     if (rc != 0 || w.oom || s.oom) {
         free(w.p);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    rc = write_atomic(path, w.p, w.len, err, errlen);
+    rc = tgm_write_atomic(path, w.p, w.len, err, errlen);
     free(w.p);
     return rc;
 }
 
 /* ---- restore ---- */
 
-struct rb {
-    const uint8_t *p;
-    size_t len, off;
-    bool bad;
-};
-
-static const uint8_t *take(struct rb *r, size_t n)
+static bool get_str(struct bytes_in *r, char *buf, size_t len)
 {
-    if (r->bad || r->len - r->off < n) {
-        r->bad = true;
-        return NULL;
-    }
-    r->off += n;
-    return r->p + r->off - n;
-}
-
-static uint64_t getn(struct rb *r, int bytes)
-{
-    const uint8_t *b = take(r, (size_t)bytes);
-    uint64_t v = 0;
-    for (int i = 0; b && i < bytes; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
-/* A length-prefixed string, NUL-terminated into BUF (at most LEN-1). */
-static bool get_str(struct rb *r, char *buf, size_t len)
-{
-    uint64_t n = getn(r, 4);
-    const uint8_t *s = n < len ? take(r, n) : NULL;
+    uint64_t n = bytes_get_le(r, 4);
+    const uint8_t *s = n < len ? bytes_take(r, n) : NULL;
     if (!s) {
         r->bad = true;
         return false;
@@ -247,9 +148,9 @@ static bool get_str(struct rb *r, char *buf, size_t len)
     return strlen(buf) == n;
 }
 
-static int get_syms(struct rb *r, struct tgm_image *img)
+static int get_syms(struct bytes_in *r, struct tgm_image *img)
 {
-    uint64_t n = getn(r, 4);
+    uint64_t n = bytes_get_le(r, 4);
     if (r->bad || n > r->len)
         return -1;
     img->syms = n ? calloc(n, sizeof *img->syms) : NULL;
@@ -257,7 +158,7 @@ static int get_syms(struct rb *r, struct tgm_image *img)
         return -1;
     for (uint64_t i = 0; i < n; i++) {
         char name[TGM_SYM_MAX + 1];
-        uint64_t v = getn(r, 8);
+        uint64_t v = bytes_get_le(r, 8);
         if (!get_str(r, name, sizeof name) || !name[0] || !(img->syms[i].name = strdup(name)))
             return -1;
         img->syms[i].value = v;
@@ -293,66 +194,57 @@ static void snap_free(struct snap *s)
     free(s->bps);
 }
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static bool vm_live(struct vmm *v, int64_t id)
 {
     struct vm_info vi;
     return v && id >= 0 && id < VMM_MAX_VMS && vmm_vm_info(v, (int)id, &vi) == 0;
 }
 
-static int parse_bps(struct rb *r, struct snap *s, char *err, size_t errlen)
+static int parse_bps(struct bytes_in *r, struct snap *s, char *err, size_t errlen)
 {
-    uint64_t n = getn(r, 4);
+    uint64_t n = bytes_get_le(r, 4);
     if (r->bad || n > r->len)
-        return bad(err, errlen, "bad breakpoint section");
+        return tgm_err(err, errlen, "bad breakpoint section");
     s->has_bps = true;
     s->bps = n ? calloc(n, sizeof *s->bps) : NULL;
     if (n && !s->bps)
-        return bad(err, errlen, "out of memory");
+        return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
         char cmds[4096];
-        b->id = (int)(int32_t)getn(r, 4);
-        b->kind = (enum mon_bp_kind)getn(r, 4);
-        b->vm = (int)(int32_t)getn(r, 4);
-        b->addr = (uint32_t)getn(r, 4);
-        b->len = (uint32_t)getn(r, 4);
-        b->rw = (int)getn(r, 4);
-        b->mask = (unsigned)getn(r, 4);
-        b->hits = getn(r, 8);
-        b->ignore = getn(r, 8);
+        b->id = (int)(int32_t)bytes_get_le(r, 4);
+        b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
+        b->vm = (int)(int32_t)bytes_get_le(r, 4);
+        b->addr = (uint32_t)bytes_get_le(r, 4);
+        b->len = (uint32_t)bytes_get_le(r, 4);
+        b->rw = (int)bytes_get_le(r, 4);
+        b->mask = (unsigned)bytes_get_le(r, 4);
+        b->hits = bytes_get_le(r, 8);
+        b->ignore = bytes_get_le(r, 8);
         s->nbps = i + 1;
         if (!get_str(r, cmds, sizeof cmds) || b->kind > BP_CLASS || b->id <= 0 ||
             (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
             (b->kind == BP_WATCH && (b->len == 0 || b->len > TGM_Q_MAX || !b->rw)))
-            return bad(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
+            return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
         if (cmds[0] && !(b->cmds = strdup(cmds)))
-            return bad(err, errlen, "out of memory");
+            return tgm_err(err, errlen, "out of memory");
         if (b->kind == BP_WATCH && !(b->old = calloc(b->len, sizeof *b->old)))
-            return bad(err, errlen, "out of memory");
+            return tgm_err(err, errlen, "out of memory");
     }
     return 0;
 }
 
-static int parse_vsyms(struct rb *r, struct snap *s, char *err, size_t errlen)
+static int parse_vsyms(struct bytes_in *r, struct snap *s, char *err, size_t errlen)
 {
-    uint64_t n = getn(r, 4);
+    uint64_t n = bytes_get_le(r, 4);
     for (uint64_t i = 0; !r->bad && i < n; i++) {
-        uint64_t id = getn(r, 4);
+        uint64_t id = bytes_get_le(r, 4);
         if (!vm_live(s->vmm, (int64_t)id) || s->vm_img[id].nsyms)
-            return bad(err, errlen, "symbols for a VM that is not in the snapshot");
+            return tgm_err(err, errlen, "symbols for a VM that is not in the snapshot");
         if (get_syms(r, &s->vm_img[id]) != 0)
-            return bad(err, errlen, "bad VM symbol section");
+            return tgm_err(err, errlen, "bad VM symbol section");
     }
-    return r->bad ? bad(err, errlen, "bad VM symbol section") : 0;
+    return r->bad ? tgm_err(err, errlen, "bad VM symbol section") : 0;
 }
 
 /* Build S from the sections; ERR says what is wrong. */
@@ -360,55 +252,55 @@ static int build(const uint8_t *const *data, const size_t *lens, struct snap *s,
                  size_t errlen)
 {
     enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS };
-    struct rb r = {data[SESS], lens[SESS], 0, false};
+    struct bytes_in r = {data[SESS], lens[SESS], 0, false};
     char prof[64], cprof[64];
-    uint32_t q = (uint32_t)getn(&r, 4);
+    uint32_t q = (uint32_t)bytes_get_le(&r, 4);
     get_str(&r, prof, sizeof prof);
-    s->focus = (int)(int32_t)getn(&r, 4);
-    uint32_t has_cp = (uint32_t)getn(&r, 4);
+    s->focus = (int)(int32_t)bytes_get_le(&r, 4);
+    uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
     if (has_cp) {
-        vc.q = (uint32_t)getn(&r, 4);
+        vc.q = (uint32_t)bytes_get_le(&r, 4);
         get_str(&r, cprof, sizeof cprof);
-        vc.slice = getn(&r, 8);
-        vc.hybrid = getn(&r, 4) != 0;
+        vc.slice = bytes_get_le(&r, 8);
+        vc.hybrid = bytes_get_le(&r, 4) != 0;
         vc.profile = isa_profile_find(cprof);
     }
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
     if (r.bad || r.off != r.len || !mc.profile || (has_cp && !vc.profile) || has_cp > 1)
-        return bad(err, errlen, "bad session section");
+        return tgm_err(err, errlen, "bad session section");
     if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL))
-        return bad(err, errlen, "control program sections missing or unexpected");
+        return tgm_err(err, errlen, "control program sections missing or unexpected");
     if (q < TGM_Q_MIN || q > TGM_Q_MAX || !(s->bare = machine_create(&mc)))
-        return bad(err, errlen, "bad bare machine size %u", q);
+        return tgm_err(err, errlen, "bad bare machine size %u", q);
     char e2[200];
     if (machine_state_load(s->bare, data[BARE], lens[BARE], e2, sizeof e2) != 0)
-        return bad(err, errlen, "bare machine: %s", e2);
-    r = (struct rb){data[BSYM], lens[BSYM], 0, false};
+        return tgm_err(err, errlen, "bare machine: %s", e2);
+    r = (struct bytes_in){data[BSYM], lens[BSYM], 0, false};
     if (!data[BSYM] || get_syms(&r, &s->bare_img) != 0 || r.off != r.len)
-        return bad(err, errlen, "bad symbol section");
+        return tgm_err(err, errlen, "bad symbol section");
     if (has_cp) {
         if (!(s->vmm = vmm_create(&vc, e2, sizeof e2)))
-            return bad(err, errlen, "control program: %s", e2);
+            return tgm_err(err, errlen, "control program: %s", e2);
         if (vmm_state_load(s->vmm, data[CPST], lens[CPST], e2, sizeof e2) != 0 ||
             machine_state_load(vmm_machine(s->vmm), data[REAL], lens[REAL], e2, sizeof e2) != 0)
-            return bad(err, errlen, "control program: %s", e2);
+            return tgm_err(err, errlen, "control program: %s", e2);
         if (!data[VSYM])
-            return bad(err, errlen, "VM symbol section missing");
-        r = (struct rb){data[VSYM], lens[VSYM], 0, false};
+            return tgm_err(err, errlen, "VM symbol section missing");
+        r = (struct bytes_in){data[VSYM], lens[VSYM], 0, false};
         if (parse_vsyms(&r, s, err, errlen) != 0)
             return -1;
         if (r.off != r.len)
-            return bad(err, errlen, "bad VM symbol section");
+            return tgm_err(err, errlen, "bad VM symbol section");
     }
     if (s->focus != MON_FOCUS_BARE && !vm_live(s->vmm, s->focus))
-        return bad(err, errlen, "the selected VM is not in the snapshot");
+        return tgm_err(err, errlen, "the selected VM is not in the snapshot");
     if (data[BRKS]) {
-        r = (struct rb){data[BRKS], lens[BRKS], 0, false};
+        r = (struct bytes_in){data[BRKS], lens[BRKS], 0, false};
         if (parse_bps(&r, s, err, errlen) != 0)
             return -1;
         if (r.off != r.len)
-            return bad(err, errlen, "bad breakpoint section");
+            return tgm_err(err, errlen, "bad breakpoint section");
     }
     return 0;
 }
@@ -418,19 +310,19 @@ static uint8_t *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        bad(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        tgm_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    struct wb w = {0};
+    struct bytes_out w = {0};
     uint8_t buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0 && w.len <= SNAP_MAX_BYTES)
-        put(&w, buf, n);
+        bytes_put(&w, buf, n);
     bool rerr = ferror(f);
     fclose(f);
     if (rerr || w.oom || w.len > SNAP_MAX_BYTES) {
         free(w.p);
-        bad(err, errlen, "cannot read '%s'", path);
+        tgm_err(err, errlen, "cannot read '%s'", path);
         return NULL;
     }
     *len = w.len;
@@ -452,34 +344,34 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     size_t lens[NTAGS] = {0};
     struct snap s = {0};
     int rc = -1;
-    struct rb r = {buf, len, 0, false};
-    const uint8_t *magic = take(&r, 8);
+    struct bytes_in r = {buf, len, 0, false};
+    const uint8_t *magic = bytes_take(&r, 8);
     if (!magic || memcmp(magic, SNAP_MAGIC "", 8)) {
-        bad(err, errlen, "%s: not a tgm snapshot", path);
+        tgm_err(err, errlen, "%s: not a tgm snapshot", path);
         goto out;
     }
-    uint64_t ver = getn(&r, 4), nsec = getn(&r, 4);
+    uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
     if (r.bad || ver != SNAP_VERSION) {
-        bad(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads %u)", path,
+        tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads %u)", path,
             (unsigned long long)ver, SNAP_VERSION);
         goto out;
     }
     if (len < 24 || tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) !=
-                        (getn(&(struct rb){buf + len - 8, 8, 0, false}, 8))) {
-        bad(err, errlen, "%s: checksum mismatch (the file is damaged or truncated)", path);
+                        (bytes_get_le(&(struct bytes_in){buf + len - 8, 8, 0, false}, 8))) {
+        tgm_err(err, errlen, "%s: checksum mismatch (the file is damaged or truncated)", path);
         goto out;
     }
     r.len = len - 8;
     for (uint64_t i = 0; i < nsec; i++) {
-        const uint8_t *tag = take(&r, 4);
-        getn(&r, 4);
-        uint64_t sl = getn(&r, 8);
-        const uint8_t *d = sl <= r.len ? take(&r, sl) : NULL;
+        const uint8_t *tag = bytes_take(&r, 4);
+        bytes_get_le(&r, 4);
+        uint64_t sl = bytes_get_le(&r, 8);
+        const uint8_t *d = sl <= r.len ? bytes_take(&r, sl) : NULL;
         int k = 0;
         while (tag && k < NTAGS && memcmp(tag, tags[k], 4))
             k++;
         if (!d || k == NTAGS || data[k]) {
-            bad(err, errlen, "%s: bad section %llu at offset %zu", path, (unsigned long long)i,
+            tgm_err(err, errlen, "%s: bad section %llu at offset %zu", path, (unsigned long long)i,
                 r.off);
             goto out;
         }
@@ -487,12 +379,12 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         lens[k] = sl;
     }
     if (r.off != r.len || !data[0] || !data[1]) {
-        bad(err, errlen, "%s: sections do not add up to the file", path);
+        tgm_err(err, errlen, "%s: sections do not add up to the file", path);
         goto out;
     }
     char why[256];
     if (build(data, lens, &s, why, sizeof why) != 0) {
-        bad(err, errlen, "%s: %s", path, why);
+        tgm_err(err, errlen, "%s: %s", path, why);
         goto out;
     }
     /* commit: swap the new system in */

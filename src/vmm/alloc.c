@@ -6,22 +6,11 @@
  * the region's base and clamped to the region, so that the VM behaves as a
  * real machine of w words would (section 5's "smaller" machine).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tgm/bytes.h"
 #include "vmm_impl.h"
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* R' itself is composed by vmmap_compose_r when the VM is resumed, so a
  * request beyond the region can never reach the real R. */
@@ -52,30 +41,30 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                      char *err, size_t errlen)
 {
     if (w < TGM_Q_MIN)
-        return fail(err, errlen, "a VM needs at least %u words", TGM_Q_MIN);
+        return tgm_err(err, errlen, "a VM needs at least %u words", TGM_Q_MIN);
     if ((uint64_t)base + w > v->q)
-        return fail(err, errlen, "region %u..%llu is outside real memory (%u words)", base,
+        return tgm_err(err, errlen, "region %u..%llu is outside real memory (%u words)", base,
                     (unsigned long long)base + w - 1, v->q);
     int o = overlap(v, base, w);
     if (o == -2)
-        return fail(err, errlen, "region %u..%u overlaps the control program (0..%u)", base,
+        return tgm_err(err, errlen, "region %u..%u overlaps the control program (0..%u)", base,
                     base + w - 1, VMM_K - 1);
     if (o >= 0)
-        return fail(err, errlen, "region %u..%u overlaps VM '%s' (%u..%u)", base,
+        return tgm_err(err, errlen, "region %u..%u overlaps VM '%s' (%u..%u)", base,
                     base + w - 1, v->vms[o].name, v->vms[o].base,
                     v->vms[o].base + v->vms[o].w - 1);
     if (name && vmm_vm_find(v, name) >= 0)
-        return fail(err, errlen, "a VM named '%s' exists already", name);
+        return tgm_err(err, errlen, "a VM named '%s' exists already", name);
     int id = -1;
     for (int i = 0; i < VMM_MAX_VMS && id < 0; i++)
         if (!v->vms[i].live)
             id = i;
     if (id < 0)
-        return fail(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
+        return tgm_err(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
     struct machine_config cfg = {.q = w, .profile = v->profile};
     struct machine *view = machine_create_view(v->m, base, w, &cfg);
     if (!view)
-        return fail(err, errlen, "out of memory");
+        return tgm_err(err, errlen, "out of memory");
     struct vm *vm = &v->vms[id];
     memset(vm, 0, sizeof *vm);
     vm->live = true;
@@ -107,7 +96,7 @@ int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
             best = base;
     }
     if (best == UINT32_MAX)
-        return fail(err, errlen, "no free region of %u words in %u words of real memory",
+        return tgm_err(err, errlen, "no free region of %u words in %u words of real memory",
                     w, v->q);
     return vmm_vm_create_at(v, best, w, name, err, errlen);
 }

@@ -7,22 +7,11 @@
  * and the CP), then the PSW the CP would load and its record of the virtual
  * M and R; then the devices and virtual time, which f leaves unchanged.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tgm/bytes.h"
 #include "vmm_impl.h"
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
                                 uint32_t w, uint64_t steps, bool *halted, char *err,
@@ -31,7 +20,7 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
     struct machine_config mc = {.q = w, .profile = o->profile};
     struct machine *m = machine_create(&mc);
     if (!m) {
-        fail(err, errlen, "cannot create a bare machine of %u words", w);
+        tgm_err(err, errlen, "cannot create a bare machine of %u words", w);
         return NULL;
     }
     if (image_load(m, img, err, errlen) != 0 ||
@@ -51,7 +40,7 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
 {
     uint64_t q = VMM_K + (uint64_t)n * w;
     if (q > TGM_Q_MAX) {
-        fail(err, errlen, "%zu guests of %u words do not fit in %u words of real memory", n,
+        tgm_err(err, errlen, "%zu guests of %u words do not fit in %u words of real memory", n,
              w, TGM_Q_MAX);
         return NULL;
     }
@@ -158,18 +147,22 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
     struct vmm *all = NULL;
     int rc = -1;
     if (n == 0 || n > VMM_MAX_VMS)
-        return fail(err, errlen, "check takes 1..%d images", VMM_MAX_VMS);
+        return tgm_err(err, errlen, "check takes 1..%d images", VMM_MAX_VMS);
     memset(results, 0, n * sizeof *results);
     for (size_t i = 0; i < n; i++) {
         struct check_result *r = &results[i];
         bare[i] = run_bare(imgs[i], o, w, steps, &r->bare_halted, err, errlen);
-        if (!bare[i])
+        if (!bare[i]) {
+            r->setup_failed = true;
             goto out;
+        }
         r->bare = machine_get_counters(bare[i]);
         char lost[160];
         struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, lost, sizeof lost, err, errlen);
-        if (!one)
+        if (!one) {
+            r->setup_failed = true;
             goto out;
+        }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
         r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
