@@ -37,6 +37,23 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
 const struct isa_profile *cli_parse_profile(const char *s);
 
+/* Options shared by analyze and counterexample: --profile P|all, --seed,
+ * --words.  cli_analysis_option returns 1 if it took option C, 0 if C is
+ * not one of them, -1 after printing why ARG is bad. */
+#include "tgm/analyze.h"
+struct analysis_args {
+    const struct isa_profile *one;
+    bool all;
+    struct analyze_options ao;
+};
+#define ANALYSIS_OPTIONS                                                     \
+    {"profile", required_argument, 0, 'p'}, {"seed", required_argument, 0, 's'}, \
+        {"words", required_argument, 0, 'q'}
+int cli_analysis_option(int c, const char *arg, struct analysis_args *a);
+/* The profiles to analyse: all of them, or the one in SINGLE[0]. */
+const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
+                                                       const struct isa_profile *single[2]);
+
 struct tgm_image;
 /* Read PATH as a guest image, or assemble it if its name ends in ".s"
  * (diagnostics go to stderr).  0, or -1 after printing why. */

@@ -311,34 +311,26 @@ static void usage(FILE *f)
 int cli_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"profile", required_argument, 0, 'p'},
+        ANALYSIS_OPTIONS,
         {"json", no_argument, 0, 'j'},
         {"check-declared", no_argument, 0, 'c'},
-        {"seed", required_argument, 0, 's'},
         {"random-states", required_argument, 0, 'r'},
-        {"words", required_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const struct isa_profile *one = isa_profile_default();
-    bool all = false, json = false, check = false;
-    struct analyze_options ao = {0};
+    struct analysis_args aa = {0};
+    bool json = false, check = false;
     uint64_t v;
-    int c;
+    int c, took;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            all = strcmp(optarg, "all") == 0;
-            if (!all && !(one = cli_parse_profile(optarg)))
+        if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
+            if (took < 0)
                 return EXIT_USAGE;
-            break;
+            continue;
+        }
+        switch (c) {
         case 'j': json = true; break;
         case 'c': check = true; break;
-        case 's':
-            if (cli_parse_u64("--seed", optarg, &v) != 0)
-                return EXIT_USAGE;
-            ao.seed = v;
-            break;
         case 'r':
             if (cli_parse_u64("--random-states", optarg, &v) != 0)
                 return EXIT_USAGE;
@@ -346,17 +338,7 @@ int cli_analyze(int argc, char **argv)
                 cli_error("--random-states: expected 1 to 1000000, got '%s'", optarg);
                 return EXIT_USAGE;
             }
-            ao.random_states = (unsigned)v;
-            break;
-        case 'q':
-            if (cli_parse_u64("--words", optarg, &v) != 0)
-                return EXIT_USAGE;
-            if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
-                cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN,
-                          ANALYZE_Q_MAX, optarg);
-                return EXIT_USAGE;
-            }
-            ao.q = (uint32_t)v;
+            aa.ao.random_states = (unsigned)v;
             break;
         case 'h':
             usage(stdout);
@@ -369,13 +351,14 @@ int cli_analyze(int argc, char **argv)
         cli_error("analyze: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    const struct isa_profile *const single[] = {one, NULL};
-    const struct isa_profile *const *list = all ? isa_profiles() : single;
+    const struct isa_profile *single[2];
+    const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
+    bool all = aa.all;
     int status = EXIT_OK;
     if (json && all)
         printf("{\"profiles\":[");
     for (size_t i = 0; list[i]; i++) {
-        struct analyze_result *r = analyze_profile(list[i], &ao);
+        struct analyze_result *r = analyze_profile(list[i], &aa.ao);
         if (!r) {
             cli_error("analyze: out of memory");
             return EXIT_USAGE;

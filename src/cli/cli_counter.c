@@ -81,40 +81,24 @@ static void json_report(const struct counter_report *r)
 int cli_counter(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"profile", required_argument, 0, 'p'}, {"json", no_argument, 0, 'j'},
-        {"expect", no_argument, 0, 'e'},        {"seed", required_argument, 0, 's'},
-        {"words", required_argument, 0, 'q'},   {"help", no_argument, 0, 'h'},
+        ANALYSIS_OPTIONS,
+        {"json", no_argument, 0, 'j'},
+        {"expect", no_argument, 0, 'e'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const struct isa_profile *one = isa_profile_default();
-    bool all = false, json = false, expect = false;
-    struct analyze_options ao = {0};
-    uint64_t v;
-    int c;
+    struct analysis_args aa = {0};
+    bool json = false, expect = false;
+    int c, took;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            all = strcmp(optarg, "all") == 0;
-            if (!all && !(one = cli_parse_profile(optarg)))
+        if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
+            if (took < 0)
                 return EXIT_USAGE;
-            break;
+            continue;
+        }
+        switch (c) {
         case 'j': json = true; break;
         case 'e': expect = true; break;
-        case 's':
-            if (cli_parse_u64("--seed", optarg, &v) != 0)
-                return EXIT_USAGE;
-            ao.seed = v;
-            break;
-        case 'q':
-            if (cli_parse_u64("--words", optarg, &v) != 0)
-                return EXIT_USAGE;
-            if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
-                cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN,
-                          ANALYZE_Q_MAX, optarg);
-                return EXIT_USAGE;
-            }
-            ao.q = (uint32_t)v;
-            break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return EXIT_USAGE; /* getopt has said what was wrong */
         }
@@ -123,14 +107,15 @@ int cli_counter(int argc, char **argv)
         cli_error("counterexample: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    const struct isa_profile *const single[] = {one, NULL};
-    const struct isa_profile *const *list = all ? isa_profiles() : single;
+    const struct isa_profile *single[2];
+    const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
+    bool all = aa.all;
     int status = EXIT_OK;
     if (json && all)
         printf("{\"profiles\":[");
     for (size_t i = 0; list[i]; i++) {
         char err[256];
-        struct counter_report *r = counter_profile(list[i], &ao, err, sizeof err);
+        struct counter_report *r = counter_profile(list[i], &aa.ao, err, sizeof err);
         if (!r) {
             cli_error("counterexample: profile %s: %s", list[i]->name, err);
             return EXIT_USAGE;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "tgm/asm.h"
+#include "tgm/machine.h"
 #include "tgm/image.h"
 
 int cli_load_image(const char *path, struct tgm_image *img)
@@ -26,4 +27,43 @@ int cli_load_image(const char *path, struct tgm_image *img)
         return -1;
     }
     return 0;
+}
+
+int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
+{
+    uint64_t v;
+    switch (c) {
+    case 'p':
+        a->all = strcmp(arg, "all") == 0;
+        if (!a->all && !(a->one = cli_parse_profile(arg)))
+            return -1;
+        return 1;
+    case 's':
+        if (cli_parse_u64("--seed", arg, &v) != 0)
+            return -1;
+        a->ao.seed = v;
+        return 1;
+    case 'q':
+        if (cli_parse_u64("--words", arg, &v) != 0)
+            return -1;
+        if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
+            cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN, ANALYZE_Q_MAX,
+                      arg);
+            return -1;
+        }
+        a->ao.q = (uint32_t)v;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
+                                                       const struct isa_profile *single[2])
+{
+    if (a->all)
+        return isa_profiles();
+    single[0] = a->one ? a->one : isa_profile_default();
+    single[1] = NULL;
+    return single;
 }
