@@ -1,0 +1,486 @@
+/* cli_support.c: helpers for the suites that drive the tgm binary
+ * (see cli_support.h).
+ *
+ * Linked into every test binary, so every name is cs_ and the state (the
+ * binary's path and the temporary directory) is set up only by cs_setup.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/image.h"
+
+static char tmpdir[256];
+static const char *tgm;
+
+/* ---- the binary and the temporary directory ---------------------------- */
+
+int cs_setup(const char *suite)
+{
+    tgm = getenv("TGM");
+    if (!tgm || !*tgm)
+        tgm = "build/tgm";
+    if (access(tgm, X_OK) != 0) {
+        fprintf(stderr, "%s: no tgm binary at '%s' (set TGM)\n", suite, tgm);
+        return -1;
+    }
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/tgm-%s.XXXXXX", t && *t ? t : "/tmp", suite);
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+int cs_teardown(void)
+{
+    DIR *dir = opendir(tmpdir);
+    if (dir) {
+        char path[600];
+        for (struct dirent *d; (d = readdir(dir));)
+            if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+                snprintf(path, sizeof path, "%s/%s", tmpdir, d->d_name);
+                remove(path);
+            }
+        closedir(dir);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+const char *cs_tgm(void) { return tgm; }
+const char *cs_tmpdir(void) { return tmpdir; }
+
+void cs_tmp_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+char *cs_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open '%s'", path);
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            buf = realloc(buf, (cap *= 2) + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+void cs_write_bytes(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fail_msg("cannot create '%s'", path);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+void cs_make_image(char *path, size_t len, const char *name, uint32_t load,
+                   const uint64_t *words, size_t n, uint64_t entry)
+{
+    struct tgm_image img = {.load = load, .nwords = (uint32_t)n, .entry_psw = entry,
+                            .words = (uint64_t *)words};
+    char err[300];
+    cs_tmp_path(path, len, name);
+    if (image_write_file(path, &img, err, sizeof err) != 0)
+        fail_msg("image_write_file: %s", err);
+}
+
+void cs_write_text(char *path, size_t len, const char *name, const char *text)
+{
+    cs_tmp_path(path, len, name);
+    cs_write_bytes(path, text, strlen(text));
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp((const char *)x, (const char *)y);
+}
+
+size_t cs_list_files(const char *dir, const char *suffix, char (*paths)[CS_PATH],
+                     size_t max)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open '%s': run the tests from the source tree's root", dir);
+    size_t n = 0, slen = strlen(suffix);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len <= slen || strcmp(e->d_name + len - slen, suffix) != 0)
+            continue;
+        if (n == max) {
+            closedir(d);
+            fail_msg("more than %zu files %s/*%s", max, dir, suffix);
+        }
+        snprintf(paths[n++], CS_PATH, "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(paths, n, sizeof paths[0], by_name);
+    return n;
+}
+
+/* ---- running the binary ------------------------------------------------ */
+
+void cs_push(struct cs_args *a, const char *arg)
+{
+    if (a->n >= CS_MAX_ARGS)
+        fail_msg("more than %d arguments", CS_MAX_ARGS);
+    a->v[a->n++] = arg;
+    a->v[a->n] = NULL;
+}
+
+void cs_push_all(struct cs_args *a, ...)
+{
+    va_list ap;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));)
+        cs_push(a, s);
+    va_end(ap);
+}
+
+struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
+{
+    const char *argv[CS_MAX_ARGS + 3] = {tgm, subcommand};
+    int argc = 2;
+    for (size_t i = 0; args && args[i]; i++) {
+        if (argc >= CS_MAX_ARGS + 2)
+            fail_msg("more than %d arguments for tgm %s", CS_MAX_ARGS, subcommand);
+        argv[argc++] = args[i];
+    }
+    argv[argc] = NULL;
+
+    char out_path[300], err_path[300];
+    cs_tmp_path(out_path, sizeof out_path, "stdout.txt");
+    cs_tmp_path(err_path, sizeof err_path, "stderr.txt");
+    fflush(NULL); /* nothing buffered may be written twice */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0 || err < 0)
+            _exit(126);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(tgm, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    struct cs_outcome o = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, NULL, 0, NULL};
+    assert_int_not_equal(o.status, 127); /* exec failed: is $TGM right? */
+    o.out = cs_slurp(out_path, &o.out_len);
+    o.err = cs_slurp(err_path, NULL);
+    return o;
+}
+
+struct cs_outcome cs_run_tgm(const char *subcommand, ...)
+{
+    struct cs_args a = {.n = 0};
+    va_list ap;
+    va_start(ap, subcommand);
+    for (const char *s; (s = va_arg(ap, const char *));)
+        cs_push(&a, s);
+    va_end(ap);
+    return cs_run_tgm_argv(subcommand, a.v);
+}
+
+void cs_outcome_free(struct cs_outcome *o)
+{
+    free(o->out);
+    free(o->err);
+    o->out = o->err = NULL;
+}
+
+void cs_assert_one_line(const struct cs_outcome *o, const char *want)
+{
+    size_t n = strlen(o->err);
+    if (n == 0 || o->err[n - 1] != '\n' || strchr(o->err, '\n') != o->err + n - 1)
+        fail_msg("expected one line on stderr, got \"%s\"", o->err);
+    if (!strstr(o->err, want))
+        fail_msg("stderr \"%s\" does not mention \"%s\"", o->err, want);
+}
+
+/* ---- a small JSON reader ----------------------------------------------- */
+
+const char *cs_json_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    return s;
+}
+
+const char *cs_json_string(const char *s, char *buf, size_t *len)
+{
+    size_t n = 0;
+    if (*s++ != '"')
+        return NULL;
+    for (; *s != '"'; s++) {
+        unsigned c = (unsigned char)*s;
+        if (c < 0x20)
+            return NULL;
+        if (c == '\\') {
+            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            const char *k = *++s ? strchr(from, *s) : NULL;
+            if (k) {
+                c = (unsigned char)to[k - from];
+            } else if (*s == 'u') {
+                unsigned v;
+                if (sscanf(s + 1, "%4x", &v) != 1 || v > 0xff)
+                    return NULL; /* tgm only escapes bytes */
+                c = v;
+                s += 4;
+            } else {
+                return NULL;
+            }
+        }
+        if (buf)
+            buf[n] = (char)c;
+        n++;
+    }
+    if (len)
+        *len = n;
+    return s + 1;
+}
+
+const char *cs_json_value(const char *s)
+{
+    s = cs_json_ws(s);
+    if (*s == '{' || *s == '[') {
+        char close = *s == '{' ? '}' : ']';
+        s = cs_json_ws(s + 1);
+        if (*s == close)
+            return s + 1;
+        for (;;) {
+            if (close == '}') {
+                if (!(s = cs_json_string(cs_json_ws(s), NULL, NULL)))
+                    return NULL;
+                s = cs_json_ws(s);
+                if (*s++ != ':')
+                    return NULL;
+            }
+            if (!(s = cs_json_value(s)))
+                return NULL;
+            s = cs_json_ws(s);
+            if (*s == close)
+                return s + 1;
+            if (*s++ != ',')
+                return NULL;
+        }
+    }
+    if (*s == '"')
+        return cs_json_string(s, NULL, NULL);
+    if (!strncmp(s, "true", 4) || !strncmp(s, "null", 4))
+        return s + 4;
+    if (!strncmp(s, "false", 5))
+        return s + 5;
+    char *end;
+    strtod(s, &end);
+    return end == s ? NULL : end;
+}
+
+void cs_assert_json_object(const struct cs_outcome *o)
+{
+    assert_true(o->out_len > 2);
+    assert_int_equal(o->out[0], '{');
+    assert_int_equal(o->out[o->out_len - 1], '\n');
+    assert_ptr_equal(strchr(o->out, '\n'), o->out + o->out_len - 1);
+    const char *end = cs_json_value(o->out);
+    if (!end || *cs_json_ws(end) != '\0')
+        fail_msg("not one valid JSON object: %s", o->out);
+}
+
+const char *cs_json_at(const char *json, const char *within, const char *key)
+{
+    char pat[64];
+    const char *from = json;
+    if (within) {
+        snprintf(pat, sizeof pat, "\"%s\":", within);
+        from = strstr(json, pat);
+        if (!from)
+            fail_msg("no \"%s\" in %s", within, json);
+    }
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(from, pat);
+    if (!p)
+        fail_msg("no \"%s\" in %s", key, json);
+    return p + strlen(pat);
+}
+
+uint64_t cs_json_u64(const char *json, const char *within, const char *key)
+{
+    const char *p = cs_json_at(json, within, key);
+    char *end;
+    uint64_t v = strtoull(p, &end, 10);
+    if (end == p)
+        fail_msg("\"%s\" is not a number in %s", key, json);
+    return v;
+}
+
+void cs_assert_json_str(const char *json, const char *within, const char *key,
+                        const char *want, size_t want_len)
+{
+    size_t len;
+    char *got = cs_json_str(cs_json_at(json, within, key), &len);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(got, want, want_len);
+    free(got);
+}
+
+void cs_assert_json_string(const char *v, const char *want)
+{
+    char *s = cs_json_str(v, NULL);
+    assert_string_equal(s, want);
+    free(s);
+}
+
+const char *cs_json_find(const char *obj, const char *key)
+{
+    const char *s = cs_json_ws(obj);
+    if (*s != '{')
+        fail_msg("looking up \"%s\" in a value that is not an object: %.80s", key, s);
+    s = cs_json_ws(s + 1);
+    if (*s == '}')
+        return NULL;
+    size_t klen = strlen(key);
+    for (;;) {
+        const char *name = s;
+        size_t nlen;
+        if (!(s = cs_json_string(name, NULL, &nlen)))
+            fail_msg("malformed member name: %.80s", name);
+        /* names tgm prints need no escapes: compare the raw text */
+        bool match = nlen == klen && strncmp(name + 1, key, klen) == 0;
+        s = cs_json_ws(s);
+        if (*s++ != ':')
+            fail_msg("no ':' after a member name: %.80s", name);
+        const char *v = cs_json_ws(s);
+        if (match)
+            return v;
+        if (!(s = cs_json_value(v)))
+            fail_msg("malformed value: %.80s", v);
+        s = cs_json_ws(s);
+        if (*s == '}')
+            return NULL;
+        if (*s++ != ',')
+            fail_msg("malformed object at: %.80s", s - 1);
+        s = cs_json_ws(s);
+    }
+}
+
+const char *cs_json_get(const char *obj, const char *key)
+{
+    const char *v = cs_json_find(obj, key);
+    if (!v)
+        fail_msg("no member \"%s\" in %.200s", key, obj);
+    return v;
+}
+
+const char *cs_json_item(const char *arr, size_t k)
+{
+    const char *s = cs_json_ws(arr);
+    if (*s != '[')
+        fail_msg("indexing a value that is not an array: %.80s", s);
+    s = cs_json_ws(s + 1);
+    if (*s == ']')
+        return NULL;
+    for (size_t i = 0;; i++) {
+        if (i == k)
+            return s;
+        const char *v = s;
+        if (!(s = cs_json_value(v)))
+            fail_msg("malformed array element: %.80s", v);
+        s = cs_json_ws(s);
+        if (*s == ']')
+            return NULL;
+        if (*s++ != ',')
+            fail_msg("malformed array at: %.80s", s - 1);
+        s = cs_json_ws(s);
+    }
+}
+
+size_t cs_json_count(const char *arr)
+{
+    size_t n = 0;
+    while (cs_json_item(arr, n))
+        n++;
+    return n;
+}
+
+uint64_t cs_json_uint(const char *v)
+{
+    char *end;
+    uint64_t n = strtoull(v, &end, 10);
+    if (end == v || *v == '-')
+        fail_msg("not an unsigned number: %.80s", v);
+    return n;
+}
+
+double cs_json_num(const char *v)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v)
+        fail_msg("not a number: %.80s", v);
+    return d;
+}
+
+int cs_json_bool(const char *v)
+{
+    if (!strncmp(v, "true", 4))
+        return 1;
+    if (!strncmp(v, "false", 5))
+        return 0;
+    fail_msg("not true or false: %.80s", v);
+    return -1;
+}
+
+char *cs_json_str(const char *v, size_t *len)
+{
+    size_t n;
+    if (!cs_json_string(v, NULL, &n))
+        fail_msg("not a JSON string: %.80s", v);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    cs_json_string(v, buf, NULL);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+char *cs_json_text(const char *v)
+{
+    const char *end = cs_json_value(v);
+    if (!end)
+        fail_msg("malformed value: %.80s", v);
+    size_t n = (size_t)(end - v);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return buf;
+}

@@ -1,0 +1,121 @@
+/* cli_support.h: helpers for the suites that drive the tgm binary.
+ *
+ * Runs `tgm SUBCOMMAND ARGS...` as a user would (fork/exec, stdin from
+ * /dev/null) and captures its stdout, stderr and exit status; writes guest
+ * images of section 2 into a temporary directory; and reads the JSON the
+ * subcommands print, enough to check its shape and pick out fields.
+ */
+#ifndef TGM_TEST_CLI_SUPPORT_H
+#define TGM_TEST_CLI_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CS_PATH 320    /* room for a path in the temporary directory */
+#define CS_MAX_ARGS 96 /* arguments after the subcommand */
+
+/* ---- the binary and the temporary directory ---------------------------- */
+
+/* Group setup: find the binary ($TGM, default build/tgm) and make a fresh
+ * temporary directory.  SUITE names the suite in messages and the
+ * directory.  0, or -1 after printing why. */
+int cs_setup(const char *suite);
+/* Group teardown: remove the temporary directory and the files in it. */
+int cs_teardown(void);
+const char *cs_tgm(void);
+const char *cs_tmpdir(void);
+/* BUF := the temporary directory's path joined with NAME. */
+void cs_tmp_path(char *buf, size_t len, const char *name);
+
+/* ---- files ------------------------------------------------------------- */
+
+/* The whole file, NUL-terminated (it may hold NULs before the end); *LEN
+ * gets its length if LEN is not NULL.  Fails the test if it cannot be read. */
+char *cs_slurp(const char *path, size_t *len);
+void cs_write_bytes(const char *path, const void *bytes, size_t n);
+
+/* Write an image NAME into the temporary directory: N words loaded at LOAD,
+ * entry PSW ENTRY.  PATH gets its path. */
+void cs_make_image(char *path, size_t len, const char *name, uint32_t load,
+                   const uint64_t *words, size_t n, uint64_t entry);
+/* A word list and its length, for cs_make_image: CS_WORDS(w0, w1, ...). */
+#define CS_WORDS(...) ((const uint64_t[]){__VA_ARGS__}), \
+    sizeof((const uint64_t[]){__VA_ARGS__}) / sizeof(uint64_t)
+
+/* Write TEXT as NAME in the temporary directory; PATH gets its path. */
+void cs_write_text(char *path, size_t len, const char *name, const char *text);
+
+/* The files DIR/NAME whose names end in SUFFIX, sorted, as "DIR/NAME" in
+ * PATHS (at most MAX); returns how many.  Fails the test if DIR cannot be
+ * read or there are more than MAX. */
+size_t cs_list_files(const char *dir, const char *suffix, char (*paths)[CS_PATH],
+                     size_t max);
+
+/* ---- running the binary ------------------------------------------------ */
+
+/* An argument list for cs_run_tgm_argv, kept NULL-terminated as it grows. */
+struct cs_args {
+    const char *v[CS_MAX_ARGS + 1];
+    size_t n;
+};
+void cs_push(struct cs_args *a, const char *arg);
+/* Push every argument up to a NULL. */
+void cs_push_all(struct cs_args *a, ...);
+
+struct cs_outcome {
+    int status;     /* exit status, or -1 if it did not exit normally */
+    char *out;      /* stdout, NUL-terminated (may hold NULs before the end) */
+    size_t out_len;
+    char *err;      /* stderr */
+};
+
+/* Run `tgm SUBCOMMAND ARGS...`; the arguments end with NULL. */
+struct cs_outcome cs_run_tgm(const char *subcommand, ...);
+/* The same with the arguments in a NULL-terminated array. */
+struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args);
+void cs_outcome_free(struct cs_outcome *o);
+
+/* Exactly one non-empty line on stderr, containing WANT. */
+void cs_assert_one_line(const struct cs_outcome *o, const char *want);
+
+/* ---- a small JSON reader ----------------------------------------------- */
+
+const char *cs_json_ws(const char *s);
+/* The value at V must be the string WANT. */
+void cs_assert_json_string(const char *v, const char *want);
+/* Parse the JSON string at S (at its opening quote); unescape it into BUF
+ * (may be NULL) and its length into *LEN (may be NULL).  Returns the end,
+ * or NULL if malformed. */
+const char *cs_json_string(const char *s, char *buf, size_t *len);
+/* The end of the JSON value at S, or NULL if it is malformed. */
+const char *cs_json_value(const char *s);
+/* The output must be one well-formed JSON object on one line. */
+void cs_assert_json_object(const struct cs_outcome *o);
+
+/* Text search, for flat outputs: the value after the first "KEY": found
+ * after the first "WITHIN": (or anywhere in JSON when WITHIN is NULL).
+ * Fails the test if either is missing. */
+const char *cs_json_at(const char *json, const char *within, const char *key);
+uint64_t cs_json_u64(const char *json, const char *within, const char *key);
+void cs_assert_json_str(const char *json, const char *within, const char *key,
+                        const char *want, size_t want_len);
+#define CS_ASSERT_JSON_STR(json, within, key, lit) \
+    cs_assert_json_str(json, within, key, lit, sizeof lit - 1)
+
+/* Structural access, for nested outputs.  OBJ and ARR point at a value
+ * ('{' or '['); the results point at a member's or element's value. */
+const char *cs_json_find(const char *obj, const char *key); /* NULL if absent */
+const char *cs_json_get(const char *obj, const char *key);  /* fails if absent */
+const char *cs_json_item(const char *arr, size_t k);        /* NULL past the end */
+size_t cs_json_count(const char *arr);
+/* The value at V as a number (fails if it is not one), as true/false, and
+ * as a malloc'd unescaped string (fails if it is not one; LEN may be NULL). */
+uint64_t cs_json_uint(const char *v);
+double cs_json_num(const char *v);
+int cs_json_bool(const char *v);
+char *cs_json_str(const char *v, size_t *len);
+/* A malloc'd copy of the text of the value at V. */
+char *cs_json_text(const char *v);
+
+#endif
