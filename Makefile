@@ -77,6 +77,8 @@ deps:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(DEBS)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null || exit 1; \
+	    for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || { \
+	      echo "tgm: $$p is still missing after apt-get install -y $(DEBS)" >&2; exit 1; }; done; \
 	  else \
 	    echo "tgm: missing dependencies:$$missing" >&2; \
 	    echo "tgm: install them with: sudo apt-get install -y $(DEBS)" >&2; \

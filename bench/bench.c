@@ -358,50 +358,46 @@ struct result {
     double ns_per_trap; /* extra time per privileged instruction, or < 0 */
 };
 
-/* Compare each control-program row with its bare twin: the time per guest
- * instruction, and the extra time per privileged instruction, which is the
- * trap round trip (trap, dispatcher, interpreter, resume) less the native
- * cost of the instruction itself. */
-static void compare_rows(struct result *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        r[i].compared = false;
-        for (size_t k = 0; k < n && r[i].b->bare; k++) {
-            if (strcmp(r[k].b->name, r[i].b->bare) != 0)
-                continue;
-            double bare_per = r[k].secs.median / (double)r[k].s.insns;
-            double vm_per = r[i].secs.median / (double)r[i].s.insns;
-            const struct loop *lp = r[i].b->arg;
-            uint64_t traps = lp->privileged(r[i].b->size);
-            r[i].compared = true;
-            r[i].time_ratio = vm_per / bare_per;
-            r[i].ns_per_trap = traps ? (r[i].secs.median - bare_per * (double)r[i].s.insns) /
-                                           (double)traps * 1e9
-                                     : -1;
-        }
-    }
-}
+static const struct bench *find_bench(const char *name);
 
-/* Warm up once, then time RUNS runs. */
+/* Warm up once, then time RUNS runs.  A control-program row runs its bare
+ * twin just before each of its own runs and is compared with it pair by
+ * pair (the median of the pairs), so that a change in the machine's speed
+ * during the measurement affects both sides alike.  The trap round trip is
+ * the extra time per privileged instruction: the VM's time less the bare
+ * time per instruction times its instructions, over its traps. */
 static int measure(const struct bench *b, int runs, struct result *r)
 {
-    double secs[MAX_RUNS], mips[MAX_RUNS];
-    double wall_mips[MAX_RUNS];
-    struct sample s;
-    if (b->run(b, b->size, &s) != 0)
+    const struct bench *twin = b->bare ? find_bench(b->bare) : NULL;
+    const struct loop *lp = b->arg;
+    uint64_t traps = lp->privileged(b->size);
+    double secs[MAX_RUNS], mips[MAX_RUNS], wall_mips[MAX_RUNS];
+    double ratio[MAX_RUNS], trap_ns[MAX_RUNS];
+    struct sample s, t;
+    if (b->run(b, b->size, &s) != 0 || (twin && twin->run(twin, twin->size, &t) != 0))
         return -1;
     for (int i = 0; i < runs; i++) {
-        if (b->run(b, b->size, &s) != 0)
+        if ((twin && twin->run(twin, twin->size, &t) != 0) || b->run(b, b->size, &s) != 0)
             return -1;
         secs[i] = s.secs;
         mips[i] = (double)s.insns / s.secs / 1e6;
         wall_mips[i] = (double)s.insns / s.wall / 1e6;
+        if (twin) {
+            double bare_per = t.secs / (double)t.insns;
+            ratio[i] = s.secs / (double)s.insns / bare_per;
+            trap_ns[i] = traps ? (s.secs - bare_per * (double)s.insns) / (double)traps * 1e9 : 0;
+        }
     }
     r->b = b;
     r->s = s;
     r->secs = stats_of(secs, runs);
     r->mips = stats_of(mips, runs);
     r->wall_mips = stats_of(wall_mips, runs).median;
+    r->compared = twin != NULL;
+    if (twin) {
+        r->time_ratio = stats_of(ratio, runs).median;
+        r->ns_per_trap = traps ? stats_of(trap_ns, runs).median : -1;
+    }
     return 0;
 }
 
@@ -560,7 +556,6 @@ int main(int argc, char **argv)
         res[n].host_ratio = use_valgrind ? host_per_guest(self, b) : -1;
         n++;
     }
-    compare_rows(res, n);
     if (json)
         print_json(res, n, (int)runs);
     else
