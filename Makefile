@@ -6,6 +6,7 @@
 #   make asan       the test suites under AddressSanitizer + UBSan
 #   make valgrind   tgm run on every example under valgrind
 #   make bench      the benchmark harness (MIPS, host insns per guest insn)
+#   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
 #   make soak       the long differential runs
 #   make install PREFIX=/usr/local
 #
@@ -62,7 +63,7 @@ TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
 
-.PHONY: all deps run test asan valgrind bench soak install clean docs
+.PHONY: all deps run test asan valgrind bench bench-compare soak install clean docs
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
 
@@ -127,6 +128,9 @@ valgrind: deps $(TGM)
 
 bench: deps $(BENCH_BIN) $(TGM)
 	@$(BENCH_BIN) $(BENCH_ARGS)
+
+bench-compare: deps $(BENCH_BIN)
+	@bash bench/compare.sh $(BENCH_BIN)
 
 soak: deps $(TEST_BIN)
 	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
