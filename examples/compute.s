@@ -45,41 +45,12 @@ stop:   HALT                    ; the end: P stops at stop + 1
 
 fault:  HALT                    ; an unexpected trap stops here; E[0] says where
 
-; puts: print the zero-terminated string at address s.  Returns via puts_ret.
-puts:   LDX   ch, 0, s
-        BZ    ch, puts_end
-        COUT  ch
-        ADDI  s, s, 1
-        JMP   puts
-puts_end: JMPI puts_ret
-
-; putn: print num (unsigned) in decimal; destroys num.  Returns via putn_ret.
-putn:   LI    nd, 0
-putn_d: MODU  d, num, k10       ; digits come out last first: stack them
-        DIVU  num, num, k10
-        STX   digits, nd, d
-        ADDI  nd, nd, 1
-        BNZ   num, putn_d
-putn_o: ADDI  nd, nd, -1
-        LDX   d, digits, nd
-        ADDI  d, d, '0'
-        COUT  d
-        BNZ   nd, putn_o
-        JMPI  putn_ret
+.include "print.inc"   ; puts and putn, and their words
 
 where:  .word 0
 i:      .word 0
 sq:     .word 0
 total:  .word 0
-k10:    .word 10
-s:      .word 0
-ch:     .word 0
-num:    .word 0
-nd:     .word 0
-d:      .word 0
-puts_ret: .word 0
-putn_ret: .word 0
-digits: .space 20
 
 m_sum:  .asciz "sum of squares 1.."
 m_eq:   .asciz " = "

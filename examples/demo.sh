@@ -12,7 +12,7 @@ tgm=$(cd "$(dirname "$tgm")" && pwd)/$(basename "$tgm")
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tgm-demo.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 trap 'exit 130' INT TERM
-cp "$(dirname "$0")/supervisor.s" "$(dirname "$0")/hello.s" "$dir"
+cp "$(dirname "$0")/supervisor.s" "$(dirname "$0")/print.inc" "$(dirname "$0")/hello.s" "$dir"
 cd "$dir"   # short names in what is printed; nothing is written to the source tree
 
 echo "A supervisor runs two user jobs: job 1 prints through SVCs and exits,"

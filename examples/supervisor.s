@@ -120,27 +120,7 @@ finish: LI    s, m_nl
         ADDI  job, job, 1
         JMP   next
 
-; puts: print the zero-terminated string at address s.  Returns via puts_ret.
-puts:   LDX   ch, 0, s
-        BZ    ch, puts_end
-        COUT  ch
-        ADDI  s, s, 1
-        JMP   puts
-puts_end: JMPI puts_ret
-
-; putn: print num (unsigned) in decimal; destroys num.  Returns via putn_ret.
-putn:   LI    nd, 0
-putn_d: MODU  d, num, k10       ; digits come out last first: stack them
-        DIVU  num, num, k10
-        STX   digits, nd, d
-        ADDI  nd, nd, 1
-        BNZ   num, putn_d
-putn_o: ADDI  nd, nd, -1
-        LDX   d, digits, nd
-        ADDI  d, d, '0'
-        COUT  d
-        BNZ   nd, putn_o
-        JMPI  putn_ret
+.include "print.inc"   ; puts and putn, and their words
 
 ; The user programs.  A job runs at apparent address 0 wherever it was
 ; assembled, so its operands are written relative to its first word.
@@ -185,7 +165,6 @@ causes: .word m_none, m_priv, m_mem, m_svc, m_ill, m_timer
 c_svc:  .word T_SVC
 
 ; Constants for taking PSWs and instructions apart.
-k10:    .word 10
 k20:    .word 20
 k38:    .word 38
 k39:    .word 39
@@ -209,14 +188,6 @@ up:     .word 0
 ul:     .word 0
 n:      .word 0
 arg:    .word 0
-s:      .word 0
-ch:     .word 0
-num:    .word 0
-nd:     .word 0
-d:      .word 0
-puts_ret: .word 0
-putn_ret: .word 0
-digits: .space 20
 
 m_job:    .asciz "supervisor: job "
 m_in:     .asciz " in "
