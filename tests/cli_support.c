@@ -1,5 +1,5 @@
 /* cli_support.c: helpers for the suites that drive the tgm binary
- * (see cli_support.h).
+ * (see cli_support.h), which check sections 2-8 from the command line.
  *
  * Linked into every test binary, so every name is cs_ and the state (the
  * binary's path and the temporary directory) is set up only by cs_setup.

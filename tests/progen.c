@@ -1,4 +1,5 @@
-/* progen.c: the random guest program generator (see progen.h).
+/* progen.c: the random guest program generator of section 6's
+ * differential test (see progen.h).
  *
  * Guest memory map (PG_W words):
  *   0        old PSW (written by traps)

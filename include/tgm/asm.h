@@ -1,4 +1,5 @@
-/* asm.h: the tgm assembler and disassembler.
+/* asm.h: the tgm assembler and disassembler (section 2's "usual complement"
+ * of instructions, as text).
  *
  * Source syntax is documented in docs/asm.md.  The assembler turns source
  * into a struct tgm_image (image.h); the disassembler turns an image back

@@ -1,4 +1,5 @@
-/* cli.h: the tgm command's subcommands and their shared helpers.
+/* cli.h: the tgm command's subcommands and their shared helpers (the paper's
+ * sections 2-8, each reached from the command line).
  *
  * Exit status, for every subcommand:
  *   0  success (run: the machine halted; check: equivalent)

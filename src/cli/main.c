@@ -1,4 +1,5 @@
-/* main.c: the tgm command: dispatch to a subcommand.
+/* main.c: the tgm command: dispatch to a subcommand (the paper's sections
+ * 2-8, from the machine to the hybrid monitor, one command each).
  *
  * Each subcommand lives in its own file under src/cli and uses only the
  * library layers (machine, asm, vmm, analyze, monitor).

@@ -1,4 +1,5 @@
-/* cpu_loop.h: the body of the run loop, included twice by cpu.c.
+/* cpu_loop.h: the body of the run loop, included twice by cpu.c: section 2's
+ * instructions i: C -> C, address development and trap, step by step.
  *
  * CHECKED is 0 for the fast loop and 1 for the loop that also handles
  * breakpoints, watchpoints and tracing (TinyEMU's template technique).  The

@@ -1,5 +1,6 @@
 /* complete.c: the pure part of tab completion: what kind of word the
- * cursor is in, and which candidates match it.
+ * cursor is in, and which candidates match it (no paper section: the
+ * monitor's line editing).
  *
  * Both functions read only their arguments and the command table, so tests
  * drive them without a terminal; reader.c gathers the candidates (symbols

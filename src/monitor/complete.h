@@ -1,4 +1,5 @@
-/* complete.h: the pure completion matcher (tested on its own).
+/* complete.h: the pure completion matcher (tested on its own; no paper
+ * section: the monitor's line editing).
  *
  * mon_complete_context reads a command line up to the cursor and says which
  * word is being completed and what may go there, from the command table's

@@ -1,4 +1,5 @@
-/* reader.c: command lines from a script file, a pipe, a -c string, or the
+/* reader.c: the monitor's input (no paper section): command lines from a
+ * script file, a pipe, a -c string, or the
  * terminal through libedit (set up as NetBSD's TEST/tc1.c does: history,
  * EL_ADDFN + EL_BIND "^I" for completion).
  *

@@ -1,4 +1,4 @@
-/* reader.h: where the monitor's command lines come from.
+/* reader.h: where the monitor's command lines come from (no paper section).
  *
  * One command loop (mon_loop) serves a terminal with line editing, a script
  * file, a pipe and a -c string, through this small interface (after Lua's
