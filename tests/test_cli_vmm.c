@@ -619,6 +619,35 @@ static char *section(const char *out, const char *name)
     return s;
 }
 
+/* tgm monitor [--profile P] [--mem Q] [IMAGE...]: one image goes into the
+ * bare machine, several each into a VM; a bad option value or file is one
+ * line and exit 2 before any command runs. */
+static void monitor__images_and_profile_set_up_the_session(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("monitor", "--mem", "4096", EXAMPLES_DIR "/sum.s", "-c",
+                                     "go; assert E[total] == 459; assert q == 4096", NULL);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "--profile", "pdp10", EXAMPLES_DIR "/sum.s",
+                   EXAMPLES_DIR "/hello.s", "-c", "show", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "vm0: VM 0"));
+    assert_non_null(strstr(o.out, "vm1: VM 1"));
+    assert_non_null(strstr(o.out, "profile pdp10"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "--profile", "nope", "-c", "show", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "nope");
+    assert_null(strstr(o.out, "profile"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "no-such-file.s", "-c", "show", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "no-such-file.s");
+    cs_outcome_free(&o);
+}
+
 static void analyze__every_profile_matches_its_declared_classes(void **state)
 {
     (void)state;
@@ -692,6 +721,7 @@ int main(void)
         cmocka_unit_test(check__bad_usage_gives_one_line_and_exits_2),
         cmocka_unit_test(check__unknown_option_gives_one_line_and_exits_2),
         cmocka_unit_test(check__image_that_does_not_fit_is_named_in_one_line),
+        cmocka_unit_test(monitor__images_and_profile_set_up_the_session),
         cmocka_unit_test(analyze__every_profile_matches_its_declared_classes),
         cmocka_unit_test(counterexample__every_profile_turns_out_as_the_theorems_predict),
     };

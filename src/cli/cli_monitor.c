@@ -9,25 +9,96 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tgm/isa.h"
 #include "tgm/monitor.h"
 
 static void monitor_usage(FILE *f)
 {
     fprintf(f,
-            "usage: tgm monitor [-c 'CMD; CMD...'] [-f SCRIPT [ARGS...]]\n"
+            "usage: tgm monitor [--profile P] [--mem Q] [IMAGE...]\n"
+            "                   [-c 'CMD; CMD...' | -f SCRIPT [ARGS...]]\n"
             "The monitor shell.  On a terminal it edits lines (history in ~/.tgm_history\n"
             "or $TGM_HISTORY, Tab completes); otherwise it reads commands from stdin.\n\n"
+            "  --profile P      instruction-set profile of the bare machine and the VMs\n"
+            "  --mem Q          words of the bare machine\n"
+            "  IMAGE...         one image (or .s source) is loaded into the bare machine;\n"
+            "                   several each go into a VM of their own, vm0, vm1, ...\n"
             "  -c CMDS          run CMDS (separated by ';') and exit\n"
             "  -f SCRIPT ARGS   run a script; %%1.. in it stand for ARGS\n\n"
             "Exit status: 0, 1 if a command or assert failed, N after 'exit N',\n"
             "2 bad usage or an unreadable script.  'help' inside lists the commands.\n");
 }
 
+/* Append ARG to LINE as one quoted monitor word (the monitor's parser
+ * takes \" and \\ inside quotes). */
+static void quote(char *line, size_t len, const char *arg)
+{
+    size_t n = strlen(line);
+    if (n + 3 >= len)
+        return;
+    line[n++] = ' ';
+    line[n++] = '"';
+    for (const char *p = arg; *p && n + 3 < len; p++) {
+        if (*p == '"' || *p == '\\')
+            line[n++] = '\\';
+        line[n++] = *p;
+    }
+    line[n++] = '"';
+    line[n] = '\0';
+}
+
+/* Set the machine up as the options say, with the monitor's own commands,
+ * so errors read exactly as they would at the prompt.  0 or -1. */
+static int prepare(struct mon *m, const char *profile, const char *mem, char **images,
+                   int nimages)
+{
+    char line[4200];
+    if (profile) {
+        snprintf(line, sizeof line, "set profile");
+        quote(line, sizeof line, profile);
+        strncat(line, "; set cp-profile", sizeof line - strlen(line) - 1);
+        quote(line, sizeof line, profile);
+        if (mon_exec_line(m, line) != 0)
+            return -1;
+    }
+    if (mem) {
+        snprintf(line, sizeof line, "set memory");
+        quote(line, sizeof line, mem);
+        if (mon_exec_line(m, line) != 0)
+            return -1;
+    }
+    for (int k = 0; k < nimages; k++) {
+        if (nimages == 1)
+            snprintf(line, sizeof line, "load");
+        else
+            snprintf(line, sizeof line, "vm create vm%d %u", k, TGM_Q_DEFAULT);
+        quote(line, sizeof line, images[k]);
+        if (strlen(images[k]) > 4000 || mon_exec_line(m, line) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int cli_monitor(int argc, char **argv)
 {
-    const char *cmds = NULL, *script = NULL;
+    const char *cmds = NULL, *script = NULL, *profile = NULL, *mem = NULL;
+    char *images[64];
+    int nimages = 0;
     int i = 1;
     for (; i < argc; i++) {
+        if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
+            *(argv[i][2] == 'p' ? &profile : &mem) = argv[i + 1];
+            i++;
+            continue;
+        }
+        if (argv[i][0] != '-' && !cmds && !script) {
+            if (nimages == 64) {
+                cli_error("monitor: at most 64 images");
+                return EXIT_USAGE;
+            }
+            images[nimages++] = argv[i];
+            continue;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             monitor_usage(stdout);
             return EXIT_OK;
@@ -49,6 +120,10 @@ int cli_monitor(int argc, char **argv)
     struct mon *m = mon_create(stdout, stderr);
     if (!m) {
         cli_error("monitor: out of memory");
+        return EXIT_USAGE;
+    }
+    if (prepare(m, profile, mem, images, nimages) != 0) {
+        mon_destroy(m);
         return EXIT_USAGE;
     }
     int st;

@@ -33,7 +33,7 @@ static const struct subcommand commands[] = {
     {"analyze", cli_analyze, "analyze [--profile P|all] [--json] [--check-declared]", "derive instruction classes by execution; test Theorems 1 and 3"},
     {"check", cli_check, "check IMAGE... [--json] [--max-steps N] ...", "check that images behave identically bare and under the control program"},
     {"counterexample", cli_counter, "counterexample [--profile P|all] [--json] [--expect]", "show Theorems 1 and 3 failing: witnesses made programs, run bare and under both monitors"},
-    {"monitor", cli_monitor, "monitor [-c CMDS] [-f SCRIPT [ARGS]]", "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
+    {"monitor", cli_monitor, "monitor [--profile P] [IMAGE...] [-c CMDS | -f SCRIPT]", "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
