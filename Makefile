@@ -9,6 +9,7 @@
 #   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
 #   make soak       the long differential runs
 #   make install PREFIX=/usr/local
+#   V=1 shows the commands; CC=clang, BUILD=dir, LTO=0 and SAN=1 as DEVELOPERS.md says
 #
 # Dependencies are Debian packages found with pkg-config; see DEVELOPERS.md.
 
@@ -43,6 +44,15 @@ else
 LTO_FLAGS := -flto=auto
 AR      := gcc-ar
 endif
+endif
+
+# Quiet by default; V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config answers only once the dependencies are present.
@@ -89,23 +99,28 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(TGM): $(CLI_OBJ) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(EDIT_LIBS) $(LDFLAGS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(EDIT_LIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
 
 $(BENCH_BIN): bench/bench.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS)
 
 run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)

@@ -201,7 +201,7 @@ uint64_t isa_mbz_mask(enum insn_format fmt);
 
 /* Cost in cycles of the trap sequence (store old PSW, load new PSW).  An
  * instruction that traps costs this and nothing else. */
-#define TGM_TRAP_CYCLES 4
+#define TGM_TRAP_CYCLES 4u
 
 struct insn {
     uint8_t op;      /* opcode (valid only when ok) */

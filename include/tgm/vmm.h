@@ -21,10 +21,10 @@
 #include "tgm/image.h"
 #include "tgm/machine.h"
 
-#define VMM_K 8          /* words of E the control program owns */
-#define VMM_ENTRY 2      /* the dispatcher's first instruction: HCALL 0 */
+#define VMM_K 8u         /* words of E the control program owns */
+#define VMM_ENTRY 2u     /* the dispatcher's first instruction: HCALL 0 */
 #define VMM_MAX_VMS 64
-#define VMM_DEFAULT_SLICE 10000 /* cycles per time slice with several VMs */
+#define VMM_DEFAULT_SLICE 10000u /* cycles per time slice with several VMs */
 
 struct vmm;
 
