@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "complete.h"
@@ -409,12 +410,35 @@ static int edit_getc(EditLine *el, wchar_t *wc)
     }
 }
 
+/* Character mode around each el_gets.  libedit enters it itself only when
+ * no input is waiting as el_gets starts; otherwise it prints the prompt in
+ * line mode, the terminal echoes what is typed, and a Ctrl-D then ends a
+ * line instead of the session (seen under load in the pty test).  ISIG
+ * stays on, so Ctrl-C still raises SIGINT. */
+static const char *edit_gets(struct mon_reader *r, int *count)
+{
+    struct termios cooked, raw;
+    bool tty = tcgetattr(STDIN_FILENO, &cooked) == 0;
+    if (tty) {
+        raw = cooked;
+        raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);
+        raw.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IGNCR | IXON);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
+    }
+    const char *s = el_gets(r->el, count);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &cooked);
+    return s;
+}
+
 static const char *edit_next(struct mon_reader *r)
 {
     int count;
     for (;;) {
         mon_clear_interrupt();
-        const char *s = el_gets(r->el, &count);
+        const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
             if (mon_stop_requested()) { /* Ctrl-C at the prompt: a new line */
                 fputs("^C\n", stdout);
