@@ -10,10 +10,9 @@
 #include "tgm/machine.h"
 
 /* Dispatch codes beyond the opcodes: opcode 0 is never assigned and stands
- * for "illegal"; 0x7F and 0x7E are reserved for the per-mode dispatch map. */
+ * for "illegal"; 0x7F is reserved for the per-mode dispatch map. */
 #define DISPATCH_ILL 0x00
 #define DISPATCH_PRIV 0x7F
-#define DISPATCH_MASKED 0x7E /* index of the opcode is kept in masked_op */
 
 struct console_buf {
     uint8_t *out;

@@ -110,9 +110,7 @@ int vmm_vm_destroy(struct vmm *v, int id)
         machine_write_phys(v->m, vm->base + i, 0);
     machine_destroy(vm->view);
     memset(vm, 0, sizeof *vm);
-    if (v->cur == id) {
+    if (v->cur == id)
         v->cur = -1;
-        v->in_guest = false;
-    }
     return 0;
 }

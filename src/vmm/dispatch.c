@@ -66,7 +66,6 @@ static void resume(struct vmm *v, struct vm *vm)
     v->rc_cycles = now;
     v->rc_instret = machine_instret(v->m);
     v->rc_steps = machine_steps(v->m);
-    v->in_guest = true;
 }
 
 /* Charge the guest's direct execution since resume() to its virtual time.
@@ -88,7 +87,6 @@ static void account(struct vmm *v, struct vm *vm, bool trapped)
     vm->stats.direct += di;
     vm->stats.guest_cycles += dc;
     machine_charge(vm->view, dc, di, ds);
-    v->in_guest = false;
 }
 
 static void emit(struct vmm *v, struct vm *vm, struct vmm_event *e)

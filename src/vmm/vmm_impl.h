@@ -33,7 +33,6 @@ struct vmm {
     int cur;            /* VM holding the processor, or -1 */
     bool slicing;       /* more than one VM was runnable when the slice began */
     int64_t slice_left; /* virtual cycles left in cur's slice */
-    bool in_guest;      /* the real PSW is cur's, set by resume() */
     bool real_timer;    /* resume() armed the real timer */
     int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */

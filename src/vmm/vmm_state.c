@@ -152,7 +152,6 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     v->hybrid = hybrid;
     v->cur = (int)cur;
     v->slice_left = slice_left;
-    v->in_guest = false;
     v->skip_break = -1;
     rc = 0;
 out:
