@@ -127,6 +127,16 @@ uint64_t machine_steps(const struct machine *m);
 /* Cause of the last trap taken, or TRAP_NONE (for display; E[0] holds it). */
 uint8_t machine_last_trap(const struct machine *m);
 
+/* Section 2's two checks as one bound: with R = (l, b) on a machine of q
+ * words, address a develops without a memory trap iff a < address_limit.
+ * The run loop, machine_develop's callers and the analyzer all use this. */
+static inline uint32_t address_limit(uint32_t q, uint32_t l, uint32_t b)
+{
+    if (l >= q)
+        return 0;
+    return b < q - l ? b : q - l;
+}
+
 /* Address development exactly as section 2, with the current R:
  * if a + l >= q or a >= b, TRAP_MEM; else TRAP_NONE and *phys = a + l. */
 int machine_develop(const struct machine *m, uint64_t a, uint32_t *phys);

@@ -46,8 +46,6 @@ int analyze_ctx_init(struct analyze_ctx *cx, const struct isa_profile *p,
 void analyze_ctx_fini(struct analyze_ctx *cx);
 const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
                                        const struct analyze_state *s);
-/* Words of E | r that exist: min(b, q - l), or 0 when l >= q. */
-uint32_t analyze_lim(uint32_t q, uint32_t l, uint32_t b);
 
 /* witness.c */
 enum { CHECK_EXCLUDED = -1, CHECK_SAME = 0, CHECK_DIFF = 1 };

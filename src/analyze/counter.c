@@ -179,7 +179,7 @@ static int64_t observer_cell(struct analyze_ctx *cx, const struct analyze_witnes
     const struct analyze_run *r = analyze_exec(cx, s->psw.sup, s);
     *after = r->psw;
     if (r->trap != TRAP_NONE || r->halted || r->psw.l != s->psw.l || r->psw.b != s->psw.b ||
-        r->psw.p >= analyze_lim(s->q, s->psw.l, s->psw.b))
+        r->psw.p >= address_limit(s->q, s->psw.l, s->psw.b))
         return -1;
     uint32_t cell = s->psw.l + r->psw.p;
     if (cell == s->psw.l + s->psw.p || s->mem[cell])
@@ -303,7 +303,7 @@ static void insn_stmt(uint64_t word, char *buf, size_t len)
 static void write_witness(FILE *f, const struct analyze_state *s, uint32_t shift,
                           int64_t obs)
 {
-    uint32_t at = s->psw.l + s->psw.p, lim = analyze_lim(s->q, s->psw.l, s->psw.b);
+    uint32_t at = s->psw.l + s->psw.p, lim = address_limit(s->q, s->psw.l, s->psw.b);
     fprintf(f, "\n");
     comment(f, "The witness's machine: its E[i] is E[%u + i] here. Words not listed are 0.",
             shift);

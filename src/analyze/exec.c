@@ -9,13 +9,6 @@
 
 #include "analyze_impl.h"
 
-uint32_t analyze_lim(uint32_t q, uint32_t l, uint32_t b)
-{
-    if (l >= q)
-        return 0;
-    return b < q - l ? b : q - l;
-}
-
 int analyze_ctx_init(struct analyze_ctx *cx, const struct isa_profile *p,
                      uint32_t q)
 {

@@ -61,7 +61,7 @@ static unsigned add_edge(int64_t *e, unsigned n, int64_t v, bool sign_ok)
 static unsigned field_edges(unsigned kind, uint32_t q, uint32_t l, uint32_t b,
                             int64_t *e)
 {
-    int64_t lim = analyze_lim(q, l, b), Q = q, L = l, B = b;
+    int64_t lim = address_limit(q, l, b), Q = q, L = l, B = b;
     int64_t vals[7];
     unsigned nv = 0;
     bool sign_ok = false;
@@ -116,7 +116,7 @@ static void setup_rconf(struct analyze_gen *g)
         g->ncombo *= g->nedge[f];
     }
     /* where nothing is addressable every state traps: a few suffice */
-    if (analyze_lim(g->q, r.l, r.b) == 0 && g->ncombo > 4)
+    if (address_limit(g->q, r.l, r.b) == 0 && g->ncombo > 4)
         g->ncombo = 4;
     g->combo = 0;
 }
@@ -143,7 +143,7 @@ static uint64_t random_psw(uint64_t *rng, uint32_t p, uint32_t l, uint32_t b)
  * words (valid for this machine), some noise. */
 static uint64_t pool_value(uint64_t *rng, uint32_t q, uint32_t l, uint32_t b)
 {
-    uint32_t lim = analyze_lim(q, l, b);
+    uint32_t lim = address_limit(q, l, b);
     switch (below(rng, 24)) {
     case 0: return 0;
     case 1: return 1;
@@ -223,7 +223,7 @@ static struct machine_timer random_timer(uint64_t *rng)
 static unsigned shifts(uint64_t *rng, uint32_t q, uint32_t l, uint32_t b,
                        uint32_t p, uint32_t xs[ANALYZE_MAX_SHIFTS])
 {
-    if (l + p >= q || analyze_lim(q, l, b) == 0)
+    if (l + p >= q || address_limit(q, l, b) == 0)
         return 0;
     int64_t room = (int64_t)q - l - p - 1; /* largest x keeping the fetch in E */
     int64_t end = (int64_t)q - l - b;
@@ -266,7 +266,7 @@ bool analyze_gen_next(struct analyze_gen *g, struct analyze_state *s,
         uint32_t r = below(&g->rng, 32);
         l = r == 0 ? q : below(&g->rng, q);
         b = r == 1 ? 0 : r < 6 ? q - (l < q ? l : q) : 1 + below(&g->rng, q + 3);
-        uint32_t lim = analyze_lim(q, l, b);
+        uint32_t lim = address_limit(q, l, b);
         for (unsigned i = 0; i < 3; i++) {
             int64_t e[ANALYZE_MAX_EDGES];
             unsigned ne = field_edges(k[i], q, l, b, e);
@@ -274,7 +274,7 @@ bool analyze_gen_next(struct analyze_gen *g, struct analyze_state *s,
         }
     }
 
-    uint32_t lim = analyze_lim(q, l, b);
+    uint32_t lim = address_limit(q, l, b);
     memset(s, 0, sizeof *s);
     s->q = q;
     s->cin = -1;

@@ -87,7 +87,7 @@ static bool eval_control(const struct analyze_state *s, const struct analyze_run
         set_diff(d, COMP_CONSOLE_IN, 0, 0, r->in_used);
         return true;
     }
-    uint32_t lo = a->l, hi = a->l + analyze_lim(s->q, a->l, a->b);
+    uint32_t lo = a->l, hi = a->l + address_limit(s->q, a->l, a->b);
     for (uint32_t i = 0; i < s->q; i++)
         if ((i < lo || i >= hi) && s->mem[i] != r->mem[i]) {
             set_diff(d, COMP_E_OUTSIDE, i, s->mem[i], r->mem[i]);
@@ -104,8 +104,8 @@ static bool eval_pair(const struct analyze_state *s1, const struct analyze_run *
                       struct analyze_diff *d)
 {
     uint32_t l1 = s1->psw.l, l2 = s2->psw.l;
-    uint32_t n1 = analyze_lim(s1->q, l1, s1->psw.b);
-    uint32_t n2 = analyze_lim(s2->q, l2, s2->psw.b);
+    uint32_t n1 = address_limit(s1->q, l1, s1->psw.b);
+    uint32_t n2 = address_limit(s2->q, l2, s2->psw.b);
     uint32_t n = n1 < n2 ? n1 : n2;
     for (uint32_t i = 0; i < n; i++)
         if (r1->mem[l1 + i] != r2->mem[l2 + i]) {
@@ -305,8 +305,8 @@ void analyze_minimize(struct analyze_ctx *cx, struct analyze_witness *w)
 /* e1 | r1 = e2 | r2 over the words both regions have. */
 static bool regions_equal(const struct analyze_state *a, const struct analyze_state *b)
 {
-    uint32_t na = analyze_lim(a->q, a->psw.l, a->psw.b);
-    uint32_t nb = analyze_lim(b->q, b->psw.l, b->psw.b);
+    uint32_t na = address_limit(a->q, a->psw.l, a->psw.b);
+    uint32_t nb = address_limit(b->q, b->psw.l, b->psw.b);
     for (uint32_t i = 0; i < na && i < nb; i++)
         if (a->mem[a->psw.l + i] != b->mem[b->psw.l + i])
             return false;

@@ -22,13 +22,6 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-static inline uint32_t lim_of(uint32_t q, uint32_t l, uint32_t b)
-{
-    if (l >= q)
-        return 0;
-    return b < q - l ? b : q - l;
-}
-
 static inline bool bit_test(const uint8_t *bm, uint32_t i)
 {
     return (bm[i >> 3] >> (i & 7)) & 1;
@@ -110,7 +103,7 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
     } while (0)
 #define RELOCATE()                     \
     do {                               \
-        lim = lim_of(q, l, bnd);       \
+        lim = address_limit(q, l, bnd);       \
         El = l < q ? E + l : E;        \
     } while (0)
 #define LOAD_PSW(word)                     \

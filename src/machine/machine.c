@@ -13,10 +13,7 @@
 
 void machine_update_lim(struct machine *m)
 {
-    if (m->l >= m->q)
-        m->lim = 0;
-    else
-        m->lim = m->b < m->q - m->l ? m->b : m->q - m->l;
+    m->lim = address_limit(m->q, m->l, m->b);
 }
 
 void machine_update_checked(struct machine *m)

@@ -16,13 +16,10 @@
 void vmmap_compose_r(const struct vm_map *map, uint32_t l, uint32_t b,
                      uint32_t *real_l, uint32_t *real_b)
 {
-    if (l >= map->w) {
-        *real_l = map->base; /* nothing is addressable: every access traps */
-        *real_b = 0;
-        return;
-    }
-    *real_l = l + map->base;
-    *real_b = b < map->w - l ? b : map->w - l;
+    /* b' is the bound a bare machine of w words effectively has; when l >= w
+     * it is 0 and every access traps, wherever l' points */
+    *real_b = address_limit(map->w, l, b);
+    *real_l = l < map->w ? l + map->base : map->base;
 }
 
 /* The CP's fixed words: E'[1] its PSW, E'[ENTRY] the dispatcher's HCALL,
