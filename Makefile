@@ -41,8 +41,10 @@ ifneq (,$(findstring clang,$(CC)))
 LTO_FLAGS := -flto
 AR      := $(LLVM_AR)
 else
-LTO_FLAGS := -flto=auto
+LTO_FLAGS := -flto=auto -ffat-lto-objects
 AR      := gcc-ar
+# fat objects carry ordinary code too: the test binaries link without LTO
+TEST_LTO := -fno-lto
 endif
 endif
 
@@ -115,7 +117,7 @@ $(TGM): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
 
 $(BENCH_BIN): bench/bench.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -421,8 +421,8 @@ static void check__every_example_is_equivalent_alone_and_together(void **state)
     assert_string_equal(o.err, "");
     const char *p = o.out;
     for (size_t k = 0; k < n; k++) { /* one line each, in order */
-        char want[128];
-        snprintf(want, sizeof want, "%s: equivalent (alone and with the others); ", ex[k]);
+        char want[CS_PATH + 64];
+        snprintf(want, sizeof want, "%.*s: equivalent (alone and with the others); ", CS_PATH - 1, ex[k]);
         if (strncmp(p, want, strlen(want)) != 0)
             fail_msg("expected \"%s\" at \"%.80s\"", want, p);
         p = strchr(p, '\n') + 1;
