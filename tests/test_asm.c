@@ -561,6 +561,43 @@ static void asm__directive_misuse(void **state)
     err1(".ascii 5\n", "t.s:1:8: error: expected a string, got '5'\n.ascii 5\n       ^\n");
 }
 
+/* .phase: words go where assembly is, '.' and labels are the run address. */
+static void asm__phase_gives_labels_their_run_address(void **state)
+{
+    (void)state;
+    struct tgm_image img = ok(".org 0x100\nstart: JMP start\n  .phase 0x10\nprog: .word .\n"
+                              "k = .\n  .space 2\nloop: JMP loop\n  .dephase\nafter: .word ., "
+                              "prog, loop\n");
+    assert_int_equal(img.load, 0x100);
+    assert_int_equal(img.nwords, 8);
+    const uint64_t want[] = {MAKE_INSN(OP_JMP, 0x100, 0, 0), 0x10, 0, 0,
+                             MAKE_INSN(OP_JMP, 0x13, 0, 0), 0x105, 0x10, 0x13};
+    for (unsigned i = 0; i < 8; i++)
+        assert_true(img.words[i] == want[i]);
+    assert_true(symval(&img, "prog") == 0x10 && symval(&img, "k") == 0x11);
+    assert_true(symval(&img, "loop") == 0x13 && symval(&img, "after") == 0x105);
+    image_free(&img);
+}
+
+static void asm__phase_misuse(void **state)
+{
+    (void)state;
+    err1(".phase 0\n.phase 1\n.dephase\n", "t.s:2:1: error: '.phase' inside the '.phase' at "
+                                            "t.s:1 (end it with '.dephase' first)\n.phase 1\n"
+                                            "^~~~~~\n");
+    err1(".phase 0\n  .org 3\n.dephase\n", "t.s:2:3: error: '.org' inside the '.phase' at t.s:1 "
+                                            "(end it with '.dephase' first)\n  .org 3\n  ^~~~\n");
+    err1("HALT\n .dephase\n", "t.s:2:2: error: '.dephase' without '.phase'\n .dephase\n ^~~~~~~~\n");
+    err1("HALT\n  .phase 4\nHALT\n", "t.s:2:3: error: '.phase' has no '.dephase' before the end "
+                                     "of the file\n  .phase 4\n  ^~~~~~\n");
+    err1(".phase 0\n.dephase 1\n", "t.s:2:10: error: expected end of line, got '1'\n"
+                                   ".dephase 1\n         ^\n");
+    err1(".phase x\nx:\n.dephase\n", "t.s:1:8: error: '.phase' needs a value known here, but "
+                                     "'x' is not defined above it\n.phase x\n       ^\n");
+    err1(".phase 0x80001\n.dephase\n", "t.s:1:8: error: '.phase' address 0x80001 is outside "
+                                       "memory (0..0x80000)\n.phase 0x80001\n       ^~~~~~~\n");
+}
+
 static void asm__every_error_in_a_file_is_reported_in_order(void **state)
 {
     (void)state;
@@ -655,6 +692,33 @@ static void diag_of_file(const char *path, int want_n, const char *want)
     assert_int_equal(n, want_n);
     assert_non_null(strstr(text, want));
     free(text);
+}
+
+/* A phase may hold an include, but each file must end the phases it began. */
+static void asm__phase_across_includes(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[2048];
+    put_file(d->path, "p.s", "here: .word here\n");
+    put_file(d->path, "m.s", ".org 9\n.phase 0\n.include \"p.s\"\n.dephase\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(path, &img, stderr), 0);
+    assert_true(img.load == 9 && img.nwords == 1 && img.words[0] == 0);
+    assert_true(symval(&img, "here") == 0);
+    image_free(&img);
+    put_file(d->path, "open.s", "  .phase 3\n");
+    put_file(d->path, "m.s", ".include \"open.s\"\n.dephase\n");
+    snprintf(want, sizeof want, "%s/open.s:1:3: error: '.phase' has no '.dephase' before the end "
+                                "of the file\n", d->path);
+    diag_of_file(path, 2, want);
+    diag_of_file(path, 2, "m.s:2:1: error: '.dephase' without '.phase'\n");
+    put_file(d->path, "end.s", ".dephase\n");
+    put_file(d->path, "m.s", ".phase 0\n.include \"end.s\"\n.dephase\n");
+    snprintf(want, sizeof want, "%s/end.s:1:1: error: '.dephase' cannot end the '.phase' at "
+                                "%s/m.s:1: a phase ends in the file that began it\n",
+             d->path, d->path);
+    diag_of_file(path, 1, want);
 }
 
 static void asm__missing_include_file(void **state)
@@ -841,7 +905,10 @@ int main(void)
         cmocka_unit_test(asm__expression_syntax_errors),
         cmocka_unit_test(asm__label_name_too_long),
         cmocka_unit_test(asm__directive_misuse),
+        cmocka_unit_test(asm__phase_gives_labels_their_run_address),
+        cmocka_unit_test(asm__phase_misuse),
         cmocka_unit_test(asm__every_error_in_a_file_is_reported_in_order),
+        cmocka_unit_test_setup_teardown(asm__phase_across_includes, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_is_relative_to_the_including_file, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__missing_include_file, make_dir, remove_dir),

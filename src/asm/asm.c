@@ -22,6 +22,7 @@ static const struct {
     {".org", ST_ORG}, {".word", ST_WORD}, {".ascii", ST_ASCII},
     {".asciz", ST_ASCIZ}, {".space", ST_SPACE}, {".include", ST_INCLUDE},
     {".entry", ST_ENTRY}, {".entrypsw", ST_ENTRYPSW}, {".equ", ST_EQU},
+    {".phase", ST_PHASE}, {".dephase", ST_DEPHASE},
 };
 #define NDIRECTIVES (sizeof directives / sizeof directives[0])
 #define INCLUDE_MAX_DEPTH 64
@@ -57,6 +58,13 @@ void asm_where(const struct asm_ctx *c, uint32_t si, char *buf, size_t len)
 
 /* --- statements ----------------------------------------------------------- */
 
+/* '.' where pass 1 stands: the emit address, or inside .phase the address
+ * the code is assembled for (it will be moved there, or relocated there). */
+static uint32_t cur_dot(const struct assembler *a)
+{
+    return a->phase_stmt ? a->phase_to + (a->dot - a->phase_from) : a->dot;
+}
+
 /* Define NAME (a token of statement SI) as a label or constant.  Returns its
  * index, or -1 after reporting why it cannot be defined. */
 static int32_t define_symbol(struct assembler *a, const struct asm_tok *name,
@@ -68,7 +76,7 @@ static int32_t define_symbol(struct assembler *a, const struct asm_tok *name,
                       name->len, TGM_SYM_MAX);
     int32_t idx = asm_sym_find(c, name->p, name->len);
     if (idx < 0) {
-        idx = (int32_t)asm_sym_add(c, name->p, name->len, kind, a->dot);
+        idx = (int32_t)asm_sym_add(c, name->p, name->len, kind, cur_dot(a));
     } else if (c->syms[idx].kind == SYM_PREDEF) {
         /* a user definition replaces SUP or USER everywhere, so it must not
          * come after pass 1 already placed words with the predefined value */
@@ -79,7 +87,7 @@ static int32_t define_symbol(struct assembler *a, const struct asm_tok *name,
                           c->syms[idx].name, at);
         }
         c->syms[idx].kind = (uint8_t)kind;
-        c->syms[idx].value = a->dot;
+        c->syms[idx].value = cur_dot(a);
     } else {
         char at[300];
         asm_where(c, c->syms[idx].stmt, at, sizeof at);
@@ -366,7 +374,7 @@ static int placing_value(struct assembler *a, const struct asm_parts *pt, uint64
 {
     struct asm_ctx *c = &a->c;
     struct ev_result r;
-    int st = asm_one_operand(a, pt->ops, a->dot, EV_PASS1, &r);
+    int st = asm_one_operand(a, pt->ops, cur_dot(a), EV_PASS1, &r);
     if (st == EV_UNKNOWN) {
         uint32_t pos = pt->ops;
         while (c->toks[pos + 1].kind != TK_EOL)
@@ -382,6 +390,70 @@ static int placing_value(struct assembler *a, const struct asm_parts *pt, uint64
     return st == EV_OK ? 0 : -1;
 }
 
+/* The address operand of .org or .phase (0..2^19).  -1 after an error. */
+static int placing_address(struct assembler *a, const struct asm_parts *pt, uint32_t *addr)
+{
+    struct asm_ctx *c = &a->c;
+    uint64_t v;
+    if (placing_value(a, pt, &v) != 0)
+        return -1;
+    if (v > TGM_Q_MAX) {
+        a->misplaced = true;
+        asm_error_span(c, &c->toks[pt->ops], &c->toks[c->ntoks - 2],
+                       "'%.*s' address 0x%llx is outside memory (0..0x%x)",
+                       (int)c->toks[pt->head].len, c->toks[pt->head].p, (unsigned long long)v,
+                       TGM_Q_MAX);
+        return -1;
+    }
+    *addr = (uint32_t)v;
+    return 0;
+}
+
+/* An error at T if a .phase is open: .org and a second .phase need it ended. */
+static bool in_phase(struct assembler *a, const struct asm_tok *t)
+{
+    if (!a->phase_stmt)
+        return false;
+    char at[300];
+    asm_where(&a->c, a->phase_stmt - 1, at, sizeof at);
+    asm_error_tok(&a->c, t, "'%.*s' inside the '.phase' at %s (end it with '.dephase' first)",
+                  (int)t->len, t->p, at);
+    return true;
+}
+
+static void phase(struct assembler *a, uint32_t si, const struct asm_parts *pt)
+{
+    const struct asm_tok *h = &a->c.toks[pt->head];
+    uint32_t to = a->dot;
+    if (in_phase(a, h))
+        return;
+    if (placing_address(a, pt, &to) != 0)
+        a->misplaced = true; /* still open the phase, so .dephase matches */
+    a->phase_stmt = si + 1;
+    a->phase_from = a->dot;
+    a->phase_to = to;
+    a->phase_col = h->col;
+    a->phase_width = h->width;
+}
+
+static void dephase(struct assembler *a, uint32_t file, const struct asm_parts *pt)
+{
+    struct asm_ctx *c = &a->c;
+    const struct asm_tok *h = &c->toks[pt->head];
+    if (c->toks[pt->ops].kind != TK_EOL) /* reported, but it still ends the phase */
+        expected_eol(c, &c->toks[pt->ops], "end of line");
+    if (!a->phase_stmt) {
+        asm_error_tok(c, h, "'.dephase' without '.phase'");
+    } else if (c->stmts[a->phase_stmt - 1].file != file) {
+        char at[300];
+        asm_where(c, a->phase_stmt - 1, at, sizeof at);
+        asm_error_tok(c, h, "'.dephase' cannot end the '.phase' at %s: a phase ends in the file "
+                            "that began it", at);
+    } else {
+        a->phase_stmt = 0;
+    }
+}
+
 static void define_const(struct assembler *a, uint32_t si, const struct asm_parts *pt)
 {
     struct asm_ctx *c = &a->c;
@@ -392,7 +464,7 @@ static void define_const(struct assembler *a, uint32_t si, const struct asm_part
         return;
     struct asm_sym *s = &c->syms[idx];
     s->state = ok ? SS_PENDING : SS_FAILED;
-    s->dot = a->dot;
+    s->dot = cur_dot(a);
     s->expr = c->nctoks;
     c->stmts[si].sym = (uint32_t)idx;
     uint32_t n = c->ntoks - pt->ops; /* operand tokens and the EOL */
@@ -483,6 +555,7 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
 {
     struct asm_ctx *c = &a->c;
     c->stmts[si].addr = a->dot;
+    c->stmts[si].dot = cur_dot(a);
     if (asm_lex_line(c, si) != 0)
         return;
     struct asm_parts pt;
@@ -523,14 +596,16 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         }
         break;
     case ST_ORG:
-        if (placing_value(a, &pt, &v) == 0) {
-            if (v > TGM_Q_MAX && (a->misplaced = true))
-                asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
-                               "'.org' address 0x%llx is outside memory (0..0x%x)",
-                               (unsigned long long)v, TGM_Q_MAX);
-            else
-                a->dot = (uint32_t)v;
-        }
+        if (in_phase(a, &c->toks[pt.head]))
+            a->misplaced = true;
+        else
+            placing_address(a, &pt, &a->dot);
+        break;
+    case ST_PHASE:
+        phase(a, si, &pt);
+        break;
+    case ST_DEPHASE:
+        dephase(a, here->file, &pt);
         break;
     case ST_INCLUDE:
         str = string_operand(a, &pt);
@@ -581,6 +656,12 @@ void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
         if (!nl)
             break;
     }
+    uint32_t open = a->phase_stmt;
+    if (open && c->stmts[open - 1].file == here->file) {
+        asm_error_at(c, open - 1, a->phase_col, a->phase_width,
+                     "'.phase' has no '.dephase' before the end of the file");
+        a->phase_stmt = 0;
+    }
 }
 
 /* --- pass 2 --------------------------------------------------------------- */
@@ -598,13 +679,13 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
     struct ev_result r;
     switch (pt.kind) {
     case ST_INSN:
-        asm_insn_operands(a, &pt, s.addr, EV_FINAL, out);
+        asm_insn_operands(a, &pt, s.dot, EV_FINAL, out);
         break;
     case ST_CONST:
         asm_eval_sym(c, s.sym, EV_FINAL, NULL, &r);
         break;
     case ST_WORD:
-        expr_list(a, pt.ops, s.addr, EV_FINAL, out, NULL, s.size);
+        expr_list(a, pt.ops, s.dot, EV_FINAL, out, NULL, s.size);
         break;
     case ST_ASCII:
     case ST_ASCIZ:
@@ -612,7 +693,7 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
             out[i] = (uint8_t)c->strs[c->toks[pt.ops].val + i];
         break;
     case ST_ENTRY:
-        if (asm_one_operand(a, pt.ops, s.addr, EV_FINAL, &r) != EV_OK)
+        if (asm_one_operand(a, pt.ops, s.dot, EV_FINAL, &r) != EV_OK)
             break;
         if (r.value > TGM_ADDR_MASK) {
             asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
@@ -624,7 +705,7 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
                                               .b = TGM_Q_MAX});
         break;
     case ST_ENTRYPSW:
-        if (asm_one_operand(a, pt.ops, s.addr, EV_FINAL, &r) != EV_OK)
+        if (asm_one_operand(a, pt.ops, s.dot, EV_FINAL, &r) != EV_OK)
             break;
         if ((r.value >> PSW_CAUSE_SHIFT) & 0xF)
             asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],

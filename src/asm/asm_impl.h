@@ -45,7 +45,8 @@ struct asm_file {
 struct asm_stmt {
     uint32_t file, line;
     uint32_t off, len; /* the line's bytes in the file's text, no newline */
-    uint32_t addr;     /* '.' at the statement */
+    uint32_t addr;     /* where its words go */
+    uint32_t dot;      /* '.' at the statement: addr, or its .phase value */
     uint32_t size;     /* words it emits */
     uint32_t sym;      /* ST_CONST: its symbol */
     uint8_t kind;      /* enum stmt_kind (asm.c) */
@@ -168,7 +169,7 @@ const char *asm_suggest_result(const struct asm_suggest *s);
 
 enum stmt_kind {
     ST_EMPTY, ST_INSN, ST_CONST, ST_ORG, ST_WORD, ST_ASCII, ST_ASCIZ,
-    ST_SPACE, ST_INCLUDE, ST_ENTRY, ST_ENTRYPSW, ST_EQU,
+    ST_SPACE, ST_INCLUDE, ST_ENTRY, ST_ENTRYPSW, ST_EQU, ST_PHASE, ST_DEPHASE,
 };
 
 /* One assembly: the shared context plus what the passes accumulate. */
@@ -180,6 +181,11 @@ struct assembler {
     uint32_t load, span;
     uint64_t *words; /* pass 2: the image, span words from load */
     bool misplaced;  /* an .org or .space failed: later addresses are guesses */
+    /* An open .phase: words still go to dot, but '.' and labels count from
+     * phase_to as if assembly had gone on at phase_to from phase_from. */
+    uint32_t phase_stmt; /* 1 + the open .phase statement, or 0 */
+    uint32_t phase_from, phase_to;
+    uint32_t phase_col, phase_width; /* its directive, for an unclosed phase */
 };
 
 /* A file being assembled and those that included it (cycle detection). */

@@ -335,7 +335,8 @@ int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *s
     size_t len = strcspn(line, "\r\n");
     add_file(&a.c, "<line>", asm_strndup(line, len), len);
     a.c.stmts = asm_grow(a.c.stmts, &a.c.capstmts, 1, sizeof *a.c.stmts);
-    a.c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len, .addr = addr};
+    a.c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len,
+                                       .addr = addr, .dot = addr};
     a.c.nstmts = 1;
     int rc = -1;
     if (addr > TGM_ADDR_MASK)
