@@ -64,7 +64,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(wildcard src/machine/*.c src/asm/*.c src/vmm/*.c src/analyze/*.c src/monitor/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/cp_source.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libtgm.a
 TGM     := $(BUILD)/tgm
@@ -103,6 +103,19 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) $(PC_CFLAGS) -c $< -o $@
+
+# The machine-code control program is built into tgm as its source text.
+$(BUILD)/gen/cp_source.c: examples/vmm/cp.s
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q){ echo '/* generated from examples/vmm/cp.s by the Makefile: do not edit */'; \
+	  echo 'extern const char nest_cp_source[];'; echo 'const char nest_cp_source[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,185 @@
+/* nest.c: stacks of the machine-code control program (section 7, Theorem 2).
+ *
+ * nest_compose builds "CP + guest" recursively as one image; nest_learn
+ * reads the CP's map f_k from its symbol table; nest_level_read and
+ * nest_top_state apply the inverse map g level by level to a real machine's
+ * memory, which is how tgm check --nest compares f^N(S_bare) with the stack.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgm/asm.h"
+#include "tgm/bytes.h"
+#include "tgm/nest.h"
+
+/* examples/vmm/cp.s, embedded by the build (build/gen/cp_source.c). */
+extern const char nest_cp_source[];
+
+int nest_cp_image(struct tgm_image *out, char *err, size_t errlen)
+{
+    char *diag = NULL;
+    size_t dlen = 0;
+    FILE *f = open_memstream(&diag, &dlen);
+    if (!f)
+        return tgm_err(err, errlen, "cp.s: out of memory");
+    int rc = asm_assemble_string("cp.s", nest_cp_source, out, f);
+    fclose(f);
+    if (rc != 0) {
+        char *nl = diag ? strchr(diag, '\n') : NULL;
+        if (nl)
+            *nl = '\0';
+        tgm_err(err, errlen, "built-in control program: %s", diag ? diag : "assembly failed");
+    }
+    free(diag);
+    return rc == 0 ? 0 : -1;
+}
+
+int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } want[] = {
+        {"cp_guest", offsetof(struct nest_map, k)},
+        {"cp_w", offsetof(struct nest_map, w)},
+        {"cp_vpsw", offsetof(struct nest_map, vpsw0)},
+        {"vpsw", offsetof(struct nest_map, vpsw)},
+        {"vtarm", offsetof(struct nest_map, vtarm)},
+        {"vrem", offsetof(struct nest_map, vrem)},
+        {"vtpend", offsetof(struct nest_map, vtpend)},
+        {"n_entries", offsetof(struct nest_map, entries)},
+        {"n_interp", offsetof(struct nest_map, interp)},
+        {"n_reflect", offsetof(struct nest_map, reflect)},
+        {"n_vtimer", offsetof(struct nest_map, vtimer)},
+        {"n_steps", offsetof(struct nest_map, steps)},
+        {"n_cause", offsetof(struct nest_map, causes)},
+    };
+    struct nest_map m;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct tgm_symbol *s = image_symbol(cp, want[i].name);
+        if (!s)
+            return tgm_err(err, errlen, "control program image has no symbol '%s'",
+                           want[i].name);
+        *(uint32_t *)((char *)&m + want[i].off) = (uint32_t)s->value;
+    }
+    /* every record word lies inside the CP, which lies below K */
+    uint32_t end = cp->load + cp->nwords;
+    if (cp->load != 0 || m.k < end || m.k < TGM_Q_MIN)
+        return tgm_err(err, errlen, "control program image must load at 0 and end "
+                       "below cp_guest (0x%x)", (unsigned)m.k);
+    for (size_t i = 1; i < sizeof want / sizeof want[0]; i++) {
+        uint32_t at = *(const uint32_t *)((const char *)&m + want[i].off);
+        uint32_t size = want[i].off == offsetof(struct nest_map, causes) ? TRAP_NCAUSES : 1;
+        if (at + size > end)
+            return tgm_err(err, errlen, "control program symbol '%s' lies outside it",
+                           want[i].name);
+    }
+    *map = m;
+    return 0;
+}
+
+int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+                 uint32_t q, struct tgm_image *out, struct nest_layout *lay, char *err,
+                 size_t errlen)
+{
+    struct nest_map map;
+    if (nest_learn(cp, &map, err, errlen) != 0)
+        return -1;
+    if (depth < 1 || depth > NEST_MAX_DEPTH)
+        return tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
+    uint64_t top_base = (uint64_t)depth * map.k;
+    uint64_t need = (uint64_t)guest->load + guest->nwords;
+    if (need < TGM_Q_MIN)
+        need = TGM_Q_MIN;
+    if (q > TGM_Q_MAX || top_base + need > q)
+        return tgm_err(err, errlen,
+                       "%u levels of the control program (%u words each) and the guest "
+                       "(%llu words) do not fit in %u words",
+                       depth, (unsigned)map.k, (unsigned long long)need, (unsigned)q);
+    uint32_t n = (uint32_t)(top_base + guest->load + guest->nwords);
+    uint64_t *words = calloc(n, sizeof *words);
+    struct tgm_symbol *syms = calloc(cp->nsyms ? cp->nsyms : 1, sizeof *syms);
+    if (!words || !syms) {
+        free(words);
+        free(syms);
+        return tgm_err(err, errlen, "out of memory composing %u words", (unsigned)n);
+    }
+    /* level d (d = depth .. 1) sits at (depth - d) * K and hosts w words */
+    uint64_t entry = guest->entry_psw;
+    for (unsigned d = 1; d <= depth; d++) {
+        uint32_t base = (depth - d) * map.k;
+        uint64_t *cw = words + base;
+        memcpy(cw, cp->words, (size_t)cp->nwords * sizeof *cw);
+        cw[map.w] = q - base - map.k;
+        cw[map.vpsw0] = entry;
+        entry = cp->entry_psw; /* the level above boots the CP below it */
+    }
+    memcpy(words + top_base + guest->load, guest->words, (size_t)guest->nwords * sizeof *words);
+    for (uint32_t i = 0; i < cp->nsyms; i++) {
+        syms[i].value = cp->syms[i].value;
+        syms[i].name = strdup(cp->syms[i].name);
+        if (!syms[i].name) {
+            for (uint32_t j = 0; j < i; j++)
+                free(syms[j].name);
+            free(syms);
+            free(words);
+            return tgm_err(err, errlen, "out of memory composing symbols");
+        }
+    }
+    *out = (struct tgm_image){0, n, cp->entry_psw, words, cp->nsyms, syms};
+    *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), map};
+    return 0;
+}
+
+void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned level,
+                     struct nest_level *out)
+{
+    const struct nest_map *m = &lay->map;
+    uint32_t base = (lay->depth - level) * m->k;
+    const uint64_t *c = E + base;
+    *out = (struct nest_level){
+        .level = level,
+        .base = base,
+        .w = lay->q - base - m->k,
+        .vpsw = psw_unpack(c[m->vpsw]),
+        .tarm = c[m->vtarm] != 0,
+        .tpend = c[m->vtpend] != 0,
+        .trem = (int64_t)c[m->vrem],
+        .entries = c[m->entries],
+        .interp = c[m->interp],
+        .reflect = c[m->reflect],
+        .vtimer = c[m->vtimer],
+        .steps = c[m->steps],
+    };
+    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
+        out->causes[i] = c[m->causes + i];
+}
+
+void nest_top_state(const struct nest_layout *lay, const struct machine *real,
+                    struct machine *out)
+{
+    const uint64_t *E = machine_mem(real);
+    for (uint32_t i = 0; i < lay->top_w; i++)
+        machine_write_phys(out, i, E[lay->top_base + i]);
+    struct nest_level l1;
+    nest_level_read(lay, E, 1, &l1);
+    machine_set_psw(out, psw_pack(&l1.vpsw));
+    struct machine_timer t = {l1.tarm, false, l1.tarm ? l1.trem : 0};
+    machine_set_timer(out, &t);
+    if (l1.tpend) { /* an armed timer at 0 is how a pending one is set */
+        t = (struct machine_timer){true, false, 0};
+        machine_set_timer(out, &t);
+    }
+    size_t len;
+    const uint8_t *con = machine_console_output(real, &len);
+    for (size_t i = 0; i < len; i++)
+        machine_console_put(out, con[i]);
+    size_t used = machine_console_input_used(real);
+    uint8_t *zeros = calloc(used ? used : 1, 1);
+    if (zeros && machine_console_input(out, zeros, used) == 0)
+        for (size_t i = 0; i < used; i++)
+            machine_console_get(out);
+    free(zeros);
+}

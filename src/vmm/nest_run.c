@@ -1,0 +1,182 @@
+/* nest_run.c: running a stack of control programs (section 7), on a bare
+ * machine or as a VM of the C control program, with the guest proper's
+ * trap log.
+ *
+ * The log is every word written to the guest proper's E[0]: on a bare
+ * machine each trap writes one there (section 2), and under any stack the
+ * CP of level 1 writes the same words when it reflects the same traps.
+ * Equal logs mean every trap, the timer's included, was taken at the same
+ * P in the same state.  A watchpoint on that one word collects them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgm/bytes.h"
+#include "tgm/nest.h"
+#include "tgm/vmm.h"
+
+#define NEST_CHUNK (UINT64_C(1) << 22)
+
+static int fail(struct nest_run *r, char *err, size_t errlen, const char *what)
+{
+    nest_run_free(r);
+    return tgm_err(err, errlen, "%s", what);
+}
+
+int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
+                   const struct nest_run_opts *o, struct nest_run *r, char *err,
+                   size_t errlen)
+{
+    struct tgm_image own = {0}, stack = {0};
+    const struct tgm_image *img = guest;
+    *r = (struct nest_run){.vm = -1};
+    if (o->depth > 0) {
+        if (!cp) {
+            if (nest_cp_image(&own, err, errlen) != 0)
+                return -1;
+            cp = &own;
+        }
+        struct nest_map map;
+        if (nest_learn(cp, &map, err, errlen) != 0) {
+            image_free(&own);
+            return -1;
+        }
+        uint64_t q = (uint64_t)o->depth * map.k + o->w;
+        if (q > TGM_Q_MAX) {
+            image_free(&own);
+            return tgm_err(err, errlen, "%u levels of %u words and a guest of %u words "
+                           "need %llu words, more than the %u a machine has",
+                           o->depth, (unsigned)map.k, (unsigned)o->w,
+                           (unsigned long long)q, TGM_Q_MAX);
+        }
+        int rc = nest_compose(cp, guest, o->depth, (uint32_t)q, &stack, &r->lay, err, errlen);
+        image_free(&own);
+        if (rc != 0)
+            return -1;
+        img = &stack;
+    } else {
+        r->lay = (struct nest_layout){0, o->w, 0, o->w, {0}};
+    }
+    uint32_t q = r->lay.q;
+    uint32_t watch = r->lay.top_base;
+    if (o->under_vmm) {
+        struct vmm_config vc = {.q = VMM_K + q};
+        if (!(r->vmm = vmm_create(&vc, err, errlen))) {
+            image_free(&stack);
+            return -1;
+        }
+        r->real = vmm_machine(r->vmm);
+        r->vm = vmm_vm_create(r->vmm, q, "stack", err, errlen);
+        if (r->vm < 0 || vmm_vm_load(r->vmm, r->vm, img, err, errlen) != 0 ||
+            vmm_vm_input(r->vmm, r->vm, o->input, o->input_len) != 0) {
+            image_free(&stack);
+            nest_run_free(r);
+            return -1;
+        }
+        r->m = vmm_vm_view(r->vmm, r->vm);
+        struct vm_info info;
+        vmm_vm_info(r->vmm, r->vm, &info);
+        watch += info.base;
+    } else {
+        struct machine_config mc = {.q = q};
+        if (!(r->real = machine_create(&mc))) {
+            image_free(&stack);
+            return fail(r, err, errlen, "out of memory for the machine");
+        }
+        r->m = r->real;
+        if (image_load(r->real, img, err, errlen) != 0 ||
+            machine_console_input(r->real, o->input, o->input_len) != 0) {
+            image_free(&stack);
+            nest_run_free(r);
+            return -1;
+        }
+    }
+    image_free(&stack);
+    if (o->log_traps && machine_watch(r->real, watch, WATCH_WRITE) != 0)
+        return fail(r, err, errlen, "cannot watch the guest's E[0]");
+    return 0;
+}
+
+static bool log_word(struct nest_run *r, uint64_t word)
+{
+    if (r->nlog == r->caplog) {
+        size_t cap = r->caplog ? 2 * r->caplog : 256;
+        uint64_t *p = realloc(r->log, cap * sizeof *p);
+        if (!p)
+            return false;
+        r->log = p;
+        r->caplog = cap;
+    }
+    r->log[r->nlog++] = word;
+    return true;
+}
+
+bool nest_run_go(struct nest_run *r, uint64_t budget)
+{
+    uint64_t left = budget ? budget : UINT64_MAX;
+    while (!r->halted && left > 0) {
+        uint64_t chunk = left < NEST_CHUNK ? left : NEST_CHUNK;
+        struct machine_exit mx;
+        uint64_t s0 = machine_steps(r->m);
+        if (r->vmm) {
+            struct vmm_exit vx;
+            enum vmm_stop why = vmm_run(r->vmm, chunk, &vx);
+            struct vm_info info;
+            vmm_vm_info(r->vmm, r->vm, &info);
+            r->halted = info.state == VM_HALTED;
+            mx = why == VMMSTOP_DEBUG ? vx.mx : (struct machine_exit){.reason = EXIT_BUDGET};
+            if (why == VMMSTOP_DONE && !r->halted)
+                mx.reason = EXIT_TRAP; /* stopped for another reason: give up */
+        } else {
+            machine_run(r->real, chunk, &mx);
+            r->halted = mx.reason == EXIT_HALT;
+        }
+        uint64_t used = machine_steps(r->m) - s0;
+        r->steps += used;
+        left -= used < left ? used : left;
+        if (mx.reason == EXIT_WATCH) {
+            if (!log_word(r, machine_mem(r->real)[mx.addr]))
+                return false;
+        } else if (mx.reason != EXIT_BUDGET && !r->halted) {
+            return false;
+        }
+    }
+    return r->halted;
+}
+
+void nest_run_free(struct nest_run *r)
+{
+    if (r->vmm)
+        vmm_destroy(r->vmm);
+    else
+        machine_destroy(r->real);
+    free(r->log);
+    *r = (struct nest_run){.vm = -1};
+}
+
+struct machine *nest_run_top(const struct nest_run *r)
+{
+    struct machine_config mc = {.q = r->lay.top_w};
+    struct machine *out = machine_create(&mc);
+    if (!out)
+        return NULL;
+    if (r->lay.depth > 0) {
+        /* the console is the bottom machine's; under the C CP, the VM's */
+        nest_top_state(&r->lay, r->m, out);
+        return out;
+    }
+    uint8_t *buf;
+    size_t len;
+    char err[128];
+    if (machine_state_save(r->m, true, &buf, &len) != 0) {
+        machine_destroy(out);
+        return NULL;
+    }
+    int rc = machine_state_load(out, buf, len, err, sizeof err);
+    free(buf);
+    if (rc != 0) {
+        machine_destroy(out);
+        return NULL;
+    }
+    return out;
+}
