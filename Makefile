@@ -164,6 +164,7 @@ bench-compare: deps $(BENCH_BIN)
 
 soak: deps $(TEST_BIN)
 	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
+	@TGM_SOAK=1 TGM=$(TGM) $(BUILD)/tests/test_nest
 
 docs: deps $(TGM)
 	@sh tests/isa_doc.sh $(TGM) --write

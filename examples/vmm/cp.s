@@ -283,6 +283,10 @@ reflect: SHL  t0, rcause, k58
         MOV   K, t0
         AND   vpsw, K + 1, k_ncause
         ADD   n_reflect, n_reflect, one
+        LDX   t0, n_rtrap, rcause       ; the guest's own trap counters
+        ADDI  t0, t0, 1
+        STX   n_rtrap, rcause, t0
+        MOV   last_trap, rcause
         BNE   rcause, k_timer, refl_c
         LI    vtpend, 0                 ; a timer trap clears the pending timer
         ADD   n_vtimer, n_vtimer, one
@@ -384,6 +388,8 @@ n_reflect: .word 0                      ; traps reflected into the guest
 n_vtimer:  .word 0                      ; virtual timer traps delivered
 n_steps:   .word 0                      ; resumes in TM_STEP
 n_cause:   .space 16                    ; traps by real cause
+n_rtrap:   .space 16                    ; traps the guest took, by cause
+last_trap: .word 0                      ; the cause of the guest's last trap
 
 ; Scratch words (the machine has no registers).
 old:    .word 0

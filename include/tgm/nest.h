@@ -32,6 +32,7 @@ struct nest_map {
     uint32_t w, vpsw0;          /* the parameters: cp_w, cp_vpsw */
     uint32_t vpsw, vtarm, vrem, vtpend;
     uint32_t entries, interp, reflect, vtimer, steps, causes;
+    uint32_t rtraps, last_trap; /* the guest's traps by cause, its last one */
 };
 
 /* A built stack. */
@@ -47,11 +48,14 @@ struct nest_level {
     unsigned level;             /* 1 = hosts the guest proper */
     uint32_t base;              /* real address of this CP's E[0] */
     uint32_t w;                 /* its guest's words */
+    uint32_t gbase;             /* real address of its guest's E[0] */
     struct psw vpsw;            /* its guest's virtual PSW */
     bool tarm, tpend;           /* its guest's virtual timer */
     int64_t trem;
     uint64_t entries, interp, reflect, vtimer, steps;
-    uint64_t causes[TRAP_NCAUSES];
+    uint64_t causes[TRAP_NCAUSES]; /* traps that reached this CP, by cause */
+    uint64_t rtraps[TRAP_NCAUSES]; /* traps its guest took (reflected), by cause */
+    uint8_t last_trap;
 };
 
 /* The built-in CP (examples/vmm/cp.s), assembled.  -1 with ERR. */
@@ -114,5 +118,24 @@ void nest_run_free(struct nest_run *r);
 /* The guest proper as a bare machine of lay.top_w words (nest_top_state);
  * NULL if out of memory.  For depth 0, a copy of the bare machine. */
 struct machine *nest_run_top(const struct nest_run *r);
+
+/* Equivalence across levels: run GUEST bare on a machine of W words and on
+ * DEPTH levels of CP (NULL: the built-in one), optionally on the C control
+ * program, and compare g^N of the stack with the bare machine: E, M, I, P,
+ * R, the timer and the console, and the trap logs word by word.  Cycles and
+ * steps are reported, not compared: the paper excludes timing.  The stack
+ * may take up to NEST_STEP_FACTOR times the bare run's step limit. */
+#define NEST_STEP_FACTOR 1000u
+struct nest_check_result {
+    bool equivalent;
+    bool bare_halted, nest_halted;
+    char diff[256];             /* the first difference, or "" */
+    size_t traps, timer_traps;  /* in the bare run's log */
+    uint64_t bare_steps, bare_cycles; /* the bare machine's */
+    uint64_t real_steps, real_cycles; /* the stack's bottom machine's */
+};
+int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
+               const struct nest_run_opts *o, uint64_t max_steps,
+               struct nest_check_result *res, char *err, size_t errlen);
 
 #endif

@@ -29,6 +29,10 @@ int cli_analyze(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_counter(int argc, char **argv);
 int cli_monitor(int argc, char **argv);
+/* tgm check --nest N (cli_nest.c): each image bare and on N levels of the
+ * machine-code control program (on the C one too with VMM). */
+int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uint32_t w,
+               uint64_t max_steps, const uint8_t *input, size_t input_len, bool json);
 
 /* "tgm: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

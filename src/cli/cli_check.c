@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "tgm/nest.h"
 #include "tgm/vmm.h"
 
 static void usage(FILE *f)
@@ -28,8 +29,11 @@ static void usage(FILE *f)
             "  --hybrid         use the hybrid monitor of section 8\n"
             "  --input TEXT     console input given to every run\n"
             "  --json           one JSON object instead of text\n"
+            "  --nest N         instead: each image bare and on N levels (1..%u) of the control\n"
+            "                   program in tgm's own instructions (Theorem 2), compared trap\n"
+            "                   by trap; --vmm puts the C control program at the bottom\n"
             "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
-            TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE);
+            TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE, NEST_MAX_DEPTH);
 }
 
 static void print_json(const char *const *names, const struct check_result *r, size_t n,
@@ -82,9 +86,11 @@ int cli_check(int argc, char **argv)
         {"slice", required_argument, 0, 's'},   {"profile", required_argument, 0, 'p'},
         {"hybrid", no_argument, 0, 'H'},        {"input", required_argument, 0, 'i'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
+        {"nest", required_argument, 0, 'N'},    {"vmm", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     struct check_opts o = {0};
-    bool json = false;
+    bool json = false, vmm = false;
+    unsigned nest = 0;
     uint64_t v;
     int c;
     optind = 1;
@@ -116,6 +122,16 @@ int cli_check(int argc, char **argv)
             o.input_len = strlen(optarg);
             break;
         case 'j': json = true; break;
+        case 'V': vmm = true; break;
+        case 'N':
+            if (cli_parse_u64("--nest", optarg, &v))
+                return EXIT_USAGE;
+            if (v < 1 || v > NEST_MAX_DEPTH) {
+                cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);
+                return EXIT_USAGE;
+            }
+            nest = (unsigned)v;
+            break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return EXIT_USAGE; /* getopt has said what was wrong, in one line */
         }
@@ -128,6 +144,22 @@ int cli_check(int argc, char **argv)
     if (n > VMM_MAX_VMS) {
         cli_error("check: at most %d images at once", VMM_MAX_VMS);
         return EXIT_USAGE;
+    }
+    if (vmm && !nest) {
+        cli_error("check: --vmm goes with --nest (the control program is always used)");
+        return EXIT_USAGE;
+    }
+    if (nest) {
+        if (o.hybrid || o.slice || (o.profile && o.profile != isa_profile_default())) {
+            cli_error("check: --nest: the machine-code control program hosts one guest of "
+                      "the '%s' profile (no --hybrid, --slice or --profile)",
+                      isa_profile_default()->name);
+            return EXIT_USAGE;
+        }
+        return check_nest((const char *const *)argv + optind, n, nest, vmm,
+                          o.w ? o.w : TGM_Q_DEFAULT,
+                          o.max_steps ? o.max_steps : CHECK_DEFAULT_STEPS, o.input,
+                          o.input_len, json);
     }
     struct tgm_image *imgs = calloc(n, sizeof *imgs);
     const struct tgm_image **ptrs = calloc(n, sizeof *ptrs);

@@ -18,6 +18,7 @@
 #include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
+#include "tgm/nest.h"
 #include "tgm/vmm.h"
 
 /* A runaway loop stops after this many steps (a few seconds) unless
@@ -48,6 +49,7 @@ static void run_usage(FILE *f)
     fprintf(f,
             "usage: tgm run IMAGE [options]\n"
             "       tgm run --vmm [--vms N] [--slice C] [--stats] IMAGE...\n"
+            "       tgm run --nest N [--vmm] IMAGE\n"
             "Run a guest image (or a .s source, assembled first) on a bare machine\n"
             "until HALT, then print the console output and the final state: PSW, last\n"
             "trap, traps by cause, cycles, instructions, steps, timer, console size\n"
@@ -67,10 +69,14 @@ static void run_usage(FILE *f)
             "  --slice C        cycles per time slice with several VMs (default %u)\n"
             "  --hybrid         the hybrid monitor of section 8\n"
             "  --stats          per VM: instructions executed directly and interpreted,\n"
-            "                   the efficiency ratio, traps by cause and disposition\n\n"
+            "                   the efficiency ratio, traps by cause and disposition\n"
+            "  --nest N         run IMAGE on N levels (1..%u) of the control program written\n"
+            "                   in tgm's own instructions (Theorem 2); --mem is the guest's\n"
+            "                   memory; with --vmm the C control program is at the bottom\n\n"
             "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
             "130 interrupted (Ctrl-C).\n",
-            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, VMM_DEFAULT_SLICE);
+            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, VMM_DEFAULT_SLICE,
+            NEST_MAX_DEPTH);
 }
 
 /* Append LEN bytes to the console input queue kept in O. */
@@ -120,7 +126,7 @@ static const char *bad_option(char **argv)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET,
-           O_VMM, O_VMS, O_SLICE, O_HYBRID, O_STATS };
+           O_VMM, O_VMS, O_SLICE, O_HYBRID, O_STATS, O_NEST };
     static const struct option opts[] = {
         {"max-steps", required_argument, 0, O_MAX},
         {"json", no_argument, 0, O_JSON},
@@ -135,6 +141,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         {"slice", required_argument, 0, O_SLICE},
         {"hybrid", no_argument, 0, O_HYBRID},
         {"stats", no_argument, 0, O_STATS},
+        {"nest", required_argument, 0, O_NEST},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     uint64_t v;
@@ -198,6 +205,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return -1;
             }
             break;
+        case O_NEST:
+            if (cli_parse_u64("--nest", optarg, &v) != 0)
+                return -1;
+            if (v < 1 || v > NEST_MAX_DEPTH) {
+                cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);
+                return -1;
+            }
+            o->nest = (unsigned)v;
+            break;
         case 'h':
             run_usage(stdout);
             return 1;
@@ -216,6 +232,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     if (optind >= argc) {
         cli_error("run: missing IMAGE (try 'tgm run --help')");
         return -1;
+    }
+    if (o->nest) { /* run_nest checks the other options */
+        if (argc - optind != 1) {
+            cli_error("run: --nest takes one IMAGE");
+            return -1;
+        }
+        o->images[o->nimages++] = argv[optind];
+        return 0;
     }
     if (!o->vmm && (o->vms || o->slice || o->hybrid || o->stats)) {
         cli_error("run: --vms, --slice, --hybrid and --stats need --vmm");
@@ -313,6 +337,10 @@ int cli_run(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc != 0) {
         status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+        goto done;
+    }
+    if (o.nest) {
+        status = run_nest(&o);
         goto done;
     }
     if (o.vmm) {

@@ -101,9 +101,15 @@ void report_text(FILE *f, const struct report_state *st)
     for (unsigned c = 1; c < TRAP_NCAUSES; c++)
         fprintf(f, " %s %" PRIu64 "%s", trap_cause_name(c), st->ctr.traps[c],
                 c + 1 < TRAP_NCAUSES ? "," : "\n");
-    fprintf(f, "%-12s %" PRIu64 "\n", "cycles", st->ctr.cycles);
-    fprintf(f, "%-12s %" PRIu64 "\n", "instructions", st->ctr.instret);
-    fprintf(f, "%-12s %" PRIu64 "\n", "steps", st->ctr.steps);
+    if (st->counters_unknown) {
+        for (int i = 0; i < 3; i++)
+            fprintf(f, "%-12s not counted by the control programs (see the levels)\n",
+                    (const char *[]){"cycles", "instructions", "steps"}[i]);
+    } else {
+        fprintf(f, "%-12s %" PRIu64 "\n", "cycles", st->ctr.cycles);
+        fprintf(f, "%-12s %" PRIu64 "\n", "instructions", st->ctr.instret);
+        fprintf(f, "%-12s %" PRIu64 "\n", "steps", st->ctr.steps);
+    }
     if (st->timer.armed)
         fprintf(f, "%-12s armed, %" PRId64 " cycles left\n", "timer", st->timer.remaining);
     else if (st->timer.pending)
@@ -176,9 +182,12 @@ void report_json(FILE *f, const struct report_state *st)
     for (unsigned c = 1; c < TRAP_NCAUSES; c++)
         fprintf(f, "%s\"%s\":%" PRIu64, c > 1 ? "," : "", trap_cause_name(c),
                 st->ctr.traps[c]);
-    fprintf(f, "},\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64
-               ",\"steps\":%" PRIu64,
-            st->ctr.cycles, st->ctr.instret, st->ctr.steps);
+    if (st->counters_unknown)
+        fputs("},\"cycles\":null,\"instructions\":null,\"steps\":null", f);
+    else
+        fprintf(f, "},\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64
+                   ",\"steps\":%" PRIu64,
+                st->ctr.cycles, st->ctr.instret, st->ctr.steps);
     fprintf(f, ",\"timer\":{\"armed\":%s,\"pending\":%s,\"remaining\":%" PRId64 "}",
             st->timer.armed ? "true" : "false", st->timer.pending ? "true" : "false",
             st->timer.remaining);

@@ -38,6 +38,8 @@ struct report_state {
     struct machine_timer timer;
     uint32_t q;              /* words of E the digest covers */
     uint64_t digest;         /* FNV-1a 64 of E, little-endian words */
+    bool counters_unknown;   /* cycles, instructions, steps not kept (a nested
+                                guest: no level counts them); printed as such */
     const uint8_t *console;  /* console output so far (borrowed, not NUL-terminated) */
     size_t console_len;
 };

@@ -29,6 +29,7 @@ struct run_opts {
     bool vmm, hybrid, stats;
     uint32_t vms;   /* --vms N: N copies of the one image */
     uint64_t slice;
+    unsigned nest;  /* --nest N: N levels of the machine-code control program */
 };
 
 /* Exit status after Ctrl-C, as a shell reports SIGINT. */
@@ -44,5 +45,7 @@ void run_release_sigint(void);
 
 /* The --vmm path; returns the exit status. */
 int run_vmm(const struct run_opts *o);
+/* The --nest path (cli_nest.c); returns the exit status. */
+int run_nest(const struct run_opts *o);
 
 #endif

@@ -55,6 +55,8 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
         {"n_vtimer", offsetof(struct nest_map, vtimer)},
         {"n_steps", offsetof(struct nest_map, steps)},
         {"n_cause", offsetof(struct nest_map, causes)},
+        {"n_rtrap", offsetof(struct nest_map, rtraps)},
+        {"last_trap", offsetof(struct nest_map, last_trap)},
     };
     struct nest_map m;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -71,7 +73,9 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
                        "below cp_guest (0x%x)", (unsigned)m.k);
     for (size_t i = 1; i < sizeof want / sizeof want[0]; i++) {
         uint32_t at = *(const uint32_t *)((const char *)&m + want[i].off);
-        uint32_t size = want[i].off == offsetof(struct nest_map, causes) ? TRAP_NCAUSES : 1;
+        bool table = want[i].off == offsetof(struct nest_map, causes) ||
+                     want[i].off == offsetof(struct nest_map, rtraps);
+        uint32_t size = table ? TRAP_NCAUSES : 1;
         if (at + size > end)
             return tgm_err(err, errlen, "control program symbol '%s' lies outside it",
                            want[i].name);
@@ -143,6 +147,7 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
         .level = level,
         .base = base,
         .w = lay->q - base - m->k,
+        .gbase = base + m->k,
         .vpsw = psw_unpack(c[m->vpsw]),
         .tarm = c[m->vtarm] != 0,
         .tpend = c[m->vtpend] != 0,
@@ -153,8 +158,11 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
         .vtimer = c[m->vtimer],
         .steps = c[m->steps],
     };
-    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
+    for (unsigned i = 0; i < TRAP_NCAUSES; i++) {
         out->causes[i] = c[m->causes + i];
+        out->rtraps[i] = c[m->rtraps + i];
+    }
+    out->last_trap = (uint8_t)(c[m->last_trap] < TRAP_NCAUSES ? c[m->last_trap] : 0);
 }
 
 void nest_top_state(const struct nest_layout *lay, const struct machine *real,

@@ -8,6 +8,7 @@
  * Equal logs mean every trap, the timer's included, was taken at the same
  * P in the same state.  A watchpoint on that one word collects them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,4 +180,75 @@ struct machine *nest_run_top(const struct nest_run *r)
         return NULL;
     }
     return out;
+}
+
+/* The first entry where two trap logs differ, described in DIFF. */
+static bool logs_differ(const struct nest_run *b, const struct nest_run *n, char *diff,
+                        size_t len)
+{
+    size_t i = 0;
+    while (i < b->nlog && i < n->nlog && b->log[i] == n->log[i])
+        i++;
+    if (i == b->nlog && i == n->nlog)
+        return false;
+    if (i == b->nlog || i == n->nlog) {
+        snprintf(diff, len, "trap log: bare took %zu traps, nested %zu", b->nlog, n->nlog);
+        return true;
+    }
+    struct psw x = psw_unpack(b->log[i]), y = psw_unpack(n->log[i]);
+    snprintf(diff, len, "trap %zu: bare %s trap at P=0x%x, nested %s trap at P=0x%x "
+             "(old PSWs 0x%016llx and 0x%016llx)", i + 1, trap_cause_name(x.cause),
+             (unsigned)x.p, trap_cause_name(y.cause), (unsigned)y.p,
+             (unsigned long long)b->log[i], (unsigned long long)n->log[i]);
+    return true;
+}
+
+int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
+               const struct nest_run_opts *o, uint64_t max_steps,
+               struct nest_check_result *res, char *err, size_t errlen)
+{
+    struct nest_run b, n;
+    struct nest_run_opts ob = *o;
+    ob.depth = 0;
+    ob.under_vmm = false;
+    ob.log_traps = true;
+    *res = (struct nest_check_result){0};
+    if (nest_run_start(NULL, guest, &ob, &b, err, errlen) != 0)
+        return -1;
+    struct nest_run_opts on = *o;
+    on.log_traps = true;
+    if (nest_run_start(cp, guest, &on, &n, err, errlen) != 0) {
+        nest_run_free(&b);
+        return -1;
+    }
+    res->bare_halted = nest_run_go(&b, max_steps);
+    uint64_t cap = max_steps && max_steps < UINT64_MAX / NEST_STEP_FACTOR
+                       ? max_steps * NEST_STEP_FACTOR : 0;
+    res->nest_halted = res->bare_halted && nest_run_go(&n, cap);
+    res->bare_steps = machine_steps(b.m);
+    res->bare_cycles = machine_cycles(b.m);
+    res->real_steps = machine_steps(n.m);
+    res->real_cycles = machine_cycles(n.m);
+    res->traps = b.nlog;
+    for (size_t i = 0; i < b.nlog; i++)
+        res->timer_traps += psw_unpack(b.log[i]).cause == TRAP_TIMER;
+    if (!res->bare_halted) {
+        snprintf(res->diff, sizeof res->diff, "the bare run did not halt within %llu steps",
+                 (unsigned long long)max_steps);
+    } else if (!res->nest_halted) {
+        snprintf(res->diff, sizeof res->diff, "the nested run did not halt within %llu steps",
+                 (unsigned long long)cap);
+    } else {
+        struct machine *tb = nest_run_top(&b), *tn = nest_run_top(&n);
+        if (!tb || !tn)
+            snprintf(res->diff, sizeof res->diff, "out of memory comparing the runs");
+        else if (machine_compare(tb, tn, 0, "bare", "nested", res->diff, sizeof res->diff) == 0)
+            logs_differ(&b, &n, res->diff, sizeof res->diff);
+        machine_destroy(tb);
+        machine_destroy(tn);
+    }
+    res->equivalent = res->diff[0] == '\0';
+    nest_run_free(&b);
+    nest_run_free(&n);
+    return 0;
 }

@@ -1,0 +1,226 @@
+/* cli_nest.c: `tgm run --nest N` and `tgm check --nest N`: Theorem 2
+ * (section 7) on the command line.
+ *
+ * The stack is the built-in machine-code control program N times with the
+ * guest on top (src/vmm/nest.c), on a bare machine or, with --vmm, as one VM
+ * of the C control program.  The guest's state is read back through the
+ * control programs' own records (the inverse map g, level by level), so it
+ * is reported with the same fields as a bare run; what only an outside
+ * observer could count (the guest's cycles, instructions, steps) is not
+ * kept by any level and is reported per level and for the real machine.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "run.h"
+#include "tgm/nest.h"
+#include "tgm/vmm.h"
+
+static void level_text(const struct nest_level *l)
+{
+    printf("level %-6u base 0x%05" PRIx32 ", guest of %" PRIu32 " words at 0x%05" PRIx32
+           ": %" PRIu64 " entries, %" PRIu64 " interpreted, %" PRIu64 " reflected, %" PRIu64
+           " timer traps, %" PRIu64 " single steps; its guest: %s I=%d P=0x%05" PRIx32
+           " l=0x%05" PRIx32 " b=0x%05" PRIx32 "\n",
+           l->level, l->base, l->w, l->gbase, l->entries, l->interp,
+           l->reflect, l->vtimer, l->steps, l->vpsw.sup ? "s" : "u", l->vpsw.ie, l->vpsw.p,
+           l->vpsw.l, l->vpsw.b);
+}
+
+static void level_json(const struct nest_level *l)
+{
+    printf("{\"level\":%u,\"base\":%" PRIu32 ",\"w\":%" PRIu32 ",\"entries\":%" PRIu64
+           ",\"interpreted\":%" PRIu64 ",\"reflected\":%" PRIu64 ",\"timer_traps\":%" PRIu64
+           ",\"single_steps\":%" PRIu64 ",\"traps_in\":{",
+           l->level, l->base, l->w, l->entries, l->interp, l->reflect, l->vtimer, l->steps);
+    for (unsigned c = 1; c < TRAP_NCAUSES; c++)
+        printf("%s\"%s\":%" PRIu64, c > 1 ? "," : "", trap_cause_name(c), l->causes[c]);
+    printf("},\"guest_psw\":\"0x%016" PRIx64 "\"}", psw_pack(&l->vpsw));
+}
+
+static void real_text(const struct machine *m, const char *what)
+{
+    struct machine_counters c = machine_get_counters(m);
+    uint64_t traps = 0;
+    for (unsigned i = 1; i < TRAP_NCAUSES; i++)
+        traps += c.traps[i];
+    printf("%-12s %s: %" PRIu64 " cycles, %" PRIu64 " instructions, %" PRIu64
+           " steps, %" PRIu64 " traps\n",
+           "real", what, c.cycles, c.instret, c.steps, traps);
+}
+
+/* The guest's state as a bare run reports it, from level 1's record. */
+static void capture_top(struct report_state *st, const struct nest_run *r,
+                        const struct machine *top, bool halted)
+{
+    struct machine_exit ex = {.reason = halted ? EXIT_HALT : EXIT_BUDGET};
+    report_capture(st, top, &ex);
+    struct nest_level l1;
+    nest_level_read(&r->lay, machine_mem(r->m), 1, &l1);
+    memcpy(st->ctr.traps, l1.rtraps, sizeof st->ctr.traps);
+    st->last_trap = l1.last_trap;
+    st->counters_unknown = true;
+}
+
+int run_nest(const struct run_opts *o)
+{
+    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice) {
+        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice or --dump");
+        return EXIT_USAGE;
+    }
+    if (o->profile && o->profile != isa_profile_default()) {
+        cli_error("run: --nest: the machine-code control program virtualizes the '%s' "
+                  "profile only", isa_profile_default()->name);
+        return EXIT_USAGE;
+    }
+    struct tgm_image img = {0};
+    if (cli_load_image(o->images[0], &img) != 0)
+        return EXIT_USAGE;
+    struct nest_run r;
+    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->input, o->input_len};
+    char err[512];
+    int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
+    image_free(&img);
+    if (rc != 0) {
+        cli_error("run: %s: %s", o->images[0], err);
+        return EXIT_USAGE;
+    }
+    /* stream the console (the bottom machine's is the guest's) */
+    size_t shown = 0;
+    uint64_t done = 0;
+    enum report_stop stop = STOP_NONE;
+    run_catch_sigint();
+    for (;;) {
+        uint64_t budget = RUN_CHUNK;
+        if (o->max_steps && o->max_steps - done < budget)
+            budget = o->max_steps - done;
+        uint64_t s0 = r.steps;
+        bool halted = nest_run_go(&r, budget);
+        done += r.steps - s0;
+        if (!o->json) {
+            size_t len;
+            const uint8_t *out = machine_console_output(r.m, &len);
+            fwrite(out + shown, 1, len - shown, stdout);
+            fflush(stdout);
+            shown = len;
+        }
+        if (halted) {
+            stop = STOP_HALT;
+            break;
+        }
+        if (r.steps == s0 || (o->max_steps && done >= o->max_steps)) {
+            stop = STOP_STEP_LIMIT;
+            break;
+        }
+        if (run_interrupted()) {
+            stop = STOP_INTERRUPT;
+            break;
+        }
+    }
+    run_release_sigint();
+    struct machine *top = nest_run_top(&r);
+    if (!top) {
+        cli_error("run: out of memory reading the guest's state");
+        nest_run_free(&r);
+        return EXIT_USAGE;
+    }
+    struct report_state st;
+    capture_top(&st, &r, top, stop == STOP_HALT);
+    st.stop = stop;
+    if (o->json) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            report_json(f, &st);
+            fclose(f);
+        }
+        if (buf && len > 0 && buf[len - 1] == '}') /* add the levels to the object */
+            printf("%.*s", (int)(len - 1), buf);
+        free(buf);
+        printf(",\"nest\":{\"depth\":%u,\"k\":%" PRIu32 ",\"c_control_program\":%s,"
+               "\"levels\":[",
+               r.lay.depth, r.lay.map.k, o->vmm ? "true" : "false");
+        for (unsigned d = 1; d <= r.lay.depth; d++) {
+            struct nest_level l;
+            nest_level_read(&r.lay, machine_mem(r.m), d, &l);
+            if (d > 1)
+                putchar(',');
+            level_json(&l);
+        }
+        struct machine_counters c = machine_get_counters(r.real);
+        printf("],\"real\":{\"q\":%" PRIu32 ",\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64
+               ",\"steps\":%" PRIu64 "}}}\n",
+               machine_q(r.real), c.cycles, c.instret, c.steps);
+    } else if (!o->quiet) {
+        if (st.console_len && st.console[st.console_len - 1] != '\n')
+            putchar('\n');
+        report_text(stdout, &st);
+        for (unsigned d = 1; d <= r.lay.depth; d++) {
+            struct nest_level l;
+            nest_level_read(&r.lay, machine_mem(r.m), d, &l);
+            level_text(&l);
+        }
+        real_text(r.real, o->vmm ? "the C control program's machine" : "the bare machine");
+    }
+    int status = stop == STOP_HALT ? EXIT_OK
+                 : stop == STOP_INTERRUPT ? EXIT_INTERRUPTED : EXIT_STEPLIMIT;
+    if (stop == STOP_STEP_LIMIT && !o->json)
+        cli_error("run: step limit of %" PRIu64 " reached before HALT "
+                  "(raise it with --max-steps N, or 0 for none)", o->max_steps);
+    machine_destroy(top);
+    nest_run_free(&r);
+    return status;
+}
+
+int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uint32_t w,
+               uint64_t max_steps, const uint8_t *input, size_t input_len, bool json)
+{
+    bool all = true;
+    if (json)
+        printf("{\"depth\":%u,\"c_control_program\":%s,\"images\":[", depth,
+               vmm ? "true" : "false");
+    for (size_t i = 0; i < n; i++) {
+        struct tgm_image img = {0};
+        if (cli_load_image(names[i], &img) != 0)
+            return EXIT_USAGE;
+        struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
+        struct nest_check_result res;
+        char err[512];
+        int rc = nest_check(NULL, &img, &o, max_steps, &res, err, sizeof err);
+        image_free(&img);
+        if (rc != 0) {
+            cli_error("check: %s: %s", names[i], err);
+            return EXIT_USAGE;
+        }
+        all &= res.equivalent;
+        if (json) {
+            printf("%s{\"file\":", i ? "," : "");
+            report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
+            printf(",\"equivalent\":%s,\"diff\":", res.equivalent ? "true" : "false");
+            report_json_string(stdout, (const uint8_t *)res.diff, strlen(res.diff));
+            printf(",\"traps\":%zu,\"timer_traps\":%zu,\"bare\":{\"steps\":%" PRIu64
+                   ",\"cycles\":%" PRIu64 "},\"real\":{\"steps\":%" PRIu64
+                   ",\"cycles\":%" PRIu64 "}}",
+                   res.traps, res.timer_traps, res.bare_steps, res.bare_cycles,
+                   res.real_steps, res.real_cycles);
+            continue;
+        }
+        if (res.equivalent)
+            printf("%s: equivalent at depth %u%s (E, PSW, R, timer, console; %zu traps in "
+                   "the same order, %zu of them timer traps); real steps %" PRIu64
+                   ", bare %" PRIu64 " (reported, not compared: the paper excludes timing)\n",
+                   names[i], depth, vmm ? " on the C control program" : "", res.traps,
+                   res.timer_traps, res.real_steps, res.bare_steps);
+        else
+            printf("%s: NOT equivalent at depth %u%s: %s\n", names[i], depth,
+                   vmm ? " on the C control program" : "", res.diff);
+    }
+    if (json)
+        printf("],\"equivalent\":%s}\n", all ? "true" : "false");
+    return all ? EXIT_OK : EXIT_NEGATIVE;
+}
