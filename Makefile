@@ -74,6 +74,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
+BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
 .PHONY: all deps run test asan valgrind bench bench-compare soak install clean docs
 # support objects are shared by every suite: keep them between builds
@@ -137,6 +138,11 @@ $(BENCH_BIN): bench/bench.c $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS)
 
+$(BENCH_NEST_BIN): bench/nest.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) -lm $(LDFLAGS)
+
 run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
@@ -156,8 +162,10 @@ asan:
 valgrind: deps $(TGM)
 	@sh tests/valgrind.sh $(TGM)
 
-bench: deps $(BENCH_BIN) $(TGM)
+bench: deps $(BENCH_BIN) $(BENCH_NEST_BIN) $(TGM)
 	@$(BENCH_BIN) $(BENCH_ARGS)
+	@echo
+	@$(BENCH_NEST_BIN) $(BENCH_NEST_ARGS)
 
 bench-compare: deps $(BENCH_BIN)
 	@bash bench/compare.sh $(BENCH_BIN)

@@ -75,7 +75,7 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
             return -1;
         }
         r->m = vmm_vm_view(r->vmm, r->vm);
-        struct vm_info info;
+        struct vm_info info = {0};
         vmm_vm_info(r->vmm, r->vm, &info);
         watch += info.base;
     } else {
@@ -123,8 +123,7 @@ bool nest_run_go(struct nest_run *r, uint64_t budget)
             struct vmm_exit vx;
             enum vmm_stop why = vmm_run(r->vmm, chunk, &vx);
             struct vm_info info;
-            vmm_vm_info(r->vmm, r->vm, &info);
-            r->halted = info.state == VM_HALTED;
+            r->halted = vmm_vm_info(r->vmm, r->vm, &info) == 0 && info.state == VM_HALTED;
             mx = why == VMMSTOP_DEBUG ? vx.mx : (struct machine_exit){.reason = EXIT_BUDGET};
             if (why == VMMSTOP_DONE && !r->halted)
                 mx.reason = EXIT_TRAP; /* stopped for another reason: give up */

@@ -1,0 +1,289 @@
+/* nest.c: the speed of recursion (section 7, Theorem 2), `make bench`'s
+ * second part: a guest on 0 to 4 levels of the machine-code control
+ * program (examples/vmm/cp.s).
+ *
+ * Two guests: a compute-bound loop, whose instructions all run directly at
+ * every depth (the efficiency property, so the time ratio to bare stays near
+ * 1), and the time-sharing OS of examples/os/, whose every trap becomes
+ * traps at each level below it.  For each depth: the median CPU time, its
+ * ratio to bare and to the level above, real instructions per guest
+ * instruction, and the traps each level's CP handled.  Depth 0 is the
+ * guest on the bare machine.
+ *
+ *   bench-nest [--runs N] [--json FILE] [--svg FILE] [--os PATH]
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tgm/asm.h"
+#include "tgm/bytes.h"
+#include "tgm/nest.h"
+
+#define MAX_DEPTH 4
+#define MAX_RUNS 51
+#define BAR_COMPUTE_RATIO 1.05 /* compute-bound guest at depth 4 vs bare */
+
+/* ~200 million instructions: ADDI, MOV, DJNZ in an inner loop (the same
+ * shape as bench.c's add-store row), then HALT. */
+static const char compute_src[] =
+    "        .entry start\n"
+    "start:  LI    outer, 1000\n"
+    "o:      LI    cnt, 65536\n"
+    "i:      ADDI  x, x, 3\n"
+    "        MOV   y, x\n"
+    "        DJNZ  cnt, i\n"
+    "        DJNZ  outer, o\n"
+    "        HALT\n"
+    "outer:  .word 0\n"
+    "cnt:    .word 0\n"
+    "x:      .word 0\n"
+    "y:      .word 0\n";
+
+struct row {
+    unsigned depth;
+    double secs;               /* median CPU time */
+    uint64_t guest_insns;      /* the bare run's instructions */
+    uint64_t real_insns;       /* the bottom machine's */
+    uint64_t real_traps;
+    uint64_t entries[MAX_DEPTH + 1]; /* traps that reached level 1..depth */
+};
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One run of GUEST at DEPTH; fills R's counts; -1 if it did not halt. */
+static int run_once(const struct tgm_image *guest, unsigned depth, double *secs,
+                    struct row *r)
+{
+    struct nest_run nr;
+    struct nest_run_opts o = {depth, TGM_Q_DEFAULT, false, false, NULL, 0};
+    char err[256];
+    if (nest_run_start(NULL, guest, &o, &nr, err, sizeof err) != 0) {
+        fprintf(stderr, "bench-nest: %s\n", err);
+        return -1;
+    }
+    double t0 = cpu_now();
+    bool halted = nest_run_go(&nr, 0);
+    *secs = cpu_now() - t0;
+    if (!halted) {
+        fprintf(stderr, "bench-nest: depth %u: the guest did not halt\n", depth);
+        nest_run_free(&nr);
+        return -1;
+    }
+    struct machine_counters c = machine_get_counters(nr.real);
+    r->real_insns = c.instret;
+    r->real_traps = 0;
+    for (unsigned i = 1; i < TRAP_NCAUSES; i++)
+        r->real_traps += c.traps[i];
+    for (unsigned d = 1; d <= depth; d++) {
+        struct nest_level l;
+        nest_level_read(&nr.lay, machine_mem(nr.m), d, &l);
+        r->entries[d] = l.entries;
+    }
+    nest_run_free(&nr);
+    return 0;
+}
+
+/* RUNS timed runs of GUEST at every depth, interleaved so that a change in
+ * the machine's speed affects all depths alike.  A sample repeats a short
+ * guest until it takes about SAMPLE_S, so the clock's resolution and the
+ * set-up do not dominate. */
+#define SAMPLE_S 0.05
+static int measure(const struct tgm_image *guest, int runs, struct row *rows)
+{
+    double t[MAX_DEPTH + 1][MAX_RUNS];
+    unsigned reps[MAX_DEPTH + 1];
+    for (unsigned d = 0; d <= MAX_DEPTH; d++) { /* warm-up, and the counts */
+        rows[d] = (struct row){.depth = d};
+        double s;
+        if (run_once(guest, d, &s, &rows[d]) != 0)
+            return -1;
+        reps[d] = s >= SAMPLE_S ? 1 : s > 0 ? (unsigned)(SAMPLE_S / s) + 1 : 1000;
+    }
+    for (int i = 0; i < runs; i++)
+        for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+            t[d][i] = 0;
+            for (unsigned k = 0; k < reps[d]; k++) {
+                double s;
+                if (run_once(guest, d, &s, &rows[d]) != 0)
+                    return -1;
+                t[d][i] += s;
+            }
+            t[d][i] /= reps[d];
+        }
+    for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+        qsort(t[d], (size_t)runs, sizeof t[d][0], cmp_double);
+        rows[d].secs = t[d][runs / 2];
+        rows[d].guest_insns = rows[0].real_insns;
+    }
+    return 0;
+}
+
+static void print_rows(const char *name, const struct row *r)
+{
+    printf("%s (%" PRIu64 " guest instructions)\n", name, r[0].guest_insns);
+    printf("  depth  CPU s     vs bare  vs depth-1  real insns/guest insn  real traps  "
+           "traps reaching level 1..depth\n");
+    for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+        printf("  %-5u  %-8.6f  %-7.3f  ", d, r[d].secs, r[d].secs / r[0].secs);
+        if (d)
+            printf("%-10.3f  ", r[d].secs / r[d - 1].secs);
+        else
+            printf("%-10s  ", "-");
+        printf("%-21.3f  %-10" PRIu64 "  ",
+               (double)r[d].real_insns / (double)r[0].guest_insns, r[d].real_traps);
+        for (unsigned l = 1; l <= d; l++)
+            printf("%s%" PRIu64, l > 1 ? " / " : "", r[d].entries[l]);
+        putchar('\n');
+    }
+}
+
+static void json_rows(FILE *f, const char *name, const struct row *r)
+{
+    fprintf(f, "{\"guest\":\"%s\",\"guest_instructions\":%" PRIu64 ",\"depths\":[", name,
+            r[0].guest_insns);
+    for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+        fprintf(f, "%s{\"depth\":%u,\"cpu_s\":%.6f,\"time_ratio\":%.4f,"
+                   "\"real_insns_per_guest_insn\":%.4f,\"real_traps\":%" PRIu64
+                   ",\"level_entries\":[",
+                d ? "," : "", d, r[d].secs, r[d].secs / r[0].secs,
+                (double)r[d].real_insns / (double)r[0].guest_insns, r[d].real_traps);
+        for (unsigned l = 1; l <= d; l++)
+            fprintf(f, "%s%" PRIu64, l > 1 ? "," : "", r[d].entries[l]);
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+}
+
+/* A bar chart of real instructions per guest instruction by depth, log
+ * scale, one group of bars per guest: self-contained SVG. */
+static void svg_chart(FILE *f, const struct row *c, const struct row *os)
+{
+    const int W = 640, H = 320, X0 = 60, Y0 = 270, TOP = 40;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
+    fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">Real instructions per guest "
+               "instruction, by nesting depth (log scale)</text>\n", X0);
+    /* decades 1 .. 10^4 */
+    for (int e = 0; e <= 4; e++) {
+        int y = Y0 - e * (Y0 - TOP) / 4;
+        fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>"
+                   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">1e%d</text>\n",
+                X0, y, W - 20, y, X0 - 6, y + 4, e);
+    }
+    const struct row *set[2] = {c, os};
+    const char *color[2] = {"#4477aa", "#cc6677"}, *label[2] = {"compute-bound", "OS"};
+    for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+        int gx = X0 + 20 + (int)d * 110;
+        for (int s = 0; s < 2; s++) {
+            double v = (double)set[s][d].real_insns / (double)set[s][0].guest_insns;
+            double lg = log10(v > 1 ? v : 1);
+            int h = (int)(lg * (Y0 - TOP) / 4);
+            if (h < 2)
+                h = 2;
+            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"40\" height=\"%d\" fill=\"%s\">"
+                       "<title>%s, depth %u: %.2f</title></rect>\n",
+                    gx + s * 44, Y0 - h, h, color[s], label[s], d, v);
+            fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">"
+                       "%.3g</text>\n", gx + s * 44 + 20, Y0 - h - 4, v);
+        }
+        fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">depth %u</text>\n",
+                gx + 42, Y0 + 18, d);
+    }
+    for (int s = 0; s < 2; s++)
+        fprintf(f, "<rect x=\"%d\" y=\"298\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                   "<text x=\"%d\" y=\"309\">%s</text>\n",
+                X0 + s * 160, color[s], X0 + 16 + s * 160, label[s]);
+    fputs("</svg>\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    int runs = 5;
+    const char *json = NULL, *svg = NULL, *os_path = "examples/os/os.s";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+            runs = atoi(argv[++i]);
+            if (runs < 1 || runs > MAX_RUNS) {
+                fprintf(stderr, "bench-nest: --runs: 1..%d\n", MAX_RUNS);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
+            json = argv[++i];
+        } else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
+            svg = argv[++i];
+        } else if (!strcmp(argv[i], "--os") && i + 1 < argc) {
+            os_path = argv[++i];
+        } else {
+            fprintf(stderr, "usage: bench-nest [--runs N] [--json FILE] [--svg FILE] "
+                            "[--os PATH]\n");
+            return 2;
+        }
+    }
+    struct tgm_image compute, os;
+    if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0 ||
+        asm_assemble_file(os_path, &os, stderr) != 0)
+        return 2;
+    struct row rc[MAX_DEPTH + 1], ro[MAX_DEPTH + 1];
+    if (measure(&compute, runs, rc) != 0 || measure(&os, runs, ro) != 0)
+        return 1;
+    printf("tgm bench: recursion (Theorem 2), the machine-code control program\n"
+           "under itself; median CPU time of %d interleaved runs per depth\n\n", runs);
+    print_rows("compute-bound guest", rc);
+    printf("  bar: time ratio at depth %d <= %.2f: %s\n\n", MAX_DEPTH, BAR_COMPUTE_RATIO,
+           rc[MAX_DEPTH].secs / rc[0].secs <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
+    print_rows("time-sharing OS (examples/os)", ro);
+    int rcode = 0;
+    if (json) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            fprintf(f, "{\"runs\":%d,\"guests\":[", runs);
+            json_rows(f, "compute", rc);
+            fputc(',', f);
+            json_rows(f, "os", ro);
+            fputs("]}\n", f);
+            fclose(f);
+        }
+        char err[256];
+        if (!buf || tgm_write_atomic(json, buf, len, err, sizeof err) != 0) {
+            fprintf(stderr, "bench-nest: %s\n", buf ? err : "out of memory");
+            rcode = 1;
+        }
+        free(buf);
+    }
+    if (svg) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            svg_chart(f, rc, ro);
+            fclose(f);
+        }
+        char err[256];
+        if (!buf || tgm_write_atomic(svg, buf, len, err, sizeof err) != 0) {
+            fprintf(stderr, "bench-nest: %s\n", buf ? err : "out of memory");
+            rcode = 1;
+        }
+        free(buf);
+    }
+    image_free(&compute);
+    image_free(&os);
+    return rcode;
+}
