@@ -58,7 +58,7 @@ int mon_cmd_quit(struct mon *m, int argc, char **argv)
 }
 
 /* Replace the bare machine with one of Q words and PROFILE (reset state). */
-static int new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
+int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
 {
     struct machine_config cfg = m->bare_cfg;
     cfg.q = q;
@@ -151,9 +151,9 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         return mon_err(m, "the control program exists; 'reset all' first");
     switch (k) {
     case 0:
-        return parse_q(m, v, &q) ? -1 : new_bare(m, q, machine_profile(m->bare));
+        return parse_q(m, v, &q) ? -1 : mon_new_bare(m, q, machine_profile(m->bare));
     case 1:
-        return (p = parse_profile(m, v)) ? new_bare(m, machine_q(m->bare), p) : -1;
+        return (p = parse_profile(m, v)) ? mon_new_bare(m, machine_q(m->bare), p) : -1;
     case 2: {
         int e = mon_keyword(v, "stop continue finish");
         if (e < 0)

@@ -159,6 +159,21 @@ const struct mon_cmd mon_cmds[] = {
      "and the VM's statistics.  'with' runs other images in VMs alongside.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
 
+    {"nest", mon_cmd_nest, 2, 4, "nest N FILE [mem W]",
+     "build a stack: N levels of the control program in machine code, FILE on top\n"
+     "Theorem 2 (section 7): the control program of examples/vmm/cp.s hosts the\n"
+     "one above it, N times, with FILE's guest on top seeing a bare machine of W\n"
+     "words (default 65536).  The stack replaces the bare machine (reset, with\n"
+     "the control program's symbols); 'stack' shows it, 'go' runs it.",
+     G_VM, NULL, "=-+f+{mem}", 0},
+    {"stack", mon_cmd_stack, 0, 2, "stack [step [N]]",
+     "show the stack of control programs, or step the guest on top\n"
+     "For each level: where its control program and its guest are, the guest's\n"
+     "virtual PSW, R and timer as that level records them, and its counts.\n"
+     "'stack step N' runs the real machine until the guest on top has taken N\n"
+     "steps, each executed directly or handled by the levels below it.",
+     G_VM, NULL, "={step}", 0},
+
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
      "snapshot the whole system to FILE\n"
      "The bare machine, the real machine, the control program with every VM,\n"

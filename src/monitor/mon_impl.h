@@ -17,6 +17,7 @@
 #include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
+#include "tgm/nest.h"
 #include "tgm/vmm.h"
 
 #define MON_FOCUS_BARE (-1)
@@ -140,6 +141,10 @@ struct mon {
     bool in_bp_cmds, resume;
 
     void *edit;           /* libedit state while interactive (reader.c) */
+
+    /* a stack of machine-code control programs in the bare machine (cmd_nest.c) */
+    struct nest_layout nest;
+    bool nested;
 };
 
 /* ---- core (mon.c) ---- */
@@ -171,6 +176,9 @@ const char *mon_target_name(const struct mon *m, char *buf, size_t len);
 int mon_vm_lookup(struct mon *m, const char *s);
 /* Load FILE (image or assembly source) into IMG; -1 with error printed. */
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
+/* Replace the bare machine with one of Q words and profile P, in the
+ * power-on state (cmd_session.c); -1 with the error printed. */
+int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p);
 /* Reload the history file after 'set histfile' (reader.c). */
 void mon_history_load(struct mon *m);
 /* Describe why address A fails section 2's development under machine X
@@ -260,6 +268,8 @@ MON_HANDLER(mon_cmd_ignore);
 MON_HANDLER(mon_cmd_trace);
 MON_HANDLER(mon_cmd_history);
 MON_HANDLER(mon_cmd_vm);
+MON_HANDLER(mon_cmd_nest);
+MON_HANDLER(mon_cmd_stack);
 MON_HANDLER(mon_cmd_check);
 MON_HANDLER(mon_cmd_save);
 MON_HANDLER(mon_cmd_restore);

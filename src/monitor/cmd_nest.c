@@ -1,0 +1,196 @@
+/* cmd_nest.c: the monitor's view of a stack of control programs (section 7,
+ * Theorem 2): `nest` builds one in the bare machine, `stack` shows each
+ * level and steps the guest on top.
+ *
+ * The stack is an ordinary program on the bare machine, so every other
+ * command (examine, break, trace, save) works on it as it is.  `stack`
+ * reads each level's record through the map learned from the control
+ * program's symbols (src/vmm/nest.c).  The guest on top is running exactly
+ * when the real machine is in user mode with l at or above its base: every
+ * level's own code runs lower down.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "tgm/nest.h"
+
+static bool top_running(const struct mon *m)
+{
+    struct psw p = machine_psw(m->bare);
+    return !p.sup && p.l >= m->nest.top_base;
+}
+
+/* nest N FILE [mem W] */
+int mon_cmd_nest(struct mon *m, int argc, char **argv)
+{
+    if (m->focus != MON_FOCUS_BARE)
+        return mon_err(m, "select the bare machine first ('vm select bare'): the stack "
+                       "runs on it");
+    uint64_t depth, w = TGM_Q_DEFAULT;
+    if (mon_arg(m, argv[1], &depth) != 0)
+        return -1;
+    if (depth < 1 || depth > NEST_MAX_DEPTH)
+        return mon_err(m, "%llu levels is out of range (1..%u)", (unsigned long long)depth,
+                       NEST_MAX_DEPTH);
+    if (argc == 5) {
+        if (strcmp(argv[3], "mem") != 0)
+            return mon_err(m, "usage: %s", m->cur->usage);
+        if (mon_arg(m, argv[4], &w) != 0)
+            return -1;
+        if (w < TGM_Q_MIN || w > TGM_Q_MAX)
+            return mon_err(m, "mem %llu is out of range (%u..%u)", (unsigned long long)w,
+                           TGM_Q_MIN, TGM_Q_MAX);
+    } else if (argc != 3) {
+        return mon_err(m, "usage: %s", m->cur->usage);
+    }
+    struct tgm_image guest, cp, stack;
+    char err[256];
+    if (mon_read_program(m, argv[2], &guest) != 0)
+        return -1;
+    if (nest_cp_image(&cp, err, sizeof err) != 0) {
+        image_free(&guest);
+        return mon_err(m, "%s", err);
+    }
+    struct nest_map map;
+    struct nest_layout lay;
+    int rc = nest_learn(&cp, &map, err, sizeof err);
+    uint64_t q = depth * map.k + w;
+    if (rc == 0 && q > TGM_Q_MAX) {
+        rc = -1;
+        snprintf(err, sizeof err, "%llu levels of %u words and a guest of %llu words need "
+                 "%llu words, more than %u", (unsigned long long)depth, (unsigned)map.k,
+                 (unsigned long long)w, (unsigned long long)q, TGM_Q_MAX);
+    }
+    if (rc == 0)
+        rc = nest_compose(&cp, &guest, (unsigned)depth, (uint32_t)q, &stack, &lay, err,
+                          sizeof err);
+    image_free(&guest);
+    image_free(&cp);
+    if (rc != 0)
+        return mon_err(m, "%s", err);
+    if (mon_new_bare(m, (uint32_t)q, isa_profile_default()) != 0 ||
+        image_load(m->bare, &stack, err, sizeof err) != 0) {
+        image_free(&stack);
+        return mon_err(m, "%s", err[0] ? err : "cannot load the stack");
+    }
+    image_free(&m->bare_img);
+    m->bare_img = stack; /* the control program's symbols */
+    m->nest = lay;
+    m->nested = true;
+    mon_out(m, "bare: %u levels of the machine-code control program (%u words each) with "
+            "%s on top: a bare machine of %u words at %#x\n",
+            lay.depth, (unsigned)lay.map.k, argv[2], (unsigned)lay.top_w,
+            (unsigned)lay.top_base);
+    return 0;
+}
+
+static void show_stack(struct mon *m)
+{
+    const uint64_t *E = machine_mem(m->bare);
+    struct psw r = machine_psw(m->bare);
+    char buf[96];
+    /* whose code the real machine is in: level d's CP runs at (depth-d)K */
+    const char *who = "the guest on top";
+    unsigned running = 0;
+    if (!top_running(m)) {
+        uint32_t l = r.sup ? 0 : r.l;
+        running = m->nest.depth - l / m->nest.map.k;
+        who = NULL;
+    }
+    mon_out(m, "real machine: %s; running %s", mon_fmt_psw(&r, buf, sizeof buf),
+            who ? who : "");
+    if (!who)
+        mon_out(m, "level %u's control program", running);
+    mon_out(m, "\n");
+    for (unsigned d = m->nest.depth; d >= 1; d--) {
+        struct nest_level l;
+        nest_level_read(&m->nest, E, d, &l);
+        mon_out(m, "level %u  CP at 0x%05x, guest of %u words at 0x%05x\n", d, l.base, l.w,
+                l.gbase);
+        if (psw_pack(&l.vpsw) == 0 && l.entries == 0) { /* its boot has not run */
+            mon_out(m, "         its guest: not started\n");
+            continue;
+        }
+        mon_out(m, "         its guest: %s  timer %s", mon_fmt_psw(&l.vpsw, buf, sizeof buf),
+                l.tarm ? "armed" : l.tpend ? "pending" : "disarmed");
+        if (l.tarm)
+            mon_out(m, " (%lld cycles left)", (long long)l.trem);
+        mon_out(m, "\n         %llu entries: %llu interpreted, %llu reflected, %llu timer "
+                "traps, %llu single steps\n",
+                (unsigned long long)l.entries, (unsigned long long)l.interp,
+                (unsigned long long)l.reflect, (unsigned long long)l.vtimer,
+                (unsigned long long)l.steps);
+    }
+}
+
+/* Run real steps until the guest on top has taken N steps of its own: a
+ * real step that ends with the guest running is one of its steps (executed
+ * directly, or simulated or reflected by the levels below and resumed). */
+static int top_step(struct mon *m, uint64_t n)
+{
+    uint64_t done = 0, real = 0;
+    struct machine_exit ex = {0};
+    struct nest_level l1;
+    nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+    /* until the guest first runs, arriving at its entry is not a step */
+    bool started = l1.entries > 0 || top_running(m);
+    mon_clear_interrupt();
+    while (done < n) {
+        machine_step(m->bare, &ex);
+        real++;
+        if (ex.reason != EXIT_BUDGET || mon_stop_requested())
+            break;
+        if (top_running(m) && !started) {
+            started = true;
+            mon_out(m, "  top guest starts at P=0x%05x (after %llu real steps)\n",
+                    machine_psw(m->bare).p, (unsigned long long)real);
+            real = 0;
+        } else if (top_running(m)) {
+            done++;
+            nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+            struct psw r = machine_psw(m->bare);
+            char buf[96];
+            struct psw v = l1.vpsw; /* level 1's record, but P is the real one */
+            v.p = r.p;
+            mon_out(m, "  top guest %s  (after %llu real steps)\n",
+                    mon_fmt_psw(&v, buf, sizeof buf), (unsigned long long)real);
+            real = 0;
+        }
+    }
+    m->bare_ran = true;
+    m->bare_last = ex.reason;
+    if (ex.reason == EXIT_HALT)
+        mon_out(m, "the stack halted (the guest on top executed HALT)\n");
+    else if (ex.reason != EXIT_BUDGET)
+        mon_out(m, "stopped: %s\n", exit_reason_name(ex.reason));
+    return 0;
+}
+
+/* stack [step [N]] */
+int mon_cmd_stack(struct mon *m, int argc, char **argv)
+{
+    if (!m->nested)
+        return mon_err(m, "no stack: build one with 'nest N FILE'");
+    /* reset, load, set mem or restore may have replaced it */
+    const struct nest_layout *lay = &m->nest;
+    if (machine_q(m->bare) != lay->q ||
+        machine_mem(m->bare)[lay->map.w] != lay->q - lay->map.k) {
+        m->nested = false;
+        return mon_err(m, "the stack is gone (the bare machine was reset or reloaded); "
+                       "build it again with 'nest N FILE'");
+    }
+    if (argc == 1) {
+        show_stack(m);
+        return 0;
+    }
+    if (strcmp(argv[1], "step") != 0)
+        return mon_err(m, "usage: %s", m->cur->usage);
+    uint64_t n = 1;
+    if (argc == 3 && mon_arg(m, argv[2], &n) != 0)
+        return -1;
+    if (n == 0 || n > MON_SCRIPT_LIMIT)
+        return mon_err(m, "step count %llu is out of range (1..%llu)", (unsigned long long)n,
+                       (unsigned long long)MON_SCRIPT_LIMIT);
+    return top_step(m, n);
+}
