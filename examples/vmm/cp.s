@@ -48,6 +48,7 @@ CYC_TGET = 2
 CYC_COUT = 4
 CYC_CIN  = 4
 CYC_LPSW_TSET = CYC_TSET + CYC_LPSW ; from arming the real timer to the guest's first cycle
+Q_MIN    = 2                    ; a machine has E[0] and E[1] at least
 
 ; ---- how the real timer stands while the guest runs (tmode)
 TM_OFF   = 0    ; virtual timer disarmed: real timer ignored, real I = 0
@@ -356,7 +357,7 @@ go_off: LI    tmode, TM_OFF
 ; ================================================================ boot
 ; The guest starts in the power-on state of a bare machine of W words with
 ; its image's entry PSW (cp_vpsw, patched like cp_w by the composer).
-boot:   LI    t0, 2
+boot:   LI    t0, Q_MIN
         BLTU  cp_w, t0, noguest
         AND   vpsw, cp_vpsw, k_ncause
         JMP   resume
