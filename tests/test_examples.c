@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -270,6 +271,21 @@ static void examples__compute_sums_the_squares_and_prints_the_total(void **state
     run_example(&expects[4]);
 }
 
+/* An example in a directory of its own, examples/NAME/, is a system of
+ * several files: its main file is NAME.s and its own suite tests/test_NAME.c
+ * checks it. */
+static void expect_example_dir(const char *name)
+{
+    char path[600];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s/%s.s", EXAMPLES_DIR, name, name);
+    if (stat(path, &st) != 0)
+        fail_msg("examples/%s/ has no main file %s", name, path);
+    snprintf(path, sizeof path, "tests/test_%s.c", name);
+    if (stat(path, &st) != 0)
+        fail_msg("examples/%s/ has no suite %s", name, path);
+}
+
 /* A new example (a .s file in examples/) must come with its expectation. */
 static void examples__every_example_has_an_expectation(void **state)
 {
@@ -280,6 +296,11 @@ static void examples__every_example_has_an_expectation(void **state)
     unsigned found = 0;
     for (struct dirent *d; (d = readdir(dir));) {
         size_t n = strlen(d->d_name);
+        char sub[600];
+        struct stat st;
+        snprintf(sub, sizeof sub, "%s/%s", EXAMPLES_DIR, d->d_name);
+        if (d->d_name[0] != '.' && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            expect_example_dir(d->d_name);
         if (n < 3 || strcmp(d->d_name + n - 2, ".s") != 0)
             continue;
         bool known = false;

@@ -35,7 +35,7 @@ check() {
     fi
 }
 
-for src in "$root"/examples/*.s; do
+for src in "$root"/examples/*.s "$root"/examples/*/*.s; do   # and each example directory's main file
     name=$(basename "$src" .s)
     img="$dir/$name.tgm"
     check 0 "as  $name" "$tgm" as "$src" -o "$img"
