@@ -4,9 +4,10 @@
  * halts with every process accounted for, the primes in the prime process's
  * own region, the rogue killed for the trap it asked for, the kernel always
  * with I = 0 and each process confined to its R.  Then sections 6 and 7:
- * under the control program the run is the same, console and all; the
- * console depends on the quantum, so it is a test of exact virtual time;
- * and the OS runs in the smallest memory it documents.
+ * under the control program, and four levels deep in the machine-code one,
+ * the run is the same, console and all; the console depends on the
+ * quantum, so it is a test of exact virtual time; and the OS runs in the
+ * smallest memory it documents.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -431,13 +432,20 @@ static void os__check_finds_the_control_program_equivalent(void **state)
     image_free(&img);
 }
 
-/* The same through the command a user runs. */
+/* The same through the commands a user runs. */
 static void os__tgm_check_and_run_vmm_agree_with_bare(void **state)
 {
     (void)state;
     struct cs_outcome chk = cs_run_tgm("check", "--mem", "1024", OS_SRC, NULL);
     assert_int_equal(chk.status, 0);
     assert_non_null(strstr(chk.out, "equivalent"));
+    cs_outcome_free(&chk);
+
+    /* and four levels deep in the control program written in tgm's own
+     * instructions (section 7), compared with the bare run trap by trap */
+    chk = cs_run_tgm("check", "--nest", "4", "--mem", "1024", OS_SRC, NULL);
+    assert_int_equal(chk.status, 0);
+    assert_non_null(strstr(chk.out, "equivalent at depth 4"));
     cs_outcome_free(&chk);
 
     struct cs_outcome bare = cs_run_tgm("run", "--json", "--mem", "1024", OS_SRC, NULL);
