@@ -212,6 +212,36 @@ static void svg_chart(FILE *f, const struct row *c, const struct row *os)
     fputs("</svg>\n", f);
 }
 
+static void write_json(FILE *f, const struct row *rc, const struct row *ro)
+{
+    fprintf(f, "{\"guests\":[");
+    json_rows(f, "compute", rc);
+    fputc(',', f);
+    json_rows(f, "os", ro);
+    fputs("]}\n", f);
+}
+
+/* Write what FN prints to PATH atomically; -1 after saying why. */
+static int write_out(const char *path,
+                     void (*fn)(FILE *f, const struct row *, const struct row *),
+                     const struct row *rc, const struct row *ro)
+{
+    char *buf = NULL, err[256];
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        fprintf(stderr, "bench-nest: out of memory\n");
+        return -1;
+    }
+    fn(f, rc, ro);
+    fclose(f);
+    int rc2 = tgm_write_atomic(path, buf, len, err, sizeof err);
+    if (rc2 != 0)
+        fprintf(stderr, "bench-nest: %s\n", err);
+    free(buf);
+    return rc2;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 5;
@@ -249,40 +279,10 @@ int main(int argc, char **argv)
            rc[MAX_DEPTH].secs / rc[0].secs <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
     print_rows("time-sharing OS (examples/os)", ro);
     int rcode = 0;
-    if (json) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (f) {
-            fprintf(f, "{\"runs\":%d,\"guests\":[", runs);
-            json_rows(f, "compute", rc);
-            fputc(',', f);
-            json_rows(f, "os", ro);
-            fputs("]}\n", f);
-            fclose(f);
-        }
-        char err[256];
-        if (!buf || tgm_write_atomic(json, buf, len, err, sizeof err) != 0) {
-            fprintf(stderr, "bench-nest: %s\n", buf ? err : "out of memory");
-            rcode = 1;
-        }
-        free(buf);
-    }
-    if (svg) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (f) {
-            svg_chart(f, rc, ro);
-            fclose(f);
-        }
-        char err[256];
-        if (!buf || tgm_write_atomic(svg, buf, len, err, sizeof err) != 0) {
-            fprintf(stderr, "bench-nest: %s\n", buf ? err : "out of memory");
-            rcode = 1;
-        }
-        free(buf);
-    }
+    if (json && write_out(json, write_json, rc, ro) != 0)
+        rcode = 1;
+    if (svg && write_out(svg, svg_chart, rc, ro) != 0)
+        rcode = 1;
     image_free(&compute);
     image_free(&os);
     return rcode;
