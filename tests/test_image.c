@@ -425,8 +425,9 @@ static void file__bad_inputs_name_the_path_then_the_offset(void **state)
     assert_non_null(strstr(err, "No such file"));
 }
 
-/* Writing replaces the file by rename: a hard link to the old file keeps
- * the old bytes, and no temporary file is left, even when writing fails. */
+/* Writing replaces the file by rename: a reader holding the old file keeps
+ * the old bytes, no temporary file is left, even when writing fails, and a
+ * file with another hard link is refused rather than split from it. */
 static void file__write_replaces_atomically_and_leaves_no_temporary(void **state)
 {
     struct dir_fx *f = *state;
@@ -438,19 +439,25 @@ static void file__write_replaces_atomically_and_leaves_no_temporary(void **state
     assert_int_equal(image_write_file(path, &img, err, sizeof err), 0);
     listing(f->dir, names, sizeof names);
     assert_string_equal(names, "out.img");
-    assert_int_equal(link(path, link_path), 0);
+    struct stat before, after;
+    assert_int_equal(stat(path, &before), 0);
 
     img.load = LOAD + 1;
     assert_int_equal(image_write_file(path, &img, err, sizeof err), 0);
+    assert_int_equal(stat(path, &after), 0);
+    assert_true(before.st_ino != after.st_ino); /* a new file, renamed in */
+    listing(f->dir, names, sizeof names);
+    assert_string_equal(names, "out.img");
+    struct tgm_image a;
+    assert_int_equal(image_read_file(path, &a, err, sizeof err), 0);
+    assert_int_equal(a.load, LOAD + 1);
+    image_free(&a);
+
+    assert_int_equal(link(path, link_path), 0);
+    assert_int_equal(image_write_file(path, &img, err, sizeof err), -1);
+    assert_non_null(strstr(err, "hard links"));
     listing(f->dir, names, sizeof names);
     assert_string_equal(names, "old.img out.img");
-    struct tgm_image a, b;
-    assert_int_equal(image_read_file(path, &a, err, sizeof err), 0);
-    assert_int_equal(image_read_file(link_path, &b, err, sizeof err), 0);
-    assert_int_equal(a.load, LOAD + 1);
-    assert_int_equal(b.load, LOAD);
-    image_free(&a);
-    image_free(&b);
 
     /* the target is a directory: the rename fails, the temporary goes */
     char sub[300];

@@ -208,6 +208,28 @@ static void pty__history_recall_within_and_across_sessions(void **state)
     expect(&s, "echo first-line");
     type(&s, "\x15quit\r");
     assert_int_equal(finish(&s), 0);
+
+    /* a failure between writing the history and renaming it keeps the old */
+    char path[128], before[4096], after[4096];
+    snprintf(path, sizeof path, "%s/.tgm_history", dir);
+    FILE *h = fopen(path, "r");
+    assert_non_null(h);
+    size_t nb = fread(before, 1, sizeof before, h);
+    fclose(h);
+    setenv("TGM_TEST_FAIL_RENAME", "1", 1);
+    start(&s);
+    unsetenv("TGM_TEST_FAIL_RENAME");
+    expect(&s, "tgm> ");
+    type(&s, "echo second-line\r");
+    expect(&s, "injected failure");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+    h = fopen(path, "r");
+    assert_non_null(h);
+    size_t na = fread(after, 1, sizeof after, h);
+    fclose(h);
+    assert_int_equal(na, nb);
+    assert_memory_equal(after, before, na);
 }
 
 static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)

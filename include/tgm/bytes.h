@@ -40,9 +40,37 @@ struct bytes_in {
 const uint8_t *bytes_take(struct bytes_in *r, size_t n);
 uint64_t bytes_get_le(struct bytes_in *r, unsigned n);
 
-/* Write LEN bytes to PATH through a temporary file in the same directory
- * and a rename, so PATH is never seen half-written.  -1 with ERR. */
+/* The one writer of every file tgm writes.  A regular file (or a new one)
+ * is replaced atomically: an O_EXCL temporary file in the same directory,
+ * fsync, rename; it keeps the old file's mode and owner.  A symlink is
+ * followed and its target replaced.  A character device or a FIFO is
+ * written in place.  A file with other hard links, a directory or anything
+ * else is refused.  The environment variable TGM_TEST_FAIL_RENAME makes
+ * every commit fail between the write and the rename (for tests).
+ * tgm_wopen and tgm_wcommit return -1 with "PATH: what" in ERR;
+ * tgm_wcommit and tgm_wabort free W. */
+struct tgm_wfile {
+    int fd;        /* write here (tgm_wwrite, or fdopen a dup) */
+    bool in_place; /* a device or FIFO: no temporary file */
+    int error;     /* first write error (errno), reported by tgm_wcommit */
+    char *path, *tmp;
+};
+int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen);
+int tgm_wwrite(struct tgm_wfile *w, const void *data, size_t len);
+int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen);
+void tgm_wabort(struct tgm_wfile *w);
+
+/* Write LEN bytes to PATH with the writer above.  -1 with ERR. */
 int tgm_write_atomic(const char *path, const void *data, size_t len, char *err,
                      size_t errlen);
+
+/* 1 if A and B both exist and are the same file (device and inode). */
+int tgm_same_file(const char *a, const char *b);
+
+/* Read PATH whole into *BUF (malloc'd, with a NUL after the LEN bytes),
+ * refusing more than LIMIT bytes: "PATH: larger than LIMIT bytes, the limit
+ * for WHAT".  -1 with ERR. */
+int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,
+                  size_t *len, char *err, size_t errlen);
 
 #endif

@@ -208,5 +208,12 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
 int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len);
 int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
                    size_t errlen);
+/* Every invariant the CP relies on, for a state restored from elsewhere:
+ * its words E[1..VMM_K-1] as installed (so no trap reaches anything but
+ * the dispatcher), the real PSW the CP's or a user-mode one, regions
+ * disjoint, above the CP's words and inside memory, a slice no longer
+ * than configured, distinct VM names.  -1 with ERR naming the first
+ * violation. */
+int vmm_state_check(struct vmm *v, char *err, size_t errlen);
 
 #endif

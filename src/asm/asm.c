@@ -356,6 +356,10 @@ int asm_read_all(FILE *f, char **text, size_t *len)
         n += got;
         if (got == 0)
             break;
+        if (n > ASM_SRC_MAX) { /* /dev/zero, say */
+            free(buf);
+            return -2;
+        }
     }
     if (ferror(f)) {
         free(buf);
@@ -540,7 +544,11 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     int rc = asm_read_all(f, &text, &len);
     fclose(f);
     if (rc != 0) {
-        asm_error_tok(c, str, "cannot read include file '%s'", full);
+        if (rc == -2)
+            asm_error_tok(c, str, "include file '%s' is larger than %zu bytes, the limit for a source",
+                          full, ASM_SRC_MAX);
+        else
+            asm_error_tok(c, str, "cannot read include file '%s'", full);
         free(full);
         return;
     }

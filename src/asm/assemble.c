@@ -247,9 +247,16 @@ int asm_assemble_file_listing(const char *path, struct tgm_image *img, FILE *dia
     int err = f ? 0 : errno;
     if (f) {
         errno = 0;
-        if (asm_read_all(f, &text, &len) != 0)
-            err = errno ? errno : EIO; /* a directory reads as EISDIR */
+        int rc = asm_read_all(f, &text, &len);
         fclose(f);
+        if (rc == -2) {
+            if (diag)
+                fprintf(diag, "%s: error: larger than %zu bytes, the limit for a source\n", path,
+                        ASM_SRC_MAX);
+            return 1;
+        }
+        if (rc != 0)
+            err = errno ? errno : EIO; /* a directory reads as EISDIR */
     }
     if (err) {
         if (diag)

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 
 static void usage(FILE *f)
@@ -82,8 +83,9 @@ int cli_as(int argc, char **argv)
         cli_error("as: out of memory");
         return EXIT_USAGE;
     }
-    if (strcmp(out, src) == 0) {
-        cli_error("as: the output %s would overwrite the source (use -o)", out);
+    /* the same file under any name (./b.s, a link) is never an output */
+    if (strcmp(out, src) == 0 || tgm_same_file(out, src)) {
+        cli_error("as: the output %s is the source %s itself; choose another -o", out, src);
         free(def);
         return EXIT_USAGE;
     }

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 
 static void usage(FILE *f)
@@ -25,33 +26,32 @@ static void usage(FILE *f)
                "A missing or invalid image gives status 2 and one line saying why.\n");
 }
 
-/* Write the source to PATH through a temporary file, so that a failure
- * leaves no half-written file behind. */
+/* Write the source to PATH with the one writer (tgm_wopen), so that a
+ * failure leaves the old file as it was. */
 static int write_source(const char *path, const struct tgm_image *img)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        cli_error("dis: out of memory");
+    struct tgm_wfile w;
+    char err[512];
+    if (tgm_wopen(&w, path, err, sizeof err) != 0) {
+        cli_error("dis: %s", err);
         return -1;
     }
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
+    int fd = dup(w.fd);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        cli_error("dis: %s: %s", tmp, strerror(errno));
-    } else if (dis_image(img, f) != 0 || fflush(f) != 0) {
-        cli_error("dis: %s: write error: %s", path, strerror(errno));
-        fclose(f);
-        remove(tmp);
-    } else if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        cli_error("dis: %s: %s", path, strerror(errno));
-        remove(tmp);
-    } else {
-        rc = 0;
+        w.error = errno;
+        if (fd >= 0)
+            close(fd);
+    } else if ((dis_image(img, f) != 0 || fflush(f) != 0) && !w.error) {
+        w.error = errno ? errno : EIO;
     }
-    free(tmp);
-    return rc;
+    if (f && fclose(f) != 0 && !w.error)
+        w.error = errno;
+    if (tgm_wcommit(&w, path, err, sizeof err) != 0) {
+        cli_error("dis: %s", err);
+        return -1;
+    }
+    return 0;
 }
 
 int cli_dis(int argc, char **argv)
@@ -74,6 +74,11 @@ int cli_dis(int argc, char **argv)
         cli_error(optind < argc ? "dis: expected one image, got %d (try 'tgm dis --help')"
                                 : "dis: no image given (try 'tgm dis --help')",
                   argc - optind);
+        return EXIT_USAGE;
+    }
+    if (out && tgm_same_file(out, argv[optind])) {
+        cli_error("dis: the output %s is the image %s itself; choose another -o", out,
+                  argv[optind]);
         return EXIT_USAGE;
     }
     struct tgm_image img;

@@ -1,9 +1,16 @@
-/* bytes.c: little-endian buffers, one-line errors, atomic writes.
+/* bytes.c: little-endian buffers, one-line errors, capped reads and the
+ * one file writer.
  *
  * Shared by every reader and writer of tgm's files: images (section 2's E
- * and PSW), machine states, control program states, snapshots.
+ * and PSW), machine states, control program states, snapshots, sources,
+ * traces and histories.  The writer replaces a regular file atomically
+ * (O_EXCL temporary, fsync, rename), keeps its mode, writes through
+ * symlinks, writes character devices and FIFOs in place, and refuses to
+ * break hard links.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,46 +88,240 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n)
     return b ? le_read(b, n) : 0;
 }
 
-int tgm_write_atomic(const char *path, const void *data, size_t len, char *err,
-                     size_t errlen)
+/* Follow symlinks from PATH to the name a write must replace (which may
+ * not exist yet).  NULL with ERR on a loop or no memory. */
+static char *resolve_links(const char *path, char *err, size_t errlen)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
+    char *cur = strdup(path);
+    for (int hops = 0; cur && hops < 40; hops++) {
+        struct stat st;
+        char link[PATH_MAX];
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0)
+            return cur; /* vanished meanwhile: the open will say */
+        link[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        size_t dir = link[0] != '/' && slash ? (size_t)(slash - cur + 1) : 0;
+        char *next = malloc(dir + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dir);
+            memcpy(next + dir, link, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
+    }
+    if (!cur) {
+        tgm_err(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    free(cur);
+    tgm_err(err, errlen, "%s: too many levels of symbolic links", path);
+    return NULL;
+}
+
+int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
+{
+    *w = (struct tgm_wfile){.fd = -1};
+    char *target = resolve_links(path, err, errlen);
+    if (!target)
+        return -1;
+    struct stat st;
+    bool exists = stat(target, &st) == 0;
+    if (!exists && errno != ENOENT) {
+        int e = errno;
+        free(target);
+        return tgm_err(err, errlen, "%s: %s", path, strerror(e));
+    }
+    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+        /* a device or a pipe is written in place, never replaced */
+        w->fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        free(target);
+        if (w->fd < 0)
+            return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+        w->in_place = true;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode)) {
+        free(target);
+        return tgm_err(err, errlen, "%s: is a directory", path);
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        free(target);
+        return tgm_err(err, errlen,
+                       "%s: not a regular file, character device or FIFO; not replacing it",
+                       path);
+    }
+    if (exists && st.st_nlink > 1) {
+        free(target);
+        return tgm_err(err, errlen,
+                       "%s: has %ju hard links, which replacing it would break; "
+                       "remove the other links or write elsewhere",
+                       path, (uintmax_t)st.st_nlink);
+    }
+    size_t n = strlen(target) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        free(target);
         return tgm_err(err, errlen, "%s: out of memory", path);
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
+    }
+    snprintf(tmp, n, "%s.tmpXXXXXX", target);
+    int fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL: never someone else's file */
     if (fd < 0) {
         int e = errno;
         free(tmp);
+        free(target);
         return tgm_err(err, errlen, "%s: cannot create a temporary file: %s", path,
                        strerror(e));
     }
-    mode_t mask = umask(0); /* mkstemp makes it 0600; give it the usual mode */
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
+    if (exists) { /* the new file is the old one's: owner, group and mode */
+        if (st.st_uid != geteuid() || st.st_gid != getegid())
+            (void)!fchown(fd, st.st_uid, st.st_gid);
+        fchmod(fd, st.st_mode & 07777);
+    } else {
+        mode_t mask = umask(0); /* mkstemp makes it 0600; give it the usual mode */
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    w->fd = fd;
+    w->path = target;
+    w->tmp = tmp;
+    return 0;
+}
+
+int tgm_wwrite(struct tgm_wfile *w, const void *data, size_t len)
+{
     const uint8_t *p = data;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
+    while (len > 0) {
+        ssize_t n = write(w->fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            w->error = errno;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
     }
-    int e = done == len ? 0 : errno;
-    if (!e && fsync(fd) != 0) /* nothing is lost if the machine stops now */
+    return 0;
+}
+
+void tgm_wabort(struct tgm_wfile *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->tmp)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->path);
+    *w = (struct tgm_wfile){.fd = -1};
+}
+
+/* Make the rename itself durable. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
+{
+    int e = w->error;
+    if (w->in_place) {
+        if (close(w->fd) != 0 && !e)
+            e = errno;
+        w->fd = -1;
+        tgm_wabort(w);
+        return e ? tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e)) : 0;
+    }
+    if (!e && fsync(w->fd) != 0) /* nothing is lost if the machine stops now */
         e = errno;
-    if (close(fd) != 0 && !e)
+    if (close(w->fd) != 0 && !e)
         e = errno;
-    if (!e && rename(tmp, path) != 0)
+    w->fd = -1;
+    /* the test hook: a failure between the write and the rename */
+    const char *fault = getenv("TGM_TEST_FAIL_RENAME");
+    if (!e && fault && *fault) {
+        tgm_wabort(w);
+        return tgm_err(err, errlen, "%s: cannot write: injected failure before the rename",
+                       path);
+    }
+    if (!e && rename(w->tmp, w->path) != 0)
         e = errno;
     if (e) {
-        remove(tmp);
-        free(tmp);
+        tgm_wabort(w);
         return tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
     }
-    free(tmp);
+    sync_dir(w->path);
+    free(w->tmp);
+    w->tmp = NULL;
+    tgm_wabort(w);
+    return 0;
+}
+
+int tgm_write_atomic(const char *path, const void *data, size_t len, char *err,
+                     size_t errlen)
+{
+    struct tgm_wfile w;
+    if (tgm_wopen(&w, path, err, errlen) != 0)
+        return -1;
+    tgm_wwrite(&w, data, len);
+    return tgm_wcommit(&w, path, err, errlen);
+}
+
+int tgm_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,
+                  size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return tgm_err(err, errlen, "%s: %s", path, strerror(EISDIR));
+    }
+    struct bytes_out o = {0};
+    uint8_t chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && o.len <= limit)
+        bytes_put(&o, chunk, got);
+    bool ioerr = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (o.len > limit) {
+        free(o.p);
+        return tgm_err(err, errlen, "%s: larger than %zu bytes, the limit for %s", path, limit,
+                       what);
+    }
+    if (ioerr || o.oom) {
+        free(o.p);
+        return tgm_err(err, errlen, "%s: %s", path, o.oom ? "out of memory" : strerror(e));
+    }
+    bytes_put(&o, "", 1); /* a NUL after the data, for text */
+    if (o.oom) {
+        free(o.p);
+        return tgm_err(err, errlen, "%s: out of memory", path);
+    }
+    *buf = o.p;
+    *len = o.len - 1;
     return 0;
 }

@@ -221,42 +221,12 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    /* largest valid image: header + 2^19 words + symbols; read a little past */
+    /* largest valid image: header + 2^19 words + symbols of 255 bytes */
     const size_t limit = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return tgm_err(err, errlen, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len > limit) {
-            free(buf);
-            fclose(f);
-            return tgm_err(err, errlen, "%s: offset %zu: oversized: larger than any tgm image",
-                        path, limit);
-        }
-    }
-    bool ioerr = ferror(f);
-    fclose(f);
-    if (ioerr) {
-        free(buf);
-        return tgm_err(err, errlen, "%s: read error", path);
-    }
+    uint8_t *buf;
+    size_t len;
+    if (tgm_read_file(path, limit, "a tgm image", &buf, &len, err, errlen) != 0)
+        return -1;
     char inner[200];
     int rc = image_parse(buf, len, out, inner, sizeof inner);
     free(buf);

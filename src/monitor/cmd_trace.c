@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mon_impl.h"
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 
 int mon_ring_resize(struct mon *m, size_t n)
 {
@@ -24,10 +26,17 @@ int mon_ring_resize(struct mon *m, size_t n)
     return 0;
 }
 
+/* End the trace file: it appears under its name only now, complete (the
+ * one writer, tgm_wopen; an old file stays intact if this fails). */
 void mon_trace_close(struct mon *m)
 {
-    if (m->trace_file)
-        fclose(m->trace_file);
+    if (m->trace_file) {
+        char err[512];
+        if (fclose(m->trace_file) != 0 && !m->trace_w.error)
+            m->trace_w.error = errno;
+        if (tgm_wcommit(&m->trace_w, m->trace_path, err, sizeof err) != 0)
+            fprintf(m->err, "trace: %s\n", err);
+    }
     m->trace_file = NULL;
     free(m->trace_path);
     m->trace_path = NULL;
@@ -146,15 +155,23 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (path) {
-        FILE *f = fopen(path, "w");
-        if (!f)
-            return mon_err(m, "cannot write '%s': %s", path, strerror(errno));
-        char *p = strdup(path);
+        struct tgm_wfile w;
+        char err[512];
+        if (tgm_wopen(&w, path, err, sizeof err) != 0)
+            return mon_err(m, "cannot write trace: %s", err);
+        int fd = dup(w.fd);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        char *p = f ? strdup(path) : NULL;
         if (!p) {
-            fclose(f);
+            if (f)
+                fclose(f);
+            else if (fd >= 0)
+                close(fd);
+            tgm_wabort(&w);
             return mon_err(m, "out of memory");
         }
         mon_trace_close(m);
+        m->trace_w = w;
         m->trace_file = f;
         m->trace_path = p;
         m->trace_bytes = 0;
@@ -166,6 +183,8 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     m->trace_insns = ins;
     m->trace_traps = trp;
     m->trace_cp = cp;
+    if (!ins && !trp && !cp && !path)
+        mon_trace_close(m); /* 'trace off' ends the file */
     m->trace_cap = cap;
     if (m->trace_file && m->trace_bytes < cap)
         m->trace_capped = false;

@@ -130,7 +130,8 @@ const struct mon_cmd mon_cmds[] = {
      "  cp     for every trap in a VM, what the control program did\n"
      "         (interpreted, reflected, allocator, scheduler, hybrid)\n"
      "Output goes to the screen or to FILE, which stops growing at BYTES\n"
-     "(default 16M).  Without arguments, shows what is traced.",
+     "(default 16M); FILE appears, complete, when 'trace off' ends it.\n"
+     "Without arguments, shows what is traced.",
      G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)",

@@ -318,6 +318,13 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         if (m->on_error == ONERR_STOP)
             break;
     }
+    if (r->toolong) {
+        m->src_name = r->name;
+        m->src_line = r->line + 1;
+        mon_err(m, "line longer than %u bytes: not a monitor script", MON_LINE_MAX);
+        status = 1;
+        m->failed = true;
+    }
     m->src_name = saved_name;
     m->src_line = saved_line;
     return status;

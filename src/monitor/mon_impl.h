@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
@@ -114,6 +115,7 @@ struct mon {
     size_t ring_size, ring_head, ring_count;
     bool trace_insns, trace_traps, trace_cp;
     FILE *trace_file;     /* NULL: trace to out */
+    struct tgm_wfile trace_w; /* the file behind it, renamed into place at close */
     char *trace_path;
     uint64_t trace_cap, trace_bytes;
     bool trace_capped;

@@ -19,14 +19,32 @@
 #include "complete.h"
 #include "mon_impl.h"
 #include "reader.h"
+#include "tgm/bytes.h"
 
 /* ---- plain streams ---- */
 
 static const char *stream_next(struct mon_reader *r)
 {
-    ssize_t n = getline(&r->buf, &r->cap, r->f);
-    if (n < 0)
+    size_t n = 0;
+    int c = EOF;
+    while (n <= MON_LINE_MAX && (c = getc(r->f)) != EOF && c != '\n') {
+        if (n + 2 > r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 256;
+            char *b = realloc(r->buf, cap);
+            if (!b)
+                return NULL;
+            r->buf = b;
+            r->cap = cap;
+        }
+        r->buf[n++] = (char)c;
+    }
+    if (n > MON_LINE_MAX) { /* /dev/zero, say: not a script */
+        r->toolong = true;
         return NULL;
+    }
+    if (c == EOF && n == 0)
+        return NULL;
+    r->buf[n] = '\0';
     while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
         r->buf[--n] = '\0';
     r->line++;
@@ -162,8 +180,26 @@ static void history_save(struct mon_reader *r)
     char buf[4096];
     HistEvent ev;
     const char *path = history_path(r->mon, buf, sizeof buf);
-    if (path && history(r->hist, &ev, H_SAVE, path) < 0 && !warned) {
-        fprintf(r->mon->err, "warning: cannot write history file '%s'\n", path);
+    if (!path)
+        return;
+    /* libedit writes into the one writer's temporary file (and makes it
+     * 0600: a history is private) */
+    struct tgm_wfile w;
+    char err[512];
+    int rc = tgm_wopen(&w, path, err, sizeof err);
+    if (rc == 0) {
+        int fd = dup(w.fd);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f && fd >= 0)
+            close(fd);
+        if (!f || history(r->hist, &ev, H_SAVE_FP, f) < 0)
+            w.error = errno ? errno : EIO;
+        if (f && fclose(f) != 0 && !w.error)
+            w.error = errno;
+        rc = tgm_wcommit(&w, path, err, sizeof err);
+    }
+    if (rc != 0 && !warned) {
+        fprintf(r->mon->err, "warning: cannot write history file: %s\n", err);
         warned = true;
     }
 }

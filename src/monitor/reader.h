@@ -13,6 +13,8 @@
 
 struct mon;
 
+#define MON_LINE_MAX (1u << 20) /* longest line a script may have */
+
 struct mon_reader {
     const char *name; /* for error positions; NULL at the terminal */
     int line;         /* number of the last line returned */
@@ -27,6 +29,7 @@ struct mon_reader {
     /* implementation state */
     FILE *f;
     bool own_f;
+    bool toolong;     /* the stream ended at a line over MON_LINE_MAX bytes */
     char *buf;
     size_t cap;
     const char *str;

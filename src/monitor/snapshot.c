@@ -23,7 +23,7 @@
 
 #define SNAP_MAGIC "TGMSNAP"
 #define SNAP_VERSION 1u
-#define SNAP_MAX_BYTES ((size_t)1 << 30)
+#define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
 {
@@ -283,7 +283,8 @@ static int build(const uint8_t *const *data, const size_t *lens, struct snap *s,
         if (!(s->vmm = vmm_create(&vc, e2, sizeof e2)))
             return tgm_err(err, errlen, "control program: %s", e2);
         if (vmm_state_load(s->vmm, data[CPST], lens[CPST], e2, sizeof e2) != 0 ||
-            machine_state_load(vmm_machine(s->vmm), data[REAL], lens[REAL], e2, sizeof e2) != 0)
+            machine_state_load(vmm_machine(s->vmm), data[REAL], lens[REAL], e2, sizeof e2) != 0 ||
+            vmm_state_check(s->vmm, e2, sizeof e2) != 0)
             return tgm_err(err, errlen, "control program: %s", e2);
         if (!data[VSYM])
             return tgm_err(err, errlen, "VM symbol section missing");
@@ -305,40 +306,14 @@ static int build(const uint8_t *const *data, const size_t *lens, struct snap *s,
     return 0;
 }
 
-/* Read PATH whole (at most SNAP_MAX_BYTES). */
-static uint8_t *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tgm_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    struct bytes_out w = {0};
-    uint8_t buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && w.len <= SNAP_MAX_BYTES)
-        bytes_put(&w, buf, n);
-    bool rerr = ferror(f);
-    fclose(f);
-    if (rerr || w.oom || w.len > SNAP_MAX_BYTES) {
-        free(w.p);
-        tgm_err(err, errlen, "cannot read '%s'", path);
-        return NULL;
-    }
-    *len = w.len;
-    if (!w.p)
-        w.p = malloc(1);
-    return w.p;
-}
-
 int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
 {
     static const char *const tags[] = {"SESS", "BARE", "BSYM", "REAL",
                                        "CPST", "VSYM", "BRKS"};
     enum { NTAGS = sizeof tags / sizeof tags[0] };
     size_t len;
-    uint8_t *buf = slurp(path, &len, err, errlen);
-    if (!buf)
+    uint8_t *buf;
+    if (tgm_read_file(path, SNAP_MAX_BYTES, "a snapshot", &buf, &len, err, errlen) != 0)
         return -1;
     const uint8_t *data[NTAGS] = {0};
     size_t lens[NTAGS] = {0};

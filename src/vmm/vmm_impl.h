@@ -43,6 +43,8 @@ struct vmm {
 /* vmmap.c */
 uint64_t vmmap_real_psw(const struct vm_map *map, const struct psw *vp);
 void vmm_cp_install(struct machine *real);
+/* Word I (1 <= I < VMM_K) of the CP in a real machine of Q words. */
+uint64_t vmm_cp_word(uint32_t q, uint32_t i);
 
 /* alloc.c: A.  The guest's attempts to change R arrive here; the virtual R
  * is kept in the view and R' is composed from it at every resume. */

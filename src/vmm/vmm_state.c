@@ -161,3 +161,49 @@ out:
     free(nv);
     return rc;
 }
+
+int vmm_state_check(struct vmm *v, char *err, size_t errlen)
+{
+    const uint64_t *E = machine_mem(v->m);
+    if (machine_q(v->m) != v->q)
+        return tgm_err(err, errlen, "real machine has %u words, the CP %u", machine_q(v->m),
+                       v->q);
+    for (uint32_t i = 1; i < VMM_K; i++)
+        if (E[i] != vmm_cp_word(v->q, i))
+            return tgm_err(err, errlen,
+                           "real E[%u] is 0x%016llx, not the control program's word 0x%016llx",
+                           i, (unsigned long long)E[i],
+                           (unsigned long long)vmm_cp_word(v->q, i));
+    struct psw p = machine_psw(v->m);
+    struct psw cp = psw_unpack(E[1]);
+    if (p.sup && (p.ie || p.l != cp.l || p.b != cp.b || p.p < VMM_ENTRY || p.p >= VMM_K))
+        return tgm_err(err, errlen,
+                       "real PSW is in supervisor mode outside the control program");
+    if (v->slice == 0 || v->slice_left > (int64_t)v->slice)
+        return tgm_err(err, errlen, "time slice left (%lld) exceeds the slice (%llu)",
+                       (long long)v->slice_left, (unsigned long long)v->slice);
+    if (v->cur < -1 || v->cur >= VMM_MAX_VMS)
+        return tgm_err(err, errlen, "current VM %d is out of range", v->cur);
+    for (int i = 0; i < VMM_MAX_VMS; i++) {
+        const struct vm *a = &v->vms[i];
+        if (!a->live)
+            continue;
+        if (a->base < VMM_K || a->w < TGM_Q_MIN || (uint64_t)a->base + a->w > v->q ||
+            machine_q(a->view) != a->w)
+            return tgm_err(err, errlen, "VM %d's region [%u, %llu) is not inside free memory",
+                           i, a->base, (unsigned long long)a->base + a->w);
+        if (!a->name[0] || !memchr(a->name, 0, sizeof a->name))
+            return tgm_err(err, errlen, "VM %d has no name", i);
+        for (int j = i + 1; j < VMM_MAX_VMS; j++) {
+            const struct vm *b = &v->vms[j];
+            if (!b->live)
+                continue;
+            if (a->base < b->base + b->w && b->base < a->base + a->w)
+                return tgm_err(err, errlen, "VMs %d and %d overlap", i, j);
+            if (!strcmp(a->name, b->name))
+                return tgm_err(err, errlen, "VMs %d and %d are both named '%s'", i, j,
+                               a->name);
+        }
+    }
+    return 0;
+}

@@ -23,15 +23,20 @@ void vmmap_compose_r(const struct vm_map *map, uint32_t l, uint32_t b,
 }
 
 /* The CP's fixed words: E'[1] its PSW, E'[ENTRY] the dispatcher's HCALL,
- * E'[ENTRY + 1] a HALT that is never reached. */
+ * E'[ENTRY + 1] a HALT that is never reached, the rest zero; E'[0] is the
+ * trap's old PSW and has no fixed value. */
+uint64_t vmm_cp_word(uint32_t q, uint32_t i)
+{
+    struct psw cp = {.sup = true, .p = VMM_ENTRY, .l = 0, .b = q};
+    return i == 1 ? psw_pack(&cp)
+         : i == VMM_ENTRY ? MAKE_INSN(OP_HCALL, 0, 0, 0)
+         : i == VMM_ENTRY + 1 ? MAKE_INSN(OP_HALT, 0, 0, 0) : 0;
+}
+
 static void put_cp(struct machine *real)
 {
-    struct psw cp = {.sup = true, .p = VMM_ENTRY, .l = 0, .b = machine_q(real)};
-    machine_write_phys(real, 1, psw_pack(&cp));
-    machine_write_phys(real, VMM_ENTRY, MAKE_INSN(OP_HCALL, 0, 0, 0));
-    machine_write_phys(real, VMM_ENTRY + 1, MAKE_INSN(OP_HALT, 0, 0, 0));
-    for (uint32_t i = VMM_ENTRY + 2; i < VMM_K; i++)
-        machine_write_phys(real, i, 0);
+    for (uint32_t i = 1; i < VMM_K; i++)
+        machine_write_phys(real, i, vmm_cp_word(machine_q(real), i));
 }
 
 /* The PSW the CP loads to run a VM whose virtual PSW is VP: real user mode,

@@ -1,0 +1,498 @@
+/* test_files.c: the files tgm reads and writes, under attack.
+ *
+ * The one writer (tgm_wopen, bytes.c) replaces a regular file atomically,
+ * keeps its mode, follows symlinks, writes devices and FIFOs in place,
+ * refuses to break hard links and leaves the old file intact when it fails
+ * between write and rename; the source is never an output; every reader is
+ * capped; a snapshot must keep the control program's invariants (sections
+ * 4-6: the CP's words E[1..K-1], disjoint regions) and not only its checksum.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/bytes.h"
+#include "tgm/image.h"
+#include "tgm/machine.h"
+#include "tgm/monitor.h"
+#include "tgm/vmm.h"
+
+#define FAULT "TGM_TEST_FAIL_RENAME"
+
+static const char hello_src[] = "        .entry start\n"
+                                "start:  COUT  ch\n"
+                                "        HALT\n"
+                                "ch:     .word 'X'\n";
+
+static const char *tmp(const char *name)
+{
+    static char buf[4][CS_PATH];
+    static int k;
+    k = (k + 1) % 4;
+    cs_tmp_path(buf[k], sizeof buf[k], name);
+    return buf[k];
+}
+
+static void put(const char *path, const char *text)
+{
+    unlink(path);
+    cs_write_bytes(path, text, strlen(text));
+}
+
+static void assert_file(const char *path, const char *want)
+{
+    size_t len;
+    char *got = cs_slurp(path, &len);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(got, want, len);
+    free(got);
+}
+
+/* No NAME.tmp* is left in the temporary directory. */
+static void assert_no_temporary(void)
+{
+    char paths[64][CS_PATH];
+    size_t n = cs_list_files(cs_tmpdir(), "", paths, 64);
+    for (size_t i = 0; i < n; i++)
+        if (strstr(paths[i], ".tmp")) {
+            print_error("temporary file left behind: %s\n", paths[i]);
+            fail();
+        }
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    unsetenv(FAULT);
+    return cs_setup("files");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+/* ---- the writer ---------------------------------------------------------- */
+
+static void writer__fifo_is_written_in_place(void **state)
+{
+    (void)state;
+    const char *p = tmp("fifo");
+    unlink(p);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    int rd = open(p, O_RDWR | O_NONBLOCK); /* a reader, so the open does not block */
+    assert_true(rd >= 0);
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "hello", 5, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    char buf[8] = "";
+    assert_int_equal(read(rd, buf, sizeof buf), 5);
+    assert_memory_equal(buf, "hello", 5);
+    close(rd);
+    unlink(p);
+    assert_no_temporary();
+}
+
+static void writer__char_device_is_written_in_place(void **state)
+{
+    (void)state;
+    const char *p = tmp("null");
+    unlink(p);
+    if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) != 0)
+        skip(); /* not root, or no devices here */
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "x", 1, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    unlink(p);
+    assert_no_temporary();
+}
+
+static void writer__symlink_is_followed_and_kept(void **state)
+{
+    (void)state;
+    const char *target = tmp("target.img"), *link = tmp("link.img");
+    put(target, "old");
+    unlink(link);
+    assert_int_equal(symlink("target.img", link), 0); /* relative to its directory */
+    char err[512];
+    assert_int_equal(tgm_write_atomic(link, "new", 3, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_file(target, "new");
+    /* a dangling link: its target is created */
+    unlink(target);
+    assert_int_equal(tgm_write_atomic(link, "made", 4, err, sizeof err), 0);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_file(target, "made");
+    /* a loop is one clear error */
+    const char *a = tmp("loop-a"), *b = tmp("loop-b");
+    unlink(a);
+    unlink(b);
+    assert_int_equal(symlink("loop-b", a), 0);
+    assert_int_equal(symlink("loop-a", b), 0);
+    assert_int_equal(tgm_write_atomic(a, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "symbolic links"));
+    unlink(a);
+    unlink(b);
+    unlink(link);
+    unlink(target);
+    assert_no_temporary();
+}
+
+static void writer__keeps_the_old_mode(void **state)
+{
+    (void)state;
+    const char *p = tmp("private.img");
+    put(p, "old");
+    assert_int_equal(chmod(p, 0600), 0);
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "new", 3, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(chmod(p, 0751), 0);
+    assert_int_equal(tgm_write_atomic(p, "newer", 5, err, sizeof err), 0);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0751);
+    assert_file(p, "newer");
+    unlink(p);
+}
+
+/* Replacing is by rename: a reader holding the old file keeps old bytes. */
+static void writer__replaces_by_rename(void **state)
+{
+    (void)state;
+    const char *p = tmp("swap.img");
+    put(p, "old");
+    int fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "new!", 4, err, sizeof err), 0);
+    char buf[8] = "";
+    assert_int_equal(read(fd, buf, sizeof buf), 3);
+    assert_memory_equal(buf, "old", 3);
+    close(fd);
+    assert_file(p, "new!");
+    unlink(p);
+}
+
+static void writer__hard_links_and_directories_are_refused(void **state)
+{
+    (void)state;
+    const char *p = tmp("linked.img"), *q = tmp("other-name.img"), *d = tmp("adir");
+    put(p, "old");
+    unlink(q);
+    assert_int_equal(link(p, q), 0);
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "new", 3, err, sizeof err), -1);
+    assert_non_null(strstr(err, p));
+    assert_non_null(strstr(err, "2 hard links"));
+    assert_file(p, "old");
+    assert_file(q, "old");
+    unlink(q);
+    rmdir(d);
+    assert_int_equal(mkdir(d, 0700), 0);
+    assert_int_equal(tgm_write_atomic(d, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is a directory"));
+    rmdir(d);
+    unlink(p);
+    assert_no_temporary();
+}
+
+static void writer__failure_before_rename_keeps_the_old_file(void **state)
+{
+    (void)state;
+    const char *p = tmp("keep.img");
+    put(p, "old");
+    char err[512];
+    setenv(FAULT, "1", 1);
+    int rc = tgm_write_atomic(p, "new", 3, err, sizeof err);
+    struct tgm_image img = {.load = 0, .nwords = 1, .words = (uint64_t[]){7}};
+    int rc2 = image_write_file(p, &img, err, sizeof err);
+    unsetenv(FAULT);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rc2, -1);
+    assert_non_null(strstr(err, "injected failure"));
+    assert_file(p, "old");
+    unlink(p);
+    assert_no_temporary();
+}
+
+/* ---- the CLI's writers --------------------------------------------------- */
+
+static void expect_refusal(struct cs_outcome o, const char *want)
+{
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, want);
+    cs_outcome_free(&o);
+}
+
+static void as__the_source_is_never_the_output(void **state)
+{
+    (void)state;
+    const char *src = tmp("b.s"), *alias = tmp("alias.s");
+    put(src, hello_src);
+    char dotted[CS_PATH + 2];
+    snprintf(dotted, sizeof dotted, "%s/./b.s", cs_tmpdir());
+    expect_refusal(cs_run_tgm("as", src, "-o", dotted, NULL), "is the source");
+    unlink(alias);
+    assert_int_equal(symlink("b.s", alias), 0);
+    expect_refusal(cs_run_tgm("as", src, "-o", alias, NULL), "is the source");
+    unlink(alias);
+    assert_file(src, hello_src);
+}
+
+/* Every CLI writer, made to fail between its write and its rename: the
+ * old file is intact and no temporary is left. */
+static void cli__every_writer_survives_a_failure_before_rename(void **state)
+{
+    (void)state;
+    const char *src = tmp("w.s"), *img = tmp("w.img"), *out = tmp("out");
+    put(src, hello_src);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    const char *cmds[][8] = {
+        {"as", src, "-o", out, NULL},
+        {"dis", img, "-o", out, NULL},
+        {"run", img, "--dump", out, "--quiet", NULL},
+    };
+    setenv(FAULT, "1", 1);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        put(out, "precious");
+        o = cs_run_tgm_argv(cmds[i][0], cmds[i] + 1);
+        assert_int_not_equal(o.status, 0);
+        assert_non_null(strstr(o.err, "injected failure"));
+        cs_outcome_free(&o);
+        assert_file(out, "precious");
+    }
+    /* the monitor's snapshot and trace */
+    char line[3 * CS_PATH];
+    snprintf(line, sizeof line, "load %s; save %s", src, out);
+    put(out, "precious");
+    o = cs_run_tgm("monitor", "-c", line, NULL);
+    assert_int_not_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "injected failure"));
+    cs_outcome_free(&o);
+    assert_file(out, "precious");
+    snprintf(line, sizeof line, "load %s; trace insns to %s; go; trace off", src, out);
+    o = cs_run_tgm("monitor", "-c", line, NULL);
+    assert_non_null(strstr(o.err, "injected failure"));
+    cs_outcome_free(&o);
+    assert_file(out, "precious");
+    unsetenv(FAULT);
+    assert_no_temporary();
+    /* and without the fault, each writes */
+    o = cs_run_tgm("monitor", "-c", line, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char *t = cs_slurp(out, NULL);
+    assert_non_null(strstr(t, "COUT"));
+    free(t);
+    unlink(out);
+}
+
+static void dis__writes_through_symlinks_and_keeps_the_mode(void **state)
+{
+    (void)state;
+    const char *src = tmp("d.s"), *img = tmp("d.img"), *target = tmp("d-target.s"),
+               *link = tmp("d-link.s");
+    put(src, hello_src);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    put(target, "old");
+    assert_int_equal(chmod(target, 0640), 0);
+    unlink(link);
+    assert_int_equal(symlink(target, link), 0);
+    o = cs_run_tgm("dis", img, "-o", link, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
+    char *t = cs_slurp(target, NULL);
+    assert_non_null(strstr(t, "COUT"));
+    free(t);
+    expect_refusal(cs_run_tgm("dis", img, "-o", img, NULL), "is the image");
+    unlink(link);
+    assert_no_temporary();
+}
+
+/* ---- capped readers ------------------------------------------------------ */
+
+static void readers__dev_zero_is_refused_with_its_limit(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("as", "/dev/zero", "-o", tmp("z.img"), NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "/dev/zero: error: larger than 16777216 bytes"));
+    cs_outcome_free(&o);
+
+    const char *inc = tmp("inc.s");
+    put(inc, ".include \"/dev/zero\"\n");
+    o = cs_run_tgm("as", inc, "-o", tmp("z.img"), NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "include file '/dev/zero' is larger than 16777216 bytes"));
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("monitor", "-f", "/dev/zero", NULL);
+    assert_int_not_equal(o.status, 0);
+    cs_assert_one_line(&o, "/dev/zero:1: line longer than 1048576 bytes");
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("monitor", "-c", "load /dev/zero", NULL);
+    assert_int_not_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "larger than 16777216 bytes"));
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("monitor", "-c", "restore /dev/zero", NULL);
+    assert_int_not_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "/dev/zero: larger than 268435456 bytes, the limit for a snapshot"));
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("dis", "/dev/zero", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "the limit for a tgm image");
+    cs_outcome_free(&o);
+    assert_false(access(tmp("z.img"), F_OK) == 0);
+}
+
+/* ---- snapshots: the control program's invariants ------------------------- */
+
+struct mfx {
+    struct mon *m;
+    FILE *out, *err;
+    char *obuf, *ebuf;
+    size_t olen, elen;
+};
+
+static int mon_cmd(struct mfx *f, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    int rc = mon_exec_line(f->m, line);
+    fflush(f->out);
+    fflush(f->err);
+    return rc;
+}
+
+/* The data of section TAG in snapshot BUF: offset and length. */
+static size_t section_at(const uint8_t *buf, size_t len, const char *tag, size_t *slen)
+{
+    size_t off = 16;
+    while (off + 16 <= len - 8) {
+        size_t n = (size_t)le_read(buf + off + 8, 8);
+        if (!memcmp(buf + off, tag, 4)) {
+            *slen = n;
+            return off + 16;
+        }
+        off += 16 + n;
+    }
+    fail_msg("no section %s", tag);
+    return 0;
+}
+
+static void reseal(uint8_t *buf, size_t len)
+{
+    le_write(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+}
+
+static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
+{
+    (void)state;
+    struct mfx f = {0};
+    f.out = open_memstream(&f.obuf, &f.olen);
+    f.err = open_memstream(&f.ebuf, &f.elen);
+    f.m = mon_create(f.out, f.err);
+    const char *src = tmp("s.s"), *snap = tmp("cp.snap"), *bad = tmp("bad.snap");
+    put(src, hello_src);
+    assert_int_equal(mon_cmd(&f, "vm create a 1024 %s", src), 0);
+    assert_int_equal(mon_cmd(&f, "vm create b 1024 %s", src), 0);
+    assert_int_equal(mon_cmd(&f, "save %s", snap), 0);
+    size_t len;
+    uint8_t *good = (uint8_t *)cs_slurp(snap, &len);
+    struct vmm *v = mon_vmm(f.m);
+    uint64_t e1 = machine_mem(vmm_machine(v))[1];
+    size_t rlen, clen;
+    size_t real = section_at(good, len, "REAL", &rlen);
+    size_t cpst = section_at(good, len, "CPST", &clen);
+    uint32_t q = machine_q(vmm_machine(v));
+    size_t mem = real + rlen - 8ull * q; /* E is the end of a machine state */
+    struct {
+        size_t at;
+        uint64_t value;
+        const char *why;
+    } cases[] = {
+        {mem + 8 * 1, 0x7FFFFFFFFFFFFFFFull, "real E[1]"},  /* the CP's PSW */
+        {mem + 8 * 2, 0, "real E[2]"},                      /* the dispatcher's HCALL */
+        {mem + 8 * 7, 1, "real E[7]"},
+        {cpst + 40, 1u << 30, "time slice left"},           /* slice_left > slice */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t *b = malloc(len);
+        memcpy(b, good, len);
+        le_write(b + cases[i].at, cases[i].value, 8);
+        reseal(b, len);
+        cs_write_bytes(bad, b, len);
+        free(b);
+        size_t emark = f.elen;
+        assert_int_equal(mon_cmd(&f, "restore %s", bad), -1);
+        const char *e = f.ebuf + emark;
+        if (!strstr(e, cases[i].why)) {
+            print_error("case %zu: error '%s' does not say '%s'\n", i, e, cases[i].why);
+            fail();
+        }
+        assert_ptr_equal(mon_vmm(f.m), v); /* nothing changed */
+        assert_int_equal(machine_mem(vmm_machine(v))[1], e1);
+    }
+    assert_int_equal(mon_cmd(&f, "restore %s", snap), 0);
+    free(good);
+    mon_destroy(f.m);
+    fclose(f.out);
+    fclose(f.err);
+    free(f.obuf);
+    free(f.ebuf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(writer__fifo_is_written_in_place),
+        cmocka_unit_test(writer__char_device_is_written_in_place),
+        cmocka_unit_test(writer__symlink_is_followed_and_kept),
+        cmocka_unit_test(writer__keeps_the_old_mode),
+        cmocka_unit_test(writer__replaces_by_rename),
+        cmocka_unit_test(writer__hard_links_and_directories_are_refused),
+        cmocka_unit_test(writer__failure_before_rename_keeps_the_old_file),
+        cmocka_unit_test(as__the_source_is_never_the_output),
+        cmocka_unit_test(cli__every_writer_survives_a_failure_before_rename),
+        cmocka_unit_test(dis__writes_through_symlinks_and_keeps_the_mode),
+        cmocka_unit_test(readers__dev_zero_is_refused_with_its_limit),
+        cmocka_unit_test(snapshot__valid_checksum_but_broken_cp_is_refused),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
