@@ -1,0 +1,306 @@
+/* test_smc.c: programs that store into their own code, run three ways.
+ *
+ * Section 2's machine executes whatever word is at P when it is fetched, so a
+ * store into code must be seen by the very next fetch.  The run loop keeps a
+ * predecoded copy of E; these tests make sure it can never be stale.  Random
+ * programs that rewrite their own instructions run on the fast loop, the
+ * checked loop and machine_step one step at a time, in random chunks; between
+ * chunks every other way of writing E is applied alike to all three (host
+ * writes, views, the loader, snapshot restore, reset), and the three machines
+ * must agree in every component after every chunk.  The same programs run as
+ * a VM of the control program against a bare machine.  TGM_SEED=n runs one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tgm/image.h"
+#include "tgm/vmm.h"
+
+#define Q 512u
+#define NPROGS 10000u
+#define CODE 16u     /* code: 16..CODE_END-1 */
+#define CODE_END 200u
+#define HANDLER 200u /* the trap handler: 200..207 */
+#define TMPL 208u    /* instruction templates: 208..255 */
+#define DATA 256u    /* data: 256..319 */
+#define NDATA 64u
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rnd(struct rng *g)
+{
+    g->s ^= g->s >> 12;
+    g->s ^= g->s << 25;
+    g->s ^= g->s >> 27;
+    return g->s * UINT64_C(2685821657736338717);
+}
+
+static uint32_t below(struct rng *g, uint32_t n) { return (uint32_t)(rnd(g) % n); }
+
+/* An operand: mostly data, often code (the point), sometimes out of range. */
+static uint32_t operand(struct rng *g)
+{
+    switch (below(g, 10)) {
+    case 0: case 1: case 2: return CODE + below(g, CODE_END - CODE);
+    case 3: return TMPL + below(g, DATA - TMPL);
+    case 4: return below(g, 8) ? below(g, Q) : Q + below(g, 4);
+    default: return DATA + below(g, NDATA);
+    }
+}
+
+static uint32_t code_addr(struct rng *g) { return CODE + below(g, CODE_END - CODE); }
+
+/* A random word that is an instruction of any kind, well formed or not. */
+static uint64_t any_insn(struct rng *g)
+{
+    static const uint8_t ops[] = {
+        OP_NOP, OP_MOV, OP_LI, OP_LDX, OP_STX, OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+        OP_XOR, OP_SHL, OP_ADDI, OP_SLT, OP_SEQ, OP_JMP, OP_JMPI, OP_JMPX, OP_JAL,
+        OP_BEQ, OP_BNE, OP_BLT, OP_BZ, OP_BNZ, OP_DJNZ, OP_SVC, OP_LPSW, OP_SPSW,
+        OP_LR, OP_SR, OP_TSET, OP_TGET, OP_COUT, OP_CIN, OP_HALT, OP_HCALL};
+    unsigned op = ops[below(g, sizeof ops)];
+    if (below(g, 40) == 0)
+        return rnd(g); /* anything at all, illegal words included */
+    uint32_t a = operand(g), b = operand(g), c = operand(g);
+    switch (op) {
+    case OP_LI: return MAKE_INSN_L(op, a, (int64_t)below(g, 1000) - 500);
+    case OP_ADDI: return MAKE_INSN(op, a, b, below(g, 7) - 3u);
+    case OP_JMP: return MAKE_INSN(op, code_addr(g), 0, 0);
+    case OP_JAL: case OP_BZ: case OP_BNZ: case OP_DJNZ:
+        return MAKE_INSN(op, a, code_addr(g), 0);
+    case OP_BEQ: case OP_BNE: case OP_BLT:
+        return MAKE_INSN(op, a, b, code_addr(g));
+    case OP_LDX: return MAKE_INSN(op, a, below(g, Q), c);
+    case OP_STX: return MAKE_INSN(op, below(g, Q), b, c);
+    case OP_JMPX: return MAKE_INSN(op, CODE, b, 0);
+    case OP_NOP: case OP_HALT: return MAKE_INSN(op, 0, 0, below(g, 30) == 0);
+    case OP_SVC: case OP_HCALL: return MAKE_INSN(op, below(g, 8), 0, 0);
+    case OP_MOV: return MAKE_INSN(op, a, b, 0);
+    case OP_TSET: return MAKE_INSN(op, DATA + 3, 0, 0);
+    default:
+        if (isa_table[op].format == FMT_A)
+            return MAKE_INSN(op, a, 0, 0);
+        return MAKE_INSN(op, a, b, c);
+    }
+}
+
+/* A store whose target is code: the self-modifying part. */
+static uint64_t code_store(struct rng *g)
+{
+    uint32_t at = code_addr(g), from = TMPL + below(g, DATA - TMPL);
+    switch (below(g, 4)) {
+    case 0: return MAKE_INSN(OP_MOV, at, from, 0);
+    case 1: return MAKE_INSN(OP_STX, at, DATA, from); /* E[at + E[DATA]] := */
+    case 2: return MAKE_INSN(OP_ADDI, at, at, below(g, 3) - 1u);
+    default: return MAKE_INSN_L(OP_LI, at, (int64_t)below(g, 1u << 20));
+    }
+}
+
+/* Memory image: a handler that skips the trapping instruction and returns
+ * (so traps do not repeat forever), templates, data and a random program
+ * that often rewrites itself. */
+static void generate(uint64_t seed, uint64_t *w)
+{
+    struct rng g = {seed * UINT64_C(0x9E3779B97F4A7C15) + 1};
+    memset(w, 0, Q * sizeof *w);
+    bool user = below(&g, 3) == 0;
+    w[1] = psw_pack(&(struct psw){true, below(&g, 2), 0, HANDLER, 0, Q});
+    w[HANDLER] = MAKE_INSN(OP_ADDI, DATA + 1, DATA + 1, 1);
+    w[HANDLER + 1] = MAKE_INSN(OP_ADD, 0, 0, DATA + 2);
+    w[HANDLER + 2] = MAKE_INSN(OP_LPSW, 0, 0, 0);
+    for (uint32_t i = TMPL; i < DATA; i++)
+        w[i] = any_insn(&g);
+    for (uint32_t i = DATA; i < DATA + NDATA; i++)
+        w[i] = below(&g, 4) ? below(&g, 64) : rnd(&g);
+    w[DATA] = below(&g, 8);                    /* STX's index */
+    w[DATA + 2] = (uint64_t)1 << PSW_P_SHIFT;  /* P + 1 in a PSW */
+    w[DATA + 3] = 20 + below(&g, 400);         /* a timer period */
+    for (uint32_t i = CODE; i < CODE_END; i++)
+        w[i] = below(&g, 3) == 0 ? code_store(&g) : any_insn(&g);
+    /* entry: P = CODE, the handler's PSW in E[1] */
+    w[0] = psw_pack(&(struct psw){!user, below(&g, 2), 0, CODE, 0, user ? Q - 100 : Q});
+}
+
+static void noop_trace(void *ctx, const struct machine_trace *t)
+{
+    (void)ctx;
+    (void)t;
+}
+
+enum { FAST, CHECKED, STEP, NWAYS };
+static const char *const way_name[NWAYS] = {"fast loop", "checked loop", "machine_step"};
+
+static struct machine *fresh(const uint64_t *w, int way)
+{
+    struct machine *m = machine_create(&(struct machine_config){.q = Q});
+    assert_non_null(m);
+    for (uint32_t i = 0; i < Q; i++)
+        assert_int_equal(machine_write_phys(m, i, w[i]), 0);
+    machine_set_psw(m, w[0]);
+    if (way == CHECKED)
+        machine_set_trace(m, noop_trace, NULL);
+    return m;
+}
+
+static void run_way(struct machine *m, int way, uint64_t n)
+{
+    if (way != STEP) {
+        machine_run(m, n, NULL);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        if (machine_step(m, NULL) == EXIT_HALT)
+            return; /* a run stops at HALT too */
+}
+
+/* One of the other write paths, the same on every machine. */
+static void perturb(struct machine *const *ms, struct rng *g, const uint64_t *orig)
+{
+    uint32_t at = code_addr(g);
+    uint64_t v = any_insn(g);
+    unsigned how = below(g, 7);
+    uint8_t *snap = NULL;
+    size_t len = 0;
+    if (how == 4) /* snapshot now, scribble, restore: the scribble must go */
+        assert_int_equal(machine_state_save(ms[0], true, &snap, &len), 0);
+    for (int k = 0; k < NWAYS; k++) {
+        struct machine *m = ms[k];
+        char err[200];
+        switch (how) {
+        case 0:
+            assert_int_equal(machine_write_phys(m, at, v), 0);
+            break;
+        case 1:
+            machine_write_virt(m, at, v); /* may develop to a trap: no write */
+            break;
+        case 2: { /* a view onto the code writes, and runs a few steps */
+            struct machine *view = machine_create_view(m, CODE, CODE_END - CODE, NULL);
+            assert_non_null(view);
+            assert_int_equal(machine_write_phys(view, at - CODE, v), 0);
+            machine_set_psw(view, psw_pack(&(struct psw){true, false, 0, 0, 0, CODE_END}));
+            machine_run(view, 5, NULL);
+            machine_destroy(view);
+            break;
+        }
+        case 3: { /* the loader */
+            uint64_t words[2] = {v, orig[at + 1 < CODE_END ? at + 1 : at]};
+            struct tgm_image img = {.load = at, .nwords = 2, .entry_psw = machine_get_psw(m),
+                                    .words = words};
+            assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+            break;
+        }
+        case 4:
+            assert_int_equal(machine_write_phys(m, at, v), 0);
+            assert_int_equal(machine_state_load(m, snap, len, err, sizeof err), 0);
+            break;
+        case 5: /* reset, then the program again */
+            if (below(&(struct rng){at}, 4) == 0) {
+                machine_reset(m);
+                for (uint32_t i = 0; i < Q; i++)
+                    machine_write_phys(m, i, orig[i]);
+                machine_set_psw(m, orig[0]);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    free(snap);
+}
+
+static uint64_t first_seed(uint64_t *n)
+{
+    const char *s = getenv("TGM_SEED");
+    if (s) {
+        *n = 1;
+        return strtoull(s, NULL, 0);
+    }
+    *n = NPROGS;
+    return 0;
+}
+
+/* Fast loop, checked loop and single steps agree after every chunk. */
+static void smc_three_ways(void **state)
+{
+    (void)state;
+    uint64_t n, s0 = first_seed(&n);
+    static uint64_t w[Q];
+    for (uint64_t seed = s0; seed < s0 + n; seed++) {
+        generate(seed, w);
+        struct machine *ms[NWAYS];
+        for (int k = 0; k < NWAYS; k++)
+            ms[k] = fresh(w, k);
+        struct rng g = {seed + 77};
+        for (int chunk = 0; chunk < 8; chunk++) {
+            uint64_t steps = 1 + below(&g, chunk < 4 ? 40 : 400);
+            for (int k = 0; k < NWAYS; k++)
+                run_way(ms[k], k, steps);
+            char diff[256];
+            for (int k = 1; k < NWAYS; k++)
+                if (machine_compare(ms[0], ms[k], CMP_COUNTERS, way_name[0], way_name[k],
+                                    diff, sizeof diff) != 0)
+                    fail_msg("seed %llu, chunk %d: %s", (unsigned long long)seed, chunk, diff);
+            perturb(ms, &g, w);
+        }
+        for (int k = 0; k < NWAYS; k++)
+            machine_destroy(ms[k]);
+    }
+}
+
+/* The same programs as a VM: its view must equal a bare machine stopped at
+ * the same step, with deposits through the view between runs. */
+static void smc_under_control_program(void **state)
+{
+    (void)state;
+    uint64_t n, s0 = first_seed(&n);
+    static uint64_t w[Q];
+    char err[200], diff[256];
+    for (uint64_t seed = s0; seed < s0 + n; seed += n > 1 ? 4 : 1) {
+        generate(seed, w);
+        struct machine *bare = fresh(w, FAST);
+        struct vmm *v = vmm_create(&(struct vmm_config){.q = VMM_K + 64 + Q}, err, sizeof err);
+        assert_non_null(v);
+        int id = vmm_vm_create_at(v, VMM_K + 64, Q, "smc", err, sizeof err);
+        assert_true(id >= 0);
+        struct tgm_image img = {.load = 0, .nwords = Q, .entry_psw = w[0], .words = w};
+        assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+        struct rng g = {seed + 99};
+        for (int chunk = 0; chunk < 6; chunk++) {
+            uint64_t steps = 1 + below(&g, 300);
+            uint64_t b0 = machine_steps(bare);
+            machine_run(bare, steps, NULL);
+            vmm_run(v, machine_steps(bare) - b0, NULL);
+            vmm_compare(bare, v, id, diff, sizeof diff);
+            if (diff[0])
+                fail_msg("seed %llu, chunk %d: %s", (unsigned long long)seed, chunk, diff);
+            struct vm_info info;
+            assert_int_equal(vmm_vm_info(v, id, &info), 0);
+            if (info.state != VM_RUNNABLE)
+                break; /* halted: the bare machine would go on past HALT */
+            uint32_t at = code_addr(&g);
+            uint64_t word = any_insn(&g);
+            machine_write_phys(bare, at, word);
+            machine_write_phys(vmm_vm_view(v, id), at, word);
+        }
+        vmm_destroy(v);
+        machine_destroy(bare);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(smc_three_ways),
+        cmocka_unit_test(smc_under_control_program),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
