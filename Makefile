@@ -118,6 +118,12 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The run loop's threaded dispatch: keep each handler's own dispatch (GCC
+# would merge them into one indirect jump).
+ifeq (,$(findstring clang,$(CC)))
+$(BUILD)/src/machine/cpu.o: ALL_CFLAGS += -fno-crossjumping
+endif
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,AR,$@)

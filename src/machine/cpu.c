@@ -60,51 +60,119 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #define FIELD_B (ISA_FIELD << ISA_B_SHIFT)
 #define FIELD_C (ISA_FIELD << ISA_C_SHIFT)
 
-/* Operand and step macros shared by both instantiations of the loop. */
-#define ADVANCE() (P = (P + 1) & TGM_ADDR_MASK)
+/* The entry being executed: the fast loop's is the one at P. */
+#define cur (CHECKED ? dchk : (const struct pdc *)pc)
+/* Trap paths: keep them out of the handlers' way. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define COLD __attribute__((cold))
+#else
+#define COLD
+#endif
+
+/* Operand and step macros shared by both instantiations of the loop.
+ * P is pc - Dl (mod 2^19: running off the top of E wraps, as P + 1 does). */
+#define PC() ((uint32_t)(pc - Dl) & TGM_ADDR_MASK)
+#define ADVANCE() (pc++)
 /* Steps are counted by fuel, instructions from steps and traps. */
 #define RETIRE(n) (cycles += (n))
 /* Make the next step look at the budget and the timer again. */
 #define RECHECK()                     \
     do {                              \
-        steps_at += fuel0 - fuel;     \
+        steps_at += (uint64_t)(fuel0 - fuel); \
         fuel0 = fuel = 0;             \
     } while (0)
+/* Threaded dispatch: the fast loop fetches the next entry at the end of
+ * every handler; next: takes the rest (fuel spent, P out of range, the
+ * checked loop's every step). */
+#ifdef TGM_COMPUTED_GOTO
+#define GO()                                   \
+    do {                                       \
+        if (CHECKED)                           \
+            goto next;                         \
+        if (UNLIKELY(--fuel < 0)) {            \
+            fuel = 0;                          \
+            goto next;                         \
+        }                                      \
+        goto *pc->h;                           \
+    } while (0)
+#define DISPATCH()                             \
+    do {                                       \
+        if (UNLIKELY(pc >= pclim))             \
+            goto next;                         \
+        GO();                                  \
+    } while (0)
+#else
+#define GO() goto next
+#define DISPATCH() goto next
+#endif
 #define NEXT(n)       \
     do {              \
         ADVANCE();    \
         RETIRE(n);    \
-        goto next;    \
+        DISPATCH();   \
     } while (0)
-#define JUMP(t, n)    \
-    do {              \
-        P = (t);      \
-        RETIRE(n);    \
-        goto next;    \
+/* last_pc was developed when it was cached; RELOCATE forgets it. */
+#define JUMP(t, n)                          \
+    do {                                    \
+        uint32_t t_ = (t);                  \
+        RETIRE(n);                          \
+        if (LIKELY(t_ == last_t)) {         \
+            pc = last_pc;                   \
+            GO();                           \
+        }                                   \
+        pc = Dl + t_;                       \
+        if (UNLIKELY(t_ >= lim))            \
+            goto next;                      \
+        last_t = t_;                        \
+        last_pc = pc;                       \
+        GO();                               \
     } while (0)
 #define DEV(x)                    \
     do {                          \
         if (UNLIKELY((x) >= lim)) \
             goto mem_trap;        \
     } while (0)
-#define MBZ(mask)            \
-    do {                     \
-        if (UNLIKELY(w & (mask))) \
-            goto ill;        \
+/* All of an instruction's operand addresses: the fast loop compares the
+ * largest with lim once (no instruction writes before all are developed,
+ * and every failure is the same memory trap); the checked loop develops
+ * them in order, as its watchpoints see the reads. */
+#define DEVS(each)                                  \
+    do {                                            \
+        if (CHECKED) {                              \
+            each;                                   \
+        } else if (UNLIKELY(cur->amax >= lim)) {    \
+            goto mem_trap;                          \
+        }                                           \
     } while (0)
+/* An opcode whose behaviour depends on the mode or the profile goes
+ * through the mode's dispatch map; the checked loop always does. */
+#ifdef TGM_COMPUTED_GOTO
+#define GUARD(op)                                      \
+    do {                                               \
+        if (!CHECKED && UNLIKELY(dmap[op] != (op)))    \
+            goto *disp[dmap[op]];                      \
+    } while (0)
+#else
+#define GUARD(op) ((void)0)
+#endif
 #define WATCH(bm, x, isw) \
     (CHECKED ? watch_note(m->bm, l + (x), (isw), &whit, &wwrite) : (void)0)
 #define RD(x) (CHECKED ? (WATCH(watch_rd, x, false), El[x]) : El[x])
+/* Every store makes the word's predecoded entry stale. */
 #define WR(x, v)                   \
     do {                           \
         uint64_t v_ = (v);         \
         WATCH(watch_wr, x, true);  \
         El[x] = v_;                \
+        Dl[x].h = stale;           \
     } while (0)
 #define RELOCATE()                     \
     do {                               \
-        lim = address_limit(q, l, bnd);       \
+        lim = address_limit(q, l, bnd); \
         El = l < q ? E + l : E;        \
+        Dl = l < q ? D + l : D;        \
+        pclim = Dl + lim;              \
+        last_t = UINT32_MAX;           \
     } while (0)
 #define LOAD_PSW(word)                     \
     do {                                   \
@@ -115,15 +183,14 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
         l = np_.l;                         \
         bnd = np_.b;                       \
         RELOCATE();                        \
+        pc = Dl + P;                       \
         dmap = m->dmap[sup];               \
     } while (0)
-#define ABC()          \
-    fa = GET_A(w);     \
-    fb = GET_B(w);     \
-    fc = GET_C(w);     \
-    DEV(fa);           \
-    DEV(fb);           \
-    DEV(fc)
+#define ABC()                        \
+    fa = cur->a;                     \
+    fb = cur->b;                     \
+    fc = (uint32_t)cur->c;           \
+    DEVS(DEV(fa); DEV(fb); DEV(fc))
 #define ALU(name, expr)                  \
     do {                                 \
         ABC();                           \
@@ -133,13 +200,12 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
     } while (0)
 #define BRANCH(name, cond)                            \
     do {                                              \
-        fa = GET_A(w);                                \
-        fb = GET_B(w);                                \
-        DEV(fa);                                      \
-        DEV(fb);                                      \
+        fa = cur->a;                                \
+        fb = cur->b;                                \
+        DEVS(DEV(fa); DEV(fb));                       \
         uint64_t x = RD(fa), y = RD(fb);              \
         if (cond)                                     \
-            JUMP(GET_C(w), CYC_##name);               \
+            JUMP((uint32_t)cur->c, CYC_##name);               \
         NEXT(CYC_##name);                             \
     } while (0)
 
@@ -154,16 +220,62 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #endif
 
 
+const void *pdc_stale;
+static const void *const *fast_disp; /* run_fast's table (computed goto) */
+
+/* Predecode WORD: its operands, and the fast loop's handler for it.  The
+ * handler depends on the opcode alone; whatever depends on the mode or the
+ * profile is decided when the handler runs (GUARD). */
+_Static_assert(sizeof(struct pdc) == 32, "an entry is 32 bytes");
+
+void pdc_decode(struct pdc *d, uint64_t word)
+{
+    struct insn in = isa_decode(word);
+    d->code = in.ok ? in.op : DISPATCH_ILL;
+    d->a = in.a;
+    d->b = in.b;
+    d->c = in.ok && (in.info->format == FMT_ABI || in.info->format == FMT_AL) ? in.imm
+                                                                              : in.c;
+    d->amax = 0;
+    const uint8_t *k = isa_format_kinds[in.ok ? in.info->format : FMT_N];
+    uint32_t f[3] = {in.a, in.b, in.c};
+    for (int i = 0; i < 3; i++)
+        if (k[i] == OK_ADDR && f[i] > d->amax)
+            d->amax = f[i];
+    d->h = fast_disp ? fast_disp[d->code] : (const void *)d; /* anything but stale */
+}
+
 #define CHECKED 0
 #define RUN_FN run_fast
+#if defined(__clang__)
+#define RUN_ATTR __attribute__((noinline))
+#else
+#define RUN_ATTR __attribute__((noinline, noclone))
+#endif
 #include "cpu_loop.h"
 #undef CHECKED
 #undef RUN_FN
+#undef RUN_ATTR
+#define RUN_ATTR
 #define CHECKED 1
 #define RUN_FN run_checked
 #include "cpu_loop.h"
 #undef CHECKED
 #undef RUN_FN
+
+/* The fast loop's handler addresses are fixed for the life of the process
+ * (it is never inlined or cloned); an entry holds one of them. */
+void cpu_init(void)
+{
+    static char stale_marker; /* without computed goto: any unique address */
+    if (pdc_stale)
+        return;
+#ifdef TGM_COMPUTED_GOTO
+    struct machine_exit ex;
+    run_fast(NULL, 0, &ex);
+#endif
+    pdc_stale = fast_disp ? fast_disp[ISA_NOPS] : &stale_marker;
+}
 
 enum exit_reason machine_run(struct machine *m, uint64_t budget,
                              struct machine_exit *ex)

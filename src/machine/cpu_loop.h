@@ -6,38 +6,9 @@
  * PSW, counters and relocated base live in locals and are written back at
  * `out`; nothing else sees the machine until then.
  */
-static enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
+static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
                                struct machine_exit *ex)
 {
-    uint64_t *const E = m->E;
-    const uint32_t q = m->q;
-    bool sup = m->sup, ie = m->ie;
-    uint32_t P = m->p, l = m->l, bnd = m->b, lim = m->lim;
-    uint64_t *El = l < q ? E + l : E;
-    const uint8_t *dmap = m->dmap[sup];
-    uint64_t cycles = m->ctr.cycles;
-    const uint64_t steps0 = m->ctr.steps;
-    const uint64_t step_end =
-        budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
-    /* Steps are counted by one down-counter, fuel: the steps that may run
-     * before the budget or the timer needs a look (see next:). */
-    uint64_t steps_at = steps0, fuel0 = 0, fuel = 0;
-    uint64_t ntraps = 0; /* instructions completed = steps - traps */
-    const uint64_t max_cost = m->max_cost;
-    bool first = true;
-    enum exit_reason why;
-    uint8_t cause;
-    uint64_t w = 0;
-    uint32_t fa, fb, fc;
-
-    /* checked-mode bookkeeping */
-    struct machine_trace rec;
-    bool rec_open = false;
-    int64_t whit = -1;
-    bool wwrite = false;
-
-    memset(ex, 0, sizeof *ex);
-
 #ifdef TGM_COMPUTED_GOTO
 #if defined(__clang__)
 #pragma clang diagnostic push
@@ -46,21 +17,74 @@ static enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-    static const void *const disp[ISA_NOPS] = {
+    static const void *const disp[ISA_NOPS + 1] = {
         [0 ... ISA_NOPS - 1] = &&L_DEFAULT,
 #define INSN(nm, opc, fmt, cls, cyc, syn) [opc] = &&L_OP_##nm,
 #include "tgm/insns.def"
 #undef INSN
         [DISPATCH_PRIV] = &&L_DISPATCH_PRIV,
+        [ISA_NOPS] = &&L_DECODE, /* a stale entry's handler */
     };
+
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #else
 #pragma GCC diagnostic pop
 #endif
+    if (!CHECKED && !m) { /* cpu_init: the table a decoded entry points into */
+        fast_disp = disp;
+        return EXIT_HALT;
+    }
 #endif
 
+    uint64_t *const E = m->E;
+    struct pdc *const D = m->D;
+#ifdef TGM_COMPUTED_GOTO
+    /* a constant in the fast loop, so it needs no register */
+#define stale (CHECKED ? pdc_stale : (const void *)&&L_DECODE)
+#else
+    const void *const stale = pdc_stale;
+#endif
+    const uint32_t q = m->q;
+    bool sup = m->sup, ie = m->ie;
+    uint32_t P = m->p, l = m->l, bnd = m->b, lim = m->lim;
+    uint64_t *El = l < q ? E + l : E;
+    struct pdc *Dl = l < q ? D + l : D; /* the cache as P sees it */
+    /* P is kept as pc = Dl + P; pclim = Dl + lim.  A jump to the target of
+     * the last jump reuses its entry (last_t, last_pc), so a loop's back
+     * branch does not wait for the target to be loaded. */
+    struct pdc *pc = Dl + P, *pclim = Dl + lim, *last_pc = pc;
+    uint32_t last_t = UINT32_MAX;
+    const struct pdc *dchk = pc; /* the checked loop's decoded word */
+    const uint8_t *dmap = m->dmap[sup];
+    uint64_t cycles = m->ctr.cycles;
+    const uint64_t steps0 = m->ctr.steps;
+    const uint64_t step_end =
+        budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
+    /* Steps are counted by one down-counter, fuel: the steps that may run
+     * before the budget or the timer needs a look (see next:). */
+    uint64_t steps_at = steps0;
+    int64_t fuel0 = 0, fuel = 0;
+    uint64_t ntraps = 0; /* instructions completed = steps - traps */
+    const uint64_t max_cost = m->max_cost;
+    bool first = true;
+    enum exit_reason why;
+    uint8_t cause;
+    uint64_t w = 0; /* the word fetched (checked loop) */
+    uint32_t fa, fb, fc;
+
+    /* checked-mode bookkeeping */
+    struct machine_trace rec;
+    struct pdc fetched;
+    bool rec_open = false;
+    int64_t whit = -1;
+    bool wwrite = false;
+
+    memset(ex, 0, sizeof *ex);
+
 next:
+    P = PC();
+    pc = Dl + P;
     if (CHECKED) {
         if (rec_open) {
             rec.cycles = cycles;
@@ -75,7 +99,7 @@ next:
         }
     }
     if (UNLIKELY(fuel == 0)) {
-        steps_at += fuel0;
+        steps_at += (uint64_t)fuel0;
         fuel0 = 0;
         if (steps_at >= step_end) {
             why = EXIT_BUDGET;
@@ -92,7 +116,7 @@ next:
             uint64_t t = (m->timer_deadline - cycles) / max_cost;
             room = t < room ? (t ? t : 1) : room;
         }
-        fuel0 = fuel = room;
+        fuel0 = fuel = room < INT64_MAX ? (int64_t)room : INT64_MAX;
         if (m->timer_pending && ie) {
             m->timer_pending = false;
             cause = TRAP_TIMER; /* P already names the next instruction */
@@ -121,8 +145,8 @@ next:
     fuel--;
     if (UNLIKELY(P >= lim)) /* instruction fetch develops P */
         goto mem_trap;
-    w = El[P];
     if (CHECKED) {
+        w = El[P];
         unsigned op = GET_OP(w);
         if (rec_open) {
             rec.fetched = true;
@@ -138,39 +162,52 @@ next:
         }
     }
     first = false;
-    vmdispatch(dmap[GET_OP(w)])
+#ifdef TGM_COMPUTED_GOTO
+    if (!CHECKED)
+        goto *cur->h; /* the entry's own handler, or L_DECODE */
+#endif
+    if (CHECKED) { /* decodes every word it fetches: the cache's oracle */
+        pdc_decode(&fetched, w);
+        dchk = &fetched;
+    } else if (pc->h == stale) {
+        pdc_decode(pc, El[P]);
+    }
+    vmdispatch(dmap[cur->code])
     {
-        vmcase(OP_NOP) MBZ(FIELD_A | FIELD_B | FIELD_C);
+#ifdef TGM_COMPUTED_GOTO
+    L_DECODE:
+        pdc_decode(pc, El[pc - Dl]);
+        goto *pc->h;
+#endif
+
+        vmcase(OP_NOP)
         NEXT(CYC_NOP);
 
-        vmcase(OP_HALT) MBZ(FIELD_A | FIELD_B | FIELD_C);
+        vmcase(OP_HALT) GUARD(OP_HALT);
         ADVANCE();
         RETIRE(CYC_HALT);
         why = EXIT_HALT;
         goto out;
 
         vmcase(OP_MOV) /* E[a] := E[b] */
-        MBZ(FIELD_C);
-        fa = GET_A(w);
-        fb = GET_B(w);
-        DEV(fa);
-        DEV(fb);
+        fa = cur->a;
+        fb = cur->b;
+        DEVS(DEV(fa); DEV(fb));
         WR(fa, RD(fb));
         NEXT(CYC_MOV);
 
         vmcase(OP_LI) /* E[a] := imm38 */
-        fa = GET_A(w);
+        fa = cur->a;
         DEV(fa);
-        WR(fa, (uint64_t)GET_IMM38(w));
+        WR(fa, (uint64_t)cur->c);
         NEXT(CYC_LI);
 
         vmcase(OP_LDX) /* E[a] := E[(n + E[c]) mod 2^19] */
         {
-            fa = GET_A(w);
-            fc = GET_C(w);
-            DEV(fa);
-            DEV(fc);
-            uint32_t x = (uint32_t)((GET_B(w) + RD(fc)) & TGM_ADDR_MASK);
+            fa = cur->a;
+            fc = (uint32_t)cur->c;
+            DEVS(DEV(fa); DEV(fc));
+            uint32_t x = (uint32_t)((cur->b + RD(fc)) & TGM_ADDR_MASK);
             DEV(x);
             WR(fa, RD(x));
             NEXT(CYC_LDX);
@@ -178,11 +215,10 @@ next:
 
         vmcase(OP_STX) /* E[(n + E[b]) mod 2^19] := E[c] */
         {
-            fb = GET_B(w);
-            fc = GET_C(w);
-            DEV(fb);
-            DEV(fc);
-            uint32_t x = (uint32_t)((GET_A(w) + RD(fb)) & TGM_ADDR_MASK);
+            fb = cur->b;
+            fc = (uint32_t)cur->c;
+            DEVS(DEV(fb); DEV(fc));
+            uint32_t x = (uint32_t)((cur->a + RD(fb)) & TGM_ADDR_MASK);
             DEV(x);
             WR(x, RD(fc));
             NEXT(CYC_STX);
@@ -206,39 +242,34 @@ next:
         vmcase(OP_SEQ) ALU(SEQ, (uint64_t)(x == y));
 
         vmcase(OP_ADDI) /* E[a] := E[b] + imm */
-        fa = GET_A(w);
-        fb = GET_B(w);
-        DEV(fa);
-        DEV(fb);
-        WR(fa, RD(fb) + (uint64_t)GET_IMM(w));
+        fa = cur->a;
+        fb = cur->b;
+        DEVS(DEV(fa); DEV(fb));
+        WR(fa, RD(fb) + (uint64_t)cur->c);
         NEXT(CYC_ADDI);
 
         vmcase(OP_JMP) /* P := t */
-        MBZ(FIELD_B | FIELD_C);
-        JUMP(GET_A(w), CYC_JMP);
+        JUMP(cur->a, CYC_JMP);
 
         vmcase(OP_JMPI) /* P := E[a] */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        fa = cur->a;
         DEV(fa);
         JUMP((uint32_t)(RD(fa) & TGM_ADDR_MASK), CYC_JMPI);
 
         vmcase(OP_JMPX) /* P := E[(n + E[b]) mod 2^19] */
         {
-            MBZ(FIELD_C);
-            fb = GET_B(w);
+            fb = cur->b;
             DEV(fb);
-            uint32_t x = (uint32_t)((GET_A(w) + RD(fb)) & TGM_ADDR_MASK);
+            uint32_t x = (uint32_t)((cur->a + RD(fb)) & TGM_ADDR_MASK);
             DEV(x);
             JUMP((uint32_t)(RD(x) & TGM_ADDR_MASK), CYC_JMPX);
         }
 
         vmcase(OP_JAL) /* E[a] := P + 1; P := t */
-        MBZ(FIELD_C);
-        fa = GET_A(w);
+        fa = cur->a;
         DEV(fa);
-        WR(fa, (P + 1) & TGM_ADDR_MASK);
-        JUMP(GET_B(w), CYC_JAL);
+        WR(fa, (PC() + 1) & TGM_ADDR_MASK);
+        JUMP(cur->b, CYC_JAL);
 
         vmcase(OP_BEQ) BRANCH(BEQ, x == y);
         vmcase(OP_BNE) BRANCH(BNE, x != y);
@@ -248,46 +279,41 @@ next:
         vmcase(OP_BGEU) BRANCH(BGEU, x >= y);
 
         vmcase(OP_BZ) /* if E[a] = 0 then P := t */
-        MBZ(FIELD_C);
-        fa = GET_A(w);
+        fa = cur->a;
         DEV(fa);
         if (RD(fa) == 0)
-            JUMP(GET_B(w), CYC_BZ);
+            JUMP(cur->b, CYC_BZ);
         NEXT(CYC_BZ);
 
         vmcase(OP_BNZ) /* if E[a] != 0 then P := t */
-        MBZ(FIELD_C);
-        fa = GET_A(w);
+        fa = cur->a;
         DEV(fa);
         if (RD(fa) != 0)
-            JUMP(GET_B(w), CYC_BNZ);
+            JUMP(cur->b, CYC_BNZ);
         NEXT(CYC_BNZ);
 
         vmcase(OP_DJNZ) /* E[a] := E[a] - 1; if E[a] != 0 then P := t */
         {
-            MBZ(FIELD_C);
-            fa = GET_A(w);
+            fa = cur->a;
             DEV(fa);
             uint64_t v = RD(fa) - 1;
             WR(fa, v);
             if (v != 0)
-                JUMP(GET_B(w), CYC_DJNZ);
+                JUMP(cur->b, CYC_DJNZ);
             NEXT(CYC_DJNZ);
         }
 
         vmcase(OP_SVC) /* trap in either mode */
-        MBZ(FIELD_B | FIELD_C);
         cause = TRAP_SVC;
         goto trap;
 
-        vmcase(OP_LPSW) /* PSW := E[a] */
+        vmcase(OP_LPSW) GUARD(OP_LPSW); /* PSW := E[a] */
         {
-            MBZ(FIELD_B | FIELD_C);
-            fa = GET_A(w);
+            fa = cur->a;
             DEV(fa);
             uint64_t nw = RD(fa);
             if (!sup && m->profile->beh[OP_LPSW] == BEH_USER_MASKED)
-                P = psw_unpack(nw).p; /* a "user mode NOP" on M and R */
+                pc = Dl + psw_unpack(nw).p; /* a "user mode NOP" on M and R */
             else
                 LOAD_PSW(nw);
             RECHECK(); /* I may now admit a pending timer */
@@ -295,36 +321,34 @@ next:
             goto next;
         }
 
-        vmcase(OP_SPSW) /* E[a] := PSW with P + 1 */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_SPSW) GUARD(OP_SPSW); /* E[a] := PSW with P + 1 */
+        fa = cur->a;
         DEV(fa);
-        WR(fa, psw_pack(&(struct psw){sup, ie, 0, (P + 1) & TGM_ADDR_MASK, l, bnd}));
+        WR(fa, psw_pack(&(struct psw){sup, ie, 0, (PC() + 1) & TGM_ADDR_MASK, l, bnd}));
         NEXT(CYC_SPSW);
 
-        vmcase(OP_LR) /* R := E[a] */
+        vmcase(OP_LR) GUARD(OP_LR); /* R := E[a] */
         {
-            MBZ(FIELD_B | FIELD_C);
-            fa = GET_A(w);
+            fa = cur->a;
             DEV(fa);
             struct psw r = psw_unpack(RD(fa));
+            P = PC();
             l = r.l;
             bnd = r.b;
             RELOCATE();
+            pc = Dl + P;
             NEXT(CYC_LR);
         }
 
-        vmcase(OP_SR) /* E[a] := R */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_SR) GUARD(OP_SR); /* E[a] := R */
+        fa = cur->a;
         DEV(fa);
         WR(fa, r_pack(l, bnd));
         NEXT(CYC_SR);
 
-        vmcase(OP_TSET) /* timer := E[a]; counts this instruction's cycles */
+        vmcase(OP_TSET) GUARD(OP_TSET); /* timer := E[a]; counts this instruction's cycles */
         {
-            MBZ(FIELD_B | FIELD_C);
-            fa = GET_A(w);
+            fa = cur->a;
             DEV(fa);
             int64_t v = (int64_t)RD(fa);
             m->timer_pending = false;
@@ -334,55 +358,47 @@ next:
             NEXT(CYC_TSET);
         }
 
-        vmcase(OP_TGET) /* E[a] := cycles left */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_TGET) GUARD(OP_TGET); /* E[a] := cycles left */
+        fa = cur->a;
         DEV(fa);
         WR(fa, m->timer_armed ? m->timer_deadline - cycles : 0);
         NEXT(CYC_TGET);
 
-        vmcase(OP_COUT) /* console := E[a] mod 256 */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_COUT) GUARD(OP_COUT); /* console := E[a] mod 256 */
+        fa = cur->a;
         DEV(fa);
         m->con.put(m->con.ctx, (uint8_t)RD(fa));
         NEXT(CYC_COUT);
 
-        vmcase(OP_CIN) /* E[a] := console byte or -1 */
-        MBZ(FIELD_B | FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_CIN) GUARD(OP_CIN); /* E[a] := console byte or -1 */
+        fa = cur->a;
         DEV(fa);
         WR(fa, (uint64_t)(int64_t)m->con.get(m->con.ctx));
         NEXT(CYC_CIN);
 
-        vmcase(OP_HCALL) /* exit to the host */
-        MBZ(FIELD_B | FIELD_C);
-        ex->code = GET_A(w);
+        vmcase(OP_HCALL) GUARD(OP_HCALL); /* exit to the host */
+        ex->code = cur->a;
         ADVANCE();
         RETIRE(CYC_HCALL);
         why = EXIT_HOST;
         goto out;
 
-        vmcase(OP_JRSTU) /* M := user; P := t */
-        MBZ(FIELD_B | FIELD_C);
+        vmcase(OP_JRSTU) GUARD(OP_JRSTU); /* M := user; P := t */
         sup = false;
         dmap = m->dmap[0];
-        JUMP(GET_A(w), CYC_JRSTU);
+        JUMP(cur->a, CYC_JRSTU);
 
-        vmcase(OP_LRA) /* E[a] := n + l */
-        MBZ(FIELD_C);
-        fa = GET_A(w);
+        vmcase(OP_LRA) GUARD(OP_LRA); /* E[a] := n + l */
+        fa = cur->a;
         DEV(fa);
-        WR(fa, (uint64_t)GET_B(w) + l);
+        WR(fa, (uint64_t)cur->b + l);
         NEXT(CYC_LRA);
 
-        vmcase(OP_MFPI) /* E[a] := E[E[b]] in supervisor mode, E[b] in user */
+        vmcase(OP_MFPI) GUARD(OP_MFPI); /* E[a] := E[E[b]] in supervisor mode, E[b] in user */
         {
-            MBZ(FIELD_C);
-            fa = GET_A(w);
-            fb = GET_B(w);
-            DEV(fa);
-            DEV(fb);
+            fa = cur->a;
+            fb = cur->b;
+            DEVS(DEV(fa); DEV(fb));
             uint32_t x = fb;
             if (sup) {
                 x = (uint32_t)(RD(fb) & TGM_ADDR_MASK);
@@ -393,8 +409,6 @@ next:
         }
 
         vmcase(DISPATCH_PRIV) /* privileged opcode in user mode */
-        if (w & isa_mbz_mask(isa_table[GET_OP(w)].format))
-            goto ill;
         cause = TRAP_PRIV;
         goto trap;
 
@@ -403,17 +417,21 @@ next:
     }
 
 ill:
+    COLD;
     cause = TRAP_ILL;
     goto trap;
 mem_trap:
+    COLD;
     cause = TRAP_MEM;
 trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
+    P = PC();
     if (CHECKED && m->watch_wr && bit_test(m->watch_wr, 0)) {
         whit = 0;
         wwrite = true;
     }
     E[0] = psw_pack(&(struct psw){sup, ie, cause, P, l, bnd});
+    D[0].h = stale;
     LOAD_PSW(E[1]);
     m->last_trap = cause;
     m->ctr.traps[cause]++;
@@ -437,17 +455,18 @@ trap:
     goto next;
 
 out:
+#undef stale
     if (CHECKED && rec_open) {
         rec.cycles = cycles;
         m->trace(m->trace_ctx, &rec);
     }
     m->sup = sup;
     m->ie = ie;
-    m->p = P;
+    m->p = PC();
     m->l = l;
     m->b = bnd;
     m->lim = lim;
-    uint64_t steps = steps_at + (fuel0 - fuel);
+    uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
     m->ctr.cycles = cycles;
     m->ctr.instret += steps - steps0 - ntraps;
     ex->steps = steps - steps0;

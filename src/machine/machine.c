@@ -53,20 +53,29 @@ static void reset_registers(struct machine *m)
     m->last_trap = TRAP_NONE;
 }
 
+/* Every entry of the cache stale (a view's: its window of the host's). */
+static void pdc_clear(struct pdc *D, uint32_t q)
+{
+    for (uint32_t i = 0; i < q; i++)
+        D[i].h = pdc_stale;
+}
+
 void machine_reset(struct machine *m)
 {
     memset(m->E, 0, (size_t)m->q * sizeof *m->E);
+    pdc_clear(m->D, m->q);
     reset_registers(m);
 }
 
 /* Shared by machine_create and machine_create_view: E is given. */
-static struct machine *machine_init(uint64_t *E, uint32_t q, bool view,
+static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool view,
                                     const struct machine_config *cfg)
 {
     struct machine *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->E = E;
+    m->D = D;
     m->q = q;
     m->view = view;
     m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
@@ -87,12 +96,16 @@ struct machine *machine_create(const struct machine_config *cfg)
     uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_DEFAULT;
     if (q < TGM_Q_MIN || q > TGM_Q_MAX)
         return NULL;
+    cpu_init();
     uint64_t *E = calloc(q, sizeof *E);
-    if (!E)
-        return NULL;
-    struct machine *m = machine_init(E, q, false, cfg);
-    if (!m)
+    struct pdc *D = malloc((size_t)q * sizeof *D);
+    struct machine *m = E && D ? machine_init(E, D, q, false, cfg) : NULL;
+    if (!m) {
         free(E);
+        free(D);
+        return NULL;
+    }
+    pdc_clear(D, q);
     return m;
 }
 
@@ -101,7 +114,7 @@ struct machine *machine_create_view(struct machine *host, uint32_t base,
 {
     if (w < TGM_Q_MIN || base > host->q || w > host->q - base)
         return NULL;
-    return machine_init(host->E + base, w, true, cfg);
+    return machine_init(host->E + base, host->D + base, w, true, cfg);
 }
 
 bool machine_is_view(const struct machine *m) { return m->view; }
@@ -114,8 +127,10 @@ void machine_destroy(struct machine *m)
     free(m->bp_exec);
     free(m->watch_rd);
     free(m->watch_wr);
-    if (!m->view)
+    if (!m->view) {
         free(m->E);
+        free(m->D);
+    }
     free(m);
 }
 
@@ -186,7 +201,7 @@ int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v)
 {
     if (addr >= m->q)
         return -1;
-    m->E[addr] = v;
+    mem_store(m, (uint32_t)addr, v);
     return 0;
 }
 
@@ -204,7 +219,7 @@ int machine_write_virt(struct machine *m, uint64_t addr, uint64_t v)
     uint32_t phys;
     if (machine_develop(m, addr, &phys) != TRAP_NONE)
         return TRAP_MEM;
-    m->E[phys] = v;
+    mem_store(m, phys, v);
     return 0;
 }
 

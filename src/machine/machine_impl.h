@@ -21,9 +21,24 @@ struct console_buf {
     size_t in_len, in_cap, in_pos;
 };
 
+/* The decode cache: one predecoded entry beside each word of E.  h is the
+ * fast loop's handler for the word, or pdc_stale until the word is decoded
+ * (again); the fields are the word's operands, decoded once.  Nothing in an
+ * entry depends on R or the mode, so one cache serves the machine and every
+ * view onto it.  Any store into E makes its entry stale: the run loop's WR
+ * and, everywhere else, mem_store. */
+struct pdc {
+    const void *h;
+    int64_t c;     /* the C field; for ADDI and LI the immediate, sign-extended */
+    uint32_t a, b;
+    uint32_t amax; /* the largest of the fields that are data addresses */
+    uint8_t code;  /* the opcode, or DISPATCH_ILL for a malformed word */
+};
+
 struct machine {
     /* S = <E, M, P, R> */
     uint64_t *E;
+    struct pdc *D; /* the decode cache beside E (a view's is its host's) */
     uint32_t q;
     bool view; /* E belongs to another machine */
     bool sup, ie;
@@ -56,6 +71,19 @@ struct machine {
     machine_trace_fn trace;
     void *trace_ctx;
 };
+
+/* src/machine/cpu.c: the handler that decodes a stale entry, set up by
+ * cpu_init (called before any machine exists), and the decoder itself. */
+extern const void *pdc_stale;
+void cpu_init(void);
+void pdc_decode(struct pdc *d, uint64_t word);
+
+/* The one way to store into E from outside the run loop. */
+static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)
+{
+    m->E[phys] = v;
+    m->D[phys].h = pdc_stale;
+}
 
 /* src/machine/machine.c */
 void machine_update_lim(struct machine *m);

@@ -17,7 +17,7 @@ void machine_trap(struct machine *m, unsigned cause)
     struct psw old = {m->sup, m->ie, (uint8_t)cause, m->p, m->l, m->b};
     if (cause == TRAP_TIMER)
         m->timer_pending = false; /* taking the timer trap consumes it */
-    m->E[0] = psw_pack(&old);
+    mem_store(m, 0, psw_pack(&old));
     machine_set_psw(m, m->E[1]);
     m->last_trap = (uint8_t)cause;
     m->ctr.traps[cause]++;
@@ -230,7 +230,7 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
             uint64_t v = 0;
             for (int k = 0; k < 8; k++)
                 v |= (uint64_t)mem[8ull * i + k] << (8 * k);
-            m->E[i] = v;
+            mem_store(m, i, v);
         }
     machine_set_psw(m, psw);
     m->ctr = c;
