@@ -24,10 +24,11 @@
 ;                 input), a privileged instruction ('p') or an illegal one ('i')
 ;
 ; Processes print character by character, so the console shows exactly
-; where the timer cut each one off: it depends on every cycle the machine
-; and the kernel spend, which is what makes it a test of a control program's
-; virtual time (sections 4 and 7).  docs/os.md has the memory map, the
-; process table, the system-call ABI and a sample run.
+; where the timer cut each one off, and the kernel prints the cycles it
+; charged each process when it ends: the console depends on every cycle the
+; machine and the kernel spend, which is what makes it a test of a control
+; program's virtual time (sections 4 and 7).  docs/os.md has the memory map,
+; the process table, the system-call ABI and a sample run.
 
 ; ---- the machine's words and fields (docs/isa.md) ------------------------
 
