@@ -161,6 +161,26 @@ static void examples__are_equivalent_nested_one_to_three_deep(void **state)
     }
 }
 
+/* The time-sharing OS: its output interleaves where the timer preempts, so
+ * only exact virtual time keeps it equal at every depth. */
+static void os__is_equivalent_nested_one_to_three_deep(void **state)
+{
+    (void)state;
+    struct tgm_image os;
+    assert_int_equal(asm_assemble_file("examples/os/os.s", &os, stderr), 0);
+    unsigned maxd = soak() ? 5 : 3;
+    for (unsigned d = 1; d <= maxd; d++) {
+        for (int vmm = 0; vmm <= (d == maxd); vmm++) {
+            struct nest_check_result r;
+            if (!check(NULL, &os, d, vmm, TGM_Q_DEFAULT, 10000000, &r))
+                fail_msg("the OS at depth %u%s: %s", d, vmm ? " on the C CP" : "", r.diff);
+            assert_true(r.timer_traps >= 10); /* preempted, and each landed alike */
+            assert_true(r.traps > r.timer_traps);
+        }
+    }
+    image_free(&os);
+}
+
 /* Generated programs that halt within the step limit, at DEPTH; at least
  * WANT of them must be compared. */
 static void sweep(unsigned depth, bool vmm, unsigned want)
@@ -303,6 +323,7 @@ int main(void)
         cmocka_unit_test(learn__reads_the_map_and_refuses_an_image_without_it),
         cmocka_unit_test(compose__places_each_level_and_refuses_what_does_not_fit),
         cmocka_unit_test(examples__are_equivalent_nested_one_to_three_deep),
+        cmocka_unit_test(os__is_equivalent_nested_one_to_three_deep),
         cmocka_unit_test(random__programs_are_equivalent_at_depth_one),
         cmocka_unit_test(random__programs_are_equivalent_at_depth_two),
         cmocka_unit_test(check__catches_a_control_program_with_inexact_time),
