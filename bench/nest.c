@@ -46,6 +46,7 @@ static const char compute_src[] =
 struct row {
     unsigned depth;
     double secs;               /* median CPU time */
+    double ratio;              /* median over runs of time / bare time in that run */
     uint64_t guest_insns;      /* the bare run's instructions */
     uint64_t real_insns;       /* the bottom machine's */
     uint64_t real_traps;
@@ -99,7 +100,8 @@ static int run_once(const struct tgm_image *guest, unsigned depth, double *secs,
 }
 
 /* RUNS timed runs of GUEST at every depth, interleaved so that a change in
- * the machine's speed affects all depths alike.  A sample repeats a short
+ * the machine's speed affects all depths alike; a depth's ratio to bare is
+ * the median of its runs' ratios to the bare run of the same round.  A sample repeats a short
  * guest until it takes about SAMPLE_S, so the clock's resolution and the
  * set-up do not dominate. */
 #define SAMPLE_S 0.05
@@ -125,7 +127,13 @@ static int measure(const struct tgm_image *guest, int runs, struct row *rows)
             }
             t[d][i] /= reps[d];
         }
-    for (unsigned d = 0; d <= MAX_DEPTH; d++) {
+    /* each depth against the bare run just before it, pair by pair */
+    for (unsigned d = MAX_DEPTH + 1; d-- > 0;) {
+        double ratio[MAX_RUNS];
+        for (int i = 0; i < runs; i++)
+            ratio[i] = t[d][i] / t[0][i];
+        qsort(ratio, (size_t)runs, sizeof ratio[0], cmp_double);
+        rows[d].ratio = ratio[runs / 2];
         qsort(t[d], (size_t)runs, sizeof t[d][0], cmp_double);
         rows[d].secs = t[d][runs / 2];
         rows[d].guest_insns = rows[0].real_insns;
@@ -139,7 +147,7 @@ static void print_rows(const char *name, const struct row *r)
     printf("  depth  CPU s     vs bare  vs depth-1  real insns/guest insn  real traps  "
            "traps reaching level 1..depth\n");
     for (unsigned d = 0; d <= MAX_DEPTH; d++) {
-        printf("  %-5u  %-8.6f  %-7.3f  ", d, r[d].secs, r[d].secs / r[0].secs);
+        printf("  %-5u  %-8.6f  %-7.3f  ", d, r[d].secs, r[d].ratio);
         if (d)
             printf("%-10.3f  ", r[d].secs / r[d - 1].secs);
         else
@@ -160,7 +168,7 @@ static void json_rows(FILE *f, const char *name, const struct row *r)
         fprintf(f, "%s{\"depth\":%u,\"cpu_s\":%.6f,\"time_ratio\":%.4f,"
                    "\"real_insns_per_guest_insn\":%.4f,\"real_traps\":%" PRIu64
                    ",\"level_entries\":[",
-                d ? "," : "", d, r[d].secs, r[d].secs / r[0].secs,
+                d ? "," : "", d, r[d].secs, r[d].ratio,
                 (double)r[d].real_insns / (double)r[0].guest_insns, r[d].real_traps);
         for (unsigned l = 1; l <= d; l++)
             fprintf(f, "%s%" PRIu64, l > 1 ? "," : "", r[d].entries[l]);
@@ -244,7 +252,7 @@ static int write_out(const char *path,
 
 int main(int argc, char **argv)
 {
-    int runs = 5;
+    int runs = 7;
     const char *json = NULL, *svg = NULL, *os_path = "examples/os/os.s";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -276,7 +284,7 @@ int main(int argc, char **argv)
            "under itself; median CPU time of %d interleaved runs per depth\n\n", runs);
     print_rows("compute-bound guest", rc);
     printf("  bar: time ratio at depth %d <= %.2f: %s\n\n", MAX_DEPTH, BAR_COMPUTE_RATIO,
-           rc[MAX_DEPTH].secs / rc[0].secs <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
+           rc[MAX_DEPTH].ratio <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
     print_rows("time-sharing OS (examples/os)", ro);
     int rcode = 0;
     if (json && write_out(json, write_json, rc, ro) != 0)
