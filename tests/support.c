@@ -29,7 +29,7 @@ const char *ts_profile_for(unsigned op)
 {
     switch (op) {
     case OP_JRSTU: return "pdp10";
-    case OP_LRA: return "s360-67";
+    case OP_LRA: return "s360-67-lra-user";
     case OP_MFPI: return "pdp11-45";
     default: return NULL;
     }

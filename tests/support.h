@@ -18,8 +18,9 @@
  * test if it cannot be made. */
 struct machine *ts_machine(uint32_t q, const char *profile, bool hostcalls);
 
-/* The profile in which OP is an instruction: JRSTU, LRA and MFPI exist only
- * in the profile that models their machine; NULL means the default. */
+/* A profile in which OP is an unprivileged instruction: JRSTU, LRA and MFPI
+ * exist only in the profiles that model their machine (LRA unprivileged in
+ * s360-67-lra-user, privileged in s360-67); NULL means the default. */
 const char *ts_profile_for(unsigned op);
 
 /* A PSW word packed from the layout drawn in isa.h, without psw_pack; the

@@ -1,9 +1,9 @@
 /* test_analyze.c: the analyzer derives sections 3 and 8's classes.
  *
  * Every profile's derived classes must equal the declared ones, the
- * verdicts of Theorems 1 and 3 must be the paper's, every witness must
- * replay, and a profile that lies about a class, or whose behaviour changes
- * under an unchanged declaration, must be caught and named.
+ * verdicts of Theorems 1, 2 (section 7) and 3 must be the paper's, every
+ * witness must replay, and a profile that lies about a class, or whose
+ * behaviour changes under an unchanged declaration, must be caught and named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include "tgm/analyze.h"
 #include "tgm/machine.h"
 
-#define NPROF 5
+#define NPROF 6
 static struct analyze_result *results[NPROF];
 
 struct expect {
@@ -29,10 +29,13 @@ struct expect {
     const char *t3_offenders;
 };
 
+/* The real 360/67's LRA is privileged (it is virtualizable); the flaw
+ * lives on in the hypothetical s360-67-lra-user. */
 static const struct expect paper[NPROF] = {
     {"virtualizable", true, true, "", ""},
     {"pdp10", false, true, "JRSTU", ""},
-    {"s360-67", false, false, "LRA", "LRA"},
+    {"s360-67", true, true, "", ""},
+    {"s360-67-lra-user", false, false, "LRA", "LRA"},
     {"pdp11-45", false, true, "MFPI", ""},
     {"x86", false, false, "LPSW SPSW SR", "SPSW SR"},
 };
@@ -110,6 +113,41 @@ static void analyze__verdicts_are_the_papers(void **state)
     }
 }
 
+/* Theorem 2 (section 7): its condition is Theorem 1's plus a VMM without
+ * timing dependencies, which tgm's control program is for every profile;
+ * where Theorem 1 fails the verdict is "not established", never a claim
+ * that the machine is not recursively virtualizable. */
+static void analyze__theorem2_is_theorem1_and_a_timing_free_vmm(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NPROF; i++) {
+        const struct analyze_result *r = result_of(paper[i].profile);
+        char why[512], want[128];
+        assert_int_equal(r->theorem2, paper[i].theorem1);
+        analyze_theorem2_reason(r, why, sizeof why);
+        assert_null(strchr(why, '\n'));
+        if (paper[i].theorem1) {
+            assert_string_equal(analyze_theorem2_verdict(r), "holds");
+            assert_non_null(strstr(why, "recursively virtualizable"));
+            assert_non_null(strstr(why, "no timing dependencies"));
+            assert_non_null(strstr(why, "docs/recursion.md"));
+            continue;
+        }
+        assert_string_equal(analyze_theorem2_verdict(r), "not established");
+        snprintf(want, sizeof want, "Theorem 1 fails (%s)", paper[i].t1_offenders);
+        if (strncmp(why, want, strlen(want)) != 0)
+            fail_msg("%s: reason '%s' does not start '%s'", paper[i].profile, why, want);
+        assert_non_null(strstr(why, "only a sufficient condition"));
+        assert_non_null(strstr(why, paper[i].theorem3
+                                        ? "Theorem 3 holds: a hybrid monitor can be built"
+                                        : "Theorem 3 fails too ("));
+    }
+    /* a reason cut short still ends in a terminated string */
+    char small[12];
+    analyze_theorem2_reason(result_of("x86"), small, sizeof small);
+    assert_string_equal(small, "Theorem 1 f");
+}
+
 /* Each existential claim has a witness and each universal one was tried. */
 static void analyze__claims_have_witnesses_and_counts(void **state)
 {
@@ -175,7 +213,7 @@ static void analyze__unreduced_witnesses_replay_too(void **state)
 static void analyze__replay_rejects_a_wrong_witness(void **state)
 {
     (void)state;
-    const struct analyze_result *s360 = result_of("s360-67");
+    const struct analyze_result *s360 = result_of("s360-67-lra-user");
     struct analyze_witness w = s360->insn[OP_LRA].wit[CLAIM_LOC_U];
     assert_true(s360->insn[OP_LRA].found[CLAIM_LOC_U]);
     assert_true(analyze_witness_replay(s360->profile, &w, NULL));
@@ -204,15 +242,24 @@ static void analyze__hcall_and_flaw_instructions_are_absent_where_they_should_be
     static const struct {
         const char *profile;
         uint8_t op;
-    } flaw[] = {{"pdp10", OP_JRSTU}, {"s360-67", OP_LRA}, {"pdp11-45", OP_MFPI}};
+    } flaw[] = {{"pdp10", OP_JRSTU},    {"s360-67", OP_LRA},
+                {"s360-67-lra-user", OP_LRA}, {"pdp11-45", OP_MFPI}};
     for (int i = 0; i < NPROF; i++) {
         const struct analyze_result *r = results[i];
         assert_false(r->insn[OP_HCALL].present); /* guest machines */
         assert_true(r->insn[OP_ADD].present);
-        for (size_t k = 0; k < sizeof flaw / sizeof flaw[0]; k++)
-            assert_int_equal(r->insn[flaw[k].op].present,
-                             strcmp(r->profile->name, flaw[k].profile) == 0);
+        for (unsigned op = OP_JRSTU; op <= OP_MFPI; op++) {
+            bool in_profile = false;
+            for (size_t k = 0; k < sizeof flaw / sizeof flaw[0]; k++)
+                in_profile = in_profile || (flaw[k].op == op &&
+                                            strcmp(r->profile->name, flaw[k].profile) == 0);
+            assert_int_equal(r->insn[op].present, in_profile);
+        }
     }
+    /* the real 360/67's LRA: privileged and location sensitive from s */
+    assert_int_equal(result_of("s360-67")->insn[OP_LRA].derived, CLASS_PRIV | CLASS_LOC_S);
+    assert_int_equal(result_of("s360-67-lra-user")->insn[OP_LRA].derived,
+                     CLASS_LOC_S | CLASS_LOC_U);
 }
 
 /* POPF's analogue: the mode changes only M, I and R, which is control
@@ -408,6 +455,43 @@ static void analyze__command_exit_status_and_output(void **state)
     assert_int_equal(run_tgm("analyze --profile pdp10", out, len), 0);
     assert_non_null(strstr(out, "Theorem 1 (sensitive is a subset of privileged): FAILS: JRSTU"));
     assert_non_null(strstr(out, "Theorem 3 (user sensitive is a subset of privileged): holds"));
+    assert_non_null(strstr(out, "Theorem 2 (virtualizable, and a VMM without timing "
+                                "dependencies exists): not established: Theorem 1 fails "
+                                "(JRSTU); "));
+    assert_non_null(strstr(out, "; Theorem 3 holds: a hybrid monitor can be built\n"));
+    /* every profile's object has theorem2, verdict and reason; text alike */
+    assert_int_equal(run_tgm("analyze --profile all --json --random-states 1", out, len), 0);
+    for (int i = 0; i < NPROF; i++) {
+        char head[64], want[96];
+        snprintf(head, sizeof head, "{\"profile\":\"%s\",", paper[i].profile);
+        const char *obj = strstr(out, head);
+        assert_non_null(obj);
+        const char *end = strstr(obj + 1, "{\"profile\":");
+        snprintf(want, sizeof want, "\"theorem2\":%s,\"theorem2_verdict\":\"%s\",",
+                 paper[i].theorem1 ? "true" : "false",
+                 paper[i].theorem1 ? "holds" : "not established");
+        const char *at = strstr(obj, want);
+        if (!at || (end && at > end))
+            fail_msg("profile %s: no %s", paper[i].profile, want);
+        at = strstr(obj, "\"theorem2_reason\":\"");
+        assert_true(at && (!end || at < end));
+    }
+    assert_int_equal(run_tgm("analyze --profile all --random-states 1", out, len), 0);
+    for (int i = 0; i < NPROF; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "profile %s: ", paper[i].profile);
+        const char *sec = strstr(out, head);
+        assert_non_null(sec);
+        const char *end = strstr(sec + 1, "\nprofile ");
+        const char *t2 = strstr(sec, "\nTheorem 2 (virtualizable, and a VMM without timing "
+                                     "dependencies exists): ");
+        assert_true(t2 && (!end || t2 < end));
+        t2 = strstr(t2, "): ") + 3;
+        const char *want = paper[i].theorem1 ? "holds: recursively virtualizable, since"
+                                             : "not established: Theorem 1 fails (";
+        if (strncmp(t2, want, strlen(want)) != 0)
+            fail_msg("profile %s: Theorem 2 line '%.80s'", paper[i].profile, t2);
+    }
     assert_int_equal(run_tgm("analyze --profile all --check-declared", out, len), 0);
     assert_int_equal(run_tgm("analyze --profile nosuch", out, len), 2);
     assert_int_equal(run_tgm("analyze --words 3", out, len), 2);
@@ -442,6 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(analyze__derived_equals_declared_in_every_profile),
         cmocka_unit_test(analyze__verdicts_are_the_papers),
+        cmocka_unit_test(analyze__theorem2_is_theorem1_and_a_timing_free_vmm),
         cmocka_unit_test(analyze__claims_have_witnesses_and_counts),
         cmocka_unit_test(analyze__every_witness_replays),
         cmocka_unit_test(analyze__unreduced_witnesses_replay_too),

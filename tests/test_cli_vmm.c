@@ -593,13 +593,16 @@ static void check__image_that_does_not_fit_is_named_in_one_line(void **state)
 /* ---- the analyzer's acceptance runs (Theorems 1 and 3) ----------------- */
 
 /* What the paper says of each machine a profile models: Theorem 1's and
- * Theorem 3's verdicts (section 8: the PDP-10 hosts only a hybrid monitor). */
+ * Theorem 3's verdicts (section 8: the PDP-10 hosts only a hybrid monitor;
+ * the real 360/67's LRA is privileged, the hypothetical variant's is not).
+ * Theorem 2's (section 7) follows Theorem 1's. */
 static const struct {
     const char *profile;
     bool t1, t3;
 } verdicts[] = {
-    {"virtualizable", true, true}, {"pdp10", false, true}, {"s360-67", false, false},
-    {"pdp11-45", false, true},     {"x86", false, false},
+    {"virtualizable", true, true},     {"pdp10", false, true},
+    {"s360-67", true, true},           {"s360-67-lra-user", false, false},
+    {"pdp11-45", false, true},         {"x86", false, false},
 };
 
 /* The text of profile NAME's section of OUT (malloc'd). */
@@ -659,6 +662,10 @@ static void analyze__every_profile_matches_its_declared_classes(void **state)
         assert_non_null(strstr(s, "Theorem 3 (user sensitive is a subset of privileged): "));
         free(s);
     }
+    size_t nprof = 0;
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        nprof++;
+    assert_int_equal(nprof, sizeof verdicts / sizeof verdicts[0]);
     for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
         char *s = section(o.out, verdicts[i].profile);
         const char *t1 = strstr(s, "Theorem 1 (sensitive is a subset of privileged): ");
@@ -667,6 +674,66 @@ static void analyze__every_profile_matches_its_declared_classes(void **state)
             strncmp(strchr(t3, ':') + 2, verdicts[i].t3 ? "holds" : "FAILS", 5) != 0)
             fail_msg("profile %s: %.60s / %.60s", verdicts[i].profile, t1, t3);
         free(s);
+    }
+    cs_outcome_free(&o);
+}
+
+/* Theorem 2 (section 7) for every profile, in text and JSON: it holds where
+ * Theorem 1 does (tgm's control program has no timing dependencies), and is
+ * "not established" where Theorem 1 fails, with the hybrid remark where
+ * Theorem 3 holds; never "not recursively virtualizable" as a verdict. */
+static void analyze__theorem2_for_every_profile_in_text_and_json(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "Theorem 2 (virtualizable, and a VMM without timing dependencies exists): ";
+    struct cs_outcome o = cs_run_tgm("analyze", "--profile", "all", NULL);
+    assert_int_equal(o.status, 0);
+    for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
+        char *s = section(o.out, verdicts[i].profile);
+        const char *t2 = strstr(s, head);
+        if (!t2)
+            fail_msg("profile %s: no Theorem 2 line", verdicts[i].profile);
+        t2 += strlen(head);
+        const char *nl = strchr(t2, '\n');
+        assert_non_null(nl);
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(nl - t2), t2);
+        if (verdicts[i].t1) {
+            assert_non_null(strstr(line, "holds: recursively virtualizable, since Theorem 1 "
+                                         "holds and tgm's control program has no timing "
+                                         "dependencies"));
+        } else {
+            if (strncmp(line, "not established: Theorem 1 fails (", 34) != 0)
+                fail_msg("profile %s: '%s'", verdicts[i].profile, line);
+            assert_non_null(strstr(line, "does not show that the machine is not "
+                                         "recursively virtualizable"));
+            assert_int_equal(strstr(line, "a hybrid monitor can be built") != NULL,
+                             verdicts[i].t3);
+        }
+        free(s);
+    }
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("analyze", "--profile", "all", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
+        char key[64], want[256];
+        snprintf(key, sizeof key, "{\"profile\":\"%s\",", verdicts[i].profile);
+        const char *obj = strstr(o.out, key);
+        if (!obj)
+            fail_msg("no JSON object for profile %s", verdicts[i].profile);
+        const char *end = strstr(obj + 1, "{\"profile\":");
+        snprintf(want, sizeof want,
+                 "\"theorem1\":%s,\"theorem3\":%s,\"theorem2\":%s,\"theorem2_verdict\":\"%s\","
+                 "\"theorem2_reason\":\"%s",
+                 verdicts[i].t1 ? "true" : "false", verdicts[i].t3 ? "true" : "false",
+                 verdicts[i].t1 ? "true" : "false",
+                 verdicts[i].t1 ? "holds" : "not established",
+                 verdicts[i].t1 ? "recursively virtualizable" : "Theorem 1 fails (");
+        const char *at = strstr(obj, want);
+        if (!at || (end && at > end))
+            fail_msg("profile %s: no %s", verdicts[i].profile, want);
     }
     cs_outcome_free(&o);
 }
@@ -723,6 +790,7 @@ int main(void)
         cmocka_unit_test(check__image_that_does_not_fit_is_named_in_one_line),
         cmocka_unit_test(monitor__images_and_profile_set_up_the_session),
         cmocka_unit_test(analyze__every_profile_matches_its_declared_classes),
+        cmocka_unit_test(analyze__theorem2_for_every_profile_in_text_and_json),
         cmocka_unit_test(counterexample__every_profile_turns_out_as_the_theorems_predict),
     };
     return cmocka_run_group_tests_name("cli_vmm", tests, group_setup, group_teardown);

@@ -76,6 +76,7 @@ struct sup_case {
     uint8_t disp, reflected;
     const char *output;         /* console output the semantics require, or NULL */
     struct tv_word expect[3];   /* words the semantics require at the halt */
+    const char *profile;        /* the profile the case needs, or NULL: the default */
 };
 
 #define CASE(name, entry_, op_, disp_, ...)                                     \
@@ -148,8 +149,29 @@ static const struct sup_case sup_cases[] = {
             {CODE, I(HCALL, 3, 0, 1)}),
     ILLEGAL("lpsw_with_a_nonzero_unused_field_is_illegal", LPSW, TRAP_ILL,
             {CODE, I(LPSW, D, 1, 0)}, {D, PSW(1, 0, 30, 0, W)}),
+    /* the real 360/67's LRA is privileged: the CP adds the virtual l */
+    {.prog = {.what = "lra_of_the_real_360_67_adds_the_virtual_l",
+              .entry = PSW(1, 0, CODE, 8, 100),
+              .words = {{8 + CODE, I(LRA, 50, 0x123, 0)}, {8 + CODE + 1, HALT}}},
+     .op = OP_LRA, .disp = DISP_INTERPRETED, .expect = {{58, 0x123 + 8}},
+     .profile = "s360-67"},
+    {.prog = {.what = "lra_of_the_real_360_67_with_an_operand_beyond_b_traps",
+              .entry = PSW(1, 0, CODE, 8, 40),
+              .words = {{8 + CODE, I(LRA, 40, 5, 0)}}},
+     .op = OP_LRA, .disp = DISP_REFLECTED, .reflected = TRAP_MEM, .profile = "s360-67"},
 };
 #define NSUP (sizeof sup_cases / sizeof sup_cases[0])
+
+/* A fresh control program under the case's profile, if it names one. */
+static void case_profile(struct tv_rig *r, const char *profile, bool hybrid)
+{
+    struct vmm_config cfg = {.hybrid = hybrid};
+    if (profile) {
+        cfg.profile = isa_profile_find(profile);
+        assert_non_null(cfg.profile);
+    }
+    tv_reset(r, &cfg);
+}
 
 /* The case runs as on the bare machine, and the CP's entry at CODE had the
  * case's disposition, counted in the VM's statistics. */
@@ -157,6 +179,8 @@ static void sup__case(void **state)
 {
     struct tv_rig *r = *state;
     const struct sup_case *c = r->param;
+    if (c->profile)
+        case_profile(r, c->profile, false);
     uint64_t mem[W];
     struct tv_guest g = build(&c->prog, mem);
     int id = tv_diff(r, &g, c->prog.what, NULL);
@@ -176,20 +200,29 @@ static void sup__case(void **state)
         assert_int_equal(machine_mem(tv_view(r, id))[c->expect[i].at], c->expect[i].v);
 }
 
-/* Every privileged opcode has a case that interprets it (or, for HCALL,
- * reflects it), so a new privileged instruction without a test fails here. */
+/* Every opcode privileged in some profile has a case under a profile where
+ * it is privileged that interprets it (or, for HCALL, reflects it), so a new
+ * privileged instruction without a test fails here. */
 static void sup__every_privileged_opcode_has_a_case(void **state)
 {
     (void)state;
-    for (unsigned op = 0; op < ISA_NOPS; op++) {
-        if (isa_profile_default()->beh[op] != BEH_PRIV)
-            continue;
-        bool found = false;
-        for (size_t i = 0; i < NSUP; i++)
-            found = found || sup_cases[i].op == op;
-        if (!found)
-            fail_msg("privileged opcode %s has no virtual supervisor case", isa_table[op].name);
-    }
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        for (unsigned op = 0; op < ISA_NOPS; op++) {
+            if ((*p)->beh[op] != BEH_PRIV)
+                continue;
+            bool found = false;
+            for (size_t i = 0; i < NSUP; i++) {
+                const char *cp = sup_cases[i].profile;
+                const struct isa_profile *in =
+                    cp ? isa_profile_find(cp) : isa_profile_default();
+                bool handled = sup_cases[i].disp != DISP_REFLECTED || op == OP_HCALL;
+                found = found || (sup_cases[i].op == op && in && in->beh[op] == BEH_PRIV &&
+                                  handled);
+            }
+            if (!found)
+                fail_msg("opcode %s, privileged in profile %s, has no virtual supervisor case",
+                         isa_table[op].name, (*p)->name);
+        }
 }
 
 /* An operand at the virtual bound, or beyond w with b beyond w, traps as on
@@ -221,13 +254,21 @@ static void sup__operand_memory_trap(void **state)
 #define UB 200u
 #define UP 2u
 
+struct user_case {
+    unsigned op;
+    const char *profile; /* a profile in which OP is privileged; NULL: the default */
+};
+
 /* The guest's E[0] holds the virtual old PSW (cause, P of the instruction,
  * the virtual R) and its PSW is E[1], checked two steps in; then the run
  * ends as on the bare machine. */
 static void user__privileged_is_reflected(void **state)
 {
     struct tv_rig *r = *state;
-    unsigned op = *(const unsigned *)r->param;
+    const struct user_case *uc = r->param;
+    unsigned op = uc->op;
+    if (uc->profile)
+        case_profile(r, uc->profile, false);
     unsigned cause = op == OP_HCALL ? TRAP_ILL : TRAP_PRIV; /* guests have no host calls */
     struct prog p = PROG(isa_table[op].name, {CODE, I(LPSW, D, 0, 0)},
                          {D, PSW(0, 1, UP, UL, UB)}, {UL + UP, word_for(op)});
@@ -619,7 +660,10 @@ static void hybrid__every_case_equals_bare(void **state)
     uint64_t mem[W];
     for (size_t i = 0; i < NSUP + NTRAP; i++) {
         const struct prog *p = i < NSUP ? &sup_cases[i].prog : &trap_cases[i - NSUP].prog;
-        tv_reset(r, &cfg);
+        if (i < NSUP && sup_cases[i].profile)
+            case_profile(r, sup_cases[i].profile, true);
+        else
+            tv_reset(r, &cfg);
         struct tv_guest g = build(p, mem);
         tv_diff(r, &g, p->what, NULL);
     }
@@ -760,17 +804,26 @@ static void add(const char *prefix, const char *name, const char *suffix,
 
 int main(void)
 {
-    static unsigned priv_ops[ISA_NOPS];
+    static struct user_case priv_ops[ISA_NOPS];
     static struct operand_case operand_cases[2 * ISA_NOPS];
     size_t npriv = 0, nop = 0;
     for (unsigned op = 0; op < ISA_NOPS; op++) {
         if (isa_profile_default()->beh[op] != BEH_PRIV)
             continue;
-        priv_ops[npriv++] = op;
+        priv_ops[npriv++] = (struct user_case){op, NULL};
         if (isa_table[op].format == FMT_A)
             for (int k = 0; k < 2; k++)
                 operand_cases[nop++] = (struct operand_case){op, k == 1};
     }
+    /* opcodes privileged only in another profile (the real 360/67's LRA) */
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        for (unsigned op = 0; op < ISA_NOPS; op++) {
+            bool seen = isa_profile_default()->beh[op] == BEH_PRIV;
+            for (size_t i = 0; i < npriv && !seen; i++)
+                seen = priv_ops[i].op == op;
+            if ((*p)->beh[op] == BEH_PRIV && !seen)
+                priv_ops[npriv++] = (struct user_case){op, (*p)->name};
+        }
 
     for (size_t i = 0; i < NSUP; i++)
         add("sup__", sup_cases[i].prog.what, "", sup__case, &sup_cases[i]);
@@ -781,7 +834,7 @@ int main(void)
             sup__operand_memory_trap, &operand_cases[i]);
     size_t nsup = ndyn;
     for (size_t i = 0; i < npriv; i++)
-        add("user__", isa_table[priv_ops[i]].name, "_is_reflected_with_the_virtual_psw",
+        add("user__", isa_table[priv_ops[i].op].name, "_is_reflected_with_the_virtual_psw",
             user__privileged_is_reflected, &priv_ops[i]);
     size_t nuser = ndyn - nsup;
     for (size_t i = 0; i < NTRAP; i++)

@@ -200,6 +200,23 @@ static void diff__plain_vmm_is_caught_on_pdp10(void **state)
         assert_true(f > 0);
 }
 
+/* The real 360/67's LRA is privileged: the plain VMM interprets it and is
+ * equivalent; made unprivileged, it is caught (Theorem 1 fails). */
+static void diff__plain_vmm_equals_bare_on_the_real_s360_67(void **state)
+{
+    (void)state;
+    expect_no_failures("s360-67", false, 1, 0, 4000000);
+}
+
+static void diff__plain_vmm_is_caught_on_s360_67_lra_user(void **state)
+{
+    (void)state;
+    char msg[512] = "";
+    uint64_t f = sweep("s360-67-lra-user", false, 1, 0, 4000000, 300, msg, sizeof msg);
+    if (!getenv("TGM_SEED"))
+        assert_true(f > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +225,8 @@ int main(void)
         cmocka_unit_test(diff__hybrid_equals_bare_on_pdp10),
         cmocka_unit_test(diff__hybrid_equals_bare_on_pdp11_45),
         cmocka_unit_test(diff__plain_vmm_is_caught_on_pdp10),
+        cmocka_unit_test(diff__plain_vmm_equals_bare_on_the_real_s360_67),
+        cmocka_unit_test(diff__plain_vmm_is_caught_on_s360_67_lra_user),
     };
     return cmocka_run_group_tests_name("vmm_diff", tests, NULL, NULL);
 }

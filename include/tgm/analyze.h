@@ -1,9 +1,10 @@
-/* analyze.h: instruction classes derived by execution; Theorems 1 and 3.
+/* analyze.h: instruction classes derived by execution; Theorems 1, 2 and 3.
  *
  * Realises section 3's definitions (privileged, control, location and mode
  * sensitive) and section 8's (user, supervisor sensitive) by running each
  * instruction of a profile on generated states of a small machine, and the
- * tests of Theorems 1 and 3.  Every existential claim carries a witness.
+ * tests of Theorems 1 and 3, and Theorem 2's (section 7) sufficient
+ * condition on top of Theorem 1.  Every existential claim carries a witness.
  */
 #ifndef TGM_ANALYZE_H
 #define TGM_ANALYZE_H
@@ -117,6 +118,9 @@ struct analyze_result {
     struct analyze_options opts; /* with defaults filled in */
     struct analyze_insn insn[ISA_NOPS]; /* indexed by opcode */
     bool theorem1;       /* every sensitive instruction is privileged */
+    bool theorem2;       /* Theorem 2's condition: theorem1, and a VMM without
+                            timing dependencies exists (tgm's control program,
+                            whose virtual time is exact) */
     bool theorem3;       /* every user sensitive instruction is privileged */
     unsigned mismatches; /* present instructions with derived != declared */
 };
@@ -131,6 +135,20 @@ void analyze_result_free(struct analyze_result *r);
  * Theorem 3's (user sensitive, not privileged) hypothesis. */
 bool analyze_breaks_theorem1(const struct analyze_insn *in);
 bool analyze_breaks_theorem3(const struct analyze_insn *in);
+
+/* Theorem 2 (section 7): a machine is recursively virtualizable if (a) it
+ * is virtualizable and (b) a VMM without timing dependencies can be built
+ * for it.  (a) is Theorem 1's verdict; (b) is not derived per profile: tgm's
+ * control program keeps each VM's virtual time exact, so nothing it does
+ * depends on timing, and nested runs of a control program under itself are
+ * the evidence (docs/recursion.md).  The theorem is only sufficient: where
+ * Theorem 1 fails, recursive virtualizability is not established, which is
+ * not a proof of the contrary.  The verdict: "holds" or "not established". */
+const char *analyze_theorem2_verdict(const struct analyze_result *r);
+/* Why, in one line without a newline: the condition that holds or fails,
+ * the offenders of Theorem 1 if any, and for a machine where Theorem 3 holds
+ * instead, that a hybrid monitor can be built. */
+void analyze_theorem2_reason(const struct analyze_result *r, char *buf, size_t len);
 
 /* Re-run W's instruction on W's state(s) under PROFILE.  True if the same
  * difference appears (component, address and both values); *GOT (may be

@@ -1,8 +1,9 @@
 /* text.c: names and one-line descriptions for the analyzer's results.
  *
  * The words used for the classes of sections 3 and 8 ("priv", "ctl-s",
- * "loc-u", "mode"), the components a witness's difference lies in, and the
- * difference itself, shared by the text and JSON output.
+ * "loc-u", "mode"), the components a witness's difference lies in, the
+ * difference itself, and Theorem 2's (section 7) verdict and reason, shared
+ * by the text and JSON output.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -124,6 +125,62 @@ void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
         snprintf(buf, len, "%s: %s -> %s", name, a, b);
     else
         snprintf(buf, len, "%s: i(S1) %s, i(S2) %s", name, a, b);
+}
+
+const char *analyze_theorem2_verdict(const struct analyze_result *r)
+{
+    return r->theorem2 ? "holds" : "not established";
+}
+
+/* Append printf-style text to BUF at *USED, never past LEN. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, const char *s)
+{
+    if (*used >= len)
+        return;
+    int n = snprintf(buf + *used, len - *used, fmt, s);
+    *used += n > 0 ? (size_t)n : 0;
+}
+
+/* " (A B C)": the instructions PICK selects, appended to BUF. */
+static void append_names(const struct analyze_result *r,
+                         bool (*pick)(const struct analyze_insn *), char *buf, size_t len,
+                         size_t *used)
+{
+    bool any = false;
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        if (pick(&r->insn[op])) {
+            append(buf, len, used, any ? " %s" : " (%s", isa_table[op].name);
+            any = true;
+        }
+    if (any)
+        append(buf, len, used, "%s", ")");
+}
+
+void analyze_theorem2_reason(const struct analyze_result *r, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (!len)
+        return;
+    buf[0] = '\0';
+    if (r->theorem2) {
+        append(buf, len, &used, "%s",
+               "recursively virtualizable, since Theorem 1 holds and tgm's control program "
+               "has no timing dependencies (its virtual time is exact; nested runs: "
+               "docs/recursion.md)");
+        return;
+    }
+    append(buf, len, &used, "%s", "Theorem 1 fails");
+    append_names(r, analyze_breaks_theorem1, buf, len, &used);
+    append(buf, len, &used, "%s",
+           "; Theorem 2 is only a sufficient condition, so this does not show that the "
+           "machine is not recursively virtualizable; ");
+    if (r->theorem3) {
+        append(buf, len, &used, "%s", "Theorem 3 holds: a hybrid monitor can be built");
+        return;
+    }
+    append(buf, len, &used, "%s", "Theorem 3 fails too");
+    append_names(r, analyze_breaks_theorem3, buf, len, &used);
+    append(buf, len, &used, "%s", ": not even a hybrid monitor is assured");
 }
 
 void analyze_insn_text(uint64_t word, char *buf, size_t len)

@@ -1,9 +1,10 @@
-/* cli_analyze.c: `tgm analyze`: derived classes and Theorems 1 and 3.
+/* cli_analyze.c: `tgm analyze`: derived classes and Theorems 1, 2 and 3.
  *
  * Prints what the analyzer derived for each instruction of a profile
  * (sections 3 and 8) next to the declared class, the witnesses, and the
- * verdicts of Theorem 1 (section 5) and Theorem 3 (section 8), as a table
- * or as JSON.  The verdict is data: exit 0 whenever the analysis ran.
+ * verdicts of Theorem 1 (section 5), Theorem 2 (section 7) and Theorem 3
+ * (section 8), as a table or as JSON.  The verdict is data: exit 0 whenever
+ * the analysis ran.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -135,6 +136,11 @@ static void report_text(FILE *f, const struct analyze_result *r)
     fputc('\n', f);
     fprintf(f, "Theorem 1 (sensitive is a subset of privileged): %s", r->theorem1 ? "holds" : "FAILS: ");
     offenders_text(f, r, 1);
+    char why[512];
+    analyze_theorem2_reason(r, why, sizeof why);
+    fprintf(f, "\nTheorem 2 (virtualizable, and a VMM without timing dependencies exists): "
+               "%s: %s",
+            analyze_theorem2_verdict(r), why);
     fprintf(f, "\nTheorem 3 (user sensitive is a subset of privileged): %s",
             r->theorem3 ? "holds" : "FAILS: ");
     offenders_text(f, r, 3);
@@ -256,7 +262,13 @@ static void report_json(FILE *f, const struct analyze_result *r)
             r->opts.seed, r->opts.random_states);
     fprintf(f, "\"theorem1\":%s,\"theorem3\":%s,", r->theorem1 ? "true" : "false",
             r->theorem3 ? "true" : "false");
-    fprintf(f, "\"theorem1_offenders\":");
+    char why[512];
+    analyze_theorem2_reason(r, why, sizeof why);
+    fprintf(f, "\"theorem2\":%s,\"theorem2_verdict\":", r->theorem2 ? "true" : "false");
+    json_str(f, analyze_theorem2_verdict(r));
+    fprintf(f, ",\"theorem2_reason\":");
+    json_str(f, why);
+    fprintf(f, ",\"theorem1_offenders\":");
     json_names(f, r, analyze_breaks_theorem1);
     fprintf(f, ",\"theorem3_offenders\":");
     json_names(f, r, analyze_breaks_theorem3);
@@ -303,9 +315,14 @@ static void usage(FILE *f)
             "Derive each instruction's class (privileged, control, location and mode\n"
             "sensitive; user and supervisor) by executing it on generated states of a\n"
             "small machine, compare with the declared class, and test Theorem 1\n"
-            "(sensitive subset of privileged) and Theorem 3 (user sensitive subset of\n"
-            "privileged).  Exit 0 when the analysis ran, whatever the verdicts;\n"
-            "with --check-declared, 1 if a derived class differs from the declared one.\n");
+            "(sensitive subset of privileged), Theorem 2 (recursively virtualizable:\n"
+            "Theorem 1 and a VMM without timing dependencies) and Theorem 3 (user\n"
+            "sensitive subset of privileged).  Exit 0 when the analysis ran, whatever\n"
+            "the verdicts; with --check-declared, 1 if a derived class differs from\n"
+            "the declared one.\nProfiles:");
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        fprintf(f, " %s", (*p)->name);
+    fprintf(f, "\n('tgm isa --profile P' describes each one)\n");
 }
 
 int cli_analyze(int argc, char **argv)

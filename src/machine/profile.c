@@ -24,17 +24,30 @@ struct profile_def {
 };
 
 /* Each real machine's flaw, after the paper's examples and Robin and
- * Irvine's Pentium study.  Instructions not listed keep the table's
- * behaviour; JRSTU, LRA and MFPI are absent unless listed. */
+ * Irvine's Pentium study, and one machine without a flaw.  Instructions not
+ * listed keep the table's behaviour; JRSTU, LRA and MFPI are absent unless
+ * listed. */
 static const struct profile_override pdp10[] = {
     {OP_JRSTU, BEH_DIRECT, CLASS_CTL_S},
 };
+/* The real IBM 360/67: LRA is one of its supervisor-state instructions
+ * (privileged, as S/370's LRA is), so it traps in user mode and the CP
+ * interprets it; CP-67 ran on this machine. */
 static const struct profile_override s360_67[] = {
+    {OP_LRA, BEH_PRIV, CLASS_PRIV | CLASS_LOC_S},
+};
+/* Hypothetical: the 360/67 with LRA unprivileged, kept because it is the
+ * textbook location sensitive instruction that breaks Theorems 1 and 3. */
+static const struct profile_override s360_67_lra_user[] = {
     {OP_LRA, BEH_DIRECT, CLASS_LOC_S | CLASS_LOC_U},
 };
 static const struct profile_override pdp11_45[] = {
     {OP_MFPI, BEH_DIRECT, CLASS_MODE},
 };
+/* Six of Robin and Irvine's seventeen: SR stores R as SGDT, SIDT and SLDT
+ * store a system register the VMM relocates; SPSW stores the mode and I as
+ * SMSW and PUSHF store status bits; LPSW in user mode ignores M, I and R as
+ * POPF ignores IF and IOPL.  The segment-protection ones are not modelled. */
 static const struct profile_override x86[] = {
     {OP_SPSW, BEH_DIRECT, CLASS_LOC_S | CLASS_LOC_U | CLASS_MODE},
     {OP_SR, BEH_DIRECT, CLASS_LOC_S | CLASS_LOC_U},
@@ -45,14 +58,27 @@ static const struct profile_override x86[] = {
 static const struct profile_def defs[] = {
     {"virtualizable",
      "every sensitive instruction is privileged (Theorem 1 holds)", NULL, 0},
-    {"pdp10", "adds JRSTU, an unprivileged return to user mode like the PDP-10's JRST 1",
+    {"pdp10",
+     "adds JRSTU, an unprivileged return to user mode, as the PDP-10's JRST 1 is "
+     "(Galley 1969, the paper's section 8)",
      OV(pdp10)},
-    {"s360-67", "adds LRA, an unprivileged load-real-address like the IBM 360/67's",
+    {"s360-67",
+     "the IBM 360/67, on which CP-67 ran: adds LRA (load real address), privileged "
+     "as on the real machine",
      OV(s360_67)},
-    {"pdp11-45", "adds MFPI, an unprivileged mode-dependent move like the PDP-11/45's",
+    {"s360-67-lra-user",
+     "hypothetical: the s360-67 profile with LRA unprivileged (the real 360/67's "
+     "LRA is privileged)",
+     OV(s360_67_lra_user)},
+    {"pdp11-45",
+     "adds MFPI, an unprivileged move whose source depends on M, like the "
+     "PDP-11/45's MFPI (move from previous instruction space, chosen by the PSW's "
+     "mode bits); MTPI is not modelled",
      OV(pdp11_45)},
-    {"x86", "SPSW and SR unprivileged (like SMSW, PUSHF, SGDT); LPSW in user mode "
-            "ignores M, I and R instead of trapping (like POPF)",
+    {"x86",
+     "SR, SPSW unprivileged and LPSW masked in user mode, like 6 of Robin and "
+     "Irvine's 17 sensitive unprivileged Pentium instructions (SGDT SIDT SLDT as SR, "
+     "SMSW PUSHF as SPSW, POPF as LPSW); the other 11 are not modelled",
      OV(x86)},
 };
 #define NPROFILES (sizeof defs / sizeof defs[0])

@@ -94,6 +94,15 @@ static enum vmm_disposition v_sr(struct vm *vm, uint32_t a)
     return DISP_INTERPRETED;
 }
 
+/* LRA where a profile makes it privileged (the real 360/67's): the real
+ * address of n is n + l with the virtual l, not the real l' the CPU has. */
+static enum vmm_disposition v_lra(struct vm *vm, uint32_t a, uint32_t n)
+{
+    wr(vm, a, (uint64_t)n + machine_psw(vm->view).l);
+    retire(vm, OP_LRA, true);
+    return DISP_INTERPRETED;
+}
+
 /* The virtual timer counts TSET's own cycles, as the real one does. */
 static enum vmm_disposition v_tset(struct vm *vm, uint32_t a)
 {
@@ -136,7 +145,8 @@ static enum vmm_disposition v_halt(struct vm *vm)
 }
 
 /* The word was fetched and checked by the CPU before it trapped, so it is a
- * valid privileged instruction and its A field is its only operand. */
+ * valid privileged instruction and its A field is its only address (LRA's
+ * B field is a number). */
 enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
                                        uint8_t *reflected)
 {
@@ -159,6 +169,7 @@ enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
     case OP_TGET: return v_tget(vm, a);
     case OP_COUT: return v_cout(vm, a);
     case OP_CIN: return v_cin(vm, a);
+    case OP_LRA: return v_lra(vm, a, GET_B(word));
     default:
         /* a privileged opcode with no interpreter cannot exist: the table
          * and this switch are checked against each other by the tests */
