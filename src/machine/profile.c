@@ -78,7 +78,7 @@ static const struct profile_def defs[] = {
     {"x86",
      "SR, SPSW unprivileged and LPSW masked in user mode, like 6 of Robin and "
      "Irvine's 17 sensitive unprivileged Pentium instructions (SGDT SIDT SLDT as SR, "
-     "SMSW PUSHF as SPSW, POPF as LPSW); the other 11 are not modelled",
+     "SMSW PUSHF as SPSW, POPF as LPSW); the rest are not modelled",
      OV(x86)},
 };
 #define NPROFILES (sizeof defs / sizeof defs[0])
