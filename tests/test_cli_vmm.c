@@ -2,7 +2,7 @@
  * driven as a user drives them, through the binary named by $TGM.
  * Sections 4-6: each VM's console and state are the bare machine's; section
  * 5's efficiency property on a compute-bound guest; section 6's equivalence
- * and section 8's hybrid monitor (JRSTU); Theorems 1 and 3 on every profile.
+ * and section 8's hybrid monitor (JRSTU); Theorems 1, 2 and 3 on every profile.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -590,7 +590,7 @@ static void check__image_that_does_not_fit_is_named_in_one_line(void **state)
     cs_outcome_free(&o);
 }
 
-/* ---- the analyzer's acceptance runs (Theorems 1 and 3) ----------------- */
+/* ---- the analyzer's acceptance runs (Theorems 1, 2 and 3) -------------- */
 
 /* What the paper says of each machine a profile models: Theorem 1's and
  * Theorem 3's verdicts (section 8: the PDP-10 hosts only a hybrid monitor;

@@ -30,7 +30,7 @@ static const struct subcommand commands[] = {
     {"dis", cli_dis, "dis IMAGE [-o SRC]", "disassemble an image into source that reassembles to it"},
     {"run", cli_run, "run IMAGE [--max-steps N] [--json] [--dump FILE] ...", "run an image on a bare machine to HALT"},
     {"isa", cli_isa, "isa [--markdown] [--profile P]", "print the instruction set table"},
-    {"analyze", cli_analyze, "analyze [--profile P|all] [--json] [--check-declared]", "derive instruction classes by execution; test Theorems 1 and 3"},
+    {"analyze", cli_analyze, "analyze [--profile P|all] [--json] [--check-declared]", "derive instruction classes by execution; test Theorems 1, 2 and 3"},
     {"check", cli_check, "check IMAGE... [--json] [--max-steps N] ...", "check that images behave identically bare and under the control program"},
     {"counterexample", cli_counter, "counterexample [--profile P|all] [--json] [--expect]", "show Theorems 1 and 3 failing: witnesses made programs, run bare and under both monitors"},
     {"monitor", cli_monitor, "monitor [--profile P] [IMAGE...] [-c CMDS | -f SCRIPT]", "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
