@@ -1,0 +1,21 @@
+; hcall.s: a hostile guest that asks for host calls, the CP's own way in
+; (section 5: HCALL exists only on the real machine the CP runs on; in a
+; guest the bare machine says illegal in supervisor mode and privileged in
+; user mode).  It loops forever.
+
+W = 256
+         .org  0
+         .word 0
+         .word psw(SUP, trap, 0, W)
+         .entry start
+start:   LI    resume, a1
+         HCALL 0
+a1:      LI    resume, a2
+         HCALL 0x7FFFF
+a2:      LI    resume, a3
+         LPSW  upsw
+a3:      JMP   start
+upsw:    .word psw(USER, uh, 0, W)
+uh:      HCALL 1
+
+.include "common.inc"
