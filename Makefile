@@ -17,8 +17,11 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 OPT     ?= -O2
-PKGS    := cmocka libedit
-DEBS    := libcmocka-dev libedit-dev pkg-config
+# The build needs libedit; only the test suites need cmocka.
+PKGS    := libedit
+DEBS    := libedit-dev pkg-config
+TEST_PKGS := cmocka libedit
+TEST_DEBS := libcmocka-dev libedit-dev pkg-config
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= $(OPT) -g
@@ -58,7 +61,8 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config answers only once the dependencies are present.
-PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PC_CFLAGS = $(shell pkg-config --cflags libedit 2>/dev/null)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 EDIT_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -76,29 +80,38 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: all deps run test asan valgrind bench bench-compare soak install clean docs
+.PHONY: all deps test-deps run test asan valgrind bench bench-compare soak install clean docs
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
+$(TEST_SUPPORT_OBJ): PC_CFLAGS += $(CMOCKA_CFLAGS)
 
 all: deps $(TGM)
 
 # Find the dependencies; install them when root, else name the command.
-deps:
+# $(1): pkg-config names, $(2): the Debian packages that provide them.
+define find_deps
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
-	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for p in $(1); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(DEBS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null || exit 1; \
-	    for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || { \
-	      echo "tgm: $$p is still missing after apt-get install -y $(DEBS)" >&2; exit 1; }; done; \
+	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(2)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null || exit 1; \
+	    for p in $(1); do pkg-config --exists $$p 2>/dev/null || { \
+	      echo "tgm: $$p is still missing after apt-get install -y $(2)" >&2; exit 1; }; done; \
 	  else \
 	    echo "tgm: missing dependencies:$$missing" >&2; \
-	    echo "tgm: install them with: sudo apt-get install -y $(DEBS)" >&2; \
+	    echo "tgm: install them with: sudo apt-get install -y $(2)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call find_deps,$(PKGS),$(DEBS))
+
+test-deps:
+	$(call find_deps,$(TEST_PKGS),$(TEST_DEBS))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -137,7 +150,7 @@ $(TGM): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(PC_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(PC_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
 
 $(BENCH_BIN): bench/bench.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -153,12 +166,14 @@ run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
-test: deps $(TGM) $(TEST_BIN)
+test: test-deps $(TGM) $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; TGM=$(TGM) $$t || fail=1; \
 	done; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
+	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
+	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
@@ -176,7 +191,7 @@ bench: deps $(BENCH_BIN) $(BENCH_NEST_BIN) $(TGM)
 bench-compare: deps $(BENCH_BIN)
 	@bash bench/compare.sh $(BENCH_BIN)
 
-soak: deps $(TEST_BIN)
+soak: test-deps $(TEST_BIN)
 	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
 	@TGM_SOAK=1 TGM=$(TGM) $(BUILD)/tests/test_nest
 

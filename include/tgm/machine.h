@@ -164,6 +164,8 @@ const uint8_t *machine_console_output(const struct machine *m, size_t *len);
 /* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);
+/* Forget the own console's output so far (queued input stays). */
+void machine_console_clear_output(struct machine *m);
 
 struct machine_counters machine_get_counters(const struct machine *m);
 

@@ -59,6 +59,16 @@ int cli_analysis_option(int c, const char *arg, struct analysis_args *a);
 const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
                                                        const struct isa_profile *single[2]);
 
+/* After getopt_long (with opterr = 0 and a leading ':') returned C for a
+ * bad option: one line naming it; returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+/* Is PATH a readable file (not a directory)?  0, or -1 after one line
+ * "tgm: [CMD: ]PATH: why".  CMD may be NULL. */
+int cli_input_ok(const char *cmd, const char *path);
+/* Can PATH be written (its directory exists and takes files, PATH is not a
+ * directory)?  0, or -1 after one line. */
+int cli_output_ok(const char *cmd, const char *path);
+
 struct tgm_image;
 /* Read PATH as a guest image, or assemble it if its name ends in ".s"
  * (diagnostics go to stderr).  0, or -1 after printing why. */

@@ -339,7 +339,8 @@ int cli_analyze(int argc, char **argv)
     uint64_t v;
     int c, took;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
         if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
             if (took < 0)
                 return EXIT_USAGE;
@@ -360,8 +361,8 @@ int cli_analyze(int argc, char **argv)
         case 'h':
             usage(stdout);
             return EXIT_OK;
-        default: /* getopt has said what was wrong, in one line */
-            return EXIT_USAGE;
+        default:
+            return cli_bad_option("analyze", c, argv);
         }
     }
     if (optind < argc) {

@@ -54,12 +54,13 @@ int cli_as(int argc, char **argv)
     bool listing = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:lh", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":o:lh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'l': listing = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return EXIT_USAGE;
+        default: return cli_bad_option("as", c, argv);
         }
     }
     if (optind != argc - 1) {
@@ -69,6 +70,8 @@ int cli_as(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *src = argv[optind];
+    if (cli_input_ok("as", src) != 0)
+        return EXIT_USAGE;
     /* unreadable input is bad usage (2), not an error in the source (1) */
     FILE *f = fopen(src, "rb");
     if (!f || (errno = 0, fgetc(f) == EOF && ferror(f))) {
@@ -86,6 +89,10 @@ int cli_as(int argc, char **argv)
     /* the same file under any name (./b.s, a link) is never an output */
     if (strcmp(out, src) == 0 || tgm_same_file(out, src)) {
         cli_error("as: the output %s is the source %s itself; choose another -o", out, src);
+        free(def);
+        return EXIT_USAGE;
+    }
+    if (cli_output_ok("as", out) != 0) {
         free(def);
         return EXIT_USAGE;
     }

@@ -94,7 +94,8 @@ int cli_check(int argc, char **argv)
     uint64_t v;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (cli_parse_u64("--mem", optarg, &v) || v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
@@ -133,7 +134,7 @@ int cli_check(int argc, char **argv)
             nest = (unsigned)v;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return EXIT_USAGE; /* getopt has said what was wrong, in one line */
+        default: return cli_bad_option("check", c, argv);
         }
     }
     size_t n = (size_t)(argc - optind);

@@ -90,7 +90,8 @@ int cli_counter(int argc, char **argv)
     bool json = false, expect = false;
     int c, took;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
         if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
             if (took < 0)
                 return EXIT_USAGE;
@@ -100,7 +101,7 @@ int cli_counter(int argc, char **argv)
         case 'j': json = true; break;
         case 'e': expect = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return EXIT_USAGE; /* getopt has said what was wrong */
+        default: return cli_bad_option("counterexample", c, argv);
         }
     }
     if (optind < argc) {

@@ -63,11 +63,12 @@ int cli_dis(int argc, char **argv)
     const char *out = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return EXIT_USAGE;
+        default: return cli_bad_option("dis", c, argv);
         }
     }
     if (optind != argc - 1) {
@@ -76,6 +77,8 @@ int cli_dis(int argc, char **argv)
                   argc - optind);
         return EXIT_USAGE;
     }
+    if (cli_input_ok("dis", argv[optind]) != 0 || (out && cli_output_ok("dis", out) != 0))
+        return EXIT_USAGE;
     if (out && tgm_same_file(out, argv[optind])) {
         cli_error("dis: the output %s is the image %s itself; choose another -o", out,
                   argv[optind]);

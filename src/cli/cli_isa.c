@@ -55,7 +55,8 @@ int cli_isa(int argc, char **argv)
     const struct isa_profile *prof = isa_profile_default();
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "mp:h", opts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":mp:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': md = true; break;
         case 'p':
@@ -68,7 +69,7 @@ int cli_isa(int argc, char **argv)
                    "declared class and synopsis, from the one instruction table.\n");
             return EXIT_OK;
         default:
-            return EXIT_USAGE;
+            return cli_bad_option("isa", c, argv);
         }
     }
     if (optind < argc) {

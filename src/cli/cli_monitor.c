@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "tgm/isa.h"
+#include "tgm/machine.h"
 #include "tgm/monitor.h"
 
 static void monitor_usage(FILE *f)
@@ -103,6 +104,14 @@ int cli_monitor(int argc, char **argv)
             monitor_usage(stdout);
             return EXIT_OK;
         }
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-f") || !strcmp(argv[i], "--profile") ||
+             !strcmp(argv[i], "--mem")) && i + 1 == argc) {
+            cli_error("monitor: option '%s' needs a value (%s)", argv[i],
+                      argv[i][1] == 'c' ? "the commands to run"
+                      : argv[i][1] == 'f' ? "a script file"
+                      : argv[i][2] == 'p' ? "a profile name" : "a number of words");
+            return EXIT_USAGE;
+        }
         if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
             if (cmds || script) {
                 cli_error("monitor: give one of -c and -f");
@@ -117,6 +126,19 @@ int cli_monitor(int argc, char **argv)
         cli_error("monitor: unexpected argument '%s' (try 'tgm monitor --help')", argv[i]);
         return EXIT_USAGE;
     }
+    /* check the options here, so errors read as the CLI's do */
+    uint64_t q;
+    if (profile && !cli_parse_profile(profile))
+        return EXIT_USAGE;
+    if (mem && cli_parse_u64("--mem", mem, &q) != 0)
+        return EXIT_USAGE;
+    if (mem && (q < TGM_Q_MIN || q > TGM_Q_MAX)) {
+        cli_error("--mem: %s words is out of range (%u..%u)", mem, TGM_Q_MIN, TGM_Q_MAX);
+        return EXIT_USAGE;
+    }
+    for (int k = 0; k < nimages; k++)
+        if (cli_input_ok("monitor", images[k]) != 0)
+            return EXIT_USAGE;
     struct mon *m = mon_create(stdout, stderr);
     if (!m) {
         cli_error("monitor: out of memory");

@@ -106,6 +106,13 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         if (o->stats)
             stats_text(stdout, &info.stats);
     }
+    /* the same note a bare run gives, whatever else is printed */
+    for (int id = vmm_vm_next(v, -1); !o->json && id >= 0; id = vmm_vm_next(v, id)) {
+        struct vm_info info;
+        if (vmm_vm_info(v, id, &info) == 0 && info.state == VM_LIMIT)
+            cli_error("run: %s: step limit of %" PRIu64 " reached before HALT "
+                      "(raise it with --max-steps N, or 0 for none)", info.name, o->max_steps);
+    }
     if (o->json) {
         struct machine_counters c = machine_get_counters(vmm_machine(v));
         printf("],\"real\":{\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64

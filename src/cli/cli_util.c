@@ -3,15 +3,77 @@
  * Guest programs reach the CLI either as images (section 2's E and PSW in
  * the format of image.h) or as assembly sources, assembled on the fly.
  */
+#include <errno.h>
+#include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tgm/asm.h"
 #include "tgm/machine.h"
 #include "tgm/image.h"
 
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    if (c == ':')
+        cli_error("%s: option '%s' needs a value (try 'tgm %s --help')", cmd,
+                  arg ? arg : "?", cmd);
+    else if (optopt)
+        cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
+    else
+        cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
+                  arg ? arg : "?", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_input_ok(const char *cmd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_error("%s%s%s: %s", cmd ? cmd : "", cmd ? ": " : "", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cli_error("%s%s%s: is a directory (give a file)", cmd ? cmd : "", cmd ? ": " : "",
+                  path);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_ok(const char *cmd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: %s: is a directory (give a file name)", cmd, path);
+        return -1;
+    }
+    /* the file is written next to itself and renamed: its directory must
+     * take new files */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    if (n == 0)
+        n = 1; /* "/x": the root */
+    if (n >= sizeof dir) {
+        cli_error("%s: %s: file name too long", cmd, path);
+        return -1;
+    }
+    memcpy(dir, slash ? path : ".", n);
+    dir[n] = '\0';
+    if (access(dir, W_OK | X_OK) != 0) {
+        cli_error("%s: cannot write %s: %s: %s", cmd, path, dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int cli_load_image(const char *path, struct tgm_image *img)
 {
+    if (cli_input_ok(NULL, path) != 0)
+        return -1;
     size_t n = strlen(path);
     if (n > 2 && strcmp(path + n - 2, ".s") == 0) {
         int errors = asm_assemble_file(path, img, stderr);

@@ -56,6 +56,10 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
         return -1;
     }
     unsigned long long v = strtoull(s, &end, 0);
+    if (errno == ERANGE) {
+        cli_error("%s: '%s' is too large (at most %llu)", opt, s, (unsigned long long)UINT64_MAX);
+        return -1;
+    }
     if (errno || *end) {
         cli_error("%s: expected a non-negative number, got '%s'", opt, s);
         return -1;
@@ -86,6 +90,7 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  --version  print the version\n  --help     print this help\n");
     fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
                "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
 }

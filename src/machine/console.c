@@ -71,3 +71,8 @@ int conbuf_feed(struct console_buf *c, const uint8_t *bytes, size_t len)
     c->in_len += len;
     return 0;
 }
+
+void machine_console_clear_output(struct machine *m)
+{
+    m->conbuf.out_len = m->conbuf.out_dropped = 0;
+}

@@ -241,7 +241,7 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
         uint64_t w;
         mon_out(m, "stopped: %s\n", mon_fmt_psw(&p, buf, sizeof buf));
         if (machine_read_virt(x, p.p, &w) == 0)
-            mon_print_insn(m, m->out, syms, p.p, w);
+            mon_print_vinsn(m, x, &p, syms, p.p, w);
     }
     return go_on;
 }
@@ -295,7 +295,7 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
         int k = mon_keyword(argv[i], "ignore do");
         if (k < 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
-        if (k == 0 && mon_arg(m, argv[i + 1], &b->ignore) != 0)
+        if (k == 0 && mon_count(m, argv[i + 1], &b->ignore) != 0)
             return -1;
         if (k == 1) {
             free(b->cmds);
@@ -382,7 +382,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
-    if (i < argc && mon_keyword(argv[i], "do") < 0 && mon_arg(m, argv[i++], &n) != 0)
+    if (i < argc && mon_keyword(argv[i], "do") < 0 && mon_count(m, argv[i++], &n) != 0)
         return -1;
     if (n == 0 || n > q - a)
         return mon_err(m, "count %llu is out of range (1..%u)", (unsigned long long)n, q - a);
@@ -450,7 +450,7 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
     (void)argc;
     int k = bp_index(m, argv[1]);
     uint64_t n;
-    if (k < 0 || mon_arg(m, argv[2], &n) != 0)
+    if (k < 0 || mon_count(m, argv[2], &n) != 0)
         return -1;
     m->bps[k].ignore = n;
     return 0;

@@ -63,6 +63,7 @@ int mon_cmd_reset(struct mon *m, int argc, char **argv)
     }
     machine_reset(m->bare);
     m->bare_ran = false;
+    m->ring_head = m->ring_count = 0; /* the history was of the machine just reset */
     mon_debug_apply(m);
     mon_out(m, "bare machine reset: q=%u, profile %s%s\n", machine_q(m->bare),
             machine_profile(m->bare)->name, argc == 2 ? "; control program removed" : "");
@@ -86,7 +87,7 @@ static void where(struct mon *m, int vm, const char *what, uint32_t back)
     mon_out(m, "%s: %s\n", what, mon_fmt_psw(&p, buf, sizeof buf));
     uint32_t a = (p.p - back) & TGM_ADDR_MASK;
     if (machine_read_virt(x, a, &w) == 0)
-        mon_print_insn(m, m->out, syms, a, w);
+        mon_print_vinsn(m, x, &p, syms, a, w);
     else
         mon_out(m, "  0x%05x: (P would take a memory trap: %s)\n", a, mon_why_trap(x, a));
 }
@@ -117,30 +118,88 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
         ex->reason = EXIT_BUDGET;
 }
 
-int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* After Ctrl-C: where each VM that ran stands (the focused one if none did). */
+static void interrupted(struct mon *m, uint64_t done)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "%sinterrupted after %llu step%s", m->interactive ? "\n" : "",
+             (unsigned long long)done, plural(done));
+    int shown = 0;
+    for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+         id = vmm_vm_next(m->vmm, id))
+        if (mon_vm_ran(m, id)) {
+            where(m, id, msg, 0);
+            snprintf(msg, sizeof msg, "interrupted");
+            shown++;
+        }
+    if (!shown)
+        where(m, m->focus, msg, 0);
+}
+
+/* At a chunk boundary: is the machine (every runnable VM) in a trap loop?
+ * Then the run would spin forever: say so and stop. */
+static bool trap_storm(struct mon *m, uint64_t done)
+{
+    unsigned cause = 0;
+    char msg[200];
+    if (m->focus == MON_FOCUS_BARE) {
+        if (!mon_trap_loop(m->bare, &cause))
+            return false;
+        snprintf(msg, sizeof msg,
+                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "and E[1] loads the same PSW",
+                 (unsigned long long)done, trap_cause_name(cause));
+        where(m, MON_FOCUS_BARE, msg, 0);
+        mon_out(m, "  (load a program, or give E[1] a trap handler)\n");
+        return true;
+    }
+    int n = 0;
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+        struct vm_info vi;
+        if (vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE) {
+            if (!mon_trap_loop(vmm_vm_view(m->vmm, id), &cause))
+                return false;
+            n++;
+        }
+    }
+    if (!n)
+        return false;
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+        struct vm_info vi;
+        if (vmm_vm_info(m->vmm, id, &vi) != 0 || vi.state != VM_RUNNABLE)
+            continue;
+        mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
+        snprintf(msg, sizeof msg,
+                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "and its E[1] loads the same PSW",
+                 (unsigned long long)done, trap_cause_name(cause));
+        where(m, id, msg, 0);
+    }
+    return true;
+}
+
+static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
     struct machine *x = m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
-    uint64_t done = 0, target = machine_get_counters(x).cycles + n;
+    uint64_t done = 0, cyc0 = machine_get_counters(x).cycles, target = cyc0 + n;
     unsigned maxc = max_step_cycles();
     char msg[96];
-    mon_watch_snapshot(m);
-    if (m->interactive && mode == RUN_FREE) {
-        mon_out(m, "running (Ctrl-C stops)\n");
-        fflush(m->out);
-    }
     for (bool first = true;; first = false) {
         uint64_t chunk = MON_CHUNK;
+        if (!first)
+            mon_run_poll(m);
         if (!first && mon_stop_requested()) { /* checked between chunks only */
             mon_clear_interrupt();
-            snprintf(msg, sizeof msg, "%sinterrupted after %llu steps", m->interactive ? "\n" : "",
-                     (unsigned long long)done);
-            where(m, m->focus, msg, 0);
+            interrupted(m, done);
             return 0;
         }
         uint64_t cyc = machine_get_counters(x).cycles;
         if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && cyc >= target)) {
-            snprintf(msg, sizeof msg, "stopped after %llu steps, %llu cycles",
-                     (unsigned long long)done, (unsigned long long)cyc);
+            snprintf(msg, sizeof msg, "stopped after %llu step%s, %llu cycle%s",
+                     (unsigned long long)done, plural(done), (unsigned long long)(cyc - cyc0),
+                     plural(cyc - cyc0));
             where(m, m->focus, msg, 0);
             return 0;
         }
@@ -149,6 +208,8 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
             where(m, m->focus, msg, 0);
             return 0;
         }
+        if (!first && trap_storm(m, done))
+            return 0;
         if (mode == RUN_STEPS && n - done < chunk)
             chunk = n - done;
         if (mode == RUN_CYCLES && (target - cyc) / maxc < chunk)
@@ -160,8 +221,12 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
         bool all_done;
         run_chunk(m, chunk, &ex, &vm, &all_done);
         done += ex.steps;
+        if (all_done || ex.reason != EXIT_BUDGET)
+            mon_console_live(m);
         if (all_done) {
-            mon_out(m, "no VM is runnable after %llu steps\n", (unsigned long long)done);
+            mon_run_end(m);
+            mon_out(m, "no VM is runnable after %llu step%s\n", (unsigned long long)done,
+                    plural(done));
             struct vm_info vi;
             if (m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0)
                 where(m, m->focus, vm_state_name(vi.state), vi.state == VM_HALTED);
@@ -171,24 +236,42 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_BUDGET:
             continue;
         case EXIT_HALT:
-            snprintf(msg, sizeof msg, "halted after %llu steps", (unsigned long long)done);
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)done,
+                     plural(done));
             where(m, vm, msg, 1);
             return 0;
         case EXIT_HOST:
+            mon_run_end(m);
             snprintf(msg, sizeof msg, "host call %u", ex.code);
             where(m, vm, msg, 0);
             return 0;
         case EXIT_TRAP:
         case EXIT_BREAK:
         case EXIT_WATCH: {
+            mon_run_end(m);
             if (mon_debug_stop(m, vm, &ex) && !m->finished) {
                 mon_watch_snapshot(m);
+                mon_run_begin(m);
                 continue;
             }
             return 0;
         }
         }
     }
+}
+
+int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
+{
+    mon_watch_snapshot(m);
+    if (m->interactive && mode == RUN_FREE) {
+        mon_out(m, "running (Ctrl-C stops)\n");
+        fflush(m->out);
+    }
+    mon_run_begin(m);
+    int rc = run_loop(m, mode, n);
+    mon_run_end(m);
+    return rc;
 }
 
 /* Parse go/continue options: [until ADDR] [for N] [cycles N]. */
@@ -219,7 +302,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
             b.id = until_id = m->next_bp++;
             m->bps[m->nbps++] = b;
         } else {
-            if (mon_arg(m, argv[i + 1], &n) != 0)
+            if (mon_count(m, argv[i + 1], &n) != 0)
                 return -1;
             mode = k == 1 ? RUN_STEPS : RUN_CYCLES;
         }
@@ -342,10 +425,32 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
     return EXIT_BUDGET;
 }
 
+/* What the step wrote to the console since it had LEN0 bytes, as a C string. */
+static void step_console(struct mon *m, struct machine *x, size_t len0)
+{
+    size_t len;
+    const uint8_t *o = machine_console_output(x, &len);
+    if (len <= len0)
+        return;
+    mon_out(m, "    console <- \"");
+    for (size_t i = len0; i < len; i++) {
+        uint8_t c = o[i];
+        if (c == '"' || c == '\\')
+            mon_out(m, "\\%c", c);
+        else if (c == '\n')
+            mon_out(m, "\\n");
+        else if (c >= 0x20 && c < 0x7f)
+            mon_out(m, "%c", c);
+        else
+            mon_out(m, "\\x%02x", c);
+    }
+    mon_out(m, "\"\n");
+}
+
 int mon_cmd_step(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+    if (argc == 2 && mon_count(m, argv[1], &n) != 0)
         return -1;
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
@@ -367,6 +472,8 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         for (size_t k = 0; k < nc; k++)
             machine_read_phys(x, cand[k], &old[k]);
         uint64_t traps0 = 0;
+        size_t con0;
+        machine_console_output(x, &con0);
         struct machine_counters c0 = machine_get_counters(x);
         for (unsigned t = 0; t < TRAP_NCAUSES; t++)
             traps0 += c0.traps[t];
@@ -380,7 +487,7 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
             vm_step(m, x, &ex);
         }
         if (fetched)
-            mon_print_insn(m, m->out, syms, before.p, word);
+            mon_print_vinsn(m, x, &before, syms, before.p, word);
         else
             mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
                     mon_why_trap(x, before.p));
@@ -402,6 +509,7 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         if (traps1 != traps0)
             mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
                     trap_cause_name(machine_last_trap(x)));
+        step_console(m, x, con0);
         for (size_t k = 0; k < m->nev; k++)
             mon_out(m, "    cp: %s trap -> %s%s%s\n", trap_cause_name(m->ev[k].cause),
                     vmm_disposition_name(m->ev[k].disp), m->ev[k].reflected ? " as " : "",

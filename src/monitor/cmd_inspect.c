@@ -37,6 +37,21 @@ void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32
     fprintf(f, "  0x%05x %-12s %s\n", addr, lab ? lab : "", dis);
 }
 
+void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p,
+                     const struct tgm_image *syms, uint32_t vaddr, uint64_t word)
+{
+    if (p->l == 0) {
+        mon_print_insn(m, m->out, syms, vaddr, word);
+        return;
+    }
+    /* labels name physical addresses; the operands are virtual, so plain */
+    char dis[160];
+    uint64_t ph = (uint64_t)vaddr + p->l;
+    const char *lab = vaddr < p->b && ph < machine_q(x) ? mon_label(syms, (uint32_t)ph) : NULL;
+    dis_word(word, vaddr, NULL, dis, sizeof dis);
+    mon_out(m, "  0x%05x %-12s %s\n", vaddr, lab ? lab : "", dis);
+}
+
 /* ---- regs ---- */
 
 static void psw_rows(struct mon *m, const char *label, const struct machine *x)
@@ -186,11 +201,14 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
                            (unsigned long long)end);
         n = end - a + 1;
     } else {
-        if (mon_arg(m, argv[i], &a) != 0 || (argc - i == 2 && mon_arg(m, argv[i + 1], &n) != 0))
+        if (mon_arg(m, argv[i], &a) != 0 ||
+            (argc - i == 2 && mon_count(m, argv[i + 1], &n) != 0))
             return -1;
+        if (n == 0)
+            return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
     }
     uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
-    if (a >= lim || n > lim - a || n == 0)
+    if (a >= lim || n > lim - a)
         return mon_err(m, "address %#llx (count %llu) is out of range (0..%#x)",
                        (unsigned long long)a, (unsigned long long)n, lim - 1);
     if (fmt == 'c') {
@@ -198,6 +216,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         return 0;
     }
     const struct tgm_image *syms = sp == SP_REAL ? NULL : mon_symbols(m);
+    struct psw cur = machine_psw(x);
     for (uint64_t k = 0; k < n; k++) {
         const char *why;
         int64_t ph = space_addr(x, sp, a + k, &why);
@@ -207,9 +226,12 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
             continue;
         }
         machine_read_phys(x, (uint64_t)ph, &v);
-        const char *lab = mon_label(syms, (uint32_t)(a + k));
+        const char *lab = mon_label(syms, (uint32_t)ph);
         if (fmt == 'i') {
-            mon_print_insn(m, m->out, syms, (uint32_t)(a + k), v);
+            if (sp == SP_VIRT)
+                mon_print_vinsn(m, x, &cur, syms, (uint32_t)(a + k), v);
+            else
+                mon_print_insn(m, m->out, syms, (uint32_t)(a + k), v);
             continue;
         }
         char where[40] = "";
@@ -307,6 +329,10 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
                      ? machine_console_input(x, (const uint8_t *)argv[2], n)
                      : vmm_vm_input(m->vmm, m->focus, (const uint8_t *)argv[2], n);
         return rc ? mon_err(m, "cannot queue input") : 0;
+    }
+    if (argc == 2 && mon_keyword(argv[1], "input clear") == 1) {
+        machine_console_clear_output(x);
+        return 0;
     }
     if (argc >= 2)
         return mon_err(m, "usage: %s", m->cur->usage);

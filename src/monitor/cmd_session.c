@@ -127,12 +127,13 @@ static void settings(struct mon *m)
             (m->vmm ? vmm_hybrid(m->vmm) : m->vmm_cfg.hybrid) ? "on" : "off",
             (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
                                         : m->vmm_cfg.slice ? m->vmm_cfg.slice : VMM_DEFAULT_SLICE));
+    mon_out(m, "console    %s\n", m->live_console ? "on (shown as the guest writes it)" : "off");
 }
 
 int mon_cmd_set(struct mon *m, int argc, char **argv)
 {
     static const char keys[] =
-        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice";
+        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console";
     if (argc == 1) {
         settings(m);
         return 0;
@@ -162,12 +163,12 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         return 0;
     }
     case 3:
-        if (mon_arg(m, v, &n) != 0)
+        if (mon_count(m, v, &n) != 0)
             return -1;
         m->limit = n;
         return 0;
     case 4:
-        if (mon_arg(m, v, &n) != 0)
+        if (mon_count(m, v, &n) != 0)
             return -1;
         if (n > 1000000)
             return mon_err(m, "ring of %llu is too large (at most 1000000)", (unsigned long long)n);
@@ -203,9 +204,18 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         m->vmm_cfg.hybrid = e == 0;
         return 0;
     }
+    case 10: {
+        int e = mon_keyword(v, "on off");
+        if (e < 0)
+            return mon_err(m, "console is on or off");
+        m->live_console = e == 0;
+        return 0;
+    }
     default:
-        if (mon_arg(m, v, &n) != 0)
+        if (mon_count(m, v, &n) != 0)
             return -1;
+        if (n == 0) /* the control program would take 0 as its default */
+            return mon_err(m, "a slice must be at least one cycle");
         m->vmm_cfg.slice = n;
         if (m->vmm)
             vmm_set_slice(m->vmm, n);

@@ -42,21 +42,41 @@ void mon_trace_close(struct mon *m)
     m->trace_path = NULL;
 }
 
-/* One line for a traced step. */
-static void trace_line(struct mon *m, FILE *f, const struct mon_ring_ent *e)
+/* One line for a traced step, in BUF. */
+static void trace_fmt(struct mon *m, const struct mon_ring_ent *e, char *buf, size_t len)
 {
     struct psw p = psw_unpack(e->t.psw_before);
     char b[96], dis[160] = "(not fetched)";
-    const struct tgm_image *syms = e->real ? NULL : &m->bare_img;
+    /* labels name physical addresses: only unrelocated code gets them */
+    const struct tgm_image *syms = e->real || p.l ? NULL : &m->bare_img;
     if (e->t.fetched)
         dis_word(e->t.word, p.p, syms, dis, sizeof dis);
-    int n = fprintf(f, "%10llu %s%s  %s", (unsigned long long)e->t.cycles, e->real ? "real " : "",
-                    mon_fmt_psw(&p, b, sizeof b), dis);
-    if (e->t.trap)
-        n += fprintf(f, "  -> trap %s", trap_cause_name(e->t.trap));
-    fputc('\n', f);
-    if (n > 0 && f != m->out)
-        m->trace_bytes += (uint64_t)n + 1;
+    int n = snprintf(buf, len, "%10llu %s%s  %s", (unsigned long long)e->t.cycles,
+                     e->real ? "real " : "", mon_fmt_psw(&p, b, sizeof b), dis);
+    if (e->t.trap && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, "  -> trap %s", trap_cause_name(e->t.trap));
+}
+
+/* Write one trace line (without its newline) to the screen or the trace
+ * file.  A file stops before the line that would pass its cap, with a note
+ * after the cap (whichever kind of line reaches it). */
+static void trace_emit(struct mon *m, const char *line)
+{
+    if (!m->trace_file) {
+        fprintf(m->out, "%s\n", line);
+        return;
+    }
+    if (m->trace_capped)
+        return;
+    uint64_t n = strlen(line) + 1;
+    if (m->trace_bytes + n > m->trace_cap) {
+        fprintf(m->trace_file, "[trace stopped: size cap of %llu bytes reached]\n",
+                (unsigned long long)m->trace_cap);
+        m->trace_capped = true;
+        return;
+    }
+    fprintf(m->trace_file, "%s\n", line);
+    m->trace_bytes += n;
 }
 
 static void hook(struct mon *m, const struct machine_trace *t, bool real)
@@ -70,14 +90,9 @@ static void hook(struct mon *m, const struct machine_trace *t, bool real)
     }
     if (!(m->trace_insns || (m->trace_traps && t->trap)) || m->trace_capped)
         return;
-    FILE *f = m->trace_file ? m->trace_file : m->out;
-    if (m->trace_file && m->trace_bytes >= m->trace_cap) {
-        fprintf(f, "[trace stopped: size cap of %llu bytes reached]\n",
-                (unsigned long long)m->trace_cap);
-        m->trace_capped = true;
-        return;
-    }
-    trace_line(m, f, &e);
+    char line[400];
+    trace_fmt(m, &e, line, sizeof line);
+    trace_emit(m, line);
 }
 
 static void hook_bare(void *ctx, const struct machine_trace *t) { hook(ctx, t, false); }
@@ -100,17 +115,16 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
         m->ev_lost++;
     if (!m->trace_cp || m->trace_capped)
         return;
-    FILE *f = m->trace_file ? m->trace_file : m->out;
     struct vm_info vi;
     char dis[160] = "?";
     if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
         vi.name = "?";
     dis_word(e->word, e->p, &m->vm_img[e->vm], dis, sizeof dis);
-    int n = fprintf(f, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s\n", vi.name, e->p, dis,
-                    trap_cause_name(e->cause), vmm_disposition_name(e->disp),
-                    e->reflected ? " as " : "", e->reflected ? trap_cause_name(e->reflected) : "");
-    if (n > 0 && m->trace_file)
-        m->trace_bytes += (uint64_t)n;
+    char line[400];
+    snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s", vi.name, e->p, dis,
+             trap_cause_name(e->cause), vmm_disposition_name(e->disp),
+             e->reflected ? " as " : "", e->reflected ? trap_cause_name(e->reflected) : "");
+    trace_emit(m, line);
 }
 
 static void trace_status(struct mon *m)
@@ -144,7 +158,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         case 4: ins = trp = cp = false; break;
         case 5: path = argv[++i]; break;
         case 6:
-            if (mon_arg(m, argv[++i], &cap) != 0)
+            if (mon_count(m, argv[++i], &cap) != 0)
                 return -1;
             break;
         case 7: screen = true; break;
@@ -196,7 +210,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
 int mon_cmd_history(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 20;
-    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+    if (argc == 2 && mon_count(m, argv[1], &n) != 0)
         return -1;
     if (!m->ring_size)
         return mon_err(m, "the history ring is off ('set ring N' to keep N instructions)");
@@ -204,7 +218,9 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
         n = m->ring_count;
     for (size_t k = 0; k < n; k++) {
         size_t idx = (m->ring_head + m->ring_size - n + k) % m->ring_size;
-        trace_line(m, m->out, &m->ring[idx]);
+        char line[400];
+        trace_fmt(m, &m->ring[idx], line, sizeof line);
+        mon_out(m, "%s\n", line);
     }
     if (!n)
         mon_out(m, "no instructions executed yet\n");

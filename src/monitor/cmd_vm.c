@@ -85,7 +85,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: vm create NAME WORDS [FILE]");
     uint64_t w;
     char err[256];
-    if (mon_arg(m, argv[3], &w) != 0)
+    if (mon_count(m, argv[3], &w) != 0)
         return -1;
     if (w < TGM_Q_MIN || w > TGM_Q_MAX)
         return mon_err(m, "%llu words is out of range (%u..%u)", (unsigned long long)w,
@@ -183,17 +183,20 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         if (vmm_vm_resume(m->vmm, id) != 0)
             return mon_err(m, "%s is %s and cannot resume", vi.name, vm_state_name(vi.state));
         break;
-    case 8:
+    case 8: {
+        char name[64]; /* vi.name dies with the VM */
+        snprintf(name, sizeof name, "%s", vi.name);
         mon_vm_forget(m, id);
         vmm_vm_destroy(m->vmm, id);
         mon_debug_apply(m);
-        mon_out(m, "%s destroyed; its region is free\n", vi.name);
+        mon_out(m, "%s destroyed; its region is free\n", name);
         return 0;
+    }
     case 9:
         print_stats(m, &vi);
         return 0;
     case 10:
-        if (mon_arg(m, argv[3], &n) != 0)
+        if (mon_count(m, argv[3], &n) != 0)
             return -1;
         vmm_vm_set_limit(m->vmm, id, n);
         return 0;

@@ -37,9 +37,11 @@ const struct mon_cmd mon_cmds[] = {
     {"go", mon_cmd_go, 0, 6, "go [ADDR] [until ADDR] [for N] [cycles N]",
      "run from ADDR (default: the current P)\n"
      "Runs until HALT, a breakpoint or watchpoint, a trap stop, the step limit\n"
-     "('set limit') or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
+     "('set limit'), a trap loop (every step traps back to the same PSW: a\n"
+     "disabled wait) or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
      "N instructions, 'cycles N' at the first instruction boundary after N\n"
-     "cycles.  With a VM selected, the control program runs all runnable VMs.",
+     "cycles of this run.  With a VM selected, the control program runs all\n"
+     "runnable VMs.  Guest console output is shown as it is written.",
      G_EXEC, "g run", "=s+{until,for,cycles}", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
@@ -88,7 +90,10 @@ const struct mon_cmd mon_cmds[] = {
      G_INSPECT, "p", "=s", CMD_RAW},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"
-     "'console input TEXT' queues TEXT (C escapes \\n, \\t, \\\\ allowed).",
+     "'console input TEXT' queues TEXT (C escapes \\n, \\t, \\\\ allowed);\n"
+     "'console clear' forgets the output so far (queued input stays).\n"
+     "During 'go' the output is also shown as the guest writes it, and keys typed\n"
+     "at the terminal are queued as its input ('set console off' to stop that).",
      G_INSPECT, NULL, "={input,clear}", 0},
     {"show", mon_cmd_show, 0, 0, "show",
      "show the session: machines, focus, settings, breakpoints",
@@ -209,10 +214,12 @@ const struct mon_cmd mon_cmds[] = {
      "  histfile FILE     command-line history file (env TGM_HISTORY)\n"
      "  cp-memory Q, cp-profile NAME, hybrid on|off\n"
      "                    the control program's machine, before the first VM\n"
-     "  slice N           cycles per VM time slice",
+     "  slice N           cycles per VM time slice (at least 1)\n"
+     "  console on|off    show guest console output as it is written during\n"
+     "                    'go' and 'step' (default on)",
      G_SCRIPT, NULL,
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
-     "cp-memory cp-profile:p hybrid:{on,off} slice",
+     "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off}",
      0},
     {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
      "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},

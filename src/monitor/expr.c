@@ -11,22 +11,32 @@
 
 #include "mon_impl.h"
 
+/* Deeper nesting of parentheses or unary operators than this is an error,
+ * not a stack overflow (as in the assembler). */
+#define EV_MAX_DEPTH 256u
+
 struct ev {
     struct mon *m;
     const char *s, *p;
     char *err;
     size_t errlen;
     bool bad;
+    unsigned depth;
     /* the first comparison that came out false, for assert's message */
     bool cmp_set;
     uint64_t cmp_l, cmp_r;
     const char *cmp_op;
 };
 
-static uint64_t fail(struct ev *e, const char *fmt, const char *arg)
+static uint64_t fail(struct ev *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static uint64_t fail(struct ev *e, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     if (!e->bad)
-        snprintf(e->err, e->errlen, fmt, arg);
+        vsnprintf(e->err, e->errlen, fmt, ap);
+    va_end(ap);
     e->bad = true;
     return 0;
 }
@@ -56,6 +66,7 @@ static bool accept(struct ev *e, const char *op)
 }
 
 static uint64_t expr(struct ev *e);
+static uint64_t unary(struct ev *e);
 
 static bool ident_char(int c, bool first)
 {
@@ -161,6 +172,7 @@ static uint64_t number(struct ev *e)
     else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
         base = 8, s += 2;
     uint64_t v = 0;
+    bool over = false;
     const char *start = s;
     for (;; s++) {
         int d = isdigit((unsigned char)*s) ? *s - '0'
@@ -170,10 +182,14 @@ static uint64_t number(struct ev *e)
             continue;
         if (d < 0 || d >= base)
             break;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+            over = true;
         v = v * (uint64_t)base + (uint64_t)d;
     }
     if (s == start || isalnum((unsigned char)*s))
         return fail(e, "bad number near '%s'", e->p);
+    if (over)
+        return fail(e, "number '%.*s' does not fit in 64 bits", (int)(s - e->p), e->p);
     e->p = s;
     return v;
 }
@@ -227,11 +243,11 @@ static uint64_t primary(struct ev *e)
         return name_value(e, name);
     }
     if (!*p)
-        return fail(e, "expression ends too soon%s", "");
+        return fail(e, "expression ends too soon");
     return fail(e, "unexpected '%s'", p);
 }
 
-static uint64_t unary(struct ev *e)
+static uint64_t unary1(struct ev *e)
 {
     if (accept(e, "-"))
         return (uint64_t)0 - unary(e);
@@ -244,6 +260,19 @@ static uint64_t unary(struct ev *e)
     return primary(e);
 }
 
+/* Every nesting (parentheses, E[...], unary operators) passes here. */
+static uint64_t unary(struct ev *e)
+{
+    if (e->bad)
+        return 0;
+    if (e->depth >= EV_MAX_DEPTH)
+        return fail(e, "expression nested too deeply (more than %u levels)", EV_MAX_DEPTH);
+    e->depth++;
+    uint64_t v = unary1(e);
+    e->depth--;
+    return v;
+}
+
 static uint64_t mul(struct ev *e)
 {
     uint64_t v = unary(e);
@@ -254,7 +283,7 @@ static uint64_t mul(struct ev *e)
             bool div = e->p[-1] == '/';
             int64_t r = (int64_t)unary(e);
             if (r == 0)
-                return fail(e, "division by zero%s", "");
+                return fail(e, "division by zero");
             if ((int64_t)v == INT64_MIN && r == -1)
                 v = div ? v : 0;
             else
@@ -417,6 +446,15 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
     char err[256];
     if (mon_eval(m, s, out, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
+    return 0;
+}
+
+int mon_count(struct mon *m, const char *s, uint64_t *out)
+{
+    if (mon_arg(m, s, out) != 0)
+        return -1;
+    if ((int64_t)*out < 0)
+        return mon_err(m, "count %lld is negative", (long long)*out);
     return 0;
 }
 

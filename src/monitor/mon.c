@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mon_impl.h"
@@ -40,6 +41,7 @@ struct mon *mon_create(FILE *out, FILE *err)
     m->focus = MON_FOCUS_BARE;
     m->next_bp = 1;
     m->limit = MON_SCRIPT_LIMIT;
+    m->live_console = true;
     m->trace_cap = 16u << 20;
     mon_ring_resize(m, MON_RING_DEFAULT);
     return m;
@@ -138,6 +140,9 @@ int mon_vm_lookup(struct mon *m, const char *s)
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 {
     char magic[8] = {0}, err[512];
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return mon_err(m, "'%s' is a directory (give a program file)", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return mon_err(m, "cannot open '%s': %s", path, strerror(errno));
@@ -343,7 +348,7 @@ int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
     struct mon_reader r;
     char err[512];
     if (mon_reader_file(&r, path, err, sizeof err) != 0) {
-        fprintf(m->err, "%s\n", err);
+        fprintf(m->err, "tgm: monitor: %s\n", err);
         return 2;
     }
     r.nargs = argc;

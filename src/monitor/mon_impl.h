@@ -147,6 +147,15 @@ struct mon {
     /* a stack of machine-code control programs in the bare machine (cmd_nest.c) */
     struct nest_layout nest;
     bool nested;
+
+    /* around a run (run_io.c): console bytes already shown (slot 0 the
+     * bare machine, 1 + id a VM), steps at the run's start, typed bytes */
+    bool live_console;
+    size_t con_seen[VMM_MAX_VMS + 1];
+    bool con_midline;
+    int con_last;
+    uint64_t run_steps0[VMM_MAX_VMS + 1];
+    size_t typed;
 };
 
 /* ---- core (mon.c) ---- */
@@ -196,6 +205,8 @@ int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err,
              size_t errlen);
 /* Evaluate an argument, printing the error; -1 on failure. */
 int mon_arg(struct mon *m, const char *s, uint64_t *out);
+/* A count (steps, words, bytes): an argument that is not negative. */
+int mon_count(struct mon *m, const char *s, uint64_t *out);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
 
@@ -206,6 +217,10 @@ char *mon_fmt_psw(const struct psw *p, char *buf, size_t len);
 /* One disassembled line of WORD at ADDR, with its label if any. */
 void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms,
                     uint32_t addr, uint64_t word);
+/* The same for WORD at virtual address VADDR of X under PSW P: the label
+ * is that of the physical address VADDR develops to (relocated code). */
+void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p,
+                     const struct tgm_image *syms, uint32_t vaddr, uint64_t word);
 /* The label of ADDR in SYMS, or NULL. */
 const char *mon_label(const struct tgm_image *syms, uint32_t addr);
 
@@ -213,6 +228,23 @@ const char *mon_label(const struct tgm_image *syms, uint32_t addr);
 
 enum mon_run_mode { RUN_FREE, RUN_STEPS, RUN_CYCLES };
 int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
+
+/* ---- around a run (run_io.c) ---- */
+
+/* Note where the consoles and step counts stand and hand the terminal's
+ * keys to the guest; show new console output and queue typed keys (between
+ * chunks); finish the output line, give the terminal back. */
+void mon_run_begin(struct mon *m);
+void mon_run_poll(struct mon *m);
+void mon_run_end(struct mon *m);
+/* Show console output written since the last look (if 'set live-console'). */
+void mon_console_live(struct mon *m);
+/* Did VM ID take a step since mon_run_begin? */
+bool mon_vm_ran(const struct mon *m, int id);
+/* Is X caught in a trap loop: does each step take a trap (*CAUSE) that
+ * loads the PSW it trapped from, with no timer to break it?  Probed on a
+ * copy of X, which is left alone. */
+bool mon_trap_loop(struct machine *x, unsigned *cause);
 
 /* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
 

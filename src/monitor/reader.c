@@ -70,6 +70,11 @@ void mon_reader_stream(struct mon_reader *r, FILE *f, const char *name)
 
 int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t errlen)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot run script '%s': it is a directory", path);
+        return -1;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "cannot open script '%s': %s", path, strerror(errno));

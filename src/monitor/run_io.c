@@ -1,0 +1,214 @@
+/* run_io.c: what the monitor does around a run of the machine of section 2
+ * or of the control program of sections 4-6: guest console output shown as
+ * it appears, keys typed during the run sent to the guest's console input,
+ * and the detection of a trap loop (a machine whose every step traps back
+ * to the same PSW, which Hercules reports as a disabled wait).
+ *
+ * All of it happens between the run's chunks, never inside the CPU.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "mon_impl.h"
+
+/* Slot of the console offsets: 0 the bare machine, 1 + id a VM. */
+static struct machine *slot_machine(struct mon *m, int slot)
+{
+    if (slot == 0)
+        return m->bare;
+    return m->vmm ? vmm_vm_view(m->vmm, slot - 1) : NULL;
+}
+
+static int vm_count(const struct mon *m)
+{
+    int n = 0;
+    for (int id = m->vmm ? vmm_vm_next(m->vmm, -1) : -1; id >= 0; id = vmm_vm_next(m->vmm, id))
+        n++;
+    return n;
+}
+
+/* Print what SLOT's console wrote since the last look, prefixing each line
+ * with the VM's name when several VMs share the screen. */
+static void console_flush(struct mon *m, int slot, bool prefix)
+{
+    struct machine *x = slot_machine(m, slot);
+    size_t len;
+    if (!x)
+        return;
+    const uint8_t *o = machine_console_output(x, &len);
+    if (len < m->con_seen[slot]) /* cleared meanwhile */
+        m->con_seen[slot] = 0;
+    char name[64] = "";
+    if (prefix && slot > 0) {
+        struct vm_info vi;
+        if (vmm_vm_info(m->vmm, slot - 1, &vi) == 0)
+            snprintf(name, sizeof name, "%s| ", vi.name);
+    }
+    for (size_t i = m->con_seen[slot]; i < len; i++) {
+        if (!m->con_midline && name[0])
+            fputs(name, m->out);
+        fputc(o[i], m->out);
+        m->con_midline = o[i] != '\n';
+        m->con_last = slot;
+    }
+    m->con_seen[slot] = len;
+}
+
+void mon_console_live(struct mon *m)
+{
+    if (!m->live_console)
+        return;
+    bool several = vm_count(m) > 1;
+    if (m->focus == MON_FOCUS_BARE || !m->vmm) {
+        console_flush(m, 0, false);
+    } else {
+        /* a line begun by one VM ends before another VM's output */
+        if (m->con_midline && several)
+            for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+                struct machine *x = vmm_vm_view(m->vmm, id);
+                size_t len;
+                machine_console_output(x, &len);
+                if (id + 1 != m->con_last && len > m->con_seen[id + 1]) {
+                    fputc('\n', m->out);
+                    m->con_midline = false;
+                    break;
+                }
+            }
+        for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+            console_flush(m, id + 1, several);
+    }
+    fflush(m->out);
+}
+
+/* ---- keys typed during a run ---- */
+
+static struct termios saved_tio;
+static bool tio_changed;
+
+/* Queue typed bytes for the focused machine's console input. */
+static void feed(struct mon *m, const uint8_t *b, size_t n)
+{
+    int rc = m->focus == MON_FOCUS_BARE || !m->vmm
+                 ? machine_console_input(m->bare, b, n)
+                 : vmm_vm_input(m->vmm, m->focus, b, n);
+    if (rc == 0)
+        m->typed += n;
+}
+
+static void typed_poll(struct mon *m)
+{
+    if (!tio_changed)
+        return;
+    uint8_t buf[256];
+    for (;;) {
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+            return;
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n <= 0)
+            return;
+        feed(m, buf, (size_t)n);
+    }
+}
+
+void mon_run_begin(struct mon *m)
+{
+    for (int s = 0; s <= VMM_MAX_VMS; s++) {
+        struct machine *x = slot_machine(m, s);
+        size_t len = 0;
+        if (x)
+            machine_console_output(x, &len);
+        m->con_seen[s] = len;
+        m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
+    }
+    m->con_midline = false;
+    m->con_last = -1;
+    m->typed = 0;
+    /* While the guest runs, keys go to it: no echo, no line buffering.
+     * ISIG stays, so Ctrl-C still stops the run. */
+    if (m->interactive && !tio_changed && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+        struct termios t = saved_tio;
+        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL);
+        t.c_cc[VMIN] = 0;
+        t.c_cc[VTIME] = 0;
+        tio_changed = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+    }
+}
+
+void mon_run_poll(struct mon *m)
+{
+    mon_console_live(m);
+    typed_poll(m);
+}
+
+void mon_run_end(struct mon *m)
+{
+    typed_poll(m);
+    mon_console_live(m);
+    if (m->con_midline) {
+        fputc('\n', m->out);
+        m->con_midline = false;
+    }
+    if (tio_changed) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+        tio_changed = false;
+    }
+    if (m->typed) {
+        char name[64];
+        mon_out(m, "(%zu typed byte%s queued as console input of %s)\n", m->typed,
+                m->typed == 1 ? "" : "s", mon_target_name(m, name, sizeof name));
+        m->typed = 0;
+    }
+}
+
+bool mon_vm_ran(const struct mon *m, int id)
+{
+    struct machine *x = m->vmm ? vmm_vm_view(m->vmm, id) : NULL;
+    return x && machine_get_counters(x).steps != m->run_steps0[id + 1];
+}
+
+/* ---- trap loops ---- */
+
+bool mon_trap_loop(struct machine *x, unsigned *cause)
+{
+    struct machine_timer t = machine_get_timer(x);
+    if (t.armed || t.pending) /* a timer trap may still break the loop */
+        return false;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (machine_state_save(x, true, &buf, &len) != 0)
+        return false;
+    struct machine_config cfg = {.q = machine_q(x), .profile = machine_profile(x),
+                                 .hostcalls = machine_hostcalls(x)};
+    struct machine *c = machine_create(&cfg);
+    char err[128];
+    bool loop = false;
+    /* Two steps on a copy: if both trap and the second leaves E, M, P and R
+     * exactly as the first did, every later step repeats it. */
+    if (c && machine_state_load(c, buf, len, err, sizeof err) == 0) {
+        uint64_t psw[2], digest[2];
+        unsigned trapped[2] = {TRAP_NCAUSES, TRAP_NCAUSES};
+        loop = true;
+        for (int k = 0; k < 2 && loop; k++) {
+            struct machine_counters c0 = machine_get_counters(c);
+            struct machine_exit ex;
+            loop = machine_step(c, &ex) == EXIT_BUDGET;
+            struct machine_counters c1 = machine_get_counters(c);
+            for (unsigned i = 1; i < TRAP_NCAUSES; i++)
+                if (c1.traps[i] != c0.traps[i])
+                    trapped[k] = i;
+            loop = loop && trapped[k] < TRAP_NCAUSES;
+            psw[k] = machine_get_psw(c);
+            digest[k] = machine_digest(c);
+        }
+        loop = loop && psw[0] == psw[1] && digest[0] == digest[1];
+        *cause = trapped[1];
+    }
+    machine_destroy(c);
+    free(buf);
+    return loop;
+}

@@ -1,0 +1,309 @@
+/* test_monitor_fixes.c: regressions of the monitor and the tgm command, each
+ * a defect a user met: expressions that overflowed the stack or wrapped,
+ * counts that were negative, a trap loop on an empty machine of section 2
+ * that ran forever, a trace cap ignored, labels of relocated code taken by
+ * virtual address, and CLI errors in several styles.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* Drops to user mode with R = (0x100, 0x10): the user code at physical
+ * 0x100 runs at virtual 0. */
+static const char reloc_src[] = "        .org 0\n"
+                                "        .word 0\n"
+                                "        .word psw(SUP, handler, 0, 0x80000)\n"
+                                "        .entry start\n"
+                                "start:  LPSW  upsw\n"
+                                "handler: HALT\n"
+                                "upsw:   .word psw(USER, 0, 0x100, 0x10)\n"
+                                "        .org 0x100\n"
+                                "ucode:  ADDI  3, 3, 1\n"
+                                "        ADDI  3, 3, 1\n"
+                                "uthird: COUT  3\n"
+                                "        HALT\n";
+
+static struct cs_outcome mon(const char *cmds)
+{
+    return cs_run_tgm("monitor", "-c", cmds, NULL);
+}
+
+static void expect_fail(const char *cmds, const char *why)
+{
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, why);
+    cs_outcome_free(&o);
+}
+
+static void expect_out(const char *cmds, const char *want)
+{
+    struct cs_outcome o = mon(cmds);
+    if (o.status != 0 || !strstr(o.out, want))
+        fail_msg("'%s': status %d, output \"%s\" lacks \"%s\"; stderr \"%s\"", cmds, o.status,
+                 o.out, want, o.err);
+    cs_outcome_free(&o);
+}
+
+static char *repeat(const char *head, const char *unit, size_t n, const char *mid,
+                    const char *tail_unit)
+{
+    size_t len = strlen(head) + n * (strlen(unit) + strlen(tail_unit)) + strlen(mid) + 1;
+    char *s = malloc(len);
+    assert_non_null(s);
+    strcpy(s, head);
+    for (size_t i = 0; i < n; i++)
+        strcat(s, unit);
+    strcat(s, mid);
+    for (size_t i = 0; i < n; i++)
+        strcat(s, tail_unit);
+    return s;
+}
+
+static void expr__deep_nesting_is_an_error_not_a_crash(void **state)
+{
+    (void)state;
+    char *parens = repeat("print ", "(", 8000, "1", ")");
+    expect_fail(parens, "nested too deeply");
+    free(parens);
+    const char *ops[] = {"-", "!", "~"};
+    for (size_t k = 0; k < 3; k++) {
+        char *chain = repeat("print ", ops[k], 20000, "1", "");
+        expect_fail(chain, "nested too deeply");
+        free(chain);
+    }
+    char *fine = repeat("print ", "(", 100, "7", ")");
+    expect_out(fine, "0x7 (7)");
+    free(fine);
+}
+
+static void expr__numbers_that_do_not_fit_are_refused(void **state)
+{
+    (void)state;
+    expect_fail("print 99999999999999999999", "does not fit in 64 bits");
+    expect_fail("print 0x1ffffffffffffffff", "does not fit in 64 bits");
+    expect_out("print 18446744073709551615", "0xffffffffffffffff");
+}
+
+static void counts__negative_and_zero_counts_are_refused(void **state)
+{
+    (void)state;
+    expect_fail("load examples/sum.s; step -1", "count -1 is negative");
+    expect_fail("load examples/sum.s; go for -5", "negative");
+    expect_fail("examine 0 0", "count of 0");
+    struct cs_outcome o = mon("load examples/sum.s; examine 0 0");
+    assert_null(strstr(o.err, "address"));
+    cs_outcome_free(&o);
+    /* nothing moved */
+    expect_out("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
+}
+
+static void set__slice_zero_is_refused_and_changes_nothing(void **state)
+{
+    (void)state;
+    expect_fail("set slice 0", "at least one cycle");
+    expect_out("set on-error continue; set slice 500; set slice 0; set", "slice      500");
+}
+
+static void console__clear_forgets_the_output(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("set console off; load examples/hello.s; go; console; "
+                              "console clear; console; echo END");
+    assert_int_equal(o.status, 0);
+    const char *first = strstr(o.out, "hello, world");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "hello, world")); /* shown once, then forgotten */
+    cs_outcome_free(&o);
+}
+
+static void trace__cp_lines_respect_the_cap(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmd[CS_PATH + 200];
+    cs_tmp_path(path, sizeof path, "cp.trace");
+    snprintf(cmd, sizeof cmd, "vm create g 4096 examples/supervisor.s; trace cp to %s max 2000; "
+                              "go; trace", path);
+    struct cs_outcome o = mon(cmd);
+    assert_int_equal(o.status, 0);
+    size_t len;
+    char *t = cs_slurp(path, &len);
+    const char *note = strstr(t, "[trace stopped: size cap of 2000 bytes reached]\n");
+    assert_non_null(note);
+    assert_true((size_t)(note - t) <= 2000); /* the lines before the note */
+    assert_non_null(strstr(t, "cp: g "));
+    free(t);
+    cs_outcome_free(&o);
+}
+
+static void vm__destroy_names_the_vm(void **state)
+{
+    (void)state;
+    expect_out("vm create guest7 4096; vm destroy guest7", "guest7 destroyed");
+}
+
+static void reset__forgets_the_history(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; go; reset; history", "no instructions executed yet");
+}
+
+static void go__cycles_reports_this_run(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("load examples/sum.s; go cycles 3; go cycles 3");
+    assert_int_equal(o.status, 0);
+    const char *second = strstr(o.out, "stopped after");
+    assert_non_null(second);
+    second = strstr(second + 1, "stopped after");
+    assert_non_null(second);
+    /* the second run is a few cycles long, not the total since reset */
+    unsigned steps = 0, cycles = 0;
+    assert_int_equal(sscanf(second, "stopped after %u step%*[s], %u cycle", &steps, &cycles), 2);
+    assert_true(cycles >= 3 && cycles < 10);
+    cs_outcome_free(&o);
+}
+
+static void go__trap_loop_on_an_empty_machine_stops(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("set limit 5000000; go");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "trap loop"));
+    assert_non_null(strstr(o.out, "disabled wait"));
+    cs_outcome_free(&o);
+    o = mon("set limit 5000000; vm create a 4096; go");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "a: trap loop"));
+    cs_outcome_free(&o);
+    /* a program that traps and handles its traps is no loop */
+    expect_out("set limit 5000000; load examples/supervisor.s; go", "halted after");
+}
+
+static void load__a_directory_is_named_as_one(void **state)
+{
+    (void)state;
+    expect_fail("load examples", "'examples' is a directory");
+    expect_fail("vm create g 4096 examples", "is a directory");
+    expect_fail("do examples", "is a directory");
+}
+
+static void labels__relocated_code_is_labelled_by_physical_address(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmd[CS_PATH + 100];
+    cs_write_text(src, sizeof src, "reloc.s", reloc_src);
+    snprintf(cmd, sizeof cmd, "load %s; step 3; examine -v -i 2", src);
+    struct cs_outcome o = mon(cmd);
+    assert_int_equal(o.status, 0);
+    /* virtual 0 is physical 0x100, ucode; virtual 2 is uthird, not 'start' */
+    assert_non_null(strstr(o.out, "0x00000 ucode"));
+    assert_non_null(strstr(o.out, "0x00002 uthird"));
+    assert_null(strstr(o.out, "0x00002 start        COUT"));
+    cs_outcome_free(&o);
+}
+
+/* ---- the tgm command's errors: one line, "tgm: WHAT: WHY" ---- */
+
+static void cli_one_error(int status, const char *want, const char *sub, ...)
+{
+    struct cs_args a = {0};
+    va_list ap;
+    va_start(ap, sub);
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+        cs_push(&a, s);
+    va_end(ap);
+    struct cs_outcome o = cs_run_tgm_argv(sub, a.v);
+    if (o.status != status)
+        fail_msg("tgm %s: status %d, want %d; stderr \"%s\"", sub, o.status, status, o.err);
+    cs_assert_one_line(&o, want);
+    if (strncmp(o.err, "tgm: ", 5) != 0)
+        fail_msg("tgm %s: \"%s\" lacks the tgm: prefix", sub, o.err);
+    cs_outcome_free(&o);
+}
+
+static void cli__errors_are_one_line_in_one_style(void **state)
+{
+    (void)state;
+    cli_one_error(2, "tgm: --mem: 0 words is out of range", "monitor", "--mem", "0", NULL);
+    cli_one_error(2, "examples/: is a directory", "run", "examples/", NULL);
+    cli_one_error(2, "is too large", "run", "--max-steps", "99999999999999999999999",
+                  "examples/sum.s", NULL);
+    cli_one_error(2, "tgm: as: cannot write /nonexistent/x: /nonexistent: No such file",
+                  "as", "-o", "/nonexistent/x", "examples/sum.s", NULL);
+    cli_one_error(2, "tgm: monitor: option '-c' needs a value", "monitor", "-c", NULL);
+    cli_one_error(2, "tgm: isa: unknown or ambiguous option '--bogus'", "isa", "--bogus", NULL);
+    cli_one_error(2, "tgm: counterexample: unknown or ambiguous option '--bogus'",
+                  "counterexample", "--bogus", NULL);
+    cli_one_error(2, "tgm: analyze: unknown", "analyze", "--bogus", NULL);
+    cli_one_error(2, "tgm: check: unknown", "check", "--bogus", NULL);
+    cli_one_error(2, "tgm: as: option '-o' needs a value", "as", "-o", NULL);
+    cli_one_error(2, "tgm: dis: examples: is a directory", "dis", "examples", NULL);
+    cli_one_error(2, "tgm: monitor: examples: is a directory", "monitor", "examples", NULL);
+    cli_one_error(2, "tgm: monitor: cannot run script 'examples'", "monitor", "-f", "examples",
+                  NULL);
+}
+
+static void cli__vmm_quiet_run_names_the_step_limit(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "--vmm", "--quiet", "--max-steps", "100",
+                                     "examples/supervisor.s", NULL);
+    assert_int_equal(o.status, 3);
+    cs_assert_one_line(&o, "step limit of 100 reached before HALT");
+    cs_outcome_free(&o);
+}
+
+static void cli__help_lists_version(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("--help", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "--version"));
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_monitor_fixes");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(expr__deep_nesting_is_an_error_not_a_crash),
+        cmocka_unit_test(expr__numbers_that_do_not_fit_are_refused),
+        cmocka_unit_test(counts__negative_and_zero_counts_are_refused),
+        cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
+        cmocka_unit_test(console__clear_forgets_the_output),
+        cmocka_unit_test(trace__cp_lines_respect_the_cap),
+        cmocka_unit_test(vm__destroy_names_the_vm),
+        cmocka_unit_test(reset__forgets_the_history),
+        cmocka_unit_test(go__cycles_reports_this_run),
+        cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),
+        cmocka_unit_test(load__a_directory_is_named_as_one),
+        cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
+        cmocka_unit_test(cli__errors_are_one_line_in_one_style),
+        cmocka_unit_test(cli__vmm_quiet_run_names_the_step_limit),
+        cmocka_unit_test(cli__help_lists_version),
+    };
+    return cmocka_run_group_tests_name("monitor_fixes", tests, group_setup, group_teardown);
+}
