@@ -3,7 +3,9 @@
  * Types at the shell as a person would: Tab completion, history recall with
  * the up arrow (also from the history file of an earlier session), Ctrl-C
  * stopping a looping guest with section 2's state intact, Ctrl-C at the
- * prompt, Ctrl-D.  Every read has a deadline, so a hang fails the test.
+ * prompt, Ctrl-D; keys typed during a run reaching the guest's console
+ * input, Ctrl-C naming the VM that ran, Ctrl-Z and 'fg' redrawing the
+ * prompt.  Every read has a deadline, so a hang fails the test.
  */
 #include <errno.h>
 #include <poll.h>
@@ -11,12 +13,14 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,12 +34,33 @@ static const char loop_src[] = "        .entry start\n"
                                "        JMP   spin\n"
                                "n:      .word 0\n";
 
+/* Waits for a console byte c, writes c + 1 and halts. */
+static const char echo_src[] = "        .entry start\n"
+                               "start:  CIN   ch\n"
+                               "        BLT   ch, zero, start\n"
+                               "        ADDI  ch, ch, 1\n"
+                               "        COUT  ch\n"
+                               "        HALT\n"
+                               "ch:     .word 0\n"
+                               "zero:   .word 0\n";
+
+/* Writes a line and halts. */
+static const char hi_src[] = "        .entry start\n"
+                             "start:  COUT  h\n"
+                             "        COUT  i\n"
+                             "        COUT  nl\n"
+                             "        HALT\n"
+                             "h:      .word 'h'\n"
+                             "i:      .word 'i'\n"
+                             "nl:     .word 10\n";
+
 struct session {
     pid_t pid;
     int fd;
     char screen[65536];
     size_t len;
     size_t seen; /* expect() matches only after this offset */
+    bool job;    /* under job_shell */
 };
 
 static char dir[64];
@@ -53,10 +78,51 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* As a job-control shell does: the monitor runs in a process group of its
+ * own, in the foreground of the terminal, under a parent in the same
+ * session (so Ctrl-Z can stop it).  When it stops, the "shell" checks the
+ * terminal was handed back with echo on, prints a line saying so, and
+ * continues it as 'fg' would. */
+static void job_shell(const char *exe)
+{
+    pid_t kid = fork();
+    if (kid < 0)
+        _exit(127);
+    if (kid == 0) {
+        setpgid(0, 0);
+        signal(SIGTTOU, SIG_IGN);
+        tcsetpgrp(STDIN_FILENO, getpid());
+        signal(SIGTTOU, SIG_DFL);
+        execl(exe, "tgm", "monitor", (char *)NULL);
+        _exit(127);
+    }
+    setpgid(kid, kid);
+    signal(SIGTTOU, SIG_IGN);
+    for (;;) {
+        int st;
+        if (waitpid(kid, &st, WUNTRACED) < 0)
+            _exit(127);
+        if (!WIFSTOPPED(st))
+            _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+        tcsetpgrp(STDIN_FILENO, getpgrp());
+        struct termios t;
+        bool cooked = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO) &&
+                      (t.c_lflag & ICANON);
+        dprintf(STDOUT_FILENO, "\r\n[stopped; terminal %s]\r\n",
+                cooked ? "cooked" : "left raw");
+        tcsetpgrp(STDIN_FILENO, kid);
+        kill(-kid, SIGCONT);
+    }
+}
+
+static void start_job(struct session *s);
+
 static void start(struct session *s)
 {
     char exe[4096];
+    bool job = s->job;
     memset(s, 0, sizeof *s);
+    s->job = job;
     if (!realpath(tgm_path(), exe))
         fail_msg("no tgm binary at '%s' (set TGM)", tgm_path());
     struct winsize ws = {.ws_row = 40, .ws_col = 120};
@@ -70,9 +136,17 @@ static void start(struct session *s)
         setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
         setenv("TERM", "xterm", 1);
         unsetenv("TGM_HISTORY");
+        if (s->job)
+            job_shell(exe);
         execl(exe, "tgm", "monitor", (char *)NULL);
         _exit(127);
     }
+}
+
+static void start_job(struct session *s)
+{
+    s->job = true;
+    start(s);
 }
 
 /* Read until TEXT appears on the screen after the last match; fail after
@@ -142,6 +216,16 @@ static int setup(void **state)
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(loop_src, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/echo.s", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(echo_src, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/hi.s", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(hi_src, f);
     fclose(f);
     snprintf(path, sizeof path, "%s/lsan.supp", dir);
     f = fopen(path, "w");
@@ -258,6 +342,72 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
     assert_int_equal(finish(&s), 0);
 }
 
+static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
+{
+    (void)state;
+    struct session s;
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "load echo.s\r");
+    expect(&s, "tgm> ");
+    type(&s, "go\r");
+    expect(&s, "Ctrl-C stops");
+    size_t run_start = s.seen;
+    type(&s, "x");               /* the guest waits for it with CIN */
+    expect(&s, "halted after");
+    /* the key was not echoed; the guest got it and wrote x + 1 */
+    s.screen[s.len] = '\0';
+    char *between = strndup(s.screen + run_start, s.seen - run_start);
+    assert_non_null(between);
+    assert_null(strchr(between, 'x'));
+    assert_non_null(strchr(between, 'y'));
+    free(between);
+    expect(&s, "1 typed byte queued");
+    expect(&s, "tgm> ");
+    type(&s, "print E[ch]\r");
+    expect(&s, "0x79 (121)");  /* x + 1 */
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+}
+
+static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
+{
+    (void)state;
+    struct session s;
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "vm create spinner 4096 loop.s\r");
+    expect(&s, "tgm spinner> ");
+    type(&s, "vm create quick 4096 hi.s\r"); /* selected; it halts at once */
+    expect(&s, "tgm quick> ");
+    type(&s, "go\r");
+    expect(&s, "Ctrl-C stops");
+    expect(&s, "quick| hi");      /* its output, live and named */
+    type(&s, "\x03");
+    expect(&s, "spinner: interrupted after");
+    expect(&s, "tgm quick> ");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+}
+
+static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
+{
+    (void)state;
+    struct session s;
+    start_job(&s);
+    expect(&s, "tgm> ");
+    type(&s, "echo half");       /* a line being edited */
+    expect(&s, "half");
+    type(&s, "\x1a");            /* Ctrl-Z */
+    expect(&s, "[stopped; terminal cooked]");
+    expect(&s, "tgm> echo half"); /* drawn again after 'fg' */
+    type(&s, "-done\r");
+    expect(&s, "half-done\r\n");
+    expect(&s, "tgm> ");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -268,6 +418,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_stops_a_run_and_keeps_the_shell, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_z_and_fg_redraw_the_prompt, setup, teardown),
     };
     return cmocka_run_group_tests_name("monitor_pty", tests, NULL, NULL);
 }

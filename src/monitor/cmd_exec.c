@@ -124,8 +124,10 @@ static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 static void interrupted(struct mon *m, uint64_t done)
 {
     char msg[96];
-    snprintf(msg, sizeof msg, "%sinterrupted after %llu step%s", m->interactive ? "\n" : "",
-             (unsigned long long)done, plural(done));
+    if (m->interactive)
+        mon_out(m, "\n"); /* past the ^C the terminal echoed */
+    snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
+             plural(done));
     int shown = 0;
     for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
          id = vmm_vm_next(m->vmm, id))
@@ -268,9 +270,11 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
         mon_out(m, "running (Ctrl-C stops)\n");
         fflush(m->out);
     }
+    m->typed = 0;
     mon_run_begin(m);
     int rc = run_loop(m, mode, n);
     mon_run_end(m);
+    mon_run_typed_note(m);
     return rc;
 }
 

@@ -24,7 +24,8 @@ const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
      "FILE is a guest image (tgm as) or assembly source, assembled on the fly.\n"
-     "The words go to E[load..] and the PSW becomes the entry PSW; the rest of\n"
+     "The words go to E[load..], load being the lowest address the source\n"
+     "emitted, and the PSW becomes the entry PSW; the rest of\n"
      "E is untouched ('reset' first for a clean machine).  With a VM selected\n"
      "the program is loaded into that VM.  Its labels become symbols.",
      G_EXEC, NULL, "=f", 0},

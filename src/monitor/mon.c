@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "mon_impl.h"
@@ -394,6 +395,49 @@ static void on_sigint(int sig)
     }
 }
 
+/* Ctrl-Z: give the terminal back as it was before the monitor touched it,
+ * stop, and on 'fg' restore the mode in use and have the line redrawn.
+ * tcgetattr, tcsetattr, sigprocmask, raise and write are async-signal-safe. */
+static struct termios orig_tio;
+static bool have_orig_tio;
+static volatile sig_atomic_t redraw;
+
+bool mon_take_redraw(void)
+{
+    bool r = redraw != 0;
+    redraw = 0;
+    return r;
+}
+
+static void on_sigtstp(int sig)
+{
+    int e = errno;
+    struct termios cur;
+    bool tty = have_orig_tio && tcgetattr(STDIN_FILENO, &cur) == 0;
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &orig_tio);
+    struct sigaction dfl, mine;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, &mine);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig); /* stops here until SIGCONT */
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    sigaction(sig, &mine, NULL);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &cur);
+    redraw = 1;
+    if (wake[1] >= 0) {
+        ssize_t n = write(wake[1], "", 1);
+        (void)n;
+    }
+    errno = e;
+}
+
 int mon_run_interactive(struct mon *m)
 {
     struct mon_reader r;
@@ -409,6 +453,12 @@ int mon_run_interactive(struct mon *m)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
+    struct sigaction tstp, old_tstp;
+    memset(&tstp, 0, sizeof tstp);
+    tstp.sa_handler = on_sigtstp;
+    sigemptyset(&tstp.sa_mask);
+    have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
+    sigaction(SIGTSTP, &tstp, &old_tstp);
     m->interactive = true;
     m->limit = 0;
     setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
@@ -418,6 +468,7 @@ int mon_run_interactive(struct mon *m)
     mon_loop(m, &r);
     r.close(&r);
     sigaction(SIGINT, &old, NULL);
+    sigaction(SIGTSTP, &old_tstp, NULL);
     for (int i = 0; i < 2; i++)
         if (wake[i] >= 0) {
             close(wake[i]);

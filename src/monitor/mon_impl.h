@@ -175,6 +175,8 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
               char *err, size_t errlen);
 bool mon_stop_requested(void);
 void mon_clear_interrupt(void);
+/* After Ctrl-Z and 'fg': should the prompt be drawn again?  (Clears it.) */
+bool mon_take_redraw(void);
 /* Readable after Ctrl-C while interactive (a self-pipe), or -1. */
 int mon_wakeup_fd(void);
 
@@ -237,6 +239,8 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
 void mon_run_begin(struct mon *m);
 void mon_run_poll(struct mon *m);
 void mon_run_end(struct mon *m);
+/* After the stop is reported: how many typed bytes went to the guest. */
+void mon_run_typed_note(struct mon *m);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */

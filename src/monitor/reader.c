@@ -428,6 +428,8 @@ static int edit_getc(EditLine *el, wchar_t *wc)
         if (wfd >= 0 && (p[1].revents & POLLIN)) {
             while (read(wfd, drain, sizeof drain) > 0)
                 ;
+            if (mon_take_redraw()) /* back from Ctrl-Z: prompt and line again */
+                el_set(el, EL_REFRESH);
             continue;
         }
         if (!p[0].revents)

@@ -127,7 +127,6 @@ void mon_run_begin(struct mon *m)
     }
     m->con_midline = false;
     m->con_last = -1;
-    m->typed = 0;
     /* While the guest runs, keys go to it: no echo, no line buffering.
      * ISIG stays, so Ctrl-C still stops the run. */
     if (m->interactive && !tio_changed && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
@@ -157,6 +156,10 @@ void mon_run_end(struct mon *m)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
         tio_changed = false;
     }
+}
+
+void mon_run_typed_note(struct mon *m)
+{
     if (m->typed) {
         char name[64];
         mon_out(m, "(%zu typed byte%s queued as console input of %s)\n", m->typed,
