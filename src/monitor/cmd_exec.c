@@ -266,12 +266,12 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
     mon_watch_snapshot(m);
+    m->typed = 0;
+    mon_run_begin(m); /* keys go to the guest from here on: before the note */
     if (m->interactive && mode == RUN_FREE) {
         mon_out(m, "running (Ctrl-C stops)\n");
         fflush(m->out);
     }
-    m->typed = 0;
-    mon_run_begin(m);
     int rc = run_loop(m, mode, n);
     mon_run_end(m);
     mon_run_typed_note(m);
