@@ -7,7 +7,7 @@
 #   make valgrind   tgm run on every example under valgrind
 #   make bench      the benchmark harness (MIPS, host insns per guest insn)
 #   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
-#   make soak       the long differential runs
+#   make soak       the long differential runs (JOBS=N SHARD=i/n)
 #   make install PREFIX=/usr/local
 #   V=1 shows the commands; CC=clang, BUILD=dir, LTO=0 and SAN=1 as DEVELOPERS.md says
 #
@@ -78,6 +78,9 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
+SOAK_BIN := $(BUILD)/soak
+JOBS    ?= 1
+SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
 .PHONY: all deps test-deps run test asan valgrind bench bench-compare soak install clean docs
@@ -152,6 +155,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(PC_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
 
+# the differential campaign driver: test helpers without cmocka's main
+$(SOAK_BIN): tests/soak/soak.c $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) -Itests -o $@ $< $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB) $(LDFLAGS)
+
 $(BENCH_BIN): bench/bench.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
@@ -166,9 +175,9 @@ run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
-test: test-deps $(TGM) $(TEST_BIN)
+test: test-deps $(TGM) $(TEST_BIN) $(SOAK_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
-	  echo "== $$t"; TGM=$(TGM) $$t || fail=1; \
+	  echo "== $$t"; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) $$t || fail=1; \
 	done; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
@@ -191,9 +200,10 @@ bench: deps $(BENCH_BIN) $(BENCH_NEST_BIN) $(TGM)
 bench-compare: deps $(BENCH_BIN)
 	@bash bench/compare.sh $(BENCH_BIN)
 
-soak: test-deps $(TEST_BIN)
-	@TGM_SOAK=1 $(BUILD)/tests/test_vmm_diff
-	@TGM_SOAK=1 TGM=$(TGM) $(BUILD)/tests/test_nest
+# JOBS processes here, shard SHARD (i/n) of the seed space; one JSON line
+soak: test-deps $(SOAK_BIN) $(BUILD)/tests/test_nest
+	@$(SOAK_BIN) --jobs $(JOBS) --shard $(SHARD) $(SOAK_ARGS)
+	@if [ "$(SHARD)" = 0/1 ]; then TGM_SOAK=1 TGM=$(TGM) $(BUILD)/tests/test_nest; fi
 
 docs: deps $(TGM)
 	@sh tests/isa_doc.sh $(TGM) --write

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "diffcore.h"
 #include "progen.h"
 #include "tgm/vmm.h"
 
-#define STEPS 20000u
 #define NVMS 4
 
 static uint64_t nprograms(void)
@@ -26,132 +26,25 @@ static uint64_t nprograms(void)
     return getenv("TGM_SOAK") ? 100000u : 2000u;
 }
 
-/* Seeds to run: all of [0, n) or the one in TGM_SEED. */
-static bool seed_wanted(uint64_t seed)
-{
-    const char *s = getenv("TGM_SEED");
-    return !s || strtoull(s, NULL, 0) == seed;
-}
-
-static const uint8_t input[] = "tgm";
-
-/* Resource control: memory may change between two CP entries only inside
- * the VM that trapped and in the CP's own words. */
-struct watch {
-    struct vmm *v;
-    uint64_t *snap;
-    uint32_t q;
-    char fault[200];
-};
-
-static void on_event(void *ctx, const struct vmm_event *e)
-{
-    struct watch *w = ctx;
-    const uint64_t *E = machine_mem(vmm_machine(w->v));
-    struct vm_info info;
-    if (vmm_vm_info(w->v, e->vm, &info) != 0) {
-        snprintf(w->fault, sizeof w->fault, "event for VM %d, which does not exist", e->vm);
-        return;
-    }
-    for (uint32_t i = 0; i < w->q; i++) {
-        if (E[i] == w->snap[i])
-            continue;
-        bool own = i < VMM_K || (i >= info.base && i < info.base + info.w);
-        if (!own && !w->fault[0])
-            snprintf(w->fault, sizeof w->fault,
-                     "real E[%u] changed outside VM %d's region %u..%u", i, e->vm, info.base,
-                     info.base + info.w - 1);
-        w->snap[i] = E[i];
-    }
-}
-
-static struct machine *bare_run(const struct tgm_image *img, const struct isa_profile *p)
-{
-    struct machine_config mc = {.q = PG_W, .profile = p};
-    struct machine *m = machine_create(&mc);
-    char err[200];
-    assert_non_null(m);
-    assert_int_equal(image_load(m, img, err, sizeof err), 0);
-    assert_int_equal(machine_console_input(m, input, sizeof input - 1), 0);
-    machine_run(m, STEPS, NULL);
-    return m;
-}
-
-/* Run N generated guests together under one CP; 0 if every one equals its
- * bare run, else 1 with the first failure in MSG. */
-static int run_group(const uint64_t *seeds, int n, const struct isa_profile *p, bool hybrid,
-                     uint64_t slice, char *msg, size_t len)
-{
-    struct tgm_image img[NVMS];
-    struct machine *bare[NVMS];
-    char err[200];
-    struct vmm_config vc = {.q = VMM_K + (uint32_t)n * PG_W, .profile = p, .slice = slice,
-                            .hybrid = hybrid};
-    struct vmm *v = vmm_create(&vc, err, sizeof err);
-    assert_non_null(v);
-    struct watch w = {.v = v, .q = vc.q};
-    w.snap = calloc(vc.q, sizeof *w.snap);
-    assert_non_null(w.snap);
-    for (int i = 0; i < n; i++) {
-        pg_generate(seeds[i], p, &img[i]);
-        bare[i] = bare_run(&img[i], p);
-        int id = vmm_vm_create(v, PG_W, NULL, err, sizeof err);
-        assert_int_equal(id, i);
-        assert_int_equal(vmm_vm_load(v, id, &img[i], err, sizeof err), 0);
-        assert_int_equal(vmm_vm_input(v, id, input, sizeof input - 1), 0);
-        vmm_vm_set_limit(v, id, STEPS);
-    }
-    memcpy(w.snap, machine_mem(vmm_machine(v)), vc.q * sizeof *w.snap);
-    vmm_set_event_hook(v, on_event, &w);
-    while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
-        ;
-    int bad = 0;
-    msg[0] = '\0';
-    if (w.fault[0]) {
-        snprintf(msg, len, "seed %llu (group of %d): resource control: %s",
-                 (unsigned long long)seeds[0], n, w.fault);
-        bad = 1;
-    }
-    for (int i = 0; i < n; i++) {
-        char diff[256];
-        vmm_compare(bare[i], v, i, diff, sizeof diff);
-        if (diff[0] && !bad) {
-            snprintf(msg, len, "seed %llu%s: %s", (unsigned long long)seeds[i],
-                     n > 1 ? " (with others alongside)" : "", diff);
-            bad = 1;
-        }
-        machine_destroy(bare[i]);
-        image_free(&img[i]);
-    }
-    free(w.snap);
-    vmm_destroy(v);
-    return bad;
-}
-
-/* Run every wanted seed in groups of N; return the number of failures. */
+/* Every group of the range, or only the one holding the seed in TGM_SEED;
+ * the number of failures, the first described in MSG. */
 static uint64_t sweep(const char *profile, bool hybrid, int n, uint64_t slice, uint64_t first,
                       uint64_t count, char *msg, size_t len)
 {
-    const struct isa_profile *p = isa_profile_find(profile);
-    assert_non_null(p);
-    uint64_t failures = 0;
-    for (uint64_t s = first; s < first + count; s += (uint64_t)n) {
-        uint64_t seeds[NVMS];
-        bool any = false;
-        for (int i = 0; i < n; i++) {
-            seeds[i] = s + (uint64_t)i;
-            any |= seed_wanted(seeds[i]);
-        }
-        if (!any)
-            continue;
-        char m[400];
-        if (run_group(seeds, n, p, hybrid, slice, m, sizeof m)) {
-            if (!failures)
-                snprintf(msg, len, "%s%s: %s", profile, hybrid ? " (hybrid)" : "", m);
-            failures++;
-        }
+    struct dc_config c = {profile, profile, hybrid, n, slice, first, count};
+    struct dc_result r = {.first_failure = UINT64_MAX};
+    const char *s = getenv("TGM_SEED");
+    if (s) {
+        uint64_t seed = strtoull(s, NULL, 0);
+        if (seed >= first && seed < first + count)
+            assert_int_equal(dc_run_group(&c, (seed - first) / (uint64_t)n, &r), 0);
+    } else {
+        dc_sweep(&c, 0, 1, &r);
+        assert_int_equal(r.programs, count);
     }
-    return failures;
+    if (r.failures)
+        snprintf(msg, len, "%s%s: %s", profile, hybrid ? " (hybrid)" : "", r.msg);
+    return r.failures;
 }
 
 static void expect_no_failures(const char *profile, bool hybrid, int n, uint64_t slice,

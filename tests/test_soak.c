@@ -1,0 +1,127 @@
+/* test_soak.c: campaigns larger than one machine give the same answer as
+ * one process (section 6's differential test, split).
+ *
+ * The same seed range swept by one process, by several worker processes
+ * (--jobs) and by shards (--shard i/n) must give the same number of
+ * programs, the same failures, the same lowest failing seed and the same
+ * digest of the final states; and the soak driver's shard lines add up to
+ * its single line.  A Theorem-1-violating profile (pdp10 without hybrid)
+ * makes sure there are failures to count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "diffcore.h"
+
+static void assert_same_result(const struct dc_result *a, const struct dc_result *b)
+{
+    assert_int_equal(a->programs, b->programs);
+    assert_int_equal(a->failures, b->failures);
+    assert_int_equal(a->first_failure, b->first_failure);
+    assert_int_equal(a->digest, b->digest);
+}
+
+static void check_splits(const struct dc_config *c, bool want_failures)
+{
+    struct dc_result one = {.first_failure = UINT64_MAX};
+    dc_sweep(c, 0, 1, &one);
+    assert_int_equal(one.programs, c->count);
+    assert_int_equal(one.failures > 0, want_failures);
+
+    struct dc_result jobs = {.first_failure = UINT64_MAX};
+    assert_int_equal(dc_sweep_jobs(c, 0, 1, 3, &jobs), 0);
+    assert_same_result(&one, &jobs);
+
+    struct dc_result shards = {.first_failure = UINT64_MAX};
+    for (uint64_t i = 0; i < 4; i++) {
+        struct dc_result r = {.first_failure = UINT64_MAX};
+        assert_int_equal(dc_sweep_jobs(c, i, 4, 2, &r), 0);
+        dc_result_add(&shards, &r);
+    }
+    assert_same_result(&one, &shards);
+}
+
+static void soak__jobs_and_shards_equal_one_process_with_failures(void **state)
+{
+    (void)state;
+    struct dc_config c = {"pdp10-plain", "pdp10", false, 1, 0, 2000000, 60};
+    check_splits(&c, true);
+}
+
+static void soak__jobs_and_shards_equal_one_process_four_vms(void **state)
+{
+    (void)state;
+    struct dc_config c = {"4vms", "virtualizable", false, 4, 97, 1000000, 50}; /* 12.5 groups */
+    check_splits(&c, false);
+}
+
+/* The number after "KEY": in the JSON line S (the first occurrence). */
+static uint64_t field(const char *s, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    const char *p = strstr(s, k);
+    assert_non_null(p);
+    p += strlen(k);
+    if (*p == '"')
+        p++;
+    return strtoull(p, NULL, 0);
+}
+
+static char *soak(const char *shard, const char *jobs)
+{
+    const char *bin = getenv("TGM_SOAK_BIN");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s --programs 40 --config pdp10-plain --shard %s --jobs %s",
+             bin && *bin ? bin : "build/soak", shard, jobs);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *line = NULL;
+    size_t cap = 0;
+    assert_true(getline(&line, &cap, p) > 0);
+    char extra[8];
+    assert_null(fgets(extra, sizeof extra, p)); /* exactly one line */
+    pclose(p);
+    return line;
+}
+
+static void soak__driver_shard_lines_add_up_to_one_line(void **state)
+{
+    (void)state;
+    char *all = soak("0/1", "1");
+    uint64_t programs = 0, failures = 0, digest = 0, first = UINT64_MAX;
+    for (int i = 0; i < 3; i++) {
+        char sh[16];
+        snprintf(sh, sizeof sh, "%d/3", i);
+        char *l = soak(sh, "2");
+        programs += field(l, "programs");
+        failures += field(l, "failures");
+        digest += field(l, "digest");
+        if (!strstr(l, "\"first_failure\":null") && field(l, "first_failure") < first)
+            first = field(l, "first_failure");
+        free(l);
+    }
+    assert_int_equal(programs, field(all, "programs"));
+    assert_int_equal(failures, field(all, "failures"));
+    assert_true(failures > 0);
+    assert_int_equal(first, field(all, "first_failure"));
+    assert_int_equal(digest, field(all, "digest"));
+    free(all);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(soak__jobs_and_shards_equal_one_process_with_failures),
+        cmocka_unit_test(soak__jobs_and_shards_equal_one_process_four_vms),
+        cmocka_unit_test(soak__driver_shard_lines_add_up_to_one_line),
+    };
+    return cmocka_run_group_tests_name("soak", tests, NULL, NULL);
+}
