@@ -58,8 +58,9 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     uint64_t q = depth * map.k + w;
     if (rc == 0 && q > TGM_Q_MAX) {
         rc = -1;
-        snprintf(err, sizeof err, "%llu levels of %u words and a guest of %llu words need "
-                 "%llu words, more than %u", (unsigned long long)depth, (unsigned)map.k,
+        snprintf(err, sizeof err, "%llu level%s of %u words and a guest of %llu words need "
+                 "%llu words, more than %u", (unsigned long long)depth, depth == 1 ? "" : "s",
+                 (unsigned)map.k,
                  (unsigned long long)w, (unsigned long long)q, TGM_Q_MAX);
     }
     if (rc == 0)
@@ -78,9 +79,9 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     m->bare_img = stack; /* the control program's symbols */
     m->nest = lay;
     m->nested = true;
-    mon_out(m, "bare: %u levels of the machine-code control program (%u words each) with "
+    mon_out(m, "bare: %u level%s of the machine-code control program (%u words each) with "
             "%s on top: a bare machine of %u words at %#x\n",
-            lay.depth, (unsigned)lay.map.k, argv[2], (unsigned)lay.top_w,
+            lay.depth, lay.depth == 1 ? "" : "s", (unsigned)lay.map.k, argv[2], (unsigned)lay.top_w,
             (unsigned)lay.top_base);
     return 0;
 }

@@ -99,9 +99,9 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
         need = TGM_Q_MIN;
     if (q > TGM_Q_MAX || top_base + need > q)
         return tgm_err(err, errlen,
-                       "%u levels of the control program (%u words each) and the guest "
+                       "%u level%s of the control program (%u words each) and the guest "
                        "(%llu words) do not fit in %u words",
-                       depth, (unsigned)map.k, (unsigned long long)need, (unsigned)q);
+                       depth, depth == 1 ? "" : "s", (unsigned)map.k, (unsigned long long)need, (unsigned)q);
     uint32_t n = (uint32_t)(top_base + guest->load + guest->nwords);
     uint64_t *words = calloc(n, sizeof *words);
     struct tgm_symbol *syms = calloc(cp->nsyms ? cp->nsyms : 1, sizeof *syms);

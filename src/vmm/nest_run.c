@@ -45,9 +45,9 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
         uint64_t q = (uint64_t)o->depth * map.k + o->w;
         if (q > TGM_Q_MAX) {
             image_free(&own);
-            return tgm_err(err, errlen, "%u levels of %u words and a guest of %u words "
+            return tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
                            "need %llu words, more than the %u a machine has",
-                           o->depth, (unsigned)map.k, (unsigned)o->w,
+                           o->depth, o->depth == 1 ? "" : "s", (unsigned)map.k, (unsigned)o->w,
                            (unsigned long long)q, TGM_Q_MAX);
         }
         int rc = nest_compose(cp, guest, o->depth, (uint32_t)q, &stack, &r->lay, err, errlen);
