@@ -214,6 +214,69 @@ static void labels__relocated_code_is_labelled_by_physical_address(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- features: live console, conditions, gdb words, log ---- */
+
+static void live__console_output_appears_during_go(void **state)
+{
+    (void)state;
+    expect_out("load examples/hello.s; go", "hello, world\nhalted after");
+    struct cs_outcome o = mon("vm create a 4096 examples/hello.s; "
+                              "vm create b 4096 examples/hello.s; go");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "a| hello, world\n"));
+    assert_non_null(strstr(o.out, "b| hello, world\n"));
+    cs_outcome_free(&o);
+    expect_out("load examples/hello.s; step 4", "console <- \"h\"");
+}
+
+static void break__condition_false_is_not_a_hit(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; break loop if E[i] == 99; go; break list",
+               "hits 0  if E[i] == 99");
+    expect_fail("load examples/sum.s; break loop if nosuch > 1", "unknown name 'nosuch'");
+    expect_out("load examples/calls.s; watch acc if E[acc] < 0; go; print E[acc]",
+               "(-11)");
+}
+
+static void gdb__words_and_formats(void **state)
+{
+    (void)state;
+    expect_fail("bt", "in tgm: history");
+    expect_out("info registers", "bare machine (q=65536");
+    expect_out("i r", "last trap: none");
+    expect_out("load examples/sum.s; x/2d i", "i            0");
+    expect_out("print/w 0x8c00020100000040", "s I=0 P=0x00004 l=0x01000 b=0x00040  cause=svc");
+    expect_out("print/b 10; print/o 8", "0b1010\n0o10\n");
+    expect_fail("step/x", "takes no /FORMAT");
+    expect_out("load examples/calls.s; until loop+2; next; print E[calls]", "0x1 (1)");
+    expect_out("load examples/calls.s; break negate; go; finish; print P == do_neg + 1",
+               "0x1 (1)");
+    expect_out("load examples/sum.s; display E[i]; go", "1: E[i] = 0x");
+}
+
+static void log__copies_commands_and_output(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "session.log");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    char script[CS_PATH], text[CS_PATH + 100];
+    snprintf(text, sizeof text, "log %s\nprint 6*7\n# a comment\nnosuch\nlog off\n", path);
+    cs_write_text(script, sizeof script, "log.mon", text);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 1);
+    cs_outcome_free(&o);
+    char *t = cs_slurp(path, NULL);
+    assert_non_null(strstr(t, "tgm> print 6*7\n0x2a (42)\n"));
+    assert_non_null(strstr(t, "tgm> nosuch\n"));
+    assert_non_null(strstr(t, "unknown command 'nosuch'"));
+    assert_null(strstr(t, "comment"));
+    free(t);
+}
+
 /* ---- the tgm command's errors: one line, "tgm: WHAT: WHY" ---- */
 
 static void cli_one_error(int status, const char *want, const char *sub, ...)
@@ -301,6 +364,10 @@ int main(void)
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),
         cmocka_unit_test(load__a_directory_is_named_as_one),
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
+        cmocka_unit_test(live__console_output_appears_during_go),
+        cmocka_unit_test(break__condition_false_is_not_a_hit),
+        cmocka_unit_test(gdb__words_and_formats),
+        cmocka_unit_test(log__copies_commands_and_output),
         cmocka_unit_test(cli__errors_are_one_line_in_one_style),
         cmocka_unit_test(cli__vmm_quiet_run_names_the_step_limit),
         cmocka_unit_test(cli__help_lists_version),

@@ -125,6 +125,22 @@ void mon_watch_snapshot(struct mon *m)
 static bool bp_hit(struct mon *m, size_t idx, const char *what)
 {
     struct mon_bp *b = &m->bps[idx];
+    if (b->cond) {
+        /* judged in the machine the breakpoint is in, as it stands now */
+        int saved = m->focus;
+        uint64_t v = 0;
+        char err[256];
+        m->focus = b->vm;
+        int rc = mon_eval(m, b->cond, &v, err, sizeof err);
+        m->focus = saved;
+        if (rc != 0) {
+            mon_out(m, "%s %d: condition '%s' cannot be evaluated: %s\n",
+                    b->kind == BP_WATCH ? "watchpoint" : "breakpoint", b->id, b->cond, err);
+            return false;
+        }
+        if (!v)
+            return true;
+    }
     b->hits++;
     if (b->temp) {
         bp_remove(m, idx);
@@ -284,14 +300,35 @@ static void bp_list(struct mon *m)
             mon_out(m, "  ignore %llu", (unsigned long long)b->ignore);
         if (b->cmds)
             mon_out(m, "  do \"%s\"", b->cmds);
+        if (b->cond)
+            mon_out(m, "  if %s", b->cond);
         mon_out(m, "\n");
     }
 }
 
-/* Parse trailing [ignore N] [do "CMDS"] into B. */
-static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp *b)
+/* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B; the words
+ * after 'if' are the condition, joined into COND (of COND_LEN bytes). */
+static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp *b,
+                      char *cond, size_t cond_len)
 {
+    cond[0] = '\0';
     for (; i < argc; i += 2) {
+        if (!strcmp(argv[i], "if")) {
+            if (i + 1 >= argc)
+                return mon_err(m, "'if' needs an expression");
+            for (int j = i + 1; j < argc; j++) {
+                if (strlen(cond) + strlen(argv[j]) + 2 > cond_len)
+                    return mon_err(m, "condition too long");
+                if (j > i + 1)
+                    strcat(cond, " ");
+                strcat(cond, argv[j]);
+            }
+            uint64_t v;
+            char err[256];
+            if (mon_eval(m, cond, &v, err, sizeof err) != 0)
+                return mon_err(m, "condition: %s", err);
+            return 0;
+        }
         int k = mon_keyword(argv[i], "ignore do");
         if (k < 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
@@ -348,13 +385,16 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     }
     struct mon_bp tmp = {0};
     uint32_t a = 0;
+    char cond[1024];
     if (mon_addr(m, argv[1], machine_q(mon_target(m)), &a) != 0 ||
-        bp_options(m, argc, argv, 2, &tmp) != 0) {
+        bp_options(m, argc, argv, 2, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
         return -1;
     }
-    struct mon_bp *b = bp_new(m);
+    char *block = cond[0] ? strdup(cond) : NULL;
+    struct mon_bp *b = !cond[0] || block ? bp_new(m) : NULL;
     if (!b) {
+        free(block);
         free(tmp.cmds);
         return mon_err(m, "out of memory");
     }
@@ -362,8 +402,11 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     b->addr = a;
     b->ignore = tmp.ignore;
     b->cmds = tmp.cmds;
+    b->old = (uint64_t *)(void *)block;
+    b->cond = block;
     const char *lab = mon_label(mon_symbols(m), a);
-    mon_out(m, "breakpoint %d at %#x%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "");
+    mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
+            block ? " if " : "", block ? block : "");
     mon_debug_apply(m);
     return 0;
 }
@@ -371,7 +414,9 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
-    int k = mon_keyword(argv[1], "read write access");
+    /* whole words only: 'acc' may be a label rather than 'access' */
+    int k = !strcmp(argv[1], "read") ? 0 : !strcmp(argv[1], "write") ? 1
+            : !strcmp(argv[1], "access") ? 2 : -1;
     if (k >= 0) {
         rw = k == 0 ? WATCH_READ : k == 1 ? WATCH_WRITE : WATCH_READ | WATCH_WRITE;
         i++;
@@ -382,16 +427,19 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
-    if (i < argc && mon_keyword(argv[i], "do") < 0 && mon_count(m, argv[i++], &n) != 0)
+    if (i < argc && mon_keyword(argv[i], "do") < 0 && strcmp(argv[i], "if") &&
+        mon_count(m, argv[i++], &n) != 0)
         return -1;
     if (n == 0 || n > q - a)
         return mon_err(m, "count %llu is out of range (1..%u)", (unsigned long long)n, q - a);
     struct mon_bp tmp = {0};
-    if (bp_options(m, argc, argv, i, &tmp) != 0) {
+    char cond[1024];
+    if (bp_options(m, argc, argv, i, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
         return -1;
     }
-    uint64_t *old = calloc(n, sizeof *old);
+    size_t clen = cond[0] ? strlen(cond) + 1 : 0;
+    uint64_t *old = calloc(1, n * sizeof *old + clen);
     struct mon_bp *b = old ? bp_new(m) : NULL;
     if (!b) {
         free(old);
@@ -405,7 +453,13 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     b->old = old;
     b->cmds = tmp.cmds;
     b->ignore = tmp.ignore;
-    mon_out(m, "watchpoint %d on %#x..%#x\n", b->id, a, a + (uint32_t)n - 1);
+    if (clen) {
+        char *c = (char *)(old + n);
+        memcpy(c, cond, clen);
+        b->cond = c;
+    }
+    mon_out(m, "watchpoint %d on %#x..%#x%s%s\n", b->id, a, a + (uint32_t)n - 1,
+            clen ? " if " : "", clen ? b->cond : "");
     mon_debug_apply(m);
     return 0;
 }

@@ -275,6 +275,7 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
     int rc = run_loop(m, mode, n);
     mon_run_end(m);
     mon_run_typed_note(m);
+    mon_display_show(m);
     return rc;
 }
 
@@ -451,21 +452,29 @@ static void step_console(struct mon *m, struct machine *x, size_t len0)
     mon_out(m, "\"\n");
 }
 
+static int calls_ok(struct mon *m);
+static uint64_t step_n(struct mon *m, uint64_t n);
+
 int mon_cmd_step(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
     if (argc == 2 && mon_count(m, argv[1], &n) != 0)
         return -1;
+    if (calls_ok(m) != 0)
+        return -1;
+    step_n(m, n);
+    mon_display_show(m);
+    return 0;
+}
+
+/* Execute N instructions, showing each; returns how many ran before a
+ * stop (HALT, a breakpoint or trap stop, Ctrl-C). */
+static uint64_t step_n(struct mon *m, uint64_t n)
+{
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
-    if (m->focus != MON_FOCUS_BARE) {
-        struct vm_info vi;
-        vmm_vm_info(m->vmm, m->focus, &vi);
-        if (vi.state != VM_RUNNABLE)
-            return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name,
-                           vm_state_name(vi.state));
-    }
-    for (uint64_t i = 0; i < n && !mon_stop_requested(); i++) {
+    uint64_t i = 0;
+    for (; i < n && !mon_stop_requested(); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND];
@@ -528,5 +537,143 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         }
     }
     mon_clear_interrupt();
+    return i;
+}
+
+/* ---- next and finish: over and out of JAL calls ---- */
+
+/* The opcode at P of the focused machine, or 0 if P does not fetch. */
+static unsigned op_at_p(struct machine *x)
+{
+    uint64_t w;
+    struct psw p = machine_psw(x);
+    if (machine_read_virt(x, p.p, &w) != 0)
+        return 0;
+    struct insn in = isa_decode(w);
+    return in.ok ? in.op : 0;
+}
+
+/* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
+ * the subroutine P is in (finish); else after the JAL at P and everything
+ * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
+ * them; a breakpoint, watchpoint, trap stop, HALT, the step limit or
+ * Ctrl-C stops it early. */
+static int run_calls(struct mon *m, bool out)
+{
+    struct machine *x = mon_target(m);
+    long depth = 0;
+    uint64_t done = 0;
+    char msg[96];
+    m->typed = 0;
+    mon_run_begin(m);
+    for (bool first = true;; first = false) {
+        if ((done & 0xffff) == 0xffff)
+            mon_run_poll(m);
+        if (mon_stop_requested()) {
+            mon_clear_interrupt();
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
+                     plural(done));
+            where(m, m->focus, msg, 0);
+            return 0;
+        }
+        if (m->limit && done >= m->limit) {
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
+            where(m, m->focus, msg, 0);
+            return 0;
+        }
+        struct psw p = machine_psw(x);
+        uint32_t ph;
+        if (!first && machine_develop(x, p.p, &ph) == TRAP_NONE) {
+            /* breakpoints, as a run would see them (a single step never does) */
+            for (size_t i = 0; i < m->nbps; i++)
+                if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus &&
+                    m->bps[i].addr == ph) {
+                    struct vm_info vi;
+                    uint32_t base = m->focus != MON_FOCUS_BARE &&
+                                            vmm_vm_info(m->vmm, m->focus, &vi) == 0
+                                        ? vi.base : 0;
+                    struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
+                    mon_run_end(m);
+                    if (!mon_debug_stop(m, m->focus, &bx))
+                        return 0;
+                    mon_run_begin(m);
+                    break;
+                }
+        }
+        unsigned op = op_at_p(x);
+        struct machine_exit ex = {0};
+        if (m->focus == MON_FOCUS_BARE) {
+            machine_step(x, &ex);
+            m->bare_ran = true;
+            m->bare_last = ex.reason;
+        } else {
+            vm_step(m, x, &ex);
+        }
+        done++;
+        if (ex.reason == EXIT_HALT) {
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)done,
+                     plural(done));
+            where(m, m->focus, msg, 1);
+            return 0;
+        }
+        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
+            mon_run_end(m);
+            if (!mon_debug_stop(m, m->focus, &ex))
+                return 0;
+            mon_run_begin(m);
+        }
+        if (op == OP_JAL)
+            depth++;
+        else if (op == OP_JMPI)
+            depth--;
+        if ((out && depth < 0) || (!out && depth <= 0)) {
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "%s after %llu step%s", out ? "returned" : "call returned",
+                     (unsigned long long)done, plural(done));
+            where(m, m->focus, msg, 0);
+            return 1;
+        }
+    }
+}
+
+static int calls_ok(struct mon *m)
+{
+    if (m->focus == MON_FOCUS_BARE)
+        return 0;
+    struct vm_info vi;
+    vmm_vm_info(m->vmm, m->focus, &vi);
+    if (vi.state != VM_RUNNABLE)
+        return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name, vm_state_name(vi.state));
+    return 0;
+}
+
+int mon_cmd_next(struct mon *m, int argc, char **argv)
+{
+    uint64_t n = 1;
+    if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
+        return -1;
+    for (uint64_t i = 0; i < n && !m->finished; i++) {
+        if (op_at_p(mon_target(m)) != OP_JAL) {
+            if (step_n(m, 1) != 1)
+                break;
+        } else if (run_calls(m, false) != 1) {
+            break;
+        }
+    }
+    mon_display_show(m);
+    return 0;
+}
+
+int mon_cmd_finish(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (calls_ok(m) != 0)
+        return -1;
+    run_calls(m, true);
+    mon_display_show(m);
     return 0;
 }

@@ -19,12 +19,26 @@ char *mon_fmt_psw(const struct psw *p, char *buf, size_t len)
     return buf;
 }
 
+/* Is NAME written like a constant (K_NEG, N)?  A label is preferred. */
+static bool constant_like(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (islower((unsigned char)*c))
+            return false;
+    return true;
+}
+
 const char *mon_label(const struct tgm_image *syms, uint32_t addr)
 {
+    const char *best = NULL;
     for (uint32_t i = 0; syms && i < syms->nsyms; i++)
-        if (syms->syms[i].value == addr)
-            return syms->syms[i].name;
-    return NULL;
+        if (syms->syms[i].value == addr) {
+            if (!constant_like(syms->syms[i].name))
+                return syms->syms[i].name;
+            if (!best)
+                best = syms->syms[i].name;
+        }
+    return best;
 }
 
 void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
@@ -112,7 +126,7 @@ enum space { SP_PHYS, SP_VIRT, SP_REAL };
 static int flags(struct mon *m, int argc, char **argv, int *i, enum space *sp, char *fmt)
 {
     for (; *i < argc && argv[*i][0] == '-' && argv[*i][1] && !argv[*i][2] &&
-           strchr("pvrxdic", argv[*i][1]);
+           strchr("pvrxdicobw", argv[*i][1]);
          (*i)++) {
         char f = argv[*i][1];
         if (strchr("pvr", f))
@@ -181,10 +195,14 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
 {
     enum space sp = SP_PHYS;
-    char fmt = 'x';
+    char fmt = 'x', sfmt;
     int i = 1;
-    if (flags(m, argc, argv, &i, &sp, &fmt) != 0)
+    uint64_t scount = 0;
+    if (mon_slash(m, "xduobtciw", &scount, &sfmt) != 0 ||
+        flags(m, argc, argv, &i, &sp, &fmt) != 0)
         return -1;
+    if (sfmt)
+        fmt = sfmt == 't' ? 'b' : sfmt == 'u' ? 'd' : sfmt;
     if (i >= argc || argc - i > 2)
         return mon_err(m, "usage: %s", m->cur->usage);
     struct machine *x = space_machine(m, sp);
@@ -201,6 +219,8 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
                            (unsigned long long)end);
         n = end - a + 1;
     } else {
+        if (scount)
+            n = scount;
         if (mon_arg(m, argv[i], &a) != 0 ||
             (argc - i == 2 && mon_count(m, argv[i + 1], &n) != 0))
             return -1;
@@ -237,9 +257,13 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         char where[40] = "";
         if (sp == SP_VIRT)
             snprintf(where, sizeof where, " (E[%#llx])", (unsigned long long)ph);
+        char val[160];
         if (fmt == 'd')
             mon_out(m, "  0x%05llx %-12s %lld%s\n", (unsigned long long)(a + k), lab ? lab : "",
                     (long long)v, where);
+        else if (fmt == 'o' || fmt == 'b' || fmt == 'w')
+            mon_out(m, "  0x%05llx %-12s %s%s\n", (unsigned long long)(a + k), lab ? lab : "",
+                    mon_fmt_value(v, fmt, val, sizeof val), where);
         else
             mon_out(m, "  0x%05llx %-12s %016llx%s\n", (unsigned long long)(a + k),
                     lab ? lab : "", (unsigned long long)v, where);

@@ -54,7 +54,18 @@ const struct mon_cmd mon_cmds[] = {
      "word of E the step changed, and a trap if one was taken.  With a VM\n"
      "selected, steps the guest one instruction and shows what the control\n"
      "program did for it.",
-     G_EXEC, "s", "=-", 0},
+     G_EXEC, "s stepi si", "=-", 0},
+    {"next", mon_cmd_next, 0, 1, "next [N]",
+     "step N instructions, running each JAL call through to its return\n"
+     "A JAL is run, with everything it calls, until the matching JMPI returns\n"
+     "(calls are JAL, returns JMPI through the link word, as examples/calls.s\n"
+     "does); other instructions are stepped as 'step' does.  Breakpoints,\n"
+     "watchpoints, trap stops, HALT and Ctrl-C stop it early.",
+     G_EXEC, "n nexti ni", "=-", 0},
+    {"finish", mon_cmd_finish, 0, 0, "finish",
+     "run until the subroutine P is in returns (its JMPI), and stop after it\n"
+     "Calls made meanwhile (JAL) are run through to their own returns.",
+     G_EXEC, NULL, NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
      "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s", 0},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
@@ -69,14 +80,17 @@ const struct mon_cmd mon_cmds[] = {
      "With a VM selected, the real machine's PSW and the VM's virtual PSW are\n"
      "shown side by side.",
      G_INSPECT, "r psw registers", NULL, 0},
-    {"examine", mon_cmd_examine, 1, 4, "examine [-p|-v|-r] [-x|-d|-i|-c] ADDR [COUNT|..END]",
+    {"examine", mon_cmd_examine, 1, 4,
+     "examine[/NF] [-p|-v|-r] [-x|-d|-o|-b|-i|-c|-w] ADDR [COUNT|..END]",
      "show words of memory\n"
      "  -p  physical: E of the focused machine (the default; a VM's own E)\n"
      "  -v  virtual: through R, reporting the memory trap an address would take\n"
      "  -r  real: the control program's real machine\n"
-     "  -x hex (default), -d decimal, -i disassembly, -c characters\n"
-     "ADDR..END is a range (inclusive); COUNT a number of words.",
-     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-i,-c}+s", 0},
+     "  -x hex (default), -d decimal, -o octal, -b binary, -i disassembly,\n"
+     "  -c characters, -w each word decoded as a PSW\n"
+     "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
+     "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
+     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s", 0},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"
@@ -86,9 +100,18 @@ const struct mon_cmd mon_cmds[] = {
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
      "list the labels of the program loaded into the focused machine",
      G_INSPECT, NULL, "=s", 0},
-    {"print", mon_cmd_print, 1, 1, "print EXPR",
-     "evaluate an expression (see 'help assert') and show it in hex and decimal",
+    {"print", mon_cmd_print, 1, 1, "print[/F] EXPR",
+     "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
+     "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
+     "binary, c character, w decoded as a PSW (print/w E[0]: the old PSW).",
      G_INSPECT, "p", "=s", CMD_RAW},
+    {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N|all]",
+     "show EXPR now and after every stop of go, step, next and finish\n"
+     "Without EXPR lists them with their values; /F as for 'print'.",
+     G_INSPECT, NULL, "=s", CMD_RAW},
+    {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
+     "gdb's info: the same as regs, break list, vm list, symbols, display",
+     G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", 0},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"
      "'console input TEXT' queues TEXT (C escapes \\n, \\t, \\\\ allowed);\n"
@@ -110,20 +133,25 @@ const struct mon_cmd mon_cmds[] = {
      "Symbols of the loaded program may be used; the word is shown disassembled.",
      G_ALTER, "a", "=s", CMD_RAW},
 
-    {"break", mon_cmd_break, 0, 6,
-     "break [ADDR [ignore N] [do \"CMDS\"] | trap CAUSE... | class CLASS... | list]",
+    {"break", mon_cmd_break, 0, -1,
+     "break [ADDR [ignore N] [do \"CMDS\"] [if EXPR] | trap CAUSE... | class CLASS... | list]",
      "set a breakpoint (none patches memory), or list them\n"
      "  break ADDR            stop before executing E[ADDR]\n"
      "    ignore N            ...but let the first N hits pass\n"
      "    do \"c1; c2\"         ...and run these commands when it stops\n"
+     "    if EXPR             ...but only when EXPR is true (the rest of the line;\n"
+     "                        a hit whose condition is false is not counted)\n"
      "  break trap CAUSE      stop after a trap: privileged memory svc illegal timer\n"
      "  break class CLASS     stop before any instruction of a class: privileged\n"
      "                        sensitive control location mode\n"
      "ADDR is in the focused machine's E (a VM's own E when one is selected).",
-     G_BREAK, "b", "list trap:c class:k =s+{ignore,do}", 0},
-    {"watch", mon_cmd_watch, 1, 5, "watch [read|write|access] ADDR [COUNT] [do \"CMDS\"]",
-     "stop after an instruction reads or writes watched words (default: write)",
-     G_BREAK, "w", "={read,write,access}+s", 0},
+     G_BREAK, "b", "list trap:c class:k =s+{ignore,do,if}", 0},
+    {"watch", mon_cmd_watch, 1, -1,
+     "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR]",
+     "stop after an instruction reads or writes watched words (default: write)\n"
+     "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
+     "access, e.g. watch total if E[total] > 100.",
+     G_BREAK, "w", "={read,write,access,if}+s", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
@@ -203,6 +231,11 @@ const struct mon_cmd mon_cmds[] = {
      "A label of the loaded program hides a built-in name; $cause, $halted...\n"
      "always mean the built-in.  Example: assert E[0x100] == 42 && M == user",
      G_SCRIPT, NULL, "=s", CMD_RAW},
+    {"log", mon_cmd_log, 0, 1, "log [FILE|off]",
+     "copy the session, commands and output, to FILE (for a lab report)\n"
+     "Each command is written after its prompt, as on the screen; 'log off'\n"
+     "closes the file, 'log' says where the log goes.",
+     G_SCRIPT, NULL, "=f+{off}", 0},
     {"echo", mon_cmd_echo, 0, 1, "echo TEXT", "print TEXT", G_SCRIPT, NULL, NULL, CMD_RAW},
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
      "change a setting, or list them\n"
@@ -349,7 +382,10 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
         strncat(all, mon_cmds[i].name, sizeof all - strlen(all) - 2);
         strcat(all, " ");
     }
-    if (mon_suggest(word, all, sug, sizeof sug))
+    const char *instead = mon_foreign(word);
+    if (instead)
+        snprintf(why, len, "unknown command '%s' (in tgm: %s)", word, instead);
+    else if (mon_suggest(word, all, sug, sizeof sug))
         snprintf(why, len, "unknown command '%s' (did you mean '%s'?)", word, sug);
     else
         snprintf(why, len, "unknown command '%s' (try 'help')", word);

@@ -470,16 +470,6 @@ int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
     return 0;
 }
 
-int mon_cmd_print(struct mon *m, int argc, char **argv)
-{
-    (void)argc;
-    uint64_t v;
-    if (mon_arg(m, argv[1], &v) != 0)
-        return -1;
-    mon_out(m, "%#llx (%lld)\n", (unsigned long long)v, (long long)v);
-    return 0;
-}
-
 int mon_cmd_assert(struct mon *m, int argc, char **argv)
 {
     (void)argc;

@@ -52,6 +52,8 @@ void mon_destroy(struct mon *m)
 {
     if (!m)
         return;
+    mon_log_close(m);
+    mon_display_free(m);
     mon_bp_free_all(m);
     mon_trace_close(m);
     free(m->ring);
@@ -225,10 +227,21 @@ static int exec_one(struct mon *m, const char *text)
     }
     memcpy(word, text, wl);
     word[wl] = '\0';
+    /* gdb's x/4x, p/o: the command, then its format */
+    char *slash = strchr(word, '/');
+    if (slash)
+        *slash++ = '\0';
     const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
     m->cur = NULL;
     if (!c)
         return mon_err(m, "%s", why);
+    if (slash && c->fn != mon_cmd_examine && c->fn != mon_cmd_print &&
+        c->fn != mon_cmd_display) {
+        m->cur = c;
+        int rc = mon_err(m, "takes no /FORMAT (examine, print and display do)");
+        m->cur = NULL;
+        return rc;
+    }
     const char *rest = text + wl;
     while (*rest == ' ' || *rest == '\t')
         rest++;
@@ -261,11 +274,13 @@ static int exec_one(struct mon *m, const char *text)
     }
     argv[argc] = NULL;
     int rc;
+    m->slash = slash;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         rc = mon_err(m, "usage: %s", c->usage);
     else
         rc = c->fn(m, argc, argv);
     m->cur = NULL;
+    m->slash = NULL;
     free(buf);
     fflush(m->out);
     if (m->trace_file)
@@ -315,6 +330,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         char *text = r->nargs ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
         m->src_line = r->line;
+        mon_log_command(m, text ? text : line);
         int rc = mon_exec_line(m, text ? text : line);
         free(text);
         if (rc == 0 || r->interactive || m->on_error == ONERR_CONTINUE)

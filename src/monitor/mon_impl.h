@@ -26,6 +26,7 @@
 #define MON_SCRIPT_LIMIT UINT64_C(1000000000)
 #define MON_RING_DEFAULT 256
 #define MON_MAX_DEPTH 16                /* nested 'do' scripts */
+#define MON_MAX_DISPLAY 16              /* 'display' expressions */
 /* Words for trap causes (trap_cause_name order) and instruction classes. */
 #define MON_CAUSE_WORDS "none privileged memory svc illegal timer"
 #define MON_CLASS_WORDS "privileged sensitive control location mode"
@@ -79,6 +80,8 @@ struct mon_bp {
     uint64_t hits, ignore;
     char *cmds;       /* commands run when it stops, or NULL */
     uint64_t *old;    /* WATCH: values at the start of the run */
+    const char *cond; /* stop only when this expression is true, or NULL;
+                         it lives in old's block, so freeing old frees it */
     bool temp;        /* deleted at its first stop ('until') */
 };
 
@@ -156,6 +159,18 @@ struct mon {
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
     size_t typed;
+
+    /* gdb-style words (cmd_gdb.c): the /FMT of the command being run,
+     * expressions shown at every stop, the session log */
+    const char *slash;
+    struct mon_display {
+        int id;
+        char fmt;
+        char *expr;
+    } display[MON_MAX_DISPLAY];
+    int ndisplay, display_next;
+    FILE *log, *log_out0, *log_err0; /* the log; the screen's streams */
+    char *log_path;
 };
 
 /* ---- core (mon.c) ---- */
@@ -250,6 +265,21 @@ bool mon_vm_ran(const struct mon *m, int id);
  * copy of X, which is left alone. */
 bool mon_trap_loop(struct machine *x, unsigned *cause);
 
+/* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
+
+/* V in format FMT: x d u o b/t c, or w (a PSW decoded); BUF returned. */
+const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len);
+/* The /FMT suffix of the current command ("4x", "o"): COUNT (if COUNT is
+ * not NULL) and the letter, one of FORMATS (0 if none).  -1 with error. */
+int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt);
+void mon_display_show(struct mon *m);
+void mon_display_free(struct mon *m);
+/* Copy a command line to the log, with its prompt; close the log. */
+void mon_log_command(struct mon *m, const char *line);
+void mon_log_close(struct mon *m);
+/* What to type instead of another tool's command WORD, or NULL. */
+const char *mon_foreign(const char *word);
+
 /* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
 
 /* Reinstall every debug setting on the bare and real machines from the
@@ -319,5 +349,10 @@ MON_HANDLER(mon_cmd_show);
 MON_HANDLER(mon_cmd_help);
 MON_HANDLER(mon_cmd_exit);
 MON_HANDLER(mon_cmd_quit);
+MON_HANDLER(mon_cmd_next);
+MON_HANDLER(mon_cmd_finish);
+MON_HANDLER(mon_cmd_info);
+MON_HANDLER(mon_cmd_display);
+MON_HANDLER(mon_cmd_log);
 
 #endif

@@ -1,0 +1,347 @@
+/* cmd_gdb.c: the words people bring from gdb, QEMU's monitor and SIMH:
+ * info, display, log, the /FMT suffix (x/4x, p/o, p/w) and value formats
+ * (hex, decimal, octal, binary, character, a PSW decoded), and the
+ * "did you mean" map for their commands the monitor spells differently.
+ *
+ * The PSW decode is section 2's <M, P, R> plus I and the trap cause.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+
+/* ---- value formats ---- */
+
+const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len)
+{
+    char b[96];
+    switch (fmt) {
+    case 'd':
+        snprintf(buf, len, "%lld", (long long)v);
+        break;
+    case 'u':
+        snprintf(buf, len, "%llu", (unsigned long long)v);
+        break;
+    case 'o':
+        snprintf(buf, len, "0o%llo", (unsigned long long)v);
+        break;
+    case 'b':
+    case 't': {
+        char bits[65];
+        int n = 0;
+        for (int i = 63; i >= 0; i--)
+            if (n || (v >> i) & 1 || i == 0)
+                bits[n++] = (char)('0' + ((v >> i) & 1));
+        bits[n] = '\0';
+        snprintf(buf, len, "0b%s", bits);
+        break;
+    }
+    case 'c':
+        if (v >= 0x20 && v < 0x7f)
+            snprintf(buf, len, "'%c'", (char)v);
+        else
+            snprintf(buf, len, "%#llx (not a printable character)", (unsigned long long)v);
+        break;
+    case 'w': {
+        struct psw p = psw_unpack(v);
+        unsigned cause = (unsigned)((v >> PSW_CAUSE_SHIFT) & 0xF);
+        snprintf(buf, len, "%s  cause=%s", mon_fmt_psw(&p, b, sizeof b),
+                 cause < TRAP_NCAUSES ? trap_cause_name(cause) : "?");
+        break;
+    }
+    default:
+        snprintf(buf, len, "%#llx", (unsigned long long)v);
+        break;
+    }
+    return buf;
+}
+
+/* A /FMT suffix: [COUNT][LETTER]; the letter one of FORMATS. */
+int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt)
+{
+    const char *s = m->slash;
+    *fmt = 0;
+    if (!s)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end != s) {
+        if (!count || errno || n == 0)
+            return mon_err(m, "bad count in '/%s'", s);
+        *count = n;
+    }
+    if (*end) {
+        if (end[1] || !strchr(formats, *end))
+            return mon_err(m, "unknown format '/%s' (letters: %s)", s, formats);
+        *fmt = *end;
+    }
+    return 0;
+}
+
+int mon_cmd_print(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    uint64_t v;
+    char fmt, buf[160];
+    if (mon_slash(m, "xduobtcw", NULL, &fmt) != 0 || mon_arg(m, argv[1], &v) != 0)
+        return -1;
+    if (fmt)
+        mon_out(m, "%s\n", mon_fmt_value(v, fmt, buf, sizeof buf));
+    else
+        mon_out(m, "%#llx (%lld)\n", (unsigned long long)v, (long long)v);
+    return 0;
+}
+
+/* ---- display ---- */
+
+void mon_display_free(struct mon *m)
+{
+    for (int i = 0; i < m->ndisplay; i++)
+        free(m->display[i].expr);
+    m->ndisplay = 0;
+}
+
+static void display_one(struct mon *m, int i)
+{
+    uint64_t v;
+    char err[256], buf[160];
+    const struct mon_display *d = &m->display[i];
+    if (mon_eval(m, d->expr, &v, err, sizeof err) != 0)
+        mon_out(m, "%d: %s = <%s>\n", d->id, d->expr, err);
+    else if (d->fmt)
+        mon_out(m, "%d: %s = %s\n", d->id, d->expr, mon_fmt_value(v, d->fmt, buf, sizeof buf));
+    else
+        mon_out(m, "%d: %s = %#llx (%lld)\n", d->id, d->expr, (unsigned long long)v,
+                (long long)v);
+}
+
+void mon_display_show(struct mon *m)
+{
+    for (int i = 0; i < m->ndisplay && !m->finished; i++)
+        display_one(m, i);
+}
+
+int mon_cmd_display(struct mon *m, int argc, char **argv)
+{
+    char fmt;
+    if (mon_slash(m, "xduobtcw", NULL, &fmt) != 0)
+        return -1;
+    if (argc == 1) {
+        if (!m->ndisplay)
+            mon_out(m, "no display expressions ('display EXPR' adds one)\n");
+        mon_display_show(m);
+        return 0;
+    }
+    const char *s = argv[1];
+    if (!strncmp(s, "delete", 6) && (s[6] == ' ' || !s[6])) {
+        const char *arg = s + 6;
+        while (*arg == ' ')
+            arg++;
+        if (!strcmp(arg, "all") || !*arg) {
+            mon_display_free(m);
+            return 0;
+        }
+        char *end;
+        long id = strtol(arg, &end, 10);
+        for (int i = 0; !*end && i < m->ndisplay; i++)
+            if (m->display[i].id == id) {
+                free(m->display[i].expr);
+                memmove(&m->display[i], &m->display[i + 1],
+                        (size_t)(m->ndisplay - i - 1) * sizeof m->display[0]);
+                m->ndisplay--;
+                return 0;
+            }
+        return mon_err(m, "no display %s (see 'display')", arg);
+    }
+    if (m->ndisplay == MON_MAX_DISPLAY)
+        return mon_err(m, "at most %d display expressions", MON_MAX_DISPLAY);
+    uint64_t v;
+    char err[256];
+    if (mon_eval(m, s, &v, err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
+    char *e = strdup(s);
+    if (!e)
+        return mon_err(m, "out of memory");
+    struct mon_display *d = &m->display[m->ndisplay++];
+    d->expr = e;
+    d->fmt = fmt;
+    d->id = ++m->display_next;
+    display_one(m, m->ndisplay - 1);
+    return 0;
+}
+
+/* ---- info ---- */
+
+int mon_cmd_info(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    static const char topics[] = "registers breakpoints watchpoints vms symbols display all";
+    int k = mon_keyword(argv[1], topics);
+    if (k < 0)
+        return mon_err(m, "%s topic '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
+                       argv[1], topics);
+    char *none[] = {NULL, NULL, NULL};
+    switch (k) {
+    case 0:
+        return mon_cmd_regs(m, 1, none);
+    case 1:
+    case 2:
+        return mon_cmd_break(m, 1, none);
+    case 3: {
+        char *args[] = {"vm", "list", NULL};
+        return mon_cmd_vm(m, 2, args);
+    }
+    case 4:
+        return mon_cmd_symbols(m, 1, none);
+    case 5:
+        mon_display_show(m);
+        return 0;
+    default:
+        mon_cmd_regs(m, 1, none);
+        mon_cmd_break(m, 1, none);
+        mon_display_show(m);
+        return 0;
+    }
+}
+
+/* ---- log ---- */
+
+/* A stream that writes to the screen's stream and to the log. */
+struct tee {
+    struct mon *m;
+    FILE *screen;
+};
+
+static ssize_t tee_write(void *c, const char *buf, size_t n)
+{
+    struct tee *t = c;
+    fwrite(buf, 1, n, t->screen);
+    if (t->screen == stderr || t->screen == t->m->log_err0)
+        fflush(t->screen);
+    if (t->m->log)
+        fwrite(buf, 1, n, t->m->log);
+    return (ssize_t)n;
+}
+
+static int tee_close(void *c)
+{
+    free(c);
+    return 0;
+}
+
+static FILE *tee_open(struct mon *m, FILE *screen)
+{
+    struct tee *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    t->m = m;
+    t->screen = screen;
+    FILE *f = fopencookie(t, "w", (cookie_io_functions_t){.write = tee_write,
+                                                          .close = tee_close});
+    if (!f) {
+        free(t);
+        return NULL;
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+void mon_log_close(struct mon *m)
+{
+    if (!m->log)
+        return;
+    fflush(m->out);
+    fflush(m->err);
+    fclose(m->out);
+    fclose(m->err);
+    m->out = m->log_out0;
+    m->err = m->log_err0;
+    fclose(m->log);
+    m->log = NULL;
+    free(m->log_path);
+    m->log_path = NULL;
+}
+
+void mon_log_command(struct mon *m, const char *line)
+{
+    size_t lead = strspn(line, " \t");
+    if (!m->log || !line[lead] || line[lead] == '#') /* a script's blank or comment */
+        return;
+    char name[64];
+    if (m->focus == MON_FOCUS_BARE)
+        fprintf(m->log, "tgm> %s\n", line);
+    else
+        fprintf(m->log, "tgm %s> %s\n", mon_target_name(m, name, sizeof name), line);
+}
+
+int mon_cmd_log(struct mon *m, int argc, char **argv)
+{
+    if (argc == 1) {
+        if (m->log)
+            mon_out(m, "logging to %s\n", m->log_path);
+        else
+            mon_out(m, "not logging ('log FILE' starts)\n");
+        return 0;
+    }
+    if (!strcmp(argv[1], "off")) {
+        if (!m->log)
+            return mon_err(m, "not logging");
+        char *path = strdup(m->log_path);
+        mon_log_close(m);
+        mon_out(m, "log %s closed\n", path ? path : "");
+        free(path);
+        return 0;
+    }
+    FILE *f = fopen(argv[1], "w");
+    if (!f)
+        return mon_err(m, "cannot write '%s': %s", argv[1], strerror(errno));
+    char *path = strdup(argv[1]);
+    FILE *out = path ? tee_open(m, m->log ? m->log_out0 : m->out) : NULL;
+    FILE *err = out ? tee_open(m, m->log ? m->log_err0 : m->err) : NULL;
+    if (!err) {
+        if (out)
+            fclose(out);
+        fclose(f);
+        free(path);
+        return mon_err(m, "out of memory");
+    }
+    mon_log_close(m); /* one log at a time */
+    m->log_out0 = m->out;
+    m->log_err0 = m->err;
+    m->out = out;
+    m->err = err;
+    m->log = f;
+    m->log_path = path;
+    mon_out(m, "logging the session to %s ('log off' stops)\n", path);
+    return 0;
+}
+
+/* ---- words from other tools ---- */
+
+/* Commands of gdb, QEMU's monitor and SIMH with no command of that name
+ * here: what to type instead. */
+static const struct {
+    const char *word, *instead;
+} foreign[] = {
+    {"bt", "history (the last instructions executed)"},
+    {"backtrace", "history (the last instructions executed)"},
+    {"where", "history (the last instructions executed), or regs"},
+    {"disassemble", "examine -i ADDR COUNT (or x/Ni ADDR)"},
+    {"disas", "examine -i ADDR COUNT (or x/Ni ADDR)"},
+    {"xp", "examine -p ADDR (physical, the default)"},
+    {"system_reset", "reset"},
+    {"tbreak", "until ADDR (a one-shot breakpoint)"},
+    {"undisplay", "display delete N"},
+    {"nobreak", "delete ID"},
+    {"boot", "load FILE; go"},
+};
+
+const char *mon_foreign(const char *word)
+{
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+        if (!strcmp(word, foreign[i].word))
+            return foreign[i].instead;
+    return NULL;
+}
