@@ -430,11 +430,7 @@ trap:
         whit = 0;
         wwrite = true;
     }
-    E[0] = psw_pack(&(struct psw){sup, ie, cause, P, l, bnd});
-    D[0].h = stale;
-    LOAD_PSW(E[1]);
-    m->last_trap = cause;
-    m->ctr.traps[cause]++;
+    LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){sup, ie, cause, P, l, bnd}), cause));
     ntraps++;
     cycles += TGM_TRAP_CYCLES;
     RECHECK(); /* the new PSW's I may admit a pending timer */

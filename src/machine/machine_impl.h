@@ -85,6 +85,20 @@ static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)
     m->D[phys].h = pdc_stale;
 }
 
+/* Section 2's trap, the one copy: E[0] := OLD (the old PSW with its
+ * cause), the trap counted (a timer trap consumes the pending timer);
+ * returns E[1], the PSW to load.  The run loop takes every trap through
+ * here, and machine_trap (a trap reflected into a VM) too. */
+static inline uint64_t trap_sequence(struct machine *m, uint64_t old, unsigned cause)
+{
+    if (cause == TRAP_TIMER)
+        m->timer_pending = false;
+    mem_store(m, 0, old);
+    m->last_trap = (uint8_t)cause;
+    m->ctr.traps[cause]++;
+    return m->E[1];
+}
+
 /* src/machine/machine.c */
 void machine_update_lim(struct machine *m);
 void machine_update_checked(struct machine *m);

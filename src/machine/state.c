@@ -15,12 +15,7 @@
 void machine_trap(struct machine *m, unsigned cause)
 {
     struct psw old = {m->sup, m->ie, (uint8_t)cause, m->p, m->l, m->b};
-    if (cause == TRAP_TIMER)
-        m->timer_pending = false; /* taking the timer trap consumes it */
-    mem_store(m, 0, psw_pack(&old));
-    machine_set_psw(m, m->E[1]);
-    m->last_trap = (uint8_t)cause;
-    m->ctr.traps[cause]++;
+    machine_set_psw(m, trap_sequence(m, psw_pack(&old), cause));
     machine_charge(m, TGM_TRAP_CYCLES, 0, 1);
 }
 

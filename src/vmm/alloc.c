@@ -1,28 +1,17 @@
 /* alloc.c: the allocator A of section 4.
  *
  * Gives each VM a disjoint region of real memory, refuses overlapping
- * requests, takes regions back, and handles every guest attempt to change R:
- * the virtual R is kept in the VM's view, and the real R' is composed with
- * the region's base and clamped to the region, so that the VM behaves as a
- * real machine of w words would (section 5's "smaller" machine).
+ * requests and takes regions back.  A guest's attempt to change R lands in
+ * its view (the view executes LR and LPSW itself); the real R' is composed
+ * from it with the region's base and clamped to the region at every resume
+ * (vmmap_compose_r), so that the VM behaves as a real machine of w words
+ * would (section 5's "smaller" machine).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tgm/bytes.h"
 #include "vmm_impl.h"
-
-/* R' itself is composed by vmmap_compose_r when the VM is resumed, so a
- * request beyond the region can never reach the real R. */
-void alloc_set_psw(struct vm *vm, uint64_t psw)
-{
-    machine_set_psw(vm->view, psw);
-}
-
-void alloc_set_r(struct vm *vm, uint32_t l, uint32_t b)
-{
-    machine_set_r(vm->view, l, b);
-}
 
 /* Does [base, base + w) overlap the control program or a live VM? */
 static int overlap(const struct vmm *v, uint32_t base, uint32_t w)

@@ -3,9 +3,11 @@
  * A VM runs in real user mode, its innocuous instructions directly on the
  * CPU.  Any trap stores the old PSW in E[0] and loads the CP's PSW from E[1];
  * its first instruction, the HCALL at VMM_ENTRY, brings the trap here.  D
- * accounts the guest's direct execution to its virtual time, asks first
- * whether the VM's virtual mode is supervisor, and routes to an interpreter
- * (or the allocator), reflects the trap, or ends the time slice.
+ * accounts the guest's direct execution to its virtual time, then either
+ * ends the time slice or has the VM's view execute the instruction that
+ * trapped: in virtual supervisor mode that is the interpreter v_i, in
+ * virtual user mode (or when the operand does not develop) the view traps,
+ * and the trap is reflected.
  */
 #include "vmm_impl.h"
 
@@ -109,36 +111,19 @@ static void check_limit(struct vmm *v, struct vm *vm)
     emit(v, vm, &e);
 }
 
-/* D: one entry of the dispatcher, after the HCALL brought a trap here. */
+/* D: one entry of the dispatcher, after the HCALL brought a trap here.  The
+ * CP's own timer ends a slice; any other trap was taken by an instruction
+ * of the guest, which the view now executes as the bare machine would:
+ * simulated in virtual supervisor mode, or trapping into the guest. */
 static void dispatch(struct vmm *v, struct vm *vm)
 {
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
     account(v, vm, true);
     machine_set_p(vm->view, old.p);
-    struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_REFLECTED, TRAP_NONE};
-    if (old.cause != TRAP_TIMER) /* the instruction that trapped, if it can be read */
-        machine_read_virt(vm->view, old.p, &e.word);
-    switch (old.cause) {
-    case TRAP_TIMER: /* the CP's own timer: slice end or virtual timer */
-        e.disp = DISP_SCHEDULER;
-        break;
-    case TRAP_PRIV: {
-        if (GET_OP(e.word) == OP_HCALL) {
-            /* guests have no host calls: the bare machine says illegal */
-            e.reflected = TRAP_ILL;
-        } else if (!machine_sup(vm->view)) {
-            e.reflected = TRAP_PRIV; /* the guest's own privileged trap */
-        } else {
-            e.disp = interp_privileged(vm, e.word, &e.reflected);
-            break;
-        }
-        interp_reflect(vm, e.reflected);
-        break;
-    }
-    default: /* memory, SVC, illegal: the bare machine traps the same way */
-        e.reflected = old.cause;
-        interp_reflect(vm, old.cause);
-        break;
+    struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_SCHEDULER, TRAP_NONE};
+    if (old.cause != TRAP_TIMER) {
+        machine_read_virt(vm->view, old.p, &e.word); /* if it can be read */
+        e.disp = interp_step(vm, e.word, &e.reflected);
     }
     emit(v, vm, &e);
     check_limit(v, vm);

@@ -46,17 +46,10 @@ void vmm_cp_install(struct machine *real);
 /* Word I (1 <= I < VMM_K) of the CP in a real machine of Q words. */
 uint64_t vmm_cp_word(uint32_t q, uint32_t i);
 
-/* alloc.c: A.  The guest's attempts to change R arrive here; the virtual R
- * is kept in the view and R' is composed from it at every resume. */
-void alloc_set_psw(struct vm *vm, uint64_t psw);
-void alloc_set_r(struct vm *vm, uint32_t l, uint32_t b);
-
-/* interp.c: {v_i}.  Simulates the privileged instruction WORD at the view's
- * P in virtual supervisor mode; returns the disposition and sets *reflected
- * if an operand trapped instead. */
-enum vmm_disposition interp_privileged(struct vm *vm, uint64_t word,
-                                       uint8_t *reflected);
-/* Reflect CAUSE into the VM: the hardware trap done on its virtual state. */
+/* interp.c: {v_i}.  Has the view execute WORD, the instruction at its P
+ * that trapped on the real machine, and classifies the step; *reflected
+ * is the trap the view took (the guest's own), or TRAP_NONE. */
+enum vmm_disposition interp_step(struct vm *vm, uint64_t word, uint8_t *reflected);
 void interp_reflect(struct vm *vm, unsigned cause);
 
 /* dispatch.c: does a breakpoint stop VM before its next instruction?  Fills
