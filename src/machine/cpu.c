@@ -81,6 +81,14 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
         steps_at += (uint64_t)(fuel0 - fuel); \
         fuel0 = fuel = 0;             \
     } while (0)
+/* A new PSW whose I admits a pending timer: the timer traps before the
+ * next instruction.  (The timer itself can only have expired at a look,
+ * so nothing else needs one.) */
+#define ADMIT()                                  \
+    do {                                         \
+        if (UNLIKELY(m->timer_pending && ie))    \
+            RECHECK();                           \
+    } while (0)
 /* Threaded dispatch: the fast loop fetches the next entry at the end of
  * every handler; next: takes the rest (fuel spent, P out of range, the
  * checked loop's every step). */

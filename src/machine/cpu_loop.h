@@ -316,9 +316,9 @@ next:
                 pc = Dl + psw_unpack(nw).p; /* a "user mode NOP" on M and R */
             else
                 LOAD_PSW(nw);
-            RECHECK(); /* I may now admit a pending timer */
+            ADMIT();
             RETIRE(CYC_LPSW);
-            goto next;
+            DISPATCH();
         }
 
         vmcase(OP_SPSW) GUARD(OP_SPSW); /* E[a] := PSW with P + 1 */
@@ -433,7 +433,7 @@ trap:
     LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){sup, ie, cause, P, l, bnd}), cause));
     ntraps++;
     cycles += TGM_TRAP_CYCLES;
-    RECHECK(); /* the new PSW's I may admit a pending timer */
+    ADMIT();
     if (CHECKED) {
         if (rec_open)
             rec.trap = cause;
@@ -448,7 +448,7 @@ trap:
             goto out;
         }
     }
-    goto next;
+    DISPATCH();
 
 out:
 #undef stale
