@@ -4,7 +4,10 @@
  * machine of section 2 and under the control program of sections 4-6:
  * MIPS as the median of several timed runs, host instructions per guest
  * instruction (callgrind), the time ratio of a guest under the control
- * program to the same guest bare, and the cost of one trap round trip.
+ * program to the same guest bare (or to one VM, for the rows of many VMs),
+ * and the cost of one trap round trip.  A compact table at the end, JSON
+ * and an SVG chart (this run against an earlier JSON) for comparing runs;
+ * --native runs a loop's shape in C over memory words, the physical limit.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,16 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/vmm.h"
 
-/* Reference speeds of the same loop shape, measured on the same 2-core
- * machine with the scripts of the SIMH and Hercules anchors. */
-#define REF_SIMH_MIPS 89.0
-#define REF_HERCULES_MIPS 145.0
-#define BAR_MIPS 400.0
-#define BAR_RATIO 1.02     /* compute-bound guest under the CP vs bare */
-#define BAR_ROUNDTRIP_NS 50.0
+#define BAR_MIPS 1000.0
+#define BAR_RATIO 1.01     /* compute-bound guest under the CP vs bare */
+#define BAR_MANY_VMS 1.05  /* 64 VMs time-sliced vs 1, per guest instruction */
+#define BAR_ROUNDTRIP_NS 15.0
 #define MAX_RUNS 101
 
 /* One timed run.  secs is the thread's CPU time, so other processes on a
@@ -45,6 +46,7 @@ struct bench {
     uint64_t cg_size;   /* callgrind: a small run ... */
     uint64_t cg_tiny;   /* ... minus a tiny one, so setup cost cancels */
     const char *bare;   /* for a control-program row: its bare twin */
+    unsigned nvms;      /* run_vmm: VMs sharing the processor (0 means 1) */
 };
 
 /* A guest loop for the bare machine: a program writer and its exact
@@ -206,59 +208,79 @@ static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
     return 0;
 }
 
-/* Run a struct loop as the only VM of a control program; only vmm_run is
- * timed.  The VM's own counters (virtual time) must match the bare run. */
+/* Run a struct loop in each of the row's VMs (one by default) under one
+ * control program, time-sliced when there are several, SIZE outer loops in
+ * all; only vmm_run is timed.  Each VM's own counters (virtual time) must
+ * match a bare run of its share. */
+#define VM_WORDS 64 /* the loops fit in 64 words */
 static int run_vmm(const struct bench *b, uint64_t size, struct sample *out)
 {
     const struct loop *lp = b->arg;
+    unsigned n = b->nvms ? b->nvms : 1;
+    uint32_t w = n > 1 ? VM_WORDS : TGM_Q_DEFAULT;
+    uint64_t share = size / n ? size / n : 1;
     char err[200];
-    struct vmm_config cfg = {.q = VMM_K + TGM_Q_DEFAULT};
+    struct vmm_config cfg = {.q = VMM_K + n * w};
     struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    int id = v ? vmm_vm_create(v, TGM_Q_DEFAULT, "bench", err, sizeof err) : -1;
-    if (id < 0) {
+    for (unsigned i = 0; v && i < n; i++) {
+        int id = vmm_vm_create(v, w, NULL, err, sizeof err);
+        if (id < 0) {
+            vmm_destroy(v);
+            v = NULL;
+            break;
+        }
+        lp->load(vmm_vm_view(v, id), share); /* the view's memory is the region */
+    }
+    if (!v) {
         fprintf(stderr, "bench: %s\n", err);
-        vmm_destroy(v);
         return -1;
     }
-    struct machine *view = vmm_vm_view(v, id);
-    lp->load(view, size); /* the view's memory is the VM's region */
     double w0 = now(CLOCK_MONOTONIC), t0 = now(CLOCK_THREAD_CPUTIME_ID);
     while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
         ;
     double t1 = now(CLOCK_THREAD_CPUTIME_ID), w1 = now(CLOCK_MONOTONIC);
-    struct machine_counters c = machine_get_counters(view);
-    struct vm_info info;
-    int known = vmm_vm_info(v, id, &info);
+    struct sample s = {t1 - t0, w1 - w0, 0, 0};
+    int rc = 0;
+    for (int id = vmm_vm_next(v, -1); id >= 0 && rc == 0; id = vmm_vm_next(v, id)) {
+        struct machine_counters c = machine_get_counters(vmm_vm_view(v, id));
+        struct vm_info info;
+        vmm_vm_info(v, id, &info);
+        if (info.state != VM_HALTED || c.instret != lp->insns(share)) {
+            fprintf(stderr, "bench: %s: VM %d %s after %" PRIu64 " instructions, expected "
+                    "HALT after %" PRIu64 "\n", b->name, id, vm_state_name(info.state),
+                    c.instret, lp->insns(share));
+            rc = -1;
+        }
+        s.insns += c.instret;
+        s.cycles += c.cycles;
+    }
     vmm_destroy(v);
-    if (known != 0) {
-        fprintf(stderr, "bench: %s: the VM disappeared\n", b->name);
-        return -1;
-    }
-    if (info.state != VM_HALTED || c.instret != lp->insns(size)) {
-        fprintf(stderr, "bench: %s: VM %s after %" PRIu64 " instructions, expected HALT after %"
-                PRIu64 "\n", b->name, vm_state_name(info.state), c.instret, lp->insns(size));
-        return -1;
-    }
-    *out = (struct sample){t1 - t0, w1 - w0, c.instret, c.cycles};
-    return 0;
+    *out = s;
+    return rc;
 }
 
 /* Each row takes about a second per run on the 2-core reference VM. */
 static const struct bench benches[] = {
     {"add-store", "ADDI x,x,3; MOV y,x; DJNZ inner (the SIMH/Hercules anchor loop B)",
-     run_bare, &add_store_loop, 3000, 20, 1, NULL},
+     run_bare, &add_store_loop, 3000, 20, 1, NULL, 0},
     {"djnz", "DJNZ-only inner loop (the anchors' loop A)",
-     run_bare, &djnz_loop, 6000, 60, 1, NULL},
+     run_bare, &djnz_loop, 6000, 60, 1, NULL, 0},
     {"vmm-add-store", "the add-store loop as a guest of the control program",
-     run_vmm, &add_store_loop, 3000, 20, 1, "add-store"},
+     run_vmm, &add_store_loop, 3000, 20, 1, "add-store", 0},
     {"trap-heavy", "8 ADDI, SPSW, DJNZ: a privileged instruction every 10, bare",
-     run_bare, &trap_heavy_loop, 600, 4, 1, NULL},
+     run_bare, &trap_heavy_loop, 600, 4, 1, NULL, 0},
     {"vmm-trap-heavy", "the same under the control program: every SPSW traps",
-     run_vmm, &trap_heavy_loop, 200, 4, 1, "trap-heavy"},
+     run_vmm, &trap_heavy_loop, 200, 4, 1, "trap-heavy", 0},
     {"spsw", "SPSW; DJNZ, bare",
-     run_bare, &spsw_loop, 1000, 4, 1, NULL},
+     run_bare, &spsw_loop, 1000, 4, 1, NULL, 0},
     {"vmm-spsw", "SPSW; DJNZ under the control program: a trap round trip per loop",
-     run_vmm, &spsw_loop, 200, 4, 1, "spsw"},
+     run_vmm, &spsw_loop, 200, 4, 1, "spsw", 0},
+    {"vmm-4", "the add-store loop in 4 VMs time-sliced, against 1 VM",
+     run_vmm, &add_store_loop, 3000, 20, 4, "vmm-add-store", 4},
+    {"vmm-16", "the add-store loop in 16 VMs time-sliced, against 1 VM",
+     run_vmm, &add_store_loop, 3000, 32, 16, "vmm-add-store", 16},
+    {"vmm-64", "the add-store loop in 64 VMs time-sliced, against 1 VM",
+     run_vmm, &add_store_loop, 3000, 128, 64, "vmm-add-store", 64},
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
 
@@ -401,6 +423,8 @@ static int measure(const struct bench *b, int runs, struct result *r)
     return 0;
 }
 
+static void print_table(FILE *f, const struct result *r, size_t n);
+
 static void print_text(const struct result *r, size_t n, int runs)
 {
     printf("tgm bench: median of %d timed runs after a warm-up;\n"
@@ -426,8 +450,8 @@ static void print_text(const struct result *r, size_t n, int runs)
             continue;
         if (!any)
             printf("control program against bare (bars: time ratio <= %.2f for a\n"
-                   "compute-bound guest, trap round trip <= %.0f ns):\n", BAR_RATIO,
-                   BAR_ROUNDTRIP_NS);
+                   "compute-bound guest, <= %.2f for 64 VMs against 1, trap round trip\n"
+                   "<= %.0f ns):\n", BAR_RATIO, BAR_MANY_VMS, BAR_ROUNDTRIP_NS);
         any = true;
         printf("  %-15s time ratio %.3f against %s", x->b->name, x->time_ratio, x->b->bare);
         if (x->ns_per_trap >= 0)
@@ -436,48 +460,165 @@ static void print_text(const struct result *r, size_t n, int runs)
     }
     if (any)
         putchar('\n');
-    printf("reference, same loop shape, same 2-core machine:\n"
-           "  SIMH 3.8.1 pdp11     ~%.0f MIPS\n"
-           "  Hercules 3.13 S/370  ~%.0f MIPS\n"
-           "  tgm's bar            >= %.0f MIPS\n",
-           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS);
+    print_table(stdout, r, n);
 }
 
-static void print_json(const struct result *r, size_t n, int runs)
+/* One line per row: median MIPS, host instructions per guest instruction,
+ * and the time ratio to the row's twin. */
+static void print_table(FILE *f, const struct result *r, size_t n)
 {
-    printf("{\"runs\":%d,\"benchmarks\":[", runs);
+    fprintf(f, "%-15s %9s %11s %8s  %s\n", "row", "MIPS", "host/guest", "ratio", "against");
     for (size_t i = 0; i < n; i++) {
         const struct result *x = &r[i];
-        printf("%s{\"name\":\"%s\",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
-               ",\"median_cpu_s\":%.6f,\"mips\":%.2f,\"mips_min\":%.2f,\"mips_max\":%.2f,"
-               "\"mips_wall\":%.2f,\"cycles_per_s\":%.0f,\"host_insns_per_guest_insn\":",
-               i ? "," : "", x->b->name, x->s.insns, x->s.cycles, x->secs.median,
-               x->mips.median, x->mips.min, x->mips.max, x->wall_mips,
-               (double)x->s.cycles / x->secs.median);
+        fprintf(f, "%-15s %9.1f ", x->b->name, x->mips.median);
         if (x->host_ratio >= 0)
-            printf("%.3f", x->host_ratio);
+            fprintf(f, "%11.2f ", x->host_ratio);
         else
-            printf("null");
-        if (x->compared) {
-            printf(",\"vs\":\"%s\",\"time_ratio\":%.4f,\"ns_per_trap\":", x->b->bare,
-                   x->time_ratio);
-            if (x->ns_per_trap >= 0)
-                printf("%.2f", x->ns_per_trap);
-            else
-                printf("null");
-        }
-        putchar('}');
+            fprintf(f, "%11s ", "-");
+        if (x->compared)
+            fprintf(f, "%8.3f  %s\n", x->time_ratio, x->b->bare);
+        else
+            fprintf(f, "%8s\n", "-");
     }
-    printf("],\"reference_mips\":{\"simh_3.8.1_pdp11\":%.0f,\"hercules_3.13_s370\":%.0f,"
-           "\"bar\":%.0f},\"bars\":{\"time_ratio\":%.2f,\"roundtrip_ns\":%.0f}}\n",
-           REF_SIMH_MIPS, REF_HERCULES_MIPS, BAR_MIPS, BAR_RATIO, BAR_ROUNDTRIP_NS);
+}
+
+static void print_json(FILE *f, const struct result *r, size_t n, int runs)
+{
+    fprintf(f, "{\"runs\":%d,\"benchmarks\":[", runs);
+    for (size_t i = 0; i < n; i++) {
+        const struct result *x = &r[i];
+        fprintf(f, "%s{\"name\":\"%s\",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
+                ",\"median_cpu_s\":%.6f,\"mips\":%.2f,\"mips_min\":%.2f,\"mips_max\":%.2f,"
+                "\"mips_wall\":%.2f,\"cycles_per_s\":%.0f,\"host_insns_per_guest_insn\":",
+                i ? "," : "", x->b->name, x->s.insns, x->s.cycles, x->secs.median,
+                x->mips.median, x->mips.min, x->mips.max, x->wall_mips,
+                (double)x->s.cycles / x->secs.median);
+        if (x->host_ratio >= 0)
+            fprintf(f, "%.3f", x->host_ratio);
+        else
+            fprintf(f, "null");
+        if (x->compared) {
+            fprintf(f, ",\"vs\":\"%s\",\"time_ratio\":%.4f,\"ns_per_trap\":", x->b->bare,
+                    x->time_ratio);
+            if (x->ns_per_trap >= 0)
+                fprintf(f, "%.2f", x->ns_per_trap);
+            else
+                fprintf(f, "null");
+        }
+        fputc('}', f);
+    }
+    fprintf(f, "],\"bars\":{\"mips\":%.0f,\"time_ratio\":%.2f,\"many_vms_ratio\":%.2f,"
+            "\"roundtrip_ns\":%.0f}}\n", BAR_MIPS, BAR_RATIO, BAR_MANY_VMS, BAR_ROUNDTRIP_NS);
+}
+
+/* The median MIPS of row NAME in an earlier run's JSON, or -1. */
+static double json_mips(const char *json, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"name\":\"%s\"", name);
+    const char *p = json ? strstr(json, key) : NULL;
+    const char *m = p ? strstr(p, "\"mips\":") : NULL;
+    return m ? strtod(m + 7, NULL) : -1;
+}
+
+/* MIPS per row as horizontal bars: the earlier run (BEFORE, grey, when
+ * given) above this one. */
+static void print_svg(FILE *f, const struct result *r, size_t n, const char *before)
+{
+    double top = BAR_MIPS;
+    for (size_t i = 0; i < n; i++) {
+        double b = json_mips(before, r[i].b->name);
+        top = r[i].mips.median > top ? r[i].mips.median : top;
+        top = b > top ? b : top;
+    }
+    const int left = 120, width = 560, row_h = 34, height = 50 + (int)n * row_h;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "font-family=\"sans-serif\" font-size=\"12\">\n", left + width + 80, height);
+    fprintf(f, "<text x=\"10\" y=\"18\">tgm bench: median MIPS per row (%s)</text>\n",
+            before ? "grey: before, blue: after" : "this run");
+    for (size_t i = 0; i < n; i++) {
+        int y = 30 + (int)i * row_h;
+        double b = json_mips(before, r[i].b->name), a = r[i].mips.median;
+        fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 18, r[i].b->name);
+        if (b >= 0)
+            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"12\" fill=\"#bbb\"/>"
+                    "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", left, y, b / top * width,
+                    left + b / top * width + 4, y + 10, b);
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"12\" fill=\"#36c\"/>"
+                "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", left, y + 14, a / top * width,
+                left + a / top * width + 4, y + 24, a);
+    }
+    int bx = left + (int)(BAR_MIPS / top * width);
+    fprintf(f, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" stroke=\"#c33\" "
+            "stroke-dasharray=\"4\"/><text x=\"%d\" y=\"%d\" fill=\"#c33\">%.0f MIPS</text>\n",
+            bx, bx, height - 14, bx - 30, height - 2, BAR_MIPS);
+    fputs("</svg>\n", f);
+}
+
+/* Write FILE with what WRITE prints, atomically; -1 after saying why. */
+static int write_file(const char *path, const struct result *r, size_t n, int runs,
+                      const char *before, bool svg)
+{
+    char *buf = NULL, err[256];
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        fprintf(stderr, "bench: out of memory\n");
+        return -1;
+    }
+    if (svg)
+        print_svg(f, r, n, before);
+    else
+        print_json(f, r, n, runs);
+    fclose(f);
+    int rc = tgm_write_atomic(path, buf, len, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "bench: %s\n", err);
+    free(buf);
+    return rc;
+}
+
+/* The physical limit: a loop's shape in C, every operand a word of memory
+ * (volatile, so each access is a load or a store as in E), timed like a
+ * row.  Returns guest-equivalent MIPS, or -1 for an unknown shape. */
+static double native_mips(const char *shape)
+{
+    static volatile uint64_t mem[64];
+    double t0 = now(CLOCK_THREAD_CPUTIME_ID), insns;
+    if (!strcmp(shape, "add-store")) {
+        mem[V_OUTER] = 3000;
+        do {
+            mem[V_CNT] = INNER;
+            do {
+                mem[V_X] = mem[V_X] + 3;
+                mem[V_Y] = mem[V_X];
+            } while (--mem[V_CNT] != 0);
+        } while (--mem[V_OUTER] != 0);
+        insns = (double)insns_add_store(3000);
+    } else if (!strcmp(shape, "djnz")) {
+        mem[V_OUTER] = 6000;
+        do {
+            mem[V_CNT] = INNER;
+            while (--mem[V_CNT] != 0)
+                ;
+        } while (--mem[V_OUTER] != 0);
+        insns = (double)insns_djnz(6000);
+    } else {
+        return -1;
+    }
+    return insns / (now(CLOCK_THREAD_CPUTIME_ID) - t0) / 1e6;
 }
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bench [--runs N] [--only NAME] [--json] [--no-valgrind]\n"
-               "Time fixed guest loops on the bare machine; report the median MIPS and,\n"
-               "when valgrind is installed, host instructions per guest instruction.\n"
+    fprintf(f, "usage: bench [--runs N] [--only NAME] [--json FILE|-] [--svg FILE]\n"
+               "             [--before FILE] [--no-valgrind] | --native SHAPE\n"
+               "Time fixed guest loops on the bare machine and under the control program;\n"
+               "report the median MIPS and, when valgrind is installed, host instructions\n"
+               "per guest instruction, then a table of every row.  --json writes the\n"
+               "results to FILE (- alone: JSON instead of text on stdout); --svg draws MIPS\n"
+               "per row, against the run in --before FILE (an earlier --json).\n"
+               "--native add-store|djnz times that loop's shape in C over memory words.\n"
                "benchmarks:\n");
     for (size_t i = 0; i < NBENCH; i++)
         fprintf(f, "  %-10s %s\n", benches[i].name, benches[i].what);
@@ -502,7 +643,7 @@ int main(int argc, char **argv)
 {
     uint64_t runs = 5;
     bool json = false, use_valgrind = true;
-    const char *only = NULL;
+    const char *only = NULL, *json_path = NULL, *svg_path = NULL, *before_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--inner-only") && i + 2 < argc) {
@@ -523,7 +664,23 @@ int main(int argc, char **argv)
                 return 2;
             }
         } else if (!strcmp(a, "--json")) {
-            json = true;
+            if (i + 1 < argc && strcmp(argv[i + 1], "-") != 0 && argv[i + 1][0] != '-')
+                json_path = argv[++i];
+            else
+                json = true, i += i + 1 < argc && !strcmp(argv[i + 1], "-");
+        } else if (!strcmp(a, "--svg") && i + 1 < argc) {
+            svg_path = argv[++i];
+        } else if (!strcmp(a, "--before") && i + 1 < argc) {
+            before_path = argv[++i];
+        } else if (!strcmp(a, "--native") && i + 1 < argc) {
+            double mips = native_mips(argv[++i]);
+            if (mips < 0) {
+                fprintf(stderr, "bench: --native: unknown shape '%s' (add-store, djnz)\n",
+                        argv[i]);
+                return 2;
+            }
+            printf("%.1f MIPS\n", mips);
+            return 0;
         } else if (!strcmp(a, "--no-valgrind")) {
             use_valgrind = false;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -556,9 +713,25 @@ int main(int argc, char **argv)
         res[n].host_ratio = use_valgrind ? host_per_guest(self, b) : -1;
         n++;
     }
+    char *before = NULL;
+    size_t blen;
+    char err[256];
+    uint8_t *raw = NULL;
+    if (before_path && tgm_read_file(before_path, 1u << 20, "a bench JSON", &raw, &blen, err,
+                                     sizeof err) != 0) {
+        fprintf(stderr, "bench: --before: %s\n", err);
+        return 1;
+    }
+    before = (char *)raw;
     if (json)
-        print_json(res, n, (int)runs);
+        print_json(stdout, res, n, (int)runs);
     else
         print_text(res, n, (int)runs);
-    return 0;
+    int rc = 0;
+    if (json_path && write_file(json_path, res, n, (int)runs, NULL, false) != 0)
+        rc = 1;
+    if (svg_path && write_file(svg_path, res, n, (int)runs, before, true) != 0)
+        rc = 1;
+    free(before);
+    return rc;
 }
