@@ -111,7 +111,11 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
     } while (0)
 #else
 #define GO() goto next
-#define DISPATCH() goto next
+#define DISPATCH()      \
+    do {                \
+        (void)pclim;    \
+        goto next;      \
+    } while (0)
 #endif
 #define NEXT(n)       \
     do {              \
