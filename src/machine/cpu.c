@@ -86,7 +86,7 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
  * so nothing else needs one.) */
 #define ADMIT()                                  \
     do {                                         \
-        if (UNLIKELY(m->timer_pending && ie))    \
+        if (UNLIKELY(m->timer_pending && m->ie))    \
             RECHECK();                           \
     } while (0)
 /* Threaded dispatch: the fast loop fetches the next entry at the end of
@@ -168,7 +168,7 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #define GUARD(op) ((void)0)
 #endif
 #define WATCH(bm, x, isw) \
-    (CHECKED ? watch_note(m->bm, l + (x), (isw), &whit, &wwrite) : (void)0)
+    (CHECKED ? watch_note(m->bm, m->l + (x), (isw), &whit, &wwrite) : (void)0)
 #define RD(x) (CHECKED ? (WATCH(watch_rd, x, false), El[x]) : El[x])
 /* Every store makes the word's predecoded entry stale. */
 #define WR(x, v)                   \
@@ -180,23 +180,23 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
     } while (0)
 #define RELOCATE()                     \
     do {                               \
-        lim = address_limit(q, l, bnd); \
-        El = l < q ? E + l : E;        \
-        Dl = l < q ? D + l : D;        \
+        lim = address_limit(m->q, m->l, m->b);          \
+        El = m->l < m->q ? m->E + m->l : m->E;          \
+        Dl = m->l < m->q ? m->D + m->l : m->D;          \
         pclim = Dl + lim;              \
         last_t = UINT32_MAX;           \
     } while (0)
 #define LOAD_PSW(word)                     \
     do {                                   \
         struct psw np_ = psw_unpack(word); \
-        sup = np_.sup;                     \
-        ie = np_.ie;                       \
+        m->sup = np_.sup;                     \
+        m->ie = np_.ie;                       \
         P = np_.p;                         \
-        l = np_.l;                         \
-        bnd = np_.b;                       \
+        m->l = np_.l;                         \
+        m->b = np_.b;                       \
         RELOCATE();                        \
         pc = Dl + P;                       \
-        dmap = m->dmap[sup];               \
+        dmap = m->dmap[m->sup];               \
     } while (0)
 #define ABC()                        \
     fa = cur->a;                     \

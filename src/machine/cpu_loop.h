@@ -37,26 +37,22 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     }
 #endif
 
-    uint64_t *const E = m->E;
-    struct pdc *const D = m->D;
 #ifdef TGM_COMPUTED_GOTO
     /* a constant in the fast loop, so it needs no register */
 #define stale (CHECKED ? pdc_stale : (const void *)&&L_DECODE)
 #else
     const void *const stale = pdc_stale;
 #endif
-    const uint32_t q = m->q;
-    bool sup = m->sup, ie = m->ie;
-    uint32_t P = m->p, l = m->l, bnd = m->b, lim = m->lim;
-    uint64_t *El = l < q ? E + l : E;
-    struct pdc *Dl = l < q ? D + l : D; /* the cache as P sees it */
+    uint32_t P = m->p, lim = m->lim;
+    uint64_t *El = m->l < m->q ? m->E + m->l : m->E;
+    struct pdc *Dl = m->l < m->q ? m->D + m->l : m->D; /* the cache as P sees it */
     /* P is kept as pc = Dl + P; pclim = Dl + lim.  A jump to the target of
      * the last jump reuses its entry (last_t, last_pc), so a loop's back
      * branch does not wait for the target to be loaded. */
     struct pdc *pc = Dl + P, *pclim = Dl + lim, *last_pc = pc;
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
-    const uint8_t *dmap = m->dmap[sup];
+    const uint8_t *dmap = m->dmap[m->sup];
     uint64_t cycles = m->ctr.cycles;
     const uint64_t steps0 = m->ctr.steps;
     const uint64_t step_end =
@@ -66,7 +62,6 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint64_t steps_at = steps0;
     int64_t fuel0 = 0, fuel = 0;
     uint64_t ntraps = 0; /* instructions completed = steps - traps */
-    const uint64_t max_cost = m->max_cost;
     bool first = true;
     enum exit_reason why;
     uint8_t cause;
@@ -109,20 +104,20 @@ next:
             m->timer_armed = false;
             m->timer_pending = true;
         }
-        /* No step costs more than max_cost cycles, so the timer cannot
+        /* No step costs more than m->max_cost cycles, so the timer cannot
          * expire within (deadline - cycles) / max_cost steps. */
         uint64_t room = step_end - steps_at;
         if (m->timer_armed) {
-            uint64_t t = (m->timer_deadline - cycles) / max_cost;
+            uint64_t t = (m->timer_deadline - cycles) / m->max_cost;
             room = t < room ? (t ? t : 1) : room;
         }
         fuel0 = fuel = room < INT64_MAX ? (int64_t)room : INT64_MAX;
-        if (m->timer_pending && ie) {
+        if (m->timer_pending && m->ie) {
             m->timer_pending = false;
             cause = TRAP_TIMER; /* P already names the next instruction */
             if (CHECKED && m->trace) {
                 memset(&rec, 0, sizeof rec);
-                rec.psw_before = psw_pack(&(struct psw){sup, ie, 0, P, l, bnd});
+                rec.psw_before = psw_pack(&(struct psw){m->sup, m->ie, 0, P, m->l, m->b});
                 rec_open = true;
             }
             fuel--;
@@ -131,14 +126,14 @@ next:
         }
     }
     if (CHECKED) {
-        if (!first && m->bp_exec && P < lim && bit_test(m->bp_exec, l + P)) {
-            ex->addr = l + P;
+        if (!first && m->bp_exec && P < lim && bit_test(m->bp_exec, m->l + P)) {
+            ex->addr = m->l + P;
             why = EXIT_BREAK;
             goto out;
         }
         if (m->trace) {
             memset(&rec, 0, sizeof rec);
-            rec.psw_before = psw_pack(&(struct psw){sup, ie, 0, P, l, bnd});
+            rec.psw_before = psw_pack(&(struct psw){m->sup, m->ie, 0, P, m->l, m->b});
             rec_open = true;
         }
     }
@@ -151,11 +146,11 @@ next:
         if (rec_open) {
             rec.fetched = true;
             rec.word = w;
-            rec.phys = l + P;
+            rec.phys = m->l + P;
         }
         if (!first && (m->break_class & m->profile->cls[op]) && isa_table[op].name) {
             fuel++; /* the step was not taken */
-            ex->addr = l + P;
+            ex->addr = m->l + P;
             why = EXIT_BREAK;
             rec_open = false;
             goto out;
@@ -312,7 +307,7 @@ next:
             fa = cur->a;
             DEV(fa);
             uint64_t nw = RD(fa);
-            if (!sup && m->profile->beh[OP_LPSW] == BEH_USER_MASKED)
+            if (!m->sup && m->profile->beh[OP_LPSW] == BEH_USER_MASKED)
                 pc = Dl + psw_unpack(nw).p; /* a "user mode NOP" on M and R */
             else
                 LOAD_PSW(nw);
@@ -324,7 +319,7 @@ next:
         vmcase(OP_SPSW) GUARD(OP_SPSW); /* E[a] := PSW with P + 1 */
         fa = cur->a;
         DEV(fa);
-        WR(fa, psw_pack(&(struct psw){sup, ie, 0, (PC() + 1) & TGM_ADDR_MASK, l, bnd}));
+        WR(fa, psw_pack(&(struct psw){m->sup, m->ie, 0, (PC() + 1) & TGM_ADDR_MASK, m->l, m->b}));
         NEXT(CYC_SPSW);
 
         vmcase(OP_LR) GUARD(OP_LR); /* R := E[a] */
@@ -333,8 +328,8 @@ next:
             DEV(fa);
             struct psw r = psw_unpack(RD(fa));
             P = PC();
-            l = r.l;
-            bnd = r.b;
+            m->l = r.l;
+            m->b = r.b;
             RELOCATE();
             pc = Dl + P;
             NEXT(CYC_LR);
@@ -343,7 +338,7 @@ next:
         vmcase(OP_SR) GUARD(OP_SR); /* E[a] := R */
         fa = cur->a;
         DEV(fa);
-        WR(fa, r_pack(l, bnd));
+        WR(fa, r_pack(m->l, m->b));
         NEXT(CYC_SR);
 
         vmcase(OP_TSET) GUARD(OP_TSET); /* timer := E[a]; counts this instruction's cycles */
@@ -384,14 +379,14 @@ next:
         goto out;
 
         vmcase(OP_JRSTU) GUARD(OP_JRSTU); /* M := user; P := t */
-        sup = false;
+        m->sup = false;
         dmap = m->dmap[0];
         JUMP(cur->a, CYC_JRSTU);
 
         vmcase(OP_LRA) GUARD(OP_LRA); /* E[a] := n + l */
         fa = cur->a;
         DEV(fa);
-        WR(fa, (uint64_t)cur->b + l);
+        WR(fa, (uint64_t)cur->b + m->l);
         NEXT(CYC_LRA);
 
         vmcase(OP_MFPI) GUARD(OP_MFPI); /* E[a] := E[E[b]] in supervisor mode, E[b] in user */
@@ -400,7 +395,7 @@ next:
             fb = cur->b;
             DEVS(DEV(fa); DEV(fb));
             uint32_t x = fb;
-            if (sup) {
+            if (m->sup) {
                 x = (uint32_t)(RD(fb) & TGM_ADDR_MASK);
                 DEV(x);
             }
@@ -430,7 +425,7 @@ trap:
         whit = 0;
         wwrite = true;
     }
-    LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){sup, ie, cause, P, l, bnd}), cause));
+    LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){m->sup, m->ie, cause, P, m->l, m->b}), cause));
     ntraps++;
     cycles += TGM_TRAP_CYCLES;
     ADMIT();
@@ -456,11 +451,7 @@ out:
         rec.cycles = cycles;
         m->trace(m->trace_ctx, &rec);
     }
-    m->sup = sup;
-    m->ie = ie;
     m->p = PC();
-    m->l = l;
-    m->b = bnd;
     m->lim = lim;
     uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
     m->ctr.cycles = cycles;
