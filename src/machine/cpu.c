@@ -156,17 +156,6 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
             goto mem_trap;                          \
         }                                           \
     } while (0)
-/* An opcode whose behaviour depends on the mode or the profile goes
- * through the mode's dispatch map; the checked loop always does. */
-#ifdef TGM_COMPUTED_GOTO
-#define GUARD(op)                                      \
-    do {                                               \
-        if (!CHECKED && UNLIKELY(dmap[op] != (op)))    \
-            goto *disp[dmap[op]];                      \
-    } while (0)
-#else
-#define GUARD(op) ((void)0)
-#endif
 #define WATCH(bm, x, isw) \
     (CHECKED ? watch_note(m->bm, m->l + (x), (isw), &whit, &wwrite) : (void)0)
 #define RD(x) (CHECKED ? (WATCH(watch_rd, x, false), El[x]) : El[x])
@@ -234,12 +223,15 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 
 const void *pdc_stale;
 static const void *const *fast_disp; /* run_fast's table (computed goto) */
+/* Opcodes that execute directly in both modes of every profile: their
+ * entries jump straight to their handlers; any other goes through the
+ * mode's dispatch map (L_GUARDED), so no handler need know its profile. */
+static bool uniform[ISA_NOPS];
 
-/* Predecode WORD: its operands, and the fast loop's handler for it.  The
- * handler depends on the opcode alone; whatever depends on the mode or the
- * profile is decided when the handler runs (GUARD). */
 _Static_assert(sizeof(struct pdc) == 32, "an entry is 32 bytes");
 
+/* Predecode WORD: its operands, and the fast loop's handler for it, which
+ * depends on the opcode alone (L_GUARDED consults the mode and profile). */
 void pdc_decode(struct pdc *d, uint64_t word)
 {
     struct insn in = isa_decode(word);
@@ -254,7 +246,10 @@ void pdc_decode(struct pdc *d, uint64_t word)
     for (int i = 0; i < 3; i++)
         if (k[i] == OK_ADDR && f[i] > d->amax)
             d->amax = f[i];
-    d->h = fast_disp ? fast_disp[d->code] : (const void *)d; /* anything but stale */
+    if (fast_disp)
+        d->h = fast_disp[uniform[d->code] ? d->code : ISA_NOPS + 1];
+    else
+        d->h = d; /* anything but stale */
 }
 
 #define CHECKED 0
@@ -282,6 +277,11 @@ void cpu_init(void)
     static char stale_marker; /* without computed goto: any unique address */
     if (pdc_stale)
         return;
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        uniform[op] = isa_table[op].name && op != OP_HCALL;
+        for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+            uniform[op] = uniform[op] && (*p)->beh[op] == BEH_DIRECT;
+    }
 #ifdef TGM_COMPUTED_GOTO
     struct machine_exit ex;
     run_fast(NULL, 0, &ex);

@@ -17,13 +17,14 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-    static const void *const disp[ISA_NOPS + 1] = {
+    static const void *const disp[ISA_NOPS + 2] = {
         [0 ... ISA_NOPS - 1] = &&L_DEFAULT,
 #define INSN(nm, opc, fmt, cls, cyc, syn) [opc] = &&L_OP_##nm,
 #include "tgm/insns.def"
 #undef INSN
         [DISPATCH_PRIV] = &&L_DISPATCH_PRIV,
-        [ISA_NOPS] = &&L_DECODE, /* a stale entry's handler */
+        [ISA_NOPS] = &&L_DECODE,       /* a stale entry's handler */
+        [ISA_NOPS + 1] = &&L_GUARDED,  /* an opcode the mode or profile decides */
     };
 
 #if defined(__clang__)
@@ -173,12 +174,14 @@ next:
     L_DECODE:
         pdc_decode(pc, El[pc - Dl]);
         goto *pc->h;
+    L_GUARDED:
+        goto *disp[dmap[cur->code]];
 #endif
 
         vmcase(OP_NOP)
         NEXT(CYC_NOP);
 
-        vmcase(OP_HALT) GUARD(OP_HALT);
+        vmcase(OP_HALT)
         ADVANCE();
         RETIRE(CYC_HALT);
         why = EXIT_HALT;
@@ -302,7 +305,7 @@ next:
         cause = TRAP_SVC;
         goto trap;
 
-        vmcase(OP_LPSW) GUARD(OP_LPSW); /* PSW := E[a] */
+        vmcase(OP_LPSW) /* PSW := E[a] */
         {
             fa = cur->a;
             DEV(fa);
@@ -316,13 +319,13 @@ next:
             DISPATCH();
         }
 
-        vmcase(OP_SPSW) GUARD(OP_SPSW); /* E[a] := PSW with P + 1 */
+        vmcase(OP_SPSW) /* E[a] := PSW with P + 1 */
         fa = cur->a;
         DEV(fa);
         WR(fa, psw_pack(&(struct psw){m->sup, m->ie, 0, (PC() + 1) & TGM_ADDR_MASK, m->l, m->b}));
         NEXT(CYC_SPSW);
 
-        vmcase(OP_LR) GUARD(OP_LR); /* R := E[a] */
+        vmcase(OP_LR) /* R := E[a] */
         {
             fa = cur->a;
             DEV(fa);
@@ -335,13 +338,13 @@ next:
             NEXT(CYC_LR);
         }
 
-        vmcase(OP_SR) GUARD(OP_SR); /* E[a] := R */
+        vmcase(OP_SR) /* E[a] := R */
         fa = cur->a;
         DEV(fa);
         WR(fa, r_pack(m->l, m->b));
         NEXT(CYC_SR);
 
-        vmcase(OP_TSET) GUARD(OP_TSET); /* timer := E[a]; counts this instruction's cycles */
+        vmcase(OP_TSET) /* timer := E[a]; counts this instruction's cycles */
         {
             fa = cur->a;
             DEV(fa);
@@ -353,43 +356,43 @@ next:
             NEXT(CYC_TSET);
         }
 
-        vmcase(OP_TGET) GUARD(OP_TGET); /* E[a] := cycles left */
+        vmcase(OP_TGET) /* E[a] := cycles left */
         fa = cur->a;
         DEV(fa);
         WR(fa, m->timer_armed ? m->timer_deadline - cycles : 0);
         NEXT(CYC_TGET);
 
-        vmcase(OP_COUT) GUARD(OP_COUT); /* console := E[a] mod 256 */
+        vmcase(OP_COUT) /* console := E[a] mod 256 */
         fa = cur->a;
         DEV(fa);
         m->con.put(m->con.ctx, (uint8_t)RD(fa));
         NEXT(CYC_COUT);
 
-        vmcase(OP_CIN) GUARD(OP_CIN); /* E[a] := console byte or -1 */
+        vmcase(OP_CIN) /* E[a] := console byte or -1 */
         fa = cur->a;
         DEV(fa);
         WR(fa, (uint64_t)(int64_t)m->con.get(m->con.ctx));
         NEXT(CYC_CIN);
 
-        vmcase(OP_HCALL) GUARD(OP_HCALL); /* exit to the host */
+        vmcase(OP_HCALL) /* exit to the host */
         ex->code = cur->a;
         ADVANCE();
         RETIRE(CYC_HCALL);
         why = EXIT_HOST;
         goto out;
 
-        vmcase(OP_JRSTU) GUARD(OP_JRSTU); /* M := user; P := t */
+        vmcase(OP_JRSTU) /* M := user; P := t */
         m->sup = false;
         dmap = m->dmap[0];
         JUMP(cur->a, CYC_JRSTU);
 
-        vmcase(OP_LRA) GUARD(OP_LRA); /* E[a] := n + l */
+        vmcase(OP_LRA) /* E[a] := n + l */
         fa = cur->a;
         DEV(fa);
         WR(fa, (uint64_t)cur->b + m->l);
         NEXT(CYC_LRA);
 
-        vmcase(OP_MFPI) GUARD(OP_MFPI); /* E[a] := E[E[b]] in supervisor mode, E[b] in user */
+        vmcase(OP_MFPI) /* E[a] := E[E[b]] in supervisor mode, E[b] in user */
         {
             fa = cur->a;
             fb = cur->b;
