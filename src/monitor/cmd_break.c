@@ -164,6 +164,7 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
     mon_exec_line(m, cmds);
     m->src_name = saved;
     m->in_bp_cmds = false;
+    mon_rev_rebase(m); /* the commands may have changed the machine */
     free(cmds);
     bool go_on = m->resume;
     m->resume = false;

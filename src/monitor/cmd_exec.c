@@ -218,6 +218,9 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             chunk = (target - cyc) / maxc ? (target - cyc) / maxc : 1;
         if (m->limit && m->limit - done < chunk)
             chunk = m->limit - done;
+        uint64_t every = mon_rev_interval(m); /* checkpoints fall between chunks */
+        if (every && every < chunk)
+            chunk = every;
         struct machine_exit ex;
         int vm;
         bool all_done;
@@ -234,6 +237,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 where(m, m->focus, vm_state_name(vi.state), vi.state == VM_HALTED);
             return 0;
         }
+        mon_rev_note(m);
         switch (ex.reason) {
         case EXIT_BUDGET:
             continue;
@@ -267,6 +271,7 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
     mon_watch_snapshot(m);
     m->typed = 0;
+    mon_rev_begin(m);
     mon_run_begin(m); /* keys go to the guest from here on: before the note */
     if (m->interactive && mode == RUN_FREE) {
         mon_out(m, "running (Ctrl-C stops)\n");
@@ -274,6 +279,7 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
     }
     int rc = run_loop(m, mode, n);
     mon_run_end(m);
+    mon_rev_end(m);
     mon_run_typed_note(m);
     mon_display_show(m);
     return rc;
@@ -462,7 +468,9 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         return -1;
     if (calls_ok(m) != 0)
         return -1;
+    mon_rev_begin(m);
     step_n(m, n);
+    mon_rev_end(m);
     mon_display_show(m);
     return 0;
 }
@@ -504,6 +512,7 @@ static uint64_t step_n(struct mon *m, uint64_t n)
         else
             mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
                     mon_why_trap(x, before.p));
+        mon_rev_note(m);
         struct psw after = machine_psw(x);
         char b1[96], b2[96];
         mon_out(m, "    PSW %s -> %s\n", mon_fmt_psw(&before, b1, sizeof b1),
@@ -612,6 +621,7 @@ static int run_calls(struct mon *m, bool out)
             vm_step(m, x, &ex);
         }
         done++;
+        mon_rev_note(m);
         if (ex.reason == EXIT_HALT) {
             mon_run_end(m);
             snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)done,
@@ -655,6 +665,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
+    mon_rev_begin(m);
     for (uint64_t i = 0; i < n && !m->finished; i++) {
         if (op_at_p(mon_target(m)) != OP_JAL) {
             if (step_n(m, 1) != 1)
@@ -663,6 +674,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
             break;
         }
     }
+    mon_rev_end(m);
     mon_display_show(m);
     return 0;
 }
@@ -673,7 +685,9 @@ int mon_cmd_finish(struct mon *m, int argc, char **argv)
     (void)argv;
     if (calls_ok(m) != 0)
         return -1;
+    mon_rev_begin(m);
     run_calls(m, true);
+    mon_rev_end(m);
     mon_display_show(m);
     return 0;
 }

@@ -128,12 +128,15 @@ static void settings(struct mon *m)
             (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
                                         : m->vmm_cfg.slice ? m->vmm_cfg.slice : VMM_DEFAULT_SLICE));
     mon_out(m, "console    %s\n", m->live_console ? "on (shown as the guest writes it)" : "off");
+    mon_out(m, "checkpoint %llu steps apart (reverse execution)\n",
+            (unsigned long long)m->rev_every);
 }
 
 int mon_cmd_set(struct mon *m, int argc, char **argv)
 {
     static const char keys[] =
-        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console";
+        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console "
+        "checkpoint";
     if (argc == 1) {
         settings(m);
         return 0;
@@ -211,6 +214,14 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         m->live_console = e == 0;
         return 0;
     }
+    case 11:
+        if (mon_count(m, v, &n) != 0)
+            return -1;
+        if (n == 0)
+            return mon_err(m, "checkpoints must be at least one step apart");
+        m->rev_every = n;
+        mon_rev_rebase(m); /* the next history uses it */
+        return 0;
     default:
         if (mon_count(m, v, &n) != 0)
             return -1;

@@ -66,6 +66,21 @@ const struct mon_cmd mon_cmds[] = {
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
      "Calls made meanwhile (JAL) are run through to their own returns.",
      G_EXEC, NULL, NULL, 0},
+    {"rstep", mon_cmd_rstep, 0, 1, "rstep [N]",
+     "step the bare machine back N instructions (default 1), exactly\n"
+     "The state (E, PSW, timer, console, counters) becomes what it was N steps\n"
+     "ago: the monitor restores the last checkpoint before that point and runs\n"
+     "forward to it.  The history starts when the machine was last changed\n"
+     "other than by running (load, deposit, typed input, a breakpoint's\n"
+     "commands); checkpoints are taken every 100,000 steps ('set checkpoint').",
+     G_EXEC, "rs", "=-", 0},
+    {"rcontinue", mon_cmd_rcontinue, 0, 0, "rcontinue",
+     "run the bare machine backwards to the previous breakpoint, watchpoint hit\n"
+     "or trap (or the start of the history)\n"
+     "Found by replaying the history with the execution breakpoints and\n"
+     "watchpoints set now and a stop on every trap; conditions and ignore\n"
+     "counts do not apply.",
+     G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
      "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s", 0},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
@@ -250,10 +265,11 @@ const struct mon_cmd mon_cmds[] = {
      "                    the control program's machine, before the first VM\n"
      "  slice N           cycles per VM time slice (at least 1)\n"
      "  console on|off    show guest console output as it is written during\n"
-     "                    'go' and 'step' (default on)",
+     "                    'go' and 'step' (default on)\n"
+     "  checkpoint N      steps between checkpoints for rstep (default 100000)",
      G_SCRIPT, NULL,
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
-     "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off}",
+     "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off} checkpoint",
      0},
     {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
      "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},

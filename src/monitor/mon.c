@@ -43,6 +43,7 @@ struct mon *mon_create(FILE *out, FILE *err)
     m->next_bp = 1;
     m->limit = MON_SCRIPT_LIMIT;
     m->live_console = true;
+    m->rev_every = MON_REV_EVERY;
     m->trace_cap = 16u << 20;
     mon_ring_resize(m, MON_RING_DEFAULT);
     return m;
@@ -54,6 +55,7 @@ void mon_destroy(struct mon *m)
         return;
     mon_log_close(m);
     mon_display_free(m);
+    mon_rev_free(m);
     mon_bp_free_all(m);
     mon_trace_close(m);
     free(m->ring);

@@ -27,6 +27,7 @@
 #define MON_RING_DEFAULT 256
 #define MON_MAX_DEPTH 16                /* nested 'do' scripts */
 #define MON_MAX_DISPLAY 16              /* 'display' expressions */
+#define MON_REV_EVERY UINT64_C(100000)  /* steps between reverse checkpoints */
 /* Words for trap causes (trap_cause_name order) and instruction classes. */
 #define MON_CAUSE_WORDS "none privileged memory svc illegal timer"
 #define MON_CLASS_WORDS "privileged sensitive control location mode"
@@ -171,6 +172,9 @@ struct mon {
     int ndisplay, display_next;
     FILE *log, *log_out0, *log_err0; /* the log; the screen's streams */
     char *log_path;
+
+    struct mon_rev *rev;  /* the bare machine's history (reverse.c) */
+    uint64_t rev_every;   /* steps between its checkpoints, at the start */
 };
 
 /* ---- core (mon.c) ---- */
@@ -280,6 +284,20 @@ void mon_log_close(struct mon *m);
 /* What to type instead of another tool's command WORD, or NULL. */
 const char *mon_foreign(const char *word);
 
+/* ---- reverse execution (reverse.c) ---- */
+
+/* Around every execution command of the bare machine: begin checks the
+ * history still leads to the present state (else starts a new one), note
+ * takes a checkpoint when one is due, end records where the command left
+ * the machine.  rebase starts a new history (the state changed otherwise). */
+void mon_rev_begin(struct mon *m);
+void mon_rev_note(struct mon *m);
+void mon_rev_end(struct mon *m);
+void mon_rev_rebase(struct mon *m);
+void mon_rev_free(struct mon *m);
+/* Steps between checkpoints now (0 if there is no history). */
+uint64_t mon_rev_interval(const struct mon *m);
+
 /* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
 
 /* Reinstall every debug setting on the bare and real machines from the
@@ -354,5 +372,7 @@ MON_HANDLER(mon_cmd_finish);
 MON_HANDLER(mon_cmd_info);
 MON_HANDLER(mon_cmd_display);
 MON_HANDLER(mon_cmd_log);
+MON_HANDLER(mon_cmd_rstep);
+MON_HANDLER(mon_cmd_rcontinue);
 
 #endif

@@ -97,6 +97,7 @@ static void feed(struct mon *m, const uint8_t *b, size_t n)
                  : vmm_vm_input(m->vmm, m->focus, b, n);
     if (rc == 0)
         m->typed += n;
+    mon_rev_rebase(m); /* input from outside: the history cannot replay it */
 }
 
 static void typed_poll(struct mon *m)

@@ -1,0 +1,289 @@
+/* reverse.c: reverse execution of the bare machine: rstep [N] and
+ * rcontinue, by replay from periodic checkpoints.
+ *
+ * Section 2's machine is a function of its state S = <E, M, P, R> (plus
+ * the timer, the console and the counters this simulator adds), so the
+ * state after any step can be rebuilt exactly: restore the last checkpoint
+ * at or before it and run forward.  The history is valid only while the
+ * machine changed by executing: a command that alters it otherwise
+ * (deposit, load, reset, typed console input, a breakpoint's commands)
+ * starts a new history from that state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+#include "tgm/image.h"
+
+#define REV_MAX 64 /* checkpoints kept; when full, every other goes and the
+                      interval ('set checkpoint', default 100,000) doubles */
+
+struct rev_ckpt {
+    uint64_t pos; /* the machine's step counter */
+    uint8_t *state;
+    size_t len;
+};
+
+struct mon_rev {
+    struct rev_ckpt ck[REV_MAX];
+    int n;
+    uint64_t interval;
+    uint64_t end_hash; /* the state as the last execution command left it */
+    bool valid;
+};
+
+static struct rev_ckpt *last(struct mon_rev *r) { return &r->ck[r->n - 1]; }
+
+static void drop_all(struct mon_rev *r)
+{
+    for (int i = 0; i < r->n; i++)
+        free(r->ck[i].state);
+    r->n = 0;
+    r->valid = false;
+}
+
+uint64_t mon_rev_interval(const struct mon *m)
+{
+    return m->rev && m->rev->valid && m->focus == MON_FOCUS_BARE ? m->rev->interval : 0;
+}
+
+void mon_rev_free(struct mon *m)
+{
+    if (m->rev)
+        drop_all(m->rev);
+    free(m->rev);
+    m->rev = NULL;
+}
+
+static uint64_t state_hash(struct machine *x, bool *ok)
+{
+    uint8_t *b = NULL;
+    size_t len = 0;
+    *ok = machine_state_save(x, true, &b, &len) == 0;
+    uint64_t h = *ok ? tgm_fnv1a(b, len, TGM_FNV_SEED) : 0;
+    free(b);
+    return h;
+}
+
+/* Keep every other checkpoint (the first always) and double the interval. */
+static void thin(struct mon_rev *r)
+{
+    int k = 1;
+    for (int i = 1; i < r->n; i++) {
+        if (i % 2 == 0)
+            r->ck[k++] = r->ck[i];
+        else
+            free(r->ck[i].state);
+    }
+    r->n = k;
+    r->interval *= 2;
+}
+
+static void checkpoint(struct mon *m)
+{
+    struct mon_rev *r = m->rev;
+    if (r->n == REV_MAX)
+        thin(r);
+    struct rev_ckpt c = {machine_get_counters(m->bare).steps, NULL, 0};
+    if (machine_state_save(m->bare, true, &c.state, &c.len) != 0) {
+        drop_all(r); /* out of memory: no history rather than a wrong one */
+        return;
+    }
+    r->ck[r->n++] = c;
+    r->valid = true;
+}
+
+/* Start a new history at the present state. */
+void mon_rev_rebase(struct mon *m)
+{
+    if (!m->rev)
+        return;
+    drop_all(m->rev);
+    m->rev->interval = m->rev_every;
+    checkpoint(m);
+}
+
+void mon_rev_begin(struct mon *m)
+{
+    if (m->focus != MON_FOCUS_BARE)
+        return;
+    if (!m->rev && !(m->rev = calloc(1, sizeof *m->rev)))
+        return;
+    bool ok;
+    uint64_t h = state_hash(m->bare, &ok);
+    struct mon_rev *r = m->rev;
+    if (!ok || !r->valid || h != r->end_hash ||
+        last(r)->pos > machine_get_counters(m->bare).steps)
+        mon_rev_rebase(m); /* changed by something other than execution */
+}
+
+void mon_rev_note(struct mon *m)
+{
+    struct mon_rev *r = m->rev;
+    if (m->focus != MON_FOCUS_BARE || !r || !r->valid)
+        return;
+    if (machine_get_counters(m->bare).steps - last(r)->pos >= r->interval)
+        checkpoint(m);
+}
+
+void mon_rev_end(struct mon *m)
+{
+    struct mon_rev *r = m->rev;
+    if (m->focus != MON_FOCUS_BARE || !r || !r->valid)
+        return;
+    bool ok;
+    r->end_hash = state_hash(m->bare, &ok);
+    if (!ok)
+        drop_all(r);
+}
+
+/* Put the bare machine at step POS of the history: the last checkpoint at
+ * or before it, then POS - its position steps with no breakpoint, trace or
+ * trap stop in the way.  0, or -1 with an error. */
+static int go_to(struct mon *m, uint64_t pos)
+{
+    struct mon_rev *r = m->rev;
+    int k = r->n - 1;
+    while (k > 0 && r->ck[k].pos > pos)
+        k--;
+    char err[256];
+    if (machine_state_load(m->bare, r->ck[k].state, r->ck[k].len, err, sizeof err) != 0)
+        return mon_err(m, "cannot restore a checkpoint: %s", err);
+    machine_debug_clear(m->bare);
+    machine_set_trace(m->bare, NULL, NULL);
+    uint64_t left = pos - r->ck[k].pos;
+    while (left) {
+        struct machine_exit ex;
+        machine_run(m->bare, left, &ex);
+        if (ex.steps == 0 && ex.reason != EXIT_BUDGET)
+            break; /* cannot happen in a recorded history; do not spin */
+        left -= ex.steps < left ? ex.steps : left;
+    }
+    /* checkpoints after POS belong to a future that may not come again */
+    while (r->n > 1 && last(r)->pos > pos) {
+        free(last(r)->state);
+        r->n--;
+    }
+    mon_debug_apply(m);
+    m->bare_ran = pos > 0;
+    m->bare_last = EXIT_BUDGET;
+    m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    mon_rev_end(m);
+    return 0;
+}
+
+static int rev_ready(struct mon *m)
+{
+    if (m->focus != MON_FOCUS_BARE)
+        return mon_err(m, "reverse execution is for the bare machine ('vm select bare')");
+    if (!m->rev || !m->rev->valid)
+        return mon_err(m, "no history yet: the machine has not run since it was last changed");
+    bool ok;
+    if (state_hash(m->bare, &ok) != m->rev->end_hash || !ok)
+        return mon_err(m, "the machine was changed since it last ran; its history is gone");
+    return 0;
+}
+
+static void where_now(struct mon *m, const char *what)
+{
+    struct psw p = machine_psw(m->bare);
+    char b[96];
+    uint64_t w;
+    mon_out(m, "%s: %s\n", what, mon_fmt_psw(&p, b, sizeof b));
+    if (machine_read_virt(m->bare, p.p, &w) == 0)
+        mon_print_vinsn(m, m->bare, &p, mon_symbols(m), p.p, w);
+}
+
+int mon_cmd_rstep(struct mon *m, int argc, char **argv)
+{
+    uint64_t n = 1;
+    if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || rev_ready(m) != 0)
+        return -1;
+    uint64_t now = machine_get_counters(m->bare).steps, base = m->rev->ck[0].pos;
+    if (n > now - base)
+        return mon_err(m, "can go back at most %llu steps (the history starts at step %llu)",
+                       (unsigned long long)(now - base), (unsigned long long)base);
+    if (go_to(m, now - n) != 0)
+        return -1;
+    char what[96];
+    snprintf(what, sizeof what, "back %llu step%s, at step %llu", (unsigned long long)n,
+             n == 1 ? "" : "s", (unsigned long long)(now - n));
+    where_now(m, what);
+    mon_display_show(m);
+    return 0;
+}
+
+/* The position of the last stop (breakpoint, watchpoint, trap) before NOW,
+ * found by running a copy of the history's first checkpoint with every
+ * execution breakpoint and watchpoint of the bare machine and a stop on
+ * every trap.  Conditions and ignore counts are not applied.  -1 if none. */
+static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
+{
+    struct mon_rev *r = m->rev;
+    struct machine_config cfg = {.q = machine_q(m->bare), .profile = machine_profile(m->bare)};
+    struct machine *c = machine_create(&cfg);
+    char err[256];
+    int64_t found = -1;
+    if (!c || machine_state_load(c, r->ck[0].state, r->ck[0].len, err, sizeof err) != 0) {
+        machine_destroy(c);
+        return -1;
+    }
+    for (size_t i = 0; i < m->nbps; i++) {
+        const struct mon_bp *b = &m->bps[i];
+        if (b->vm != MON_FOCUS_BARE)
+            continue;
+        if (b->kind == BP_EXEC)
+            machine_break_exec(c, b->addr, true);
+        else if (b->kind == BP_WATCH)
+            for (uint32_t k = 0; k < b->len; k++)
+                machine_watch(c, b->addr + k, machine_watch_test(c, b->addr + k) | b->rw);
+    }
+    machine_trap_stop(c, ((1u << TRAP_NCAUSES) - 1) & ~1u);
+    for (;;) {
+        uint64_t pos = machine_get_counters(c).steps;
+        if (pos >= now)
+            break;
+        struct machine_exit ex;
+        machine_run(c, now - pos, &ex);
+        uint64_t at = machine_get_counters(c).steps;
+        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
+            if (at < now) {
+                found = (int64_t)at;
+                *why = ex.reason == EXIT_BREAK ? "breakpoint" : ex.reason == EXIT_WATCH
+                                                                    ? "watchpoint" : "trap";
+            }
+        } else if (ex.reason != EXIT_BUDGET || at == pos) {
+            if (ex.reason == EXIT_HALT && at < now)
+                continue;
+            break;
+        }
+    }
+    machine_destroy(c);
+    return found;
+}
+
+int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (rev_ready(m) != 0)
+        return -1;
+    uint64_t now = machine_get_counters(m->bare).steps;
+    const char *why = NULL;
+    int64_t at = last_stop(m, now, &why);
+    if (at < 0) {
+        if (go_to(m, m->rev->ck[0].pos) != 0)
+            return -1;
+        where_now(m, "no breakpoint, watchpoint or trap before this point: at the start of "
+                     "the history");
+        mon_display_show(m);
+        return 0;
+    }
+    if (go_to(m, (uint64_t)at) != 0)
+        return -1;
+    char what[96];
+    snprintf(what, sizeof what, "back to the previous %s, at step %lld", why, (long long)at);
+    where_now(m, what);
+    mon_display_show(m);
+    return 0;
+}
