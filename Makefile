@@ -30,6 +30,10 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LTO     := 0
 endif
+# FUZZ=1 (with clang): coverage for libFuzzer in every object
+ifeq ($(FUZZ),1)
+SAN_FLAGS += -fsanitize=fuzzer-no-link
+endif
 # Link-time optimisation lets the control program's dispatcher inline the
 # machine's small accessors (the trap round trip is a hot path).
 LTO     ?= 1
@@ -83,7 +87,8 @@ JOBS    ?= 1
 SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: all deps test-deps run test asan valgrind bench bench-compare soak install clean docs
+.PHONY: all deps test-deps run test asan valgrind bench bench-compare soak install clean docs \
+        fuzz fuzz-deps fuzz-bins fuzz-selftest cppcheck
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
 $(TEST_SUPPORT_OBJ): PC_CFLAGS += $(CMOCKA_CFLAGS)
@@ -208,11 +213,66 @@ soak: test-deps $(SOAK_BIN) $(BUILD)/tests/test_nest
 docs: deps $(TGM)
 	@sh tests/isa_doc.sh $(TGM) --write
 
+# ---- fuzzing (docs/robustness.md): libFuzzer harnesses in tests/fuzz/ ----
+FUZZ_S   ?= 60
+FUZZERS  := image asm snapshot monitor script cp
+FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+
+# clang with libFuzzer; installed like `make deps` does
+fuzz-deps: deps
+	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	     clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tgm: installing clang and libFuzzer: apt-get install -y clang libclang-rt-dev"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-dev >/dev/null || exit 1; \
+	  else \
+	    echo "tgm: fuzzing needs clang with libFuzzer: sudo apt-get install -y clang libclang-rt-dev" >&2; exit 1; \
+	  fi; \
+	fi
+
+# `make fuzz FUZZ_S=N` runs each harness N seconds on a copy of the corpus
+fuzz: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 OPT=-O1 fuzz-bins
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_S) $(FUZZERS)
+
+# the control-program harness must find a one-word overlap between two VMs
+fuzz-selftest: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz-bug CC=clang SAN=1 FUZZ=1 OPT=-O1 \
+	  CFLAGS="-O1 -g -DTGM_ALLOC_OVERLAP_BUG" build-fuzz-bug/fuzz/fuzz_cp
+	@sh tests/fuzz/selftest.sh build-fuzz-bug/fuzz/fuzz_cp $(FUZZ_S)
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/fuzz_script: tests/fuzz/fuzz_monitor.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DFUZZ_SCRIPT -fsanitize=fuzzer -Isrc -o $@ $< $(LIB) $(EDIT_LIBS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIB) $(EDIT_LIBS)
+
+# Static analysis with no findings on src/ (computed goto's &&label is a GNU
+# extension cppcheck reads as a boolean).
+CPPCHECK_FLAGS := -q --std=c11 --enable=warning,portability --inline-suppr --error-exitcode=1 \
+	-Iinclude -Isrc -D__GNUC__ --suppress=assignBoolToPointer:src/machine/cpu_loop.h \
+	--suppress=assignBoolToPointer:include/tgm/insns.def \
+	--template='{file}:{line}: {severity}: {message} [{id}]'
+cppcheck:
+	@if ! command -v cppcheck >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tgm: installing cppcheck: apt-get install -y cppcheck"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cppcheck >/dev/null || exit 1; \
+	  else echo "tgm: static analysis needs cppcheck: sudo apt-get install -y cppcheck" >&2; exit 1; fi; \
+	fi
+	cppcheck $(CPPCHECK_FLAGS) src/
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(TGM) $(DESTDIR)$(PREFIX)/bin/tgm
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz build-fuzz-bug
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)

@@ -377,7 +377,8 @@ static int apply(struct ev *e, const struct asm_tok *op, uint64_t x, uint64_t y,
     case '^': *v = x ^ y; break;
     case '&': *v = x & y; break;
     case P_SHL: *v = y >= 64 ? 0 : x << y; break;
-    case P_SHR: *v = y >= 64 ? (sx < 0 ? UINT64_MAX : 0) : (uint64_t)(sx >> y); break;
+    /* arithmetic, without right-shifting a negative signed value */
+    case P_SHR: *v = y >= 64 ? (sx < 0 ? UINT64_MAX : 0) : sx < 0 ? ~(~x >> y) : x >> y; break;
     case '+': *v = x + y; break;
     case '-': *v = x - y; break;
     case '*': *v = x * y; break;

@@ -285,7 +285,9 @@ const size_t mon_ncmds = sizeof mon_cmds / sizeof mon_cmds[0];
 static bool in_list(const char *word, const char *list)
 {
     size_t n = strlen(word);
-    for (const char *p = list; p && *p;) {
+    if (!list)
+        return false;
+    for (const char *p = list; *p;) {
         size_t k = strcspn(p, " ");
         if (k == n && !strncmp(p, word, n))
             return true;

@@ -72,6 +72,15 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
     return id;
 }
 
+/* A deliberate bug, compiled in only for the fuzz harness's own test
+ * (tests/fuzz/selftest.sh): each new region starts one word early, sharing
+ * a word with the region before it. */
+#ifdef TGM_ALLOC_OVERLAP_BUG
+#define OVERLAP_BUG 1u
+#else
+#define OVERLAP_BUG 0u
+#endif
+
 int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
                   size_t errlen)
 {
@@ -87,6 +96,19 @@ int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
     if (best == UINT32_MAX)
         return tgm_err(err, errlen, "no free region of %u words in %u words of real memory",
                     w, v->q);
+    if (OVERLAP_BUG && best > VMM_K) {
+        int id = vmm_vm_create_at(v, best + 1, w - 1, name, err, errlen);
+        if (id >= 0) { /* then widen it one word down, over its neighbour */
+            struct vm *vm = &v->vms[id];
+            struct machine_config cfg = {.q = w, .profile = v->profile};
+            machine_destroy(vm->view);
+            vm->base = best - 1;
+            vm->w = w;
+            vm->view = machine_create_view(v->m, best - 1, w, &cfg);
+            machine_reset(vm->view);
+        }
+        return id;
+    }
     return vmm_vm_create_at(v, best, w, name, err, errlen);
 }
 

@@ -58,7 +58,7 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
         {"n_rtrap", offsetof(struct nest_map, rtraps)},
         {"last_trap", offsetof(struct nest_map, last_trap)},
     };
-    struct nest_map m;
+    struct nest_map m = {0};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct tgm_symbol *s = image_symbol(cp, want[i].name);
         if (!s)

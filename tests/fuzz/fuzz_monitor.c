@@ -1,0 +1,103 @@
+/* fuzz_monitor.c: the monitor's command parser under fuzzing, one line
+ * (fuzz_monitor) or a whole script (built with -DFUZZ_SCRIPT: fuzz_script).
+ *
+ * The session starts with a program loaded, a VM under the control program
+ * (sections 4-6) and a breakpoint, so commands have something to act on.
+ * Invariants: a single command that fails leaves the bare machine as it
+ * was (monitor.h's promise) and says so in one line.  The harness works in
+ * a directory of its own; inputs naming /dev or /proc are skipped, and a
+ * CPU timer interrupts any run after a few milliseconds (mon_interrupt).
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "monitor/mon_impl.h"
+#include "tgm/monitor.h"
+
+static FILE *out, *err;
+static size_t elen; /* bytes written to err */
+
+static const char prog[] = "        .entry start\n"
+                           "start:  LI    n, 0\n"
+                           "spin:   ADDI  n, n, 1\n"
+                           "        COUT  n\n"
+                           "        SVC   1\n"
+                           "        BNE   n, ten, spin\n"
+                           "        HALT\n"
+                           "n:      .word 0\n"
+                           "ten:    .word 10\n";
+
+static void on_timer(int sig)
+{
+    (void)sig;
+    mon_interrupt();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    char dir[] = "/tmp/tgm-fuzz-monXXXXXX";
+    if (!mkdtemp(dir) || chdir(dir) != 0)
+        abort();
+    FILE *f = fopen("p.s", "w");
+    fputs(prog, f);
+    fclose(f);
+    out = fuzz_sink(NULL);
+    err = fuzz_sink(&elen);
+    signal(SIGVTALRM, on_timer);
+    setenv("TGM_HISTORY", "", 1);
+    return 0;
+}
+
+static bool unsafe(const char *s)
+{
+    return strstr(s, "dev/") || strstr(s, "proc/") || strstr(s, "sys/");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 4096)
+        return 0;
+    char *text = malloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (unsafe(text)) {
+        free(text);
+        return 0;
+    }
+    struct mon *m = mon_create(out, err);
+    mon_exec_line(m, "set memory 1024; set cp-memory 1024; set limit 20000; load p.s; "
+                     "vm create g 256 p.s; vm select bare; "
+                     "break spin; set on-error continue");
+    mon_clear_interrupt();
+    struct itimerval t = {.it_value = {0, 5000}};
+    setitimer(ITIMER_VIRTUAL, &t, NULL);
+#ifdef FUZZ_SCRIPT
+    mon_run_string(m, text);
+#else
+    /* one line: a single failed command changes nothing */
+    char *nl = strchr(text, '\n');
+    if (nl)
+        *nl = '\0';
+    struct machine *b = mon_machine(m);
+    uint64_t d = machine_digest(b), psw = machine_get_psw(b);
+    fflush(err);
+    size_t e0 = elen;
+    int rc = mon_exec_line(m, text);
+    fflush(err);
+    if (rc != 0 && !strchr(text, ';') && mon_machine(m) == b) {
+        FUZZ_CHECK(machine_digest(b) == d && machine_get_psw(b) == psw,
+                   "the failed command '%s' changed the machine", text);
+        FUZZ_CHECK(elen > e0, "the failed command '%s' said nothing", text);
+    }
+#endif
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_VIRTUAL, &off, NULL);
+    mon_destroy(m);
+    free(text);
+    return 0;
+}
