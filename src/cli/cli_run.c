@@ -48,7 +48,7 @@ static void run_usage(FILE *f)
 {
     fprintf(f,
             "usage: tgm run IMAGE [options]\n"
-            "       tgm run --vmm [--vms N] [--slice C] [--stats] IMAGE...\n"
+            "       tgm run --vmm [--vms N] [--slice C] [--stats] [--timeline F] IMAGE...\n"
             "       tgm run --nest N [--vmm] IMAGE\n"
             "Run a guest image (or a .s source, assembled first) on a bare machine\n"
             "until HALT, then print the console output and the final state: PSW, last\n"
@@ -70,6 +70,9 @@ static void run_usage(FILE *f)
             "  --hybrid         the hybrid monitor of section 8\n"
             "  --stats          per VM: instructions executed directly and interpreted,\n"
             "                   the efficiency ratio, traps by cause and disposition\n"
+            "  --timeline FILE  write the run as a picture: FILE.json in Chrome's trace\n"
+            "                   event format (Perfetto, chrome://tracing), FILE.svg as\n"
+            "                   an SVG: a track per VM and one for the control program\n"
             "  --nest N         run IMAGE on N levels (1..%u) of the control program written\n"
             "                   in tgm's own instructions (Theorem 2); --mem is the guest's\n"
             "                   memory; with --vmm the C control program is at the bottom\n\n"
@@ -126,7 +129,7 @@ static const char *bad_option(char **argv)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET,
-           O_VMM, O_VMS, O_SLICE, O_HYBRID, O_STATS, O_NEST };
+           O_VMM, O_VMS, O_SLICE, O_HYBRID, O_STATS, O_NEST, O_TIMELINE };
     static const struct option opts[] = {
         {"max-steps", required_argument, 0, O_MAX},
         {"json", no_argument, 0, O_JSON},
@@ -141,6 +144,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         {"slice", required_argument, 0, O_SLICE},
         {"hybrid", no_argument, 0, O_HYBRID},
         {"stats", no_argument, 0, O_STATS},
+        {"timeline", required_argument, 0, O_TIMELINE},
         {"nest", required_argument, 0, O_NEST},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -188,6 +192,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_VMM: o->vmm = true; break;
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
+        case O_TIMELINE:
+            if (!*optarg || cli_output_ok("run", optarg) != 0) {
+                if (!*optarg)
+                    cli_error("--timeline: expected a file name");
+                return -1;
+            }
+            o->timeline = optarg;
+            break;
         case O_VMS:
             if (cli_parse_u64("--vms", optarg, &v) != 0)
                 return -1;
@@ -241,8 +253,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         o->images[o->nimages++] = argv[optind];
         return 0;
     }
-    if (!o->vmm && (o->vms || o->slice || o->hybrid || o->stats)) {
-        cli_error("run: --vms, --slice, --hybrid and --stats need --vmm");
+    if (!o->vmm && (o->vms || o->slice || o->hybrid || o->stats || o->timeline)) {
+        cli_error("run: --vms, --slice, --hybrid, --stats and --timeline need --vmm");
         return -1;
     }
     if (optind + 1 < argc && (!o->vmm || o->vms)) {

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "report.h"
 #include "run.h"
+#include "tgm/timeline.h"
 #include "tgm/vmm.h"
 
 static void stats_text(FILE *f, const struct vm_stats *s)
@@ -123,8 +124,20 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
     return status;
 }
 
+struct tl_hook {
+    struct tgm_timeline *t;
+    struct vmm *v;
+};
+
+static void tl_event(void *ctx, const struct vmm_event *e)
+{
+    struct tl_hook *h = ctx;
+    timeline_event(h->t, h->v, e);
+}
+
 int run_vmm(const struct run_opts *o)
 {
+    struct tl_hook tl = {0};
     int n = o->vms ? (int)o->vms : o->nimages;
     int nimg = o->nimages;
     uint64_t q = VMM_K + (uint64_t)n * o->q;
@@ -162,6 +175,14 @@ int run_vmm(const struct run_opts *o)
             goto out;
         }
     }
+    if (o->timeline) {
+        tl = (struct tl_hook){timeline_new(), v};
+        if (!tl.t) {
+            cli_error("run: out of memory");
+            goto out;
+        }
+        vmm_set_event_hook(v, tl_event, &tl);
+    }
     run_catch_sigint();
     bool interrupted = false;
     while (vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
@@ -169,7 +190,12 @@ int run_vmm(const struct run_opts *o)
             break;
     run_release_sigint();
     status = report(v, o, files, n, interrupted);
+    if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
+        cli_error("run: --timeline: %s", err);
+        status = EXIT_USAGE;
+    }
 out:
+    timeline_free(tl.t);
     vmm_destroy(v);
     for (int i = 0; i < loaded; i++)
         image_free(&img[i]);

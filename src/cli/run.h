@@ -29,6 +29,7 @@ struct run_opts {
     bool vmm, hybrid, stats;
     uint32_t vms;   /* --vms N: N copies of the one image */
     uint64_t slice;
+    const char *timeline; /* --timeline FILE: .json (Chrome trace) or .svg */
     unsigned nest;  /* --nest N: N levels of the machine-code control program */
 };
 

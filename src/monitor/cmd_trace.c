@@ -109,6 +109,8 @@ void mon_trace_apply(struct mon *m)
 void mon_vmm_event(void *ctx, const struct vmm_event *e)
 {
     struct mon *m = ctx;
+    if (m->timeline)
+        timeline_event(m->timeline, m->vmm, e);
     if (m->nev < sizeof m->ev / sizeof m->ev[0])
         m->ev[m->nev++] = *e;
     else
@@ -224,5 +226,41 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
     }
     if (!n)
         mon_out(m, "no instructions executed yet\n");
+    return 0;
+}
+
+int mon_cmd_timeline(struct mon *m, int argc, char **argv)
+{
+    if (argc == 1) {
+        size_t dropped = 0, n = m->timeline ? timeline_count(m->timeline, &dropped) : 0;
+        if (m->timeline)
+            mon_out(m, "timeline: recording, %zu events%s\n", n, dropped ? " (some dropped)" : "");
+        else
+            mon_out(m, "timeline: off ('timeline on' records the control program's events)\n");
+        return 0;
+    }
+    int k = mon_keyword(argv[1], "on off");
+    if (k == 0) {
+        if (!m->timeline && !(m->timeline = timeline_new()))
+            return mon_err(m, "out of memory");
+        mon_out(m, "timeline: recording from now (real cycle %llu)\n",
+                m->vmm ? (unsigned long long)machine_get_counters(vmm_machine(m->vmm)).cycles
+                       : 0ULL);
+        return 0;
+    }
+    if (k == 1) {
+        timeline_free(m->timeline);
+        m->timeline = NULL;
+        return 0;
+    }
+    if (!m->timeline)
+        return mon_err(m, "nothing recorded ('timeline on', then run VMs)");
+    if (!m->vmm)
+        return mon_err(m, "no control program (create a VM first)");
+    char err[512];
+    if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
+    mon_out(m, "timeline: %zu events written to %s\n", timeline_count(m->timeline, NULL),
+            argv[1]);
     return 0;
 }

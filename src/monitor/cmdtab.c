@@ -182,6 +182,13 @@ const struct mon_cmd mon_cmds[] = {
      "(default 16M); FILE appears, complete, when 'trace off' ends it.\n"
      "Without arguments, shows what is traced.",
      G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
+    {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
+     "record the control program's events and write them as a picture\n"
+     "'timeline on' records every dispatcher event from now; 'timeline F.json'\n"
+     "writes Chrome's trace event format (Perfetto, chrome://tracing), 'timeline\n"
+     "F.svg' an SVG: a track per VM (direct execution, trap ticks) and one for\n"
+     "the control program.  The same as 'tgm run --vmm --timeline'.",
+     G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)",
      G_TRACE, NULL, NULL, 0},

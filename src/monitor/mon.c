@@ -56,6 +56,7 @@ void mon_destroy(struct mon *m)
     mon_log_close(m);
     mon_display_free(m);
     mon_rev_free(m);
+    timeline_free(m->timeline);
     mon_bp_free_all(m);
     mon_trace_close(m);
     free(m->ring);

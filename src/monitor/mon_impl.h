@@ -18,6 +18,7 @@
 #include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
+#include "tgm/timeline.h"
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
 
@@ -174,6 +175,7 @@ struct mon {
     char *log_path;
 
     struct mon_rev *rev;  /* the bare machine's history (reverse.c) */
+    struct tgm_timeline *timeline; /* 'timeline on': the CP's events recorded */
     uint64_t rev_every;   /* steps between its checkpoints, at the start */
 };
 
@@ -373,6 +375,7 @@ MON_HANDLER(mon_cmd_info);
 MON_HANDLER(mon_cmd_display);
 MON_HANDLER(mon_cmd_log);
 MON_HANDLER(mon_cmd_rstep);
+MON_HANDLER(mon_cmd_timeline);
 MON_HANDLER(mon_cmd_rcontinue);
 
 #endif

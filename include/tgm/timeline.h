@@ -1,0 +1,33 @@
+/* timeline.h: a picture of a run under the control program (sections 5-6):
+ * when each VM executed directly on the real machine, when the control
+ * program had it, and every trap with its cause and what the control
+ * program did with it.
+ *
+ * Record the dispatcher's events as they happen (timeline_event, from a
+ * vmm event hook), then write them as Chrome trace event JSON (Perfetto,
+ * chrome://tracing) or as a self-contained SVG picture.  Time is the real
+ * machine's cycle count.
+ */
+#ifndef TGM_TIMELINE_H
+#define TGM_TIMELINE_H
+
+#include <stddef.h>
+
+#include "tgm/vmm.h"
+
+#define TIMELINE_MAX_EVENTS 1000000u /* recorded; later ones are counted only */
+
+struct tgm_timeline;
+
+struct tgm_timeline *timeline_new(void);
+void timeline_free(struct tgm_timeline *t);
+/* Record event E of V (call from the vmm event hook). */
+void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e);
+/* Events recorded and events beyond TIMELINE_MAX_EVENTS. */
+size_t timeline_count(const struct tgm_timeline *t, size_t *dropped);
+/* Write what was recorded, up to V's real time now, to PATH: SVG if it
+ * ends in ".svg", else JSON.  0, or -1 with ERR. */
+int timeline_write(const struct tgm_timeline *t, struct vmm *v, const char *path, char *err,
+                   size_t errlen);
+
+#endif

@@ -1,0 +1,262 @@
+/* timeline.c: a run under the control program of sections 5-6 as a
+ * picture: Chrome trace event JSON and a self-contained SVG.
+ *
+ * The real machine is one processor, so its time splits into stretches in
+ * which one VM executes directly and stretches in which the control
+ * program has it (the trap sequence, the dispatcher, an interpreter or the
+ * allocator, the scheduler).  Every dispatcher event ends a VM's stretch:
+ * its direct cycles since its last event are what the CP charged it
+ * (vm_stats.guest_cycles), and the rest of the time between two events is
+ * the control program's.  Each event is also a tick on the VM's track,
+ * named by the trap's cause and the disposition the CP gave it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgm/bytes.h"
+#include "tgm/timeline.h"
+
+struct tl_event {
+    uint64_t t;      /* real cycles when the CP reported it */
+    uint64_t direct; /* the VM's direct cycles just before it */
+    uint32_t p;
+    int16_t vm;
+    uint8_t cause, disp, reflected;
+};
+
+struct tgm_timeline {
+    struct tl_event *ev;
+    size_t n, cap, dropped;
+    uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
+    int nvm;                  /* highest VM id seen + 1 */
+};
+
+struct tgm_timeline *timeline_new(void)
+{
+    return calloc(1, sizeof(struct tgm_timeline));
+}
+
+void timeline_free(struct tgm_timeline *t)
+{
+    if (t)
+        free(t->ev);
+    free(t);
+}
+
+size_t timeline_count(const struct tgm_timeline *t, size_t *dropped)
+{
+    if (dropped)
+        *dropped = t->dropped;
+    return t->n;
+}
+
+void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e)
+{
+    struct vm_info vi;
+    if (e->vm < 0 || e->vm >= VMM_MAX_VMS || vmm_vm_info(v, e->vm, &vi) != 0)
+        return;
+    uint64_t direct = vi.stats.guest_cycles - t->gc[e->vm];
+    t->gc[e->vm] = vi.stats.guest_cycles;
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 1024;
+        struct tl_event *ne = nc <= TIMELINE_MAX_EVENTS ? realloc(t->ev, nc * sizeof *ne) : NULL;
+        if (!ne) {
+            t->dropped++;
+            return;
+        }
+        t->ev = ne;
+        t->cap = nc;
+    }
+    t->ev[t->n++] = (struct tl_event){machine_get_counters(vmm_machine(v)).cycles, direct,
+                                      e->p, (int16_t)e->vm, e->cause, (uint8_t)e->disp,
+                                      e->reflected};
+    if (e->vm + 1 > t->nvm)
+        t->nvm = e->vm + 1;
+}
+
+/* The stretches: event i's VM ran directly in [start[i], end[i]), the CP
+ * then had the processor until start[i + 1]. */
+static void stretches(const struct tgm_timeline *t, uint64_t *start, uint64_t *end)
+{
+    uint64_t prev = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tl_event *e = &t->ev[i];
+        /* the trap sequence and the HCALL that brought the event are the CP's */
+        uint64_t stop = e->t >= TGM_TRAP_CYCLES ? e->t - TGM_TRAP_CYCLES : e->t;
+        if (stop < prev)
+            stop = prev;
+        uint64_t s = stop >= e->direct ? stop - e->direct : 0;
+        start[i] = s < prev ? prev : s;
+        end[i] = stop;
+        prev = stop;
+    }
+}
+
+static const char *event_name(const struct tl_event *e, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s -> %s%s%s", e->cause ? trap_cause_name(e->cause) : "switch",
+             vmm_disposition_name((enum vmm_disposition)e->disp), e->reflected ? " as " : "",
+             e->reflected ? trap_cause_name(e->reflected) : "");
+    return buf;
+}
+
+/* The VM's name, safe in JSON strings and XML text alike. */
+static const char *vm_name(struct vmm *v, int id, char *buf, size_t len)
+{
+    struct vm_info vi;
+    if (vmm_vm_info(v, id, &vi) == 0)
+        snprintf(buf, len, "%s", vi.name);
+    else
+        snprintf(buf, len, "vm%d", id);
+    for (char *c = buf; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '-' || *c == '.'))
+            *c = '_';
+    return buf;
+}
+
+/* ---- Chrome trace event JSON ---- */
+
+static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint64_t *start,
+                 const uint64_t *end, uint64_t now)
+{
+    char name[80], vmn[80];
+    fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"tgm\","
+               "\"time\":\"real machine cycles (1 cycle shown as 1 us)\","
+               "\"events\":%zu,\"dropped\":%zu},\n\"traceEvents\":[\n", t->n, t->dropped);
+    fprintf(f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
+               "\"args\":{\"name\":\"real machine\"}},\n");
+    fprintf(f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
+               "\"args\":{\"name\":\"control program\"}},\n");
+    fprintf(f, "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
+               "\"args\":{\"sort_index\":0}}");
+    for (int id = 0; id < t->nvm; id++)
+        fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
+                   "\"args\":{\"name\":\"%s\"}},\n"
+                   "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
+                   "\"args\":{\"sort_index\":%d}}",
+                id + 1, vm_name(v, id, name, sizeof name), id + 1, id + 1);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tl_event *e = &t->ev[i];
+        int tid = e->vm + 1;
+        if (end[i] > start[i])
+            fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
+                       "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
+                    tid, (unsigned long long)start[i], (unsigned long long)(end[i] - start[i]));
+        fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"trap\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,"
+                   "\"tid\":%d,\"ts\":%llu,\"args\":{\"cause\":\"%s\",\"disposition\":\"%s\","
+                   "\"reflected\":\"%s\",\"P\":%u}}",
+                event_name(e, name, sizeof name), tid, (unsigned long long)end[i],
+                trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
+                trap_cause_name(e->reflected), e->p);
+        uint64_t next = i + 1 < t->n ? start[i + 1] : now;
+        if (next > end[i])
+            fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"cp\",\"ph\":\"X\",\"pid\":1,\"tid\":0,"
+                       "\"ts\":%llu,\"dur\":%llu,\"args\":{\"vm\":\"%s\"}}",
+                    event_name(e, name, sizeof name), (unsigned long long)end[i],
+                    (unsigned long long)(next - end[i]), vm_name(v, e->vm, vmn, sizeof vmn));
+    }
+    fputs("\n]}\n", f);
+}
+
+/* ---- SVG ---- */
+
+/* A hue per cause, a lightness per disposition. */
+static void tick_colour(const struct tl_event *e, char *buf, size_t len)
+{
+    static const int hue[TRAP_NCAUSES] = {0, 210, 0, 120, 290, 35};
+    int h = e->cause < TRAP_NCAUSES ? hue[e->cause] : 0;
+    int s = e->cause ? 75 : 0;
+    int l = 30 + 12 * (e->disp % 5);
+    snprintf(buf, len, "hsl(%d,%d%%,%d%%)", h, s, l);
+}
+
+static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint64_t *start,
+                const uint64_t *end, uint64_t now)
+{
+    const int W = 1100, left = 130, lane = 34, top = 40;
+    int lanes = t->nvm + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
+    int H = top + lanes * lane + legend;
+    double span = now ? (double)now : 1.0, scale = (W - left - 20) / span;
+    char name[80], col[40];
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
+               "<title>tgm: a run under the control program, %llu real cycles, %zu events"
+               "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
+            W, H, W, H, (unsigned long long)now, t->n, W, H);
+    fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">real machine time, 0 to %llu "
+               "cycles: direct execution (blue), control program (grey), traps (ticks)"
+               "</text>\n", left, (unsigned long long)now);
+    for (int k = 0; k < lanes; k++) {
+        int y = top + k * lane;
+        fprintf(f, "<text x=\"8\" y=\"%d\">%s</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                   "height=\"%d\" fill=\"#f4f4f4\"/>\n",
+                y + lane / 2 + 4, k == 0 ? "control program" : vm_name(v, k - 1, name,
+                                                                        sizeof name),
+                left, y + 4, W - left - 20, lane - 8);
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tl_event *e = &t->ev[i];
+        int y = top + (e->vm + 1) * lane;
+        double x0 = left + start[i] * scale, x1 = left + end[i] * scale;
+        if (end[i] > start[i])
+            fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+                       "height=\"%d\" fill=\"#4a7fc1\"/>\n",
+                    x0, y + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0, lane - 16);
+        uint64_t next = i + 1 < t->n ? start[i + 1] : now;
+        if (next > end[i])
+            fprintf(f, "<rect class=\"cp\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
+                       "fill=\"#9a9a9a\"/>\n",
+                    x1, top + 8, (next - end[i]) * scale < 0.3 ? 0.3 : (next - end[i]) * scale,
+                    lane - 16);
+        tick_colour(e, col, sizeof col);
+        fprintf(f, "<line class=\"trap\" data-cause=\"%s\" data-disposition=\"%s\" "
+                   "x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"%s\" "
+                   "stroke-width=\"1\"><title>%s at P=%#x</title></line>\n",
+                trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
+                x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
+    }
+    int y = top + lanes * lane + 20;
+    fprintf(f, "<text x=\"8\" y=\"%d\">trap ticks: hue by cause, shade by disposition</text>\n",
+            y);
+    for (unsigned c = 0; c < TRAP_NCAUSES; c++)
+        for (int d = 0; d < DISP_COUNT; d++) {
+            struct tl_event e = {.cause = (uint8_t)c, .disp = (uint8_t)d};
+            tick_colour(&e, col, sizeof col);
+            int x = left + d * 190, yy = y + 14 + (int)c * 16;
+            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                       "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s %s</text>\n",
+                    x, yy, col, x + 14, yy + 9, c ? trap_cause_name(c) : "switch",
+                    vmm_disposition_name((enum vmm_disposition)d));
+        }
+    fputs("</svg>\n", f);
+}
+
+int timeline_write(const struct tgm_timeline *t, struct vmm *v, const char *path, char *err,
+                   size_t errlen)
+{
+    uint64_t now = machine_get_counters(vmm_machine(v)).cycles;
+    uint64_t *start = calloc(t->n + 1, sizeof *start), *end = calloc(t->n + 1, sizeof *end);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = start && end ? open_memstream(&buf, &len) : NULL;
+    if (!f) {
+        free(start);
+        free(end);
+        return tgm_err(err, errlen, "%s: out of memory", path);
+    }
+    stretches(t, start, end);
+    size_t n = strlen(path);
+    if (n >= 4 && !strcmp(path + n - 4, ".svg"))
+        svg(f, t, v, start, end, now);
+    else
+        json(f, t, v, start, end, now);
+    int rc = fclose(f) == 0 ? tgm_write_atomic(path, buf, len, err, errlen)
+                            : tgm_err(err, errlen, "%s: out of memory", path);
+    free(buf);
+    free(start);
+    free(end);
+    return rc;
+}

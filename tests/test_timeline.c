@@ -1,0 +1,204 @@
+/* test_timeline.c: `tgm run --vmm --timeline` and the monitor's timeline,
+ * a picture of the control program of sections 5-6 at work.
+ *
+ * The JSON must be Chrome's trace event format: well-formed, a named track
+ * for the control program and for each VM, slices (ph X) that never
+ * overlap on one track nor across tracks (the real machine is one
+ * processor), and one instant event per dispatcher event whose counts by
+ * VM, cause and disposition equal those of --stats.  The SVG must be
+ * well-formed XML (xmllint) with one trap tick per event, the same counts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+#define NC 6 /* trap causes: none privileged memory svc illegal timer */
+#define ND 5 /* dispositions */
+static const char *const causes[NC] = {"none", "privileged", "memory", "svc", "illegal", "timer"};
+static const char *const disps[ND] = {"interpreted", "reflected", "allocator", "scheduler",
+                                      "hybrid"};
+
+static int index_of(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], s))
+            return i;
+    fail_msg("unknown name '%s'", s);
+    return -1;
+}
+
+/* counts[vm][cause][disp] from --stats --json */
+static int stats_counts(const char *json, uint64_t counts[][NC][ND])
+{
+    const char *vms = cs_json_get(json, "vms");
+    int n = (int)cs_json_count(vms);
+    for (int k = 0; k < n; k++) {
+        const char *traps = cs_json_get(cs_json_get(cs_json_item(vms, (size_t)k), "stats"),
+                                        "traps");
+        for (int c = 0; c < NC; c++)
+            for (int d = 0; d < ND; d++)
+                counts[k][c][d] = cs_json_uint(cs_json_get(cs_json_get(traps, causes[c]),
+                                                           disps[d]));
+    }
+    return n;
+}
+
+static void run_both(const char *out_name, char *path, struct cs_outcome *o)
+{
+    cs_tmp_path(path, CS_PATH, out_name);
+    *o = cs_run_tgm("run", "--vmm", "--stats", "--json", "--timeline", path,
+                    "examples/supervisor.s", "examples/hello.s", "examples/calls.s", NULL);
+    if (o->status != 0)
+        fail_msg("status %d: %s", o->status, o->err);
+}
+
+static void timeline__json_is_chrome_trace_with_stats_counts(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    struct cs_outcome o;
+    run_both("run.json", path, &o);
+    uint64_t want[8][NC][ND] = {{{0}}}, got[8][NC][ND] = {{{0}}};
+    int nvm = stats_counts(o.out, want);
+    assert_int_equal(nvm, 3);
+    char *doc = cs_slurp(path, NULL);
+    const char *end = cs_json_value(cs_json_ws(doc));
+    assert_non_null(end); /* well-formed */
+    assert_true(*cs_json_ws(end) == '\0');
+    const char *ev = cs_json_get(doc, "traceEvents");
+    size_t n = cs_json_count(ev);
+    bool named[8] = {false};
+    uint64_t last_end = 0, track_end[8] = {0};
+    size_t slices = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = cs_json_item(ev, i);
+        char *ph = cs_json_str(cs_json_get(e, "ph"), NULL);
+        uint64_t tid = cs_json_uint(cs_json_get(e, "tid"));
+        assert_true(tid <= (uint64_t)nvm);
+        assert_int_equal(cs_json_uint(cs_json_get(e, "pid")), 1);
+        if (!strcmp(ph, "M")) {
+            char *what = cs_json_str(cs_json_get(e, "name"), NULL);
+            if (!strcmp(what, "thread_name"))
+                named[tid] = true;
+            free(what);
+        } else if (!strcmp(ph, "X")) {
+            uint64_t ts = cs_json_uint(cs_json_get(e, "ts"));
+            uint64_t dur = cs_json_uint(cs_json_get(e, "dur"));
+            assert_true(dur > 0);
+            /* one processor: each slice starts where the last one ended or later */
+            assert_true(ts >= last_end);
+            assert_true(ts >= track_end[tid]);
+            last_end = track_end[tid] = ts + dur;
+            slices++;
+        } else if (!strcmp(ph, "i")) {
+            assert_true(tid >= 1);
+            const char *args = cs_json_get(e, "args");
+            char *c = cs_json_str(cs_json_get(args, "cause"), NULL);
+            char *d = cs_json_str(cs_json_get(args, "disposition"), NULL);
+            got[tid - 1][index_of(causes, NC, c)][index_of(disps, ND, d)]++;
+            free(c);
+            free(d);
+        } else {
+            fail_msg("unexpected event phase '%s'", ph);
+        }
+        free(ph);
+    }
+    for (int k = 0; k <= nvm; k++)
+        assert_true(named[k]); /* the control program's track and each VM's */
+    assert_true(slices > 100);
+    assert_memory_equal(want, got, sizeof want);
+    free(doc);
+    cs_outcome_free(&o);
+}
+
+static size_t count(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
+static void timeline__svg_is_xml_with_a_tick_per_trap(void **state)
+{
+    (void)state;
+    if (system("command -v xmllint >/dev/null 2>&1") != 0)
+        skip(); /* libxml2-utils is not installed */
+    char path[CS_PATH], cmd[CS_PATH + 64];
+    struct cs_outcome o;
+    run_both("run.svg", path, &o);
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    uint64_t want[8][NC][ND] = {{{0}}};
+    int nvm = stats_counts(o.out, want);
+    char *svg = cs_slurp(path, NULL);
+    for (int c = 0; c < NC; c++)
+        for (int d = 0; d < ND; d++) {
+            uint64_t total = 0;
+            for (int k = 0; k < nvm; k++)
+                total += want[k][c][d];
+            char tick[128];
+            snprintf(tick, sizeof tick,
+                     "<line class=\"trap\" data-cause=\"%s\" data-disposition=\"%s\"", causes[c],
+                     disps[d]);
+            assert_int_equal(count(svg, tick), total);
+        }
+    assert_true(count(svg, "<rect class=\"direct\"") > 100);
+    free(svg);
+    cs_outcome_free(&o);
+}
+
+static void timeline__monitor_command_writes_the_same_format(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 200];
+    cs_tmp_path(path, sizeof path, "mon.json");
+    snprintf(cmds, sizeof cmds, "timeline on; vm create g 4096 examples/hello.s; go; "
+                                "timeline %s", path);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", cmds, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "14 events written"));
+    char *doc = cs_slurp(path, NULL);
+    assert_non_null(cs_json_value(cs_json_ws(doc)));
+    assert_int_equal(count(doc, "\"ph\":\"i\""), 14); /* hello's 14 COUTs, interpreted */
+    free(doc);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "-c", "timeline /tmp/x.json", NULL);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "nothing recorded");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--timeline", "x.json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "need --vmm");
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_timeline");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(timeline__json_is_chrome_trace_with_stats_counts),
+        cmocka_unit_test(timeline__svg_is_xml_with_a_tick_per_trap),
+        cmocka_unit_test(timeline__monitor_command_writes_the_same_format),
+    };
+    return cmocka_run_group_tests_name("timeline", tests, group_setup, group_teardown);
+}
