@@ -8,7 +8,7 @@
 #   make bench      the benchmark harness (MIPS, host insns per guest insn)
 #   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
 #   make soak       the long differential runs (JOBS=N SHARD=i/n)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   the command, man pages, docs, examples, completion
 #   V=1 shows the commands; CC=clang, BUILD=dir, LTO=0 and SAN=1 as DEVELOPERS.md says
 #
 # Dependencies are Debian packages found with pkg-config; see DEVELOPERS.md.
@@ -87,7 +87,7 @@ JOBS    ?= 1
 SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: all deps test-deps run test asan valgrind bench bench-compare soak install clean docs \
+.PHONY: all deps test-deps man run test asan valgrind bench bench-compare soak install clean docs \
         fuzz fuzz-deps fuzz-bins fuzz-selftest cppcheck
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
@@ -188,6 +188,7 @@ test: test-deps $(TGM) $(TEST_BIN) $(SOAK_BIN)
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
 	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
+	echo "== install"; sh tests/install.sh $(BUILD) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
@@ -268,9 +269,24 @@ cppcheck:
 	fi
 	cppcheck $(CPPCHECK_FLAGS) src/
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+# Manual pages, generated from the program's own help.
+MAN := $(BUILD)/man/tgm.1 $(BUILD)/man/tgm-monitor.1
+man: $(MAN)
+$(MAN) &: $(TGM) contrib/mkman.sh
+	$(call say,MAN,$(BUILD)/man)
+	$(Q)sh contrib/mkman.sh $(TGM) $(BUILD)/man "$$($(TGM) --version | cut -d' ' -f2)"
+
+# The command, its manual pages, the documentation, the examples and bash
+# completion.  The library is internal (DEVELOPERS.md): not installed.
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/doc/tgm $(DESTDIR)$(PREFIX)/share/tgm/examples \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(TGM) $(DESTDIR)$(PREFIX)/bin/tgm
+	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 README.md DEVELOPERS.md docs/*.md docs/*.svg $(DESTDIR)$(PREFIX)/share/doc/tgm
+	cp -R examples/. $(DESTDIR)$(PREFIX)/share/tgm/examples
+	install -m 644 contrib/tgm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tgm
 
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-bug
