@@ -247,7 +247,7 @@ static int teardown(void **state)
 static void pty__tab_completes_commands_files_and_symbols(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
     type(&s, "hel\t");
@@ -273,7 +273,7 @@ static void pty__tab_completes_commands_files_and_symbols(void **state)
 static void pty__history_recall_within_and_across_sessions(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
     type(&s, "echo first-line\r");
@@ -319,7 +319,7 @@ static void pty__history_recall_within_and_across_sessions(void **state)
 static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
     type(&s, "load loop.s\r");
@@ -345,7 +345,7 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
 static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
     type(&s, "load echo.s\r");
@@ -373,7 +373,7 @@ static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
 static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
     type(&s, "vm create spinner 4096 loop.s\r");
@@ -393,7 +393,7 @@ static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
 static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
 {
     (void)state;
-    struct session s;
+    struct session s = {0};
     start_job(&s);
     expect(&s, "tgm> ");
     type(&s, "echo half");       /* a line being edited */
