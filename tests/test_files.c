@@ -371,6 +371,11 @@ static void readers__dev_zero_is_refused_with_its_limit(void **state)
     assert_non_null(strstr(o.err, "/dev/zero: larger than 268435456 bytes, the limit for a snapshot"));
     cs_outcome_free(&o);
 
+    o = cs_run_tgm("run", "--input-file", "/dev/zero", inc, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "/dev/zero: larger than 67108864 bytes, the limit for console input");
+    cs_outcome_free(&o);
+
     o = cs_run_tgm("dis", "/dev/zero", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "the limit for a tgm image");

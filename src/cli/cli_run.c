@@ -97,23 +97,19 @@ static int add_input(struct run_opts *o, const void *bytes, size_t len)
     return 0;
 }
 
+/* The whole of PATH as console input, capped like every reader. */
+#define INPUT_FILE_MAX ((size_t)64 << 20)
 static int add_input_file(struct run_opts *o, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cli_error("--input-file: cannot open '%s': %s", path, strerror(errno));
+    uint8_t *buf;
+    size_t len;
+    char err[512];
+    if (tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err) != 0) {
+        cli_error("--input-file: %s", err);
         return -1;
     }
-    char buf[65536];
-    size_t got;
-    int rc = 0;
-    while (rc == 0 && (got = fread(buf, 1, sizeof buf, f)) > 0)
-        rc = add_input(o, buf, got);
-    if (rc == 0 && ferror(f)) {
-        cli_error("--input-file: error reading '%s'", path);
-        rc = -1;
-    }
-    fclose(f);
+    int rc = add_input(o, buf, len);
+    free(buf);
     return rc;
 }
 
