@@ -2,10 +2,7 @@
 ; 0 (even the next fetch traps), the largest bound 2^19 with l = 0 and
 ; with l = 2^19 - 1, and a bound of 1.  It loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   LI    resume, a1
          LR    zero               ; supervisor, b = 0: the next fetch traps
@@ -37,4 +34,3 @@ t:       .word 0
 k:       .word 0
 m3:      .word 3
 
-.include "common.inc"

@@ -7,10 +7,7 @@
 ; 2^19, and with l beyond any memory.  Every attempt must trap exactly as
 ; on a bare machine of W words; it loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   ADDI  k, k, 1
          AND   k, k, m63
@@ -38,7 +35,6 @@ btab:    .word rb(0, W), rb(0, W + 1), rb(0, 0x80000), rb(0, 0x7FFFF)
 wrap:    .word psw(USER, 0, W - 4, 0x80000)
 far:     .word psw(USER, 0, 0x7FFFF, 0x80000)
 
-.include "common.inc"
 
 ; user code at apparent 0 when l = W - 4: reads far past its 4 words
          .org  W - 4

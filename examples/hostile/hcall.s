@@ -3,10 +3,7 @@
 ; guest the bare machine says illegal in supervisor mode and privileged in
 ; user mode).  It loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   LI    resume, a1
          HCALL 0
@@ -18,4 +15,3 @@ a3:      JMP   start
 upsw:    .word psw(USER, uh, 0, W)
 uh:      HCALL 1
 
-.include "common.inc"

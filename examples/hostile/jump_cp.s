@@ -30,5 +30,10 @@ hcall:   .word 0x48 << 57         ; HCALL 0
 user2:   .word psw(USER, 2, 0, W)
 huge:    .word -1
 one:     .word 1
+full:    .word rb(0, W)
 
-.include "common.inc"
+; E[2] is taken, so this guest has its own copy of the shared handler
+trap:    ADDI  traps, traps, 1
+         JMPI  resume
+traps:   .word 0
+resume:  .word 0

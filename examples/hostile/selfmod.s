@@ -4,10 +4,7 @@
 ; a different instruction each time: innocuous, privileged (LPSW, LR,
 ; HCALL) and illegal, in supervisor and user mode.  It loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   ADDI  i, i, 1
          AND   i, i, m7
@@ -40,4 +37,3 @@ cnt:     .word 0
 bigpsw:  .word psw(SUP, start, 0, 0x80000)
 bigr:    .word rb(0, 0x80000)
 
-.include "common.inc"

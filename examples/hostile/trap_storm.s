@@ -2,10 +2,7 @@
 ; as it can (section 2's traps): an illegal word, a privileged instruction
 ; in user mode, a memory trap, an SVC and a timer trap.  It loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   LI    resume, a1
          .word 0                  ; illegal
@@ -29,4 +26,3 @@ t:       .word 0
 k:       .word 0
 uhalt:   HALT
 
-.include "common.inc"

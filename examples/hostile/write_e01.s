@@ -7,10 +7,7 @@
 ; E[1] to a supervisor PSW with a bound of 2^19 and traps into it, then
 ; stores past its memory from there.  It loops forever.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
 start:   ADDI  k, k, 1
          AND   k, k, m15
@@ -37,4 +34,3 @@ wides:   .word 0
 evil:    .word psw(SUP, wide, 0, 0x80000)
 good:    .word psw(SUP, trap, 0, W)
 
-.include "common.inc"

@@ -23,9 +23,16 @@ for name in "$@"; do
     work="$build/corpus/$name"
     mkdir -p "$work"
     log="$build/fuzz_$name.log"
+    # the examples are seeds too (the assembler's and the scripts')
+    extra=""
+    case $name in
+    asm) extra="$(pwd)/examples $(pwd)/examples/hostile" ;;
+    script) extra="$(pwd)/examples" ;;
+    esac
+    [ -d "$seeds/$name" ] && extra="$seeds/$name $extra"
     echo "== fuzz_$name: $secs s"
     if ! "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
-            -artifact_prefix="$build/artifacts/$name-" "$work" "$seeds/$name" \
+            -artifact_prefix="$build/artifacts/$name-" "$work" $extra \
             >"$log" 2>&1; then
         echo "fuzz_$name: FINDING (see $log and $build/artifacts/)" >&2
         grep -E "invariant broken|ERROR|SUMMARY|Test unit written" "$log" | head -5 >&2
