@@ -105,11 +105,13 @@ next:
             m->timer_armed = false;
             m->timer_pending = true;
         }
-        /* No step costs more than m->max_cost cycles, so the timer cannot
-         * expire within (deadline - cycles) / max_cost steps. */
+        /* No step costs more than max_cost cycles, so the timer cannot
+         * expire within (deadline - cycles) / max_cost steps (rounded down
+         * by a multiply: a time slice takes dozens of these looks). */
         uint64_t room = step_end - steps_at;
         if (m->timer_armed) {
-            uint64_t t = (m->timer_deadline - cycles) / m->max_cost;
+            uint64_t left = m->timer_deadline - cycles;
+            uint64_t t = ((left < UINT32_MAX ? left : UINT32_MAX) * m->cost_inv) >> 32;
             room = t < room ? (t ? t : 1) : room;
         }
         fuel0 = fuel = room < INT64_MAX ? (int64_t)room : INT64_MAX;
