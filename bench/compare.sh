@@ -38,8 +38,10 @@ hercules_once() {
     line=$(grep -m1 'R:00000400' "$tmp/herc.out" || true)
     [ -n "$line" ] || return 0
     set -- $(echo "$line" | sed 's/.*=//')
+    [ $# -ge 4 ] || return 0
     t0=$((16#$1$2)); t1=$((16#$3$4))
     usecs=$(( (t1 - t0) >> 12 ))
+    [ "$usecs" -gt 0 ] || return 0 # the loop had not finished
     # STCK, LA, then 20 x (L, 4194304 x (A, ST, BCT), BCT), STCK, LPSW
     insns=$((2 + 20 * (1 + 4194304 * 3 + 1) + 2))
     awk -v n="$insns" -v u="$usecs" 'BEGIN { printf "%.1f\n", n / u }'
