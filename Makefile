@@ -76,6 +76,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/cp_source.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libtgm.a
 TGM     := $(BUILD)/tgm
+# generated from the program's own help (contrib/mkman.sh, contrib/completion.sh)
+MAN     := $(BUILD)/man/tgm.1 $(BUILD)/man/tgm-monitor.1
+COMPLETION := $(BUILD)/gen/tgm.bash
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -87,13 +90,13 @@ JOBS    ?= 1
 SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: all deps test-deps man run test asan valgrind bench bench-compare soak install clean docs \
+.PHONY: all deps test-deps man run test asan valgrind bench bench-compare soak install uninstall clean docs \
         fuzz fuzz-deps fuzz-bins fuzz-selftest cppcheck
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
 $(TEST_SUPPORT_OBJ): PC_CFLAGS += $(CMOCKA_CFLAGS)
 
-all: deps $(TGM)
+all: deps $(TGM) $(MAN) $(COMPLETION)
 
 # Find the dependencies; install them when root, else name the command.
 # $(1): pkg-config names, $(2): the Debian packages that provide them.
@@ -180,7 +183,7 @@ run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
-test: test-deps $(TGM) $(TEST_BIN) $(SOAK_BIN)
+test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) $$t || fail=1; \
 	done; \
@@ -188,7 +191,7 @@ test: test-deps $(TGM) $(TEST_BIN) $(SOAK_BIN)
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
 	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
-	echo "== install"; sh tests/install.sh $(BUILD) || fail=1; \
+	echo "== install"; sh tests/install.sh "$(MAKE)" BUILD=$(BUILD) CC=$(CC) SAN=$(SAN) OPT=$(OPT) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
@@ -269,24 +272,46 @@ cppcheck:
 	fi
 	cppcheck $(CPPCHECK_FLAGS) src/
 
-# Manual pages, generated from the program's own help.
-MAN := $(BUILD)/man/tgm.1 $(BUILD)/man/tgm-monitor.1
+# Manual pages and bash completion, generated from the program's own help
+# (contrib/mkman.sh, contrib/completion.sh), so they cannot drift from it.
 man: $(MAN)
-$(MAN) &: $(TGM) contrib/mkman.sh
-	$(call say,MAN,$(BUILD)/man)
-	$(Q)sh contrib/mkman.sh $(TGM) $(BUILD)/man "$$($(TGM) --version | cut -d' ' -f2)"
+$(BUILD)/man/tgm.1: contrib/mkman.sh $(TGM)
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@)
+	$(Q)sh contrib/mkman.sh tgm $(TGM) > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/tgm-monitor.1: contrib/mkman.sh $(TGM)
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@)
+	$(Q)sh contrib/mkman.sh monitor $(TGM) > $@.tmp && mv $@.tmp $@
+$(COMPLETION): contrib/completion.sh $(TGM)
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q)sh contrib/completion.sh $(TGM) > $@.tmp && mv $@.tmp $@
 
-# The command, its manual pages, the documentation, the examples and bash
-# completion.  The library is internal (DEVELOPERS.md): not installed.
-install: all man
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/doc/tgm $(DESTDIR)$(PREFIX)/share/tgm/examples \
-	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 755 $(TGM) $(DESTDIR)$(PREFIX)/bin/tgm
-	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 README.md DEVELOPERS.md docs/*.md docs/*.svg $(DESTDIR)$(PREFIX)/share/doc/tgm
-	cp -R examples/. $(DESTDIR)$(PREFIX)/share/tgm/examples
-	install -m 644 contrib/tgm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tgm
+# Everything under $(DESTDIR)$(PREFIX) (DEVELOPERS.md, "Installing").
+BINDIR  = $(PREFIX)/bin
+MANDIR  = $(PREFIX)/share/man/man1
+DOCDIR  = $(PREFIX)/share/doc/tgm
+EXDIR   = $(PREFIX)/share/tgm/examples
+BASHDIR = $(PREFIX)/share/bash-completion/completions
+install: all
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/docs \
+	  $(DESTDIR)$(EXDIR) $(DESTDIR)$(BASHDIR)
+	$(Q)install -m 755 $(TGM) $(DESTDIR)$(BINDIR)/tgm
+	$(Q)install -m 644 $(MAN) $(DESTDIR)$(MANDIR)
+	$(Q)install -m 644 $(COMPLETION) $(DESTDIR)$(BASHDIR)/tgm
+	$(Q)install -m 644 README.md DEVELOPERS.md $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 644 docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/docs
+	$(Q)cd examples && find . -type d | while read -r d; do \
+	  install -d "$(DESTDIR)$(EXDIR)/$$d" || exit 1; done && \
+	  find . -type f | while read -r f; do \
+	  install -m 644 "$$f" "$(DESTDIR)$(EXDIR)/$$f" || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tgm $(DESTDIR)$(MANDIR)/tgm.1 $(DESTDIR)$(MANDIR)/tgm-monitor.1 \
+	  $(DESTDIR)$(BASHDIR)/tgm
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm
 
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-bug

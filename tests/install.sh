@@ -1,50 +1,123 @@
 #!/bin/sh
-# install.sh: `make install PREFIX=...` into a temporary tree, then use it
-# as a user would: the manual pages render with man, and bash completion
-# completes `tgm ru<TAB>` to `run` with the installed command.
-#   install.sh BUILD
+# install.sh: 'make install' gives a finished installation of the tgm
+# command (the paper's sections 2-8 from the command line): the program,
+# its manual pages rendering without a warning and naming every subcommand,
+# option and monitor command, the bash completion completing subcommands,
+# options, profiles and files, and the docs and examples.
+#
+#   sh tests/install.sh MAKE [VAR=VALUE...]   (the variables of this build)
+#
+# man and groff are needed; when root with apt-get they are installed
+# (man-db, groff-base), otherwise the test fails naming them.
 set -u
-build=${1:-build}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tgm-install.XXXXXX")
+make=${1:?usage: install.sh MAKE [VAR=VALUE...]}
+shift
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tgm-install.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
-fail() { echo "FAIL $*"; status=1; }
-if ! make -s install PREFIX="$tmp" BUILD="$build" >"$tmp.log" 2>&1; then
-    fail "make install:"; sed 's/^/     /' "$tmp.log"; rm -f "$tmp.log"; exit 1
-fi
-rm -f "$tmp.log"
-for f in bin/tgm share/man/man1/tgm.1 share/man/man1/tgm-monitor.1 share/doc/tgm/monitor.md \
-         share/doc/tgm/timeline.svg share/tgm/examples/sum.s share/tgm/examples/gdb.mon \
-         share/bash-completion/completions/tgm; do
-    [ -e "$tmp/$f" ] || fail "not installed: $f"
-done
-if command -v man >/dev/null 2>&1; then
-    out=$(MANPAGER=cat MANWIDTH=80 man -l "$tmp/share/man/man1/tgm.1" 2>&1)
-    case $out in
-    *"tgm run"*"--max-steps"*) echo "ok   man -l tgm.1 renders" ;;
-    *) fail "man -l tgm.1:"; echo "$out" | head -5 ;;
-    esac
-    err=$(MANPAGER=cat man -l "$tmp/share/man/man1/tgm-monitor.1" 2>&1 >/dev/null)
-    out=$(MANPAGER=cat MANWIDTH=80 man -l "$tmp/share/man/man1/tgm-monitor.1" 2>/dev/null)
-    case $out in
-    *rstep*"break ADDR"*) [ -z "$err" ] && echo "ok   man -l tgm-monitor.1 renders" ||
-                          fail "man warns: $err" ;;
-    *) fail "man -l tgm-monitor.1" ;;
-    esac
-else
-    echo "skip man is not installed"
-fi
-if command -v bash >/dev/null 2>&1; then
-    got=$(PATH="$tmp/bin:$PATH" bash -c '
-        . "$1/share/bash-completion/completions/tgm"
-        COMP_WORDS=(tgm ru); COMP_CWORD=1; _tgm; echo "${COMPREPLY[*]}"
-        COMP_WORDS=(tgm run --prof); COMP_CWORD=2; _tgm; echo "${COMPREPLY[*]}"
-        COMP_WORDS=(tgm check --profile pdp1); COMP_CWORD=3; _tgm; echo "${COMPREPLY[*]}"' _ "$tmp")
-    want=$(printf 'run\n--profile\npdp10 pdp11-45')
-    if [ "$got" = "$want" ]; then
-        echo "ok   bash completes tgm ru<TAB> to run, options and profiles"
-    else
-        fail "bash completion gave:"; echo "$got" | sed 's/^/     /'
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; status=1; }
+
+# ---- the tools the checks need ------------------------------------------
+missing=""
+command -v man >/dev/null 2>&1 || missing="$missing man-db"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v bash >/dev/null 2>&1 || missing="$missing bash"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "tgm: installing what the install test needs:$missing"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     fi
+    for tool in man groff bash; do
+        command -v $tool >/dev/null 2>&1 || {
+            echo "FAIL the install test needs $tool: apt-get install -y$missing"; exit 1; }
+    done
 fi
+
+# ---- make install PREFIX, and DESTDIR ------------------------------------
+prefix=$tmp/usr
+if ! $make -s install PREFIX="$prefix" "$@" >"$tmp/out" 2>&1; then
+    bad "make install PREFIX=...:"; sed 's/^/     /' "$tmp/out"; exit 1
+fi
+for f in bin/tgm share/man/man1/tgm.1 share/man/man1/tgm-monitor.1 \
+         share/bash-completion/completions/tgm share/doc/tgm/README.md \
+         share/doc/tgm/DEVELOPERS.md share/doc/tgm/docs/run.md share/doc/tgm/docs/timeline.svg \
+         share/tgm/examples/hello.s share/tgm/examples/os/os.s share/tgm/examples/vmm/cp.s; do
+    [ -s "$prefix/$f" ] || bad "make install did not install $f"
+done
+[ -x "$prefix/bin/tgm" ] && "$prefix/bin/tgm" --version | grep -q '^tgm ' &&
+    ok "bin/tgm runs" || bad "bin/tgm does not run"
+"$prefix/bin/tgm" --help | grep -q -- '--version' &&
+    ok "tgm --help lists --version" || bad "tgm --help does not list --version"
+if $make -s install PREFIX=/usr/local DESTDIR="$tmp/stage" "$@" >"$tmp/out" 2>&1 &&
+   [ -x "$tmp/stage/usr/local/bin/tgm" ] && [ -s "$tmp/stage/usr/local/share/man/man1/tgm.1" ]; then
+    ok "make install DESTDIR=... stages under DESTDIR for PREFIX"
+else
+    bad "make install DESTDIR=..."; sed 's/^/     /' "$tmp/out"
+fi
+
+# ---- the manual pages ----------------------------------------------------
+tgm=$prefix/bin/tgm
+for page in tgm tgm-monitor; do
+    src=$prefix/share/man/man1/$page.1
+    if MANWIDTH=80 man -l "$src" >"$tmp/$page.txt" 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
+       [ -s "$tmp/$page.txt" ]; then
+        ok "man -l $page.1 renders"
+    else
+        bad "man -l $page.1:"; sed 's/^/     /' "$tmp/err"
+    fi
+    if groff -man -Tascii -P-cbou -ww "$src" >"$tmp/$page.ascii" 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+        ok "groff -ww finds nothing to warn about in $page.1"
+    else
+        bad "groff -ww $page.1:"; sed 's/^/     /' "$tmp/err" | head -10
+    fi
+done
+# every subcommand and every option of its --help is in tgm(1)
+missed=""
+for cmd in $("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'); do
+    grep -q "^TGM $(echo "$cmd" | tr a-z A-Z)\$" "$tmp/tgm.ascii" || missed="$missed $cmd"
+    for opt in $("$tgm" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+        grep -q -- "$opt" "$tmp/tgm.ascii" || missed="$missed $cmd:$opt"
+    done
+done
+[ -z "$missed" ] && ok "tgm.1 has every subcommand and option" || bad "tgm.1 lacks:$missed"
+# every monitor command is in tgm-monitor(1)
+missed=""
+for cmd in $("$tgm" monitor -c 'help --markdown' | sed -n 's/^#### `\(.*\)`$/\1/p'); do
+    grep -q "^       $cmd\([^a-z-]\|\$\)" "$tmp/tgm-monitor.ascii" || missed="$missed $cmd"
+done
+[ -z "$missed" ] && ok "tgm-monitor.1 has every monitor command" || bad "tgm-monitor.1 lacks:$missed"
+
+# ---- bash completion -----------------------------------------------------
+# the profile list it completes: every name a profile, the default first
+profiles=$("$tgm" isa --profiles)
+first=$(printf '%s\n' "$profiles" | head -1)
+for p in $profiles; do
+    "$tgm" isa --profile "$p" >/dev/null 2>&1 || bad "tgm isa --profiles lists '$p', no profile"
+done
+"$tgm" isa | head -1 | grep -q "^profile $first:" && [ "$(printf '%s\n' "$profiles" | wc -l)" -ge 2 ] &&
+    ok "tgm isa --profiles lists the profiles, the default first" ||
+    bad "tgm isa --profiles: '$profiles'"
+
+# complete WORDS...: what the completion offers for the last word
+complete_words() {
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _tgm
+             printf "%s\n" "${COMPREPLY[@]}"' sh "$prefix/share/bash-completion/completions/tgm" "$@" |
+        sort | tr '\n' ' ' | sed 's/ $//'
+}
+expect() { # WANT WORDS...
+    want=$1; shift
+    got=$(complete_words "$@")
+    [ "$got" = "$want" ] && ok "complete '$*' -> '$want'" || bad "complete '$*': '$got', want '$want'"
+}
+expect "run" tgm ru
+expect "--profile --profiles" tgm isa --prof
+expect "--timeline" tgm run --vmm --tim
+expect "$(tgm=$tgm; "$tgm" isa --profiles | grep '^p' | sort | tr '\n' ' ' | sed 's/ $//')" \
+    tgm run --profile p
+expect "all" tgm analyze --profile a
+expect "" tgm run --max-steps 1
+(cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run --vmm examples/hel)
+(cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
+
 exit $status

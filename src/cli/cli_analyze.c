@@ -319,7 +319,16 @@ static void usage(FILE *f)
             "Theorem 1 and a VMM without timing dependencies) and Theorem 3 (user\n"
             "sensitive subset of privileged).  Exit 0 when the analysis ran, whatever\n"
             "the verdicts; with --check-declared, 1 if a derived class differs from\n"
-            "the declared one.\nProfiles:");
+            "the declared one.\n\n"
+            "  --profile P|all     one profile (default virtualizable), or all of them\n"
+            "  --json              one JSON object\n"
+            "  --check-declared    exit 1 if a derived class differs from the declared one\n"
+            "  --seed N            seed of the random states (default 0x%" PRIx64 ")\n"
+            "  --random-states N   random states per instruction, 1..1000000 (default %u)\n"
+            "  --words Q           words of the small machine, %u..%u (default %u)\n\n"
+            "Profiles:",
+            ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
+            ANALYZE_Q_DEFAULT);
     for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
         fprintf(f, " %s", (*p)->name);
     fprintf(f, "\n('tgm isa --profile P' describes each one)\n");

@@ -49,9 +49,10 @@ int cli_isa(int argc, char **argv)
     static const struct option opts[] = {
         {"markdown", no_argument, 0, 'm'},
         {"profile", required_argument, 0, 'p'},
+        {"profiles", no_argument, 0, 256},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    bool md = false;
+    bool md = false, list = false;
     const struct isa_profile *prof = isa_profile_default();
     int c;
     optind = 1;
@@ -63,10 +64,18 @@ int cli_isa(int argc, char **argv)
             if (!(prof = cli_parse_profile(optarg)))
                 return EXIT_USAGE;
             break;
+        case 256: list = true; break;
         case 'h':
             printf("usage: tgm isa [--markdown] [--profile P]\n"
+                   "       tgm isa --profiles\n"
                    "Print every instruction: opcode, operands, cycles, user-mode behaviour,\n"
-                   "declared class and synopsis, from the one instruction table.\n");
+                   "declared class and synopsis, from the one instruction table.\n\n"
+                   "  --profile P   the instructions as profile P has them (default %s)\n"
+                   "  --markdown    the reference table of docs/isa.md, every profile's\n"
+                   "                instructions marked\n"
+                   "  --profiles    the profile names, one a line, the default first\n"
+                   "  -h, --help    show this help\n",
+                   isa_profile_default()->name);
             return EXIT_OK;
         default:
             return cli_bad_option("isa", c, argv);
@@ -75,6 +84,13 @@ int cli_isa(int argc, char **argv)
     if (optind < argc) {
         cli_error("isa: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
+    }
+    if (list) {
+        printf("%s\n", isa_profile_default()->name);
+        for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+            if (*p != isa_profile_default())
+                printf("%s\n", (*p)->name);
+        return EXIT_OK;
     }
     if (md)
         printf("| mnemonic | opcode | operands | cycles | in user mode | class | synopsis |\n"
