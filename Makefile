@@ -191,7 +191,7 @@ test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN)
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
 	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
-	echo "== install"; sh tests/install.sh "$(MAKE)" BUILD=$(BUILD) CC=$(CC) SAN=$(SAN) OPT=$(OPT) || fail=1; \
+	echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS)" sh tests/install.sh "$(MAKE)" BUILD=$(BUILD) CC=$(CC) SAN=$(SAN) OPT=$(OPT) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
@@ -294,10 +294,12 @@ MANDIR  = $(PREFIX)/share/man/man1
 DOCDIR  = $(PREFIX)/share/doc/tgm
 EXDIR   = $(PREFIX)/share/tgm/examples
 BASHDIR = $(PREFIX)/share/bash-completion/completions
+LIBDIR  = $(PREFIX)/lib
+INCDIR  = $(PREFIX)/include/tgm
 install: all
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/docs \
-	  $(DESTDIR)$(EXDIR) $(DESTDIR)$(BASHDIR)
+	  $(DESTDIR)$(EXDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
 	$(Q)install -m 755 $(TGM) $(DESTDIR)$(BINDIR)/tgm
 	$(Q)install -m 644 $(MAN) $(DESTDIR)$(MANDIR)
 	$(Q)install -m 644 $(COMPLETION) $(DESTDIR)$(BASHDIR)/tgm
@@ -307,11 +309,15 @@ install: all
 	  install -d "$(DESTDIR)$(EXDIR)/$$d" || exit 1; done && \
 	  find . -type f | while read -r f; do \
 	  install -m 644 "$$f" "$(DESTDIR)$(EXDIR)/$$f" || exit 1; done
+	$(Q)install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtgm.a
+	$(Q)install -m 644 include/tgm/*.h include/tgm/*.def $(DESTDIR)$(INCDIR)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$($(TGM) --version | sed 's/^tgm //')|" \
+	  contrib/tgm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tgm $(DESTDIR)$(MANDIR)/tgm.1 $(DESTDIR)$(MANDIR)/tgm-monitor.1 \
-	  $(DESTDIR)$(BASHDIR)/tgm
-	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm
+	  $(DESTDIR)$(BASHDIR)/tgm $(DESTDIR)$(LIBDIR)/libtgm.a $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm $(DESTDIR)$(INCDIR)
 
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-bug

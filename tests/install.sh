@@ -3,7 +3,8 @@
 # command (the paper's sections 2-8 from the command line): the program,
 # its manual pages rendering without a warning and naming every subcommand,
 # option and monitor command, the bash completion completing subcommands,
-# options, profiles and files, and the docs and examples.
+# options, profiles and files, the docs and examples, and the library that
+# a program outside the tree can build against with pkg-config.
 #
 #   sh tests/install.sh MAKE [VAR=VALUE...]   (the variables of this build)
 #
@@ -23,12 +24,13 @@ missing=""
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 command -v bash >/dev/null 2>&1 || missing="$missing bash"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "tgm: installing what the install test needs:$missing"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     fi
-    for tool in man groff bash; do
+    for tool in man groff bash pkg-config; do
         command -v $tool >/dev/null 2>&1 || {
             echo "FAIL the install test needs $tool: apt-get install -y$missing"; exit 1; }
     done
@@ -42,7 +44,8 @@ fi
 for f in bin/tgm share/man/man1/tgm.1 share/man/man1/tgm-monitor.1 \
          share/bash-completion/completions/tgm share/doc/tgm/README.md \
          share/doc/tgm/DEVELOPERS.md share/doc/tgm/docs/run.md share/doc/tgm/docs/timeline.svg \
-         share/tgm/examples/hello.s share/tgm/examples/os/os.s share/tgm/examples/vmm/cp.s; do
+         share/tgm/examples/hello.s share/tgm/examples/os/os.s share/tgm/examples/vmm/cp.s \
+         lib/libtgm.a include/tgm/machine.h include/tgm/insns.def lib/pkgconfig/tgm.pc; do
     [ -s "$prefix/$f" ] || bad "make install did not install $f"
 done
 [ -x "$prefix/bin/tgm" ] && "$prefix/bin/tgm" --version | grep -q '^tgm ' &&
@@ -50,7 +53,8 @@ done
 "$prefix/bin/tgm" --help | grep -q -- '--version' &&
     ok "tgm --help lists --version" || bad "tgm --help does not list --version"
 if $make -s install PREFIX=/usr/local DESTDIR="$tmp/stage" "$@" >"$tmp/out" 2>&1 &&
-   [ -x "$tmp/stage/usr/local/bin/tgm" ] && [ -s "$tmp/stage/usr/local/share/man/man1/tgm.1" ]; then
+   [ -x "$tmp/stage/usr/local/bin/tgm" ] && [ -s "$tmp/stage/usr/local/share/man/man1/tgm.1" ] &&
+   grep -q '^prefix=/usr/local$' "$tmp/stage/usr/local/lib/pkgconfig/tgm.pc"; then
     ok "make install DESTDIR=... stages under DESTDIR for PREFIX"
 else
     bad "make install DESTDIR=..."; sed 's/^/     /' "$tmp/out"
@@ -120,4 +124,42 @@ expect "" tgm run --max-steps 1
 (cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run --vmm examples/hel)
 (cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
 
+# ---- the library, from outside the tree ---------------------------------
+cat > "$tmp/use.c" <<'EOF'
+/* A program that runs a guest on the installed library. */
+#include <stdio.h>
+#include <tgm/asm.h>
+#include <tgm/image.h>
+#include <tgm/machine.h>
+int main(void)
+{
+    struct tgm_image img;
+    if (asm_assemble_string("t.s", "        .entry start\nstart:  LI    100, 6\n        HALT\n",
+                            &img, stderr) != 0)
+        return 1;
+    struct machine_config cfg = {.q = TGM_Q_DEFAULT};
+    struct machine *m = machine_create(&cfg);
+    char err[256];
+    if (!m || image_load(m, &img, err, sizeof err) != 0)
+        return 1;
+    struct machine_exit ex;
+    machine_run(m, 100, &ex);
+    printf("%s %llu\n", exit_reason_name(ex.reason), (unsigned long long)machine_instret(m));
+    machine_destroy(m);
+    image_free(&img);
+    return 0;
+}
+EOF
+cc=${CC:-cc}
+for a in "$@"; do case $a in CC=*) cc=${a#CC=} ;; esac; done
+flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs tgm 2>"$tmp/err")
+if [ -z "$flags" ]; then
+    bad "pkg-config tgm:"; sed 's/^/     /' "$tmp/err"
+elif $cc -std=c11 ${TGM_CONSUMER_CFLAGS:-} -o "$tmp/use" "$tmp/use.c" $flags 2>"$tmp/err" &&
+     out=$("$tmp/use") && [ "$out" = "halted 2" ]; then
+    ok "a program builds against the installed library with pkg-config and runs"
+else
+    bad "building against the installed library:"; sed 's/^/     /' "$tmp/err" | head -10
+    echo "     output: ${out:-}"
+fi
 exit $status
