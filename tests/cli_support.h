@@ -118,4 +118,12 @@ char *cs_json_str(const char *v, size_t *len);
 /* A malloc'd copy of the text of the value at V. */
 char *cs_json_text(const char *v);
 
+/* ---- a small XML reader ------------------------------------------------ */
+
+/* Is TEXT well-formed XML: an optional declaration, one root element,
+ * tags nested and matched, attributes quoted and not repeated, every '&'
+ * an entity or character reference, comments closed?  0, or -1 with why
+ * and where in WHY (no DTDs or CDATA: tgm writes none). */
+int cs_xml_check(const char *text, char *why, size_t len);
+
 #endif
