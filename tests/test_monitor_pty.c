@@ -115,12 +115,13 @@ static void job_shell(const char *exe)
     }
 }
 
-static void start_job(struct session *s);
+static void start_as(struct session *s, bool job);
 
-static void start(struct session *s)
+static void start(struct session *s) { start_as(s, false); }
+
+static void start_as(struct session *s, bool job)
 {
     char exe[4096];
-    bool job = s->job;
     memset(s, 0, sizeof *s);
     s->job = job;
     if (!realpath(tgm_path(), exe))
@@ -143,11 +144,7 @@ static void start(struct session *s)
     }
 }
 
-static void start_job(struct session *s)
-{
-    s->job = true;
-    start(s);
-}
+static void start_job(struct session *s) { start_as(s, true); }
 
 /* Read until TEXT appears on the screen after the last match; fail after
  * the deadline, showing what the screen held. */
