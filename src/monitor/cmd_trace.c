@@ -135,8 +135,8 @@ static void trace_status(struct mon *m)
             m->trace_traps ? "on" : "off", m->trace_cp ? "on" : "off",
             m->trace_path ? m->trace_path : "screen");
     if (m->trace_path)
-        mon_out(m, " (%llu of at most %llu bytes)", (unsigned long long)m->trace_bytes,
-                (unsigned long long)m->trace_cap);
+        mon_out(m, " (%llu of at most %llu bytes%s)", (unsigned long long)m->trace_bytes,
+                (unsigned long long)m->trace_cap, m->trace_capped ? "; stopped at the cap" : "");
     mon_out(m, "\n");
 }
 

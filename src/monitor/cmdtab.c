@@ -473,7 +473,8 @@ int mon_cmd_help(struct mon *m, int argc, char **argv)
     }
     mon_out(m, "Commands may be abbreviated to any unique prefix; single letters:\n"
                "  s step, e/x examine, d deposit, b break, w watch, c continue, g go,\n"
-               "  u until, r regs, t translate, p print, a assemble, h help, q quit.\n"
+               "  u until, r regs, t translate, p print, a assemble, h help, q quit,\n"
+               "  n next, i info; gdb's x/NF and p/F formats work too.\n"
                "'help COMMAND' describes one; ';' separates commands on a line.\n");
     return 0;
 }
