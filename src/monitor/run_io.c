@@ -182,6 +182,12 @@ bool mon_trap_loop(struct machine *x, unsigned *cause)
     struct machine_timer t = machine_get_timer(x);
     if (t.armed || t.pending) /* a timer trap may still break the loop */
         return false;
+    /* In a trap loop every step ends by loading E[1], so the PSW is E[1]'s
+     * at every boundary; anything else is not one, and needs no copy. */
+    uint64_t e1;
+    if (machine_read_phys(x, 1, &e1) != 0 ||
+        machine_get_psw(x) != (e1 & ~((uint64_t)0xF << PSW_CAUSE_SHIFT)))
+        return false;
     uint8_t *buf = NULL;
     size_t len = 0;
     if (machine_state_save(x, true, &buf, &len) != 0)
