@@ -483,6 +483,27 @@ static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
     free(f.ebuf);
 }
 
+/* ---- what the fuzzers found ----------------------------------------------- */
+
+/* fuzz_monitor: 'go 10 t0' set P := 10 and then refused its arguments. */
+static void monitor__refused_go_leaves_p_as_it_was(void **state)
+{
+    (void)state;
+    FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
+    struct mon *m = mon_create(out, err);
+    const char *src = tmp("go.s");
+    put(src, hello_src);
+    char line[CS_PATH + 8];
+    snprintf(line, sizeof line, "load %s", src);
+    assert_int_equal(mon_exec_line(m, line), 0);
+    uint64_t psw = machine_get_psw(mon_machine(m));
+    assert_int_equal(mon_exec_line(m, "go 10 t0"), -1);
+    assert_int_equal(machine_get_psw(mon_machine(m)), psw);
+    mon_destroy(m);
+    fclose(out);
+    fclose(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +519,7 @@ int main(void)
         cmocka_unit_test(dis__writes_through_symlinks_and_keeps_the_mode),
         cmocka_unit_test(readers__dev_zero_is_refused_with_its_limit),
         cmocka_unit_test(snapshot__valid_checksum_but_broken_cp_is_refused),
+        cmocka_unit_test(monitor__refused_go_leaves_p_as_it_was),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -332,8 +332,9 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
 int mon_cmd_go(struct mon *m, int argc, char **argv)
 {
     int i = 1;
+    struct machine *x = mon_target(m);
+    uint64_t old = machine_get_psw(x), s0 = machine_steps(x);
     if (argc > 1 && mon_keyword(argv[1], "until for cycles") < 0) {
-        struct machine *x = mon_target(m);
         uint32_t a = 0;
         if (mon_addr(m, argv[1], TGM_Q_MAX, &a) != 0)
             return -1;
@@ -346,7 +347,10 @@ int mon_cmd_go(struct mon *m, int argc, char **argv)
         m->resume = true;
         return 0;
     }
-    return run_opts(m, argc, argv, i);
+    int rc = run_opts(m, argc, argv, i);
+    if (rc != 0 && machine_steps(x) == s0) /* refused before running: P as it was */
+        machine_set_psw(x, old);
+    return rc;
 }
 
 int mon_cmd_continue(struct mon *m, int argc, char **argv)
