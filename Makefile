@@ -219,6 +219,10 @@ docs: deps $(TGM)
 
 # ---- fuzzing (docs/robustness.md): libFuzzer harnesses in tests/fuzz/ ----
 FUZZ_S   ?= 60
+# FUZZ_RUNS=N (with FUZZ_SEED=S, default 1): N inputs per harness, the same
+# every time, instead of FUZZ_S seconds (CI)
+FUZZ_RUNS ?=
+FUZZ_SEED ?= 1
 FUZZERS  := image asm snapshot monitor script cp
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
 
@@ -237,7 +241,7 @@ fuzz-deps: deps
 # `make fuzz FUZZ_S=N` runs each harness N seconds on a copy of the corpus
 fuzz: fuzz-deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 OPT=-O1 fuzz-bins
-	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_S) $(FUZZERS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh build-fuzz $(FUZZ_S) $(FUZZERS)
 
 # the control-program harness must find a one-word overlap between two VMs
 fuzz-selftest: fuzz-deps

@@ -2,6 +2,7 @@
 # run.sh: run each fuzz harness for a bounded time on the seed corpus.
 #
 #   sh tests/fuzz/run.sh BUILD SECONDS NAME...
+#   FUZZ_RUNS=N FUZZ_SEED=S sh tests/fuzz/run.sh ...   (N inputs, reproducibly)
 #
 # Each harness BUILD/fuzz/fuzz_NAME runs SECONDS seconds on a working copy
 # of its corpus (BUILD/corpus/NAME, seeded from tests/fuzz/corpus/NAME; new
@@ -30,8 +31,20 @@ for name in "$@"; do
     script) extra="$(pwd)/examples" ;;
     esac
     [ -d "$seeds/$name" ] && extra="$seeds/$name $extra"
-    echo "== fuzz_$name: $secs s"
-    if ! "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+        echo "== fuzz_$name: $FUZZ_RUNS inputs from seed ${FUZZ_SEED:-1}"
+    else
+        echo "== fuzz_$name: $secs s"
+    fi
+    # FUZZ_RUNS=N FUZZ_SEED=S: exactly N inputs from seed S instead of SECONDS
+    # of them, so a run (CI's) is the same every time
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+        bound="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1}"
+    else
+        bound="-max_total_time=$secs"
+    fi
+    # shellcheck disable=SC2086
+    if ! "$bin" $bound -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$build/artifacts/$name-" "$work" $extra \
             >"$log" 2>&1; then
         echo "fuzz_$name: FINDING (see $log and $build/artifacts/)" >&2
@@ -44,6 +57,10 @@ for name in "$@"; do
     summary="$summary$(printf '%-10s %8s execs/s %12s execs %7s edges' "$name" "${rate:-?}" "${execs:-?}" "${cov:-?}")
 "
 done
-echo "== fuzz summary ($secs s each)"
+if [ -n "${FUZZ_RUNS:-}" ]; then
+    echo "== fuzz summary ($FUZZ_RUNS inputs each, seed ${FUZZ_SEED:-1})"
+else
+    echo "== fuzz summary ($secs s each)"
+fi
 printf '%s' "$summary"
 exit $status
