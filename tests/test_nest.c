@@ -301,6 +301,12 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
                                   "control program"));
     assert_non_null(strstr(o.out, "44 traps in the same order"));
     cs_outcome_free(&o);
+    /* a missing image is one error line and no half-written report */
+    o = cs_run_tgm("check", "--nest", "2", "--json", "examples/sum.s", "no-such-image.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    cs_assert_one_line(&o, "no-such-image.s");
+    cs_outcome_free(&o);
     o = cs_run_tgm("check", "--nest", "0", "examples/sum.s", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--nest: 0 levels is out of range (1..16)");

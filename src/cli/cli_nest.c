@@ -180,47 +180,59 @@ int run_nest(const struct run_opts *o)
 int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uint32_t w,
                uint64_t max_steps, const uint8_t *input, size_t input_len, bool json)
 {
+    /* every image is run before anything is printed, so a bad one leaves
+     * one error line and no half-written report */
+    struct nest_check_result *res = calloc(n, sizeof *res);
+    if (!res) {
+        cli_error("check: out of memory");
+        return EXIT_USAGE;
+    }
     bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        struct tgm_image img = {0};
+        if (cli_load_image(names[i], &img) != 0) {
+            free(res);
+            return EXIT_USAGE;
+        }
+        struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
+        char err[512];
+        int rc = nest_check(NULL, &img, &o, max_steps, &res[i], err, sizeof err);
+        image_free(&img);
+        if (rc != 0) {
+            cli_error("check: %s: %s", names[i], err);
+            free(res);
+            return EXIT_USAGE;
+        }
+        all &= res[i].equivalent;
+    }
     if (json)
         printf("{\"depth\":%u,\"c_control_program\":%s,\"images\":[", depth,
                vmm ? "true" : "false");
     for (size_t i = 0; i < n; i++) {
-        struct tgm_image img = {0};
-        if (cli_load_image(names[i], &img) != 0)
-            return EXIT_USAGE;
-        struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
-        struct nest_check_result res;
-        char err[512];
-        int rc = nest_check(NULL, &img, &o, max_steps, &res, err, sizeof err);
-        image_free(&img);
-        if (rc != 0) {
-            cli_error("check: %s: %s", names[i], err);
-            return EXIT_USAGE;
-        }
-        all &= res.equivalent;
+        const struct nest_check_result *r = &res[i];
         if (json) {
             printf("%s{\"file\":", i ? "," : "");
             report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
-            printf(",\"equivalent\":%s,\"diff\":", res.equivalent ? "true" : "false");
-            report_json_string(stdout, (const uint8_t *)res.diff, strlen(res.diff));
+            printf(",\"equivalent\":%s,\"diff\":", r->equivalent ? "true" : "false");
+            report_json_string(stdout, (const uint8_t *)r->diff, strlen(r->diff));
             printf(",\"traps\":%zu,\"timer_traps\":%zu,\"bare\":{\"steps\":%" PRIu64
                    ",\"cycles\":%" PRIu64 "},\"real\":{\"steps\":%" PRIu64
                    ",\"cycles\":%" PRIu64 "}}",
-                   res.traps, res.timer_traps, res.bare_steps, res.bare_cycles,
-                   res.real_steps, res.real_cycles);
-            continue;
-        }
-        if (res.equivalent)
+                   r->traps, r->timer_traps, r->bare_steps, r->bare_cycles, r->real_steps,
+                   r->real_cycles);
+        } else if (r->equivalent) {
             printf("%s: equivalent at depth %u%s (E, PSW, R, timer, console; %zu traps in "
                    "the same order, %zu of them timer traps); real steps %" PRIu64
                    ", bare %" PRIu64 " (reported, not compared: the paper excludes timing)\n",
-                   names[i], depth, vmm ? " on the C control program" : "", res.traps,
-                   res.timer_traps, res.real_steps, res.bare_steps);
-        else
+                   names[i], depth, vmm ? " on the C control program" : "", r->traps,
+                   r->timer_traps, r->real_steps, r->bare_steps);
+        } else {
             printf("%s: NOT equivalent at depth %u%s: %s\n", names[i], depth,
-                   vmm ? " on the C control program" : "", res.diff);
+                   vmm ? " on the C control program" : "", r->diff);
+        }
     }
     if (json)
         printf("],\"equivalent\":%s}\n", all ? "true" : "false");
+    free(res);
     return all ? EXIT_OK : EXIT_NEGATIVE;
 }
