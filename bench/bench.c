@@ -24,6 +24,7 @@
 
 #define BAR_MIPS 1000.0
 #define BAR_RATIO 1.01     /* compute-bound guest under the CP vs bare */
+#define BAR_CHECKED 3.0    /* a breakpoint or watchpoint set vs none */
 #define BAR_MANY_VMS 1.05  /* 64 VMs time-sliced vs 1, per guest instruction */
 #define BAR_ROUNDTRIP_NS 15.0
 #define MAX_RUNS 101
@@ -182,8 +183,10 @@ static double now(clockid_t clock)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Run a struct loop on a fresh bare machine; only machine_run is timed. */
-static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
+/* Run a struct loop on a fresh bare machine; only machine_run is timed.
+ * DEBUG 1 sets one breakpoint, 2 one watchpoint (the checked loop), on a
+ * word the loop never touches. */
+static int run_loop(const struct bench *b, uint64_t size, struct sample *out, int debug)
 {
     const struct loop *lp = b->arg;
     struct machine *m = machine_create(&(struct machine_config){0});
@@ -192,6 +195,10 @@ static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
         return -1;
     }
     lp->load(m, size);
+    if (debug == 1)
+        machine_break_exec(m, V_OUTER - 1, true);
+    else if (debug == 2)
+        machine_watch(m, V_OUTER - 1, WATCH_READ | WATCH_WRITE);
     struct machine_exit ex;
     double w0 = now(CLOCK_MONOTONIC), t0 = now(CLOCK_THREAD_CPUTIME_ID);
     machine_run(m, UINT64_MAX, &ex);
@@ -206,6 +213,21 @@ static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
     }
     *out = (struct sample){t1 - t0, w1 - w0, c.instret, c.cycles};
     return 0;
+}
+
+static int run_bare(const struct bench *b, uint64_t size, struct sample *out)
+{
+    return run_loop(b, size, out, 0);
+}
+
+static int run_break(const struct bench *b, uint64_t size, struct sample *out)
+{
+    return run_loop(b, size, out, 1);
+}
+
+static int run_watch(const struct bench *b, uint64_t size, struct sample *out)
+{
+    return run_loop(b, size, out, 2);
 }
 
 /* Run a struct loop in each of the row's VMs (one by default) under one
@@ -265,6 +287,10 @@ static const struct bench benches[] = {
      run_bare, &add_store_loop, 3000, 20, 1, NULL, 0},
     {"djnz", "DJNZ-only inner loop (the anchors' loop A)",
      run_bare, &djnz_loop, 6000, 60, 1, NULL, 0},
+    {"break", "the add-store loop with one breakpoint set (the fast loop honours it)",
+     run_break, &add_store_loop, 3000, 20, 1, "add-store", 0},
+    {"watch", "the add-store loop with one watchpoint set: the checked (debug) loop",
+     run_watch, &add_store_loop, 1000, 8, 1, "add-store", 0},
     {"vmm-add-store", "the add-store loop as a guest of the control program",
      run_vmm, &add_store_loop, 3000, 20, 1, "add-store", 0},
     {"trap-heavy", "8 ADDI, SPSW, DJNZ: a privileged instruction every 10, bare",
@@ -449,9 +475,10 @@ static void print_text(const struct result *r, size_t n, int runs)
         if (!x->compared)
             continue;
         if (!any)
-            printf("control program against bare (bars: time ratio <= %.2f for a\n"
-                   "compute-bound guest, <= %.2f for 64 VMs against 1, trap round trip\n"
-                   "<= %.0f ns):\n", BAR_RATIO, BAR_MANY_VMS, BAR_ROUNDTRIP_NS);
+            printf("rows against their twins (bars: time ratio <= %.2f for a\n"
+                   "compute-bound guest, <= %.2f for 64 VMs against 1, <= %.0f with a\n"
+                   "breakpoint or watchpoint; trap round trip <= %.0f ns):\n",
+                   BAR_RATIO, BAR_MANY_VMS, BAR_CHECKED, BAR_ROUNDTRIP_NS);
         any = true;
         printf("  %-15s time ratio %.3f against %s", x->b->name, x->time_ratio, x->b->bare);
         if (x->ns_per_trap >= 0)

@@ -308,6 +308,84 @@ static void break__checked_loop_computes_what_the_fast_loop_does(void **state)
     machine_destroy(checked);
 }
 
+/* A loop that rewrites the word it has a breakpoint on (virtual 13). */
+static void load_smc_loop(struct machine *m)
+{
+    const uint64_t code[] = {
+        I(ADDI, X, X, 1), I(MOV, 13, Y, 0), I(NOP, 0, 0, 0), I(ADD, X, X, X),
+        I(DJNZ, Y + 1, 10, 0), I(HALT, 0, 0, 0),
+    };
+    ts_poke(m, RL + Y, I(NOP, 0, 0, 0));
+    ts_poke(m, RL + Y + 1, 6);
+    load(m, code, 6, false);
+}
+
+/* Breakpoints alone run on the fast loop (marked in the decode cache); it
+ * stops where the checked loop stops, at the same step, also on a word the
+ * program keeps rewriting. */
+static void break__fast_loop_stops_where_the_checked_loop_stops(void **state)
+{
+    struct machine *fast = *state;
+    struct machine *checked = ts_machine(Q, NULL, false);
+    struct trace_log log = {.n = 0};
+    machine_set_trace(checked, trace_fn, &log); /* forces the checked loop */
+    struct machine *ms[2] = {fast, checked};
+    for (int k = 0; k < 2; k++) {
+        ts_set_new_psw(ms[k], H, false);
+        ts_poke(ms[k], H, I(HALT, 0, 0, 0));
+        load_smc_loop(ms[k]);
+        assert_int_equal(machine_break_exec(ms[k], RL + 13, true), 0);
+        assert_int_equal(machine_break_exec(ms[k], RL + 10, true), 0);
+    }
+    int stops = 0;
+    for (;;) {
+        struct machine_exit a, b;
+        log.n = 0;
+        machine_run(fast, 1000, &a);
+        machine_run(checked, 1000, &b);
+        assert_int_equal(a.reason, b.reason);
+        assert_int_equal(a.addr, b.addr);
+        assert_int_equal(a.steps, b.steps);
+        assert_int_equal(machine_digest(fast), machine_digest(checked));
+        assert_int_equal(machine_get_psw(fast), machine_get_psw(checked));
+        if (a.reason != EXIT_BREAK)
+            break;
+        stops++;
+    }
+    assert_int_equal(stops, 11); /* at 13 in 6 rounds, at 10 in 5 (not the first step) */
+    machine_destroy(checked);
+}
+
+/* A view shares its host's cache: each machine stops only at its own
+ * breakpoints, clearing one leaves the other's, and destroying the view
+ * takes its marks away. */
+static void break__views_share_the_cache_but_not_breakpoints(void **state)
+{
+    struct machine *host = *state;
+    load_smc_loop(host); /* the code at RL + 10, host R = (RL, RB) */
+    struct machine *view = machine_create_view(host, RL, 150, NULL);
+    assert_non_null(view);
+    machine_set_psw(view, ts_psw(true, false, 0, 10, 0, 150));
+    assert_int_equal(machine_break_exec(host, RL + 12, true), 0);
+    assert_int_equal(machine_break_exec(view, 12, true), 0);
+    assert_int_equal(machine_break_exec(view, 14, true), 0);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(view, 100, &ex), EXIT_BREAK);
+    assert_int_equal(ex.addr, 12); /* the view's own address */
+    assert_int_equal(machine_break_exec(view, 12, false), 0);
+    assert_int_equal(machine_run(view, 100, &ex), EXIT_BREAK);
+    assert_int_equal(ex.addr, 14); /* the host's mark at RL + 12 is not the view's */
+    assert_int_equal(machine_run(host, 100, &ex), EXIT_BREAK);
+    assert_int_equal(ex.addr, RL + 12);
+    assert_int_equal(machine_run(host, 100, &ex), EXIT_BREAK); /* the next round */
+    assert_int_equal(ex.addr, RL + 12);
+    machine_destroy(view); /* its mark at RL + 14 goes */
+    machine_set_psw(host, ts_psw(true, false, 0, 13, RL, RB));
+    assert_int_equal(machine_run(host, 2, &ex), EXIT_BUDGET); /* past 14 */
+    assert_int_equal(machine_break_exec(host, RL + 12, false), 0);
+    assert_int_equal(machine_run(host, 1000, &ex), EXIT_HALT);
+}
+
 static void reset__restores_power_on_state_and_keeps_debug_settings(void **state)
 {
     struct machine *m = *state;
@@ -359,6 +437,8 @@ int main(void)
         T(trace__one_record_per_step_with_psw_word_trap_and_cycles),
         T(run__budget_ends_with_exit_budget_and_counts_steps),
         T(break__checked_loop_computes_what_the_fast_loop_does),
+        T(break__fast_loop_stops_where_the_checked_loop_stops),
+        T(break__views_share_the_cache_but_not_breakpoints),
         T(reset__restores_power_on_state_and_keeps_debug_settings),
     };
     return cmocka_run_group_tests_name("debug", tests, NULL, NULL);

@@ -1,12 +1,13 @@
-/* test_smc.c: programs that store into their own code, run three ways.
+/* test_smc.c: programs that store into their own code, run four ways.
  *
  * Section 2's machine executes whatever word is at P when it is fetched, so a
  * store into code must be seen by the very next fetch.  The run loop keeps a
  * predecoded copy of E; these tests make sure it can never be stale.  Random
  * programs that rewrite their own instructions run on the fast loop, the
- * checked loop and machine_step one step at a time, in random chunks; between
- * chunks every other way of writing E is applied alike to all three (host
- * writes, views, the loader, snapshot restore, reset), and the three machines
+ * checked loop, machine_step one step at a time, and the checked loop with
+ * the cache bypassed (the oracle), in random chunks; between
+ * chunks every other way of writing E is applied alike to all four (host
+ * writes, views, the loader, snapshot restore, reset), and the four machines
  * must agree in every component after every chunk.  The same programs run as
  * a VM of the control program against a bare machine.  TGM_SEED=n runs one.
  */
@@ -20,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "machine/machine_impl.h" /* machine_decode_oracle */
 #include "tgm/image.h"
 #include "tgm/vmm.h"
 
@@ -136,8 +138,11 @@ static void noop_trace(void *ctx, const struct machine_trace *t)
     (void)t;
 }
 
-enum { FAST, CHECKED, STEP, NWAYS };
-static const char *const way_name[NWAYS] = {"fast loop", "checked loop", "machine_step"};
+/* ORACLE is the checked loop decoding every word it fetches: the one way
+ * that does not trust the cache. */
+enum { FAST, CHECKED, STEP, ORACLE, NWAYS };
+static const char *const way_name[NWAYS] = {"fast loop", "checked loop", "machine_step",
+                                            "decode oracle"};
 
 static struct machine *fresh(const uint64_t *w, int way)
 {
@@ -148,6 +153,8 @@ static struct machine *fresh(const uint64_t *w, int way)
     machine_set_psw(m, w[0]);
     if (way == CHECKED)
         machine_set_trace(m, noop_trace, NULL);
+    if (way == ORACLE)
+        machine_decode_oracle(m, true);
     return m;
 }
 
@@ -228,8 +235,35 @@ static uint64_t first_seed(uint64_t *n)
     return 0;
 }
 
-/* Fast loop, checked loop and single steps agree after every chunk. */
-static void smc_three_ways(void **state)
+/* The oracle does not trust the cache: a word changed behind the cache's
+ * back (no write primitive) runs stale on the fast loop and afresh on the
+ * oracle, so the two differ.  Were the oracle reading the cache, the
+ * comparisons below could never fail. */
+static void oracle_is_independent(void **state)
+{
+    (void)state;
+    static uint64_t w[Q];
+    memset(w, 0, sizeof w);
+    w[CODE] = MAKE_INSN_L(OP_LI, DATA, 1);
+    w[CODE + 1] = MAKE_INSN(OP_JMP, CODE, 0, 0);
+    w[0] = psw_pack(&(struct psw){true, false, 0, CODE, 0, Q});
+    struct machine *fast = fresh(w, FAST), *oracle = fresh(w, ORACLE);
+    machine_run(fast, 2, NULL); /* decodes CODE into the cache */
+    machine_run(oracle, 2, NULL);
+    uint64_t li2 = MAKE_INSN_L(OP_LI, DATA, 2);
+    fast->E[CODE] = li2; /* behind the cache's back, on purpose */
+    oracle->E[CODE] = li2;
+    machine_run(fast, 1, NULL);
+    machine_run(oracle, 1, NULL);
+    assert_int_equal(machine_mem(oracle)[DATA], 2);
+    assert_int_equal(machine_mem(fast)[DATA], 1); /* the stale entry ran */
+    machine_destroy(fast);
+    machine_destroy(oracle);
+}
+
+/* Fast loop, checked loop, single steps and the oracle agree after every
+ * chunk. */
+static void smc_four_ways(void **state)
 {
     (void)state;
     uint64_t n, s0 = first_seed(&n);
@@ -299,7 +333,8 @@ static void smc_under_control_program(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(smc_three_ways),
+        cmocka_unit_test(oracle_is_independent),
+        cmocka_unit_test(smc_four_ways),
         cmocka_unit_test(smc_under_control_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,13 +27,14 @@ static inline bool bit_test(const uint8_t *bm, uint32_t i)
     return (bm[i >> 3] >> (i & 7)) & 1;
 }
 
-/* Record a watchpoint hit; the instruction completes, then the run stops. */
-static inline void watch_note(const uint8_t *bm, uint32_t phys, bool isw,
+/* Record a watchpoint hit (WMAP: a byte per word, or NULL); the
+ * instruction completes, then the run stops. */
+static inline void watch_note(const uint8_t *wmap, uint32_t phys, unsigned kind,
                               int64_t *hit, bool *write)
 {
-    if (bm && bit_test(bm, phys)) {
+    if (UNLIKELY(wmap && (wmap[phys] & kind))) {
         *hit = phys;
-        *write = isw;
+        *write = kind == WATCH_WRITE;
     }
 }
 
@@ -144,26 +145,23 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
         if (UNLIKELY((x) >= lim)) \
             goto mem_trap;        \
     } while (0)
-/* All of an instruction's operand addresses: the fast loop compares the
- * largest with lim once (no instruction writes before all are developed,
- * and every failure is the same memory trap); the checked loop develops
- * them in order, as its watchpoints see the reads. */
+/* All of an instruction's operand addresses: compare the largest with lim
+ * once.  No instruction reads or writes before all are developed, and every
+ * failure is the same memory trap, so the order is not observable (EACH,
+ * the addresses one by one, documents which they are). */
 #define DEVS(each)                                  \
     do {                                            \
-        if (CHECKED) {                              \
-            each;                                   \
-        } else if (UNLIKELY(cur->amax >= lim)) {    \
+        if (UNLIKELY(cur->amax >= lim))             \
             goto mem_trap;                          \
-        }                                           \
     } while (0)
-#define WATCH(bm, x, isw) \
-    (CHECKED ? watch_note(m->bm, m->l + (x), (isw), &whit, &wwrite) : (void)0)
-#define RD(x) (CHECKED ? (WATCH(watch_rd, x, false), El[x]) : El[x])
+#define WATCH(x, kind) \
+    (CHECKED ? watch_note(wmap, Lw + (x), (kind), &whit, &wwrite) : (void)0)
+#define RD(x) (CHECKED ? (WATCH(x, WATCH_READ), El[x]) : El[x])
 /* Every store makes the word's predecoded entry stale. */
 #define WR(x, v)                   \
     do {                           \
         uint64_t v_ = (v);         \
-        WATCH(watch_wr, x, true);  \
+        WATCH(x, WATCH_WRITE);     \
         El[x] = v_;                \
         Dl[x].h = stale;           \
     } while (0)
@@ -174,6 +172,7 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
         Dl = m->l < m->q ? m->D + m->l : m->D;          \
         pclim = Dl + lim;              \
         last_t = UINT32_MAX;           \
+        Lw = m->l;                     \
     } while (0)
 #define LOAD_PSW(word)                     \
     do {                                   \
@@ -222,6 +221,7 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 
 
 const void *pdc_stale;
+bool cpu_fast_breaks;
 static const void *const *fast_disp; /* run_fast's table (computed goto) */
 /* Opcodes that execute directly in both modes of every profile: their
  * entries jump straight to their handlers; any other goes through the
@@ -247,7 +247,7 @@ void pdc_decode(struct pdc *d, uint64_t word)
         if (k[i] == OK_ADDR && f[i] > d->amax)
             d->amax = f[i];
     if (fast_disp)
-        d->h = fast_disp[uniform[d->code] ? d->code : ISA_NOPS + 1];
+        d->h = fast_disp[d->nbp ? ISA_NOPS + 2 : uniform[d->code] ? d->code : ISA_NOPS + 1];
     else
         d->h = d; /* anything but stale */
 }
@@ -287,6 +287,7 @@ void cpu_init(void)
     run_fast(NULL, 0, &ex);
 #endif
     pdc_stale = fast_disp ? fast_disp[ISA_NOPS] : &stale_marker;
+    cpu_fast_breaks = fast_disp != NULL;
 }
 
 enum exit_reason machine_run(struct machine *m, uint64_t budget,

@@ -17,7 +17,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-    static const void *const disp[ISA_NOPS + 2] = {
+    static const void *const disp[ISA_NOPS + 3] = {
         [0 ... ISA_NOPS - 1] = &&L_DEFAULT,
 #define INSN(nm, opc, fmt, cls, cyc, syn) [opc] = &&L_OP_##nm,
 #include "tgm/insns.def"
@@ -25,6 +25,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
         [DISPATCH_PRIV] = &&L_DISPATCH_PRIV,
         [ISA_NOPS] = &&L_DECODE,       /* a stale entry's handler */
         [ISA_NOPS + 1] = &&L_GUARDED,  /* an opcode the mode or profile decides */
+        [ISA_NOPS + 2] = &&L_BPCHK,    /* a word with a breakpoint on some machine */
     };
 
 #if defined(__clang__)
@@ -69,7 +70,11 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint64_t w = 0; /* the word fetched (checked loop) */
     uint32_t fa, fb, fc;
 
-    /* checked-mode bookkeeping */
+    /* checked-mode bookkeeping; the debug settings are read again after
+     * every trace call, in case the callback changed them */
+    const uint8_t *bpx = m->bp_exec, *wmap = m->watch;
+    unsigned bclass = m->break_class;
+    uint32_t Lw = m->l; /* l, for the watchpoints' physical addresses */
     struct machine_trace rec;
     struct pdc fetched;
     bool rec_open = false;
@@ -86,6 +91,9 @@ next:
             rec.cycles = cycles;
             m->trace(m->trace_ctx, &rec);
             rec_open = false;
+            bpx = m->bp_exec;
+            wmap = m->watch;
+            bclass = m->break_class;
         }
         if (whit >= 0) {
             ex->addr = (uint32_t)whit;
@@ -129,7 +137,7 @@ next:
         }
     }
     if (CHECKED) {
-        if (!first && m->bp_exec && P < lim && bit_test(m->bp_exec, m->l + P)) {
+        if (UNLIKELY(bpx && !first && P < lim && bit_test(bpx, m->l + P))) {
             ex->addr = m->l + P;
             why = EXIT_BREAK;
             goto out;
@@ -151,7 +159,7 @@ next:
             rec.word = w;
             rec.phys = m->l + P;
         }
-        if (!first && (m->break_class & m->profile->cls[op]) && isa_table[op].name) {
+        if (UNLIKELY(bclass && !first && (bclass & m->profile->cls[op]) && isa_table[op].name)) {
             fuel++; /* the step was not taken */
             ex->addr = m->l + P;
             why = EXIT_BREAK;
@@ -164,11 +172,15 @@ next:
     if (!CHECKED)
         goto *cur->h; /* the entry's own handler, or L_DECODE */
 #endif
-    if (CHECKED) { /* decodes every word it fetches: the cache's oracle */
+    if (CHECKED && m->oracle) { /* the cache's oracle (tests) */
         pdc_decode(&fetched, w);
         dchk = &fetched;
     } else if (pc->h == stale) {
         pdc_decode(pc, El[P]);
+        if (CHECKED)
+            dchk = pc;
+    } else if (CHECKED) {
+        dchk = pc;
     }
     vmdispatch(dmap[cur->code])
     {
@@ -177,6 +189,15 @@ next:
         pdc_decode(pc, El[pc - Dl]);
         goto *pc->h;
     L_GUARDED:
+        goto *disp[dmap[cur->code]];
+    L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
+        if (!CHECKED && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
+            steps_at + (uint64_t)(fuel0 - fuel) - 1 > steps0) {
+            fuel++; /* the step was not taken */
+            ex->addr = m->l + PC();
+            why = EXIT_BREAK;
+            goto out;
+        }
         goto *disp[dmap[cur->code]];
 #endif
 
@@ -426,7 +447,7 @@ mem_trap:
 trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
     P = PC();
-    if (CHECKED && m->watch_wr && bit_test(m->watch_wr, 0)) {
+    if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 0;
         wwrite = true;
     }

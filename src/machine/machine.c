@@ -16,10 +16,38 @@ void machine_update_lim(struct machine *m)
     m->lim = address_limit(m->q, m->l, m->b);
 }
 
+static bool debug_set(const struct machine *m)
+{
+    return m->nbp || m->nwatch || m->break_class || m->trap_stop || m->trace != NULL;
+}
+
+/* Breakpoints alone keep the fast loop (they are marked in the cache). */
 void machine_update_checked(struct machine *m)
 {
-    m->checked = m->nbp || m->nwatch || m->break_class || m->trap_stop ||
-                 m->trace != NULL;
+    m->checked = (m->nbp && !cpu_fast_breaks) || m->nwatch || m->break_class ||
+                 m->trap_stop || m->trace != NULL || m->oracle;
+}
+
+/* Count a breakpoint of M's at PHYS in the shared cache (D is +1 or -1); the
+ * entry is decoded again, with the handler that asks. */
+static void pdc_mark(struct machine *m, uint32_t phys, int d)
+{
+    m->D[phys].nbp = (uint16_t)(m->D[phys].nbp + d);
+    m->D[phys].h = pdc_stale;
+}
+
+/* Take all of M's breakpoints out of the cache. */
+static void pdc_unmark_all(struct machine *m)
+{
+    for (uint32_t i = 0; m->bp_exec && i < m->q; i++)
+        if ((m->bp_exec[i >> 3] >> (i & 7)) & 1)
+            pdc_mark(m, i, -1);
+}
+
+void machine_decode_oracle(struct machine *m, bool on)
+{
+    m->oracle = on;
+    machine_update_checked(m);
 }
 
 /* dmap[mode][op] is the dispatch code: the opcode itself, DISPATCH_ILL for a
@@ -99,7 +127,7 @@ struct machine *machine_create(const struct machine_config *cfg)
         return NULL;
     cpu_init();
     uint64_t *E = calloc(q, sizeof *E);
-    struct pdc *D = malloc((size_t)q * sizeof *D);
+    struct pdc *D = calloc(q, sizeof *D);
     struct machine *m = E && D ? machine_init(E, D, q, false, cfg) : NULL;
     if (!m) {
         free(E);
@@ -125,9 +153,9 @@ void machine_destroy(struct machine *m)
     if (!m)
         return;
     conbuf_free(&m->conbuf);
+    pdc_unmark_all(m); /* a view's marks are in its host's cache */
     free(m->bp_exec);
-    free(m->watch_rd);
-    free(m->watch_wr);
+    free(m->watch);
     if (!m->view) {
         free(m->E);
         free(m->D);
@@ -319,6 +347,8 @@ int machine_break_exec(struct machine *m, uint32_t phys, bool on)
     int d = bitmap_set(&m->bp_exec, m->q, phys, on);
     if (d == -2)
         return -1;
+    if (d)
+        pdc_mark(m, phys, d);
     m->nbp = (unsigned)((int)m->nbp + d);
     machine_update_checked(m);
     return 0;
@@ -333,13 +363,13 @@ int machine_watch(struct machine *m, uint32_t phys, int rw)
 {
     if (phys >= m->q)
         return -1;
-    int was = machine_watch_test(m, phys) != 0;
-    int dr = bitmap_set(&m->watch_rd, m->q, phys, rw & WATCH_READ);
-    int dw = bitmap_set(&m->watch_wr, m->q, phys, rw & WATCH_WRITE);
-    if (dr == -2 || dw == -2)
+    rw &= WATCH_READ | WATCH_WRITE;
+    if (!m->watch && rw && !(m->watch = calloc(m->q, 1)))
         return -1;
-    int now = machine_watch_test(m, phys) != 0;
-    m->nwatch = (unsigned)((int)m->nwatch + now - was);
+    if (!m->watch)
+        return 0;
+    m->nwatch = m->nwatch - (m->watch[phys] != 0) + (rw != 0);
+    m->watch[phys] = (uint8_t)rw;
     machine_update_checked(m);
     return 0;
 }
@@ -348,8 +378,7 @@ int machine_watch_test(const struct machine *m, uint32_t phys)
 {
     if (phys >= m->q)
         return 0;
-    return (bitmap_test(m->watch_rd, phys) ? WATCH_READ : 0) |
-           (bitmap_test(m->watch_wr, phys) ? WATCH_WRITE : 0);
+    return m->watch ? m->watch[phys] : 0;
 }
 
 void machine_break_class(struct machine *m, unsigned class_mask)
@@ -373,10 +402,10 @@ void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx)
 
 void machine_debug_clear(struct machine *m)
 {
+    pdc_unmark_all(m);
     free(m->bp_exec);
-    free(m->watch_rd);
-    free(m->watch_wr);
-    m->bp_exec = m->watch_rd = m->watch_wr = NULL;
+    free(m->watch);
+    m->bp_exec = m->watch = NULL;
     m->nbp = m->nwatch = 0;
     m->break_class = m->trap_stop = 0;
     m->trace = NULL;
@@ -384,7 +413,7 @@ void machine_debug_clear(struct machine *m)
     machine_update_checked(m);
 }
 
-bool machine_debugging(const struct machine *m) { return m->checked; }
+bool machine_debugging(const struct machine *m) { return debug_set(m); }
 
 bool machine_breaks_at(const struct machine *m, uint32_t phys, uint64_t word)
 {

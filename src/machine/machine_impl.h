@@ -33,6 +33,11 @@ struct pdc {
     uint32_t a, b;
     uint32_t amax; /* the largest of the fields that are data addresses */
     uint8_t code;  /* the opcode, or DISPATCH_ILL for a malformed word */
+    /* Execution breakpoints on this word, counted over every machine that
+     * shares the cache (the host and its views).  Not part of the decoded
+     * word: decoding keeps it, and a marked word's handler asks the running
+     * machine's own bitmap first, so the fast loop needs no per-step check. */
+    uint16_t nbp;
 };
 
 struct machine {
@@ -63,9 +68,9 @@ struct machine {
 
     /* debugging (checked run loop only) */
     bool checked;
+    bool oracle; /* the checked loop decodes every word it fetches */
     uint8_t *bp_exec;  /* bitmap over q, or NULL */
-    uint8_t *watch_rd; /* bitmap over q, or NULL */
-    uint8_t *watch_wr; /* bitmap over q, or NULL */
+    uint8_t *watch;    /* a byte per word: WATCH_READ | WATCH_WRITE; or NULL */
     unsigned nbp, nwatch;
     unsigned break_class;
     unsigned trap_stop;
@@ -78,6 +83,8 @@ struct machine {
 extern const void *pdc_stale;
 void cpu_init(void);
 void pdc_decode(struct pdc *d, uint64_t word);
+/* Whether the fast loop honours breakpoints (it does with computed goto). */
+extern bool cpu_fast_breaks;
 
 /* The one way to store into E from outside the run loop. */
 static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)
@@ -102,6 +109,9 @@ static inline uint64_t trap_sequence(struct machine *m, uint64_t old, unsigned c
 
 /* src/machine/machine.c */
 void machine_update_lim(struct machine *m);
+/* Tests: run M on the checked loop, decoding every fetched word afresh
+ * instead of trusting the cache, so the cache has an independent oracle. */
+void machine_decode_oracle(struct machine *m, bool on);
 void machine_update_checked(struct machine *m);
 void machine_build_dispatch(struct machine *m);
 
