@@ -550,6 +550,68 @@ static void hcall__exits_to_host_in_supervisor_mode_with_hostcalls(void **state)
     machine_destroy(m);
 }
 
+/* A host-call handler runs in place: the run goes on from the state it
+ * leaves, within the steps it allows, and stops with EXIT_HOST when it says
+ * so; the checked loop never calls it. */
+struct hc_log {
+    int calls, stop_at; /* stop the run at call STOP_AT */
+    uint64_t give;      /* steps the run may still take after a call */
+    uint64_t last_code;
+};
+
+static bool hc_handler(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
+{
+    struct hc_log *log = ctx;
+    log->calls++;
+    log->last_code = code;
+    if (log->calls == log->stop_at)
+        return false;
+    assert_int_equal(machine_psw(m).p, PC + 1); /* the HCALL has completed */
+    machine_set_p(m, PC);                       /* run it again */
+    *left = log->give;
+    return true;
+}
+
+static void hcall__handler_runs_in_place_and_can_stop_the_run(void **state)
+{
+    (void)state;
+    struct machine *m = ts_machine(Q, NULL, true);
+    ts_poke(m, RL + PC, I(HCALL, 5, 0, 0));
+    machine_set_psw(m, ts_psw(true, false, 0, PC, RL, RB));
+    struct hc_log log = {.stop_at = 3, .give = 10};
+    machine_set_hostcall(m, hc_handler, &log);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 1000, &ex), EXIT_HOST);
+    assert_int_equal(log.calls, 3);
+    assert_int_equal(log.last_code, 5);
+    assert_int_equal(ex.steps, 3);
+    assert_int_equal(ex.code, 5);
+    struct machine_counters c = machine_get_counters(m);
+    assert_int_equal(c.steps, 3);
+    assert_int_equal(c.instret, 3);
+    assert_int_equal(c.cycles, 3 * isa_table[OP_HCALL].cycles);
+    /* the handler's budget counts, not the run's: a run of one step goes on */
+    log = (struct hc_log){.stop_at = 3, .give = 2};
+    machine_set_p(m, PC);
+    assert_int_equal(machine_run(m, 1, &ex), EXIT_HOST);
+    assert_int_equal(log.calls, 3);
+    assert_int_equal(ex.steps, 3);
+    assert_int_equal(machine_steps(m), 6);
+    /* and *left = 0 ends the run after the HCALL */
+    log = (struct hc_log){.stop_at = 3, .give = 0};
+    machine_set_p(m, PC);
+    assert_int_equal(machine_run(m, 1000, &ex), EXIT_BUDGET);
+    assert_int_equal(log.calls, 1);
+    assert_int_equal(ex.steps, 1);
+    /* the checked loop stops at every HCALL, as without a handler */
+    machine_break_class(m, 1u << 30); /* a class no instruction has */
+    log.calls = 0;
+    machine_set_p(m, PC);
+    assert_int_equal(machine_run(m, 1000, &ex), EXIT_HOST);
+    assert_int_equal(log.calls, 0);
+    machine_destroy(m);
+}
+
 /* ---- 7. the console -------------------------------------------------------- */
 
 static void console__cout_output_is_captured_mod_256(void **state)
@@ -651,6 +713,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(develop__operand_boundaries_for_every_field_and_mode),
+        cmocka_unit_test(hcall__handler_runs_in_place_and_can_stop_the_run),
         T(develop__fetch_boundaries_in_both_modes),
         T(develop__literal_test_agrees_with_run_loop_on_grid),
         T(trap__only_e0_changes_and_psw_becomes_e1),

@@ -189,6 +189,17 @@ int machine_watch_test(const struct machine *m, uint32_t phys);
 void machine_break_class(struct machine *m, unsigned class_mask);
 void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
+/* A handler for HCALL that the fast loop runs in place: after the HCALL
+ * completes, with M's state up to date, which the handler may change in any
+ * way (PSW, timer, memory).  *LEFT is the steps the run may still take; the
+ * handler may set it.  True: the run goes on from M's state as the handler
+ * left it; false: the run stops with EXIT_HOST, as without a handler (the
+ * checked loop always stops).  The control program enters its dispatcher
+ * this way, as KVM handles an exit in the kernel without a trip to user
+ * space.  NULL removes it. */
+typedef bool (*machine_hostcall_fn)(void *ctx, struct machine *m, uint64_t code,
+                                    uint64_t *left);
+void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
 /* Whether any debugging is set (the checked loop is in use). */
 bool machine_debugging(const struct machine *m);

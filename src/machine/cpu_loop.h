@@ -56,9 +56,9 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
     uint64_t cycles = m->ctr.cycles;
-    const uint64_t steps0 = m->ctr.steps;
-    const uint64_t step_end =
-        budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
+    uint64_t steps0 = m->ctr.steps;
+    uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
+    uint64_t done = 0; /* steps written back before steps0 moved (hostcall) */
     /* Steps are counted by one down-counter, fuel: the steps that may run
      * before the budget or the timer needs a look (see next:). */
     uint64_t steps_at = steps0;
@@ -192,7 +192,7 @@ next:
         goto *disp[dmap[cur->code]];
     L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
         if (!CHECKED && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
-            steps_at + (uint64_t)(fuel0 - fuel) - 1 > steps0) {
+            done + steps_at + (uint64_t)(fuel0 - fuel) - steps0 > 1) {
             fuel++; /* the step was not taken */
             ex->addr = m->l + PC();
             why = EXIT_BREAK;
@@ -397,10 +397,34 @@ next:
         WR(fa, (uint64_t)(int64_t)m->con.get(m->con.ctx));
         NEXT(CYC_CIN);
 
-        vmcase(OP_HCALL) /* exit to the host */
+        vmcase(OP_HCALL) /* exit to the host, or its handler in place */
         ex->code = cur->a;
         ADVANCE();
         RETIRE(CYC_HCALL);
+        if (!CHECKED && m->hostcall) {
+            /* write back as out: does, let the handler change anything, and
+             * take the machine up again as at entry */
+            uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
+            uint64_t left = step_end - steps;
+            m->p = PC();
+            m->lim = lim;
+            m->ctr.cycles = cycles;
+            m->ctr.instret += steps - steps0 - ntraps;
+            m->ctr.steps = steps;
+            done += steps - steps0;
+            bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
+            steps0 = steps_at = m->ctr.steps;
+            step_end = left > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + left;
+            fuel0 = fuel = 0;
+            ntraps = 0;
+            cycles = m->ctr.cycles;
+            P = m->p;
+            RELOCATE();
+            pc = Dl + P;
+            dmap = m->dmap[m->sup];
+            if (go_on)
+                goto next;
+        }
         why = EXIT_HOST;
         goto out;
 
@@ -482,7 +506,7 @@ out:
     uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
     m->ctr.cycles = cycles;
     m->ctr.instret += steps - steps0 - ntraps;
-    ex->steps = steps - steps0;
+    ex->steps = done + steps - steps0;
     m->ctr.steps = steps;
     if (m->timer_armed && cycles >= m->timer_deadline) {
         m->timer_armed = false;

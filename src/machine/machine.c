@@ -400,6 +400,12 @@ void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx)
     machine_update_checked(m);
 }
 
+void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx)
+{
+    m->hostcall = fn;
+    m->hostcall_ctx = ctx;
+}
+
 void machine_debug_clear(struct machine *m)
 {
     pdc_unmark_all(m);

@@ -65,6 +65,8 @@ struct machine {
 
     struct machine_counters ctr;
     uint8_t last_trap;
+    machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
+    void *hostcall_ctx;
 
     /* debugging (checked run loop only) */
     bool checked;

@@ -42,7 +42,7 @@ static struct vm *pick(struct vmm *v)
 /* Load the VM's composed PSW into the real machine and arm the real timer
  * for the end of the slice or the virtual timer's expiry, whichever is
  * first (not at all for a lone VM without a timer: nothing to regain). */
-static void resume(struct vmm *v, struct vm *vm)
+static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
 {
     struct psw vp = machine_psw(vm->view);
     struct vm_map map = {vm->base, vm->w};
@@ -51,7 +51,7 @@ static void resume(struct vmm *v, struct vm *vm)
     struct machine_timer rt = {false, false, 0};
     if (v->slicing) {
         rt.armed = true;
-        rt.remaining = v->slice_left > 0 ? v->slice_left : 1;
+        rt.remaining = slice_left > 0 ? slice_left : 1;
     }
     if (vp.ie) {
         struct machine_timer vt = machine_get_timer(vm->view);
@@ -173,6 +173,36 @@ static bool watch_stop(struct vm *vm, struct vmm_exit *ex)
     return true;
 }
 
+/* D entered in place: the real machine's HCALL at VMM_ENTRY, run by the
+ * fast loop.  After D, the VM resumes at once, without leaving the run
+ * loop, when nothing else is due: it is still runnable, within its slice
+ * and budget, no virtual timer trap or hybrid interpretation is pending,
+ * the trap was not the CP's timer, and nobody is debugging.  Otherwise the
+ * run stops and vmm_run decides, as after any other exit. */
+bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
+{
+    (void)code;
+    struct vmm *v = ctx;
+    if (!v->in_run) /* not run_direct's run: stop as before */
+        return false;
+    struct vm *vm = &v->vms[v->cur];
+    unsigned cause = psw_unpack(machine_mem(m)[0]).cause;
+    dispatch(v, vm);
+    uint64_t steps = machine_steps(vm->view) - v->run_s0;
+    /* vmm_run charges the slice when the stretch ends */
+    int64_t slice = v->slice_left - (int64_t)(machine_cycles(vm->view) - v->run_c0);
+    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || steps >= v->run_budget ||
+        (v->slicing && slice <= 0) || machine_debugging(m) || vm->watch_hit >= 0 ||
+        (v->hybrid && machine_sup(vm->view)) ||
+        (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
+        v->entered = true;
+        return false;
+    }
+    resume(v, vm, slice);
+    *left = v->run_budget - steps;
+    return true;
+}
+
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK
  * real steps, and handle what stopped it.  True if the caller must return
  * (a debugging stop), with EX filled in. */
@@ -180,20 +210,28 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
 {
     if (vmm_break_before(v, vm, ex))
         return true;
-    resume(v, vm);
-    struct machine_exit mx;
+    resume(v, vm, v->slice_left);
+    v->in_run = true;
+    v->entered = false;
+    v->run_s0 = machine_steps(vm->view);
+    v->run_c0 = machine_cycles(vm->view);
+    v->run_budget = chunk;
+    struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
-    if (mx.reason != EXIT_HOST && machine_sup(v->m)) {
+    bool entry = mx.reason == EXIT_HOST;
+    if (!entry && machine_sup(v->m)) {
         /* a trap was taken but its HCALL not yet run: finish the entry */
-        struct machine_exit hx;
         machine_run(v->m, 1, &hx);
-        if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
-            *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, hx};
-            return true;
-        }
-        dispatch(v, vm);
-    } else if (mx.reason == EXIT_HOST) {
-        dispatch(v, vm);
+        entry = true;
+    }
+    v->in_run = false;
+    if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
+        *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, hx};
+        return true;
+    }
+    if (entry) {
+        if (!v->entered) /* D has not run in place (the checked loop) */
+            dispatch(v, vm);
     } else {
         account(v, vm, false);
         machine_set_p(vm->view, machine_p(v->m));

@@ -36,6 +36,11 @@ struct vmm {
     bool real_timer;    /* resume() armed the real timer */
     int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
+    /* the direct run in progress (run_direct), for D entered in place */
+    bool in_run;                /* run_direct is running the real machine */
+    bool entered;               /* D ran in place, and the run stopped */
+    uint64_t run_s0, run_c0;    /* the VM's steps and cycles when it began */
+    uint64_t run_budget;        /* the VM's steps it may take */
     vmm_event_fn hook;
     void *hook_ctx;
 };
@@ -56,6 +61,10 @@ void interp_reflect(struct vm *vm, unsigned cause);
  * EX and returns true if so (the CP simulates some instructions outside the
  * real run loop, so it must look for itself). */
 bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex);
+
+/* dispatch.c: D entered in place by the real machine's HCALL (KVM-style);
+ * vmm_create installs it. */
+bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left);
 
 /* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
  * mode, for at most BUDGET steps and about CYCLES virtual cycles. */
