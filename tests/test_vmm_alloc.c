@@ -413,6 +413,41 @@ static void sched__two_endless_vms_alternate_in_hybrid_mode(void **state)
     endless_pair(*state, true);
 }
 
+/* A user loop whose privileged SR the guest's own handler (interpreted: it
+ * is supervisor code) steps past and returns from with LPSW.  Whatever the
+ * slice, a VM runs nothing between its last event and the next VM's first:
+ * every change of hands is an event, also when a hybrid slice ends at the
+ * LPSW that leaves supervisor mode (found by fuzz_cp: those cycles went
+ * unreported and seemed part of the VM's next slice). */
+static void sched__a_hybrid_slice_ending_as_supervisor_code_returns_is_an_event(
+    void **state)
+{
+    struct tv_rig *r = *state;
+    static const struct tv_word words[] = {
+        {1, PSW(1, 0, H, 0, W)}, {CODE, I(SR, Y, 0, 0)}, {CODE + 1, I(JMP, CODE, 0, 0)},
+        {H, I(ADD, 0, 0, CP1)},  {H + 1, I(LPSW, 0, 0, 0)}, {CP1, 1ull << 39},
+    };
+    uint64_t mem[W] = {0};
+    tv_place(mem, W, words, sizeof words / sizeof words[0]);
+    struct tv_guest g = {W, PSW(0, 0, CODE, 0, W), mem, W, NULL};
+    for (uint64_t slice = 1; slice <= 60; slice++) {
+        struct vmm_config cfg = {.slice = slice, .hybrid = true};
+        tv_reset(r, &cfg);
+        int a = tv_vm(r, &g), b = tv_vm(r, &g);
+        assert_int_equal(tv_run(r, 600), VMMSTOP_BUDGET);
+        assert_true(steps_of(r, a) > 0 && steps_of(r, b) > 0);
+        assert_true(r->nev < TV_EVENTS);
+        for (size_t i = 1; i < r->nev; i++) {
+            int from = r->ev[i - 1].vm;
+            if (r->ev[i].vm != from && r->cycles[i][from] != r->cycles[i - 1][from])
+                fail_msg("slice %llu: VM %d ran %llu cycles after its last event (cause "
+                         "%u at %u) before VM %d's", (unsigned long long)slice, from,
+                         (unsigned long long)(r->cycles[i][from] - r->cycles[i - 1][from]),
+                         r->ev[i - 1].cause, r->ev[i - 1].p, r->ev[i].vm);
+        }
+    }
+}
+
 /* vmm_run runs "at most BUDGET guest steps in all" (steps of the views; the
  * CP's own are not counted), and a run that returns VMMSTOP_BUDGET used all
  * of them, whatever the guests were doing at the last one. */
@@ -782,6 +817,7 @@ int main(void)
         T(limit__resume_at_the_limit_takes_no_step),
         T(sched__two_endless_vms_alternate),
         T(sched__two_endless_vms_alternate_in_hybrid_mode),
+        T(sched__a_hybrid_slice_ending_as_supervisor_code_returns_is_an_event),
         T(sched__a_run_takes_exactly_its_budget_of_guest_steps),
         T(sched__time_sharing_keeps_virtual_time_exact),
         T(clamp__requests_beyond_w_trap_like_bare),

@@ -96,8 +96,11 @@ static void hook(void *ctx, const struct vmm_event *e)
     if (vmm_vm_info(r->v, e->vm, &in) != 0)
         fail_msg("event for VM %d, which does not exist", e->vm);
     check_resources(r, e->vm, "between two events");
-    if (r->nev < TV_EVENTS)
+    if (r->nev < TV_EVENTS) {
         r->ev[r->nev] = *e;
+        for (int id = vmm_vm_next(r->v, -1); id >= 0; id = vmm_vm_next(r->v, id))
+            r->cycles[r->nev][id] = machine_cycles(vmm_vm_view(r->v, id));
+    }
     r->nev++;
 }
 

@@ -54,6 +54,7 @@ struct tv_rig {
     struct machine *owned[TV_OWNED];
     size_t nowned;
     struct vmm_event ev[TV_EVENTS];
+    uint64_t cycles[TV_EVENTS][VMM_MAX_VMS]; /* every VM's virtual cycles at each */
     size_t nev;             /* events seen; the first TV_EVENTS are kept */
 };
 

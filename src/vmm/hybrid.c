@@ -29,9 +29,11 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
     /* counted, not traced: no trap brought the CP here */
     vm->stats.entries++;
     vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;
-    if (vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
-        machine_cycles(vm->view) - c0 >= cycles) {
-        /* the slice ended inside supervisor code: the CP's timer, in effect */
+    if (vm->state == VM_RUNNABLE && machine_cycles(vm->view) - c0 >= cycles) {
+        /* the slice ended during interpretation: the CP's timer, in effect.
+         * Also when its last instruction left supervisor mode: the CP takes
+         * the processor back all the same, and every change of hands is an
+         * event. */
         struct vmm_event t = {vm->id, TRAP_TIMER, machine_p(vm->view), 0, DISP_SCHEDULER,
                               TRAP_NONE};
         vm->stats.traps[TRAP_TIMER][DISP_SCHEDULER]++;
