@@ -229,6 +229,45 @@ static void timer__get_set_round_trip_and_countdown(void **state)
     }
 }
 
+/* Runs far longer than the run loop's look interval (2^23 cycles, 2^24
+ * steps in its counter) still count exactly and expire on time, in one run
+ * and in chunks of an odd step budget. */
+static void timer__long_runs_count_exactly_and_expire_on_time(void **state)
+{
+    struct machine *m = *state;
+    const uint64_t n = 40000000, v = 3 * (UINT64_C(1) << 23) + 5;
+    const uint64_t code[] = {I(TSET, VAL, 0, 0), I(DJNZ, X, 11, 0), I(HALT, 0, 0, 0)};
+    /* k DJNZs after TSET, the first k at which the timer has run out */
+    uint64_t k = (v - CYC(TSET) + CYC(DJNZ) - 1) / CYC(DJNZ);
+    for (int chunked = 0; chunked < 2; chunked++) {
+        fresh(m);
+        load(m, code, 3, (int64_t)v, true);
+        ts_poke(m, X, n);
+        enum exit_reason r;
+        uint64_t runs = 0;
+        do {
+            r = machine_run(m, chunked ? (UINT64_C(1) << 22) + 3 : UINT64_MAX, NULL);
+            runs++;
+        } while (r == EXIT_BUDGET);
+        assert_int_equal(r, EXIT_HALT);
+        assert_true(chunked ? runs > 1 : runs == 1);
+        assert_int_equal(ts_peek(m, 0), ts_psw(true, true, TRAP_TIMER, 11, 0, Q));
+        assert_int_equal(ts_peek(m, X), n - k);
+        struct machine_counters c = machine_get_counters(m);
+        assert_int_equal(c.steps, 1 + k + 1 + 1);
+        assert_int_equal(c.instret, 1 + k + 1);
+        assert_int_equal(c.cycles, CYC(TSET) + k * CYC(DJNZ) + TGM_TRAP_CYCLES + CYC(HALT));
+    }
+    /* and with the timer off (TSET 0), all n DJNZs in one run */
+    fresh(m);
+    load(m, code, 3, 0, true);
+    ts_poke(m, X, n);
+    assert_int_equal(machine_run(m, UINT64_MAX, NULL), EXIT_HALT);
+    struct machine_counters c = machine_get_counters(m);
+    assert_int_equal(c.steps, n + 2);
+    assert_int_equal(c.cycles, CYC(TSET) + n * CYC(DJNZ) + CYC(HALT));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -239,6 +278,7 @@ int main(void)
         T(timer__tset_zero_or_negative_disarms_and_clears_pending),
         T(timer__trap_sequence_cycles_count_down),
         T(timer__get_set_round_trip_and_countdown),
+        T(timer__long_runs_count_exactly_and_expire_on_time),
     };
     return cmocka_run_group_tests_name("timer", tests, NULL, NULL);
 }

@@ -74,13 +74,28 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
  * P is pc - Dl (mod 2^19: running off the top of E wraps, as P + 1 does). */
 #define PC() ((uint32_t)(pc - Dl) & TGM_ADDR_MASK)
 #define ADVANCE() (pc++)
-/* Steps are counted by fuel, instructions from steps and traps. */
-#define RETIRE(n) (cycles += (n))
+/* Cycles and steps share one counter, cr: its high 40 bits are the cycles
+ * relative to the next look (cbase; negative until it is due), its low 24
+ * bits the steps since the last look (sbase).  A step retires with one add,
+ * and the sign says when to look: exactly when the timer's deadline or the
+ * step budget may have come.  Instructions are steps less traps. */
+#define INSN(nm, opc, fmt, cls, cyc, syn) \
+    _Static_assert((cyc) >= 1, "the run loop's looks need every step to take a cycle");
+#include "tgm/insns.def"
+#undef INSN
+_Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
+#define CR_SHIFT 24
+#define CR_STEPS ((INT64_C(1) << CR_SHIFT) - 1)
+#define RETIRE(n) (cr += ((int64_t)(n) << CR_SHIFT) + 1)
+#define CYC() (cbase + (uint64_t)(cr >> CR_SHIFT))
+#define STEPS() (sbase + (uint64_t)(cr & CR_STEPS))
 /* Make the next step look at the budget and the timer again. */
 #define RECHECK()                     \
     do {                              \
-        steps_at += (uint64_t)(fuel0 - fuel); \
-        fuel0 = fuel = 0;             \
+        uint64_t c_ = CYC();          \
+        sbase = STEPS();              \
+        cbase = c_;                   \
+        cr = 0;                       \
     } while (0)
 /* A new PSW whose I admits a pending timer: the timer traps before the
  * next instruction.  (The timer itself can only have expired at a look,
@@ -91,17 +106,13 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
             RECHECK();                           \
     } while (0)
 /* Threaded dispatch: the fast loop fetches the next entry at the end of
- * every handler; next: takes the rest (fuel spent, P out of range, the
+ * every handler; next: takes the rest (a look due, P out of range, the
  * checked loop's every step). */
 #ifdef TGM_COMPUTED_GOTO
 #define GO()                                   \
     do {                                       \
-        if (CHECKED)                           \
+        if (CHECKED || UNLIKELY(cr >= 0))      \
             goto next;                         \
-        if (UNLIKELY(--fuel < 0)) {            \
-            fuel = 0;                          \
-            goto next;                         \
-        }                                      \
         goto *pc->h;                           \
     } while (0)
 #define DISPATCH()                             \
@@ -128,11 +139,12 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #define JUMP(t, n)                          \
     do {                                    \
         uint32_t t_ = (t);                  \
-        RETIRE(n);                          \
         if (LIKELY(t_ == last_t)) {         \
             pc = last_pc;                   \
+            RETIRE(n);                      \
             GO();                           \
         }                                   \
+        RETIRE(n);                          \
         pc = Dl + t_;                       \
         if (UNLIKELY(t_ >= lim))            \
             goto next;                      \

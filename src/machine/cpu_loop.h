@@ -55,14 +55,12 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
-    uint64_t cycles = m->ctr.cycles;
     uint64_t steps0 = m->ctr.steps;
     uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
     uint64_t done = 0; /* steps written back before steps0 moved (hostcall) */
-    /* Steps are counted by one down-counter, fuel: the steps that may run
-     * before the budget or the timer needs a look (see next:). */
-    uint64_t steps_at = steps0;
-    int64_t fuel0 = 0, fuel = 0;
+    /* cycles and steps (see RETIRE); cr = 0: look before the first step */
+    uint64_t cbase = m->ctr.cycles, sbase = steps0;
+    int64_t cr = 0;
     uint64_t ntraps = 0; /* instructions completed = steps - traps */
     bool first = true;
     enum exit_reason why;
@@ -88,7 +86,7 @@ next:
     pc = Dl + P;
     if (CHECKED) {
         if (rec_open) {
-            rec.cycles = cycles;
+            rec.cycles = CYC();
             m->trace(m->trace_ctx, &rec);
             rec_open = false;
             bpx = m->bp_exec;
@@ -102,27 +100,27 @@ next:
             goto out;
         }
     }
-    if (UNLIKELY(fuel == 0)) {
-        steps_at += (uint64_t)fuel0;
-        fuel0 = 0;
-        if (steps_at >= step_end) {
+    if (UNLIKELY(cr >= 0)) { /* a look: the budget and the timer */
+        uint64_t cyc = CYC(), st = STEPS();
+        if (st >= step_end) {
             why = EXIT_BUDGET;
             goto out;
         }
-        if (m->timer_armed && cycles >= m->timer_deadline) {
+        if (m->timer_armed && cyc >= m->timer_deadline) {
             m->timer_armed = false;
             m->timer_pending = true;
         }
-        /* No step costs more than max_cost cycles, so the timer cannot
-         * expire within (deadline - cycles) / max_cost steps (rounded down
-         * by a multiply: a time slice takes dozens of these looks). */
-        uint64_t room = step_end - steps_at;
-        if (m->timer_armed) {
-            uint64_t left = m->timer_deadline - cycles;
-            uint64_t t = ((left < UINT32_MAX ? left : UINT32_MAX) * m->cost_inv) >> 32;
-            room = t < room ? (t ? t : 1) : room;
-        }
-        fuel0 = fuel = room < INT64_MAX ? (int64_t)room : INT64_MAX;
+        /* Every step takes at least one cycle, so the budget cannot run out
+         * before cycle cyc + (step_end - st); the next look is then or at
+         * the timer's deadline, and within 2^23 cycles, so the steps fit
+         * in cr's low bits. */
+        uint64_t room = step_end - st, lim_ = (uint64_t)1 << (CR_SHIFT - 1);
+        uint64_t look = cyc + (room < lim_ ? room : lim_);
+        if (m->timer_armed && m->timer_deadline < look)
+            look = m->timer_deadline;
+        sbase = st;
+        cbase = look;
+        cr = -(int64_t)((look - cyc) << CR_SHIFT);
         if (m->timer_pending && m->ie) {
             m->timer_pending = false;
             cause = TRAP_TIMER; /* P already names the next instruction */
@@ -131,7 +129,6 @@ next:
                 rec.psw_before = psw_pack(&(struct psw){m->sup, m->ie, 0, P, m->l, m->b});
                 rec_open = true;
             }
-            fuel--;
             first = false;
             goto trap;
         }
@@ -148,7 +145,6 @@ next:
             rec_open = true;
         }
     }
-    fuel--;
     if (UNLIKELY(P >= lim)) /* instruction fetch develops P */
         goto mem_trap;
     if (CHECKED) {
@@ -160,8 +156,7 @@ next:
             rec.phys = m->l + P;
         }
         if (UNLIKELY(bclass && !first && (bclass & m->profile->cls[op]) && isa_table[op].name)) {
-            fuel++; /* the step was not taken */
-            ex->addr = m->l + P;
+            ex->addr = m->l + P; /* the step is not taken */
             why = EXIT_BREAK;
             rec_open = false;
             goto out;
@@ -192,9 +187,8 @@ next:
         goto *disp[dmap[cur->code]];
     L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
         if (!CHECKED && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
-            done + steps_at + (uint64_t)(fuel0 - fuel) - steps0 > 1) {
-            fuel++; /* the step was not taken */
-            ex->addr = m->l + PC();
+            done + STEPS() - steps0 > 0) {
+            ex->addr = m->l + PC(); /* the step is not taken */
             why = EXIT_BREAK;
             goto out;
         }
@@ -374,7 +368,7 @@ next:
             int64_t v = (int64_t)RD(fa);
             m->timer_pending = false;
             m->timer_armed = v > 0;
-            m->timer_deadline = v > 0 ? cycles + (uint64_t)v : 0;
+            m->timer_deadline = v > 0 ? CYC() + (uint64_t)v : 0;
             RECHECK();
             NEXT(CYC_TSET);
         }
@@ -382,7 +376,7 @@ next:
         vmcase(OP_TGET) /* E[a] := cycles left */
         fa = cur->a;
         DEV(fa);
-        WR(fa, m->timer_armed ? m->timer_deadline - cycles : 0);
+        WR(fa, m->timer_armed ? m->timer_deadline - CYC() : 0);
         NEXT(CYC_TGET);
 
         vmcase(OP_COUT) /* console := E[a] mod 256 */
@@ -404,20 +398,20 @@ next:
         if (!CHECKED && m->hostcall) {
             /* write back as out: does, let the handler change anything, and
              * take the machine up again as at entry */
-            uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
+            uint64_t steps = STEPS();
             uint64_t left = step_end - steps;
             m->p = PC();
             m->lim = lim;
-            m->ctr.cycles = cycles;
+            m->ctr.cycles = CYC();
             m->ctr.instret += steps - steps0 - ntraps;
             m->ctr.steps = steps;
             done += steps - steps0;
             bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
-            steps0 = steps_at = m->ctr.steps;
+            steps0 = sbase = m->ctr.steps;
             step_end = left > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + left;
-            fuel0 = fuel = 0;
+            cbase = m->ctr.cycles;
+            cr = 0;
             ntraps = 0;
-            cycles = m->ctr.cycles;
             P = m->p;
             RELOCATE();
             pc = Dl + P;
@@ -477,14 +471,14 @@ trap:
     }
     LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){m->sup, m->ie, cause, P, m->l, m->b}), cause));
     ntraps++;
-    cycles += TGM_TRAP_CYCLES;
+    RETIRE(TGM_TRAP_CYCLES);
     ADMIT();
     if (CHECKED) {
         if (rec_open)
             rec.trap = cause;
         if (m->trap_stop & (1u << cause)) {
             if (rec_open) {
-                rec.cycles = cycles;
+                rec.cycles = CYC();
                 m->trace(m->trace_ctx, &rec);
                 rec_open = false;
             }
@@ -495,15 +489,15 @@ trap:
     }
     DISPATCH();
 
-out:
+out:; /* a label needs a statement before a declaration (C11) */
 #undef stale
+    uint64_t cycles = CYC(), steps = STEPS();
     if (CHECKED && rec_open) {
         rec.cycles = cycles;
         m->trace(m->trace_ctx, &rec);
     }
     m->p = PC();
     m->lim = lim;
-    uint64_t steps = steps_at + (uint64_t)(fuel0 - fuel);
     m->ctr.cycles = cycles;
     m->ctr.instret += steps - steps0 - ntraps;
     ex->steps = done + steps - steps0;

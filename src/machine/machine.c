@@ -111,11 +111,6 @@ static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool
     conbuf_init(&m->conbuf);
     machine_set_console(m, NULL);
     machine_build_dispatch(m);
-    m->max_cost = TGM_TRAP_CYCLES;
-    for (unsigned op = 0; op < ISA_NOPS; op++)
-        if (isa_table[op].name && isa_table[op].cycles > m->max_cost)
-            m->max_cost = isa_table[op].cycles;
-    m->cost_inv = (UINT64_C(1) << 32) / m->max_cost;
     reset_registers(m); /* E is zero already, or a view's region as it is */
     return m;
 }

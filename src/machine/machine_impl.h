@@ -60,8 +60,6 @@ struct machine {
     const struct isa_profile *profile;
     bool hostcalls;
     uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
-    uint32_t max_cost;         /* the most cycles any one step can take */
-    uint64_t cost_inv;         /* floor(2^32 / max_cost) */
 
     struct machine_counters ctr;
     uint8_t last_trap;
