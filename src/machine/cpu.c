@@ -111,13 +111,17 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #ifdef TGM_COMPUTED_GOTO
 #define GO()                                   \
     do {                                       \
+        if (ONE) {                             \
+            why = EXIT_BUDGET;                 \
+            goto out;                          \
+        }                                      \
         if (CHECKED || UNLIKELY(cr >= 0))      \
             goto next;                         \
         goto *pc->h;                           \
     } while (0)
 #define DISPATCH()                             \
     do {                                       \
-        if (UNLIKELY(pc >= pclim))             \
+        if (!ONE && UNLIKELY(pc >= pclim))     \
             goto next;                         \
         GO();                                  \
     } while (0)
@@ -264,7 +268,10 @@ void pdc_decode(struct pdc *d, uint64_t word)
         d->h = d; /* anything but stale */
 }
 
+/* The fast loop's handlers are the ones entries point to (FAST). */
+#define FAST (!CHECKED && !ONE)
 #define CHECKED 0
+#define ONE 0
 #define RUN_FN run_fast
 #if defined(__clang__)
 #define RUN_ATTR __attribute__((noinline))
@@ -272,14 +279,22 @@ void pdc_decode(struct pdc *d, uint64_t word)
 #define RUN_ATTR __attribute__((noinline, noclone))
 #endif
 #include "cpu_loop.h"
-#undef CHECKED
+#undef ONE
 #undef RUN_FN
 #undef RUN_ATTR
 #define RUN_ATTR
+#define ONE 1
+#define RUN_FN run_one
+#include "cpu_loop.h"
+#undef CHECKED
+#undef ONE
+#undef RUN_FN
 #define CHECKED 1
+#define ONE 0
 #define RUN_FN run_checked
 #include "cpu_loop.h"
 #undef CHECKED
+#undef ONE
 #undef RUN_FN
 
 /* The fast loop's handler addresses are fixed for the life of the process
@@ -308,7 +323,9 @@ enum exit_reason machine_run(struct machine *m, uint64_t budget,
     struct machine_exit scratch;
     if (!ex)
         ex = &scratch;
-    return m->checked ? run_checked(m, budget, ex) : run_fast(m, budget, ex);
+    if (m->checked)
+        return run_checked(m, budget, ex);
+    return budget == 1 && !m->hostcall ? run_one(m, budget, ex) : run_fast(m, budget, ex);
 }
 
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex)

@@ -1,6 +1,9 @@
-/* cpu_loop.h: the body of the run loop, included twice by cpu.c: section 2's
- * instructions i: C -> C, address development and trap, step by step.
+/* cpu_loop.h: the body of the run loop, included three times by cpu.c:
+ * section 2's instructions i: C -> C, address development and trap, step by
+ * step.
  *
+ * ONE makes the loop of exactly one step (a VM's interpreted instruction, a
+ * hybrid VM's every supervisor step), dispatching through its own table.
  * CHECKED is 0 for the fast loop and 1 for the loop that also handles
  * breakpoints, watchpoints and tracing (TinyEMU's template technique).  The
  * PSW, counters and relocated base live in locals and are written back at
@@ -33,7 +36,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #else
 #pragma GCC diagnostic pop
 #endif
-    if (!CHECKED && !m) { /* cpu_init: the table a decoded entry points into */
+    if (FAST && !m) { /* cpu_init: the table a decoded entry points into */
         fast_disp = disp;
         return EXIT_HALT;
     }
@@ -41,7 +44,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 
 #ifdef TGM_COMPUTED_GOTO
     /* a constant in the fast loop, so it needs no register */
-#define stale (CHECKED ? pdc_stale : (const void *)&&L_DECODE)
+#define stale (FAST ? (const void *)&&L_DECODE : pdc_stale)
 #else
     const void *const stale = pdc_stale;
 #endif
@@ -164,7 +167,7 @@ next:
     }
     first = false;
 #ifdef TGM_COMPUTED_GOTO
-    if (!CHECKED)
+    if (FAST)
         goto *cur->h; /* the entry's own handler, or L_DECODE */
 #endif
     if (CHECKED && m->oracle) { /* the cache's oracle (tests) */
@@ -186,7 +189,7 @@ next:
     L_GUARDED:
         goto *disp[dmap[cur->code]];
     L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
-        if (!CHECKED && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
+        if (FAST && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
             done + STEPS() - steps0 > 0) {
             ex->addr = m->l + PC(); /* the step is not taken */
             why = EXIT_BREAK;
@@ -395,7 +398,7 @@ next:
         ex->code = cur->a;
         ADVANCE();
         RETIRE(CYC_HCALL);
-        if (!CHECKED && m->hostcall) {
+        if (FAST && m->hostcall) {
             /* write back as out: does, let the handler change anything, and
              * take the machine up again as at entry */
             uint64_t steps = STEPS();
