@@ -84,6 +84,13 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #include "tgm/insns.def"
 #undef INSN
 _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
+/* Keep the counter's add next to the test of its sign (GCC would hoist a
+ * shared add above a branch and test the sign again). */
+#ifdef TGM_COMPUTED_GOTO
+#define PIN(x) __asm__("" : "+r"(x))
+#else
+#define PIN(x) ((void)0)
+#endif
 #define CR_SHIFT 24
 #define CR_STEPS ((INT64_C(1) << CR_SHIFT) - 1)
 #define RETIRE(n) (cr += ((int64_t)(n) << CR_SHIFT) + 1)
@@ -133,11 +140,16 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         goto next;      \
     } while (0)
 #endif
-#define NEXT(n)       \
-    do {              \
-        ADVANCE();    \
-        RETIRE(n);    \
-        DISPATCH();   \
+#define NEXT(n)                                  \
+    do {                                         \
+        ADVANCE();                               \
+        if (!ONE && UNLIKELY(pc >= pclim)) {     \
+            RETIRE(n);                           \
+            goto next;                           \
+        }                                        \
+        PIN(cr);                                 \
+        RETIRE(n);                               \
+        GO();                                    \
     } while (0)
 /* last_pc was developed when it was cached; RELOCATE forgets it. */
 #define JUMP(t, n)                          \
@@ -145,6 +157,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         uint32_t t_ = (t);                  \
         if (LIKELY(t_ == last_t)) {         \
             pc = last_pc;                   \
+            PIN(cr);                        \
             RETIRE(n);                      \
             GO();                           \
         }                                   \
