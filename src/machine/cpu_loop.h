@@ -113,17 +113,19 @@ next:
             m->timer_armed = false;
             m->timer_pending = true;
         }
-        /* Every step takes at least one cycle, so the budget cannot run out
-         * before cycle cyc + (step_end - st); the next look is then or at
-         * the timer's deadline, and within 2^23 cycles, so the steps fit
-         * in cr's low bits. */
-        uint64_t room = step_end - st, lim_ = (uint64_t)1 << (CR_SHIFT - 1);
-        uint64_t look = cyc + (room < lim_ ? room : lim_);
-        if (m->timer_armed && m->timer_deadline < look)
-            look = m->timer_deadline;
-        sbase = st;
-        cbase = look;
-        cr = -(int64_t)((look - cyc) << CR_SHIFT);
+        if (!ONE) {
+            /* Every step takes at least one cycle, so the budget cannot run
+             * out before cycle cyc + (step_end - st); the next look is then
+             * or at the timer's deadline, and within 2^23 cycles, so the
+             * steps fit in cr's low bits. */
+            uint64_t room = step_end - st, lim_ = (uint64_t)1 << (CR_SHIFT - 1);
+            uint64_t look = cyc + (room < lim_ ? room : lim_);
+            if (m->timer_armed && m->timer_deadline < look)
+                look = m->timer_deadline;
+            sbase = st;
+            cbase = look;
+            cr = -(int64_t)((look - cyc) << CR_SHIFT);
+        }
         if (m->timer_pending && m->ie) {
             m->timer_pending = false;
             cause = TRAP_TIMER; /* P already names the next instruction */
