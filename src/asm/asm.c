@@ -265,7 +265,7 @@ int asm_insn_operands(struct assembler *a, const struct asm_parts *pt, uint32_t 
             snprintf(desc + l, sizeof desc - l, "%s%s", want ? ", " : "", kind_info[kinds[f]].name);
             want++;
         }
-    uint32_t first[4];
+    uint32_t first[4] = {0};
     int n = 0;
     if (c->toks[pt->ops].kind != TK_EOL) {
         n = expr_list(a, pt->ops, dot, EV_SYNTAX, NULL, first, 4);
@@ -687,7 +687,8 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
     struct ev_result r;
     switch (pt.kind) {
     case ST_INSN:
-        asm_insn_operands(a, &pt, s.dot, EV_FINAL, out);
+        if (pt.info) /* pass 1 refused an unknown mnemonic */
+            asm_insn_operands(a, &pt, s.dot, EV_FINAL, out);
         break;
     case ST_CONST:
         asm_eval_sym(c, s.sym, EV_FINAL, NULL, &r);

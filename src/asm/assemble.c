@@ -243,7 +243,7 @@ int asm_assemble_file_listing(const char *path, struct tgm_image *img, FILE *dia
 {
     FILE *f = fopen(path, "rb");
     char *text = NULL;
-    size_t len;
+    size_t len = 0;
     int err = f ? 0 : errno;
     if (f) {
         errno = 0;

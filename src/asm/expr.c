@@ -121,8 +121,8 @@ void asm_suggest_offer(struct asm_suggest *s, const char *cand)
         return;
     unsigned d = edit_distance(s->word, s->len, cand, m);
     /* on a tie, the one that starts like the word: ADX is ADD, not LDX */
-    if (d < s->dist || (d == s->dist && prefix(s->word, s->len, cand) >
-                                            prefix(s->word, s->len, s->best))) {
+    if (d < s->dist || (d == s->dist && s->best &&
+                        prefix(s->word, s->len, cand) > prefix(s->word, s->len, s->best))) {
         s->dist = d;
         s->best = cand;
     }

@@ -444,8 +444,10 @@ int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err, size_t errl
 int mon_arg(struct mon *m, const char *s, uint64_t *out)
 {
     char err[256];
-    if (mon_eval(m, s, out, err, sizeof err) != 0)
-        return mon_err(m, "%s", err);
+    if (mon_eval(m, s, out, err, sizeof err) != 0) {
+        mon_err(m, "%s", err);
+        return -1; /* not mon_err's -1: the analyzer does not follow variadic calls */
+    }
     return 0;
 }
 

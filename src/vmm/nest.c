@@ -88,7 +88,7 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
                  uint32_t q, struct tgm_image *out, struct nest_layout *lay, char *err,
                  size_t errlen)
 {
-    struct nest_map map;
+    struct nest_map map = {0};
     if (nest_learn(cp, &map, err, errlen) != 0)
         return -1;
     if (depth < 1 || depth > NEST_MAX_DEPTH)
