@@ -325,6 +325,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm $(DESTDIR)$(INCDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz build-fuzz-bug
+	rm -rf build build-asan build-fuzz build-fuzz-bug build-clang build-portable
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
