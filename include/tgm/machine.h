@@ -175,8 +175,10 @@ enum exit_reason machine_run(struct machine *m, uint64_t budget,
                              struct machine_exit *ex);
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
 
-/* Debugging.  Any of these switches the run loop to its checked variant;
- * none patches memory.  A run never stops on an execution breakpoint or a
+/* Debugging.  None patches memory.  Execution breakpoints are marked in the
+ * decode cache and cost the run loop nothing until one is reached; any of
+ * the others switches the run loop to its checked variant, which looks at
+ * every step and access.  A run never stops on an execution breakpoint or a
  * class breakpoint at its first step, so continuing from one makes progress.
  * A watchpoint reports an access the instruction made even if it then
  * trapped; when a trap in the stop mask is taken in the same step, the trap
