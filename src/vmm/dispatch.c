@@ -114,8 +114,9 @@ static void check_limit(struct vmm *v, struct vm *vm)
 /* D: one entry of the dispatcher, after the HCALL brought a trap here.  The
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
- * simulated in virtual supervisor mode, or trapping into the guest. */
-static void dispatch(struct vmm *v, struct vm *vm)
+ * simulated in virtual supervisor mode, or trapping into the guest.
+ * Returns the trap's cause. */
+static unsigned dispatch(struct vmm *v, struct vm *vm)
 {
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
     account(v, vm, true);
@@ -127,6 +128,7 @@ static void dispatch(struct vmm *v, struct vm *vm)
     }
     emit(v, vm, &e);
     check_limit(v, vm);
+    return old.cause;
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -186,8 +188,7 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
     if (!v->in_run) /* not run_direct's run: stop as before */
         return false;
     struct vm *vm = &v->vms[v->cur];
-    unsigned cause = psw_unpack(machine_mem(m)[0]).cause;
-    dispatch(v, vm);
+    unsigned cause = dispatch(v, vm);
     uint64_t steps = machine_steps(vm->view) - v->run_s0;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = v->slice_left - (int64_t)(machine_cycles(vm->view) - v->run_c0);
