@@ -27,15 +27,15 @@ static inline bool bit_test(const uint8_t *bm, uint32_t i)
     return (bm[i >> 3] >> (i & 7)) & 1;
 }
 
-/* Record a watchpoint hit (WMAP: a byte per word, or NULL); the
- * instruction completes, then the run stops. */
-static inline void watch_note(const uint8_t *wmap, uint32_t phys, unsigned kind,
-                              int64_t *hit, bool *write)
+/* A watchpoint hit (WMAP: a byte per word, or NULL): 2 x the physical
+ * address + 1 for a write, or HIT as it was; the instruction completes,
+ * then the run stops. */
+static inline int64_t watch_hit(const uint8_t *wmap, uint32_t phys, unsigned kind,
+                                int64_t hit)
 {
-    if (UNLIKELY(wmap && (wmap[phys] & kind))) {
-        *hit = phys;
-        *write = kind == WATCH_WRITE;
-    }
+    if (UNLIKELY(wmap && (wmap[phys] & kind)))
+        return 2 * (int64_t)phys + (kind == WATCH_WRITE);
+    return hit;
 }
 
 /* Division never traps; results at zero and overflow are documented. */
@@ -184,7 +184,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
             goto mem_trap;                          \
     } while (0)
 #define WATCH(x, kind) \
-    (CHECKED ? watch_note(wmap, Lw + (x), (kind), &whit, &wwrite) : (void)0)
+    (CHECKED ? (void)(whit = watch_hit(wmap, Lw + (x), (kind), whit)) : (void)0)
 #define RD(x) (CHECKED ? (WATCH(x, WATCH_READ), El[x]) : El[x])
 /* Every store makes the word's predecoded entry stale. */
 #define WR(x, v)                   \

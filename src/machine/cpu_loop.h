@@ -75,19 +75,20 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
      * every trace call, in case the callback changed them */
     const uint8_t *bpx = m->bp_exec, *wmap = m->watch;
     unsigned bclass = m->break_class;
+    bool per_step = bpx || bclass || m->trace; /* work before every step */
+    const bool oracle = m->oracle;
     uint32_t Lw = m->l; /* l, for the watchpoints' physical addresses */
     struct machine_trace rec;
     struct pdc fetched;
     bool rec_open = false;
-    int64_t whit = -1;
-    bool wwrite = false;
+    int64_t whit = -1; /* a watchpoint hit: see watch_hit */
 
     memset(ex, 0, sizeof *ex);
 
 next:
     P = PC();
     pc = Dl + P;
-    if (CHECKED) {
+    if (CHECKED && UNLIKELY(rec_open | (whit >= 0))) { /* the last step's */
         if (rec_open) {
             rec.cycles = CYC();
             m->trace(m->trace_ctx, &rec);
@@ -95,10 +96,11 @@ next:
             bpx = m->bp_exec;
             wmap = m->watch;
             bclass = m->break_class;
+            per_step = bpx || bclass || m->trace;
         }
         if (whit >= 0) {
-            ex->addr = (uint32_t)whit;
-            ex->write = wwrite;
+            ex->addr = (uint32_t)(whit >> 1);
+            ex->write = whit & 1;
             why = EXIT_WATCH;
             goto out;
         }
@@ -138,7 +140,7 @@ next:
             goto trap;
         }
     }
-    if (CHECKED) {
+    if (CHECKED && per_step) { /* breakpoints, tracing, class breakpoints */
         if (UNLIKELY(bpx && !first && P < lim && bit_test(bpx, m->l + P))) {
             ex->addr = m->l + P;
             why = EXIT_BREAK;
@@ -152,7 +154,7 @@ next:
     }
     if (UNLIKELY(P >= lim)) /* instruction fetch develops P */
         goto mem_trap;
-    if (CHECKED) {
+    if (CHECKED && per_step) {
         w = El[P];
         unsigned op = GET_OP(w);
         if (rec_open) {
@@ -172,8 +174,8 @@ next:
     if (FAST)
         goto *cur->h; /* the entry's own handler, or L_DECODE */
 #endif
-    if (CHECKED && m->oracle) { /* the cache's oracle (tests) */
-        pdc_decode(&fetched, w);
+    if (CHECKED && oracle) { /* the cache's oracle (tests) */
+        pdc_decode(&fetched, El[P]);
         dchk = &fetched;
     } else if (pc->h == stale) {
         pdc_decode(pc, El[P]);
@@ -471,8 +473,7 @@ trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
     P = PC();
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
-        whit = 0;
-        wwrite = true;
+        whit = 2 * 0 + 1; /* E[0], written */
     }
     LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){m->sup, m->ie, cause, P, m->l, m->b}), cause));
     ntraps++;
