@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "mon_support.h"
 #include "progen.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
@@ -44,16 +45,7 @@ static void same(const struct snap *a, const struct snap *b, uint64_t seed, cons
                  (unsigned long long)b->digest);
 }
 
-static void cmd(struct mon *m, const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (mon_exec_line(m, line) != 0)
-        fail_msg("'%s' failed", line);
-}
+#define cmd ms_cmd
 
 static uint64_t steps(struct mon *m)
 {

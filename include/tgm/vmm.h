@@ -215,5 +215,15 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
  * than configured, distinct VM names.  -1 with ERR naming the first
  * violation. */
 int vmm_state_check(struct vmm *v, char *err, size_t errlen);
+/* What the dispatcher keeps between runs that vmm_state_save leaves out:
+ * whether it armed the real timer (resume decides by it whether to reset
+ * a pending real timer) and the breakpoint a run last stopped at.  A caller
+ * that restores a state and replays vmm_run exactly needs both. */
+struct vmm_transient {
+    bool real_timer;
+    int64_t skip_break;
+};
+void vmm_transient_get(const struct vmm *v, struct vmm_transient *t);
+void vmm_transient_set(struct vmm *v, const struct vmm_transient *t);
 
 #endif

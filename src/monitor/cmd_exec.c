@@ -108,7 +108,7 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
     struct vmm_exit vx;
     struct machine *real = vmm_machine(m->vmm);
     uint64_t s0 = machine_get_counters(real).steps;
-    enum vmm_stop st = vmm_run(m->vmm, budget, &vx);
+    enum vmm_stop st = mon_vrev_run(m, budget, &vx);
     *ex = vx.mx;
     ex->steps = machine_get_counters(real).steps - s0;
     *vm = vx.vm;
@@ -422,7 +422,7 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
     uint64_t s0 = machine_get_counters(view).steps;
     for (int i = 0; i < 100000 && !mon_stop_requested(); i++) {
         struct vmm_exit vx;
-        enum vmm_stop st = vmm_run(m->vmm, 1, &vx);
+        enum vmm_stop st = mon_vrev_run(m, 1, &vx);
         struct vm_info vi;
         vmm_vm_info(m->vmm, m->focus, &vi);
         if (st == VMMSTOP_DEBUG) {

@@ -67,19 +67,23 @@ const struct mon_cmd mon_cmds[] = {
      "Calls made meanwhile (JAL) are run through to their own returns.",
      G_EXEC, NULL, NULL, 0},
     {"rstep", mon_cmd_rstep, 0, 1, "rstep [N]",
-     "step the bare machine back N instructions (default 1), exactly\n"
+     "step the focused machine back N of its instructions (default 1), exactly\n"
      "The state (E, PSW, timer, console, counters) becomes what it was N steps\n"
      "ago: the monitor restores the last checkpoint before that point and runs\n"
-     "forward to it.  The history starts when the machine was last changed\n"
-     "other than by running (load, deposit, typed input, a breakpoint's\n"
-     "commands); checkpoints are taken every 100,000 steps ('set checkpoint').",
+     "forward to it.  With a VM selected, N counts that VM's steps and the\n"
+     "whole session goes back (the control program and every VM): to where a\n"
+     "command last left the VM at that step, else to just after the step.  The\n"
+     "history starts when the machine (or any VM) was last changed other than\n"
+     "by running (load, deposit, typed input, a breakpoint's commands);\n"
+     "checkpoints are taken every 100,000 steps ('set checkpoint').",
      G_EXEC, "rs", "=-", 0},
     {"rcontinue", mon_cmd_rcontinue, 0, 0, "rcontinue",
-     "run the bare machine backwards to the previous breakpoint, watchpoint hit\n"
-     "or trap (or the start of the history)\n"
-     "Found by replaying the history with the execution breakpoints and\n"
-     "watchpoints set now and a stop on every trap; conditions and ignore\n"
-     "counts do not apply.",
+     "run backwards to the previous breakpoint, watchpoint hit or trap\n"
+     "Or to the start of the history.  Found by replaying the history with the\n"
+     "execution breakpoints and watchpoints set now and a stop on every trap;\n"
+     "conditions and ignore counts do not apply.  With a VM selected: back to\n"
+     "just after that VM's previous trap (a trap of its own, as its bare\n"
+     "machine would take it).",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
      "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s", 0},

@@ -175,6 +175,7 @@ struct mon {
     char *log_path;
 
     struct mon_rev *rev;  /* the bare machine's history (reverse.c) */
+    struct mon_vrev *vrev; /* the VMs' history (reverse_vm.c) */
     struct tgm_timeline *timeline; /* 'timeline on': the CP's events recorded */
     uint64_t rev_every;   /* steps between its checkpoints, at the start */
 };
@@ -299,6 +300,23 @@ void mon_rev_rebase(struct mon *m);
 void mon_rev_free(struct mon *m);
 /* Steps between checkpoints now (0 if there is no history). */
 uint64_t mon_rev_interval(const struct mon *m);
+/* Keep every other one of N items of SIZE bytes (the first always),
+ * DROP the rest; returns how many are left. */
+size_t mon_thin(void *items, size_t n, size_t size, void (*drop)(void *));
+
+/* ---- reverse execution under the control program (reverse_vm.c) ---- */
+
+/* The same five for the session's VMs, used by reverse.c when a VM is
+ * focused; mon_vrev_run is vmm_run, recorded for replay. */
+void mon_vrev_begin(struct mon *m);
+void mon_vrev_note(struct mon *m);
+void mon_vrev_end(struct mon *m);
+void mon_vrev_rebase(struct mon *m);
+void mon_vrev_free(struct mon *m);
+uint64_t mon_vrev_interval(const struct mon *m);
+enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
+int mon_vrev_rstep(struct mon *m, uint64_t n);
+int mon_vrev_rcontinue(struct mon *m);
 
 /* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
 

@@ -44,11 +44,14 @@ static void drop_all(struct mon_rev *r)
 
 uint64_t mon_rev_interval(const struct mon *m)
 {
-    return m->rev && m->rev->valid && m->focus == MON_FOCUS_BARE ? m->rev->interval : 0;
+    if (m->focus != MON_FOCUS_BARE)
+        return mon_vrev_interval(m);
+    return m->rev && m->rev->valid ? m->rev->interval : 0;
 }
 
 void mon_rev_free(struct mon *m)
 {
+    mon_vrev_free(m);
     if (m->rev)
         drop_all(m->rev);
     free(m->rev);
@@ -65,17 +68,25 @@ static uint64_t state_hash(struct machine *x, bool *ok)
     return h;
 }
 
+size_t mon_thin(void *items, size_t n, size_t size, void (*drop)(void *))
+{
+    char *a = items;
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (i % 2 == 0)
+            memmove(a + k++ * size, a + i * size, size);
+        else
+            drop(a + i * size);
+    }
+    return k;
+}
+
+static void ck_drop(void *c) { free(((struct rev_ckpt *)c)->state); }
+
 /* Keep every other checkpoint (the first always) and double the interval. */
 static void thin(struct mon_rev *r)
 {
-    int k = 1;
-    for (int i = 1; i < r->n; i++) {
-        if (i % 2 == 0)
-            r->ck[k++] = r->ck[i];
-        else
-            free(r->ck[i].state);
-    }
-    r->n = k;
+    r->n = (int)mon_thin(r->ck, (size_t)r->n, sizeof r->ck[0], ck_drop);
     r->interval *= 2;
 }
 
@@ -96,6 +107,10 @@ static void checkpoint(struct mon *m)
 /* Start a new history at the present state. */
 void mon_rev_rebase(struct mon *m)
 {
+    if (m->focus != MON_FOCUS_BARE) {
+        mon_vrev_rebase(m);
+        return;
+    }
     if (!m->rev)
         return;
     drop_all(m->rev);
@@ -105,8 +120,10 @@ void mon_rev_rebase(struct mon *m)
 
 void mon_rev_begin(struct mon *m)
 {
-    if (m->focus != MON_FOCUS_BARE)
+    if (m->focus != MON_FOCUS_BARE) {
+        mon_vrev_begin(m);
         return;
+    }
     if (!m->rev && !(m->rev = calloc(1, sizeof *m->rev)))
         return;
     bool ok;
@@ -120,7 +137,11 @@ void mon_rev_begin(struct mon *m)
 void mon_rev_note(struct mon *m)
 {
     struct mon_rev *r = m->rev;
-    if (m->focus != MON_FOCUS_BARE || !r || !r->valid)
+    if (m->focus != MON_FOCUS_BARE) {
+        mon_vrev_note(m);
+        return;
+    }
+    if (!r || !r->valid)
         return;
     if (machine_get_counters(m->bare).steps - last(r)->pos >= r->interval)
         checkpoint(m);
@@ -129,7 +150,11 @@ void mon_rev_note(struct mon *m)
 void mon_rev_end(struct mon *m)
 {
     struct mon_rev *r = m->rev;
-    if (m->focus != MON_FOCUS_BARE || !r || !r->valid)
+    if (m->focus != MON_FOCUS_BARE) {
+        mon_vrev_end(m);
+        return;
+    }
+    if (!r || !r->valid)
         return;
     bool ok;
     r->end_hash = state_hash(m->bare, &ok);
@@ -174,8 +199,6 @@ static int go_to(struct mon *m, uint64_t pos)
 
 static int rev_ready(struct mon *m)
 {
-    if (m->focus != MON_FOCUS_BARE)
-        return mon_err(m, "reverse execution is for the bare machine ('vm select bare')");
     if (!m->rev || !m->rev->valid)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
     bool ok;
@@ -197,7 +220,11 @@ static void where_now(struct mon *m, const char *what)
 int mon_cmd_rstep(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || rev_ready(m) != 0)
+    if (argc == 2 && mon_count(m, argv[1], &n) != 0)
+        return -1;
+    if (m->focus != MON_FOCUS_BARE)
+        return mon_vrev_rstep(m, n);
+    if (rev_ready(m) != 0)
         return -1;
     uint64_t now = machine_get_counters(m->bare).steps, base = m->rev->ck[0].pos;
     if (n > now - base)
@@ -266,6 +293,8 @@ int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
+    if (m->focus != MON_FOCUS_BARE)
+        return mon_vrev_rcontinue(m);
     if (rev_ready(m) != 0)
         return -1;
     uint64_t now = machine_get_counters(m->bare).steps;

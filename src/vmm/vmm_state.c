@@ -207,3 +207,15 @@ int vmm_state_check(struct vmm *v, char *err, size_t errlen)
     }
     return 0;
 }
+
+void vmm_transient_get(const struct vmm *v, struct vmm_transient *t)
+{
+    t->real_timer = v->real_timer;
+    t->skip_break = v->skip_break;
+}
+
+void vmm_transient_set(struct vmm *v, const struct vmm_transient *t)
+{
+    v->real_timer = t->real_timer;
+    v->skip_break = t->skip_break;
+}

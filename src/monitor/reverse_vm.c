@@ -1,0 +1,633 @@
+/* reverse_vm.c: reverse execution with a VM selected: rstep [N] and
+ * rcontinue under the control program of sections 4-6, by replay.
+ *
+ * The whole session (the real machine, the control program, every VM) is
+ * deterministic, but the control program's course depends on where a run
+ * is cut into vmm_run calls (its time slices are re-armed at each return).
+ * So the history is the exact list of calls the monitor made, with
+ * checkpoints of the whole session between them: replaying the same calls
+ * from a checkpoint gives the same states, call boundary by call boundary.
+ * A point inside a call is reached by one shorter call from the call's
+ * start, the state the uncut call passed through there.  Positions are
+ * counted in guest steps of all VMs together (g); the selected VM's own
+ * step and trap counts are monotonic in g, so a point where one of them
+ * reaches a value is found by replay and, inside a call, bisection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_impl.h"
+
+#define VREV_MAX 64 /* checkpoints kept, as for the bare machine */
+
+/* Where the VMs stood at a point: g, and per VM id its steps and traps. */
+struct vpt {
+    uint64_t g;
+    int n;          /* ids 0..n-1 recorded */
+    uint64_t *val;  /* steps[0..n-1], then traps[0..n-1] */
+};
+
+struct vpos {       /* a point in the log: entry i, k of its calls done */
+    size_t i;
+    uint64_t k;
+};
+
+struct vck {
+    struct vpos at;
+    struct vpt pt;
+    uint8_t *real;  /* the real machine without E */
+    size_t rlen;
+    uint64_t *mem;  /* E's non-zero runs: start, length, words... */
+    size_t mlen;
+    uint8_t *cp;    /* vmm_state_save */
+    size_t cplen;
+    struct vmm_transient tr;
+};
+
+/* A point a command left the session at, with what replay of the calls
+ * alone cannot give back there: a run that stopped at a breakpoint has
+ * already picked the next VM or loaded its PSW into the real machine.  So
+ * the real machine's registers and the CP's table (small: E is not in
+ * them) are kept and put back when a reverse command lands here. */
+struct vobs {
+    struct vpt pt;
+    uint8_t *real, *cp;
+    size_t rlen, cplen;
+    struct vmm_transient tr;
+};
+#define VOBS_MAX 4096 /* when full, every other one goes */
+
+struct vcall {      /* N calls that each advanced the VMs P guest steps */
+    uint64_t p, n;
+};
+
+struct mon_vrev {
+    struct vck ck[VREV_MAX];
+    int nck;
+    uint64_t interval;
+    struct vcall *log;
+    size_t nlog, caplog;
+    struct vobs *obs;
+    size_t nobs, capobs;
+    uint64_t g;         /* at the end of the log */
+    uint64_t end_hash;
+    bool valid;
+};
+
+/* ---- the session's state ---- */
+
+static uint64_t gsum(struct vmm *v)
+{
+    uint64_t s = 0;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
+        s += machine_steps(vmm_vm_view(v, id));
+    return s;
+}
+
+static uint64_t traps_of(struct machine *x)
+{
+    struct machine_counters c = machine_get_counters(x);
+    uint64_t t = 0;
+    for (unsigned k = 1; k < TRAP_NCAUSES; k++)
+        t += c.traps[k];
+    return t;
+}
+
+static int pt_take(struct vmm *v, struct vpt *pt)
+{
+    int n = 0;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
+        n = id + 1;
+    pt->g = gsum(v);
+    pt->n = n;
+    pt->val = calloc(2 * (size_t)n + 1, sizeof *pt->val);
+    if (!pt->val)
+        return -1;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        pt->val[id] = machine_steps(vmm_vm_view(v, id));
+        pt->val[n + id] = traps_of(vmm_vm_view(v, id));
+    }
+    return 0;
+}
+
+enum vkind { V_G, V_STEPS, V_TRAPS };
+
+static uint64_t pt_value(const struct vpt *pt, enum vkind k, int id)
+{
+    if (k == V_G)
+        return pt->g;
+    if (id >= pt->n)
+        return 0;
+    return pt->val[(k == V_TRAPS ? pt->n : 0) + id];
+}
+
+static uint64_t now_value(struct mon *m, enum vkind k)
+{
+    struct machine *x = vmm_vm_view(m->vmm, m->focus);
+    return k == V_G ? gsum(m->vmm) : k == V_STEPS ? machine_steps(x) : traps_of(x);
+}
+
+static uint64_t hash_words(const uint64_t *w, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* The real machine (E word by word: a pass over up to 2^19 words per
+ * command must stay cheap) and the control program's table. */
+static uint64_t session_hash(struct mon *m, bool *ok)
+{
+    struct machine *x = vmm_machine(m->vmm);
+    uint8_t *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    *ok = machine_state_save(x, false, &a, &la) == 0 && vmm_state_save(m->vmm, &b, &lb) == 0;
+    uint64_t h = 0;
+    if (*ok) {
+        h = tgm_fnv1a(a, la, TGM_FNV_SEED);
+        h = tgm_fnv1a(b, lb, h);
+        h = hash_words(machine_mem(x), machine_q(x), h);
+    }
+    free(a);
+    free(b);
+    return h;
+}
+
+static void ck_free(struct vck *c)
+{
+    free(c->pt.val);
+    free(c->real);
+    free(c->mem);
+    free(c->cp);
+    memset(c, 0, sizeof *c);
+}
+
+static int ck_take(struct mon *m, struct vck *c)
+{
+    struct machine *x = vmm_machine(m->vmm);
+    const uint64_t *E = machine_mem(x);
+    uint32_t q = machine_q(x);
+    memset(c, 0, sizeof *c);
+    size_t nz = 0, runs = 0;
+    for (uint32_t i = 0; i < q; i++)
+        if (E[i]) {
+            nz++;
+            runs += i == 0 || !E[i - 1];
+        }
+    c->mem = malloc((nz + 2 * runs + 1) * sizeof *c->mem);
+    if (!c->mem || pt_take(m->vmm, &c->pt) != 0 ||
+        machine_state_save(x, false, &c->real, &c->rlen) != 0 ||
+        vmm_state_save(m->vmm, &c->cp, &c->cplen) != 0) {
+        ck_free(c);
+        return -1;
+    }
+    size_t o = 0;
+    for (uint32_t i = 0; i < q;) {
+        if (!E[i]) {
+            i++;
+            continue;
+        }
+        uint32_t j = i;
+        while (j < q && E[j])
+            j++;
+        c->mem[o++] = i;
+        c->mem[o++] = j - i;
+        memcpy(&c->mem[o], &E[i], (j - i) * sizeof *E);
+        o += j - i;
+        i = j;
+    }
+    c->mlen = o;
+    vmm_transient_get(m->vmm, &c->tr);
+    return 0;
+}
+
+/* Put the session back in checkpoint C's state; E is written only where
+ * it differs. */
+static int ck_load(struct mon *m, const struct vck *c)
+{
+    struct machine *x = vmm_machine(m->vmm);
+    char err[256];
+    if (machine_state_load(x, c->real, c->rlen, err, sizeof err) != 0 ||
+        vmm_state_load(m->vmm, c->cp, c->cplen, err, sizeof err) != 0)
+        return mon_err(m, "cannot restore a checkpoint: %s", err);
+    const uint64_t *E = machine_mem(x);
+    uint32_t q = machine_q(x), at = 0;
+    for (size_t o = 0; o <= c->mlen; ) {
+        uint32_t start = o < c->mlen ? (uint32_t)c->mem[o] : q;
+        for (; at < start; at++)
+            if (E[at])
+                machine_write_phys(x, at, 0);
+        if (o == c->mlen)
+            break;
+        uint64_t len = c->mem[o + 1];
+        for (uint64_t k = 0; k < len; k++, at++)
+            if (E[at] != c->mem[o + 2 + k])
+                machine_write_phys(x, at, c->mem[o + 2 + k]);
+        o += 2 + len;
+    }
+    vmm_transient_set(m->vmm, &c->tr);
+    return 0;
+}
+
+/* ---- recording ---- */
+
+static void obs_free(struct vobs *o)
+{
+    free(o->pt.val);
+    free(o->real);
+    free(o->cp);
+}
+
+/* ITEMS (N of SIZE bytes, room for *CAP) with room for one more, perhaps
+ * moved; NULL if it cannot grow (ITEMS is then left as it was). */
+static void *room(void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t nc = *cap ? 2 * *cap : 16;
+    void *p = realloc(items, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
+}
+
+static int log_push(struct mon_vrev *r, uint64_t p)
+{
+    if (r->nlog && r->log[r->nlog - 1].p == p) {
+        r->log[r->nlog - 1].n++;
+        return 0;
+    }
+    struct vcall *nl = room(r->log, r->nlog, &r->caplog, sizeof *nl);
+    if (!nl)
+        return -1;
+    r->log = nl;
+    r->log[r->nlog++] = (struct vcall){p, 1};
+    return 0;
+}
+
+static void drop_all(struct mon_vrev *r)
+{
+    for (int i = 0; i < r->nck; i++)
+        ck_free(&r->ck[i]);
+    for (size_t i = 0; i < r->nobs; i++)
+        obs_free(&r->obs[i]);
+    r->nck = 0;
+    r->nlog = r->nobs = 0;
+    r->valid = false;
+}
+
+void mon_vrev_free(struct mon *m)
+{
+    if (m->vrev) {
+        drop_all(m->vrev);
+        free(m->vrev->log);
+        free(m->vrev->obs);
+    }
+    free(m->vrev);
+    m->vrev = NULL;
+}
+
+uint64_t mon_vrev_interval(const struct mon *m)
+{
+    return m->vrev && m->vrev->valid ? m->vrev->interval : 0;
+}
+
+static struct vpos log_end(const struct mon_vrev *r)
+{
+    return r->nlog ? (struct vpos){r->nlog - 1, r->log[r->nlog - 1].n} : (struct vpos){0, 0};
+}
+
+static void ck_drop(void *c) { ck_free(c); }
+static void obs_drop(void *o) { obs_free(o); }
+
+static void checkpoint(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (r->nck == VREV_MAX) {
+        r->nck = (int)mon_thin(r->ck, (size_t)r->nck, sizeof r->ck[0], ck_drop);
+        r->interval *= 2;
+    }
+    struct vck *c = &r->ck[r->nck];
+    if (ck_take(m, c) != 0) {
+        drop_all(r); /* out of memory: no history rather than a wrong one */
+        return;
+    }
+    c->at = log_end(r);
+    r->nck++;
+    r->valid = true;
+}
+
+static int obs_add(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (r->nobs == VOBS_MAX)
+        r->nobs = mon_thin(r->obs, r->nobs, sizeof r->obs[0], obs_drop);
+    struct vobs *no = room(r->obs, r->nobs, &r->capobs, sizeof *no);
+    if (!no)
+        return -1;
+    r->obs = no;
+    struct vobs *o = &r->obs[r->nobs];
+    memset(o, 0, sizeof *o);
+    if (pt_take(m->vmm, &o->pt) != 0 ||
+        machine_state_save(vmm_machine(m->vmm), false, &o->real, &o->rlen) != 0 ||
+        vmm_state_save(m->vmm, &o->cp, &o->cplen) != 0) {
+        obs_free(o);
+        return -1;
+    }
+    vmm_transient_get(m->vmm, &o->tr);
+    r->nobs++;
+    return 0;
+}
+
+void mon_vrev_rebase(struct mon *m)
+{
+    if (!m->vmm || (!m->vrev && !(m->vrev = calloc(1, sizeof *m->vrev))))
+        return;
+    struct mon_vrev *r = m->vrev;
+    drop_all(r);
+    /* a checkpoint costs a pass over the real machine's E: scale the
+     * interval with it, so that checkpoints stay a small part of a run */
+    uint32_t q = machine_q(vmm_machine(m->vmm));
+    r->interval = m->rev_every * (q > TGM_Q_DEFAULT ? q / TGM_Q_DEFAULT : 1);
+    r->g = gsum(m->vmm);
+    checkpoint(m);
+    if (r->valid && obs_add(m) != 0)
+        drop_all(r);
+}
+
+void mon_vrev_begin(struct mon *m)
+{
+    bool ok;
+    if (!m->vmm)
+        return;
+    uint64_t h = session_hash(m, &ok);
+    struct mon_vrev *r = m->vrev;
+    if (!ok || !r || !r->valid || h != r->end_hash || gsum(m->vmm) != r->g)
+        mon_vrev_rebase(m); /* changed by something other than execution */
+}
+
+enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex)
+{
+    struct mon_vrev *r = m->vrev;
+    uint64_t g0 = gsum(m->vmm);
+    enum vmm_stop st = vmm_run(m->vmm, budget, ex);
+    uint64_t p = gsum(m->vmm) - g0;
+    if (!r || !r->valid || !p) /* a call that made no step needs no replay */
+        return st;
+    if (log_push(r, p) != 0)
+        drop_all(r);
+    r->g += p;
+    return st;
+}
+
+void mon_vrev_note(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (r && r->valid && r->g - r->ck[r->nck - 1].pt.g >= r->interval)
+        checkpoint(m);
+}
+
+void mon_vrev_end(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (!r || !r->valid)
+        return;
+    bool ok;
+    r->end_hash = session_hash(m, &ok);
+    if (!ok || obs_add(m) != 0)
+        drop_all(r);
+}
+
+/* ---- replay ---- */
+
+/* Replay from the state RUN's caller restored: the log's calls from AT on,
+ * each exactly as recorded, until the value K of the selected VM (of all
+ * VMs for V_G) reaches X.  Inside a call the point is found by bisection
+ * from a copy of the call's start.  *AT and *PART (steps of a call done)
+ * say where it stopped.  0, or -1 with an error. */
+static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64_t *part)
+{
+    struct mon_vrev *r = m->vrev;
+    *part = 0;
+    while (now_value(m, k) < x && at->i < r->nlog) {
+        struct vcall *c = &r->log[at->i];
+        if (at->k == c->n) {
+            at->i++;
+            at->k = 0;
+            continue;
+        }
+        uint64_t g0 = gsum(m->vmm), p = c->p;
+        if (k == V_G && g0 + p > x)
+            p = x - g0; /* the point is inside this call: a shorter one reaches it */
+        struct vck start = {0};
+        bool bisect = k != V_G && p > 1;
+        if (bisect && ck_take(m, &start) != 0)
+            return mon_err(m, "out of memory");
+        vmm_run(m->vmm, p, NULL);
+        if (gsum(m->vmm) - g0 != p) {
+            ck_free(&start);
+            return mon_err(m, "replay diverged from the history (a bug): %llu steps of %llu",
+                           (unsigned long long)(gsum(m->vmm) - g0), (unsigned long long)p);
+        }
+        if (p < c->p) {
+            *part = p;
+            return 0;
+        }
+        if (bisect && now_value(m, k) >= x) {
+            uint64_t lo = 0, hi = p; /* value < x after lo steps, >= x after hi */
+            while (hi - lo > 1) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (ck_load(m, &start) != 0)
+                    return ck_free(&start), -1;
+                vmm_run(m->vmm, mid, NULL);
+                if (now_value(m, k) >= x)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            int rc = ck_load(m, &start);
+            if (rc == 0)
+                vmm_run(m->vmm, hi, NULL);
+            ck_free(&start);
+            *part = hi < p ? hi : 0;
+            if (!*part)
+                at->k++;
+            return rc;
+        }
+        ck_free(&start);
+        at->k++;
+    }
+    return 0;
+}
+
+/* Put the session at the first point where value K reaches X (V_G: at g =
+ * X), without touching the history.  *AT, *PART as for replay. */
+static int seek(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64_t *part)
+{
+    struct mon_vrev *r = m->vrev;
+    int c = r->nck - 1;
+    while (c > 0 && (k == V_G ? pt_value(&r->ck[c].pt, k, m->focus) > x
+                              : pt_value(&r->ck[c].pt, k, m->focus) >= x))
+        c--;
+    if (ck_load(m, &r->ck[c]) != 0)
+        return -1;
+    *at = r->ck[c].at;
+    return replay(m, k, x, at, part);
+}
+
+static bool pos_after(struct vpos a, struct vpos b)
+{
+    return a.i > b.i || (a.i == b.i && a.k > b.k);
+}
+
+/* Make the point seek reached the end of the history: the log stops there
+ * (a partial call becomes a call of its own), later checkpoints and
+ * observations go, TAIL (if not NULL) is what a command left there. */
+static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vobs *tail)
+{
+    struct mon_vrev *r = m->vrev;
+    char err[256];
+    if (tail && (machine_state_load(vmm_machine(m->vmm), tail->real, tail->rlen, err,
+                                    sizeof err) != 0 ||
+                 vmm_state_load(m->vmm, tail->cp, tail->cplen, err, sizeof err) != 0))
+        return mon_err(m, "cannot restore a stop: %s", err);
+    if (tail)
+        vmm_transient_set(m->vmm, &tail->tr);
+    while (r->nck > 1 && pos_after(r->ck[r->nck - 1].at, at))
+        ck_free(&r->ck[--r->nck]);
+    r->nlog = at.i < r->nlog ? at.i + 1 : r->nlog;
+    if (at.i < r->nlog)
+        r->log[at.i].n = at.k;
+    if (r->nlog && !r->log[r->nlog - 1].n)
+        r->nlog--;
+    r->g = gsum(m->vmm);
+    while (r->nobs > 1 && (tail ? &r->obs[r->nobs - 1] > tail
+                                : r->obs[r->nobs - 1].pt.g > r->g))
+        obs_free(&r->obs[--r->nobs]);
+    if (part && log_push(r, part) != 0)
+        drop_all(r);
+    mon_debug_apply(m);
+    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+    m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    mon_vrev_end(m);
+    return 0;
+}
+
+/* Replay with nothing in the way: no breakpoint, trace or event hook. */
+static void quiet(struct mon *m)
+{
+    machine_debug_clear(vmm_machine(m->vmm));
+    machine_set_trace(vmm_machine(m->vmm), NULL, NULL);
+    vmm_set_event_hook(m->vmm, NULL, NULL);
+}
+
+/* After a failure midway: back where the command found the session. */
+static int give_up(struct mon *m, uint64_t g_now)
+{
+    struct vpos at;
+    uint64_t part;
+    struct mon_vrev *r = m->vrev;
+    if (seek(m, V_G, g_now, &at, &part) != 0 || !r->nobs ||
+        commit(m, at, part, &r->obs[r->nobs - 1]) != 0)
+        drop_all(r);
+    mon_debug_apply(m);
+    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+    return -1;
+}
+
+static int ready(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (!r || !r->valid)
+        return mon_err(m, "no history yet: the VMs have not run since they were last changed");
+    bool ok;
+    if (session_hash(m, &ok) != r->end_hash || !ok)
+        return mon_err(m, "the VMs were changed since they last ran; their history is gone");
+    quiet(m);
+    return 0;
+}
+
+static void where_vm(struct mon *m, const char *what)
+{
+    struct machine *view = vmm_vm_view(m->vmm, m->focus);
+    struct psw p = machine_psw(view);
+    char b[96], name[64];
+    uint64_t w;
+    mon_out(m, "%s: %s: %s\n", mon_target_name(m, name, sizeof name), what,
+            mon_fmt_psw(&p, b, sizeof b));
+    if (machine_read_virt(view, p.p, &w) == 0)
+        mon_print_vinsn(m, view, &p, mon_symbols(m), p.p, w);
+}
+
+int mon_vrev_rstep(struct mon *m, uint64_t n)
+{
+    struct mon_vrev *r = m->vrev;
+    if (ready(m) != 0)
+        return -1;
+    uint64_t now = now_value(m, V_STEPS), base = pt_value(&r->ck[0].pt, V_STEPS, m->focus);
+    uint64_t g_now = r->g;
+    if (n > now - base) {
+        mon_debug_apply(m);
+        vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+        return mon_err(m, "can go back at most %llu steps (the history starts at step %llu)",
+                       (unsigned long long)(now - base), (unsigned long long)base);
+    }
+    uint64_t t = now - n;
+    /* where a command left the VM at step T, the latest; else just after
+     * the VM's step T (where 'step' leaves it) */
+    const struct vobs *o = NULL;
+    for (size_t j = r->nobs; j-- > 0 && !o;)
+        if (pt_value(&r->obs[j].pt, V_STEPS, m->focus) == t)
+            o = &r->obs[j];
+    struct vpos at;
+    uint64_t part;
+    int rc = o ? seek(m, V_G, o->pt.g, &at, &part) : seek(m, V_STEPS, t, &at, &part);
+    if (rc != 0 || now_value(m, V_STEPS) != t)
+        return rc == 0 ? (mon_err(m, "replay missed step %llu (a bug)", (unsigned long long)t),
+                          give_up(m, g_now))
+                       : give_up(m, g_now);
+    if (commit(m, at, part, o) != 0)
+        return give_up(m, g_now);
+    char what[96];
+    snprintf(what, sizeof what, "back %llu step%s, at step %llu", (unsigned long long)n,
+             n == 1 ? "" : "s", (unsigned long long)t);
+    where_vm(m, what);
+    mon_display_show(m);
+    return 0;
+}
+
+int mon_vrev_rcontinue(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (ready(m) != 0)
+        return -1;
+    uint64_t g_now = r->g, g0 = r->ck[0].pt.g;
+    uint64_t k0 = pt_value(&r->ck[0].pt, V_TRAPS, m->focus), want = k0;
+    struct vpos at;
+    uint64_t part;
+    /* the VM's trap count one guest step ago: the last trap before now */
+    if (g_now > g0) {
+        if (seek(m, V_G, g_now - 1, &at, &part) != 0)
+            return give_up(m, g_now);
+        want = now_value(m, V_TRAPS);
+    }
+    char what[96];
+    if (want <= k0) {
+        if (seek(m, V_G, g0, &at, &part) != 0)
+            return give_up(m, g_now);
+        if (commit(m, at, part, &r->obs[0]) != 0)
+            return give_up(m, g_now);
+        where_vm(m, "no trap before this point: at the start of the history");
+    } else {
+        if (seek(m, V_TRAPS, want, &at, &part) != 0)
+            return give_up(m, g_now);
+        if (commit(m, at, part, NULL) != 0)
+            return give_up(m, g_now);
+        snprintf(what, sizeof what, "back to the previous trap (%s), at step %llu",
+                 trap_cause_name(machine_last_trap(vmm_vm_view(m->vmm, m->focus))),
+                 (unsigned long long)now_value(m, V_STEPS));
+        where_vm(m, what);
+    }
+    mon_display_show(m);
+    return 0;
+}

@@ -1,0 +1,251 @@
+/* test_reverse_vm.c: the monitor's reverse execution with a VM selected
+ * (rstep, rcontinue under the control program of sections 4-6).
+ *
+ * On 1,000 random programs (progen) run as one to three VMs with short
+ * time slices, so that the VMs interleave: 'rstep N' after 'step N' or 'go
+ * for N' must give back the whole session byte for byte (the real machine
+ * with all of E, the control program's table with every VM's PSW, timer,
+ * console, counters and statistics), wherever the checkpoints fall.
+ * Stepping forward again must give the same states step by step, and
+ * 'rcontinue' must land exactly on the state after the selected VM's last
+ * trap before the present, as recorded while stepping.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mon_support.h"
+#include "progen.h"
+#include "tgm/machine.h"
+#include "tgm/monitor.h"
+#include "tgm/vmm.h"
+
+struct snap {
+    uint8_t *b;
+    size_t len;
+};
+
+/* The whole session under the control program. */
+static struct snap take(struct mon *m)
+{
+    struct vmm *v = mon_vmm(m);
+    uint8_t *a, *c;
+    size_t la, lc;
+    assert_int_equal(machine_state_save(vmm_machine(v), true, &a, &la), 0);
+    assert_int_equal(vmm_state_save(v, &c, &lc), 0);
+    struct snap s = {malloc(la + lc), la + lc};
+    assert_non_null(s.b);
+    memcpy(s.b, a, la);
+    memcpy(s.b + la, c, lc);
+    free(a);
+    free(c);
+    return s;
+}
+
+/* Word at a time: the test hashes the session after every step. */
+static uint64_t hash(const struct snap *s)
+{
+    uint64_t h = s->len, w;
+    size_t i = 0;
+    for (; i + 8 <= s->len; i += 8) {
+        memcpy(&w, s->b + i, 8);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+    }
+    for (; i < s->len; i++)
+        h = (h ^ s->b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+static void same(const struct snap *a, const struct snap *b, uint64_t seed, const char *what)
+{
+    if (a->len != b->len || memcmp(a->b, b->b, a->len))
+        fail_msg("seed %llu: %s: the session differs", (unsigned long long)seed, what);
+}
+
+#define cmd ms_cmd
+
+static int sel; /* the selected VM */
+
+static struct machine *view(struct mon *m) { return vmm_vm_view(mon_vmm(m), sel); }
+static uint64_t steps(struct mon *m) { return machine_get_counters(view(m)).steps; }
+static uint64_t traps(struct mon *m)
+{
+    struct machine_counters c = machine_get_counters(view(m));
+    uint64_t t = 0;
+    for (unsigned k = 1; k < TRAP_NCAUSES; k++)
+        t += c.traps[k];
+    return t;
+}
+
+/* A session of NVM generated guests, the control program on 4096 words. */
+static struct mon *session(FILE *sink, uint64_t seed, int nvm)
+{
+    struct mon *m = mon_create(sink, sink);
+    assert_non_null(m);
+    cmd(m, "set cp-memory 4096; set slice %llu; set checkpoint %llu",
+        (unsigned long long)(40 + seed % 300), (unsigned long long)(1 + seed % 13));
+    for (int i = 0; i < nvm; i++) {
+        struct tgm_image img;
+        char err[256];
+        cmd(m, "vm create g%d %u", i, PG_W);
+        pg_generate(seed * 3 + (uint64_t)i, NULL, &img);
+        assert_int_equal(vmm_vm_load(mon_vmm(m), i, &img, err, sizeof err), 0);
+        image_free(&img);
+    }
+    sel = (int)(seed % (uint64_t)nvm);
+    cmd(m, "vm select g%d", sel);
+    return m;
+}
+
+/* rcontinue from the end of the recorded window must land on the state
+ * after the last step (before the present) that took a trap; the window is
+ * steps 0..d with hashes H and trap counts T. */
+static void check_rcontinue(struct mon *m, uint64_t seed, uint64_t c0, uint64_t d,
+                            const uint64_t *h, const uint64_t *t)
+{
+    uint64_t end = d;
+    for (int round = 0; round < 2; round++) {
+        /* j: the latest step in 1..end-1 whose trap count rose, else 0 */
+        uint64_t j = 0;
+        for (uint64_t k = end - (end > 0); k >= 1 && k <= d; k--)
+            if (t[k] > t[k - 1]) {
+                j = k;
+                break;
+            }
+        cmd(m, "rcontinue");
+        if (!j) {
+            assert_true(steps(m) <= c0);
+            return;
+        }
+        struct snap s = take(m);
+        if (steps(m) != c0 + j || hash(&s) != h[j])
+            fail_msg("seed %llu: rcontinue: at step %llu, not after the trap at %llu",
+                     (unsigned long long)seed, (unsigned long long)(steps(m) - c0),
+                     (unsigned long long)j);
+        free(s.b);
+        end = j;
+    }
+}
+
+static void reverse_vm__rstep_n_after_n_steps_restores_the_session_exactly(void **state)
+{
+    (void)state;
+    FILE *sink = getenv("TGM_DEBUG") ? stderr : fopen("/dev/null", "w");
+    assert_non_null(sink);
+    unsigned long nseeds = getenv("TGM_SEEDS") ? strtoul(getenv("TGM_SEEDS"), NULL, 10) : 1000;
+    unsigned long skipped = 0;
+    for (uint64_t seed = 1; seed <= nseeds + skipped; seed++) {
+        struct mon *m = session(sink, seed, 1 + (int)(seed % 3));
+        /* a prefix run, so the history does not start at step 0 */
+        cmd(m, seed % 3 ? "go for %llu" : "step %llu", (unsigned long long)(seed % 17));
+        struct vm_info vi;
+        assert_int_equal(vmm_vm_info(mon_vmm(m), sel, &vi), 0);
+        if (vi.state != VM_RUNNABLE) { /* halted in the prefix */
+            skipped++;
+            mon_destroy(m);
+            continue;
+        }
+        struct snap s0 = take(m);
+        uint64_t c0 = steps(m), n = 1 + seed % 300;
+        bool by_step = seed % 2 == 0;
+        cmd(m, by_step ? "step %llu" : "go for %llu", (unsigned long long)n);
+        struct snap s1 = take(m);
+        uint64_t d = steps(m) - c0; /* the selected VM's own steps */
+        if (!d) { /* the others ran: nothing of its own to undo */
+            skipped++;
+            free(s0.b);
+            free(s1.b);
+            mon_destroy(m);
+            continue;
+        }
+        /* back in two moves: the first lands inside the run */
+        cmd(m, "rstep %llu", (unsigned long long)(d / 3));
+        assert_int_equal(steps(m), c0 + d - d / 3);
+        cmd(m, "rstep %llu", (unsigned long long)(d - d / 3));
+        struct snap b = take(m);
+        same(&s0, &b, seed, "rstep N after N steps");
+        free(b.b);
+        if (by_step) {
+            /* forward again one step at a time: the same states */
+            uint64_t *h = calloc(d + 1, sizeof *h), *t = calloc(d + 1, sizeof *t);
+            assert_true(h && t);
+            h[0] = hash(&s0);
+            t[0] = traps(m);
+            for (uint64_t k = 1; k <= d; k++) {
+                cmd(m, "step");
+                b = take(m);
+                h[k] = hash(&b);
+                t[k] = traps(m);
+                free(b.b);
+            }
+            b = take(m);
+            same(&s1, &b, seed, "forward again after rstep");
+            free(b.b);
+            cmd(m, "rstep %llu", (unsigned long long)d);
+            b = take(m);
+            same(&s0, &b, seed, "rstep N a second time");
+            free(b.b);
+            cmd(m, "step %llu", (unsigned long long)d);
+            check_rcontinue(m, seed, c0, d, h, t);
+            free(h);
+            free(t);
+        }
+        free(s0.b);
+        free(s1.b);
+        mon_destroy(m);
+    }
+    if (sink != stderr)
+        fclose(sink);
+}
+
+static void reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_exactly(void **state)
+{
+    (void)state;
+    FILE *sink = getenv("TGM_DEBUG") ? stderr : fopen("/dev/null", "w");
+    struct mon *m = session(sink, 5, 2);
+    assert_int_equal(mon_exec_line(m, "rstep"), -1); /* no history yet */
+    cmd(m, "step 20");
+    struct snap s = take(m);
+    assert_int_equal(mon_exec_line(m, "rstep 21"), -1); /* before the history */
+    struct snap b = take(m);
+    same(&s, &b, 5, "a refused rstep");
+    free(b.b);
+    cmd(m, "rstep 20; step 20");
+    b = take(m);
+    same(&s, &b, 5, "back to the start and forward");
+    free(b.b);
+    /* a run stopped at a breakpoint, stepped on and back: the stop exactly */
+    for (int k = 0; k < 8; k++) {
+        cmd(m, "delete all; break 0x%x; go for 500", machine_psw(view(m)).p);
+        b = take(m);
+        uint64_t c0 = steps(m);
+        cmd(m, "step 5"); /* fewer if it comes back to the breakpoint */
+        cmd(m, "rstep %llu", (unsigned long long)(steps(m) - c0));
+        struct snap c = take(m);
+        same(&b, &c, 5, "rstep 5 after a breakpoint stop and step 5");
+        free(b.b);
+        free(c.b);
+        cmd(m, "step 3");
+    }
+    cmd(m, "vm input g1 x"); /* a change from outside: the history is gone */
+    assert_int_equal(mon_exec_line(m, "rstep"), -1);
+    free(s.b);
+    mon_destroy(m);
+    if (sink != stderr)
+        fclose(sink);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reverse_vm__rstep_n_after_n_steps_restores_the_session_exactly),
+        cmocka_unit_test(reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_exactly),
+    };
+    return cmocka_run_group_tests_name("reverse_vm", tests, NULL, NULL);
+}
