@@ -239,6 +239,21 @@ static void break__condition_false_is_not_a_hit(void **state)
                "(-11)");
 }
 
+static void snapshot__keeps_break_and_watch_conditions(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], cmds[1024];
+    cs_tmp_path(snap, sizeof snap, "cond.snap");
+    /* the conditions come back and still decide: i stops at 5, not 1 */
+    snprintf(cmds, sizeof cmds,
+             "load examples/sum.s; break loop if E[i] == 5; watch total if E[total] > 400; "
+             "save %s; delete all; restore %s; break list; go; assert E[i] == 5; delete 1; go; "
+             "assert E[total] > 400",
+             snap, snap);
+    expect_out(cmds, "hits 0  if E[i] == 5");
+    expect_out(cmds, "if E[total] > 400");
+}
+
 static void gdb__words_and_formats(void **state)
 {
     (void)state;
@@ -366,6 +381,7 @@ int main(void)
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
         cmocka_unit_test(live__console_output_appears_during_go),
         cmocka_unit_test(break__condition_false_is_not_a_hit),
+        cmocka_unit_test(snapshot__keeps_break_and_watch_conditions),
         cmocka_unit_test(gdb__words_and_formats),
         cmocka_unit_test(log__copies_commands_and_output),
         cmocka_unit_test(cli__errors_are_one_line_in_one_style),

@@ -46,6 +46,7 @@ struct mon *mon_create(FILE *out, FILE *err)
     m->rev_every = MON_REV_EVERY;
     m->trace_cap = 16u << 20;
     mon_ring_resize(m, MON_RING_DEFAULT);
+    mon_trace_apply(m); /* so that 'step' fills the ring from the start */
     return m;
 }
 

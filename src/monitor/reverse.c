@@ -113,6 +113,8 @@ void mon_rev_rebase(struct mon *m)
     }
     if (!m->rev)
         return;
+    if (m->ring_fast)
+        mon_rev_ring_fill(m); /* while the checkpoints it needs are there */
     drop_all(m->rev);
     m->rev->interval = m->rev_every;
     checkpoint(m);
@@ -162,6 +164,18 @@ void mon_rev_end(struct mon *m)
         drop_all(r);
 }
 
+/* Run X for N steps, whatever its loop stops for (nothing is set on it). */
+static void run_exactly(struct machine *x, uint64_t n)
+{
+    while (n) {
+        struct machine_exit ex;
+        machine_run(x, n, &ex);
+        if (ex.steps == 0 && ex.reason != EXIT_BUDGET)
+            break; /* cannot happen in a recorded history; do not spin */
+        n -= ex.steps < n ? ex.steps : n;
+    }
+}
+
 /* Put the bare machine at step POS of the history: the last checkpoint at
  * or before it, then POS - its position steps with no breakpoint, trace or
  * trap stop in the way.  0, or -1 with an error. */
@@ -176,14 +190,7 @@ static int go_to(struct mon *m, uint64_t pos)
         return mon_err(m, "cannot restore a checkpoint: %s", err);
     machine_debug_clear(m->bare);
     machine_set_trace(m->bare, NULL, NULL);
-    uint64_t left = pos - r->ck[k].pos;
-    while (left) {
-        struct machine_exit ex;
-        machine_run(m->bare, left, &ex);
-        if (ex.steps == 0 && ex.reason != EXIT_BUDGET)
-            break; /* cannot happen in a recorded history; do not spin */
-        left -= ex.steps < left ? ex.steps : left;
-    }
+    run_exactly(m->bare, pos - r->ck[k].pos);
     /* checkpoints after POS belong to a future that may not come again */
     while (r->n > 1 && last(r)->pos > pos) {
         free(last(r)->state);
@@ -195,6 +202,29 @@ static int go_to(struct mon *m, uint64_t pos)
     m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
     mon_rev_end(m);
     return 0;
+}
+
+void mon_rev_ring_fill(struct mon *m)
+{
+    struct mon_rev *r = m->rev;
+    uint64_t now = machine_get_counters(m->bare).steps, from = m->ring_fast_from;
+    m->ring_fast_from = now;
+    if (!m->ring_size || now <= from || !r || !r->valid)
+        return;
+    uint64_t start = now - from > m->ring_size ? now - m->ring_size : from;
+    int k = r->n - 1;
+    while (k > 0 && r->ck[k].pos > start)
+        k--;
+    struct machine_config cfg = {.q = machine_q(m->bare), .profile = machine_profile(m->bare)};
+    struct machine *c = machine_create(&cfg);
+    char err[256];
+    if (c && r->ck[k].pos <= start &&
+        machine_state_load(c, r->ck[k].state, r->ck[k].len, err, sizeof err) == 0) {
+        run_exactly(c, start - r->ck[k].pos);
+        machine_set_trace(c, mon_trace_hook, m);
+        run_exactly(c, now - start);
+    }
+    machine_destroy(c);
 }
 
 static int rev_ready(struct mon *m)

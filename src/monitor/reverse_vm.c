@@ -23,6 +23,7 @@
 /* Where the VMs stood at a point: g, and per VM id its steps and traps. */
 struct vpt {
     uint64_t g;
+    uint64_t real;  /* the real machine's steps */
     int n;          /* ids 0..n-1 recorded */
     uint64_t *val;  /* steps[0..n-1], then traps[0..n-1] */
 };
@@ -99,6 +100,7 @@ static int pt_take(struct vmm *v, struct vpt *pt)
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
         n = id + 1;
     pt->g = gsum(v);
+    pt->real = machine_steps(vmm_machine(v));
     pt->n = n;
     pt->val = calloc(2 * (size_t)n + 1, sizeof *pt->val);
     if (!pt->val)
@@ -344,6 +346,10 @@ void mon_vrev_rebase(struct mon *m)
     if (!m->vmm || (!m->vrev && !(m->vrev = calloc(1, sizeof *m->vrev))))
         return;
     struct mon_vrev *r = m->vrev;
+    if (m->ring_fast && r->valid) { /* while the history it needs is there */
+        mon_vrev_end(m);
+        mon_vrev_ring_fill(m);
+    }
     drop_all(r);
     /* a checkpoint costs a pass over the real machine's E: scale the
      * interval with it, so that checkpoints stay a small part of a run */
@@ -533,6 +539,46 @@ static int give_up(struct mon *m, uint64_t g_now)
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     return -1;
+}
+
+void mon_vrev_ring_fill(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    struct machine *x = vmm_machine(m->vmm);
+    uint64_t from = m->ring_fast_from, g_now = gsum(m->vmm), real_now = machine_steps(x);
+    m->ring_fast_from = g_now;
+    if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
+        r->obs[r->nobs - 1].pt.g != g_now)
+        return;
+    /* from the latest checkpoint of the run that leaves a ring's worth of
+     * real steps, else from the run's start: no step before it again */
+    uint64_t g_from = from;
+    for (int c = r->nck - 1; c >= 0; c--)
+        if (r->ck[c].pt.g >= from && real_now - r->ck[c].pt.real >= m->ring_size) {
+            g_from = r->ck[c].pt.g;
+            break;
+        }
+    quiet(m);
+    struct vpos at;
+    uint64_t part;
+    const struct vobs *end = &r->obs[r->nobs - 1];
+    char err[256];
+    if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
+        give_up(m, g_now);
+        return;
+    }
+    machine_set_trace(x, mon_trace_hook_real, m);
+    int rc = replay(m, V_G, g_now, &at, &part);
+    machine_set_trace(x, NULL, NULL);
+    if (rc != 0 || part || gsum(m->vmm) != g_now ||
+        machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
+        vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
+        give_up(m, g_now);
+        return;
+    }
+    vmm_transient_set(m->vmm, &end->tr);
+    mon_debug_apply(m);
+    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
 }
 
 static int ready(struct mon *m)

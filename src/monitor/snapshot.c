@@ -22,7 +22,7 @@
 #include "tgm/bytes.h"
 
 #define SNAP_MAGIC "TGMSNAP"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: breakpoints keep their conditions; 1 is read too */
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
@@ -64,6 +64,7 @@ static void put_bps(struct bytes_out *w, const struct mon *m)
         bytes_put_le(w, b->hits, 8);
         bytes_put_le(w, b->ignore, 8);
         put_str(w, b->cmds ? b->cmds : "");
+        put_str(w, b->cond ? b->cond : "");
     }
 }
 
@@ -200,7 +201,9 @@ static bool vm_live(struct vmm *v, int64_t id)
     return v && id >= 0 && id < VMM_MAX_VMS && vmm_vm_info(v, (int)id, &vi) == 0;
 }
 
-static int parse_bps(struct bytes_in *r, struct snap *s, char *err, size_t errlen)
+/* VERSION 1 records have no condition. */
+static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
+                     size_t errlen)
 {
     uint64_t n = bytes_get_le(r, 4);
     if (r->bad || n > r->len)
@@ -211,7 +214,7 @@ static int parse_bps(struct bytes_in *r, struct snap *s, char *err, size_t errle
         return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
-        char cmds[4096];
+        char cmds[4096], cond[1024] = "";
         b->id = (int)(int32_t)bytes_get_le(r, 4);
         b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
         b->vm = (int)(int32_t)bytes_get_le(r, 4);
@@ -222,14 +225,20 @@ static int parse_bps(struct bytes_in *r, struct snap *s, char *err, size_t errle
         b->hits = bytes_get_le(r, 8);
         b->ignore = bytes_get_le(r, 8);
         s->nbps = i + 1;
-        if (!get_str(r, cmds, sizeof cmds) || b->kind > BP_CLASS || b->id <= 0 ||
+        if (!get_str(r, cmds, sizeof cmds) || (version > 1 && !get_str(r, cond, sizeof cond)) ||
+            (cond[0] && b->kind != BP_EXEC && b->kind != BP_WATCH) || b->kind > BP_CLASS ||
+            b->id <= 0 ||
             (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
             (b->kind == BP_WATCH && (b->len == 0 || b->len > TGM_Q_MAX || !b->rw)))
             return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
         if (cmds[0] && !(b->cmds = strdup(cmds)))
             return tgm_err(err, errlen, "out of memory");
-        if (b->kind == BP_WATCH && !(b->old = calloc(b->len, sizeof *b->old)))
+        /* as 'break' and 'watch' keep them: the condition after the old values */
+        size_t words = b->kind == BP_WATCH ? b->len : 0, clen = cond[0] ? strlen(cond) + 1 : 0;
+        if ((words || clen) && !(b->old = calloc(1, words * sizeof *b->old + clen)))
             return tgm_err(err, errlen, "out of memory");
+        if (clen)
+            b->cond = memcpy((char *)(b->old + words), cond, clen);
     }
     return 0;
 }
@@ -248,8 +257,8 @@ static int parse_vsyms(struct bytes_in *r, struct snap *s, char *err, size_t err
 }
 
 /* Build S from the sections; ERR says what is wrong. */
-static int build(const uint8_t *const *data, const size_t *lens, struct snap *s, char *err,
-                 size_t errlen)
+static int build(const uint8_t *const *data, const size_t *lens, uint64_t version,
+                 struct snap *s, char *err, size_t errlen)
 {
     enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS };
     struct bytes_in r = {data[SESS], lens[SESS], 0, false};
@@ -298,7 +307,7 @@ static int build(const uint8_t *const *data, const size_t *lens, struct snap *s,
         return tgm_err(err, errlen, "the selected VM is not in the snapshot");
     if (data[BRKS]) {
         r = (struct bytes_in){data[BRKS], lens[BRKS], 0, false};
-        if (parse_bps(&r, s, err, errlen) != 0)
+        if (parse_bps(&r, s, version, err, errlen) != 0)
             return -1;
         if (r.off != r.len)
             return tgm_err(err, errlen, "bad breakpoint section");
@@ -326,7 +335,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         goto out;
     }
     uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
-    if (r.bad || ver != SNAP_VERSION) {
+    if (r.bad || ver < 1 || ver > SNAP_VERSION) {
         tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads %u)", path,
             (unsigned long long)ver, SNAP_VERSION);
         goto out;
@@ -358,7 +367,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         goto out;
     }
     char why[256];
-    if (build(data, lens, &s, why, sizeof why) != 0) {
+    if (build(data, lens, ver, &s, why, sizeof why) != 0) {
         tgm_err(err, errlen, "%s: %s", path, why);
         goto out;
     }
