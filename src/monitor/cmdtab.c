@@ -75,7 +75,8 @@ const struct mon_cmd mon_cmds[] = {
      "command last left the VM at that step, else to just after the step.  The\n"
      "history starts when the machine (or any VM) was last changed other than\n"
      "by running (load, deposit, typed input, a breakpoint's commands);\n"
-     "checkpoints are taken every 100,000 steps ('set checkpoint').",
+     "checkpoints are taken every 100,000 steps ('set checkpoint'; with VMs,\n"
+     "that many guest steps per 8,192 words of real memory).",
      G_EXEC, "rs", "=-", 0},
     {"rcontinue", mon_cmd_rcontinue, 0, 0, "rcontinue",
      "run backwards to the previous breakpoint, watchpoint hit or trap\n"

@@ -19,11 +19,11 @@
 #include "mon_impl.h"
 
 #define VREV_MAX 64 /* checkpoints kept, as for the bare machine */
+#define VREV_WORDS 8192u /* real words per 'set checkpoint' steps between them */
 
 /* Where the VMs stood at a point: g, and per VM id its steps and traps. */
 struct vpt {
     uint64_t g;
-    uint64_t real;  /* the real machine's steps */
     int n;          /* ids 0..n-1 recorded */
     uint64_t *val;  /* steps[0..n-1], then traps[0..n-1] */
 };
@@ -58,8 +58,12 @@ struct vobs {
 };
 #define VOBS_MAX 4096 /* when full, every other one goes */
 
-struct vcall {      /* N calls that each advanced the VMs P guest steps */
+/* N calls that each advanced the VMs P guest steps, with the real machine
+ * debugged or not: the dispatcher enters D in place only when it is not,
+ * and the two courses differ, so a replay must be debugged alike. */
+struct vcall {
     uint64_t p, n;
+    bool debugged;
 };
 
 struct mon_vrev {
@@ -100,7 +104,6 @@ static int pt_take(struct vmm *v, struct vpt *pt)
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
         n = id + 1;
     pt->g = gsum(v);
-    pt->real = machine_steps(vmm_machine(v));
     pt->n = n;
     pt->val = calloc(2 * (size_t)n + 1, sizeof *pt->val);
     if (!pt->val)
@@ -253,9 +256,9 @@ static void *room(void *items, size_t n, size_t *cap, size_t size)
     return p;
 }
 
-static int log_push(struct mon_vrev *r, uint64_t p)
+static int log_push(struct mon_vrev *r, uint64_t p, bool debugged)
 {
-    if (r->nlog && r->log[r->nlog - 1].p == p) {
+    if (r->nlog && r->log[r->nlog - 1].p == p && r->log[r->nlog - 1].debugged == debugged) {
         r->log[r->nlog - 1].n++;
         return 0;
     }
@@ -263,7 +266,7 @@ static int log_push(struct mon_vrev *r, uint64_t p)
     if (!nl)
         return -1;
     r->log = nl;
-    r->log[r->nlog++] = (struct vcall){p, 1};
+    r->log[r->nlog++] = (struct vcall){p, 1, debugged};
     return 0;
 }
 
@@ -289,9 +292,14 @@ void mon_vrev_free(struct mon *m)
     m->vrev = NULL;
 }
 
+/* Runs are cut into calls of at most 'set checkpoint' steps, though
+ * checkpoints are further apart: a point inside a call is found by
+ * bisection over the call, so calls stay short. */
 uint64_t mon_vrev_interval(const struct mon *m)
 {
-    return m->vrev && m->vrev->valid ? m->vrev->interval : 0;
+    if (!m->vrev || !m->vrev->valid)
+        return 0;
+    return m->vrev->interval < m->rev_every ? m->vrev->interval : m->rev_every;
 }
 
 static struct vpos log_end(const struct mon_vrev *r)
@@ -346,15 +354,12 @@ void mon_vrev_rebase(struct mon *m)
     if (!m->vmm || (!m->vrev && !(m->vrev = calloc(1, sizeof *m->vrev))))
         return;
     struct mon_vrev *r = m->vrev;
-    if (m->ring_fast && r->valid) { /* while the history it needs is there */
-        mon_vrev_end(m);
-        mon_vrev_ring_fill(m);
-    }
     drop_all(r);
     /* a checkpoint costs a pass over the real machine's E: scale the
-     * interval with it, so that checkpoints stay a small part of a run */
+     * interval with it (64 times at 2^19 words), so that checkpoints stay a
+     * small part of a run */
     uint32_t q = machine_q(vmm_machine(m->vmm));
-    r->interval = m->rev_every * (q > TGM_Q_DEFAULT ? q / TGM_Q_DEFAULT : 1);
+    r->interval = m->rev_every * (q > VREV_WORDS ? q / VREV_WORDS : 1);
     r->g = gsum(m->vmm);
     checkpoint(m);
     if (r->valid && obs_add(m) != 0)
@@ -376,11 +381,12 @@ enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex)
 {
     struct mon_vrev *r = m->vrev;
     uint64_t g0 = gsum(m->vmm);
+    bool debugged = machine_debugging(vmm_machine(m->vmm));
     enum vmm_stop st = vmm_run(m->vmm, budget, ex);
     uint64_t p = gsum(m->vmm) - g0;
     if (!r || !r->valid || !p) /* a call that made no step needs no replay */
         return st;
-    if (log_push(r, p) != 0)
+    if (log_push(r, p, debugged) != 0)
         drop_all(r);
     r->g += p;
     return st;
@@ -406,6 +412,20 @@ void mon_vrev_end(struct mon *m)
 
 /* ---- replay ---- */
 
+static void no_trace(void *ctx, const struct machine_trace *t)
+{
+    (void)ctx;
+    (void)t;
+}
+
+/* P guest steps in one call, the real machine debugged as C's were. */
+static void run_like(struct mon *m, const struct vcall *c, uint64_t p)
+{
+    machine_set_trace(vmm_machine(m->vmm), c->debugged ? no_trace : NULL, NULL);
+    vmm_run(m->vmm, p, NULL);
+    machine_set_trace(vmm_machine(m->vmm), NULL, NULL);
+}
+
 /* Replay from the state RUN's caller restored: the log's calls from AT on,
  * each exactly as recorded, until the value K of the selected VM (of all
  * VMs for V_G) reaches X.  Inside a call the point is found by bisection
@@ -429,7 +449,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
         bool bisect = k != V_G && p > 1;
         if (bisect && ck_take(m, &start) != 0)
             return mon_err(m, "out of memory");
-        vmm_run(m->vmm, p, NULL);
+        run_like(m, c, p);
         if (gsum(m->vmm) - g0 != p) {
             ck_free(&start);
             return mon_err(m, "replay diverged from the history (a bug): %llu steps of %llu",
@@ -445,7 +465,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
                 uint64_t mid = lo + (hi - lo) / 2;
                 if (ck_load(m, &start) != 0)
                     return ck_free(&start), -1;
-                vmm_run(m->vmm, mid, NULL);
+                run_like(m, c, mid);
                 if (now_value(m, k) >= x)
                     hi = mid;
                 else
@@ -453,7 +473,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
             }
             int rc = ck_load(m, &start);
             if (rc == 0)
-                vmm_run(m->vmm, hi, NULL);
+                run_like(m, c, hi);
             ck_free(&start);
             *part = hi < p ? hi : 0;
             if (!*part)
@@ -492,6 +512,7 @@ static bool pos_after(struct vpos a, struct vpos b)
 static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vobs *tail)
 {
     struct mon_vrev *r = m->vrev;
+    bool debugged = at.i < r->nlog && r->log[at.i].debugged; /* of a partial call */
     char err[256];
     if (tail && (machine_state_load(vmm_machine(m->vmm), tail->real, tail->rlen, err,
                                     sizeof err) != 0 ||
@@ -510,7 +531,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
     while (r->nobs > 1 && (tail ? &r->obs[r->nobs - 1] > tail
                                 : r->obs[r->nobs - 1].pt.g > r->g))
         obs_free(&r->obs[--r->nobs]);
-    if (part && log_push(r, part) != 0)
+    if (part && log_push(r, part, debugged) != 0)
         drop_all(r);
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
@@ -539,46 +560,6 @@ static int give_up(struct mon *m, uint64_t g_now)
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     return -1;
-}
-
-void mon_vrev_ring_fill(struct mon *m)
-{
-    struct mon_vrev *r = m->vrev;
-    struct machine *x = vmm_machine(m->vmm);
-    uint64_t from = m->ring_fast_from, g_now = gsum(m->vmm), real_now = machine_steps(x);
-    m->ring_fast_from = g_now;
-    if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
-        r->obs[r->nobs - 1].pt.g != g_now)
-        return;
-    /* from the latest checkpoint of the run that leaves a ring's worth of
-     * real steps, else from the run's start: no step before it again */
-    uint64_t g_from = from;
-    for (int c = r->nck - 1; c >= 0; c--)
-        if (r->ck[c].pt.g >= from && real_now - r->ck[c].pt.real >= m->ring_size) {
-            g_from = r->ck[c].pt.g;
-            break;
-        }
-    quiet(m);
-    struct vpos at;
-    uint64_t part;
-    const struct vobs *end = &r->obs[r->nobs - 1];
-    char err[256];
-    if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
-        give_up(m, g_now);
-        return;
-    }
-    machine_set_trace(x, mon_trace_hook_real, m);
-    int rc = replay(m, V_G, g_now, &at, &part);
-    machine_set_trace(x, NULL, NULL);
-    if (rc != 0 || part || gsum(m->vmm) != g_now ||
-        machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
-        vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
-        give_up(m, g_now);
-        return;
-    }
-    vmm_transient_set(m->vmm, &end->tr);
-    mon_debug_apply(m);
-    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
 }
 
 static int ready(struct mon *m)
