@@ -426,7 +426,7 @@ static void run_like(struct mon *m, const struct vcall *c, uint64_t p)
     machine_set_trace(vmm_machine(m->vmm), NULL, NULL);
 }
 
-/* Replay from the state RUN's caller restored: the log's calls from AT on,
+/* Replay from the state the caller restored: the log's calls from AT on,
  * each exactly as recorded, until the value K of the selected VM (of all
  * VMs for V_G) reaches X.  Inside a call the point is found by bisection
  * from a copy of the call's start.  *AT and *PART (steps of a call done)
