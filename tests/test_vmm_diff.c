@@ -112,6 +112,62 @@ static void diff__plain_vmm_is_caught_on_s360_67_lra_user(void **state)
     expect_caught("s360-67-lra-user", 4000000);
 }
 
+/* The CP enters D in place (in the run loop) unless the real machine is
+ * debugged, when the HCALL exits and D runs after it.  Both must take the
+ * same course: every VM and the real machine equal after every call, with
+ * several VMs time-sliced, plain and hybrid. */
+static void noop_trace(void *ctx, const struct machine_trace *t)
+{
+    (void)ctx;
+    (void)t;
+}
+
+static struct vmm *course_rig(uint64_t seed, int n, bool hybrid, bool debugged)
+{
+    char err[200];
+    struct vmm_config cfg = {.q = 8192, .slice = 100 + seed % 7 * 150, .hybrid = hybrid,
+                             .profile = hybrid ? isa_profile_find("pdp10") : NULL};
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    for (int i = 0; i < n; i++) {
+        int id = vmm_vm_create(v, PG_W, NULL, err, sizeof err);
+        assert_true(id >= 0);
+        struct tgm_image img;
+        pg_generate(seed * 7 + (uint64_t)i, NULL, &img);
+        assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+        image_free(&img);
+    }
+    if (debugged)
+        machine_set_trace(vmm_machine(v), noop_trace, NULL);
+    return v;
+}
+
+static void diff__dispatcher_in_place_takes_the_course_of_the_exit(void **state)
+{
+    (void)state;
+    char diff[300];
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        int n = 2 + (int)(seed % 2);
+        bool hybrid = seed % 3 == 0;
+        struct vmm *a = course_rig(seed, n, hybrid, false), *b = course_rig(seed, n, hybrid, true);
+        for (int c = 0; c < 20; c++) {
+            vmm_run(a, 37 + (uint64_t)c * 13, NULL);
+            vmm_run(b, 37 + (uint64_t)c * 13, NULL);
+            for (int i = 0; i < n; i++)
+                if (machine_compare(vmm_vm_view(a, i), vmm_vm_view(b, i), CMP_COUNTERS,
+                                    "in place", "after the exit", diff, sizeof diff))
+                    fail_msg("seed %llu, call %d, VM %d: %s", (unsigned long long)seed, c, i,
+                             diff);
+            if (machine_compare(vmm_machine(a), vmm_machine(b), CMP_COUNTERS, "in place",
+                                "after the exit", diff, sizeof diff))
+                fail_msg("seed %llu, call %d, real machine: %s", (unsigned long long)seed, c,
+                         diff);
+        }
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +178,7 @@ int main(void)
         cmocka_unit_test(diff__plain_vmm_is_caught_on_pdp10),
         cmocka_unit_test(diff__plain_vmm_equals_bare_on_the_real_s360_67),
         cmocka_unit_test(diff__plain_vmm_is_caught_on_s360_67_lra_user),
+        cmocka_unit_test(diff__dispatcher_in_place_takes_the_course_of_the_exit),
     };
     return cmocka_run_group_tests_name("vmm_diff", tests, NULL, NULL);
 }

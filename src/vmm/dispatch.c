@@ -215,7 +215,6 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->in_run = true;
     v->entered = false;
     v->run_s0 = machine_steps(vm->view);
-    v->run_c0 = machine_cycles(vm->view);
     v->run_budget = chunk;
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
@@ -292,6 +291,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             return ex->reason;
         }
         uint64_t s0 = machine_steps(vm->view), c0 = machine_cycles(vm->view);
+        v->run_c0 = c0; /* D in place charges the slice from here, as below */
         bool stop = run_stretch(v, vm, budget, ex);
         uint64_t used = machine_steps(vm->view) - s0;
         budget -= used < budget ? used : budget;

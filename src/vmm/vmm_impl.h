@@ -39,7 +39,8 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     bool in_run;                /* run_direct is running the real machine */
     bool entered;               /* D ran in place, and the run stopped */
-    uint64_t run_s0, run_c0;    /* the VM's steps and cycles when it began */
+    uint64_t run_s0;            /* the VM's steps when it began */
+    uint64_t run_c0;            /* its cycles when the stretch began */
     uint64_t run_budget;        /* the VM's steps it may take */
     vmm_event_fn hook;
     void *hook_ctx;
