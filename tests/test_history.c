@@ -6,7 +6,8 @@
  * after 'go for N' must be exactly the ring the checked loop fills one step
  * at a time ('step N', which the trace hook records), with runs of every
  * length against the ring's size, checkpoints close together, a history
- * rebased between runs.
+ * rebased between runs; and with two or three VMs, where the ring holds
+ * the real machine's steps and the session is replayed to fill it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "mon_support.h"
 #include "progen.h"
 #include "tgm/machine.h"
+#include "tgm/vmm.h"
 
 struct session {
     struct mon *m;
@@ -96,6 +99,49 @@ static void history__the_ring_after_a_fast_go_is_the_checked_loops(void **state)
     }
 }
 
+/* The same with two or three VMs: the ring holds the real machine's steps.
+ * The checked session traces traps to a file, which changes nothing else
+ * but keeps its runs in the checked loop. */
+static void history__the_ring_after_a_fast_go_in_vms_is_the_checked_loops(void **state)
+{
+    (void)state;
+    char trace[64];
+    snprintf(trace, sizeof trace, "/tmp/tgm-history-%ld.trace", (long)getpid());
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        unsigned ring = 1 + (unsigned)(seed * 11 % 400);
+        struct session s[2];
+        for (int k = 0; k < 2; k++) {
+            open_session(&s[k], seed, ring);
+            ms_cmd(s[k].m, "set cp-memory 4096; set slice %llu", (unsigned long long)(40 + seed % 200));
+            for (int i = 0; i < 2 + (int)(seed % 2); i++) {
+                struct tgm_image img;
+                char err[256];
+                ms_cmd(s[k].m, "vm create g%d %u", i, PG_W);
+                pg_generate(seed * 5 + (uint64_t)i, NULL, &img);
+                assert_int_equal(vmm_vm_load(mon_vmm(s[k].m), i, &img, err, sizeof err), 0);
+                image_free(&img);
+            }
+            if (k == 1)
+                ms_cmd(s[k].m, "trace traps to %s", trace);
+            /* runs shorter and longer than the ring, across checkpoints */
+            ms_cmd(s[k].m, "go for %llu; vm input g0 x; go for %llu; go for %llu",
+                   (unsigned long long)(seed * 17 % 500), (unsigned long long)(1 + seed % 40),
+                   (unsigned long long)(seed * 37 % 900));
+        }
+        assert_int_equal(machine_digest(vmm_machine(mon_vmm(s[0].m))),
+                         machine_digest(vmm_machine(mon_vmm(s[1].m))));
+        char *a = history(&s[0], ring + 5), *b = history(&s[1], ring + 5);
+        if (strcmp(a, b))
+            fail_msg("seed %llu: the rings differ:\nfast:\n%s\nchecked:\n%s",
+                     (unsigned long long)seed, a, b);
+        free(a);
+        free(b);
+        close_session(&s[0]);
+        close_session(&s[1]);
+    }
+    remove(trace);
+}
+
 static void history__step_fills_the_ring_before_any_run(void **state)
 {
     (void)state;
@@ -116,6 +162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(history__the_ring_after_a_fast_go_is_the_checked_loops),
+        cmocka_unit_test(history__the_ring_after_a_fast_go_in_vms_is_the_checked_loops),
         cmocka_unit_test(history__step_fills_the_ring_before_any_run),
     };
     return cmocka_run_group_tests_name("history", tests, NULL, NULL);

@@ -267,30 +267,38 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
     }
 }
 
-/* With nothing armed on the bare machine but the history ring, run the
- * fast loop and fill the ring afterwards by replay (mon_rev_ring_fill):
- * the checked loop's hook on every step costs some 7 times the run.  Not
- * with VMs: the control program takes another course when the real
- * machine is debugged, so a replay with the hook would not be this run. */
+/* With nothing armed but the history ring, run the fast loop and fill the
+ * ring afterwards by replay (mon_rev_ring_fill, mon_vrev_ring_fill): the
+ * checked loop's hook on every step costs some 7 times the run.  With VMs
+ * the replay is debugged and this run not, so the control program exits
+ * at its HCALL there and enters D in place here: both take one course. */
 static void ring_fast_begin(struct mon *m)
 {
-    if (m->focus != MON_FOCUS_BARE || !m->ring_size || !mon_rev_interval(m))
+    bool bare = m->focus == MON_FOCUS_BARE;
+    struct machine *x = bare ? m->bare : vmm_machine(m->vmm);
+    if (!m->ring_size || !mon_rev_interval(m))
         return;
     m->ring_fast = true;
     mon_trace_apply(m);
-    if (machine_debugging(m->bare)) { /* a breakpoint or trace: checked anyway */
+    if (machine_debugging(x)) { /* a breakpoint or trace: checked anyway */
         m->ring_fast = false;
         mon_trace_apply(m);
         return;
     }
-    m->ring_fast_from = machine_get_counters(m->bare).steps;
+    m->ring_fast_from = bare ? machine_get_counters(x).steps : 0;
+    for (int id = bare ? -1 : vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+        m->ring_fast_from += machine_get_counters(vmm_vm_view(m->vmm, id)).steps;
 }
 
+/* After the run's history is recorded: the VMs' fill replays it. */
 static void ring_fast_end(struct mon *m)
 {
     if (!m->ring_fast)
         return;
-    mon_rev_ring_fill(m);
+    if (m->focus == MON_FOCUS_BARE)
+        mon_rev_ring_fill(m);
+    else
+        mon_vrev_ring_fill(m);
     m->ring_fast = false;
     mon_trace_apply(m);
 }

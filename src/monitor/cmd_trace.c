@@ -96,16 +96,15 @@ static void hook(struct mon *m, const struct machine_trace *t, bool real)
 }
 
 void mon_trace_hook(void *ctx, const struct machine_trace *t) { hook(ctx, t, false); }
-static void hook_real(void *ctx, const struct machine_trace *t) { hook(ctx, t, true); }
+void mon_trace_hook_real(void *ctx, const struct machine_trace *t) { hook(ctx, t, true); }
 
 void mon_trace_apply(struct mon *m)
 {
-    bool on = m->ring_size || m->trace_insns || m->trace_traps;
     /* a fast run fills the ring after it (mon_rev_ring_fill) */
-    bool bare = (m->ring_size && !m->ring_fast) || m->trace_insns || m->trace_traps;
-    machine_set_trace(m->bare, bare ? mon_trace_hook : NULL, bare ? m : NULL);
+    bool on = (m->ring_size && !m->ring_fast) || m->trace_insns || m->trace_traps;
+    machine_set_trace(m->bare, on ? mon_trace_hook : NULL, on ? m : NULL);
     if (m->vmm)
-        machine_set_trace(vmm_machine(m->vmm), on ? hook_real : NULL, on ? m : NULL);
+        machine_set_trace(vmm_machine(m->vmm), on ? mon_trace_hook_real : NULL, on ? m : NULL);
 }
 
 void mon_vmm_event(void *ctx, const struct vmm_event *e)

@@ -118,8 +118,9 @@ struct mon {
     /* history ring and tracing */
     struct mon_ring_ent *ring;
     size_t ring_size, ring_head, ring_count;
-    bool ring_fast;           /* a run of the bare machine in the fast loop: */
-    uint64_t ring_fast_from;  /* its steps from here go into the ring after it */
+    bool ring_fast;           /* a run in the fast loop with the ring on: its */
+    uint64_t ring_fast_from;  /* steps from here (bare: steps; VMs: guest steps
+                                 of all) go into the ring after it, by replay */
     bool trace_insns, trace_traps, trace_cp;
     FILE *trace_file;     /* NULL: trace to out */
     struct tgm_wfile trace_w; /* the file behind it, renamed into place at close */
@@ -324,6 +325,9 @@ uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
 int mon_vrev_rstep(struct mon *m, uint64_t n);
 int mon_vrev_rcontinue(struct mon *m);
+/* mon_rev_ring_fill for the VMs: the real machine's steps since the guest
+ * steps ring_fast_from, replayed on the session itself, which ends as it was. */
+void mon_vrev_ring_fill(struct mon *m);
 
 /* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
 
@@ -338,8 +342,10 @@ void mon_bp_free_all(struct mon *m);
 int mon_ring_resize(struct mon *m, size_t n);
 /* Install the trace hooks the ring and 'trace' need (or none). */
 void mon_trace_apply(struct mon *m);
-/* The bare machine's trace hook (CTX is the session): the ring, 'trace'. */
+/* The bare and the real machine's trace hooks (CTX is the session): the
+ * ring, 'trace'. */
 void mon_trace_hook(void *ctx, const struct machine_trace *t);
+void mon_trace_hook_real(void *ctx, const struct machine_trace *t);
 void mon_trace_close(struct mon *m);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
 /* Note the values of watched words so a hit can show old -> new. */

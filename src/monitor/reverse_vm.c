@@ -24,6 +24,7 @@
 /* Where the VMs stood at a point: g, and per VM id its steps and traps. */
 struct vpt {
     uint64_t g;
+    uint64_t real;  /* the real machine's steps */
     int n;          /* ids 0..n-1 recorded */
     uint64_t *val;  /* steps[0..n-1], then traps[0..n-1] */
 };
@@ -58,12 +59,11 @@ struct vobs {
 };
 #define VOBS_MAX 4096 /* when full, every other one goes */
 
-/* N calls that each advanced the VMs P guest steps, with the real machine
- * debugged or not: the dispatcher enters D in place only when it is not,
- * and the two courses differ, so a replay must be debugged alike. */
+/* N calls that each advanced the VMs P guest steps.  Whether the real
+ * machine is debugged does not matter: the dispatcher entered in place
+ * takes the course of the exit (test_vmm_diff). */
 struct vcall {
     uint64_t p, n;
-    bool debugged;
 };
 
 struct mon_vrev {
@@ -104,6 +104,7 @@ static int pt_take(struct vmm *v, struct vpt *pt)
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
         n = id + 1;
     pt->g = gsum(v);
+    pt->real = machine_steps(vmm_machine(v));
     pt->n = n;
     pt->val = calloc(2 * (size_t)n + 1, sizeof *pt->val);
     if (!pt->val)
@@ -256,9 +257,9 @@ static void *room(void *items, size_t n, size_t *cap, size_t size)
     return p;
 }
 
-static int log_push(struct mon_vrev *r, uint64_t p, bool debugged)
+static int log_push(struct mon_vrev *r, uint64_t p)
 {
-    if (r->nlog && r->log[r->nlog - 1].p == p && r->log[r->nlog - 1].debugged == debugged) {
+    if (r->nlog && r->log[r->nlog - 1].p == p) {
         r->log[r->nlog - 1].n++;
         return 0;
     }
@@ -266,7 +267,7 @@ static int log_push(struct mon_vrev *r, uint64_t p, bool debugged)
     if (!nl)
         return -1;
     r->log = nl;
-    r->log[r->nlog++] = (struct vcall){p, 1, debugged};
+    r->log[r->nlog++] = (struct vcall){p, 1};
     return 0;
 }
 
@@ -354,6 +355,10 @@ void mon_vrev_rebase(struct mon *m)
     if (!m->vmm || (!m->vrev && !(m->vrev = calloc(1, sizeof *m->vrev))))
         return;
     struct mon_vrev *r = m->vrev;
+    if (m->ring_fast && r->valid) { /* while the history it needs is there */
+        mon_vrev_end(m);
+        mon_vrev_ring_fill(m);
+    }
     drop_all(r);
     /* a checkpoint costs a pass over the real machine's E: scale the
      * interval with it (64 times at 2^19 words), so that checkpoints stay a
@@ -381,12 +386,11 @@ enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex)
 {
     struct mon_vrev *r = m->vrev;
     uint64_t g0 = gsum(m->vmm);
-    bool debugged = machine_debugging(vmm_machine(m->vmm));
     enum vmm_stop st = vmm_run(m->vmm, budget, ex);
     uint64_t p = gsum(m->vmm) - g0;
     if (!r || !r->valid || !p) /* a call that made no step needs no replay */
         return st;
-    if (log_push(r, p, debugged) != 0)
+    if (log_push(r, p) != 0)
         drop_all(r);
     r->g += p;
     return st;
@@ -412,20 +416,6 @@ void mon_vrev_end(struct mon *m)
 
 /* ---- replay ---- */
 
-static void no_trace(void *ctx, const struct machine_trace *t)
-{
-    (void)ctx;
-    (void)t;
-}
-
-/* P guest steps in one call, the real machine debugged as C's were. */
-static void run_like(struct mon *m, const struct vcall *c, uint64_t p)
-{
-    machine_set_trace(vmm_machine(m->vmm), c->debugged ? no_trace : NULL, NULL);
-    vmm_run(m->vmm, p, NULL);
-    machine_set_trace(vmm_machine(m->vmm), NULL, NULL);
-}
-
 /* Replay from the state the caller restored: the log's calls from AT on,
  * each exactly as recorded, until the value K of the selected VM (of all
  * VMs for V_G) reaches X.  Inside a call the point is found by bisection
@@ -449,7 +439,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
         bool bisect = k != V_G && p > 1;
         if (bisect && ck_take(m, &start) != 0)
             return mon_err(m, "out of memory");
-        run_like(m, c, p);
+        vmm_run(m->vmm, p, NULL);
         if (gsum(m->vmm) - g0 != p) {
             ck_free(&start);
             return mon_err(m, "replay diverged from the history (a bug): %llu steps of %llu",
@@ -465,7 +455,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
                 uint64_t mid = lo + (hi - lo) / 2;
                 if (ck_load(m, &start) != 0)
                     return ck_free(&start), -1;
-                run_like(m, c, mid);
+                vmm_run(m->vmm, mid, NULL);
                 if (now_value(m, k) >= x)
                     hi = mid;
                 else
@@ -473,7 +463,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
             }
             int rc = ck_load(m, &start);
             if (rc == 0)
-                run_like(m, c, hi);
+                vmm_run(m->vmm, hi, NULL);
             ck_free(&start);
             *part = hi < p ? hi : 0;
             if (!*part)
@@ -512,7 +502,6 @@ static bool pos_after(struct vpos a, struct vpos b)
 static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vobs *tail)
 {
     struct mon_vrev *r = m->vrev;
-    bool debugged = at.i < r->nlog && r->log[at.i].debugged; /* of a partial call */
     char err[256];
     if (tail && (machine_state_load(vmm_machine(m->vmm), tail->real, tail->rlen, err,
                                     sizeof err) != 0 ||
@@ -531,7 +520,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
     while (r->nobs > 1 && (tail ? &r->obs[r->nobs - 1] > tail
                                 : r->obs[r->nobs - 1].pt.g > r->g))
         obs_free(&r->obs[--r->nobs]);
-    if (part && log_push(r, part, debugged) != 0)
+    if (part && log_push(r, part) != 0)
         drop_all(r);
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
@@ -560,6 +549,46 @@ static int give_up(struct mon *m, uint64_t g_now)
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     return -1;
+}
+
+void mon_vrev_ring_fill(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    struct machine *x = vmm_machine(m->vmm);
+    uint64_t from = m->ring_fast_from, g_now = gsum(m->vmm), real_now = machine_steps(x);
+    m->ring_fast_from = g_now;
+    if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
+        r->obs[r->nobs - 1].pt.g != g_now)
+        return;
+    /* from the latest checkpoint of the run that leaves a ring's worth of
+     * real steps, else from the run's start: no step before it again */
+    uint64_t g_from = from;
+    for (int c = r->nck - 1; c >= 0; c--)
+        if (r->ck[c].pt.g >= from && real_now - r->ck[c].pt.real >= m->ring_size) {
+            g_from = r->ck[c].pt.g;
+            break;
+        }
+    quiet(m);
+    struct vpos at;
+    uint64_t part;
+    const struct vobs *end = &r->obs[r->nobs - 1];
+    char err[256];
+    if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
+        give_up(m, g_now);
+        return;
+    }
+    machine_set_trace(x, mon_trace_hook_real, m);
+    int rc = replay(m, V_G, g_now, &at, &part);
+    machine_set_trace(x, NULL, NULL);
+    if (rc != 0 || part || gsum(m->vmm) != g_now ||
+        machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
+        vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
+        give_up(m, g_now);
+        return;
+    }
+    vmm_transient_set(m->vmm, &end->tr);
+    mon_debug_apply(m);
+    vmm_set_event_hook(m->vmm, mon_vmm_event, m);
 }
 
 static int ready(struct mon *m)
