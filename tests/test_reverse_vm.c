@@ -205,8 +205,9 @@ static void reverse_vm__rstep_n_after_n_steps_restores_the_session_exactly(void 
 }
 
 /* The control program enters its dispatcher in place only while nobody
- * debugs the real machine, and the two courses differ; the ring's trace
- * hook debugs it.  Runs with the ring on and off, and back over both. */
+ * debugs the real machine, and replays (with or without the ring's trace
+ * hook) rely on both courses being one.  Runs with the ring on and off,
+ * and back over both. */
 static void reverse_vm__replay_takes_the_course_the_run_took(void **state)
 {
     (void)state;

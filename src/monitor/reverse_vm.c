@@ -116,7 +116,7 @@ static int pt_take(struct vmm *v, struct vpt *pt)
     return 0;
 }
 
-enum vkind { V_G, V_STEPS, V_TRAPS };
+enum vkind { V_G, V_STEPS, V_TRAPS, V_REAL }; /* V_REAL: the real machine's steps */
 
 static uint64_t pt_value(const struct vpt *pt, enum vkind k, int id)
 {
@@ -129,6 +129,8 @@ static uint64_t pt_value(const struct vpt *pt, enum vkind k, int id)
 
 static uint64_t now_value(struct mon *m, enum vkind k)
 {
+    if (k == V_REAL)
+        return machine_steps(vmm_machine(m->vmm));
     struct machine *x = vmm_vm_view(m->vmm, m->focus);
     return k == V_G ? gsum(m->vmm) : k == V_STEPS ? machine_steps(x) : traps_of(x);
 }
@@ -419,8 +421,8 @@ void mon_vrev_end(struct mon *m)
 /* Replay from the state the caller restored: the log's calls from AT on,
  * each exactly as recorded, until the value K of the selected VM (of all
  * VMs for V_G) reaches X.  Inside a call the point is found by bisection
- * from a copy of the call's start.  *AT and *PART (steps of a call done)
- * say where it stopped.  0, or -1 with an error. */
+ * from a copy of the call's start (V_REAL: the call is run whole).  *AT
+ * and *PART (steps of a call done) say where it stopped.  0, or -1 with an error. */
 static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64_t *part)
 {
     struct mon_vrev *r = m->vrev;
@@ -436,7 +438,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
         if (k == V_G && g0 + p > x)
             p = x - g0; /* the point is inside this call: a shorter one reaches it */
         struct vck start = {0};
-        bool bisect = k != V_G && p > 1;
+        bool bisect = (k == V_STEPS || k == V_TRAPS) && p > 1;
         if (bisect && ck_take(m, &start) != 0)
             return mon_err(m, "out of memory");
         vmm_run(m->vmm, p, NULL);
@@ -576,6 +578,20 @@ void mon_vrev_ring_fill(struct mon *m)
     if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
         give_up(m, g_now);
         return;
+    }
+    /* the checked loop costs 7 times the fast one: find the last call
+     * boundary before the ring's steps quietly, and hook from there */
+    if (real_now - machine_steps(x) > m->ring_size) {
+        uint64_t real_to = real_now - m->ring_size;
+        if (replay(m, V_REAL, real_to + 1, &at, &part) != 0 || machine_steps(x) <= real_to) {
+            give_up(m, g_now);
+            return;
+        }
+        /* back to the boundary before the call that crossed */
+        if (seek(m, V_G, gsum(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
+            give_up(m, g_now);
+            return;
+        }
     }
     machine_set_trace(x, mon_trace_hook_real, m);
     int rc = replay(m, V_G, g_now, &at, &part);
