@@ -68,6 +68,14 @@ static void same(const struct snap *a, const struct snap *b, uint64_t seed, cons
         fail_msg("seed %llu: %s: the session differs", (unsigned long long)seed, what);
 }
 
+/* The session now must be WANT. */
+static void same_now(struct mon *m, const struct snap *want, uint64_t seed, const char *what)
+{
+    struct snap b = take(m);
+    same(want, &b, seed, what);
+    free(b.b);
+}
+
 #define cmd ms_cmd
 
 static int sel; /* the selected VM */
@@ -184,13 +192,9 @@ static void reverse_vm__rstep_n_after_n_steps_restores_the_session_exactly(void 
                 t[k] = traps(m);
                 free(b.b);
             }
-            b = take(m);
-            same(&s1, &b, seed, "forward again after rstep");
-            free(b.b);
+            same_now(m, &s1, seed, "forward again after rstep");
             cmd(m, "rstep %llu", (unsigned long long)d);
-            b = take(m);
-            same(&s0, &b, seed, "rstep N a second time");
-            free(b.b);
+            same_now(m, &s0, seed, "rstep N a second time");
             cmd(m, "step %llu", (unsigned long long)d);
             check_rcontinue(m, seed, c0, d, h, t);
             free(h);
@@ -247,9 +251,7 @@ static void reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_e
     same(&s, &b, 5, "a refused rstep");
     free(b.b);
     cmd(m, "rstep 20; step 20");
-    b = take(m);
-    same(&s, &b, 5, "back to the start and forward");
-    free(b.b);
+    same_now(m, &s, 5, "back to the start and forward");
     /* a run stopped at a breakpoint, stepped on and back: the stop exactly */
     for (int k = 0; k < 8; k++) {
         cmd(m, "delete all; break 0x%x; go for 500", machine_psw(view(m)).p);
