@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +37,30 @@ static inline FILE *fuzz_sink(size_t *n)
         abort();
     setvbuf(f, NULL, _IONBF, 0);
     return f;
+}
+
+/* A fresh directory from TEMPLATE (ending in XXXXXX, rewritten in place),
+ * removed with everything in it when the fuzzer exits. */
+static char *fuzz_tmpdir_path;
+static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag,
+                              struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+static inline void fuzz_tmpdir_remove(void)
+{
+    nftw(fuzz_tmpdir_path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+static inline char *fuzz_tmpdir(char *template)
+{
+    if (!mkdtemp(template))
+        abort();
+    fuzz_tmpdir_path = template;
+    atexit(fuzz_tmpdir_remove);
+    return template;
 }
 
 #define FUZZ_CHECK(cond, ...)                                                   \

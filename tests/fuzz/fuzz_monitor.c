@@ -40,8 +40,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char dir[] = "/tmp/tgm-fuzz-monXXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0)
+    static char dir[] = "/tmp/tgm-fuzz-monXXXXXX";
+    if (chdir(fuzz_tmpdir(dir)) != 0)
         abort();
     FILE *f = fopen("p.s", "w");
     fputs(prog, f);

@@ -28,9 +28,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     out = fuzz_sink(NULL);
     err = fuzz_sink(&elen);
     fd = memfd_create("snapshot", 0);
-    char dir[] = "/tmp/tgm-fuzz-snapXXXXXX";
-    if (fd < 0 || !mkdtemp(dir))
+    static char dir[] = "/tmp/tgm-fuzz-snapXXXXXX";
+    if (fd < 0)
         abort();
+    fuzz_tmpdir(dir);
     snprintf(again, sizeof again, "%s/again.snap", dir);
     return 0;
 }
