@@ -218,13 +218,14 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->run_budget = chunk;
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
+    v->in_run = false;
     bool entry = mx.reason == EXIT_HOST;
     if (!entry && machine_sup(v->m)) {
-        /* a trap was taken but its HCALL not yet run: finish the entry */
+        /* a trap was taken but its HCALL not yet run: finish the entry
+         * (D then runs here, below, not in place) */
         machine_run(v->m, 1, &hx);
         entry = true;
     }
-    v->in_run = false;
     if (hx.reason != EXIT_HOST) { /* only a damaged CP gets here */
         *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, hx};
         return true;
