@@ -8,8 +8,10 @@
  * loads the new PSW from absolute E[1]; nothing else in E changes, because
  * every instruction develops all of its addresses before it writes.
  *
- * The loop is instantiated twice: a fast one and a checked one that also
- * handles breakpoints, watchpoints and tracing.  Nothing here prints.
+ * The loop is instantiated three times: the fast one (which also honours
+ * execution breakpoints, marked in the decode cache), one of exactly one
+ * step, and a checked one that also handles watchpoints, class breakpoints,
+ * trap stops and tracing.  Nothing here prints.
  */
 #include <string.h>
 

@@ -66,7 +66,8 @@ struct machine {
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
 
-    /* debugging (checked run loop only) */
+    /* debugging: execution breakpoints are also marked in the cache (the
+     * fast loop's); everything else takes the checked run loop */
     bool checked;
     bool oracle; /* the checked loop decodes every word it fetches */
     uint8_t *bp_exec;  /* bitmap over q, or NULL */
