@@ -261,6 +261,92 @@ static void oracle_is_independent(void **state)
     machine_destroy(oracle);
 }
 
+/* Run W on the fast loop and on the oracle for N steps; they must agree. */
+static struct machine *fast_and_oracle(const uint64_t *w, uint64_t n)
+{
+    struct machine *fast = fresh(w, FAST), *oracle = fresh(w, ORACLE);
+    machine_run(fast, n, NULL);
+    machine_run(oracle, n, NULL);
+    char diff[256];
+    if (machine_compare(fast, oracle, CMP_COUNTERS, "fast", "oracle", diff, sizeof diff))
+        fail_msg("%s", diff);
+    machine_destroy(oracle);
+    return fast;
+}
+
+/* The fast loop resolves an entry's operands once for the R it runs under
+ * (pdc_resolve).  The same physical word run under another l must develop
+ * its operands afresh: MOV 5, 6 at physical 10 stores E[5] := E[6] under
+ * l = 0, and E[9] := E[10] under l = 4 (with the same b, so only l differs). */
+static void resolution_follows_the_window(void **state)
+{
+    (void)state;
+    static uint64_t w[Q];
+    memset(w, 0, sizeof w);
+    w[0] = psw_pack(&(struct psw){true, false, 0, 10, 0, 100}); /* b alike */
+    w[6] = 66;
+    w[10] = MAKE_INSN(OP_MOV, 5, 6, 0);
+    w[11] = MAKE_INSN(OP_HALT, 0, 0, 0);
+    struct machine *m = fast_and_oracle(w, 2);
+    assert_int_equal(machine_mem(m)[5], 66);
+    machine_set_psw(m, psw_pack(&(struct psw){true, false, 0, 6, 4, 100}));
+    assert_int_equal(machine_run(m, 2, NULL), EXIT_HALT);
+    assert_int_equal(machine_mem(m)[9], w[10]);
+    machine_destroy(m);
+}
+
+/* ... and under a smaller b, an operand that no longer develops traps:
+ * the loop's MOV 50, 51 runs resolved, then LR makes b = 50. */
+static void resolution_follows_the_bound(void **state)
+{
+    (void)state;
+    static uint64_t w[Q];
+    memset(w, 0, sizeof w);
+    w[0] = psw_pack(&(struct psw){true, false, 0, 2, 0, Q});
+    w[1] = psw_pack(&(struct psw){true, false, 0, 60, 0, Q});
+    w[2] = MAKE_INSN_L(OP_LI, 40, 3);
+    w[3] = MAKE_INSN(OP_MOV, 50, 51, 0);
+    w[4] = MAKE_INSN(OP_DJNZ, 40, 6, 0);
+    w[5] = MAKE_INSN(OP_HALT, 0, 0, 0);
+    w[6] = MAKE_INSN(OP_LR, 52, 0, 0);
+    w[7] = MAKE_INSN(OP_JMP, 3, 0, 0);
+    w[51] = 7;
+    w[52] = r_pack(0, 50);
+    w[60] = MAKE_INSN(OP_HALT, 0, 0, 0);
+    struct machine *m = fast_and_oracle(w, 100);
+    struct psw old = psw_unpack(machine_mem(m)[0]);
+    assert_int_equal(old.cause, TRAP_MEM);
+    assert_int_equal(old.p, 3);
+    assert_int_equal(old.b, 50);
+    assert_int_equal(machine_psw(m).p, 61); /* halted in the handler */
+    machine_destroy(m);
+}
+
+/* A resolved store does not mark its word stale (the word was data).  When
+ * that word is decoded, every resolution ends: the MOV that first stored an
+ * ADDI there must make the next fetch see the word it stores next.  acc =
+ * 1 + 100; with the first ADDI run twice it would be 2. */
+static void resolved_store_into_code_is_seen(void **state)
+{
+    (void)state;
+    static uint64_t w[Q];
+    enum { N = 40, ACC = 41, S = 42, S2 = 43 };
+    memset(w, 0, sizeof w);
+    w[0] = psw_pack(&(struct psw){true, false, 0, 2, 0, Q});
+    w[2] = MAKE_INSN_L(OP_LI, N, 2);
+    w[3] = MAKE_INSN(OP_MOV, 20, S, 0); /* resolved: E[20] is data so far */
+    w[4] = MAKE_INSN(OP_JMP, 20, 0, 0);
+    w[21] = MAKE_INSN(OP_MOV, S, S2, 0);
+    w[22] = MAKE_INSN(OP_DJNZ, N, 3, 0);
+    w[23] = MAKE_INSN(OP_HALT, 0, 0, 0);
+    w[S] = MAKE_INSN(OP_ADDI, ACC, ACC, 1);
+    w[S2] = MAKE_INSN(OP_ADDI, ACC, ACC, 100);
+    struct machine *m = fast_and_oracle(w, 100);
+    assert_int_equal(machine_mem(m)[ACC], 101);
+    assert_int_equal(machine_psw(m).p, 24);
+    machine_destroy(m);
+}
+
 /* Fast loop, checked loop, single steps and the oracle agree after every
  * chunk. */
 static void smc_four_ways(void **state)
@@ -334,6 +420,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oracle_is_independent),
+        cmocka_unit_test(resolution_follows_the_window),
+        cmocka_unit_test(resolution_follows_the_bound),
+        cmocka_unit_test(resolved_store_into_code_is_seen),
         cmocka_unit_test(smc_four_ways),
         cmocka_unit_test(smc_under_control_program),
     };

@@ -59,6 +59,36 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
     return (uint64_t)((int64_t)x % (int64_t)y);
 }
 
+/* The three-operand ALU instructions and the compare-and-branch ones, each
+ * with its result in terms of x = E[b], y = E[c] (ALU) or x = E[a], y =
+ * E[b] (branch): one list for the handlers, checked and resolved. */
+#define ALU_OPS(X)                                        \
+    X(ADD, x + y)                                         \
+    X(SUB, x - y)                                         \
+    X(MUL, x * y)                                         \
+    X(DIV, (div_s(x, y)))                                 \
+    X(DIVU, y ? x / y : UINT64_MAX)                       \
+    X(MOD, (mod_s(x, y)))                                 \
+    X(MODU, y ? x % y : x)                                \
+    X(AND, x & y)                                         \
+    X(OR, x | y)                                          \
+    X(XOR, x ^ y)                                         \
+    X(SHL, x << (y & 63))                                 \
+    X(SHR, x >> (y & 63))                                 \
+    X(SAR, (uint64_t)((int64_t)x >> (y & 63)))            \
+    X(SLT, (uint64_t)((int64_t)x < (int64_t)y))           \
+    X(SLTU, (uint64_t)(x < y))                            \
+    X(SEQ, (uint64_t)(x == y))
+#define BRANCH_OPS(X)                                     \
+    X(BEQ, x == y)                                        \
+    X(BNE, x != y)                                        \
+    X(BLT, (int64_t)x < (int64_t)y)                       \
+    X(BGE, (int64_t)x >= (int64_t)y)                      \
+    X(BLTU, x < y)                                        \
+    X(BGEU, x >= y)
+/* The other instructions the fast loop resolves (see pdc_resolve). */
+#define SIMPLE_RESOLVED(X) X(NOP) X(MOV) X(LI) X(ADDI) X(JMP) X(BZ) X(BNZ) X(DJNZ)
+
 #define FIELD_A (ISA_FIELD << ISA_A_SHIFT)
 #define FIELD_B (ISA_FIELD << ISA_B_SHIFT)
 #define FIELD_C (ISA_FIELD << ISA_C_SHIFT)
@@ -202,6 +232,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         El = m->l < m->q ? m->E + m->l : m->E;          \
         Dl = m->l < m->q ? m->D + m->l : m->D;          \
         pclim = Dl + lim;              \
+        tag = pdc_tag(m->pdcs, Dl, lim); \
         last_t = UINT32_MAX;           \
         Lw = m->l;                     \
     } while (0)
@@ -224,6 +255,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     DEVS(DEV(fa); DEV(fb); DEV(fc))
 #define ALU(name, expr)                  \
     do {                                 \
+        TRY_RESOLVE();                   \
         ABC();                           \
         uint64_t x = RD(fb), y = RD(fc); \
         WR(fa, (expr));                  \
@@ -231,6 +263,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     } while (0)
 #define BRANCH(name, cond)                            \
     do {                                              \
+        TRY_RESOLVE();                                \
         fa = cur->a;                                \
         fb = cur->b;                                \
         DEVS(DEV(fa); DEV(fb));                       \
@@ -259,11 +292,30 @@ static const void *const *fast_disp; /* run_fast's table (computed goto) */
  * mode's dispatch map (L_GUARDED), so no handler need know its profile. */
 static bool uniform[ISA_NOPS];
 
-_Static_assert(sizeof(struct pdc) == 32, "an entry is 32 bytes");
+_Static_assert(sizeof(struct pdc) == 64, "an entry is a cache line");
 
-/* Predecode WORD: its operands, and the fast loop's handler for it, which
- * depends on the opcode alone (L_GUARDED consults the mode and profile). */
-void pdc_decode(struct pdc *d, uint64_t word)
+/* The fast loop's handler for a decoded entry: it depends on the opcode
+ * alone (L_GUARDED consults the mode and profile). */
+static const void *pdc_handler(const struct pdc *d)
+{
+    return fast_disp[d->nbp ? ISA_NOPS + 2 : uniform[d->code] ? d->code : ISA_NOPS + 1];
+}
+
+/* Retire every resolution in the cache S: a new epoch (all tags, when the
+ * epoch's bits run out). */
+static void pdc_new_epoch(struct pdc_shared *s)
+{
+    if (++s->epoch >= (1u << PDC_EPOCH_BITS)) {
+        for (uint32_t i = 0; i < s->q; i++)
+            s->D0[i].tag = 0;
+        s->epoch = 1;
+    }
+}
+
+/* Predecode WORD into D, an entry of the cache S: its operands, and its
+ * handler.  A word some resolved entry stores into unmarked is code from
+ * now on, so those resolutions end (a new epoch). */
+void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word)
 {
     struct insn in = isa_decode(word);
     d->code = in.ok ? in.op : DISPATCH_ILL;
@@ -277,14 +329,61 @@ void pdc_decode(struct pdc *d, uint64_t word)
     for (int i = 0; i < 3; i++)
         if (k[i] == OK_ADDR && f[i] > d->amax)
             d->amax = f[i];
-    if (fast_disp)
-        d->h = fast_disp[d->nbp ? ISA_NOPS + 2 : uniform[d->code] ? d->code : ISA_NOPS + 1];
-    else
-        d->h = d; /* anything but stale */
+    d->h = fast_disp ? pdc_handler(d) : d; /* anything but stale */
+    d->tag = 0;
+    if (UNLIKELY(d->flags & PDC_TARGET)) {
+        d->flags = 0;
+        pdc_new_epoch(s);
+    }
 }
+
+#ifdef TGM_COMPUTED_GOTO
+/* The resolved handlers (run_fast's), and whether each stores into E[a]. */
+static const void *fast_res[ISA_NOPS];
+static bool res_writes[ISA_NOPS];
+
+/* Resolve entry E, at P of the window DL/EL whose first LIM words develop,
+ * for TAG; returns the handler E now has.  The resolved handler takes for
+ * granted what is proved here: every data operand and the jump target
+ * develop, so does P + 1, and the word it stores into has no decoded entry
+ * (it is flagged instead; see struct pdc).  Any of these failing, E keeps
+ * its checked handler, and is not tried again until the tag changes. */
+static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64_t *El,
+                               uint32_t lim, uint64_t tag)
+{
+    e->tag = tag;
+    const void *h = fast_res[e->code];
+    if (!h || !uniform[e->code] || e->nbp || P + 1 >= lim || e->amax >= lim)
+        return e->h = pdc_handler(e);
+    const uint8_t *k = isa_format_kinds[isa_table[e->code].format];
+    uint32_t f[3] = {e->a, e->b, (uint32_t)e->c};
+    for (int i = 0; i < 3; i++) {
+        if (k[i] == OK_ADDR) {
+            e->s[i].w = El + f[i];
+        } else if (k[i] == OK_TGT) {
+            if (f[i] >= lim)
+                return e->h = pdc_handler(e);
+            e->s[i].t = Dl + f[i];
+        }
+    }
+    if (res_writes[e->code]) {
+        struct pdc *t = Dl + e->a;
+        if (t->h != pdc_stale)
+            return e->h = pdc_handler(e);
+        t->flags |= PDC_TARGET;
+    }
+    return e->h = h;
+}
+#endif
 
 /* The fast loop's handlers are the ones entries point to (FAST). */
 #define FAST (!CHECKED && !ONE)
+/* and only they resolve entries (threaded dispatch only) */
+#ifdef TGM_COMPUTED_GOTO
+#define RESOLVING FAST
+#else
+#define RESOLVING 0
+#endif
 #define CHECKED 0
 #define ONE 0
 #define RUN_FN run_fast

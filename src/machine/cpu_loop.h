@@ -38,8 +38,30 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #endif
     if (FAST && !m) { /* cpu_init: the table a decoded entry points into */
         fast_disp = disp;
+#if RESOLVING
+#define RES_ALU(nm, e) fast_res[OP_##nm] = &&L_R_##nm; res_writes[OP_##nm] = true;
+#define RES_BRANCH(nm, e) fast_res[OP_##nm] = &&L_R_##nm;
+#define RES_SIMPLE(nm) fast_res[OP_##nm] = &&L_R_##nm;
+        ALU_OPS(RES_ALU)
+        BRANCH_OPS(RES_BRANCH)
+        SIMPLE_RESOLVED(RES_SIMPLE)
+#undef RES_ALU
+#undef RES_BRANCH
+#undef RES_SIMPLE
+        res_writes[OP_MOV] = res_writes[OP_LI] = res_writes[OP_ADDI] = true;
+        res_writes[OP_DJNZ] = true;
+#endif
         return EXIT_HALT;
     }
+#endif
+#if RESOLVING
+#define TRY_RESOLVE()                         \
+    do {                                      \
+        if (UNLIKELY(pc->tag != tag))         \
+            goto L_RESOLVE;                   \
+    } while (0)
+#else
+#define TRY_RESOLVE() ((void)0)
 #endif
 
 #ifdef TGM_COMPUTED_GOTO
@@ -55,6 +77,8 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
      * the last jump reuses its entry (last_t, last_pc), so a loop's back
      * branch does not wait for the target to be loaded. */
     struct pdc *pc = Dl + P, *pclim = Dl + lim, *last_pc = pc;
+    uint64_t tag = pdc_tag(m->pdcs, Dl, lim); /* the resolutions that hold */
+    (void)tag; /* read by the fast loop's resolved handlers only */
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
@@ -79,7 +103,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     const bool oracle = m->oracle;
     uint32_t Lw = m->l; /* l, for the watchpoints' physical addresses */
     struct machine_trace rec;
-    struct pdc fetched;
+    struct pdc fetched = {0};
     bool rec_open = false;
     int64_t whit = -1; /* a watchpoint hit: see watch_hit */
 
@@ -175,10 +199,10 @@ next:
         goto *cur->h; /* the entry's own handler, or L_DECODE */
 #endif
     if (CHECKED && oracle) { /* the cache's oracle (tests) */
-        pdc_decode(&fetched, El[P]);
+        pdc_decode(m->pdcs, &fetched, El[P]);
         dchk = &fetched;
     } else if (pc->h == stale) {
-        pdc_decode(pc, El[P]);
+        pdc_decode(m->pdcs, pc, El[P]);
         if (CHECKED)
             dchk = pc;
     } else if (CHECKED) {
@@ -188,7 +212,8 @@ next:
     {
 #ifdef TGM_COMPUTED_GOTO
     L_DECODE:
-        pdc_decode(pc, El[pc - Dl]);
+        pdc_decode(m->pdcs, pc, El[pc - Dl]);
+        tag = pdc_tag(m->pdcs, Dl, lim); /* a new epoch, perhaps */
         goto *pc->h;
     L_GUARDED:
         goto *disp[dmap[cur->code]];
@@ -203,6 +228,7 @@ next:
 #endif
 
         vmcase(OP_NOP)
+        TRY_RESOLVE();
         NEXT(CYC_NOP);
 
         vmcase(OP_HALT)
@@ -212,6 +238,7 @@ next:
         goto out;
 
         vmcase(OP_MOV) /* E[a] := E[b] */
+        TRY_RESOLVE();
         fa = cur->a;
         fb = cur->b;
         DEVS(DEV(fa); DEV(fb));
@@ -219,6 +246,7 @@ next:
         NEXT(CYC_MOV);
 
         vmcase(OP_LI) /* E[a] := imm38 */
+        TRY_RESOLVE();
         fa = cur->a;
         DEV(fa);
         WR(fa, (uint64_t)cur->c);
@@ -246,24 +274,12 @@ next:
             NEXT(CYC_STX);
         }
 
-        vmcase(OP_ADD) ALU(ADD, x + y);
-        vmcase(OP_SUB) ALU(SUB, x - y);
-        vmcase(OP_MUL) ALU(MUL, x * y);
-        vmcase(OP_DIV) ALU(DIV, div_s(x, y));
-        vmcase(OP_DIVU) ALU(DIVU, y ? x / y : UINT64_MAX);
-        vmcase(OP_MOD) ALU(MOD, mod_s(x, y));
-        vmcase(OP_MODU) ALU(MODU, y ? x % y : x);
-        vmcase(OP_AND) ALU(AND, x & y);
-        vmcase(OP_OR) ALU(OR, x | y);
-        vmcase(OP_XOR) ALU(XOR, x ^ y);
-        vmcase(OP_SHL) ALU(SHL, x << (y & 63));
-        vmcase(OP_SHR) ALU(SHR, x >> (y & 63));
-        vmcase(OP_SAR) ALU(SAR, (uint64_t)((int64_t)x >> (y & 63)));
-        vmcase(OP_SLT) ALU(SLT, (uint64_t)((int64_t)x < (int64_t)y));
-        vmcase(OP_SLTU) ALU(SLTU, (uint64_t)(x < y));
-        vmcase(OP_SEQ) ALU(SEQ, (uint64_t)(x == y));
+#define CASE_ALU(nm, e) vmcase(OP_##nm) ALU(nm, e);
+        ALU_OPS(CASE_ALU)
+#undef CASE_ALU
 
         vmcase(OP_ADDI) /* E[a] := E[b] + imm */
+        TRY_RESOLVE();
         fa = cur->a;
         fb = cur->b;
         DEVS(DEV(fa); DEV(fb));
@@ -271,6 +287,7 @@ next:
         NEXT(CYC_ADDI);
 
         vmcase(OP_JMP) /* P := t */
+        TRY_RESOLVE();
         JUMP(cur->a, CYC_JMP);
 
         vmcase(OP_JMPI) /* P := E[a] */
@@ -293,14 +310,12 @@ next:
         WR(fa, (PC() + 1) & TGM_ADDR_MASK);
         JUMP(cur->b, CYC_JAL);
 
-        vmcase(OP_BEQ) BRANCH(BEQ, x == y);
-        vmcase(OP_BNE) BRANCH(BNE, x != y);
-        vmcase(OP_BLT) BRANCH(BLT, (int64_t)x < (int64_t)y);
-        vmcase(OP_BGE) BRANCH(BGE, (int64_t)x >= (int64_t)y);
-        vmcase(OP_BLTU) BRANCH(BLTU, x < y);
-        vmcase(OP_BGEU) BRANCH(BGEU, x >= y);
+#define CASE_BRANCH(nm, cond) vmcase(OP_##nm) BRANCH(nm, cond);
+        BRANCH_OPS(CASE_BRANCH)
+#undef CASE_BRANCH
 
         vmcase(OP_BZ) /* if E[a] = 0 then P := t */
+        TRY_RESOLVE();
         fa = cur->a;
         DEV(fa);
         if (RD(fa) == 0)
@@ -308,6 +323,7 @@ next:
         NEXT(CYC_BZ);
 
         vmcase(OP_BNZ) /* if E[a] != 0 then P := t */
+        TRY_RESOLVE();
         fa = cur->a;
         DEV(fa);
         if (RD(fa) != 0)
@@ -316,6 +332,7 @@ next:
 
         vmcase(OP_DJNZ) /* E[a] := E[a] - 1; if E[a] != 0 then P := t */
         {
+            TRY_RESOLVE();
             fa = cur->a;
             DEV(fa);
             uint64_t v = RD(fa) - 1;
@@ -460,6 +477,112 @@ next:
 
         vmdefault
         goto ill;
+
+#if RESOLVING
+    /* Resolved handlers (pdc_resolve): the entry's tag names the R and
+     * epoch its slots were proved for; any other falls back to the checked
+     * handler, which resolves the entry again. */
+    L_RESOLVE:
+        goto *pdc_resolve(pc, PC(), Dl, El, lim, tag);
+#define RCHECK(nm)                         \
+    do {                                   \
+        if (UNLIKELY(pc->tag != tag))      \
+            goto L_OP_##nm;                \
+    } while (0)
+#define RGO()                              \
+    do {                                   \
+        if (UNLIKELY(cr >= 0))             \
+            goto next;                     \
+        goto *pc->h;                       \
+    } while (0)
+#define RNEXT(n)  \
+    do {          \
+        pc++;     \
+        PIN(cr);  \
+        RETIRE(n); \
+        RGO();    \
+    } while (0)
+/* A jump to the last jump's target takes its entry from a register (as
+ * JUMP does, and sharing its last_t/last_pc): a branch the CPU predicts,
+ * where pc = pc->s[i].t would chain a loop's iterations through a load.
+ * F is the target's field: comparing it, not the pointer, keeps the
+ * compiler from taking one for the other. */
+#define RJUMP(i, f, n)                     \
+    do {                                   \
+        uint32_t t_ = (uint32_t)pc->f;     \
+        if (LIKELY(t_ == last_t)) {        \
+            pc = last_pc;                  \
+            PIN(cr);                       \
+            RETIRE(n);                     \
+            RGO();                         \
+        }                                  \
+        pc = pc->s[i].t;                   \
+        last_t = t_;                       \
+        last_pc = pc;                      \
+        RETIRE(n);                         \
+        RGO();                             \
+    } while (0)
+#define R_ALU(nm, e)                                      \
+    L_R_##nm : RCHECK(nm);                                \
+    {                                                     \
+        uint64_t x = *pc->s[1].w, y = *pc->s[2].w;        \
+        *pc->s[0].w = (e);                                \
+        RNEXT(CYC_##nm);                                  \
+    }
+#define R_BRANCH(nm, cond)                                \
+    L_R_##nm : RCHECK(nm);                                \
+    {                                                     \
+        uint64_t x = *pc->s[0].w, y = *pc->s[1].w;        \
+        if (cond)                                         \
+            RJUMP(2, c, CYC_##nm);                           \
+        RNEXT(CYC_##nm);                                  \
+    }
+        ALU_OPS(R_ALU)
+        BRANCH_OPS(R_BRANCH)
+    L_R_NOP:
+        RCHECK(NOP);
+        RNEXT(CYC_NOP);
+    L_R_MOV:
+        RCHECK(MOV);
+        *pc->s[0].w = *pc->s[1].w;
+        RNEXT(CYC_MOV);
+    L_R_LI:
+        RCHECK(LI);
+        *pc->s[0].w = (uint64_t)pc->c;
+        RNEXT(CYC_LI);
+    L_R_ADDI:
+        RCHECK(ADDI);
+        *pc->s[0].w = *pc->s[1].w + (uint64_t)pc->c;
+        RNEXT(CYC_ADDI);
+    L_R_JMP:
+        RCHECK(JMP);
+        RJUMP(0, a, CYC_JMP);
+    L_R_BZ:
+        RCHECK(BZ);
+        if (*pc->s[0].w == 0)
+            RJUMP(1, b, CYC_BZ);
+        RNEXT(CYC_BZ);
+    L_R_BNZ:
+        RCHECK(BNZ);
+        if (*pc->s[0].w != 0)
+            RJUMP(1, b, CYC_BNZ);
+        RNEXT(CYC_BNZ);
+    L_R_DJNZ:
+        RCHECK(DJNZ);
+        {
+            uint64_t *w_ = pc->s[0].w, v_ = *w_ - 1;
+            *w_ = v_;
+            if (v_ != 0)
+                RJUMP(1, b, CYC_DJNZ);
+            RNEXT(CYC_DJNZ);
+        }
+#undef RCHECK
+#undef RGO
+#undef RNEXT
+#undef RJUMP
+#undef R_ALU
+#undef R_BRANCH
+#endif
     }
 
 ill:
@@ -497,6 +620,7 @@ trap:
 
 out:; /* a label needs a statement before a declaration (C11) */
 #undef stale
+#undef TRY_RESOLVE
     uint64_t cycles = CYC(), steps = STEPS();
     if (CHECKED && rec_open) {
         rec.cycles = cycles;

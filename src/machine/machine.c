@@ -104,6 +104,7 @@ static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool
         return NULL;
     m->E = E;
     m->D = D;
+    m->pdcs = &m->own_pdcs;
     m->q = q;
     m->view = view;
     m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
@@ -122,13 +123,16 @@ struct machine *machine_create(const struct machine_config *cfg)
         return NULL;
     cpu_init();
     uint64_t *E = calloc(q, sizeof *E);
-    struct pdc *D = calloc(q, sizeof *D);
+    /* an entry per cache line */
+    struct pdc *D = aligned_alloc(sizeof *D, (size_t)q * sizeof *D);
     struct machine *m = E && D ? machine_init(E, D, q, false, cfg) : NULL;
     if (!m) {
         free(E);
         free(D);
         return NULL;
     }
+    memset(D, 0, (size_t)q * sizeof *D);
+    m->own_pdcs = (struct pdc_shared){D, q, 1};
     pdc_clear(D, q);
     return m;
 }
@@ -138,7 +142,10 @@ struct machine *machine_create_view(struct machine *host, uint32_t base,
 {
     if (w < TGM_Q_MIN || base > host->q || w > host->q - base)
         return NULL;
-    return machine_init(host->E + base, host->D + base, w, true, cfg);
+    struct machine *m = machine_init(host->E + base, host->D + base, w, true, cfg);
+    if (m)
+        m->pdcs = host->pdcs;
+    return m;
 }
 
 bool machine_is_view(const struct machine *m) { return m->view; }

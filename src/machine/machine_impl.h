@@ -23,27 +23,57 @@ struct console_buf {
 
 /* The decode cache: one predecoded entry beside each word of E.  h is the
  * fast loop's handler for the word, or pdc_stale until the word is decoded
- * (again); the fields are the word's operands, decoded once.  Nothing in an
- * entry depends on R or the mode, so one cache serves the machine and every
- * view onto it.  Any store into E makes its entry stale: the run loop's WR
- * and, everywhere else, mem_store. */
+ * (again); the fields are the word's operands, decoded once.  Nothing in the
+ * decoded fields depends on R or the mode, so one cache serves the machine
+ * and every view onto it.  Any store into E makes its entry stale: the run
+ * loop's WR and, everywhere else, mem_store.
+ *
+ * The fast loop also resolves a hot entry for the R it runs under (cpu.c,
+ * pdc_resolve): s[i] is field i developed once, a pointer to its word of E
+ * or to the jump target's entry, and tag names the R (the window's absolute
+ * start and lim) and the epoch it was proved for.  An entry's handler is
+ * its resolved one only while those proofs hold for tag; the handler
+ * compares tag with the running one, and any other R falls back to the
+ * checked handler.  A resolved store does not mark its word stale: it is
+ * resolved only if that word is stale already, and flagged (PDC_TARGET), so
+ * decoding it later starts a new epoch that retires every resolution. */
+union pdc_slot {
+    uint64_t *w;      /* a data operand's word */
+    struct pdc *t;    /* a jump target's entry */
+};
+
 struct pdc {
     const void *h;
+    uint64_t tag;  /* what the slots were resolved for (pdc_tag), or 0 */
+    union pdc_slot s[3];
     int64_t c;     /* the C field; for ADDI and LI the immediate, sign-extended */
     uint32_t a, b;
     uint32_t amax; /* the largest of the fields that are data addresses */
     uint8_t code;  /* the opcode, or DISPATCH_ILL for a malformed word */
+    uint8_t flags; /* PDC_TARGET: a resolved entry stores here unmarked */
     /* Execution breakpoints on this word, counted over every machine that
      * shares the cache (the host and its views).  Not part of the decoded
      * word: decoding keeps it, and a marked word's handler asks the running
      * machine's own bitmap first, so the fast loop needs no per-step check. */
     uint16_t nbp;
 };
+#define PDC_TARGET 1u
+
+/* What a cache's machines share: its whole extent, and the epoch of its
+ * resolutions (never 0, so a tag of 0 matches nothing). */
+struct pdc_shared {
+    struct pdc *D0;
+    uint32_t q;
+    uint32_t epoch;
+};
+#define PDC_EPOCH_BITS 24
 
 struct machine {
     /* S = <E, M, P, R> */
     uint64_t *E;
     struct pdc *D; /* the decode cache beside E (a view's is its host's) */
+    struct pdc_shared *pdcs; /* the cache's: own_pdcs, or the host's */
+    struct pdc_shared own_pdcs;
     uint32_t q;
     bool view; /* E belongs to another machine */
     bool sup, ie;
@@ -83,7 +113,14 @@ struct machine {
  * cpu_init (called before any machine exists), and the decoder itself. */
 extern const void *pdc_stale;
 void cpu_init(void);
-void pdc_decode(struct pdc *d, uint64_t word);
+void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word);
+
+/* The tag of a resolution for the window at DL (lim words valid) now. */
+static inline uint64_t pdc_tag(const struct pdc_shared *s, const struct pdc *Dl,
+                               uint32_t lim)
+{
+    return (uint64_t)s->epoch << 40 | (uint64_t)(Dl - s->D0) << 20 | lim;
+}
 /* Whether the fast loop honours breakpoints (it does with computed goto). */
 extern bool cpu_fast_breaks;
 
