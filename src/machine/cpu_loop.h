@@ -55,6 +55,9 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     }
 #endif
 #if RESOLVING
+/* A resolvable instruction's checked handler: an entry not yet tried for
+ * this R and epoch is resolved first (L_RESOLVE), and runs resolved if it
+ * can be. */
 #define TRY_RESOLVE()                         \
     do {                                      \
         if (UNLIKELY(pc->tag != tag))         \
