@@ -7,8 +7,9 @@
  * checked loop, machine_step one step at a time, and the checked loop with
  * the cache bypassed (the oracle), in random chunks; between
  * chunks every other way of writing E is applied alike to all four (host
- * writes, views, the loader, snapshot restore, reset), and the four machines
- * must agree in every component after every chunk.  The same programs run as
+ * writes, views, the loader, snapshot restore, reset, and a move of R to
+ * another window onto the same code, for the fast loop's resolved entries),
+ * and the four machines must agree in every component after every chunk.  The same programs run as
  * a VM of the control program against a bare machine.  TGM_SEED=n runs one.
  */
 #include <setjmp.h>
@@ -174,7 +175,7 @@ static void perturb(struct machine *const *ms, struct rng *g, const uint64_t *or
 {
     uint32_t at = code_addr(g);
     uint64_t v = any_insn(g);
-    unsigned how = below(g, 7);
+    unsigned how = below(g, 8);
     uint8_t *snap = NULL;
     size_t len = 0;
     if (how == 4) /* snapshot now, scribble, restore: the scribble must go */
@@ -209,6 +210,15 @@ static void perturb(struct machine *const *ms, struct rng *g, const uint64_t *or
             assert_int_equal(machine_write_phys(m, at, v), 0);
             assert_int_equal(machine_state_load(m, snap, len, err, sizeof err), 0);
             break;
+        case 6: { /* another window onto the same code, often with the same
+                   * lim, so entries run resolved under one R see another */
+            struct psw p = psw_unpack(machine_get_psw(m));
+            struct rng h = {at + 1};
+            uint32_t l = below(&h, 4);
+            machine_set_psw(m, psw_pack(&(struct psw){p.sup, p.ie, 0, p.p, l,
+                                                      below(&h, 2) ? Q - 100 : Q - l}));
+            break;
+        }
         case 5: /* reset, then the program again */
             if (below(&(struct rng){at}, 4) == 0) {
                 machine_reset(m);
