@@ -5,12 +5,13 @@
  * predecoded copy of E; these tests make sure it can never be stale.  Random
  * programs that rewrite their own instructions run on the fast loop, the
  * checked loop, machine_step one step at a time, and the checked loop with
- * the cache bypassed (the oracle), in random chunks; between
- * chunks every other way of writing E is applied alike to all four (host
- * writes, views, the loader, snapshot restore, reset, and a move of R to
- * another window onto the same code, for the fast loop's resolved entries),
- * and the four machines must agree in every component after every chunk.  The same programs run as
- * a VM of the control program against a bare machine.  TGM_SEED=n runs one.
+ * the cache bypassed (the oracle), in random chunks; between chunks every
+ * other way of writing E is applied alike to all four (host writes, views,
+ * the loader, snapshot restore, reset, and a move of R to another window
+ * onto the same code, for the fast loop's resolved entries), and the four
+ * machines must agree in every component after every chunk.  The same
+ * programs run as a VM of the control program against a bare machine.
+ * TGM_SEED=n runs one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
