@@ -115,6 +115,9 @@ bool machine_hostcalls(const struct machine *m);
 uint64_t machine_get_psw(const struct machine *m);
 struct psw machine_psw(const struct machine *m);
 void machine_set_psw(struct machine *m, uint64_t psw);
+/* The same from its fields, as the packed word would give them (each masked
+ * to its width; the cause ignored), without packing and unpacking. */
+void machine_load_psw(struct machine *m, const struct psw *p);
 void machine_set_r(struct machine *m, uint32_t l, uint32_t b);
 /* Single fields, for callers on a hot path (the control program). */
 uint32_t machine_p(const struct machine *m);

@@ -189,15 +189,20 @@ uint64_t machine_get_psw(const struct machine *m)
     return psw_pack(&p);
 }
 
+void machine_load_psw(struct machine *m, const struct psw *p)
+{
+    m->sup = p->sup;
+    m->ie = p->ie;
+    m->p = p->p & TGM_ADDR_MASK;
+    m->l = p->l & TGM_ADDR_MASK;
+    m->b = p->b & PSW_B_MASK;
+    machine_update_lim(m);
+}
+
 void machine_set_psw(struct machine *m, uint64_t w)
 {
     struct psw p = psw_unpack(w);
-    m->sup = p.sup;
-    m->ie = p.ie;
-    m->p = p.p;
-    m->l = p.l;
-    m->b = p.b;
-    machine_update_lim(m);
+    machine_load_psw(m, &p);
 }
 
 void machine_set_r(struct machine *m, uint32_t l, uint32_t b)

@@ -99,7 +99,7 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
         }
     }
     struct psw vp = machine_psw(vm->view);
-    struct psw fp = machine_psw(fs), sp = psw_unpack(vmmap_real_psw(&map, &vp));
+    struct psw fp = machine_psw(fs), sp = vmmap_real_psw(&map, &vp);
     struct {
         const char *name;
         uint64_t want, have;

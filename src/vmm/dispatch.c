@@ -11,6 +11,14 @@
  */
 #include "vmm_impl.h"
 
+/* The trap round trip's steps, inlined into D entered in place (its hot
+ * path) rather than called. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
+
 static int runnable_count(const struct vmm *v)
 {
     int n = 0;
@@ -42,11 +50,12 @@ static struct vm *pick(struct vmm *v)
 /* Load the VM's composed PSW into the real machine and arm the real timer
  * for the end of the slice or the virtual timer's expiry, whichever is
  * first (not at all for a lone VM without a timer: nothing to regain). */
-static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
+static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
 {
     struct psw vp = machine_psw(vm->view);
     struct vm_map map = {vm->base, vm->w};
-    machine_set_psw(v->m, vmmap_real_psw(&map, &vp));
+    struct psw rp = vmmap_real_psw(&map, &vp);
+    machine_load_psw(v->m, &rp);
     uint64_t now = machine_cycles(v->m);
     struct machine_timer rt = {false, false, 0};
     if (v->slicing) {
@@ -73,7 +82,7 @@ static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
 /* Charge the guest's direct execution since resume() to its virtual time.
  * After a trap, the trap sequence and the HCALL are the CP's, and the
  * trapping instruction is charged by whoever handles it. */
-static void account(struct vmm *v, struct vm *vm, bool trapped)
+static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
 {
     uint64_t dc = machine_cycles(v->m) - v->rc_cycles;
     uint64_t di = machine_instret(v->m) - v->rc_instret;
@@ -91,24 +100,24 @@ static void account(struct vmm *v, struct vm *vm, bool trapped)
     machine_charge(vm->view, dc, di, ds);
 }
 
-static void emit(struct vmm *v, struct vm *vm, struct vmm_event *e)
+/* Count a CP entry; the event is built only for a hook. */
+static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_t p,
+                            uint64_t word, enum vmm_disposition disp, uint8_t reflected)
 {
-    vm->stats.traps[e->cause][e->disp]++;
+    vm->stats.traps[cause][disp]++;
     if (v->hook)
-        v->hook(v->hook_ctx, e);
+        v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected});
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back
  * and says so, so that every change of hands is an event. */
-static void check_limit(struct vmm *v, struct vm *vm)
+static HOT_INLINE void check_limit(struct vmm *v, struct vm *vm)
 {
     if (vm->state != VM_RUNNABLE || !vm->max_steps ||
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
-    struct vmm_event e = {vm->id, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER,
-                          TRAP_NONE};
-    emit(v, vm, &e);
+    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE);
 }
 
 /* D: one entry of the dispatcher, after the HCALL brought a trap here.  The
@@ -116,17 +125,19 @@ static void check_limit(struct vmm *v, struct vm *vm)
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
  * Returns the trap's cause. */
-static unsigned dispatch(struct vmm *v, struct vm *vm)
+static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
 {
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
     account(v, vm, true);
     machine_set_p(vm->view, old.p);
-    struct vmm_event e = {vm->id, old.cause, old.p, 0, DISP_SCHEDULER, TRAP_NONE};
+    uint64_t word = 0;
+    enum vmm_disposition disp = DISP_SCHEDULER;
+    uint8_t reflected = TRAP_NONE;
     if (old.cause != TRAP_TIMER) {
-        machine_read_virt(vm->view, old.p, &e.word); /* if it can be read */
-        e.disp = interp_step(vm, e.word, &e.reflected);
+        machine_read_virt(vm->view, old.p, &word); /* if it can be read */
+        disp = interp_step(vm, word, &reflected);
     }
-    emit(v, vm, &e);
+    emit(v, vm, old.cause, old.p, word, disp, reflected);
     check_limit(v, vm);
     return old.cause;
 }
@@ -137,10 +148,9 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
 {
     if (!machine_ie(vm->view) || !machine_get_timer(vm->view).pending)
         return;
-    struct vmm_event e = {vm->id, TRAP_TIMER, machine_p(vm->view), 0, DISP_REFLECTED,
-                          TRAP_TIMER};
+    uint32_t p = machine_p(vm->view);
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, &e);
+    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER);
     check_limit(v, vm);
 }
 

@@ -46,34 +46,12 @@ void interp_reflect(struct vm *vm, unsigned cause)
     }
 }
 
-/* The classifier: a trap the view took is the guest's own (reflected);
- * otherwise the instruction was simulated, and one that changed R went to
- * the allocator. */
-enum vmm_disposition interp_step(struct vm *vm, uint64_t word, uint8_t *reflected)
+/* The step while the real machine is being debugged: with its watchpoints
+ * (out of line: the trap round trip's hot path has none). */
+void interp_step_watched(struct vm *vm, uint64_t word, struct machine_exit *mx)
 {
-    struct machine *view = vm->view;
-    struct psw before = machine_psw(view);
-    uint64_t instret = machine_instret(view);
-    bool debug = machine_debugging(vm->host);
-    if (debug)
-        watch_mirror(vm, word, true);
-    struct machine_exit mx;
-    machine_run(view, 1, &mx);
-    if (debug) {
-        watch_mirror(vm, word, false);
-        watch_report(vm, &mx);
-    }
-    *reflected = TRAP_NONE;
-    if (machine_instret(view) == instret) {
-        *reflected = machine_last_trap(view);
-        return DISP_REFLECTED;
-    }
-    vm->stats.interpreted++;
-    if (mx.reason == EXIT_HALT) /* the processor is a resource the CP takes back */
-        vm->state = VM_HALTED;
-    struct psw after = machine_psw(view);
-    unsigned op = GET_OP(word);
-    if (op == OP_LR || (op == OP_LPSW && (after.l != before.l || after.b != before.b)))
-        return DISP_ALLOCATOR;
-    return DISP_INTERPRETED;
+    watch_mirror(vm, word, true);
+    machine_run(vm->view, 1, mx);
+    watch_mirror(vm, word, false);
+    watch_report(vm, mx);
 }

@@ -47,16 +47,47 @@ struct vmm {
 };
 
 /* vmmap.c */
-uint64_t vmmap_real_psw(const struct vm_map *map, const struct psw *vp);
+struct psw vmmap_real_psw(const struct vm_map *map, const struct psw *vp);
 void vmm_cp_install(struct machine *real);
 /* Word I (1 <= I < VMM_K) of the CP in a real machine of Q words. */
 uint64_t vmm_cp_word(uint32_t q, uint32_t i);
 
-/* interp.c: {v_i}.  Has the view execute WORD, the instruction at its P
- * that trapped on the real machine, and classifies the step; *reflected
- * is the trap the view took (the guest's own), or TRAP_NONE. */
-enum vmm_disposition interp_step(struct vm *vm, uint64_t word, uint8_t *reflected);
+/* interp.c: {v_i}.  The view's one step with the real machine's
+ * watchpoints mirrored onto it, and a trap reflected into a VM. */
+void interp_step_watched(struct vm *vm, uint64_t word, struct machine_exit *mx);
 void interp_reflect(struct vm *vm, unsigned cause);
+
+/* {v_i}: has the view execute WORD, the instruction at its P that trapped
+ * on the real machine, and classifies the step; *reflected is the trap the
+ * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
+ * guest's own (reflected); otherwise the instruction was simulated, and one
+ * that changed R went to the allocator.  Here rather than in interp.c so
+ * that D's hot path inlines it. */
+static inline enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
+                                               uint8_t *reflected)
+{
+    struct machine *view = vm->view;
+    struct psw before = machine_psw(view);
+    uint64_t instret = machine_instret(view);
+    struct machine_exit mx;
+    if (machine_debugging(vm->host))
+        interp_step_watched(vm, word, &mx);
+    else
+        machine_run(view, 1, &mx);
+    *reflected = TRAP_NONE;
+    if (machine_instret(view) == instret) {
+        *reflected = machine_last_trap(view);
+        return DISP_REFLECTED;
+    }
+    vm->stats.interpreted++;
+    if (mx.reason == EXIT_HALT) /* the processor is a resource the CP takes back */
+        vm->state = VM_HALTED;
+    struct psw after = machine_psw(view);
+    unsigned op = GET_OP(word);
+    if (op == OP_LR || (op == OP_LPSW && (after.l != before.l || after.b != before.b)))
+        return DISP_ALLOCATOR;
+    return DISP_INTERPRETED;
+}
 
 /* dispatch.c: does a breakpoint stop VM before its next instruction?  Fills
  * EX and returns true if so (the CP simulates some instructions outside the

@@ -41,11 +41,11 @@ static void put_cp(struct machine *real)
 
 /* The PSW the CP loads to run a VM whose virtual PSW is VP: real user mode,
  * timer interrupts on so the CP can always regain the processor. */
-uint64_t vmmap_real_psw(const struct vm_map *map, const struct psw *vp)
+struct psw vmmap_real_psw(const struct vm_map *map, const struct psw *vp)
 {
     struct psw r = {.sup = false, .ie = true, .p = vp->p};
     vmmap_compose_r(map, vp->l, vp->b, &r.l, &r.b);
-    return psw_pack(&r);
+    return r;
 }
 
 int vmmap_f(const struct vm_map *map, const struct machine *bare,
@@ -59,7 +59,8 @@ int vmmap_f(const struct vm_map *map, const struct machine *bare,
         machine_write_phys(real, map->base + i, E[i]);
     put_cp(real);
     struct psw p = machine_psw(bare);
-    machine_set_psw(real, vmmap_real_psw(map, &p));
+    struct psw rp = vmmap_real_psw(map, &p);
+    machine_load_psw(real, &rp);
     *rec = (struct vm_record){p.sup, p.ie, p.l, p.b};
     return 0;
 }
