@@ -6,9 +6,11 @@
  * instruction that trapped, so the view does exactly what a bare machine of
  * w words does, down to a trap into the guest's own E[0]/E[1] when the
  * operand does not develop or the virtual mode is user.  No second copy of
- * any instruction exists; what is left here is the classifier that says
- * what the step was.  A change of R lands in the view, and the allocator
- * composes R' from it at every resume.
+ * any instruction exists.  The classifier that says what the step was,
+ * interp_step, is in vmm_impl.h so that D's hot path inlines it; here is
+ * its step under debugging (the real watchpoints mirrored onto the view).
+ * A change of R lands in the view, and the allocator composes R' from it
+ * at every resume.
  */
 #include "vmm_impl.h"
 
