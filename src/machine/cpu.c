@@ -128,6 +128,21 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #define RETIRE(n) (cr += ((int64_t)(n) << CR_SHIFT) + 1)
 #define CYC() (cbase + (uint64_t)(cr >> CR_SHIFT))
 #define STEPS() (sbase + (uint64_t)(cr & CR_STEPS))
+/* Place the next look, at cycle CYC_ and step ST_: every step takes at
+ * least one cycle, so the budget cannot run out before cycle CYC_ +
+ * (step_end - ST_); the look is then or at the timer's deadline, and within
+ * 2^23 cycles, so the steps fit in cr's low bits. */
+#define PLACE_LOOK(cyc_, st_)                                               \
+    do {                                                                    \
+        uint64_t c0_ = (cyc_), s0_ = (st_);                                 \
+        uint64_t room_ = step_end - s0_, max_ = (uint64_t)1 << (CR_SHIFT - 1); \
+        uint64_t look_ = c0_ + (room_ < max_ ? room_ : max_);               \
+        if (m->timer_armed && m->timer_deadline < look_)                    \
+            look_ = m->timer_deadline;                                      \
+        sbase = s0_;                                                        \
+        cbase = look_;                                                      \
+        cr = -(int64_t)((look_ - c0_) << CR_SHIFT);                         \
+    } while (0)
 /* Make the next step look at the budget and the timer again. */
 #define RECHECK()                     \
     do {                              \

@@ -142,19 +142,8 @@ next:
             m->timer_armed = false;
             m->timer_pending = true;
         }
-        if (!ONE) {
-            /* Every step takes at least one cycle, so the budget cannot run
-             * out before cycle cyc + (step_end - st); the next look is then
-             * or at the timer's deadline, and within 2^23 cycles, so the
-             * steps fit in cr's low bits. */
-            uint64_t room = step_end - st, lim_ = (uint64_t)1 << (CR_SHIFT - 1);
-            uint64_t look = cyc + (room < lim_ ? room : lim_);
-            if (m->timer_armed && m->timer_deadline < look)
-                look = m->timer_deadline;
-            sbase = st;
-            cbase = look;
-            cr = -(int64_t)((look - cyc) << CR_SHIFT);
-        }
+        if (!ONE)
+            PLACE_LOOK(cyc, st);
         if (m->timer_pending && m->ie) {
             m->timer_pending = false;
             cause = TRAP_TIMER; /* P already names the next instruction */
@@ -443,8 +432,16 @@ next:
             RELOCATE();
             pc = Dl + P;
             dmap = m->dmap[m->sup];
-            if (go_on)
-                goto next;
+            if (go_on) {
+                /* the look next: would make, unless it has more to do than
+                 * place the next one (the budget spent, the timer due) */
+                uint64_t room = step_end - steps0;
+                if (room == 0 || m->timer_pending ||
+                    (m->timer_armed && m->timer_deadline <= cbase))
+                    goto next;
+                PLACE_LOOK(cbase, steps0);
+                DISPATCH();
+            }
         }
         why = EXIT_HOST;
         goto out;
