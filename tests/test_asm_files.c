@@ -1,0 +1,295 @@
+/* test_asm_files.c: the assembler's files and its command.
+ *
+ * Includes through real temporary files (relative paths, phases across
+ * files, missing files, cycles, unreadable files), the listing, one-line
+ * assembly (the monitor's `a` command), and `tgm as` with its exit codes
+ * and outputs.  test_asm.c has the syntax, feature by feature.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tgm/asm.h"
+#include "tgm/image.h"
+#include "tgm/isa.h"
+#include "tgm/machine.h"
+
+/* The value of symbol NAME of IMG, which must exist. */
+static uint64_t sym(const struct tgm_image *img, const char *name)
+{
+    const struct tgm_symbol *s = image_symbol(img, name);
+    assert_non_null(s);
+    return s->value;
+}
+
+/* --- includes ---------------------------------------------------------- */
+
+struct tmpdir {
+    char path[200];
+};
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int make_dir(void **state)
+{
+    struct tmpdir *d = calloc(1, sizeof *d);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(d->path, sizeof d->path, "%s/tgm-asm-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(d->path))
+        return -1;
+    *state = d;
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    struct tmpdir *d = *state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->path);
+    int rc = system(cmd);
+    free(d);
+    return rc == 0 ? 0 : -1;
+}
+
+static void asm__include_is_relative_to_the_including_file(void **state)
+{
+    struct tmpdir *d = *state;
+    char sub[512], main_path[1024];
+    snprintf(sub, sizeof sub, "%s/lib", d->path);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    put_file(d->path, "main.s", "  JMP start\n  .include \"lib/a.s\"\nstart: HALT\n");
+    put_file(sub, "a.s", "  .include \"b.s\"\nfrom_a: .word k\n");
+    put_file(sub, "b.s", "k = 99\n");
+    snprintf(main_path, sizeof main_path, "%s/main.s", d->path);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(main_path, &img, stderr), 0);
+    assert_int_equal(img.nwords, 3);
+    assert_true(img.words[0] == MAKE_INSN(OP_JMP, 2, 0, 0));
+    assert_true(img.words[1] == 99);
+    assert_true(sym(&img, "from_a") == 1 && sym(&img, "k") == 99);
+    image_free(&img);
+}
+
+static void diag_of_file(const char *path, int want_n, const char *want)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tgm_image img;
+    int n = asm_assemble_file(path, &img, f);
+    fclose(f);
+    if (n != want_n || !strstr(text, want))
+        print_error("want %d errors with:\n%s\ngot %d:\n%s", want_n, want, n, text);
+    assert_int_equal(n, want_n);
+    assert_non_null(strstr(text, want));
+    free(text);
+}
+
+/* A phase may hold an include, but each file must end the phases it began. */
+static void asm__phase_across_includes(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[2048];
+    put_file(d->path, "p.s", "here: .word here\n");
+    put_file(d->path, "m.s", ".org 9\n.phase 0\n.include \"p.s\"\n.dephase\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(path, &img, stderr), 0);
+    assert_true(img.load == 9 && img.nwords == 1 && img.words[0] == 0);
+    assert_true(sym(&img, "here") == 0);
+    image_free(&img);
+    put_file(d->path, "open.s", "  .phase 3\n");
+    put_file(d->path, "m.s", ".include \"open.s\"\n.dephase\n");
+    snprintf(want, sizeof want, "%s/open.s:1:3: error: '.phase' has no '.dephase' before the end "
+                                "of the file\n", d->path);
+    diag_of_file(path, 2, want);
+    diag_of_file(path, 2, "m.s:2:1: error: '.dephase' without '.phase'\n");
+    put_file(d->path, "end.s", ".dephase\n");
+    put_file(d->path, "m.s", ".phase 0\n.include \"end.s\"\n.dephase\n");
+    snprintf(want, sizeof want, "%s/end.s:1:1: error: '.dephase' cannot end the '.phase' at "
+                                "%s/m.s:1: a phase ends in the file that began it\n",
+             d->path, d->path);
+    diag_of_file(path, 1, want);
+}
+
+static void asm__missing_include_file(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[2048];
+    put_file(d->path, "m.s", "HALT\n.include \"gone.s\"\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    snprintf(want, sizeof want, "%s:2:10: error: cannot open include file '%s/gone.s': No such "
+                                "file or directory\n.include \"gone.s\"\n         ^~~~~~~~\n",
+             path, d->path);
+    diag_of_file(path, 1, want);
+}
+
+static void asm__include_cycle_is_detected(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[2048];
+    put_file(d->path, "a.s", "A: .include \"b.s\"\n");
+    put_file(d->path, "b.s", "B: .include \"a.s\"\n");
+    snprintf(path, sizeof path, "%s/a.s", d->path);
+    snprintf(want, sizeof want, "%s/b.s:1:13: error: include cycle: %s/a.s -> %s/b.s -> %s/a.s\n",
+             d->path, d->path, d->path, d->path);
+    diag_of_file(path, 1, want);
+    put_file(d->path, "self.s", ".include \"self.s\"\n");
+    snprintf(path, sizeof path, "%s/self.s", d->path);
+    diag_of_file(path, 1, "error: include cycle: ");
+}
+
+static void asm__unreadable_file_is_one_error(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[1024];
+    snprintf(path, sizeof path, "%s/none.s", d->path);
+    snprintf(want, sizeof want, "%s: error: No such file or directory\n", path);
+    diag_of_file(path, 1, want);
+    snprintf(want, sizeof want, "%s: error: Is a directory\n", d->path);
+    diag_of_file(d->path, 1, want);
+}
+
+static void asm__listing_shows_address_word_and_line(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512];
+    put_file(d->path, "l.s", "n = 3\nstart: HALT\n  .word 1, 2\n");
+    snprintf(path, sizeof path, "%s/l.s", d->path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file_listing(path, &img, stderr, f), 0);
+    fclose(f);
+    assert_non_null(strstr(text, "    =  0000000000000003      1  n = 3\n"));
+    assert_non_null(strstr(text, "00000  0400000000000000      2  start: HALT\n"));
+    assert_non_null(strstr(text, "00001  0000000000000001      3    .word 1, 2\n"
+                                 "00002  0000000000000002\n"));
+    free(text);
+    image_free(&img);
+}
+
+/* --- one line in place ------------------------------------------------- */
+
+static void asm_line__instruction_data_and_image_symbols(void **state)
+{
+    (void)state;
+    struct tgm_symbol syms[] = {{"loop", 0x10}, {"SUP", 5}, {"x", 0x20}};
+    struct tgm_image img = {.nsyms = 3, .syms = syms};
+    uint64_t w;
+    char err[128];
+    assert_int_equal(asm_assemble_line("bnz x, loop", 0x11, &img, &w, err, sizeof err), 0);
+    assert_true(w == MAKE_INSN(OP_BNZ, 0x20, 0x10, 0));
+    assert_int_equal(asm_assemble_line("JMP .", 0x33, NULL, &w, err, sizeof err), 0);
+    assert_true(w == MAKE_INSN(OP_JMP, 0x33, 0, 0));
+    assert_int_equal(asm_assemble_line(".word SUP + 1", 0, &img, &w, err, sizeof err), 0);
+    assert_true(w == 6);
+    assert_int_equal(asm_assemble_line("psw(SUP, 0, 0, 0)", 0, NULL, &w, err, sizeof err), 0);
+    assert_true(w == psw_pack(&(struct psw){.sup = true}));
+    assert_int_equal(asm_assemble_line("x", 0, &img, &w, err, sizeof err), 0);
+    assert_true(w == 0x20);
+}
+
+static void asm_line__errors_are_one_line(void **state)
+{
+    (void)state;
+    uint64_t w = 77;
+    char err[128];
+    static const struct {
+        const char *src, *msg;
+    } v[] = {
+        {"ADX 1, 2, 3", "unknown mnemonic 'ADX' (did you mean 'ADD'?)"},
+        {"JMP nowhere", "undefined symbol 'nowhere'"},
+        {"ADD 1, 2", "'ADD' takes 3 operands (address, address, address), got 2"},
+        {"x: HALT", "labels and definitions cannot be assembled in place"},
+        {".org 5", "only an instruction, '.word X' or an expression can be assembled in place, "
+                   "not '.org'"},
+        {"", "nothing to assemble"},
+        {"1 +", "expected an expression"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        assert_int_equal(asm_assemble_line(v[i].src, 0, NULL, &w, err, sizeof err), -1);
+        assert_string_equal(err, v[i].msg);
+    }
+    assert_true(w == 77);
+    assert_int_equal(asm_assemble_line("HALT", 0x80000, NULL, &w, err, sizeof err), -1);
+}
+
+/* --- the command ------------------------------------------------------- */
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void cli_as__exit_codes_and_outputs(void **state)
+{
+    struct tmpdir *d = *state;
+    const char *tgm = getenv("TGM");
+    if (!tgm) {
+        skip();
+        return;
+    }
+    put_file(d->path, "good.s", "start: HALT\n");
+    put_file(d->path, "bad.s", "HALT\nJMP nowhere\n");
+    const char *p = d->path;
+    assert_int_equal(sh("%s as %s/good.s 2>/dev/null", tgm, p), 0);
+    assert_int_equal(sh("test -f %s/good.img", p), 0);
+    assert_int_equal(sh("%s as %s/bad.s 2>%s/err", tgm, p, p), 1);
+    assert_int_equal(sh("test -e %s/bad.img", p), 1);
+    assert_int_equal(sh("grep -q \"bad.s:2:5: error: undefined symbol 'nowhere'\" %s/err", p), 0);
+    assert_int_equal(sh("%s as %s/missing.s 2>%s/err", tgm, p, p), 2);
+    assert_int_equal(sh("test $(wc -l < %s/err) -eq 1", p), 0);
+    assert_int_equal(sh("%s as %s/good.s -o %s/x.img -l >%s/lst", tgm, p, p, p), 0);
+    assert_int_equal(sh("grep -q '00000  0400000000000000' %s/lst", p), 0);
+    assert_int_equal(sh("%s dis %s/x.img -o %s/x.s && %s as %s/x.s -o %s/y.img && cmp -s "
+                        "%s/x.img %s/y.img", tgm, p, p, tgm, p, p, p, p), 0);
+    assert_int_equal(sh("%s dis %s/good.s 2>%s/err", tgm, p, p), 2);
+    assert_int_equal(sh("grep -q '^tgm: dis: .*good.s: offset 12: truncated header' %s/err", p), 0);
+    assert_int_equal(sh("test $(wc -l < %s/err) -eq 1", p), 0);
+    assert_int_equal(sh("%s as --help >/dev/null && %s dis --help >/dev/null", tgm, tgm), 0);
+    assert_int_equal(sh("%s as 2>/dev/null", tgm), 2);
+    assert_int_equal(sh("%s as --bogus %s/good.s 2>/dev/null", tgm, p), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(asm__phase_across_includes, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__include_is_relative_to_the_including_file, make_dir,
+                                        remove_dir),
+        cmocka_unit_test_setup_teardown(asm__missing_include_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__unreadable_file_is_one_error, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__listing_shows_address_word_and_line, make_dir,
+                                        remove_dir),
+        cmocka_unit_test(asm_line__instruction_data_and_image_symbols),
+        cmocka_unit_test(asm_line__errors_are_one_line),
+        cmocka_unit_test_setup_teardown(cli_as__exit_codes_and_outputs, make_dir, remove_dir),
+    };
+    return cmocka_run_group_tests_name("asm_files", tests, NULL, NULL);
+}
