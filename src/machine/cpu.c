@@ -198,16 +198,23 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         RETIRE(n);                               \
         GO();                                    \
     } while (0)
+/* A jump to T_, the last jump's target: its entry is last_pc, and the next
+ * step goes on with GO_ (a branch the CPU predicts, where loading the entry
+ * would chain a loop's iterations through the load). */
+#define JUMP_LAST(t_, n, go_)          \
+    do {                               \
+        if (LIKELY((t_) == last_t)) {  \
+            pc = last_pc;              \
+            PIN(cr);                   \
+            RETIRE(n);                 \
+            go_;                       \
+        }                              \
+    } while (0)
 /* last_pc was developed when it was cached; RELOCATE forgets it. */
 #define JUMP(t, n)                          \
     do {                                    \
         uint32_t t_ = (t);                  \
-        if (LIKELY(t_ == last_t)) {         \
-            pc = last_pc;                   \
-            PIN(cr);                        \
-            RETIRE(n);                      \
-            GO();                           \
-        }                                   \
+        JUMP_LAST(t_, n, GO());             \
         RETIRE(n);                          \
         pc = Dl + t_;                       \
         if (UNLIKELY(t_ >= lim))            \

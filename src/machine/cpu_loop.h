@@ -502,20 +502,14 @@ next:
         RETIRE(n); \
         RGO();    \
     } while (0)
-/* A jump to the last jump's target takes its entry from a register (as
- * JUMP does, and sharing its last_t/last_pc): a branch the CPU predicts,
- * where pc = pc->s[i].t would chain a loop's iterations through a load.
- * F is the target's field: comparing it, not the pointer, keeps the
- * compiler from taking one for the other. */
+/* A jump to the last jump's target takes its entry from a register, as
+ * JUMP does (sharing its last_t/last_pc), not from the slot s[i].  F is the
+ * target's field: comparing it, not the pointer, keeps the compiler from
+ * taking one for the other. */
 #define RJUMP(i, f, n)                     \
     do {                                   \
         uint32_t t_ = (uint32_t)pc->f;     \
-        if (LIKELY(t_ == last_t)) {        \
-            pc = last_pc;                  \
-            PIN(cr);                       \
-            RETIRE(n);                     \
-            RGO();                         \
-        }                                  \
+        JUMP_LAST(t_, n, RGO());           \
         pc = pc->s[i].t;                   \
         last_t = t_;                       \
         last_pc = pc;                      \
