@@ -19,12 +19,14 @@
 #define HOT_INLINE inline
 #endif
 
-static int runnable_count(const struct vmm *v)
+/* Whether more than one VM is runnable: then the CP slices time.  It stops
+ * counting at two (a slice change asks, among up to 64 VMs). */
+static bool several_runnable(const struct vmm *v)
 {
     int n = 0;
-    for (int i = 0; i < VMM_MAX_VMS; i++)
+    for (int i = 0; i < VMM_MAX_VMS && n < 2; i++)
         n += v->vms[i].live && v->vms[i].state == VM_RUNNABLE;
-    return n;
+    return n > 1;
 }
 
 /* The current VM while its slice lasts, else the next runnable one.  A
@@ -40,7 +42,7 @@ static struct vm *pick(struct vmm *v)
         if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE) {
             v->cur = i;
             v->slice_left = (int64_t)v->slice;
-            v->slicing = runnable_count(v) > 1;
+            v->slicing = several_runnable(v);
             return &v->vms[i];
         }
     }
@@ -294,7 +296,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
     if (!ex)
         ex = &scratch;
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
-    v->slicing = runnable_count(v) > 1; /* VMs may have come or gone since */
+    v->slicing = several_runnable(v); /* VMs may have come or gone since */
     while (budget > 0) {
         struct vm *vm = pick(v);
         if (!vm) {
