@@ -358,6 +358,40 @@ static void resolved_store_into_code_is_seen(void **state)
     machine_destroy(m);
 }
 
+/* When the epochs run out they start again at 1, and every tag goes: an
+ * entry resolved in the first epoch must not hold again in the new first
+ * epoch.  The MOV at 2 is resolved in epoch 1 while E[20] is data; E[20]
+ * then runs (epoch 2).  Near the end of the epochs, another flagged word
+ * runs (the wrap); then the MOV stores a new ADDI into E[20], which must be
+ * the one that runs: acc = 1 + 100, not 1 + 1. */
+static void resolution_survives_the_epochs_wrapping(void **state)
+{
+    (void)state;
+    static uint64_t w[Q];
+    enum { ACC = 41, S = 42, S2 = 43 };
+    memset(w, 0, sizeof w);
+    w[0] = psw_pack(&(struct psw){true, false, 0, 2, 0, Q});
+    w[2] = MAKE_INSN(OP_MOV, 20, S, 0);
+    w[3] = MAKE_INSN(OP_JMP, 20, 0, 0);
+    w[21] = MAKE_INSN(OP_HALT, 0, 0, 0);
+    w[23] = MAKE_INSN(OP_MOV, 30, S2, 0);
+    w[24] = MAKE_INSN(OP_JMP, 30, 0, 0);
+    w[31] = MAKE_INSN(OP_JMP, 2, 0, 0);
+    w[S] = MAKE_INSN(OP_ADDI, ACC, ACC, 1);
+    w[S2] = MAKE_INSN(OP_NOP, 0, 0, 0);
+    struct machine *m = fresh(w, FAST);
+    assert_int_equal(machine_run(m, 100, NULL), EXIT_HALT);
+    assert_int_equal(machine_mem(m)[ACC], 1);
+    assert_int_equal(m->pdcs->epoch, 2);
+    m->pdcs->epoch = (1u << PDC_EPOCH_BITS) - 1;
+    assert_int_equal(machine_write_phys(m, S, MAKE_INSN(OP_ADDI, ACC, ACC, 100)), 0);
+    machine_set_psw(m, psw_pack(&(struct psw){true, false, 0, 23, 0, Q}));
+    assert_int_equal(machine_run(m, 100, NULL), EXIT_HALT);
+    assert_int_equal(m->pdcs->epoch, 1); /* wrapped */
+    assert_int_equal(machine_mem(m)[ACC], 101);
+    machine_destroy(m);
+}
+
 /* Fast loop, checked loop, single steps and the oracle agree after every
  * chunk. */
 static void smc_four_ways(void **state)
@@ -434,6 +468,7 @@ int main(void)
         cmocka_unit_test(resolution_follows_the_window),
         cmocka_unit_test(resolution_follows_the_bound),
         cmocka_unit_test(resolved_store_into_code_is_seen),
+        cmocka_unit_test(resolution_survives_the_epochs_wrapping),
         cmocka_unit_test(smc_four_ways),
         cmocka_unit_test(smc_under_control_program),
     };
