@@ -223,7 +223,7 @@ FUZZ_S   ?= 60
 # every time, instead of FUZZ_S seconds (CI)
 FUZZ_RUNS ?=
 FUZZ_SEED ?= 1
-FUZZERS  := image asm snapshot monitor script cp
+FUZZERS  := image asm snapshot monitor script cp run
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
 
 # clang with libFuzzer; installed like `make deps` does
