@@ -495,12 +495,12 @@ next:
             goto next;                     \
         goto *pc->h;                       \
     } while (0)
-#define RNEXT(n)  \
-    do {          \
-        pc++;     \
-        PIN(cr);  \
-        RETIRE(n); \
-        RGO();    \
+#define RNEXT(n)                           \
+    do {                                   \
+        pc++;                              \
+        PIN(cr);                           \
+        RETIRE(n);                         \
+        RGO();                             \
     } while (0)
 /* A jump to the last jump's target takes its entry from a register, as
  * JUMP does (sharing its last_t/last_pc), not from the slot s[i].  F is the
@@ -528,7 +528,7 @@ next:
     {                                                     \
         uint64_t x = *pc->s[0].w, y = *pc->s[1].w;        \
         if (cond)                                         \
-            RJUMP(2, c, CYC_##nm);                           \
+            RJUMP(2, c, CYC_##nm);                        \
         RNEXT(CYC_##nm);                                  \
     }
         ALU_OPS(R_ALU)
