@@ -382,12 +382,17 @@ static void resolution_survives_the_epochs_wrapping(void **state)
     struct machine *m = fresh(w, FAST);
     assert_int_equal(machine_run(m, 100, NULL), EXIT_HALT);
     assert_int_equal(machine_mem(m)[ACC], 1);
-    assert_int_equal(m->pdcs->epoch, 2);
+    /* only the threaded loop resolves (the portable switch loop does not,
+     * and never starts an epoch) */
+    bool resolving = cpu_fast_breaks;
+    if (resolving)
+        assert_int_equal(m->pdcs->epoch, 2);
     m->pdcs->epoch = (1u << PDC_EPOCH_BITS) - 1;
     assert_int_equal(machine_write_phys(m, S, MAKE_INSN(OP_ADDI, ACC, ACC, 100)), 0);
     machine_set_psw(m, psw_pack(&(struct psw){true, false, 0, 23, 0, Q}));
     assert_int_equal(machine_run(m, 100, NULL), EXIT_HALT);
-    assert_int_equal(m->pdcs->epoch, 1); /* wrapped */
+    if (resolving)
+        assert_int_equal(m->pdcs->epoch, 1); /* wrapped */
     assert_int_equal(machine_mem(m)[ACC], 101);
     machine_destroy(m);
 }
