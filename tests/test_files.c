@@ -78,6 +78,13 @@ static int group_setup(void **state)
     return cs_setup("files");
 }
 
+/* A test that failed with the fault injected must not pass it on. */
+static int no_fault(void **state)
+{
+    (void)state;
+    return unsetenv(FAULT);
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
@@ -274,6 +281,7 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
         {"as", src, "-o", out, NULL},
         {"dis", img, "-o", out, NULL},
         {"run", img, "--dump", out, "--quiet", NULL},
+        {"run", "--vmm", "--timeline", out, "--quiet", img, NULL},
     };
     setenv(FAULT, "1", 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
@@ -284,20 +292,31 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
         cs_outcome_free(&o);
         assert_file(out, "precious");
     }
-    /* the monitor's snapshot and trace */
+    /* the monitor's snapshot, trace, log and timeline: a lost file fails
+     * the command that ends it, or the session */
+    const char *json = tmp("out.json");
+    const char *lines[][2] = {
+        {"load %s; save %s", out},
+        {"load %s; trace insns to %s; go; trace off", out},
+        {"load %s; trace insns to %s; go", out},
+        {"load %s; log %s; regs; log off", out},
+        {"load %s; log %s; regs", out},
+        {"vm create a 256 %s; timeline on; go; timeline %s", json},
+    };
     char line[3 * CS_PATH];
-    snprintf(line, sizeof line, "load %s; save %s", src, out);
-    put(out, "precious");
-    o = cs_run_tgm("monitor", "-c", line, NULL);
-    assert_int_not_equal(o.status, 0);
-    assert_non_null(strstr(o.err, "injected failure"));
-    cs_outcome_free(&o);
-    assert_file(out, "precious");
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        snprintf(line, sizeof line, lines[i][0], src, lines[i][1]);
+        put(lines[i][1], "precious");
+        o = cs_run_tgm("monitor", "-c", line, NULL);
+        if (o.status != 1 || !strstr(o.err, "injected failure")) {
+            print_error("'%s': status %d, stderr '%s'\n", line, o.status, o.err);
+            fail();
+        }
+        cs_outcome_free(&o);
+        assert_file(lines[i][1], "precious");
+    }
+    unlink(json);
     snprintf(line, sizeof line, "load %s; trace insns to %s; go; trace off", src, out);
-    o = cs_run_tgm("monitor", "-c", line, NULL);
-    assert_non_null(strstr(o.err, "injected failure"));
-    cs_outcome_free(&o);
-    assert_file(out, "precious");
     unsetenv(FAULT);
     assert_no_temporary();
     /* and without the fault, each writes */
@@ -392,6 +411,24 @@ struct mfx {
     size_t olen, elen;
 };
 
+static void mfx_open(struct mfx *f)
+{
+    *f = (struct mfx){0};
+    f->out = open_memstream(&f->obuf, &f->olen);
+    f->err = open_memstream(&f->ebuf, &f->elen);
+    f->m = mon_create(f->out, f->err);
+    assert_non_null(f->m);
+}
+
+static void mfx_close(struct mfx *f)
+{
+    mon_destroy(f->m);
+    fclose(f->out);
+    fclose(f->err);
+    free(f->obuf);
+    free(f->ebuf);
+}
+
 static int mon_cmd(struct mfx *f, const char *fmt, ...)
 {
     char line[1024];
@@ -429,10 +466,8 @@ static void reseal(uint8_t *buf, size_t len)
 static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
 {
     (void)state;
-    struct mfx f = {0};
-    f.out = open_memstream(&f.obuf, &f.olen);
-    f.err = open_memstream(&f.ebuf, &f.elen);
-    f.m = mon_create(f.out, f.err);
+    struct mfx f;
+    mfx_open(&f);
     const char *src = tmp("s.s"), *snap = tmp("cp.snap"), *bad = tmp("bad.snap");
     put(src, hello_src);
     assert_int_equal(mon_cmd(&f, "vm create a 1024 %s", src), 0);
@@ -476,11 +511,51 @@ static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
     }
     assert_int_equal(mon_cmd(&f, "restore %s", snap), 0);
     free(good);
-    mon_destroy(f.m);
-    fclose(f.out);
-    fclose(f.err);
-    free(f.obuf);
-    free(f.ebuf);
+    mfx_close(&f);
+}
+
+/* ---- the monitor's growing files ----------------------------------------- */
+
+/* A log, like a trace, appears under its name only when it ends, complete:
+ * until then the old file is intact (it was truncated at 'log FILE'), and
+ * a file that cannot be put in place fails what ended it. */
+static void monitor__log_and_trace_appear_whole_when_they_end(void **state)
+{
+    (void)state;
+    struct mfx f;
+    mfx_open(&f);
+    const char *src = tmp("l.s"), *log = tmp("session.log"), *trace = tmp("l.trace");
+    put(src, hello_src);
+    put(log, "precious");
+    put(trace, "precious");
+    assert_int_equal(mon_cmd(&f, "load %s", src), 0);
+    assert_int_equal(mon_cmd(&f, "log %s", log), 0);
+    assert_int_equal(mon_cmd(&f, "trace insns to %s", trace), 0);
+    assert_int_equal(mon_cmd(&f, "go"), 0);
+    assert_file(log, "precious");
+    assert_file(trace, "precious");
+    assert_int_equal(mon_cmd(&f, "trace off"), 0);
+    assert_int_equal(mon_cmd(&f, "log off"), 0);
+    char *t = cs_slurp(trace, NULL), *l = cs_slurp(log, NULL);
+    assert_non_null(strstr(t, "COUT"));
+    assert_non_null(strstr(l, "HALT"));
+    free(t);
+    /* lost at 'log off', and at the end of the session */
+    setenv(FAULT, "1", 1);
+    assert_int_equal(mon_cmd(&f, "log %s", log), 0);
+    assert_int_equal(mon_cmd(&f, "echo lost"), 0);
+    assert_int_equal(mon_cmd(&f, "log off"), -1);
+    assert_int_equal(mon_cmd(&f, "trace insns to %s", trace), 0);
+    assert_int_equal(mon_cmd(&f, "go"), 0);
+    assert_int_equal(mon_end(f.m), -1);
+    unsetenv(FAULT);
+    assert_non_null(strstr(f.ebuf, "log: "));
+    assert_non_null(strstr(f.ebuf, "trace: "));
+    assert_file(log, l);
+    free(l);
+    assert_int_equal(mon_end(f.m), 0); /* nothing left to end */
+    mfx_close(&f);
+    assert_no_temporary();
 }
 
 /* ---- what the fuzzers found ----------------------------------------------- */
@@ -504,22 +579,24 @@ static void monitor__refused_go_leaves_p_as_it_was(void **state)
     fclose(err);
 }
 
+#define T(f) cmocka_unit_test_setup(f, no_fault)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(writer__fifo_is_written_in_place),
-        cmocka_unit_test(writer__char_device_is_written_in_place),
-        cmocka_unit_test(writer__symlink_is_followed_and_kept),
-        cmocka_unit_test(writer__keeps_the_old_mode),
-        cmocka_unit_test(writer__replaces_by_rename),
-        cmocka_unit_test(writer__hard_links_and_directories_are_refused),
-        cmocka_unit_test(writer__failure_before_rename_keeps_the_old_file),
-        cmocka_unit_test(as__the_source_is_never_the_output),
-        cmocka_unit_test(cli__every_writer_survives_a_failure_before_rename),
-        cmocka_unit_test(dis__writes_through_symlinks_and_keeps_the_mode),
-        cmocka_unit_test(readers__dev_zero_is_refused_with_its_limit),
-        cmocka_unit_test(snapshot__valid_checksum_but_broken_cp_is_refused),
-        cmocka_unit_test(monitor__refused_go_leaves_p_as_it_was),
+        T(writer__fifo_is_written_in_place),
+        T(writer__char_device_is_written_in_place),
+        T(writer__symlink_is_followed_and_kept),
+        T(writer__keeps_the_old_mode),
+        T(writer__replaces_by_rename),
+        T(writer__hard_links_and_directories_are_refused),
+        T(writer__failure_before_rename_keeps_the_old_file),
+        T(as__the_source_is_never_the_output),
+        T(cli__every_writer_survives_a_failure_before_rename),
+        T(dis__writes_through_symlinks_and_keeps_the_mode),
+        T(readers__dev_zero_is_refused_with_its_limit),
+        T(snapshot__valid_checksum_but_broken_cp_is_refused),
+        T(monitor__refused_go_leaves_p_as_it_was),
+        T(monitor__log_and_trace_appear_whole_when_they_end),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

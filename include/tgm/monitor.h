@@ -18,6 +18,10 @@ struct vmm;
 /* A session writing normal output to OUT and error lines to ERR (they may
  * be the same stream).  NULL if memory runs out. */
 struct mon *mon_create(FILE *out, FILE *err);
+/* End the session's files: an open trace or log appears under its name,
+ * complete.  -1 if one could not be written (said on ERR), so that the
+ * session can fail; mon_destroy ends them too, but cannot report it. */
+int mon_end(struct mon *m);
 void mon_destroy(struct mon *m);
 
 /* Execute one line (several commands may be separated by ';').  Returns 0

@@ -157,6 +157,8 @@ int cli_monitor(int argc, char **argv)
         st = mon_run_interactive(m);
     else
         st = mon_run_stream(m, stdin, "<stdin>");
+    if (mon_end(m) != 0 && st == 0) /* a trace or log was lost */
+        st = 1;
     mon_destroy(m);
     return st;
 }

@@ -248,20 +248,26 @@ static FILE *tee_open(struct mon *m, FILE *screen)
     return f;
 }
 
-void mon_log_close(struct mon *m)
+/* The log appears under its name only now, complete (the one writer, as
+ * a trace; an old file stays intact if this fails). */
+int mon_log_close(struct mon *m)
 {
     if (!m->log)
-        return;
+        return 0;
     fflush(m->out);
     fflush(m->err);
     fclose(m->out);
     fclose(m->err);
     m->out = m->log_out0;
     m->err = m->log_err0;
-    fclose(m->log);
+    char err[512];
+    int rc = mon_wstream_close(m->log, &m->log_w, m->log_path, err, sizeof err);
     m->log = NULL;
+    if (rc != 0)
+        mon_file_lost(m, "log", err);
     free(m->log_path);
     m->log_path = NULL;
+    return rc;
 }
 
 void mon_log_command(struct mon *m, const char *line)
@@ -289,14 +295,19 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
         if (!m->log)
             return mon_err(m, "not logging");
         char *path = strdup(m->log_path);
-        mon_log_close(m);
+        if (mon_log_close(m) != 0) {
+            free(path);
+            return -1;
+        }
         mon_out(m, "log %s closed\n", path ? path : "");
         free(path);
         return 0;
     }
-    FILE *f = fopen(argv[1], "w");
+    struct tgm_wfile w;
+    char why[512];
+    FILE *f = mon_wstream_open(&w, argv[1], why, sizeof why);
     if (!f)
-        return mon_err(m, "cannot write '%s': %s", argv[1], strerror(errno));
+        return mon_err(m, "cannot write the log: %s", why);
     char *path = strdup(argv[1]);
     FILE *out = path ? tee_open(m, m->log ? m->log_out0 : m->out) : NULL;
     FILE *err = out ? tee_open(m, m->log ? m->log_err0 : m->err) : NULL;
@@ -304,18 +315,20 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
         if (out)
             fclose(out);
         fclose(f);
+        tgm_wabort(&w);
         free(path);
         return mon_err(m, "out of memory");
     }
-    mon_log_close(m); /* one log at a time */
+    int rc = mon_log_close(m); /* one log at a time */
     m->log_out0 = m->out;
     m->log_err0 = m->err;
     m->out = out;
     m->err = err;
     m->log = f;
+    m->log_w = w;
     m->log_path = path;
     mon_out(m, "logging the session to %s ('log off' stops)\n", path);
-    return 0;
+    return rc;
 }
 
 /* ---- words from other tools ---- */

@@ -26,20 +26,55 @@ int mon_ring_resize(struct mon *m, size_t n)
     return 0;
 }
 
+FILE *mon_wstream_open(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
+{
+    if (tgm_wopen(w, path, err, errlen) != 0)
+        return NULL;
+    int fd = dup(w->fd);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        tgm_wabort(w);
+    }
+    return f;
+}
+
+int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
+                      size_t errlen)
+{
+    int e = ferror(f) ? EIO : 0;
+    if (fclose(f) != 0 && !e)
+        e = errno;
+    if (e && !w->error)
+        w->error = e;
+    return tgm_wcommit(w, path, err, errlen);
+}
+
+int mon_file_lost(struct mon *m, const char *what, const char *err)
+{
+    if (m->cur) /* the command that ended it says so, and fails */
+        return mon_err(m, "%s", err);
+    fprintf(m->err, "%s: %s\n", what, err);
+    fflush(m->err);
+    return -1;
+}
+
 /* End the trace file: it appears under its name only now, complete (the
  * one writer, tgm_wopen; an old file stays intact if this fails). */
-void mon_trace_close(struct mon *m)
+int mon_trace_close(struct mon *m)
 {
+    int rc = 0;
     if (m->trace_file) {
         char err[512];
-        if (fclose(m->trace_file) != 0 && !m->trace_w.error)
-            m->trace_w.error = errno;
-        if (tgm_wcommit(&m->trace_w, m->trace_path, err, sizeof err) != 0)
-            fprintf(m->err, "trace: %s\n", err);
+        if (mon_wstream_close(m->trace_file, &m->trace_w, m->trace_path, err, sizeof err) != 0)
+            rc = mon_file_lost(m, "trace", err);
     }
     m->trace_file = NULL;
     free(m->trace_path);
     m->trace_path = NULL;
+    return rc;
 }
 
 /* One line for a traced step, in BUF. */
@@ -171,43 +206,40 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         trace_status(m);
         return 0;
     }
+    int rc = 0; /* -1 if the file of a trace this ends was lost */
     if (path) {
         struct tgm_wfile w;
         char err[512];
-        if (tgm_wopen(&w, path, err, sizeof err) != 0)
+        FILE *f = mon_wstream_open(&w, path, err, sizeof err);
+        if (!f)
             return mon_err(m, "cannot write trace: %s", err);
-        int fd = dup(w.fd);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        char *p = f ? strdup(path) : NULL;
+        char *p = strdup(path);
         if (!p) {
-            if (f)
-                fclose(f);
-            else if (fd >= 0)
-                close(fd);
+            fclose(f);
             tgm_wabort(&w);
             return mon_err(m, "out of memory");
         }
-        mon_trace_close(m);
+        rc = mon_trace_close(m);
         m->trace_w = w;
         m->trace_file = f;
         m->trace_path = p;
         m->trace_bytes = 0;
         m->trace_capped = false;
     } else if (screen) {
-        mon_trace_close(m);
+        rc = mon_trace_close(m);
         m->trace_capped = false;
     }
     m->trace_insns = ins;
     m->trace_traps = trp;
     m->trace_cp = cp;
     if (!ins && !trp && !cp && !path)
-        mon_trace_close(m); /* 'trace off' ends the file */
+        rc |= mon_trace_close(m); /* 'trace off' ends the file */
     m->trace_cap = cap;
     if (m->trace_file && m->trace_bytes < cap)
         m->trace_capped = false;
     mon_trace_apply(m);
     trace_status(m);
-    return 0;
+    return rc;
 }
 
 int mon_cmd_history(struct mon *m, int argc, char **argv)

@@ -260,8 +260,9 @@ const struct mon_cmd mon_cmds[] = {
      G_SCRIPT, NULL, "=s", CMD_RAW},
     {"log", mon_cmd_log, 0, 1, "log [FILE|off]",
      "copy the session, commands and output, to FILE (for a lab report)\n"
-     "Each command is written after its prompt, as on the screen; 'log off'\n"
-     "closes the file, 'log' says where the log goes.",
+     "Each command is written after its prompt, as on the screen; FILE\n"
+     "appears, complete, when 'log off' (or the end of the session) closes\n"
+     "it.  'log' says where the log goes.",
      G_SCRIPT, NULL, "=f+{off}", 0},
     {"echo", mon_cmd_echo, 0, 1, "echo TEXT", "print TEXT", G_SCRIPT, NULL, NULL, CMD_RAW},
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",

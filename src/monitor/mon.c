@@ -50,16 +50,21 @@ struct mon *mon_create(FILE *out, FILE *err)
     return m;
 }
 
+int mon_end(struct mon *m)
+{
+    int rc = mon_log_close(m);
+    return mon_trace_close(m) | rc;
+}
+
 void mon_destroy(struct mon *m)
 {
     if (!m)
         return;
-    mon_log_close(m);
+    mon_end(m);
     mon_display_free(m);
     mon_rev_free(m);
     timeline_free(m->timeline);
     mon_bp_free_all(m);
-    mon_trace_close(m);
     free(m->ring);
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)

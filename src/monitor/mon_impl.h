@@ -175,6 +175,7 @@ struct mon {
     } display[MON_MAX_DISPLAY];
     int ndisplay, display_next;
     FILE *log, *log_out0, *log_err0; /* the log; the screen's streams */
+    struct tgm_wfile log_w; /* the file behind the log, renamed into place at close */
     char *log_path;
 
     struct mon_rev *rev;  /* the bare machine's history (reverse.c) */
@@ -284,9 +285,10 @@ const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len);
 int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt);
 void mon_display_show(struct mon *m);
 void mon_display_free(struct mon *m);
-/* Copy a command line to the log, with its prompt; close the log. */
+/* Copy a command line to the log, with its prompt; close the log (-1 if
+ * it could not be written, after saying why). */
 void mon_log_command(struct mon *m, const char *line);
-void mon_log_close(struct mon *m);
+int mon_log_close(struct mon *m);
 /* What to type instead of another tool's command WORD, or NULL. */
 const char *mon_foreign(const char *word);
 
@@ -346,7 +348,19 @@ void mon_trace_apply(struct mon *m);
  * ring, 'trace'. */
 void mon_trace_hook(void *ctx, const struct machine_trace *t);
 void mon_trace_hook_real(void *ctx, const struct machine_trace *t);
-void mon_trace_close(struct mon *m);
+/* End the trace file (it appears under its name now); -1 if it could not
+ * be written, after saying why. */
+int mon_trace_close(struct mon *m);
+/* A stream onto the one writer's temporary file for PATH (tgm_wopen), so
+ * that the file appears under its name only at mon_wstream_close, complete.
+ * NULL with ERR. */
+FILE *mon_wstream_open(struct tgm_wfile *w, const char *path, char *err, size_t errlen);
+/* Close F and rename its file into place; -1 with ERR, the old file kept. */
+int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
+                      size_t errlen);
+/* Say that the file of WHAT (trace, log) was not written: as the current
+ * command's error, or with WHAT when the session ends.  Returns -1. */
+int mon_file_lost(struct mon *m, const char *what, const char *err);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
 /* Note the values of watched words so a hit can show old -> new. */
 void mon_watch_snapshot(struct mon *m);

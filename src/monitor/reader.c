@@ -191,17 +191,12 @@ static void history_save(struct mon_reader *r)
      * 0600: a history is private) */
     struct tgm_wfile w;
     char err[512];
-    int rc = tgm_wopen(&w, path, err, sizeof err);
-    if (rc == 0) {
-        int fd = dup(w.fd);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f && fd >= 0)
-            close(fd);
-        if (!f || history(r->hist, &ev, H_SAVE_FP, f) < 0)
+    FILE *f = mon_wstream_open(&w, path, err, sizeof err);
+    int rc = -1;
+    if (f) {
+        if (history(r->hist, &ev, H_SAVE_FP, f) < 0)
             w.error = errno ? errno : EIO;
-        if (f && fclose(f) != 0 && !w.error)
-            w.error = errno;
-        rc = tgm_wcommit(&w, path, err, sizeof err);
+        rc = mon_wstream_close(f, &w, path, err, sizeof err);
     }
     if (rc != 0 && !warned) {
         fprintf(r->mon->err, "warning: cannot write history file: %s\n", err);
