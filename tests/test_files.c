@@ -267,6 +267,40 @@ static void as__the_source_is_never_the_output(void **state)
     assert_file(src, hello_src);
 }
 
+/* tgm run's outputs (--dump, --timeline) are never one of its inputs
+ * (an image, an --input-file) under any name, nor a directory: refused
+ * before the run, the input intact. */
+static void run__an_output_is_never_an_input(void **state)
+{
+    (void)state;
+    const char *src = tmp("r.s"), *img = tmp("r.img"), *alias = tmp("r-alias");
+    put(src, hello_src);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    size_t len;
+    char *before = cs_slurp(img, &len);
+    char dotted[CS_PATH + 2];
+    snprintf(dotted, sizeof dotted, "%s/./r.img", cs_tmpdir());
+    unlink(alias);
+    assert_int_equal(symlink("r.img", alias), 0);
+    expect_refusal(cs_run_tgm("run", img, "--dump", dotted, NULL), "is the input");
+    expect_refusal(cs_run_tgm("run", "--vmm", "--timeline", alias, src, img, NULL),
+                   "is the input");
+    expect_refusal(cs_run_tgm("run", "--input-file", src, "--dump", src, img, NULL),
+                   "is the input");
+    expect_refusal(cs_run_tgm("run", "--nest", "1", img, "--dump", alias, NULL), "is the input");
+    expect_refusal(cs_run_tgm("run", img, "--dump", cs_tmpdir(), NULL), "is a directory");
+    size_t after_len;
+    char *after = cs_slurp(img, &after_len);
+    assert_int_equal(after_len, len);
+    assert_memory_equal(after, before, len);
+    assert_file(src, hello_src);
+    free(before);
+    free(after);
+    unlink(alias);
+}
+
 /* Every CLI writer, made to fail between its write and its rename: the
  * old file is intact and no temporary is left. */
 static void cli__every_writer_survives_a_failure_before_rename(void **state)
@@ -591,6 +625,7 @@ int main(void)
         T(writer__hard_links_and_directories_are_refused),
         T(writer__failure_before_rename_keeps_the_old_file),
         T(as__the_source_is_never_the_output),
+        T(run__an_output_is_never_an_input),
         T(cli__every_writer_survives_a_failure_before_rename),
         T(dis__writes_through_symlinks_and_keeps_the_mode),
         T(readers__dev_zero_is_refused_with_its_limit),

@@ -110,7 +110,32 @@ static int add_input_file(struct run_opts *o, const char *path)
     }
     int rc = add_input(o, buf, len);
     free(buf);
+    const char **names = realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
+    if (!names) {
+        cli_error("run: out of memory for console input");
+        return -1;
+    }
+    names[o->ninfiles++] = path;
+    o->infiles = names;
     return rc;
+}
+
+/* OUT (--dump or --timeline, named OPT) must take a new file and be none
+ * of the N INPUTS under any name (./x.img, a link), as 'tgm as -o' and
+ * 'tgm dis -o' refuse their input: the run would overwrite what it read. */
+static int output_not_input(const char *opt, const char *out, const char *const *inputs, int n)
+{
+    if (!out)
+        return 0;
+    if (cli_output_ok("run", out) != 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(out, inputs[i]) == 0 || tgm_same_file(out, inputs[i])) {
+            cli_error("run: the output %s is the input %s itself; choose another %s", out,
+                      inputs[i], opt);
+            return -1;
+        }
+    return 0;
 }
 
 /* The argument of the option getopt_long just rejected, for the message. */
@@ -189,9 +214,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
         case O_TIMELINE:
-            if (!*optarg || cli_output_ok("run", optarg) != 0) {
-                if (!*optarg)
-                    cli_error("--timeline: expected a file name");
+            if (!*optarg) {
+                cli_error("--timeline: expected a file name");
                 return -1;
             }
             o->timeline = optarg;
@@ -240,6 +264,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     if (optind >= argc) {
         cli_error("run: missing IMAGE (try 'tgm run --help')");
         return -1;
+    }
+    const char *const *images = (const char *const *)argv + optind;
+    for (int k = 0; k < 2; k++) {
+        const char *opt = k ? "--timeline" : "--dump", *out = k ? o->timeline : o->dump;
+        if (output_not_input(opt, out, images, argc - optind) != 0 ||
+            output_not_input(opt, out, o->infiles, o->ninfiles) != 0)
+            return -1;
     }
     if (o->nest) { /* run_nest checks the other options */
         if (argc - optind != 1) {
@@ -406,5 +437,6 @@ done:
     machine_destroy(m);
     image_free(&img);
     free(o.input);
+    free(o.infiles);
     return status;
 }
