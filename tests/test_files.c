@@ -267,6 +267,15 @@ static void as__the_source_is_never_the_output(void **state)
     assert_file(src, hello_src);
 }
 
+/* SRC := the hello program, assembled to IMG. */
+static void hello_image(const char *src, const char *img)
+{
+    put(src, hello_src);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+}
+
 /* tgm run's outputs (--dump, --timeline) are never one of its inputs
  * (an image, an --input-file) under any name, nor a directory: refused
  * before the run, the input intact. */
@@ -274,10 +283,7 @@ static void run__an_output_is_never_an_input(void **state)
 {
     (void)state;
     const char *src = tmp("r.s"), *img = tmp("r.img"), *alias = tmp("r-alias");
-    put(src, hello_src);
-    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
-    assert_int_equal(o.status, 0);
-    cs_outcome_free(&o);
+    hello_image(src, img);
     size_t len;
     char *before = cs_slurp(img, &len);
     char dotted[CS_PATH + 2];
@@ -307,10 +313,8 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
 {
     (void)state;
     const char *src = tmp("w.s"), *img = tmp("w.img"), *out = tmp("out");
-    put(src, hello_src);
-    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
-    assert_int_equal(o.status, 0);
-    cs_outcome_free(&o);
+    hello_image(src, img);
+    struct cs_outcome o;
     const char *cmds[][8] = {
         {"as", src, "-o", out, NULL},
         {"dis", img, "-o", out, NULL},
