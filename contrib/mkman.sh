@@ -20,7 +20,8 @@ esc='s/\\/\\e/g; s/-/\\-/g; s/^[.'"'"']/\\\&&/'
 
 # A --help text to man macros: "usage:" lines as a synopsis, option lines
 # ("  -x, --xx ARG   what") as tagged paragraphs with their continuation
-# lines, everything else as filled text with blank lines as paragraphs.
+# lines, everything else as filled text with blank lines as paragraphs (a
+# text line right after an option starts one too: it is not the option's).
 help2man() {
     sed "$esc" | awk '
     function flush_item() { if (item != "") { print ".TP"; print item; print desc; item = "" } }
@@ -40,7 +41,7 @@ help2man() {
     }
     initem && /^    +[^ ]/ { sub(/^ +/, ""); desc = desc "\n" $0; next }
     /^ *$/ { flush_item(); initem = 0; if (!blank) print ".PP"; blank = 1; next }
-    { flush_item(); initem = 0; blank = 0; sub(/^ +/, ""); print }
+    { was = initem; flush_item(); if (was) print ".PP"; initem = 0; blank = 0; sub(/^ +/, ""); print }
     END { flush_item(); if (inusage) print ".fi" }'
 }
 

@@ -85,6 +85,11 @@ for cmd in $("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exi
     done
 done
 [ -z "$missed" ] && ok "tgm.1 has every subcommand and option" || bad "tgm.1 lacks:$missed"
+# text after the last option of a --help is a paragraph of its own, not
+# the end of that option's description
+merged=$(awk '/^Exit status:/ && prev != ".PP" { print } { prev = $0 }' "$prefix/share/man/man1/tgm.1")
+[ -z "$merged" ] && ok "tgm.1 sets each 'Exit status' apart from the options" ||
+    bad "tgm.1 runs 'Exit status' into an option: $merged"
 # every monitor command is in tgm-monitor(1)
 missed=""
 for cmd in $("$tgm" monitor -c 'help --markdown' | sed -n 's/^#### `\(.*\)`$/\1/p'); do
@@ -120,7 +125,18 @@ expect "--timeline" tgm run --vmm --tim
 expect "$(tgm=$tgm; "$tgm" isa --profiles | grep '^p' | sort | tr '\n' ' ' | sed 's/ $//')" \
     tgm run --profile p
 expect "all" tgm analyze --profile a
+expect "all" tgm counterexample --profile a
 expect "" tgm run --max-steps 1
+# every option a subcommand's --help names completes, even one named only
+# in another option's text
+missed=""
+for cmd in $("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'); do
+    for opt in $("$tgm" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+        complete_words tgm "$cmd" "$opt" | tr ' ' '\n' | grep -qx -- "$opt" || missed="$missed $cmd:$opt"
+    done
+done
+[ -z "$missed" ] && ok "the completion offers every option each --help names" ||
+    bad "the completion lacks:$missed"
 (cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run --vmm examples/hel)
 (cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
 

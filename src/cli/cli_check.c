@@ -31,7 +31,8 @@ static void usage(FILE *f)
             "  --json           one JSON object instead of text\n"
             "  --nest N         instead: each image bare and on N levels (1..%u) of the control\n"
             "                   program in tgm's own instructions (Theorem 2), compared trap\n"
-            "                   by trap; --vmm puts the C control program at the bottom\n"
+            "                   by trap\n"
+            "  --vmm            with --nest: the C control program at the bottom\n"
             "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
             TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE, NEST_MAX_DEPTH);
 }

@@ -22,7 +22,7 @@ static void usage(FILE *f)
             "of 'tgm analyze' into a short guest program, run it bare, under the VMM and\n"
             "under the hybrid VMM, and print the program and, for each monitor,\n"
             "'equivalent' or the first differing component of f(S2) and S2'.\n"
-            "  --profile P      one profile (default virtualizable), or all of them\n"
+            "  --profile P|all  one profile (default virtualizable), or all of them\n"
             "  --json           one JSON object per profile\n"
             "  --expect         exit 1 unless the VMM fails iff Theorem 1 fails and the\n"
             "                   hybrid VMM fails iff Theorem 3 fails (for CI)\n"
