@@ -104,12 +104,14 @@ EOF
         { skip = 0; print }'
     echo ".SH COMMANDS"
     # "### group", "#### `name`", its usage and help in ``` blocks, and a
-    # sentence: a subsection per group, a tagged paragraph per command
+    # sentence: a subsection per group, a tagged paragraph per command; the
+    # help's prose is filled to the page, its indented tables kept as they are
     "$tgm" monitor -c 'help --markdown' | sed "$esc" | awk '
-        /^```/ && !code { code = 1; usage = pending; pending = 0; if (!usage) { print ".sp"; print ".nf" }; next }
-        /^```/ { code = 0; if (usage) { print ".TP"; print tag } else print ".fi"; usage = 0; next }
+        /^```/ && !code { code = 1; usage = pending; pending = 0; if (!usage) print ".sp"; next }
+        /^```/ { code = 0; if (usage) { print ".TP"; print tag } else if (nf) print ".fi"; usage = nf = 0; next }
         code && usage { tag = tag (tag == "" ? "" : "\n.br\n") "\\fB" $0 "\\fR"; next }
-        code { print; next }
+        code && /^ / { if (!nf) print ".nf"; nf = 1; print; next }
+        code { if (nf) print ".fi"; nf = 0; print; next }
         /^### / { sub(/^### /, ""); print ".SS \"" toupper(substr($0, 1, 1)) substr($0, 2) "\""; next }
         /^#### / { pending = 1; tag = ""; next }
         /^ *$/ { next }
