@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -75,21 +76,60 @@ static uint64_t field(const char *s, const char *key)
     return strtoull(p, NULL, 0);
 }
 
-static char *soak(const char *shard, const char *jobs)
+/* The driver's whole output for ARGS; *STATUS gets its exit status. */
+static char *soak_run(const char *args, int *status)
 {
     const char *bin = getenv("TGM_SOAK_BIN");
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "%s --programs 40 --config pdp10-plain --shard %s --jobs %s",
-             bin && *bin ? bin : "build/soak", shard, jobs);
+    snprintf(cmd, sizeof cmd, "%s %s", bin && *bin ? bin : "build/soak", args);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
-    char *line = NULL;
-    size_t cap = 0;
-    assert_true(getline(&line, &cap, p) > 0);
-    char extra[8];
-    assert_null(fgets(extra, sizeof extra, p)); /* exactly one line */
-    pclose(p);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    int st = pclose(p);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+/* One shard's line: exactly one line. */
+static char *soak(const char *shard, const char *jobs)
+{
+    char args[128];
+    snprintf(args, sizeof args, "--programs 40 --config pdp10-plain --shard %s --jobs %s",
+             shard, jobs);
+    int status;
+    char *line = soak_run(args, &status);
+    assert_int_equal(status, 0);
+    char *nl = strchr(line, '\n');
+    assert_non_null(nl);
+    assert_int_equal(nl[1], '\0');
     return line;
+}
+
+/* 'soak --help' answers as the other commands do: the usage with every
+ * option docs/robustness.md gives and the --config names, status 0. */
+static void soak__help_lists_the_options_and_configurations(void **state)
+{
+    (void)state;
+    int status;
+    char *out = soak_run("--help", &status);
+    assert_int_equal(status, 0);
+    const char *want[] = {"--programs N", "--jobs J", "--shard I/S", "--config NAME",
+                          "--first SEED", "virtualizable-4vms", "pdp10-plain"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("soak --help does not say '%s':\n%s", want[i], out);
+    free(out);
+    out = soak_run("--bogus 2>&1", &status);
+    assert_int_equal(status, 2);
+    assert_non_null(strstr(out, "usage: soak"));
+    free(out);
 }
 
 static void soak__driver_shard_lines_add_up_to_one_line(void **state)
@@ -122,6 +162,7 @@ int main(void)
         cmocka_unit_test(soak__jobs_and_shards_equal_one_process_with_failures),
         cmocka_unit_test(soak__jobs_and_shards_equal_one_process_four_vms),
         cmocka_unit_test(soak__driver_shard_lines_add_up_to_one_line),
+        cmocka_unit_test(soak__help_lists_the_options_and_configurations),
     };
     return cmocka_run_group_tests_name("soak", tests, NULL, NULL);
 }

@@ -28,13 +28,25 @@ static const struct dc_config configs[] = {
 };
 #define NCONFIGS (sizeof configs / sizeof configs[0])
 
+/* The usage on standard error after WHY (status 2), or, for --help, on
+ * standard output with the configurations --config takes (status 0). */
 static int usage(const char *why)
 {
-    fprintf(stderr,
-            "soak: %s\n"
-            "usage: soak [--programs N] [--jobs J] [--shard I/S] [--config NAME] [--first SEED]\n",
-            why);
-    return 2;
+    FILE *f = why ? stderr : stdout;
+    if (why)
+        fprintf(f, "soak: %s\n", why);
+    fprintf(f, "usage: soak [--programs N] [--jobs J] [--shard I/S] [--config NAME] [--first SEED]\n");
+    if (why)
+        return 2;
+    fprintf(f, "Section 6's differential test: N generated programs per configuration,\n"
+               "bare and under the control program; one JSON line.  --shard I/S keeps\n"
+               "the seed groups whose index is I mod S; --jobs J splits them over J\n"
+               "processes.  Exit status 1 if a configuration that must be equivalent\n"
+               "differs, 2 on bad usage.  Configurations:");
+    for (size_t i = 0; i < NCONFIGS; i++)
+        fprintf(f, " %s", configs[i].name);
+    fputc('\n', f);
+    return 0;
 }
 
 static int number(const char *s, uint64_t *v)
@@ -52,6 +64,8 @@ int main(int argc, char **argv)
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return usage(NULL);
         if (!strcmp(a, "--programs") && number(v, &programs) == 0)
             i++;
         else if (!strcmp(a, "--jobs") && number(v, &jobs) == 0 && jobs >= 1 && jobs <= 64)
