@@ -121,20 +121,25 @@ static int add_input_file(struct run_opts *o, const char *path)
 }
 
 /* OUT (--dump or --timeline, named OPT) must take a new file and be none
- * of the N INPUTS under any name (./x.img, a link), as 'tgm as -o' and
- * 'tgm dis -o' refuse their input: the run would overwrite what it read. */
-static int output_not_input(const char *opt, const char *out, const char *const *inputs, int n)
+ * of the run's inputs (the N IMAGES, O's --input-file names) under any
+ * name (./x.img, a link), as 'tgm as -o' and 'tgm dis -o' refuse theirs:
+ * the run would overwrite what it read. */
+static int output_ok(const char *opt, const char *out, const char *const *images, int n,
+                     const struct run_opts *o)
 {
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "run: %s", opt);
     if (!out)
         return 0;
-    if (cli_output_ok("run", out) != 0)
+    if (cli_output_ok(cmd, out) != 0)
         return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(out, inputs[i]) == 0 || tgm_same_file(out, inputs[i])) {
-            cli_error("run: the output %s is the input %s itself; choose another %s", out,
-                      inputs[i], opt);
+    for (int i = 0; i < n + o->ninfiles; i++) {
+        const char *in = i < n ? images[i] : o->infiles[i - n];
+        if (strcmp(out, in) == 0 || tgm_same_file(out, in)) {
+            cli_error("%s: the output %s is the input %s itself; choose another", cmd, out, in);
             return -1;
         }
+    }
     return 0;
 }
 
@@ -268,8 +273,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     const char *const *images = (const char *const *)argv + optind;
     for (int k = 0; k < 2; k++) {
         const char *opt = k ? "--timeline" : "--dump", *out = k ? o->timeline : o->dump;
-        if (output_not_input(opt, out, images, argc - optind) != 0 ||
-            output_not_input(opt, out, o->infiles, o->ninfiles) != 0)
+        if (output_ok(opt, out, images, argc - optind, o) != 0)
             return -1;
     }
     if (o->nest) { /* run_nest checks the other options */
