@@ -242,7 +242,20 @@ static void run__dump_that_cannot_be_written_is_one_line(void **state)
     struct cs_outcome o = cs_run_tgm("run", img, "--dump", dump, "--quiet", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--dump");
+    assert_string_equal(o.out, ""); /* refused before the run, not after it */
     cs_outcome_free(&o);
+    /* a dump over the image would destroy it */
+    size_t len, after;
+    char *before = cs_slurp(img, &len);
+    o = cs_run_tgm("run", img, "--dump", img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "is the image itself");
+    cs_outcome_free(&o);
+    char *now = cs_slurp(img, &after);
+    assert_int_equal(after, len);
+    assert_memory_equal(now, before, len);
+    free(now);
+    free(before);
 }
 
 /* CIN echo: read until -1, COUT each byte. */
@@ -362,6 +375,11 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "unexpected argument");
     cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--json", "--quiet", img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--quiet: cannot be combined with --json");
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
 }
 
 static void run__bad_images_give_one_line_and_exit_2(void **state)
@@ -395,7 +413,10 @@ static void run__bad_images_give_one_line_and_exit_2(void **state)
     cs_write_bytes(bad, bytes, len);
     o = cs_run_tgm("run", bad, "--json", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "checksum");
+    /* docs/run.md: "tgm: run: FILE: offset N: checksum mismatch ..." */
+    char want[400];
+    snprintf(want, sizeof want, "tgm: run: %s: offset %zu: checksum mismatch", bad, len - 8);
+    cs_assert_one_line(&o, want);
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
     free(bytes);
@@ -417,7 +438,9 @@ static void run__source_file_is_assembled_first(void **state)
     cs_write_bytes(src, "        LPWS 0\n", strlen("        LPWS 0\n"));
     o = cs_run_tgm("run", src, NULL);
     assert_int_equal(o.status, 2);
-    assert_non_null(strstr(o.err, "bad.s"));
+    char want[400];
+    snprintf(want, sizeof want, "\ntgm: run: %s: 1 error\n", src);
+    assert_non_null(strstr(o.err, want));
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
 }

@@ -78,7 +78,7 @@ int run_nest(const struct run_opts *o)
         return EXIT_USAGE;
     }
     struct tgm_image img = {0};
-    if (cli_load_image(o->images[0], &img) != 0)
+    if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;
     struct nest_run r;
     struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->input, o->input_len};
@@ -190,7 +190,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
     bool all = true;
     for (size_t i = 0; i < n; i++) {
         struct tgm_image img = {0};
-        if (cli_load_image(names[i], &img) != 0) {
+        if (cli_load_image("check", names[i], &img) != 0) {
             free(res);
             return EXIT_USAGE;
         }

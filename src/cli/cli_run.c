@@ -241,6 +241,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         cli_error("run: missing IMAGE (try 'tgm run --help')");
         return -1;
     }
+    if (o->json && o->quiet) {
+        cli_error("--quiet: cannot be combined with --json");
+        return -1;
+    }
     if (o->nest) { /* run_nest checks the other options */
         if (argc - optind != 1) {
             cli_error("run: --nest takes one IMAGE");
@@ -262,16 +266,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         cli_error("run: at most %d images", RUN_MAX_IMAGES);
         return -1;
     }
-    if (o->json && o->quiet) {
-        cli_error("--quiet: cannot be combined with --json");
-        return -1;
-    }
     if (o->vmm && o->dump) {
         cli_error("--dump: not available with --vmm (use the monitor's examine)");
         return -1;
     }
     for (int i = optind; i < argc; i++)
         o->images[o->nimages++] = argv[i];
+    /* refused before the run, which may be long, rather than after it */
+    if (o->dump && cli_output_ok("--dump", o->dump) != 0)
+        return -1;
+    if (o->dump && (strcmp(o->dump, o->images[0]) == 0 || tgm_same_file(o->dump, o->images[0]))) {
+        cli_error("--dump: %s is the image itself; choose another file", o->dump);
+        return -1;
+    }
     return 0;
 }
 
@@ -355,7 +362,7 @@ int cli_run(int argc, char **argv)
         status = run_vmm(&o);
         goto done;
     }
-    if (cli_load_image(o.images[0], &img) != 0)
+    if (cli_load_image("run", o.images[0], &img) != 0)
         goto done;
     struct machine_config cfg = {.q = o.q, .profile = o.profile};
     if (!(m = machine_create(&cfg))) {

@@ -70,22 +70,22 @@ int cli_output_ok(const char *cmd, const char *path)
     return 0;
 }
 
-int cli_load_image(const char *path, struct tgm_image *img)
+int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
 {
-    if (cli_input_ok(NULL, path) != 0)
+    if (cli_input_ok(cmd, path) != 0)
         return -1;
     size_t n = strlen(path);
     if (n > 2 && strcmp(path + n - 2, ".s") == 0) {
         int errors = asm_assemble_file(path, img, stderr);
         if (errors) {
-            cli_error("%s: %d error%s", path, errors, errors == 1 ? "" : "s");
+            cli_error("%s: %s: %d error%s", cmd, path, errors, errors == 1 ? "" : "s");
             return -1;
         }
         return 0;
     }
     char err[512];
     if (image_read_file(path, img, err, sizeof err) != 0) {
-        cli_error("%s", err);
+        cli_error("%s: %s", cmd, err);
         return -1;
     }
     return 0;
