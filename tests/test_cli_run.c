@@ -233,7 +233,7 @@ static void run__dump_writes_all_of_e_little_endian(void **state)
     closedir(dir);
 }
 
-static void run__dump_that_cannot_be_written_is_one_line(void **state)
+static void run__dump_or_timeline_that_cannot_be_written_is_refused_first(void **state)
 {
     (void)state;
     char img[300], dump[300];
@@ -244,12 +244,19 @@ static void run__dump_that_cannot_be_written_is_one_line(void **state)
     cs_assert_one_line(&o, "--dump");
     assert_string_equal(o.out, ""); /* refused before the run, not after it */
     cs_outcome_free(&o);
-    /* a dump over the image would destroy it */
+    /* a dump or a timeline over an image would destroy it */
     size_t len, after;
     char *before = cs_slurp(img, &len);
     o = cs_run_tgm("run", img, "--dump", img, NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "is the image itself");
+    cs_assert_one_line(&o, "--dump: ");
+    assert_non_null(strstr(o.err, "itself; choose another file"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--timeline", img, img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--timeline: ");
+    assert_non_null(strstr(o.err, "itself; choose another file"));
+    assert_string_equal(o.out, "");
     cs_outcome_free(&o);
     char *now = cs_slurp(img, &after);
     assert_int_equal(after, len);
@@ -480,7 +487,7 @@ int main(void)
         cmocka_unit_test(run__step_limit_exits_3_after_exactly_n_steps),
         cmocka_unit_test(run__max_steps_0_means_no_limit),
         cmocka_unit_test(run__dump_writes_all_of_e_little_endian),
-        cmocka_unit_test(run__dump_that_cannot_be_written_is_one_line),
+        cmocka_unit_test(run__dump_or_timeline_that_cannot_be_written_is_refused_first),
         cmocka_unit_test(run__input_and_input_file_feed_cin_in_order),
         cmocka_unit_test(run__quiet_prints_only_the_console),
         cmocka_unit_test(run__profile_is_applied_and_reported),

@@ -122,6 +122,19 @@ static const char *bad_option(char **argv)
 
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
  * when --help was printed. */
+/* An output file (--dump, --timeline) written over an input image would
+ * destroy it: true, after one line, if OUT is one of the images. */
+static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
+{
+    for (int i = 0; out && i < o->nimages; i++)
+        if (strcmp(out, o->images[i]) == 0 || tgm_same_file(out, o->images[i])) {
+            cli_error("%s: %s is the image %s itself; choose another file", flag, out,
+                      o->images[i]);
+            return true;
+        }
+    return false;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET,
@@ -275,10 +288,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     /* refused before the run, which may be long, rather than after it */
     if (o->dump && cli_output_ok("--dump", o->dump) != 0)
         return -1;
-    if (o->dump && (strcmp(o->dump, o->images[0]) == 0 || tgm_same_file(o->dump, o->images[0]))) {
-        cli_error("--dump: %s is the image itself; choose another file", o->dump);
+    if (overwrites_an_image("--dump", o->dump, o) ||
+        overwrites_an_image("--timeline", o->timeline, o))
         return -1;
-    }
     return 0;
 }
 
