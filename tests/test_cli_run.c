@@ -361,6 +361,7 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
         {{"--input-file", NULL}, "--input-file"}, /* the missing file */
         {{"--json", "--quiet"}, "--quiet"},
         {{"--dump", ""}, "--dump"},
+        {{"--input-file", ""}, "--input-file: expected a file name"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *a = cases[i].args;

@@ -120,8 +120,14 @@ static const char *bad_option(char **argv)
     return a ? a : "?";
 }
 
-/* Parse ARGV into O; on error print one line and return -1.  Returns 1
- * when --help was printed. */
+/* Is ARG, the value of FLAG, a file name at all?  false after one line. */
+static bool file_named(const char *flag, const char *arg)
+{
+    if (!*arg)
+        cli_error("%s: expected a file name", flag);
+    return *arg != '\0';
+}
+
 /* An output file (--dump, --timeline) written over an input image would
  * destroy it: true, after one line, if OUT is one of the images. */
 static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
@@ -135,6 +141,8 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
     return false;
 }
 
+/* Parse ARGV into O; on error print one line and return -1.  Returns 1
+ * when --help was printed. */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     enum { O_MAX = 256, O_JSON, O_DUMP, O_MEM, O_INPUT, O_INFILE, O_PROFILE, O_QUIET,
@@ -170,10 +178,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_JSON: o->json = true; break;
         case O_QUIET: o->quiet = true; break;
         case O_DUMP:
-            if (!*optarg) {
-                cli_error("--dump: expected a file name");
+            if (!file_named("--dump", optarg))
                 return -1;
-            }
             o->dump = optarg;
             break;
         case O_MEM:
@@ -191,7 +197,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return -1;
             break;
         case O_INFILE:
-            if (add_input_file(o, optarg) != 0)
+            if (!file_named("--input-file", optarg) || add_input_file(o, optarg) != 0)
                 return -1;
             break;
         case O_PROFILE:
@@ -202,11 +208,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
         case O_TIMELINE:
-            if (!*optarg || cli_output_ok("run", optarg) != 0) {
-                if (!*optarg)
-                    cli_error("--timeline: expected a file name");
+            if (!file_named("--timeline", optarg) || cli_output_ok("run", optarg) != 0)
                 return -1;
-            }
             o->timeline = optarg;
             break;
         case O_VMS:
