@@ -176,6 +176,12 @@ static void run__step_limit_exits_3_after_exactly_n_steps(void **state)
     assert_non_null(strstr(o.out, "\nsteps        33554433\n"));
     cs_assert_one_line(&o, "--max-steps");
     cs_outcome_free(&o);
+
+    /* numbers are decimal or 0x hex (docs/run.md): a leading 0 is not octal */
+    o = cs_run_tgm("run", img, "--max-steps", "010", "--json", NULL);
+    assert_int_equal(o.status, 3);
+    assert_int_equal(cs_json_u64(o.out, NULL, "steps"), 10);
+    cs_outcome_free(&o);
 }
 
 static void run__max_steps_0_means_no_limit(void **state)
@@ -354,6 +360,8 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
         {{"--max-steps", "abc"}, "--max-steps"},
         {{"--max-steps", "-1"}, "--max-steps"},
         {{"--max-steps", "12x"}, "--max-steps"},
+        {{"--max-steps", " -5"}, "--max-steps"}, /* strtoull would wrap it */
+        {{"--max-steps", "+5"}, "--max-steps"},
         {{"--mem", "1"}, "--mem"},
         {{"--mem", "0x80001"}, "--mem"},
         {{"--mem", ""}, "--mem"},

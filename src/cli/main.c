@@ -49,19 +49,23 @@ void cli_error(const char *fmt, ...)
 
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-') {
+    /* decimal or 0x hex only: strtoull alone would also take a leading
+     * space, '+', a '-' after a space (wrapping), and 010 as octal 8 */
+    const char *digits = s ? s : "";
+    int base = 10;
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits += 2;
+        base = 16;
+    }
+    size_t n = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+    if (n == 0 || digits[n] != '\0') {
         cli_error("%s: expected a non-negative number, got '%s'", opt, s ? s : "");
         return -1;
     }
-    unsigned long long v = strtoull(s, &end, 0);
+    errno = 0;
+    unsigned long long v = strtoull(digits, NULL, base);
     if (errno == ERANGE) {
         cli_error("%s: '%s' is too large (at most %llu)", opt, s, (unsigned long long)UINT64_MAX);
-        return -1;
-    }
-    if (errno || *end) {
-        cli_error("%s: expected a non-negative number, got '%s'", opt, s);
         return -1;
     }
     *out = v;
