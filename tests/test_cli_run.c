@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -472,6 +474,34 @@ static void run__help_prints_usage_and_exits_0(void **state)
     cs_outcome_free(&o);
 }
 
+/* Output that cannot be written (a full disk) is not success, whatever the
+ * command: status 2 and one line saying so. */
+static void run__unwritable_standard_output_is_an_error(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0) {
+        skip();
+        return;
+    }
+    char img[300], err[300], cmd[1200];
+    hello_image(img, sizeof img);
+    cs_tmp_path(err, sizeof err, "full.err");
+    static const char *const subs[] = {"run %s", "run --vmm %s", "dis %s", "isa", "--version"};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        char args[400];
+        snprintf(args, sizeof args, subs[i], img);
+        snprintf(cmd, sizeof cmd, "'%s' %s >/dev/full 2>'%s'", cs_tgm(), args, err);
+        int rc = system(cmd);
+        if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 2)
+            fail_msg("tgm %s >/dev/full: status %d, want 2", args, WEXITSTATUS(rc));
+        char *text = cs_slurp(err, NULL);
+        assert_non_null(strstr(text, "write"));
+        assert_non_null(strchr(text, '\n'));
+        assert_null(strchr(strchr(text, '\n') + 1, '\n')); /* one line */
+        free(text);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -505,6 +535,7 @@ int main(void)
         cmocka_unit_test(run__bad_images_give_one_line_and_exit_2),
         cmocka_unit_test(run__source_file_is_assembled_first),
         cmocka_unit_test(run__help_prints_usage_and_exits_0),
+        cmocka_unit_test(run__unwritable_standard_output_is_an_error),
     };
     return cmocka_run_group_tests_name("cli_run", tests, group_setup, group_teardown);
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,26 +100,40 @@ static void usage(FILE *f)
                "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
 }
 
+/* STATUS, unless standard output could not be written (a full disk, say):
+ * then that output was lost and success would be a lie.  A command that
+ * already failed has said why. */
+static int finish(const char *cmd, int status)
+{
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    if ((flushed && !ferror(stdout)) || status != EXIT_OK)
+        return status;
+    cli_error("%s: cannot write the output: %s", cmd,
+              !flushed && errno ? strerror(errno) : "write error");
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         if (isatty(STDIN_FILENO))
-            return cli_monitor(argc, argv);
+            return finish("monitor", cli_monitor(argc, argv));
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return finish(cmd, EXIT_OK);
     }
     if (!strcmp(cmd, "--version")) {
         printf("tgm %s\n", TGM_VERSION);
-        return EXIT_OK;
+        return finish(cmd, EXIT_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+            return finish(cmd, commands[i].fn(argc - 1, argv + 1));
     cli_error("unknown command '%s' (try 'tgm --help')", cmd);
     return EXIT_USAGE;
 }
