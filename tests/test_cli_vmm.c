@@ -308,7 +308,7 @@ static void run_vmm__bad_combinations_give_one_line_and_exit_2(void **state)
         {{"--stats", hello}, "--vmm"},
         {{"--slice", "100", hello}, "--vmm"},
         {{hello, sum}, "unexpected argument"},
-        {{"--vmm", "--mem", "0x80000", hello}, "--mem"},            /* 8 words short */
+        {{"--vmm", "--mem", "0x80000", hello}, "1 VM of 524288 words needs"}, /* 8 short */
         {{"--vmm", "--vms", "3", "--mem", "200000", hello}, "--mem"}, /* 3 do not fit */
         {{"--vmm", "--dump", dump, hello}, "--dump"},
         {{"--vmm", "--vms", "2", hello, sum}, "unexpected argument"},
