@@ -474,6 +474,27 @@ static void run__help_prints_usage_and_exits_0(void **state)
     cs_outcome_free(&o);
 }
 
+/* TSET 3 then HALT: the timer expires on the HALT and stays pending; the
+ * text says when its trap would come, which depends on I. */
+static void run__pending_timer_text_follows_i(void **state)
+{
+    (void)state;
+    static const char *const want[2] = {"\ntimer        expired, trap pending until I=1\n",
+                                        "\ntimer        expired, trap pending before the next "
+                                        "instruction\n"};
+    for (int ie = 0; ie < 2; ie++) {
+        char img[300];
+        cs_make_image(img, sizeof img, "pending.tgm", 0,
+                      CS_WORDS(0, SUP_PSW(3), MAKE_INSN(OP_TSET, 4, 0, 0),
+                               MAKE_INSN(OP_HALT, 0, 0, 0), 3),
+                      TS_PSW(1, ie, 0, 2, 0, QALL));
+        struct cs_outcome o = cs_run_tgm("run", img, NULL);
+        assert_int_equal(o.status, 0);
+        assert_non_null(strstr(o.out, want[ie]));
+        cs_outcome_free(&o);
+    }
+}
+
 /* Output that cannot be written (a full disk) is not success, whatever the
  * command: status 2 and one line saying so. */
 static void run__unwritable_standard_output_is_an_error(void **state)
@@ -535,6 +556,7 @@ int main(void)
         cmocka_unit_test(run__bad_images_give_one_line_and_exit_2),
         cmocka_unit_test(run__source_file_is_assembled_first),
         cmocka_unit_test(run__help_prints_usage_and_exits_0),
+        cmocka_unit_test(run__pending_timer_text_follows_i),
         cmocka_unit_test(run__unwritable_standard_output_is_an_error),
     };
     return cmocka_run_group_tests_name("cli_run", tests, group_setup, group_teardown);

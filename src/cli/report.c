@@ -112,8 +112,9 @@ void report_text(FILE *f, const struct report_state *st)
     }
     if (st->timer.armed)
         fprintf(f, "%-12s armed, %" PRId64 " cycles left\n", "timer", st->timer.remaining);
-    else if (st->timer.pending)
-        fprintf(f, "%-12s expired, trap pending until I=1\n", "timer");
+    else if (st->timer.pending) /* with I=1 the trap comes before the next instruction */
+        fprintf(f, "%-12s expired, trap pending %s\n", "timer",
+                p.ie ? "before the next instruction" : "until I=1");
     else
         fprintf(f, "%-12s disarmed\n", "timer");
     fprintf(f, "%-12s %zu bytes\n", "console", st->console_len);
