@@ -68,8 +68,11 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
 
 int run_nest(const struct run_opts *o)
 {
-    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice) {
-        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice or --dump");
+    /* --stats and --timeline are the C control program's; the levels print their own */
+    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice || o->stats ||
+        o->timeline) {
+        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice, --dump, "
+                  "--stats or --timeline");
         return EXIT_USAGE;
     }
     if (o->profile && o->profile != isa_profile_default()) {
