@@ -474,6 +474,31 @@ static void run__help_prints_usage_and_exits_0(void **state)
     cs_outcome_free(&o);
 }
 
+/* More output than the machine's 16 MiB console buffer: text streams all
+ * of it, and both forms count every byte. */
+static void run__console_beyond_16_mib_is_not_lost(void **state)
+{
+    (void)state;
+    enum { N = (16 << 20) + 1000 };
+    char img[300];
+    cs_make_image(img, sizeof img, "big.tgm", 0,
+                  CS_WORDS(0, SUP_PSW(4), MAKE_INSN(OP_COUT, 5, 0, 0),
+                           MAKE_INSN(OP_DJNZ, 6, 2, 0), MAKE_INSN(OP_HALT, 0, 0, 0), 'A', N),
+                  SUP_PSW(2));
+    struct cs_outcome o = cs_run_tgm("run", "--quiet", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(o.out_len, N);
+    assert_int_equal(o.out[N - 1], 'A');
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--json", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(cs_json_u64(o.out, NULL, "console_bytes"), N);
+    size_t kept;
+    assert_non_null(cs_json_string(cs_json_at(o.out, NULL, "console"), NULL, &kept));
+    assert_int_equal(kept, 16 << 20);
+    cs_outcome_free(&o);
+}
+
 /* TSET 3 then HALT: the timer expires on the HALT and stays pending; the
  * text says when its trap would come, which depends on I. */
 static void run__pending_timer_text_follows_i(void **state)
@@ -556,6 +581,7 @@ int main(void)
         cmocka_unit_test(run__bad_images_give_one_line_and_exit_2),
         cmocka_unit_test(run__source_file_is_assembled_first),
         cmocka_unit_test(run__help_prints_usage_and_exits_0),
+        cmocka_unit_test(run__console_beyond_16_mib_is_not_lost),
         cmocka_unit_test(run__pending_timer_text_follows_i),
         cmocka_unit_test(run__unwritable_standard_output_is_an_error),
     };

@@ -317,13 +317,48 @@ static int dump_memory(const struct machine *m, const char *path)
     return rc;
 }
 
+/* The console as a run produced it.  The machine keeps only its first
+ * 16 MiB, so each chunk's output is taken and the machine's emptied: a chunk
+ * of RUN_CHUNK steps writes at most RUN_CHUNK (16 Mi) bytes, so none is
+ * lost.  Text is streamed; JSON keeps the first RUN_CONSOLE_KEEP bytes. */
+#define RUN_CONSOLE_KEEP ((size_t)16 << 20)
+struct run_console {
+    bool stream;
+    uint8_t *kept;
+    size_t kept_len;
+    uint64_t total; /* every byte written */
+    uint8_t last;   /* the last of them */
+};
+
+static void take_console(struct machine *m, struct run_console *c)
+{
+    size_t len;
+    const uint8_t *out = machine_console_output(m, &len);
+    if (!len)
+        return;
+    if (c->stream) {
+        fwrite(out, 1, len, stdout);
+        fflush(stdout);
+    } else if (c->kept_len < RUN_CONSOLE_KEEP) {
+        size_t n = len < RUN_CONSOLE_KEEP - c->kept_len ? len : RUN_CONSOLE_KEEP - c->kept_len;
+        uint8_t *p = realloc(c->kept, c->kept_len + n);
+        if (p) { /* without memory the JSON keeps less; console_bytes stays exact */
+            memcpy(p + c->kept_len, out, n);
+            c->kept = p;
+            c->kept_len += n;
+        }
+    }
+    c->total += len;
+    c->last = out[len - 1];
+    machine_console_clear_output(m);
+}
+
 /* Run M in chunks until it stops for a reason other than the chunk's
- * budget, MAX steps (0 = unlimited) are spent, or Ctrl-C.  In text mode the
- * console output printed so far is streamed to stdout after each chunk. */
-static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream,
+ * budget, MAX steps (0 = unlimited) are spent, or Ctrl-C, taking the
+ * console output after each chunk. */
+static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_console *con,
                                     struct machine_exit *ex, uint32_t *detail)
 {
-    size_t shown = 0;
     uint64_t done = 0;
     enum report_stop stop;
     run_catch_sigint();
@@ -333,15 +368,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream
             budget = max - done;
         machine_run(m, budget, ex);
         done += ex->steps;
-        if (stream) {
-            size_t len;
-            const uint8_t *out = machine_console_output(m, &len);
-            if (len > shown) {
-                fwrite(out + shown, 1, len - shown, stdout);
-                fflush(stdout);
-                shown = len;
-            }
-        }
+        take_console(m, con);
         if (ex->reason != EXIT_BUDGET || (max && done >= max)) {
             stop = report_stop_of(ex, detail);
             break;
@@ -361,6 +388,7 @@ int cli_run(int argc, char **argv)
     struct run_opts o = {.max_steps = RUN_DEFAULT_MAX_STEPS, .q = TGM_Q_DEFAULT};
     struct tgm_image img = {0};
     struct machine *m = NULL;
+    struct run_console con = {0};
     char err[512];
     int status = EXIT_USAGE;
 
@@ -396,16 +424,20 @@ int cli_run(int argc, char **argv)
     struct machine_exit ex;
     struct report_state st;
     uint32_t detail;
-    enum report_stop stop = run_machine(m, o.max_steps, !o.json, &ex, &detail);
+    con.stream = !o.json;
+    enum report_stop stop = run_machine(m, o.max_steps, &con, &ex, &detail);
     report_capture(&st, m, &ex);
     st.stop = stop;
     st.stop_detail = detail;
+    st.console = con.kept;
+    st.console_len = con.kept_len;
+    st.console_bytes = con.total;
     if (o.json) {
         report_json(stdout, &st);
         putchar('\n');
     } else if (!o.quiet) {
         /* the console bytes were streamed; the state starts on its own line */
-        if (st.console_len && st.console[st.console_len - 1] != '\n')
+        if (con.total && con.last != '\n')
             putchar('\n');
         report_text(stdout, &st);
     }
@@ -427,6 +459,7 @@ int cli_run(int argc, char **argv)
 done:
     machine_destroy(m);
     image_free(&img);
+    free(con.kept);
     free(o.input);
     return status;
 }
