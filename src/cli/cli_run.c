@@ -113,13 +113,6 @@ static int add_input_file(struct run_opts *o, const char *path)
     return rc;
 }
 
-/* The argument of the option getopt_long just rejected, for the message. */
-static const char *bad_option(char **argv)
-{
-    const char *a = argv[optind - 1];
-    return a ? a : "?";
-}
-
 /* Is ARG, the value of FLAG, a file name at all?  false after one line. */
 static bool file_named(const char *flag, const char *arg)
 {
@@ -241,15 +234,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case 'h':
             run_usage(stdout);
             return 1;
-        case ':':
-            cli_error("run: option '%s' needs a value", bad_option(argv));
-            return -1;
         default:
-            if (optopt)
-                cli_error("run: unknown option '-%c' (try 'tgm run --help')", optopt);
-            else
-                cli_error("run: unknown or ambiguous option '%s' (try 'tgm run --help')",
-                          bad_option(argv));
+            cli_bad_option("run", c, argv);
             return -1;
         }
     }

@@ -17,10 +17,17 @@
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    bool is_long = arg && strncmp(arg, "--", 2) == 0;
+    /* a known long option given a value: optopt is its code (an unknown one
+     * leaves optopt 0) */
+    const char *eq = is_long && optopt ? strchr(arg, '=') : NULL;
     if (c == ':')
         cli_error("%s: option '%s' needs a value (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
-    else if (optopt)
+    else if (eq)
+        cli_error("%s: option '%.*s' takes no value (try 'tgm %s --help')", cmd,
+                  (int)(eq - arg), arg, cmd);
+    else if (optopt && !is_long)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
     else
         cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
