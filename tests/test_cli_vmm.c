@@ -459,6 +459,11 @@ static void check__guest_that_does_not_halt_is_not_equivalent(void **state)
              "limit\n", loop);
     assert_string_equal(o.out, want);
     cs_outcome_free(&o);
+    /* an image that cannot be read is named with the command, as tgm run does */
+    o = cs_run_tgm("check", "no-such-image.tgm", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: check: no-such-image.tgm: No such file");
+    cs_outcome_free(&o);
 
     static const char hello[] = EXAMPLES_DIR "/hello.s";
     o = cs_run_tgm("check", "--max-steps", "1000", "--json", loop, hello, NULL);
