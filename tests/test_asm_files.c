@@ -274,6 +274,12 @@ static void cli_as__exit_codes_and_outputs(void **state)
     assert_int_equal(sh("%s as --help >/dev/null && %s dis --help >/dev/null", tgm, tgm), 0);
     assert_int_equal(sh("%s as 2>/dev/null", tgm), 2);
     assert_int_equal(sh("%s as --bogus %s/good.s 2>/dev/null", tgm, p), 2);
+    assert_int_equal(sh("%s as --listing=1 %s/good.s 2>%s/err", tgm, p, p), 2);
+    assert_int_equal(sh("grep -q \"^tgm: as: option '--listing' takes no value\" %s/err", p), 0);
+    /* a source read from a pipe loses none of its bytes to the check that
+     * the file is readable: one HALT, so 48 bytes of header and checksum + 8 */
+    assert_int_equal(sh("printf '\\tHALT\\n' | %s as /dev/stdin -o %s/pipe.img", tgm, p), 0);
+    assert_int_equal(sh("test $(wc -c < %s/pipe.img) -eq 56", p), 0);
 }
 
 int main(void)

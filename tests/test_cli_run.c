@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -176,6 +178,12 @@ static void run__step_limit_exits_3_after_exactly_n_steps(void **state)
     assert_non_null(strstr(o.out, "\nsteps        33554433\n"));
     cs_assert_one_line(&o, "--max-steps");
     cs_outcome_free(&o);
+
+    /* numbers are decimal or 0x hex (docs/run.md): a leading 0 is not octal */
+    o = cs_run_tgm("run", img, "--max-steps", "010", "--json", NULL);
+    assert_int_equal(o.status, 3);
+    assert_int_equal(cs_json_u64(o.out, NULL, "steps"), 10);
+    cs_outcome_free(&o);
 }
 
 static void run__max_steps_0_means_no_limit(void **state)
@@ -233,7 +241,7 @@ static void run__dump_writes_all_of_e_little_endian(void **state)
     closedir(dir);
 }
 
-static void run__dump_that_cannot_be_written_is_one_line(void **state)
+static void run__dump_or_timeline_that_cannot_be_written_is_refused_first(void **state)
 {
     (void)state;
     char img[300], dump[300];
@@ -242,7 +250,27 @@ static void run__dump_that_cannot_be_written_is_one_line(void **state)
     struct cs_outcome o = cs_run_tgm("run", img, "--dump", dump, "--quiet", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--dump");
+    assert_string_equal(o.out, ""); /* refused before the run, not after it */
     cs_outcome_free(&o);
+    /* a dump or a timeline over an image would destroy it */
+    size_t len, after;
+    char *before = cs_slurp(img, &len);
+    o = cs_run_tgm("run", img, "--dump", img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--dump: ");
+    assert_non_null(strstr(o.err, "itself; choose another file"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--timeline", img, img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--timeline: ");
+    assert_non_null(strstr(o.err, "itself; choose another file"));
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
+    char *now = cs_slurp(img, &after);
+    assert_int_equal(after, len);
+    assert_memory_equal(now, before, len);
+    free(now);
+    free(before);
 }
 
 /* CIN echo: read until -1, COUT each byte. */
@@ -334,6 +362,8 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
         {{"--max-steps", "abc"}, "--max-steps"},
         {{"--max-steps", "-1"}, "--max-steps"},
         {{"--max-steps", "12x"}, "--max-steps"},
+        {{"--max-steps", " -5"}, "--max-steps"}, /* strtoull would wrap it */
+        {{"--max-steps", "+5"}, "--max-steps"},
         {{"--mem", "1"}, "--mem"},
         {{"--mem", "0x80001"}, "--mem"},
         {{"--mem", ""}, "--mem"},
@@ -341,6 +371,9 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
         {{"--input-file", NULL}, "--input-file"}, /* the missing file */
         {{"--json", "--quiet"}, "--quiet"},
         {{"--dump", ""}, "--dump"},
+        {{"--input-file", ""}, "--input-file: expected a file name"},
+        {{"--json=1"}, "run: option '--json' takes no value"}, /* was "unknown option '-'" */
+        {{"--bogus=1"}, "unknown or ambiguous option '--bogus=1'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *a = cases[i].args;
@@ -361,6 +394,11 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
     o = cs_run_tgm("run", img, img, NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "unexpected argument");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--json", "--quiet", img, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--quiet: cannot be combined with --json");
+    assert_string_equal(o.out, "");
     cs_outcome_free(&o);
 }
 
@@ -395,7 +433,10 @@ static void run__bad_images_give_one_line_and_exit_2(void **state)
     cs_write_bytes(bad, bytes, len);
     o = cs_run_tgm("run", bad, "--json", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "checksum");
+    /* docs/run.md: "tgm: run: FILE: offset N: checksum mismatch ..." */
+    char want[400];
+    snprintf(want, sizeof want, "tgm: run: %s: offset %zu: checksum mismatch", bad, len - 8);
+    cs_assert_one_line(&o, want);
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
     free(bytes);
@@ -417,7 +458,9 @@ static void run__source_file_is_assembled_first(void **state)
     cs_write_bytes(src, "        LPWS 0\n", strlen("        LPWS 0\n"));
     o = cs_run_tgm("run", src, NULL);
     assert_int_equal(o.status, 2);
-    assert_non_null(strstr(o.err, "bad.s"));
+    char want[400];
+    snprintf(want, sizeof want, "\ntgm: run: %s: 1 error\n", src);
+    assert_non_null(strstr(o.err, want));
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
 }
@@ -431,6 +474,80 @@ static void run__help_prints_usage_and_exits_0(void **state)
     assert_non_null(strstr(o.out, "--max-steps"));
     assert_string_equal(o.err, "");
     cs_outcome_free(&o);
+}
+
+/* More output than the machine's 16 MiB console buffer: text streams all
+ * of it, and both forms count every byte. */
+static void run__console_beyond_16_mib_is_not_lost(void **state)
+{
+    (void)state;
+    enum { N = (16 << 20) + 1000 };
+    char img[300];
+    cs_make_image(img, sizeof img, "big.tgm", 0,
+                  CS_WORDS(0, SUP_PSW(4), MAKE_INSN(OP_COUT, 5, 0, 0),
+                           MAKE_INSN(OP_DJNZ, 6, 2, 0), MAKE_INSN(OP_HALT, 0, 0, 0), 'A', N),
+                  SUP_PSW(2));
+    struct cs_outcome o = cs_run_tgm("run", "--quiet", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(o.out_len, N);
+    assert_int_equal(o.out[N - 1], 'A');
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--json", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(cs_json_u64(o.out, NULL, "console_bytes"), N);
+    size_t kept;
+    assert_non_null(cs_json_string(cs_json_at(o.out, NULL, "console"), NULL, &kept));
+    assert_int_equal(kept, 16 << 20);
+    cs_outcome_free(&o);
+}
+
+/* TSET 3 then HALT: the timer expires on the HALT and stays pending; the
+ * text says when its trap would come, which depends on I. */
+static void run__pending_timer_text_follows_i(void **state)
+{
+    (void)state;
+    static const char *const want[2] = {"\ntimer        expired, trap pending until I=1\n",
+                                        "\ntimer        expired, trap pending before the next "
+                                        "instruction\n"};
+    for (int ie = 0; ie < 2; ie++) {
+        char img[300];
+        cs_make_image(img, sizeof img, "pending.tgm", 0,
+                      CS_WORDS(0, SUP_PSW(3), MAKE_INSN(OP_TSET, 4, 0, 0),
+                               MAKE_INSN(OP_HALT, 0, 0, 0), 3),
+                      TS_PSW(1, ie, 0, 2, 0, QALL));
+        struct cs_outcome o = cs_run_tgm("run", img, NULL);
+        assert_int_equal(o.status, 0);
+        assert_non_null(strstr(o.out, want[ie]));
+        cs_outcome_free(&o);
+    }
+}
+
+/* Output that cannot be written (a full disk) is not success, whatever the
+ * command: status 2 and one line saying so. */
+static void run__unwritable_standard_output_is_an_error(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0) {
+        skip();
+        return;
+    }
+    char img[300], err[300], cmd[1200];
+    hello_image(img, sizeof img);
+    cs_tmp_path(err, sizeof err, "full.err");
+    static const char *const subs[] = {"run %s", "run --vmm %s", "dis %s", "isa", "--version"};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        char args[400];
+        snprintf(args, sizeof args, subs[i], img);
+        snprintf(cmd, sizeof cmd, "'%s' %s >/dev/full 2>'%s'", cs_tgm(), args, err);
+        int rc = system(cmd);
+        if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 2)
+            fail_msg("tgm %s >/dev/full: status %d, want 2", args, WEXITSTATUS(rc));
+        char *text = cs_slurp(err, NULL);
+        assert_non_null(strstr(text, "write"));
+        assert_non_null(strchr(text, '\n'));
+        assert_null(strchr(strchr(text, '\n') + 1, '\n')); /* one line */
+        free(text);
+    }
 }
 
 /* ---- fixture ----------------------------------------------------------- */
@@ -457,7 +574,7 @@ int main(void)
         cmocka_unit_test(run__step_limit_exits_3_after_exactly_n_steps),
         cmocka_unit_test(run__max_steps_0_means_no_limit),
         cmocka_unit_test(run__dump_writes_all_of_e_little_endian),
-        cmocka_unit_test(run__dump_that_cannot_be_written_is_one_line),
+        cmocka_unit_test(run__dump_or_timeline_that_cannot_be_written_is_refused_first),
         cmocka_unit_test(run__input_and_input_file_feed_cin_in_order),
         cmocka_unit_test(run__quiet_prints_only_the_console),
         cmocka_unit_test(run__profile_is_applied_and_reported),
@@ -466,6 +583,9 @@ int main(void)
         cmocka_unit_test(run__bad_images_give_one_line_and_exit_2),
         cmocka_unit_test(run__source_file_is_assembled_first),
         cmocka_unit_test(run__help_prints_usage_and_exits_0),
+        cmocka_unit_test(run__console_beyond_16_mib_is_not_lost),
+        cmocka_unit_test(run__pending_timer_text_follows_i),
+        cmocka_unit_test(run__unwritable_standard_output_is_an_error),
     };
     return cmocka_run_group_tests_name("cli_run", tests, group_setup, group_teardown);
 }

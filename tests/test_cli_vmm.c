@@ -308,7 +308,7 @@ static void run_vmm__bad_combinations_give_one_line_and_exit_2(void **state)
         {{"--stats", hello}, "--vmm"},
         {{"--slice", "100", hello}, "--vmm"},
         {{hello, sum}, "unexpected argument"},
-        {{"--vmm", "--mem", "0x80000", hello}, "--mem"},            /* 8 words short */
+        {{"--vmm", "--mem", "0x80000", hello}, "1 VM of 524288 words needs"}, /* 8 short */
         {{"--vmm", "--vms", "3", "--mem", "200000", hello}, "--mem"}, /* 3 do not fit */
         {{"--vmm", "--dump", dump, hello}, "--dump"},
         {{"--vmm", "--vms", "2", hello, sum}, "unexpected argument"},
@@ -458,6 +458,11 @@ static void check__guest_that_does_not_halt_is_not_equivalent(void **state)
              "%s: NOT equivalent\n  alone: the bare machine did not halt within the step "
              "limit\n", loop);
     assert_string_equal(o.out, want);
+    cs_outcome_free(&o);
+    /* an image that cannot be read is named with the command, as tgm run does */
+    o = cs_run_tgm("check", "no-such-image.tgm", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: check: no-such-image.tgm: No such file");
     cs_outcome_free(&o);
 
     static const char hello[] = EXAMPLES_DIR "/hello.s";

@@ -315,6 +315,15 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--nest takes one IMAGE, and not --vms, --hybrid");
     cs_outcome_free(&o);
+    /* refused, not silently ignored */
+    o = cs_run_tgm("run", "--nest", "1", "--vmm", "--stats", "examples/sum.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--stats or --timeline");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--timeline", "build/nest-refused.json", "examples/sum.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "--stats or --timeline");
+    cs_outcome_free(&o);
     o = cs_run_tgm("run", "--nest", "16", "--mem", "524288", "examples/sum.s", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "more than the 524288 a machine has");

@@ -71,7 +71,7 @@ int cli_output_ok(const char *cmd, const char *path);
 
 struct tgm_image;
 /* Read PATH as a guest image, or assemble it if its name ends in ".s"
- * (diagnostics go to stderr).  0, or -1 after printing why. */
-int cli_load_image(const char *path, struct tgm_image *img);
+ * (diagnostics go to stderr).  0, or -1 after one line "tgm: CMD: PATH: why". */
+int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
 
 #endif

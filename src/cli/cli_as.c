@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "tgm/asm.h"
@@ -43,6 +44,25 @@ static char *default_output(const char *src)
     return out;
 }
 
+/* Unreadable input is bad usage (2), not an error in the source (1): try a
+ * byte of SRC.  Only of a regular file: a byte read from a pipe
+ * (/dev/stdin) would be lost to the assembler.  0, or -1 after one line. */
+static int readable(const char *src)
+{
+    struct stat st;
+    if (stat(src, &st) == 0 && !S_ISREG(st.st_mode))
+        return 0;
+    FILE *f = fopen(src, "rb");
+    if (!f || (errno = 0, fgetc(f) == EOF && ferror(f))) {
+        cli_error("as: %s: %s", src, strerror(errno ? errno : EIO));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
 int cli_as(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -72,15 +92,8 @@ int cli_as(int argc, char **argv)
     const char *src = argv[optind];
     if (cli_input_ok("as", src) != 0)
         return EXIT_USAGE;
-    /* unreadable input is bad usage (2), not an error in the source (1) */
-    FILE *f = fopen(src, "rb");
-    if (!f || (errno = 0, fgetc(f) == EOF && ferror(f))) {
-        cli_error("as: %s: %s", src, strerror(errno ? errno : EIO));
-        if (f)
-            fclose(f);
+    if (readable(src) != 0)
         return EXIT_USAGE;
-    }
-    fclose(f);
     char *def = out ? NULL : default_output(src);
     if (!out && !(out = def)) {
         cli_error("as: out of memory");

@@ -173,7 +173,7 @@ int cli_check(int argc, char **argv)
         goto out;
     }
     for (; loaded < n; loaded++) {
-        if (cli_load_image(argv[optind + (int)loaded], &imgs[loaded]) != 0)
+        if (cli_load_image("check", argv[optind + (int)loaded], &imgs[loaded]) != 0)
             goto out;
         ptrs[loaded] = &imgs[loaded];
     }

@@ -68,8 +68,11 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
 
 int run_nest(const struct run_opts *o)
 {
-    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice) {
-        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice or --dump");
+    /* --stats and --timeline are the C control program's; the levels print their own */
+    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice || o->stats ||
+        o->timeline) {
+        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice, --dump, "
+                  "--stats or --timeline");
         return EXIT_USAGE;
     }
     if (o->profile && o->profile != isa_profile_default()) {
@@ -78,7 +81,7 @@ int run_nest(const struct run_opts *o)
         return EXIT_USAGE;
     }
     struct tgm_image img = {0};
-    if (cli_load_image(o->images[0], &img) != 0)
+    if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;
     struct nest_run r;
     struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->input, o->input_len};
@@ -190,7 +193,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
     bool all = true;
     for (size_t i = 0; i < n; i++) {
         struct tgm_image img = {0};
-        if (cli_load_image(names[i], &img) != 0) {
+        if (cli_load_image("check", names[i], &img) != 0) {
             free(res);
             return EXIT_USAGE;
         }

@@ -110,44 +110,28 @@ static int add_input_file(struct run_opts *o, const char *path)
     }
     int rc = add_input(o, buf, len);
     free(buf);
-    const char **names = realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
-    if (!names) {
-        cli_error("run: out of memory for console input");
-        return -1;
-    }
-    names[o->ninfiles++] = path;
-    o->infiles = names;
     return rc;
 }
 
-/* OUT (--dump or --timeline, named OPT) must take a new file and be none
- * of the run's inputs (the N IMAGES, O's --input-file names) under any
- * name (./x.img, a link), as 'tgm as -o' and 'tgm dis -o' refuse theirs:
- * the run would overwrite what it read. */
-static int output_ok(const char *opt, const char *out, const char *const *images, int n,
-                     const struct run_opts *o)
+/* Is ARG, the value of FLAG, a file name at all?  false after one line. */
+static bool file_named(const char *flag, const char *arg)
 {
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "run: %s", opt);
-    if (!out)
-        return 0;
-    if (cli_output_ok(cmd, out) != 0)
-        return -1;
-    for (int i = 0; i < n + o->ninfiles; i++) {
-        const char *in = i < n ? images[i] : o->infiles[i - n];
-        if (strcmp(out, in) == 0 || tgm_same_file(out, in)) {
-            cli_error("%s: the output %s is the input %s itself; choose another", cmd, out, in);
-            return -1;
-        }
-    }
-    return 0;
+    if (!*arg)
+        cli_error("%s: expected a file name", flag);
+    return *arg != '\0';
 }
 
-/* The argument of the option getopt_long just rejected, for the message. */
-static const char *bad_option(char **argv)
+/* An output file (--dump, --timeline) written over an input image would
+ * destroy it: true, after one line, if OUT is one of the images. */
+static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
 {
-    const char *a = argv[optind - 1];
-    return a ? a : "?";
+    for (int i = 0; out && i < o->nimages; i++)
+        if (strcmp(out, o->images[i]) == 0 || tgm_same_file(out, o->images[i])) {
+            cli_error("%s: %s is the image %s itself; choose another file", flag, out,
+                      o->images[i]);
+            return true;
+        }
+    return false;
 }
 
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
@@ -187,10 +171,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_JSON: o->json = true; break;
         case O_QUIET: o->quiet = true; break;
         case O_DUMP:
-            if (!*optarg) {
-                cli_error("--dump: expected a file name");
+            if (!file_named("--dump", optarg))
                 return -1;
-            }
             o->dump = optarg;
             break;
         case O_MEM:
@@ -208,7 +190,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return -1;
             break;
         case O_INFILE:
-            if (add_input_file(o, optarg) != 0)
+            if (!file_named("--input-file", optarg) || add_input_file(o, optarg) != 0)
                 return -1;
             break;
         case O_PROFILE:
@@ -219,10 +201,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
         case O_TIMELINE:
-            if (!*optarg) {
-                cli_error("--timeline: expected a file name");
+            if (!file_named("--timeline", optarg) || cli_output_ok("run", optarg) != 0)
                 return -1;
-            }
             o->timeline = optarg;
             break;
         case O_VMS:
@@ -254,15 +234,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case 'h':
             run_usage(stdout);
             return 1;
-        case ':':
-            cli_error("run: option '%s' needs a value", bad_option(argv));
-            return -1;
         default:
-            if (optopt)
-                cli_error("run: unknown option '-%c' (try 'tgm run --help')", optopt);
-            else
-                cli_error("run: unknown or ambiguous option '%s' (try 'tgm run --help')",
-                          bad_option(argv));
+            cli_bad_option("run", c, argv);
             return -1;
         }
     }
@@ -270,11 +243,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         cli_error("run: missing IMAGE (try 'tgm run --help')");
         return -1;
     }
-    const char *const *images = (const char *const *)argv + optind;
-    for (int k = 0; k < 2; k++) {
-        const char *opt = k ? "--timeline" : "--dump", *out = k ? o->timeline : o->dump;
-        if (output_ok(opt, out, images, argc - optind, o) != 0)
-            return -1;
+    if (o->json && o->quiet) {
+        cli_error("--quiet: cannot be combined with --json");
+        return -1;
     }
     if (o->nest) { /* run_nest checks the other options */
         if (argc - optind != 1) {
@@ -297,16 +268,18 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         cli_error("run: at most %d images", RUN_MAX_IMAGES);
         return -1;
     }
-    if (o->json && o->quiet) {
-        cli_error("--quiet: cannot be combined with --json");
-        return -1;
-    }
     if (o->vmm && o->dump) {
         cli_error("--dump: not available with --vmm (use the monitor's examine)");
         return -1;
     }
     for (int i = optind; i < argc; i++)
         o->images[o->nimages++] = argv[i];
+    /* refused before the run, which may be long, rather than after it */
+    if (o->dump && cli_output_ok("--dump", o->dump) != 0)
+        return -1;
+    if (overwrites_an_image("--dump", o->dump, o) ||
+        overwrites_an_image("--timeline", o->timeline, o))
+        return -1;
     return 0;
 }
 
@@ -330,13 +303,48 @@ static int dump_memory(const struct machine *m, const char *path)
     return rc;
 }
 
+/* The console as a run produced it.  The machine keeps only its first
+ * 16 MiB, so each chunk's output is taken and the machine's emptied: a chunk
+ * of RUN_CHUNK steps writes at most RUN_CHUNK (16 Mi) bytes, so none is
+ * lost.  Text is streamed; JSON keeps the first RUN_CONSOLE_KEEP bytes. */
+#define RUN_CONSOLE_KEEP ((size_t)16 << 20)
+struct run_console {
+    bool stream;
+    uint8_t *kept;
+    size_t kept_len;
+    uint64_t total; /* every byte written */
+    uint8_t last;   /* the last of them */
+};
+
+static void take_console(struct machine *m, struct run_console *c)
+{
+    size_t len;
+    const uint8_t *out = machine_console_output(m, &len);
+    if (!len)
+        return;
+    if (c->stream) {
+        fwrite(out, 1, len, stdout);
+        fflush(stdout);
+    } else if (c->kept_len < RUN_CONSOLE_KEEP) {
+        size_t n = len < RUN_CONSOLE_KEEP - c->kept_len ? len : RUN_CONSOLE_KEEP - c->kept_len;
+        uint8_t *p = realloc(c->kept, c->kept_len + n);
+        if (p) { /* without memory the JSON keeps less; console_bytes stays exact */
+            memcpy(p + c->kept_len, out, n);
+            c->kept = p;
+            c->kept_len += n;
+        }
+    }
+    c->total += len;
+    c->last = out[len - 1];
+    machine_console_clear_output(m);
+}
+
 /* Run M in chunks until it stops for a reason other than the chunk's
- * budget, MAX steps (0 = unlimited) are spent, or Ctrl-C.  In text mode the
- * console output printed so far is streamed to stdout after each chunk. */
-static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream,
+ * budget, MAX steps (0 = unlimited) are spent, or Ctrl-C, taking the
+ * console output after each chunk. */
+static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_console *con,
                                     struct machine_exit *ex, uint32_t *detail)
 {
-    size_t shown = 0;
     uint64_t done = 0;
     enum report_stop stop;
     run_catch_sigint();
@@ -346,15 +354,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, bool stream
             budget = max - done;
         machine_run(m, budget, ex);
         done += ex->steps;
-        if (stream) {
-            size_t len;
-            const uint8_t *out = machine_console_output(m, &len);
-            if (len > shown) {
-                fwrite(out + shown, 1, len - shown, stdout);
-                fflush(stdout);
-                shown = len;
-            }
-        }
+        take_console(m, con);
         if (ex->reason != EXIT_BUDGET || (max && done >= max)) {
             stop = report_stop_of(ex, detail);
             break;
@@ -374,6 +374,7 @@ int cli_run(int argc, char **argv)
     struct run_opts o = {.max_steps = RUN_DEFAULT_MAX_STEPS, .q = TGM_Q_DEFAULT};
     struct tgm_image img = {0};
     struct machine *m = NULL;
+    struct run_console con = {0};
     char err[512];
     int status = EXIT_USAGE;
 
@@ -390,7 +391,7 @@ int cli_run(int argc, char **argv)
         status = run_vmm(&o);
         goto done;
     }
-    if (cli_load_image(o.images[0], &img) != 0)
+    if (cli_load_image("run", o.images[0], &img) != 0)
         goto done;
     struct machine_config cfg = {.q = o.q, .profile = o.profile};
     if (!(m = machine_create(&cfg))) {
@@ -409,16 +410,20 @@ int cli_run(int argc, char **argv)
     struct machine_exit ex;
     struct report_state st;
     uint32_t detail;
-    enum report_stop stop = run_machine(m, o.max_steps, !o.json, &ex, &detail);
+    con.stream = !o.json;
+    enum report_stop stop = run_machine(m, o.max_steps, &con, &ex, &detail);
     report_capture(&st, m, &ex);
     st.stop = stop;
     st.stop_detail = detail;
+    st.console = con.kept;
+    st.console_len = con.kept_len;
+    st.console_bytes = con.total;
     if (o.json) {
         report_json(stdout, &st);
         putchar('\n');
     } else if (!o.quiet) {
         /* the console bytes were streamed; the state starts on its own line */
-        if (st.console_len && st.console[st.console_len - 1] != '\n')
+        if (con.total && con.last != '\n')
             putchar('\n');
         report_text(stdout, &st);
     }
@@ -440,7 +445,7 @@ int cli_run(int argc, char **argv)
 done:
     machine_destroy(m);
     image_free(&img);
+    free(con.kept);
     free(o.input);
-    free(o.infiles);
     return status;
 }

@@ -142,9 +142,9 @@ int run_vmm(const struct run_opts *o)
     int nimg = o->nimages;
     uint64_t q = VMM_K + (uint64_t)n * o->q;
     if (q > TGM_Q_MAX) {
-        cli_error("run: %d VMs of %" PRIu32 " words need %" PRIu64
+        cli_error("run: %d VM%s of %" PRIu32 " words need%s %" PRIu64
                   " words of real memory, more than %u (use a smaller --mem)",
-                  n, o->q, q, TGM_Q_MAX);
+                  n, n == 1 ? "" : "s", o->q, n == 1 ? "s" : "", q, TGM_Q_MAX);
         return EXIT_USAGE;
     }
     struct tgm_image img[RUN_MAX_IMAGES] = {{0}};
@@ -153,7 +153,7 @@ int run_vmm(const struct run_opts *o)
     int status = EXIT_USAGE, loaded = 0;
     char err[512];
     for (; loaded < nimg; loaded++)
-        if (cli_load_image(o->images[loaded], &img[loaded]) != 0)
+        if (cli_load_image("run", o->images[loaded], &img[loaded]) != 0)
             goto out;
     struct vmm_config cfg = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
                              .hybrid = o->hybrid};

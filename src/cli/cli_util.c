@@ -17,10 +17,17 @@
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    bool is_long = arg && strncmp(arg, "--", 2) == 0;
+    /* a known long option given a value: optopt is its code (an unknown one
+     * leaves optopt 0) */
+    const char *eq = is_long && optopt ? strchr(arg, '=') : NULL;
     if (c == ':')
         cli_error("%s: option '%s' needs a value (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
-    else if (optopt)
+    else if (eq)
+        cli_error("%s: option '%.*s' takes no value (try 'tgm %s --help')", cmd,
+                  (int)(eq - arg), arg, cmd);
+    else if (optopt && !is_long)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
     else
         cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
@@ -70,22 +77,22 @@ int cli_output_ok(const char *cmd, const char *path)
     return 0;
 }
 
-int cli_load_image(const char *path, struct tgm_image *img)
+int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
 {
-    if (cli_input_ok(NULL, path) != 0)
+    if (cli_input_ok(cmd, path) != 0)
         return -1;
     size_t n = strlen(path);
     if (n > 2 && strcmp(path + n - 2, ".s") == 0) {
         int errors = asm_assemble_file(path, img, stderr);
         if (errors) {
-            cli_error("%s: %d error%s", path, errors, errors == 1 ? "" : "s");
+            cli_error("%s: %s: %d error%s", cmd, path, errors, errors == 1 ? "" : "s");
             return -1;
         }
         return 0;
     }
     char err[512];
     if (image_read_file(path, img, err, sizeof err) != 0) {
-        cli_error("%s", err);
+        cli_error("%s: %s", cmd, err);
         return -1;
     }
     return 0;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,19 +50,23 @@ void cli_error(const char *fmt, ...)
 
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-') {
+    /* decimal or 0x hex only: strtoull alone would also take a leading
+     * space, '+', a '-' after a space (wrapping), and 010 as octal 8 */
+    const char *digits = s ? s : "";
+    int base = 10;
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits += 2;
+        base = 16;
+    }
+    size_t n = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+    if (n == 0 || digits[n] != '\0') {
         cli_error("%s: expected a non-negative number, got '%s'", opt, s ? s : "");
         return -1;
     }
-    unsigned long long v = strtoull(s, &end, 0);
+    errno = 0;
+    unsigned long long v = strtoull(digits, NULL, base);
     if (errno == ERANGE) {
         cli_error("%s: '%s' is too large (at most %llu)", opt, s, (unsigned long long)UINT64_MAX);
-        return -1;
-    }
-    if (errno || *end) {
-        cli_error("%s: expected a non-negative number, got '%s'", opt, s);
         return -1;
     }
     *out = v;
@@ -95,26 +100,40 @@ static void usage(FILE *f)
                "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
 }
 
+/* STATUS, unless standard output could not be written (a full disk, say):
+ * then that output was lost and success would be a lie.  A command that
+ * already failed has said why. */
+static int finish(const char *cmd, int status)
+{
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    if ((flushed && !ferror(stdout)) || status != EXIT_OK)
+        return status;
+    cli_error("%s: cannot write the output: %s", cmd,
+              !flushed && errno ? strerror(errno) : "write error");
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         if (isatty(STDIN_FILENO))
-            return cli_monitor(argc, argv);
+            return finish("monitor", cli_monitor(argc, argv));
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return finish(cmd, EXIT_OK);
     }
     if (!strcmp(cmd, "--version")) {
         printf("tgm %s\n", TGM_VERSION);
-        return EXIT_OK;
+        return finish(cmd, EXIT_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+            return finish(cmd, commands[i].fn(argc - 1, argv + 1));
     cli_error("unknown command '%s' (try 'tgm --help')", cmd);
     return EXIT_USAGE;
 }

@@ -88,6 +88,11 @@ static void stop_line(FILE *f, const struct report_state *st)
     }
 }
 
+static uint64_t console_bytes(const struct report_state *st)
+{
+    return st->console_bytes > st->console_len ? st->console_bytes : st->console_len;
+}
+
 void report_text(FILE *f, const struct report_state *st)
 {
     struct psw p = psw_unpack(st->psw);
@@ -112,11 +117,12 @@ void report_text(FILE *f, const struct report_state *st)
     }
     if (st->timer.armed)
         fprintf(f, "%-12s armed, %" PRId64 " cycles left\n", "timer", st->timer.remaining);
-    else if (st->timer.pending)
-        fprintf(f, "%-12s expired, trap pending until I=1\n", "timer");
+    else if (st->timer.pending) /* with I=1 the trap comes before the next instruction */
+        fprintf(f, "%-12s expired, trap pending %s\n", "timer",
+                p.ie ? "before the next instruction" : "until I=1");
     else
         fprintf(f, "%-12s disarmed\n", "timer");
-    fprintf(f, "%-12s %zu bytes\n", "console", st->console_len);
+    fprintf(f, "%-12s %" PRIu64 " bytes\n", "console", console_bytes(st));
     fprintf(f, "%-12s 0x%016" PRIx64 "  (FNV-1a of E, %" PRIu32 " words)\n", "digest",
             st->digest, st->q);
     if (st->profile && strcmp(st->profile, isa_profile_default()->name) != 0)
@@ -193,6 +199,7 @@ void report_json(FILE *f, const struct report_state *st)
             st->timer.remaining);
     fputs(",\"console\":", f);
     report_json_string(f, st->console, st->console_len);
-    fprintf(f, ",\"console_bytes\":%zu,\"q\":%" PRIu32 ",\"digest\":\"0x%016" PRIx64 "\"}",
-            st->console_len, st->q, st->digest);
+    fprintf(f, ",\"console_bytes\":%" PRIu64 ",\"q\":%" PRIu32 ",\"digest\":\"0x%016" PRIx64
+               "\"}",
+            console_bytes(st), st->q, st->digest);
 }

@@ -42,6 +42,8 @@ struct report_state {
                                 guest: no level counts them); printed as such */
     const uint8_t *console;  /* console output so far (borrowed, not NUL-terminated) */
     size_t console_len;
+    uint64_t console_bytes;  /* bytes written, when more than CONSOLE holds (a
+                                streamed run); 0: console_len */
 };
 
 /* Fill ST from M; EX (may be NULL) gives the stop reason.  ST borrows M's
