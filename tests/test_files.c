@@ -416,9 +416,9 @@ static void readers__dev_zero_is_refused_with_its_limit(void **state)
     cs_assert_one_line(&o, "/dev/zero:1: line longer than 1048576 bytes");
     cs_outcome_free(&o);
 
-    o = cs_run_tgm("monitor", "-c", "load /dev/zero", NULL);
+    o = cs_run_tgm("monitor", "-c", "load /dev/zero", NULL); /* binary: an image */
     assert_int_not_equal(o.status, 0);
-    assert_non_null(strstr(o.err, "larger than 16777216 bytes"));
+    assert_non_null(strstr(o.err, "larger than 71303208 bytes, the limit for a tgm image"));
     cs_outcome_free(&o);
 
     o = cs_run_tgm("monitor", "-c", "restore /dev/zero", NULL);
@@ -436,6 +436,42 @@ static void readers__dev_zero_is_refused_with_its_limit(void **state)
     cs_assert_one_line(&o, "the limit for a tgm image");
     cs_outcome_free(&o);
     assert_false(access(tmp("z.img"), F_OK) == 0);
+}
+
+/* The monitor's 'load' reads a damaged image as an image, as 'tgm run'
+ * does: an empty or cut-short .img, or binary bytes without the magic,
+ * were assembled (an empty one "loaded" 0 words, the rest gave assembly
+ * errors about stray bytes).  A text file of any name is still a source. */
+static void monitor__load_of_a_damaged_image_is_refused_as_an_image(void **state)
+{
+    (void)state;
+    const char *empty = tmp("empty.img"), *cut = tmp("cut.img"), *junk = tmp("junk.bin");
+    const char *text = tmp("prog.txt");
+    put(empty, "");
+    put(cut, "TGMIMG");
+    char bytes[64] = "XXXXXXXX"; /* a header's length, zeros after the text */
+    cs_write_bytes(junk, bytes, sizeof bytes);
+    put(text, hello_src);
+    const struct {
+        const char *path, *want;
+    } cases[] = {
+        {empty, "truncated header (0 bytes"},
+        {cut, "truncated header (6 bytes"},
+        {junk, "bad magic (not a tgm image)"},
+    };
+    char line[CS_PATH + 8];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(line, sizeof line, "load %s", cases[i].path);
+        struct cs_outcome o = cs_run_tgm("monitor", "-c", line, NULL);
+        assert_int_equal(o.status, 1);
+        cs_assert_one_line(&o, cases[i].want);
+        cs_outcome_free(&o);
+    }
+    snprintf(line, sizeof line, "load %s; go", text);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", line, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "X"));
+    cs_outcome_free(&o);
 }
 
 /* ---- snapshots: the control program's invariants ------------------------- */
@@ -631,6 +667,7 @@ int main(void)
         T(cli__every_writer_survives_a_failure_before_rename),
         T(dis__writes_through_symlinks_and_keeps_the_mode),
         T(readers__dev_zero_is_refused_with_its_limit),
+        T(monitor__load_of_a_damaged_image_is_refused_as_an_image),
         T(snapshot__valid_checksum_but_broken_cp_is_refused),
         T(monitor__refused_go_leaves_p_as_it_was),
         T(monitor__log_and_trace_appear_whole_when_they_end),

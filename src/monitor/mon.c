@@ -151,16 +151,23 @@ int mon_vm_lookup(struct mon *m, const char *s)
 
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 {
-    char magic[8] = {0}, err[512];
+    char head[256] = {0}, err[512]; /* enough to tell binary from text */
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return mon_err(m, "'%s' is a directory (give a program file)", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return mon_err(m, "cannot open '%s': %s", path, strerror(errno));
-    size_t got = fread(magic, 1, sizeof magic, f);
+    size_t got = fread(head, 1, sizeof head, f);
     fclose(f);
-    if (got == sizeof magic && !memcmp(magic, TGM_IMAGE_MAGIC, 8)) {
+    /* an image by its magic; and, unless named .s, an empty, binary or
+     * .img file too, so that a damaged image gets the image reader's
+     * error (as 'tgm run' gives it), not an assembler's or a silent load */
+    size_t len = strlen(path);
+    bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
+    bool binary =
+        got == 0 || memchr(head, '\0', got) || (len > 4 && !strcmp(path + len - 4, ".img"));
+    if ((got >= 8 && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s)) {
         if (image_read_file(path, img, err, sizeof err) != 0)
             return mon_err(m, "%s", err);
         return 0;
