@@ -107,6 +107,7 @@ static void counts__negative_and_zero_counts_are_refused(void **state)
     cs_outcome_free(&o);
     /* nothing moved */
     expect_out("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
+    expect_fail("exit -1", "status -1 is out of range");
 }
 
 static void set__slice_zero_is_refused_and_changes_nothing(void **state)
@@ -151,6 +152,15 @@ static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
     expect_out("vm create guest7 4096; vm destroy guest7", "guest7 destroyed");
+}
+
+/* docs/monitor.md's example of an abbreviated subcommand: 'vm li' is the
+ * list, although 'limit' shares the prefix. */
+static void vm__li_lists(void **state)
+{
+    (void)state;
+    expect_out("vm create guest7 4096; vm li", "runnable");
+    expect_fail("vm create guest7 4096; vm l", "ambiguous subcommand 'l'");
 }
 
 static void reset__forgets_the_history(void **state)
@@ -237,6 +247,17 @@ static void break__condition_false_is_not_a_hit(void **state)
     expect_fail("load examples/sum.s; break loop if nosuch > 1", "unknown name 'nosuch'");
     expect_out("load examples/calls.s; watch acc if E[acc] < 0; go; print E[acc]",
                "(-11)");
+}
+
+/* docs/monitor.md: watch [read|write|access] ADDR [COUNT] [ignore N] ...:
+ * COUNT may be left out before 'ignore' as before 'do' and 'if'. */
+static void watch__ignore_without_a_count(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; watch total ignore 2; go; print E[i]; break list",
+               "hit 3 times");
+    expect_out("load examples/sum.s; watch write total ignore 2; break list",
+               "write 0xd..0xd  hits 0  ignore 2");
 }
 
 static void snapshot__keeps_break_and_watch_conditions(void **state)
@@ -374,6 +395,7 @@ int main(void)
         cmocka_unit_test(console__clear_forgets_the_output),
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
         cmocka_unit_test(vm__destroy_names_the_vm),
+        cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),
         cmocka_unit_test(go__cycles_reports_this_run),
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),
@@ -381,6 +403,7 @@ int main(void)
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
         cmocka_unit_test(live__console_output_appears_during_go),
         cmocka_unit_test(break__condition_false_is_not_a_hit),
+        cmocka_unit_test(watch__ignore_without_a_count),
         cmocka_unit_test(snapshot__keeps_break_and_watch_conditions),
         cmocka_unit_test(gdb__words_and_formats),
         cmocka_unit_test(log__copies_commands_and_output),

@@ -428,7 +428,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
-    if (i < argc && mon_keyword(argv[i], "do") < 0 && strcmp(argv[i], "if") &&
+    /* COUNT is optional: an option word after ADDR starts the options */
+    if (i < argc && mon_keyword(argv[i], "ignore do") < 0 && strcmp(argv[i], "if") &&
         mon_count(m, argv[i++], &n) != 0)
         return -1;
     if (n == 0 || n > q - a)

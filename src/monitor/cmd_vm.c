@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mon_impl.h"
 
@@ -124,7 +125,8 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 {
     static const char subs[] =
         "create list select load console input stop resume destroy stats limit";
-    int k = mon_keyword(argv[1], subs);
+    /* 'li' is list, as the command letters are fixed (docs/monitor.md) */
+    int k = strcasecmp(argv[1], "li") ? mon_keyword(argv[1], subs) : 1;
     if (k < 0)
         return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
                        argv[1], subs);
