@@ -108,6 +108,8 @@ static void counts__negative_and_zero_counts_are_refused(void **state)
     /* nothing moved */
     expect_out("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
     expect_fail("exit -1", "status -1 is out of range");
+    expect_fail("deposit I 2", "deposit: I is 0 or 1\n"); /* not M's words */
+    expect_fail("deposit M 2", "M is 0 (user) or 1 (sup)");
 }
 
 static void set__slice_zero_is_refused_and_changes_nothing(void **state)
@@ -146,6 +148,18 @@ static void trace__cp_lines_respect_the_cap(void **state)
     assert_non_null(strstr(t, "cp: g "));
     free(t);
     cs_outcome_free(&o);
+}
+
+/* A refused 'go' changes nothing: its 'until' leaves no breakpoint behind
+ * (docs/monitor.md: a bad argument changes nothing). */
+static void go__bad_option_leaves_no_until_breakpoint(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; set on-error continue; go until loop for nosuch; "
+               "break list; go; assert halted; print P",
+               "no breakpoints\nhalted after");
+    expect_out("load examples/sum.s; break 6; go until loop; go until 5; break list",
+               "  1  break  0x6  hits 0\n");
 }
 
 static void vm__destroy_names_the_vm(void **state)
@@ -394,6 +408,7 @@ int main(void)
         cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
         cmocka_unit_test(console__clear_forgets_the_output),
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
+        cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),

@@ -16,16 +16,12 @@ static const unsigned class_masks[] = {
     CLASS_LOC_S | CLASS_LOC_U, CLASS_MODE,
 };
 
-static struct mon_bp *bp_new(struct mon *m)
+struct mon_bp *mon_bp_new(struct mon *m)
 {
-    if (m->nbps == m->capbps) {
-        size_t nc = m->capbps ? 2 * m->capbps : 8;
-        struct mon_bp *nb = realloc(m->bps, nc * sizeof *nb);
-        if (!nb)
-            return NULL;
-        m->bps = nb;
-        m->capbps = nc;
-    }
+    struct mon_bp *nb = mon_room(m->bps, m->nbps, &m->capbps, sizeof *nb);
+    if (!nb)
+        return NULL;
+    m->bps = nb;
     struct mon_bp *b = &m->bps[m->nbps++];
     memset(b, 0, sizeof *b);
     b->id = m->next_bp++;
@@ -53,6 +49,16 @@ static void bp_remove(struct mon *m, size_t i)
     bp_free(&m->bps[i]);
     memmove(&m->bps[i], &m->bps[i + 1], (m->nbps - i - 1) * sizeof *m->bps);
     m->nbps--;
+}
+
+void mon_bp_delete(struct mon *m, int id)
+{
+    for (size_t i = 0; i < m->nbps; i++)
+        if (m->bps[i].id == id) {
+            bp_remove(m, i);
+            mon_debug_apply(m);
+            return;
+        }
 }
 
 /* Region base of a breakpoint's machine in the machine that runs it; -1 if
@@ -375,7 +381,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         if (m->focus != MON_FOCUS_BARE && sub == 1)
             mon_out(m, "note: applies to the real machine; stops in the control program are "
                        "skipped\n");
-        struct mon_bp *b = bp_new(m);
+        struct mon_bp *b = mon_bp_new(m);
         if (!b)
             return mon_err(m, "out of memory");
         b->kind = sub ? BP_CLASS : BP_TRAP;
@@ -393,7 +399,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         return -1;
     }
     char *block = cond[0] ? strdup(cond) : NULL;
-    struct mon_bp *b = !cond[0] || block ? bp_new(m) : NULL;
+    struct mon_bp *b = !cond[0] || block ? mon_bp_new(m) : NULL;
     if (!b) {
         free(block);
         free(tmp.cmds);
@@ -442,7 +448,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     }
     size_t clen = cond[0] ? strlen(cond) + 1 : 0;
     uint64_t *old = calloc(1, n * sizeof *old + clen);
-    struct mon_bp *b = old ? bp_new(m) : NULL;
+    struct mon_bp *b = old ? mon_bp_new(m) : NULL;
     if (!b) {
         free(old);
         free(tmp.cmds);

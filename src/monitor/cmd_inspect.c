@@ -387,7 +387,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
     case 1: /* M */
     case 2: /* I */
         if (v > 1)
-            return mon_err(m, "%s is 0 or 1 (user or sup for M)", reg == 1 ? "M" : "I");
+            return mon_err(m, "%s", reg == 1 ? "M is 0 (user) or 1 (sup)" : "I is 0 or 1");
         *(reg == 1 ? &p.sup : &p.ie) = v != 0;
         break;
     case 4: /* b */

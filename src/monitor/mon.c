@@ -104,6 +104,17 @@ void mon_out(struct mon *m, const char *fmt, ...)
     va_end(ap);
 }
 
+void *mon_room(void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t nc = *cap ? 2 * *cap : 16;
+    void *p = realloc(items, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
+}
+
 struct machine *mon_target(struct mon *m)
 {
     if (m->focus == MON_FOCUS_BARE || !m->vmm)

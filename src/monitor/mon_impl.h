@@ -185,6 +185,10 @@ struct mon {
 
 /* ---- core (mon.c) ---- */
 
+/* ITEMS (N of SIZE bytes, room for *CAP) with room for one more, perhaps
+ * moved; NULL if it cannot grow (ITEMS is then left as it was).  Every
+ * growing array of the monitor goes through it. */
+void *mon_room(void *items, size_t n, size_t *cap, size_t size);
 /* One error line, prefixed by the script position and the command name.
  * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
@@ -339,6 +343,12 @@ void mon_debug_apply(struct mon *m);
  * go on (an ignore count, a 'continue' in the commands, a CP-internal stop). */
 bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex);
 void mon_bp_free_all(struct mon *m);
+/* A new breakpoint, zeroed but for its id and the focus, at the end of the
+ * list; NULL when out of memory. */
+struct mon_bp *mon_bp_new(struct mon *m);
+/* Delete breakpoint ID if it is still there (a one-shot one goes at its
+ * stop) and reinstall the debug settings. */
+void mon_bp_delete(struct mon *m, int id);
 int mon_ring_resize(struct mon *m, size_t n);
 /* Install the trace hooks the ring and 'trace' need (or none). */
 void mon_trace_apply(struct mon *m);

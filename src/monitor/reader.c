@@ -28,14 +28,10 @@ static const char *stream_next(struct mon_reader *r)
     size_t n = 0;
     int c = EOF;
     while (n <= MON_LINE_MAX && (c = getc(r->f)) != EOF && c != '\n') {
-        if (n + 2 > r->cap) {
-            size_t cap = r->cap ? 2 * r->cap : 256;
-            char *b = realloc(r->buf, cap);
-            if (!b)
-                return NULL;
-            r->buf = b;
-            r->cap = cap;
-        }
+        char *b = mon_room(r->buf, n + 1, &r->cap, 1); /* c and the NUL */
+        if (!b)
+            return NULL;
+        r->buf = b;
         r->buf[n++] = (char)c;
     }
     if (n > MON_LINE_MAX) { /* /dev/zero, say: not a script */
@@ -230,14 +226,10 @@ struct cands {
 
 static void cand_add(struct cands *c, const char *s, size_t len)
 {
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? 2 * c->cap : 64;
-        char **nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return;
-        c->v = nv;
-        c->cap = nc;
-    }
+    char **nv = mon_room(c->v, c->n, &c->cap, sizeof *nv);
+    if (!nv)
+        return;
+    c->v = nv;
     char *d = malloc(len + 1);
     if (!d)
         return;

@@ -246,26 +246,13 @@ static void obs_free(struct vobs *o)
     free(o->cp);
 }
 
-/* ITEMS (N of SIZE bytes, room for *CAP) with room for one more, perhaps
- * moved; NULL if it cannot grow (ITEMS is then left as it was). */
-static void *room(void *items, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    size_t nc = *cap ? 2 * *cap : 16;
-    void *p = realloc(items, nc * size);
-    if (p)
-        *cap = nc;
-    return p;
-}
-
 static int log_push(struct mon_vrev *r, uint64_t p)
 {
     if (r->nlog && r->log[r->nlog - 1].p == p) {
         r->log[r->nlog - 1].n++;
         return 0;
     }
-    struct vcall *nl = room(r->log, r->nlog, &r->caplog, sizeof *nl);
+    struct vcall *nl = mon_room(r->log, r->nlog, &r->caplog, sizeof *nl);
     if (!nl)
         return -1;
     r->log = nl;
@@ -335,7 +322,7 @@ static int obs_add(struct mon *m)
     struct mon_vrev *r = m->vrev;
     if (r->nobs == VOBS_MAX)
         r->nobs = mon_thin(r->obs, r->nobs, sizeof r->obs[0], obs_drop);
-    struct vobs *no = room(r->obs, r->nobs, &r->capobs, sizeof *no);
+    struct vobs *no = mon_room(r->obs, r->nobs, &r->capobs, sizeof *no);
     if (!no)
         return -1;
     r->obs = no;
