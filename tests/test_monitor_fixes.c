@@ -162,6 +162,24 @@ static void go__bad_option_leaves_no_until_breakpoint(void **state)
                "  1  break  0x6  hits 0\n");
 }
 
+/* docs/monitor.md, Scripts: %1.. stand for the arguments and %% for a
+ * percent sign, whether or not the script was given any. */
+static void script__percent_words_without_arguments(void **state)
+{
+    (void)state;
+    char script[CS_PATH], cmds[CS_PATH + 16];
+    cs_write_text(script, sizeof script, "pct.mon", "echo [%1] [%*] 100%%\n");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "[] [] 100%\n");
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "do %s", script);
+    expect_out(cmds, "[] [] 100%\n");
+    o = cs_run_tgm("monitor", "-f", script, "a", "b", NULL);
+    assert_string_equal(o.out, "[a] [a b] 100%\n");
+    cs_outcome_free(&o);
+}
+
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
@@ -409,6 +427,7 @@ int main(void)
         cmocka_unit_test(console__clear_forgets_the_output),
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
+        cmocka_unit_test(script__percent_words_without_arguments),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),

@@ -342,7 +342,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     int status = 0;
     const char *line;
     while (!m->finished && (line = r->next(r)) != NULL) {
-        char *text = r->nargs ? mon_substitute(r, line) : NULL;
+        char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);

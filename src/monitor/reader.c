@@ -78,6 +78,7 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
     }
     mon_reader_stream(r, f, path);
     r->own_f = true;
+    r->script = true;
     return 0;
 }
 
