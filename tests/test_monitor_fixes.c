@@ -180,6 +180,18 @@ static void script__percent_words_without_arguments(void **state)
     cs_outcome_free(&o);
 }
 
+/* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
+ * a 'with' that names no image. */
+static void check__bad_options_are_refused(void **state)
+{
+    (void)state;
+    expect_fail("check examples/sum.s slice 0", "at least one cycle");
+    expect_fail("check examples/sum.s with", "'with' needs a FILE");
+    expect_fail("check examples/sum.s with hybrid", "'with' needs a FILE");
+    expect_fail("check examples/sum.s mem 1", "out of range (2..");
+    expect_out("check examples/sum.s with examples/hello.s", "together with the others halted");
+}
+
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
@@ -428,6 +440,7 @@ int main(void)
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(script__percent_words_without_arguments),
+        cmocka_unit_test(check__bad_options_are_refused),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),

@@ -232,6 +232,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             continue;
         }
         if (k == 5) { /* FILE, or 'with' and files up to the next option */
+            size_t before = n;
             if (i > 1)
                 i++;
             for (; i < argc && (i == 1 || mon_keyword(argv[i], "mem steps slice profile hybrid") < 0);
@@ -247,6 +248,10 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                 n++;
                 if (i == 1)
                     break;
+            }
+            if (n == before) {
+                mon_err(m, "'with' needs a FILE");
+                goto out;
             }
             if (i > 1)
                 i--;
@@ -266,7 +271,12 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         if (mon_arg(m, argv[++i], &v) != 0)
             goto out;
         if (k == 0 && (v < TGM_Q_MIN || v > TGM_Q_MAX)) {
-            mon_err(m, "mem: %llu words is out of range", (unsigned long long)v);
+            mon_err(m, "mem: %llu words is out of range (%u..%u)", (unsigned long long)v,
+                    TGM_Q_MIN, TGM_Q_MAX);
+            goto out;
+        }
+        if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
+            mon_err(m, "a slice must be at least one cycle");
             goto out;
         }
         if (k == 0)
