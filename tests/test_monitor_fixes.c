@@ -192,6 +192,24 @@ static void check__bad_options_are_refused(void **state)
     expect_out("check examples/sum.s with examples/hello.s", "together with the others halted");
 }
 
+/* docs/monitor.md: a label hides a built-in of the same name, the PSW's
+ * fields included, and $NAME always means the built-in. */
+static void expr__labels_hide_builtins_and_dollar_names_them(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_write_text(src, sizeof src, "shadow.s",
+                  "        .org 0\n        .word 0\n"
+                  "        .word psw(SUP, b, 0, 0x80000)\n        .entry b\n"
+                  "b:      HALT\nl:      .word 7\ncause:  .word 3\n");
+    snprintf(cmds, sizeof cmds,
+             "load %s; print b; print $b; print l; print $l; print cause; print $cause; "
+             "print $P; print $q; print $E[l] + $V[1]",
+             src);
+    expect_out(cmds, "0x2 (2)\n0x80000 (524288)\n0x3 (3)\n0 (0)\n0x4 (4)\n0 (0)\n"
+                     "0x2 (2)\n0x10000 (65536)\n0x8000010000080007 (");
+}
+
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
@@ -441,6 +459,7 @@ int main(void)
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(script__percent_words_without_arguments),
         cmocka_unit_test(check__bad_options_are_refused),
+        cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),
