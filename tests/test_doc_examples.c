@@ -182,6 +182,35 @@ static void docs__command_outputs_are_what_tgm_prints(void **state)
     }
 }
 
+/* docs/monitor.md's command reference says it is generated from the
+ * command table: it must be what 'help --markdown' prints now. */
+static void docs__monitor_reference_is_the_command_table(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/monitor.md", NULL);
+    static const char head[] = "## Command reference\n\n"
+                               "Generated from the command table with "
+                               "`tgm monitor -c 'help --markdown'`.\n\n";
+    const char *ref = strstr(doc, head);
+    assert_non_null(ref);
+    ref += strlen(head);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", "help --markdown", NULL);
+    assert_int_equal(o.status, 0);
+    size_t n = strlen(o.out);
+    while (n && o.out[n - 1] == '\n') /* the document ends with one newline */
+        n--;
+    if (strncmp(ref, o.out, n) != 0 || strcmp(ref + n, "\n") != 0) {
+        size_t k = 0;
+        while (k < n && ref[k] == o.out[k])
+            k++;
+        fail_msg("docs/monitor.md's reference differs from 'help --markdown' at:\n%.200s\n"
+                 "---- help --markdown prints:\n%.200s",
+                 ref + k, o.out + k);
+    }
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* The matcher itself: a gap matches nothing or many lines, but not a
  * changed line. */
 static void docs__gaps_match_lines_not_changes(void **state)
@@ -214,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(docs__gaps_match_lines_not_changes),
         cmocka_unit_test(docs__command_outputs_are_what_tgm_prints),
+        cmocka_unit_test(docs__monitor_reference_is_the_command_table),
     };
     return cmocka_run_group_tests_name("doc_examples", tests, group_setup, group_teardown);
 }

@@ -277,7 +277,7 @@ const struct mon_cmd mon_cmds[] = {
      "                    the control program's machine, before the first VM\n"
      "  slice N           cycles per VM time slice (at least 1)\n"
      "  console on|off    show guest console output as it is written during\n"
-     "                    'go' and 'step' (default on)\n"
+     "                    'go' (default on; 'step' always reports it)\n"
      "  checkpoint N      steps between checkpoints for rstep (default 100000)",
      G_SCRIPT, NULL,
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
