@@ -259,6 +259,9 @@ static void go__trap_loop_on_an_empty_machine_stops(void **state)
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a: trap loop"));
     cs_outcome_free(&o);
+    /* E[1] at an illegal word: the loop is named with its cause */
+    expect_out("deposit 1 0x8000028000080000; deposit 5 0xff00000000000000; deposit P 5; go",
+               "each step takes an illegal trap");
     /* a program that traps and handles its traps is no loop */
     expect_out("set limit 5000000; load examples/supervisor.s; go", "halted after");
 }

@@ -140,6 +140,12 @@ static void interrupted(struct mon *m, uint64_t done)
         where(m, m->focus, msg, 0);
 }
 
+/* "a" or "an" before a trap cause's name */
+static const char *article(unsigned cause)
+{
+    return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
+}
+
 /* At a chunk boundary: is the machine (every runnable VM) in a trap loop?
  * Then the run would spin forever: say so and stop. */
 static bool trap_storm(struct mon *m, uint64_t done)
@@ -150,9 +156,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
         if (!mon_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
                  "and E[1] loads the same PSW",
-                 (unsigned long long)done, trap_cause_name(cause));
+                 (unsigned long long)done, article(cause), trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "  (load a program, or give E[1] a trap handler)\n");
         return true;
@@ -174,9 +180,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
             continue;
         mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
-                 (unsigned long long)done, trap_cause_name(cause));
+                 (unsigned long long)done, article(cause), trap_cause_name(cause));
         where(m, id, msg, 0);
     }
     return true;
