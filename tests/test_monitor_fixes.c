@@ -210,6 +210,26 @@ static void expr__labels_hide_builtins_and_dollar_names_them(void **state)
                      "0x2 (2)\n0x10000 (65536)\n0x8000010000080007 (");
 }
 
+/* With VMs, 'go for N' runs N guest steps, also past the first chunk of a
+ * run, though each interpreted COUT takes the real machine three steps. */
+static void go__for_n_counts_guest_steps_in_a_vm(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_write_text(src, sizeof src, "couts.s",
+                  "        .org 0\n        .word 0\n"
+                  "        .word psw(SUP, stop, 0, 0x80000)\n        .entry start\n"
+                  "start:  COUT  ch\n        JMP   start\nstop:   HALT\nch:     .word 0\n");
+    snprintf(cmds, sizeof cmds,
+             "set console off; set checkpoint 1000; vm create a 4096 %s; go for 30000; "
+             "print steps; set limit 500; go; print steps",
+             src);
+    expect_out(cmds, "a: stopped after 30000 steps, ");
+    expect_out(cmds, "0x7530 (30000)\na: step limit (500) reached");
+    expect_out(cmds, "0x7724 (30500)\n");
+    expect_out("vm create a 4096 examples/hello.s; go for 5", "a: stopped after 5 steps");
+}
+
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
@@ -302,6 +322,11 @@ static void live__console_output_appears_during_go(void **state)
     assert_non_null(strstr(o.out, "b| hello, world\n"));
     cs_outcome_free(&o);
     expect_out("load examples/hello.s; step 4", "console <- \"h\"");
+    /* a stop in the middle of a guest's line is reported on a line of its own */
+    expect_out("load examples/hello.s; go for 5", "\nh\nstopped after 5 steps");
+    expect_out("load examples/hello.s; break loop+2; go; continue",
+               "\nh\nbreakpoint 1 at 0x5, hit 2 times\n");
+    expect_out("vm create a 4096 examples/hello.s; go for 5", "\nh\na: stopped");
 }
 
 static void break__condition_false_is_not_a_hit(void **state)
@@ -463,6 +488,7 @@ int main(void)
         cmocka_unit_test(script__percent_words_without_arguments),
         cmocka_unit_test(check__bad_options_are_refused),
         cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
+        cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(reset__forgets_the_history),

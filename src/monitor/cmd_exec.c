@@ -105,12 +105,13 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
         m->bare_last = ex->reason;
         return;
     }
+    /* steps are the guests', as the budget is: 'go for N' runs N guest
+     * instructions however many real steps the control program takes */
     struct vmm_exit vx;
-    struct machine *real = vmm_machine(m->vmm);
-    uint64_t s0 = machine_get_counters(real).steps;
+    uint64_t s0 = mon_guest_steps(m->vmm);
     enum vmm_stop st = mon_vrev_run(m, budget, &vx);
     *ex = vx.mx;
-    ex->steps = machine_get_counters(real).steps - s0;
+    ex->steps = mon_guest_steps(m->vmm) - s0;
     *vm = vx.vm;
     if (st == VMMSTOP_DONE)
         *done = true;

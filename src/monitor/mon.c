@@ -99,6 +99,8 @@ int mon_err(struct mon *m, const char *fmt, ...)
 void mon_out(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    if (m->in_run) /* the guest's output comes first, and ends its line */
+        mon_console_settle(m);
     va_start(ap, fmt);
     vfprintf(m->out, fmt, ap);
     va_end(ap);

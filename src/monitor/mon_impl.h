@@ -161,6 +161,7 @@ struct mon {
     bool live_console;
     size_t con_seen[VMM_MAX_VMS + 1];
     bool con_midline;
+    bool in_run;      /* between mon_run_begin and mon_run_end */
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
     size_t typed;
@@ -272,6 +273,9 @@ void mon_run_end(struct mon *m);
 void mon_run_typed_note(struct mon *m);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
+/* Show the guest's output so far and end its line (before a message that
+ * a run prints: a stop, a breakpoint's report). */
+void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
 /* Is X caught in a trap loop: does each step take a trap (*CAUSE) that
@@ -327,6 +331,8 @@ void mon_vrev_rebase(struct mon *m);
 void mon_vrev_free(struct mon *m);
 uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
+/* Steps of every VM's virtual machine: what vmm_run's budget counts. */
+uint64_t mon_guest_steps(struct vmm *v);
 int mon_vrev_rstep(struct mon *m, uint64_t n);
 int mon_vrev_rcontinue(struct mon *m);
 /* mon_rev_ring_fill for the VMs: the real machine's steps since the guest
