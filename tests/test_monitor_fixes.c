@@ -238,6 +238,22 @@ static void vm__destroy_names_the_vm(void **state)
 
 /* docs/monitor.md's example of an abbreviated subcommand: 'vm li' is the
  * list, although 'limit' shares the prefix. */
+/* A VM name is one word that 'vm select' can reach: not 'bare' (the bare
+ * machine), not a number (an id), not cut short by the control program. */
+static void vm__bad_names_are_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"bare", "0", "\"a b\"", "a#b",
+                                      "abcdefghijklmnopqrstuvwxyz_abcdefg"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmds[128];
+        snprintf(cmds, sizeof cmds, "vm create %s 100", bad[i]);
+        expect_fail(cmds, "bad VM name");
+    }
+    expect_out("vm create guest_1.x-y 100; vm select bare; vm select guest_1.x-y; show",
+               "focus: guest_1.x-y");
+}
+
 static void vm__li_lists(void **state)
 {
     (void)state;
@@ -491,6 +507,7 @@ int main(void)
         cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),
         cmocka_unit_test(vm__destroy_names_the_vm),
         cmocka_unit_test(vm__li_lists),
+        cmocka_unit_test(vm__bad_names_are_refused),
         cmocka_unit_test(reset__forgets_the_history),
         cmocka_unit_test(go__cycles_reports_this_run),
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),

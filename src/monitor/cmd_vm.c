@@ -6,6 +6,7 @@
  * properties: efficiency (direct vs interpreted instructions), resource
  * control (traps by disposition) and, with 'check', equivalence.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -80,10 +81,32 @@ static void vm_list(struct mon *m)
     }
 }
 
+/* The control program keeps 31 characters of a name (and would cut a
+ * longer one); 'bare' names the bare machine, a number a VM's id, and the
+ * prompt and the console's "NAME| " want one word. */
+#define VM_NAME_MAX 31
+
+static bool vm_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (!n || n > VM_NAME_MAX || !strcmp(s, "bare"))
+        return false;
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+            return false;
+    return true;
+}
+
 static int vm_create(struct mon *m, int argc, char **argv)
 {
     if (argc < 4 || argc > 5)
         return mon_err(m, "usage: vm create NAME WORDS [FILE]");
+    if (!vm_name_ok(argv[2]))
+        return mon_err(m, "bad VM name '%s' (a letter or _, then letters, digits, _ . or -; "
+                          "at most %d characters; not 'bare')",
+                       argv[2], VM_NAME_MAX);
     uint64_t w;
     char err[256];
     if (mon_count(m, argv[3], &w) != 0)
