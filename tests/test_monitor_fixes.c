@@ -254,6 +254,19 @@ static void vm__bad_names_are_refused(void **state)
                "focus: guest_1.x-y");
 }
 
+/* docs/monitor.md: a watchpoint in a VM sees what the control program does
+ * for the guest, so it stops where the bare machine stops. */
+static void vm__watch_sees_interpreted_accesses(void **state)
+{
+    (void)state;
+    static const char tail[] = "watch read ch; go; continue; print P";
+    char cmds[128];
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; %s", tail);
+    expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
+    snprintf(cmds, sizeof cmds, "vm create a 4096 examples/hello.s; %s", tail);
+    expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
+}
+
 static void vm__li_lists(void **state)
 {
     (void)state;
@@ -506,6 +519,7 @@ int main(void)
         cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
         cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),
         cmocka_unit_test(vm__destroy_names_the_vm),
+        cmocka_unit_test(vm__watch_sees_interpreted_accesses),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(vm__bad_names_are_refused),
         cmocka_unit_test(reset__forgets_the_history),
