@@ -264,7 +264,11 @@ static void vm__watch_sees_interpreted_accesses(void **state)
     snprintf(cmds, sizeof cmds, "load examples/hello.s; %s", tail);
     expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
     snprintf(cmds, sizeof cmds, "vm create a 4096 examples/hello.s; %s", tail);
-    expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
+    expect_out(cmds, "hit 2 times\na: stopped: s I=0 P=0x00006");
+    /* the stop names the VM it is in, also when another one is selected */
+    expect_out("vm create a 4096 examples/sum.s; vm create b 4096 examples/hello.s; break 5; "
+               "vm select a; go",
+               "hit 1 time\nb: stopped: s I=0 P=0x00005");
 }
 
 static void vm__li_lists(void **state)

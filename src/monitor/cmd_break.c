@@ -262,6 +262,9 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
         struct psw p = machine_psw(x);
         char buf[96];
         uint64_t w;
+        struct vm_info vi; /* which VM stopped, as the run's other reports say */
+        if (vm != MON_FOCUS_BARE && vmm_vm_info(m->vmm, vm, &vi) == 0)
+            mon_out(m, "%s: ", vi.name);
         mon_out(m, "stopped: %s\n", mon_fmt_psw(&p, buf, sizeof buf));
         if (machine_read_virt(x, p.p, &w) == 0)
             mon_print_vinsn(m, x, &p, syms, p.p, w);
