@@ -178,6 +178,13 @@ static void script__percent_words_without_arguments(void **state)
     o = cs_run_tgm("monitor", "-f", script, "a", "b", NULL);
     assert_string_equal(o.out, "[a] [a b] 100%\n");
     cs_outcome_free(&o);
+    /* an argument used many times is not cut short */
+    static const char arg[] = "0123456789012345678901234567890123456789";
+    cs_write_text(script, sizeof script, "many.mon", "echo %1%1%1%1%1%1%1%1.\n");
+    o = cs_run_tgm("monitor", "-f", script, arg, NULL);
+    assert_int_equal(strlen(o.out), 8 * strlen(arg) + 2);
+    assert_string_equal(o.out + 8 * strlen(arg), ".\n");
+    cs_outcome_free(&o);
 }
 
 /* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
