@@ -111,6 +111,7 @@ static void counts__negative_and_zero_counts_are_refused(void **state)
     expect_fail("deposit I 2", "deposit: I is 0 or 1\n"); /* not M's words */
     expect_fail("deposit M 2", "M is 0 (user) or 1 (sup)");
     expect_out("load examples/sum.s; symbols zz", "no symbols start with 'zz'\n");
+    expect_out("vm create a 100; display 6*7; info all", "*  0 a  ");
 }
 
 static void set__slice_zero_is_refused_and_changes_nothing(void **state)
