@@ -274,14 +274,14 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
 
 /* ---- commands ---- */
 
-static void bp_list(struct mon *m)
+void mon_bp_list(struct mon *m, bool watch_only)
 {
-    if (!m->nbps) {
-        mon_out(m, "no breakpoints\n");
-        return;
-    }
+    size_t shown = 0;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
+        if (watch_only && b->kind != BP_WATCH)
+            continue;
+        shown++;
         char vmn[40] = "";
         struct vm_info vi;
         if (b->vm != MON_FOCUS_BARE && m->vmm && vmm_vm_info(m->vmm, b->vm, &vi) == 0)
@@ -314,6 +314,8 @@ static void bp_list(struct mon *m)
             mon_out(m, "  if %s", b->cond);
         mon_out(m, "\n");
     }
+    if (!shown)
+        mon_out(m, "no %s\n", watch_only ? "watchpoints" : "breakpoints");
 }
 
 /* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B; the words
@@ -371,7 +373,7 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
     if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
-        bp_list(m);
+        mon_bp_list(m, false);
         return 0;
     }
     int sub = mon_keyword(argv[1], "trap class");

@@ -187,8 +187,10 @@ int mon_cmd_info(struct mon *m, int argc, char **argv)
     case 0:
         return mon_cmd_regs(m, 1, none);
     case 1:
-    case 2:
         return mon_cmd_break(m, 1, none);
+    case 2:
+        mon_bp_list(m, true);
+        return 0;
     case 3: {
         char *args[] = {"vm", "list", NULL};
         return mon_cmd_vm(m, 2, args);

@@ -131,8 +131,8 @@ const struct mon_cmd mon_cmds[] = {
      G_INSPECT, NULL, "=s", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
-     "'info all' shows the registers, the breakpoints, the VMs (if any) and the\n"
-     "display expressions.",
+     "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
+     "registers, the breakpoints, the VMs (if any) and the display expressions.",
      G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", 0},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"

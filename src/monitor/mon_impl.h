@@ -355,6 +355,9 @@ struct mon_bp *mon_bp_new(struct mon *m);
 /* Delete breakpoint ID if it is still there (a one-shot one goes at its
  * stop) and reinstall the debug settings. */
 void mon_bp_delete(struct mon *m, int id);
+/* 'break list', or (WATCH_ONLY) only the watchpoints, as gdb's 'info
+ * watchpoints' shows them. */
+void mon_bp_list(struct mon *m, bool watch_only);
 int mon_ring_resize(struct mon *m, size_t n);
 /* Install the trace hooks the ring and 'trace' need (or none). */
 void mon_trace_apply(struct mon *m);
