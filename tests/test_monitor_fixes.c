@@ -112,6 +112,7 @@ static void counts__negative_and_zero_counts_are_refused(void **state)
     expect_fail("deposit M 2", "M is 0 (user) or 1 (sup)");
     expect_out("load examples/sum.s; symbols zz", "no symbols start with 'zz'\n");
     expect_out("vm create a 100; display 6*7; info all", "*  0 a  ");
+    expect_out("nest 1 examples/sum.s; stack step 1", "(after 1 real step)\n");
     expect_out("break 5; info watchpoints; watch 7; info watchpoints",
                "no watchpoints\nwatchpoint 2 on 0x7..0x7\n  2  watch  write 0x7..0x7  hits 0\n");
 }
