@@ -107,6 +107,14 @@ static void counts__negative_and_zero_counts_are_refused(void **state)
     cs_outcome_free(&o);
     /* nothing moved */
     expect_out("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
+    expect_fail("exit -1", "status -1 is out of range");
+    expect_fail("deposit I 2", "deposit: I is 0 or 1\n"); /* not M's words */
+    expect_fail("deposit M 2", "M is 0 (user) or 1 (sup)");
+    expect_out("load examples/sum.s; symbols zz", "no symbols start with 'zz'\n");
+    expect_out("vm create a 100; display 6*7; info all", "*  0 a  ");
+    expect_out("nest 1 examples/sum.s; stack step 1", "(after 1 real step)\n");
+    expect_out("break 5; info watchpoints; watch 7; info watchpoints",
+               "no watchpoints\nwatchpoint 2 on 0x7..0x7\n  2  watch  write 0x7..0x7  hits 0\n");
 }
 
 static void set__slice_zero_is_refused_and_changes_nothing(void **state)
@@ -147,10 +155,139 @@ static void trace__cp_lines_respect_the_cap(void **state)
     cs_outcome_free(&o);
 }
 
+/* A refused 'go' changes nothing: its 'until' leaves no breakpoint behind
+ * (docs/monitor.md: a bad argument changes nothing). */
+static void go__bad_option_leaves_no_until_breakpoint(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; set on-error continue; go until loop for nosuch; "
+               "break list; go; assert halted; print P",
+               "no breakpoints\nhalted after");
+    expect_out("load examples/sum.s; break 6; go until loop; go until 5; break list",
+               "  1  break  0x6  hits 0\n");
+}
+
+/* docs/monitor.md, Scripts: %1.. stand for the arguments and %% for a
+ * percent sign, whether or not the script was given any. */
+static void script__percent_words_without_arguments(void **state)
+{
+    (void)state;
+    char script[CS_PATH], cmds[CS_PATH + 16];
+    cs_write_text(script, sizeof script, "pct.mon", "echo [%1] [%*] 100%%\n");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "[] [] 100%\n");
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "do %s", script);
+    expect_out(cmds, "[] [] 100%\n");
+    o = cs_run_tgm("monitor", "-f", script, "a", "b", NULL);
+    assert_string_equal(o.out, "[a] [a b] 100%\n");
+    cs_outcome_free(&o);
+    /* an argument used many times is not cut short */
+    static const char arg[] = "0123456789012345678901234567890123456789";
+    cs_write_text(script, sizeof script, "many.mon", "echo %1%1%1%1%1%1%1%1.\n");
+    o = cs_run_tgm("monitor", "-f", script, arg, NULL);
+    assert_int_equal(strlen(o.out), 8 * strlen(arg) + 2);
+    assert_string_equal(o.out + 8 * strlen(arg), ".\n");
+    cs_outcome_free(&o);
+}
+
+/* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
+ * a 'with' that names no image. */
+static void check__bad_options_are_refused(void **state)
+{
+    (void)state;
+    expect_fail("check examples/sum.s slice 0", "at least one cycle");
+    expect_fail("check examples/sum.s with", "'with' needs a FILE");
+    expect_fail("check examples/sum.s with hybrid", "'with' needs a FILE");
+    expect_fail("check examples/sum.s mem 1", "out of range (2..");
+    expect_out("check examples/sum.s with examples/hello.s", "together with the others halted");
+}
+
+/* docs/monitor.md: a label hides a built-in of the same name, the PSW's
+ * fields included, and $NAME always means the built-in. */
+static void expr__labels_hide_builtins_and_dollar_names_them(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_write_text(src, sizeof src, "shadow.s",
+                  "        .org 0\n        .word 0\n"
+                  "        .word psw(SUP, b, 0, 0x80000)\n        .entry b\n"
+                  "b:      HALT\nl:      .word 7\ncause:  .word 3\n");
+    snprintf(cmds, sizeof cmds,
+             "load %s; print b; print $b; print l; print $l; print cause; print $cause; "
+             "print $P; print $q; print $E[l] + $V[1]",
+             src);
+    expect_out(cmds, "0x2 (2)\n0x80000 (524288)\n0x3 (3)\n0 (0)\n0x4 (4)\n0 (0)\n"
+                     "0x2 (2)\n0x10000 (65536)\n0x8000010000080007 (");
+}
+
+/* With VMs, 'go for N' runs N guest steps, also past the first chunk of a
+ * run, though each interpreted COUT takes the real machine three steps. */
+static void go__for_n_counts_guest_steps_in_a_vm(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_write_text(src, sizeof src, "couts.s",
+                  "        .org 0\n        .word 0\n"
+                  "        .word psw(SUP, stop, 0, 0x80000)\n        .entry start\n"
+                  "start:  COUT  ch\n        JMP   start\nstop:   HALT\nch:     .word 0\n");
+    snprintf(cmds, sizeof cmds,
+             "set console off; set checkpoint 1000; vm create a 4096 %s; go for 30000; "
+             "print steps; set limit 500; go; print steps",
+             src);
+    expect_out(cmds, "a: stopped after 30000 steps, ");
+    expect_out(cmds, "0x7530 (30000)\na: step limit (500) reached");
+    expect_out(cmds, "0x7724 (30500)\n");
+    expect_out("vm create a 4096 examples/hello.s; go for 5", "a: stopped after 5 steps");
+}
+
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
     expect_out("vm create guest7 4096; vm destroy guest7", "guest7 destroyed");
+}
+
+/* docs/monitor.md's example of an abbreviated subcommand: 'vm li' is the
+ * list, although 'limit' shares the prefix. */
+/* A VM name is one word that 'vm select' can reach: not 'bare' (the bare
+ * machine), not a number (an id), not cut short by the control program. */
+static void vm__bad_names_are_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"bare", "0", "\"a b\"", "a#b",
+                                      "abcdefghijklmnopqrstuvwxyz_abcdefg"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmds[128];
+        snprintf(cmds, sizeof cmds, "vm create %s 100", bad[i]);
+        expect_fail(cmds, "bad VM name");
+    }
+    expect_out("vm create guest_1.x-y 100; vm select bare; vm select guest_1.x-y; show",
+               "focus: guest_1.x-y");
+}
+
+/* docs/monitor.md: a watchpoint in a VM sees what the control program does
+ * for the guest, so it stops where the bare machine stops. */
+static void vm__watch_sees_interpreted_accesses(void **state)
+{
+    (void)state;
+    static const char tail[] = "watch read ch; go; continue; print P";
+    char cmds[128];
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; %s", tail);
+    expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
+    snprintf(cmds, sizeof cmds, "vm create a 4096 examples/hello.s; %s", tail);
+    expect_out(cmds, "hit 2 times\na: stopped: s I=0 P=0x00006");
+    /* the stop names the VM it is in, also when another one is selected */
+    expect_out("vm create a 4096 examples/sum.s; vm create b 4096 examples/hello.s; break 5; "
+               "vm select a; go",
+               "hit 1 time\nb: stopped: s I=0 P=0x00005");
+}
+
+static void vm__li_lists(void **state)
+{
+    (void)state;
+    expect_out("vm create guest7 4096; vm li", "runnable");
+    expect_fail("vm create guest7 4096; vm l", "ambiguous subcommand 'l'");
 }
 
 static void reset__forgets_the_history(void **state)
@@ -187,6 +324,9 @@ static void go__trap_loop_on_an_empty_machine_stops(void **state)
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a: trap loop"));
     cs_outcome_free(&o);
+    /* E[1] at an illegal word: the loop is named with its cause */
+    expect_out("deposit 1 0x8000028000080000; deposit 5 0xff00000000000000; deposit P 5; go",
+               "each step takes an illegal trap");
     /* a program that traps and handles its traps is no loop */
     expect_out("set limit 5000000; load examples/supervisor.s; go", "halted after");
 }
@@ -227,6 +367,11 @@ static void live__console_output_appears_during_go(void **state)
     assert_non_null(strstr(o.out, "b| hello, world\n"));
     cs_outcome_free(&o);
     expect_out("load examples/hello.s; step 4", "console <- \"h\"");
+    /* a stop in the middle of a guest's line is reported on a line of its own */
+    expect_out("load examples/hello.s; go for 5", "\nh\nstopped after 5 steps");
+    expect_out("load examples/hello.s; break loop+2; go; continue",
+               "\nh\nbreakpoint 1 at 0x5, hit 2 times\n");
+    expect_out("vm create a 4096 examples/hello.s; go for 5", "\nh\na: stopped");
 }
 
 static void break__condition_false_is_not_a_hit(void **state)
@@ -237,6 +382,17 @@ static void break__condition_false_is_not_a_hit(void **state)
     expect_fail("load examples/sum.s; break loop if nosuch > 1", "unknown name 'nosuch'");
     expect_out("load examples/calls.s; watch acc if E[acc] < 0; go; print E[acc]",
                "(-11)");
+}
+
+/* docs/monitor.md: watch [read|write|access] ADDR [COUNT] [ignore N] ...:
+ * COUNT may be left out before 'ignore' as before 'do' and 'if'. */
+static void watch__ignore_without_a_count(void **state)
+{
+    (void)state;
+    expect_out("load examples/sum.s; watch total ignore 2; go; print E[i]; break list",
+               "hit 3 times");
+    expect_out("load examples/sum.s; watch write total ignore 2; break list",
+               "write 0xd..0xd  hits 0  ignore 2");
 }
 
 static void snapshot__keeps_break_and_watch_conditions(void **state)
@@ -373,7 +529,15 @@ int main(void)
         cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
         cmocka_unit_test(console__clear_forgets_the_output),
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
+        cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
+        cmocka_unit_test(script__percent_words_without_arguments),
+        cmocka_unit_test(check__bad_options_are_refused),
+        cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
+        cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),
         cmocka_unit_test(vm__destroy_names_the_vm),
+        cmocka_unit_test(vm__watch_sees_interpreted_accesses),
+        cmocka_unit_test(vm__li_lists),
+        cmocka_unit_test(vm__bad_names_are_refused),
         cmocka_unit_test(reset__forgets_the_history),
         cmocka_unit_test(go__cycles_reports_this_run),
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),
@@ -381,6 +545,7 @@ int main(void)
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
         cmocka_unit_test(live__console_output_appears_during_go),
         cmocka_unit_test(break__condition_false_is_not_a_hit),
+        cmocka_unit_test(watch__ignore_without_a_count),
         cmocka_unit_test(snapshot__keeps_break_and_watch_conditions),
         cmocka_unit_test(gdb__words_and_formats),
         cmocka_unit_test(log__copies_commands_and_output),

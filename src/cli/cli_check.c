@@ -113,6 +113,10 @@ int cli_check(int argc, char **argv)
         case 's':
             if (cli_parse_u64("--slice", optarg, &o.slice))
                 return EXIT_USAGE;
+            if (o.slice == 0) { /* 0 would silently mean the default */
+                cli_error("--slice: a slice must be at least one cycle");
+                return EXIT_USAGE;
+            }
             break;
         case 'p':
             if (!(o.profile = cli_parse_profile(optarg)))

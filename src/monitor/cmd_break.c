@@ -16,16 +16,12 @@ static const unsigned class_masks[] = {
     CLASS_LOC_S | CLASS_LOC_U, CLASS_MODE,
 };
 
-static struct mon_bp *bp_new(struct mon *m)
+struct mon_bp *mon_bp_new(struct mon *m)
 {
-    if (m->nbps == m->capbps) {
-        size_t nc = m->capbps ? 2 * m->capbps : 8;
-        struct mon_bp *nb = realloc(m->bps, nc * sizeof *nb);
-        if (!nb)
-            return NULL;
-        m->bps = nb;
-        m->capbps = nc;
-    }
+    struct mon_bp *nb = mon_room(m->bps, m->nbps, &m->capbps, sizeof *nb);
+    if (!nb)
+        return NULL;
+    m->bps = nb;
     struct mon_bp *b = &m->bps[m->nbps++];
     memset(b, 0, sizeof *b);
     b->id = m->next_bp++;
@@ -53,6 +49,16 @@ static void bp_remove(struct mon *m, size_t i)
     bp_free(&m->bps[i]);
     memmove(&m->bps[i], &m->bps[i + 1], (m->nbps - i - 1) * sizeof *m->bps);
     m->nbps--;
+}
+
+void mon_bp_delete(struct mon *m, int id)
+{
+    for (size_t i = 0; i < m->nbps; i++)
+        if (m->bps[i].id == id) {
+            bp_remove(m, i);
+            mon_debug_apply(m);
+            return;
+        }
 }
 
 /* Region base of a breakpoint's machine in the machine that runs it; -1 if
@@ -256,6 +262,9 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
         struct psw p = machine_psw(x);
         char buf[96];
         uint64_t w;
+        struct vm_info vi; /* which VM stopped, as the run's other reports say */
+        if (vm != MON_FOCUS_BARE && vmm_vm_info(m->vmm, vm, &vi) == 0)
+            mon_out(m, "%s: ", vi.name);
         mon_out(m, "stopped: %s\n", mon_fmt_psw(&p, buf, sizeof buf));
         if (machine_read_virt(x, p.p, &w) == 0)
             mon_print_vinsn(m, x, &p, syms, p.p, w);
@@ -265,14 +274,14 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
 
 /* ---- commands ---- */
 
-static void bp_list(struct mon *m)
+void mon_bp_list(struct mon *m, bool watch_only)
 {
-    if (!m->nbps) {
-        mon_out(m, "no breakpoints\n");
-        return;
-    }
+    size_t shown = 0;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
+        if (watch_only && b->kind != BP_WATCH)
+            continue;
+        shown++;
         char vmn[40] = "";
         struct vm_info vi;
         if (b->vm != MON_FOCUS_BARE && m->vmm && vmm_vm_info(m->vmm, b->vm, &vi) == 0)
@@ -305,6 +314,8 @@ static void bp_list(struct mon *m)
             mon_out(m, "  if %s", b->cond);
         mon_out(m, "\n");
     }
+    if (!shown)
+        mon_out(m, "no %s\n", watch_only ? "watchpoints" : "breakpoints");
 }
 
 /* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B; the words
@@ -362,7 +373,7 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
     if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
-        bp_list(m);
+        mon_bp_list(m, false);
         return 0;
     }
     int sub = mon_keyword(argv[1], "trap class");
@@ -375,7 +386,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         if (m->focus != MON_FOCUS_BARE && sub == 1)
             mon_out(m, "note: applies to the real machine; stops in the control program are "
                        "skipped\n");
-        struct mon_bp *b = bp_new(m);
+        struct mon_bp *b = mon_bp_new(m);
         if (!b)
             return mon_err(m, "out of memory");
         b->kind = sub ? BP_CLASS : BP_TRAP;
@@ -393,7 +404,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         return -1;
     }
     char *block = cond[0] ? strdup(cond) : NULL;
-    struct mon_bp *b = !cond[0] || block ? bp_new(m) : NULL;
+    struct mon_bp *b = !cond[0] || block ? mon_bp_new(m) : NULL;
     if (!b) {
         free(block);
         free(tmp.cmds);
@@ -428,7 +439,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
-    if (i < argc && mon_keyword(argv[i], "do") < 0 && strcmp(argv[i], "if") &&
+    /* COUNT is optional: an option word after ADDR starts the options */
+    if (i < argc && mon_keyword(argv[i], "ignore do") < 0 && strcmp(argv[i], "if") &&
         mon_count(m, argv[i++], &n) != 0)
         return -1;
     if (n == 0 || n > q - a)
@@ -441,7 +453,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     }
     size_t clen = cond[0] ? strlen(cond) + 1 : 0;
     uint64_t *old = calloc(1, n * sizeof *old + clen);
-    struct mon_bp *b = old ? bp_new(m) : NULL;
+    struct mon_bp *b = old ? mon_bp_new(m) : NULL;
     if (!b) {
         free(old);
         free(tmp.cmds);

@@ -105,12 +105,13 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
         m->bare_last = ex->reason;
         return;
     }
+    /* steps are the guests', as the budget is: 'go for N' runs N guest
+     * instructions however many real steps the control program takes */
     struct vmm_exit vx;
-    struct machine *real = vmm_machine(m->vmm);
-    uint64_t s0 = machine_get_counters(real).steps;
+    uint64_t s0 = mon_guest_steps(m->vmm);
     enum vmm_stop st = mon_vrev_run(m, budget, &vx);
     *ex = vx.mx;
-    ex->steps = machine_get_counters(real).steps - s0;
+    ex->steps = mon_guest_steps(m->vmm) - s0;
     *vm = vx.vm;
     if (st == VMMSTOP_DONE)
         *done = true;
@@ -140,6 +141,12 @@ static void interrupted(struct mon *m, uint64_t done)
         where(m, m->focus, msg, 0);
 }
 
+/* "a" or "an" before a trap cause's name */
+static const char *article(unsigned cause)
+{
+    return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
+}
+
 /* At a chunk boundary: is the machine (every runnable VM) in a trap loop?
  * Then the run would spin forever: say so and stop. */
 static bool trap_storm(struct mon *m, uint64_t done)
@@ -150,9 +157,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
         if (!mon_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
                  "and E[1] loads the same PSW",
-                 (unsigned long long)done, trap_cause_name(cause));
+                 (unsigned long long)done, article(cause), trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "  (load a program, or give E[1] a trap handler)\n");
         return true;
@@ -174,9 +181,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
             continue;
         mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes a %s trap "
+                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
-                 (unsigned long long)done, trap_cause_name(cause));
+                 (unsigned long long)done, article(cause), trap_cause_name(cause));
         where(m, id, msg, 0);
     }
     return true;
@@ -323,47 +330,43 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
     return rc;
 }
 
-/* Parse go/continue options: [until ADDR] [for N] [cycles N]. */
+/* Parse go/continue options: [until ADDR] [for N] [cycles N] (a repeated
+ * one counts once, the last), then run.  All are checked before the
+ * one-shot breakpoint of 'until' is set, so a bad one changes nothing. */
 static int run_opts(struct mon *m, int argc, char **argv, int i)
 {
     enum mon_run_mode mode = RUN_FREE;
     uint64_t n = 0;
-    int until_id = 0;
+    uint32_t until = 0;
+    bool has_until = false;
     for (; i < argc; i += 2) {
         int k = mon_keyword(argv[i], "until for cycles");
         if (k < 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
         if (k == 0) {
-            char cmd[600];
-            snprintf(cmd, sizeof cmd, "%.500s", argv[i + 1]);
-            uint32_t a = 0;
-            if (mon_addr(m, cmd, machine_q(mon_target(m)), &a) != 0)
+            if (mon_addr(m, argv[i + 1], machine_q(mon_target(m)), &until) != 0)
                 return -1;
-            struct mon_bp b = {.kind = BP_EXEC, .vm = m->focus, .addr = a, .temp = true};
-            if (m->nbps == m->capbps) {
-                size_t nc = m->capbps ? 2 * m->capbps : 8;
-                struct mon_bp *nb = realloc(m->bps, nc * sizeof *nb);
-                if (!nb)
-                    return mon_err(m, "out of memory");
-                m->bps = nb;
-                m->capbps = nc;
-            }
-            b.id = until_id = m->next_bp++;
-            m->bps[m->nbps++] = b;
+            has_until = true;
         } else {
             if (mon_count(m, argv[i + 1], &n) != 0)
                 return -1;
             mode = k == 1 ? RUN_STEPS : RUN_CYCLES;
         }
     }
+    int until_id = 0;
+    if (has_until) {
+        struct mon_bp *b = mon_bp_new(m);
+        if (!b)
+            return mon_err(m, "out of memory");
+        b->kind = BP_EXEC;
+        b->addr = until;
+        b->temp = true;
+        until_id = b->id;
+    }
     mon_debug_apply(m);
     int rc = mon_run(m, mode, n);
-    /* a one-shot breakpoint that was not reached goes away too */
-    for (size_t j = 0; until_id && j < m->nbps; j++)
-        if (m->bps[j].id == until_id) {
-            m->bps[j] = m->bps[--m->nbps];
-            mon_debug_apply(m);
-        }
+    if (until_id) /* a one-shot breakpoint that was not reached goes away too */
+        mon_bp_delete(m, until_id);
     return rc;
 }
 

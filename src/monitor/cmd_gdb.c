@@ -187,8 +187,10 @@ int mon_cmd_info(struct mon *m, int argc, char **argv)
     case 0:
         return mon_cmd_regs(m, 1, none);
     case 1:
-    case 2:
         return mon_cmd_break(m, 1, none);
+    case 2:
+        mon_bp_list(m, true);
+        return 0;
     case 3: {
         char *args[] = {"vm", "list", NULL};
         return mon_cmd_vm(m, 2, args);
@@ -198,11 +200,15 @@ int mon_cmd_info(struct mon *m, int argc, char **argv)
     case 5:
         mon_display_show(m);
         return 0;
-    default:
+    default: { /* all: what describes the state; symbols only on request */
+        char *vms[] = {"vm", "list", NULL};
         mon_cmd_regs(m, 1, none);
         mon_cmd_break(m, 1, none);
+        if (m->vmm)
+            mon_cmd_vm(m, 2, vms);
         mon_display_show(m);
         return 0;
+    }
     }
 }
 

@@ -317,10 +317,15 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
         mon_out(m, "no symbols (load a program with labels)\n");
         return 0;
     }
+    uint32_t shown = 0;
     for (uint32_t i = 0; i < img->nsyms; i++)
-        if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1])))
+        if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1]))) {
             mon_out(m, "  0x%05llx  %s\n", (unsigned long long)img->syms[i].value,
                     img->syms[i].name);
+            shown++;
+        }
+    if (!shown && argc >= 2) /* say so rather than print nothing */
+        mon_out(m, "no symbols start with '%s'\n", argv[1]);
     return 0;
 }
 
@@ -387,7 +392,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
     case 1: /* M */
     case 2: /* I */
         if (v > 1)
-            return mon_err(m, "%s is 0 or 1 (user or sup for M)", reg == 1 ? "M" : "I");
+            return mon_err(m, "%s", reg == 1 ? "M is 0 (user) or 1 (sup)" : "I is 0 or 1");
         *(reg == 1 ? &p.sup : &p.ie) = v != 0;
         break;
     case 4: /* b */

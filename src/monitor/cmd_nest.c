@@ -144,8 +144,8 @@ static int top_step(struct mon *m, uint64_t n)
             break;
         if (top_running(m) && !started) {
             started = true;
-            mon_out(m, "  top guest starts at P=0x%05x (after %llu real steps)\n",
-                    machine_psw(m->bare).p, (unsigned long long)real);
+            mon_out(m, "  top guest starts at P=0x%05x (after %llu real step%s)\n",
+                    machine_psw(m->bare).p, (unsigned long long)real, real == 1 ? "" : "s");
             real = 0;
         } else if (top_running(m)) {
             done++;
@@ -154,8 +154,9 @@ static int top_step(struct mon *m, uint64_t n)
             char buf[96];
             struct psw v = l1.vpsw; /* level 1's record, but P is the real one */
             v.p = r.p;
-            mon_out(m, "  top guest %s  (after %llu real steps)\n",
-                    mon_fmt_psw(&v, buf, sizeof buf), (unsigned long long)real);
+            mon_out(m, "  top guest %s  (after %llu real step%s)\n",
+                    mon_fmt_psw(&v, buf, sizeof buf), (unsigned long long)real,
+                    real == 1 ? "" : "s");
             real = 0;
         }
     }

@@ -42,7 +42,7 @@ int mon_cmd_exit(struct mon *m, int argc, char **argv)
     if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
         return -1;
     if (n > 255)
-        return mon_err(m, "status %llu is out of range (0..255)", (unsigned long long)n);
+        return mon_err(m, "status %lld is out of range (0..255)", (long long)n);
     m->finished = true;
     m->status = (int)n;
     return 0;

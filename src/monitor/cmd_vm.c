@@ -6,8 +6,10 @@
  * properties: efficiency (direct vs interpreted instructions), resource
  * control (traps by disposition) and, with 'check', equivalence.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mon_impl.h"
 
@@ -79,10 +81,32 @@ static void vm_list(struct mon *m)
     }
 }
 
+/* The control program keeps 31 characters of a name (and would cut a
+ * longer one); 'bare' names the bare machine, a number a VM's id, and the
+ * prompt and the console's "NAME| " want one word. */
+#define VM_NAME_MAX 31
+
+static bool vm_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (!n || n > VM_NAME_MAX || !strcmp(s, "bare"))
+        return false;
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+            return false;
+    return true;
+}
+
 static int vm_create(struct mon *m, int argc, char **argv)
 {
     if (argc < 4 || argc > 5)
         return mon_err(m, "usage: vm create NAME WORDS [FILE]");
+    if (!vm_name_ok(argv[2]))
+        return mon_err(m, "bad VM name '%s' (a letter or _, then letters, digits, _ . or -; "
+                          "at most %d characters; not 'bare')",
+                       argv[2], VM_NAME_MAX);
     uint64_t w;
     char err[256];
     if (mon_count(m, argv[3], &w) != 0)
@@ -124,7 +148,8 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 {
     static const char subs[] =
         "create list select load console input stop resume destroy stats limit";
-    int k = mon_keyword(argv[1], subs);
+    /* 'li' is list, as the command letters are fixed (docs/monitor.md) */
+    int k = strcasecmp(argv[1], "li") ? mon_keyword(argv[1], subs) : 1;
     if (k < 0)
         return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
                        argv[1], subs);
@@ -230,6 +255,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             continue;
         }
         if (k == 5) { /* FILE, or 'with' and files up to the next option */
+            size_t before = n;
             if (i > 1)
                 i++;
             for (; i < argc && (i == 1 || mon_keyword(argv[i], "mem steps slice profile hybrid") < 0);
@@ -245,6 +271,10 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                 n++;
                 if (i == 1)
                     break;
+            }
+            if (n == before) {
+                mon_err(m, "'with' needs a FILE");
+                goto out;
             }
             if (i > 1)
                 i--;
@@ -264,7 +294,12 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         if (mon_arg(m, argv[++i], &v) != 0)
             goto out;
         if (k == 0 && (v < TGM_Q_MIN || v > TGM_Q_MAX)) {
-            mon_err(m, "mem: %llu words is out of range", (unsigned long long)v);
+            mon_err(m, "mem: %llu words is out of range (%u..%u)", (unsigned long long)v,
+                    TGM_Q_MIN, TGM_Q_MAX);
+            goto out;
+        }
+        if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
+            mon_err(m, "a slice must be at least one cycle");
             goto out;
         }
         if (k == 0)

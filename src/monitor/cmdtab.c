@@ -131,7 +131,9 @@ const struct mon_cmd mon_cmds[] = {
      "Without EXPR lists them with their values; /F as for 'print'.",
      G_INSPECT, NULL, "=s", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
-     "gdb's info: the same as regs, break list, vm list, symbols, display",
+     "gdb's info: the same as regs, break list, vm list, symbols, display\n"
+     "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
+     "registers, the breakpoints, the VMs (if any) and the display expressions.",
      G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", 0},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"
@@ -279,7 +281,7 @@ const struct mon_cmd mon_cmds[] = {
      "                    the control program's machine, before the first VM\n"
      "  slice N           cycles per VM time slice (at least 1)\n"
      "  console on|off    show guest console output as it is written during\n"
-     "                    'go' and 'step' (default on)\n"
+     "                    'go' (default on; 'step' always reports it)\n"
      "  checkpoint N      steps between checkpoints for rstep (default 100000)",
      G_SCRIPT, NULL,
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "

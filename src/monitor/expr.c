@@ -112,10 +112,17 @@ static bool halted(struct mon *m)
     return vmm_vm_info(m->vmm, m->focus, &vi) == 0 && vi.state == VM_HALTED;
 }
 
-/* The value of a name: PSW fields, labels of the loaded program, then the
- * built-ins; $name skips the labels. */
+/* The value of a name: a label of the loaded program, else a built-in (the
+ * PSW fields, the constants, the counters); $name skips the labels, so a
+ * label hides a built-in only where it is written plainly. */
 static uint64_t name_value(struct ev *e, const char *n)
 {
+    const struct tgm_image *img = mon_symbols(e->m);
+    const struct tgm_symbol *s = img && n[0] != '$' ? image_symbol(img, n) : NULL;
+    if (s)
+        return s->value;
+    if (n[0] == '$')
+        n++;
     struct machine *x = mon_target(e->m);
     struct psw p = machine_psw(x);
     struct machine_counters c = machine_get_counters(x);
@@ -131,12 +138,6 @@ static uint64_t name_value(struct ev *e, const char *n)
         return p.b;
     if (!strcmp(n, "q"))
         return machine_q(x);
-    const struct tgm_image *img = mon_symbols(e->m);
-    const struct tgm_symbol *s = img && n[0] != '$' ? image_symbol(img, n) : NULL;
-    if (s)
-        return s->value;
-    if (n[0] == '$') /* $name: the built-in even where a label shadows it */
-        n++;
     static const struct {
         const char *name;
         uint64_t v;
@@ -234,11 +235,12 @@ static uint64_t primary(struct ev *e)
         memcpy(name, p, n);
         name[n] = '\0';
         e->p += n;
-        if ((!strcmp(name, "E") || !strcmp(name, "V")) && accept(e, "[")) {
+        const char *bn = name + (name[0] == '$'); /* $E[x] is E[x] */
+        if ((!strcmp(bn, "E") || !strcmp(bn, "V")) && accept(e, "[")) {
             uint64_t a = expr(e);
             if (!accept(e, "]"))
                 return fail(e, "missing ']' near '%s'", e->p);
-            return e->bad ? 0 : memory(e, name[0] == 'V', a);
+            return e->bad ? 0 : memory(e, bn[0] == 'V', a);
         }
         return name_value(e, name);
     }

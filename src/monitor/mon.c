@@ -104,9 +104,22 @@ int mon_err(struct mon *m, const char *fmt, ...)
 void mon_out(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    if (m->in_run) /* the guest's output comes first, and ends its line */
+        mon_console_settle(m);
     va_start(ap, fmt);
     vfprintf(m->out, fmt, ap);
     va_end(ap);
+}
+
+void *mon_room(void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t nc = *cap ? 2 * *cap : 16;
+    void *p = realloc(items, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
 }
 
 struct machine *mon_target(struct mon *m)
@@ -343,7 +356,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     int status = 0;
     const char *line;
     while (!m->finished && (line = r->next(r)) != NULL) {
-        char *text = r->nargs ? mon_substitute(r, line) : NULL;
+        char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);

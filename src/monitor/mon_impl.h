@@ -161,6 +161,7 @@ struct mon {
     bool live_console;
     size_t con_seen[VMM_MAX_VMS + 1];
     bool con_midline;
+    bool in_run;      /* between mon_run_begin and mon_run_end */
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
     size_t typed;
@@ -186,6 +187,10 @@ struct mon {
 
 /* ---- core (mon.c) ---- */
 
+/* ITEMS (N of SIZE bytes, room for *CAP) with room for one more, perhaps
+ * moved; NULL if it cannot grow (ITEMS is then left as it was).  Every
+ * growing array of the monitor goes through it. */
+void *mon_room(void *items, size_t n, size_t *cap, size_t size);
 /* One error line, prefixed by the script position and the command name.
  * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
@@ -269,6 +274,9 @@ void mon_run_end(struct mon *m);
 void mon_run_typed_note(struct mon *m);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
+/* Show the guest's output so far and end its line (before a message that
+ * a run prints: a stop, a breakpoint's report). */
+void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
 /* Is X caught in a trap loop: does each step take a trap (*CAUSE) that
@@ -325,6 +333,8 @@ void mon_vrev_rebase(struct mon *m);
 void mon_vrev_free(struct mon *m);
 uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
+/* Steps of every VM's virtual machine: what vmm_run's budget counts. */
+uint64_t mon_guest_steps(struct vmm *v);
 int mon_vrev_rstep(struct mon *m, uint64_t n);
 int mon_vrev_rcontinue(struct mon *m);
 /* mon_rev_ring_fill for the VMs: the real machine's steps since the guest
@@ -341,6 +351,15 @@ void mon_debug_apply(struct mon *m);
  * go on (an ignore count, a 'continue' in the commands, a CP-internal stop). */
 bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex);
 void mon_bp_free_all(struct mon *m);
+/* A new breakpoint, zeroed but for its id and the focus, at the end of the
+ * list; NULL when out of memory. */
+struct mon_bp *mon_bp_new(struct mon *m);
+/* Delete breakpoint ID if it is still there (a one-shot one goes at its
+ * stop) and reinstall the debug settings. */
+void mon_bp_delete(struct mon *m, int id);
+/* 'break list', or (WATCH_ONLY) only the watchpoints, as gdb's 'info
+ * watchpoints' shows them. */
+void mon_bp_list(struct mon *m, bool watch_only);
 int mon_ring_resize(struct mon *m, size_t n);
 /* Install the trace hooks the ring and 'trace' need (or none). */
 void mon_trace_apply(struct mon *m);

@@ -28,14 +28,10 @@ static const char *stream_next(struct mon_reader *r)
     size_t n = 0;
     int c = EOF;
     while (n <= MON_LINE_MAX && (c = getc(r->f)) != EOF && c != '\n') {
-        if (n + 2 > r->cap) {
-            size_t cap = r->cap ? 2 * r->cap : 256;
-            char *b = realloc(r->buf, cap);
-            if (!b)
-                return NULL;
-            r->buf = b;
-            r->cap = cap;
-        }
+        char *b = mon_room(r->buf, n + 1, &r->cap, 1); /* c and the NUL */
+        if (!b)
+            return NULL;
+        r->buf = b;
         r->buf[n++] = (char)c;
     }
     if (n > MON_LINE_MAX) { /* /dev/zero, say: not a script */
@@ -82,6 +78,7 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
     }
     mon_reader_stream(r, f, path);
     r->own_f = true;
+    r->script = true;
     return 0;
 }
 
@@ -106,48 +103,48 @@ void mon_reader_string(struct mon_reader *r, const char *s)
     r->close = string_close;
 }
 
-char *mon_substitute(const struct mon_reader *r, const char *line)
+/* Append N bytes of S at OUT + *LEN (OUT may be NULL: only count). */
+static void put(char *out, size_t *len, const char *s, size_t n)
 {
-    size_t cap = strlen(line) + 1, len = 0;
-    for (int i = 0; i < r->nargs; i++)
-        cap += strlen(r->args[i]) + 1;
-    cap *= 2;
-    char *o = malloc(cap);
-    if (!o)
-        return NULL;
+    if (out)
+        memcpy(out + *len, s, n);
+    *len += n;
+}
+
+/* LINE with %1..%9, %* and %% replaced into OUT (NULL: only measure);
+ * returns the length.  A %N beyond the arguments is empty. */
+static size_t substitute(const struct mon_reader *r, const char *line, char *out)
+{
+    size_t len = 0;
     for (const char *s = line; *s; s++) {
-        const char *ins = NULL;
-        char one[2] = {0, 0};
         if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
-            int k = s[1] - '1';
-            ins = k < r->nargs ? r->args[k] : "";
-            s++;
+            int k = *++s - '1';
+            if (k < r->nargs)
+                put(out, &len, r->args[k], strlen(r->args[k]));
         } else if (s[0] == '%' && s[1] == '%') {
-            ins = "%";
-            s++;
+            put(out, &len, ++s, 1);
         } else if (s[0] == '%' && s[1] == '*') {
             s++;
             for (int i = 0; i < r->nargs; i++) {
-                size_t k = strlen(r->args[i]);
-                if (len + k + 2 >= cap)
-                    break;
                 if (i)
-                    o[len++] = ' ';
-                memcpy(o + len, r->args[i], k);
-                len += k;
+                    put(out, &len, " ", 1);
+                put(out, &len, r->args[i], strlen(r->args[i]));
             }
-            continue;
         } else {
-            one[0] = *s;
-            ins = one;
+            put(out, &len, s, 1);
         }
-        size_t k = strlen(ins);
-        if (len + k + 1 >= cap)
-            break;
-        memcpy(o + len, ins, k);
-        len += k;
     }
-    o[len] = '\0';
+    return len;
+}
+
+char *mon_substitute(const struct mon_reader *r, const char *line)
+{
+    size_t n = substitute(r, line, NULL);
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    substitute(r, line, o);
+    o[n] = '\0';
     return o;
 }
 
@@ -225,14 +222,10 @@ struct cands {
 
 static void cand_add(struct cands *c, const char *s, size_t len)
 {
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? 2 * c->cap : 64;
-        char **nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return;
-        c->v = nv;
-        c->cap = nc;
-    }
+    char **nv = mon_room(c->v, c->n, &c->cap, sizeof *nv);
+    if (!nv)
+        return;
+    c->v = nv;
     char *d = malloc(len + 1);
     if (!d)
         return;

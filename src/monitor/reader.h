@@ -26,6 +26,7 @@ struct mon_reader {
     /* 'do' arguments: %1 is args[0]; %* all of them; %% a percent sign */
     int nargs;
     char **args;
+    bool script;      /* a script file: %.. is replaced even with no arguments */
     /* implementation state */
     FILE *f;
     bool own_f;

@@ -81,7 +81,7 @@ struct mon_vrev {
 
 /* ---- the session's state ---- */
 
-static uint64_t gsum(struct vmm *v)
+uint64_t mon_guest_steps(struct vmm *v)
 {
     uint64_t s = 0;
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
@@ -103,7 +103,7 @@ static int pt_take(struct vmm *v, struct vpt *pt)
     int n = 0;
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
         n = id + 1;
-    pt->g = gsum(v);
+    pt->g = mon_guest_steps(v);
     pt->real = machine_steps(vmm_machine(v));
     pt->n = n;
     pt->val = calloc(2 * (size_t)n + 1, sizeof *pt->val);
@@ -132,7 +132,7 @@ static uint64_t now_value(struct mon *m, enum vkind k)
     if (k == V_REAL)
         return machine_steps(vmm_machine(m->vmm));
     struct machine *x = vmm_vm_view(m->vmm, m->focus);
-    return k == V_G ? gsum(m->vmm) : k == V_STEPS ? machine_steps(x) : traps_of(x);
+    return k == V_G ? mon_guest_steps(m->vmm) : k == V_STEPS ? machine_steps(x) : traps_of(x);
 }
 
 static uint64_t hash_words(const uint64_t *w, size_t n, uint64_t h)
@@ -246,26 +246,13 @@ static void obs_free(struct vobs *o)
     free(o->cp);
 }
 
-/* ITEMS (N of SIZE bytes, room for *CAP) with room for one more, perhaps
- * moved; NULL if it cannot grow (ITEMS is then left as it was). */
-static void *room(void *items, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    size_t nc = *cap ? 2 * *cap : 16;
-    void *p = realloc(items, nc * size);
-    if (p)
-        *cap = nc;
-    return p;
-}
-
 static int log_push(struct mon_vrev *r, uint64_t p)
 {
     if (r->nlog && r->log[r->nlog - 1].p == p) {
         r->log[r->nlog - 1].n++;
         return 0;
     }
-    struct vcall *nl = room(r->log, r->nlog, &r->caplog, sizeof *nl);
+    struct vcall *nl = mon_room(r->log, r->nlog, &r->caplog, sizeof *nl);
     if (!nl)
         return -1;
     r->log = nl;
@@ -335,7 +322,7 @@ static int obs_add(struct mon *m)
     struct mon_vrev *r = m->vrev;
     if (r->nobs == VOBS_MAX)
         r->nobs = mon_thin(r->obs, r->nobs, sizeof r->obs[0], obs_drop);
-    struct vobs *no = room(r->obs, r->nobs, &r->capobs, sizeof *no);
+    struct vobs *no = mon_room(r->obs, r->nobs, &r->capobs, sizeof *no);
     if (!no)
         return -1;
     r->obs = no;
@@ -367,7 +354,7 @@ void mon_vrev_rebase(struct mon *m)
      * small part of a run */
     uint32_t q = machine_q(vmm_machine(m->vmm));
     r->interval = m->rev_every * (q > VREV_WORDS ? q / VREV_WORDS : 1);
-    r->g = gsum(m->vmm);
+    r->g = mon_guest_steps(m->vmm);
     checkpoint(m);
     if (r->valid && obs_add(m) != 0)
         drop_all(r);
@@ -380,16 +367,16 @@ void mon_vrev_begin(struct mon *m)
         return;
     uint64_t h = session_hash(m, &ok);
     struct mon_vrev *r = m->vrev;
-    if (!ok || !r || !r->valid || h != r->end_hash || gsum(m->vmm) != r->g)
+    if (!ok || !r || !r->valid || h != r->end_hash || mon_guest_steps(m->vmm) != r->g)
         mon_vrev_rebase(m); /* changed by something other than execution */
 }
 
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex)
 {
     struct mon_vrev *r = m->vrev;
-    uint64_t g0 = gsum(m->vmm);
+    uint64_t g0 = mon_guest_steps(m->vmm);
     enum vmm_stop st = vmm_run(m->vmm, budget, ex);
-    uint64_t p = gsum(m->vmm) - g0;
+    uint64_t p = mon_guest_steps(m->vmm) - g0;
     if (!r || !r->valid || !p) /* a call that made no step needs no replay */
         return st;
     if (log_push(r, p) != 0)
@@ -434,7 +421,7 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
             at->k = 0;
             continue;
         }
-        uint64_t g0 = gsum(m->vmm), p = c->p;
+        uint64_t g0 = mon_guest_steps(m->vmm), p = c->p;
         if (k == V_G && g0 + p > x)
             p = x - g0; /* the point is inside this call: a shorter one reaches it */
         struct vck start = {0};
@@ -442,10 +429,10 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
         if (bisect && ck_take(m, &start) != 0)
             return mon_err(m, "out of memory");
         vmm_run(m->vmm, p, NULL);
-        if (gsum(m->vmm) - g0 != p) {
+        if (mon_guest_steps(m->vmm) - g0 != p) {
             ck_free(&start);
             return mon_err(m, "replay diverged from the history (a bug): %llu steps of %llu",
-                           (unsigned long long)(gsum(m->vmm) - g0), (unsigned long long)p);
+                           (unsigned long long)(mon_guest_steps(m->vmm) - g0), (unsigned long long)p);
         }
         if (p < c->p) {
             *part = p;
@@ -518,7 +505,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
         r->log[at.i].n = at.k;
     if (r->nlog && !r->log[r->nlog - 1].n)
         r->nlog--;
-    r->g = gsum(m->vmm);
+    r->g = mon_guest_steps(m->vmm);
     while (r->nobs > 1 && (tail ? &r->obs[r->nobs - 1] > tail
                                 : r->obs[r->nobs - 1].pt.g > r->g))
         obs_free(&r->obs[--r->nobs]);
@@ -557,7 +544,7 @@ void mon_vrev_ring_fill(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
     struct machine *x = vmm_machine(m->vmm);
-    uint64_t from = m->ring_fast_from, g_now = gsum(m->vmm), real_now = machine_steps(x);
+    uint64_t from = m->ring_fast_from, g_now = mon_guest_steps(m->vmm), real_now = machine_steps(x);
     m->ring_fast_from = g_now;
     if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
         r->obs[r->nobs - 1].pt.g != g_now)
@@ -588,7 +575,7 @@ void mon_vrev_ring_fill(struct mon *m)
             return;
         }
         /* back to the boundary before the call that crossed */
-        if (seek(m, V_G, gsum(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
+        if (seek(m, V_G, mon_guest_steps(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
             give_up(m, g_now);
             return;
         }
@@ -596,7 +583,7 @@ void mon_vrev_ring_fill(struct mon *m)
     machine_set_trace(x, mon_trace_hook_real, m);
     int rc = replay(m, V_G, g_now, &at, &part);
     machine_set_trace(x, NULL, NULL);
-    if (rc != 0 || part || gsum(m->vmm) != g_now ||
+    if (rc != 0 || part || mon_guest_steps(m->vmm) != g_now ||
         machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
         vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
         give_up(m, g_now);

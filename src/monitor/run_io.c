@@ -128,6 +128,7 @@ void mon_run_begin(struct mon *m)
     }
     m->con_midline = false;
     m->con_last = -1;
+    m->in_run = true;
     /* While the guest runs, keys go to it: no echo, no line buffering.
      * ISIG stays, so Ctrl-C still stops the run. */
     if (m->interactive && !tio_changed && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
@@ -145,14 +146,22 @@ void mon_run_poll(struct mon *m)
     typed_poll(m);
 }
 
-void mon_run_end(struct mon *m)
+/* The guest's output so far, ended with a newline, so that a message of
+ * the monitor starts a line of its own after it. */
+void mon_console_settle(struct mon *m)
 {
-    typed_poll(m);
     mon_console_live(m);
     if (m->con_midline) {
         fputc('\n', m->out);
         m->con_midline = false;
     }
+}
+
+void mon_run_end(struct mon *m)
+{
+    typed_poll(m);
+    mon_console_settle(m);
+    m->in_run = false;
     if (tio_changed) {
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
         tio_changed = false;

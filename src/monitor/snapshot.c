@@ -336,8 +336,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     }
     uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
     if (r.bad || ver < 1 || ver > SNAP_VERSION) {
-        tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads %u)", path,
-            (unsigned long long)ver, SNAP_VERSION);
+        tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads 1 to %u)",
+                path, (unsigned long long)ver, SNAP_VERSION);
         goto out;
     }
     if (len < 24 || tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) !=
