@@ -408,24 +408,61 @@ struct result {
 
 static const struct bench *find_bench(const char *name);
 
-/* Warm up once, then time RUNS runs.  A control-program row runs its bare
- * twin just before each of its own runs and is compared with it pair by
- * pair (the median of the pairs), so that a change in the machine's speed
- * during the measurement affects both sides alike.  The trap round trip is
- * the extra time per privileged instruction: the VM's time less the bare
- * time per instruction times its instructions, over its traps. */
+/* A run against a twin is cut into PAIR_CHUNKS chunks, run alternately with
+ * the twin's in the order ABBA ABBA..., so that a drift in the host's speed
+ * within the run falls on both sides alike. */
+#define PAIR_CHUNKS 8
+
+/* Add a run of B at SIZE to *ACC. */
+static int run_add(const struct bench *b, uint64_t size, struct sample *acc)
+{
+    struct sample x;
+    if (b->run(b, size, &x) != 0)
+        return -1;
+    acc->secs += x.secs;
+    acc->wall += x.wall;
+    acc->insns += x.insns;
+    acc->cycles += x.cycles;
+    return 0;
+}
+
+/* One timed run of B (*S), and with a twin the twin's (*T) interleaved with
+ * it chunk by chunk; each side does its full size. */
+static int run_pair(const struct bench *b, const struct bench *twin, struct sample *s,
+                    struct sample *t)
+{
+    *s = *t = (struct sample){0};
+    if (!twin)
+        return run_add(b, b->size, s);
+    for (int k = 0; k < PAIR_CHUNKS; k++) {
+        uint64_t bs = b->size / PAIR_CHUNKS, ts = twin->size / PAIR_CHUNKS;
+        bool twin_first = (k & 1) == 0; /* ABBA */
+        if ((twin_first && run_add(twin, ts, t) != 0) || run_add(b, bs, s) != 0 ||
+            (!twin_first && run_add(twin, ts, t) != 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Warm up once, then time RUNS runs.  A control-program row runs against
+ * its bare twin, the two interleaved in chunks (run_pair), and is compared
+ * with it pair by pair (the median of the pairs), so that a change in the
+ * machine's speed during the measurement affects both sides alike.  The
+ * trap round trip is the extra time per privileged instruction: the VM's
+ * time less the bare time per instruction times its instructions, over its
+ * traps. */
 static int measure(const struct bench *b, int runs, struct result *r)
 {
     const struct bench *twin = b->bare ? find_bench(b->bare) : NULL;
     const struct loop *lp = b->arg;
-    uint64_t traps = lp->privileged(b->size);
     double secs[MAX_RUNS], mips[MAX_RUNS], wall_mips[MAX_RUNS];
     double ratio[MAX_RUNS], trap_ns[MAX_RUNS];
     struct sample s, t;
-    if (b->run(b, b->size, &s) != 0 || (twin && twin->run(twin, twin->size, &t) != 0))
+    if (run_pair(b, twin, &s, &t) != 0)
         return -1;
+    uint64_t traps = lp->privileged(b->size / (twin ? PAIR_CHUNKS : 1)) * (twin ? PAIR_CHUNKS : 1);
     for (int i = 0; i < runs; i++) {
-        if ((twin && twin->run(twin, twin->size, &t) != 0) || b->run(b, b->size, &s) != 0)
+        if (run_pair(b, twin, &s, &t) != 0)
             return -1;
         secs[i] = s.secs;
         mips[i] = (double)s.insns / s.secs / 1e6;

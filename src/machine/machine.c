@@ -16,14 +16,11 @@ void machine_update_lim(struct machine *m)
     m->lim = address_limit(m->q, m->l, m->b);
 }
 
-static bool debug_set(const struct machine *m)
-{
-    return m->nbp || m->nwatch || m->break_class || m->trap_stop || m->trace != NULL;
-}
-
-/* Breakpoints alone keep the fast loop (they are marked in the cache). */
+/* Breakpoints alone keep the fast loop (they are marked in the cache).
+ * Whether anything is set is kept too: the CP asks on every trap. */
 void machine_update_checked(struct machine *m)
 {
+    m->debugging = m->nbp || m->nwatch || m->break_class || m->trap_stop || m->trace != NULL;
     m->checked = (m->nbp && !cpu_fast_breaks) || m->nwatch || m->break_class ||
                  m->trap_stop || m->trace != NULL || m->oracle;
 }
@@ -426,7 +423,7 @@ void machine_debug_clear(struct machine *m)
     machine_update_checked(m);
 }
 
-bool machine_debugging(const struct machine *m) { return debug_set(m); }
+bool machine_debugging(const struct machine *m) { return m->debugging; }
 
 bool machine_breaks_at(const struct machine *m, uint32_t phys, uint64_t word)
 {

@@ -100,6 +100,7 @@ struct machine {
      * fast loop's); everything else takes the checked run loop */
     bool checked;
     bool oracle; /* the checked loop decodes every word it fetches */
+    bool debugging; /* any breakpoint, watchpoint, class, trap stop or trace */
     uint8_t *bp_exec;  /* bitmap over q, or NULL */
     uint8_t *watch;    /* a byte per word: WATCH_READ | WATCH_WRITE; or NULL */
     unsigned nbp, nwatch;
