@@ -102,6 +102,13 @@ static size_t m_oversized(struct built *o)
     reseal(o);
     return end;
 }
+static size_t m_one_over(struct built *o)
+{
+    size_t end = o->len;
+    o->len += 1;
+    reseal(o);
+    return end;
+}
 static size_t m_too_many_words(struct built *o)
 {
     put32(o->b + 20, (1u << 19) + 1);
@@ -222,7 +229,8 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
     {"truncated header", m_short_header, "truncated header"},
     {"truncated body", m_short_body, "truncated"},
-    {"trailing bytes", m_oversized, "oversized"},
+    {"trailing bytes", m_oversized, "oversized: 3 bytes after"},
+    {"one trailing byte", m_one_over, "oversized: 1 byte after"},
     {"word count beyond 2^19", m_too_many_words, "word count 524289"},
     {"load + count beyond 2^19", m_beyond_memory, "load address"},
     {"wrong magic", m_magic, "bad magic"},
@@ -514,6 +522,21 @@ static void load__image_beyond_q_changes_nothing(void **state)
     }
 }
 
+/* An image of no words needs no memory, wherever its load address: only
+ * its entry PSW is loaded (it once read "needs words 256..255"). */
+static void load__empty_image_loads_its_psw_anywhere(void **state)
+{
+    struct machine *m = *state;
+    ts_poke(m, 63, 0x77);
+    uint64_t digest = machine_digest(m);
+    struct tgm_image img = {.load = 256, .nwords = 0, .entry_psw = ENTRY};
+    char err[256] = "";
+    assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+    assert_string_equal(err, "");
+    assert_int_equal(machine_digest(m), digest);
+    assert_int_equal(machine_get_psw(m), ENTRY);
+}
+
 int main(void)
 {
 #define D(fn) cmocka_unit_test_setup_teardown(fn, dir_setup, dir_teardown)
@@ -527,6 +550,7 @@ int main(void)
         D(file__write_replaces_atomically_and_leaves_no_temporary),
         M(load__fits_exactly_at_the_top_of_memory),
         M(load__image_beyond_q_changes_nothing),
+        M(load__empty_image_loads_its_psw_anywhere),
     };
     return cmocka_run_group_tests_name("image", tests, NULL, NULL);
 }

@@ -192,8 +192,8 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
         return tgm_err(err, errlen, "offset %zu: truncated: %llu bytes expected, %zu present",
                     len, (unsigned long long)need, len);
     if (len > need)
-        return tgm_err(err, errlen, "offset %llu: oversized: %zu bytes after the checksum",
-                    (unsigned long long)need, (size_t)(len - need));
+        return tgm_err(err, errlen, "offset %llu: oversized: %zu byte%s after the checksum",
+                    (unsigned long long)need, (size_t)(len - need), len - need == 1 ? "" : "s");
     uint64_t sum = le_read(buf + len - 8, 8);
     if (tgm_fnv1a(buf, len - 8, TGM_FNV_SEED) != sum)
         return tgm_err(err, errlen, "offset %zu: checksum mismatch (file damaged)", len - 8);
@@ -291,7 +291,8 @@ int image_load(struct machine *m, const struct tgm_image *img, char *err,
                size_t errlen)
 {
     uint32_t q = machine_q(m);
-    if ((uint64_t)img->load + img->nwords > q)
+    /* an image without words needs none: only its entry PSW is loaded */
+    if (img->nwords && (uint64_t)img->load + img->nwords > q)
         return tgm_err(err, errlen,
                     "image needs words %u..%llu but the machine has %u words",
                     img->load, (unsigned long long)img->load + img->nwords - 1, q);
