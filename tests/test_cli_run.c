@@ -477,7 +477,7 @@ static void run__help_prints_usage_and_exits_0(void **state)
 }
 
 /* More output than the machine's 16 MiB console buffer: text streams all
- * of it, and both forms count every byte. */
+ * of it, and both forms count every byte, bare and under --vmm. */
 static void run__console_beyond_16_mib_is_not_lost(void **state)
 {
     (void)state;
@@ -498,6 +498,11 @@ static void run__console_beyond_16_mib_is_not_lost(void **state)
     size_t kept;
     assert_non_null(cs_json_string(cs_json_at(o.out, NULL, "console"), NULL, &kept));
     assert_int_equal(kept, 16 << 20);
+    cs_outcome_free(&o);
+    /* a VM's console keeps 16 MiB too, and counts the rest */
+    o = cs_run_tgm("run", "--vmm", "--json", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(cs_json_u64(o.out, NULL, "console_bytes"), N);
     cs_outcome_free(&o);
 }
 

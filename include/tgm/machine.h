@@ -162,8 +162,10 @@ void machine_set_timer(struct machine *m, const struct machine_timer *t);
 
 /* Console.  NULL restores the machine's own buffered console. */
 void machine_set_console(struct machine *m, const struct tgm_console *dev);
-/* The own console's output so far (not NUL-terminated) and dropped count. */
+/* The own console's output so far (not NUL-terminated): its first
+ * 16 MiB; the bytes written beyond them are only counted (dropped). */
 const uint8_t *machine_console_output(const struct machine *m, size_t *len);
+uint64_t machine_console_dropped(const struct machine *m);
 /* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);

@@ -63,6 +63,7 @@ void report_capture(struct report_state *st, const struct machine *m,
     st->q = machine_q(m);
     st->digest = machine_digest(m);
     st->console = machine_console_output(m, &st->console_len);
+    st->console_bytes = st->console_len + machine_console_dropped(m);
 }
 
 /* "halted", "stopped on a memory trap", "breakpoint at 12", ... */

@@ -43,7 +43,7 @@ struct report_state {
     const uint8_t *console;  /* console output so far (borrowed, not NUL-terminated) */
     size_t console_len;
     uint64_t console_bytes;  /* bytes written, when more than CONSOLE holds (a
-                                streamed run); 0: console_len */
+                                streamed run, a full buffer); 0: console_len */
 };
 
 /* Fill ST from M; EX (may be NULL) gives the stop reason.  ST borrows M's

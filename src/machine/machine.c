@@ -300,6 +300,8 @@ const uint8_t *machine_console_output(const struct machine *m, size_t *len)
     return m->conbuf.out;
 }
 
+uint64_t machine_console_dropped(const struct machine *m) { return m->conbuf.out_dropped; }
+
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len)
 {
     if (conbuf_feed(&m->conbuf, bytes, len) != 0) {
