@@ -171,6 +171,17 @@ static void alloc__create_refuses_tiny_duplicate_and_unplaceable_vms(void **stat
     assert_refused(vmm_vm_create(r->v, TV_Q - VMM_K + 1, NULL, err, sizeof err), err, full);
     assert_true(vmm_vm_create(r->v, 10, "x", err, sizeof err) >= 0);
     assert_refused(vmm_vm_create(r->v, 10, "x", err, sizeof err), err, dup);
+    /* a name is not cut to fit: cut, two long names could be one */
+    const char *toolong[] = {"at most 31", NULL};
+    char name[VMM_NAME_MAX + 2];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    assert_refused(vmm_vm_create(r->v, 10, name, err, sizeof err), err, toolong);
+    name[VMM_NAME_MAX] = '\0';
+    int id = vmm_vm_create(r->v, 10, name, err, sizeof err);
+    assert_true(id >= 0);
+    assert_int_equal(vmm_vm_find(r->v, name), id);
+    vmm_vm_destroy(r->v, id);
     for (int i = 1; i < VMM_MAX_VMS; i++)
         assert_true(vmm_vm_create(r->v, 10, NULL, err, sizeof err) >= 0);
     assert_refused(vmm_vm_create(r->v, 10, NULL, err, sizeof err), err, full);

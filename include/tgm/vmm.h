@@ -106,9 +106,13 @@ uint64_t vmm_slice(const struct vmm *v);
 void vmm_set_slice(struct vmm *v, uint64_t cycles);
 bool vmm_hybrid(const struct vmm *v);
 
+/* The longest VM name (a longer one is refused). */
+#define VMM_NAME_MAX 31
+
 /* The allocator A.  vmm_vm_create finds the first free region of W words;
  * vmm_vm_create_at takes an explicit base and refuses an overlap.  Both
- * return the new VM's id or -1 with ERR.  A new VM is in the power-on state
+ * return the new VM's id or -1 with ERR; NAME (NULL or empty: "vmID") has
+ * at most VMM_NAME_MAX characters.  A new VM is in the power-on state
  * of a bare machine of W words (machine_reset). */
 int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
                   size_t errlen);

@@ -94,8 +94,9 @@ static void usage(FILE *f)
                "tgm simulates Popek and Goldberg's third generation machine and its VMM.\n\n"
                "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n  --version  print the version\n  --help     print this help\n");
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  %-14s %s\n  %-14s %s\n", "--version", "print the version", "--help",
+            "print this help");
     fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
                "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
 }

@@ -81,15 +81,14 @@ static void vm_list(struct mon *m)
     }
 }
 
-/* The control program keeps 31 characters of a name (and would cut a
- * longer one); 'bare' names the bare machine, a number a VM's id, and the
- * prompt and the console's "NAME| " want one word. */
-#define VM_NAME_MAX 31
+/* The control program takes VMM_NAME_MAX characters; 'bare' names the
+ * bare machine, a number a VM's id, and the prompt and the console's
+ * "NAME| " want one word. */
 
 static bool vm_name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (!n || n > VM_NAME_MAX || !strcmp(s, "bare"))
+    if (!n || n > VMM_NAME_MAX || !strcmp(s, "bare"))
         return false;
     if (!isalpha((unsigned char)s[0]) && s[0] != '_')
         return false;
@@ -106,7 +105,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (!vm_name_ok(argv[2]))
         return mon_err(m, "bad VM name '%s' (a letter or _, then letters, digits, _ . or -; "
                           "at most %d characters; not 'bare')",
-                       argv[2], VM_NAME_MAX);
+                       argv[2], VMM_NAME_MAX);
     uint64_t w;
     char err[256];
     if (mon_count(m, argv[3], &w) != 0)

@@ -29,6 +29,8 @@ static int overlap(const struct vmm *v, uint32_t base, uint32_t w)
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                      char *err, size_t errlen)
 {
+    if (name && strlen(name) > VMM_NAME_MAX) /* not cut: it would name another VM */
+        return tgm_err(err, errlen, "a VM name has at most %d characters", VMM_NAME_MAX);
     if (w < TGM_Q_MIN)
         return tgm_err(err, errlen, "a VM needs at least %u words", TGM_Q_MIN);
     if ((uint64_t)base + w > v->q)

@@ -12,7 +12,7 @@
 struct vm {
     bool live;
     int id;
-    char name[32];
+    char name[VMM_NAME_MAX + 1];
     uint32_t base, w;
     enum vm_state state;
     struct machine *view;    /* the VM's virtual machine */
