@@ -33,8 +33,8 @@ const struct mon_cmd mon_cmds[] = {
     {"reset", mon_cmd_reset, 0, 1, "reset [all]",
      "power-on reset of the bare machine\n"
      "E := 0, M := s, I := 0, P := 0, R := (0, q), timer and console cleared,\n"
-     "counters zero; breakpoints stay.  'reset all' also destroys the control\n"
-     "program and every VM.",
+     "counters zero; breakpoints and the program's labels stay.  'reset all'\n"
+     "also destroys the control program and every VM.",
      G_EXEC, NULL, "={all}", 0},
     {"go", mon_cmd_go, 0, 6, "go [ADDR] [until ADDR] [for N] [cycles N]",
      "run from ADDR (default: the current P)\n"
