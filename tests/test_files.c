@@ -295,6 +295,11 @@ static void run__an_output_is_never_an_input(void **state)
                    "is the image");
     expect_refusal(cs_run_tgm("run", "--nest", "1", img, "--dump", alias, NULL), "--dump");
     expect_refusal(cs_run_tgm("run", img, "--dump", cs_tmpdir(), NULL), "is a directory");
+    /* an --input-file is an input too: read before the run, gone after it */
+    expect_refusal(cs_run_tgm("run", "--input-file", src, img, "--dump", src, NULL),
+                   "is the input file");
+    expect_refusal(cs_run_tgm("run", "--vmm", "--input-file", src, "--timeline", src, img, NULL),
+                   "is the input file");
     size_t after_len;
     char *after = cs_slurp(img, &after_len);
     assert_int_equal(after_len, len);

@@ -110,6 +110,15 @@ static int add_input_file(struct run_opts *o, const char *path)
     }
     int rc = add_input(o, buf, len);
     free(buf);
+    const char **names = rc ? NULL : realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
+    if (!rc && !names) {
+        cli_error("run: out of memory");
+        return -1;
+    }
+    if (!rc) {
+        names[o->ninfiles++] = path;
+        o->infiles = names;
+    }
     return rc;
 }
 
@@ -121,17 +130,25 @@ static bool file_named(const char *flag, const char *arg)
     return *arg != '\0';
 }
 
-/* An output file (--dump, --timeline) written over an input image would
- * destroy it: true, after one line, if OUT is one of the images. */
-static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
+/* Is OUT one of the N files IN (by name or as the same file)?  true after
+ * one line naming it as WHAT. */
+static bool is_one_of(const char *flag, const char *out, const char *const *in, int n,
+                      const char *what)
 {
-    for (int i = 0; out && i < o->nimages; i++)
-        if (strcmp(out, o->images[i]) == 0 || tgm_same_file(out, o->images[i])) {
-            cli_error("%s: %s is the image %s itself; choose another file", flag, out,
-                      o->images[i]);
+    for (int i = 0; out && i < n; i++)
+        if (strcmp(out, in[i]) == 0 || tgm_same_file(out, in[i])) {
+            cli_error("%s: %s is the %s %s itself; choose another file", flag, out, what, in[i]);
             return true;
         }
     return false;
+}
+
+/* An output file (--dump, --timeline) written over an input image or an
+ * --input-file would destroy it: true, after one line, if OUT is one. */
+static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
+{
+    return is_one_of(flag, out, o->images, o->nimages, "image") ||
+           is_one_of(flag, out, o->infiles, o->ninfiles, "input file");
 }
 
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
@@ -447,5 +464,6 @@ done:
     image_free(&img);
     free(con.kept);
     free(o.input);
+    free(o.infiles);
     return status;
 }

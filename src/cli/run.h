@@ -25,6 +25,8 @@ struct run_opts {
     const struct isa_profile *profile;
     uint8_t *input; /* --input and --input-file bytes, in command-line order */
     size_t input_len;
+    const char **infiles; /* the --input-file names (no output may be one) */
+    int ninfiles;
     /* --vmm */
     bool vmm, hybrid, stats;
     uint32_t vms;   /* --vms N: N copies of the one image */
