@@ -106,6 +106,11 @@ static void asm__org_alone_gives_empty_image_where_assembly_ends(void **state)
     assert_int_equal(img.load, Q);
     assert_int_equal(img.nwords, 0);
     assert_true(symval(&img, "end") == Q);
+    /* the entry P is the load address mod 2^19, as docs/asm.md says */
+    assert_int_equal(psw_unpack(img.entry_psw).p, 0);
+    image_free(&img);
+    img = ok(".org 0x100\n");
+    assert_int_equal(psw_unpack(img.entry_psw).p, 0x100);
     image_free(&img);
 }
 
