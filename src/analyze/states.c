@@ -133,9 +133,14 @@ void analyze_gen_init(struct analyze_gen *g, unsigned op, uint32_t q,
     setup_rconf(g);
 }
 
+/* The draws are sequenced one by one: the order in which a function's
+ * arguments or an initializer's values are evaluated is unspecified in C,
+ * and gcc and clang differ, which gave different states (and counts). */
 static uint64_t random_psw(uint64_t *rng, uint32_t p, uint32_t l, uint32_t b)
 {
-    struct psw w = {below(rng, 2), below(rng, 2), 0, p, l, b};
+    bool sup = below(rng, 2);
+    bool ie = below(rng, 2);
+    struct psw w = {sup, ie, 0, p, l, b};
     return psw_pack(&w);
 }
 
@@ -160,10 +165,16 @@ static uint64_t pool_value(uint64_t *rng, uint32_t q, uint32_t l, uint32_t b)
     case 12: return 0x1FF;
     case 13: return random_psw(rng, below(rng, lim ? lim : 1), l, b);
     case 14: return random_psw(rng, below(rng, 4), 0, q);
-    case 15: return random_psw(rng, below(rng, q), below(rng, q), 1 + below(rng, q));
+    case 15: {
+        uint32_t b2 = 1 + below(rng, q), l2 = below(rng, q), p2 = below(rng, q);
+        return random_psw(rng, p2, l2, b2);
+    }
     case 16: return r_pack(l, b);
     case 17: return r_pack(0, q);
-    case 18: return r_pack(below(rng, q), 1 + below(rng, q));
+    case 18: {
+        uint32_t b2 = 1 + below(rng, q), l2 = below(rng, q);
+        return r_pack(l2, b2);
+    }
     case 19: return rnd(rng);
     default: return below(rng, q + 2); /* an address, in or just past E */
     }
