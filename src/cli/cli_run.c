@@ -110,16 +110,16 @@ static int add_input_file(struct run_opts *o, const char *path)
     }
     int rc = add_input(o, buf, len);
     free(buf);
-    const char **names = rc ? NULL : realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
-    if (!rc && !names) {
+    if (rc != 0)
+        return rc;
+    const char **names = realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
+    if (!names) {
         cli_error("run: out of memory");
         return -1;
     }
-    if (!rc) {
-        names[o->ninfiles++] = path;
-        o->infiles = names;
-    }
-    return rc;
+    names[o->ninfiles++] = path; /* kept: no output may be one of them */
+    o->infiles = names;
+    return 0;
 }
 
 /* Is ARG, the value of FLAG, a file name at all?  false after one line. */
