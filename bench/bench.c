@@ -460,7 +460,8 @@ static int measure(const struct bench *b, int runs, struct result *r)
     struct sample s, t;
     if (run_pair(b, twin, &s, &t) != 0)
         return -1;
-    uint64_t traps = lp->privileged(b->size / (twin ? PAIR_CHUNKS : 1)) * (twin ? PAIR_CHUNKS : 1);
+    uint64_t chunks = twin ? PAIR_CHUNKS : 1; /* as run_pair runs them */
+    uint64_t traps = lp->privileged(b->size / chunks) * chunks;
     for (int i = 0; i < runs; i++) {
         if (run_pair(b, twin, &s, &t) != 0)
             return -1;

@@ -95,20 +95,16 @@ static void build(struct built *o)
  * name; the checksum is resealed unless it is the damage. */
 static size_t m_short_header(struct built *o) { return o->len = 20; }
 static size_t m_short_body(struct built *o) { return o->len -= 5; }
-static size_t m_oversized(struct built *o)
+/* N bytes past the checksum, resealed; the error names where they start */
+static size_t trailing(struct built *o, size_t n)
 {
     size_t end = o->len;
-    o->len += 3;
+    o->len += n;
     reseal(o);
     return end;
 }
-static size_t m_one_over(struct built *o)
-{
-    size_t end = o->len;
-    o->len += 1;
-    reseal(o);
-    return end;
-}
+static size_t m_oversized(struct built *o) { return trailing(o, 3); }
+static size_t m_one_over(struct built *o) { return trailing(o, 1); }
 static size_t m_too_many_words(struct built *o)
 {
     put32(o->b + 20, (1u << 19) + 1);
