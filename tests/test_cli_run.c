@@ -477,7 +477,7 @@ static void run__help_prints_usage_and_exits_0(void **state)
 }
 
 /* More output than the machine's 16 MiB console buffer: text streams all
- * of it, and both forms count every byte, bare and under --vmm. */
+ * of it, and both forms count every byte, bare, under --vmm and --nest. */
 static void run__console_beyond_16_mib_is_not_lost(void **state)
 {
     (void)state;
@@ -503,6 +503,14 @@ static void run__console_beyond_16_mib_is_not_lost(void **state)
     o = cs_run_tgm("run", "--vmm", "--json", img, NULL);
     assert_int_equal(o.status, 0);
     assert_int_equal(cs_json_u64(o.out, NULL, "console_bytes"), N);
+    cs_outcome_free(&o);
+    /* a stack's bottom machine is emptied as a bare one is: all of it streams */
+    o = cs_run_tgm("run", "--nest", "1", "--max-steps", "0", img, NULL);
+    assert_int_equal(o.status, 0);
+    assert_true(o.out_len > N);
+    assert_int_equal(o.out[N - 1], 'A');
+    assert_memory_equal(o.out + N, "\n-- halted\n", 11);
+    assert_non_null(strstr(o.out + N, "\nconsole      16778216 bytes\n"));
     cs_outcome_free(&o);
 }
 

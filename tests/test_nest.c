@@ -137,6 +137,38 @@ static void compose__places_each_level_and_refuses_what_does_not_fit(void **stat
     image_free(&cp);
 }
 
+/* g^N keeps the bottom machine's whole console: the bytes its 16 MiB buffer
+ * holds and the count of those it dropped, which the bare machine's
+ * console has too (else check --nest calls a long printer not equivalent). */
+static void top_state__keeps_the_count_of_dropped_console_bytes(void **state)
+{
+    (void)state;
+    enum { KEPT = 16 << 20, DROPPED = 1000 };
+    struct tgm_image cp, guest, stack;
+    struct nest_layout lay;
+    char err[256];
+    cp_image(&cp);
+    assert_int_equal(asm_assemble_file("examples/sum.s", &guest, stderr), 0);
+    assert_int_equal(nest_compose(&cp, &guest, 1, 640 + 4096, &stack, &lay, err, sizeof err),
+                     0);
+    struct machine *real = machine_create(&(struct machine_config){.q = lay.q});
+    struct machine *top = machine_create(&(struct machine_config){.q = lay.top_w});
+    assert_non_null(real);
+    assert_non_null(top);
+    for (size_t i = 0; i < KEPT + DROPPED; i++)
+        machine_console_put(real, 'A');
+    nest_top_state(&lay, real, top);
+    size_t len;
+    machine_console_output(top, &len);
+    assert_int_equal(len, KEPT);
+    assert_int_equal(machine_console_dropped(top), DROPPED);
+    machine_destroy(real);
+    machine_destroy(top);
+    image_free(&stack);
+    image_free(&guest);
+    image_free(&cp);
+}
+
 /* ---- equivalence across levels -------------------------------------------- */
 
 static void examples__are_equivalent_nested_one_to_three_deep(void **state)
@@ -337,6 +369,7 @@ int main(void)
         cmocka_unit_test(cp__has_an_interpreter_for_every_privileged_instruction),
         cmocka_unit_test(learn__reads_the_map_and_refuses_an_image_without_it),
         cmocka_unit_test(compose__places_each_level_and_refuses_what_does_not_fit),
+        cmocka_unit_test(top_state__keeps_the_count_of_dropped_console_bytes),
         cmocka_unit_test(examples__are_equivalent_nested_one_to_three_deep),
         cmocka_unit_test(os__is_equivalent_nested_one_to_three_deep),
         cmocka_unit_test(random__programs_are_equivalent_at_depth_one),

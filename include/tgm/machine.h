@@ -166,6 +166,9 @@ void machine_set_console(struct machine *m, const struct tgm_console *dev);
  * 16 MiB; the bytes written beyond them are only counted (dropped). */
 const uint8_t *machine_console_output(const struct machine *m, size_t *len);
 uint64_t machine_console_dropped(const struct machine *m);
+/* Count N more bytes as written and dropped, so a console rebuilt from
+ * another machine's output keeps its count. */
+void machine_console_add_dropped(struct machine *m, uint64_t n);
 /* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);

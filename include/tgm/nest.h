@@ -74,7 +74,8 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
                      struct nest_level *out);
 /* g^N: the guest proper's virtual machine, as a bare machine of top_w words:
  * its region of E, the PSW and timer level 1 records, and the console of
- * REAL (output, and input consumed) since the stack started.  OUT must be
+ * REAL (output, the count of bytes it dropped, and input consumed) since
+ * the stack started.  OUT must be
  * a machine of top_w words; its counters are left alone. */
 void nest_top_state(const struct nest_layout *lay, const struct machine *real,
                     struct machine *out);

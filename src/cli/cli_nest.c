@@ -92,8 +92,9 @@ int run_nest(const struct run_opts *o)
         cli_error("run: %s: %s", o->images[0], err);
         return EXIT_USAGE;
     }
-    /* stream the console (the bottom machine's is the guest's) */
-    size_t shown = 0;
+    /* the bottom machine's console is the guest's: taken after each chunk
+     * as a bare run's is, so none of it is lost past the 16 MiB buffer */
+    struct run_console con = {.stream = !o->json};
     uint64_t done = 0;
     enum report_stop stop = STOP_NONE;
     run_catch_sigint();
@@ -104,13 +105,7 @@ int run_nest(const struct run_opts *o)
         uint64_t s0 = r.steps;
         bool halted = nest_run_go(&r, budget);
         done += r.steps - s0;
-        if (!o->json) {
-            size_t len;
-            const uint8_t *out = machine_console_output(r.m, &len);
-            fwrite(out + shown, 1, len - shown, stdout);
-            fflush(stdout);
-            shown = len;
-        }
+        run_take_console(r.m, &con);
         if (halted) {
             stop = STOP_HALT;
             break;
@@ -128,12 +123,16 @@ int run_nest(const struct run_opts *o)
     struct machine *top = nest_run_top(&r);
     if (!top) {
         cli_error("run: out of memory reading the guest's state");
+        free(con.kept);
         nest_run_free(&r);
         return EXIT_USAGE;
     }
     struct report_state st;
     capture_top(&st, &r, top, stop == STOP_HALT);
     st.stop = stop;
+    st.console = con.kept;
+    st.console_len = con.kept_len;
+    st.console_bytes = con.total;
     if (o->json) {
         char *buf = NULL;
         size_t len = 0;
@@ -160,7 +159,7 @@ int run_nest(const struct run_opts *o)
                ",\"steps\":%" PRIu64 "}}}\n",
                machine_q(r.real), c.cycles, c.instret, c.steps);
     } else if (!o->quiet) {
-        if (st.console_len && st.console[st.console_len - 1] != '\n')
+        if (con.total && con.last != '\n')
             putchar('\n');
         report_text(stdout, &st);
         for (unsigned d = 1; d <= r.lay.depth; d++) {
@@ -177,6 +176,7 @@ int run_nest(const struct run_opts *o)
                   "(raise it with --max-steps N, or 0 for none)", o->max_steps);
     machine_destroy(top);
     nest_run_free(&r);
+    free(con.kept);
     return status;
 }
 

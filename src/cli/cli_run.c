@@ -320,29 +320,15 @@ static int dump_memory(const struct machine *m, const char *path)
     return rc;
 }
 
-/* The console as a run produced it.  The machine keeps only its first
- * 16 MiB, so each chunk's output is taken and the machine's emptied: a chunk
- * of RUN_CHUNK steps writes at most RUN_CHUNK (16 Mi) bytes, so none is
- * lost.  Text is streamed; JSON keeps the first RUN_CONSOLE_KEEP bytes. */
-#define RUN_CONSOLE_KEEP ((size_t)16 << 20)
-struct run_console {
-    bool stream;
-    uint8_t *kept;
-    size_t kept_len;
-    uint64_t total; /* every byte written */
-    uint8_t last;   /* the last of them */
-};
-
-static void take_console(struct machine *m, struct run_console *c)
+void run_take_console(struct machine *m, struct run_console *c)
 {
     size_t len;
     const uint8_t *out = machine_console_output(m, &len);
-    if (!len)
-        return;
-    if (c->stream) {
+    c->total += machine_console_dropped(m); /* a chunk that overran the buffer */
+    if (len && c->stream) {
         fwrite(out, 1, len, stdout);
         fflush(stdout);
-    } else if (c->kept_len < RUN_CONSOLE_KEEP) {
+    } else if (len && c->kept_len < RUN_CONSOLE_KEEP) {
         size_t n = len < RUN_CONSOLE_KEEP - c->kept_len ? len : RUN_CONSOLE_KEEP - c->kept_len;
         uint8_t *p = realloc(c->kept, c->kept_len + n);
         if (p) { /* without memory the JSON keeps less; console_bytes stays exact */
@@ -351,8 +337,9 @@ static void take_console(struct machine *m, struct run_console *c)
             c->kept_len += n;
         }
     }
+    if (len)
+        c->last = out[len - 1];
     c->total += len;
-    c->last = out[len - 1];
     machine_console_clear_output(m);
 }
 
@@ -371,7 +358,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_
             budget = max - done;
         machine_run(m, budget, ex);
         done += ex->steps;
-        take_console(m, con);
+        run_take_console(m, con);
         if (ex->reason != EXIT_BUDGET || (max && done >= max)) {
             stop = report_stop_of(ex, detail);
             break;

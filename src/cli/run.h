@@ -41,6 +41,22 @@ struct run_opts {
  * console output streams and Ctrl-C answers promptly. */
 #define RUN_CHUNK (UINT64_C(1) << 24)
 
+/* The console as a run produced it.  A machine keeps only its first
+ * 16 MiB, so each chunk's output is taken and the machine's emptied: a chunk
+ * of RUN_CHUNK steps writes at most RUN_CHUNK (16 Mi) bytes, so none is
+ * lost.  Text is streamed; JSON keeps the first RUN_CONSOLE_KEEP bytes. */
+#define RUN_CONSOLE_KEEP ((size_t)16 << 20)
+struct run_console {
+    bool stream;
+    uint8_t *kept;
+    size_t kept_len;
+    uint64_t total; /* every byte written */
+    uint8_t last;   /* the last of them */
+};
+struct machine;
+/* Take M's console output into C (streaming it if C->stream), then empty it. */
+void run_take_console(struct machine *m, struct run_console *c);
+
 /* Ctrl-C while running: catch it, ask, and restore the old handler. */
 void run_catch_sigint(void);
 bool run_interrupted(void);

@@ -76,3 +76,8 @@ void machine_console_clear_output(struct machine *m)
 {
     m->conbuf.out_len = m->conbuf.out_dropped = 0;
 }
+
+void machine_console_add_dropped(struct machine *m, uint64_t n)
+{
+    m->conbuf.out_dropped += n;
+}

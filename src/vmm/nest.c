@@ -184,6 +184,7 @@ void nest_top_state(const struct nest_layout *lay, const struct machine *real,
     const uint8_t *con = machine_console_output(real, &len);
     for (size_t i = 0; i < len; i++)
         machine_console_put(out, con[i]);
+    machine_console_add_dropped(out, machine_console_dropped(real));
     size_t used = machine_console_input_used(real);
     uint8_t *zeros = calloc(used ? used : 1, 1);
     if (zeros && machine_console_input(out, zeros, used) == 0)
