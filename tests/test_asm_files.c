@@ -192,7 +192,7 @@ static void asm__listing_shows_address_word_and_line(void **state)
 static void asm_line__instruction_data_and_image_symbols(void **state)
 {
     (void)state;
-    struct tgm_symbol syms[] = {{"loop", 0x10}, {"SUP", 5}, {"x", 0x20}};
+    struct tgm_symbol syms[] = {{"loop", 0x10, 0}, {"SUP", 5, 0}, {"x", 0x20, 0}};
     struct tgm_image img = {.nsyms = 3, .syms = syms};
     uint64_t w;
     char err[128];

@@ -239,7 +239,7 @@ static void dis__round_trip_of_symbols_that_look_like_syntax(void **state)
     uint64_t words[4] = {MAKE_INSN(OP_ADD, 0, 1, 2), MAKE_INSN(OP_JMP, 3, 0, 0),
                          MAKE_INSN(OP_SVC, 1, 0, 0), 0};
     for (size_t i = 0; i < NTRICKY; i++)
-        syms[i] = (struct tgm_symbol){(char *)tricky_names[i], i < 4 ? i : UINT64_MAX - i};
+        syms[i] = (struct tgm_symbol){(char *)tricky_names[i], i < 4 ? i : UINT64_MAX - i, 0};
     struct tgm_image img = {.nwords = 4, .words = words, .nsyms = NTRICKY, .syms = syms};
     image_sort_symbols(&img);
     round_trip(&img, "symbols that look like syntax");
@@ -300,7 +300,8 @@ static void dis__round_trip_of_every_example(void **state)
 static void dis_word__each_format_prints_operands_by_kind(void **state)
 {
     (void)state;
-    struct tgm_symbol syms[] = {{"zz", 5}, {"tab", 0x100}, {".", 7}, {"aa", 5}, {"neg", UINT64_MAX}};
+    struct tgm_symbol syms[] = {{"zz", 5, 0}, {"tab", 0x100, 0}, {".", 7, 0}, {"aa", 5, 0},
+                                {"neg", UINT64_MAX, 0}};
     struct tgm_image img = {.nsyms = 5, .syms = syms}; /* deliberately unsorted */
     static const struct {
         uint64_t word;
@@ -351,7 +352,7 @@ static void dis_image__writes_org_entrypsw_labels_and_comments(void **state)
 {
     (void)state;
     uint64_t words[] = {MAKE_INSN(OP_JMP, 0x11, 0, 0), 42};
-    struct tgm_symbol syms[] = {{"start", 0x10}, {"data", 0x11}, {"far", 1000}};
+    struct tgm_symbol syms[] = {{"start", 0x10, 0}, {"data", 0x11, 0}, {"far", 1000, 0}};
     struct tgm_image img = {.load = 0x10, .nwords = 2, .words = words, .nsyms = 3, .syms = syms,
                             .entry_psw = 0x8000080000080000};
     image_sort_symbols(&img);

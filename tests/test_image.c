@@ -300,7 +300,7 @@ static void parse__good_image_gives_its_fields(void **state)
 static void serialize__matches_layout_and_round_trips(void **state)
 {
     (void)state;
-    struct tgm_symbol syms[] = {{"end", 6}, {"start", 4}};
+    struct tgm_symbol syms[] = {{"end", 6, 0}, {"start", 4, 0}};
     struct tgm_image img = {.load = LOAD, .nwords = 3, .entry_psw = ENTRY,
                             .words = (uint64_t *)words, .nsyms = 2, .syms = syms};
     image_sort_symbols(&img);

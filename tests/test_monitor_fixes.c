@@ -354,6 +354,38 @@ static void labels__relocated_code_is_labelled_by_physical_address(void **state)
     cs_outcome_free(&o);
 }
 
+/* A constant whose value is an address (K_ADD = 0, lower-case two = 2) does
+ * not label it, even after a snapshot; it still works in expressions. */
+static void labels__constants_do_not_name_addresses(void **state)
+{
+    (void)state;
+    char src[CS_PATH], snap[CS_PATH], cmd[3 * CS_PATH + 200];
+    cs_write_text(src, sizeof src, "consts.s",
+                  "K_ADD = 0\n"
+                  "two = 2\n"
+                  "        .word 0, psw(SUP, start, 0, 0x80000)\n"
+                  "        .entry start\n"
+                  "start:  HALT\n"
+                  "three = .\n"
+                  "LAST:   .word K_ADD + two\n");
+    cs_tmp_path(snap, sizeof snap, "consts.snap");
+    snprintf(cmd, sizeof cmd,
+             "load %s; examine 0 4; save %s; restore %s; examine -i 0 4; print K_ADD + two",
+             src, snap, snap);
+    struct cs_outcome o = mon(cmd);
+    assert_int_equal(o.status, 0);
+    assert_null(strstr(o.out, "K_ADD "));
+    assert_null(strstr(o.out, "two "));
+    assert_null(strstr(o.out, "three "));
+    assert_non_null(strstr(o.out, "  0x00000              0000000000000000\n"));
+    assert_non_null(strstr(o.out, "  0x00002 start        0"));
+    assert_non_null(strstr(o.out, "  0x00003 LAST         0"));
+    assert_non_null(strstr(o.out, "  0x00002 start        HALT"));
+    assert_non_null(strstr(o.out, "  0x00003 LAST         .word"));
+    assert_non_null(strstr(o.out, "\n0x2 (2)\n"));
+    cs_outcome_free(&o);
+}
+
 /* ---- features: live console, conditions, gdb words, log ---- */
 
 static void live__console_output_appears_during_go(void **state)
@@ -543,6 +575,7 @@ int main(void)
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),
         cmocka_unit_test(load__a_directory_is_named_as_one),
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
+        cmocka_unit_test(labels__constants_do_not_name_addresses),
         cmocka_unit_test(live__console_output_appears_during_go),
         cmocka_unit_test(break__condition_false_is_not_a_hit),
         cmocka_unit_test(watch__ignore_without_a_count),

@@ -33,9 +33,14 @@ struct machine;
 #define TGM_IMAGE_HEADER 40u
 #define TGM_SYM_MAX 63u
 
+/* What a symbol names.  The image format does not record it, so a symbol
+ * read from a file is TGM_SYM_UNKNOWN; the assembler sets the others. */
+enum tgm_symbol_kind { TGM_SYM_UNKNOWN, TGM_SYM_LABEL, TGM_SYM_CONST };
+
 struct tgm_symbol {
     char *name;     /* identifier: [A-Za-z_.][A-Za-z0-9_.$]* */
     uint64_t value;
+    uint8_t kind;   /* enum tgm_symbol_kind; not written to an image file */
 };
 
 struct tgm_image {

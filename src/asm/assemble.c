@@ -153,7 +153,8 @@ static void build_image(struct assembler *a, struct tgm_image *img)
     for (uint32_t i = 0, k = 0; i < c->nsyms; i++)
         if (c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST)
             img->syms[k++] = (struct tgm_symbol){
-                .name = asm_strndup(c->syms[i].name, c->syms[i].len), .value = c->syms[i].value};
+                .name = asm_strndup(c->syms[i].name, c->syms[i].len), .value = c->syms[i].value,
+                .kind = c->syms[i].kind == SYM_LABEL ? TGM_SYM_LABEL : TGM_SYM_CONST};
     image_sort_symbols(img);
 }
 

@@ -28,16 +28,21 @@ static bool constant_like(const char *name)
     return true;
 }
 
+/* A constant the assembler defined never names an address.  An image file
+ * does not say which symbols are labels, so among those of unknown kind
+ * one not written like a constant is preferred. */
 const char *mon_label(const struct tgm_image *syms, uint32_t addr)
 {
     const char *best = NULL;
-    for (uint32_t i = 0; syms && i < syms->nsyms; i++)
-        if (syms->syms[i].value == addr) {
-            if (!constant_like(syms->syms[i].name))
-                return syms->syms[i].name;
-            if (!best)
-                best = syms->syms[i].name;
-        }
+    for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
+        const struct tgm_symbol *s = &syms->syms[i];
+        if (s->value != addr || s->kind == TGM_SYM_CONST)
+            continue;
+        if (s->kind == TGM_SYM_LABEL || !constant_like(s->name))
+            return s->name;
+        if (!best)
+            best = s->name;
+    }
     return best;
 }
 

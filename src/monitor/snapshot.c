@@ -4,7 +4,7 @@
  *
  *   offset  size  field (little-endian)
  *   0       8     magic "TGMSNAP\0"
- *   8       4     version (1)
+ *   8       4     version (3)
  *   12      4     section count n
  *   16      ...   n sections: tag (4 chars), 4 zero bytes, u64 length, data
  *   end-8   8     FNV-1a 64 of every byte before it
@@ -22,7 +22,8 @@
 #include "tgm/bytes.h"
 
 #define SNAP_MAGIC "TGMSNAP"
-#define SNAP_VERSION 2u /* 2: breakpoints keep their conditions; 1 is read too */
+/* 2: breakpoints keep their conditions; 3: symbols their kinds; 1 is read too */
+#define SNAP_VERSION 3u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
@@ -46,6 +47,7 @@ static void put_syms(struct bytes_out *w, const struct tgm_image *img)
     for (uint32_t i = 0; i < img->nsyms; i++) {
         bytes_put_le(w, img->syms[i].value, 8);
         put_str(w, img->syms[i].name);
+        bytes_put_le(w, img->syms[i].kind, 1);
     }
 }
 
@@ -149,7 +151,7 @@ static bool get_str(struct bytes_in *r, char *buf, size_t len)
     return strlen(buf) == n;
 }
 
-static int get_syms(struct bytes_in *r, struct tgm_image *img)
+static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
 {
     uint64_t n = bytes_get_le(r, 4);
     if (r->bad || n > r->len)
@@ -164,6 +166,10 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img)
             return -1;
         img->syms[i].value = v;
         img->nsyms = (uint32_t)i + 1;
+        uint64_t kind = version > 2 ? bytes_get_le(r, 1) : TGM_SYM_UNKNOWN;
+        if (kind > TGM_SYM_CONST)
+            return -1;
+        img->syms[i].kind = (uint8_t)kind;
     }
     return r->bad ? -1 : 0;
 }
@@ -243,14 +249,15 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
     return 0;
 }
 
-static int parse_vsyms(struct bytes_in *r, struct snap *s, char *err, size_t errlen)
+static int parse_vsyms(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
+                       size_t errlen)
 {
     uint64_t n = bytes_get_le(r, 4);
     for (uint64_t i = 0; !r->bad && i < n; i++) {
         uint64_t id = bytes_get_le(r, 4);
         if (!vm_live(s->vmm, (int64_t)id) || s->vm_img[id].nsyms)
             return tgm_err(err, errlen, "symbols for a VM that is not in the snapshot");
-        if (get_syms(r, &s->vm_img[id]) != 0)
+        if (get_syms(r, &s->vm_img[id], version) != 0)
             return tgm_err(err, errlen, "bad VM symbol section");
     }
     return r->bad ? tgm_err(err, errlen, "bad VM symbol section") : 0;
@@ -286,7 +293,7 @@ static int build(const uint8_t *const *data, const size_t *lens, uint64_t versio
     if (machine_state_load(s->bare, data[BARE], lens[BARE], e2, sizeof e2) != 0)
         return tgm_err(err, errlen, "bare machine: %s", e2);
     r = (struct bytes_in){data[BSYM], lens[BSYM], 0, false};
-    if (!data[BSYM] || get_syms(&r, &s->bare_img) != 0 || r.off != r.len)
+    if (!data[BSYM] || get_syms(&r, &s->bare_img, version) != 0 || r.off != r.len)
         return tgm_err(err, errlen, "bad symbol section");
     if (has_cp) {
         if (!(s->vmm = vmm_create(&vc, e2, sizeof e2)))
@@ -298,7 +305,7 @@ static int build(const uint8_t *const *data, const size_t *lens, uint64_t versio
         if (!data[VSYM])
             return tgm_err(err, errlen, "VM symbol section missing");
         r = (struct bytes_in){data[VSYM], lens[VSYM], 0, false};
-        if (parse_vsyms(&r, s, err, errlen) != 0)
+        if (parse_vsyms(&r, s, version, err, errlen) != 0)
             return -1;
         if (r.off != r.len)
             return tgm_err(err, errlen, "bad VM symbol section");

@@ -122,7 +122,7 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
     }
     memcpy(words + top_base + guest->load, guest->words, (size_t)guest->nwords * sizeof *words);
     for (uint32_t i = 0; i < cp->nsyms; i++) {
-        syms[i].value = cp->syms[i].value;
+        syms[i] = cp->syms[i];
         syms[i].name = strdup(cp->syms[i].name);
         if (!syms[i].name) {
             for (uint32_t j = 0; j < i; j++)
