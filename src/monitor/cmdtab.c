@@ -104,11 +104,13 @@ const struct mon_cmd mon_cmds[] = {
     {"examine", mon_cmd_examine, 1, 4,
      "examine[/NF] [-p|-v|-r] [-x|-d|-o|-b|-i|-c|-w] ADDR [COUNT|..END]",
      "show words of memory\n"
-     "  -p  physical: E of the focused machine (the default; a VM's own E)\n"
-     "  -v  virtual: through R, reporting the memory trap an address would take\n"
+     "  -p  physical: E of the focused machine (the default; a VM's\n"
+     "      own E)\n"
+     "  -v  virtual: through R, reporting the memory trap an address\n"
+     "      would take\n"
      "  -r  real: the control program's real machine\n"
-     "  -x hex (default), -d decimal, -o octal, -b binary, -i disassembly,\n"
-     "  -c characters, -w each word decoded as a PSW\n"
+     "  -x hex (default), -d decimal, -o octal, -b binary,\n"
+     "  -i disassembly, -c characters, -w each word decoded as a PSW\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
      G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s", 0},
@@ -162,11 +164,13 @@ const struct mon_cmd mon_cmds[] = {
      "  break ADDR            stop before executing E[ADDR]\n"
      "    ignore N            ...but let the first N hits pass\n"
      "    do \"c1; c2\"         ...and run these commands when it stops\n"
-     "    if EXPR             ...but only when EXPR is true (the rest of the line;\n"
-     "                        a hit whose condition is false is not counted)\n"
-     "  break trap CAUSE      stop after a trap: privileged memory svc illegal timer\n"
-     "  break class CLASS     stop before any instruction of a class: privileged\n"
-     "                        sensitive control location mode\n"
+     "    if EXPR             ...but only when EXPR is true (the rest of\n"
+     "                        the line; a hit whose condition is false\n"
+     "                        is not counted)\n"
+     "  break trap CAUSE      stop after a trap: privileged memory svc\n"
+     "                        illegal timer\n"
+     "  break class CLASS     stop before any instruction of a class:\n"
+     "                        privileged sensitive control location mode\n"
      "ADDR is in the focused machine's E (a VM's own E when one is selected).",
      G_BREAK, "b", "list trap:c class:k =s+{ignore,do,if}", 0},
     {"watch", mon_cmd_watch, 1, -1,
@@ -203,15 +207,16 @@ const struct mon_cmd mon_cmds[] = {
 
     {"vm", mon_cmd_vm, 1, 4, "vm create|list|select|load|console|input|stop|resume|destroy|stats|limit ...",
      "manage virtual machines under the control program (sections 4-6)\n"
-     "  vm create NAME WORDS [FILE]  allocate a region, optionally load FILE\n"
-     "  vm list                      VMs with state, region and statistics\n"
-     "  vm select NAME|bare          focus the monitor's commands on a VM\n"
+     "  vm create NAME WORDS [FILE]  allocate a region (and load FILE)\n"
+     "  vm list                      VMs with state, region, statistics\n"
+     "  vm select NAME|bare          focus the commands on a VM or bare\n"
      "  vm load NAME FILE            load an image or source into a VM\n"
      "  vm console NAME              the VM's console output\n"
      "  vm input NAME TEXT           queue console input for the VM\n"
      "  vm stop|resume|destroy NAME  control the VM\n"
-     "  vm stats [NAME]              the three properties: direct vs interpreted\n"
-     "                               instructions, traps by cause and disposition\n"
+     "  vm stats [NAME]              the three properties: direct vs\n"
+     "                               interpreted instructions, traps by\n"
+     "                               cause and disposition\n"
      "  vm limit NAME N              stop the VM after N of its steps",
      G_VM, NULL,
      "create:--f list select:V load:vf console:v input:v stop:v resume:v "
@@ -271,18 +276,22 @@ const struct mon_cmd mon_cmds[] = {
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
      "change a setting, or list them\n"
      "  memory Q          bare machine size in words (resets it)\n"
-     "  profile NAME      instruction-set profile of the bare machine (resets it)\n"
-     "  on-error MODE     in scripts: stop (default), continue, or finish (run on,\n"
-     "                    then exit 1)\n"
+     "  profile NAME      instruction-set profile of the bare machine\n"
+     "                    (resets it)\n"
+     "  on-error MODE     in scripts: stop (default), continue, or\n"
+     "                    finish (run on, then exit 1)\n"
      "  limit N           steps per run command, 0 = none\n"
      "  ring N            instructions kept for 'history'\n"
      "  histfile FILE     command-line history file (env TGM_HISTORY)\n"
      "  cp-memory Q, cp-profile NAME, hybrid on|off\n"
-     "                    the control program's machine, before the first VM\n"
+     "                    the control program's machine, before the\n"
+     "                    first VM\n"
      "  slice N           cycles per VM time slice (at least 1)\n"
-     "  console on|off    show guest console output as it is written during\n"
-     "                    'go' (default on; 'step' always reports it)\n"
-     "  checkpoint N      steps between checkpoints for rstep (default 100000)",
+     "  console on|off    show guest console output as it is written\n"
+     "                    during 'go' (default on; 'step' always\n"
+     "                    reports it)\n"
+     "  checkpoint N      steps between checkpoints for rstep\n"
+     "                    (default 100000)",
      G_SCRIPT, NULL,
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
      "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off} checkpoint",
