@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/image.h"
 
 /* Drops to user mode with R = (0x100, 0x10): the user code at physical
  * 0x100 runs at virtual 0. */
@@ -354,20 +355,22 @@ static void labels__relocated_code_is_labelled_by_physical_address(void **state)
     cs_outcome_free(&o);
 }
 
+/* Constants whose values are addresses: 0, 2 and 3 (the labels' too). */
+static const char consts_src[] = "K_ADD = 0\n"
+                                 "two = 2\n"
+                                 "        .word 0, psw(SUP, start, 0, 0x80000)\n"
+                                 "        .entry start\n"
+                                 "start:  HALT\n"
+                                 "three = .\n"
+                                 "LAST:   .word K_ADD + two\n";
+
 /* A constant whose value is an address (K_ADD = 0, lower-case two = 2) does
  * not label it, even after a snapshot; it still works in expressions. */
 static void labels__constants_do_not_name_addresses(void **state)
 {
     (void)state;
     char src[CS_PATH], snap[CS_PATH], cmd[3 * CS_PATH + 200];
-    cs_write_text(src, sizeof src, "consts.s",
-                  "K_ADD = 0\n"
-                  "two = 2\n"
-                  "        .word 0, psw(SUP, start, 0, 0x80000)\n"
-                  "        .entry start\n"
-                  "start:  HALT\n"
-                  "three = .\n"
-                  "LAST:   .word K_ADD + two\n");
+    cs_write_text(src, sizeof src, "consts.s", consts_src);
     cs_tmp_path(snap, sizeof snap, "consts.snap");
     snprintf(cmd, sizeof cmd,
              "load %s; examine 0 4; save %s; restore %s; examine -i 0 4; print K_ADD + two",
@@ -382,6 +385,77 @@ static void labels__constants_do_not_name_addresses(void **state)
     assert_non_null(strstr(o.out, "  0x00003 LAST         0"));
     assert_non_null(strstr(o.out, "  0x00002 start        HALT"));
     assert_non_null(strstr(o.out, "  0x00003 LAST         .word"));
+    assert_non_null(strstr(o.out, "\n0x2 (2)\n"));
+    cs_outcome_free(&o);
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* A version 2 snapshot, whose symbols have no kinds, is still read; its
+ * symbols are then of unknown kind, as an image file's are. */
+static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
+{
+    (void)state;
+    char src[CS_PATH], snap[CS_PATH], old[CS_PATH], cmd[3 * CS_PATH + 200];
+    cs_write_text(src, sizeof src, "consts.s", consts_src);
+    cs_tmp_path(snap, sizeof snap, "v3.snap");
+    cs_tmp_path(old, sizeof old, "v2.snap");
+    snprintf(cmd, sizeof cmd, "load %s; save %s", src, snap);
+    struct cs_outcome o = mon(cmd);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    /* version 3 to 2: the symbols (BSYM) lose the kind byte each ends with */
+    size_t len;
+    uint8_t *b = (uint8_t *)cs_slurp(snap, &len), *v2 = malloc(len);
+    assert_non_null(v2);
+    assert_int_equal(get_le(b + 8, 4), 3);
+    memcpy(v2, b, 16);
+    put_le(v2 + 8, 2, 4);
+    size_t in = 16, out = 16;
+    for (uint64_t sec = get_le(b + 12, 4); sec > 0; sec--) {
+        const uint8_t *d = b + in + 16;
+        size_t n = get_le(b + in + 8, 8), k = 0, w = 0;
+        memcpy(v2 + out, b + in, 8);
+        if (memcmp(b + in, "BSYM", 4) == 0) {
+            uint64_t nsyms = get_le(d, 4);
+            memcpy(v2 + out + 16, d, 4);
+            for (k = w = 4; nsyms > 0; nsyms--) { /* value, name length, name */
+                size_t one = 12 + get_le(d + k + 8, 4);
+                memcpy(v2 + out + 16 + w, d + k, one);
+                k += one + 1;
+                w += one;
+            }
+            assert_int_equal(k, n);
+        } else {
+            memcpy(v2 + out + 16, d, n);
+            w = n;
+        }
+        put_le(v2 + out + 8, w, 8);
+        in += 16 + n;
+        out += 16 + w;
+    }
+    assert_int_equal(in, len - 8);
+    put_le(v2 + out, tgm_fnv1a(v2, out, TGM_FNV_SEED), 8);
+    cs_write_bytes(old, v2, out + 8);
+    free(b);
+    free(v2);
+    snprintf(cmd, sizeof cmd, "restore %s; examine 0 3; print K_ADD + two", old);
+    o = mon(cmd);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "  0x00000 K_ADD        0000000000000000\n"));
+    assert_non_null(strstr(o.out, "  0x00002 start        0"));
     assert_non_null(strstr(o.out, "\n0x2 (2)\n"));
     cs_outcome_free(&o);
 }
@@ -576,6 +650,7 @@ int main(void)
         cmocka_unit_test(load__a_directory_is_named_as_one),
         cmocka_unit_test(labels__relocated_code_is_labelled_by_physical_address),
         cmocka_unit_test(labels__constants_do_not_name_addresses),
+        cmocka_unit_test(snapshot__version_2_symbols_are_read_without_kinds),
         cmocka_unit_test(live__console_output_appears_during_go),
         cmocka_unit_test(break__condition_false_is_not_a_hit),
         cmocka_unit_test(watch__ignore_without_a_count),
