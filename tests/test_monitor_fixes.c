@@ -2,7 +2,8 @@
  * a defect a user met: expressions that overflowed the stack or wrapped,
  * counts that were negative, a trap loop on an empty machine of section 2
  * that ran forever, a trace cap ignored, labels of relocated code taken by
- * virtual address, and CLI errors in several styles.
+ * virtual address, constants taken for labels, and CLI errors in several
+ * styles.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
