@@ -24,6 +24,7 @@
 #define RB 200u
 #define PC 0x20u /* virtual address of the instruction under test */
 #define S 10u    /* a valid scratch operand */
+#define I(op, a, b, c) MAKE_INSN(OP_##op, (a), (b), (c))
 
 static int fx_setup(void **state)
 {
@@ -157,6 +158,46 @@ static void develop__fetch_boundaries_in_both_modes(void **state)
     }
 }
 
+/* P is 19 bits: after the instruction at 2^19 - 1, P wraps to 0, which
+ * develops like any other address (here R covers all of a 2^19-word E),
+ * and a link or stored PSW names 0 too.  In the fast loop, in single steps
+ * and in the checked loop (a trace hook). */
+static void trace_nothing(void *ctx, const struct machine_trace *t)
+{
+    (void)ctx;
+    (void)t;
+}
+
+static void develop__p_wraps_to_zero_after_the_top_address(void **state)
+{
+    (void)state;
+    const uint32_t top = TGM_ADDR_MASK, cell = 100;
+    const uint64_t tops[] = {I(NOP, 0, 0, 0), I(ADD, cell, cell, cell), I(JAL, cell, 0, 0),
+                             I(SPSW, cell, 0, 0)};
+    for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+        for (int loop = 0; loop < 3; loop++) {
+            struct machine *m = ts_machine(TGM_Q_MAX, NULL, false);
+            ts_poke(m, top, tops[i]);
+            ts_poke(m, 0, I(NOP, 0, 0, 0));
+            ts_poke(m, 1, I(HALT, 0, 0, 0));
+            ts_poke(m, cell, 21);
+            machine_set_psw(m, ts_psw(true, false, 0, top, 0, TGM_Q_MAX));
+            if (loop == 2)
+                machine_set_trace(m, trace_nothing, NULL);
+            if (loop == 1) {
+                ts_step_expect(m, EXIT_BUDGET);
+                assert_int_equal(machine_p(m), 0);
+            }
+            assert_int_equal(machine_run(m, 10, NULL), EXIT_HALT);
+            assert_int_equal(machine_p(m), 2);
+            assert_int_equal(machine_instret(m), 3);
+            const uint64_t cells[] = {21, 42, 0, ts_psw(true, false, 0, 0, 0, TGM_Q_MAX)};
+            assert_int_equal(ts_peek(m, cell), cells[i]);
+            machine_destroy(m);
+        }
+    }
+}
+
 /* White-box: machine_develop (the paper's two tests, literally), the run
  * loop's cached lim, and an actual fetch agree over a grid of boundaries. */
 static void develop__literal_test_agrees_with_run_loop_on_grid(void **state)
@@ -254,7 +295,6 @@ static void check_devices_untouched(struct machine *m)
     assert_int_equal(t.remaining, 1000 - TGM_TRAP_CYCLES);
 }
 
-#define I(op, a, b, c) MAKE_INSN(OP_##op, (a), (b), (c))
 #define MEM(what, w) {what, w, TRAP_MEM, .old_p = PC}
 #define MEMC(what, w, addr, val) {what, w, TRAP_MEM, .old_p = PC, .cell = {addr, val}}
 #define DEVS .prep = prep_input_and_timer, .check = check_devices_untouched
@@ -715,6 +755,7 @@ int main(void)
         T(develop__operand_boundaries_for_every_field_and_mode),
         cmocka_unit_test(hcall__handler_runs_in_place_and_can_stop_the_run),
         T(develop__fetch_boundaries_in_both_modes),
+        cmocka_unit_test(develop__p_wraps_to_zero_after_the_top_address),
         T(develop__literal_test_agrees_with_run_loop_on_grid),
         T(trap__only_e0_changes_and_psw_becomes_e1),
         T(counters__sum_table_costs_and_trap_cycles),

@@ -176,6 +176,35 @@ static void timer__tset_zero_or_negative_disarms_and_clears_pending(void **state
     assert_timer(m, false, false, 0);
 }
 
+/* A TSET with E[a] > 0 also clears a pending expiry: the timer restarts
+ * from E[a], and an LPSW that sets I afterwards takes no trap until the new
+ * count runs out (docs/isa.md). */
+static void timer__tset_positive_rearms_and_clears_pending(void **state)
+{
+    struct machine *m = *state;
+    const uint64_t code[] = {I(TSET, VAL + 1, 0, 0), I(NOP, 0, 0, 0), I(TSET, VAL, 0, 0),
+                             I(LPSW, PSWS, 0, 0)};
+    load(m, code, sizeof code / sizeof code[0], 40, false);
+    ts_poke(m, VAL + 1, 1);
+    ts_poke(m, PSWS, ts_psw(true, true, 0, 20, 0, Q));
+    ts_poke(m, 20, I(NOP, 0, 0, 0));
+    ts_poke(m, 21, I(JMP, 20, 0, 0));
+    ts_step_expect(m, EXIT_BUDGET);
+    ts_step_expect(m, EXIT_BUDGET);
+    assert_timer(m, false, true, 0);
+    ts_step_expect(m, EXIT_BUDGET);
+    assert_timer(m, true, false, 40 - (int64_t)CYC(TSET));
+    ts_step_expect(m, EXIT_BUDGET); /* LPSW sets I: nothing is pending */
+    assert_int_equal(machine_psw(m).p, 20);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_TIMER], 0);
+    machine_trap_stop(m, 1u << TRAP_TIMER);
+    assert_int_equal(machine_run(m, 100, NULL), EXIT_TRAP);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_TIMER], 1);
+    /* expired exactly 40 cycles after the second TSET began */
+    assert_int_equal(machine_cycles(m),
+                     CYC(TSET) + CYC(NOP) + 40 + TGM_TRAP_CYCLES);
+}
+
 /* The trap sequence's cycles count down the timer; an expiry inside one
  * traps at the handler's first boundary if the new PSW has I set. */
 static void timer__trap_sequence_cycles_count_down(void **state)
@@ -276,6 +305,7 @@ int main(void)
         T(timer__tget_reads_cycles_left_at_its_start),
         T(timer__pending_waits_for_i_and_traps_after_lpsw),
         T(timer__tset_zero_or_negative_disarms_and_clears_pending),
+        T(timer__tset_positive_rearms_and_clears_pending),
         T(timer__trap_sequence_cycles_count_down),
         T(timer__get_set_round_trip_and_countdown),
         T(timer__long_runs_count_exactly_and_expire_on_time),

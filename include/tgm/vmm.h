@@ -152,8 +152,8 @@ const char *vm_state_name(enum vm_state s);
 /* The VM map of section 6, as plain functions.  A map places a bare machine
  * of w words at BASE in a real machine of q words.
  * f: E'[base + i] = E[i] (0 <= i < w), E'[1] = the CP's PSW, E'[VMM_ENTRY..]
- *    = the CP, M' = u, P' = p, R' = (l + base, min(b, w - l)) (b' = 0 if
- *    l >= w), and the virtual M and R recorded for the CP.
+ *    = the CP, M' = u, P' = p, R' = (l + base, min(b, w - l)) (R' = (base,
+ *    0) if l >= w), and the virtual M and R recorded for the CP.
  * g: the inverse, from the real machine and the CP's record. */
 struct vm_map {
     uint32_t base, w;
