@@ -17,7 +17,9 @@
 #include <cmocka.h>
 
 #include "tgm/analyze.h"
+#include "tgm/asm.h"
 #include "tgm/machine.h"
+#include "tgm/vmm.h"
 
 #define NPROF 6
 static struct analyze_result *results[NPROF];
@@ -354,6 +356,51 @@ static void analyze__follows_behaviour_not_the_declared_flags(void **state)
     analyze_result_free(r);
 }
 
+/* The classes are the paper's: reading the timer is neither location nor
+ * mode sensitivity, so an unprivileged TGET passes Theorem 1 here; yet the
+ * control program runs a guest on a real timer of its own, and a user-mode
+ * TGET run directly reads that one (docs/theorems.md says so). */
+static void analyze__unprivileged_tget_is_innocuous_but_not_virtualizable(void **state)
+{
+    (void)state;
+    struct isa_profile p = copy_of("virtualizable");
+    p.beh[OP_TGET] = BEH_DIRECT;
+    p.cls[OP_TGET] = 0;
+    struct analyze_options o = {.random_states = 64};
+    struct analyze_result *r = analyze_profile(&p, &o);
+    assert_non_null(r);
+    assert_int_equal(r->insn[OP_TGET].derived, 0);
+    assert_true(r->theorem1);
+    analyze_result_free(r);
+
+    static const char src[] = "        .org 0\n"
+                              "old:    .word 0\n"
+                              "        .word psw(SUP, h, 0, 64)\n"
+                              "        .entry start\n"
+                              "start:  TSET  t\n"
+                              "        LPSW  u\n"
+                              "user:   TGET  x\n"
+                              "        SVC   0\n"
+                              "h:      HALT\n"
+                              "t:      .word 1000\n"
+                              "x:      .word 0\n"
+                              "u:      .word psw(USER, user, 0, 64)\n";
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_string("tget.s", src, &img, stderr), 0);
+    const struct tgm_image *imgs[] = {&img};
+    struct check_opts co = {.w = 64, .profile = &p};
+    struct check_result res;
+    char err[160];
+    assert_int_equal(vmm_check(imgs, 1, &co, &res, err, sizeof err), 0);
+    assert_true(res.bare_halted);
+    assert_false(res.equivalent);
+    assert_non_null(strstr(res.alone_diff, "E[")); /* the word TGET stored */
+    co.profile = NULL; /* privileged: it traps in user mode, bare and virtual */
+    assert_int_equal(vmm_check(imgs, 1, &co, &res, err, sizeof err), 0);
+    assert_true(res.equivalent);
+    image_free(&img);
+}
+
 /* ---- options ---------------------------------------------------------- */
 
 static void analyze__same_seed_same_result_other_seed_same_classes(void **state)
@@ -537,6 +584,7 @@ int main(void)
         cmocka_unit_test(analyze__catches_lpsw_declared_innocuous),
         cmocka_unit_test(analyze__catches_add_declared_privileged),
         cmocka_unit_test(analyze__follows_behaviour_not_the_declared_flags),
+        cmocka_unit_test(analyze__unprivileged_tget_is_innocuous_but_not_virtualizable),
         cmocka_unit_test(analyze__same_seed_same_result_other_seed_same_classes),
         cmocka_unit_test(analyze__other_memory_sizes_give_the_same_classes),
         cmocka_unit_test(analyze__rejects_memory_outside_the_small_machine),
