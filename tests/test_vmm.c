@@ -384,8 +384,9 @@ static void trap__events_name_the_trapping_instruction(void **state)
 
 /* Breakpoints and watchpoints the monitor puts on a VM's real addresses
  * stop the run where the same ones stop a bare machine, with the view
- * exact, whether the access was direct, interpreted or a reflected trap's
- * E[0]; continuing, every later stop agrees too, up to the halt. */
+ * exact, whether the access was direct, interpreted (by v_i, or by the
+ * hybrid monitor) or a reflected trap's E[0]; continuing, every later stop
+ * agrees too, up to the halt. */
 struct dbg_case {
     const char *what;
     bool watch;
@@ -401,6 +402,7 @@ static const struct dbg_case dbg_cases[] = {
     {"watch a word TGET writes", true, Z},
     {"watch E[0], written by the SVC trap", true, 0},
 };
+#define NDBG (sizeof dbg_cases / sizeof dbg_cases[0])
 
 /* One stop of each side; false (with a note in MISSED) if they disagree. */
 static bool same_stop(struct tv_rig *r, int id, struct machine *bare, const char *what,
@@ -432,9 +434,10 @@ static void trap__breakpoints_and_watchpoints_stop_where_bare_ones_do(void **sta
                                {CODE + 2, NOP}, {CODE + 3, I(TGET, Z, 0, 0)},
                                {CODE + 4, I(ADD, X, X, X)}, {CODE + 5, I(SVC, 1, 0, 0)});
     char missed[1024] = "";
-    for (size_t i = 0; i < sizeof dbg_cases / sizeof dbg_cases[0]; i++) {
-        const struct dbg_case *c = &dbg_cases[i];
-        tv_reset(r, NULL);
+    for (size_t i = 0; i < 2 * NDBG; i++) { /* each case plain, then hybrid */
+        const struct dbg_case *c = &dbg_cases[i % NDBG];
+        struct vmm_config cfg = {.hybrid = i >= NDBG};
+        tv_reset(r, &cfg);
         uint64_t mem[W];
         struct tv_guest g = build(&p, mem);
         struct machine *bare = tv_bare(r, &g, 0, NULL), *real = vmm_machine(r->v);

@@ -196,6 +196,8 @@ bool machine_break_exec_test(const struct machine *m, uint32_t phys);
 enum { WATCH_READ = 1, WATCH_WRITE = 2 };
 int machine_watch(struct machine *m, uint32_t phys, int rw_mask); /* 0 clears */
 int machine_watch_test(const struct machine *m, uint32_t phys);
+/* Whether any watchpoint is set. */
+bool machine_watching(const struct machine *m);
 void machine_break_class(struct machine *m, unsigned class_mask);
 void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);

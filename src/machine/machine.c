@@ -380,6 +380,8 @@ int machine_watch(struct machine *m, uint32_t phys, int rw)
     return 0;
 }
 
+bool machine_watching(const struct machine *m) { return m->nwatch != 0; }
+
 int machine_watch_test(const struct machine *m, uint32_t phys)
 {
     if (phys >= m->q)

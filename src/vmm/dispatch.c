@@ -174,19 +174,6 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
     return true;
 }
 
-/* A watched word that an interpreter or a reflected trap touched stops the
- * run after the instruction, as the CPU's watchpoints do. */
-static bool watch_stop(struct vm *vm, struct vmm_exit *ex)
-{
-    if (vm->watch_hit < 0)
-        return false;
-    *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id,
-                            {.reason = EXIT_WATCH, .addr = (uint32_t)vm->watch_hit,
-                             .write = vm->watch_write}};
-    vm->watch_hit = -1;
-    return true;
-}
-
 /* D entered in place: the real machine's HCALL at VMM_ENTRY, run by the
  * fast loop.  After D, the VM resumes at once, without leaving the run
  * loop, when nothing else is due: it is still runnable, within its slice
@@ -256,7 +243,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, mx};
         return true;
     }
-    return watch_stop(vm, ex);
+    return interp_watch_stop(vm, ex);
 }
 
 /* One stretch of VM: a pending virtual timer, hybrid interpretation of its
@@ -269,7 +256,7 @@ static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vm
         uint64_t s0 = machine_steps(vm->view);
         deliver_timer(v, vm); /* a step of its own, as on the bare machine */
         uint64_t used = machine_steps(vm->view) - s0;
-        if (watch_stop(vm, ex))
+        if (interp_watch_stop(vm, ex))
             return true;
         if (used >= budget)
             return false;

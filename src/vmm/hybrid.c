@@ -14,8 +14,13 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
 {
     uint64_t n = 0, c0 = machine_cycles(vm->view);
     bool stop = false;
+    /* any word of the region may be touched: the view watches what the real
+     * machine watches there, so a VM stops where its bare machine would */
+    bool watching = machine_watching(vm->host);
+    if (watching)
+        interp_watch_region(vm, true);
     while (n < budget && vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
-           machine_cycles(vm->view) - c0 < cycles) {
+           machine_cycles(vm->view) - c0 < cycles && vm->watch_hit < 0) {
         if ((stop = vmm_break_before(v, vm, ex)))
             break;
         uint64_t before = machine_instret(vm->view);
@@ -25,7 +30,12 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
         vm->stats.interpreted += machine_instret(vm->view) - before;
         if (mx.reason == EXIT_HALT)
             vm->state = VM_HALTED;
+        interp_watch_report(vm, &mx);
     }
+    if (watching)
+        interp_watch_region(vm, false);
+    if (!stop)
+        stop = interp_watch_stop(vm, ex);
     /* counted, not traced: no trap brought the CP here */
     vm->stats.entries++;
     vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;

@@ -29,7 +29,16 @@ static void watch_mirror(struct vm *vm, uint64_t word, bool on)
                       on ? machine_watch_test(vm->host, vm->base + at[i]) : 0);
 }
 
-static void watch_report(struct vm *vm, const struct machine_exit *mx)
+void interp_watch_region(struct vm *vm, bool on)
+{
+    for (uint32_t i = 0; i < vm->w; i++) {
+        int rw = machine_watch_test(vm->host, vm->base + i);
+        if (rw)
+            machine_watch(vm->view, i, on ? rw : 0);
+    }
+}
+
+void interp_watch_report(struct vm *vm, const struct machine_exit *mx)
 {
     if (mx->reason == EXIT_WATCH) {
         vm->watch_hit = vm->base + mx->addr;
@@ -55,5 +64,16 @@ void interp_step_watched(struct vm *vm, uint64_t word, struct machine_exit *mx)
     watch_mirror(vm, word, true);
     machine_run(vm->view, 1, mx);
     watch_mirror(vm, word, false);
-    watch_report(vm, mx);
+    interp_watch_report(vm, mx);
+}
+
+bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex)
+{
+    if (vm->watch_hit < 0)
+        return false;
+    *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id,
+                            {.reason = EXIT_WATCH, .addr = (uint32_t)vm->watch_hit,
+                             .write = vm->watch_write}};
+    vm->watch_hit = -1;
+    return true;
 }

@@ -56,6 +56,15 @@ uint64_t vmm_cp_word(uint32_t q, uint32_t i);
  * watchpoints mirrored onto it, and a trap reflected into a VM. */
 void interp_step_watched(struct vm *vm, uint64_t word, struct machine_exit *mx);
 void interp_reflect(struct vm *vm, unsigned cause);
+/* Hybrid interpretation may touch any word of the region: ON gives the view
+ * the real watchpoints on all of it, off takes them away again. */
+void interp_watch_region(struct vm *vm, bool on);
+/* Record the watch hit the view's step MX reported, if any. */
+void interp_watch_report(struct vm *vm, const struct machine_exit *mx);
+/* A watched word that an interpreter, a reflected trap or a hybrid step
+ * touched stops the run after the instruction, as the CPU's watchpoints
+ * do: fills EX and clears the hit. */
+bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
 
 /* {v_i}: has the view execute WORD, the instruction at its P that trapped
  * on the real machine, and classifies the step; *reflected is the trap the
