@@ -390,17 +390,20 @@ static void trap__events_name_the_trapping_instruction(void **state)
 struct dbg_case {
     const char *what;
     bool watch;
-    uint32_t at; /* guest address */
+    uint32_t at;  /* guest address */
+    unsigned cls; /* instead, a class breakpoint */
 };
 static const struct dbg_case dbg_cases[] = {
-    {"break after a direct ADD", false, CODE + 1},
-    {"break after an interpreted SPSW", false, CODE + 2},
-    {"break after an interpreted TGET", false, CODE + 4},
-    {"break at the handler after an SVC", false, HND},
-    {"watch a word ADD writes", true, X},
-    {"watch a word SPSW writes", true, Y},
-    {"watch a word TGET writes", true, Z},
-    {"watch E[0], written by the SVC trap", true, 0},
+    {"break at the entry: the run's first step passes it", false, CODE, 0},
+    {"break after a direct ADD", false, CODE + 1, 0},
+    {"break after an interpreted SPSW", false, CODE + 2, 0},
+    {"break after an interpreted TGET", false, CODE + 4, 0},
+    {"break at the handler after an SVC", false, HND, 0},
+    {"watch a word ADD writes", true, X, 0},
+    {"watch a word SPSW writes", true, Y, 0},
+    {"watch a word TGET writes", true, Z, 0},
+    {"watch E[0], written by the SVC trap", true, 0, 0},
+    {"break before every privileged instruction", false, 0, CLASS_PRIV},
 };
 #define NDBG (sizeof dbg_cases / sizeof dbg_cases[0])
 
@@ -444,7 +447,10 @@ static void trap__breakpoints_and_watchpoints_stop_where_bare_ones_do(void **sta
         int id = tv_vm(r, &g);
         uint32_t base = tv_info(r, id).base;
         int rw = WATCH_READ | WATCH_WRITE;
-        if (c->watch) {
+        if (c->cls) {
+            machine_break_class(bare, c->cls);
+            machine_break_class(real, c->cls);
+        } else if (c->watch) {
             assert_int_equal(machine_watch(bare, c->at, rw), 0);
             assert_int_equal(machine_watch(real, base + c->at, rw), 0);
         } else {

@@ -140,7 +140,8 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
 /* The dispatcher loop.  Runs the runnable VMs round robin for at most
  * BUDGET guest steps in all (steps of the VMs' virtual machines; the CP's
  * own trap sequences and HCALLs are not counted), and returns why it
- * stopped.  Slices are measured in virtual cycles. */
+ * stopped.  Slices are measured in virtual cycles.  As machine_run, it
+ * never stops on a breakpoint before the call's first guest step. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 

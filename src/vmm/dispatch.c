@@ -169,6 +169,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
         v->skip_break = -1;
         return false;
     }
+    if (vm->id == v->first_vm && machine_steps(vm->view) == v->first_steps)
+        return false; /* the call's first step */
     v->skip_break = real;
     *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, {.reason = EXIT_BREAK, .addr = real}};
     return true;
@@ -237,6 +239,10 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         machine_set_p(vm->view, machine_p(v->m));
         check_limit(v, vm);
     }
+    /* a class stop at the CP's own HCALL is no stop of the guest's: D has
+     * run, and the run goes on (so the next step is not a run's first) */
+    if (mx.reason == EXIT_BREAK && mx.addr < VMM_K && !machine_break_exec_test(v->m, mx.addr))
+        return interp_watch_stop(vm, ex);
     if (mx.reason == EXIT_BREAK)
         v->skip_break = mx.addr;
     if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
@@ -284,11 +290,16 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         ex = &scratch;
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
     v->slicing = several_runnable(v); /* VMs may have come or gone since */
+    v->first_vm = -1;
     while (budget > 0) {
         struct vm *vm = pick(v);
         if (!vm) {
             ex->reason = VMMSTOP_DONE;
             return ex->reason;
+        }
+        if (v->first_vm < 0) { /* as machine_run, never stop before the first step */
+            v->first_vm = vm->id;
+            v->first_steps = machine_steps(vm->view);
         }
         uint64_t s0 = machine_steps(vm->view), c0 = machine_cycles(vm->view);
         v->run_c0 = c0; /* D in place charges the slice from here, as below */

@@ -34,6 +34,7 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
     v->hybrid = cfg && cfg->hybrid;
     v->cur = -1;
     v->skip_break = -1;
+    v->first_vm = -1;
     vmm_cp_install(v->m);
     machine_set_hostcall(v->m, vmm_hostcall, v);
     machine_set_psw(v->m, machine_mem(v->m)[1]); /* the CP holds the processor */

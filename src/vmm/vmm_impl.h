@@ -35,6 +35,10 @@ struct vmm {
     int64_t slice_left; /* virtual cycles left in cur's slice */
     bool real_timer;    /* resume() armed the real timer */
     int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
+    /* the first guest step of a vmm_run call: VM first_vm at its step
+     * first_steps passes any breakpoint, as machine_run's first step does */
+    int first_vm;
+    uint64_t first_steps;
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
     /* the direct run in progress (run_direct), for D entered in place */
     bool in_run;                /* run_direct is running the real machine */
