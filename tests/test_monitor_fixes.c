@@ -268,6 +268,22 @@ static void vm__bad_names_are_refused(void **state)
                "focus: guest_1.x-y");
 }
 
+/* A refused 'vm create' (no room, or the program does not fit the VM) starts
+ * no control program: the settings that need none stay open. */
+static void vm__refused_create_leaves_no_control_program(void **state)
+{
+    (void)state;
+    expect_fail("vm create a 524288", "no free region of 524288 words");
+    expect_fail("vm create a 2 examples/hello.s", "image needs words");
+    expect_out("set on-error continue; vm create a 524288; vm create a 2 examples/hello.s; "
+               "set hybrid on; set cp-memory 4096; vm create a 100; show",
+               "control program: real q=4096, 1 VM");
+    expect_out("set on-error continue; vm create a 524288; examine -r 0; echo done", "done");
+    struct cs_outcome o = mon("set on-error continue; vm create a 524288; examine -r 0");
+    assert_non_null(strstr(o.err, "no control program yet"));
+    cs_outcome_free(&o);
+}
+
 /* docs/monitor.md: a watchpoint in a VM sees what the control program does
  * for the guest, so it stops where the bare machine stops. */
 static void vm__watch_sees_interpreted_accesses(void **state)
@@ -645,6 +661,7 @@ int main(void)
         cmocka_unit_test(vm__watch_sees_interpreted_accesses),
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(vm__bad_names_are_refused),
+        cmocka_unit_test(vm__refused_create_leaves_no_control_program),
         cmocka_unit_test(reset__forgets_the_history),
         cmocka_unit_test(go__cycles_reports_this_run),
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),

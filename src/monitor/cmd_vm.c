@@ -118,18 +118,23 @@ static int vm_create(struct mon *m, int argc, char **argv)
     struct tgm_image img = {0};
     if (argc == 5 && mon_read_program(m, argv[4], &img) != 0)
         return -1;
+    bool fresh = !m->vmm; /* a refused create must not leave a control program */
     if (mon_vmm_ensure(m) != 0) {
         image_free(&img);
         return -1;
     }
     int id = vmm_vm_create(m->vmm, (uint32_t)w, argv[2], err, sizeof err);
+    if (id >= 0 && argc == 5 && vmm_vm_load(m->vmm, id, &img, err, sizeof err) != 0) {
+        vmm_vm_destroy(m->vmm, id);
+        id = -1;
+    }
     if (id < 0) {
         image_free(&img);
-        return mon_err(m, "%s", err);
-    }
-    if (argc == 5 && vmm_vm_load(m->vmm, id, &img, err, sizeof err) != 0) {
-        vmm_vm_destroy(m->vmm, id);
-        image_free(&img);
+        if (fresh) { /* else 'set hybrid', 'set cp-memory' would need 'reset all' */
+            vmm_destroy(m->vmm);
+            m->vmm = NULL;
+            mon_debug_apply(m);
+        }
         return mon_err(m, "%s", err);
     }
     image_free(&m->vm_img[id]);
