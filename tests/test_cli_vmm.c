@@ -548,6 +548,7 @@ static void check__bad_usage_gives_one_line_and_exits_2(void **state)
         {{"--max-steps", "abc", hello}, "--max-steps"},
         {{"--profile", "vax", hello}, "--profile"},
         {{"--slice", "0", hello}, "at least one cycle"}, /* as 'run --vmm' says */
+        {{"--max-steps", "0", hello}, "at least one step"}, /* not "none", as in 'run' */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cs_outcome o = cs_run_tgm_argv("check", cases[i].args);

@@ -203,6 +203,9 @@ static void check__bad_options_are_refused(void **state)
     expect_fail("check examples/sum.s with", "'with' needs a FILE");
     expect_fail("check examples/sum.s with hybrid", "'with' needs a FILE");
     expect_fail("check examples/sum.s mem 1", "out of range (2..");
+    expect_fail("check examples/sum.s steps -1", "count -1 is negative");
+    expect_fail("check examples/sum.s slice -1", "count -1 is negative");
+    expect_fail("check examples/sum.s steps 0", "at least one step");
     expect_out("check examples/sum.s with examples/hello.s", "together with the others halted");
 }
 

@@ -109,6 +109,11 @@ int cli_check(int argc, char **argv)
         case 'n':
             if (cli_parse_u64("--max-steps", optarg, &o.max_steps))
                 return EXIT_USAGE;
+            if (o.max_steps == 0) { /* 0 would silently mean the default, not "none" */
+                cli_error("--max-steps: check needs a limit of at least one step (a guest "
+                          "that does not halt is never equivalent)");
+                return EXIT_USAGE;
+            }
             break;
         case 's':
             if (cli_parse_u64("--slice", optarg, &o.slice))

@@ -295,7 +295,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             }
             continue;
         }
-        if (mon_arg(m, argv[++i], &v) != 0)
+        if ((k == 0 ? mon_arg(m, argv[++i], &v) : mon_count(m, argv[++i], &v)) != 0)
             goto out;
         if (k == 0 && (v < TGM_Q_MIN || v > TGM_Q_MAX)) {
             mon_err(m, "mem: %llu words is out of range (%u..%u)", (unsigned long long)v,
@@ -304,6 +304,11 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         }
         if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
             mon_err(m, "a slice must be at least one cycle");
+            goto out;
+        }
+        if (k == 1 && v == 0) { /* likewise, and not "no limit" as 'set limit 0' */
+            mon_err(m, "steps: a limit of at least one step is needed (a guest that does "
+                       "not halt is never equivalent)");
             goto out;
         }
         if (k == 0)
