@@ -196,6 +196,26 @@ static void script__percent_words_without_arguments(void **state)
 
 /* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
  * a 'with' that names no image. */
+/* A NUL byte used to end the line there: 'deposit 0 1<NUL> 2' wrote one
+ * word and succeeded.  The line is refused, naming the column, under the
+ * script's on-error policy (docs/robustness.md). */
+static void script__a_nul_byte_refuses_the_line(void **state)
+{
+    (void)state;
+    char script[CS_PATH], cmds[CS_PATH + 16];
+    cs_tmp_path(script, sizeof script, "nul.mon");
+    static const char text[] = "set on-error continue\ndeposit 0 1\0 2\nexamine 0 2\n";
+    cs_write_bytes(script, text, sizeof text - 1);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "nul.mon:2: a NUL byte at column 12: not a monitor script"));
+    assert_non_null(strstr(o.out, "0x00000              0000000000000000\n"));
+    cs_outcome_free(&o);
+    cs_write_bytes(script, "echo a\0b\n", 9);
+    snprintf(cmds, sizeof cmds, "do %s", script);
+    expect_fail(cmds, "nul.mon:1: do: a NUL byte at column 7");
+}
+
 static void check__bad_options_are_refused(void **state)
 {
     (void)state;
@@ -657,6 +677,7 @@ int main(void)
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(script__percent_words_without_arguments),
+        cmocka_unit_test(script__a_nul_byte_refuses_the_line),
         cmocka_unit_test(check__bad_options_are_refused),
         cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
         cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),

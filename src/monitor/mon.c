@@ -360,7 +360,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);
-        int rc = mon_exec_line(m, text ? text : line);
+        int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
+                                      r->nul_col)
+                            : mon_exec_line(m, text ? text : line);
         free(text);
         if (rc == 0 || r->interactive || m->on_error == ONERR_CONTINUE)
             continue;

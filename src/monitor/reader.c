@@ -44,6 +44,8 @@ static const char *stream_next(struct mon_reader *r)
     while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
         r->buf[--n] = '\0';
     r->line++;
+    size_t text = strlen(r->buf); /* a NUL would silently cut the line short */
+    r->nul_col = text < n ? text + 1 : 0;
     return r->buf;
 }
 
