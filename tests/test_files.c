@@ -635,6 +635,42 @@ static void monitor__log_and_trace_appear_whole_when_they_end(void **state)
     assert_no_temporary();
 }
 
+/* 'log F' then 'trace ... to F' (or 'save F', 'timeline F'): whichever
+ * ended last replaced the other's file, silently.  Writing where an open
+ * log or trace will go is refused, by name or through a link. */
+static void monitor__no_writer_takes_the_open_log_or_traces_file(void **state)
+{
+    (void)state;
+    struct mfx f;
+    mfx_open(&f);
+    const char *src = tmp("w.s"), *log = tmp("both.log"), *link = tmp("both.lnk");
+    const char *trace = tmp("both.trace");
+    put(src, hello_src);
+    unlink(log);
+    unlink(link);
+    assert_int_equal(symlink(log, link), 0);
+    assert_int_equal(mon_cmd(&f, "vm create a 100 %s", src), 0);
+    assert_int_equal(mon_cmd(&f, "timeline on"), 0);
+    assert_int_equal(mon_cmd(&f, "log %s", log), 0);
+    assert_int_equal(mon_cmd(&f, "trace insns to %s", link), -1);
+    assert_non_null(strstr(f.ebuf, "the log goes there until 'log off'"));
+    assert_int_equal(mon_cmd(&f, "save %s", log), -1);
+    assert_int_equal(mon_cmd(&f, "go"), 0);
+    assert_int_equal(mon_cmd(&f, "timeline %s", link), -1);
+    assert_int_equal(mon_cmd(&f, "log %s", log), 0); /* a new log replaces its own */
+    assert_int_equal(mon_cmd(&f, "trace insns to %s", trace), 0);
+    assert_int_equal(mon_cmd(&f, "log %s", trace), -1);
+    assert_non_null(strstr(f.ebuf, "the trace goes there until 'trace off'"));
+    assert_int_equal(mon_cmd(&f, "trace off"), 0);
+    assert_int_equal(mon_cmd(&f, "log off"), 0);
+    char *l = cs_slurp(log, NULL);
+    assert_non_null(strstr(l, "log off")); /* the log, not a snapshot or a trace */
+    free(l);
+    mfx_close(&f);
+    unlink(link);
+    assert_no_temporary();
+}
+
 /* ---- what the fuzzers found ----------------------------------------------- */
 
 /* fuzz_monitor: 'go 10 t0' set P := 10 and then refused its arguments. */
@@ -676,6 +712,7 @@ int main(void)
         T(snapshot__valid_checksum_but_broken_cp_is_refused),
         T(monitor__refused_go_leaves_p_as_it_was),
         T(monitor__log_and_trace_appear_whole_when_they_end),
+        T(monitor__no_writer_takes_the_open_log_or_traces_file),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -67,6 +67,10 @@ int tgm_write_atomic(const char *path, const void *data, size_t len, char *err,
 /* 1 if A and B both exist and are the same file (device and inode). */
 int tgm_same_file(const char *a, const char *b);
 
+/* 1 if writing A and B would replace one file: links followed, the same
+ * name in the same directory (by device and inode), existing or not. */
+int tgm_same_target(const char *a, const char *b);
+
 /* Read PATH whole into *BUF (malloc'd, with a NUL after the LEN bytes),
  * refusing more than LIMIT bytes: "PATH: larger than LIMIT bytes, the limit
  * for WHAT".  -1 with ERR. */

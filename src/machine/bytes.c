@@ -220,15 +220,21 @@ void tgm_wabort(struct tgm_wfile *w)
     *w = (struct tgm_wfile){.fd = -1};
 }
 
+/* The directory PATH names its file in, into DIR. */
+static void dir_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, len, ".");
+    else
+        snprintf(dir, len, "%.*s", (int)(slash - path + (slash == path)), path);
+}
+
 /* Make the rename itself durable. */
 static void sync_dir(const char *path)
 {
-    const char *slash = strrchr(path, '/');
     char dir[PATH_MAX];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)), path);
+    dir_of(path, dir, sizeof dir);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         fsync(fd);
@@ -286,6 +292,22 @@ int tgm_same_file(const char *a, const char *b)
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
+}
+
+int tgm_same_target(const char *a, const char *b)
+{
+    char *ta = resolve_links(a, NULL, 0), *tb = resolve_links(b, NULL, 0);
+    int same = 0;
+    if (ta && tb) {
+        const char *na = strrchr(ta, '/'), *nb = strrchr(tb, '/');
+        char da[PATH_MAX], db[PATH_MAX];
+        dir_of(ta, da, sizeof da);
+        dir_of(tb, db, sizeof db);
+        same = strcmp(na ? na + 1 : ta, nb ? nb + 1 : tb) == 0 && tgm_same_file(da, db);
+    }
+    free(ta);
+    free(tb);
+    return same;
 }
 
 int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,

@@ -61,6 +61,17 @@ int mon_file_lost(struct mon *m, const char *what, const char *err)
     return -1;
 }
 
+int mon_path_free(struct mon *m, const char *path, const FILE *keep)
+{
+    if (m->trace_file && m->trace_file != keep && m->trace_w.path &&
+        tgm_same_target(path, m->trace_w.path))
+        return mon_err(m, "%s: the trace goes there until 'trace off'; choose another file",
+                       path);
+    if (m->log && m->log != keep && m->log_w.path && tgm_same_target(path, m->log_w.path))
+        return mon_err(m, "%s: the log goes there until 'log off'; choose another file", path);
+    return 0;
+}
+
 /* End the trace file: it appears under its name only now, complete (the
  * one writer, tgm_wopen; an old file stays intact if this fails). */
 int mon_trace_close(struct mon *m)
@@ -210,6 +221,8 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     if (path) {
         struct tgm_wfile w;
         char err[512];
+        if (mon_path_free(m, path, m->trace_file) != 0)
+            return -1;
         FILE *f = mon_wstream_open(&w, path, err, sizeof err);
         if (!f)
             return mon_err(m, "cannot write trace: %s", err);
@@ -291,6 +304,8 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     if (!m->vmm)
         return mon_err(m, "no control program (create a VM first)");
     char err[512];
+    if (mon_path_free(m, argv[1], NULL) != 0)
+        return -1;
     if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     mon_out(m, "timeline: %zu events written to %s\n", timeline_count(m->timeline, NULL),

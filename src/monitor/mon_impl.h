@@ -380,6 +380,10 @@ int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
 /* Say that the file of WHAT (trace, log) was not written: as the current
  * command's error, or with WHAT when the session ends.  Returns -1. */
 int mon_file_lost(struct mon *m, const char *what, const char *err);
+/* -1 with a message if writing PATH would replace the file the open log or
+ * trace puts in place when it ends (one of the two would be lost); KEEP is
+ * the stream the command replaces anyway (NULL: none). */
+int mon_path_free(struct mon *m, const char *path, const FILE *keep);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
 /* Note the values of watched words so a hit can show old -> new. */
 void mon_watch_snapshot(struct mon *m);

@@ -439,6 +439,8 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
             return mon_err(m, "usage: %s", m->cur->usage);
         breaks = false;
     }
+    if (mon_path_free(m, argv[1], NULL) != 0)
+        return -1;
     if (mon_snapshot_save(m, argv[1], breaks, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     mon_out(m, "saved %s\n", argv[1]);
