@@ -307,6 +307,25 @@ static void vm__refused_create_leaves_no_control_program(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'deposit -r 1 1' rewrote the control program's trap PSW: traps no longer
+ * reached it, and 'save' wrote a snapshot that 'restore' refuses. */
+static void deposit__real_cp_words_are_refused(void **state)
+{
+    (void)state;
+    expect_fail("vm create a 100; deposit -r 1 1",
+                "real E[1] belongs to the control program (E[1..7]");
+    expect_fail("vm create a 100; deposit -r 0 0 0 0 0 0 0 0 0", "real E[1] belongs");
+    /* nothing written, E[0] and the VMs' words stay open */
+    expect_out("vm create a 100; set on-error continue; deposit -r 6 1 2 3; "
+               "deposit -r 0 5; deposit -r 8 9; examine -r 0 9",
+               "  0x00000              0000000000000005\n"
+               "  0x00001              8000010000080000\n");
+    expect_out("vm create a 100; set on-error continue; deposit -r 6 1 2 3; examine -r 6 3",
+               "  0x00006              0000000000000000\n"
+               "  0x00007              0000000000000000\n"
+               "  0x00008              0000000000000000\n");
+}
+
 /* docs/monitor.md: a watchpoint in a VM sees what the control program does
  * for the guest, so it stops where the bare machine stops. */
 static void vm__watch_sees_interpreted_accesses(void **state)
@@ -686,6 +705,7 @@ int main(void)
         cmocka_unit_test(vm__li_lists),
         cmocka_unit_test(vm__bad_names_are_refused),
         cmocka_unit_test(vm__refused_create_leaves_no_control_program),
+        cmocka_unit_test(deposit__real_cp_words_are_refused),
         cmocka_unit_test(reset__forgets_the_history),
         cmocka_unit_test(go__cycles_reports_this_run),
         cmocka_unit_test(go__trap_loop_on_an_empty_machine_stops),

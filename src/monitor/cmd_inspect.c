@@ -457,6 +457,12 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
                                : mon_err(m, "address %#llx is out of range (0..%#x)",
                                          (unsigned long long)(a + (uint64_t)k),
                                          machine_q(x) - 1);
+        else if (sp == SP_REAL && phys[k] >= 1 && phys[k] < VMM_K)
+            /* vmm_state_check's invariant: a trap must reach the dispatcher,
+             * and 'restore' refuses a snapshot without it */
+            rc = mon_err(m, "real E[%lld] belongs to the control program (E[1..%u] stay "
+                            "as installed, or a trap would not reach it)",
+                         (long long)phys[k], VMM_K - 1);
         else if (mon_arg(m, argv[i + 1 + k], &vals[k]) != 0)
             rc = -1;
     }
