@@ -138,6 +138,35 @@ static void console__clear_forgets_the_output(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'console input \x41' queued "x41" and '\q' a 'q', silently: the escapes
+ * are the assembler's, and any other is refused, queueing nothing. */
+static void console__input_escapes_are_the_assemblers(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH + 200];
+    cs_write_text(src, sizeof src, "echo.s",
+                  "        .entry s\ns:      CIN   c\n        BZ    c, e\n"
+                  "        ADDI  c, c, 1\n        BZ    c, e\n        ADDI  c, c, -1\n"
+                  "        COUT  c\n        JMP   s\ne:      HALT\nc:      .word 0\n");
+    snprintf(cmds, sizeof cmds,
+             "set console off; load %s; console input \"\\x41\\t\\\\\\'z\\r\"; go; "
+             "console; vm create v 64 %s; vm input v \\x42; go; vm console v", src, src);
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "HALT\nA\t\\'z\r\n"));
+    assert_non_null(strstr(o.out, "HALT\nB\n"));
+    cs_outcome_free(&o);
+    static const char *const bad[] = {"\\q", "\\x4", "\\xZZ", "ab\\"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmds, sizeof cmds, "load %s; console input %s", src, bad[i]);
+        expect_fail(cmds, "unknown escape '\\");
+        snprintf(cmds, sizeof cmds,
+                 "set console off; load %s; set on-error continue; console input %s; "
+                 "console input ok; go; console", src, bad[i]);
+        expect_out(cmds, "\nok\n"); /* nothing of the refused line was queued */
+    }
+}
+
 static void trace__cp_lines_respect_the_cap(void **state)
 {
     (void)state;
@@ -693,6 +722,7 @@ int main(void)
         cmocka_unit_test(counts__negative_and_zero_counts_are_refused),
         cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
         cmocka_unit_test(console__clear_forgets_the_output),
+        cmocka_unit_test(console__input_escapes_are_the_assemblers),
         cmocka_unit_test(trace__cp_lines_respect_the_cap),
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(script__percent_words_without_arguments),

@@ -33,6 +33,11 @@ int asm_assemble_string(const char *name, const char *src,
 int asm_assemble_file_listing(const char *path, struct tgm_image *img,
                               FILE *diag, FILE *listing);
 
+/* One character or escape of a string (\n \t \r \0 \\ \' \" \xHH) at *PP
+ * (before END) into *OUT, *PP past it.  Returns 0, or -1 with *PP left at
+ * the offending backslash.  The monitor's 'console input' decodes the same. */
+int asm_escape(const char **pp, const char *end, uint8_t *out);
+
 /* Assemble one instruction or one data expression (as in ".word X") that
  * would sit at address ADDR, with SYMS (may be NULL) giving symbol values.
  * For the monitor's "assemble in place".  0 on success; -1 with a one-line

@@ -184,9 +184,7 @@ static int lex_number(struct asm_ctx *c, struct asm_tok *t)
     return 0;
 }
 
-/* One character or escape at *PP (before END) into *OUT.  Returns 0, or -1
- * with *PP left at the offending backslash. */
-static int lex_escape(const char **pp, const char *end, uint8_t *out)
+int asm_escape(const char **pp, const char *end, uint8_t *out)
 {
     const char *p = *pp;
     if (*p != '\\') {
@@ -250,7 +248,7 @@ static int lex_char(struct asm_ctx *c, struct asm_tok *t, const char *end,
     }
     uint8_t v;
     const char *s = p;
-    if (lex_escape(&s, close, &v) != 0) {
+    if (asm_escape(&s, close, &v) != 0) {
         bad_escape(c, t, s, close);
         return -1;
     }
@@ -275,7 +273,7 @@ static int lex_string(struct asm_ctx *c, struct asm_tok *t, const char *end,
         uint8_t v;
         if (*s == '\\' && s + 1 == end)
             break; /* a backslash at the end of the line: unterminated */
-        if (lex_escape(&s, end, &v) != 0) {
+        if (asm_escape(&s, end, &v) != 0) {
             bad_escape(c, t, s, end);
             return -1;
         }

@@ -336,20 +336,23 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
 
 /* ---- console ---- */
 
-/* Decode \n \t \r \0 \\ escapes in place; returns the length. */
-static size_t unescape(char *s)
+/* Decode the assembler's string escapes in S in place: the length, or -1
+ * after saying which escape is bad. */
+static long unescape(struct mon *m, char *s)
 {
+    const char *p = s, *end = s + strlen(s);
     char *o = s;
-    for (char *p = s; *p; p++) {
-        if (*p == '\\' && p[1]) {
-            p++;
-            *o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p == '0' ? '\0' : *p;
-        } else {
-            *o++ = *p;
+    while (p < end) {
+        uint8_t c;
+        if (asm_escape(&p, end, &c) != 0) {
+            int n = p[1] == 'x' ? (int)strnlen(p, 4) : (int)strnlen(p, 2);
+            return mon_err(m, "unknown escape '%.*s' (use \\n \\t \\r \\0 \\\\ \\' "
+                              "\\\" or \\xHH)", n, p);
         }
+        *o++ = (char)c;
     }
     *o = '\0';
-    return (size_t)(o - s);
+    return (long)(o - s);
 }
 
 int mon_cmd_console(struct mon *m, int argc, char **argv)
@@ -358,10 +361,12 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
     if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
         if (argc != 3)
             return mon_err(m, "usage: %s", m->cur->usage);
-        size_t n = unescape(argv[2]);
+        long n = unescape(m, argv[2]);
+        if (n < 0)
+            return -1;
         int rc = m->focus == MON_FOCUS_BARE
-                     ? machine_console_input(x, (const uint8_t *)argv[2], n)
-                     : vmm_vm_input(m->vmm, m->focus, (const uint8_t *)argv[2], n);
+                     ? machine_console_input(x, (const uint8_t *)argv[2], (size_t)n)
+                     : vmm_vm_input(m->vmm, m->focus, (const uint8_t *)argv[2], (size_t)n);
         return rc ? mon_err(m, "cannot queue input") : 0;
     }
     if (argc == 2 && mon_keyword(argv[1], "input clear") == 1) {

@@ -139,7 +139,8 @@ const struct mon_cmd mon_cmds[] = {
      G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", 0},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"
-     "'console input TEXT' queues TEXT (C escapes \\n, \\t, \\\\ allowed);\n"
+     "'console input TEXT' queues TEXT (escapes as in .ascii: \\n \\t \\r \\0\n"
+     "\\\\ \\' \\\" \\xHH; any other is refused);\n"
      "'console clear' forgets the output so far (queued input stays).\n"
      "During 'go' the output is also shown as the guest writes it, and keys typed\n"
      "at the terminal are queued as its input ('set console off' to stop that).",
