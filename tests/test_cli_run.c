@@ -400,6 +400,17 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
     cs_assert_one_line(&o, "--quiet: cannot be combined with --json");
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
+    /* an empty name was "tgm: as: : cannot write: No such file or directory" */
+    const char *const empty[][5] = {{"run", ""},           {"as", ""},
+                                    {"as", img, "-o", ""},  {"dis", ""},
+                                    {"dis", img, "-o", ""}, {"check", ""},
+                                    {"monitor", "", "-c", "regs"}};
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        o = cs_run_tgm_argv(empty[i][0], empty[i] + 1);
+        assert_int_equal(o.status, 2);
+        cs_assert_one_line(&o, "expected a file name, got ''");
+        cs_outcome_free(&o);
+    }
 }
 
 static void run__bad_images_give_one_line_and_exit_2(void **state)

@@ -38,6 +38,10 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 int cli_input_ok(const char *cmd, const char *path)
 {
     struct stat st;
+    if (!*path) { /* not "tgm: as: : No such file or directory" */
+        cli_error("%s%sexpected a file name, got ''", cmd ? cmd : "", cmd ? ": " : "");
+        return -1;
+    }
     if (stat(path, &st) != 0) {
         cli_error("%s%s%s: %s", cmd ? cmd : "", cmd ? ": " : "", path, strerror(errno));
         return -1;
@@ -53,6 +57,10 @@ int cli_input_ok(const char *cmd, const char *path)
 int cli_output_ok(const char *cmd, const char *path)
 {
     struct stat st;
+    if (!*path) {
+        cli_error("%s: expected a file name, got ''", cmd);
+        return -1;
+    }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         cli_error("%s: %s: is a directory (give a file name)", cmd, path);
         return -1;
