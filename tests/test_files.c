@@ -265,6 +265,13 @@ static void as__the_source_is_never_the_output(void **state)
     expect_refusal(cs_run_tgm("as", src, "-o", alias, NULL), "is the source");
     unlink(alias);
     assert_file(src, hello_src);
+    /* nor a file it includes: 'tgm as main.s -o lib.s' replaced lib.s */
+    const char *main_src = tmp("main.s");
+    put(main_src, ".include \"b.s\"\n");
+    expect_refusal(cs_run_tgm("as", main_src, "-o", dotted, NULL), "b.s, which is the output");
+    expect_refusal(cs_run_tgm("run", main_src, "--dump", dotted, NULL), "--dump: ");
+    expect_refusal(cs_run_tgm("run", "--vmm", main_src, "--timeline", src, NULL), "includes");
+    assert_file(src, hello_src);
 }
 
 /* SRC := the hello program, assembled to IMG. */

@@ -33,6 +33,15 @@ int asm_assemble_string(const char *name, const char *src,
 int asm_assemble_file_listing(const char *path, struct tgm_image *img,
                               FILE *diag, FILE *listing);
 
+/* asm_assemble_file_listing that also hands back in *SOURCES every file it
+ * read (PATH, then each .include opened, named as diagnostics name them;
+ * NULL-terminated, free with asm_sources_free), errors or not: for callers
+ * that must not write over one of them.  *SOURCES is NULL if PATH was not
+ * read. */
+int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *diag,
+                              FILE *listing, char ***sources);
+void asm_sources_free(char **sources);
+
 /* One character or escape of a string (\n \t \r \0 \\ \' \" \xHH) at *PP
  * (before END) into *OUT, *PP past it.  Returns 0, or -1 with *PP left at
  * the offending backslash.  The monitor's 'console input' decodes the same. */

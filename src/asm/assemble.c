@@ -202,9 +202,10 @@ static void add_file(struct asm_ctx *c, const char *name, char *text, size_t len
                                               .text = text, .len = len};
 }
 
-/* Assemble TEXT (taken over) named NAME. */
+/* Assemble TEXT (taken over) named NAME; the names of the files read go to
+ * *SOURCES unless it is NULL. */
 static int assemble(const char *name, char *text, size_t len, struct tgm_image *img,
-                    FILE *diag, FILE *listing)
+                    FILE *diag, FILE *listing, char ***sources)
 {
     struct assembler a;
     assembler_init(&a);
@@ -235,13 +236,36 @@ static int assemble(const char *name, char *text, size_t len, struct tgm_image *
                     (unsigned long long)img->entry_psw, img->nsyms, img->nsyms == 1 ? "" : "s");
     }
     free(a.words);
+    if (sources) { /* the names change hands */
+        if (!(*sources = calloc(a.c.nfiles + 1, sizeof **sources)))
+            abort();
+        for (uint32_t i = 0; i < a.c.nfiles; i++) {
+            (*sources)[i] = a.c.files[i].name;
+            a.c.files[i].name = NULL;
+        }
+    }
     asm_ctx_free(&a.c);
     return n;
+}
+
+void asm_sources_free(char **sources)
+{
+    for (char **p = sources; p && *p; p++)
+        free(*p);
+    free(sources);
 }
 
 int asm_assemble_file_listing(const char *path, struct tgm_image *img, FILE *diag,
                               FILE *listing)
 {
+    return asm_assemble_file_sources(path, img, diag, listing, NULL);
+}
+
+int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *diag,
+                              FILE *listing, char ***sources)
+{
+    if (sources)
+        *sources = NULL;
     FILE *f = fopen(path, "rb");
     char *text = NULL;
     size_t len = 0;
@@ -264,7 +288,7 @@ int asm_assemble_file_listing(const char *path, struct tgm_image *img, FILE *dia
             fprintf(diag, "%s: error: %s\n", path, strerror(err));
         return 1;
     }
-    return assemble(path, text, len, img, diag, listing);
+    return assemble(path, text, len, img, diag, listing, sources);
 }
 
 int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag)
@@ -276,7 +300,8 @@ int asm_assemble_string(const char *name, const char *src, struct tgm_image *img
                         FILE *diag)
 {
     size_t len = strlen(src);
-    return assemble(name ? name : "<string>", asm_strndup(src, len), len, img, diag, NULL);
+    return assemble(name ? name : "<string>", asm_strndup(src, len), len, img, diag, NULL,
+                    NULL);
 }
 
 /* The word of asm_assemble_line's one statement. */

@@ -73,5 +73,12 @@ struct tgm_image;
 /* Read PATH as a guest image, or assemble it if its name ends in ".s"
  * (diagnostics go to stderr).  0, or -1 after one line "tgm: CMD: PATH: why". */
 int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
+/* The same, refusing a source that includes OUT, the value of FLAG, which
+ * the caller will write (OUT may be NULL): one line naming them. */
+int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
+                       const char *flag, const char *out);
+/* The file of SOURCES (asm_assemble_file_sources) that is PATH, by name or
+ * device and inode, or NULL. */
+const char *cli_source_of(char *const *sources, const char *path);
 
 #endif

@@ -110,11 +110,20 @@ int cli_as(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct tgm_image img;
-    int nerr = asm_assemble_file_listing(src, &img, stderr, listing ? stdout : NULL);
-    if (nerr) {
+    char **read;
+    int nerr = asm_assemble_file_sources(src, &img, stderr, listing ? stdout : NULL, &read);
+    const char *inc = nerr ? NULL : cli_source_of(read, out); /* an .include is a source too */
+    if (nerr)
         cli_error("as: %d error%s in %s; %s not written", nerr, nerr == 1 ? "" : "s", src, out);
+    else if (inc)
+        cli_error("as: %s includes %s, which is the output %s; choose another -o", src, inc,
+                  out);
+    asm_sources_free(read);
+    if (nerr || inc) {
+        if (inc)
+            image_free(&img);
         free(def);
-        return EXIT_NEGATIVE;
+        return nerr ? EXIT_NEGATIVE : EXIT_USAGE;
     }
     char err[512];
     int rc = image_write_file(out, &img, err, sizeof err);

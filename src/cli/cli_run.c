@@ -395,7 +395,7 @@ int cli_run(int argc, char **argv)
         status = run_vmm(&o);
         goto done;
     }
-    if (cli_load_image("run", o.images[0], &img) != 0)
+    if (cli_load_image_for("run", o.images[0], &img, "--dump", o.dump) != 0)
         goto done;
     struct machine_config cfg = {.q = o.q, .profile = o.profile};
     if (!(m = machine_create(&cfg))) {

@@ -153,7 +153,8 @@ int run_vmm(const struct run_opts *o)
     int status = EXIT_USAGE, loaded = 0;
     char err[512];
     for (; loaded < nimg; loaded++)
-        if (cli_load_image("run", o->images[loaded], &img[loaded]) != 0)
+        if (cli_load_image_for("run", o->images[loaded], &img[loaded], "--timeline",
+                               o->timeline) != 0)
             goto out;
     struct vmm_config cfg = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
                              .hybrid = o->hybrid};

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/image.h"
 
@@ -85,18 +86,33 @@ int cli_output_ok(const char *cmd, const char *path)
     return 0;
 }
 
-int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
+const char *cli_source_of(char *const *sources, const char *path)
+{
+    for (char *const *p = sources; path && p && *p; p++)
+        if (strcmp(*p, path) == 0 || tgm_same_file(*p, path))
+            return *p;
+    return NULL;
+}
+
+int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
+                       const char *flag, const char *out)
 {
     if (cli_input_ok(cmd, path) != 0)
         return -1;
     size_t n = strlen(path);
     if (n > 2 && strcmp(path + n - 2, ".s") == 0) {
-        int errors = asm_assemble_file(path, img, stderr);
-        if (errors) {
+        char **read;
+        int errors = asm_assemble_file_sources(path, img, stderr, NULL, &read);
+        const char *inc = errors ? NULL : cli_source_of(read, out);
+        if (errors)
             cli_error("%s: %s: %d error%s", cmd, path, errors, errors == 1 ? "" : "s");
-            return -1;
-        }
-        return 0;
+        else if (inc)
+            cli_error("%s: %s includes %s, which is the output %s; choose another file", flag,
+                      path, inc, out);
+        asm_sources_free(read);
+        if (inc)
+            image_free(img);
+        return errors || inc ? -1 : 0;
     }
     char err[512];
     if (image_read_file(path, img, err, sizeof err) != 0) {
@@ -104,6 +120,11 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
         return -1;
     }
     return 0;
+}
+
+int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
+{
+    return cli_load_image_for(cmd, path, img, NULL, NULL);
 }
 
 int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
