@@ -102,6 +102,26 @@ static void diag_of_file(const char *path, int want_n, const char *want)
     free(text);
 }
 
+/* A UTF-8 byte order mark at the start of a file (some editors write one)
+ * was "unexpected byte 0xef" at 1:1; it is skipped, in includes too, and the
+ * columns count from after it. */
+static void asm__a_leading_bom_is_skipped(void **state)
+{
+    struct tmpdir *d = *state;
+    char main_path[1024];
+    put_file(d->path, "bom.s", "\xef\xbb\xbf  .include \"inc.s\"\n  HALT\n");
+    put_file(d->path, "inc.s", "\xef\xbb\xbfk = 7\n");
+    snprintf(main_path, sizeof main_path, "%s/bom.s", d->path);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(main_path, &img, stderr), 0);
+    assert_int_equal(img.nwords, 1);
+    assert_true(sym(&img, "k") == 7);
+    image_free(&img);
+    put_file(d->path, "bad.s", "\xef\xbb\xbf" "BAD\n");
+    snprintf(main_path, sizeof main_path, "%s/bad.s", d->path);
+    diag_of_file(main_path, 1, "bad.s:1:1: error: unknown mnemonic 'BAD'\nBAD\n^~~\n");
+}
+
 /* A phase may hold an include, but each file must end the phases it began. */
 static void asm__phase_across_includes(void **state)
 {
@@ -289,6 +309,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(asm__include_is_relative_to_the_including_file, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__missing_include_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__a_leading_bom_is_skipped, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__unreadable_file_is_one_error, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__listing_shows_address_word_and_line, make_dir,

@@ -225,6 +225,27 @@ static void script__percent_words_without_arguments(void **state)
 
 /* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
  * a 'with' that names no image. */
+/* A script (or pipe) whose first line was empty crashed the monitor: the
+ * line buffer did not exist yet.  A UTF-8 byte order mark, as some editors
+ * write one, is not part of the first command. */
+static void script__empty_first_line_and_bom(void **state)
+{
+    (void)state;
+    char script[CS_PATH], cmds[CS_PATH + 16];
+    cs_write_text(script, sizeof script, "blank.mon", "\n\necho after blank lines\n");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "after blank lines\n");
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "do %s", script);
+    expect_out(cmds, "after blank lines\n");
+    cs_write_text(script, sizeof script, "bom.mon", "\xef\xbb\xbf" "echo bom\n");
+    o = cs_run_tgm("monitor", "-f", script, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "bom\n");
+    cs_outcome_free(&o);
+}
+
 /* A NUL byte used to end the line there: 'deposit 0 1<NUL> 2' wrote one
  * word and succeeded.  The line is refused, naming the column, under the
  * script's on-error policy (docs/robustness.md). */
@@ -727,6 +748,7 @@ int main(void)
         cmocka_unit_test(go__bad_option_leaves_no_until_breakpoint),
         cmocka_unit_test(script__percent_words_without_arguments),
         cmocka_unit_test(script__a_nul_byte_refuses_the_line),
+        cmocka_unit_test(script__empty_first_line_and_bom),
         cmocka_unit_test(check__bad_options_are_refused),
         cmocka_unit_test(expr__labels_hide_builtins_and_dollar_names_them),
         cmocka_unit_test(go__for_n_counts_guest_steps_in_a_vm),

@@ -365,6 +365,10 @@ int asm_read_all(FILE *f, char **text, size_t *len)
         free(buf);
         return -1;
     }
+    if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 BOM: editors add one */
+        n -= 3;
+        memmove(buf, buf + 3, n);
+    }
     buf[n] = '\0';
     *text = buf;
     *len = n;

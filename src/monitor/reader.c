@@ -40,10 +40,17 @@ static const char *stream_next(struct mon_reader *r)
     }
     if (c == EOF && n == 0)
         return NULL;
+    char *b = mon_room(r->buf, n, &r->cap, 1); /* an empty first line has no buffer yet */
+    if (!b)
+        return NULL;
+    r->buf = b;
     r->buf[n] = '\0';
     while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
         r->buf[--n] = '\0';
-    r->line++;
+    if (r->line++ == 0 && n >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) {
+        n -= 3; /* a UTF-8 BOM, as editors write it: not part of the command */
+        memmove(r->buf, r->buf + 3, n + 1);
+    }
     size_t text = strlen(r->buf); /* a NUL would silently cut the line short */
     r->nul_col = text < n ? text + 1 : 0;
     return r->buf;
