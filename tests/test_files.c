@@ -114,6 +114,26 @@ static void writer__fifo_is_written_in_place(void **state)
     assert_no_temporary();
 }
 
+/* /dev/stdout on a pipe, or bash's >(cmd), is a link to "pipe:[N]", which
+ * only the kernel can follow: it was "cannot create a temporary file". */
+static void writer__anonymous_pipe_through_dev_fd_is_written(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    char path[64], err[512];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[1]);
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        skip(); /* no /proc here */
+    assert_int_equal(tgm_write_atomic(path, "piped", 5, err, sizeof err), 0);
+    char buf[8] = "";
+    assert_int_equal(read(fds[0], buf, sizeof buf), 5);
+    assert_memory_equal(buf, "piped", 5);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void writer__char_device_is_written_in_place(void **state)
 {
     (void)state;
@@ -705,6 +725,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(writer__fifo_is_written_in_place),
         T(writer__char_device_is_written_in_place),
+        T(writer__anonymous_pipe_through_dev_fd_is_written),
         T(writer__symlink_is_followed_and_kept),
         T(writer__keeps_the_old_mode),
         T(writer__replaces_by_rename),

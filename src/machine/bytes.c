@@ -124,24 +124,25 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
 {
     *w = (struct tgm_wfile){.fd = -1};
+    struct stat st;
+    /* a device or a pipe is written in place, never replaced; stat and open
+     * PATH itself, since /dev/stdout or >(cmd) on a pipe is a link to a
+     * "pipe:[N]" that only the kernel can follow */
+    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+        w->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (w->fd < 0)
+            return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+        w->in_place = true;
+        return 0;
+    }
     char *target = resolve_links(path, err, errlen);
     if (!target)
         return -1;
-    struct stat st;
     bool exists = stat(target, &st) == 0;
     if (!exists && errno != ENOENT) {
         int e = errno;
         free(target);
         return tgm_err(err, errlen, "%s: %s", path, strerror(e));
-    }
-    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-        /* a device or a pipe is written in place, never replaced */
-        w->fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-        free(target);
-        if (w->fd < 0)
-            return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
-        w->in_place = true;
-        return 0;
     }
     if (exists && S_ISDIR(st.st_mode)) {
         free(target);
