@@ -300,6 +300,9 @@ static void cli_as__exit_codes_and_outputs(void **state)
      * the file is readable: one HALT, so 48 bytes of header and checksum + 8 */
     assert_int_equal(sh("printf '\\tHALT\\n' | %s as /dev/stdin -o %s/pipe.img", tgm, p), 0);
     assert_int_equal(sh("test $(wc -c < %s/pipe.img) -eq 56", p), 0);
+    /* without -o a pipe has no SRC.img beside it: it wrote /dev/stdin.img */
+    assert_int_equal(sh("printf 'HALT\\n' | %s as /dev/stdin 2>%s/err", tgm, p), 2);
+    assert_int_equal(sh("grep -q 'not a regular file.*give -o IMAGE' %s/err", p), 0);
 }
 
 int main(void)

@@ -94,6 +94,12 @@ int cli_as(int argc, char **argv)
         return EXIT_USAGE;
     if (readable(src) != 0)
         return EXIT_USAGE;
+    struct stat st; /* no SRC.img next to /dev/stdin or a <(pipe) */
+    if (!out && stat(src, &st) == 0 && !S_ISREG(st.st_mode)) {
+        cli_error("as: %s is not a regular file, so it has no default output; give -o IMAGE",
+                  src);
+        return EXIT_USAGE;
+    }
     char *def = out ? NULL : default_output(src);
     if (!out && !(out = def)) {
         cli_error("as: out of memory");
