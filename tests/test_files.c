@@ -698,6 +698,30 @@ static void monitor__no_writer_takes_the_open_log_or_traces_file(void **state)
     assert_no_temporary();
 }
 
+/* 'load /dev/stdin' with a source on a pipe loaded an empty image: the
+ * bytes read to tell image from source were gone when the assembler read. */
+static void monitor__load_from_a_pipe_loses_no_bytes(void **state)
+{
+    (void)state;
+    struct mfx f;
+    mfx_open(&f);
+    static const char *const progs[] = {hello_src, "BAD\n", ""};
+    static const char *const want[] = {"3 words at 0", "unknown mnemonic 'BAD'",
+                                       "truncated header (0 bytes"};
+    if (access("/proc/self/fd", F_OK) != 0)
+        skip();
+    for (size_t i = 0; i < 3; i++) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        assert_int_equal(write(fds[1], progs[i], strlen(progs[i])), (ssize_t)strlen(progs[i]));
+        close(fds[1]);
+        assert_int_equal(mon_cmd(&f, "load /proc/self/fd/%d", fds[0]), i == 0 ? 0 : -1);
+        close(fds[0]);
+        assert_non_null(strstr(i == 0 ? f.obuf : f.ebuf, want[i]));
+    }
+    mfx_close(&f);
+}
+
 /* ---- what the fuzzers found ----------------------------------------------- */
 
 /* fuzz_monitor: 'go 10 t0' set P := 10 and then refused its arguments. */
@@ -741,6 +765,7 @@ int main(void)
         T(monitor__refused_go_leaves_p_as_it_was),
         T(monitor__log_and_trace_appear_whole_when_they_end),
         T(monitor__no_writer_takes_the_open_log_or_traces_file),
+        T(monitor__load_from_a_pipe_loses_no_bytes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

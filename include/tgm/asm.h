@@ -16,6 +16,9 @@
 
 #include "tgm/image.h"
 
+/* The largest source (a file, an .include) the assembler reads, in bytes. */
+#define ASM_SRC_MAX ((size_t)16 << 20)
+
 /* Assemble the file PATH (following .include).  Every error is written to
  * DIAG as "file:line:col: error: message", the source line, and a caret
  * line.  Returns the number of errors; on 0, *IMG holds the image (free
@@ -26,6 +29,10 @@ int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag);
  * the base for relative .include paths. */
 int asm_assemble_string(const char *name, const char *src,
                         struct tgm_image *img, FILE *diag);
+/* The same for LEN bytes at SRC (a NUL among them is an error, as in a
+ * file), read from the file NAME: for a pipe, which cannot be read twice. */
+int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tgm_image *img,
+                        FILE *diag);
 
 /* asm_assemble_file that also writes a listing to LISTING (if not NULL)
  * when there are no errors: every source line in assembly order with its

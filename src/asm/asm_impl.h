@@ -222,7 +222,6 @@ int asm_insn_operands(struct assembler *a, const struct asm_parts *pt,
                       uint32_t dot, int mode, uint64_t *word);
 /* The whole of F, NUL-terminated (the length counts any NUL inside); -1
  * on a read error, -2 if F is longer than ASM_SRC_MAX bytes. */
-#define ASM_SRC_MAX ((size_t)16 << 20)
 int asm_read_all(FILE *f, char **text, size_t *len);
 /* Pass 1 over a file (and what it includes); pass 2 over one statement. */
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here);

@@ -296,6 +296,23 @@ int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag)
     return asm_assemble_file_listing(path, img, diag, NULL);
 }
 
+int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tgm_image *img,
+                        FILE *diag)
+{
+    if (len > ASM_SRC_MAX) {
+        if (diag)
+            fprintf(diag, "%s: error: larger than %zu bytes, the limit for a source\n", name,
+                    ASM_SRC_MAX);
+        return 1;
+    }
+    char *text = malloc(len + 1);
+    if (!text)
+        abort();
+    memcpy(text, src, len);
+    text[len] = '\0';
+    return assemble(name, text, len, img, diag, NULL, NULL);
+}
+
 int asm_assemble_string(const char *name, const char *src, struct tgm_image *img,
                         FILE *diag)
 {

@@ -162,6 +162,59 @@ int mon_vm_lookup(struct mon *m, const char *s)
     return mon_err(m, "no VM named '%s' (see 'vm list')", s);
 }
 
+/* An image by its magic; and, unless named .s, an empty, binary or .img
+ * file too, so that a damaged image gets the image reader's error (as 'tgm
+ * run' gives it), not an assembler's or a silent load.  HEAD: the first
+ * GOT bytes. */
+static bool is_image(const char *path, const char *head, size_t got)
+{
+    size_t len = strlen(path);
+    bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
+    bool binary =
+        got == 0 || memchr(head, '\0', got) || (len > 4 && !strcmp(path + len - 4, ".img"));
+    return (got >= 8 && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s);
+}
+
+/* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
+ * bytes that tell image from source would be lost: F is read whole, as an
+ * image up to its limit or as a source up to one byte past its own (which
+ * the assembler then reports). */
+static int read_stream_program(struct mon *m, const char *path, FILE *f, struct tgm_image *img)
+{
+    const size_t img_max = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
+    struct bytes_out b = {0};
+    uint8_t chunk[4096];
+    size_t got, max = img_max;
+    bool image = false, decided = false;
+    while (b.len <= max && !b.oom && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        bytes_put(&b, chunk, got);
+        if (!decided) { /* fread fills the chunk unless the stream ends */
+            image = is_image(path, (const char *)b.p, b.len < 256 ? b.len : 256);
+            max = image ? img_max : ASM_SRC_MAX;
+            decided = true;
+        }
+    }
+    int e = ferror(f) ? EIO : b.oom ? ENOMEM : 0;
+    fclose(f);
+    int rc = 0;
+    char inner[256];
+    if (e)
+        rc = mon_err(m, "%s: %s", path, strerror(e));
+    else if (b.len > max && image)
+        rc = mon_err(m, "%s: larger than %zu bytes, the limit for a tgm image", path, max);
+    else if (image || !decided) {
+        if (image_parse(b.p, b.len, img, inner, sizeof inner) != 0)
+            rc = mon_err(m, "%s: %s", path, inner);
+    } else {
+        fflush(m->out);
+        int n = asm_assemble_buffer(path, (const char *)b.p, b.len, img, m->err);
+        if (n)
+            rc = mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
+    }
+    free(b.p);
+    return rc;
+}
+
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 {
     char head[256] = {0}, err[512]; /* enough to tell binary from text */
@@ -171,16 +224,11 @@ int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
     FILE *f = fopen(path, "rb");
     if (!f)
         return mon_err(m, "cannot open '%s': %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode))
+        return read_stream_program(m, path, f, img);
     size_t got = fread(head, 1, sizeof head, f);
     fclose(f);
-    /* an image by its magic; and, unless named .s, an empty, binary or
-     * .img file too, so that a damaged image gets the image reader's
-     * error (as 'tgm run' gives it), not an assembler's or a silent load */
-    size_t len = strlen(path);
-    bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
-    bool binary =
-        got == 0 || memchr(head, '\0', got) || (len > 4 && !strcmp(path + len - 4, ".img"));
-    if ((got >= 8 && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s)) {
+    if (is_image(path, head, got)) {
         if (image_read_file(path, img, err, sizeof err) != 0)
             return mon_err(m, "%s", err);
         return 0;
