@@ -7,7 +7,9 @@
  * capped; a snapshot must keep the control program's invariants (sections
  * 4-6: the CP's words E[1..K-1], disjoint regions) and not only its checksum.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -722,6 +725,54 @@ static void monitor__load_from_a_pipe_loses_no_bytes(void **state)
     mfx_close(&f);
 }
 
+static bool has_prefix_file(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    bool found = false;
+    for (struct dirent *e; d && !found && (e = readdir(d));)
+        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* SIGTERM (or SIGHUP: the terminal closed) during a run killed the monitor
+ * with the log still in its temporary file: the log lost, the temporary
+ * left.  The run stops, the session ends and the log is put in place. */
+static void monitor__sigterm_puts_the_log_in_place(void **state)
+{
+    (void)state;
+    const char *src = tmp("spin.s"), *log = tmp("killed.log");
+    put(src, "        .entry s\ns:      JMP   s\n");
+    unlink(log);
+    char cmds[2 * CS_PATH + 64];
+    snprintf(cmds, sizeof cmds, "log %s; load %s; set limit 0; go; echo not reached", log, src);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
+        _exit(127);
+    }
+    /* the log's temporary file shows the handlers are in place */
+    for (int i = 0; i < 1000 && !has_prefix_file(cs_tmpdir(), "killed.log.tmp"); i++)
+        usleep(10000);
+    usleep(100000); /* and the run under way */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+    char *text = cs_slurp(log, NULL);
+    assert_non_null(strstr(text, "interrupted"));
+    assert_null(strstr(text, "not reached"));
+    free(text);
+    assert_no_temporary();
+}
+
 /* ---- what the fuzzers found ----------------------------------------------- */
 
 /* fuzz_monitor: 'go 10 t0' set P := 10 and then refused its arguments. */
@@ -766,6 +817,7 @@ int main(void)
         T(monitor__log_and_trace_appear_whole_when_they_end),
         T(monitor__no_writer_takes_the_open_log_or_traces_file),
         T(monitor__load_from_a_pipe_loses_no_bytes),
+        T(monitor__sigterm_puts_the_log_in_place),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -45,6 +45,12 @@ int mon_run_interactive(struct mon *m);
  * function here that is safe to call from a signal handler. */
 void mon_interrupt(void);
 
+/* SIGTERM, SIGHUP and (until the terminal takes it over) SIGINT stop a
+ * running command and end the session after it, so that mon_end still puts
+ * the log and the trace in place; the session's status is then 128 + the
+ * signal's number. */
+void mon_catch_termination(void);
+
 /* The session's machines, for tests and embedders (not owned). */
 struct machine *mon_machine(struct mon *m);  /* the bare machine */
 struct vmm *mon_vmm(struct mon *m);          /* NULL until a VM exists */

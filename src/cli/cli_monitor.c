@@ -149,6 +149,7 @@ int cli_monitor(int argc, char **argv)
         return EXIT_USAGE;
     }
     int st;
+    mon_catch_termination();
     if (cmds)
         st = mon_run_string(m, cmds);
     else if (script)

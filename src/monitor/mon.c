@@ -20,6 +20,7 @@
 #include "tgm/asm.h"
 
 static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t terminating; /* the signal that ends the session */
 
 void mon_interrupt(void) { interrupted = 1; }
 bool mon_stop_requested(void) { return interrupted != 0; }
@@ -389,7 +390,7 @@ int mon_exec_line(struct mon *m, const char *line)
             if (m->on_error == ONERR_STOP || m->interactive)
                 break;
         }
-        if (!*s || comment || m->finished || (m->resume && m->in_bp_cmds))
+        if (!*s || comment || m->finished || terminating || (m->resume && m->in_bp_cmds))
             break;
         start = s + 1;
     }
@@ -403,7 +404,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     int saved_line = m->src_line;
     int status = 0;
     const char *line;
-    while (!m->finished && (line = r->next(r)) != NULL) {
+    while (!m->finished && !terminating && (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
         m->src_line = r->line;
@@ -434,6 +435,8 @@ int mon_loop(struct mon *m, struct mon_reader *r)
 /* The process status once a top-level loop has ended. */
 static int final_status(struct mon *m, int loop_status)
 {
+    if (terminating) /* as a shell reports a command a signal ended */
+        return 128 + terminating;
     if (m->finished)
         return m->status;
     return loop_status;
@@ -488,6 +491,25 @@ static void on_sigint(int sig)
         (void)n;
         errno = e;
     }
+}
+
+int mon_terminating(void) { return terminating; }
+
+static void on_terminate(int sig)
+{
+    terminating = sig;
+    on_sigint(sig); /* the run stops; the prompt wakes */
+}
+
+void mon_catch_termination(void)
+{
+    static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_terminate; /* no SA_RESTART: a blocked read returns */
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
 }
 
 /* Ctrl-Z: give the terminal back as it was before the monitor touched it,

@@ -480,7 +480,7 @@ static const char *edit_next(struct mon_reader *r)
         mon_clear_interrupt();
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
-            if (mon_stop_requested()) { /* Ctrl-C at the prompt: a new line */
+            if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
                 fputs("^C\n", stdout);
                 continue;
             }
