@@ -271,6 +271,23 @@ static void run__dump_or_timeline_that_cannot_be_written_is_refused_first(void *
     assert_memory_equal(now, before, len);
     free(now);
     free(before);
+    /* a file with another hard link was refused only after the run */
+    char link1[300], link2[300];
+    cs_tmp_path(link1, sizeof link1, "linked.bin");
+    cs_tmp_path(link2, sizeof link2, "linked2.bin");
+    cs_write_bytes(link1, "keep", 4);
+    unlink(link2);
+    assert_int_equal(link(link1, link2), 0);
+    const char *const *runs[] = {(const char *const[]){img, "--dump", link1, NULL},
+                                 (const char *const[]){"--vmm", img, "--timeline", link1, NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        o = cs_run_tgm_argv("run", runs[i]);
+        assert_int_equal(o.status, 2);
+        cs_assert_one_line(&o, "has 2 hard links");
+        assert_string_equal(o.out, "");
+        cs_outcome_free(&o);
+    }
+    unlink(link2);
 }
 
 /* CIN echo: read until -1, COUT each byte. */

@@ -56,6 +56,9 @@ struct tgm_wfile {
     char *path, *tmp;
 };
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen);
+/* 0 if tgm_wopen would take PATH, else -1 with its refusal in ERR; writes
+ * nothing (for refusing an output before a long run). */
+int tgm_wcheck(const char *path, char *err, size_t errlen);
 int tgm_wwrite(struct tgm_wfile *w, const void *data, size_t len);
 int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen);
 void tgm_wabort(struct tgm_wfile *w);

@@ -83,6 +83,11 @@ int cli_output_ok(const char *cmd, const char *path)
         cli_error("%s: cannot write %s: %s: %s", cmd, path, dir, strerror(errno));
         return -1;
     }
+    char err[512]; /* what the writer itself would refuse: other hard links, ... */
+    if (tgm_wcheck(path, err, sizeof err) != 0) {
+        cli_error("%s: %s", cmd, err);
+        return -1;
+    }
     return 0;
 }
 

@@ -121,45 +121,65 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
     return NULL;
 }
 
+/* Where a write to PATH goes: *TARGET (malloc'd; links followed) with *ST
+ * if it *EXISTS, or NULL for a device or a pipe, written in place.  -1 with
+ * ERR when the writer refuses PATH. */
+static int write_target(const char *path, char **target, struct stat *st, bool *exists,
+                        char *err, size_t errlen)
+{
+    *target = NULL;
+    /* stat PATH itself: /dev/stdout or >(cmd) on a pipe is a link to a
+     * "pipe:[N]" that only the kernel can follow */
+    if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)))
+        return 0;
+    char *t = resolve_links(path, err, errlen);
+    if (!t)
+        return -1;
+    *exists = stat(t, st) == 0;
+    int rc = 0;
+    if (!*exists && errno != ENOENT)
+        rc = tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+    else if (*exists && S_ISDIR(st->st_mode))
+        rc = tgm_err(err, errlen, "%s: is a directory", path);
+    else if (*exists && !S_ISREG(st->st_mode))
+        rc = tgm_err(err, errlen,
+                     "%s: not a regular file, character device or FIFO; not replacing it", path);
+    else if (*exists && st->st_nlink > 1)
+        rc = tgm_err(err, errlen,
+                     "%s: has %ju hard links, which replacing it would break; "
+                     "remove the other links or write elsewhere",
+                     path, (uintmax_t)st->st_nlink);
+    if (rc != 0)
+        free(t);
+    else
+        *target = t;
+    return rc;
+}
+
+int tgm_wcheck(const char *path, char *err, size_t errlen)
+{
+    char *target;
+    struct stat st;
+    bool exists;
+    int rc = write_target(path, &target, &st, &exists, err, errlen);
+    free(target);
+    return rc;
+}
+
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
 {
     *w = (struct tgm_wfile){.fd = -1};
+    char *target;
     struct stat st;
-    /* a device or a pipe is written in place, never replaced; stat and open
-     * PATH itself, since /dev/stdout or >(cmd) on a pipe is a link to a
-     * "pipe:[N]" that only the kernel can follow */
-    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    bool exists = false;
+    if (write_target(path, &target, &st, &exists, err, errlen) != 0)
+        return -1;
+    if (!target) { /* a device or a pipe is written in place, never replaced */
         w->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (w->fd < 0)
             return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
         w->in_place = true;
         return 0;
-    }
-    char *target = resolve_links(path, err, errlen);
-    if (!target)
-        return -1;
-    bool exists = stat(target, &st) == 0;
-    if (!exists && errno != ENOENT) {
-        int e = errno;
-        free(target);
-        return tgm_err(err, errlen, "%s: %s", path, strerror(e));
-    }
-    if (exists && S_ISDIR(st.st_mode)) {
-        free(target);
-        return tgm_err(err, errlen, "%s: is a directory", path);
-    }
-    if (exists && !S_ISREG(st.st_mode)) {
-        free(target);
-        return tgm_err(err, errlen,
-                       "%s: not a regular file, character device or FIFO; not replacing it",
-                       path);
-    }
-    if (exists && st.st_nlink > 1) {
-        free(target);
-        return tgm_err(err, errlen,
-                       "%s: has %ju hard links, which replacing it would break; "
-                       "remove the other links or write elsewhere",
-                       path, (uintmax_t)st.st_nlink);
     }
     size_t n = strlen(target) + 16;
     char *tmp = malloc(n);
