@@ -223,8 +223,6 @@ static void script__percent_words_without_arguments(void **state)
     cs_outcome_free(&o);
 }
 
-/* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
- * a 'with' that names no image. */
 /* A script (or pipe) whose first line was empty crashed the monitor: the
  * line buffer did not exist yet.  A UTF-8 byte order mark, as some editors
  * write one, is not part of the first command. */
@@ -266,6 +264,8 @@ static void script__a_nul_byte_refuses_the_line(void **state)
     expect_fail(cmds, "nul.mon:1: do: a NUL byte at column 7");
 }
 
+/* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
+ * a 'with' that names no image. */
 static void check__bad_options_are_refused(void **state)
 {
     (void)state;
