@@ -248,6 +248,9 @@ static void load__source_sets_entry_and_symbols(void **state)
     write_file(f, "bad.s", "  FROB 1\n");
     FAILS(f, "load %s", file(f, "bad.s"));
     ERR_HAS(f, "assembly error");
+    write_file(f, "one.s", "one: HALT\n"); /* one of each: no plural */
+    OK(f, "load %s", file(f, "one.s"));
+    OUT_HAS(f, ": 1 word at 0, 1 symbol; entry P=0");
 }
 
 static void step__shows_disassembly_psw_and_written_words(void **state)
