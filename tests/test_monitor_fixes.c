@@ -735,6 +735,16 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* One step of history is "1 step", bare and in a VM. */
+static void reverse__the_limit_names_one_step(void **state)
+{
+    (void)state;
+    expect_fail("load examples/sum.s; step; rstep 2",
+                "rstep: can go back at most 1 step (the history starts at step 0)");
+    expect_fail("vm create a 256 examples/sum.s; vm select a; step; rstep 2",
+                "rstep: can go back at most 1 step (the history starts at step 0)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +784,7 @@ int main(void)
         cmocka_unit_test(cli__errors_are_one_line_in_one_style),
         cmocka_unit_test(cli__vmm_quiet_run_names_the_step_limit),
         cmocka_unit_test(cli__help_lists_version),
+        cmocka_unit_test(reverse__the_limit_names_one_step),
     };
     return cmocka_run_group_tests_name("monitor_fixes", tests, group_setup, group_teardown);
 }

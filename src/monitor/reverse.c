@@ -258,8 +258,9 @@ int mon_cmd_rstep(struct mon *m, int argc, char **argv)
         return -1;
     uint64_t now = machine_get_counters(m->bare).steps, base = m->rev->ck[0].pos;
     if (n > now - base)
-        return mon_err(m, "can go back at most %llu steps (the history starts at step %llu)",
-                       (unsigned long long)(now - base), (unsigned long long)base);
+        return mon_err(m, "can go back at most %llu step%s (the history starts at step %llu)",
+                       (unsigned long long)(now - base), now - base == 1 ? "" : "s",
+                       (unsigned long long)base);
     if (go_to(m, now - n) != 0)
         return -1;
     char what[96];

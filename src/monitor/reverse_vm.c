@@ -628,8 +628,9 @@ int mon_vrev_rstep(struct mon *m, uint64_t n)
     if (n > now - base) {
         mon_debug_apply(m);
         vmm_set_event_hook(m->vmm, mon_vmm_event, m);
-        return mon_err(m, "can go back at most %llu steps (the history starts at step %llu)",
-                       (unsigned long long)(now - base), (unsigned long long)base);
+        return mon_err(m, "can go back at most %llu step%s (the history starts at step %llu)",
+                       (unsigned long long)(now - base), now - base == 1 ? "" : "s",
+                       (unsigned long long)base);
     }
     uint64_t t = now - n;
     /* where a command left the VM at step T, the latest; else just after
