@@ -656,6 +656,11 @@ static void monitor__images_and_profile_set_up_the_session(void **state)
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "no-such-file.s");
     cs_outcome_free(&o);
+    /* images may follow -c too, as after any other option */
+    o = cs_run_tgm("monitor", "-c", "go; assert E[total] == 459", EXAMPLES_DIR "/sum.s", NULL);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    cs_outcome_free(&o);
 }
 
 static void analyze__every_profile_matches_its_declared_classes(void **state)

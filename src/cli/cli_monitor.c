@@ -92,7 +92,7 @@ int cli_monitor(int argc, char **argv)
             i++;
             continue;
         }
-        if (argv[i][0] != '-' && !cmds && !script) {
+        if (argv[i][0] != '-' && !script) { /* before or after -c; -f takes the rest */
             if (nimages == 64) {
                 cli_error("monitor: at most 64 images");
                 return EXIT_USAGE;
