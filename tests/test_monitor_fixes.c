@@ -723,6 +723,18 @@ static void cli__help_lists_version(void **state)
     cs_outcome_free(&o);
 }
 
+/* The status a signal gives (docs/monitor.md) is in both helps, not
+ * only in the documents. */
+static void help__exit_status_names_the_signal_status(void **state)
+{
+    (void)state;
+    expect_out("help exit", "128 + the\nsignal's number after SIGTERM, SIGHUP");
+    struct cs_outcome o = cs_run_tgm("monitor", "--help", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "128 + the signal's number after\nSIGTERM, SIGHUP"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -785,6 +797,7 @@ int main(void)
         cmocka_unit_test(cli__vmm_quiet_run_names_the_step_limit),
         cmocka_unit_test(cli__help_lists_version),
         cmocka_unit_test(reverse__the_limit_names_one_step),
+        cmocka_unit_test(help__exit_status_names_the_signal_status),
     };
     return cmocka_run_group_tests_name("monitor_fixes", tests, group_setup, group_teardown);
 }

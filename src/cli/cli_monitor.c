@@ -27,7 +27,9 @@ static void monitor_usage(FILE *f)
             "  -c CMDS          run CMDS (separated by ';') and exit\n"
             "  -f SCRIPT ARGS   run a script; %%1.. in it stand for ARGS\n\n"
             "Exit status: 0, 1 if a command or assert failed, N after 'exit N',\n"
-            "2 bad usage or an unreadable script.  'help' inside lists the commands.\n");
+            "2 bad usage or an unreadable script, 128 + the signal's number after\n"
+            "SIGTERM, SIGHUP or (outside the terminal) Ctrl-C.  'help' inside lists\n"
+            "the commands.\n");
 }
 
 /* Append ARG to LINE as one quoted monitor word (the monitor's parser

@@ -300,7 +300,11 @@ const struct mon_cmd mon_cmds[] = {
     {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
      "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},
     {"exit", mon_cmd_exit, 0, 1, "exit [N]",
-     "leave the monitor with status N (default: 0, or 1 after a failure)",
+     "leave the monitor with status N (default: 0, or 1 after a failure)\n"
+     "A session that ends otherwise exits 0; 1 if a command or an assert\n"
+     "failed; 2 for bad usage or an unreadable script; 128 + the\n"
+     "signal's number after SIGTERM, SIGHUP or (outside the terminal)\n"
+     "Ctrl-C, which stop a run and end the session as its end does.",
      G_SCRIPT, NULL, NULL, 0},
     {"quit", mon_cmd_quit, 0, 0, "quit", "leave the monitor (also Ctrl-D)",
      G_SCRIPT, "q", NULL, 0},
