@@ -493,6 +493,36 @@ static void run__source_file_is_assembled_first(void **state)
     cs_outcome_free(&o);
 }
 
+/* Only *.s is assembled: a source named otherwise fails as an image, and
+ * the one line says why; a binary file that is no image gets no hint. */
+static void run__source_not_named_dot_s_gets_a_hint(void **state)
+{
+    (void)state;
+    static const char hint[] = "; an assembly source must be named *.s";
+    static const char src[] = "        LI   c, 'k'\n        COUT c\n        HALT\nc:      .word 0\n";
+    char path[300], want[400];
+    cs_tmp_path(path, sizeof path, "prog.asm");
+    cs_write_bytes(path, src, strlen(src));
+    struct cs_outcome o = cs_run_tgm("run", path, NULL);
+    assert_int_equal(o.status, 2);
+    snprintf(want, sizeof want, "tgm: run: %s: offset 0: bad magic (not a tgm image)%s", path,
+             hint);
+    cs_assert_one_line(&o, want);
+    cs_outcome_free(&o);
+    cs_write_bytes(path, "HALT\n", 5); /* shorter than a header */
+    o = cs_run_tgm("run", path, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, hint);
+    cs_outcome_free(&o);
+    static const char bin[64] = {1, 0, 2};
+    cs_write_bytes(path, bin, sizeof bin);
+    o = cs_run_tgm("run", path, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "bad magic (not a tgm image)");
+    assert_null(strstr(o.err, hint));
+    cs_outcome_free(&o);
+}
+
 static void run__help_prints_usage_and_exits_0(void **state)
 {
     (void)state;
@@ -623,6 +653,7 @@ int main(void)
         cmocka_unit_test(run__bad_flags_give_one_line_and_exit_2),
         cmocka_unit_test(run__bad_images_give_one_line_and_exit_2),
         cmocka_unit_test(run__source_file_is_assembled_first),
+        cmocka_unit_test(run__source_not_named_dot_s_gets_a_hint),
         cmocka_unit_test(run__help_prints_usage_and_exits_0),
         cmocka_unit_test(run__console_beyond_16_mib_is_not_lost),
         cmocka_unit_test(run__pending_timer_text_follows_i),

@@ -99,6 +99,22 @@ const char *cli_source_of(char *const *sources, const char *path)
     return NULL;
 }
 
+/* Is PATH a regular file whose first bytes are text, not an image's?  Only
+ * a name ending in .s is assembled, so such a file fails as an image and
+ * the error says why.  (A pipe is not read twice.) */
+static bool looks_like_source(const char *path)
+{
+    struct stat st;
+    char head[256];
+    FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+    if (!f)
+        return false;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n > 0 && !memchr(head, '\0', n) &&
+           (n < 8 || memcmp(head, TGM_IMAGE_MAGIC, 8) != 0);
+}
+
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out)
 {
@@ -121,7 +137,8 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     }
     char err[512];
     if (image_read_file(path, img, err, sizeof err) != 0) {
-        cli_error("%s: %s", cmd, err);
+        cli_error("%s: %s%s", cmd, err,
+                  looks_like_source(path) ? "; an assembly source must be named *.s" : "");
         return -1;
     }
     return 0;
