@@ -98,6 +98,24 @@ static void expr__numbers_that_do_not_fit_are_refused(void **state)
     expect_out("print 18446744073709551615", "0xffffffffffffffff");
 }
 
+/* The monitor shifts as the assembler does (docs/monitor.md, docs/asm.md):
+ * a count of 64 or more, or a negative one, shifts everything out.  Each
+ * expression goes through the assembler ('assemble') and the monitor. */
+static void expr__shifts_agree_with_the_assembler(void **state)
+{
+    (void)state;
+    static const char *const exprs[] = {"1 << 64", "1 << 63", "3 << 100", "1 << -1",
+                                        "-8 >> 64", "-8 >> 70", "5 >> 64", "-8 >> 1",
+                                        "5 >> -1"};
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        char cmds[200];
+        snprintf(cmds, sizeof cmds, "assemble 0 %s; assert E[0] == (%s)", exprs[i], exprs[i]);
+        expect_out(cmds, "0x00000"); /* the assert held */
+    }
+    expect_out("print 1 << 64", "0 (0)");
+    expect_out("print -8 >> 64", "0xffffffffffffffff (-1)");
+}
+
 static void counts__negative_and_zero_counts_are_refused(void **state)
 {
     (void)state;
@@ -762,6 +780,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(expr__deep_nesting_is_an_error_not_a_crash),
         cmocka_unit_test(expr__numbers_that_do_not_fit_are_refused),
+        cmocka_unit_test(expr__shifts_agree_with_the_assembler),
         cmocka_unit_test(counts__negative_and_zero_counts_are_refused),
         cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
         cmocka_unit_test(console__clear_forgets_the_output),

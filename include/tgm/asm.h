@@ -54,6 +54,12 @@ void asm_sources_free(char **sources);
  * the offending backslash.  The monitor's 'console input' decodes the same. */
 int asm_escape(const char **pp, const char *end, uint8_t *out);
 
+/* The expressions' X << N and X >> N (arithmetic): N taken as unsigned, so
+ * 64 or more (a negative N too) gives 0, or -1 for >> of a negative X.  The
+ * monitor's expressions shift the same. */
+uint64_t asm_shl(uint64_t x, uint64_t n);
+uint64_t asm_sar(uint64_t x, uint64_t n);
+
 /* Assemble one instruction or one data expression (as in ".word X") that
  * would sit at address ADDR, with SYMS (may be NULL) giving symbol values.
  * For the monitor's "assemble in place".  0 on success; -1 with a one-line

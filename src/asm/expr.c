@@ -367,6 +367,19 @@ static bool at_level(const struct asm_tok *t, int level)
     return false;
 }
 
+uint64_t asm_shl(uint64_t x, uint64_t n)
+{
+    return n >= 64 ? 0 : x << n;
+}
+
+/* arithmetic, without right-shifting a negative signed value: the bits
+ * are flipped to non-negative and back */
+uint64_t asm_sar(uint64_t x, uint64_t n)
+{
+    uint64_t fill = x >> 63 ? UINT64_MAX : 0;
+    return n >= 64 ? fill : fill ^ (fill ^ x) >> n;
+}
+
 /* X op Y, wrapping; signed where the sign matters (/ % >>). */
 static int apply(struct ev *e, const struct asm_tok *op, uint64_t x, uint64_t y,
                  uint64_t *v)
@@ -376,9 +389,8 @@ static int apply(struct ev *e, const struct asm_tok *op, uint64_t x, uint64_t y,
     case '|': *v = x | y; break;
     case '^': *v = x ^ y; break;
     case '&': *v = x & y; break;
-    case P_SHL: *v = y >= 64 ? 0 : x << y; break;
-    /* arithmetic, without right-shifting a negative signed value */
-    case P_SHR: *v = y >= 64 ? (sx < 0 ? UINT64_MAX : 0) : sx < 0 ? ~(~x >> y) : x >> y; break;
+    case P_SHL: *v = asm_shl(x, y); break;
+    case P_SHR: *v = asm_sar(x, y); break;
     case '+': *v = x + y; break;
     case '-': *v = x - y; break;
     case '*': *v = x * y; break;

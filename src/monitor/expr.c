@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mon_impl.h"
+#include "tgm/asm.h"
 
 /* Deeper nesting of parentheses or unary operators than this is an error,
  * not a stack overflow (as in the assembler). */
@@ -314,9 +315,9 @@ static uint64_t shift(struct ev *e)
     uint64_t v = add(e);
     for (;;) {
         if (accept(e, "<<"))
-            v <<= add(e) & 63;
+            v = asm_shl(v, add(e));
         else if (accept(e, ">>"))
-            v = (uint64_t)((int64_t)v >> (add(e) & 63));
+            v = asm_sar(v, add(e));
         else
             return v;
     }
