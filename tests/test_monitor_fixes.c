@@ -116,6 +116,33 @@ static void expr__shifts_agree_with_the_assembler(void **state)
     expect_out("print -8 >> 64", "0xffffffffffffffff (-1)");
 }
 
+/* A repeated option is one error line naming it and changes nothing
+ * (docs/monitor.md), in every command that takes options. */
+static void options__given_twice_are_refused(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"load examples/sum.s; go for 1 for 2", "go: 'for' given twice"},
+        {"load examples/sum.s; continue unt 5 until 6", "continue: 'until' given twice"},
+        {"break 5 ignore 1 do \"p 1\" i 2", "break: 'ignore' given twice"},
+        {"watch 5 do \"p 1\" do \"p 2\"", "watch: 'do' given twice"},
+        {"break 5; break 6; delete 1 2 01", "delete: breakpoint 1 given twice"},
+        {"trace insns traps insns", "trace: 'insns' given twice"},
+        {"check examples/sum.s steps 9 steps 10", "check: 'steps' given twice"},
+        {"check examples/sum.s with examples/sum.s with examples/sum.s",
+         "check: 'with' given twice"},
+        {"examine -v -v 0", "examine: '-v' given twice"},
+        {"deposit -p -v 0 1", "deposit: '-v' after '-p': give one space flag"},
+        {"examine -x -d 0", "examine: '-d' after '-x': give one format flag"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_fail(cases[i][0], cases[i][1]);
+    /* nothing changed: 'go' left P, 'delete' the breakpoint */
+    expect_out("set on-error continue; load examples/sum.s; go 9 for 1 for 2; print P; "
+               "break 5; delete 1 1; break list",
+               "0x2 (2)\nbreakpoint 1 at 0x5\n  1  break  0x5");
+}
+
 static void counts__negative_and_zero_counts_are_refused(void **state)
 {
     (void)state;
@@ -781,6 +808,7 @@ int main(void)
         cmocka_unit_test(expr__deep_nesting_is_an_error_not_a_crash),
         cmocka_unit_test(expr__numbers_that_do_not_fit_are_refused),
         cmocka_unit_test(expr__shifts_agree_with_the_assembler),
+        cmocka_unit_test(options__given_twice_are_refused),
         cmocka_unit_test(counts__negative_and_zero_counts_are_refused),
         cmocka_unit_test(set__slice_zero_is_refused_and_changes_nothing),
         cmocka_unit_test(console__clear_forgets_the_output),

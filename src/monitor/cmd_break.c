@@ -318,12 +318,16 @@ void mon_bp_list(struct mon *m, bool watch_only)
         mon_out(m, "no %s\n", watch_only ? "watchpoints" : "breakpoints");
 }
 
-/* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B; the words
- * after 'if' are the condition, joined into COND (of COND_LEN bytes). */
+#define BP_OPTS "ignore do"
+
+/* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B, each at most
+ * once; the words after 'if' (the rest of the line) are the condition,
+ * joined into COND (of COND_LEN bytes). */
 static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp *b,
                       char *cond, size_t cond_len)
 {
     cond[0] = '\0';
+    unsigned seen = 0;
     for (; i < argc; i += 2) {
         if (!strcmp(argv[i], "if")) {
             if (i + 1 >= argc)
@@ -341,9 +345,11 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
                 return mon_err(m, "condition: %s", err);
             return 0;
         }
-        int k = mon_keyword(argv[i], "ignore do");
+        int k = mon_keyword(argv[i], BP_OPTS);
         if (k < 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
+        if (mon_option_once(m, BP_OPTS, k, &seen) != 0)
+            return -1;
         if (k == 0 && mon_count(m, argv[i + 1], &b->ignore) != 0)
             return -1;
         if (k == 1) {
@@ -440,7 +446,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
     /* COUNT is optional: an option word after ADDR starts the options */
-    if (i < argc && mon_keyword(argv[i], "ignore do") < 0 && strcmp(argv[i], "if") &&
+    if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcmp(argv[i], "if") &&
         mon_count(m, argv[i++], &n) != 0)
         return -1;
     if (n == 0 || n > q - a)
@@ -500,9 +506,14 @@ int mon_cmd_delete(struct mon *m, int argc, char **argv)
         mon_debug_apply(m);
         return 0;
     }
-    for (int i = 1; i < argc; i++) /* check all before deleting any */
-        if (bp_index(m, argv[i]) < 0)
+    for (int i = 1; i < argc; i++) { /* check all before deleting any */
+        int k = bp_index(m, argv[i]);
+        if (k < 0)
             return -1;
+        for (int j = 1; j < i; j++)
+            if (bp_find(m, argv[j]) == k)
+                return mon_err(m, "breakpoint %d given twice", m->bps[k].id);
+    }
     for (int i = 1; i < argc; i++) {
         int k = bp_find(m, argv[i]);
         if (k >= 0)

@@ -331,19 +331,24 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
     return rc;
 }
 
-/* Parse go/continue options: [until ADDR] [for N] [cycles N] (a repeated
- * one counts once, the last), then run.  All are checked before the
- * one-shot breakpoint of 'until' is set, so a bad one changes nothing. */
+#define RUN_OPTS "until for cycles"
+
+/* Parse go/continue options: [until ADDR] [for N] [cycles N] (each at most
+ * once), then run.  All are checked before the one-shot breakpoint of
+ * 'until' is set, so a bad one changes nothing. */
 static int run_opts(struct mon *m, int argc, char **argv, int i)
 {
     enum mon_run_mode mode = RUN_FREE;
     uint64_t n = 0;
     uint32_t until = 0;
     bool has_until = false;
+    unsigned seen = 0;
     for (; i < argc; i += 2) {
-        int k = mon_keyword(argv[i], "until for cycles");
+        int k = mon_keyword(argv[i], RUN_OPTS);
         if (k < 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
+        if (mon_option_once(m, RUN_OPTS, k, &seen) != 0)
+            return -1;
         if (k == 0) {
             if (mon_addr(m, argv[i + 1], machine_q(mon_target(m)), &until) != 0)
                 return -1;
@@ -376,7 +381,7 @@ int mon_cmd_go(struct mon *m, int argc, char **argv)
     int i = 1;
     struct machine *x = mon_target(m);
     uint64_t old = machine_get_psw(x), s0 = machine_steps(x);
-    if (argc > 1 && mon_keyword(argv[1], "until for cycles") < 0) {
+    if (argc > 1 && mon_keyword(argv[1], RUN_OPTS) < 0) {
         uint32_t a = 0;
         if (mon_addr(m, argv[1], TGM_Q_MAX, &a) != 0)
             return -1;

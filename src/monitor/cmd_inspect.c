@@ -127,19 +127,29 @@ int mon_cmd_regs(struct mon *m, int argc, char **argv)
 
 enum space { SP_PHYS, SP_VIRT, SP_REAL };
 
-/* Consume -p/-v/-r (and, for examine, -x/-d/-i/-c) flags from ARGV. */
+/* Consume -p/-v/-r (and, for examine, -x/-d/-i/-c) flags from ARGV: one
+ * of each kind, as options are not repeated either. */
 static int flags(struct mon *m, int argc, char **argv, int *i, enum space *sp, char *fmt)
 {
+    const char *had_sp = NULL, *had_fmt = NULL;
     for (; *i < argc && argv[*i][0] == '-' && argv[*i][1] && !argv[*i][2] &&
            strchr("pvrxdicobw", argv[*i][1]);
          (*i)++) {
         char f = argv[*i][1];
-        if (strchr("pvr", f))
-            *sp = f == 'p' ? SP_PHYS : f == 'v' ? SP_VIRT : SP_REAL;
-        else if (fmt)
-            *fmt = f;
-        else
+        bool space = strchr("pvr", f) != NULL;
+        const char **had = space ? &had_sp : &had_fmt;
+        if (!space && !fmt)
             return mon_err(m, "unknown flag '%s'", argv[*i]);
+        if (*had && !strcmp(*had, argv[*i]))
+            return mon_err(m, "'%s' given twice", argv[*i]);
+        if (*had)
+            return mon_err(m, "'%s' after '%s': give one %s flag", argv[*i], *had,
+                           space ? "space" : "format");
+        *had = argv[*i];
+        if (space)
+            *sp = f == 'p' ? SP_PHYS : f == 'v' ? SP_VIRT : SP_REAL;
+        else
+            *fmt = f;
     }
     if (*sp == SP_REAL && !m->vmm)
         return mon_err(m, "-r: no control program yet (create a VM first)");

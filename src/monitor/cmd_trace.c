@@ -187,16 +187,21 @@ static void trace_status(struct mon *m)
     mon_out(m, "\n");
 }
 
+#define TRACE_WORDS "insns traps cp all off to max screen"
+
 int mon_cmd_trace(struct mon *m, int argc, char **argv)
 {
     bool ins = m->trace_insns, trp = m->trace_traps, cp = m->trace_cp;
     const char *path = NULL;
     bool screen = false;
     uint64_t cap = m->trace_cap;
+    unsigned seen = 0;
     for (int i = 1; i < argc; i++) {
-        int k = mon_keyword(argv[i], "insns traps cp all off to max screen");
+        int k = mon_keyword(argv[i], TRACE_WORDS);
         if (k < 0)
             return mon_err(m, "unknown word '%s' (usage: %s)", argv[i], m->cur->usage);
+        if (mon_option_once(m, TRACE_WORDS, k, &seen) != 0)
+            return -1;
         if ((k == 5 || k == 6) && i + 1 >= argc)
             return mon_err(m, "'%s' needs a value", argv[i]);
         switch (k) {

@@ -237,8 +237,11 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 
 #define CHECK_MAX 8
 
+#define CHECK_OPTS "mem steps slice profile hybrid with"
+
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
+    unsigned seen = 0;
     struct check_opts o = {.profile = NULL};
     struct tgm_image img[CHECK_MAX];
     const struct tgm_image *ptr[CHECK_MAX] = {0};
@@ -248,12 +251,14 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
     int rc = -1;
     memset(img, 0, sizeof img);
     for (int i = 1; i < argc; i++) {
-        int k = i == 1 ? 5 : mon_keyword(argv[i], "mem steps slice profile hybrid with");
+        int k = i == 1 ? 5 : mon_keyword(argv[i], CHECK_OPTS);
         uint64_t v = 0;
         if (k < 0) {
             mon_err(m, "unknown option '%s' (usage: %s)", argv[i], m->cur->usage);
             goto out;
         }
+        if (i > 1 && mon_option_once(m, CHECK_OPTS, k, &seen) != 0)
+            goto out;
         if (k == 4) {
             o.hybrid = true;
             continue;
@@ -262,8 +267,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             size_t before = n;
             if (i > 1)
                 i++;
-            for (; i < argc && (i == 1 || mon_keyword(argv[i], "mem steps slice profile hybrid") < 0);
-                 i++) {
+            for (; i < argc && (i == 1 || mon_keyword(argv[i], CHECK_OPTS) < 0); i++) {
                 if (n == CHECK_MAX) {
                     mon_err(m, "at most %d images", CHECK_MAX);
                     goto out;

@@ -347,6 +347,20 @@ int mon_keyword(const char *word, const char *list)
     return found;
 }
 
+int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)
+{
+    if (!(*seen & 1u << k)) {
+        *seen |= 1u << k;
+        return 0;
+    }
+    const char *p = list;
+    for (int i = 0; i < k; i++) {
+        p += strcspn(p, " ");
+        p += strspn(p, " ");
+    }
+    return mon_err(m, "'%.*s' given twice", (int)strcspn(p, " "), p);
+}
+
 /* Damerau-Levenshtein distance, capped: enough for "did you mean". */
 static int distance(const char *a, const char *b)
 {

@@ -63,6 +63,10 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len);
 /* Match WORD against a space-separated list of keywords (exact or unique
  * prefix).  Returns the index, -1 if none, -2 if ambiguous. */
 int mon_keyword(const char *word, const char *list);
+/* Option K of LIST (mon_keyword's index) is being given: 0, or -1 after
+ * "'NAME' given twice" if bit K of *SEEN says it was already.  Options of
+ * commands are not repeated: a second value would silently win. */
+int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen);
 /* Closest of the space-separated WORDS within two edits, or NULL. */
 const char *mon_suggest(const char *word, const char *words, char *buf,
                         size_t len);
