@@ -780,6 +780,25 @@ static void help__exit_status_names_the_signal_status(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'trace insns' is the real machine's: a hybrid VM's supervisor-mode
+ * instructions are interpreted and not in it, as 'help trace' and
+ * docs/monitor.md say; without hybrid they run (and trace) as real steps. */
+static void trace__hybrid_interpretation_is_not_traced_as_documented(void **state)
+{
+    (void)state;
+    static const char run[] = "vm create a 4096 examples/supervisor.s; trace insns; go for 30";
+    char cmds[200];
+    expect_out(run, " real u I=1 P=0x00002 ");
+    snprintf(cmds, sizeof cmds, "set hybrid on; %s", run);
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "a: stopped after 30 steps"));
+    assert_null(strstr(o.out, " real s I="));
+    assert_null(strstr(o.out, " real u I="));
+    cs_outcome_free(&o);
+    expect_out("help trace", "(the real machine's: not what a hybrid VM's control\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -845,6 +864,7 @@ int main(void)
         cmocka_unit_test(cli__help_lists_version),
         cmocka_unit_test(reverse__the_limit_names_one_step),
         cmocka_unit_test(help__exit_status_names_the_signal_status),
+        cmocka_unit_test(trace__hybrid_interpretation_is_not_traced_as_documented),
     };
     return cmocka_run_group_tests_name("monitor_fixes", tests, group_setup, group_teardown);
 }

@@ -189,6 +189,8 @@ const struct mon_cmd mon_cmds[] = {
      "trace instructions, traps, or the control program's decisions\n"
      "  insns  every instruction executed, with the PSW\n"
      "  traps  only the traps taken\n"
+     "         (the real machine's: not what a hybrid VM's control\n"
+     "         program interprets in virtual supervisor mode)\n"
      "  cp     for every trap in a VM, what the control program did\n"
      "         (interpreted, reflected, allocator, scheduler, hybrid)\n"
      "Output goes to the screen or to FILE, which stops growing at BYTES\n"
