@@ -137,6 +137,41 @@ static void writer__anonymous_pipe_through_dev_fd_is_written(void **state)
     close(fds[1]);
 }
 
+/* /dev/fd/N on a regular file is the process's stream: what is written
+ * joins what the descriptor already wrote, at its offset, and the file is
+ * not replaced under it ('trace to /dev/stdout' with stdout redirected to a
+ * file once replaced the monitor's own output). */
+static void writer__own_descriptor_on_a_file_is_added_to(void **state)
+{
+    (void)state;
+    const char *p = tmp("stream");
+    unlink(p);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd > 2);
+    struct stat before, after;
+    assert_int_equal(fstat(fd, &before), 0);
+    assert_int_equal(write(fd, "before ", 7), 7);
+    char path[64], err[512];
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    assert_int_equal(tgm_wcheck(path, err, sizeof err), 0);
+    assert_int_equal(tgm_write_atomic(path, "written ", 8, err, sizeof err), 0);
+    assert_int_equal(write(fd, "after", 5), 5);
+    close(fd);
+    assert_int_equal(stat(p, &after), 0);
+    assert_int_equal(after.st_ino, before.st_ino);
+    FILE *f = fopen(p, "r");
+    char buf[64] = "";
+    assert_non_null(f);
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "before written after");
+    /* a descriptor that is not open is one error */
+    snprintf(path, sizeof path, "/dev/fd/%d", 999);
+    assert_int_equal(tgm_write_atomic(path, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/dev/fd/999: "));
+    unlink(p);
+}
+
 static void writer__char_device_is_written_in_place(void **state)
 {
     (void)state;
@@ -801,6 +836,7 @@ int main(void)
         T(writer__fifo_is_written_in_place),
         T(writer__char_device_is_written_in_place),
         T(writer__anonymous_pipe_through_dev_fd_is_written),
+        T(writer__own_descriptor_on_a_file_is_added_to),
         T(writer__symlink_is_followed_and_kept),
         T(writer__keeps_the_old_mode),
         T(writer__replaces_by_rename),

@@ -44,14 +44,16 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n);
  * is replaced atomically: an O_EXCL temporary file in the same directory,
  * fsync, rename; it keeps the old file's mode and owner.  A symlink is
  * followed and its target replaced.  A character device or a FIFO is
- * written in place.  A file with other hard links, a directory or anything
+ * written in place, and so is the process's own descriptor named as
+ * /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N (through a copy
+ * that shares its offset, whatever it is open on).  A file with other hard links, a directory or anything
  * else is refused.  The environment variable TGM_TEST_FAIL_RENAME makes
  * every commit fail between the write and the rename (for tests).
  * tgm_wopen and tgm_wcommit return -1 with "PATH: what" in ERR;
  * tgm_wcommit and tgm_wabort free W. */
 struct tgm_wfile {
     int fd;        /* write here (tgm_wwrite, or fdopen a dup) */
-    bool in_place; /* a device or FIFO: no temporary file */
+    bool in_place; /* a descriptor, device or FIFO: no temporary file */
     int error;     /* first write error (errno), reported by tgm_wcommit */
     char *path, *tmp;
 };

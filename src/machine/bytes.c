@@ -121,13 +121,36 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
     return NULL;
 }
 
+/* The descriptor PATH names (/dev/stdout, /dev/stderr, /dev/fd/N,
+ * /proc/self/fd/N), or -1.  Such a path is the process's own stream: it is
+ * written in place through a copy of the descriptor, sharing its offset, so
+ * that a file stdout is redirected to is added to, not replaced under the
+ * output already written to it. */
+static int fd_path(const char *path)
+{
+    if (!strcmp(path, "/dev/stdout"))
+        return STDOUT_FILENO;
+    if (!strcmp(path, "/dev/stderr"))
+        return STDERR_FILENO;
+    const char *n = !strncmp(path, "/dev/fd/", 8)         ? path + 8
+                    : !strncmp(path, "/proc/self/fd/", 14) ? path + 14
+                                                          : NULL;
+    if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6)
+        return -1;
+    return atoi(n);
+}
+
 /* Where a write to PATH goes: *TARGET (malloc'd; links followed) with *ST
- * if it *EXISTS, or NULL for a device or a pipe, written in place.  -1 with
- * ERR when the writer refuses PATH. */
+ * if it *EXISTS, or NULL for a descriptor, a device or a pipe, written in
+ * place.  -1 with ERR when the writer refuses PATH. */
 static int write_target(const char *path, char **target, struct stat *st, bool *exists,
                         char *err, size_t errlen)
 {
     *target = NULL;
+    int fd = fd_path(path);
+    if (fd >= 0)
+        return fcntl(fd, F_GETFD) < 0 ? tgm_err(err, errlen, "%s: %s", path, strerror(errno))
+                                      : 0;
     /* stat PATH itself: /dev/stdout or >(cmd) on a pipe is a link to a
      * "pipe:[N]" that only the kernel can follow */
     if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)))
@@ -175,7 +198,9 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
     if (write_target(path, &target, &st, &exists, err, errlen) != 0)
         return -1;
     if (!target) { /* a device or a pipe is written in place, never replaced */
-        w->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        int fd = fd_path(path);
+        w->fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3)
+                        : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (w->fd < 0)
             return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
         w->in_place = true;
