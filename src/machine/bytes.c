@@ -151,8 +151,8 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (fd >= 0)
         return fcntl(fd, F_GETFD) < 0 ? tgm_err(err, errlen, "%s: %s", path, strerror(errno))
                                       : 0;
-    /* stat PATH itself: /dev/stdout or >(cmd) on a pipe is a link to a
-     * "pipe:[N]" that only the kernel can follow */
+    /* stat PATH itself: another process's /proc/PID/fd/N on a pipe is a
+     * link to a "pipe:[N]" that only the kernel can follow */
     if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)))
         return 0;
     char *t = resolve_links(path, err, errlen);
