@@ -122,6 +122,57 @@ static void asm__a_leading_bom_is_skipped(void **state)
     diag_of_file(main_path, 1, "bad.s:1:1: error: unknown mnemonic 'BAD'\nBAD\n^~~\n");
 }
 
+/* A binary file given as a source (an image, a program) printed an error
+ * and a line of noise for every line of it: now one error names the NUL
+ * byte, in an include too, and nothing else of that file is read. */
+static void asm__a_binary_file_is_one_error(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[1024];
+    snprintf(path, sizeof path, "%s/bin.s", d->path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite("\x7f" "ELF\nbad one\n\x01\x00\x02 bad two\nbad three\n", 1, 29, f);
+    fclose(f);
+    diag_of_file(path, 1, "bin.s:3:1: error: not an assembly source: a NUL byte at offset 14\n");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(path, &img, m), 1);
+    fclose(m);
+    assert_null(strstr(text, "bad")); /* no excerpt, no other line */
+    free(text);
+    put_file(d->path, "m.s", "  HALT\n  .include \"bin.s\"\n  NOP\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    snprintf(want, sizeof want, "%s/bin.s:3:1: error: not an assembly source", d->path);
+    diag_of_file(path, 1, want);
+}
+
+/* More than 20 errors: the first 20 in source order, then a count of the
+ * rest (the whole count is still returned). */
+static void asm__errors_past_twenty_are_counted(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], src[1024] = "";
+    for (int i = 1; i <= 23; i++)
+        snprintf(src + strlen(src), sizeof src - strlen(src), "bad%d\n", i);
+    put_file(d->path, "many.s", src);
+    snprintf(path, sizeof path, "%s/many.s", d->path);
+    diag_of_file(path, 23, "many.s:20:1: error: unknown mnemonic 'bad20'\nbad20\n^~~~~\n"
+                           "(3 more errors not shown)\n");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file(path, &img, f), 23);
+    fclose(f);
+    assert_null(strstr(text, "bad21"));
+    free(text);
+    put_file(d->path, "many.s", src + strlen("bad1\nbad2\nbad3\n")); /* exactly 20 */
+    diag_of_file(path, 20, "bad23\n^~~~~\n");
+}
+
 /* A phase may hold an include, but each file must end the phases it began. */
 static void asm__phase_across_includes(void **state)
 {
@@ -313,6 +364,9 @@ int main(void)
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__missing_include_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__a_leading_bom_is_skipped, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__a_binary_file_is_one_error, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__errors_past_twenty_are_counted, make_dir,
+                                        remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__unreadable_file_is_one_error, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__listing_shows_address_word_and_line, make_dir,

@@ -648,9 +648,31 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
 }
 
 /* Split the file into lines, one statement each, and run pass 1 on them. */
+/* A file with a NUL byte is not a source (an image or a program, given by
+ * mistake): one error at the NUL's line, not one per line of noise. */
+static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
+{
+    const char *text = c->files[here->file].text;
+    size_t len = c->files[here->file].len;
+    const char *nul = memchr(text, '\0', len);
+    if (!nul)
+        return false;
+    uint32_t line = 1;
+    for (const char *p = text; p < nul; p++)
+        line += *p == '\n';
+    c->stmts = asm_grow(c->stmts, &c->capstmts, c->nstmts + 1, sizeof *c->stmts);
+    uint32_t si = c->nstmts++;
+    c->stmts[si] = (struct asm_stmt){.file = here->file, .line = line};
+    asm_error_at(c, si, 1, 1, "not an assembly source: a NUL byte at offset %zu",
+                 (size_t)(nul - text));
+    return true;
+}
+
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
 {
     struct asm_ctx *c = &a->c;
+    if (refuse_binary(c, here))
+        return;
     size_t off = 0, len = c->files[here->file].len;
     for (uint32_t line = 1; off < len; line++) {
         const char *text = c->files[here->file].text;

@@ -123,7 +123,9 @@ void asm_error_tok(struct asm_ctx *c, const struct asm_tok *t,
 void asm_error_span(struct asm_ctx *c, const struct asm_tok *first,
                     const struct asm_tok *last, const char *fmt, ...)
     ASM_PRINTF(4, 5);
-/* Write the collected diagnostics to F in source order. */
+/* Write the collected diagnostics to F in source order, the first
+ * ASM_MAX_DIAGS of them (as compilers stop at 20) and a count of the rest. */
+#define ASM_MAX_DIAGS 20u
 void asm_flush_diags(struct asm_ctx *c, FILE *f);
 
 /* expr.c */

@@ -84,11 +84,13 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
     fprintf(f, "%s:%u:%u: error: ", file->name, s->line, col);
     vfprintf(f, fmt, ap);
     fputc('\n', f);
-    put_line(f, file->text + s->off, s->len);
-    fprintf(f, "%*s^", (int)(col - 1), "");
-    for (uint32_t i = 1; i < width; i++)
-        fputc('~', f);
-    fputc('\n', f);
+    if (s->len) { /* an empty line has nothing to point at */
+        put_line(f, file->text + s->off, s->len);
+        fprintf(f, "%*s^", (int)(col - 1), "");
+        for (uint32_t i = 1; i < width; i++)
+            fputc('~', f);
+        fputc('\n', f);
+    }
     fclose(f);
     c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
     c->diags[c->ndiags] = (struct asm_diag){.stmt = si, .seq = c->ndiags, .text = text};
@@ -134,9 +136,10 @@ void asm_flush_diags(struct asm_ctx *c, FILE *f)
 {
     if (c->ndiags > 1)
         qsort(c->diags, c->ndiags, sizeof *c->diags, diag_cmp);
-    for (uint32_t i = 0; i < c->ndiags; i++)
-        if (f)
-            fputs(c->diags[i].text, f);
+    for (uint32_t i = 0; f && i < c->ndiags && i < ASM_MAX_DIAGS; i++)
+        fputs(c->diags[i].text, f);
+    if (f && c->ndiags > ASM_MAX_DIAGS) /* the rest would bury the first */
+        fprintf(f, "(%u more errors not shown)\n", c->ndiags - ASM_MAX_DIAGS);
 }
 
 /* --- literals --------------------------------------------------------- */
