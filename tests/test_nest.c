@@ -137,6 +137,39 @@ static void compose__places_each_level_and_refuses_what_does_not_fit(void **stat
     image_free(&cp);
 }
 
+/* A snapshot keeps only the depth: nest_layout_of must give back what
+ * nest_compose built, and nest_intact must see the stack go. */
+static void layout_of__matches_compose_and_intact_sees_a_change(void **state)
+{
+    (void)state;
+    struct tgm_image cp, guest, out;
+    struct nest_layout lay, again;
+    char err[256];
+    cp_image(&cp);
+    assert_int_equal(asm_assemble_file("examples/sum.s", &guest, stderr), 0);
+    uint32_t q = 3 * 640 + 4096;
+    assert_int_equal(nest_compose(&cp, &guest, 3, q, &out, &lay, err, sizeof err), 0);
+    assert_int_equal(nest_layout_of(3, q, &again, err, sizeof err), 0);
+    assert_memory_equal(&lay, &again, sizeof lay);
+    struct machine_config mc = {.q = q, .profile = isa_profile_default()};
+    struct machine *m = machine_create(&mc);
+    assert_int_equal(image_load(m, &out, err, sizeof err), 0);
+    assert_true(nest_intact(&lay, m));
+    machine_write_phys(m, lay.map.k + lay.map.w, 7); /* level 2's w */
+    assert_false(nest_intact(&lay, m));
+    machine_destroy(m);
+    mc.q = q + 1;
+    m = machine_create(&mc);
+    assert_false(nest_intact(&lay, m));
+    machine_destroy(m);
+    assert_int_equal(nest_layout_of(0, q, &again, err, sizeof err), -1);
+    assert_int_equal(nest_layout_of(3, 3 * lay.map.k + TGM_Q_MIN - 1, &again, err, sizeof err), -1);
+    assert_non_null(strstr(err, "do not fit"));
+    image_free(&out);
+    image_free(&guest);
+    image_free(&cp);
+}
+
 /* g^N keeps the bottom machine's whole console: the bytes its 16 MiB buffer
  * holds and the count of those it dropped, which the bare machine's
  * console has too (else check --nest calls a long printer not equivalent). */
@@ -362,6 +395,34 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
     cs_outcome_free(&o);
 }
 
+/* A snapshot of a session with a stack restored without it: 'stack' in a
+ * new session said "no stack".  It comes back with the snapshot, and a
+ * snapshot without one takes the session's away. */
+static void cli__a_snapshot_keeps_the_stack(void **state)
+{
+    (void)state;
+    const char *snap = "build/nest-snapshot.snap", *plain = "build/nest-plain.snap";
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "nest 2 examples/sum.s; go 1000; save %s", snap);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", cmd, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    snprintf(cmd, sizeof cmd, "restore %s; stack", snap);
+    o = cs_run_tgm("monitor", "-c", cmd, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "level 2  CP at 0x00000, guest of 66176 words at 0x00280\n"));
+    assert_non_null(strstr(o.out, "level 1  CP at 0x00280, guest of 65536 words at 0x00500\n"));
+    cs_outcome_free(&o);
+    snprintf(cmd, sizeof cmd, "load examples/sum.s; save %s; nest 1 examples/sum.s; "
+                              "restore %s; stack", plain, plain);
+    o = cs_run_tgm("monitor", "-c", cmd, NULL);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "stack: no stack: build one with 'nest N FILE'");
+    cs_outcome_free(&o);
+    remove(snap);
+    remove(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +430,7 @@ int main(void)
         cmocka_unit_test(cp__has_an_interpreter_for_every_privileged_instruction),
         cmocka_unit_test(learn__reads_the_map_and_refuses_an_image_without_it),
         cmocka_unit_test(compose__places_each_level_and_refuses_what_does_not_fit),
+        cmocka_unit_test(layout_of__matches_compose_and_intact_sees_a_change),
         cmocka_unit_test(top_state__keeps_the_count_of_dropped_console_bytes),
         cmocka_unit_test(examples__are_equivalent_nested_one_to_three_deep),
         cmocka_unit_test(os__is_equivalent_nested_one_to_three_deep),
@@ -377,6 +439,7 @@ int main(void)
         cmocka_unit_test(check__catches_a_control_program_with_inexact_time),
         cmocka_unit_test(cli__run_nest_reports_the_guest_like_a_bare_run),
         cmocka_unit_test(cli__check_nest_says_equivalent_and_refuses_bad_depths),
+        cmocka_unit_test(cli__a_snapshot_keeps_the_stack),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

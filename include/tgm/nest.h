@@ -69,6 +69,13 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err,
 int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest,
                  unsigned depth, uint32_t q, struct tgm_image *out,
                  struct nest_layout *lay, char *err, size_t errlen);
+/* The layout of DEPTH levels of the built-in CP in a machine of Q words, as
+ * nest_compose made it.  -1 with ERR if it cannot be. */
+int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *err,
+                   size_t errlen);
+/* Whether M still holds the stack LAY describes: its size, and every
+ * level's w as nest_compose wrote it (a reset or a load changes them). */
+bool nest_intact(const struct nest_layout *lay, const struct machine *m);
 /* Read level LEVEL (1..depth) from the real memory E of the stack's machine. */
 void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned level,
                      struct nest_level *out);

@@ -175,9 +175,7 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
     if (!m->nested)
         return mon_err(m, "no stack: build one with 'nest N FILE'");
     /* reset, load, set mem or restore may have replaced it */
-    const struct nest_layout *lay = &m->nest;
-    if (machine_q(m->bare) != lay->q ||
-        machine_mem(m->bare)[lay->map.w] != lay->q - lay->map.k) {
+    if (!nest_intact(&m->nest, m->bare)) {
         m->nested = false;
         return mon_err(m, "the stack is gone (the bare machine was reset or reloaded); "
                        "build it again with 'nest N FILE'");

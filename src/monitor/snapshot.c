@@ -4,13 +4,14 @@
  *
  *   offset  size  field (little-endian)
  *   0       8     magic "TGMSNAP\0"
- *   8       4     version (3)
+ *   8       4     version (4)
  *   12      4     section count n
  *   16      ...   n sections: tag (4 chars), 4 zero bytes, u64 length, data
  *   end-8   8     FNV-1a 64 of every byte before it
  *
  * Sections: SESS (configuration and focus), BARE and REAL (machine states),
- * CPST (control program), BSYM and VSYM (symbols), BRKS (breakpoints).
+ * CPST (control program), BSYM and VSYM (symbols), BRKS (breakpoints),
+ * NEST (a stack of control programs in the bare machine: its depth).
  * Restore parses and validates everything into new objects first; only then
  * are they swapped in, so a bad file changes nothing.  Writes are atomic.
  */
@@ -22,8 +23,9 @@
 #include "tgm/bytes.h"
 
 #define SNAP_MAGIC "TGMSNAP"
-/* 2: breakpoints keep their conditions; 3: symbols their kinds; 1 is read too */
-#define SNAP_VERSION 3u
+/* 2: breakpoints keep their conditions; 3: symbols their kinds; 4: a stack
+ * its layout; 1 is read too */
+#define SNAP_VERSION 4u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
@@ -75,7 +77,8 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     struct bytes_out w = {0}, s = {0};
     uint8_t *st = NULL;
     size_t stlen;
-    int nsec = 3 + (m->vmm ? 3 : 0) + (breaks ? 1 : 0);
+    bool nested = m->nested && nest_intact(&m->nest, m->bare);
+    int nsec = 3 + (m->vmm ? 3 : 0) + (breaks ? 1 : 0) + nested;
     bytes_put(&w, SNAP_MAGIC "", 8);
     bytes_put_le(&w, SNAP_VERSION, 4);
     bytes_put_le(&w, (uint64_t)nsec, 4);
@@ -122,6 +125,11 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     if (breaks) {
         put_bps(&s, m);
         section(&w, "BRKS", s.p, s.len);
+        s.len = 0;
+    }
+    if (nested) { /* the rest of the layout follows from the depth */
+        bytes_put_le(&s, m->nest.depth, 4);
+        section(&w, "NEST", s.p, s.len);
     }
     free(s.p);
     if (rc == 0 && !w.oom)
@@ -184,6 +192,8 @@ struct snap {
     size_t nbps;
     bool has_bps;
     int focus;
+    bool nested;
+    struct nest_layout nest;
 };
 
 static void snap_free(struct snap *s)
@@ -267,7 +277,7 @@ static int parse_vsyms(struct bytes_in *r, struct snap *s, uint64_t version, cha
 static int build(const uint8_t *const *data, const size_t *lens, uint64_t version,
                  struct snap *s, char *err, size_t errlen)
 {
-    enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS };
+    enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS, NEST };
     struct bytes_in r = {data[SESS], lens[SESS], 0, false};
     char prof[64], cprof[64];
     uint32_t q = (uint32_t)bytes_get_le(&r, 4);
@@ -319,13 +329,22 @@ static int build(const uint8_t *const *data, const size_t *lens, uint64_t versio
         if (r.off != r.len)
             return tgm_err(err, errlen, "bad breakpoint section");
     }
+    if (data[NEST]) {
+        r = (struct bytes_in){data[NEST], lens[NEST], 0, false};
+        uint64_t depth = bytes_get_le(&r, 4);
+        if (r.bad || r.off != r.len || depth > NEST_MAX_DEPTH ||
+            nest_layout_of((unsigned)depth, q, &s->nest, e2, sizeof e2) != 0 ||
+            !nest_intact(&s->nest, s->bare))
+            return tgm_err(err, errlen, "bad stack section");
+        s->nested = true;
+    }
     return 0;
 }
 
 int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
 {
     static const char *const tags[] = {"SESS", "BARE", "BSYM", "REAL",
-                                       "CPST", "VSYM", "BRKS"};
+                                       "CPST", "VSYM", "BRKS", "NEST"};
     enum { NTAGS = sizeof tags / sizeof tags[0] };
     size_t len;
     uint8_t *buf;
@@ -420,6 +439,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
             }
     }
     m->focus = s.focus;
+    m->nested = s.nested; /* the stack is the snapshot's, or none */
+    m->nest = s.nest;
     m->bare_ran = false;
     m->ring_head = m->ring_count = 0;
     mon_debug_apply(m);

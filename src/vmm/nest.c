@@ -137,6 +137,40 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
     return 0;
 }
 
+int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *err,
+                   size_t errlen)
+{
+    struct tgm_image cp;
+    struct nest_map map = {0};
+    if (nest_cp_image(&cp, err, errlen) != 0)
+        return -1;
+    int rc = nest_learn(&cp, &map, err, errlen);
+    image_free(&cp);
+    if (rc != 0)
+        return -1;
+    if (depth < 1 || depth > NEST_MAX_DEPTH)
+        return tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
+    uint64_t top_base = (uint64_t)depth * map.k;
+    if (q > TGM_Q_MAX || top_base + TGM_Q_MIN > q)
+        return tgm_err(err, errlen, "%u level%s of the control program do not fit in %u words",
+                       depth, depth == 1 ? "" : "s", (unsigned)q);
+    *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), map};
+    return 0;
+}
+
+bool nest_intact(const struct nest_layout *lay, const struct machine *m)
+{
+    if (machine_q(m) != lay->q)
+        return false;
+    const uint64_t *E = machine_mem(m);
+    for (unsigned d = 1; d <= lay->depth; d++) {
+        uint32_t base = (lay->depth - d) * lay->map.k;
+        if (E[base + lay->map.w] != lay->q - base - lay->map.k)
+            return false;
+    }
+    return true;
+}
+
 void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned level,
                      struct nest_level *out)
 {
