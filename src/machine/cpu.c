@@ -248,16 +248,22 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         El[x] = v_;                \
         Dl[x].h = stale;           \
     } while (0)
-#define RELOCATE()                     \
-    do {                               \
-        lim = address_limit(m->q, m->l, m->b);          \
+/* The window of R = (m->l, m->b), whose first LIM_ words develop.  The
+ * tag is left to the first resolved step that needs it (L_RESOLVE): a
+ * trap's handler seldom runs resolved code at once. */
+#define WINDOW(lim_)                                    \
+    do {                                                \
+        lim = (lim_);                                   \
         El = m->l < m->q ? m->E + m->l : m->E;          \
         Dl = m->l < m->q ? m->D + m->l : m->D;          \
-        pclim = Dl + lim;              \
-        tag = pdc_tag(m->pdcs, Dl, lim); \
-        last_t = UINT32_MAX;           \
-        Lw = m->l;                     \
+        pclim = Dl + lim;                               \
+        tag = TAG_LAZY;                                 \
+        last_t = UINT32_MAX;                            \
+        Lw = m->l;                                      \
     } while (0)
+#define RELOCATE() WINDOW(address_limit(m->q, m->l, m->b))
+/* No pdc_tag is all ones (the epoch has 24 bits), so no entry matches it. */
+#define TAG_LAZY UINT64_MAX
 #define LOAD_PSW(word)                     \
     do {                                   \
         struct psw np_ = psw_unpack(word); \

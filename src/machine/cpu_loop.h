@@ -429,7 +429,8 @@ next:
             cr = 0;
             ntraps = 0;
             P = m->p;
-            RELOCATE();
+            WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
+            tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
             pc = Dl + P;
             dmap = m->dmap[m->sup];
             if (go_on) {
@@ -483,6 +484,11 @@ next:
      * epoch its slots were proved for; any other falls back to the checked
      * handler, which resolves the entry again. */
     L_RESOLVE:
+        if (tag == TAG_LAZY) { /* the entry may be resolved for this R already */
+            tag = pdc_tag(m->pdcs, Dl, lim);
+            if (pc->tag == tag)
+                goto *pc->h;
+        }
         goto *pdc_resolve(pc, PC(), Dl, El, lim, tag);
 #define RCHECK(nm)                         \
     do {                                   \
