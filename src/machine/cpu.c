@@ -266,12 +266,14 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #define TAG_LAZY UINT64_MAX
 #define LOAD_PSW(word)                     \
     do {                                   \
-        struct psw np_ = psw_unpack(word); \
-        m->sup = np_.sup;                     \
-        m->ie = np_.ie;                       \
+        uint64_t w_ = (word);              \
+        struct psw np_ = psw_unpack(w_);   \
+        m->sup = np_.sup;                  \
+        m->ie = np_.ie;                    \
         P = np_.p;                         \
-        m->l = np_.l;                         \
-        m->b = np_.b;                       \
+        m->l = np_.l;                      \
+        m->b = np_.b;                      \
+        m->pswx = w_ & ~PSW_P_CAUSE_BITS;  \
         RELOCATE();                        \
         pc = Dl + P;                       \
         dmap = m->dmap[m->sup];               \

@@ -355,7 +355,7 @@ next:
         vmcase(OP_SPSW) /* E[a] := PSW with P + 1 */
         fa = cur->a;
         DEV(fa);
-        WR(fa, psw_pack(&(struct psw){m->sup, m->ie, 0, (PC() + 1) & TGM_ADDR_MASK, m->l, m->b}));
+        WR(fa, psw_at(m, PC() + 1, 0));
         NEXT(CYC_SPSW);
 
         vmcase(OP_LR) /* R := E[a] */
@@ -366,6 +366,7 @@ next:
             P = PC();
             m->l = r.l;
             m->b = r.b;
+            m->pswx = (m->pswx & ~r_pack(TGM_ADDR_MASK, UINT32_MAX)) | r_pack(r.l, r.b);
             RELOCATE();
             pc = Dl + P;
             NEXT(CYC_LR);
@@ -449,6 +450,7 @@ next:
 
         vmcase(OP_JRSTU) /* M := user; P := t */
         m->sup = false;
+        m->pswx &= ~(UINT64_C(1) << PSW_S_BIT);
         dmap = m->dmap[0];
         JUMP(cur->a, CYC_JRSTU);
 
@@ -598,7 +600,7 @@ trap:
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 2 * 0 + 1; /* E[0], written */
     }
-    LOAD_PSW(trap_sequence(m, psw_pack(&(struct psw){m->sup, m->ie, cause, P, m->l, m->b}), cause));
+    LOAD_PSW(trap_sequence(m, psw_at(m, P, cause), cause));
     ntraps++;
     RETIRE(TGM_TRAP_CYCLES);
     ADMIT();

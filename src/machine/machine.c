@@ -11,9 +11,11 @@
 #include "machine_impl.h"
 #include "tgm/image.h"
 
+/* After any change of M, I or R: what the run loop derives from them. */
 void machine_update_lim(struct machine *m)
 {
     m->lim = address_limit(m->q, m->l, m->b);
+    m->pswx = psw_pack(&(struct psw){m->sup, m->ie, 0, 0, m->l, m->b});
 }
 
 /* Breakpoints alone keep the fast loop (they are marked in the cache).

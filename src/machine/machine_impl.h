@@ -79,6 +79,7 @@ struct machine {
     bool sup, ie;
     uint32_t p, l, b;
     uint32_t lim; /* min(b, q - l), or 0 if l >= q: a is valid iff a < lim */
+    uint64_t pswx; /* the PSW packed with P and the cause 0 (psw_at) */
 
     /* extensions: timer (deadline in machine cycles) and console */
     bool timer_armed, timer_pending;
@@ -130,6 +131,19 @@ static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)
 {
     m->E[phys] = v;
     m->D[phys].h = pdc_stale;
+}
+
+/* The PSW's bits that are P and the cause; the rest of a PSW word is
+ * M, I and R, which pswx keeps packed so that a trap and SPSW need only add
+ * P.  Every change of M, I or R updates it: machine_update_lim outside the
+ * run loop, LOAD_PSW, LR and JRSTU inside. */
+#define PSW_P_CAUSE_BITS \
+    ((UINT64_C(0xF) << PSW_CAUSE_SHIFT) | ((uint64_t)TGM_ADDR_MASK << PSW_P_SHIFT))
+/* psw_pack of M's PSW with P and CAUSE. */
+static inline uint64_t psw_at(const struct machine *m, uint32_t p, unsigned cause)
+{
+    return m->pswx | (uint64_t)(cause & 0xF) << PSW_CAUSE_SHIFT |
+           (uint64_t)(p & TGM_ADDR_MASK) << PSW_P_SHIFT;
 }
 
 /* Section 2's trap, the one copy: E[0] := OLD (the old PSW with its

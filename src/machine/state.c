@@ -14,8 +14,7 @@
 
 void machine_trap(struct machine *m, unsigned cause)
 {
-    struct psw old = {m->sup, m->ie, (uint8_t)cause, m->p, m->l, m->b};
-    machine_set_psw(m, trap_sequence(m, psw_pack(&old), cause));
+    machine_set_psw(m, trap_sequence(m, psw_at(m, m->p, cause), cause));
     machine_charge(m, TGM_TRAP_CYCLES, 0, 1);
 }
 
