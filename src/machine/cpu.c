@@ -117,9 +117,14 @@ static inline uint64_t mod_s(uint64_t x, uint64_t y)
 #undef INSN
 _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 /* Keep the counter's add next to the test of its sign (GCC would hoist a
- * shared add above a branch and test the sign again). */
+ * shared add above a branch and test the sign again).  The loop of one
+ * step tests no sign: there the counter is known (0 until the step). */
 #ifdef TGM_COMPUTED_GOTO
-#define PIN(x) __asm__("" : "+r"(x))
+#define PIN(x)                       \
+    do {                             \
+        if (!ONE)                    \
+            __asm__("" : "+r"(x));   \
+    } while (0)
 #else
 #define PIN(x) ((void)0)
 #endif
@@ -210,14 +215,15 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
             go_;                       \
         }                              \
     } while (0)
-/* last_pc was developed when it was cached; RELOCATE forgets it. */
+/* last_pc was developed when it was cached; RELOCATE forgets it.  (The
+ * loop of one step ends after it, whatever the target.) */
 #define JUMP(t, n)                          \
     do {                                    \
         uint32_t t_ = (t);                  \
         JUMP_LAST(t_, n, GO());             \
         RETIRE(n);                          \
         pc = Dl + t_;                       \
-        if (UNLIKELY(t_ >= lim))            \
+        if (!ONE && UNLIKELY(t_ >= lim))    \
             goto next;                      \
         last_t = t_;                        \
         last_pc = pc;                       \
