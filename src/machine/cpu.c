@@ -192,6 +192,17 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         goto next;      \
     } while (0)
 #endif
+/* The fast loop's dispatch when the next look is known to be ahead. */
+#ifdef TGM_COMPUTED_GOTO
+#define DISPATCH_AHEAD()                       \
+    do {                                       \
+        if (UNLIKELY(pc >= pclim))             \
+            goto next;                         \
+        goto *pc->h;                           \
+    } while (0)
+#else
+#define DISPATCH_AHEAD() DISPATCH()
+#endif
 #define NEXT(n)                                  \
     do {                                         \
         ADVANCE();                               \
@@ -260,8 +271,8 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #define WINDOW(lim_)                                    \
     do {                                                \
         lim = (lim_);                                   \
-        El = m->l < m->q ? m->E + m->l : m->E;          \
-        Dl = m->l < m->q ? m->D + m->l : m->D;          \
+        El = LIKELY(m->l < m->q) ? m->E + m->l : m->E;  \
+        Dl = LIKELY(m->l < m->q) ? m->D + m->l : m->D;  \
         pclim = Dl + lim;                               \
         tag = TAG_LAZY;                                 \
         last_t = UINT32_MAX;                            \

@@ -425,7 +425,7 @@ next:
             done += steps - steps0;
             bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
             steps0 = sbase = m->ctr.steps;
-            step_end = left > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + left;
+            step_end = steps0 + left < steps0 ? UINT64_MAX : steps0 + left;
             cbase = m->ctr.cycles;
             cr = 0;
             ntraps = 0;
@@ -441,8 +441,8 @@ next:
                 if (room == 0 || m->timer_pending ||
                     (m->timer_armed && m->timer_deadline <= cbase))
                     goto next;
-                PLACE_LOOK(cbase, steps0);
-                DISPATCH();
+                PLACE_LOOK(cbase, steps0); /* ahead: room and deadline are */
+                DISPATCH_AHEAD();
             }
         }
         why = EXIT_HOST;
