@@ -293,7 +293,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         m->pswx = w_ & ~PSW_P_CAUSE_BITS;  \
         RELOCATE();                        \
         pc = Dl + P;                       \
-        dmap = m->dmap[m->sup];               \
+        SET_MODE(m->sup);                  \
     } while (0)
 #define ABC()                        \
     fa = cur->a;                     \
@@ -319,6 +319,13 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
             JUMP((uint32_t)cur->c, CYC_##name);               \
         NEXT(CYC_##name);                             \
     } while (0)
+
+/* The mode's dispatch map (and the fast loop's handlers for it). */
+#ifdef TGM_COMPUTED_GOTO
+#define SET_MODE(s) (dmap = m->dmap[s], hd = m->hdisp[s])
+#else
+#define SET_MODE(s) (dmap = m->dmap[s])
+#endif
 
 #ifdef TGM_COMPUTED_GOTO
 #define vmdispatch(x) goto *disp[x];
@@ -457,6 +464,15 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 #undef CHECKED
 #undef ONE
 #undef RUN_FN
+
+/* A guarded entry's handler in each mode (the fast loop's L_GUARDED), so
+ * that it dispatches once, not through the code and then the table. */
+void cpu_mode_handlers(struct machine *m)
+{
+    for (int s = 0; s < 2; s++)
+        for (unsigned op = 0; op < ISA_NOPS; op++)
+            m->hdisp[s][op] = fast_disp ? fast_disp[m->dmap[s][op]] : NULL;
+}
 
 /* The fast loop's handler addresses are fixed for the life of the process
  * (it is never inlined or cloned); an entry holds one of them. */

@@ -85,6 +85,11 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
+#ifdef TGM_COMPUTED_GOTO
+    const void *const *hd = m->hdisp[m->sup]; /* the fast loop's, for dmap */
+    /* a guarded entry's handler in this mode */
+#define MODE_H(code) (FAST ? hd[code] : disp[dmap[code]])
+#endif
     uint64_t steps0 = m->ctr.steps;
     uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
     uint64_t done = 0; /* steps written back before steps0 moved (hostcall) */
@@ -208,7 +213,7 @@ next:
         tag = pdc_tag(m->pdcs, Dl, lim); /* a new epoch, perhaps */
         goto *pc->h;
     L_GUARDED:
-        goto *disp[dmap[cur->code]];
+        goto *MODE_H(cur->code);
     L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
         if (FAST && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
             done + STEPS() - steps0 > 0) {
@@ -216,7 +221,7 @@ next:
             why = EXIT_BREAK;
             goto out;
         }
-        goto *disp[dmap[cur->code]];
+        goto *MODE_H(cur->code);
 #endif
 
         vmcase(OP_NOP)
@@ -433,7 +438,7 @@ next:
             WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
             tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
             pc = Dl + P;
-            dmap = m->dmap[m->sup];
+            SET_MODE(m->sup);
             if (go_on) {
                 /* the look next: would make, unless it has more to do than
                  * place the next one (the budget spent, the timer due) */
@@ -451,7 +456,7 @@ next:
         vmcase(OP_JRSTU) /* M := user; P := t */
         m->sup = false;
         m->pswx &= ~(UINT64_C(1) << PSW_S_BIT);
-        dmap = m->dmap[0];
+        SET_MODE(0);
         JUMP(cur->a, CYC_JRSTU);
 
         vmcase(OP_LRA) /* E[a] := n + l */
@@ -623,6 +628,7 @@ trap:
 out:; /* a label needs a statement before a declaration (C11) */
 #undef stale
 #undef TRY_RESOLVE
+#undef MODE_H
     uint64_t cycles = CYC(), steps = STEPS();
     if (CHECKED && rec_open) {
         rec.cycles = cycles;

@@ -62,6 +62,7 @@ void machine_build_dispatch(struct machine *m)
                          : beh == BEH_PRIV ? DISPATCH_PRIV
                                            : (uint8_t)op;
     }
+    cpu_mode_handlers(m);
 }
 
 /* Everything machine_reset sets except memory. */

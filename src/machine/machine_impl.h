@@ -91,6 +91,7 @@ struct machine {
     const struct isa_profile *profile;
     bool hostcalls;
     uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
+    const void *hdisp[2][ISA_NOPS]; /* the fast loop's handler for dmap's code */
 
     struct machine_counters ctr;
     uint8_t last_trap;
@@ -115,6 +116,7 @@ struct machine {
  * cpu_init (called before any machine exists), and the decoder itself. */
 extern const void *pdc_stale;
 void cpu_init(void);
+void cpu_mode_handlers(struct machine *m); /* hdisp from dmap */
 void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word);
 
 /* The tag of a resolution for the window at DL (lim words valid) now. */
