@@ -58,6 +58,7 @@ struct pdc {
     uint16_t nbp;
 };
 #define PDC_TARGET 1u
+_Static_assert(sizeof(struct pdc) == 64, "an entry is a cache line (and pdc_tag's 64)");
 
 /* What a cache's machines share: its whole extent, and the epoch of its
  * resolutions (never 0, so a tag of 0 matches nothing). */
@@ -123,7 +124,9 @@ void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word);
 static inline uint64_t pdc_tag(const struct pdc_shared *s, const struct pdc *Dl,
                                uint32_t lim)
 {
-    return (uint64_t)s->epoch << 40 | (uint64_t)(Dl - s->D0) << 20 | lim;
+    /* DL's index << 20, from its offset in bytes (an entry is 64) */
+    return (uint64_t)s->epoch << 40 |
+           (uint64_t)((const char *)Dl - (const char *)s->D0) << (20 - 6) | lim;
 }
 /* Whether the fast loop honours breakpoints (it does with computed goto). */
 extern bool cpu_fast_breaks;
