@@ -15,7 +15,9 @@
 #include <cmocka.h>
 
 #include "machine/machine_impl.h"
+#include "progen.h"
 #include "support.h"
+#include "tgm/image.h"
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 
@@ -747,6 +749,46 @@ static void machine__create_rejects_q_outside_its_range(void **state)
     machine_destroy(m);
 }
 
+/* ---- the run loop's packed PSW ------------------------------------------ */
+
+/* M, I and R are also kept packed (pswx), and a trap's old PSW and SPSW's
+ * word are made from it: it must follow every change of them, in the loop
+ * of one step and the fast loop, under the profiles with JRSTU and a masked
+ * LPSW, and through the setters. */
+static void assert_pswx(const struct machine *m)
+{
+    assert_int_equal(m->pswx, psw_pack(&(struct psw){m->sup, m->ie, 0, 0, m->l, m->b}));
+}
+
+static void psw__packed_copy_follows_every_change(void **state)
+{
+    (void)state;
+    static const char *const profiles[] = {"virtualizable", "pdp10", "x86", "s360-67",
+                                           "pdp11-45"};
+    for (size_t k = 0; k < sizeof profiles / sizeof profiles[0]; k++) {
+        for (uint64_t seed = 1; seed <= 30; seed++) {
+            struct tgm_image img;
+            char err[256];
+            pg_generate(seed, isa_profile_find(profiles[k]), &img);
+            struct machine *m = ts_machine(PG_W, profiles[k], false);
+            assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+            image_free(&img);
+            assert_pswx(m);
+            for (unsigned i = 0; i < 2000; i++) {
+                machine_run(m, i % 2 ? 1 : 1 + i % 7, NULL);
+                assert_pswx(m);
+            }
+            machine_set_r(m, 3, 700);
+            assert_pswx(m);
+            machine_set_psw(m, TS_PSW(seed & 1, 1, 0, 5, 9, 300));
+            assert_pswx(m);
+            machine_reset(m);
+            assert_pswx(m);
+            machine_destroy(m);
+        }
+    }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -767,6 +809,7 @@ int main(void)
         T(console__cin_reads_queued_input_then_minus_one),
         T(console__plugged_device_receives_and_supplies_bytes),
         T(machine__create_rejects_q_outside_its_range),
+        cmocka_unit_test(psw__packed_copy_follows_every_change),
     };
     return cmocka_run_group_tests_name("machine", tests, NULL, NULL);
 }
