@@ -237,6 +237,7 @@ static void develop__literal_test_agrees_with_run_loop_on_grid(void **state)
                     assert_int_equal(a < m->lim, !trap);
                     uint64_t v;
                     assert_int_equal(machine_read_virt(m, a, &v), trap ? TRAP_MEM : 0);
+                    assert_int_equal(machine_write_virt(m, a, 0), trap ? TRAP_MEM : 0);
                     if (a > TGM_ADDR_MASK)
                         continue;
                     /* fetch at P = a: E is all zero, so a developed fetch

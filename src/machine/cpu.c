@@ -279,7 +279,8 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         Lw = m->l;                                      \
     } while (0)
 #define RELOCATE() WINDOW(address_limit(m->q, m->l, m->b))
-/* No pdc_tag is all ones (the epoch has 24 bits), so no entry matches it. */
+/* No pdc_tag is all ones (bit 39 is clear: an index has 19 bits), so no
+ * entry matches it. */
 #define TAG_LAZY UINT64_MAX
 #define LOAD_PSW(word)                     \
     do {                                   \
