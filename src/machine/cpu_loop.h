@@ -430,7 +430,8 @@ next:
             done += steps - steps0;
             bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
             steps0 = sbase = m->ctr.steps;
-            step_end = steps0 + left < steps0 ? UINT64_MAX : steps0 + left;
+            uint64_t room = left < ~steps0 ? left : ~steps0; /* saturating */
+            step_end = steps0 + room;
             cbase = m->ctr.cycles;
             cr = 0;
             ntraps = 0;
@@ -442,7 +443,6 @@ next:
             if (go_on) {
                 /* the look next: would make, unless it has more to do than
                  * place the next one (the budget spent, the timer due) */
-                uint64_t room = step_end - steps0;
                 if (room == 0 || m->timer_pending ||
                     (m->timer_armed && m->timer_deadline <= cbase))
                     goto next;
