@@ -347,7 +347,6 @@ static const void *const *fast_disp; /* run_fast's table (computed goto) */
  * mode's dispatch map (L_GUARDED), so no handler need know its profile. */
 static bool uniform[ISA_NOPS];
 
-
 /* The fast loop's handler for a decoded entry: it depends on the opcode
  * alone (L_GUARDED consults the mode and profile). */
 static const void *pdc_handler(const struct pdc *d)
