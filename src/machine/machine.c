@@ -189,7 +189,9 @@ uint64_t machine_get_psw(const struct machine *m)
     return psw_pack(&p);
 }
 
-void machine_load_psw(struct machine *m, const struct psw *p)
+/* Declared inline (the header's declaration makes this the external
+ * definition) so that LTO inlines it: the CP loads a PSW on every resume. */
+inline void machine_load_psw(struct machine *m, const struct psw *p)
 {
     m->sup = p->sup;
     m->ie = p->ie;
