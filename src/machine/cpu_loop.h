@@ -96,7 +96,8 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     /* cycles and steps (see RETIRE); cr = 0: look before the first step */
     uint64_t cbase = m->ctr.cycles, sbase = steps0;
     int64_t cr = 0;
-    uint64_t ntraps = 0; /* instructions completed = steps - traps */
+    /* instructions completed = steps - traps: steps0 plus the traps */
+    uint64_t ibase = steps0;
     bool first = true;
     enum exit_reason why;
     uint8_t cause;
@@ -425,7 +426,7 @@ next:
             m->p = PC();
             m->lim = lim;
             m->ctr.cycles = CYC();
-            m->ctr.instret += steps - steps0 - ntraps;
+            m->ctr.instret += steps - ibase;
             m->ctr.steps = steps;
             done += steps - steps0;
             bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
@@ -434,7 +435,7 @@ next:
             step_end = steps0 + room;
             cbase = m->ctr.cycles;
             cr = 0;
-            ntraps = 0;
+            ibase = steps0;
             P = m->p;
             WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
             tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
@@ -606,7 +607,7 @@ trap:
         whit = 2 * 0 + 1; /* E[0], written */
     }
     LOAD_PSW(trap_sequence(m, psw_at(m, P, cause), cause));
-    ntraps++;
+    ibase++;
     RETIRE(TGM_TRAP_CYCLES);
     ADMIT();
     if (CHECKED) {
@@ -637,7 +638,7 @@ out:; /* a label needs a statement before a declaration (C11) */
     m->p = PC();
     m->lim = lim;
     m->ctr.cycles = cycles;
-    m->ctr.instret += steps - steps0 - ntraps;
+    m->ctr.instret += steps - ibase;
     ex->steps = done + steps - steps0;
     m->ctr.steps = steps;
     if (m->timer_armed && cycles >= m->timer_deadline) {
