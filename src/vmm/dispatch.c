@@ -19,6 +19,14 @@
 #define HOT_INLINE inline
 #endif
 
+/* Hides how X was computed, so that the compiler keeps X in a register
+ * rather than recomputing it (the current VM from v->cur) at every use. */
+#if defined(__GNUC__)
+#define OPAQUE(x) __asm__("" : "+r"(x))
+#else
+#define OPAQUE(x) ((void)0)
+#endif
+
 /* Whether more than one VM is runnable: then the CP slices time.  It stops
  * counting at two (a slice change asks, among up to 64 VMs). */
 static bool several_runnable(const struct vmm *v)
@@ -58,7 +66,6 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
     struct vm_map map = {vm->base, vm->w};
     struct psw rp = vmmap_real_psw(&map, &vp);
     machine_load_psw(v->m, &rp);
-    uint64_t now = machine_cycles(v->m);
     struct machine_timer rt = {false, false, 0};
     if (v->slicing) {
         rt.armed = true;
@@ -76,19 +83,27 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
     if (rt.armed || v->real_timer || machine_get_timer(v->m).armed)
         machine_set_timer(v->m, &rt);
     v->real_timer = rt.armed;
-    v->rc_cycles = now;
+}
+
+/* The real counters from which account() charges the guest next. */
+static void snapshot(struct vmm *v)
+{
+    v->rc_cycles = machine_cycles(v->m);
     v->rc_instret = machine_instret(v->m);
     v->rc_steps = machine_steps(v->m);
 }
 
-/* Charge the guest's direct execution since resume() to its virtual time.
- * After a trap, the trap sequence and the HCALL are the CP's, and the
- * trapping instruction is charged by whoever handles it. */
+/* Charge the guest's direct execution since the snapshot to its virtual
+ * time, and move the snapshot here (D in place resumes from here).  After a
+ * trap, the trap sequence and the HCALL are the CP's, and the trapping
+ * instruction is charged by whoever handles it. */
 static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
 {
-    uint64_t dc = machine_cycles(v->m) - v->rc_cycles;
-    uint64_t di = machine_instret(v->m) - v->rc_instret;
-    uint64_t ds = machine_steps(v->m) - v->rc_steps;
+    uint64_t c = machine_cycles(v->m), i = machine_instret(v->m), s = machine_steps(v->m);
+    uint64_t dc = c - v->rc_cycles, di = i - v->rc_instret, ds = s - v->rc_steps;
+    v->rc_cycles = c;
+    v->rc_instret = i;
+    v->rc_steps = s;
     if (trapped) {
         uint64_t cp = TGM_TRAP_CYCLES + CYC_HCALL;
         dc -= cp;
@@ -184,17 +199,18 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * run stops and vmm_run decides, as after any other exit. */
 bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
 {
-    (void)code;
+    (void)code, (void)m; /* v->m */
     struct vmm *v = ctx;
     if (!v->in_run) /* not run_direct's run: stop as before */
         return false;
     struct vm *vm = &v->vms[v->cur];
+    OPAQUE(vm);
     unsigned cause = dispatch(v, vm);
     uint64_t steps = machine_steps(vm->view) - v->run_s0;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = v->slice_left - (int64_t)(machine_cycles(vm->view) - v->run_c0);
     if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || steps >= v->run_budget ||
-        (v->slicing && slice <= 0) || machine_debugging(m) || vm->watch_hit >= 0 ||
+        (v->slicing && slice <= 0) || machine_debugging(v->m) || vm->watch_hit >= 0 ||
         (v->hybrid && machine_sup(vm->view)) ||
         (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
         v->entered = true;
@@ -213,6 +229,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     if (vmm_break_before(v, vm, ex))
         return true;
     resume(v, vm, v->slice_left);
+    snapshot(v);
     v->in_run = true;
     v->entered = false;
     v->run_s0 = machine_steps(vm->view);
