@@ -216,8 +216,8 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
         v->entered = true;
         return false;
     }
-    resume(v, vm, slice);
     *left = v->run_budget - steps;
+    resume(v, vm, slice);
     return true;
 }
 
