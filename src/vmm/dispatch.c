@@ -66,23 +66,24 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
     struct vm_map map = {vm->base, vm->w};
     struct psw rp = vmmap_real_psw(&map, &vp);
     machine_load_psw(v->m, &rp);
-    struct machine_timer rt = {false, false, 0};
+    bool armed = false;
+    int64_t remaining = 0;
     if (v->slicing) {
-        rt.armed = true;
-        rt.remaining = slice_left > 0 ? slice_left : 1;
+        armed = true;
+        remaining = slice_left > 0 ? slice_left : 1;
     }
     if (vp.ie) {
         struct machine_timer vt = machine_get_timer(vm->view);
-        if (vt.armed && (!rt.armed || vt.remaining < rt.remaining)) {
-            rt.armed = true;
-            rt.remaining = vt.remaining;
+        if (vt.armed && (!armed || vt.remaining < remaining)) {
+            armed = true;
+            remaining = vt.remaining;
         }
     }
     /* a real timer the CP left disarmed cannot be pending: leave it alone
      * (unless a guest armed it, which only a broken profile allows) */
-    if (rt.armed || v->real_timer || machine_get_timer(v->m).armed)
-        machine_set_timer(v->m, &rt);
-    v->real_timer = rt.armed;
+    if (armed || v->real_timer || machine_get_timer(v->m).armed)
+        machine_set_timer(v->m, &(struct machine_timer){armed, false, remaining});
+    v->real_timer = armed;
 }
 
 /* The real counters from which account() charges the guest next. */
