@@ -209,7 +209,7 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
     unsigned cause = dispatch(v, vm);
     uint64_t steps = machine_steps(vm->view) - v->run_s0;
     /* vmm_run charges the slice when the stretch ends */
-    int64_t slice = v->slice_left - (int64_t)(machine_cycles(vm->view) - v->run_c0);
+    int64_t slice = (int64_t)(v->run_cend - machine_cycles(vm->view));
     if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || steps >= v->run_budget ||
         (v->slicing && slice <= 0) || machine_debugging(v->m) || vm->watch_hit >= 0 ||
         (v->hybrid && machine_sup(vm->view)) ||
@@ -320,7 +320,8 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             v->first_steps = machine_steps(vm->view);
         }
         uint64_t s0 = machine_steps(vm->view), c0 = machine_cycles(vm->view);
-        v->run_c0 = c0; /* D in place charges the slice from here, as below */
+        /* D in place charges the slice from here, as below */
+        v->run_cend = c0 + (uint64_t)v->slice_left;
         bool stop = run_stretch(v, vm, budget, ex);
         uint64_t used = machine_steps(vm->view) - s0;
         budget -= used < budget ? used : budget;

@@ -44,7 +44,7 @@ struct vmm {
     bool in_run;                /* run_direct is running the real machine */
     bool entered;               /* D ran in place, and the run stopped */
     uint64_t run_s0;            /* the VM's steps when it began */
-    uint64_t run_c0;            /* its cycles when the stretch began */
+    uint64_t run_cend;          /* its cycles when its slice ends */
     uint64_t run_budget;        /* the VM's steps it may take */
     vmm_event_fn hook;
     void *hook_ctx;
