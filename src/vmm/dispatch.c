@@ -66,6 +66,10 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
     struct vm_map map = {vm->base, vm->w};
     struct psw rp = vmmap_real_psw(&map, &vp);
     machine_load_psw(v->m, &rp);
+    /* a real timer the CP left disarmed cannot be pending: leave it alone
+     * (unless a guest armed it, which only a broken profile allows) */
+    if (!v->slicing && !vp.ie && !v->real_timer && !machine_get_timer(v->m).armed)
+        return; /* a lone VM without a timer: nothing to arm */
     bool armed = false;
     int64_t remaining = 0;
     if (v->slicing) {
@@ -79,8 +83,6 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
             remaining = vt.remaining;
         }
     }
-    /* a real timer the CP left disarmed cannot be pending: leave it alone
-     * (unless a guest armed it, which only a broken profile allows) */
     if (armed || v->real_timer || machine_get_timer(v->m).armed)
         machine_set_timer(v->m, &(struct machine_timer){armed, false, remaining});
     v->real_timer = armed;
