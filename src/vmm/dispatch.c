@@ -11,14 +11,6 @@
  */
 #include "vmm_impl.h"
 
-/* The trap round trip's steps, inlined into D entered in place (its hot
- * path) rather than called. */
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
-
 /* Hides how X was computed, so that the compiler keeps X in a register
  * rather than recomputing it (the current VM from v->cur) at every use. */
 #if defined(__GNUC__)

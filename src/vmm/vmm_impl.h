@@ -9,6 +9,14 @@
 
 #include "tgm/vmm.h"
 
+/* The trap round trip's steps, inlined into D entered in place (its hot
+ * path) rather than called. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
+
 struct vm {
     bool live;
     int id;
@@ -76,8 +84,8 @@ bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
  * guest's own (reflected); otherwise the instruction was simulated, and one
  * that changed R went to the allocator.  Here rather than in interp.c so
  * that D's hot path inlines it. */
-static inline enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
-                                               uint8_t *reflected)
+static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
+                                                   uint8_t *reflected)
 {
     struct machine *view = vm->view;
     struct psw before = machine_psw(view);
