@@ -201,17 +201,19 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
     struct vm *vm = &v->vms[v->cur];
     OPAQUE(vm);
     unsigned cause = dispatch(v, vm);
-    uint64_t steps = machine_steps(vm->view) - v->run_s0;
+    /* the steps left, modulo 2^64: 0, or above the budget when it was
+     * overrun, are both "none" (one unsigned compare after the - 1) */
+    uint64_t room = v->run_send - machine_steps(vm->view);
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = (int64_t)(v->run_cend - machine_cycles(vm->view));
-    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || steps >= v->run_budget ||
+    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || room - 1 >= v->run_budget ||
         (v->slicing && slice <= 0) || machine_debugging(v->m) || vm->watch_hit >= 0 ||
         (v->hybrid && machine_sup(vm->view)) ||
         (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
         v->entered = true;
         return false;
     }
-    *left = v->run_budget - steps;
+    *left = room;
     resume(v, vm, slice);
     return true;
 }
@@ -227,7 +229,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     snapshot(v);
     v->in_run = true;
     v->entered = false;
-    v->run_s0 = machine_steps(vm->view);
+    v->run_send = machine_steps(vm->view) + chunk; /* modulo 2^64 */
     v->run_budget = chunk;
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);

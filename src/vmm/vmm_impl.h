@@ -47,13 +47,13 @@ struct vmm {
      * first_steps passes any breakpoint, as machine_run's first step does */
     int first_vm;
     uint64_t first_steps;
-    uint64_t rc_cycles, rc_instret, rc_steps; /* real counters at resume */
+    uint64_t rc_cycles, rc_instret, rc_steps; /* real counters charged so far */
     /* the direct run in progress (run_direct), for D entered in place */
     bool in_run;                /* run_direct is running the real machine */
     bool entered;               /* D ran in place, and the run stopped */
-    uint64_t run_s0;            /* the VM's steps when it began */
-    uint64_t run_cend;          /* its cycles when its slice ends */
-    uint64_t run_budget;        /* the VM's steps it may take */
+    uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
+    uint64_t run_cend;          /* its cycles at its slice's end */
+    uint64_t run_budget;        /* the steps it may take */
     vmm_event_fn hook;
     void *hook_ctx;
 };
