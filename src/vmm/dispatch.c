@@ -194,7 +194,7 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * run stops and vmm_run decides, as after any other exit. */
 bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
 {
-    (void)code, (void)m; /* v->m */
+    (void)code, (void)m; /* m is v->m */
     struct vmm *v = ctx;
     if (!v->in_run) /* not run_direct's run: stop as before */
         return false;
