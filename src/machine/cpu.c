@@ -278,7 +278,8 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         last_t = UINT32_MAX;                            \
         Lw = m->l;                                      \
     } while (0)
-#define RELOCATE() WINDOW(address_limit(m->q, m->l, m->b))
+/* m->lim follows R at once, as machine_update_lim keeps it outside */
+#define RELOCATE() WINDOW(m->lim = address_limit(m->q, m->l, m->b))
 /* No pdc_tag is all ones (bit 39 is clear: an index has 19 bits), so no
  * entry matches it. */
 #define TAG_LAZY UINT64_MAX

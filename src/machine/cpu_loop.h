@@ -424,7 +424,6 @@ next:
             uint64_t steps = STEPS();
             uint64_t left = step_end - steps;
             m->p = PC();
-            m->lim = lim;
             m->ctr.cycles = CYC();
             m->ctr.instret += steps - ibase;
             m->ctr.steps = steps;
@@ -636,7 +635,6 @@ out:; /* a label needs a statement before a declaration (C11) */
         m->trace(m->trace_ctx, &rec);
     }
     m->p = PC();
-    m->lim = lim;
     m->ctr.cycles = cycles;
     m->ctr.instret += steps - ibase;
     ex->steps = done + steps - steps0;
