@@ -152,13 +152,12 @@ static inline uint64_t psw_at(const struct machine *m, uint32_t p, unsigned caus
 }
 
 /* Section 2's trap, the one copy: E[0] := OLD (the old PSW with its
- * cause), the trap counted (a timer trap consumes the pending timer);
- * returns E[1], the PSW to load.  The run loop takes every trap through
- * here, and machine_trap (a trap reflected into a VM) too. */
+ * cause), the trap counted; returns E[1], the PSW to load.  The run loop
+ * takes every trap through here, and machine_trap (a trap reflected into a
+ * VM) too.  A timer trap's caller has consumed the pending timer (the run
+ * loop where it decides to take it, so no other trap tests the cause). */
 static inline uint64_t trap_sequence(struct machine *m, uint64_t old, unsigned cause)
 {
-    if (cause == TRAP_TIMER)
-        m->timer_pending = false;
     mem_store(m, 0, old);
     m->last_trap = (uint8_t)cause;
     m->ctr.traps[cause]++;

@@ -14,6 +14,8 @@
 
 void machine_trap(struct machine *m, unsigned cause)
 {
+    if (cause == TRAP_TIMER) /* the trap consumes the pending timer */
+        m->timer_pending = false;
     machine_set_psw(m, trap_sequence(m, psw_at(m, m->p, cause), cause));
     machine_charge(m, TGM_TRAP_CYCLES, 0, 1);
 }
