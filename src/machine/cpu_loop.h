@@ -92,7 +92,9 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #endif
     uint64_t steps0 = m->ctr.steps;
     uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
-    uint64_t done = 0; /* steps written back before steps0 moved (hostcall) */
+    /* the run's steps are STEPS() - origin: a host call that moves the
+     * counter moves origin with it */
+    uint64_t origin = steps0;
     /* cycles and steps (see RETIRE); cr = 0: look before the first step */
     uint64_t cbase = m->ctr.cycles, sbase = steps0;
     int64_t cr = 0;
@@ -217,7 +219,7 @@ next:
         goto *MODE_H(cur->code);
     L_BPCHK: /* the fast loop's breakpoints; never the run's first step */
         if (FAST && m->bp_exec && bit_test(m->bp_exec, m->l + PC()) &&
-            done + STEPS() - steps0 > 0) {
+            STEPS() != origin) {
             ex->addr = m->l + PC(); /* the step is not taken */
             why = EXIT_BREAK;
             goto out;
@@ -427,14 +429,14 @@ next:
             m->ctr.cycles = CYC();
             m->ctr.instret += steps - ibase;
             m->ctr.steps = steps;
-            done += steps - steps0;
             bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
-            steps0 = sbase = m->ctr.steps;
-            uint64_t room = left < ~steps0 ? left : ~steps0; /* saturating */
-            step_end = steps0 + room;
+            uint64_t s0 = sbase = m->ctr.steps;
+            origin += s0 - steps;
+            uint64_t room = left < ~s0 ? left : ~s0; /* saturating */
+            step_end = s0 + room;
             cbase = m->ctr.cycles;
             cr = 0;
-            ibase = steps0;
+            ibase = s0;
             P = m->p;
             WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
             tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
@@ -446,7 +448,7 @@ next:
                 if (room == 0 || m->timer_pending ||
                     (m->timer_armed && m->timer_deadline <= cbase))
                     goto next;
-                PLACE_LOOK(cbase, steps0); /* ahead: room and deadline are */
+                PLACE_LOOK(cbase, s0); /* ahead: room and deadline are */
                 DISPATCH_AHEAD();
             }
         }
@@ -637,7 +639,7 @@ out:; /* a label needs a statement before a declaration (C11) */
     m->p = PC();
     m->ctr.cycles = cycles;
     m->ctr.instret += steps - ibase;
-    ex->steps = done + steps - steps0;
+    ex->steps = steps - origin;
     m->ctr.steps = steps;
     if (m->timer_armed && cycles >= m->timer_deadline) {
         m->timer_armed = false;
