@@ -206,6 +206,11 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #define NEXT(n)                                  \
     do {                                         \
         ADVANCE();                               \
+        NEXT_ADVANCED(n);                        \
+    } while (0)
+/* NEXT once P has advanced (an instruction that stores P + 1 itself) */
+#define NEXT_ADVANCED(n)                         \
+    do {                                         \
         if (!ONE && UNLIKELY(pc >= pclim)) {     \
             RETIRE(n);                           \
             goto next;                           \

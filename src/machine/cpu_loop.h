@@ -363,8 +363,9 @@ next:
         vmcase(OP_SPSW) /* E[a] := PSW with P + 1 */
         fa = cur->a;
         DEV(fa);
-        WR(fa, psw_at(m, PC() + 1, 0));
-        NEXT(CYC_SPSW);
+        ADVANCE(); /* the PSW stored has P + 1, which out: stores too */
+        WR(fa, psw_at(m, PC(), 0));
+        NEXT_ADVANCED(CYC_SPSW);
 
         vmcase(OP_LR) /* R := E[a] */
         {
