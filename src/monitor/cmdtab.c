@@ -250,7 +250,8 @@ const struct mon_cmd mon_cmds[] = {
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
      "snapshot the whole system to FILE\n"
      "The bare machine, the real machine, the control program with every VM,\n"
-     "symbols and (unless 'nobreaks') breakpoints; written atomically.",
+     "a stack built with 'nest', symbols and (unless 'nobreaks') breakpoints;\n"
+     "written atomically.",
      G_SNAP, NULL, "=f+{nobreaks}", 0},
     {"restore", mon_cmd_restore, 1, 1, "restore FILE",
      "restore a snapshot; a damaged or mismatched file changes nothing",
