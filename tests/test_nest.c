@@ -20,6 +20,7 @@
 #include "cli_support.h"
 #include "progen.h"
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 #include "tgm/nest.h"
 
 static const uint8_t input[] = "tgm";
@@ -418,6 +419,32 @@ static void cli__a_snapshot_keeps_the_stack(void **state)
     o = cs_run_tgm("monitor", "-c", cmd, NULL);
     assert_int_equal(o.status, 1);
     cs_assert_one_line(&o, "stack: no stack: build one with 'nest N FILE'");
+    cs_outcome_free(&o);
+    /* a NEST section that does not fit the memory is refused, and the
+     * session keeps what it had.  It is the last section: its 4 bytes of
+     * depth come right before the checksum. */
+    size_t len;
+    uint8_t *b = (uint8_t *)cs_slurp(snap, &len);
+    assert_true(len > 12 && memcmp(b + len - 28, "NEST", 4) == 0);
+    for (uint8_t depth = 0; depth <= 3; depth += 3) { /* none; more than were built */
+        b[len - 12] = depth;
+        uint64_t sum = tgm_fnv1a(b, len - 8, TGM_FNV_SEED);
+        for (int k = 0; k < 8; k++)
+            b[len - 8 + k] = (uint8_t)(sum >> (8 * k));
+        cs_write_bytes(plain, b, len);
+        snprintf(cmd, sizeof cmd, "nest 1 examples/sum.s; restore %s", plain);
+        o = cs_run_tgm("monitor", "-c", cmd, NULL);
+        assert_int_equal(o.status, 1);
+        cs_assert_one_line(&o, "bad stack section");
+        cs_outcome_free(&o);
+    }
+    free(b);
+    snprintf(cmd, sizeof cmd, "set on-error continue; nest 1 examples/sum.s; restore %s; stack",
+             plain);
+    o = cs_run_tgm("monitor", "-c", cmd, NULL); /* the session's own stack stays */
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "bad stack section"));
+    assert_non_null(strstr(o.out, "level 1  CP at 0x00000, guest of 65536 words at 0x00280\n"));
     cs_outcome_free(&o);
     remove(snap);
     remove(plain);
