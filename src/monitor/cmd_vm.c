@@ -54,8 +54,14 @@ static void print_stats(struct mon *m, const struct vm_info *vi)
     for (int d = 0; d < DISP_COUNT; d++)
         mon_out(m, " %11s", vmm_disposition_name((enum vmm_disposition)d));
     mon_out(m, "\n");
-    for (unsigned c = 1; c < TRAP_NCAUSES; c++) {
-        mon_out(m, "  %-11s", trap_cause_name(c));
+    /* the events with no trap (step limit, hybrid) only when there are some */
+    for (unsigned c = 0; c < TRAP_NCAUSES; c++) {
+        bool any = false;
+        for (int d = 0; d < DISP_COUNT; d++)
+            any = any || s->traps[c][d];
+        if (c == TRAP_NONE && !any)
+            continue;
+        mon_out(m, "  %-11s", c == TRAP_NONE ? "(no trap)" : trap_cause_name(c));
         for (int d = 0; d < DISP_COUNT; d++)
             mon_out(m, " %11llu", (unsigned long long)s->traps[c][d]);
         mon_out(m, "\n");
