@@ -84,24 +84,37 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
     return 0;
 }
 
-int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
-                 uint32_t q, struct tgm_image *out, struct nest_layout *lay, char *err,
-                 size_t errlen)
+/* The layout of DEPTH levels of the CP MAP describes in Q words, with a
+ * guest of NEED words (at least TGM_Q_MIN) on top; -1 with ERR if it does
+ * not fit. */
+static int layout(const struct nest_map *map, unsigned depth, uint32_t q, uint64_t need,
+                  struct nest_layout *lay, char *err, size_t errlen)
 {
-    struct nest_map map = {0};
-    if (nest_learn(cp, &map, err, errlen) != 0)
-        return -1;
     if (depth < 1 || depth > NEST_MAX_DEPTH)
         return tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
-    uint64_t top_base = (uint64_t)depth * map.k;
-    uint64_t need = (uint64_t)guest->load + guest->nwords;
+    uint64_t top_base = (uint64_t)depth * map->k;
     if (need < TGM_Q_MIN)
         need = TGM_Q_MIN;
     if (q > TGM_Q_MAX || top_base + need > q)
         return tgm_err(err, errlen,
                        "%u level%s of the control program (%u words each) and the guest "
                        "(%llu words) do not fit in %u words",
-                       depth, depth == 1 ? "" : "s", (unsigned)map.k, (unsigned long long)need, (unsigned)q);
+                       depth, depth == 1 ? "" : "s", (unsigned)map->k,
+                       (unsigned long long)need, (unsigned)q);
+    *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), *map};
+    return 0;
+}
+
+int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+                 uint32_t q, struct tgm_image *out, struct nest_layout *lay, char *err,
+                 size_t errlen)
+{
+    struct nest_map map = {0};
+    struct nest_layout l;
+    if (nest_learn(cp, &map, err, errlen) != 0 ||
+        layout(&map, depth, q, (uint64_t)guest->load + guest->nwords, &l, err, errlen) != 0)
+        return -1;
+    uint32_t top_base = l.top_base;
     uint32_t n = (uint32_t)(top_base + guest->load + guest->nwords);
     uint64_t *words = calloc(n, sizeof *words);
     struct tgm_symbol *syms = calloc(cp->nsyms ? cp->nsyms : 1, sizeof *syms);
@@ -133,7 +146,7 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
         }
     }
     *out = (struct tgm_image){0, n, cp->entry_psw, words, cp->nsyms, syms};
-    *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), map};
+    *lay = l;
     return 0;
 }
 
@@ -146,16 +159,7 @@ int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *er
         return -1;
     int rc = nest_learn(&cp, &map, err, errlen);
     image_free(&cp);
-    if (rc != 0)
-        return -1;
-    if (depth < 1 || depth > NEST_MAX_DEPTH)
-        return tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
-    uint64_t top_base = (uint64_t)depth * map.k;
-    if (q > TGM_Q_MAX || top_base + TGM_Q_MIN > q)
-        return tgm_err(err, errlen, "%u level%s of the control program do not fit in %u words",
-                       depth, depth == 1 ? "" : "s", (unsigned)q);
-    *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), map};
-    return 0;
+    return rc != 0 ? -1 : layout(&map, depth, q, 0, lay, err, errlen);
 }
 
 bool nest_intact(const struct nest_layout *lay, const struct machine *m)
