@@ -35,9 +35,9 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
     } else {
         rc = vmm_vm_load(m->vmm, m->focus, &img, err, sizeof err);
     }
-    if (rc != 0) {
+    if (rc != 0) { /* the file named, as the CLI's run names it */
         image_free(&img);
-        return mon_err(m, "%s", err);
+        return mon_err(m, "%s: %s", argv[1], err);
     }
     struct tgm_image *slot = m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];
     image_free(slot);

@@ -130,9 +130,11 @@ static int vm_create(struct mon *m, int argc, char **argv)
         return -1;
     }
     int id = vmm_vm_create(m->vmm, (uint32_t)w, argv[2], err, sizeof err);
+    const char *bad = NULL; /* the file, when loading it failed */
     if (id >= 0 && argc == 5 && vmm_vm_load(m->vmm, id, &img, err, sizeof err) != 0) {
         vmm_vm_destroy(m->vmm, id);
         id = -1;
+        bad = argv[4];
     }
     if (id < 0) {
         image_free(&img);
@@ -141,7 +143,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
             m->vmm = NULL;
             mon_debug_apply(m);
         }
-        return mon_err(m, "%s", err);
+        return bad ? mon_err(m, "%s: %s", bad, err) : mon_err(m, "%s", err);
     }
     image_free(&m->vm_img[id]);
     m->vm_img[id] = img;
