@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -42,9 +44,32 @@ static void load__too_big_names_the_file(void **state)
                 "vm: examples/hello.s: image needs words 0..25");
 }
 
+/* 'tgm monitor -- -odd.img' said "unexpected argument '--'", though every
+ * other command takes "--" as the end of its options. */
+static void cli__monitor_takes_double_dash(void **state)
+{
+    (void)state;
+    char img[CS_PATH], top[PATH_MAX];
+    cs_make_image(img, sizeof img, "-odd.img", 0, CS_WORDS(0x0400000000000000ull),
+                  0x8000000000080000ull);
+    /* a relative name that begins with '-': run from the temporary directory */
+    assert_non_null(getcwd(top, sizeof top));
+    assert_int_equal(chdir(cs_tmpdir()), 0);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", "regs", "--", "-odd.img", NULL);
+    assert_int_equal(chdir(top), 0);
+    if (o.status != 0 || !strstr(o.out, "loaded -odd.img"))
+        fail_msg("status %d, out \"%s\", err \"%s\"", o.status, o.out, o.err);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
+    /* an absolute binary, so a test may run it from another directory */
+    static char exe[PATH_MAX];
+    const char *t = getenv("TGM");
+    if (realpath(t && *t ? t : "build/tgm", exe))
+        setenv("TGM", exe, 1);
     return cs_setup("test_qa_fixes");
 }
 
@@ -58,6 +83,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__too_big_names_the_file),
+        cmocka_unit_test(cli__monitor_takes_double_dash),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

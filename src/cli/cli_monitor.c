@@ -25,7 +25,8 @@ static void monitor_usage(FILE *f)
             "  IMAGE...         one image (or .s source) is loaded into the bare machine;\n"
             "                   several each go into a VM of their own, vm0, vm1, ...\n"
             "  -c CMDS          run CMDS (separated by ';') and exit\n"
-            "  -f SCRIPT ARGS   run a script; %%1.. in it stand for ARGS\n\n"
+            "  -f SCRIPT ARGS   run a script; %%1.. in it stand for ARGS\n"
+            "  --               every later word is an IMAGE, even one that begins with -\n\n"
             "Exit status: 0, 1 if a command or assert failed, N after 'exit N',\n"
             "2 bad usage or an unreadable script, 128 + the signal's number after\n"
             "SIGTERM, SIGHUP or (outside the terminal) Ctrl-C.  'help' inside lists\n"
@@ -88,18 +89,23 @@ int cli_monitor(int argc, char **argv)
     char *images[64];
     int nimages = 0;
     int i = 1;
+    bool operands = false; /* after "--" every word is an image, as in the other commands */
     for (; i < argc; i++) {
-        if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
-            *(argv[i][2] == 'p' ? &profile : &mem) = argv[i + 1];
-            i++;
+        if (!operands && !script && !strcmp(argv[i], "--")) {
+            operands = true;
             continue;
         }
-        if (argv[i][0] != '-' && !script) { /* before or after -c; -f takes the rest */
+        if (operands || (argv[i][0] != '-' && !script)) { /* -f takes the rest */
             if (nimages == 64) {
                 cli_error("monitor: at most 64 images");
                 return EXIT_USAGE;
             }
             images[nimages++] = argv[i];
+            continue;
+        }
+        if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
+            *(argv[i][2] == 'p' ? &profile : &mem) = argv[i + 1];
+            i++;
             continue;
         }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
