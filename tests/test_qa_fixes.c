@@ -62,6 +62,17 @@ static void cli__monitor_takes_double_dash(void **state)
     cs_outcome_free(&o);
 }
 
+/* The monitor's 'check' refused a program too big for the guests without
+ * naming it ('tgm check' named it), and said "1 guests ... do not fit". */
+static void check__a_program_that_does_not_fit_is_named(void **state)
+{
+    (void)state;
+    expect_fail("check examples/hello.s with examples/calls.s mem 40",
+                "check: examples/calls.s: image needs words 0..55 but the machine has 40 words");
+    expect_fail("check examples/hello.s mem 524288",
+                "1 guest of 524288 words does not fit in 524288 words of real memory");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -84,6 +95,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__too_big_names_the_file),
         cmocka_unit_test(cli__monitor_takes_double_dash),
+        cmocka_unit_test(check__a_program_that_does_not_fit_is_named),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -332,7 +332,13 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
     }
     char err[256];
     if (vmm_check(ptr, n, &o, res, err, sizeof err) != 0) {
-        mon_err(m, "%s", err);
+        size_t bad = 0; /* the image that could not be set up, named as 'tgm check' does */
+        while (bad < n && !res[bad].setup_failed)
+            bad++;
+        if (bad < n)
+            mon_err(m, "%s: %s", names[bad], err);
+        else
+            mon_err(m, "%s", err);
         goto out;
     }
     bool all = true;

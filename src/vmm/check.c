@@ -40,8 +40,8 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
 {
     uint64_t q = VMM_K + (uint64_t)n * w;
     if (q > TGM_Q_MAX) {
-        tgm_err(err, errlen, "%zu guests of %u words do not fit in %u words of real memory", n,
-             w, TGM_Q_MAX);
+        tgm_err(err, errlen, "%zu guest%s of %u words %s not fit in %u words of real memory",
+                n, n == 1 ? "" : "s", w, n == 1 ? "does" : "do", TGM_Q_MAX);
         return NULL;
     }
     struct vmm_config vc = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
