@@ -354,6 +354,11 @@ static void cli_as__exit_codes_and_outputs(void **state)
     /* without -o a pipe has no SRC.img beside it: it wrote /dev/stdin.img */
     assert_int_equal(sh("printf 'HALT\\n' | %s as /dev/stdin 2>%s/err", tgm, p), 2);
     assert_int_equal(sh("grep -q 'not a regular file.*give -o IMAGE' %s/err", p), 0);
+    /* nor /dev/stdin redirected from a file, a regular file under /dev
+     * (it wrote /dev/stdin.img) */
+    assert_int_equal(sh("%s as /dev/stdin < %s/good.s 2>%s/err", tgm, p, p), 2);
+    assert_int_equal(sh("grep -q 'in /dev or /proc.*give -o IMAGE' %s/err", p), 0);
+    assert_int_equal(sh("%s as /dev/stdin -o %s/redir.img < %s/good.s", tgm, p, p), 0);
 }
 
 int main(void)

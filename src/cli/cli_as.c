@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,22 @@ static char *default_output(const char *src)
         memcpy(out + keep, ".img", 5);
     }
     return out;
+}
+
+/* Is SRC's directory /dev or /proc?  /dev/stdin redirected from a file
+ * is a regular file, but SRC.img belongs in no such directory. */
+static bool in_system_dir(const char *src)
+{
+    const char *slash = strrchr(src, '/');
+    if (!slash)
+        return false;
+    size_t n = slash == src ? 1 : (size_t)(slash - src);
+    char *dir = strndup(src, n), *real = dir ? realpath(dir, NULL) : NULL;
+    bool sys = real && (!strcmp(real, "/dev") || !strncmp(real, "/dev/", 5) ||
+                        !strcmp(real, "/proc") || !strncmp(real, "/proc/", 6));
+    free(dir);
+    free(real);
+    return sys;
 }
 
 /* Unreadable input is bad usage (2), not an error in the source (1): try a
@@ -98,6 +115,11 @@ int cli_as(int argc, char **argv)
     if (!out && stat(src, &st) == 0 && !S_ISREG(st.st_mode)) {
         cli_error("as: %s is not a regular file, so it has no default output; give -o IMAGE",
                   src);
+        return EXIT_USAGE;
+    }
+    if (!out && in_system_dir(src)) {
+        cli_error("as: %s is in /dev or /proc (standard input?), so it has no default "
+                  "output; give -o IMAGE", src);
         return EXIT_USAGE;
     }
     char *def = out ? NULL : default_output(src);
