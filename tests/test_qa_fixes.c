@@ -73,6 +73,24 @@ static void check__a_program_that_does_not_fit_is_named(void **state)
                 "1 guest of 524288 words does not fit in 524288 words of real memory");
 }
 
+/* 'exit' without N is 1 after a failure; with 'set on-error finish' it was
+ * 0 when the failure was on the same line ('-c', or 'a; b' in a script). */
+static void exit__after_a_failure_on_the_same_line_is_1(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("set on-error finish; print 1/0; exit");
+    assert_int_equal(o.status, 1);
+    cs_outcome_free(&o);
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "fin.mon", "set on-error finish\nprint 1/0; exit\n");
+    o = cs_run_tgm("monitor", "-f", path, NULL);
+    assert_int_equal(o.status, 1);
+    cs_outcome_free(&o);
+    o = mon("set on-error finish; print 1/0; exit 0"); /* an explicit status stands */
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -96,6 +114,7 @@ int main(void)
         cmocka_unit_test(load__too_big_names_the_file),
         cmocka_unit_test(cli__monitor_takes_double_dash),
         cmocka_unit_test(check__a_program_that_does_not_fit_is_named),
+        cmocka_unit_test(exit__after_a_failure_on_the_same_line_is_1),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

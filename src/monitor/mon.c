@@ -387,6 +387,8 @@ int mon_exec_line(struct mon *m, const char *line)
         one[s - start] = '\0';
         if (exec_one(m, one) != 0) {
             rc = -1;
+            if (m->on_error == ONERR_FINISH && !m->interactive)
+                m->failed = true; /* an 'exit' later on this line exits 1 */
             if (m->on_error == ONERR_STOP || m->interactive)
                 break;
         }
