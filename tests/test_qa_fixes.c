@@ -91,6 +91,28 @@ static void exit__after_a_failure_on_the_same_line_is_1(void **state)
     cs_outcome_free(&o);
 }
 
+/* A failed command in a breakpoint's commands (an 'assert') was printed but
+ * the script went on and exited 0. */
+static void break__failed_commands_fail_the_run(void **state)
+{
+    (void)state;
+    struct cs_outcome o =
+        mon("load examples/hello.s; break loop do \"assert E[i] < 5; continue\"; go; echo after");
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "assertion failed: E[i] < 5"));
+    assert_null(strstr(o.out, "after"));
+    cs_outcome_free(&o);
+    o = mon("load examples/hello.s; watch i do \"print 1/0\"; go; echo after");
+    assert_int_equal(o.status, 1);
+    assert_null(strstr(o.out, "after"));
+    cs_outcome_free(&o);
+    /* commands that succeed change nothing */
+    o = mon("load examples/hello.s; break loop do \"assert E[i] < 100; continue\"; go; "
+            "assert halted");
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -115,6 +137,7 @@ int main(void)
         cmocka_unit_test(cli__monitor_takes_double_dash),
         cmocka_unit_test(check__a_program_that_does_not_fit_is_named),
         cmocka_unit_test(exit__after_a_failure_on_the_same_line_is_1),
+        cmocka_unit_test(break__failed_commands_fail_the_run),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

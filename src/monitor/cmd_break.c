@@ -167,7 +167,8 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
     m->in_bp_cmds = true;
     m->resume = false;
     const char *saved = m->src_name;
-    mon_exec_line(m, cmds);
+    if (mon_exec_line(m, cmds) != 0)
+        m->bp_cmds_failed = true; /* a script's 'assert' there fails the script */
     m->src_name = saved;
     m->in_bp_cmds = false;
     mon_rev_rebase(m); /* the commands may have changed the machine */

@@ -353,10 +353,17 @@ static int exec_one(struct mon *m, const char *text)
     argv[argc] = NULL;
     int rc;
     m->slash = slash;
+    bool top = !m->in_bp_cmds; /* not a command of a breakpoint's commands */
+    if (top)
+        m->bp_cmds_failed = false;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         rc = mon_err(m, "usage: %s", c->usage);
     else
         rc = c->fn(m, argc, argv);
+    if (top && m->bp_cmds_failed) { /* they said why; the command that ran them fails */
+        m->bp_cmds_failed = false;
+        rc = -1;
+    }
     m->cur = NULL;
     m->slash = NULL;
     free(buf);

@@ -153,6 +153,7 @@ struct mon {
 
     /* breakpoint command lists */
     bool in_bp_cmds, resume;
+    bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
 
     void *edit;           /* libedit state while interactive (reader.c) */
 
