@@ -113,6 +113,20 @@ static void break__failed_commands_fail_the_run(void **state)
     cs_outcome_free(&o);
 }
 
+/* A condition that could not be evaluated at a hit stopped the run with a
+ * note on standard output, and the script went on with status 0. */
+static void break__a_condition_that_fails_is_an_error(void **state)
+{
+    (void)state;
+    struct cs_outcome o =
+        mon("load examples/hello.s; break loop if 100/(E[i]-3) > 0; go; echo after");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "go: breakpoint 1: condition '100/(E[i]-3) > 0' cannot be "
+                           "evaluated: division by zero");
+    assert_null(strstr(o.out, "after"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -138,6 +152,7 @@ int main(void)
         cmocka_unit_test(check__a_program_that_does_not_fit_is_named),
         cmocka_unit_test(exit__after_a_failure_on_the_same_line_is_1),
         cmocka_unit_test(break__failed_commands_fail_the_run),
+        cmocka_unit_test(break__a_condition_that_fails_is_an_error),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

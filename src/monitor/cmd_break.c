@@ -139,9 +139,11 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
         m->focus = b->vm;
         int rc = mon_eval(m, b->cond, &v, err, sizeof err);
         m->focus = saved;
-        if (rc != 0) {
-            mon_out(m, "%s %d: condition '%s' cannot be evaluated: %s\n",
+        if (rc != 0) { /* stop, and fail the run command as a failed 'do' command does */
+            fflush(m->out);
+            mon_err(m, "%s %d: condition '%s' cannot be evaluated: %s",
                     b->kind == BP_WATCH ? "watchpoint" : "breakpoint", b->id, b->cond, err);
+            m->bp_cmds_failed = true;
             return false;
         }
         if (!v)
