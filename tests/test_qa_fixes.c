@@ -127,6 +127,18 @@ static void break__a_condition_that_fails_is_an_error(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'console' on a machine that has written nothing passed fwrite a NULL
+ * buffer: UBSan stopped it ('make asan' runs this suite so built). */
+static void console__empty_is_not_undefined(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("console; vm create a 100; console; echo done");
+    if (o.status != 0 || strcmp(o.err, "") != 0)
+        fail_msg("status %d, stderr \"%s\"", o.status, o.err);
+    assert_non_null(strstr(o.out, "done"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -153,6 +165,7 @@ int main(void)
         cmocka_unit_test(exit__after_a_failure_on_the_same_line_is_1),
         cmocka_unit_test(break__failed_commands_fail_the_run),
         cmocka_unit_test(break__a_condition_that_fails_is_an_error),
+        cmocka_unit_test(console__empty_is_not_undefined),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

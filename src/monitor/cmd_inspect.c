@@ -387,7 +387,8 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: %s", m->cur->usage);
     size_t len;
     const uint8_t *o = machine_console_output(x, &len);
-    fwrite(o, 1, len, m->out);
+    if (len) /* an empty console may have no buffer: fwrite(NULL) is undefined */
+        fwrite(o, 1, len, m->out);
     if (len && o[len - 1] != '\n')
         fputc('\n', m->out);
     return 0;
