@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -139,6 +142,40 @@ static void console__empty_is_not_undefined(void **state)
     cs_outcome_free(&o);
 }
 
+/* SIGTERM during 'next N' was lost: each single step cleared the stop
+ * request after its own step, so the loop ran on (Ctrl-C the same). */
+static void next__sigterm_stops_it(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "spin.s", "        .entry s\ns:      JMP   s\n");
+    char cmds[CS_PATH + 64];
+    snprintf(cmds, sizeof cmds, "load %s; next 100000000000; echo not reached", src);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
+        _exit(127);
+    }
+    usleep(500000); /* the handlers in place and the steps under way */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status = 0;
+    pid_t w = 0;
+    for (int i = 0; i < 200 && (w = waitpid(pid, &status, WNOHANG)) == 0; i++)
+        usleep(50000);
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("'next' went on for 10 s after SIGTERM");
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -166,6 +203,7 @@ int main(void)
         cmocka_unit_test(break__failed_commands_fail_the_run),
         cmocka_unit_test(break__a_condition_that_fails_is_an_error),
         cmocka_unit_test(console__empty_is_not_undefined),
+        cmocka_unit_test(next__sigterm_stops_it),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -521,13 +521,15 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         return -1;
     mon_rev_begin(m);
     step_n(m, n);
+    mon_clear_interrupt();
     mon_rev_end(m);
     mon_display_show(m);
     return 0;
 }
 
 /* Execute N instructions, showing each; returns how many ran before a
- * stop (HALT, a breakpoint or trap stop, Ctrl-C). */
+ * stop (HALT, a breakpoint or trap stop, Ctrl-C).  A Ctrl-C is left set
+ * for the caller to clear: 'next' steps one at a time and must see it. */
 static uint64_t step_n(struct mon *m, uint64_t n)
 {
     struct machine *x = mon_target(m);
@@ -596,7 +598,6 @@ static uint64_t step_n(struct mon *m, uint64_t n)
             break;
         }
     }
-    mon_clear_interrupt();
     return i;
 }
 
@@ -717,7 +718,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
     mon_rev_begin(m);
-    for (uint64_t i = 0; i < n && !m->finished; i++) {
+    for (uint64_t i = 0; i < n && !m->finished && !mon_stop_requested(); i++) {
         if (op_at_p(mon_target(m)) != OP_JAL) {
             if (step_n(m, 1) != 1)
                 break;
@@ -725,6 +726,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
             break;
         }
     }
+    mon_clear_interrupt();
     mon_rev_end(m);
     mon_display_show(m);
     return 0;
