@@ -176,6 +176,18 @@ static void next__sigterm_stops_it(void **state)
     assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
 }
 
+/* 'break list' showed a command list with quotes in it as typed less its
+ * escapes (do "echo "x""), which does not read back as the same list. */
+static void break__list_quotes_the_commands_as_typed(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("break 5 do \"echo \\\"x\\\"; echo y\"; break list");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "do \"echo \\\"x\\\"; echo y\"\n"))
+        fail_msg("break list: \"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -204,6 +216,7 @@ int main(void)
         cmocka_unit_test(break__a_condition_that_fails_is_an_error),
         cmocka_unit_test(console__empty_is_not_undefined),
         cmocka_unit_test(next__sigterm_stops_it),
+        cmocka_unit_test(break__list_quotes_the_commands_as_typed),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

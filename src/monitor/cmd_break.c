@@ -311,8 +311,12 @@ void mon_bp_list(struct mon *m, bool watch_only)
         mon_out(m, "%s  hits %llu", vmn, (unsigned long long)b->hits);
         if (b->ignore)
             mon_out(m, "  ignore %llu", (unsigned long long)b->ignore);
-        if (b->cmds)
-            mon_out(m, "  do \"%s\"", b->cmds);
+        if (b->cmds) { /* quoted as typed, so the line can be given again */
+            mon_out(m, "  do \"");
+            for (const char *c = b->cmds; *c; c++)
+                mon_out(m, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+            mon_out(m, "\"");
+        }
         if (b->cond)
             mon_out(m, "  if %s", b->cond);
         mon_out(m, "\n");
