@@ -188,6 +188,19 @@ static void break__list_quotes_the_commands_as_typed(void **state)
     cs_outcome_free(&o);
 }
 
+/* x/c showed a word that is not a byte as \x and all its hex digits (0x141:
+ * "\x141", read as \x14 then '1'), and one whose low byte is '"', '\' or
+ * a newline as that character (0x122: "\""). */
+static void examine__characters_that_are_not_bytes_are_braced(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("deposit 0 0x41 0x141 0x122 0x10a 0x22 10 0; x/7c 0");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "\"A\\x{141}\\x{122}\\x{10a}\\\"\\n\\x00\""))
+        fail_msg("x/7c: \"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -217,6 +230,7 @@ int main(void)
         cmocka_unit_test(console__empty_is_not_undefined),
         cmocka_unit_test(next__sigterm_stops_it),
         cmocka_unit_test(break__list_quotes_the_commands_as_typed),
+        cmocka_unit_test(examine__characters_that_are_not_bytes_are_braced),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

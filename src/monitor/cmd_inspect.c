@@ -193,14 +193,16 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
         }
         machine_read_phys(x, (uint64_t)ph, &v);
         unsigned c = (unsigned)(v & 0xff);
-        if (c == '"' || c == '\\')
+        if (v > 0xff) /* not a byte: braced, or \x141 would read as \x14 then '1' */
+            mon_out(m, "\\x{%llx}", (unsigned long long)v);
+        else if (c == '"' || c == '\\')
             mon_out(m, "\\%c", c);
         else if (c == '\n')
             mon_out(m, "\\n");
-        else if (isprint((int)c) && v < 256)
+        else if (isprint((int)c))
             mon_out(m, "%c", c);
         else
-            mon_out(m, "\\x%02llx", (unsigned long long)v);
+            mon_out(m, "\\x%02x", c);
         if (i + 1 == n)
             mon_out(m, "\"");
     }
