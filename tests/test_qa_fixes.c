@@ -201,6 +201,18 @@ static void examine__characters_that_are_not_bytes_are_braced(void **state)
     cs_outcome_free(&o);
 }
 
+/* A second 'timeline on' said "recording from now" but kept the events
+ * recorded before it. */
+static void timeline__on_twice_says_it_goes_on(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("vm create a 100 examples/hello.s; timeline on; go; timeline on");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "timeline: already recording, 14 events so far"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -231,6 +243,7 @@ int main(void)
         cmocka_unit_test(next__sigterm_stops_it),
         cmocka_unit_test(break__list_quotes_the_commands_as_typed),
         cmocka_unit_test(examine__characters_that_are_not_bytes_are_braced),
+        cmocka_unit_test(timeline__on_twice_says_it_goes_on),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -292,7 +292,12 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     }
     int k = mon_keyword(argv[1], "on off");
     if (k == 0) {
-        if (!m->timeline && !(m->timeline = timeline_new()))
+        if (m->timeline) { /* it goes on: "from now" would hide the events kept */
+            mon_out(m, "timeline: already recording, %zu events so far\n",
+                    timeline_count(m->timeline, NULL));
+            return 0;
+        }
+        if (!(m->timeline = timeline_new()))
             return mon_err(m, "out of memory");
         mon_out(m, "timeline: recording from now (real cycle %llu)\n",
                 m->vmm ? (unsigned long long)machine_get_counters(vmm_machine(m->vmm)).cycles
