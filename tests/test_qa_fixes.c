@@ -213,6 +213,34 @@ static void timeline__on_twice_says_it_goes_on(void **state)
     cs_outcome_free(&o);
 }
 
+/* A read error on the script (stdin a directory, EIO) ended it as its end
+ * would, with status 0: the rest of the script silently lost. */
+static void script__a_read_error_is_a_failure(void **state)
+{
+    (void)state;
+    char errpath[CS_PATH];
+    cs_tmp_path(errpath, sizeof errpath, "readerr.txt");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int dir = open(cs_tmpdir(), O_RDONLY), null = open("/dev/null", O_WRONLY),
+            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(dir, 0);
+        dup2(null, 1);
+        dup2(err, 2);
+        execl(cs_tgm(), "tgm", "monitor", (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    char *text = cs_slurp(errpath, NULL);
+    if (strcmp(text, "<stdin>:1: cannot read: Is a directory\n") != 0)
+        fail_msg("stderr \"%s\"", text);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -244,6 +272,7 @@ int main(void)
         cmocka_unit_test(break__list_quotes_the_commands_as_typed),
         cmocka_unit_test(examine__characters_that_are_not_bytes_are_braced),
         cmocka_unit_test(timeline__on_twice_says_it_goes_on),
+        cmocka_unit_test(script__a_read_error_is_a_failure),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -429,6 +429,13 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         if (m->on_error == ONERR_STOP)
             break;
     }
+    if (r->read_errno) { /* the rest of the script is lost: a failure */
+        m->src_name = r->name;
+        m->src_line = r->line + 1;
+        mon_err(m, "cannot read: %s", strerror(r->read_errno));
+        status = 1;
+        m->failed = true;
+    }
     if (r->toolong) {
         m->src_name = r->name;
         m->src_line = r->line + 1;

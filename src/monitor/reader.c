@@ -38,6 +38,10 @@ static const char *stream_next(struct mon_reader *r)
         r->toolong = true;
         return NULL;
     }
+    if (c == EOF && ferror(r->f) && errno != EINTR) { /* EIO, stdin a directory */
+        r->read_errno = errno ? errno : EIO; /* (EINTR: a signal ends the session) */
+        return NULL;
+    }
     if (c == EOF && n == 0)
         return NULL;
     char *b = mon_room(r->buf, n, &r->cap, 1); /* an empty first line has no buffer yet */

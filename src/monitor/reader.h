@@ -31,6 +31,7 @@ struct mon_reader {
     FILE *f;
     bool own_f;
     bool toolong;     /* the stream ended at a line over MON_LINE_MAX bytes */
+    int read_errno;   /* the stream ended at a read error (not at its end) */
     size_t nul_col;   /* column of the last line's first NUL byte; 0: none */
     char *buf;
     size_t cap;
