@@ -241,6 +241,25 @@ static void script__a_read_error_is_a_failure(void **state)
     free(text);
 }
 
+/* 'run --nest N --vmm' with a guest that leaves no room for the C control
+ * program said only "real memory must be 9..524288 words, not 524296". */
+static void nest__vmm_too_big_says_what_needs_the_words(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "16", "--vmm", "--mem", "514048",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: run: examples/hello.s: 16 levels of 640 words, a guest of "
+                           "514048 words and the C control program's 8 need 524296 words, "
+                           "more than the 524288 a machine has");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--nest", "1", "--vmm", "--mem", "523648", "examples/hello.s",
+                   NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "need 524296 words, more than the 524288 a machine has");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -273,6 +292,7 @@ int main(void)
         cmocka_unit_test(examine__characters_that_are_not_bytes_are_braced),
         cmocka_unit_test(timeline__on_twice_says_it_goes_on),
         cmocka_unit_test(script__a_read_error_is_a_failure),
+        cmocka_unit_test(nest__vmm_too_big_says_what_needs_the_words),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -60,6 +60,13 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
     }
     uint32_t q = r->lay.q;
     uint32_t watch = r->lay.top_base;
+    if (o->under_vmm && (uint64_t)VMM_K + q > TGM_Q_MAX) { /* say what, not "real memory" */
+        image_free(&stack);
+        return tgm_err(err, errlen, "%u level%s of %u words, a guest of %u words and the C "
+                       "control program's %u need %llu words, more than the %u a machine has",
+                       o->depth, o->depth == 1 ? "" : "s", (unsigned)r->lay.map.k,
+                       (unsigned)o->w, VMM_K, (unsigned long long)VMM_K + q, TGM_Q_MAX);
+    }
     if (o->under_vmm) {
         struct vmm_config vc = {.q = VMM_K + q};
         if (!(r->vmm = vmm_create(&vc, err, errlen))) {
