@@ -260,6 +260,23 @@ static void nest__vmm_too_big_says_what_needs_the_words(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'tgm monitor -c "log F; load P; go"' logged the output but none of the
+ * commands: the line had been logged before the log was opened. */
+static void log__the_rest_of_the_line_that_opens_it(void **state)
+{
+    (void)state;
+    char log[CS_PATH], cmds[CS_PATH + 64];
+    cs_tmp_path(log, sizeof log, "rest.log");
+    snprintf(cmds, sizeof cmds, "echo before; log %s; echo logged; log off", log);
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char *text = cs_slurp(log, NULL);
+    if (!strstr(text, "tgm> echo logged; log off\nlogged\n") || strstr(text, "before"))
+        fail_msg("log: \"%s\"", text);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -293,6 +310,7 @@ int main(void)
         cmocka_unit_test(timeline__on_twice_says_it_goes_on),
         cmocka_unit_test(script__a_read_error_is_a_failure),
         cmocka_unit_test(nest__vmm_too_big_says_what_needs_the_words),
+        cmocka_unit_test(log__the_rest_of_the_line_that_opens_it),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -392,7 +392,11 @@ int mon_exec_line(struct mon *m, const char *line)
             continue;
         memcpy(one, start, (size_t)(s - start));
         one[s - start] = '\0';
-        if (exec_one(m, one) != 0) {
+        FILE *log0 = m->log;
+        int one_rc = exec_one(m, one);
+        if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds)
+            mon_log_command(m, s + 1 + strspn(s + 1, " \t")); /* 'log F; go': the rest too */
+        if (one_rc != 0) {
             rc = -1;
             if (m->on_error == ONERR_FINISH && !m->interactive)
                 m->failed = true; /* an 'exit' later on this line exits 1 */
