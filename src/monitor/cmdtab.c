@@ -110,8 +110,8 @@ const struct mon_cmd mon_cmds[] = {
      "      would take\n"
      "  -r  real: the control program's real machine\n"
      "  -x hex (default), -d decimal, -o octal, -b binary,\n"
-     "  -i disassembly, -c characters (\\xHH for other bytes, \\x{H...} for\n"
-     "  a word that is not a byte), -w each word decoded as a PSW\n"
+     "  -i disassembly, -c characters, -w each word decoded as a PSW\n"
+     "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
      G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s", 0},
