@@ -212,14 +212,21 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
 {
     enum space sp = SP_PHYS;
-    char fmt = 'x', sfmt;
+    char fmt = 0, sfmt;
     int i = 1;
     uint64_t scount = 0;
     if (mon_slash(m, "xduobtciw", &scount, &sfmt) != 0 ||
         flags(m, argc, argv, &i, &sp, &fmt) != 0)
         return -1;
+    /* one format and one count, as for the flags: neither silently wins */
+    if (sfmt && fmt)
+        return mon_err(m, "'/%c' and '-%c': give one format", sfmt, fmt);
+    if (scount && i < argc && (argc - i > 1 || strstr(argv[i], "..")))
+        return mon_err(m, "a count after '/' and a COUNT or ..END: give one");
     if (sfmt)
         fmt = sfmt == 't' ? 'b' : sfmt == 'u' ? 'd' : sfmt;
+    if (!fmt)
+        fmt = 'x';
     if (i >= argc || argc - i > 2)
         return mon_err(m, "usage: %s", m->cur->usage);
     struct machine *x = space_machine(m, sp);
