@@ -291,6 +291,17 @@ static void examine__slash_and_flags_do_not_conflict_silently(void **state)
     cs_outcome_free(&o);
 }
 
+/* A 'vm' subcommand with the wrong arguments printed the usage of all of
+ * 'vm' ('vm create' gave its own); 'vm list x' ignored the x. */
+static void vm__subcommands_give_their_own_usage(void **state)
+{
+    (void)state;
+    expect_fail("vm create a 100; vm limit a", "vm: usage: vm limit NAME N");
+    expect_fail("vm create a 100; vm stats a b", "vm: usage: vm stats [NAME]");
+    expect_fail("vm list x", "vm: usage: vm list");
+    expect_fail("vm select", "vm: usage: vm select NAME|bare");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -326,6 +337,7 @@ int main(void)
         cmocka_unit_test(nest__vmm_too_big_says_what_needs_the_words),
         cmocka_unit_test(log__the_rest_of_the_line_that_opens_it),
         cmocka_unit_test(examine__slash_and_flags_do_not_conflict_silently),
+        cmocka_unit_test(vm__subcommands_give_their_own_usage),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -167,7 +167,14 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
                        argv[1], subs);
     if (k == 0)
         return vm_create(m, argc, argv);
+    /* each subcommand's own usage, as 'vm create' gives it */
+    static const char *const usage[] = {
+        "", "vm list", "vm select NAME|bare", "vm load NAME FILE", "vm console NAME",
+        "vm input NAME TEXT", "vm stop NAME", "vm resume NAME", "vm destroy NAME",
+        "vm stats [NAME]", "vm limit NAME N"};
     if (k == 1) {
+        if (argc != 2)
+            return mon_err(m, "usage: %s", usage[k]);
         vm_list(m);
         return 0;
     }
@@ -182,7 +189,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     }
     static const int nargs[] = {0, 0, 3, 4, 3, 4, 3, 3, 3, 3, 4};
     if (argc != nargs[k])
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_err(m, "usage: %s", usage[k]);
     if (k == 2 && !strcmp(argv[2], "bare")) {
         m->focus = MON_FOCUS_BARE;
         return 0;
