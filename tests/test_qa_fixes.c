@@ -302,6 +302,21 @@ static void vm__subcommands_give_their_own_usage(void **state)
     expect_fail("vm select", "vm: usage: vm select NAME|bare");
 }
 
+/* 'tgm check --mem x' printed two lines: the parse error and then the range
+ * error, though x was never a number. */
+static void cli__check_bad_mem_is_one_line(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("check", "--mem", "x", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --mem: expected a non-negative number, got 'x'");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--mem", "1", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --mem: guest memory must be 2..524280 words");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -338,6 +353,7 @@ int main(void)
         cmocka_unit_test(log__the_rest_of_the_line_that_opens_it),
         cmocka_unit_test(examine__slash_and_flags_do_not_conflict_silently),
         cmocka_unit_test(vm__subcommands_give_their_own_usage),
+        cmocka_unit_test(cli__check_bad_mem_is_one_line),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -99,7 +99,9 @@ int cli_check(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
-            if (cli_parse_u64("--mem", optarg, &v) || v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
+            if (cli_parse_u64("--mem", optarg, &v)) /* it said why: one line */
+                return EXIT_USAGE;
+            if (v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
                 cli_error("--mem: guest memory must be %u..%u words", TGM_Q_MIN,
                           TGM_Q_MAX - VMM_K);
                 return EXIT_USAGE;
