@@ -317,6 +317,21 @@ static void cli__check_bad_mem_is_one_line(void **state)
     cs_outcome_free(&o);
 }
 
+/* A script run by 'do' that said 'set on-error continue' left it set for
+ * its caller: the caller's failures were then ignored, status 0. */
+static void do__on_error_is_the_scripts_own(void **state)
+{
+    (void)state;
+    char inner[CS_PATH], outer[CS_PATH + 64];
+    cs_write_text(inner, sizeof inner, "inner.mon", "set on-error continue\nprint 1/0\n");
+    snprintf(outer, sizeof outer, "do %s; print 2/0; echo after", inner);
+    struct cs_outcome o = mon(outer);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "-c:1: print: division by zero"));
+    assert_null(strstr(o.out, "after"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -354,6 +369,7 @@ int main(void)
         cmocka_unit_test(examine__slash_and_flags_do_not_conflict_silently),
         cmocka_unit_test(vm__subcommands_give_their_own_usage),
         cmocka_unit_test(cli__check_bad_mem_is_one_line),
+        cmocka_unit_test(do__on_error_is_the_scripts_own),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -22,9 +22,12 @@ int mon_cmd_do(struct mon *m, int argc, char **argv)
     r.args = argv + 2;
     /* a script's failures end it, even when started at the prompt */
     const struct mon_cmd *cur = m->cur;
+    /* its 'set on-error' is its own: the caller's failures still count */
+    int on_error = m->on_error;
     m->depth++;
     int st = mon_loop(m, &r);
     m->depth--;
+    m->on_error = on_error;
     m->cur = cur;
     r.close(&r);
     return st ? -1 : 0;
