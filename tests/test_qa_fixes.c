@@ -332,6 +332,30 @@ static void do__on_error_is_the_scripts_own(void **state)
     cs_outcome_free(&o);
 }
 
+/* A VM made, while a timeline recorded, in the id of a destroyed one took
+ * over its track: the destroyed VM's stretches and traps were drawn under
+ * the new VM's name. */
+static void timeline__a_vm_in_a_reused_id_has_its_own_track(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 160];
+    cs_tmp_path(path, sizeof path, "reuse.json");
+    snprintf(cmds, sizeof cmds, "timeline on; vm create a 100 examples/hello.s; vm create b 100 "
+             "examples/hello.s; go; vm destroy a; vm create c 300 examples/calls.s; go; "
+             "timeline %s", path);
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char *text = cs_slurp(path, NULL);
+    const char *want[] = {"\"tid\":1,\"args\":{\"name\":\"a\"}",
+                          "\"tid\":2,\"args\":{\"name\":\"b\"}",
+                          "\"tid\":3,\"args\":{\"name\":\"c\"}"};
+    for (size_t i = 0; i < 3; i++)
+        if (!strstr(text, want[i]))
+            fail_msg("no %s in the timeline", want[i]);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -370,6 +394,7 @@ int main(void)
         cmocka_unit_test(vm__subcommands_give_their_own_usage),
         cmocka_unit_test(cli__check_bad_mem_is_one_line),
         cmocka_unit_test(do__on_error_is_the_scripts_own),
+        cmocka_unit_test(timeline__a_vm_in_a_reused_id_has_its_own_track),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -21,8 +21,19 @@ struct tl_event {
     uint64_t t;      /* real cycles when the CP reported it */
     uint64_t direct; /* the VM's direct cycles just before it */
     uint32_t p;
-    int16_t vm;
+    int16_t vm;      /* its track (tl_lane) */
     uint8_t cause, disp, reflected;
+};
+
+/* A track per VM: track k < VMM_MAX_VMS is VM id k's; a VM made in an id
+ * that another VM had while recording ('vm destroy', 'vm create') gets a
+ * track of its own after those, so neither is shown as the other. */
+#define TL_TRACKS (4 * VMM_MAX_VMS)
+
+struct tl_track {
+    bool seen;
+    char name[VMM_NAME_MAX + 1]; /* the VM's, as it was when seen */
+    uint32_t base, w;
 };
 
 struct tgm_timeline {
@@ -30,7 +41,16 @@ struct tgm_timeline {
     size_t n, cap, dropped;
     uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
     int nvm;                  /* highest VM id seen + 1 */
+    int16_t track[VMM_MAX_VMS]; /* each id's track beyond the ids', + 1; 0: its own */
+    int nextra;                 /* tracks beyond the ids' */
+    struct tl_track tr[TL_TRACKS];
 };
+
+/* The lane (0 = the first VM track) that track K is drawn in. */
+static int tl_lane(const struct tgm_timeline *t, int k)
+{
+    return k < VMM_MAX_VMS ? k : t->nvm + (k - VMM_MAX_VMS);
+}
 
 struct tgm_timeline *timeline_new(void)
 {
@@ -56,6 +76,22 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
     struct vm_info vi;
     if (e->vm < 0 || e->vm >= VMM_MAX_VMS || vmm_vm_info(v, e->vm, &vi) != 0)
         return;
+    int k = t->track[e->vm] ? VMM_MAX_VMS + t->track[e->vm] - 1 : e->vm;
+    struct tl_track *tr = &t->tr[k];
+    if (tr->seen && (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
+                     vi.stats.guest_cycles < t->gc[e->vm])) { /* another VM in this id */
+        if (VMM_MAX_VMS + t->nextra == TL_TRACKS) {
+            t->dropped++;
+            return;
+        }
+        t->track[e->vm] = (int16_t)++t->nextra;
+        k = VMM_MAX_VMS + t->nextra - 1;
+        tr = &t->tr[k];
+        t->gc[e->vm] = 0;
+    }
+    if (!tr->seen)
+        *tr = (struct tl_track){true, "", vi.base, vi.w};
+    snprintf(tr->name, sizeof tr->name, "%s", vi.name);
     uint64_t direct = vi.stats.guest_cycles - t->gc[e->vm];
     t->gc[e->vm] = vi.stats.guest_cycles;
     if (t->n == t->cap) {
@@ -69,7 +105,7 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->cap = nc;
     }
     t->ev[t->n++] = (struct tl_event){machine_get_counters(vmm_machine(v)).cycles, direct,
-                                      e->p, (int16_t)e->vm, e->cause, (uint8_t)e->disp,
+                                      e->p, (int16_t)k, e->cause, (uint8_t)e->disp,
                                       e->reflected};
     if (e->vm + 1 > t->nvm)
         t->nvm = e->vm + 1;
@@ -101,14 +137,17 @@ static const char *event_name(const struct tl_event *e, char *buf, size_t len)
     return buf;
 }
 
-/* The VM's name, safe in JSON strings and XML text alike. */
-static const char *vm_name(struct vmm *v, int id, char *buf, size_t len)
+/* Track K's VM's name, safe in JSON strings and XML text alike. */
+static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, int k, char *buf,
+                           size_t len)
 {
     struct vm_info vi;
-    if (vmm_vm_info(v, id, &vi) == 0)
+    if (t->tr[k].seen)
+        snprintf(buf, len, "%s", t->tr[k].name);
+    else if (k < VMM_MAX_VMS && vmm_vm_info(v, k, &vi) == 0)
         snprintf(buf, len, "%s", vi.name);
     else
-        snprintf(buf, len, "vm%d", id);
+        snprintf(buf, len, "vm%d", k);
     for (char *c = buf; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '_' || *c == '-' || *c == '.'))
@@ -131,15 +170,17 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uin
                "\"args\":{\"name\":\"control program\"}},\n");
     fprintf(f, "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
                "\"args\":{\"sort_index\":0}}");
-    for (int id = 0; id < t->nvm; id++)
+    for (int lane = 0; lane < t->nvm + t->nextra; lane++) {
+        int k = lane < t->nvm ? lane : VMM_MAX_VMS + lane - t->nvm;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"name\":\"%s\"}},\n"
                    "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"sort_index\":%d}}",
-                id + 1, vm_name(v, id, name, sizeof name), id + 1, id + 1);
+                lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
+    }
     for (size_t i = 0; i < t->n; i++) {
         const struct tl_event *e = &t->ev[i];
-        int tid = e->vm + 1;
+        int tid = tl_lane(t, e->vm) + 1;
         if (end[i] > start[i])
             fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                        "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
@@ -155,7 +196,7 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uin
             fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"cp\",\"ph\":\"X\",\"pid\":1,\"tid\":0,"
                        "\"ts\":%llu,\"dur\":%llu,\"args\":{\"vm\":\"%s\"}}",
                     event_name(e, name, sizeof name), (unsigned long long)end[i],
-                    (unsigned long long)(next - end[i]), vm_name(v, e->vm, vmn, sizeof vmn));
+                    (unsigned long long)(next - end[i]), vm_name(t, v, e->vm, vmn, sizeof vmn));
     }
     fputs("\n]}\n", f);
 }
@@ -176,7 +217,7 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint
                 const uint64_t *end, uint64_t now)
 {
     const int W = 1100, left = 130, lane = 34, top = 40;
-    int lanes = t->nvm + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
+    int lanes = t->nvm + t->nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
     int H = top + lanes * lane + legend;
     double span = now ? (double)now : 1.0, scale = (W - left - 20) / span;
     char name[80], col[40];
@@ -193,13 +234,15 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint
         int y = top + k * lane;
         fprintf(f, "<text x=\"8\" y=\"%d\">%s</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                    "height=\"%d\" fill=\"#f4f4f4\"/>\n",
-                y + lane / 2 + 4, k == 0 ? "control program" : vm_name(v, k - 1, name,
-                                                                        sizeof name),
+                y + lane / 2 + 4,
+                k == 0 ? "control program"
+                       : vm_name(t, v, k - 1 < t->nvm ? k - 1 : VMM_MAX_VMS + k - 1 - t->nvm,
+                                 name, sizeof name),
                 left, y + 4, W - left - 20, lane - 8);
     }
     for (size_t i = 0; i < t->n; i++) {
         const struct tl_event *e = &t->ev[i];
-        int y = top + (e->vm + 1) * lane;
+        int y = top + (tl_lane(t, e->vm) + 1) * lane;
         double x0 = left + start[i] * scale, x1 = left + end[i] * scale;
         if (end[i] > start[i])
             fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
