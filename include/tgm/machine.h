@@ -182,6 +182,9 @@ struct machine_counters machine_get_counters(const struct machine *m);
 enum exit_reason machine_run(struct machine *m, uint64_t budget,
                              struct machine_exit *ex);
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
+/* machine_step, inlined into its caller where the build allows (the
+ * control program's step of a view at every trap). */
+enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the
  * decode cache and cost the run loop nothing until one is reached; any of

@@ -166,9 +166,16 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     } while (0)
 /* Threaded dispatch: the fast loop fetches the next entry at the end of
  * every handler; next: takes the rest (a look due, P out of range, the
- * checked loop's every step). */
-#ifdef TGM_COMPUTED_GOTO
-#define GO()                                   \
+ * checked loop's every step).  CG (cpu_loop.h) picks the variant: the loop
+ * of one step dispatches with a switch, so it has no computed goto and can
+ * be inlined (machine_step_inline). */
+#define CG_PICK(name) CG_PICK_(name, CG)
+#define CG_PICK_(name, c) CG_PICK__(name, c)
+#define CG_PICK__(name, c) name##_##c
+#define GO() CG_PICK(GO)()
+#define DISPATCH() CG_PICK(DISPATCH)()
+#define DISPATCH_AHEAD() CG_PICK(DISPATCH_AHEAD)()
+#define GO_1()                                 \
     do {                                       \
         if (ONE) {                             \
             why = EXIT_BUDGET;                 \
@@ -178,31 +185,33 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
             goto next;                         \
         goto *pc->h;                           \
     } while (0)
-#define DISPATCH()                             \
+#define DISPATCH_1()                           \
     do {                                       \
         if (!ONE && UNLIKELY(pc >= pclim))     \
             goto next;                         \
-        GO();                                  \
+        GO_1();                                \
     } while (0)
-#else
-#define GO() goto next
-#define DISPATCH()      \
-    do {                \
-        (void)pclim;    \
-        goto next;      \
-    } while (0)
-#endif
 /* The fast loop's dispatch when the next look is known to be ahead. */
-#ifdef TGM_COMPUTED_GOTO
-#define DISPATCH_AHEAD()                       \
+#define DISPATCH_AHEAD_1()                     \
     do {                                       \
         if (UNLIKELY(pc >= pclim))             \
             goto next;                         \
         goto *pc->h;                           \
     } while (0)
-#else
-#define DISPATCH_AHEAD() DISPATCH()
-#endif
+#define GO_0()                                 \
+    do {                                       \
+        if (ONE) {                             \
+            why = EXIT_BUDGET;                 \
+            goto out;                          \
+        }                                      \
+        goto next;                             \
+    } while (0)
+#define DISPATCH_0()    \
+    do {                \
+        (void)pclim;    \
+        GO_0();         \
+    } while (0)
+#define DISPATCH_AHEAD_0() DISPATCH_0()
 #define NEXT(n)                                  \
     do {                                         \
         ADVANCE();                               \
@@ -328,21 +337,11 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     } while (0)
 
 /* The mode's dispatch map (and the fast loop's handlers for it). */
-#ifdef TGM_COMPUTED_GOTO
-#define SET_MODE(s) (dmap = m->dmap[s], hd = m->hdisp[s])
-#else
-#define SET_MODE(s) (dmap = m->dmap[s])
-#endif
-
-#ifdef TGM_COMPUTED_GOTO
-#define vmdispatch(x) goto *disp[x];
-#define vmcase(name) L_##name:
-#define vmdefault L_DEFAULT:
-#else
-#define vmdispatch(x) switch (x)
-#define vmcase(name) case name:
-#define vmdefault default:
-#endif
+#define SET_MODE(s) CG_PICK(SET_MODE)(s)
+_Static_assert(ISA_NOPS == 0x80 && DISPATCH_PRIV == 0x7F,
+               "a dispatch code has 7 bits (the switch masks it)");
+#define SET_MODE_1(s) (dmap = m->dmap[s], hd = m->hdisp[s])
+#define SET_MODE_0(s) (dmap = m->dmap[s])
 
 
 const void *pdc_stale;
@@ -455,13 +454,16 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 #undef ONE
 #undef RUN_FN
 #undef RUN_ATTR
-#define RUN_ATTR
+/* the loop of one step is inlined where the CP steps a view */
+#define RUN_ATTR inline __attribute__((always_inline))
 #define ONE 1
 #define RUN_FN run_one
 #include "cpu_loop.h"
 #undef CHECKED
 #undef ONE
 #undef RUN_FN
+#undef RUN_ATTR
+#define RUN_ATTR
 #define CHECKED 1
 #define ONE 0
 #define RUN_FN run_checked
@@ -499,8 +501,15 @@ void cpu_init(void)
     cpu_fast_breaks = fast_disp != NULL;
 }
 
+/* The loop of one step, out of line for every caller but the CP. */
+static __attribute__((noinline)) enum exit_reason step_one(struct machine *m,
+                                                          struct machine_exit *ex)
+{
+    return run_one(m, 1, ex);
+}
+
 /* Declared inline (the header's declaration makes this the external
- * definition) so that LTO inlines it: the CP steps a view at every trap. */
+ * definition) so that LTO inlines it where the machine is run. */
 inline enum exit_reason machine_run(struct machine *m, uint64_t budget,
                                     struct machine_exit *ex)
 {
@@ -509,10 +518,21 @@ inline enum exit_reason machine_run(struct machine *m, uint64_t budget,
         ex = &scratch;
     if (m->checked)
         return run_checked(m, budget, ex);
-    return budget == 1 && !m->hostcall ? run_one(m, budget, ex) : run_fast(m, budget, ex);
+    return budget == 1 && !m->hostcall ? step_one(m, ex) : run_fast(m, budget, ex);
 }
 
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex)
 {
     return machine_run(m, 1, ex);
+}
+
+/* machine_step with the loop of one step inlined into the caller (LTO):
+ * the CP steps a view at every trap, and a call's prologue, the exit
+ * record and the view's counters then stay in registers. */
+inline __attribute__((always_inline)) enum exit_reason
+machine_step_inline(struct machine *m, struct machine_exit *ex)
+{
+    if (m->checked || m->hostcall)
+        return machine_run(m, 1, ex);
+    return run_one(m, 1, ex);
 }

@@ -9,10 +9,22 @@
  * PSW, counters and relocated base live in locals and are written back at
  * `out`; nothing else sees the machine until then.
  */
+/* CG: threaded dispatch (computed goto); the loop of one step has none */
+#if defined(TGM_COMPUTED_GOTO) && !ONE
+#define CG 1
+#define vmdispatch(x) goto *disp[x];
+#define vmcase(name) L_##name:
+#define vmdefault L_DEFAULT:
+#else
+#define CG 0
+#define vmdispatch(x) switch ((x) & 0x7F) /* every code: no bounds check */
+#define vmcase(name) case name:
+#define vmdefault default:
+#endif
 static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
                                struct machine_exit *ex)
 {
-#ifdef TGM_COMPUTED_GOTO
+#if CG
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Winitializer-overrides"
@@ -67,7 +79,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #define TRY_RESOLVE() ((void)0)
 #endif
 
-#ifdef TGM_COMPUTED_GOTO
+#if CG
     /* a constant in the fast loop, so it needs no register */
 #define stale (FAST ? (const void *)&&L_DECODE : pdc_stale)
 #else
@@ -85,7 +97,7 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
-#ifdef TGM_COMPUTED_GOTO
+#if CG
     const void *const *hd = m->hdisp[m->sup]; /* the fast loop's, for dmap */
     /* a guarded entry's handler in this mode */
 #define MODE_H(code) (FAST ? hd[code] : disp[dmap[code]])
@@ -194,7 +206,7 @@ next:
         }
     }
     first = false;
-#ifdef TGM_COMPUTED_GOTO
+#if CG
     if (FAST)
         goto *cur->h; /* the entry's own handler, or L_DECODE */
 #endif
@@ -210,7 +222,7 @@ next:
     }
     vmdispatch(dmap[cur->code])
     {
-#ifdef TGM_COMPUTED_GOTO
+#if CG
     L_DECODE:
         pdc_decode(m->pdcs, pc, El[pc - Dl]);
         tag = pdc_tag(m->pdcs, Dl, lim); /* a new epoch, perhaps */
@@ -632,6 +644,10 @@ out:; /* a label needs a statement before a declaration (C11) */
 #undef stale
 #undef TRY_RESOLVE
 #undef MODE_H
+#undef CG
+#undef vmdispatch
+#undef vmcase
+#undef vmdefault
     uint64_t cycles = CYC(), steps = STEPS();
     if (CHECKED && rec_open) {
         rec.cycles = cycles;

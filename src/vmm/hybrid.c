@@ -25,7 +25,7 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
             break;
         uint64_t before = machine_instret(vm->view);
         struct machine_exit mx;
-        machine_run(vm->view, 1, &mx);
+        machine_step_inline(vm->view, &mx);
         n++;
         vm->stats.interpreted += machine_instret(vm->view) - before;
         if (mx.reason == EXIT_HALT)

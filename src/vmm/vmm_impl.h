@@ -90,18 +90,22 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     struct machine *view = vm->view;
     struct psw before = machine_psw(view);
     uint64_t instret = machine_instret(view);
-    struct machine_exit mx;
-    if (machine_debugging(vm->host))
-        interp_step_watched(vm, word, &mx);
-    else
-        machine_run(view, 1, &mx);
+    enum exit_reason why;
+    if (machine_debugging(vm->host)) {
+        struct machine_exit wx;
+        interp_step_watched(vm, word, &wx);
+        why = wx.reason;
+    } else {
+        struct machine_exit mx; /* its address stays here, in registers */
+        why = machine_step_inline(view, &mx);
+    }
     *reflected = TRAP_NONE;
     if (machine_instret(view) == instret) {
         *reflected = machine_last_trap(view);
         return DISP_REFLECTED;
     }
     vm->stats.interpreted++;
-    if (mx.reason == EXIT_HALT) /* the processor is a resource the CP takes back */
+    if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
     struct psw after = machine_psw(view);
     unsigned op = GET_OP(word);
