@@ -532,6 +532,9 @@ enum exit_reason machine_step(struct machine *m, struct machine_exit *ex)
 inline __attribute__((always_inline)) enum exit_reason
 machine_step_inline(struct machine *m, struct machine_exit *ex)
 {
+    struct machine_exit scratch;
+    if (!ex)
+        ex = &scratch;
     if (m->checked || m->hostcall)
         return machine_run(m, 1, ex);
     return run_one(m, 1, ex);

@@ -207,8 +207,9 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = (int64_t)(v->run_cend - machine_cycles(vm->view));
     if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || room - 1 >= v->run_budget ||
-        (v->slicing && slice <= 0) || machine_debugging(v->m) || vm->watch_hit >= 0 ||
-        (v->hybrid && machine_sup(vm->view)) ||
+        (!v->run_plain &&
+         ((v->slicing && slice <= 0) || (v->hybrid && machine_sup(vm->view)))) ||
+        machine_debugging(v->m) || vm->watch_hit >= 0 ||
         (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
         v->entered = true;
         return false;
@@ -228,6 +229,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     resume(v, vm, v->slice_left);
     snapshot(v);
     v->in_run = true;
+    v->run_plain = !v->slicing && !v->hybrid; /* neither changes during the run */
     v->entered = false;
     v->run_send = machine_steps(vm->view) + chunk; /* modulo 2^64 */
     v->run_budget = chunk;

@@ -51,6 +51,7 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     bool in_run;                /* run_direct is running the real machine */
     bool entered;               /* D ran in place, and the run stopped */
+    bool run_plain;             /* neither slicing nor hybrid: one test in D */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
     uint64_t run_budget;        /* the steps it may take */
