@@ -89,7 +89,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
                                                    uint8_t *reflected)
 {
     struct machine *view = vm->view;
-    struct psw before = machine_psw(view);
+    unsigned op = GET_OP(word);
+    struct psw before = {0};
+    if (op == OP_LPSW) /* only LPSW's R is compared */
+        before = machine_psw(view);
     uint64_t instret = machine_instret(view);
     enum exit_reason why;
     if (machine_debugging(vm->host)) {
@@ -109,7 +112,6 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
     struct psw after = machine_psw(view);
-    unsigned op = GET_OP(word);
     if (op == OP_LR || (op == OP_LPSW && (after.l != before.l || after.b != before.b)))
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
