@@ -82,6 +82,9 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
 #if CG
     /* a constant in the fast loop, so it needs no register */
 #define stale (FAST ? (const void *)&&L_DECODE : pdc_stale)
+#elif ONE
+    /* read where it is used: no register across the step */
+#define stale pdc_stale
 #else
     const void *const stale = pdc_stale;
 #endif
