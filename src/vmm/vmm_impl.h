@@ -29,6 +29,7 @@ struct vm {
     bool watch_write;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
+    uint32_t lpsw_l, lpsw_b; /* R before an interpreted LPSW (interp_step) */
 };
 
 struct vmm {
@@ -90,9 +91,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
 {
     struct machine *view = vm->view;
     unsigned op = GET_OP(word);
-    struct psw before = {0};
-    if (op == OP_LPSW) /* only LPSW's R is compared */
-        before = machine_psw(view);
+    if (op == OP_LPSW) { /* only LPSW's R is compared: kept in VM, not across the step */
+        vm->lpsw_l = machine_psw(view).l;
+        vm->lpsw_b = machine_psw(view).b;
+    }
     uint64_t instret = machine_instret(view);
     enum exit_reason why;
     if (machine_debugging(vm->host)) {
@@ -112,7 +114,7 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
     struct psw after = machine_psw(view);
-    if (op == OP_LR || (op == OP_LPSW && (after.l != before.l || after.b != before.b)))
+    if (op == OP_LR || (op == OP_LPSW && (after.l != vm->lpsw_l || after.b != vm->lpsw_b)))
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
 }
