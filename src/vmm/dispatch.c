@@ -11,14 +11,6 @@
  */
 #include "vmm_impl.h"
 
-/* Hides how X was computed, so that the compiler keeps X in a register
- * rather than recomputing it (the current VM from v->cur) at every use. */
-#if defined(__GNUC__)
-#define OPAQUE(x) __asm__("" : "+r"(x))
-#else
-#define OPAQUE(x) ((void)0)
-#endif
-
 /* Whether more than one VM is runnable: then the CP slices time.  It stops
  * counting at two (a slice change asks, among up to 64 VMs). */
 static bool several_runnable(const struct vmm *v)
@@ -198,10 +190,9 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
     struct vmm *v = ctx;
     /* not run_direct's run: stop as before (unlikely: GCC then lays out D
      * with fewer registers held across the view's step) */
-    if (__builtin_expect(!v->in_run, 0))
+    struct vm *vm = v->run_vm;
+    if (__builtin_expect(!vm, 0))
         return false;
-    struct vm *vm = &v->vms[v->cur];
-    OPAQUE(vm);
     unsigned cause = dispatch(v, vm);
     /* the steps left, modulo 2^64: 0, or above the budget when it was
      * overrun, are both "none" (one unsigned compare after the - 1) */
@@ -230,14 +221,14 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         return true;
     resume(v, vm, v->slice_left);
     snapshot(v);
-    v->in_run = true;
+    v->run_vm = vm;
     v->run_plain = !v->slicing && !v->hybrid; /* neither changes during the run */
     v->entered = false;
     v->run_send = machine_steps(vm->view) + chunk; /* modulo 2^64 */
     v->run_budget = chunk;
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
-    v->in_run = false;
+    v->run_vm = NULL;
     bool entry = mx.reason == EXIT_HOST;
     if (!entry && machine_sup(v->m)) {
         /* a trap was taken but its HCALL not yet run: finish the entry

@@ -50,7 +50,7 @@ struct vmm {
     uint64_t first_steps;
     uint64_t rc_cycles, rc_instret, rc_steps; /* real counters charged so far */
     /* the direct run in progress (run_direct), for D entered in place */
-    bool in_run;                /* run_direct is running the real machine */
+    struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
     bool run_plain;             /* neither slicing nor hybrid: one test in D */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
