@@ -146,6 +146,13 @@ static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
     return old.cause;
 }
 
+/* D outside the run loop: out of line, so that the view's inlined step
+ * stays in D in place and vmm_run keeps run_direct inlined. */
+static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
+{
+    dispatch(v, vm);
+}
+
 /* A pending virtual timer traps at the next instruction boundary at which
  * the virtual I bit is set, exactly as on the bare machine. */
 static void deliver_timer(struct vmm *v, struct vm *vm)
@@ -242,7 +249,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     }
     if (entry) {
         if (!v->entered) /* D has not run in place (the checked loop) */
-            dispatch(v, vm);
+            dispatch_here(v, vm);
     } else {
         account(v, vm, false);
         machine_set_p(vm->view, machine_p(v->m));

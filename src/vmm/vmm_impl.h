@@ -23,13 +23,16 @@ struct vm {
     char name[VMM_NAME_MAX + 1];
     uint32_t base, w;
     enum vm_state state;
+    /* R before an interpreted LPSW (interp_step); l and b sit in padding,
+     * so the VMs' array keeps its stride */
+    uint32_t lpsw_l;
     struct machine *view;    /* the VM's virtual machine */
     struct machine *host;    /* the real machine, for its watchpoints */
     int64_t watch_hit;       /* real address a simulated access hit, or -1 */
     bool watch_write;
+    uint32_t lpsw_b;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
-    uint32_t lpsw_l, lpsw_b; /* R before an interpreted LPSW (interp_step) */
 };
 
 struct vmm {
