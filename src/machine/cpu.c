@@ -8,10 +8,11 @@
  * loads the new PSW from absolute E[1]; nothing else in E changes, because
  * every instruction develops all of its addresses before it writes.
  *
- * The loop is instantiated three times: the fast one (which also honours
+ * The loop is instantiated four times: the fast one (which also honours
  * execution breakpoints, marked in the decode cache), one of exactly one
- * step, and a checked one that also handles watchpoints, class breakpoints,
- * trap stops and tracing.  Nothing here prints.
+ * step, the same inlined where the CP steps a view, and a checked one that
+ * also handles watchpoints, class breakpoints, trap stops and tracing.
+ * Nothing here prints.
  */
 #include <string.h>
 
@@ -166,9 +167,9 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     } while (0)
 /* Threaded dispatch: the fast loop fetches the next entry at the end of
  * every handler; next: takes the rest (a look due, P out of range, the
- * checked loop's every step).  CG (cpu_loop.h) picks the variant: the loop
- * of one step dispatches with a switch, so it has no computed goto and can
- * be inlined (machine_step_inline). */
+ * checked loop's every step).  CG (cpu_loop.h) picks the variant: the
+ * inlined loop of one step dispatches with a switch, so it has no computed
+ * goto and can be inlined (machine_step_inline). */
 #define CG_PICK(name) CG_PICK_(name, CG)
 #define CG_PICK_(name, c) CG_PICK__(name, c)
 #define CG_PICK__(name, c) name##_##c
@@ -444,6 +445,7 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 #endif
 #define CHECKED 0
 #define ONE 0
+#define INLINED 0
 #define RUN_FN run_fast
 #if defined(__clang__)
 #define RUN_ATTR __attribute__((noinline))
@@ -454,22 +456,32 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 #undef ONE
 #undef RUN_FN
 #undef RUN_ATTR
-/* the loop of one step is inlined where the CP steps a view */
-#define RUN_ATTR inline __attribute__((always_inline))
+#define RUN_ATTR
 #define ONE 1
 #define RUN_FN run_one
 #include "cpu_loop.h"
+#undef INLINED
+#undef RUN_FN
+#undef RUN_ATTR
+/* the same, inlined where the CP steps a view (machine_step_inline) */
+#define RUN_ATTR inline __attribute__((always_inline))
+#define INLINED 1
+#define RUN_FN run_one_inline
+#include "cpu_loop.h"
 #undef CHECKED
 #undef ONE
+#undef INLINED
 #undef RUN_FN
 #undef RUN_ATTR
 #define RUN_ATTR
+#define INLINED 0
 #define CHECKED 1
 #define ONE 0
 #define RUN_FN run_checked
 #include "cpu_loop.h"
 #undef CHECKED
 #undef ONE
+#undef INLINED
 #undef RUN_FN
 
 /* A guarded entry's handler in each mode (the fast loop's L_GUARDED), so
@@ -501,13 +513,6 @@ void cpu_init(void)
     cpu_fast_breaks = fast_disp != NULL;
 }
 
-/* The loop of one step, out of line for every caller but the CP. */
-static __attribute__((noinline)) enum exit_reason step_one(struct machine *m,
-                                                          struct machine_exit *ex)
-{
-    return run_one(m, 1, ex);
-}
-
 /* Declared inline (the header's declaration makes this the external
  * definition) so that LTO inlines it where the machine is run. */
 inline enum exit_reason machine_run(struct machine *m, uint64_t budget,
@@ -518,7 +523,7 @@ inline enum exit_reason machine_run(struct machine *m, uint64_t budget,
         ex = &scratch;
     if (m->checked)
         return run_checked(m, budget, ex);
-    return budget == 1 && !m->hostcall ? step_one(m, ex) : run_fast(m, budget, ex);
+    return budget == 1 && !m->hostcall ? run_one(m, budget, ex) : run_fast(m, budget, ex);
 }
 
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex)
@@ -537,5 +542,5 @@ machine_step_inline(struct machine *m, struct machine_exit *ex)
         ex = &scratch;
     if (m->checked || m->hostcall)
         return machine_run(m, 1, ex);
-    return run_one(m, 1, ex);
+    return run_one_inline(m, 1, ex);
 }

@@ -1,16 +1,17 @@
-/* cpu_loop.h: the body of the run loop, included three times by cpu.c:
+/* cpu_loop.h: the body of the run loop, included four times by cpu.c:
  * section 2's instructions i: C -> C, address development and trap, step by
  * step.
  *
  * ONE makes the loop of exactly one step (a VM's interpreted instruction, a
- * hybrid VM's every supervisor step), dispatching through its own table.
+ * hybrid VM's every supervisor step), dispatching through its own table;
+ * INLINED, through a switch, so that it can be inlined (no computed goto).
  * CHECKED is 0 for the fast loop and 1 for the loop that also handles
  * breakpoints, watchpoints and tracing (TinyEMU's template technique).  The
  * PSW, counters and relocated base live in locals and are written back at
  * `out`; nothing else sees the machine until then.
  */
-/* CG: threaded dispatch (computed goto); the loop of one step has none */
-#if defined(TGM_COMPUTED_GOTO) && !ONE
+/* CG: threaded dispatch (computed goto); an inlined loop has none */
+#if defined(TGM_COMPUTED_GOTO) && !INLINED
 #define CG 1
 #define vmdispatch(x) goto *disp[x];
 #define vmcase(name) L_##name:
