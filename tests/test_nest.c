@@ -386,7 +386,9 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--stats or --timeline");
     cs_outcome_free(&o);
-    o = cs_run_tgm("run", "--nest", "1", "--timeline", "build/nest-refused.json", "examples/sum.s", NULL);
+    char tl[512]; /* in the suite's directory: build/ need not exist */
+    cs_tmp_path(tl, sizeof tl, "nest-refused.json");
+    o = cs_run_tgm("run", "--nest", "1", "--timeline", tl, "examples/sum.s", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "--stats or --timeline");
     cs_outcome_free(&o);
@@ -402,8 +404,9 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
 static void cli__a_snapshot_keeps_the_stack(void **state)
 {
     (void)state;
-    const char *snap = "build/nest-snapshot.snap", *plain = "build/nest-plain.snap";
-    char cmd[256];
+    char snap[512], plain[512], cmd[1280];
+    cs_tmp_path(snap, sizeof snap, "nest-snapshot.snap");
+    cs_tmp_path(plain, sizeof plain, "nest-plain.snap");
     snprintf(cmd, sizeof cmd, "nest 2 examples/sum.s; go 1000; save %s", snap);
     struct cs_outcome o = cs_run_tgm("monitor", "-c", cmd, NULL);
     assert_int_equal(o.status, 0);
