@@ -356,6 +356,38 @@ static void timeline__a_vm_in_a_reused_id_has_its_own_track(void **state)
     free(text);
 }
 
+/* 'tgm as -l SRC -o IMAGE > /dev/full' failed (status 2) but had already
+ * replaced IMAGE: the listing was flushed only after the image was written. */
+static void as__a_listing_that_cannot_be_written_leaves_the_image(void **state)
+{
+    (void)state;
+    char img[CS_PATH], errpath[CS_PATH];
+    cs_write_text(img, sizeof img, "keep.img", "old\n");
+    cs_tmp_path(errpath, sizeof errpath, "full.txt");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int full = open("/dev/full", O_WRONLY),
+            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(full, 1);
+        dup2(err, 2);
+        execl(cs_tgm(), "tgm", "as", "-l", "examples/hello.s", "-o", img, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char *text = cs_slurp(img, NULL);
+    assert_string_equal(text, "old\n");
+    free(text);
+    text = cs_slurp(errpath, NULL);
+    if (!strstr(text, "tgm: as: cannot write the listing: No space left on device; ") ||
+        strchr(text, '\n') != text + strlen(text) - 1)
+        fail_msg("stderr \"%s\"", text);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -395,6 +427,7 @@ int main(void)
         cmocka_unit_test(cli__check_bad_mem_is_one_line),
         cmocka_unit_test(do__on_error_is_the_scripts_own),
         cmocka_unit_test(timeline__a_vm_in_a_reused_id_has_its_own_track),
+        cmocka_unit_test(as__a_listing_that_cannot_be_written_leaves_the_image),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -153,6 +153,15 @@ int cli_as(int argc, char **argv)
         free(def);
         return nerr ? EXIT_NEGATIVE : EXIT_USAGE;
     }
+    /* the listing first: a command that fails leaves IMAGE as it was */
+    errno = 0;
+    if (listing && (fflush(stdout) != 0 || ferror(stdout))) {
+        cli_error("as: cannot write the listing: %s; %s not written",
+                  errno ? strerror(errno) : "write error", out);
+        image_free(&img);
+        free(def);
+        return EXIT_USAGE;
+    }
     char err[512];
     int rc = image_write_file(out, &img, err, sizeof err);
     image_free(&img);
