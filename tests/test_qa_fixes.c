@@ -388,6 +388,19 @@ static void as__a_listing_that_cannot_be_written_leaves_the_image(void **state)
     free(text);
 }
 
+/* 'timeline off' threw the recording away without a word. */
+static void timeline__off_says_what_it_discards(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("timeline off; vm create a 100 examples/hello.s; timeline on; go; "
+                              "timeline off");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "timeline: already off\n") ||
+        !strstr(o.out, "timeline: off, 14 events discarded\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -428,6 +441,7 @@ int main(void)
         cmocka_unit_test(do__on_error_is_the_scripts_own),
         cmocka_unit_test(timeline__a_vm_in_a_reused_id_has_its_own_track),
         cmocka_unit_test(as__a_listing_that_cannot_be_written_leaves_the_image),
+        cmocka_unit_test(timeline__off_says_what_it_discards),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

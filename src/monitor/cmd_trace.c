@@ -304,9 +304,15 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
                        : 0ULL);
         return 0;
     }
-    if (k == 1) {
+    if (k == 1) { /* say what is lost: the events go with the recording */
+        if (!m->timeline) {
+            mon_out(m, "timeline: already off\n");
+            return 0;
+        }
+        size_t n = timeline_count(m->timeline, NULL);
         timeline_free(m->timeline);
         m->timeline = NULL;
+        mon_out(m, "timeline: off, %zu event%s discarded\n", n, n == 1 ? "" : "s");
         return 0;
     }
     if (!m->timeline)

@@ -203,7 +203,9 @@ const struct mon_cmd mon_cmds[] = {
      "'timeline on' records every dispatcher event from now; 'timeline F.json'\n"
      "writes Chrome's trace event format (Perfetto, chrome://tracing), 'timeline\n"
      "F.svg' an SVG: a track per VM (direct execution, trap ticks) and one for\n"
-     "the control program.  The same as 'tgm run --vmm --timeline'.",
+     "the control program; recording goes on.  'timeline off' stops it and\n"
+     "discards the events (write them first).  The same as 'tgm run --vmm\n"
+     "--timeline'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)",
