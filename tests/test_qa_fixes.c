@@ -401,6 +401,37 @@ static void timeline__off_says_what_it_discards(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'trace ... max N' capped only a file: to the screen nothing stopped it,
+ * and a file with a cap of 0 still got a 45-byte note. */
+static void trace__the_cap_holds_on_the_screen_and_in_a_file(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("load examples/hello.s; trace insns max 200; go; trace");
+    assert_int_equal(o.status, 0);
+    const char *note = strstr(o.out, "[trace stopped: size cap of 200 bytes reached]\n");
+    if (!note || strstr(o.out, "COUT") || !strstr(o.out, "(173 of at most 200 bytes; stopped"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    char path[CS_PATH], cmds[CS_PATH + 80];
+    cs_tmp_path(path, sizeof path, "cap0.trace");
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; trace insns to %s max 0; go; trace off",
+             path);
+    o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    size_t len = 1;
+    free(cs_slurp(path, &len));
+    assert_int_equal(len, 0);
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; trace insns to %s max 300; go; trace off",
+             path);
+    o = mon(cmds);
+    cs_outcome_free(&o);
+    char *t = cs_slurp(path, &len);
+    if (len > 300 || !strstr(t, "[trace stopped: size cap of 300 bytes reached]\n"))
+        fail_msg("%zu bytes: \"%s\"", len, t);
+    free(t);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -442,6 +473,7 @@ int main(void)
         cmocka_unit_test(timeline__a_vm_in_a_reused_id_has_its_own_track),
         cmocka_unit_test(as__a_listing_that_cannot_be_written_leaves_the_image),
         cmocka_unit_test(timeline__off_says_what_it_discards),
+        cmocka_unit_test(trace__the_cap_holds_on_the_screen_and_in_a_file),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

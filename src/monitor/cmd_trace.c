@@ -104,24 +104,27 @@ static void trace_fmt(struct mon *m, const struct mon_ring_ent *e, char *buf, si
 }
 
 /* Write one trace line (without its newline) to the screen or the trace
- * file.  A file stops before the line that would pass its cap, with a note
- * after the cap (whichever kind of line reaches it). */
+ * file.  Either stops at its cap, the note that says so included: a file
+ * never grows past it, and a cap too small for the note ends it empty. */
 static void trace_emit(struct mon *m, const char *line)
 {
-    if (!m->trace_file) {
-        fprintf(m->out, "%s\n", line);
-        return;
-    }
     if (m->trace_capped)
         return;
+    FILE *f = m->trace_file ? m->trace_file : m->out;
+    char note[80];
+    uint64_t nn = (uint64_t)snprintf(note, sizeof note,
+                                     "[trace stopped: size cap of %llu bytes reached]\n",
+                                     (unsigned long long)m->trace_cap);
     uint64_t n = strlen(line) + 1;
-    if (m->trace_bytes + n > m->trace_cap) {
-        fprintf(m->trace_file, "[trace stopped: size cap of %llu bytes reached]\n",
-                (unsigned long long)m->trace_cap);
+    if (m->trace_bytes + n + nn > m->trace_cap) {
+        if (m->trace_bytes + nn <= m->trace_cap) {
+            fputs(note, f);
+            m->trace_bytes += nn;
+        }
         m->trace_capped = true;
         return;
     }
-    fprintf(m->trace_file, "%s\n", line);
+    fprintf(f, "%s\n", line);
     m->trace_bytes += n;
 }
 
@@ -181,7 +184,7 @@ static void trace_status(struct mon *m)
     mon_out(m, "trace: insns %s, traps %s, cp %s; to %s", m->trace_insns ? "on" : "off",
             m->trace_traps ? "on" : "off", m->trace_cp ? "on" : "off",
             m->trace_path ? m->trace_path : "screen");
-    if (m->trace_path)
+    if (m->trace_path || m->trace_insns || m->trace_traps || m->trace_cp)
         mon_out(m, " (%llu of at most %llu bytes%s)", (unsigned long long)m->trace_bytes,
                 (unsigned long long)m->trace_cap, m->trace_capped ? "; stopped at the cap" : "");
     mon_out(m, "\n");
@@ -253,7 +256,9 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     if (!ins && !trp && !cp && !path)
         rc |= mon_trace_close(m); /* 'trace off' ends the file */
     m->trace_cap = cap;
-    if (m->trace_file && m->trace_bytes < cap)
+    if (!m->trace_file) /* the screen: each 'trace' counts afresh */
+        m->trace_bytes = 0;
+    if (!m->trace_file || m->trace_bytes < cap)
         m->trace_capped = false;
     mon_trace_apply(m);
     trace_status(m);

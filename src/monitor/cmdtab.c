@@ -194,9 +194,11 @@ const struct mon_cmd mon_cmds[] = {
      "         program interprets in virtual supervisor mode)\n"
      "  cp     for every trap in a VM, what the control program did\n"
      "         (interpreted, reflected, allocator, scheduler, hybrid)\n"
-     "Output goes to the screen or to FILE, which stops growing at BYTES\n"
-     "(default 16M); FILE appears, complete, when 'trace off' ends it.\n"
-     "Without arguments, shows what is traced.",
+     "Output goes to the screen or to FILE; either stops at BYTES (default\n"
+     "16M; the screen counts from each 'trace'), the note that says so\n"
+     "included, so a cap smaller than the note shows nothing.  FILE appears,\n"
+     "complete, when 'trace off' ends it.  Without arguments, shows what is\n"
+     "traced.",
      G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
