@@ -432,6 +432,23 @@ static void trace__the_cap_holds_on_the_screen_and_in_a_file(void **state)
     free(t);
 }
 
+/* A count of one was plural: "did not halt within 1 steps", "checkpoint
+ * 1 steps apart". */
+static void messages__one_step_is_singular(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("check", "--nest", "1", "--max-steps", "1",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 1);
+    if (!strstr(o.out, "the bare run did not halt within 1 step\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    o = mon("set checkpoint 1; show");
+    if (!strstr(o.out, "checkpoint 1 step apart"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -474,6 +491,7 @@ int main(void)
         cmocka_unit_test(as__a_listing_that_cannot_be_written_leaves_the_image),
         cmocka_unit_test(timeline__off_says_what_it_discards),
         cmocka_unit_test(trace__the_cap_holds_on_the_screen_and_in_a_file),
+        cmocka_unit_test(messages__one_step_is_singular),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

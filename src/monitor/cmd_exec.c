@@ -158,9 +158,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
         if (!mon_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
+                 "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and E[1] loads the same PSW",
-                 (unsigned long long)done, article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "  (load a program, or give E[1] a trap handler)\n");
         return true;
@@ -182,9 +182,9 @@ static bool trap_storm(struct mon *m, uint64_t done)
             continue;
         mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
         snprintf(msg, sizeof msg,
-                 "trap loop after %llu steps (a disabled wait): each step takes %s %s trap "
+                 "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
-                 (unsigned long long)done, article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
         where(m, id, msg, 0);
     }
     return true;

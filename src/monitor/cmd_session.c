@@ -131,8 +131,8 @@ static void settings(struct mon *m)
             (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
                                         : m->vmm_cfg.slice ? m->vmm_cfg.slice : VMM_DEFAULT_SLICE));
     mon_out(m, "console    %s\n", m->live_console ? "on (shown as the guest writes it)" : "off");
-    mon_out(m, "checkpoint %llu steps apart (reverse execution)\n",
-            (unsigned long long)m->rev_every);
+    mon_out(m, "checkpoint %llu step%s apart (reverse execution)\n",
+            (unsigned long long)m->rev_every, m->rev_every == 1 ? "" : "s");
 }
 
 int mon_cmd_set(struct mon *m, int argc, char **argv)

@@ -239,11 +239,11 @@ int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
     for (size_t i = 0; i < b.nlog; i++)
         res->timer_traps += psw_unpack(b.log[i]).cause == TRAP_TIMER;
     if (!res->bare_halted) {
-        snprintf(res->diff, sizeof res->diff, "the bare run did not halt within %llu steps",
-                 (unsigned long long)max_steps);
+        snprintf(res->diff, sizeof res->diff, "the bare run did not halt within %llu step%s",
+                 (unsigned long long)max_steps, max_steps == 1 ? "" : "s");
     } else if (!res->nest_halted) {
-        snprintf(res->diff, sizeof res->diff, "the nested run did not halt within %llu steps",
-                 (unsigned long long)cap);
+        snprintf(res->diff, sizeof res->diff, "the nested run did not halt within %llu step%s",
+                 (unsigned long long)cap, cap == 1 ? "" : "s");
     } else {
         struct machine *tb = nest_run_top(&b), *tn = nest_run_top(&n);
         if (!tb || !tn)
