@@ -449,6 +449,26 @@ static void messages__one_step_is_singular(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'check' and 'run --nest' with a program too big for --mem lacked the
+ * "(try a larger --mem)" that 'run' and 'run --vmm' give. */
+static void cli__too_small_mem_hints_at_mem(void **state)
+{
+    (void)state;
+    const char *const cases[][4] = {{"check", "--nest", "1", NULL},
+                                    {"check", NULL, NULL, NULL},
+                                    {"run", "--nest", "1", NULL}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cs_args a = {0};
+        for (size_t k = 1; k < 4 && cases[i][k]; k++)
+            cs_push(&a, cases[i][k]);
+        cs_push_all(&a, "--mem", "2", "examples/hello.s", NULL);
+        struct cs_outcome o = cs_run_tgm_argv(cases[i][0], a.v);
+        assert_int_equal(o.status, 2);
+        cs_assert_one_line(&o, "words (try a larger --mem)\n");
+        cs_outcome_free(&o);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -492,6 +512,7 @@ int main(void)
         cmocka_unit_test(timeline__off_says_what_it_discards),
         cmocka_unit_test(trace__the_cap_holds_on_the_screen_and_in_a_file),
         cmocka_unit_test(messages__one_step_is_singular),
+        cmocka_unit_test(cli__too_small_mem_hints_at_mem),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

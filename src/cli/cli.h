@@ -77,6 +77,9 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
  * the caller will write (OUT may be NULL): one line naming them. */
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out);
+/* " (try a larger --mem)" when IMG does not fit a guest of W words (the
+ * error it caused is about --mem), else "". */
+const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);
 /* The file of SOURCES (asm_assemble_file_sources) that is PATH, by name or
  * device and inode, or NULL. */
 const char *cli_source_of(char *const *sources, const char *path);

@@ -194,7 +194,8 @@ int cli_check(int argc, char **argv)
         while (bad < n && !res[bad].setup_failed)
             bad++;
         if (bad < n)
-            cli_error("check: %s: %s", argv[optind + (int)bad], err);
+            cli_error("check: %s: %s%s", argv[optind + (int)bad], err,
+                      cli_mem_hint(&imgs[bad], o.w ? o.w : TGM_Q_DEFAULT));
         else
             cli_error("check: %s", err);
         goto out;

@@ -87,9 +87,10 @@ int run_nest(const struct run_opts *o)
     struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->input, o->input_len};
     char err[512];
     int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
+    const char *hint = cli_mem_hint(&img, o->q);
     image_free(&img);
     if (rc != 0) {
-        cli_error("run: %s: %s", o->images[0], err);
+        cli_error("run: %s: %s%s", o->images[0], err, hint);
         return EXIT_USAGE;
     }
     /* the bottom machine's console is the guest's: taken after each chunk
@@ -200,9 +201,10 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
         char err[512];
         int rc = nest_check(NULL, &img, &o, max_steps, &res[i], err, sizeof err);
+        const char *hint = cli_mem_hint(&img, w);
         image_free(&img);
         if (rc != 0) {
-            cli_error("check: %s: %s", names[i], err);
+            cli_error("check: %s: %s%s", names[i], err, hint);
             free(res);
             return EXIT_USAGE;
         }
