@@ -469,6 +469,19 @@ static void cli__too_small_mem_hints_at_mem(void **state)
     }
 }
 
+/* 'restore DIR' said "Is a directory" (strerror), 'save DIR' "is a
+ * directory": other commands say what to give instead. */
+static void files__a_directory_says_give_a_file(void **state)
+{
+    (void)state;
+    expect_fail("restore examples", "restore: examples: is a directory (give a file)");
+    expect_fail("save examples", "save: examples: is a directory (give a file name)");
+    struct cs_outcome o = cs_run_tgm("run", "--input-file", "examples", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --input-file: examples: is a directory (give a file)");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -513,6 +526,7 @@ int main(void)
         cmocka_unit_test(trace__the_cap_holds_on_the_screen_and_in_a_file),
         cmocka_unit_test(messages__one_step_is_singular),
         cmocka_unit_test(cli__too_small_mem_hints_at_mem),
+        cmocka_unit_test(files__a_directory_says_give_a_file),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -163,7 +163,7 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (!*exists && errno != ENOENT)
         rc = tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     else if (*exists && S_ISDIR(st->st_mode))
-        rc = tgm_err(err, errlen, "%s: is a directory", path);
+        rc = tgm_err(err, errlen, "%s: is a directory (give a file name)", path);
     else if (*exists && !S_ISREG(st->st_mode))
         rc = tgm_err(err, errlen,
                      "%s: not a regular file, character device or FIFO; not replacing it", path);
@@ -365,7 +365,7 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        return tgm_err(err, errlen, "%s: %s", path, strerror(EISDIR));
+        return tgm_err(err, errlen, "%s: is a directory (give a file)", path);
     }
     struct bytes_out o = {0};
     uint8_t chunk[65536];
