@@ -482,6 +482,21 @@ static void files__a_directory_says_give_a_file(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'break list' showed a class stop as a raw mask ("class  mask 0x3e"), not
+ * the class words 'break class' takes. */
+static void break__list_names_the_classes(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("break class sensitive; break class location mode; "
+                              "break class privileged control; break list");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "  1  class  sensitive  hits 0\n") ||
+        !strstr(o.out, "  2  class  location mode  hits 0\n") ||
+        !strstr(o.out, "  3  class  privileged control  hits 0\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -527,6 +542,7 @@ int main(void)
         cmocka_unit_test(messages__one_step_is_singular),
         cmocka_unit_test(cli__too_small_mem_hints_at_mem),
         cmocka_unit_test(files__a_directory_says_give_a_file),
+        cmocka_unit_test(break__list_names_the_classes),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -304,9 +304,24 @@ void mon_bp_list(struct mon *m, bool watch_only)
                 if (b->mask & (1u << c))
                     mon_out(m, " %s", trap_cause_name(c));
             break;
-        case BP_CLASS:
-            mon_out(m, "class  mask %#x", b->mask);
+        case BP_CLASS: { /* the words 'break class' takes, so the line reads back */
+            mon_out(m, "class ");
+            unsigned left = b->mask, named = 0;
+            const char *w = MON_CLASS_WORDS;
+            for (size_t k = 0; k < sizeof class_masks / sizeof class_masks[0]; k++) {
+                size_t len = strcspn(w, " ");
+                unsigned c = class_masks[k];
+                if ((b->mask & c) == c && (named & c) != c) {
+                    mon_out(m, " %.*s", (int)len, w);
+                    named |= c;
+                    left &= ~c;
+                }
+                w += len + (w[len] == ' ');
+            }
+            if (left)
+                mon_out(m, " mask %#x", left);
             break;
+        }
         }
         mon_out(m, "%s  hits %llu", vmn, (unsigned long long)b->hits);
         if (b->ignore)
