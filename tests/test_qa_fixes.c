@@ -497,6 +497,30 @@ static void break__list_names_the_classes(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'run --nest 1 --max-steps 1' stopped before level 1 booted the guest and
+ * reported its all-zero PSW as a state (user mode, b=0); the monitor's
+ * 'stack' says "not started". */
+static void nest__a_guest_not_started_is_said_so(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--max-steps", "1",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 3);
+    if (!strstr(o.out, "psw          not started (the control programs have not booted "
+                       "the guest)\n") ||
+        !strstr(o.out, "single steps; its guest: not started\n") || strstr(o.out, "user"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--max-steps", "1", "--json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 3);
+    assert_non_null(strstr(o.out, "\"guest_started\":false"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "\"guest_started\":true"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -543,6 +567,7 @@ int main(void)
         cmocka_unit_test(cli__too_small_mem_hints_at_mem),
         cmocka_unit_test(files__a_directory_says_give_a_file),
         cmocka_unit_test(break__list_names_the_classes),
+        cmocka_unit_test(nest__a_guest_not_started_is_said_so),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -20,15 +20,25 @@
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
 
+/* A level's guest has a state once the level's boot has run (as the
+ * monitor's 'stack' tells it): before, its all-zero PSW means nothing. */
+static bool started(const struct nest_level *l)
+{
+    return psw_pack(&l->vpsw) != 0 || l->entries != 0;
+}
+
 static void level_text(const struct nest_level *l)
 {
     printf("level %-6u base 0x%05" PRIx32 ", guest of %" PRIu32 " words at 0x%05" PRIx32
            ": %" PRIu64 " entries, %" PRIu64 " interpreted, %" PRIu64 " reflected, %" PRIu64
-           " timer traps, %" PRIu64 " single steps; its guest: %s I=%d P=0x%05" PRIx32
-           " l=0x%05" PRIx32 " b=0x%05" PRIx32 "\n",
+           " timer traps, %" PRIu64 " single steps; its guest: ",
            l->level, l->base, l->w, l->gbase, l->entries, l->interp,
-           l->reflect, l->vtimer, l->steps, l->vpsw.sup ? "s" : "u", l->vpsw.ie, l->vpsw.p,
-           l->vpsw.l, l->vpsw.b);
+           l->reflect, l->vtimer, l->steps);
+    if (!started(l))
+        printf("not started\n");
+    else
+        printf("%s I=%d P=0x%05" PRIx32 " l=0x%05" PRIx32 " b=0x%05" PRIx32 "\n",
+               l->vpsw.sup ? "s" : "u", l->vpsw.ie, l->vpsw.p, l->vpsw.l, l->vpsw.b);
 }
 
 static void level_json(const struct nest_level *l)
@@ -39,7 +49,8 @@ static void level_json(const struct nest_level *l)
            l->level, l->base, l->w, l->entries, l->interp, l->reflect, l->vtimer, l->steps);
     for (unsigned c = 1; c < TRAP_NCAUSES; c++)
         printf("%s\"%s\":%" PRIu64, c > 1 ? "," : "", trap_cause_name(c), l->causes[c]);
-    printf("},\"guest_psw\":\"0x%016" PRIx64 "\"}", psw_pack(&l->vpsw));
+    printf("},\"guest_started\":%s,\"guest_psw\":\"0x%016" PRIx64 "\"}",
+           started(l) ? "true" : "false", psw_pack(&l->vpsw));
 }
 
 static void real_text(const struct machine *m, const char *what)
@@ -64,6 +75,7 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
     memcpy(st->ctr.traps, l1.rtraps, sizeof st->ctr.traps);
     st->last_trap = l1.last_trap;
     st->counters_unknown = true;
+    st->not_started = !started(&l1);
 }
 
 int run_nest(const struct run_opts *o)

@@ -98,10 +98,14 @@ void report_text(FILE *f, const struct report_state *st)
 {
     struct psw p = psw_unpack(st->psw);
     stop_line(f, st);
-    fprintf(f, "%-12s 0x%016" PRIx64 "  %s  I=%d  P=%" PRIu32 "  l=%" PRIu32
-               "  b=%" PRIu32 "\n",
-            "psw", st->psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT),
-            p.sup ? "supervisor" : "user", p.ie, p.p, p.l, p.b);
+    if (st->not_started)
+        fprintf(f, "%-12s not started (the control programs have not booted the guest)\n",
+                "psw");
+    else
+        fprintf(f, "%-12s 0x%016" PRIx64 "  %s  I=%d  P=%" PRIu32 "  l=%" PRIu32
+                   "  b=%" PRIu32 "\n",
+                "psw", st->psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT),
+                p.sup ? "supervisor" : "user", p.ie, p.p, p.l, p.b);
     fprintf(f, "%-12s %s\n", "last trap", trap_cause_name(st->last_trap));
     fprintf(f, "%-12s", "traps");
     for (unsigned c = 1; c < TRAP_NCAUSES; c++)

@@ -40,6 +40,8 @@ struct report_state {
     uint64_t digest;         /* FNV-1a 64 of E, little-endian words */
     bool counters_unknown;   /* cycles, instructions, steps not kept (a nested
                                 guest: no level counts them); printed as such */
+    bool not_started;        /* a nested guest its control program has not
+                                booted yet: its PSW means nothing */
     const uint8_t *console;  /* console output so far (borrowed, not NUL-terminated) */
     size_t console_len;
     uint64_t console_bytes;  /* bytes written, when more than CONSOLE holds (a
