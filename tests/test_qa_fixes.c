@@ -521,6 +521,39 @@ static void nest__a_guest_not_started_is_said_so(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'tgm run --vmm --timeline F > /dev/full' failed (status 2) but had
+ * already replaced F; '--dump F' left its F as it was. */
+static void run__a_report_that_cannot_be_written_leaves_the_timeline(void **state)
+{
+    (void)state;
+    char tl[CS_PATH], errpath[CS_PATH];
+    cs_write_text(tl, sizeof tl, "keep.json", "old\n");
+    cs_tmp_path(errpath, sizeof errpath, "full2.txt");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int full = open("/dev/full", O_WRONLY),
+            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(full, 1);
+        dup2(err, 2);
+        execl(cs_tgm(), "tgm", "run", "--vmm", "--timeline", tl, "examples/hello.s",
+              (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char *text = cs_slurp(tl, NULL);
+    assert_string_equal(text, "old\n");
+    free(text);
+    text = cs_slurp(errpath, NULL);
+    if (!strstr(text, "tgm: run: cannot write the output: No space left on device; ") ||
+        strchr(text, '\n') != text + strlen(text) - 1)
+        fail_msg("stderr \"%s\"", text);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -568,6 +601,7 @@ int main(void)
         cmocka_unit_test(files__a_directory_says_give_a_file),
         cmocka_unit_test(break__list_names_the_classes),
         cmocka_unit_test(nest__a_guest_not_started_is_said_so),
+        cmocka_unit_test(run__a_report_that_cannot_be_written_leaves_the_timeline),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

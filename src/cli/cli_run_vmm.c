@@ -6,6 +6,7 @@
  * properties counted: direct against interpreted instructions, the traps
  * the control program handled by cause and disposition, and the cycles.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,12 @@ int run_vmm(const struct run_opts *o)
             break;
     run_release_sigint();
     status = report(v, o, files, n, interrupted);
-    if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
+    errno = 0; /* the report first: a run that fails leaves FILE as it was */
+    if (tl.t && (fflush(stdout) != 0 || ferror(stdout))) {
+        cli_error("run: cannot write the output: %s; --timeline %s not written",
+                  errno ? strerror(errno) : "write error", o->timeline);
+        status = EXIT_USAGE;
+    } else if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
     }
