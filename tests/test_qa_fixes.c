@@ -554,6 +554,27 @@ static void run__a_report_that_cannot_be_written_leaves_the_timeline(void **stat
     free(text);
 }
 
+/* 'tgm isa --profiles --markdown' (or --profile P) listed the names and
+ * silently dropped the other option. */
+static void isa__profiles_with_another_option_is_refused(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("isa", "--profiles", "--markdown", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: isa: --profiles lists the names only; give it without "
+                           "--markdown");
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("isa", "--profile", "x86", "--profiles", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "give it without --profile");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("isa", "--profiles", NULL);
+    assert_int_equal(o.status, 0);
+    assert_true(strncmp(o.out, "virtualizable\n", 14) == 0);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -602,6 +623,7 @@ int main(void)
         cmocka_unit_test(break__list_names_the_classes),
         cmocka_unit_test(nest__a_guest_not_started_is_said_so),
         cmocka_unit_test(run__a_report_that_cannot_be_written_leaves_the_timeline),
+        cmocka_unit_test(isa__profiles_with_another_option_is_refused),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -52,7 +52,7 @@ int cli_isa(int argc, char **argv)
         {"profiles", no_argument, 0, 256},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    bool md = false, list = false;
+    bool md = false, list = false, prof_given = false;
     const struct isa_profile *prof = isa_profile_default();
     int c;
     optind = 1;
@@ -63,6 +63,7 @@ int cli_isa(int argc, char **argv)
         case 'p':
             if (!(prof = cli_parse_profile(optarg)))
                 return EXIT_USAGE;
+            prof_given = true;
             break;
         case 256: list = true; break;
         case 'h':
@@ -83,6 +84,11 @@ int cli_isa(int argc, char **argv)
     }
     if (optind < argc) {
         cli_error("isa: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (list && (md || prof_given)) { /* it would be silently dropped */
+        cli_error("isa: --profiles lists the names only; give it without --%s",
+                  md ? "markdown" : "profile");
         return EXIT_USAGE;
     }
     if (list) {
