@@ -575,6 +575,30 @@ static void isa__profiles_with_another_option_is_refused(void **state)
     cs_outcome_free(&o);
 }
 
+/* More counts of one that were plural: 'stack' said "1 entries", the
+ * timeline "1 events". */
+static void messages__one_entry_and_one_event_are_singular(void **state)
+{
+    (void)state;
+    struct cs_outcome o = mon("nest 2 examples/hello.s; stack step 1; stack");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, " 1 entry: 1 interpreted, 0 reflected, 0 timer traps, 0 single steps\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    char src[CS_PATH], cmds[2 * CS_PATH + 96], json[CS_PATH];
+    cs_write_text(src, sizeof src, "halt.s", "        .entry s\ns:      HALT\n");
+    cs_tmp_path(json, sizeof json, "one.json");
+    snprintf(cmds, sizeof cmds, "timeline on; vm create a 100 %s; go; timeline; timeline on; "
+             "timeline %s", src, json);
+    o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "timeline: recording, 1 event\n") ||
+        !strstr(o.out, "timeline: already recording, 1 event so far\n") ||
+        !strstr(o.out, "timeline: 1 event written to "))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -624,6 +648,7 @@ int main(void)
         cmocka_unit_test(nest__a_guest_not_started_is_said_so),
         cmocka_unit_test(run__a_report_that_cannot_be_written_leaves_the_timeline),
         cmocka_unit_test(isa__profiles_with_another_option_is_refused),
+        cmocka_unit_test(messages__one_entry_and_one_event_are_singular),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

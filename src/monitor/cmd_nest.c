@@ -117,11 +117,12 @@ static void show_stack(struct mon *m)
                 l.tarm ? "armed" : l.tpend ? "pending" : "disarmed");
         if (l.tarm)
             mon_out(m, " (%lld cycles left)", (long long)l.trem);
-        mon_out(m, "\n         %llu entries: %llu interpreted, %llu reflected, %llu timer "
-                "traps, %llu single steps\n",
-                (unsigned long long)l.entries, (unsigned long long)l.interp,
-                (unsigned long long)l.reflect, (unsigned long long)l.vtimer,
-                (unsigned long long)l.steps);
+        mon_out(m, "\n         %llu entr%s: %llu interpreted, %llu reflected, %llu timer "
+                "trap%s, %llu single step%s\n",
+                (unsigned long long)l.entries, l.entries == 1 ? "y" : "ies",
+                (unsigned long long)l.interp, (unsigned long long)l.reflect,
+                (unsigned long long)l.vtimer, l.vtimer == 1 ? "" : "s",
+                (unsigned long long)l.steps, l.steps == 1 ? "" : "s");
     }
 }
 

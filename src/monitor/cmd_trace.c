@@ -290,7 +290,8 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     if (argc == 1) {
         size_t dropped = 0, n = m->timeline ? timeline_count(m->timeline, &dropped) : 0;
         if (m->timeline)
-            mon_out(m, "timeline: recording, %zu events%s\n", n, dropped ? " (some dropped)" : "");
+            mon_out(m, "timeline: recording, %zu event%s%s\n", n, n == 1 ? "" : "s",
+                    dropped ? " (some dropped)" : "");
         else
             mon_out(m, "timeline: off ('timeline on' records the control program's events)\n");
         return 0;
@@ -298,8 +299,9 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     int k = mon_keyword(argv[1], "on off");
     if (k == 0) {
         if (m->timeline) { /* it goes on: "from now" would hide the events kept */
-            mon_out(m, "timeline: already recording, %zu events so far\n",
-                    timeline_count(m->timeline, NULL));
+            size_t n = timeline_count(m->timeline, NULL);
+            mon_out(m, "timeline: already recording, %zu event%s so far\n", n,
+                    n == 1 ? "" : "s");
             return 0;
         }
         if (!(m->timeline = timeline_new()))
@@ -329,7 +331,7 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         return -1;
     if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
-    mon_out(m, "timeline: %zu events written to %s\n", timeline_count(m->timeline, NULL),
-            argv[1]);
+    size_t n = timeline_count(m->timeline, NULL);
+    mon_out(m, "timeline: %zu event%s written to %s\n", n, n == 1 ? "" : "s", argv[1]);
     return 0;
 }
