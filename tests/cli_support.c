@@ -645,3 +645,18 @@ int cs_xml_check(const char *text, char *why, size_t len)
         snprintf(why, len, "%s at byte %zu", x.why ? x.why : "malformed", (size_t)(x.p - text));
     return ok ? 0 : -1;
 }
+
+pid_t cs_spawn_monitor_silent(const char *cmds)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CS_PATH 320    /* room for a path in the temporary directory */
 #define CS_MAX_ARGS 96 /* arguments after the subcommand */
@@ -27,6 +28,10 @@ const char *cs_tgm(void);
 const char *cs_tmpdir(void);
 /* BUF := the temporary directory's path joined with NAME. */
 void cs_tmp_path(char *buf, size_t len, const char *name);
+
+/* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
+ * return at once: for the tests that signal a running session. */
+pid_t cs_spawn_monitor_silent(const char *cmds);
 
 /* ---- files ------------------------------------------------------------- */
 

@@ -782,16 +782,7 @@ static void monitor__sigterm_puts_the_log_in_place(void **state)
     unlink(log);
     char cmds[2 * CS_PATH + 64];
     snprintf(cmds, sizeof cmds, "log %s; load %s; set limit 0; go; echo not reached", log, src);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
-        _exit(127);
-    }
+    pid_t pid = cs_spawn_monitor_silent(cmds);
     /* the log's temporary file shows the handlers are in place */
     for (int i = 0; i < 1000 && !has_prefix_file(cs_tmpdir(), "killed.log.tmp"); i++)
         usleep(10000);

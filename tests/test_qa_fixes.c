@@ -34,6 +34,36 @@ static void expect_fail(const char *cmds, const char *why)
     cs_outcome_free(&o);
 }
 
+/* Run tgm with ARGV (NULL-terminated) and its standard output on
+ * /dev/full: it fails with status 2, KEEP (holding "old\n") is left as it
+ * was, and standard error is one line with WHY in it. */
+static void full_stdout_keeps(const char *keep, const char *why, char *const argv[])
+{
+    char errpath[CS_PATH];
+    cs_tmp_path(errpath, sizeof errpath, "full.txt");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int full = open("/dev/full", O_WRONLY),
+            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(full, 1);
+        dup2(err, 2);
+        execv(cs_tgm(), argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char *text = cs_slurp(keep, NULL);
+    assert_string_equal(text, "old\n");
+    free(text);
+    text = cs_slurp(errpath, NULL);
+    if (!strstr(text, why) || strchr(text, '\n') != text + strlen(text) - 1)
+        fail_msg("stderr \"%s\"", text);
+    free(text);
+}
+
 /* A program too big for the machine was refused without naming the file
  * ('load', 'vm create', 'vm load'), unlike 'tgm run'. */
 static void load__too_big_names_the_file(void **state)
@@ -151,16 +181,7 @@ static void next__sigterm_stops_it(void **state)
     cs_write_text(src, sizeof src, "spin.s", "        .entry s\ns:      JMP   s\n");
     char cmds[CS_PATH + 64];
     snprintf(cmds, sizeof cmds, "load %s; next 100000000000; echo not reached", src);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
-        _exit(127);
-    }
+    pid_t pid = cs_spawn_monitor_silent(cmds);
     usleep(500000); /* the handlers in place and the steps under way */
     assert_int_equal(kill(pid, SIGTERM), 0);
     int status = 0;
@@ -361,31 +382,10 @@ static void timeline__a_vm_in_a_reused_id_has_its_own_track(void **state)
 static void as__a_listing_that_cannot_be_written_leaves_the_image(void **state)
 {
     (void)state;
-    char img[CS_PATH], errpath[CS_PATH];
+    char img[CS_PATH];
     cs_write_text(img, sizeof img, "keep.img", "old\n");
-    cs_tmp_path(errpath, sizeof errpath, "full.txt");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int full = open("/dev/full", O_WRONLY),
-            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(full, 1);
-        dup2(err, 2);
-        execl(cs_tgm(), "tgm", "as", "-l", "examples/hello.s", "-o", img, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 2);
-    char *text = cs_slurp(img, NULL);
-    assert_string_equal(text, "old\n");
-    free(text);
-    text = cs_slurp(errpath, NULL);
-    if (!strstr(text, "tgm: as: cannot write the listing: No space left on device; ") ||
-        strchr(text, '\n') != text + strlen(text) - 1)
-        fail_msg("stderr \"%s\"", text);
-    free(text);
+    full_stdout_keeps(img, "tgm: as: cannot write the listing: No space left on device; ",
+                      (char *[]){"tgm", "as", "-l", "examples/hello.s", "-o", img, NULL});
 }
 
 /* 'timeline off' threw the recording away without a word. */
@@ -526,32 +526,11 @@ static void nest__a_guest_not_started_is_said_so(void **state)
 static void run__a_report_that_cannot_be_written_leaves_the_timeline(void **state)
 {
     (void)state;
-    char tl[CS_PATH], errpath[CS_PATH];
+    char tl[CS_PATH];
     cs_write_text(tl, sizeof tl, "keep.json", "old\n");
-    cs_tmp_path(errpath, sizeof errpath, "full2.txt");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int full = open("/dev/full", O_WRONLY),
-            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(full, 1);
-        dup2(err, 2);
-        execl(cs_tgm(), "tgm", "run", "--vmm", "--timeline", tl, "examples/hello.s",
-              (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 2);
-    char *text = cs_slurp(tl, NULL);
-    assert_string_equal(text, "old\n");
-    free(text);
-    text = cs_slurp(errpath, NULL);
-    if (!strstr(text, "tgm: run: cannot write the output: No space left on device; ") ||
-        strchr(text, '\n') != text + strlen(text) - 1)
-        fail_msg("stderr \"%s\"", text);
-    free(text);
+    full_stdout_keeps(tl, "tgm: run: cannot write the output: No space left on device; ",
+                      (char *[]){"tgm", "run", "--vmm", "--timeline", tl, "examples/hello.s",
+                                 NULL});
 }
 
 /* 'tgm isa --profiles --markdown' (or --profile P) listed the names and
