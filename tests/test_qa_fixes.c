@@ -595,6 +595,25 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* 'set slice N' below the slice under way left it running (a VM beside
+ * the one running waited out the old 10,000 cycles) and broke slice_left
+ * <= slice: 'save' then 'restore' refused the snapshot it had written. */
+static void set__a_shorter_slice_takes_effect_now(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], cmds[2 * CS_PATH + 400];
+    cs_tmp_path(snap, sizeof snap, "slice.snap");
+    snprintf(cmds, sizeof cmds,
+             "vm create os 8192 examples/supervisor.s; vm create calc 4096 examples/sum.s; "
+             "vm select os; go for 300; set slice 7; save %s; restore %s; go for 100; "
+             "vm select calc; assert steps > 0",
+             snap, snap);
+    struct cs_outcome o = mon(cmds);
+    if (o.status != 0)
+        fail_msg("status %d; stderr \"%s\"", o.status, o.err);
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +647,7 @@ int main(void)
         cmocka_unit_test(run__a_report_that_cannot_be_written_leaves_the_timeline),
         cmocka_unit_test(isa__profiles_with_another_option_is_refused),
         cmocka_unit_test(messages__one_entry_and_one_event_are_singular),
+        cmocka_unit_test(set__a_shorter_slice_takes_effect_now),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -64,6 +64,10 @@ bool vmm_hybrid(const struct vmm *v) { return v->hybrid; }
 void vmm_set_slice(struct vmm *v, uint64_t cycles)
 {
     v->slice = cycles ? cycles : VMM_DEFAULT_SLICE;
+    /* a shorter slice takes effect now: the one under way ends within it
+     * (left longer, the state broke slice_left <= slice, and restore refused it) */
+    if (v->slice_left > (int64_t)v->slice)
+        v->slice_left = (int64_t)v->slice;
 }
 
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx)
