@@ -614,6 +614,33 @@ static void set__a_shorter_slice_takes_effect_now(void **state)
     cs_outcome_free(&o);
 }
 
+/* The text after "---" in the output of CMDS (the caller frees it). */
+static char *after_mark(const char *cmds)
+{
+    struct cs_outcome o = mon(cmds);
+    assert_int_equal(o.status, 0);
+    const char *at = strstr(o.out, "---\n");
+    assert_non_null(at);
+    char *text = strdup(at);
+    cs_outcome_free(&o);
+    return text;
+}
+
+/* 'history' after 'rstep' said "no instructions executed yet": the ring
+ * was emptied, not given the steps that led to the point gone back to. */
+static void rstep__history_shows_the_steps_that_led_there(void **state)
+{
+    (void)state;
+    char *a = after_mark("load examples/calls.s; set checkpoint 7; go for 30; echo ---; "
+                         "history 12"),
+         *b = after_mark("load examples/calls.s; set checkpoint 7; go for 40; step 3; "
+                         "rstep 13; echo ---; history 12");
+    assert_string_equal(a, b);
+    assert_null(strstr(b, "no instructions"));
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +675,7 @@ int main(void)
         cmocka_unit_test(isa__profiles_with_another_option_is_refused),
         cmocka_unit_test(messages__one_entry_and_one_event_are_singular),
         cmocka_unit_test(set__a_shorter_slice_takes_effect_now),
+        cmocka_unit_test(rstep__history_shows_the_steps_that_led_there),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -128,15 +128,20 @@ static void trace_emit(struct mon *m, const char *line)
     m->trace_bytes += n;
 }
 
-static void hook(struct mon *m, const struct machine_trace *t, bool real)
+static void ring_push(struct mon *m, const struct mon_ring_ent *e)
 {
-    struct mon_ring_ent e = {*t, real};
     if (m->ring_size) {
-        m->ring[m->ring_head] = e;
+        m->ring[m->ring_head] = *e;
         m->ring_head = (m->ring_head + 1) % m->ring_size;
         if (m->ring_count < m->ring_size)
             m->ring_count++;
     }
+}
+
+static void hook(struct mon *m, const struct machine_trace *t, bool real)
+{
+    struct mon_ring_ent e = {*t, real};
+    ring_push(m, &e);
     if (!(m->trace_insns || (m->trace_traps && t->trap)) || m->trace_capped)
         return;
     char line[400];
@@ -146,6 +151,13 @@ static void hook(struct mon *m, const struct machine_trace *t, bool real)
 
 void mon_trace_hook(void *ctx, const struct machine_trace *t) { hook(ctx, t, false); }
 void mon_trace_hook_real(void *ctx, const struct machine_trace *t) { hook(ctx, t, true); }
+
+/* The ring alone: a replay that fills it prints no trace lines. */
+void mon_ring_hook(void *ctx, const struct machine_trace *t)
+{
+    struct mon_ring_ent e = {*t, false};
+    ring_push(ctx, &e);
+}
 
 void mon_trace_apply(struct mon *m)
 {

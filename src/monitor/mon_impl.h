@@ -374,6 +374,7 @@ void mon_trace_apply(struct mon *m);
  * ring, 'trace'. */
 void mon_trace_hook(void *ctx, const struct machine_trace *t);
 void mon_trace_hook_real(void *ctx, const struct machine_trace *t);
+void mon_ring_hook(void *ctx, const struct machine_trace *t);
 /* End the trace file (it appears under its name now); -1 if it could not
  * be written, after saying why. */
 int mon_trace_close(struct mon *m);

@@ -199,7 +199,11 @@ static int go_to(struct mon *m, uint64_t pos)
     mon_debug_apply(m);
     m->bare_ran = pos > 0;
     m->bare_last = EXIT_BUDGET;
-    m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    /* the ring held the undone steps: it gets those that led here, as far
+     * back as the history goes ('history' after 'rstep' showed none) */
+    m->ring_head = m->ring_count = 0;
+    m->ring_fast_from = r->ck[0].pos;
+    mon_rev_ring_fill(m);
     mon_rev_end(m);
     return 0;
 }
@@ -221,7 +225,7 @@ void mon_rev_ring_fill(struct mon *m)
     if (c && r->ck[k].pos <= start &&
         machine_state_load(c, r->ck[k].state, r->ck[k].len, err, sizeof err) == 0) {
         run_exactly(c, start - r->ck[k].pos);
-        machine_set_trace(c, mon_trace_hook, m);
+        machine_set_trace(c, mon_ring_hook, m);
         run_exactly(c, now - start);
     }
     machine_destroy(c);
