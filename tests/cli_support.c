@@ -660,3 +660,26 @@ pid_t cs_spawn_monitor_silent(const char *cmds)
     }
     return pid;
 }
+
+struct cs_outcome cs_mon(const char *cmds)
+{
+    return cs_run_tgm("monitor", "-c", cmds, NULL);
+}
+
+void cs_mon_fails(const char *cmds, const char *why)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 1)
+        fail_msg("'%s': status %d, want 1; stderr \"%s\"", cmds, o.status, o.err);
+    cs_assert_one_line(&o, why);
+    cs_outcome_free(&o);
+}
+
+void cs_mon_prints(const char *cmds, const char *want)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 0 || !strstr(o.out, want))
+        fail_msg("'%s': status %d, output \"%s\" lacks \"%s\"; stderr \"%s\"", cmds, o.status,
+                 o.out, want, o.err);
+    cs_outcome_free(&o);
+}

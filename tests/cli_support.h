@@ -29,6 +29,12 @@ const char *cs_tmpdir(void);
 /* BUF := the temporary directory's path joined with NAME. */
 void cs_tmp_path(char *buf, size_t len, const char *name);
 
+/* 'tgm monitor -c CMDS', run to its end. */
+struct cs_outcome cs_mon(const char *cmds);
+/* CMDS fail with status 1 and one line of error holding WHY. */
+void cs_mon_fails(const char *cmds, const char *why);
+/* CMDS succeed and the output holds WANT. */
+void cs_mon_prints(const char *cmds, const char *want);
 /* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
  * return at once: for the tests that signal a running session. */
 pid_t cs_spawn_monitor_silent(const char *cmds);

@@ -36,28 +36,6 @@ static const char reloc_src[] = "        .org 0\n"
                                 "uthird: COUT  3\n"
                                 "        HALT\n";
 
-static struct cs_outcome mon(const char *cmds)
-{
-    return cs_run_tgm("monitor", "-c", cmds, NULL);
-}
-
-static void expect_fail(const char *cmds, const char *why)
-{
-    struct cs_outcome o = mon(cmds);
-    assert_int_equal(o.status, 1);
-    cs_assert_one_line(&o, why);
-    cs_outcome_free(&o);
-}
-
-static void expect_out(const char *cmds, const char *want)
-{
-    struct cs_outcome o = mon(cmds);
-    if (o.status != 0 || !strstr(o.out, want))
-        fail_msg("'%s': status %d, output \"%s\" lacks \"%s\"; stderr \"%s\"", cmds, o.status,
-                 o.out, want, o.err);
-    cs_outcome_free(&o);
-}
-
 static char *repeat(const char *head, const char *unit, size_t n, const char *mid,
                     const char *tail_unit)
 {
@@ -77,25 +55,25 @@ static void expr__deep_nesting_is_an_error_not_a_crash(void **state)
 {
     (void)state;
     char *parens = repeat("print ", "(", 8000, "1", ")");
-    expect_fail(parens, "nested too deeply");
+    cs_mon_fails(parens, "nested too deeply");
     free(parens);
     const char *ops[] = {"-", "!", "~"};
     for (size_t k = 0; k < 3; k++) {
         char *chain = repeat("print ", ops[k], 20000, "1", "");
-        expect_fail(chain, "nested too deeply");
+        cs_mon_fails(chain, "nested too deeply");
         free(chain);
     }
     char *fine = repeat("print ", "(", 100, "7", ")");
-    expect_out(fine, "0x7 (7)");
+    cs_mon_prints(fine, "0x7 (7)");
     free(fine);
 }
 
 static void expr__numbers_that_do_not_fit_are_refused(void **state)
 {
     (void)state;
-    expect_fail("print 99999999999999999999", "does not fit in 64 bits");
-    expect_fail("print 0x1ffffffffffffffff", "does not fit in 64 bits");
-    expect_out("print 18446744073709551615", "0xffffffffffffffff");
+    cs_mon_fails("print 99999999999999999999", "does not fit in 64 bits");
+    cs_mon_fails("print 0x1ffffffffffffffff", "does not fit in 64 bits");
+    cs_mon_prints("print 18446744073709551615", "0xffffffffffffffff");
 }
 
 /* The monitor shifts as the assembler does (docs/monitor.md, docs/asm.md):
@@ -110,10 +88,10 @@ static void expr__shifts_agree_with_the_assembler(void **state)
     for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
         char cmds[200];
         snprintf(cmds, sizeof cmds, "assemble 0 %s; assert E[0] == (%s)", exprs[i], exprs[i]);
-        expect_out(cmds, "0x00000"); /* the assert held */
+        cs_mon_prints(cmds, "0x00000"); /* the assert held */
     }
-    expect_out("print 1 << 64", "0 (0)");
-    expect_out("print -8 >> 64", "0xffffffffffffffff (-1)");
+    cs_mon_prints("print 1 << 64", "0 (0)");
+    cs_mon_prints("print -8 >> 64", "0xffffffffffffffff (-1)");
 }
 
 /* A repeated option is one error line naming it and changes nothing
@@ -136,9 +114,9 @@ static void options__given_twice_are_refused(void **state)
         {"examine -x -d 0", "examine: '-d' after '-x': give one format flag"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        expect_fail(cases[i][0], cases[i][1]);
+        cs_mon_fails(cases[i][0], cases[i][1]);
     /* nothing changed: 'go' left P, 'delete' the breakpoint */
-    expect_out("set on-error continue; load examples/sum.s; go 9 for 1 for 2; print P; "
+    cs_mon_prints("set on-error continue; load examples/sum.s; go 9 for 1 for 2; print P; "
                "break 5; delete 1 1; break list",
                "0x2 (2)\nbreakpoint 1 at 0x5\n  1  break  0x5");
 }
@@ -146,35 +124,35 @@ static void options__given_twice_are_refused(void **state)
 static void counts__negative_and_zero_counts_are_refused(void **state)
 {
     (void)state;
-    expect_fail("load examples/sum.s; step -1", "count -1 is negative");
-    expect_fail("load examples/sum.s; go for -5", "negative");
-    expect_fail("examine 0 0", "count of 0");
-    struct cs_outcome o = mon("load examples/sum.s; examine 0 0");
+    cs_mon_fails("load examples/sum.s; step -1", "count -1 is negative");
+    cs_mon_fails("load examples/sum.s; go for -5", "negative");
+    cs_mon_fails("examine 0 0", "count of 0");
+    struct cs_outcome o = cs_mon("load examples/sum.s; examine 0 0");
     assert_null(strstr(o.err, "address"));
     cs_outcome_free(&o);
     /* nothing moved */
-    expect_out("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
-    expect_fail("exit -1", "status -1 is out of range");
-    expect_fail("deposit I 2", "deposit: I is 0 or 1\n"); /* not M's words */
-    expect_fail("deposit M 2", "M is 0 (user) or 1 (sup)");
-    expect_out("load examples/sum.s; symbols zz", "no symbols start with 'zz'\n");
-    expect_out("vm create a 100; display 6*7; info all", "*  0 a  ");
-    expect_out("nest 1 examples/sum.s; stack step 1", "(after 1 real step)\n");
-    expect_out("break 5; info watchpoints; watch 7; info watchpoints",
+    cs_mon_prints("load examples/sum.s; set on-error continue; step -1; print P", "0x2 (2)");
+    cs_mon_fails("exit -1", "status -1 is out of range");
+    cs_mon_fails("deposit I 2", "deposit: I is 0 or 1\n"); /* not M's words */
+    cs_mon_fails("deposit M 2", "M is 0 (user) or 1 (sup)");
+    cs_mon_prints("load examples/sum.s; symbols zz", "no symbols start with 'zz'\n");
+    cs_mon_prints("vm create a 100; display 6*7; info all", "*  0 a  ");
+    cs_mon_prints("nest 1 examples/sum.s; stack step 1", "(after 1 real step)\n");
+    cs_mon_prints("break 5; info watchpoints; watch 7; info watchpoints",
                "no watchpoints\nwatchpoint 2 on 0x7..0x7\n  2  watch  write 0x7..0x7  hits 0\n");
 }
 
 static void set__slice_zero_is_refused_and_changes_nothing(void **state)
 {
     (void)state;
-    expect_fail("set slice 0", "at least one cycle");
-    expect_out("set on-error continue; set slice 500; set slice 0; set", "slice      500");
+    cs_mon_fails("set slice 0", "at least one cycle");
+    cs_mon_prints("set on-error continue; set slice 500; set slice 0; set", "slice      500");
 }
 
 static void console__clear_forgets_the_output(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("set console off; load examples/hello.s; go; console; "
+    struct cs_outcome o = cs_mon("set console off; load examples/hello.s; go; console; "
                               "console clear; console; echo END");
     assert_int_equal(o.status, 0);
     const char *first = strstr(o.out, "hello, world");
@@ -196,7 +174,7 @@ static void console__input_escapes_are_the_assemblers(void **state)
     snprintf(cmds, sizeof cmds,
              "set console off; load %s; console input \"\\x41\\t\\\\\\'z\\r\"; go; "
              "console; vm create v 64 %s; vm input v \\x42; go; vm console v", src, src);
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "HALT\nA\t\\'z\r\n"));
     assert_non_null(strstr(o.out, "HALT\nB\n"));
@@ -204,11 +182,11 @@ static void console__input_escapes_are_the_assemblers(void **state)
     static const char *const bad[] = {"\\q", "\\x4", "\\xZZ", "ab\\"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(cmds, sizeof cmds, "load %s; console input %s", src, bad[i]);
-        expect_fail(cmds, "unknown escape '\\");
+        cs_mon_fails(cmds, "unknown escape '\\");
         snprintf(cmds, sizeof cmds,
                  "set console off; load %s; set on-error continue; console input %s; "
                  "console input ok; go; console", src, bad[i]);
-        expect_out(cmds, "\nok\n"); /* nothing of the refused line was queued */
+        cs_mon_prints(cmds, "\nok\n"); /* nothing of the refused line was queued */
     }
 }
 
@@ -219,7 +197,7 @@ static void trace__cp_lines_respect_the_cap(void **state)
     cs_tmp_path(path, sizeof path, "cp.trace");
     snprintf(cmd, sizeof cmd, "vm create g 4096 examples/supervisor.s; trace cp to %s max 2000; "
                               "go; trace", path);
-    struct cs_outcome o = mon(cmd);
+    struct cs_outcome o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     size_t len;
     char *t = cs_slurp(path, &len);
@@ -236,10 +214,10 @@ static void trace__cp_lines_respect_the_cap(void **state)
 static void go__bad_option_leaves_no_until_breakpoint(void **state)
 {
     (void)state;
-    expect_out("load examples/sum.s; set on-error continue; go until loop for nosuch; "
+    cs_mon_prints("load examples/sum.s; set on-error continue; go until loop for nosuch; "
                "break list; go; assert halted; print P",
                "no breakpoints\nhalted after");
-    expect_out("load examples/sum.s; break 6; go until loop; go until 5; break list",
+    cs_mon_prints("load examples/sum.s; break 6; go until loop; go until 5; break list",
                "  1  break  0x6  hits 0\n");
 }
 
@@ -255,7 +233,7 @@ static void script__percent_words_without_arguments(void **state)
     assert_string_equal(o.out, "[] [] 100%\n");
     cs_outcome_free(&o);
     snprintf(cmds, sizeof cmds, "do %s", script);
-    expect_out(cmds, "[] [] 100%\n");
+    cs_mon_prints(cmds, "[] [] 100%\n");
     o = cs_run_tgm("monitor", "-f", script, "a", "b", NULL);
     assert_string_equal(o.out, "[a] [a b] 100%\n");
     cs_outcome_free(&o);
@@ -281,7 +259,7 @@ static void script__empty_first_line_and_bom(void **state)
     assert_string_equal(o.out, "after blank lines\n");
     cs_outcome_free(&o);
     snprintf(cmds, sizeof cmds, "do %s", script);
-    expect_out(cmds, "after blank lines\n");
+    cs_mon_prints(cmds, "after blank lines\n");
     cs_write_text(script, sizeof script, "bom.mon", "\xef\xbb\xbf" "echo bom\n");
     o = cs_run_tgm("monitor", "-f", script, NULL);
     assert_int_equal(o.status, 0);
@@ -306,7 +284,7 @@ static void script__a_nul_byte_refuses_the_line(void **state)
     cs_outcome_free(&o);
     cs_write_bytes(script, "echo a\0b\n", 9);
     snprintf(cmds, sizeof cmds, "do %s", script);
-    expect_fail(cmds, "nul.mon:1: do: a NUL byte at column 7");
+    cs_mon_fails(cmds, "nul.mon:1: do: a NUL byte at column 7");
 }
 
 /* The monitor's check refuses what 'tgm check' and 'set slice' refuse, and
@@ -314,14 +292,14 @@ static void script__a_nul_byte_refuses_the_line(void **state)
 static void check__bad_options_are_refused(void **state)
 {
     (void)state;
-    expect_fail("check examples/sum.s slice 0", "at least one cycle");
-    expect_fail("check examples/sum.s with", "'with' needs a FILE");
-    expect_fail("check examples/sum.s with hybrid", "'with' needs a FILE");
-    expect_fail("check examples/sum.s mem 1", "out of range (2..");
-    expect_fail("check examples/sum.s steps -1", "count -1 is negative");
-    expect_fail("check examples/sum.s slice -1", "count -1 is negative");
-    expect_fail("check examples/sum.s steps 0", "at least one step");
-    expect_out("check examples/sum.s with examples/hello.s", "together with the others halted");
+    cs_mon_fails("check examples/sum.s slice 0", "at least one cycle");
+    cs_mon_fails("check examples/sum.s with", "'with' needs a FILE");
+    cs_mon_fails("check examples/sum.s with hybrid", "'with' needs a FILE");
+    cs_mon_fails("check examples/sum.s mem 1", "out of range (2..");
+    cs_mon_fails("check examples/sum.s steps -1", "count -1 is negative");
+    cs_mon_fails("check examples/sum.s slice -1", "count -1 is negative");
+    cs_mon_fails("check examples/sum.s steps 0", "at least one step");
+    cs_mon_prints("check examples/sum.s with examples/hello.s", "together with the others halted");
 }
 
 /* docs/monitor.md: a label hides a built-in of the same name, the PSW's
@@ -338,7 +316,7 @@ static void expr__labels_hide_builtins_and_dollar_names_them(void **state)
              "load %s; print b; print $b; print l; print $l; print cause; print $cause; "
              "print $P; print $q; print $E[l] + $V[1]",
              src);
-    expect_out(cmds, "0x2 (2)\n0x80000 (524288)\n0x3 (3)\n0 (0)\n0x4 (4)\n0 (0)\n"
+    cs_mon_prints(cmds, "0x2 (2)\n0x80000 (524288)\n0x3 (3)\n0 (0)\n0x4 (4)\n0 (0)\n"
                      "0x2 (2)\n0x10000 (65536)\n0x8000010000080007 (");
 }
 
@@ -356,16 +334,16 @@ static void go__for_n_counts_guest_steps_in_a_vm(void **state)
              "set console off; set checkpoint 1000; vm create a 4096 %s; go for 30000; "
              "print steps; set limit 500; go; print steps",
              src);
-    expect_out(cmds, "a: stopped after 30000 steps, ");
-    expect_out(cmds, "0x7530 (30000)\na: step limit (500) reached");
-    expect_out(cmds, "0x7724 (30500)\n");
-    expect_out("vm create a 4096 examples/hello.s; go for 5", "a: stopped after 5 steps");
+    cs_mon_prints(cmds, "a: stopped after 30000 steps, ");
+    cs_mon_prints(cmds, "0x7530 (30000)\na: step limit (500) reached");
+    cs_mon_prints(cmds, "0x7724 (30500)\n");
+    cs_mon_prints("vm create a 4096 examples/hello.s; go for 5", "a: stopped after 5 steps");
 }
 
 static void vm__destroy_names_the_vm(void **state)
 {
     (void)state;
-    expect_out("vm create guest7 4096; vm destroy guest7", "guest7 destroyed");
+    cs_mon_prints("vm create guest7 4096; vm destroy guest7", "guest7 destroyed");
 }
 
 /* docs/monitor.md's example of an abbreviated subcommand: 'vm li' is the
@@ -380,9 +358,9 @@ static void vm__bad_names_are_refused(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char cmds[128];
         snprintf(cmds, sizeof cmds, "vm create %s 100", bad[i]);
-        expect_fail(cmds, "bad VM name");
+        cs_mon_fails(cmds, "bad VM name");
     }
-    expect_out("vm create guest_1.x-y 100; vm select bare; vm select guest_1.x-y; show",
+    cs_mon_prints("vm create guest_1.x-y 100; vm select bare; vm select guest_1.x-y; show",
                "focus: guest_1.x-y");
 }
 
@@ -391,13 +369,13 @@ static void vm__bad_names_are_refused(void **state)
 static void vm__refused_create_leaves_no_control_program(void **state)
 {
     (void)state;
-    expect_fail("vm create a 524288", "no free region of 524288 words");
-    expect_fail("vm create a 2 examples/hello.s", "image needs words");
-    expect_out("set on-error continue; vm create a 524288; vm create a 2 examples/hello.s; "
+    cs_mon_fails("vm create a 524288", "no free region of 524288 words");
+    cs_mon_fails("vm create a 2 examples/hello.s", "image needs words");
+    cs_mon_prints("set on-error continue; vm create a 524288; vm create a 2 examples/hello.s; "
                "set hybrid on; set cp-memory 4096; vm create a 100; show",
                "control program: real q=4096, 1 VM");
-    expect_out("set on-error continue; vm create a 524288; examine -r 0; echo done", "done");
-    struct cs_outcome o = mon("set on-error continue; vm create a 524288; examine -r 0");
+    cs_mon_prints("set on-error continue; vm create a 524288; examine -r 0; echo done", "done");
+    struct cs_outcome o = cs_mon("set on-error continue; vm create a 524288; examine -r 0");
     assert_non_null(strstr(o.err, "no control program yet"));
     cs_outcome_free(&o);
 }
@@ -407,15 +385,15 @@ static void vm__refused_create_leaves_no_control_program(void **state)
 static void deposit__real_cp_words_are_refused(void **state)
 {
     (void)state;
-    expect_fail("vm create a 100; deposit -r 1 1",
+    cs_mon_fails("vm create a 100; deposit -r 1 1",
                 "real E[1] belongs to the control program (E[1..7]");
-    expect_fail("vm create a 100; deposit -r 0 0 0 0 0 0 0 0 0", "real E[1] belongs");
+    cs_mon_fails("vm create a 100; deposit -r 0 0 0 0 0 0 0 0 0", "real E[1] belongs");
     /* nothing written, E[0] and the VMs' words stay open */
-    expect_out("vm create a 100; set on-error continue; deposit -r 6 1 2 3; "
+    cs_mon_prints("vm create a 100; set on-error continue; deposit -r 6 1 2 3; "
                "deposit -r 0 5; deposit -r 8 9; examine -r 0 9",
                "  0x00000              0000000000000005\n"
                "  0x00001              8000010000080000\n");
-    expect_out("vm create a 100; set on-error continue; deposit -r 6 1 2 3; examine -r 6 3",
+    cs_mon_prints("vm create a 100; set on-error continue; deposit -r 6 1 2 3; examine -r 6 3",
                "  0x00006              0000000000000000\n"
                "  0x00007              0000000000000000\n"
                "  0x00008              0000000000000000\n");
@@ -429,11 +407,11 @@ static void vm__watch_sees_interpreted_accesses(void **state)
     static const char tail[] = "watch read ch; go; continue; print P";
     char cmds[128];
     snprintf(cmds, sizeof cmds, "load examples/hello.s; %s", tail);
-    expect_out(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
+    cs_mon_prints(cmds, "hit 2 times\nstopped: s I=0 P=0x00006");
     snprintf(cmds, sizeof cmds, "vm create a 4096 examples/hello.s; %s", tail);
-    expect_out(cmds, "hit 2 times\na: stopped: s I=0 P=0x00006");
+    cs_mon_prints(cmds, "hit 2 times\na: stopped: s I=0 P=0x00006");
     /* the stop names the VM it is in, also when another one is selected */
-    expect_out("vm create a 4096 examples/sum.s; vm create b 4096 examples/hello.s; break 5; "
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm create b 4096 examples/hello.s; break 5; "
                "vm select a; go",
                "hit 1 time\nb: stopped: s I=0 P=0x00005");
 }
@@ -441,20 +419,20 @@ static void vm__watch_sees_interpreted_accesses(void **state)
 static void vm__li_lists(void **state)
 {
     (void)state;
-    expect_out("vm create guest7 4096; vm li", "runnable");
-    expect_fail("vm create guest7 4096; vm l", "ambiguous subcommand 'l'");
+    cs_mon_prints("vm create guest7 4096; vm li", "runnable");
+    cs_mon_fails("vm create guest7 4096; vm l", "ambiguous subcommand 'l'");
 }
 
 static void reset__forgets_the_history(void **state)
 {
     (void)state;
-    expect_out("load examples/sum.s; go; reset; history", "no instructions executed yet");
+    cs_mon_prints("load examples/sum.s; go; reset; history", "no instructions executed yet");
 }
 
 static void go__cycles_reports_this_run(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("load examples/sum.s; go cycles 3; go cycles 3");
+    struct cs_outcome o = cs_mon("load examples/sum.s; go cycles 3; go cycles 3");
     assert_int_equal(o.status, 0);
     const char *second = strstr(o.out, "stopped after");
     assert_non_null(second);
@@ -470,28 +448,28 @@ static void go__cycles_reports_this_run(void **state)
 static void go__trap_loop_on_an_empty_machine_stops(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("set limit 5000000; go");
+    struct cs_outcome o = cs_mon("set limit 5000000; go");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "trap loop"));
     assert_non_null(strstr(o.out, "disabled wait"));
     cs_outcome_free(&o);
-    o = mon("set limit 5000000; vm create a 4096; go");
+    o = cs_mon("set limit 5000000; vm create a 4096; go");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a: trap loop"));
     cs_outcome_free(&o);
     /* E[1] at an illegal word: the loop is named with its cause */
-    expect_out("deposit 1 0x8000028000080000; deposit 5 0xff00000000000000; deposit P 5; go",
+    cs_mon_prints("deposit 1 0x8000028000080000; deposit 5 0xff00000000000000; deposit P 5; go",
                "each step takes an illegal trap");
     /* a program that traps and handles its traps is no loop */
-    expect_out("set limit 5000000; load examples/supervisor.s; go", "halted after");
+    cs_mon_prints("set limit 5000000; load examples/supervisor.s; go", "halted after");
 }
 
 static void load__a_directory_is_named_as_one(void **state)
 {
     (void)state;
-    expect_fail("load examples", "'examples' is a directory");
-    expect_fail("vm create g 4096 examples", "is a directory");
-    expect_fail("do examples", "is a directory");
+    cs_mon_fails("load examples", "'examples' is a directory");
+    cs_mon_fails("vm create g 4096 examples", "is a directory");
+    cs_mon_fails("do examples", "is a directory");
 }
 
 static void labels__relocated_code_is_labelled_by_physical_address(void **state)
@@ -500,7 +478,7 @@ static void labels__relocated_code_is_labelled_by_physical_address(void **state)
     char src[CS_PATH], cmd[CS_PATH + 100];
     cs_write_text(src, sizeof src, "reloc.s", reloc_src);
     snprintf(cmd, sizeof cmd, "load %s; step 3; examine -v -i 2", src);
-    struct cs_outcome o = mon(cmd);
+    struct cs_outcome o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     /* virtual 0 is physical 0x100, ucode; virtual 2 is uthird, not 'start' */
     assert_non_null(strstr(o.out, "0x00000 ucode"));
@@ -529,7 +507,7 @@ static void labels__constants_do_not_name_addresses(void **state)
     snprintf(cmd, sizeof cmd,
              "load %s; examine 0 4; save %s; restore %s; examine -i 0 4; print K_ADD + two",
              src, snap, snap);
-    struct cs_outcome o = mon(cmd);
+    struct cs_outcome o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     assert_null(strstr(o.out, "K_ADD "));
     assert_null(strstr(o.out, "two "));
@@ -562,11 +540,11 @@ static void put_le(uint8_t *p, uint64_t v, unsigned n)
 static void vm_stats__shows_the_events_with_no_trap(void **state)
 {
     (void)state;
-    expect_out("set hybrid on; vm create a 65536 examples/supervisor.s; go; vm stats",
+    cs_mon_prints("set hybrid on; vm create a 65536 examples/supervisor.s; go; vm stats",
                "dispatcher entries 47\n  traps       interpreted   reflected   allocator"
                "   scheduler      hybrid\n  (no trap)             0           0           0"
                "           0          24\n  privileged ");
-    struct cs_outcome o = mon("vm create a 65536 examples/sum.s; go; vm stats");
+    struct cs_outcome o = cs_mon("vm create a 65536 examples/sum.s; go; vm stats");
     assert_int_equal(o.status, 0);
     assert_null(strstr(o.out, "(no trap)")); /* none: no row */
     cs_outcome_free(&o);
@@ -582,7 +560,7 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
     cs_tmp_path(snap, sizeof snap, "v4.snap");
     cs_tmp_path(old, sizeof old, "v2.snap");
     snprintf(cmd, sizeof cmd, "load %s; save %s", src, snap);
-    struct cs_outcome o = mon(cmd);
+    struct cs_outcome o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
     /* version 4 (no stack) to 2: the symbols (BSYM) lose the kind byte each
@@ -622,7 +600,7 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
     free(b);
     free(v2);
     snprintf(cmd, sizeof cmd, "restore %s; examine 0 3; print K_ADD + two", old);
-    o = mon(cmd);
+    o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "  0x00000 K_ADD        0000000000000000\n"));
     assert_non_null(strstr(o.out, "  0x00002 start        0"));
@@ -635,28 +613,28 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
 static void live__console_output_appears_during_go(void **state)
 {
     (void)state;
-    expect_out("load examples/hello.s; go", "hello, world\nhalted after");
-    struct cs_outcome o = mon("vm create a 4096 examples/hello.s; "
+    cs_mon_prints("load examples/hello.s; go", "hello, world\nhalted after");
+    struct cs_outcome o = cs_mon("vm create a 4096 examples/hello.s; "
                               "vm create b 4096 examples/hello.s; go");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a| hello, world\n"));
     assert_non_null(strstr(o.out, "b| hello, world\n"));
     cs_outcome_free(&o);
-    expect_out("load examples/hello.s; step 4", "console <- \"h\"");
+    cs_mon_prints("load examples/hello.s; step 4", "console <- \"h\"");
     /* a stop in the middle of a guest's line is reported on a line of its own */
-    expect_out("load examples/hello.s; go for 5", "\nh\nstopped after 5 steps");
-    expect_out("load examples/hello.s; break loop+2; go; continue",
+    cs_mon_prints("load examples/hello.s; go for 5", "\nh\nstopped after 5 steps");
+    cs_mon_prints("load examples/hello.s; break loop+2; go; continue",
                "\nh\nbreakpoint 1 at 0x5, hit 2 times\n");
-    expect_out("vm create a 4096 examples/hello.s; go for 5", "\nh\na: stopped");
+    cs_mon_prints("vm create a 4096 examples/hello.s; go for 5", "\nh\na: stopped");
 }
 
 static void break__condition_false_is_not_a_hit(void **state)
 {
     (void)state;
-    expect_out("load examples/sum.s; break loop if E[i] == 99; go; break list",
+    cs_mon_prints("load examples/sum.s; break loop if E[i] == 99; go; break list",
                "hits 0  if E[i] == 99");
-    expect_fail("load examples/sum.s; break loop if nosuch > 1", "unknown name 'nosuch'");
-    expect_out("load examples/calls.s; watch acc if E[acc] < 0; go; print E[acc]",
+    cs_mon_fails("load examples/sum.s; break loop if nosuch > 1", "unknown name 'nosuch'");
+    cs_mon_prints("load examples/calls.s; watch acc if E[acc] < 0; go; print E[acc]",
                "(-11)");
 }
 
@@ -665,9 +643,9 @@ static void break__condition_false_is_not_a_hit(void **state)
 static void watch__ignore_without_a_count(void **state)
 {
     (void)state;
-    expect_out("load examples/sum.s; watch total ignore 2; go; print E[i]; break list",
+    cs_mon_prints("load examples/sum.s; watch total ignore 2; go; print E[i]; break list",
                "hit 3 times");
-    expect_out("load examples/sum.s; watch write total ignore 2; break list",
+    cs_mon_prints("load examples/sum.s; watch write total ignore 2; break list",
                "write 0xd..0xd  hits 0  ignore 2");
 }
 
@@ -682,24 +660,24 @@ static void snapshot__keeps_break_and_watch_conditions(void **state)
              "save %s; delete all; restore %s; break list; go; assert E[i] == 5; delete 1; go; "
              "assert E[total] > 400",
              snap, snap);
-    expect_out(cmds, "hits 0  if E[i] == 5");
-    expect_out(cmds, "if E[total] > 400");
+    cs_mon_prints(cmds, "hits 0  if E[i] == 5");
+    cs_mon_prints(cmds, "if E[total] > 400");
 }
 
 static void gdb__words_and_formats(void **state)
 {
     (void)state;
-    expect_fail("bt", "in tgm: history");
-    expect_out("info registers", "bare machine (q=65536");
-    expect_out("i r", "last trap: none");
-    expect_out("load examples/sum.s; x/2d i", "i            0");
-    expect_out("print/w 0x8c00020100000040", "s I=0 P=0x00004 l=0x01000 b=0x00040  cause=svc");
-    expect_out("print/b 10; print/o 8", "0b1010\n0o10\n");
-    expect_fail("step/x", "takes no /FORMAT");
-    expect_out("load examples/calls.s; until loop+2; next; print E[calls]", "0x1 (1)");
-    expect_out("load examples/calls.s; break negate; go; finish; print P == do_neg + 1",
+    cs_mon_fails("bt", "in tgm: history");
+    cs_mon_prints("info registers", "bare machine (q=65536");
+    cs_mon_prints("i r", "last trap: none");
+    cs_mon_prints("load examples/sum.s; x/2d i", "i            0");
+    cs_mon_prints("print/w 0x8c00020100000040", "s I=0 P=0x00004 l=0x01000 b=0x00040  cause=svc");
+    cs_mon_prints("print/b 10; print/o 8", "0b1010\n0o10\n");
+    cs_mon_fails("step/x", "takes no /FORMAT");
+    cs_mon_prints("load examples/calls.s; until loop+2; next; print E[calls]", "0x1 (1)");
+    cs_mon_prints("load examples/calls.s; break negate; go; finish; print P == do_neg + 1",
                "0x1 (1)");
-    expect_out("load examples/sum.s; display E[i]; go", "1: E[i] = 0x");
+    cs_mon_prints("load examples/sum.s; display E[i]; go", "1: E[i] = 0x");
 }
 
 static void log__copies_commands_and_output(void **state)
@@ -789,7 +767,7 @@ static void cli__help_lists_version(void **state)
 static void help__exit_status_names_the_signal_status(void **state)
 {
     (void)state;
-    expect_out("help exit", "128 + the\nsignal's number after SIGTERM, SIGHUP");
+    cs_mon_prints("help exit", "128 + the\nsignal's number after SIGTERM, SIGHUP");
     struct cs_outcome o = cs_run_tgm("monitor", "--help", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "128 + the signal's number after\nSIGTERM, SIGHUP"));
@@ -804,15 +782,15 @@ static void trace__hybrid_interpretation_is_not_traced_as_documented(void **stat
     (void)state;
     static const char run[] = "vm create a 4096 examples/supervisor.s; trace insns; go for 30";
     char cmds[200];
-    expect_out(run, " real u I=1 P=0x00002 ");
+    cs_mon_prints(run, " real u I=1 P=0x00002 ");
     snprintf(cmds, sizeof cmds, "set hybrid on; %s", run);
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a: stopped after 30 steps"));
     assert_null(strstr(o.out, " real s I="));
     assert_null(strstr(o.out, " real u I="));
     cs_outcome_free(&o);
-    expect_out("help trace", "(the real machine's: not what a hybrid VM's control\n");
+    cs_mon_prints("help trace", "(the real machine's: not what a hybrid VM's control\n");
 }
 
 static int group_setup(void **state)
@@ -831,9 +809,9 @@ static int group_teardown(void **state)
 static void reverse__the_limit_names_one_step(void **state)
 {
     (void)state;
-    expect_fail("load examples/sum.s; step; rstep 2",
+    cs_mon_fails("load examples/sum.s; step; rstep 2",
                 "rstep: can go back at most 1 step (the history starts at step 0)");
-    expect_fail("vm create a 256 examples/sum.s; vm select a; step; rstep 2",
+    cs_mon_fails("vm create a 256 examples/sum.s; vm select a; step; rstep 2",
                 "rstep: can go back at most 1 step (the history starts at step 0)");
 }
 

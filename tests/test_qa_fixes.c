@@ -20,20 +20,6 @@
 
 #include "cli_support.h"
 
-static struct cs_outcome mon(const char *cmds)
-{
-    return cs_run_tgm("monitor", "-c", cmds, NULL);
-}
-
-static void expect_fail(const char *cmds, const char *why)
-{
-    struct cs_outcome o = mon(cmds);
-    if (o.status != 1)
-        fail_msg("'%s': status %d, want 1; stderr \"%s\"", cmds, o.status, o.err);
-    cs_assert_one_line(&o, why);
-    cs_outcome_free(&o);
-}
-
 /* Run tgm with ARGV (NULL-terminated) and its standard output on
  * /dev/full: it fails with status 2, KEEP (holding "old\n") is left as it
  * was, and standard error is one line with WHY in it. */
@@ -69,11 +55,11 @@ static void full_stdout_keeps(const char *keep, const char *why, char *const arg
 static void load__too_big_names_the_file(void **state)
 {
     (void)state;
-    expect_fail("set memory 10; load examples/hello.s",
+    cs_mon_fails("set memory 10; load examples/hello.s",
                 "load: examples/hello.s: image needs words 0..25 but the machine has 10 words");
-    expect_fail("vm create a 10 examples/hello.s",
+    cs_mon_fails("vm create a 10 examples/hello.s",
                 "vm: examples/hello.s: image needs words 0..25");
-    expect_fail("vm create a 10; vm load a examples/hello.s",
+    cs_mon_fails("vm create a 10; vm load a examples/hello.s",
                 "vm: examples/hello.s: image needs words 0..25");
 }
 
@@ -100,9 +86,9 @@ static void cli__monitor_takes_double_dash(void **state)
 static void check__a_program_that_does_not_fit_is_named(void **state)
 {
     (void)state;
-    expect_fail("check examples/hello.s with examples/calls.s mem 40",
+    cs_mon_fails("check examples/hello.s with examples/calls.s mem 40",
                 "check: examples/calls.s: image needs words 0..55 but the machine has 40 words");
-    expect_fail("check examples/hello.s mem 524288",
+    cs_mon_fails("check examples/hello.s mem 524288",
                 "1 guest of 524288 words does not fit in 524288 words of real memory");
 }
 
@@ -111,7 +97,7 @@ static void check__a_program_that_does_not_fit_is_named(void **state)
 static void exit__after_a_failure_on_the_same_line_is_1(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("set on-error finish; print 1/0; exit");
+    struct cs_outcome o = cs_mon("set on-error finish; print 1/0; exit");
     assert_int_equal(o.status, 1);
     cs_outcome_free(&o);
     char path[CS_PATH];
@@ -119,7 +105,7 @@ static void exit__after_a_failure_on_the_same_line_is_1(void **state)
     o = cs_run_tgm("monitor", "-f", path, NULL);
     assert_int_equal(o.status, 1);
     cs_outcome_free(&o);
-    o = mon("set on-error finish; print 1/0; exit 0"); /* an explicit status stands */
+    o = cs_mon("set on-error finish; print 1/0; exit 0"); /* an explicit status stands */
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
 }
@@ -129,18 +115,18 @@ static void exit__after_a_failure_on_the_same_line_is_1(void **state)
 static void break__failed_commands_fail_the_run(void **state)
 {
     (void)state;
-    struct cs_outcome o =
-        mon("load examples/hello.s; break loop do \"assert E[i] < 5; continue\"; go; echo after");
+    struct cs_outcome o = cs_mon("load examples/hello.s; break loop do \"assert E[i] < 5; "
+                                 "continue\"; go; echo after");
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "assertion failed: E[i] < 5"));
     assert_null(strstr(o.out, "after"));
     cs_outcome_free(&o);
-    o = mon("load examples/hello.s; watch i do \"print 1/0\"; go; echo after");
+    o = cs_mon("load examples/hello.s; watch i do \"print 1/0\"; go; echo after");
     assert_int_equal(o.status, 1);
     assert_null(strstr(o.out, "after"));
     cs_outcome_free(&o);
     /* commands that succeed change nothing */
-    o = mon("load examples/hello.s; break loop do \"assert E[i] < 100; continue\"; go; "
+    o = cs_mon("load examples/hello.s; break loop do \"assert E[i] < 100; continue\"; go; "
             "assert halted");
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
@@ -152,7 +138,7 @@ static void break__a_condition_that_fails_is_an_error(void **state)
 {
     (void)state;
     struct cs_outcome o =
-        mon("load examples/hello.s; break loop if 100/(E[i]-3) > 0; go; echo after");
+        cs_mon("load examples/hello.s; break loop if 100/(E[i]-3) > 0; go; echo after");
     assert_int_equal(o.status, 1);
     cs_assert_one_line(&o, "go: breakpoint 1: condition '100/(E[i]-3) > 0' cannot be "
                            "evaluated: division by zero");
@@ -165,7 +151,7 @@ static void break__a_condition_that_fails_is_an_error(void **state)
 static void console__empty_is_not_undefined(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("console; vm create a 100; console; echo done");
+    struct cs_outcome o = cs_mon("console; vm create a 100; console; echo done");
     if (o.status != 0 || strcmp(o.err, "") != 0)
         fail_msg("status %d, stderr \"%s\"", o.status, o.err);
     assert_non_null(strstr(o.out, "done"));
@@ -202,11 +188,8 @@ static void next__sigterm_stops_it(void **state)
 static void break__list_quotes_the_commands_as_typed(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("break 5 do \"echo \\\"x\\\"; echo y\"; break list");
-    assert_int_equal(o.status, 0);
-    if (!strstr(o.out, "do \"echo \\\"x\\\"; echo y\"\n"))
-        fail_msg("break list: \"%s\"", o.out);
-    cs_outcome_free(&o);
+    cs_mon_prints("break 5 do \"echo \\\"x\\\"; echo y\"; break list",
+                  "do \"echo \\\"x\\\"; echo y\"\n");
 }
 
 /* x/c showed a word that is not a byte as \x and all its hex digits (0x141:
@@ -215,11 +198,8 @@ static void break__list_quotes_the_commands_as_typed(void **state)
 static void examine__characters_that_are_not_bytes_are_braced(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("deposit 0 0x41 0x141 0x122 0x10a 0x22 10 0; x/7c 0");
-    assert_int_equal(o.status, 0);
-    if (!strstr(o.out, "\"A\\x{141}\\x{122}\\x{10a}\\\"\\n\\x00\""))
-        fail_msg("x/7c: \"%s\"", o.out);
-    cs_outcome_free(&o);
+    cs_mon_prints("deposit 0 0x41 0x141 0x122 0x10a 0x22 10 0; x/7c 0",
+                  "\"A\\x{141}\\x{122}\\x{10a}\\\"\\n\\x00\"");
 }
 
 /* A second 'timeline on' said "recording from now" but kept the events
@@ -227,11 +207,8 @@ static void examine__characters_that_are_not_bytes_are_braced(void **state)
 static void timeline__on_twice_says_it_goes_on(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("vm create a 100 examples/hello.s; timeline on; go; timeline on");
-    assert_int_equal(o.status, 0);
-    if (!strstr(o.out, "timeline: already recording, 14 events so far"))
-        fail_msg("\"%s\"", o.out);
-    cs_outcome_free(&o);
+    cs_mon_prints("vm create a 100 examples/hello.s; timeline on; go; timeline on",
+                  "timeline: already recording, 14 events so far");
 }
 
 /* A read error on the script (stdin a directory, EIO) ended it as its end
@@ -289,7 +266,7 @@ static void log__the_rest_of_the_line_that_opens_it(void **state)
     char log[CS_PATH], cmds[CS_PATH + 64];
     cs_tmp_path(log, sizeof log, "rest.log");
     snprintf(cmds, sizeof cmds, "echo before; log %s; echo logged; log off", log);
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
     char *text = cs_slurp(log, NULL);
@@ -304,10 +281,10 @@ static void log__the_rest_of_the_line_that_opens_it(void **state)
 static void examine__slash_and_flags_do_not_conflict_silently(void **state)
 {
     (void)state;
-    expect_fail("x/1x -d 0", "examine: '/x' and '-d': give one format");
-    expect_fail("x/3x 0 5", "examine: a count after '/' and a COUNT or ..END: give one");
-    expect_fail("x/3 0..5", "a count after '/' and a COUNT or ..END: give one");
-    struct cs_outcome o = mon("deposit 0 10; x/2d 0; x -d 0 2; x/d 0 2; x/c -v 0; x 0..1");
+    cs_mon_fails("x/1x -d 0", "examine: '/x' and '-d': give one format");
+    cs_mon_fails("x/3x 0 5", "examine: a count after '/' and a COUNT or ..END: give one");
+    cs_mon_fails("x/3 0..5", "a count after '/' and a COUNT or ..END: give one");
+    struct cs_outcome o = cs_mon("deposit 0 10; x/2d 0; x -d 0 2; x/d 0 2; x/c -v 0; x 0..1");
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
 }
@@ -317,10 +294,10 @@ static void examine__slash_and_flags_do_not_conflict_silently(void **state)
 static void vm__subcommands_give_their_own_usage(void **state)
 {
     (void)state;
-    expect_fail("vm create a 100; vm limit a", "vm: usage: vm limit NAME N");
-    expect_fail("vm create a 100; vm stats a b", "vm: usage: vm stats [NAME]");
-    expect_fail("vm list x", "vm: usage: vm list");
-    expect_fail("vm select", "vm: usage: vm select NAME|bare");
+    cs_mon_fails("vm create a 100; vm limit a", "vm: usage: vm limit NAME N");
+    cs_mon_fails("vm create a 100; vm stats a b", "vm: usage: vm stats [NAME]");
+    cs_mon_fails("vm list x", "vm: usage: vm list");
+    cs_mon_fails("vm select", "vm: usage: vm select NAME|bare");
 }
 
 /* 'tgm check --mem x' printed two lines: the parse error and then the range
@@ -346,7 +323,7 @@ static void do__on_error_is_the_scripts_own(void **state)
     char inner[CS_PATH], outer[CS_PATH + 64];
     cs_write_text(inner, sizeof inner, "inner.mon", "set on-error continue\nprint 1/0\n");
     snprintf(outer, sizeof outer, "do %s; print 2/0; echo after", inner);
-    struct cs_outcome o = mon(outer);
+    struct cs_outcome o = cs_mon(outer);
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "-c:1: print: division by zero"));
     assert_null(strstr(o.out, "after"));
@@ -364,7 +341,7 @@ static void timeline__a_vm_in_a_reused_id_has_its_own_track(void **state)
     snprintf(cmds, sizeof cmds, "timeline on; vm create a 100 examples/hello.s; vm create b 100 "
              "examples/hello.s; go; vm destroy a; vm create c 300 examples/calls.s; go; "
              "timeline %s", path);
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
     char *text = cs_slurp(path, NULL);
@@ -392,7 +369,7 @@ static void as__a_listing_that_cannot_be_written_leaves_the_image(void **state)
 static void timeline__off_says_what_it_discards(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("timeline off; vm create a 100 examples/hello.s; timeline on; go; "
+    struct cs_outcome o = cs_mon("timeline off; vm create a 100 examples/hello.s; timeline on; go; "
                               "timeline off");
     assert_int_equal(o.status, 0);
     if (!strstr(o.out, "timeline: already off\n") ||
@@ -406,7 +383,7 @@ static void timeline__off_says_what_it_discards(void **state)
 static void trace__the_cap_holds_on_the_screen_and_in_a_file(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("load examples/hello.s; trace insns max 200; go; trace");
+    struct cs_outcome o = cs_mon("load examples/hello.s; trace insns max 200; go; trace");
     assert_int_equal(o.status, 0);
     const char *note = strstr(o.out, "[trace stopped: size cap of 200 bytes reached]\n");
     if (!note || strstr(o.out, "COUT") || !strstr(o.out, "(173 of at most 200 bytes; stopped"))
@@ -416,7 +393,7 @@ static void trace__the_cap_holds_on_the_screen_and_in_a_file(void **state)
     cs_tmp_path(path, sizeof path, "cap0.trace");
     snprintf(cmds, sizeof cmds, "load examples/hello.s; trace insns to %s max 0; go; trace off",
              path);
-    o = mon(cmds);
+    o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
     size_t len = 1;
@@ -424,7 +401,7 @@ static void trace__the_cap_holds_on_the_screen_and_in_a_file(void **state)
     assert_int_equal(len, 0);
     snprintf(cmds, sizeof cmds, "load examples/hello.s; trace insns to %s max 300; go; trace off",
              path);
-    o = mon(cmds);
+    o = cs_mon(cmds);
     cs_outcome_free(&o);
     char *t = cs_slurp(path, &len);
     if (len > 300 || !strstr(t, "[trace stopped: size cap of 300 bytes reached]\n"))
@@ -443,7 +420,7 @@ static void messages__one_step_is_singular(void **state)
     if (!strstr(o.out, "the bare run did not halt within 1 step\n"))
         fail_msg("\"%s\"", o.out);
     cs_outcome_free(&o);
-    o = mon("set checkpoint 1; show");
+    o = cs_mon("set checkpoint 1; show");
     if (!strstr(o.out, "checkpoint 1 step apart"))
         fail_msg("\"%s\"", o.out);
     cs_outcome_free(&o);
@@ -474,8 +451,8 @@ static void cli__too_small_mem_hints_at_mem(void **state)
 static void files__a_directory_says_give_a_file(void **state)
 {
     (void)state;
-    expect_fail("restore examples", "restore: examples: is a directory (give a file)");
-    expect_fail("save examples", "save: examples: is a directory (give a file name)");
+    cs_mon_fails("restore examples", "restore: examples: is a directory (give a file)");
+    cs_mon_fails("save examples", "save: examples: is a directory (give a file name)");
     struct cs_outcome o = cs_run_tgm("run", "--input-file", "examples", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "tgm: --input-file: examples: is a directory (give a file)");
@@ -487,7 +464,7 @@ static void files__a_directory_says_give_a_file(void **state)
 static void break__list_names_the_classes(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("break class sensitive; break class location mode; "
+    struct cs_outcome o = cs_mon("break class sensitive; break class location mode; "
                               "break class privileged control; break list");
     assert_int_equal(o.status, 0);
     if (!strstr(o.out, "  1  class  sensitive  hits 0\n") ||
@@ -559,7 +536,7 @@ static void isa__profiles_with_another_option_is_refused(void **state)
 static void messages__one_entry_and_one_event_are_singular(void **state)
 {
     (void)state;
-    struct cs_outcome o = mon("nest 2 examples/hello.s; stack step 1; stack");
+    struct cs_outcome o = cs_mon("nest 2 examples/hello.s; stack step 1; stack");
     assert_int_equal(o.status, 0);
     if (!strstr(o.out, " 1 entry: 1 interpreted, 0 reflected, 0 timer traps, 0 single steps\n"))
         fail_msg("\"%s\"", o.out);
@@ -569,7 +546,7 @@ static void messages__one_entry_and_one_event_are_singular(void **state)
     cs_tmp_path(json, sizeof json, "one.json");
     snprintf(cmds, sizeof cmds, "timeline on; vm create a 100 %s; go; timeline; timeline on; "
              "timeline %s", src, json);
-    o = mon(cmds);
+    o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     if (!strstr(o.out, "timeline: recording, 1 event\n") ||
         !strstr(o.out, "timeline: already recording, 1 event so far\n") ||
@@ -608,7 +585,7 @@ static void set__a_shorter_slice_takes_effect_now(void **state)
              "vm select os; go for 300; set slice 7; save %s; restore %s; go for 100; "
              "vm select calc; assert steps > 0",
              snap, snap);
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     if (o.status != 0)
         fail_msg("status %d; stderr \"%s\"", o.status, o.err);
     cs_outcome_free(&o);
@@ -617,7 +594,7 @@ static void set__a_shorter_slice_takes_effect_now(void **state)
 /* The text after "---" in the output of CMDS (the caller frees it). */
 static char *after_mark(const char *cmds)
 {
-    struct cs_outcome o = mon(cmds);
+    struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     const char *at = strstr(o.out, "---\n");
     assert_non_null(at);
