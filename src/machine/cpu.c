@@ -176,12 +176,17 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
 #define GO() CG_PICK(GO)()
 #define DISPATCH() CG_PICK(DISPATCH)()
 #define DISPATCH_AHEAD() CG_PICK(DISPATCH_AHEAD)()
-#define GO_1()                                 \
+/* the loop of one step ends after its one instruction */
+#define ONE_DONE()                             \
     do {                                       \
         if (ONE) {                             \
             why = EXIT_BUDGET;                 \
             goto out;                          \
         }                                      \
+    } while (0)
+#define GO_1()                                 \
+    do {                                       \
+        ONE_DONE();                            \
         if (CHECKED || UNLIKELY(cr >= 0))      \
             goto next;                         \
         goto *pc->h;                           \
@@ -201,10 +206,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
     } while (0)
 #define GO_0()                                 \
     do {                                       \
-        if (ONE) {                             \
-            why = EXIT_BUDGET;                 \
-            goto out;                          \
-        }                                      \
+        ONE_DONE();                            \
         goto next;                             \
     } while (0)
 #define DISPATCH_0()    \
