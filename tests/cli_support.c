@@ -210,6 +210,36 @@ struct cs_outcome cs_run_tgm(const char *subcommand, ...)
     return cs_run_tgm_argv(subcommand, a.v);
 }
 
+void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[])
+{
+    char errpath[CS_PATH];
+    cs_tmp_path(errpath, sizeof errpath, "full.txt");
+    fflush(NULL); /* nothing buffered may be written twice */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int full = open("/dev/full", O_WRONLY),
+            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(full, 1);
+        dup2(err, 2);
+        execv(tgm, argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    char *text = cs_slurp(errpath, NULL);
+    if (WEXITSTATUS(status) != 2 || !strstr(text, why) ||
+        strchr(text, '\n') != text + strlen(text) - 1)
+        fail_msg("status %d, stderr \"%s\"", WEXITSTATUS(status), text);
+    free(text);
+    if (keep) {
+        text = cs_slurp(keep, NULL);
+        assert_string_equal(text, "old\n");
+        free(text);
+    }
+}
+
 void cs_outcome_free(struct cs_outcome *o)
 {
     free(o->out);

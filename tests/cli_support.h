@@ -87,6 +87,11 @@ struct cs_outcome cs_run_tgm(const char *subcommand, ...);
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args);
 void cs_outcome_free(struct cs_outcome *o);
 
+/* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
+ * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may
+ * be NULL) is left as it was, and standard error is one line with WHY. */
+void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[]);
+
 /* Exactly one non-empty line on stderr, containing WANT. */
 void cs_assert_one_line(const struct cs_outcome *o, const char *want);
 

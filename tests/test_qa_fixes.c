@@ -20,36 +20,6 @@
 
 #include "cli_support.h"
 
-/* Run tgm with ARGV (NULL-terminated) and its standard output on
- * /dev/full: it fails with status 2, KEEP (holding "old\n") is left as it
- * was, and standard error is one line with WHY in it. */
-static void full_stdout_keeps(const char *keep, const char *why, char *const argv[])
-{
-    char errpath[CS_PATH];
-    cs_tmp_path(errpath, sizeof errpath, "full.txt");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int full = open("/dev/full", O_WRONLY),
-            err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(full, 1);
-        dup2(err, 2);
-        execv(cs_tgm(), argv);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 2);
-    char *text = cs_slurp(keep, NULL);
-    assert_string_equal(text, "old\n");
-    free(text);
-    text = cs_slurp(errpath, NULL);
-    if (!strstr(text, why) || strchr(text, '\n') != text + strlen(text) - 1)
-        fail_msg("stderr \"%s\"", text);
-    free(text);
-}
-
 /* A program too big for the machine was refused without naming the file
  * ('load', 'vm create', 'vm load'), unlike 'tgm run'. */
 static void load__too_big_names_the_file(void **state)
@@ -361,7 +331,7 @@ static void as__a_listing_that_cannot_be_written_leaves_the_image(void **state)
     (void)state;
     char img[CS_PATH];
     cs_write_text(img, sizeof img, "keep.img", "old\n");
-    full_stdout_keeps(img, "tgm: as: cannot write the listing: No space left on device; ",
+    cs_full_stdout_keeps(img, "tgm: as: cannot write the listing: No space left on device; ",
                       (char *[]){"tgm", "as", "-l", "examples/hello.s", "-o", img, NULL});
 }
 
@@ -505,7 +475,7 @@ static void run__a_report_that_cannot_be_written_leaves_the_timeline(void **stat
     (void)state;
     char tl[CS_PATH];
     cs_write_text(tl, sizeof tl, "keep.json", "old\n");
-    full_stdout_keeps(tl, "tgm: run: cannot write the output: No space left on device; ",
+    cs_full_stdout_keeps(tl, "tgm: run: cannot write the output: No space left on device; ",
                       (char *[]){"tgm", "run", "--vmm", "--timeline", tl, "examples/hello.s",
                                  NULL});
 }

@@ -184,7 +184,9 @@ int run_nest(const struct run_opts *o)
     }
     int status = stop == STOP_HALT ? EXIT_OK
                  : stop == STOP_INTERRUPT ? EXIT_INTERRUPTED : EXIT_STEPLIMIT;
-    if (stop == STOP_STEP_LIMIT && !o->json)
+    if (!run_output_ok(&con, NULL, NULL))
+        status = EXIT_USAGE;
+    else if (stop == STOP_STEP_LIMIT && !o->json)
         cli_error("run: step limit of %" PRIu64 " reached before HALT "
                   "(raise it with --max-steps N, or 0 for none)", o->max_steps);
     machine_destroy(top);

@@ -326,8 +326,9 @@ void run_take_console(struct machine *m, struct run_console *c)
     const uint8_t *out = machine_console_output(m, &len);
     c->total += machine_console_dropped(m); /* a chunk that overran the buffer */
     if (len && c->stream) {
-        fwrite(out, 1, len, stdout);
-        fflush(stdout);
+        errno = 0;
+        if ((fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) && !c->werr)
+            c->werr = errno ? errno : EIO;
     } else if (len && c->kept_len < RUN_CONSOLE_KEEP) {
         size_t n = len < RUN_CONSOLE_KEEP - c->kept_len ? len : RUN_CONSOLE_KEEP - c->kept_len;
         uint8_t *p = realloc(c->kept, c->kept_len + n);
@@ -341,6 +342,20 @@ void run_take_console(struct machine *m, struct run_console *c)
         c->last = out[len - 1];
     c->total += len;
     machine_console_clear_output(m);
+}
+
+bool run_output_ok(const struct run_console *c, const char *flag, const char *file)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return true;
+    int e = errno ? errno : c ? c->werr : 0;
+    const char *why = e ? strerror(e) : "write error";
+    if (flag)
+        cli_error("run: cannot write the output: %s; %s %s not written", why, flag, file);
+    else
+        cli_error("run: cannot write the output: %s", why);
+    return false;
 }
 
 /* Run M in chunks until it stops for a reason other than the chunk's
@@ -431,10 +446,8 @@ int cli_run(int argc, char **argv)
             putchar('\n');
         report_text(stdout, &st);
     }
-    if (fflush(stdout) != 0) {
-        cli_error("run: cannot write the output: %s", strerror(errno));
+    if (!run_output_ok(&con, o.dump ? "--dump" : NULL, o.dump))
         goto done;
-    }
     if (stop == STOP_STEP_LIMIT && !o.json)
         cli_error("run: step limit of %" PRIu64 " reached before HALT "
                   "(raise it with --max-steps N, or 0 for none)", o.max_steps);

@@ -108,13 +108,6 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         if (o->stats)
             stats_text(stdout, &info.stats);
     }
-    /* the same note a bare run gives, whatever else is printed */
-    for (int id = vmm_vm_next(v, -1); !o->json && id >= 0; id = vmm_vm_next(v, id)) {
-        struct vm_info info;
-        if (vmm_vm_info(v, id, &info) == 0 && info.state == VM_LIMIT)
-            cli_error("run: %s: step limit of %" PRIu64 " reached before HALT "
-                      "(raise it with --max-steps N, or 0 for none)", info.name, o->max_steps);
-    }
     if (o->json) {
         struct machine_counters c = machine_get_counters(vmm_machine(v));
         printf("],\"real\":{\"cycles\":%" PRIu64 ",\"instructions\":%" PRIu64
@@ -123,6 +116,17 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
     }
     (void)n;
     return status;
+}
+
+/* The same note a bare run gives, whatever else is printed. */
+static void limit_notes(struct vmm *v, const struct run_opts *o)
+{
+    for (int id = vmm_vm_next(v, -1); !o->json && id >= 0; id = vmm_vm_next(v, id)) {
+        struct vm_info info;
+        if (vmm_vm_info(v, id, &info) == 0 && info.state == VM_LIMIT)
+            cli_error("run: %s: step limit of %" PRIu64 " reached before HALT "
+                      "(raise it with --max-steps N, or 0 for none)", info.name, o->max_steps);
+    }
 }
 
 struct tl_hook {
@@ -192,12 +196,13 @@ int run_vmm(const struct run_opts *o)
             break;
     run_release_sigint();
     status = report(v, o, files, n, interrupted);
-    errno = 0; /* the report first: a run that fails leaves FILE as it was */
-    if (tl.t && (fflush(stdout) != 0 || ferror(stdout))) {
-        cli_error("run: cannot write the output: %s; --timeline %s not written",
-                  errno ? strerror(errno) : "write error", o->timeline);
+    /* the report first: a run whose report is lost leaves FILE as it was */
+    if (!run_output_ok(NULL, tl.t ? "--timeline" : NULL, o->timeline)) {
         status = EXIT_USAGE;
-    } else if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
+        goto out;
+    }
+    limit_notes(v, o);
+    if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
     }

@@ -102,13 +102,14 @@ static void usage(FILE *f)
 }
 
 /* STATUS, unless standard output could not be written (a full disk, say):
- * then that output was lost and success would be a lie.  A command that
- * already failed has said why. */
+ * then that output was lost, and any result it held (success, a negative
+ * result, a step limit) would be a lie.  A command that failed on bad
+ * usage or input has already said why. */
 static int finish(const char *cmd, int status)
 {
     errno = 0;
     bool flushed = fflush(stdout) == 0;
-    if ((flushed && !ferror(stdout)) || status != EXIT_OK)
+    if ((flushed && !ferror(stdout)) || status == EXIT_USAGE)
         return status;
     cli_error("%s: cannot write the output: %s", cmd,
               !flushed && errno ? strerror(errno) : "write error");
