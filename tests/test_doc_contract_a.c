@@ -53,6 +53,44 @@ static void cli__lost_output_is_status_2_whatever_the_result(void **state)
                                     NULL});
 }
 
+/* `tgm SUBCOMMAND ARGS...` (ARGS NULL-terminated): status 0 and WANT in
+ * the output. */
+static void prints(const char *want, const char *subcommand, const char *const *args)
+{
+    struct cs_outcome o = cs_run_tgm_argv(subcommand, args);
+    if (o.status != 0 || !strstr(o.out, want))
+        fail_msg("tgm %s: status %d, no \"%s\" in \"%s\"", subcommand, o.status, want, o.out);
+    cs_outcome_free(&o);
+}
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* `tgm run --nest N` said "1 timer traps", "1 single steps", "1 entries"
+ * and "1 traps", and `tgm check --nest` "1 traps in the same order", where
+ * the monitor says "1 step". */
+static void nest__counts_of_one_are_singular(void **state)
+{
+    (void)state;
+    char halt[CS_PATH], timer[CS_PATH];
+    cs_write_text(halt, sizeof halt, "halt.s", "        .entry s\ns: HALT\n");
+    /* one virtual timer trap, after one single step of the guest's LPSW */
+    cs_write_text(timer, sizeof timer, "timer.s",
+                  "        .org 1\n"
+                  "        .word psw(1, handler, 0, 0x80000)\n"
+                  "        .entry start\n"
+                  "start:  TSET n\n"
+                  "        LPSW go\n"
+                  "spin:   JMP spin\n"
+                  "handler: HALT\n"
+                  "n:      .word 6\n"
+                  "go:     .word pswi(1, spin, 0, 0x80000)\n");
+    prints(": 1 entry, 1 interpreted,", "run", ARGS("--nest", "1", halt));
+    prints(" steps, 1 trap\n", "run", ARGS("--nest", "1", halt));
+    prints(" reflected, 1 timer trap, 1 single step; its guest", "run",
+           ARGS("--nest", "1", timer));
+    prints("; 1 trap in the same order, 1 of them a timer trap)", "check",
+           ARGS("--nest", "1", timer));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -72,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__quiet_lost_output_writes_no_dump),
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
+        cmocka_unit_test(nest__counts_of_one_are_singular),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
