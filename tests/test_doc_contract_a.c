@@ -91,6 +91,32 @@ static void nest__counts_of_one_are_singular(void **state)
            ARGS("--nest", "1", timer));
 }
 
+/* docs/run.md: an option given twice takes its last value.  --timeline
+ * refused a first value that the second replaced (it was checked as it
+ * was read, unlike --dump) and named no flag. */
+static void run__a_repeated_option_takes_its_last_value(void **state)
+{
+    (void)state;
+    prints("(FNV-1a of E, 65536 words)", "run", ARGS("--mem", "10", "--mem", "65536",
+                                                      "examples/hello.s"));
+    struct cs_outcome o = cs_run_tgm("run", "--mem", "65536", "--mem", "10",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "but the machine has 10 words (try a larger --mem)");
+    cs_outcome_free(&o);
+
+    char tl[CS_PATH];
+    cs_tmp_path(tl, sizeof tl, "last.json");
+    prints("== vm0", "run", ARGS("--vmm", "--timeline", cs_tmpdir(), "--timeline", tl,
+                                 "examples/hello.s"));
+    free(cs_slurp(tl, NULL)); /* written */
+    o = cs_run_tgm("run", "--vmm", "--timeline", tl, "--timeline", cs_tmpdir(),
+                   "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --timeline: ");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -111,6 +137,7 @@ int main(void)
         cmocka_unit_test(run__quiet_lost_output_writes_no_dump),
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
         cmocka_unit_test(nest__counts_of_one_are_singular),
+        cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -218,7 +218,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
         case O_TIMELINE:
-            if (!file_named("--timeline", optarg) || cli_output_ok("run", optarg) != 0)
+            if (!file_named("--timeline", optarg))
                 return -1;
             o->timeline = optarg;
             break;
@@ -292,7 +292,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     for (int i = optind; i < argc; i++)
         o->images[o->nimages++] = argv[i];
     /* refused before the run, which may be long, rather than after it */
-    if (o->dump && cli_output_ok("--dump", o->dump) != 0)
+    if ((o->dump && cli_output_ok("--dump", o->dump) != 0) ||
+        (o->timeline && cli_output_ok("--timeline", o->timeline) != 0))
         return -1;
     if (overwrites_an_image("--dump", o->dump, o) ||
         overwrites_an_image("--timeline", o->timeline, o))
