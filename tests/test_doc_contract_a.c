@@ -117,6 +117,34 @@ static void run__a_repeated_option_takes_its_last_value(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/run.md names check's JSON keys: "together" only with several
+ * images (it was not documented), and check --nest's object (nor was it). */
+static void check__json_has_the_documented_keys(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("check", "--json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    const char *im = cs_json_item(cs_json_get(o.out, "images"), 0);
+    assert_null(cs_json_find(im, "together"));
+    assert_true(cs_json_bool(cs_json_get(cs_json_get(im, "alone"), "halted")));
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("check", "--nest", "1", "--json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    assert_int_equal(cs_json_uint(cs_json_get(o.out, "depth")), 1);
+    assert_false(cs_json_bool(cs_json_get(o.out, "c_control_program")));
+    assert_true(cs_json_bool(cs_json_get(o.out, "equivalent")));
+    im = cs_json_item(cs_json_get(o.out, "images"), 0);
+    static const char *const keys[] = {"file", "equivalent", "diff", "traps", "timer_traps"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(cs_json_find(im, keys[i]));
+    assert_true(cs_json_uint(cs_json_get(cs_json_get(im, "bare"), "steps")) > 0);
+    assert_true(cs_json_uint(cs_json_get(cs_json_get(im, "real"), "cycles")) > 0);
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -138,6 +166,7 @@ int main(void)
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
         cmocka_unit_test(nest__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
+        cmocka_unit_test(check__json_has_the_documented_keys),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
