@@ -145,6 +145,24 @@ static void check__json_has_the_documented_keys(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/theorems.md now gives --random-states' range, as --help does; the
+ * bounds are accepted and their neighbours refused with one line. */
+static void analyze__random_states_range_is_as_documented(void **state)
+{
+    (void)state;
+    static const struct { const char *n; int status; } cases[] = {
+        {"0", 2}, {"1", 0}, {"1000001", 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cs_outcome o = cs_run_tgm("analyze", "--profile", "pdp10", "--random-states",
+                                         cases[i].n, NULL);
+        if (o.status != cases[i].status)
+            fail_msg("--random-states %s: status %d", cases[i].n, o.status);
+        if (o.status)
+            cs_assert_one_line(&o, "tgm: --random-states: expected 1 to 1000000");
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -167,6 +185,7 @@ int main(void)
         cmocka_unit_test(nest__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
         cmocka_unit_test(check__json_has_the_documented_keys),
+        cmocka_unit_test(analyze__random_states_range_is_as_documented),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
