@@ -163,6 +163,24 @@ static void analyze__random_states_range_is_as_documented(void **state)
     }
 }
 
+/* docs/run.md: under --nest, "--mem Q is the guest's memory, as for a bare
+ * run".  An image too big for it was reported in the stack's terms ("1
+ * level of the control program (640 words each) and the guest (26 words)
+ * do not fit in 650 words"), not as a bare run and check --nest say it. */
+static void nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it(void **state)
+{
+    (void)state;
+    static const char *const modes[][2] = {{"--mem", "10"}, {"--nest", "1"}};
+    for (size_t i = 0; i < 2; i++) {
+        struct cs_outcome o = cs_run_tgm("run", modes[i][0], modes[i][1], "--mem", "10",
+                                         "examples/hello.s", NULL);
+        assert_int_equal(o.status, 2);
+        cs_assert_one_line(&o, "tgm: run: examples/hello.s: image needs words 0..25 but the "
+                               "machine has 10 words (try a larger --mem)");
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -186,6 +204,7 @@ int main(void)
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
+        cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -70,6 +70,10 @@ int image_write_file(const char *path, const struct tgm_image *img, char *err,
                      size_t errlen);
 void image_free(struct tgm_image *img);
 
+/* Does IMG fit in a memory of Q words?  0, or -1 with ERR ("image needs
+ * words A..B but the machine has Q words"). */
+int image_fits(const struct tgm_image *img, uint32_t q, char *err, size_t errlen);
+
 /* Copy the words to E[load..load+n-1] and set the PSW to the entry PSW.
  * If the image does not fit in M, returns -1 with ERR and changes nothing. */
 int image_load(struct machine *m, const struct tgm_image *img, char *err,

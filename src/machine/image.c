@@ -287,15 +287,21 @@ int image_write_file(const char *path, const struct tgm_image *img, char *err,
     return rc;
 }
 
-int image_load(struct machine *m, const struct tgm_image *img, char *err,
-               size_t errlen)
+int image_fits(const struct tgm_image *img, uint32_t q, char *err, size_t errlen)
 {
-    uint32_t q = machine_q(m);
     /* an image without words needs none: only its entry PSW is loaded */
     if (img->nwords && (uint64_t)img->load + img->nwords > q)
         return tgm_err(err, errlen,
                     "image needs words %u..%llu but the machine has %u words",
                     img->load, (unsigned long long)img->load + img->nwords - 1, q);
+    return 0;
+}
+
+int image_load(struct machine *m, const struct tgm_image *img, char *err,
+               size_t errlen)
+{
+    if (image_fits(img, machine_q(m), err, errlen) != 0)
+        return -1;
     for (uint32_t i = 0; i < img->nwords; i++)
         machine_write_phys(m, (uint64_t)img->load + i, img->words[i]);
     machine_set_psw(m, img->entry_psw);

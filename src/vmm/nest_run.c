@@ -38,7 +38,9 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
             cp = &own;
         }
         struct nest_map map;
-        if (nest_learn(cp, &map, err, errlen) != 0) {
+        /* said as a bare run says it: --mem is the guest's memory */
+        if (image_fits(guest, o->w, err, errlen) != 0 ||
+            nest_learn(cp, &map, err, errlen) != 0) {
             image_free(&own);
             return -1;
         }
