@@ -181,6 +181,30 @@ static void nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it(void **
     }
 }
 
+/* docs/run.md: a --nest run stopped before level 1 boots the guest says
+ * "not started" in text, and in JSON an all-zero psw with level 1's
+ * guest_started false (the JSON's form was not documented). */
+static void nest__a_guest_not_started_is_said_in_text_and_json(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "2", "--max-steps", "5", "--json",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 3);
+    cs_assert_json_object(&o);
+    cs_assert_json_string(cs_json_get(cs_json_get(o.out, "psw"), "word"),
+                          "0x0000000000000000");
+    const char *levels = cs_json_get(cs_json_get(o.out, "nest"), "levels");
+    assert_false(cs_json_bool(cs_json_get(cs_json_item(levels, 0), "guest_started")));
+    assert_true(cs_json_bool(cs_json_get(cs_json_item(levels, 1), "guest_started")));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "2", "--max-steps", "5", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 3);
+    assert_non_null(strstr(o.out, "psw          not started (the control programs have not "
+                                  "booted the guest)\n"));
+    assert_non_null(strstr(o.out, "its guest: not started\n"));
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -205,6 +229,7 @@ int main(void)
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
         cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),
+        cmocka_unit_test(nest__a_guest_not_started_is_said_in_text_and_json),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
