@@ -91,6 +91,32 @@ static void nest__counts_of_one_are_singular(void **state)
            ARGS("--nest", "1", timer));
 }
 
+/* The reports said "1 cycles left", "1 bytes", "1 instructions executed
+ * directly" (--stats), check's "1 instructions" and analyze's "1 random
+ * states". */
+static void reports__counts_of_one_are_singular(void **state)
+{
+    (void)state;
+    char one[CS_PATH];
+    /* NOP runs directly under the control program; TSET leaves 1 cycle */
+    cs_write_text(one, sizeof one, "one.s",
+                  "        .entry s\n"
+                  "s:      NOP\n"
+                  "        COUT c\n"
+                  "        TSET n\n"
+                  "        HALT\n"
+                  "c:      .word 65\n"
+                  "n:      .word 4\n");
+    prints("timer        armed, 1 cycle left\nconsole      1 byte\n", "run", ARGS(one));
+    prints("efficiency     1 instruction executed directly, 3 interpreted", "run",
+           ARGS("--vmm", "--stats", one));
+    char halt[CS_PATH];
+    cs_write_text(halt, sizeof halt, "halt1.s", "        .entry s\ns: HALT\n");
+    prints(": equivalent (alone); 1 instruction, ", "check", ARGS(halt));
+    prints("; 1 random state per instruction after", "analyze",
+           ARGS("--random-states", "1"));
+}
+
 /* docs/run.md: an option given twice takes its last value.  --timeline
  * refused a first value that the second replaced (it was checked as it
  * was read, unlike --dump) and named no flag. */
@@ -225,6 +251,7 @@ int main(void)
         cmocka_unit_test(run__quiet_lost_output_writes_no_dump),
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
         cmocka_unit_test(nest__counts_of_one_are_singular),
+        cmocka_unit_test(reports__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),

@@ -34,6 +34,9 @@ int cli_monitor(int argc, char **argv);
 int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uint32_t w,
                uint64_t max_steps, const uint8_t *input, size_t input_len, bool json);
 
+/* "s" unless N is 1, for counts in reports: "1 byte", "2 bytes". */
+const char *cli_plural(uint64_t n);
+
 /* "tgm: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse an unsigned number (decimal or 0x...) for option OPT; on error print

@@ -98,9 +98,9 @@ static void report_text(FILE *f, const struct analyze_result *r)
 {
     const struct analyze_options *o = &r->opts;
     fprintf(f, "profile %s: %s\n", r->profile->name, r->profile->summary);
-    fprintf(f, "machine of %u words; %u random states per instruction after the "
+    fprintf(f, "machine of %u words; %u random state%s per instruction after the "
                "boundary states; seed 0x%" PRIx64 "\n\n",
-            o->q, o->random_states, o->seed);
+            o->q, o->random_states, cli_plural(o->random_states), o->seed);
     fprintf(f, "%-6s %-22s %-22s %-5s %6s %6s %13s %13s %6s\n", "insn", "derived",
             "declared", "match", "states", "s/u", "ctl s/u", "loc s/u", "mode");
     for (unsigned op = 0; op < ISA_NOPS; op++) {

@@ -66,9 +66,9 @@ static void print_text(const char *const *names, const struct check_result *r, s
 {
     for (size_t i = 0; i < n; i++) {
         if (r[i].equivalent) {
-            printf("%s: equivalent (alone%s); %llu instructions, %.4f%% executed directly\n",
+            printf("%s: equivalent (alone%s); %llu instruction%s, %.4f%% executed directly\n",
                    names[i], n > 1 ? " and with the others" : "",
-                   (unsigned long long)r[i].bare.instret,
+                   (unsigned long long)r[i].bare.instret, cli_plural(r[i].bare.instret),
                    100.0 * vm_stats_direct_ratio(&r[i].stats));
             continue;
         }

@@ -27,19 +27,13 @@ static bool started(const struct nest_level *l)
     return psw_pack(&l->vpsw) != 0 || l->entries != 0;
 }
 
-/* "s" unless N is 1: "1 timer trap", "2 timer traps". */
-static const char *plural(uint64_t n)
-{
-    return n == 1 ? "" : "s";
-}
-
 static void level_text(const struct nest_level *l)
 {
     printf("level %-6u base 0x%05" PRIx32 ", guest of %" PRIu32 " words at 0x%05" PRIx32
            ": %" PRIu64 " entr%s, %" PRIu64 " interpreted, %" PRIu64 " reflected, %" PRIu64
            " timer trap%s, %" PRIu64 " single step%s; its guest: ",
            l->level, l->base, l->w, l->gbase, l->entries, l->entries == 1 ? "y" : "ies",
-           l->interp, l->reflect, l->vtimer, plural(l->vtimer), l->steps, plural(l->steps));
+           l->interp, l->reflect, l->vtimer, cli_plural(l->vtimer), l->steps, cli_plural(l->steps));
     if (!started(l))
         printf("not started\n");
     else
@@ -67,8 +61,8 @@ static void real_text(const struct machine *m, const char *what)
         traps += c.traps[i];
     printf("%-12s %s: %" PRIu64 " cycle%s, %" PRIu64 " instruction%s, %" PRIu64
            " step%s, %" PRIu64 " trap%s\n",
-           "real", what, c.cycles, plural(c.cycles), c.instret, plural(c.instret), c.steps,
-           plural(c.steps), traps, plural(traps));
+           "real", what, c.cycles, cli_plural(c.cycles), c.instret, cli_plural(c.instret), c.steps,
+           cli_plural(c.steps), traps, cli_plural(traps));
 }
 
 /* The guest's state as a bare run reports it, from level 1's record. */
@@ -251,7 +245,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
                    "the same order, %zu of them %s); real steps %" PRIu64
                    ", bare %" PRIu64 " (reported, not compared: the paper excludes timing)\n",
                    names[i], depth, vmm ? " on the C control program" : "", r->traps,
-                   plural(r->traps), r->timer_traps,
+                   cli_plural(r->traps), r->timer_traps,
                    r->timer_traps == 1 ? "a timer trap" : "timer traps", r->real_steps,
                    r->bare_steps);
         } else {

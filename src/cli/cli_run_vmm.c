@@ -20,9 +20,9 @@
 
 static void stats_text(FILE *f, const struct vm_stats *s)
 {
-    fprintf(f, "efficiency     %" PRIu64 " instructions executed directly, %" PRIu64
+    fprintf(f, "efficiency     %" PRIu64 " instruction%s executed directly, %" PRIu64
                " interpreted (%.4f%% direct)\n",
-            s->direct, s->interpreted, 100.0 * vm_stats_direct_ratio(s));
+            s->direct, cli_plural(s->direct), s->interpreted, 100.0 * vm_stats_direct_ratio(s));
     fprintf(f, "cycles         %" PRIu64 " in the guest, %" PRIu64
                " in the control program's trap sequences and HCALLs\n",
             s->guest_cycles, s->cp_cycles);

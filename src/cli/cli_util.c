@@ -144,6 +144,11 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     return 0;
 }
 
+const char *cli_plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w)
 {
     return (uint64_t)img->load + img->nwords > w ? " (try a larger --mem)" : "";

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cli.h"
 #include "report.h"
 
 static const struct {
@@ -121,13 +122,15 @@ void report_text(FILE *f, const struct report_state *st)
         fprintf(f, "%-12s %" PRIu64 "\n", "steps", st->ctr.steps);
     }
     if (st->timer.armed)
-        fprintf(f, "%-12s armed, %" PRId64 " cycles left\n", "timer", st->timer.remaining);
+        fprintf(f, "%-12s armed, %" PRId64 " cycle%s left\n", "timer", st->timer.remaining,
+                cli_plural((uint64_t)st->timer.remaining));
     else if (st->timer.pending) /* with I=1 the trap comes before the next instruction */
         fprintf(f, "%-12s expired, trap pending %s\n", "timer",
                 p.ie ? "before the next instruction" : "until I=1");
     else
         fprintf(f, "%-12s disarmed\n", "timer");
-    fprintf(f, "%-12s %" PRIu64 " bytes\n", "console", console_bytes(st));
+    fprintf(f, "%-12s %" PRIu64 " byte%s\n", "console", console_bytes(st),
+            cli_plural(console_bytes(st)));
     fprintf(f, "%-12s 0x%016" PRIx64 "  (FNV-1a of E, %" PRIu32 " words)\n", "digest",
             st->digest, st->q);
     if (st->profile && strcmp(st->profile, isa_profile_default()->name) != 0)
