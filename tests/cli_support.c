@@ -713,3 +713,22 @@ void cs_mon_prints(const char *cmds, const char *want)
                  o.out, want, o.err);
     cs_outcome_free(&o);
 }
+
+void cs_tgm_prints(const char *want, const char *subcommand, const char *const *args)
+{
+    struct cs_outcome o = cs_run_tgm_argv(subcommand, args);
+    if (o.status != 0 || !strstr(o.out, want))
+        fail_msg("tgm %s: status %d, output \"%s\" lacks \"%s\"; stderr \"%s\"", subcommand,
+                 o.status, o.out, want, o.err);
+    cs_outcome_free(&o);
+}
+
+void cs_tgm_fails(int status, const char *why, const char *subcommand, const char *const *args)
+{
+    struct cs_outcome o = cs_run_tgm_argv(subcommand, args);
+    if (o.status != status)
+        fail_msg("tgm %s: status %d, want %d; stderr \"%s\"", subcommand, o.status, status,
+                 o.err);
+    cs_assert_one_line(&o, why);
+    cs_outcome_free(&o);
+}

@@ -95,6 +95,13 @@ void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[])
 /* Exactly one non-empty line on stderr, containing WANT. */
 void cs_assert_one_line(const struct cs_outcome *o, const char *want);
 
+/* `tgm SUBCOMMAND ARGS...` (ARGS NULL-terminated, e.g. CS_ARGV("a", "b"))
+ * succeeds and its output holds WANT. */
+void cs_tgm_prints(const char *want, const char *subcommand, const char *const *args);
+/* ... exits with STATUS and one line on stderr holding WHY. */
+void cs_tgm_fails(int status, const char *why, const char *subcommand, const char *const *args);
+#define CS_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 /* ---- a small JSON reader ----------------------------------------------- */
 
 const char *cs_json_ws(const char *s);

@@ -53,17 +53,6 @@ static void cli__lost_output_is_status_2_whatever_the_result(void **state)
                                     NULL});
 }
 
-/* `tgm SUBCOMMAND ARGS...` (ARGS NULL-terminated): status 0 and WANT in
- * the output. */
-static void prints(const char *want, const char *subcommand, const char *const *args)
-{
-    struct cs_outcome o = cs_run_tgm_argv(subcommand, args);
-    if (o.status != 0 || !strstr(o.out, want))
-        fail_msg("tgm %s: status %d, no \"%s\" in \"%s\"", subcommand, o.status, want, o.out);
-    cs_outcome_free(&o);
-}
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
-
 /* `tgm run --nest N` said "1 timer traps", "1 single steps", "1 entries"
  * and "1 traps", and `tgm check --nest` "1 traps in the same order", where
  * the monitor says "1 step". */
@@ -83,12 +72,12 @@ static void nest__counts_of_one_are_singular(void **state)
                   "handler: HALT\n"
                   "n:      .word 6\n"
                   "go:     .word pswi(1, spin, 0, 0x80000)\n");
-    prints(": 1 entry, 1 interpreted,", "run", ARGS("--nest", "1", halt));
-    prints(" steps, 1 trap\n", "run", ARGS("--nest", "1", halt));
-    prints(" reflected, 1 timer trap, 1 single step; its guest", "run",
-           ARGS("--nest", "1", timer));
-    prints("; 1 trap in the same order, 1 of them a timer trap)", "check",
-           ARGS("--nest", "1", timer));
+    cs_tgm_prints(": 1 entry, 1 interpreted,", "run", CS_ARGV("--nest", "1", halt));
+    cs_tgm_prints(" steps, 1 trap\n", "run", CS_ARGV("--nest", "1", halt));
+    cs_tgm_prints(" reflected, 1 timer trap, 1 single step; its guest", "run",
+           CS_ARGV("--nest", "1", timer));
+    cs_tgm_prints("; 1 trap in the same order, 1 of them a timer trap)", "check",
+           CS_ARGV("--nest", "1", timer));
 }
 
 /* The reports said "1 cycles left", "1 bytes", "1 instructions executed
@@ -107,14 +96,14 @@ static void reports__counts_of_one_are_singular(void **state)
                   "        HALT\n"
                   "c:      .word 65\n"
                   "n:      .word 4\n");
-    prints("timer        armed, 1 cycle left\nconsole      1 byte\n", "run", ARGS(one));
-    prints("efficiency     1 instruction executed directly, 3 interpreted", "run",
-           ARGS("--vmm", "--stats", one));
+    cs_tgm_prints("timer        armed, 1 cycle left\nconsole      1 byte\n", "run", CS_ARGV(one));
+    cs_tgm_prints("efficiency     1 instruction executed directly, 3 interpreted", "run",
+           CS_ARGV("--vmm", "--stats", one));
     char halt[CS_PATH];
     cs_write_text(halt, sizeof halt, "halt1.s", "        .entry s\ns: HALT\n");
-    prints(": equivalent (alone); 1 instruction, ", "check", ARGS(halt));
-    prints("; 1 random state per instruction after", "analyze",
-           ARGS("--random-states", "1"));
+    cs_tgm_prints(": equivalent (alone); 1 instruction, ", "check", CS_ARGV(halt));
+    cs_tgm_prints("; 1 random state per instruction after", "analyze",
+           CS_ARGV("--random-states", "1"));
 }
 
 /* docs/run.md: an option given twice takes its last value.  --timeline
@@ -123,24 +112,19 @@ static void reports__counts_of_one_are_singular(void **state)
 static void run__a_repeated_option_takes_its_last_value(void **state)
 {
     (void)state;
-    prints("(FNV-1a of E, 65536 words)", "run", ARGS("--mem", "10", "--mem", "65536",
+    cs_tgm_prints("(FNV-1a of E, 65536 words)", "run", CS_ARGV("--mem", "10", "--mem", "65536",
                                                       "examples/hello.s"));
-    struct cs_outcome o = cs_run_tgm("run", "--mem", "65536", "--mem", "10",
-                                     "examples/hello.s", NULL);
-    assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "but the machine has 10 words (try a larger --mem)");
-    cs_outcome_free(&o);
+    cs_tgm_fails(2, "but the machine has 10 words (try a larger --mem)", "run",
+                 CS_ARGV("--mem", "65536", "--mem", "10", "examples/hello.s"));
 
     char tl[CS_PATH];
     cs_tmp_path(tl, sizeof tl, "last.json");
-    prints("== vm0", "run", ARGS("--vmm", "--timeline", cs_tmpdir(), "--timeline", tl,
+    cs_tgm_prints("== vm0", "run", CS_ARGV("--vmm", "--timeline", cs_tmpdir(), "--timeline", tl,
                                  "examples/hello.s"));
     free(cs_slurp(tl, NULL)); /* written */
-    o = cs_run_tgm("run", "--vmm", "--timeline", tl, "--timeline", cs_tmpdir(),
-                   "examples/hello.s", NULL);
-    assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --timeline: ");
-    cs_outcome_free(&o);
+    cs_tgm_fails(2, "tgm: --timeline: ", "run",
+                 CS_ARGV("--vmm", "--timeline", tl, "--timeline", cs_tmpdir(),
+                         "examples/hello.s"));
 }
 
 /* docs/run.md names check's JSON keys: "together" only with several
@@ -176,17 +160,12 @@ static void check__json_has_the_documented_keys(void **state)
 static void analyze__random_states_range_is_as_documented(void **state)
 {
     (void)state;
-    static const struct { const char *n; int status; } cases[] = {
-        {"0", 2}, {"1", 0}, {"1000001", 2}};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct cs_outcome o = cs_run_tgm("analyze", "--profile", "pdp10", "--random-states",
-                                         cases[i].n, NULL);
-        if (o.status != cases[i].status)
-            fail_msg("--random-states %s: status %d", cases[i].n, o.status);
-        if (o.status)
-            cs_assert_one_line(&o, "tgm: --random-states: expected 1 to 1000000");
-        cs_outcome_free(&o);
-    }
+    cs_tgm_fails(2, "tgm: --random-states: expected 1 to 1000000, got '0'", "analyze",
+                 CS_ARGV("--random-states", "0"));
+    cs_tgm_fails(2, "tgm: --random-states: expected 1 to 1000000, got '1000001'", "analyze",
+                 CS_ARGV("--random-states", "1000001"));
+    cs_tgm_prints("1 random state per instruction", "analyze",
+                  CS_ARGV("--profile", "pdp10", "--random-states", "1"));
 }
 
 /* docs/run.md: under --nest, "--mem Q is the guest's memory, as for a bare
@@ -196,15 +175,10 @@ static void analyze__random_states_range_is_as_documented(void **state)
 static void nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it(void **state)
 {
     (void)state;
-    static const char *const modes[][2] = {{"--mem", "10"}, {"--nest", "1"}};
-    for (size_t i = 0; i < 2; i++) {
-        struct cs_outcome o = cs_run_tgm("run", modes[i][0], modes[i][1], "--mem", "10",
-                                         "examples/hello.s", NULL);
-        assert_int_equal(o.status, 2);
-        cs_assert_one_line(&o, "tgm: run: examples/hello.s: image needs words 0..25 but the "
-                               "machine has 10 words (try a larger --mem)");
-        cs_outcome_free(&o);
-    }
+    static const char why[] = "tgm: run: examples/hello.s: image needs words 0..25 but the "
+                              "machine has 10 words (try a larger --mem)";
+    cs_tgm_fails(2, why, "run", CS_ARGV("--mem", "10", "examples/hello.s"));
+    cs_tgm_fails(2, why, "run", CS_ARGV("--nest", "1", "--mem", "10", "examples/hello.s"));
 }
 
 /* docs/run.md: a --nest run stopped before level 1 boots the guest says
