@@ -51,6 +51,12 @@ static void cli__lost_output_is_status_2_whatever_the_result(void **state)
     cs_full_stdout_keeps(NULL, "tgm: check: cannot write the output: No space left on device",
                          (char *[]){"tgm", "check", "--max-steps", "10", "examples/hello.s",
                                     NULL});
+    /* and dis says it as the others do (it said "dis: write error: ...") */
+    char img[CS_PATH];
+    cs_make_image(img, sizeof img, "halt.img", 0, CS_WORDS(0x0400000000000000ull),
+                  0x8000000000080000ull);
+    cs_full_stdout_keeps(NULL, "tgm: dis: cannot write the output: No space left on device",
+                         (char *[]){"tgm", "dis", img, NULL});
 }
 
 /* `tgm run --nest N` said "1 timer traps", "1 single steps", "1 entries"

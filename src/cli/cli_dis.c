@@ -94,9 +94,11 @@ int cli_dis(int argc, char **argv)
     if (out) {
         rc = write_source(out, &img);
     } else {
+        errno = 0;
         rc = dis_image(&img, stdout) != 0 || fflush(stdout) != 0 ? -1 : 0;
-        if (rc != 0)
-            cli_error("dis: write error: %s", strerror(errno));
+        if (rc != 0) /* worded as every command's lost standard output */
+            cli_error("dis: cannot write the output: %s",
+                      errno ? strerror(errno) : "write error");
     }
     image_free(&img);
     return rc == 0 ? EXIT_OK : EXIT_USAGE;
