@@ -133,6 +133,24 @@ static void run__a_repeated_option_takes_its_last_value(void **state)
                          "examples/hello.s"));
 }
 
+/* docs/run.md's example error is "--mem: 1 words is out of range
+ * (2..524288)"; a number past 2^64-1 said "is too large (at most
+ * 18446744073709551615)" instead of the option's range.  An option without
+ * a range still says that. */
+static void cli__a_huge_number_is_out_of_the_options_range(void **state)
+{
+    (void)state;
+    static const char huge[] = "99999999999999999999999";
+    cs_tgm_fails(2, "tgm: --mem: 99999999999999999999999 words is out of range (2..524288)",
+                 "run", CS_ARGV("--mem", huge, "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: --nest: 0x10000000000000000 levels is out of range (1..16)", "run",
+                 CS_ARGV("--nest", "0x10000000000000000", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: --words: expected 16 to 64, got '99999999999999999999999'",
+                 "analyze", CS_ARGV("--words", huge));
+    cs_tgm_fails(2, "tgm: --max-steps: '99999999999999999999999' is too large", "run",
+                 CS_ARGV("--max-steps", huge, "examples/hello.s"));
+}
+
 /* docs/run.md names check's JSON keys: "together" only with several
  * images (it was not documented), and check --nest's object (nor was it). */
 static void check__json_has_the_documented_keys(void **state)
@@ -233,6 +251,7 @@ int main(void)
         cmocka_unit_test(nest__counts_of_one_are_singular),
         cmocka_unit_test(reports__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
+        cmocka_unit_test(cli__a_huge_number_is_out_of_the_options_range),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
         cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),

@@ -42,6 +42,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse an unsigned number (decimal or 0x...) for option OPT; on error print
  * one line naming the option and return -1. */
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+/* The same for an option with a range below 2^64-1, which the caller checks:
+ * a larger number is UINT64_MAX, so that check names the range. */
+int cli_parse_bounded(const char *opt, const char *s, uint64_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
 const struct isa_profile *cli_parse_profile(const char *s);
 

@@ -359,7 +359,7 @@ int cli_analyze(int argc, char **argv)
         case 'j': json = true; break;
         case 'c': check = true; break;
         case 'r':
-            if (cli_parse_u64("--random-states", optarg, &v) != 0)
+            if (cli_parse_bounded("--random-states", optarg, &v) != 0)
                 return EXIT_USAGE;
             if (v == 0 || v > 1000000) {
                 cli_error("--random-states: expected 1 to 1000000, got '%s'", optarg);

@@ -99,7 +99,7 @@ int cli_check(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
-            if (cli_parse_u64("--mem", optarg, &v)) /* it said why: one line */
+            if (cli_parse_bounded("--mem", optarg, &v)) /* it said why: one line */
                 return EXIT_USAGE;
             if (v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
                 cli_error("--mem: guest memory must be %u..%u words", TGM_Q_MIN,
@@ -137,7 +137,7 @@ int cli_check(int argc, char **argv)
         case 'j': json = true; break;
         case 'V': vmm = true; break;
         case 'N':
-            if (cli_parse_u64("--nest", optarg, &v))
+            if (cli_parse_bounded("--nest", optarg, &v))
                 return EXIT_USAGE;
             if (v < 1 || v > NEST_MAX_DEPTH) {
                 cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);

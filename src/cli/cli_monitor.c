@@ -138,7 +138,7 @@ int cli_monitor(int argc, char **argv)
     uint64_t q;
     if (profile && !cli_parse_profile(profile))
         return EXIT_USAGE;
-    if (mem && cli_parse_u64("--mem", mem, &q) != 0)
+    if (mem && cli_parse_bounded("--mem", mem, &q) != 0)
         return EXIT_USAGE;
     if (mem && (q < TGM_Q_MIN || q > TGM_Q_MAX)) {
         cli_error("--mem: %s words is out of range (%u..%u)", mem, TGM_Q_MIN, TGM_Q_MAX);

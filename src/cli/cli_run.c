@@ -193,7 +193,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->dump = optarg;
             break;
         case O_MEM:
-            if (cli_parse_u64("--mem", optarg, &v) != 0)
+            if (cli_parse_bounded("--mem", optarg, &v) != 0)
                 return -1;
             if (v < TGM_Q_MIN || v > TGM_Q_MAX) {
                 cli_error("--mem: %s words is out of range (%u..%u)", optarg, TGM_Q_MIN,
@@ -223,7 +223,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->timeline = optarg;
             break;
         case O_VMS:
-            if (cli_parse_u64("--vms", optarg, &v) != 0)
+            if (cli_parse_bounded("--vms", optarg, &v) != 0)
                 return -1;
             if (v < 1 || v > RUN_MAX_IMAGES) {
                 cli_error("--vms: %s is out of range (1..%d)", optarg, RUN_MAX_IMAGES);
@@ -240,7 +240,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             }
             break;
         case O_NEST:
-            if (cli_parse_u64("--nest", optarg, &v) != 0)
+            if (cli_parse_bounded("--nest", optarg, &v) != 0)
                 return -1;
             if (v < 1 || v > NEST_MAX_DEPTH) {
                 cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);

@@ -174,7 +174,7 @@ int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
         a->ao.seed = v;
         return 1;
     case 'q':
-        if (cli_parse_u64("--words", arg, &v) != 0)
+        if (cli_parse_bounded("--words", arg, &v) != 0)
             return -1;
         if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
             cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN, ANALYZE_Q_MAX,

@@ -48,7 +48,9 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
-int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+/* BOUNDED: a number past 2^64-1 is UINT64_MAX, which the caller's range
+ * check then refuses naming the option's range. */
+static int parse_u64(const char *opt, const char *s, uint64_t *out, bool bounded)
 {
     /* decimal or 0x hex only: strtoull alone would also take a leading
      * space, '+', a '-' after a space (wrapping), and 010 as octal 8 */
@@ -65,12 +67,22 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
     }
     errno = 0;
     unsigned long long v = strtoull(digits, NULL, base);
-    if (errno == ERANGE) {
+    if (errno == ERANGE && !bounded) {
         cli_error("%s: '%s' is too large (at most %llu)", opt, s, (unsigned long long)UINT64_MAX);
         return -1;
     }
-    *out = v;
+    *out = errno == ERANGE ? UINT64_MAX : v;
     return 0;
+}
+
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    return parse_u64(opt, s, out, false);
+}
+
+int cli_parse_bounded(const char *opt, const char *s, uint64_t *out)
+{
+    return parse_u64(opt, s, out, true);
 }
 
 const struct isa_profile *cli_parse_profile(const char *s)
