@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -151,6 +152,45 @@ static void cli__a_huge_number_is_out_of_the_options_range(void **state)
                  CS_ARGV("--max-steps", huge, "examples/hello.s"));
 }
 
+/* docs/robustness.md's bad-image rows, as `tgm run` and `tgm dis` print
+ * them (the table left out the command, which every CLI line names). */
+static void image__bad_images_are_said_as_robustness_md_shows(void **state)
+{
+    (void)state;
+    char good[CS_PATH], dir[CS_PATH], trunc[CS_PATH], magic[CS_PATH], ver[CS_PATH];
+    cs_make_image(good, sizeof good, "good.img", 0, CS_WORDS(0x0400000000000000ull),
+                  0x8000000000080000ull);
+    size_t len;
+    char *bytes = cs_slurp(good, &len);
+    cs_tmp_path(trunc, sizeof trunc, "trunc.img");
+    cs_write_bytes(trunc, bytes, 30);
+    bytes[0] = 'X'; /* the magic */
+    cs_tmp_path(magic, sizeof magic, "magic.img");
+    cs_write_bytes(magic, bytes, len);
+    bytes[0] = 'T';
+    bytes[8] = 9; /* the version */
+    cs_tmp_path(ver, sizeof ver, "ver.img");
+    cs_write_bytes(ver, bytes, len);
+    free(bytes);
+    cs_tmp_path(dir, sizeof dir, "d");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const struct { const char *file, *why; } rows[] = {
+        {"missing.img", "missing.img: No such file or directory"},
+        {"d", "d: is a directory (give a file)"},
+        {"trunc.img", "trunc.img: offset 30: truncated header (30 bytes, need 48)"},
+        {"magic.img", "magic.img: offset 0: bad magic (not a tgm image)"},
+        {"ver.img", "ver.img: offset 8: unsupported version 9 (this tgm reads 1)"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char path[CS_PATH], run[CS_PATH + 64], dis[CS_PATH + 64];
+        cs_tmp_path(path, sizeof path, rows[i].file);
+        snprintf(run, sizeof run, "tgm: run: %s/%s", cs_tmpdir(), rows[i].why);
+        snprintf(dis, sizeof dis, "tgm: dis: %s/%s", cs_tmpdir(), rows[i].why);
+        cs_tgm_fails(2, run, "run", CS_ARGV(path));
+        cs_tgm_fails(2, dis, "dis", CS_ARGV(path));
+    }
+}
+
 /* docs/run.md names check's JSON keys: "together" only with several
  * images (it was not documented), and check --nest's object (nor was it). */
 static void check__json_has_the_documented_keys(void **state)
@@ -252,6 +292,7 @@ int main(void)
         cmocka_unit_test(reports__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
         cmocka_unit_test(cli__a_huge_number_is_out_of_the_options_range),
+        cmocka_unit_test(image__bad_images_are_said_as_robustness_md_shows),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
         cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),
