@@ -60,6 +60,31 @@ static void cli__lost_output_is_status_2_whatever_the_result(void **state)
                          (char *[]){"tgm", "dis", img, NULL});
 }
 
+/* docs/run.md now says what a guest starts with besides its image: the
+ * timer disarmed (TGET reads 0) and only the --input bytes to read (then
+ * CIN reads -1).  The guest prints TGET's word, then each CIN's low byte
+ * until -1. */
+static void run__a_guest_starts_with_the_timer_disarmed_and_only_its_input(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "start.s",
+                  "        .entry s\n"
+                  "s:      TGET t\n"
+                  "        ADDI t, t, 48\n"
+                  "        COUT t\n"
+                  "next:   CIN c\n"
+                  "        BEQ c, m1, done\n"
+                  "        COUT c\n"
+                  "        JMP next\n"
+                  "done:   HALT\n"
+                  "t:      .word 7\n"
+                  "c:      .word 0\n"
+                  "m1:     .word -1\n");
+    cs_tgm_prints("0ab\n-- halted\n", "run", CS_ARGV("--input", "ab", src));
+    cs_tgm_prints("\"console\":\"0\"", "run", CS_ARGV("--json", src));
+}
+
 /* `tgm run --nest N` said "1 timer traps", "1 single steps", "1 entries"
  * and "1 traps", and `tgm check --nest` "1 traps in the same order", where
  * the monitor says "1 step". */
@@ -288,6 +313,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__quiet_lost_output_writes_no_dump),
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
+        cmocka_unit_test(run__a_guest_starts_with_the_timer_disarmed_and_only_its_input),
         cmocka_unit_test(nest__counts_of_one_are_singular),
         cmocka_unit_test(reports__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
