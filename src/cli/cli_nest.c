@@ -33,7 +33,8 @@ static void level_text(const struct nest_level *l)
            ": %" PRIu64 " entr%s, %" PRIu64 " interpreted, %" PRIu64 " reflected, %" PRIu64
            " timer trap%s, %" PRIu64 " single step%s; its guest: ",
            l->level, l->base, l->w, l->gbase, l->entries, l->entries == 1 ? "y" : "ies",
-           l->interp, l->reflect, l->vtimer, cli_plural(l->vtimer), l->steps, cli_plural(l->steps));
+           l->interp, l->reflect, l->vtimer, cli_plural(l->vtimer), l->steps,
+           cli_plural(l->steps));
     if (!started(l))
         printf("not started\n");
     else
@@ -61,8 +62,8 @@ static void real_text(const struct machine *m, const char *what)
         traps += c.traps[i];
     printf("%-12s %s: %" PRIu64 " cycle%s, %" PRIu64 " instruction%s, %" PRIu64
            " step%s, %" PRIu64 " trap%s\n",
-           "real", what, c.cycles, cli_plural(c.cycles), c.instret, cli_plural(c.instret), c.steps,
-           cli_plural(c.steps), traps, cli_plural(traps));
+           "real", what, c.cycles, cli_plural(c.cycles), c.instret, cli_plural(c.instret),
+           c.steps, cli_plural(c.steps), traps, cli_plural(traps));
 }
 
 /* The guest's state as a bare run reports it, from level 1's record. */
