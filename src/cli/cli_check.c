@@ -102,7 +102,8 @@ int cli_check(int argc, char **argv)
             if (cli_parse_bounded("--mem", optarg, &v)) /* it said why: one line */
                 return EXIT_USAGE;
             if (v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
-                cli_error("--mem: guest memory must be %u..%u words", TGM_Q_MIN,
+                /* worded as run's: the guest's memory, under the CP's words */
+                cli_error("--mem: %s words is out of range (%u..%u)", optarg, TGM_Q_MIN,
                           TGM_Q_MAX - VMM_K);
                 return EXIT_USAGE;
             }
