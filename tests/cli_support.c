@@ -212,6 +212,8 @@ struct cs_outcome cs_run_tgm(const char *subcommand, ...)
 
 void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[])
 {
+    if (access("/dev/full", W_OK) != 0)
+        skip(); /* no full device here: nothing to test with */
     char errpath[CS_PATH];
     cs_tmp_path(errpath, sizeof errpath, "full.txt");
     fflush(NULL); /* nothing buffered may be written twice */

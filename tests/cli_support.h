@@ -89,7 +89,8 @@ void cs_outcome_free(struct cs_outcome *o);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may
- * be NULL) is left as it was, and standard error is one line with WHY. */
+ * be NULL) is left as it was, and standard error is one line with WHY.
+ * Skips the test where there is no /dev/full. */
 void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[]);
 
 /* Exactly one non-empty line on stderr, containing WANT. */

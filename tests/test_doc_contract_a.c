@@ -1,6 +1,7 @@
-/* test_doc_contract_a.c: the CLI does what docs/run.md, docs/asm.md and
- * docs/theorems.md say, found by reading them as a contract; each test
- * fails on the tree before its fix.
+/* test_doc_contract_a.c: the CLI does what docs/run.md, docs/robustness.md
+ * and docs/theorems.md say, found by reading them as a contract.  A test of
+ * a behaviour that changed fails on the tree before its fix; the others pin
+ * what a document was silent on and now says.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
