@@ -220,6 +220,18 @@ static void image__bad_images_are_said_as_robustness_md_shows(void **state)
     }
 }
 
+/* 'tgm monitor -c A -c B' said "give one of -c and -f", which names no
+ * fault: unlike run's options, a second -c is refused (both are commands,
+ * and neither may be silently dropped), so the line says so. */
+static void monitor__a_second_c_is_refused_saying_why(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: monitor: -c given twice; give one -c with the commands separated by "
+                    "';'", "monitor", CS_ARGV("-c", "regs", "-c", "regs"));
+    cs_tgm_fails(2, "tgm: monitor: give one of -c and -f", "monitor",
+                 CS_ARGV("-c", "regs", "-f", "examples/sum.mon"));
+}
+
 /* docs/run.md names check's JSON keys: "together" only with several
  * images (it was not documented), and check --nest's object (nor was it). */
 static void check__json_has_the_documented_keys(void **state)
@@ -323,6 +335,7 @@ int main(void)
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
         cmocka_unit_test(cli__a_huge_number_is_out_of_the_options_range),
         cmocka_unit_test(image__bad_images_are_said_as_robustness_md_shows),
+        cmocka_unit_test(monitor__a_second_c_is_refused_saying_why),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
         cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),

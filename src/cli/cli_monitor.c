@@ -121,6 +121,11 @@ int cli_monitor(int argc, char **argv)
             return EXIT_USAGE;
         }
         if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
+            if (cmds && argv[i][1] == 'c') { /* not the last one counts: both are commands */
+                cli_error("monitor: -c given twice; give one -c with the commands separated "
+                          "by ';'");
+                return EXIT_USAGE;
+            }
             if (cmds || script) {
                 cli_error("monitor: give one of -c and -f");
                 return EXIT_USAGE;
