@@ -232,6 +232,18 @@ static void monitor__a_second_c_is_refused_saying_why(void **state)
                  CS_ARGV("-c", "regs", "-f", "examples/sum.mon"));
 }
 
+/* 'tgm monitor --mem=100' was "unexpected argument", though every other
+ * command (getopt) takes --mem=Q; and an unknown option was called an
+ * unexpected argument. */
+static void monitor__options_take_the_equals_form_and_unknown_ones_are_named(void **state)
+{
+    (void)state;
+    cs_tgm_prints("bare machine: q=100, profile pdp10", "monitor",
+                  CS_ARGV("--mem=100", "--profile=pdp10", "-c", "regs"));
+    cs_tgm_fails(2, "tgm: monitor: unknown option '--bogus' (try 'tgm monitor --help')",
+                 "monitor", CS_ARGV("-c", "regs", "--bogus"));
+}
+
 /* docs/run.md names check's JSON keys: "together" only with several
  * images (it was not documented), and check --nest's object (nor was it). */
 static void check__json_has_the_documented_keys(void **state)
@@ -336,6 +348,7 @@ int main(void)
         cmocka_unit_test(cli__a_huge_number_is_out_of_the_options_range),
         cmocka_unit_test(image__bad_images_are_said_as_robustness_md_shows),
         cmocka_unit_test(monitor__a_second_c_is_refused_saying_why),
+        cmocka_unit_test(monitor__options_take_the_equals_form_and_unknown_ones_are_named),
         cmocka_unit_test(check__json_has_the_documented_keys),
         cmocka_unit_test(analyze__random_states_range_is_as_documented),
         cmocka_unit_test(nest__an_image_too_big_for_mem_is_said_as_a_bare_run_says_it),

@@ -108,6 +108,11 @@ int cli_monitor(int argc, char **argv)
             i++;
             continue;
         }
+        /* --profile=P and --mem=Q, as getopt takes them in the other commands */
+        if (!strncmp(argv[i], "--profile=", 10) || !strncmp(argv[i], "--mem=", 6)) {
+            *(argv[i][2] == 'p' ? &profile : &mem) = strchr(argv[i], '=') + 1;
+            continue;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             monitor_usage(stdout);
             return EXIT_OK;
@@ -136,7 +141,7 @@ int cli_monitor(int argc, char **argv)
                 break; /* the rest are the script's arguments */
             continue;
         }
-        cli_error("monitor: unexpected argument '%s' (try 'tgm monitor --help')", argv[i]);
+        cli_error("monitor: unknown option '%s' (try 'tgm monitor --help')", argv[i]);
         return EXIT_USAGE;
     }
     /* check the options here, so errors read as the CLI's do */
