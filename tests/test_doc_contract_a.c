@@ -86,6 +86,25 @@ static void run__a_guest_starts_with_the_timer_disarmed_and_only_its_input(void 
     cs_tgm_prints("\"console\":\"0\"", "run", CS_ARGV("--json", src));
 }
 
+/* docs/run.md now says what a guest that traps with no handler (E[1]
+ * zero) does: memory traps in user mode with R = (0, 0) until the limit. */
+static void run__a_trap_with_no_handler_loops_as_documented(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "nohandler.s", "        .entry s\ns: SVC 0\n");
+    struct cs_outcome o = cs_run_tgm("run", "--max-steps", "100", src, NULL);
+    assert_int_equal(o.status, 3);
+    static const char *const want[] = {
+        "psw          0x0000000000000000  user  I=0  P=0  l=0  b=0\n",
+        "last trap    memory\n",
+        "traps        privileged 0, memory 99, svc 1, illegal 0, timer 0\n"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(o.out, want[i]))
+            fail_msg("no \"%s\" in \"%s\"", want[i], o.out);
+    cs_outcome_free(&o);
+}
+
 /* `tgm run --nest N` said "1 timer traps", "1 single steps", "1 entries"
  * and "1 traps", and `tgm check --nest` "1 traps in the same order", where
  * the monitor says "1 step". */
@@ -342,6 +361,7 @@ int main(void)
         cmocka_unit_test(run__quiet_lost_output_writes_no_dump),
         cmocka_unit_test(cli__lost_output_is_status_2_whatever_the_result),
         cmocka_unit_test(run__a_guest_starts_with_the_timer_disarmed_and_only_its_input),
+        cmocka_unit_test(run__a_trap_with_no_handler_loops_as_documented),
         cmocka_unit_test(nest__counts_of_one_are_singular),
         cmocka_unit_test(reports__counts_of_one_are_singular),
         cmocka_unit_test(run__a_repeated_option_takes_its_last_value),
