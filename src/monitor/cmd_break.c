@@ -469,10 +469,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return -1;
     /* COUNT is optional: an option word after ADDR starts the options */
     if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcmp(argv[i], "if") &&
-        mon_count(m, argv[i++], &n) != 0)
+        mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)
         return -1;
-    if (n == 0 || n > q - a)
-        return mon_err(m, "count %llu is out of range (1..%u)", (unsigned long long)n, q - a);
     struct mon_bp tmp = {0};
     char cond[1024];
     if (bp_options(m, argc, argv, i, &tmp, cond, sizeof cond) != 0) {

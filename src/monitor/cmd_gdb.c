@@ -5,6 +5,7 @@
  *
  * The PSW decode is section 2's <M, P, R> plus I and the trap cause.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,8 @@ int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt)
     errno = 0;
     unsigned long long n = strtoull(s, &end, 10);
     if (end != s) {
-        if (!count || errno || n == 0)
+        /* strtoull takes "-1" as 2^64 - 1: a count is digits only */
+        if (!count || errno || n == 0 || !isdigit((unsigned char)*s))
             return mon_err(m, "bad count in '/%s'", s);
         *count = n;
     }
@@ -197,9 +199,8 @@ int mon_cmd_info(struct mon *m, int argc, char **argv)
     }
     case 4:
         return mon_cmd_symbols(m, 1, none);
-    case 5:
-        mon_display_show(m);
-        return 0;
+    case 5: /* as 'display': with none, say so */
+        return mon_cmd_display(m, 1, none);
     default: { /* all: what describes the state; symbols only on request */
         char *vms[] = {"vm", "list", NULL};
         mon_cmd_regs(m, 1, none);

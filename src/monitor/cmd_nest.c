@@ -28,19 +28,13 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
         return mon_err(m, "select the bare machine first ('vm select bare'): the stack "
                        "runs on it");
     uint64_t depth, w = TGM_Q_DEFAULT;
-    if (mon_arg(m, argv[1], &depth) != 0)
+    if (mon_ranged(m, argv[1], "", " levels", 1, NEST_MAX_DEPTH, &depth) != 0)
         return -1;
-    if (depth < 1 || depth > NEST_MAX_DEPTH)
-        return mon_err(m, "%llu levels is out of range (1..%u)", (unsigned long long)depth,
-                       NEST_MAX_DEPTH);
     if (argc == 5) {
         if (strcmp(argv[3], "mem") != 0)
             return mon_err(m, "usage: %s", m->cur->usage);
-        if (mon_arg(m, argv[4], &w) != 0)
+        if (mon_ranged(m, argv[4], "mem ", "", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
-        if (w < TGM_Q_MIN || w > TGM_Q_MAX)
-            return mon_err(m, "mem %llu is out of range (%u..%u)", (unsigned long long)w,
-                           TGM_Q_MIN, TGM_Q_MAX);
     } else if (argc != 3) {
         return mon_err(m, "usage: %s", m->cur->usage);
     }
@@ -188,10 +182,7 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
     if (strcmp(argv[1], "step") != 0)
         return mon_err(m, "usage: %s", m->cur->usage);
     uint64_t n = 1;
-    if (argc == 3 && mon_arg(m, argv[2], &n) != 0)
+    if (argc == 3 && mon_ranged(m, argv[2], "step count ", "", 1, MON_SCRIPT_LIMIT, &n) != 0)
         return -1;
-    if (n == 0 || n > MON_SCRIPT_LIMIT)
-        return mon_err(m, "step count %llu is out of range (1..%llu)", (unsigned long long)n,
-                       (unsigned long long)MON_SCRIPT_LIMIT);
     return top_step(m, n);
 }

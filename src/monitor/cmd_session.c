@@ -42,10 +42,8 @@ int mon_cmd_echo(struct mon *m, int argc, char **argv)
 int mon_cmd_exit(struct mon *m, int argc, char **argv)
 {
     uint64_t n = m->failed ? 1 : 0;
-    if (argc == 2 && mon_arg(m, argv[1], &n) != 0)
+    if (argc == 2 && mon_ranged(m, argv[1], "status ", "", 0, 255, &n) != 0)
         return -1;
-    if (n > 255)
-        return mon_err(m, "status %lld is out of range (0..255)", (long long)n);
     m->finished = true;
     m->status = (int)n;
     return 0;
@@ -90,11 +88,8 @@ int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
 static int parse_q(struct mon *m, const char *s, uint32_t *q)
 {
     uint64_t v;
-    if (mon_arg(m, s, &v) != 0)
+    if (mon_ranged(m, s, "", " words", TGM_Q_MIN, TGM_Q_MAX, &v) != 0)
         return -1;
-    if (v < TGM_Q_MIN || v > TGM_Q_MAX)
-        return mon_err(m, "%llu words is out of range (%u..%u)", (unsigned long long)v,
-                       TGM_Q_MIN, TGM_Q_MAX);
     *q = (uint32_t)v;
     return 0;
 }

@@ -173,10 +173,14 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     struct mon *m = ctx;
     if (m->timeline)
         timeline_event(m->timeline, m->vmm, e);
-    if (m->nev < sizeof m->ev / sizeof m->ev[0])
-        m->ev[m->nev++] = *e;
-    else
-        m->ev_lost++;
+    /* 'step' shows what the CP did for the focused VM, not for the others
+     * that ran meanwhile */
+    if (e->vm == m->focus) {
+        if (m->nev < sizeof m->ev / sizeof m->ev[0])
+            m->ev[m->nev++] = *e;
+        else
+            m->ev_lost++;
+    }
     if (!m->trace_cp || m->trace_capped)
         return;
     struct vm_info vi;
@@ -284,6 +288,8 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
         return -1;
     if (!m->ring_size)
         return mon_err(m, "the history ring is off ('set ring N' to keep N instructions)");
+    if (!m->ring_count) /* not for 'history 0', which asks for none */
+        mon_out(m, "no instructions executed yet\n");
     if (n > m->ring_count)
         n = m->ring_count;
     for (size_t k = 0; k < n; k++) {
@@ -292,8 +298,6 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
         trace_fmt(m, &m->ring[idx], line, sizeof line);
         mon_out(m, "%s\n", line);
     }
-    if (!n)
-        mon_out(m, "no instructions executed yet\n");
     return 0;
 }
 

@@ -68,12 +68,19 @@ static void print_stats(struct mon *m, const struct vm_info *vi)
     }
 }
 
+/* With no VM, say so (for 'vm list' and 'vm stats'), and true. */
+static bool no_vms(struct mon *m)
+{
+    if (m->vmm && vmm_vm_next(m->vmm, -1) >= 0)
+        return false;
+    mon_out(m, "no VMs\n");
+    return true;
+}
+
 static void vm_list(struct mon *m)
 {
-    if (!m->vmm || vmm_vm_next(m->vmm, -1) < 0) {
-        mon_out(m, "no VMs\n");
+    if (no_vms(m))
         return;
-    }
     mon_out(m, "   id name         state     region            P        M   direct  interp  ratio\n");
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
         struct vm_info vi;
@@ -114,11 +121,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
                        argv[2], VMM_NAME_MAX);
     uint64_t w;
     char err[256];
-    if (mon_count(m, argv[3], &w) != 0)
+    if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
         return -1;
-    if (w < TGM_Q_MIN || w > TGM_Q_MAX)
-        return mon_err(m, "%llu words is out of range (%u..%u)", (unsigned long long)w,
-                       TGM_Q_MIN, TGM_Q_MAX);
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
         return mon_err(m, "a VM named '%s' exists", argv[2]);
     struct tgm_image img = {0};
@@ -179,7 +183,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (k == 9 && argc == 2) { /* stats of every VM */
-        for (int id = m->vmm ? vmm_vm_next(m->vmm, -1) : -1; id >= 0;
+        for (int id = no_vms(m) ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
              id = vmm_vm_next(m->vmm, id)) {
             struct vm_info vi;
             if (vmm_vm_info(m->vmm, id, &vi) == 0)
@@ -314,13 +318,9 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             }
             continue;
         }
-        if ((k == 0 ? mon_arg(m, argv[++i], &v) : mon_count(m, argv[++i], &v)) != 0)
+        if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &v)
+                    : mon_count(m, argv[++i], &v)) != 0)
             goto out;
-        if (k == 0 && (v < TGM_Q_MIN || v > TGM_Q_MAX)) {
-            mon_err(m, "mem: %llu words is out of range (%u..%u)", (unsigned long long)v,
-                    TGM_Q_MIN, TGM_Q_MAX);
-            goto out;
-        }
         if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
             mon_err(m, "a slice must be at least one cycle");
             goto out;

@@ -6,6 +6,7 @@
  * the memory trap would).  C precedence; values are 64-bit, compared signed.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -454,13 +455,43 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
     return 0;
 }
 
-int mon_count(struct mon *m, const char *s, uint64_t *out)
+/* V as the user wrote S: signed when S begins with '-', so that -5 is not
+ * shown as 18446744073709551611 nor 2^64 - 1 as -1. */
+static const char *as_written(const char *s, uint64_t v, char *buf, size_t len)
 {
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '-')
+        snprintf(buf, len, "%lld", (long long)v);
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
+               uint64_t hi, uint64_t *out)
+{
+    char buf[32];
     if (mon_arg(m, s, out) != 0)
         return -1;
-    if ((int64_t)*out < 0)
-        return mon_err(m, "count %lld is negative", (long long)*out);
+    if (*out < lo || *out > hi)
+        return mon_err(m, "%s%s%s is out of range (%llu..%llu)", pre,
+                       as_written(s, *out, buf, sizeof buf), post, (unsigned long long)lo,
+                       (unsigned long long)hi);
     return 0;
+}
+
+int mon_count(struct mon *m, const char *s, uint64_t *out)
+{
+    char buf[32];
+    if (mon_arg(m, s, out) != 0)
+        return -1;
+    if ((int64_t)*out >= 0)
+        return 0;
+    as_written(s, *out, buf, sizeof buf);
+    if (buf[0] == '-')
+        return mon_err(m, "count %s is negative", buf);
+    return mon_err(m, "count %s is out of range (0..%lld)", buf, (long long)INT64_MAX);
 }
 
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)

@@ -245,8 +245,13 @@ int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err,
              size_t errlen);
 /* Evaluate an argument, printing the error; -1 on failure. */
 int mon_arg(struct mon *m, const char *s, uint64_t *out);
-/* A count (steps, words, bytes): an argument that is not negative. */
+/* A count (steps, words, bytes): an argument that is not negative (a
+ * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* An argument in LO..HI, else "PRE V POST is out of range (LO..HI)" with V
+ * as written (-5 as -5). */
+int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
+               uint64_t hi, uint64_t *out);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
 
