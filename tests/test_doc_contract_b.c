@@ -84,6 +84,19 @@ static void step__shows_only_the_focused_vms_traps(void **state)
                   "cp: privileged trap -> interpreted");
 }
 
+/* "only a label names an address in examine, break list and the like"
+ * (docs/monitor.md): 'break list' showed none, though 'break' did. */
+static void break__list_names_the_labels(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; break loop; watch total; break list",
+                  "watchpoint 2 on 0xd..0xd total\n"
+                  "  1  break  0x4 loop  hits 0\n"
+                  "  2  watch  write 0xd..0xd total  hits 0\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; break loop; break list",
+                  "  1  break  0x4 loop [a]  hits 0\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -104,6 +117,7 @@ int main(void)
         cmocka_unit_test(history__zero_is_not_no_history),
         cmocka_unit_test(vm__stats_without_vms_says_so),
         cmocka_unit_test(step__shows_only_the_focused_vms_traps),
+        cmocka_unit_test(break__list_names_the_labels),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -646,7 +646,7 @@ static void watch__ignore_without_a_count(void **state)
     cs_mon_prints("load examples/sum.s; watch total ignore 2; go; print E[i]; break list",
                "hit 3 times");
     cs_mon_prints("load examples/sum.s; watch write total ignore 2; break list",
-               "write 0xd..0xd  hits 0  ignore 2");
+               "write 0xd..0xd total  hits 0  ignore 2");
 }
 
 static void snapshot__keeps_break_and_watch_conditions(void **state)

@@ -73,6 +73,12 @@ static int64_t bp_base(const struct mon *m, const struct mon_bp *b)
     return vi.base;
 }
 
+/* The label of B's address in the symbols of the machine it was set on. */
+static const char *bp_label(const struct mon *m, const struct mon_bp *b)
+{
+    return mon_label(b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm], b->addr);
+}
+
 void mon_debug_apply(struct mon *m)
 {
     struct machine *real = m->vmm ? vmm_machine(m->vmm) : NULL;
@@ -189,8 +195,7 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
         if (b->kind != BP_EXEC || (b->vm == MON_FOCUS_BARE) != (vm == MON_FOCUS_BARE) ||
             bp_base(m, b) + b->addr != ex->addr)
             continue;
-        const char *lab = mon_label(b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm],
-                                    b->addr);
+        const char *lab = bp_label(m, b);
         snprintf(what, sizeof what, " at %#x%s%s", b->addr, lab ? " " : "", lab ? lab : "");
         any = true;
         if (!bp_hit(m, i, what))
@@ -323,7 +328,10 @@ void mon_bp_list(struct mon *m, bool watch_only)
             break;
         }
         }
-        mon_out(m, "%s  hits %llu", vmn, (unsigned long long)b->hits);
+        /* the address's label, as 'break' said it (docs/monitor.md) */
+        const char *lab = b->kind == BP_EXEC || b->kind == BP_WATCH ? bp_label(m, b) : NULL;
+        mon_out(m, "%s%s%s  hits %llu", lab ? " " : "", lab ? lab : "", vmn,
+                (unsigned long long)b->hits);
         if (b->ignore)
             mon_out(m, "  ignore %llu", (unsigned long long)b->ignore);
         if (b->cmds) { /* quoted as typed, so the line can be given again */
@@ -497,8 +505,9 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         memcpy(c, cond, clen);
         b->cond = c;
     }
-    mon_out(m, "watchpoint %d on %#x..%#x%s%s\n", b->id, a, a + (uint32_t)n - 1,
-            clen ? " if " : "", clen ? b->cond : "");
+    const char *lab = bp_label(m, b);
+    mon_out(m, "watchpoint %d on %#x..%#x%s%s%s%s\n", b->id, a, a + (uint32_t)n - 1,
+            lab ? " " : "", lab ? lab : "", clen ? " if " : "", clen ? b->cond : "");
     mon_debug_apply(m);
     return 0;
 }
