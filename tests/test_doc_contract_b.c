@@ -97,6 +97,17 @@ static void break__list_names_the_labels(void **state)
                   "  1  break  0x4 loop [a]  hits 0\n");
 }
 
+/* The usage says 'examine ... ADDR [COUNT|..END]': '..END' as a word of
+ * its own was "unknown name '..3'"; only 'ADDR..END' in one word worked. */
+static void examine__end_as_its_own_word(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/hello.s; x -d 1 ..2",
+                  "  0x00001              -9223367089051926528\n"
+                  "  0x00002 start        1297039441461772288\n");
+    cs_mon_fails("load examples/hello.s; x/2x 0 ..3", "a count after '/' and a COUNT or ..END");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -118,6 +129,7 @@ int main(void)
         cmocka_unit_test(vm__stats_without_vms_says_so),
         cmocka_unit_test(step__shows_only_the_focused_vms_traps),
         cmocka_unit_test(break__list_names_the_labels),
+        cmocka_unit_test(examine__end_as_its_own_word),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -232,11 +232,17 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     struct machine *x = space_machine(m, sp);
     uint64_t a, n = 1, end;
     char *dots = strstr(argv[i], "..");
+    const char *endtext = NULL;
     if (dots) {
         *dots = '\0';
         if (argc - i > 1)
             return mon_err(m, "usage: %s", m->cur->usage);
-        if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, dots + 2, &end) != 0)
+        endtext = dots + 2;
+    } else if (argc - i == 2 && !strncmp(argv[i + 1], "..", 2)) {
+        endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
+    }
+    if (endtext) {
+        if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, endtext, &end) != 0)
             return -1;
         if (end < a)
             return mon_err(m, "range %#llx..%#llx is empty", (unsigned long long)a,
