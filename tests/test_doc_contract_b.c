@@ -108,6 +108,18 @@ static void examine__end_as_its_own_word(void **state)
     cs_mon_fails("load examples/hello.s; x/2x 0 ..3", "a count after '/' and a COUNT or ..END");
 }
 
+/* A VM stopped at its step limit: 'vm resume' said "a: runnable" and the
+ * next 'go' ran it 0 steps; raising the limit left it stopped for good. */
+static void vm__limit_raised_runs_on(void **state)
+{
+    (void)state;
+    cs_mon_fails("vm create a 4096 examples/sum.s; vm limit a 5; go; vm resume a",
+                 "vm: a has taken the 5 steps of its limit ('vm limit a N' raises it)");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 5; go; vm limit a 10; go; "
+                  "assert steps == 10; vm limit a 0; go; assert halted && steps == 53",
+                  "a: runnable\nno VM is runnable after 5 steps");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -130,6 +142,7 @@ int main(void)
         cmocka_unit_test(step__shows_only_the_focused_vms_traps),
         cmocka_unit_test(break__list_names_the_labels),
         cmocka_unit_test(examine__end_as_its_own_word),
+        cmocka_unit_test(vm__limit_raised_runs_on),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -228,8 +228,9 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         vmm_vm_stop(m->vmm, id);
         break;
     case 7:
-        if (vmm_vm_resume(m->vmm, id) != 0)
-            return mon_err(m, "%s is %s and cannot resume", vi.name, vm_state_name(vi.state));
+        if (vmm_vm_resume(m->vmm, id) != 0 && vi.max_steps)
+            return mon_err(m, "%s has taken the %llu steps of its limit ('vm limit %s N' "
+                           "raises it)", vi.name, (unsigned long long)vi.max_steps, vi.name);
         break;
     case 8: {
         char name[64]; /* vi.name dies with the VM */
@@ -247,7 +248,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         if (mon_count(m, argv[3], &n) != 0)
             return -1;
         vmm_vm_set_limit(m->vmm, id, n);
-        return 0;
+        break; /* say the state: raised, a VM at its limit runs on */
     }
     vmm_vm_info(m->vmm, id, &vi);
     mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));

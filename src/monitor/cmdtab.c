@@ -225,7 +225,9 @@ const struct mon_cmd mon_cmds[] = {
      "  vm stats [NAME]              the three properties: direct vs\n"
      "                               interpreted instructions, traps by\n"
      "                               cause and disposition\n"
-     "  vm limit NAME N              stop the VM after N of its steps",
+     "  vm limit NAME N              stop the VM after N of its steps\n"
+     "                               in all (0: none); a VM at its\n"
+     "                               limit runs on when it is raised",
      G_VM, NULL,
      "create:--f list select:V load:vf console:v input:v stop:v resume:v "
      "destroy:v stats:v limit:v",

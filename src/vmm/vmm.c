@@ -109,10 +109,16 @@ int vmm_vm_stop(struct vmm *v, int id)
     return 0;
 }
 
+/* Has VM used up its step limit? */
+static bool at_limit(const struct vm *vm)
+{
+    return vm->max_steps && machine_steps(vm->view) >= vm->max_steps;
+}
+
 int vmm_vm_resume(struct vmm *v, int id)
 {
     struct vm *vm = live(v, id);
-    if (!vm)
+    if (!vm || at_limit(vm))
         return -1;
     vm->state = VM_RUNNABLE;
     return 0;
@@ -124,6 +130,8 @@ int vmm_vm_set_limit(struct vmm *v, int id, uint64_t max_steps)
     if (!vm)
         return -1;
     vm->max_steps = max_steps;
+    if (vm->state == VM_LIMIT && !at_limit(vm))
+        vm->state = VM_RUNNABLE;
     return 0;
 }
 
