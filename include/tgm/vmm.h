@@ -123,7 +123,6 @@ int vmm_vm_destroy(struct vmm *v, int id);
 int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
                 size_t errlen);
 int vmm_vm_stop(struct vmm *v, int id);
-/* -1 for a VM at its step limit: it would stop again at once. */
 int vmm_vm_resume(struct vmm *v, int id);
 /* MAX_STEPS of the VM's own steps in all (0: none); a VM stopped at its
  * limit runs on when the new one is past its steps. */

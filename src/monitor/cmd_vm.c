@@ -227,10 +227,11 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     case 6:
         vmm_vm_stop(m->vmm, id);
         break;
-    case 7:
-        if (vmm_vm_resume(m->vmm, id) != 0 && vi.max_steps)
+    case 7: /* at its limit it would stop again at once, having said "runnable" */
+        if (vi.max_steps && machine_steps(vmm_vm_view(m->vmm, id)) >= vi.max_steps)
             return mon_err(m, "%s has taken the %llu steps of its limit ('vm limit %s N' "
                            "raises it)", vi.name, (unsigned long long)vi.max_steps, vi.name);
+        vmm_vm_resume(m->vmm, id);
         break;
     case 8: {
         char name[64]; /* vi.name dies with the VM */

@@ -118,7 +118,7 @@ static bool at_limit(const struct vm *vm)
 int vmm_vm_resume(struct vmm *v, int id)
 {
     struct vm *vm = live(v, id);
-    if (!vm || at_limit(vm))
+    if (!vm)
         return -1;
     vm->state = VM_RUNNABLE;
     return 0;
