@@ -120,6 +120,21 @@ static void vm__limit_raised_runs_on(void **state)
                   "a: runnable\nno VM is runnable after 5 steps");
 }
 
+/* 'vm destroy' and 'reset all' took the VM's breakpoints silently, where
+ * 'set memory' says which go. */
+static void vm__destroy_says_which_breakpoints_go(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 4096 examples/sum.s; break 5; watch 7; vm create b 100; break 3; "
+                  "vm destroy a; break list",
+                  "breakpoint 1 deleted: its VM is gone\n"
+                  "breakpoint 2 deleted: its VM is gone\n"
+                  "a destroyed; its region is free\n"
+                  "  3  break  0x3 [b]  hits 0\n");
+    cs_mon_prints("vm create a 100; break 3; reset all",
+                  "breakpoint 1 deleted: its VM is gone\nbare machine reset");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -143,6 +158,7 @@ int main(void)
         cmocka_unit_test(break__list_names_the_labels),
         cmocka_unit_test(examine__end_as_its_own_word),
         cmocka_unit_test(vm__limit_raised_runs_on),
+        cmocka_unit_test(vm__destroy_says_which_breakpoints_go),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

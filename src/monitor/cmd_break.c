@@ -51,6 +51,18 @@ static void bp_remove(struct mon *m, size_t i)
     m->nbps--;
 }
 
+void mon_bp_prune(struct mon *m, bool (*gone)(const struct mon_bp *b, int arg), int arg,
+                  const char *why)
+{
+    for (size_t i = 0; i < m->nbps;)
+        if (gone(&m->bps[i], arg)) {
+            mon_out(m, "breakpoint %d deleted: %s\n", m->bps[i].id, why);
+            bp_remove(m, i);
+        } else {
+            i++;
+        }
+}
+
 void mon_bp_delete(struct mon *m, int id)
 {
     for (size_t i = 0; i < m->nbps; i++)

@@ -58,6 +58,13 @@ int mon_cmd_quit(struct mon *m, int argc, char **argv)
     return 0;
 }
 
+/* Is B a breakpoint of the bare machine beyond its first Q words? */
+static bool beyond(const struct mon_bp *b, int q)
+{
+    return b->vm == MON_FOCUS_BARE && (b->kind == BP_EXEC || b->kind == BP_WATCH) &&
+           b->addr + (b->kind == BP_WATCH ? b->len : 1) > (uint32_t)q;
+}
+
 /* Replace the bare machine with one of Q words and PROFILE (reset state). */
 int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
 {
@@ -71,15 +78,7 @@ int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
     m->bare = nb;
     m->bare_cfg = cfg;
     m->bare_ran = false;
-    for (size_t i = m->nbps; i-- > 0;) /* breakpoints beyond the new E go */
-        if (m->bps[i].vm == MON_FOCUS_BARE &&
-            (m->bps[i].kind == BP_EXEC || m->bps[i].kind == BP_WATCH) &&
-            m->bps[i].addr + (m->bps[i].kind == BP_WATCH ? m->bps[i].len : 1) > q) {
-            mon_out(m, "breakpoint %d deleted: outside the new memory\n", m->bps[i].id);
-            free(m->bps[i].cmds);
-            free(m->bps[i].old);
-            m->bps[i] = m->bps[--m->nbps];
-        }
+    mon_bp_prune(m, beyond, (int)q, "outside the new memory");
     mon_debug_apply(m);
     mon_out(m, "bare machine: q=%u, profile %s (reset)\n", q, p->name);
     return 0;

@@ -26,17 +26,15 @@ int mon_vmm_ensure(struct mon *m)
     return 0;
 }
 
-/* Drop what the monitor keeps about VM ID (symbols, breakpoints, focus). */
+static bool of_vm(const struct mon_bp *b, int id) { return b->vm == id; }
+
+/* Drop what the monitor keeps about VM ID (symbols, breakpoints, focus);
+ * its breakpoints go saying so, as 'set memory' says it. */
 void mon_vm_forget(struct mon *m, int id)
 {
     image_free(&m->vm_img[id]);
     memset(&m->vm_img[id], 0, sizeof m->vm_img[id]);
-    for (size_t i = m->nbps; i-- > 0;)
-        if (m->bps[i].vm == id) {
-            free(m->bps[i].cmds);
-            free(m->bps[i].old);
-            m->bps[i] = m->bps[--m->nbps];
-        }
+    mon_bp_prune(m, of_vm, id, "its VM is gone");
     if (m->focus == id)
         m->focus = MON_FOCUS_BARE;
 }
