@@ -135,6 +135,15 @@ static void vm__destroy_says_which_breakpoints_go(void **state)
                   "breakpoint 1 deleted: its VM is gone\nbare machine reset");
 }
 
+/* A 'vm' subcommand with too many words got the usage of all of 'vm'
+ * rather than its own, as it does with too few. */
+static void vm__too_many_words_give_the_subcommands_usage(void **state)
+{
+    (void)state;
+    cs_mon_fails("vm create a 100 examples/sum.s extra", "vm: usage: vm create NAME WORDS [FILE]");
+    cs_mon_fails("vm create a 100; vm limit a 1 2 3 4", "vm: usage: vm limit NAME N");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -159,6 +168,7 @@ int main(void)
         cmocka_unit_test(examine__end_as_its_own_word),
         cmocka_unit_test(vm__limit_raised_runs_on),
         cmocka_unit_test(vm__destroy_says_which_breakpoints_go),
+        cmocka_unit_test(vm__too_many_words_give_the_subcommands_usage),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

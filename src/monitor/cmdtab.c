@@ -213,7 +213,9 @@ const struct mon_cmd mon_cmds[] = {
      "show the last N instructions executed (default 20; 'set ring' sizes it)",
      G_TRACE, NULL, NULL, 0},
 
-    {"vm", mon_cmd_vm, 1, 4, "vm create|list|select|load|console|input|stop|resume|destroy|stats|limit ...",
+    /* no top count: each subcommand gives its own usage */
+    {"vm", mon_cmd_vm, 1, -1,
+     "vm create|list|select|load|console|input|stop|resume|destroy|stats|limit ...",
      "manage virtual machines under the control program (sections 4-6)\n"
      "  vm create NAME WORDS [FILE]  allocate a region (and load FILE)\n"
      "  vm list                      VMs with state, region, statistics\n"
