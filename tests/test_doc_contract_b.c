@@ -144,6 +144,22 @@ static void vm__too_many_words_give_the_subcommands_usage(void **state)
     cs_mon_fails("vm create a 100; vm limit a 1 2 3 4", "vm: usage: vm limit NAME N");
 }
 
+/* A run with VMs stopped by the step limit or 'for N' reported the selected
+ * VM even when only another ran ("b: step limit (10) reached" at b's
+ * entry); Ctrl-C already reported each VM that ran. */
+static void go__a_stop_names_the_vms_that_ran(void **state)
+{
+    (void)state;
+    static const char two[] = "vm create a 4096 examples/sum.s; vm create b 4096 examples/sum.s; ";
+    char cmds[256];
+    snprintf(cmds, sizeof cmds, "%sset limit 10; go", two);
+    cs_mon_prints(cmds, "\na: step limit (10) reached: s I=0 P=0x00007 ");
+    snprintf(cmds, sizeof cmds, "%sgo for 4", two);
+    cs_mon_prints(cmds, "\na: stopped after 4 steps, ");
+    snprintf(cmds, sizeof cmds, "%sset slice 3; go for 4", two);
+    cs_mon_prints(cmds, "\nb: stopped: s I=0 ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -169,6 +185,7 @@ int main(void)
         cmocka_unit_test(vm__limit_raised_runs_on),
         cmocka_unit_test(vm__destroy_says_which_breakpoints_go),
         cmocka_unit_test(vm__too_many_words_give_the_subcommands_usage),
+        cmocka_unit_test(go__a_stop_names_the_vms_that_ran),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -123,6 +123,20 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 /* After Ctrl-C: where each VM that ran stands (the focused one if none did). */
+/* A stop in mid-run: with VMs, where each VM that ran is (FIRST for the
+ * first, with the counts, REST for the others), not the selected one if it
+ * did not run. */
+static void stopped_where(struct mon *m, const char *first, const char *rest)
+{
+    int shown = 0;
+    for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+         id = vmm_vm_next(m->vmm, id))
+        if (mon_vm_ran(m, id))
+            where(m, id, shown++ ? rest : first, 0);
+    if (!shown)
+        where(m, m->focus, first, 0);
+}
+
 static void interrupted(struct mon *m, uint64_t done)
 {
     char msg[96];
@@ -130,16 +144,7 @@ static void interrupted(struct mon *m, uint64_t done)
         mon_out(m, "\n"); /* past the ^C the terminal echoed */
     snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
              plural(done));
-    int shown = 0;
-    for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-         id = vmm_vm_next(m->vmm, id))
-        if (mon_vm_ran(m, id)) {
-            where(m, id, msg, 0);
-            snprintf(msg, sizeof msg, "interrupted");
-            shown++;
-        }
-    if (!shown)
-        where(m, m->focus, msg, 0);
+    stopped_where(m, msg, "interrupted");
 }
 
 /* "a" or "an" before a trap cause's name */
@@ -210,12 +215,12 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             snprintf(msg, sizeof msg, "stopped after %llu step%s, %llu cycle%s",
                      (unsigned long long)done, plural(done), (unsigned long long)(cyc - cyc0),
                      plural(cyc - cyc0));
-            where(m, m->focus, msg, 0);
+            stopped_where(m, msg, "stopped");
             return 0;
         }
         if (m->limit && done >= m->limit) {
             snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
-            where(m, m->focus, msg, 0);
+            stopped_where(m, msg, "stopped");
             return 0;
         }
         if (!first && trap_storm(m, done))
