@@ -1,7 +1,7 @@
 ; hcall.s: a hostile guest that asks for host calls, the CP's own way in
 ; (section 5: HCALL exists only on the real machine the CP runs on; in a
-; guest the bare machine says illegal in supervisor mode and privileged in
-; user mode).  It loops forever.
+; guest, as on any bare machine, it is an illegal instruction in either
+; mode, docs/isa.md).  It loops forever.
 
 .include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
