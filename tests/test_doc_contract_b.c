@@ -160,6 +160,31 @@ static void go__a_stop_names_the_vms_that_ran(void **state)
     cs_mon_prints(cmds, "\nb: stopped: s I=0 ");
 }
 
+/* The timeline after going back and forth: the undone events stayed and
+ * came again, on a track of their own (the VM's cycles went backwards, so
+ * it was taken for a new VM in the same id).  Now the picture is that of
+ * the run without the detour, byte for byte. */
+static void timeline__reverse_execution_leaves_no_trace(void **state)
+{
+    (void)state;
+    static const char start[] =
+        "set console off; timeline on; vm create a 4096 examples/hello.s; "
+        "vm create b 4096 examples/supervisor.s; set slice 50; vm select b; go; ";
+    char plain[CS_PATH], detour[CS_PATH], cmds[1024];
+    cs_tmp_path(plain, sizeof plain, "plain.json");
+    cs_tmp_path(detour, sizeof detour, "detour.json");
+    snprintf(cmds, sizeof cmds, "%stimeline %s", start, plain);
+    cs_mon_prints(cmds, "213 events written");
+    snprintf(cmds, sizeof cmds, "%srstep 300; rcontinue; go for 7; rcontinue; go; timeline %s",
+             start, detour);
+    cs_mon_prints(cmds, "213 events written");
+    size_t na, nb;
+    char *a = cs_slurp(plain, &na), *b = cs_slurp(detour, &nb);
+    assert_true(na == nb && memcmp(a, b, na) == 0);
+    free(a);
+    free(b);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -186,6 +211,7 @@ int main(void)
         cmocka_unit_test(vm__destroy_says_which_breakpoints_go),
         cmocka_unit_test(vm__too_many_words_give_the_subcommands_usage),
         cmocka_unit_test(go__a_stop_names_the_vms_that_ran),
+        cmocka_unit_test(timeline__reverse_execution_leaves_no_trace),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

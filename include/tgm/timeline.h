@@ -23,6 +23,10 @@ struct tgm_timeline *timeline_new(void);
 void timeline_free(struct tgm_timeline *t);
 /* Record event E of V (call from the vmm event hook). */
 void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e);
+/* The session went back in time (reverse execution): forget the events
+ * after V's real time now, which will happen again, so that they are not
+ * drawn twice nor the VMs taken for new ones. */
+void timeline_rewind(struct tgm_timeline *t, struct vmm *v);
 /* Events recorded and events beyond TIMELINE_MAX_EVENTS. */
 size_t timeline_count(const struct tgm_timeline *t, size_t *dropped);
 /* Write what was recorded, up to V's real time now, to PATH: SVG if it

@@ -514,6 +514,8 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    if (m->timeline) /* and the timeline the undone events */
+        timeline_rewind(m->timeline, m->vmm);
     mon_vrev_end(m);
     return 0;
 }

@@ -111,6 +111,18 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->nvm = e->vm + 1;
 }
 
+void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
+{
+    uint64_t now = machine_get_counters(vmm_machine(v)).cycles, gc[TL_TRACKS] = {0};
+    while (t->n && t->ev[t->n - 1].t > now)
+        t->n--;
+    /* a track's guest cycles at its last event are the sum of its directs */
+    for (size_t i = 0; i < t->n; i++)
+        gc[t->ev[i].vm] += t->ev[i].direct;
+    for (int id = 0; id < VMM_MAX_VMS; id++)
+        t->gc[id] = gc[t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id];
+}
+
 /* The stretches: event i's VM ran directly in [start[i], end[i]), the CP
  * then had the processor until start[i + 1]. */
 static void stretches(const struct tgm_timeline *t, uint64_t *start, uint64_t *end)
