@@ -160,6 +160,16 @@ static void go__a_stop_names_the_vms_that_ran(void **state)
     cs_mon_prints(cmds, "\nb: stopped: s I=0 ");
 }
 
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *ta = cs_slurp(a, &na), *tb = cs_slurp(b, &nb);
+    if (na != nb || memcmp(ta, tb, na) != 0)
+        fail_msg("%s and %s differ", a, b);
+    free(ta);
+    free(tb);
+}
+
 /* The timeline after going back and forth: the undone events stayed and
  * came again, on a track of their own (the VM's cycles went backwards, so
  * it was taken for a new VM in the same id).  Now the picture is that of
@@ -170,7 +180,7 @@ static void timeline__reverse_execution_leaves_no_trace(void **state)
     static const char start[] =
         "set console off; timeline on; vm create a 4096 examples/hello.s; "
         "vm create b 4096 examples/supervisor.s; set slice 50; vm select b; go; ";
-    char plain[CS_PATH], detour[CS_PATH], cmds[1024];
+    char plain[CS_PATH], detour[CS_PATH], cmds[2048];
     cs_tmp_path(plain, sizeof plain, "plain.json");
     cs_tmp_path(detour, sizeof detour, "detour.json");
     snprintf(cmds, sizeof cmds, "%stimeline %s", start, plain);
@@ -178,11 +188,20 @@ static void timeline__reverse_execution_leaves_no_trace(void **state)
     snprintf(cmds, sizeof cmds, "%srstep 300; rcontinue; go for 7; rcontinue; go; timeline %s",
              start, detour);
     cs_mon_prints(cmds, "213 events written");
-    size_t na, nb;
-    char *a = cs_slurp(plain, &na), *b = cs_slurp(detour, &nb);
-    assert_true(na == nb && memcmp(a, b, na) == 0);
-    free(a);
-    free(b);
+    assert_same_file(plain, detour);
+    /* 'restore' of an earlier snapshot goes back likewise */
+    char snap[CS_PATH];
+    cs_tmp_path(snap, sizeof snap, "early.snap");
+    snprintf(cmds, sizeof cmds,
+             "set console off; timeline on; vm create a 4096 examples/hello.s; timeline %s; "
+             "go for 30; save %s; go; restore %s; go; timeline %s",
+             plain, snap, snap, detour);
+    cs_mon_prints(cmds, "14 events written");
+    snprintf(cmds, sizeof cmds,
+             "set console off; timeline on; vm create a 4096 examples/hello.s; go; timeline %s",
+             plain);
+    cs_mon_prints(cmds, "14 events written");
+    assert_same_file(plain, detour);
 }
 
 static int group_setup(void **state)
