@@ -204,6 +204,18 @@ static void timeline__reverse_execution_leaves_no_trace(void **state)
     assert_same_file(plain, detour);
 }
 
+/* 'set ring N' after a run emptied the ring, and 'history' then said "no
+ * instructions executed yet"; the newest entries now stay. */
+static void set__ring_keeps_the_newest_entries(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; go; set ring 2; history",
+                  "halted after 53 steps: s I=0 P=0x0000a l=0x00000 b=0x80000\n"
+                  "  0x00009 stop         HALT\n"
+                  "       122 s I=0 P=0x00008 l=0x00000 b=0x80000  BNE    i, n, loop\n"
+                  "       123 s I=0 P=0x00009 l=0x00000 b=0x80000  HALT\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -231,6 +243,7 @@ int main(void)
         cmocka_unit_test(vm__too_many_words_give_the_subcommands_usage),
         cmocka_unit_test(go__a_stop_names_the_vms_that_ran),
         cmocka_unit_test(timeline__reverse_execution_leaves_no_trace),
+        cmocka_unit_test(set__ring_keeps_the_newest_entries),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -19,10 +19,15 @@ int mon_ring_resize(struct mon *m, size_t n)
     struct mon_ring_ent *r = NULL;
     if (n && !(r = calloc(n, sizeof *r)))
         return -1;
+    /* the newest entries stay, oldest first: 'history' still shows them */
+    size_t keep = m->ring_count < n ? m->ring_count : n;
+    for (size_t k = 0; k < keep; k++)
+        r[k] = m->ring[(m->ring_head + m->ring_size - keep + k) % m->ring_size];
     free(m->ring);
     m->ring = r;
     m->ring_size = n;
-    m->ring_head = m->ring_count = 0;
+    m->ring_count = keep;
+    m->ring_head = n ? keep % n : 0;
     return 0;
 }
 
