@@ -216,6 +216,16 @@ static void set__ring_keeps_the_newest_entries(void **state)
                   "       123 s I=0 P=0x00009 l=0x00000 b=0x80000  HALT\n");
 }
 
+/* Inside double quotes \\ is a backslash (mon_split), but the ';' splitter
+ * took the '"' after it for an escaped quote: 'console input "\\\\"; echo
+ * after' ran as one command and failed with a usage error. */
+static void line__a_backslash_before_the_closing_quote(void **state)
+{
+    (void)state;
+    cs_mon_prints("console input \"\\\\\\\\\"; echo after", "after\n");
+    cs_mon_prints("echo \"x\\\"; y\"; echo z", "\"x\\\"; y\"\nz\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -244,6 +254,7 @@ int main(void)
         cmocka_unit_test(go__a_stop_names_the_vms_that_ran),
         cmocka_unit_test(timeline__reverse_execution_leaves_no_trace),
         cmocka_unit_test(set__ring_keeps_the_newest_entries),
+        cmocka_unit_test(line__a_backslash_before_the_closing_quote),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

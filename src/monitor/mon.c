@@ -384,7 +384,11 @@ int mon_exec_line(struct mon *m, const char *line)
         return mon_err(m, "out of memory");
     int rc = 0;
     for (;; s++) {
-        if (*s == '"' && (s == line || s[-1] != '\\'))
+        if (quoted && *s == '\\' && (s[1] == '"' || s[1] == '\\')) {
+            s++; /* \" or \\ in quotes, as mon_split reads them: "a\\" ends there */
+            continue;
+        }
+        if (*s == '"')
             quoted = !quoted;
         bool comment = *s == '#' && !quoted &&
                        (s == line || s[-1] == ' ' || s[-1] == '\t' || s[-1] == ';');
