@@ -118,6 +118,10 @@ static void vm__limit_raised_runs_on(void **state)
     cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 5; go; vm limit a 10; go; "
                   "assert steps == 10; vm limit a 0; go; assert halted && steps == 53",
                   "a: runnable\nno VM is runnable after 5 steps");
+    /* a load keeps the counters: the VM stays at its limit, and says so */
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 5; go; vm load a examples/sum.s; "
+                  "vm list",
+                  "*  0 a            step limit ");
 }
 
 /* 'vm destroy' and 'reset all' took the VM's breakpoints silently, where

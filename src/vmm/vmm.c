@@ -83,6 +83,12 @@ static struct vm *live(const struct vmm *v, int id)
     return (struct vm *)&v->vms[id];
 }
 
+/* Has VM used up its step limit? */
+static bool at_limit(const struct vm *vm)
+{
+    return vm->max_steps && machine_steps(vm->view) >= vm->max_steps;
+}
+
 int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
                 size_t errlen)
 {
@@ -94,8 +100,8 @@ int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
     }
     if (image_load(vm->view, img, err, errlen) != 0)
         return -1;
-    if (vm->state != VM_STOPPED)
-        vm->state = VM_RUNNABLE;
+    if (vm->state != VM_STOPPED) /* a load keeps the counters, so the limit too */
+        vm->state = at_limit(vm) ? VM_LIMIT : VM_RUNNABLE;
     return 0;
 }
 
@@ -107,12 +113,6 @@ int vmm_vm_stop(struct vmm *v, int id)
     if (vm->state == VM_RUNNABLE)
         vm->state = VM_STOPPED;
     return 0;
-}
-
-/* Has VM used up its step limit? */
-static bool at_limit(const struct vm *vm)
-{
-    return vm->max_steps && machine_steps(vm->view) >= vm->max_steps;
 }
 
 int vmm_vm_resume(struct vmm *v, int id)
