@@ -230,6 +230,18 @@ static void line__a_backslash_before_the_closing_quote(void **state)
     cs_mon_prints("echo \"x\\\"; y\"; echo z", "\"x\\\"; y\"\nz\n");
 }
 
+/* 'rstep' in a breakpoint's commands said "the machine was changed since it
+ * last ran; its history is gone", which was not so: the run is under way. */
+static void rstep__in_breakpoint_commands_says_why_not(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; break loop do \"rstep 2\"; go",
+                 "rstep: not in a breakpoint's commands: the run that stopped there is still "
+                 "under way");
+    cs_mon_fails("vm create a 4096 examples/sum.s; break loop do \"rcontinue\"; go",
+                 "rcontinue: not in a breakpoint's commands");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -259,6 +271,7 @@ int main(void)
         cmocka_unit_test(timeline__reverse_execution_leaves_no_trace),
         cmocka_unit_test(set__ring_keeps_the_newest_entries),
         cmocka_unit_test(line__a_backslash_before_the_closing_quote),
+        cmocka_unit_test(rstep__in_breakpoint_commands_says_why_not),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }
