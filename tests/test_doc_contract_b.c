@@ -242,6 +242,23 @@ static void rstep__in_breakpoint_commands_says_why_not(void **state)
                  "rcontinue: not in a breakpoint's commands");
 }
 
+/* The monitor's 'check' took at most 8 images where 'tgm check' takes as
+ * many as the control program has VMs. */
+static void check__as_many_images_as_tgm_check(void **state)
+{
+    (void)state;
+    char cmds[1024] = "check examples/sum.s mem 1024 with";
+    for (int k = 0; k < 11; k++)
+        strcat(cmds, " examples/sum.s");
+    struct cs_outcome o = cs_mon(cmds);
+    size_t seen = 0;
+    for (const char *p = o.out; (p = strstr(p, "check examples/sum.s: EQUIVALENT")); p++)
+        seen++;
+    if (o.status != 0 || seen != 12)
+        fail_msg("status %d, %zu equivalent; stderr \"%s\"", o.status, seen, o.err);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -272,6 +289,7 @@ int main(void)
         cmocka_unit_test(set__ring_keeps_the_newest_entries),
         cmocka_unit_test(line__a_backslash_before_the_closing_quote),
         cmocka_unit_test(rstep__in_breakpoint_commands_says_why_not),
+        cmocka_unit_test(check__as_many_images_as_tgm_check),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -254,7 +254,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     return 0;
 }
 
-#define CHECK_MAX 8
+#define CHECK_MAX VMM_MAX_VMS /* as many as 'tgm check' takes */
 
 #define CHECK_OPTS "mem steps slice profile hybrid with"
 
@@ -262,13 +262,18 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
     unsigned seen = 0;
     struct check_opts o = {.profile = NULL};
-    struct tgm_image img[CHECK_MAX];
     const struct tgm_image *ptr[CHECK_MAX] = {0};
-    struct check_result res[CHECK_MAX];
     const char *names[CHECK_MAX];
     size_t n = 0;
     int rc = -1;
-    memset(img, 0, sizeof img);
+    /* some 1 KiB each: not on the stack */
+    struct tgm_image *img = calloc(CHECK_MAX, sizeof *img);
+    struct check_result *res = calloc(CHECK_MAX, sizeof *res);
+    if (!img || !res) {
+        free(img);
+        free(res);
+        return mon_err(m, "out of memory");
+    }
     for (int i = 1; i < argc; i++) {
         int k = i == 1 ? 5 : mon_keyword(argv[i], CHECK_OPTS);
         uint64_t v = 0;
@@ -368,5 +373,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
 out:
     for (size_t k = 0; k < n; k++)
         image_free(&img[k]);
+    free(img);
+    free(res);
     return rc;
 }
