@@ -259,6 +259,18 @@ static void check__as_many_images_as_tgm_check(void **state)
     cs_outcome_free(&o);
 }
 
+/* A program loaded over a stack built with 'nest' left 'stack' showing the
+ * levels, their control programs overwritten, when it did not reach the
+ * words the check of the layout looks at. */
+static void nest__a_load_ends_the_stack(void **state)
+{
+    (void)state;
+    cs_mon_fails("nest 1 examples/sum.s; load examples/hello.s; stack",
+                 "stack: no stack: build one with 'nest N FILE'");
+    cs_mon_prints("set on-error continue; nest 1 examples/sum.s; load nosuch.s; stack",
+                  "level 1  CP at 0x00000");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -290,6 +302,7 @@ int main(void)
         cmocka_unit_test(line__a_backslash_before_the_closing_quote),
         cmocka_unit_test(rstep__in_breakpoint_commands_says_why_not),
         cmocka_unit_test(check__as_many_images_as_tgm_check),
+        cmocka_unit_test(nest__a_load_ends_the_stack),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

@@ -39,6 +39,8 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
         image_free(&img);
         return mon_err(m, "%s: %s", argv[1], err);
     }
+    if (m->focus == MON_FOCUS_BARE) /* over a stack, however small: it is gone */
+        m->nested = false;
     struct tgm_image *slot = m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];
     image_free(slot);
     *slot = img;
