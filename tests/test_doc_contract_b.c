@@ -136,7 +136,14 @@ static void vm__destroy_says_which_breakpoints_go(void **state)
                   "a destroyed; its region is free\n"
                   "  3  break  0x3 [b]  hits 0\n");
     cs_mon_prints("vm create a 100; break 3; reset all",
-                  "breakpoint 1 deleted: its VM is gone\nbare machine reset");
+                  "breakpoint 1 deleted: its VM is gone\nbare machine reset");    /* a snapshot without breakpoints and without the VM: likewise */
+    char snap[CS_PATH], cmds[1024];
+    cs_tmp_path(snap, sizeof snap, "bare.snap");
+    snprintf(cmds, sizeof cmds,
+             "save %s nobreaks; vm create a 100; break 5; vm select bare; break 6; restore %s; "
+             "break list",
+             snap, snap);
+    cs_mon_prints(cmds, "breakpoint 1 deleted: its VM is not in the snapshot\nrestored ");
 }
 
 /* A 'vm' subcommand with too many words got the usage of all of 'vm'

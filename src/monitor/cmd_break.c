@@ -51,11 +51,10 @@ static void bp_remove(struct mon *m, size_t i)
     m->nbps--;
 }
 
-void mon_bp_prune(struct mon *m, bool (*gone)(const struct mon_bp *b, int arg), int arg,
-                  const char *why)
+void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why)
 {
     for (size_t i = 0; i < m->nbps;)
-        if (gone(&m->bps[i], arg)) {
+        if (gone(m, &m->bps[i], arg)) {
             mon_out(m, "breakpoint %d deleted: %s\n", m->bps[i].id, why);
             bp_remove(m, i);
         } else {

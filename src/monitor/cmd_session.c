@@ -59,8 +59,9 @@ int mon_cmd_quit(struct mon *m, int argc, char **argv)
 }
 
 /* Is B a breakpoint of the bare machine beyond its first Q words? */
-static bool beyond(const struct mon_bp *b, int q)
+static bool beyond(const struct mon *m, const struct mon_bp *b, int q)
 {
+    (void)m;
     return b->vm == MON_FOCUS_BARE && (b->kind == BP_EXEC || b->kind == BP_WATCH) &&
            b->addr + (b->kind == BP_WATCH ? b->len : 1) > (uint32_t)q;
 }

@@ -26,7 +26,11 @@ int mon_vmm_ensure(struct mon *m)
     return 0;
 }
 
-static bool of_vm(const struct mon_bp *b, int id) { return b->vm == id; }
+static bool of_vm(const struct mon *m, const struct mon_bp *b, int id)
+{
+    (void)m;
+    return b->vm == id;
+}
 
 /* Drop what the monitor keeps about VM ID (symbols, breakpoints, focus);
  * its breakpoints go saying so, as 'set memory' says it. */

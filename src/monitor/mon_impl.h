@@ -369,10 +369,10 @@ struct mon_bp *mon_bp_new(struct mon *m);
 /* Delete breakpoint ID if it is still there (a one-shot one goes at its
  * stop) and reinstall the debug settings. */
 void mon_bp_delete(struct mon *m, int id);
-/* Delete each breakpoint GONE(b, ARG) is true of, saying so and WHY (the
+/* Delete each breakpoint GONE(m, b, ARG) is true of, saying so and WHY (the
  * caller reinstalls the debug settings). */
-void mon_bp_prune(struct mon *m, bool (*gone)(const struct mon_bp *b, int arg), int arg,
-                  const char *why);
+typedef bool mon_bp_pred(const struct mon *m, const struct mon_bp *b, int arg);
+void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why);
 /* 'break list', or (WATCH_ONLY) only the watchpoints, as gdb's 'info
  * watchpoints' shows them. */
 void mon_bp_list(struct mon *m, bool watch_only);

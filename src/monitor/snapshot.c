@@ -217,6 +217,13 @@ static bool vm_live(struct vmm *v, int64_t id)
     return v && id >= 0 && id < VMM_MAX_VMS && vmm_vm_info(v, (int)id, &vi) == 0;
 }
 
+/* Is B set on a VM the session (restored) does not have? */
+static bool vm_gone(const struct mon *m, const struct mon_bp *b, int arg)
+{
+    (void)arg;
+    return b->vm != MON_FOCUS_BARE && !vm_live(m->vmm, b->vm);
+}
+
 /* VERSION 1 records have no condition. */
 static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
                      size_t errlen)
@@ -431,12 +438,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
             if (m->bps[i].id >= m->next_bp)
                 m->next_bp = m->bps[i].id + 1;
     } else {
-        for (size_t i = m->nbps; i-- > 0;)
-            if (m->bps[i].vm != MON_FOCUS_BARE && !vm_live(m->vmm, m->bps[i].vm)) {
-                free(m->bps[i].cmds);
-                free(m->bps[i].old);
-                m->bps[i] = m->bps[--m->nbps];
-            }
+        mon_bp_prune(m, vm_gone, 0, "its VM is not in the snapshot");
     }
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
