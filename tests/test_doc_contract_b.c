@@ -213,6 +213,13 @@ static void timeline__reverse_execution_leaves_no_trace(void **state)
              plain);
     cs_mon_prints(cmds, "14 events written");
     assert_same_file(plain, detour);
+    /* 'reset all' ends the control program, its clock and its events */
+    snprintf(cmds, sizeof cmds,
+             "set console off; timeline on; vm create a 4096 examples/supervisor.s; go; "
+             "reset all; vm create a 4096 examples/hello.s; go; timeline %s",
+             detour);
+    cs_mon_prints(cmds, "14 events written");
+    assert_same_file(plain, detour);
 }
 
 /* 'set ring N' after a run emptied the ring, and 'history' then said "no

@@ -63,6 +63,8 @@ int mon_cmd_reset(struct mon *m, int argc, char **argv)
         vmm_destroy(m->vmm);
         m->vmm = NULL;
         m->focus = MON_FOCUS_BARE;
+        if (m->timeline) /* its events go with the control program's clock */
+            timeline_rewind(m->timeline, NULL);
     }
     machine_reset(m->bare);
     m->bare_ran = false;

@@ -206,8 +206,9 @@ const struct mon_cmd mon_cmds[] = {
      "writes Chrome's trace event format (Perfetto, chrome://tracing), 'timeline\n"
      "F.svg' an SVG: a track per VM (direct execution, trap ticks) and one for\n"
      "the control program; recording goes on.  'timeline off' stops it and\n"
-     "discards the events (write them first).  The same as 'tgm run --vmm\n"
-     "--timeline'.",
+     "discards the events (write them first).  Going back (rstep, rcontinue,\n"
+     "restore) forgets the events undone, 'reset all' all of them.  The same\n"
+     "as 'tgm run --vmm --timeline'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)",

@@ -476,7 +476,7 @@ int mon_cmd_restore(struct mon *m, int argc, char **argv)
     char err[512];
     if (mon_snapshot_load(m, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
-    if (m->timeline && m->vmm) /* back to an earlier point: as 'rstep' does */
+    if (m->timeline) /* back to an earlier point: as 'rstep' does */
         timeline_rewind(m->timeline, m->vmm);
     mon_out(m, "restored %s\n", argv[1]);
     return 0;

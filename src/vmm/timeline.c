@@ -113,7 +113,14 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
 
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
 {
-    uint64_t now = machine_get_counters(vmm_machine(v)).cycles, gc[TL_TRACKS] = {0};
+    uint64_t gc[TL_TRACKS] = {0};
+    if (!v) { /* as new, tracks too, but keep the buffer */
+        struct tl_event *ev = t->ev;
+        size_t cap = t->cap;
+        *t = (struct tgm_timeline){.ev = ev, .cap = cap};
+        return;
+    }
+    uint64_t now = machine_get_counters(vmm_machine(v)).cycles;
     while (t->n && t->ev[t->n - 1].t > now)
         t->n--;
     /* a track's guest cycles at its last event are the sum of its directs */
