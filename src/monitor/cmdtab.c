@@ -54,7 +54,8 @@ const struct mon_cmd mon_cmds[] = {
      "Prints the address, the word disassembled, the PSW before and after, every\n"
      "word of E the step changed, and a trap if one was taken.  With a VM\n"
      "selected, steps the guest one instruction and shows what the control\n"
-     "program did for it.",
+     "program did for it; the other runnable VMs run meanwhile, as the\n"
+     "control program schedules them ('vm stop' holds one).",
      G_EXEC, "s stepi si", "=-", 0},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
