@@ -285,6 +285,15 @@ static void nest__a_load_ends_the_stack(void **state)
                   "level 1  CP at 0x00000");
 }
 
+/* 'check ... profile P' did not name the known profiles, as 'set profile'
+ * does. */
+static void check__an_unknown_profile_lists_the_known(void **state)
+{
+    (void)state;
+    cs_mon_fails("check examples/sum.s profile bogus",
+                 "check: unknown profile 'bogus' (known: virtualizable pdp10 ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -317,6 +326,7 @@ int main(void)
         cmocka_unit_test(rstep__in_breakpoint_commands_says_why_not),
         cmocka_unit_test(check__as_many_images_as_tgm_check),
         cmocka_unit_test(nest__a_load_ends_the_stack),
+        cmocka_unit_test(check__an_unknown_profile_lists_the_known),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

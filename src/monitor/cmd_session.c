@@ -94,7 +94,7 @@ static int parse_q(struct mon *m, const char *s, uint32_t *q)
     return 0;
 }
 
-static const struct isa_profile *parse_profile(struct mon *m, const char *s)
+const struct isa_profile *mon_profile(struct mon *m, const char *s)
 {
     const struct isa_profile *p = isa_profile_find(s);
     if (p)
@@ -155,7 +155,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
     case 0:
         return parse_q(m, v, &q) ? -1 : mon_new_bare(m, q, machine_profile(m->bare));
     case 1:
-        return (p = parse_profile(m, v)) ? mon_new_bare(m, machine_q(m->bare), p) : -1;
+        return (p = mon_profile(m, v)) ? mon_new_bare(m, machine_q(m->bare), p) : -1;
     case 2: {
         int e = mon_keyword(v, "stop continue finish");
         if (e < 0)
@@ -194,7 +194,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         m->vmm_cfg.q = q;
         return 0;
     case 7:
-        if (!(p = parse_profile(m, v)))
+        if (!(p = mon_profile(m, v)))
             return -1;
         m->vmm_cfg.profile = p;
         return 0;

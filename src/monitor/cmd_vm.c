@@ -321,10 +321,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             goto out;
         }
         if (k == 3) {
-            if (!(o.profile = isa_profile_find(argv[++i]))) {
-                mon_err(m, "unknown profile '%s'", argv[i]);
+            if (!(o.profile = mon_profile(m, argv[++i])))
                 goto out;
-            }
             continue;
         }
         if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &v)

@@ -230,6 +230,8 @@ int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
 /* Replace the bare machine with one of Q words and profile P, in the
  * power-on state (cmd_session.c); -1 with the error printed. */
 int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p);
+/* The profile named S, else NULL after an error that lists the known ones. */
+const struct isa_profile *mon_profile(struct mon *m, const char *s);
 /* Reload the history file after 'set histfile' (reader.c). */
 void mon_history_load(struct mon *m);
 /* Describe why address A fails section 2's development under machine X
