@@ -294,6 +294,15 @@ static void check__an_unknown_profile_lists_the_known(void **state)
                  "check: unknown profile 'bogus' (known: virtualizable pdp10 ");
 }
 
+/* '$NAME' always means a built-in: an unknown one was reported without its
+ * '$' ("unknown name 'foo'"), as if a label foo had been looked up. */
+static void print__an_unknown_builtin_keeps_its_dollar(void **state)
+{
+    (void)state;
+    cs_mon_fails("print $foo", "print: unknown name '$foo'");
+    cs_mon_fails("print $", "print: unknown name '$'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -327,6 +336,7 @@ int main(void)
         cmocka_unit_test(check__as_many_images_as_tgm_check),
         cmocka_unit_test(nest__a_load_ends_the_stack),
         cmocka_unit_test(check__an_unknown_profile_lists_the_known),
+        cmocka_unit_test(print__an_unknown_builtin_keeps_its_dollar),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

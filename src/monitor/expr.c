@@ -119,6 +119,7 @@ static bool halted(struct mon *m)
  * label hides a built-in only where it is written plainly. */
 static uint64_t name_value(struct ev *e, const char *n)
 {
+    const char *written = n; /* for the error: '$foo', not 'foo' */
     const struct tgm_image *img = mon_symbols(e->m);
     const struct tgm_symbol *s = img && n[0] != '$' ? image_symbol(img, n) : NULL;
     if (s)
@@ -161,7 +162,7 @@ static uint64_t name_value(struct ev *e, const char *n)
         return c.instret;
     if (!strcmp(n, "halted"))
         return halted(e->m);
-    return fail(e, "unknown name '%s'", n);
+    return fail(e, "unknown name '%s'", written);
 }
 
 static uint64_t number(struct ev *e)
