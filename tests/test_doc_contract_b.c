@@ -169,6 +169,11 @@ static void go__a_stop_names_the_vms_that_ran(void **state)
     cs_mon_prints(cmds, "\na: stopped after 4 steps, ");
     snprintf(cmds, sizeof cmds, "%sset slice 3; go for 4", two);
     cs_mon_prints(cmds, "\nb: stopped: s I=0 ");
+    /* the end, no VM runnable: each that ran, with its state */
+    snprintf(cmds, sizeof cmds, "%svm stop b; vm select b; go", two);
+    cs_mon_prints(cmds, "no VM is runnable after 53 steps\na: halted: ");
+    snprintf(cmds, sizeof cmds, "%sgo", two);
+    cs_mon_prints(cmds, "\n  0x00009 stop         HALT\nb: halted: ");
 }
 
 static void assert_same_file(const char *a, const char *b)

@@ -130,15 +130,25 @@ static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 /* A stop in mid-run: with VMs, where each VM that ran is (FIRST for the
  * first, with the counts, REST for the others), not the selected one if it
  * did not run. */
+static void stop_line(struct mon *m, int id, const char *what)
+{
+    struct vm_info vi;
+    if (what || id == MON_FOCUS_BARE || vmm_vm_info(m->vmm, id, &vi) != 0)
+        where(m, id, what ? what : "stopped", 0);
+    else /* its own state; after HALT, the HALT */
+        where(m, id, vm_state_name(vi.state), vi.state == VM_HALTED);
+}
+
+/* FIRST and REST NULL: each VM's own state. */
 static void stopped_where(struct mon *m, const char *first, const char *rest)
 {
     int shown = 0;
     for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
          id = vmm_vm_next(m->vmm, id))
         if (mon_vm_ran(m, id))
-            where(m, id, shown++ ? rest : first, 0);
+            stop_line(m, id, shown++ ? rest : first);
     if (!shown)
-        where(m, m->focus, first, 0);
+        stop_line(m, m->focus, first);
 }
 
 static void interrupted(struct mon *m, uint64_t done)
@@ -249,9 +259,8 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             mon_run_end(m);
             mon_out(m, "no VM is runnable after %llu step%s\n", (unsigned long long)done,
                     plural(done));
-            struct vm_info vi;
-            if (m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0)
-                where(m, m->focus, vm_state_name(vi.state), vi.state == VM_HALTED);
+            if (m->focus != MON_FOCUS_BARE)
+                stopped_where(m, NULL, NULL);
             return 0;
         }
         mon_rev_note(m);
