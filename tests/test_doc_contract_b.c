@@ -308,6 +308,16 @@ static void print__an_unknown_builtin_keeps_its_dollar(void **state)
     cs_mon_fails("print $", "print: unknown name '$'");
 }
 
+/* 'stop' said "a stopped" of a VM that had halted and stayed so ('vm stop'
+ * says the state). */
+static void stop__says_the_state_the_vm_is_in(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 4096 examples/sum.s; go; stop; vm list",
+                  "\na: halted\n   id name ");
+    cs_mon_prints("vm create a 4096 examples/sum.s; stop a", "\na: stopped\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -342,6 +352,7 @@ int main(void)
         cmocka_unit_test(nest__a_load_ends_the_stack),
         cmocka_unit_test(check__an_unknown_profile_lists_the_known),
         cmocka_unit_test(print__an_unknown_builtin_keeps_its_dollar),
+        cmocka_unit_test(stop__says_the_state_the_vm_is_in),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

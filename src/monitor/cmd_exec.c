@@ -445,13 +445,11 @@ int mon_cmd_stop(struct mon *m, int argc, char **argv)
         mon_out(m, "the bare machine is stopped (a run ends at HALT, a breakpoint or Ctrl-C)\n");
         return 0;
     }
-    if (vmm_vm_stop(m->vmm, id) != 0)
+    struct vm_info vi;
+    if (vmm_vm_stop(m->vmm, id) != 0 || vmm_vm_info(m->vmm, id, &vi) != 0)
         return mon_err(m, "cannot stop VM %d", id);
-    char name[64];
-    int saved = m->focus;
-    m->focus = id;
-    mon_out(m, "%s stopped\n", mon_target_name(m, name, sizeof name));
-    m->focus = saved;
+    /* the state it is in, as 'vm stop' says it: a halted VM stays halted */
+    mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));
     return 0;
 }
 
