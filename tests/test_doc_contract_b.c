@@ -318,6 +318,17 @@ static void stop__says_the_state_the_vm_is_in(void **state)
     cs_mon_prints("vm create a 4096 examples/sum.s; stop a", "\na: stopped\n");
 }
 
+/* print/c gave "0xa (not a printable character)" where 'examine -c'
+ * escapes a character: one escaping for both, 'step''s console line too. */
+static void print__a_character_escaped_as_examine_does(void **state)
+{
+    (void)state;
+    cs_mon_prints("p/c 10; p/c 1; p/c 0x12c; p/c 39; p/c 'A'",
+                  "'\\n'\n'\\x01'\n'\\x{12c}'\n'\\''\n'A'\n");
+    cs_mon_prints("deposit 100 10 1 0x12c 34; x -c 100 4",
+                  "  0x00064: \"\\n\\x01\\x{12c}\\\"\"\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -353,6 +364,7 @@ int main(void)
         cmocka_unit_test(check__an_unknown_profile_lists_the_known),
         cmocka_unit_test(print__an_unknown_builtin_keeps_its_dollar),
         cmocka_unit_test(stop__says_the_state_the_vm_is_in),
+        cmocka_unit_test(print__a_character_escaped_as_examine_does),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

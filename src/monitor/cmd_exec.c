@@ -510,18 +510,10 @@ static void step_console(struct mon *m, struct machine *x, size_t len0)
     const uint8_t *o = machine_console_output(x, &len);
     if (len <= len0)
         return;
+    char cb[32];
     mon_out(m, "    console <- \"");
-    for (size_t i = len0; i < len; i++) {
-        uint8_t c = o[i];
-        if (c == '"' || c == '\\')
-            mon_out(m, "\\%c", c);
-        else if (c == '\n')
-            mon_out(m, "\\n");
-        else if (c >= 0x20 && c < 0x7f)
-            mon_out(m, "%c", c);
-        else
-            mon_out(m, "\\x%02x", c);
-    }
+    for (size_t i = len0; i < len; i++)
+        mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
     mon_out(m, "\"\n");
 }
 

@@ -38,11 +38,8 @@ const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len)
         snprintf(buf, len, "0b%s", bits);
         break;
     }
-    case 'c':
-        if (v >= 0x20 && v < 0x7f)
-            snprintf(buf, len, "'%c'", (char)v);
-        else
-            snprintf(buf, len, "%#llx (not a printable character)", (unsigned long long)v);
+    case 'c': /* escaped as 'examine -c' does */
+        snprintf(buf, len, "'%s'", mon_fmt_char(v, '\'', b, sizeof b));
         break;
     case 'w': {
         struct psw p = psw_unpack(v);

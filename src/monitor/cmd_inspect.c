@@ -180,6 +180,22 @@ static int64_t space_addr(struct machine *x, enum space sp, uint64_t a, const ch
     return (int64_t)a;
 }
 
+const char *mon_fmt_char(uint64_t v, char quote, char *buf, size_t len)
+{
+    unsigned c = (unsigned)(v & 0xff);
+    if (v > 0xff) /* not a byte: braced, or \x141 would read as \x14 then '1' */
+        snprintf(buf, len, "\\x{%llx}", (unsigned long long)v);
+    else if (c == (unsigned char)quote || c == '\\')
+        snprintf(buf, len, "\\%c", c);
+    else if (c == '\n')
+        snprintf(buf, len, "\\n");
+    else if (isprint((int)c))
+        snprintf(buf, len, "%c", c);
+    else
+        snprintf(buf, len, "\\x%02x", c);
+    return buf;
+}
+
 static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t a, uint64_t n)
 {
     mon_out(m, "  0x%05llx: \"", (unsigned long long)a);
@@ -192,17 +208,8 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
             break;
         }
         machine_read_phys(x, (uint64_t)ph, &v);
-        unsigned c = (unsigned)(v & 0xff);
-        if (v > 0xff) /* not a byte: braced, or \x141 would read as \x14 then '1' */
-            mon_out(m, "\\x{%llx}", (unsigned long long)v);
-        else if (c == '"' || c == '\\')
-            mon_out(m, "\\%c", c);
-        else if (c == '\n')
-            mon_out(m, "\\n");
-        else if (isprint((int)c))
-            mon_out(m, "%c", c);
-        else
-            mon_out(m, "\\x%02x", c);
+        char cb[32];
+        mon_out(m, "%s", mon_fmt_char(v, '"', cb, sizeof cb));
         if (i + 1 == n)
             mon_out(m, "\"");
     }

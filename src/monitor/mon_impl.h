@@ -302,6 +302,9 @@ bool mon_trap_loop(struct machine *x, unsigned *cause);
 
 /* V in format FMT: x d u o b/t c, or w (a PSW decoded); BUF returned. */
 const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len);
+/* V as a character between QUOTEs, as 'examine -c' shows it: itself, \n,
+ * \QUOTE, \\, \xHH, or \x{H...} for a word that is not a byte (cmd_inspect.c). */
+const char *mon_fmt_char(uint64_t v, char quote, char *buf, size_t len);
 /* The /FMT suffix of the current command ("4x", "o"): COUNT (if COUNT is
  * not NULL) and the letter, one of FORMATS (0 if none).  -1 with error. */
 int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt);
