@@ -795,7 +795,7 @@ static void vm__breakpoints_trace_input_and_stop(void **state)
     OUT_HAS(f, "breakpoint 1 at 0x3 loop, hit 1 time");
     OK(f, "assert P == loop && E[i] == 0"); /* the VM's own view */
     OK(f, "stop");
-    OUT_HAS(f, "g stopped");
+    OUT_HAS(f, "g: stopped");
     FAILS(f, "step");
     ERR_HAS(f, "g is stopped");
     OK(f, "vm resume g; delete all; go");

@@ -74,15 +74,24 @@ static void add_position(const char *kinds, size_t klen, int pos, struct mon_com
     }
 }
 
+size_t mon_quote_step(const char *s, bool *quoted)
+{
+    if (*quoted && s[0] == '\\' && (s[1] == '"' || s[1] == '\\'))
+        return 2;
+    if (s[0] == '"')
+        *quoted = !*quoted;
+    return 1;
+}
+
 int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
 {
     memset(out, 0, sizeof *out);
     size_t seg = 0;
     bool quoted = false;
-    for (size_t i = 0; i < cursor && line[i]; i++) {
-        if (line[i] == '"')
-            quoted = !quoted;
-        else if (line[i] == ';' && !quoted)
+    for (size_t i = 0, k; i < cursor && line[i]; i += k) {
+        bool was = quoted;
+        k = mon_quote_step(line + i, &quoted);
+        if (line[i] == ';' && !was)
             seg = i + 1;
     }
     /* words of the segment before the cursor */

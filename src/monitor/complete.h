@@ -8,6 +8,7 @@
 #ifndef TGM_MON_COMPLETE_H
 #define TGM_MON_COMPLETE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mon_compl {
@@ -18,6 +19,12 @@ struct mon_compl {
                         p profile */
     char words[512]; /* fixed candidates, space separated */
 };
+
+/* The monitor's quoting, one step at S: in double quotes \" and \\ are one
+ * character, and a '"' opens or closes them (*QUOTED).  Returns how many
+ * characters to step over: 2 for an escape, else 1.  What splits a line at
+ * ';' and what completes it read quotes as mon_split does. */
+size_t mon_quote_step(const char *s, bool *quoted);
 
 /* 0, or -1 if nothing can be completed (unknown command, too many words). */
 int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out);

@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "mon_impl.h"
 #include "reader.h"
 #include "tgm/asm.h"
@@ -383,13 +384,10 @@ int mon_exec_line(struct mon *m, const char *line)
     if (!one)
         return mon_err(m, "out of memory");
     int rc = 0;
-    for (;; s++) {
-        if (quoted && *s == '\\' && (s[1] == '"' || s[1] == '\\')) {
-            s++; /* \" or \\ in quotes, as mon_split reads them: "a\\" ends there */
-            continue;
-        }
-        if (*s == '"')
-            quoted = !quoted;
+    for (size_t k = 1;; s += k) {
+        bool was = quoted;
+        if ((k = mon_quote_step(s, &quoted)) == 2 || was != quoted)
+            continue; /* an escape or a quote: "a\\" ends at its second '"' */
         bool comment = *s == '#' && !quoted &&
                        (s == line || s[-1] == ' ' || s[-1] == '\t' || s[-1] == ';');
         if (*s && !comment && (quoted || *s != ';'))
