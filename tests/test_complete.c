@@ -120,6 +120,20 @@ static void context__cursor_inside_the_line(void **state)
     assert_int_equal(c.start, 3);
 }
 
+/* In quotes \" is a quote character, as mon_split reads it: the ';' after
+ * it is still quoted, so no new command starts there. */
+static void context__an_escaped_quote_does_not_end_the_quotes(void **state)
+{
+    (void)state;
+    struct mon_compl c;
+    const char *line = "break loop do \"echo \\\"; s";
+    assert_int_equal(mon_complete_context(line, strlen(line), &c), 0);
+    assert_int_not_equal(c.pos, 0);
+    line = "break loop do \"echo \\\\\"; s"; /* \\ then the closing quote */
+    assert_int_equal(mon_complete_context(line, strlen(line), &c), 0);
+    assert_int_equal(c.pos, 0);
+}
+
 static void match__filters_sorts_and_dedupes(void **state)
 {
     (void)state;
@@ -158,6 +172,7 @@ int main(void)
         cmocka_unit_test(context__abbreviations_and_later_commands),
         cmocka_unit_test(context__unknown_command_has_nothing),
         cmocka_unit_test(context__cursor_inside_the_line),
+        cmocka_unit_test(context__an_escaped_quote_does_not_end_the_quotes),
         cmocka_unit_test(match__filters_sorts_and_dedupes),
         cmocka_unit_test(match__common_prefix_and_no_match),
     };
