@@ -602,17 +602,19 @@ struct hc_log {
     uint64_t last_code;
 };
 
-static bool hc_handler(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
+static enum hostcall_next hc_handler(void *ctx, struct machine *m, uint64_t code,
+                                     uint64_t *left, uint64_t *psw)
 {
+    (void)psw;
     struct hc_log *log = ctx;
     log->calls++;
     log->last_code = code;
     if (log->calls == log->stop_at)
-        return false;
+        return HOSTCALL_STOP;
     assert_int_equal(machine_psw(m).p, PC + 1); /* the HCALL has completed */
     machine_set_p(m, PC);                       /* run it again */
     *left = log->give;
-    return true;
+    return HOSTCALL_GO;
 }
 
 static void hcall__handler_runs_in_place_and_can_stop_the_run(void **state)

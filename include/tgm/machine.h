@@ -204,16 +204,32 @@ bool machine_watching(const struct machine *m);
 void machine_break_class(struct machine *m, unsigned class_mask);
 void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
+/* What the run loop does after a host call's handler returns. */
+enum hostcall_next {
+    HOSTCALL_STOP, /* the run stops with EXIT_HOST, as without a handler */
+    HOSTCALL_GO,   /* the run goes on from M's state as the handler left it */
+    HOSTCALL_LPSW, /* the run loads the PSW word *PSW, as LPSW does, and goes on */
+};
 /* A handler for HCALL that the fast loop runs in place: after the HCALL
  * completes, with M's state up to date, which the handler may change in any
  * way (PSW, timer, memory).  *LEFT is the steps the run may still take; the
- * handler may set it.  True: the run goes on from M's state as the handler
- * left it; false: the run stops with EXIT_HOST, as without a handler (the
- * checked loop always stops).  The control program enters its dispatcher
+ * handler may set it.  The checked loop never calls it (it always stops).
+ *
+ * A trap exit: when a trap's new PSW starts with an HCALL (supervisor mode,
+ * its P develops, no breakpoint there, no timer trap first) and the run
+ * need not look at its budget or timer in between, the fast loop takes the
+ * two steps at once and calls the handler.  E, the counters and the steps
+ * are as after the two; M's PSW is not yet the new one but still the
+ * trapped one, P at the trapping instruction (E[0] holds it, with the
+ * cause).  HOSTCALL_LPSW then runs on from *PSW, without setting the
+ * window up again if M, I and R are the trapped ones; HOSTCALL_STOP and
+ * HOSTCALL_GO first load the new PSW (the one E[1] held) past its HCALL,
+ * as the two steps leave it.  The control program enters its dispatcher
  * this way, as KVM handles an exit in the kernel without a trip to user
- * space.  NULL removes it. */
-typedef bool (*machine_hostcall_fn)(void *ctx, struct machine *m, uint64_t code,
-                                    uint64_t *left);
+ * space.  NULL removes the handler. */
+typedef enum hostcall_next (*machine_hostcall_fn)(void *ctx, struct machine *m,
+                                                  uint64_t code, uint64_t *left,
+                                                  uint64_t *psw);
 void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
 /* Whether any debugging is set (the checked loop is in use). */

@@ -437,6 +437,32 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 }
 #endif
 
+/* A trap exit: is the first step of the trap's new PSW NW an HCALL that
+ * the fast loop can take with the trap?  NW is in supervisor mode (an
+ * HCALL's only), its P develops, the word there is an HCALL that mode
+ * executes, no breakpoint marks it, and no timer trap comes first.  If so,
+ * returns the word; else 0, which is no HCALL.  What depends on NW alone
+ * is kept for the last NW that passed (the CP's PSW, at every trap). */
+static inline uint64_t trap_exit(struct machine *m, uint64_t nw)
+{
+    if (!(nw >> PSW_S_BIT))
+        return 0;
+    if (UNLIKELY(nw != m->xpsw)) {
+        uint32_t p = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
+        uint32_t l = (uint32_t)(nw >> PSW_L_SHIFT) & TGM_ADDR_MASK;
+        if (p >= address_limit(m->q, l, (uint32_t)(nw & PSW_B_MASK)) ||
+            m->dmap[1][OP_HCALL] != OP_HCALL)
+            return 0;
+        m->xpsw = nw; /* l + p < q: P develops */
+        m->xphys = l + p;
+    }
+    uint64_t w = m->E[m->xphys];
+    if (GET_OP(w) != OP_HCALL || m->D[m->xphys].nbp ||
+        ((nw >> PSW_I_BIT) & 1 && m->timer_pending))
+        return 0;
+    return w;
+}
+
 /* The fast loop's handlers are the ones entries point to (FAST). */
 #define FAST (!CHECKED && !ONE)
 /* and only they resolve entries (threaded dispatch only) */

@@ -120,6 +120,11 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     enum exit_reason why;
     uint8_t cause;
     uint64_t w = 0; /* the word fetched (checked loop) */
+#if !CHECKED && !ONE
+    /* a trap exit in progress (trap_exit): the trapped PSW's M, I and R,
+     * and the new PSW; xnw is 0 otherwise */
+    uint64_t tpswx, xnw;
+#endif
     uint32_t fa, fb, fc;
 
     /* checked-mode bookkeeping; the debug settings are read again after
@@ -437,38 +442,13 @@ next:
         ex->code = cur->a;
         ADVANCE();
         RETIRE(CYC_HCALL);
-        if (FAST && m->hostcall) {
-            /* write back as out: does, let the handler change anything, and
-             * take the machine up again as at entry */
-            uint64_t steps = STEPS();
-            uint64_t left = step_end - steps;
+#if !CHECKED && !ONE
+        if (m->hostcall) {
             m->p = PC();
-            m->ctr.cycles = CYC();
-            m->ctr.instret += steps - ibase;
-            m->ctr.steps = steps;
-            bool go_on = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
-            uint64_t s0 = sbase = m->ctr.steps;
-            origin += s0 - steps;
-            uint64_t room = left < ~s0 ? left : ~s0; /* saturating */
-            step_end = s0 + room;
-            cbase = m->ctr.cycles;
-            cr = 0;
-            ibase = s0;
-            P = m->p;
-            WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
-            tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
-            pc = Dl + P;
-            SET_MODE(m->sup);
-            if (go_on) {
-                /* the look next: would make, unless it has more to do than
-                 * place the next one (the budget spent, the timer due) */
-                if (room == 0 || m->timer_pending ||
-                    (m->timer_armed && m->timer_deadline <= cbase))
-                    goto next;
-                PLACE_LOOK(cbase, s0); /* ahead: room and deadline are */
-                DISPATCH_AHEAD();
-            }
+            xnw = tpswx = 0; /* no trap exit (so neither is live elsewhere) */
+            goto hostcall;
         }
+#endif
         why = EXIT_HOST;
         goto out;
 
@@ -621,12 +601,33 @@ mem_trap:
 trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
     P = PC();
+#if defined(__GNUC__) && !CHECKED && !ONE
+    /* one trap path for every cause (GCC would otherwise build the old
+     * PSW's cause bits in each instruction that may trap) */
+    __asm__("" : "+r"(cause));
+#endif
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 2 * 0 + 1; /* E[0], written */
     }
-    LOAD_PSW(trap_sequence(m, psw_at(m, P, cause), cause));
-    ibase++;
-    RETIRE(TGM_TRAP_CYCLES);
+    {
+        uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
+        ibase++;
+        RETIRE(TGM_TRAP_CYCLES);
+#if !CHECKED && !ONE
+        /* the new PSW's first step is a host call: take it with the trap,
+         * unless the next step would look (the budget or the timer) */
+        uint64_t hw_;
+        if (UNLIKELY(m->hostcall && cr < 0) && (hw_ = trap_exit(m, nw_))) {
+            tpswx = m->pswx;
+            xnw = nw_;
+            m->p = P;
+            ex->code = GET_A(hw_);
+            RETIRE(CYC_HCALL);
+            goto hostcall;
+        }
+#endif
+        LOAD_PSW(nw_);
+    }
     ADMIT();
     if (CHECKED) {
         if (rec_open)
@@ -643,6 +644,53 @@ trap:
         }
     }
     DISPATCH();
+
+#if !CHECKED && !ONE
+hostcall: /* HCALL's handler in place: M is up to date, the run's locals not */
+    {
+        uint64_t steps = STEPS(), left = step_end - steps, nw = 0;
+        m->ctr.cycles = CYC();
+        m->ctr.instret += steps - ibase;
+        m->ctr.steps = steps;
+        enum hostcall_next nx = m->hostcall(m->hostcall_ctx, m, ex->code, &left, &nw);
+        /* take the machine up again as at entry */
+        uint64_t s0 = sbase = m->ctr.steps;
+        origin += s0 - steps;
+        uint64_t room = left < ~s0 ? left : ~s0; /* saturating */
+        step_end = s0 + room;
+        cbase = m->ctr.cycles;
+        cr = 0;
+        ibase = s0;
+        if (xnw && nx == HOSTCALL_LPSW && (nw & ~PSW_P_CAUSE_BITS) == tpswx &&
+            m->pswx == tpswx) {
+            /* back to the trapped M, I and R, still M's: so is the window */
+            P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
+            pc = Dl + P;
+        } else if (nx == HOSTCALL_LPSW) {
+            LOAD_PSW(nw);
+        } else if (xnw) { /* the new PSW, past its HCALL, as the two steps leave it */
+            LOAD_PSW(xnw);
+            ADVANCE();
+        } else {
+            P = m->p;
+            WINDOW(m->lim); /* the setters keep it (machine_update_lim) */
+            pc = Dl + P;
+            SET_MODE(m->sup);
+        }
+        tag = pdc_tag(m->pdcs, Dl, lim); /* the guest runs resolved next */
+        if (nx != HOSTCALL_STOP) {
+            /* the look next: would make, unless it has more to do than
+             * place the next one (the budget spent, the timer due) */
+            if (room == 0 || m->timer_pending ||
+                (m->timer_armed && m->timer_deadline <= cbase))
+                goto next;
+            PLACE_LOOK(cbase, s0); /* ahead: room and deadline are */
+            DISPATCH_AHEAD();
+        }
+        why = EXIT_HOST;
+        goto out;
+    }
+#endif
 
 out:; /* a label needs a statement before a declaration (C11) */
 #undef stale

@@ -98,6 +98,10 @@ struct machine {
     uint8_t last_trap;
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
+    /* the last new PSW found to start with an HCALL at physical xphys that
+     * its mode executes (trap_exit); 0 for none, never a supervisor PSW */
+    uint64_t xpsw;
+    uint32_t xphys;
 
     /* debugging: execution breakpoints are also marked in the cache (the
      * fast loop's); everything else takes the checked run loop */

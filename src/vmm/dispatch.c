@@ -41,18 +41,23 @@ static struct vm *pick(struct vmm *v)
     return NULL;
 }
 
-/* Load the VM's composed PSW into the real machine and arm the real timer
- * for the end of the slice or the virtual timer's expiry, whichever is
- * first (not at all for a lone VM without a timer: nothing to regain). */
-static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
+/* The real PSW that runs VM: its composed PSW (vmmap_real_psw), packed. */
+static HOT_INLINE uint64_t real_psw(const struct vm *vm, const struct psw *vp)
 {
-    struct psw vp = machine_psw(vm->view);
     struct vm_map map = {vm->base, vm->w};
-    struct psw rp = vmmap_real_psw(&map, &vp);
-    machine_load_psw(v->m, &rp);
+    struct psw rp = vmmap_real_psw(&map, vp);
+    return psw_pack(&rp);
+}
+
+/* Arm the real timer for the end of the slice or the virtual timer's
+ * expiry, whichever is first (not at all for a lone VM without a timer:
+ * nothing to regain).  VP is the VM's virtual PSW. */
+static HOT_INLINE void arm(struct vmm *v, struct vm *vm, const struct psw *vp,
+                           int64_t slice_left)
+{
     /* a real timer the CP left disarmed cannot be pending: leave it alone
      * (unless a guest armed it, which only a broken profile allows) */
-    if (!v->slicing && !vp.ie && !v->real_timer && !machine_get_timer(v->m).armed)
+    if (!v->slicing && !vp->ie && !v->real_timer && !machine_get_timer(v->m).armed)
         return; /* a lone VM without a timer: nothing to arm */
     bool armed = false;
     int64_t remaining = 0;
@@ -60,7 +65,7 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
         armed = true;
         remaining = slice_left > 0 ? slice_left : 1;
     }
-    if (vp.ie) {
+    if (vp->ie) {
         struct machine_timer vt = machine_get_timer(vm->view);
         if (vt.armed && (!armed || vt.remaining < remaining)) {
             armed = true;
@@ -70,6 +75,14 @@ static HOT_INLINE void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
     if (armed || v->real_timer || machine_get_timer(v->m).armed)
         machine_set_timer(v->m, &(struct machine_timer){armed, false, remaining});
     v->real_timer = armed;
+}
+
+/* Load the VM's composed PSW into the real machine and arm its timer. */
+static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
+{
+    struct psw vp = machine_psw(vm->view);
+    machine_set_psw(v->m, real_psw(vm, &vp));
+    arm(v, vm, &vp, slice_left);
 }
 
 /* The real counters from which account() charges the guest next. */
@@ -191,7 +204,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * and budget, no virtual timer trap or hybrid interpretation is pending,
  * the trap was not the CP's timer, and nobody is debugging.  Otherwise the
  * run stops and vmm_run decides, as after any other exit. */
-bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
+enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                uint64_t *left, uint64_t *psw)
 {
     (void)code, (void)m; /* m is v->m */
     struct vmm *v = ctx;
@@ -199,7 +213,7 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
      * with fewer registers held across the view's step) */
     struct vm *vm = v->run_vm;
     if (__builtin_expect(!vm, 0))
-        return false;
+        return HOSTCALL_STOP;
     unsigned cause = dispatch(v, vm);
     /* the steps left, modulo 2^64: 0, or above the budget when it was
      * overrun, are both "none" (one unsigned compare after the - 1) */
@@ -212,11 +226,14 @@ bool vmm_hostcall(void *ctx, struct machine *m, uint64_t code, uint64_t *left)
         machine_debugging(v->m) || vm->watch_hit >= 0 ||
         (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
         v->entered = true;
-        return false;
+        return HOSTCALL_STOP;
     }
     *left = room;
-    resume(v, vm, slice);
-    return true;
+    /* the run loop loads the PSW: back to the trapped window if R is the same */
+    struct psw vp = machine_psw(vm->view);
+    *psw = real_psw(vm, &vp);
+    arm(v, vm, &vp, slice);
+    return HOSTCALL_LPSW;
 }
 
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK
