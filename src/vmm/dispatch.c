@@ -41,12 +41,18 @@ static struct vm *pick(struct vmm *v)
     return NULL;
 }
 
-/* The real PSW that runs VM: its composed PSW (vmmap_real_psw), packed. */
-static HOT_INLINE uint64_t real_psw(const struct vm *vm, const struct psw *vp)
+/* The real PSW that runs VM: its composed PSW (vmmap_real_psw), packed;
+ * all but P kept for the virtual R it was last composed from. */
+static HOT_INLINE uint64_t real_psw(struct vm *vm, const struct psw *vp)
 {
-    struct vm_map map = {vm->base, vm->w};
-    struct psw rp = vmmap_real_psw(&map, vp);
-    return psw_pack(&rp);
+    if (__builtin_expect(!vm->rpsw || vp->l != vm->rpsw_l || vp->b != vm->rpsw_b, 0)) {
+        struct vm_map map = {vm->base, vm->w};
+        struct psw rp = vmmap_real_psw(&map, &(struct psw){.l = vp->l, .b = vp->b});
+        vm->rpsw = psw_pack(&rp);
+        vm->rpsw_l = vp->l;
+        vm->rpsw_b = vp->b;
+    }
+    return vm->rpsw | (uint64_t)(vp->p & TGM_ADDR_MASK) << PSW_P_SHIFT;
 }
 
 /* Arm the real timer for the end of the slice or the virtual timer's

@@ -31,6 +31,10 @@ struct vm {
     int64_t watch_hit;       /* real address a simulated access hit, or -1 */
     bool watch_write;
     uint32_t lpsw_b;
+    /* the real PSW without P last composed (I is set: never 0) and the
+     * virtual R it was composed from; 0 until the first */
+    uint64_t rpsw;
+    uint32_t rpsw_l, rpsw_b;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
 };
