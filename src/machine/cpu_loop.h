@@ -646,7 +646,8 @@ trap:
     DISPATCH();
 
 #if !CHECKED && !ONE
-hostcall: /* HCALL's handler in place: M is up to date, the run's locals not */
+hostcall: /* the handler in place: M is written back (in a trap exit its PSW
+           * is still the trapped one, machine.h), the run's locals not */
     {
         uint64_t steps = STEPS(), left = step_end - steps, nw = 0;
         m->ctr.cycles = CYC();
