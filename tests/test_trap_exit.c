@@ -33,9 +33,10 @@
 #define HCALL_COST (TGM_TRAP_CYCLES + CYC_HCALL)
 
 /* What the handler does at each call, and what it saw. */
-enum act { BACK, STOP, GO, ELSEWHERE };
+enum act { BACK, STOP, GO, ELSEWHERE, RESUME };
 struct hc {
     enum act act[4];
+    uint64_t left[4]; /* what RESUME sets *LEFT to; 0 leaves it */
     int calls;
     uint64_t e0[4], psw[4], code[4];
     struct machine_counters ctr[4];
@@ -44,7 +45,6 @@ struct hc {
 static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, uint64_t *left,
                                   uint64_t *psw)
 {
-    (void)left;
     struct hc *h = ctx;
     int k = h->calls++;
     assert_true(k < 4);
@@ -59,6 +59,11 @@ static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, u
     case BACK:
         *psw = psw_pack(&old);
         return HOSTCALL_LPSW;
+    case RESUME:
+        *psw = psw_pack(&old);
+        if (h->left[k])
+            *left = h->left[k];
+        return HOSTCALL_RESUME;
     case ELSEWHERE: /* another mode and R: the HALT after the HCALL */
         *psw = ts_psw(true, false, 0, H + 1, 0, Q);
         return HOSTCALL_LPSW;
@@ -114,6 +119,49 @@ static void trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw(void 
     assert_int_equal(c.instret, 3);
     assert_int_equal(c.cycles, 2 * HCALL_COST + CYC_ADDI);
     assert_int_equal(c.traps[TRAP_PRIV], 2);
+    machine_destroy(m);
+}
+
+/* HOSTCALL_RESUME is LPSW for a handler that left the counters and the
+ * timer alone: the same state as BACK, and the budget it sets holds
+ * whether it ends sooner or later than the run's. */
+static void trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets(void **state)
+{
+    (void)state;
+    struct hc hb = {.act = {BACK, STOP}}, hr = {.act = {RESUME, STOP}};
+    struct machine *a = setup(&hb), *b = setup(&hr);
+    assert_int_equal(machine_run(a, 1000, NULL), EXIT_HOST);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(b, 1000, &ex), EXIT_HOST);
+    assert_int_equal(ex.steps, 5);
+    assert_int_equal(machine_get_psw(b), machine_get_psw(a));
+    struct machine_counters ca = machine_get_counters(a), cb = machine_get_counters(b);
+    assert_memory_equal(&ca, &cb, sizeof ca);
+    assert_memory_equal(machine_mem(a), machine_mem(b), Q * sizeof(uint64_t));
+    machine_destroy(a);
+    machine_destroy(b);
+
+    /* one step left: the ADDI, then the budget, though the run had more */
+    struct hc h1 = {.act = {RESUME}, .left = {1}};
+    struct machine *m = setup(&h1);
+    assert_int_equal(machine_run(m, 1000, &ex), EXIT_BUDGET);
+    assert_int_equal(ex.steps, 3);
+    assert_int_equal(h1.calls, 1);
+    assert_int_equal(ts_peek(m, RL + X), 1);
+    assert_int_equal(machine_get_psw(m), USER(PC + 2));
+    machine_destroy(m);
+
+    /* more left than the run had: it goes on past its 5 steps, through
+     * three ADDIs, to the next trap */
+    struct hc h2 = {.act = {RESUME, STOP}, .left = {1000}};
+    m = setup(&h2);
+    for (uint32_t i = 2; i <= 3; i++)
+        ts_poke(m, RL + PC + i, I(ADDI, X, X, 1));
+    ts_poke(m, RL + PC + 4, I(SPSW, S, 0, 0));
+    assert_int_equal(machine_run(m, 5, &ex), EXIT_HOST);
+    assert_int_equal(ex.steps, 7);
+    assert_int_equal(h2.calls, 2);
+    assert_int_equal(ts_peek(m, RL + X), 3);
     machine_destroy(m);
 }
 
@@ -211,6 +259,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw),
+        cmocka_unit_test(trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets),
         cmocka_unit_test(trap_exit__ends_as_the_run_one_step_at_a_time_does),
         cmocka_unit_test(trap_exit__go_runs_on_past_the_hcall),
         cmocka_unit_test(trap_exit__lpsw_of_another_mode_and_r_loads_it),

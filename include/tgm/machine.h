@@ -209,6 +209,8 @@ enum hostcall_next {
     HOSTCALL_STOP, /* the run stops with EXIT_HOST, as without a handler */
     HOSTCALL_GO,   /* the run goes on from M's state as the handler left it */
     HOSTCALL_LPSW, /* the run loads the PSW word *PSW, as LPSW does, and goes on */
+    HOSTCALL_RESUME, /* as HOSTCALL_LPSW; the handler left M's counters and
+                        timer as they were (so the run need not take them up) */
 };
 /* A handler for HCALL that the fast loop runs in place: after the HCALL
  * completes, with M's state up to date, which the handler may change in any
@@ -222,7 +224,8 @@ enum hostcall_next {
  * are as after the two; M's PSW is not yet the new one but still the
  * trapped one, P at the trapping instruction (E[0] holds it, with the
  * cause).  HOSTCALL_LPSW then runs on from *PSW, without setting the
- * window up again if M, I and R are the trapped ones; HOSTCALL_STOP and
+ * window up again if M, I and R are the trapped ones (HOSTCALL_RESUME then
+ * keeps the run's counters as they are, too); HOSTCALL_STOP and
  * HOSTCALL_GO first load the new PSW (the one E[1] held) past its HCALL,
  * as the two steps leave it.  The control program enters its dispatcher
  * this way, as KVM handles an exit in the kernel without a trip to user

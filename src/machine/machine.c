@@ -185,8 +185,7 @@ struct psw machine_psw(const struct machine *m)
 
 uint64_t machine_get_psw(const struct machine *m)
 {
-    struct psw p = machine_psw(m);
-    return psw_pack(&p);
+    return psw_at(m, m->p, 0);
 }
 
 /* Declared inline (the header's declaration makes this the external

@@ -41,54 +41,60 @@ static struct vm *pick(struct vmm *v)
     return NULL;
 }
 
-/* The real PSW that runs VM: its composed PSW (vmmap_real_psw), packed;
- * all but P kept for the virtual R it was last composed from. */
-static HOT_INLINE uint64_t real_psw(struct vm *vm, const struct psw *vp)
+/* The real PSW that runs VM, whose view's packed PSW is VW: its composed
+ * PSW (vmmap_real_psw), packed; all but P kept for the virtual R it was
+ * last composed from (the key has a bit set that no R has, so a zeroed
+ * record never matches). */
+#define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
+static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
 {
-    if (__builtin_expect(!vm->rpsw || vp->l != vm->rpsw_l || vp->b != vm->rpsw_b, 0)) {
+    if (__builtin_expect(RPSW_KEY(vw) != vm->rkey, 0)) {
         struct vm_map map = {vm->base, vm->w};
-        struct psw rp = vmmap_real_psw(&map, &(struct psw){.l = vp->l, .b = vp->b});
+        struct psw vp = psw_unpack(vw);
+        struct psw rp = vmmap_real_psw(&map, &vp);
+        rp.p = 0;
         vm->rpsw = psw_pack(&rp);
-        vm->rpsw_l = vp->l;
-        vm->rpsw_b = vp->b;
+        vm->rkey = RPSW_KEY(vw);
     }
-    return vm->rpsw | (uint64_t)(vp->p & TGM_ADDR_MASK) << PSW_P_SHIFT;
+    return vm->rpsw | (vw & (uint64_t)TGM_ADDR_MASK << PSW_P_SHIFT);
 }
 
 /* Arm the real timer for the end of the slice or the virtual timer's
  * expiry, whichever is first (not at all for a lone VM without a timer:
- * nothing to regain).  VP is the VM's virtual PSW. */
-static HOT_INLINE void arm(struct vmm *v, struct vm *vm, const struct psw *vp,
-                           int64_t slice_left)
+ * nothing to regain).  VIE is the VM's virtual I bit.  Whether the real timer
+ * may have changed. */
+static HOT_INLINE bool arm(struct vmm *v, struct vm *vm, bool vie, int64_t slice_left)
 {
     /* a real timer the CP left disarmed cannot be pending: leave it alone
      * (unless a guest armed it, which only a broken profile allows) */
-    if (!v->slicing && !vp->ie && !v->real_timer && !machine_get_timer(v->m).armed)
-        return; /* a lone VM without a timer: nothing to arm */
+    if (!v->slicing && !vie && !v->real_timer && !machine_get_timer(v->m).armed)
+        return false; /* a lone VM without a timer: nothing to arm */
     bool armed = false;
     int64_t remaining = 0;
     if (v->slicing) {
         armed = true;
         remaining = slice_left > 0 ? slice_left : 1;
     }
-    if (vp->ie) {
+    if (vie) {
         struct machine_timer vt = machine_get_timer(vm->view);
         if (vt.armed && (!armed || vt.remaining < remaining)) {
             armed = true;
             remaining = vt.remaining;
         }
     }
-    if (armed || v->real_timer || machine_get_timer(v->m).armed)
+    bool set = armed || v->real_timer || machine_get_timer(v->m).armed;
+    if (set)
         machine_set_timer(v->m, &(struct machine_timer){armed, false, remaining});
     v->real_timer = armed;
+    return set;
 }
 
 /* Load the VM's composed PSW into the real machine and arm its timer. */
 static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
 {
-    struct psw vp = machine_psw(vm->view);
-    machine_set_psw(v->m, real_psw(vm, &vp));
-    arm(v, vm, &vp, slice_left);
+    uint64_t vw = machine_get_psw(vm->view);
+    machine_set_psw(v->m, real_psw(vm, vw));
+    arm(v, vm, (vw >> PSW_I_BIT) & 1, slice_left);
 }
 
 /* The real counters from which account() charges the guest next. */
@@ -221,25 +227,29 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
     if (__builtin_expect(!vm, 0))
         return HOSTCALL_STOP;
     unsigned cause = dispatch(v, vm);
+    struct machine *view = vm->view;
     /* the steps left, modulo 2^64: 0, or above the budget when it was
      * overrun, are both "none" (one unsigned compare after the - 1) */
-    uint64_t room = v->run_send - machine_steps(vm->view);
+    uint64_t room = v->run_send - machine_steps(view);
     /* vmm_run charges the slice when the stretch ends */
-    int64_t slice = (int64_t)(v->run_cend - machine_cycles(vm->view));
+    int64_t slice = 0;
+    uint64_t vw = machine_get_psw(view);
     if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || room - 1 >= v->run_budget ||
-        (!v->run_plain &&
-         ((v->slicing && slice <= 0) || (v->hybrid && machine_sup(vm->view)))) ||
-        machine_debugging(v->m) || vm->watch_hit >= 0 ||
-        (machine_ie(vm->view) && machine_get_timer(vm->view).pending)) {
-        v->entered = true;
-        return HOSTCALL_STOP;
+        (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
+        goto stop;
+    if (__builtin_expect(!v->run_plain, 0)) {
+        slice = (int64_t)(v->run_cend - machine_cycles(view));
+        if ((v->slicing && slice <= 0) || (v->hybrid && machine_sup(view)) ||
+            machine_debugging(v->m) || vm->watch_hit >= 0)
+            goto stop;
     }
     *left = room;
     /* the run loop loads the PSW: back to the trapped window if R is the same */
-    struct psw vp = machine_psw(vm->view);
-    *psw = real_psw(vm, &vp);
-    arm(v, vm, &vp, slice);
-    return HOSTCALL_LPSW;
+    *psw = real_psw(vm, vw);
+    return arm(v, vm, (vw >> PSW_I_BIT) & 1, slice) ? HOSTCALL_LPSW : HOSTCALL_RESUME;
+stop:
+    v->entered = true;
+    return HOSTCALL_STOP;
 }
 
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK
@@ -252,7 +262,8 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     resume(v, vm, v->slice_left);
     snapshot(v);
     v->run_vm = vm;
-    v->run_plain = !v->slicing && !v->hybrid; /* neither changes during the run */
+    /* none of these changes during the run (no hook, which might) */
+    v->run_plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
     v->entered = false;
     v->run_send = machine_steps(vm->view) + chunk; /* modulo 2^64 */
     v->run_budget = chunk;

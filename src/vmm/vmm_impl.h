@@ -31,10 +31,9 @@ struct vm {
     int64_t watch_hit;       /* real address a simulated access hit, or -1 */
     bool watch_write;
     uint32_t lpsw_b;
-    /* the real PSW without P last composed (I is set: never 0) and the
-     * virtual R it was composed from; 0 until the first */
-    uint64_t rpsw;
-    uint32_t rpsw_l, rpsw_b;
+    /* the real PSW without P last composed, and the key of the virtual R
+     * it was composed from (dispatch.c's RPSW_KEY); 0 until the first */
+    uint64_t rpsw, rkey;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
 };
@@ -59,7 +58,7 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
-    bool run_plain;             /* neither slicing nor hybrid: one test in D */
+    bool run_plain;             /* no slicing, hybrid, debugging or hook: one test in D */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
     uint64_t run_budget;        /* the steps it may take */
