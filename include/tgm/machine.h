@@ -183,7 +183,8 @@ enum exit_reason machine_run(struct machine *m, uint64_t budget,
                              struct machine_exit *ex);
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
 /* machine_step, inlined into its caller where the build allows (the
- * control program's step of a view at every trap). */
+ * control program's step of a view at every trap); of EX it sets only the
+ * reason and the steps, unless M is being debugged. */
 enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the

@@ -282,18 +282,19 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
         El[x] = v_;                \
         Dl[x].h = stale;           \
     } while (0)
-/* The window of R = (m->l, m->b), whose first LIM_ words develop.  The
+/* The window of R = (m->l, m->b), whose first LIM_ words develop (kept in
+ * M too, as machine_update_lim keeps it outside the loop).  The
  * tag is left to the first resolved step that needs it (L_RESOLVE): a
  * trap's handler seldom runs resolved code at once. */
-#define WINDOW(lim_)                                    \
-    do {                                                \
-        lim = (lim_);                                   \
-        El = LIKELY(m->l < m->q) ? m->E + m->l : m->E;  \
-        Dl = LIKELY(m->l < m->q) ? m->D + m->l : m->D;  \
-        pclim = Dl + lim;                               \
-        tag = TAG_LAZY;                                 \
-        last_t = UINT32_MAX;                            \
-        Lw = m->l;                                      \
+#define WINDOW(lim_)                                           \
+    do {                                                       \
+        lim = (lim_);                                          \
+        El = m->El = LIKELY(m->l < m->q) ? m->E + m->l : m->E; \
+        Dl = m->Dl = LIKELY(m->l < m->q) ? m->D + m->l : m->D; \
+        pclim = Dl + lim;                                      \
+        tag = TAG_LAZY;                                        \
+        last_t = UINT32_MAX;                                   \
+        Lw = m->l;                                             \
     } while (0)
 /* m->lim follows R at once, as machine_update_lim keeps it outside */
 #define RELOCATE() WINDOW(m->lim = address_limit(m->q, m->l, m->b))

@@ -90,8 +90,8 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     const void *const stale = pdc_stale;
 #endif
     uint32_t P = m->p, lim = m->lim;
-    uint64_t *El = m->l < m->q ? m->E + m->l : m->E;
-    struct pdc *Dl = m->l < m->q ? m->D + m->l : m->D; /* the cache as P sees it */
+    uint64_t *El = m->El;
+    struct pdc *Dl = m->Dl; /* the cache as P sees it */
     /* P is kept as pc = Dl + P; pclim = Dl + lim.  A jump to the target of
      * the last jump reuses its entry (last_t, last_pc), so a loop's back
      * branch does not wait for the target to be loaded. */
@@ -139,7 +139,8 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     bool rec_open = false;
     int64_t whit = -1; /* a watchpoint hit: see watch_hit */
 
-    memset(ex, 0, sizeof *ex);
+    if (!INLINED) /* the inlined step sets only the reason and the steps */
+        memset(ex, 0, sizeof *ex);
 
 next:
     P = PC();
@@ -665,7 +666,9 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
                 step_end = end;
                 P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
                 pc = Dl + P;
-                tag = pdc_tag(m->pdcs, Dl, lim); /* a new epoch, perhaps */
+                /* a new epoch, perhaps (TAG_LAZY may stay: it matches nothing) */
+                if (UNLIKELY(tag >> PDC_TAG_EPOCH != m->pdcs->epoch))
+                    tag = pdc_tag(m->pdcs, Dl, lim);
                 DISPATCH();
             }
         }

@@ -15,6 +15,8 @@
 void machine_update_lim(struct machine *m)
 {
     m->lim = address_limit(m->q, m->l, m->b);
+    m->El = m->l < m->q ? m->E + m->l : m->E;
+    m->Dl = m->l < m->q ? m->D + m->l : m->D;
     m->pswx = psw_pack(&(struct psw){m->sup, m->ie, 0, 0, m->l, m->b});
 }
 

@@ -68,11 +68,15 @@ struct pdc_shared {
     uint32_t epoch;
 };
 #define PDC_EPOCH_BITS 24
+#define PDC_TAG_EPOCH 40 /* a tag's epoch bits start here */
 
 struct machine {
     /* S = <E, M, P, R> */
     uint64_t *E;
     struct pdc *D; /* the decode cache beside E (a view's is its host's) */
+    /* R's window: E and D from l (from 0 if l >= q), kept with lim */
+    uint64_t *El;
+    struct pdc *Dl;
     struct pdc_shared *pdcs; /* the cache's: own_pdcs, or the host's */
     struct pdc_shared own_pdcs;
     uint32_t q;
@@ -129,7 +133,7 @@ static inline uint64_t pdc_tag(const struct pdc_shared *s, const struct pdc *Dl,
                                uint32_t lim)
 {
     /* DL's index << 20, from its offset in bytes (an entry is 64) */
-    return (uint64_t)s->epoch << 40 |
+    return (uint64_t)s->epoch << PDC_TAG_EPOCH |
            (uint64_t)((const char *)Dl - (const char *)s->D0) << (20 - 6) | lim;
 }
 /* Whether the fast loop honours breakpoints (it does with computed goto). */
