@@ -93,6 +93,17 @@ static struct machine *setup(struct hc *h)
     return m;
 }
 
+/* A and B ended in the same PSW, counters and memory; both go. */
+static void assert_same_end_and_destroy(struct machine *a, struct machine *b)
+{
+    assert_int_equal(machine_get_psw(b), machine_get_psw(a));
+    struct machine_counters ca = machine_get_counters(a), cb = machine_get_counters(b);
+    assert_memory_equal(&ca, &cb, sizeof ca);
+    assert_memory_equal(machine_mem(a), machine_mem(b), Q * sizeof(uint64_t));
+    machine_destroy(a);
+    machine_destroy(b);
+}
+
 static void trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw(void **state)
 {
     (void)state;
@@ -134,12 +145,7 @@ static void trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets(void **s
     struct machine_exit ex;
     assert_int_equal(machine_run(b, 1000, &ex), EXIT_HOST);
     assert_int_equal(ex.steps, 5);
-    assert_int_equal(machine_get_psw(b), machine_get_psw(a));
-    struct machine_counters ca = machine_get_counters(a), cb = machine_get_counters(b);
-    assert_memory_equal(&ca, &cb, sizeof ca);
-    assert_memory_equal(machine_mem(a), machine_mem(b), Q * sizeof(uint64_t));
-    machine_destroy(a);
-    machine_destroy(b);
+    assert_same_end_and_destroy(a, b);
 
     /* one step left: the ADDI, then the budget, though the run had more */
     struct hc h1 = {.act = {RESUME}, .left = {1}};
@@ -185,12 +191,7 @@ static void trap_exit__ends_as_the_run_one_step_at_a_time_does(void **state)
     assert_int_equal(h2.calls, 2);
     assert_int_equal(h2.e0[0], h1.e0[0]);
     assert_memory_equal(&h2.ctr[0], &h1.ctr[0], sizeof h1.ctr[0]);
-    assert_int_equal(machine_get_psw(b), machine_get_psw(a));
-    struct machine_counters ca = machine_get_counters(a), cb = machine_get_counters(b);
-    assert_memory_equal(&ca, &cb, sizeof ca);
-    assert_memory_equal(machine_mem(a), machine_mem(b), Q * sizeof(uint64_t));
-    machine_destroy(a);
-    machine_destroy(b);
+    assert_same_end_and_destroy(a, b);
 }
 
 static void trap_exit__go_runs_on_past_the_hcall(void **state)
