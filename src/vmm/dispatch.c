@@ -216,6 +216,12 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * and budget, no virtual timer trap or hybrid interpretation is pending,
  * the trap was not the CP's timer, and nobody is debugging.  Otherwise the
  * run stops and vmm_run decides, as after any other exit. */
+/* The run loop has just stored the real counters one by one: GCC's SLP
+ * vectoriser would load two at once, which no CPU forwards from two
+ * stores (a stall of a dozen cycles at every trap). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-slp-vectorize")))
+#endif
 enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
                                 uint64_t *left, uint64_t *psw)
 {
