@@ -36,7 +36,7 @@
 enum act { BACK, STOP, GO, ELSEWHERE, RESUME };
 struct hc {
     enum act act[4];
-    uint64_t left[4]; /* what RESUME sets *LEFT to; 0 leaves it */
+    uint64_t left[4]; /* what BACK sets *LEFT to; 0 leaves it */
     int calls;
     uint64_t e0[4], psw[4], code[4];
     struct machine_counters ctr[4];
@@ -58,11 +58,11 @@ static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, u
     switch (h->act[k]) {
     case BACK:
         *psw = psw_pack(&old);
-        return HOSTCALL_LPSW;
-    case RESUME:
-        *psw = psw_pack(&old);
         if (h->left[k])
             *left = h->left[k];
+        return HOSTCALL_LPSW;
+    case RESUME: /* which leaves *LEFT alone */
+        *psw = psw_pack(&old);
         return HOSTCALL_RESUME;
     case ELSEWHERE: /* another mode and R: the HALT after the HCALL */
         *psw = ts_psw(true, false, 0, H + 1, 0, Q);
@@ -133,10 +133,21 @@ static void trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw(void 
     machine_destroy(m);
 }
 
-/* HOSTCALL_RESUME is LPSW for a handler that left the counters and the
- * timer alone: the same state as BACK, and the budget it sets holds
- * whether it ends sooner or later than the run's. */
-static void trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets(void **state)
+/*   PC+1..PC+3  ADDI X, X, 1;  PC+4  SPSW S */
+static struct machine *setup_three_addis(struct hc *h)
+{
+    struct machine *m = setup(h);
+    for (uint32_t i = 2; i <= 3; i++)
+        ts_poke(m, RL + PC + i, I(ADDI, X, X, 1));
+    ts_poke(m, RL + PC + 4, I(SPSW, S, 0, 0));
+    return m;
+}
+
+/* HOSTCALL_RESUME is LPSW for a handler that left the counters, the timer
+ * and the budget alone: the same state as BACK, and the run ends where
+ * its own budget does.  LPSW takes the budget the handler sets, whether it
+ * ends sooner or later than the run's. */
+static void trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds(void **state)
 {
     (void)state;
     struct hc hb = {.act = {BACK, STOP}}, hr = {.act = {RESUME, STOP}};
@@ -147,9 +158,19 @@ static void trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets(void **s
     assert_int_equal(ex.steps, 5);
     assert_same_end_and_destroy(a, b);
 
+    /* RESUME: the trap, the HCALL and three ADDIs are the run's 5 steps */
+    struct hc h0 = {.act = {RESUME, STOP}};
+    struct machine *m = setup_three_addis(&h0);
+    assert_int_equal(machine_run(m, 5, &ex), EXIT_BUDGET);
+    assert_int_equal(ex.steps, 5);
+    assert_int_equal(h0.calls, 1);
+    assert_int_equal(ts_peek(m, RL + X), 3);
+    assert_int_equal(machine_get_psw(m), USER(PC + 4));
+    machine_destroy(m);
+
     /* one step left: the ADDI, then the budget, though the run had more */
-    struct hc h1 = {.act = {RESUME}, .left = {1}};
-    struct machine *m = setup(&h1);
+    struct hc h1 = {.act = {BACK}, .left = {1}};
+    m = setup(&h1);
     assert_int_equal(machine_run(m, 1000, &ex), EXIT_BUDGET);
     assert_int_equal(ex.steps, 3);
     assert_int_equal(h1.calls, 1);
@@ -157,13 +178,10 @@ static void trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets(void **s
     assert_int_equal(machine_get_psw(m), USER(PC + 2));
     machine_destroy(m);
 
-    /* more left than the run had: it goes on past its 5 steps, through
-     * three ADDIs, to the next trap */
-    struct hc h2 = {.act = {RESUME, STOP}, .left = {1000}};
-    m = setup(&h2);
-    for (uint32_t i = 2; i <= 3; i++)
-        ts_poke(m, RL + PC + i, I(ADDI, X, X, 1));
-    ts_poke(m, RL + PC + 4, I(SPSW, S, 0, 0));
+    /* more left than the run had: it goes on past its 5 steps to the
+     * next trap */
+    struct hc h2 = {.act = {BACK, STOP}, .left = {1000}};
+    m = setup_three_addis(&h2);
     assert_int_equal(machine_run(m, 5, &ex), EXIT_HOST);
     assert_int_equal(ex.steps, 7);
     assert_int_equal(h2.calls, 2);
@@ -260,7 +278,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw),
-        cmocka_unit_test(trap_exit__resume_ends_as_lpsw_and_keeps_the_budget_it_sets),
+        cmocka_unit_test(trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds),
         cmocka_unit_test(trap_exit__ends_as_the_run_one_step_at_a_time_does),
         cmocka_unit_test(trap_exit__go_runs_on_past_the_hcall),
         cmocka_unit_test(trap_exit__lpsw_of_another_mode_and_r_loads_it),

@@ -658,19 +658,14 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         enum hostcall_next nx = m->hostcall(m->hostcall_ctx, m, ex->code, &left, &nw);
         if (nx == HOSTCALL_RESUME && xnw && (nw & ~PSW_P_CAUSE_BITS) == tpswx &&
             m->pswx == tpswx) {
-            /* back to the trapped window with the counters, the look and
-             * the timer as they were: only the budget may have moved on
-             * (a budget that ends sooner takes the machine up again) */
-            uint64_t end = steps + (left < ~steps ? left : ~steps);
-            if (LIKELY(end >= step_end)) {
-                step_end = end;
-                P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
-                pc = Dl + P;
-                /* a new epoch, perhaps (TAG_LAZY may stay: it matches nothing) */
-                if (UNLIKELY(tag >> PDC_TAG_EPOCH != m->pdcs->epoch))
-                    tag = pdc_tag(m->pdcs, Dl, lim);
-                DISPATCH();
-            }
+            /* back to the trapped window with the counters, the budget,
+             * the look and the timer as they were */
+            P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
+            pc = Dl + P;
+            /* a new epoch, perhaps (TAG_LAZY may stay: it matches nothing) */
+            if (UNLIKELY(tag >> PDC_TAG_EPOCH != m->pdcs->epoch))
+                tag = pdc_tag(m->pdcs, Dl, lim);
+            DISPATCH();
         }
         if (nx == HOSTCALL_RESUME)
             nx = HOSTCALL_LPSW;

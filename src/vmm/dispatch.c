@@ -249,10 +249,15 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
             machine_debugging(v->m) || vm->watch_hit >= 0)
             goto stop;
     }
-    *left = room;
-    /* the run loop loads the PSW: back to the trapped window if R is the same */
+    /* the run loop loads the PSW: back to the trapped window if R is the
+     * same.  With no timer armed it goes on with its own budget, which
+     * ends no later than the VM's (a real step for each of the VM's, and
+     * the trap and HCALL besides); else the VM's is the budget. */
     *psw = real_psw(vm, vw);
-    return arm(v, vm, (vw >> PSW_I_BIT) & 1, slice) ? HOSTCALL_LPSW : HOSTCALL_RESUME;
+    if (!arm(v, vm, (vw >> PSW_I_BIT) & 1, slice))
+        return HOSTCALL_RESUME;
+    *left = room;
+    return HOSTCALL_LPSW;
 stop:
     v->entered = true;
     return HOSTCALL_STOP;
