@@ -33,7 +33,7 @@
 #define HCALL_COST (TGM_TRAP_CYCLES + CYC_HCALL)
 
 /* What the handler does at each call, and what it saw. */
-enum act { BACK, STOP, GO, ELSEWHERE, RESUME };
+enum act { BACK, STOP, GO, ELSEWHERE, RESUME, NO_R };
 struct hc {
     enum act act[4];
     uint64_t left[4]; /* what BACK sets *LEFT to; 0 leaves it */
@@ -63,6 +63,9 @@ static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, u
         return HOSTCALL_LPSW;
     case RESUME: /* which leaves *LEFT alone */
         *psw = psw_pack(&old);
+        return HOSTCALL_RESUME;
+    case NO_R: /* user mode, I = 0, R = (0, 0): M, I and R all zeros */
+        *psw = ts_psw(false, false, 0, PC, 0, 0);
         return HOSTCALL_RESUME;
     case ELSEWHERE: /* another mode and R: the HALT after the HCALL */
         *psw = ts_psw(true, false, 0, H + 1, 0, Q);
@@ -189,6 +192,22 @@ static void trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds(void **state)
     machine_destroy(m);
 }
 
+/* An HCALL reached without a trap is no trap exit: RESUME loads its PSW
+ * as LPSW does, even one whose M, I and R are all zeros (here R = (0, 0),
+ * so P does not develop and the next step is a memory trap). */
+static void trap_exit__resume_outside_a_trap_exit_loads_the_psw(void **state)
+{
+    (void)state;
+    struct hc h = {.act = {NO_R, STOP}};
+    struct machine *m = setup(&h);
+    machine_set_psw(m, ts_psw(true, false, 0, H, 0, Q));
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 1000, &ex), EXIT_HOST);
+    assert_int_equal(h.calls, 2);
+    ts_assert_psw(h.e0[1], false, false, TRAP_MEM, PC, 0, 0);
+    machine_destroy(m);
+}
+
 /* One step per run never takes a trap exit (the run looks at its budget
  * between the trap and the HCALL): the same program ends the same way. */
 static void trap_exit__ends_as_the_run_one_step_at_a_time_does(void **state)
@@ -279,6 +298,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trap_exit__handler_sees_the_two_steps_done_and_the_trapped_psw),
         cmocka_unit_test(trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds),
+        cmocka_unit_test(trap_exit__resume_outside_a_trap_exit_loads_the_psw),
         cmocka_unit_test(trap_exit__ends_as_the_run_one_step_at_a_time_does),
         cmocka_unit_test(trap_exit__go_runs_on_past_the_hcall),
         cmocka_unit_test(trap_exit__lpsw_of_another_mode_and_r_loads_it),

@@ -210,9 +210,9 @@ enum hostcall_next {
     HOSTCALL_STOP, /* the run stops with EXIT_HOST, as without a handler */
     HOSTCALL_GO,   /* the run goes on from M's state as the handler left it */
     HOSTCALL_LPSW, /* the run loads the PSW word *PSW, as LPSW does, and goes on */
-    HOSTCALL_RESUME, /* as HOSTCALL_LPSW; the handler left M's counters, its
-                        timer and *LEFT as they were (so the run need not
-                        take them up again) */
+    HOSTCALL_RESUME, /* as HOSTCALL_LPSW; the handler left M's PSW, its
+                        counters, its timer and *LEFT as they were (so the
+                        run need not take them up again) */
 };
 /* A handler for HCALL that the fast loop runs in place: after the HCALL
  * completes, with M's state up to date, which the handler may change in any

@@ -446,7 +446,10 @@ next:
 #if !CHECKED && !ONE
         if (m->hostcall) {
             m->p = PC();
-            xnw = tpswx = 0; /* no trap exit (so neither is live elsewhere) */
+            /* no trap exit: no PSW's M, I and R are all ones (P and the
+             * cause are cleared from them), and xnw is 0 */
+            xnw = 0;
+            tpswx = UINT64_MAX;
             goto hostcall;
         }
 #endif
@@ -656,8 +659,7 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         m->ctr.steps = steps;
         ibase = steps;
         enum hostcall_next nx = m->hostcall(m->hostcall_ctx, m, ex->code, &left, &nw);
-        if (nx == HOSTCALL_RESUME && xnw && (nw & ~PSW_P_CAUSE_BITS) == tpswx &&
-            m->pswx == tpswx) {
+        if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == tpswx) {
             /* back to the trapped window with the counters, the budget,
              * the look and the timer as they were */
             P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
