@@ -234,13 +234,10 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
         return HOSTCALL_STOP;
     unsigned cause = dispatch(v, vm);
     struct machine *view = vm->view;
-    /* the steps left, modulo 2^64: 0, or above the budget when it was
-     * overrun, are both "none" (one unsigned compare after the - 1) */
-    uint64_t room = v->run_send - machine_steps(view);
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
     uint64_t vw = machine_get_psw(view);
-    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE || room - 1 >= v->run_budget ||
+    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE ||
         (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
         goto stop;
     if (__builtin_expect(!v->run_plain, 0)) {
@@ -252,10 +249,16 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
     /* the run loop loads the PSW: back to the trapped window if R is the
      * same.  With no timer armed it goes on with its own budget, which
      * ends no later than the VM's (a real step for each of the VM's, and
-     * the trap and HCALL besides); else the VM's is the budget. */
+     * the trap and HCALL besides), so no sooner than the VM's can end
+     * (when the VM's has, its next look stops it).  Else the VM's steps
+     * left are the budget: modulo 2^64, 0 or above the budget when it was
+     * overrun are both "none" (one unsigned compare after the - 1). */
     *psw = real_psw(vm, vw);
     if (!arm(v, vm, (vw >> PSW_I_BIT) & 1, slice))
         return HOSTCALL_RESUME;
+    uint64_t room = v->run_send - machine_steps(view);
+    if (room - 1 >= v->run_budget)
+        goto stop;
     *left = room;
     return HOSTCALL_LPSW;
 stop:
