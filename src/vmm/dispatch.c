@@ -67,7 +67,8 @@ static HOT_INLINE bool arm(struct vmm *v, struct vm *vm, bool vie, int64_t slice
 {
     /* a real timer the CP left disarmed cannot be pending: leave it alone
      * (unless a guest armed it, which only a broken profile allows) */
-    if (!v->slicing && !vie && !v->real_timer && !machine_get_timer(v->m).armed)
+    if (!vie && (v->run_quiet ||
+                 (!v->slicing && !v->real_timer && !machine_get_timer(v->m).armed)))
         return false; /* a lone VM without a timer: nothing to arm */
     bool armed = false;
     int64_t remaining = 0;
@@ -83,8 +84,10 @@ static HOT_INLINE bool arm(struct vmm *v, struct vm *vm, bool vie, int64_t slice
         }
     }
     bool set = armed || v->real_timer || machine_get_timer(v->m).armed;
-    if (set)
+    if (set) {
         machine_set_timer(v->m, &(struct machine_timer){armed, false, remaining});
+        v->run_quiet = false;
+    }
     v->real_timer = armed;
     return set;
 }
@@ -278,6 +281,9 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->run_vm = vm;
     /* none of these changes during the run (no hook, which might) */
     v->run_plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
+    /* and none arms the real timer but arm (a guest's TSET traps) */
+    v->run_quiet = !v->slicing && !v->real_timer && !machine_get_timer(v->m).armed &&
+                   machine_profile(v->m)->beh[OP_TSET] == BEH_PRIV;
     v->entered = false;
     v->run_send = machine_steps(vm->view) + chunk; /* modulo 2^64 */
     v->run_budget = chunk;
