@@ -419,6 +419,25 @@ static void sched__two_endless_vms_alternate(void **state)
     endless_pair(*state, false);
 }
 
+/* A VM that ran alone needed no timer; once a second VM is runnable the
+ * next run slices again from its first resume (a flag D keeps for a run
+ * without a timer once outlived the run and left the first slice
+ * endless). */
+static void sched__a_second_vm_after_a_lone_one_gets_its_slices(void **state)
+{
+    struct tv_rig *r = *state;
+    struct vmm_config cfg = {.slice = 50};
+    tv_reset(r, &cfg);
+    int a = tv_vm(r, &spin);
+    assert_int_equal(tv_run(r, 1000), VMMSTOP_BUDGET);
+    int b = tv_vm(r, &spin);
+    uint64_t sa = steps_of(r, a);
+    assert_int_equal(tv_run(r, 5000), VMMSTOP_BUDGET);
+    if (steps_of(r, a) <= sa || steps_of(r, b) == 0)
+        fail_msg("VM a went from %llu to %llu steps, VM b to %llu", (unsigned long long)sa,
+                 (unsigned long long)steps_of(r, a), (unsigned long long)steps_of(r, b));
+}
+
 static void sched__two_endless_vms_alternate_in_hybrid_mode(void **state)
 {
     endless_pair(*state, true);
@@ -827,6 +846,7 @@ int main(void)
         T(limit__raising_the_limit_continues_like_bare),
         T(limit__resume_at_the_limit_takes_no_step),
         T(sched__two_endless_vms_alternate),
+        T(sched__a_second_vm_after_a_lone_one_gets_its_slices),
         T(sched__two_endless_vms_alternate_in_hybrid_mode),
         T(sched__a_hybrid_slice_ending_as_supervisor_code_returns_is_an_event),
         T(sched__a_run_takes_exactly_its_budget_of_guest_steps),

@@ -290,6 +290,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
     v->run_vm = NULL;
+    v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
     if (!entry && machine_sup(v->m)) {
         /* a trap was taken but its HCALL not yet run: finish the entry

@@ -59,7 +59,7 @@ struct vmm {
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
     bool run_plain;             /* no slicing, hybrid, debugging or hook: one test in D */
-    bool run_quiet;             /* no slicing, no real timer until arm sets one */
+    bool run_quiet;             /* in the run: no slicing, no real timer until arm sets one */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
     uint64_t run_budget;        /* the steps it may take */
