@@ -227,7 +227,7 @@ enum hostcall_next {
  * trapped one, P at the trapping instruction (E[0] holds it, with the
  * cause).  HOSTCALL_LPSW then runs on from *PSW, without setting the
  * window up again if M, I and R are the trapped ones (HOSTCALL_RESUME then
- * keeps the run's counters as they are, too); HOSTCALL_STOP and
+ * keeps the run's counters and budget as they are, too); HOSTCALL_STOP and
  * HOSTCALL_GO first load the new PSW (the one E[1] held) past its HCALL,
  * as the two steps leave it.  The control program enters its dispatcher
  * this way, as KVM handles an exit in the kernel without a trip to user

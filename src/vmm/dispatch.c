@@ -218,10 +218,10 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * loop, when nothing else is due: it is still runnable, within its slice
  * and budget, no virtual timer trap or hybrid interpretation is pending,
  * the trap was not the CP's timer, and nobody is debugging.  Otherwise the
- * run stops and vmm_run decides, as after any other exit. */
-/* The run loop has just stored the real counters one by one: GCC's SLP
- * vectoriser would load two at once, which no CPU forwards from two
- * stores (a stall of a dozen cycles at every trap). */
+ * run stops and vmm_run decides, as after any other exit.  (The run loop
+ * has just stored the real counters one by one: GCC's SLP vectoriser would
+ * load two at once, which no CPU forwards from two stores, a stall of a
+ * dozen cycles at every trap.) */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-slp-vectorize")))
 #endif
@@ -250,12 +250,13 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
             goto stop;
     }
     /* the run loop loads the PSW: back to the trapped window if R is the
-     * same.  With no timer armed it goes on with its own budget, which
-     * ends no later than the VM's (a real step for each of the VM's, and
-     * the trap and HCALL besides), so no sooner than the VM's can end
-     * (when the VM's has, its next look stops it).  Else the VM's steps
-     * left are the budget: modulo 2^64, 0 or above the budget when it was
-     * overrun are both "none" (one unsigned compare after the - 1). */
+     * same.  With no timer armed it goes on with its own budget of real
+     * steps, which runs out no later than the VM's (each of the VM's steps
+     * is a real one, and each trap adds two), so when the VM's has run
+     * out, the loop's next look stops the run.  Else the VM's steps left
+     * are the budget: modulo 2^64, 0 or above the budget when it was
+     * overrun are both "none" (one unsigned compare after the - 1); a
+     * stop after arm is harmless, as resume arms the timer again. */
     *psw = real_psw(vm, vw);
     if (!arm(v, vm, (vw >> PSW_I_BIT) & 1, slice))
         return HOSTCALL_RESUME;
