@@ -296,10 +296,7 @@ int asm_insn_operands(struct assembler *a, const struct asm_parts *pt, uint32_t 
             return -1;
         if (!fits(kinds[f], r.value)) {
             char shown[32];
-            if (kind_info[kinds[f]].sgn || r.value >> 63)
-                snprintf(shown, sizeof shown, "%lld", (long long)r.value);
-            else
-                snprintf(shown, sizeof shown, "%llu", (unsigned long long)r.value);
+            asm_show_value(shown, sizeof shown, r.value);
             asm_error_span(c, &c->toks[first[k]], &c->toks[pos - 1],
                            "operand %d of %s: %s %s is out of range %lld..%lld", k + 1,
                            in->name, kind_info[kinds[f]].name, shown,
@@ -364,10 +361,6 @@ int asm_read_all(FILE *f, char **text, size_t *len)
     if (ferror(f)) {
         free(buf);
         return -1;
-    }
-    if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 BOM: editors add one */
-        n -= 3;
-        memmove(buf, buf + 3, n);
     }
     buf[n] = '\0';
     *text = buf;
@@ -599,10 +592,15 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         break;
     case ST_SPACE:
         if (placing_value(a, &pt, &v) == 0) {
-            if (v > TGM_Q_MAX - a->dot && (a->misplaced = true))
+            char shown[32];
+            asm_show_value(shown, sizeof shown, v);
+            if (v >> 63 && (a->misplaced = true))
                 asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
-                               "'.space %llu' runs past the end of memory (%u words left at 0x%05x)",
-                               (unsigned long long)v, TGM_Q_MAX - a->dot, a->dot);
+                               "'.space %s': the count is negative", shown);
+            else if (v > TGM_Q_MAX - a->dot && (a->misplaced = true))
+                asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
+                               "'.space %s' runs past the end of memory (%u words left at 0x%05x)",
+                               shown, TGM_Q_MAX - a->dot, a->dot);
             else
                 size = (uint32_t)v;
         }
@@ -647,26 +645,33 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         include_file(a, str, here);
 }
 
-/* Split the file into lines, one statement each, and run pass 1 on them. */
 /* A file with a NUL byte is not a source (an image or a program, given by
- * mistake): one error at the NUL's line, not one per line of noise. */
+ * mistake): one error at the NUL's line, not one per line of noise.  An
+ * image is named as such, whatever its file name. */
 static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
 {
     const char *text = c->files[here->file].text;
     size_t len = c->files[here->file].len;
+    bool image = len >= 8 && memcmp(text, TGM_IMAGE_MAGIC, 8) == 0;
     const char *nul = memchr(text, '\0', len);
-    if (!nul)
+    if (!nul && !image)
         return false;
     uint32_t line = 1;
-    for (const char *p = text; p < nul; p++)
+    for (const char *p = text; !image && p < nul; p++)
         line += *p == '\n';
     c->stmts = asm_grow(c->stmts, &c->capstmts, c->nstmts + 1, sizeof *c->stmts);
     uint32_t si = c->nstmts++;
     c->stmts[si] = (struct asm_stmt){.file = here->file, .line = line};
-    asm_error_at(c, si, 1, 1, "not an assembly source: a NUL byte at offset %zu",
-                 (size_t)(nul - text));
+    if (image)
+        asm_error_at(c, si, 1, 1, "not an assembly source: a tgm image (it begins with "
+                                  "the magic TGMIMAGE; 'tgm dis' turns it into source)");
+    else
+        asm_error_at(c, si, 1, 1, "not an assembly source: a NUL byte at offset %zu",
+                     (size_t)(nul - text));
     return true;
 }
+
+/* Split the file into lines, one statement each, and run pass 1 on them. */
 
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
 {
@@ -674,6 +679,11 @@ void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
     if (refuse_binary(c, here))
         return;
     size_t off = 0, len = c->files[here->file].len;
+    /* a UTF-8 BOM (editors add one) is skipped here, not when the file is
+     * read, so that sources from a pipe skip it too and offsets stay the
+     * file's */
+    if (len >= 3 && memcmp(c->files[here->file].text, "\xef\xbb\xbf", 3) == 0)
+        off = 3;
     for (uint32_t line = 1; off < len; line++) {
         const char *text = c->files[here->file].text;
         const char *nl = memchr(text + off, '\n', len - off);

@@ -180,8 +180,7 @@ static bool want_punct(struct ev *e, int punct)
     return false;
 }
 
-/* A value for a message: negative numbers read better signed. */
-static void show_value(char *buf, size_t len, uint64_t v)
+void asm_show_value(char *buf, size_t len, uint64_t v)
 {
     if (v >> 63)
         snprintf(buf, len, "%lld", (long long)v);
@@ -249,7 +248,7 @@ static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
     for (unsigned i = 0; i < n; i++)
         if (arg[i] > fn->max[i]) {
             char shown[32];
-            show_value(shown, sizeof shown, arg[i]);
+            asm_show_value(shown, sizeof shown, arg[i]);
             const char *argname = fn->args + 3 * i; /* "m, p, l, b": one letter each */
             asm_error_span(e->c, first[i], last[i], "%s: %c = %s is out of range 0..%llu",
                            fn->name, *argname, shown, (unsigned long long)fn->max[i]);

@@ -76,13 +76,17 @@ int cli_input_ok(const char *cmd, const char *path);
 int cli_output_ok(const char *cmd, const char *path);
 
 struct tgm_image;
-/* Read PATH as a guest image, or assemble it if its name ends in ".s"
- * (diagnostics go to stderr).  0, or -1 after one line "tgm: CMD: PATH: why". */
+/* Read PATH as a guest image, or assemble it if its name ends in ".s" and
+ * it does not begin with the image magic (diagnostics go to stderr).  0, or
+ * -1 after one line "tgm: CMD: PATH: why". */
 int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
 /* The same, refusing a source that includes OUT, the value of FLAG, which
  * the caller will write (OUT may be NULL): one line naming them. */
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out);
+/* Is PATH a regular file of text, not an image?  For the hint after an
+ * image reader's error. */
+bool cli_looks_like_source(const char *path);
 /* " (try a larger --mem)" when IMG does not fit a guest of W words (the
  * error it caused is about --mem), else "". */
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);

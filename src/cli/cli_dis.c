@@ -87,7 +87,9 @@ int cli_dis(int argc, char **argv)
     struct tgm_image img;
     char err[512];
     if (image_read_file(argv[optind], &img, err, sizeof err) != 0) {
-        cli_error("dis: %s", err);
+        cli_error("dis: %s%s", err,
+                  cli_looks_like_source(argv[optind])
+                      ? "; it holds text: an assembly source is assembled with 'tgm as'" : "");
         return EXIT_USAGE;
     }
     int rc;

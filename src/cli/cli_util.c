@@ -99,20 +99,36 @@ const char *cli_source_of(char *const *sources, const char *path)
     return NULL;
 }
 
-/* Is PATH a regular file whose first bytes are text, not an image's?  Only
- * a name ending in .s is assembled, so such a file fails as an image and
- * the error says why.  (A pipe is not read twice.) */
-static bool looks_like_source(const char *path)
+/* The first bytes of PATH into HEAD (at most LEN), if it is a regular
+ * file: a pipe is not read twice.  How many, 0 for anything else. */
+static size_t file_head(const char *path, char *head, size_t len)
 {
     struct stat st;
-    char head[256];
     FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
     if (!f)
-        return false;
-    size_t n = fread(head, 1, sizeof head, f);
+        return 0;
+    size_t n = fread(head, 1, len, f);
     fclose(f);
+    return n;
+}
+
+/* Only a name ending in .s is assembled, so a source named otherwise fails
+ * as an image and the error says why. */
+bool cli_looks_like_source(const char *path)
+{
+    char head[256];
+    size_t n = file_head(path, head, sizeof head);
     return n > 0 && !memchr(head, '\0', n) &&
            (n < 8 || memcmp(head, TGM_IMAGE_MAGIC, 8) != 0);
+}
+
+/* A file that begins with the image magic is an image whatever its name,
+ * as the monitor's load takes it. */
+static bool has_image_magic(const char *path)
+{
+    char head[8];
+    return file_head(path, head, sizeof head) == 8 &&
+           memcmp(head, TGM_IMAGE_MAGIC, 8) == 0;
 }
 
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
@@ -121,7 +137,7 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     if (cli_input_ok(cmd, path) != 0)
         return -1;
     size_t n = strlen(path);
-    if (n > 2 && strcmp(path + n - 2, ".s") == 0) {
+    if (n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path)) {
         char **read;
         int errors = asm_assemble_file_sources(path, img, stderr, NULL, &read);
         const char *inc = errors ? NULL : cli_source_of(read, out);
@@ -138,7 +154,7 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     char err[512];
     if (image_read_file(path, img, err, sizeof err) != 0) {
         cli_error("%s: %s%s", cmd, err,
-                  looks_like_source(path) ? "; an assembly source must be named *.s" : "");
+                  cli_looks_like_source(path) ? "; an assembly source must be named *.s" : "");
         return -1;
     }
     return 0;
