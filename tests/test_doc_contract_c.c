@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,6 +38,30 @@ static void as_fails(const char *src, const char *want)
     cs_outcome_free(&o);
 }
 
+/* Assemble SRC in-process; it must have no errors. */
+static struct tgm_image assemble_ok(const char *src)
+{
+    struct tgm_image img;
+    char *diag = NULL;
+    size_t dlen = 0;
+    FILE *f = open_memstream(&diag, &dlen);
+    assert_non_null(f);
+    int n = asm_assemble_string("t.s", src, &img, f);
+    fclose(f);
+    if (n != 0)
+        fail_msg("%d errors:\n%s", n, diag);
+    free(diag);
+    return img;
+}
+
+static uint64_t sym_value(const struct tgm_image *img, const char *name)
+{
+    const struct tgm_symbol *y = image_symbol(img, name);
+    if (!y)
+        fail_msg("no symbol '%s'", name);
+    return y->value;
+}
+
 /* docs/asm.md: "A file may begin with a UTF-8 byte order mark, which is
  * skipped."  Only a file read by name skipped it: a source the monitor
  * reads from a pipe (asm_assemble_buffer) failed on its first byte. */
@@ -45,15 +70,7 @@ static void asm__a_bom_is_skipped_whatever_reads_the_source(void **state)
     (void)state;
     static const char src[] = "\xef\xbb\xbf        NOP\n        HALT\n";
     struct tgm_image img;
-    char *diag = NULL;
-    size_t dlen = 0;
-    FILE *f = open_memstream(&diag, &dlen);
-    assert_non_null(f);
-    int n = asm_assemble_buffer("pipe.s", src, sizeof src - 1, &img, f);
-    fclose(f);
-    if (n != 0)
-        fail_msg("%d errors:\n%s", n, diag);
-    free(diag);
+    assert_int_equal(asm_assemble_buffer("pipe.s", src, sizeof src - 1, &img, stderr), 0);
     assert_int_equal(img.nwords, 2);
     image_free(&img);
     /* and neither an error's column nor its excerpt shows the mark */
@@ -132,6 +149,98 @@ static void as__a_negative_count_or_operand_is_shown_signed(void **state)
     as_fails(path, want);
 }
 
+/* docs/asm.md: a label stands before its line's statement, so on a line
+ * with .phase or .dephase (as with .org) it takes '.' before the directive:
+ * the emit address before a .phase, the phased address before a .dephase. */
+static void asm__a_label_on_a_phase_line_takes_dot_before_the_directive(void **state)
+{
+    (void)state;
+    struct tgm_image img = assemble_ok("        .org 0x10\n"
+                                       "a:      .phase 0x100\n"
+                                       "        NOP\n"
+                                       "b:      .dephase\n"
+                                       "c:      NOP\n"
+                                       "d:      .org 0x20\n");
+    assert_int_equal(sym_value(&img, "a"), 0x10);
+    assert_int_equal(sym_value(&img, "b"), 0x101);
+    assert_int_equal(sym_value(&img, "c"), 0x11);
+    assert_int_equal(sym_value(&img, "d"), 0x12);
+    image_free(&img);
+}
+
+/* docs/asm.md, Operands: an immediate is checked as a signed 64-bit value,
+ * so 0xFFFFFFFFFFFFFFFF (2^64 - 1, which wraps to -1) is the immediate -1,
+ * as in any 64-bit two's complement expression. */
+static void asm__an_immediate_is_its_value_as_signed_64_bits(void **state)
+{
+    (void)state;
+    struct tgm_image a = assemble_ok("ADDI 1, 2, -1\nLI 1, -1\n");
+    struct tgm_image b = assemble_ok("ADDI 1, 2, 0xFFFFFFFFFFFFFFFF\nLI 1, ~0\n");
+    assert_int_equal(a.nwords, 2);
+    assert_memory_equal(a.words, b.words, 2 * sizeof *a.words);
+    image_free(&a);
+    image_free(&b);
+}
+
+/* docs/isa.md: LR takes l and b from their PSW positions and ignores every
+ * other bit of the word (S, I, cause, P); SR writes them with every other
+ * bit zero.  The same under the control program. */
+static void isa__lr_ignores_the_other_bits_and_sr_writes_only_l_and_b(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH];
+    cs_write_text(src, sizeof src, "lr.s",
+                  "        .entry start\n"
+                  "start:  LR     r\n"
+                  "        SR     s\n"
+                  "        HALT\n"
+                  "r:      .word  (0x3f << 58) | (0x7ffff << 39) | rb(0, 0x100)\n"
+                  "s:      .word  -1\n");
+    snprintf(cmds, sizeof cmds, "load %s; go; assert E[s] == 0x100; assert $b == 0x100; "
+                                "assert $l == 0", src);
+    cs_mon_prints(cmds, "halted");
+    cs_tgm_prints(": equivalent", "check", CS_ARGV(src));
+}
+
+/* docs/isa.md: b has 20 bits; a bound above 2^19 (up to 2^20 - 1) limits
+ * no address more than 2^19 does, on the bare machine and under the
+ * control program alike. */
+static void isa__a_bound_above_2_19_bounds_nothing_more(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "bigb.s",
+                  "        .entrypsw (1 << 63) | (2 << 39) | 0xfffff\n"
+                  "        .org 2\n"
+                  "        MOV    0x7fff, 0x7ffe\n"
+                  "        HALT\n");
+    cs_tgm_prints("b=1048575\n", "run", CS_ARGV(src));
+    cs_tgm_prints(": equivalent", "check", CS_ARGV(src));
+}
+
+/* docs/asm.md: the default output replaces the extension of SRC's last
+ * path component; a name without one (a dot in a directory's name, or a
+ * leading dot: '.s' is a hidden file with no extension) gets .img added. */
+static void as__the_default_output_replaces_only_the_last_extension(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"prog.s", "prog.img"}, {"prog", "prog.img"}, {"two.dots.s", "two.dots.img"},
+        {"dir.d/prog", "dir.d/prog.img"}, {".s", ".s.img"}};
+    char dir[CS_PATH];
+    cs_tmp_path(dir, sizeof dir, "dir.d");
+    mkdir(dir, 0755);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char src[CS_PATH], out[CS_PATH];
+        cs_write_text(src, sizeof src, cases[i][0], "HALT\n");
+        cs_tmp_path(out, sizeof out, cases[i][1]);
+        unlink(out);
+        cs_tgm_prints("", "as", CS_ARGV(src));
+        if (access(out, F_OK) != 0)
+            fail_msg("tgm as %s did not write %s", src, out);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -154,6 +263,11 @@ int main(void)
         cmocka_unit_test(cli__an_image_named_dot_s_is_an_image),
         cmocka_unit_test(dis__a_source_is_said_to_hold_text),
         cmocka_unit_test(as__a_negative_count_or_operand_is_shown_signed),
+        cmocka_unit_test(asm__a_label_on_a_phase_line_takes_dot_before_the_directive),
+        cmocka_unit_test(asm__an_immediate_is_its_value_as_signed_64_bits),
+        cmocka_unit_test(isa__lr_ignores_the_other_bits_and_sr_writes_only_l_and_b),
+        cmocka_unit_test(isa__a_bound_above_2_19_bounds_nothing_more),
+        cmocka_unit_test(as__the_default_output_replaces_only_the_last_extension),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
