@@ -241,6 +241,23 @@ static void as__the_default_output_replaces_only_the_last_extension(void **state
     }
 }
 
+/* "A line reports at most its first error": a line whose label stood
+ * before a bad literal lost the label, so every use of it was a second,
+ * false "undefined symbol" error (four errors here, not two). */
+static void as__a_bad_literal_does_not_undefine_the_labels_before_it(void **state)
+{
+    (void)state;
+    char path[CS_PATH], want[4 * CS_PATH];
+    cs_write_text(path, sizeof path, "lexerr.s", "x: .word 'ab'\n JMP x\ny: .word $\nJMP y\n");
+    snprintf(want, sizeof want,
+             "%s:1:10: error: character literal must hold one byte\nx: .word 'ab'\n"
+             "         ^~~~\n"
+             "%s:3:10: error: unexpected character '$'\ny: .word $\n         ^\n"
+             "tgm: as: 2 errors in %s; %s/as_fails.img not written\n",
+             path, path, path, cs_tmpdir());
+    as_fails(path, want);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -268,6 +285,7 @@ int main(void)
         cmocka_unit_test(isa__lr_ignores_the_other_bits_and_sr_writes_only_l_and_b),
         cmocka_unit_test(isa__a_bound_above_2_19_bounds_nothing_more),
         cmocka_unit_test(as__the_default_output_replaces_only_the_last_extension),
+        cmocka_unit_test(as__a_bad_literal_does_not_undefine_the_labels_before_it),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -561,8 +561,14 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
     struct asm_ctx *c = &a->c;
     c->stmts[si].addr = a->dot;
     c->stmts[si].dot = cur_dot(a);
-    if (asm_lex_line(c, si) != 0)
+    if (asm_lex_line(c, si) != 0) {
+        /* the labels before the bad token still name the line, so that
+         * their uses are not reported as undefined too */
+        for (uint32_t i = 0; c->toks[i].kind == TK_IDENT && asm_tok_punct(&c->toks[i + 1], ':');
+             i += 2)
+            define_label(a, &c->toks[i]);
         return;
+    }
     struct asm_parts pt;
     if (asm_classify(a, true, &pt) != 0 && pt.kind != ST_INSN)
         return;

@@ -111,7 +111,7 @@ void asm_ctx_free(struct asm_ctx *c);
 /* lex.c */
 bool asm_ident_char(int ch, bool first);
 /* Tokenise statement STMT's line into c->toks, ending with TK_EOL.  -1 after
- * reporting a lexical error. */
+ * reporting a lexical error (the tokens before it are kept, then TK_EOL). */
 int asm_lex_line(struct asm_ctx *c, uint32_t stmt);
 bool asm_tok_punct(const struct asm_tok *t, int punct);
 bool asm_tok_is(const struct asm_tok *t, const char *s); /* case-sensitive */

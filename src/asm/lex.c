@@ -308,6 +308,7 @@ int asm_lex_line(struct asm_ctx *c, uint32_t si)
     const char *line = c->files[s->file].text + s->off;
     const char *p = line, *end = line + s->len;
     uint32_t col = 1, eol_col = 0;
+    int rc = 0;
     c->ntoks = 0;
     c->nstrs = 0;
     while (p < end) {
@@ -321,7 +322,6 @@ int asm_lex_line(struct asm_ctx *c, uint32_t si)
             break;
         struct asm_tok t = {.stmt = si, .col = col, .p = p};
         const char *q = p + 1;
-        int rc = 0;
         if (asm_ident_char(ch, true)) {
             while (q < end && asm_ident_char((unsigned char)*q, false))
                 q++;
@@ -351,10 +351,10 @@ int asm_lex_line(struct asm_ctx *c, uint32_t si)
                 asm_error_tok(c, &t, "unexpected character '%c'", ch);
             else
                 asm_error_tok(c, &t, "unexpected byte 0x%02x", ch);
-            return -1;
+            rc = -1;
         }
         if (rc != 0)
-            return -1;
+            break;
         t.len = (uint32_t)(q - p);
         t.width = cols_after(col, p, q) - col;
         push_tok(c, &t);
@@ -367,5 +367,5 @@ int asm_lex_line(struct asm_ctx *c, uint32_t si)
     struct asm_tok eol = {.kind = TK_EOL, .stmt = si, .col = eol_col ? eol_col : col,
                           .width = 1, .p = p};
     push_tok(c, &eol);
-    return 0;
+    return rc;
 }
