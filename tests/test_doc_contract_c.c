@@ -258,6 +258,33 @@ static void as__a_bad_literal_does_not_undefine_the_labels_before_it(void **stat
     as_fails(path, want);
 }
 
+/* docs/isa.md: P wraps from 2^19-1 to 0, and so do JAL's link (P + 1) and
+ * the P + 1 that SPSW stores: an instruction at 2^19-1 links to 0. */
+static void isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH];
+    cs_write_text(src, sizeof src, "topjal.s",
+                  "        .org   0x7ffff\n"
+                  "        .entry 0x7ffff\n"
+                  "        JAL    link, 2\n"
+                  "        .org   2\n"
+                  "        HALT\n"
+                  "link:   .word  7\n");
+    snprintf(cmds, sizeof cmds, "set memory 524288; load %s; go; assert E[link] == 0", src);
+    cs_mon_prints(cmds, "halted");
+    cs_write_text(src, sizeof src, "topspsw.s",
+                  "        .org   0x7ffff\n"
+                  "        .entry 0x7ffff\n"
+                  "        SPSW   p\n"
+                  "        .org   0\n"
+                  "        HALT\n"
+                  "p:      .word  7\n");
+    snprintf(cmds, sizeof cmds,
+             "set memory 524288; load %s; go; assert E[p] == 0x8000000000080000", src);
+    cs_mon_prints(cmds, "halted");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -286,6 +313,7 @@ int main(void)
         cmocka_unit_test(isa__a_bound_above_2_19_bounds_nothing_more),
         cmocka_unit_test(as__the_default_output_replaces_only_the_last_extension),
         cmocka_unit_test(as__a_bad_literal_does_not_undefine_the_labels_before_it),
+        cmocka_unit_test(isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
