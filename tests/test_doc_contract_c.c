@@ -285,6 +285,77 @@ static void isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0(void **state)
     cs_mon_prints(cmds, "halted");
 }
 
+/* One error line of assembling SRC in-process must start with WANT. */
+static void assemble_fails(const char *src, const char *want)
+{
+    struct tgm_image img;
+    char *diag = NULL;
+    size_t dlen = 0;
+    FILE *f = open_memstream(&diag, &dlen);
+    assert_non_null(f);
+    int n = asm_assemble_string("t.s", src, &img, f);
+    fclose(f);
+    if (n != 1 || strncmp(diag, want, strlen(want)) != 0)
+        fail_msg("%d errors:\n%s\nwant one starting \"%s\"", n, diag, want);
+    free(diag);
+}
+
+/* docs/asm.md now states the assembler's limits: 1000 levels of
+ * expression (999 parentheses are fine), 64 nested includes, a character
+ * literal of one byte. */
+static void asm__the_documented_limits_hold(void **state)
+{
+    (void)state;
+    size_t n = 1000, len = 16 + 2 * n;
+    char *src = malloc(len);
+    assert_non_null(src);
+    for (size_t deep = n - 1; deep <= n; deep++) {
+        int k = snprintf(src, len, ".word ");
+        memset(src + k, '(', deep);
+        src[k + deep] = '1';
+        memset(src + k + deep + 1, ')', deep);
+        strcpy(src + k + 2 * deep + 1, "\n");
+        if (deep < n) {
+            struct tgm_image img = assemble_ok(src);
+            image_free(&img);
+        } else {
+            assemble_fails(src, "t.s:1:1007: error: expression nested too deeply "
+                                "(more than 1000 levels)");
+        }
+    }
+    free(src);
+    assemble_fails(".word '\xc3\xa9'\n", "t.s:1:7: error: character literal must hold one byte");
+    /* inc0.s includes inc1.s ... inc64.s: 64 levels; inc65.s is one too many */
+    for (int depth = 64; depth <= 65; depth++) {
+        char name[32], text[64], top[CS_PATH];
+        for (int i = 0; i <= depth; i++) {
+            snprintf(name, sizeof name, "inc%d.s", i);
+            if (i < depth)
+                snprintf(text, sizeof text, ".include \"inc%d.s\"\n", i + 1);
+            else
+                snprintf(text, sizeof text, "        HALT\n");
+            cs_write_text(top, sizeof top, name, text);
+        }
+        cs_tmp_path(top, sizeof top, "inc0.s");
+        struct tgm_image img;
+        char *diag = NULL;
+        size_t dlen = 0;
+        FILE *f = open_memstream(&diag, &dlen);
+        assert_non_null(f);
+        int errs = asm_assemble_file(top, &img, f);
+        fclose(f);
+        if (depth == 64) {
+            assert_int_equal(errs, 0);
+            image_free(&img);
+        } else {
+            assert_int_equal(errs, 1);
+            assert_non_null(strstr(diag, "inc64.s:1:10: error: includes nested too deeply "
+                                         "(more than 64 levels)\n"));
+        }
+        free(diag);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -314,6 +385,7 @@ int main(void)
         cmocka_unit_test(as__the_default_output_replaces_only_the_last_extension),
         cmocka_unit_test(as__a_bad_literal_does_not_undefine_the_labels_before_it),
         cmocka_unit_test(isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0),
+        cmocka_unit_test(asm__the_documented_limits_hold),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
