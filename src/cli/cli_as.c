@@ -22,7 +22,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: tgm as SRC [-o IMAGE] [-l]\n"
                "Assemble SRC (syntax: docs/asm.md) into a guest image.\n\n"
                "  -o, --output IMAGE  write the image here (default: SRC with its\n"
-               "                      extension replaced by .img)\n"
+               "                      extension replaced by .img, or .img added)\n"
                "  -l, --listing       print a listing: address, word, line, source\n"
                "  -h, --help          show this help\n\n"
                "Errors are printed as file:line:col with the line and a caret; if there\n"
