@@ -356,6 +356,27 @@ static void asm__the_documented_limits_hold(void **state)
     }
 }
 
+/* docs/asm.md: ".include: the path is relative to the including file".
+ * A source read from a stream (/dev/stdin, a pipe) has no directory of
+ * sources: its includes were looked up in /dev ("cannot open include file
+ * '/dev/lib.s'").  They are now relative to the current directory. */
+static void asm__a_stream_includes_from_the_current_directory(void **state)
+{
+    (void)state;
+    char lib[CS_PATH], here[CS_PATH];
+    cs_write_text(lib, sizeof lib, "streamlib.s", "libword: .word 7\n");
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(cs_tmpdir()), 0);
+    static const char src[] = ".include \"streamlib.s\"\n        .word libword\n";
+    struct tgm_image img;
+    int n = asm_assemble_buffer("/dev/stdin", src, sizeof src - 1, &img, stderr);
+    assert_int_equal(chdir(here), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(img.nwords, 2);
+    assert_int_equal(img.words[1], 0);
+    image_free(&img);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -386,6 +407,7 @@ int main(void)
         cmocka_unit_test(as__a_bad_literal_does_not_undefine_the_labels_before_it),
         cmocka_unit_test(isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0),
         cmocka_unit_test(asm__the_documented_limits_hold),
+        cmocka_unit_test(asm__a_stream_includes_from_the_current_directory),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

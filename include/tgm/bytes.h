@@ -72,6 +72,11 @@ int tgm_write_atomic(const char *path, const void *data, size_t len, char *err,
 /* 1 if A and B both exist and are the same file (device and inode). */
 int tgm_same_file(const char *a, const char *b);
 
+/* Is PATH's directory /dev or /proc (links followed)?  Such a file is a
+ * stream (/dev/stdin, even when redirected from a file; a <(pipe)), with no
+ * directory of its own for outputs or includes beside it. */
+bool tgm_in_system_dir(const char *path);
+
 /* 1 if writing A and B would replace one file: links followed, the same
  * name in the same directory (by device and inode), existing or not. */
 int tgm_same_target(const char *a, const char *b);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "asm_impl.h"
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 
 static const struct {
@@ -484,9 +485,12 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         asm_error_tok(c, str, "bad include path");
         return;
     }
+    /* relative to the including file's directory; a stream's (/dev/stdin,
+     * a pipe) is no directory of sources, so from there the current one */
     const char *base = c->files[here->file].name;
     const char *slash = strrchr(base, '/');
-    size_t dirlen = path[0] != '/' && slash ? (size_t)(slash - base + 1) : 0;
+    size_t dirlen = path[0] != '/' && slash && !tgm_in_system_dir(base)
+                        ? (size_t)(slash - base + 1) : 0;
     char *full = malloc(dirlen + str->slen + 1);
     if (!full)
         abort();

@@ -45,22 +45,6 @@ static char *default_output(const char *src)
     return out;
 }
 
-/* Is SRC's directory /dev or /proc?  /dev/stdin redirected from a file
- * is a regular file, but SRC.img belongs in no such directory. */
-static bool in_system_dir(const char *src)
-{
-    const char *slash = strrchr(src, '/');
-    if (!slash)
-        return false;
-    size_t n = slash == src ? 1 : (size_t)(slash - src);
-    char *dir = strndup(src, n), *real = dir ? realpath(dir, NULL) : NULL;
-    bool sys = real && (!strcmp(real, "/dev") || !strncmp(real, "/dev/", 5) ||
-                        !strcmp(real, "/proc") || !strncmp(real, "/proc/", 6));
-    free(dir);
-    free(real);
-    return sys;
-}
-
 /* Unreadable input is bad usage (2), not an error in the source (1): try a
  * byte of SRC.  Only of a regular file: a byte read from a pipe
  * (/dev/stdin) would be lost to the assembler.  0, or -1 after one line. */
@@ -117,7 +101,7 @@ int cli_as(int argc, char **argv)
                   src);
         return EXIT_USAGE;
     }
-    if (!out && in_system_dir(src)) {
+    if (!out && tgm_in_system_dir(src)) {
         cli_error("as: %s is in /dev or /proc (standard input?), so it has no default "
                   "output; give -o IMAGE", src);
         return EXIT_USAGE;

@@ -340,6 +340,20 @@ int tgm_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+bool tgm_in_system_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return false;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = strndup(path, n), *real = dir ? realpath(dir, NULL) : NULL;
+    bool sys = real && (!strcmp(real, "/dev") || !strncmp(real, "/dev/", 5) ||
+                        !strcmp(real, "/proc") || !strncmp(real, "/proc/", 6));
+    free(dir);
+    free(real);
+    return sys;
+}
+
 int tgm_same_target(const char *a, const char *b)
 {
     char *ta = resolve_links(a, NULL, 0), *tb = resolve_links(b, NULL, 0);
