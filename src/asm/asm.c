@@ -682,7 +682,6 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
 }
 
 /* Split the file into lines, one statement each, and run pass 1 on them. */
-
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
 {
     struct asm_ctx *c = &a->c;
