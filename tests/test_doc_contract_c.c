@@ -377,6 +377,28 @@ static void asm__a_stream_includes_from_the_current_directory(void **state)
     image_free(&img);
 }
 
+/* docs/isa.md: b is a size and a >= b traps, as the paper's
+ * micro-sequence says, so its aside "the bounds to q - 1" for all of
+ * memory leaves E[q-1] out: with R = (0, q - 1) in a machine of q = 16
+ * words, E[14] is reached and E[15] takes a memory trap (saved P: 3). */
+static void isa__r_0_q_minus_1_leaves_the_last_word_out(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH];
+    cs_write_text(src, sizeof src, "qminus1.s",
+                  "        .org 1\n"
+                  "        .word psw(1, h, 0, 16)\n"
+                  "        .entrypsw psw(1, 2, 0, 15)\n"
+                  "        MOV 10, 14\n"
+                  "        MOV 10, 15\n"
+                  "h:      HALT\n");
+    cs_tgm_prints("traps        privileged 0, memory 1, svc 0", "run",
+                  CS_ARGV("--mem", "16", src));
+    snprintf(cmds, sizeof cmds,
+             "set memory 16; load %s; go; assert E[0] == 0x880001800000000f", src);
+    cs_mon_prints(cmds, "halted");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -408,6 +430,7 @@ int main(void)
         cmocka_unit_test(isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0),
         cmocka_unit_test(asm__the_documented_limits_hold),
         cmocka_unit_test(asm__a_stream_includes_from_the_current_directory),
+        cmocka_unit_test(isa__r_0_q_minus_1_leaves_the_last_word_out),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
