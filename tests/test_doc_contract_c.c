@@ -399,6 +399,32 @@ static void isa__r_0_q_minus_1_leaves_the_last_word_out(void **state)
     cs_mon_prints(cmds, "halted");
 }
 
+/* docs/asm.md: dis's source "gives back the identical image, byte for
+ * byte, for every valid image".  A program with a word at 0 and one at the
+ * top of memory spans all of it, and its 38 MiB of source was refused by
+ * the 16 MiB limit meant for endless streams; a regular file is now read up
+ * to 1 GiB (a stream still stops at 16 MiB). */
+static void dis__an_image_spanning_all_of_memory_round_trips(void **state)
+{
+    (void)state;
+    char src[CS_PATH], img[CS_PATH], dis[CS_PATH], again[CS_PATH];
+    cs_write_text(src, sizeof src, "span.s",
+                  "        NOP\n        .org 0x7ffff\ntop:    HALT\n");
+    cs_tmp_path(img, sizeof img, "span.img");
+    cs_tmp_path(dis, sizeof dis, "span_dis.s");
+    cs_tmp_path(again, sizeof again, "span_again.img");
+    cs_tgm_prints("", "as", CS_ARGV(src, "-o", img));
+    cs_tgm_prints("", "dis", CS_ARGV(img, "-o", dis));
+    cs_tgm_prints("", "as", CS_ARGV(dis, "-o", again));
+    size_t n1, n2;
+    char *a = cs_slurp(img, &n1), *b = cs_slurp(again, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    free(a);
+    free(b);
+    unlink(dis); /* 38 MiB */
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -431,6 +457,7 @@ int main(void)
         cmocka_unit_test(asm__the_documented_limits_hold),
         cmocka_unit_test(asm__a_stream_includes_from_the_current_directory),
         cmocka_unit_test(isa__r_0_q_minus_1_leaves_the_last_word_out),
+        cmocka_unit_test(dis__an_image_spanning_all_of_memory_round_trips),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

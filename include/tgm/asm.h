@@ -16,8 +16,11 @@
 
 #include "tgm/image.h"
 
-/* The largest source (a file, an .include) the assembler reads, in bytes. */
+/* The largest source the assembler reads from a stream (a pipe, a device:
+ * it may be endless), and from a regular file (whose size is known; the
+ * source that tgm dis writes for any valid image is smaller), in bytes. */
 #define ASM_SRC_MAX ((size_t)16 << 20)
+#define ASM_FILE_MAX ((size_t)1 << 30)
 
 /* Assemble the file PATH (following .include).  Every error is written to
  * DIAG as "file:line:col: error: message", the source line, and a caret

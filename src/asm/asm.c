@@ -336,13 +336,22 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
 /* --- pass 1 --------------------------------------------------------------- */
 
 /* The whole of F, NUL-terminated (the length counts any NUL inside). */
-int asm_read_all(FILE *f, char **text, size_t *len)
+int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
 {
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    /* a stream (/dev/zero, a pipe) may be endless; a regular file has a
+     * size, and the source tgm dis writes for any valid image fits */
+    struct stat st;
+    bool reg = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    *max = reg ? ASM_FILE_MAX : ASM_SRC_MAX;
+    if (reg && (uint64_t)st.st_size > *max)
+        return -2;
+    size_t n = 0, cap = reg ? (size_t)st.st_size + 8192 : 8192;
+    char *buf = malloc(cap);
+    if (!buf)
+        return -1;
     for (;;) {
         if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
+            cap *= 2;
             char *nb = realloc(buf, cap);
             if (!nb) {
                 free(buf);
@@ -354,7 +363,7 @@ int asm_read_all(FILE *f, char **text, size_t *len)
         n += got;
         if (got == 0)
             break;
-        if (n > ASM_SRC_MAX) { /* /dev/zero, say */
+        if (n > *max) {
             free(buf);
             return -2;
         }
@@ -541,13 +550,13 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         return;
     }
     char *text;
-    size_t len;
-    int rc = asm_read_all(f, &text, &len);
+    size_t len, max;
+    int rc = asm_read_all(f, &max, &text, &len);
     fclose(f);
     if (rc != 0) {
         if (rc == -2)
             asm_error_tok(c, str, "include file '%s' is larger than %zu bytes, the limit for a source",
-                          full, ASM_SRC_MAX);
+                          full, max);
         else
             asm_error_tok(c, str, "cannot read include file '%s'", full);
         free(full);

@@ -226,8 +226,9 @@ int asm_one_operand(struct assembler *a, uint32_t ops, uint32_t dot, int mode,
 int asm_insn_operands(struct assembler *a, const struct asm_parts *pt,
                       uint32_t dot, int mode, uint64_t *word);
 /* The whole of F, NUL-terminated (the length counts any NUL inside); -1
- * on a read error, -2 if F is longer than ASM_SRC_MAX bytes. */
-int asm_read_all(FILE *f, char **text, size_t *len);
+ * on a read error, -2 if F is longer than *MAX bytes: ASM_FILE_MAX for a
+ * regular file, else ASM_SRC_MAX. */
+int asm_read_all(FILE *f, size_t *max, char **text, size_t *len);
 /* Pass 1 over a file (and what it includes); pass 2 over one statement. */
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here);
 void asm_pass2_line(struct assembler *a, uint32_t si);

@@ -272,12 +272,13 @@ int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *dia
     int err = f ? 0 : errno;
     if (f) {
         errno = 0;
-        int rc = asm_read_all(f, &text, &len);
+        size_t max;
+        int rc = asm_read_all(f, &max, &text, &len);
         fclose(f);
         if (rc == -2) {
             if (diag)
                 fprintf(diag, "%s: error: larger than %zu bytes, the limit for a source\n", path,
-                        ASM_SRC_MAX);
+                        max);
             return 1;
         }
         if (rc != 0)
