@@ -119,6 +119,12 @@ static void cli__an_image_named_dot_s_is_an_image(void **state)
              "tgm: as: 1 error in %s; %s/as_fails.img not written\n",
              img, img, cs_tmpdir());
     as_fails(img, want);
+    /* but only a binary file: a source may begin with the label TGMIMAGE */
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "tgmlabel.s", "TGMIMAGE: HALT\n");
+    cs_tgm_prints("-- halted\n", "run", CS_ARGV(src));
+    cs_tmp_path(img, sizeof img, "tgmlabel.img");
+    cs_tgm_prints("", "as", CS_ARGV(src, "-o", img));
 }
 
 /* 'tgm dis' of a source said only "bad magic"; it now says, as 'tgm run'
