@@ -98,10 +98,12 @@ static void as__a_nul_byte_is_named_at_its_file_offset(void **state)
     as_fails(path, want);
 }
 
-/* A file that begins with the image magic is an image whatever its name:
- * the monitor's load took sum.img copied to x.s as an image, while 'tgm
- * run', 'check' and 'run --vmm' assembled it and failed on a NUL byte.
- * 'tgm as' on it says that it is an image. */
+/* A binary file that begins with the image magic is an image whatever its
+ * name: the monitor's load took sum.img copied to x.s as an image, while
+ * 'tgm run', 'check' and 'run --vmm' assembled it and failed on a NUL
+ * byte.  'tgm as' on it says that it is an image.  A text that begins with
+ * the label TGMIMAGE is a source everywhere (the monitor took it for an
+ * image). */
 static void cli__an_image_named_dot_s_is_an_image(void **state)
 {
     (void)state;
@@ -125,6 +127,8 @@ static void cli__an_image_named_dot_s_is_an_image(void **state)
     cs_tgm_prints("-- halted\n", "run", CS_ARGV(src));
     cs_tmp_path(img, sizeof img, "tgmlabel.img");
     cs_tgm_prints("", "as", CS_ARGV(src, "-o", img));
+    snprintf(load, sizeof load, "load %s", src); /* it read it as a damaged image */
+    cs_mon_prints(load, "1 word at 0, 1 symbol");
 }
 
 /* 'tgm dis' of a source said only "bad magic"; it now says, as 'tgm run'

@@ -24,8 +24,9 @@ const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
      "FILE is a guest image (tgm as) or assembly source, assembled on the fly;\n"
-     "one that begins with the image magic TGMIMAGE is an image whatever its\n"
-     "name; else one named .s is a source, an empty, binary or .img one an image.\n"
+     "a binary one that begins with the image magic TGMIMAGE is an image whatever\n"
+     "its name; else one named .s is a source, an empty, binary or .img one an\n"
+     "image.\n"
      "The words go to E[load..], load being the lowest address the source\n"
      "emitted, and the PSW becomes the entry PSW; the rest of\n"
      "E is untouched ('reset' first for a clean machine).  With a VM selected\n"

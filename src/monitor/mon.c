@@ -164,17 +164,18 @@ int mon_vm_lookup(struct mon *m, const char *s)
     return mon_err(m, "no VM named '%s' (see 'vm list')", s);
 }
 
-/* An image by its magic; and, unless named .s, an empty, binary or .img
- * file too, so that a damaged image gets the image reader's error (as 'tgm
- * run' gives it), not an assembler's or a silent load.  HEAD: the first
- * GOT bytes. */
+/* An image by its magic (in a binary file, as every image is: a text may
+ * begin with the label TGMIMAGE), as 'tgm run' decides; and, unless named
+ * .s, an empty, binary or .img file too, so that a damaged image gets the
+ * image reader's error, not an assembler's or a silent load.  HEAD: the
+ * first GOT bytes. */
 static bool is_image(const char *path, const char *head, size_t got)
 {
     size_t len = strlen(path);
     bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
-    bool binary =
-        got == 0 || memchr(head, '\0', got) || (len > 4 && !strcmp(path + len - 4, ".img"));
-    return (got >= 8 && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s);
+    bool nul = memchr(head, '\0', got) != NULL;
+    bool binary = got == 0 || nul || (len > 4 && !strcmp(path + len - 4, ".img"));
+    return (got >= 8 && nul && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s);
 }
 
 /* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
