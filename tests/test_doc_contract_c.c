@@ -38,16 +38,26 @@ static void as_fails(const char *src, const char *want)
     cs_outcome_free(&o);
 }
 
+/* Assemble SRC in-process as "t.s" (or, SRC NULL, the file PATH); the
+ * error count, and the diagnostics in *DIAG (malloc'd). */
+static int assemble_diag(const char *path, const char *src, struct tgm_image *img,
+                         char **diag)
+{
+    size_t dlen = 0;
+    *diag = NULL;
+    FILE *f = open_memstream(diag, &dlen);
+    assert_non_null(f);
+    int n = src ? asm_assemble_string("t.s", src, img, f) : asm_assemble_file(path, img, f);
+    fclose(f);
+    return n;
+}
+
 /* Assemble SRC in-process; it must have no errors. */
 static struct tgm_image assemble_ok(const char *src)
 {
     struct tgm_image img;
-    char *diag = NULL;
-    size_t dlen = 0;
-    FILE *f = open_memstream(&diag, &dlen);
-    assert_non_null(f);
-    int n = asm_assemble_string("t.s", src, &img, f);
-    fclose(f);
+    char *diag;
+    int n = assemble_diag(NULL, src, &img, &diag);
     if (n != 0)
         fail_msg("%d errors:\n%s", n, diag);
     free(diag);
@@ -299,12 +309,8 @@ static void isa__the_link_and_spsw_at_the_top_of_memory_wrap_to_0(void **state)
 static void assemble_fails(const char *src, const char *want)
 {
     struct tgm_image img;
-    char *diag = NULL;
-    size_t dlen = 0;
-    FILE *f = open_memstream(&diag, &dlen);
-    assert_non_null(f);
-    int n = asm_assemble_string("t.s", src, &img, f);
-    fclose(f);
+    char *diag;
+    int n = assemble_diag(NULL, src, &img, &diag);
     if (n != 1 || strncmp(diag, want, strlen(want)) != 0)
         fail_msg("%d errors:\n%s\nwant one starting \"%s\"", n, diag, want);
     free(diag);
@@ -348,12 +354,8 @@ static void asm__the_documented_limits_hold(void **state)
         }
         cs_tmp_path(top, sizeof top, "inc0.s");
         struct tgm_image img;
-        char *diag = NULL;
-        size_t dlen = 0;
-        FILE *f = open_memstream(&diag, &dlen);
-        assert_non_null(f);
-        int errs = asm_assemble_file(top, &img, f);
-        fclose(f);
+        char *diag;
+        int errs = assemble_diag(top, NULL, &img, &diag);
         if (depth == 64) {
             assert_int_equal(errs, 0);
             image_free(&img);
