@@ -24,6 +24,8 @@ esc='s/\\/\\e/g; s/-/\\-/g; s/^[.'"'"']/\\\&&/'
 # text line right after an option starts one too: it is not the option's).
 help2man() {
     sed "$esc" | awk '
+    # a line stripped of its indent may now start with a control character
+    function text(s) { c = substr(s, 1, 1); return c == "." || c == "\047" ? "\\&" s : s }
     function flush_item() { if (item != "") { print ".TP"; print item; print desc; item = "" } }
     NR == 1 && /^usage: / { sub(/^usage: /, ""); print ".nf"; print "\\fB" $0 "\\fR"; inusage = 1; next }
     inusage && /^       / { sub(/^ +/, ""); if ($0 !~ /^tgm /) $0 = "    " $0; print "\\fB" $0 "\\fR"; next }
@@ -31,7 +33,7 @@ help2man() {
     /^  [^ ]/ && match($0, /[^ ]  +[^ ]/) {
         flush_item()
         left = substr($0, 3, RSTART - 2); right = substr($0, RSTART + 1)
-        sub(/^ +/, "", right)
+        sub(/^ +/, "", right); right = text(right)
         n = split(left, w, " "); item = ""
         for (i = 1; i <= n; i++) {
             t = (w[i] ~ /^\\-/) ? "\\fB" w[i] "\\fR" : "\\fI" w[i] "\\fR"
@@ -39,9 +41,9 @@ help2man() {
         }
         desc = right; initem = 1; blank = 0; next
     }
-    initem && /^    +[^ ]/ { sub(/^ +/, ""); desc = desc "\n" $0; next }
+    initem && /^    +[^ ]/ { sub(/^ +/, ""); desc = desc "\n" text($0); next }
     /^ *$/ { flush_item(); initem = 0; if (!blank) print ".PP"; blank = 1; next }
-    { was = initem; flush_item(); if (was) print ".PP"; initem = 0; blank = 0; sub(/^ +/, ""); print }
+    { was = initem; flush_item(); if (was) print ".PP"; initem = 0; blank = 0; sub(/^ +/, ""); print text($0) }
     END { flush_item(); if (inusage) print ".fi" }'
 }
 

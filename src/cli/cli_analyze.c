@@ -320,12 +320,12 @@ static void usage(FILE *f)
             "sensitive subset of privileged).  Exit 0 when the analysis ran, whatever\n"
             "the verdicts; with --check-declared, 1 if a derived class differs from\n"
             "the declared one.\n\n"
-            "  -p, --profile P|all one profile (default virtualizable), or all of them\n"
-            "  -j, --json          one JSON object\n"
-            "  --check-declared    exit 1 if a derived class differs from the declared one\n"
-            "  --seed N            seed of the random states (default 0x%" PRIx64 ")\n"
-            "  --random-states N   random states per instruction, 1..1000000 (default %u)\n"
-            "  --words Q           words of the small machine, %u..%u (default %u)\n\n"
+            "  -p, --profile P|all  one profile (default virtualizable), or all of them\n"
+            "  -j, --json           one JSON object\n"
+            "  --check-declared     exit 1 if a derived class differs from the declared one\n"
+            "  --seed N             seed of the random states (default 0x%" PRIx64 ")\n"
+            "  --random-states N    random states per instruction, 1..1000000 (default %u)\n"
+            "  --words Q            words of the small machine, %u..%u (default %u)\n\n"
             "Profiles:",
             ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
             ANALYZE_Q_DEFAULT);

@@ -22,19 +22,18 @@
 struct subcommand {
     const char *name;
     int (*fn)(int argc, char **argv);
-    const char *usage;
-    const char *summary;
+    const char *summary; /* each command's usage is in its own --help */
 };
 
 static const struct subcommand commands[] = {
-    {"as", cli_as, "as SRC [-o IMAGE] [-l]", "assemble a source file into a guest image"},
-    {"dis", cli_dis, "dis IMAGE [-o SRC]", "disassemble an image into source that reassembles to it"},
-    {"run", cli_run, "run IMAGE [--max-steps N] [--json] [--dump FILE] ...", "run an image on a bare machine to HALT"},
-    {"isa", cli_isa, "isa [--markdown] [--profile P]", "print the instruction set table"},
-    {"analyze", cli_analyze, "analyze [--profile P|all] [--json] [--check-declared]", "derive instruction classes by execution; test Theorems 1, 2 and 3"},
-    {"check", cli_check, "check IMAGE... [--json] [--max-steps N] ...", "check that images behave identically bare and under the control program"},
-    {"counterexample", cli_counter, "counterexample [--profile P|all] [--json] [--expect]", "show Theorems 1 and 3 failing: witnesses made programs, run bare and under both monitors"},
-    {"monitor", cli_monitor, "monitor [--profile P] [IMAGE...] [-c CMDS | -f SCRIPT]", "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
+    {"as", cli_as, "assemble a source file into a guest image"},
+    {"dis", cli_dis, "disassemble an image into source that reassembles to it"},
+    {"run", cli_run, "run an image on a bare machine to HALT"},
+    {"isa", cli_isa, "print the instruction set table"},
+    {"analyze", cli_analyze, "derive instruction classes by execution; test Theorems 1, 2 and 3"},
+    {"check", cli_check, "check that images behave identically bare and under the control program"},
+    {"counterexample", cli_counter, "show Theorems 1 and 3 failing: witnesses made programs, run bare and under both monitors"},
+    {"monitor", cli_monitor, "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -106,8 +105,8 @@ static void usage(FILE *f)
                "tgm simulates Popek and Goldberg's third generation machine and its VMM.\n\n"
                "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n  %-14s %s\n  %-14s %s\n", "--version", "print the version", "--help",
+        fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  %-15s %s\n  %-15s %s\n", "--version", "print the version", "--help",
             "print this help");
     fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
                "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
