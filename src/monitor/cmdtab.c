@@ -135,7 +135,7 @@ const struct mon_cmd mon_cmds[] = {
     {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N|all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
      "Without EXPR lists them with their values; /F as for 'print'.",
-     G_INSPECT, NULL, "=s", CMD_RAW},
+     G_INSPECT, NULL, "delete:{all} =s", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
      "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
@@ -183,7 +183,7 @@ const struct mon_cmd mon_cmds[] = {
      "stop after an instruction reads or writes watched words (default: write)\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.",
-     G_BREAK, "w", "={read,write,access,if}+s", 0},
+     G_BREAK, "w", "={read,write,access,ignore,do,if}+s", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
@@ -251,7 +251,7 @@ const struct mon_cmd mon_cmds[] = {
      "one above it, N times, with FILE's guest on top seeing a bare machine of W\n"
      "words (default 65536).  The stack replaces the bare machine (reset, with\n"
      "the control program's symbols); 'stack' shows it, 'go' runs it.",
-     G_VM, NULL, "=-+f+{mem}", 0},
+     G_VM, NULL, "=-f{mem}-", 0},
     {"stack", mon_cmd_stack, 0, 2, "stack [step [N]]",
      "show the stack of control programs, or step the guest on top\n"
      "For each level: where its control program and its guest are, the guest's\n"
