@@ -77,14 +77,29 @@ for page in tgm tgm-monitor; do
     fi
 done
 # every subcommand and every option of its --help is in tgm(1)
+commands=$("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }')
 missed=""
-for cmd in $("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'); do
+for cmd in $commands; do
     grep -q "^TGM $(echo "$cmd" | tr a-z A-Z)\$" "$tmp/tgm.ascii" || missed="$missed $cmd"
     for opt in $("$tgm" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
         grep -q -- "$opt" "$tmp/tgm.ascii" || missed="$missed $cmd:$opt"
     done
 done
 [ -z "$missed" ] && ok "tgm.1 has every subcommand and option" || bad "tgm.1 lacks:$missed"
+# each option line of a --help is a tagged paragraph in its command's
+# section, not a line of prose (as it was when one space set it apart)
+tagged=$(awk '/^\.SH/ { sec = $0 } prev == ".TP" { print sec "|" $0 } { prev = $0 }' \
+    "$prefix/share/man/man1/tgm.1")
+missed=""
+for cmd in $commands; do
+    sec=".SH \"TGM $(echo "$cmd" | tr a-z A-Z)\""
+    for opt in $("$tgm" "$cmd" --help | awk '/^  +-/ { sub(/,$/, "", $1); print $1 }'); do
+        printf '%s\n' "$tagged" | grep -qF -- "$sec|\\fB$(printf '%s' "$opt" | sed 's/-/\\-/g')" ||
+            missed="$missed $cmd:$opt"
+    done
+done
+[ -z "$missed" ] && ok "tgm.1 sets every option of each --help as an option" ||
+    bad "tgm.1 has as prose:$missed"
 # text after the last option of a --help is a paragraph of its own, not
 # the end of that option's description
 merged=$(awk '/^Exit status:/ && prev != ".PP" { print } { prev = $0 }' "$prefix/share/man/man1/tgm.1")
@@ -135,15 +150,28 @@ expect "all" tgm analyze --profile a
 expect "all" tgm counterexample --profile a
 expect "" tgm run --max-steps 1
 # every option a subcommand's --help names completes, even one named only
-# in another option's text
+# in another option's text, and the short ones of its option lines
 missed=""
-for cmd in $("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'); do
-    for opt in $("$tgm" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+for cmd in $commands; do
+    for opt in $("$tgm" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) \
+               $("$tgm" "$cmd" --help | awk '/^  +-/' | grep -o -- '\(^\| \)-[a-zA-Z]\($\|[ ,]\)' |
+                 tr -d ' ,'); do
         complete_words tgm "$cmd" "$opt" | tr ' ' '\n' | grep -qx -- "$opt" || missed="$missed $cmd:$opt"
     done
 done
 [ -z "$missed" ] && ok "the completion offers every option each --help names" ||
     bad "the completion lacks:$missed"
+# and the command takes every option the completion offers (with --help
+# after it: a flag then shows the help, an option takes it as its value)
+missed=""
+for cmd in $commands; do
+    for opt in $(complete_words tgm "$cmd" -); do
+        "$tgm" "$cmd" "$opt" --help </dev/null >/dev/null 2>"$tmp/err"
+        grep -q 'unknown\( or ambiguous\)\? option' "$tmp/err" && missed="$missed $cmd:$opt"
+    done
+done
+[ -z "$missed" ] && ok "every option the completion offers is the command's" ||
+    bad "the completion offers options the command refuses:$missed"
 (cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run --vmm examples/hel)
 (cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
 
