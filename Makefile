@@ -52,6 +52,11 @@ LTO_FLAGS := -flto=auto -ffat-lto-objects
 AR      := gcc-ar
 # fat objects carry ordinary code too: the test binaries link without LTO
 TEST_LTO := -fno-lto
+# and the installed archive holds only that code: with the GIMPLE, gcc
+# would optimise the library again in a program's link, under that
+# program's flags and warnings (-Wextra -Werror failed on our code)
+INSTALL_LIB_FIX = objcopy --wildcard --remove-section='.gnu.lto_*' \
+	--remove-section='.gnu.debuglto_*' $(1)
 endif
 endif
 
@@ -315,6 +320,7 @@ install: all
 	  find . -type f | while read -r f; do \
 	  install -m 644 "$$f" "$(DESTDIR)$(EXDIR)/$$f" || exit 1; done
 	$(Q)install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtgm.a
+	$(Q)$(call INSTALL_LIB_FIX,$(DESTDIR)$(LIBDIR)/libtgm.a)
 	$(Q)install -m 644 include/tgm/*.h include/tgm/*.def $(DESTDIR)$(INCDIR)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$($(TGM) --version | sed 's/^tgm //')|" \
 	  contrib/tgm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc

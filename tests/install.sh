@@ -177,13 +177,20 @@ done
 
 # ---- the library, from outside the tree ---------------------------------
 cat > "$tmp/use.c" <<'EOF'
-/* A program that runs a guest on the installed library. */
+/* A program that runs a guest on the installed library, and the monitor. */
 #include <stdio.h>
 #include <tgm/asm.h>
 #include <tgm/image.h>
 #include <tgm/machine.h>
+#include <tgm/monitor.h>
 int main(void)
 {
+    FILE *null = fopen("/dev/null", "w");
+    struct mon *mon = null ? mon_create(null, null) : NULL;
+    if (!mon || mon_exec_line(mon, "vm create g 64; vm stop g; vm resume g") != 0)
+        return 1;
+    mon_destroy(mon);
+    fclose(null);
     struct tgm_image img;
     if (asm_assemble_string("t.s", "        .entry start\nstart:  LI    100, 6\n        HALT\n",
                             &img, stderr) != 0)
@@ -206,7 +213,10 @@ for a in "$@"; do case $a in CC=*) cc=${a#CC=} ;; esac; done
 flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs tgm 2>"$tmp/err")
 if [ -z "$flags" ]; then
     bad "pkg-config tgm:"; sed 's/^/     /' "$tmp/err"
-elif $cc -std=c11 ${TGM_CONSUMER_CFLAGS:-} -o "$tmp/use" "$tmp/use.c" $flags 2>"$tmp/err" &&
+# with the warnings tgm itself builds with: a program's flags must not
+# reach the library's code (gcc re-optimised an archive holding GIMPLE)
+elif $cc -std=c11 -Wall -Wextra -Werror ${TGM_CONSUMER_CFLAGS:-} -o "$tmp/use" "$tmp/use.c" $flags \
+        2>"$tmp/err" &&
      out=$("$tmp/use") && [ "$out" = "halted 2" ]; then
     ok "a program builds against the installed library with pkg-config and runs"
 else

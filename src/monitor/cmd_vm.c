@@ -204,7 +204,9 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     if (id < 0)
         return -1;
     struct vm_info vi;
-    vmm_vm_info(m->vmm, id, &vi);
+    /* it cannot fail after mon_vm_lookup, but gcc cannot always see that */
+    if (vmm_vm_info(m->vmm, id, &vi) != 0)
+        return mon_err(m, "%s: no such VM", argv[2]);
     int saved = m->focus, rc = 0;
     uint64_t n;
     switch (k) {
