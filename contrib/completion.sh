@@ -49,6 +49,13 @@ _tgm_files() {
 _tgm() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" i opts kind
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # bash splits --profile=P at '=' (COMP_WORDBREAKS): the option is the
+    # word before '=', and what follows it is the value being completed
+    if [[ $cur == = ]]; then
+        cur=""
+    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
         -*) ;;

@@ -149,6 +149,9 @@ expect "$(tgm=$tgm; "$tgm" isa --profiles | grep '^p' | sort | tr '\n' ' ' | sed
 expect "all" tgm analyze --profile a
 expect "all" tgm counterexample --profile a
 expect "" tgm run --max-steps 1
+# --profile=P, which bash splits at '='
+expect "all" tgm analyze --profile = a
+expect "$(printf '%s\n' "$profiles" | sort | tr '\n' ' ' | sed 's/ $//')" tgm isa --profile =
 # every option a subcommand's --help names completes, even one named only
 # in another option's text, and the short ones of its option lines
 missed=""
