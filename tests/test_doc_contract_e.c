@@ -92,6 +92,28 @@ static void help__every_option_line_sets_the_option_apart(void **state)
     }
 }
 
+/* Lines of 81 to 106 columns wrapped on a terminal (and in tgm.1's
+ * synopsis of the commands): tgm --help and each command's fit 80. */
+static void help__every_line_fits_80_columns(void **state)
+{
+    (void)state;
+    char names[MAX_CMDS][32];
+    size_t n = subcommands(names);
+    for (size_t k = 0; k <= n; k++) {
+        struct cs_outcome o = k < n ? cs_run_tgm(names[k], "--help", NULL)
+                                    : cs_run_tgm("--help", NULL);
+        assert_int_equal(o.status, 0);
+        for (const char *line = o.out; *line;) {
+            size_t len = strcspn(line, "\n");
+            if (len > 80)
+                fail_msg("tgm %s%s--help: %zu columns: '%.*s'", k < n ? names[k] : "",
+                         k < n ? " " : "", len, (int)len, line);
+            line += len + (line[len] == '\n');
+        }
+        cs_outcome_free(&o);
+    }
+}
+
 /* run --help sent the reader to 'tgm isa --profile' for the profiles, a
  * command that fails for want of a profile name.  Every 'tgm isa ...' a
  * help quotes runs, with P standing for a profile. */
@@ -220,6 +242,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help__every_option_line_sets_the_option_apart),
+        cmocka_unit_test(help__every_line_fits_80_columns),
         cmocka_unit_test(help__the_isa_commands_quoted_run),
         cmocka_unit_test(run__timeline_writes_file_itself_its_kind_by_its_name),
         cmocka_unit_test(complete__offers_what_the_usage_names),

@@ -20,21 +20,22 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: tgm check [options] IMAGE...\n"
             "Run each image (or .s source) to HALT on a bare machine and under the control\n"
-            "program, alone and all together, and compare f(S2) with S2' (paper section 6).\n"
-            "  --mem W          guest memory in words (default %u)\n"
-            "  --max-steps N    steps allowed per run (default %u); a guest that does not\n"
-            "                   halt within them is never called equivalent\n"
+            "program, alone and all together, and compare f(S2) with S2' (paper section 6).\n\n"
+            "  --mem W          guest memory in words, %u..%u (default %u)\n"
+            "  --max-steps N    steps allowed per run (default %u); a guest that does\n"
+            "                   not halt within them is never called equivalent\n"
             "  --slice C        cycles per time slice with several guests (default %u)\n"
             "  --profile P      instruction-set profile (default virtualizable)\n"
             "  --hybrid         use the hybrid monitor of section 8\n"
             "  --input TEXT     console input given to every run\n"
             "  --json           one JSON object instead of text\n"
-            "  --nest N         instead: each image bare and on N levels (1..%u) of the control\n"
-            "                   program in tgm's own instructions (Theorem 2), compared trap\n"
-            "                   by trap\n"
-            "  --vmm            with --nest: the C control program at the bottom\n"
+            "  --nest N         instead: each image bare and on N levels (1..%u) of the\n"
+            "                   control program in tgm's own instructions (Theorem 2),\n"
+            "                   compared trap by trap\n"
+            "  --vmm            with --nest: the C control program at the bottom\n\n"
             "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
-            TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE, NEST_MAX_DEPTH);
+            TGM_Q_MIN, TGM_Q_MAX - VMM_K, TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE,
+            NEST_MAX_DEPTH);
 }
 
 static void print_json(const char *const *names, const struct check_result *r, size_t n,

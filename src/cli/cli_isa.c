@@ -71,7 +71,7 @@ int cli_isa(int argc, char **argv)
                    "       tgm isa --profiles\n"
                    "Print every instruction: opcode, operands, cycles, user-mode behaviour,\n"
                    "declared class and synopsis, from the one instruction table.\n\n"
-                   "  -p, --profile P  the instructions as profile P has them (default %s)\n"
+                   "  -p, --profile P  the instructions of profile P (default %s)\n"
                    "  -m, --markdown   the reference table of docs/isa.md, every profile's\n"
                    "                   instructions marked\n"
                    "  --profiles       the profile names, one a line, the default first\n"

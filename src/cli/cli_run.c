@@ -57,7 +57,7 @@ static void run_usage(FILE *f)
             "under the control program and report every VM's console and state.\n\n"
             "  --max-steps N    stop after N steps (default %" PRIu64 "; 0 = no limit);\n"
             "                   with --vmm, per VM\n"
-            "  --mem Q          words of memory, %u..%u (default %u); with --vmm, per VM\n"
+            "  --mem Q          memory words, %u..%u (default %u); with --vmm, per VM\n"
             "  --profile P      instruction-set profile (default virtualizable);\n"
             "                   'tgm isa --profile P' describes P\n"
             "  --input TEXT     bytes for CIN to read (may repeat; appended in order)\n"

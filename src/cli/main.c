@@ -30,10 +30,10 @@ static const struct subcommand commands[] = {
     {"dis", cli_dis, "disassemble an image into source that reassembles to it"},
     {"run", cli_run, "run an image on a bare machine to HALT"},
     {"isa", cli_isa, "print the instruction set table"},
-    {"analyze", cli_analyze, "derive instruction classes by execution; test Theorems 1, 2 and 3"},
-    {"check", cli_check, "check that images behave identically bare and under the control program"},
-    {"counterexample", cli_counter, "show Theorems 1 and 3 failing: witnesses made programs, run bare and under both monitors"},
-    {"monitor", cli_monitor, "the interactive monitor shell (also: tgm with no arguments on a terminal)"},
+    {"analyze", cli_analyze, "derive instruction classes by execution; test Theorems 1-3"},
+    {"check", cli_check, "run images bare and under the control program, and compare"},
+    {"counterexample", cli_counter, "show Theorems 1 and 3 failing on programs made from witnesses"},
+    {"monitor", cli_monitor, "the interactive monitor (also: tgm alone on a terminal)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
