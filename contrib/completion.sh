@@ -9,11 +9,27 @@
 # arguments are from its '--help' option lines ("  -o, --output IMAGE  ..."),
 # the profile names from 'tgm isa --profiles'.  An option whose argument is
 # a profile completes profile names, one whose argument is a number or text
-# nothing, any other a file name; other words complete file names.
+# nothing, any other a file name; other words complete file names if the
+# command's usage names an operand (SRC, IMAGE...), else its options.
 set -eu
 tgm=${1:?usage: completion.sh TGM}
 commands=$("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }')
 profiles=$("$tgm" isa --profiles)
+
+# 1 if a --help text's usage lines name an operand (SRC, IMAGE...): an
+# upper-case word that is not the argument of the option before it.
+operands() {
+    awk 'NR == 1 && /^usage: / { u = 1 } u && !/^(usage: |       )/ { exit }
+    u {
+        gsub(/[][]/, " "); n = split($0, w, " "); arg = 0
+        for (i = 1; i <= n; i++) {
+            if (w[i] ~ /^-/) { arg = 1; continue }
+            if (w[i] ~ /^[A-Z\047]/ && !arg) found = 1
+            arg = 0
+        }
+    }
+    END { print found ? 1 : 0 }'
+}
 
 # "OPTION KIND" per option line of a --help text; KIND is profile,
 # profile-all, none or file.
@@ -47,7 +63,7 @@ _tgm_files() {
 }
 
 _tgm() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" i opts kind
+    local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" i opts kind files=yes
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     # bash splits --profile=P at '=' (COMP_WORDBREAKS): the option is the
     # word before '=', and what follows it is the value being completed
@@ -72,6 +88,8 @@ EOF
 for cmd in $commands; do
     list=$("$tgm" "$cmd" --help | options)
     printf '    %s)\n' "$cmd"
+    # a command without operands completes its options, not file names
+    [ "$("$tgm" "$cmd" --help | operands)" = 1 ] || printf '        files=no\n'
     printf '        opts="%s"\n' "$(printf '%s\n' "$list" | awk '{ print $1 } END { print "--help" }' | sort -u | tr '\n' ' ' | sed 's/ $//')"
     printf '        case $prev in\n'
     for kind in profile profile-all none file; do
@@ -90,7 +108,7 @@ cat <<'EOF'
     none) return 0 ;;
     file) _tgm_files "$cur"; return 0 ;;
     esac
-    if [[ $cur == -* ]]; then
+    if [[ $cur == -* || $files == no ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     else
         _tgm_files "$cur"

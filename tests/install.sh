@@ -176,6 +176,10 @@ done
 [ -z "$missed" ] && ok "every option the completion offers is the command's" ||
     bad "the completion offers options the command refuses:$missed"
 (cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run --vmm examples/hel)
+# a command that takes no file (isa, analyze, counterexample) is not offered one
+(cd "$(dirname "$0")/.." && expect "" tgm isa examples/hel)
+(cd "$(dirname "$0")/.." && expect "" tgm analyze --json examples/hel)
+expect "--json" tgm counterexample --js
 (cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
 
 # ---- the library, from outside the tree ---------------------------------
