@@ -21,7 +21,8 @@ static void monitor_usage(FILE *f)
             "The monitor shell.  On a terminal it edits lines (history in ~/.tgm_history\n"
             "or $TGM_HISTORY, Tab completes); otherwise it reads commands from stdin.\n\n"
             "  --profile P      instruction-set profile of the bare machine and the VMs\n"
-            "  --mem Q          words of the bare machine\n"
+            "                   (default virtualizable)\n"
+            "  --mem Q          words of the bare machine, %u..%u (default %u)\n"
             "  IMAGE...         one image (or .s source) is loaded into the bare machine;\n"
             "                   several each go into a VM of their own, vm0, vm1, ...\n"
             "  -c CMDS          run CMDS (separated by ';') and exit\n"
@@ -30,7 +31,8 @@ static void monitor_usage(FILE *f)
             "Exit status: 0, 1 if a command or assert failed, N after 'exit N',\n"
             "2 bad usage or an unreadable script, 128 + the signal's number after\n"
             "SIGTERM, SIGHUP or (outside the terminal) Ctrl-C.  'help' inside lists\n"
-            "the commands.\n");
+            "the commands.\n",
+            TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT);
 }
 
 /* Append ARG to LINE as one quoted monitor word (the monitor's parser
