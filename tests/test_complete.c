@@ -13,38 +13,16 @@
 
 #include <cmocka.h>
 
-#include "monitor/complete.h"
-
-static struct mon_compl ctx(const char *line)
-{
-    struct mon_compl c;
-    assert_int_equal(mon_complete_context(line, strlen(line), &c), 0);
-    return c;
-}
-
-/* Is WORD one of the space-separated words of LIST? */
-static bool has_word(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; *p;) {
-        size_t k = strcspn(p, " ");
-        if (k == n && !strncmp(p, word, n))
-            return true;
-        p += k;
-        while (*p == ' ')
-            p++;
-    }
-    return false;
-}
+#include "mon_support.h"
 
 static void context__first_word_completes_commands(void **state)
 {
     (void)state;
-    struct mon_compl c = ctx("st");
+    struct mon_compl c = ms_compl("st");
     assert_int_equal(c.pos, 0);
     assert_int_equal(c.start, 0);
     assert_string_equal(c.kinds, "C");
-    c = ctx("");
+    c = ms_compl("");
     assert_int_equal(c.pos, 0);
     assert_string_equal(c.kinds, "C");
 }
@@ -52,52 +30,52 @@ static void context__first_word_completes_commands(void **state)
 static void context__subcommands_then_their_arguments(void **state)
 {
     (void)state;
-    struct mon_compl c = ctx("vm ");
+    struct mon_compl c = ms_compl("vm ");
     assert_int_equal(c.pos, 1);
     assert_int_equal(c.start, 3);
-    assert_true(has_word(c.words, "create"));
-    assert_true(has_word(c.words, "select"));
-    assert_true(has_word(c.words, "destroy"));
+    assert_true(ms_has_word(c.words, "create"));
+    assert_true(ms_has_word(c.words, "select"));
+    assert_true(ms_has_word(c.words, "destroy"));
     assert_string_equal(c.kinds, "");
-    c = ctx("vm select g");
+    c = ms_compl("vm select g");
     assert_int_equal(c.pos, 2);
     assert_int_equal(c.start, 10);
     assert_string_equal(c.kinds, "V");
-    c = ctx("vm load g1 ex");
+    c = ms_compl("vm load g1 ex");
     assert_string_equal(c.kinds, "f");
-    c = ctx("vm sel g"); /* a subcommand may be abbreviated */
+    c = ms_compl("vm sel g"); /* a subcommand may be abbreviated */
     assert_string_equal(c.kinds, "V");
 }
 
 static void context__files_symbols_and_fixed_words(void **state)
 {
     (void)state;
-    assert_string_equal(ctx("load ex").kinds, "f");
-    struct mon_compl c = ctx("break ");
-    assert_true(has_word(c.words, "trap"));
-    assert_true(has_word(c.words, "list"));
+    assert_string_equal(ms_compl("load ex").kinds, "f");
+    struct mon_compl c = ms_compl("break ");
+    assert_true(ms_has_word(c.words, "trap"));
+    assert_true(ms_has_word(c.words, "list"));
     assert_non_null(strchr(c.kinds, 's'));
-    assert_string_equal(ctx("break trap me").kinds, "c");
-    assert_string_equal(ctx("break class ").kinds, "k");
-    c = ctx("set on-error c");
-    assert_true(has_word(c.words, "continue"));
-    assert_true(has_word(c.words, "finish"));
-    assert_string_equal(ctx("set profile ").kinds, "p");
-    assert_string_equal(ctx("help ").kinds, "C");
+    assert_string_equal(ms_compl("break trap me").kinds, "c");
+    assert_string_equal(ms_compl("break class ").kinds, "k");
+    c = ms_compl("set on-error c");
+    assert_true(ms_has_word(c.words, "continue"));
+    assert_true(ms_has_word(c.words, "finish"));
+    assert_string_equal(ms_compl("set profile ").kinds, "p");
+    assert_string_equal(ms_compl("help ").kinds, "C");
 }
 
 static void context__abbreviations_and_later_commands(void **state)
 {
     (void)state;
-    struct mon_compl c = ctx("e lo"); /* e is examine */
+    struct mon_compl c = ms_compl("e lo"); /* e is examine */
     assert_int_equal(c.start, 2);
     assert_non_null(strchr(c.kinds, 's'));
-    c = ctx("echo hi; vm s");
+    c = ms_compl("echo hi; vm s");
     assert_int_equal(c.pos, 1);
-    assert_true(has_word(c.words, "stats"));
-    c = ctx("go until ");   /* the last kinds element repeats */
+    assert_true(ms_has_word(c.words, "stats"));
+    c = ms_compl("go until ");   /* the last kinds element repeats */
     assert_non_null(strchr(c.kinds, 's'));
-    assert_true(has_word(c.words, "until"));
+    assert_true(ms_has_word(c.words, "until"));
 }
 
 static void context__unknown_command_has_nothing(void **state)

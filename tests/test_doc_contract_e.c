@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
-#include "monitor/complete.h"
+#include "mon_support.h"
 
 #define MAX_CMDS 16
 
@@ -174,54 +174,33 @@ static void run__timeline_writes_file_itself_its_kind_by_its_name(void **state)
     assert_null(f);
 }
 
-/* The completion context of LINE (the cursor at its end). */
-static struct mon_compl ctx(const char *line)
-{
-    struct mon_compl c;
-    assert_int_equal(mon_complete_context(line, strlen(line), &c), 0);
-    return c;
-}
-
-/* Is WORD one of the space-separated words of LIST? */
-static bool has_word(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; *p; p += strspn(p, " ")) {
-        size_t k = strcspn(p, " ");
-        if (k == n && !strncmp(p, word, n))
-            return true;
-        p += k;
-    }
-    return false;
-}
-
 /* Tab offered what 'help watch', 'help nest' and 'help display' leave out,
  * and left out what they name: watch's ignore and do (break has them), a
  * file where nest wants its N, and display's delete and all. */
 static void complete__offers_what_the_usage_names(void **state)
 {
     (void)state;
-    struct mon_compl c = ctx("watch total ");
-    assert_true(has_word(c.words, "ignore"));
-    assert_true(has_word(c.words, "do"));
-    assert_true(has_word(c.words, "if"));
+    struct mon_compl c = ms_compl("watch total ");
+    assert_true(ms_has_word(c.words, "ignore"));
+    assert_true(ms_has_word(c.words, "do"));
+    assert_true(ms_has_word(c.words, "if"));
     assert_non_null(strchr(c.kinds, 's'));
 
-    assert_string_equal(ctx("nest ").kinds, ""); /* N */
-    c = ctx("nest 2 ex");                        /* FILE */
+    assert_string_equal(ms_compl("nest ").kinds, ""); /* N */
+    c = ms_compl("nest 2 ex");                        /* FILE */
     assert_string_equal(c.kinds, "f");
-    assert_false(has_word(c.words, "mem"));
-    c = ctx("nest 2 examples/sum.s m");
-    assert_true(has_word(c.words, "mem"));
+    assert_false(ms_has_word(c.words, "mem"));
+    c = ms_compl("nest 2 examples/sum.s m");
+    assert_true(ms_has_word(c.words, "mem"));
     assert_string_equal(c.kinds, "");
 
-    c = ctx("display ");
-    assert_true(has_word(c.words, "delete"));
+    c = ms_compl("display ");
+    assert_true(ms_has_word(c.words, "delete"));
     assert_non_null(strchr(c.kinds, 's'));
-    assert_true(has_word(ctx("display delete ").words, "all"));
-    c = ctx("display total + ");
+    assert_true(ms_has_word(ms_compl("display delete ").words, "all"));
+    c = ms_compl("display total + ");
     assert_non_null(strchr(c.kinds, 's'));
-    assert_false(has_word(c.words, "all"));
+    assert_false(ms_has_word(c.words, "all"));
 }
 
 /* ---- fixture ----------------------------------------------------------- */
