@@ -20,6 +20,7 @@
 
 #include "cli_support.h"
 #include "mon_support.h"
+#include "monitor/mon_impl.h"
 
 #define MAX_CMDS 16
 
@@ -203,6 +204,46 @@ static void complete__offers_what_the_usage_names(void **state)
     assert_false(ms_has_word(c.words, "all"));
 }
 
+/* Every command 'help' lists completes by Tab from its shortest unique
+ * prefix: the first word's candidates are the command table's names, as
+ * the line editor (reader.c) gathers them. */
+static void complete__every_command_help_lists(void **state)
+{
+    (void)state;
+    const char *names[128];
+    assert_true(mon_ncmds <= 128);
+    for (size_t i = 0; i < mon_ncmds; i++)
+        names[i] = mon_cmds[i].name;
+    struct cs_outcome o = cs_mon("help");
+    assert_int_equal(o.status, 0);
+    size_t listed = 0;
+    for (const char *line = o.out; *line && strncmp(line, "Commands may", 12) != 0;) {
+        size_t len = strcspn(line, "\n");
+        if (line[0] == ' ') { /* "  name       summary"; a group's name ends in ':' */
+            char name[32], prefix[32];
+            size_t nl = strcspn(line + 2, " ");
+            assert_true(nl < sizeof name);
+            snprintf(name, sizeof name, "%.*s", (int)nl, line + 2);
+            const char *match[128];
+            size_t common = 0;
+            for (size_t k = 1; k <= nl; k++) { /* the shortest prefix naming one command */
+                snprintf(prefix, sizeof prefix, "%.*s", (int)k, name);
+                if (mon_complete_match(prefix, names, mon_ncmds, match, 128, &common) == 1)
+                    break;
+            }
+            struct mon_compl c = ms_compl(prefix);
+            if (c.pos != 0 || !strchr(c.kinds, 'C') ||
+                mon_complete_match(prefix, names, mon_ncmds, match, 128, &common) != 1 ||
+                strcmp(match[0], name) != 0)
+                fail_msg("'help' lists '%s', which '%s' and Tab do not complete", name, prefix);
+            listed++;
+        }
+        line += len + (line[len] == '\n');
+    }
+    assert_int_equal(listed, mon_ncmds);
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -225,6 +266,7 @@ int main(void)
         cmocka_unit_test(help__the_isa_commands_quoted_run),
         cmocka_unit_test(run__timeline_writes_file_itself_its_kind_by_its_name),
         cmocka_unit_test(complete__offers_what_the_usage_names),
+        cmocka_unit_test(complete__every_command_help_lists),
     };
     return cmocka_run_group_tests_name("doc_contract_e", tests, group_setup, group_teardown);
 }
