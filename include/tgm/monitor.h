@@ -9,6 +9,7 @@
 #define TGM_MONITOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct mon;
@@ -23,6 +24,17 @@ struct mon *mon_create(FILE *out, FILE *err);
  * session can fail; mon_destroy ends them too, but cannot report it. */
 int mon_end(struct mon *m);
 void mon_destroy(struct mon *m);
+
+/* Before the first command: replace the bare machine with one of Q words
+ * (0: as it is) and PROFILE (NULL: as it is), the control program's
+ * profile too, in one reset and one line, as 'tgm monitor --mem Q
+ * --profile P' asks.  0, or -1 after an error line. */
+int mon_set_machine(struct mon *m, const char *profile, uint32_t q);
+
+/* Begin every error line with PREFIX instead of the script position and
+ * the command's name (NULL: as usual): 'tgm monitor' loads its IMAGE
+ * arguments with it, so that their errors read as the CLI's do. */
+void mon_set_error_prefix(struct mon *m, const char *prefix);
 
 /* Execute one line (several commands may be separated by ';').  Returns 0
  * if every command succeeded, -1 if one failed (its error line is on ERR;

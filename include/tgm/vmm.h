@@ -187,6 +187,8 @@ struct check_opts {
     bool hybrid;
     const uint8_t *input;       /* console input given to every run */
     size_t input_len;
+    bool (*stop)(void);         /* NULL, or asked between chunks of steps:
+                                   true abandons the check (Ctrl-C) */
 };
 #define CHECK_DEFAULT_STEPS 100000000u
 struct check_result {
@@ -205,7 +207,7 @@ struct check_result {
 void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len);
 /* RESULTS has N entries.  Returns 0, or -1 with ERR if a run could not be
- * set up (an image that does not fit W, say). */
+ * set up (an image that does not fit W, say) or O->stop abandoned it. */
 int vmm_check(const struct tgm_image *const *imgs, size_t n,
               const struct check_opts *o, struct check_result *results,
               char *err, size_t errlen);

@@ -53,37 +53,28 @@ static void quote(char *line, size_t len, const char *arg)
     line[n] = '\0';
 }
 
-/* Set the machine up as the options say, with the monitor's own commands,
- * so errors read exactly as they would at the prompt.  0 or -1. */
-static int prepare(struct mon *m, const char *profile, const char *mem, char **images,
+/* Set the machine up as the options say (one reset), then load with the
+ * monitor's own commands, their errors in the CLI's form.  0 or -1. */
+static int prepare(struct mon *m, const char *profile, uint32_t q, char **images,
                    int nimages)
 {
     char line[4200];
-    if (profile) {
-        snprintf(line, sizeof line, "set profile");
-        quote(line, sizeof line, profile);
-        strncat(line, "; set cp-profile", sizeof line - strlen(line) - 1);
-        quote(line, sizeof line, profile);
-        if (mon_exec_line(m, line) != 0)
-            return -1;
-    }
-    if (mem) {
-        snprintf(line, sizeof line, "set memory");
-        quote(line, sizeof line, mem);
-        if (mon_exec_line(m, line) != 0)
-            return -1;
-    }
-    for (int k = 0; k < nimages; k++) {
+    if ((profile || q) && mon_set_machine(m, profile, q) != 0)
+        return -1;
+    mon_set_error_prefix(m, "tgm: monitor: ");
+    int rc = 0;
+    for (int k = 0; k < nimages && rc == 0; k++) {
         if (nimages == 1)
             snprintf(line, sizeof line, "load");
         else
             snprintf(line, sizeof line, "vm create vm%d %u", k, TGM_Q_DEFAULT);
         quote(line, sizeof line, images[k]);
-        if (strlen(images[k]) > 4000 || mon_exec_line(m, line) != 0)
-            return -1;
+        rc = strlen(images[k]) > 4000 || mon_exec_line(m, line) != 0 ? -1 : 0;
     }
-    return 0;
+    mon_set_error_prefix(m, NULL);
+    return rc;
 }
+
 
 int cli_monitor(int argc, char **argv)
 {
@@ -147,7 +138,7 @@ int cli_monitor(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* check the options here, so errors read as the CLI's do */
-    uint64_t q;
+    uint64_t q = 0;
     if (profile && !cli_parse_profile(profile))
         return EXIT_USAGE;
     if (mem && cli_parse_bounded("--mem", mem, &q) != 0)
@@ -164,7 +155,7 @@ int cli_monitor(int argc, char **argv)
         cli_error("monitor: out of memory");
         return EXIT_USAGE;
     }
-    if (prepare(m, profile, mem, images, nimages) != 0) {
+    if (prepare(m, profile, (uint32_t)q, images, nimages) != 0) {
         mon_destroy(m);
         return EXIT_USAGE;
     }

@@ -25,8 +25,8 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     struct tgm_image img = {0};
-    char err[512];
-    if (mon_read_program(m, argv[1], &img) != 0)
+    char err[512], **files;
+    if (mon_read_program_files(m, argv[1], &img, &files) != 0)
         return -1;
     int rc;
     if (m->focus == MON_FOCUS_BARE) {
@@ -37,8 +37,10 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
     }
     if (rc != 0) { /* the file named, as the CLI's run names it */
         image_free(&img);
+        asm_sources_free(files);
         return mon_err(m, "%s: %s", argv[1], err);
     }
+    mon_set_program_files(m, m->focus, files);
     if (m->focus == MON_FOCUS_BARE) /* over a stack, however small: it is gone */
         m->nested = false;
     struct tgm_image *slot = m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];

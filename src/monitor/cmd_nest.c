@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mon_impl.h"
+#include "tgm/asm.h"
 #include "tgm/nest.h"
 
 static bool top_running(const struct mon *m)
@@ -40,10 +41,12 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     }
     struct tgm_image guest, cp, stack;
     char err[256];
-    if (mon_read_program(m, argv[2], &guest) != 0)
+    char **files;
+    if (mon_read_program_files(m, argv[2], &guest, &files) != 0)
         return -1;
     if (nest_cp_image(&cp, err, sizeof err) != 0) {
         image_free(&guest);
+        asm_sources_free(files);
         return mon_err(m, "%s", err);
     }
     struct nest_map map;
@@ -62,13 +65,17 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
                           sizeof err);
     image_free(&guest);
     image_free(&cp);
-    if (rc != 0)
+    if (rc != 0) {
+        asm_sources_free(files);
         return mon_err(m, "%s", err);
+    }
     if (mon_new_bare(m, (uint32_t)q, isa_profile_default()) != 0 ||
         image_load(m->bare, &stack, err, sizeof err) != 0) {
         image_free(&stack);
+        asm_sources_free(files);
         return mon_err(m, "%s", err[0] ? err : "cannot load the stack");
     }
+    mon_set_program_files(m, MON_FOCUS_BARE, files);
     image_free(&m->bare_img);
     m->bare_img = stack; /* the control program's symbols */
     m->nest = lay;

@@ -85,6 +85,20 @@ int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
     return 0;
 }
 
+int mon_set_machine(struct mon *m, const char *profile, uint32_t q)
+{
+    const struct isa_profile *p = machine_profile(m->bare);
+    if (profile && !(p = mon_profile(m, profile)))
+        return -1;
+    if (q && (q < TGM_Q_MIN || q > TGM_Q_MAX))
+        return mon_err(m, "%u words is out of range (%u..%u)", q, TGM_Q_MIN, TGM_Q_MAX);
+    if (m->vmm) /* as 'set cp-profile' refuses */
+        return mon_err(m, "the control program exists; 'reset all' first");
+    if (profile)
+        m->vmm_cfg.profile = p;
+    return mon_new_bare(m, q ? q : machine_q(m->bare), p);
+}
+
 static int parse_q(struct mon *m, const char *s, uint32_t *q)
 {
     uint64_t v;

@@ -74,6 +74,13 @@ int mon_path_free(struct mon *m, const char *path, const FILE *keep)
                        path);
     if (m->log && m->log != keep && m->log_w.path && tgm_same_target(path, m->log_w.path))
         return mon_err(m, "%s: the log goes there until 'log off'; choose another file", path);
+    /* as 'tgm run --dump' will not write over its input image */
+    for (int k = 0; k <= VMM_MAX_VMS; k++)
+        for (char **f = m->prog_files[k]; f && *f; f++)
+            if (strcmp(path, *f) == 0 || tgm_same_file(path, *f) || tgm_same_target(path, *f))
+                return mon_err(m, "%s: the loaded program was read from this file%s%s%s; "
+                               "choose another file", path, strcmp(path, *f) ? " (as " : "",
+                               strcmp(path, *f) ? *f : "", strcmp(path, *f) ? ")" : "");
     return 0;
 }
 

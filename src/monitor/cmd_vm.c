@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "mon_impl.h"
+#include "tgm/asm.h"
 
 int mon_vmm_ensure(struct mon *m)
 {
@@ -38,6 +39,7 @@ void mon_vm_forget(struct mon *m, int id)
 {
     image_free(&m->vm_img[id]);
     memset(&m->vm_img[id], 0, sizeof m->vm_img[id]);
+    mon_set_program_files(m, id, NULL);
     mon_bp_prune(m, of_vm, id, "its VM is gone");
     if (m->focus == id)
         m->focus = MON_FOCUS_BARE;
@@ -128,7 +130,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
         return mon_err(m, "a VM named '%s' exists", argv[2]);
     struct tgm_image img = {0};
-    if (argc == 5 && mon_read_program(m, argv[4], &img) != 0)
+    char **files = NULL;
+    if (argc == 5 && mon_read_program_files(m, argv[4], &img, &files) != 0)
         return -1;
     bool fresh = !m->vmm; /* a refused create must not leave a control program */
     if (mon_vmm_ensure(m) != 0) {
@@ -144,6 +147,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
     }
     if (id < 0) {
         image_free(&img);
+        asm_sources_free(files);
         if (fresh) { /* else 'set hybrid', 'set cp-memory' would need 'reset all' */
             vmm_destroy(m->vmm);
             m->vmm = NULL;
@@ -153,6 +157,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
     }
     image_free(&m->vm_img[id]);
     m->vm_img[id] = img;
+    mon_set_program_files(m, id, files);
     struct vm_info vi;
     vmm_vm_info(m->vmm, id, &vi);
     m->focus = id;
@@ -347,7 +352,16 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             o.slice = v;
     }
     char err[256];
-    if (vmm_check(ptr, n, &o, res, err, sizeof err) != 0) {
+    o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
+    int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
+    if (crc != 0 && mon_stop_requested()) {
+        mon_clear_interrupt();
+        if (m->interactive)
+            mon_out(m, "\n"); /* past the ^C the terminal echoed */
+        mon_err(m, "interrupted: no verdict");
+        goto out;
+    }
+    if (crc != 0) {
         size_t bad = 0; /* the image that could not be set up, named as 'tgm check' does */
         while (bad < n && !res[bad].setup_failed)
             bad++;

@@ -242,7 +242,8 @@ const struct mon_cmd mon_cmds[] = {
      "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
-     "and the VM's statistics.  'with' runs other images in VMs alongside.",
+     "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
 
     {"nest", mon_cmd_nest, 2, 4, "nest N FILE [mem W]",
@@ -264,7 +265,8 @@ const struct mon_cmd mon_cmds[] = {
      "snapshot the whole system to FILE\n"
      "The bare machine, the real machine, the control program with every VM,\n"
      "a stack built with 'nest', symbols and (unless 'nobreaks') breakpoints;\n"
-     "written atomically.",
+     "written atomically.  It will not write over a file the loaded program\n"
+     "was read from (its source, an .include of it, or its image).",
      G_SNAP, NULL, "=f+{nobreaks}", 0},
     {"restore", mon_cmd_restore, 1, 1, "restore FILE",
      "restore a snapshot; a damaged or mismatched file changes nothing",

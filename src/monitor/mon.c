@@ -27,6 +27,11 @@ void mon_interrupt(void) { interrupted = 1; }
 bool mon_stop_requested(void) { return interrupted != 0; }
 void mon_clear_interrupt(void) { interrupted = 0; }
 
+void mon_set_error_prefix(struct mon *m, const char *prefix)
+{
+    m->err_prefix = prefix;
+}
+
 struct mon *mon_create(FILE *out, FILE *err)
 {
     struct mon *m = calloc(1, sizeof *m);
@@ -71,6 +76,8 @@ void mon_destroy(struct mon *m)
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)
         image_free(&m->vm_img[i]);
+    for (int i = MON_FOCUS_BARE; i < VMM_MAX_VMS; i++)
+        mon_set_program_files(m, i, NULL);
     if (m->vmm)
         vmm_destroy(m->vmm);
     machine_destroy(m->bare);
@@ -91,9 +98,11 @@ bool mon_finished(const struct mon *m, int *status)
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
-    if (m->src_name)
+    if (m->err_prefix)
+        fputs(m->err_prefix, m->err);
+    else if (m->src_name)
         fprintf(m->err, "%s:%d: ", m->src_name, m->src_line);
-    if (m->cur)
+    if (m->cur && !m->err_prefix)
         fprintf(m->err, "%s: ", m->cur->name);
     va_start(ap, fmt);
     vfprintf(m->err, fmt, ap);
@@ -220,7 +229,15 @@ static int read_stream_program(struct mon *m, const char *path, FILE *f, struct 
 
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 {
+    return mon_read_program_files(m, path, img, NULL);
+}
+
+int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *img,
+                           char ***files)
+{
     char head[256] = {0}, err[512]; /* enough to tell binary from text */
+    if (files)
+        *files = NULL;
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return mon_err(m, "'%s' is a directory (give a program file)", path);
@@ -234,13 +251,28 @@ int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
     if (is_image(path, head, got)) {
         if (image_read_file(path, img, err, sizeof err) != 0)
             return mon_err(m, "%s", err);
+        if (files && (*files = calloc(2, sizeof **files)) != NULL && !((*files)[0] = strdup(path))) {
+            free(*files);
+            *files = NULL;
+        }
         return 0;
     }
     fflush(m->out);
-    int n = asm_assemble_file(path, img, m->err);
+    char **read = NULL;
+    int n = asm_assemble_file_sources(path, img, m->err, NULL, &read);
+    if (n || !files)
+        asm_sources_free(read);
+    else
+        *files = read;
     if (n)
         return mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
     return 0;
+}
+
+void mon_set_program_files(struct mon *m, int slot, char **files)
+{
+    asm_sources_free(m->prog_files[slot + 1]);
+    m->prog_files[slot + 1] = files;
 }
 
 /* Split LINE into words.  Double quotes group words and keep ';' and '#';

@@ -112,6 +112,9 @@ struct mon {
     struct vmm *vmm;
     struct vmm_config vmm_cfg;
     struct tgm_image vm_img[VMM_MAX_VMS];
+    /* the files each program came from (slot 0 the bare machine, 1 + id a
+     * VM): a command that writes a file must not destroy them */
+    char **prog_files[VMM_MAX_VMS + 1];
     int focus;        /* MON_FOCUS_BARE or a VM id */
 
     /* breakpoints */
@@ -144,6 +147,7 @@ struct mon {
 
     /* script state */
     const char *src_name; /* NULL at the terminal */
+    const char *err_prefix; /* NULL, or what begins every error line */
     int src_line;
     int depth;
     bool finished;
@@ -227,6 +231,13 @@ const char *mon_target_name(const struct mon *m, char *buf, size_t len);
 int mon_vm_lookup(struct mon *m, const char *s);
 /* Load FILE (image or assembly source) into IMG; -1 with error printed. */
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
+/* The same, with the files read (PATH, and a source's .include files;
+ * NULL-terminated, free with asm_sources_free) in *FILES: NULL for a pipe. */
+int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *img,
+                           char ***files);
+/* The files the program in SLOT (MON_FOCUS_BARE or a VM id) was loaded
+ * from, taking FILES (NULL: none); mon_path_free refuses to write them. */
+void mon_set_program_files(struct mon *m, int slot, char **files);
 /* Replace the bare machine with one of Q words and profile P, in the
  * power-on state (cmd_session.c); -1 with the error printed. */
 int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p);
@@ -403,8 +414,9 @@ int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
  * command's error, or with WHAT when the session ends.  Returns -1. */
 int mon_file_lost(struct mon *m, const char *what, const char *err);
 /* -1 with a message if writing PATH would replace the file the open log or
- * trace puts in place when it ends (one of the two would be lost); KEEP is
- * the stream the command replaces anyway (NULL: none). */
+ * trace puts in place when it ends (one of the two would be lost), or a file
+ * a loaded program was read from; KEEP is the stream the command replaces
+ * anyway (NULL: none). */
 int mon_path_free(struct mon *m, const char *path, const FILE *keep);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
 /* Note the values of watched words so a hit can show old -> new. */

@@ -13,6 +13,9 @@
 #include "tgm/bytes.h"
 #include "vmm_impl.h"
 
+/* Steps between two looks at check_opts.stop. */
+#define CHECK_CHUNK ((uint64_t)1 << 20)
+
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
                                 uint32_t w, uint64_t steps, bool *halted, char *err,
                                 size_t errlen)
@@ -29,7 +32,25 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
         return NULL;
     }
     struct machine_exit ex;
-    *halted = machine_run(m, steps, &ex) == EXIT_HALT;
+    if (!o->stop) {
+        *halted = machine_run(m, steps, &ex) == EXIT_HALT;
+        return m;
+    }
+    /* in chunks, so that a stop request is seen; a run resumes exactly */
+    uint64_t left = steps;
+    enum exit_reason r = EXIT_BUDGET;
+    do {
+        uint64_t s0 = machine_steps(m), n = left < CHECK_CHUNK ? left : CHECK_CHUNK;
+        r = machine_run(m, n, &ex);
+        uint64_t did = machine_steps(m) - s0;
+        left -= did < left ? did : left;
+    } while (left && r == EXIT_BUDGET && !o->stop());
+    if (r == EXIT_BUDGET && left) { /* asked to stop */
+        machine_destroy(m);
+        tgm_err(err, errlen, "interrupted: no verdict");
+        return NULL;
+    }
+    *halted = r == EXIT_HALT;
     return m;
 }
 
@@ -59,8 +80,13 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
         vmm_vm_set_limit(v, id, steps);
     }
     struct vmm_exit ex;
-    while (vmm_run(v, UINT64_MAX, &ex) == VMMSTOP_BUDGET)
-        ;
+    uint64_t chunk = o->stop ? CHECK_CHUNK : UINT64_MAX; /* vmm_run resumes exactly */
+    while (vmm_run(v, chunk, &ex) == VMMSTOP_BUDGET)
+        if (o->stop && o->stop()) {
+            vmm_destroy(v);
+            tgm_err(err, errlen, "interrupted: no verdict");
+            return NULL;
+        }
     lost[0] = '\0';
     if (ex.reason == VMMSTOP_DEBUG) /* e.g. a HALT a broken profile let run directly */
         snprintf(lost, lostlen, "the control program lost the processor: the real "
@@ -153,14 +179,14 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         struct check_result *r = &results[i];
         bare[i] = run_bare(imgs[i], o, w, steps, &r->bare_halted, err, errlen);
         if (!bare[i]) {
-            r->setup_failed = true;
+            r->setup_failed = !(o->stop && o->stop()); /* else interrupted */
             goto out;
         }
         r->bare = machine_get_counters(bare[i]);
         char lost[160];
         struct vmm *one = run_vmm(&imgs[i], 1, o, w, steps, lost, sizeof lost, err, errlen);
         if (!one) {
-            r->setup_failed = true;
+            r->setup_failed = !(o->stop && o->stop()); /* else interrupted */
             goto out;
         }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);

@@ -1,0 +1,182 @@
+/* test_doc_contract_d.c: places where the monitor, the CLI or the control
+ * program did not do what docs/vmm.md, docs/theorems.md, docs/os.md,
+ * docs/recursion.md or docs/monitor.md say, or said nothing; each test
+ * fails on the tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree, and
+ * a monitor session in-process where a signal must be imitated.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/monitor.h"
+
+/* How many times NEEDLE occurs in HAY. */
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* ---- save over the loaded program ---------------------------------------- */
+
+/* 'save FILE' wrote its snapshot over the very source or image the session
+ * had loaded, where 'tgm run --dump' refuses to write over its input.  Now
+ * save (and every command that writes a file) refuses it, and the file is
+ * left as it was. */
+static void save__refuses_the_loaded_programs_files(void **state)
+{
+    (void)state;
+    char src[CS_PATH], inc[CS_PATH], img[CS_PATH], cmds[4 * CS_PATH];
+    cs_write_text(inc, sizeof inc, "d-part.inc", "x: .word 5\n");
+    cs_write_text(src, sizeof src, "d-main.s",
+                  ".include \"d-part.inc\"\nstart: HALT\n.entry start\n");
+    char *before = cs_slurp(src, NULL);
+    const char *writers[] = {"save %s", "save %s nobreaks", "trace insns to %s"};
+    for (size_t k = 0; k < sizeof writers / sizeof writers[0]; k++) {
+        char w[2 * CS_PATH];
+        snprintf(w, sizeof w, writers[k], src);
+        snprintf(cmds, sizeof cmds, "load %s; %s", src, w);
+        cs_mon_fails(cmds, "the loaded program was read from this file; choose another file");
+    }
+    snprintf(cmds, sizeof cmds, "load %s; save %s", src, inc); /* its .include too */
+    cs_mon_fails(cmds, "the loaded program was read from this file");
+    snprintf(cmds, sizeof cmds, "vm create g 4096 %s; save %s", src, src);
+    cs_mon_fails(cmds, "the loaded program was read from this file");
+    snprintf(cmds, sizeof cmds, "nest 1 %s; save %s", src, src);
+    cs_mon_fails(cmds, "the loaded program was read from this file");
+    char *after = cs_slurp(src, NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+
+    /* an image, and once the VM that held it is gone, its file is free */
+    cs_tmp_path(img, sizeof img, "d-prog.img");
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "load %s; save %s", img, img);
+    cs_mon_fails(cmds, "the loaded program was read from this file");
+    snprintf(cmds, sizeof cmds, "vm create g 4096 %s; vm destroy g; save %s", img, img);
+    cs_mon_prints(cmds, "saved ");
+}
+
+/* ---- tgm monitor IMAGE that does not fit ---------------------------------- */
+
+/* 'tgm monitor --mem 16 sum.s' said "load: ...: image needs words 0..34 but
+ * the machine has 16 words", without the CLI's 'tgm: monitor:', and
+ * --profile with --mem reset the machine twice. */
+static void monitor__an_image_too_big_is_one_cli_line(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("monitor", "--mem", "16", "examples/sum.s", "-c", "regs",
+                                     NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: monitor: examples/sum.s: image needs words 0..34 but the "
+                           "machine has 16 words");
+    assert_int_equal(strncmp(o.err, "tgm: monitor: ", 14), 0);
+    assert_true(count_of(o.out, "(reset)") <= 1);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "--profile", "x86", "--mem", "1024", "examples/sum.s", "-c",
+                   "assert q == 1024", NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(count_of(o.out, "(reset)"), 1);
+    assert_non_null(strstr(o.out, "bare machine: q=1024, profile x86 (reset)"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "--profile", "x86", "-c", "set", NULL); /* the CP's too */
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "cp-profile x86"));
+    cs_outcome_free(&o);
+}
+
+/* ---- check and Ctrl-C -------------------------------------------------------- */
+
+/* A session in this process, its output in memory. */
+struct sess {
+    struct mon *m;
+    FILE *out, *err;
+    char *obuf, *ebuf;
+    size_t olen, elen;
+};
+
+static void sess_open(struct sess *s)
+{
+    memset(s, 0, sizeof *s);
+    s->out = open_memstream(&s->obuf, &s->olen);
+    s->err = open_memstream(&s->ebuf, &s->elen);
+    assert_non_null(s->out);
+    assert_non_null(s->err);
+    s->m = mon_create(s->out, s->err);
+    assert_non_null(s->m);
+}
+
+static void sess_close(struct sess *s)
+{
+    mon_destroy(s->m);
+    fclose(s->out);
+    fclose(s->err);
+    free(s->obuf);
+    free(s->ebuf);
+}
+
+/* 'check' ran to its step limit (100,000,000 steps, twice) whatever Ctrl-C
+ * said, where 'go' stops between chunks.  Now it is abandoned at the next
+ * chunk with one line, and the session goes on. */
+static void check__ctrl_c_abandons_it_and_the_session_goes_on(void **state)
+{
+    (void)state;
+    char loop[CS_PATH], line[2 * CS_PATH];
+    cs_write_text(loop, sizeof loop, "d-loop.s", "spin: JMP spin\n.entry spin\n");
+    struct sess s;
+    sess_open(&s);
+    snprintf(line, sizeof line, "check %s", loop);
+    mon_interrupt(); /* as the SIGINT handler does */
+    assert_int_equal(mon_exec_line(s.m, line), -1);
+    fflush(s.err);
+    assert_non_null(strstr(s.ebuf, "check: interrupted: no verdict"));
+    assert_int_equal(count_of(s.ebuf, "\n"), 1);
+    fflush(s.out);
+    assert_null(strstr(s.obuf, "NOT equivalent"));
+    /* the request was consumed: a check and a run go on */
+    snprintf(line, sizeof line, "check %s steps 1000", loop);
+    assert_int_equal(mon_exec_line(s.m, line), -1);
+    fflush(s.out);
+    assert_non_null(strstr(s.obuf, "NOT equivalent"));
+    snprintf(line, sizeof line, "load %s; go for 10", loop);
+    assert_int_equal(mon_exec_line(s.m, line), 0);
+    fflush(s.out);
+    assert_non_null(strstr(s.obuf, "stopped after 10 steps"));
+    sess_close(&s);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_doc_contract_d");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(save__refuses_the_loaded_programs_files),
+        cmocka_unit_test(monitor__an_image_too_big_is_one_cli_line),
+        cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
+    };
+    return cmocka_run_group_tests_name("doc_contract_d", tests, group_setup, group_teardown);
+}
