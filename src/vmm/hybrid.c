@@ -36,8 +36,8 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
         interp_watch_region(vm, false);
     if (!stop)
         stop = interp_watch_stop(vm, ex);
-    /* counted, not traced: no trap brought the CP here */
-    vm->stats.entries++;
+    /* counted, not traced, and not a dispatcher entry: no trap brought the
+     * CP here (docs/vmm.md) */
     vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;
     if (vm->state == VM_RUNNABLE && machine_cycles(vm->view) - c0 >= cycles) {
         /* the slice ended during interpretation: the CP's timer, in effect.
