@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -181,6 +182,85 @@ static void stats__hybrid_stretches_are_not_cp_entries(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- docs/theorems.md: the paper's definitions, where they live ------------ */
+
+/* The backquoted words of CELL (up to '|'), in order, into W (at most MAX). */
+static size_t quoted_words(const char *cell, char (*w)[128], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = cell; *p && *p != '|' && *p != '\n';) {
+        const char *a = strchr(p, '`'), *b = a ? strchr(a + 1, '`') : NULL, *bar = strchr(p, '|');
+        if (!b || (bar && a > bar) || n == max)
+            break;
+        snprintf(w[n++], sizeof w[0], "%.*s", (int)(b - a - 1), a + 1);
+        p = b + 1;
+    }
+    return n;
+}
+
+/* Each code word after a path is in that file; each test word after a
+ * test file is a function of it that is also registered (named twice). */
+static void check_cell(const char *cell, bool tests, const char *row)
+{
+    char w[24][128], path[CS_PATH] = "";
+    char *text = NULL;
+    size_t n = quoted_words(cell, w, 24), names = 0;
+    for (size_t k = 0; k < n; k++) {
+        bool file = tests ? strstr(w[k], ".c") != NULL : strchr(w[k], '/') != NULL;
+        if (file) {
+            snprintf(path, sizeof path, "%s%s", tests ? "tests/" : "", w[k]);
+            free(text);
+            text = cs_slurp(path, NULL);
+            continue;
+        }
+        if (!text)
+            fail_msg("row '%.40s': '%s' before any file", row, w[k]);
+        char def[200];
+        snprintf(def, sizeof def, "static void %.127s(void **state)", w[k]);
+        if (tests ? !strstr(text, def) || count_of(text, w[k]) < 2 : !strstr(text, w[k]))
+            fail_msg("row '%.40s': %s has no %s '%s'", row, path, tests ? "test" : "name", w[k]);
+        names++;
+    }
+    free(text);
+    if (!names)
+        fail_msg("row '%.40s' names no %s", row, tests ? "test" : "code");
+}
+
+/* docs/theorems.md named no code or test for most of the paper's
+ * definitions; its table now does, and the names must be real. */
+static void theorems__each_definition_names_its_code_and_tests(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    const char *sec = strstr(doc, "## The paper's definitions, where they live");
+    assert_non_null(sec);
+    const char *end = strstr(sec + 3, "\n## ");
+    assert_non_null(end);
+    static const char *const defs[] = {
+        "state S = <E, M, P, R>", "address development", "trap:", "privileged (3)",
+        "control sensitive (3)", "behaviour sensitive", "user and supervisor sensitive",
+        "dispatcher D", "allocator A", "interpreters {v_i}", "VM map f", "efficiency",
+        "resource control", "equivalence", "Theorem 1 (5)", "Theorem 2", "Theorem 3 (8)",
+        "hybrid virtual machine monitor"};
+    for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++) {
+        const char *at = strstr(sec, defs[k]);
+        if (!at || at > end)
+            fail_msg("docs/theorems.md's table lacks '%s'", defs[k]);
+    }
+    size_t rows = 0;
+    for (const char *l = strstr(sec, "\n| "); l && l < end; l = strstr(l + 1, "\n| ")) {
+        const char *c1 = strchr(l + 3, '|'), *c2 = c1 ? strchr(c1 + 1, '|') : NULL;
+        assert_non_null(c2);
+        if (!strncmp(l + 1, "| definition", 12) || !strncmp(l + 1, "|---", 4))
+            continue;
+        check_cell(c1 + 1, false, l + 3);
+        check_cell(c2 + 1, true, l + 3);
+        rows++;
+    }
+    assert_true(rows >= sizeof defs / sizeof defs[0]);
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -200,6 +280,7 @@ int main(void)
         cmocka_unit_test(monitor__an_image_too_big_is_one_cli_line),
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
+        cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
     };
     return cmocka_run_group_tests_name("doc_contract_d", tests, group_setup, group_teardown);
 }
