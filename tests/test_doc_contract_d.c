@@ -182,6 +182,47 @@ static void stats__hybrid_stretches_are_not_cp_entries(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- docs/recursion.md's figures ------------------------------------------ */
+
+/* The number after WHAT (and spaces or a line break) in TEXT, its
+ * thousands commas skipped. */
+static uint64_t number_after(const char *text, const char *what)
+{
+    const char *p = strstr(text, what);
+    if (!p)
+        fail_msg("no '%s'", what);
+    uint64_t v = 0;
+    for (p += strlen(what); *p == ' ' || *p == '\n'; p++)
+        ;
+    for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
+        if (*p != ',')
+            v = v * 10 + (uint64_t)(*p - '0');
+    return v;
+}
+
+/* "A CP handles a trap in about 75 of its own instructions (the OS at
+ * depth 1: 71,293 real instructions for 8,997 of the guest's and 803
+ * entries)": the run makes 71,295 (the bench's memory, 65536 words). */
+static void recursion__the_cost_of_a_trap_is_the_runs(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/recursion.md", NULL);
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--json", "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 0);
+    const char *nest = cs_json_get(o.out, "nest");
+    uint64_t real = cs_json_uint(cs_json_get(cs_json_get(nest, "real"), "instructions"));
+    uint64_t entries = cs_json_uint(cs_json_get(cs_json_item(cs_json_get(nest, "levels"), 0),
+                                                "entries"));
+    assert_int_equal(real, number_after(doc, "(the OS at depth 1: "));
+    assert_int_equal(entries, number_after(doc, " of the guest's and "));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--json", "examples/os/os.s", NULL);
+    assert_int_equal(cs_json_u64(o.out, NULL, "instructions"),
+                     number_after(doc, " real instructions for"));
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* ---- docs/theorems.md: the paper's definitions, where they live ------------ */
 
 /* The backquoted words of CELL (up to '|'), in order, into W (at most MAX). */
@@ -281,6 +322,7 @@ int main(void)
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
+        cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
     };
     return cmocka_run_group_tests_name("doc_contract_d", tests, group_setup, group_teardown);
 }
