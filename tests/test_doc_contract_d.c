@@ -102,6 +102,17 @@ static void monitor__an_image_too_big_is_one_cli_line(void **state)
 
 /* ---- check and Ctrl-C -------------------------------------------------------- */
 
+/* 'check' says nothing of the session's machines; it runs its own, so a
+ * program being debugged and a VM mid-run are left exactly where they were. */
+static void check__leaves_the_sessions_machines_alone(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; step 2; vm create g 4096 examples/hello.s; step 3; "
+                  "check examples/hello.s; assert P == 5 && steps == 3; vm select bare; "
+                  "assert P == 4 && steps == 2; echo left-alone",
+                  "left-alone");
+}
+
 /* A session in this process, its output in memory. */
 struct sess {
     struct mon *m;
@@ -320,6 +331,7 @@ int main(void)
         cmocka_unit_test(save__refuses_the_loaded_programs_files),
         cmocka_unit_test(monitor__an_image_too_big_is_one_cli_line),
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
+        cmocka_unit_test(check__leaves_the_sessions_machines_alone),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),

@@ -243,6 +243,7 @@ const struct mon_cmd mon_cmds[] = {
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "It runs on machines of its own: the session's are left as they were.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
 
