@@ -4,8 +4,9 @@
  * the up arrow (also from the history file of an earlier session), Ctrl-C
  * stopping a looping guest with section 2's state intact, Ctrl-C at the
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
- * input, Ctrl-C naming the VM that ran, Ctrl-Z and 'fg' redrawing the
- * prompt.  Every read has a deadline, so a hang fails the test.
+ * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
+ * and 'fg' redrawing the prompt.  Every read has a deadline, so a hang
+ * fails the test.
  */
 #include <errno.h>
 #include <poll.h>
@@ -339,6 +340,27 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
     assert_int_equal(finish(&s), 0);
 }
 
+/* 'check' ran to its step limit whatever Ctrl-C said; it is abandoned now,
+ * as a run is, and the shell goes on (docs/monitor.md, "The terminal"). */
+static void pty__ctrl_c_abandons_a_check(void **state)
+{
+    (void)state;
+    struct session s = {0};
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "check loop.s steps 30000000000\r"); /* some 30 s, bare and virtual */
+    expect(&s, "check loop.s steps 30000000000\r\n");
+    usleep(300 * 1000); /* the check is under way, past the line editor */
+    type(&s, "\x03");
+    expect(&s, "check: interrupted: no verdict");
+    expect(&s, "tgm> ");
+    type(&s, "load loop.s; go for 10\r");
+    expect(&s, "stopped after 10 steps");
+    expect(&s, "tgm> ");
+    type(&s, "\x04");
+    assert_int_equal(finish(&s), 0); /* the terminal goes on after a failure */
+}
+
 static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
 {
     (void)state;
@@ -415,6 +437,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_stops_a_run_and_keeps_the_shell, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_abandons_a_check, setup, teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,
