@@ -234,6 +234,41 @@ static void recursion__the_cost_of_a_trap_is_the_runs(void **state)
     free(doc);
 }
 
+/* ---- docs/theorems.md's Theorem 2 table ----------------------------------- */
+
+/* The table under "### Per profile" says it is copied from 'tgm analyze
+ * --profile all --json'; nothing checked that it still is.  Each row's
+ * Theorem 1, 3 and 2 verdicts and reason must be the JSON's. */
+static void theorems__per_profile_table_is_the_analyzers(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    const char *sec = strstr(doc, "### Per profile");
+    assert_non_null(sec);
+    struct cs_outcome o = cs_run_tgm("analyze", "--profile", "all", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    const char *profs = cs_json_get(o.out, "profiles");
+    size_t n = cs_json_count(profs);
+    assert_true(n >= 6);
+    for (size_t k = 0; k < n; k++) {
+        const char *p = cs_json_item(profs, k);
+        char *name = cs_json_str(cs_json_get(p, "profile"), NULL);
+        char *verdict = cs_json_str(cs_json_get(p, "theorem2_verdict"), NULL);
+        char *reason = cs_json_str(cs_json_get(p, "theorem2_reason"), NULL);
+        char want[1024];
+        snprintf(want, sizeof want, "| `%s` | %s | %s | %s | %s |\n", name,
+                 cs_json_bool(cs_json_get(p, "theorem1")) ? "holds" : "fails",
+                 cs_json_bool(cs_json_get(p, "theorem3")) ? "holds" : "fails", verdict, reason);
+        if (!strstr(sec, want))
+            fail_msg("docs/theorems.md's Per profile table lacks the row\n%s", want);
+        free(name);
+        free(verdict);
+        free(reason);
+    }
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* ---- docs/theorems.md: the paper's definitions, where they live ------------ */
 
 /* The backquoted words of CELL (up to '|'), in order, into W (at most MAX). */
@@ -335,6 +370,7 @@ int main(void)
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
+        cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),
     };
     return cmocka_run_group_tests_name("doc_contract_d", tests, group_setup, group_teardown);
 }
