@@ -269,6 +269,51 @@ static void theorems__per_profile_table_is_the_analyzers(void **state)
     free(doc);
 }
 
+/* The Outcomes table of 'tgm counterexample': per profile the verdicts, the
+ * programs (instruction and witness) and how many each monitor got wrong,
+ * as 'tgm counterexample --profile all --json' has them. */
+static void theorems__counterexample_outcomes_are_the_commands(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    const char *sec = strstr(doc, "### Outcomes");
+    assert_non_null(sec);
+    struct cs_outcome o = cs_run_tgm("counterexample", "--profile", "all", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    const char *profs = cs_json_get(o.out, "profiles");
+    for (size_t k = 0; k < cs_json_count(profs); k++) {
+        const char *p = cs_json_item(profs, k), *cx = cs_json_get(p, "counterexamples");
+        char *name = cs_json_str(cs_json_get(p, "profile"), NULL);
+        char want[1024], progs[512] = "";
+        size_t n = cs_json_count(cx), vmm = 0, hyb = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *c = cs_json_item(cx, i);
+            char *insn = cs_json_str(cs_json_get(c, "insn"), NULL);
+            char *claim = cs_json_str(cs_json_get(c, "claim"), NULL);
+            size_t len = strlen(progs);
+            snprintf(progs + len, sizeof progs - len, "%s%s (%s)", i ? ", " : "", insn, claim);
+            vmm += !cs_json_bool(cs_json_get(cs_json_get(c, "vmm"), "equivalent"));
+            hyb += !cs_json_bool(cs_json_get(cs_json_get(c, "hybrid"), "equivalent"));
+            free(insn);
+            free(claim);
+        }
+        int w = snprintf(want, sizeof want, "| %s | %s | %s | %s | ", name,
+                         cs_json_bool(cs_json_get(p, "theorem1")) ? "holds" : "fails",
+                         cs_json_bool(cs_json_get(p, "theorem3")) ? "holds" : "fails",
+                         n ? progs : "none");
+        if (n)
+            snprintf(want + w, sizeof want - (size_t)w, "%zu of %zu | %zu of %zu |\n", vmm, n,
+                     hyb, n);
+        else
+            snprintf(want + w, sizeof want - (size_t)w, "- | - |\n");
+        if (!strstr(sec, want))
+            fail_msg("docs/theorems.md's Outcomes table lacks the row\n%s", want);
+        free(name);
+    }
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* ---- docs/theorems.md: the paper's definitions, where they live ------------ */
 
 /* The backquoted words of CELL (up to '|'), in order, into W (at most MAX). */
@@ -371,6 +416,7 @@ int main(void)
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
         cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),
+        cmocka_unit_test(theorems__counterexample_outcomes_are_the_commands),
     };
     return cmocka_run_group_tests_name("doc_contract_d", tests, group_setup, group_teardown);
 }
