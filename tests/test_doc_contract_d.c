@@ -340,7 +340,7 @@ static void check_cell(const char *cell, bool tests, const char *row)
     for (size_t k = 0; k < n; k++) {
         bool file = tests ? strstr(w[k], ".c") != NULL : strchr(w[k], '/') != NULL;
         if (file) {
-            snprintf(path, sizeof path, "%s%s", tests ? "tests/" : "", w[k]);
+            snprintf(path, sizeof path, "%s%.127s", tests ? "tests/" : "", w[k]);
             free(text);
             text = cs_slurp(path, NULL);
             continue;
