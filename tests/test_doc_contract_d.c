@@ -234,6 +234,31 @@ static void recursion__the_cost_of_a_trap_is_the_runs(void **state)
     free(doc);
 }
 
+/* docs/vmm.md's dispatcher table gave a privileged trap in virtual
+ * supervisor mode only "interpreted" or "allocator"; one whose operand does
+ * not develop is the guest's memory trap, reflected, and --stats counts it
+ * as privileged/reflected.  The table now says so. */
+static void stats__an_operand_that_does_not_develop_is_reflected(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "d-operand.s",
+                  "        .org 0\nold:    .word 0\n        .word psw(SUP, h, 0, 0x80000)\n"
+                  "        .entry start\nstart:  LR    r\n        LPSW  500\nh:      HALT\n"
+                  "r:      .word rb(0, 100)\n");
+    struct cs_outcome o = cs_run_tgm("run", "--vmm", "--stats", "--json", src, NULL);
+    assert_int_equal(o.status, 0);
+    const char *vm = cs_json_item(cs_json_get(o.out, "vms"), 0);
+    const char *priv = cs_json_get(cs_json_get(cs_json_get(vm, "stats"), "traps"), "privileged");
+    assert_int_equal(cs_json_uint(cs_json_get(priv, "reflected")), 1);
+    assert_int_equal(cs_json_uint(cs_json_get(priv, "allocator")), 1);
+    assert_int_equal(cs_json_u64(vm, "traps", "memory"), 1); /* what the guest saw */
+    cs_outcome_free(&o);
+    char *doc = cs_slurp("docs/vmm.md", NULL);
+    assert_non_null(strstr(doc, "reflected when its operand does not develop"));
+    free(doc);
+}
+
 /* ---- docs/theorems.md's Theorem 2 table ----------------------------------- */
 
 /* The table under "### Per profile" says it is copied from 'tgm analyze
@@ -413,6 +438,7 @@ int main(void)
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
         cmocka_unit_test(check__leaves_the_sessions_machines_alone),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
+        cmocka_unit_test(stats__an_operand_that_does_not_develop_is_reflected),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
         cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),
