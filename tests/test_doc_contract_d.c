@@ -259,6 +259,42 @@ static void stats__an_operand_that_does_not_develop_is_reflected(void **state)
     free(doc);
 }
 
+/* docs/vmm.md's Tests section put the allocator and slicing in
+ * tests/test_vmm.c, which has neither; they are test_vmm_alloc.c's.  Each
+ * file the section names must hold a test of each kind said of it. */
+static void vmm_doc__tests_are_where_it_says(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *said, *file, *prefix;
+    } where[] = {
+        {"`tests/test_vmm.c`: every privileged", "tests/test_vmm.c", "static void sup__"},
+        {"the map, the hybrid mode", "tests/test_vmm.c", "static void vmmap__"},
+        {"the map, the hybrid mode", "tests/test_vmm.c", "static void hybrid__"},
+        {"`tests/test_vmm_alloc.c`: the allocator", "tests/test_vmm_alloc.c",
+         "static void alloc__"},
+        {"slicing between VMs", "tests/test_vmm_alloc.c", "static void sched__"},
+        {"`tests/test_paper.c`: the equivalence", "tests/test_paper.c",
+         "static void equivalence__"},
+    };
+    char *doc = cs_slurp("docs/vmm.md", NULL);
+    const char *sec = strstr(doc, "\n## Tests");
+    assert_non_null(sec);
+    for (size_t k = 0; k < sizeof where / sizeof where[0]; k++) {
+        if (!strstr(sec, where[k].said))
+            fail_msg("docs/vmm.md's Tests section lacks '%s'", where[k].said);
+        char *text = cs_slurp(where[k].file, NULL);
+        if (!strstr(text, where[k].prefix))
+            fail_msg("%s has no '%s...' test", where[k].file, where[k].prefix);
+        free(text);
+    }
+    char *vt = cs_slurp("tests/test_vmm.c", NULL); /* not where the old text put them */
+    assert_null(strstr(vt, "static void alloc__"));
+    assert_null(strstr(vt, "static void sched__"));
+    free(vt);
+    free(doc);
+}
+
 /* ---- docs/theorems.md's Theorem 2 table ----------------------------------- */
 
 /* The table under "### Per profile" says it is copied from 'tgm analyze
@@ -439,6 +475,7 @@ int main(void)
         cmocka_unit_test(check__leaves_the_sessions_machines_alone),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
         cmocka_unit_test(stats__an_operand_that_does_not_develop_is_reflected),
+        cmocka_unit_test(vmm_doc__tests_are_where_it_says),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
         cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),
