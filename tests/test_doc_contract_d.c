@@ -51,6 +51,8 @@ static void save__refuses_the_loaded_programs_files(void **state)
         snprintf(cmds, sizeof cmds, "load %s; %s", src, w);
         cs_mon_fails(cmds, "the loaded program was read from this file; choose another file");
     }
+    snprintf(cmds, sizeof cmds, "load %s; set histfile %s", src, src); /* written at the end */
+    cs_mon_fails(cmds, "the loaded program was read from this file");
     snprintf(cmds, sizeof cmds, "load %s; save %s", src, inc); /* its .include too */
     cs_mon_fails(cmds, "the loaded program was read from this file");
     snprintf(cmds, sizeof cmds, "vm create g 4096 %s; save %s", src, src);
