@@ -341,6 +341,35 @@ static void vmm_doc__tests_are_where_it_says(void **state)
     free(doc);
 }
 
+/* docs/recursion.md: check --nest reports "steps of ... the stack's real
+ * machine".  With --vmm it reported the steps of the VM the stack runs in
+ * (the same as without --vmm), where 'tgm run --nest --vmm' reports the C
+ * control program's real machine.  Both now report the real machine. */
+static void check_nest__vmm_reports_the_real_machine(void **state)
+{
+    (void)state;
+    struct cs_outcome r = cs_run_tgm("run", "--nest", "2", "--vmm", "--json",
+                                     "examples/hello.s", NULL);
+    struct cs_outcome c = cs_run_tgm("check", "--nest", "2", "--vmm", "--json",
+                                     "examples/hello.s", NULL);
+    struct cs_outcome b = cs_run_tgm("check", "--nest", "2", "--json", "examples/hello.s", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(c.status, 0);
+    assert_int_equal(b.status, 0);
+    const char *rr = cs_json_get(cs_json_get(r.out, "nest"), "real");
+    const char *cr = cs_json_get(cs_json_item(cs_json_get(c.out, "images"), 0), "real");
+    const char *br = cs_json_get(cs_json_item(cs_json_get(b.out, "images"), 0), "real");
+    assert_int_equal(cs_json_uint(cs_json_get(cr, "steps")),
+                     cs_json_uint(cs_json_get(rr, "steps")));
+    assert_int_equal(cs_json_uint(cs_json_get(cr, "cycles")),
+                     cs_json_uint(cs_json_get(rr, "cycles")));
+    /* the C CP's trap sequences and HCALLs are real steps too */
+    assert_true(cs_json_uint(cs_json_get(cr, "steps")) > cs_json_uint(cs_json_get(br, "steps")));
+    cs_outcome_free(&r);
+    cs_outcome_free(&c);
+    cs_outcome_free(&b);
+}
+
 /* ---- docs/theorems.md's Theorem 2 table ----------------------------------- */
 
 /* The table under "### Per profile" says it is copied from 'tgm analyze
@@ -524,6 +553,7 @@ int main(void)
         cmocka_unit_test(vmm_doc__tests_are_where_it_says),
         cmocka_unit_test(stats__a_hybrid_supervisor_svc_is_in_the_stretch),
         cmocka_unit_test(diff__plain_vmm_is_caught_on_pdp11_45),
+        cmocka_unit_test(check_nest__vmm_reports_the_real_machine),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
         cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),

@@ -140,7 +140,8 @@ struct nest_check_result {
     char diff[256];             /* the first difference, or "" */
     size_t traps, timer_traps;  /* in the bare run's log */
     uint64_t bare_steps, bare_cycles; /* the bare machine's */
-    uint64_t real_steps, real_cycles; /* the stack's bottom machine's */
+    uint64_t real_steps, real_cycles; /* the real machine's: the bottom level's,
+                                         or under the C CP that CP's machine */
 };
 int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
                const struct nest_run_opts *o, uint64_t max_steps,

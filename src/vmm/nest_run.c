@@ -235,8 +235,10 @@ int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
     res->nest_halted = res->bare_halted && nest_run_go(&n, cap);
     res->bare_steps = machine_steps(b.m);
     res->bare_cycles = machine_cycles(b.m);
-    res->real_steps = machine_steps(n.m);
-    res->real_cycles = machine_cycles(n.m);
+    /* the real machine, as 'tgm run --nest' reports it: under the C CP its
+     * machine, not the VM the stack runs in */
+    res->real_steps = machine_steps(n.real);
+    res->real_cycles = machine_cycles(n.real);
     res->traps = b.nlog;
     for (size_t i = 0; i < b.nlog; i++)
         res->timer_traps += psw_unpack(b.log[i]).cause == TRAP_TIMER;
