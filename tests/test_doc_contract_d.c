@@ -1,7 +1,8 @@
 /* test_doc_contract_d.c: places where the monitor, the CLI or the control
  * program did not do what docs/vmm.md, docs/theorems.md, docs/os.md,
- * docs/recursion.md or docs/monitor.md say, or said nothing; each test
- * fails on the tree before its fix.
+ * docs/recursion.md or docs/monitor.md say, or where they said nothing.  A
+ * test of a fix fails on the tree before it; the others pin a statement
+ * (a table, a figure, a behaviour now documented) so that it stays true.
  *
  * Runs the real binary (cli_support) from the top of the source tree, and
  * a monitor session in-process where a signal must be imitated.
