@@ -238,6 +238,37 @@ static void recursion__the_cost_of_a_trap_is_the_runs(void **state)
     free(doc);
 }
 
+/* docs/vmm.md's arithmetic for supervisor.s, as a rule for every example
+ * alone under the CP: "in the guest" plus the CP's cycles are the real
+ * machine's cycles; each entry costs 5 (trap sequence and HCALL); direct
+ * plus interpreted are the bare machine's instructions; the real machine
+ * completes the direct ones and one HCALL per entry. */
+static void stats__add_up_to_the_real_machines_counts(void **state)
+{
+    (void)state;
+    char ex[32][CS_PATH];
+    size_t n = cs_list_files("examples", ".s", ex, 32);
+    assert_true(n >= 5);
+    for (size_t k = 0; k <= n; k++) {
+        const char *file = k < n ? ex[k] : "examples/os/os.s";
+        struct cs_outcome o = cs_run_tgm("run", "--vmm", "--stats", "--json", file, NULL);
+        assert_int_equal(o.status, 0);
+        const char *vm = cs_json_item(cs_json_get(o.out, "vms"), 0);
+        const char *st = cs_json_get(vm, "stats"), *real = cs_json_get(o.out, "real");
+        uint64_t entries = cs_json_uint(cs_json_get(st, "cp_entries"));
+        uint64_t cp = cs_json_uint(cs_json_get(st, "cp_cycles"));
+        uint64_t direct = cs_json_uint(cs_json_get(st, "direct"));
+        uint64_t interp = cs_json_uint(cs_json_get(st, "interpreted"));
+        uint64_t guest = cs_json_uint(cs_json_get(st, "guest_cycles"));
+        uint64_t bare = cs_json_uint(cs_json_get(cs_json_get(vm, "state"), "instructions"));
+        if (guest + cp != cs_json_uint(cs_json_get(real, "cycles")) || cp != 5 * entries ||
+            direct + entries != cs_json_uint(cs_json_get(real, "instructions")) ||
+            direct + interp != bare)
+            fail_msg("%s: the counts do not add up: %s", file, o.out);
+        cs_outcome_free(&o);
+    }
+}
+
 /* docs/vmm.md's dispatcher table gave a privileged trap in virtual
  * supervisor mode only "interpreted" or "allocator"; one whose operand does
  * not develop is the guest's memory trap, reflected, and --stats counts it
@@ -550,6 +581,7 @@ int main(void)
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
         cmocka_unit_test(check__leaves_the_sessions_machines_alone),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
+        cmocka_unit_test(stats__add_up_to_the_real_machines_counts),
         cmocka_unit_test(stats__an_operand_that_does_not_develop_is_reflected),
         cmocka_unit_test(vmm_doc__tests_are_where_it_says),
         cmocka_unit_test(stats__a_hybrid_supervisor_svc_is_in_the_stretch),

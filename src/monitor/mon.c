@@ -251,9 +251,12 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     if (is_image(path, head, got)) {
         if (image_read_file(path, img, err, sizeof err) != 0)
             return mon_err(m, "%s", err);
-        if (files && (*files = calloc(2, sizeof **files)) != NULL && !((*files)[0] = strdup(path))) {
-            free(*files);
-            *files = NULL;
+        if (files) { /* out of memory: the file is merely not guarded */
+            *files = calloc(2, sizeof **files);
+            if (*files && !((*files)[0] = strdup(path))) {
+                free(*files);
+                *files = NULL;
+            }
         }
         return 0;
     }
