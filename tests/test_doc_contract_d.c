@@ -117,6 +117,40 @@ static void check__leaves_the_sessions_machines_alone(void **state)
                   "left-alone");
 }
 
+/* 'tgm monitor --profile pdp10' sets the profile of "bare and VMs", yet
+ * 'check' ran on the virtualizable profile, where JRSTU is an illegal word
+ * and the pdp10 counterexample is equivalent; and 'set hybrid on' did not
+ * reach it.  It now takes the session's profile, hybrid mode and slice. */
+static void check__runs_with_the_sessions_profile_and_hybrid_mode(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("counterexample", "--profile", "pdp10", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    char *text = cs_json_str(cs_json_get(cs_json_item(cs_json_get(o.out, "counterexamples"), 0),
+                                         "source"), NULL);
+    cs_outcome_free(&o);
+    char src[CS_PATH], line[2 * CS_PATH];
+    cs_write_text(src, sizeof src, "d-jrstu.s", text);
+    free(text);
+    static const struct {
+        const char *profile, *cmds, *verdict;
+    } runs[] = {
+        {"pdp10", "check %s", "NOT equivalent"},
+        {"pdp10", "set hybrid on; check %s", "EQUIVALENT"},
+        {"pdp10", "check %s profile virtualizable", "EQUIVALENT"},
+        {"virtualizable", "check %s profile pdp10", "NOT equivalent"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        snprintf(line, sizeof line, runs[k].cmds, src);
+        o = cs_run_tgm("monitor", "--profile", runs[k].profile, "-c", line, NULL);
+        char want[2 * CS_PATH];
+        snprintf(want, sizeof want, "check %s: %s\n", src, runs[k].verdict);
+        if (!strstr(o.out, want))
+            fail_msg("--profile %s, '%s': no '%s' in \"%s\"", runs[k].profile, line, want, o.out);
+        cs_outcome_free(&o);
+    }
+}
+
 /* A session in this process, its output in memory. */
 struct sess {
     struct mon *m;
@@ -580,6 +614,7 @@ int main(void)
         cmocka_unit_test(monitor__an_image_too_big_is_one_cli_line),
         cmocka_unit_test(check__ctrl_c_abandons_it_and_the_session_goes_on),
         cmocka_unit_test(check__leaves_the_sessions_machines_alone),
+        cmocka_unit_test(check__runs_with_the_sessions_profile_and_hybrid_mode),
         cmocka_unit_test(stats__hybrid_stretches_are_not_cp_entries),
         cmocka_unit_test(stats__add_up_to_the_real_machines_counts),
         cmocka_unit_test(stats__an_operand_that_does_not_develop_is_reflected),

@@ -272,7 +272,13 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
     unsigned seen = 0;
-    struct check_opts o = {.profile = NULL};
+    /* by default the session's control program: its profile, hybrid mode
+     * and slice, as 'set' shows them (a pdp10 session checks on pdp10) */
+    struct check_opts o = {
+        .profile = m->vmm_cfg.profile,
+        .hybrid = m->vmm ? vmm_hybrid(m->vmm) : m->vmm_cfg.hybrid,
+        .slice = m->vmm ? vmm_slice(m->vmm) : m->vmm_cfg.slice,
+    };
     const struct tgm_image *ptr[CHECK_MAX] = {0};
     const char *names[CHECK_MAX];
     size_t n = 0;

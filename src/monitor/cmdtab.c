@@ -243,6 +243,8 @@ const struct mon_cmd mon_cmds[] = {
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "Without the options: the session's cp-profile, hybrid and slice (see\n"
+     "'set'), guests of 65536 words and 100000000 steps, as 'tgm check'.\n"
      "It runs on machines of its own: the session's are left as they were.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
