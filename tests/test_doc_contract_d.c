@@ -436,6 +436,26 @@ static void check_nest__vmm_reports_the_real_machine(void **state)
     cs_outcome_free(&b);
 }
 
+/* docs/recursion.md said nothing of check --nest's step limit; a guest
+ * that does not halt within it is never equivalent, as without --nest. */
+static void check_nest__a_run_past_its_limit_is_not_equivalent(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("check", "--nest", "1", "--max-steps", "10",
+                                     "examples/sum.s", NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "examples/sum.s: NOT equivalent at depth 1: the bare run "
+                                  "did not halt within 10 steps"));
+    cs_outcome_free(&o);
+    char *doc = cs_slurp("docs/recursion.md", NULL);
+    assert_non_null(strstr(doc, "the bare run did not halt within 10 steps`, exit\nstatus 1"));
+    assert_non_null(strstr(doc, "take 1,000 times as many real steps (`NEST_STEP_FACTOR`)"));
+    free(doc);
+    char *h = cs_slurp("include/tgm/nest.h", NULL);
+    assert_non_null(strstr(h, "#define NEST_STEP_FACTOR 1000u"));
+    free(h);
+}
+
 /* ---- docs/theorems.md's Theorem 2 table ----------------------------------- */
 
 /* The table under "### Per profile" says it is copied from 'tgm analyze
@@ -622,6 +642,7 @@ int main(void)
         cmocka_unit_test(stats__a_hybrid_supervisor_svc_is_in_the_stretch),
         cmocka_unit_test(diff__plain_vmm_is_caught_on_pdp11_45),
         cmocka_unit_test(check_nest__vmm_reports_the_real_machine),
+        cmocka_unit_test(check_nest__a_run_past_its_limit_is_not_equivalent),
         cmocka_unit_test(theorems__each_definition_names_its_code_and_tests),
         cmocka_unit_test(recursion__the_cost_of_a_trap_is_the_runs),
         cmocka_unit_test(theorems__per_profile_table_is_the_analyzers),
