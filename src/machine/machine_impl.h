@@ -86,18 +86,12 @@ struct machine {
     uint32_t lim; /* min(b, q - l), or 0 if l >= q: a is valid iff a < lim */
     uint64_t pswx; /* the PSW packed with P and the cause 0 (psw_at) */
 
-    /* extensions: timer (deadline in machine cycles) and console */
+    /* extensions: timer (deadline in machine cycles) */
     bool timer_armed, timer_pending;
     uint64_t timer_deadline;
-    struct tgm_console con;
-    struct console_buf conbuf;
 
-    /* the instruction set: per-mode dispatch maps built from the profile */
-    const struct isa_profile *profile;
-    bool hostcalls;
-    uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
-    const void *hdisp[2][ISA_NOPS]; /* the fast loop's handler for dmap's code */
-
+    /* what every run and trap touches comes first (a VM's step, a slice
+     * change): the counters here, the large dispatch tables last */
     struct machine_counters ctr;
     uint8_t last_trap;
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
@@ -106,6 +100,10 @@ struct machine {
      * its mode executes (trap_exit); 0 for none, never a supervisor PSW */
     uint64_t xpsw;
     uint32_t xphys;
+
+    /* the console */
+    struct tgm_console con;
+    struct console_buf conbuf;
 
     /* debugging: execution breakpoints are also marked in the cache (the
      * fast loop's); everything else takes the checked run loop */
@@ -119,6 +117,12 @@ struct machine {
     unsigned trap_stop;
     machine_trace_fn trace;
     void *trace_ctx;
+
+    /* the instruction set: per-mode dispatch maps built from the profile */
+    const struct isa_profile *profile;
+    bool hostcalls;
+    uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
+    const void *hdisp[2][ISA_NOPS]; /* the fast loop's handler for dmap's code */
 };
 
 /* src/machine/cpu.c: the handler that decodes a stale entry, set up by
