@@ -146,6 +146,18 @@ static struct machine *setup_three_addis(struct hc *h)
     return m;
 }
 
+/* A run of M with BUDGET ends for WHY after STEPS steps, the handler H
+ * called CALLS times and the counter X at XV. */
+static void assert_run(struct machine *m, const struct hc *h, uint64_t budget,
+                       enum exit_reason why, uint64_t steps, int calls, uint64_t xv)
+{
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, budget, &ex), why);
+    assert_int_equal(ex.steps, steps);
+    assert_int_equal(h->calls, calls);
+    assert_int_equal(ts_peek(m, RL + X), xv);
+}
+
 /* HOSTCALL_RESUME is LPSW for a handler that left the counters, the timer
  * and the budget alone: the same state as BACK, and the run ends where
  * its own budget does.  LPSW takes the budget the handler sets, whether it
@@ -164,20 +176,14 @@ static void trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds(void **state)
     /* RESUME: the trap, the HCALL and three ADDIs are the run's 5 steps */
     struct hc h0 = {.act = {RESUME, STOP}};
     struct machine *m = setup_three_addis(&h0);
-    assert_int_equal(machine_run(m, 5, &ex), EXIT_BUDGET);
-    assert_int_equal(ex.steps, 5);
-    assert_int_equal(h0.calls, 1);
-    assert_int_equal(ts_peek(m, RL + X), 3);
+    assert_run(m, &h0, 5, EXIT_BUDGET, 5, 1, 3);
     assert_int_equal(machine_get_psw(m), USER(PC + 4));
     machine_destroy(m);
 
     /* one step left: the ADDI, then the budget, though the run had more */
     struct hc h1 = {.act = {BACK}, .left = {1}};
     m = setup(&h1);
-    assert_int_equal(machine_run(m, 1000, &ex), EXIT_BUDGET);
-    assert_int_equal(ex.steps, 3);
-    assert_int_equal(h1.calls, 1);
-    assert_int_equal(ts_peek(m, RL + X), 1);
+    assert_run(m, &h1, 1000, EXIT_BUDGET, 3, 1, 1);
     assert_int_equal(machine_get_psw(m), USER(PC + 2));
     machine_destroy(m);
 
@@ -185,10 +191,7 @@ static void trap_exit__resume_ends_as_lpsw_and_a_set_budget_holds(void **state)
      * next trap */
     struct hc h2 = {.act = {BACK, STOP}, .left = {1000}};
     m = setup_three_addis(&h2);
-    assert_int_equal(machine_run(m, 5, &ex), EXIT_HOST);
-    assert_int_equal(ex.steps, 7);
-    assert_int_equal(h2.calls, 2);
-    assert_int_equal(ts_peek(m, RL + X), 3);
+    assert_run(m, &h2, 5, EXIT_HOST, 7, 2, 3);
     machine_destroy(m);
 }
 
