@@ -96,8 +96,10 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
      * the last jump reuses its entry (last_t, last_pc), so a loop's back
      * branch does not wait for the target to be loaded. */
     struct pdc *pc = Dl + P, *pclim = Dl + lim, *last_pc = pc;
-    uint64_t tag = pdc_tag(m->pdcs, Dl, lim); /* the resolutions that hold */
-    (void)tag; /* read by the fast loop's resolved handlers only */
+    /* the resolutions that hold (read by the fast loop's resolved handlers
+     * only: the others need not load the cache's epoch) */
+    uint64_t tag = RESOLVING ? pdc_tag(m->pdcs, Dl, lim) : TAG_LAZY;
+    (void)tag;
     uint32_t last_t = UINT32_MAX;
     const struct pdc *dchk = pc; /* the checked loop's decoded word */
     const uint8_t *dmap = m->dmap[m->sup];
