@@ -33,6 +33,11 @@ int cli_monitor(int argc, char **argv);
  * machine-code control program (on the C one too with VMM). */
 int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uint32_t w,
                uint64_t max_steps, const uint8_t *input, size_t input_len, bool json);
+/* --nest N of command CMD: 1..NEST_MAX_DEPTH, or -1 after one line
+ * worded as the monitor's 'nest N' refuses it. */
+int cli_parse_nest(const char *cmd, const char *s, unsigned *depth);
+/* 0 if --nest can run profile P (NULL: the default), or -1 after one line. */
+int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p);
 
 /* "s" unless N is 1, for counts in reports: "1 byte", "2 bytes". */
 const char *cli_plural(uint64_t n);
@@ -71,6 +76,11 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Is PATH a readable file (not a directory)?  0, or -1 after one line
  * "tgm: [CMD: ]PATH: why".  CMD may be NULL. */
 int cli_input_ok(const char *cmd, const char *path);
+/* Is PATH "-", standard output, as for most Unix tools? */
+bool cli_is_stdout(const char *path);
+/* Flush standard output: 0, or -1 after the line every command gives for
+ * a lost standard output (main.c): "CMD: cannot write the output: why". */
+int cli_flush_stdout(const char *cmd);
 /* Can PATH be written (its directory exists and takes files, PATH is not a
  * directory)?  0, or -1 after one line. */
 int cli_output_ok(const char *cmd, const char *path);

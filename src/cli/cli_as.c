@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tgm/asm.h"
@@ -22,7 +23,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: tgm as SRC [-o IMAGE] [-l]\n"
                "Assemble SRC (syntax: docs/asm.md) into a guest image.\n\n"
                "  -o, --output IMAGE  write the image here (default: SRC with its\n"
-               "                      extension replaced by .img, or .img added)\n"
+               "                      extension replaced by .img, or .img added);\n"
+               "                      '-' is standard output, unless a terminal\n"
                "  -l, --listing       print a listing: address, word, line, source\n"
                "  -h, --help          show this help\n\n"
                "Errors are printed as file:line:col with the line and a caret; if there\n"
@@ -64,6 +66,45 @@ static int readable(const char *src)
     return 0;
 }
 
+/* tgm as SRC -o -: the image on standard output, never on a terminal (as
+ * gzip refuses), and never mixed with a listing. */
+static int assemble_to_stdout(const char *src, bool listing)
+{
+    if (listing) {
+        cli_error("as: -l and -o - would both write to standard output; give -o IMAGE");
+        return EXIT_USAGE;
+    }
+    if (isatty(STDOUT_FILENO)) {
+        cli_error("as: standard output is a terminal and an image is binary; redirect it "
+                  "or give -o IMAGE");
+        return EXIT_USAGE;
+    }
+    if (cli_input_ok("as", src) != 0 || readable(src) != 0)
+        return EXIT_USAGE;
+    struct tgm_image img;
+    int nerr = asm_assemble_file_sources(src, &img, stderr, NULL, NULL);
+    if (nerr) {
+        cli_error("as: %d error%s in %s; nothing written", nerr, nerr == 1 ? "" : "s", src);
+        return EXIT_NEGATIVE;
+    }
+    uint8_t *buf;
+    size_t len;
+    int rc = image_serialize(&img, &buf, &len);
+    image_free(&img);
+    if (rc != 0) {
+        cli_error("as: %s: image violates the format (too large or bad symbol)", src);
+        return EXIT_USAGE;
+    }
+    errno = 0;
+    bool wrote = fwrite(buf, 1, len, stdout) == len;
+    free(buf);
+    if (!wrote) {
+        cli_error("as: cannot write the output: %s", errno ? strerror(errno) : "write error");
+        return EXIT_USAGE;
+    }
+    return cli_flush_stdout("as") == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
 int cli_as(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -91,6 +132,8 @@ int cli_as(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *src = argv[optind];
+    if (cli_is_stdout(out))
+        return assemble_to_stdout(src, listing);
     if (cli_input_ok("as", src) != 0)
         return EXIT_USAGE;
     if (readable(src) != 0)

@@ -21,7 +21,7 @@ static void usage(FILE *f)
                "Disassemble IMAGE into source that 'tgm as' turns back into the\n"
                "identical image: .org, .entrypsw, every word and every symbol, each\n"
                "line with its address and raw word as a comment.\n\n"
-               "  -o, --output SRC  write the source here (default: standard output)\n"
+               "  -o, --output SRC  write the source here (default, or '-': standard output)\n"
                "  -h, --help        show this help\n\n"
                "A missing or invalid image gives status 2 and one line saying why.\n");
 }
@@ -66,7 +66,7 @@ int cli_dis(int argc, char **argv)
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
+        case 'o': out = cli_is_stdout(optarg) ? NULL : optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return cli_bad_option("dis", c, argv);
         }
@@ -97,10 +97,12 @@ int cli_dis(int argc, char **argv)
         rc = write_source(out, &img);
     } else {
         errno = 0;
-        rc = dis_image(&img, stdout) != 0 || fflush(stdout) != 0 ? -1 : 0;
+        rc = dis_image(&img, stdout);
         if (rc != 0) /* worded as every command's lost standard output */
             cli_error("dis: cannot write the output: %s",
                       errno ? strerror(errno) : "write error");
+        else
+            rc = cli_flush_stdout("dis");
     }
     image_free(&img);
     return rc == 0 ? EXIT_OK : EXIT_USAGE;

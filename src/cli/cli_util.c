@@ -55,6 +55,20 @@ int cli_input_ok(const char *cmd, const char *path)
     return 0;
 }
 
+bool cli_is_stdout(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
+}
+
+int cli_flush_stdout(const char *cmd)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    cli_error("%s: cannot write the output: %s", cmd, errno ? strerror(errno) : "write error");
+    return -1;
+}
+
 int cli_output_ok(const char *cmd, const char *path)
 {
     struct stat st;
