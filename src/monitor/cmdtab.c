@@ -19,7 +19,8 @@ const char *const mon_group_names[G_COUNT] = {
 /* Completion specs (complete.c): "sub:KINDS" per subcommand, "=KINDS" for
  * plain arguments; kinds f file, s symbol, v VM, V VM or bare, c trap cause,
  * k class, p profile, C command, - nothing, {a,b} fixed words; '+' joins
- * kinds at one position and the last position repeats. */
+ * kinds at one position and the last position repeats.  ">WORD:KINDS": the
+ * word after the keyword WORD, wherever it is, completes as KINDS. */
 const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
@@ -247,7 +248,7 @@ const struct mon_cmd mon_cmds[] = {
      "'set'), guests of 65536 words and 100000000 steps, as 'tgm check'.\n"
      "It runs on machines of its own: the session's are left as they were.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with}", 0},
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with} >profile:p", 0},
 
     {"nest", mon_cmd_nest, 2, 4, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"

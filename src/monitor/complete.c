@@ -134,6 +134,9 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
         memcpy(sub, line + wstart[1], wlen[1]);
         sub[wlen[1]] = '\0';
     }
+    /* the word before the cursor, for a keyword that takes a value */
+    size_t plen = pos >= 2 ? wlen[pos - 1] : 0;
+    const char *prev = pos >= 2 ? line + wstart[pos - 1] : NULL;
     const char *dflt = NULL;
     size_t dlen = 0;
     char names[512] = "";
@@ -142,7 +145,13 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
     bool sub_hit = false;
     for (const char *p = c->complete; *p;) {
         size_t k = strcspn(p, " ");
-        if (*p == '=') {
+        if (*p == '>') {
+            size_t nl = strcspn(p + 1, ": ");
+            if (prev && nl == plen && !strncmp(p + 1, prev, nl) && nl + 1 < k) {
+                add_position(p + nl + 2, k - nl - 2, 0, out);
+                return 0;
+            }
+        } else if (*p == '=') {
             dflt = p + 1;
             dlen = k - 1;
         } else {
