@@ -189,7 +189,7 @@ static void cli__a_huge_number_is_out_of_the_options_range(void **state)
     static const char huge[] = "99999999999999999999999";
     cs_tgm_fails(2, "tgm: --mem: 99999999999999999999999 words is out of range (2..524288)",
                  "run", CS_ARGV("--mem", huge, "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: --nest: 0x10000000000000000 levels is out of range (1..16)", "run",
+    cs_tgm_fails(2, "tgm: run: --nest: 0x10000000000000000 levels is out of range (1..16)", "run",
                  CS_ARGV("--nest", "0x10000000000000000", "examples/hello.s"));
     /* check's --mem said "guest memory must be 2..524280 words", no value */
     cs_tgm_fails(2, "tgm: --mem: 99999999999999999999999 words is out of range (2..524280)",

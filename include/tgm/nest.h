@@ -69,6 +69,13 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err,
 int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest,
                  unsigned depth, uint32_t q, struct tgm_image *out,
                  struct nest_layout *lay, char *err, size_t errlen);
+/* nest_compose for a guest that sees W words, checking first that GUEST
+ * fits W and the stack a machine (CP NULL: the built-in one), so that
+ * every command building a stack refuses the same mistake in the same
+ * words.  -1 with ERR. */
+int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+               uint32_t w, struct tgm_image *stack, struct nest_layout *lay, char *err,
+               size_t errlen);
 /* The layout of DEPTH levels of the built-in CP in a machine of Q words, as
  * nest_compose made it.  -1 with ERR if it cannot be. */
 int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *err,

@@ -139,13 +139,8 @@ int cli_check(int argc, char **argv)
         case 'j': json = true; break;
         case 'V': vmm = true; break;
         case 'N':
-            if (cli_parse_bounded("--nest", optarg, &v))
+            if (cli_parse_nest("check", optarg, &nest) != 0)
                 return EXIT_USAGE;
-            if (v < 1 || v > NEST_MAX_DEPTH) {
-                cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);
-                return EXIT_USAGE;
-            }
-            nest = (unsigned)v;
             break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return cli_bad_option("check", c, argv);
@@ -165,10 +160,11 @@ int cli_check(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (nest) {
-        if (o.hybrid || o.slice || (o.profile && o.profile != isa_profile_default())) {
-            cli_error("check: --nest: the machine-code control program hosts one guest of "
-                      "the '%s' profile (no --hybrid, --slice or --profile)",
-                      isa_profile_default()->name);
+        if (cli_nest_profile_ok("check", o.profile) != 0)
+            return EXIT_USAGE;
+        if (o.hybrid || o.slice) {
+            cli_error("check: --nest: the machine-code control program hosts one guest "
+                      "(no --hybrid or --slice)");
             return EXIT_USAGE;
         }
         return check_nest((const char *const *)argv + optind, n, nest, vmm,

@@ -80,6 +80,30 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
     st->not_started = !started(&l1);
 }
 
+int cli_parse_nest(const char *cmd, const char *s, unsigned *depth)
+{
+    uint64_t v;
+    char opt[32];
+    snprintf(opt, sizeof opt, "%s: --nest", cmd);
+    if (cli_parse_bounded(opt, s, &v) != 0)
+        return -1;
+    if (v < 1 || v > NEST_MAX_DEPTH) { /* worded as the monitor's 'nest N' */
+        cli_error("%s: %s levels is out of range (1..%u)", opt, s, NEST_MAX_DEPTH);
+        return -1;
+    }
+    *depth = (unsigned)v;
+    return 0;
+}
+
+int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p)
+{
+    if (!p || p == isa_profile_default())
+        return 0;
+    cli_error("%s: --nest: the machine-code control program virtualizes the '%s' "
+              "profile only", cmd, isa_profile_default()->name);
+    return -1;
+}
+
 int run_nest(const struct run_opts *o)
 {
     /* --stats and --timeline are the C control program's; the levels print their own */
@@ -89,11 +113,8 @@ int run_nest(const struct run_opts *o)
                   "--stats or --timeline");
         return EXIT_USAGE;
     }
-    if (o->profile && o->profile != isa_profile_default()) {
-        cli_error("run: --nest: the machine-code control program virtualizes the '%s' "
-                  "profile only", isa_profile_default()->name);
+    if (cli_nest_profile_ok("run", o->profile) != 0)
         return EXIT_USAGE;
-    }
     struct tgm_image img = {0};
     if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;

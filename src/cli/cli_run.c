@@ -241,13 +241,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             }
             break;
         case O_NEST:
-            if (cli_parse_bounded("--nest", optarg, &v) != 0)
+            if (cli_parse_nest("run", optarg, &o->nest) != 0)
                 return -1;
-            if (v < 1 || v > NEST_MAX_DEPTH) {
-                cli_error("--nest: %s levels is out of range (1..%u)", optarg, NEST_MAX_DEPTH);
-                return -1;
-            }
-            o->nest = (unsigned)v;
             break;
         case 'h':
             run_usage(stdout);

@@ -39,37 +39,20 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     } else if (argc != 3) {
         return mon_err(m, "usage: %s", m->cur->usage);
     }
-    struct tgm_image guest, cp, stack;
+    struct tgm_image guest, stack;
+    struct nest_layout lay;
     char err[256];
     char **files;
     if (mon_read_program_files(m, argv[2], &guest, &files) != 0)
         return -1;
-    if (nest_cp_image(&cp, err, sizeof err) != 0) {
-        image_free(&guest);
-        asm_sources_free(files);
-        return mon_err(m, "%s", err);
-    }
-    struct nest_map map;
-    struct nest_layout lay;
-    int rc = nest_learn(&cp, &map, err, sizeof err);
-    uint64_t q = depth * map.k + w;
-    if (rc == 0 && q > TGM_Q_MAX) {
-        rc = -1;
-        snprintf(err, sizeof err, "%llu level%s of %u words and a guest of %llu words need "
-                 "%llu words, more than %u", (unsigned long long)depth, depth == 1 ? "" : "s",
-                 (unsigned)map.k,
-                 (unsigned long long)w, (unsigned long long)q, TGM_Q_MAX);
-    }
-    if (rc == 0)
-        rc = nest_compose(&cp, &guest, (unsigned)depth, (uint32_t)q, &stack, &lay, err,
-                          sizeof err);
+    int rc = nest_build(NULL, &guest, (unsigned)depth, (uint32_t)w, &stack, &lay, err,
+                        sizeof err);
     image_free(&guest);
-    image_free(&cp);
     if (rc != 0) {
         asm_sources_free(files);
         return mon_err(m, "%s", err);
     }
-    if (mon_new_bare(m, (uint32_t)q, isa_profile_default()) != 0 ||
+    if (mon_new_bare(m, lay.q, isa_profile_default()) != 0 ||
         image_load(m->bare, &stack, err, sizeof err) != 0) {
         image_free(&stack);
         asm_sources_free(files);

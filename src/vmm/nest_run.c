@@ -24,37 +24,41 @@ static int fail(struct nest_run *r, char *err, size_t errlen, const char *what)
     return tgm_err(err, errlen, "%s", what);
 }
 
+int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+               uint32_t w, struct tgm_image *stack, struct nest_layout *lay, char *err,
+               size_t errlen)
+{
+    struct tgm_image own = {0};
+    if (!cp) {
+        if (nest_cp_image(&own, err, errlen) != 0)
+            return -1;
+        cp = &own;
+    }
+    struct nest_map map = {0};
+    /* said as a bare run says it: W is the guest's memory */
+    int rc = image_fits(guest, w, err, errlen) != 0 || nest_learn(cp, &map, err, errlen) != 0
+                 ? -1 : 0;
+    uint64_t q = (uint64_t)depth * map.k + w;
+    if (rc == 0 && q > TGM_Q_MAX)
+        rc = tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
+                     "need %llu words, more than the %u a machine has",
+                     depth, depth == 1 ? "" : "s", (unsigned)map.k, (unsigned)w,
+                     (unsigned long long)q, TGM_Q_MAX);
+    if (rc == 0)
+        rc = nest_compose(cp, guest, depth, (uint32_t)q, stack, lay, err, errlen);
+    image_free(&own);
+    return rc;
+}
+
 int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
                    const struct nest_run_opts *o, struct nest_run *r, char *err,
                    size_t errlen)
 {
-    struct tgm_image own = {0}, stack = {0};
+    struct tgm_image stack = {0};
     const struct tgm_image *img = guest;
     *r = (struct nest_run){.vm = -1};
     if (o->depth > 0) {
-        if (!cp) {
-            if (nest_cp_image(&own, err, errlen) != 0)
-                return -1;
-            cp = &own;
-        }
-        struct nest_map map;
-        /* said as a bare run says it: --mem is the guest's memory */
-        if (image_fits(guest, o->w, err, errlen) != 0 ||
-            nest_learn(cp, &map, err, errlen) != 0) {
-            image_free(&own);
-            return -1;
-        }
-        uint64_t q = (uint64_t)o->depth * map.k + o->w;
-        if (q > TGM_Q_MAX) {
-            image_free(&own);
-            return tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
-                           "need %llu words, more than the %u a machine has",
-                           o->depth, o->depth == 1 ? "" : "s", (unsigned)map.k, (unsigned)o->w,
-                           (unsigned long long)q, TGM_Q_MAX);
-        }
-        int rc = nest_compose(cp, guest, o->depth, (uint32_t)q, &stack, &r->lay, err, errlen);
-        image_free(&own);
-        if (rc != 0)
+        if (nest_build(cp, guest, o->depth, o->w, &stack, &r->lay, err, errlen) != 0)
             return -1;
         img = &stack;
     } else {
