@@ -306,10 +306,18 @@ EXDIR   = $(PREFIX)/share/tgm/examples
 BASHDIR = $(PREFIX)/share/bash-completion/completions
 LIBDIR  = $(PREFIX)/lib
 INCDIR  = $(PREFIX)/include/tgm
+# the same, under $(DESTDIR)$(PREFIX), and where install lists the ones it made
+INSTALL_DIRS = bin share/man/man1 share/doc/tgm/docs share/tgm/examples \
+	share/bash-completion/completions lib/pkgconfig include/tgm
+CREATED = share/tgm/installed-dirs
 install: all
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/docs \
-	  $(DESTDIR)$(EXDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
+	$(Q)p='$(DESTDIR)$(PREFIX)'; new=; \
+	for d in $(INSTALL_DIRS); do while [ "$$d" != . ]; do \
+	  [ -d "$$p/$$d" ] || new="$$new $$d"; d=$$(dirname "$$d"); done; done; \
+	install -d $(addprefix "$$p"/,$(INSTALL_DIRS)) && \
+	old=$$(cat "$$p/$(CREATED)" 2>/dev/null); \
+	printf '%s\n' $$old $$new | sort -u > "$$p/$(CREATED)"
 	$(Q)install -m 755 $(TGM) $(DESTDIR)$(BINDIR)/tgm
 	$(Q)install -m 644 $(MAN) $(DESTDIR)$(MANDIR)
 	$(Q)install -m 644 $(COMPLETION) $(DESTDIR)$(BASHDIR)/tgm
@@ -325,10 +333,15 @@ install: all
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$($(TGM) --version | sed 's/^tgm //')|" \
 	  contrib/tgm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc
 
+# The directories install made (not those that were there) are listed in
+# $(CREATED); uninstall removes each of them that is empty afterwards,
+# deepest first, and nothing else.
 uninstall:
+	p='$(DESTDIR)$(PREFIX)'; created=$$(sort -r "$$p/$(CREATED)" 2>/dev/null); \
 	rm -f $(DESTDIR)$(BINDIR)/tgm $(DESTDIR)$(MANDIR)/tgm.1 $(DESTDIR)$(MANDIR)/tgm-monitor.1 \
-	  $(DESTDIR)$(BASHDIR)/tgm $(DESTDIR)$(LIBDIR)/libtgm.a $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc
-	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm $(DESTDIR)$(INCDIR)
+	  $(DESTDIR)$(BASHDIR)/tgm $(DESTDIR)$(LIBDIR)/libtgm.a $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc && \
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm $(DESTDIR)$(INCDIR) && \
+	for d in $$created; do rmdir "$$p/$$d" 2>/dev/null || true; done
 
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-bug build-clang build-portable

@@ -4,7 +4,8 @@
 # its manual pages rendering without a warning and naming every subcommand,
 # option and monitor command, the bash completion completing subcommands,
 # options, profiles and files, the docs and examples, and the library that
-# a program outside the tree can build against with pkg-config.
+# a program outside the tree can build against with pkg-config; and
+# 'make uninstall' removing it all, the directories it made too.
 #
 #   sh tests/install.sh MAKE [VAR=VALUE...]   (the variables of this build)
 #
@@ -229,5 +230,23 @@ elif $cc -std=c11 -Wall -Wextra -Werror ${TGM_CONSUMER_CFLAGS:-} -o "$tmp/use" "
 else
     bad "building against the installed library:"; sed 's/^/     /' "$tmp/err" | head -10
     echo "     output: ${out:-}"
+fi
+
+# ---- make uninstall --------------------------------------------------------
+# it removes what install put there and the directories install made, and
+# leaves a directory that was there before (empty or not) and a file of
+# someone else's
+u=$tmp/uninst
+mkdir -p "$u/share/man" "$u/bin" && echo other >"$u/bin/other"
+if $make -s install PREFIX="$u" "$@" >"$tmp/out" 2>&1 &&
+   $make -s uninstall PREFIX="$u" "$@" >>"$tmp/out" 2>&1; then
+    left=$(cd "$u" && find . -mindepth 1 | sort | tr '\n' ' ')
+    if [ "$left" = "./bin ./bin/other ./share ./share/man " ]; then
+        ok "make uninstall leaves no tgm file or directory, and what was there"
+    else
+        bad "make uninstall left: $left(want ./bin ./bin/other ./share ./share/man)"
+    fi
+else
+    bad "make install/uninstall PREFIX=...:"; sed 's/^/     /' "$tmp/out"
 fi
 exit $status
