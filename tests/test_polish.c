@@ -116,6 +116,19 @@ static void dis__dash_output_is_standard_output(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: run's report is on standard output, so '--dump -' and
+ * '--timeline -' are refused; they wrote a file named '-'. */
+static void run__dash_is_no_dump_or_timeline(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: run: --dump -: standard output holds the report", "run",
+                 CS_ARGV("--dump", "-", "examples/hello.s"));
+    assert_no_dash_file();
+    cs_tgm_fails(2, "tgm: run: --timeline -: standard output holds the report", "run",
+                 CS_ARGV("--vmm", "--timeline", "-", "examples/hello.s"));
+    assert_no_dash_file();
+}
+
 /* docs/monitor.md: Tab after a keyword that takes a profile offers the
  * profile names (kind p), as after 'set profile'; check's offered files. */
 static void complete__profile_names_after_check_profile(void **state)
@@ -205,6 +218,7 @@ int main(void)
         cmocka_unit_test(as__dash_output_lost_is_status_2_and_one_line),
         cmocka_unit_test(as__dash_output_refuses_a_terminal),
         cmocka_unit_test(dis__dash_output_is_standard_output),
+        cmocka_unit_test(run__dash_is_no_dump_or_timeline),
         cmocka_unit_test(complete__profile_names_after_check_profile),
         cmocka_unit_test(nest__the_same_mistake_is_refused_in_the_same_words),
     };

@@ -131,6 +131,15 @@ static bool file_named(const char *flag, const char *arg)
     return *arg != '\0';
 }
 
+/* An output file's name: not '-', since standard output holds the report
+ * (a file named '-' would surprise whoever meant standard output). */
+static bool output_named(const char *flag, const char *arg)
+{
+    if (cli_is_stdout(arg))
+        cli_error("run: %s -: standard output holds the report; give a file name", flag);
+    return file_named(flag, arg) && !cli_is_stdout(arg);
+}
+
 /* Is OUT one of the N files IN (by name or as the same file)?  true after
  * one line naming it as WHAT. */
 static bool is_one_of(const char *flag, const char *out, const char *const *in, int n,
@@ -189,7 +198,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_JSON: o->json = true; break;
         case O_QUIET: o->quiet = true; break;
         case O_DUMP:
-            if (!file_named("--dump", optarg))
+            if (!output_named("--dump", optarg))
                 return -1;
             o->dump = optarg;
             break;
@@ -219,7 +228,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case O_HYBRID: o->hybrid = true; break;
         case O_STATS: o->stats = true; break;
         case O_TIMELINE:
-            if (!file_named("--timeline", optarg))
+            if (!output_named("--timeline", optarg))
                 return -1;
             o->timeline = optarg;
             break;
