@@ -23,6 +23,7 @@
 #ifndef TGM_IMAGE_H
 #define TGM_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,10 @@ uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t seed);
  * "offset N: what is wrong", to ERR; OUT is then untouched. */
 int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen);
+/* Do the first N bytes of a file, HEAD, begin with the image magic and
+ * hold a NUL (every image's header does)?  Such a file is an image whatever
+ * its name; a text that begins with the word TGMIMAGE is not. */
+bool image_has_magic(const void *head, size_t n);
 /* The same for a file; the error line starts with the path. */
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen);

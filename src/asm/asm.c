@@ -674,9 +674,7 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
     const char *nul = memchr(text, '\0', len);
     if (!nul)
         return false;
-    /* an image always holds NULs (its version field): a text that begins
-     * with the word TGMIMAGE is still a source */
-    bool image = len >= 8 && memcmp(text, TGM_IMAGE_MAGIC, 8) == 0;
+    bool image = image_has_magic(text, len);
     uint32_t line = 1;
     for (const char *p = text; !image && p < nul; p++)
         line += *p == '\n';

@@ -137,14 +137,11 @@ bool cli_looks_like_source(const char *path)
 }
 
 /* A file that begins with the image magic is an image whatever its name,
- * as the monitor's load takes it; but only a binary one (every image holds
- * NULs in its header), so a text that begins with the word TGMIMAGE is
- * still a source. */
+ * as the monitor's load takes it (image_has_magic). */
 static bool has_image_magic(const char *path)
 {
     char head[TGM_IMAGE_HEADER];
-    size_t n = file_head(path, head, sizeof head);
-    return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && memchr(head, '\0', n);
+    return image_has_magic(head, file_head(path, head, sizeof head));
 }
 
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,

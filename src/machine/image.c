@@ -218,6 +218,11 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
     return 0;
 }
 
+bool image_has_magic(const void *head, size_t n)
+{
+    return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && memchr(head, '\0', n);
+}
+
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen)
 {

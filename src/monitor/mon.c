@@ -184,7 +184,7 @@ static bool is_image(const char *path, const char *head, size_t got)
     bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
     bool nul = memchr(head, '\0', got) != NULL;
     bool binary = got == 0 || nul || (len > 4 && !strcmp(path + len - 4, ".img"));
-    return (got >= 8 && nul && !memcmp(head, TGM_IMAGE_MAGIC, 8)) || (binary && !dot_s);
+    return image_has_magic(head, got) || (binary && !dot_s);
 }
 
 /* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
