@@ -228,6 +228,49 @@ static void diff__dispatcher_takes_the_same_course_with_an_event_hook(void **sta
     }
 }
 
+/* When a slice ends, D hands the processor to the next VM in place unless
+ * vmm_run must decide; an event hook has it decide every time.  Both must
+ * leave the same VMs, CP state (the current VM, the slice left: all of
+ * vmm_state_save) and real machine after every call, also when a call's
+ * budget ends at the very trap that ends a slice and when the next VM is
+ * at its step limit. */
+static void no_event(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    (void)e;
+}
+
+static void diff__a_slice_handed_on_in_place_ends_as_vmm_run_hands_it_on(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        int n = 2 + (int)(seed % 3);
+        struct vmm *a = course_rig(seed, n, false, false), *b = course_rig(seed, n, false, false);
+        vmm_set_event_hook(b, no_event, NULL);
+        for (int i = 0; i < n; i++) {
+            uint64_t limit = 40 + (seed * 37 + (uint64_t)i * 101) % 700;
+            assert_int_equal(vmm_vm_set_limit(a, i, limit), 0);
+            assert_int_equal(vmm_vm_set_limit(b, i, limit), 0);
+        }
+        for (int c = 0; c < 120; c++) {
+            uint64_t budget = 1 + (seed + (uint64_t)c * 7) % 23;
+            assert_int_equal(vmm_run(a, budget, NULL), vmm_run(b, budget, NULL));
+            expect_same_course(a, b, n, "in place", "vmm_run", seed, c);
+            uint8_t *x, *y;
+            size_t nx, ny;
+            assert_int_equal(vmm_state_save(a, &x, &nx), 0);
+            assert_int_equal(vmm_state_save(b, &y, &ny), 0);
+            if (nx != ny || memcmp(x, y, nx) != 0)
+                fail_msg("seed %llu, call %d: the control program's state differs",
+                         (unsigned long long)seed, c);
+            free(x);
+            free(y);
+        }
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +283,7 @@ int main(void)
         cmocka_unit_test(diff__plain_vmm_is_caught_on_s360_67_lra_user),
         cmocka_unit_test(diff__dispatcher_in_place_takes_the_course_of_the_exit),
         cmocka_unit_test(diff__dispatcher_takes_the_same_course_with_an_event_hook),
+        cmocka_unit_test(diff__a_slice_handed_on_in_place_ends_as_vmm_run_hands_it_on),
     };
     return cmocka_run_group_tests_name("vmm_diff", tests, NULL, NULL);
 }

@@ -21,6 +21,27 @@ static bool several_runnable(const struct vmm *v)
     return n > 1;
 }
 
+/* The first runnable VM after the current one, round robin (the current
+ * one last), or -1. */
+static int next_runnable(const struct vmm *v)
+{
+    for (int k = 1; k <= VMM_MAX_VMS; k++) {
+        int i = (v->cur + k + VMM_MAX_VMS) % VMM_MAX_VMS;
+        if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE)
+            return i;
+    }
+    return -1;
+}
+
+/* VM I takes the processor for a new slice. */
+static struct vm *take(struct vmm *v, int i)
+{
+    v->cur = i;
+    v->slice_left = (int64_t)v->slice;
+    v->slicing = several_runnable(v);
+    return &v->vms[i];
+}
+
 /* The current VM while its slice lasts, else the next runnable one.  A
  * slice is measured in the VM's virtual cycles, so direct execution and
  * hybrid interpretation share it and the CP's own cycles are not charged. */
@@ -29,16 +50,26 @@ static struct vm *pick(struct vmm *v)
     if (v->cur >= 0 && v->vms[v->cur].live && v->vms[v->cur].state == VM_RUNNABLE &&
         v->slice_left > 0)
         return &v->vms[v->cur];
-    for (int k = 1; k <= VMM_MAX_VMS; k++) {
-        int i = (v->cur + k + VMM_MAX_VMS) % VMM_MAX_VMS;
-        if (v->vms[i].live && v->vms[i].state == VM_RUNNABLE) {
-            v->cur = i;
-            v->slice_left = (int64_t)v->slice;
-            v->slicing = several_runnable(v);
-            return &v->vms[i];
-        }
-    }
-    return NULL;
+    int i = next_runnable(v);
+    return i < 0 ? NULL : take(v, i);
+}
+
+/* A stretch of VM begins (vmm_run): its steps and cycles now, and the
+ * cycle at which its slice ends. */
+static void stretch_begin(struct vmm *v, struct vm *vm)
+{
+    v->st_steps = machine_steps(vm->view);
+    v->st_cycles = machine_cycles(vm->view);
+    v->run_cend = v->st_cycles + (uint64_t)v->slice_left;
+}
+
+/* ... and ends: its steps come off the call's budget, its cycles off the
+ * slice. */
+static void stretch_end(struct vmm *v, struct vm *vm)
+{
+    uint64_t used = machine_steps(vm->view) - v->st_steps;
+    v->st_left -= used < v->st_left ? used : v->st_left;
+    v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
 }
 
 /* The real PSW that runs VM, whose view's packed PSW is VW: its composed
@@ -174,6 +205,43 @@ static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
     return old.cause;
 }
 
+/* The end of VM's slice, with D in place: hand the processor to the next
+ * VM without leaving the run loop, exactly as vmm_run would (the same VM,
+ * slice and budget), when that VM's stretch needs nothing else: no
+ * virtual timer trap to deliver, no step limit reached, no hybrid
+ * interpretation, no debugging and no event hook.  Else false, with
+ * nothing changed, and vmm_run decides.  Out of line: once a slice. */
+static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm,
+                                                    uint64_t *left, uint64_t *psw)
+{
+    if (!v->slicing || v->hybrid || v->hook || machine_debugging(v->m) ||
+        (int64_t)(v->run_cend - machine_cycles(vm->view)) > 0 || /* its own timer */
+        machine_steps(vm->view) - v->st_steps >= v->st_left)    /* the call's budget */
+        return false;
+    int i = next_runnable(v); /* pick()'s, the slice being over */
+    if (i < 0 || i == v->cur)
+        return false;
+    struct vm *next = &v->vms[i];
+    struct machine *nv = next->view;
+    if ((next->max_steps && machine_steps(nv) >= next->max_steps) ||
+        (machine_ie(nv) && machine_get_timer(nv).pending))
+        return false;
+    stretch_end(v, vm);
+    take(v, i);
+    stretch_begin(v, next);
+    uint64_t budget = v->st_left; /* as run_stretch and run_direct set it */
+    if (next->max_steps && next->max_steps - machine_steps(nv) < budget)
+        budget = next->max_steps - machine_steps(nv);
+    uint64_t vw = machine_get_psw(nv);
+    *psw = real_psw(next, vw);
+    arm(v, next, (vw >> PSW_I_BIT) & 1, v->slice_left);
+    v->run_vm = next;
+    v->run_send = machine_steps(nv) + budget;
+    v->run_budget = budget;
+    *left = budget;
+    return true;
+}
+
 /* D outside the run loop: out of line, so that the view's inlined step
  * stays in D in place and vmm_run keeps run_direct inlined. */
 static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
@@ -217,8 +285,9 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * fast loop.  After D, the VM resumes at once, without leaving the run
  * loop, when nothing else is due: it is still runnable, within its slice
  * and budget, no virtual timer trap or hybrid interpretation is pending,
- * the trap was not the CP's timer, and nobody is debugging.  Otherwise the
- * run stops and vmm_run decides, as after any other exit.  (The run loop
+ * the trap was not the CP's timer, and nobody is debugging; at the end of
+ * a slice the next VM may take over in place (next_in_place).  Otherwise
+ * the run stops and vmm_run decides, as after any other exit.  (The run loop
  * has just stored the real counters one by one: GCC's SLP vectoriser would
  * load two at once, which no CPU forwards from two stores, a stall of a
  * dozen cycles at every trap.) */
@@ -240,7 +309,12 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
     uint64_t vw = machine_get_psw(view);
-    if (cause == TRAP_TIMER || vm->state != VM_RUNNABLE ||
+    if (cause == TRAP_TIMER) {
+        if (next_in_place(v, vm, left, psw))
+            return HOSTCALL_LPSW;
+        goto stop;
+    }
+    if (vm->state != VM_RUNNABLE ||
         (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
         goto stop;
     if (__builtin_expect(!v->run_plain, 0)) {
@@ -290,6 +364,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->run_budget = chunk;
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
+    vm = v->run_vm; /* D may have handed the processor on (next_in_place) */
     v->run_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
@@ -363,7 +438,8 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
     v->slicing = several_runnable(v); /* VMs may have come or gone since */
     v->first_vm = -1;
-    while (budget > 0) {
+    v->st_left = budget;
+    while (v->st_left > 0) {
         struct vm *vm = pick(v);
         if (!vm) {
             ex->reason = VMMSTOP_DONE;
@@ -373,13 +449,9 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             v->first_vm = vm->id;
             v->first_steps = machine_steps(vm->view);
         }
-        uint64_t s0 = machine_steps(vm->view), c0 = machine_cycles(vm->view);
-        /* D in place charges the slice from here, as below */
-        v->run_cend = c0 + (uint64_t)v->slice_left;
-        bool stop = run_stretch(v, vm, budget, ex);
-        uint64_t used = machine_steps(vm->view) - s0;
-        budget -= used < budget ? used : budget;
-        v->slice_left -= (int64_t)(machine_cycles(vm->view) - c0);
+        stretch_begin(v, vm);
+        bool stop = run_stretch(v, vm, v->st_left, ex);
+        stretch_end(v, &v->vms[v->cur]); /* perhaps the next VM's (next_in_place) */
         if (stop)
             return ex->reason;
     }
