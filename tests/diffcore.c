@@ -104,7 +104,8 @@ int dc_run_group(const struct dc_config *c, uint64_t g, struct dc_result *r)
     }
     if (rc == 0) {
         memcpy(w.snap, machine_mem(vmm_machine(v)), vc.q * sizeof *w.snap);
-        vmm_set_event_hook(v, on_event, &w);
+        if (!c->unwatched)
+            vmm_set_event_hook(v, on_event, &w);
         while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
             ;
         for (int i = 0; i < n; i++) {

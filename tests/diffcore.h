@@ -21,6 +21,9 @@ struct dc_config {
     int nvms;             /* guests per CP, 1..DC_MAX_VMS */
     uint64_t slice;       /* 0: the default */
     uint64_t first, count; /* seeds [first, first + count) */
+    /* no event hook, as `tgm run` has: the CP's fastest paths (a slice
+     * handed on in place), resource control then not checked */
+    bool unwatched;
 };
 
 /* The outcome of a sweep; totals add up across shards and processes. */

@@ -52,14 +52,14 @@ static void check_splits(const struct dc_config *c, bool want_failures)
 static void soak__jobs_and_shards_equal_one_process_with_failures(void **state)
 {
     (void)state;
-    struct dc_config c = {"pdp10-plain", "pdp10", false, 1, 0, 2000000, 60};
+    struct dc_config c = {"pdp10-plain", "pdp10", false, 1, 0, 2000000, 60, false};
     check_splits(&c, true);
 }
 
 static void soak__jobs_and_shards_equal_one_process_four_vms(void **state)
 {
     (void)state;
-    struct dc_config c = {"4vms", "virtualizable", false, 4, 97, 1000000, 50}; /* 12.5 groups */
+    struct dc_config c = {"4vms", "virtualizable", false, 4, 97, 1000000, 50, false}; /* 12.5 groups */
     check_splits(&c, false);
 }
 

@@ -18,13 +18,14 @@
 #include "diffcore.h"
 
 static const struct dc_config configs[] = {
-    {"virtualizable", "virtualizable", false, 1, 0, 0, 0},
-    {"virtualizable-4vms", "virtualizable", false, 4, 97, 1000000, 0},
-    {"pdp10-hybrid", "pdp10", true, 1, 0, 2000000, 0},
-    {"pdp11-45-hybrid", "pdp11-45", true, 1, 0, 3000000, 0},
-    {"s360-67", "s360-67", false, 1, 0, 4000000, 0},
+    {"virtualizable", "virtualizable", false, 1, 0, 0, 0, false},
+    {"virtualizable-4vms", "virtualizable", false, 4, 97, 1000000, 0, false},
+    {"virtualizable-4vms-unwatched", "virtualizable", false, 4, 97, 1000000, 0, true},
+    {"pdp10-hybrid", "pdp10", true, 1, 0, 2000000, 0, false},
+    {"pdp11-45-hybrid", "pdp11-45", true, 1, 0, 3000000, 0, false},
+    {"s360-67", "s360-67", false, 1, 0, 4000000, 0, false},
     /* a machine that violates Theorem 1: the oracle must find differences */
-    {"pdp10-plain", "pdp10", false, 1, 0, 2000000, 0},
+    {"pdp10-plain", "pdp10", false, 1, 0, 2000000, 0, false},
 };
 #define NCONFIGS (sizeof configs / sizeof configs[0])
 
