@@ -361,7 +361,7 @@ static void diff__plain_vmm_is_caught_on_pdp11_45(void **state)
 {
     (void)state;
     for (int hybrid = 0; hybrid <= 1; hybrid++) {
-        struct dc_config c = {"pdp11-45", "pdp11-45", hybrid, 1, 0, 3000000, 300};
+        struct dc_config c = {"pdp11-45", "pdp11-45", hybrid, 1, 0, 3000000, 300, false};
         struct dc_result r = {.first_failure = UINT64_MAX};
         dc_sweep(&c, 0, 1, &r);
         assert_int_equal(r.programs, 300);
