@@ -199,6 +199,74 @@ static void analyze__witness_json_has_the_documented_types(void **state)
                      t.k[i].key);
 }
 
+/* ---- docs/monitor.md "Snapshots": files the session writes later ---------- */
+
+/* 'set histfile HIST; CMD' fails with WHY for each CMD (NULL-terminated),
+ * a format for PATH. */
+static void after_histfile_each_fails(const char *hist, const char *const *cmd,
+                                      const char *path, const char *why)
+{
+    for (; *cmd; cmd++) {
+        char c[2 * CS_PATH], all[4 * CS_PATH];
+        snprintf(c, sizeof c, *cmd, path);
+        snprintf(all, sizeof all, "set histfile %s; %s", hist, c);
+        cs_mon_fails(all, why);
+    }
+}
+
+/* 'set histfile F' refused F if the loaded program came from it, but a
+ * later 'load F' (or a program that includes F) was not refused, nor was a
+ * load from the open log's or trace's file, each of which is written over
+ * the program later.  Now the refusal holds whichever comes first, for
+ * every command that loads a program; the file is left as it was. */
+static void monitor__no_program_from_a_file_the_session_writes_later(void **state)
+{
+    (void)state;
+    char src[CS_PATH], inc[CS_PATH], cmds[6 * CS_PATH];
+    cs_write_text(inc, sizeof inc, "b-part.inc", "x: .word 5\n");
+    cs_write_text(src, sizeof src, "b-main.s",
+                  ".include \"b-part.inc\"\nstart: HALT\n.entry start\n");
+    char *before = cs_slurp(src, NULL);
+    static const char hist[] = "the session's command history goes there; "
+                               "a program is not loaded from it";
+    static const char *const loads[] = {"load %s", "vm create g 4096 %s",
+                                        "vm create g 4096; vm load g %s", "nest 1 %s", NULL};
+    after_histfile_each_fails(src, loads, src, hist);
+    after_histfile_each_fails(inc, loads, src, hist); /* its .include */
+    char *after = cs_slurp(src, NULL);
+    assert_string_equal(before, after);
+    free(after);
+    /* the open log's and trace's files: written over when they end */
+    snprintf(cmds, sizeof cmds, "log %s; load %s", src, src);
+    cs_mon_fails(cmds, "the log goes there until 'log off'; a program is not loaded from it");
+    cs_write_text(src, sizeof src, "b-main.s", before);
+    snprintf(cmds, sizeof cmds, "trace insns to %s; load %s", inc, src);
+    cs_mon_fails(cmds, "the trace goes there until 'trace off'; a program is not loaded from it");
+    cs_write_text(inc, sizeof inc, "b-part.inc", "x: .word 5\n");
+    /* once the history goes elsewhere the file is free; then it is the
+     * loaded program's, and 'set histfile' refuses it as before */
+    snprintf(cmds, sizeof cmds, "set histfile %s; set histfile \"\"; load %s; set histfile %s",
+             src, src, src);
+    cs_mon_fails(cmds, "the loaded program was read from this file; choose another file");
+    free(before);
+}
+
+/* Nor does a command that writes a file write over the history file (the
+ * history would replace it after the next line); 'set histfile' may name
+ * its own file again. */
+static void monitor__writers_refuse_the_history_file(void **state)
+{
+    (void)state;
+    char h[CS_PATH], cmds[4 * CS_PATH];
+    cs_tmp_path(h, sizeof h, "b-hist");
+    static const char *const writers[] = {"save %s", "trace insns to %s", "log %s",
+                                          "timeline on; vm create g 64; timeline %s", NULL};
+    after_histfile_each_fails(h, writers, h,
+                              "the session's command history goes there; choose another file");
+    snprintf(cmds, sizeof cmds, "set histfile %s; set histfile %s; set", h, h);
+    cs_mon_prints(cmds, "histfile   ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -215,6 +283,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(analyze__witness_json_has_the_documented_types),
+        cmocka_unit_test(monitor__no_program_from_a_file_the_session_writes_later),
+        cmocka_unit_test(monitor__writers_refuse_the_history_file),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

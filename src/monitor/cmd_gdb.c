@@ -309,7 +309,7 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
     }
     struct tgm_wfile w;
     char why[512];
-    if (mon_path_free(m, argv[1], m->log) != 0)
+    if (mon_path_free(m, argv[1], MON_W_LOG) != 0)
         return -1;
     FILE *f = mon_wstream_open(&w, argv[1], why, sizeof why);
     if (!f)

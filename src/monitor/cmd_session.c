@@ -191,8 +191,8 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
             return mon_err(m, "out of memory");
         mon_trace_apply(m);
         return 0;
-    case 5: { /* written when the session ends: not over a file in use */
-        if (*v && mon_path_free(m, v, NULL) != 0)
+    case 5: { /* written after every line on the terminal: not over a file in use */
+        if (*v && mon_path_free(m, v, MON_W_HISTORY) != 0)
             return -1;
         char *h = strdup(v);
         if (!h)

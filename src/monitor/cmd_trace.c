@@ -66,21 +66,50 @@ int mon_file_lost(struct mon *m, const char *what, const char *err)
     return -1;
 }
 
-int mon_path_free(struct mon *m, const char *path, const FILE *keep)
+static bool same_path(const char *a, const char *b)
 {
-    if (m->trace_file && m->trace_file != keep && m->trace_w.path &&
-        tgm_same_target(path, m->trace_w.path))
-        return mon_err(m, "%s: the trace goes there until 'trace off'; choose another file",
-                       path);
-    if (m->log && m->log != keep && m->log_w.path && tgm_same_target(path, m->log_w.path))
-        return mon_err(m, "%s: the log goes there until 'log off'; choose another file", path);
+    return strcmp(a, b) == 0 || tgm_same_file(a, b) || tgm_same_target(a, b);
+}
+
+/* Why PATH is a file the session writes later (the trace and the log when
+ * they end, the history after every line on the terminal), or NULL; SELF's
+ * own file does not count, since SELF replaces it anyway. */
+static const char *written_later(const struct mon *m, const char *path, enum mon_writer self)
+{
+    char buf[4096];
+    const char *h = self == MON_W_HISTORY ? NULL : mon_history_file(m, buf, sizeof buf);
+    if (self != MON_W_TRACE && m->trace_file && m->trace_w.path &&
+        same_path(path, m->trace_w.path))
+        return "the trace goes there until 'trace off'";
+    if (self != MON_W_LOG && m->log && m->log_w.path && same_path(path, m->log_w.path))
+        return "the log goes there until 'log off'";
+    if (h && same_path(path, h))
+        return "the session's command history goes there";
+    return NULL;
+}
+
+int mon_path_free(struct mon *m, const char *path, enum mon_writer self)
+{
+    const char *why = written_later(m, path, self);
+    if (why) /* one of the two files would be lost */
+        return mon_err(m, "%s: %s; choose another file", path, why);
     /* as 'tgm run --dump' will not write over its input image */
     for (int k = 0; k <= VMM_MAX_VMS; k++)
         for (char **f = m->prog_files[k]; f && *f; f++)
-            if (strcmp(path, *f) == 0 || tgm_same_file(path, *f) || tgm_same_target(path, *f))
+            if (same_path(path, *f))
                 return mon_err(m, "%s: the loaded program was read from this file%s%s%s; "
                                "choose another file", path, strcmp(path, *f) ? " (as " : "",
                                strcmp(path, *f) ? *f : "", strcmp(path, *f) ? ")" : "");
+    return 0;
+}
+
+int mon_program_free(struct mon *m, char *const *files)
+{
+    for (; files && *files; files++) {
+        const char *why = written_later(m, *files, MON_W_NONE);
+        if (why) /* it would be written over the program that came from it */
+            return mon_err(m, "%s: %s; a program is not loaded from it", *files, why);
+    }
     return 0;
 }
 
@@ -257,7 +286,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     if (path) {
         struct tgm_wfile w;
         char err[512];
-        if (mon_path_free(m, path, m->trace_file) != 0)
+        if (mon_path_free(m, path, MON_W_TRACE) != 0)
             return -1;
         FILE *f = mon_wstream_open(&w, path, err, sizeof err);
         if (!f)
@@ -355,7 +384,7 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     if (!m->vmm)
         return mon_err(m, "no control program (create a VM first)");
     char err[512];
-    if (mon_path_free(m, argv[1], NULL) != 0)
+    if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
         return -1;
     if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);

@@ -227,6 +227,18 @@ static int read_stream_program(struct mon *m, const char *path, FILE *f, struct 
     return rc;
 }
 
+/* A program that is loaded (its FILES wanted) must not come from a file the
+ * session writes later; if it does, it is dropped. */
+static int program_kept(struct mon *m, struct tgm_image *img, char ***files)
+{
+    if (mon_program_free(m, *files) == 0)
+        return 0;
+    image_free(img);
+    asm_sources_free(*files);
+    *files = NULL;
+    return -1;
+}
+
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 {
     return mon_read_program_files(m, path, img, NULL);
@@ -258,7 +270,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
                 *files = NULL;
             }
         }
-        return 0;
+        return files ? program_kept(m, img, files) : 0;
     }
     fflush(m->out);
     char **read = NULL;
@@ -269,7 +281,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
         *files = read;
     if (n)
         return mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
-    return 0;
+    return files ? program_kept(m, img, files) : 0;
 }
 
 void mon_set_program_files(struct mon *m, int slot, char **files)

@@ -245,6 +245,11 @@ int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p);
 const struct isa_profile *mon_profile(struct mon *m, const char *s);
 /* Reload the history file after 'set histfile' (reader.c). */
 void mon_history_load(struct mon *m);
+/* The file the session writes its command history to (after every line on
+ * the terminal), in BUF if it needs room: 'set histfile''s in any session,
+ * so that a script and the terminal refuse the same files, else on the
+ * terminal $TGM_HISTORY (empty: none) or ~/.tgm_history.  NULL: none. */
+const char *mon_history_file(const struct mon *m, char *buf, size_t len);
 /* Describe why address A fails section 2's development under machine X
  * ("a + l >= q" or "a >= b"), or NULL if it develops. */
 const char *mon_why_trap(const struct machine *x, uint64_t a);
@@ -413,11 +418,17 @@ int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
 /* Say that the file of WHAT (trace, log) was not written: as the current
  * command's error, or with WHAT when the session ends.  Returns -1. */
 int mon_file_lost(struct mon *m, const char *what, const char *err);
-/* -1 with a message if writing PATH would replace the file the open log or
- * trace puts in place when it ends (one of the two would be lost), or a file
- * a loaded program was read from; KEEP is the stream the command replaces
- * anyway (NULL: none). */
-int mon_path_free(struct mon *m, const char *path, const FILE *keep);
+/* The commands that write a file later, which may name their own again. */
+enum mon_writer { MON_W_NONE, MON_W_TRACE, MON_W_LOG, MON_W_HISTORY };
+/* -1 with a message if writing PATH would replace a file the session writes
+ * later (the open trace or log when it ends, the history file: one of the
+ * two would be lost; SELF's own file excepted), or a file a loaded program
+ * was read from. */
+int mon_path_free(struct mon *m, const char *path, enum mon_writer self);
+/* -1 with a message if a program read from FILES (NULL-terminated; NULL:
+ * none) would be written over as the session goes on: one is the trace's,
+ * the log's or the history's file (mon_path_free the other way round). */
+int mon_program_free(struct mon *m, char *const *files);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
 /* Note the values of watched words so a hit can show old -> new. */
 void mon_watch_snapshot(struct mon *m);

@@ -163,12 +163,12 @@ char *mon_substitute(const struct mon_reader *r, const char *line)
 
 /* ---- the terminal ---- */
 
-/* The history file: 'set histfile', else $TGM_HISTORY (empty: none), else
- * ~/.tgm_history.  NULL when there is none. */
-static const char *history_path(struct mon *m, char *buf, size_t len)
+const char *mon_history_file(const struct mon *m, char *buf, size_t len)
 {
     if (m->histfile)
         return m->histfile[0] ? m->histfile : NULL;
+    if (!m->edit)
+        return NULL;
     const char *env = getenv("TGM_HISTORY");
     if (env)
         return env[0] ? env : NULL;
@@ -184,7 +184,7 @@ void mon_history_load(struct mon *m)
     struct mon_reader *r = m->edit;
     char buf[4096];
     HistEvent ev;
-    const char *path = history_path(m, buf, sizeof buf);
+    const char *path = mon_history_file(m, buf, sizeof buf);
     if (r && r->hist && path)
         history(r->hist, &ev, H_LOAD, path); /* a missing file is no error */
 }
@@ -194,7 +194,7 @@ static void history_save(struct mon_reader *r)
     static bool warned;
     char buf[4096];
     HistEvent ev;
-    const char *path = history_path(r->mon, buf, sizeof buf);
+    const char *path = mon_history_file(r->mon, buf, sizeof buf);
     if (!path)
         return;
     /* libedit writes into the one writer's temporary file (and makes it

@@ -462,7 +462,7 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
             return mon_err(m, "usage: %s", m->cur->usage);
         breaks = false;
     }
-    if (mon_path_free(m, argv[1], NULL) != 0)
+    if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
         return -1;
     if (mon_snapshot_save(m, argv[1], breaks, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
