@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "support.h"
 
 /* ---- docs/theorems.md "Witnesses": each key's JSON type ------------------ */
 
@@ -267,6 +268,55 @@ static void monitor__writers_refuse_the_history_file(void **state)
     cs_mon_prints(cmds, "histfile   ");
 }
 
+/* ---- docs/monitor.md "Addresses and expressions": psw() and rb() --------- */
+
+/* The monitor's expressions lacked the assembler's psw(), pswi() and rb();
+ * now they have them, from the same table: the same words as the bits of
+ * docs/isa.md's PSW, as the assembler's, and the same refusals. */
+static void monitor__psw_and_rb_are_the_assemblers(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH + 512];
+    /* a label named like a function hides only the plain name */
+    cs_write_text(src, sizeof src, "b-words.s",
+                  "a: .word psw(SUP, 5, 0x10, 0x80000), pswi(USER, 2, 3, 4)\n"
+                  "rb: .word rb(7, 0x80000)\nstart: HALT\n.entry start\n");
+    snprintf(cmds, sizeof cmds,
+             "load %s; assert E[0] == psw(sup, 5, 0x10, 0x80000) && E[1] == pswi(0, 2, 3, 4)"
+             " && E[2] == rb(7, 0x80000) && rb == 2 && PSW(1, 0, 0, 0) == psw(1, 0, 0, 0)"
+             " && $psw(1, 0, 0, 0) == psw(1, 0, 0, 0)",
+             src);
+    cs_mon_prints(cmds, "loaded");
+    char want[64];
+    snprintf(want, sizeof want, "%#llx", (unsigned long long)TS_PSW(1, 0, 0, 5, 0x10, 0x80000));
+    cs_mon_prints("print psw(1, 5, 0x10, 0x80000)", want);
+    snprintf(want, sizeof want, "%#llx", (unsigned long long)TS_PSW(0, 1, 0, 2, 3, 4));
+    cs_mon_prints("print pswi(user, 1 + 1, 3, 4)", want);
+    snprintf(want, sizeof want, "%#llx", (unsigned long long)TS_PSW(0, 0, 0, 0, 7, 8));
+    cs_mon_prints("print rb(7, 8)", want);
+    /* the assembler's refusals, word for word */
+    static const char *const bad[][2] = {
+        {"psw(1, 2, 3)", "psw takes 4 arguments (m, p, l, b), got 3"},
+        {"rb()", "rb takes 2 arguments (l, b), got 0"},
+        {"pswi(2, 0, 0, 0)", "pswi: m = 2 is out of range 0..1"},
+        {"rb(1, -1)", "rb: b = -1 is out of range 0..524288"},
+        {"psw(0, 0x80000, 0, 0)", "psw: p = 524288 is out of range 0..524287"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char line[128];
+        snprintf(cmds, sizeof cmds, "print %s", bad[k][0]);
+        cs_mon_fails(cmds, bad[k][1]);
+        snprintf(line, sizeof line, "x: .word %s\n", bad[k][0]);
+        cs_write_text(src, sizeof src, "b-bad.s", line);
+        struct cs_outcome o = cs_run_tgm("as", src, "-o", "/dev/null", NULL);
+        assert_int_equal(o.status, 1);
+        if (!strstr(o.err, bad[k][1]))
+            fail_msg("tgm as says \"%s\", not \"%s\"", o.err, bad[k][1]);
+        cs_outcome_free(&o);
+    }
+    cs_mon_fails("print psw(1, 2, 3, 4", "missing ')'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -285,6 +335,7 @@ int main(void)
         cmocka_unit_test(analyze__witness_json_has_the_documented_types),
         cmocka_unit_test(monitor__no_program_from_a_file_the_session_writes_later),
         cmocka_unit_test(monitor__writers_refuse_the_history_file),
+        cmocka_unit_test(monitor__psw_and_rb_are_the_assemblers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -211,6 +211,26 @@ struct insn {
     const struct insn_info *info;
 };
 
+/* The functions of expressions that build the words the privileged
+ * instructions take (docs/asm.md): psw(m, p, l, b) a PSW with I = 0,
+ * pswi(m, p, l, b) the same with I = 1, rb(l, b) an R word for LR.  The
+ * assembler and the monitor evaluate them alike from this one table. */
+struct isa_wordfn {
+    const char *name;
+    unsigned nargs;
+    const char *args; /* "m, p, l, b": one letter each, for messages */
+    uint64_t max[4];  /* each argument's largest value; the smallest is 0 */
+};
+#define ISA_WORDFN_NAMES "psw, pswi and rb"
+/* The function named by the LEN bytes at NAME (any case), or NULL. */
+const struct isa_wordfn *isa_wordfn_find(const char *name, size_t len);
+/* FN of its N arguments ARG: the word in *WORD and -1; or, when N is not
+ * FN's count, N with why in ERR ("psw takes 4 arguments (m, p, l, b), got
+ * 3"); or, when an argument is out of range, its index with why in ERR
+ * ("rb: b = 600000 is out of range 0..524288"). */
+int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned n,
+                     uint64_t *word, char *err, size_t errlen);
+
 /* Pure decode of one word; shared by the CPU's slow paths, the
  * disassembler, the VMM's interpreters and the analyzer. */
 struct insn isa_decode(uint64_t word);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "asm_impl.h"
 #include "tgm/image.h"
@@ -188,31 +187,14 @@ void asm_show_value(char *buf, size_t len, uint64_t v)
         snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
-struct builtin {
-    const char *name;
-    unsigned nargs;
-    const char *args;
-    /* per argument: largest value allowed (smallest is 0) */
-    uint64_t max[4];
-};
-
-static const struct builtin builtins[] = {
-    {"psw", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
-    {"pswi", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
-    {"rb", 2, "l, b", {TGM_ADDR_MASK, TGM_Q_MAX}},
-};
-
-/* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b): NAME is the name token. */
+/* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) (the machine's one table of
+ * them, shared with the monitor): NAME is the name token. */
 static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
 {
-    const struct builtin *fn = NULL;
-    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (strlen(builtins[i].name) == name->len &&
-            strncasecmp(builtins[i].name, name->p, name->len) == 0)
-            fn = &builtins[i];
+    const struct isa_wordfn *fn = isa_wordfn_find(name->p, name->len);
     if (!fn) {
-        asm_error_tok(e->c, name, "unknown function '%.*s' (the built-ins are psw, pswi and rb)",
-                      (int)name->len, name->p);
+        asm_error_tok(e->c, name, "unknown function '%.*s' (the built-ins are "
+                      ISA_WORDFN_NAMES ")", (int)name->len, name->p);
         return EV_ERROR;
     }
     e->pos += 2; /* name ( */
@@ -238,30 +220,15 @@ static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
         }
     if (!want_punct(e, ')'))
         return EV_ERROR;
-    if (n != fn->nargs) {
-        asm_error_span(e->c, name, &e->t[e->pos - 1], "%s takes %u arguments (%s), got %u",
-                       fn->name, fn->nargs, fn->args, n);
-        return EV_ERROR;
-    }
-    if (e->mode == EV_SYNTAX)
-        return EV_OK;
-    for (unsigned i = 0; i < n; i++)
-        if (arg[i] > fn->max[i]) {
-            char shown[32];
-            asm_show_value(shown, sizeof shown, arg[i]);
-            const char *argname = fn->args + 3 * i; /* "m, p, l, b": one letter each */
-            asm_error_span(e->c, first[i], last[i], "%s: %c = %s is out of range 0..%llu",
-                           fn->name, *argname, shown, (unsigned long long)fn->max[i]);
-            return EV_ERROR;
-        }
-    if (fn->nargs == 2) {
-        *v = r_pack((uint32_t)arg[0], (uint32_t)arg[1]);
-    } else {
-        struct psw p = {.sup = arg[0], .ie = fn->name[3] == 'i', .p = (uint32_t)arg[1],
-                        .l = (uint32_t)arg[2], .b = (uint32_t)arg[3]};
-        *v = psw_pack(&p);
-    }
-    return EV_OK;
+    char why[128];
+    int bad = isa_wordfn_apply(fn, arg, n, v, why, sizeof why);
+    if (bad < 0 || (e->mode == EV_SYNTAX && (unsigned)bad < n))
+        return EV_OK; /* in a syntax pass only the count is known */
+    if ((unsigned)bad == n)
+        asm_error_span(e->c, name, &e->t[e->pos - 1], "%s", why);
+    else
+        asm_error_span(e->c, first[bad], last[bad], "%s", why);
+    return EV_ERROR;
 }
 
 static int ev_symbol(struct ev *e, const struct asm_tok *t, uint64_t *v)

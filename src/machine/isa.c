@@ -3,6 +3,7 @@
  * Section 2: the PSW <M, P, R> fits one storage word; an instruction is a
  * function of the state alone.  Everything is derived from insns.def.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -71,4 +72,47 @@ const struct insn_info *isa_lookup(const char *mnemonic)
         if (isa_table[op].name && strcasecmp(isa_table[op].name, mnemonic) == 0)
             return &isa_table[op];
     return NULL;
+}
+
+static const struct isa_wordfn wordfns[] = {
+    {"psw", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
+    {"pswi", 4, "m, p, l, b", {1, TGM_ADDR_MASK, TGM_ADDR_MASK, TGM_Q_MAX}},
+    {"rb", 2, "l, b", {TGM_ADDR_MASK, TGM_Q_MAX}},
+};
+
+const struct isa_wordfn *isa_wordfn_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof wordfns / sizeof wordfns[0]; i++)
+        if (strlen(wordfns[i].name) == len && strncasecmp(wordfns[i].name, name, len) == 0)
+            return &wordfns[i];
+    return NULL;
+}
+
+int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned n,
+                     uint64_t *word, char *err, size_t errlen)
+{
+    if (n != fn->nargs) {
+        snprintf(err, errlen, "%s takes %u arguments (%s), got %u", fn->name, fn->nargs,
+                 fn->args, n);
+        return (int)n;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (arg[i] > fn->max[i]) { /* a negative value as the user wrote it */
+            char shown[32];
+            if (arg[i] >> 63)
+                snprintf(shown, sizeof shown, "%lld", (long long)arg[i]);
+            else
+                snprintf(shown, sizeof shown, "%llu", (unsigned long long)arg[i]);
+            snprintf(err, errlen, "%s: %c = %s is out of range 0..%llu", fn->name,
+                     fn->args[3 * i], shown, (unsigned long long)fn->max[i]);
+            return (int)i;
+        }
+    if (n == 2) {
+        *word = r_pack((uint32_t)arg[0], (uint32_t)arg[1]);
+    } else {
+        struct psw p = {.sup = arg[0], .ie = fn->name[3] == 'i', .p = (uint32_t)arg[1],
+                        .l = (uint32_t)arg[2], .b = (uint32_t)arg[3]};
+        *word = psw_pack(&p);
+    }
+    return -1;
 }

@@ -3,7 +3,8 @@
  *
  * Names reach the state of section 2 directly: P, M, I, l, b, q, E[x] (a
  * word of E by physical address) and V[x] (developed through R, failing as
- * the memory trap would).  C precedence; values are 64-bit, compared signed.
+ * the memory trap would); psw() and rb() build its PSW and R words.  C
+ * precedence; values are 64-bit, compared signed.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -198,6 +199,29 @@ static uint64_t number(struct ev *e)
     return v;
 }
 
+/* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) after its '(': the
+ * assembler's functions, from the machine's one table of them. */
+static uint64_t call(struct ev *e, const struct isa_wordfn *fn)
+{
+    uint64_t arg[4] = {0}, w;
+    unsigned n = 0;
+    if (!accept(e, ")"))
+        for (;;) {
+            uint64_t a = expr(e);
+            if (n < 4)
+                arg[n] = a;
+            n++;
+            if (accept(e, ")"))
+                break;
+            if (!accept(e, ","))
+                return fail(e, "missing ')' near '%s'", e->p);
+        }
+    char why[128];
+    if (!e->bad && isa_wordfn_apply(fn, arg, n, &w, why, sizeof why) >= 0)
+        return fail(e, "%s", why);
+    return e->bad ? 0 : w;
+}
+
 static uint64_t primary(struct ev *e)
 {
     skip(e);
@@ -239,6 +263,9 @@ static uint64_t primary(struct ev *e)
         name[n] = '\0';
         e->p += n;
         const char *bn = name + (name[0] == '$'); /* $E[x] is E[x] */
+        const struct isa_wordfn *fn = isa_wordfn_find(bn, strlen(bn));
+        if (fn && accept(e, "(")) /* no label hides a function: it is not called */
+            return call(e, fn);
         if ((!strcmp(bn, "E") || !strcmp(bn, "V")) && accept(e, "[")) {
             uint64_t a = expr(e);
             if (!accept(e, "]"))
