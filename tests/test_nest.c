@@ -55,18 +55,62 @@ static bool check(const struct tgm_image *cp, const struct tgm_image *guest, uns
 
 /* ---- the control program's tables against the machine's ----------------- */
 
+/* CP's table 'cycles' holds every opcode's cost as insns.def gives it. */
+static void assert_cycle_table(const struct tgm_image *cp)
+{
+    uint64_t at = sym(cp, "cycles");
+    for (unsigned op = 0; op < ISA_NOPS; op++) {
+        uint64_t want = isa_table[op].name ? isa_table[op].cycles : 0;
+        if (cp->words[at + op] != want)
+            fail_msg("cp.s cycles[0x%02x] is %llu, insns.def says %llu", op,
+                     (unsigned long long)cp->words[at + op], (unsigned long long)want);
+    }
+}
+
 static void cp__cycle_table_is_the_machines(void **state)
 {
     (void)state;
     struct tgm_image cp;
     cp_image(&cp);
-    uint64_t at = sym(&cp, "cycles");
-    for (unsigned op = 0; op < ISA_NOPS; op++) {
-        uint64_t want = isa_table[op].name ? isa_table[op].cycles : 0;
-        if (cp.words[at + op] != want)
-            fail_msg("cp.s cycles[0x%02x] is %llu, insns.def says %llu", op,
-                     (unsigned long long)cp.words[at + op], (unsigned long long)want);
+    assert_cycle_table(&cp);
+    image_free(&cp);
+}
+
+/* examples/vmm/cp.s as it is on disk, not only the copy built into tgm:
+ * its table, and the constants its interpreters charge (CYC_LPSW, ...,
+ * CYC_TRAP the trap sequence, CYC_LPSW_TSET the sum of its parts), are the
+ * machine's, so that neither copy can drift from insns.def unnoticed. */
+static void cp__named_cycle_costs_are_the_machines(void **state)
+{
+    (void)state;
+    struct tgm_image cp = {0};
+    if (asm_assemble_file("examples/vmm/cp.s", &cp, stderr) != 0)
+        fail_msg("examples/vmm/cp.s does not assemble");
+    assert_cycle_table(&cp);
+    unsigned named = 0;
+    for (uint32_t i = 0; i < cp.nsyms; i++) {
+        const char *name = cp.syms[i].name;
+        if (strncmp(name, "CYC_", 4) != 0)
+            continue;
+        char parts[TGM_SYM_MAX + 1];
+        snprintf(parts, sizeof parts, "%s", name + 4);
+        uint64_t want = 0;
+        for (char *p = strtok(parts, "_"); p; p = strtok(NULL, "_")) {
+            const struct insn_info *in = isa_lookup(p);
+            if (!strcmp(p, "TRAP"))
+                want += TGM_TRAP_CYCLES;
+            else if (in && !strcmp(in->name, p))
+                want += in->cycles;
+            else
+                fail_msg("cp.s %s: '%s' is neither an instruction of insns.def nor TRAP",
+                         name, p);
+        }
+        if (cp.syms[i].value != want)
+            fail_msg("cp.s %s is %llu, insns.def says %llu", name,
+                     (unsigned long long)cp.syms[i].value, (unsigned long long)want);
+        named++;
     }
+    assert_true(named >= 10); /* CYC_TRAP and each interpreted instruction */
     image_free(&cp);
 }
 
@@ -457,6 +501,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cp__cycle_table_is_the_machines),
+        cmocka_unit_test(cp__named_cycle_costs_are_the_machines),
         cmocka_unit_test(cp__has_an_interpreter_for_every_privileged_instruction),
         cmocka_unit_test(learn__reads_the_map_and_refuses_an_image_without_it),
         cmocka_unit_test(compose__places_each_level_and_refuses_what_does_not_fit),
