@@ -188,9 +188,9 @@ run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
-test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN)
+test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
-	  echo "== $$t"; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) $$t || fail=1; \
+	  echo "== $$t"; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) $$t || fail=1; \
 	done; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \

@@ -690,12 +690,12 @@ static void usage(FILE *f)
                "Time fixed guest loops on the bare machine and under the control program;\n"
                "report the median MIPS and, when valgrind is installed, host instructions\n"
                "per guest instruction, then a table of every row.  --json writes the\n"
-               "results to FILE (- alone: JSON instead of text on stdout); --svg draws MIPS\n"
-               "per row, against the run in --before FILE (an earlier --json).\n"
+               "results to FILE (-, or no FILE: JSON instead of text on stdout); --svg\n"
+               "draws MIPS per row, against the run in --before FILE (an earlier --json).\n"
                "--native add-store|djnz times that loop's shape in C over memory words.\n"
                "benchmarks:\n");
     for (size_t i = 0; i < NBENCH; i++)
-        fprintf(f, "  %-10s %s\n", benches[i].name, benches[i].what);
+        fprintf(f, "  %-14s %s\n", benches[i].name, benches[i].what);
 }
 
 /* Parse a positive count for OPT; -1 with a message if S is not one. */

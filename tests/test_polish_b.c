@@ -1,10 +1,14 @@
 /* test_polish_b.c: more small promises of the docs kept by the program:
- * the JSON types of an analyzer witness (docs/theorems.md, section 3's
- * definitions made into states), which files the monitor refuses to load
- * or write (docs/monitor.md), and the monitor's psw() and rb() (docs/isa.md's
- * PSW word of section 2).  Each case failed on the tree before its fix.
+ * the JSON types of an analyzer witness (docs/theorems.md: section 3's
+ * definitions shown on states), the files the monitor refuses to load or
+ * write (docs/monitor.md), the monitor's psw() and rb() (the PSW word of
+ * section 2, as the assembler builds it), and the commands README.md and
+ * docs/bench.md tell a reader to run.  Each case about the monitor and
+ * the witnesses failed on the tree before its fix; the last two guard the
+ * docs against drifting from the commands.
  *
- * Runs the real binary (cli_support) from the top of the source tree.
+ * Runs the real binary (cli_support) from the top of the source tree, and
+ * the bench ($TGM_BENCH, default build/bench/bench).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -317,6 +324,156 @@ static void monitor__psw_and_rb_are_the_assemblers(void **state)
     cs_mon_fails("print psw(1, 2, 3, 4", "missing ')'");
 }
 
+/* ---- README.md and docs/bench.md: the commands a reader is told to run ---- */
+
+/* Run CMD with sh in DIR; its standard output, malloc'd; *STATUS its exit. */
+static char *run_sh(const char *dir, const char *cmd, int *status)
+{
+    char line[2 * CS_PATH + 512];
+    snprintf(line, sizeof line, "cd '%s' && %s 2>/dev/null", dir, cmd);
+    fflush(NULL);
+    FILE *p = popen(line, "r");
+    assert_non_null(p);
+    size_t n = 0, cap = 4096;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    for (size_t k; (k = fread(out + n, 1, cap - n - 1, p)) > 0;) {
+        n += k;
+        if (n + 1 == cap) {
+            out = realloc(out, cap *= 2);
+            assert_non_null(out);
+        }
+    }
+    out[n] = '\0';
+    int st = pclose(p);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+/* Every "    $ build/tgm ..." of README.md runs as written, from a directory
+ * laid out as the tree (build/tgm, examples/), and prints the lines shown
+ * under it in that order ("..." stands for lines left out). */
+static void readme__every_command_runs_as_shown(void **state)
+{
+    (void)state;
+    char dir[CS_PATH], path[CS_PATH], real[4096];
+    cs_tmp_path(dir, sizeof dir, "readme");
+    cs_tmp_path(path, sizeof path, "readme/build");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(mkdir(path, 0700), 0);
+    cs_tmp_path(path, sizeof path, "readme/build/tgm");
+    assert_non_null(realpath(cs_tgm(), real));
+    assert_int_equal(symlink(real, path), 0);
+    cs_tmp_path(path, sizeof path, "readme/examples");
+    assert_non_null(realpath("examples", real));
+    assert_int_equal(symlink(real, path), 0);
+    char *doc = cs_slurp("README.md", NULL);
+    size_t commands = 0;
+    for (char *l = strstr(doc, "\n    $ "); l; l = strstr(l, "\n    $ ")) {
+        l += strlen("\n    $ ");
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "%.*s", (int)strcspn(l, "\n"), l);
+        assert_int_equal(strncmp(cmd, "build/tgm ", 10), 0);
+        int status;
+        char *out = run_sh(dir, cmd, &status);
+        if (status != 0)
+            fail_msg("README.md: '%s' exits with %d", cmd, status);
+        const char *at = out;
+        /* the output shown: the indented lines up to the next command */
+        for (const char *o = strchr(l, '\n'); o && !strncmp(o, "\n    ", 5) &&
+                                              strncmp(o, "\n    $ ", 7);
+             o = strchr(o + 1, '\n')) {
+            char want[512];
+            snprintf(want, sizeof want, "%.*s\n", (int)strcspn(o + 5, "\n"), o + 5);
+            if (!strcmp(want, "...\n"))
+                continue;
+            const char *got = strstr(at, want);
+            if (!got)
+                fail_msg("README.md: '%s' does not print, in order, \"%.*s\"; it prints:\n%s",
+                         cmd, (int)strlen(want) - 1, want, out);
+            at = got + strlen(want);
+        }
+        free(out);
+        commands++;
+    }
+    free(doc);
+    assert_true(commands >= 8);
+}
+
+/* The bench binary: $TGM_BENCH, else build/bench/bench. */
+static const char *bench_bin(void)
+{
+    const char *b = getenv("TGM_BENCH");
+    return b && *b ? b : "build/bench/bench";
+}
+
+/* Every option docs/bench.md shows is in 'bench --help' (but valgrind's own
+ * --tool and the hidden --inner-only, which the doc calls hidden), each
+ * usage line's options word for word; and the bench takes them all. */
+static void bench__every_option_in_the_docs_is_taken(void **state)
+{
+    (void)state;
+    char real[4096], cmd[2 * 4096];
+    if (!realpath(bench_bin(), real))
+        fail_msg("no bench binary at '%s' (make build/bench/bench)", bench_bin());
+    int status;
+    snprintf(cmd, sizeof cmd, "'%s' --help", real);
+    char *help = run_sh(".", cmd, &status);
+    assert_int_equal(status, 0);
+    char *doc = cs_slurp("docs/bench.md", NULL);
+    for (const char *o = strstr(doc, "--"); o; o = strstr(o + 2, "--")) {
+        char opt[64];
+        if (o[2] < 'a' || o[2] > 'z' || (o > doc && o[-1] == '-'))
+            continue; /* a table's |---| */
+        snprintf(opt, sizeof opt, "--%.*s", (int)strspn(o + 2, "-abcdefghijklmnopqrstuvwxyz"),
+                 o + 2);
+        if (!strcmp(opt, "--tool"))
+            continue;
+        if (!strcmp(opt, "--inner-only")) {
+            assert_non_null(strstr(doc, "hidden\n  `--inner-only"));
+            continue;
+        }
+        if (!strstr(help, opt))
+            fail_msg("docs/bench.md shows %s; 'bench --help' does not have it", opt);
+    }
+    /* the usage block: each [--opt ARG] as the help writes it */
+    const char *u = strstr(doc, "```\nbuild/bench/bench ");
+    assert_non_null(u);
+    const char *end = strstr(u + 3, "```");
+    for (const char *b = strstr(u, "--"); b && b < end; b = strstr(b + 2, "--")) {
+        char group[64];
+        snprintf(group, sizeof group, "%.*s", (int)strcspn(b, "]\n"), b);
+        if (!strstr(help, group))
+            fail_msg("docs/bench.md's usage has '%s', 'bench --help' does not", group);
+    }
+    free(doc);
+    free(help);
+    /* and the bench takes them: one short row, every output option */
+    char json[CS_PATH], svg[CS_PATH];
+    cs_tmp_path(json, sizeof json, "b-bench.json");
+    cs_tmp_path(svg, sizeof svg, "b-bench.svg");
+    snprintf(cmd, sizeof cmd,
+             "'%s' --only djnz --runs 1 --no-valgrind --json '%s' --svg '%s' "
+             "--before docs/bench-before.json >/dev/null",
+             real, json, svg);
+    free(run_sh(".", cmd, &status));
+    assert_int_equal(status, 0);
+    struct cs_outcome o = {.out = cs_slurp(json, &o.out_len), .err = NULL};
+    assert_non_null(strstr(o.out, "\"djnz\""));
+    free(o.out);
+    free(cs_slurp(svg, NULL));
+    snprintf(cmd, sizeof cmd, "'%s' --only djnz --runs 1 --no-valgrind --json", real);
+    char *out = run_sh(".", cmd, &status);
+    assert_int_equal(status, 0);
+    assert_int_equal(out[0], '{');
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' --native djnz", real);
+    out = run_sh(".", cmd, &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, " MIPS\n"));
+    free(out);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -336,6 +493,8 @@ int main(void)
         cmocka_unit_test(monitor__no_program_from_a_file_the_session_writes_later),
         cmocka_unit_test(monitor__writers_refuse_the_history_file),
         cmocka_unit_test(monitor__psw_and_rb_are_the_assemblers),
+        cmocka_unit_test(readme__every_command_runs_as_shown),
+        cmocka_unit_test(bench__every_option_in_the_docs_is_taken),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
