@@ -627,8 +627,8 @@ static unsigned op_at_p(struct machine *x)
 /* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
  * the subroutine P is in (finish); else after the JAL at P and everything
  * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
- * them; a breakpoint, watchpoint, trap stop, HALT, the step limit or
- * Ctrl-C stops it early. */
+ * them; a breakpoint, watchpoint, trap stop, HALT, a trap loop, the step
+ * limit or Ctrl-C stops it early. */
 static int run_calls(struct mon *m, bool out)
 {
     struct machine *x = mon_target(m);
@@ -638,8 +638,13 @@ static int run_calls(struct mon *m, bool out)
     m->typed = 0;
     mon_run_begin(m);
     for (bool first = true;; first = false) {
-        if ((done & 0xffff) == 0xffff)
+        if ((done & 0xffff) == 0xffff) {
             mon_run_poll(m);
+            if (trap_storm(m, done)) { /* as 'go' does: a disabled wait never returns */
+                mon_run_end(m);
+                return 0;
+            }
+        }
         if (mon_stop_requested()) {
             mon_clear_interrupt();
             mon_run_end(m);
