@@ -18,6 +18,17 @@
 
 #include "cli_support.h"
 
+/* CMDS succeed, and the output holds WANT but not UNWANTED. */
+static void mon_prints_not(const char *cmds, const char *want, const char *unwanted)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 0 || !strstr(o.out, want) || strstr(o.out, unwanted))
+        fail_msg("'%s': status %d, output \"%s\" should hold \"%s\" and not \"%s\"; "
+                 "stderr \"%s\"",
+                 cmds, o.status, o.out, want, unwanted, o.err);
+    cs_outcome_free(&o);
+}
+
 /* A program whose call never returns: the JAL goes to a word that is no
  * instruction, and E[1] sends the trap to a PSW that traps again. */
 static void write_loop_source(char *path, size_t len)
@@ -50,6 +61,25 @@ static void finish__a_trap_loop_stops_it(void **state)
     cs_mon_prints(cmds, "a: trap loop after");
 }
 
+/* 'display delete' with no number deleted every display silently, and
+ * 'display delete 1 2' said "no display 1 2"; now N... as 'delete' takes
+ * them, all checked before any goes. */
+static void display__delete_takes_numbers(void **state)
+{
+    (void)state;
+    mon_prints_not("display 1; display 2; display 3; display delete 1 3; display",
+                   "3: 3 = 0x3 (3)\n2: 2 = 0x2 (2)\n", "1: 1 = 0x1 (1)\n3:");
+    cs_mon_fails("display 1; display delete",
+                 "display: delete what? give display numbers or 'all' (see 'display')");
+    cs_mon_fails("display 1; display delete 1 1", "display: display 1 given twice");
+    cs_mon_fails("display 1; display delete 1 7", "display: no display 7 (see 'display')");
+    /* a bad number leaves every display in place */
+    cs_mon_prints("set on-error continue; display 1; display 2; display delete 2 x; display",
+                  "1: 1 = 0x1 (1)\n2: 2 = 0x2 (2)\n");
+    cs_mon_prints("display 1; display 2; display delete all; display",
+                  "no display expressions");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -66,6 +96,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finish__a_trap_loop_stops_it),
+        cmocka_unit_test(display__delete_takes_numbers),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
 }

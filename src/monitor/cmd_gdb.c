@@ -122,6 +122,42 @@ void mon_display_show(struct mon *m)
         display_one(m, i);
 }
 
+/* 'display delete N...|all': every N is checked before any goes, so a bad
+ * one changes nothing; without N it is an error, not a silent 'all'. */
+static int display_delete(struct mon *m, const char *arg)
+{
+    arg += strspn(arg, " ");
+    if (!*arg)
+        return mon_err(m, "delete what? give display numbers or 'all' (see 'display')");
+    if (!strcmp(arg, "all")) {
+        mon_display_free(m);
+        return 0;
+    }
+    bool gone[MON_MAX_DISPLAY] = {false};
+    for (const char *p = arg; *p; p += strspn(p, " ")) {
+        int len = (int)strcspn(p, " "), i = 0;
+        char *end;
+        long id = strtol(p, &end, 10);
+        while (i < m->ndisplay && (end != p + len || m->display[i].id != id))
+            i++;
+        if (i == m->ndisplay)
+            return mon_err(m, "no display %.*s (see 'display')", len, p);
+        if (gone[i])
+            return mon_err(m, "display %ld given twice", id);
+        gone[i] = true;
+        p += len;
+    }
+    int kept = 0;
+    for (int i = 0; i < m->ndisplay; i++) {
+        if (gone[i])
+            free(m->display[i].expr);
+        else
+            m->display[kept++] = m->display[i];
+    }
+    m->ndisplay = kept;
+    return 0;
+}
+
 int mon_cmd_display(struct mon *m, int argc, char **argv)
 {
     char fmt;
@@ -134,26 +170,8 @@ int mon_cmd_display(struct mon *m, int argc, char **argv)
         return 0;
     }
     const char *s = argv[1];
-    if (!strncmp(s, "delete", 6) && (s[6] == ' ' || !s[6])) {
-        const char *arg = s + 6;
-        while (*arg == ' ')
-            arg++;
-        if (!strcmp(arg, "all") || !*arg) {
-            mon_display_free(m);
-            return 0;
-        }
-        char *end;
-        long id = strtol(arg, &end, 10);
-        for (int i = 0; !*end && i < m->ndisplay; i++)
-            if (m->display[i].id == id) {
-                free(m->display[i].expr);
-                memmove(&m->display[i], &m->display[i + 1],
-                        (size_t)(m->ndisplay - i - 1) * sizeof m->display[0]);
-                m->ndisplay--;
-                return 0;
-            }
-        return mon_err(m, "no display %s (see 'display')", arg);
-    }
+    if (!strncmp(s, "delete", 6) && (s[6] == ' ' || !s[6]))
+        return display_delete(m, s + 6);
     if (m->ndisplay == MON_MAX_DISPLAY)
         return mon_err(m, "at most %d display expressions", MON_MAX_DISPLAY);
     uint64_t v;

@@ -133,7 +133,7 @@ const struct mon_cmd mon_cmds[] = {
      "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
      "binary, c character, w decoded as a PSW (print/w E[0]: the old PSW).",
      G_INSPECT, "p", "=s", CMD_RAW},
-    {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N|all]",
+    {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N...|all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
      "Without EXPR lists them with their values; /F as for 'print'.",
      G_INSPECT, NULL, "delete:{all} =s", CMD_RAW},
