@@ -80,6 +80,17 @@ static void display__delete_takes_numbers(void **state)
                   "no display expressions");
 }
 
+/* 'rcontinue' to a trap named its cause in a VM but not on the bare
+ * machine ("back to the previous trap, at step 1521"). */
+static void rcontinue__names_the_trap_on_the_bare_machine(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/supervisor.s; go; rcontinue; rcontinue",
+                  "back to the previous trap (memory), at step 1521: s I=0 P=0x00024");
+    cs_mon_prints("load examples/supervisor.s; go; rcontinue; rcontinue",
+                  "back to the previous trap (svc), at step 927: s I=0 P=0x00024");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -97,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finish__a_trap_loop_stops_it),
         cmocka_unit_test(display__delete_takes_numbers),
+        cmocka_unit_test(rcontinue__names_the_trap_on_the_bare_machine),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
 }

@@ -357,7 +357,12 @@ int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
     if (go_to(m, (uint64_t)at) != 0)
         return -1;
     char what[96];
-    snprintf(what, sizeof what, "back to the previous %s, at step %lld", why, (long long)at);
+    if (!strcmp(why, "trap")) /* named, as in a VM */
+        snprintf(what, sizeof what, "back to the previous trap (%s), at step %lld",
+                 trap_cause_name(machine_last_trap(m->bare)), (long long)at);
+    else
+        snprintf(what, sizeof what, "back to the previous %s, at step %lld", why,
+                 (long long)at);
     where_now(m, what);
     mon_display_show(m);
     return 0;
