@@ -91,6 +91,40 @@ static void rcontinue__names_the_trap_on_the_bare_machine(void **state)
                   "back to the previous trap (svc), at step 927: s I=0 P=0x00024");
 }
 
+/* "Subcommands and keywords may be abbreviated too": 'nest ... me W',
+ * 'reset al', 'stack st' and 'delete al' were refused or misread. */
+static void keywords__abbreviated(void **state)
+{
+    (void)state;
+    cs_mon_prints("nest 1 examples/sum.s me 4096", "a bare machine of 4096 words at 0x280");
+    cs_mon_prints("vm create a 100; reset al; vm list", "control program removed\nno VMs");
+    cs_mon_prints("nest 1 examples/sum.s; stack st 2",
+                  "  top guest s I=0 P=0x00004 l=0x00000 b=0x80000  (after 1 real step)");
+    cs_mon_prints("break 5; delete al; break list", "no breakpoints");
+}
+
+/* "An option is given at most once": 'nest ... mem 1 mem 2' gave the usage
+ * and 'break trap svc svc' was taken without a word. */
+static void options__given_twice(void **state)
+{
+    (void)state;
+    cs_mon_fails("nest 1 examples/sum.s mem 4096 mem 8192", "nest: 'mem' given twice");
+    cs_mon_fails("break trap svc memory svc", "break: 'svc' given twice");
+    cs_mon_fails("break class mode privileged mode", "break: 'mode' given twice");
+    cs_mon_prints("break trap svc memory; break list", "  1  trap   memory svc  hits 0");
+}
+
+/* Words after a keyword that takes none: 'break list x' was "unknown name
+ * 'list'" and 'delete all 2' was "no breakpoint all". */
+static void break__list_and_delete_all_take_nothing_more(void **state)
+{
+    (void)state;
+    cs_mon_fails("break list x", "break: usage: break [ADDR");
+    cs_mon_fails("break 5; delete all 1", "delete: 'all' takes no breakpoint numbers");
+    cs_mon_prints("set on-error continue; break 5; delete all 1; break list",
+                  "  1  break  0x5  hits 0");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -109,6 +143,9 @@ int main(void)
         cmocka_unit_test(finish__a_trap_loop_stops_it),
         cmocka_unit_test(display__delete_takes_numbers),
         cmocka_unit_test(rcontinue__names_the_trap_on_the_bare_machine),
+        cmocka_unit_test(keywords__abbreviated),
+        cmocka_unit_test(options__given_twice),
+        cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
 }

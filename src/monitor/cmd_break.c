@@ -406,12 +406,15 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
 static int word_mask(struct mon *m, int argc, char **argv, const char *words, bool classes,
                      unsigned *mask)
 {
+    unsigned seen = 0;
     *mask = 0;
     for (int i = 2; i < argc; i++) {
         int k = mon_keyword(argv[i], words);
         if (k < 0 || (!classes && k == 0))
             return mon_err(m, "unknown %s '%s' (one of: %s)", classes ? "class" : "trap cause",
                            argv[i], classes ? words : words + 5);
+        if (mon_option_once(m, words, k, &seen) != 0)
+            return -1;
         *mask |= classes ? class_masks[k] : 1u << k;
     }
     return 0;
@@ -423,6 +426,8 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         mon_bp_list(m, false);
         return 0;
     }
+    if (!strcmp(argv[1], "list")) /* not "unknown name 'list'" */
+        return mon_err(m, "usage: %s", m->cur->usage);
     int sub = mon_keyword(argv[1], "trap class");
     if (sub >= 0 && argc < 3)
         return mon_err(m, "usage: %s", m->cur->usage);
@@ -541,7 +546,9 @@ static int bp_index(struct mon *m, const char *s)
 
 int mon_cmd_delete(struct mon *m, int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "all")) {
+    if (mon_keyword(argv[1], "all") == 0) {
+        if (argc != 2) /* not 'no breakpoint all' */
+            return mon_err(m, "'all' takes no breakpoint numbers");
         mon_bp_free_all(m);
         mon_debug_apply(m);
         return 0;

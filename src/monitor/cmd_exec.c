@@ -57,7 +57,7 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
 
 int mon_cmd_reset(struct mon *m, int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "all"))
+    if (argc == 2 && mon_keyword(argv[1], "all") != 0)
         return mon_err(m, "usage: %s", m->cur->usage);
     if (argc == 2 && m->vmm) {
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))

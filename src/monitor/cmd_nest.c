@@ -31,13 +31,13 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     uint64_t depth, w = TGM_Q_DEFAULT;
     if (mon_ranged(m, argv[1], "", " levels", 1, NEST_MAX_DEPTH, &depth) != 0)
         return -1;
-    if (argc == 5) {
-        if (strcmp(argv[3], "mem") != 0)
+    unsigned seen = 0; /* 'mem' may be abbreviated, and given once */
+    for (int i = 3; i < argc; i += 2) {
+        if (mon_keyword(argv[i], "mem") != 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
-        if (mon_ranged(m, argv[4], "mem ", "", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
+        if (mon_option_once(m, "mem", 0, &seen) != 0 ||
+            mon_ranged(m, argv[i + 1], "mem ", "", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
-    } else if (argc != 3) {
-        return mon_err(m, "usage: %s", m->cur->usage);
     }
     struct tgm_image guest, stack;
     struct nest_layout lay;
@@ -169,7 +169,7 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
         show_stack(m);
         return 0;
     }
-    if (strcmp(argv[1], "step") != 0)
+    if (mon_keyword(argv[1], "step") != 0)
         return mon_err(m, "usage: %s", m->cur->usage);
     uint64_t n = 1;
     if (argc == 3 && mon_ranged(m, argv[2], "step count ", "", 1, MON_SCRIPT_LIMIT, &n) != 0)

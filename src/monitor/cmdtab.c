@@ -250,7 +250,7 @@ const struct mon_cmd mon_cmds[] = {
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with} >profile:p", 0},
 
-    {"nest", mon_cmd_nest, 2, 4, "nest N FILE [mem W]",
+    {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"
      "Theorem 2 (section 7): the control program of examples/vmm/cp.s hosts the\n"
      "one above it, N times, with FILE's guest on top seeing a bare machine of W\n"
