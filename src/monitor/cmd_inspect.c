@@ -357,8 +357,9 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
     uint32_t shown = 0;
     for (uint32_t i = 0; i < img->nsyms; i++)
         if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1]))) {
-            mon_out(m, "  0x%05llx  %s\n", (unsigned long long)img->syms[i].value,
-                    img->syms[i].name);
+            mon_out(m, "  0x%05llx  %s%s\n", (unsigned long long)img->syms[i].value,
+                    img->syms[i].name,
+                    img->syms[i].kind == TGM_SYM_CONST ? "  (constant)" : "");
             shown++;
         }
     if (!shown && argc >= 2) /* say so rather than print nothing */

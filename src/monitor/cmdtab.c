@@ -126,7 +126,10 @@ const struct mon_cmd mon_cmds[] = {
      "the real machine.",
      G_INSPECT, "t", "=s", 0},
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
-     "list the labels of the program loaded into the focused machine",
+     "list the symbols of the program loaded into the focused machine\n"
+     "Its labels, and its constants (K_ADD = 0) marked '(constant)': both work in\n"
+     "expressions, but only a label names an address.  An image file does not\n"
+     "say which is which, so none is marked.",
      G_INSPECT, NULL, "=s", 0},
     {"print", mon_cmd_print, 1, 1, "print[/F] EXPR",
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
