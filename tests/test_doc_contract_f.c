@@ -139,6 +139,61 @@ static void symbols__mark_the_constants(void **state)
     cs_mon_prints(cmds, "0x8 (8)");
 }
 
+/* "do FILE ARGS runs one ... (16 deep at most)"; "its set on-error lasts
+ * until it ends, and its caller's failures count as before"; a script run
+ * with 'set on-error finish' runs on and fails at its end. */
+static void do__depth_and_on_error(void **state)
+{
+    (void)state;
+    char path[CS_PATH], name[32], text[CS_PATH + 64], cmds[CS_PATH + 64];
+    for (int i = 1; i <= 17; i++) { /* d1.mon calls d2.mon ... */
+        char next[CS_PATH];
+        snprintf(name, sizeof name, "d%d.mon", i + 1);
+        cs_tmp_path(next, sizeof next, name);
+        snprintf(text, sizeof text, "echo depth %d\ndo %s\n", i, next);
+        snprintf(name, sizeof name, "d%d.mon", i);
+        cs_write_text(path, sizeof path, name, text);
+    }
+    cs_write_text(path, sizeof path, "d17.mon", "echo too deep\n");
+    cs_tmp_path(path, sizeof path, "d1.mon");
+    snprintf(cmds, sizeof cmds, "do %s", path);
+    cs_mon_fails(cmds, "d16.mon:2: do: scripts nested more than 16 deep");
+    cs_write_text(path, sizeof path, "d16.mon", "echo depth 16, the deepest\n");
+    cs_tmp_path(path, sizeof path, "d1.mon");
+    cs_mon_prints(cmds, "depth 15\ndepth 16, the deepest\n");
+
+    cs_write_text(path, sizeof path, "cont.mon", "set on-error continue\nassert 0\necho on\n");
+    snprintf(cmds, sizeof cmds, "do %s; echo caller; assert 0; echo not reached", path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "on\ncaller\n"));
+    assert_null(strstr(o.out, "not reached"));
+    cs_outcome_free(&o);
+
+    cs_write_text(path, sizeof path, "fin.mon", "set on-error finish\nassert 0\necho on\n");
+    snprintf(cmds, sizeof cmds, "do %s; echo not reached", path);
+    o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "on\n"));
+    assert_null(strstr(o.out, "not reached"));
+    cs_outcome_free(&o);
+}
+
+/* 'load': "a binary one that begins with the image magic ... else one
+ * named .s is a source, an empty, binary or .img one an image, and any
+ * other text (prog.asm) a source." */
+static void load__which_files_are_sources(void **state)
+{
+    (void)state;
+    char asmf[CS_PATH], img[CS_PATH], cmds[CS_PATH + 64];
+    cs_write_text(asmf, sizeof asmf, "prog.asm", "        .entry s\ns: HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s", asmf);
+    cs_mon_prints(cmds, "prog.asm: 1 word at 0, 1 symbol; entry P=0 M=s");
+    cs_write_text(img, sizeof img, "text.img", "        .entry s\ns: HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s", img);
+    cs_mon_fails(cmds, "text.img: offset 25: truncated header");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -161,6 +216,8 @@ int main(void)
         cmocka_unit_test(options__given_twice),
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(symbols__mark_the_constants),
+        cmocka_unit_test(do__depth_and_on_error),
+        cmocka_unit_test(load__which_files_are_sources),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
 }

@@ -27,7 +27,7 @@ const struct mon_cmd mon_cmds[] = {
      "FILE is a guest image (tgm as) or assembly source, assembled on the fly;\n"
      "a binary one that begins with the image magic TGMIMAGE is an image whatever\n"
      "its name; else one named .s is a source, an empty, binary or .img one an\n"
-     "image.\n"
+     "image, and any other text (prog.asm) a source.\n"
      "The words go to E[load..], load being the lowest address the source\n"
      "emitted, and the PSW becomes the entry PSW; the rest of\n"
      "E is untouched ('reset' first for a clean machine).  With a VM selected\n"
@@ -281,7 +281,8 @@ const struct mon_cmd mon_cmds[] = {
 
     {"do", mon_cmd_do, 1, -1, "do FILE [ARGS...]",
      "run the commands in FILE; %1.. in it stand for ARGS, %* for all\n"
-     "It stops at the first failed command unless 'set on-error continue'.",
+     "It stops at the first failed command unless 'set on-error continue' (or\n"
+     "'finish': it runs on and fails at its end).",
      G_SCRIPT, NULL, "=f", 0},
     {"assert", mon_cmd_assert, 1, 1, "assert EXPR",
      "fail unless EXPR is true (non-zero)\n"
