@@ -29,6 +29,31 @@ static void mon_prints_not(const char *cmds, const char *want, const char *unwan
     cs_outcome_free(&o);
 }
 
+/* How many lines of the output of CMDS (which succeed) hold NEEDLE. */
+static int count_lines(const char *cmds, const char *needle)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 0)
+        fail_msg("'%s': status %d; stderr \"%s\"", cmds, o.status, o.err);
+    int n = 0;
+    for (const char *l = o.out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        size_t len = strcspn(l, "\n");
+        const char *hit = strstr(l, needle);
+        n += hit && (size_t)(hit - l) < len;
+    }
+    cs_outcome_free(&o);
+    return n;
+}
+
+/* How many lines 'history ARGS' adds after CMDS: the entries it shows
+ * (an entry is a step's PSW, as the stop line is). */
+static int history_lines(const char *cmds, const char *args)
+{
+    char with[256];
+    snprintf(with, sizeof with, "%s; history %s", cmds, args);
+    return count_lines(with, " s I=0 P=") - count_lines(cmds, " s I=0 P=");
+}
+
 /* A program whose call never returns: the JAL goes to a word that is no
  * instruction, and E[1] sends the trap to a PSW that traps again. */
 static void write_loop_source(char *path, size_t len)
@@ -139,6 +164,139 @@ static void symbols__mark_the_constants(void **state)
     cs_mon_prints(cmds, "0x8 (8)");
 }
 
+/* "history [N] shows the last N instructions (20 unless N is given) from
+ * a ring that keeps the last 256, or as many as 'set ring N' says". */
+static void history__twenty_of_a_ring_of_256(void **state)
+{
+    (void)state;
+    assert_int_equal(history_lines("load examples/compute.s; go for 1000", ""), 20);
+    assert_int_equal(history_lines("load examples/compute.s; go for 1000", "1000"), 256);
+    assert_int_equal(history_lines("load examples/compute.s; set ring 10; go for 1000", "1000"),
+                     10);
+    /* the newest last: the step that left P at the ADD was the MUL */
+    cs_mon_prints("load examples/compute.s; go for 1000; history 1",
+                  " s I=0 P=0x00005 l=0x00000 b=0x80000  MUL    sq, i, i\n");
+}
+
+/* "On the bare machine, rstep and rcontinue leave in the ring the steps
+ * that led to the point they go back to ...; with a VM selected they
+ * empty it." */
+static void history__after_going_back(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; go; rstep 10; history 2",
+                  "P=0x00008 l=0x00000 b=0x80000  BNE    i, n, loop\n"
+                  "       101 s I=0 P=0x00004 l=0x00000 b=0x80000  LDX    x, table, i\n");
+    cs_mon_prints("load examples/sum.s; go; break loop; rcontinue; history 1",
+                  "P=0x00008 l=0x00000 b=0x80000  BNE    i, n, loop\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; step 5; rstep 2; history",
+                  "no instructions executed yet");
+}
+
+/* "The history begins where the machine was last changed other than by
+ * running it: load, deposit, reset, console input ... so do restore
+ * (unless it brings back the very state) and set checkpoint ... Going back
+ * past that point is an error that says how far back the history goes,
+ * and changes nothing." */
+static void rstep__the_history_begins_at_the_last_change(void **state)
+{
+    (void)state;
+    static const char *const changes[] = {"deposit 0x100 5", "console input x",
+                                          "set checkpoint 10"};
+    char cmds[256];
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        snprintf(cmds, sizeof cmds, "load examples/sum.s; step 3; %s; step 2; rstep 3",
+                 changes[i]);
+        cs_mon_fails(cmds, "rstep: can go back at most 2 steps (the history starts at step 3)");
+    }
+    /* changed and not run since: nothing to go back over */
+    cs_mon_fails("load examples/sum.s; go; deposit 0x100 5; rstep",
+                 "rstep: the machine was changed since it last ran; its history is gone");
+    cs_mon_fails("load examples/sum.s; rstep",
+                 "rstep: no history yet: the machine has not run since it was last changed");
+    /* a refused rstep changes nothing */
+    cs_mon_prints("set on-error continue; load examples/sum.s; step 3; rstep 4; "
+                  "assert steps == 3 && P == loop + 1; echo same",
+                  "same");
+    /* restore: the very state keeps the history, another one starts anew */
+    char snap[CS_PATH], two[2 * CS_PATH + 160];
+    cs_tmp_path(snap, sizeof snap, "h.snap");
+    snprintf(two, sizeof two,
+             "load examples/sum.s; step 3; save %s; restore %s; step 2; rstep 5; "
+             "assert steps == 0",
+             snap, snap);
+    cs_mon_prints(two, "back 5 steps, at step 0");
+    snprintf(two, sizeof two, "load examples/sum.s; step 3; save %s; go; restore %s; rstep",
+             snap, snap);
+    cs_mon_fails(two, "rstep: the machine was changed since it last ran; its history is gone");
+}
+
+/* "rcontinue finds the stop ... with the execution breakpoints and
+ * watchpoints set now ...; conditions and ignore counts are not applied
+ * going backwards"; with none, "the start of the history". */
+static void rcontinue__breakpoints_set_now_without_conditions(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; go; break loop ignore 5 if 0; rcontinue",
+                  "back to the previous breakpoint, at step 47: s I=0 P=0x00004");
+    cs_mon_prints("load examples/sum.s; go; watch total; rcontinue",
+                  "back to the previous watchpoint, at step 49: s I=0 P=0x00006");
+    cs_mon_prints("load examples/sum.s; go; rcontinue; assert steps == 0 && P == start",
+                  "no breakpoint, watchpoint or trap before this point: at the start of the "
+                  "history: s I=0 P=0x00002");
+}
+
+/* In a VM: "rstep N counts that VM's own steps ... The history is the
+ * session's ... kept while VMs are selected and deselected." */
+static void rstep__in_a_vm_counts_its_steps(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm create b 4096 examples/sum.s; go; "
+                  "vm select bare; vm select a; rstep 5; assert steps == 48",
+                  "a: back 5 steps, at step 48: s I=0 P=0x00005");
+    cs_mon_fails("vm create a 4096 examples/sum.s; step 3; rstep 5",
+                 "rstep: can go back at most 3 steps (the history starts at step 0)");
+    cs_mon_fails("vm create a 4096 examples/sum.s; go; vm input a x; rstep",
+                 "rstep: the VMs were changed since they last ran; their history is gone");
+}
+
+/* "Values are 64-bit words taken as signed ... '/' truncates toward zero,
+ * '%' has the dividend's sign"; the operators' precedence is C's. */
+static void expressions__arithmetic_as_documented(void **state)
+{
+    (void)state;
+    cs_mon_prints("assert -7 / 2 == -3 && -7 % 2 == -1 && 7 % -2 == 1; echo ok", "ok");
+    cs_mon_prints("assert (1 | 2 ^ 3) == 1 && (6 & 3 == 3) == 0 && 1 << 2 + 1 == 8; echo ok",
+                  "ok");
+    cs_mon_prints("assert (-8 >> 1) == -4 && -1 < 0 && (1 || 0 && 0) == 1; echo ok", "ok");
+    cs_mon_prints("print 0o52 + 0b101 + 'c'", "0x92 (146)");
+    cs_mon_prints("print user + sup * 2 + svc * 4 + timer * 8", "0x36 (54)");
+    cs_mon_fails("print V[0x10000]", "print: V[0x10000] would take a memory trap (a + l >= q)");
+}
+
+/* "A VM's name is one word: a letter or _, then letters, digits, _, . or
+ * -, at most 31 characters, and not bare; vm select also takes a VM's
+ * id." */
+static void vm__names_and_ids(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create _a.b-c9 100", "_a.b-c9: VM 0, 100 words");
+    cs_mon_prints("vm create aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 100", "VM 0");
+    cs_mon_fails("vm create aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 100", "vm: bad VM name 'aaaa");
+    cs_mon_fails("vm create -a 100", "vm: bad VM name '-a'");
+    cs_mon_prints("vm create a 100; vm create b 100; vm select 0; show", "focus: a");
+    cs_mon_fails("vm create a 100; vm select 1", "vm: no VM named '1' (see 'vm list')");
+}
+
+/* "nest N FILE ... one of N x 640 + W words (W = 65536 unless mem W says
+ * otherwise)". */
+static void nest__the_size_of_the_stack(void **state)
+{
+    (void)state;
+    cs_mon_prints("nest 2 examples/sum.s", "bare machine: q=66816, profile virtualizable");
+    cs_mon_prints("nest 3 examples/sum.s mem 4096", "bare machine: q=6016,");
+}
+
 /* "do FILE ARGS runs one ... (16 deep at most)"; "its set on-error lasts
  * until it ends, and its caller's failures count as before"; a script run
  * with 'set on-error finish' runs on and fails at its end. */
@@ -179,6 +337,21 @@ static void do__depth_and_on_error(void **state)
     cs_outcome_free(&o);
 }
 
+/* The snapshot's header as the table gives it: magic, version 4. */
+static void save__the_header(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], cmds[CS_PATH + 64];
+    cs_tmp_path(snap, sizeof snap, "hdr.snap");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; save %s", snap);
+    cs_mon_prints(cmds, "saved ");
+    size_t len;
+    char *b = cs_slurp(snap, &len);
+    assert_true(len > 24);
+    assert_memory_equal(b, "TGMSNAP\0\4\0\0\0", 12);
+    free(b);
+}
+
 /* 'load': "a binary one that begins with the image magic ... else one
  * named .s is a source, an empty, binary or .img one an image, and any
  * other text (prog.asm) a source." */
@@ -216,7 +389,16 @@ int main(void)
         cmocka_unit_test(options__given_twice),
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(symbols__mark_the_constants),
+        cmocka_unit_test(history__twenty_of_a_ring_of_256),
+        cmocka_unit_test(history__after_going_back),
+        cmocka_unit_test(rstep__the_history_begins_at_the_last_change),
+        cmocka_unit_test(rcontinue__breakpoints_set_now_without_conditions),
+        cmocka_unit_test(rstep__in_a_vm_counts_its_steps),
+        cmocka_unit_test(expressions__arithmetic_as_documented),
+        cmocka_unit_test(vm__names_and_ids),
+        cmocka_unit_test(nest__the_size_of_the_stack),
         cmocka_unit_test(do__depth_and_on_error),
+        cmocka_unit_test(save__the_header),
         cmocka_unit_test(load__which_files_are_sources),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
