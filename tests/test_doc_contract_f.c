@@ -150,6 +150,28 @@ static void break__list_and_delete_all_take_nothing_more(void **state)
                   "  1  break  0x5  hits 0");
 }
 
+/* 'trace ... [to FILE|screen]': 'to screen' wrote a file named screen
+ * while the status line said "to screen", and a legal 'trace insns traps
+ * cp to F max N' (seven words) gave the usage. */
+static void trace__to_screen_is_the_screen(void **state)
+{
+    (void)state;
+    char file[CS_PATH], cmds[2 * CS_PATH + 96];
+    cs_tmp_path(file, sizeof file, "screen");
+    snprintf(cmds, sizeof cmds, "trace to %s; trace insns to screen; load examples/sum.s; step",
+             file);
+    cs_mon_prints(cmds, "         1 s I=0 P=0x00002 l=0x00000 b=0x80000  LI     i, 0\n");
+    size_t len;
+    char *b = cs_slurp(file, &len);
+    assert_int_equal(len, 0);
+    free(b);
+    cs_tmp_path(file, sizeof file, "t.txt");
+    snprintf(cmds, sizeof cmds, "trace insns traps cp to %s max 100", file);
+    cs_mon_prints(cmds, "trace: insns on, traps on, cp on; to ");
+    cs_mon_fails("trace to screen screen", "trace: 'screen' given twice");
+    cs_mon_fails("trace to a screen", "trace: 'to a' and 'screen' both given: give one");
+}
+
 /* 'symbols' ("list the labels") showed a constant as if it were a label at
  * that address; docs/monitor.md: only a label names an address. */
 static void symbols__mark_the_constants(void **state)
@@ -388,6 +410,7 @@ int main(void)
         cmocka_unit_test(keywords__abbreviated),
         cmocka_unit_test(options__given_twice),
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
+        cmocka_unit_test(trace__to_screen_is_the_screen),
         cmocka_unit_test(symbols__mark_the_constants),
         cmocka_unit_test(history__twenty_of_a_ring_of_256),
         cmocka_unit_test(history__after_going_back),

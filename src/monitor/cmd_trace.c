@@ -270,7 +270,14 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         case 2: cp = true; break;
         case 3: ins = trp = cp = true; break;
         case 4: ins = trp = cp = false; break;
-        case 5: path = argv[++i]; break;
+        case 5: /* 'to screen' is the screen, as the status line says it */
+            if (strcmp(argv[++i], "screen") != 0)
+                path = argv[i];
+            else if (mon_option_once(m, TRACE_WORDS, 7, &seen) != 0)
+                return -1;
+            else
+                screen = true;
+            break;
         case 6:
             if (mon_count(m, argv[++i], &cap) != 0)
                 return -1;
@@ -282,6 +289,8 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         trace_status(m);
         return 0;
     }
+    if (path && screen)
+        return mon_err(m, "'to %s' and 'screen' both given: give one", path);
     int rc = 0; /* -1 if the file of a trace this ends was lost */
     if (path) {
         struct tgm_wfile w;

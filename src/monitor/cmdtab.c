@@ -193,7 +193,7 @@ const struct mon_cmd mon_cmds[] = {
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
      "let breakpoint ID pass its next N hits", G_BREAK, NULL, NULL, 0},
 
-    {"trace", mon_cmd_trace, 0, 6, "trace [insns|traps|cp|all|off]... [to FILE|screen] [max BYTES]",
+    {"trace", mon_cmd_trace, 0, -1, "trace [insns|traps|cp|all|off]... [to FILE|screen] [max BYTES]",
      "trace instructions, traps, or the control program's decisions\n"
      "  insns  every instruction executed, with the PSW\n"
      "  traps  only the traps taken\n"
@@ -204,8 +204,9 @@ const struct mon_cmd mon_cmds[] = {
      "Output goes to the screen or to FILE; either stops at BYTES (default\n"
      "16M; the screen counts from each 'trace'), the note that says so\n"
      "included, so a cap smaller than the note shows nothing.  FILE appears,\n"
-     "complete, when 'trace off' ends it.  Without arguments, shows what is\n"
-     "traced.",
+     "complete, when 'trace off' ends it.  'to screen' (or 'screen') is the\n"
+     "screen again: a file of that name is 'to ./screen'.  Without arguments,\n"
+     "shows what is traced.",
      G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
