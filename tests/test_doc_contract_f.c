@@ -319,6 +319,23 @@ static void nest__the_size_of_the_stack(void **state)
     cs_mon_prints("nest 3 examples/sum.s mem 4096", "bare machine: q=6016,");
 }
 
+/* 'do NAME; REST' with NAME a script that sets on-error MODE and fails
+ * before it says "on": the session fails, says WANT and never "not
+ * reached". */
+static void do_fails_after(const char *name, const char *mode, const char *rest,
+                           const char *want)
+{
+    char path[CS_PATH], text[64], cmds[CS_PATH + 96];
+    snprintf(text, sizeof text, "set on-error %s\nassert 0\necho on\n", mode);
+    cs_write_text(path, sizeof path, name, text);
+    snprintf(cmds, sizeof cmds, "do %s; %s", path, rest);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, want));
+    assert_null(strstr(o.out, "not reached"));
+    cs_outcome_free(&o);
+}
+
 /* "do FILE ARGS runs one ... (16 deep at most)"; "its set on-error lasts
  * until it ends, and its caller's failures count as before"; a script run
  * with 'set on-error finish' runs on and fails at its end. */
@@ -342,21 +359,9 @@ static void do__depth_and_on_error(void **state)
     cs_tmp_path(path, sizeof path, "d1.mon");
     cs_mon_prints(cmds, "depth 15\ndepth 16, the deepest\n");
 
-    cs_write_text(path, sizeof path, "cont.mon", "set on-error continue\nassert 0\necho on\n");
-    snprintf(cmds, sizeof cmds, "do %s; echo caller; assert 0; echo not reached", path);
-    struct cs_outcome o = cs_mon(cmds);
-    assert_int_equal(o.status, 1);
-    assert_non_null(strstr(o.out, "on\ncaller\n"));
-    assert_null(strstr(o.out, "not reached"));
-    cs_outcome_free(&o);
-
-    cs_write_text(path, sizeof path, "fin.mon", "set on-error finish\nassert 0\necho on\n");
-    snprintf(cmds, sizeof cmds, "do %s; echo not reached", path);
-    o = cs_mon(cmds);
-    assert_int_equal(o.status, 1);
-    assert_non_null(strstr(o.out, "on\n"));
-    assert_null(strstr(o.out, "not reached"));
-    cs_outcome_free(&o);
+    do_fails_after("cont.mon", "continue", "echo caller; assert 0; echo not reached",
+                   "on\ncaller\n");
+    do_fails_after("fin.mon", "finish", "echo not reached", "on\n");
 }
 
 /* The snapshot's header as the table gives it: magic, version 4. */
