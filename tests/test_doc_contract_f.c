@@ -105,6 +105,20 @@ static void display__delete_takes_numbers(void **state)
                   "no display expressions");
 }
 
+/* 'display' shows its expressions "after every stop": 'stack step', which
+ * steps the guest on top as 'step' steps a machine, showed none. */
+static void display__after_stack_step(void **state)
+{
+    (void)state;
+    cs_mon_prints("nest 1 examples/sum.s; display P; stack step 1",
+                  "(after 1 real step)\n1: P = 0x3 (3)\n");
+    cs_mon_prints("load examples/sum.s; display P; step 2; rstep; until loop",
+                  "back 1 step, at step 1: s I=0 P=0x00003 l=0x00000 b=0x80000\n"
+                  "  0x00003              LI     total, 0\n1: P = 0x3 (3)\n"
+                  "stopped: s I=0 P=0x00004 l=0x00000 b=0x80000\n"
+                  "  0x00004 loop         LDX    x, table, i\n1: P = 0x4 (4)\n");
+}
+
 /* 'rcontinue' to a trap named its cause in a VM but not on the bare
  * machine ("back to the previous trap, at step 1521"). */
 static void rcontinue__names_the_trap_on_the_bare_machine(void **state)
@@ -411,6 +425,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finish__a_trap_loop_stops_it),
         cmocka_unit_test(display__delete_takes_numbers),
+        cmocka_unit_test(display__after_stack_step),
         cmocka_unit_test(rcontinue__names_the_trap_on_the_bare_machine),
         cmocka_unit_test(keywords__abbreviated),
         cmocka_unit_test(options__given_twice),

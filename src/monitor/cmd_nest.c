@@ -151,6 +151,7 @@ static int top_step(struct mon *m, uint64_t n)
         mon_out(m, "the stack halted (the guest on top executed HALT)\n");
     else if (ex.reason != EXIT_BUDGET)
         mon_out(m, "stopped: %s\n", exit_reason_name(ex.reason));
+    mon_display_show(m); /* a stop, as after 'step' */
     return 0;
 }
 

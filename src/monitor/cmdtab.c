@@ -138,7 +138,8 @@ const struct mon_cmd mon_cmds[] = {
      G_INSPECT, "p", "=s", CMD_RAW},
     {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N...|all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
-     "Without EXPR lists them with their values; /F as for 'print'.",
+     "(and of continue, until, rstep, rcontinue and stack step).  Without EXPR\n"
+     "lists them with their values; /F as for 'print'.",
      G_INSPECT, NULL, "delete:{all} =s", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
