@@ -186,6 +186,20 @@ static void trace__to_screen_is_the_screen(void **state)
     cs_mon_fails("trace to a screen", "trace: 'to a' and 'screen' both given: give one");
 }
 
+/* A flag not in the usage was read as an address: 'examine -z 0' said
+ * "unknown name 'z'", 'examine -u 0' took -u (-user, 0) as the address
+ * and 0 as the count, 'deposit -x 0 5' said "unknown flag" without which
+ * are known. */
+static void examine__unknown_flags_say_which_are_known(void **state)
+{
+    (void)state;
+    cs_mon_fails("examine -z 0", "examine: unknown flag '-z' (-p -v -r; -x -d -o -b -i -c -w)");
+    cs_mon_fails("examine -u 0", "examine: unknown flag '-u' (-p -v -r; -x -d -o -b -i -c -w)");
+    cs_mon_fails("deposit -z 0 5", "deposit: unknown flag '-z' (-p -v -r)");
+    cs_mon_fails("deposit -x 0 5", "deposit: unknown flag '-x' (-p -v -r)");
+    cs_mon_prints("deposit -p 0 5; examine -d -p 0", "  0x00000              5\n");
+}
+
 /* 'symbols' ("list the labels") showed a constant as if it were a label at
  * that address; docs/monitor.md: only a label names an address. */
 static void symbols__mark_the_constants(void **state)
@@ -431,6 +445,7 @@ int main(void)
         cmocka_unit_test(options__given_twice),
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(trace__to_screen_is_the_screen),
+        cmocka_unit_test(examine__unknown_flags_say_which_are_known),
         cmocka_unit_test(symbols__mark_the_constants),
         cmocka_unit_test(history__twenty_of_a_ring_of_256),
         cmocka_unit_test(history__after_going_back),

@@ -132,14 +132,16 @@ enum space { SP_PHYS, SP_VIRT, SP_REAL };
 static int flags(struct mon *m, int argc, char **argv, int *i, enum space *sp, char *fmt)
 {
     const char *had_sp = NULL, *had_fmt = NULL;
-    for (; *i < argc && argv[*i][0] == '-' && argv[*i][1] && !argv[*i][2] &&
-           strchr("pvrxdicobw", argv[*i][1]);
+    /* a letter after '-' is a flag: as an address, '-z' (a negated
+     * label) could only be out of range */
+    for (; *i < argc && argv[*i][0] == '-' && isalpha((unsigned char)argv[*i][1]) && !argv[*i][2];
          (*i)++) {
         char f = argv[*i][1];
         bool space = strchr("pvr", f) != NULL;
         const char **had = space ? &had_sp : &had_fmt;
-        if (!space && !fmt)
-            return mon_err(m, "unknown flag '%s'", argv[*i]);
+        if (!strchr(fmt ? "pvrxdicobw" : "pvr", f))
+            return mon_err(m, "unknown flag '%s' (%s)", argv[*i],
+                           fmt ? "-p -v -r; -x -d -o -b -i -c -w" : "-p -v -r");
         if (*had && !strcmp(*had, argv[*i]))
             return mon_err(m, "'%s' given twice", argv[*i]);
         if (*had)
