@@ -200,6 +200,21 @@ static void examine__unknown_flags_say_which_are_known(void **state)
     cs_mon_prints("deposit -p 0 5; examine -d -p 0", "  0x00000              5\n");
 }
 
+/* 'timeline FILE' writes Chrome's JSON for any name not ending in .svg,
+ * as 'tgm run --timeline' does; the help named only F.json and F.svg. */
+static void timeline__any_other_name_is_json(void **state)
+{
+    (void)state;
+    char out[CS_PATH], cmds[CS_PATH + 96];
+    cs_tmp_path(out, sizeof out, "events.txt");
+    snprintf(cmds, sizeof cmds, "timeline on; vm create a 100 examples/hello.s; go; timeline %s",
+             out);
+    cs_mon_prints(cmds, "timeline: ");
+    char *b = cs_slurp(out, NULL);
+    assert_non_null(strstr(b, "\"traceEvents\":["));
+    free(b);
+}
+
 /* 'symbols' ("list the labels") showed a constant as if it were a label at
  * that address; docs/monitor.md: only a label names an address. */
 static void symbols__mark_the_constants(void **state)
@@ -446,6 +461,7 @@ int main(void)
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(trace__to_screen_is_the_screen),
         cmocka_unit_test(examine__unknown_flags_say_which_are_known),
+        cmocka_unit_test(timeline__any_other_name_is_json),
         cmocka_unit_test(symbols__mark_the_constants),
         cmocka_unit_test(history__twenty_of_a_ring_of_256),
         cmocka_unit_test(history__after_going_back),

@@ -212,12 +212,12 @@ const struct mon_cmd mon_cmds[] = {
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
      "'timeline on' records every dispatcher event from now; 'timeline F.json'\n"
-     "writes Chrome's trace event format (Perfetto, chrome://tracing), 'timeline\n"
-     "F.svg' an SVG: a track per VM (direct execution, trap ticks) and one for\n"
-     "the control program; recording goes on.  'timeline off' stops it and\n"
-     "discards the events (write them first).  Going back (rstep, rcontinue,\n"
-     "restore) forgets the events undone, 'reset all' all of them.  The same\n"
-     "as 'tgm run --vmm --timeline'.",
+     "writes Chrome's trace event format (Perfetto, chrome://tracing), as does\n"
+     "any FILE not named .svg; 'timeline F.svg' an SVG: a track per VM (direct\n"
+     "execution, trap ticks) and one for the control program; recording goes\n"
+     "on.  'timeline off' stops it and discards the events (write them\n"
+     "first).  Going back (rstep, rcontinue, restore) forgets the events\n"
+     "undone, 'reset all' all of them.  The same as 'tgm run --vmm --timeline'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)",
