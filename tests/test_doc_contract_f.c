@@ -200,6 +200,17 @@ static void examine__unknown_flags_say_which_are_known(void **state)
     cs_mon_prints("deposit -p 0 5; examine -d -p 0", "  0x00000              5\n");
 }
 
+/* gdb's x/u is unsigned, as print/u is here; x/u showed -1 for 2^64 - 1. */
+static void examine__slash_u_is_unsigned(void **state)
+{
+    (void)state;
+    cs_mon_prints("deposit 0 -1 5; x/2u 0; x/t 1; x/d 0",
+                  "  0x00000              18446744073709551615\n"
+                  "  0x00001              5\n"
+                  "  0x00001              0b101\n"
+                  "  0x00000              -1\n");
+}
+
 /* 'timeline FILE' writes Chrome's JSON for any name not ending in .svg,
  * as 'tgm run --timeline' does; the help named only F.json and F.svg. */
 static void timeline__any_other_name_is_json(void **state)
@@ -461,6 +472,7 @@ int main(void)
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(trace__to_screen_is_the_screen),
         cmocka_unit_test(examine__unknown_flags_say_which_are_known),
+        cmocka_unit_test(examine__slash_u_is_unsigned),
         cmocka_unit_test(timeline__any_other_name_is_json),
         cmocka_unit_test(symbols__mark_the_constants),
         cmocka_unit_test(history__twenty_of_a_ring_of_256),

@@ -233,7 +233,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     if (scount && i < argc && (argc - i > 1 || strstr(argv[i], "..")))
         return mon_err(m, "a count after '/' and a COUNT or ..END: give one");
     if (sfmt)
-        fmt = sfmt == 't' ? 'b' : sfmt == 'u' ? 'd' : sfmt;
+        fmt = sfmt == 't' ? 'b' : sfmt; /* gdb's letters; /u unsigned, as print/u */
     if (!fmt)
         fmt = 'x';
     if (i >= argc || argc - i > 2)
@@ -300,7 +300,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         if (fmt == 'd')
             mon_out(m, "  0x%05llx %-12s %lld%s\n", (unsigned long long)(a + k), lab ? lab : "",
                     (long long)v, where);
-        else if (fmt == 'o' || fmt == 'b' || fmt == 'w')
+        else if (fmt == 'u' || fmt == 'o' || fmt == 'b' || fmt == 'w')
             mon_out(m, "  0x%05llx %-12s %s%s\n", (unsigned long long)(a + k), lab ? lab : "",
                     mon_fmt_value(v, fmt, val, sizeof val), where);
         else
