@@ -200,6 +200,29 @@ static void examine__unknown_flags_say_which_are_known(void **state)
     cs_mon_prints("deposit -p 0 5; examine -d -p 0", "  0x00000              5\n");
 }
 
+/* "A label hides a built-in of the same name": 'break trap' in
+ * examples/supervisor.s, whose trap handler is the label trap, was the
+ * usage error of a trap stop without causes; so was 'break c' for a label
+ * c, and 'watch read' for a label read. */
+static void break__a_label_named_like_a_keyword(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/supervisor.s; break trap; break trap svc; break trap ignore 1; "
+                  "break list",
+                  "  1  break  0x24 trap  hits 0\n"
+                  "  2  trap   svc  hits 0\n"
+                  "  3  break  0x24 trap  hits 0  ignore 1\n");
+    cs_mon_fails("break trap", "break: usage: break [ADDR");
+    char src[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(src, sizeof src, "kw.s", "        .entry c\nc:      HALT\nread:   HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s; break c; break c mode; watch read; watch read read; "
+             "break list", src);
+    cs_mon_prints(cmds, "  1  break  0 c  hits 0\n"
+                        "  2  class  mode  hits 0\n"
+                        "  3  watch  write 0x1..0x1 read  hits 0\n"
+                        "  4  watch  read 0x1..0x1 read  hits 0\n");
+}
+
 /* gdb's x/u is unsigned, as print/u is here; x/u showed -1 for 2^64 - 1. */
 static void examine__slash_u_is_unsigned(void **state)
 {
@@ -472,6 +495,7 @@ int main(void)
         cmocka_unit_test(break__list_and_delete_all_take_nothing_more),
         cmocka_unit_test(trace__to_screen_is_the_screen),
         cmocka_unit_test(examine__unknown_flags_say_which_are_known),
+        cmocka_unit_test(break__a_label_named_like_a_keyword),
         cmocka_unit_test(examine__slash_u_is_unsigned),
         cmocka_unit_test(timeline__any_other_name_is_json),
         cmocka_unit_test(symbols__mark_the_constants),

@@ -181,7 +181,9 @@ const struct mon_cmd mon_cmds[] = {
      "                        illegal timer\n"
      "  break class CLASS     stop before any instruction of a class:\n"
      "                        privileged sensitive control location mode\n"
-     "ADDR is in the focused machine's E (a VM's own E when one is selected).",
+     "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
+     "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
+     "class follows: 'break trap' in examples/supervisor.s stops at its label.",
      G_BREAK, "b", "list trap:c class:k =s+{ignore,do,if}", 0},
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR]",
