@@ -223,6 +223,20 @@ static void break__a_label_named_like_a_keyword(void **state)
                         "  4  watch  read 0x1..0x1 read  hits 0\n");
 }
 
+/* '$P' always means the built-in, but 'deposit $P 5' wrote E[P] (the word
+ * at the address P held) and left P alone; 'deposit b 5' with a label b
+ * sets the field, and 'b+0' reaches the label's word. */
+static void deposit__dollar_names_the_field(void **state)
+{
+    (void)state;
+    cs_mon_prints("deposit $P 5; assert P == 5 && E[0] == 0; deposit $b 0x100; print b",
+                  "0x100 (256)");
+    char src[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(src, sizeof src, "b.s", "        .entry s\ns:      HALT\nb:      .word 0\n");
+    snprintf(cmds, sizeof cmds, "load %s; deposit b 7; deposit b+0 9; print $b; print E[b]", src);
+    cs_mon_prints(cmds, "0x7 (7)\n0x9 (9)\n");
+}
+
 /* gdb's x/u is unsigned, as print/u is here; x/u showed -1 for 2^64 - 1. */
 static void examine__slash_u_is_unsigned(void **state)
 {
@@ -496,6 +510,7 @@ int main(void)
         cmocka_unit_test(trace__to_screen_is_the_screen),
         cmocka_unit_test(examine__unknown_flags_say_which_are_known),
         cmocka_unit_test(break__a_label_named_like_a_keyword),
+        cmocka_unit_test(deposit__dollar_names_the_field),
         cmocka_unit_test(examine__slash_u_is_unsigned),
         cmocka_unit_test(timeline__any_other_name_is_json),
         cmocka_unit_test(symbols__mark_the_constants),

@@ -463,9 +463,11 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
     int i = 1;
     struct machine *x = mon_target(m);
     int reg = -1;
+    /* '$P' as in expressions: not E[P], the word at the address P holds */
+    const char *name = argv[1] + (argv[1][0] == '$');
     for (int k = 0, n = 0; k < 6; k++) {
         static const char *const regs[] = {"P", "M", "I", "l", "b", "psw"};
-        n = !strcmp(argv[1], regs[k]);
+        n = !strcmp(name, regs[k]);
         if (n)
             reg = k;
     }

@@ -160,8 +160,10 @@ const struct mon_cmd mon_cmds[] = {
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
-     "REG is P, M (user|sup), I, l, b, or psw (the whole word).  Memory flags\n"
-     "as for 'examine'.  Several values fill consecutive words.",
+     "REG is P, M (user|sup), I, l, b, or psw (the whole word), also written\n"
+     "$P, $b...; it names the field even where a label has that name (write\n"
+     "b+0 for the label's word).  Memory flags as for 'examine'.  Several\n"
+     "values fill consecutive words.",
      G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s", 0},
     {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
      "assemble one instruction (or data expression) into E[ADDR]\n"
