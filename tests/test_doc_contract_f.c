@@ -455,19 +455,54 @@ static void do__depth_and_on_error(void **state)
     do_fails_after("fin.mon", "finish", "echo not reached", "on\n");
 }
 
-/* The snapshot's header as the table gives it: magic, version 4. */
-static void save__the_header(void **state)
+/* A little-endian word of N bytes at P. */
+static uint64_t le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
+/* The snapshot as docs/monitor.md's table gives it: magic, version 4, a
+ * count of sections each a tag, 4 zero bytes, a u64 length and the data,
+ * then the FNV-1a 64 of every byte before it; the sections in the order
+ * listed, NEST only for a stack and BRKS not with 'nobreaks'. */
+static void save__the_format(void **state)
 {
     (void)state;
-    char snap[CS_PATH], cmds[CS_PATH + 64];
-    cs_tmp_path(snap, sizeof snap, "hdr.snap");
-    snprintf(cmds, sizeof cmds, "load examples/sum.s; save %s", snap);
-    cs_mon_prints(cmds, "saved ");
-    size_t len;
-    char *b = cs_slurp(snap, &len);
-    assert_true(len > 24);
-    assert_memory_equal(b, "TGMSNAP\0\4\0\0\0", 12);
-    free(b);
+    static const struct {
+        const char *cmds, *tags;
+    } cases[] = {
+        {"load examples/sum.s; break loop; vm create a 100; save %s",
+         "SESS BARE BSYM REAL CPST VSYM BRKS "},
+        {"nest 1 examples/sum.s; save %s nobreaks", "SESS BARE BSYM NEST "},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char snap[CS_PATH], cmds[CS_PATH + 96], tags[64] = "";
+        cs_tmp_path(snap, sizeof snap, "fmt.snap");
+        snprintf(cmds, sizeof cmds, cases[c].cmds, snap);
+        cs_mon_prints(cmds, "saved ");
+        size_t len;
+        unsigned char *b = (unsigned char *)cs_slurp(snap, &len);
+        assert_true(len > 24);
+        assert_memory_equal(b, "TGMSNAP\0\4\0\0\0", 12);
+        size_t off = 16;
+        for (uint64_t k = le(b + 12, 4); k; k--) {
+            assert_true(off + 16 <= len - 8);
+            assert_int_equal(le(b + off + 4, 4), 0);
+            strncat(tags, (const char *)b + off, 4);
+            strcat(tags, " ");
+            off += 16 + le(b + off + 8, 8);
+        }
+        assert_int_equal(off, len - 8);
+        assert_string_equal(tags, cases[c].tags);
+        uint64_t h = 0xcbf29ce484222325u;
+        for (size_t i = 0; i < len - 8; i++)
+            h = (h ^ b[i]) * 0x100000001b3u;
+        assert_true(h == le(b + len - 8, 8));
+        free(b);
+    }
 }
 
 /* 'load': "a binary one that begins with the image magic ... else one
@@ -523,7 +558,7 @@ int main(void)
         cmocka_unit_test(vm__names_and_ids),
         cmocka_unit_test(nest__the_size_of_the_stack),
         cmocka_unit_test(do__depth_and_on_error),
-        cmocka_unit_test(save__the_header),
+        cmocka_unit_test(save__the_format),
         cmocka_unit_test(load__which_files_are_sources),
     };
     return cmocka_run_group_tests_name("doc_contract_f", tests, group_setup, group_teardown);
