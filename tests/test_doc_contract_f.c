@@ -453,6 +453,14 @@ static void do__depth_and_on_error(void **state)
     do_fails_after("cont.mon", "continue", "echo caller; assert 0; echo not reached",
                    "on\ncaller\n");
     do_fails_after("fin.mon", "finish", "echo not reached", "on\n");
+
+    /* 'exit N' in a script run by 'do' ends the session with N */
+    cs_write_text(path, sizeof path, "exit.mon", "echo bye\nexit 5\necho not reached\n");
+    snprintf(cmds, sizeof cmds, "do %s; echo not reached", path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 5);
+    assert_string_equal(o.out, "bye\n");
+    cs_outcome_free(&o);
 }
 
 /* A little-endian word of N bytes at P. */
