@@ -105,6 +105,19 @@ static void display__delete_takes_numbers(void **state)
                   "no display expressions");
 }
 
+/* "Subcommands and keywords may be abbreviated too": 'display del 1' was
+ * "unknown name 'del'"; a label of that name still starts an expression. */
+static void display__delete_abbreviated(void **state)
+{
+    (void)state;
+    cs_mon_prints("display 1; display 2; display del 1; display d 2; display",
+                  "no display expressions");
+    char src[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(src, sizeof src, "d.s", "        .entry d\nd:      HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s; display d + 1; display dele 1; display d", src);
+    cs_mon_prints(cmds, "1: d + 1 = 0x1 (1)\n2: d = 0 (0)\n");
+}
+
 /* 'display' shows its expressions "after every stop": 'stack step', which
  * steps the guest on top as 'step' steps a machine, showed none. */
 static void display__after_stack_step(void **state)
@@ -545,6 +558,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finish__a_trap_loop_stops_it),
         cmocka_unit_test(display__delete_takes_numbers),
+        cmocka_unit_test(display__delete_abbreviated),
         cmocka_unit_test(display__after_stack_step),
         cmocka_unit_test(rcontinue__names_the_trap_on_the_bare_machine),
         cmocka_unit_test(keywords__abbreviated),

@@ -420,13 +420,6 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
     return 0;
 }
 
-/* Does WORD name a symbol of the program in the focused machine? */
-static bool is_symbol(struct mon *m, const char *word)
-{
-    const struct tgm_image *img = mon_symbols(m);
-    return img && image_symbol(img, word);
-}
-
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
     if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
@@ -438,7 +431,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     int sub = mon_keyword(argv[1], "trap class");
     /* a label of that name (supervisor.s's 'trap') is the address unless
      * a cause or class follows: 'break trap' stops at it */
-    if (sub >= 0 && is_symbol(m, argv[1]) &&
+    if (sub >= 0 && mon_is_symbol(m, argv[1]) &&
         (argc < 3 || mon_keyword(argv[2], sub ? MON_CLASS_WORDS : MON_CAUSE_WORDS) < 0))
         sub = -1;
     if (sub >= 0 && argc < 3)
@@ -493,7 +486,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     /* whole words only: 'acc' may be a label rather than 'access' */
     int k = !strcmp(argv[1], "read") ? 0 : !strcmp(argv[1], "write") ? 1
             : !strcmp(argv[1], "access") ? 2 : -1;
-    if (k >= 0 && argc == 2 && is_symbol(m, argv[1]))
+    if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
     if (k >= 0) {
         rw = k == 0 ? WATCH_READ : k == 1 ? WATCH_WRITE : WATCH_READ | WATCH_WRITE;

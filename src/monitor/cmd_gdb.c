@@ -170,8 +170,13 @@ int mon_cmd_display(struct mon *m, int argc, char **argv)
         return 0;
     }
     const char *s = argv[1];
-    if (!strncmp(s, "delete", 6) && (s[6] == ' ' || !s[6]))
-        return display_delete(m, s + 6);
+    /* 'delete' or a prefix ('del 1'), unless a label of that name starts
+     * an expression */
+    size_t w = strcspn(s, " ");
+    char word[8];
+    snprintf(word, sizeof word, "%.*s", (int)w, s);
+    if (w && w <= 6 && !strncmp(s, "delete", w) && (w == 6 || !mon_is_symbol(m, word)))
+        return display_delete(m, s + w);
     if (m->ndisplay == MON_MAX_DISPLAY)
         return mon_err(m, "at most %d display expressions", MON_MAX_DISPLAY);
     uint64_t v;

@@ -147,6 +147,12 @@ const struct tgm_image *mon_symbols(const struct mon *m)
     return img->nsyms ? img : NULL;
 }
 
+bool mon_is_symbol(const struct mon *m, const char *word)
+{
+    const struct tgm_image *img = mon_symbols(m);
+    return img && image_symbol(img, word);
+}
+
 const char *mon_target_name(const struct mon *m, char *buf, size_t len)
 {
     struct vm_info vi;

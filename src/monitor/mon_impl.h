@@ -226,6 +226,9 @@ int mon_terminating(void);
  * its symbols (may be NULL), and a label for messages. */
 struct machine *mon_target(struct mon *m);
 const struct tgm_image *mon_symbols(const struct mon *m);
+/* Does WORD name a symbol of the focused machine's program?  Such a label
+ * is an address where a keyword of that name could also stand. */
+bool mon_is_symbol(const struct mon *m, const char *word);
 const char *mon_target_name(const struct mon *m, char *buf, size_t len);
 /* The VM named or numbered by S, or -1 with an error printed. */
 int mon_vm_lookup(struct mon *m, const char *s);
