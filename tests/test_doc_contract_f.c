@@ -234,6 +234,10 @@ static void break__a_label_named_like_a_keyword(void **state)
                         "  2  class  mode  hits 0\n"
                         "  3  watch  write 0x1..0x1 read  hits 0\n"
                         "  4  watch  read 0x1..0x1 read  hits 0\n");
+    /* 'go c' ran from the label c; it was 'go cycles' without its N */
+    snprintf(cmds, sizeof cmds, "load %s; go c for 1; go c", src);
+    cs_mon_prints(cmds, "  0x00000 c            HALT\nhalted after 1 step: s I=0 P=0x00001");
+    cs_mon_fails("go cycles", "go: usage: go [ADDR]");
 }
 
 /* '$P' always means the built-in, but 'deposit $P 5' wrote E[P] (the word

@@ -401,7 +401,9 @@ int mon_cmd_go(struct mon *m, int argc, char **argv)
     int i = 1;
     struct machine *x = mon_target(m);
     uint64_t old = machine_get_psw(x), s0 = machine_steps(x);
-    if (argc > 1 && mon_keyword(argv[1], RUN_OPTS) < 0) {
+    /* options come in pairs, so an odd count of words starts with ADDR: a
+     * label c is 'go c', not 'go cycles' without its N */
+    if (argc % 2 == 0 && (mon_keyword(argv[1], RUN_OPTS) < 0 || mon_is_symbol(m, argv[1]))) {
         uint32_t a = 0;
         if (mon_addr(m, argv[1], TGM_Q_MAX, &a) != 0)
             return -1;
