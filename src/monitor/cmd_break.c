@@ -480,12 +480,17 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     return 0;
 }
 
+/* The kind of access W names (0 read, 1 write, 2 access), or -1: whole
+ * words only, as 'acc' may be a label rather than 'access'. */
+static int watch_kind(const char *w)
+{
+    return !strcmp(w, "read") ? 0 : !strcmp(w, "write") ? 1 : !strcmp(w, "access") ? 2 : -1;
+}
+
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
-    /* whole words only: 'acc' may be a label rather than 'access' */
-    int k = !strcmp(argv[1], "read") ? 0 : !strcmp(argv[1], "write") ? 1
-            : !strcmp(argv[1], "access") ? 2 : -1;
+    int k = watch_kind(argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
     if (k >= 0) {
@@ -494,6 +499,11 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     }
     if (i >= argc)
         return mon_err(m, "usage: %s", m->cur->usage);
+    /* 'watch read write X' is one kind too many, not "unknown name 'write'";
+     * a label of that name is still the address */
+    if (k >= 0 && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+        return mon_err(m, "'%s' after '%s': give one kind ('access' is reads and writes)",
+                       argv[i], argv[i - 1]);
     uint32_t q = machine_q(mon_target(m)), a = 0;
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)

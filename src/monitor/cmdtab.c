@@ -190,6 +190,7 @@ const struct mon_cmd mon_cmds[] = {
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR]",
      "stop after an instruction reads or writes watched words (default: write)\n"
+     "One kind: read, write, or access for both (not 'read write').\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.",
      G_BREAK, "w", "={read,write,access,ignore,do,if}+s", 0},
