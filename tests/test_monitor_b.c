@@ -37,6 +37,29 @@ static void watch__one_kind(void **state)
     cs_mon_prints(cmds, "1  watch  read 0x1..0x1 write  hits 0");
 }
 
+/* "an address out of range gets one error line": 'examine -1' showed
+ * 0xffffffffffffffff (and "(count 1)"), 'x 5..-1' a count of 2^64 - 5. */
+static void address__negative_as_written(void **state)
+{
+    (void)state;
+    cs_mon_fails("examine -1", "examine: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("examine 1-2", "examine: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("x/2x -1", "examine: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("examine 5..-1", "examine: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("examine 65536", "examine: address 0x10000 is out of range (0..0xffff)");
+    cs_mon_fails("examine 65535 2", "address 0xffff (count 2) is out of range (0..0xffff)");
+    cs_mon_fails("deposit -1 5", "deposit: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("deposit -v -1 5", "deposit: -1 would take a memory trap");
+    cs_mon_fails("deposit P -1", "deposit: -1 does not fit in 19 bits");
+    cs_mon_fails("break -1", "break: address -1 is out of range (0..0xffff)");
+    cs_mon_fails("until -2", "until: address -2 is out of range (0..0xffff)");
+    cs_mon_fails("print E[-1]", "print: E[-1] is outside the machine");
+    cs_mon_fails("translate -1", "translate: address -1 is wider than 19 bits");
+    /* the machine unchanged: the word after a refused deposit */
+    cs_mon_prints("set on-error continue; deposit 65535 7 8; examine 65535",
+                  "0x0ffff              0000000000000000");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -53,6 +76,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(watch__one_kind),
+        cmocka_unit_test(address__negative_as_written),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -218,6 +218,14 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
     mon_out(m, "\n");
 }
 
+/* "address A is out of range": A as written, -1 not 0xffffffffffffffff */
+static int out_of_range(struct mon *m, uint64_t a, uint32_t lim)
+{
+    char at[32];
+    return mon_err(m, "address %s is out of range (0..%#x)", mon_addr_text(a, at, sizeof at),
+                   lim - 1);
+}
+
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
 {
     enum space sp = SP_PHYS;
@@ -250,10 +258,13 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     } else if (argc - i == 2 && !strncmp(argv[i + 1], "..", 2)) {
         endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
     }
+    uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
     if (endtext) {
         if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, endtext, &end) != 0)
             return -1;
-        if (end < a)
+        if (a < lim && end >= lim) /* 'x 5..-1' names -1, not a count */
+            return out_of_range(m, end, lim);
+        if (end < a && a < lim)
             return mon_err(m, "range %#llx..%#llx is empty", (unsigned long long)a,
                            (unsigned long long)end);
         n = end - a + 1;
@@ -266,8 +277,9 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         if (n == 0)
             return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
     }
-    uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
-    if (a >= lim || n > lim - a)
+    if (a >= lim) /* the count only when the words run past the end */
+        return out_of_range(m, a, lim);
+    if (n > lim - a)
         return mon_err(m, "address %#llx (count %llu) is out of range (0..%#x)",
                        (unsigned long long)a, (unsigned long long)n, lim - 1);
     if (fmt == 'c') {
@@ -331,11 +343,12 @@ int mon_cmd_translate(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     uint64_t a;
+    char at[32];
     if (mon_arg(m, argv[1], &a) != 0)
         return -1;
     if (a > TGM_ADDR_MASK)
-        return mon_err(m, "address %#llx is wider than %d bits", (unsigned long long)a,
-                       TGM_ADDR_BITS);
+        return mon_err(m, "address %s is wider than %d bits",
+                       mon_addr_text(a, at, sizeof at), TGM_ADDR_BITS);
     struct machine *x = mon_target(m);
     struct psw p = machine_psw(x);
     char name[64];
@@ -424,6 +437,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
 static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *val)
 {
     uint64_t v;
+    char at[32];
     if (mon_arg(m, val, &v) != 0)
         return -1;
     struct psw p = machine_psw(x);
@@ -432,7 +446,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
     case 0: /* P */
     case 3: /* l */
         if (v > TGM_ADDR_MASK)
-            return mon_err(m, "%#llx does not fit in 19 bits", (unsigned long long)v);
+            return mon_err(m, "%s does not fit in 19 bits", mon_addr_text(v, at, sizeof at));
         *(reg == 0 ? &p.p : &p.l) = (uint32_t)v;
         break;
     case 1: /* M */
@@ -482,6 +496,7 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: %s", m->cur->usage);
     x = space_machine(m, sp);
     uint64_t a;
+    char at[32];
     if (mon_arg(m, argv[i], &a) != 0)
         return -1;
     int n = argc - i - 1;
@@ -495,11 +510,9 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         const char *why;
         phys[k] = space_addr(x, sp, a + (uint64_t)k, &why);
         if (phys[k] < 0)
-            rc = sp == SP_VIRT ? mon_err(m, "%#llx would take a memory trap (%s)",
-                                         (unsigned long long)(a + (uint64_t)k), why)
-                               : mon_err(m, "address %#llx is out of range (0..%#x)",
-                                         (unsigned long long)(a + (uint64_t)k),
-                                         machine_q(x) - 1);
+            rc = sp == SP_VIRT ? mon_err(m, "%s would take a memory trap (%s)",
+                                         mon_addr_text(a + (uint64_t)k, at, sizeof at), why)
+                               : out_of_range(m, a + (uint64_t)k, machine_q(x));
         else if (sp == SP_REAL && phys[k] >= 1 && phys[k] < VMM_K)
             /* vmm_state_check's invariant: a trap must reach the dispatcher,
              * and 'restore' refuses a snapshot without it */

@@ -90,8 +90,8 @@ static uint64_t memory(struct ev *e, bool virt, uint64_t a)
 {
     struct machine *x = mon_target(e->m);
     uint64_t v = 0;
-    char what[32];
-    snprintf(what, sizeof what, "%c[0x%llx]", virt ? 'V' : 'E', (unsigned long long)a);
+    char what[40], at[32];
+    snprintf(what, sizeof what, "%c[%s]", virt ? 'V' : 'E', mon_addr_text(a, at, sizeof at));
     if (virt) {
         const char *why = mon_why_trap(x, a);
         if (why) {
@@ -522,14 +522,24 @@ int mon_count(struct mon *m, const char *s, uint64_t *out)
     return mon_err(m, "count %s is out of range (0..%lld)", buf, (long long)INT64_MAX);
 }
 
+const char *mon_addr_text(uint64_t a, char *buf, size_t len)
+{
+    if ((int64_t)a < 0)
+        snprintf(buf, len, "%lld", (long long)a);
+    else
+        snprintf(buf, len, "%#llx", (unsigned long long)a);
+    return buf;
+}
+
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
 {
     uint64_t v;
+    char buf[32];
     if (mon_arg(m, s, &v) != 0)
         return -1;
     if (v >= limit)
-        return mon_err(m, "address %#llx is out of range (0..%#x)", (unsigned long long)v,
-                       limit - 1);
+        return mon_err(m, "address %s is out of range (0..%#x)",
+                       mon_addr_text(v, buf, sizeof buf), limit - 1);
     *out = (uint32_t)v;
     return 0;
 }
