@@ -60,6 +60,33 @@ static void address__negative_as_written(void **state)
                   "0x0ffff              0000000000000000");
 }
 
+/* 'stack step' had no step limit and no trap-loop check: with the real
+ * machine in a disabled wait it spun until Ctrl-C (for ever in a script). */
+static void stack_step__limit_and_trap_loop(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 128];
+    cs_write_text(src, sizeof src, "spin.s",
+                  "        .entry s\ns:      BNE   one, zero, s\none:    .word 1\n"
+                  "zero:   .word 0\n");
+    snprintf(cmds, sizeof cmds, "nest 1 %s; set limit 100; stack step 1000", src);
+    cs_mon_prints(cmds, "step limit (100) reached: u I=0 P=0x00000 l=0x00280");
+    /* the limit counts real steps: fewer than 100 guest steps were shown */
+    struct cs_outcome o = cs_mon(cmds);
+    int shown = 0;
+    for (const char *p = o.out; (p = strstr(p, "  top guest ")) != NULL; p++)
+        shown++;
+    assert_int_equal(o.status, 0);
+    assert_in_range(shown, 1, 99);
+    cs_outcome_free(&o);
+    /* E[1] = 0 and P past the end: every real step traps back to itself;
+     * the limit, far off, keeps the test finite should the check fail */
+    snprintf(cmds, sizeof cmds,
+             "nest 1 %s; deposit 1 0; deposit P 0x7fff0; set limit 3000000; stack step", src);
+    cs_mon_prints(cmds, "trap loop after 65535 steps (a disabled wait): each step takes a "
+                        "memory trap and E[1] loads the same PSW");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -77,6 +104,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(watch__one_kind),
         cmocka_unit_test(address__negative_as_written),
+        cmocka_unit_test(stack_step__limit_and_trap_loop),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -169,13 +169,14 @@ static const char *article(unsigned cause)
     return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
 }
 
-/* At a chunk boundary: is the machine (every runnable VM) in a trap loop?
- * Then the run would spin forever: say so and stop. */
-static bool trap_storm(struct mon *m, uint64_t done)
+/* At a chunk boundary: is the bare machine (VM not MON_FOCUS_BARE: every
+ * runnable VM) in a trap loop?  Then the run would spin forever: say so
+ * and stop. */
+static bool trap_storm(struct mon *m, int vm, uint64_t done)
 {
     unsigned cause = 0;
     char msg[200];
-    if (m->focus == MON_FOCUS_BARE) {
+    if (vm == MON_FOCUS_BARE) {
         if (!mon_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
@@ -239,7 +240,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             stopped_where(m, msg, "stopped");
             return 0;
         }
-        if (!first && trap_storm(m, done))
+        if (!first && trap_storm(m, m->focus, done))
             return 0;
         if (mode == RUN_STEPS && n - done < chunk)
             chunk = n - done;
@@ -615,6 +616,34 @@ static uint64_t step_n(struct mon *m, uint64_t n)
 
 /* ---- next and finish: over and out of JAL calls ---- */
 
+bool mon_step_guard(struct mon *m, int vm, uint64_t done)
+{
+    char msg[96];
+    bool run = m->in_run; /* 'stack step' is none: no console to show */
+    if ((done & 0xffff) == 0xffff) {
+        if (run)
+            mon_run_poll(m);
+        if (trap_storm(m, vm, done)) { /* as 'go' does: a disabled wait never returns */
+            if (run)
+                mon_run_end(m);
+            return true;
+        }
+    }
+    if (mon_stop_requested()) {
+        mon_clear_interrupt();
+        snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
+                 plural(done));
+    } else if (m->limit && done >= m->limit) {
+        snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
+    } else {
+        return false;
+    }
+    if (run)
+        mon_run_end(m);
+    where(m, vm, msg, 0);
+    return true;
+}
+
 /* The opcode at P of the focused machine, or 0 if P does not fetch. */
 static unsigned op_at_p(struct machine *x)
 {
@@ -640,27 +669,8 @@ static int run_calls(struct mon *m, bool out)
     m->typed = 0;
     mon_run_begin(m);
     for (bool first = true;; first = false) {
-        if ((done & 0xffff) == 0xffff) {
-            mon_run_poll(m);
-            if (trap_storm(m, done)) { /* as 'go' does: a disabled wait never returns */
-                mon_run_end(m);
-                return 0;
-            }
-        }
-        if (mon_stop_requested()) {
-            mon_clear_interrupt();
-            mon_run_end(m);
-            snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
-                     plural(done));
-            where(m, m->focus, msg, 0);
+        if (mon_step_guard(m, m->focus, done))
             return 0;
-        }
-        if (m->limit && done >= m->limit) {
-            mon_run_end(m);
-            snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
-            where(m, m->focus, msg, 0);
-            return 0;
-        }
         struct psw p = machine_psw(x);
         uint32_t ph;
         if (!first && machine_develop(x, p.p, &ph) == TRAP_NONE) {

@@ -115,17 +115,19 @@ static void show_stack(struct mon *m)
  * directly, or simulated or reflected by the levels below and resumed). */
 static int top_step(struct mon *m, uint64_t n)
 {
-    uint64_t done = 0, real = 0;
+    uint64_t done = 0, real = 0, total = 0;
     struct machine_exit ex = {0};
     struct nest_level l1;
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
     mon_clear_interrupt();
-    while (done < n) {
+    /* the real machine's steps count for the limit, as for 'go' on it */
+    while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         machine_step(m->bare, &ex);
         real++;
-        if (ex.reason != EXIT_BUDGET || mon_stop_requested())
+        total++;
+        if (ex.reason != EXIT_BUDGET)
             break;
         if (top_running(m) && !started) {
             started = true;

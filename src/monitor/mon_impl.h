@@ -297,6 +297,13 @@ const char *mon_label(const struct tgm_image *syms, uint32_t addr);
 
 enum mon_run_mode { RUN_FREE, RUN_STEPS, RUN_CYCLES };
 int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
+/* Before each step of a command that steps one at a time ('next',
+ * 'finish', 'stack step'), DONE steps in: stop it, as 'go' is stopped, at
+ * Ctrl-C, the step limit or (looked for every 65536 steps) a trap loop of
+ * the bare machine (VM MON_FOCUS_BARE) or of every runnable VM.  True
+ * when it must stop: the run (if one is begun) is ended and the stop
+ * said, with where VM is. */
+bool mon_step_guard(struct mon *m, int vm, uint64_t done);
 
 /* ---- around a run (run_io.c) ---- */
 
