@@ -128,8 +128,8 @@ static void display__after_stack_step(void **state)
     cs_mon_prints("load examples/sum.s; display P; step 2; rstep; until loop",
                   "back 1 step, at step 1: s I=0 P=0x00003 l=0x00000 b=0x80000\n"
                   "  0x00003              LI     total, 0\n1: P = 0x3 (3)\n"
-                  "stopped: s I=0 P=0x00004 l=0x00000 b=0x80000\n"
-                  "  0x00004 loop         LDX    x, table, i\n1: P = 0x4 (4)\n");
+                  "stopped at 0x4 loop after 1 step, 1 cycle: s I=0 P=0x00004 l=0x00000 "
+                  "b=0x80000\n  0x00004 loop         LDX    x, table, i\n1: P = 0x4 (4)\n");
 }
 
 /* 'rcontinue' to a trap named its cause in a VM but not on the bare

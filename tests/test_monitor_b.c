@@ -87,6 +87,24 @@ static void stack_step__limit_and_trap_loop(void **state)
                         "memory trap and E[1] loads the same PSW");
 }
 
+/* A stop by 'for N' or 'cycles N' says "stopped after N steps, M cycles";
+ * one by 'until A' said only "stopped:". */
+static void until__the_stop_says_where_and_how_long(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; go until loop; until 7",
+                  "stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004 l=0x00000 "
+                  "b=0x80000\n  0x00004 loop         LDX    x, table, i\n"
+                  "stopped at 0x7 after 3 steps, 8 cycles: s I=0 P=0x00007");
+    cs_mon_prints("load examples/sum.s; go for 3", "stopped after 3 steps, 5 cycles: ");
+    /* in a VM, named as the other stops are */
+    cs_mon_prints("vm create a 4096 examples/sum.s; continue until loop",
+                  "a: stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004");
+    /* a breakpoint there first is that breakpoint's stop */
+    cs_mon_prints("load examples/sum.s; break loop; go until loop",
+                  "breakpoint 1 at 0x4 loop, hit 1 time\nstopped: s I=0 P=0x00004");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -105,6 +123,7 @@ int main(void)
         cmocka_unit_test(watch__one_kind),
         cmocka_unit_test(address__negative_as_written),
         cmocka_unit_test(stack_step__limit_and_trap_loop),
+        cmocka_unit_test(until__the_stop_says_where_and_how_long),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -168,6 +168,7 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
     }
     b->hits++;
     if (b->temp) {
+        m->until_reached = true;
         bp_remove(m, idx);
         mon_debug_apply(m);
         return false;
@@ -275,7 +276,7 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
             }
         }
     }
-    if (!go_on && !m->finished) {
+    if (!go_on && !m->finished && !m->until_reached) {
         struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
         const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
         struct psw p = machine_psw(x);

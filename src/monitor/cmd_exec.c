@@ -212,6 +212,20 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     return true;
 }
 
+/* 'go until A' arrived: where, after how many steps and cycles. */
+static void until_reached(struct mon *m, int vm, uint64_t done, uint64_t cycles)
+{
+    struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
+    uint32_t p = machine_psw(x).p;
+    const char *lab = mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm], p);
+    char msg[160];
+    m->until_reached = false;
+    snprintf(msg, sizeof msg, "stopped at %#x%s%s after %llu step%s, %llu cycle%s", p,
+             lab ? " " : "", lab ? lab : "", (unsigned long long)done, plural(done),
+             (unsigned long long)cycles, plural(cycles));
+    where(m, vm, msg, 0);
+}
+
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
     struct machine *x = m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
@@ -290,6 +304,8 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 mon_run_begin(m);
                 continue;
             }
+            if (m->until_reached) /* with the counts, as a stop by 'for N' */
+                until_reached(m, vm, done, machine_get_counters(x).cycles - cyc0);
             return 0;
         }
         }

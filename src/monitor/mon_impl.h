@@ -157,6 +157,7 @@ struct mon {
 
     /* breakpoint command lists */
     bool in_bp_cmds, resume;
+    bool until_reached;   /* 'until''s breakpoint stopped it: the run says so, with counts */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
 
     void *edit;           /* libedit state while interactive (reader.c) */
