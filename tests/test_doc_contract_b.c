@@ -246,7 +246,7 @@ static void line__a_backslash_before_the_closing_quote(void **state)
 {
     (void)state;
     cs_mon_prints("console input \"\\\\\\\\\"; echo after", "after\n");
-    cs_mon_prints("echo \"x\\\"; y\"; echo z", "\"x\\\"; y\"\nz\n");
+    cs_mon_prints("echo \"x\\\"; y\"; echo z", "x\"; y\nz\n"); /* echo unquotes */
 }
 
 /* 'rstep' in a breakpoint's commands said "the machine was changed since it

@@ -105,6 +105,28 @@ static void until__the_stop_says_where_and_how_long(void **state)
                   "breakpoint 1 at 0x4 loop, hit 1 time\nstopped: s I=0 P=0x00004");
 }
 
+/* "Double quotes group words ... inside them \\" is a quote": 'echo
+ * "a; b"' printed the quotes too.  Now the rest of the line as written,
+ * spaces kept, with the quoting taken off. */
+static void echo__takes_the_quotes_off(void **state)
+{
+    (void)state;
+    cs_mon_prints("echo \"a; b\"; echo c", "a; b\nc\n");
+    cs_mon_prints("echo a   b  \"  c\"", "a   b    c\n");
+    cs_mon_prints("echo \"say \\\"hi\\\"\" and \"\\\\\" then", "say \"hi\" and \\ then\n");
+    cs_mon_prints("echo back\\slash it's", "back\\slash it's\n"); /* no escapes outside */
+    cs_mon_prints("echo; echo x", "\nx\n");
+    cs_mon_fails("echo \"open", "echo: missing closing quote");
+    /* in a breakpoint's list the quotes inside are escaped once more */
+    cs_mon_prints("load examples/sum.s; break loop do \"echo \\\"hit; at\\\" loop\"; go",
+                  "hit 1 time\nhit; at loop\n");
+    /* and a script line is a command line */
+    char mon[CS_PATH], cmds[CS_PATH + 8];
+    cs_write_text(mon, sizeof mon, "e.mon", "echo \"%1; %2\"  done\n");
+    snprintf(cmds, sizeof cmds, "do %s x y", mon);
+    cs_mon_prints(cmds, "x; y  done\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -124,6 +146,7 @@ int main(void)
         cmocka_unit_test(address__negative_as_written),
         cmocka_unit_test(stack_step__limit_and_trap_loop),
         cmocka_unit_test(until__the_stop_says_where_and_how_long),
+        cmocka_unit_test(echo__takes_the_quotes_off),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "mon_impl.h"
 #include "reader.h"
 
@@ -33,9 +34,23 @@ int mon_cmd_do(struct mon *m, int argc, char **argv)
     return st ? -1 : 0;
 }
 
+/* The rest of the line as written, spaces and all (SIMH's ECHO), with the
+ * quoting every command line has taken off: 'echo "a; b"' prints a; b. */
 int mon_cmd_echo(struct mon *m, int argc, char **argv)
 {
-    mon_out(m, "%s\n", argc > 1 ? argv[1] : "");
+    char none[1] = "", *text = argc > 1 ? argv[1] : none, *o = text;
+    bool quoted = false;
+    for (const char *s = text; *s;) {
+        bool was = quoted;
+        size_t k = mon_quote_step(s, &quoted);
+        if (k == 2 || was == quoted) /* an escape's second character, or text */
+            *o++ = s[k - 1];
+        s += k;
+    }
+    if (quoted) /* as the other commands say it */
+        return mon_err(m, "missing closing quote");
+    *o = '\0';
+    mon_out(m, "%s\n", text);
     return 0;
 }
 

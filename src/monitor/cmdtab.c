@@ -309,7 +309,12 @@ const struct mon_cmd mon_cmds[] = {
      "appears, complete, when 'log off' (or the end of the session) closes\n"
      "it.  'log' says where the log goes.",
      G_SCRIPT, NULL, "=f+{off}", 0},
-    {"echo", mon_cmd_echo, 0, 1, "echo TEXT", "print TEXT", G_SCRIPT, NULL, NULL, CMD_RAW},
+    {"echo", mon_cmd_echo, 0, 1, "echo TEXT",
+     "print TEXT\n"
+     "TEXT is the rest of the line as written, spaces kept, with its double\n"
+     "quotes taken off as on any command line: echo \"a; b\" prints a; b.\n"
+     "Inside quotes \\\" is a quote and \\\\ a backslash; there are no other escapes.",
+     G_SCRIPT, NULL, NULL, CMD_RAW},
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
      "change a setting, or list them\n"
      "  memory Q          bare machine size in words (resets it)\n"
