@@ -127,6 +127,40 @@ static void echo__takes_the_quotes_off(void **state)
     cs_mon_prints(cmds, "x; y  done\n");
 }
 
+/* "the commands of a breakpoint start a new [history]": a list that only
+ * echoes and continues changed nothing, yet 'rstep' could not go back
+ * past its last hit.  Now such a list keeps the history, on the bare
+ * machine and in a VM, and 'rstep' arrives where 'go for' does. */
+static void do_list__echo_and_continue_keep_the_history(void **state)
+{
+    (void)state;
+    static const char *const setups[] = {"load examples/sum.s",
+                                         "vm create a 4096 examples/sum.s"};
+    for (size_t k = 0; k < sizeof setups / sizeof setups[0]; k++) {
+        char back[256], fwd[256];
+        snprintf(back, sizeof back,
+                 "%s; break loop do \"echo pass; print/d E[i]; assert E[i] < 10; continue\"; "
+                 "go; rstep 30; regs; examine -d total",
+                 setups[k]);
+        snprintf(fwd, sizeof fwd, "%s; go for 23; regs; examine -d total", setups[k]);
+        struct cs_outcome b = cs_mon(back), f = cs_mon(fwd);
+        assert_int_equal(b.status, 0);
+        assert_int_equal(f.status, 0);
+        const char *rb = strstr(b.out, " (q="), *rf = strstr(f.out, " (q=");
+        assert_non_null(rb);
+        assert_non_null(rf);
+        assert_string_equal(rb, rf); /* the registers and total at step 23 */
+        cs_outcome_free(&b);
+        cs_outcome_free(&f);
+    }
+    cs_mon_prints("load examples/sum.s; break loop do \"echo pass; continue\"; go; rcontinue; "
+                  "rcontinue; examine -d i",
+                  "back to the previous breakpoint, at step 42: ");
+    /* a list that may change the machine still starts a new history */
+    cs_mon_fails("load examples/sum.s; break loop do \"deposit x 0; continue\"; go; rstep 30",
+                 "rstep: can go back at most 6 steps (the history starts at step 47)");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -147,6 +181,7 @@ int main(void)
         cmocka_unit_test(stack_step__limit_and_trap_loop),
         cmocka_unit_test(until__the_stop_says_where_and_how_long),
         cmocka_unit_test(echo__takes_the_quotes_off),
+        cmocka_unit_test(do_list__echo_and_continue_keep_the_history),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

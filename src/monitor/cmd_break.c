@@ -186,12 +186,14 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
         return false;
     m->in_bp_cmds = true;
     m->resume = false;
+    m->bp_cmds_kept = true;
     const char *saved = m->src_name;
     if (mon_exec_line(m, cmds) != 0)
         m->bp_cmds_failed = true; /* a script's 'assert' there fails the script */
     m->src_name = saved;
     m->in_bp_cmds = false;
-    mon_rev_rebase(m); /* the commands may have changed the machine */
+    if (!m->bp_cmds_kept) /* the commands may have changed the machine */
+        mon_rev_rebase(m);
     free(cmds);
     bool go_on = m->resume;
     m->resume = false;

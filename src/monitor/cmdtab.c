@@ -52,7 +52,7 @@ const struct mon_cmd mon_cmds[] = {
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
      "Inside a breakpoint's command list, 'continue' resumes the run that stopped.",
-     G_EXEC, "c", "={until,for,cycles}+s", 0},
+     G_EXEC, "c", "={until,for,cycles}+s", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
      "Prints the address, the word disassembled, the PSW before and after, every\n"
@@ -136,7 +136,7 @@ const struct mon_cmd mon_cmds[] = {
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
      "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
      "binary, c character, w decoded as a PSW (print/w E[0]: the old PSW).",
-     G_INSPECT, "p", "=s", CMD_RAW},
+     G_INSPECT, "p", "=s", CMD_RAW | CMD_KEEPS},
     {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N...|all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
      "(and of continue, until, rstep, rcontinue and stack step).  Without EXPR\n"
@@ -302,7 +302,7 @@ const struct mon_cmd mon_cmds[] = {
      "operators ( ) ! ~ - * / % + - << >> < <= > >= == != & ^ | && ||, signed.\n"
      "A label of the loaded program hides a built-in name; $cause, $halted...\n"
      "always mean the built-in.  Example: assert E[0x100] == 42 && M == user",
-     G_SCRIPT, NULL, "=s", CMD_RAW},
+     G_SCRIPT, NULL, "=s", CMD_RAW | CMD_KEEPS},
     {"log", mon_cmd_log, 0, 1, "log [FILE|off]",
      "copy the session, commands and output, to FILE (for a lab report)\n"
      "Each command is written after its prompt, as on the screen; FILE\n"
@@ -314,7 +314,7 @@ const struct mon_cmd mon_cmds[] = {
      "TEXT is the rest of the line as written, spaces kept, with its double\n"
      "quotes taken off as on any command line: echo \"a; b\" prints a; b.\n"
      "Inside quotes \\\" is a quote and \\\\ a backslash; there are no other escapes.",
-     G_SCRIPT, NULL, NULL, CMD_RAW},
+     G_SCRIPT, NULL, NULL, CMD_RAW | CMD_KEEPS},
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
      "change a setting, or list them\n"
      "  memory Q          bare machine size in words (resets it)\n"

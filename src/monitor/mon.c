@@ -386,6 +386,8 @@ static int exec_one(struct mon *m, const char *text)
         return mon_err(m, "out of memory");
     argv[0] = (char *)c->name;
     m->cur = c;
+    if (!(c->flags & CMD_KEEPS))
+        m->bp_cmds_kept = false;
     if (c->flags & CMD_RAW) {
         memcpy(buf, rest, len);
         for (size_t k = len - 1; k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '\t' ||

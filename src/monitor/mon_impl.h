@@ -38,7 +38,12 @@
 enum mon_group { G_EXEC, G_INSPECT, G_ALTER, G_BREAK, G_TRACE, G_VM, G_SNAP,
                  G_SCRIPT, G_COUNT };
 
-enum { CMD_RAW = 1 };  /* the handler gets the rest of the line as argv[1] */
+enum {
+    CMD_RAW = 1,  /* the handler gets the rest of the line as argv[1] */
+    /* changes no machine, in a breakpoint's commands ('continue' there only
+     * resumes): a list of only these leaves the reverse history going */
+    CMD_KEEPS = 2,
+};
 
 struct mon_cmd {
     const char *name;
@@ -157,6 +162,7 @@ struct mon {
 
     /* breakpoint command lists */
     bool in_bp_cmds, resume;
+    bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool until_reached;   /* 'until''s breakpoint stopped it: the run says so, with counts */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
 
