@@ -18,6 +18,28 @@
 
 #include "cli_support.h"
 
+/* Write TEXT as NAME in the temporary directory, then run PRE PATH POST
+ * (PATH the file's). */
+static struct cs_outcome mon_with_file(const char *name, const char *text, const char *pre,
+                                       const char *post)
+{
+    char path[CS_PATH], cmds[CS_PATH + 256];
+    cs_write_text(path, sizeof path, name, text);
+    snprintf(cmds, sizeof cmds, "%s%s%s", pre, path, post);
+    return cs_mon(cmds);
+}
+
+/* ... which succeeds and prints WANT. */
+static void file_prints(const char *name, const char *text, const char *pre, const char *post,
+                        const char *want)
+{
+    struct cs_outcome o = mon_with_file(name, text, pre, post);
+    if (o.status != 0 || !strstr(o.out, want))
+        fail_msg("'%s...%s': status %d, output \"%s\" lacks \"%s\"; stderr \"%s\"", pre, post,
+                 o.status, o.out, want, o.err);
+    cs_outcome_free(&o);
+}
+
 /* "watch [read|write|access]": 'watch read write 0' said "unknown name
  * 'write'"; now it says 'access' is both, and a label named write is
  * still an address. */
@@ -31,10 +53,8 @@ static void watch__one_kind(void **state)
     cs_mon_prints("set on-error continue; watch read write 0; info watch",
                   "no watchpoints");
     cs_mon_prints("watch access 0 2; info watch", "1  watch  access 0..0x1  hits 0");
-    char src[CS_PATH], cmds[CS_PATH + 64];
-    cs_write_text(src, sizeof src, "w.s", "        .entry s\ns:      HALT\nwrite:  .word 0\n");
-    snprintf(cmds, sizeof cmds, "load %s; watch read write; info watch", src);
-    cs_mon_prints(cmds, "1  watch  read 0x1..0x1 write  hits 0");
+    file_prints("w.s", "        .entry s\ns:      HALT\nwrite:  .word 0\n", "load ",
+                "; watch read write; info watch", "1  watch  read 0x1..0x1 write  hits 0");
 }
 
 /* "an address out of range gets one error line": 'examine -1' showed
@@ -65,14 +85,12 @@ static void address__negative_as_written(void **state)
 static void stack_step__limit_and_trap_loop(void **state)
 {
     (void)state;
-    char src[CS_PATH], cmds[CS_PATH + 128];
-    cs_write_text(src, sizeof src, "spin.s",
-                  "        .entry s\ns:      BNE   one, zero, s\none:    .word 1\n"
-                  "zero:   .word 0\n");
-    snprintf(cmds, sizeof cmds, "nest 1 %s; set limit 100; stack step 1000", src);
-    cs_mon_prints(cmds, "step limit (100) reached: u I=0 P=0x00000 l=0x00280");
+    static const char spin[] = "        .entry s\ns:      BNE   one, zero, s\n"
+                               "one:    .word 1\nzero:   .word 0\n";
+    struct cs_outcome o = mon_with_file("spin.s", spin, "nest 1 ",
+                                        "; set limit 100; stack step 1000");
+    assert_non_null(strstr(o.out, "step limit (100) reached: u I=0 P=0x00000 l=0x00280"));
     /* the limit counts real steps: fewer than 100 guest steps were shown */
-    struct cs_outcome o = cs_mon(cmds);
     int shown = 0;
     for (const char *p = o.out; (p = strstr(p, "  top guest ")) != NULL; p++)
         shown++;
@@ -81,10 +99,10 @@ static void stack_step__limit_and_trap_loop(void **state)
     cs_outcome_free(&o);
     /* E[1] = 0 and P past the end: every real step traps back to itself;
      * the limit, far off, keeps the test finite should the check fail */
-    snprintf(cmds, sizeof cmds,
-             "nest 1 %s; deposit 1 0; deposit P 0x7fff0; set limit 3000000; stack step", src);
-    cs_mon_prints(cmds, "trap loop after 65535 steps (a disabled wait): each step takes a "
-                        "memory trap and E[1] loads the same PSW");
+    file_prints("spin.s", spin, "nest 1 ",
+                "; deposit 1 0; deposit P 0x7fff0; set limit 3000000; stack step",
+                "trap loop after 65535 steps (a disabled wait): each step takes a memory trap "
+                "and E[1] loads the same PSW");
 }
 
 /* A stop by 'for N' or 'cycles N' says "stopped after N steps, M cycles";
@@ -121,10 +139,7 @@ static void echo__takes_the_quotes_off(void **state)
     cs_mon_prints("load examples/sum.s; break loop do \"echo \\\"hit; at\\\" loop\"; go",
                   "hit 1 time\nhit; at loop\n");
     /* and a script line is a command line */
-    char mon[CS_PATH], cmds[CS_PATH + 8];
-    cs_write_text(mon, sizeof mon, "e.mon", "echo \"%1; %2\"  done\n");
-    snprintf(cmds, sizeof cmds, "do %s x y", mon);
-    cs_mon_prints(cmds, "x; y  done\n");
+    file_prints("e.mon", "echo \"%1; %2\"  done\n", "do ", " x y", "x; y  done\n");
 }
 
 /* "the commands of a breakpoint start a new [history]": a list that only
