@@ -323,7 +323,7 @@ static void usage(FILE *f)
             "  -p, --profile P|all  one profile (default virtualizable), or all of them\n"
             "  -j, --json           one JSON object\n"
             "  --check-declared     exit 1 if a derived class differs from the declared one\n"
-            "  --seed N             seed of the random states (default 0x%" PRIx64 ")\n"
+            "  --seed N             seed of the random states, not 0 (default 0x%" PRIx64 ")\n"
             "  --random-states N    random states per instruction, 1..1000000 (default %u)\n"
             "  --words Q            words of the small machine, %u..%u (default %u)\n\n"
             "Profiles:",

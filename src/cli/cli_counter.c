@@ -26,7 +26,7 @@ static void usage(FILE *f)
             "  -j, --json           one JSON object per profile\n"
             "  --expect             exit 1 unless the VMM fails iff Theorem 1 fails and the\n"
             "                       hybrid VMM fails iff Theorem 3 fails (for CI)\n"
-            "  --seed N             the analyzer's seed (default 0x%llx)\n"
+            "  --seed N             the analyzer's seed, not 0 (default 0x%llx)\n"
             "  --words Q            the analyzer's machine, %u to %u words (default %u);\n"
             "                       each program's guest has 2Q words\n"
             "Exit status: 0 when it ran, 1 with --expect and an unexpected outcome,\n"

@@ -200,6 +200,10 @@ int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
     case 's':
         if (cli_parse_u64("--seed", arg, &v) != 0)
             return -1;
+        if (v == 0) { /* the library reads 0 as "the default seed": not what was asked */
+            cli_error("--seed: expected 1 to 18446744073709551615, got '%s'", arg);
+            return -1;
+        }
         a->ao.seed = v;
         return 1;
     case 'q':
