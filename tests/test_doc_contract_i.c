@@ -64,6 +64,60 @@ static void analyze__a_seed_of_zero_is_refused_not_replaced(void **state)
     free(doc);
 }
 
+/* Section 3: "If i is not sensitive, then it is innocuous."  The class
+ * column writes `innocuous` for the empty class only; a privileged
+ * instruction that is not sensitive (TGET on every profile) is written
+ * `priv` and is innocuous in the paper's sense, as the document says. */
+static void theorems__innocuous_is_not_sensitive(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    const char *sec = strstr(doc, "### Innocuous (section 3)");
+    assert_non_null(sec);
+    char quote[400];
+    snprintf(quote, sizeof quote, "%.399s", sec);
+    for (char *c = quote; *c; c++) /* the quote may be wrapped anywhere */
+        *c = *c == '\n' ? ' ' : *c;
+    assert_non_null(strstr(quote, "If i is not sensitive, then it is innocuous.\""));
+    struct cs_outcome o = cs_run_tgm("analyze", "--profile", "all", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    const char *profs = cs_json_get(o.out, "profiles");
+    for (size_t k = 0; k < cs_json_count(profs); k++) {
+        const char *p = cs_json_item(profs, k), *ins = cs_json_get(p, "instructions");
+        char *name = cs_json_str(cs_json_get(p, "profile"), NULL);
+        struct cs_outcome t = cs_run_tgm("analyze", "--profile", name, NULL);
+        assert_int_equal(t.status, 0);
+        for (size_t i = 0; i < cs_json_count(ins); i++) {
+            const char *in = cs_json_item(ins, i);
+            if (!cs_json_bool(cs_json_get(in, "present")))
+                continue;
+            char *insn = cs_json_str(cs_json_get(in, "name"), NULL);
+            const char *derived = cs_json_get(in, "derived");
+            size_t n = cs_json_count(derived);
+            bool priv = false;
+            for (size_t c = 0; c < n; c++) {
+                char *cls = cs_json_str(cs_json_item(derived, c), NULL);
+                priv |= strcmp(cls, "priv") == 0;
+                free(cls);
+            }
+            /* the text row: name padded to 7, then the derived column */
+            char row[64];
+            snprintf(row, sizeof row, "\n%-7s%s", insn, n == 0 ? "innocuous " : "");
+            const char *at = strstr(t.out, row);
+            if (!at || (n > 0 && strncmp(at + 8, "innocuous", 9) == 0))
+                fail_msg("%s: %s's row should say 'innocuous' iff its class is empty", name,
+                         insn);
+            if (strcmp(insn, "TGET") == 0 && !(priv && n == 1))
+                fail_msg("%s: TGET should be privileged and not sensitive", name);
+            free(insn);
+        }
+        cs_outcome_free(&t);
+        free(name);
+    }
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* ---- docs/recursion.md ------------------------------------------------------- */
 
 /* "A CP handles a trap in about 75 of its own instructions" did not follow
@@ -115,6 +169,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(analyze__a_seed_of_zero_is_refused_not_replaced),
+        cmocka_unit_test(theorems__innocuous_is_not_sensitive),
         cmocka_unit_test(recursion__a_trap_costs_the_cp_what_the_doc_says),
     };
     return cmocka_run_group_tests_name("doc_contract_i", tests, group_setup, group_teardown);
