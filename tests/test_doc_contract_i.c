@@ -118,6 +118,155 @@ static void theorems__innocuous_is_not_sensitive(void **state)
     free(doc);
 }
 
+/* ---- docs/os.md -------------------------------------------------------------- */
+
+/* Write the OS with process 4 replaced by PROGRAM (a user program written
+ * from docs/os.md's ABI alone) into the temporary directory; PATH gets the
+ * source's path.  The other programs and print.inc are the examples'. */
+static void os_with(char *path, size_t len, const char *program)
+{
+    char inc[CS_PATH], cwd[PATH_MAX];
+    cs_write_text(inc, sizeof inc, "mine.inc", program);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *os = cs_slurp("examples/os/os.s", NULL);
+    size_t cap = strlen(os) + 8 * PATH_MAX;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[0] = '\0';
+    static const struct {
+        const char *from, *to;
+    } inc_map[] = {
+        {"\"../print.inc\"", "examples/print.inc"}, {"\"primes.inc\"", "examples/os/primes.inc"},
+        {"\"tick.inc\"", "examples/os/tick.inc"},   {"\"tock.inc\"", "examples/os/tock.inc"},
+        {"\"rogue.inc\"", NULL},
+    };
+    const char *p = os;
+    for (const char *q; (q = strstr(p, ".include ")); ) {
+        q += strlen(".include ");
+        strncat(out, p, (size_t)(q - p));
+        size_t k = 0;
+        while (k < sizeof inc_map / sizeof inc_map[0] &&
+               strncmp(q, inc_map[k].from, strlen(inc_map[k].from)) != 0)
+            k++;
+        assert_true(k < sizeof inc_map / sizeof inc_map[0]);
+        size_t used = strlen(out);
+        if (inc_map[k].to)
+            snprintf(out + used, cap - used, "\"%s/%s\"", cwd, inc_map[k].to);
+        else
+            snprintf(out + used, cap - used, "\"%s\"", inc);
+        p = q + strlen(inc_map[k].from);
+    }
+    strcat(out, p);
+    cs_write_text(path, len, "os-mine.s", out);
+    free(out);
+    free(os);
+}
+
+/* The characters of CONSOLE that are in SET, in order: one process's
+ * output, pulled out of the interleaved console. */
+static void only(const char *console, const char *set, char *out, size_t len)
+{
+    size_t n = 0;
+    for (const char *c = console; *c && n + 1 < len; c++)
+        if (strchr(set, *c))
+            out[n++] = *c;
+    out[n] = '\0';
+}
+
+/* docs/os.md's system calls, used by a program written from the table:
+ * GETPID gives 4, GETC the input bytes then -1, PUTC writes the low byte,
+ * YIELD goes on after the SVC, EXIT's status is printed (as an unsigned
+ * number), and an unknown n kills the process with status 3 at the SVC. */
+static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
+{
+    (void)state;
+    static const char prog[] =
+        "my_arg: .word 0                  ; SYSARG\n"
+        "        LI    my_arg, '#'\n"
+        "        SVC   SYS_PUTC\n"
+        "        SVC   SYS_GETPID\n"
+        "        ADD   my_arg, my_arg, my_a    ; 4 -> 'D'\n"
+        "        SVC   SYS_PUTC\n"
+        "        SVC   SYS_GETC\n"
+        "        SVC   SYS_PUTC\n"
+        "        SVC   SYS_GETC\n"
+        "        SVC   SYS_PUTC\n"
+        "        SVC   SYS_GETC                ; none left: -1\n"
+        "        BNE   my_arg, my_m1, my_bad\n"
+        "        LI    my_arg, 0x100 + 'X'     ; only the low byte is written\n"
+        "        SVC   SYS_PUTC\n"
+        "        SVC   SYS_YIELD\n"
+        "        LI    my_arg, 'N'\n"
+        "        SVC   SYS_PUTC\n"
+        "        MOV   my_arg, my_st\n"
+        "        SVC   SYS_EXIT\n"
+        "my_bad: SVC   SYS_EXIT\n"
+        "my_a:   .word 'A' - 1\n"
+        "my_m1:  .word -1\n"
+        "my_st:  .word -2\n";
+    char path[CS_PATH];
+    os_with(path, sizeof path, prog);
+    struct cs_outcome o = cs_run_tgm("run", "--input", "AB", path, NULL);
+    assert_int_equal(o.status, 0);
+    char mine[64];
+    char *end = strstr(o.out, "\n-- halted\n"); /* the console, not the summary after it */
+    assert_non_null(end);
+    end[1] = '\0';
+    only(o.out, "#DABXN", mine, sizeof mine); /* in no other process's or kernel line */
+    assert_string_equal(mine, "#DABXN");
+    assert_non_null(strstr(o.out, "os: process 4 exited, status 18446744073709551614 after "));
+    assert_non_null(strstr(o.out, "os: all processes done: 4 exited, 0 killed\n"));
+    /* the others are untouched: the examples' own lines */
+    assert_non_null(strstr(o.out, "os: process 2 exited, status 0 after "));
+    assert_non_null(strstr(o.out, "os: process 3 exited, status 3 after "));
+    cs_outcome_free(&o);
+
+    /* SVC 5 and SVC 2^19 - 1: no such call, killed at the SVC's P */
+    static const char *const bad[] = {"my_arg: .word 0\n  NOP\n  SVC 5\n",
+                                      "my_arg: .word 0\n  NOP\n  SVC 0x7FFFF\n"};
+    for (size_t k = 0; k < 2; k++) {
+        os_with(path, sizeof path, bad[k]);
+        o = cs_run_tgm("run", path, NULL);
+        assert_int_equal(o.status, 0);
+        assert_non_null(strstr(o.out, "os: process 4 killed: unknown system call at P=2 after "));
+        assert_non_null(strstr(o.out, "os: all processes done: 3 exited, 1 killed\n"));
+        cs_outcome_free(&o);
+    }
+    char *doc = cs_slurp("docs/os.md", NULL);
+    assert_non_null(strstr(doc, "printed as an unsigned number"));
+    free(doc);
+}
+
+/* "in a smaller one that still holds its image (906 words) ... 906 to
+ * 1023 words happen to run the same": the same console and final state
+ * (only the digest of E, whose size differs, changes); 905 is refused. */
+static void os__runs_the_same_from_906_words_up(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/os.md", NULL);
+    assert_non_null(strstr(doc, "holds its image (906 words)"));
+    assert_non_null(strstr(doc, "so 906 to 1023 words happen to run the same"));
+    free(doc);
+    struct cs_outcome ref = cs_run_tgm("run", "--mem", "1024", "examples/os/os.s", NULL);
+    assert_int_equal(ref.status, 0);
+    char *cut = strstr(ref.out, "digest ");
+    assert_non_null(cut);
+    *cut = '\0';
+    const char *mems[] = {"906", "1000", "1023"};
+    for (size_t k = 0; k < 3; k++) {
+        struct cs_outcome o = cs_run_tgm("run", "--mem", mems[k], "examples/os/os.s", NULL);
+        assert_int_equal(o.status, 0);
+        if (strncmp(o.out, ref.out, strlen(ref.out)) != 0)
+            fail_msg("--mem %s runs otherwise than --mem 1024:\n%s", mems[k], o.out);
+        cs_outcome_free(&o);
+    }
+    cs_outcome_free(&ref);
+    struct cs_outcome o = cs_run_tgm("run", "--mem", "905", "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "image needs words 0..905 but the machine has 905 words"));
+    cs_outcome_free(&o);
+}
+
 /* ---- docs/recursion.md ------------------------------------------------------- */
 
 /* "A CP handles a trap in about 75 of its own instructions" did not follow
@@ -170,6 +319,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(analyze__a_seed_of_zero_is_refused_not_replaced),
         cmocka_unit_test(theorems__innocuous_is_not_sensitive),
+        cmocka_unit_test(os__a_program_written_from_the_abi_runs_as_documented),
+        cmocka_unit_test(os__runs_the_same_from_906_words_up),
         cmocka_unit_test(recursion__a_trap_costs_the_cp_what_the_doc_says),
     };
     return cmocka_run_group_tests_name("doc_contract_i", tests, group_setup, group_teardown);
