@@ -21,6 +21,39 @@
 
 #include "cli_support.h"
 
+/* Does TEXT hold LINE (without its newline) as a whole line? */
+static bool has_line(const char *text, const char *line, size_t len)
+{
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n == len && memcmp(p, line, len) == 0)
+            return true;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return false;
+}
+
+/* The lines of the fenced block that follows "$ CMD\n" in DOC, as a copy. */
+static char *doc_block(const char *doc, const char *cmd)
+{
+    char head[160];
+    snprintf(head, sizeof head, "$ %s\n", cmd);
+    const char *a = strstr(doc, head);
+    if (!a)
+        fail_msg("the document shows no '%s'", cmd);
+    a += strlen(head);
+    const char *b = strstr(a, "```");
+    assert_non_null(b);
+    char *out = malloc((size_t)(b - a) + 1);
+    assert_non_null(out);
+    memcpy(out, a, (size_t)(b - a));
+    out[b - a] = '\0';
+    return out;
+}
+
 /* The number after WHAT in TEXT (digits, commas and one decimal point). */
 static double number_after(const char *text, const char *what)
 {
@@ -61,6 +94,40 @@ static void analyze__a_seed_of_zero_is_refused_not_replaced(void **state)
     cs_outcome_free(&o);
     char *doc = cs_slurp("docs/theorems.md", NULL);
     assert_non_null(strstr(doc, "| `--seed N` | seed of the random states, 1 to 2^64 - 1"));
+    free(doc);
+}
+
+/* "Lines marked `...` are omitted rows that are identical to the
+ * virtualizable profile's": every line 'tgm analyze --profile P' prints
+ * that the document leaves out is a line of the virtualizable output. */
+static void theorems__omitted_rows_are_the_virtualizable_profiles(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    assert_non_null(strstr(doc, "Lines marked `...` are omitted rows that are identical to the\n"
+                                "virtualizable profile's."));
+    struct cs_outcome v = cs_run_tgm("analyze", "--profile", "virtualizable", NULL);
+    assert_int_equal(v.status, 0);
+    const char *profs[] = {"pdp10", "s360-67", "s360-67-lra-user", "pdp11-45", "x86"};
+    for (size_t k = 0; k < sizeof profs / sizeof profs[0]; k++) {
+        char cmd[80];
+        snprintf(cmd, sizeof cmd, "tgm analyze --profile %s", profs[k]);
+        char *shown = doc_block(doc, cmd);
+        assert_non_null(strstr(shown, "...\n")); /* something was left out */
+        struct cs_outcome o = cs_run_tgm("analyze", "--profile", profs[k], NULL);
+        assert_int_equal(o.status, 0);
+        for (const char *p = o.out; *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            if (!has_line(shown, p, n) && !has_line(v.out, p, n))
+                fail_msg("%s: the line '%.*s' is neither shown nor the virtualizable "
+                         "profile's", profs[k], (int)n, p);
+            p += n + (nl != NULL);
+        }
+        cs_outcome_free(&o);
+        free(shown);
+    }
+    cs_outcome_free(&v);
     free(doc);
 }
 
@@ -318,6 +385,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(analyze__a_seed_of_zero_is_refused_not_replaced),
+        cmocka_unit_test(theorems__omitted_rows_are_the_virtualizable_profiles),
         cmocka_unit_test(theorems__innocuous_is_not_sensitive),
         cmocka_unit_test(os__a_program_written_from_the_abi_runs_as_documented),
         cmocka_unit_test(os__runs_the_same_from_906_words_up),
