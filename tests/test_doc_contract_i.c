@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/asm.h"
+#include "tgm/nest.h"
 
 /* Does TEXT hold LINE (without its newline) as a whole line? */
 static bool has_line(const char *text, const char *line, size_t len)
@@ -369,6 +371,57 @@ static void recursion__a_trap_costs_the_cp_what_the_doc_says(void **state)
     cs_outcome_free(&b);
 }
 
+/* "Each level sees an ordinary machine; each level's guest ends in exactly
+ * the state it reaches on a bare machine": only the guest proper was
+ * compared.  Level k's whole machine (its CP and everything above it) at
+ * the top of a stack of depth N ends word for word as the stack of depth
+ * k ends on the real machine, and level k + 1 records the PSW and timer
+ * the real machine has there: a VMM runs under a VMM as on the hardware. */
+static void recursion__every_levels_guest_ends_as_on_a_bare_machine(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/recursion.md", NULL);
+    assert_non_null(strstr(doc, "Each level sees an\nordinary machine; each level's guest "
+                                "ends in exactly the state it reaches on\na bare machine"));
+    free(doc);
+    struct tgm_image os;
+    assert_int_equal(asm_assemble_file("examples/os/os.s", &os, stderr), 0);
+    enum { DEEPEST = 3 };
+    struct nest_run run[DEEPEST + 1];
+    char err[256];
+    for (unsigned d = 1; d <= DEEPEST; d++) {
+        struct nest_run_opts o = {d, TGM_Q_DEFAULT, false, false, NULL, 0};
+        if (nest_run_start(NULL, &os, &o, &run[d], err, sizeof err) != 0)
+            fail_msg("depth %u: %s", d, err);
+        assert_true(nest_run_go(&run[d], 0));
+    }
+    for (unsigned n = 2; n <= DEEPEST; n++)
+        for (unsigned k = 1; k < n; k++) {
+            const struct nest_layout *lay = &run[n].lay;
+            const uint64_t *bare = machine_mem(run[k].real);
+            const uint64_t *at = machine_mem(run[n].real) + (n - k) * lay->map.k;
+            uint32_t q = run[k].lay.q;
+            for (uint32_t i = 0; i < q; i++)
+                if (bare[i] != at[i])
+                    fail_msg("level %u at depth %u: E[%u] is 0x%llx, on the real machine "
+                             "0x%llx", k, n, i, (unsigned long long)at[i],
+                             (unsigned long long)bare[i]);
+            struct nest_level up;
+            nest_level_read(lay, machine_mem(run[n].real), k + 1, &up);
+            struct psw real = machine_psw(run[k].real);
+            real.cause = 0; /* the CP keeps the virtual PSW without a cause */
+            struct machine_timer t = machine_get_timer(run[k].real);
+            assert_int_equal(up.w, q);
+            assert_int_equal(psw_pack(&up.vpsw), psw_pack(&real));
+            assert_int_equal(up.tarm, t.armed);
+            assert_int_equal(up.tpend, t.pending);
+            assert_int_equal(up.trem, t.remaining);
+        }
+    for (unsigned d = 1; d <= DEEPEST; d++)
+        nest_run_free(&run[d]);
+    image_free(&os);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -390,6 +443,7 @@ int main(void)
         cmocka_unit_test(os__a_program_written_from_the_abi_runs_as_documented),
         cmocka_unit_test(os__runs_the_same_from_906_words_up),
         cmocka_unit_test(recursion__a_trap_costs_the_cp_what_the_doc_says),
+        cmocka_unit_test(recursion__every_levels_guest_ends_as_on_a_bare_machine),
     };
     return cmocka_run_group_tests_name("doc_contract_i", tests, group_setup, group_teardown);
 }
