@@ -23,6 +23,15 @@
 #include "tgm/asm.h"
 #include "tgm/nest.h"
 
+/* PATH (a document) holds TEXT, word for word. */
+static void doc_says(const char *path, const char *text)
+{
+    char *doc = cs_slurp(path, NULL);
+    if (!strstr(doc, text))
+        fail_msg("%s does not say '%s'", path, text);
+    free(doc);
+}
+
 /* Does TEXT hold LINE (without its newline) as a whole line? */
 static bool has_line(const char *text, const char *line, size_t len)
 {
@@ -94,9 +103,7 @@ static void analyze__a_seed_of_zero_is_refused_not_replaced(void **state)
     assert_int_equal(o.status, 0);
     cs_assert_json_str(o.out, NULL, "seed", "0xffffffffffffffff", 18);
     cs_outcome_free(&o);
-    char *doc = cs_slurp("docs/theorems.md", NULL);
-    assert_non_null(strstr(doc, "| `--seed N` | seed of the random states, 1 to 2^64 - 1"));
-    free(doc);
+    doc_says("docs/theorems.md", "| `--seed N` | seed of the random states, 1 to 2^64 - 1");
 }
 
 /* "Lines marked `...` are omitted rows that are identical to the
@@ -301,9 +308,7 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
         assert_non_null(strstr(o.out, "os: all processes done: 3 exited, 1 killed\n"));
         cs_outcome_free(&o);
     }
-    char *doc = cs_slurp("docs/os.md", NULL);
-    assert_non_null(strstr(doc, "printed as an unsigned number"));
-    free(doc);
+    doc_says("docs/os.md", "printed as an unsigned number");
 }
 
 /* "in a smaller one that still holds its image (906 words) ... 906 to
@@ -312,10 +317,8 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
 static void os__runs_the_same_from_906_words_up(void **state)
 {
     (void)state;
-    char *doc = cs_slurp("docs/os.md", NULL);
-    assert_non_null(strstr(doc, "holds its image (906 words)"));
-    assert_non_null(strstr(doc, "so 906 to 1023 words happen to run the same"));
-    free(doc);
+    doc_says("docs/os.md", "holds its image (906 words)");
+    doc_says("docs/os.md", "so 906 to 1023 words happen to run the same");
     struct cs_outcome ref = cs_run_tgm("run", "--mem", "1024", "examples/os/os.s", NULL);
     assert_int_equal(ref.status, 0);
     char *cut = strstr(ref.out, "digest ");
@@ -380,10 +383,8 @@ static void recursion__a_trap_costs_the_cp_what_the_doc_says(void **state)
 static void recursion__every_levels_guest_ends_as_on_a_bare_machine(void **state)
 {
     (void)state;
-    char *doc = cs_slurp("docs/recursion.md", NULL);
-    assert_non_null(strstr(doc, "Each level sees an\nordinary machine; each level's guest "
-                                "ends in exactly the state it reaches on\na bare machine"));
-    free(doc);
+    doc_says("docs/recursion.md", "Each level sees an\nordinary machine; each level's guest "
+                                  "ends in exactly the state it reaches on\na bare machine");
     struct tgm_image os;
     assert_int_equal(asm_assemble_file("examples/os/os.s", &os, stderr), 0);
     enum { DEEPEST = 3 };
