@@ -196,45 +196,60 @@ static void theorems__innocuous_is_not_sensitive(void **state)
 
 /* ---- docs/os.md -------------------------------------------------------------- */
 
-/* Write the OS with process 4 replaced by PROGRAM (a user program written
- * from docs/os.md's ABI alone) into the temporary directory; PATH gets the
- * source's path.  The other programs and print.inc are the examples'. */
-static void os_with(char *path, size_t len, const char *program)
+/* TEXT with its first FROM replaced by TO, as a new string (TEXT is freed):
+ * an edit of examples/os/os.s that must find what it edits. */
+static char *edit(char *text, const char *from, const char *to)
 {
-    char inc[CS_PATH], cwd[PATH_MAX];
+    char *at = strstr(text, from);
+    if (!at)
+        fail_msg("examples/os/os.s has no '%s'", from);
+    size_t head = (size_t)(at - text), n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)head, text, to, at + strlen(from));
+    free(text);
+    return out;
+}
+
+/* Write the OS with PROGRAM (a user program written from docs/os.md alone)
+ * into the temporary directory; PATH gets the source's path.  PROGRAM
+ * replaces process 4, or with FIFTH is added as process 5 the way "Changing
+ * it" says: its base after the last region, MEM_MIN moved past it, a block
+ * in ptab, NPROC and a .org/.phase/.include/.dephase block. */
+static void os_with(char *path, size_t len, const char *program, bool fifth)
+{
+    char inc[CS_PATH], cwd[PATH_MAX], abs[2 * PATH_MAX];
     cs_write_text(inc, sizeof inc, "mine.inc", program);
     assert_non_null(getcwd(cwd, sizeof cwd));
     char *os = cs_slurp("examples/os/os.s", NULL);
-    size_t cap = strlen(os) + 8 * PATH_MAX;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    out[0] = '\0';
-    static const struct {
-        const char *from, *to;
-    } inc_map[] = {
+    static const char *const incs[][2] = {
         {"\"../print.inc\"", "examples/print.inc"}, {"\"primes.inc\"", "examples/os/primes.inc"},
         {"\"tick.inc\"", "examples/os/tick.inc"},   {"\"tock.inc\"", "examples/os/tock.inc"},
-        {"\"rogue.inc\"", NULL},
+        {"\"rogue.inc\"", "examples/os/rogue.inc"},
     };
-    const char *p = os;
-    for (const char *q; (q = strstr(p, ".include ")); ) {
-        q += strlen(".include ");
-        strncat(out, p, (size_t)(q - p));
-        size_t k = 0;
-        while (k < sizeof inc_map / sizeof inc_map[0] &&
-               strncmp(q, inc_map[k].from, strlen(inc_map[k].from)) != 0)
-            k++;
-        assert_true(k < sizeof inc_map / sizeof inc_map[0]);
-        size_t used = strlen(out);
-        if (inc_map[k].to)
-            snprintf(out + used, cap - used, "\"%s/%s\"", cwd, inc_map[k].to);
+    for (size_t k = 0; k < sizeof incs / sizeof incs[0]; k++) {
+        if (!fifth && k == 4)
+            snprintf(abs, sizeof abs, "\"%s\"", inc);
         else
-            snprintf(out + used, cap - used, "\"%s\"", inc);
-        p = q + strlen(inc_map[k].from);
+            snprintf(abs, sizeof abs, "\"%s/%s\"", cwd, incs[k][1]);
+        os = edit(os, incs[k][0], abs);
     }
-    strcat(out, p);
-    cs_write_text(path, len, "os-mine.s", out);
-    free(out);
+    if (fifth) {
+        os = edit(os, "NPROC      = 4", "NPROC      = 5");
+        os = edit(os, "MEM_MIN  = P4_BASE + REGION_SIZE",
+                  "P5_BASE  = P4_BASE + REGION_SIZE\nMEM_MIN  = P5_BASE + REGION_SIZE");
+        os = edit(os, "ptab_end:", "        .word PS_READY, pswi(USER, USER_ENTRY, P5_BASE, "
+                                   "REGION_SIZE), 0, 0\nptab_end:");
+        snprintf(abs, sizeof abs, "\"%s\"\n        .dephase\n", inc);
+        size_t n = strlen(os) + sizeof abs + 64;
+        char *more = malloc(n);
+        assert_non_null(more);
+        snprintf(more, n, "%s        .org  P5_BASE\n        .phase 0\n        .include %s", os,
+                 abs);
+        free(os);
+        os = more;
+    }
+    cs_write_text(path, len, "os-mine.s", os);
     free(os);
 }
 
@@ -281,7 +296,7 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
         "my_m1:  .word -1\n"
         "my_st:  .word -2\n";
     char path[CS_PATH];
-    os_with(path, sizeof path, prog);
+    os_with(path, sizeof path, prog, false);
     struct cs_outcome o = cs_run_tgm("run", "--input", "AB", path, NULL);
     assert_int_equal(o.status, 0);
     char mine[64];
@@ -301,7 +316,7 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
     static const char *const bad[] = {"my_arg: .word 0\n  NOP\n  SVC 5\n",
                                       "my_arg: .word 0\n  NOP\n  SVC 0x7FFFF\n"};
     for (size_t k = 0; k < 2; k++) {
-        os_with(path, sizeof path, bad[k]);
+        os_with(path, sizeof path, bad[k], false);
         o = cs_run_tgm("run", path, NULL);
         assert_int_equal(o.status, 0);
         assert_non_null(strstr(o.out, "os: process 4 killed: unknown system call at P=2 after "));
@@ -309,6 +324,34 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
         cs_outcome_free(&o);
     }
     doc_says("docs/os.md", "printed as an unsigned number");
+}
+
+/* docs/os.md's recipe for a new program, followed to the letter, gives a
+ * fifth process that runs beside the four with id 5. */
+static void os__a_fifth_program_added_as_documented_runs(void **state)
+{
+    (void)state;
+    doc_says("docs/os.md", "- A new program: its `Pn_BASE` after the last region, with "
+                           "`MEM_MIN`\n  moved past it");
+    char path[CS_PATH];
+    os_with(path, sizeof path,
+            "my_arg: .word 0\n        SVC   SYS_GETPID\n        ADD   my_arg, my_arg, my_a\n"
+            "        SVC   SYS_PUTC\n        LI    my_arg, 7\n        SVC   SYS_EXIT\n"
+            "my_a:   .word 'A' - 1\n",
+            true);
+    struct cs_outcome o = cs_run_tgm("run", path, NULL);
+    assert_int_equal(o.status, 0);
+    assert_true(strncmp(o.out, "os: 5 processes, quantum 300 cycles\n", 36) == 0);
+    char *end = strstr(o.out, "\n-- halted\n");
+    assert_non_null(end);
+    end[1] = '\0';
+    char mine[8];
+    only(o.out, "E", mine, sizeof mine); /* GETPID 5 -> 'E' */
+    assert_string_equal(mine, "E");
+    assert_non_null(strstr(o.out, "os: process 5 exited, status 7 after "));
+    assert_non_null(strstr(o.out, "os: process 4 killed: memory trap at P=4 after 92 cycles\n"));
+    assert_non_null(strstr(o.out, "os: all processes done: 4 exited, 1 killed\n"));
+    cs_outcome_free(&o);
 }
 
 /* "in a smaller one that still holds its image (906 words) ... 906 to
@@ -442,6 +485,7 @@ int main(void)
         cmocka_unit_test(theorems__omitted_rows_are_the_virtualizable_profiles),
         cmocka_unit_test(theorems__innocuous_is_not_sensitive),
         cmocka_unit_test(os__a_program_written_from_the_abi_runs_as_documented),
+        cmocka_unit_test(os__a_fifth_program_added_as_documented_runs),
         cmocka_unit_test(os__runs_the_same_from_906_words_up),
         cmocka_unit_test(recursion__a_trap_costs_the_cp_what_the_doc_says),
         cmocka_unit_test(recursion__every_levels_guest_ends_as_on_a_bare_machine),
