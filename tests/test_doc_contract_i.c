@@ -466,6 +466,64 @@ static void recursion__every_levels_guest_ends_as_on_a_bare_machine(void **state
     image_free(&os);
 }
 
+/* The recursion table's columns that do not depend on the clock: for the
+ * OS at each depth, real instructions per guest instruction, the real
+ * traps and the traps reaching each level are those of 'tgm run --nest D
+ * --json'; a compute-bound guest takes 1, 3, 7, 15 real traps (its HALT
+ * and each level's boot and halt). */
+static void recursion__the_tables_exact_columns_are_the_runs(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/recursion.md", NULL);
+    const char *os = strstr(doc, "time-sharing OS (examples/os) (");
+    assert_non_null(os);
+    doc_says("docs/recursion.md", "(1, 3, 7, 15 traps: each level's boot and halt");
+    char loop[CS_PATH];
+    cs_write_text(loop, sizeof loop, "loop.s",
+                  "        .entry s\ns:      LI    n, 1000\nl:      ADDI  x, x, 3\n"
+                  "        MOV   y, x\n        DJNZ  n, l\n        HALT\n"
+                  "n:      .word 0\nx:      .word 0\ny:      .word 0\n");
+    uint64_t guest = number_after(os, "time-sharing OS (examples/os) (");
+    for (unsigned d = 1; d <= 4; d++) {
+        char depth[4], row[16], want[160];
+        snprintf(depth, sizeof depth, "%u", d);
+        struct cs_outcome o = cs_run_tgm("run", "--nest", depth, "--json", "examples/os/os.s",
+                                         NULL);
+        assert_int_equal(o.status, 0);
+        const char *nest = cs_json_get(o.out, "nest"), *real = cs_json_get(nest, "real");
+        uint64_t insns = cs_json_uint(cs_json_get(real, "instructions"));
+        uint64_t traps = cs_json_uint(cs_json_get(real, "steps")) - insns;
+        /* the row's columns from the ratio on, one space apart */
+        int w = snprintf(want, sizeof want, " %.3f %llu ", (double)insns / (double)guest,
+                         (unsigned long long)traps);
+        for (unsigned k = 0; k < d; k++)
+            w += snprintf(want + w, sizeof want - (size_t)w, "%s%llu", k ? " / " : "",
+                          (unsigned long long)cs_json_uint(cs_json_get(
+                              cs_json_item(cs_json_get(nest, "levels"), k), "entries")));
+        snprintf(row, sizeof row, "\n  %u      ", d);
+        const char *at = strstr(os, row);
+        assert_non_null(at);
+        char line[160];
+        size_t n = 0;
+        for (const char *c = at + 1; *c && *c != '\n' && n + 1 < sizeof line; c++)
+            if (*c != ' ' || (n && line[n - 1] != ' '))
+                line[n++] = *c;
+        line[n] = '\0';
+        size_t lw = strlen(want);
+        if (n < lw || strcmp(line + n - lw, want) != 0)
+            fail_msg("depth %u: the OS row '%s' should end '%s'", d, line, want);
+        cs_outcome_free(&o);
+        o = cs_run_tgm("run", "--nest", depth, "--json", loop, NULL);
+        assert_int_equal(o.status, 0);
+        real = cs_json_get(cs_json_get(o.out, "nest"), "real");
+        assert_int_equal(cs_json_uint(cs_json_get(real, "steps")) -
+                             cs_json_uint(cs_json_get(real, "instructions")),
+                         (1u << d) - 1);
+        cs_outcome_free(&o);
+    }
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -489,6 +547,7 @@ int main(void)
         cmocka_unit_test(os__runs_the_same_from_906_words_up),
         cmocka_unit_test(recursion__a_trap_costs_the_cp_what_the_doc_says),
         cmocka_unit_test(recursion__every_levels_guest_ends_as_on_a_bare_machine),
+        cmocka_unit_test(recursion__the_tables_exact_columns_are_the_runs),
     };
     return cmocka_run_group_tests_name("doc_contract_i", tests, group_setup, group_teardown);
 }
