@@ -253,15 +253,18 @@ static void os_with(char *path, size_t len, const char *program, bool fifth)
     free(os);
 }
 
-/* The characters of CONSOLE that are in SET, in order: one process's
- * output, pulled out of the interleaved console. */
-static void only(const char *console, const char *set, char *out, size_t len)
+/* The characters of the console of a run (OUT, what 'tgm run' printed
+ * before its summary) that are in SET, in order: one process's output,
+ * pulled out of the interleaved console. */
+static void only(const char *out, const char *set, char *buf, size_t len)
 {
+    const char *end = strstr(out, "\n-- halted\n");
+    assert_non_null(end);
     size_t n = 0;
-    for (const char *c = console; *c && n + 1 < len; c++)
+    for (const char *c = out; c < end && n + 1 < len; c++)
         if (strchr(set, *c))
-            out[n++] = *c;
-    out[n] = '\0';
+            buf[n++] = *c;
+    buf[n] = '\0';
 }
 
 /* docs/os.md's system calls, used by a program written from the table:
@@ -300,9 +303,6 @@ static void os__a_program_written_from_the_abi_runs_as_documented(void **state)
     struct cs_outcome o = cs_run_tgm("run", "--input", "AB", path, NULL);
     assert_int_equal(o.status, 0);
     char mine[64];
-    char *end = strstr(o.out, "\n-- halted\n"); /* the console, not the summary after it */
-    assert_non_null(end);
-    end[1] = '\0';
     only(o.out, "#DABXN", mine, sizeof mine); /* in no other process's or kernel line */
     assert_string_equal(mine, "#DABXN");
     assert_non_null(strstr(o.out, "os: process 4 exited, status 18446744073709551614 after "));
@@ -342,9 +342,6 @@ static void os__a_fifth_program_added_as_documented_runs(void **state)
     struct cs_outcome o = cs_run_tgm("run", path, NULL);
     assert_int_equal(o.status, 0);
     assert_true(strncmp(o.out, "os: 5 processes, quantum 300 cycles\n", 36) == 0);
-    char *end = strstr(o.out, "\n-- halted\n");
-    assert_non_null(end);
-    end[1] = '\0';
     char mine[8];
     only(o.out, "E", mine, sizeof mine); /* GETPID 5 -> 'E' */
     assert_string_equal(mine, "E");
