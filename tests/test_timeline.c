@@ -191,7 +191,7 @@ static void timeline__monitor_command_writes_the_same_format(void **state)
     cs_outcome_free(&o);
     o = cs_run_tgm("run", "--timeline", "x.json", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "need --vmm");
+    cs_assert_one_line(&o, "tgm: run: --timeline needs --vmm");
     cs_outcome_free(&o);
 }
 

@@ -107,10 +107,10 @@ int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p)
 int run_nest(const struct run_opts *o)
 {
     /* --stats and --timeline are the C control program's; the levels print their own */
-    if (o->nimages != 1 || o->vms || o->hybrid || o->dump || o->slice || o->stats ||
-        o->timeline) {
-        cli_error("run: --nest takes one IMAGE, and not --vms, --hybrid, --slice, --dump, "
-                  "--stats or --timeline");
+    const char *flag = o->dump ? "--dump" : run_vmm_flag(o);
+    if (o->nimages != 1 || flag) {
+        cli_error("run: --nest%s%s: --nest takes one IMAGE, and not --vms, --hybrid, --slice, "
+                  "--dump, --stats or --timeline", flag ? " with " : "", flag ? flag : "");
         return EXIT_USAGE;
     }
     if (cli_nest_profile_ok("run", o->profile) != 0)

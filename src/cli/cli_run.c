@@ -161,6 +161,12 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
            is_one_of(flag, out, o->infiles, o->ninfiles, "input file");
 }
 
+const char *run_vmm_flag(const struct run_opts *o)
+{
+    return o->vms ? "--vms" : o->slice ? "--slice" : o->hybrid ? "--hybrid"
+           : o->stats ? "--stats" : o->timeline ? "--timeline" : NULL;
+}
+
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
  * when --help was printed. */
 static int parse_args(int argc, char **argv, struct run_opts *o)
@@ -277,8 +283,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         o->images[o->nimages++] = argv[optind];
         return 0;
     }
-    if (!o->vmm && (o->vms || o->slice || o->hybrid || o->stats || o->timeline)) {
-        cli_error("run: --vms, --slice, --hybrid, --stats and --timeline need --vmm");
+    if (!o->vmm && run_vmm_flag(o)) {
+        cli_error("run: %s needs --vmm", run_vmm_flag(o));
         return -1;
     }
     if (optind + 1 < argc && (!o->vmm || o->vms)) {

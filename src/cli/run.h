@@ -69,6 +69,11 @@ void run_catch_sigint(void);
 bool run_interrupted(void);
 void run_release_sigint(void);
 
+/* The first of the control program's own options O was given (--vms,
+ * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal
+ * names. */
+const char *run_vmm_flag(const struct run_opts *o);
+
 /* The --vmm path; returns the exit status. */
 int run_vmm(const struct run_opts *o);
 /* The --nest path (cli_nest.c); returns the exit status. */
