@@ -161,7 +161,7 @@ void cs_push_all(struct cs_args *a, ...)
     va_end(ap);
 }
 
-struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
+pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args)
 {
     const char *argv[CS_MAX_ARGS + 3] = {tgm, subcommand};
     int argc = 2;
@@ -179,7 +179,8 @@ struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *arg
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
+        if (in < 0)
+            in = open("/dev/null", O_RDONLY);
         int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (in < 0 || out < 0 || err < 0)
@@ -190,6 +191,14 @@ struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *arg
         execv(tgm, (char *const *)argv);
         _exit(127);
     }
+    return pid;
+}
+
+struct cs_outcome cs_finish_tgm(pid_t pid)
+{
+    char out_path[300], err_path[300];
+    cs_tmp_path(out_path, sizeof out_path, "stdout.txt");
+    cs_tmp_path(err_path, sizeof err_path, "stderr.txt");
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     struct cs_outcome o = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, NULL, 0, NULL};
@@ -197,6 +206,11 @@ struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *arg
     o.out = cs_slurp(out_path, &o.out_len);
     o.err = cs_slurp(err_path, NULL);
     return o;
+}
+
+struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
+{
+    return cs_finish_tgm(cs_start_tgm(-1, subcommand, args));
 }
 
 struct cs_outcome cs_run_tgm(const char *subcommand, ...)

@@ -86,6 +86,10 @@ struct cs_outcome cs_run_tgm(const char *subcommand, ...);
 /* The same with the arguments in a NULL-terminated array. */
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args);
 void cs_outcome_free(struct cs_outcome *o);
+/* The same in two halves: start it with standard input on IN (-1:
+ * /dev/null), do something to it, then wait for it.  One at a time. */
+pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args);
+struct cs_outcome cs_finish_tgm(pid_t pid);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

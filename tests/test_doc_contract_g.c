@@ -38,6 +38,52 @@ static void run__a_refused_option_is_the_one_named(void **state)
                  CS_ARGV("--nest", "1", "--vmm", "--hybrid", "examples/hello.s"));
 }
 
+/* `tgm ARGS` with TEXT on a pipe as its standard input. */
+static struct cs_outcome with_pipe(const char *text, const char *subcommand,
+                                   const char *const *args)
+{
+    int fds[2];
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0); /* the child keeps no write end */
+    pid_t pid = cs_start_tgm(fds[0], subcommand, args);
+    close(fds[0]);
+    size_t n = strlen(text); /* less than a pipe holds */
+    assert_int_equal(write(fds[1], text, n), (ssize_t)n);
+    close(fds[1]);
+    return cs_finish_tgm(pid);
+}
+
+/* docs/run.md: a file not named *.s is read as an image, "and when it
+ * holds text the error says so".  From a pipe (/dev/stdin) it did not: the
+ * hint looked only at regular files.  And 256 random bytes without a NUL
+ * were called text. */
+static void run__text_on_a_pipe_is_said_to_be_text(void **state)
+{
+    (void)state;
+    static const char src[] = "; a program that halts at once, and no image\n"
+                              "        .entry s\ns: HALT\n";
+    struct cs_outcome o = with_pipe(src, "run", CS_ARGV("/dev/stdin"));
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: run: /dev/stdin: offset 0: bad magic (not a tgm image); an "
+                           "assembly source must be named *.s");
+    cs_outcome_free(&o);
+    o = with_pipe(src, "dis", CS_ARGV("/dev/stdin"));
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "bad magic (not a tgm image); it holds text: an assembly source is "
+                           "assembled with 'tgm as'");
+    cs_outcome_free(&o);
+    char bin[CS_PATH];
+    uint8_t bytes[300];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(1 + i % 255); /* control characters, no NUL */
+    cs_tmp_path(bin, sizeof bin, "binary.dat");
+    cs_write_bytes(bin, bytes, sizeof bytes);
+    o = cs_run_tgm("run", bin, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "binary.dat: offset 0: bad magic (not a tgm image)");
+    assert_null(strstr(o.err, "assembly source"));
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -56,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__a_refused_option_is_the_one_named),
+        cmocka_unit_test(run__text_on_a_pipe_is_said_to_be_text),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -68,6 +68,12 @@ bool image_has_magic(const void *head, size_t n);
 /* The same for a file; the error line starts with the path. */
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen);
+/* image_read_file, and when the file was read but is not an image, *TEXT
+ * says whether it holds text (its first 256 bytes printable, white space
+ * or UTF-8): most likely
+ * an assembly source, read from a pipe as well as from a file. */
+int image_read_file_text(const char *path, struct tgm_image *out, char *err,
+                         size_t errlen, bool *text);
 /* Serialise IMG (malloc'd buffer); -1 if it violates the format. */
 int image_serialize(const struct tgm_image *img, uint8_t **buf, size_t *len);
 /* Write atomically (temporary file then rename); -1 with ERR on failure. */

@@ -94,9 +94,9 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
  * the caller will write (OUT may be NULL): one line naming them. */
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out);
-/* Is PATH a regular file of text, not an image?  For the hint after an
- * image reader's error. */
-bool cli_looks_like_source(const char *path);
+/* Read PATH as a guest image: 0, or -1 after one line "tgm: CMD: PATH:
+ * why", followed by HINT when PATH holds text rather than an image. */
+int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, const char *hint);
 /* " (try a larger --mem)" when IMG does not fit a guest of W words (the
  * error it caused is about --mem), else "". */
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);

@@ -85,13 +85,9 @@ int cli_dis(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct tgm_image img;
-    char err[512];
-    if (image_read_file(argv[optind], &img, err, sizeof err) != 0) {
-        cli_error("dis: %s%s", err,
-                  cli_looks_like_source(argv[optind])
-                      ? "; it holds text: an assembly source is assembled with 'tgm as'" : "");
+    if (cli_read_image("dis", argv[optind], &img,
+                       "; it holds text: an assembly source is assembled with 'tgm as'") != 0)
         return EXIT_USAGE;
-    }
     int rc;
     if (out) {
         rc = write_source(out, &img);

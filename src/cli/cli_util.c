@@ -126,14 +126,16 @@ static size_t file_head(const char *path, char *head, size_t len)
     return n;
 }
 
-/* Only a name ending in .s is assembled, so a source named otherwise fails
- * as an image and the error says why. */
-bool cli_looks_like_source(const char *path)
+int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, const char *hint)
 {
-    char head[256];
-    size_t n = file_head(path, head, sizeof head);
-    return n > 0 && !memchr(head, '\0', n) &&
-           (n < 8 || memcmp(head, TGM_IMAGE_MAGIC, 8) != 0);
+    char err[512];
+    bool text;
+    if (image_read_file_text(path, img, err, sizeof err, &text) == 0)
+        return 0;
+    /* only a name ending in .s is assembled, so a source named otherwise
+     * (or read from a pipe) fails as an image and the error says why */
+    cli_error("%s: %s%s", cmd, err, text ? hint : "");
+    return -1;
 }
 
 /* A file that begins with the image magic is an image whatever its name,
@@ -164,13 +166,7 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
             image_free(img);
         return errors || inc ? -1 : 0;
     }
-    char err[512];
-    if (image_read_file(path, img, err, sizeof err) != 0) {
-        cli_error("%s: %s%s", cmd, err,
-                  cli_looks_like_source(path) ? "; an assembly source must be named *.s" : "");
-        return -1;
-    }
-    return 0;
+    return cli_read_image(cmd, path, img, "; an assembly source must be named *.s");
 }
 
 const char *cli_plural(uint64_t n)

@@ -223,9 +223,28 @@ bool image_has_magic(const void *head, size_t n)
     return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && memchr(head, '\0', n);
 }
 
+/* Are the first 256 bytes of BUF text: printable ASCII, white space or
+ * the bytes of UTF-8 beyond ASCII, and not an image's header? */
+static bool looks_like_text(const uint8_t *buf, size_t len)
+{
+    size_t n = len < 256 ? len : 256;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] < 0x20 ? !strchr("\t\n\v\f\r", buf[i]) || !buf[i] : buf[i] == 0x7f)
+            return false;
+    return n > 0;
+}
+
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen)
 {
+    bool text;
+    return image_read_file_text(path, out, err, errlen, &text);
+}
+
+int image_read_file_text(const char *path, struct tgm_image *out, char *err,
+                         size_t errlen, bool *text)
+{
+    *text = false;
     /* largest valid image: header + 2^19 words + symbols of 255 bytes */
     const size_t limit = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
     uint8_t *buf;
@@ -234,6 +253,7 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
         return -1;
     char inner[200];
     int rc = image_parse(buf, len, out, inner, sizeof inner);
+    *text = rc != 0 && looks_like_text(buf, len);
     free(buf);
     if (rc != 0)
         return tgm_err(err, errlen, "%s: %s", path, inner);
