@@ -84,6 +84,50 @@ static void run__text_on_a_pipe_is_said_to_be_text(void **state)
     cs_outcome_free(&o);
 }
 
+/* A guest that copies its console input to its console output. */
+static void cat_source(char *path, size_t len)
+{
+    cs_write_text(path, len, "cat.s",
+                  "        .entry s\n"
+                  "s:      CIN c\n"
+                  "        BEQ c, m1, done\n"
+                  "        COUT c\n"
+                  "        JMP s\n"
+                  "done:   HALT\n"
+                  "c:      .word 0\n"
+                  "m1:     .word -1\n");
+}
+
+/* '--input-file -' was a file named '-' ("-: No such file or directory");
+ * it is standard input now, as '-' is for most Unix tools (and 'tgm as -o
+ * -'), queued in order with the others.  An output that is the file on
+ * standard input is still refused. */
+static void run__input_file_dash_is_standard_input(void **state)
+{
+    (void)state;
+    char cat[CS_PATH], in[CS_PATH];
+    cat_source(cat, sizeof cat);
+    struct cs_outcome o = with_pipe("xyz", "run", CS_ARGV("--quiet", "--input", "a",
+                                                          "--input-file", "-", "--input", "b",
+                                                          cat));
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "axyzb");
+    cs_outcome_free(&o);
+    cs_write_text(in, sizeof in, "stdin.txt", "old\n");
+    int fd = open(in, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    pid_t pid = cs_start_tgm(fd, "run", CS_ARGV("--input-file", "-", "--dump", in, cat));
+    close(fd);
+    o = cs_finish_tgm(pid);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --dump: ");
+    assert_non_null(strstr(o.err, "stdin.txt is the input file /dev/stdin itself"));
+    cs_outcome_free(&o);
+    char *kept = cs_slurp(in, NULL);
+    assert_string_equal(kept, "old\n");
+    free(kept);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -103,6 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__a_refused_option_is_the_one_named),
         cmocka_unit_test(run__text_on_a_pipe_is_said_to_be_text),
+        cmocka_unit_test(run__input_file_dash_is_standard_input),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

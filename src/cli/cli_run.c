@@ -61,7 +61,7 @@ static void run_usage(FILE *f)
             "  --profile P      instruction-set profile (default virtualizable);\n"
             "                   'tgm isa --profile P' describes P\n"
             "  --input TEXT     bytes for CIN to read (may repeat; appended in order)\n"
-            "  --input-file F   the same, read from file F\n"
+            "  --input-file F   the same, read from file F ('-': standard input)\n"
             "  --json           print everything as one JSON object\n"
             "  --dump FILE      write all of E to FILE (8 bytes per word, little-endian)\n"
             "  --quiet          print only the console output\n"
@@ -102,6 +102,10 @@ static int add_input(struct run_opts *o, const void *bytes, size_t len)
 #define INPUT_FILE_MAX ((size_t)64 << 20)
 static int add_input_file(struct run_opts *o, const char *path)
 {
+    /* '-' is standard input, as for most Unix tools; by its /dev name so
+     * that an output that is the same file is still recognised */
+    if (strcmp(path, "-") == 0)
+        path = "/dev/stdin";
     uint8_t *buf;
     size_t len;
     char err[512];
