@@ -128,6 +128,56 @@ static void run__input_file_dash_is_standard_input(void **state)
     free(kept);
 }
 
+/* The soak driver's whole output for the shell words ARGS, standard error
+ * included; *STATUS gets its exit status. */
+static char *soak(const char *args, int *status)
+{
+    const char *bin = getenv("TGM_SOAK_BIN");
+    char cmd[512], path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "soak.out");
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>&1", bin && *bin ? bin : "build/soak", args, path);
+    int st = system(cmd);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return cs_slurp(path, NULL);
+}
+
+/* docs/robustness.md: the soak driver's options.  A bad one said "soak:
+ * bad value" (or "unknown argument") and the usage, naming neither the
+ * option nor the value; an unknown --config printed a half JSON line on
+ * standard output first; --opt=VALUE was "bad value"; and --first took
+ * 010 as octal 8, unlike every tgm option. */
+static void soak__a_bad_option_is_one_line_naming_it(void **state)
+{
+    (void)state;
+    static const struct { const char *args, *line; } rows[] = {
+        {"--programs x", "soak: --programs: expected a non-negative number, got 'x'\n"},
+        {"--programs -1", "soak: --programs: expected a non-negative number, got '-1'\n"},
+        {"--jobs 0", "soak: --jobs: 0 is out of range (1..64)\n"},
+        {"--shard 3/2", "soak: --shard: expected I/S with 0 <= I < S, as 0/4, got '3/2'\n"},
+        {"--first", "soak: option '--first' needs a value (try 'soak --help')\n"},
+        {"--config bogus", "soak: --config: unknown configuration 'bogus' (try 'soak --help' "
+                           "for the names)\n"},
+        {"--programs 1 extra", "soak: unexpected argument 'extra' (try 'soak --help')\n"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int status;
+        char *out = soak(rows[i].args, &status);
+        if (status != 2 || strcmp(out, rows[i].line) != 0)
+            fail_msg("soak %s: status %d, output \"%s\"", rows[i].args, status, out);
+        free(out);
+    }
+    /* --opt=VALUE, and 0x10 is 16 where 010 is 10: the seeds say which */
+    int status;
+    char *out = soak("--programs=1 --config=s360-67 --first=010", &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "\"name\":\"s360-67\",\"first\":10,\"programs\":1,"));
+    free(out);
+    out = soak("--programs 1 --config s360-67 --first 0x10", &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "\"first\":16,"));
+    free(out);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -148,6 +198,7 @@ int main(void)
         cmocka_unit_test(run__a_refused_option_is_the_one_named),
         cmocka_unit_test(run__text_on_a_pipe_is_said_to_be_text),
         cmocka_unit_test(run__input_file_dash_is_standard_input),
+        cmocka_unit_test(soak__a_bad_option_is_one_line_naming_it),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
