@@ -178,6 +178,21 @@ static void soak__a_bad_option_is_one_line_naming_it(void **state)
     free(out);
 }
 
+/* docs/run.md: a dump or timeline that cannot be written is status 2, one
+ * line naming the flag.  One that fails only when written (a full device)
+ * said "tgm: --dump: /dev/full: ..." but "tgm: run: --timeline: /dev/full:
+ * ...", unlike every other --timeline line. */
+static void run__a_dump_or_timeline_that_fails_late_is_said_alike(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    cs_tgm_fails(2, "tgm: --dump: /dev/full: cannot write: No space left on device", "run",
+                 CS_ARGV("--dump", "/dev/full", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: --timeline: /dev/full: cannot write: No space left on device", "run",
+                 CS_ARGV("--vmm", "--timeline", "/dev/full", "examples/hello.s"));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -199,6 +214,7 @@ int main(void)
         cmocka_unit_test(run__text_on_a_pipe_is_said_to_be_text),
         cmocka_unit_test(run__input_file_dash_is_standard_input),
         cmocka_unit_test(soak__a_bad_option_is_one_line_naming_it),
+        cmocka_unit_test(run__a_dump_or_timeline_that_fails_late_is_said_alike),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
