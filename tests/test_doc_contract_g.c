@@ -193,6 +193,71 @@ static void run__a_dump_or_timeline_that_fails_late_is_said_alike(void **state)
                  CS_ARGV("--vmm", "--timeline", "/dev/full", "examples/hello.s"));
 }
 
+/* Wait until process PID catches SIGINT (it is running, past its set-up);
+ * false where /proc cannot say. */
+static bool catches_sigint(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return false;
+        unsigned long long caught = 0;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "SigCgt: %llx", &caught) == 1)
+                break;
+        fclose(f);
+        if (caught & (1ull << (SIGINT - 1)))
+            return true;
+        usleep(1000);
+    }
+    return false;
+}
+
+/* docs/run.md, exit status 130: "interrupted with Ctrl-C; the state at
+ * that point is still printed" (and --dump written), in text and JSON,
+ * bare, under --vmm and under --nest.  No test sent the CLI a SIGINT. */
+static void run__ctrl_c_is_130_and_the_state_is_printed(void **state)
+{
+    (void)state;
+    char spin[CS_PATH], dump[CS_PATH];
+    cs_write_text(spin, sizeof spin, "spin.s", "        .entry s\ns: JMP s\n");
+    cs_tmp_path(dump, sizeof dump, "interrupted.bin");
+    static const struct { const char *flag, *want; } rows[] = {
+        {"--quiet", ""},
+        {"--json", "{\"stop\":\"interrupted\","},
+        {"--vmm", "-- vm0: interrupted\npsw          0x8000000000080000  supervisor"},
+        {"--nest=1", "-- interrupted\npsw          0x8000000000080000  supervisor"},
+        {"--max-steps=0", "-- interrupted\npsw          0x8000000000080000  supervisor"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        bool bare = i == 0 || i == 1 || i == 4;
+        pid_t pid = bare ? cs_start_tgm(-1, "run", CS_ARGV(rows[i].flag, "--max-steps=0",
+                                                           "--mem=64", "--dump", dump, spin))
+                         : cs_start_tgm(-1, "run", CS_ARGV(rows[i].flag, "--max-steps=0",
+                                                           spin));
+        if (!catches_sigint(pid)) {
+            kill(pid, SIGKILL);
+            struct cs_outcome o = cs_finish_tgm(pid);
+            cs_outcome_free(&o);
+            skip();
+        }
+        assert_int_equal(kill(pid, SIGINT), 0);
+        struct cs_outcome o = cs_finish_tgm(pid);
+        if (o.status != 130 || !strstr(o.out, rows[i].want) || o.err[0])
+            fail_msg("%s: status %d, stdout \"%.300s\", stderr \"%s\"", rows[i].flag,
+                     o.status, o.out, o.err);
+        cs_outcome_free(&o);
+        if (bare) {
+            size_t len;
+            free(cs_slurp(dump, &len));
+            assert_int_equal(len, 8 * 64);
+            assert_int_equal(unlink(dump), 0);
+        }
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -215,6 +280,7 @@ int main(void)
         cmocka_unit_test(run__input_file_dash_is_standard_input),
         cmocka_unit_test(soak__a_bad_option_is_one_line_naming_it),
         cmocka_unit_test(run__a_dump_or_timeline_that_fails_late_is_said_alike),
+        cmocka_unit_test(run__ctrl_c_is_130_and_the_state_is_printed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
