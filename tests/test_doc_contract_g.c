@@ -258,6 +258,30 @@ static void run__ctrl_c_is_130_and_the_state_is_printed(void **state)
     }
 }
 
+/* docs/robustness.md, "Run one by hand next to a program that halts": the
+ * spinning guest reaches its step limit, compute.s still halts with its
+ * answer, and the run's status is the step limit's, 3. */
+static void robustness__a_spinning_guest_leaves_the_other_its_answer(void **state)
+{
+    (void)state;
+    char img[CS_PATH];
+    cs_tmp_path(img, sizeof img, "spin.img");
+    struct cs_outcome o = cs_run_tgm("as", "examples/hostile/spin.s", "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--mem", "256", "--max-steps", "2000000", img,
+                   "examples/compute.s", NULL);
+    assert_int_equal(o.status, 3);
+    const char *vm0 = strstr(o.out, "-- vm0: step limit reached before HALT\n");
+    const char *vm1 = strstr(o.out, "sum of squares 1..100000 = 333338333350000\n"
+                                    "-- vm1: halted\n");
+    assert_non_null(vm0);
+    assert_non_null(vm1);
+    assert_true(vm0 < vm1);
+    cs_assert_one_line(&o, "tgm: run: vm0: step limit of 2000000 reached before HALT");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -281,6 +305,7 @@ int main(void)
         cmocka_unit_test(soak__a_bad_option_is_one_line_naming_it),
         cmocka_unit_test(run__a_dump_or_timeline_that_fails_late_is_said_alike),
         cmocka_unit_test(run__ctrl_c_is_130_and_the_state_is_printed),
+        cmocka_unit_test(robustness__a_spinning_guest_leaves_the_other_its_answer),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
