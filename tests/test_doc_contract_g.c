@@ -282,6 +282,26 @@ static void robustness__a_spinning_guest_leaves_the_other_its_answer(void **stat
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: "Options and the image may come in any order."  With
+ * POSIXLY_CORRECT in the environment (set by some shells' POSIX modes),
+ * getopt stopped at the image: '--json' after it was a second image. */
+static void run__options_after_the_image_whatever_posixly_correct_says(void **state)
+{
+    (void)state;
+    assert_int_equal(setenv("POSIXLY_CORRECT", "1", 1), 0);
+    struct cs_outcome o = cs_run_tgm("run", "examples/hello.s", "--json", NULL);
+    unsetenv("POSIXLY_CORRECT");
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    cs_outcome_free(&o);
+    assert_int_equal(setenv("POSIXLY_CORRECT", "1", 1), 0);
+    o = cs_run_tgm("dis", "examples/hello.s", "-o", "-", NULL);
+    unsetenv("POSIXLY_CORRECT");
+    assert_int_equal(o.status, 2); /* dis read -o, and says the source is text */
+    cs_assert_one_line(&o, "it holds text");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -306,6 +326,7 @@ int main(void)
         cmocka_unit_test(run__a_dump_or_timeline_that_fails_late_is_said_alike),
         cmocka_unit_test(run__ctrl_c_is_130_and_the_state_is_printed),
         cmocka_unit_test(robustness__a_spinning_guest_leaves_the_other_its_answer),
+        cmocka_unit_test(run__options_after_the_image_whatever_posixly_correct_says),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -129,6 +129,10 @@ static int finish(const char *cmd, int status)
 
 int main(int argc, char **argv)
 {
+    /* options and operands may come in any order (docs/run.md); with
+     * POSIXLY_CORRECT set, getopt_long would stop at the first operand and
+     * take 'tgm run prog.s --json' as two images */
+    unsetenv("POSIXLY_CORRECT");
     if (argc < 2) {
         if (isatty(STDIN_FILENO))
             return finish("monitor", cli_monitor(argc, argv));
