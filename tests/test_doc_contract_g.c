@@ -302,6 +302,27 @@ static void run__options_after_the_image_whatever_posixly_correct_says(void **st
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: --opt=VALUE is --opt VALUE, an unambiguous prefix names its
+ * option, an ambiguous one is refused in one line; a flag given a value,
+ * or a value missing, is named. */
+static void run__equals_and_prefixes_as_documented(void **state)
+{
+    (void)state;
+    cs_tgm_prints("(FNV-1a of E, 100 words)", "run",
+                  CS_ARGV("--mem=100", "--max=0", "examples/hello.s"));
+    cs_tgm_prints("\"q\":100,", "run", CS_ARGV("--me", "100", "--js", "examples/hello.s"));
+    cs_tgm_fails(3, "tgm: run: step limit of 5 reached before HALT", "run",
+                 CS_ARGV("--max-steps=5", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: unknown or ambiguous option '--vm' (try 'tgm run --help')",
+                 "run", CS_ARGV("--vm", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: option '--json' takes no value (try 'tgm run --help')", "run",
+                 CS_ARGV("--json=yes", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: option '--mem' needs a value (try 'tgm run --help')", "run",
+                 CS_ARGV("examples/hello.s", "--mem"));
+    cs_tgm_fails(2, "tgm: --mem: expected a non-negative number, got ''", "run",
+                 CS_ARGV("--mem=", "examples/hello.s"));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -327,6 +348,7 @@ int main(void)
         cmocka_unit_test(run__ctrl_c_is_130_and_the_state_is_printed),
         cmocka_unit_test(robustness__a_spinning_guest_leaves_the_other_its_answer),
         cmocka_unit_test(run__options_after_the_image_whatever_posixly_correct_says),
+        cmocka_unit_test(run__equals_and_prefixes_as_documented),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
