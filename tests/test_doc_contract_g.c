@@ -323,6 +323,35 @@ static void run__equals_and_prefixes_as_documented(void **state)
                  CS_ARGV("--mem=", "examples/hello.s"));
 }
 
+/* docs/run.md: "--vmm IMAGE... runs each image (at most 64) in its own
+ * virtual machine ... the real machine has 8 + N x mem words, at most
+ * 2^19": 64 images of 8000 words run, a 65th is refused, and 64 of 8192
+ * words (8 + 524288) are refused naming --mem. */
+static void run_vmm__at_most_64_images_in_2_19_words(void **state)
+{
+    (void)state;
+    struct cs_args a = {0};
+    cs_push_all(&a, "--vmm", "--mem", "8000", "--quiet", NULL);
+    for (int i = 0; i < 64; i++)
+        cs_push(&a, "examples/hello.s");
+    struct cs_outcome o = cs_run_tgm_argv("run", a.v);
+    assert_int_equal(o.status, 0);
+    size_t n = 0;
+    for (const char *p = o.out; (p = strstr(p, "\nhello, world\n")); p++)
+        n++;
+    assert_int_equal(n, 64);
+    cs_outcome_free(&o);
+    cs_push(&a, "examples/hello.s");
+    o = cs_run_tgm_argv("run", a.v);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: run: at most 64 images");
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
+    cs_tgm_fails(2, "tgm: run: 64 VMs of 8192 words need 524296 words of real memory, more "
+                    "than 524288 (use a smaller --mem)", "run",
+                 CS_ARGV("--vmm", "--vms", "64", "--mem", "8192", "examples/hello.s"));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -349,6 +378,7 @@ int main(void)
         cmocka_unit_test(robustness__a_spinning_guest_leaves_the_other_its_answer),
         cmocka_unit_test(run__options_after_the_image_whatever_posixly_correct_says),
         cmocka_unit_test(run__equals_and_prefixes_as_documented),
+        cmocka_unit_test(run_vmm__at_most_64_images_in_2_19_words),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
