@@ -352,6 +352,38 @@ static void run_vmm__at_most_64_images_in_2_19_words(void **state)
                  CS_ARGV("--vmm", "--vms", "64", "--mem", "8192", "examples/hello.s"));
 }
 
+/* README.md: "The monitor (build/tgm on a terminal, or build/tgm
+ * monitor)" and "tgm --help lists the commands; every command has --help".
+ * It said "build/tgm" alone; off a terminal that is the usage and status
+ * 2, not a monitor reading standard input. */
+static void readme__tgm_alone_is_the_monitor_only_on_a_terminal(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm(NULL, NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    assert_non_null(strstr(o.err, "usage: tgm COMMAND [ARGS]\n"));
+    cs_outcome_free(&o);
+    char *readme = cs_slurp("README.md", NULL);
+    assert_non_null(strstr(readme, "(`build/tgm` on a terminal, or `build/tgm monitor`)"));
+    free(readme);
+    o = cs_run_tgm("--help", NULL);
+    assert_int_equal(o.status, 0);
+    static const char *const cmds[] = {"as", "dis", "run", "isa", "analyze", "check",
+                                       "counterexample", "monitor"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n  %s ", cmds[i]);
+        assert_non_null(strstr(o.out, line));
+        struct cs_outcome h = cs_run_tgm(cmds[i], "--help", NULL);
+        snprintf(line, sizeof line, "usage: tgm %s", cmds[i]);
+        if (h.status != 0 || strncmp(h.out, line, strlen(line)) != 0 || h.err[0])
+            fail_msg("tgm %s --help: status %d, \"%.80s\"", cmds[i], h.status, h.out);
+        cs_outcome_free(&h);
+    }
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -379,6 +411,7 @@ int main(void)
         cmocka_unit_test(run__options_after_the_image_whatever_posixly_correct_says),
         cmocka_unit_test(run__equals_and_prefixes_as_documented),
         cmocka_unit_test(run_vmm__at_most_64_images_in_2_19_words),
+        cmocka_unit_test(readme__tgm_alone_is_the_monitor_only_on_a_terminal),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
