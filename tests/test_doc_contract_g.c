@@ -384,6 +384,68 @@ static void readme__tgm_alone_is_the_monitor_only_on_a_terminal(void **state)
     cs_outcome_free(&o);
 }
 
+/* Run tgm with ARGV (NULL-terminated, ARGV[0] any name), its standard
+ * output appended to OUT; its status, and its standard error in *ERR. */
+static int with_stdout_on(const char *out, char *const argv[], char **err)
+{
+    char errpath[CS_PATH];
+    cs_tmp_path(errpath, sizeof errpath, "with-stdout.err");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_APPEND), e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC,
+                                                         0600);
+        if (o < 0 || e < 0)
+            _exit(126);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(cs_tgm(), argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    *err = cs_slurp(errpath, NULL);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* docs/robustness.md: nothing a writer does loses what was written.  A
+ * --dump (any writer) to the very file standard output was redirected to
+ * ('tgm run x.s --dump out > out') replaced it after the report went
+ * there: the report was lost, silently, status 0.  It is refused now;
+ * /dev/stdout still adds to it. */
+static void writer__the_file_standard_output_goes_to_is_not_replaced(void **state)
+{
+    (void)state;
+    char out[CS_PATH];
+    cs_write_text(out, sizeof out, "report.txt", "old\n");
+    char *err;
+    int status = with_stdout_on(out, (char *[]){"tgm", "run", "--mem", "30", "--dump", out,
+                                                "examples/hello.s", NULL}, &err);
+    if (status != 2 || !strstr(err, "report.txt: is this command's standard output, whose "
+                                    "text replacing it would lose; write to /dev/stdout to "
+                                    "add to it, or elsewhere\n") ||
+        strchr(err, '\n') != err + strlen(err) - 1)
+        fail_msg("status %d, stderr \"%s\"", status, err);
+    free(err);
+    char *kept = cs_slurp(out, NULL);
+    assert_string_equal(kept, "old\n");
+    free(kept);
+    /* through /dev/stdout the dump is added after the report */
+    size_t len;
+    status = with_stdout_on(out, (char *[]){"tgm", "run", "--mem", "30", "--dump",
+                                            "/dev/stdout", "examples/hello.s", NULL}, &err);
+    assert_int_equal(status, 0);
+    free(err);
+    kept = cs_slurp(out, &len);
+    assert_non_null(strstr(kept, "old\nhello, world\n-- halted\n"));
+    const char *digest = strstr(kept, "(FNV-1a of E, 30 words)\n");
+    assert_non_null(digest);
+    assert_int_equal(len - (size_t)(digest + strlen("(FNV-1a of E, 30 words)\n") - kept),
+                     8 * 30);
+    free(kept);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -412,6 +474,7 @@ int main(void)
         cmocka_unit_test(run__equals_and_prefixes_as_documented),
         cmocka_unit_test(run_vmm__at_most_64_images_in_2_19_words),
         cmocka_unit_test(readme__tgm_alone_is_the_monitor_only_on_a_terminal),
+        cmocka_unit_test(writer__the_file_standard_output_goes_to_is_not_replaced),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

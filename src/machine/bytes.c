@@ -140,6 +140,19 @@ static int fd_path(const char *path)
     return atoi(n);
 }
 
+/* Is the regular file ST this process's standard output (1) or error (2),
+ * redirected to it?  Replacing it would lose what was written there. */
+static int own_stream(const struct stat *st)
+{
+    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+        struct stat o;
+        if (fstat(fd, &o) == 0 && S_ISREG(o.st_mode) && o.st_dev == st->st_dev &&
+            o.st_ino == st->st_ino)
+            return fd;
+    }
+    return 0;
+}
+
 /* Where a write to PATH goes: *TARGET (malloc'd; links followed) with *ST
  * if it *EXISTS, or NULL for a descriptor, a device or a pipe, written in
  * place.  -1 with ERR when the writer refuses PATH. */
@@ -172,6 +185,12 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
                      "%s: has %ju hard links, which replacing it would break; "
                      "remove the other links or write elsewhere",
                      path, (uintmax_t)st->st_nlink);
+    else if (*exists && own_stream(st))
+        rc = tgm_err(err, errlen,
+                     "%s: is this command's %s, whose text replacing it would lose; "
+                     "write to /dev/%s to add to it, or elsewhere",
+                     path, own_stream(st) == 1 ? "standard output" : "standard error",
+                     own_stream(st) == 1 ? "stdout" : "stderr");
     if (rc != 0)
         free(t);
     else
