@@ -446,6 +446,34 @@ static void writer__the_file_standard_output_goes_to_is_not_replaced(void **stat
     free(kept);
 }
 
+/* docs/run.md's options table and 'tgm run --help' (and so the manual
+ * page made from it) name the same options, with the same ranges.  --help
+ * gave no range for --vms (1..64). */
+static void run__help_names_every_documented_option_and_range(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/run.md", NULL);
+    struct cs_outcome o = cs_run_tgm("run", "--help", NULL);
+    assert_int_equal(o.status, 0);
+    size_t rows = 0;
+    for (const char *l = strstr(doc, "\n| `--"); l; l = strstr(l + 1, "\n| `--")) {
+        char flag[32], want[40];
+        snprintf(flag, sizeof flag, "%.*s", (int)strcspn(l + 4, " `"), l + 4);
+        snprintf(want, sizeof want, "\n  %s ", flag);
+        if (!strstr(o.out, want) && strcmp(flag, "--help") != 0)
+            fail_msg("docs/run.md documents %s; 'tgm run --help' does not list it", flag);
+        rows++;
+    }
+    assert_true(rows >= 16);
+    static const char *const ranges[] = {"2..524288", "(1..64)", "(1..16)", "1000000000",
+                                         "10000", "0 = no limit"};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (!strstr(o.out, ranges[i]))
+            fail_msg("'tgm run --help' does not say %s", ranges[i]);
+    cs_outcome_free(&o);
+    free(doc);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -475,6 +503,7 @@ int main(void)
         cmocka_unit_test(run_vmm__at_most_64_images_in_2_19_words),
         cmocka_unit_test(readme__tgm_alone_is_the_monitor_only_on_a_terminal),
         cmocka_unit_test(writer__the_file_standard_output_goes_to_is_not_replaced),
+        cmocka_unit_test(run__help_names_every_documented_option_and_range),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

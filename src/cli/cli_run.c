@@ -66,7 +66,7 @@ static void run_usage(FILE *f)
             "  --dump FILE      write all of E to FILE (8 bytes per word, little-endian)\n"
             "  --quiet          print only the console output\n"
             "  --vmm            run under the control program (paper sections 4-6)\n"
-            "  --vms N          with one image: run N copies of it, each in a VM\n"
+            "  --vms N          with one image: run N copies of it (1..%d), each in a VM\n"
             "  --slice C        cycles per time slice with several VMs (default %u)\n"
             "  --hybrid         the hybrid monitor of section 8\n"
             "  --stats          per VM: instructions executed directly and interpreted,\n"
@@ -79,7 +79,8 @@ static void run_usage(FILE *f)
             "                   memory; with --vmm the C control program is at the bottom\n\n"
             "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
             "130 interrupted (Ctrl-C).\n",
-            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, VMM_DEFAULT_SLICE,
+            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, RUN_MAX_IMAGES,
+            VMM_DEFAULT_SLICE,
             NEST_MAX_DEPTH);
 }
 
