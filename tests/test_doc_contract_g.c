@@ -474,6 +474,27 @@ static void run__help_names_every_documented_option_and_range(void **state)
     free(doc);
 }
 
+/* "Every error is one line on stderr naming the flag or file and the
+ * problem."  A line longer than the reader's buffer (a path of thousands
+ * of characters) was cut at the end, losing the problem: "tgm:
+ * --input-file: a/a/.../a/a" and nothing more.  It keeps its end now. */
+static void cli__a_long_path_keeps_the_problem_at_the_end_of_the_line(void **state)
+{
+    (void)state;
+    static char path[2 * 2100 + 2];
+    for (int i = 0; i < 2100; i++)
+        memcpy(path + 2 * i, "a/", 2);
+    strcpy(path + 2 * 2100, "x"); /* longer than PATH_MAX */
+    struct cs_outcome o = cs_run_tgm("run", "--input-file", path, "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: --input-file: a/a/a/");
+    static const char end[] = "a/a/x: File name too long\n";
+    size_t n = strlen(o.err);
+    assert_true(n > sizeof end);
+    assert_string_equal(o.err + n - (sizeof end - 1), end);
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -504,6 +525,7 @@ int main(void)
         cmocka_unit_test(readme__tgm_alone_is_the_monitor_only_on_a_terminal),
         cmocka_unit_test(writer__the_file_standard_output_goes_to_is_not_replaced),
         cmocka_unit_test(run__help_names_every_documented_option_and_range),
+        cmocka_unit_test(cli__a_long_path_keeps_the_problem_at_the_end_of_the_line),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 /* Format one line into ERR (if not NULL) and return -1, for "return
- * tgm_err(err, len, ...)" in every function that fails with a message. */
+ * tgm_err(err, len, ...)" in every function that fails with a message.  A
+ * line longer than LEN keeps its start and its end around "...". */
 int tgm_err(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -22,11 +22,25 @@
 
 int tgm_err(char *err, size_t len, const char *fmt, ...)
 {
-    if (err && len) {
-        va_list ap;
+    if (!err || !len)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+    char *full = n >= 0 && (size_t)n >= len && len > 16 ? malloc((size_t)n + 1) : NULL;
+    if (full) {
+        /* too long (a path of thousands of characters): keep its start and
+         * its end, which says what is wrong, around "..." */
         va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
+        vsnprintf(full, (size_t)n + 1, fmt, ap);
         va_end(ap);
+        size_t tail = (len - 4) / 2, head = len - 4 - tail;
+        memcpy(err, full, head);
+        memcpy(err + head, "...", 3);
+        memcpy(err + head + 3, full + n - tail, tail);
+        err[len - 1] = '\0';
+        free(full);
     }
     return -1;
 }
