@@ -542,7 +542,7 @@ static void load__which_files_are_sources(void **state)
     cs_mon_prints(cmds, "prog.asm: 1 word at 0, 1 symbol; entry P=0 M=s");
     cs_write_text(img, sizeof img, "text.img", "        .entry s\ns: HALT\n");
     snprintf(cmds, sizeof cmds, "load %s", img);
-    cs_mon_fails(cmds, "text.img: offset 25: truncated header");
+    cs_mon_fails(cmds, "text.img: offset 0: bad magic (not a tgm image)");
 }
 
 static int group_setup(void **state)

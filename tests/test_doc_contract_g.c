@@ -493,6 +493,26 @@ static void cli__a_long_path_keeps_the_problem_at_the_end_of_the_line(void **sta
     cs_outcome_free(&o);
 }
 
+/* docs/run.md and robustness.md: a text not named *.s is refused as
+ * "prog.asm: offset 0: bad magic (not a tgm image); an assembly source
+ * must be named *.s".  A text shorter than an image's header (a source of
+ * one or two lines) said "offset 17: truncated header (17 bytes, need 48)"
+ * instead, as if it were an image cut short. */
+static void run__a_short_text_is_not_an_image_not_a_truncated_one(void **state)
+{
+    (void)state;
+    char prog[CS_PATH], cut[CS_PATH];
+    cs_write_text(prog, sizeof prog, "prog.asm", "        .entry s\ns: HALT\n");
+    cs_tgm_fails(2, "prog.asm: offset 0: bad magic (not a tgm image); an assembly source must "
+                    "be named *.s", "run", CS_ARGV(prog));
+    cs_tgm_fails(2, "prog.asm: offset 0: bad magic (not a tgm image); it holds text", "dis",
+                 CS_ARGV(prog));
+    /* an image cut short is still said to be one */
+    cs_write_text(cut, sizeof cut, "cut.img", "TGMIMAGE");
+    cs_tgm_fails(2, "cut.img: offset 8: truncated header (8 bytes, need 48)", "run",
+                 CS_ARGV(cut));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -524,6 +544,7 @@ int main(void)
         cmocka_unit_test(writer__the_file_standard_output_goes_to_is_not_replaced),
         cmocka_unit_test(run__help_names_every_documented_option_and_range),
         cmocka_unit_test(cli__a_long_path_keeps_the_problem_at_the_end_of_the_line),
+        cmocka_unit_test(run__a_short_text_is_not_an_image_not_a_truncated_one),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

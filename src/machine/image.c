@@ -163,11 +163,12 @@ bad:
 int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen)
 {
+    /* the magic first: a short text is not an image, not a truncated one */
+    if (len >= 8 && memcmp(buf, TGM_IMAGE_MAGIC, 8) != 0)
+        return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     if (len < TGM_IMAGE_HEADER + 8)
         return tgm_err(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
                     len, len, TGM_IMAGE_HEADER + 8);
-    if (memcmp(buf, TGM_IMAGE_MAGIC, 8) != 0)
-        return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     uint32_t version = (uint32_t)le_read(buf + 8, 4);
     if (version != TGM_IMAGE_VERSION)
         return tgm_err(err, errlen, "offset 8: unsupported version %u (this tgm reads %u)",
