@@ -507,9 +507,15 @@ static void run__a_short_text_is_not_an_image_not_a_truncated_one(void **state)
                     "be named *.s", "run", CS_ARGV(prog));
     cs_tgm_fails(2, "prog.asm: offset 0: bad magic (not a tgm image); it holds text", "dis",
                  CS_ARGV(prog));
+    cs_write_text(prog, sizeof prog, "halt.asm", "HALT\n");
+    cs_tgm_fails(2, "halt.asm: offset 0: bad magic (not a tgm image); an assembly source must "
+                    "be named *.s", "run", CS_ARGV(prog));
     /* an image cut short is still said to be one */
     cs_write_text(cut, sizeof cut, "cut.img", "TGMIMAGE");
     cs_tgm_fails(2, "cut.img: offset 8: truncated header (8 bytes, need 48)", "run",
+                 CS_ARGV(cut));
+    cs_write_text(cut, sizeof cut, "cut.img", "TGMI");
+    cs_tgm_fails(2, "cut.img: offset 4: truncated header (4 bytes, need 48)", "run",
                  CS_ARGV(cut));
 }
 

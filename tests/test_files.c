@@ -518,7 +518,7 @@ static void monitor__load_of_a_damaged_image_is_refused_as_an_image(void **state
     const char *empty = tmp("empty.img"), *cut = tmp("cut.img"), *junk = tmp("junk.bin");
     const char *text = tmp("prog.txt");
     put(empty, "");
-    put(cut, "TGMIMG");
+    put(cut, "TGMIMA"); /* the magic, cut short */
     char bytes[64] = "XXXXXXXX"; /* a header's length, zeros after the text */
     cs_write_bytes(junk, bytes, sizeof bytes);
     put(text, hello_src);

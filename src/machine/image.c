@@ -163,8 +163,9 @@ bad:
 int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen)
 {
-    /* the magic first: a short text is not an image, not a truncated one */
-    if (len >= 8 && memcmp(buf, TGM_IMAGE_MAGIC, 8) != 0)
+    /* the magic first: bytes that do not begin it (a short text) are not an
+     * image, not a truncated one */
+    if (len && memcmp(buf, TGM_IMAGE_MAGIC, len < 8 ? len : 8) != 0)
         return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     if (len < TGM_IMAGE_HEADER + 8)
         return tgm_err(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
