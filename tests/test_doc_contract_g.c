@@ -301,8 +301,9 @@ static void run__options_after_the_image_whatever_posixly_correct_says(void **st
 }
 
 /* docs/run.md: --opt=VALUE is --opt VALUE, an unambiguous prefix names its
- * option, an ambiguous one is refused in one line; a flag given a value,
- * or a value missing, is named. */
+ * option, an ambiguous one is refused in one line naming what it could be
+ * (it said "unknown or ambiguous option '--vm'"); a flag given a value, or
+ * a value missing, is named. */
 static void run__equals_and_prefixes_as_documented(void **state)
 {
     (void)state;
@@ -311,8 +312,10 @@ static void run__equals_and_prefixes_as_documented(void **state)
     cs_tgm_prints("\"q\":100,", "run", CS_ARGV("--me", "100", "--js", "examples/hello.s"));
     cs_tgm_fails(3, "tgm: run: step limit of 5 reached before HALT", "run",
                  CS_ARGV("--max-steps=5", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: run: unknown or ambiguous option '--vm' (try 'tgm run --help')",
-                 "run", CS_ARGV("--vm", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: ambiguous option '--vm' (--vmm, --vms)", "run",
+                 CS_ARGV("--vm", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: check: ambiguous option '--m=5' (--mem, --max-steps)", "check",
+                 CS_ARGV("--m=5", "examples/hello.s"));
     cs_tgm_fails(2, "tgm: run: option '--json' takes no value (try 'tgm run --help')", "run",
                  CS_ARGV("--json=yes", "examples/hello.s"));
     cs_tgm_fails(2, "tgm: run: option '--mem' needs a value (try 'tgm run --help')", "run",

@@ -71,8 +71,10 @@ const struct isa_profile *const *cli_analysis_profiles(const struct analysis_arg
                                                        const struct isa_profile *single[2]);
 
 /* After getopt_long (with opterr = 0 and a leading ':') returned C for a
- * bad option: one line naming it; returns EXIT_USAGE. */
-int cli_bad_option(const char *cmd, int c, char **argv);
+ * bad option: one line naming it (and, for an ambiguous prefix, the
+ * options OPTS it could be); returns EXIT_USAGE. */
+struct option;
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts);
 /* Is PATH a readable file (not a directory)?  0, or -1 after one line
  * "tgm: [CMD: ]PATH: why".  CMD may be NULL. */
 int cli_input_ok(const char *cmd, const char *path);

@@ -371,7 +371,7 @@ int cli_analyze(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_bad_option("analyze", c, argv);
+            return cli_bad_option("analyze", c, argv, opts);
         }
     }
     if (optind < argc) {

@@ -122,7 +122,7 @@ int cli_as(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'l': listing = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_bad_option("as", c, argv);
+        default: return cli_bad_option("as", c, argv, opts);
         }
     }
     if (optind != argc - 1) {

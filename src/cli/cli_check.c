@@ -143,7 +143,7 @@ int cli_check(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_bad_option("check", c, argv);
+        default: return cli_bad_option("check", c, argv, opts);
         }
     }
     size_t n = (size_t)(argc - optind);

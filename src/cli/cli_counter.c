@@ -101,7 +101,7 @@ int cli_counter(int argc, char **argv)
         case 'j': json = true; break;
         case 'e': expect = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_bad_option("counterexample", c, argv);
+        default: return cli_bad_option("counterexample", c, argv, opts);
         }
     }
     if (optind < argc) {

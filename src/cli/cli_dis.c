@@ -68,7 +68,7 @@ int cli_dis(int argc, char **argv)
         switch (c) {
         case 'o': out = cli_is_stdout(optarg) ? NULL : optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_bad_option("dis", c, argv);
+        default: return cli_bad_option("dis", c, argv, opts);
         }
     }
     if (optind != argc - 1) {

@@ -79,7 +79,7 @@ int cli_isa(int argc, char **argv)
                    isa_profile_default()->name);
             return EXIT_OK;
         default:
-            return cli_bad_option("isa", c, argv);
+            return cli_bad_option("isa", c, argv, opts);
         }
     }
     if (optind < argc) {

@@ -268,7 +268,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             run_usage(stdout);
             return 1;
         default:
-            cli_bad_option("run", c, argv);
+            cli_bad_option("run", c, argv, opts);
             return -1;
         }
     }

@@ -15,10 +15,26 @@
 #include "tgm/machine.h"
 #include "tgm/image.h"
 
-int cli_bad_option(const char *cmd, int c, char **argv)
+/* The long options OPTS whose names begin with the N bytes of NAME, listed
+ * into LIST as "--a, --b"; how many. */
+static int prefixed(const struct option *opts, const char *name, size_t n, char *list,
+                    size_t len)
+{
+    int k = 0;
+    list[0] = '\0';
+    for (const struct option *o = opts; o && o->name; o++)
+        if (strncmp(o->name, name, n) == 0) {
+            size_t at = strlen(list);
+            snprintf(list + at, len - at, "%s--%s", k++ ? ", " : "", o->name);
+        }
+    return k;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : NULL;
     bool is_long = arg && strncmp(arg, "--", 2) == 0;
+    char list[512];
     /* a known long option given a value: optopt is its code (an unknown one
      * leaves optopt 0) */
     const char *eq = is_long && optopt ? strchr(arg, '=') : NULL;
@@ -30,6 +46,8 @@ int cli_bad_option(const char *cmd, int c, char **argv)
                   (int)(eq - arg), arg, cmd);
     else if (optopt && !is_long)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
+    else if (is_long && prefixed(opts, arg + 2, strcspn(arg + 2, "="), list, sizeof list) > 1)
+        cli_error("%s: ambiguous option '%s' (%s)", cmd, arg, list);
     else
         cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
