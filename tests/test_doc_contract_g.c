@@ -522,6 +522,29 @@ static void run__a_short_text_is_not_an_image_not_a_truncated_one(void **state)
                  CS_ARGV(cut));
 }
 
+/* docs/run.md: an IMAGE on standard input is /dev/stdin; '-' is a file
+ * name, and a missing one said only "-: No such file or directory" where
+ * '--input-file -' and 'as -o -' mean the standard streams. */
+static void run__an_image_on_standard_input_is_dev_stdin(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: run: -: No such file or directory (standard input is /dev/stdin)",
+                 "run", CS_ARGV("--", "-"));
+    cs_tgm_fails(2, "tgm: dis: -: No such file or directory (standard input is /dev/stdin)",
+                 "dis", CS_ARGV("-"));
+    char img[CS_PATH];
+    cs_make_image(img, sizeof img, "stdin.img", 0, CS_WORDS(0x0400000000000000ull),
+                  0x8000000000080000ull);
+    int fd = open(img, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    pid_t pid = cs_start_tgm(fd, "run", CS_ARGV("/dev/stdin"));
+    close(fd);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "-- halted\n"));
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -554,6 +577,7 @@ int main(void)
         cmocka_unit_test(run__help_names_every_documented_option_and_range),
         cmocka_unit_test(cli__a_long_path_keeps_the_problem_at_the_end_of_the_line),
         cmocka_unit_test(run__a_short_text_is_not_an_image_not_a_truncated_one),
+        cmocka_unit_test(run__an_image_on_standard_input_is_dev_stdin),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -62,7 +62,9 @@ int cli_input_ok(const char *cmd, const char *path)
         return -1;
     }
     if (stat(path, &st) != 0) {
-        cli_error("%s%s%s: %s", cmd ? cmd : "", cmd ? ": " : "", path, strerror(errno));
+        int e = errno; /* '-' names a file here: say how standard input is named */
+        cli_error("%s%s%s: %s%s", cmd ? cmd : "", cmd ? ": " : "", path, strerror(e),
+                  e == ENOENT && cli_is_stdout(path) ? " (standard input is /dev/stdin)" : "");
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
