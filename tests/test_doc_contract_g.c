@@ -310,18 +310,25 @@ static void run__equals_and_prefixes_as_documented(void **state)
     cs_tgm_prints("(FNV-1a of E, 100 words)", "run",
                   CS_ARGV("--mem=100", "--max=0", "examples/hello.s"));
     cs_tgm_prints("\"q\":100,", "run", CS_ARGV("--me", "100", "--js", "examples/hello.s"));
-    cs_tgm_fails(3, "tgm: run: step limit of 5 reached before HALT", "run",
-                 CS_ARGV("--max-steps=5", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: run: ambiguous option '--vm' (--vmm, --vms)", "run",
-                 CS_ARGV("--vm", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: check: ambiguous option '--m=5' (--mem, --max-steps)", "check",
-                 CS_ARGV("--m=5", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: run: option '--json' takes no value (try 'tgm run --help')", "run",
-                 CS_ARGV("--json=yes", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: run: option '--mem' needs a value (try 'tgm run --help')", "run",
-                 CS_ARGV("examples/hello.s", "--mem"));
-    cs_tgm_fails(2, "tgm: --mem: expected a non-negative number, got ''", "run",
-                 CS_ARGV("--mem=", "examples/hello.s"));
+    static const struct {
+        int status;
+        const char *why, *cmd, *args[3];
+    } rows[] = {
+        {3, "tgm: run: step limit of 5 reached before HALT", "run", {"--max-steps=5"}},
+        {2, "tgm: run: ambiguous option '--vm' (--vmm, --vms)", "run", {"--vm"}},
+        {2, "tgm: check: ambiguous option '--m=5' (--mem, --max-steps)", "check", {"--m=5"}},
+        {2, "tgm: run: option '--json' takes no value (try 'tgm run --help')", "run",
+         {"--json=yes"}},
+        {2, "tgm: run: option '--mem' needs a value (try 'tgm run --help')", "run",
+         {"examples/hello.s", "--mem"}},
+        {2, "tgm: --mem: expected a non-negative number, got ''", "run", {"--mem="}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *args[4] = {rows[i].args[0], rows[i].args[1], rows[i].args[2]};
+        if (!args[1]) /* the image after the option */
+            args[1] = "examples/hello.s";
+        cs_tgm_fails(rows[i].status, rows[i].why, rows[i].cmd, args);
+    }
 }
 
 /* docs/run.md: "--vmm IMAGE... runs each image (at most 64) in its own
