@@ -6,6 +6,7 @@
  *   1  a negative result (check: not equivalent; as: source errors)
  *   2  bad usage or bad input (unknown flag, unreadable or invalid file)
  *   3  the step limit was reached before HALT (run)
+ *   130  interrupted by Ctrl-C, the state so far reported (run.h)
  */
 #ifndef TGM_CLI_H
 #define TGM_CLI_H

@@ -109,7 +109,8 @@ static void usage(FILE *f)
     fprintf(f, "\n  %-15s %s\n  %-15s %s\n", "--version", "print the version", "--help",
             "print this help");
     fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
-               "1 negative result, 2 bad usage or input, 3 step limit reached.\n");
+               "1 negative result, 2 bad usage or input, 3 step limit reached,\n"
+               "130 interrupted (Ctrl-C).\n");
 }
 
 /* STATUS, unless standard output could not be written (a full disk, say):
