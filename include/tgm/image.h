@@ -74,9 +74,13 @@ int image_read_file(const char *path, struct tgm_image *out, char *err,
  * an assembly source, read from a pipe as well as from a file. */
 int image_read_file_text(const char *path, struct tgm_image *out, char *err,
                          size_t errlen, bool *text);
-/* Serialise IMG (malloc'd buffer); -1 if it violates the format. */
+/* Serialise IMG (malloc'd buffer).  -1 if it violates the format: words
+ * past address 2^19-1, cause bits in the entry PSW, a bad symbol name, or
+ * symbols not in the canonical order (sorted by value, then name; each
+ * name once), so that image_parse takes whatever it writes. */
 int image_serialize(const struct tgm_image *img, uint8_t **buf, size_t *len);
-/* Write atomically (temporary file then rename); -1 with ERR on failure. */
+/* Write atomically (temporary file then rename); -1 with ERR on failure
+ * ("PATH: image violates the format: WHY" for what image_serialize refuses). */
 int image_write_file(const char *path, const struct tgm_image *img, char *err,
                      size_t errlen);
 void image_free(struct tgm_image *img);

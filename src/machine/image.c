@@ -262,17 +262,33 @@ int image_read_file_text(const char *path, struct tgm_image *out, char *err,
     return 0;
 }
 
-int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
+/* What makes IMG no image (image_parse would refuse its bytes), or NULL:
+ * the writers refuse it rather than write a file no reader takes. */
+static const char *format_violation(const struct tgm_image *img)
 {
     if ((uint64_t)img->load + img->nwords > TGM_Q_MAX)
+        return "words past address 2^19-1";
+    if ((img->entry_psw >> PSW_CAUSE_SHIFT & 0xF) != 0)
+        return "cause bits in the entry PSW";
+    for (uint32_t i = 0; i < img->nsyms; i++) {
+        const struct tgm_symbol *y = &img->syms[i];
+        if (!y->name || !valid_name(y->name, strlen(y->name)))
+            return "a bad symbol name";
+        if (i > 0 && sym_cmp(&img->syms[i - 1], y) >= 0)
+            return "symbols not sorted by value, then name (image_sort_symbols)";
+    }
+    if (dup_name(img->syms, img->nsyms, NULL, 0, 0) != 0)
+        return "a symbol name twice";
+    return NULL;
+}
+
+int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
+{
+    if (format_violation(img))
         return -1;
     size_t symsize = 0;
-    for (uint32_t i = 0; i < img->nsyms; i++) {
-        size_t n = strlen(img->syms[i].name);
-        if (!valid_name(img->syms[i].name, n))
-            return -1;
-        symsize += 9 + n;
-    }
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        symsize += 9 + strlen(img->syms[i].name);
     size_t len = TGM_IMAGE_HEADER + 8ull * img->nwords + symsize + 8;
     uint8_t *buf = malloc(len);
     if (!buf)
@@ -282,7 +298,7 @@ int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
     le_write(buf + 12, 0, 4);
     le_write(buf + 16, img->load, 4);
     le_write(buf + 20, img->nwords, 4);
-    le_write(buf + 24, img->entry_psw & ~((uint64_t)0xF << PSW_CAUSE_SHIFT), 8);
+    le_write(buf + 24, img->entry_psw, 8);
     le_write(buf + 32, img->nsyms, 4);
     le_write(buf + 36, symsize, 4);
     uint8_t *p = buf + TGM_IMAGE_HEADER;
@@ -306,9 +322,11 @@ int image_write_file(const char *path, const struct tgm_image *img, char *err,
 {
     uint8_t *buf;
     size_t len;
+    const char *why = format_violation(img);
+    if (why)
+        return tgm_err(err, errlen, "%s: image violates the format: %s", path, why);
     if (image_serialize(img, &buf, &len) != 0)
-        return tgm_err(err, errlen, "%s: image violates the format (too large or bad symbol)",
-                       path);
+        return tgm_err(err, errlen, "%s: out of memory", path);
     int rc = tgm_write_atomic(path, buf, len, err, errlen);
     free(buf);
     return rc;
