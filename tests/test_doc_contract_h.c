@@ -21,6 +21,7 @@
 #include "cli_support.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
+#include "tgm/vmm.h"
 
 /* ---- image.h ------------------------------------------------------------ */
 
@@ -78,6 +79,46 @@ static void image__serialize_writes_only_what_parse_takes(void **state)
     free(buf);
 }
 
+/* ---- vmm.h: the allocator --------------------------------------------- */
+
+/* vmm.h: a VM created without a name is "vmID".  When a VM named so
+ * already existed (an explicit name), the new one took the same name:
+ * vmm_vm_find found only the first, and vmm_state_check refused the
+ * control program ("VMs 0 and 1 are both named 'vm1'"). */
+static void alloc__a_default_name_is_never_another_vms(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    struct vmm_config c = {.q = 4096};
+    struct vmm *v = vmm_create(&c, err, sizeof err);
+    assert_non_null(v);
+    int a = vmm_vm_create(v, 100, "vm1", err, sizeof err);
+    int b = vmm_vm_create(v, 100, NULL, err, sizeof err);
+    int d = vmm_vm_create(v, 100, "", err, sizeof err);
+    assert_int_equal(a, 0);
+    assert_int_equal(b, 1);
+    assert_int_equal(d, 2);
+    struct vm_info ia, ib, id;
+    assert_int_equal(vmm_vm_info(v, a, &ia), 0);
+    assert_int_equal(vmm_vm_info(v, b, &ib), 0);
+    assert_int_equal(vmm_vm_info(v, d, &id), 0);
+    assert_string_equal(ia.name, "vm1");
+    assert_string_equal(ib.name, "vm2");
+    assert_string_equal(id.name, "vm3");
+    assert_int_equal(vmm_vm_find(v, "vm2"), b);
+    assert_int_equal(vmm_state_check(v, err, sizeof err), 0);
+    /* an explicit name that is taken is refused; a free default is kept */
+    assert_int_equal(vmm_vm_create(v, 100, "vm2", err, sizeof err), -1);
+    assert_non_null(strstr(err, "a VM named 'vm2' exists already"));
+    assert_int_equal(vmm_vm_destroy(v, a), 0);
+    int e = vmm_vm_create(v, 100, NULL, err, sizeof err);
+    assert_int_equal(e, 0);
+    struct vm_info ie;
+    assert_int_equal(vmm_vm_info(v, e, &ie), 0);
+    assert_string_equal(ie.name, "vm0");
+    vmm_destroy(v);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -96,6 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__serialize_writes_only_what_parse_takes),
+        cmocka_unit_test(alloc__a_default_name_is_never_another_vms),
     };
     return cmocka_run_group_tests_name("doc_contract_h", tests, group_setup, group_teardown);
 }

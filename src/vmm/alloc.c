@@ -26,6 +26,15 @@ static int overlap(const struct vmm *v, uint32_t base, uint32_t w)
     return -1;
 }
 
+/* Is NAME the name of a live VM other than ID? */
+static bool name_taken(const struct vmm *v, int id, const char *name)
+{
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        if (i != id && v->vms[i].live && strcmp(v->vms[i].name, name) == 0)
+            return true;
+    return false;
+}
+
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                      char *err, size_t errlen)
 {
@@ -62,8 +71,9 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
     vm->id = id;
     if (name && *name)
         snprintf(vm->name, sizeof vm->name, "%s", name);
-    else
-        snprintf(vm->name, sizeof vm->name, "vm%d", id);
+    else /* "vmID", unless another VM took that name: names stay distinct */
+        for (int n = id; n == id || name_taken(v, id, vm->name); n++)
+            snprintf(vm->name, sizeof vm->name, "vm%d", n);
     vm->base = base;
     vm->w = w;
     machine_reset(view); /* a bare machine's power-on state, region zeroed */
