@@ -46,9 +46,11 @@ enum vm_state {
 /* What the control program did with a trap (the monitor traces these). */
 enum vmm_disposition {
     DISP_INTERPRETED, /* v_i simulated a privileged instruction */
-    DISP_REFLECTED,   /* the trap was the guest's own: passed to its E[1] */
+    DISP_REFLECTED,   /* the trap was the guest's own: passed to its E[1]
+                         (TRAP_TIMER also: its virtual timer's trap delivered) */
     DISP_ALLOCATOR,   /* A handled a change of R (LR, LPSW) */
-    DISP_SCHEDULER,   /* the real timer ended a time slice */
+    DISP_SCHEDULER,   /* the real timer ended a time slice (TRAP_TIMER), or
+                         the VM reached its step limit (TRAP_NONE) */
     DISP_HYBRID,      /* hybrid mode: a stretch of supervisor code interpreted
                          (counted in vm_stats; no event is traced) */
     DISP_COUNT
@@ -57,7 +59,12 @@ enum vmm_disposition {
 struct vm_stats {
     uint64_t direct;      /* guest instructions the real CPU executed directly */
     uint64_t interpreted; /* guest instructions simulated by the CP */
-    uint64_t traps[TRAP_NCAUSES][DISP_COUNT]; /* real traps by cause, disposition */
+    /* by cause and disposition: every CP entry (a real trap), and the
+     * events no real trap brings (docs/vmm.md), so that the cells add up to
+     * entries only when there were none: a virtual timer trap delivered
+     * [TRAP_TIMER][DISP_REFLECTED] without a real one, a step limit
+     * [TRAP_NONE][DISP_SCHEDULER], a hybrid stretch [TRAP_NONE][DISP_HYBRID] */
+    uint64_t traps[TRAP_NCAUSES][DISP_COUNT];
     uint64_t guest_cycles; /* real cycles spent executing the guest directly */
     uint64_t cp_cycles;    /* real cycles of trap sequences and CP instructions */
     uint64_t entries;      /* times the dispatcher was entered for this VM */
@@ -148,7 +155,8 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 
-/* Efficiency: the fraction of a VM's instructions executed directly. */
+/* Efficiency: the fraction of a VM's instructions executed directly,
+ * direct / (direct + interpreted); 0 when it has completed none. */
 double vm_stats_direct_ratio(const struct vm_stats *s);
 const char *vmm_disposition_name(enum vmm_disposition d);
 const char *vm_state_name(enum vm_state s);
