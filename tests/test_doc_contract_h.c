@@ -79,6 +79,314 @@ static void image__serialize_writes_only_what_parse_takes(void **state)
     free(buf);
 }
 
+/* ---- docs/isa.md as a model ------------------------------------------- */
+
+/* A machine of MQ words as docs/isa.md describes it, written from the
+ * document alone (isa_table supplies only what the generated table there
+ * says: format, cycles and, per profile, the user-mode behaviour). */
+#define MQ 48u
+struct model {
+    uint64_t E[MQ];
+    bool s, ie, armed, pending, halted;
+    uint32_t p, l, b;
+    int64_t rem;
+    uint64_t cycles, instret, steps, traps[TRAP_NCAUSES];
+    uint8_t in[2], out[32]; /* the console: input queued, output sent */
+    size_t nin, used, nout;
+};
+
+/* "if a + l >= q then memory trap else if a >= b then memory trap else use
+ * E[a + l]" */
+static bool m_dev(const struct model *s, uint64_t a, uint32_t *ph)
+{
+    if (a + s->l >= MQ || a >= s->b)
+        return false;
+    *ph = (uint32_t)(a + s->l);
+    return true;
+}
+
+/* "While armed it counts down by every cycle the machine spends,
+ * instructions and trap sequences alike." */
+static void m_spend(struct model *s, unsigned cycles)
+{
+    s->cycles += cycles;
+    if (s->armed && (s->rem -= cycles) <= 0) {
+        s->armed = false;
+        s->pending = true;
+        s->rem = 0;
+    }
+}
+
+static uint64_t m_psw(const struct model *s, uint32_t p, unsigned cause)
+{
+    struct psw w = {s->s, s->ie, (uint8_t)cause, p, s->l, s->b};
+    return psw_pack(&w);
+}
+
+static void m_load(struct model *s, uint64_t w)
+{
+    struct psw p = psw_unpack(w); /* the cause is ignored */
+    s->s = p.sup;
+    s->ie = p.ie;
+    s->p = p.p;
+    s->l = p.l;
+    s->b = p.b;
+}
+
+/* "E[0] := the old PSW <M, P, R> with I and the cause; <M, P, R> and I :=
+ * the fields of E[1]"; 4 cycles, a step, no instruction completed. */
+static void m_trap(struct model *s, unsigned cause)
+{
+    s->E[0] = m_psw(s, s->p, cause);
+    m_load(s, s->E[1]);
+    s->steps++;
+    s->traps[cause]++;
+    m_spend(s, TGM_TRAP_CYCLES);
+}
+
+static uint64_t m_alu(unsigned op, uint64_t x, uint64_t y)
+{
+    int64_t sx = (int64_t)x, sy = (int64_t)y;
+    bool ovf = sx == INT64_MIN && sy == -1;
+    switch (op) {
+    case OP_ADD: return x + y;
+    case OP_SUB: return x - y;
+    case OP_MUL: return x * y;
+    case OP_DIV: return !y ? UINT64_MAX : ovf ? x : (uint64_t)(sx / sy);
+    case OP_DIVU: return y ? x / y : UINT64_MAX;
+    case OP_MOD: return !y ? x : ovf ? 0 : (uint64_t)(sx % sy);
+    case OP_MODU: return y ? x % y : x;
+    case OP_AND: return x & y;
+    case OP_OR: return x | y;
+    case OP_XOR: return x ^ y;
+    case OP_SHL: return x << (y % 64);
+    case OP_SHR: return x >> (y % 64);
+    case OP_SAR: return (uint64_t)(sx >> (y % 64));
+    case OP_SLT: return sx < sy;
+    case OP_SLTU: return x < y;
+    default: return x == y; /* SEQ */
+    }
+}
+
+static bool m_branch(unsigned op, uint64_t x, uint64_t y)
+{
+    switch (op) {
+    case OP_BEQ: return x == y;
+    case OP_BNE: return x != y;
+    case OP_BLT: return (int64_t)x < (int64_t)y;
+    case OP_BGE: return (int64_t)x >= (int64_t)y;
+    case OP_BLTU: return x < y;
+    default: return x >= y; /* BGEU */
+    }
+}
+
+/* One step: a pending timer with I = 1 first, then the fetch, illegal,
+ * privileged, the operands in order, and the instruction. */
+static void m_step(struct model *s, const struct isa_profile *prof)
+{
+    uint32_t ph, x, pa[3] = {0};
+    if (s->pending && s->ie) {
+        s->pending = false;
+        m_trap(s, TRAP_TIMER);
+        return;
+    }
+    if (!m_dev(s, s->p, &ph)) {
+        m_trap(s, TRAP_MEM);
+        return;
+    }
+    uint64_t w = s->E[ph], *E = s->E;
+    unsigned op = GET_OP(w);
+    const struct insn_info *ii = &isa_table[op];
+    if (!ii->name || prof->beh[op] == BEH_ABSENT || op == OP_HCALL ||
+        (w & isa_mbz_mask(ii->format))) {
+        m_trap(s, TRAP_ILL);
+        return;
+    }
+    if (!s->s && prof->beh[op] == BEH_PRIV) {
+        m_trap(s, TRAP_PRIV);
+        return;
+    }
+    uint32_t f[3] = {GET_A(w), GET_B(w), GET_C(w)}, np = (s->p + 1) & TGM_ADDR_MASK;
+    for (int i = 0; i < 3; i++)
+        if (isa_format_kinds[ii->format][i] == OK_ADDR && !m_dev(s, f[i], &pa[i])) {
+            m_trap(s, TRAP_MEM);
+            return;
+        }
+    uint64_t *A = &E[pa[0]], *B = &E[pa[1]], *C = &E[pa[2]];
+    switch (op) {
+    case OP_NOP: break;
+    case OP_HALT: s->halted = true; break;
+    case OP_MOV: *A = *B; break;
+    case OP_LI: *A = (uint64_t)GET_IMM38(w); break;
+    case OP_ADDI: *A = *B + (uint64_t)GET_IMM(w); break;
+    case OP_LDX: case OP_STX: case OP_JMPX:
+        x = (uint32_t)((op == OP_LDX ? f[1] + *C : f[0] + *B) & TGM_ADDR_MASK);
+        if (!m_dev(s, x, &ph)) {
+            m_trap(s, TRAP_MEM);
+            return;
+        }
+        if (op == OP_LDX)
+            *A = E[ph];
+        else if (op == OP_STX)
+            E[ph] = *C;
+        else
+            np = (uint32_t)(E[ph] & TGM_ADDR_MASK);
+        break;
+    case OP_JMP: np = f[0]; break;
+    case OP_JMPI: np = (uint32_t)(*A & TGM_ADDR_MASK); break;
+    case OP_JAL: *A = np; np = f[1]; break;
+    case OP_BZ: if (*A == 0) np = f[1]; break;
+    case OP_BNZ: if (*A != 0) np = f[1]; break;
+    case OP_DJNZ: if (--*A != 0) np = f[1]; break;
+    case OP_SVC: m_trap(s, TRAP_SVC); return;
+    case OP_LPSW:
+        if (!s->s && prof->beh[op] == BEH_USER_MASKED) { /* x86: P only */
+            np = psw_unpack(*A).p;
+            break;
+        }
+        m_load(s, *A);
+        np = s->p;
+        break;
+    case OP_SPSW: *A = m_psw(s, np, 0); break;
+    case OP_LR: s->l = psw_unpack(*A).l; s->b = psw_unpack(*A).b; break;
+    case OP_SR: *A = r_pack(s->l, s->b); break;
+    case OP_TSET: /* the count includes the TSET's own cycles (m_spend) */
+        s->pending = false;
+        s->armed = (int64_t)*A > 0;
+        s->rem = s->armed ? (int64_t)*A : 0;
+        break;
+    case OP_TGET: *A = s->armed ? (uint64_t)s->rem : 0; break;
+    case OP_COUT: s->out[s->nout++] = (uint8_t)*A; break;
+    case OP_CIN: *A = s->used < s->nin ? s->in[s->used++] : UINT64_MAX; break;
+    case OP_JRSTU: s->s = false; np = f[0]; break;
+    case OP_LRA: *A = (uint64_t)f[1] + s->l; break;
+    case OP_MFPI:
+        if (s->s && !m_dev(s, *B & TGM_ADDR_MASK, &ph)) {
+            m_trap(s, TRAP_MEM);
+            return;
+        }
+        *A = s->s ? E[ph] : *B;
+        break;
+    default:
+        if (ii->format == FMT_ABT) {
+            if (m_branch(op, *A, *B))
+                np = f[2];
+        } else {
+            *A = m_alu(op, *B, *C);
+        }
+    }
+    s->p = np;
+    s->instret++;
+    s->steps++;
+    m_spend(s, ii->cycles);
+}
+
+static uint64_t rng_state = UINT64_C(0x9E3779B97F4A7C15);
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* A value near the boundaries: an address, a small or negative number. */
+static uint64_t near(void)
+{
+    switch (rnd() % 5) {
+    case 0: return rnd() % MQ;
+    case 1: return rnd();
+    case 2: return (uint64_t)-(int64_t)(rnd() % 4);
+    case 3: return rnd() % 70;
+    default: return rnd() % 3;
+    }
+}
+
+/* A random state around one instruction word at P (often a defined
+ * opcode, sometimes a stray field or an unassigned one). */
+static void random_state(struct model *s, const unsigned *ops, unsigned nops)
+{
+    memset(s, 0, sizeof *s);
+    for (uint32_t i = 0; i < MQ; i++)
+        s->E[i] = near();
+    s->s = rnd() & 1;
+    s->ie = rnd() & 1;
+    s->l = (uint32_t)(rnd() % 8 ? rnd() % 6 : rnd() % 60);
+    s->b = (uint32_t)(rnd() % 8 ? rnd() % (MQ + 4) : rnd() % (1u << 20));
+    s->p = rnd() % 16 ? (uint32_t)(rnd() % (MQ + 2)) : TGM_ADDR_MASK;
+    unsigned op = rnd() % 10 ? ops[rnd() % nops] : (unsigned)(rnd() % ISA_NOPS);
+    uint64_t w = MAKE_INSN(op, near(), near(), near());
+    if (rnd() % 8 == 0)
+        w |= UINT64_C(1) << (rnd() % 57);
+    uint32_t ph;
+    if (m_dev(s, s->p, &ph))
+        s->E[ph] = w;
+    s->E[1] = near() | (rnd() % 3 ? 0 : rnd() << 58); /* cause bits, ignored */
+    s->nin = rnd() % 3;
+    for (size_t i = 0; i < s->nin; i++)
+        s->in[i] = (uint8_t)rnd();
+    switch (rnd() % 4) {
+    case 1: s->armed = true; s->rem = (int64_t)(1 + rnd() % 6); break;
+    case 2: s->pending = true; break;
+    default: break;
+    }
+}
+
+/* docs/isa.md, executed: every instruction in every profile, from random
+ * states around the boundaries of address development, in both modes, with
+ * the timer armed, pending or not and console input queued or not: one
+ * step (machine_step) and a run of up to 30 (machine_run, the fast loop)
+ * leave E, M, I, P, R, the timer, the console, the counters by cause and
+ * the halt exactly as the model of the document. */
+static void isa__every_step_is_the_documents(void **state)
+{
+    (void)state;
+    unsigned ops[ISA_NOPS], nops = 0;
+    for (unsigned o = 0; o < ISA_NOPS; o++)
+        if (isa_table[o].name)
+            ops[nops++] = o;
+    for (const struct isa_profile *const *pp = isa_profiles(); *pp; pp++) {
+        struct machine_config cfg = {MQ, *pp, false};
+        struct machine *m = machine_create(&cfg);
+        assert_non_null(m);
+        for (int it = 0; it < 20000; it++) {
+            struct model s, s0;
+            random_state(&s, ops, nops);
+            s0 = s;
+            machine_reset(m);
+            for (uint32_t i = 0; i < MQ; i++)
+                machine_write_phys(m, i, s.E[i]);
+            machine_load_psw(m, &(struct psw){s.s, s.ie, 0, s.p, s.l, s.b});
+            machine_set_timer(m, &(struct machine_timer){s.armed, s.pending, s.rem});
+            assert_int_equal(machine_console_input(m, s.in, s.nin), 0);
+            unsigned k = it % 2 ? 30 : 1, n = 0;
+            while (n++ < k && !s.halted)
+                m_step(&s, *pp);
+            struct machine_exit ex;
+            enum exit_reason r = k == 1 ? machine_step(m, &ex) : machine_run(m, k, &ex);
+            struct psw mp = machine_psw(m);
+            struct machine_counters c = machine_get_counters(m);
+            struct machine_timer t = machine_get_timer(m);
+            size_t nout;
+            const uint8_t *out = machine_console_output(m, &nout);
+            bool same = !memcmp(machine_mem(m), s.E, sizeof s.E) && mp.sup == s.s &&
+                        mp.ie == s.ie && mp.p == s.p && mp.l == s.l && mp.b == s.b &&
+                        c.cycles == s.cycles && c.instret == s.instret &&
+                        c.steps == s.steps && !memcmp(c.traps, s.traps, sizeof s.traps) &&
+                        t.armed == s.armed && t.pending == s.pending &&
+                        t.remaining == s.rem && (r == EXIT_HALT) == s.halted &&
+                        nout == s.nout && (!nout || !memcmp(out, s.out, nout)) &&
+                        machine_console_input_used(m) == s.used;
+            if (!same)
+                fail_msg("%s, iteration %d (%u steps): from M=%d I=%d P=%#x R=(%#x, %#x) "
+                         "word %#018llx the machine is not the document's",
+                         (*pp)->name, it, k, s0.s, s0.ie, s0.p, s0.l, s0.b,
+                         (unsigned long long)s0.E[(s0.p + s0.l) % MQ]);
+        }
+        machine_destroy(m);
+    }
+}
+
 /* ---- vmm.h: the allocator --------------------------------------------- */
 
 /* vmm.h: a VM created without a name is "vmID".  When a VM named so
@@ -136,6 +444,7 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(isa__every_step_is_the_documents),
         cmocka_unit_test(image__serialize_writes_only_what_parse_takes),
         cmocka_unit_test(alloc__a_default_name_is_never_another_vms),
     };
