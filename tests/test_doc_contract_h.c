@@ -79,6 +79,119 @@ static void image__serialize_writes_only_what_parse_takes(void **state)
     free(buf);
 }
 
+/* ---- machine.h --------------------------------------------------------- */
+
+/* A machine of 32 words in supervisor mode at P = 4, R = (2, 20), whose
+ * E[1] is a new PSW with cause bits (ignored) and I = IE, E[6] an SVC. */
+static struct machine *trap_fixture(bool ie)
+{
+    struct machine_config cfg = {32, NULL, false};
+    struct machine *m = machine_create(&cfg);
+    assert_non_null(m);
+    struct psw np = {false, ie, 5, 9, 1, 30};
+    machine_write_phys(m, 1, psw_pack(&np));
+    machine_write_phys(m, 6, MAKE_INSN(OP_SVC, 3, 0, 0));
+    for (uint32_t i = 7; i < 32; i++)
+        machine_write_phys(m, i, i * 0x1111);
+    machine_load_psw(m, &(struct psw){true, false, 0, 4, 2, 20});
+    return m;
+}
+
+/* machine.h: machine_trap is "the trap sequence of section 2 done in
+ * software ... The same effect the CPU produces" (the control program
+ * reflects every trap with it), and a timer trap clears the pending timer
+ * as the CPU's does.  Nothing tested it against the CPU. */
+static void machine_h__machine_trap_is_the_cpus_trap(void **state)
+{
+    (void)state;
+    for (int timer = 0; timer <= 1; timer++) {
+        struct machine *cpu = trap_fixture(false), *sw = trap_fixture(false);
+        struct machine_timer pend = {false, true, 0};
+        if (timer) { /* a pending timer and I = 1: the CPU's step is the trap */
+            for (struct machine **m = (struct machine *[]){cpu, sw, NULL}; *m; m++) {
+                machine_set_timer(*m, &pend);
+                machine_load_psw(*m, &(struct psw){true, true, 0, 4, 2, 20});
+            }
+        }
+        struct machine_exit ex;
+        assert_int_equal(machine_step(cpu, &ex), EXIT_BUDGET);
+        machine_trap(sw, timer ? TRAP_TIMER : TRAP_SVC);
+        char diff[256];
+        if (machine_compare(cpu, sw, CMP_COUNTERS, "cpu", "machine_trap", diff, sizeof diff))
+            fail_msg("%s trap: %s", timer ? "timer" : "svc", diff);
+        /* and both are section 2's: old PSW with P and cause, new from E[1] */
+        struct psw old = psw_unpack(machine_mem(sw)[0]), now = machine_psw(sw);
+        assert_int_equal(old.cause, timer ? TRAP_TIMER : TRAP_SVC);
+        assert_int_equal(old.p, 4);
+        assert_true(old.sup && old.ie == (timer == 1) && old.l == 2 && old.b == 20);
+        assert_true(!now.sup && !now.ie && now.p == 9 && now.l == 1 && now.b == 30);
+        struct machine_counters c = machine_get_counters(sw);
+        assert_int_equal(c.cycles, TGM_TRAP_CYCLES);
+        assert_int_equal(c.steps, 1);
+        assert_int_equal(c.instret, 0);
+        assert_int_equal(machine_last_trap(sw), timer ? TRAP_TIMER : TRAP_SVC);
+        assert_false(machine_get_timer(sw).pending);
+        machine_destroy(cpu);
+        machine_destroy(sw);
+    }
+}
+
+/* machine.h's other promises: the size range, a run of no steps, the exit
+ * record optional, the timer set as expired, the debug setters' range, a
+ * view's limits, a PSW's cause ignored. */
+static void machine_h__the_api_keeps_its_promises(void **state)
+{
+    (void)state;
+    assert_null(machine_create(&(struct machine_config){TGM_Q_MIN - 1, NULL, false}));
+    assert_null(machine_create(&(struct machine_config){TGM_Q_MAX + 1, NULL, false}));
+    struct machine *d = machine_create(NULL);
+    assert_non_null(d);
+    assert_int_equal(machine_q(d), TGM_Q_DEFAULT);
+    assert_string_equal(machine_profile(d)->name, "virtualizable");
+    machine_destroy(d);
+
+    struct machine *m = trap_fixture(false);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 0, &ex), EXIT_BUDGET);
+    assert_int_equal(ex.steps, 0);
+    assert_int_equal(machine_steps(m), 0);
+    /* the SVC at apparent 4 (E[6]), then the word at the new P, data */
+    assert_int_equal(machine_run(m, 2, NULL), EXIT_BUDGET);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_SVC], 1);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_ILL], 1);
+
+    /* "Armed with remaining <= 0 means it has expired: it becomes pending." */
+    machine_set_timer(m, &(struct machine_timer){true, false, 0});
+    struct machine_timer t = machine_get_timer(m);
+    assert_true(!t.armed && t.pending && t.remaining == 0);
+    machine_set_timer(m, &(struct machine_timer){true, false, 10});
+    machine_charge(m, 4, 1, 1);
+    t = machine_get_timer(m);
+    assert_true(t.armed && !t.pending && t.remaining == 6);
+    machine_charge(m, 6, 0, 0);
+    t = machine_get_timer(m);
+    assert_true(!t.armed && t.pending && t.remaining == 0);
+
+    assert_int_equal(machine_break_exec(m, 32, true), -1);
+    assert_int_equal(machine_watch(m, 32, WATCH_READ), -1);
+    assert_int_equal(machine_break_exec(m, 31, true), 0);
+    assert_true(machine_break_exec_test(m, 31));
+    uint64_t v;
+    assert_int_equal(machine_read_phys(m, 32, &v), -1);
+    assert_int_equal(machine_write_phys(m, 32, 1), -1);
+    assert_null(machine_create_view(m, 0, TGM_Q_MIN - 1, NULL));
+    assert_null(machine_create_view(m, 20, 13, NULL));
+    struct machine *view = machine_create_view(m, 20, 12, NULL);
+    assert_non_null(view);
+    assert_int_equal(machine_mem(view)[0], 20 * 0x1111); /* the region as it stands */
+    machine_destroy(view);
+    assert_int_equal(machine_mem(m)[20], 20 * 0x1111);
+
+    machine_set_psw(m, UINT64_C(0xF) << PSW_CAUSE_SHIFT | (UINT64_C(7) << PSW_P_SHIFT));
+    assert_int_equal(machine_get_psw(m), UINT64_C(7) << PSW_P_SHIFT);
+    machine_destroy(m);
+}
+
 /* ---- docs/isa.md as a model ------------------------------------------- */
 
 /* A machine of MQ words as docs/isa.md describes it, written from the
@@ -444,6 +557,8 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(machine_h__machine_trap_is_the_cpus_trap),
+        cmocka_unit_test(machine_h__the_api_keeps_its_promises),
         cmocka_unit_test(isa__every_step_is_the_documents),
         cmocka_unit_test(image__serialize_writes_only_what_parse_takes),
         cmocka_unit_test(alloc__a_default_name_is_never_another_vms),

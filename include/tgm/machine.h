@@ -178,7 +178,8 @@ void machine_console_clear_output(struct machine *m);
 struct machine_counters machine_get_counters(const struct machine *m);
 
 /* Execution.  A step either takes a pending timer trap or attempts one
- * instruction (which completes or traps).  Returns ex->reason. */
+ * instruction (which completes or traps).  Returns ex->reason (EX may be
+ * NULL).  A BUDGET of 0 takes no step: EXIT_BUDGET at once. */
 enum exit_reason machine_run(struct machine *m, uint64_t budget,
                              struct machine_exit *ex);
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
@@ -195,6 +196,7 @@ enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex)
  * A watchpoint reports an access the instruction made even if it then
  * trapped; when a trap in the stop mask is taken in the same step, the trap
  * stop is reported and the watch hit is not. */
+/* The setters return 0, or -1 if PHYS is not below q (or memory runs out). */
 int machine_break_exec(struct machine *m, uint32_t phys, bool on);
 bool machine_break_exec_test(const struct machine *m, uint32_t phys);
 enum { WATCH_READ = 1, WATCH_WRITE = 2 };

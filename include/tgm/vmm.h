@@ -110,6 +110,7 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen);
 void vmm_destroy(struct vmm *v);
 struct machine *vmm_machine(struct vmm *v); /* the real machine */
 uint64_t vmm_slice(const struct vmm *v);
+/* CYCLES 0: VMM_DEFAULT_SLICE.  A slice under way ends within the new one. */
 void vmm_set_slice(struct vmm *v, uint64_t cycles);
 bool vmm_hybrid(const struct vmm *v);
 
@@ -151,7 +152,8 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
  * BUDGET guest steps in all (steps of the VMs' virtual machines; the CP's
  * own trap sequences and HCALLs are not counted), and returns why it
  * stopped.  Slices are measured in virtual cycles.  As machine_run, it
- * never stops on a breakpoint before the call's first guest step. */
+ * never stops on a breakpoint before the call's first guest step.  EX may
+ * be NULL. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 
