@@ -540,6 +540,77 @@ static void alloc__a_default_name_is_never_another_vms(void **state)
     vmm_destroy(v);
 }
 
+/* The state of VM ID, and its view's steps. */
+static enum vm_state vm_state_of(struct vmm *v, int id, uint64_t *steps)
+{
+    struct vm_info i;
+    assert_int_equal(vmm_vm_info(v, id, &i), 0);
+    *steps = machine_steps(vmm_vm_view(v, id));
+    return i.state;
+}
+
+/* vmm.h: what load, stop, resume and the step limit do to a VM's state,
+ * as the header now says: a limit counts the VM's own steps in all, a
+ * stopped VM stays stopped through a load, resume goes on past a HALT. */
+static void vmm_h__stop_resume_load_and_the_step_limit(void **state)
+{
+    (void)state;
+    char err[256];
+    struct vmm_config c = {.q = 1024};
+    struct vmm *v = vmm_create(&c, err, sizeof err);
+    assert_non_null(v);
+    int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+    assert_int_equal(id, 0);
+    uint64_t words[] = {MAKE_INSN(OP_HALT, 0, 0, 0), MAKE_INSN(OP_JMP, 4, 0, 0)};
+    struct psw entry = {true, false, 0, 3, 0, 64};
+    struct tgm_image img = {3, 2, psw_pack(&entry), words, 0, NULL};
+    assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+    uint64_t steps;
+    assert_int_equal(vmm_run(v, 100, NULL), VMMSTOP_DONE);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_HALTED);
+    assert_int_equal(steps, 1);
+    /* resume: past the HALT, into the loop at 4, up to a limit of 10 */
+    assert_int_equal(vmm_vm_set_limit(v, id, 10), 0);
+    assert_int_equal(vmm_vm_resume(v, id), 0);
+    assert_int_equal(vmm_run(v, 100, NULL), VMMSTOP_DONE);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_LIMIT);
+    assert_int_equal(steps, 10);
+    assert_int_equal(machine_p(vmm_vm_view(v, id)), 4);
+    /* a limit below its steps keeps it there; resume stops again at once */
+    assert_int_equal(vmm_vm_set_limit(v, id, 5), 0);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_LIMIT);
+    assert_int_equal(vmm_vm_resume(v, id), 0);
+    assert_int_equal(vmm_run(v, 100, NULL), VMMSTOP_DONE);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_LIMIT);
+    assert_int_equal(steps, 10);
+    /* past them, it runs on */
+    assert_int_equal(vmm_vm_set_limit(v, id, 15), 0);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_RUNNABLE);
+    assert_int_equal(vmm_run(v, 3, NULL), VMMSTOP_BUDGET);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_RUNNABLE);
+    assert_int_equal(steps, 13);
+    /* stopped stays stopped through a load; stop leaves a halted VM halted */
+    assert_int_equal(vmm_vm_stop(v, id), 0);
+    assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_STOPPED);
+    assert_int_equal(machine_p(vmm_vm_view(v, id)), 3);
+    assert_int_equal(vmm_vm_set_limit(v, id, 0), 0);
+    assert_int_equal(vmm_vm_resume(v, id), 0);
+    assert_int_equal(vmm_run(v, 100, NULL), VMMSTOP_DONE);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_HALTED);
+    assert_int_equal(steps, 14); /* a load keeps the counters */
+    assert_int_equal(vmm_vm_stop(v, id), 0);
+    assert_int_equal(vm_state_of(v, id, &steps), VM_HALTED);
+    /* no such VM; an image that does not fit */
+    assert_int_equal(vmm_vm_stop(v, 5), -1);
+    assert_int_equal(vmm_vm_resume(v, -1), -1);
+    assert_int_equal(vmm_vm_load(v, 7, &img, err, sizeof err), -1);
+    img.load = 63;
+    assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), -1);
+    assert_non_null(strstr(err, "image needs words 63..64 but the machine has 64 words"));
+    vmm_destroy(v);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -562,6 +633,7 @@ int main(void)
         cmocka_unit_test(isa__every_step_is_the_documents),
         cmocka_unit_test(image__serialize_writes_only_what_parse_takes),
         cmocka_unit_test(alloc__a_default_name_is_never_another_vms),
+        cmocka_unit_test(vmm_h__stop_resume_load_and_the_step_limit),
     };
     return cmocka_run_group_tests_name("doc_contract_h", tests, group_setup, group_teardown);
 }

@@ -129,8 +129,16 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w,
                      const char *name, char *err, size_t errlen);
 /* Reclaim: stop the VM and free its region (zeroed). */
 int vmm_vm_destroy(struct vmm *v, int id);
+/* Load IMG into VM ID as image_load does into its view (its words and
+ * entry PSW; counters, timer and console as they are).  -1 with ERR if
+ * there is no such VM or IMG does not fit its w words.  A stopped VM stays
+ * stopped; any other is runnable again (or at its step limit). */
 int vmm_vm_load(struct vmm *v, int id, const struct tgm_image *img, char *err,
                 size_t errlen);
+/* Stop a runnable VM (VM_STOPPED; a halted one or one at its limit stays
+ * so); resume makes it runnable whatever it was (one at its step limit
+ * stops again at once, a halted one goes on past its HALT).  0, or -1 if
+ * there is no VM ID. */
 int vmm_vm_stop(struct vmm *v, int id);
 int vmm_vm_resume(struct vmm *v, int id);
 /* MAX_STEPS of the VM's own steps in all (0: none); a VM stopped at its
