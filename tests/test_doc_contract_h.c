@@ -189,6 +189,30 @@ static void machine_h__the_api_keeps_its_promises(void **state)
 
     machine_set_psw(m, UINT64_C(0xF) << PSW_CAUSE_SHIFT | (UINT64_C(7) << PSW_P_SHIFT));
     assert_int_equal(machine_get_psw(m), UINT64_C(7) << PSW_P_SHIFT);
+
+    /* "Power-on state: E all zero, supervisor, I = 0, P = 0, R = (0, q),
+     * timer disarmed, console empty, counters zero.  Debug settings are
+     * kept." */
+    machine_console_put(m, 'x');
+    assert_int_equal(machine_console_input(m, (const uint8_t *)"ab", 2), 0);
+    assert_int_equal(machine_console_get(m), 'a');
+    machine_reset(m);
+    for (uint32_t i = 0; i < 32; i++)
+        assert_int_equal(machine_mem(m)[i], 0);
+    assert_int_equal(machine_get_psw(m), psw_pack(&(struct psw){true, false, 0, 0, 0, 32}));
+    t = machine_get_timer(m);
+    assert_true(!t.armed && !t.pending);
+    size_t len;
+    machine_console_output(m, &len);
+    assert_int_equal(len, 0);
+    assert_int_equal(machine_console_input_used(m), 0);
+    assert_int_equal(machine_console_get(m), -1);
+    struct machine_counters zero = {0}, c = machine_get_counters(m);
+    assert_memory_equal(&c, &zero, sizeof c);
+    assert_int_equal(machine_last_trap(m), TRAP_NONE);
+    assert_true(machine_break_exec_test(m, 31) && machine_debugging(m));
+    machine_debug_clear(m);
+    assert_false(machine_break_exec_test(m, 31) || machine_debugging(m));
     machine_destroy(m);
 }
 
