@@ -121,8 +121,9 @@ bool vmm_hybrid(const struct vmm *v);
  * vmm_vm_create_at takes an explicit base and refuses an overlap.  Both
  * return the new VM's id or -1 with ERR; NAME (NULL or empty: "vmID", or
  * when another VM already has that name the first "vmN", N > ID, that none
- * has) has at most VMM_NAME_MAX characters, and no two VMs share one.  A new VM is in the power-on state
- * of a bare machine of W words (machine_reset). */
+ * has) has at most VMM_NAME_MAX characters, and no two VMs share one.  A
+ * new VM is in the power-on state of a bare machine of W words
+ * (machine_reset). */
 int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
                   size_t errlen);
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w,
