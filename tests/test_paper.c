@@ -174,6 +174,16 @@ static void equivalence__timer_console_and_virtual_time(void **state)
     machine_console_clear_output(view);
     machine_console_clear_output(p->bare);
 
+    /* the same input waiting on both consoles, one byte taken by the VM */
+    static const uint8_t in[] = {'x', 'y'};
+    assert_int_equal(machine_console_input(view, in, sizeof in), 0);
+    assert_int_equal(machine_console_input(p->bare, in, sizeof in), 0);
+    expect_diff(p, NULL);
+    assert_int_equal(machine_console_get(view), 'x');
+    expect_diff(p, "console input consumed");
+    assert_int_equal(machine_console_get(p->bare), 'x');
+    expect_diff(p, NULL);
+
     /* with both timers off, counting alone differs */
     machine_set_timer(view, &off);
     machine_set_timer(p->bare, &off);

@@ -258,6 +258,25 @@ static void timer__get_set_round_trip_and_countdown(void **state)
     }
 }
 
+/* Cycles charged from outside the run loop (a VM's direct execution, a
+ * reflected trap) count the timer down as the CPU's own do: it expires when
+ * they reach its setting, not one cycle later, and the next step is the
+ * timer trap. */
+static void timer__charged_cycles_expire_it_at_zero_like_executed_ones(void **state)
+{
+    struct machine *m = *state;
+    ts_poke(m, 10, I(NOP, 0, 0, 0));
+    machine_set_psw(m, ts_psw(true, true, 0, 10, 0, Q));
+    machine_set_timer(m, &(struct machine_timer){.armed = true, .remaining = 5});
+    machine_charge(m, 4, 4, 4);
+    assert_timer(m, true, false, 1);
+    machine_charge(m, 1, 1, 1);
+    assert_timer(m, false, true, 0);
+    ts_step_expect(m, EXIT_BUDGET);
+    assert_int_equal(ts_peek(m, 0), ts_psw(true, true, TRAP_TIMER, 10, 0, Q));
+    assert_int_equal(machine_p(m), H);
+}
+
 /* Runs far longer than the run loop's look interval (2^23 cycles, 2^24
  * steps in its counter) still count exactly and expire on time, in one run
  * and in chunks of an odd step budget. */
@@ -308,6 +327,7 @@ int main(void)
         T(timer__tset_positive_rearms_and_clears_pending),
         T(timer__trap_sequence_cycles_count_down),
         T(timer__get_set_round_trip_and_countdown),
+        T(timer__charged_cycles_expire_it_at_zero_like_executed_ones),
         T(timer__long_runs_count_exactly_and_expire_on_time),
     };
     return cmocka_run_group_tests_name("timer", tests, NULL, NULL);
