@@ -12,6 +12,7 @@
 #define TGM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define EXIT_OK 0
@@ -39,6 +40,21 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
 int cli_parse_nest(const char *cmd, const char *s, unsigned *depth);
 /* 0 if --nest can run profile P (NULL: the default), or -1 after one line. */
 int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p);
+
+/* The guest's console input of --input TEXT and --input-file F (run and
+ * check, cli_input.c): the bytes in command-line order, and the files'
+ * names (no output may be one of them). */
+struct cli_input {
+    uint8_t *bytes;
+    size_t len;
+    const char **files;
+    int nfiles;
+};
+/* Queue TEXT, or the whole of file PATH ('-': standard input): 0, or -1
+ * after one line (CMD names the command when memory runs out). */
+int cli_input_text(struct cli_input *in, const char *cmd, const char *text);
+int cli_input_file(struct cli_input *in, const char *cmd, const char *path);
+void cli_input_free(struct cli_input *in);
 
 /* "s" unless N is 1, for counts in reports: "1 byte", "2 bytes". */
 const char *cli_plural(uint64_t n);

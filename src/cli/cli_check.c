@@ -27,7 +27,9 @@ static void usage(FILE *f)
             "  --slice C        cycles per time slice with several guests (default %u)\n"
             "  --profile P      instruction-set profile (default virtualizable)\n"
             "  --hybrid         use the hybrid monitor of section 8\n"
-            "  --input TEXT     console input given to every run\n"
+            "  --input TEXT     console input given to every run (may repeat; appended\n"
+            "                   in order)\n"
+            "  --input-file F   the same, read from file F ('-': standard input)\n"
             "  --json           one JSON object instead of text\n"
             "  --nest N         instead: each image bare and on N levels (1..%u) of the\n"
             "                   control program in tgm's own instructions (Theorem 2),\n"
@@ -81,7 +83,9 @@ static void print_text(const char *const *names, const struct check_result *r, s
     }
 }
 
-int cli_check(int argc, char **argv)
+/* cli_check with IN to fill from --input and --input-file, which the
+ * caller frees whichever way this returns. */
+static int check_main(int argc, char **argv, struct cli_input *in)
 {
     static const struct option opts[] = {
         {"mem", required_argument, 0, 'm'},     {"max-steps", required_argument, 0, 'n'},
@@ -89,6 +93,7 @@ int cli_check(int argc, char **argv)
         {"hybrid", no_argument, 0, 'H'},        {"input", required_argument, 0, 'i'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
         {"nest", required_argument, 0, 'N'},    {"vmm", no_argument, 0, 'V'},
+        {"input-file", required_argument, 0, 'f'},
         {0, 0, 0, 0}};
     struct check_opts o = {0};
     bool json = false, vmm = false;
@@ -133,8 +138,12 @@ int cli_check(int argc, char **argv)
             break;
         case 'H': o.hybrid = true; break;
         case 'i':
-            o.input = (const uint8_t *)optarg;
-            o.input_len = strlen(optarg);
+            if (cli_input_text(in, "check", optarg) != 0)
+                return EXIT_USAGE;
+            break;
+        case 'f':
+            if (cli_input_file(in, "check", optarg) != 0)
+                return EXIT_USAGE;
             break;
         case 'j': json = true; break;
         case 'V': vmm = true; break;
@@ -146,6 +155,8 @@ int cli_check(int argc, char **argv)
         default: return cli_bad_option("check", c, argv, opts);
         }
     }
+    o.input = in->bytes;
+    o.input_len = in->len;
     size_t n = (size_t)(argc - optind);
     if (n == 0) {
         cli_error("check: no image given (try 'tgm check --help')");
@@ -212,5 +223,13 @@ out:
     free(imgs);
     free(ptrs);
     free(res);
+    return rc;
+}
+
+int cli_check(int argc, char **argv)
+{
+    struct cli_input in = {0};
+    int rc = check_main(argc, argv, &in);
+    cli_input_free(&in);
     return rc;
 }

@@ -119,7 +119,7 @@ int run_nest(const struct run_opts *o)
     if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;
     struct nest_run r;
-    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->input, o->input_len};
+    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->in.bytes, o->in.len};
     char err[512];
     int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
     const char *hint = cli_mem_hint(&img, o->q);

@@ -84,50 +84,6 @@ static void run_usage(FILE *f)
             NEST_MAX_DEPTH);
 }
 
-/* Append LEN bytes to the console input queue kept in O. */
-static int add_input(struct run_opts *o, const void *bytes, size_t len)
-{
-    uint8_t *p = realloc(o->input, o->input_len + len + 1);
-    if (!p) {
-        cli_error("run: out of memory for console input");
-        return -1;
-    }
-    if (len)
-        memcpy(p + o->input_len, bytes, len);
-    o->input = p;
-    o->input_len += len;
-    return 0;
-}
-
-/* The whole of PATH as console input, capped like every reader. */
-#define INPUT_FILE_MAX ((size_t)64 << 20)
-static int add_input_file(struct run_opts *o, const char *path)
-{
-    /* '-' is standard input, as for most Unix tools; by its /dev name so
-     * that an output that is the same file is still recognised */
-    if (strcmp(path, "-") == 0)
-        path = "/dev/stdin";
-    uint8_t *buf;
-    size_t len;
-    char err[512];
-    if (tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err) != 0) {
-        cli_error("--input-file: %s", err);
-        return -1;
-    }
-    int rc = add_input(o, buf, len);
-    free(buf);
-    if (rc != 0)
-        return rc;
-    const char **names = realloc(o->infiles, (size_t)(o->ninfiles + 1) * sizeof *names);
-    if (!names) {
-        cli_error("run: out of memory");
-        return -1;
-    }
-    names[o->ninfiles++] = path; /* kept: no output may be one of them */
-    o->infiles = names;
-    return 0;
-}
-
 /* Is ARG, the value of FLAG, a file name at all?  false after one line. */
 static bool file_named(const char *flag, const char *arg)
 {
@@ -163,7 +119,7 @@ static bool is_one_of(const char *flag, const char *out, const char *const *in, 
 static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
 {
     return is_one_of(flag, out, o->images, o->nimages, "image") ||
-           is_one_of(flag, out, o->infiles, o->ninfiles, "input file");
+           is_one_of(flag, out, o->in.files, o->in.nfiles, "input file");
 }
 
 const char *run_vmm_flag(const struct run_opts *o)
@@ -224,11 +180,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->q = (uint32_t)v;
             break;
         case O_INPUT:
-            if (add_input(o, optarg, strlen(optarg)) != 0)
+            if (cli_input_text(&o->in, "run", optarg) != 0)
                 return -1;
             break;
         case O_INFILE:
-            if (!file_named("--input-file", optarg) || add_input_file(o, optarg) != 0)
+            if (cli_input_file(&o->in, "run", optarg) != 0)
                 return -1;
             break;
         case O_PROFILE:
@@ -438,7 +394,7 @@ int cli_run(int argc, char **argv)
         cli_error("run: %s: %s (try a larger --mem)", o.images[0], err);
         goto done;
     }
-    if (o.input_len && machine_console_input(m, o.input, o.input_len) != 0) {
+    if (o.in.len && machine_console_input(m, o.in.bytes, o.in.len) != 0) {
         cli_error("run: out of memory for console input");
         goto done;
     }
@@ -480,7 +436,6 @@ done:
     machine_destroy(m);
     image_free(&img);
     free(con.kept);
-    free(o.input);
-    free(o.infiles);
+    cli_input_free(&o.in);
     return status;
 }

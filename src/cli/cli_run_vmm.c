@@ -175,7 +175,7 @@ int run_vmm(const struct run_opts *o)
             cli_error("run: %s: %s (try a larger --mem)", files[i], err);
             goto out;
         }
-        if ((o->input_len && vmm_vm_input(v, id, o->input, o->input_len) != 0) ||
+        if ((o->in.len && vmm_vm_input(v, id, o->in.bytes, o->in.len) != 0) ||
             vmm_vm_set_limit(v, id, o->max_steps) != 0) {
             cli_error("run: out of memory");
             goto out;

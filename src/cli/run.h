@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
+
 struct isa_profile;
 
 #define RUN_MAX_IMAGES 64
@@ -23,10 +25,7 @@ struct run_opts {
     const char *dump;
     uint32_t q;
     const struct isa_profile *profile;
-    uint8_t *input; /* --input and --input-file bytes, in command-line order */
-    size_t input_len;
-    const char **infiles; /* the --input-file names (no output may be one) */
-    int ninfiles;
+    struct cli_input in; /* --input and --input-file */
     /* --vmm */
     bool vmm, hybrid, stats;
     uint32_t vms;   /* --vms N: N copies of the one image */

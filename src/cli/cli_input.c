@@ -1,0 +1,71 @@
+/* cli_input.c: the guest's console input given on the command line.
+ *
+ * `tgm run` and `tgm check` take --input TEXT and --input-file F alike:
+ * the bytes queue in command-line order, and the files' names are kept so
+ * that no output of the run can be one of them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tgm/bytes.h"
+
+/* Append LEN bytes to IN's queue. */
+static int add_bytes(struct cli_input *in, const char *cmd, const void *bytes, size_t len)
+{
+    uint8_t *p = realloc(in->bytes, in->len + len + 1);
+    if (!p) {
+        cli_error("%s: out of memory for console input", cmd);
+        return -1;
+    }
+    if (len)
+        memcpy(p + in->len, bytes, len);
+    in->bytes = p;
+    in->len += len;
+    return 0;
+}
+
+int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
+{
+    return add_bytes(in, cmd, text, strlen(text));
+}
+
+/* The whole of a file as console input, capped like every reader. */
+#define INPUT_FILE_MAX ((size_t)64 << 20)
+int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
+{
+    if (!*path) {
+        cli_error("--input-file: expected a file name");
+        return -1;
+    }
+    /* '-' is standard input, as for most Unix tools; by its /dev name so
+     * that an output that is the same file is still recognised */
+    if (strcmp(path, "-") == 0)
+        path = "/dev/stdin";
+    uint8_t *buf;
+    size_t len;
+    char err[512];
+    if (tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err) != 0) {
+        cli_error("--input-file: %s", err);
+        return -1;
+    }
+    int rc = add_bytes(in, cmd, buf, len);
+    free(buf);
+    if (rc != 0)
+        return rc;
+    const char **names = realloc(in->files, (size_t)(in->nfiles + 1) * sizeof *names);
+    if (!names) {
+        cli_error("%s: out of memory", cmd);
+        return -1;
+    }
+    names[in->nfiles++] = path; /* kept: no output may be one of them */
+    in->files = names;
+    return 0;
+}
+
+void cli_input_free(struct cli_input *in)
+{
+    free(in->bytes);
+    free(in->files);
+    *in = (struct cli_input){0};
+}
