@@ -61,6 +61,36 @@ static void check__input_file_queues_with_input_as_run_does(void **state)
     cs_tgm_prints("--input-file F", "check", CS_ARGV("--help"));
 }
 
+/* docs/run.md: a bare --quiet run prints the guest's bytes exactly; under
+ * --vmm --quiet a newline was added after them.  It is added now only when
+ * something follows: the next VM's header, or the --stats. */
+static void run_vmm__quiet_console_is_the_guests_bytes(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "a.s",
+                  "        .entry s\ns:      COUT c\n        HALT\nc:      .word 65\n");
+    struct cs_outcome o = cs_run_tgm("run", "--quiet", src, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "A");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--quiet", src, NULL);
+    assert_int_equal(o.status, 0);
+    const char *nl = strchr(o.out, '\n');
+    assert_non_null(nl);
+    assert_string_equal(nl + 1, "A");
+    assert_int_equal(strncmp(o.out, "== vm0: ", 8), 0);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--quiet", src, src, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, ")\nA\n== vm1: "));
+    assert_int_equal(o.out[o.out_len - 1], 'A');
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--quiet", "--stats", src, NULL);
+    assert_non_null(strstr(o.out, ")\nA\nefficiency "));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -77,6 +107,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check__input_file_queues_with_input_as_run_does),
+        cmocka_unit_test(run_vmm__quiet_console_is_the_guests_bytes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -73,6 +73,7 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
                   bool interrupted)
 {
     int status = EXIT_OK;
+    bool open_line = false; /* a VM's console output ended mid-line */
     if (o->json)
         printf("{\"vms\":[");
     for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
@@ -100,9 +101,15 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
             putchar('}');
             continue;
         }
+        if (open_line) /* the last VM's console: its header on a line of its own */
+            putchar('\n');
         printf("== %s: %s (%" PRIu32 " words at real %" PRIu32 ")\n", info.name, files[k],
                info.w, info.base);
-        report_console(stdout, &st);
+        open_line = report_console(stdout, &st);
+        if (open_line && (!o->quiet || o->stats)) { /* something follows it */
+            putchar('\n');
+            open_line = false;
+        }
         if (!o->quiet)
             report_text(stdout, &st);
         if (o->stats)

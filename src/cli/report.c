@@ -137,13 +137,12 @@ void report_text(FILE *f, const struct report_state *st)
         fprintf(f, "%-12s %s\n", "profile", st->profile);
 }
 
-void report_console(FILE *f, const struct report_state *st)
+bool report_console(FILE *f, const struct report_state *st)
 {
     if (st->console_len == 0)
-        return;
+        return false;
     fwrite(st->console, 1, st->console_len, f);
-    if (st->console[st->console_len - 1] != '\n')
-        fputc('\n', f);
+    return st->console[st->console_len - 1] != '\n';
 }
 
 void report_json_string(FILE *f, const uint8_t *s, size_t n)

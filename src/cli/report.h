@@ -8,6 +8,7 @@
 #ifndef TGM_REPORT_H
 #define TGM_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,9 +61,10 @@ const char *report_stop_text(enum report_stop s);
 
 /* The state as aligned "field  value" lines, headed by the stop reason. */
 void report_text(FILE *f, const struct report_state *st);
-/* The console output as it is, with a newline added if it lacks one, so
- * what follows starts on its own line.  Prints nothing when empty. */
-void report_console(FILE *f, const struct report_state *st);
+/* The console output exactly as it is; true when it leaves a line open
+ * (does not end in a newline), so that the caller starts whatever it
+ * prints next on a line of its own, and adds nothing when nothing follows. */
+bool report_console(FILE *f, const struct report_state *st);
 /* The state as one JSON object (no trailing newline), so callers can put
  * several in an array.  64-bit words (PSW, digest) are hex strings; counts
  * are numbers; console bytes are escaped, bytes >= 0x80 as \u0080..\u00ff. */
