@@ -91,6 +91,56 @@ static void run_vmm__quiet_console_is_the_guests_bytes(void **state)
     cs_outcome_free(&o);
 }
 
+/* Run `tgm ARGS...` (NULL-terminated) with descriptor CLOSED not open and
+ * standard error into ERR_PATH; its exit status. */
+static int run_with_closed(int closed, const char *err_path, const char *const *args)
+{
+    const char *argv[CS_MAX_ARGS + 2] = {cs_tgm()};
+    size_t n = 1;
+    while (*args && n < CS_MAX_ARGS)
+        argv[n++] = *args++;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (e < 0 || dup2(e, 2) < 0)
+            _exit(126);
+        close(e);
+        close(closed);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* docs/robustness.md: with standard output closed, the trace file the
+ * monitor opened became descriptor 1 and the monitor's own output went
+ * into it.  The closed descriptor is held on /dev/null now, and the lost
+ * output is still an error. */
+static void cli__a_closed_stdout_is_not_reused_for_a_file(void **state)
+{
+    (void)state;
+    char trace[CS_PATH], err[CS_PATH], cmds[2 * CS_PATH];
+    cs_tmp_path(trace, sizeof trace, "closed.trace");
+    cs_tmp_path(err, sizeof err, "closed.err");
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; trace insns to %s; run; regs", trace);
+    assert_int_equal(run_with_closed(1, err, CS_ARGV("monitor", "-c", cmds)), 2);
+    char *text = cs_slurp(trace, NULL);
+    assert_null(strstr(text, "trace:")); /* the monitor's own words */
+    assert_null(strstr(text, "hello, world"));
+    assert_non_null(strstr(text, "LDX"));
+    free(text);
+    text = cs_slurp(err, NULL);
+    assert_non_null(strstr(text, "tgm: monitor: cannot write the output"));
+    free(text);
+    assert_int_equal(run_with_closed(1, err, CS_ARGV("run", "examples/hello.s")), 2);
+    text = cs_slurp(err, NULL);
+    assert_string_equal(text, "tgm: run: cannot write the output: Bad file descriptor\n");
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -108,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check__input_file_queues_with_input_as_run_does),
         cmocka_unit_test(run_vmm__quiet_console_is_the_guests_bytes),
+        cmocka_unit_test(cli__a_closed_stdout_is_not_reused_for_a_file),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -5,6 +5,7 @@
  * library layers (machine, asm, vmm, analyze, monitor).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -128,8 +129,34 @@ static int finish(const char *cmd, int status)
     return EXIT_USAGE;
 }
 
+/* Occupy any of descriptors 0, 1 and 2 that is closed (`tgm run ... >&-`):
+ * otherwise the next file tgm opens would be, say, descriptor 1, and the
+ * report would be written into it.  /dev/null is opened in the mode the
+ * stream does not use, as gnulib's stdopen does, so that a write to a
+ * closed standard output still fails, and is reported, rather than vanish.
+ * 0, or -1 if /dev/null cannot be had. */
+static int occupy_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+        if (got != fd) { /* the lowest free descriptor: fd, unless open failed */
+            if (got >= 0)
+                close(got);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (occupy_std_fds() != 0) {
+        cli_error("cannot open /dev/null in place of a closed standard stream: %s",
+                  strerror(errno));
+        return EXIT_USAGE;
+    }
     /* options and operands may come in any order (docs/run.md); with
      * POSIXLY_CORRECT set, getopt_long would stop at the first operand and
      * take 'tgm run prog.s --json' as two images */
