@@ -141,6 +141,27 @@ static void cli__a_closed_stdout_is_not_reused_for_a_file(void **state)
     free(text);
 }
 
+/* docs/robustness.md's table: an endless monitor script, by -f or by `do`,
+ * is "/dev/zero:1: line longer than ...".  Through `do` it said
+ * "/dev/zero:1: do: line longer ...": the script's fault under the
+ * command's name. */
+static void monitor__do_of_an_endless_script_is_worded_as_f(void **state)
+{
+    (void)state;
+    static const char want[] = "/dev/zero:1: line longer than 1048576 bytes: not a monitor "
+                               "script\n";
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", "/dev/zero", NULL);
+    assert_int_equal(o.status, 1);
+    assert_string_equal(o.err, want);
+    cs_outcome_free(&o);
+    o = cs_mon("do /dev/zero");
+    assert_int_equal(o.status, 1);
+    assert_string_equal(o.err, want);
+    cs_outcome_free(&o);
+    /* `do` still names itself for what is its own */
+    cs_mon_fails("do", "-c:1: do: usage: ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -159,6 +180,7 @@ int main(void)
         cmocka_unit_test(check__input_file_queues_with_input_as_run_does),
         cmocka_unit_test(run_vmm__quiet_console_is_the_guests_bytes),
         cmocka_unit_test(cli__a_closed_stdout_is_not_reused_for_a_file),
+        cmocka_unit_test(monitor__do_of_an_endless_script_is_worded_as_f),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

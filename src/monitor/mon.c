@@ -491,6 +491,10 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         if (m->on_error == ONERR_STOP)
             break;
     }
+    /* what follows is about the script, not the command (`do`) reading it:
+     * "FILE:LINE: why", as for -f */
+    const struct mon_cmd *cur = m->cur;
+    m->cur = NULL;
     if (r->read_errno) { /* the rest of the script is lost: a failure */
         m->src_name = r->name;
         m->src_line = r->line + 1;
@@ -505,6 +509,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         status = 1;
         m->failed = true;
     }
+    m->cur = cur;
     m->src_name = saved_name;
     m->src_line = saved_line;
     return status;
