@@ -162,6 +162,38 @@ static void monitor__do_of_an_endless_script_is_worded_as_f(void **state)
     cs_mon_fails("do", "-c:1: do: usage: ");
 }
 
+/* docs/robustness.md: a --dump through a dangling link whose target's
+ * directory is missing was refused after the run as "dl: cannot create a
+ * temporary file", naming the link, which is there.  It is refused before
+ * the run now, naming the missing directory; a dangling link into a
+ * directory that is there is written through, as before. */
+static void run__a_dangling_dump_link_names_the_missing_directory(void **state)
+{
+    (void)state;
+    char link[CS_PATH], ok[CS_PATH], target[CS_PATH];
+    cs_tmp_path(link, sizeof link, "dangling.bin");
+    cs_tmp_path(ok, sizeof ok, "dangling_ok.bin");
+    cs_tmp_path(target, sizeof target, "dump_target.bin");
+    unlink(link);
+    unlink(ok);
+    assert_int_equal(symlink("no-such-dir/x.bin", link), 0);
+    assert_int_equal(symlink("dump_target.bin", ok), 0);
+    struct cs_outcome o = cs_run_tgm("run", "--dump", link, "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, ""); /* refused before the run */
+    cs_assert_one_line(&o, "dangling.bin: links to ");
+    assert_non_null(strstr(o.err, "no-such-dir/x.bin, but "));
+    assert_non_null(strstr(o.err, "no-such-dir: No such file or directory"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--quiet", "--dump", ok, "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    struct stat st;
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(lstat(ok, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -181,6 +213,7 @@ int main(void)
         cmocka_unit_test(run_vmm__quiet_console_is_the_guests_bytes),
         cmocka_unit_test(cli__a_closed_stdout_is_not_reused_for_a_file),
         cmocka_unit_test(monitor__do_of_an_endless_script_is_worded_as_f),
+        cmocka_unit_test(run__a_dangling_dump_link_names_the_missing_directory),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
