@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/vmm.h"
 
 /* A guest that halts only if its console input is "ab"; otherwise it
  * spins, and check calls it not equivalent at its step limit. */
@@ -194,6 +195,39 @@ static void run__a_dangling_dump_link_names_the_missing_directory(void **state)
     assert_true(S_ISLNK(st.st_mode));
 }
 
+/* include/tgm/vmm.h: no two VMs share a name.  vmm_state_load took a state
+ * where two did (only the monitor's later vmm_state_check refused it); it
+ * refuses it itself now, and leaves the control program as it was. */
+static void vmm__state_load_refuses_two_vms_of_one_name(void **state)
+{
+    (void)state;
+    char err[256];
+    struct vmm_config cfg = {.q = 8 + 2 * 1024};
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    assert_true(vmm_vm_create(v, 1024, "alpha", err, sizeof err) >= 0);
+    assert_true(vmm_vm_create(v, 1024, "bravo", err, sizeof err) >= 0);
+    uint8_t *buf, *again;
+    size_t len, again_len;
+    assert_int_equal(vmm_state_save(v, &buf, &len), 0);
+    uint8_t *bad = malloc(len);
+    assert_non_null(bad);
+    memcpy(bad, buf, len);
+    uint8_t *name = memmem(bad, len, "bravo", 6);
+    assert_non_null(name);
+    memcpy(name, "alpha", 6);
+    assert_int_equal(vmm_state_load(v, bad, len, err, sizeof err), -1);
+    assert_non_null(strstr(err, "both named 'alpha'"));
+    assert_int_equal(vmm_state_save(v, &again, &again_len), 0);
+    assert_int_equal(again_len, len); /* unchanged */
+    assert_memory_equal(again, buf, len);
+    assert_int_equal(vmm_state_load(v, buf, len, err, sizeof err), 0);
+    free(again);
+    free(bad);
+    free(buf);
+    vmm_destroy(v);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -214,6 +248,7 @@ int main(void)
         cmocka_unit_test(cli__a_closed_stdout_is_not_reused_for_a_file),
         cmocka_unit_test(monitor__do_of_an_endless_script_is_worded_as_f),
         cmocka_unit_test(run__a_dangling_dump_link_names_the_missing_directory),
+        cmocka_unit_test(vmm__state_load_refuses_two_vms_of_one_name),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

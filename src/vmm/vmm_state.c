@@ -108,11 +108,18 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
             goto out;
         }
         struct vm *vm = &nv[id];
-        for (int i = 0; i < VMM_MAX_VMS; i++)
+        for (int i = 0; i < VMM_MAX_VMS; i++) {
             if (nv[i].live && base < nv[i].base + nv[i].w && nv[i].base < base + w) {
                 tgm_err(err, errlen, "offset %zu: VM regions overlap", r.off);
                 goto out;
             }
+            /* names find VMs (vmm_vm_find): two alike would hide one */
+            if (nv[i].live && !strcmp(nv[i].name, (const char *)name)) {
+                tgm_err(err, errlen, "offset %zu: VMs %d and %d are both named '%s'", r.off,
+                        i, (int)id, nv[i].name);
+                goto out;
+            }
+        }
         memcpy(vm->name, name, sizeof vm->name);
         uint64_t *f[NSTAT];
         stats_flat(&vm->stats, f);
