@@ -115,6 +115,11 @@ bool asm_ident_char(int ch, bool first);
 int asm_lex_line(struct asm_ctx *c, uint32_t stmt);
 bool asm_tok_punct(const struct asm_tok *t, int punct);
 bool asm_tok_is(const struct asm_tok *t, const char *s); /* case-sensitive */
+/* LEN bytes of source text as shown to a reader (under a message, in the
+ * listing): control characters as spaces, so that a carriage return inside
+ * a line neither hides what precedes it on a terminal nor vanishes; tabs
+ * kept, or expanded to the next multiple of 8 with EXPAND_TABS.  No newline. */
+void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs);
 void asm_error_at(struct asm_ctx *c, uint32_t stmt, uint32_t col,
                   uint32_t width, const char *fmt, ...) ASM_PRINTF(5, 6);
 void asm_error_tok(struct asm_ctx *c, const struct asm_tok *t,

@@ -171,16 +171,16 @@ static void write_listing(const struct assembler *a, FILE *f)
         file = s->file;
         const uint64_t *w = a->words + (s->addr - a->load);
         if (s->kind == ST_CONST)
-            fprintf(f, "    =  %016llx  %5u  %.*s\n", (unsigned long long)c->syms[s->sym].value,
-                    s->line, (int)s->len, text);
+            fprintf(f, "    =  %016llx  %5u  ", (unsigned long long)c->syms[s->sym].value,
+                    s->line);
         else if (s->kind == ST_SPACE && s->size)
-            fprintf(f, "%05x  %-16s  %5u  %.*s\n", s->addr, "(zero words)", s->line,
-                    (int)s->len, text);
+            fprintf(f, "%05x  %-16s  %5u  ", s->addr, "(zero words)", s->line);
         else if (s->size)
-            fprintf(f, "%05x  %016llx  %5u  %.*s\n", s->addr, (unsigned long long)w[0], s->line,
-                    (int)s->len, text);
+            fprintf(f, "%05x  %016llx  %5u  ", s->addr, (unsigned long long)w[0], s->line);
         else
-            fprintf(f, "%5s  %16s  %5u  %.*s\n", "", "", s->line, (int)s->len, text);
+            fprintf(f, "%5s  %16s  %5u  ", "", "", s->line);
+        asm_put_text(f, text, s->len, false);
+        fputc('\n', f);
         for (uint32_t i = 1; s->kind != ST_SPACE && i < s->size; i++)
             fprintf(f, "%05x  %016llx\n", s->addr + i, (unsigned long long)w[i]);
     }

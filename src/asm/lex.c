@@ -42,23 +42,20 @@ static uint32_t cols_after(uint32_t col, const char *p, const char *q)
     return col;
 }
 
-/* The source line as shown under a message: tabs expanded so that the caret
- * lines up, control characters shown as spaces. */
-static void put_line(FILE *f, const char *p, size_t len)
+void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs)
 {
     uint32_t col = 1;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)p[i];
-        if (ch == '\t') {
+        if (ch == '\t' && expand_tabs) {
             uint32_t next = cols_after(col, p + i, p + i + 1);
             for (; col < next; col++)
                 fputc(' ', f);
             continue;
         }
-        fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+        fputc((ch < 0x20 && ch != '\t') || ch == 0x7f ? ' ' : ch, f);
         col = cols_after(col, p + i, p + i + 1);
     }
-    fputc('\n', f);
 }
 
 static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
@@ -85,7 +82,9 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
     vfprintf(f, fmt, ap);
     fputc('\n', f);
     if (s->len) { /* an empty line has nothing to point at */
-        put_line(f, file->text + s->off, s->len);
+        /* tabs expanded so that the caret lines up */
+        asm_put_text(f, file->text + s->off, s->len, true);
+        fputc('\n', f);
         fprintf(f, "%*s^", (int)(col - 1), "");
         for (uint32_t i = 1; i < width; i++)
             fputc('~', f);
