@@ -176,6 +176,32 @@ static void do_list__echo_and_continue_keep_the_history(void **state)
                  "rstep: can go back at most 6 steps (the history starts at step 47)");
 }
 
+/* "Inside a breakpoint's command list, 'continue' resumes the run that
+ * stopped": 'continue until X' or 'go for N' there dropped the option
+ * and resumed as a bare 'continue'.  Now the option is refused, which
+ * fails the run's command and leaves the run stopped at the hit. */
+static void do_list__run_options_refused(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; break loop do \"continue until 9\"; go",
+                 "continue: 'until' does not apply in a breakpoint's commands, which resume "
+                 "the run that stopped as it was started");
+    cs_mon_fails("load examples/sum.s; break loop do \"go for 3\"; go",
+                 "go: 'for' does not apply in a breakpoint's commands");
+    cs_mon_fails("load examples/sum.s; break loop do \"c cycles 3\"; go",
+                 "continue: 'cycles' does not apply");
+    /* the run stopped at the first hit, P there */
+    struct cs_outcome o =
+        cs_mon("set on-error continue; load examples/sum.s; break loop do \"continue for 3\"; "
+               "go; print/d E[i]; print P");
+    assert_non_null(strstr(o.out, "hit 1 time\n"));
+    assert_null(strstr(o.out, "hit 2 times"));
+    assert_non_null(strstr(o.out, "\n0\n0x4 (4)\n"));
+    cs_outcome_free(&o);
+    /* a bare 'continue', and 'go ADDR', still resume */
+    cs_mon_prints("load examples/sum.s; break loop do \"continue\"; go", "halted after 53 steps");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -197,6 +223,7 @@ int main(void)
         cmocka_unit_test(until__the_stop_says_where_and_how_long),
         cmocka_unit_test(echo__takes_the_quotes_off),
         cmocka_unit_test(do_list__echo_and_continue_keep_the_history),
+        cmocka_unit_test(do_list__run_options_refused),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -413,6 +413,18 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
     return rc;
 }
 
+/* Inside a breakpoint's commands 'go'/'continue' resume the run that
+ * stopped, whose own options stand: one given here would be silently lost,
+ * so it is refused. */
+static int resume_stopped(struct mon *m, int argc, char **argv, int i)
+{
+    if (i < argc)
+        return mon_err(m, "'%s' does not apply in a breakpoint's commands, which "
+                       "resume the run that stopped as it was started", argv[i]);
+    m->resume = true;
+    return 0;
+}
+
 int mon_cmd_go(struct mon *m, int argc, char **argv)
 {
     int i = 1;
@@ -429,11 +441,7 @@ int mon_cmd_go(struct mon *m, int argc, char **argv)
         machine_set_psw(x, psw_pack(&p));
         i = 2;
     }
-    if (m->in_bp_cmds) {
-        m->resume = true;
-        return 0;
-    }
-    int rc = run_opts(m, argc, argv, i);
+    int rc = m->in_bp_cmds ? resume_stopped(m, argc, argv, i) : run_opts(m, argc, argv, i);
     if (rc != 0 && machine_steps(x) == s0) /* refused before running: P as it was */
         machine_set_psw(x, old);
     return rc;
@@ -441,10 +449,8 @@ int mon_cmd_go(struct mon *m, int argc, char **argv)
 
 int mon_cmd_continue(struct mon *m, int argc, char **argv)
 {
-    if (m->in_bp_cmds) {
-        m->resume = true;
-        return 0;
-    }
+    if (m->in_bp_cmds)
+        return resume_stopped(m, argc, argv, 1);
     return run_opts(m, argc, argv, 1);
 }
 

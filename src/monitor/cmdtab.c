@@ -51,7 +51,9 @@ const struct mon_cmd mon_cmds[] = {
      G_EXEC, "g run", "=s+{until,for,cycles}", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
-     "Inside a breakpoint's command list, 'continue' resumes the run that stopped.",
+     "Inside a breakpoint's command list, 'continue' (or 'go') resumes the run\n"
+     "that stopped, with the options it was started with: 'until', 'for' and\n"
+     "'cycles' are refused there.",
      G_EXEC, "c", "={until,for,cycles}+s", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
