@@ -118,9 +118,10 @@ static void until__the_stop_says_where_and_how_long(void **state)
     /* in a VM, named as the other stops are */
     cs_mon_prints("vm create a 4096 examples/sum.s; continue until loop",
                   "a: stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004");
-    /* a breakpoint there first is that breakpoint's stop */
+    /* a breakpoint there too is that breakpoint's stop, one line */
     cs_mon_prints("load examples/sum.s; break loop; go until loop",
-                  "breakpoint 1 at 0x4 loop, hit 1 time\nstopped: s I=0 P=0x00004");
+                  "breakpoint 1 at 0x4 loop, hit 1 time\nstopped at 0x4 loop after 2 steps, "
+                  "2 cycles: s I=0 P=0x00004 l=0x00000 b=0x80000\n  0x00004 loop ");
 }
 
 /* "Double quotes group words ... inside them \\" is a quote": 'echo
@@ -202,6 +203,28 @@ static void do_list__run_options_refused(void **state)
     cs_mon_prints("load examples/sum.s; break loop do \"continue\"; go", "halted after 53 steps");
 }
 
+/* "these stops say how many steps and cycles ran": a breakpoint,
+ * watchpoint or trap stop said only "stopped: PSW".  Now each says where,
+ * after how many steps and cycles, as a stop by 'until' does, in a run
+ * and in 'step', 'next' or 'finish'. */
+static void stop__breakpoints_say_how_long(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; break loop ignore 2; go",
+                  "breakpoint 1 at 0x4 loop, hit 3 times\nstopped at 0x4 loop after 12 steps, "
+                  "26 cycles: s I=0 P=0x00004 l=0x00000 b=0x80000\n"
+                  "  0x00004 loop         LDX    x, table, i\n");
+    cs_mon_prints("load examples/sum.s; watch total; go",
+                  "watchpoint 1: write E[0xd] 0 -> 0, hit 1 time\nstopped at 0x4 loop after 2 steps, ");
+    cs_mon_prints("load examples/supervisor.s; break trap svc; go",
+                  "breakpoint 1: svc trap, hit 1 time\nstopped at 0x24 trap after 464 steps, "
+                  "1174 cycles: s I=0 P=0x00024");
+    cs_mon_prints("load examples/sum.s; watch total; step 10",
+                  "hit 1 time\nstopped at 0x4 loop after 2 steps, 2 cycles: ");
+    cs_mon_prints("vm create a 4096 examples/sum.s; break loop; go",
+                  "hit 1 time\na: stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -224,6 +247,7 @@ int main(void)
         cmocka_unit_test(echo__takes_the_quotes_off),
         cmocka_unit_test(do_list__echo_and_continue_keep_the_history),
         cmocka_unit_test(do_list__run_options_refused),
+        cmocka_unit_test(stop__breakpoints_say_how_long),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

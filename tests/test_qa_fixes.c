@@ -86,14 +86,14 @@ static void break__failed_commands_fail_the_run(void **state)
 {
     (void)state;
     struct cs_outcome o = cs_mon("load examples/hello.s; break loop do \"assert E[i] < 5; "
-                                 "continue\"; go; echo after");
+                                 "continue\"; go; echo AFTER");
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "assertion failed: E[i] < 5"));
-    assert_null(strstr(o.out, "after"));
+    assert_null(strstr(o.out, "AFTER"));
     cs_outcome_free(&o);
-    o = cs_mon("load examples/hello.s; watch i do \"print 1/0\"; go; echo after");
+    o = cs_mon("load examples/hello.s; watch i do \"print 1/0\"; go; echo AFTER");
     assert_int_equal(o.status, 1);
-    assert_null(strstr(o.out, "after"));
+    assert_null(strstr(o.out, "AFTER"));
     cs_outcome_free(&o);
     /* commands that succeed change nothing */
     o = cs_mon("load examples/hello.s; break loop do \"assert E[i] < 100; continue\"; go; "
@@ -108,11 +108,11 @@ static void break__a_condition_that_fails_is_an_error(void **state)
 {
     (void)state;
     struct cs_outcome o =
-        cs_mon("load examples/hello.s; break loop if 100/(E[i]-3) > 0; go; echo after");
+        cs_mon("load examples/hello.s; break loop if 100/(E[i]-3) > 0; go; echo AFTER");
     assert_int_equal(o.status, 1);
     cs_assert_one_line(&o, "go: breakpoint 1: condition '100/(E[i]-3) > 0' cannot be "
                            "evaluated: division by zero");
-    assert_null(strstr(o.out, "after"));
+    assert_null(strstr(o.out, "AFTER"));
     cs_outcome_free(&o);
 }
 

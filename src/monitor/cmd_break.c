@@ -168,7 +168,6 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
     }
     b->hits++;
     if (b->temp) {
-        m->until_reached = true;
         bp_remove(m, idx);
         mon_debug_apply(m);
         return false;
@@ -253,7 +252,8 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
     return false;
 }
 
-bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
+bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64_t steps,
+                    uint64_t cycles)
 {
     bool go_on = false;
     int64_t base = 0;
@@ -278,19 +278,8 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex)
             }
         }
     }
-    if (!go_on && !m->finished && !m->until_reached) {
-        struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
-        const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
-        struct psw p = machine_psw(x);
-        char buf[96];
-        uint64_t w;
-        struct vm_info vi; /* which VM stopped, as the run's other reports say */
-        if (vm != MON_FOCUS_BARE && vmm_vm_info(m->vmm, vm, &vi) == 0)
-            mon_out(m, "%s: ", vi.name);
-        mon_out(m, "stopped: %s\n", mon_fmt_psw(&p, buf, sizeof buf));
-        if (machine_read_virt(x, p.p, &w) == 0)
-            mon_print_vinsn(m, x, &p, syms, p.p, w);
-    }
+    if (!go_on && !m->finished)
+        mon_stop_line(m, vm, steps, cycles);
     return go_on;
 }
 

@@ -212,23 +212,29 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     return true;
 }
 
-/* 'go until A' arrived: where, after how many steps and cycles. */
-static void until_reached(struct mon *m, int vm, uint64_t done, uint64_t cycles)
+/* A run stopped by a breakpoint, watchpoint, trap stop or 'until': where,
+ * after how many steps and cycles, as a stop by 'for N' says. */
+void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
 {
     struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
     uint32_t p = machine_psw(x).p;
     const char *lab = mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm], p);
     char msg[160];
-    m->until_reached = false;
     snprintf(msg, sizeof msg, "stopped at %#x%s%s after %llu step%s, %llu cycle%s", p,
-             lab ? " " : "", lab ? lab : "", (unsigned long long)done, plural(done),
+             lab ? " " : "", lab ? lab : "", (unsigned long long)steps, plural(steps),
              (unsigned long long)cycles, plural(cycles));
     where(m, vm, msg, 0);
 }
 
+/* The machine whose cycles a run counts: the real one under VMs. */
+static struct machine *counted(struct mon *m)
+{
+    return m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
+}
+
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
-    struct machine *x = m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
+    struct machine *x = counted(m);
     uint64_t done = 0, cyc0 = machine_get_counters(x).cycles, target = cyc0 + n;
     unsigned maxc = max_step_cycles();
     char msg[96];
@@ -299,13 +305,12 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_BREAK:
         case EXIT_WATCH: {
             mon_run_end(m);
-            if (mon_debug_stop(m, vm, &ex) && !m->finished) {
+            if (mon_debug_stop(m, vm, &ex, done, machine_get_counters(x).cycles - cyc0) &&
+                !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_begin(m);
                 continue;
             }
-            if (m->until_reached) /* with the counts, as a stop by 'for N' */
-                until_reached(m, vm, done, machine_get_counters(x).cycles - cyc0);
             return 0;
         }
         }
@@ -569,7 +574,7 @@ static uint64_t step_n(struct mon *m, uint64_t n)
 {
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
-    uint64_t i = 0;
+    uint64_t i = 0, cyc0 = machine_get_counters(counted(m)).cycles;
     for (; i < n && !mon_stop_requested(); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
@@ -629,7 +634,8 @@ static uint64_t step_n(struct mon *m, uint64_t n)
             break;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_debug_stop(m, m->focus, &ex);
+            mon_debug_stop(m, m->focus, &ex, i + 1,
+                           machine_get_counters(counted(m)).cycles - cyc0);
             break;
         }
     }
@@ -686,7 +692,7 @@ static int run_calls(struct mon *m, bool out)
 {
     struct machine *x = mon_target(m);
     long depth = 0;
-    uint64_t done = 0;
+    uint64_t done = 0, cyc0 = machine_get_counters(counted(m)).cycles;
     char msg[96];
     m->typed = 0;
     mon_run_begin(m);
@@ -706,7 +712,8 @@ static int run_calls(struct mon *m, bool out)
                                         ? vi.base : 0;
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
                     mon_run_end(m);
-                    if (!mon_debug_stop(m, m->focus, &bx))
+                    if (!mon_debug_stop(m, m->focus, &bx, done,
+                                        machine_get_counters(counted(m)).cycles - cyc0))
                         return 0;
                     mon_run_begin(m);
                     break;
@@ -732,7 +739,8 @@ static int run_calls(struct mon *m, bool out)
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             mon_run_end(m);
-            if (!mon_debug_stop(m, m->focus, &ex))
+            if (!mon_debug_stop(m, m->focus, &ex, done,
+                                machine_get_counters(counted(m)).cycles - cyc0))
                 return 0;
             mon_run_begin(m);
         }

@@ -163,7 +163,6 @@ struct mon {
     /* breakpoint command lists */
     bool in_bp_cmds, resume;
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
-    bool until_reached;   /* 'until''s breakpoint stopped it: the run says so, with counts */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
 
     void *edit;           /* libedit state while interactive (reader.c) */
@@ -401,8 +400,13 @@ void mon_vrev_ring_fill(struct mon *m);
 void mon_debug_apply(struct mon *m);
 /* Report a debug stop (VM: the VM that was running, or MON_FOCUS_BARE),
  * count the hit and run the breakpoint's commands; true if the run should
- * go on (an ignore count, a 'continue' in the commands, a CP-internal stop). */
-bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex);
+ * go on (an ignore count, a 'continue' in the commands, a CP-internal stop).
+ * A stop says where, after STEPS steps and CYCLES cycles of the run. */
+bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64_t steps,
+                    uint64_t cycles);
+/* "stopped at ADDR [LABEL] after N steps, M cycles: PSW" and the
+ * instruction at P, VM's name first when VM is not MON_FOCUS_BARE. */
+void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles);
 void mon_bp_free_all(struct mon *m);
 /* A new breakpoint, zeroed but for its id and the focus, at the end of the
  * list; NULL when out of memory. */
