@@ -225,6 +225,25 @@ static void stop__breakpoints_say_how_long(void **state)
                   "hit 1 time\na: stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004");
 }
 
+/* 'stack step' that hit a watchpoint said "stopped: watchpoint", the exit
+ * reason's name.  Now it gives the report a run gives, and an ignore
+ * count or a 'continue' in the list steps on. */
+static void stack_step__breakpoint_report(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("nest 1 examples/sum.s; watch 0x28d; stack step 20");
+    assert_int_equal(o.status, 0);
+    assert_null(strstr(o.out, "stopped: watchpoint"));
+    assert_non_null(strstr(o.out, "watchpoint 1: write E[0x28d] 0 -> 0, hit 1 time\n"
+                                  "stopped at 0x4 after 28 steps, 49 cycles: u I=0 P=0x00004 "
+                                  "l=0x00280"));
+    cs_outcome_free(&o);
+    cs_mon_prints("nest 1 examples/sum.s; watch 0x28d ignore 1; stack step 20",
+                  "hit 2 times\nstopped at 0x6 after 30 steps, ");
+    cs_mon_prints("nest 1 examples/sum.s; watch 0x28d do \"echo hi; continue\"; stack step 4",
+                  "hit 1 time\nhi\n  top guest s I=0 P=0x00004 ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -248,6 +267,7 @@ int main(void)
         cmocka_unit_test(do_list__echo_and_continue_keep_the_history),
         cmocka_unit_test(do_list__run_options_refused),
         cmocka_unit_test(stop__breakpoints_say_how_long),
+        cmocka_unit_test(stack_step__breakpoint_report),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

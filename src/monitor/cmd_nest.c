@@ -115,18 +115,26 @@ static void show_stack(struct mon *m)
  * directly, or simulated or reflected by the levels below and resumed). */
 static int top_step(struct mon *m, uint64_t n)
 {
-    uint64_t done = 0, real = 0, total = 0;
+    uint64_t done = 0, real = 0, total = 0, cyc0 = machine_get_counters(m->bare).cycles;
     struct machine_exit ex = {0};
+    bool debug = false; /* a breakpoint's, watchpoint's or trap stop's */
     struct nest_level l1;
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
     mon_clear_interrupt();
+    mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
     /* the real machine's steps count for the limit, as for 'go' on it */
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         machine_step(m->bare, &ex);
         real++;
         total++;
+        debug = ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP;
+        /* reported as a run reports it; an ignore count or 'continue' goes on */
+        if (debug && mon_debug_stop(m, MON_FOCUS_BARE, &ex, total,
+                                    machine_get_counters(m->bare).cycles - cyc0) &&
+            !m->finished)
+            ex.reason = EXIT_BUDGET;
         if (ex.reason != EXIT_BUDGET)
             break;
         if (top_running(m) && !started) {
@@ -151,7 +159,7 @@ static int top_step(struct mon *m, uint64_t n)
     m->bare_last = ex.reason;
     if (ex.reason == EXIT_HALT)
         mon_out(m, "the stack halted (the guest on top executed HALT)\n");
-    else if (ex.reason != EXIT_BUDGET)
+    else if (ex.reason != EXIT_BUDGET && !debug)
         mon_out(m, "stopped: %s\n", exit_reason_name(ex.reason));
     mon_display_show(m); /* a stop, as after 'step' */
     return 0;

@@ -277,7 +277,9 @@ const struct mon_cmd mon_cmds[] = {
      "virtual PSW, R and timer as that level records them, and its counts.\n"
      "'stack step N' runs the real machine until the guest on top has taken N\n"
      "steps, each executed directly or handled by the levels below it; Ctrl-C,\n"
-     "the step limit (of real steps) and a trap loop stop it, as they stop 'go'.",
+     "the step limit (of real steps), a trap loop, breakpoints, watchpoints and\n"
+     "trap stops stop it, as they stop 'go', and are reported as there (the\n"
+     "counts the real machine's).",
      G_VM, NULL, "={step}", 0},
 
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
