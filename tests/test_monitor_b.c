@@ -1,8 +1,9 @@
 /* test_monitor_b.c: monitor rough edges an audit of docs/monitor.md found:
  * the kinds of a watchpoint, addresses out of range, 'stack step' running
- * away, the stop line of 'go until', 'echo' and quoting, and the reverse
- * history across a breakpoint's 'do' list.  Each test fails on the tree
- * before its fix.
+ * away, the stop line of 'go until', 'echo' and quoting, the reverse
+ * history across a breakpoint's 'do' list, run options there, the stop
+ * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
+ * running away.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -244,6 +245,27 @@ static void stack_step__breakpoint_report(void **state)
                   "hit 1 time\nhi\n  top guest s I=0 P=0x00004 ");
 }
 
+/* 'step N' ran all N steps whatever the step limit, and an empty machine
+ * (every step traps back to itself) spun through all of them.  Now the
+ * limit and a trap loop stop it as they stop 'go'. */
+static void step__limit_and_trap_loop(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("set limit 5; step 100");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "step limit (5) reached: u I=0 P=0x00000"));
+    int shown = 0;
+    for (const char *p = o.out; (p = strstr(p, "\n    PSW ")) != NULL; p++)
+        shown++;
+    assert_int_equal(shown, 5);
+    cs_outcome_free(&o);
+    o = cs_mon("step 200000");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "trap loop after 65535 steps (a disabled wait): each step "
+                                  "takes a memory trap and E[1] loads the same PSW"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -268,6 +290,7 @@ int main(void)
         cmocka_unit_test(do_list__run_options_refused),
         cmocka_unit_test(stop__breakpoints_say_how_long),
         cmocka_unit_test(stack_step__breakpoint_report),
+        cmocka_unit_test(step__limit_and_trap_loop),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -568,14 +568,15 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
 }
 
 /* Execute N instructions, showing each; returns how many ran before a
- * stop (HALT, a breakpoint or trap stop, Ctrl-C).  A Ctrl-C is left set
+ * stop (HALT, a breakpoint or trap stop, a trap loop, the step limit, Ctrl-C).  A Ctrl-C is left set
  * for the caller to clear: 'next' steps one at a time and must see it. */
 static uint64_t step_n(struct mon *m, uint64_t n)
 {
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
     uint64_t i = 0, cyc0 = machine_get_counters(counted(m)).cycles;
-    for (; i < n && !mon_stop_requested(); i++) {
+    /* a huge N on a machine in a trap loop is stopped as 'go' is */
+    for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, i); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND];

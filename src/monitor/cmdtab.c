@@ -62,7 +62,9 @@ const struct mon_cmd mon_cmds[] = {
      "word of E the step changed, and a trap if one was taken.  With a VM\n"
      "selected, steps the guest one instruction and shows what the control\n"
      "program did for it; the other runnable VMs run meanwhile, as the\n"
-     "control program schedules them ('vm stop' holds one).",
+     "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
+     "or trap stop, the step limit, a trap loop and Ctrl-C stop it early, as\n"
+     "they stop 'go'.",
      G_EXEC, "s stepi si", "=-", 0},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
