@@ -3,7 +3,7 @@
  * away, the stop line of 'go until', 'echo' and quoting, the reverse
  * history across a breakpoint's 'do' list, run options there, the stop
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
- * running away.  Each test fails on the tree before its fix.
+ * and 'next N' running away.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -266,6 +266,18 @@ static void step__limit_and_trap_loop(void **state)
     cs_outcome_free(&o);
 }
 
+/* The same for 'next N' over instructions that are not calls: each was
+ * a 'step 1' of its own, so neither the limit nor a trap loop stopped it;
+ * and a watchpoint's stop there counted only the last step's cycles. */
+static void next__limit_and_trap_loop(void **state)
+{
+    (void)state;
+    cs_mon_prints("set limit 5; next 100", "step limit (5) reached: u I=0 P=0x00000");
+    cs_mon_prints("next 200000", "trap loop after 65535 steps (a disabled wait)");
+    cs_mon_prints("load examples/sum.s; watch total; next 10",
+                  "hit 1 time\nstopped at 0x4 loop after 2 steps, 2 cycles: ");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -291,6 +303,7 @@ int main(void)
         cmocka_unit_test(stop__breakpoints_say_how_long),
         cmocka_unit_test(stack_step__breakpoint_report),
         cmocka_unit_test(step__limit_and_trap_loop),
+        cmocka_unit_test(next__limit_and_trap_loop),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -550,7 +550,7 @@ static void step_console(struct mon *m, struct machine *x, size_t len0)
 }
 
 static int calls_ok(struct mon *m);
-static uint64_t step_n(struct mon *m, uint64_t n);
+static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0);
 
 int mon_cmd_step(struct mon *m, int argc, char **argv)
 {
@@ -560,7 +560,7 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
     if (calls_ok(m) != 0)
         return -1;
     mon_rev_begin(m);
-    step_n(m, n);
+    step_n(m, n, 0, machine_get_counters(counted(m)).cycles);
     mon_clear_interrupt();
     mon_rev_end(m);
     mon_display_show(m);
@@ -568,15 +568,18 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
 }
 
 /* Execute N instructions, showing each; returns how many ran before a
- * stop (HALT, a breakpoint or trap stop, a trap loop, the step limit, Ctrl-C).  A Ctrl-C is left set
- * for the caller to clear: 'next' steps one at a time and must see it. */
-static uint64_t step_n(struct mon *m, uint64_t n)
+ * stop (HALT, a breakpoint or trap stop, a trap loop, the step limit,
+ * Ctrl-C).  PRIOR steps of the command came before, from CYC0 cycles of
+ * the counted machine: the limit, the trap-loop check and a stop's report
+ * count them.  A Ctrl-C is left set for the caller to clear: 'next' steps
+ * one at a time and must see it. */
+static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
 {
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
-    uint64_t i = 0, cyc0 = machine_get_counters(counted(m)).cycles;
+    uint64_t i = 0;
     /* a huge N on a machine in a trap loop is stopped as 'go' is */
-    for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, i); i++) {
+    for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, prior + i); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND];
@@ -635,7 +638,7 @@ static uint64_t step_n(struct mon *m, uint64_t n)
             break;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_debug_stop(m, m->focus, &ex, i + 1,
+            mon_debug_stop(m, m->focus, &ex, prior + i + 1,
                            machine_get_counters(counted(m)).cycles - cyc0);
             break;
         }
@@ -775,10 +778,12 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
+    uint64_t cyc0 = machine_get_counters(counted(m)).cycles;
     mon_rev_begin(m);
+    /* I steps (a call one of them) came before: step_n's guard counts them */
     for (uint64_t i = 0; i < n && !m->finished && !mon_stop_requested(); i++) {
         if (op_at_p(mon_target(m)) != OP_JAL) {
-            if (step_n(m, 1) != 1)
+            if (step_n(m, 1, i, cyc0) != 1)
                 break;
         } else if (run_calls(m, false) != 1) {
             break;

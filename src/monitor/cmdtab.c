@@ -71,7 +71,8 @@ const struct mon_cmd mon_cmds[] = {
      "A JAL is run, with everything it calls, until the matching JMPI returns\n"
      "(calls are JAL, returns JMPI through the link word, as examples/calls.s\n"
      "does); other instructions are stepped as 'step' does.  Breakpoints,\n"
-     "watchpoints, trap stops, HALT and Ctrl-C stop it early.",
+     "watchpoints, trap stops, HALT, the step limit, a trap loop and Ctrl-C stop\n"
+     "it early.",
      G_EXEC, "n nexti ni", "=-", 0},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
