@@ -58,6 +58,7 @@ static struct vm *pick(struct vmm *v)
  * cycle at which its slice ends. */
 static void stretch_begin(struct vmm *v, struct vm *vm)
 {
+    v->st_vm = vm;
     v->st_steps = machine_steps(vm->view);
     v->st_cycles = machine_cycles(vm->view);
     v->run_cend = v->st_cycles + (uint64_t)v->slice_left;
@@ -65,8 +66,9 @@ static void stretch_begin(struct vmm *v, struct vm *vm)
 
 /* ... and ends: its steps come off the call's budget, its cycles off the
  * slice. */
-static void stretch_end(struct vmm *v, struct vm *vm)
+static void stretch_end(struct vmm *v)
 {
+    const struct vm *vm = v->st_vm;
     uint64_t used = machine_steps(vm->view) - v->st_steps;
     v->st_left -= used < v->st_left ? used : v->st_left;
     v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
@@ -226,7 +228,7 @@ static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm
     if ((next->max_steps && machine_steps(nv) >= next->max_steps) ||
         (machine_ie(nv) && machine_get_timer(nv).pending))
         return false;
-    stretch_end(v, vm);
+    stretch_end(v);
     take(v, i);
     stretch_begin(v, next);
     uint64_t budget = v->st_left; /* as run_stretch and run_direct set it */
@@ -451,7 +453,7 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         }
         stretch_begin(v, vm);
         bool stop = run_stretch(v, vm, v->st_left, ex);
-        stretch_end(v, &v->vms[v->cur]); /* perhaps the next VM's (next_in_place) */
+        stretch_end(v); /* perhaps the next VM's (next_in_place) */
         if (stop)
             return ex->reason;
     }

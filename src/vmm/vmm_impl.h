@@ -63,8 +63,9 @@ struct vmm {
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
     uint64_t run_budget;        /* the steps it may take */
-    /* the stretch of the VM holding the processor (vmm_run): the call's
-     * budget left when it began, and the VM's steps and cycles then */
+    /* the stretch of the VM holding the processor (vmm_run): the VM, the
+     * call's budget left when it began, and the VM's steps and cycles then */
+    const struct vm *st_vm;
     uint64_t st_left, st_steps, st_cycles;
     vmm_event_fn hook;
     void *hook_ctx;
