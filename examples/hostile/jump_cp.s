@@ -2,8 +2,8 @@
 ; (section 5): it puts the dispatcher's own instruction, HCALL 0, at its
 ; own E[2] (where the CP keeps it in real memory) and jumps there in
 ; supervisor and user mode, and jumps past its memory and through
-; wrapping tables.  A guest has no host calls: the bare machine says
-; illegal (supervisor) or privileged (user).  It loops forever.
+; wrapping tables.  A guest has no host calls: on its bare machine HCALL is
+; an illegal instruction in either mode (docs/isa.md).  It loops forever.
 
 W = 256
          .org  0
@@ -16,7 +16,7 @@ start:   MOV   2, hcall
          LI    resume, a1
          JMP   2                  ; supervisor: illegal
 a1:      LI    resume, a2
-         LPSW  user2              ; user mode at 2: privileged
+         LPSW  user2              ; user mode at 2: illegal too
 a2:      LR    full
          LI    resume, a3
          JMPI  huge               ; P := 2^64 - 1 mod 2^19: past the memory

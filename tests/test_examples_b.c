@@ -1,0 +1,257 @@
+/* test_examples_b.c: the hostile guests do, on their own bare machine, what
+ * their header comments say (examples/hostile/).
+ *
+ * tests/test_hostile.c checks that the control program contains them; this
+ * suite checks the attacks themselves: each guest runs on a bare machine of
+ * W words (section 2) and one pass of its loop must take the traps its
+ * comment names, in order.  A comment that names the wrong trap (HCALL is
+ * illegal in a guest in either mode, docs/isa.md) teaches the wrong machine.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "support.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
+#include "tgm/machine.h"
+
+#define W 256u             /* the memory every hostile guest assumes */
+#define PASS_STEPS 100000u /* one pass of any loop here takes far fewer */
+#define NTRACE 64
+
+/* One letter per trap cause, as the sequences below spell them. */
+static const char cause_letter[TRAP_NCAUSES] = {
+    [TRAP_PRIV] = 'P', [TRAP_MEM] = 'M', [TRAP_SVC] = 'S', [TRAP_ILL] = 'I',
+    [TRAP_TIMER] = 'T'};
+
+/* Load examples/hostile/NAME.s into a bare W-word machine. */
+static struct machine *hostile(const char *name, struct tgm_image *img)
+{
+    char path[128];
+    snprintf(path, sizeof path, "examples/hostile/%s.s", name);
+    if (asm_assemble_file(path, img, stderr) != 0)
+        fail_msg("%s does not assemble", path);
+    struct machine *m = ts_machine(W, NULL, false);
+    char err[256];
+    if (image_load(m, img, err, sizeof err) != 0)
+        fail_msg("%s: %s", path, err);
+    return m;
+}
+
+/* Run from the entry to LABEL once, then record the causes of the traps
+ * taken in the next PASSES passes (until P is back at LABEL that often) in
+ * OUT, one letter each.  COUNTS gets the traps by cause over them. */
+static void passes(const char *name, const char *label, unsigned npasses, char *out,
+                   size_t outsz, uint64_t counts[TRAP_NCAUSES])
+{
+    struct tgm_image img;
+    struct machine *m = hostile(name, &img);
+    const struct tgm_symbol *s = image_symbol(&img, label);
+    if (!s)
+        fail_msg("%s.s has no label '%s'", name, label);
+    const uint32_t at = (uint32_t)s->value;
+    size_t len = 0;
+    unsigned visits = 0;
+    memset(counts, 0, TRAP_NCAUSES * sizeof *counts);
+    for (uint32_t k = 0; k < PASS_STEPS; k++) {
+        uint32_t p = (uint32_t)(machine_get_psw(m) >> 39) & 0x7FFFF;
+        if (p == at && ++visits == npasses + 2)
+            break;
+        struct machine_counters before = machine_get_counters(m);
+        struct machine_exit ex;
+        if (machine_step(m, &ex) == EXIT_HALT)
+            fail_msg("%s.s halted; it should loop forever", name);
+        struct machine_counters after = machine_get_counters(m);
+        for (unsigned c = 1; c < TRAP_NCAUSES && visits >= 2; c++)
+            if (after.traps[c] != before.traps[c]) {
+                counts[c]++;
+                if (len + 1 < outsz)
+                    out[len++] = cause_letter[c];
+            }
+    }
+    out[len] = '\0';
+    if (visits < npasses + 2)
+        fail_msg("%s.s: P did not come back to %s within %u steps", name, label, PASS_STEPS);
+    machine_destroy(m);
+    image_free(&img);
+}
+
+/* The header comment of examples/hostile/NAME.s (its leading ';' lines),
+ * joined into one line, holds PHRASE: the comment states the trap the test
+ * sees, so the two cannot drift apart. */
+static void header_says(const char *name, const char *phrase)
+{
+    char path[128], text[4096] = "";
+    snprintf(path, sizeof path, "examples/hostile/%s.s", name);
+    char *src = cs_slurp(path, NULL);
+    size_t len = 0;
+    for (const char *line = src; *line == ';';) {
+        const char *end = strchr(line, '\n');
+        const char *body = line + 1 + (line[1] == ' ');
+        size_t n = end ? (size_t)(end - body) : strlen(body);
+        if (len + n + 2 < sizeof text) {
+            memcpy(text + len, body, n);
+            len += n;
+            text[len++] = ' ';
+            text[len] = '\0';
+        }
+        if (!end)
+            break;
+        line = end + 1;
+    }
+    free(src);
+    if (!strstr(text, phrase))
+        fail_msg("%s's header comment does not say \"%s\": %s", path, phrase, text);
+}
+
+static void expect_passes(const char *name, const char *label, unsigned npasses,
+                          const char *want)
+{
+    char got[NTRACE];
+    uint64_t counts[TRAP_NCAUSES];
+    passes(name, label, npasses, got, sizeof got, counts);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s.s: %u passes took traps \"%s\", its comment says \"%s\"", name, npasses,
+                 got, want);
+}
+
+static void expect_pass(const char *name, const char *label, const char *want)
+{
+    expect_passes(name, label, 1, want);
+}
+
+/* jump_cp.s: HCALL 0 at its own E[2] is illegal in supervisor and in user
+ * mode (a guest has no host calls); the three jumps past memory trap. */
+static void hostile__jump_cp_finds_hcall_illegal_in_both_modes(void **state)
+{
+    (void)state;
+    expect_pass("jump_cp", "start", "IIMMM");
+    header_says("jump_cp", "HCALL is an illegal instruction in either mode");
+}
+
+/* hcall.s: illegal in either mode, as on any bare machine. */
+static void hostile__hcall_is_illegal_in_either_mode(void **state)
+{
+    (void)state;
+    expect_pass("hcall", "start", "III");
+    header_says("hcall", "an illegal instruction in either mode");
+}
+
+/* lpsw_sup.s: ten privileged instructions from user mode, then HCALL. */
+static void hostile__lpsw_sup_traps_on_each_privileged_instruction(void **state)
+{
+    (void)state;
+    expect_pass("lpsw_sup", "ucode", "PPPPPPPPPPI");
+}
+
+/* trap_storm.s: every cause in turn: illegal, privileged, memory, SVC, timer. */
+static void hostile__trap_storm_raises_every_cause_in_turn(void **state)
+{
+    (void)state;
+    expect_pass("trap_storm", "start", "IPMST");
+}
+
+/* write_e01.s: two stores outside, an SVC into the rewritten E[1], and the
+ * store from `wide` still outside. */
+static void hostile__write_e01_stores_outside_and_traps_into_its_own_e1(void **state)
+{
+    (void)state;
+    expect_pass("write_e01", "start", "MMSM");
+}
+
+/* escape_r.s: R past the region, l + b wrapping past q, l beyond memory. */
+static void hostile__escape_r_traps_on_each_r_beyond_its_region(void **state)
+{
+    (void)state;
+    expect_pass("escape_r", "start", "MMM");
+}
+
+/* bounds.s: b = 0 in both modes, l = 0 with b = 2^19 (the probe's first
+ * k >= 1), l = 2^19 - 1; with b = 1 only apparent 0, which holds the last
+ * old PSW, not an instruction. */
+static void hostile__bounds_traps_at_each_extreme_of_r(void **state)
+{
+    (void)state;
+    expect_pass("bounds", "start", "MMMMI");
+}
+
+/* svc_storm.s: 1000 SVCs in supervisor mode, 1000 in user mode and the
+ * SVC 3 back; timer.s: a storm of 50 one-cycle timer traps per pass. */
+/* selfmod.s: eight passes, the patch table's entries 2..7, 0, 1, each run
+ * in supervisor mode and then in user mode: LR (privileged in user mode
+ * only), HCALL (illegal in both: a guest has no host calls), the illegal
+ * word (both), SPSW (fine in supervisor mode; in user mode the slot then
+ * holds the stored PSW, no instruction), SVC (both), JMP W (past memory,
+ * both), ADDI (the user slot goes on to its SVC 0), and LPSW of a
+ * supervisor PSW at start, which ends the pass. */
+static void hostile__selfmod_runs_each_patched_word_as_the_machine_says(void **state)
+{
+    (void)state;
+    expect_passes("selfmod", "start", 8, "PIIIIISSMMS");
+}
+
+static void hostile__storms_take_the_traps_they_count(void **state)
+{
+    (void)state;
+    char got[NTRACE];
+    uint64_t counts[TRAP_NCAUSES];
+    passes("svc_storm", "start", 1, got, sizeof got, counts);
+    uint64_t want_svc[TRAP_NCAUSES] = {[TRAP_SVC] = 2001};
+    assert_memory_equal(counts, want_svc, sizeof counts);
+    passes("timer", "start", 1, got, sizeof got, counts);
+    uint64_t want_timer[TRAP_NCAUSES] = {[TRAP_TIMER] = 50};
+    assert_memory_equal(counts, want_timer, sizeof counts);
+}
+
+/* spin.s: supervisor, I = 0, no timer: it never traps and never halts. */
+static void hostile__spin_never_gives_the_processor_back(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    struct machine *m = hostile("spin", &img);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, PASS_STEPS, &ex), EXIT_BUDGET);
+    struct machine_counters c = machine_get_counters(m);
+    for (unsigned k = 1; k < TRAP_NCAUSES; k++)
+        assert_true(c.traps[k] == 0);
+    assert_true(machine_get_psw(m) >> 63); /* still in supervisor mode */
+    machine_destroy(m);
+    image_free(&img);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_examples_b");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hostile__jump_cp_finds_hcall_illegal_in_both_modes),
+        cmocka_unit_test(hostile__hcall_is_illegal_in_either_mode),
+        cmocka_unit_test(hostile__lpsw_sup_traps_on_each_privileged_instruction),
+        cmocka_unit_test(hostile__trap_storm_raises_every_cause_in_turn),
+        cmocka_unit_test(hostile__write_e01_stores_outside_and_traps_into_its_own_e1),
+        cmocka_unit_test(hostile__escape_r_traps_on_each_r_beyond_its_region),
+        cmocka_unit_test(hostile__bounds_traps_at_each_extreme_of_r),
+        cmocka_unit_test(hostile__selfmod_runs_each_patched_word_as_the_machine_says),
+        cmocka_unit_test(hostile__storms_take_the_traps_they_count),
+        cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
+    };
+    return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
+}
