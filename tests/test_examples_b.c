@@ -150,6 +150,7 @@ static void hostile__lpsw_sup_traps_on_each_privileged_instruction(void **state)
 {
     (void)state;
     expect_pass("lpsw_sup", "ucode", "PPPPPPPPPPI");
+    header_says("lpsw_sup", "then HCALL, which a guest does not have: an illegal instruction");
 }
 
 /* trap_storm.s: every cause in turn: illegal, privileged, memory, SVC, timer. */

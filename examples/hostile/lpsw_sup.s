@@ -1,8 +1,9 @@
 ; lpsw_sup.s: a hostile guest whose user-mode code tries every privileged
 ; instruction, first of all LPSW of a supervisor PSW with all of memory
 ; (section 3: each must trap, and the CP reflects the trap to the guest's
-; own E[1], never granting real supervisor mode).  Each trap resumes after
-; the instruction that caused it; it loops forever.
+; own E[1], never granting real supervisor mode), then HCALL, which a guest
+; does not have: an illegal instruction (docs/isa.md).  Each trap resumes
+; after the instruction that caused it; it loops forever.
 
 W = 256
          .org  0
