@@ -197,6 +197,7 @@ static void hostile__selfmod_runs_each_patched_word_as_the_machine_says(void **s
 {
     (void)state;
     expect_passes("selfmod", "start", 8, "PIIIIISSMMS");
+    header_says("selfmod", "HCALL (illegal in a guest");
 }
 
 static void hostile__storms_take_the_traps_they_count(void **state)

@@ -2,7 +2,8 @@
 ; (section 2: E holds program and data alike; the CP must see the same
 ; words the guest wrote).  It patches the instruction it executes next with
 ; a different instruction each time: innocuous, privileged (LPSW, LR,
-; HCALL) and illegal, in supervisor and user mode.  It loops forever.
+; SPSW), HCALL (illegal in a guest, docs/isa.md), an illegal word, SVC and
+; a jump past its memory, in supervisor and user mode.  It loops forever.
 
 .include "common.inc"            ; W, E[0], E[1] and the trap handler
          .entry start
