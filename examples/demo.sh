@@ -38,11 +38,11 @@ echo "== tgm check supervisor.tgm hello.s   (f(S2) = S2'?)"
 "$tgm" check supervisor.tgm hello.s
 
 echo
-echo "Theorem 2 (section 7): a time-sharing OS, three processes preempted by the"
-echo "interval timer, run bare, under the C control program, and on top of four"
-echo "copies of a control program written in tgm's own instructions, each"
-echo "hosting the next.  Its output interleaves where the timer preempts, so"
-echo "inexact virtual time would show."
+echo "Theorem 2 (section 7): a time-sharing OS of four processes, shared out by"
+echo "the interval timer (one is killed at once), run bare, under the C control"
+echo "program, and on top of four copies of a control program written in tgm's"
+echo "own instructions, each hosting the next.  Its output interleaves where the"
+echo "timer preempts, so inexact virtual time would show."
 echo
 echo "== tgm run os/os.s        (on the bare machine)"
 "$tgm" run os/os.s

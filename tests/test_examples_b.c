@@ -1,5 +1,6 @@
 /* test_examples_b.c: the hostile guests do, on their own bare machine, what
- * their header comments say (examples/hostile/).
+ * their header comments say (examples/hostile/), and the main demo
+ * (examples/demo.sh, `make run`) shows what it says it shows.
  *
  * tests/test_hostile.c checks that the control program contains them; this
  * suite checks the attacks themselves: each guest runs on a bare machine of
@@ -229,6 +230,41 @@ static void hostile__spin_never_gives_the_processor_back(void **state)
     image_free(&img);
 }
 
+/* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
+ * under the control program, equivalent, and the OS on every depth 1..4,
+ * equivalent; and what it says about the OS is what the OS prints. */
+static void demo__shows_what_it_announces(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "sh examples/demo.sh '%s' 2>&1", cs_tgm());
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char out[1 << 16];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    if (status != 0)
+        fail_msg("examples/demo.sh exited with %d; its output begins: %.600s", status, out);
+    static const char *const want[] = {
+        "supervisor: job 2 killed: memory trap at P=4\n",
+        "supervisor.tgm: equivalent",
+        "hello.s: equivalent",
+        "a time-sharing OS of four processes",
+        "os: 4 processes, quantum 300 cycles\n",
+        "os: all processes done: 3 exited, 1 killed\n",
+        "os/os.s: equivalent (alone)",
+        "os/os.s: equivalent at depth 1 ",
+        "os/os.s: equivalent at depth 2 ",
+        "os/os.s: equivalent at depth 3 ",
+        "os/os.s: equivalent at depth 4 ",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(out, want[k]))
+            fail_msg("examples/demo.sh did not print \"%s\"", want[k]);
+    assert_null(strstr(out, "NOT equivalent"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -254,6 +290,7 @@ int main(void)
         cmocka_unit_test(hostile__selfmod_runs_each_patched_word_as_the_machine_says),
         cmocka_unit_test(hostile__storms_take_the_traps_they_count),
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
+        cmocka_unit_test(demo__shows_what_it_announces),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
