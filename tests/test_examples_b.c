@@ -1,6 +1,7 @@
 /* test_examples_b.c: the hostile guests do, on their own bare machine, what
- * their header comments say (examples/hostile/), and the main demo
- * (examples/demo.sh, `make run`) shows what it says it shows.
+ * their header comments say (examples/hostile/), the main demo
+ * (examples/demo.sh, `make run`) shows what it says it shows, and every
+ * example assembles without a word of diagnostics.
  *
  * tests/test_hostile.c checks that the control program contains them; this
  * suite checks the attacks themselves: each guest runs on a bare machine of
@@ -8,6 +9,7 @@
  * comment names, in order.  A comment that names the wrong trap (HCALL is
  * illegal in a guest in either mode, docs/isa.md) teaches the wrong machine.
  */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -265,6 +267,36 @@ static void demo__shows_what_it_announces(void **state)
     assert_null(strstr(out, "NOT equivalent"));
 }
 
+/* Every .s file in examples/ and its directories assembles, and the
+ * assembler says nothing about it: an example is a model. */
+static void examples__all_assemble_silently(void **state)
+{
+    (void)state;
+    static const char *const patterns[] = {"examples/*.s", "examples/*/*.s"};
+    size_t seen = 0;
+    for (size_t k = 0; k < sizeof patterns / sizeof patterns[0]; k++) {
+        glob_t g;
+        if (glob(patterns[k], 0, NULL, &g) != 0)
+            fail_msg("nothing matches %s: run from the source tree's root", patterns[k]);
+        for (size_t i = 0; i < g.gl_pathc; i++, seen++) {
+            FILE *diag = tmpfile();
+            assert_non_null(diag);
+            struct tgm_image img;
+            int rc = asm_assemble_file(g.gl_pathv[i], &img, diag);
+            long said = ftell(diag);
+            fclose(diag);
+            if (rc != 0)
+                fail_msg("%s does not assemble", g.gl_pathv[i]);
+            image_free(&img);
+            if (said != 0)
+                fail_msg("%s: the assembler wrote %ld bytes of diagnostics", g.gl_pathv[i],
+                         said);
+        }
+        globfree(&g);
+    }
+    assert_true(seen >= 18); /* 5 programs, 11 hostile guests, the OS, cp.s */
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -291,6 +323,7 @@ int main(void)
         cmocka_unit_test(hostile__storms_take_the_traps_they_count),
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
         cmocka_unit_test(demo__shows_what_it_announces),
+        cmocka_unit_test(examples__all_assemble_silently),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
