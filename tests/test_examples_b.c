@@ -297,6 +297,36 @@ static void examples__all_assemble_silently(void **state)
     assert_true(seen >= 18); /* 5 programs, 11 hostile guests, the OS, cp.s */
 }
 
+/* README.md's table of contents names every page in docs/ and, on its
+ * examples/ row, every directory and script in examples/: a reader finds
+ * the hostile guests and the demo from the front page. */
+static void readme__names_every_doc_and_every_kind_of_example(void **state)
+{
+    (void)state;
+    char *readme = cs_slurp("README.md", NULL);
+    const char *row = strstr(readme, "\n| examples/ |");
+    if (!row)
+        fail_msg("README.md has no '| examples/ |' row in its table");
+    static const char *const parts[] = {"`os/`", "`hostile/`", "`vmm/`", "`*.s`", "`*.mon`",
+                                        "`demo.sh`"};
+    const char *eol = strchr(row + 1, '\n');
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        const char *at = strstr(row, parts[k]);
+        if (!at || (eol && at > eol))
+            fail_msg("README.md's examples/ row does not name %s", parts[k]);
+    }
+    glob_t g;
+    assert_int_equal(glob("docs/*.md", 0, NULL, &g), 0);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char cell[300];
+        snprintf(cell, sizeof cell, "\n| %s |", g.gl_pathv[i]);
+        if (!strstr(readme, cell))
+            fail_msg("README.md's table does not list %s", g.gl_pathv[i]);
+    }
+    globfree(&g);
+    free(readme);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -324,6 +354,7 @@ int main(void)
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
+        cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
