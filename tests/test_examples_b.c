@@ -327,6 +327,42 @@ static void readme__names_every_doc_and_every_kind_of_example(void **state)
     free(readme);
 }
 
+/* docs/monitor.md says which of gdb's words examples/gdb.mon uses: each
+ * one it names in backquotes must start a line of the script (up to its
+ * first upper-case placeholder: `break ADDR if` is "break ", `x/NF` "x/"). */
+static void gdb_mon__uses_each_word_the_monitor_doc_says_it_does(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/monitor.md", NULL), *mon = cs_slurp("examples/gdb.mon", NULL);
+    const char *say = strstr(doc, "`examples/gdb.mon`\nuses ");
+    if (!say)
+        fail_msg("docs/monitor.md no longer says what examples/gdb.mon uses");
+    const char *end = strstr(say, ".\n");
+    assert_non_null(end);
+    unsigned named = 0;
+    const char *open, *close;
+    for (const char *q = strchr(say, '\n'); (open = strchr(q, '`')) && open < end;
+         q = close + 1) {
+        close = strchr(open + 1, '`');
+        if (!close || close > end)
+            break;
+        size_t n = 0;
+        while (open + 1 + n < close && !(open[1 + n] >= 'A' && open[1 + n] <= 'Z'))
+            n++;
+        char word[64], line[80];
+        snprintf(word, sizeof word, "%.*s", (int)n, open + 1);
+        snprintf(line, sizeof line, "\n%s", word);
+        if (!strstr(mon, line))
+            fail_msg("docs/monitor.md says examples/gdb.mon uses `%s`; no line of it starts so",
+                     word);
+        named++;
+    }
+    if (named < 5)
+        fail_msg("docs/monitor.md names %u of the words examples/gdb.mon uses", named);
+    free(doc);
+    free(mon);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -355,6 +391,7 @@ int main(void)
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
+        cmocka_unit_test(gdb_mon__uses_each_word_the_monitor_doc_says_it_does),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
