@@ -232,6 +232,29 @@ static void hostile__spin_never_gives_the_processor_back(void **state)
     image_free(&img);
 }
 
+/* docs/robustness.md's run by hand: spin.s next to compute.s under the
+ * control program.  The spinner reaches its step limit (status 3) and
+ * compute.s still halts with its answer: the CP took the processor back. */
+static void hostile__spin_beside_compute_by_hand_as_robustness_md_shows(void **state)
+{
+    (void)state;
+    char img[CS_PATH];
+    cs_tmp_path(img, sizeof img, "spin.img");
+    struct cs_outcome o = cs_run_tgm("as", "examples/hostile/spin.s", "-o", img, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--mem", "256", "--max-steps", "2000000", img,
+                   "examples/compute.s", NULL);
+    assert_int_equal(o.status, 3);
+    static const char *const want[] = {"-- vm0: step limit reached before HALT\n",
+                                       "sum of squares 1..100000 = 333338333350000\n",
+                                       "-- vm1: halted\n"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(o.out, want[k]))
+            fail_msg("the run of docs/robustness.md did not print \"%s\": %s", want[k], o.out);
+    cs_outcome_free(&o);
+}
+
 /* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
  * under the control program, equivalent, and the OS on every depth 1..4,
  * equivalent; and what it says about the OS is what the OS prints. */
@@ -388,6 +411,7 @@ int main(void)
         cmocka_unit_test(hostile__selfmod_runs_each_patched_word_as_the_machine_says),
         cmocka_unit_test(hostile__storms_take_the_traps_they_count),
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
+        cmocka_unit_test(hostile__spin_beside_compute_by_hand_as_robustness_md_shows),
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
