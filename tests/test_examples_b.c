@@ -1,7 +1,8 @@
 /* test_examples_b.c: the hostile guests do, on their own bare machine, what
  * their header comments say (examples/hostile/), the main demo
- * (examples/demo.sh, `make run`) shows what it says it shows, and every
- * example assembles without a word of diagnostics.
+ * (examples/demo.sh, `make run`) shows what it says it shows, every
+ * example assembles without a word of diagnostics, and README.md and
+ * docs/monitor.md say truly what is in examples/.
  *
  * tests/test_hostile.c checks that the control program contains them; this
  * suite checks the attacks themselves: each guest runs on a bare machine of
