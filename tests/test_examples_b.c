@@ -183,6 +183,7 @@ static void hostile__storms_take_the_traps_they_count(void **state)
     passes("timer", "start", 1, got, sizeof got, counts);
     uint64_t want_timer[TRAP_NCAUSES] = {[TRAP_TIMER] = 50};
     assert_memory_equal(counts, want_timer, sizeof counts);
+    header_says("timer", "It arms 2^62 cycles"); /* what `forever` holds */
 }
 
 /* spin.s: supervisor, I = 0, no timer: it never traps and never halts. */

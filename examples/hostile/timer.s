@@ -1,8 +1,8 @@
 ; timer.s: a hostile guest that disables and starves the interval timer
 ; (section 5: the CP must regain the processor whatever the guest does
-; with its virtual timer).  It arms the largest time, disarms it, spins
-; with I = 0 for long stretches, and storms with a timer of 1 cycle and
-; I = 1.  It loops forever.
+; with its virtual timer).  It arms 2^62 cycles (far beyond any run, if
+; not the largest time, 2^63 - 1), disarms it, spins with I = 0 for long
+; stretches, and storms with a timer of 1 cycle and I = 1.  It loops forever.
 
 W = 256
          .org  0
