@@ -227,6 +227,28 @@ static void hostile__spin_beside_compute_by_hand_as_robustness_md_shows(void **s
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: docs/timeline.svg "was made with" a command on three of the
+ * examples; the same command makes the same picture, byte for byte. */
+static void timeline_svg__is_what_its_command_makes(void **state)
+{
+    (void)state;
+    char svg[CS_PATH];
+    cs_tmp_path(svg, sizeof svg, "timeline.svg");
+    struct cs_outcome o = cs_run_tgm("run", "--vmm", "--slice", "400", "--timeline", svg,
+                                     "examples/supervisor.s", "examples/hello.s",
+                                     "examples/calls.s", NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    size_t got_len, want_len;
+    char *got = cs_slurp(svg, &got_len), *want = cs_slurp("docs/timeline.svg", &want_len);
+    if (got_len != want_len || memcmp(got, want, got_len) != 0)
+        fail_msg("docs/timeline.svg is not what docs/run.md's command makes now (%zu bytes "
+                 "against %zu): make it again with that command",
+                 want_len, got_len);
+    free(got);
+    free(want);
+}
+
 /* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
  * under the control program, equivalent, and the OS on every depth 1..4,
  * equivalent; and what it says about the OS is what the OS prints. */
@@ -375,6 +397,7 @@ int main(void)
         cmocka_unit_test(hostile__storms_take_the_traps_they_count),
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
         cmocka_unit_test(hostile__spin_beside_compute_by_hand_as_robustness_md_shows),
+        cmocka_unit_test(timeline_svg__is_what_its_command_makes),
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
