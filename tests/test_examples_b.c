@@ -249,6 +249,34 @@ static void timeline_svg__is_what_its_command_makes(void **state)
     free(want);
 }
 
+/* docs/os.md: the OS runs the same in any memory from the 906 words its
+ * image needs up to its 1024-word minimum, a smaller one is refused, and
+ * the hybrid monitor (section 8), which interprets the whole kernel, is
+ * equivalent with the share it runs directly that the page shows. */
+static void os__memory_below_its_minimum_and_the_hybrid_monitor_as_os_md_says(void **state)
+{
+    (void)state;
+    static const char os[] = "examples/os/os.s";
+    struct cs_outcome at1024 = cs_run_tgm("run", "--quiet", "--mem", "1024", os, NULL);
+    struct cs_outcome at906 = cs_run_tgm("run", "--quiet", "--mem", "906", os, NULL);
+    assert_int_equal(at1024.status, 0);
+    assert_int_equal(at906.status, 0);
+    assert_string_equal(at906.out, at1024.out);
+    cs_outcome_free(&at1024);
+    cs_outcome_free(&at906);
+    struct cs_outcome o = cs_run_tgm("run", "--mem", "905", os, NULL);
+    assert_int_equal(o.status, 2);
+    static const char *const refused[] = {"image needs words 0..905 but the machine has 905"};
+    expect_all(o.err, refused, 1, "tgm run --mem 905");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--hybrid", "--mem", "1024", os, NULL);
+    assert_int_equal(o.status, 0);
+    static const char *const hybrid[] = {
+        ": equivalent (alone); 8997 instructions, 30.3434% executed directly\n"};
+    expect_all(o.out, hybrid, 1, "tgm check --hybrid");
+    cs_outcome_free(&o);
+}
+
 /* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
  * under the control program, equivalent, and the OS on every depth 1..4,
  * equivalent; and what it says about the OS is what the OS prints. */
@@ -398,6 +426,7 @@ int main(void)
         cmocka_unit_test(hostile__spin_never_gives_the_processor_back),
         cmocka_unit_test(hostile__spin_beside_compute_by_hand_as_robustness_md_shows),
         cmocka_unit_test(timeline_svg__is_what_its_command_makes),
+        cmocka_unit_test(os__memory_below_its_minimum_and_the_hybrid_monitor_as_os_md_says),
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
