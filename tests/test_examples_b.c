@@ -277,6 +277,33 @@ static void os__memory_below_its_minimum_and_the_hybrid_monitor_as_os_md_says(vo
     cs_outcome_free(&o);
 }
 
+/* The kernel's comments quote its console lines ("os: ...", but for the
+ * template "os: process N"); each one quoted is a line its bare run prints,
+ * so a reader can find it in the output. */
+static void os__lines_its_comments_quote_are_lines_it_prints(void **state)
+{
+    (void)state;
+    char *src = cs_slurp("examples/os/os.s", NULL);
+    struct cs_outcome o = cs_run_tgm("run", "--quiet", "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 0);
+    unsigned quoted = 0;
+    for (const char *q = src; (q = strstr(q, "; \"os: ")) != NULL; q++) {
+        const char *start = q + 3, *end = strchr(start, '"');
+        assert_non_null(end);
+        char line[200];
+        snprintf(line, sizeof line, "%.*s\n", (int)(end - start), start);
+        if (strstr(line, "os: process N\n"))
+            continue; /* the template of kproc, not a line */
+        if (!strstr(o.out, line))
+            fail_msg("examples/os/os.s quotes \"%.*s\"; its bare run prints no such line",
+                     (int)(end - start), start);
+        quoted++;
+    }
+    assert_true(quoted >= 4);
+    cs_outcome_free(&o);
+    free(src);
+}
+
 /* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
  * under the control program, equivalent, and the OS on every depth 1..4,
  * equivalent; and what it says about the OS is what the OS prints. */
@@ -427,6 +454,7 @@ int main(void)
         cmocka_unit_test(hostile__spin_beside_compute_by_hand_as_robustness_md_shows),
         cmocka_unit_test(timeline_svg__is_what_its_command_makes),
         cmocka_unit_test(os__memory_below_its_minimum_and_the_hybrid_monitor_as_os_md_says),
+        cmocka_unit_test(os__lines_its_comments_quote_are_lines_it_prints),
         cmocka_unit_test(demo__shows_what_it_announces),
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),

@@ -165,7 +165,7 @@ sys_exit: STX ptab + PCB_STATUS, pcb, arg
         LI    st, PS_EXITED
         STX   ptab + PCB_STATE, pcb, st
         JAL   charge_ret, charge
-        JAL   kproc_ret, kproc          ; "os: process 2 exited, status 0 after 1234 cycles"
+        JAL   kproc_ret, kproc          ; "os: process 2 exited, status 0 after 1859 cycles"
         LI    s, m_exited
         JAL   puts_ret, puts
         MOV   num, arg
@@ -193,7 +193,7 @@ charge: TGET  left
 
 ; ---- killing a process ---------------------------------------------------
 
-; "os: process 4 killed: memory trap at P=5 after 57 cycles": P is the
+; "os: process 4 killed: memory trap at P=4 after 92 cycles": P is the
 ; trapping instruction, an address in the process's own region.
 kill:   STX   ptab + PCB_STATUS, pcb, cause
         LI    st, PS_KILLED
