@@ -304,12 +304,24 @@ static void os__lines_its_comments_quote_are_lines_it_prints(void **state)
     free(src);
 }
 
+/* How many paths match PATTERN. */
+static size_t count_files(const char *pattern)
+{
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return 0;
+    size_t n = g.gl_pathc;
+    globfree(&g);
+    return n;
+}
+
 /* demo.sh (`make run`): it exits 0 having shown the supervisor bare and
  * under the control program, equivalent, and the OS on every depth 1..4,
  * equivalent; and what it says about the OS is what the OS prints. */
 static void demo__shows_what_it_announces(void **state)
 {
     (void)state;
+    size_t files_before = count_files("examples/*") + count_files("examples/*/*");
     char cmd[600];
     snprintf(cmd, sizeof cmd, "sh examples/demo.sh '%s' 2>&1", cs_tgm());
     FILE *p = popen(cmd, "r");
@@ -335,6 +347,8 @@ static void demo__shows_what_it_announces(void **state)
     };
     expect_all(out, want, sizeof want / sizeof want[0], "examples/demo.sh");
     assert_null(strstr(out, "NOT equivalent"));
+    /* it works in a temporary directory: nothing is written to the tree */
+    assert_int_equal(count_files("examples/*") + count_files("examples/*/*"), files_before);
 }
 
 /* Every .s file in examples/ and its directories assembles, and the
