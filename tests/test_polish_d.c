@@ -6,6 +6,7 @@
  *
  * Runs from the top of the source tree.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "tgm/analyze.h"
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 
@@ -118,6 +120,57 @@ static void lr__in_user_mode_traps_and_keeps_r(void **state)
     machine_destroy(m);
 }
 
+/* A witness of claim C with S1 = <s, P 0, R (0, 8)>, S2 its user-mode copy and shift X; the
+ * output must not depend on how the analyzer came by it. */
+static struct analyze_witness built_witness(enum analyze_claim c, uint32_t x)
+{
+    struct analyze_witness w = {.op = OP_SR, .claim = (uint8_t)c, .x = x};
+    w.s1 = (struct analyze_state){.q = 16, .cin = -1};
+    w.s1.psw = (struct psw){.sup = true, .l = 0, .b = 8};
+    w.s2 = w.s1;
+    w.s2.psw.sup = false;
+    w.s2.psw.l = x;
+    return w;
+}
+
+static char *printed(void (*out)(FILE *, const struct analyze_witness *),
+                     const struct analyze_witness *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    out(f, w);
+    fclose(f);
+    return buf;
+}
+
+/* docs/theorems.md, "Witnesses": x appears in text and JSON whenever it is
+ * nonzero, for every claim kind; a mode pair with x > 0 printed "S2 = S1 in
+ * user mode" and its JSON left x out. */
+static void analyze__witness_output_shows_a_nonzero_x_for_every_claim(void **state)
+{
+    (void)state;
+    for (int c = 0; c < CLAIM_COUNT; c++) {
+        for (uint32_t x = 0; x <= 3; x += 3) {
+            struct analyze_witness w = built_witness((enum analyze_claim)c, x);
+            bool loc = c == CLAIM_LOC_S || c == CLAIM_LOC_U;
+            char *t = printed(analyze_witness_text, &w);
+            char *j = printed(analyze_witness_json, &w);
+            bool want = x || loc;
+            assert_int_equal(strstr(t, "x = 3") != NULL, x == 3);
+            assert_int_equal(strstr(j, ",\"x\":") != NULL, want);
+            if (x)
+                assert_non_null(strstr(j, ",\"x\":3,"));
+            if (c == CLAIM_MODE)
+                assert_non_null(strstr(t, x ? "S2 = S1 in user mode, moved by x = 3: "
+                                            : "S2 = S1 in user mode: "));
+            free(t);
+            free(j);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +178,7 @@ int main(void)
         cmocka_unit_test(sr__in_user_mode_traps_and_stores_nothing),
         cmocka_unit_test(lr__loads_l_and_b_as_given_at_the_edges),
         cmocka_unit_test(lr__in_user_mode_traps_and_keeps_r),
+        cmocka_unit_test(analyze__witness_output_shows_a_nonzero_x_for_every_claim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,7 +89,7 @@ struct analyze_witness {
     uint8_t claim;          /* enum analyze_claim */
     struct analyze_state s1;
     struct analyze_state s2; /* pair claims only */
-    uint32_t x;              /* CLAIM_LOC_*: S2's R is S1's R (+) x */
+    uint32_t x;              /* S2's R is S1's R (+) x: > 0 for CLAIM_LOC_* */
     struct analyze_diff diff;
 };
 
@@ -169,6 +169,12 @@ void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
                        char *buf, size_t len);
 /* The instruction word as "LPSW 3", or ".word 0x..." if it is none. */
 void analyze_insn_text(uint64_t word, char *buf, size_t len);
+/* A witness as `tgm analyze` prints it: text (several lines) or one JSON
+ * object, with x whenever it is nonzero (docs/theorems.md, "Witnesses"). */
+void analyze_witness_text(FILE *f, const struct analyze_witness *w);
+void analyze_witness_json(FILE *f, const struct analyze_witness *w);
+/* S as a JSON string, quoted and escaped. */
+void analyze_json_str(FILE *f, const char *s);
 
 /* ---- Counterexamples: witnesses made into guest programs ---------------
  *

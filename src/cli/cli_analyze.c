@@ -34,50 +34,6 @@ static uint64_t tried(const struct analyze_counts *n, enum analyze_claim c)
 
 /* ---- text ---- */
 
-static void state_text(FILE *f, const struct analyze_state *s)
-{
-    fprintf(f, "<M=%s I=%d P=%u R=(%u,%u)>", s->psw.sup ? "s" : "u", s->psw.ie,
-            s->psw.p, s->psw.l, s->psw.b);
-    if (s->timer.armed)
-        fprintf(f, " timer=%" PRId64, s->timer.remaining);
-    else if (s->timer.pending)
-        fprintf(f, " timer=pending");
-    if (s->cin >= 0)
-        fprintf(f, " console-in=0x%02x", s->cin);
-    uint32_t at = s->psw.l + s->psw.p;
-    const char *sep = " ";
-    for (uint32_t i = 0; i < s->q; i++) {
-        if (!s->mem[i] && i != at)
-            continue;
-        char buf[64];
-        if (i == at)
-            analyze_insn_text(s->mem[i], buf, sizeof buf);
-        else
-            snprintf(buf, sizeof buf, "0x%" PRIx64, s->mem[i]);
-        fprintf(f, "%sE[%u]=%s", sep, i, buf);
-        sep = ", ";
-    }
-}
-
-static void witness_text(FILE *f, const struct analyze_witness *w)
-{
-    char d[160];
-    analyze_diff_text(&w->diff, w->claim, d, sizeof d);
-    fprintf(f, "  %-6s %-8s %s\n", isa_table[w->op].name,
-            analyze_claim_name(w->claim), d);
-    fprintf(f, "         S1 = ");
-    state_text(f, &w->s1);
-    fputc('\n', f);
-    if (w->claim == CLAIM_CTL_S || w->claim == CLAIM_CTL_U)
-        return;
-    if (w->claim == CLAIM_LOC_S || w->claim == CLAIM_LOC_U)
-        fprintf(f, "         S2 = S1 moved by x = %u: ", w->x);
-    else
-        fprintf(f, "         S2 = S1 in user mode: ");
-    state_text(f, &w->s2);
-    fputc('\n', f);
-}
-
 static void offenders_text(FILE *f, const struct analyze_result *r, int theorem)
 {
     const char *sep = "";
@@ -131,7 +87,7 @@ static void report_text(FILE *f, const struct analyze_result *r)
             continue;
         for (unsigned c = 0; c < CLAIM_COUNT; c++)
             if (in->found[c])
-                witness_text(f, &in->wit[c]);
+                analyze_witness_text(f, &in->wit[c]);
     }
     fputc('\n', f);
     fprintf(f, "Theorem 1 (sensitive is a subset of privileged): %s", r->theorem1 ? "holds" : "FAILS: ");
@@ -158,21 +114,6 @@ static void report_text(FILE *f, const struct analyze_result *r)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 static void json_classes(FILE *f, unsigned cls)
 {
     char buf[64];
@@ -182,56 +123,11 @@ static void json_classes(FILE *f, unsigned cls)
         const char *sep = "";
         for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
             fputs(sep, f);
-            json_str(f, tok);
+            analyze_json_str(f, tok);
             sep = ",";
         }
     }
     fputc(']', f);
-}
-
-static void json_state(FILE *f, const struct analyze_state *s)
-{
-    fprintf(f, "{\"q\":%u,\"M\":\"%s\",\"I\":%d,\"P\":%u,\"l\":%u,\"b\":%u,", s->q,
-            s->psw.sup ? "s" : "u", s->psw.ie, s->psw.p, s->psw.l, s->psw.b);
-    fprintf(f, "\"timer\":{\"armed\":%s,\"pending\":%s,\"remaining\":%" PRId64 "},",
-            s->timer.armed ? "true" : "false", s->timer.pending ? "true" : "false",
-            s->timer.remaining);
-    fprintf(f, "\"console_input\":%d,\"cells\":[", s->cin);
-    uint32_t at = s->psw.l + s->psw.p;
-    const char *sep = "";
-    for (uint32_t i = 0; i < s->q; i++) {
-        if (!s->mem[i] && i != at)
-            continue;
-        fprintf(f, "%s{\"addr\":%u,\"value\":\"0x%016" PRIx64 "\"", sep, i, s->mem[i]);
-        if (i == at) {
-            char buf[64];
-            analyze_insn_text(s->mem[i], buf, sizeof buf);
-            fprintf(f, ",\"insn\":");
-            json_str(f, buf);
-        }
-        fputc('}', f);
-        sep = ",";
-    }
-    fprintf(f, "]}");
-}
-
-static void json_witness(FILE *f, const struct analyze_witness *w)
-{
-    char text[160];
-    analyze_diff_text(&w->diff, w->claim, text, sizeof text);
-    fprintf(f, "{\"claim\":\"%s\",\"s1\":", analyze_claim_name(w->claim));
-    json_state(f, &w->s1);
-    if (w->claim != CLAIM_CTL_S && w->claim != CLAIM_CTL_U) {
-        fprintf(f, ",\"s2\":");
-        json_state(f, &w->s2);
-    }
-    if (w->claim == CLAIM_LOC_S || w->claim == CLAIM_LOC_U)
-        fprintf(f, ",\"x\":%u", w->x);
-    fprintf(f, ",\"diff\":{\"component\":\"%s\",\"addr\":%u,\"v1\":\"0x%" PRIx64
-               "\",\"v2\":\"0x%" PRIx64 "\",\"text\":",
-            analyze_component_name(w->diff.comp), w->diff.addr, w->diff.v1, w->diff.v2);
-    json_str(f, text);
-    fprintf(f, "}}");
 }
 
 static void json_names(FILE *f, const struct analyze_result *r,
@@ -255,9 +151,9 @@ static bool is_mismatch(const struct analyze_insn *in)
 static void report_json(FILE *f, const struct analyze_result *r)
 {
     fprintf(f, "{\"profile\":");
-    json_str(f, r->profile->name);
+    analyze_json_str(f, r->profile->name);
     fprintf(f, ",\"summary\":");
-    json_str(f, r->profile->summary);
+    analyze_json_str(f, r->profile->summary);
     fprintf(f, ",\"q\":%u,\"seed\":\"0x%" PRIx64 "\",\"random_states\":%u,", r->opts.q,
             r->opts.seed, r->opts.random_states);
     fprintf(f, "\"theorem1\":%s,\"theorem3\":%s,", r->theorem1 ? "true" : "false",
@@ -265,9 +161,9 @@ static void report_json(FILE *f, const struct analyze_result *r)
     char why[512];
     analyze_theorem2_reason(r, why, sizeof why);
     fprintf(f, "\"theorem2\":%s,\"theorem2_verdict\":", r->theorem2 ? "true" : "false");
-    json_str(f, analyze_theorem2_verdict(r));
+    analyze_json_str(f, analyze_theorem2_verdict(r));
     fprintf(f, ",\"theorem2_reason\":");
-    json_str(f, why);
+    analyze_json_str(f, why);
     fprintf(f, ",\"theorem1_offenders\":");
     json_names(f, r, analyze_breaks_theorem1);
     fprintf(f, ",\"theorem3_offenders\":");
@@ -299,7 +195,7 @@ static void report_json(FILE *f, const struct analyze_result *r)
         for (unsigned c = 0; c < CLAIM_COUNT; c++)
             if (in->found[c]) {
                 fputs(wsep, f);
-                json_witness(f, &in->wit[c]);
+                analyze_witness_json(f, &in->wit[c]);
                 wsep = ",";
             }
         fprintf(f, "]}");
