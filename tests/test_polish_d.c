@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/analyze.h"
 #include "tgm/isa.h"
 #include "tgm/machine.h"
@@ -171,6 +172,56 @@ static void analyze__witness_output_shows_a_nonzero_x_for_every_claim(void **sta
     }
 }
 
+/* The last "stopped at" line the monitor printed for CMDS, up to its colon. */
+static char *stop_line(const char *cmds)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    char *at = NULL;
+    for (char *p = strstr(o.out, "stopped at "); p; p = strstr(p + 1, "stopped at "))
+        at = p;
+    assert_non_null(at);
+    char *line = strndup(at, strcspn(at, ":"));
+    cs_outcome_free(&o);
+    return line;
+}
+
+/* docs/monitor.md: a stop says after how many steps and cycles of the
+ * command.  'next' through a call counted from the call, not from the
+ * command: two steps and their cycles went missing. */
+static void next__a_stop_in_a_call_counts_from_the_command(void **state)
+{
+    (void)state;
+    const char *runs[][2] = {
+        {"load examples/calls.s; until loop; break do_add; next 3",
+         "load examples/calls.s; until loop; break do_add; go"},
+        {"load examples/calls.s; until loop; next; break do_add; next 2",
+         "load examples/calls.s; until loop; step; break do_add; go"},
+        {"load examples/calls.s; until apply; break do_add; finish",
+         "load examples/calls.s; until apply; break do_add; go"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char *got = stop_line(runs[i][0]), *want = stop_line(runs[i][1]);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+    char *first = stop_line(runs[0][0]);
+    assert_string_equal(first, "stopped at 0xe do_add after 6 steps, 15 cycles");
+    free(first);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_polish_d");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +230,7 @@ int main(void)
         cmocka_unit_test(lr__loads_l_and_b_as_given_at_the_edges),
         cmocka_unit_test(lr__in_user_mode_traps_and_keeps_r),
         cmocka_unit_test(analyze__witness_output_shows_a_nonzero_x_for_every_claim),
+        cmocka_unit_test(next__a_stop_in_a_call_counts_from_the_command),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -691,17 +691,21 @@ static unsigned op_at_p(struct machine *x)
  * the subroutine P is in (finish); else after the JAL at P and everything
  * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
  * them; a breakpoint, watchpoint, trap stop, HALT, a trap loop, the step
- * limit or Ctrl-C stops it early. */
-static int run_calls(struct mon *m, bool out)
+ * limit or Ctrl-C stops it early.  *STEPS of the command came before, from
+ * CYC0 cycles: a stop counts from the command's start, as 'go' does; the
+ * call's steps are added to *STEPS. */
+static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
 {
     struct machine *x = mon_target(m);
     long depth = 0;
-    uint64_t done = 0, cyc0 = machine_get_counters(counted(m)).cycles;
+    const uint64_t prior = *steps;
+    uint64_t done = 0;
     char msg[96];
     m->typed = 0;
     mon_run_begin(m);
     for (bool first = true;; first = false) {
-        if (mon_step_guard(m, m->focus, done))
+        *steps = prior + done;
+        if (mon_step_guard(m, m->focus, *steps))
             return 0;
         struct psw p = machine_psw(x);
         uint32_t ph;
@@ -716,7 +720,7 @@ static int run_calls(struct mon *m, bool out)
                                         ? vi.base : 0;
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
                     mon_run_end(m);
-                    if (!mon_debug_stop(m, m->focus, &bx, done,
+                    if (!mon_debug_stop(m, m->focus, &bx, *steps,
                                         machine_get_counters(counted(m)).cycles - cyc0))
                         return 0;
                     mon_run_begin(m);
@@ -732,18 +736,18 @@ static int run_calls(struct mon *m, bool out)
         } else {
             vm_step(m, x, &ex);
         }
-        done++;
+        *steps = prior + ++done;
         mon_rev_note(m);
         if (ex.reason == EXIT_HALT) {
             mon_run_end(m);
-            snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)done,
-                     plural(done));
+            snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)*steps,
+                     plural(*steps));
             where(m, m->focus, msg, 1);
             return 0;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             mon_run_end(m);
-            if (!mon_debug_stop(m, m->focus, &ex, done,
+            if (!mon_debug_stop(m, m->focus, &ex, *steps,
                                 machine_get_counters(counted(m)).cycles - cyc0))
                 return 0;
             mon_run_begin(m);
@@ -778,14 +782,16 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
-    uint64_t cyc0 = machine_get_counters(counted(m)).cycles;
+    uint64_t cyc0 = machine_get_counters(counted(m)).cycles, steps = 0;
     mon_rev_begin(m);
-    /* I steps (a call one of them) came before: step_n's guard counts them */
+    /* STEPS (a call's all of them) came before: the guard and a stop count
+     * them */
     for (uint64_t i = 0; i < n && !m->finished && !mon_stop_requested(); i++) {
         if (op_at_p(mon_target(m)) != OP_JAL) {
-            if (step_n(m, 1, i, cyc0) != 1)
+            if (step_n(m, 1, steps, cyc0) != 1)
                 break;
-        } else if (run_calls(m, false) != 1) {
+            steps++;
+        } else if (run_calls(m, false, &steps, cyc0) != 1) {
             break;
         }
     }
@@ -801,8 +807,9 @@ int mon_cmd_finish(struct mon *m, int argc, char **argv)
     (void)argv;
     if (calls_ok(m) != 0)
         return -1;
+    uint64_t steps = 0;
     mon_rev_begin(m);
-    run_calls(m, true);
+    run_calls(m, true, &steps, machine_get_counters(counted(m)).cycles);
     mon_rev_end(m);
     mon_display_show(m);
     return 0;

@@ -72,11 +72,14 @@ const struct mon_cmd mon_cmds[] = {
      "(calls are JAL, returns JMPI through the link word, as examples/calls.s\n"
      "does); other instructions are stepped as 'step' does.  Breakpoints,\n"
      "watchpoints, trap stops, HALT, the step limit, a trap loop and Ctrl-C stop\n"
-     "it early.",
+     "it early; a stop says after how many steps and cycles of the command, as\n"
+     "'go' does, a call's included.",
      G_EXEC, "n nexti ni", "=-", 0},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
-     "Calls made meanwhile (JAL) are run through to their own returns.",
+     "Calls made meanwhile (JAL) are run through to their own returns.  A\n"
+     "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
+     "and cycles of the command, as 'go' does.",
      G_EXEC, NULL, NULL, 0},
     {"rstep", mon_cmd_rstep, 0, 1, "rstep [N]",
      "step the focused machine back N of its instructions (default 1), exactly\n"
