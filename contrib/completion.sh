@@ -10,7 +10,9 @@
 # the profile names from 'tgm isa --profiles'.  An option whose argument is
 # a profile completes profile names, one whose argument is a number or text
 # nothing, any other a file name; other words complete file names if the
-# command's usage names an operand (SRC, IMAGE...), else its options.
+# command's usage names an operand (SRC, IMAGE...), else its options, and
+# after '--' only file names (or nothing), as getopt takes every word there
+# as an operand.
 set -eu
 tgm=${1:?usage: completion.sh TGM}
 commands=$("$tgm" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }')
@@ -102,6 +104,13 @@ done
 cat <<'EOF'
     *) _tgm_files "$cur"; return 0 ;;
     esac
+    # after '--' every word is an operand, even one that begins with '-'
+    for ((i = i + 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == -- ]]; then
+            [[ $files == yes ]] && _tgm_files "$cur"
+            return 0
+        fi
+    done
     case $kind in
     profile) COMPREPLY=($(compgen -W "$_tgm_profiles" -- "$cur")); return 0 ;;
     profile-all) COMPREPLY=($(compgen -W "$_tgm_profiles all" -- "$cur")); return 0 ;;

@@ -182,6 +182,10 @@ done
 (cd "$(dirname "$0")/.." && expect "" tgm analyze --json examples/hel)
 expect "--json" tgm counterexample --js
 (cd "$(dirname "$0")/.." && expect "examples/sum.mon" tgm monitor -f examples/sum.m)
+# after '--' a word that begins with '-' is an operand: no option is offered
+(cd "$(dirname "$0")/.." && expect "" tgm monitor -- --pro)
+(cd "$(dirname "$0")/.." && expect "" tgm isa -- -)
+(cd "$(dirname "$0")/.." && expect "examples/hello.s" tgm run -- examples/hel)
 
 # ---- the library, from outside the tree ---------------------------------
 cat > "$tmp/use.c" <<'EOF'
