@@ -1,7 +1,8 @@
 /* test_polish_d.c: a second audit's pins.  LR and SR driven directly on the
  * machine at the edges of docs/isa.md's R word (section 2's relocation-
  * bounds register); the analyzer's witness output with a location shift
- * x > 0 (section 3's mode sensitivity); the monitor's stop counts.  Each
+ * x > 0 (section 3's mode sensitivity); the monitor's stop counts; each
+ * subcommand's --help listing -h and --help, for tgm(1).  Each
  * test failed, or would have, before its fix.
  *
  * Runs from the top of the source tree.
@@ -210,6 +211,30 @@ static void next__a_stop_in_a_call_counts_from_the_command(void **state)
     free(first);
 }
 
+/* Every subcommand takes -h and --help, and five of eight did not list
+ * them, so tgm(1), generated from each --help, left them out there: each
+ * --help lists them now, and -h prints what --help does. */
+static void help__every_subcommand_lists_its_help_option(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = {"as",    "dis",   "run",           "isa",
+                                       "analyze", "check", "counterexample", "monitor"};
+    struct cs_outcome top = cs_run_tgm("--help", NULL);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char listed[64];
+        snprintf(listed, sizeof listed, "\n  %s ", cmds[i]);
+        assert_non_null(strstr(top.out, listed)); /* the list is the one tested */
+        struct cs_outcome l = cs_run_tgm(cmds[i], "--help", NULL);
+        struct cs_outcome h = cs_run_tgm(cmds[i], "-h", NULL);
+        assert_int_equal(l.status, 0);
+        assert_non_null(strstr(l.out, "\n  -h, --help "));
+        assert_string_equal(l.out, h.out);
+        cs_outcome_free(&l);
+        cs_outcome_free(&h);
+    }
+    cs_outcome_free(&top);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -231,6 +256,7 @@ int main(void)
         cmocka_unit_test(lr__in_user_mode_traps_and_keeps_r),
         cmocka_unit_test(analyze__witness_output_shows_a_nonzero_x_for_every_claim),
         cmocka_unit_test(next__a_stop_in_a_call_counts_from_the_command),
+        cmocka_unit_test(help__every_subcommand_lists_its_help_option),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -221,7 +221,8 @@ static void usage(FILE *f)
             "  --check-declared     exit 1 if a derived class differs from the declared one\n"
             "  --seed N             seed of the random states, not 0 (default 0x%" PRIx64 ")\n"
             "  --random-states N    random states per instruction, 1..1000000 (default %u)\n"
-            "  --words Q            words of the small machine, %u..%u (default %u)\n\n"
+            "  --words Q            words of the small machine, %u..%u (default %u)\n"
+            "  -h, --help           show this help\n\n"
             "Profiles:",
             ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
             ANALYZE_Q_DEFAULT);

@@ -34,7 +34,8 @@ static void usage(FILE *f)
             "  --nest N         instead: each image bare and on N levels (1..%u) of the\n"
             "                   control program in tgm's own instructions (Theorem 2),\n"
             "                   compared trap by trap\n"
-            "  --vmm            with --nest: the C control program at the bottom\n\n"
+            "  --vmm            with --nest: the C control program at the bottom\n"
+            "  -h, --help       show this help\n\n"
             "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
             TGM_Q_MIN, TGM_Q_MAX - VMM_K, TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE,
             NEST_MAX_DEPTH);

@@ -29,6 +29,7 @@ static void usage(FILE *f)
             "  --seed N             the analyzer's seed, not 0 (default 0x%llx)\n"
             "  --words Q            the analyzer's machine, %u to %u words (default %u);\n"
             "                       each program's guest has 2Q words\n"
+            "  -h, --help           show this help\n"
             "Exit status: 0 when it ran, 1 with --expect and an unexpected outcome,\n"
             "2 bad usage.\n",
             (unsigned long long)ANALYZE_SEED_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,

@@ -76,7 +76,8 @@ static void run_usage(FILE *f)
             "                   else Chrome's trace event format (Perfetto, chrome://tracing)\n"
             "  --nest N         run IMAGE on N levels (1..%u) of the control program written\n"
             "                   in tgm's own instructions (Theorem 2); --mem is the guest's\n"
-            "                   memory; with --vmm the C control program is at the bottom\n\n"
+            "                   memory; with --vmm the C control program is at the bottom\n"
+            "  -h, --help       show this help\n\n"
             "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
             "130 interrupted (Ctrl-C).\n",
             RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, RUN_MAX_IMAGES,
