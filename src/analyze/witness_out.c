@@ -10,6 +10,15 @@
 #include "tgm/analyze.h"
 #include "tgm/isa.h"
 
+/* The first cell from I on that a state lists: a nonzero word, or the
+ * instruction at P (E at l + p), zero or not; q if none. */
+static uint32_t next_cell(const struct analyze_state *s, uint32_t i)
+{
+    while (i < s->q && !s->mem[i] && i != s->psw.l + s->psw.p)
+        i++;
+    return i;
+}
+
 static void state_text(FILE *f, const struct analyze_state *s)
 {
     fprintf(f, "<M=%s I=%d P=%u R=(%u,%u)>", s->psw.sup ? "s" : "u", s->psw.ie,
@@ -20,13 +29,10 @@ static void state_text(FILE *f, const struct analyze_state *s)
         fprintf(f, " timer=pending");
     if (s->cin >= 0)
         fprintf(f, " console-in=0x%02x", s->cin);
-    uint32_t at = s->psw.l + s->psw.p;
     const char *sep = " ";
-    for (uint32_t i = 0; i < s->q; i++) {
-        if (!s->mem[i] && i != at)
-            continue;
+    for (uint32_t i = next_cell(s, 0); i < s->q; i = next_cell(s, i + 1)) {
         char buf[64];
-        if (i == at)
+        if (i == s->psw.l + s->psw.p)
             analyze_insn_text(s->mem[i], buf, sizeof buf);
         else
             snprintf(buf, sizeof buf, "0x%" PRIx64, s->mem[i]);
@@ -58,13 +64,10 @@ static void json_state(FILE *f, const struct analyze_state *s)
             s->timer.armed ? "true" : "false", s->timer.pending ? "true" : "false",
             s->timer.remaining);
     fprintf(f, "\"console_input\":%d,\"cells\":[", s->cin);
-    uint32_t at = s->psw.l + s->psw.p;
     const char *sep = "";
-    for (uint32_t i = 0; i < s->q; i++) {
-        if (!s->mem[i] && i != at)
-            continue;
+    for (uint32_t i = next_cell(s, 0); i < s->q; i = next_cell(s, i + 1)) {
         fprintf(f, "%s{\"addr\":%u,\"value\":\"0x%016" PRIx64 "\"", sep, i, s->mem[i]);
-        if (i == at) {
+        if (i == s->psw.l + s->psw.p) {
             char buf[64];
             analyze_insn_text(s->mem[i], buf, sizeof buf);
             fprintf(f, ",\"insn\":");
