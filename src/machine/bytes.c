@@ -204,7 +204,7 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (!t)
         return -1;
     *exists = stat(t, st) == 0;
-    int rc = 0;
+    int rc = 0, own = *exists ? own_stream(st) : 0;
     if (!*exists && errno != ENOENT)
         rc = tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     else if (!*exists && strcmp(t, path) != 0)
@@ -219,12 +219,12 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
                      "%s: has %ju hard links, which replacing it would break; "
                      "remove the other links or write elsewhere",
                      path, (uintmax_t)st->st_nlink);
-    else if (*exists && own_stream(st))
+    else if (own)
         rc = tgm_err(err, errlen,
                      "%s: is this command's %s, whose text replacing it would lose; "
                      "write to /dev/%s to add to it, or elsewhere",
-                     path, own_stream(st) == 1 ? "standard output" : "standard error",
-                     own_stream(st) == 1 ? "stdout" : "stderr");
+                     path, own == 1 ? "standard output" : "standard error",
+                     own == 1 ? "stdout" : "stderr");
     if (rc != 0)
         free(t);
     else

@@ -26,15 +26,6 @@ static int overlap(const struct vmm *v, uint32_t base, uint32_t w)
     return -1;
 }
 
-/* Is NAME the name of a live VM other than ID? */
-static bool name_taken(const struct vmm *v, int id, const char *name)
-{
-    for (int i = 0; i < VMM_MAX_VMS; i++)
-        if (i != id && v->vms[i].live && strcmp(v->vms[i].name, name) == 0)
-            return true;
-    return false;
-}
-
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                      char *err, size_t errlen)
 {
@@ -67,13 +58,16 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
         return tgm_err(err, errlen, "out of memory");
     struct vm *vm = &v->vms[id];
     memset(vm, 0, sizeof *vm);
-    vm->live = true;
-    vm->id = id;
     if (name && *name)
         snprintf(vm->name, sizeof vm->name, "%s", name);
     else /* "vmID", unless another VM took that name: names stay distinct */
-        for (int n = id; n == id || name_taken(v, id, vm->name); n++)
+        for (int n = id;; n++) {
             snprintf(vm->name, sizeof vm->name, "vm%d", n);
+            if (vmm_vm_find(v, vm->name) < 0)
+                break;
+        }
+    vm->live = true; /* after the name: vmm_vm_find must not find this VM */
+    vm->id = id;
     vm->base = base;
     vm->w = w;
     machine_reset(view); /* a bare machine's power-on state, region zeroed */
