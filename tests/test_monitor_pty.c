@@ -5,7 +5,8 @@
  * stopping a looping guest with section 2's state intact, Ctrl-C at the
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
- * and 'fg' redrawing the prompt.  Every read has a deadline, so a hang
+ * and 'fg' redrawing the prompt; 'set histfile' keeping the new file's
+ * history.  Every read has a deadline, so a hang
  * fails the test.
  */
 #include <errno.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "cli_support.h"
 
 #define DEADLINE_MS 10000
 
@@ -427,6 +430,85 @@ static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
     assert_int_equal(finish(&s), 0);
 }
 
+
+/* DIR/NAME into BUF. */
+static const char *in_dir(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", dir, name);
+    return buf;
+}
+
+/* TEXT has the lines WANT (NULL-terminated) in that order. */
+static void lines_in_order(const char *text, const char *const *want, const char *file)
+{
+    const char *at = text;
+    for (; *want; want++) {
+        size_t n = strlen(*want);
+        const char *hit = at;
+        while ((hit = strstr(hit, *want)) && ((hit > text && hit[-1] != '\n') || hit[n] != '\n'))
+            hit++;
+        if (!hit)
+            fail_msg("%s: no line '%s' after the lines before it; it holds:\n%s", file, *want,
+                     text);
+        at = hit + n;
+    }
+}
+
+/* 'set histfile F' wrote the whole list over F at the next line: the lines
+ * of the file it left came first and F's own came after them.  Now F ends
+ * as its old lines, then this session's (the 'set histfile' line
+ * included), and the old file keeps only what was typed before the switch. */
+static void pty__set_histfile_keeps_the_new_files_history(void **state)
+{
+    (void)state;
+    char f[128], home[128], notes[128];
+    FILE *w = fopen(in_dir(f, sizeof f, "F"), "w");
+    assert_non_null(w);
+    fputs("_HiStOrY_V2_\nold-f-line\n", w);
+    fclose(w);
+    w = fopen(in_dir(notes, sizeof notes, "notes.txt"), "w");
+    assert_non_null(w);
+    fputs("not a history\n", w);
+    fclose(w);
+    struct session s = {0};
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "echo one\r");
+    expect(&s, "one\r\n");
+    expect(&s, "tgm> ");
+    type(&s, "set histfile F\r");
+    expect(&s, "tgm> ");
+    type(&s, "\x1b[A\x1b[A\x1b[A"); /* F's line is now the oldest */
+    expect(&s, "old-f-line");
+    type(&s, "\x15" "echo two\r");
+    expect(&s, "two\r\n");
+    type(&s, "set histfile notes.txt\r"); /* it would be replaced */
+    expect(&s, "notes.txt: not a history file");
+    type(&s, "set histfile \"\"\r");   /* no file from here on */
+    expect(&s, "tgm> ");
+    type(&s, "echo three\r");
+    expect(&s, "three\r\n");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+
+    char *ft = cs_slurp(f, NULL), *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
+    static const char *const fwant[] = {"_HiStOrY_V2_", "old-f-line", "echo\\040one",
+                                        "set\\040histfile\\040F", "echo\\040two",
+                                        "set\\040histfile\\040notes.txt", NULL};
+    lines_in_order(ft, fwant, "F");
+    assert_null(strstr(ft, "three"));    /* typed after 'set histfile ""' */
+    assert_null(strstr(ft, "\"\""));
+    static const char *const hwant[] = {"_HiStOrY_V2_", "echo\\040one", NULL};
+    lines_in_order(ht, hwant, ".tgm_history");
+    assert_null(strstr(ht, "histfile"));
+    assert_null(strstr(ht, "old-f-line"));
+    free(ft);
+    free(ht);
+    char *nt = cs_slurp(notes, NULL);
+    assert_string_equal(nt, "not a history\n");
+    free(nt);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -443,6 +525,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_z_and_fg_redraw_the_prompt, setup, teardown),
+        cmocka_unit_test_setup_teardown(pty__set_histfile_keeps_the_new_files_history, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("monitor_pty", tests, NULL, NULL);
 }

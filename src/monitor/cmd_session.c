@@ -207,7 +207,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         mon_trace_apply(m);
         return 0;
     case 5: { /* written after every line on the terminal: not over a file in use */
-        if (*v && mon_path_free(m, v, MON_W_HISTORY) != 0)
+        if (*v && (mon_path_free(m, v, MON_W_HISTORY) != 0 || mon_history_check(m, v) != 0))
             return -1;
         char *h = strdup(v);
         if (!h)

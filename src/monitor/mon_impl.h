@@ -252,12 +252,18 @@ void mon_set_program_files(struct mon *m, int slot, char **files);
 int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p);
 /* The profile named S, else NULL after an error that lists the known ones. */
 const struct isa_profile *mon_profile(struct mon *m, const char *s);
-/* Reload the history file after 'set histfile' (reader.c). */
+/* On the terminal, make the history list the history file's lines (now
+ * 'set histfile''s) followed by this session's (reader.c). */
 void mon_history_load(struct mon *m);
-/* The file the session writes its command history to (after every line on
- * the terminal), in BUF if it needs room: 'set histfile''s in any session,
- * so that a script and the terminal refuse the same files, else on the
- * terminal $TGM_HISTORY (empty: none) or ~/.tgm_history.  NULL: none. */
+/* 0 if PATH may become the history file: on the terminal, missing, empty
+ * or one libedit wrote; else -1 after an error (the history would replace
+ * it).  A script writes no history: any PATH. */
+int mon_history_check(struct mon *m, const char *path);
+/* The file the session writes its command history to (on the terminal,
+ * after each line has run), in BUF if it needs room: 'set histfile''s in
+ * any session, so that a script and the terminal refuse the same files,
+ * else on the terminal $TGM_HISTORY (empty: none) or ~/.tgm_history.
+ * NULL: none. */
 const char *mon_history_file(const struct mon *m, char *buf, size_t len);
 /* Describe why address A fails section 2's development under machine X
  * ("a + l >= q" or "a >= b"), or NULL if it develops. */

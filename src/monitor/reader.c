@@ -179,14 +179,92 @@ const char *mon_history_file(const struct mon *m, char *buf, size_t len)
     return buf;
 }
 
+#define HIST_MAX 1000 /* lines the terminal's history keeps */
+
+int mon_history_check(struct mon *m, const char *path)
+{
+    static const char cookie[] = "_HiStOrY_V2_\n"; /* what libedit's files begin with */
+    struct stat st;
+    if (!m->edit || stat(path, &st) != 0)
+        return 0; /* a script writes no history; a missing file is made later */
+    if (S_ISDIR(st.st_mode))
+        return mon_err(m, "%s: is a directory; choose another file", path);
+    if (!S_ISREG(st.st_mode))
+        return 0; /* /dev/null, say: nothing to keep */
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return mon_err(m, "cannot read '%s': %s; choose another file", path, strerror(errno));
+    char head[sizeof cookie] = "";
+    size_t n = fread(head, 1, sizeof cookie - 1, f);
+    fclose(f);
+    if (n > 0 && memcmp(head, cookie, sizeof cookie - 1) != 0)
+        return mon_err(m, "%s: not a history file (it would be replaced); choose another file",
+                       path);
+    return 0;
+}
+
+/* How many of this session's first lines the loaded list already ends with:
+ * the file was this session's before ('set histfile' back to it). */
+static size_t typed_in_list(struct mon_reader *r)
+{
+    HistEvent ev;
+    size_t k = history(r->hist, &ev, H_GETSIZE) == 0 && ev.num > 0 ? (size_t)ev.num : 0;
+    if (k > r->ntyped)
+        k = r->ntyped;
+    const char **tail = k ? malloc(k * sizeof *tail) : NULL;
+    if (!tail)
+        return 0;
+    int ok = history(r->hist, &ev, H_FIRST); /* the newest */
+    for (size_t i = 0; i < k; i++, ok = history(r->hist, &ev, H_NEXT))
+        tail[k - 1 - i] = ok == 0 ? ev.str : "";
+    size_t j = k;
+    for (; j > 0; j--) {
+        size_t i = 0;
+        while (i < j && !strcmp(tail[k - j + i], r->typed[i]))
+            i++;
+        if (i == j)
+            break;
+    }
+    free(tail);
+    return j;
+}
+
+/* The list for the history file in force: its lines, then this session's,
+ * as a session started with $TGM_HISTORY naming it would have. */
 void mon_history_load(struct mon *m)
 {
     struct mon_reader *r = m->edit;
     char buf[4096];
     HistEvent ev;
+    if (!r || !r->hist)
+        return;
     const char *path = mon_history_file(m, buf, sizeof buf);
-    if (r && r->hist && path)
-        history(r->hist, &ev, H_LOAD, path); /* a missing file is no error */
+    history(r->hist, &ev, H_CLEAR);
+    if (path)
+        history(r->hist, &ev, H_LOAD, path); /* appends; a missing file is no error */
+    for (size_t i = typed_in_list(r); i < r->ntyped; i++)
+        history(r->hist, &ev, H_ENTER, r->typed[i]);
+}
+
+/* Keep LINE as typed this session (a repeat of the last one is not). */
+static void typed_add(struct mon_reader *r, const char *line)
+{
+    if (r->ntyped && !strcmp(r->typed[r->ntyped - 1], line))
+        return;
+    char *d = strdup(line);
+    if (!d)
+        return;
+    if (r->ntyped == HIST_MAX) {
+        free(r->typed[0]);
+        memmove(r->typed, r->typed + 1, --r->ntyped * sizeof *r->typed);
+    }
+    char **nv = mon_room(r->typed, r->ntyped, &r->typedcap, sizeof *nv);
+    if (!nv) {
+        free(d);
+        return;
+    }
+    r->typed = nv;
+    r->typed[r->ntyped++] = d;
 }
 
 static void history_save(struct mon_reader *r)
@@ -480,6 +558,10 @@ static const char *edit_gets(struct mon_reader *r, int *count)
 static const char *edit_next(struct mon_reader *r)
 {
     int count;
+    if (r->unsaved) { /* the last line has run: into the file in force now */
+        history_save(r);
+        r->unsaved = false;
+    }
     for (;;) {
         mon_clear_interrupt();
         const char *s = edit_gets(r, &count);
@@ -506,7 +588,8 @@ static const char *edit_next(struct mon_reader *r)
         if (strspn(r->buf, " \t") < n) {
             HistEvent ev;
             history(r->hist, &ev, H_ENTER, r->buf);
-            history_save(r);
+            typed_add(r, r->buf);
+            r->unsaved = true;
         }
         return r->buf;
     }
@@ -514,6 +597,12 @@ static const char *edit_next(struct mon_reader *r)
 
 static void edit_close(struct mon_reader *r)
 {
+    if (r->unsaved) /* 'quit', 'exit' or a signal ended the session */
+        history_save(r);
+    r->unsaved = false;
+    for (size_t i = 0; i < r->ntyped; i++)
+        free(r->typed[i]);
+    free(r->typed);
     if (r->mon->edit == r)
         r->mon->edit = NULL;
     if (r->el)
@@ -538,7 +627,7 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
         edit_close(r);
         return -1;
     }
-    history(r->hist, &ev, H_SETSIZE, 1000);
+    history(r->hist, &ev, H_SETSIZE, HIST_MAX);
     history(r->hist, &ev, H_SETUNIQUE, 1);
     el_set(r->el, EL_CLIENTDATA, r);
     el_set(r->el, EL_EDITOR, "emacs");

@@ -39,6 +39,9 @@ struct mon_reader {
     struct mon *mon;
     void *el, *hist;
     mbstate_t mbs;
+    char **typed;     /* the terminal's lines this session, oldest first */
+    size_t ntyped, typedcap;
+    bool unsaved;     /* the last line is not in the history file yet */
 };
 
 /* A script file; -1 with a one-line reason in ERR if it cannot be opened. */
