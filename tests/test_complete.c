@@ -112,6 +112,57 @@ static void context__an_escaped_quote_does_not_end_the_quotes(void **state)
     assert_int_equal(c.pos, 0);
 }
 
+
+/* Tab offered labels where an expression goes but not the word functions
+ * of docs/monitor.md (psw(, pswi(, rb(): every command that reads an
+ * expression there offers both (kind e with s); 'symbols PREFIX' takes a
+ * prefix of a label, not an expression, and 'load' a file. */
+static void context__expressions_offer_the_word_functions(void **state)
+{
+    (void)state;
+    static const char *const exprs[] = {
+        "print ",          "print/x ps",      "examine lo",      "x/3i lo",
+        "assert ",         "break loop if ",  "break ",          "deposit ",
+        "deposit acc ",    "go until ",       "go ",             "continue until ",
+        "until ",          "translate ",      "display ",        "watch acc if ",
+        "assemble ",       "p ",
+    };
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        struct mon_compl c = ms_compl(exprs[i]);
+        if (!strchr(c.kinds, 'e') || !strchr(c.kinds, 's'))
+            fail_msg("'%s': kinds '%s', want labels (s) and functions (e)", exprs[i], c.kinds);
+    }
+    assert_string_equal(ms_compl("symbols ").kinds, "s");
+    assert_string_equal(ms_compl("load ").kinds, "f");
+    assert_null(strchr(ms_compl("set ring ").kinds, 'e'));
+}
+
+/* A name inside an expression starts after the operator, parenthesis or
+ * comma before it, so 'print psw(1,sp<Tab>' completes "sp"; a keyword
+ * does not go there, and a '-' that begins the word is still an option. */
+static void context__a_name_inside_an_expression(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line;
+        size_t start;
+    } at[] = {
+        {"print psw(1,sp", 12}, {"print E[lo", 8},   {"assert 1+lo", 9},
+        {"print rb(", 9},       {"print (lo", 7},    {"x/2w V[lo]+l", 11},
+        {"print lo", 6},        {"examine -p", 8},   {"print a-b", 8},
+    };
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        struct mon_compl c = ms_compl(at[i].line);
+        if (c.start != at[i].start)
+            fail_msg("'%s': the name starts at %zu, want %zu", at[i].line, c.start,
+                     at[i].start);
+    }
+    assert_string_equal(ms_compl("go (un").words, "");
+    assert_true(ms_has_word(ms_compl("go un").words, "until"));
+    assert_true(ms_has_word(ms_compl("examine -p").words, "-p"));
+    assert_int_equal(ms_compl("load dir/a-b").start, 5); /* a file name is one word */
+}
+
 static void match__filters_sorts_and_dedupes(void **state)
 {
     (void)state;
@@ -151,6 +202,8 @@ int main(void)
         cmocka_unit_test(context__unknown_command_has_nothing),
         cmocka_unit_test(context__cursor_inside_the_line),
         cmocka_unit_test(context__an_escaped_quote_does_not_end_the_quotes),
+        cmocka_unit_test(context__expressions_offer_the_word_functions),
+        cmocka_unit_test(context__a_name_inside_an_expression),
         cmocka_unit_test(match__filters_sorts_and_dedupes),
         cmocka_unit_test(match__common_prefix_and_no_match),
     };

@@ -5,8 +5,8 @@
  * stopping a looping guest with section 2's state intact, Ctrl-C at the
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
- * and 'fg' redrawing the prompt; 'set histfile' keeping the new file's
- * history.  Every read has a deadline, so a hang
+ * and 'fg' redrawing the prompt; Tab offering psw( in expressions; 'set
+ * histfile' keeping the new file's history.  Every read has a deadline, so a hang
  * fails the test.
  */
 #include <errno.h>
@@ -438,6 +438,35 @@ static const char *in_dir(char *buf, size_t len, const char *name)
     return buf;
 }
 
+/* Tab offers the word functions where an expression goes, with their
+ * parenthesis and no space after it, and completes a label inside an
+ * expression (after the comma of "psw(1,"). */
+static void pty__tab_completes_word_functions_in_expressions(void **state)
+{
+    (void)state;
+    struct session s = {0};
+    start(&s);
+    expect(&s, "tgm> ");
+    type(&s, "load loop.s\r");
+    expect(&s, "3 symbols");
+    type(&s, "print rb\t");
+    expect(&s, "(");
+    type(&s, "0, 16)\r");
+    expect(&s, "0x10 (16)");
+    type(&s, "print psw(1,sp\t");
+    expect(&s, "in ");
+    type(&s, ",0,16)\r");
+    expect(&s, "0x8000008000000010");
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+    /* the lines as completed, from the history file */
+    char path[128];
+    char *h = cs_slurp(in_dir(path, sizeof path, ".tgm_history"), NULL);
+    assert_non_null(strstr(h, "\nprint\\040rb(0,\\04016)\n")); /* no space after '(' */
+    assert_non_null(strstr(h, "\nprint\\040psw(1,spin\\040,0,16)\n"));
+    free(h);
+}
+
 /* TEXT has the lines WANT (NULL-terminated) in that order. */
 static void lines_in_order(const char *text, const char *const *want, const char *file)
 {
@@ -525,6 +554,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_z_and_fg_redraw_the_prompt, setup, teardown),
+        cmocka_unit_test_setup_teardown(pty__tab_completes_word_functions_in_expressions, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_keeps_the_new_files_history, setup,
                                         teardown),
     };

@@ -224,6 +224,9 @@ struct isa_wordfn {
 #define ISA_WORDFN_NAMES "psw, pswi and rb"
 /* The function named by the LEN bytes at NAME (any case), or NULL. */
 const struct isa_wordfn *isa_wordfn_find(const char *name, size_t len);
+/* The I-th function (0, 1, ...), or NULL past the last: the monitor's Tab
+ * offers their names. */
+const struct isa_wordfn *isa_wordfn_at(size_t i);
 /* FN of its N arguments ARG: the word in *WORD and -1; or, when N is not
  * FN's count, N with why in ERR ("psw takes 4 arguments (m, p, l, b), got
  * 3"); or, when an argument is out of range, its index with why in ERR

@@ -88,6 +88,11 @@ const struct isa_wordfn *isa_wordfn_find(const char *name, size_t len)
     return NULL;
 }
 
+const struct isa_wordfn *isa_wordfn_at(size_t i)
+{
+    return i < sizeof wordfns / sizeof wordfns[0] ? &wordfns[i] : NULL;
+}
+
 int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned n,
                      uint64_t *word, char *err, size_t errlen)
 {

@@ -17,7 +17,8 @@ const char *const mon_group_names[G_COUNT] = {
 };
 
 /* Completion specs (complete.c): "sub:KINDS" per subcommand, "=KINDS" for
- * plain arguments; kinds f file, s symbol, v VM, V VM or bare, c trap cause,
+ * plain arguments; kinds f file, s symbol, e expression function (psw( ...;
+ * with s wherever an expression goes), v VM, V VM or bare, c trap cause,
  * k class, p profile, C command, - nothing, {a,b} fixed words; '+' joins
  * kinds at one position and the last position repeats.  ">WORD:KINDS": the
  * word after the keyword WORD, wherever it is, completes as KINDS. */
@@ -49,13 +50,13 @@ const struct mon_cmd mon_cmds[] = {
      "trap stop, say where and after how many steps and cycles of the run.\n"
      "With a VM selected, the control program runs all runnable VMs.  Guest\n"
      "console output is shown as it is written.",
-     G_EXEC, "g run", "=s+{until,for,cycles}", 0},
+     G_EXEC, "g run", "=s+e+{until,for,cycles}", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
      "Inside a breakpoint's command list, 'continue' (or 'go') resumes the run\n"
      "that stopped, with the options it was started with: 'until', 'for' and\n"
      "'cycles' are refused there.",
-     G_EXEC, "c", "={until,for,cycles}+s", CMD_KEEPS},
+     G_EXEC, "c", "={until,for,cycles}+s+e", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
      "Prints the address, the word disassembled, the PSW before and after, every\n"
@@ -102,7 +103,7 @@ const struct mon_cmd mon_cmds[] = {
      "machine would take it).",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
-     "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s", 0},
+     "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s+e", 0},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
      "stop a VM so the control program no longer runs it\n"
      "A run started at the prompt always ends with the machine stopped; Ctrl-C\n"
@@ -128,13 +129,13 @@ const struct mon_cmd mon_cmds[] = {
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
-     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s", 0},
+     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", 0},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"
      "fails (a + l >= q, a >= b).  With a VM selected, also the composed R' of\n"
      "the real machine.",
-     G_INSPECT, "t", "=s", 0},
+     G_INSPECT, "t", "=s+e", 0},
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
      "list the symbols of the program loaded into the focused machine\n"
      "Its labels, and its constants (K_ADD = 0) marked '(constant)': both work in\n"
@@ -145,12 +146,12 @@ const struct mon_cmd mon_cmds[] = {
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
      "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
      "binary, c character, w decoded as a PSW (print/w E[0]: the old PSW).",
-     G_INSPECT, "p", "=s", CMD_RAW | CMD_KEEPS},
+     G_INSPECT, "p", "=s+e", CMD_RAW | CMD_KEEPS},
     {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N...|all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
      "(and of continue, until, rstep, rcontinue and stack step).  Without EXPR\n"
      "lists them with their values; /F as for 'print'.",
-     G_INSPECT, NULL, "delete:{all} =s", CMD_RAW},
+     G_INSPECT, NULL, "delete:{all} =s+e", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
      "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
@@ -174,11 +175,11 @@ const struct mon_cmd mon_cmds[] = {
      "$P, $b...; it names the field even where a label has that name (write\n"
      "b+0 for the label's word).  Memory flags as for 'examine'.  Several\n"
      "values fill consecutive words.",
-     G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s", 0},
+     G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s+e", 0},
     {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
      "assemble one instruction (or data expression) into E[ADDR]\n"
      "Symbols of the loaded program may be used; the word is shown disassembled.",
-     G_ALTER, "a", "=s", CMD_RAW},
+     G_ALTER, "a", "=s+e", CMD_RAW},
 
     {"break", mon_cmd_break, 0, -1,
      "break [ADDR [ignore N] [do \"CMDS\"] [if EXPR] | trap CAUSE... | class CLASS... | list]",
@@ -196,14 +197,14 @@ const struct mon_cmd mon_cmds[] = {
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
-     G_BREAK, "b", "list trap:c class:k =s+{ignore,do,if}", 0},
+     G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if}", 0},
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR]",
      "stop after an instruction reads or writes watched words (default: write)\n"
      "One kind: read, write, or access for both (not 'read write').\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.",
-     G_BREAK, "w", "={read,write,access,ignore,do,if}+s", 0},
+     G_BREAK, "w", "={read,write,access,ignore,do,if}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
@@ -313,7 +314,7 @@ const struct mon_cmd mon_cmds[] = {
      "operators ( ) ! ~ - * / % + - << >> < <= > >= == != & ^ | && ||, signed.\n"
      "A label of the loaded program hides a built-in name; $cause, $halted...\n"
      "always mean the built-in.  Example: assert E[0x100] == 42 && M == user",
-     G_SCRIPT, NULL, "=s", CMD_RAW | CMD_KEEPS},
+     G_SCRIPT, NULL, "=s+e", CMD_RAW | CMD_KEEPS},
     {"log", mon_cmd_log, 0, 1, "log [FILE|off]",
      "copy the session, commands and output, to FILE (for a lab report)\n"
      "Each command is written after its prompt, as on the screen; FILE\n"

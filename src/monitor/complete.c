@@ -83,7 +83,7 @@ size_t mon_quote_step(const char *s, bool *quoted)
     return 1;
 }
 
-int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
+static int context(const char *line, size_t cursor, struct mon_compl *out)
 {
     memset(out, 0, sizeof *out);
     size_t seg = 0;
@@ -124,6 +124,7 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
         return -1;
     memcpy(word, line + wstart[0], wlen[0]);
     word[wlen[0]] = '\0';
+    word[strcspn(word, "/")] = '\0'; /* x/3i is examine, as mon_exec reads it */
     const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
     if (!c || !c->complete)
         return c ? 0 : -1;
@@ -185,6 +186,25 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
     }
     if (dflt)
         add_position(dflt, dlen, pos - 1, out);
+    return 0;
+}
+
+/* In an expression the name being completed starts after the last
+ * operator, parenthesis or comma of its word ("psw(0,lo", "E[lo", "1+lo");
+ * a '-' that begins the word stays: it may be an option ("examine -p"). */
+int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
+{
+    int rc = context(line, cursor, out);
+    if (rc != 0 || !strchr(out->kinds, 'e'))
+        return rc;
+    size_t at = out->start;
+    for (size_t i = out->start; i < cursor; i++)
+        if (strchr("()[]+-*/%&|^~!<>=,", line[i]) && (line[i] != '-' || i > out->start))
+            at = i + 1;
+    if (at > out->start) { /* no keyword after an operator: labels and functions */
+        out->start = at;
+        out->words[0] = '\0';
+    }
     return 0;
 }
 

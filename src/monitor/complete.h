@@ -15,8 +15,9 @@ struct mon_compl {
     size_t start;    /* offset in the line of the word being completed */
     int pos;         /* its position: 0 is the command word */
     char kinds[12];  /* dynamic candidates: C command, f file, s symbol,
-                        v VM, V VM or "bare", c trap cause, k class,
-                        p profile */
+                        e expression function ("psw(": where an
+                        expression goes, with s), v VM, V VM or "bare",
+                        c trap cause, k class, p profile */
     char words[512]; /* fixed candidates, space separated */
 };
 
@@ -26,7 +27,9 @@ struct mon_compl {
  * ';' and what completes it read quotes as mon_split does. */
 size_t mon_quote_step(const char *s, bool *quoted);
 
-/* 0, or -1 if nothing can be completed (unknown command, too many words). */
+/* 0, or -1 if nothing can be completed (unknown command, too many words).
+ * Where an expression goes (e in kinds), START is past the last operator,
+ * parenthesis or comma in the word: "print psw(0,lo" completes "lo". */
 int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out);
 
 /* The candidates starting with PREFIX, sorted and without duplicates, into

@@ -384,6 +384,13 @@ static void cand_kind(struct mon *m, struct cands *c, char kind, const char *pre
             cand_words(c, img->syms[i].name);
         break;
     }
+    case 'e': /* with the parenthesis, as a shell gives a directory its slash */
+        for (size_t i = 0; isa_wordfn_at(i); i++) {
+            char call[32];
+            int n = snprintf(call, sizeof call, "%s(", isa_wordfn_at(i)->name);
+            cand_add(c, call, (size_t)n);
+        }
+        break;
     case 'V':
         cand_words(c, "bare");
         /* fall through */
@@ -462,8 +469,8 @@ static unsigned char complete(EditLine *el, int ch)
     if (nm == 1) {
         char ins[1100];
         size_t ml = strlen(match[0]);
-        bool dir = ml && match[0][ml - 1] == '/';
-        snprintf(ins, sizeof ins, "%s%s", match[0] + plen, dir ? "" : " ");
+        bool open = ml && (match[0][ml - 1] == '/' || match[0][ml - 1] == '(');
+        snprintf(ins, sizeof ins, "%s%s", match[0] + plen, open ? "" : " ");
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1 && common > plen) {
