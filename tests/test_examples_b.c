@@ -1,8 +1,9 @@
 /* test_examples_b.c: the hostile guests do, on their own bare machine, what
  * their header comments say (examples/hostile/), the main demo
  * (examples/demo.sh, `make run`) shows what it says it shows, every
- * example assembles without a word of diagnostics, and README.md and
- * docs/monitor.md say truly what is in examples/.
+ * example assembles without a word of diagnostics, README.md and
+ * docs/monitor.md say truly what is in examples/, and the example scripts
+ * write only where they are run.
  *
  * tests/test_hostile.c checks that the control program contains them; this
  * suite checks the attacks themselves: each guest runs on a bare machine of
@@ -11,13 +12,16 @@
  * illegal in a guest in either mode, docs/isa.md) teaches the wrong machine.
  */
 #include <glob.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -447,6 +451,60 @@ static void gdb_mon__uses_each_word_the_monitor_doc_says_it_does(void **state)
     free(mon);
 }
 
+
+/* examples/gdb.mon logged to a fixed /tmp/tgm-gdb-example.log: two users
+ * of one machine wrote over each other's, and a run in a clean directory
+ * left a file behind.  Run where examples/ is (a link here), it writes
+ * its log into the current directory. */
+static void gdb_mon__writes_its_log_in_the_current_directory(void **state)
+{
+    (void)state;
+    char exe[PATH_MAX], root[PATH_MAX], link[CS_PATH], log[CS_PATH], cmd[3 * PATH_MAX];
+    assert_non_null(realpath(cs_tgm(), exe));
+    assert_non_null(getcwd(root, sizeof root));
+    char examples[PATH_MAX + 16];
+    snprintf(examples, sizeof examples, "%s/examples", root);
+    cs_tmp_path(link, sizeof link, "examples");
+    assert_int_equal(symlink(examples, link), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' monitor -f examples/gdb.mon >/dev/null 2>&1",
+             cs_tmpdir(), exe);
+    int status = system(cmd);
+    assert_int_equal(remove(link), 0);
+    if (status != 0)
+        fail_msg("examples/gdb.mon failed (status %d) run from a directory with examples/",
+                 status);
+    cs_tmp_path(log, sizeof log, "gdb-example.log");
+    char *text = cs_slurp(log, NULL);
+    assert_non_null(strstr(text, "break apply if E[op] == K_NEG\n"));
+    assert_non_null(strstr(text, "log off\n"));
+    free(text);
+    assert_int_equal(remove(log), 0);
+}
+
+/* No example script names an absolute path (a file it would write, or
+ * read, outside the directory it is run from). */
+static void examples__scripts_name_no_absolute_path(void **state)
+{
+    (void)state;
+    char paths[32][CS_PATH];
+    size_t n = cs_list_files("examples", ".mon", paths, 32);
+    assert_true(n >= 6);
+    for (size_t i = 0; i < n; i++) {
+        char *text = cs_slurp(paths[i], NULL);
+        unsigned line = 1;
+        for (const char *p = text; *p; line++) {
+            size_t len = strcspn(p, "\n");
+            for (size_t k = 0; k < len && p[k] != '#'; k++) {
+                bool word = k == 0 || p[k - 1] == ' ' || p[k - 1] == '"';
+                if (word && p[k] == '/' && k + 1 < len && p[k + 1] != ' ')
+                    fail_msg("%s:%u: an absolute path: %.*s", paths[i], line, (int)len, p);
+            }
+            p += len + (p[len] == '\n');
+        }
+        free(text);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -473,6 +531,8 @@ int main(void)
         cmocka_unit_test(examples__all_assemble_silently),
         cmocka_unit_test(readme__names_every_doc_and_every_kind_of_example),
         cmocka_unit_test(gdb_mon__uses_each_word_the_monitor_doc_says_it_does),
+        cmocka_unit_test(gdb_mon__writes_its_log_in_the_current_directory),
+        cmocka_unit_test(examples__scripts_name_no_absolute_path),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
