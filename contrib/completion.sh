@@ -5,9 +5,10 @@
 #
 #   sh contrib/completion.sh TGM > tgm.bash
 #
-# Subcommands come from 'tgm --help', each one's options and what their
-# arguments are from its '--help' option lines ("  -o, --output IMAGE  ..."),
-# the profile names from 'tgm isa --profiles'.  An option whose argument is
+# Subcommands come from 'tgm --help' ('tgm help' completes one of them),
+# each one's options and what their arguments are from its '--help' option
+# lines ("  -o, --output IMAGE  ..."), the profile names from
+# 'tgm isa --profiles'.  An option whose argument is
 # a profile completes profile names, one whose argument is a number or text
 # nothing, any other a file name; other words complete file names if the
 # command's usage names an operand (SRC, IMAGE...), else its options, and
@@ -82,7 +83,12 @@ _tgm() {
     done
     COMPREPLY=()
     if [[ -z $cmd ]]; then
-        COMPREPLY=($(compgen -W "$_tgm_commands --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "$_tgm_commands help -h --help --version" -- "$cur"))
+        return 0
+    fi
+    # 'tgm help COMMAND': one command name
+    if [[ $cmd == help ]]; then
+        ((i == COMP_CWORD - 1)) && COMPREPLY=($(compgen -W "$_tgm_commands" -- "$cur"))
         return 0
     fi
     case $cmd in

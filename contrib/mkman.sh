@@ -66,16 +66,35 @@ tgm \\- Popek and Goldberg's third generation machine and its virtual machine mo
 .RI [ ARGS ]
 .br
 .B tgm
-.RB [ \\-\\-version | \\-\\-help ]
+.B help
+.RI [ COMMAND ]
+.br
+.B tgm
+.RB [ \\-\\-version | \\-h | \\-\\-help ]
 .SH DESCRIPTION
 EOF
-    printf '%s\n' "$help" | sed -n '/^commands:/q; 2,$p' | sed "$esc" | sed '/^$/d'
-    echo "With no arguments on a terminal, tgm starts the monitor (see tgm\\-monitor(1))."
+    printf '%s\n' "$help" | sed -n '/^commands:/q; 2,$p' | sed '/^       tgm /d' | sed "$esc" | sed '/^$/d'
+    cat <<EOF
+With no arguments, tgm starts the monitor on a terminal (see tgm\\-monitor(1));
+otherwise it prints its help on standard error and exits 2.
+.B tgm help
+.I COMMAND
+is
+.B tgm
+.I COMMAND
+.BR \\-\\-help ,
+and
+.BR \\-h " and " \\-\\-help
+are the same as
+.BR help .
+EOF
     echo ".SH COMMANDS"
     printf '%s\n' "$help" | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on' |
         sed "$esc" | awk '{ name = $1; sub(/^ *[^ ]+ +/, ""); print ".TP"; print "\\fB" name "\\fR"; print }'
     echo ".SH OPTIONS"
-    printf '%s\n' "$help" | awk '/^  --/' | sed "$esc" | awk '{ o = $1; sub(/^ *[^ ]+ +/, ""); print ".TP"; print "\\fB" o "\\fR"; print }'
+    printf '%s\n' "$help" | awk '/^  -/' | sed "$esc" |
+        awk '{ match($0, /[^ ]  +[^ ]/); o = substr($0, 3, RSTART - 2); sub(/^ *[^ ].*[^ ]  +/, "")
+               print ".TP"; print "\\fB" o "\\fR"; print }'
     for cmd in $(printf '%s\n' "$help" | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'); do
         printf '.SH "TGM %s"\n' "$(printf '%s' "$cmd" | tr a-z A-Z)"
         "$tgm" "$cmd" --help | help2man

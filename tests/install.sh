@@ -143,6 +143,9 @@ expect() { # WANT WORDS...
     [ "$got" = "$want" ] && ok "complete '$*' -> '$want'" || bad "complete '$*': '$got', want '$want'"
 }
 expect "run" tgm ru
+expect "help" tgm hel
+expect "run" tgm help ru     # 'tgm help COMMAND': one command name, then nothing
+expect "" tgm help run ""
 expect "--profile --profiles" tgm isa --prof
 expect "--timeline" tgm run --vmm --tim
 expect "$(tgm=$tgm; "$tgm" isa --profiles | grep '^p' | sort | tr '\n' ' ' | sed 's/ $//')" \

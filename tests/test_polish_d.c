@@ -2,7 +2,8 @@
  * machine at the edges of docs/isa.md's R word (section 2's relocation-
  * bounds register); the analyzer's witness output with a location shift
  * x > 0 (section 3's mode sensitivity); the monitor's stop counts; each
- * subcommand's --help listing -h and --help, for tgm(1).  Each
+ * subcommand's --help listing -h and --help, for tgm(1); 'tgm help
+ * COMMAND'.  Each
  * test failed, or would have, before its fix.
  *
  * Runs from the top of the source tree.
@@ -235,6 +236,61 @@ static void help__every_subcommand_lists_its_help_option(void **state)
     cs_outcome_free(&top);
 }
 
+
+/* 'tgm help', -h and --help printed the list of commands, but 'tgm help
+ * run' printed it too (not run's help, as git and cargo give it) and 'tgm
+ * help frob' succeeded; none of it was documented.  'tgm help COMMAND' is
+ * 'tgm COMMAND --help', an unknown one is one line and status 2, and 'tgm'
+ * alone off a terminal is the list on stderr and status 2. */
+static void help__tgm_help_command_is_command_help(void **state)
+{
+    (void)state;
+    struct cs_outcome top = cs_run_tgm("--help", NULL);
+    assert_int_equal(top.status, 0);
+    assert_string_equal(top.err, "");
+    assert_non_null(strstr(top.out, "\n       tgm help [COMMAND]\n"));
+    assert_non_null(strstr(top.out, "\n  -h, --help "));
+    static const char *const same[] = {"-h", "help"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        struct cs_outcome o = cs_run_tgm(same[i], NULL);
+        assert_int_equal(o.status, 0);
+        assert_string_equal(o.out, top.out);
+        cs_outcome_free(&o);
+    }
+    static const char *const cmds[] = {"as",    "dis",   "run",           "isa",
+                                       "analyze", "check", "counterexample", "monitor"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        struct cs_outcome h = cs_run_tgm("help", cmds[i], NULL);
+        struct cs_outcome l = cs_run_tgm(cmds[i], "--help", NULL);
+        if (h.status != 0 || strcmp(h.out, l.out) != 0 || h.err[0])
+            fail_msg("tgm help %s: status %d, \"%.80s\"; not tgm %s --help", cmds[i], h.status,
+                     h.out, cmds[i]);
+        cs_outcome_free(&h);
+        cs_outcome_free(&l);
+    }
+    struct cs_outcome o = cs_run_tgm("--help", "help", NULL); /* help on help */
+    assert_string_equal(o.out, top.out);
+    cs_outcome_free(&o);
+    cs_tgm_fails(2, "tgm: help: unknown command 'frob' (try 'tgm --help')", "help",
+                 CS_ARGV("frob"));
+    cs_tgm_fails(2, "tgm: -h: unknown command 'frob'", "-h", CS_ARGV("frob"));
+    cs_tgm_fails(2, "tgm: help: one command at a time ('x' after 'run')", "help",
+                 CS_ARGV("run", "x"));
+    o = cs_run_tgm(NULL, NULL); /* standard input is not a terminal */
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    assert_string_equal(o.err, top.out);
+    cs_outcome_free(&o);
+    cs_outcome_free(&top);
+    /* and the front page says so */
+    char *readme = cs_slurp("README.md", NULL);
+    assert_non_null(strstr(readme, "`tgm help COMMAND` is `tgm COMMAND --help`"));
+    assert_non_null(strstr(readme, "`tgm` with no arguments starts the monitor on a terminal;\n"
+                                   "otherwise it prints the list of commands on standard error "
+                                   "and exits 2."));
+    free(readme);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -257,6 +313,7 @@ int main(void)
         cmocka_unit_test(analyze__witness_output_shows_a_nonzero_x_for_every_claim),
         cmocka_unit_test(next__a_stop_in_a_call_counts_from_the_command),
         cmocka_unit_test(help__every_subcommand_lists_its_help_option),
+        cmocka_unit_test(help__tgm_help_command_is_command_help),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

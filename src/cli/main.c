@@ -102,14 +102,17 @@ const struct isa_profile *cli_parse_profile(const char *s)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tgm COMMAND [ARGS]\n\n"
+    fprintf(f, "usage: tgm COMMAND [ARGS]\n"
+               "       tgm help [COMMAND]\n\n"
                "tgm simulates Popek and Goldberg's third generation machine and its VMM.\n\n"
                "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n  %-15s %s\n  %-15s %s\n", "--version", "print the version", "--help",
-            "print this help");
-    fprintf(f, "\n'tgm COMMAND --help' describes a command.  Exit status: 0 success,\n"
+    fprintf(f, "\n  %-15s %s\n  %-15s %s\n", "--version", "print the version", "-h, --help",
+            "print this help (also: tgm help)");
+    fprintf(f, "\n'tgm help COMMAND' or 'tgm COMMAND --help' describes a command.  With no\n"
+               "arguments tgm starts the monitor on a terminal; otherwise it prints this\n"
+               "help on standard error and exits 2.  Exit status: 0 success,\n"
                "1 negative result, 2 bad usage or input, 3 step limit reached,\n"
                "130 interrupted (Ctrl-C).\n");
 }
@@ -150,6 +153,33 @@ static int occupy_std_fds(void)
     return 0;
 }
 
+static bool is_help(const char *word)
+{
+    return !strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h");
+}
+
+/* 'tgm help [COMMAND]' (or -h, --help): this help, or COMMAND's own, as
+ * 'tgm COMMAND --help' gives it (git and cargo users expect both). */
+static int help(int argc, char **argv)
+{
+    if (argc > 3) {
+        cli_error("%s: one command at a time ('%s' after '%s')", argv[1], argv[3], argv[2]);
+        return EXIT_USAGE;
+    }
+    if (argc < 3 || is_help(argv[2])) {
+        usage(stdout);
+        return finish(argv[1], EXIT_OK);
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[2], commands[i].name)) {
+            char opt[] = "--help";
+            char *args[] = {argv[2], opt, NULL};
+            return finish(argv[2], commands[i].fn(2, args));
+        }
+    cli_error("%s: unknown command '%s' (try 'tgm --help')", argv[1], argv[2]);
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (occupy_std_fds() != 0) {
@@ -168,10 +198,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        usage(stdout);
-        return finish(cmd, EXIT_OK);
-    }
+    if (is_help(cmd))
+        return help(argc, argv);
     if (!strcmp(cmd, "--version")) {
         printf("tgm %s\n", TGM_VERSION);
         return finish(cmd, EXIT_OK);
