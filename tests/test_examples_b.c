@@ -452,9 +452,9 @@ static void gdb_mon__uses_each_word_the_monitor_doc_says_it_does(void **state)
 }
 
 
-/* examples/gdb.mon logged to a fixed /tmp/tgm-gdb-example.log: two users
- * of one machine wrote over each other's, and a run in a clean directory
- * left a file behind.  Run where examples/ is (a link here), it writes
+/* examples/gdb.mon logged to one fixed file in the system's temporary
+ * directory: two users of one machine wrote over each other's, and a run
+ * in a clean directory left a file behind.  Run where examples/ is (a link here), it writes
  * its log into the current directory. */
 static void gdb_mon__writes_its_log_in_the_current_directory(void **state)
 {

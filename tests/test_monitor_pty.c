@@ -207,32 +207,26 @@ static int finish(struct session *s)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* TEXT as DIR/NAME. */
+static void put_file(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
     strcpy(dir, "/tmp/tgm-pty-XXXXXX");
     assert_non_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/loop.s", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(loop_src, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/echo.s", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(echo_src, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/hi.s", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(hi_src, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/lsan.supp", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("leak:wcsdup\n", f);
-    fclose(f);
+    put_file("loop.s", loop_src);
+    put_file("echo.s", echo_src);
+    put_file("hi.s", hi_src);
+    put_file("lsan.supp", "leak:wcsdup\n");
     return 0;
 }
 
@@ -491,14 +485,8 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
 {
     (void)state;
     char f[128], home[128], notes[128];
-    FILE *w = fopen(in_dir(f, sizeof f, "F"), "w");
-    assert_non_null(w);
-    fputs("_HiStOrY_V2_\nold-f-line\n", w);
-    fclose(w);
-    w = fopen(in_dir(notes, sizeof notes, "notes.txt"), "w");
-    assert_non_null(w);
-    fputs("not a history\n", w);
-    fclose(w);
+    put_file("F", "_HiStOrY_V2_\nold-f-line\n");
+    put_file("notes.txt", "not a history\n");
     struct session s = {0};
     start(&s);
     expect(&s, "tgm> ");
@@ -520,7 +508,7 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     type(&s, "quit\r");
     assert_int_equal(finish(&s), 0);
 
-    char *ft = cs_slurp(f, NULL), *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
+    char *ft = cs_slurp(in_dir(f, sizeof f, "F"), NULL), *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
     static const char *const fwant[] = {"_HiStOrY_V2_", "old-f-line", "echo\\040one",
                                         "set\\040histfile\\040F", "echo\\040two",
                                         "set\\040histfile\\040notes.txt", NULL};
@@ -533,7 +521,7 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     assert_null(strstr(ht, "old-f-line"));
     free(ft);
     free(ht);
-    char *nt = cs_slurp(notes, NULL);
+    char *nt = cs_slurp(in_dir(notes, sizeof notes, "notes.txt"), NULL);
     assert_string_equal(nt, "not a history\n");
     free(nt);
 }
