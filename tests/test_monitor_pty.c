@@ -501,6 +501,8 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     expect(&s, "two\r\n");
     type(&s, "set histfile notes.txt\r"); /* it would be replaced */
     expect(&s, "notes.txt: not a history file");
+    type(&s, "set histfile .\r");
+    expect(&s, ".: is a directory; choose another file");
     type(&s, "set histfile \"\"\r");   /* no file from here on */
     expect(&s, "tgm> ");
     type(&s, "echo three\r");
@@ -511,7 +513,8 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     char *ft = cs_slurp(in_dir(f, sizeof f, "F"), NULL), *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
     static const char *const fwant[] = {"_HiStOrY_V2_", "old-f-line", "echo\\040one",
                                         "set\\040histfile\\040F", "echo\\040two",
-                                        "set\\040histfile\\040notes.txt", NULL};
+                                        "set\\040histfile\\040notes.txt",
+                                        "set\\040histfile\\040.", NULL};
     lines_in_order(ft, fwant, "F");
     assert_null(strstr(ft, "three"));    /* typed after 'set histfile ""' */
     assert_null(strstr(ft, "\"\""));
