@@ -198,7 +198,7 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
     if (rc != 0 || !strchr(out->kinds, 'e'))
         return rc;
     size_t at = out->start;
-    for (size_t i = out->start; i < cursor; i++)
+    for (size_t i = out->start; i < cursor && line[i]; i++)
         if (strchr("()[]+-*/%&|^~!<>=,", line[i]) && (line[i] != '-' || i > out->start))
             at = i + 1;
     if (at > out->start) { /* no keyword after an operator: labels and functions */
