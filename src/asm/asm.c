@@ -409,11 +409,12 @@ static int placing_address(struct assembler *a, const struct asm_parts *pt, uint
     if (placing_value(a, pt, &v) != 0)
         return -1;
     if (v > TGM_Q_MAX) {
+        char shown[32];
+        asm_show_address(shown, sizeof shown, v);
         a->misplaced = true;
         asm_error_span(c, &c->toks[pt->ops], &c->toks[c->ntoks - 2],
-                       "'%.*s' address 0x%llx is outside memory (0..0x%x)",
-                       (int)c->toks[pt->head].len, c->toks[pt->head].p, (unsigned long long)v,
-                       TGM_Q_MAX);
+                       "'%.*s' address %s is outside memory (0..0x%x)",
+                       (int)c->toks[pt->head].len, c->toks[pt->head].p, shown, TGM_Q_MAX);
         return -1;
     }
     *addr = (uint32_t)v;
@@ -759,9 +760,11 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
         if (asm_one_operand(a, pt.ops, s.dot, EV_FINAL, &r) != EV_OK)
             break;
         if (r.value > TGM_ADDR_MASK) {
+            char shown[32];
+            asm_show_address(shown, sizeof shown, r.value);
             asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
-                           "'.entry' address 0x%llx is outside memory (0..0x%x)",
-                           (unsigned long long)r.value, TGM_ADDR_MASK);
+                           "'.entry' address %s is outside memory (0..0x%x)", shown,
+                           TGM_ADDR_MASK);
             break;
         }
         a->entry_psw = psw_pack(&(struct psw){.sup = true, .p = (uint32_t)r.value,

@@ -158,6 +158,9 @@ int asm_eval(struct asm_ctx *c, const struct asm_tok *t, uint32_t *pos,
 /* V for a message: signed if its top bit is set (-1 reads better than
  * 18446744073709551615). */
 void asm_show_value(char *buf, size_t len, uint64_t v);
+/* The same for an address out of range: hex, or signed when its top bit is
+ * set ('.org -1' says -1, not 0xffffffffffffffff). */
+void asm_show_address(char *buf, size_t len, uint64_t v);
 /* Evaluate constant SYM if it is not yet (EV_PASS1 or EV_FINAL). */
 int asm_eval_sym(struct asm_ctx *c, uint32_t sym, int mode,
                  const struct asm_tok *use, struct ev_result *r);

@@ -187,6 +187,14 @@ void asm_show_value(char *buf, size_t len, uint64_t v)
         snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
+void asm_show_address(char *buf, size_t len, uint64_t v)
+{
+    if (v >> 63)
+        asm_show_value(buf, len, v);
+    else
+        snprintf(buf, len, "0x%llx", (unsigned long long)v);
+}
+
 /* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) (the machine's one table of
  * them, shared with the monitor): NAME is the name token. */
 static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
