@@ -95,6 +95,13 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opt
 /* Is PATH a readable file (not a directory)?  0, or -1 after one line
  * "tgm: [CMD: ]PATH: why".  CMD may be NULL. */
 int cli_input_ok(const char *cmd, const char *path);
+/* PATH, given as NAME, is about to be read whole by READER ("--input-file",
+ * "the image").  Standard input that is a pipe can be read only once:
+ * if PATH is it and it was read already, -1 after one line "tgm:
+ * PREFIX: NAME: standard input was read already ..."; else 0.  READER and
+ * NAME are kept. */
+int cli_stdin_once(const char *prefix, const char *path, const char *name,
+                   const char *reader);
 /* Is PATH "-", standard output, as for most Unix tools? */
 bool cli_is_stdout(const char *path);
 /* Flush standard output: 0, or -1 after the line every command gives for

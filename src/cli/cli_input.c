@@ -40,8 +40,11 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     }
     /* '-' is standard input, as for most Unix tools; by its /dev name so
      * that an output that is the same file is still recognised */
+    const char *given = path;
     if (strcmp(path, "-") == 0)
         path = "/dev/stdin";
+    if (cli_stdin_once("--input-file", path, given, "--input-file") != 0)
+        return -1;
     uint8_t *buf;
     size_t len;
     char err[512];

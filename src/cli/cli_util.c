@@ -75,6 +75,31 @@ int cli_input_ok(const char *cmd, const char *path)
     return 0;
 }
 
+/* Who read standard input first, when it is a pipe: it is read once. */
+static const char *stdin_reader, *stdin_name;
+
+int cli_stdin_once(const char *prefix, const char *path, const char *name,
+                   const char *reader)
+{
+    struct stat in, st;
+    /* a file redirected to it is opened afresh by its /dev name, and a
+     * terminal can be read again after an end of file: only a pipe (or a
+     * socket) is spent */
+    if (fstat(0, &in) != 0 || !(S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
+        return 0;
+    if (stat(path, &st) != 0 || st.st_dev != in.st_dev || st.st_ino != in.st_ino)
+        return 0;
+    if (stdin_reader) {
+        cli_error("%s: %s: standard input was read already, for %s %s (a pipe is read "
+                  "once: give one of them a file)",
+                  prefix, name, stdin_reader, stdin_name);
+        return -1;
+    }
+    stdin_reader = reader;
+    stdin_name = name;
+    return 0;
+}
+
 bool cli_is_stdout(const char *path)
 {
     return path && strcmp(path, "-") == 0;
@@ -169,7 +194,7 @@ static bool has_image_magic(const char *path)
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out)
 {
-    if (cli_input_ok(cmd, path) != 0)
+    if (cli_input_ok(cmd, path) != 0 || cli_stdin_once(cmd, path, path, "the image") != 0)
         return -1;
     size_t n = strlen(path);
     if (n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path)) {
