@@ -64,6 +64,63 @@ static struct cs_outcome piped(const void *bytes, size_t n, const char *subcomma
     return cs_finish_tgm(pid);
 }
 
+/* ---- an image built by hand from docs/isa.md's format table ------------ */
+
+struct sym {
+    uint64_t value;
+    const char *name;
+};
+
+static size_t put_le(uint8_t *at, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        at[i] = (uint8_t)(v >> (8 * i));
+    return (size_t)bytes;
+}
+
+/* The image file of N words at LOAD, entry PSW ENTRY and the NS symbols
+ * SYMS (in the order given), as the table lays it out, into BUF (large
+ * enough); its length. */
+static size_t build_image(uint8_t *buf, uint32_t load, const uint64_t *words, uint32_t n,
+                          uint64_t entry, const struct sym *syms, uint32_t ns)
+{
+    size_t symbytes = 0;
+    for (uint32_t i = 0; i < ns; i++)
+        symbytes += 9 + strlen(syms[i].name);
+    size_t k = 0;
+    memcpy(buf, "TGMIMAGE", 8);
+    k += 8;
+    k += put_le(buf + k, 1, 4); /* version */
+    k += put_le(buf + k, 0, 4); /* flags */
+    k += put_le(buf + k, load, 4);
+    k += put_le(buf + k, n, 4);
+    k += put_le(buf + k, entry, 8);
+    k += put_le(buf + k, ns, 4);
+    k += put_le(buf + k, symbytes, 4);
+    for (uint32_t i = 0; i < n; i++)
+        k += put_le(buf + k, words[i], 8);
+    for (uint32_t i = 0; i < ns; i++) {
+        k += put_le(buf + k, syms[i].value, 8);
+        buf[k++] = (uint8_t)strlen(syms[i].name);
+        memcpy(buf + k, syms[i].name, strlen(syms[i].name));
+        k += strlen(syms[i].name);
+    }
+    uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a 64 */
+    for (size_t i = 0; i < k; i++)
+        h = (h ^ buf[i]) * UINT64_C(0x100000001b3);
+    return k + put_le(buf + k, h, 8);
+}
+
+/* `tgm run` of the image fails with status 2 and the one line WANT. */
+static void run_refuses(const uint8_t *bytes, size_t len, const char *want)
+{
+    char path[CS_PATH], line[CS_PATH + 160];
+    cs_tmp_path(path, sizeof path, "hand.img");
+    cs_write_bytes(path, bytes, len);
+    snprintf(line, sizeof line, "tgm: run: %s: %s", path, want);
+    cs_tgm_fails(2, line, "run", CS_ARGV(path));
+}
+
 /* ---- docs/asm.md: errors ------------------------------------------------ */
 
 /* "A value out of range is shown signed when its top bit is set (-1, not
@@ -158,6 +215,39 @@ static void run__a_pipe_is_read_by_one_reader(void **state)
     free(bytes);
 }
 
+/* ---- docs/isa.md: the image format -------------------------------------- */
+
+/* "The reader rejects, each with one line naming the offset and the
+ * problem: ... a bad or duplicate symbol name".  A name given twice said
+ * "duplicate symbol 'a'" when other symbols stood between, but "symbol 'a'
+ * is a duplicate" when the two were next to each other. */
+static void image__a_name_twice_is_one_problem_in_one_wording(void **state)
+{
+    (void)state;
+    static const uint64_t halt[] = {(uint64_t)0x02 << 57};
+    const uint64_t entry = (uint64_t)1 << 63 | (uint64_t)1 << 19; /* s, R = (0, 2^19) */
+    uint8_t buf[512];
+    /* header 40 + one word 8: the symbols begin at 48, each 9 + 1 bytes */
+    static const struct sym next_to[] = {{0, "a"}, {0, "a"}};
+    run_refuses(buf, build_image(buf, 0, halt, 1, entry, next_to, 2),
+                "offset 58: duplicate symbol 'a'");
+    static const struct sym apart[] = {{0, "a"}, {1, "b"}, {2, "a"}};
+    run_refuses(buf, build_image(buf, 0, halt, 1, entry, apart, 3),
+                "offset 68: duplicate symbol 'a'");
+    /* the same name with two values is out of order only where it is */
+    static const struct sym unsorted[] = {{1, "b"}, {0, "a"}};
+    run_refuses(buf, build_image(buf, 0, halt, 1, entry, unsorted, 2),
+                "offset 58: symbol 'a' is out of order (symbols are sorted by value, then "
+                "name)");
+    /* and in canonical order the hand-made image runs to its HALT */
+    static const struct sym fine[] = {{0, "a"}, {0, "b"}, {7, "a2"}};
+    char path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "hand.img");
+    cs_write_bytes(path, buf, build_image(buf, 0, halt, 1, entry, fine, 3));
+    cs_tgm_prints("-- halted\npsw          0x8000008000080000  supervisor  I=0  P=1  l=0  "
+                  "b=524288\n", "run", CS_ARGV(path));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -175,6 +265,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asm__an_address_out_of_range_is_shown_signed),
         cmocka_unit_test(run__a_pipe_is_read_by_one_reader),
+        cmocka_unit_test(image__a_name_twice_is_one_problem_in_one_wording),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -134,11 +134,13 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
         }
         /* canonical order (value, then name) makes files byte-comparable */
         if (i > 0 && sym_cmp(&syms[i - 1], &syms[i]) >= 0) {
-            tgm_err(err, errlen, "offset %zu: symbol '%s' is %s", base + off, syms[i].name,
-                 strcmp(syms[i - 1].name, syms[i].name) == 0 &&
-                         syms[i - 1].value == syms[i].value
-                     ? "a duplicate"
-                     : "out of order (symbols are sorted by value, then name)");
+            /* a name twice in a row is worded as dup_name words it further apart */
+            if (sym_cmp(&syms[i - 1], &syms[i]) == 0)
+                tgm_err(err, errlen, "offset %zu: duplicate symbol '%s'", base + off,
+                        syms[i].name);
+            else
+                tgm_err(err, errlen, "offset %zu: symbol '%s' is out of order (symbols are "
+                        "sorted by value, then name)", base + off, syms[i].name);
             i++;
             goto bad;
         }
