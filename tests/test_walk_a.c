@@ -121,6 +121,16 @@ static void run_refuses(const uint8_t *bytes, size_t len, const char *want)
     cs_tgm_fails(2, line, "run", CS_ARGV(path));
 }
 
+/* A guest that copies its console input to its output until CIN gives -1. */
+static const char cat_s[] = "        .entry go\n"
+                            "go:     CIN c\n"
+                            "        BLT c, zero, done\n"
+                            "        COUT c\n"
+                            "        JMP go\n"
+                            "done:   HALT\n"
+                            "c:      .word 0\n"
+                            "zero:   .word 0\n";
+
 /* ---- docs/asm.md: errors ------------------------------------------------ */
 
 /* "A value out of range is shown signed when its top bit is set (-1, not
@@ -153,9 +163,7 @@ static void run__a_pipe_is_read_by_one_reader(void **state)
 {
     (void)state;
     char src[CS_PATH], img[CS_PATH];
-    source(src, sizeof src, "cat.s",
-           "        .entry go\ngo:     CIN c\n        BLT c, zero, done\n"
-           "        COUT c\n        JMP go\ndone:   HALT\nc:      .word 0\nzero:   .word 0\n");
+    source(src, sizeof src, "cat.s", cat_s);
     cs_tmp_path(img, sizeof img, "cat.img");
     struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
     assert_int_equal(o.status, 0);
@@ -248,6 +256,34 @@ static void image__a_name_twice_is_one_problem_in_one_wording(void **state)
                   "b=524288\n", "run", CS_ARGV(path));
 }
 
+/* docs/run.md gave --vms's copies each their own copy of the --input
+ * bytes and said nothing of VMs running different images, which get the
+ * same; nor of --nest, whose guest reads them as a bare run does. */
+static void vmm__every_vm_reads_its_own_copy_of_the_input(void **state)
+{
+    (void)state;
+    char a[CS_PATH], b[CS_PATH];
+    source(a, sizeof a, "cat_a.s", cat_s);
+    source(b, sizeof b, "cat_b.s", cat_s);
+    struct cs_outcome o = cs_run_tgm("run", "--vmm", "--json", a, b, "--input", "hi",
+                                     "--input", "!", NULL);
+    assert_int_equal(o.status, 0);
+    const char *vms = cs_json_get(o.out, "vms");
+    assert_int_equal(cs_json_count(vms), 2);
+    for (size_t k = 0; k < 2; k++) {
+        const char *st = cs_json_get(cs_json_item(vms, k), "state");
+        char *console = cs_json_str(cs_json_get(st, "console"), NULL);
+        assert_string_equal(console, "hi!");
+        free(console);
+        assert_int_equal(cs_json_uint(cs_json_get(st, "console_bytes")), 3);
+    }
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "2", "--quiet", a, "--input", "hi", NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "hi");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -266,6 +302,7 @@ int main(void)
         cmocka_unit_test(asm__an_address_out_of_range_is_shown_signed),
         cmocka_unit_test(run__a_pipe_is_read_by_one_reader),
         cmocka_unit_test(image__a_name_twice_is_one_problem_in_one_wording),
+        cmocka_unit_test(vmm__every_vm_reads_its_own_copy_of_the_input),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
