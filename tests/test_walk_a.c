@@ -284,6 +284,37 @@ static void vmm__every_vm_reads_its_own_copy_of_the_input(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: check runs the images "alone and with the others" in one
+ * control program.  Images too many for the real machine together were
+ * refused after every bare and lone run, as "9 guests of 65536 words do
+ * not fit in 524288 words of real memory", with no way out; run --vmm
+ * said how much they need and to use a smaller --mem.  Now check says it
+ * as run does, before it runs anything. */
+static void check__too_many_guests_together_say_what_to_do(void **state)
+{
+    (void)state;
+    char a[CS_PATH];
+    source(a, sizeof a, "cat_a.s", cat_s);
+    struct cs_args args = {.n = 0};
+    for (int i = 0; i < 9; i++)
+        cs_push(&args, a);
+    struct cs_outcome o = cs_run_tgm_argv("check", args.v);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: check: 9 images of 65536 words need 589832 words of real "
+                           "memory, more than 524288 (use a smaller --mem)");
+    assert_int_equal(o.out_len, 0);
+    cs_outcome_free(&o);
+    /* two of half the memory do not fit beside the control program's 8 words */
+    cs_tgm_fails(2, "tgm: check: 2 images of 262141 words need 524290 words of real memory, "
+                    "more than 524288 (use a smaller --mem)",
+                 "check", CS_ARGV("--mem", "262141", a, a));
+    cs_tgm_prints("cat_a.s: equivalent (alone and with the others)", "check",
+                  CS_ARGV("--mem", "262140", a, a));
+    cs_tgm_fails(2, "tgm: run: 9 VMs of 65536 words need 589832 words of real memory, more "
+                    "than 524288 (use a smaller --mem)",
+                 "run", CS_ARGV("--vmm", "--vms", "9", a));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -303,6 +334,7 @@ int main(void)
         cmocka_unit_test(run__a_pipe_is_read_by_one_reader),
         cmocka_unit_test(image__a_name_twice_is_one_problem_in_one_wording),
         cmocka_unit_test(vmm__every_vm_reads_its_own_copy_of_the_input),
+        cmocka_unit_test(check__too_many_guests_together_say_what_to_do),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

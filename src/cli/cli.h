@@ -126,6 +126,10 @@ int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, con
 /* " (try a larger --mem)" when IMG does not fit a guest of W words (the
  * error it caused is about --mem), else "". */
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);
+/* Do N guests of W words each fit, with the control program's words, in
+ * the largest real machine?  0, or -1 after one line "CMD: N WHAT of W
+ * words need ... (use a smaller --mem)". */
+int cli_guests_fit(const char *cmd, uint64_t n, const char *what, uint32_t w);
 /* The file of SOURCES (asm_assemble_file_sources) that is PATH, by name or
  * device and inode, or NULL. */
 const char *cli_source_of(char *const *sources, const char *path);

@@ -184,6 +184,10 @@ static int check_main(int argc, char **argv, struct cli_input *in)
                           o.max_steps ? o.max_steps : CHECK_DEFAULT_STEPS, o.input,
                           o.input_len, json);
     }
+    /* all of them run together in one control program: say so before any
+     * run, as 'run --vmm' does */
+    if (cli_guests_fit("check", n, "image", o.w ? o.w : TGM_Q_DEFAULT) != 0)
+        return EXIT_USAGE;
     struct tgm_image *imgs = calloc(n, sizeof *imgs);
     const struct tgm_image **ptrs = calloc(n, sizeof *ptrs);
     struct check_result *res = calloc(n, sizeof *res);

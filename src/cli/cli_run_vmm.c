@@ -152,13 +152,8 @@ int run_vmm(const struct run_opts *o)
     struct tl_hook tl = {0};
     int n = o->vms ? (int)o->vms : o->nimages;
     int nimg = o->nimages;
-    uint64_t q = VMM_K + (uint64_t)n * o->q;
-    if (q > TGM_Q_MAX) {
-        cli_error("run: %d VM%s of %" PRIu32 " words need%s %" PRIu64
-                  " words of real memory, more than %u (use a smaller --mem)",
-                  n, n == 1 ? "" : "s", o->q, n == 1 ? "s" : "", q, TGM_Q_MAX);
+    if (cli_guests_fit("run", (uint64_t)n, "VM", o->q) != 0)
         return EXIT_USAGE;
-    }
     struct tgm_image img[RUN_MAX_IMAGES] = {{0}};
     const char *files[RUN_MAX_IMAGES];
     struct vmm *v = NULL;
@@ -168,8 +163,8 @@ int run_vmm(const struct run_opts *o)
         if (cli_load_image_for("run", o->images[loaded], &img[loaded], "--timeline",
                                o->timeline) != 0)
             goto out;
-    struct vmm_config cfg = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
-                             .hybrid = o->hybrid};
+    struct vmm_config cfg = {.q = VMM_K + (uint32_t)n * o->q, .profile = o->profile,
+                             .slice = o->slice, .hybrid = o->hybrid};
     if (!(v = vmm_create(&cfg, err, sizeof err))) {
         cli_error("run: %s", err);
         goto out;

@@ -14,6 +14,7 @@
 #include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/image.h"
+#include "tgm/vmm.h"
 
 /* The long options OPTS whose names begin with the N bytes of NAME, listed
  * into LIST as "--a, --b"; how many. */
@@ -222,6 +223,17 @@ const char *cli_plural(uint64_t n)
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w)
 {
     return (uint64_t)img->load + img->nwords > w ? " (try a larger --mem)" : "";
+}
+
+int cli_guests_fit(const char *cmd, uint64_t n, const char *what, uint32_t w)
+{
+    uint64_t q = VMM_K + n * w;
+    if (q <= TGM_Q_MAX)
+        return 0;
+    cli_error("%s: %llu %s%s of %u words need%s %llu words of real memory, more than %u "
+              "(use a smaller --mem)", cmd, (unsigned long long)n, what, cli_plural(n), w,
+              n == 1 ? "s" : "", (unsigned long long)q, TGM_Q_MAX);
+    return -1;
 }
 
 int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
