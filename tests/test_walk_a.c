@@ -152,6 +152,34 @@ static void asm__an_address_out_of_range_is_shown_signed(void **state)
                   "1:16: error: '.entry' address 0x80000 is outside memory (0..0x7ffff)");
 }
 
+/* docs/asm.md: ".phase expr" counts "." from expr (0..2^19), and a word
+ * past 2^19-1 is an error.  Only the emit address was checked: a phased
+ * ".word ." at 0x7FFFF + 1 assembled to 0x80000, an address no
+ * instruction has (P wraps to 0 there). */
+static void asm__a_phased_word_past_the_last_address_is_an_error(void **state)
+{
+    (void)state;
+    as_fails_with("        .org 0x10\n        .phase 0x7FFFF\nlast:   .word last\n"
+                  "next:   .word next\n        .dephase\n",
+                  "4:9: error: 1 word at phased address 0x80000 would run past the end of "
+                  "memory (0x7ffff is the last address)");
+    as_fails_with("        .phase 0x7FFFE\n        .ascii \"abc\"\n        .dephase\n",
+                  "2:9: error: 3 words at phased address 0x7fffe would run past the end of "
+                  "memory (0x7ffff is the last address)");
+    /* up to the last address it assembles, and a label may stand at 2^19 */
+    char src[CS_PATH], img[CS_PATH];
+    source(src, sizeof src, "phase_top.s",
+           "        .org 0x10\n        .phase 0x7FFFE\na:      .word a\nb:      .word b\n"
+           "end:    .dephase\n        .word end\n");
+    cs_tmp_path(img, sizeof img, "phase_top.img");
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, "-l", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "00010  000000000007fffe"));
+    assert_non_null(strstr(o.out, "00011  000000000007ffff"));
+    assert_non_null(strstr(o.out, "00012  0000000000080000"));
+    cs_outcome_free(&o);
+}
+
 /* ---- docs/run.md: standard input ---------------------------------------- */
 
 /* "An IMAGE is read from standard input as /dev/stdin"; "--input-file -
@@ -331,6 +359,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asm__an_address_out_of_range_is_shown_signed),
+        cmocka_unit_test(asm__a_phased_word_past_the_last_address_is_an_error),
         cmocka_unit_test(run__a_pipe_is_read_by_one_reader),
         cmocka_unit_test(image__a_name_twice_is_one_problem_in_one_wording),
         cmocka_unit_test(vmm__every_vm_reads_its_own_copy_of_the_input),

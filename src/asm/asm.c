@@ -658,6 +658,14 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
                       "%u word%s at 0x%05x would run past the end of memory (0x%05x is the last address)",
                       size, size == 1 ? "" : "s", a->dot, TGM_ADDR_MASK);
         size = 0;
+    } else if (a->phase_stmt && size > TGM_Q_MAX - cur_dot(a)) {
+        /* a phased word names the address it runs at, and there is none
+         * past 2^19-1 (P wraps to 0 there) */
+        asm_error_tok(c, &c->toks[pt.head],
+                      "%u word%s at phased address 0x%05x would run past the end of memory "
+                      "(0x%05x is the last address)",
+                      size, size == 1 ? "" : "s", cur_dot(a), TGM_ADDR_MASK);
+        size = 0;
     }
     c->stmts[si].size = size;
     a->dot += size;
