@@ -26,19 +26,13 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* SRC written as NAME in the temporary directory; its path in PATH. */
-static void source(char *path, size_t len, const char *name, const char *src)
-{
-    cs_write_text(path, len, name, src);
-}
-
 /* `tgm as SRC -o IMG`: status 1, no image written, and the first
  * diagnostic line is WANT (with the file name left out: it starts at the
  * line number). */
 static void as_fails_with(const char *src, const char *want)
 {
     char path[CS_PATH], img[CS_PATH];
-    source(path, sizeof path, "walk.s", src);
+    cs_write_text(path, sizeof path, "walk.s", src);
     cs_tmp_path(img, sizeof img, "walk.img");
     unlink(img);
     struct cs_outcome o = cs_run_tgm("as", path, "-o", img, NULL);
@@ -168,7 +162,7 @@ static void asm__a_phased_word_past_the_last_address_is_an_error(void **state)
                   "memory (0x7ffff is the last address)");
     /* up to the last address it assembles, and a label may stand at 2^19 */
     char src[CS_PATH], img[CS_PATH];
-    source(src, sizeof src, "phase_top.s",
+    cs_write_text(src, sizeof src, "phase_top.s",
            "        .org 0x10\n        .phase 0x7FFFE\na:      .word a\nb:      .word b\n"
            "end:    .dephase\n        .word end\n");
     cs_tmp_path(img, sizeof img, "phase_top.img");
@@ -191,7 +185,7 @@ static void run__a_pipe_is_read_by_one_reader(void **state)
 {
     (void)state;
     char src[CS_PATH], img[CS_PATH];
-    source(src, sizeof src, "cat.s", cat_s);
+    cs_write_text(src, sizeof src, "cat.s", cat_s);
     cs_tmp_path(img, sizeof img, "cat.img");
     struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
     assert_int_equal(o.status, 0);
@@ -291,8 +285,8 @@ static void vmm__every_vm_reads_its_own_copy_of_the_input(void **state)
 {
     (void)state;
     char a[CS_PATH], b[CS_PATH];
-    source(a, sizeof a, "cat_a.s", cat_s);
-    source(b, sizeof b, "cat_b.s", cat_s);
+    cs_write_text(a, sizeof a, "cat_a.s", cat_s);
+    cs_write_text(b, sizeof b, "cat_b.s", cat_s);
     struct cs_outcome o = cs_run_tgm("run", "--vmm", "--json", a, b, "--input", "hi",
                                      "--input", "!", NULL);
     assert_int_equal(o.status, 0);
@@ -322,7 +316,7 @@ static void check__too_many_guests_together_say_what_to_do(void **state)
 {
     (void)state;
     char a[CS_PATH];
-    source(a, sizeof a, "cat_a.s", cat_s);
+    cs_write_text(a, sizeof a, "cat_a.s", cat_s);
     struct cs_args args = {.n = 0};
     for (int i = 0; i < 9; i++)
         cs_push(&args, a);
