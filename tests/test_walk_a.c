@@ -24,7 +24,7 @@
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 
-/* ---- helpers ------------------------------------------------------------ */
+/* ---- common pieces ------------------------------------------------------ */
 
 /* `tgm as SRC -o IMG`: status 1, no image written, and the first
  * diagnostic line is WANT (with the file name left out: it starts at the
