@@ -170,8 +170,8 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
     if (len && memcmp(buf, TGM_IMAGE_MAGIC, len < 8 ? len : 8) != 0)
         return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     if (len < TGM_IMAGE_HEADER + 8)
-        return tgm_err(err, errlen, "offset %zu: truncated header (%zu bytes, need %u)",
-                    len, len, TGM_IMAGE_HEADER + 8);
+        return tgm_err(err, errlen, "offset %zu: truncated header (%zu byte%s, need %u)",
+                       len, len, len == 1 ? "" : "s", TGM_IMAGE_HEADER + 8);
     uint32_t version = (uint32_t)le_read(buf + 8, 4);
     if (version != TGM_IMAGE_VERSION)
         return tgm_err(err, errlen, "offset 8: unsupported version %u (this tgm reads %u)",
@@ -228,10 +228,13 @@ bool image_has_magic(const void *head, size_t n)
 }
 
 /* Are the first 256 bytes of BUF text: printable ASCII, white space or
- * the bytes of UTF-8 beyond ASCII, and not an image's header? */
+ * the bytes of UTF-8 beyond ASCII, and not an image's header?  The magic
+ * or its start alone is an image cut short, though every byte prints. */
 static bool looks_like_text(const uint8_t *buf, size_t len)
 {
     size_t n = len < 256 ? len : 256;
+    if (n <= 8 && memcmp(buf, TGM_IMAGE_MAGIC, n) == 0)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (buf[i] < 0x20 ? !strchr("\t\n\v\f\r", buf[i]) || !buf[i] : buf[i] == 0x7f)
             return false;

@@ -1,0 +1,76 @@
+/* test_badin.c: bad input, path by path (docs/robustness.md, "Bad input:
+ * what the user sees"): an image cut short, a snapshot cut short, an empty
+ * or forbidden output name, out-of-range values.  Each gets one line naming
+ * the file or option and what is wrong, the documented status, and leaves
+ * the files as they were.  Section 2's images and the monitor's snapshots
+ * of sections 4-6 are the inputs.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.  A
+ * wanted text ending in "\n" pins the end of the line: nothing follows it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* ---- images ------------------------------------------------------------ */
+
+/* The magic or its start alone is an image cut short: "it holds text" (an
+ * assembly source) was added to its line, since every byte of "TGMI"
+ * prints; and one byte was "1 bytes". */
+static void image__a_cut_magic_is_a_truncated_image_not_text(void **state)
+{
+    (void)state;
+    char p[CS_PATH];
+    cs_tmp_path(p, sizeof p, "cut.img");
+    cs_write_bytes(p, "TGMI", 4);
+    cs_tgm_fails(2, "tgm: run: ", "run", CS_ARGV(p));
+    cs_tgm_fails(2, "cut.img: offset 4: truncated header (4 bytes, need 48)\n", "run",
+                 CS_ARGV(p));
+    cs_tgm_fails(2, "cut.img: offset 4: truncated header (4 bytes, need 48)\n", "dis",
+                 CS_ARGV(p));
+    cs_write_bytes(p, "TGMIMAGE", 8);
+    cs_tgm_fails(2, "cut.img: offset 8: truncated header (8 bytes, need 48)\n", "dis",
+                 CS_ARGV(p));
+    cs_write_bytes(p, "T", 1);
+    cs_tgm_fails(2, "cut.img: offset 1: truncated header (1 byte, need 48)\n", "run",
+                 CS_ARGV(p));
+    char cmd[CS_PATH + 16];
+    snprintf(cmd, sizeof cmd, "load %s", p);
+    cs_mon_fails(cmd, "cut.img: offset 1: truncated header (1 byte, need 48)\n");
+    /* text that does not begin the magic is still said to be text */
+    cs_write_bytes(p, "TGMX", 4);
+    cs_tgm_fails(2, "cut.img: offset 0: bad magic (not a tgm image); it holds text", "dis",
+                 CS_ARGV(p));
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_badin");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
