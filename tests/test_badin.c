@@ -53,6 +53,28 @@ static void image__a_cut_magic_is_a_truncated_image_not_text(void **state)
                  CS_ARGV(p));
 }
 
+/* ---- output names ------------------------------------------------------ */
+
+/* An empty name is refused when the command is given: 'log ""' and 'trace
+ * insns to ""' were taken (the log made a temporary file in the working
+ * directory) and failed only at the session's end with "log: : cannot
+ * write: No such file or directory"; save and timeline said ": cannot
+ * write", restore ": No such file or directory". */
+static void monitor__an_empty_file_name_is_refused_at_once(void **state)
+{
+    (void)state;
+    cs_mon_fails("log \"\"; echo logged",
+                 "-c:1: log: cannot write the log: expected a file name, got ''\n");
+    cs_mon_fails("trace insns to \"\"", "-c:1: trace: cannot write trace: expected a file "
+                                       "name, got ''\n");
+    cs_mon_fails("save \"\"", "-c:1: save: expected a file name, got ''\n");
+    cs_mon_fails("restore \"\"", "-c:1: restore: expected a file name, got ''\n");
+    cs_mon_fails("vm create a 256 examples/hello.s; timeline on; go; timeline \"\"",
+                 "-c:1: timeline: expected a file name, got ''\n");
+    /* an empty history file is none, as documented */
+    cs_mon_prints("set histfile \"\"; echo fine", "fine");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -71,6 +93,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
+        cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

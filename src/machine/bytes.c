@@ -192,6 +192,8 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
                         char *err, size_t errlen)
 {
     *target = NULL;
+    if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
+        return tgm_err(err, errlen, "expected a file name, got ''");
     int fd = fd_path(path);
     if (fd >= 0)
         return fcntl(fd, F_GETFD) < 0 ? tgm_err(err, errlen, "%s: %s", path, strerror(errno))
@@ -426,6 +428,8 @@ int tgm_same_target(const char *a, const char *b)
 int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,
                   size_t *len, char *err, size_t errlen)
 {
+    if (!*path) /* not ": No such file or directory" */
+        return tgm_err(err, errlen, "expected a file name, got ''");
     FILE *f = fopen(path, "rb");
     if (!f)
         return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
