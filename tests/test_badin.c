@@ -53,6 +53,38 @@ static void image__a_cut_magic_is_a_truncated_image_not_text(void **state)
                  CS_ARGV(p));
 }
 
+/* ---- snapshots --------------------------------------------------------- */
+
+/* A snapshot cut inside its 16-byte header said "unsupported snapshot
+ * version 4 (this tgm reads 1 to 4)" (the section count missing) or
+ * "version 0" (the version missing); the start of the magic alone "not a
+ * tgm snapshot". */
+static void restore__a_snapshot_cut_in_its_header_is_truncated(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], cut[CS_PATH], cmd[2 * CS_PATH];
+    cs_tmp_path(snap, sizeof snap, "whole.snap");
+    cs_tmp_path(cut, sizeof cut, "cut.snap");
+    snprintf(cmd, sizeof cmd, "save %s", snap);
+    cs_mon_prints(cmd, "");
+    size_t len;
+    char *whole = cs_slurp(snap, &len);
+    assert_true(len > 16);
+    static const struct { size_t n; const char *why; } cuts[] = {
+        {12, "cut.snap: offset 12: truncated header (12 bytes, need 16)\n"},
+        {8, "cut.snap: offset 8: truncated header (8 bytes, need 16)\n"},
+        {3, "cut.snap: offset 3: truncated header (3 bytes, need 16)\n"},
+        {1, "cut.snap: offset 1: truncated header (1 byte, need 16)\n"},
+        {0, "cut.snap: not a tgm snapshot\n"},
+    };
+    snprintf(cmd, sizeof cmd, "restore %s", cut);
+    for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+        cs_write_bytes(cut, whole, cuts[k].n);
+        cs_mon_fails(cmd, cuts[k].why);
+    }
+    free(whole);
+}
+
 /* ---- output names ------------------------------------------------------ */
 
 /* An empty name is refused when the command is given: 'log ""' and 'trace
@@ -93,6 +125,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
+        cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

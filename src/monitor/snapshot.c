@@ -362,13 +362,20 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     struct snap s = {0};
     int rc = -1;
     struct bytes_in r = {buf, len, 0, false};
-    const uint8_t *magic = bytes_take(&r, 8);
-    if (!magic || memcmp(magic, SNAP_MAGIC "", 8)) {
+    bytes_take(&r, 8);
+    uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
+    /* the magic or its start, then the end, is a snapshot cut short: a
+     * version read past the end said "unsupported snapshot version 0" */
+    if (!len || memcmp(buf, SNAP_MAGIC "", len < 8 ? len : 8)) {
         tgm_err(err, errlen, "%s: not a tgm snapshot", path);
         goto out;
     }
-    uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
-    if (r.bad || ver < 1 || ver > SNAP_VERSION) {
+    if (r.bad) {
+        tgm_err(err, errlen, "%s: offset %zu: truncated header (%zu byte%s, need 16)", path,
+                len, len, len == 1 ? "" : "s");
+        goto out;
+    }
+    if (ver < 1 || ver > SNAP_VERSION) {
         tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads 1 to %u)",
                 path, (unsigned long long)ver, SNAP_VERSION);
         goto out;
