@@ -107,6 +107,51 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
     cs_mon_prints("set histfile \"\"; echo fine", "fine");
 }
 
+/* A script that wrote its own file ('log lab.mon' inside lab.mon, 'save'
+ * over the script that ran it by 'do') replaced it at the end with the log
+ * or the snapshot: the script was lost, as 'tgm as x.s -o x.s' would lose
+ * the source, which it refuses. */
+static void monitor__a_running_script_is_not_written_over(void **state)
+{
+    (void)state;
+    char lab[CS_PATH], outer[CS_PATH], inner[CS_PATH], text[3 * CS_PATH];
+    cs_write_text(lab, sizeof lab, "lab.mon", "echo one\n");
+    snprintf(text, sizeof text, "log %s\necho two\n", lab);
+    cs_write_text(lab, sizeof lab, "lab.mon", text);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", lab, NULL);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "lab.mon:1: log: ");
+    cs_assert_one_line(&o, "lab.mon: a script being run is read from this file; choose "
+                           "another file\n");
+    cs_outcome_free(&o);
+    char *after = cs_slurp(lab, NULL);
+    assert_string_equal(after, text);
+    free(after);
+
+    /* the outer script of a 'do', by another name: refused as well */
+    cs_tmp_path(outer, sizeof outer, "outer.mon");
+    cs_tmp_path(inner, sizeof inner, "inner.mon");
+    snprintf(text, sizeof text, "save %s/./outer.mon\n", cs_tmpdir());
+    cs_write_text(inner, sizeof inner, "inner.mon", text);
+    snprintf(text, sizeof text, "do %s\necho back\n", inner);
+    cs_write_text(outer, sizeof outer, "outer.mon", text);
+    o = cs_run_tgm("monitor", "-f", outer, NULL);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "inner.mon:1: save: ");
+    cs_outcome_free(&o);
+    after = cs_slurp(outer, NULL);
+    assert_string_equal(after, text);
+    free(after);
+
+    /* once it has ended, its file may be written */
+    cs_write_text(inner, sizeof inner, "inner.mon", "echo done\n");
+    snprintf(text, sizeof text, "do %s; log %s; echo x; log off", inner, inner);
+    cs_mon_prints(text, "done");
+    after = cs_slurp(inner, NULL);
+    assert_non_null(strstr(after, "echo x"));
+    free(after);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -127,6 +172,7 @@ int main(void)
         cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
+        cmocka_unit_test(monitor__a_running_script_is_not_written_over),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

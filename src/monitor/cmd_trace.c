@@ -93,6 +93,11 @@ int mon_path_free(struct mon *m, const char *path, enum mon_writer self)
     const char *why = written_later(m, path, self);
     if (why) /* one of the two files would be lost */
         return mon_err(m, "%s: %s; choose another file", path, why);
+    /* the script would be replaced by what it writes, as 'tgm as x.s -o x.s' */
+    for (int k = 0; k < m->nscripts; k++)
+        if (same_path(path, m->scripts[k]))
+            return mon_err(m, "%s: a script being run is read from this file; choose another "
+                           "file", path);
     /* as 'tgm run --dump' will not write over its input image */
     for (int k = 0; k <= VMM_MAX_VMS; k++)
         for (char **f = m->prog_files[k]; f && *f; f++)

@@ -475,6 +475,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     int saved_line = m->src_line;
     int status = 0;
     const char *line;
+    bool pushed = r->script && r->name && m->nscripts <= MON_MAX_DEPTH;
+    if (pushed)
+        m->scripts[m->nscripts++] = r->name;
     while (!m->finished && !terminating && (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
@@ -512,6 +515,8 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     m->cur = cur;
     m->src_name = saved_name;
     m->src_line = saved_line;
+    if (pushed)
+        m->nscripts--;
     return status;
 }
 

@@ -155,6 +155,10 @@ struct mon {
     const char *err_prefix; /* NULL, or what begins every error line */
     int src_line;
     int depth;
+    /* the script files being read, outermost first (-f, then each 'do'):
+     * no writer replaces one (mon_path_free) */
+    const char *scripts[MON_MAX_DEPTH + 1];
+    int nscripts;
     bool finished;
     int status;
     bool failed;          /* a command failed (ONERR_FINISH) */
@@ -452,8 +456,8 @@ int mon_file_lost(struct mon *m, const char *what, const char *err);
 enum mon_writer { MON_W_NONE, MON_W_TRACE, MON_W_LOG, MON_W_HISTORY };
 /* -1 with a message if writing PATH would replace a file the session writes
  * later (the open trace or log when it ends, the history file: one of the
- * two would be lost; SELF's own file excepted), or a file a loaded program
- * was read from. */
+ * two would be lost; SELF's own file excepted), a file a loaded program
+ * was read from, or a script being run. */
 int mon_path_free(struct mon *m, const char *path, enum mon_writer self);
 /* -1 with a message if a program read from FILES (NULL-terminated; NULL:
  * none) would be written over as the session goes on: one is the trace's,
