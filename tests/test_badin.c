@@ -53,6 +53,31 @@ static void image__a_cut_magic_is_a_truncated_image_not_text(void **state)
                  CS_ARGV(p));
 }
 
+/* ---- values ------------------------------------------------------------ */
+
+/* "A count of 1 is singular, as everywhere tgm prints counts" (docs/run.md),
+ * but its own example error was "--mem: 1 words is out of range". */
+static void mem__one_word_is_singular_in_the_range_error(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524288)\n", "run",
+                 CS_ARGV("--mem", "1", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524280)\n", "check",
+                 CS_ARGV("--mem", "1", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524288)\n", "monitor",
+                 CS_ARGV("--mem", "1"));
+    cs_tgm_fails(2, "tgm: --mem: 0 words is out of range (2..524288)\n", "run",
+                 CS_ARGV("--mem", "0", "examples/hello.s"));
+    cs_mon_fails("set memory 1", "-c:1: set: 1 word is out of range (2..524288)\n");
+    cs_mon_fails("vm create a 1", "-c:1: vm: 1 word is out of range (2..524288)\n");
+    cs_mon_fails("check examples/hello.s mem 1",
+                 "-c:1: check: mem: 1 word is out of range (2..524288)\n");
+    /* nest's 'mem' is worded as check's ("mem 1 is out of range") */
+    cs_mon_fails("nest 1 examples/hello.s mem 1",
+                 "-c:1: nest: mem: 1 word is out of range (2..524288)\n");
+    cs_mon_fails("set memory 3x", "-c:1: set: ");
+}
+
 /* ---- snapshots --------------------------------------------------------- */
 
 /* A snapshot cut inside its 16-byte header said "unsupported snapshot
@@ -170,6 +195,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
+        cmocka_unit_test(mem__one_word_is_singular_in_the_range_error),
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
         cmocka_unit_test(monitor__a_running_script_is_not_written_over),

@@ -179,7 +179,7 @@ static void run__a_repeated_option_takes_its_last_value(void **state)
                          "examples/hello.s"));
 }
 
-/* docs/run.md's example error is "--mem: 1 words is out of range
+/* docs/run.md's example error is "--mem: 1 word is out of range
  * (2..524288)"; a number past 2^64-1 said "is too large (at most
  * 18446744073709551615)" instead of the option's range.  An option without
  * a range still says that. */

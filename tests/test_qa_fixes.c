@@ -281,7 +281,7 @@ static void cli__check_bad_mem_is_one_line(void **state)
     cs_outcome_free(&o);
     o = cs_run_tgm("check", "--mem", "1", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --mem: 1 words is out of range (2..524280)");
+    cs_assert_one_line(&o, "tgm: --mem: 1 word is out of range (2..524280)");
     cs_outcome_free(&o);
 }
 

@@ -67,6 +67,9 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 /* The same for an option with a range below 2^64-1, which the caller checks:
  * a larger number is UINT64_MAX, so that check names the range. */
 int cli_parse_bounded(const char *opt, const char *s, uint64_t *out);
+/* Parse --mem's words, TGM_Q_MIN..HI: 0, or -1 after one line naming the
+ * range ("--mem: 1 word is out of range (2..524288)"). */
+int cli_parse_mem(const char *s, uint32_t hi, uint32_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
 const struct isa_profile *cli_parse_profile(const char *s);
 

@@ -99,22 +99,15 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     struct check_opts o = {0};
     bool json = false, vmm = false;
     unsigned nest = 0;
-    uint64_t v;
     int c;
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
-            if (cli_parse_bounded("--mem", optarg, &v)) /* it said why: one line */
+            /* the guest's memory, under the control program's words */
+            if (cli_parse_mem(optarg, TGM_Q_MAX - VMM_K, &o.w) != 0)
                 return EXIT_USAGE;
-            if (v < TGM_Q_MIN || v > TGM_Q_MAX - VMM_K) {
-                /* worded as run's: the guest's memory, under the CP's words */
-                cli_error("--mem: %s words is out of range (%u..%u)", optarg, TGM_Q_MIN,
-                          TGM_Q_MAX - VMM_K);
-                return EXIT_USAGE;
-            }
-            o.w = (uint32_t)v;
             break;
         case 'n':
             if (cli_parse_u64("--max-steps", optarg, &o.max_steps))

@@ -139,15 +139,11 @@ int cli_monitor(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* check the options here, so errors read as the CLI's do */
-    uint64_t q = 0;
+    uint32_t q = 0;
     if (profile && !cli_parse_profile(profile))
         return EXIT_USAGE;
-    if (mem && cli_parse_bounded("--mem", mem, &q) != 0)
+    if (mem && cli_parse_mem(mem, TGM_Q_MAX, &q) != 0)
         return EXIT_USAGE;
-    if (mem && (q < TGM_Q_MIN || q > TGM_Q_MAX)) {
-        cli_error("--mem: %s words is out of range (%u..%u)", mem, TGM_Q_MIN, TGM_Q_MAX);
-        return EXIT_USAGE;
-    }
     for (int k = 0; k < nimages; k++)
         if (cli_input_ok("monitor", images[k]) != 0)
             return EXIT_USAGE;
@@ -156,7 +152,7 @@ int cli_monitor(int argc, char **argv)
         cli_error("monitor: out of memory");
         return EXIT_USAGE;
     }
-    if (prepare(m, profile, (uint32_t)q, images, nimages) != 0) {
+    if (prepare(m, profile, q, images, nimages) != 0) {
         mon_destroy(m);
         return EXIT_USAGE;
     }

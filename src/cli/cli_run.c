@@ -171,14 +171,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->dump = optarg;
             break;
         case O_MEM:
-            if (cli_parse_bounded("--mem", optarg, &v) != 0)
+            if (cli_parse_mem(optarg, TGM_Q_MAX, &o->q) != 0)
                 return -1;
-            if (v < TGM_Q_MIN || v > TGM_Q_MAX) {
-                cli_error("--mem: %s words is out of range (%u..%u)", optarg, TGM_Q_MIN,
-                          TGM_Q_MAX);
-                return -1;
-            }
-            o->q = (uint32_t)v;
             break;
         case O_INPUT:
             if (cli_input_text(&o->in, "run", optarg) != 0)

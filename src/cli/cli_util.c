@@ -241,6 +241,20 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
     return cli_load_image_for(cmd, path, img, NULL, NULL);
 }
 
+int cli_parse_mem(const char *s, uint32_t hi, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_parse_bounded("--mem", s, &v) != 0) /* it said why: one line */
+        return -1;
+    if (v < TGM_Q_MIN || v > hi) {
+        cli_error("--mem: %s word%s is out of range (%u..%u)", s, v == 1 ? "" : "s", TGM_Q_MIN,
+                  hi);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
 int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
 {
     uint64_t v;

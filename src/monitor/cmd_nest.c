@@ -36,7 +36,7 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
         if (mon_keyword(argv[i], "mem") != 0 || i + 1 >= argc)
             return mon_err(m, "usage: %s", m->cur->usage);
         if (mon_option_once(m, "mem", 0, &seen) != 0 ||
-            mon_ranged(m, argv[i + 1], "mem ", "", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
+            mon_ranged(m, argv[i + 1], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
     }
     struct tgm_image guest, stack;

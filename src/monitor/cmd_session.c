@@ -106,7 +106,8 @@ int mon_set_machine(struct mon *m, const char *profile, uint32_t q)
     if (profile && !(p = mon_profile(m, profile)))
         return -1;
     if (q && (q < TGM_Q_MIN || q > TGM_Q_MAX))
-        return mon_err(m, "%u words is out of range (%u..%u)", q, TGM_Q_MIN, TGM_Q_MAX);
+        return mon_err(m, "%u word%s is out of range (%u..%u)", q, q == 1 ? "" : "s", TGM_Q_MIN,
+                       TGM_Q_MAX);
     if (m->vmm) /* as 'set cp-profile' refuses */
         return mon_err(m, "the control program exists; 'reset all' first");
     if (profile)

@@ -502,10 +502,13 @@ int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, 
     char buf[32];
     if (mon_arg(m, s, out) != 0)
         return -1;
+    size_t n = strlen(post);
+    if (*out == 1 && n > 1 && post[n - 1] == 's') /* a unit: "1 word", not "1 words" */
+        n--;
     if (*out < lo || *out > hi)
-        return mon_err(m, "%s%s%s is out of range (%llu..%llu)", pre,
-                       as_written(s, *out, buf, sizeof buf), post, (unsigned long long)lo,
-                       (unsigned long long)hi);
+        return mon_err(m, "%s%s%.*s is out of range (%llu..%llu)", pre,
+                       as_written(s, *out, buf, sizeof buf), (int)n, post,
+                       (unsigned long long)lo, (unsigned long long)hi);
     return 0;
 }
 
