@@ -732,8 +732,8 @@ static void cli__errors_are_one_line_in_one_style(void **state)
     cli_one_error(2, "tgm: as: cannot write /nonexistent/x: /nonexistent: No such file",
                   "as", "-o", "/nonexistent/x", "examples/sum.s", NULL);
     cli_one_error(2, "tgm: monitor: option '-c' needs a value", "monitor", "-c", NULL);
-    cli_one_error(2, "tgm: isa: unknown or ambiguous option '--bogus'", "isa", "--bogus", NULL);
-    cli_one_error(2, "tgm: counterexample: unknown or ambiguous option '--bogus'",
+    cli_one_error(2, "tgm: isa: unknown option '--bogus'", "isa", "--bogus", NULL);
+    cli_one_error(2, "tgm: counterexample: unknown option '--bogus'",
                   "counterexample", "--bogus", NULL);
     cli_one_error(2, "tgm: analyze: unknown", "analyze", "--bogus", NULL);
     cli_one_error(2, "tgm: check: unknown", "check", "--bogus", NULL);

@@ -36,6 +36,7 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opt
     const char *arg = optind > 0 ? argv[optind - 1] : NULL;
     bool is_long = arg && strncmp(arg, "--", 2) == 0;
     char list[512];
+    int k = 0;
     /* a known long option given a value: optopt is its code (an unknown one
      * leaves optopt 0) */
     const char *eq = is_long && optopt ? strchr(arg, '=') : NULL;
@@ -47,8 +48,12 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opt
                   (int)(eq - arg), arg, cmd);
     else if (optopt && !is_long)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
-    else if (is_long && prefixed(opts, arg + 2, strcspn(arg + 2, "="), list, sizeof list) > 1)
+    else if (is_long && (k = prefixed(opts, arg + 2, strcspn(arg + 2, "="), list,
+                                      sizeof list)) > 1)
         cli_error("%s: ambiguous option '%s' (%s)", cmd, arg, list);
+    else if (is_long && k == 0) /* no option begins so: not "unknown or ambiguous" */
+        cli_error("%s: unknown option '%.*s' (try 'tgm %s --help')", cmd,
+                  (int)(2 + strcspn(arg + 2, "=")), arg, cmd);
     else
         cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
