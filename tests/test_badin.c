@@ -177,6 +177,29 @@ static void monitor__a_running_script_is_not_written_over(void **state)
     free(after);
 }
 
+/* The writer's test hook took TGM_TEST_FAIL_RENAME=0 as "on": a user who
+ * set it to 0 to turn it off had every write fail. */
+static void writer__fail_rename_0_is_off(void **state)
+{
+    (void)state;
+    char out[CS_PATH];
+    cs_tmp_path(out, sizeof out, "hook.img");
+    setenv("TGM_TEST_FAIL_RENAME", "0", 1);
+    struct cs_outcome o = cs_run_tgm("as", "examples/hello.s", "-o", out, NULL);
+    unsetenv("TGM_TEST_FAIL_RENAME");
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.err, "");
+    cs_outcome_free(&o);
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    setenv("TGM_TEST_FAIL_RENAME", "1", 1);
+    o = cs_run_tgm("as", "examples/hello.s", "-o", out, NULL);
+    unsetenv("TGM_TEST_FAIL_RENAME");
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "hook.img: cannot write: injected failure before the rename\n");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -199,6 +222,7 @@ int main(void)
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
         cmocka_unit_test(monitor__a_running_script_is_not_written_over),
+        cmocka_unit_test(writer__fail_rename_0_is_off),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
