@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/bytes.h"
+#include "tgm/image.h"
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -51,6 +53,47 @@ static void image__a_cut_magic_is_a_truncated_image_not_text(void **state)
     cs_write_bytes(p, "TGMX", 4);
     cs_tgm_fails(2, "cut.img: offset 0: bad magic (not a tgm image); it holds text", "dis",
                  CS_ARGV(p));
+}
+
+/* IMG's bytes with its header's load address set to LOAD and EXTRA bytes
+ * added to its symbol table, the checksum made right again, as NAME. */
+static void write_edited(char *path, size_t len, const char *name, const struct tgm_image *img,
+                         uint32_t load, const char *extra)
+{
+    uint8_t *buf;
+    size_t n, k = strlen(extra);
+    assert_int_equal(image_serialize(img, &buf, &n), 0);
+    uint8_t *e = malloc(n + k);
+    assert_non_null(e);
+    memcpy(e, buf, n - 8);
+    memcpy(e + n - 8, extra, k);
+    le_write(e + 16, load, 4);
+    le_write(e + 36, le_read(e + 36, 4) + k, 4);
+    le_write(e + n - 8 + k, tgm_fnv1a(e, n - 8 + k, TGM_FNV_SEED), 8);
+    cs_tmp_path(path, len, name);
+    cs_write_bytes(path, e, n + k);
+    free(e);
+    free(buf);
+}
+
+/* Counts of one were plural in two refusals of an image's header. */
+static void image__one_stray_byte_and_one_word_are_singular(void **state)
+{
+    (void)state;
+    uint64_t word = 0;
+    struct tgm_symbol sym = {.name = (char *)"a", .value = 1};
+    struct tgm_image img = {.nwords = 1, .words = &word, .entry_psw = UINT64_C(1) << 63,
+                            .nsyms = 1, .syms = &sym};
+    char p[CS_PATH];
+    write_edited(p, sizeof p, "stray.img", &img, 0, "z");
+    cs_tgm_fails(2, "stray.img: offset 58: 1 stray byte after the symbol table\n", "run",
+                 CS_ARGV(p));
+    write_edited(p, sizeof p, "stray.img", &img, 0, "zz");
+    cs_tgm_fails(2, "stray.img: offset 58: 2 stray bytes after the symbol table\n", "dis",
+                 CS_ARGV(p));
+    write_edited(p, sizeof p, "high.img", &img, UINT32_C(1) << 19, "");
+    cs_tgm_fails(2, "high.img: offset 16: load address 524288 + 1 word exceeds the largest "
+                    "memory (524288 words)\n", "run", CS_ARGV(p));
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -218,6 +261,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__a_cut_magic_is_a_truncated_image_not_text),
+        cmocka_unit_test(image__one_stray_byte_and_one_word_are_singular),
         cmocka_unit_test(mem__one_word_is_singular_in_the_range_error),
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),

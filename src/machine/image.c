@@ -147,8 +147,8 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
         off += 9 + len;
     }
     if (off != size) {
-        tgm_err(err, errlen, "offset %zu: %zu stray bytes after the symbol table",
-             base + off, size - off);
+        tgm_err(err, errlen, "offset %zu: %zu stray byte%s after the symbol table", base + off,
+                size - off, size - off == 1 ? "" : "s");
         goto bad;
     }
     if (dup_name(syms, n, err, errlen, base) != 0)
@@ -187,8 +187,9 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
         return tgm_err(err, errlen, "offset 20: word count %u exceeds the largest memory (%u words)",
                     n, TGM_Q_MAX);
     if ((uint64_t)load + n > TGM_Q_MAX)
-        return tgm_err(err, errlen, "offset 16: load address %u + %u words exceeds the largest memory (%u words)",
-                    load, n, TGM_Q_MAX);
+        return tgm_err(err, errlen,
+                       "offset 16: load address %u + %u word%s exceeds the largest memory "
+                       "(%u words)", load, n, n == 1 ? "" : "s", TGM_Q_MAX);
     if ((entry >> PSW_CAUSE_SHIFT & 0xF) != 0)
         return tgm_err(err, errlen, "offset 24: entry PSW has cause bits set");
     uint64_t need = (uint64_t)TGM_IMAGE_HEADER + 8ull * n + symsize + 8;

@@ -199,8 +199,8 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     if (r.bad || (olen && !out) || (ilen && !in) || ((flags & 2u) && !mem))
         return tgm_err(err, errlen, "offset %zu: state is truncated", r.off);
     if (r.off != len)
-        return tgm_err(err, errlen, "offset %zu: %zu stray bytes after the state", r.off,
-                         len - r.off);
+        return tgm_err(err, errlen, "offset %zu: %zu stray byte%s after the state", r.off,
+                       len - r.off, len - r.off == 1 ? "" : "s");
     if (ipos > ilen || last >= TRAP_NCAUSES || (psw >> PSW_CAUSE_SHIFT & 0xF))
         return tgm_err(err, errlen, "state is inconsistent (console, trap or PSW field)");
 
