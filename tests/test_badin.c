@@ -8,6 +8,7 @@
  * Runs the real binary (cli_support) from the top of the source tree.  A
  * wanted text ending in "\n" pins the end of the line: nothing follows it.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,9 +176,9 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
     cs_mon_prints("set histfile \"\"; echo fine", "fine");
 }
 
-/* A script that wrote its own file ('log lab.mon' inside lab.mon, 'save'
- * over the script that ran it by 'do') replaced it at the end with the log
- * or the snapshot: the script was lost, as 'tgm as x.s -o x.s' would lose
+/* A script that wrote its own file ('log lab.mon' inside lab.mon, also fed
+ * on standard input; 'save' over the script that ran it by 'do') replaced
+ * it at the end with the log or the snapshot: the script was lost, as 'tgm as x.s -o x.s' would lose
  * the source, which it refuses. */
 static void monitor__a_running_script_is_not_written_over(void **state)
 {
@@ -193,6 +194,18 @@ static void monitor__a_running_script_is_not_written_over(void **state)
                            "another file\n");
     cs_outcome_free(&o);
     char *after = cs_slurp(lab, NULL);
+    assert_string_equal(after, text);
+    free(after);
+
+    /* commands on standard input redirected from the file: the same */
+    int in = open(lab, O_RDONLY);
+    assert_true(in >= 0);
+    o = cs_finish_tgm(cs_start_tgm(in, "monitor", CS_ARGV("--mem", "64")));
+    close(in);
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "<stdin>:1: log: ");
+    cs_outcome_free(&o);
+    after = cs_slurp(lab, NULL);
     assert_string_equal(after, text);
     free(after);
 

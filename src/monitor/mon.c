@@ -475,9 +475,12 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     int saved_line = m->src_line;
     int status = 0;
     const char *line;
-    bool pushed = r->script && r->name && m->nscripts <= MON_MAX_DEPTH;
+    /* the file the commands come from, which no writer may replace: the
+     * script's, or the one standard input is redirected from */
+    const char *from = r->script ? r->name : r->f == stdin ? "/dev/stdin" : NULL;
+    bool pushed = from && m->nscripts <= MON_MAX_DEPTH;
     if (pushed)
-        m->scripts[m->nscripts++] = r->name;
+        m->scripts[m->nscripts++] = from;
     while (!m->finished && !terminating && (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;

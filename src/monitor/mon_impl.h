@@ -155,8 +155,8 @@ struct mon {
     const char *err_prefix; /* NULL, or what begins every error line */
     int src_line;
     int depth;
-    /* the script files being read, outermost first (-f, then each 'do'):
-     * no writer replaces one (mon_path_free) */
+    /* the script files being read, outermost first (-f or standard
+     * input, then each 'do'): no writer replaces one (mon_path_free) */
     const char *scripts[MON_MAX_DEPTH + 1];
     int nscripts;
     bool finished;
