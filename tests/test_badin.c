@@ -233,6 +233,20 @@ static void monitor__a_running_script_is_not_written_over(void **state)
     free(after);
 }
 
+/* A monitor session whose output could not be written said only "cannot
+ * write the output: write error": its output is flushed after every line,
+ * so the reason was gone by the end, where the other commands' is not. */
+static void monitor__a_lost_output_says_why(void **state)
+{
+    (void)state;
+    cs_full_stdout_keeps(NULL, "tgm: monitor: cannot write the output: No space left on "
+                               "device\n",
+                         (char *const[]){"tgm", "monitor", "-c", "help", NULL});
+    cs_full_stdout_keeps(NULL, "tgm: monitor: cannot write the output: No space left on "
+                               "device\n",
+                         (char *const[]){"tgm", "monitor", "-c", "echo hi; exit 3", NULL});
+}
+
 /* The writer's test hook took TGM_TEST_FAIL_RENAME=0 as "on": a user who
  * set it to 0 to turn it off had every write fail. */
 static void writer__fail_rename_0_is_off(void **state)
@@ -279,6 +293,7 @@ int main(void)
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
         cmocka_unit_test(monitor__a_running_script_is_not_written_over),
+        cmocka_unit_test(monitor__a_lost_output_says_why),
         cmocka_unit_test(writer__fail_rename_0_is_off),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -43,6 +43,10 @@ int mon_exec_line(struct mon *m, const char *line);
 
 /* True once 'quit' or 'exit' ran; *STATUS (may be NULL) gets the status. */
 bool mon_finished(const struct mon *m, int *status);
+/* Why the output first could not be written (ENOSPC for a full disk), or
+ * 0: the output is flushed after every line, so by the session's end the
+ * stream says only that it failed. */
+int mon_output_errno(const struct mon *m);
 
 /* Run commands until EOF, 'quit' or 'exit', or (unless 'set on-error
  * continue') the first failed command.  Each returns the exit status for

@@ -168,6 +168,11 @@ int cli_monitor(int argc, char **argv)
         st = mon_run_stream(m, stdin, "<stdin>");
     if (mon_end(m) != 0 && st == 0) /* a trace or log was lost */
         st = 1;
+    int lost = mon_output_errno(m);
     mon_destroy(m);
+    if (lost && ferror(stdout)) { /* the reason, which main's check can no longer see */
+        cli_error("monitor: cannot write the output: %s", strerror(lost));
+        return EXIT_USAGE;
+    }
     return st;
 }

@@ -95,6 +95,8 @@ bool mon_finished(const struct mon *m, int *status)
     return m->finished;
 }
 
+int mon_output_errno(const struct mon *m) { return m->out_errno; }
+
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
@@ -424,7 +426,9 @@ static int exec_one(struct mon *m, const char *text)
     m->cur = NULL;
     m->slash = NULL;
     free(buf);
-    fflush(m->out);
+    errno = 0;
+    if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)
+        m->out_errno = errno ? errno : EIO;
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;

@@ -161,6 +161,7 @@ struct mon {
     int nscripts;
     bool finished;
     int status;
+    int out_errno;        /* why the output first failed (mon_output_errno) */
     bool failed;          /* a command failed (ONERR_FINISH) */
     const struct mon_cmd *cur;
 
