@@ -154,6 +154,71 @@ static void restore__a_snapshot_cut_in_its_header_is_truncated(void **state)
     free(whole);
 }
 
+/* Where section TAG's data begins in the snapshot BUF (LEN bytes); its
+ * length in *N.  Fails the test if it is missing. */
+static size_t section_at(const char *buf, size_t len, const char *tag, size_t *n)
+{
+    for (size_t off = 16; off + 16 <= len - 8; off += 16 + *n) {
+        *n = (size_t)le_read((const uint8_t *)buf + off + 8, 8);
+        if (memcmp(buf + off, tag, 4) == 0)
+            return off + 16;
+    }
+    fail_msg("no %s section", tag);
+    return 0;
+}
+
+/* Restore BUF (LEN bytes, its checksum made right) as PATH: it fails with
+ * "PART: offset AT: WHY". */
+static void restore_fails_at(const char *path, char *buf, size_t len, const char *part,
+                             size_t at, const char *why)
+{
+    le_write((uint8_t *)buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    cs_write_bytes(path, buf, len);
+    char cmd[CS_PATH + 16], want[256];
+    snprintf(cmd, sizeof cmd, "restore %s", path);
+    snprintf(want, sizeof want, "%s: offset %zu: %s", part, at, why);
+    cs_mon_fails(cmd, want);
+}
+
+/* An offset in an error about the control program's or the real machine's
+ * state counted from the start of its section, or of a VM's state inside
+ * it ("offset 8: unsupported state version"), not from the file's; a bad
+ * VM record's offset was the end of the record. */
+static void restore__offsets_are_the_files(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], cmd[CS_PATH + 128];
+    cs_tmp_path(snap, sizeof snap, "two.snap");
+    snprintf(cmd, sizeof cmd, "vm create alpha 256 examples/hello.s; "
+                              "vm create bravo 256 examples/hello.s; save %s", snap);
+    cs_mon_prints(cmd, "");
+    size_t len, n;
+    char *buf = cs_slurp(snap, &len);
+    size_t cp = section_at(buf, len, "CPST", &n);
+    char *name = memmem(buf + cp, n, "bravo", 5);
+    assert_non_null(name);
+    memcpy(name, "alpha", 5); /* the record begins with its 8-byte id */
+    restore_fails_at(snap, buf, len, "control program", (size_t)(name - buf) - 8,
+                     "VMs 0 and 1 are both named 'alpha'\n");
+    memcpy(name, "bravo", 5);
+    char *vm = memmem(buf + cp, n, "TGMSTATE", 8); /* VM 0's machine state */
+    assert_non_null(vm);
+    vm[8] ^= 0x40;
+    restore_fails_at(snap, buf, len, "control program", (size_t)(vm - buf) + 8,
+                     "unsupported state version 65\n");
+    vm[8] ^= 0x40;
+    size_t real = section_at(buf, len, "REAL", &n);
+    buf[real + 8] ^= 0x40;
+    restore_fails_at(snap, buf, len, "control program", real + 8,
+                     "unsupported state version 65\n");
+    buf[real + 8] ^= 0x40;
+    size_t bare = section_at(buf, len, "BARE", &n);
+    buf[bare + 8] ^= 0x40;
+    restore_fails_at(snap, buf, len, "bare machine", bare + 8,
+                     "unsupported state version 65\n");
+    free(buf);
+}
+
 /* ---- output names ------------------------------------------------------ */
 
 /* An empty name is refused when the command is given: 'log ""' and 'trace
@@ -291,6 +356,7 @@ int main(void)
         cmocka_unit_test(image__one_stray_byte_and_one_word_are_singular),
         cmocka_unit_test(mem__one_word_is_singular_in_the_range_error),
         cmocka_unit_test(restore__a_snapshot_cut_in_its_header_is_truncated),
+        cmocka_unit_test(restore__offsets_are_the_files),
         cmocka_unit_test(monitor__an_empty_file_name_is_refused_at_once),
         cmocka_unit_test(monitor__a_running_script_is_not_written_over),
         cmocka_unit_test(monitor__a_lost_output_says_why),

@@ -17,6 +17,9 @@
  * line longer than LEN keeps its start and its end around "...". */
 int tgm_err(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* ERR read "offset N: ..." about a part that begins at byte BASE of a
+ * larger file: make N the file's offset (else leave ERR as it is). */
+void tgm_err_rebase(char *err, size_t len, size_t base);
 
 /* Unaligned little-endian fields of N bytes (1..8). */
 uint64_t le_read(const uint8_t *p, unsigned n);

@@ -45,6 +45,18 @@ int tgm_err(char *err, size_t len, const char *fmt, ...)
     return -1;
 }
 
+void tgm_err_rebase(char *err, size_t len, size_t base)
+{
+    unsigned long long off;
+    int n = 0;
+    if (!err || !len || sscanf(err, "offset %llu: %n", &off, &n) != 1 || n == 0)
+        return;
+    char *rest = strdup(err + n);
+    if (rest)
+        tgm_err(err, len, "offset %llu: %s", off + base, rest);
+    free(rest);
+}
+
 uint64_t le_read(const uint8_t *p, unsigned n)
 {
     uint64_t v = 0;

@@ -281,8 +281,10 @@ static int parse_vsyms(struct bytes_in *r, struct snap *s, uint64_t version, cha
 }
 
 /* Build S from the sections; ERR says what is wrong. */
-static int build(const uint8_t *const *data, const size_t *lens, uint64_t version,
-                 struct snap *s, char *err, size_t errlen)
+/* The sections DATA (LENS bytes) of the snapshot FILE, parsed into S.
+ * Offsets in errors are FILE's. */
+static int build(const uint8_t *file, const uint8_t *const *data, const size_t *lens,
+                 uint64_t version, struct snap *s, char *err, size_t errlen)
 {
     enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS, NEST };
     struct bytes_in r = {data[SESS], lens[SESS], 0, false};
@@ -307,17 +309,26 @@ static int build(const uint8_t *const *data, const size_t *lens, uint64_t versio
     if (q < TGM_Q_MIN || q > TGM_Q_MAX || !(s->bare = machine_create(&mc)))
         return tgm_err(err, errlen, "bad bare machine size %u", q);
     char e2[200];
-    if (machine_state_load(s->bare, data[BARE], lens[BARE], e2, sizeof e2) != 0)
+    if (machine_state_load(s->bare, data[BARE], lens[BARE], e2, sizeof e2) != 0) {
+        tgm_err_rebase(e2, sizeof e2, (size_t)(data[BARE] - file));
         return tgm_err(err, errlen, "bare machine: %s", e2);
+    }
     r = (struct bytes_in){data[BSYM], lens[BSYM], 0, false};
     if (!data[BSYM] || get_syms(&r, &s->bare_img, version) != 0 || r.off != r.len)
         return tgm_err(err, errlen, "bad symbol section");
     if (has_cp) {
         if (!(s->vmm = vmm_create(&vc, e2, sizeof e2)))
             return tgm_err(err, errlen, "control program: %s", e2);
-        if (vmm_state_load(s->vmm, data[CPST], lens[CPST], e2, sizeof e2) != 0 ||
-            machine_state_load(vmm_machine(s->vmm), data[REAL], lens[REAL], e2, sizeof e2) != 0 ||
-            vmm_state_check(s->vmm, e2, sizeof e2) != 0)
+        /* the section an error's offset is in */
+        const uint8_t *in = vmm_state_load(s->vmm, data[CPST], lens[CPST], e2, sizeof e2) != 0
+                                ? data[CPST]
+                            : machine_state_load(vmm_machine(s->vmm), data[REAL], lens[REAL], e2,
+                                                 sizeof e2) != 0
+                                ? data[REAL]
+                                : NULL;
+        if (in)
+            tgm_err_rebase(e2, sizeof e2, (size_t)(in - file));
+        if (in || vmm_state_check(s->vmm, e2, sizeof e2) != 0)
             return tgm_err(err, errlen, "control program: %s", e2);
         if (!data[VSYM])
             return tgm_err(err, errlen, "VM symbol section missing");
@@ -407,7 +418,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         goto out;
     }
     char why[256];
-    if (build(data, lens, ver, &s, why, sizeof why) != 0) {
+    if (build(buf, data, lens, ver, &s, why, sizeof why) != 0) {
         tgm_err(err, errlen, "%s: %s", path, why);
         goto out;
     }

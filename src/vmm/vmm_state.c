@@ -99,23 +99,24 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         return tgm_err(err, errlen, "out of memory");
     int rc = -1;
     for (uint64_t n = 0; n < nvms; n++) {
+        size_t at = r.off; /* the record's start, where its errors point */
         uint64_t id = bytes_get_le(&r, 8);
         const uint8_t *name = bytes_take(&r, sizeof nv->name);
         uint64_t base = bytes_get_le(&r, 8), w = bytes_get_le(&r, 8), state = bytes_get_le(&r, 8), lim = bytes_get_le(&r, 8);
         if (r.bad || id >= VMM_MAX_VMS || nv[id].live || state > VM_LIMIT || w < TGM_Q_MIN ||
             base < VMM_K || base + w > q || !memchr(name, 0, sizeof nv->name)) {
-            tgm_err(err, errlen, "offset %zu: bad VM record", r.off);
+            tgm_err(err, errlen, "offset %zu: bad VM record", at);
             goto out;
         }
         struct vm *vm = &nv[id];
         for (int i = 0; i < VMM_MAX_VMS; i++) {
             if (nv[i].live && base < nv[i].base + nv[i].w && nv[i].base < base + w) {
-                tgm_err(err, errlen, "offset %zu: VM regions overlap", r.off);
+                tgm_err(err, errlen, "offset %zu: VM regions overlap", at);
                 goto out;
             }
             /* names find VMs (vmm_vm_find): two alike would hide one */
             if (nv[i].live && !strcmp(nv[i].name, (const char *)name)) {
-                tgm_err(err, errlen, "offset %zu: VMs %d and %d are both named '%s'", r.off,
+                tgm_err(err, errlen, "offset %zu: VMs %d and %d are both named '%s'", at,
                         i, (int)id, nv[i].name);
                 goto out;
             }
@@ -134,8 +135,10 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         struct machine_config mc = {.q = (uint32_t)w, .profile = v->profile};
         vm->view = machine_create_view(v->m, (uint32_t)base, (uint32_t)w, &mc);
         vm->live = true; /* so cleanup destroys the view */
-        if (!vm->view || machine_state_load(vm->view, vs, vlen, err, errlen) != 0)
+        if (!vm->view || machine_state_load(vm->view, vs, vlen, err, errlen) != 0) {
+            tgm_err_rebase(err, errlen, (size_t)(vs - buf)); /* an offset in BUF */
             goto out;
+        }
         vm->id = (int)id;
         vm->host = v->m;
         vm->watch_hit = -1;
