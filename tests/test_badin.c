@@ -235,6 +235,13 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
                                        "name, got ''\n");
     cs_mon_fails("save \"\"", "-c:1: save: expected a file name, got ''\n");
     cs_mon_fails("restore \"\"", "-c:1: restore: expected a file name, got ''\n");
+    /* and as the readers' was "cannot open '': No such file or directory" */
+    cs_mon_fails("load \"\"", "-c:1: load: expected a file name, got ''\n");
+    cs_mon_fails("vm create a 64 \"\"", "-c:1: vm: expected a file name, got ''\n");
+    cs_mon_fails("check \"\"", "-c:1: check: expected a file name, got ''\n");
+    cs_mon_fails("do \"\"", "-c:1: do: expected a file name, got ''\n");
+    cs_tgm_fails(2, "tgm: monitor: expected a file name, got ''\n", "monitor",
+                 CS_ARGV("-f", ""));
     cs_mon_fails("vm create a 256 examples/hello.s; timeline on; go; timeline \"\"",
                  "-c:1: timeline: expected a file name, got ''\n");
     /* an empty history file is none, as documented */

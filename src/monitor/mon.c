@@ -259,6 +259,8 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     if (files)
         *files = NULL;
     struct stat st;
+    if (!*path) /* worded as every reader and writer refuses it */
+        return mon_err(m, "expected a file name, got ''");
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return mon_err(m, "'%s' is a directory (give a program file)", path);
     FILE *f = fopen(path, "rb");

@@ -80,6 +80,10 @@ void mon_reader_stream(struct mon_reader *r, FILE *f, const char *name)
 int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t errlen)
 {
     struct stat st;
+    if (!*path) {
+        snprintf(err, errlen, "expected a file name, got ''");
+        return -1;
+    }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "cannot run script '%s': it is a directory", path);
         return -1;
