@@ -248,6 +248,19 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
     cs_mon_prints("set histfile \"\"; echo fine", "fine");
 }
 
+/* The session O failed with one line holding WHY, and FILE still holds
+ * TEXT.  Frees O. */
+static void refused_and_kept(struct cs_outcome *o, const char *why, const char *file,
+                             const char *text)
+{
+    assert_int_equal(o->status, 1);
+    cs_assert_one_line(o, why);
+    cs_outcome_free(o);
+    char *now = cs_slurp(file, NULL);
+    assert_string_equal(now, text);
+    free(now);
+}
+
 /* A script that wrote its own file ('log lab.mon' inside lab.mon, also fed
  * on standard input; 'save' over the script that ran it by 'do') replaced
  * it at the end with the log or the snapshot: the script was lost, as 'tgm as x.s -o x.s' would lose
@@ -260,26 +273,16 @@ static void monitor__a_running_script_is_not_written_over(void **state)
     snprintf(text, sizeof text, "log %s\necho two\n", lab);
     cs_write_text(lab, sizeof lab, "lab.mon", text);
     struct cs_outcome o = cs_run_tgm("monitor", "-f", lab, NULL);
-    assert_int_equal(o.status, 1);
-    cs_assert_one_line(&o, "lab.mon:1: log: ");
     cs_assert_one_line(&o, "lab.mon: a script being run is read from this file; choose "
                            "another file\n");
-    cs_outcome_free(&o);
-    char *after = cs_slurp(lab, NULL);
-    assert_string_equal(after, text);
-    free(after);
+    refused_and_kept(&o, "lab.mon:1: log: ", lab, text);
 
     /* commands on standard input redirected from the file: the same */
     int in = open(lab, O_RDONLY);
     assert_true(in >= 0);
     o = cs_finish_tgm(cs_start_tgm(in, "monitor", CS_ARGV("--mem", "64")));
     close(in);
-    assert_int_equal(o.status, 1);
-    cs_assert_one_line(&o, "<stdin>:1: log: ");
-    cs_outcome_free(&o);
-    after = cs_slurp(lab, NULL);
-    assert_string_equal(after, text);
-    free(after);
+    refused_and_kept(&o, "<stdin>:1: log: ", lab, text);
 
     /* the outer script of a 'do', by another name: refused as well */
     cs_tmp_path(outer, sizeof outer, "outer.mon");
@@ -289,18 +292,13 @@ static void monitor__a_running_script_is_not_written_over(void **state)
     snprintf(text, sizeof text, "do %s\necho back\n", inner);
     cs_write_text(outer, sizeof outer, "outer.mon", text);
     o = cs_run_tgm("monitor", "-f", outer, NULL);
-    assert_int_equal(o.status, 1);
-    cs_assert_one_line(&o, "inner.mon:1: save: ");
-    cs_outcome_free(&o);
-    after = cs_slurp(outer, NULL);
-    assert_string_equal(after, text);
-    free(after);
+    refused_and_kept(&o, "inner.mon:1: save: ", outer, text);
 
     /* once it has ended, its file may be written */
     cs_write_text(inner, sizeof inner, "inner.mon", "echo done\n");
     snprintf(text, sizeof text, "do %s; log %s; echo x; log off", inner, inner);
     cs_mon_prints(text, "done");
-    after = cs_slurp(inner, NULL);
+    char *after = cs_slurp(inner, NULL);
     assert_non_null(strstr(after, "echo x"));
     free(after);
 }
