@@ -93,8 +93,9 @@ struct vmm_event {
 typedef void (*vmm_event_fn)(void *ctx, const struct vmm_event *e);
 
 enum vmm_stop {
-    VMMSTOP_DONE,   /* no VM is runnable (all halted, stopped or at limit) */
-    VMMSTOP_BUDGET, /* the call's step budget ran out */
+    VMMSTOP_DONE,   /* no VM is runnable (all halted, stopped or at limit),
+                       also when the budget's last step made it so */
+    VMMSTOP_BUDGET, /* the call's step budget ran out, a VM still runnable */
     VMMSTOP_DEBUG,  /* the real machine stopped on a breakpoint, watchpoint or
                        trap stop; mx says which, vm which VM was running */
 };

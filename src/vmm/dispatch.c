@@ -457,5 +457,9 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         if (stop)
             return ex->reason;
     }
+    /* as machine_run's HALT on its last step: the budget's last step may
+     * have made every VM halt or reach its limit, and then none is runnable */
+    if (next_runnable(v) < 0)
+        ex->reason = VMMSTOP_DONE;
     return ex->reason;
 }

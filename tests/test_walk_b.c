@@ -1,0 +1,118 @@
+/* test_walk_b.c: a researcher's walk through docs/vmm.md, docs/theorems.md,
+ * docs/recursion.md and docs/os.md with the paper at hand (sections 4 to 8:
+ * the control program's dispositions, virtual time, resource control of the
+ * processor, equivalence, the counterexamples to Theorems 1 and 3).  Each
+ * test is written from the documents, through include/tgm/ and the tgm
+ * binary; a test of a fix fails on the tree before it.
+ *
+ * Runs from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
+#include "tgm/vmm.h"
+
+static void assemble(const char *src, struct tgm_image *img)
+{
+    if (asm_assemble_string("walk.s", src, img, stderr) != 0)
+        fail_msg("the test's guest does not assemble");
+}
+
+/* A control program of Q words with one VM of W words per image in IMGS
+ * (first fit), each loaded. */
+static struct vmm *cp_with(uint32_t q, uint32_t w, const struct tgm_image *const *imgs,
+                           size_t n, bool hybrid)
+{
+    char err[256];
+    struct vmm_config c = {.q = q, .hybrid = hybrid};
+    struct vmm *v = vmm_create(&c, err, sizeof err);
+    assert_non_null(v);
+    for (size_t i = 0; i < n; i++) {
+        int id = vmm_vm_create(v, w, NULL, err, sizeof err);
+        assert_int_equal(id, (int)i);
+        if (vmm_vm_load(v, id, imgs[i], err, sizeof err) != 0)
+            fail_msg("%s", err);
+    }
+    return v;
+}
+
+/* ---- vmm_run: a budget whose last step halts the last VM ------------------ */
+
+/* vmm.h: VMMSTOP_DONE "no VM is runnable", VMMSTOP_BUDGET "the budget ran
+ * out".  A guest that halts on the budget's last step left no VM runnable,
+ * yet vmm_run said BUDGET, where machine_run says HALT; so 'go for 53' on
+ * sum.s in a VM said "stopped after 53 steps" over a halted VM. */
+static void vmm_run__a_budget_whose_last_step_halts_is_done(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    assemble("start: NOP\n       HALT\n", &img);
+    const struct tgm_image *one[] = {&img, &img};
+    struct vmm *v = cp_with(256, 16, one, 1, false);
+    struct vmm_exit ex;
+    assert_int_equal(vmm_run(v, 2, &ex), VMMSTOP_DONE);
+    struct vm_info vi;
+    assert_int_equal(vmm_vm_info(v, 0, &vi), 0);
+    assert_int_equal(vi.state, VM_HALTED);
+    assert_int_equal(machine_steps(vmm_vm_view(v, 0)), 2);
+    vmm_destroy(v);
+    /* a step limit reached on the budget's last step: none runnable either */
+    v = cp_with(256, 16, one, 1, false);
+    assert_int_equal(vmm_vm_set_limit(v, 0, 1), 0);
+    assert_int_equal(vmm_run(v, 1, NULL), VMMSTOP_DONE);
+    assert_int_equal(vmm_vm_info(v, 0, &vi), 0);
+    assert_int_equal(vi.state, VM_LIMIT);
+    vmm_destroy(v);
+    /* two VMs: the first halts on the budget's last step, the second has
+     * not run: the budget ran out */
+    v = cp_with(256, 16, one, 2, false);
+    assert_int_equal(vmm_run(v, 2, NULL), VMMSTOP_BUDGET);
+    assert_int_equal(vmm_run(v, 2, NULL), VMMSTOP_DONE);
+    assert_int_equal(machine_steps(vmm_vm_view(v, 1)), 2);
+    vmm_destroy(v);
+    image_free(&img);
+}
+
+static void monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable(void **state)
+{
+    (void)state;
+    /* bare, the 53rd step of sum.s is its HALT */
+    cs_mon_prints("load examples/sum.s; go for 53", "halted after 53 steps");
+    struct cs_outcome o = cs_mon("vm create a 256 examples/sum.s; go for 53");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "no VM is runnable after 53 steps\na: halted: "));
+    assert_null(strstr(o.out, "stopped after"));
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_walk_b");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
+        cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
+    };
+    return cmocka_run_group_tests_name("walk_b", tests, group_setup, group_teardown);
+}
