@@ -96,6 +96,37 @@ static void monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable(void **sta
     cs_outcome_free(&o);
 }
 
+/* ---- step and next in a VM that reaches its step limit -------------------- */
+
+/* monitor.md: step and next stop early at "HALT, ..., the step limit, ...,
+ * as they stop 'go'", and 'go' stops where a VM reaches its 'vm limit'.
+ * 'step 5' went on past the limit printing steps that did nothing (P
+ * unchanged), and 'next' over a call that could no longer return spun
+ * until interrupted. */
+static void monitor__step_and_next_stop_at_a_vms_step_limit(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("vm create a 256 examples/sum.s; vm limit a 3; step 5");
+    assert_int_equal(o.status, 0);
+    const char *stop = strstr(o.out, "a: step limit: s I=0 P=0x00005 ");
+    assert_non_null(stop);
+    assert_null(strstr(stop, "PSW s I=0")); /* no step after it */
+    const char *a = strstr(o.out, "PSW s I=0 P=0x00002");
+    size_t shown = 0;
+    for (; a; a = strstr(a + 1, "    PSW "))
+        shown++;
+    assert_int_equal(shown, 3);
+    cs_outcome_free(&o);
+    /* calls.s: the fourth step is a JAL whose call runs past a limit of 6 */
+    o = cs_mon("set limit 100000; vm create a 256 examples/calls.s; vm limit a 6; next 5; "
+               "vm list");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "a: step limit after 6 steps: "));
+    assert_null(strstr(o.out, "interrupted"));
+    assert_non_null(strstr(o.out, "step limit 0x00008..0x00107"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -113,6 +144,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
+        cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
     };
     return cmocka_run_group_tests_name("walk_b", tests, group_setup, group_teardown);
 }

@@ -535,6 +535,15 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
     return EXIT_BUDGET;
 }
 
+/* Has the focused VM reached its step limit ('vm limit')?  A step that
+ * brings it there ends the command: another would find nothing to step. */
+static bool vm_at_limit(struct mon *m)
+{
+    struct vm_info vi;
+    return m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0 &&
+           vi.state == VM_LIMIT;
+}
+
 /* What the step wrote to the console since it had LEN0 bytes, as a C string. */
 static void step_console(struct mon *m, struct machine *x, size_t len0)
 {
@@ -635,6 +644,10 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
                     m->ev[k].reflected ? trap_cause_name(m->ev[k].reflected) : "");
         if (ex.reason == EXIT_HALT) {
             mon_out(m, "halted\n");
+            break;
+        }
+        if (vm_at_limit(m)) {
+            where(m, m->focus, vm_state_name(VM_LIMIT), 0);
             break;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
@@ -743,6 +756,13 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)*steps,
                      plural(*steps));
             where(m, m->focus, msg, 1);
+            return 0;
+        }
+        if (vm_at_limit(m)) { /* the call cannot return: stop, not spin */
+            mon_run_end(m);
+            snprintf(msg, sizeof msg, "%s after %llu step%s", vm_state_name(VM_LIMIT),
+                     (unsigned long long)*steps, plural(*steps));
+            where(m, m->focus, msg, 0);
             return 0;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {

@@ -64,17 +64,17 @@ const struct mon_cmd mon_cmds[] = {
      "selected, steps the guest one instruction and shows what the control\n"
      "program did for it; the other runnable VMs run meanwhile, as the\n"
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
-     "or trap stop, the step limit, a trap loop and Ctrl-C stop it early, as\n"
-     "they stop 'go'.",
+     "or trap stop, the step limit, the VM's own ('vm limit'), a trap loop and\n"
+     "Ctrl-C stop it early, as they stop 'go'.",
      G_EXEC, "s stepi si", "=-", 0},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
      "A JAL is run, with everything it calls, until the matching JMPI returns\n"
      "(calls are JAL, returns JMPI through the link word, as examples/calls.s\n"
      "does); other instructions are stepped as 'step' does.  Breakpoints,\n"
-     "watchpoints, trap stops, HALT, the step limit, a trap loop and Ctrl-C stop\n"
-     "it early; a stop says after how many steps and cycles of the command, as\n"
-     "'go' does, a call's included.",
+     "watchpoints, trap stops, HALT, the step limit, a VM's own ('vm limit'), a\n"
+     "trap loop and Ctrl-C stop it early; a stop says after how many steps and\n"
+     "cycles of the command, as 'go' does, a call's included.",
      G_EXEC, "n nexti ni", "=-", 0},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
