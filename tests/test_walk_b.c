@@ -127,6 +127,102 @@ static void monitor__step_and_next_stop_at_a_vms_step_limit(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- tgm counterexample --json, as docs/theorems.md lists it ------------- */
+
+/* Fails unless OBJ's keys are exactly KEYS, in that order. */
+static void keys_are(const char *obj, const char *const *keys, const char *what)
+{
+    const char *p = cs_json_ws(obj);
+    assert_int_equal(*p, '{');
+    p = cs_json_ws(p + 1);
+    size_t k = 0;
+    while (*p != '}') {
+        char name[64];
+        size_t len;
+        const char *end = cs_json_string(p, NULL, &len);
+        assert_non_null(end);
+        assert_true(len < sizeof name);
+        cs_json_string(p, name, NULL);
+        name[len] = '\0';
+        if (!keys[k] || strcmp(name, keys[k]) != 0)
+            fail_msg("%s: key %zu is '%s', docs/theorems.md says '%s'", what, k, name,
+                     keys[k] ? keys[k] : "(none)");
+        k++;
+        p = cs_json_ws(end);
+        assert_int_equal(*p, ':');
+        p = cs_json_value(cs_json_ws(p + 1));
+        assert_non_null(p);
+        p = cs_json_ws(p);
+        if (*p == ',')
+            p = cs_json_ws(p + 1);
+    }
+    if (keys[k])
+        fail_msg("%s: no key '%s'", what, keys[k]);
+}
+
+static void counterexample__json_is_as_documented(void **state)
+{
+    (void)state;
+    static const char *const report[] = {"profile",      "theorem1",   "theorem3",
+                                         "counterexamples", "vmm_fails", "hybrid_fails",
+                                         "as_predicted", NULL};
+    static const char *const cx[] = {"insn",  "claim",  "witness",     "breaks_theorem3",
+                                     "words", "source", "bare_halted", "bare_instructions",
+                                     "vmm",   "hybrid", NULL};
+    static const char *const mon[] = {"equivalent", "diff", NULL};
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    for (const char *const *k = cx; *k; k++) {
+        char row[64];
+        snprintf(row, sizeof row, "| `%s`", *k);
+        if (!strstr(doc, row))
+            fail_msg("docs/theorems.md has no row for '%s'", *k);
+    }
+    free(doc);
+    struct cs_outcome o = cs_run_tgm("counterexample", "--profile", "all", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    const char *profiles = cs_json_get(o.out, "profiles");
+    size_t n = cs_json_count(profiles), seen = 0;
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        const char *r = cs_json_item(profiles, i);
+        keys_are(r, report, "a profile's object");
+        const char *list = cs_json_get(r, "counterexamples");
+        bool t1 = cs_json_bool(cs_json_get(r, "theorem1"));
+        bool t3 = cs_json_bool(cs_json_get(r, "theorem3"));
+        bool vmm_fails = false, hybrid_fails = false;
+        assert_int_equal(cs_json_count(list) == 0, t1);
+        for (size_t j = 0; j < cs_json_count(list); j++, seen++) {
+            const char *c = cs_json_item(list, j);
+            keys_are(c, cx, "a counterexample");
+            keys_are(cs_json_get(c, "vmm"), mon, "vmm");
+            keys_are(cs_json_get(c, "hybrid"), mon, "hybrid");
+            char *claim = cs_json_str(cs_json_get(c, "claim"), NULL);
+            bool user = !strcmp(claim, "ctl-u") || !strcmp(claim, "loc-u");
+            assert_int_equal(cs_json_bool(cs_json_get(c, "breaks_theorem3")), user);
+            free(claim);
+            assert_int_equal(cs_json_uint(cs_json_get(c, "words")), 64);
+            assert_true(cs_json_bool(cs_json_get(c, "bare_halted")));
+            assert_true(cs_json_uint(cs_json_get(c, "bare_instructions")) > 0);
+            for (int m = 0; m < 2; m++) {
+                const char *mo = cs_json_get(c, m ? "hybrid" : "vmm");
+                bool eq = cs_json_bool(cs_json_get(mo, "equivalent"));
+                size_t dlen;
+                free(cs_json_str(cs_json_get(mo, "diff"), &dlen));
+                assert_int_equal(eq, dlen == 0);
+                if (!eq)
+                    *(m ? &hybrid_fails : &vmm_fails) = true;
+            }
+        }
+        assert_int_equal(cs_json_bool(cs_json_get(r, "vmm_fails")), vmm_fails);
+        assert_int_equal(cs_json_bool(cs_json_get(r, "hybrid_fails")), hybrid_fails);
+        assert_int_equal(vmm_fails, !t1);
+        assert_int_equal(hybrid_fails, !t3);
+        assert_true(cs_json_bool(cs_json_get(r, "as_predicted")));
+    }
+    assert_int_equal(seen, 6); /* JRSTU, LRA, MFPI, LPSW SPSW SR */
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -145,6 +241,7 @@ int main(void)
         cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
+        cmocka_unit_test(counterexample__json_is_as_documented),
     };
     return cmocka_run_group_tests_name("walk_b", tests, group_setup, group_teardown);
 }
