@@ -127,6 +127,220 @@ static void monitor__step_and_next_stop_at_a_vms_step_limit(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- the real timer is the CP's, for regaining the processor --------------- */
+
+static const char loop_src[] = "loop:  ADDI  n, n, 1\n"
+                               "       JMP   loop\n"
+                               "n:     .word 0\n";
+
+/* A guest that arms its timer for 1000 cycles, with I = IE, and loops. */
+static void timer_guest(struct tgm_image *img, bool ie)
+{
+    char src[512];
+    snprintf(src, sizeof src,
+             "       .org  0\n"
+             "       .word 0\n"
+             "       .word psw(SUP, h, 0, 64)\n"
+             "       .entry start\n"
+             "start: TSET  big\n"
+             "       LPSW  go\n"
+             "loop:  ADDI  n, n, 1\n"
+             "       JMP   loop\n"
+             "h:     HALT\n"
+             "big:   .word 1000\n"
+             "go:    .word %s(SUP, loop, 0, 64)\n"
+             "n:     .word 0\n",
+             ie ? "pswi" : "psw");
+    assemble(src, img);
+}
+
+/* docs/vmm.md: the real interval timer "is only a way for the CP to regain
+ * control": armed for a lone VM only when its virtual timer can trap (then
+ * for exactly the virtual cycles left), for the slice when VMs share the
+ * processor, and a guest always runs in real user mode with I = 1. */
+static void timer__the_real_timer_serves_only_the_cp(void **state)
+{
+    (void)state;
+    struct tgm_image plain, off, on;
+    assemble(loop_src, &plain);
+    timer_guest(&off, false);
+    timer_guest(&on, true);
+    static const char *const what[] = {
+        "a lone VM, no timer",
+        "a lone VM, timer armed with I = 0",
+        "a lone VM, timer armed with I = 1",
+        "two VMs, no timer",
+    };
+    const struct tgm_image *imgs[] = {&plain, &off, &on, &plain};
+    for (size_t k = 0; k < 4; k++) {
+        const struct tgm_image *list[] = {imgs[k], imgs[k]};
+        struct vmm *v = cp_with(1024, 64, list, k == 3 ? 2 : 1, false);
+        for (int round = 0; round < 5; round++) {
+            assert_int_equal(vmm_run(v, 7, NULL), VMMSTOP_BUDGET);
+            struct machine *real = vmm_machine(v), *view = vmm_vm_view(v, 0);
+            struct machine_timer rt = machine_get_timer(real), vt = machine_get_timer(view);
+            struct psw rp = machine_psw(real);
+            if (rp.sup || !rp.ie)
+                fail_msg("%s: the real PSW is not user mode with I = 1", what[k]);
+            if (k == 0 || k == 1) {
+                if (rt.armed || rt.pending)
+                    fail_msg("%s: the real timer is armed", what[k]);
+            } else if (k == 2) {
+                if (!rt.armed || !vt.armed || rt.remaining != vt.remaining)
+                    fail_msg("%s: real timer %lld, virtual %lld", what[k],
+                             (long long)rt.remaining, (long long)vt.remaining);
+            } else if (!rt.armed || rt.remaining > (int64_t)VMM_DEFAULT_SLICE) {
+                fail_msg("%s: the real timer is not the slice's", what[k]);
+            }
+            if (k == 1 && (!vt.armed || vt.remaining >= 1000))
+                fail_msg("%s: the virtual timer does not count down", what[k]);
+        }
+        vmm_destroy(v);
+    }
+    /* with I = 0 the virtual timer expires unseen, pending as on the bare
+     * machine, though the real one was never armed */
+    const struct tgm_image *list[] = {&off};
+    struct vmm *v = cp_with(1024, 64, list, 1, false);
+    assert_int_equal(vmm_run(v, 2000, NULL), VMMSTOP_BUDGET);
+    assert_true(machine_get_timer(vmm_vm_view(v, 0)).pending);
+    assert_false(machine_get_timer(vmm_machine(v)).armed);
+    vmm_destroy(v);
+    image_free(&plain);
+    image_free(&off);
+    image_free(&on);
+}
+
+/* ---- the OS in a VM, step by step ------------------------------------------- */
+
+/* docs/vmm.md: "Between calls every VM's view is exact", and a budget counts
+ * guest steps however the CP handled them.  The OS of docs/os.md, whose
+ * console shows any error in virtual time, run in a VM in chunks of odd
+ * sizes, equals its bare run after every chunk (f(S) = S', section 6),
+ * under the VMM and under the hybrid monitor. */
+static void os__in_a_vm_equals_its_bare_run_after_every_chunk(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    char err[256];
+    if (asm_assemble_file("examples/os/os.s", &img, stderr) != 0)
+        fail_msg("examples/os/os.s does not assemble");
+    for (int hybrid = 0; hybrid <= 1; hybrid++) {
+        struct machine_config mc = {.q = 1024};
+        struct machine *bare = machine_create(&mc);
+        assert_non_null(bare);
+        assert_int_equal(image_load(bare, &img, err, sizeof err), 0);
+        const struct tgm_image *one[] = {&img};
+        struct vmm *v = cp_with(1024 + VMM_K, 1024, one, 1, hybrid);
+        uint64_t steps = 0, chunk = 1;
+        for (;;) {
+            struct machine_exit ex;
+            enum exit_reason why = machine_run(bare, chunk, &ex);
+            enum vmm_stop vwhy = vmm_run(v, chunk, NULL);
+            steps += ex.steps;
+            char diff[256];
+            vmm_compare(bare, v, 0, diff, sizeof diff);
+            if (diff[0])
+                fail_msg("%s, after %llu steps: %s", hybrid ? "hybrid" : "VMM",
+                         (unsigned long long)steps, diff);
+            assert_int_equal(why == EXIT_HALT, vwhy == VMMSTOP_DONE);
+            if (why == EXIT_HALT)
+                break;
+            assert_int_equal(why, EXIT_BUDGET);
+            chunk = chunk * 7 % 61 + 1; /* 8, 57, 32, ...: odd places */
+        }
+        assert_int_equal(steps, 9171); /* docs/os.md's bare run */
+        vmm_destroy(v);
+        machine_destroy(bare);
+    }
+    image_free(&img);
+}
+
+/* ---- a guest meets every row of the dispatcher's table ------------------- */
+
+/* docs/vmm.md's table of dispositions, row by row, in one guest: in virtual
+ * supervisor mode a privileged instruction is interpreted, LR and an LPSW
+ * that changes R go to the allocator, an LPSW that keeps R is interpreted;
+ * in virtual user mode a privileged instruction, HCALL (illegal in a
+ * guest), SVC, an illegal word and a memory trap are reflected.  The
+ * handler logs each old PSW and resumes after the trap. */
+static const char rows_src[] =
+    "W = 128\n"
+    "        .org  0\n"
+    "old:    .word 0\n"
+    "        .word psw(SUP, h, 0, W)\n"
+    "        .entry start\n"
+    "start:  COUT  ch                 ; interpreted\n"
+    "        LR    rr                 ; allocator\n"
+    "        LPSW  same               ; R kept: interpreted\n"
+    "next:   LPSW  user               ; R changed: allocator\n"
+    "u:      COUT  ch                 ; privileged, reflected\n"
+    "        SVC   7                  ; reflected\n"
+    "        .word 0                  ; illegal, reflected\n"
+    "        MOV   W - 1, ch          ; past b = W/2: memory, reflected\n"
+    "        HCALL 1                  ; illegal in a guest, reflected\n"
+    "        SVC   0                  ; the last\n"
+    "h:      STX   log, n, old        ; log the old PSW\n"
+    "        ADDI  n, n, 1\n"
+    "        BEQ   n, six, done\n"
+    "        ADD   t, old, onep       ; the cause bits are ignored by LPSW\n"
+    "        LPSW  t                  ; R (0, W/2) again: allocator\n"
+    "done:   HALT                     ; interpreted\n"
+    "ch:     .word 'x'\n"
+    "rr:     .word rb(0, W)\n"
+    "same:   .word psw(SUP, next, 0, W)\n"
+    "user:   .word psw(USER, u, 0, W / 2)\n"
+    "onep:   .word 1 << 39\n"
+    "six:    .word 6\n"
+    "n:      .word 0\n"
+    "t:      .word 0\n"
+    "log:    .space 6\n";
+
+static uint64_t cell(const char *traps, const char *cause, const char *disp)
+{
+    return cs_json_uint(cs_json_get(cs_json_get(traps, cause), disp));
+}
+
+static void dispositions__a_guest_meets_every_row(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "rows.s", rows_src);
+    struct cs_outcome o = cs_run_tgm("run", "--vmm", "--stats", "--json", path, NULL);
+    assert_int_equal(o.status, 0);
+    const char *vm = cs_json_item(cs_json_get(o.out, "vms"), 0);
+    const char *st = cs_json_get(vm, "stats"), *tr = cs_json_get(st, "traps");
+    assert_int_equal(cell(tr, "privileged", "interpreted"), 3); /* COUT, LPSW, HALT */
+    assert_int_equal(cell(tr, "privileged", "allocator"), 7);   /* LR, 6 LPSWs */
+    assert_int_equal(cell(tr, "privileged", "reflected"), 2);   /* COUT, HCALL */
+    assert_int_equal(cell(tr, "svc", "reflected"), 2);
+    assert_int_equal(cell(tr, "illegal", "reflected"), 1);
+    assert_int_equal(cell(tr, "memory", "reflected"), 1);
+    assert_int_equal(cs_json_uint(cs_json_get(st, "cp_entries")), 16);
+    assert_int_equal(cs_json_uint(cs_json_get(st, "cp_cycles")), 16 * 5);
+    CS_ASSERT_JSON_STR(cs_json_get(vm, "state"), NULL, "console", "x");
+    /* the guest saw the bare machine's traps: HCALL as an illegal word */
+    struct tgm_image img;
+    assemble(rows_src, &img);
+    const struct tgm_symbol *logsym = image_symbol(&img, "log");
+    assert_non_null(logsym);
+    const struct tgm_image *one[] = {&img};
+    struct vmm *v = cp_with(256, 128, one, 1, false);
+    assert_int_equal(vmm_run(v, 1000, NULL), VMMSTOP_DONE);
+    static const unsigned causes[] = {TRAP_PRIV, TRAP_SVC, TRAP_ILL, TRAP_MEM, TRAP_ILL,
+                                      TRAP_SVC};
+    const uint64_t *e = machine_mem(vmm_vm_view(v, 0));
+    for (size_t k = 0; k < 6; k++) {
+        struct psw old = psw_unpack(e[logsym->value + k]);
+        if (old.cause != causes[k] || old.sup || old.l != 0 || old.b != 64)
+            fail_msg("trap %zu: the guest's old PSW 0x%016llx", k,
+                     (unsigned long long)e[logsym->value + k]);
+    }
+    vmm_destroy(v);
+    image_free(&img);
+    cs_outcome_free(&o);
+    cs_tgm_prints("equivalent (alone)", "check", CS_ARGV("--mem", "128", path));
+}
+
 /* ---- tgm counterexample --json, as docs/theorems.md lists it ------------- */
 
 /* Fails unless OBJ's keys are exactly KEYS, in that order. */
@@ -241,6 +455,9 @@ int main(void)
         cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
+        cmocka_unit_test(timer__the_real_timer_serves_only_the_cp),
+        cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
+        cmocka_unit_test(dispositions__a_guest_meets_every_row),
         cmocka_unit_test(counterexample__json_is_as_documented),
     };
     return cmocka_run_group_tests_name("walk_b", tests, group_setup, group_teardown);
