@@ -127,6 +127,42 @@ static void monitor__step_and_next_stop_at_a_vms_step_limit(void **state)
     cs_outcome_free(&o);
 }
 
+/* vmm.h: a VM "reached its step limit" is VM_LIMIT, and the CP says so with
+ * a scheduler event (docs/vmm.md).  A hybrid stretch that reached the limit
+ * left the VM runnable until the next vmm_run, where a direct stretch stops
+ * it at once; so 'step 7' in a hybrid VM limited to 5 showed a sixth step
+ * that did nothing. */
+static void hybrid__a_stretch_that_reaches_the_limit_stops_the_vm(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    if (asm_assemble_file("examples/sum.s", &img, stderr) != 0)
+        fail_msg("examples/sum.s does not assemble");
+    const struct tgm_image *one[] = {&img};
+    for (int hybrid = 0; hybrid <= 1; hybrid++) {
+        struct vmm *v = cp_with(1024, 256, one, 1, hybrid);
+        assert_int_equal(vmm_vm_set_limit(v, 0, 5), 0);
+        assert_int_equal(vmm_run(v, 5, NULL), VMMSTOP_DONE);
+        struct vm_info vi;
+        assert_int_equal(vmm_vm_info(v, 0, &vi), 0);
+        assert_int_equal(vi.state, VM_LIMIT);
+        assert_int_equal(vi.stats.traps[TRAP_NONE][DISP_SCHEDULER], 1);
+        assert_int_equal(machine_steps(vmm_vm_view(v, 0)), 5);
+        assert_int_equal(vi.stats.interpreted, hybrid ? 5 : 0);
+        vmm_destroy(v);
+    }
+    image_free(&img);
+    struct cs_outcome o = cs_mon("set hybrid on; vm create a 256 examples/sum.s; vm limit a 5; "
+                                 "step 7");
+    assert_int_equal(o.status, 0);
+    size_t shown = 0;
+    for (const char *a = strstr(o.out, "    PSW "); a; a = strstr(a + 1, "    PSW "))
+        shown++;
+    assert_int_equal(shown, 5);
+    assert_non_null(strstr(o.out, "a: step limit: s I=0 P=0x00007 "));
+    cs_outcome_free(&o);
+}
+
 /* ---- the real timer is the CP's, for regaining the processor --------------- */
 
 static const char loop_src[] = "loop:  ADDI  n, n, 1\n"
@@ -455,6 +491,7 @@ int main(void)
         cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
+        cmocka_unit_test(hybrid__a_stretch_that_reaches_the_limit_stops_the_vm),
         cmocka_unit_test(timer__the_real_timer_serves_only_the_cp),
         cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
         cmocka_unit_test(dispositions__a_guest_meets_every_row),

@@ -425,7 +425,9 @@ static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vm
     }
     if (v->hybrid && machine_sup(vm->view)) {
         uint64_t cyc = v->slicing && v->slice_left > 0 ? (uint64_t)v->slice_left : UINT64_MAX;
-        return hybrid_interpret(v, vm, budget, cyc, ex);
+        bool stop = hybrid_interpret(v, vm, budget, cyc, ex);
+        check_limit(v, vm); /* at the step that reached it, as a direct stretch */
+        return stop;
     }
     return run_direct(v, vm, budget, ex);
 }
