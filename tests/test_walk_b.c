@@ -163,6 +163,31 @@ static void hybrid__a_stretch_that_reaches_the_limit_stops_the_vm(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- a VM's run counts the guests' cycles ----------------------------------- */
+
+/* monitor.md: with VMs, a run counts the guests' steps, so a lone VM stops
+ * where its bare machine would.  'cycles N' and the cycles a stop reports
+ * were the real machine's: a hybrid VM's interpreted code spends none, so
+ * 'go cycles 50' never stopped it (hello.s ran to its HALT), and under the
+ * plain VMM it stopped two steps early, after 52 real cycles. */
+static void monitor__a_vms_run_counts_the_guests_cycles(void **state)
+{
+    (void)state;
+    static const char want[] = "stopped after 24 steps, 53 cycles: s I=0 P=0x00006 ";
+    static const char *const runs[] = {
+        "load examples/hello.s; go cycles 50",
+        "vm create a 256 examples/hello.s; go cycles 50",
+        "set hybrid on; vm create a 256 examples/hello.s; go cycles 50",
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++)
+        cs_mon_prints(runs[k], want);
+    /* a breakpoint's stop counts the same way, bare, in a VM, hybrid */
+    static const char brk[] = "stopped at 0x24 trap after 464 steps, 1174 cycles: ";
+    cs_mon_prints("load examples/supervisor.s; break 0x24; go", brk);
+    cs_mon_prints("vm create a 65536 examples/supervisor.s; break 0x24; go", brk);
+    cs_mon_prints("set hybrid on; vm create a 65536 examples/supervisor.s; break 0x24; go", brk);
+}
+
 /* ---- the real timer is the CP's, for regaining the processor --------------- */
 
 static const char loop_src[] = "loop:  ADDI  n, n, 1\n"
@@ -492,6 +517,7 @@ int main(void)
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
         cmocka_unit_test(hybrid__a_stretch_that_reaches_the_limit_stops_the_vm),
+        cmocka_unit_test(monitor__a_vms_run_counts_the_guests_cycles),
         cmocka_unit_test(timer__the_real_timer_serves_only_the_cp),
         cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
         cmocka_unit_test(dispositions__a_guest_meets_every_row),

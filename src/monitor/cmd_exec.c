@@ -226,16 +226,22 @@ void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
     where(m, vm, msg, 0);
 }
 
-/* The machine whose cycles a run counts: the real one under VMs. */
-static struct machine *counted(struct mon *m)
+/* The cycles a run counts: the bare machine's, or under VMs the guests'
+ * virtual time, all VMs together, as their steps are counted (the real
+ * machine's are no measure: a hybrid VM's interpreted code spends none). */
+static uint64_t counted(struct mon *m)
 {
-    return m->focus == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
+    if (m->focus == MON_FOCUS_BARE)
+        return machine_cycles(m->bare);
+    uint64_t c = 0;
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+        c += machine_cycles(vmm_vm_view(m->vmm, id));
+    return c;
 }
 
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
-    struct machine *x = counted(m);
-    uint64_t done = 0, cyc0 = machine_get_counters(x).cycles, target = cyc0 + n;
+    uint64_t done = 0, cyc0 = counted(m), target = cyc0 + n;
     unsigned maxc = max_step_cycles();
     char msg[96];
     for (bool first = true;; first = false) {
@@ -247,7 +253,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             interrupted(m, done);
             return 0;
         }
-        uint64_t cyc = machine_get_counters(x).cycles;
+        uint64_t cyc = counted(m);
         if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && cyc >= target)) {
             snprintf(msg, sizeof msg, "stopped after %llu step%s, %llu cycle%s",
                      (unsigned long long)done, plural(done), (unsigned long long)(cyc - cyc0),
@@ -305,7 +311,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_BREAK:
         case EXIT_WATCH: {
             mon_run_end(m);
-            if (mon_debug_stop(m, vm, &ex, done, machine_get_counters(x).cycles - cyc0) &&
+            if (mon_debug_stop(m, vm, &ex, done, counted(m) - cyc0) &&
                 !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_begin(m);
@@ -569,7 +575,7 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
     if (calls_ok(m) != 0)
         return -1;
     mon_rev_begin(m);
-    step_n(m, n, 0, machine_get_counters(counted(m)).cycles);
+    step_n(m, n, 0, counted(m));
     mon_clear_interrupt();
     mon_rev_end(m);
     mon_display_show(m);
@@ -652,7 +658,7 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             mon_debug_stop(m, m->focus, &ex, prior + i + 1,
-                           machine_get_counters(counted(m)).cycles - cyc0);
+                           counted(m) - cyc0);
             break;
         }
     }
@@ -734,7 +740,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
                     mon_run_end(m);
                     if (!mon_debug_stop(m, m->focus, &bx, *steps,
-                                        machine_get_counters(counted(m)).cycles - cyc0))
+                                        counted(m) - cyc0))
                         return 0;
                     mon_run_begin(m);
                     break;
@@ -768,7 +774,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             mon_run_end(m);
             if (!mon_debug_stop(m, m->focus, &ex, *steps,
-                                machine_get_counters(counted(m)).cycles - cyc0))
+                                counted(m) - cyc0))
                 return 0;
             mon_run_begin(m);
         }
@@ -802,7 +808,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
-    uint64_t cyc0 = machine_get_counters(counted(m)).cycles, steps = 0;
+    uint64_t cyc0 = counted(m), steps = 0;
     mon_rev_begin(m);
     /* STEPS (a call's all of them) came before: the guard and a stop count
      * them */
@@ -829,7 +835,7 @@ int mon_cmd_finish(struct mon *m, int argc, char **argv)
         return -1;
     uint64_t steps = 0;
     mon_rev_begin(m);
-    run_calls(m, true, &steps, machine_get_counters(counted(m)).cycles);
+    run_calls(m, true, &steps, counted(m));
     mon_rev_end(m);
     mon_display_show(m);
     return 0;
