@@ -1,9 +1,10 @@
 /* test_walk_b.c: a researcher's walk through docs/vmm.md, docs/theorems.md,
  * docs/recursion.md and docs/os.md with the paper at hand (sections 4 to 8:
  * the control program's dispositions, virtual time, resource control of the
- * processor, equivalence, the counterexamples to Theorems 1 and 3).  Each
- * test is written from the documents, through include/tgm/ and the tgm
- * binary; a test of a fix fails on the tree before it.
+ * processor, equivalence, the counterexamples to Theorems 1 and 3) and the
+ * monitor's commands on VMs.  Each test is written from the documents,
+ * through include/tgm/ and the tgm binary; a test of a fix fails on the
+ * tree before it.
  *
  * Runs from the top of the source tree.
  */
