@@ -196,6 +196,38 @@ static void monitor__a_vms_run_counts_the_guests_cycles(void **state)
     cs_mon_prints("set hybrid on; vm create a 65536 examples/supervisor.s; break 0x24; go", brk);
 }
 
+/* monitor.md: a trap stop sees the real machine's traps; a hybrid VM's
+ * supervisor code is interpreted, so the traps it takes are not real and
+ * stop no 'break trap', while a watchpoint on the guest's E[0], which such
+ * a trap writes, stops where the bare machine and the plain VMM stop. */
+static void monitor__a_trap_stop_sees_the_real_machines_traps(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(path, sizeof path, "svc_sup.s",
+                  "        .org  0\n"
+                  "        .word 0\n"
+                  "        .word psw(SUP, h, 0, 64)\n"
+                  "        .entry start\n"
+                  "start:  SVC   5                 ; in supervisor mode\n"
+                  "h:      HALT\n");
+    static const char *const pre[] = {"load %s", "vm create a 64 %s",
+                                      "set hybrid on; vm create a 64 %s"};
+    static const char stop[] = "stopped at 0x3 h after 1 step, 4 cycles: s I=0 P=0x00003 ";
+    for (size_t k = 0; k < 3; k++) {
+        char head[CS_PATH + 40];
+        snprintf(head, sizeof head, pre[k], path);
+        snprintf(cmds, sizeof cmds, "%s; break trap svc; go", head);
+        struct cs_outcome o = cs_mon(cmds);
+        assert_int_equal(o.status, 0);
+        if ((strstr(o.out, "svc trap, hit 1 time") != NULL) != (k < 2))
+            fail_msg("'%s' stops as it should not, or not as it should:\n%s", cmds, o.out);
+        cs_outcome_free(&o);
+        snprintf(cmds, sizeof cmds, "%s; watch write 0; go", head);
+        cs_mon_prints(cmds, stop);
+    }
+}
+
 /* ---- the real timer is the CP's, for regaining the processor --------------- */
 
 static const char loop_src[] = "loop:  ADDI  n, n, 1\n"
@@ -525,6 +557,7 @@ int main(void)
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
         cmocka_unit_test(hybrid__a_stretch_that_reaches_the_limit_stops_the_vm),
         cmocka_unit_test(monitor__a_vms_run_counts_the_guests_cycles),
+        cmocka_unit_test(monitor__a_trap_stop_sees_the_real_machines_traps),
         cmocka_unit_test(timer__the_real_timer_serves_only_the_cp),
         cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
         cmocka_unit_test(dispositions__a_guest_meets_every_row),
