@@ -311,6 +311,34 @@ static void timer__the_real_timer_serves_only_the_cp(void **state)
     image_free(&on);
 }
 
+/* docs/vmm.md: a VM's virtual state lives in a view, "a struct machine whose
+ * memory is the region itself": the standard map's E'[base + i] = E[i] is
+ * one word, not a copy, and the view is a bare machine of w words. */
+static void view__its_memory_is_the_region_itself(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    assemble(loop_src, &img);
+    const struct tgm_image *two[] = {&img, &img};
+    struct vmm *v = cp_with(512, 100, two, 2, false);
+    struct machine *real = vmm_machine(v);
+    for (int id = 0; id < 2; id++) {
+        struct vm_info vi;
+        assert_int_equal(vmm_vm_info(v, id, &vi), 0);
+        assert_int_equal(vi.base, VMM_K + (uint32_t)id * 100);
+        struct machine *view = vmm_vm_view(v, id);
+        assert_int_equal(machine_q(view), 100);
+        assert_ptr_equal(machine_mem(view), machine_mem(real) + vi.base);
+        assert_int_equal(machine_write_phys(view, 99, 0x5eed + (uint64_t)id), 0);
+        assert_int_equal(machine_mem(real)[vi.base + 99], 0x5eed + (uint64_t)id);
+        assert_int_not_equal(machine_write_phys(view, 100, 1), 0); /* past w */
+    }
+    assert_int_equal(vmm_run(v, 50, NULL), VMMSTOP_BUDGET);
+    assert_int_equal(machine_mem(real)[VMM_K + 99], 0x5eed);
+    vmm_destroy(v);
+    image_free(&img);
+}
+
 /* ---- the OS in a VM, step by step ------------------------------------------- */
 
 /* docs/vmm.md: "Between calls every VM's view is exact", and a budget counts
@@ -559,6 +587,7 @@ int main(void)
         cmocka_unit_test(monitor__a_vms_run_counts_the_guests_cycles),
         cmocka_unit_test(monitor__a_trap_stop_sees_the_real_machines_traps),
         cmocka_unit_test(timer__the_real_timer_serves_only_the_cp),
+        cmocka_unit_test(view__its_memory_is_the_region_itself),
         cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
         cmocka_unit_test(dispositions__a_guest_meets_every_row),
         cmocka_unit_test(counterexample__json_is_as_documented),
