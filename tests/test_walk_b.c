@@ -139,6 +139,25 @@ static void monitor__step_and_next_stop_at_a_vms_step_limit(void **state)
     cs_outcome_free(&o);
 }
 
+/* monitor.md: 'step' with a VM selected "steps the guest one instruction
+ * ...; the other runnable VMs run meanwhile, as the control program
+ * schedules them".  It gave up after 100,000 steps of the others and showed
+ * a step the guest had not taken (P unchanged); a slice of a million
+ * cycles holds far more.  Now it waits for the guest's turn. */
+static void monitor__step_in_a_vm_waits_for_its_turn(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("set slice 1000000; vm create a 256 examples/sum.s; "
+                                 "vm create b 256 examples/hostile/spin.s; vm stop a; "
+                                 "go for 10; vm resume a; vm select a; step; print P");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "  0x00002 start        LI     i, 0\n"
+                                  "    PSW s I=0 P=0x00002 l=0x00000 b=0x80000 -> "
+                                  "s I=0 P=0x00003 "));
+    assert_non_null(strstr(o.out, "\n0x3 (3)\n"));
+    cs_outcome_free(&o);
+}
+
 /* vmm.h: a VM "reached its step limit" is VM_LIMIT, and the CP says so with
  * a scheduler event (docs/vmm.md).  A hybrid stretch that reached the limit
  * left the VM runnable until the next vmm_run, where a direct stretch stops
@@ -645,6 +664,7 @@ int main(void)
         cmocka_unit_test(vmm_run__a_budget_whose_last_step_halts_is_done),
         cmocka_unit_test(monitor__go_for_n_ending_at_a_halt_says_no_vm_is_runnable),
         cmocka_unit_test(monitor__step_and_next_stop_at_a_vms_step_limit),
+        cmocka_unit_test(monitor__step_in_a_vm_waits_for_its_turn),
         cmocka_unit_test(hybrid__a_stretch_that_reaches_the_limit_stops_the_vm),
         cmocka_unit_test(monitor__a_vms_run_counts_the_guests_cycles),
         cmocka_unit_test(monitor__a_trap_stop_sees_the_real_machines_traps),

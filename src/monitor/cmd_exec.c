@@ -517,11 +517,13 @@ static size_t write_candidates(const struct machine *x, uint64_t word, uint32_t 
     return n;
 }
 
-/* Run the focused VM until its own step count moves (one guest step). */
+/* Run the focused VM until its own step count moves (one guest step), the
+ * other VMs meanwhile for as long as the schedule gives them (a slice may
+ * hold far more steps than any fixed count), or until Ctrl-C. */
 static enum exit_reason vm_step(struct mon *m, struct machine *view, struct machine_exit *ex)
 {
     uint64_t s0 = machine_get_counters(view).steps;
-    for (int i = 0; i < 100000 && !mon_stop_requested(); i++) {
+    while (!mon_stop_requested()) {
         struct vmm_exit vx;
         enum vmm_stop st = mon_vrev_run(m, 1, &vx);
         struct vm_info vi;
@@ -618,6 +620,8 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             m->bare_last = ex.reason;
         } else {
             vm_step(m, x, &ex);
+            if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps)
+                break; /* interrupted before the guest's step: nothing to show */
         }
         if (fetched)
             mon_print_vinsn(m, x, &before, syms, before.p, word);
