@@ -464,6 +464,60 @@ static void timer__supervisor_code_interrupted_with_i_set_is_equivalent(void **s
     cs_outcome_free(&o);
 }
 
+/* The P after each step of OUT, as 'step' shows it ("-> ... P=0x...") or
+ * 'stack step' does ("top guest ... P=0x... (2 steps, ...)": the first of
+ * the two unseen, UNSEEN), into P (at most MAX); returns how many. */
+#define UNSEEN UINT32_MAX
+static size_t steps_p(const char *out, bool stack, uint32_t *p, size_t max)
+{
+    size_t n = 0;
+    const char *mark = stack ? "  top guest s" : "    PSW ";
+    for (const char *a = strstr(out, mark); a && n < max; a = strstr(a + 1, mark)) {
+        const char *q = stack ? strstr(a, " P=0x") : strstr(strstr(a, "->"), " P=0x");
+        assert_non_null(q);
+        uint32_t v = (uint32_t)strtoul(q + 5, NULL, 16);
+        const char *k = strstr(q, "  (");
+        unsigned times = stack && k && strncmp(k, "  (2 steps", 10) == 0 ? 2 : 1;
+        for (unsigned t = 0; t < times && n < max; t++)
+            p[n++] = t + 1 < times ? UNSEEN : v;
+    }
+    return n;
+}
+
+/* docs/monitor.md: 'stack step N' steps the guest on top N of its own steps.
+ * It counted one for every return to the guest: the real timer's single
+ * steps of a guest in supervisor mode with I = 1 showed each instruction
+ * twice, and an instruction level 1 simulated with the timer trap it let in
+ * showed as one.  Counted as its bare machine counts, step by step the
+ * guest is where the bare machine's 'step' puts it, one and two levels
+ * down. */
+static void stack_step__counts_the_guests_steps_as_a_bare_machine(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_write_text(path, sizeof path, "supt.s", supt_src);
+    enum { N = 40 };
+    uint32_t bare[N], nest[N];
+    snprintf(cmds, sizeof cmds, "load %s; step %d", path, N);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(steps_p(o.out, false, bare, N), N);
+    cs_outcome_free(&o);
+    for (int depth = 1; depth <= 2; depth++) {
+        snprintf(cmds, sizeof cmds, "nest %d %s mem 256; stack step %d", depth, path, N);
+        o = cs_mon(cmds);
+        assert_int_equal(o.status, 0);
+        size_t got = steps_p(strstr(o.out, "top guest starts"), true, nest, N);
+        assert_true(got >= N - 1); /* a line of two steps may end it at N + 1 */
+        for (size_t k = 0; k < got; k++)
+            if (nest[k] != UNSEEN && nest[k] != bare[k])
+                fail_msg("depth %d, step %zu: P=0x%x, bare P=0x%x", depth, k + 1, nest[k],
+                         bare[k]);
+        assert_non_null(strstr(o.out, "(2 steps, after "));
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- a guest meets every row of the dispatcher's table ------------------- */
 
 /* docs/vmm.md's table of dispositions, row by row, in one guest: in virtual
@@ -672,6 +726,7 @@ int main(void)
         cmocka_unit_test(view__its_memory_is_the_region_itself),
         cmocka_unit_test(os__in_a_vm_equals_its_bare_run_after_every_chunk),
         cmocka_unit_test(timer__supervisor_code_interrupted_with_i_set_is_equivalent),
+        cmocka_unit_test(stack_step__counts_the_guests_steps_as_a_bare_machine),
         cmocka_unit_test(dispositions__a_guest_meets_every_row),
         cmocka_unit_test(counterexample__json_is_as_documented),
     };

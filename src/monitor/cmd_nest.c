@@ -110,12 +110,36 @@ static void show_stack(struct mon *m)
     }
 }
 
-/* Run real steps until the guest on top has taken N steps of its own: a
- * real step that ends with the guest running is one of its steps (executed
- * directly, or simulated or reflected by the levels below and resumed). */
+static uint64_t traps_taken(const struct machine *x)
+{
+    struct machine_counters c = machine_get_counters(x);
+    uint64_t t = 0;
+    for (unsigned k = 0; k < TRAP_NCAUSES; k++)
+        t += c.traps[k];
+    return t;
+}
+
+/* The guest's steps in the levels' hands since level 1's counts were L0
+ * (then L0 := L): each instruction level 1 interpreted and each trap it
+ * reflected, a bare machine's step each (a trap and the timer trap let in
+ * after it are two), but an interpreted instruction whose operand failed
+ * is one step with its memory trap. */
+static uint64_t handled_steps(struct nest_level *l0, const struct nest_level *l)
+{
+    uint64_t di = l->interp - l0->interp, dr = l->reflect - l0->reflect,
+             dm = l->rtraps[TRAP_MEM] - l0->rtraps[TRAP_MEM];
+    *l0 = *l;
+    return di + dr - (di < dm ? di : dm);
+}
+
+/* Run real steps until the guest on top has taken N steps of its own, as a
+ * bare machine counts them: an instruction the real machine completed for
+ * it directly, or one the levels below simulated or a trap they reflected
+ * (level 1's counts say how many), shown when the guest runs again. */
 static int top_step(struct mon *m, uint64_t n)
 {
     uint64_t done = 0, real = 0, total = 0, cyc0 = machine_get_counters(m->bare).cycles;
+    uint64_t pending = 0; /* its steps not shown yet */
     struct machine_exit ex = {0};
     bool debug = false; /* a breakpoint's, watchpoint's or trap stop's */
     struct nest_level l1;
@@ -125,10 +149,15 @@ static int top_step(struct mon *m, uint64_t n)
     mon_clear_interrupt();
     mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
     /* the real machine's steps count for the limit, as for 'go' on it */
+    struct nest_level seen = l1;
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
+        bool direct = started && top_running(m);
+        uint64_t t0 = traps_taken(m->bare);
         machine_step(m->bare, &ex);
         real++;
         total++;
+        if (direct && traps_taken(m->bare) == t0)
+            pending++; /* it completed an instruction of the guest's */
         debug = ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP;
         /* reported as a run reports it; an ignore count or 'continue' goes on */
         if (debug && mon_debug_stop(m, MON_FOCUS_BARE, &ex, total,
@@ -139,20 +168,26 @@ static int top_step(struct mon *m, uint64_t n)
             break;
         if (top_running(m) && !started) {
             started = true;
+            nest_level_read(&m->nest, machine_mem(m->bare), 1, &seen);
             mon_out(m, "  top guest starts at P=0x%05x (after %llu real step%s)\n",
                     machine_psw(m->bare).p, (unsigned long long)real, real == 1 ? "" : "s");
             real = 0;
         } else if (top_running(m)) {
-            done++;
             nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+            pending += handled_steps(&seen, &l1);
+            if (!pending) /* a level's own errand (a single step's timer) */
+                continue;
+            done += pending;
             struct psw r = machine_psw(m->bare);
             char buf[96];
             struct psw v = l1.vpsw; /* level 1's record, but P is the real one */
             v.p = r.p;
-            mon_out(m, "  top guest %s  (after %llu real step%s)\n",
-                    mon_fmt_psw(&v, buf, sizeof buf), (unsigned long long)real,
+            mon_out(m, "  top guest %s  (", mon_fmt_psw(&v, buf, sizeof buf));
+            if (pending > 1)
+                mon_out(m, "%llu steps, ", (unsigned long long)pending);
+            mon_out(m, "after %llu real step%s)\n", (unsigned long long)real,
                     real == 1 ? "" : "s");
-            real = 0;
+            pending = real = 0;
         }
     }
     m->bare_ran = true;

@@ -283,10 +283,12 @@ const struct mon_cmd mon_cmds[] = {
      "For each level: where its control program and its guest are, the guest's\n"
      "virtual PSW, R and timer as that level records them, and its counts.\n"
      "'stack step N' runs the real machine until the guest on top has taken N\n"
-     "steps, each executed directly or handled by the levels below it; Ctrl-C,\n"
-     "the step limit (of real steps), a trap loop, breakpoints, watchpoints and\n"
-     "trap stops stop it, as they stop 'go', and are reported as there (the\n"
-     "counts the real machine's).",
+     "steps, each executed directly or handled by the levels below it, counted\n"
+     "as its bare machine counts them (a trap and the timer trap it lets in are\n"
+     "two, shown on one line that says so); Ctrl-C, the step limit (of real\n"
+     "steps), a trap loop, breakpoints, watchpoints and trap stops stop it, as\n"
+     "they stop 'go', and are reported as there (the counts the real\n"
+     "machine's).",
      G_VM, NULL, "={step}", 0},
 
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
