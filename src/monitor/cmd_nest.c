@@ -110,15 +110,6 @@ static void show_stack(struct mon *m)
     }
 }
 
-static uint64_t traps_taken(const struct machine *x)
-{
-    struct machine_counters c = machine_get_counters(x);
-    uint64_t t = 0;
-    for (unsigned k = 0; k < TRAP_NCAUSES; k++)
-        t += c.traps[k];
-    return t;
-}
-
 /* The guest's steps in the levels' hands since level 1's counts were L0
  * (then L0 := L): each instruction level 1 interpreted and each trap it
  * reflected, a bare machine's step each (a trap and the timer trap let in
@@ -152,11 +143,11 @@ static int top_step(struct mon *m, uint64_t n)
     struct nest_level seen = l1;
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         bool direct = started && top_running(m);
-        uint64_t t0 = traps_taken(m->bare);
+        uint64_t t0 = mon_traps_taken(m->bare);
         machine_step(m->bare, &ex);
         real++;
         total++;
-        if (direct && traps_taken(m->bare) == t0)
+        if (direct && mon_traps_taken(m->bare) == t0)
             pending++; /* it completed an instruction of the guest's */
         debug = ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP;
         /* reported as a run reports it; an ignore count or 'continue' goes on */

@@ -398,6 +398,8 @@ uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
 /* Steps of every VM's virtual machine: what vmm_run's budget counts. */
 uint64_t mon_guest_steps(struct vmm *v);
+/* Traps X has taken, all causes together. */
+uint64_t mon_traps_taken(const struct machine *x);
 int mon_vrev_rstep(struct mon *m, uint64_t n);
 int mon_vrev_rcontinue(struct mon *m);
 /* mon_rev_ring_fill for the VMs: the real machine's steps since the guest

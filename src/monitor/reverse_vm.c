@@ -89,7 +89,7 @@ uint64_t mon_guest_steps(struct vmm *v)
     return s;
 }
 
-static uint64_t traps_of(struct machine *x)
+uint64_t mon_traps_taken(const struct machine *x)
 {
     struct machine_counters c = machine_get_counters(x);
     uint64_t t = 0;
@@ -111,7 +111,7 @@ static int pt_take(struct vmm *v, struct vpt *pt)
         return -1;
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
         pt->val[id] = machine_steps(vmm_vm_view(v, id));
-        pt->val[n + id] = traps_of(vmm_vm_view(v, id));
+        pt->val[n + id] = mon_traps_taken(vmm_vm_view(v, id));
     }
     return 0;
 }
@@ -132,7 +132,9 @@ static uint64_t now_value(struct mon *m, enum vkind k)
     if (k == V_REAL)
         return machine_steps(vmm_machine(m->vmm));
     struct machine *x = vmm_vm_view(m->vmm, m->focus);
-    return k == V_G ? mon_guest_steps(m->vmm) : k == V_STEPS ? machine_steps(x) : traps_of(x);
+    return k == V_G       ? mon_guest_steps(m->vmm)
+           : k == V_STEPS ? machine_steps(x)
+                          : mon_traps_taken(x);
 }
 
 static uint64_t hash_words(const uint64_t *w, size_t n, uint64_t h)
