@@ -5,6 +5,7 @@
  * binary's path and the temporary directory) is set up only by cs_setup.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -206,6 +207,28 @@ struct cs_outcome cs_finish_tgm(pid_t pid)
     o.out = cs_slurp(out_path, &o.out_len);
     o.err = cs_slurp(err_path, NULL);
     return o;
+}
+
+int cs_catches_sigint(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return -1;
+        unsigned long long caught = 0;
+        bool seen = false;
+        while (!seen && fgets(line, sizeof line, f))
+            seen = sscanf(line, "SigCgt: %llx", &caught) == 1;
+        fclose(f);
+        if (!seen)
+            return -1;
+        if (caught & (1ull << (SIGINT - 1)))
+            return 1;
+        usleep(1000);
+    }
+    return 0;
 }
 
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)

@@ -90,6 +90,9 @@ void cs_outcome_free(struct cs_outcome *o);
  * /dev/null), do something to it, then wait for it.  One at a time. */
 pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args);
 struct cs_outcome cs_finish_tgm(pid_t pid);
+/* Wait until process PID catches SIGINT (it is running, past its set-up):
+ * 1, 0 if it never does (about 20 s), -1 where /proc cannot say. */
+int cs_catches_sigint(pid_t pid);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

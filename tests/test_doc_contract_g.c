@@ -193,28 +193,6 @@ static void run__a_dump_or_timeline_that_fails_late_is_said_alike(void **state)
                  CS_ARGV("--vmm", "--timeline", "/dev/full", "examples/hello.s"));
 }
 
-/* Wait until process PID catches SIGINT (it is running, past its set-up);
- * false where /proc cannot say. */
-static bool catches_sigint(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
-        FILE *f = fopen(path, "r");
-        if (!f)
-            return false;
-        unsigned long long caught = 0;
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "SigCgt: %llx", &caught) == 1)
-                break;
-        fclose(f);
-        if (caught & (1ull << (SIGINT - 1)))
-            return true;
-        usleep(1000);
-    }
-    return false;
-}
-
 /* docs/run.md, exit status 130: "interrupted with Ctrl-C; the state at
  * that point is still printed" (and --dump written), in text and JSON,
  * bare, under --vmm and under --nest.  No test sent the CLI a SIGINT. */
@@ -237,7 +215,7 @@ static void run__ctrl_c_is_130_and_the_state_is_printed(void **state)
                                                            "--mem=64", "--dump", dump, spin))
                          : cs_start_tgm(-1, "run", CS_ARGV(rows[i].flag, "--max-steps=0",
                                                            spin));
-        if (!catches_sigint(pid)) {
+        if (cs_catches_sigint(pid) != 1) {
             kill(pid, SIGKILL);
             struct cs_outcome o = cs_finish_tgm(pid);
             cs_outcome_free(&o);

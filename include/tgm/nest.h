@@ -106,6 +106,8 @@ struct nest_run_opts {
     bool log_traps;             /* keep the E[0] log (runs the checked loop) */
     const uint8_t *input;       /* console input */
     size_t input_len;
+    bool (*stop)(void);         /* nest_check: NULL, or asked between chunks of
+                                   steps: true abandons the check (Ctrl-C) */
 };
 
 struct vmm;
@@ -141,6 +143,7 @@ struct machine *nest_run_top(const struct nest_run *r);
  * steps are reported, not compared: the paper excludes timing.  The stack
  * may take up to NEST_STEP_FACTOR times the bare run's step limit. */
 #define NEST_STEP_FACTOR 1000u
+/* -1 with ERR "interrupted: no verdict" when O->stop abandons it. */
 struct nest_check_result {
     bool equivalent;
     bool bare_halted, nest_halted;

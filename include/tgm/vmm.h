@@ -217,6 +217,7 @@ struct check_result {
     bool equivalent;            /* alone and together both equal and halted */
     bool bare_halted;
     bool alone_halted, together_halted; /* together: false if not run */
+    bool alone_done, together_done; /* compared (false: not reached before a stop) */
     char alone_diff[256];       /* first differing component, or "" */
     char together_diff[256];
     struct machine_counters bare;

@@ -3,7 +3,7 @@
  * Runs each guest to HALT on a bare machine and under the control program,
  * alone and with the others alongside, and reports "equivalent" or the
  * first differing component of f(S2) and S2'.  Exit 0 if all are
- * equivalent, 1 if any is not, 2 on bad usage or input.
+ * equivalent, 1 if any is not, 2 on bad usage or input, 130 after Ctrl-C.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "run.h"
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
 
@@ -36,25 +37,45 @@ static void usage(FILE *f)
             "                   compared trap by trap\n"
             "  --vmm            with --nest: the C control program at the bottom\n"
             "  -h, --help       show this help\n\n"
-            "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input.\n",
+            "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input, 130\n"
+            "interrupted (Ctrl-C; the images compared so far are reported).\n",
             TGM_Q_MIN, TGM_Q_MAX - VMM_K, TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE,
             NEST_MAX_DEPTH);
 }
 
-static void print_json(const char *const *names, const struct check_result *r, size_t n,
-                       bool all)
+/* An image's verdict as far as it went: 1 equivalent, 0 not, -1 none yet
+ * (equal alone, but a stop came before the run with the others). */
+static int verdict_of(const struct check_result *r, size_t n)
 {
-    printf("{\"equivalent\":%s,\"images\":[", all ? "true" : "false");
-    for (size_t i = 0; i < n; i++) {
-        printf("%s{\"file\":", i ? "," : "");
+    if (!r->equivalent)
+        return 0;
+    return n > 1 && !r->together_done ? -1 : 1;
+}
+
+static const char *json_verdict(int v) { return v < 0 ? "null" : v ? "true" : "false"; }
+
+/* The images compared (all of them unless a stop came: then those compared
+ * alone), "interrupted" saying whether it did. */
+static void print_json(const char *const *names, const struct check_result *r, size_t n,
+                       int all, bool interrupted)
+{
+    printf("{\"equivalent\":%s,\"interrupted\":%s,\"images\":[", json_verdict(all),
+           interrupted ? "true" : "false");
+    for (size_t i = 0, shown = 0; i < n; i++) {
+        if (!r[i].alone_done)
+            continue;
+        printf("%s{\"file\":", shown++ ? "," : "");
         report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
         printf(",\"equivalent\":%s,\"bare_halted\":%s,\"alone\":{\"halted\":%s,\"diff\":",
-               r[i].equivalent ? "true" : "false", r[i].bare_halted ? "true" : "false",
+               json_verdict(verdict_of(&r[i], n)), r[i].bare_halted ? "true" : "false",
                r[i].alone_halted ? "true" : "false");
         report_json_string(stdout, (const uint8_t *)r[i].alone_diff, strlen(r[i].alone_diff));
         printf("}");
-        if (n > 1) {
-            printf(",\"together\":{\"halted\":%s,\"diff\":", r[i].together_halted ? "true" : "false");
+        if (n > 1 && !r[i].together_done) {
+            printf(",\"together\":null");
+        } else if (n > 1) {
+            printf(",\"together\":{\"halted\":%s,\"diff\":",
+                   r[i].together_halted ? "true" : "false");
             report_json_string(stdout, (const uint8_t *)r[i].together_diff,
                                strlen(r[i].together_diff));
             printf("}");
@@ -66,12 +87,20 @@ static void print_json(const char *const *names, const struct check_result *r, s
     printf("]}\n");
 }
 
-static void print_text(const char *const *names, const struct check_result *r, size_t n)
+static void print_text(const char *const *names, const struct check_result *r, size_t n,
+                       bool interrupted)
 {
+    size_t alone = 0;
     for (size_t i = 0; i < n; i++) {
-        if (r[i].equivalent) {
+        if (!r[i].alone_done)
+            continue;
+        alone++;
+        int v = verdict_of(&r[i], n);
+        if (v != 0) {
             printf("%s: equivalent (alone%s); %llu instruction%s, %.4f%% executed directly\n",
-                   names[i], n > 1 ? " and with the others" : "",
+                   names[i],
+                   v < 0 ? "; interrupted before the run with the others"
+                   : n > 1 ? " and with the others" : "",
                    (unsigned long long)r[i].bare.instret, cli_plural(r[i].bare.instret),
                    100.0 * vm_stats_direct_ratio(&r[i].stats));
             continue;
@@ -82,6 +111,9 @@ static void print_text(const char *const *names, const struct check_result *r, s
         if (n > 1 && r[i].together_diff[0])
             printf("  with the others: %s\n", r[i].together_diff);
     }
+    if (interrupted)
+        printf("interrupted (Ctrl-C): %zu of %zu image%s compared%s; no verdict\n",
+               alone, n, cli_plural(n), n > 1 ? " alone, none with the others" : "");
 }
 
 /* cli_check with IN to fill from --input and --input-file, which the
@@ -196,7 +228,12 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         ptrs[loaded] = &imgs[loaded];
     }
     char err[512];
-    if (vmm_check(ptrs, n, &o, res, err, sizeof err) != 0) {
+    o.stop = run_interrupted; /* Ctrl-C: report what was compared, as 'run' does */
+    run_catch_sigint();
+    int crc = vmm_check(ptrs, n, &o, res, err, sizeof err);
+    bool interrupted = crc != 0 && run_interrupted();
+    run_release_sigint();
+    if (crc != 0 && !interrupted) {
         size_t bad = 0;
         while (bad < n && !res[bad].setup_failed)
             bad++;
@@ -207,14 +244,15 @@ static int check_main(int argc, char **argv, struct cli_input *in)
             cli_error("check: %s", err);
         goto out;
     }
-    bool all = true;
+    int all = interrupted ? -1 : 1; /* as verdict_of: -1 when a stop came first */
     for (size_t i = 0; i < n; i++)
-        all &= res[i].equivalent;
+        if (res[i].alone_done && verdict_of(&res[i], n) == 0)
+            all = 0;
     if (json)
-        print_json((const char *const *)argv + optind, res, n, all);
+        print_json((const char *const *)argv + optind, res, n, all, interrupted);
     else
-        print_text((const char *const *)argv + optind, res, n);
-    rc = all ? EXIT_OK : EXIT_NEGATIVE;
+        print_text((const char *const *)argv + optind, res, n, interrupted);
+    rc = interrupted ? EXIT_INTERRUPTED : all ? EXIT_OK : EXIT_NEGATIVE;
 out:
     for (size_t i = 0; i < loaded; i++)
         image_free(&imgs[i]);

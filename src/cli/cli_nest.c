@@ -119,7 +119,7 @@ int run_nest(const struct run_opts *o)
     if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;
     struct nest_run r;
-    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->in.bytes, o->in.len};
+    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->in.bytes, o->in.len, NULL};
     char err[512];
     int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
     const char *hint = cli_mem_hint(&img, o->q);
@@ -229,28 +229,34 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         return EXIT_USAGE;
     }
     bool all = true;
-    for (size_t i = 0; i < n; i++) {
+    size_t done = 0; /* images compared: all of them unless Ctrl-C came */
+    run_catch_sigint();
+    for (; done < n; done++) {
         struct tgm_image img = {0};
-        if (cli_load_image("check", names[i], &img) != 0) {
-            free(res);
-            return EXIT_USAGE;
-        }
-        struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
+        if (cli_load_image("check", names[done], &img) != 0)
+            break;
+        struct nest_run_opts o = {depth, w, vmm, true, input, input_len, run_interrupted};
         char err[512];
-        int rc = nest_check(NULL, &img, &o, max_steps, &res[i], err, sizeof err);
+        int rc = nest_check(NULL, &img, &o, max_steps, &res[done], err, sizeof err);
         const char *hint = cli_mem_hint(&img, w);
         image_free(&img);
         if (rc != 0) {
-            cli_error("check: %s: %s%s", names[i], err, hint);
-            free(res);
-            return EXIT_USAGE;
+            if (!run_interrupted())
+                cli_error("check: %s: %s%s", names[done], err, hint);
+            break;
         }
-        all &= res[i].equivalent;
+        all &= res[done].equivalent;
+    }
+    bool interrupted = done < n && run_interrupted();
+    run_release_sigint();
+    if (done < n && !interrupted) {
+        free(res);
+        return EXIT_USAGE;
     }
     if (json)
         printf("{\"depth\":%u,\"c_control_program\":%s,\"images\":[", depth,
                vmm ? "true" : "false");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < done; i++) {
         const struct nest_check_result *r = &res[i];
         if (json) {
             printf("%s{\"file\":", i ? "," : "");
@@ -275,8 +281,13 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
                    vmm ? " on the C control program" : "", r->diff);
         }
     }
+    /* after Ctrl-C, no verdict unless an image compared already failed */
     if (json)
-        printf("],\"equivalent\":%s}\n", all ? "true" : "false");
+        printf("],\"equivalent\":%s,\"interrupted\":%s}\n",
+               !all ? "false" : interrupted ? "null" : "true", interrupted ? "true" : "false");
+    else if (interrupted)
+        printf("interrupted (Ctrl-C): %zu of %zu image%s compared; no verdict\n", done, n,
+               cli_plural(n));
     free(res);
-    return all ? EXIT_OK : EXIT_NEGATIVE;
+    return interrupted ? EXIT_INTERRUPTED : all ? EXIT_OK : EXIT_NEGATIVE;
 }

@@ -194,6 +194,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
                                 sizeof r->alone_diff);
         r->stats = one->vms[0].stats;
+        r->alone_done = true;
         vmm_destroy(one);
     }
     if (n > 1) {
@@ -207,6 +208,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             r->together_halted = all->vms[i].state == VM_HALTED;
             r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], r->together_diff,
                                      sizeof r->together_diff);
+            r->together_done = true;
         }
     }
     rc = 0;

@@ -215,6 +215,27 @@ static bool logs_differ(const struct nest_run *b, const struct nest_run *n, char
     return true;
 }
 
+/* nest_run_go for nest_check: in chunks when STOP is set, so that a stop
+ * request is seen (the runs resume exactly); *STOPPED says it came. */
+static bool go_or_stop(struct nest_run *r, uint64_t budget, bool (*stop)(void), bool *stopped)
+{
+    if (!stop)
+        return nest_run_go(r, budget);
+    uint64_t left = budget ? budget : UINT64_MAX;
+    for (;;) {
+        uint64_t n = left < NEST_CHUNK ? left : NEST_CHUNK, s0 = r->steps;
+        if (nest_run_go(r, n))
+            return true;
+        uint64_t used = r->steps - s0;
+        if (used < n || (left -= used) == 0) /* stopped another way, or spent */
+            return false;
+        if (stop()) {
+            *stopped = true;
+            return false;
+        }
+    }
+}
+
 int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
                const struct nest_run_opts *o, uint64_t max_steps,
                struct nest_check_result *res, char *err, size_t errlen)
@@ -233,10 +254,16 @@ int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
         nest_run_free(&b);
         return -1;
     }
-    res->bare_halted = nest_run_go(&b, max_steps);
+    bool stopped = false;
+    res->bare_halted = go_or_stop(&b, max_steps, o->stop, &stopped);
     uint64_t cap = max_steps && max_steps < UINT64_MAX / NEST_STEP_FACTOR
                        ? max_steps * NEST_STEP_FACTOR : 0;
-    res->nest_halted = res->bare_halted && nest_run_go(&n, cap);
+    res->nest_halted = res->bare_halted && go_or_stop(&n, cap, o->stop, &stopped);
+    if (stopped) {
+        nest_run_free(&b);
+        nest_run_free(&n);
+        return tgm_err(err, errlen, "interrupted: no verdict");
+    }
     res->bare_steps = machine_steps(b.m);
     res->bare_cycles = machine_cycles(b.m);
     /* the real machine, as 'tgm run --nest' reports it: under the C CP its

@@ -1,0 +1,164 @@
+/* test_cli_interrupt.c: Ctrl-C during `tgm check` (docs/run.md), the
+ * equivalence property of sections 5 and 6 and of Theorem 2 checked from
+ * the command line: what was compared before the stop is reported, marked
+ * interrupted, and the status is 130, as for `tgm run`.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* A guest that never halts, and one the pdp10 profile leaves not
+ * equivalent (its JRSTU drops to user mode without a trap). */
+static const char spin_src[] = "        .entry s\ns: JMP s\n";
+static const char jrstu_src[] = "        .org  0\n"
+                                "        .word 0\n"
+                                "        .word psw(SUP, fault, 0, 0x80000)\n"
+                                "        .entry start\n"
+                                "start:  JRSTU user\n"
+                                "fault:  HALT\n"
+                                "user:   SVC   0\n";
+
+/* Is the JSON value at V null? */
+static bool is_null(const char *v) { return strncmp(v, "null", 4) == 0; }
+
+/* `tgm check ARGS` stopped by SIGINT once it runs (it catches SIGINT only
+ * then): it must exit 130 with nothing on stderr. */
+static struct cs_outcome check_interrupted(const char *const *args)
+{
+    pid_t pid = cs_start_tgm(-1, "check", args);
+    int caught = cs_catches_sigint(pid);
+    if (caught != 1) {
+        kill(pid, SIGKILL);
+        struct cs_outcome o = cs_finish_tgm(pid);
+        cs_outcome_free(&o);
+        if (caught < 0)
+            skip(); /* no /proc to say when it runs */
+        fail_msg("tgm check never caught SIGINT");
+    }
+    assert_int_equal(kill(pid, SIGINT), 0);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    if (o.status != 130 || o.err[0])
+        fail_msg("status %d, stdout \"%.300s\", stderr \"%s\"", o.status, o.out, o.err);
+    return o;
+}
+
+static void check__ctrl_c_reports_the_images_compared_so_far(void **state)
+{
+    (void)state;
+    char spin[CS_PATH], want[2 * CS_PATH];
+    cs_write_text(spin, sizeof spin, "spin.s", spin_src);
+    struct cs_outcome o = check_interrupted(
+        CS_ARGV("--max-steps", "100000000000", "examples/hello.s", spin));
+    snprintf(want, sizeof want,
+             "examples/hello.s: equivalent (alone; interrupted before the run with the "
+             "others); ");
+    if (strncmp(o.out, want, strlen(want)) != 0)
+        fail_msg("expected \"%s...\", got \"%s\"", want, o.out);
+    const char *last = "\ninterrupted (Ctrl-C): 1 of 2 images compared alone, none with "
+                       "the others; no verdict\n";
+    assert_true(strlen(o.out) > strlen(last));
+    assert_string_equal(o.out + strlen(o.out) - strlen(last), last);
+    assert_null(strstr(o.out, spin)); /* no verdict is given for it */
+    cs_outcome_free(&o);
+
+    o = check_interrupted(CS_ARGV("--max-steps", "100000000000", spin));
+    assert_string_equal(o.out, "interrupted (Ctrl-C): 0 of 1 image compared; no verdict\n");
+    cs_outcome_free(&o);
+}
+
+static void check__ctrl_c_in_json_is_no_verdict_unless_one_failed(void **state)
+{
+    (void)state;
+    char spin[CS_PATH], jrstu[CS_PATH];
+    cs_write_text(spin, sizeof spin, "spin.s", spin_src);
+    cs_write_text(jrstu, sizeof jrstu, "jrstu.s", jrstu_src);
+    struct cs_outcome o = check_interrupted(
+        CS_ARGV("--json", "--max-steps", "100000000000", "examples/hello.s", spin));
+    cs_assert_json_object(&o);
+    assert_true(is_null(cs_json_get(o.out, "equivalent")));
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "interrupted")), 1);
+    const char *images = cs_json_get(o.out, "images");
+    assert_int_equal(cs_json_count(images), 1);
+    const char *im = cs_json_item(images, 0);
+    cs_assert_json_string(cs_json_get(im, "file"), "examples/hello.s");
+    assert_int_equal(cs_json_bool(cs_json_get(cs_json_get(im, "alone"), "halted")), 1);
+    assert_true(is_null(cs_json_get(im, "together")));
+    assert_true(is_null(cs_json_get(im, "equivalent")));
+    cs_outcome_free(&o);
+
+    /* an image found not equivalent before the stop settles the verdict */
+    o = check_interrupted(CS_ARGV("--json", "--profile", "pdp10", "--max-steps",
+                                  "100000000000", jrstu, spin));
+    cs_assert_json_object(&o);
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "equivalent")), 0);
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "interrupted")), 1);
+    im = cs_json_item(cs_json_get(o.out, "images"), 0);
+    assert_int_equal(cs_json_bool(cs_json_get(im, "equivalent")), 0);
+    cs_outcome_free(&o);
+
+    /* and a check that ends says it was not interrupted */
+    o = cs_run_tgm("check", "--json", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "interrupted")), 0);
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "equivalent")), 1);
+    cs_outcome_free(&o);
+}
+
+static void check_nest__ctrl_c_reports_the_images_compared_so_far(void **state)
+{
+    (void)state;
+    char spin[CS_PATH];
+    cs_write_text(spin, sizeof spin, "spin.s", spin_src);
+    struct cs_outcome o = check_interrupted(
+        CS_ARGV("--nest", "1", "--max-steps", "100000000000", "examples/hello.s", spin));
+    assert_true(strncmp(o.out, "examples/hello.s: equivalent at depth 1 ", 40) == 0);
+    const char *last = "\ninterrupted (Ctrl-C): 1 of 2 images compared; no verdict\n";
+    assert_true(strlen(o.out) > strlen(last));
+    assert_string_equal(o.out + strlen(o.out) - strlen(last), last);
+    cs_outcome_free(&o);
+
+    o = check_interrupted(CS_ARGV("--nest", "1", "--json", "--max-steps", "100000000000",
+                                  "examples/hello.s", spin));
+    cs_assert_json_object(&o);
+    assert_true(is_null(cs_json_get(o.out, "equivalent")));
+    assert_int_equal(cs_json_bool(cs_json_get(o.out, "interrupted")), 1);
+    assert_int_equal(cs_json_count(cs_json_get(o.out, "images")), 1);
+    cs_outcome_free(&o);
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_cli_interrupt");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check__ctrl_c_reports_the_images_compared_so_far),
+        cmocka_unit_test(check__ctrl_c_in_json_is_no_verdict_unless_one_failed),
+        cmocka_unit_test(check_nest__ctrl_c_reports_the_images_compared_so_far),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
