@@ -104,13 +104,13 @@ static void image__one_stray_byte_and_one_word_are_singular(void **state)
 static void mem__one_word_is_singular_in_the_range_error(void **state)
 {
     (void)state;
-    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524288)\n", "run",
+    cs_tgm_fails(2, "tgm: run: --mem: 1 word is out of range (2..524288)\n", "run",
                  CS_ARGV("--mem", "1", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524280)\n", "check",
+    cs_tgm_fails(2, "tgm: check: --mem: 1 word is out of range (2..524280)\n", "check",
                  CS_ARGV("--mem", "1", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: --mem: 1 word is out of range (2..524288)\n", "monitor",
+    cs_tgm_fails(2, "tgm: monitor: --mem: 1 word is out of range (2..524288)\n", "monitor",
                  CS_ARGV("--mem", "1"));
-    cs_tgm_fails(2, "tgm: --mem: 0 words is out of range (2..524288)\n", "run",
+    cs_tgm_fails(2, "tgm: run: --mem: 0 words is out of range (2..524288)\n", "run",
                  CS_ARGV("--mem", "0", "examples/hello.s"));
     cs_mon_fails("set memory 1", "-c:1: set: 1 word is out of range (2..524288)\n");
     cs_mon_fails("vm create a 1", "-c:1: vm: 1 word is out of range (2..524288)\n");

@@ -174,7 +174,7 @@ static void run__a_repeated_option_takes_its_last_value(void **state)
     cs_tgm_prints("== vm0", "run", CS_ARGV("--vmm", "--timeline", cs_tmpdir(), "--timeline", tl,
                                  "examples/hello.s"));
     free(cs_slurp(tl, NULL)); /* written */
-    cs_tgm_fails(2, "tgm: --timeline: ", "run",
+    cs_tgm_fails(2, "tgm: run: --timeline: ", "run",
                  CS_ARGV("--vmm", "--timeline", tl, "--timeline", cs_tmpdir(),
                          "examples/hello.s"));
 }
@@ -187,16 +187,16 @@ static void cli__a_huge_number_is_out_of_the_options_range(void **state)
 {
     (void)state;
     static const char huge[] = "99999999999999999999999";
-    cs_tgm_fails(2, "tgm: --mem: 99999999999999999999999 words is out of range (2..524288)",
+    cs_tgm_fails(2, "tgm: run: --mem: 99999999999999999999999 words is out of range (2..524288)",
                  "run", CS_ARGV("--mem", huge, "examples/hello.s"));
     cs_tgm_fails(2, "tgm: run: --nest: 0x10000000000000000 levels is out of range (1..16)", "run",
                  CS_ARGV("--nest", "0x10000000000000000", "examples/hello.s"));
     /* check's --mem said "guest memory must be 2..524280 words", no value */
-    cs_tgm_fails(2, "tgm: --mem: 99999999999999999999999 words is out of range (2..524280)",
+    cs_tgm_fails(2, "tgm: check: --mem: 99999999999999999999999 words is out of range (2..524280)",
                  "check", CS_ARGV("--mem", huge, "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: --words: expected 16 to 64, got '99999999999999999999999'",
+    cs_tgm_fails(2, "tgm: analyze: --words: expected 16 to 64, got '99999999999999999999999'",
                  "analyze", CS_ARGV("--words", huge));
-    cs_tgm_fails(2, "tgm: --max-steps: '99999999999999999999999' is too large", "run",
+    cs_tgm_fails(2, "tgm: run: --max-steps: '99999999999999999999999' is too large", "run",
                  CS_ARGV("--max-steps", huge, "examples/hello.s"));
 }
 
@@ -296,9 +296,9 @@ static void check__json_has_the_documented_keys(void **state)
 static void analyze__random_states_range_is_as_documented(void **state)
 {
     (void)state;
-    cs_tgm_fails(2, "tgm: --random-states: expected 1 to 1000000, got '0'", "analyze",
+    cs_tgm_fails(2, "tgm: analyze: --random-states: expected 1 to 1000000, got '0'", "analyze",
                  CS_ARGV("--random-states", "0"));
-    cs_tgm_fails(2, "tgm: --random-states: expected 1 to 1000000, got '1000001'", "analyze",
+    cs_tgm_fails(2, "tgm: analyze: --random-states: expected 1 to 1000000, got '1000001'", "analyze",
                  CS_ARGV("--random-states", "1000001"));
     cs_tgm_prints("1 random state per instruction", "analyze",
                   CS_ARGV("--profile", "pdp10", "--random-states", "1"));

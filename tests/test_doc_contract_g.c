@@ -120,7 +120,7 @@ static void run__input_file_dash_is_standard_input(void **state)
     close(fd);
     o = cs_finish_tgm(pid);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --dump: ");
+    cs_assert_one_line(&o, "tgm: run: --dump: ");
     assert_non_null(strstr(o.err, "stdin.txt is the input file /dev/stdin itself"));
     cs_outcome_free(&o);
     char *kept = cs_slurp(in, NULL);
@@ -181,15 +181,15 @@ static void soak__a_bad_option_is_one_line_naming_it(void **state)
 /* docs/run.md: a dump or timeline that cannot be written is status 2, one
  * line naming the flag.  One that fails only when written (a full device)
  * said "tgm: --dump: /dev/full: ..." but "tgm: run: --timeline: /dev/full:
- * ...", unlike every other --timeline line. */
+ * ...": both now say "tgm: run: FLAG: ", as every error of run begins. */
 static void run__a_dump_or_timeline_that_fails_late_is_said_alike(void **state)
 {
     (void)state;
     if (access("/dev/full", W_OK) != 0)
         skip();
-    cs_tgm_fails(2, "tgm: --dump: /dev/full: cannot write: No space left on device", "run",
+    cs_tgm_fails(2, "tgm: run: --dump: /dev/full: cannot write: No space left on device", "run",
                  CS_ARGV("--dump", "/dev/full", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: --timeline: /dev/full: cannot write: No space left on device", "run",
+    cs_tgm_fails(2, "tgm: run: --timeline: /dev/full: cannot write: No space left on device", "run",
                  CS_ARGV("--vmm", "--timeline", "/dev/full", "examples/hello.s"));
 }
 
@@ -299,7 +299,7 @@ static void run__equals_and_prefixes_as_documented(void **state)
          {"--json=yes"}},
         {2, "tgm: run: option '--mem' needs a value (try 'tgm run --help')", "run",
          {"examples/hello.s", "--mem"}},
-        {2, "tgm: --mem: expected a non-negative number, got ''", "run", {"--mem="}},
+        {2, "tgm: run: --mem: expected a non-negative number, got ''", "run", {"--mem="}},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const char *args[4] = {rows[i].args[0], rows[i].args[1], rows[i].args[2]};
@@ -475,7 +475,7 @@ static void cli__a_long_path_keeps_the_problem_at_the_end_of_the_line(void **sta
     strcpy(path + 2 * 2100, "x"); /* longer than PATH_MAX */
     struct cs_outcome o = cs_run_tgm("run", "--input-file", path, "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --input-file: a/a/a/");
+    cs_assert_one_line(&o, "tgm: run: --input-file: a/a/a/");
     static const char end[] = "a/a/x: File name too long\n";
     size_t n = strlen(o.err);
     assert_true(n > sizeof end);

@@ -95,7 +95,10 @@ static void analyze__a_seed_of_zero_is_refused_not_replaced(void **state)
         struct cs_outcome o = cs_run_tgm(cmds[k], "--seed", "0", NULL);
         assert_int_equal(o.status, 2);
         assert_string_equal(o.out, "");
-        cs_assert_one_line(&o, "tgm: --seed: expected 1 to 18446744073709551615, got '0'");
+        char want[100];
+        snprintf(want, sizeof want, "tgm: %s: --seed: expected 1 to 18446744073709551615, "
+                 "got '0'", cmds[k]);
+        cs_assert_one_line(&o, want);
         cs_outcome_free(&o);
     }
     /* every other seed is taken as it is, the largest too */

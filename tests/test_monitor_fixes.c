@@ -726,7 +726,7 @@ static void cli_one_error(int status, const char *want, const char *sub, ...)
 static void cli__errors_are_one_line_in_one_style(void **state)
 {
     (void)state;
-    cli_one_error(2, "tgm: --mem: 0 words is out of range", "monitor", "--mem", "0", NULL);
+    cli_one_error(2, "tgm: monitor: --mem: 0 words is out of range", "monitor", "--mem", "0", NULL);
     cli_one_error(2, "examples/: is a directory", "run", "examples/", NULL);
     cli_one_error(2, "is too large", "run", "--max-steps", "99999999999999999999999",
                   "examples/sum.s", NULL);

@@ -419,7 +419,7 @@ static void cli__check_nest_says_equivalent_and_refuses_bad_depths(void **state)
     cs_outcome_free(&o);
     o = cs_run_tgm("check", "--nest", "0", "examples/sum.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "--nest: 0 levels is out of range (1..16)");
+    cs_assert_one_line(&o, "tgm: check: --nest: 0 levels is out of range (1..16)");
     cs_outcome_free(&o);
     o = cs_run_tgm("run", "--nest", "2", "--hybrid", "examples/sum.s", NULL);
     assert_int_equal(o.status, 2);

@@ -57,7 +57,7 @@ static void check__input_file_queues_with_input_as_run_does(void **state)
     assert_int_equal(o.status, 1); /* "b" alone: it spins */
     assert_non_null(strstr(o.out, "NOT equivalent"));
     cs_outcome_free(&o);
-    cs_tgm_fails(2, "tgm: --input-file: ", "check",
+    cs_tgm_fails(2, "tgm: check: --input-file: ", "check",
                  CS_ARGV("--input-file", "no-such-file.txt", src));
     cs_tgm_prints("--input-file F", "check", CS_ARGV("--help"));
 }

@@ -277,11 +277,11 @@ static void cli__check_bad_mem_is_one_line(void **state)
     (void)state;
     struct cs_outcome o = cs_run_tgm("check", "--mem", "x", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --mem: expected a non-negative number, got 'x'");
+    cs_assert_one_line(&o, "tgm: check: --mem: expected a non-negative number, got 'x'");
     cs_outcome_free(&o);
     o = cs_run_tgm("check", "--mem", "1", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --mem: 1 word is out of range (2..524280)");
+    cs_assert_one_line(&o, "tgm: check: --mem: 1 word is out of range (2..524280)");
     cs_outcome_free(&o);
 }
 
@@ -425,7 +425,7 @@ static void files__a_directory_says_give_a_file(void **state)
     cs_mon_fails("save examples", "save: examples: is a directory (give a file name)");
     struct cs_outcome o = cs_run_tgm("run", "--input-file", "examples", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --input-file: examples: is a directory (give a file)");
+    cs_assert_one_line(&o, "tgm: run: --input-file: examples: is a directory (give a file)");
     cs_outcome_free(&o);
 }
 

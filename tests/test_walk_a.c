@@ -214,7 +214,7 @@ static void run__a_pipe_is_read_by_one_reader(void **state)
     }
     o = piped("ab", 2, "run", CS_ARGV("--input-file", "-", "--input-file", "-", src));
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: --input-file: -: standard input was read already, for "
+    cs_assert_one_line(&o, "tgm: run: --input-file: -: standard input was read already, for "
                            "--input-file - (a pipe is read once");
     cs_outcome_free(&o);
     o = piped(bytes, n, "check", CS_ARGV("/dev/stdin", "--input-file", "-"));

@@ -59,19 +59,20 @@ void cli_input_free(struct cli_input *in);
 /* "s" unless N is 1, for counts in reports: "1 byte", "2 bytes". */
 const char *cli_plural(uint64_t n);
 
-/* "tgm: " + message + newline on stderr. */
+/* "tgm: " + message + newline on stderr.  Every error of a subcommand
+ * starts with its name: "tgm: run: --mem: ...", "tgm: check: FILE: ...". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parse an unsigned number (decimal or 0x...) for option OPT; on error print
- * one line naming the option and return -1. */
-int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+/* Parse an unsigned number (decimal or 0x...) for option OPT of command
+ * CMD; on error print one line naming both and return -1. */
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 /* The same for an option with a range below 2^64-1, which the caller checks:
  * a larger number is UINT64_MAX, so that check names the range. */
-int cli_parse_bounded(const char *opt, const char *s, uint64_t *out);
+int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t *out);
 /* Parse --mem's words, TGM_Q_MIN..HI: 0, or -1 after one line naming the
- * range ("--mem: 1 word is out of range (2..524288)"). */
-int cli_parse_mem(const char *s, uint32_t hi, uint32_t *out);
+ * range ("run: --mem: 1 word is out of range (2..524288)"). */
+int cli_parse_mem(const char *cmd, const char *s, uint32_t hi, uint32_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
-const struct isa_profile *cli_parse_profile(const char *s);
+const struct isa_profile *cli_parse_profile(const char *cmd, const char *s);
 
 /* Options shared by analyze and counterexample: --profile P|all, --seed,
  * --words.  cli_analysis_option returns 1 if it took option C, 0 if C is
@@ -85,7 +86,7 @@ struct analysis_args {
 #define ANALYSIS_OPTIONS                                                     \
     {"profile", required_argument, 0, 'p'}, {"seed", required_argument, 0, 's'}, \
         {"words", required_argument, 0, 'q'}
-int cli_analysis_option(int c, const char *arg, struct analysis_args *a);
+int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis_args *a);
 /* The profiles to analyse: all of them, or the one in SINGLE[0]. */
 const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
                                                        const struct isa_profile *single[2]);

@@ -247,7 +247,7 @@ int cli_analyze(int argc, char **argv)
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
-        if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
+        if ((took = cli_analysis_option("analyze", c, optarg, &aa)) != 0) {
             if (took < 0)
                 return EXIT_USAGE;
             continue;
@@ -256,10 +256,10 @@ int cli_analyze(int argc, char **argv)
         case 'j': json = true; break;
         case 'c': check = true; break;
         case 'r':
-            if (cli_parse_bounded("--random-states", optarg, &v) != 0)
+            if (cli_parse_bounded("analyze", "--random-states", optarg, &v) != 0)
                 return EXIT_USAGE;
             if (v == 0 || v > 1000000) {
-                cli_error("--random-states: expected 1 to 1000000, got '%s'", optarg);
+                cli_error("analyze: --random-states: expected 1 to 1000000, got '%s'", optarg);
                 return EXIT_USAGE;
             }
             aa.ao.random_states = (unsigned)v;
@@ -302,7 +302,7 @@ int cli_analyze(int argc, char **argv)
                     char der[64], dec[64];
                     analyze_class_text(r->insn[op].derived, der, sizeof der);
                     analyze_class_text(r->insn[op].declared, dec, sizeof dec);
-                    cli_error("profile %s: %s is derived '%s' but declared '%s'",
+                    cli_error("analyze: profile %s: %s is derived '%s' but declared '%s'",
                               list[i]->name, isa_table[op].name, der, dec);
                 }
             status = EXIT_NEGATIVE;

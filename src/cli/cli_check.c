@@ -138,28 +138,28 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         switch (c) {
         case 'm':
             /* the guest's memory, under the control program's words */
-            if (cli_parse_mem(optarg, TGM_Q_MAX - VMM_K, &o.w) != 0)
+            if (cli_parse_mem("check", optarg, TGM_Q_MAX - VMM_K, &o.w) != 0)
                 return EXIT_USAGE;
             break;
         case 'n':
-            if (cli_parse_u64("--max-steps", optarg, &o.max_steps))
+            if (cli_parse_u64("check", "--max-steps", optarg, &o.max_steps))
                 return EXIT_USAGE;
             if (o.max_steps == 0) { /* 0 would silently mean the default, not "none" */
-                cli_error("--max-steps: check needs a limit of at least one step (a guest "
+                cli_error("check: --max-steps: check needs a limit of at least one step (a guest "
                           "that does not halt is never equivalent)");
                 return EXIT_USAGE;
             }
             break;
         case 's':
-            if (cli_parse_u64("--slice", optarg, &o.slice))
+            if (cli_parse_u64("check", "--slice", optarg, &o.slice))
                 return EXIT_USAGE;
             if (o.slice == 0) { /* 0 would silently mean the default */
-                cli_error("--slice: a slice must be at least one cycle");
+                cli_error("check: --slice: a slice must be at least one cycle");
                 return EXIT_USAGE;
             }
             break;
         case 'p':
-            if (!(o.profile = cli_parse_profile(optarg)))
+            if (!(o.profile = cli_parse_profile("check", optarg)))
                 return EXIT_USAGE;
             break;
         case 'H': o.hybrid = true; break;

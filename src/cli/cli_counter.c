@@ -93,7 +93,7 @@ int cli_counter(int argc, char **argv)
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
-        if ((took = cli_analysis_option(c, optarg, &aa)) != 0) {
+        if ((took = cli_analysis_option("counterexample", c, optarg, &aa)) != 0) {
             if (took < 0)
                 return EXIT_USAGE;
             continue;
@@ -129,8 +129,8 @@ int cli_counter(int argc, char **argv)
         else
             counter_report_text(stdout, r);
         if (expect && !counter_as_predicted(r)) {
-            cli_error("profile %s: the outcomes are not those Theorems 1 and 3 predict",
-                      list[i]->name);
+            cli_error("counterexample: profile %s: the outcomes are not those Theorems 1 "
+                      "and 3 predict", list[i]->name);
             status = EXIT_NEGATIVE;
         }
         counter_report_free(r);

@@ -35,7 +35,7 @@ int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
 int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
 {
     if (!*path) {
-        cli_error("--input-file: expected a file name");
+        cli_error("%s: --input-file: expected a file name", cmd);
         return -1;
     }
     /* '-' is standard input, as for most Unix tools; by its /dev name so
@@ -43,13 +43,15 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     const char *given = path;
     if (strcmp(path, "-") == 0)
         path = "/dev/stdin";
-    if (cli_stdin_once("--input-file", path, given, "--input-file") != 0)
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s: --input-file", cmd);
+    if (cli_stdin_once(prefix, path, given, "--input-file") != 0)
         return -1;
     uint8_t *buf;
     size_t len;
     char err[512];
     if (tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err) != 0) {
-        cli_error("--input-file: %s", err);
+        cli_error("%s: --input-file: %s", cmd, err);
         return -1;
     }
     int rc = add_bytes(in, cmd, buf, len);

@@ -61,7 +61,7 @@ int cli_isa(int argc, char **argv)
         switch (c) {
         case 'm': md = true; break;
         case 'p':
-            if (!(prof = cli_parse_profile(optarg)))
+            if (!(prof = cli_parse_profile("isa", optarg)))
                 return EXIT_USAGE;
             prof_given = true;
             break;

@@ -140,9 +140,9 @@ int cli_monitor(int argc, char **argv)
     }
     /* check the options here, so errors read as the CLI's do */
     uint32_t q = 0;
-    if (profile && !cli_parse_profile(profile))
+    if (profile && !cli_parse_profile("monitor", profile))
         return EXIT_USAGE;
-    if (mem && cli_parse_mem(mem, TGM_Q_MAX, &q) != 0)
+    if (mem && cli_parse_mem("monitor", mem, TGM_Q_MAX, &q) != 0)
         return EXIT_USAGE;
     for (int k = 0; k < nimages; k++)
         if (cli_input_ok("monitor", images[k]) != 0)

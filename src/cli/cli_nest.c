@@ -83,12 +83,10 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
 int cli_parse_nest(const char *cmd, const char *s, unsigned *depth)
 {
     uint64_t v;
-    char opt[32];
-    snprintf(opt, sizeof opt, "%s: --nest", cmd);
-    if (cli_parse_bounded(opt, s, &v) != 0)
+    if (cli_parse_bounded(cmd, "--nest", s, &v) != 0)
         return -1;
     if (v < 1 || v > NEST_MAX_DEPTH) { /* worded as the monitor's 'nest N' */
-        cli_error("%s: %s levels is out of range (1..%u)", opt, s, NEST_MAX_DEPTH);
+        cli_error("%s: --nest: %s levels is out of range (1..%u)", cmd, s, NEST_MAX_DEPTH);
         return -1;
     }
     *depth = (unsigned)v;

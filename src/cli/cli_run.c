@@ -89,7 +89,7 @@ static void run_usage(FILE *f)
 static bool file_named(const char *flag, const char *arg)
 {
     if (!*arg)
-        cli_error("%s: expected a file name", flag);
+        cli_error("run: %s: expected a file name", flag);
     return *arg != '\0';
 }
 
@@ -109,7 +109,8 @@ static bool is_one_of(const char *flag, const char *out, const char *const *in, 
 {
     for (int i = 0; out && i < n; i++)
         if (strcmp(out, in[i]) == 0 || tgm_same_file(out, in[i])) {
-            cli_error("%s: %s is the %s %s itself; choose another file", flag, out, what, in[i]);
+            cli_error("run: %s: %s is the %s %s itself; choose another file", flag, out, what,
+                      in[i]);
             return true;
         }
     return false;
@@ -160,7 +161,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case O_MAX:
-            if (cli_parse_u64("--max-steps", optarg, &o->max_steps) != 0)
+            if (cli_parse_u64("run", "--max-steps", optarg, &o->max_steps) != 0)
                 return -1;
             break;
         case O_JSON: o->json = true; break;
@@ -171,7 +172,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->dump = optarg;
             break;
         case O_MEM:
-            if (cli_parse_mem(optarg, TGM_Q_MAX, &o->q) != 0)
+            if (cli_parse_mem("run", optarg, TGM_Q_MAX, &o->q) != 0)
                 return -1;
             break;
         case O_INPUT:
@@ -183,7 +184,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return -1;
             break;
         case O_PROFILE:
-            if (!(o->profile = cli_parse_profile(optarg)))
+            if (!(o->profile = cli_parse_profile("run", optarg)))
                 return -1;
             break;
         case O_VMM: o->vmm = true; break;
@@ -195,19 +196,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->timeline = optarg;
             break;
         case O_VMS:
-            if (cli_parse_bounded("--vms", optarg, &v) != 0)
+            if (cli_parse_bounded("run", "--vms", optarg, &v) != 0)
                 return -1;
             if (v < 1 || v > RUN_MAX_IMAGES) {
-                cli_error("--vms: %s is out of range (1..%d)", optarg, RUN_MAX_IMAGES);
+                cli_error("run: --vms: %s is out of range (1..%d)", optarg, RUN_MAX_IMAGES);
                 return -1;
             }
             o->vms = (uint32_t)v;
             break;
         case O_SLICE:
-            if (cli_parse_u64("--slice", optarg, &o->slice) != 0)
+            if (cli_parse_u64("run", "--slice", optarg, &o->slice) != 0)
                 return -1;
             if (o->slice == 0) {
-                cli_error("--slice: a slice must be at least one cycle");
+                cli_error("run: --slice: a slice must be at least one cycle");
                 return -1;
             }
             break;
@@ -228,7 +229,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         return -1;
     }
     if (o->json && o->quiet) {
-        cli_error("--quiet: cannot be combined with --json");
+        cli_error("run: --quiet: cannot be combined with --json");
         return -1;
     }
     if (o->nest) { /* run_nest checks the other options */
@@ -253,14 +254,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         return -1;
     }
     if (o->vmm && o->dump) {
-        cli_error("--dump: not available with --vmm (use the monitor's examine)");
+        cli_error("run: --dump: not available with --vmm (use the monitor's examine)");
         return -1;
     }
     for (int i = optind; i < argc; i++)
         o->images[o->nimages++] = argv[i];
     /* refused before the run, which may be long, rather than after it */
-    if ((o->dump && cli_output_ok("--dump", o->dump) != 0) ||
-        (o->timeline && cli_output_ok("--timeline", o->timeline) != 0))
+    if ((o->dump && cli_output_ok("run: --dump", o->dump) != 0) ||
+        (o->timeline && cli_output_ok("run: --timeline", o->timeline) != 0))
         return -1;
     if (overwrites_an_image("--dump", o->dump, o) ||
         overwrites_an_image("--timeline", o->timeline, o))
@@ -274,7 +275,7 @@ static int dump_memory(const struct machine *m, const char *path)
     uint32_t q = machine_q(m);
     uint8_t *buf = malloc((size_t)q * 8);
     if (!buf) {
-        cli_error("--dump: out of memory");
+        cli_error("run: --dump: out of memory");
         return -1;
     }
     const uint64_t *E = machine_mem(m);
@@ -284,7 +285,7 @@ static int dump_memory(const struct machine *m, const char *path)
     int rc = tgm_write_atomic(path, buf, (size_t)q * 8, err, sizeof err);
     free(buf);
     if (rc != 0)
-        cli_error("--dump: %s", err);
+        cli_error("run: --dump: %s", err);
     return rc;
 }
 

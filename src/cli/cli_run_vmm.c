@@ -205,7 +205,7 @@ int run_vmm(const struct run_opts *o)
     }
     limit_notes(v, o);
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
-        cli_error("--timeline: %s", err);
+        cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
     }
 out:

@@ -210,8 +210,8 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
         if (errors)
             cli_error("%s: %s: %d error%s", cmd, path, errors, errors == 1 ? "" : "s");
         else if (inc)
-            cli_error("%s: %s includes %s, which is the output %s; choose another file", flag,
-                      path, inc, out);
+            cli_error("%s: %s: %s includes %s, which is the output %s; choose another file",
+                      cmd, flag, path, inc, out);
         asm_sources_free(read);
         if (inc)
             image_free(img);
@@ -246,44 +246,44 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
     return cli_load_image_for(cmd, path, img, NULL, NULL);
 }
 
-int cli_parse_mem(const char *s, uint32_t hi, uint32_t *out)
+int cli_parse_mem(const char *cmd, const char *s, uint32_t hi, uint32_t *out)
 {
     uint64_t v;
-    if (cli_parse_bounded("--mem", s, &v) != 0) /* it said why: one line */
+    if (cli_parse_bounded(cmd, "--mem", s, &v) != 0) /* it said why: one line */
         return -1;
     if (v < TGM_Q_MIN || v > hi) {
-        cli_error("--mem: %s word%s is out of range (%u..%u)", s, v == 1 ? "" : "s", TGM_Q_MIN,
-                  hi);
+        cli_error("%s: --mem: %s word%s is out of range (%u..%u)", cmd, s, v == 1 ? "" : "s",
+                  TGM_Q_MIN, hi);
         return -1;
     }
     *out = (uint32_t)v;
     return 0;
 }
 
-int cli_analysis_option(int c, const char *arg, struct analysis_args *a)
+int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis_args *a)
 {
     uint64_t v;
     switch (c) {
     case 'p':
         a->all = strcmp(arg, "all") == 0;
-        if (!a->all && !(a->one = cli_parse_profile(arg)))
+        if (!a->all && !(a->one = cli_parse_profile(cmd, arg)))
             return -1;
         return 1;
     case 's':
-        if (cli_parse_u64("--seed", arg, &v) != 0)
+        if (cli_parse_u64(cmd, "--seed", arg, &v) != 0)
             return -1;
         if (v == 0) { /* the library reads 0 as "the default seed": not what was asked */
-            cli_error("--seed: expected 1 to 18446744073709551615, got '%s'", arg);
+            cli_error("%s: --seed: expected 1 to 18446744073709551615, got '%s'", cmd, arg);
             return -1;
         }
         a->ao.seed = v;
         return 1;
     case 'q':
-        if (cli_parse_bounded("--words", arg, &v) != 0)
+        if (cli_parse_bounded(cmd, "--words", arg, &v) != 0)
             return -1;
         if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
-            cli_error("--words: expected %u to %u, got '%s'", ANALYZE_Q_MIN, ANALYZE_Q_MAX,
-                      arg);
+            cli_error("%s: --words: expected %u to %u, got '%s'", cmd, ANALYZE_Q_MIN,
+                      ANALYZE_Q_MAX, arg);
             return -1;
         }
         a->ao.q = (uint32_t)v;

@@ -50,7 +50,8 @@ void cli_error(const char *fmt, ...)
 
 /* BOUNDED: a number past 2^64-1 is UINT64_MAX, which the caller's range
  * check then refuses naming the option's range. */
-static int parse_u64(const char *opt, const char *s, uint64_t *out, bool bounded)
+static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out,
+                     bool bounded)
 {
     /* decimal or 0x hex only: strtoull alone would also take a leading
      * space, '+', a '-' after a space (wrapping), and 010 as octal 8 */
@@ -62,30 +63,31 @@ static int parse_u64(const char *opt, const char *s, uint64_t *out, bool bounded
     }
     size_t n = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
     if (n == 0 || digits[n] != '\0') {
-        cli_error("%s: expected a non-negative number, got '%s'", opt, s ? s : "");
+        cli_error("%s: %s: expected a non-negative number, got '%s'", cmd, opt, s ? s : "");
         return -1;
     }
     errno = 0;
     unsigned long long v = strtoull(digits, NULL, base);
     if (errno == ERANGE && !bounded) {
-        cli_error("%s: '%s' is too large (at most %llu)", opt, s, (unsigned long long)UINT64_MAX);
+        cli_error("%s: %s: '%s' is too large (at most %llu)", cmd, opt, s,
+                  (unsigned long long)UINT64_MAX);
         return -1;
     }
     *out = errno == ERANGE ? UINT64_MAX : v;
     return 0;
 }
 
-int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
-    return parse_u64(opt, s, out, false);
+    return parse_u64(cmd, opt, s, out, false);
 }
 
-int cli_parse_bounded(const char *opt, const char *s, uint64_t *out)
+int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
-    return parse_u64(opt, s, out, true);
+    return parse_u64(cmd, opt, s, out, true);
 }
 
-const struct isa_profile *cli_parse_profile(const char *s)
+const struct isa_profile *cli_parse_profile(const char *cmd, const char *s)
 {
     const struct isa_profile *p = isa_profile_find(s);
     if (p)
@@ -96,7 +98,7 @@ const struct isa_profile *cli_parse_profile(const char *s)
             strncat(names, ", ", sizeof names - strlen(names) - 1);
         strncat(names, (*q)->name, sizeof names - strlen(names) - 1);
     }
-    cli_error("--profile: unknown profile '%s' (known: %s)", s, names);
+    cli_error("%s: --profile: unknown profile '%s' (known: %s)", cmd, s, names);
     return NULL;
 }
 

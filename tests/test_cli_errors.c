@@ -1,0 +1,104 @@
+/* test_cli_errors.c: the wording of the command line's errors (docs/run.md,
+ * docs/robustness.md): every error of a subcommand is one line that starts
+ * "tgm: SUBCOMMAND: " and then names the option or file, whichever part of
+ * the paper (sections 2-8) the subcommand reaches.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+#define MAX_ARGS 6
+
+/* `tgm CMD ARGS` exits 2 with one line on stderr that begins WANT. */
+static void fails_with_prefix(const char *cmd, const char *const *args, const char *want)
+{
+    struct cs_outcome o = cs_run_tgm_argv(cmd, args);
+    if (o.status != 2 || strncmp(o.err, want, strlen(want)) != 0)
+        fail_msg("tgm %s %s: status %d, stderr \"%s\", want \"%s...\"", cmd, args[0], o.status,
+                 o.err, want);
+    cs_assert_one_line(&o, want);
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
+}
+
+/* An option's bad value was "tgm: --mem: ..." where the same command's
+ * other errors said "tgm: run: ...". */
+static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *args[MAX_ARGS], *want;
+    } rows[] = {
+        {"run", {"--mem", "1", "examples/hello.s"}, "tgm: run: --mem: 1 word is out of range"},
+        {"run", {"--mem", "x", "examples/hello.s"}, "tgm: run: --mem: expected a non-negative"},
+        {"run", {"--max-steps", "-1", "examples/hello.s"}, "tgm: run: --max-steps: "},
+        {"run", {"--max-steps", "99999999999999999999999", "examples/hello.s"},
+         "tgm: run: --max-steps: '99999999999999999999999' is too large"},
+        {"run", {"--vmm", "--vms", "0", "examples/hello.s"}, "tgm: run: --vms: 0 is out of"},
+        {"run", {"--vmm", "--slice", "0", "examples/hello.s"}, "tgm: run: --slice: "},
+        {"run", {"--profile", "zz", "examples/hello.s"}, "tgm: run: --profile: unknown"},
+        {"run", {"--nest", "0", "examples/hello.s"}, "tgm: run: --nest: 0 levels"},
+        {"run", {"--quiet", "--json", "examples/hello.s"}, "tgm: run: --quiet: "},
+        {"run", {"--vmm", "--dump", "d.bin", "examples/hello.s"}, "tgm: run: --dump: "},
+        {"run", {"--dump", "", "examples/hello.s"}, "tgm: run: --dump: expected a file name"},
+        {"run", {"--dump", "examples/hello.s", "examples/hello.s"},
+         "tgm: run: --dump: examples/hello.s is the image"},
+        {"run", {"--dump", "no-such-dir/d.bin", "examples/hello.s"},
+         "tgm: run: --dump: cannot write no-such-dir/d.bin: no-such-dir: "},
+        {"run", {"--vmm", "--timeline", "examples", "examples/hello.s"},
+         "tgm: run: --timeline: examples: is a directory"},
+        {"run", {"--input-file", "", "examples/hello.s"}, "tgm: run: --input-file: expected"},
+        {"run", {"--input-file", "no-such-input.txt", "examples/hello.s"},
+         "tgm: run: --input-file: no-such-input.txt: "},
+        {"check", {"--mem", "1", "examples/hello.s"}, "tgm: check: --mem: 1 word is out of"},
+        {"check", {"--max-steps", "0", "examples/hello.s"}, "tgm: check: --max-steps: "},
+        {"check", {"--slice", "0", "examples/hello.s"}, "tgm: check: --slice: "},
+        {"check", {"--slice", "x", "examples/hello.s"}, "tgm: check: --slice: expected a"},
+        {"check", {"--profile", "zz", "examples/hello.s"}, "tgm: check: --profile: unknown"},
+        {"check", {"--nest", "99", "examples/hello.s"}, "tgm: check: --nest: 99 levels"},
+        {"check", {"--input-file", "", "examples/hello.s"}, "tgm: check: --input-file: "},
+        {"analyze", {"--seed", "0"}, "tgm: analyze: --seed: expected 1 to "},
+        {"analyze", {"--words", "1"}, "tgm: analyze: --words: expected 16 to 64"},
+        {"analyze", {"--random-states", "0"}, "tgm: analyze: --random-states: expected"},
+        {"analyze", {"--profile", "zz"}, "tgm: analyze: --profile: unknown"},
+        {"counterexample", {"--seed", "x"}, "tgm: counterexample: --seed: expected a"},
+        {"counterexample", {"--words", "1"}, "tgm: counterexample: --words: expected 16"},
+        {"isa", {"--profile", "zz"}, "tgm: isa: --profile: unknown profile 'zz'"},
+        {"monitor", {"--mem", "1"}, "tgm: monitor: --mem: 1 word is out of range"},
+        {"monitor", {"--profile", "zz"}, "tgm: monitor: --profile: unknown profile"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        fails_with_prefix(rows[i].cmd, rows[i].args, rows[i].want);
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_cli_errors");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cli__an_options_bad_value_names_the_subcommand_first),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
