@@ -540,6 +540,29 @@ static void asm__label_name_too_long(void **state)
     image_free(&img);
 }
 
+/* '.entry -1' was refused and still counted as the entry point, so a later
+ * '.entrypsw' said "already set" too: one mistake, two errors.  Only an
+ * accepted entry point counts; two accepted ones are still refused. */
+static void asm__a_refused_entry_point_is_not_set(void **state)
+{
+    (void)state;
+    err1(".entry -1\n.entrypsw 0\n", "t.s:1:8: error: '.entry' address -1 is outside memory "
+                                     "(0..0x7ffff)\n.entry -1\n       ^~\n");
+    err1(".entry x\n.entry 0\nx = 0x80000\n", "t.s:1:8: error: '.entry' address 0x80000 is "
+                                             "outside memory (0..0x7ffff)\n.entry x\n       ^\n");
+    err1(".entry nosuch\n.entrypsw 0\n",
+         "t.s:1:8: error: undefined symbol 'nosuch'\n.entry nosuch\n       ^~~~~~\n");
+    err1(".entrypsw 1 << 58\n.entry 3\n", "t.s:1:11: error: entry PSW 0x0400000000000000 has "
+                                        "cause bits set (bits 58..61 must be 0)\n"
+                                        ".entrypsw 1 << 58\n          ^~~~~~~\n");
+    err1(".entry 3\n.entrypsw 0\n", "t.s:2:1: error: the entry point is already set at t.s:1\n"
+                                  ".entrypsw 0\n^~~~~~~~~\n");
+    /* the one accepted is the image's */
+    struct tgm_image img = ok(".entry 3\n.word 0\n");
+    assert_int_equal(img.entry_psw, DEFAULT_PSW(3));
+    image_free(&img);
+}
+
 static void asm__directive_misuse(void **state)
 {
     (void)state;
@@ -664,6 +687,7 @@ int main(void)
         cmocka_unit_test(asm__directive_misuse),
         cmocka_unit_test(asm__phase_gives_labels_their_run_address),
         cmocka_unit_test(asm__phase_misuse),
+        cmocka_unit_test(asm__a_refused_entry_point_is_not_set),
         cmocka_unit_test(asm__every_error_in_a_file_is_reported_in_order),
     };
     return cmocka_run_group_tests_name("asm", tests, NULL, NULL);

@@ -641,16 +641,8 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         str = string_operand(a, &pt);
         break;
     case ST_ENTRY:
-    case ST_ENTRYPSW:
-        if (asm_one_operand(a, pt.ops, a->dot, EV_SYNTAX, &r) != EV_OK)
-            break;
-        if (a->entry_stmt) {
-            char at[300];
-            asm_where(c, a->entry_stmt - 1, at, sizeof at);
-            asm_error_tok(c, &c->toks[pt.head], "the entry point is already set at %s", at);
-        } else {
-            a->entry_stmt = si + 1;
-        }
+    case ST_ENTRYPSW: /* its value is known, and taken, in pass 2 */
+        asm_one_operand(a, pt.ops, a->dot, EV_SYNTAX, &r);
         break;
     }
     if (size > TGM_Q_MAX - a->dot) {
@@ -737,6 +729,22 @@ void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
 
 /* --- pass 2 --------------------------------------------------------------- */
 
+/* The entry PSW of statement SI, unless one was taken already.  Only a
+ * value that was accepted counts: a refused '.entry -1' has its own error,
+ * and a later '.entrypsw' is not "already set" by it. */
+static void set_entry(struct assembler *a, uint32_t si, const struct asm_parts *pt,
+                      uint64_t psw)
+{
+    if (a->entry_stmt) {
+        char at[300];
+        asm_where(&a->c, a->entry_stmt - 1, at, sizeof at);
+        asm_error_tok(&a->c, &a->c.toks[pt->head], "the entry point is already set at %s", at);
+        return;
+    }
+    a->entry_stmt = si + 1;
+    a->entry_psw = psw;
+}
+
 void asm_pass2_line(struct assembler *a, uint32_t si)
 {
     struct asm_ctx *c = &a->c;
@@ -775,8 +783,8 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
                            TGM_ADDR_MASK);
             break;
         }
-        a->entry_psw = psw_pack(&(struct psw){.sup = true, .p = (uint32_t)r.value,
-                                              .b = TGM_Q_MAX});
+        set_entry(a, si, &pt,
+                  psw_pack(&(struct psw){.sup = true, .p = (uint32_t)r.value, .b = TGM_Q_MAX}));
         break;
     case ST_ENTRYPSW:
         if (asm_one_operand(a, pt.ops, s.dot, EV_FINAL, &r) != EV_OK)
@@ -785,7 +793,8 @@ void asm_pass2_line(struct assembler *a, uint32_t si)
             asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
                            "entry PSW 0x%016llx has cause bits set (bits 58..61 must be 0)",
                            (unsigned long long)r.value);
-        a->entry_psw = r.value;
+        else
+            set_entry(a, si, &pt, r.value);
         break;
     }
 }

@@ -189,7 +189,7 @@ enum stmt_kind {
 struct assembler {
     struct asm_ctx c;
     uint32_t dot;
-    uint32_t entry_stmt; /* 1 + the .entry/.entrypsw statement, or 0 */
+    uint32_t entry_stmt; /* 1 + the .entry/.entrypsw taken (pass 2), or 0 */
     uint64_t entry_psw;
     uint32_t load, span;
     uint64_t *words; /* pass 2: the image, span words from load */
