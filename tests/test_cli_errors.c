@@ -81,6 +81,32 @@ static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
         fails_with_prefix(rows[i].cmd, rows[i].args, rows[i].want);
 }
 
+/* 65 images said "at most 64 images", not how many were given. */
+static void cli__too_many_images_says_how_many_were_given(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *flag, *want;
+    } rows[] = {
+        {"run", "--vmm", "tgm: run: 65 images given, at most 64\n"},
+        {"check", "--json", "tgm: check: 65 images given, at most 64 at once\n"},
+        {"monitor", "-c", "tgm: monitor: 65 images given, at most 64\n"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct cs_args a = {.n = 0};
+        cs_push(&a, rows[i].flag);
+        if (!strcmp(rows[i].flag, "-c"))
+            cs_push(&a, "quit");
+        for (int k = 0; k < 65; k++)
+            cs_push(&a, "examples/hello.s");
+        struct cs_outcome o = cs_run_tgm_argv(rows[i].cmd, a.v);
+        assert_int_equal(o.status, 2);
+        assert_string_equal(o.err, rows[i].want);
+        assert_string_equal(o.out, "");
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -99,6 +125,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cli__an_options_bad_value_names_the_subcommand_first),
+        cmocka_unit_test(cli__too_many_images_says_how_many_were_given),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

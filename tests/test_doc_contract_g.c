@@ -330,7 +330,7 @@ static void run_vmm__at_most_64_images_in_2_19_words(void **state)
     cs_push(&a, "examples/hello.s");
     o = cs_run_tgm_argv("run", a.v);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: run: at most 64 images");
+    cs_assert_one_line(&o, "tgm: run: 65 images given, at most 64");
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
     cs_tgm_fails(2, "tgm: run: 64 VMs of 8192 words need 524296 words of real memory, more "

@@ -90,11 +90,9 @@ int cli_monitor(int argc, char **argv)
             continue;
         }
         if (operands || (argv[i][0] != '-' && !script)) { /* -f takes the rest */
-            if (nimages == 64) {
-                cli_error("monitor: at most 64 images");
-                return EXIT_USAGE;
-            }
-            images[nimages++] = argv[i];
+            if (nimages < 64) /* past it, counted for the error below */
+                images[nimages] = argv[i];
+            nimages++;
             continue;
         }
         if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
@@ -136,6 +134,10 @@ int cli_monitor(int argc, char **argv)
             continue;
         }
         cli_error("monitor: unknown option '%s' (try 'tgm monitor --help')", argv[i]);
+        return EXIT_USAGE;
+    }
+    if (nimages > 64) {
+        cli_error("monitor: %d images given, at most 64", nimages);
         return EXIT_USAGE;
     }
     /* check the options here, so errors read as the CLI's do */

@@ -250,7 +250,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         return -1;
     }
     if (argc - optind > RUN_MAX_IMAGES) {
-        cli_error("run: at most %d images", RUN_MAX_IMAGES);
+        cli_error("run: %d images given, at most %d", argc - optind, RUN_MAX_IMAGES);
         return -1;
     }
     if (o->vmm && o->dump) {
