@@ -6,7 +6,8 @@
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
  * and 'fg' redrawing the prompt; Tab offering psw( in expressions; 'set
- * histfile' keeping the new file's history.  Every read has a deadline, so a hang
+ * histfile' keeping the new file's history; a default history file that is
+ * not one left alone.  Every read has a deadline, so a hang
  * fails the test.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -529,6 +531,49 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     free(nt);
 }
 
+/* A session at the prompt of a monitor whose default history file is
+ * not a history: one warning holding WHY, then a line typed and quit. */
+static void session_with_a_bad_history(const char *why)
+{
+    struct session s = {0};
+    start(&s);
+    expect(&s, why);
+    expect(&s, "; no history file this session ('set histfile FILE' chooses one)");
+    expect(&s, "tgm> ");
+    type(&s, "echo one\r");
+    expect(&s, "one\r\n");
+    expect(&s, "tgm> ");
+    type(&s, "echo two\r");
+    expect(&s, "two\r\n");
+    expect(&s, "tgm> ");
+    assert_null(strstr(s.screen + s.seen, "warning")); /* once */
+    assert_null(strstr(strstr(s.screen, why) + 1, why));
+    type(&s, "quit\r");
+    assert_int_equal(finish(&s), 0);
+}
+
+/* ~/.tgm_history (or $TGM_HISTORY) that is a text file or a directory was
+ * written over at the first prompt, though 'set histfile' refuses such a
+ * file.  Now the session warns once, keeps no file and leaves it alone. */
+static void pty__a_default_history_that_is_not_one_is_left_alone(void **state)
+{
+    (void)state;
+    char home[128];
+    put_file(".tgm_history", "my notes\n");
+    session_with_a_bad_history(".tgm_history: not a history file (it would be replaced)");
+    char *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
+    assert_string_equal(ht, "my notes\n");
+    free(ht);
+
+    assert_int_equal(unlink(home), 0);
+    assert_int_equal(mkdir(home, 0700), 0);
+    session_with_a_bad_history(".tgm_history: is a directory");
+    struct stat st;
+    assert_int_equal(stat(home, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(rmdir(home), 0); /* still empty */
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -549,6 +594,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_keeps_the_new_files_history, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(pty__a_default_history_that_is_not_one_is_left_alone,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests_name("monitor_pty", tests, NULL, NULL);
 }

@@ -185,26 +185,58 @@ const char *mon_history_file(const struct mon *m, char *buf, size_t len)
 
 #define HIST_MAX 1000 /* lines the terminal's history keeps */
 
-int mon_history_check(struct mon *m, const char *path)
+/* Why PATH cannot be the history file (it exists and is not libedit's):
+ * -1 with WHY, or 0. */
+static int history_problem(const char *path, char *why, size_t len)
 {
     static const char cookie[] = "_HiStOrY_V2_\n"; /* what libedit's files begin with */
     struct stat st;
-    if (!m->edit || stat(path, &st) != 0)
-        return 0; /* a script writes no history; a missing file is made later */
-    if (S_ISDIR(st.st_mode))
-        return mon_err(m, "%s: is a directory; choose another file", path);
+    if (stat(path, &st) != 0)
+        return 0; /* a missing file is made later */
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(why, len, "%s: is a directory", path);
+        return -1;
+    }
     if (!S_ISREG(st.st_mode))
         return 0; /* /dev/null, say: nothing to keep */
     FILE *f = fopen(path, "r");
-    if (!f)
-        return mon_err(m, "cannot read '%s': %s; choose another file", path, strerror(errno));
+    if (!f) {
+        snprintf(why, len, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
     char head[sizeof cookie] = "";
     size_t n = fread(head, 1, sizeof cookie - 1, f);
     fclose(f);
-    if (n > 0 && memcmp(head, cookie, sizeof cookie - 1) != 0)
-        return mon_err(m, "%s: not a history file (it would be replaced); choose another file",
-                       path);
+    if (n > 0 && memcmp(head, cookie, sizeof cookie - 1) != 0) {
+        snprintf(why, len, "%s: not a history file (it would be replaced)", path);
+        return -1;
+    }
     return 0;
+}
+
+int mon_history_check(struct mon *m, const char *path)
+{
+    char why[4200];
+    if (!m->edit || history_problem(path, why, sizeof why) == 0)
+        return 0; /* a script writes no history */
+    return mon_err(m, "%s; choose another file", why);
+}
+
+/* The default history file ($TGM_HISTORY, ~/.tgm_history), refused as
+ * 'set histfile' refuses it: one warning, and no file this session, so
+ * that the file is left as it is. */
+static void history_default_check(struct mon *m)
+{
+    char buf[4096], why[4200];
+    const char *path = m->histfile ? NULL : mon_history_file(m, buf, sizeof buf);
+    if (!path || history_problem(path, why, sizeof why) == 0)
+        return;
+    char *none = strdup("");
+    if (!none)
+        return;
+    m->histfile = none;
+    fprintf(m->err, "warning: %s; no history file this session ('set histfile FILE' "
+                    "chooses one)\n", why);
 }
 
 /* How many of this session's first lines the loaded list already ends with:
@@ -649,6 +681,7 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
     el_set(r->el, EL_BIND, "^I", "ed-complete", NULL);
     el_source(r->el, NULL); /* the user's ~/.editrc, as tc1.c does */
     m->edit = r;
+    history_default_check(m);
     mon_history_load(m);
     return 0;
 }
