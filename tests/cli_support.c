@@ -37,9 +37,16 @@ int cs_setup(const char *suite)
         fprintf(stderr, "%s: no tgm binary at '%s' (set TGM)\n", suite, tgm);
         return -1;
     }
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/tgm-%s.XXXXXX", t && *t ? t : "/tmp", suite);
+    char name[128];
+    snprintf(name, sizeof name, "tgm-%s.XXXXXX", suite);
+    cs_tmp_name(tmpdir, sizeof tmpdir, name);
     return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+void cs_tmp_name(char *buf, size_t len, const char *name)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(buf, len, "%s/%s", t && *t ? t : "/tmp", name);
 }
 
 int cs_teardown(void)

@@ -28,6 +28,10 @@ const char *cs_tgm(void);
 const char *cs_tmpdir(void);
 /* BUF := the temporary directory's path joined with NAME. */
 void cs_tmp_path(char *buf, size_t len, const char *name);
+/* NAME in the system's temporary directory ($TMPDIR, else /tmp), as the
+ * shell scripts' ${TMPDIR:-/tmp}: a template for mkdtemp or mkstemp
+ * before cs_setup, or for suites that do not call it. */
+void cs_tmp_name(char *buf, size_t len, const char *name);
 
 /* 'tgm monitor -c CMDS', run to its end. */
 struct cs_outcome cs_mon(const char *cmds);

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/isa.h"
@@ -50,8 +51,7 @@ static void put_file(const char *dir, const char *name, const char *text)
 static int make_dir(void **state)
 {
     struct tmpdir *d = calloc(1, sizeof *d);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(d->path, sizeof d->path, "%s/tgm-asm-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cs_tmp_name(d->path, sizeof d->path, "tgm-asm-XXXXXX");
     if (!mkdtemp(d->path))
         return -1;
     *state = d;

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "mon_support.h"
 #include "progen.h"
 #include "tgm/machine.h"
@@ -105,8 +106,9 @@ static void history__the_ring_after_a_fast_go_is_the_checked_loops(void **state)
 static void history__the_ring_after_a_fast_go_in_vms_is_the_checked_loops(void **state)
 {
     (void)state;
-    char trace[64];
-    snprintf(trace, sizeof trace, "/tmp/tgm-history-%ld.trace", (long)getpid());
+    char name[64], trace[CS_PATH];
+    snprintf(name, sizeof name, "tgm-history-%ld.trace", (long)getpid());
+    cs_tmp_name(trace, sizeof trace, name);
     for (uint64_t seed = 1; seed <= 300; seed++) {
         unsigned ring = 1 + (unsigned)(seed * 11 % 400);
         struct session s[2];

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "support.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
@@ -346,8 +347,7 @@ struct dir_fx {
 static int dir_setup(void **state)
 {
     struct dir_fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/tgm-image-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cs_tmp_name(f->dir, sizeof f->dir, "tgm-image-XXXXXX");
     if (!mkdtemp(f->dir)) {
         free(f);
         return -1;

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 #include "tgm/vmm.h"
@@ -66,7 +67,7 @@ struct fx {
     FILE *out, *err;
     char *obuf, *ebuf;
     size_t olen, elen, omark, emark;
-    char dir[64];
+    char dir[200];
     char path[256];
 };
 
@@ -92,7 +93,7 @@ static int setup(void **state)
     f->err = open_memstream(&f->ebuf, &f->elen);
     f->m = mon_create(f->out, f->err);
     assert_non_null(f->m);
-    strcpy(f->dir, "/tmp/tgm-mon-XXXXXX");
+    cs_tmp_name(f->dir, sizeof f->dir, "tgm-mon-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     write_file(f, "sum.s", sum_src);
     write_file(f, "user.s", user_src);
@@ -109,8 +110,8 @@ static int teardown(void **state)
     fclose(f->err);
     free(f->obuf);
     free(f->ebuf);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     assert_int_equal(system(cmd), 0);
     free(f);
     return 0;

@@ -69,7 +69,7 @@ struct session {
     bool job;    /* under job_shell */
 };
 
-static char dir[64];
+static char dir[256];
 
 static const char *tgm_path(void)
 {
@@ -212,7 +212,7 @@ static int finish(struct session *s)
 /* TEXT as DIR/NAME. */
 static void put_file(const char *name, const char *text)
 {
-    char path[128];
+    char path[CS_PATH];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -223,7 +223,7 @@ static void put_file(const char *name, const char *text)
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/tgm-pty-XXXXXX");
+    cs_tmp_name(dir, sizeof dir, "tgm-pty-XXXXXX");
     assert_non_null(mkdtemp(dir));
     put_file("loop.s", loop_src);
     put_file("echo.s", echo_src);
@@ -235,8 +235,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    char cmd[CS_PATH];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
     return 0;
 }
@@ -291,7 +291,7 @@ static void pty__history_recall_within_and_across_sessions(void **state)
     assert_int_equal(finish(&s), 0);
 
     /* a failure between writing the history and renaming it keeps the old */
-    char path[128], before[4096], after[4096];
+    char path[CS_PATH], before[4096], after[4096];
     snprintf(path, sizeof path, "%s/.tgm_history", dir);
     FILE *h = fopen(path, "r");
     assert_non_null(h);
@@ -456,7 +456,7 @@ static void pty__tab_completes_word_functions_in_expressions(void **state)
     type(&s, "quit\r");
     assert_int_equal(finish(&s), 0);
     /* the lines as completed, from the history file */
-    char path[128];
+    char path[CS_PATH];
     char *h = cs_slurp(in_dir(path, sizeof path, ".tgm_history"), NULL);
     assert_non_null(strstr(h, "\nprint\\040rb(0,\\04016)\n")); /* no space after '(' */
     assert_non_null(strstr(h, "\nprint\\040psw(1,spin\\040,0,16)\n"));
@@ -486,7 +486,7 @@ static void lines_in_order(const char *text, const char *const *want, const char
 static void pty__set_histfile_keeps_the_new_files_history(void **state)
 {
     (void)state;
-    char f[128], home[128], notes[128];
+    char f[CS_PATH], home[CS_PATH], notes[CS_PATH];
     put_file("F", "_HiStOrY_V2_\nold-f-line\n");
     put_file("notes.txt", "not a history\n");
     struct session s = {0};
@@ -558,7 +558,7 @@ static void session_with_a_bad_history(const char *why)
 static void pty__a_default_history_that_is_not_one_is_left_alone(void **state)
 {
     (void)state;
-    char home[128];
+    char home[CS_PATH];
     put_file(".tgm_history", "my notes\n");
     session_with_a_bad_history(".tgm_history: not a history file (it would be replaced)");
     char *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "mon_support.h"
 #include "progen.h"
 #include "tgm/machine.h"
@@ -112,7 +113,8 @@ static const char svc_src[] = "        .org 0\n"
 static void reverse__rcontinue_stops_at_the_previous_trap_and_breakpoint(void **state)
 {
     (void)state;
-    char path[] = "/tmp/tgm-rev-XXXXXX";
+    char path[CS_PATH];
+    cs_tmp_name(path, sizeof path, "tgm-rev-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
@@ -122,7 +124,7 @@ static void reverse__rcontinue_stops_at_the_previous_trap_and_breakpoint(void **
     size_t olen = 0;
     FILE *out = open_memstream(&obuf, &olen);
     struct mon *m = mon_create(out, out);
-    char line[128];
+    char line[CS_PATH + 8];
     snprintf(line, sizeof line, "load %s", path);
     assert_int_equal(mon_exec_line(m, line), 0);
     cmd(m, "go for 40");

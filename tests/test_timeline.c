@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -185,10 +186,14 @@ static void timeline__monitor_command_writes_the_same_format(void **state)
     assert_int_equal(count(doc, "\"ph\":\"i\""), 14); /* hello's 14 COUTs, interpreted */
     free(doc);
     cs_outcome_free(&o);
-    o = cs_run_tgm("monitor", "-c", "timeline /tmp/x.json", NULL);
+    char never[CS_PATH], cmd[CS_PATH + 16];
+    cs_tmp_path(never, sizeof never, "never.json");
+    snprintf(cmd, sizeof cmd, "timeline %s", never);
+    o = cs_run_tgm("monitor", "-c", cmd, NULL);
     assert_int_equal(o.status, 1);
     cs_assert_one_line(&o, "nothing recorded");
     cs_outcome_free(&o);
+    assert_int_equal(access(never, F_OK), -1); /* and nothing written */
     o = cs_run_tgm("run", "--timeline", "x.json", "examples/hello.s", NULL);
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "tgm: run: --timeline needs --vmm");

@@ -39,8 +39,8 @@ static inline FILE *fuzz_sink(size_t *n)
     return f;
 }
 
-/* A fresh directory from TEMPLATE (ending in XXXXXX, rewritten in place),
- * removed with everything in it when the fuzzer exits. */
+/* A fresh directory NAMEXXXXXX in $TMPDIR (else /tmp), removed with
+ * everything in it when the fuzzer exits. */
 static char *fuzz_tmpdir_path;
 static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag,
                               struct FTW *ftw)
@@ -54,8 +54,11 @@ static inline void fuzz_tmpdir_remove(void)
 {
     nftw(fuzz_tmpdir_path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
-static inline char *fuzz_tmpdir(char *template)
+static inline char *fuzz_tmpdir(const char *name)
 {
+    static char template[4096];
+    const char *t = getenv("TMPDIR");
+    snprintf(template, sizeof template, "%s/%sXXXXXX", t && *t ? t : "/tmp", name);
     if (!mkdtemp(template))
         abort();
     fuzz_tmpdir_path = template;

@@ -40,8 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    static char dir[] = "/tmp/tgm-fuzz-monXXXXXX";
-    if (chdir(fuzz_tmpdir(dir)) != 0)
+    if (chdir(fuzz_tmpdir("tgm-fuzz-mon")) != 0)
         abort();
     FILE *f = fopen("p.s", "w");
     fputs(prog, f);

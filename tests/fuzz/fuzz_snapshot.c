@@ -19,7 +19,7 @@
 static FILE *out, *err;
 static size_t elen; /* bytes written to err */
 static int fd = -1;
-static char again[64];
+static char again[4200];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -28,11 +28,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     out = fuzz_sink(NULL);
     err = fuzz_sink(&elen);
     fd = memfd_create("snapshot", 0);
-    static char dir[] = "/tmp/tgm-fuzz-snapXXXXXX";
     if (fd < 0)
         abort();
-    fuzz_tmpdir(dir);
-    snprintf(again, sizeof again, "%s/again.snap", dir);
+    snprintf(again, sizeof again, "%s/again.snap", fuzz_tmpdir("tgm-fuzz-snap"));
     return 0;
 }
 
