@@ -230,9 +230,8 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
 {
     (void)state;
     cs_mon_fails("log \"\"; echo logged",
-                 "-c:1: log: cannot write the log: expected a file name, got ''\n");
-    cs_mon_fails("trace insns to \"\"", "-c:1: trace: cannot write trace: expected a file "
-                                       "name, got ''\n");
+                 "-c:1: log: expected a file name, got ''\n");
+    cs_mon_fails("trace insns to \"\"", "-c:1: trace: expected a file name, got ''\n");
     cs_mon_fails("save \"\"", "-c:1: save: expected a file name, got ''\n");
     cs_mon_fails("restore \"\"", "-c:1: restore: expected a file name, got ''\n");
     /* and as the readers' was "cannot open '': No such file or directory" */

@@ -1,7 +1,8 @@
 /* test_cli_errors.c: the wording of the command line's errors (docs/run.md,
  * docs/robustness.md): every error of a subcommand is one line that starts
  * "tgm: SUBCOMMAND: " and then names the option or file, whichever part of
- * the paper (sections 2-8) the subcommand reaches.
+ * the paper (sections 2-8) the subcommand reaches; and the monitor's words
+ * for the same problems are the command line's.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -107,6 +108,55 @@ static void cli__too_many_images_says_how_many_were_given(void **state)
     }
 }
 
+/* The monitor's writers said "nodir/x: cannot create a temporary file: No
+ * such file or directory" where the command line says "cannot write
+ * nodir/x: nodir: ...": both now name the file and the directory (log and
+ * trace added "cannot write the log: " before it). */
+static void monitor__a_writer_names_the_file_and_directory_as_the_cli(void **state)
+{
+    (void)state;
+    static const char why[] = "cannot write no-such-dir/x: no-such-dir: No such file or "
+                              "directory\n";
+    static const char *const cmds[] = {"save", "log", "trace insns to"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char line[64], want[160];
+        snprintf(line, sizeof line, "%s no-such-dir/x", cmds[i]);
+        snprintf(want, sizeof want, "-c:1: %.5s: %s", cmds[i], why);
+        if (!strncmp(cmds[i], "trace", 5)) /* the command, not its arguments */
+            snprintf(want, sizeof want, "-c:1: trace: %s", why);
+        cs_mon_fails(line, want);
+    }
+    cs_tgm_fails(2, "tgm: run: --dump: cannot write no-such-dir/x: no-such-dir: No such file",
+                 "run", CS_ARGV("--dump", "no-such-dir/x", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: as: cannot write no-such-dir/x: no-such-dir: No such file", "as",
+                 CS_ARGV("examples/hello.s", "-o", "no-such-dir/x"));
+}
+
+/* 'deposit 70000 1' said "address 0x11170 is out of range": an address is
+ * shown in the base it was typed in, as --mem's words are; an expression's
+ * value in hex, and a negative one signed. */
+static void monitor__an_address_is_shown_in_the_base_it_was_typed_in(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *want;
+    } rows[] = {
+        {"deposit 70000 1", "deposit: address 70000 is out of range (0..0xffff)"},
+        {"deposit 0x11170 1", "deposit: address 0x11170 is out of range (0..0xffff)"},
+        {"deposit 65535 1 2", "deposit: address 65536 is out of range (0..0xffff)"},
+        {"examine 700000", "examine: address 700000 is out of range (0..0xffff)"},
+        {"examine 0..70000", "examine: address 70000 is out of range (0..0xffff)"},
+        {"examine 65530 10", "examine: address 65530 (count 10) is out of range"},
+        {"examine 70000+0", "examine: address 0x11170 is out of range (0..0xffff)"},
+        {"examine 1-2", "examine: address -1 is out of range (0..0xffff)"},
+        {"break 70000", "break: address 70000 is out of range (0..0xffff)"},
+        {"translate 700000", "translate: address 700000 is wider than 19 bits"},
+        {"deposit P 700000", "deposit: 700000 does not fit in 19 bits"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        cs_mon_fails(rows[i].cmd, rows[i].want);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -126,6 +176,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cli__an_options_bad_value_names_the_subcommand_first),
         cmocka_unit_test(cli__too_many_images_says_how_many_were_given),
+        cmocka_unit_test(monitor__a_writer_names_the_file_and_directory_as_the_cli),
+        cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

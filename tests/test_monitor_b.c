@@ -67,8 +67,9 @@ static void address__negative_as_written(void **state)
     cs_mon_fails("examine 1-2", "examine: address -1 is out of range (0..0xffff)");
     cs_mon_fails("x/2x -1", "examine: address -1 is out of range (0..0xffff)");
     cs_mon_fails("examine 5..-1", "examine: address -1 is out of range (0..0xffff)");
-    cs_mon_fails("examine 65536", "examine: address 0x10000 is out of range (0..0xffff)");
-    cs_mon_fails("examine 65535 2", "address 0xffff (count 2) is out of range (0..0xffff)");
+    cs_mon_fails("examine 65536", "examine: address 65536 is out of range (0..0xffff)");
+    cs_mon_fails("examine 0x10000", "examine: address 0x10000 is out of range (0..0xffff)");
+    cs_mon_fails("examine 65535 2", "address 65535 (count 2) is out of range (0..0xffff)");
     cs_mon_fails("deposit -1 5", "deposit: address -1 is out of range (0..0xffff)");
     cs_mon_fails("deposit -v -1 5", "deposit: -1 would take a memory trap");
     cs_mon_fails("deposit P -1", "deposit: -1 does not fit in 19 bits");

@@ -165,6 +165,23 @@ static int link_dir_ok(const char *path, const char *target, char *err, size_t e
     return rc;
 }
 
+/* PATH, to be written as TARGET (PATH or where its links lead): does
+ * TARGET's directory take files?  0, or -1 with ERR naming the file and the
+ * directory ("cannot create a temporary file" named neither). */
+static int dir_ok(const char *path, const char *target, char *err, size_t errlen)
+{
+    const char *slash = strrchr(target, '/');
+    size_t n = !slash ? 1 : slash == target ? 1 : (size_t)(slash - target); /* "/x": root */
+    char *dir = strndup(slash ? target : ".", n);
+    int rc = 0;
+    if (!dir)
+        rc = tgm_err(err, errlen, "%s: out of memory", path);
+    else if (access(dir, W_OK | X_OK) != 0)
+        rc = tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(errno));
+    free(dir);
+    return rc;
+}
+
 /* The descriptor PATH names (/dev/stdout, /dev/stderr, /dev/fd/N,
  * /proc/self/fd/N), or -1.  Such a path is the process's own stream: it is
  * written in place through a copy of the descriptor, sharing its offset, so
@@ -223,6 +240,7 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
         rc = tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     else if (!*exists && strcmp(t, path) != 0)
         rc = link_dir_ok(path, t, err, errlen);
+
     else if (*exists && S_ISDIR(st->st_mode))
         rc = tgm_err(err, errlen, "%s: is a directory (give a file name)", path);
     else if (*exists && !S_ISREG(st->st_mode))
@@ -239,6 +257,8 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
                      "write to /dev/%s to add to it, or elsewhere",
                      path, own == 1 ? "standard output" : "standard error",
                      own == 1 ? "stdout" : "stderr");
+    else /* the temporary file and the rename need its directory */
+        rc = dir_ok(path, t, err, errlen);
     if (rc != 0)
         free(t);
     else

@@ -336,7 +336,7 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
         return -1;
     FILE *f = mon_wstream_open(&w, argv[1], why, sizeof why);
     if (!f)
-        return mon_err(m, "cannot write the log: %s", why);
+        return mon_err(m, "%s", why); /* names the file, as save's does */
     char *path = strdup(argv[1]);
     FILE *out = path ? tee_open(m, m->log ? m->log_out0 : m->out) : NULL;
     FILE *err = out ? tee_open(m, m->log ? m->log_err0 : m->err) : NULL;

@@ -218,12 +218,13 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
     mon_out(m, "\n");
 }
 
-/* "address A is out of range": A as written, -1 not 0xffffffffffffffff */
-static int out_of_range(struct mon *m, uint64_t a, uint32_t lim)
+/* "address A is out of range": A in the base TYPED was written in, -1 not
+ * 0xffffffffffffffff */
+static int out_of_range(struct mon *m, const char *typed, uint64_t a, uint32_t lim)
 {
     char at[32];
-    return mon_err(m, "address %s is out of range (0..%#x)", mon_addr_text(a, at, sizeof at),
-                   lim - 1);
+    return mon_err(m, "address %s is out of range (0..%#x)",
+                   mon_addr_text(typed, a, at, sizeof at), lim - 1);
 }
 
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
@@ -263,7 +264,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, endtext, &end) != 0)
             return -1;
         if (a < lim && end >= lim) /* 'x 5..-1' names -1, not a count */
-            return out_of_range(m, end, lim);
+            return out_of_range(m, endtext, end, lim);
         if (end < a && a < lim)
             return mon_err(m, "range %#llx..%#llx is empty", (unsigned long long)a,
                            (unsigned long long)end);
@@ -278,10 +279,13 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
             return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
     }
     if (a >= lim) /* the count only when the words run past the end */
-        return out_of_range(m, a, lim);
-    if (n > lim - a)
-        return mon_err(m, "address %#llx (count %llu) is out of range (0..%#x)",
-                       (unsigned long long)a, (unsigned long long)n, lim - 1);
+        return out_of_range(m, argv[i], a, lim);
+    if (n > lim - a) {
+        char at[32];
+        return mon_err(m, "address %s (count %llu) is out of range (0..%#x)",
+                       mon_addr_text(argv[i], a, at, sizeof at), (unsigned long long)n,
+                       lim - 1);
+    }
     if (fmt == 'c') {
         show_chars(m, x, sp, a, n);
         return 0;
@@ -348,7 +352,7 @@ int mon_cmd_translate(struct mon *m, int argc, char **argv)
         return -1;
     if (a > TGM_ADDR_MASK)
         return mon_err(m, "address %s is wider than %d bits",
-                       mon_addr_text(a, at, sizeof at), TGM_ADDR_BITS);
+                       mon_addr_text(argv[1], a, at, sizeof at), TGM_ADDR_BITS);
     struct machine *x = mon_target(m);
     struct psw p = machine_psw(x);
     char name[64];
@@ -446,7 +450,8 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
     case 0: /* P */
     case 3: /* l */
         if (v > TGM_ADDR_MASK)
-            return mon_err(m, "%s does not fit in 19 bits", mon_addr_text(v, at, sizeof at));
+            return mon_err(m, "%s does not fit in 19 bits",
+                           mon_addr_text(val, v, at, sizeof at));
         *(reg == 0 ? &p.p : &p.l) = (uint32_t)v;
         break;
     case 1: /* M */
@@ -511,8 +516,9 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         phys[k] = space_addr(x, sp, a + (uint64_t)k, &why);
         if (phys[k] < 0)
             rc = sp == SP_VIRT ? mon_err(m, "%s would take a memory trap (%s)",
-                                         mon_addr_text(a + (uint64_t)k, at, sizeof at), why)
-                               : out_of_range(m, a + (uint64_t)k, machine_q(x));
+                                         mon_addr_text(argv[i], a + (uint64_t)k, at,
+                                                       sizeof at), why)
+                               : out_of_range(m, argv[i], a + (uint64_t)k, machine_q(x));
         else if (sp == SP_REAL && phys[k] >= 1 && phys[k] < VMM_K)
             /* vmm_state_check's invariant: a trap must reach the dispatcher,
              * and 'restore' refuses a snapshot without it */

@@ -304,7 +304,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
             return -1;
         FILE *f = mon_wstream_open(&w, path, err, sizeof err);
         if (!f)
-            return mon_err(m, "cannot write trace: %s", err);
+            return mon_err(m, "%s", err); /* names the file, as save's does */
         char *p = strdup(path);
         if (!p) {
             fclose(f);

@@ -91,7 +91,7 @@ static uint64_t memory(struct ev *e, bool virt, uint64_t a)
     struct machine *x = mon_target(e->m);
     uint64_t v = 0;
     char what[40], at[32];
-    snprintf(what, sizeof what, "%c[%s]", virt ? 'V' : 'E', mon_addr_text(a, at, sizeof at));
+    snprintf(what, sizeof what, "%c[%s]", virt ? 'V' : 'E', mon_addr_text(NULL, a, at, sizeof at));
     if (virt) {
         const char *why = mon_why_trap(x, a);
         if (why) {
@@ -525,10 +525,20 @@ int mon_count(struct mon *m, const char *s, uint64_t *out)
     return mon_err(m, "count %s is out of range (0..%lld)", buf, (long long)INT64_MAX);
 }
 
-const char *mon_addr_text(uint64_t a, char *buf, size_t len)
+/* Is S one decimal number, spaces around it allowed? */
+static bool decimal_number(const char *s)
+{
+    s += strspn(s, " \t");
+    size_t n = strspn(s, "0123456789");
+    return n > 0 && s[n + strspn(s + n, " \t")] == '\0';
+}
+
+const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len)
 {
     if ((int64_t)a < 0)
         snprintf(buf, len, "%lld", (long long)a);
+    else if (typed && decimal_number(typed))
+        snprintf(buf, len, "%llu", (unsigned long long)a);
     else
         snprintf(buf, len, "%#llx", (unsigned long long)a);
     return buf;
@@ -542,7 +552,7 @@ int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
         return -1;
     if (v >= limit)
         return mon_err(m, "address %s is out of range (0..%#x)",
-                       mon_addr_text(v, buf, sizeof buf), limit - 1);
+                       mon_addr_text(s, v, buf, sizeof buf), limit - 1);
     *out = (uint32_t)v;
     return 0;
 }

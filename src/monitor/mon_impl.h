@@ -292,9 +292,11 @@ int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, 
                uint64_t hi, uint64_t *out);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
-/* A word as an address in a message: hex, or signed when negative (-1,
- * as it was written, not 0xffffffffffffffff).  Returns BUF. */
-const char *mon_addr_text(uint64_t a, char *buf, size_t len);
+/* A word as an address in a message, in the base it was TYPED in (the
+ * argument's text, or NULL): decimal after a decimal number ('deposit
+ * 70000' says 70000, not 0x11170), else hex; signed when negative (-1, not
+ * 0xffffffffffffffff).  Returns BUF. */
+const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len);
 
 /* ---- formatting (cmd_inspect.c) ---- */
 
