@@ -241,6 +241,31 @@ static void writer__keeps_the_old_mode(void **state)
     unlink(p);
 }
 
+/* A read-only file in a directory that takes files is replaced, as mv
+ * replaces it (docs/robustness.md): the permission that counts is the
+ * directory's, and the new file is read-only as the old one was. */
+static void writer__a_read_only_file_is_replaced_as_mv_does(void **state)
+{
+    (void)state;
+    const char *p = tmp("read-only.img");
+    put(p, "old");
+    assert_int_equal(chmod(p, 0444), 0);
+    char err[512];
+    assert_int_equal(tgm_write_atomic(p, "new", 3, err, sizeof err), 0);
+    assert_file(p, "new");
+    struct cs_outcome o = cs_run_tgm("as", "examples/hello.s", "-o", p, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0444);
+    char *img = cs_slurp(p, NULL);
+    assert_memory_equal(img, "TGMIMAGE", 8);
+    free(img);
+    assert_no_temporary();
+    unlink(p);
+}
+
 /* Replacing is by rename: a reader holding the old file keeps old bytes. */
 static void writer__replaces_by_rename(void **state)
 {
@@ -830,6 +855,7 @@ int main(void)
         T(writer__own_descriptor_on_a_file_is_added_to),
         T(writer__symlink_is_followed_and_kept),
         T(writer__keeps_the_old_mode),
+        T(writer__a_read_only_file_is_replaced_as_mv_does),
         T(writer__replaces_by_rename),
         T(writer__hard_links_and_directories_are_refused),
         T(writer__failure_before_rename_keeps_the_old_file),
