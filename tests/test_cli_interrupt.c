@@ -23,13 +23,11 @@
 /* A guest that never halts, and one the pdp10 profile leaves not
  * equivalent (its JRSTU drops to user mode without a trap). */
 static const char spin_src[] = "        .entry s\ns: JMP s\n";
-static const char jrstu_src[] = "        .org  0\n"
-                                "        .word 0\n"
-                                "        .word psw(SUP, fault, 0, 0x80000)\n"
-                                "        .entry start\n"
-                                "start:  JRSTU user\n"
-                                "fault:  HALT\n"
-                                "user:   SVC   0\n";
+static const char jrstu_src[] = "        .word 0, psw(SUP, f, 0, 0x80000)\n"
+                                "        .entry s\n"
+                                "s:      JRSTU u\n"
+                                "f:      HALT\n"
+                                "u:      SVC 0\n";
 
 /* Is the JSON value at V null? */
 static bool is_null(const char *v) { return strncmp(v, "null", 4) == 0; }

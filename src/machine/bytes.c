@@ -147,27 +147,10 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
     return NULL;
 }
 
-/* A link PATH to TARGET, which does not exist: is TARGET's directory
- * there to take it?  0, or -1 with ERR naming what is missing (not the
- * link, which is there: "cannot create a temporary file" said nothing). */
-static int link_dir_ok(const char *path, const char *target, char *err, size_t errlen)
-{
-    const char *slash = strrchr(target, '/');
-    size_t n = !slash ? 1 : slash == target ? 1 : (size_t)(slash - target); /* "/x": root */
-    char *dir = strndup(slash ? target : ".", n);
-    int rc = 0;
-    if (!dir)
-        rc = tgm_err(err, errlen, "%s: out of memory", path);
-    else if (access(dir, W_OK | X_OK) != 0)
-        rc = tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir,
-                     strerror(errno));
-    free(dir);
-    return rc;
-}
-
 /* PATH, to be written as TARGET (PATH or where its links lead): does
- * TARGET's directory take files?  0, or -1 with ERR naming the file and the
- * directory ("cannot create a temporary file" named neither). */
+ * TARGET's directory take files?  0, or -1 with ERR naming the file and
+ * the directory, and the target of a link ("cannot create a temporary
+ * file" named neither). */
 static int dir_ok(const char *path, const char *target, char *err, size_t errlen)
 {
     const char *slash = strrchr(target, '/');
@@ -176,7 +159,12 @@ static int dir_ok(const char *path, const char *target, char *err, size_t errlen
     int rc = 0;
     if (!dir)
         rc = tgm_err(err, errlen, "%s: out of memory", path);
-    else if (access(dir, W_OK | X_OK) != 0)
+    else if (access(dir, W_OK | X_OK) == 0)
+        rc = 0;
+    else if (strcmp(path, target) != 0)
+        rc = tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir,
+                     strerror(errno));
+    else
         rc = tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(errno));
     free(dir);
     return rc;
@@ -238,8 +226,6 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     int rc = 0, own = *exists ? own_stream(st) : 0;
     if (!*exists && errno != ENOENT)
         rc = tgm_err(err, errlen, "%s: %s", path, strerror(errno));
-    else if (!*exists && strcmp(t, path) != 0)
-        rc = link_dir_ok(path, t, err, errlen);
 
     else if (*exists && S_ISDIR(st->st_mode))
         rc = tgm_err(err, errlen, "%s: is a directory (give a file name)", path);
