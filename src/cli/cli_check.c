@@ -145,7 +145,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
             if (cli_parse_u64("check", "--max-steps", optarg, &o.max_steps))
                 return EXIT_USAGE;
             if (o.max_steps == 0) { /* 0 would silently mean the default, not "none" */
-                cli_error("check: --max-steps: check needs a limit of at least one step (a guest "
+                cli_error("check: --max-steps: a limit of at least one step is needed (a guest "
                           "that does not halt is never equivalent)");
                 return EXIT_USAGE;
             }
