@@ -505,6 +505,9 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     expect(&s, "notes.txt: not a history file");
     type(&s, "set histfile .\r");
     expect(&s, ".: is a directory; choose another file");
+    type(&s, "set histfile no-such-dir/h\r"); /* it could not be made */
+    expect(&s, "set: cannot write no-such-dir/h: no-such-dir: No such file or directory; "
+               "choose another file");
     type(&s, "set histfile \"\"\r");   /* no file from here on */
     expect(&s, "tgm> ");
     type(&s, "echo three\r");

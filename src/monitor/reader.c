@@ -185,14 +185,14 @@ const char *mon_history_file(const struct mon *m, char *buf, size_t len)
 
 #define HIST_MAX 1000 /* lines the terminal's history keeps */
 
-/* Why PATH cannot be the history file (it exists and is not libedit's):
- * -1 with WHY, or 0. */
+/* Why PATH cannot be the history file (it exists and is not libedit's,
+ * or it cannot be made): -1 with WHY, or 0. */
 static int history_problem(const char *path, char *why, size_t len)
 {
     static const char cookie[] = "_HiStOrY_V2_\n"; /* what libedit's files begin with */
     struct stat st;
-    if (stat(path, &st) != 0)
-        return 0; /* a missing file is made later */
+    if (stat(path, &st) != 0) /* made later, if the writer can */
+        return tgm_wcheck(path, why, len);
     if (S_ISDIR(st.st_mode)) {
         snprintf(why, len, "%s: is a directory", path);
         return -1;
