@@ -6,33 +6,24 @@
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
  * and 'fg' redrawing the prompt; Tab offering psw( in expressions; 'set
- * histfile' keeping the new file's history; a default history file that is
- * not one left alone.  Every read has a deadline, so a hang
- * fails the test.
+ * histfile' keeping the new file's history (the terminal's machinery is
+ * pty_support.c's).
  */
-#include <errno.h>
-#include <poll.h>
-#include <pty.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli_support.h"
-
-#define DEADLINE_MS 10000
+#include "pty_support.h"
 
 static const char loop_src[] = "        .entry start\n"
                                "start:  LI    n, 0\n"
@@ -60,251 +51,87 @@ static const char hi_src[] = "        .entry start\n"
                              "i:      .word 'i'\n"
                              "nl:     .word 10\n";
 
-struct session {
-    pid_t pid;
-    int fd;
-    char screen[65536];
-    size_t len;
-    size_t seen; /* expect() matches only after this offset */
-    bool job;    /* under job_shell */
-};
-
-static char dir[256];
-
-static const char *tgm_path(void)
-{
-    const char *t = getenv("TGM");
-    return t && *t ? t : "build/tgm";
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* As a job-control shell does: the monitor runs in a process group of its
- * own, in the foreground of the terminal, under a parent in the same
- * session (so Ctrl-Z can stop it).  When it stops, the "shell" checks the
- * terminal was handed back with echo on, prints a line saying so, and
- * continues it as 'fg' would. */
-static void job_shell(const char *exe)
-{
-    pid_t kid = fork();
-    if (kid < 0)
-        _exit(127);
-    if (kid == 0) {
-        setpgid(0, 0);
-        signal(SIGTTOU, SIG_IGN);
-        tcsetpgrp(STDIN_FILENO, getpid());
-        signal(SIGTTOU, SIG_DFL);
-        execl(exe, "tgm", "monitor", (char *)NULL);
-        _exit(127);
-    }
-    setpgid(kid, kid);
-    signal(SIGTTOU, SIG_IGN);
-    for (;;) {
-        int st;
-        if (waitpid(kid, &st, WUNTRACED) < 0)
-            _exit(127);
-        if (!WIFSTOPPED(st))
-            _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
-        tcsetpgrp(STDIN_FILENO, getpgrp());
-        struct termios t;
-        bool cooked = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO) &&
-                      (t.c_lflag & ICANON);
-        dprintf(STDOUT_FILENO, "\r\n[stopped; terminal %s]\r\n",
-                cooked ? "cooked" : "left raw");
-        tcsetpgrp(STDIN_FILENO, kid);
-        kill(-kid, SIGCONT);
-    }
-}
-
-static void start_as(struct session *s, bool job);
-
-static void start(struct session *s) { start_as(s, false); }
-
-static void start_as(struct session *s, bool job)
-{
-    char exe[4096];
-    memset(s, 0, sizeof *s);
-    s->job = job;
-    if (!realpath(tgm_path(), exe))
-        fail_msg("no tgm binary at '%s' (set TGM)", tgm_path());
-    struct winsize ws = {.ws_row = 40, .ws_col = 120};
-    s->pid = forkpty(&s->fd, NULL, NULL, &ws);
-    assert_true(s->pid >= 0);
-    if (s->pid == 0) {
-        if (chdir(dir) != 0)
-            _exit(127);
-        setenv("HOME", dir, 1);
-        /* libedit never frees the names given to EL_ADDFN */
-        setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
-        setenv("TERM", "xterm", 1);
-        unsetenv("TGM_HISTORY");
-        if (s->job)
-            job_shell(exe);
-        execl(exe, "tgm", "monitor", (char *)NULL);
-        _exit(127);
-    }
-}
-
-static void start_job(struct session *s) { start_as(s, true); }
-
-/* Read until TEXT appears on the screen after the last match; fail after
- * the deadline, showing what the screen held. */
-static void expect(struct session *s, const char *text)
-{
-    long end = now_ms() + DEADLINE_MS;
-    for (;;) {
-        s->screen[s->len] = '\0';
-        char *hit = strstr(s->screen + s->seen, text);
-        if (hit) {
-            s->seen = (size_t)(hit - s->screen) + strlen(text);
-            return;
-        }
-        long left = end - now_ms();
-        if (left <= 0)
-            fail_msg("timed out waiting for '%s'; screen:\n%s", text, s->screen + s->seen);
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
-        int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            continue;
-        if (s->len + 1 >= sizeof s->screen)
-            fail_msg("screen buffer full");
-        ssize_t n = read(s->fd, s->screen + s->len, sizeof s->screen - 1 - s->len);
-        if (n <= 0)
-            fail_msg("tgm closed the terminal waiting for '%s'; screen:\n%s", text,
-                     s->screen + s->seen);
-        s->len += (size_t)n;
-    }
-}
-
-static void type(struct session *s, const char *keys)
-{
-    size_t n = strlen(keys);
-    assert_int_equal(write(s->fd, keys, n), (ssize_t)n);
-}
-
-/* Wait for the process to end (with a deadline) and return its status. */
-static int finish(struct session *s)
-{
-    long end = now_ms() + DEADLINE_MS;
-    int st = 0;
-    char sink[4096];
-    while (waitpid(s->pid, &st, WNOHANG) == 0) {
-        if (now_ms() > end) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &st, 0);
-            fail_msg("tgm did not exit");
-        }
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
-        if (poll(&p, 1, 50) > 0 && read(s->fd, sink, sizeof sink) <= 0)
-            usleep(10000);
-    }
-    close(s->fd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* TEXT as DIR/NAME. */
-static void put_file(const char *name, const char *text)
-{
-    char path[CS_PATH];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    cs_tmp_name(dir, sizeof dir, "tgm-pty-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    put_file("loop.s", loop_src);
-    put_file("echo.s", echo_src);
-    put_file("hi.s", hi_src);
-    put_file("lsan.supp", "leak:wcsdup\n");
+    pt_make_dir();
+    pt_put_file("loop.s", loop_src);
+    pt_put_file("echo.s", echo_src);
+    pt_put_file("hi.s", hi_src);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[CS_PATH];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    pt_remove_dir();
     return 0;
 }
 
 static void pty__tab_completes_commands_files_and_symbols(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "hel\t");
-    expect(&s, "p ");            /* the line now reads "help " */
-    type(&s, "\r");
-    expect(&s, "execution:");
-    expect(&s, "tgm> ");
-    type(&s, "load lo\t");       /* a file name */
-    expect(&s, "op.s ");
-    type(&s, "\r");
-    expect(&s, "3 symbols");
-    type(&s, "examine sp\t");    /* a symbol of the loaded program */
-    expect(&s, "in ");
-    type(&s, "\r");
-    expect(&s, "spin ");
-    expect(&s, "tgm> ");
-    type(&s, "vm sel\t");        /* a subcommand */
-    expect(&s, "ect ");
-    type(&s, "\x15quit\r");      /* Ctrl-U clears the line */
-    assert_int_equal(finish(&s), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "hel\t");
+    pt_expect(&s, "p ");            /* the line now reads "help " */
+    pt_type(&s, "\r");
+    pt_expect(&s, "execution:");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load lo\t");       /* a file name */
+    pt_expect(&s, "op.s ");
+    pt_type(&s, "\r");
+    pt_expect(&s, "3 symbols");
+    pt_type(&s, "examine sp\t");    /* a symbol of the loaded program */
+    pt_expect(&s, "in ");
+    pt_type(&s, "\r");
+    pt_expect(&s, "spin ");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "vm sel\t");        /* a subcommand */
+    pt_expect(&s, "ect ");
+    pt_type(&s, "\x15quit\r");      /* Ctrl-U clears the line */
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 static void pty__history_recall_within_and_across_sessions(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "echo first-line\r");
-    expect(&s, "first-line\r\n");
-    expect(&s, "tgm> ");
-    type(&s, "\x1b[A");          /* up arrow */
-    expect(&s, "echo first-line");
-    type(&s, "\r");
-    expect(&s, "first-line\r\n");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo first-line\r");
+    pt_expect(&s, "first-line\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x1b[A");          /* up arrow */
+    pt_expect(&s, "echo first-line");
+    pt_type(&s, "\r");
+    pt_expect(&s, "first-line\r\n");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 
-    start(&s);                   /* a new session reads the history file */
-    expect(&s, "tgm> ");
-    type(&s, "\x1b[A\x1b[A");
-    expect(&s, "echo first-line");
-    type(&s, "\x15quit\r");
-    assert_int_equal(finish(&s), 0);
+    pt_start(&s);                   /* a new session reads the history file */
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x1b[A\x1b[A");
+    pt_expect(&s, "echo first-line");
+    pt_type(&s, "\x15quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 
     /* a failure between writing the history and renaming it keeps the old */
     char path[CS_PATH], before[4096], after[4096];
-    snprintf(path, sizeof path, "%s/.tgm_history", dir);
+    pt_in_dir(path, sizeof path, ".tgm_history");
     FILE *h = fopen(path, "r");
     assert_non_null(h);
     size_t nb = fread(before, 1, sizeof before, h);
     fclose(h);
     setenv("TGM_TEST_FAIL_RENAME", "1", 1);
-    start(&s);
+    pt_start(&s);
     unsetenv("TGM_TEST_FAIL_RENAME");
-    expect(&s, "tgm> ");
-    type(&s, "echo second-line\r");
-    expect(&s, "injected failure");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo second-line\r");
+    pt_expect(&s, "injected failure");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
     h = fopen(path, "r");
     assert_non_null(h);
     size_t na = fread(after, 1, sizeof after, h);
@@ -316,27 +143,27 @@ static void pty__history_recall_within_and_across_sessions(void **state)
 static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "load loop.s\r");
-    expect(&s, "tgm> ");
-    type(&s, "go\r");
-    expect(&s, "Ctrl-C stops");
-    type(&s, "\x03");
-    expect(&s, "interrupted after");
-    expect(&s, "tgm> ");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after");
+    pt_expect(&s, "tgm> ");
     /* the machine is stopped inside the loop, its state intact */
-    type(&s, "print P >= spin && P <= spin + 1 && M == sup && E[n] > 0\r");
-    expect(&s, "0x1 (1)");
-    expect(&s, "tgm> ");
-    type(&s, "\x03");            /* at the prompt: a fresh line, no exit */
-    expect(&s, "tgm> ");
-    type(&s, "echo alive\r");
-    expect(&s, "alive\r\n");
-    expect(&s, "tgm> ");
-    type(&s, "\x04");            /* Ctrl-D on an empty line leaves */
-    assert_int_equal(finish(&s), 0);
+    pt_type(&s, "print P >= spin && P <= spin + 1 && M == sup && E[n] > 0\r");
+    pt_expect(&s, "0x1 (1)");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x03");            /* at the prompt: a fresh line, no exit */
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo alive\r");
+    pt_expect(&s, "alive\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");            /* Ctrl-D on an empty line leaves */
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 /* 'check' ran to its step limit whatever Ctrl-C said; it is abandoned now,
@@ -344,35 +171,35 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
 static void pty__ctrl_c_abandons_a_check(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "check loop.s steps 30000000000\r"); /* some 30 s, bare and virtual */
-    expect(&s, "check loop.s steps 30000000000\r\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "check loop.s steps 30000000000\r"); /* some 30 s, bare and virtual */
+    pt_expect(&s, "check loop.s steps 30000000000\r\n");
     usleep(300 * 1000); /* the check is under way, past the line editor */
-    type(&s, "\x03");
-    expect(&s, "check: interrupted: no verdict");
-    expect(&s, "tgm> ");
-    type(&s, "load loop.s; go for 10\r");
-    expect(&s, "stopped after 10 steps");
-    expect(&s, "tgm> ");
-    type(&s, "\x04");
-    assert_int_equal(finish(&s), 0); /* the terminal goes on after a failure */
+    pt_type(&s, "\x03");
+    pt_expect(&s, "check: interrupted: no verdict");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s; go for 10\r");
+    pt_expect(&s, "stopped after 10 steps");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0); /* the terminal goes on after a failure */
 }
 
 static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "load echo.s\r");
-    expect(&s, "tgm> ");
-    type(&s, "go\r");
-    expect(&s, "Ctrl-C stops");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load echo.s\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "go\r");
+    pt_expect(&s, "Ctrl-C stops");
     size_t run_start = s.seen;
-    type(&s, "x");               /* the guest waits for it with CIN */
-    expect(&s, "halted after");
+    pt_type(&s, "x");               /* the guest waits for it with CIN */
+    pt_expect(&s, "halted after");
     /* the key was not echoed; the guest got it and wrote x + 1 */
     s.screen[s.len] = '\0';
     char *between = strndup(s.screen + run_start, s.seen - run_start);
@@ -380,59 +207,52 @@ static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
     assert_null(strchr(between, 'x'));
     assert_non_null(strchr(between, 'y'));
     free(between);
-    expect(&s, "1 typed byte queued");
-    expect(&s, "tgm> ");
-    type(&s, "print E[ch]\r");
-    expect(&s, "0x79 (121)");  /* x + 1 */
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    pt_expect(&s, "1 typed byte queued");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "print E[ch]\r");
+    pt_expect(&s, "0x79 (121)");  /* x + 1 */
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "vm create spinner 4096 loop.s\r");
-    expect(&s, "tgm spinner> ");
-    type(&s, "vm create quick 4096 hi.s\r"); /* selected; it halts at once */
-    expect(&s, "tgm quick> ");
-    type(&s, "go\r");
-    expect(&s, "Ctrl-C stops");
-    expect(&s, "quick| hi");      /* its output, live and named */
-    type(&s, "\x03");
-    expect(&s, "spinner: interrupted after");
-    expect(&s, "tgm quick> ");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "vm create spinner 4096 loop.s\r");
+    pt_expect(&s, "tgm spinner> ");
+    pt_type(&s, "vm create quick 4096 hi.s\r"); /* selected; it halts at once */
+    pt_expect(&s, "tgm quick> ");
+    pt_type(&s, "go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    pt_expect(&s, "quick| hi");      /* its output, live and named */
+    pt_type(&s, "\x03");
+    pt_expect(&s, "spinner: interrupted after");
+    pt_expect(&s, "tgm quick> ");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start_job(&s);
-    expect(&s, "tgm> ");
-    type(&s, "echo half");       /* a line being edited */
-    expect(&s, "half");
-    type(&s, "\x1a");            /* Ctrl-Z */
-    expect(&s, "[stopped; terminal cooked]");
-    expect(&s, "tgm> echo half"); /* drawn again after 'fg' */
-    type(&s, "-done\r");
-    expect(&s, "half-done\r\n");
-    expect(&s, "tgm> ");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    struct pt_session s = {0};
+    pt_start_job(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo half");       /* a line being edited */
+    pt_expect(&s, "half");
+    pt_type(&s, "\x1a");            /* Ctrl-Z */
+    pt_expect(&s, "[stopped; terminal cooked]");
+    pt_expect(&s, "tgm> echo half"); /* drawn again after 'fg' */
+    pt_type(&s, "-done\r");
+    pt_expect(&s, "half-done\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 }
 
-
-/* DIR/NAME into BUF. */
-static const char *in_dir(char *buf, size_t len, const char *name)
-{
-    snprintf(buf, len, "%s/%s", dir, name);
-    return buf;
-}
 
 /* Tab offers the word functions where an expression goes, with their
  * parenthesis and no space after it, and completes a label inside an
@@ -440,24 +260,24 @@ static const char *in_dir(char *buf, size_t len, const char *name)
 static void pty__tab_completes_word_functions_in_expressions(void **state)
 {
     (void)state;
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "load loop.s\r");
-    expect(&s, "3 symbols");
-    type(&s, "print rb\t");
-    expect(&s, "(");
-    type(&s, "0, 16)\r");
-    expect(&s, "0x10 (16)");
-    type(&s, "print psw(1,sp\t");
-    expect(&s, "in ");
-    type(&s, ",0,16)\r");
-    expect(&s, "0x8000008000000010");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "3 symbols");
+    pt_type(&s, "print rb\t");
+    pt_expect(&s, "(");
+    pt_type(&s, "0, 16)\r");
+    pt_expect(&s, "0x10 (16)");
+    pt_type(&s, "print psw(1,sp\t");
+    pt_expect(&s, "in ");
+    pt_type(&s, ",0,16)\r");
+    pt_expect(&s, "0x8000008000000010");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
     /* the lines as completed, from the history file */
     char path[CS_PATH];
-    char *h = cs_slurp(in_dir(path, sizeof path, ".tgm_history"), NULL);
+    char *h = cs_slurp(pt_in_dir(path, sizeof path, ".tgm_history"), NULL);
     assert_non_null(strstr(h, "\nprint\\040rb(0,\\04016)\n")); /* no space after '(' */
     assert_non_null(strstr(h, "\nprint\\040psw(1,spin\\040,0,16)\n"));
     free(h);
@@ -487,35 +307,35 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
 {
     (void)state;
     char f[CS_PATH], home[CS_PATH], notes[CS_PATH];
-    put_file("F", "_HiStOrY_V2_\nold-f-line\n");
-    put_file("notes.txt", "not a history\n");
-    struct session s = {0};
-    start(&s);
-    expect(&s, "tgm> ");
-    type(&s, "echo one\r");
-    expect(&s, "one\r\n");
-    expect(&s, "tgm> ");
-    type(&s, "set histfile F\r");
-    expect(&s, "tgm> ");
-    type(&s, "\x1b[A\x1b[A\x1b[A"); /* F's line is now the oldest */
-    expect(&s, "old-f-line");
-    type(&s, "\x15" "echo two\r");
-    expect(&s, "two\r\n");
-    type(&s, "set histfile notes.txt\r"); /* it would be replaced */
-    expect(&s, "notes.txt: not a history file");
-    type(&s, "set histfile .\r");
-    expect(&s, ".: is a directory; choose another file");
-    type(&s, "set histfile no-such-dir/h\r"); /* it could not be made */
-    expect(&s, "set: cannot write no-such-dir/h: no-such-dir: No such file or directory; "
+    pt_put_file("F", "_HiStOrY_V2_\nold-f-line\n");
+    pt_put_file("notes.txt", "not a history\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo one\r");
+    pt_expect(&s, "one\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "set histfile F\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x1b[A\x1b[A\x1b[A"); /* F's line is now the oldest */
+    pt_expect(&s, "old-f-line");
+    pt_type(&s, "\x15" "echo two\r");
+    pt_expect(&s, "two\r\n");
+    pt_type(&s, "set histfile notes.txt\r"); /* it would be replaced */
+    pt_expect(&s, "notes.txt: not a history file");
+    pt_type(&s, "set histfile .\r");
+    pt_expect(&s, ".: is a directory; choose another file");
+    pt_type(&s, "set histfile no-such-dir/h\r"); /* it could not be made */
+    pt_expect(&s, "set: cannot write no-such-dir/h: no-such-dir: No such file or directory; "
                "choose another file");
-    type(&s, "set histfile \"\"\r");   /* no file from here on */
-    expect(&s, "tgm> ");
-    type(&s, "echo three\r");
-    expect(&s, "three\r\n");
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    pt_type(&s, "set histfile \"\"\r");   /* no file from here on */
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo three\r");
+    pt_expect(&s, "three\r\n");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 
-    char *ft = cs_slurp(in_dir(f, sizeof f, "F"), NULL), *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
+    char *ft = cs_slurp(pt_in_dir(f, sizeof f, "F"), NULL), *ht = cs_slurp(pt_in_dir(home, sizeof home, ".tgm_history"), NULL);
     static const char *const fwant[] = {"_HiStOrY_V2_", "old-f-line", "echo\\040one",
                                         "set\\040histfile\\040F", "echo\\040two",
                                         "set\\040histfile\\040notes.txt",
@@ -529,7 +349,7 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     assert_null(strstr(ht, "old-f-line"));
     free(ft);
     free(ht);
-    char *nt = cs_slurp(in_dir(notes, sizeof notes, "notes.txt"), NULL);
+    char *nt = cs_slurp(pt_in_dir(notes, sizeof notes, "notes.txt"), NULL);
     assert_string_equal(nt, "not a history\n");
     free(nt);
 }
@@ -538,21 +358,21 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
  * not a history: one warning holding WHY, then a line typed and quit. */
 static void session_with_a_bad_history(const char *why)
 {
-    struct session s = {0};
-    start(&s);
-    expect(&s, why);
-    expect(&s, "; no history file this session ('set histfile FILE' chooses one)");
-    expect(&s, "tgm> ");
-    type(&s, "echo one\r");
-    expect(&s, "one\r\n");
-    expect(&s, "tgm> ");
-    type(&s, "echo two\r");
-    expect(&s, "two\r\n");
-    expect(&s, "tgm> ");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, why);
+    pt_expect(&s, "; no history file this session ('set histfile FILE' chooses one)");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo one\r");
+    pt_expect(&s, "one\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo two\r");
+    pt_expect(&s, "two\r\n");
+    pt_expect(&s, "tgm> ");
     assert_null(strstr(s.screen + s.seen, "warning")); /* once */
     assert_null(strstr(strstr(s.screen, why) + 1, why));
-    type(&s, "quit\r");
-    assert_int_equal(finish(&s), 0);
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 /* ~/.tgm_history (or $TGM_HISTORY) that is a text file or a directory was
@@ -562,9 +382,9 @@ static void pty__a_default_history_that_is_not_one_is_left_alone(void **state)
 {
     (void)state;
     char home[CS_PATH];
-    put_file(".tgm_history", "my notes\n");
+    pt_put_file(".tgm_history", "my notes\n");
     session_with_a_bad_history(".tgm_history: not a history file (it would be replaced)");
-    char *ht = cs_slurp(in_dir(home, sizeof home, ".tgm_history"), NULL);
+    char *ht = cs_slurp(pt_in_dir(home, sizeof home, ".tgm_history"), NULL);
     assert_string_equal(ht, "my notes\n");
     free(ht);
 

@@ -1,0 +1,193 @@
+/* pty_support.c: the monitor on a pseudo-terminal (see pty_support.h).
+ * The terminal is where the monitor's line editing, Ctrl-C and typed
+ * console input live; section 2's machine is reached only through it.
+ */
+#include "pty_support.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+#define DEADLINE_MS 10000
+
+static char dir[256];
+
+const char *pt_dir(void) { return dir; }
+
+static const char *tgm_path(void)
+{
+    const char *t = getenv("TGM");
+    return t && *t ? t : "build/tgm";
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* As a job-control shell does: the monitor runs in a process group of its
+ * own, in the foreground of the terminal, under a parent in the same
+ * session (so Ctrl-Z can stop it).  When it stops, the "shell" checks the
+ * terminal was handed back with echo on, prints a line saying so, and
+ * continues it as 'fg' would. */
+static void job_shell(const char *exe)
+{
+    pid_t kid = fork();
+    if (kid < 0)
+        _exit(127);
+    if (kid == 0) {
+        setpgid(0, 0);
+        signal(SIGTTOU, SIG_IGN);
+        tcsetpgrp(STDIN_FILENO, getpid());
+        signal(SIGTTOU, SIG_DFL);
+        execl(exe, "tgm", "monitor", (char *)NULL);
+        _exit(127);
+    }
+    setpgid(kid, kid);
+    signal(SIGTTOU, SIG_IGN);
+    for (;;) {
+        int st;
+        if (waitpid(kid, &st, WUNTRACED) < 0)
+            _exit(127);
+        if (!WIFSTOPPED(st))
+            _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+        tcsetpgrp(STDIN_FILENO, getpgrp());
+        struct termios t;
+        bool cooked = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO) &&
+                      (t.c_lflag & ICANON);
+        dprintf(STDOUT_FILENO, "\r\n[stopped; terminal %s]\r\n",
+                cooked ? "cooked" : "left raw");
+        tcsetpgrp(STDIN_FILENO, kid);
+        kill(-kid, SIGCONT);
+    }
+}
+
+static void start_as(struct pt_session *s, bool job)
+{
+    char exe[4096];
+    memset(s, 0, sizeof *s);
+    s->job = job;
+    if (!realpath(tgm_path(), exe))
+        fail_msg("no tgm binary at '%s' (set TGM)", tgm_path());
+    struct winsize ws = {.ws_row = 40, .ws_col = 120};
+    s->pid = forkpty(&s->fd, NULL, NULL, &ws);
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(127);
+        setenv("HOME", dir, 1);
+        /* libedit never frees the names given to EL_ADDFN */
+        setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
+        setenv("TERM", "xterm", 1);
+        unsetenv("TGM_HISTORY");
+        if (s->job)
+            job_shell(exe);
+        execl(exe, "tgm", "monitor", (char *)NULL);
+        _exit(127);
+    }
+}
+
+void pt_start(struct pt_session *s) { start_as(s, false); }
+
+void pt_start_job(struct pt_session *s) { start_as(s, true); }
+
+void pt_expect(struct pt_session *s, const char *text)
+{
+    long end = now_ms() + DEADLINE_MS;
+    for (;;) {
+        s->screen[s->len] = '\0';
+        char *hit = strstr(s->screen + s->seen, text);
+        if (hit) {
+            s->seen = (size_t)(hit - s->screen) + strlen(text);
+            return;
+        }
+        long left = end - now_ms();
+        if (left <= 0)
+            fail_msg("timed out waiting for '%s'; screen:\n%s", text, s->screen + s->seen);
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            continue;
+        if (s->len + 1 >= sizeof s->screen)
+            fail_msg("screen buffer full");
+        ssize_t n = read(s->fd, s->screen + s->len, sizeof s->screen - 1 - s->len);
+        if (n <= 0)
+            fail_msg("tgm closed the terminal waiting for '%s'; screen:\n%s", text,
+                     s->screen + s->seen);
+        s->len += (size_t)n;
+    }
+}
+
+void pt_type(struct pt_session *s, const char *keys)
+{
+    size_t n = strlen(keys);
+    assert_int_equal(write(s->fd, keys, n), (ssize_t)n);
+}
+
+int pt_finish(struct pt_session *s)
+{
+    long end = now_ms() + DEADLINE_MS;
+    int st = 0;
+    char sink[4096];
+    while (waitpid(s->pid, &st, WNOHANG) == 0) {
+        if (now_ms() > end) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+            fail_msg("tgm did not exit");
+        }
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        if (poll(&p, 1, 50) > 0 && read(s->fd, sink, sizeof sink) <= 0)
+            usleep(10000);
+    }
+    close(s->fd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void pt_put_file(const char *name, const char *text)
+{
+    char path[CS_PATH];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+const char *pt_in_dir(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", dir, name);
+    return buf;
+}
+
+void pt_make_dir(void)
+{
+    cs_tmp_name(dir, sizeof dir, "tgm-pty-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    pt_put_file("lsan.supp", "leak:wcsdup\n"); /* libedit never frees EL_ADDFN's names */
+}
+
+void pt_remove_dir(void)
+{
+    char cmd[CS_PATH];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}

@@ -1,0 +1,45 @@
+/* pty_support.h: the real tgm binary's monitor on a pseudo-terminal, typed
+ * at as a person would, for the suites that check the terminal (line
+ * editing, Ctrl-C, keys reaching a guest's console input, section 2's
+ * state after a stop).  Every read has a deadline, so a hang fails the
+ * test.
+ */
+#ifndef TGM_TEST_PTY_SUPPORT_H
+#define TGM_TEST_PTY_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pt_session {
+    pid_t pid;
+    int fd;
+    char screen[65536];
+    size_t len;
+    size_t seen; /* pt_expect() matches only after this offset */
+    bool job;    /* under a job-control "shell" */
+};
+
+/* A fresh directory for a test (the monitor's working directory and
+ * $HOME) and its removal; pt_dir() is its path. */
+void pt_make_dir(void);
+void pt_remove_dir(void);
+const char *pt_dir(void);
+/* TEXT as NAME in that directory; pt_in_dir puts NAME's path in BUF. */
+void pt_put_file(const char *name, const char *text);
+const char *pt_in_dir(char *buf, size_t len, const char *name);
+
+/* 'tgm monitor' on a new terminal, in the directory; pt_start_job runs it
+ * as a job-control shell would, which says "[stopped; terminal cooked]"
+ * (or "left raw") when Ctrl-Z stops it and continues it as 'fg' does. */
+void pt_start(struct pt_session *s);
+void pt_start_job(struct pt_session *s);
+/* Read until TEXT appears after the last match; fail after the deadline,
+ * showing what the screen held. */
+void pt_expect(struct pt_session *s, const char *text);
+/* Type KEYS at the terminal. */
+void pt_type(struct pt_session *s, const char *keys);
+/* Wait (with a deadline) for the monitor to exit; its exit status. */
+int pt_finish(struct pt_session *s);
+
+#endif
