@@ -737,6 +737,21 @@ pid_t cs_spawn_monitor_silent(const char *cmds)
     return pid;
 }
 
+void cs_assert_lines_in_order(const char *text, const char *const *want, const char *what)
+{
+    const char *at = text;
+    for (; *want; want++) {
+        size_t n = strlen(*want);
+        const char *hit = at;
+        while ((hit = strstr(hit, *want)) && ((hit > text && hit[-1] != '\n') || hit[n] != '\n'))
+            hit++;
+        if (!hit)
+            fail_msg("%s: no line '%s' after the lines before it; it holds:\n%s", what, *want,
+                     text);
+        at = hit + n;
+    }
+}
+
 struct cs_outcome cs_mon(const char *cmds)
 {
     return cs_run_tgm("monitor", "-c", cmds, NULL);

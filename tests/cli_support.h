@@ -104,6 +104,10 @@ int cs_catches_sigint(pid_t pid);
  * Skips the test where there is no /dev/full. */
 void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[]);
 
+/* TEXT has the whole lines WANT (NULL-terminated) in that order; a
+ * failure names WHAT (a file, a command) and shows TEXT. */
+void cs_assert_lines_in_order(const char *text, const char *const *want, const char *what);
+
 /* Exactly one non-empty line on stderr, containing WANT. */
 void cs_assert_one_line(const struct cs_outcome *o, const char *want);
 

@@ -283,22 +283,6 @@ static void pty__tab_completes_word_functions_in_expressions(void **state)
     free(h);
 }
 
-/* TEXT has the lines WANT (NULL-terminated) in that order. */
-static void lines_in_order(const char *text, const char *const *want, const char *file)
-{
-    const char *at = text;
-    for (; *want; want++) {
-        size_t n = strlen(*want);
-        const char *hit = at;
-        while ((hit = strstr(hit, *want)) && ((hit > text && hit[-1] != '\n') || hit[n] != '\n'))
-            hit++;
-        if (!hit)
-            fail_msg("%s: no line '%s' after the lines before it; it holds:\n%s", file, *want,
-                     text);
-        at = hit + n;
-    }
-}
-
 /* 'set histfile F' wrote the whole list over F at the next line: the lines
  * of the file it left came first and F's own came after them.  Now F ends
  * as its old lines, then this session's (the 'set histfile' line
@@ -340,11 +324,11 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
                                         "set\\040histfile\\040F", "echo\\040two",
                                         "set\\040histfile\\040notes.txt",
                                         "set\\040histfile\\040.", NULL};
-    lines_in_order(ft, fwant, "F");
+    cs_assert_lines_in_order(ft, fwant, "F");
     assert_null(strstr(ft, "three"));    /* typed after 'set histfile ""' */
     assert_null(strstr(ft, "\"\""));
     static const char *const hwant[] = {"_HiStOrY_V2_", "echo\\040one", NULL};
-    lines_in_order(ht, hwant, ".tgm_history");
+    cs_assert_lines_in_order(ht, hwant, ".tgm_history");
     assert_null(strstr(ht, "histfile"));
     assert_null(strstr(ht, "old-f-line"));
     free(ft);
