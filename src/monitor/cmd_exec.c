@@ -128,29 +128,52 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
-/* After Ctrl-C: where each VM that ran stands (the focused one if none did). */
 /* A stop in mid-run: with VMs, where each VM that ran is (FIRST for the
  * first, with the counts, REST for the others), not the selected one if it
- * did not run. */
+ * did not run.  A VM that halted (or met its limit) during the run says
+ * so, with its HALT: "stopped" would read as 'vm stop', and the counts
+ * belong to the VMs still running, so they go on the first of those. */
 static void stop_line(struct mon *m, int id, const char *what)
 {
     struct vm_info vi;
-    if (what || id == MON_FOCUS_BARE || vmm_vm_info(m->vmm, id, &vi) != 0)
-        where(m, id, what ? what : "stopped", 0);
-    else /* its own state; after HALT, the HALT */
+    bool vm = id != MON_FOCUS_BARE && vmm_vm_info(m->vmm, id, &vi) == 0;
+    if (vm && (!what || vi.state != VM_RUNNABLE))
         where(m, id, vm_state_name(vi.state), vi.state == VM_HALTED);
+    else
+        where(m, id, what ? what : "stopped", 0);
+}
+
+static bool ran_runnable(struct mon *m, int id)
+{
+    struct vm_info vi;
+    return mon_vm_ran(m, id) && vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE;
 }
 
 /* FIRST and REST NULL: each VM's own state. */
 static void stopped_where(struct mon *m, const char *first, const char *rest)
 {
-    int shown = 0;
-    for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-         id = vmm_vm_next(m->vmm, id))
-        if (mon_vm_ran(m, id))
-            stop_line(m, id, shown++ ? rest : first);
-    if (!shown)
-        stop_line(m, m->focus, first);
+    if (m->focus == MON_FOCUS_BARE) {
+        stop_line(m, MON_FOCUS_BARE, first);
+        return;
+    }
+    int lead = -1;
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0 && lead < 0; id = vmm_vm_next(m->vmm, id))
+        if (ran_runnable(m, id))
+            lead = id;
+    int shown = lead >= 0;
+    if (shown)
+        stop_line(m, lead, first);
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+        if (id != lead && mon_vm_ran(m, id)) {
+            if (shown++ || !first)
+                stop_line(m, id, rest);
+            else /* none ran on: the counts still go first */
+                where(m, id, first, 0);
+        }
+    if (!shown && first)
+        where(m, m->focus, first, 0);
+    else if (!shown)
+        stop_line(m, m->focus, NULL);
 }
 
 static void interrupted(struct mon *m, uint64_t done)
