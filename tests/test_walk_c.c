@@ -165,12 +165,149 @@ static void pty__typed_keys_ctrl_c_and_back_to_before_they_were_read(void **stat
     pt_remove_dir();
 }
 
+/* The cycles a stop under VMs reports, and 'cycles N', are the real
+ * machine's; the VM's own counter is its virtual time (docs/monitor.md,
+ * "Bare machine, VMs and the focus"): an interpreted CIN is 5 real cycles
+ * (trap sequence and HCALL, docs/vmm.md) and 4 virtual ones. */
+static void vm__a_stop_counts_real_cycles_and_the_vm_virtual_ones(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("vm create a 4096 %1/echo.s\n"
+                              "vm create b 4096 examples/sum.s\n"
+                              "vm select a\n"
+                              "vm input a \"x\"\n"
+                              "go for 1\n"
+                              "assert steps == 1 && cycles == 4 && E[ch] == 'x'\n"
+                              "go cycles 5\n" /* BLT 2, ADDI 2, then COUT: 5 */
+                              "assert steps == 4 && cycles == 12 && P == 6\n");
+    static const char *const want[] = {
+        "a: stopped after 1 step, 5 cycles: s I=0 P=0x00003 l=0x00000 b=0x80000",
+        "a: stopped after 3 steps, 9 cycles: s I=0 P=0x00006 l=0x00000 b=0x80000", NULL};
+    cs_assert_lines_in_order(o.out, want, "go for 1; go cycles 5");
+    cs_outcome_free(&o);
+}
+
+/* Console input a VM has read, and the output it wrote, go back with it:
+ * after 'rstep' past a CIN the byte is unread and the echo unwritten, and
+ * stepping on reads the same bytes again (docs/monitor.md, "In a VM"). */
+static void reverse__a_vm_console_goes_back_and_is_read_again(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("vm create a 4096 %1/echo.s\n"
+                              "vm create c 4096 examples/sum.s\n"
+                              "vm select a\n"
+                              "vm input a \"xy\"\n"
+                              "go for 20\n"
+                              "assert E[count] == 2\n"
+                              "rstep 11\n" /* a's step 9: before the second COUT */
+                              "assert E[count] == 1 && E[ch] == 'z' && P == 5\n"
+                              "echo [9]\n"
+                              "vm console a\n"
+                              "rstep 8\n" /* step 1: 'x' read, 'y' not yet */
+                              "assert E[ch] == 'x' && P == 3\n"
+                              "echo [1]\n"
+                              "vm console a\n"
+                              "echo [13]\n"
+                              "step 12\n"
+                              "assert E[count] == 2 && E[ch] == -1\n"
+                              "vm console a\n"
+                              "echo [end]\n");
+    static const char *const want[] = {"[9]", "y", "[1]", "[13]", "    console <- \"y\"",
+                                       "    console <- \"z\"", "yz", "[end]", NULL};
+    cs_assert_lines_in_order(o.out, want, "the lab");
+    /* nothing between [1] and [13]: the console was empty at step 1 */
+    assert_non_null(strstr(o.out, "\n[1]\n[13]\n"));
+    cs_outcome_free(&o);
+}
+
+/* A watchpoint whose condition holds only at a CIN the control program
+ * interprets stops there, after a breakpoint's command list ran twice (it
+ * keeps the history: it only echoes and continues); going back crosses
+ * those hits, and a run forward stops at the same word again.  Hit counts
+ * are the monitor's, not the machine's: going back does not undo them. */
+static void reverse__across_a_command_list_to_a_watch_in_the_cp(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("set slice 20\n"
+                              "vm create a 4096 %1/echo.s\n"
+                              "vm create c 4096 examples/sum.s\n"
+                              "vm select a\n"
+                              "vm input a \"xyq\"\n"
+                              "break 6 do \"echo [pass]; continue\"\n"
+                              "watch write ch if E[ch] == 'q'\n"
+                              "go\n"
+                              "assert steps == 13 && E[ch] == 'q' && E[count] == 2 && P == 3\n"
+                              "rstep 1\n"
+                              "assert steps == 12 && E[ch] == 'z' && P == 2\n"
+                              "rstep 10\n"
+                              "assert steps == 2 && E[count] == 0 && E[ch] == 'x'\n"
+                              "go\n"
+                              "assert steps == 13 && E[ch] == 'q' && E[count] == 2\n"
+                              "break list\n");
+    static const char *const want[] = {
+        "[pass]",
+        "[pass]",
+        "watchpoint 2: write E[0x9] 0x7a -> 0x71, hit 1 time",
+        "a: stopped at 0x3 after 23 steps, 71 cycles: s I=0 P=0x00003 l=0x00000 b=0x80000",
+        "a: back 1 step, at step 12: s I=0 P=0x00002 l=0x00000 b=0x80000",
+        "a: back 10 steps, at step 2: s I=0 P=0x00004 l=0x00000 b=0x80000",
+        "breakpoint 1 at 0x6, hit 3 times",
+        "[pass]",
+        "breakpoint 1 at 0x6, hit 4 times",
+        "[pass]",
+        "watchpoint 2: write E[0x9] 0x7a -> 0x71, hit 2 times",
+        "  1  break  0x6 [a]  hits 4  do \"echo [pass]; continue\"",
+        NULL};
+    cs_assert_lines_in_order(o.out, want, "the lab");
+    cs_outcome_free(&o);
+}
+
+/* Going back in one VM takes every other VM back to where the command
+ * left it at that step ('step N' then 'rstep N'), across the switches
+ * between them in a short slice. */
+static void reverse__step_back_takes_the_other_vm_back_too(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("set slice 3\n"
+                              "vm create a 4096 %1/echo.s\n"
+                              "vm create c 4096 examples/sum.s\n"
+                              "vm select a\n"
+                              "vm input a \"xyz\"\n"
+                              "step 7\n"
+                              "vm select c\n"
+                              "echo [c at a's 7]\n"
+                              "print E[total]\n"
+                              "print steps\n"
+                              "vm select a\n"
+                              "step 9\n"
+                              "rstep 9\n"
+                              "assert steps == 7\n"
+                              "vm select c\n"
+                              "echo [c again]\n"
+                              "print E[total]\n"
+                              "print steps\n");
+    const char *a = strstr(o.out, "[c at a's 7]\n"), *b = strstr(o.out, "[c again]\n");
+    assert_non_null(a);
+    assert_non_null(b);
+    a += strlen("[c at a's 7]\n");
+    b += strlen("[c again]\n");
+    const char *two = strchr(a, '\n'); /* c's total and steps: two lines */
+    size_t n = two && strchr(two + 1, '\n') ? (size_t)(strchr(two + 1, '\n') - a) : 0;
+    if (!n || strncmp(a, b, n + 1) != 0 || strncmp(a, "0 (0)\n", 6) == 0)
+        fail_msg("c ran, and should be back where it was:\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stop__a_vm_that_halted_in_the_run_says_so),
         cmocka_unit_test(pty__typed_keys_ctrl_c_and_back_to_before_they_were_read),
+        cmocka_unit_test(vm__a_stop_counts_real_cycles_and_the_vm_virtual_ones),
+        cmocka_unit_test(reverse__a_vm_console_goes_back_and_is_read_again),
+        cmocka_unit_test(reverse__across_a_command_list_to_a_watch_in_the_cp),
+        cmocka_unit_test(reverse__step_back_takes_the_other_vm_back_too),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }
