@@ -298,6 +298,47 @@ static void reverse__step_back_takes_the_other_vm_back_too(void **state)
     cs_outcome_free(&o);
 }
 
+/* The timeline after going back, by 'rstep' or by 'restore', is the
+ * picture recording up to that point draws: it kept a track (a named,
+ * empty lane) for a VM whose every event was undone (docs/monitor.md,
+ * 'timeline': going back forgets the events undone). */
+static void timeline__after_going_back_is_the_picture_of_that_point(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("set slice 200\n"
+                              "timeline on\n"
+                              "vm create a 4096 %1/spin.s\n"
+                              "vm create b 4096 examples/sum.s\n"
+                              "vm select a\n"
+                              "go for 50\n"
+                              "timeline %1/then.json\n"
+                              "save %1/then.tgms\n"
+                              "go for 200\n"
+                              "vm select b\n"
+                              "assert halted\n"
+                              "vm select a\n"
+                              "timeline %1/later.json\n"
+                              "rstep 147\n"
+                              "assert steps == 50\n"
+                              "timeline %1/back.json\n"
+                              "go for 200\n"
+                              "restore %1/then.tgms\n"
+                              "timeline %1/restored.json\n");
+    cs_outcome_free(&o);
+    char p[4][CS_PATH];
+    const char *name[4] = {"then.json", "later.json", "back.json", "restored.json"};
+    char *text[4];
+    for (int k = 0; k < 4; k++) {
+        cs_tmp_path(p[k], sizeof p[k], name[k]);
+        text[k] = cs_slurp(p[k], NULL);
+    }
+    assert_non_null(strstr(text[1], "\"name\":\"b\"")); /* b's track, once it ran */
+    assert_string_equal(text[2], text[0]);
+    assert_string_equal(text[3], text[0]);
+    for (int k = 0; k < 4; k++)
+        free(text[k]);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -308,6 +349,7 @@ int main(void)
         cmocka_unit_test(reverse__a_vm_console_goes_back_and_is_read_again),
         cmocka_unit_test(reverse__across_a_command_list_to_a_watch_in_the_cp),
         cmocka_unit_test(reverse__step_back_takes_the_other_vm_back_too),
+        cmocka_unit_test(timeline__after_going_back_is_the_picture_of_that_point),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

@@ -25,7 +25,8 @@ void timeline_free(struct tgm_timeline *t);
 void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e);
 /* The session went back in time (reverse execution): forget the events
  * after V's real time now, which will happen again, so that they are not
- * drawn twice nor the VMs taken for new ones.  V NULL: the control program
+ * drawn twice nor the VMs taken for new ones; a VM's track left with no
+ * event is not drawn, as before its first.  V NULL: the control program
  * is gone, and with its real machine's clock all its events. */
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v);
 /* Events recorded and events beyond TIMELINE_MAX_EVENTS. */

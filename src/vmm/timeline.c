@@ -124,10 +124,28 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     while (t->n && t->ev[t->n - 1].t > now)
         t->n--;
     /* a track's guest cycles at its last event are the sum of its directs */
-    for (size_t i = 0; i < t->n; i++)
+    bool used[TL_TRACKS] = {false};
+    for (size_t i = 0; i < t->n; i++) {
         gc[t->ev[i].vm] += t->ev[i].direct;
-    for (int id = 0; id < VMM_MAX_VMS; id++)
-        t->gc[id] = gc[t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id];
+        used[t->ev[i].vm] = true;
+    }
+    /* a track whose events are all undone is drawn as it was before them:
+     * not at all, as recording up to now would have left it */
+    while (t->nextra && !used[VMM_MAX_VMS + t->nextra - 1]) {
+        for (int id = 0; id < VMM_MAX_VMS; id++)
+            if (t->track[id] == t->nextra)
+                t->track[id] = 0;
+        t->tr[VMM_MAX_VMS + --t->nextra].seen = false;
+    }
+    t->nvm = 0;
+    for (int id = 0; id < VMM_MAX_VMS; id++) {
+        int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+        if (!used[id])
+            t->tr[id].seen = false;
+        if (used[id] || used[k])
+            t->nvm = id + 1;
+        t->gc[id] = gc[k];
+    }
 }
 
 /* The stretches: event i's VM ran directly in [start[i], end[i]), the CP
