@@ -339,6 +339,51 @@ static void timeline__after_going_back_is_the_picture_of_that_point(void **state
         free(text[k]);
 }
 
+/* A breakpoint's commands run while its run is under way: one that
+ * replaced a machine or the control program ('set memory', 'reset all',
+ * 'restore', 'nest') left the run on freed memory, and one that changed
+ * the focus ('vm select bare', 'vm create') had 'continue' run another
+ * machine than the one that stopped (the empty bare machine, to a trap
+ * loop).  They are refused there as 'rstep' is, failing the run
+ * (docs/monitor.md, "Scripts"). */
+static void break__commands_that_replace_the_running_machines_are_refused(void **state)
+{
+    (void)state;
+    static const char *const bare_cmds[] = {
+        "set memory 4096", "set profile pdp10", "nest 1 examples/sum.s",
+        "restore %s", "vm create c 4096 examples/sum.s", "reset all", NULL};
+    static const char *const vm_cmds[] = {"vm select bare", "vm destroy a", "vm create c 4096",
+                                          "reset all", "restore %s", "rstep", NULL};
+    char snap[CS_PATH], cmd[256], line[1024];
+    cs_tmp_path(snap, sizeof snap, "walk.tgms");
+    snprintf(line, sizeof line, "load examples/sum.s; save %s", snap);
+    struct cs_outcome o = cs_mon(line);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    for (int vm = 0; vm < 2; vm++)
+        for (const char *const *c = vm ? vm_cmds : bare_cmds; *c; c++) {
+            snprintf(cmd, sizeof cmd, *c, snap);
+            snprintf(line, sizeof line,
+                     "%s; break loop do \"%s; continue\"; go",
+                     vm ? "vm create a 4096 examples/sum.s" : "load examples/sum.s", cmd);
+            char why[160];
+            snprintf(why, sizeof why, "%.*s: not in a breakpoint's commands: the run that "
+                     "stopped there is still under way", (int)strcspn(cmd, " "), cmd);
+            cs_mon_fails(line, why);
+            /* with the failures ignored, the run goes on to the end on the
+             * machines it started with */
+            snprintf(line, sizeof line,
+                     "set on-error continue; %s; break loop do \"%s; continue\"; go; "
+                     "set on-error stop; assert halted && E[total] == 459 && q == %s; exit 0",
+                     vm ? "vm create a 4096 examples/sum.s" : "load examples/sum.s", cmd,
+                     vm ? "4096" : "65536");
+            o = cs_mon(line);
+            if (o.status != 0)
+                fail_msg("'%s': status %d\n%s%s", line, o.status, o.out, o.err);
+            cs_outcome_free(&o);
+        }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -350,6 +395,7 @@ int main(void)
         cmocka_unit_test(reverse__across_a_command_list_to_a_watch_in_the_cp),
         cmocka_unit_test(reverse__step_back_takes_the_other_vm_back_too),
         cmocka_unit_test(timeline__after_going_back_is_the_picture_of_that_point),
+        cmocka_unit_test(break__commands_that_replace_the_running_machines_are_refused),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

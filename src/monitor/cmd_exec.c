@@ -59,6 +59,8 @@ int mon_cmd_reset(struct mon *m, int argc, char **argv)
 {
     if (argc == 2 && mon_keyword(argv[1], "all") != 0)
         return mon_err(m, "usage: %s", m->cur->usage);
+    if (argc == 2 && mon_not_mid_run(m) != 0) /* the control program runs */
+        return -1;
     if (argc == 2 && m->vmm) {
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             mon_vm_forget(m, id);

@@ -25,6 +25,8 @@ static bool top_running(const struct mon *m)
 /* nest N FILE [mem W] */
 int mon_cmd_nest(struct mon *m, int argc, char **argv)
 {
+    if (mon_not_mid_run(m) != 0) /* it replaces the bare machine */
+        return -1;
     if (m->focus != MON_FOCUS_BARE)
         return mon_err(m, "select the bare machine first ('vm select bare'): the stack "
                        "runs on it");

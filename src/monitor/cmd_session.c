@@ -84,6 +84,8 @@ static bool beyond(const struct mon *m, const struct mon_bp *b, int q)
 /* Replace the bare machine with one of Q words and PROFILE (reset state). */
 int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
 {
+    if (mon_not_mid_run(m) != 0) /* a run may be on the one replaced */
+        return -1;
     struct machine_config cfg = m->bare_cfg;
     cfg.q = q;
     cfg.profile = p;

@@ -176,6 +176,9 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     if (k < 0)
         return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
                        argv[1], subs);
+    /* the run a breakpoint stopped goes on with its VMs and its focus */
+    if ((k == 0 || k == 2 || k == 8) && mon_not_mid_run(m) != 0)
+        return -1;
     if (k == 0)
         return vm_create(m, argc, argv);
     /* each subcommand's own usage, as 'vm create' gives it */

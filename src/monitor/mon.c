@@ -114,6 +114,13 @@ int mon_err(struct mon *m, const char *fmt, ...)
     return -1;
 }
 
+int mon_not_mid_run(struct mon *m)
+{
+    return m->in_bp_cmds ? mon_err(m, "not in a breakpoint's commands: the run that stopped "
+                                      "there is still under way")
+                         : 0;
+}
+
 void mon_out(struct mon *m, const char *fmt, ...)
 {
     va_list ap;

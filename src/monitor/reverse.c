@@ -251,19 +251,10 @@ static void where_now(struct mon *m, const char *what)
         mon_print_vinsn(m, m->bare, &p, mon_symbols(m), p.p, w);
 }
 
-/* In a breakpoint's commands the run is still under way and its history
- * not yet recorded ("the machine was changed" would be wrong). */
-static int not_mid_run(struct mon *m)
-{
-    return m->in_bp_cmds ? mon_err(m, "not in a breakpoint's commands: the run that stopped "
-                                      "there is still under way")
-                         : 0;
-}
-
 int mon_cmd_rstep(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if (not_mid_run(m) != 0 || (argc == 2 && mon_count(m, argv[1], &n) != 0))
+    if (mon_not_mid_run(m) != 0 || (argc == 2 && mon_count(m, argv[1], &n) != 0))
         return -1;
     if (m->focus != MON_FOCUS_BARE)
         return mon_vrev_rstep(m, n);
@@ -337,7 +328,7 @@ int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    if (not_mid_run(m) != 0)
+    if (mon_not_mid_run(m) != 0)
         return -1;
     if (m->focus != MON_FOCUS_BARE)
         return mon_vrev_rcontinue(m);

@@ -492,6 +492,8 @@ int mon_cmd_restore(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     char err[512];
+    if (mon_not_mid_run(m) != 0) /* it replaces the machines a run is on */
+        return -1;
     if (mon_snapshot_load(m, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     if (m->timeline) /* back to an earlier point: as 'rstep' does */
