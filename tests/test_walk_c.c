@@ -384,6 +384,46 @@ static void break__commands_that_replace_the_running_machines_are_refused(void *
         }
 }
 
+/* Stepping one VM lets the others run as the control program schedules
+ * them: what they wrote meanwhile was shown nowhere but 'vm console'.  It
+ * follows the step that let them run, named (docs/monitor.md, "The
+ * terminal").  And 'vm list' keeps its columns for a VM at its step limit,
+ * the widest state. */
+static void step__shows_what_the_other_vms_wrote_meanwhile(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("set slice 3\n"
+                              "vm create c 4096 %1/echo.s\n"
+                              "vm create a 4096 examples/sum.s\n"
+                              "vm input c \"ab\"\n"
+                              "vm select a\n"
+                              "step 8\n"
+                              "vm select c\n"
+                              "assert E[count] == 1\n"
+                              "vm list\n");
+    static const char *const want[] = {
+        "  0x00007              ADDI   i, i, 1",
+        "    PSW s I=0 P=0x00007 l=0x00000 b=0x80000 -> s I=0 P=0x00008 l=0x00000 b=0x80000",
+        "    E[0xb] := 0x1 (was 0)",
+        "    c: console <- \"b\"",
+        "  0x00008              BNE    i, n, loop",
+        "   id name         state      region            P        M   direct  interp  ratio",
+        "*  0 c            runnable   0x00008..0x01007 0x00002  s        4       2  0.667",
+        "   1 a            runnable   0x01008..0x02007 0x00005  s        8       0  1.000",
+        NULL};
+    cs_assert_lines_in_order(o.out, want, "step 8 in a");
+    assert_null(strstr(o.out, "  console <- ")); /* a itself wrote nothing */
+    cs_outcome_free(&o);
+    o = lab("vm create a 4096 examples/sum.s\n"
+            "vm limit a 8\n"
+            "go\n"
+            "vm list\n");
+    static const char *const limit[] = {
+        "*  0 a            step limit 0x00008..0x01007 0x00005  s        8       0  1.000", NULL};
+    cs_assert_lines_in_order(o.out, limit, "vm list at the limit");
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -396,6 +436,7 @@ int main(void)
         cmocka_unit_test(reverse__step_back_takes_the_other_vm_back_too),
         cmocka_unit_test(timeline__after_going_back_is_the_picture_of_that_point),
         cmocka_unit_test(break__commands_that_replace_the_running_machines_are_refused),
+        cmocka_unit_test(step__shows_what_the_other_vms_wrote_meanwhile),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

@@ -577,15 +577,16 @@ static bool vm_at_limit(struct mon *m)
            vi.state == VM_LIMIT;
 }
 
-/* What the step wrote to the console since it had LEN0 bytes, as a C string. */
-static void step_console(struct mon *m, struct machine *x, size_t len0)
+/* What the step wrote to X's console since it had LEN0 bytes, as a C
+ * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
+static void step_console(struct mon *m, struct machine *x, size_t len0, const char *who)
 {
     size_t len;
     const uint8_t *o = machine_console_output(x, &len);
     if (len <= len0)
         return;
     char cb[32];
-    mon_out(m, "    console <- \"");
+    mon_out(m, "    %s%sconsole <- \"", who, *who ? ": " : "");
     for (size_t i = len0; i < len; i++)
         mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
     mon_out(m, "\"\n");
@@ -632,8 +633,11 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         for (size_t k = 0; k < nc; k++)
             machine_read_phys(x, cand[k], &old[k]);
         uint64_t traps0 = 0;
-        size_t con0;
+        size_t con0, others0[VMM_MAX_VMS] = {0};
         machine_console_output(x, &con0);
+        for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+             id = vmm_vm_next(m->vmm, id))
+            machine_console_output(vmm_vm_view(m->vmm, id), &others0[id]);
         struct machine_counters c0 = machine_get_counters(x);
         for (unsigned t = 0; t < TRAP_NCAUSES; t++)
             traps0 += c0.traps[t];
@@ -672,7 +676,13 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         if (traps1 != traps0)
             mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
                     trap_cause_name(machine_last_trap(x)));
-        step_console(m, x, con0);
+        step_console(m, x, con0, "");
+        for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+             id = vmm_vm_next(m->vmm, id)) {
+            struct vm_info vi; /* the others' output, not left for 'vm console' alone */
+            if (id != m->focus && vmm_vm_info(m->vmm, id, &vi) == 0)
+                step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
+        }
         for (size_t k = 0; k < m->nev; k++)
             mon_out(m, "    cp: %s trap -> %s%s%s\n", trap_cause_name(m->ev[k].cause),
                     vmm_disposition_name(m->ev[k].disp), m->ev[k].reflected ? " as " : "",

@@ -85,12 +85,13 @@ static void vm_list(struct mon *m)
 {
     if (no_vms(m))
         return;
-    mon_out(m, "   id name         state     region            P        M   direct  interp  ratio\n");
+    /* the widest state is "step limit" */
+    mon_out(m, "   id name         state      region            P        M   direct  interp  ratio\n");
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
         struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) != 0)
             continue;
-        mon_out(m, "%c%3d %-12s %-9s 0x%05x..0x%05x 0x%05x  %c %8llu %7llu %6.3f\n",
+        mon_out(m, "%c%3d %-12s %-10s 0x%05x..0x%05x 0x%05x  %c %8llu %7llu %6.3f\n",
                 id == m->focus ? '*' : ' ', id, vi.name, vm_state_name(vi.state), vi.base,
                 vi.base + vi.w - 1, vi.vpsw.p, vi.vpsw.sup ? 's' : 'u',
                 (unsigned long long)vi.stats.direct, (unsigned long long)vi.stats.interpreted,
