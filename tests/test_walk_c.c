@@ -424,6 +424,27 @@ static void step__shows_what_the_other_vms_wrote_meanwhile(void **state)
     cs_outcome_free(&o);
 }
 
+/* A breakpoint's command list that continues the run: the end of the run
+ * named only the VMs that ran after the last hit, so the supervisor, which
+ * halted before the calculator's breakpoint, was left out of "each VM
+ * that ran" (docs/monitor.md, "The terminal"). */
+static void stop__names_the_vms_that_ran_before_a_continued_hit(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("vm create os 8192 examples/supervisor.s\n"
+                              "vm create calc 4096 examples/sum.s\n"
+                              "break loop do \"echo [i is 5]; continue\" if E[i] == 5\n"
+                              "go\n"
+                              "assert halted && E[total] == 459\n");
+    static const char *const want[] = {"[i is 5]", "no VM is runnable after 1988 steps",
+                                       "os: halted: s I=0 P=0x00024 l=0x00000 b=0x80000",
+                                       "  0x00023 stop         HALT",
+                                       "calc: halted: s I=0 P=0x0000a l=0x00000 b=0x80000",
+                                       NULL};
+    cs_assert_lines_in_order(o.out, want, "the lab");
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -437,6 +458,7 @@ int main(void)
         cmocka_unit_test(timeline__after_going_back_is_the_picture_of_that_point),
         cmocka_unit_test(break__commands_that_replace_the_running_machines_are_refused),
         cmocka_unit_test(step__shows_what_the_other_vms_wrote_meanwhile),
+        cmocka_unit_test(stop__names_the_vms_that_ran_before_a_continued_hit),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

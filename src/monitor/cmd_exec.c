@@ -339,7 +339,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             if (mon_debug_stop(m, vm, &ex, done, counted(m) - cyc0) &&
                 !m->finished) {
                 mon_watch_snapshot(m);
-                mon_run_begin(m);
+                mon_run_resume(m);
                 continue;
             }
             return 0;
@@ -781,7 +781,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
                     if (!mon_debug_stop(m, m->focus, &bx, *steps,
                                         counted(m) - cyc0))
                         return 0;
-                    mon_run_begin(m);
+                    mon_run_resume(m);
                     break;
                 }
         }
@@ -815,7 +815,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             if (!mon_debug_stop(m, m->focus, &ex, *steps,
                                 counted(m) - cyc0))
                 return 0;
-            mon_run_begin(m);
+            mon_run_resume(m);
         }
         if (op == OP_JAL)
             depth++;

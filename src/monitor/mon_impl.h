@@ -335,6 +335,9 @@ bool mon_step_guard(struct mon *m, int vm, uint64_t done);
  * keys to the guest; show new console output and queue typed keys (between
  * chunks); finish the output line, give the terminal back. */
 void mon_run_begin(struct mon *m);
+/* The same when a breakpoint's commands continue the run: the step counts
+ * stay the command's, so that its stop names every VM that ran in it. */
+void mon_run_resume(struct mon *m);
 void mon_run_poll(struct mon *m);
 void mon_run_end(struct mon *m);
 /* After the stop is reported: how many typed bytes went to the guest. */

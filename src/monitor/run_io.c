@@ -116,7 +116,8 @@ static void typed_poll(struct mon *m)
     }
 }
 
-void mon_run_begin(struct mon *m)
+/* STEPS: note the step counts too (a command's start, not a resumption). */
+static void run_mark(struct mon *m, bool steps)
 {
     for (int s = 0; s <= VMM_MAX_VMS; s++) {
         struct machine *x = slot_machine(m, s);
@@ -124,7 +125,8 @@ void mon_run_begin(struct mon *m)
         if (x)
             machine_console_output(x, &len);
         m->con_seen[s] = len;
-        m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
+        if (steps)
+            m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
     }
     m->con_midline = false;
     m->con_last = -1;
@@ -139,6 +141,10 @@ void mon_run_begin(struct mon *m)
         tio_changed = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
     }
 }
+
+void mon_run_begin(struct mon *m) { run_mark(m, true); }
+
+void mon_run_resume(struct mon *m) { run_mark(m, false); }
 
 void mon_run_poll(struct mon *m)
 {
