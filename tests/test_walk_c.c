@@ -445,6 +445,33 @@ static void stop__names_the_vms_that_ran_before_a_continued_hit(void **state)
     cs_outcome_free(&o);
 }
 
+/* A lab handed out as a snapshot: one saved 'nobreaks' keeps the
+ * student's breakpoints, one saved with breakpoints replaces them with its
+ * own, hit counts included (docs/monitor.md, "Snapshots"). */
+static void restore__nobreaks_keeps_the_sessions_breakpoints(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("vm create calc 4096 examples/sum.s\n"
+                              "save %1/handout.tgms nobreaks\n"
+                              "break stop\n"
+                              "go\n"
+                              "save %1/mine.tgms\n"
+                              "restore %1/handout.tgms\n"
+                              "assert steps == 0\n"
+                              "echo [handout]\n"
+                              "break list\n"
+                              "break loop\n"
+                              "restore %1/mine.tgms\n"
+                              "assert steps == 52 && P == stop\n"
+                              "echo [mine]\n"
+                              "break list\n");
+    static const char *const want[] = {"[handout]", "  1  break  0x9 stop [calc]  hits 1",
+                                       "[mine]", "  1  break  0x9 stop [calc]  hits 1", NULL};
+    cs_assert_lines_in_order(o.out, want, "the lab");
+    assert_null(strstr(strstr(o.out, "[mine]"), "loop"));
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -459,6 +486,7 @@ int main(void)
         cmocka_unit_test(break__commands_that_replace_the_running_machines_are_refused),
         cmocka_unit_test(step__shows_what_the_other_vms_wrote_meanwhile),
         cmocka_unit_test(stop__names_the_vms_that_ran_before_a_continued_hit),
+        cmocka_unit_test(restore__nobreaks_keeps_the_sessions_breakpoints),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }
