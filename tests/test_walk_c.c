@@ -472,6 +472,36 @@ static void restore__nobreaks_keeps_the_sessions_breakpoints(void **state)
     cs_outcome_free(&o);
 }
 
+/* A gdb user's command list looks with 'x' or 'info registers', not
+ * 'print': such a list cut the reverse history at every hit ("can go back
+ * at most 2 steps").  Commands that only look keep it, in a VM too; one
+ * that changes the console still starts a new one (docs/monitor.md,
+ * "Reverse execution"). */
+static void reverse__a_command_list_that_only_looks_keeps_the_history(void **state)
+{
+    (void)state;
+    struct cs_outcome o = lab("load examples/sum.s\n"
+                              "break loop do \"x/1d i; info registers; translate 5; show; "
+                              "symbols to; console; continue\"\n"
+                              "go\n"
+                              "rstep 40\n"
+                              "assert steps == 13 && E[i] == 2\n"
+                              "delete all\n"
+                              "vm create os 8192 examples/supervisor.s\n"
+                              "vm create calc 4096 examples/sum.s\n"
+                              "break loop do \"examine -d i; regs; vm stats calc; "
+                              "vm console os; vm list; info vms; continue\"\n"
+                              "go\n"
+                              "rstep 40\n"
+                              "assert steps == 13 && E[i] == 2\n"
+                              "vm select os\n"
+                              "assert halted\n");
+    cs_outcome_free(&o);
+    cs_mon_fails("vm create calc 4096 examples/sum.s; "
+                 "break loop do \"vm console calc; vm input calc 'a'; continue\"; go; rstep 7",
+                 "rstep: can go back at most 6 steps (the history starts at step 47)");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -487,6 +517,7 @@ int main(void)
         cmocka_unit_test(step__shows_what_the_other_vms_wrote_meanwhile),
         cmocka_unit_test(stop__names_the_vms_that_ran_before_a_continued_hit),
         cmocka_unit_test(restore__nobreaks_keeps_the_sessions_breakpoints),
+        cmocka_unit_test(reverse__a_command_list_that_only_looks_keeps_the_history),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

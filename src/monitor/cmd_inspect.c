@@ -410,6 +410,8 @@ static long unescape(struct mon *m, char *s)
 int mon_cmd_console(struct mon *m, int argc, char **argv)
 {
     struct machine *x = mon_target(m);
+    if (argc >= 2) /* input and clear change the console: the history restarts */
+        m->bp_cmds_kept = false;
     if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
         if (argc != 3)
             return mon_err(m, "usage: %s", m->cur->usage);

@@ -177,6 +177,8 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     if (k < 0)
         return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
                        argv[1], subs);
+    if (k != 1 && k != 4 && k != 9) /* not list, console, stats: a change */
+        m->bp_cmds_kept = false;
     /* the run a breakpoint stopped goes on with its VMs and its focus */
     if ((k == 0 || k == 2 || k == 8) && mon_not_mid_run(m) != 0)
         return -1;

@@ -115,7 +115,7 @@ const struct mon_cmd mon_cmds[] = {
      "show the PSW, E[0] and E[1] as PSWs, the timer and the counters\n"
      "With a VM selected, the real machine's PSW and the VM's virtual PSW are\n"
      "shown side by side.",
-     G_INSPECT, "r psw registers", NULL, 0},
+     G_INSPECT, "r psw registers", NULL, CMD_KEEPS},
     {"examine", mon_cmd_examine, 1, 4,
      "examine[/NF] [-p|-v|-r] [-x|-d|-o|-b|-i|-c|-w] ADDR [COUNT|..END]",
      "show words of memory\n"
@@ -129,19 +129,19 @@ const struct mon_cmd mon_cmds[] = {
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
-     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", 0},
+     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"
      "fails (a + l >= q, a >= b).  With a VM selected, also the composed R' of\n"
      "the real machine.",
-     G_INSPECT, "t", "=s+e", 0},
+     G_INSPECT, "t", "=s+e", CMD_KEEPS},
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
      "list the symbols of the program loaded into the focused machine\n"
      "Its labels, and its constants (K_ADD = 0) marked '(constant)': both work in\n"
      "expressions, but only a label names an address.  An image file does not\n"
      "say which is which, so none is marked.",
-     G_INSPECT, NULL, "=s", 0},
+     G_INSPECT, NULL, "=s", CMD_KEEPS},
     {"print", mon_cmd_print, 1, 1, "print[/F] EXPR",
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
      "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
@@ -156,7 +156,7 @@ const struct mon_cmd mon_cmds[] = {
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
      "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
      "registers, the breakpoints, the VMs (if any) and the display expressions.",
-     G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", 0},
+     G_INSPECT, "i", "={registers,breakpoints,watchpoints,vms,symbols,display,all}", CMD_KEEPS},
     {"console", mon_cmd_console, 0, 2, "console [input TEXT | clear]",
      "show the focused machine's console output, or queue input for CIN\n"
      "'console input TEXT' queues TEXT (escapes as in .ascii: \\n \\t \\r \\0\n"
@@ -164,10 +164,10 @@ const struct mon_cmd mon_cmds[] = {
      "'console clear' forgets the output so far (queued input stays).\n"
      "During 'go' the output is also shown as the guest writes it, and keys typed\n"
      "at the terminal are queued as its input ('set console off' to stop that).",
-     G_INSPECT, NULL, "={input,clear}", 0},
+     G_INSPECT, NULL, "={input,clear}", CMD_KEEPS /* without input or clear */},
     {"show", mon_cmd_show, 0, 0, "show",
      "show the session: machines, focus, settings, breakpoints",
-     G_INSPECT, NULL, NULL, 0},
+     G_INSPECT, NULL, NULL, CMD_KEEPS},
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
@@ -259,7 +259,7 @@ const struct mon_cmd mon_cmds[] = {
      G_VM, NULL,
      "create:--f list select:V load:vf console:v input:v stop:v resume:v "
      "destroy:v stats:v limit:v",
-     0},
+     CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
      "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"

@@ -41,7 +41,8 @@ enum mon_group { G_EXEC, G_INSPECT, G_ALTER, G_BREAK, G_TRACE, G_VM, G_SNAP,
 enum {
     CMD_RAW = 1,  /* the handler gets the rest of the line as argv[1] */
     /* changes no machine, in a breakpoint's commands ('continue' there only
-     * resumes): a list of only these leaves the reverse history going */
+     * resumes): a list of only these leaves the reverse history going ('vm'
+     * and 'console' clear bp_cmds_kept for their subcommands that change) */
     CMD_KEEPS = 2,
 };
 
