@@ -212,13 +212,13 @@ struct mon {
  * moved; NULL if it cannot grow (ITEMS is then left as it was).  Every
  * growing array of the monitor goes through it. */
 void *mon_room(void *items, size_t n, size_t *cap, size_t size);
-/* One error line, prefixed by the script position and the command name.
- * Always returns -1 so handlers can 'return mon_err(...)'. */
 /* In a breakpoint's commands the run that stopped is still under way: its
  * history is not yet recorded, and it goes on with the machines and the
  * focus it has.  -1 after saying so there, for the commands that would go
  * back or replace them (rstep, vm select, set memory, restore, ...). */
 int mon_not_mid_run(struct mon *m);
+/* One error line, prefixed by the script position and the command name.
+ * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mon_out(struct mon *m, const char *fmt, ...)
