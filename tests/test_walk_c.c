@@ -505,6 +505,34 @@ static void reverse__a_command_list_that_only_looks_keeps_the_history(void **sta
                  "rstep: can go back at most 6 steps (the history starts at step 47)");
 }
 
+/* A lab's checks kept in a script that a breakpoint's commands run with
+ * 'do': its 'continue' resumed the run only after the rest of the script
+ * had run, where on the list's own line the commands after it are not run
+ * (docs/monitor.md, "Scripts").  The history is kept: it only looks. */
+static void break__continue_in_a_script_run_by_the_commands_ends_them(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "pass.mon",
+                  "assert E[i] < 10\n"
+                  "echo [pass]\n"
+                  "continue\n"
+                  "echo [after continue]\n");
+    struct cs_outcome o = lab("load examples/sum.s\n"
+                              "break loop do \"do %1/pass.mon; echo [after do]\"\n"
+                              "go\n"
+                              "assert halted && E[total] == 459\n"
+                              "rstep 50\n"
+                              "assert E[i] == 0 && steps == 3\n");
+    static const char *const want[] = {"breakpoint 1 at 0x4 loop, hit 10 times", "[pass]",
+                                       "halted after 53 steps: s I=0 P=0x0000a l=0x00000 "
+                                       "b=0x80000",
+                                       NULL};
+    cs_assert_lines_in_order(o.out, want, "the lab");
+    assert_null(strstr(o.out, "[after"));
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -521,6 +549,7 @@ int main(void)
         cmocka_unit_test(stop__names_the_vms_that_ran_before_a_continued_hit),
         cmocka_unit_test(restore__nobreaks_keeps_the_sessions_breakpoints),
         cmocka_unit_test(reverse__a_command_list_that_only_looks_keeps_the_history),
+        cmocka_unit_test(break__continue_in_a_script_run_by_the_commands_ends_them),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }

@@ -306,7 +306,7 @@ const struct mon_cmd mon_cmds[] = {
      "run the commands in FILE; %1.. in it stand for ARGS, %* for all\n"
      "It stops at the first failed command unless 'set on-error continue' (or\n"
      "'finish': it runs on and fails at its end).",
-     G_SCRIPT, NULL, "=f", 0},
+     G_SCRIPT, NULL, "=f", CMD_KEEPS /* its commands say whether they change */},
     {"assert", mon_cmd_assert, 1, 1, "assert EXPR",
      "fail unless EXPR is true (non-zero)\n"
      "Expressions: numbers (42, 0x2a, 0b101, 'c'), symbols, P M I l b q, cause\n"

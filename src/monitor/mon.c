@@ -494,7 +494,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     bool pushed = from && m->nscripts <= MON_MAX_DEPTH;
     if (pushed)
         m->scripts[m->nscripts++] = from;
-    while (!m->finished && !terminating && (line = r->next(r)) != NULL) {
+    /* a breakpoint's 'continue' ends its commands, in a script they 'do' too */
+    while (!m->finished && !terminating && !(m->in_bp_cmds && m->resume) &&
+           (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
         m->src_line = r->line;
