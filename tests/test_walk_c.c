@@ -83,6 +83,15 @@ static struct cs_outcome lab(const char *text)
 }
 
 
+/* The lab TEXT (see lab()) prints the whole lines WANT in that order;
+ * WHAT names it in a failure. */
+static void lab_lines(const char *text, const char *const *want, const char *what)
+{
+    struct cs_outcome o = lab(text);
+    cs_assert_lines_in_order(o.out, want, what);
+    cs_outcome_free(&o);
+}
+
 /* A run stopped by the step limit, 'for N' or Ctrl-C shows each VM that
  * ran: one that halted in it said "stopped" (the word 'vm stop' leaves)
  * or carried the run's counts, shown at the word after its HALT ("a: step
@@ -92,30 +101,27 @@ static struct cs_outcome lab(const char *text)
 static void stop__a_vm_that_halted_in_the_run_says_so(void **state)
 {
     (void)state;
-    struct cs_outcome o = lab("set limit 1000\n"
-                              "vm create a 4096 examples/sum.s\n"
-                              "vm create c 4096 %1/spin.s\n"
-                              "go\n"
-                              "vm select a\n"
-                              "assert halted && E[total] == 459\n");
     static const char *const limit[] = {
         "c: step limit (1000) reached: s I=0 P=0x00003 l=0x00000 b=0x80000",
         "  0x00003              JMP    start",
         "a: halted: s I=0 P=0x0000a l=0x00000 b=0x80000",
         "  0x00009 stop         HALT", NULL};
-    cs_assert_lines_in_order(o.out, limit, "set limit 1000; go");
-    cs_outcome_free(&o);
-
-    o = lab("set slice 200\n"
-            "vm create a 4096 %1/spin.s\n"
-            "vm create b 4096 examples/sum.s\n"
-            "vm select a\n"
-            "go for 250\n");
+    lab_lines("set limit 1000\n"
+              "vm create a 4096 examples/sum.s\n"
+              "vm create c 4096 %1/spin.s\n"
+              "go\n"
+              "vm select a\n"
+              "assert halted && E[total] == 459\n",
+              limit, "set limit 1000; go");
     static const char *const forn[] = {
         "a: stopped after 250 steps, 428 cycles: s I=0 P=0x00003 l=0x00000 b=0x80000",
         "b: halted: s I=0 P=0x0000a l=0x00000 b=0x80000", "  0x00009 stop         HALT", NULL};
-    cs_assert_lines_in_order(o.out, forn, "go for 250");
-    cs_outcome_free(&o);
+    lab_lines("set slice 200\n"
+              "vm create a 4096 %1/spin.s\n"
+              "vm create b 4096 examples/sum.s\n"
+              "vm select a\n"
+              "go for 250\n",
+              forn, "go for 250");
 }
 
 /* At the terminal: keys typed during a run go to the selected VM and
@@ -172,19 +178,18 @@ static void pty__typed_keys_ctrl_c_and_back_to_before_they_were_read(void **stat
 static void vm__a_stop_counts_real_cycles_and_the_vm_virtual_ones(void **state)
 {
     (void)state;
-    struct cs_outcome o = lab("vm create a 4096 %1/echo.s\n"
-                              "vm create b 4096 examples/sum.s\n"
-                              "vm select a\n"
-                              "vm input a \"x\"\n"
-                              "go for 1\n"
-                              "assert steps == 1 && cycles == 4 && E[ch] == 'x'\n"
-                              "go cycles 5\n" /* BLT 2, ADDI 2, then COUT: 5 */
-                              "assert steps == 4 && cycles == 12 && P == 6\n");
     static const char *const want[] = {
         "a: stopped after 1 step, 5 cycles: s I=0 P=0x00003 l=0x00000 b=0x80000",
         "a: stopped after 3 steps, 9 cycles: s I=0 P=0x00006 l=0x00000 b=0x80000", NULL};
-    cs_assert_lines_in_order(o.out, want, "go for 1; go cycles 5");
-    cs_outcome_free(&o);
+    lab_lines("vm create a 4096 %1/echo.s\n"
+              "vm create b 4096 examples/sum.s\n"
+              "vm select a\n"
+              "vm input a \"x\"\n"
+              "go for 1\n"
+              "assert steps == 1 && cycles == 4 && E[ch] == 'x'\n"
+              "go cycles 5\n" /* BLT 2, ADDI 2, then COUT: 5 */
+              "assert steps == 4 && cycles == 12 && P == 6\n",
+              want, "go for 1; go cycles 5");
 }
 
 /* Console input a VM has read, and the output it wrote, go back with it:
@@ -228,22 +233,6 @@ static void reverse__a_vm_console_goes_back_and_is_read_again(void **state)
 static void reverse__across_a_command_list_to_a_watch_in_the_cp(void **state)
 {
     (void)state;
-    struct cs_outcome o = lab("set slice 20\n"
-                              "vm create a 4096 %1/echo.s\n"
-                              "vm create c 4096 examples/sum.s\n"
-                              "vm select a\n"
-                              "vm input a \"xyq\"\n"
-                              "break 6 do \"echo [pass]; continue\"\n"
-                              "watch write ch if E[ch] == 'q'\n"
-                              "go\n"
-                              "assert steps == 13 && E[ch] == 'q' && E[count] == 2 && P == 3\n"
-                              "rstep 1\n"
-                              "assert steps == 12 && E[ch] == 'z' && P == 2\n"
-                              "rstep 10\n"
-                              "assert steps == 2 && E[count] == 0 && E[ch] == 'x'\n"
-                              "go\n"
-                              "assert steps == 13 && E[ch] == 'q' && E[count] == 2\n"
-                              "break list\n");
     static const char *const want[] = {
         "[pass]",
         "[pass]",
@@ -258,8 +247,23 @@ static void reverse__across_a_command_list_to_a_watch_in_the_cp(void **state)
         "watchpoint 2: write E[0x9] 0x7a -> 0x71, hit 2 times",
         "  1  break  0x6 [a]  hits 4  do \"echo [pass]; continue\"",
         NULL};
-    cs_assert_lines_in_order(o.out, want, "the lab");
-    cs_outcome_free(&o);
+    lab_lines("set slice 20\n"
+              "vm create a 4096 %1/echo.s\n"
+              "vm create c 4096 examples/sum.s\n"
+              "vm select a\n"
+              "vm input a \"xyq\"\n"
+              "break 6 do \"echo [pass]; continue\"\n"
+              "watch write ch if E[ch] == 'q'\n"
+              "go\n"
+              "assert steps == 13 && E[ch] == 'q' && E[count] == 2 && P == 3\n"
+              "rstep 1\n"
+              "assert steps == 12 && E[ch] == 'z' && P == 2\n"
+              "rstep 10\n"
+              "assert steps == 2 && E[count] == 0 && E[ch] == 'x'\n"
+              "go\n"
+              "assert steps == 13 && E[ch] == 'q' && E[count] == 2\n"
+              "break list\n",
+              want, "the lab");
 }
 
 /* Going back in one VM takes every other VM back to where the command
@@ -434,18 +438,17 @@ static void step__shows_what_the_other_vms_wrote_meanwhile(void **state)
 static void stop__names_the_vms_that_ran_before_a_continued_hit(void **state)
 {
     (void)state;
-    struct cs_outcome o = lab("vm create os 8192 examples/supervisor.s\n"
-                              "vm create calc 4096 examples/sum.s\n"
-                              "break loop do \"echo [i is 5]; continue\" if E[i] == 5\n"
-                              "go\n"
-                              "assert halted && E[total] == 459\n");
     static const char *const want[] = {"[i is 5]", "no VM is runnable after 1988 steps",
                                        "os: halted: s I=0 P=0x00024 l=0x00000 b=0x80000",
                                        "  0x00023 stop         HALT",
                                        "calc: halted: s I=0 P=0x0000a l=0x00000 b=0x80000",
                                        NULL};
-    cs_assert_lines_in_order(o.out, want, "the lab");
-    cs_outcome_free(&o);
+    lab_lines("vm create os 8192 examples/supervisor.s\n"
+              "vm create calc 4096 examples/sum.s\n"
+              "break loop do \"echo [i is 5]; continue\" if E[i] == 5\n"
+              "go\n"
+              "assert halted && E[total] == 459\n",
+              want, "the lab");
 }
 
 /* A lab handed out as a snapshot: one saved 'nobreaks' keeps the
