@@ -536,6 +536,47 @@ static void break__continue_in_a_script_run_by_the_commands_ends_them(void **sta
     cs_outcome_free(&o);
 }
 
+/* A lab report: the log has each command after its prompt and the
+ * guests' live output, and 'trace cp' what the control program did in the
+ * run; going back replays with no trace in the way, so the trace is that
+ * of the run alone (docs/monitor.md, "Reverse execution" and 'log'). */
+static void log__and_trace_of_a_lab_that_goes_back(void **state)
+{
+    (void)state;
+    static const char *const cmds =
+        "vm create os 8192 examples/supervisor.s\n"
+        "vm create calc 4096 examples/sum.s\n"
+        "trace cp to %1/%2\n"
+        "vm select os\n"
+        "go for 500\n";
+    char text[1024], path[2][CS_PATH];
+    snprintf(text, sizeof text, "log %%1/lab.log\n%s%s", cmds, "rstep 100\nrcontinue\n");
+    cs_write_text(path[0], sizeof path[0], "back.mon", text);
+    cs_write_text(path[1], sizeof path[1], "fwd.mon", cmds);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", path[0], cs_tmpdir(), "back.txt", NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("monitor", "-f", path[1], cs_tmpdir(), "fwd.txt", NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char p[3][CS_PATH];
+    cs_tmp_path(p[0], sizeof p[0], "back.txt");
+    cs_tmp_path(p[1], sizeof p[1], "fwd.txt");
+    cs_tmp_path(p[2], sizeof p[2], "lab.log");
+    char *back = cs_slurp(p[0], NULL), *fwd = cs_slurp(p[1], NULL), *log = cs_slurp(p[2], NULL);
+    assert_non_null(strstr(fwd, "cp: os P=0x00004 SVC    0x1                   svc trap -> "
+                                "reflected as svc\n"));
+    assert_string_equal(back, fwd);
+    static const char *const want[] = {
+        "tgm calc> vm select os", "tgm os> go for 500", "os| supervisor: job 1 in 64 words at 4096",
+        "os: stopped after 500 steps, 1301 cycles: s I=0 P=0x00032 l=0x00000 b=0x80000",
+        "tgm os> rstep 100", "tgm os> rcontinue", NULL};
+    cs_assert_lines_in_order(log, want, "lab.log");
+    free(back);
+    free(fwd);
+    free(log);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -553,6 +594,7 @@ int main(void)
         cmocka_unit_test(restore__nobreaks_keeps_the_sessions_breakpoints),
         cmocka_unit_test(reverse__a_command_list_that_only_looks_keeps_the_history),
         cmocka_unit_test(break__continue_in_a_script_run_by_the_commands_ends_them),
+        cmocka_unit_test(log__and_trace_of_a_lab_that_goes_back),
     };
     return cmocka_run_group_tests_name("walk_c", tests, setup, teardown);
 }
