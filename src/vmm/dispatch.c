@@ -65,13 +65,15 @@ static void stretch_begin(struct vmm *v, struct vm *vm)
 }
 
 /* ... and ends: its steps come off the call's budget, its cycles off the
- * slice. */
+ * slice.  A lone VM's slice does not run down: nothing ends it, and what
+ * it would hold depended on where runs were cut. */
 static void stretch_end(struct vmm *v)
 {
     const struct vm *vm = v->st_vm;
     uint64_t used = machine_steps(vm->view) - v->st_steps;
     v->st_left -= used < v->st_left ? used : v->st_left;
-    v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
+    if (v->slicing)
+        v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
 }
 
 /* The real PSW that runs VM, whose view's packed PSW is VW: its composed
@@ -370,6 +372,12 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->run_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
+    if (mx.reason == EXIT_BUDGET && !machine_sup(v->m) && machine_get_timer(v->m).pending) {
+        /* the CP's timer expired at the VM's last step: its trap, no step of
+         * the guest's, comes before the next one however the run is cut */
+        machine_run(v->m, 1, &mx); /* the trap, perhaps its HCALL, or a trap stop */
+        entry = mx.reason == EXIT_HOST;
+    }
     if (!entry && machine_sup(v->m)) {
         /* a trap was taken but its HCALL not yet run: finish the entry
          * (D then runs here, below, not in place) */
@@ -407,7 +415,8 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
 static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vmm_exit *ex)
 {
     check_limit(v, vm);
-    if (vm->state == VM_RUNNABLE) {
+    /* (hybrid interpretation's own step takes it, as it does mid-stretch) */
+    if (vm->state == VM_RUNNABLE && !(v->hybrid && machine_sup(vm->view))) {
         uint64_t s0 = machine_steps(vm->view);
         deliver_timer(v, vm); /* a step of its own, as on the bare machine */
         uint64_t used = machine_steps(vm->view) - s0;
@@ -416,6 +425,12 @@ static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vm
         if (used >= budget)
             return false;
         budget -= used;
+        if (used) { /* its cycles come off the slice before the timer is armed */
+            stretch_end(v);
+            stretch_begin(v, vm);
+            if (v->slicing && v->slice_left <= 0)
+                return false; /* the slice ended with it: pick() hands on */
+        }
     }
     if (vm->state != VM_RUNNABLE)
         return false;

@@ -37,9 +37,13 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
     if (!stop)
         stop = interp_watch_stop(vm, ex);
     /* counted, not traced, and not a dispatcher entry: no trap brought the
-     * CP here (docs/vmm.md) */
-    vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;
-    if (vm->state == VM_RUNNABLE && machine_cycles(vm->view) - c0 >= cycles) {
+     * CP here (docs/vmm.md).  Once, when the stretch ends: one cut short
+     * by the steps a run was given (or a debugging stop) goes on in the
+     * next, so that the count does not depend on how a run is cut. */
+    bool sliced = vm->state == VM_RUNNABLE && machine_cycles(vm->view) - c0 >= cycles;
+    if (sliced || vm->state != VM_RUNNABLE || !machine_sup(vm->view))
+        vm->stats.traps[TRAP_NONE][DISP_HYBRID]++;
+    if (sliced) {
         /* the slice ended during interpretation: the CP's timer, in effect.
          * Also when its last instruction left supervisor mode: the CP takes
          * the processor back all the same, and every change of hands is an
