@@ -12,7 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "progen.h"
+#include "tgm/nest.h"
+#include "tgm/timeline.h"
 #include "tgm/vmm.h"
 
 /* xorshift64*: the same draws on every platform */
@@ -205,11 +208,306 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
     }
 }
 
+/* ---- the timeline (docs/run.md) ---------------------------------------- */
+
+struct recorded {
+    struct tgm_timeline *t;
+    struct vmm *v;
+};
+static void to_timeline(void *ctx, const struct vmm_event *e)
+{
+    struct recorded *r = ctx;
+    timeline_event(r->t, r->v, e);
+}
+
+/* The JSON timeline of V (recorded in R) as written to NAME. */
+static char *timeline_json(struct recorded *r, const char *name)
+{
+    char path[CS_PATH], err[300];
+    cs_tmp_path(path, sizeof path, name);
+    if (timeline_write(r->t, r->v, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    char *json = cs_slurp(path, NULL);
+    assert_non_null(json);
+    return json;
+}
+
+/* "a direct slice for each stretch the VM executed directly (its cycles
+ * are the ones the control program charged it)", events "exactly the
+ * traps --stats reports" but hybrid stretches, and "slices never overlap":
+ * checked on the JSON of V's run. */
+static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t seed)
+{
+    uint64_t direct[VMM_MAX_VMS + 1] = {0}, end = 0;
+    static uint64_t ev[VMM_MAX_VMS + 1][TRAP_NCAUSES][DISP_COUNT];
+    memset(ev, 0, sizeof ev);
+    for (const char *l = json; (l = strstr(l, "\n{")) != NULL; l++) {
+        unsigned tid;
+        unsigned long long ts, dur;
+        char cause[16], disp[16];
+        if (sscanf(l, "\n{\"name\":\"%*[^\"]\",\"cat\":\"%*[a-z]\",\"ph\":\"X\",\"pid\":1,"
+                      "\"tid\":%u,\"ts\":%llu,\"dur\":%llu", &tid, &ts, &dur) == 3) {
+            if (ts < end)
+                fail_msg("seed %llu: a slice at %llu overlaps one ending at %llu",
+                         (unsigned long long)seed, ts, (unsigned long long)end);
+            end = ts + dur;
+            if (tid > 0 && tid <= VMM_MAX_VMS)
+                direct[tid] += dur;
+        } else if (sscanf(l, "\n{\"name\":\"%*[^\"]\",\"cat\":\"trap\",\"ph\":\"i\",\"s\":"
+                             "\"t\",\"pid\":1,\"tid\":%u,\"ts\":%llu,\"args\":{\"cause\":"
+                             "\"%15[a-z]\",\"disposition\":\"%15[a-z]\"",
+                          &tid, &ts, cause, disp) == 4) {
+            unsigned c = 0, d = 0;
+            while (c < TRAP_NCAUSES && strcmp(trap_cause_name(c), cause))
+                c++;
+            while (d < DISP_COUNT && strcmp(vmm_disposition_name((enum vmm_disposition)d), disp))
+                d++;
+            assert_true(tid > 0 && tid <= VMM_MAX_VMS && c < TRAP_NCAUSES && d < DISP_COUNT);
+            ev[tid][c][d]++;
+        }
+    }
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        struct vm_info in;
+        assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        if (direct[id + 1] != in.stats.guest_cycles)
+            fail_msg("seed %llu, VM %d: direct slices of %llu cycles, %llu charged",
+                     (unsigned long long)seed, id, (unsigned long long)direct[id + 1],
+                     (unsigned long long)in.stats.guest_cycles);
+        for (unsigned c = 0; c < TRAP_NCAUSES; c++)
+            for (int d = 0; d < DISP_COUNT; d++)
+                if (d != DISP_HYBRID && ev[id + 1][c][d] != in.stats.traps[c][d])
+                    fail_msg("seed %llu, VM %d: %llu %s/%s events, %llu counted",
+                             (unsigned long long)seed, id, (unsigned long long)ev[id + 1][c][d],
+                             trap_cause_name(c), vmm_disposition_name((enum vmm_disposition)d),
+                             (unsigned long long)in.stats.traps[c][d]);
+    }
+}
+
+/* The timelines of a run in one call and in calls of 1..7 steps are the
+ * same file, and add up to the statistics. */
+static void timeline__a_run_in_chunks_draws_as_one_run(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 150; seed++) {
+        struct rig c;
+        draw_rig(seed, &c);
+        struct vmm *a = build(seed, &c), *b = build(seed, &c);
+        struct recorded ra = {timeline_new(), a}, rb = {timeline_new(), b};
+        assert_true(ra.t && rb.t);
+        vmm_set_event_hook(a, to_timeline, &ra);
+        vmm_set_event_hook(b, to_timeline, &rb);
+        uint64_t s = seed;
+        run_chunked(a, &s, 0);
+        run_chunked(b, &s, 7);
+        char *x = timeline_json(&ra, "whole.json"), *y = timeline_json(&rb, "chunked.json");
+        if (strcmp(x, y))
+            fail_msg("seed %llu: the timelines differ", (unsigned long long)seed);
+        expect_timeline_adds_up(a, x, seed);
+        free(x);
+        free(y);
+        timeline_free(ra.t);
+        timeline_free(rb.t);
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+}
+
+/* "At most 1,000,000 events are kept; the JSON's otherData.dropped counts
+ * the rest": kept, not half of them. */
+static void timeline__keeps_a_million_events(void **state)
+{
+    (void)state;
+    struct rig c = {.n = 1, .slice = 100};
+    struct vmm *v = build(1, &c);
+    struct tgm_timeline *t = timeline_new();
+    assert_non_null(t);
+    struct vmm_event e = {0, TRAP_SVC, 300, 0, DISP_REFLECTED, TRAP_SVC};
+    for (unsigned i = 0; i < TIMELINE_MAX_EVENTS + 2; i++)
+        timeline_event(t, v, &e);
+    size_t dropped;
+    assert_int_equal(timeline_count(t, &dropped), TIMELINE_MAX_EVENTS);
+    assert_int_equal(dropped, 2);
+    timeline_free(t);
+    vmm_destroy(v);
+}
+
+/* ---- stacks of the machine-code control program (section 7) ------------- */
+
+static const uint8_t nest_input[] = "tg";
+
+/* The bare run of GUEST: halted within STEPS? */
+static struct machine *bare_run(const struct tgm_image *guest, uint64_t steps, bool *halted)
+{
+    struct machine_config mc = {.q = PG_W};
+    struct machine *m = machine_create(&mc);
+    char err[200];
+    assert_non_null(m);
+    assert_int_equal(image_load(m, guest, err, sizeof err), 0);
+    assert_int_equal(machine_console_input(m, nest_input, sizeof nest_input - 1), 0);
+    *halted = machine_run(m, steps, NULL) == EXIT_HALT;
+    return m;
+}
+
+static void nest_start(const struct tgm_image *guest, unsigned depth, bool vmm, bool log,
+                       struct nest_run *r)
+{
+    struct nest_run_opts o = {depth, PG_W, vmm, log, nest_input, sizeof nest_input - 1};
+    char err[200];
+    if (nest_run_start(NULL, guest, &o, r, err, sizeof err) != 0)
+        fail_msg("nest_run_start: %s", err);
+}
+
+/* A stack run in one call and in calls of 1..MAXB steps: the same
+ * machines, counters, trap logs and (on the C CP) CP state. */
+static void nest__a_stack_run_in_chunks_ends_as_one_run(void **state)
+{
+    (void)state;
+    unsigned compared = 0;
+    for (uint64_t seed = 0; compared < 60; seed++) {
+        struct tgm_image img;
+        pg_generate(seed, NULL, &img);
+        bool halted;
+        machine_destroy(bare_run(&img, 20000, &halted));
+        if (!halted) {
+            image_free(&img);
+            continue;
+        }
+        unsigned depth = 1 + compared % 3;
+        bool vmm = compared % 4 == 3;
+        struct nest_run a, b;
+        nest_start(&img, depth, vmm, compared % 2, &a);
+        nest_start(&img, depth, vmm, compared % 2, &b);
+        image_free(&img);
+        assert_true(nest_run_go(&a, UINT64_C(20000) * NEST_STEP_FACTOR));
+        uint64_t s = seed + 1, maxb = compared % 3 ? 5000 : 13;
+        while (!b.halted && b.steps < a.steps)
+            nest_run_go(&b, 1 + rnd(&s) % maxb);
+        char diff[300], what[80];
+        snprintf(what, sizeof what, "seed %llu, depth %u%s", (unsigned long long)seed, depth,
+                 vmm ? " on the C CP" : "");
+        if (!b.halted || a.steps != b.steps)
+            fail_msg("%s: the chunked run %s after %llu steps, the whole one halted after %llu",
+                     what, b.halted ? "halted" : "did not halt", (unsigned long long)b.steps,
+                     (unsigned long long)a.steps);
+        if (machine_compare(a.m, b.m, CMP_COUNTERS, "whole", "chunked", diff, sizeof diff) ||
+            machine_compare(a.real, b.real, CMP_COUNTERS, "whole", "chunked", diff,
+                            sizeof diff))
+            fail_msg("%s: %s", what, diff);
+        if (a.nlog != b.nlog || (a.nlog && memcmp(a.log, b.log, a.nlog * sizeof *a.log)))
+            fail_msg("%s: trap logs of %zu and %zu words differ", what, a.nlog, b.nlog);
+        if (vmm)
+            expect_same(a.vmm, b.vmm, what, seed);
+        nest_run_free(&a);
+        nest_run_free(&b);
+        compared++;
+    }
+}
+
+/* The guest proper of a halted stack compared with its bare run by hand,
+ * from the level-1 CP's words as cp.s keeps them (not nest_top_state): "" or
+ * the first difference in DIFF. */
+static void nest_by_hand(const struct nest_run *r, const struct machine *bare, char *diff,
+                         size_t len)
+{
+    const uint64_t *E = machine_mem(r->m), *B = machine_mem(bare);
+    const struct nest_map *map = &r->lay.map;
+    const uint64_t *cp1 = E + (r->lay.depth - 1) * map->k;
+    struct machine_timer t = machine_get_timer(bare);
+    size_t bl, nl;
+    const uint8_t *bo = machine_console_output(bare, &bl), *no = machine_console_output(r->m, &nl);
+    diff[0] = '\0';
+    for (uint32_t i = 0; i < PG_W && !diff[0]; i++)
+        if (E[r->lay.top_base + i] != B[i])
+            snprintf(diff, len, "E[%u]", i);
+    if (!diff[0] && cp1[map->vpsw] != machine_get_psw(bare))
+        snprintf(diff, len, "PSW");
+    else if (!diff[0] && ((cp1[map->vtarm] != 0) != t.armed ||
+                          (cp1[map->vtpend] != 0) != t.pending ||
+                          (t.armed && (int64_t)cp1[map->vrem] != t.remaining)))
+        snprintf(diff, len, "timer");
+    else if (!diff[0] && (bl != nl || memcmp(bo, no, bl) ||
+                          machine_console_input_used(r->m) != machine_console_input_used(bare)))
+        snprintf(diff, len, "console");
+}
+
+/* tgm check --nest's verdict, at depths 1..4, against the hand comparison
+ * of the same programs' bare and stacked runs (its trap log left aside):
+ * equivalent exactly when nothing differs by hand, with the built-in CP and
+ * with one whose timer accounting is a cycle off. */
+static void nest__check_agrees_with_a_comparison_by_hand(void **state)
+{
+    (void)state;
+    struct tgm_image cp;
+    char err[200];
+    assert_int_equal(nest_cp_image(&cp, err, sizeof err), 0);
+    const struct tgm_symbol *acct = image_symbol(&cp, "acct_exact");
+    assert_non_null(acct);
+    uint64_t w = cp.words[acct->value + 2];
+    assert_int_equal(GET_OP(w), OP_ADDI);
+    unsigned differ = 0, compared = 0;
+    for (uint64_t seed = 100; compared < 120; seed++) {
+        struct tgm_image img;
+        pg_generate(seed, NULL, &img);
+        bool halted;
+        struct machine *bare = bare_run(&img, 20000, &halted);
+        if (!halted) {
+            machine_destroy(bare);
+            image_free(&img);
+            continue;
+        }
+        unsigned depth = 1 + compared % 4;
+        bool broken = compared % 2;
+        cp.words[acct->value + 2] =
+            broken ? MAKE_INSN(OP_ADDI, GET_A(w), GET_B(w), TGM_TRAP_CYCLES - 1) : w;
+        struct nest_run_opts o = {depth, PG_W, compared % 5 == 4, false, nest_input,
+                                  sizeof nest_input - 1};
+        struct nest_check_result res;
+        assert_int_equal(nest_check(&cp, &img, &o, 20000, &res, err, sizeof err), 0);
+        struct nest_run r;
+        o.log_traps = compared % 3 == 0;
+        if (nest_run_start(&cp, &img, &o, &r, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        image_free(&img);
+        char hand[80] = "the stack did not halt";
+        if (nest_run_go(&r, UINT64_C(20000) * NEST_STEP_FACTOR))
+            nest_by_hand(&r, bare, hand, sizeof hand);
+        bool log = strncmp(res.diff, "trap", 4) == 0; /* the log only nest_check keeps */
+        if (res.equivalent != !hand[0] && !(log && !hand[0]))
+            fail_msg("seed %llu, depth %u%s: check says '%s', by hand '%s'",
+                     (unsigned long long)seed, depth, broken ? " (broken CP)" : "", res.diff,
+                     hand);
+        if (!broken && !res.equivalent)
+            fail_msg("seed %llu, depth %u: %s", (unsigned long long)seed, depth, res.diff);
+        differ += hand[0] != '\0';
+        nest_run_free(&r);
+        machine_destroy(bare);
+        compared++;
+    }
+    assert_true(differ > 0); /* the broken CP shows by hand */
+    image_free(&cp);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_review");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunks__a_run_in_chunks_ends_as_one_run),
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
+        cmocka_unit_test(nest__a_stack_run_in_chunks_ends_as_one_run),
+        cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
+        cmocka_unit_test(timeline__keeps_a_million_events),
+        cmocka_unit_test(nest__check_agrees_with_a_comparison_by_hand),
     };
-    return cmocka_run_group_tests_name("review", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("review", tests, group_setup, group_teardown);
 }

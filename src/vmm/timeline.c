@@ -96,7 +96,9 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
     t->gc[e->vm] = vi.stats.guest_cycles;
     if (t->n == t->cap) {
         size_t nc = t->cap ? 2 * t->cap : 1024;
-        struct tl_event *ne = nc <= TIMELINE_MAX_EVENTS ? realloc(t->ev, nc * sizeof *ne) : NULL;
+        if (nc > TIMELINE_MAX_EVENTS) /* the last doubling stops at the limit */
+            nc = TIMELINE_MAX_EVENTS;
+        struct tl_event *ne = nc > t->cap ? realloc(t->ev, nc * sizeof *ne) : NULL;
         if (!ne) {
             t->dropped++;
             return;
