@@ -208,6 +208,51 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
     }
 }
 
+/* vmm.h: vmm_state_load refuses a VM record out of range with one line
+ * naming its offset, and leaves the CP as it was: also when base + w
+ * wraps around 2^64, which made it pass as inside memory. */
+static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
+{
+    (void)state;
+    struct rig c;
+    draw_rig(5, &c);
+    struct vmm *v = build(5, &c);
+    vmm_run(v, 500, NULL);
+    uint8_t *buf, *was;
+    size_t len, wlen;
+    assert_int_equal(vmm_state_save(v, &buf, &len), 0);
+    assert_int_equal(vmm_state_save(v, &was, &wlen), 0);
+    /* the first record at 56: id, 32 bytes of name, then base and w */
+    static const struct {
+        size_t at;
+        uint64_t value;
+    } bad[] = {{96, UINT64_MAX - 7}, {104, UINT64_MAX - 7}, {96, UINT64_C(1) << 32},
+               {104, (UINT64_C(1) << 32) + 16}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        uint8_t *b = malloc(len);
+        assert_non_null(b);
+        memcpy(b, buf, len);
+        for (int i = 0; i < 8; i++)
+            b[bad[k].at + i] = (uint8_t)(bad[k].value >> (8 * i));
+        char err[300];
+        memset(err, 'x', sizeof err - 1); /* not a message of its own */
+        err[sizeof err - 1] = '\0';
+        assert_int_equal(vmm_state_load(v, b, len, err, sizeof err), -1);
+        if (strcmp(err, "offset 56: bad VM record"))
+            fail_msg("field at %zu = %#llx: '%s'", bad[k].at, (unsigned long long)bad[k].value,
+                     err);
+        free(b);
+        uint8_t *now;
+        size_t nlen;
+        assert_int_equal(vmm_state_save(v, &now, &nlen), 0);
+        assert_true(nlen == wlen && !memcmp(now, was, nlen));
+        free(now);
+    }
+    free(buf);
+    free(was);
+    vmm_destroy(v);
+}
+
 /* ---- the timeline (docs/run.md) ---------------------------------------- */
 
 struct recorded {
@@ -504,6 +549,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunks__a_run_in_chunks_ends_as_one_run),
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
+        cmocka_unit_test(restore__a_region_that_wraps_is_refused_at_its_record),
         cmocka_unit_test(nest__a_stack_run_in_chunks_ends_as_one_run),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(timeline__keeps_a_million_events),

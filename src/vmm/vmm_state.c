@@ -104,7 +104,8 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         const uint8_t *name = bytes_take(&r, sizeof nv->name);
         uint64_t base = bytes_get_le(&r, 8), w = bytes_get_le(&r, 8), state = bytes_get_le(&r, 8), lim = bytes_get_le(&r, 8);
         if (r.bad || id >= VMM_MAX_VMS || nv[id].live || state > VM_LIMIT || w < TGM_Q_MIN ||
-            base < VMM_K || base + w > q || !memchr(name, 0, sizeof nv->name)) {
+            base < VMM_K || base >= q || w > q - base || /* no sum to wrap */
+            !memchr(name, 0, sizeof nv->name)) {
             tgm_err(err, errlen, "offset %zu: bad VM record", at);
             goto out;
         }
@@ -134,8 +135,12 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         }
         struct machine_config mc = {.q = (uint32_t)w, .profile = v->profile};
         vm->view = machine_create_view(v->m, (uint32_t)base, (uint32_t)w, &mc);
+        if (!vm->view) {
+            tgm_err(err, errlen, "out of memory");
+            goto out;
+        }
         vm->live = true; /* so cleanup destroys the view */
-        if (!vm->view || machine_state_load(vm->view, vs, vlen, err, errlen) != 0) {
+        if (machine_state_load(vm->view, vs, vlen, err, errlen) != 0) {
             tgm_err_rebase(err, errlen, (size_t)(vs - buf)); /* an offset in BUF */
             goto out;
         }
