@@ -18,6 +18,8 @@
 #include "tgm/timeline.h"
 #include "tgm/vmm.h"
 
+static const uint8_t nest_input[] = "tg"; /* console input of the stacks and checks */
+
 /* xorshift64*: the same draws on every platform */
 static uint64_t rnd(uint64_t *s)
 {
@@ -154,15 +156,15 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
 
 /* The CP and its real machine saved (as the monitor's snapshot saves
  * them: no transient state) and restored into a fresh CP, OUT. */
-static struct vmm *save_restore(struct vmm *v, const struct rig *c)
+static struct vmm *save_restore(struct vmm *v)
 {
     uint8_t *cp, *real;
     size_t ncp, nreal;
     char err[300] = "";
     assert_int_equal(vmm_state_save(v, &cp, &ncp), 0);
     assert_int_equal(machine_state_save(vmm_machine(v), true, &real, &nreal), 0);
-    struct vmm_config cfg = {.q = 8192, .hybrid = c->hybrid,
-                             .profile = c->hybrid ? isa_profile_find("pdp10") : NULL};
+    struct vmm_config cfg = {.q = machine_q(vmm_machine(v)), .hybrid = vmm_hybrid(v),
+                             .profile = machine_profile(vmm_machine(v))};
     struct vmm *out = vmm_create(&cfg, err, sizeof err);
     assert_non_null(out);
     int rc = vmm_state_load(out, cp, ncp, err, sizeof err);
@@ -197,7 +199,7 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
             done += n;
         }
         expect_same(a, b, "before the save", seed);
-        struct vmm *r = save_restore(b, &c);
+        struct vmm *r = save_restore(b);
         expect_same(b, r, "restored", seed);
         vmm_destroy(b);
         run_chunked(a, &sb, 0);
@@ -251,6 +253,92 @@ static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
     free(buf);
     free(was);
     vmm_destroy(v);
+}
+
+/* ---- tgm check (section 6) ----------------------------------------------- */
+
+/* vmm_check's verdicts on generated programs, alone and together, plain
+ * and hybrid, on profiles where Theorem 1 holds and where it fails: each
+ * image is equivalent exactly when a comparison by hand of its bare run
+ * with its VM's view (every component and counter, both halted) finds
+ * nothing, alone and in one CP with the others. */
+static void check__verdicts_agree_with_a_comparison_by_hand(void **state)
+{
+    (void)state;
+    static const char *const profiles[] = {"virtualizable", "pdp10", "pdp11-45"};
+    unsigned equal = 0, differ = 0;
+    for (uint64_t seed = 1; seed <= 90; seed++) {
+        const struct isa_profile *prof = isa_profile_find(profiles[seed % 3]);
+        assert_non_null(prof);
+        bool hybrid = seed % 4 == 1;
+        size_t n = 1 + seed % 3;
+        struct tgm_image img[3];
+        const struct tgm_image *imgs[3];
+        for (size_t i = 0; i < n; i++) {
+            pg_generate(seed * 3 + i, prof, &img[i]);
+            imgs[i] = &img[i];
+        }
+        const uint64_t steps = 20000;
+        struct check_opts o = {.w = PG_W, .max_steps = steps, .slice = 150, .profile = prof,
+                               .hybrid = hybrid, .input = nest_input,
+                               .input_len = sizeof nest_input - 1};
+        struct check_result res[3];
+        char err[300];
+        if (vmm_check(imgs, n, &o, res, err, sizeof err) != 0)
+            fail_msg("vmm_check: %s", err);
+        /* by hand: the bare runs, then all in one CP (and each alone) */
+        struct machine *bare[3];
+        bool bare_halted[3];
+        for (size_t i = 0; i < n; i++) {
+            struct machine_config mc = {.q = PG_W, .profile = prof};
+            assert_non_null(bare[i] = machine_create(&mc));
+            assert_int_equal(image_load(bare[i], &img[i], err, sizeof err), 0);
+            assert_int_equal(machine_console_input(bare[i], o.input, o.input_len), 0);
+            bare_halted[i] = machine_run(bare[i], steps, NULL) == EXIT_HALT;
+        }
+        bool hand[3] = {true, true, true};
+        for (size_t together = 0; together < 2 && (together == 0 || n > 1); together++)
+            for (size_t first = 0; first < (together ? 1 : n); first++) {
+                struct vmm_config vc = {.q = VMM_K + 3 * PG_W, .profile = prof, .slice = 150,
+                                        .hybrid = hybrid};
+                struct vmm *v = vmm_create(&vc, err, sizeof err);
+                assert_non_null(v);
+                size_t k0 = together ? 0 : first, k1 = together ? n : first + 1;
+                for (size_t k = k0; k < k1; k++) {
+                    int id = vmm_vm_create(v, PG_W, NULL, err, sizeof err);
+                    assert_true(id >= 0);
+                    assert_int_equal(vmm_vm_load(v, id, &img[k], err, sizeof err), 0);
+                    assert_int_equal(vmm_vm_input(v, id, o.input, o.input_len), 0);
+                    assert_int_equal(vmm_vm_set_limit(v, id, steps), 0);
+                }
+                enum vmm_stop why;
+                while ((why = vmm_run(v, UINT64_MAX, NULL)) == VMMSTOP_BUDGET)
+                    ;
+                for (size_t k = k0; k < k1; k++) {
+                    struct vm_info in;
+                    assert_int_equal(vmm_vm_info(v, (int)(k - k0), &in), 0);
+                    char diff[300];
+                    if (why != VMMSTOP_DONE || !bare_halted[k] || in.state != VM_HALTED ||
+                        machine_compare(bare[k], vmm_vm_view(v, (int)(k - k0)), CMP_COUNTERS,
+                                        "bare", "vm", diff, sizeof diff))
+                        hand[k] = false;
+                }
+                vmm_destroy(v);
+            }
+        for (size_t i = 0; i < n; i++) {
+            if (res[i].equivalent != hand[i])
+                fail_msg("seed %llu, %s%s, image %zu of %zu: check says %s ('%s', '%s'), by "
+                         "hand %s", (unsigned long long)seed, profiles[seed % 3],
+                         hybrid ? " hybrid" : "", i, n,
+                         res[i].equivalent ? "equivalent" : "not", res[i].alone_diff,
+                         res[i].together_diff, hand[i] ? "equal" : "not");
+            equal += hand[i];
+            differ += !hand[i];
+            machine_destroy(bare[i]);
+            image_free(&img[i]);
+        }
+    }
+    assert_true(equal > 20 && differ > 5); /* both verdicts were reached */
 }
 
 /* ---- the timeline (docs/run.md) ---------------------------------------- */
@@ -378,8 +466,6 @@ static void timeline__keeps_a_million_events(void **state)
 
 /* ---- stacks of the machine-code control program (section 7) ------------- */
 
-static const uint8_t nest_input[] = "tg";
-
 /* The bare run of GUEST: halted within STEPS? */
 static struct machine *bare_run(const struct tgm_image *guest, uint64_t steps, bool *halted)
 {
@@ -444,6 +530,66 @@ static void nest__a_stack_run_in_chunks_ends_as_one_run(void **state)
             expect_same(a.vmm, b.vmm, what, seed);
         nest_run_free(&a);
         nest_run_free(&b);
+        compared++;
+    }
+}
+
+/* A stack saved after a random number of steps (the machine it runs on
+ * and, on the C CP, that CP) and restored into a fresh run goes on to end
+ * as one never saved, at depths 1..3. */
+static void nest__a_restored_stack_ends_as_one_never_saved(void **state)
+{
+    (void)state;
+    unsigned compared = 0;
+    for (uint64_t seed = 500; compared < 30; seed++) {
+        struct tgm_image img;
+        pg_generate(seed, NULL, &img);
+        bool halted;
+        machine_destroy(bare_run(&img, 20000, &halted));
+        if (!halted) {
+            image_free(&img);
+            continue;
+        }
+        unsigned depth = 1 + compared % 3;
+        bool vmm = compared % 2;
+        struct nest_run a, b, c;
+        nest_start(&img, depth, vmm, false, &a);
+        nest_start(&img, depth, vmm, false, &b);
+        nest_start(&img, depth, vmm, false, &c);
+        image_free(&img);
+        assert_true(nest_run_go(&a, UINT64_C(20000) * NEST_STEP_FACTOR));
+        uint64_t s = seed;
+        nest_run_go(&b, 1 + rnd(&s) % a.steps);
+        uint8_t *real;
+        size_t nreal;
+        char err[300] = "";
+        assert_int_equal(machine_state_save(b.real, true, &real, &nreal), 0);
+        if (vmm) {
+            struct vmm *r = save_restore(b.vmm);
+            vmm_destroy(c.vmm);
+            c.vmm = r;
+            c.real = vmm_machine(r);
+            c.m = vmm_vm_view(r, c.vm);
+        } else if (machine_state_load(c.real, real, nreal, err, sizeof err) != 0) {
+            fail_msg("%s", err);
+        }
+        free(real);
+        c.steps = b.steps;
+        assert_true(nest_run_go(&c, UINT64_C(20000) * NEST_STEP_FACTOR));
+        char diff[300];
+        if (a.steps != c.steps ||
+            machine_compare(a.m, c.m, CMP_COUNTERS, "never saved", "restored", diff,
+                            sizeof diff) ||
+            machine_compare(a.real, c.real, CMP_COUNTERS, "never saved", "restored", diff,
+                            sizeof diff))
+            fail_msg("seed %llu, depth %u%s, saved at step %llu: %s", (unsigned long long)seed,
+                     depth, vmm ? " on the C CP" : "", (unsigned long long)b.steps,
+                     a.steps != c.steps ? "steps differ" : diff);
+        if (vmm)
+            expect_same(a.vmm, c.vmm, "restored stack", seed);
+        nest_run_free(&a);
+        nest_run_free(&b);
+        nest_run_free(&c);
         compared++;
     }
 }
@@ -551,7 +697,9 @@ int main(void)
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
         cmocka_unit_test(restore__a_region_that_wraps_is_refused_at_its_record),
         cmocka_unit_test(nest__a_stack_run_in_chunks_ends_as_one_run),
+        cmocka_unit_test(nest__a_restored_stack_ends_as_one_never_saved),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
+        cmocka_unit_test(check__verdicts_agree_with_a_comparison_by_hand),
         cmocka_unit_test(timeline__keeps_a_million_events),
         cmocka_unit_test(nest__check_agrees_with_a_comparison_by_hand),
     };
