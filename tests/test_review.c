@@ -255,6 +255,39 @@ static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
     vmm_destroy(v);
 }
 
+/* A run stopped at every write of watched words (each VM's E[0], which its
+ * traps write, and a word of its trap handler's) and at a breakpoint, and
+ * continued, ends as the same run not debugged. */
+static void watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched(void **state)
+{
+    (void)state;
+    unsigned stops = 0;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        struct rig c;
+        draw_rig(seed, &c);
+        struct vmm *a = build(seed, &c), *b = build(seed, &c);
+        for (int id = 0; id < c.n; id++) {
+            struct vm_info in;
+            assert_int_equal(vmm_vm_info(b, id, &in), 0);
+            assert_int_equal(machine_watch(vmm_machine(b), in.base, WATCH_WRITE), 0);
+            assert_int_equal(machine_watch(vmm_machine(b), in.base + 2, WATCH_WRITE), 0);
+            if (seed % 2) /* and the trap handler's first instruction */
+                assert_int_equal(machine_break_exec(vmm_machine(b), in.base + 128, true), 0);
+        }
+        uint64_t s = seed;
+        run_chunked(a, &s, 0);
+        enum vmm_stop why;
+        while ((why = vmm_run(b, UINT64_MAX, NULL)) != VMMSTOP_DONE) {
+            assert_int_equal(why, VMMSTOP_DEBUG);
+            stops++;
+        }
+        expect_same(a, b, "watched", seed);
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+    assert_true(stops > 1000);
+}
+
 /* ---- tgm check (section 6) ----------------------------------------------- */
 
 /* vmm_check's verdicts on generated programs, alone and together, plain
@@ -700,6 +733,7 @@ int main(void)
         cmocka_unit_test(nest__a_restored_stack_ends_as_one_never_saved),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(check__verdicts_agree_with_a_comparison_by_hand),
+        cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),
         cmocka_unit_test(timeline__keeps_a_million_events),
         cmocka_unit_test(nest__check_agrees_with_a_comparison_by_hand),
     };

@@ -372,11 +372,16 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     v->run_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
-    if (mx.reason == EXIT_BUDGET && !machine_sup(v->m) && machine_get_timer(v->m).pending) {
+    if ((mx.reason == EXIT_BUDGET || mx.reason == EXIT_WATCH) && !machine_sup(v->m) &&
+        machine_get_timer(v->m).pending) {
         /* the CP's timer expired at the VM's last step: its trap, no step of
-         * the guest's, comes before the next one however the run is cut */
-        machine_run(v->m, 1, &mx); /* the trap, perhaps its HCALL, or a trap stop */
-        entry = mx.reason == EXIT_HOST;
+         * the guest's, comes before the next one however the run is cut or
+         * stopped (a watchpoint's stop is still reported) */
+        struct machine_exit tx;
+        machine_run(v->m, 1, &tx); /* the trap, perhaps its HCALL, or a trap stop */
+        entry = tx.reason == EXIT_HOST;
+        if (mx.reason == EXIT_BUDGET)
+            mx = tx;
     }
     if (!entry && machine_sup(v->m)) {
         /* a trap was taken but its HCALL not yet run: finish the entry
