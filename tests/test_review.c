@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "progen.h"
 #include "tgm/nest.h"
 #include "tgm/timeline.h"
@@ -286,6 +287,65 @@ static void watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched(void **s
         vmm_destroy(b);
     }
     assert_true(stops > 1000);
+}
+
+/* ---- the monitor's snapshots (docs/monitor.md) ----------------------------- */
+
+/* A monitor session of the rig C for SEED: its VMs named, limited and
+ * given input by the monitor's commands. */
+static struct mon *mon_rig(FILE *sink, uint64_t seed, const struct rig *c)
+{
+    struct mon *m = mon_create(sink, sink);
+    assert_non_null(m);
+    ms_cmd(m, "set cp-memory 8192; set slice %llu%s", (unsigned long long)c->slice,
+           c->hybrid ? "; set cp-profile pdp10; set hybrid on" : "");
+    for (int i = 0; i < c->n; i++) {
+        struct tgm_image img;
+        char err[256];
+        ms_cmd(m, "vm create g%c%d %u", 'z' - i, i, PG_W); /* names not in id order */
+        pg_generate(seed * 11 + (uint64_t)i, NULL, &img);
+        assert_int_equal(vmm_vm_load(mon_vmm(m), i, &img, err, sizeof err), 0);
+        image_free(&img);
+        ms_cmd(m, "vm limit g%c%d %llu; vm input g%c%d %s", 'z' - i, i,
+               (unsigned long long)c->limit[i], 'z' - i, i, c->input[i]);
+    }
+    ms_cmd(m, "vm select g%c%d", 'z' - (int)(seed % (uint64_t)c->n), (int)(seed % (uint64_t)c->n));
+    return m;
+}
+
+/* 'save' after a random number of steps and 'restore' in a new session:
+ * the control program, its VMs (names, order, limits, console input half
+ * read, statistics) and the real machine are as saved, and 'go' from there
+ * ends as the session never saved. */
+static void snapshot__a_restored_session_runs_on_as_one_never_saved(void **state)
+{
+    (void)state;
+    FILE *sink = fopen("/dev/null", "w");
+    assert_non_null(sink);
+    char path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "session.snap");
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        struct rig c;
+        draw_rig(seed, &c);
+        struct mon *a = mon_rig(sink, seed, &c), *b = mon_create(sink, sink);
+        assert_non_null(b);
+        uint64_t s = seed;
+        ms_cmd(a, "set limit 0; go for %llu", (unsigned long long)(1 + rnd(&s) % 3000));
+        ms_cmd(a, "save %s", path);
+        ms_cmd(b, "set limit 0; restore %s", path);
+        expect_same(mon_vmm(a), mon_vmm(b), "restored", seed);
+        ms_cmd(a, "go");
+        ms_cmd(b, "go");
+        for (int id = 0; id < c.n; id++) {
+            struct vm_info in;
+            assert_int_equal(vmm_vm_info(mon_vmm(a), id, &in), 0);
+            assert_int_not_equal(in.state, VM_RUNNABLE); /* 'go' ran them to the end */
+        }
+        expect_same(mon_vmm(a), mon_vmm(b), "run on after the restore", seed);
+        mon_destroy(a);
+        mon_destroy(b);
+    }
+    fclose(sink);
 }
 
 /* ---- tgm check (section 6) ----------------------------------------------- */
@@ -733,6 +793,7 @@ int main(void)
         cmocka_unit_test(nest__a_restored_stack_ends_as_one_never_saved),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(check__verdicts_agree_with_a_comparison_by_hand),
+        cmocka_unit_test(snapshot__a_restored_session_runs_on_as_one_never_saved),
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),
         cmocka_unit_test(timeline__keeps_a_million_events),
         cmocka_unit_test(nest__check_agrees_with_a_comparison_by_hand),
