@@ -35,6 +35,15 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
         rv_run_chunked(a, &s, 0);
         rv_run_chunked(b, &s, seed % 2 ? 7 : 300);
         rv_expect_same(a, b, "chunked", seed);
+        /* VMs stopped at their limits run on when the limits are raised */
+        for (int id = 0; id < c.n; id++) {
+            uint64_t more = c.limit[id] + rv_rnd(&s) % 1000;
+            assert_int_equal(vmm_vm_set_limit(a, id, more), 0);
+            assert_int_equal(vmm_vm_set_limit(b, id, more), 0);
+        }
+        rv_run_chunked(a, &s, 0);
+        rv_run_chunked(b, &s, seed % 2 ? 300 : 7);
+        rv_expect_same(a, b, "chunked, the limits raised", seed);
         vmm_destroy(a);
         vmm_destroy(b);
     }
