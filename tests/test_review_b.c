@@ -124,6 +124,37 @@ static void nest_start(const struct tgm_image *guest, unsigned depth, bool vmm, 
         fail_msg("nest_run_start: %s", err);
 }
 
+/* IMG := the guest of SEED, if it halts within 20,000 steps bare. */
+static bool halting_guest(uint64_t seed, struct tgm_image *img)
+{
+    bool halted;
+    pg_generate(seed, NULL, img);
+    machine_destroy(bare_run(img, 20000, &halted));
+    if (!halted)
+        image_free(img);
+    return halted;
+}
+
+/* Two runs of one stack, both halted, equal in steps, the machine holding
+ * the stack and the one it runs on (counters too), the trap logs and (on
+ * the C CP) the CP; WHAT says which. */
+static void expect_same_stack(const struct nest_run *a, const struct nest_run *b,
+                              const char *what, uint64_t seed)
+{
+    char diff[300];
+    if (!b->halted || a->steps != b->steps)
+        fail_msg("%s: %s after %llu steps, the other halted after %llu", what,
+                 b->halted ? "halted" : "did not halt", (unsigned long long)b->steps,
+                 (unsigned long long)a->steps);
+    if (machine_compare(a->m, b->m, CMP_COUNTERS, "one", "other", diff, sizeof diff) ||
+        machine_compare(a->real, b->real, CMP_COUNTERS, "one", "other", diff, sizeof diff))
+        fail_msg("%s: %s", what, diff);
+    if (a->nlog != b->nlog || (a->nlog && memcmp(a->log, b->log, a->nlog * sizeof *a->log)))
+        fail_msg("%s: trap logs of %zu and %zu words differ", what, a->nlog, b->nlog);
+    if (a->vmm)
+        rv_expect_same(a->vmm, b->vmm, what, seed);
+}
+
 /* A stack run in one call and in calls of 1..MAXB steps: the same
  * machines, counters, trap logs and (on the C CP) CP state. */
 static void nest__a_stack_run_in_chunks_ends_as_one_run(void **state)
@@ -132,13 +163,8 @@ static void nest__a_stack_run_in_chunks_ends_as_one_run(void **state)
     unsigned compared = 0;
     for (uint64_t seed = 0; compared < 60; seed++) {
         struct tgm_image img;
-        pg_generate(seed, NULL, &img);
-        bool halted;
-        machine_destroy(bare_run(&img, 20000, &halted));
-        if (!halted) {
-            image_free(&img);
+        if (!halting_guest(seed, &img))
             continue;
-        }
         unsigned depth = 1 + compared % 3;
         bool vmm = compared % 4 == 3;
         struct nest_run a, b;
@@ -149,21 +175,10 @@ static void nest__a_stack_run_in_chunks_ends_as_one_run(void **state)
         uint64_t s = seed + 1, maxb = compared % 3 ? 5000 : 13;
         while (!b.halted && b.steps < a.steps)
             nest_run_go(&b, 1 + rv_rnd(&s) % maxb);
-        char diff[300], what[80];
-        snprintf(what, sizeof what, "seed %llu, depth %u%s", (unsigned long long)seed, depth,
-                 vmm ? " on the C CP" : "");
-        if (!b.halted || a.steps != b.steps)
-            fail_msg("%s: the chunked run %s after %llu steps, the whole one halted after %llu",
-                     what, b.halted ? "halted" : "did not halt", (unsigned long long)b.steps,
-                     (unsigned long long)a.steps);
-        if (machine_compare(a.m, b.m, CMP_COUNTERS, "whole", "chunked", diff, sizeof diff) ||
-            machine_compare(a.real, b.real, CMP_COUNTERS, "whole", "chunked", diff,
-                            sizeof diff))
-            fail_msg("%s: %s", what, diff);
-        if (a.nlog != b.nlog || (a.nlog && memcmp(a.log, b.log, a.nlog * sizeof *a.log)))
-            fail_msg("%s: trap logs of %zu and %zu words differ", what, a.nlog, b.nlog);
-        if (vmm)
-            rv_expect_same(a.vmm, b.vmm, what, seed);
+        char what[80];
+        snprintf(what, sizeof what, "seed %llu, depth %u%s, chunked", (unsigned long long)seed,
+                 depth, vmm ? " on the C CP" : "");
+        expect_same_stack(&a, &b, what, seed);
         nest_run_free(&a);
         nest_run_free(&b);
         compared++;
@@ -179,13 +194,8 @@ static void nest__a_restored_stack_ends_as_one_never_saved(void **state)
     unsigned compared = 0;
     for (uint64_t seed = 500; compared < 30; seed++) {
         struct tgm_image img;
-        pg_generate(seed, NULL, &img);
-        bool halted;
-        machine_destroy(bare_run(&img, 20000, &halted));
-        if (!halted) {
-            image_free(&img);
+        if (!halting_guest(seed, &img))
             continue;
-        }
         unsigned depth = 1 + compared % 3;
         bool vmm = compared % 2;
         struct nest_run a, b, c;
@@ -212,17 +222,11 @@ static void nest__a_restored_stack_ends_as_one_never_saved(void **state)
         free(real);
         c.steps = b.steps;
         assert_true(nest_run_go(&c, UINT64_C(20000) * NEST_STEP_FACTOR));
-        char diff[300];
-        if (a.steps != c.steps ||
-            machine_compare(a.m, c.m, CMP_COUNTERS, "never saved", "restored", diff,
-                            sizeof diff) ||
-            machine_compare(a.real, c.real, CMP_COUNTERS, "never saved", "restored", diff,
-                            sizeof diff))
-            fail_msg("seed %llu, depth %u%s, saved at step %llu: %s", (unsigned long long)seed,
-                     depth, vmm ? " on the C CP" : "", (unsigned long long)b.steps,
-                     a.steps != c.steps ? "steps differ" : diff);
-        if (vmm)
-            rv_expect_same(a.vmm, c.vmm, "restored stack", seed);
+        char what[80];
+        snprintf(what, sizeof what, "seed %llu, depth %u%s, restored at step %llu",
+                 (unsigned long long)seed, depth, vmm ? " on the C CP" : "",
+                 (unsigned long long)b.steps);
+        expect_same_stack(&a, &c, what, seed);
         nest_run_free(&a);
         nest_run_free(&b);
         nest_run_free(&c);
@@ -255,6 +259,25 @@ static void nest_by_hand(const struct nest_run *r, const struct machine *bare, c
     else if (!diff[0] && (bl != nl || memcmp(bo, no, bl) ||
                           machine_console_input_used(r->m) != machine_console_input_used(bare)))
         snprintf(diff, len, "console");
+    /* the figures add up: level 1 reflected every trap the bare machine
+     * took, by cause, and each level's entries are its causes' sum */
+    struct machine_counters bc = machine_get_counters(bare);
+    struct nest_level lv;
+    nest_level_read(&r->lay, E, 1, &lv);
+    for (unsigned c = 1; c < TRAP_NCAUSES && !diff[0]; c++)
+        if (lv.rtraps[c] != bc.traps[c])
+            snprintf(diff, len, "%s traps: bare %llu, level 1 reflected %llu",
+                     trap_cause_name(c), (unsigned long long)bc.traps[c],
+                     (unsigned long long)lv.rtraps[c]);
+    for (unsigned l = 1; l <= r->lay.depth && !diff[0]; l++) {
+        nest_level_read(&r->lay, E, l, &lv);
+        uint64_t sum = 0;
+        for (unsigned c = 0; c < TRAP_NCAUSES; c++)
+            sum += lv.causes[c];
+        if (sum != lv.entries)
+            snprintf(diff, len, "level %u: %llu entries, %llu by cause", l,
+                     (unsigned long long)lv.entries, (unsigned long long)sum);
+    }
 }
 
 /* tgm check --nest's verdict, at depths 1..4, against the hand comparison
