@@ -242,9 +242,11 @@ static char *timeline_json(struct recorded *r, const char *name)
 }
 
 /* "a direct slice for each stretch the VM executed directly (its cycles
- * are the ones the control program charged it)", events "exactly the
- * traps --stats reports" but hybrid stretches, and "slices never overlap":
- * checked on the JSON of V's run. */
+ * are the ones the control program charged it)", a control program slice
+ * for "the trap sequence, the dispatcher, ..." (its cycles those of the
+ * trap sequences and HCALLs), events "exactly the traps --stats reports"
+ * but hybrid stretches, and "slices never overlap": checked on the JSON of
+ * V's run, recorded from its start. */
 static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t seed)
 {
     uint64_t direct[VMM_MAX_VMS + 1] = {0}, end = 0;
@@ -260,7 +262,7 @@ static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t se
                 fail_msg("seed %llu: a slice at %llu overlaps one ending at %llu",
                          (unsigned long long)seed, ts, (unsigned long long)end);
             end = ts + dur;
-            if (tid > 0 && tid <= VMM_MAX_VMS)
+            if (tid <= VMM_MAX_VMS) /* 0: the control program's */
                 direct[tid] += dur;
         } else if (sscanf(l, "\n{\"name\":\"%*[^\"]\",\"cat\":\"trap\",\"ph\":\"i\",\"s\":"
                              "\"t\",\"pid\":1,\"tid\":%u,\"ts\":%llu,\"args\":{\"cause\":"
@@ -275,9 +277,12 @@ static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t se
             ev[tid][c][d]++;
         }
     }
+    uint64_t cp = 0, all = direct[0], now = machine_cycles(vmm_machine(v));
     for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
         struct vm_info in;
         assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        cp += in.stats.cp_cycles;
+        all += direct[id + 1];
         if (direct[id + 1] != in.stats.guest_cycles)
             fail_msg("seed %llu, VM %d: direct slices of %llu cycles, %llu charged",
                      (unsigned long long)seed, id, (unsigned long long)direct[id + 1],
@@ -290,6 +295,13 @@ static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t se
                              trap_cause_name(c), vmm_disposition_name((enum vmm_disposition)d),
                              (unsigned long long)in.stats.traps[c][d]);
     }
+    /* the control program's slices are its trap sequences and HCALLs, and
+     * with the VMs' they fill the real machine's time */
+    if (direct[0] != cp || all != now)
+        fail_msg("seed %llu: control program slices of %llu cycles (%llu charged), all slices "
+                 "%llu of %llu real cycles", (unsigned long long)seed,
+                 (unsigned long long)direct[0], (unsigned long long)cp,
+                 (unsigned long long)all, (unsigned long long)now);
 }
 
 /* The timelines of a run in one call and in calls of 1..7 steps are the

@@ -23,6 +23,8 @@ struct tl_event {
     uint32_t p;
     int16_t vm;      /* its track (tl_lane) */
     uint8_t cause, disp, reflected;
+    bool trapped;    /* a real trap brought it (a CP entry), not a step
+                        limit, a hybrid stretch or a delivery alone */
 };
 
 /* A track per VM: track k < VMM_MAX_VMS is VM id k's; a VM made in an id
@@ -40,6 +42,7 @@ struct tgm_timeline {
     struct tl_event *ev;
     size_t n, cap, dropped;
     uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
+    uint64_t en[VMM_MAX_VMS]; /* and its CP entries */
     int nvm;                  /* highest VM id seen + 1 */
     int16_t track[VMM_MAX_VMS]; /* each id's track beyond the ids', + 1; 0: its own */
     int nextra;                 /* tracks beyond the ids' */
@@ -87,13 +90,15 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->track[e->vm] = (int16_t)++t->nextra;
         k = VMM_MAX_VMS + t->nextra - 1;
         tr = &t->tr[k];
-        t->gc[e->vm] = 0;
+        t->gc[e->vm] = t->en[e->vm] = 0;
     }
     if (!tr->seen)
         *tr = (struct tl_track){true, "", vi.base, vi.w};
     snprintf(tr->name, sizeof tr->name, "%s", vi.name);
     uint64_t direct = vi.stats.guest_cycles - t->gc[e->vm];
+    bool trapped = vi.stats.entries != t->en[e->vm];
     t->gc[e->vm] = vi.stats.guest_cycles;
+    t->en[e->vm] = vi.stats.entries;
     if (t->n == t->cap) {
         size_t nc = t->cap ? 2 * t->cap : 1024;
         if (nc > TIMELINE_MAX_EVENTS) /* the last doubling stops at the limit */
@@ -108,7 +113,7 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
     }
     t->ev[t->n++] = (struct tl_event){machine_get_counters(vmm_machine(v)).cycles, direct,
                                       e->p, (int16_t)k, e->cause, (uint8_t)e->disp,
-                                      e->reflected};
+                                      e->reflected, trapped};
     if (e->vm + 1 > t->nvm)
         t->nvm = e->vm + 1;
 }
@@ -140,6 +145,7 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
         t->tr[VMM_MAX_VMS + --t->nextra].seen = false;
     }
     t->nvm = 0;
+    struct vm_info vi;
     for (int id = 0; id < VMM_MAX_VMS; id++) {
         int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
         if (!used[id])
@@ -147,6 +153,8 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
         if (used[id] || used[k])
             t->nvm = id + 1;
         t->gc[id] = gc[k];
+        /* every entry is an event: the entries now are those at the last */
+        t->en[id] = vmm_vm_info(v, id, &vi) == 0 ? vi.stats.entries : 0;
     }
 }
 
@@ -158,7 +166,8 @@ static void stretches(const struct tgm_timeline *t, uint64_t *start, uint64_t *e
     for (size_t i = 0; i < t->n; i++) {
         const struct tl_event *e = &t->ev[i];
         /* the trap sequence and the HCALL that brought the event are the CP's */
-        uint64_t stop = e->t >= TGM_TRAP_CYCLES ? e->t - TGM_TRAP_CYCLES : e->t;
+        uint64_t cp = e->trapped ? TGM_TRAP_CYCLES + CYC_HCALL : 0;
+        uint64_t stop = e->t >= cp ? e->t - cp : 0;
         if (stop < prev)
             stop = prev;
         uint64_t s = stop >= e->direct ? stop - e->direct : 0;
