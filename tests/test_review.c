@@ -333,6 +333,52 @@ static void timeline__a_run_in_chunks_draws_as_one_run(void **state)
     }
 }
 
+/* Gone back in time (the state saved at a random point loaded again, as
+ * reverse execution does) and rewound, a timeline records the run on from
+ * there as if it had never gone further: the same file as a straight run. */
+static void timeline__rewound_after_going_back_draws_as_one_run(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 150; seed++) {
+        struct rv_rig c;
+        rv_draw_rig(seed, &c);
+        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
+        struct recorded ra = {timeline_new(), a}, rb = {timeline_new(), b};
+        assert_true(ra.t && rb.t);
+        vmm_set_event_hook(a, to_timeline, &ra);
+        vmm_set_event_hook(b, to_timeline, &rb);
+        uint64_t s = seed;
+        vmm_run(b, 1 + rv_rnd(&s) % 2000, NULL);
+        uint8_t *cp, *real;
+        size_t ncp, nreal;
+        char err[300] = "";
+        struct vmm_transient tr;
+        assert_int_equal(vmm_state_save(b, &cp, &ncp), 0);
+        assert_int_equal(machine_state_save(vmm_machine(b), true, &real, &nreal), 0);
+        vmm_transient_get(b, &tr);
+        vmm_run(b, 1 + rv_rnd(&s) % 2000, NULL);
+        if (vmm_state_load(b, cp, ncp, err, sizeof err) != 0 ||
+            machine_state_load(vmm_machine(b), real, nreal, err, sizeof err) != 0)
+            fail_msg("seed %llu: %s", (unsigned long long)seed, err);
+        vmm_transient_set(b, &tr);
+        timeline_rewind(rb.t, b);
+        free(cp);
+        free(real);
+        rv_run_chunked(a, &s, 0);
+        rv_run_chunked(b, &s, 0);
+        rv_expect_same(a, b, "gone back", seed);
+        char *x = timeline_json(&ra, "straight.json"), *y = timeline_json(&rb, "rewound.json");
+        if (strcmp(x, y))
+            fail_msg("seed %llu: the rewound timeline differs", (unsigned long long)seed);
+        free(x);
+        free(y);
+        timeline_free(ra.t);
+        timeline_free(rb.t);
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+}
+
 /* "At most 1,000,000 events are kept; the JSON's otherData.dropped counts
  * the rest": kept, not half of them. */
 static void timeline__keeps_a_million_events(void **state)
@@ -373,6 +419,7 @@ int main(void)
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(snapshot__a_restored_session_runs_on_as_one_never_saved),
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),
+        cmocka_unit_test(timeline__rewound_after_going_back_draws_as_one_run),
         cmocka_unit_test(timeline__keeps_a_million_events),
     };
     return cmocka_run_group_tests_name("review", tests, group_setup, group_teardown);

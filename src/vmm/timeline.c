@@ -36,6 +36,7 @@ struct tl_track {
     bool seen;
     char name[VMM_NAME_MAX + 1]; /* the VM's, as it was when seen */
     uint32_t base, w;
+    uint64_t before; /* the VM's events before its first one here */
 };
 
 struct tgm_timeline {
@@ -67,6 +68,16 @@ void timeline_free(struct tgm_timeline *t)
     free(t);
 }
 
+/* The events a VM's statistics count: all but its hybrid stretches. */
+static uint64_t vm_events(const struct vm_stats *s)
+{
+    uint64_t n = 0;
+    for (int c = 0; c < TRAP_NCAUSES; c++)
+        for (int d = 0; d < DISP_COUNT; d++)
+            n += d == DISP_HYBRID ? 0 : s->traps[c][d];
+    return n;
+}
+
 size_t timeline_count(const struct tgm_timeline *t, size_t *dropped)
 {
     if (dropped)
@@ -92,8 +103,8 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         tr = &t->tr[k];
         t->gc[e->vm] = t->en[e->vm] = 0;
     }
-    if (!tr->seen)
-        *tr = (struct tl_track){true, "", vi.base, vi.w};
+    if (!tr->seen) /* (the statistics count E already) */
+        *tr = (struct tl_track){true, "", vi.base, vi.w, vm_events(&vi.stats) - 1};
     snprintf(tr->name, sizeof tr->name, "%s", vi.name);
     uint64_t direct = vi.stats.guest_cycles - t->gc[e->vm];
     bool trapped = vi.stats.entries != t->en[e->vm];
@@ -127,9 +138,26 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
         *t = (struct tgm_timeline){.ev = ev, .cap = cap};
         return;
     }
+    /* A VM's statistics, as they are now, count its events so far; real
+     * time alone cannot tell the events at the present cycle from those
+     * after it (hybrid interpretation takes none).  Events after the
+     * present are the last ones, whatever their VMs. */
     uint64_t now = machine_get_counters(vmm_machine(v)).cycles;
-    while (t->n && t->ev[t->n - 1].t > now)
-        t->n--;
+    uint64_t keep[TL_TRACKS], seen[TL_TRACKS] = {0};
+    struct vm_info vi;
+    for (int k = 0; k < TL_TRACKS; k++)
+        keep[k] = UINT64_MAX;
+    for (int id = 0; id < VMM_MAX_VMS; id++) {
+        int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+        if (t->tr[k].seen && vmm_vm_info(v, id, &vi) == 0) {
+            uint64_t n = vm_events(&vi.stats);
+            keep[k] = n > t->tr[k].before ? n - t->tr[k].before : 0;
+        }
+    }
+    size_t n = 0;
+    while (n < t->n && t->ev[n].t <= now && seen[t->ev[n].vm] < keep[t->ev[n].vm])
+        seen[t->ev[n++].vm]++;
+    t->n = n;
     /* a track's guest cycles at its last event are the sum of its directs */
     bool used[TL_TRACKS] = {false};
     for (size_t i = 0; i < t->n; i++) {
@@ -145,7 +173,6 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
         t->tr[VMM_MAX_VMS + --t->nextra].seen = false;
     }
     t->nvm = 0;
-    struct vm_info vi;
     for (int id = 0; id < VMM_MAX_VMS; id++) {
         int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
         if (!used[id])
