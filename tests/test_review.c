@@ -53,9 +53,26 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
  * a fresh control program, a run goes on exactly as one never saved:
  * mid slice, mid hybrid stretch, with virtual timers pending, VMs at their
  * limits and console input half read. */
+enum { MID_HYBRID, TIMER_PENDING, AT_LIMIT, INPUT_HALF_READ, NCORNERS };
+
+/* Count in SEEN the corners V is in. */
+static void corners(struct vmm *v, unsigned *seen)
+{
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        struct vm_info in;
+        struct machine *view = vmm_vm_view(v, id);
+        assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        seen[MID_HYBRID] += vmm_hybrid(v) && in.state == VM_RUNNABLE && machine_sup(view);
+        seen[TIMER_PENDING] += machine_get_timer(view).pending;
+        seen[AT_LIMIT] += in.state == VM_LIMIT;
+        seen[INPUT_HALF_READ] += machine_console_input_used(view) == 1; /* of 2 */
+    }
+}
+
 static void restore__a_restored_run_ends_as_one_never_saved(void **state)
 {
     (void)state;
+    unsigned seen[NCORNERS] = {0};
     for (uint64_t seed = 1; seed <= 400; seed++) {
         struct rv_rig c;
         rv_draw_rig(seed, &c);
@@ -69,6 +86,7 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
             done += n;
         }
         rv_expect_same(a, b, "before the save", seed);
+        corners(b, seen);
         struct vmm *r = rv_save_restore(b);
         rv_expect_same(b, r, "restored", seed);
         vmm_destroy(b);
@@ -78,6 +96,9 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
         vmm_destroy(a);
         vmm_destroy(r);
     }
+    for (int k = 0; k < NCORNERS; k++) /* each corner was saved in a few times */
+        if (seen[k] < 3)
+            fail_msg("corner %d saved in %u times", k, seen[k]);
 }
 
 /* vmm.h: vmm_state_load refuses a VM record out of range with one line
