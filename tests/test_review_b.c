@@ -256,7 +256,7 @@ static void nest_by_hand(const struct nest_run *r, const struct machine *bare, c
                           (cp1[map->vtpend] != 0) != t.pending ||
                           (t.armed && (int64_t)cp1[map->vrem] != t.remaining)))
         snprintf(diff, len, "timer");
-    else if (!diff[0] && (bl != nl || memcmp(bo, no, bl) ||
+    else if (!diff[0] && (bl != nl || (bl && memcmp(bo, no, bl)) ||
                           machine_console_input_used(r->m) != machine_console_input_used(bare)))
         snprintf(diff, len, "console");
     /* the figures add up: level 1 reflected every trap the bare machine
