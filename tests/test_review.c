@@ -238,6 +238,51 @@ static void snapshot__a_restored_session_runs_on_as_one_never_saved(void **state
     fclose(sink);
 }
 
+/* A machine state with a bad field is refused with one line naming the
+ * field's offset (it said "state is inconsistent (console, trap or PSW
+ * field)" with none), and the machine is left as it was. */
+static void restore__a_bad_machine_state_field_is_named_at_its_offset(void **state)
+{
+    (void)state;
+    struct machine_config mc = {.q = 64};
+    struct machine *m = machine_create(&mc);
+    assert_non_null(m);
+    assert_int_equal(machine_console_input(m, (const uint8_t *)"ab", 2), 0);
+    machine_console_get(m);
+    uint8_t *buf, *was, *now;
+    size_t len, wlen, nlen;
+    assert_int_equal(machine_state_save(m, true, &buf, &len), 0);
+    assert_int_equal(machine_state_save(m, true, &was, &wlen), 0);
+    size_t flags = 32 + strlen(machine_profile(m)->name), psw = flags + 8, last = flags + 40;
+    size_t ipos = flags + 128 + 8 + 8; /* past the output's length, dropped and none */
+    static const char *const want[] = {"unknown state flags 0x6", "state has host calls, the "
+                                       "machine has not", "the PSW 0x0400000000000000 has a "
+                                       "trap cause", "last trap cause 6 is none of the 6",
+                                       "console input read to 3 of its 2 bytes"};
+    const struct {
+        size_t at;
+        uint64_t value;
+    } bad[] = {{flags, 6}, {flags, 3}, {psw, UINT64_C(1) << 58}, {last, 6}, {ipos, 3}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        uint8_t *b = malloc(len);
+        assert_non_null(b);
+        memcpy(b, buf, len);
+        for (int i = 0; i < 8; i++)
+            b[bad[k].at + i] = (uint8_t)(bad[k].value >> (8 * i));
+        char err[200], expect[200];
+        snprintf(expect, sizeof expect, "offset %zu: %s", bad[k].at, want[k]);
+        assert_int_equal(machine_state_load(m, b, len, err, sizeof err), -1);
+        assert_string_equal(err, expect);
+        free(b);
+        assert_int_equal(machine_state_save(m, true, &now, &nlen), 0);
+        assert_true(nlen == wlen && !memcmp(now, was, nlen));
+        free(now);
+    }
+    free(buf);
+    free(was);
+    machine_destroy(m);
+}
+
 /* ---- the timeline (docs/run.md) ---------------------------------------- */
 
 struct recorded {
@@ -437,6 +482,7 @@ int main(void)
         cmocka_unit_test(chunks__a_run_in_chunks_ends_as_one_run),
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
         cmocka_unit_test(restore__a_region_that_wraps_is_refused_at_its_record),
+        cmocka_unit_test(restore__a_bad_machine_state_field_is_named_at_its_offset),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(snapshot__a_restored_session_runs_on_as_one_never_saved),
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),

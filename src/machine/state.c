@@ -174,16 +174,21 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     if (r.bad || !name || strlen(m->profile->name) != nlen ||
         memcmp(name, m->profile->name, nlen) != 0)
         return tgm_err(err, errlen, "offset 32: state is for another instruction-set profile");
+    size_t at = r.off; /* where each field checked below begins */
     uint64_t flags = bytes_get_le(&r, 8);
-    if (!r.bad && (flags & 1u) != (m->hostcalls ? 1u : 0u))
-        return tgm_err(err, errlen, "state disagrees on host calls");
     if (!r.bad && flags > 3)
-        return tgm_err(err, errlen, "unknown state flags 0x%llx", (unsigned long long)flags);
+        return tgm_err(err, errlen, "offset %zu: unknown state flags 0x%llx", at,
+                       (unsigned long long)flags);
+    if (!r.bad && (flags & 1u) != (m->hostcalls ? 1u : 0u))
+        return tgm_err(err, errlen, "offset %zu: state %s host calls, the machine %s", at,
+                       flags & 1u ? "has" : "has no", m->hostcalls ? "has" : "has not");
+    size_t at_psw = r.off;
     uint64_t psw = bytes_get_le(&r, 8);
     struct machine_timer t; /* one field at a time: initialisers are unsequenced */
     t.armed = bytes_get_le(&r, 8) != 0;
     t.pending = bytes_get_le(&r, 8) != 0;
     t.remaining = (int64_t)bytes_get_le(&r, 8);
+    size_t at_last = r.off;
     uint64_t last = bytes_get_le(&r, 8);
     struct machine_counters c;
     c.cycles = bytes_get_le(&r, 8);
@@ -193,6 +198,7 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
         c.traps[i] = bytes_get_le(&r, 8);
     uint64_t olen = bytes_get_le(&r, 8), odrop = bytes_get_le(&r, 8);
     const uint8_t *out = olen <= CONBUF_OUT_LIMIT ? bytes_take(&r, olen) : NULL;
+    size_t at_ipos = r.off + 8;
     uint64_t ilen = bytes_get_le(&r, 8), ipos = bytes_get_le(&r, 8);
     const uint8_t *in = ilen <= len ? bytes_take(&r, ilen) : NULL;
     const uint8_t *mem = (flags & 2u) ? bytes_take(&r, (size_t)m->q * 8) : NULL;
@@ -201,8 +207,15 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     if (r.off != len)
         return tgm_err(err, errlen, "offset %zu: %zu stray byte%s after the state", r.off,
                        len - r.off, len - r.off == 1 ? "" : "s");
-    if (ipos > ilen || last >= TRAP_NCAUSES || (psw >> PSW_CAUSE_SHIFT & 0xF))
-        return tgm_err(err, errlen, "state is inconsistent (console, trap or PSW field)");
+    if (psw >> PSW_CAUSE_SHIFT & 0xF)
+        return tgm_err(err, errlen, "offset %zu: the PSW 0x%016llx has a trap cause", at_psw,
+                       (unsigned long long)psw);
+    if (last >= TRAP_NCAUSES)
+        return tgm_err(err, errlen, "offset %zu: last trap cause %llu is none of the %u",
+                       at_last, (unsigned long long)last, TRAP_NCAUSES);
+    if (ipos > ilen)
+        return tgm_err(err, errlen, "offset %zu: console input read to %llu of its %llu bytes",
+                       at_ipos, (unsigned long long)ipos, (unsigned long long)ilen);
 
     /* Everything is valid: apply.  Console buffers first (may fail). */
     struct console_buf nb;
