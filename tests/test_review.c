@@ -44,6 +44,15 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
         rv_run_chunked(a, &s, 0);
         rv_run_chunked(b, &s, seed % 2 ? 300 : 7);
         rv_expect_same(a, b, "chunked, the limits raised", seed);
+        /* vmm.md: the counts add up to the bare-equivalent instructions,
+         * and each CP entry costs a trap sequence and an HCALL */
+        for (int id = 0; id < c.n; id++) {
+            struct vm_info in;
+            assert_int_equal(vmm_vm_info(a, id, &in), 0);
+            assert_int_equal(in.stats.direct + in.stats.interpreted,
+                             machine_instret(vmm_vm_view(a, id)));
+            assert_int_equal(in.stats.cp_cycles, in.stats.entries * (TGM_TRAP_CYCLES + CYC_HCALL));
+        }
         vmm_destroy(a);
         vmm_destroy(b);
     }
