@@ -1,5 +1,5 @@
-/* review_support.h: helpers of the differential suites test_review and
- * test_review_b (sections 4-7): a control program of generated guests
+/* review_support.h: what the differential suites test_review and
+ * test_review_b share (sections 4-7): a control program of generated guests
  * drawn from a seed, runs cut into calls of random budgets, a save and
  * restore into a fresh control program, and a comparison of two control
  * programs in every component (each VM, its statistics, the real machine

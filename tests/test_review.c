@@ -190,7 +190,7 @@ static void watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched(void **s
 
 /* ---- the monitor's snapshots (docs/monitor.md) ----------------------------- */
 
-/* A monitor session of the rig C for SEED: its VMs named, limited and
+/* A monitor running the rig C for SEED: its VMs named, limited and
  * given input by the monitor's commands. */
 static struct mon *mon_rig(FILE *sink, uint64_t seed, const struct rv_rig *c)
 {
@@ -212,17 +212,17 @@ static struct mon *mon_rig(FILE *sink, uint64_t seed, const struct rv_rig *c)
     return m;
 }
 
-/* 'save' after a random number of steps and 'restore' in a new session:
+/* 'save' after a random number of steps and 'restore' in a new monitor:
  * the control program, its VMs (names, order, limits, console input half
  * read, statistics) and the real machine are as saved, and 'go' from there
- * ends as the session never saved. */
-static void snapshot__a_restored_session_runs_on_as_one_never_saved(void **state)
+ * ends as the monitor that never saved. */
+static void snapshot__a_restored_monitor_runs_on_as_one_never_saved(void **state)
 {
     (void)state;
     FILE *sink = fopen("/dev/null", "w");
     assert_non_null(sink);
     char path[CS_PATH];
-    cs_tmp_path(path, sizeof path, "session.snap");
+    cs_tmp_path(path, sizeof path, "monitor.snap");
     for (uint64_t seed = 1; seed <= 60; seed++) {
         struct rv_rig c;
         rv_draw_rig(seed, &c);
@@ -493,7 +493,7 @@ int main(void)
         cmocka_unit_test(restore__a_region_that_wraps_is_refused_at_its_record),
         cmocka_unit_test(restore__a_bad_machine_state_field_is_named_at_its_offset),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
-        cmocka_unit_test(snapshot__a_restored_session_runs_on_as_one_never_saved),
+        cmocka_unit_test(snapshot__a_restored_monitor_runs_on_as_one_never_saved),
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),
         cmocka_unit_test(timeline__rewound_after_going_back_draws_as_one_run),
         cmocka_unit_test(timeline__keeps_a_million_events),
