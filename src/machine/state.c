@@ -162,7 +162,7 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     if (!magic || memcmp(magic, STATE_MAGIC, 8) != 0)
         return tgm_err(err, errlen, "offset 0: not a machine state");
     uint64_t version = bytes_get_le(&r, 8);
-    if (version != STATE_VERSION)
+    if (!r.bad && version != STATE_VERSION)
         return tgm_err(err, errlen, "offset 8: unsupported state version %llu",
                          (unsigned long long)version);
     uint64_t q = bytes_get_le(&r, 8);
@@ -171,7 +171,9 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
                          (unsigned long long)q, m->q);
     uint64_t nlen = bytes_get_le(&r, 8);
     const uint8_t *name = nlen < 64 ? bytes_take(&r, nlen) : NULL;
-    if (r.bad || !name || strlen(m->profile->name) != nlen ||
+    if (r.bad) /* not "version 0" or "another profile" */
+        return tgm_err(err, errlen, "offset %zu: state is truncated", r.off);
+    if (!name || strlen(m->profile->name) != nlen ||
         memcmp(name, m->profile->name, nlen) != 0)
         return tgm_err(err, errlen, "offset 32: state is for another instruction-set profile");
     size_t at = r.off; /* where each field checked below begins */
