@@ -112,8 +112,9 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
 
 /* vmm.h: vmm_state_load refuses a VM record out of range with one line
  * naming its offset, and leaves the CP as it was: also when base + w
- * wraps around 2^64, which made it pass as inside memory. */
-static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
+ * wraps around 2^64, which made it pass as inside memory; so too each bad
+ * field of the header. */
+static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
 {
     (void)state;
     struct rv_rig c;
@@ -128,8 +129,18 @@ static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
     static const struct {
         size_t at;
         uint64_t value;
-    } bad[] = {{96, UINT64_MAX - 7}, {104, UINT64_MAX - 7}, {96, UINT64_C(1) << 32},
-               {104, (UINT64_C(1) << 32) + 16}};
+        const char *want;
+    } bad[] = {{96, UINT64_MAX - 7, "offset 56: bad VM record"},
+               {104, UINT64_MAX - 7, "offset 56: bad VM record"},
+               {96, UINT64_C(1) << 32, "offset 56: bad VM record"},
+               {104, (UINT64_C(1) << 32) + 16, "offset 56: bad VM record"},
+               /* the header's fields said "control program state is
+                * inconsistent", or the size with no offset */
+               {8, 4096, "offset 8: state is for 4096 words of real memory, not 8192"},
+               {16, 0, "offset 16: time slice of 0 cycles"},
+               {24, 2, "offset 24: hybrid mode 2 is neither 0 nor 1"},
+               {32, 64, "offset 32: current VM 64 is out of range"},
+               {48, 65, "offset 48: 65 VMs, more than 64"}};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         uint8_t *b = malloc(len);
         assert_non_null(b);
@@ -140,7 +151,7 @@ static void restore__a_region_that_wraps_is_refused_at_its_record(void **state)
         memset(err, 'x', sizeof err - 1); /* not a message of its own */
         err[sizeof err - 1] = '\0';
         assert_int_equal(vmm_state_load(v, b, len, err, sizeof err), -1);
-        if (strcmp(err, "offset 56: bad VM record"))
+        if (strcmp(err, bad[k].want))
             fail_msg("field at %zu = %#llx: '%s'", bad[k].at, (unsigned long long)bad[k].value,
                      err);
         free(b);
@@ -500,7 +511,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunks__a_run_in_chunks_ends_as_one_run),
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
-        cmocka_unit_test(restore__a_region_that_wraps_is_refused_at_its_record),
+        cmocka_unit_test(restore__a_bad_cp_state_field_is_named_at_its_offset),
         cmocka_unit_test(restore__a_bad_machine_state_field_is_named_at_its_offset),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(snapshot__a_restored_monitor_runs_on_as_one_never_saved),

@@ -87,11 +87,21 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     uint64_t nvms = bytes_get_le(&r, 8);
     if (r.bad)
         return tgm_err(err, errlen, "offset %zu: control program state is truncated", r.off);
+    /* the header's fields: q at 8, slice 16, hybrid 24, cur 32, nvms 48 */
     if (q != v->q)
-        return tgm_err(err, errlen, "state is for %llu words of real memory, not %u",
+        return tgm_err(err, errlen, "offset 8: state is for %llu words of real memory, not %u",
                     (unsigned long long)q, v->q);
-    if (cur < -1 || cur >= VMM_MAX_VMS || hybrid > 1 || slice == 0 || nvms > VMM_MAX_VMS)
-        return tgm_err(err, errlen, "control program state is inconsistent");
+    if (slice == 0)
+        return tgm_err(err, errlen, "offset 16: time slice of 0 cycles");
+    if (hybrid > 1)
+        return tgm_err(err, errlen, "offset 24: hybrid mode %llu is neither 0 nor 1",
+                       (unsigned long long)hybrid);
+    if (cur < -1 || cur >= VMM_MAX_VMS)
+        return tgm_err(err, errlen, "offset 32: current VM %lld is out of range",
+                       (long long)cur);
+    if (nvms > VMM_MAX_VMS)
+        return tgm_err(err, errlen, "offset 48: %llu VMs, more than %d",
+                       (unsigned long long)nvms, VMM_MAX_VMS);
 
     /* Build the new table aside; commit only when all of it is valid. */
     struct vm *nv = calloc(VMM_MAX_VMS, sizeof *nv);
