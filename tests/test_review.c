@@ -58,6 +58,32 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
     }
 }
 
+/* A slice of 2^63 cycles or more was negative once taken, so it ended
+ * after every instruction: 'tgm run --vmm --slice 18446744073709551615'
+ * took a scheduler trap per instruction.  It is VMM_SLICE_MAX, and runs as
+ * that slice does. */
+static void slice__a_slice_too_long_is_the_longest_not_the_shortest(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct rv_rig c;
+        rv_draw_rig(seed, &c);
+        c.slice = UINT64_MAX;
+        struct vmm *a = rv_build(seed, &c);
+        c.slice = VMM_SLICE_MAX;
+        struct vmm *b = rv_build(seed, &c);
+        assert_int_equal(vmm_slice(a), VMM_SLICE_MAX);
+        vmm_set_slice(b, (uint64_t)VMM_SLICE_MAX + 1);
+        assert_int_equal(vmm_slice(b), VMM_SLICE_MAX);
+        uint64_t s = seed;
+        rv_run_chunked(a, &s, 0);
+        rv_run_chunked(b, &s, 0);
+        rv_expect_same(a, b, "the longest slice", seed);
+        vmm_destroy(a);
+        vmm_destroy(b);
+    }
+}
+
 /* Saved after a random number of steps in random calls and restored into
  * a fresh control program, a run goes on exactly as one never saved:
  * mid slice, mid hybrid stretch, with virtual timers pending, VMs at their
@@ -137,7 +163,9 @@ static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
                /* the header's fields said "control program state is
                 * inconsistent", or the size with no offset */
                {8, 4096, "offset 8: state is for 4096 words of real memory, not 8192"},
-               {16, 0, "offset 16: time slice of 0 cycles"},
+               {16, 0, "offset 16: time slice of 0 cycles is not 1..9223372036854775807"},
+               {16, UINT64_MAX, "offset 16: time slice of 18446744073709551615 cycles is not "
+                                "1..9223372036854775807"},
                {24, 2, "offset 24: hybrid mode 2 is neither 0 nor 1"},
                {32, 64, "offset 32: current VM 64 is out of range"},
                {48, 65, "offset 48: 65 VMs, more than 64"}};
@@ -510,6 +538,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunks__a_run_in_chunks_ends_as_one_run),
+        cmocka_unit_test(slice__a_slice_too_long_is_the_longest_not_the_shortest),
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
         cmocka_unit_test(restore__a_bad_cp_state_field_is_named_at_its_offset),
         cmocka_unit_test(restore__a_bad_machine_state_field_is_named_at_its_offset),

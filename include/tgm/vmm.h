@@ -25,13 +25,15 @@
 #define VMM_ENTRY 2u     /* the dispatcher's first instruction: HCALL 0 */
 #define VMM_MAX_VMS 64
 #define VMM_DEFAULT_SLICE 10000u /* cycles per time slice with several VMs */
+#define VMM_SLICE_MAX INT64_MAX  /* the longest slice; a longer one is taken as it */
 
 struct vmm;
 
 struct vmm_config {
     uint32_t q;                        /* real memory; 0 means TGM_Q_MAX */
     const struct isa_profile *profile; /* NULL: the default profile */
-    uint64_t slice;                    /* cycles per slice; 0: VMM_DEFAULT_SLICE */
+    uint64_t slice;                    /* cycles per slice; 0: VMM_DEFAULT_SLICE;
+                                          at most VMM_SLICE_MAX */
     bool hybrid;                       /* section 8: interpret every
                                           instruction in virtual supervisor mode */
 };
@@ -111,7 +113,8 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen);
 void vmm_destroy(struct vmm *v);
 struct machine *vmm_machine(struct vmm *v); /* the real machine */
 uint64_t vmm_slice(const struct vmm *v);
-/* CYCLES 0: VMM_DEFAULT_SLICE.  A slice under way ends within the new one. */
+/* CYCLES 0: VMM_DEFAULT_SLICE, more than VMM_SLICE_MAX: that.  A slice
+ * under way ends within the new one. */
 void vmm_set_slice(struct vmm *v, uint64_t cycles);
 bool vmm_hybrid(const struct vmm *v);
 

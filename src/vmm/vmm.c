@@ -12,6 +12,14 @@
 
 #include "vmm_impl.h"
 
+/* CYCLES as a slice: 0 the default, and no more than VMM_SLICE_MAX (the
+ * cycles left in a slice are signed: a longer one was negative at once,
+ * and ended after every instruction). */
+static uint64_t slice_of(uint64_t cycles)
+{
+    return !cycles ? VMM_DEFAULT_SLICE : cycles > VMM_SLICE_MAX ? VMM_SLICE_MAX : cycles;
+}
+
 struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
 {
     uint32_t q = cfg && cfg->q ? cfg->q : TGM_Q_MAX;
@@ -30,7 +38,7 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
     if (!v->m)
         goto oom;
     v->q = q;
-    v->slice = cfg && cfg->slice ? cfg->slice : VMM_DEFAULT_SLICE;
+    v->slice = slice_of(cfg ? cfg->slice : 0);
     v->hybrid = cfg && cfg->hybrid;
     v->cur = -1;
     v->skip_break = -1;
@@ -63,7 +71,7 @@ bool vmm_hybrid(const struct vmm *v) { return v->hybrid; }
 
 void vmm_set_slice(struct vmm *v, uint64_t cycles)
 {
-    v->slice = cycles ? cycles : VMM_DEFAULT_SLICE;
+    v->slice = slice_of(cycles);
     /* a shorter slice takes effect now: the one under way ends within it
      * (left longer, the state broke slice_left <= slice, and restore refused it) */
     if (v->slice_left > (int64_t)v->slice)

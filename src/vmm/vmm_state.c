@@ -91,8 +91,9 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     if (q != v->q)
         return tgm_err(err, errlen, "offset 8: state is for %llu words of real memory, not %u",
                     (unsigned long long)q, v->q);
-    if (slice == 0)
-        return tgm_err(err, errlen, "offset 16: time slice of 0 cycles");
+    if (slice == 0 || slice > VMM_SLICE_MAX)
+        return tgm_err(err, errlen, "offset 16: time slice of %llu cycles is not 1..%lld",
+                       (unsigned long long)slice, (long long)VMM_SLICE_MAX);
     if (hybrid > 1)
         return tgm_err(err, errlen, "offset 24: hybrid mode %llu is neither 0 nor 1",
                        (unsigned long long)hybrid);
