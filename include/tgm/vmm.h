@@ -165,8 +165,10 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
  * BUDGET guest steps in all (steps of the VMs' virtual machines; the CP's
  * own trap sequences and HCALLs are not counted), and returns why it
  * stopped.  Slices are measured in virtual cycles.  As machine_run, it
- * never stops on a breakpoint before the call's first guest step.  EX may
- * be NULL. */
+ * never stops on a breakpoint before the call's first guest step.  Calls
+ * whose budgets add up to N end where one call of N does: every VM, its
+ * statistics, the real machine and vmm_state_save's bytes.  EX may be
+ * NULL. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 
