@@ -58,6 +58,13 @@ struct vmm *rv_build(uint64_t seed, const struct rv_rig *c)
     return v;
 }
 
+void rv_pair(uint64_t seed, struct rv_rig *c, struct vmm **a, struct vmm **b)
+{
+    rv_draw_rig(seed, c);
+    *a = rv_build(seed, c);
+    *b = rv_build(seed, c);
+}
+
 /* A and B equal in every VM (virtual machine, counters, state, statistics),
  * the real machine and the CP's saved state; WHAT says where. */
 void rv_expect_same(struct vmm *a, struct vmm *b, const char *what, uint64_t seed)

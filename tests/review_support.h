@@ -31,6 +31,8 @@ struct rv_rig {
 void rv_draw_rig(uint64_t seed, struct rv_rig *c);
 /* The control program of rig C with the generated guests of SEED. */
 struct vmm *rv_build(uint64_t seed, const struct rv_rig *c);
+/* SEED's rig into C, and two control programs of it in *A and *B. */
+void rv_pair(uint64_t seed, struct rv_rig *c, struct vmm **a, struct vmm **b);
 /* Fail unless A and B are equal in every VM (virtual machine, counters,
  * state, name, limit, statistics), the real machine and the CP's saved
  * state; WHAT and SEED say where. */

@@ -29,8 +29,8 @@ static void chunks__a_run_in_chunks_ends_as_one_run(void **state)
     (void)state;
     for (uint64_t seed = 1; seed <= 400; seed++) {
         struct rv_rig c;
-        rv_draw_rig(seed, &c);
-        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
+        struct vmm *a, *b;
+        rv_pair(seed, &c, &a, &b);
         uint64_t s = seed;
         rv_run_chunked(a, &s, 0);
         rv_run_chunked(b, &s, seed % 2 ? 7 : 300);
@@ -110,8 +110,8 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
     unsigned seen[NCORNERS] = {0};
     for (uint64_t seed = 1; seed <= 400; seed++) {
         struct rv_rig c;
-        rv_draw_rig(seed, &c);
-        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
+        struct vmm *a, *b;
+        rv_pair(seed, &c, &a, &b);
         uint64_t s = seed, sb = seed;
         uint64_t at = 1 + rv_rnd(&s) % 3000;
         for (uint64_t done = 0; done < at;) {
@@ -203,8 +203,8 @@ static void watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched(void **s
     unsigned stops = 0;
     for (uint64_t seed = 1; seed <= 300; seed++) {
         struct rv_rig c;
-        rv_draw_rig(seed, &c);
-        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
+        struct vmm *a, *b;
+        rv_pair(seed, &c, &a, &b);
         for (int id = 0; id < c.n; id++) {
             struct vm_info in;
             assert_int_equal(vmm_vm_info(b, id, &in), 0);
@@ -428,32 +428,50 @@ static void expect_timeline_adds_up(struct vmm *v, const char *json, uint64_t se
                  (unsigned long long)all, (unsigned long long)now);
 }
 
+/* Two control programs of SEED's rig, each with a timeline recording it
+ * from its start, in RA and RB. */
+static void recorded_pair(uint64_t seed, struct recorded *ra, struct recorded *rb)
+{
+    struct rv_rig c;
+    struct vmm *a, *b;
+    rv_pair(seed, &c, &a, &b);
+    *ra = (struct recorded){timeline_new(), a};
+    *rb = (struct recorded){timeline_new(), b};
+    assert_true(ra->t && rb->t);
+    vmm_set_event_hook(a, to_timeline, ra);
+    vmm_set_event_hook(b, to_timeline, rb);
+}
+
+/* The two timelines, written, are the same file (and that of RA adds up
+ * to its statistics); both are freed, and their runs. */
+static void expect_same_timelines(struct recorded *ra, struct recorded *rb, uint64_t seed,
+                                  const char *what)
+{
+    char *x = timeline_json(ra, "a.json"), *y = timeline_json(rb, "b.json");
+    if (strcmp(x, y))
+        fail_msg("seed %llu: the timelines differ (%s)", (unsigned long long)seed, what);
+    expect_timeline_adds_up(ra->v, x, seed);
+    free(x);
+    free(y);
+    timeline_free(ra->t);
+    timeline_free(rb->t);
+    vmm_destroy(ra->v);
+    vmm_destroy(rb->v);
+}
+
 /* The timelines of a run in one call and in calls of 1..7 steps are the
  * same file, and add up to the statistics. */
 static void timeline__a_run_in_chunks_draws_as_one_run(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 150; seed++) {
-        struct rv_rig c;
-        rv_draw_rig(seed, &c);
-        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
-        struct recorded ra = {timeline_new(), a}, rb = {timeline_new(), b};
-        assert_true(ra.t && rb.t);
-        vmm_set_event_hook(a, to_timeline, &ra);
-        vmm_set_event_hook(b, to_timeline, &rb);
+        struct recorded ra, rb;
+        recorded_pair(seed, &ra, &rb);
+        struct vmm *a = ra.v, *b = rb.v;
         uint64_t s = seed;
         rv_run_chunked(a, &s, 0);
         rv_run_chunked(b, &s, 7);
-        char *x = timeline_json(&ra, "whole.json"), *y = timeline_json(&rb, "chunked.json");
-        if (strcmp(x, y))
-            fail_msg("seed %llu: the timelines differ", (unsigned long long)seed);
-        expect_timeline_adds_up(a, x, seed);
-        free(x);
-        free(y);
-        timeline_free(ra.t);
-        timeline_free(rb.t);
-        vmm_destroy(a);
-        vmm_destroy(b);
+        expect_same_timelines(&ra, &rb, seed, "chunked");
     }
 }
 
@@ -464,13 +482,9 @@ static void timeline__rewound_after_going_back_draws_as_one_run(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 150; seed++) {
-        struct rv_rig c;
-        rv_draw_rig(seed, &c);
-        struct vmm *a = rv_build(seed, &c), *b = rv_build(seed, &c);
-        struct recorded ra = {timeline_new(), a}, rb = {timeline_new(), b};
-        assert_true(ra.t && rb.t);
-        vmm_set_event_hook(a, to_timeline, &ra);
-        vmm_set_event_hook(b, to_timeline, &rb);
+        struct recorded ra, rb;
+        recorded_pair(seed, &ra, &rb);
+        struct vmm *a = ra.v, *b = rb.v;
         uint64_t s = seed;
         vmm_run(b, 1 + rv_rnd(&s) % 2000, NULL);
         uint8_t *cp, *real;
@@ -491,15 +505,7 @@ static void timeline__rewound_after_going_back_draws_as_one_run(void **state)
         rv_run_chunked(a, &s, 0);
         rv_run_chunked(b, &s, 0);
         rv_expect_same(a, b, "gone back", seed);
-        char *x = timeline_json(&ra, "straight.json"), *y = timeline_json(&rb, "rewound.json");
-        if (strcmp(x, y))
-            fail_msg("seed %llu: the rewound timeline differs", (unsigned long long)seed);
-        free(x);
-        free(y);
-        timeline_free(ra.t);
-        timeline_free(rb.t);
-        vmm_destroy(a);
-        vmm_destroy(b);
+        expect_same_timelines(&ra, &rb, seed, "rewound");
     }
 }
 
