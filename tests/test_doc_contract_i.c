@@ -434,7 +434,7 @@ static void recursion__every_levels_guest_ends_as_on_a_bare_machine(void **state
     struct nest_run run[DEEPEST + 1];
     char err[256];
     for (unsigned d = 1; d <= DEEPEST; d++) {
-        struct nest_run_opts o = {d, TGM_Q_DEFAULT, false, false, NULL, 0, NULL};
+        struct nest_run_opts o = {d, TGM_Q_DEFAULT, false, false, NULL, 0};
         if (nest_run_start(NULL, &os, &o, &run[d], err, sizeof err) != 0)
             fail_msg("depth %u: %s", d, err);
         assert_true(nest_run_go(&run[d], 0));

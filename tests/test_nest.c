@@ -46,7 +46,7 @@ static void cp_image(struct tgm_image *cp)
 static bool check(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
                   bool vmm, uint32_t w, uint64_t steps, struct nest_check_result *res)
 {
-    struct nest_run_opts o = {depth, w, vmm, true, input, sizeof input - 1, NULL};
+    struct nest_run_opts o = {depth, w, vmm, true, input, sizeof input - 1};
     char err[256];
     if (nest_check(cp, guest, &o, steps, res, err, sizeof err) != 0)
         fail_msg("nest_check: %s", err);

@@ -106,8 +106,6 @@ struct nest_run_opts {
     bool log_traps;             /* keep the E[0] log (runs the checked loop) */
     const uint8_t *input;       /* console input */
     size_t input_len;
-    bool (*stop)(void);         /* nest_check: NULL, or asked between chunks of
-                                   steps: true abandons the check (Ctrl-C) */
 };
 
 struct vmm;
@@ -143,7 +141,6 @@ struct machine *nest_run_top(const struct nest_run *r);
  * steps are reported, not compared: the paper excludes timing.  The stack
  * may take up to NEST_STEP_FACTOR times the bare run's step limit. */
 #define NEST_STEP_FACTOR 1000u
-/* -1 with ERR "interrupted: no verdict" when O->stop abandons it. */
 struct nest_check_result {
     bool equivalent;
     bool bare_halted, nest_halted;
@@ -156,5 +153,11 @@ struct nest_check_result {
 int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
                const struct nest_run_opts *o, uint64_t max_steps,
                struct nest_check_result *res, char *err, size_t errlen);
+/* nest_check that asks STOP (NULL: never) between chunks of steps: true
+ * abandons it (Ctrl-C), -1 with ERR "interrupted: no verdict".  Apart, so
+ * that nest_run_opts keeps its fields. */
+int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
+                     const struct nest_run_opts *o, uint64_t max_steps, bool (*stop)(void),
+                     struct nest_check_result *res, char *err, size_t errlen);
 
 #endif

@@ -117,7 +117,7 @@ int run_nest(const struct run_opts *o)
     if (cli_load_image("run", o->images[0], &img) != 0)
         return EXIT_USAGE;
     struct nest_run r;
-    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->in.bytes, o->in.len, NULL};
+    struct nest_run_opts no = {o->nest, o->q, o->vmm, false, o->in.bytes, o->in.len};
     char err[512];
     int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
     const char *hint = cli_mem_hint(&img, o->q);
@@ -233,9 +233,10 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         struct tgm_image img = {0};
         if (cli_load_image("check", names[done], &img) != 0)
             break;
-        struct nest_run_opts o = {depth, w, vmm, true, input, input_len, run_interrupted};
+        struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
         char err[512];
-        int rc = nest_check(NULL, &img, &o, max_steps, &res[done], err, sizeof err);
+        int rc = nest_check_until(NULL, &img, &o, max_steps, run_interrupted, &res[done], err,
+                                  sizeof err);
         const char *hint = cli_mem_hint(&img, w);
         image_free(&img);
         if (rc != 0) {

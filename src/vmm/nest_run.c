@@ -240,6 +240,13 @@ int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
                const struct nest_run_opts *o, uint64_t max_steps,
                struct nest_check_result *res, char *err, size_t errlen)
 {
+    return nest_check_until(cp, guest, o, max_steps, NULL, res, err, errlen);
+}
+
+int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
+                     const struct nest_run_opts *o, uint64_t max_steps, bool (*stop)(void),
+                     struct nest_check_result *res, char *err, size_t errlen)
+{
     struct nest_run b, n;
     struct nest_run_opts ob = *o;
     ob.depth = 0;
@@ -255,10 +262,10 @@ int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
         return -1;
     }
     bool stopped = false;
-    res->bare_halted = go_or_stop(&b, max_steps, o->stop, &stopped);
+    res->bare_halted = go_or_stop(&b, max_steps, stop, &stopped);
     uint64_t cap = max_steps && max_steps < UINT64_MAX / NEST_STEP_FACTOR
                        ? max_steps * NEST_STEP_FACTOR : 0;
-    res->nest_halted = res->bare_halted && go_or_stop(&n, cap, o->stop, &stopped);
+    res->nest_halted = res->bare_halted && go_or_stop(&n, cap, stop, &stopped);
     if (stopped) {
         nest_run_free(&b);
         nest_run_free(&n);
