@@ -649,6 +649,9 @@ static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
     size_t cpst = section_at(good, len, "CPST", &clen);
     uint32_t q = machine_q(vmm_machine(v));
     size_t mem = real + rlen - 8ull * q; /* E is the end of a machine state */
+    char slice_why[80]; /* refused by vmm_state_load itself, at the field */
+    snprintf(slice_why, sizeof slice_why, "offset %zu: time slice left of 1073741824 cycles",
+             cpst + 40);
     struct {
         size_t at;
         uint64_t value;
@@ -657,7 +660,7 @@ static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
         {mem + 8 * 1, 0x7FFFFFFFFFFFFFFFull, "real E[1]"},  /* the CP's PSW */
         {mem + 8 * 2, 0, "real E[2]"},                      /* the dispatcher's HCALL */
         {mem + 8 * 7, 1, "real E[7]"},
-        {cpst + 40, 1u << 30, "time slice left"},           /* slice_left > slice */
+        {cpst + 40, 1u << 30, slice_why},                   /* slice_left > slice */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t *b = malloc(len);

@@ -136,10 +136,34 @@ static void restore__a_restored_run_ends_as_one_never_saved(void **state)
             fail_msg("corner %d saved in %u times", k, seen[k]);
 }
 
+/* Load BUF with the 8 bytes at AT set to VALUE: refused with WANT, and V
+ * (whose state was WAS) left as it was. */
+static void rv_load_bad(struct vmm *v, const uint8_t *buf, size_t len, size_t at,
+                        uint64_t value, const char *want, const uint8_t *was, size_t wlen)
+{
+    uint8_t *b = malloc(len);
+    assert_non_null(b);
+    memcpy(b, buf, len);
+    for (int i = 0; i < 8; i++)
+        b[at + i] = (uint8_t)(value >> (8 * i));
+    char err[300];
+    memset(err, 'x', sizeof err - 1); /* not a message of its own */
+    err[sizeof err - 1] = '\0';
+    assert_int_equal(vmm_state_load(v, b, len, err, sizeof err), -1);
+    if (strcmp(err, want))
+        fail_msg("field at %zu = %#llx: '%s'", at, (unsigned long long)value, err);
+    free(b);
+    uint8_t *now;
+    size_t nlen;
+    assert_int_equal(vmm_state_save(v, &now, &nlen), 0);
+    assert_true(nlen == wlen && !memcmp(now, was, nlen));
+    free(now);
+}
+
 /* vmm.h: vmm_state_load refuses a VM record out of range with one line
  * naming its offset, and leaves the CP as it was: also when base + w
  * wraps around 2^64, which made it pass as inside memory; so too each bad
- * field of the header. */
+ * field of the header, an empty name and more slice left than the slice. */
 static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
 {
     (void)state;
@@ -160,6 +184,9 @@ static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
                {104, UINT64_MAX - 7, "offset 56: bad VM record"},
                {96, UINT64_C(1) << 32, "offset 56: bad VM record"},
                {104, (UINT64_C(1) << 32) + 16, "offset 56: bad VM record"},
+               /* an empty name, which no VM can be found by; loaded alone
+                * (no vmm_state_check after) it was taken */
+               {64, 0, "offset 64: VM record has an empty name"},
                /* the header's fields said "control program state is
                 * inconsistent", or the size with no offset */
                {8, 4096, "offset 8: state is for 4096 words of real memory, not 8192"},
@@ -169,26 +196,16 @@ static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
                {24, 2, "offset 24: hybrid mode 2 is neither 0 nor 1"},
                {32, 64, "offset 32: current VM 64 is out of range"},
                {48, 65, "offset 48: 65 VMs, more than 64"}};
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        uint8_t *b = malloc(len);
-        assert_non_null(b);
-        memcpy(b, buf, len);
-        for (int i = 0; i < 8; i++)
-            b[bad[k].at + i] = (uint8_t)(bad[k].value >> (8 * i));
-        char err[300];
-        memset(err, 'x', sizeof err - 1); /* not a message of its own */
-        err[sizeof err - 1] = '\0';
-        assert_int_equal(vmm_state_load(v, b, len, err, sizeof err), -1);
-        if (strcmp(err, bad[k].want))
-            fail_msg("field at %zu = %#llx: '%s'", bad[k].at, (unsigned long long)bad[k].value,
-                     err);
-        free(b);
-        uint8_t *now;
-        size_t nlen;
-        assert_int_equal(vmm_state_save(v, &now, &nlen), 0);
-        assert_true(nlen == wlen && !memcmp(now, was, nlen));
-        free(now);
-    }
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        rv_load_bad(v, buf, len, bad[k].at, bad[k].value, bad[k].want, was, wlen);
+    /* more of the slice left than the slice (at 40) was taken alone too */
+    uint64_t slice = 0;
+    for (int i = 0; i < 8; i++)
+        slice |= (uint64_t)buf[16 + i] << (8 * i);
+    char want[120];
+    snprintf(want, sizeof want, "offset 40: time slice left of %llu cycles exceeds the slice of %llu",
+             (unsigned long long)slice + 1, (unsigned long long)slice);
+    rv_load_bad(v, buf, len, 40, slice + 1, want, was, wlen);
     free(buf);
     free(was);
     vmm_destroy(v);

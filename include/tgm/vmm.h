@@ -244,7 +244,8 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
 int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len);
 /* -1 with ERR, the CP left as it was, for a state that is not one
  * vmm_state_save could have written: truncated, for another memory size,
- * VM records out of range, overlapping or two with one name. */
+ * more slice left than the slice, VM records out of range, overlapping,
+ * with an empty name or two with one name. */
 int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
                    size_t errlen);
 /* Every invariant the CP relies on, for a state restored from elsewhere:

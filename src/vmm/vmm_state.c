@@ -87,7 +87,8 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     uint64_t nvms = bytes_get_le(&r, 8);
     if (r.bad)
         return tgm_err(err, errlen, "offset %zu: control program state is truncated", r.off);
-    /* the header's fields: q at 8, slice 16, hybrid 24, cur 32, nvms 48 */
+    /* the header's fields: q at 8, slice 16, hybrid 24, cur 32, slice left 40,
+     * nvms 48; the same checks as vmm_state_check, for a caller without it */
     if (q != v->q)
         return tgm_err(err, errlen, "offset 8: state is for %llu words of real memory, not %u",
                     (unsigned long long)q, v->q);
@@ -100,6 +101,10 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     if (cur < -1 || cur >= VMM_MAX_VMS)
         return tgm_err(err, errlen, "offset 32: current VM %lld is out of range",
                        (long long)cur);
+    if (slice_left > (int64_t)slice)
+        return tgm_err(err, errlen,
+                       "offset 40: time slice left of %lld cycles exceeds the slice of %llu",
+                       (long long)slice_left, (unsigned long long)slice);
     if (nvms > VMM_MAX_VMS)
         return tgm_err(err, errlen, "offset 48: %llu VMs, more than %d",
                        (unsigned long long)nvms, VMM_MAX_VMS);
@@ -118,6 +123,10 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
             base < VMM_K || base >= q || w > q - base || /* no sum to wrap */
             !memchr(name, 0, sizeof nv->name)) {
             tgm_err(err, errlen, "offset %zu: bad VM record", at);
+            goto out;
+        }
+        if (!name[0]) { /* vmm_vm_find could never find it */
+            tgm_err(err, errlen, "offset %zu: VM record has an empty name", at + 8);
             goto out;
         }
         struct vm *vm = &nv[id];
