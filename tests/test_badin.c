@@ -241,6 +241,13 @@ static void monitor__an_empty_file_name_is_refused_at_once(void **state)
     cs_mon_fails("do \"\"", "-c:1: do: expected a file name, got ''\n");
     cs_tgm_fails(2, "tgm: monitor: expected a file name, got ''\n", "monitor",
                  CS_ARGV("-f", ""));
+    /* the CLI's file options said it without ", got ''" */
+    cs_tgm_fails(2, "tgm: check: --input-file: expected a file name, got ''\n", "check",
+                 CS_ARGV("--input-file", "", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: --input-file: expected a file name, got ''\n", "run",
+                 CS_ARGV("--input-file", "", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: --dump: expected a file name, got ''\n", "run",
+                 CS_ARGV("--dump", "", "examples/hello.s"));
     cs_mon_fails("vm create a 256 examples/hello.s; timeline on; go; timeline \"\"",
                  "-c:1: timeline: expected a file name, got ''\n");
     /* an empty history file is none, as documented */

@@ -35,7 +35,7 @@ int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
 int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
 {
     if (!*path) {
-        cli_error("%s: --input-file: expected a file name", cmd);
+        cli_error("%s: --input-file: expected a file name, got ''", cmd);
         return -1;
     }
     /* '-' is standard input, as for most Unix tools; by its /dev name so

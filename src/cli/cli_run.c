@@ -89,7 +89,7 @@ static void run_usage(FILE *f)
 static bool file_named(const char *flag, const char *arg)
 {
     if (!*arg)
-        cli_error("run: %s: expected a file name", flag);
+        cli_error("run: %s: expected a file name, got ''", flag);
     return *arg != '\0';
 }
 
