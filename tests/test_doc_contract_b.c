@@ -39,7 +39,7 @@ static void numbers__shown_as_written(void **state)
     cs_mon_fails("set memory -5", "set: -5 words is out of range (2..524288)");
     cs_mon_fails("exit 18446744073709551615", "status 18446744073709551615 is out of range");
     cs_mon_fails("nest -1 examples/sum.s", "-1 levels is out of range (1..16)");
-    cs_mon_fails("vm create a -1", "vm: -1 words is out of range (2..524288)");
+    cs_mon_fails("vm create a -1", "vm: -1 words is out of range (2..524280)");
     cs_mon_fails("vm create a 18446744073709551615",
                  "vm: 18446744073709551615 words is out of range");
     cs_mon_fails("check examples/sum.s mem -1", "mem: -1 words is out of range");

@@ -369,7 +369,7 @@ static void vm__bad_names_are_refused(void **state)
 static void vm__refused_create_leaves_no_control_program(void **state)
 {
     (void)state;
-    cs_mon_fails("vm create a 524288", "no free region of 524288 words");
+    cs_mon_fails("set cp-memory 4096; vm create a 4096", "no free region of 4096 words");
     cs_mon_fails("vm create a 2 examples/hello.s", "image needs words");
     cs_mon_prints("set on-error continue; vm create a 524288; vm create a 2 examples/hello.s; "
                "set hybrid on; set cp-memory 4096; vm create a 100; show",

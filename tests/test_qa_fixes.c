@@ -58,8 +58,8 @@ static void check__a_program_that_does_not_fit_is_named(void **state)
     (void)state;
     cs_mon_fails("check examples/hello.s with examples/calls.s mem 40",
                 "check: examples/calls.s: image needs words 0..55 but the machine has 40 words");
-    cs_mon_fails("check examples/hello.s mem 524288",
-                "1 guest of 524288 words does not fit in 524288 words of real memory");
+    cs_mon_fails("check examples/hello.s with examples/hello.s mem 262144",
+                "2 guests of 262144 words do not fit in 524288 words of real memory");
 }
 
 /* 'exit' without N is 1 after a failure; with 'set on-error finish' it was

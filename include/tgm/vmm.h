@@ -22,6 +22,8 @@
 #include "tgm/machine.h"
 
 #define VMM_K 8u         /* words of E the control program owns */
+/* The largest VM: the largest real machine less the CP's words. */
+#define VMM_W_MAX (TGM_Q_MAX - VMM_K)
 #define VMM_ENTRY 2u     /* the dispatcher's first instruction: HCALL 0 */
 #define VMM_MAX_VMS 64
 #define VMM_DEFAULT_SLICE 10000u /* cycles per time slice with several VMs */

@@ -39,7 +39,7 @@ static void usage(FILE *f)
             "  -h, --help       show this help\n\n"
             "Exit status: 0 all equivalent, 1 some not, 2 bad usage or input, 130\n"
             "interrupted (Ctrl-C; the images compared so far are reported).\n",
-            TGM_Q_MIN, TGM_Q_MAX - VMM_K, TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE,
+            TGM_Q_MIN, VMM_W_MAX, TGM_Q_DEFAULT, CHECK_DEFAULT_STEPS, VMM_DEFAULT_SLICE,
             NEST_MAX_DEPTH);
 }
 
@@ -138,7 +138,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         switch (c) {
         case 'm':
             /* the guest's memory, under the control program's words */
-            if (cli_parse_mem("check", optarg, TGM_Q_MAX - VMM_K, &o.w) != 0)
+            if (cli_parse_mem("check", optarg, VMM_W_MAX, &o.w) != 0)
                 return EXIT_USAGE;
             break;
         case 'n':

@@ -126,7 +126,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
                        argv[2], VMM_NAME_MAX);
     uint64_t w;
     char err[256];
-    if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
+    if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, VMM_W_MAX, &w) != 0)
         return -1;
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
         return mon_err(m, "a VM named '%s' exists", argv[2]);
@@ -344,7 +344,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                 goto out;
             continue;
         }
-        if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &v)
+        if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, VMM_W_MAX, &v)
                     : mon_count(m, argv[++i], &v)) != 0)
             goto out;
         if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
