@@ -449,14 +449,21 @@ static void go__cycles_reports_this_run(void **state)
 static void go__trap_loop_on_an_empty_machine_stops(void **state)
 {
     (void)state;
+    static const char hint[] = "\n  (load a program, or give E[1] a trap handler)\n";
     struct cs_outcome o = cs_mon("set limit 5000000; go");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "trap loop"));
     assert_non_null(strstr(o.out, "disabled wait"));
+    assert_non_null(strstr(o.out, hint));
     cs_outcome_free(&o);
-    o = cs_mon("set limit 5000000; vm create a 4096; go");
+    /* a VM's E[1] is its own trap PSW: the hint holds there too, once */
+    o = cs_mon("set limit 5000000; vm create a 4096; vm create b 4096; go");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "a: trap loop"));
+    assert_non_null(strstr(o.out, "b: trap loop"));
+    const char *h = strstr(o.out, hint);
+    if (!h || strstr(h + 1, hint) || h < strstr(o.out, "b: trap loop"))
+        fail_msg("the hint once, after the VMs' lines: '%s'", o.out);
     cs_outcome_free(&o);
     /* E[1] at an illegal word: the loop is named with its cause */
     cs_mon_prints("deposit 1 0x8000028000080000; deposit 5 0xff00000000000000; deposit P 5; go",

@@ -199,6 +199,7 @@ static const char *article(unsigned cause)
  * and stop. */
 static bool trap_storm(struct mon *m, int vm, uint64_t done)
 {
+    static const char hint[] = "  (load a program, or give E[1] a trap handler)\n";
     unsigned cause = 0;
     char msg[200];
     if (vm == MON_FOCUS_BARE) {
@@ -209,7 +210,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
                  "and E[1] loads the same PSW",
                  (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
-        mon_out(m, "  (load a program, or give E[1] a trap handler)\n");
+        mon_out(m, "%s", hint);
         return true;
     }
     int n = 0;
@@ -234,6 +235,8 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
                  (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
         where(m, id, msg, 0);
     }
+    /* a VM's E[1] is its own trap PSW: the bare machine's hint holds */
+    mon_out(m, "%s", hint);
     return true;
 }
 
