@@ -314,7 +314,7 @@ static void stop__says_the_state_the_vm_is_in(void **state)
 {
     (void)state;
     cs_mon_prints("vm create a 4096 examples/sum.s; go; stop; vm list",
-                  "\na: halted\n   id name ");
+                  "\na: halted\n  id name ");
     cs_mon_prints("vm create a 4096 examples/sum.s; stop a", "\na: stopped\n");
 }
 

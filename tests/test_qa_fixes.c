@@ -588,6 +588,29 @@ static void rstep__history_shows_the_steps_that_led_there(void **state)
     free(b);
 }
 
+/* 'vm list': a name longer than 12 characters pushed the later columns
+ * out of line; the name column is as wide as the longest name, and each
+ * heading stands over its column (they stood one to the right). */
+static void vm_list__a_long_name_keeps_the_columns_aligned(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("vm create a_name_of_twenty_one 100; vm create b 100; vm list");
+    assert_int_equal(o.status, 0);
+    const char *head = strstr(o.out, "  id name");
+    assert_non_null(head);
+    const char *end = strchr(head, '\n');
+    int at_state = (int)(strstr(head, "state") - head), at_region = (int)(strstr(head, "region") - head);
+    assert_true(at_state < end - head);
+    assert_int_equal(at_state, (int)strlen("*  1 a_name_of_twenty_one "));
+    int rows = 0;
+    for (const char *r = end + 1; *r; r = strchr(r, '\n') + 1, rows++) {
+        assert_int_equal((int)(strstr(r, "runnable") - r), at_state);
+        assert_int_equal((int)(strstr(r, "0x0") - r), at_region);
+    }
+    assert_int_equal(rows, 2);
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +646,7 @@ int main(void)
         cmocka_unit_test(messages__one_entry_and_one_event_are_singular),
         cmocka_unit_test(set__a_shorter_slice_takes_effect_now),
         cmocka_unit_test(rstep__history_shows_the_steps_that_led_there),
+        cmocka_unit_test(vm_list__a_long_name_keeps_the_columns_aligned),
     };
     return cmocka_run_group_tests_name("qa_fixes", tests, group_setup, group_teardown);
 }

@@ -411,7 +411,7 @@ static void step__shows_what_the_other_vms_wrote_meanwhile(void **state)
         "    E[0xb] := 0x1 (was 0)",
         "    c: console <- \"b\"",
         "  0x00008              BNE    i, n, loop",
-        "   id name         state      region            P        M   direct  interp  ratio",
+        "  id name         state      region           P        M   direct  interp  ratio",
         "*  0 c            runnable   0x00008..0x01007 0x00002  s        4       2  0.667",
         "   1 a            runnable   0x01008..0x02007 0x00005  s        8       0  1.000",
         NULL};

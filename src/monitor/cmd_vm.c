@@ -85,14 +85,22 @@ static void vm_list(struct mon *m)
 {
     if (no_vms(m))
         return;
-    /* the widest state is "step limit" */
-    mon_out(m, "   id name         state      region            P        M   direct  interp  ratio\n");
+    /* names of up to 12 characters keep the usual layout; a longer one
+     * (up to VMM_NAME_MAX) widens the column for all */
+    int nw = 12;
+    struct vm_info vi;
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
+        if (vmm_vm_info(m->vmm, id, &vi) == 0 && (int)strlen(vi.name) > nw)
+            nw = (int)strlen(vi.name);
+    /* the rows' widths, so each heading stands over its column (it stood
+     * one to the right); the widest state is "step limit" */
+    mon_out(m, " %3s %-*s %-10s %-16s %-7s  %c %8s %7s %6s\n", "id", nw, "name", "state",
+            "region", "P", 'M', "direct", "interp", "ratio");
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
-        struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) != 0)
             continue;
-        mon_out(m, "%c%3d %-12s %-10s 0x%05x..0x%05x 0x%05x  %c %8llu %7llu %6.3f\n",
-                id == m->focus ? '*' : ' ', id, vi.name, vm_state_name(vi.state), vi.base,
+        mon_out(m, "%c%3d %-*s %-10s 0x%05x..0x%05x 0x%05x  %c %8llu %7llu %6.3f\n",
+                id == m->focus ? '*' : ' ', id, nw, vi.name, vm_state_name(vi.state), vi.base,
                 vi.base + vi.w - 1, vi.vpsw.p, vi.vpsw.sup ? 's' : 'u',
                 (unsigned long long)vi.stats.direct, (unsigned long long)vi.stats.interpreted,
                 vm_stats_direct_ratio(&vi.stats));
