@@ -18,6 +18,7 @@
 #include "progen.h"
 #include "review_support.h"
 #include "tgm/timeline.h"
+#include "vmm/vmm_impl.h" /* to break an invariant the API keeps */
 
 /* vmm.md: "a run cut into calls of any budgets ends exactly as one call
  * does".  Each seed's rig has 1-4 VMs with step limits and console input,
@@ -208,6 +209,34 @@ static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
     rv_load_bad(v, buf, len, 40, slice + 1, want, was, wlen);
     free(buf);
     free(was);
+    vmm_destroy(v);
+}
+
+/* vmm_state_check words a slice left longer than the slice (or a slice
+ * out of range) as vmm_state_load does, without the offset; it said "time
+ * slice left (N) exceeds the slice (M)", unlike the load's line. */
+static void restore__the_check_words_a_bad_slice_as_the_load_does(void **state)
+{
+    (void)state;
+    struct rv_rig c;
+    rv_draw_rig(5, &c);
+    struct vmm *v = rv_build(5, &c);
+    char err[200] = "";
+    assert_int_equal(vmm_state_check(v, err, sizeof err), 0);
+    uint64_t slice = vmm_slice(v);
+    int64_t left = v->slice_left;
+    v->slice_left = (int64_t)slice + 1;
+    char want[120];
+    snprintf(want, sizeof want, "time slice left of %llu cycles exceeds the slice of %llu",
+             (unsigned long long)slice + 1, (unsigned long long)slice);
+    assert_int_equal(vmm_state_check(v, err, sizeof err), -1);
+    assert_string_equal(err, want);
+    v->slice_left = left;
+    v->slice = 0;
+    assert_int_equal(vmm_state_check(v, err, sizeof err), -1);
+    assert_string_equal(err, "time slice of 0 cycles is not 1..9223372036854775807");
+    v->slice = slice;
+    assert_int_equal(vmm_state_check(v, err, sizeof err), 0);
     vmm_destroy(v);
 }
 
@@ -565,6 +594,7 @@ int main(void)
         cmocka_unit_test(restore__a_restored_run_ends_as_one_never_saved),
         cmocka_unit_test(restore__a_bad_cp_state_field_is_named_at_its_offset),
         cmocka_unit_test(restore__a_bad_machine_state_field_is_named_at_its_offset),
+        cmocka_unit_test(restore__the_check_words_a_bad_slice_as_the_load_does),
         cmocka_unit_test(timeline__a_run_in_chunks_draws_as_one_run),
         cmocka_unit_test(snapshot__a_restored_monitor_runs_on_as_one_never_saved),
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),

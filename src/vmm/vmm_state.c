@@ -14,6 +14,11 @@
 
 #define VMM_STATE_MAGIC "TGMCPST1"
 
+/* Worded alike by vmm_state_load (after the field's offset) and
+ * vmm_state_check, so a user sees one message for one problem. */
+#define SLICE_BAD_FMT "time slice of %llu cycles is not 1..%lld"
+#define SLICE_LEFT_BAD_FMT "time slice left of %lld cycles exceeds the slice of %llu"
+
 /* The statistics as a flat array of counters, for both directions. */
 #define NSTAT (5 + TRAP_NCAUSES * DISP_COUNT)
 static void stats_flat(struct vm_stats *s, uint64_t **f)
@@ -93,7 +98,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         return tgm_err(err, errlen, "offset 8: state is for %llu words of real memory, not %u",
                     (unsigned long long)q, v->q);
     if (slice == 0 || slice > VMM_SLICE_MAX)
-        return tgm_err(err, errlen, "offset 16: time slice of %llu cycles is not 1..%lld",
+        return tgm_err(err, errlen, "offset 16: " SLICE_BAD_FMT,
                        (unsigned long long)slice, (long long)VMM_SLICE_MAX);
     if (hybrid > 1)
         return tgm_err(err, errlen, "offset 24: hybrid mode %llu is neither 0 nor 1",
@@ -102,8 +107,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
         return tgm_err(err, errlen, "offset 32: current VM %lld is out of range",
                        (long long)cur);
     if (slice_left > (int64_t)slice)
-        return tgm_err(err, errlen,
-                       "offset 40: time slice left of %lld cycles exceeds the slice of %llu",
+        return tgm_err(err, errlen, "offset 40: " SLICE_LEFT_BAD_FMT,
                        (long long)slice_left, (unsigned long long)slice);
     if (nvms > VMM_MAX_VMS)
         return tgm_err(err, errlen, "offset 48: %llu VMs, more than %d",
@@ -214,9 +218,12 @@ int vmm_state_check(struct vmm *v, char *err, size_t errlen)
     if (p.sup && (p.ie || p.l != cp.l || p.b != cp.b || p.p < VMM_ENTRY || p.p >= VMM_K))
         return tgm_err(err, errlen,
                        "real PSW is in supervisor mode outside the control program");
-    if (v->slice == 0 || v->slice_left > (int64_t)v->slice)
-        return tgm_err(err, errlen, "time slice left (%lld) exceeds the slice (%llu)",
-                       (long long)v->slice_left, (unsigned long long)v->slice);
+    if (v->slice == 0 || v->slice > VMM_SLICE_MAX)
+        return tgm_err(err, errlen, SLICE_BAD_FMT, (unsigned long long)v->slice,
+                       (long long)VMM_SLICE_MAX);
+    if (v->slice_left > (int64_t)v->slice)
+        return tgm_err(err, errlen, SLICE_LEFT_BAD_FMT, (long long)v->slice_left,
+                       (unsigned long long)v->slice);
     if (v->cur < -1 || v->cur >= VMM_MAX_VMS)
         return tgm_err(err, errlen, "current VM %d is out of range", v->cur);
     for (int i = 0; i < VMM_MAX_VMS; i++) {
