@@ -152,11 +152,48 @@ static void reverse__rcontinue_stops_at_the_previous_trap_and_breakpoint(void **
     remove(path);
 }
 
+/* docs/monitor.md: Ctrl-C during rcontinue's replay of the history (it
+ * went on to the end, however long) abandons it at the next chunk with one
+ * line, the machine exactly as before; the request is used up. */
+static void reverse__ctrl_c_abandons_rcontinue_and_changes_nothing(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "rev-spin.s", "spin: JMP spin\n.entry spin\n");
+    char *obuf = NULL, *ebuf = NULL;
+    size_t olen = 0, elen = 0;
+    FILE *out = open_memstream(&obuf, &olen), *err = open_memstream(&ebuf, &elen);
+    struct mon *m = mon_create(out, err);
+    char line[CS_PATH + 8];
+    snprintf(line, sizeof line, "load %s", path);
+    assert_int_equal(mon_exec_line(m, line), 0);
+    cmd(m, "go for 3000000"); /* a history of three chunks */
+    struct snap was = take(m);
+    mon_interrupt(); /* as the SIGINT handler does */
+    assert_int_equal(mon_exec_line(m, "rcontinue"), -1);
+    fflush(err);
+    assert_string_equal(ebuf, "rcontinue: interrupted: the machine is where it was\n");
+    struct snap now = take(m);
+    same(&was, &now, 0, "after an interrupted rcontinue");
+    free(now.b);
+    /* the history is kept and the request used up: it goes back now */
+    assert_int_equal(mon_exec_line(m, "rcontinue"), 0);
+    assert_int_equal(steps(m), 0);
+    free(was.b);
+    mon_destroy(m);
+    fclose(out);
+    fclose(err);
+    free(obuf);
+    free(ebuf);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reverse__rstep_n_after_n_steps_restores_the_state_exactly),
         cmocka_unit_test(reverse__rcontinue_stops_at_the_previous_trap_and_breakpoint),
+        cmocka_unit_test(reverse__ctrl_c_abandons_rcontinue_and_changes_nothing),
     };
     return cmocka_run_group_tests_name("reverse", tests, NULL, NULL);
 }

@@ -275,10 +275,14 @@ int mon_cmd_rstep(struct mon *m, int argc, char **argv)
     return 0;
 }
 
+/* Steps of the search between looks at Ctrl-C, as 'go' has at most. */
+#define REV_CHUNK 1000000u
+
 /* The position of the last stop (breakpoint, watchpoint, trap) before NOW,
  * found by running a copy of the history's first checkpoint with every
  * execution breakpoint and watchpoint of the bare machine and a stop on
- * every trap.  Conditions and ignore counts are not applied.  -1 if none. */
+ * every trap.  Conditions and ignore counts are not applied.  -1 if none,
+ * -2 if Ctrl-C came (looked at between chunks, as 'go' does). */
 static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
 {
     struct mon_rev *r = m->rev;
@@ -305,8 +309,12 @@ static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
         uint64_t pos = machine_get_counters(c).steps;
         if (pos >= now)
             break;
+        if (pos > r->ck[0].pos && mon_stop_requested()) {
+            found = -2;
+            break;
+        }
         struct machine_exit ex;
-        machine_run(c, now - pos, &ex);
+        machine_run(c, now - pos < REV_CHUNK ? now - pos : REV_CHUNK, &ex);
         uint64_t at = machine_get_counters(c).steps;
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             if (at < now) {
@@ -337,6 +345,12 @@ int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
     uint64_t now = machine_get_counters(m->bare).steps;
     const char *why = NULL;
     int64_t at = last_stop(m, now, &why);
+    if (at == -2) { /* the search ran on a copy: the machine is untouched */
+        mon_clear_interrupt();
+        if (m->interactive)
+            mon_out(m, "\n"); /* past the ^C the terminal echoed */
+        return mon_err(m, "interrupted: the machine is where it was");
+    }
     if (at < 0) {
         if (go_to(m, m->rev->ck[0].pos) != 0)
             return -1;
