@@ -3,7 +3,8 @@
  * away, the stop line of 'go until', 'echo' and quoting, the reverse
  * history across a breakpoint's 'do' list, run options there, the stop
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
- * and 'next N' running away.  Each test fails on the tree before its fix.
+ * and 'next N' running away, and a breakpoint where 'go' or 'rcontinue'
+ * cuts its run into chunks.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -291,9 +292,36 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* A breakpoint first reached exactly where 'go' cut its run into chunks
+ * (1,000,000 steps: NOP, then DJNZ 999,999 times) was passed, as
+ * machine_run and vmm_run never stop at their first step, and the machine
+ * or the VM halted; 'rcontinue', which searches in chunks as long, went
+ * back past it. */
+static void go__a_breakpoint_where_the_run_is_cut_stops_it(void **state)
+{
+    (void)state;
+    static const char src[] = "        .org  0\n"
+                              "        .word 0\n"
+                              "        .word psw(SUP, fault, 0, 0x80000)\n"
+                              "        .entry start\n"
+                              "start:  NOP\n"
+                              "loop:   DJNZ  c, loop\n"
+                              "t:      HALT\n"
+                              "fault:  HALT\n"
+                              "c:      .word 999999\n";
+    file_prints("cut.s", src, "load ", "; break t; go",
+                "breakpoint 1 at 0x4 t, hit 1 time\nstopped at 0x4 t after 1000000 steps, ");
+    file_prints("cut.s", src, "load ", "; go; break t; rcontinue",
+                "back to the previous breakpoint, at step 1000000: s I=0 P=0x00004");
+    /* in a VM, where each chunk is a vmm_run call (vmm_run_continue) */
+    file_prints("cut.s", src, "vm create a 4096 ", "; break t; go",
+                "breakpoint 1 at 0x4 t, hit 1 time\na: stopped at 0x4 t after 1000000 steps, ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(go__a_breakpoint_where_the_run_is_cut_stops_it),
         cmocka_unit_test(watch__one_kind),
         cmocka_unit_test(address__negative_as_written),
         cmocka_unit_test(stack_step__limit_and_trap_loop),

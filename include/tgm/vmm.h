@@ -172,6 +172,10 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
  * statistics, the real machine and vmm_state_save's bytes.  EX may be
  * NULL. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
+/* The next vmm_run goes on from the last as one run: it may stop at a
+ * breakpoint before its first guest step (a run cut into calls by a
+ * debugger, so that a breakpoint reached exactly at a cut is not passed). */
+void vmm_run_continue(struct vmm *v);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);
 
 /* Efficiency: the fraction of a VM's instructions executed directly,

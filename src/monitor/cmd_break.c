@@ -589,3 +589,18 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
     m->bps[k].ignore = n;
     return 0;
 }
+
+/* Would X's run stop before its next step (an execution or class
+ * breakpoint at P)?  machine_run never stops at its first step, so a run
+ * cut into chunks asks this at each cut itself, or a breakpoint reached
+ * exactly there would be passed.  EX is the stop machine_run would give. */
+bool mon_break_here(struct machine *x, struct machine_exit *ex)
+{
+    uint32_t phys;
+    uint64_t word = 0;
+    if (machine_develop(x, machine_p(x), &phys) != TRAP_NONE ||
+        machine_read_phys(x, phys, &word) != 0 || !machine_breaks_at(x, phys, word))
+        return false;
+    *ex = (struct machine_exit){.reason = EXIT_BREAK, .addr = phys};
+    return true;
+}

@@ -272,6 +272,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
     uint64_t done = 0, cyc0 = counted(m), target = cyc0 + n;
     unsigned maxc = max_step_cycles();
     char msg[96];
+    bool cut = false; /* the last chunk ended at its budget */
     for (bool first = true;; first = false) {
         uint64_t chunk = MON_CHUNK;
         if (!first)
@@ -306,9 +307,16 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         if (every && every < chunk)
             chunk = every;
         struct machine_exit ex;
-        int vm;
-        bool all_done;
-        run_chunk(m, chunk, &ex, &vm, &all_done);
+        int vm = MON_FOCUS_BARE;
+        bool all_done = false;
+        if (cut && m->focus == MON_FOCUS_BARE && mon_break_here(m->bare, &ex)) {
+            m->bare_last = EXIT_BREAK; /* one run, though in chunks */
+        } else {
+            if (cut && m->focus != MON_FOCUS_BARE)
+                vmm_run_continue(m->vmm); /* the same for the VMs */
+            run_chunk(m, chunk, &ex, &vm, &all_done);
+        }
+        cut = ex.reason == EXIT_BUDGET;
         done += ex.steps;
         if (all_done || ex.reason != EXIT_BUDGET)
             mon_console_live(m);

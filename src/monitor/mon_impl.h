@@ -329,6 +329,9 @@ int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
  * when it must stop: the run (if one is begun) is ended and the stop
  * said, with where VM is. */
 bool mon_step_guard(struct mon *m, int vm, uint64_t done);
+/* Would X's next step stop at a breakpoint (asked where a run is cut into
+ * chunks, as machine_run never stops at its first step)?  Fills EX. */
+bool mon_break_here(struct machine *x, struct machine_exit *ex);
 
 /* ---- around a run (run_io.c) ---- */
 

@@ -305,6 +305,7 @@ static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
                 machine_watch(c, b->addr + k, machine_watch_test(c, b->addr + k) | b->rw);
     }
     machine_trap_stop(c, ((1u << TRAP_NCAUSES) - 1) & ~1u);
+    bool cut = false; /* the last run ended at its budget */
     for (;;) {
         uint64_t pos = machine_get_counters(c).steps;
         if (pos >= now)
@@ -314,7 +315,12 @@ static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
             break;
         }
         struct machine_exit ex;
+        if (cut && mon_break_here(c, &ex)) {
+            found = (int64_t)pos; /* at a cut: the next run would pass it */
+            *why = "breakpoint";
+        }
         machine_run(c, now - pos < REV_CHUNK ? now - pos : REV_CHUNK, &ex);
+        cut = ex.reason == EXIT_BUDGET;
         uint64_t at = machine_get_counters(c).steps;
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             if (at < now) {

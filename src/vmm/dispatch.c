@@ -452,6 +452,8 @@ static bool run_stretch(struct vmm *v, struct vm *vm, uint64_t budget, struct vm
     return run_direct(v, vm, budget, ex);
 }
 
+void vmm_run_continue(struct vmm *v) { v->run_on = true; }
+
 /* BUDGET counts guest steps (the VMs' virtual steps); the CP's own steps,
  * the trap sequences and HCALLs that bring traps to D, are not counted. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
@@ -461,7 +463,8 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         ex = &scratch;
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
     v->slicing = several_runnable(v); /* VMs may have come or gone since */
-    v->first_vm = -1;
+    v->first_vm = v->run_on ? VMM_MAX_VMS : -1; /* no VM's id: no step passes */
+    v->run_on = false;
     v->st_left = budget;
     while (v->st_left > 0) {
         struct vm *vm = pick(v);
