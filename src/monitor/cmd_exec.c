@@ -259,12 +259,7 @@ void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
  * machine's are no measure: a hybrid VM's interpreted code spends none). */
 static uint64_t counted(struct mon *m)
 {
-    if (m->focus == MON_FOCUS_BARE)
-        return machine_cycles(m->bare);
-    uint64_t c = 0;
-    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
-        c += machine_cycles(vmm_vm_view(m->vmm, id));
-    return c;
+    return m->focus == MON_FOCUS_BARE ? machine_cycles(m->bare) : mon_guest_cycles(m->vmm);
 }
 
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)

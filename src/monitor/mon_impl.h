@@ -410,8 +410,10 @@ void mon_vrev_rebase(struct mon *m);
 void mon_vrev_free(struct mon *m);
 uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
-/* Steps of every VM's virtual machine: what vmm_run's budget counts. */
+/* Steps of every VM's virtual machine: what vmm_run's budget counts;
+ * and their cycles, the guests' virtual time. */
 uint64_t mon_guest_steps(struct vmm *v);
+uint64_t mon_guest_cycles(struct vmm *v);
 /* Traps X has taken, all causes together. */
 uint64_t mon_traps_taken(const struct machine *x);
 int mon_vrev_rstep(struct mon *m, uint64_t n);

@@ -89,6 +89,14 @@ uint64_t mon_guest_steps(struct vmm *v)
     return s;
 }
 
+uint64_t mon_guest_cycles(struct vmm *v)
+{
+    uint64_t c = 0;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id))
+        c += machine_cycles(vmm_vm_view(v, id));
+    return c;
+}
+
 uint64_t mon_traps_taken(const struct machine *x)
 {
     struct machine_counters c = machine_get_counters(x);
