@@ -17,6 +17,7 @@
 #include "mon_support.h"
 #include "progen.h"
 #include "review_support.h"
+#include "tgm/bytes.h"
 #include "tgm/timeline.h"
 #include "vmm/vmm_impl.h" /* to break an invariant the API keeps */
 
@@ -200,9 +201,7 @@ static void restore__a_bad_cp_state_field_is_named_at_its_offset(void **state)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         rv_load_bad(v, buf, len, bad[k].at, bad[k].value, bad[k].want, was, wlen);
     /* more of the slice left than the slice (at 40) was taken alone too */
-    uint64_t slice = 0;
-    for (int i = 0; i < 8; i++)
-        slice |= (uint64_t)buf[16 + i] << (8 * i);
+    uint64_t slice = le_read(buf + 16, 8);
     char want[120];
     snprintf(want, sizeof want, "offset 40: time slice left of %llu cycles exceeds the slice of %llu",
              (unsigned long long)slice + 1, (unsigned long long)slice);
