@@ -216,27 +216,32 @@ struct cs_outcome cs_finish_tgm(pid_t pid)
     return o;
 }
 
-int cs_catches_sigint(pid_t pid)
+/* Wait until SIGINT's bit is set in FIELD ("SigCgt: ") of PID's status. */
+static int sigint_in(pid_t pid, const char *field)
 {
-    char path[64], line[256];
+    char path[64], line[256], fmt[32];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    snprintf(fmt, sizeof fmt, "%s%%llx", field);
     for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
         FILE *f = fopen(path, "r");
         if (!f)
             return -1;
-        unsigned long long caught = 0;
+        unsigned long long set = 0;
         bool seen = false;
         while (!seen && fgets(line, sizeof line, f))
-            seen = sscanf(line, "SigCgt: %llx", &caught) == 1;
+            seen = sscanf(line, fmt, &set) == 1;
         fclose(f);
         if (!seen)
             return -1;
-        if (caught & (1ull << (SIGINT - 1)))
+        if (set & (1ull << (SIGINT - 1)))
             return 1;
         usleep(1000);
     }
     return 0;
 }
+
+int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }
+int cs_holds_sigint(pid_t pid) { return sigint_in(pid, "SigBlk: "); }
 
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
 {

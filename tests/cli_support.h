@@ -97,6 +97,8 @@ struct cs_outcome cs_finish_tgm(pid_t pid);
 /* Wait until process PID catches SIGINT (it is running, past its set-up):
  * 1, 0 if it never does (about 20 s), -1 where /proc cannot say. */
 int cs_catches_sigint(pid_t pid);
+/* The same for SIGINT blocked: held back while the images are read. */
+int cs_holds_sigint(pid_t pid);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

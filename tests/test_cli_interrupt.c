@@ -3,6 +3,9 @@
  * the command line: what was compared before the stop is reported, marked
  * interrupted, and the status is 130, as for `tgm run`.
  *
+ * Ctrl-C while the images are still read and assembled stops the command
+ * the same way, before anything runs.
+ *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
 #include <setjmp.h>
@@ -14,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -137,6 +142,81 @@ static void check_nest__ctrl_c_reports_the_images_compared_so_far(void **state)
     cs_outcome_free(&o);
 }
 
+/* `tgm SUB ARGS... held.s`, held.s including a FIFO, stopped by SIGINT
+ * while it waits for the FIFO (assembling, before any run), which then
+ * gives it a program that halts at once: it must exit 130 with nothing
+ * on stderr. */
+static struct cs_outcome interrupted_loading(const char *sub, const char *const *args)
+{
+    char fifo[CS_PATH], src[CS_PATH];
+    cs_tmp_path(fifo, sizeof fifo, "held.inc");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    cs_write_text(src, sizeof src, "held.s", "        .include \"held.inc\"\n");
+    struct cs_args a = {.n = 0};
+    for (size_t i = 0; args[i]; i++)
+        cs_push(&a, args[i]);
+    cs_push(&a, src);
+    pid_t pid = cs_start_tgm(-1, sub, a.v);
+    int held = cs_holds_sigint(pid);
+    if (held != 1) {
+        kill(pid, SIGKILL);
+        struct cs_outcome o = cs_finish_tgm(pid);
+        cs_outcome_free(&o);
+        if (held < 0)
+            skip(); /* no /proc to say when it loads */
+        fail_msg("tgm %s did not hold SIGINT while loading", sub);
+    }
+    assert_int_equal(kill(pid, SIGINT), 0);
+    int fd = open(fifo, O_WRONLY); /* meets tgm's open of the include */
+    assert_true(fd >= 0);
+    static const char halt[] = "        .entry s\ns: HALT\n";
+    assert_int_equal(write(fd, halt, sizeof halt - 1), (ssize_t)(sizeof halt - 1));
+    close(fd);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    unlink(fifo);
+    if (o.status != 130 || o.err[0])
+        fail_msg("status %d, stdout \"%.300s\", stderr \"%s\"", o.status, o.out, o.err);
+    return o;
+}
+
+static void ctrl_c_while_assembling_stops_before_the_run(void **state)
+{
+    (void)state;
+    struct cs_outcome o = interrupted_loading("check", CS_ARGV(NULL));
+    assert_string_equal(o.out, "interrupted (Ctrl-C): 0 of 1 image compared; no verdict\n");
+    cs_outcome_free(&o);
+
+    o = interrupted_loading("check", CS_ARGV("--json", "examples/hello.s"));
+    assert_string_equal(o.out, "{\"equivalent\":null,\"interrupted\":true,\"images\":[]}\n");
+    cs_outcome_free(&o);
+
+    o = interrupted_loading("check", CS_ARGV("--nest", "1"));
+    assert_string_equal(o.out, "interrupted (Ctrl-C): 0 of 1 image compared; no verdict\n");
+    cs_outcome_free(&o);
+
+    /* run: the state before the first step, reported as interrupted */
+    o = interrupted_loading("run", CS_ARGV("--json"));
+    CS_ASSERT_JSON_STR(o.out, NULL, "stop", "interrupted");
+    assert_int_equal(cs_json_u64(o.out, NULL, "steps"), 0);
+    cs_outcome_free(&o);
+
+    o = interrupted_loading("run", CS_ARGV(NULL));
+    assert_non_null(strstr(o.out, "-- interrupted\n"));
+    assert_non_null(strstr(o.out, "\nsteps        0\n"));
+    cs_outcome_free(&o);
+
+    o = interrupted_loading("run", CS_ARGV("--vmm", "--json"));
+    const char *vm = cs_json_item(cs_json_get(o.out, "vms"), 0);
+    CS_ASSERT_JSON_STR(cs_json_get(vm, "state"), NULL, "stop", "interrupted");
+    assert_int_equal(cs_json_u64(cs_json_get(vm, "state"), NULL, "steps"), 0);
+    cs_outcome_free(&o);
+
+    o = interrupted_loading("run", CS_ARGV("--nest", "1", "--json"));
+    CS_ASSERT_JSON_STR(o.out, NULL, "stop", "interrupted");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -157,6 +237,7 @@ int main(void)
         cmocka_unit_test(check__ctrl_c_reports_the_images_compared_so_far),
         cmocka_unit_test(check__ctrl_c_in_json_is_no_verdict_unless_one_failed),
         cmocka_unit_test(check_nest__ctrl_c_reports_the_images_compared_so_far),
+        cmocka_unit_test(ctrl_c_while_assembling_stops_before_the_run),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

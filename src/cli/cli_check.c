@@ -222,6 +222,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         cli_error("check: out of memory");
         goto out;
     }
+    run_hold_sigint(); /* a Ctrl-C while they are read stops the check before its runs */
     for (; loaded < n; loaded++) {
         if (cli_load_image("check", argv[optind + (int)loaded], &imgs[loaded]) != 0)
             goto out;
@@ -230,9 +231,9 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     char err[512];
     o.stop = run_interrupted; /* Ctrl-C: report what was compared, as 'run' does */
     run_catch_sigint();
-    int crc = vmm_check(ptrs, n, &o, res, err, sizeof err);
-    bool interrupted = crc != 0 && run_interrupted();
-    run_release_sigint();
+    bool interrupted = run_interrupted(); /* held while loading: nothing compared */
+    int crc = interrupted ? -1 : vmm_check(ptrs, n, &o, res, err, sizeof err);
+    interrupted |= crc != 0 && run_interrupted();
     if (crc != 0 && !interrupted) {
         size_t bad = 0;
         while (bad < n && !res[bad].setup_failed)
@@ -254,6 +255,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         print_text((const char *const *)argv + optind, res, n, interrupted);
     rc = interrupted ? EXIT_INTERRUPTED : all ? EXIT_OK : EXIT_NEGATIVE;
 out:
+    run_release_sigint(); /* also a Ctrl-C held when a load failed: that failure is told */
     for (size_t i = 0; i < loaded; i++)
         image_free(&imgs[i]);
     free(imgs);

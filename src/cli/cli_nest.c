@@ -133,6 +133,10 @@ int run_nest(const struct run_opts *o)
     enum report_stop stop = STOP_NONE;
     run_catch_sigint();
     for (;;) {
+        if (run_interrupted()) { /* before the first chunk too: a Ctrl-C held while loading */
+            stop = STOP_INTERRUPT;
+            break;
+        }
         uint64_t budget = RUN_CHUNK;
         if (o->max_steps && o->max_steps - done < budget)
             budget = o->max_steps - done;
@@ -146,10 +150,6 @@ int run_nest(const struct run_opts *o)
         }
         if (r.steps == s0 || (o->max_steps && done >= o->max_steps)) {
             stop = STOP_STEP_LIMIT;
-            break;
-        }
-        if (run_interrupted()) {
-            stop = STOP_INTERRUPT;
             break;
         }
     }
@@ -228,11 +228,17 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
     }
     bool all = true;
     size_t done = 0; /* images compared: all of them unless Ctrl-C came */
-    run_catch_sigint();
+    run_hold_sigint(); /* caught once the first image is read, as 'run' does */
     for (; done < n; done++) {
         struct tgm_image img = {0};
         if (cli_load_image("check", names[done], &img) != 0)
             break;
+        if (done == 0)
+            run_catch_sigint();
+        if (run_interrupted()) { /* while it was read: before its run */
+            image_free(&img);
+            break;
+        }
         struct nest_run_opts o = {depth, w, vmm, true, input, input_len};
         char err[512];
         int rc = nest_check_until(NULL, &img, &o, max_steps, run_interrupted, &res[done], err,

@@ -26,6 +26,16 @@
 #define RUN_DEFAULT_MAX_STEPS UINT64_C(1000000000)
 static volatile sig_atomic_t interrupted;
 static struct sigaction old_sigint;
+static sigset_t old_mask;
+static bool held, caught; /* run_hold_sigint's block, run_catch_sigint's handler */
+
+void run_hold_sigint(void)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    held = sigprocmask(SIG_BLOCK, &s, &old_mask) == 0;
+}
 
 static void on_sigint(int sig)
 {
@@ -39,10 +49,28 @@ void run_catch_sigint(void)
     sigemptyset(&sa.sa_mask);
     interrupted = 0;
     sigaction(SIGINT, &sa, &old_sigint);
+    caught = true;
+    if (held) /* a Ctrl-C held back is delivered here, to on_sigint */
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    held = false;
 }
 
 bool run_interrupted(void) { return interrupted; }
-void run_release_sigint(void) { sigaction(SIGINT, &old_sigint, NULL); }
+
+void run_release_sigint(void)
+{
+    if (held) { /* the command failed before its run: a Ctrl-C held is dropped */
+        struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGINT, &ign, &old);
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
+        sigaction(SIGINT, &old, NULL);
+        held = false;
+    } else if (caught) {
+        sigaction(SIGINT, &old_sigint, NULL);
+        caught = false;
+    }
+}
 
 static void run_usage(FILE *f)
 {
@@ -335,8 +363,14 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_
 {
     uint64_t done = 0;
     enum report_stop stop;
+    *ex = (struct machine_exit){.reason = EXIT_BUDGET}; /* no step yet */
     run_catch_sigint();
     for (;;) {
+        if (interrupted) { /* before the first chunk too: a Ctrl-C held while loading */
+            *detail = 0;
+            stop = STOP_INTERRUPT;
+            break;
+        }
         uint64_t budget = RUN_CHUNK;
         if (max && max - done < budget)
             budget = max - done;
@@ -345,11 +379,6 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_
         run_take_console(m, con);
         if (ex->reason != EXIT_BUDGET || (max && done >= max)) {
             stop = report_stop_of(ex, detail);
-            break;
-        }
-        if (interrupted) {
-            *detail = 0;
-            stop = STOP_INTERRUPT;
             break;
         }
     }
@@ -371,6 +400,7 @@ int cli_run(int argc, char **argv)
         status = rc > 0 ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
+    run_hold_sigint(); /* released, or caught, when the run starts */
     if (o.nest) {
         status = run_nest(&o);
         goto done;
@@ -429,6 +459,7 @@ int cli_run(int argc, char **argv)
     default: status = EXIT_NEGATIVE; break; /* no other stop on a bare machine */
     }
 done:
+    run_release_sigint(); /* after a failure before the run: still held */
     machine_destroy(m);
     image_free(&img);
     free(con.kept);

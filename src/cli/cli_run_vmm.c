@@ -192,10 +192,9 @@ int run_vmm(const struct run_opts *o)
         vmm_set_event_hook(v, tl_event, &tl);
     }
     run_catch_sigint();
-    bool interrupted = false;
-    while (vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
-        if ((interrupted = run_interrupted()))
-            break;
+    bool interrupted; /* looked at before the first chunk: a Ctrl-C held while loading */
+    while (!(interrupted = run_interrupted()) && vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
+        ;
     run_release_sigint();
     status = report(v, o, files, n, interrupted);
     /* the report first: a run whose report is lost leaves FILE as it was */

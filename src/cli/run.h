@@ -63,7 +63,12 @@ void run_take_console(struct machine *m, struct run_console *c);
  * run whose report is lost fails before it writes anything else. */
 bool run_output_ok(const struct run_console *c, const char *flag, const char *file);
 
-/* Ctrl-C while running: catch it, ask, and restore the old handler. */
+/* Ctrl-C while running: catch it, ask, and restore the old handler.
+ * run_hold_sigint, before the images are read and assembled, holds a
+ * Ctrl-C back until run_catch_sigint, so that the run then stops at once
+ * with its report, as one interrupted in its first step (SIGINT shows as
+ * caught only once the run starts). */
+void run_hold_sigint(void);
 void run_catch_sigint(void);
 bool run_interrupted(void);
 void run_release_sigint(void);
