@@ -22,6 +22,7 @@
 
 #include "mon_support.h"
 #include "progen.h"
+#include "tgm/asm.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 #include "tgm/vmm.h"
@@ -277,12 +278,49 @@ static void reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_e
         fclose(sink);
 }
 
+/* docs/monitor.md: Ctrl-C during rcontinue with a VM selected (it replayed
+ * the whole history whatever Ctrl-C said) abandons the replay with one
+ * line, the whole session exactly as before; the history stays and the
+ * request is used up. */
+static void reverse_vm__ctrl_c_abandons_rcontinue_and_changes_nothing(void **state)
+{
+    (void)state;
+    char *ebuf = NULL;
+    size_t elen = 0;
+    FILE *sink = fopen("/dev/null", "w"), *err = open_memstream(&ebuf, &elen);
+    struct mon *m = mon_create(sink, err);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_string("spin.s", "spin: JMP spin\n.entry spin\n", &img,
+                                         stderr), 0);
+    cmd(m, "vm create g0 4096");
+    assert_int_equal(vmm_vm_load(mon_vmm(m), 0, &img, NULL, 0), 0);
+    image_free(&img);
+    sel = 0;
+    cmd(m, "vm select g0; set checkpoint 1000; go for 300000"); /* 300 calls to replay */
+    struct snap was = take(m);
+    mon_interrupt(); /* as the SIGINT handler does */
+    assert_int_equal(mon_exec_line(m, "rcontinue"), -1);
+    fflush(err);
+    assert_string_equal(ebuf, "rcontinue: interrupted: the VMs are where they were\n");
+    same_now(m, &was, 0, "after an interrupted rcontinue");
+    assert_int_equal(steps(m), 300000);
+    /* the history is kept and the request used up: it goes back now */
+    assert_int_equal(mon_exec_line(m, "rcontinue"), 0);
+    assert_int_equal(steps(m), 0);
+    free(was.b);
+    mon_destroy(m);
+    fclose(sink);
+    fclose(err);
+    free(ebuf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reverse_vm__rstep_n_after_n_steps_restores_the_session_exactly),
         cmocka_unit_test(reverse_vm__replay_takes_the_course_the_run_took),
         cmocka_unit_test(reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_exactly),
+        cmocka_unit_test(reverse_vm__ctrl_c_abandons_rcontinue_and_changes_nothing),
     };
     return cmocka_run_group_tests_name("reverse_vm", tests, NULL, NULL);
 }

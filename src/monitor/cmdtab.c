@@ -100,8 +100,8 @@ const struct mon_cmd mon_cmds[] = {
      "execution breakpoints and watchpoints set now and a stop on every trap;\n"
      "conditions and ignore counts do not apply.  With a VM selected: back to\n"
      "just after that VM's previous trap (a trap of its own, as its bare\n"
-     "machine would take it).  On the bare machine Ctrl-C abandons the\n"
-     "replay, the machine as it was.",
+     "machine would take it).  Ctrl-C abandons the replay, the machine (and\n"
+     "every VM) as it was.",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
      "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s+e", 0},

@@ -77,6 +77,7 @@ struct mon_vrev {
     uint64_t g;         /* at the end of the log */
     uint64_t end_hash;
     bool valid;
+    bool stoppable; /* rcontinue's replay: Ctrl-C abandons it between calls */
 };
 
 /* ---- the session's state ---- */
@@ -419,10 +420,13 @@ void mon_vrev_end(struct mon *m)
  * each exactly as recorded, until the value K of the selected VM (of all
  * VMs for V_G) reaches X.  Inside a call the point is found by bisection
  * from a copy of the call's start (V_REAL: the call is run whole).  *AT
- * and *PART (steps of a call done) say where it stopped.  0, or -1 with an error. */
+ * and *PART (steps of a call done) say where it stopped.  0, -1 with an
+ * error, or -2 when Ctrl-C came while stoppable (calls are at most 'set
+ * checkpoint' guest steps, so it is seen as soon as 'go' would see it). */
 static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64_t *part)
 {
     struct mon_vrev *r = m->vrev;
+    bool ran = false; /* a call at least, as 'go' makes a chunk's progress */
     *part = 0;
     while (now_value(m, k) < x && at->i < r->nlog) {
         struct vcall *c = &r->log[at->i];
@@ -431,6 +435,9 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
             at->k = 0;
             continue;
         }
+        if (ran && r->stoppable && mon_stop_requested())
+            return -2; /* no error: the caller puts the session back */
+        ran = true;
         uint64_t g0 = mon_guest_steps(m->vmm), p = c->p;
         if (k == V_G && g0 + p > x)
             p = x - g0; /* the point is inside this call: a shorter one reaches it */
@@ -668,31 +675,34 @@ int mon_vrev_rstep(struct mon *m, uint64_t n)
     return 0;
 }
 
-int mon_vrev_rcontinue(struct mon *m)
+/* rcontinue's search and landing: 0, -1 (after give_up) or -2 for Ctrl-C,
+ * the session then anywhere in its history. */
+static int vrev_rcontinue(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
-    if (ready(m) != 0)
-        return -1;
     uint64_t g_now = r->g, g0 = r->ck[0].pt.g;
     uint64_t k0 = pt_value(&r->ck[0].pt, V_TRAPS, m->focus), want = k0;
     struct vpos at;
     uint64_t part;
+    int rc;
     /* the VM's trap count one guest step ago: the last trap before now */
     if (g_now > g0) {
-        if (seek(m, V_G, g_now - 1, &at, &part) != 0)
-            return give_up(m, g_now);
+        if ((rc = seek(m, V_G, g_now - 1, &at, &part)) != 0)
+            return rc == -2 ? -2 : give_up(m, g_now);
         want = now_value(m, V_TRAPS);
     }
     char what[96];
     if (want <= k0) {
-        if (seek(m, V_G, g0, &at, &part) != 0)
-            return give_up(m, g_now);
+        if ((rc = seek(m, V_G, g0, &at, &part)) != 0)
+            return rc == -2 ? -2 : give_up(m, g_now);
+        r->stoppable = false; /* found: from here on the history changes */
         if (commit(m, at, part, &r->obs[0]) != 0)
             return give_up(m, g_now);
         where_vm(m, "no trap before this point: at the start of the history");
     } else {
-        if (seek(m, V_TRAPS, want, &at, &part) != 0)
-            return give_up(m, g_now);
+        if ((rc = seek(m, V_TRAPS, want, &at, &part)) != 0)
+            return rc == -2 ? -2 : give_up(m, g_now);
+        r->stoppable = false;
         if (commit(m, at, part, NULL) != 0)
             return give_up(m, g_now);
         snprintf(what, sizeof what, "back to the previous trap (%s), at step %llu",
@@ -702,4 +712,38 @@ int mon_vrev_rcontinue(struct mon *m)
     }
     mon_display_show(m);
     return 0;
+}
+
+int mon_vrev_rcontinue(struct mon *m)
+{
+    struct mon_vrev *r = m->vrev;
+    if (ready(m) != 0)
+        return -1;
+    /* Ctrl-C puts the session back here: a pass over E, far less than a
+     * replay, and exact where give_up would replay from a checkpoint */
+    struct vck here;
+    if (ck_take(m, &here) != 0) {
+        mon_debug_apply(m);
+        vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+        return mon_err(m, "out of memory");
+    }
+    r->stoppable = true;
+    int rc = vrev_rcontinue(m);
+    r->stoppable = false;
+    if (rc == -2) {
+        rc = ck_load(m, &here);
+        mon_debug_apply(m);
+        vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+        if (rc == 0) {
+            mon_clear_interrupt();
+            if (m->interactive)
+                mon_out(m, "\n"); /* past the ^C the terminal echoed */
+            mon_err(m, "interrupted: the VMs are where they were");
+        } else {
+            give_up(m, r->g);
+        }
+        rc = -1;
+    }
+    ck_free(&here);
+    return rc;
 }
