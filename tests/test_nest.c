@@ -497,6 +497,35 @@ static void cli__a_snapshot_keeps_the_stack(void **state)
     remove(plain);
 }
 
+/* docs/run.md: nest's W is the guest on top of N levels of 640 words, so
+ * it is at most 2^19 - 640N (8 less on the C control program); a larger
+ * one is told that most, not only that the stack does not fit. */
+static void cli__a_guest_too_big_is_told_the_most_it_can_have(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--mem", "524288",
+                                     "examples/hello.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: run: examples/hello.s: 1 level of 640 words and a guest "
+                               "of 524288 words need 524928 words, more than the 524288 a "
+                               "machine has: at this depth a guest has at most 523648 words\n");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--mem", "523648", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0); /* the most it said */
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--nest", "1", "--vmm", "--mem", "523641", "examples/hello.s",
+                   NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "at this depth a guest has at most 523640 words");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--vmm", "--mem", "523640", "examples/hello.s", NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    cs_mon_fails("nest 2 examples/hello.s mem 523009",
+                 "at this depth a guest has at most 523008 words");
+    cs_mon_prints("nest 2 examples/hello.s mem 523008", "a bare machine of 523008 words");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +544,7 @@ int main(void)
         cmocka_unit_test(cli__run_nest_reports_the_guest_like_a_bare_run),
         cmocka_unit_test(cli__check_nest_says_equivalent_and_refuses_bad_depths),
         cmocka_unit_test(cli__a_snapshot_keeps_the_stack),
+        cmocka_unit_test(cli__a_guest_too_big_is_told_the_most_it_can_have),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -276,7 +276,8 @@ const struct mon_cmd mon_cmds[] = {
      "build a stack: N levels of the control program in machine code, FILE on top\n"
      "Theorem 2 (section 7): the control program of examples/vmm/cp.s hosts the\n"
      "one above it, N times, with FILE's guest on top seeing a bare machine of W\n"
-     "words (default 65536).  The stack replaces the bare machine (reset, with\n"
+     "words (default 65536; at most 2^19 less the levels' 640 words each,\n"
+     "523648 under one level).  The stack replaces the bare machine (reset, with\n"
      "the control program's symbols); 'stack' shows it, 'go' runs it.",
      G_VM, NULL, "=-f{mem}-", 0},
     {"stack", mon_cmd_stack, 0, 2, "stack [step [N]]",

@@ -41,9 +41,11 @@ int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsign
     uint64_t q = (uint64_t)depth * map.k + w;
     if (rc == 0 && q > TGM_Q_MAX)
         rc = tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
-                     "need %llu words, more than the %u a machine has",
+                     "need %llu words, more than the %u a machine has: at this depth a "
+                     "guest has at most %lld words",
                      depth, depth == 1 ? "" : "s", (unsigned)map.k, (unsigned)w,
-                     (unsigned long long)q, TGM_Q_MAX);
+                     (unsigned long long)q, TGM_Q_MAX,
+                     (long long)TGM_Q_MAX - (long long)depth * map.k);
     if (rc == 0)
         rc = nest_compose(cp, guest, depth, (uint32_t)q, stack, lay, err, errlen);
     image_free(&own);
@@ -69,9 +71,11 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
     if (o->under_vmm && (uint64_t)VMM_K + q > TGM_Q_MAX) { /* say what, not "real memory" */
         image_free(&stack);
         return tgm_err(err, errlen, "%u level%s of %u words, a guest of %u words and the C "
-                       "control program's %u need %llu words, more than the %u a machine has",
+                       "control program's %u need %llu words, more than the %u a machine "
+                       "has: at this depth a guest has at most %lld words",
                        o->depth, o->depth == 1 ? "" : "s", (unsigned)r->lay.map.k,
-                       (unsigned)o->w, VMM_K, (unsigned long long)VMM_K + q, TGM_Q_MAX);
+                       (unsigned)o->w, VMM_K, (unsigned long long)VMM_K + q, TGM_Q_MAX,
+                       (long long)VMM_W_MAX - (long long)o->depth * r->lay.map.k);
     }
     if (o->under_vmm) {
         struct vmm_config vc = {.q = VMM_K + q};
