@@ -341,7 +341,9 @@ static void rstep__the_history_begins_at_the_last_change(void **state)
     }
     /* changed and not run since: nothing to go back over */
     cs_mon_fails("load examples/sum.s; go; deposit 0x100 5; rstep",
-                 "rstep: the machine was changed since it last ran; its history is gone");
+                 "rstep: nothing to go back to: the machine was changed since it last ran, "
+                 "so its history starts here, at step 53 (run it, and this command can come "
+                 "back as far as here)");
     cs_mon_fails("load examples/sum.s; rstep",
                  "rstep: no history yet: the machine has not run since it was last changed");
     /* a refused rstep changes nothing */
@@ -358,7 +360,15 @@ static void rstep__the_history_begins_at_the_last_change(void **state)
     cs_mon_prints(two, "back 5 steps, at step 0");
     snprintf(two, sizeof two, "load examples/sum.s; step 3; save %s; go; restore %s; rstep",
              snap, snap);
-    cs_mon_fails(two, "rstep: the machine was changed since it last ran; its history is gone");
+    cs_mon_fails(two, "rstep: nothing to go back to: the machine was changed since it last "
+                      "ran, so its history starts here, at step 3 (run it, and this command "
+                      "can come back as far as here)");
+    /* and what it says holds: run, then back as far as the restored state */
+    snprintf(two, sizeof two,
+             "load examples/sum.s; step 3; save %s; go; restore %s; step 2; rstep 2; "
+             "assert steps == 3",
+             snap, snap);
+    cs_mon_prints(two, "back 2 steps, at step 3");
 }
 
 /* "rcontinue finds the stop ... with the execution breakpoints and
@@ -387,7 +397,9 @@ static void rstep__in_a_vm_counts_its_steps(void **state)
     cs_mon_fails("vm create a 4096 examples/sum.s; step 3; rstep 5",
                  "rstep: can go back at most 3 steps (the history starts at step 0)");
     cs_mon_fails("vm create a 4096 examples/sum.s; go; vm input a x; rstep",
-                 "rstep: the VMs were changed since they last ran; their history is gone");
+                 "rstep: nothing to go back to: the VMs were changed since they last ran, so "
+                 "their history starts here, at step 53 of VM a (run them, and this command "
+                 "can come back as far as here)");
 }
 
 /* "Values are 64-bit words taken as signed ... '/' truncates toward zero,

@@ -237,7 +237,10 @@ static int rev_ready(struct mon *m)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
     bool ok;
     if (state_hash(m->bare, &ok) != m->rev->end_hash || !ok)
-        return mon_err(m, "the machine was changed since it last ran; its history is gone");
+        return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "
+                       "so its history starts here, at step %llu (run it, and this command "
+                       "can come back as far as here)",
+                       (unsigned long long)machine_get_counters(m->bare).steps);
     return 0;
 }
 

@@ -619,8 +619,13 @@ static int ready(struct mon *m)
     if (!r || !r->valid)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
     bool ok;
+    char name[64];
     if (session_hash(m, &ok) != r->end_hash || !ok)
-        return mon_err(m, "the VMs were changed since they last ran; their history is gone");
+        return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
+                       "so their history starts here, at step %llu of VM %s (run them, and "
+                       "this command can come back as far as here)",
+                       (unsigned long long)now_value(m, V_STEPS),
+                       mon_target_name(m, name, sizeof name));
     quiet(m);
     return 0;
 }
