@@ -3,8 +3,8 @@
  * away, the stop line of 'go until', 'echo' and quoting, the reverse
  * history across a breakpoint's 'do' list, run options there, the stop
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
- * and 'next N' running away, and a breakpoint where 'go' or 'rcontinue'
- * cuts its run into chunks.  Each test fails on the tree before its fix.
+ * and 'next N' running away, a breakpoint where 'go' or 'rcontinue'
+ * cuts its run into chunks, and a watchpoint stop at a time slice's end.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -318,6 +318,33 @@ static void go__a_breakpoint_where_the_run_is_cut_stops_it(void **state)
                 "breakpoint 1 at 0x4 t, hit 1 time\na: stopped at 0x4 t after 1000000 steps, ");
 }
 
+/* docs/vmm.md: a watchpoint stop at the step where the control program's
+ * timer fell due comes after that trap is taken; the stop said only the
+ * watch, so the slice's end (the other VM runs next) went unseen.  It is
+ * named once, at that stop and no other. */
+static void watch__a_slice_ending_at_the_stop_is_named(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[2 * CS_PATH + 200];
+    cs_write_text(path, sizeof path, "slice-watch.s",
+                  "        .entry s\ns:      LI    i, 0\nloop:   ADDI  i, i, 1\n"
+                  "        JMP   loop\ni:      .word 0\n");
+    snprintf(cmds, sizeof cmds,
+             "vm create a 4096 %s; vm create b 4096 %s; set slice 7; vm select a; "
+             "watch write i; go; go; go; go; go; go", path, path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    const char *want = "watchpoint 1: write E[0x3] 0x4 -> 0x5, hit 6 times\n"
+                       "a: stopped at 0x2 after 2 steps, 3 cycles: s I=0 P=0x00002 l=0x00000 "
+                       "b=0x80000\n"
+                       "  0x00002              JMP    loop\n"
+                       "a: at the same step, cp: timer trap -> scheduler\n";
+    const char *at = strstr(o.out, want), *note = strstr(o.out, "at the same step");
+    if (!at || !note || note != strstr(at, "at the same step") || strstr(note + 1, "at the same step"))
+        fail_msg("output \"%s\" lacks \"%s\" or names a slice's end elsewhere", o.out, want);
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +360,7 @@ int main(void)
         cmocka_unit_test(stack_step__breakpoint_report),
         cmocka_unit_test(step__limit_and_trap_loop),
         cmocka_unit_test(next__limit_and_trap_loop),
+        cmocka_unit_test(watch__a_slice_ending_at_the_stop_is_named),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -278,8 +278,20 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
             }
         }
     }
-    if (!go_on && !m->finished)
+    if (!go_on && !m->finished) {
         mon_stop_line(m, vm, steps, cycles);
+        /* the CP's timer trap due at the watched step was taken before the
+         * stop (docs/vmm.md): say so, or the slice's end goes unseen */
+        if (ex->reason == EXIT_WATCH && vm != MON_FOCUS_BARE && m->timer_seen &&
+            m->timer_ev.vm == vm && m->timer_steps == machine_steps(vmm_vm_view(m->vmm, vm))) {
+            struct vm_info vi;
+            char b[96];
+            if (vmm_vm_info(m->vmm, vm, &vi) == 0)
+                mon_out(m, "%s: at the same step, cp: %s\n", vi.name,
+                        mon_event_text(&m->timer_ev, b, sizeof b));
+        }
+        m->timer_seen = false;
+    }
     return go_on;
 }
 

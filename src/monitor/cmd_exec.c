@@ -118,6 +118,7 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
      * instructions however many real steps the control program takes */
     struct vmm_exit vx;
     uint64_t s0 = mon_guest_steps(m->vmm);
+    m->timer_seen = false; /* a stop names this chunk's timer trap only */
     enum vmm_stop st = mon_vrev_run(m, budget, &vx);
     *ex = vx.mx;
     ex->steps = mon_guest_steps(m->vmm) - s0;
@@ -554,6 +555,7 @@ static size_t write_candidates(const struct machine *x, uint64_t word, uint32_t 
 static enum exit_reason vm_step(struct mon *m, struct machine *view, struct machine_exit *ex)
 {
     uint64_t s0 = machine_get_counters(view).steps;
+    m->timer_seen = false;
     while (!mon_stop_requested()) {
         struct vmm_exit vx;
         enum vmm_stop st = mon_vrev_run(m, 1, &vx);
@@ -690,9 +692,8 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
                 step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
         }
         for (size_t k = 0; k < m->nev; k++)
-            mon_out(m, "    cp: %s trap -> %s%s%s\n", trap_cause_name(m->ev[k].cause),
-                    vmm_disposition_name(m->ev[k].disp), m->ev[k].reflected ? " as " : "",
-                    m->ev[k].reflected ? trap_cause_name(m->ev[k].reflected) : "");
+            mon_out(m, "    cp: %s\n", mon_event_text(&m->ev[k], b1, sizeof b1));
+        m->timer_seen = false; /* shown just now */
         if (ex.reason == EXIT_HALT) {
             mon_out(m, "halted\n");
             break;

@@ -214,11 +214,24 @@ void mon_trace_apply(struct mon *m)
         machine_set_trace(vmm_machine(m->vmm), on ? mon_trace_hook_real : NULL, on ? m : NULL);
 }
 
+const char *mon_event_text(const struct vmm_event *e, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s trap -> %s%s%s", trap_cause_name(e->cause),
+             vmm_disposition_name(e->disp), e->reflected ? " as " : "",
+             e->reflected ? trap_cause_name(e->reflected) : "");
+    return buf;
+}
+
 void mon_vmm_event(void *ctx, const struct vmm_event *e)
 {
     struct mon *m = ctx;
     if (m->timeline)
         timeline_event(m->timeline, m->vmm, e);
+    if (e->cause == TRAP_TIMER) {
+        m->timer_ev = *e;
+        m->timer_steps = machine_steps(vmm_vm_view(m->vmm, e->vm));
+        m->timer_seen = true;
+    }
     /* 'step' shows what the CP did for the focused VM, not for the others
      * that ran meanwhile */
     if (e->vm == m->focus) {

@@ -144,6 +144,11 @@ struct mon {
     /* control-program events seen during one 'step' of a VM */
     struct vmm_event ev[8];
     size_t nev, ev_lost;
+    /* the last timer trap the CP took in a run (its VM then at TIMER_STEPS
+     * steps): a watchpoint stop at that step names it, as 'step' does */
+    struct vmm_event timer_ev;
+    uint64_t timer_steps;
+    bool timer_seen;
 
     /* settings */
     enum { ONERR_STOP, ONERR_CONTINUE, ONERR_FINISH } on_error;
@@ -483,6 +488,8 @@ int mon_path_free(struct mon *m, const char *path, enum mon_writer self);
  * the log's or the history's file (mon_path_free the other way round). */
 int mon_program_free(struct mon *m, char *const *files);
 void mon_vmm_event(void *ctx, const struct vmm_event *e);
+/* "CAUSE trap -> DISPOSITION[ as CAUSE]", as 'step' shows E, in BUF. */
+const char *mon_event_text(const struct vmm_event *e, char *buf, size_t len);
 /* Note the values of watched words so a hit can show old -> new. */
 void mon_watch_snapshot(struct mon *m);
 
