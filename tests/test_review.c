@@ -17,6 +17,7 @@
 #include "mon_support.h"
 #include "progen.h"
 #include "review_support.h"
+#include "tgm/asm.h"
 #include "tgm/bytes.h"
 #include "tgm/timeline.h"
 #include "vmm/vmm_impl.h" /* to break an invariant the API keeps */
@@ -573,6 +574,61 @@ static void timeline__keeps_a_million_events(void **state)
     vmm_destroy(v);
 }
 
+/* The real cycle of each event too, as the hook saw it. */
+struct recorded_at {
+    struct recorded r;
+    uint64_t cycle[4];
+    size_t n;
+};
+static void to_timeline_at(void *ctx, const struct vmm_event *e)
+{
+    struct recorded_at *ra = ctx;
+    if (ra->n < sizeof ra->cycle / sizeof ra->cycle[0])
+        ra->cycle[ra->n++] = machine_cycles(vmm_machine(ra->r.v));
+    to_timeline(&ra->r, e);
+}
+
+/* 'timeline on' mid-run (timeline_begin): a VM's first event there that
+ * no trap brought (its step limit) was taken for one a trap brought, the
+ * VM's entries being counted from none, and drawn 5 cycles (the trap
+ * sequence and the HCALL) before the cycle it happened at. */
+static void timeline__begun_mid_run_an_untrapped_first_event_is_at_its_cycle(void **state)
+{
+    (void)state;
+    char err[300];
+    struct vmm_config cfg = {.q = VMM_K + 4096};
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    struct tgm_image img; /* COUT traps (interpreted), JMP does not */
+    assert_int_equal(asm_assemble_string("cout.s", "        .entry s\ns:      LI c, 65\n"
+                                         "loop:   COUT c\n        JMP loop\nc:      .word 0\n",
+                                         &img, stderr), 0);
+    int id = vmm_vm_create(v, 4096, "a", err, sizeof err);
+    assert_true(id >= 0);
+    assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+    image_free(&img);
+    vmm_run(v, 100, NULL); /* the next step is a JMP */
+    struct vm_info vi;
+    assert_int_equal(vmm_vm_info(v, id, &vi), 0);
+    assert_true(vi.stats.entries > 0);
+    struct recorded_at ra = {{timeline_new(), v}, {0}, 0};
+    assert_non_null(ra.r.t);
+    timeline_begin(ra.r.t, v);
+    vmm_set_event_hook(v, to_timeline_at, &ra);
+    assert_int_equal(vmm_vm_set_limit(v, id, machine_steps(vmm_vm_view(v, id)) + 1), 0);
+    assert_int_equal(vmm_run(v, 10, NULL), VMMSTOP_DONE);
+    assert_int_equal(ra.n, 1);
+    char *json = timeline_json(&ra.r, "mid-run.json"), want[160];
+    snprintf(want, sizeof want, "\"cat\":\"trap\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,"
+             "\"tid\":1,\"ts\":%llu,\"args\":{\"cause\":\"none\"",
+             (unsigned long long)ra.cycle[0]);
+    if (!strstr(json, want))
+        fail_msg("no event at cycle %llu: %s", (unsigned long long)ra.cycle[0], json);
+    free(json);
+    timeline_free(ra.r.t);
+    vmm_destroy(v);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -599,6 +655,7 @@ int main(void)
         cmocka_unit_test(watch__a_run_stopped_at_watchpoints_ends_as_one_not_watched),
         cmocka_unit_test(timeline__rewound_after_going_back_draws_as_one_run),
         cmocka_unit_test(timeline__keeps_a_million_events),
+        cmocka_unit_test(timeline__begun_mid_run_an_untrapped_first_event_is_at_its_cycle),
     };
     return cmocka_run_group_tests_name("review", tests, group_setup, group_teardown);
 }

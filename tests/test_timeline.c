@@ -200,6 +200,47 @@ static void timeline__monitor_command_writes_the_same_format(void **state)
     cs_outcome_free(&o);
 }
 
+/* The last trap event's line in the JSON at PATH, the cycle in it. */
+static char *last_event(const char *path)
+{
+    char *doc = cs_slurp(path, NULL), *last = NULL;
+    for (char *at = doc; (at = strstr(at, "\"cat\":\"trap\"")) != NULL; at++)
+        last = at;
+    assert_non_null(last);
+    last[strcspn(last, "\n")] = '\0';
+    char *line = strdup(last);
+    free(doc);
+    return line;
+}
+
+/* 'timeline on' mid-run: an event that no trap brought (the VM's step
+ * limit), the first recorded, was drawn 5 cycles before the cycle where a
+ * recording from the start draws it. */
+static void timeline__begun_mid_run_draws_an_event_where_a_whole_one_does(void **state)
+{
+    (void)state;
+    char src[CS_PATH], whole[CS_PATH], part[CS_PATH], cmds[3 * CS_PATH + 200];
+    cs_write_text(src, sizeof src, "cout.s", "        .entry s\ns:      LI c, 65\n"
+                                              "loop:   COUT c\n        JMP loop\n"
+                                              "c:      .word 0\n");
+    cs_tmp_path(whole, sizeof whole, "whole.json");
+    cs_tmp_path(part, sizeof part, "part.json");
+    const char *on[2] = {"timeline on; ", ""}, *later[2] = {"", "timeline on; "};
+    const char *file[2] = {whole, part};
+    for (int k = 0; k < 2; k++) { /* the 101st step is a JMP: no trap */
+        snprintf(cmds, sizeof cmds, "%svm create a 4096 %s; go for 100; %svm limit a 101; go; "
+                 "timeline %s", on[k], src, later[k], file[k]);
+        struct cs_outcome o = cs_run_tgm("monitor", "-c", cmds, NULL);
+        assert_int_equal(o.status, 0);
+        cs_outcome_free(&o);
+    }
+    char *a = last_event(whole), *b = last_event(part);
+    assert_non_null(strstr(a, "\"cause\":\"none\",\"disposition\":\"scheduler\""));
+    assert_string_equal(b, a);
+    free(a);
+    free(b);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -219,6 +260,7 @@ int main(void)
         cmocka_unit_test(timeline__svg_is_xml_with_a_tick_per_trap),
         cmocka_unit_test(timeline__the_xml_reader_rejects_what_is_not_xml),
         cmocka_unit_test(timeline__monitor_command_writes_the_same_format),
+        cmocka_unit_test(timeline__begun_mid_run_draws_an_event_where_a_whole_one_does),
     };
     return cmocka_run_group_tests_name("timeline", tests, group_setup, group_teardown);
 }

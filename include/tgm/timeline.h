@@ -21,6 +21,10 @@ struct tgm_timeline;
 
 struct tgm_timeline *timeline_new(void);
 void timeline_free(struct tgm_timeline *t);
+/* Recording starts now, V's VMs mid-run (V may be NULL): take each VM's
+ * control program entries so far, so that its first event here is known
+ * to have come by a trap or not, as every later one is. */
+void timeline_begin(struct tgm_timeline *t, struct vmm *v);
 /* Record event E of V (call from the vmm event hook). */
 void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e);
 /* The session went back in time (reverse execution): forget the events

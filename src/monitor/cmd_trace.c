@@ -390,6 +390,7 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         }
         if (!(m->timeline = timeline_new()))
             return mon_err(m, "out of memory");
+        timeline_begin(m->timeline, m->vmm); /* mid-run: what each VM had so far */
         mon_out(m, "timeline: recording from now (real cycle %llu)\n",
                 m->vmm ? (unsigned long long)machine_get_counters(vmm_machine(m->vmm)).cycles
                        : 0ULL);

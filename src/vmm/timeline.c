@@ -85,6 +85,19 @@ size_t timeline_count(const struct tgm_timeline *t, size_t *dropped)
     return t->n;
 }
 
+void timeline_begin(struct tgm_timeline *t, struct vmm *v)
+{
+    struct vm_info vi;
+    for (int id = v ? vmm_vm_next(v, -1) : -1; id >= 0; id = vmm_vm_next(v, id))
+        if (vmm_vm_info(v, id, &vi) == 0) { /* the track stays unseen: no event yet */
+            struct tl_track *tr = &t->tr[id];
+            snprintf(tr->name, sizeof tr->name, "%s", vi.name);
+            tr->base = vi.base;
+            tr->w = vi.w;
+            t->en[id] = vi.stats.entries;
+        }
+}
+
 void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e)
 {
     struct vm_info vi;
@@ -103,8 +116,15 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         tr = &t->tr[k];
         t->gc[e->vm] = t->en[e->vm] = 0;
     }
-    if (!tr->seen) /* (the statistics count E already) */
+    if (!tr->seen) {
+        /* entries taken by timeline_begin (or a rewind) are this VM's only
+         * if it is the VM there then; one made since had none */
+        if (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
+            vi.stats.entries < t->en[e->vm])
+            t->en[e->vm] = 0;
+        /* (the statistics count E already) */
         *tr = (struct tl_track){true, "", vi.base, vi.w, vm_events(&vi.stats) - 1};
+    }
     snprintf(tr->name, sizeof tr->name, "%s", vi.name);
     uint64_t direct = vi.stats.guest_cycles - t->gc[e->vm];
     bool trapped = vi.stats.entries != t->en[e->vm];
