@@ -37,25 +37,43 @@ static const char jrstu_src[] = "        .word 0, psw(SUP, f, 0, 0x80000)\n"
 /* Is the JSON value at V null? */
 static bool is_null(const char *v) { return strncmp(v, "null", 4) == 0; }
 
-/* `tgm check ARGS` stopped by SIGINT once it runs (it catches SIGINT only
- * then): it must exit 130 with nothing on stderr. */
-static struct cs_outcome check_interrupted(const char *const *args)
+/* `tgm SUB ARGS` started, once WAIT (cs_catches_sigint, cs_holds_sigint)
+ * says it is where WHAT says: its pid.  Skipped where /proc cannot say. */
+static pid_t start_until(const char *sub, const char *const *args, int (*wait)(pid_t),
+                         const char *what)
 {
-    pid_t pid = cs_start_tgm(-1, "check", args);
-    int caught = cs_catches_sigint(pid);
-    if (caught != 1) {
+    pid_t pid = cs_start_tgm(-1, sub, args);
+    int got = wait(pid);
+    if (got != 1) {
         kill(pid, SIGKILL);
         struct cs_outcome o = cs_finish_tgm(pid);
         cs_outcome_free(&o);
-        if (caught < 0)
-            skip(); /* no /proc to say when it runs */
-        fail_msg("tgm check never caught SIGINT");
+        if (got < 0)
+            skip();
+        fail_msg("tgm %s never %s", sub, what);
     }
+    return pid;
+}
+
+/* PID, sent SIGINT, must exit 130 with nothing on stderr.  BEFORE_WAIT
+ * (may be NULL) is done between the signal and the wait. */
+static struct cs_outcome finish_interrupted(pid_t pid, void (*before_wait)(void))
+{
     assert_int_equal(kill(pid, SIGINT), 0);
+    if (before_wait)
+        before_wait();
     struct cs_outcome o = cs_finish_tgm(pid);
     if (o.status != 130 || o.err[0])
         fail_msg("status %d, stdout \"%.300s\", stderr \"%s\"", o.status, o.out, o.err);
     return o;
+}
+
+/* `tgm check ARGS` stopped by SIGINT once it runs (it catches SIGINT only
+ * then). */
+static struct cs_outcome check_interrupted(const char *const *args)
+{
+    return finish_interrupted(start_until("check", args, cs_catches_sigint, "caught SIGINT"),
+                              NULL);
 }
 
 static void check__ctrl_c_reports_the_images_compared_so_far(void **state)
@@ -142,41 +160,34 @@ static void check_nest__ctrl_c_reports_the_images_compared_so_far(void **state)
     cs_outcome_free(&o);
 }
 
+static char held_fifo[CS_PATH];
+
+/* Give the FIFO held.s includes a program that halts at once. */
+static void feed_held(void)
+{
+    int fd = open(held_fifo, O_WRONLY); /* meets tgm's open of the include */
+    assert_true(fd >= 0);
+    static const char halt[] = "        .entry s\ns: HALT\n";
+    assert_int_equal(write(fd, halt, sizeof halt - 1), (ssize_t)(sizeof halt - 1));
+    close(fd);
+}
+
 /* `tgm SUB ARGS... held.s`, held.s including a FIFO, stopped by SIGINT
- * while it waits for the FIFO (assembling, before any run), which then
- * gives it a program that halts at once: it must exit 130 with nothing
- * on stderr. */
+ * while it waits for the FIFO (assembling, before any run). */
 static struct cs_outcome interrupted_loading(const char *sub, const char *const *args)
 {
-    char fifo[CS_PATH], src[CS_PATH];
-    cs_tmp_path(fifo, sizeof fifo, "held.inc");
-    unlink(fifo);
-    assert_int_equal(mkfifo(fifo, 0600), 0);
+    char src[CS_PATH];
+    cs_tmp_path(held_fifo, sizeof held_fifo, "held.inc");
+    unlink(held_fifo);
+    assert_int_equal(mkfifo(held_fifo, 0600), 0);
     cs_write_text(src, sizeof src, "held.s", "        .include \"held.inc\"\n");
     struct cs_args a = {.n = 0};
     for (size_t i = 0; args[i]; i++)
         cs_push(&a, args[i]);
     cs_push(&a, src);
-    pid_t pid = cs_start_tgm(-1, sub, a.v);
-    int held = cs_holds_sigint(pid);
-    if (held != 1) {
-        kill(pid, SIGKILL);
-        struct cs_outcome o = cs_finish_tgm(pid);
-        cs_outcome_free(&o);
-        if (held < 0)
-            skip(); /* no /proc to say when it loads */
-        fail_msg("tgm %s did not hold SIGINT while loading", sub);
-    }
-    assert_int_equal(kill(pid, SIGINT), 0);
-    int fd = open(fifo, O_WRONLY); /* meets tgm's open of the include */
-    assert_true(fd >= 0);
-    static const char halt[] = "        .entry s\ns: HALT\n";
-    assert_int_equal(write(fd, halt, sizeof halt - 1), (ssize_t)(sizeof halt - 1));
-    close(fd);
-    struct cs_outcome o = cs_finish_tgm(pid);
-    unlink(fifo);
-    if (o.status != 130 || o.err[0])
-        fail_msg("status %d, stdout \"%.300s\", stderr \"%s\"", o.status, o.out, o.err);
+    pid_t pid = start_until(sub, a.v, cs_holds_sigint, "held SIGINT while loading");
+    struct cs_outcome o = finish_interrupted(pid, feed_held);
+    unlink(held_fifo);
     return o;
 }
 
