@@ -145,7 +145,7 @@ struct nest_check_result {
     bool equivalent;
     bool bare_halted, nest_halted;
     char diff[256];             /* the first difference, or "" */
-    size_t traps, timer_traps;  /* in the bare run's log */
+    size_t traps, timer_traps;  /* the bare run's traps (its counters) */
     uint64_t bare_steps, bare_cycles; /* the bare machine's */
     uint64_t real_steps, real_cycles; /* the real machine's: the bottom level's,
                                          or under the C CP that CP's machine */
