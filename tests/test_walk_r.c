@@ -76,6 +76,19 @@ static void check_nest__counts_the_traps_the_bare_machine_took(void **state)
                   CS_ARGV("--nest", "1", "examples/supervisor.s"));
 }
 
+/* 'tgm check --nest 2 --hybrid' said the control program "hosts one
+ * guest": the reason for refusing --slice, not --hybrid.  Each is refused
+ * with its own reason, and nothing is run. */
+static void check_nest__refuses_hybrid_and_slice_each_with_its_reason(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "check: --nest with --hybrid: the machine-code control program is no "
+                 "hybrid monitor", "check", CS_ARGV("--nest", "2", "--hybrid", "examples/sum.s"));
+    cs_tgm_fails(2, "check: --nest with --slice: the machine-code control program hosts one "
+                 "guest, with no time slices", "check",
+                 CS_ARGV("--nest", "2", "--slice", "5", "examples/sum.s"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -92,6 +105,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_nest__counts_the_traps_the_bare_machine_took),
+        cmocka_unit_test(check_nest__refuses_hybrid_and_slice_each_with_its_reason),
     };
     return cmocka_run_group_tests_name("walk_r", tests, group_setup, group_teardown);
 }

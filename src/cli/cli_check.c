@@ -199,9 +199,12 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     if (nest) {
         if (cli_nest_profile_ok("check", o.profile) != 0)
             return EXIT_USAGE;
-        if (o.hybrid || o.slice) {
-            cli_error("check: --nest: the machine-code control program hosts one guest "
-                      "(no --hybrid or --slice)");
+        if (o.hybrid || o.slice) { /* say why for the one given */
+            cli_error("check: --nest with %s: the machine-code control program %s",
+                      o.hybrid ? "--hybrid" : "--slice",
+                      o.hybrid ? "is no hybrid monitor: it runs its guest's supervisor "
+                                 "code directly"
+                               : "hosts one guest, with no time slices");
             return EXIT_USAGE;
         }
         return check_nest((const char *const *)argv + optind, n, nest, vmm,
