@@ -214,8 +214,8 @@ static bool logs_differ(const struct nest_run *b, const struct nest_run *n, char
         return true;
     }
     struct psw x = psw_unpack(b->log[i]), y = psw_unpack(n->log[i]);
-    snprintf(diff, len, "E[0] write %zu: bare %s trap at P=0x%x, nested %s trap at P=0x%x "
-             "(old PSWs 0x%016llx and 0x%016llx)", i + 1, trap_cause_name(x.cause),
+    snprintf(diff, len, "trap log, E[0] write %zu: bare %s trap at P=0x%x, nested %s trap "
+             "at P=0x%x (old PSWs 0x%016llx and 0x%016llx)", i + 1, trap_cause_name(x.cause),
              (unsigned)x.p, trap_cause_name(y.cause), (unsigned)y.p,
              (unsigned long long)b->log[i], (unsigned long long)n->log[i]);
     return true;
