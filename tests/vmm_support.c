@@ -102,6 +102,8 @@ static void hook(void *ctx, const struct vmm_event *e)
             r->cycles[r->nev][id] = machine_cycles(vmm_vm_view(r->v, id));
     }
     r->nev++;
+    if (r->also)
+        r->also(r, e);
 }
 
 static void snapshot(struct tv_rig *r)
@@ -140,6 +142,8 @@ void tv_reset(struct tv_rig *r, const struct vmm_config *cfg)
     memset(r->hybrid, 0, sizeof r->hybrid);
     snapshot(r);
     r->nev = 0;
+    r->also = NULL;
+    r->also_ctx = NULL;
     vmm_set_event_hook(r->v, hook, r);
 }
 

@@ -56,6 +56,10 @@ struct tv_rig {
     struct vmm_event ev[TV_EVENTS];
     uint64_t cycles[TV_EVENTS][VMM_MAX_VMS]; /* every VM's virtual cycles at each */
     size_t nev;             /* events seen; the first TV_EVENTS are kept */
+    /* a test's own look at every event, after the rig's checks (NULL:
+     * none); tv_reset clears it */
+    void (*also)(struct tv_rig *r, const struct vmm_event *e);
+    void *also_ctx;
 };
 
 /* cmocka fixtures: *state is a rig with the default configuration; a

@@ -1,0 +1,460 @@
+/* test_hostile_b.c: hostile guests that halt, judged whole by the
+ * equivalence checkers (sections 5-7), and hostile guests beside many
+ * neighbours.
+ *
+ * The guests of examples/hostile/ that end in HALT (rwrap, timer_games,
+ * console_flood, opcodes) attack R at the 2^19 boundary and the region's
+ * last word, the interval timer, the console, and every opcode.  Each must
+ * end exactly as on a bare machine of its size: under the control program
+ * alone and beside the others at many slices, plain and hybrid (vmm_check,
+ * `tgm check`), and on 1 to 4 levels of the control program in machine code,
+ * on a bare machine and on the C one (nest_check, `tgm check --nest`).
+ *
+ * Then the fights: guests that trap at every step (every cause, and an
+ * interpreted LPSW at every step) beside 59 well-behaved and halting VMs,
+ * 64 in all.  Round robin must give every VM its slice, turn after turn, as
+ * docs/vmm.md says; resource control holds at every dispatcher entry (the
+ * rig); every VM equals its bare machine at the end; and a fight saved at
+ * any point and restored into a fresh control program ends as one never
+ * saved.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tgm/asm.h"
+#include "tgm/image.h"
+#include "tgm/machine.h"
+#include "tgm/nest.h"
+#include "tgm/vmm.h"
+#include "vmm_support.h"
+
+#define W 256u            /* each guest's memory, as the examples assume */
+#define NVMS VMM_MAX_VMS  /* the fights fill the control program */
+#define SLICE 1000u       /* cycles per slice in the fights */
+/* A slice ends after the instruction or trap whose cycles take it to zero:
+ * a turn is at least the slice and overshoots by less than the longest
+ * instruction (DIV, 12 cycles). */
+#define OVERSHOOT 11u
+#define INPUT "ab\n"
+
+static const char *const halting[] = {"rwrap", "timer_games", "console_flood", "opcodes"};
+#define NHALTING (sizeof halting / sizeof halting[0])
+
+static void assemble(const char *name, struct tgm_image *img)
+{
+    char path[128];
+    snprintf(path, sizeof path, "examples/hostile/%s.s", name);
+    if (asm_assemble_file(path, img, stderr) != 0)
+        fail_msg("%s does not assemble", path);
+}
+
+/* vmm_check of the halting guests, all in one control program, at SLICE. */
+static void check_all(uint64_t slice, bool hybrid, size_t n)
+{
+    struct tgm_image img[NHALTING];
+    const struct tgm_image *imgs[NHALTING];
+    for (size_t i = 0; i < n; i++) {
+        assemble(halting[i], &img[i]);
+        imgs[i] = &img[i];
+    }
+    struct check_opts o = {.w = W, .max_steps = 5000000, .slice = slice, .hybrid = hybrid,
+                           .input = (const uint8_t *)INPUT, .input_len = strlen(INPUT)};
+    struct check_result res[NHALTING];
+    char err[256] = "";
+    if (vmm_check(imgs, n, &o, res, err, sizeof err) != 0)
+        fail_msg("vmm_check: %s", err);
+    for (size_t i = 0; i < n; i++) {
+        if (!res[i].equivalent)
+            fail_msg("%s.s, slice %llu%s: not equivalent: bare %s, alone: %s, together: %s",
+                     halting[i], (unsigned long long)slice, hybrid ? ", hybrid" : "",
+                     res[i].bare_halted ? "halted" : "did not halt", res[i].alone_diff,
+                     res[i].together_diff);
+        assert_true(res[i].bare_halted && res[i].alone_halted && res[i].together_halted);
+        image_free(&img[i]);
+    }
+}
+
+/* Every halting guest equals its bare machine under the CP, alone and
+ * beside the others, at slices from 1 cycle (a slice ends at every
+ * instruction, inside every timer game) to the default. */
+static void check__each_halting_guest_equals_its_bare_machine(void **state)
+{
+    (void)state;
+    static const uint64_t slices[] = {1, 2, 3, 4, 5, 7, 13, 97, 1000, 10000};
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        check_all(slices[k], false, NHALTING);
+        /* hybrid: all supervisor code interpreted; the flood only twice */
+        check_all(slices[k], true, slices[k] < 5 || slices[k] == 1000 ? NHALTING : NHALTING - 2);
+    }
+}
+
+/* nest_check of one guest at DEPTH, on a bare machine or on the C CP. */
+static void nest_one(const char *name, unsigned depth, bool under_vmm)
+{
+    struct tgm_image img;
+    assemble(name, &img);
+    struct nest_run_opts o = {.depth = depth, .w = W, .under_vmm = under_vmm,
+                              .input = (const uint8_t *)INPUT, .input_len = strlen(INPUT)};
+    struct nest_check_result res;
+    char err[256] = "";
+    if (nest_check(NULL, &img, &o, 5000000, &res, err, sizeof err) != 0)
+        fail_msg("%s.s at depth %u: %s", name, depth, err);
+    if (!res.equivalent)
+        fail_msg("%s.s at depth %u%s: not equivalent: %s", name, depth,
+                 under_vmm ? " on the C CP" : "", res.diff);
+    assert_true(res.bare_halted && res.nest_halted);
+    assert_true(res.traps > 0); /* each attacks through traps */
+    if (!strcmp(name, "timer_games"))
+        assert_true(res.timer_traps >= 40); /* the re-arming storm at least */
+    image_free(&img);
+}
+
+/* Theorem 2 under attack: each guest on 1 to 4 levels of the machine-code
+ * CP (nested timers, HCALL and illegal opcodes, R at 2^19 at every depth),
+ * alone and with the C CP at the very bottom.  The console flood is 300,000
+ * trapped bytes: one level of it is enough. */
+static void nest__each_halting_guest_at_depths_1_to_4(void **state)
+{
+    (void)state;
+    for (unsigned depth = 1; depth <= 4; depth++)
+        for (size_t i = 0; i < NHALTING; i++) {
+            if (!strcmp(halting[i], "console_flood") && depth > 1)
+                continue;
+            nest_one(halting[i], depth, false);
+            nest_one(halting[i], depth, true);
+        }
+}
+
+/* ---- the fights */
+
+/* Guests that trap at every step, one per cause, and one whose every
+ * instruction is an LPSW the CP interprets; a well-behaved guest (DIV: the
+ * longest instruction, so turns overshoot the most) and halting ones. */
+static const char *const fighters[] = {
+    /* SVC in user mode, its E[1] the same SVC */
+    "        .word 0\n        .word psw(USER, 2, 0, 256)\n        .entrypsw psw(USER, 2, 0, 256)\n"
+    "        SVC 0\n",
+    /* an illegal word in supervisor mode */
+    "        .word 0\n        .word psw(SUP, 2, 0, 256)\n        .entry 2\n"
+    "        .word 0\n",
+    /* HALT in user mode: privileged */
+    "        .word 0\n        .word psw(USER, 2, 0, 256)\n        .entrypsw psw(USER, 2, 0, 256)\n"
+    "        HALT\n",
+    /* a fetch past the region */
+    "        .word 0\n        .word psw(SUP, 256, 0, 256)\n        .entrypsw psw(SUP, 256, 0, 256)\n",
+    /* a 1-cycle timer with I = 1: a timer trap after every TSET */
+    "        .word 0\n        .word pswi(SUP, 2, 0, 256)\n        .entrypsw pswi(SUP, 2, 0, 256)\n"
+    "        TSET one\none:    .word 1\n",
+    /* an LPSW of itself: every instruction enters the CP */
+    "        .word 0\n        .word psw(SUP, 2, 0, 256)\n        .entry 2\n"
+    "        LPSW me\nme:     .word psw(SUP, 2, 0, 256)\n",
+};
+#define NSTORMS (sizeof fighters / sizeof fighters[0])
+
+static const char good_src[] = "        .word 0\n"
+                               "        .word psw(SUP, bad, 0, 256)\n"
+                               "        .entry start\n"
+                               "start:  ADDI x, x, 3\n"
+                               "        DIV  y, big, x\n"
+                               "        STX  buf, k, y\n"
+                               "        ADDI k, k, 1\n"
+                               "        AND  k, k, m31\n"
+                               "        DJNZ n, start\n"
+                               "        HALT\n"
+                               "bad:    HALT\n" /* no trap is expected: stop */
+                               "x:      .word 0\n"
+                               "y:      .word 0\n"
+                               "k:      .word 0\n"
+                               "m31:    .word 31\n"
+                               "big:    .word 0x7FFFFFFFFFFF\n"
+                               "n:      .word 0\n"
+                               "buf:    .space 32\n";
+
+struct fighter {
+    uint64_t mem[W];
+    struct tv_guest g;
+};
+
+/* F := IMG as a guest of W words; the well-behaved guest's n, if IMG has
+ * one, := ITERATIONS.  Frees IMG. */
+static void fighter_from(struct tgm_image *img, uint64_t iterations, struct fighter *f)
+{
+    assert_true(img->load + img->nwords <= W);
+    memset(f->mem, 0, sizeof f->mem);
+    memcpy(f->mem + img->load, img->words, img->nwords * sizeof *img->words);
+    const struct tgm_symbol *n = image_symbol(img, "n");
+    if (n && iterations) /* the well-behaved guest: iterations before it halts */
+        f->mem[n->value] = iterations;
+    f->g = (struct tv_guest){.w = W, .psw = img->entry_psw, .mem = f->mem, .n = W,
+                             .input = INPUT};
+    image_free(img);
+}
+
+static void fighter_of(const char *src, uint64_t iterations, struct fighter *f)
+{
+    struct tgm_image img;
+    if (asm_assemble_string("fighter", src, &img, stderr) != 0)
+        fail_msg("a fighter does not assemble:\n%s", src);
+    fighter_from(&img, iterations, f);
+}
+
+static void fighter_named(const char *name, struct fighter *f)
+{
+    struct tgm_image img;
+    assemble(name, &img);
+    fighter_from(&img, 0, f);
+}
+
+/* The fighters: storms first, then 2^64 iterations (never halts) or a few
+ * hundred to a few thousand (halts in the middle of some slice). */
+static void fighters_of(struct fighter *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (i < NSTORMS)
+            fighter_of(fighters[i], 0, &f[i]);
+        else
+            fighter_of(good_src, i % 4 == 3 ? 97 * i : 0, &f[i]);
+}
+
+/* Turns, from the rig's events: between two events exactly one VM runs
+ * (with an event hook no slice is handed on in place), so a VM's turn is
+ * the cycles it gains until another VM gains some. */
+struct turns {
+    uint64_t seen[NVMS];  /* each VM's cycles at the last event */
+    int cur;              /* whose turn it is, -1 before the first */
+    uint64_t acc;         /* the cycles of that turn so far */
+    uint64_t nturns[NVMS];
+    uint64_t slice;
+    bool ended_halted;    /* the VM whose turn ended had halted */
+};
+
+/* A turn of T's current VM ended and NEXT's began: it was a whole slice
+ * (unless the VM halted in it), and NEXT came next in round robin. */
+static void turn_ended(struct tv_rig *r, struct turns *t, int next)
+{
+    struct vm_info in = tv_info(r, t->cur);
+    if (in.state == VM_RUNNABLE &&
+        (t->acc < t->slice || t->acc > t->slice + OVERSHOOT))
+        fail_msg("VM %d's turn %llu lasted %llu cycles; a slice is %llu", t->cur,
+                 (unsigned long long)t->nturns[t->cur], (unsigned long long)t->acc,
+                 (unsigned long long)t->slice);
+    t->nturns[t->cur]++;
+    for (int id = (t->cur + 1) % NVMS; id != next; id = (id + 1) % NVMS)
+        if (tv_info(r, id).state == VM_RUNNABLE)
+            fail_msg("VM %d ran after VM %d, passing runnable VM %d", next, t->cur, id);
+}
+
+/* The VMs that ran since the last event, in round-robin order from the
+ * current one: one, or (in a hybrid stretch, which has no event) some that
+ * halted in supervisor code and then the one that ran next. */
+static void turns_hook(struct tv_rig *r, const struct vmm_event *e)
+{
+    (void)e;
+    struct turns *t = r->also_ctx;
+    int from = t->cur < 0 ? 0 : t->cur, last = -1;
+    for (int k = 0; k < NVMS; k++) {
+        int id = (from + k) % NVMS;
+        uint64_t c = machine_cycles(tv_view(r, id));
+        if (c == t->seen[id])
+            continue;
+        if (last >= 0 && tv_info(r, last).state == VM_RUNNABLE)
+            fail_msg("VMs %d and %d both ran between two events", last, id);
+        last = id;
+        if (t->cur >= 0 && id != t->cur) {
+            turn_ended(r, t, id);
+            t->acc = 0;
+        }
+        t->cur = id;
+        t->acc += c - t->seen[id];
+        t->seen[id] = c;
+    }
+}
+
+/* Every VM equals its bare machine run to the same step (section 6). */
+static void all_equal_bare(struct tv_rig *r, const struct fighter *f, size_t n,
+                           const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct machine *view = tv_view(r, (int)i);
+        struct machine_config mc = {.q = W, .profile = r->cfg.profile};
+        struct machine *bare = machine_create(&mc);
+        assert_non_null(bare);
+        struct tgm_image img = {.nwords = W, .entry_psw = f[i].g.psw,
+                                .words = (uint64_t *)f[i].mem};
+        char err[256] = "";
+        if (image_load(bare, &img, err, sizeof err) != 0)
+            fail_msg("image_load: %s", err);
+        if (f[i].g.input)
+            assert_int_equal(machine_console_input(bare, (const uint8_t *)f[i].g.input,
+                                                   strlen(f[i].g.input)),
+                             0);
+        struct machine_exit ex;
+        if (machine_steps(view))
+            machine_run(bare, machine_steps(view), &ex);
+        vmm_compare(bare, r->v, (int)i, err, sizeof err);
+        machine_destroy(bare);
+        if (err[0])
+            fail_msg("%s: VM %zu differs from its bare run after %llu steps: %s", what, i,
+                     (unsigned long long)machine_steps(view), err);
+    }
+}
+
+/* 64 VMs: the six storms, then well-behaved VMs, every fourth halting
+ * somewhere in some slice.  Every turn of a runnable VM is a whole slice,
+ * round robin; the storms get no more turns than the others. */
+static void storm_fight(struct tv_rig *r, bool hybrid)
+{
+    static struct fighter f[NVMS];
+    fighters_of(f, NVMS);
+    struct vmm_config cfg = {.q = VMM_K + NVMS * W, .slice = SLICE, .hybrid = hybrid};
+    tv_reset(r, &cfg);
+    for (size_t i = 0; i < NVMS; i++)
+        assert_int_equal(tv_vm(r, &f[i].g), (int)i);
+    static struct turns t;
+    memset(&t, 0, sizeof t);
+    t.cur = -1;
+    t.slice = SLICE;
+    r->also = turns_hook;
+    r->also_ctx = &t;
+    for (int chunk = 0; chunk < 8; chunk++)
+        assert_int_equal(tv_run(r, 200000), VMMSTOP_BUDGET);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < NVMS; i++) {
+        if (tv_info(r, (int)i).state != VM_RUNNABLE) {
+            assert_int_equal(tv_info(r, (int)i).state, VM_HALTED);
+            assert_true(i >= NSTORMS && i % 4 == 3);
+            continue;
+        }
+        lo = t.nturns[i] < lo ? t.nturns[i] : lo;
+        hi = t.nturns[i] > hi ? t.nturns[i] : hi;
+    }
+    assert_true(lo >= 10); /* enough rounds to mean something */
+    if (hi > lo + 1)
+        fail_msg("runnable VMs had from %llu to %llu turns", (unsigned long long)lo,
+                 (unsigned long long)hi);
+    all_equal_bare(r, f, NVMS, hybrid ? "hybrid fight" : "fight");
+}
+
+static void storm__63_neighbours_keep_their_slices(void **state)
+{
+    storm_fight(*state, false);
+}
+
+static void storm__63_neighbours_keep_their_slices_under_the_hybrid_cp(void **state)
+{
+    storm_fight(*state, true);
+}
+
+/* ---- a fight saved and restored */
+
+static const char *const looping[] = {"timer", "trap_storm", "selfmod", "write_e01",
+                                      "escape_r", "bounds", "spin", "svc_storm"};
+#define NLOOPING (sizeof looping / sizeof looping[0])
+#define NFIGHT (NSTORMS + NLOOPING + NHALTING + 2)
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* V's whole state: the CP's and the real machine's, as one would save it. */
+static void save_all(struct vmm *v, uint8_t **cp, size_t *ncp, uint8_t **real, size_t *nreal)
+{
+    assert_int_equal(vmm_state_save(v, cp, ncp), 0);
+    assert_int_equal(machine_state_save(vmm_machine(v), true, real, nreal), 0);
+}
+
+/* A and B hold the same state: the saved bytes of both and every view. */
+static void assert_same_cp(struct vmm *a, struct vmm *b, const char *what)
+{
+    uint8_t *ca, *ra, *cb, *rb;
+    size_t nca, nra, ncb, nrb;
+    save_all(a, &ca, &nca, &ra, &nra);
+    save_all(b, &cb, &ncb, &rb, &nrb);
+    for (int id = vmm_vm_next(a, -1); id >= 0; id = vmm_vm_next(a, id)) {
+        char diff[256] = "";
+        if (machine_compare(vmm_vm_view(a, id), vmm_vm_view(b, id), CMP_COUNTERS, "saved",
+                            "restored", diff, sizeof diff))
+            fail_msg("%s: VM %d: %s", what, id, diff);
+    }
+    if (nca != ncb || memcmp(ca, cb, nca))
+        fail_msg("%s: the control programs' states differ", what);
+    if (nra != nrb || memcmp(ra, rb, nra))
+        fail_msg("%s: the real machines differ", what);
+    free(ca), free(ra), free(cb), free(rb);
+}
+
+/* Every hostile guest in one control program of 256-word VMs: the storms,
+ * the looping examples, the halting ones and two well-behaved VMs (one
+ * halts).  Saved at a random step of the fight and restored into a fresh
+ * control program (no event hook: its slices are handed on in place), both
+ * run on the same random chunks and end alike. */
+static void snapshot__a_fight_restored_mid_run_ends_as_one_never_saved(void **state)
+{
+    struct tv_rig *r = *state;
+    static struct fighter f[NFIGHT];
+    for (size_t seed = 1; seed <= 12; seed++) {
+        uint64_t s = seed * 0x9E3779B97F4A7C15u;
+        fighters_of(f, NSTORMS);
+        for (size_t i = 0; i < NLOOPING; i++)
+            fighter_named(looping[i], &f[NSTORMS + i]);
+        for (size_t i = 0; i < NHALTING; i++)
+            fighter_named(halting[i], &f[NSTORMS + NLOOPING + i]);
+        fighter_of(good_src, 0, &f[NFIGHT - 2]);
+        fighter_of(good_src, 300 + seed, &f[NFIGHT - 1]);
+        struct vmm_config cfg = {.q = VMM_K + NFIGHT * W, .slice = 1 + rnd(&s) % 400,
+                                 .hybrid = seed % 3 == 0};
+        tv_reset(r, &cfg);
+        for (size_t i = 0; i < NFIGHT; i++)
+            tv_vm(r, &f[i].g);
+        tv_run(r, 1 + rnd(&s) % 300000);
+        uint8_t *cp, *real;
+        size_t ncp, nreal;
+        save_all(r->v, &cp, &ncp, &real, &nreal);
+        struct vmm_transient tr;
+        vmm_transient_get(r->v, &tr);
+        char err[256] = "";
+        r->spare = vmm_create(&cfg, err, sizeof err);
+        assert_non_null(r->spare);
+        if (vmm_state_load(r->spare, cp, ncp, err, sizeof err) != 0 ||
+            machine_state_load(vmm_machine(r->spare), real, nreal, err, sizeof err) != 0 ||
+            vmm_state_check(r->spare, err, sizeof err) != 0)
+            fail_msg("seed %zu: restore: %s", seed, err);
+        vmm_transient_set(r->spare, &tr);
+        free(cp), free(real);
+        for (int k = 0; k < 6; k++) {
+            uint64_t n = 1 + rnd(&s) % 60000;
+            enum vmm_stop sa = tv_run(r, n), sb = vmm_run(r->spare, n, NULL);
+            assert_int_equal(sa, sb);
+            char what[64];
+            snprintf(what, sizeof what, "seed %zu, chunk %d", seed, k);
+            assert_same_cp(r->v, r->spare, what);
+        }
+        all_equal_bare(r, f, NFIGHT, "restored fight");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check__each_halting_guest_equals_its_bare_machine),
+        cmocka_unit_test(nest__each_halting_guest_at_depths_1_to_4),
+        cmocka_unit_test_setup_teardown(storm__63_neighbours_keep_their_slices, tv_setup,
+                                        tv_teardown),
+        cmocka_unit_test_setup_teardown(storm__63_neighbours_keep_their_slices_under_the_hybrid_cp,
+                                        tv_setup, tv_teardown),
+        cmocka_unit_test_setup_teardown(snapshot__a_fight_restored_mid_run_ends_as_one_never_saved,
+                                        tv_setup, tv_teardown),
+    };
+    return cmocka_run_group_tests_name("hostile_b", tests, NULL, NULL);
+}
