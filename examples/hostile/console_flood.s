@@ -2,9 +2,9 @@
 ; input (section 5: the console is a resource the CP owns; each VM has its
 ; own, so a flood or a reader with nothing to read touches no other VM).
 ; It sends 300,000 bytes with COUT, from supervisor mode and through an SVC
-; from user mode, then reads with CIN 64 times more than any input it was
-; given (each read past the end stores -1), logs what it read and HALTs:
-; `tgm check --mem 256 --input TEXT` compares it with a bare machine.
+; from user mode, then reads with CIN 64 times, past the end of any short
+; input (each read past the end stores -1), logs what it read, and
+; HALTs: `tgm check --mem 256 --input ab` compares it with a bare machine.
 
 W = 256
          .org  0

@@ -5,8 +5,8 @@
 ; last word, cause bits and every spare bit set in LPSW and LR words.  It
 ; runs code at the region's last word (a JAL there links P = W; a word
 ; patched at W - 1 by the instruction before it), develops operands at
-; W - 1 and W for LPSW, LR, SPSW and LDX, and logs every trap's old PSW,
-; then HALTs: `tgm check --mem 256` compares it with a bare machine.
+; W - 1 (LPSW, SPSW) and at W (LPSW, LR, SPSW, LDX), and logs every trap's
+; old PSW, then HALTs: `tgm check --mem 256` compares it with a bare machine.
 
 W = 256
 B20 = 0xFFFFF                   ; the largest b a PSW holds

@@ -4,10 +4,10 @@
 ; timer is doing).  It arms 0, -1, -2^63, 1..6 and 2^63 - 1 cycles and reads
 ; each back; arms 1..16 cycles before user code that traps on its own
 ; (the timer and the trap race) and before interpreted supervisor code with
-; I = 1; lets the timer expire with I = 0 and turns I on much later;
-; re-arms a 3-cycle timer in its handler 40 times.  Every trap's old PSW
-; and every TGET goes to a log; then it HALTs: `tgm check --mem 256`
-; compares it with a bare machine.
+; I = 1; lets the timer expire with I = 0 and turns I on later; re-arms
+; a 3-cycle timer in its handler 40 times; runs user code under a timer
+; of 2^63 - 1 cycles.  Every trap's old PSW and every TGET goes to a log;
+; then it HALTs: `tgm check --mem 256` compares it with a bare machine.
 
 W = 256
          .org  0
@@ -28,7 +28,7 @@ race:    LI    resume, race2
          LPSW  urace              ; user, I = 1: NOP, NOP, SVC
 race2:   LI    resume, race3
          TSET  v
-         LPSW  srace              ; supervisor, I = 1: SPSW, TGET, LR, COUT-free
+         LPSW  srace              ; supervisor, I = 1: SPSW, TGET, LR, SR, SVC
 race3:   ADDI  v, v, 1
          BNE   v, k17, race
          LI    resume, late       ; C: expire with I = 0, enable much later
