@@ -315,15 +315,15 @@ static void turns_hook(struct tv_rig *r, const struct vmm_event *e)
 }
 
 /* Every VM equals its bare machine run to the same step (section 6). */
-static void all_equal_bare(struct tv_rig *r, const struct fighter *f, size_t n,
-                           const char *what)
+static void all_equal_bare(struct vmm *v, const struct fighter *f, size_t n, const char *what)
 {
     for (size_t i = 0; i < n; i++) {
-        struct machine *view = tv_view(r, (int)i);
-        struct machine_config mc = {.q = W, .profile = r->cfg.profile};
+        struct machine *view = vmm_vm_view(v, (int)i);
+        assert_non_null(view);
+        struct machine_config mc = {.q = f[i].g.w, .profile = machine_profile(vmm_machine(v))};
         struct machine *bare = machine_create(&mc);
         assert_non_null(bare);
-        struct tgm_image img = {.nwords = W, .entry_psw = f[i].g.psw,
+        struct tgm_image img = {.nwords = f[i].g.w, .entry_psw = f[i].g.psw,
                                 .words = (uint64_t *)f[i].mem};
         char err[256] = "";
         if (image_load(bare, &img, err, sizeof err) != 0)
@@ -335,7 +335,7 @@ static void all_equal_bare(struct tv_rig *r, const struct fighter *f, size_t n,
         struct machine_exit ex;
         if (machine_steps(view))
             machine_run(bare, machine_steps(view), &ex);
-        vmm_compare(bare, r->v, (int)i, err, sizeof err);
+        vmm_compare(bare, v, (int)i, err, sizeof err);
         machine_destroy(bare);
         if (err[0])
             fail_msg("%s: VM %zu differs from its bare run after %llu steps: %s", what, i,
@@ -376,7 +376,7 @@ static void storm_fight(struct tv_rig *r, bool hybrid)
     if (hi > lo + 1)
         fail_msg("runnable VMs had from %llu to %llu turns", (unsigned long long)lo,
                  (unsigned long long)hi);
-    all_equal_bare(r, f, NVMS, hybrid ? "hybrid fight" : "fight");
+    all_equal_bare(r->v, f, NVMS, hybrid ? "hybrid fight" : "fight");
 }
 
 static void storm__63_neighbours_keep_their_slices(void **state)
@@ -477,7 +477,125 @@ static void snapshot__a_fight_restored_mid_run_ends_as_one_never_saved(void **st
             snprintf(what, sizeof what, "seed %zu, chunk %d", seed, k);
             assert_same_cp(r->v, r->spare, what);
         }
-        all_equal_bare(r, f, NFIGHT, "restored fight");
+        all_equal_bare(r->v, f, NFIGHT, "restored fight");
+    }
+}
+
+/* ---- random guests at the edges */
+
+/* A field at an edge of a W-word machine: inside, its last word or one
+ * past, the last address 2^19 - 1, or anywhere. */
+static uint64_t edge(uint64_t *s, uint32_t w)
+{
+    switch (rnd(s) % 5) {
+    case 0: return rnd(s) % w;
+    case 1: return w - 1 + rnd(s) % 2;
+    case 2: return 0x7FFFF - rnd(s) % 2;
+    case 3: return rnd(s) & 0x7FFFF;
+    default: return rnd(s) % (w + 2);
+    }
+}
+
+/* A PSW word at the edges: either mode, I sometimes, cause bits sometimes,
+ * P, l and b near w and 2^19, b up to 2^20 - 1. */
+static uint64_t edge_psw(uint64_t *s, uint32_t w)
+{
+    uint64_t b = rnd(s) % 4 == 0 ? rnd(s) & 0xFFFFF : rnd(s) % 2 ? edge(s, w) + 1 : w;
+    uint64_t l = rnd(s) % 3 == 0 ? edge(s, w) : 0;
+    return (rnd(s) & 1) << 63 | (uint64_t)(rnd(s) % 4 == 0) << 62 |
+           (rnd(s) % 8 == 0 ? rnd(s) & 15 : 0) << 58 | edge(s, w) << 39 | l << 20 | (b & 0xFFFFF);
+}
+
+/* An instruction word of a random opcode (every privileged one among them)
+ * with edge operands; unused fields are sometimes set: illegal words. */
+static uint64_t edge_insn(uint64_t *s, uint32_t w)
+{
+    static const uint8_t ops[] = {0x01, 0x02, 0x08, 0x09, 0x0A, 0x0B, 0x10, 0x13, 0x1D,
+                                  0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x32, 0x34, 0x38, 0x40,
+                                  0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48};
+    uint64_t op = ops[rnd(s) % sizeof ops], word = op << 57 | edge(s, w) << 38;
+    if (op == 0x09 || op == 0x28)
+        return op == 0x09 ? word | rnd(s) % 9 : word; /* LI small, JMP clean */
+    if (rnd(s) % 3)
+        word |= edge(s, w) << 19;
+    if (rnd(s) % 3)
+        word |= edge(s, w);
+    return word;
+}
+
+/* Real memory outside the regions is the CP's words CP, as installed, and
+ * zeros. */
+static void outside_untouched(struct vmm *v, const uint64_t *cp, const char *what)
+{
+    struct machine *m = vmm_machine(v);
+    const uint64_t *E = machine_mem(m);
+    uint32_t q = machine_q(m), at = 1;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        struct vm_info in;
+        assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        for (; at < in.base; at++)
+            if (E[at] != (at < VMM_K ? cp[at] : 0))
+                fail_msg("%s: real E[%u] changed to %#llx outside every region", what, at,
+                         (unsigned long long)E[at]);
+        at = in.base + in.w;
+    }
+    for (; at < q; at++)
+        if (E[at] != 0)
+            fail_msg("%s: real E[%u] changed to %#llx outside every region", what, at,
+                     (unsigned long long)E[at]);
+}
+
+/* Random guests of 2 to 41 words, 1 to 6 in a CP, packed after its words or
+ * (every 16th seed) at the very top of a 2^19-word memory, plain or
+ * hybrid, at slices of 1 to 60 cycles: the words are edge instructions and
+ * edge PSWs, E[1] and the entry PSW edge PSWs.  Run in chunks, each VM
+ * equals its bare machine and nothing outside the regions changes.  (The
+ * CP's fuzz harness makes VMs of 64 to 512 words, never at the top.) */
+static void edges__tiny_vms_and_vms_at_the_top_equal_their_bare_machines(void **state)
+{
+    (void)state;
+    static struct fighter f[6];
+    for (uint64_t seed = 1; seed <= 160; seed++) {
+        uint64_t s = seed * 0x9E3779B97F4A7C15u + 1;
+        size_t n = 1 + rnd(&s) % 6;
+        uint32_t total = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t w = 2 + (uint32_t)(rnd(&s) % 40);
+            f[i].g = (struct tv_guest){.w = w, .mem = f[i].mem, .n = w, .input = INPUT};
+            for (uint32_t k = 0; k < w; k++)
+                f[i].mem[k] = rnd(&s) % 2 ? edge_insn(&s, w) : edge_psw(&s, w);
+            f[i].mem[1] = edge_psw(&s, w);
+            f[i].g.psw = edge_psw(&s, w) & ~(UINT64_C(15) << 58);
+            total += w;
+        }
+        bool top = seed % 16 == 0;
+        struct vmm_config cfg = {.q = top ? TGM_Q_MAX : VMM_K + total + 3,
+                                 .slice = 1 + rnd(&s) % 60, .hybrid = rnd(&s) % 3 == 0};
+        char err[256] = "";
+        struct vmm *v = vmm_create(&cfg, err, sizeof err);
+        assert_non_null(v);
+        uint64_t cp[VMM_K];
+        memcpy(cp, machine_mem(vmm_machine(v)), sizeof cp);
+        uint32_t base = top ? TGM_Q_MAX - total : VMM_K;
+        for (size_t i = 0; i < n; i++) {
+            int id = vmm_vm_create_at(v, base, f[i].g.w, NULL, err, sizeof err);
+            struct tgm_image img = {.nwords = f[i].g.w, .entry_psw = f[i].g.psw,
+                                    .words = f[i].mem};
+            if (id != (int)i || vmm_vm_load(v, id, &img, err, sizeof err) != 0 ||
+                vmm_vm_input(v, id, (const uint8_t *)INPUT, strlen(INPUT)) != 0)
+                fail_msg("seed %llu: VM %zu: %s", (unsigned long long)seed, i, err);
+            base += f[i].g.w;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "seed %llu", (unsigned long long)seed);
+        for (int k = 0; k < 4; k++) {
+            vmm_run(v, 1 + rnd(&s) % 4000, NULL);
+            all_equal_bare(v, f, n, what);
+            outside_untouched(v, cp, what);
+            if (vmm_state_check(v, err, sizeof err) != 0)
+                fail_msg("%s: %s", what, err);
+        }
+        vmm_destroy(v);
     }
 }
 
@@ -505,6 +623,7 @@ int main(void)
                                         tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(snapshot__a_fight_restored_mid_run_ends_as_one_never_saved,
                                         tv_setup, tv_teardown),
+        cmocka_unit_test(edges__tiny_vms_and_vms_at_the_top_equal_their_bare_machines),
     };
     return cmocka_run_group_tests_name("hostile_b", tests, group_setup, group_teardown);
 }
