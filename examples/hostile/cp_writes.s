@@ -7,10 +7,7 @@
 ; and in user mode.  Every trap's old PSW goes to a log; then it
 ; HALTs: `tgm check --mem 256 --input ab` compares it with a bare machine.
 
-W = 256
-         .org  0
-         .word 0                  ; E[0]: code too, once a trap has stored here
-         .word psw(SUP, trap, 0, W)
+.include "log.inc"               ; W, E[0] (code too, here), E[1], the handler
          .entry start
 start:   LI    i, 0
 again:   LDX   t, pats, i         ; a NOP or JMP back first, the CP's store next
@@ -35,12 +32,6 @@ s5:      LI    resume, s6
          LPSW  u0                 ; the same in user mode
 s6:      HALT
 
-; trap: log the old PSW (64 at most) and go on at resume
-trap:    STX   log, n, 0
-         ADDI  n, n, 1
-         AND   n, n, m63
-         JMPI  resume
-
 slot:    NOP
          JMPI  link
 OP = 57
@@ -57,8 +48,4 @@ nop:     NOP
 four:    .word 4
 i:       .word 0
 t:       .word 0
-n:       .word 0
-m63:     .word 63
 link:    .word 0
-resume:  .word 0
-log:     .space 64

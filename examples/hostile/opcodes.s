@@ -6,13 +6,10 @@
 ; instruction, in either mode, before any privileged trap).  Where C is an
 ; operand the word develops E[2^19 - 1] and takes a memory trap; where it
 ; is an immediate (ADDI, LI) the word completes; where it is a branch
-; target the jump's fetch traps.  Every trap's old PSW goes to a log; then
-; it HALTs: `tgm check --mem 256` compares it with a bare machine.
+; target the jump's fetch traps.  The last 64 traps' old PSWs go to a
+; log; then it HALTs: `tgm check --mem 256` compares it with a bare machine.
 
-W = 256
-         .org  0
-         .word 0
-         .word psw(SUP, trap, 0, W)
+.include "log.inc"               ; W, E[0], E[1] and the trap handler
          .entry start
 start:   LI    op, 0
 loop:    SHL   w, op, k57
@@ -34,12 +31,6 @@ h2:      LI    resume, h3
          LPSW  uh
 h3:      HALT
 
-; trap: log the old PSW (128 at most) and go on at resume
-trap:    STX   log, n, 0
-         ADDI  n, n, 1
-         AND   n, n, m127
-         JMPI  resume
-
 uslot:   .word 0                  ; the same word in user mode
          SVC   0                  ; it completed: back to supervisor
 uhcall:  HCALL 5
@@ -48,9 +39,5 @@ uh:      .word psw(USER, uhcall, 0, W)
 cfield:  .word 0x7FFFF
 k57:     .word 57
 k128:    .word 128
-m127:    .word 127
 op:      .word 0
 w:       .word 0
-n:       .word 0
-resume:  .word 0
-log:     .space 128
