@@ -63,7 +63,7 @@ static void assemble(const char *name, struct tgm_image *img)
 static void check_all(uint64_t slice, bool hybrid, size_t n)
 {
     struct tgm_image img[NHALTING];
-    const struct tgm_image *imgs[NHALTING];
+    const struct tgm_image *imgs[NHALTING] = {0};
     for (size_t i = 0; i < n; i++) {
         assemble(halting[i], &img[i]);
         imgs[i] = &img[i];
