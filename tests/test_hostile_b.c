@@ -12,12 +12,14 @@
  * on a bare machine and on the C one (nest_check, `tgm check --nest`).
  *
  * Then the fights: guests that trap at every step (every cause, and an
- * interpreted LPSW at every step) beside 59 well-behaved and halting VMs,
+ * interpreted LPSW at every step) beside 58 well-behaved and halting VMs,
  * 64 in all.  Round robin must give every VM its slice, turn after turn, as
  * docs/vmm.md says; resource control holds at every dispatcher entry (the
  * rig); every VM equals its bare machine at the end; and a fight saved at
  * any point and restored into a fresh control program ends as one never
- * saved.
+ * saved.  Last, random guests of 2 to 41 words at the edges of R, packed
+ * or at the top of real memory, equal their bare machines.  A verdict on
+ * a guest that never halts names the limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
