@@ -18,8 +18,7 @@
  * rig); every VM equals its bare machine at the end; and a fight saved at
  * any point and restored into a fresh control program ends as one never
  * saved.  Last, random guests of 2 to 41 words at the edges of R, packed
- * or at the top of real memory, equal their bare machines.  A verdict on
- * a guest that never halts names the limit.
+ * or at the top of real memory, equal their bare machines.
  */
 #include <setjmp.h>
 #include <stdarg.h>
