@@ -41,7 +41,7 @@ struct tmpdir {
 static void put_file(const char *dir, const char *name, const char *text)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_true(snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);

@@ -171,6 +171,7 @@ static size_t section_at(const char *buf, size_t len, const char *tag, size_t *n
         if (memcmp(buf + off, tag, 4) == 0)
             return off + 16;
     }
+    *n = 0; /* fail_msg returns as far as gcc -O3 knows */
     fail_msg("no %s section", tag);
     return 0;
 }

@@ -843,7 +843,8 @@ static int calls_ok(struct mon *m)
     if (m->focus == MON_FOCUS_BARE)
         return 0;
     struct vm_info vi;
-    vmm_vm_info(m->vmm, m->focus, &vi);
+    if (vmm_vm_info(m->vmm, m->focus, &vi) != 0)
+        return mon_err(m, "no VM is selected ('vm select NAME')");
     if (vi.state != VM_RUNNABLE)
         return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name, vm_state_name(vi.state));
     return 0;
