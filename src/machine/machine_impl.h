@@ -37,13 +37,25 @@ struct console_buf {
  * checked handler.  A resolved store does not mark its word stale: it is
  * resolved only if that word is stale already, and flagged (PDC_TARGET), so
  * decoding it later starts a new epoch that retires every resolution. */
+/* Where a pointer is 4 bytes (-m32) the pads keep an entry 64 bytes, as
+ * pdc_tag's arithmetic needs; a 64-bit build has none of them. */
+#if UINTPTR_MAX == UINT32_MAX
+#define PDC_PAD32
+#endif
+
 union pdc_slot {
     uint64_t *w;      /* a data operand's word */
     struct pdc *t;    /* a jump target's entry */
+#ifdef PDC_PAD32
+    uint64_t pad;
+#endif
 };
 
 struct pdc {
     const void *h;
+#ifdef PDC_PAD32
+    uint32_t hpad;
+#endif
     uint64_t tag;  /* what the slots were resolved for (pdc_tag), or 0 */
     union pdc_slot s[3];
     int64_t c;     /* the C field; for ADDI and LI the immediate, sign-extended */
