@@ -683,6 +683,8 @@ static void gdb__words_and_formats(void **state)
     cs_mon_prints("print/w 0x8c00020100000040", "s I=0 P=0x00004 l=0x01000 b=0x00040  cause=svc");
     cs_mon_prints("print/b 10; print/o 8", "0b1010\n0o10\n");
     cs_mon_fails("step/x", "takes no /FORMAT");
+    cs_mon_fails("/4x 0",
+                 "-c:1: no command before '/4x' (gdb's forms are x/NF ADDR and p/F EXPR)\n");
     cs_mon_prints("load examples/calls.s; until loop+2; next; print E[calls]", "0x1 (1)");
     cs_mon_prints("load examples/calls.s; break negate; go; finish; print P == do_neg + 1",
                "0x1 (1)");

@@ -375,8 +375,11 @@ static int exec_one(struct mon *m, const char *text)
     char *slash = strchr(word, '/');
     if (slash)
         *slash++ = '\0';
-    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
     m->cur = NULL;
+    if (slash && !*word) /* not "unknown command ''" */
+        return mon_err(m, "no command before '/%s' (gdb's forms are x/NF ADDR and p/F EXPR)",
+                       slash);
+    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
     if (!c)
         return mon_err(m, "%s", why);
     if (slash && c->fn != mon_cmd_examine && c->fn != mon_cmd_print &&
