@@ -344,6 +344,6 @@ uninstall:
 	for d in $$created; do rmdir "$$p/$$d" 2>/dev/null || true; done
 
 clean:
-	rm -rf build build-asan build-fuzz build-fuzz-bug build-clang build-portable build-m32
+	rm -rf build build-asan build-fuzz build-fuzz-bug build-clang build-portable build-m32 build-o3
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
