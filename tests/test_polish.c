@@ -199,6 +199,23 @@ static void nest__the_same_mistake_is_refused_in_the_same_words(void **state)
                  CS_ARGV("--nest", "2", "--profile", "pdp10", "examples/hello.s"));
 }
 
+/* 'nest' after 'set profile pdp10' built the stack on the virtualizable
+ * profile all the same: the user got another machine than the one asked
+ * for.  It is refused, in the words the CLI uses, the machine kept. */
+static void nest__refuses_a_profile_the_stack_cannot_run(void **state)
+{
+    (void)state;
+    cs_mon_fails("set profile pdp10; nest 2 examples/hello.s",
+                 "nest: the machine-code control program virtualizes the 'virtualizable' "
+                 "profile only, and the bare machine's is 'pdp10' ('set profile "
+                 "virtualizable' first)");
+    cs_mon_prints("set profile pdp10; set memory 4096; set on-error continue; "
+                  "nest 2 examples/hello.s; set",
+                  "memory     4096\nprofile    pdp10\n");
+    cs_mon_prints("set profile pdp10; set profile virtualizable; nest 1 examples/hello.s",
+                  "bare machine: q=66176, profile virtualizable");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -221,6 +238,7 @@ int main(void)
         cmocka_unit_test(run__dash_is_no_dump_or_timeline),
         cmocka_unit_test(complete__profile_names_after_check_profile),
         cmocka_unit_test(nest__the_same_mistake_is_refused_in_the_same_words),
+        cmocka_unit_test(nest__refuses_a_profile_the_stack_cannot_run),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

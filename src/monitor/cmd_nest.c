@@ -41,6 +41,12 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
             mon_ranged(m, argv[i + 1], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
     }
+    /* refused as 'tgm run --nest --profile' is: the user asked for that machine */
+    const struct isa_profile *prof = machine_profile(m->bare);
+    if (prof != isa_profile_default())
+        return mon_err(m, "the machine-code control program virtualizes the '%s' profile "
+                       "only, and the bare machine's is '%s' ('set profile %s' first)",
+                       isa_profile_default()->name, prof->name, isa_profile_default()->name);
     struct tgm_image guest, stack;
     struct nest_layout lay;
     char err[256];
@@ -54,7 +60,7 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
         asm_sources_free(files);
         return mon_err(m, "%s", err);
     }
-    if (mon_new_bare(m, lay.q, isa_profile_default()) != 0 ||
+    if (mon_new_bare(m, lay.q, prof) != 0 ||
         image_load(m->bare, &stack, err, sizeof err) != 0) {
         image_free(&stack);
         asm_sources_free(files);

@@ -278,7 +278,9 @@ const struct mon_cmd mon_cmds[] = {
      "one above it, N times, with FILE's guest on top seeing a bare machine of W\n"
      "words (default 65536; at most 2^19 less the levels' 640 words each,\n"
      "523648 under one level).  The stack replaces the bare machine (reset, with\n"
-     "the control program's symbols); 'stack' shows it, 'go' runs it.",
+     "the control program's symbols); 'stack' shows it, 'go' runs it.  The\n"
+     "bare machine's profile must be 'virtualizable', the only one the control\n"
+     "program virtualizes (as 'tgm run --nest').",
      G_VM, NULL, "=-f{mem}-", 0},
     {"stack", mon_cmd_stack, 0, 2, "stack [step [N]]",
      "show the stack of control programs, or step the guest on top\n"
