@@ -153,6 +153,12 @@ struct nest_check_result {
 int nest_check(const struct tgm_image *cp, const struct tgm_image *guest,
                const struct nest_run_opts *o, uint64_t max_steps,
                struct nest_check_result *res, char *err, size_t errlen);
+/* Do two trap logs (the words written to the guest's E[0], in order: its
+ * traps' old PSWs and its own stores) differ?  true, with the first
+ * difference in DIFF: "trap log, E[0] write N: bare wrote W (cause C,
+ * P=P), nested ...", or the counts when one log is a prefix of the other. */
+bool nest_logs_differ(const uint64_t *bare, size_t nbare, const uint64_t *nested,
+                      size_t nnested, char *diff, size_t len);
 /* nest_check that asks STOP (NULL: never) between chunks of steps: true
  * abandons it (Ctrl-C), -1 with ERR "interrupted: no verdict".  Apart, so
  * that nest_run_opts keeps its fields. */

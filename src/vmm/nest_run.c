@@ -198,26 +198,25 @@ struct machine *nest_run_top(const struct nest_run *r)
     return out;
 }
 
-/* The first entry where two trap logs differ, described in DIFF.  An entry
- * is numbered as a write, not a trap: the guest's own stores are in the log. */
-static bool logs_differ(const struct nest_run *b, const struct nest_run *n, char *diff,
-                        size_t len)
+/* An entry is numbered as a write, not a trap, and shown as the word
+ * read as a PSW: the guest's own stores are in the log too. */
+bool nest_logs_differ(const uint64_t *b, size_t nb, const uint64_t *n, size_t nn, char *diff,
+                      size_t len)
 {
     size_t i = 0;
-    while (i < b->nlog && i < n->nlog && b->log[i] == n->log[i])
+    while (i < nb && i < nn && b[i] == n[i])
         i++;
-    if (i == b->nlog && i == n->nlog)
+    if (i == nb && i == nn)
         return false;
-    if (i == b->nlog || i == n->nlog) {
-        snprintf(diff, len, "trap log: bare wrote E[0] %zu times, nested %zu", b->nlog,
-                 n->nlog);
+    if (i == nb || i == nn) {
+        snprintf(diff, len, "trap log: bare wrote E[0] %zu times, nested %zu", nb, nn);
         return true;
     }
-    struct psw x = psw_unpack(b->log[i]), y = psw_unpack(n->log[i]);
-    snprintf(diff, len, "trap log, E[0] write %zu: bare %s trap at P=0x%x, nested %s trap "
-             "at P=0x%x (old PSWs 0x%016llx and 0x%016llx)", i + 1, trap_cause_name(x.cause),
-             (unsigned)x.p, trap_cause_name(y.cause), (unsigned)y.p,
-             (unsigned long long)b->log[i], (unsigned long long)n->log[i]);
+    struct psw x = psw_unpack(b[i]), y = psw_unpack(n[i]);
+    snprintf(diff, len, "trap log, E[0] write %zu: bare wrote 0x%016llx (cause %s, P=0x%x), "
+             "nested 0x%016llx (cause %s, P=0x%x)", i + 1, (unsigned long long)b[i],
+             trap_cause_name(x.cause), (unsigned)x.p, (unsigned long long)n[i],
+             trap_cause_name(y.cause), (unsigned)y.p);
     return true;
 }
 
@@ -300,7 +299,7 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
         if (!tb || !tn)
             snprintf(res->diff, sizeof res->diff, "out of memory comparing the runs");
         else if (machine_compare(tb, tn, 0, "bare", "nested", res->diff, sizeof res->diff) == 0)
-            logs_differ(&b, &n, res->diff, sizeof res->diff);
+            nest_logs_differ(b.log, b.nlog, n.log, n.nlog, res->diff, sizeof res->diff);
         machine_destroy(tb);
         machine_destroy(tn);
     }
