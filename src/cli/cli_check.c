@@ -22,7 +22,8 @@ static void usage(FILE *f)
             "usage: tgm check [options] IMAGE...\n"
             "Run each image (or .s source) to HALT on a bare machine and under the control\n"
             "program, alone and all together, and compare f(S2) with S2' (paper section 6).\n\n"
-            "  --mem W          guest memory in words, %u..%u (default %u)\n"
+            "  --mem W          guest memory in words, %u..%u (default %u); with\n"
+            "                   --nest N, up to 2^19 less 640 per level\n"
             "  --max-steps N    steps allowed per run (default %u); a guest that does\n"
             "                   not halt within them is never called equivalent\n"
             "  --slice C        cycles per time slice with several guests (default %u)\n"
@@ -131,15 +132,17 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     struct check_opts o = {0};
     bool json = false, vmm = false;
     unsigned nest = 0;
+    const char *mem = NULL; /* the last --mem given */
+    uint64_t syntax;
     int c;
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'm':
-            /* the guest's memory, under the control program's words */
-            if (cli_parse_mem("check", optarg, VMM_W_MAX, &o.w) != 0)
+        case 'm': /* its range is known once --nest is: after the options */
+            if (cli_parse_bounded("check", "--mem", optarg, &syntax) != 0)
                 return EXIT_USAGE;
+            mem = optarg;
             break;
         case 'n':
             if (cli_parse_u64("check", "--max-steps", optarg, &o.max_steps))
@@ -181,6 +184,10 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         default: return cli_bad_option("check", c, argv, opts);
         }
     }
+    /* the guest's memory: under the C control program's words, or under
+     * --nest up to 2^19, the depth's own limit said by nest_build */
+    if (mem && cli_parse_mem("check", mem, nest ? TGM_Q_MAX : VMM_W_MAX, &o.w) != 0)
+        return EXIT_USAGE;
     o.input = in->bytes;
     o.input_len = in->len;
     size_t n = (size_t)(argc - optind);
