@@ -4,7 +4,8 @@
  * interrupted, and the status is 130, as for `tgm run`.
  *
  * Ctrl-C while the images are still read and assembled stops the command
- * the same way, before anything runs.
+ * the same way, before anything runs; while an --input-file is read, with
+ * status 130 and one line.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -228,6 +229,48 @@ static void ctrl_c_while_assembling_stops_before_the_run(void **state)
     cs_outcome_free(&o);
 }
 
+/* Ctrl-C while '--input-file -' waits on standard input (a pipe left
+ * open) ended tgm by the default signal, unlike a Ctrl-C anywhere later:
+ * it stops with status 130 and one line, nothing reported or written. */
+static void ctrl_c_while_an_input_file_is_read_stops_with_130(void **state)
+{
+    (void)state;
+    char dump[CS_PATH];
+    cs_tmp_path(dump, sizeof dump, "never.dump");
+    static const char *const sub[] = {"run", "check"};
+    for (size_t i = 0; i < 2; i++) {
+        int p[2];
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0); /* the writer stays ours */
+        unlink(dump);
+        const char *const *args = i == 0 ? CS_ARGV("--input-file", "-", "--dump", dump,
+                                                   "examples/hello.s")
+                                         : CS_ARGV("--input-file", "-", "examples/hello.s");
+        pid_t pid = cs_start_tgm(p[0], sub[i], args);
+        close(p[0]);
+        int got = cs_catches_sigint(pid); /* only while it reads */
+        if (got == 1)
+            assert_int_equal(kill(pid, SIGINT), 0);
+        else
+            kill(pid, SIGKILL);
+        struct cs_outcome o = cs_finish_tgm(pid);
+        close(p[1]);
+        if (got != 1) {
+            cs_outcome_free(&o);
+            if (got < 0)
+                skip();
+            fail_msg("tgm %s never caught SIGINT while reading its input file", sub[i]);
+        }
+        assert_int_equal(o.status, 130);
+        assert_string_equal(o.out, "");
+        char want[128];
+        snprintf(want, sizeof want, "tgm: %s: --input-file: interrupted (Ctrl-C) while "
+                 "reading standard input; nothing was run", sub[i]);
+        cs_assert_one_line(&o, want);
+        assert_int_equal(access(dump, F_OK), -1);
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -249,6 +292,7 @@ int main(void)
         cmocka_unit_test(check__ctrl_c_in_json_is_no_verdict_unless_one_failed),
         cmocka_unit_test(check_nest__ctrl_c_reports_the_images_compared_so_far),
         cmocka_unit_test(ctrl_c_while_assembling_stops_before_the_run),
+        cmocka_unit_test(ctrl_c_while_an_input_file_is_read_stops_with_130),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

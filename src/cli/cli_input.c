@@ -2,12 +2,17 @@
  *
  * `tgm run` and `tgm check` take --input TEXT and --input-file F alike:
  * the bytes queue in command-line order, and the files' names are kept so
- * that no output of the run can be one of them.
+ * that no output of the run can be one of them.  Ctrl-C while a file is
+ * read stops the command there (docs/run.md).
  */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
 #include "tgm/bytes.h"
 
 /* Append LEN bytes to IN's queue. */
@@ -30,6 +35,35 @@ int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
     return add_bytes(in, cmd, text, strlen(text));
 }
 
+/* Ctrl-C while a file is read (a terminal, a pipe, a FIFO's open) stops
+ * tgm as it stops a run, status 130, but with nothing to report: one line,
+ * made before, written by the handler itself, so that no read can be left
+ * waiting after the signal came.  Nothing is written yet at this point. */
+static char stop_line[512];
+static size_t stop_len;
+static struct sigaction old_sigint;
+
+static void stop_reading(int sig)
+{
+    (void)sig;
+    ssize_t w = write(2, stop_line, stop_len);
+    (void)w;
+    _exit(EXIT_INTERRUPTED);
+}
+
+static int stop_while(const char *cmd, const char *given)
+{
+    int n = snprintf(stop_line, sizeof stop_line, "tgm: %s: --input-file: interrupted "
+                     "(Ctrl-C) while reading %s; nothing was run\n", cmd,
+                     strcmp(given, "-") == 0 ? "standard input" : given);
+    stop_len = n < 0 ? 0 : strlen(stop_line);
+    if (stop_len && stop_line[stop_len - 1] != '\n') /* a long name, cut: still a line */
+        stop_line[stop_len - 1] = '\n';
+    struct sigaction sa = {.sa_handler = stop_reading};
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGINT, &sa, &old_sigint);
+}
+
 /* The whole of a file as console input, capped like every reader. */
 #define INPUT_FILE_MAX ((size_t)64 << 20)
 int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
@@ -50,7 +84,11 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     uint8_t *buf;
     size_t len;
     char err[512];
-    if (tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err) != 0) {
+    bool caught = stop_while(cmd, given) == 0;
+    int got = tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err);
+    if (caught)
+        sigaction(SIGINT, &old_sigint, NULL);
+    if (got != 0) {
         cli_error("%s: --input-file: %s", cmd, err);
         return -1;
     }
