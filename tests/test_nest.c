@@ -553,20 +553,14 @@ static void cli__a_guest_too_big_is_told_the_most_it_can_have(void **state)
     cs_outcome_free(&o);
     /* past the C control program's 524280 but within 2^19: the depth's
      * limit, as 'run' says it, not check's own range */
-    o = cs_run_tgm("check", "--nest", "1", "--mem", "524285", "examples/hello.s", NULL);
-    assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: check: examples/hello.s: 1 level of 640 words and a guest of "
-                           "524285 words need 524925 words, more than the 524288 a machine "
-                           "has: at this depth a guest has at most 523648 words");
-    cs_outcome_free(&o);
-    o = cs_run_tgm("check", "--nest", "1", "--mem", "524289", "examples/hello.s", NULL);
-    assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: check: --mem: 524289 words is out of range (2..524288)");
-    cs_outcome_free(&o);
-    o = cs_run_tgm("check", "--mem", "524285", "examples/hello.s", NULL);
-    assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "tgm: check: --mem: 524285 words is out of range (2..524280)");
-    cs_outcome_free(&o);
+    cs_tgm_fails(2, "tgm: check: examples/hello.s: 1 level of 640 words and a guest of 524285 "
+                    "words need 524925 words, more than the 524288 a machine has: at this "
+                    "depth a guest has at most 523648 words",
+                 "check", CS_ARGV("--nest", "1", "--mem", "524285", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: check: --mem: 524289 words is out of range (2..524288)", "check",
+                 CS_ARGV("--nest", "1", "--mem", "524289", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: check: --mem: 524285 words is out of range (2..524280)", "check",
+                 CS_ARGV("--mem", "524285", "examples/hello.s"));
     o = cs_run_tgm("run", "--nest", "1", "--vmm", "--mem", "523640", "examples/hello.s", NULL);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);

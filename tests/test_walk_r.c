@@ -210,7 +210,7 @@ static void check__a_kernel_reading_its_timer_with_input_is_equivalent_nested(vo
 static void check_nest__depth_one_and_the_maximum(void **state)
 {
     (void)state;
-    cs_tgm_prints("examples/sum.s: equivalent at depth 1 (E, PSW, R, timer, console; 0 traps",
+    cs_tgm_prints("examples/sum.s: equivalent at depth 1 (E, PSW, R, timer, console; no traps)",
                   "check", CS_ARGV("--nest", "1", "examples/sum.s"));
     cs_tgm_prints("examples/sum.s: equivalent at depth 16 (", "check",
                   CS_ARGV("--nest", "16", "--mem", "514048", "examples/sum.s"));
