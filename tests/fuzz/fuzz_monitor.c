@@ -3,8 +3,9 @@
  *
  * The session starts with a program loaded, a VM under the control program
  * (sections 4-6) and a breakpoint, so commands have something to act on.
- * Invariants: a single command that fails leaves the bare machine as it
- * was (monitor.h's promise) and says so in one line.  The harness works in
+ * Invariants: a single command that fails leaves the bare machine, the
+ * control program's real machine and the focus as they were (monitor.h's
+ * promise) and says so.  The harness works in
  * a directory of its own; inputs naming /dev or /proc are skipped, and a
  * CPU timer interrupts any run after a few milliseconds (mon_interrupt).
  */
@@ -16,6 +17,7 @@
 #include "fuzz.h"
 #include "monitor/mon_impl.h"
 #include "tgm/monitor.h"
+#include "tgm/vmm.h"
 
 static FILE *out, *err;
 static size_t elen; /* bytes written to err */
@@ -83,7 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (nl)
         *nl = '\0';
     struct machine *b = mon_machine(m);
+    struct vmm *v = mon_vmm(m);
     uint64_t d = machine_digest(b), psw = machine_get_psw(b);
+    uint64_t vd = v ? machine_digest(vmm_machine(v)) ^ machine_get_psw(vmm_machine(v)) : 0;
+    int focus = m->focus;
     fflush(err);
     size_t e0 = elen;
     int rc = mon_exec_line(m, text);
@@ -92,6 +97,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(machine_digest(b) == d && machine_get_psw(b) == psw,
                    "the failed command '%s' changed the machine", text);
         FUZZ_CHECK(elen > e0, "the failed command '%s' said nothing", text);
+        FUZZ_CHECK(m->focus == focus, "the failed command '%s' moved the focus", text);
+        if (v && mon_vmm(m) == v)
+            FUZZ_CHECK((machine_digest(vmm_machine(v)) ^ machine_get_psw(vmm_machine(v))) == vd,
+                       "the failed command '%s' changed the control program's machine", text);
     }
 #endif
     struct itimerval off = {{0, 0}, {0, 0}};

@@ -9,6 +9,12 @@
  * window or resets a run's budget, alike on both.  After every run the two
  * must be equal in every component: E, the PSW, R, the timer, the console
  * and the counters.
+ *
+ * A third copy takes the same course one machine_step at a time, so a run
+ * of N steps must equal N single steps; and at each step that traps, the
+ * trap sequence of section 2 must be all that happened: E[0] := the PSW
+ * (P at the instruction, cause set), PSW := E[1], and no other word written
+ * (a trapping instruction leaves no effect behind).
  */
 #include <string.h>
 
@@ -54,12 +60,47 @@ static struct machine *make(const uint64_t *words, uint32_t nwords, uint64_t psw
     return m;
 }
 
-static void compare(struct machine *fast, struct machine *oracle, int run)
+static void compare(struct machine *fast, struct machine *oracle, const char *what, int run)
 {
     char diff[256];
-    FUZZ_CHECK(machine_compare(fast, oracle, CMP_COUNTERS, "fast loop", "oracle", diff,
+    FUZZ_CHECK(machine_compare(fast, oracle, CMP_COUNTERS, what, "oracle", diff,
                                sizeof diff) == 0,
-               "after run %d the fast loop and the oracle differ: %s", run, diff);
+               "after run %d the %s and the oracle differ: %s", run, what, diff);
+}
+
+static uint64_t traps(const struct machine *m)
+{
+    struct machine_counters c = machine_get_counters(m);
+    uint64_t n = 0;
+    for (int i = 0; i < TRAP_NCAUSES; i++)
+        n += c.traps[i];
+    return n;
+}
+
+/* BUDGET single steps of M, each trap checked against section 2's sequence. */
+static void step_by_step(struct machine *m, uint64_t budget)
+{
+    static uint64_t before[Q];
+    for (uint64_t i = 0; i < budget; i++) {
+        memcpy(before, machine_mem(m), sizeof before);
+        uint64_t psw = machine_get_psw(m), t = traps(m);
+        if (machine_step(m, NULL) == EXIT_HALT)
+            return;
+        if (traps(m) == t)
+            continue;
+        const uint64_t *E = machine_mem(m);
+        uint8_t cause = machine_last_trap(m);
+        uint64_t old = (psw & ~(0xFull << PSW_CAUSE_SHIFT)) | (uint64_t)cause << PSW_CAUSE_SHIFT;
+        FUZZ_CHECK(E[0] == old, "trap %u from PSW 0x%016llx stored 0x%016llx in E[0], not 0x%016llx",
+                   cause, (unsigned long long)psw, (unsigned long long)E[0],
+                   (unsigned long long)old);
+        FUZZ_CHECK(machine_get_psw(m) == (before[1] & ~(0xFull << PSW_CAUSE_SHIFT)),
+                   "trap %u loaded PSW 0x%016llx, not E[1] 0x%016llx", cause,
+                   (unsigned long long)machine_get_psw(m), (unsigned long long)before[1]);
+        FUZZ_CHECK(!memcmp(E + 1, before + 1, sizeof before - sizeof *E),
+                   "trap %u from PSW 0x%016llx wrote a word other than E[0]", cause,
+                   (unsigned long long)psw);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -75,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         words[i] = take(&in, 8);
     struct machine *fast = make(words, nwords, psw, false);
     struct machine *oracle = make(words, nwords, psw, true);
+    struct machine *stepped = make(words, nwords, psw, false);
     uint64_t left = MAX_STEPS;
     for (int run = 0; run < (int)runs && left; run++) {
         uint64_t budget = 1 + take(&in, 2) % 4096;
@@ -82,11 +124,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         left -= budget;
         machine_run(fast, budget, NULL);
         machine_run(oracle, budget, NULL);
-        compare(fast, oracle, run);
+        step_by_step(stepped, budget);
+        compare(fast, oracle, "fast loop", run);
+        compare(stepped, oracle, "machine stepped one step at a time", run);
         /* then, alike on both: a word written, R moved, or nothing */
         uint64_t what = take(&in, 1), at = take(&in, 2) % Q, v = take(&in, 8);
-        struct machine *both[2] = {fast, oracle};
-        for (int k = 0; k < 2; k++) {
+        struct machine *both[3] = {fast, oracle, stepped};
+        for (int k = 0; k < 3; k++) {
             switch (what % 4) {
             case 0:
                 machine_write_phys(both[k], (uint32_t)at, v);
@@ -105,5 +149,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     machine_destroy(fast);
     machine_destroy(oracle);
+    machine_destroy(stepped);
     return 0;
 }
