@@ -228,7 +228,7 @@ FUZZ_S   ?= 60
 # every time, instead of FUZZ_S seconds (CI)
 FUZZ_RUNS ?=
 FUZZ_SEED ?= 1
-FUZZERS  := image asm snapshot monitor script cp run
+FUZZERS  := image asm snapshot monitor script cp run cli
 FUZZ_BIN := $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
 
 # clang with libFuzzer; installed like `make deps` does
@@ -260,6 +260,19 @@ $(BUILD)/fuzz/fuzz_script: tests/fuzz/fuzz_monitor.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -DFUZZ_SCRIPT -fsanitize=fuzzer -Isrc -o $@ $< $(LIB) $(EDIT_LIBS)
+
+# the command line in process: tgm's main under another name, and the rest
+# of the command's objects
+$(BUILD)/fuzz/tgm_main.o: src/cli/main.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Dmain=tgm_main -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c $(BUILD)/fuzz/tgm_main.o \
+		$(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(filter %.o,$^) $(LIB) $(EDIT_LIBS)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -5,7 +5,8 @@
  * (sections 4-6) and a breakpoint, so commands have something to act on.
  * Invariants: a single command that fails leaves the bare machine, the
  * control program's real machine and the focus as they were (monitor.h's
- * promise) and says so.  The harness works in
+ * promise) and says so.  After a line or a script, whatever it did, the
+ * control program passes vmm_state_check.  The harness works in
  * a directory of its own; inputs naming /dev or /proc are skipped, and a
  * CPU timer interrupts any run after a few milliseconds (mon_interrupt).
  */
@@ -105,6 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_VIRTUAL, &off, NULL);
+    /* whatever the commands did, the control program's invariants hold */
+    char why[256] = "";
+    FUZZ_CHECK(!mon_vmm(m) || vmm_state_check(mon_vmm(m), why, sizeof why) == 0,
+               "after '%s' the control program is broken: %s", text, why);
     mon_destroy(m);
     free(text);
     return 0;
