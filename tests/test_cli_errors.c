@@ -158,6 +158,38 @@ static void monitor__an_address_is_shown_in_the_base_it_was_typed_in(void **stat
         cs_mon_fails(rows[i].cmd, rows[i].want);
 }
 
+/* An argument or a name with a newline in it broke the error's one line
+ * ('tgm run -$'\n'' said "unknown option '-" and then "' (try ..."; the
+ * command-line fuzz harness found it): a control character is shown
+ * escaped, so the error stays one line and cannot drive the terminal. */
+static void cli__a_control_character_in_an_argument_is_shown_escaped(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *args[MAX_ARGS], *want;
+    } rows[] = {
+        {"run", {"-\n", "examples/hello.s"},
+         "tgm: run: unknown option '-\\n' (try 'tgm run --help')\n"},
+        {"run", {"no\nsuch\t.img"},
+         "tgm: run: no\\nsuch\\t.img: No such file or directory\n"},
+        {"isa", {"--profile", "\x1b[31mred"},
+         "tgm: isa: --profile: unknown profile '\\x1b[31mred' (known: "},
+        {"as", {"examples/hello.s", "-o", "no-dir\r/x"},
+         "tgm: as: cannot write no-dir\\r/x: no-dir\\r: No such file or directory\n"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct cs_outcome o = cs_run_tgm_argv(rows[i].cmd, rows[i].args);
+        assert_int_equal(o.status, 2);
+        if (strncmp(o.err, rows[i].want, strlen(rows[i].want)) != 0)
+            fail_msg("tgm %s %s: stderr \"%s\", want \"%s\"", rows[i].cmd, rows[i].args[0],
+                     o.err, rows[i].want);
+        assert_non_null(strchr(o.err, '\n'));
+        assert_string_equal(strchr(o.err, '\n'), "\n"); /* one line */
+        assert_string_equal(o.out, "");
+        cs_outcome_free(&o);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -179,6 +211,7 @@ int main(void)
         cmocka_unit_test(cli__too_many_images_says_how_many_were_given),
         cmocka_unit_test(monitor__a_writer_names_the_file_and_directory_as_the_cli),
         cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),
+        cmocka_unit_test(cli__a_control_character_in_an_argument_is_shown_escaped),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
