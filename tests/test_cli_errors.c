@@ -160,8 +160,9 @@ static void monitor__an_address_is_shown_in_the_base_it_was_typed_in(void **stat
 
 /* An argument or a name with a newline in it broke the error's one line
  * ('tgm run -$'\n'' said "unknown option '-" and then "' (try ..."; the
- * command-line fuzz harness found it): a control character is shown
- * escaped, so the error stays one line and cannot drive the terminal. */
+ * command-line fuzz harness found it), and an escape reached the terminal
+ * (also in the monitor's errors): a control character is shown escaped, so
+ * the error stays one line and cannot drive the terminal. */
 static void cli__a_control_character_in_an_argument_is_shown_escaped(void **state)
 {
     (void)state;
@@ -188,6 +189,9 @@ static void cli__a_control_character_in_an_argument_is_shown_escaped(void **stat
         assert_string_equal(o.out, "");
         cs_outcome_free(&o);
     }
+    /* the monitor's errors alike: an escape typed in a name */
+    cs_mon_fails("load a\x1b[31mb.s",
+                 "-c:1: load: cannot open 'a\\x1b[31mb.s': No such file or directory\n");
 }
 
 /* ---- fixture ----------------------------------------------------------- */

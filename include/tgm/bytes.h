@@ -10,13 +10,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Format one line into ERR (if not NULL) and return -1, for "return
  * tgm_err(err, len, ...)" in every function that fails with a message.  A
  * line longer than LEN keeps its start and its end around "...". */
 int tgm_err(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Write FMT's text to F as part of one line: a control character in it (a
+ * newline or an escape from an argument or a file's name) as \n, \t, \r or
+ * \xHH, so that an error stays one line and cannot drive the terminal. */
+void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap);
 /* ERR read "offset N: ..." about a part that begins at byte BASE of a
  * larger file: make N the file's offset (else leave ERR as it is). */
 void tgm_err_rebase(char *err, size_t len, size_t base);

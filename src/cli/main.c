@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tgm/bytes.h"
 #include "tgm/machine.h"
 
 #ifndef TGM_VERSION
@@ -38,39 +39,15 @@ static const struct subcommand commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-/* An error is one line whatever it quotes: a control character in an
- * argument or a file's name (a newline, an escape) is shown as \n, \t, \r
- * or \xHH, so that it can neither end the line early nor drive the terminal. */
+/* One line, whatever it quotes (tgm_vfprint_line escapes a newline). */
 void cli_error(const char *fmt, ...)
 {
-    char small[512], *msg = small;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    if (!msg)
-        msg = small; /* out of memory: the message cut short */
     fputs("tgm: ", stderr);
-    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-        if (*c == '\n')
-            fputs("\\n", stderr);
-        else if (*c == '\t')
-            fputs("\\t", stderr);
-        else if (*c == '\r')
-            fputs("\\r", stderr);
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(stderr, "\\x%02x", *c);
-        else
-            fputc(*c, stderr);
-    }
+    tgm_vfprint_line(stderr, fmt, ap);
     fputc('\n', stderr);
-    if (msg != small)
-        free(msg);
+    va_end(ap);
 }
 
 /* BOUNDED: a number past 2^64-1 is UINT64_MAX, which the caller's range

@@ -20,6 +20,33 @@
 
 #include "tgm/bytes.h"
 
+void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap)
+{
+    char small[512], *msg = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+        vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!msg)
+        msg = small; /* out of memory: the text cut short */
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c == '\t')
+            fputs("\\t", f);
+        else if (*c == '\r')
+            fputs("\\r", f);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+    if (msg != small)
+        free(msg);
+}
+
 int tgm_err(char *err, size_t len, const char *fmt, ...)
 {
     if (!err || !len)

@@ -107,7 +107,7 @@ int mon_err(struct mon *m, const char *fmt, ...)
     if (m->cur && !m->err_prefix)
         fprintf(m->err, "%s: ", m->cur->name);
     va_start(ap, fmt);
-    vfprintf(m->err, fmt, ap);
+    tgm_vfprint_line(m->err, fmt, ap); /* one line, whatever it quotes */
     va_end(ap);
     fputc('\n', m->err);
     fflush(m->err);
