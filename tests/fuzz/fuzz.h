@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -64,6 +65,31 @@ static inline char *fuzz_tmpdir(const char *name)
     fuzz_tmpdir_path = template;
     atexit(fuzz_tmpdir_remove);
     return template;
+}
+
+/* A copy of DATA whose last 8 bytes are the FNV-1a 64 of the rest, as an
+ * image's and a snapshot's checksum is: a harness tries it after the bytes
+ * themselves are refused, so that mutations reach the parser behind the
+ * checksum (a mutated byte alone almost never keeps it right).  NULL when
+ * the input is too short or already has it right.  Free it. */
+static inline uint8_t *fuzz_checksummed(const uint8_t *data, size_t size)
+{
+    if (size < 16)
+        return NULL;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size - 8; i++)
+        h = (h ^ data[i]) * 0x100000001b3ull;
+    uint8_t *copy = malloc(size);
+    if (!copy)
+        abort();
+    memcpy(copy, data, size - 8);
+    for (int k = 0; k < 8; k++)
+        copy[size - 8 + k] = (uint8_t)(h >> (8 * k));
+    if (!memcmp(copy, data, size)) {
+        free(copy);
+        return NULL;
+    }
+    return copy;
 }
 
 #define FUZZ_CHECK(cond, ...)                                                   \
