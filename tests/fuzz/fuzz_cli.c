@@ -169,7 +169,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (out_fd < 0 || in < 0 || dup2(out_fd, STDOUT_FILENO) < 0 || dup2(in, STDIN_FILENO) < 0)
         abort();
     close(in);
-    signal(SIGINT, ignore);
     const char *s = getenv("FUZZ_CLI_SHOW");
     show = s && *s == '1';
     signal(SIGVTALRM, on_timer);
@@ -220,12 +219,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     FILE *saved = stderr;
     stderr = open_memstream(&err_text, &err_len);
+    /* the timer's SIGINT goes to tgm's handler if it set one, else nowhere:
+     * libFuzzer's own (set after LLVMFuzzerInitialize) would end the
+     * campaign; it is back between inputs */
+    struct sigaction none = {.sa_handler = ignore}, fuzzer;
+    sigemptyset(&none.sa_mask);
+    sigaction(SIGINT, &none, &fuzzer);
     struct itimerval t = {.it_value = {0, 20000}};
     setitimer(ITIMER_VIRTUAL, &t, NULL);
     optind = 0; /* getopt starts afresh for every command */
     int rc = tgm_main(argc, argv);
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_VIRTUAL, &off, NULL);
+    sigaction(SIGINT, &fuzzer, NULL);
     fflush(stdout);
     fclose(stderr);
     stderr = saved;
