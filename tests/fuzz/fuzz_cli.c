@@ -235,7 +235,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sigaction(SIGINT, &none, &fuzzer);
     struct itimerval t = {.it_value = {0, 20000}};
     setitimer(ITIMER_VIRTUAL, &t, NULL);
-    optind = 0; /* getopt starts afresh for every command */
+    /* getopt starts afresh, as in a new process: the commands set optind to
+     * 1, which leaves glibc's place inside a cluster of short options
+     * ("-ab") where the last input's parse stopped; optind = 0 resets it */
+    char *fresh[] = {"tgm", NULL};
+    optind = 0;
+    getopt(1, fresh, "");
     int rc = tgm_main(argc, argv);
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_VIRTUAL, &off, NULL);
