@@ -64,7 +64,7 @@ void mon_interrupt(void);
 /* SIGTERM, SIGHUP and (until the terminal takes it over) SIGINT stop a
  * running command and end the session after it, so that mon_end still puts
  * the log and the trace in place; the session's status is then 128 + the
- * signal's number. */
+ * signal's number.  A signal ignored when this is called stays ignored. */
 void mon_catch_termination(void);
 
 /* The session's machines, for tests and embedders (not owned). */

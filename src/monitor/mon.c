@@ -610,15 +610,26 @@ static void on_terminate(int sig)
     on_sigint(sig); /* the run stops; the prompt wakes */
 }
 
+/* Put HANDLER on SIG (no SA_RESTART: a blocked read returns), the old
+ * action in OLD, unless SIG is ignored: a signal ignored when tgm started
+ * (nohup's SIGHUP, a background job's SIGINT) stays ignored, as in a shell. */
+static void catch_signal(int sig, void (*handler)(int), struct sigaction *old)
+{
+    if (sigaction(sig, NULL, old) != 0 || old->sa_handler == SIG_IGN)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 void mon_catch_termination(void)
 {
     static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_terminate; /* no SA_RESTART: a blocked read returns */
-    sigemptyset(&sa.sa_mask);
+    struct sigaction old;
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaction(sigs[i], &sa, NULL);
+        catch_signal(sigs[i], on_terminate, &old);
 }
 
 /* Ctrl-Z: give the terminal back as it was before the monitor touched it,
@@ -671,20 +682,13 @@ int mon_run_interactive(struct mon *m)
         fprintf(m->err, "warning: line editing is unavailable; reading plain lines\n");
         return mon_run_stream(m, stdin, NULL);
     }
-    /* No SA_RESTART: a read at the prompt returns, and a run stops. */
-    struct sigaction sa, old;
+    /* A read at the prompt returns, and a run stops. */
+    struct sigaction old, old_tstp;
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
         wake[0] = wake[1] = -1;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
-    struct sigaction tstp, old_tstp;
-    memset(&tstp, 0, sizeof tstp);
-    tstp.sa_handler = on_sigtstp;
-    sigemptyset(&tstp.sa_mask);
+    catch_signal(SIGINT, on_sigint, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
-    sigaction(SIGTSTP, &tstp, &old_tstp);
+    catch_signal(SIGTSTP, on_sigtstp, &old_tstp);
     m->interactive = true;
     m->limit = 0;
     setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
