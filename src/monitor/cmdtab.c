@@ -55,7 +55,9 @@ const struct mon_cmd mon_cmds[] = {
      "run from the current P (see 'go')\n"
      "Inside a breakpoint's command list, 'continue' (or 'go') resumes the run\n"
      "that stopped, with the options it was started with: 'until', 'for' and\n"
-     "'cycles' are refused there.",
+     "'cycles' are refused there.  It ends the list, as in gdb; so do 'step',\n"
+     "'next', 'until', 'finish' and 'stack step', which run once the run that\n"
+     "stopped has ended there, not inside it.",
      G_EXEC, "c", "={until,for,cycles}+s+e", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
@@ -66,7 +68,7 @@ const struct mon_cmd mon_cmds[] = {
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
      "or trap stop, the step limit, the VM's own ('vm limit'), a trap loop and\n"
      "Ctrl-C stop it early, as they stop 'go'.",
-     G_EXEC, "s stepi si", "=-", 0},
+     G_EXEC, "s stepi si", "=-", CMD_RUNS},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
      "A JAL is run, with everything it calls, until the matching JMPI returns\n"
@@ -75,13 +77,13 @@ const struct mon_cmd mon_cmds[] = {
      "watchpoints, trap stops, HALT, the step limit, a VM's own ('vm limit'), a\n"
      "trap loop and Ctrl-C stop it early; a stop says after how many steps and\n"
      "cycles of the command, as 'go' does, a call's included.",
-     G_EXEC, "n nexti ni", "=-", 0},
+     G_EXEC, "n nexti ni", "=-", CMD_RUNS},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
      "Calls made meanwhile (JAL) are run through to their own returns.  A\n"
      "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
      "and cycles of the command, as 'go' does.",
-     G_EXEC, NULL, NULL, 0},
+     G_EXEC, NULL, NULL, CMD_RUNS},
     {"rstep", mon_cmd_rstep, 0, 1, "rstep [N]",
      "step the focused machine back N of its instructions (default 1), exactly\n"
      "The state (E, PSW, timer, console, counters) becomes what it was N steps\n"
@@ -104,7 +106,8 @@ const struct mon_cmd mon_cmds[] = {
      "every VM) as it was.",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
-     "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s+e", 0},
+     "run until P reaches ADDR (a one-shot breakpoint)",
+     G_EXEC, "u", "=s+e", CMD_RUNS},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
      "stop a VM so the control program no longer runs it\n"
      "A run started at the prompt always ends with the machine stopped; Ctrl-C\n"
@@ -293,7 +296,7 @@ const struct mon_cmd mon_cmds[] = {
      "steps), a trap loop, breakpoints, watchpoints and trap stops stop it, as\n"
      "they stop 'go', and are reported as there (the counts the real\n"
      "machine's).",
-     G_VM, NULL, "={step}", 0},
+     G_VM, NULL, "={step}", CMD_RUNS /* 'stack step'; 'stack' alone only looks */},
 
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
      "snapshot the whole system to FILE\n"

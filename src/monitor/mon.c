@@ -72,6 +72,7 @@ void mon_destroy(struct mon *m)
     mon_rev_free(m);
     timeline_free(m->timeline);
     mon_bp_free_all(m);
+    free(m->pending);
     free(m->ring);
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)
@@ -357,7 +358,7 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
 #define MON_MAXARGS 64
 
 /* Execute one command (no ';' outside quotes). */
-static int exec_one(struct mon *m, const char *text)
+static int exec_cmd(struct mon *m, const char *text)
 {
     while (*text == ' ' || *text == '\t')
         text++;
@@ -400,6 +401,16 @@ static int exec_one(struct mon *m, const char *text)
         return mon_err(m, "out of memory");
     argv[0] = (char *)c->name;
     m->cur = c;
+    /* a run in a breakpoint's commands would nest in the run that stopped
+     * there (and one that hits the same breakpoint, without end): as in
+     * gdb, it ends the list, and runs once that run has stopped */
+    if (m->in_bp_cmds && (c->flags & CMD_RUNS) && (c->fn != mon_cmd_stack || *rest)) {
+        free(buf);
+        free(m->pending);
+        m->pending = strdup(text);
+        m->cur = NULL;
+        return m->pending ? 0 : mon_err(m, "out of memory");
+    }
     if (!(c->flags & CMD_KEEPS))
         m->bp_cmds_kept = false;
     if (c->flags & CMD_RAW) {
@@ -446,6 +457,48 @@ static int exec_one(struct mon *m, const char *text)
     return rc < 0 ? -1 : 0;
 }
 
+/* The real machine the focused machine's runs count their steps on. */
+static uint64_t real_steps(struct mon *m)
+{
+    return machine_steps(m->focus == MON_FOCUS_BARE || !m->vmm ? m->bare : vmm_machine(m->vmm));
+}
+
+/* Execute one command, then the run commands that breakpoints' lists left
+ * for after its stop, one after another: a list that runs into its own
+ * breakpoint again loops, as in gdb, but never recursively, and in a script
+ * no further than the step limit allows the whole chain (Ctrl-C stops it
+ * at the terminal). */
+static int exec_one(struct mon *m, const char *text)
+{
+    if (m->in_bp_cmds || m->chaining)
+        return exec_cmd(m, text);
+    uint64_t s0 = real_steps(m);
+    int rc = exec_cmd(m, text);
+    m->chaining = true;
+    while (m->pending) {
+        char *next = m->pending;
+        m->pending = NULL;
+        uint64_t spent = real_steps(m) - s0;
+        if (rc != 0 || m->finished || terminating || mon_stop_requested()) {
+            /* the run failed or is to end: what its list asked is not done */
+        } else if (m->limit && spent >= m->limit) {
+            mon_out(m, "step limit (%llu) reached by this command and its breakpoints' "
+                    "commands: '%s' is not run\n", (unsigned long long)m->limit, next);
+        } else {
+            rc = exec_cmd(m, next);
+        }
+        free(next);
+    }
+    m->chaining = false;
+    return rc;
+}
+
+/* A breakpoint's list has ended: with 'continue', or a run left pending. */
+static bool list_ended(const struct mon *m)
+{
+    return m->in_bp_cmds && (m->resume || m->pending);
+}
+
 int mon_exec_line(struct mon *m, const char *line)
 {
     const char *s = line;
@@ -477,7 +530,7 @@ int mon_exec_line(struct mon *m, const char *line)
             if (m->on_error == ONERR_STOP || m->interactive)
                 break;
         }
-        if (!*s || comment || m->finished || terminating || (m->resume && m->in_bp_cmds))
+        if (!*s || comment || m->finished || terminating || list_ended(m))
             break;
         start = s + 1;
     }
@@ -497,8 +550,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     bool pushed = from && m->nscripts <= MON_MAX_DEPTH;
     if (pushed)
         m->scripts[m->nscripts++] = from;
-    /* a breakpoint's 'continue' ends its commands, in a script they 'do' too */
-    while (!m->finished && !terminating && !(m->in_bp_cmds && m->resume) &&
+    /* a breakpoint's 'continue' (or a run left pending) ends its commands, in a
+     * script they 'do' too */
+    while (!m->finished && !terminating && !list_ended(m) &&
            (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;

@@ -44,6 +44,9 @@ enum {
      * resumes): a list of only these leaves the reverse history going ('vm'
      * and 'console' clear bp_cmds_kept for their subcommands that change) */
     CMD_KEEPS = 2,
+    /* runs the machine: in a breakpoint's commands it ends the list and
+     * runs once the run that stopped there has ended (gdb's rule) */
+    CMD_RUNS = 4,
 };
 
 struct mon_cmd {
@@ -175,6 +178,8 @@ struct mon {
     bool in_bp_cmds, resume;
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
+    char *pending;        /* a CMD_RUNS command of the list, run after the stop */
+    bool chaining;        /* the pending commands are being run, one after another */
 
     void *edit;           /* libedit state while interactive (reader.c) */
 
