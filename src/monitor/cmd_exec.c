@@ -342,13 +342,14 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_TRAP:
         case EXIT_BREAK:
         case EXIT_WATCH: {
-            mon_run_end(m);
+            mon_run_pause(m);
             if (mon_debug_stop(m, vm, &ex, done, counted(m) - cyc0) &&
                 !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_resume(m);
                 continue;
             }
+            mon_run_end(m);
             return 0;
         }
         }
@@ -784,10 +785,12 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
                                             vmm_vm_info(m->vmm, m->focus, &vi) == 0
                                         ? vi.base : 0;
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
-                    mon_run_end(m);
+                    mon_run_pause(m);
                     if (!mon_debug_stop(m, m->focus, &bx, *steps,
-                                        counted(m) - cyc0))
+                                        counted(m) - cyc0)) {
+                        mon_run_end(m);
                         return 0;
+                    }
                     mon_run_resume(m);
                     break;
                 }
@@ -818,10 +821,12 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             return 0;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_run_end(m);
+            mon_run_pause(m);
             if (!mon_debug_stop(m, m->focus, &ex, *steps,
-                                counted(m) - cyc0))
+                                counted(m) - cyc0)) {
+                mon_run_end(m);
                 return 0;
+            }
             mon_run_resume(m);
         }
         if (op == OP_JAL)

@@ -100,6 +100,8 @@ int mon_output_errno(const struct mon *m) { return m->out_errno; }
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    if (m->in_run) /* as mon_out: after the guest's line, not inside it */
+        mon_console_settle(m);
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
     else if (m->src_name)

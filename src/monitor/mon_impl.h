@@ -348,6 +348,11 @@ void mon_run_begin(struct mon *m);
  * stay the command's, so that its stop names every VM that ran in it. */
 void mon_run_resume(struct mon *m);
 void mon_run_poll(struct mon *m);
+/* At a breakpoint, watchpoint or trap stop that its condition or ignore
+ * count may yet pass: show the guest's output so far but leave its line
+ * open; the monitor's first message ends it (mon_out), so hits that pass
+ * in silence do not break the guest's lines. */
+void mon_run_pause(struct mon *m);
 void mon_run_end(struct mon *m);
 /* After the stop is reported: how many typed bytes went to the guest. */
 void mon_run_typed_note(struct mon *m);

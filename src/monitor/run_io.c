@@ -128,8 +128,10 @@ static void run_mark(struct mon *m, bool steps)
         if (steps)
             m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
     }
-    m->con_midline = false;
-    m->con_last = -1;
+    if (steps || !m->in_run) { /* after mon_run_pause the guest's line goes on */
+        m->con_midline = false;
+        m->con_last = -1;
+    }
     m->in_run = true;
     /* While the guest runs, keys go to it: no echo, no line buffering.
      * ISIG stays, so Ctrl-C still stops the run. */
@@ -161,6 +163,12 @@ void mon_console_settle(struct mon *m)
         fputc('\n', m->out);
         m->con_midline = false;
     }
+}
+
+void mon_run_pause(struct mon *m)
+{
+    typed_poll(m);
+    mon_console_live(m);
 }
 
 void mon_run_end(struct mon *m)

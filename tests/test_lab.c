@@ -1,0 +1,79 @@
+/* test_lab.c: a teacher's two-hour lab with the monitor and the CLI, as
+ * students who know SIMH and the QEMU monitor would type it: a guest
+ * stepped and watched (section 2's machine), guests run under the control
+ * program (sections 4-6), 'check' across instruction-set profiles
+ * (Theorems 1 and 3) and the stack of control programs (Theorem 2).  Each
+ * test is of something the lab found wrong; it fails on the tree before
+ * the fix.
+ *
+ * Runs from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* The monitor's output for CMDS (status 0), which must hold WANT; with
+ * AVOID not NULL, it must not hold AVOID. */
+static void mon_shows(const char *cmds, const char *want, const char *avoid)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 0 || !strstr(o.out, want) || (avoid && strstr(o.out, avoid)))
+        fail_msg("'%s': status %d, output \"%s\" should hold \"%s\"%s%s%s; stderr \"%s\"",
+                 cmds, o.status, o.out, want, avoid ? " and not \"" : "", avoid ? avoid : "",
+                 avoid ? "\"" : "", o.err);
+    cs_outcome_free(&o);
+}
+
+/* A breakpoint whose condition is false, or a hit an 'ignore' lets pass,
+ * is no stop, so the guest's live console went on unbroken; the monitor
+ * ended the guest's line at every such hit all the same, and "hello,
+ * world" came out one character a line. */
+static void live_console__hits_that_pass_do_not_break_the_guests_lines(void **state)
+{
+    (void)state;
+    mon_shows("load examples/hello.s; break loop if E[i] == 99; go", "\nhello, world\n",
+              "h\ne");
+    mon_shows("load examples/hello.s; watch i if E[i] == 99; go", "\nhello, world\n", "h\ne");
+    /* a hit that stops still ends the guest's line before its report */
+    mon_shows("load examples/hello.s; watch i ignore 3; go",
+              "\nhel\nwatchpoint 1: write E[0xa] 0x2 -> 0x3, hit 4 times\n", NULL);
+    mon_shows("load examples/hello.s; break loop ignore 5; go; delete all; go",
+              "\nhello\nbreakpoint 1 at 0x3 loop, hit 6 times\n", NULL);
+    mon_shows("load examples/hello.s; break loop if E[i] == 99; until stop",
+              "\nhello, world\n", "h\ne");
+    /* finish and next step through calls with the same checks */
+    mon_shows("load examples/supervisor.s; until puts; break puts if 0; finish",
+              "\nsupervisor: job \nreturned after", "s\nu");
+    /* under the control program, with several VMs' lines prefixed */
+    mon_shows("vm create a 4096 examples/hello.s; vm create b 64 examples/sum.s; "
+              "break loop if E[i] == 99; go",
+              "a| hello, world\n", "h\na| e");
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_lab");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(live_console__hits_that_pass_do_not_break_the_guests_lines),
+    };
+    return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
+}
