@@ -58,6 +58,42 @@ static void live_console__hits_that_pass_do_not_break_the_guests_lines(void **st
               "a| hello, world\n", "h\na| e");
 }
 
+/* 'set profile pdp10' changes the bare machine only; 'check' and the VMs
+ * run on the control program's profile ('set cp-profile').  A class that
+ * set the one and checked the PDP-10's counterexample got EQUIVALENT, with
+ * nothing to say that the check ran on another instruction set. */
+static void check__says_when_it_runs_on_another_profile_than_the_bare_machine(void **state)
+{
+    (void)state;
+    const char *note = "note: check runs on profile virtualizable, the control program's, not "
+                       "the bare machine's pdp10 ('profile P' or 'set cp-profile P' chooses it)\n";
+    mon_shows("set profile pdp10; check examples/hello.s", note, NULL);
+    /* named, or the same profile: nothing to say */
+    mon_shows("set profile pdp10; check examples/hello.s profile pdp10",
+              "check examples/hello.s: EQUIVALENT", "note:");
+    mon_shows("set profile pdp10; set cp-profile pdp10; check examples/hello.s",
+              "check examples/hello.s: EQUIVALENT", "note:");
+    mon_shows("check examples/hello.s", "check examples/hello.s: EQUIVALENT", "note:");
+    /* the first VM starts the control program on its profile */
+    mon_shows("set profile x86; vm create a 64 examples/sum.s; vm create b 64",
+              "note: the VMs run on profile virtualizable, the control program's, not the "
+              "bare machine's x86 ('set cp-profile' before the first VM chooses it)\n"
+              "a: VM 0, 64 words", NULL);
+    struct cs_outcome o = cs_mon("set profile x86; vm create a 64; vm create b 64");
+    assert_int_equal(o.status, 0);
+    const char *first = strstr(o.out, "note:");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "note:")); /* once, when the control program starts */
+    cs_outcome_free(&o);
+    /* 'tgm monitor --profile' sets both */
+    o = cs_run_tgm("monitor", "--profile", "pdp10", "-c", "check examples/hello.s; vm create a 64",
+                   NULL);
+    assert_int_equal(o.status, 0);
+    assert_null(strstr(o.out, "note:"));
+    assert_non_null(strstr(o.out, "a: VM 0, 64 words"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -74,6 +110,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live_console__hits_that_pass_do_not_break_the_guests_lines),
+        cmocka_unit_test(check__says_when_it_runs_on_another_profile_than_the_bare_machine),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -72,6 +72,19 @@ static void print_stats(struct mon *m, const struct vm_info *vi)
     }
 }
 
+/* 'set profile' changes the bare machine's profile only: a session that
+ * set it and not 'set cp-profile' would check, or run VMs, on another
+ * instruction set than the one it meant, and nothing said so. */
+static void profile_note(struct mon *m, const char *what, const char *how)
+{
+    const struct isa_profile *cp =
+        m->vmm_cfg.profile ? m->vmm_cfg.profile : isa_profile_default();
+    const char *bare = machine_profile(m->bare)->name;
+    if (strcmp(bare, cp->name) != 0)
+        mon_out(m, "note: %s on profile %s, the control program's, not the bare machine's "
+                   "%s (%s)\n", what, cp->name, bare, how);
+}
+
 /* With no VM, say so (for 'vm list' and 'vm stats'), and true. */
 static bool no_vms(struct mon *m)
 {
@@ -143,6 +156,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (argc == 5 && mon_read_program_files(m, argv[4], &img, &files) != 0)
         return -1;
     bool fresh = !m->vmm; /* a refused create must not leave a control program */
+    if (fresh)
+        profile_note(m, "the VMs run", "'set cp-profile' before the first VM chooses it");
     if (mon_vmm_ensure(m) != 0) {
         image_free(&img);
         return -1;
@@ -371,6 +386,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         else
             o.slice = v;
     }
+    if (!(seen & 1u << 3))
+        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     char err[256];
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
