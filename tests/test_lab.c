@@ -94,6 +94,20 @@ static void check__says_when_it_runs_on_another_profile_than_the_bare_machine(vo
     cs_outcome_free(&o);
 }
 
+/* SIMH's EX is EXAMINE; the monitor took 'ex' for a prefix of both
+ * 'examine' and 'exit' and refused it as ambiguous. */
+static void ex__is_examine_as_in_simh(void **state)
+{
+    (void)state;
+    mon_shows("load examples/sum.s; ex total; ex/2d n", "0x0000d total        0000000000000000",
+              NULL);
+    mon_shows("load examples/sum.s; ex/2d n", "0x0000e n            10\n", NULL);
+    mon_shows("help ex", "usage: examine", NULL);
+    struct cs_outcome o = cs_mon("exi 3"); /* 'exi' is still exit's */
+    assert_int_equal(o.status, 3);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -111,6 +125,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live_console__hits_that_pass_do_not_break_the_guests_lines),
         cmocka_unit_test(check__says_when_it_runs_on_another_profile_than_the_bare_machine),
+        cmocka_unit_test(ex__is_examine_as_in_simh),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

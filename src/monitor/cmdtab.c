@@ -130,7 +130,7 @@ const struct mon_cmd mon_cmds[] = {
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
-     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
+     G_INSPECT, "e x ex", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"
