@@ -108,6 +108,17 @@ static void ex__is_examine_as_in_simh(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: a value out of range is shown as it was typed.  'deposit
+ * P 600000' said so, but 'deposit b 99999999' said 0x5f5e0ff. */
+static void deposit__a_bound_out_of_range_is_shown_as_typed(void **state)
+{
+    (void)state;
+    cs_mon_fails("deposit b 99999999", "deposit: 99999999 does not fit in 20 bits");
+    cs_mon_fails("deposit b 0x100000", "deposit: 0x100000 does not fit in 20 bits");
+    cs_mon_fails("deposit b 1-2", "deposit: -1 does not fit in 20 bits");
+    cs_mon_fails("deposit P 600000", "deposit: 600000 does not fit in 19 bits");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -126,6 +137,7 @@ int main(void)
         cmocka_unit_test(live_console__hits_that_pass_do_not_break_the_guests_lines),
         cmocka_unit_test(check__says_when_it_runs_on_another_profile_than_the_bare_machine),
         cmocka_unit_test(ex__is_examine_as_in_simh),
+        cmocka_unit_test(deposit__a_bound_out_of_range_is_shown_as_typed),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -464,7 +464,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
         break;
     case 4: /* b */
         if (v > PSW_B_MASK)
-            return mon_err(m, "%#llx does not fit in 20 bits", (unsigned long long)v);
+            return mon_err(m, "%s does not fit in 20 bits", mon_addr_text(val, v, at, sizeof at));
         p.b = (uint32_t)v;
         break;
     default: /* psw */
