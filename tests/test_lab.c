@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 
 /* The monitor's output for CMDS (status 0), which must hold WANT; with
  * AVOID not NULL, it must not hold AVOID. */
@@ -119,6 +120,24 @@ static void deposit__a_bound_out_of_range_is_shown_as_typed(void **state)
     cs_mon_fails("deposit P 600000", "deposit: 600000 does not fit in 19 bits");
 }
 
+/* Tab after 'trace ' offered the files of the directory, which 'trace'
+ * refuses ("unknown word"): a file goes only after 'to'. */
+static void trace__tab_offers_files_only_after_to(void **state)
+{
+    (void)state;
+    struct mon_compl c = ms_compl("trace c");
+    assert_string_equal(c.kinds, "");
+    assert_true(ms_has_word(c.words, "cp"));
+    assert_true(ms_has_word(c.words, "to"));
+    c = ms_compl("trace insns to tr");
+    assert_string_equal(c.kinds, "f");
+    assert_true(ms_has_word(c.words, "screen"));
+    c = ms_compl("trace all max ");
+    assert_string_equal(c.kinds, "");
+    assert_string_equal(c.words, "");
+    cs_mon_fails("trace examples", "trace: unknown word 'examples'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -138,6 +157,7 @@ int main(void)
         cmocka_unit_test(check__says_when_it_runs_on_another_profile_than_the_bare_machine),
         cmocka_unit_test(ex__is_examine_as_in_simh),
         cmocka_unit_test(deposit__a_bound_out_of_range_is_shown_as_typed),
+        cmocka_unit_test(trace__tab_offers_files_only_after_to),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -225,7 +225,7 @@ const struct mon_cmd mon_cmds[] = {
      "complete, when 'trace off' ends it.  'to screen' (or 'screen') is the\n"
      "screen again: a file of that name is 'to ./screen'.  Without arguments,\n"
      "shows what is traced.",
-     G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
+     G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen} >to:{screen}+f >max:-", 0},
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
      "'timeline on' records every dispatcher event from now; 'timeline F.json'\n"
