@@ -138,6 +138,28 @@ static void trace__tab_offers_files_only_after_to(void **state)
     cs_mon_fails("trace examples", "trace: unknown word 'examples'");
 }
 
+/* Arguments in the wrong order, as students type them, got "unknown name
+ * 'hello.s'" or "unknown name 'write'": now the order to use. */
+static void arguments_in_the_wrong_order_get_the_order(void **state)
+{
+    (void)state;
+    cs_mon_fails("nest examples/hello.s 2",
+                 "nest: 'examples/hello.s' is not a number of levels: the order is "
+                 "'nest N FILE [mem W]'");
+    cs_mon_fails("vm create a examples/hello.s 4096",
+                 "vm: 'examples/hello.s' is not a number of words: the order is "
+                 "'vm create NAME WORDS [FILE]'");
+    cs_mon_fails("load examples/sum.s; watch total write",
+                 "watch: the kind goes before the address: 'watch write total'");
+    cs_mon_fails("load examples/sum.s; watch total access 2 if 1",
+                 "watch: the kind goes before the address: 'watch access total'");
+    /* a wrong number is still out of range, an unknown name still unknown */
+    cs_mon_fails("nest 0 examples/hello.s", "nest: 0 levels is out of range (1..16)");
+    cs_mon_fails("nest x y", "nest: unknown name 'x'");
+    cs_mon_fails("vm create a many", "vm: unknown name 'many'");
+    mon_shows("load examples/sum.s; watch total 2", "watchpoint 1 on 0xd..0xe total", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -158,6 +180,7 @@ int main(void)
         cmocka_unit_test(ex__is_examine_as_in_simh),
         cmocka_unit_test(deposit__a_bound_out_of_range_is_shown_as_typed),
         cmocka_unit_test(trace__tab_offers_files_only_after_to),
+        cmocka_unit_test(arguments_in_the_wrong_order_get_the_order),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

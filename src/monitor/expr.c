@@ -483,6 +483,14 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
     return 0;
 }
 
+bool mon_swapped(struct mon *m, const char *num, const char *other)
+{
+    uint64_t v;
+    char err[256];
+    return mon_eval(m, num, &v, err, sizeof err) != 0 &&
+           mon_eval(m, other, &v, err, sizeof err) == 0;
+}
+
 /* V as the user wrote S: signed when S begins with '-', so that -5 is not
  * shown as 18446744073709551611 nor 2^64 - 1 as -1. */
 static const char *as_written(const char *s, uint64_t v, char *buf, size_t len)

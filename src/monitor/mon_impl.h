@@ -297,6 +297,9 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* Were two arguments given in the wrong order: NUM, where a number goes, no
+ * expression, and OTHER (a file name, say) one?  'nest hello.s 2'. */
+bool mon_swapped(struct mon *m, const char *num, const char *other);
 /* An argument in LO..HI, else "PRE V POST is out of range (LO..HI)" with V
  * as written (-5 as -5). */
 int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
