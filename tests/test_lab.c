@@ -75,6 +75,9 @@ static void check__says_when_it_runs_on_another_profile_than_the_bare_machine(vo
     mon_shows("set profile pdp10; set cp-profile pdp10; check examples/hello.s",
               "check examples/hello.s: EQUIVALENT", "note:");
     mon_shows("check examples/hello.s", "check examples/hello.s: EQUIVALENT", "note:");
+    /* a session that chose the control program's profile meant it */
+    mon_shows("set cp-profile pdp10; check examples/hello.s; vm create a 64",
+              "a: VM 0, 64 words", "note:");
     /* the first VM starts the control program on its profile */
     mon_shows("set profile x86; vm create a 64 examples/sum.s; vm create b 64",
               "note: the VMs run on profile virtualizable, the control program's, not the "

@@ -74,15 +74,16 @@ static void print_stats(struct mon *m, const struct vm_info *vi)
 
 /* 'set profile' changes the bare machine's profile only: a session that
  * set it and not 'set cp-profile' would check, or run VMs, on another
- * instruction set than the one it meant, and nothing said so. */
+ * instruction set than the one it meant, and nothing said so.  (A session
+ * that set only cp-profile meant it.) */
 static void profile_note(struct mon *m, const char *what, const char *how)
 {
     const struct isa_profile *cp =
         m->vmm_cfg.profile ? m->vmm_cfg.profile : isa_profile_default();
-    const char *bare = machine_profile(m->bare)->name;
-    if (strcmp(bare, cp->name) != 0)
+    const struct isa_profile *bare = machine_profile(m->bare);
+    if (bare != isa_profile_default() && strcmp(bare->name, cp->name) != 0)
         mon_out(m, "note: %s on profile %s, the control program's, not the bare machine's "
-                   "%s (%s)\n", what, cp->name, bare, how);
+                   "%s (%s)\n", what, cp->name, bare->name, how);
 }
 
 /* With no VM, say so (for 'vm list' and 'vm stats'), and true. */
