@@ -163,6 +163,22 @@ static void arguments_in_the_wrong_order_get_the_order(void **state)
     mon_shows("load examples/sum.s; watch total 2", "watchpoint 1 on 0xd..0xe total", NULL);
 }
 
+/* 'history' and 'trace insns' begin each line with a number that help and
+ * docs did not explain; after 'rstep' to step 43 the ring showed 86, 87,
+ * 91, which a class took for step numbers gone wrong.  It is the cycle
+ * count after the instruction, as help now says. */
+static void history__its_first_column_is_the_cycle_count(void **state)
+{
+    (void)state;
+    mon_shows("load examples/sum.s; step 3; history 3",
+              "         1 s I=0 P=0x00002 l=0x00000 b=0x80000  LI     i, 0\n"
+              "         2 s I=0 P=0x00003 l=0x00000 b=0x80000  LI     total, 0\n"
+              "         5 s I=0 P=0x00004 l=0x00000 b=0x80000  LDX    x, table, i\n", NULL);
+    mon_shows("load examples/sum.s; step 3; assert cycles == 5; help history",
+              "the cycle count after the\ninstruction (not its step number)", NULL);
+    mon_shows("help trace", "An instruction's line: the cycle count after it", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -184,6 +200,7 @@ int main(void)
         cmocka_unit_test(deposit__a_bound_out_of_range_is_shown_as_typed),
         cmocka_unit_test(trace__tab_offers_files_only_after_to),
         cmocka_unit_test(arguments_in_the_wrong_order_get_the_order),
+        cmocka_unit_test(history__its_first_column_is_the_cycle_count),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

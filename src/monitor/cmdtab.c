@@ -224,7 +224,9 @@ const struct mon_cmd mon_cmds[] = {
      "included, so a cap smaller than the note shows nothing.  FILE appears,\n"
      "complete, when 'trace off' ends it.  'to screen' (or 'screen') is the\n"
      "screen again: a file of that name is 'to ./screen'.  Without arguments,\n"
-     "shows what is traced.",
+     "shows what is traced.  An instruction's line: the cycle count after it,\n"
+     "the PSW it ran under ('real': the real machine's), the instruction and\n"
+     "'-> trap CAUSE' if it trapped.",
      G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen} >to:{screen}+f >max:-", 0},
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
@@ -237,7 +239,10 @@ const struct mon_cmd mon_cmds[] = {
      "undone, 'reset all' all of them.  The same as 'tgm run --vmm --timeline'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
-     "show the last N instructions executed (default 20; 'set ring' sizes it)",
+     "show the last N instructions executed (default 20; 'set ring' sizes it)\n"
+     "One line each, as 'trace insns' writes them: the cycle count after the\n"
+     "instruction (not its step number), the PSW it ran under, the instruction\n"
+     "and '-> trap CAUSE' if it trapped.",
      G_TRACE, NULL, NULL, 0},
 
     /* no top count: each subcommand gives its own usage */
