@@ -179,6 +179,26 @@ static void history__its_first_column_is_the_cycle_count(void **state)
     mon_shows("help trace", "An instruction's line: the cycle count after it", NULL);
 }
 
+/* SIMH's 'show cpu' habit: 'show profile' got "usage: show".  It shows
+ * that setting now, as 'set' lists it. */
+static void show__one_setting_as_set_lists_it(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("set profile pdp10; set slice 77; show prof; show slice");
+    assert_int_equal(o.status, 0);
+    assert_string_equal(strstr(o.out, "profile    pdp10\n"), "profile    pdp10\nslice      77\n");
+    cs_outcome_free(&o);
+    mon_shows("show cp-profile", "cp-profile virtualizable\n", "focus:");
+    mon_shows("show", "focus: bare\n", NULL);
+    cs_mon_fails("show cpu", "show: unknown setting 'cpu' (one of: memory profile on-error "
+                             "limit ring histfile cp-memory cp-profile hybrid slice console "
+                             "checkpoint; 'show' alone shows the session)");
+    cs_mon_fails("show cp", "show: ambiguous setting 'cp'");
+    cs_mon_fails("show a b", "show: usage: show [KEY]");
+    struct mon_compl c = ms_compl("show p");
+    assert_true(ms_has_word(c.words, "profile"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -201,6 +221,7 @@ int main(void)
         cmocka_unit_test(trace__tab_offers_files_only_after_to),
         cmocka_unit_test(arguments_in_the_wrong_order_get_the_order),
         cmocka_unit_test(history__its_first_column_is_the_cycle_count),
+        cmocka_unit_test(show__one_setting_as_set_lists_it),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -166,9 +166,11 @@ const struct mon_cmd mon_cmds[] = {
      "During 'go' the output is also shown as the guest writes it, and keys typed\n"
      "at the terminal are queued as its input ('set console off' to stop that).",
      G_INSPECT, NULL, "={input,clear}", CMD_KEEPS /* without input or clear */},
-    {"show", mon_cmd_show, 0, 0, "show",
-     "show the session: machines, focus, settings, breakpoints",
-     G_INSPECT, NULL, NULL, CMD_KEEPS},
+    {"show", mon_cmd_show, 0, 1, "show [KEY]",
+     "show the session: machines, focus, settings, breakpoints\n"
+     "'show KEY' shows one of the settings 'set' lists (show profile).",
+     G_INSPECT, NULL, "={memory,profile,on-error,limit,ring,histfile,cp-memory,cp-profile,"
+     "hybrid,slice,console,checkpoint}", CMD_KEEPS},
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
