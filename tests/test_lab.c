@@ -199,6 +199,20 @@ static void show__one_setting_as_set_lists_it(void **state)
     assert_true(ms_has_word(c.words, "profile"));
 }
 
+/* gdb's and QEMU's 'x/4i $pc' got "unknown name '$pc'": pc is P. */
+static void pc__is_p_as_in_gdb(void **state)
+{
+    (void)state;
+    mon_shows("load examples/sum.s; step 2; x/2i $pc; assert pc == P && $pc == 4",
+              "  0x00004 loop         LDX    x, table, i\n"
+              "  0x00005              ADD    total, total, x\n", NULL);
+    /* a label named pc is the label, as for every built-in; $pc the built-in */
+    char src[CS_PATH], cmds[CS_PATH + 128];
+    cs_write_text(src, sizeof src, "pc.s", "        .entry start\nstart:  NOP\npc:     HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s; assert pc == 1 && $pc == 0", src);
+    mon_shows(cmds, "loaded", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -222,6 +236,7 @@ int main(void)
         cmocka_unit_test(arguments_in_the_wrong_order_get_the_order),
         cmocka_unit_test(history__its_first_column_is_the_cycle_count),
         cmocka_unit_test(show__one_setting_as_set_lists_it),
+        cmocka_unit_test(pc__is_p_as_in_gdb),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

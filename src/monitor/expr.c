@@ -130,7 +130,7 @@ static uint64_t name_value(struct ev *e, const char *n)
     struct machine *x = mon_target(e->m);
     struct psw p = machine_psw(x);
     struct machine_counters c = machine_get_counters(x);
-    if (!strcmp(n, "P") || !strcmp(n, "."))
+    if (!strcmp(n, "P") || !strcmp(n, ".") || !strcmp(n, "pc")) /* pc: gdb's $pc */
         return p.p;
     if (!strcmp(n, "M"))
         return p.sup;
