@@ -20,6 +20,7 @@
 
 #include "cli_support.h"
 #include "mon_support.h"
+#include "pty_support.h"
 
 /* The monitor's output for CMDS (status 0), which must hold WANT; with
  * AVOID not NULL, it must not hold AVOID. */
@@ -213,6 +214,49 @@ static void pc__is_p_as_in_gdb(void **state)
     mon_shows(cmds, "loaded", NULL);
 }
 
+/* 'help console' said 'set console off' stops keys typed during a run
+ * from reaching the guest; it stops only the live copy of the output, and
+ * the keys still go to the guest, as docs/monitor.md says. */
+static void console_off__typed_keys_still_reach_the_guest(void **state)
+{
+    (void)state;
+    mon_shows("help console", "('set console\noff' stops that), and keys typed at the "
+                              "terminal are queued as its input\n(with the console off too)",
+              "to stop that");
+    pt_make_dir();
+    pt_put_file("echo.s", "        .entry start\n"
+                          "start:  CIN   ch\n"
+                          "        BEQ   ch, none, start\n"
+                          "        COUT  ch\n"
+                          "        HALT\n"
+                          "none:   .word -1\n"
+                          "ch:     .word 0\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "set console off; load echo.s; go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    pt_type(&s, "q");
+    pt_expect(&s, "halted after");
+    pt_expect(&s, "1 typed byte queued as console input of bare");
+    pt_type(&s, "console\r");
+    pt_expect(&s, "\nq");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
+    pt_remove_dir();
+}
+
+/* After a trap, E[0] holds the old PSW with its cause; 'deposit psw E[0]'
+ * (going back to the trapped program, as the supervisor's LPSW would) was
+ * refused with "a PSW to load has no cause bits".  It loads as LPSW does. */
+static void deposit_psw__loads_an_old_psw_as_lpsw_does(void **state)
+{
+    (void)state;
+    mon_shows("load examples/supervisor.s; break trap svc; go; deposit psw E[0]; "
+              "assert M == user && P == 4 && l == 0x1000 && b == 0x40; regs",
+              "PSW   0000020100000040  u I=0 P=0x00004 l=0x01000 b=0x00040", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -237,6 +281,8 @@ int main(void)
         cmocka_unit_test(history__its_first_column_is_the_cycle_count),
         cmocka_unit_test(show__one_setting_as_set_lists_it),
         cmocka_unit_test(pc__is_p_as_in_gdb),
+        cmocka_unit_test(console_off__typed_keys_still_reach_the_guest),
+        cmocka_unit_test(deposit_psw__loads_an_old_psw_as_lpsw_does),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

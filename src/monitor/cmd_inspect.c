@@ -467,9 +467,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
             return mon_err(m, "%s does not fit in 20 bits", mon_addr_text(val, v, at, sizeof at));
         p.b = (uint32_t)v;
         break;
-    default: /* psw */
-        if ((v >> PSW_CAUSE_SHIFT) & 0xF)
-            return mon_err(m, "a PSW to load has no cause bits");
+    default: /* psw, as LPSW loads it: the cause bits of an old PSW (E[0]) are ignored */
         machine_set_psw(x, v);
         return 0;
     }

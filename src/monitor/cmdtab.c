@@ -163,8 +163,9 @@ const struct mon_cmd mon_cmds[] = {
      "'console input TEXT' queues TEXT (escapes as in .ascii: \\n \\t \\r \\0\n"
      "\\\\ \\' \\\" \\xHH; any other is refused);\n"
      "'console clear' forgets the output so far (queued input stays).\n"
-     "During 'go' the output is also shown as the guest writes it, and keys typed\n"
-     "at the terminal are queued as its input ('set console off' to stop that).",
+     "During 'go' the output is also shown as the guest writes it ('set console\n"
+     "off' stops that), and keys typed at the terminal are queued as its input\n"
+     "(with the console off too).",
      G_INSPECT, NULL, "={input,clear}", CMD_KEEPS /* without input or clear */},
     {"show", mon_cmd_show, 0, 1, "show [KEY]",
      "show the session: machines, focus, settings, breakpoints\n"
@@ -174,10 +175,11 @@ const struct mon_cmd mon_cmds[] = {
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
-     "REG is P, M (user|sup), I, l, b, or psw (the whole word), also written\n"
-     "$P, $b...; it names the field even where a label has that name (write\n"
-     "b+0 for the label's word).  Memory flags as for 'examine'.  Several\n"
-     "values fill consecutive words.",
+     "REG is P, M (user|sup), I, l, b, or psw (the whole word, loaded as LPSW\n"
+     "loads it: cause bits ignored, so 'deposit psw E[0]' goes back to where the\n"
+     "last trap left), also written $P, $b...; it names the field even where a\n"
+     "label has that name (write b+0 for the label's word).  Memory flags as for\n"
+     "'examine'.  Several values fill consecutive words.",
      G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s+e", 0},
     {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
      "assemble one instruction (or data expression) into E[ADDR]\n"
