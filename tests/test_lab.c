@@ -257,6 +257,17 @@ static void deposit_psw__loads_an_old_psw_as_lpsw_does(void **state)
               "PSW   0000020100000040  u I=0 P=0x00004 l=0x01000 b=0x00040", NULL);
 }
 
+/* 'help vm create' (QEMU's 'help info' habit) and 'help x/4i', as a
+ * command is typed, were usage errors and unknown commands. */
+static void help__takes_the_command_as_it_is_typed(void **state)
+{
+    (void)state;
+    mon_shows("help vm create", "  vm create NAME WORDS [FILE]  allocate a region", NULL);
+    mon_shows("help x/4i", "usage: examine[/NF]", NULL);
+    mon_shows("help p/x", "usage: print[/F] EXPR", NULL);
+    cs_mon_fails("help stpe now", "help: unknown command 'stpe' (did you mean 'step'?)");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -283,6 +294,7 @@ int main(void)
         cmocka_unit_test(pc__is_p_as_in_gdb),
         cmocka_unit_test(console_off__typed_keys_still_reach_the_guest),
         cmocka_unit_test(deposit_psw__loads_an_old_psw_as_lpsw_does),
+        cmocka_unit_test(help__takes_the_command_as_it_is_typed),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -368,8 +368,10 @@ const struct mon_cmd mon_cmds[] = {
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
      "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off} checkpoint",
      0},
-    {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
-     "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},
+    {"help", mon_cmd_help, 0, -1, "help [COMMAND]",
+     "list the commands, or describe one\n"
+     "'help vm create' and 'help x/4i' are 'help vm' and 'help x'.",
+     G_SCRIPT, "h ?", "=C", 0},
     {"exit", mon_cmd_exit, 0, 1, "exit [N]",
      "leave the monitor with status N (default: 0, or 1 after a failure)\n"
      "A session that ends otherwise exits 0; 1 if a command or an assert\n"
@@ -560,9 +562,12 @@ int mon_cmd_help(struct mon *m, int argc, char **argv)
         help_markdown(m);
         return 0;
     }
-    if (argc == 2) {
-        char why[256];
-        const struct mon_cmd *c = mon_cmd_find(argv[1], why, sizeof why);
+    if (argc >= 2) {
+        /* 'help vm create' and 'help x/4i' as typed: the command's help,
+         * which covers its subcommands and formats */
+        char why[256], word[64];
+        snprintf(word, sizeof word, "%.*s", (int)(strcspn(argv[1] + 1, "/") + 1), argv[1]);
+        const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
         if (!c)
             return mon_err(m, "%s", why);
         mon_out(m, "usage: %s\n", c->usage);
