@@ -268,6 +268,34 @@ static void help__takes_the_command_as_it_is_typed(void **state)
     cs_mon_fails("help stpe now", "help: unknown command 'stpe' (did you mean 'step'?)");
 }
 
+/* A snapshot given to 'load' or 'tgm run' was "bad magic (not a tgm
+ * image)", and an image given to 'restore' "not a tgm snapshot", with no
+ * word of which command reads the file. */
+static void snapshot_and_image__each_reader_names_the_other(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], img[CS_PATH], cmds[3 * CS_PATH];
+    cs_tmp_path(snap, sizeof snap, "lab.snap");
+    cs_tmp_path(img, sizeof img, "hello.img");
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; save %s", snap);
+    mon_shows(cmds, "", NULL);
+    cs_tgm_prints("", "as", CS_ARGV("examples/hello.s", "-o", img));
+    const char *why = "offset 0: bad magic (not a tgm image but a monitor snapshot: the "
+                      "monitor's 'restore' reads it)";
+    char want[CS_PATH + 160];
+    snprintf(want, sizeof want, "load: %s: %s", snap, why);
+    snprintf(cmds, sizeof cmds, "load %s", snap);
+    cs_mon_fails(cmds, want);
+    snprintf(want, sizeof want, "tgm: run: %s: %s", snap, why);
+    cs_tgm_fails(2, want, "run", CS_ARGV(snap));
+    snprintf(want, sizeof want, "restore: %s: not a tgm snapshot but a guest image ('load' "
+                                "reads it)", img);
+    snprintf(cmds, sizeof cmds, "restore %s", img);
+    cs_mon_fails(cmds, want);
+    /* any other file is neither */
+    cs_mon_fails("restore examples/hello.s", "restore: examples/hello.s: not a tgm snapshot\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -295,6 +323,7 @@ int main(void)
         cmocka_unit_test(console_off__typed_keys_still_reach_the_guest),
         cmocka_unit_test(deposit_psw__loads_an_old_psw_as_lpsw_does),
         cmocka_unit_test(help__takes_the_command_as_it_is_typed),
+        cmocka_unit_test(snapshot_and_image__each_reader_names_the_other),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

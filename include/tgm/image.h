@@ -30,6 +30,9 @@
 struct machine;
 
 #define TGM_IMAGE_MAGIC "TGMIMAGE"
+/* The monitor's snapshots ('save') begin with this and a NUL: named, so
+ * that each reader can tell the other file for what it is. */
+#define TGM_SNAPSHOT_MAGIC "TGMSNAP"
 #define TGM_IMAGE_VERSION 1u
 #define TGM_IMAGE_HEADER 40u
 #define TGM_SYM_MAX 63u

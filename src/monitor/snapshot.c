@@ -22,7 +22,7 @@
 #include "mon_impl.h"
 #include "tgm/bytes.h"
 
-#define SNAP_MAGIC "TGMSNAP"
+#define SNAP_MAGIC TGM_SNAPSHOT_MAGIC
 /* 2: breakpoints keep their conditions; 3: symbols their kinds; 4: a stack
  * its layout; 1 is read too */
 #define SNAP_VERSION 4u
@@ -378,7 +378,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     /* the magic or its start, then the end, is a snapshot cut short: a
      * version read past the end said "unsupported snapshot version 0" */
     if (!len || memcmp(buf, SNAP_MAGIC "", len < 8 ? len : 8)) {
-        tgm_err(err, errlen, "%s: not a tgm snapshot", path);
+        tgm_err(err, errlen, "%s: not a tgm snapshot%s", path,
+                image_has_magic(buf, len) ? " but a guest image ('load' reads it)" : "");
         goto out;
     }
     if (r.bad) {
