@@ -296,6 +296,19 @@ static void snapshot_and_image__each_reader_names_the_other(void **state)
     cs_mon_fails("restore examples/hello.s", "restore: examples/hello.s: not a tgm snapshot\n");
 }
 
+/* 'x/0i 0' said "bad count in '/0i'" where 'examine 0 0' says why, and
+ * 'print/4x' (gdb's x habit) "bad count" with no word of what is wrong. */
+static void slash_counts__say_what_is_wrong(void **state)
+{
+    (void)state;
+    cs_mon_fails("x/0i 0", "examine: a count of 0 words shows nothing (give 1 or more)");
+    cs_mon_fails("print/4x 1", "print: '/4x': a count is for examine (x/4x); this shows one "
+                               "value");
+    cs_mon_fails("display/2d 1", "display: '/2d': a count is for examine (x/2d)");
+    cs_mon_fails("x/-1x 0", "examine: bad count in '/-1x'");
+    mon_shows("x/2d 0", "  0x00001              0\n", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -324,6 +337,7 @@ int main(void)
         cmocka_unit_test(deposit_psw__loads_an_old_psw_as_lpsw_does),
         cmocka_unit_test(help__takes_the_command_as_it_is_typed),
         cmocka_unit_test(snapshot_and_image__each_reader_names_the_other),
+        cmocka_unit_test(slash_counts__say_what_is_wrong),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }
