@@ -309,6 +309,33 @@ static void slash_counts__say_what_is_wrong(void **state)
     mon_shows("x/2d 0", "  0x00001              0\n", NULL);
 }
 
+/* 'tgm check --input' gives a guest that reads the console its input; the
+ * monitor's 'check' had no way to, so a guest that waits for a key ran to
+ * the step limit and was "NOT equivalent". */
+static void check__input_as_tgm_check_gives_it(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 64];
+    cs_write_text(src, sizeof src, "echo.s", "        .entry start\n"
+                                           "start:  CIN   ch\n"
+                                           "        BEQ   ch, none, start\n"
+                                           "        COUT  ch\n"
+                                           "        BNE   ch, nl, start\n"
+                                           "        HALT\n"
+                                           "none:   .word -1\n"
+                                           "nl:     .word '\\n'\n"
+                                           "ch:     .word 0\n");
+    cs_tgm_prints("equivalent (alone)", "check", CS_ARGV("--input", "ab\n", src));
+    snprintf(cmds, sizeof cmds, "check %s input \"ab\\n\"", src);
+    mon_shows(cmds, "EQUIVALENT\n  bare halted; alone under the CP halted\n", NULL);
+    snprintf(cmds, sizeof cmds, "check %s input ab steps 1000", src);
+    cs_mon_fails(cmds, "check: not equivalent under the control program");
+    snprintf(cmds, sizeof cmds, "check %s input a input b", src);
+    cs_mon_fails(cmds, "check: 'input' given twice");
+    snprintf(cmds, sizeof cmds, "check %s input \"\\q\"", src);
+    cs_mon_fails(cmds, "check: unknown escape '\\q'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -338,6 +365,7 @@ int main(void)
         cmocka_unit_test(help__takes_the_command_as_it_is_typed),
         cmocka_unit_test(snapshot_and_image__each_reader_names_the_other),
         cmocka_unit_test(slash_counts__say_what_is_wrong),
+        cmocka_unit_test(check__input_as_tgm_check_gives_it),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

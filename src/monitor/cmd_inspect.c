@@ -388,9 +388,7 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
 
 /* ---- console ---- */
 
-/* Decode the assembler's string escapes in S in place: the length, or -1
- * after saying which escape is bad. */
-static long unescape(struct mon *m, char *s)
+long mon_unescape(struct mon *m, char *s)
 {
     const char *p = s, *end = s + strlen(s);
     char *o = s;
@@ -415,7 +413,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
     if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
         if (argc != 3)
             return mon_err(m, "usage: %s", m->cur->usage);
-        long n = unescape(m, argv[2]);
+        long n = mon_unescape(m, argv[2]);
         if (n < 0)
             return -1;
         int rc = m->focus == MON_FOCUS_BARE

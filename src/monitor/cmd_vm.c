@@ -300,7 +300,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 
 #define CHECK_MAX VMM_MAX_VMS /* as many as 'tgm check' takes */
 
-#define CHECK_OPTS "mem steps slice profile hybrid with"
+#define CHECK_OPTS "mem steps slice profile hybrid with input"
 
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
@@ -369,6 +369,14 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         if (k == 3) {
             if (!(o.profile = mon_profile(m, argv[++i])))
                 goto out;
+            continue;
+        }
+        if (k == 6) { /* as 'tgm check --input': the same bytes for every run */
+            long len = mon_unescape(m, argv[++i]);
+            if (len < 0)
+                goto out;
+            o.input = (const uint8_t *)argv[i];
+            o.input_len = (size_t)len;
             continue;
         }
         if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, VMM_W_MAX, &v)

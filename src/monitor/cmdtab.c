@@ -271,15 +271,17 @@ const struct mon_cmd mon_cmds[] = {
      "destroy:v stats:v limit:v",
      CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
-     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [with FILE...]",
+     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "'input TEXT' is console input for every run, as 'tgm check --input'\n"
+     "(escapes as in 'console input').\n"
      "Without the options: the session's cp-profile, hybrid and slice (see\n"
      "'set'), guests of 65536 words and 100000000 steps, as 'tgm check'.\n"
      "It runs on machines of its own: the session's are left as they were.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with} >profile:p", 0},
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,with} >profile:p >input:-", 0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"

@@ -297,6 +297,9 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* Decode the assembler's string escapes in S in place: the length, or -1
+ * after saying which escape is bad ('console input', 'check ... input'). */
+long mon_unescape(struct mon *m, char *s);
 /* Were two arguments given in the wrong order: NUM, where a number goes, no
  * expression, and OTHER (a file name, say) one?  'nest hello.s 2'. */
 bool mon_swapped(struct mon *m, const char *num, const char *other);
