@@ -336,6 +336,34 @@ static void check__input_as_tgm_check_gives_it(void **state)
     cs_mon_fails(cmds, "check: unknown escape '\\q'");
 }
 
+/* A guest with no trap handler (the commonest first mistake: E[1] left 0)
+ * spins through memory traps; the monitor stops it as a disabled wait, but
+ * 'tgm run' ran it to the step limit and then advised raising the limit. */
+static void run__a_trap_loop_is_no_reason_to_raise_the_limit(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "nohandler.s", "        .entry start\nstart:  SVC 1\n"
+                                                "        HALT\n");
+    const char *loop = "step limit of 1000 reached before HALT in a trap loop (each step "
+                       "takes a memory trap and E[1] loads the same PSW: a disabled wait), "
+                       "which no limit ends; give E[1] a trap handler";
+    char want[256];
+    snprintf(want, sizeof want, "tgm: run: %s", loop);
+    cs_tgm_fails(3, want, "run", CS_ARGV("--max-steps", "1000", src));
+    snprintf(want, sizeof want, "tgm: run: vm0: %s", loop);
+    cs_tgm_fails(3, want, "run", CS_ARGV("--vmm", "--max-steps", "1000", src));
+    /* a loop that may still end keeps the advice */
+    cs_tgm_fails(3, "tgm: run: step limit of 10 reached before HALT (raise it with "
+                    "--max-steps N, or 0 for none)", "run",
+                 CS_ARGV("--max-steps", "10", "examples/sum.s"));
+    /* the monitor says the same of the same machine */
+    char cmds[CS_PATH + 32];
+    snprintf(cmds, sizeof cmds, "load %s; go", src);
+    mon_shows(cmds, "trap loop after 100000 steps (a disabled wait): each step takes a memory "
+                    "trap and E[1] loads the same PSW", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -366,6 +394,7 @@ int main(void)
         cmocka_unit_test(snapshot_and_image__each_reader_names_the_other),
         cmocka_unit_test(slash_counts__say_what_is_wrong),
         cmocka_unit_test(check__input_as_tgm_check_gives_it),
+        cmocka_unit_test(run__a_trap_loop_is_no_reason_to_raise_the_limit),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -131,8 +131,7 @@ static void limit_notes(struct vmm *v, const struct run_opts *o)
     for (int id = vmm_vm_next(v, -1); !o->json && id >= 0; id = vmm_vm_next(v, id)) {
         struct vm_info info;
         if (vmm_vm_info(v, id, &info) == 0 && info.state == VM_LIMIT)
-            cli_error("run: %s: step limit of %" PRIu64 " reached before HALT "
-                      "(raise it with --max-steps N, or 0 for none)", info.name, o->max_steps);
+            cli_limit_note(info.name, vmm_vm_view(v, id), o->max_steps);
     }
 }
 

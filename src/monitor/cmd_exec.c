@@ -204,7 +204,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     unsigned cause = 0;
     char msg[200];
     if (vm == MON_FOCUS_BARE) {
-        if (!mon_trap_loop(m->bare, &cause))
+        if (!machine_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
@@ -218,7 +218,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
         struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE) {
-            if (!mon_trap_loop(vmm_vm_view(m->vmm, id), &cause))
+            if (!machine_trap_loop(vmm_vm_view(m->vmm, id), &cause))
                 return false;
             n++;
         }
@@ -229,7 +229,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) != 0 || vi.state != VM_RUNNABLE)
             continue;
-        mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
+        machine_trap_loop(vmm_vm_view(m->vmm, id), &cause);
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",

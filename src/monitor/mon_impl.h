@@ -369,10 +369,6 @@ void mon_console_live(struct mon *m);
 void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
-/* Is X caught in a trap loop: does each step take a trap (*CAUSE) that
- * loads the PSW it trapped from, with no timer to break it?  Probed on a
- * copy of X, which is left alone. */
-bool mon_trap_loop(struct machine *x, unsigned *cause);
 
 /* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
 
