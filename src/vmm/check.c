@@ -145,11 +145,18 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
 }
 
 /* One verdict: both halted and nothing differs. */
-static bool verdict(bool bare_halted, const char *lost, const struct vm *vm, char *diff,
-                    size_t len)
+static bool verdict(const struct machine *bare, bool bare_halted, const char *lost,
+                    const struct vm *vm, char *diff, size_t len)
 {
     if (lost[0]) {
         snprintf(diff, len, "%s", lost);
+        return false;
+    }
+    unsigned cause;
+    if (!bare_halted && machine_trap_loop(bare, &cause)) { /* no handler: no limit helps */
+        snprintf(diff, len, "the bare machine did not halt within the step limit: it is in a "
+                 "trap loop (each step takes a %s trap and E[1] loads the same PSW: a "
+                 "disabled wait)", trap_cause_name(cause));
         return false;
     }
     if (!bare_halted) {
@@ -191,7 +198,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
-        r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
+        r->equivalent = verdict(bare[i], r->bare_halted, lost, &one->vms[0], r->alone_diff,
                                 sizeof r->alone_diff);
         r->stats = one->vms[0].stats;
         r->alone_done = true;
@@ -206,8 +213,8 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             struct check_result *r = &results[i];
             vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
             r->together_halted = all->vms[i].state == VM_HALTED;
-            r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], r->together_diff,
-                                     sizeof r->together_diff);
+            r->equivalent &= verdict(bare[i], r->bare_halted, lost, &all->vms[i],
+                                     r->together_diff, sizeof r->together_diff);
             r->together_done = true;
         }
     }
