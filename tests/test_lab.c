@@ -371,6 +371,27 @@ static void run__a_trap_loop_is_no_reason_to_raise_the_limit(void **state)
                     "trap and E[1] loads the same PSW", NULL);
 }
 
+/* Stepping the time-sharing OS (docs/os.md), the kernel's trap entry at
+ * 0xd was shown as 'tc_text', a label of the tock process assembled in a
+ * .phase at 0: its value is an address the relocated process sees, not
+ * the kernel's word. */
+static void phased_labels__do_not_name_the_words_of_the_image(void **state)
+{
+    (void)state;
+    mon_shows("load examples/os/os.s; break trap; x/1i trap; symbols tc_te",
+              "breakpoint 1 at 0xd trap\n"
+              "  0x0000d trap         BLT    ", NULL);
+    mon_shows("load examples/os/os.s; symbols tc_te", "  0x0000d  tc_text  (phased)\n", NULL);
+    mon_shows("load examples/os/os.s; break trap; go", "stopped at 0xd trap after", "tc_text");
+    /* a phased label still works in an expression, and a snapshot keeps its kind */
+    char snap[CS_PATH], cmds[2 * CS_PATH + 160];
+    cs_tmp_path(snap, sizeof snap, "os.snap");
+    snprintf(cmds, sizeof cmds, "load examples/os/os.s; assert tc_text == trap; save %s; "
+                                "reset; restore %s; x/1i 0xd; symbols tc_te", snap, snap);
+    mon_shows(cmds, "  0x0000d trap         BLT    ", NULL);
+    mon_shows(cmds, "  0x0000d  tc_text  (phased)\n", NULL);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -402,6 +423,7 @@ int main(void)
         cmocka_unit_test(slash_counts__say_what_is_wrong),
         cmocka_unit_test(check__input_as_tgm_check_gives_it),
         cmocka_unit_test(run__a_trap_loop_is_no_reason_to_raise_the_limit),
+        cmocka_unit_test(phased_labels__do_not_name_the_words_of_the_image),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

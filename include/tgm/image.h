@@ -39,7 +39,13 @@ struct machine;
 
 /* What a symbol names.  The image format does not record it, so a symbol
  * read from a file is TGM_SYM_UNKNOWN; the assembler sets the others. */
-enum tgm_symbol_kind { TGM_SYM_UNKNOWN, TGM_SYM_LABEL, TGM_SYM_CONST };
+enum tgm_symbol_kind {
+    TGM_SYM_UNKNOWN,
+    TGM_SYM_LABEL,
+    TGM_SYM_CONST,
+    TGM_SYM_PHASED, /* a label inside .phase: an address as the moved or
+                       relocated code sees it, not where the image holds it */
+};
 
 struct tgm_symbol {
     char *name;     /* identifier: [A-Za-z_.][A-Za-z0-9_.$]* */

@@ -28,15 +28,17 @@ static bool constant_like(const char *name)
     return true;
 }
 
-/* A constant the assembler defined never names an address.  An image file
- * does not say which symbols are labels, so among those of unknown kind
- * one not written like a constant is preferred. */
+/* A constant the assembler defined never names an address, nor a label
+ * inside .phase (its value is where the code runs, relocated or moved, not
+ * this word: examples/os's processes' labels are not the kernel's).  An
+ * image file does not say which symbols are labels, so among those of
+ * unknown kind one not written like a constant is preferred. */
 const char *mon_label(const struct tgm_image *syms, uint32_t addr)
 {
     const char *best = NULL;
     for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
         const struct tgm_symbol *s = &syms->syms[i];
-        if (s->value != addr || s->kind == TGM_SYM_CONST)
+        if (s->value != addr || s->kind == TGM_SYM_CONST || s->kind == TGM_SYM_PHASED)
             continue;
         if (s->kind == TGM_SYM_LABEL || !constant_like(s->name))
             return s->name;
@@ -378,7 +380,9 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
         if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1]))) {
             mon_out(m, "  0x%05llx  %s%s\n", (unsigned long long)img->syms[i].value,
                     img->syms[i].name,
-                    img->syms[i].kind == TGM_SYM_CONST ? "  (constant)" : "");
+                    img->syms[i].kind == TGM_SYM_CONST    ? "  (constant)"
+                    : img->syms[i].kind == TGM_SYM_PHASED ? "  (phased)"
+                                                          : "");
             shown++;
         }
     if (!shown && argc >= 2) /* say so rather than print nothing */

@@ -140,8 +140,9 @@ const struct mon_cmd mon_cmds[] = {
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
      "list the symbols of the program loaded into the focused machine\n"
      "Its labels, and its constants (K_ADD = 0) marked '(constant)': both work in\n"
-     "expressions, but only a label names an address.  An image file does not\n"
-     "say which is which, so none is marked.",
+     "expressions, but only a label names an address; a label inside .phase,\n"
+     "marked '(phased)', names where the code runs, not the word it labels.\n"
+     "An image file does not say which is which, so none is marked.",
      G_INSPECT, NULL, "=s", CMD_KEEPS},
     {"print", mon_cmd_print, 1, 1, "print[/F] EXPR",
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"

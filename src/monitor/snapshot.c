@@ -23,8 +23,8 @@
 #include "tgm/bytes.h"
 
 #define SNAP_MAGIC TGM_SNAPSHOT_MAGIC
-/* 2: breakpoints keep their conditions; 3: symbols their kinds; 4: a stack
- * its layout; 1 is read too */
+/* 2: breakpoints keep their conditions; 3: symbols their kinds (a label
+ * inside .phase one of them); 4: a stack its layout; 1 is read too */
 #define SNAP_VERSION 4u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
@@ -175,7 +175,7 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
         img->syms[i].value = v;
         img->nsyms = (uint32_t)i + 1;
         uint64_t kind = version > 2 ? bytes_get_le(r, 1) : TGM_SYM_UNKNOWN;
-        if (kind > TGM_SYM_CONST)
+        if (kind > TGM_SYM_PHASED)
             return -1;
         img->syms[i].kind = (uint8_t)kind;
     }
