@@ -392,6 +392,43 @@ static void phased_labels__do_not_name_the_words_of_the_image(void **state)
     mon_shows(cmds, "  0x0000d  tc_text  (phased)\n", NULL);
 }
 
+/* Two VMs printing in short slices, shown live: when both had written since
+ * the last look, the second VM's bytes went on the first one's line with
+ * no 'NAME| ' ("a| ehe"), so the screen mixed two guests' output. */
+static void live_console__each_vms_bytes_stay_on_its_own_lines(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = {
+        "vm create a 100 examples/hello.s; vm create b 100 examples/hello.s; set slice 20; "
+        "vm select a; break loop if E[i] == 99; go",
+        "vm create a 100 examples/hello.s; vm create b 100 examples/hello.s; set slice 20; "
+        "vm select a; watch i if E[i] == 99; go",
+        "vm create a 100 examples/hello.s; vm create b 100 examples/hello.s; set slice 20; go",
+    };
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+        struct cs_outcome o = cs_mon(cmds[k]);
+        assert_int_equal(o.status, 0);
+        char got[2][64] = {"", ""};
+        const char *run = strstr(o.out, "\na| "), *run_b = strstr(o.out, "\nb| ");
+        const char *end = strstr(o.out, "no VM is runnable");
+        assert_non_null(run);
+        assert_non_null(end);
+        if (run_b && run_b < run)
+            run = run_b;
+        /* every line of the run is one VM's, and each VM's lines are its output */
+        for (const char *l = run + 1; l < end; l = strchr(l, '\n') + 1) {
+            size_t n = strcspn(l, "\n");
+            if (n < 3 || (l[0] != 'a' && l[0] != 'b') || strncmp(l + 1, "| ", 2) != 0)
+                fail_msg("'%s': a line of the run that is no VM's: \"%.*s\"", cmds[k], (int)n,
+                         l);
+            strncat(got[l[0] - 'a'], l + 3, n - 3);
+        }
+        assert_string_equal(got[0], "hello, world");
+        assert_string_equal(got[1], "hello, world");
+        cs_outcome_free(&o);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -424,6 +461,7 @@ int main(void)
         cmocka_unit_test(check__input_as_tgm_check_gives_it),
         cmocka_unit_test(run__a_trap_loop_is_no_reason_to_raise_the_limit),
         cmocka_unit_test(phased_labels__do_not_name_the_words_of_the_image),
+        cmocka_unit_test(live_console__each_vms_bytes_stay_on_its_own_lines),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

@@ -49,6 +49,10 @@ static void console_flush(struct mon *m, int slot, bool prefix)
             snprintf(name, sizeof name, "%s| ", vi.name);
     }
     for (size_t i = m->con_seen[slot]; i < len; i++) {
+        if (m->con_midline && name[0] && m->con_last != slot) { /* another VM's line */
+            fputc('\n', m->out);
+            m->con_midline = false;
+        }
         if (!m->con_midline && name[0])
             fputs(name, m->out);
         fputc(o[i], m->out);
@@ -66,18 +70,6 @@ void mon_console_live(struct mon *m)
     if (m->focus == MON_FOCUS_BARE || !m->vmm) {
         console_flush(m, 0, false);
     } else {
-        /* a line begun by one VM ends before another VM's output */
-        if (m->con_midline && several)
-            for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
-                struct machine *x = vmm_vm_view(m->vmm, id);
-                size_t len;
-                machine_console_output(x, &len);
-                if (id + 1 != m->con_last && len > m->con_seen[id + 1]) {
-                    fputc('\n', m->out);
-                    m->con_midline = false;
-                    break;
-                }
-            }
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             console_flush(m, id + 1, several);
     }
