@@ -429,6 +429,19 @@ static void live_console__each_vms_bytes_stay_on_its_own_lines(void **state)
     }
 }
 
+/* An expression cut short at the end of the line said "missing ']' near
+ * ''", and E(i), the habit of other tools, "unknown name 'E'". */
+static void expressions__say_what_is_missing_where(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/hello.s; print E[i", "print: missing ']' at the end\n");
+    cs_mon_fails("print (1+2", "print: missing ')' at the end\n");
+    cs_mon_fails("print psw(1, 2", "print: missing ')' at the end\n");
+    cs_mon_fails("load examples/hello.s; print E[i x", "print: missing ']' near 'x'\n");
+    cs_mon_fails("load examples/hello.s; print E(i)", "print: E takes brackets: E[ADDR]\n");
+    cs_mon_fails("assert V(0) == 0", "assert: V takes brackets: V[ADDR]\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -462,6 +475,7 @@ int main(void)
         cmocka_unit_test(run__a_trap_loop_is_no_reason_to_raise_the_limit),
         cmocka_unit_test(phased_labels__do_not_name_the_words_of_the_image),
         cmocka_unit_test(live_console__each_vms_bytes_stay_on_its_own_lines),
+        cmocka_unit_test(expressions__say_what_is_missing_where),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }
