@@ -360,8 +360,8 @@ static void run__a_trap_loop_is_no_reason_to_raise_the_limit(void **state)
     /* and 'tgm check', whose verdict it is */
     struct cs_outcome o = cs_run_tgm("check", "--max-steps", "1000", src, NULL);
     assert_int_equal(o.status, 1);
-    assert_non_null(strstr(o.out, "alone: the bare machine did not halt within the step limit: "
-                                  "it is in a trap loop (each step takes a memory trap and "
+    assert_non_null(strstr(o.out, "alone: the bare machine did not halt within "));
+    assert_non_null(strstr(o.out, ": it is in a trap loop (each step takes a memory trap and "
                                   "E[1] loads the same PSW: a disabled wait)\n"));
     cs_outcome_free(&o);
     /* the monitor says the same of the same machine */

@@ -16,6 +16,19 @@
 /* Steps between two looks at check_opts.stop. */
 #define CHECK_CHUNK ((uint64_t)1 << 20)
 
+/* After the verdict DIFF that the bare machine did not halt: if it spins in
+ * a trap loop (no trap handler, say), no step limit would have helped. */
+static void trap_loop_note(const struct machine *bare, bool halted, char *diff, size_t len)
+{
+    static const char not_halted[] = "the bare machine did not halt";
+    unsigned cause;
+    size_t n = strlen(diff);
+    if (!halted && !strncmp(diff, not_halted, sizeof not_halted - 1) && n < len &&
+        machine_trap_loop(bare, &cause))
+        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes a %s trap and "
+                 "E[1] loads the same PSW: a disabled wait)", trap_cause_name(cause));
+}
+
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
                                 uint32_t w, uint64_t steps, bool *halted, char *err,
                                 size_t errlen)
@@ -145,18 +158,11 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
 }
 
 /* One verdict: both halted and nothing differs. */
-static bool verdict(const struct machine *bare, bool bare_halted, const char *lost,
-                    const struct vm *vm, char *diff, size_t len)
+static bool verdict(bool bare_halted, const char *lost, const struct vm *vm, char *diff,
+                    size_t len)
 {
     if (lost[0]) {
         snprintf(diff, len, "%s", lost);
-        return false;
-    }
-    unsigned cause;
-    if (!bare_halted && machine_trap_loop(bare, &cause)) { /* no handler: no limit helps */
-        snprintf(diff, len, "the bare machine did not halt within the step limit: it is in a "
-                 "trap loop (each step takes a %s trap and E[1] loads the same PSW: a "
-                 "disabled wait)", trap_cause_name(cause));
         return false;
     }
     if (!bare_halted) {
@@ -198,10 +204,11 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
-        r->equivalent = verdict(bare[i], r->bare_halted, lost, &one->vms[0], r->alone_diff,
+        r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
                                 sizeof r->alone_diff);
         r->stats = one->vms[0].stats;
         r->alone_done = true;
+        trap_loop_note(bare[i], r->bare_halted, r->alone_diff, sizeof r->alone_diff);
         vmm_destroy(one);
     }
     if (n > 1) {
@@ -213,9 +220,10 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             struct check_result *r = &results[i];
             vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
             r->together_halted = all->vms[i].state == VM_HALTED;
-            r->equivalent &= verdict(bare[i], r->bare_halted, lost, &all->vms[i],
-                                     r->together_diff, sizeof r->together_diff);
+            r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], r->together_diff,
+                                     sizeof r->together_diff);
             r->together_done = true;
+            trap_loop_note(bare[i], r->bare_halted, r->together_diff, sizeof r->together_diff);
         }
     }
     rc = 0;
