@@ -442,6 +442,23 @@ static void expressions__say_what_is_missing_where(void **state)
     cs_mon_fails("assert V(0) == 0", "assert: V takes brackets: V[ADDR]\n");
 }
 
+/* 'tgm analyze pdp10' (the profile without --profile) was "unexpected
+ * argument 'pdp10'", with no word of how to give it. */
+static void analyze_isa_counterexample__a_profile_operand_says_how_to_give_it(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: analyze: unexpected argument 'pdp10' (a profile is given as "
+                    "--profile pdp10)\n", "analyze", CS_ARGV("pdp10"));
+    cs_tgm_fails(2, "tgm: counterexample: unexpected argument 'all' (a profile is given as "
+                    "--profile all)\n", "counterexample", CS_ARGV("all"));
+    cs_tgm_fails(2, "tgm: isa: unexpected argument 'x86' (a profile is given as "
+                    "--profile x86)\n", "isa", CS_ARGV("x86"));
+    cs_tgm_fails(2, "tgm: isa: unexpected argument 'all' (it takes options only; try 'tgm "
+                    "isa --help')\n", "isa", CS_ARGV("all"));
+    cs_tgm_fails(2, "tgm: analyze: unexpected argument 'extra' (it takes options only; try "
+                    "'tgm analyze --help')\n", "analyze", CS_ARGV("--profile", "x86", "extra"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -476,6 +493,7 @@ int main(void)
         cmocka_unit_test(phased_labels__do_not_name_the_words_of_the_image),
         cmocka_unit_test(live_console__each_vms_bytes_stay_on_its_own_lines),
         cmocka_unit_test(expressions__say_what_is_missing_where),
+        cmocka_unit_test(analyze_isa_counterexample__a_profile_operand_says_how_to_give_it),
     };
     return cmocka_run_group_tests_name("lab", tests, group_setup, group_teardown);
 }

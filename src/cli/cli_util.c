@@ -211,6 +211,17 @@ const char *cli_plural(uint64_t n)
     return n == 1 ? "" : "s";
 }
 
+int cli_no_operands(const char *cmd, const char *arg)
+{
+    if (isa_profile_find(arg) || (!strcmp(arg, "all") && strcmp(cmd, "isa") != 0))
+        cli_error("%s: unexpected argument '%s' (a profile is given as --profile %s)", cmd, arg,
+                  arg);
+    else
+        cli_error("%s: unexpected argument '%s' (it takes options only; try 'tgm %s --help')",
+                  cmd, arg, cmd);
+    return EXIT_USAGE;
+}
+
 void cli_limit_note(const char *name, const struct machine *m, uint64_t max)
 {
     unsigned cause;
