@@ -1,5 +1,6 @@
 /* state.c: the machine's state as a value: the trap done in software,
- * time charged from elsewhere, comparison, and snapshots.
+ * time charged from elsewhere, comparison, snapshots, and the probe for a
+ * state that can only trap back to itself (a disabled wait).
  *
  * Section 2's trap and state S, used by the control program to keep each
  * VM's virtual state (section 6's map f works on these) and by the monitor
