@@ -150,6 +150,8 @@ static const char set_keys[] =
     "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console "
     "checkpoint";
 
+#define SET_NKEYS 12 /* the words of set_keys */
+
 /* The line of setting K (an index into set_keys). */
 static void setting(struct mon *m, int k)
 {
@@ -204,7 +206,7 @@ static void setting(struct mon *m, int k)
 
 static void settings(struct mon *m)
 {
-    for (int k = 0; k <= 11; k++)
+    for (int k = 0; k < SET_NKEYS; k++)
         setting(m, k);
 }
 
