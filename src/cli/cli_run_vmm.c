@@ -78,7 +78,8 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         printf("{\"vms\":[");
     for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
         struct vm_info info;
-        vmm_vm_info(v, id, &info);
+        if (vmm_vm_info(v, id, &info) != 0) /* vmm_vm_next gives live VMs only */
+            continue;
         struct report_state st;
         report_capture(&st, vmm_vm_view(v, id), NULL);
         st.name = info.name;
