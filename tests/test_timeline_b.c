@@ -2,9 +2,9 @@
  * at its limit, through the library: a trap storm (a guest whose every
  * other instruction traps, in several VMs) past TIMELINE_MAX_EVENTS.
  *
- * The picture must end where the first event not kept began, say so, and
- * be written without holding its text (some 400 MB for a million events)
- * in memory.
+ * The picture must end where the first event not kept began, say so (as
+ * the monitor and tgm run must), and be written without holding its text
+ * (some 370 MB of JSON for a million events) in memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -142,31 +142,46 @@ static void timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_
     vmm_destroy(v);
 }
 
-/* The monitor says where the picture it wrote stops short of now. */
-static void timeline__monitor_says_where_a_capped_picture_ends(void **state)
+/* SAID, the line of the monitor or of tgm run, names the events lost and
+ * the cycle the SVG at PATH ends at, as the SVG itself does. */
+static void says_where_it_ends(const char *said, const char *lead, const char *path)
 {
-    (void)state;
-    char src[CS_PATH], svg[CS_PATH], cmds[3 * CS_PATH + 200];
-    cs_write_text(src, sizeof src, "storm.s", storm_src);
-    cs_tmp_path(svg, sizeof svg, "mon.svg");
-    snprintf(cmds, sizeof cmds, "vm create a 1024 %s; vm create b 1024 %s; timeline on; "
-             "go for 2200000; timeline %s", src, src, svg);
-    struct cs_outcome o = cs_run_tgm("monitor", "-c", cmds, NULL);
-    assert_int_equal(o.status, 0);
-    const char *at = strstr(o.out, "timeline: 1000000 events written to ");
-    assert_non_null(at);
+    const char *at = strstr(said, lead);
+    if (!at)
+        fail_msg("no '%s' in '%s'", lead, said);
     unsigned long long later, cycle;
-    at = strstr(at, "; ");
-    assert_non_null(at);
-    assert_int_equal(sscanf(at, "; %llu later not recorded, the picture ends at cycle %llu\n",
+    assert_int_equal(sscanf(at + strlen(lead),
+                            "; %llu later not recorded, the picture ends at cycle %llu\n",
                             &later, &cycle), 2);
     assert_true(later > 0 && cycle > 0);
-    char *pic = cs_slurp(svg, NULL), want[200];
+    char *pic = cs_slurp(path, NULL), want[200];
     snprintf(want, sizeof want, "%llu later events not recorded (at most %u are kept): the "
              "picture ends at cycle %llu", later, TIMELINE_MAX_EVENTS, cycle);
     assert_non_null(strstr(pic, want));
     free(pic);
-    remove(svg);
+    remove(path);
+}
+
+/* The monitor and tgm run say where the picture they wrote stops short of
+ * the run's end. */
+static void timeline__monitor_and_run_say_where_a_capped_picture_ends(void **state)
+{
+    (void)state;
+    char src[CS_PATH], svg[CS_PATH], cmds[3 * CS_PATH + 200], lead[CS_PATH + 80];
+    cs_write_text(src, sizeof src, "storm.s", storm_src);
+    cs_tmp_path(svg, sizeof svg, "capped.svg");
+    snprintf(cmds, sizeof cmds, "vm create a 1024 %s; vm create b 1024 %s; timeline on; "
+             "go for 2200000; timeline %s", src, src, svg);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", cmds, NULL);
+    assert_int_equal(o.status, 0);
+    snprintf(lead, sizeof lead, "timeline: 1000000 events written to %s", svg);
+    says_where_it_ends(o.out, lead, svg);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--max-steps", "1100000", "--timeline", svg, src, src,
+                   NULL);
+    assert_int_equal(o.status, 3); /* the step limit's, as without --timeline */
+    snprintf(lead, sizeof lead, "tgm: run: --timeline: %s: the first 1000000 events", svg);
+    says_where_it_ends(o.err, lead, svg);
     cs_outcome_free(&o);
 }
 
@@ -186,7 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_began),
-        cmocka_unit_test(timeline__monitor_says_where_a_capped_picture_ends),
+        cmocka_unit_test(timeline__monitor_and_run_say_where_a_capped_picture_ends),
     };
     return cmocka_run_group_tests_name("timeline_b", tests, group_setup, group_teardown);
 }

@@ -207,6 +207,13 @@ int run_vmm(const struct run_opts *o)
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
+    } else if (tl.t) {
+        size_t dropped, kept = timeline_count(tl.t, &dropped);
+        uint64_t from, to;
+        timeline_span(tl.t, v, &from, &to);
+        if (dropped) /* the picture stops short of the run's end: say where */
+            cli_error("run: --timeline: %s: the first %zu events; %zu later not recorded, "
+                      "the picture ends at cycle %" PRIu64, o->timeline, kept, dropped, to);
     }
 out:
     timeline_free(tl.t);
