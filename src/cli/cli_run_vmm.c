@@ -78,7 +78,8 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         printf("{\"vms\":[");
     for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
         struct vm_info info;
-        vmm_vm_info(v, id, &info);
+        if (vmm_vm_info(v, id, &info) != 0) /* vmm_vm_next gives live VMs only */
+            continue;
         struct report_state st;
         report_capture(&st, vmm_vm_view(v, id), NULL);
         st.name = info.name;
@@ -205,6 +206,13 @@ int run_vmm(const struct run_opts *o)
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
+    } else if (tl.t) {
+        size_t dropped, kept = timeline_count(tl.t, &dropped);
+        uint64_t from, to;
+        timeline_span(tl.t, v, &from, &to);
+        if (dropped) /* the picture stops short of the run's end: say where */
+            cli_error("run: --timeline: %s: the first %zu events; %zu later not recorded, "
+                      "the picture ends at cycle %" PRIu64, o->timeline, kept, dropped, to);
     }
 out:
     timeline_free(tl.t);

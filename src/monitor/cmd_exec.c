@@ -89,9 +89,8 @@ static void where(struct mon *m, int vm, const char *what, uint32_t back)
     char buf[96];
     uint64_t w;
     if (vm != MON_FOCUS_BARE) {
-        struct vm_info vi;
-        vmm_vm_info(m->vmm, vm, &vi);
-        mon_out(m, "%s: ", vi.name);
+        struct vm_info vi; /* a run's VM: no command removed it */
+        mon_out(m, "%s: ", vmm_vm_info(m->vmm, vm, &vi) == 0 ? vi.name : "(gone)");
     }
     mon_out(m, "%s: %s\n", what, mon_fmt_psw(&p, buf, sizeof buf));
     uint32_t a = (p.p - back) & TGM_ADDR_MASK;
@@ -561,7 +560,8 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
         struct vmm_exit vx;
         enum vmm_stop st = mon_vrev_run(m, 1, &vx);
         struct vm_info vi;
-        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (mon_focus_info(m, &vi) != 0)
+            break;
         if (st == VMMSTOP_DEBUG) {
             *ex = vx.mx;
             return ex->reason;

@@ -107,7 +107,8 @@ int mon_cmd_regs(struct mon *m, int argc, char **argv)
         return 0;
     }
     struct vm_info vi;
-    vmm_vm_info(m->vmm, m->focus, &vi);
+    if (mon_focus_info(m, &vi) != 0)
+        return -1;
     struct machine *real = vmm_machine(m->vmm), *view = vmm_vm_view(m->vmm, m->focus);
     struct psw r = machine_psw(real), v = machine_psw(view);
     mon_out(m, "%-10s %-14s %s (virtual; region %#x..%#x, %s)\n", "", "real machine",
@@ -361,7 +362,8 @@ int mon_cmd_translate(struct mon *m, int argc, char **argv)
     develop_report(m, mon_target_name(m, name, sizeof name), a, p.l, p.b, machine_q(x));
     if (m->focus != MON_FOCUS_BARE) {
         struct vm_info vi;
-        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (mon_focus_info(m, &vi) != 0)
+            return -1;
         develop_report(m, "real machine, through R' (a direct access)", a, vi.real_l, vi.real_b,
                        machine_q(vmm_machine(m->vmm)));
     }

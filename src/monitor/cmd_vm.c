@@ -187,7 +187,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     m->vm_img[id] = img;
     mon_set_program_files(m, id, files);
     struct vm_info vi;
-    vmm_vm_info(m->vmm, id, &vi);
+    if (vmm_vm_info(m->vmm, id, &vi) != 0) /* created just now: cannot fail */
+        return mon_err(m, "VM %d vanished as it was created (a bug)", id);
     m->focus = id;
     mon_out(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected\n", vi.name, id, vi.w,
             vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "", argc == 5 ? argv[4] : "");
@@ -293,7 +294,8 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         vmm_vm_set_limit(m->vmm, id, n);
         break; /* say the state: raised, a VM at its limit runs on */
     }
-    vmm_vm_info(m->vmm, id, &vi);
+    if (vmm_vm_info(m->vmm, id, &vi) != 0) /* stop, resume, limit keep it */
+        return mon_err(m, "%s: no such VM", argv[2]);
     mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));
     return 0;
 }

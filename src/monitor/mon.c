@@ -175,6 +175,19 @@ const char *mon_target_name(const struct mon *m, char *buf, size_t len)
     return buf;
 }
 
+int mon_focus_info(struct mon *m, struct vm_info *vi)
+{
+    int id = m->focus;
+    if (m->vmm && vmm_vm_info(m->vmm, id, vi) == 0)
+        return 0;
+    /* only the library (vmm_vm_destroy behind the session's back) removes
+     * a VM without 'vm destroy': forget it as that would */
+    mon_vm_forget(m, id);
+    mon_debug_apply(m);
+    return mon_err(m, "VM %d no longer exists; the bare machine is selected ('vm list' "
+                   "shows the VMs)", id);
+}
+
 int mon_vm_lookup(struct mon *m, const char *s)
 {
     if (!m->vmm)
@@ -429,8 +442,11 @@ static int exec_one(struct mon *m, const char *text)
     bool top = !m->in_bp_cmds; /* not a command of a breakpoint's commands */
     if (top)
         m->bp_cmds_failed = false;
+    struct vm_info vi;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         rc = mon_err(m, "usage: %s", c->usage);
+    else if (m->focus != MON_FOCUS_BARE && mon_focus_info(m, &vi) != 0)
+        rc = -1; /* no command acts on a VM that is gone */
     else
         rc = c->fn(m, argc, argv);
     if (top && m->bp_cmds_failed) { /* they said why; the command that ran them fails */

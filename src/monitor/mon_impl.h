@@ -254,6 +254,9 @@ bool mon_is_symbol(const struct mon *m, const char *word);
 const char *mon_target_name(const struct mon *m, char *buf, size_t len);
 /* The VM named or numbered by S, or -1 with an error printed. */
 int mon_vm_lookup(struct mon *m, const char *s);
+/* The selected VM's information (the focus is a VM's); -1 with an error
+ * printed if the VM is gone, the focus then on the bare machine. */
+int mon_focus_info(struct mon *m, struct vm_info *vi);
 /* Load FILE (image or assembly source) into IMG; -1 with error printed. */
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
 /* The same, with the files read (PATH, and a source's .include files;
