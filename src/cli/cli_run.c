@@ -399,8 +399,7 @@ int cli_run(int argc, char **argv)
     if (!run_output_ok(&con, o.dump ? "--dump" : NULL, o.dump))
         goto done;
     if (stop == STOP_STEP_LIMIT && !o.json)
-        cli_error("run: step limit of %" PRIu64 " reached before HALT "
-                  "(raise it with --max-steps N, or 0 for none)", o.max_steps);
+        cli_limit_note(NULL, m, o.max_steps);
     if (o.dump && dump_memory(m, o.dump) != 0)
         goto done;
     switch (stop) {

@@ -101,6 +101,8 @@ int mon_output_errno(const struct mon *m) { return m->out_errno; }
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    if (m->in_run) /* as mon_out: after the guest's line, not inside it */
+        mon_console_settle(m);
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
     else if (m->src_name)
@@ -172,6 +174,19 @@ const char *mon_target_name(const struct mon *m, char *buf, size_t len)
     else
         snprintf(buf, len, "%s", vi.name);
     return buf;
+}
+
+int mon_focus_info(struct mon *m, struct vm_info *vi)
+{
+    int id = m->focus;
+    if (m->vmm && vmm_vm_info(m->vmm, id, vi) == 0)
+        return 0;
+    /* only the library (vmm_vm_destroy behind the session's back) removes
+     * a VM without 'vm destroy': forget it as that would */
+    mon_vm_forget(m, id);
+    mon_debug_apply(m);
+    return mon_err(m, "VM %d no longer exists; the bare machine is selected ('vm list' "
+                   "shows the VMs)", id);
 }
 
 int mon_vm_lookup(struct mon *m, const char *s)
@@ -438,8 +453,11 @@ static int exec_cmd(struct mon *m, const char *text)
     bool top = !m->in_bp_cmds; /* not a command of a breakpoint's commands */
     if (top)
         m->bp_cmds_failed = false;
+    struct vm_info vi;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         rc = mon_err(m, "usage: %s", c->usage);
+    else if (m->focus != MON_FOCUS_BARE && mon_focus_info(m, &vi) != 0)
+        rc = -1; /* no command acts on a VM that is gone */
     else
         rc = c->fn(m, argc, argv);
     if (top && m->bp_cmds_failed) { /* they said why; the command that ran them fails */
