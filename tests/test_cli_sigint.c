@@ -7,7 +7,9 @@
  * at any moment from tgm's first change to SIGINT up to its run, stops
  * `tgm run` and `tgm check` with status 130, never by the signal: each
  * return from a system call that changes SIGINT's action or the signal
- * mask is a moment at which the test, tracing tgm, sends it.
+ * mask is a moment at which the test, tracing tgm, sends it.  One after
+ * the run, as the report or a --dump or --timeline is written, is held
+ * until they are whole, then gives 130.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -185,18 +188,27 @@ static bool has_sigint(pid_t pid, uint64_t addr)
     return errno == 0 && (w & (1L << (SIGINT - 1)));
 }
 
-/* Run `tgm SUB ARGS` traced, and send it SIGINT as its K-th moment
- * returns (see the top), then let it go.  K = 0 sends none, and kills it
- * at its first write to standard output or error: how many moments came
- * before it, in *MOMENTS. */
-static struct cs_outcome interrupt_at(const char *sub, const char *const *args, int k,
-                                      int *moments)
+/* One stop of a traced tgm: the system call NR with arguments A, at its
+ * entry or its return. */
+struct sc_stop {
+    pid_t pid;
+    bool entry;
+    long nr;
+    uint64_t a[6];
+};
+
+/* When to send SIGINT: WHEN answers 1 to send it now (tgm then goes on
+ * untraced), -1 to kill tgm and stop, 0 to go on. */
+typedef int (*sigint_when)(const struct sc_stop *s, void *ctx);
+
+/* Run `tgm SUB ARGS` traced, asking WHEN at each system call's entry and
+ * return; the outcome once tgm ends. */
+static struct cs_outcome interrupt_when(const char *sub, const char *const *args,
+                                        sigint_when when, void *ctx)
 {
     pid_t pid = cs_start_tgm_with(-1, trace_me, sub, args);
-    int st, sig = 0, seen = 0;
-    bool on = false;
-    long nr = -1;
-    uint64_t a[6] = {0};
+    int st, sig = 0;
+    struct sc_stop s = {.pid = pid, .nr = -1};
     assert_int_equal(waitpid(pid, &st, 0), pid); /* at its exec */
     if (WIFEXITED(st)) { /* no tracing here */
         struct cs_outcome o = {0};
@@ -222,29 +234,61 @@ static struct cs_outcome interrupt_at(const char *sub, const char *const *args, 
             waitpid(pid, NULL, 0);
             skip();
         }
-        if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
-            nr = (long)si.entry.nr;
-            memcpy(a, si.entry.args, sizeof a);
-            if (nr == SYS_write && (a[0] == 1 || a[0] == 2)) {
-                assert_int_equal(k, 0); /* the moment K was never reached */
-                *moments = seen;
-                kill(pid, SIGKILL);
-                break;
-            }
-            continue;
+        s.entry = si.op == PTRACE_SYSCALL_INFO_ENTRY;
+        if (s.entry) {
+            s.nr = (long)si.entry.nr;
+            memcpy(s.a, si.entry.args, sizeof s.a);
         }
-        bool moment = false;
-        if (nr == SYS_rt_sigaction && a[0] == SIGINT && a[1])
-            on = moment = true;
-        else if (nr == SYS_rt_sigprocmask && a[1])
-            moment = on = on || has_sigint(pid, a[1]);
-        if (moment && ++seen == k) {
+        int act = when(&s, ctx);
+        if (act < 0) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (act > 0) {
             assert_int_equal(kill(pid, SIGINT), 0);
             assert_int_equal(ptrace(PTRACE_DETACH, pid, NULL, NULL), 0);
             break;
         }
     }
     return cs_finish_tgm(pid);
+}
+
+/* The moments of the top: K-th gets SIGINT; K = 0 sends none, and kills
+ * tgm at its first write to standard output or error, counting them. */
+struct moments {
+    int k, seen;
+    bool on;
+};
+
+static int at_moment(const struct sc_stop *s, void *ctx)
+{
+    struct moments *m = ctx;
+    if (s->entry) {
+        if (s->nr == SYS_write && (s->a[0] == 1 || s->a[0] == 2)) {
+            assert_int_equal(m->k, 0); /* the moment K was never reached */
+            return -1;
+        }
+        return 0;
+    }
+    bool moment = false;
+    if (s->nr == SYS_rt_sigaction && s->a[0] == SIGINT && s->a[1])
+        m->on = moment = true;
+    else if (s->nr == SYS_rt_sigprocmask && s->a[1])
+        moment = m->on = m->on || has_sigint(s->pid, s->a[1]);
+    return moment && ++m->seen == m->k;
+}
+
+/* Run `tgm SUB ARGS` traced, and send it SIGINT as its K-th moment
+ * returns (see the top), then let it go.  K = 0 sends none, and kills it
+ * at its first write to standard output or error: how many moments came
+ * before it, in *MOMENTS. */
+static struct cs_outcome interrupt_at(const char *sub, const char *const *args, int k,
+                                      int *moments)
+{
+    struct moments m = {.k = k};
+    struct cs_outcome o = interrupt_when(sub, args, at_moment, &m);
+    *moments = m.seen;
+    return o;
 }
 
 /* A Ctrl-C in the gap between reading an --input-file and the run's
@@ -285,6 +329,96 @@ static void ctrl_c_at_any_moment_before_the_run_is_130(void **state)
     }
 }
 
+/* ---- Ctrl-C while the report and files are written ---------------------- */
+
+/* The string at ADDR of stopped PID (up to LEN - 1 bytes) in BUF. */
+static void peek_string(pid_t pid, uint64_t addr, char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i + 1 < len) {
+        errno = 0;
+        long w = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)(addr + i), NULL);
+        if (errno)
+            break;
+        size_t n = len - 1 - i < sizeof w ? len - 1 - i : sizeof w;
+        memcpy(buf + i, &w, n);
+        if (memchr(&w, '\0', n))
+            break;
+        i += n;
+    }
+    buf[i < len ? i : len - 1] = '\0';
+    buf[len - 1] = '\0';
+}
+
+/* SIGINT as the writer's temporary file ("NAME.tmpXXXXXX") has been made. */
+static int at_temporary(const struct sc_stop *s, void *ctx)
+{
+    (void)ctx;
+    if (s->entry || s->nr != SYS_openat || !(s->a[2] & O_CREAT))
+        return 0;
+    char name[CS_PATH];
+    peek_string(s->pid, s->a[1], name, sizeof name);
+    return strstr(name, ".tmp") != NULL;
+}
+
+/* SIGINT as the report's first write to standard output begins. */
+static int at_report(const struct sc_stop *s, void *ctx)
+{
+    (void)ctx;
+    return s->entry && s->nr == SYS_write && s->a[0] == 1;
+}
+
+/* Ctrl-C after the run, while the report and a --dump or --timeline were
+ * written, ended tgm by the signal, leaving the temporary file and a
+ * report cut short; now it is held until they are written in full, and
+ * the status is 130: the same report and file as without it, no other
+ * file in the directory. */
+static void ctrl_c_while_writing_is_held_then_130(void **state)
+{
+    (void)state;
+    char dir[CS_PATH], dump[CS_PATH + 16], tl[CS_PATH + 16];
+    cs_tmp_path(dir, sizeof dir, "held"); /* a directory of its own: what is left in it */
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dump, sizeof dump, "%s/h.dump", dir);
+    snprintf(tl, sizeof tl, "%s/h.timeline", dir);
+    static const struct {
+        const char *sub;
+        int base; /* the status without Ctrl-C */
+        bool at_file;
+    } rows[] = {{"run", 0, true}, {"run", 0, true}, {"check", 0, false}, {"run", 0, false}};
+    const char *const *args[] = {CS_ARGV("--dump", dump, "examples/hello.s"),
+                                 CS_ARGV("--vmm", "--timeline", tl, "examples/hello.s"),
+                                 CS_ARGV("examples/hello.s", "examples/hello.s"),
+                                 CS_ARGV("--nest", "1", "examples/hello.s")};
+    const char *file[] = {dump, tl, NULL, NULL};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct cs_outcome plain = cs_run_tgm_argv(rows[i].sub, args[i]);
+        assert_int_equal(plain.status, rows[i].base);
+        char *want = file[i] ? cs_slurp(file[i], NULL) : NULL;
+        if (file[i])
+            assert_int_equal(unlink(file[i]), 0);
+        struct cs_outcome o =
+            interrupt_when(rows[i].sub, args[i], rows[i].at_file ? at_temporary : at_report, NULL);
+        if (o.status != 130 || strcmp(o.out, plain.out) != 0 || o.err[0])
+            fail_msg("%s %zu: status %d, stdout \"%.300s\", stderr \"%s\"", rows[i].sub, i,
+                     o.status, o.out, o.err);
+        char left[4][CS_PATH];
+        /* "." and "..", then the file alone */
+        assert_int_equal(cs_list_files(dir, "", left, 4), file[i] ? 3 : 2);
+        if (file[i]) {
+            char *got = cs_slurp(file[i], NULL);
+            assert_string_equal(left[2], file[i]);
+            assert_string_equal(got, want);
+            free(got);
+            assert_int_equal(unlink(file[i]), 0);
+        }
+        free(want);
+        cs_outcome_free(&o);
+        cs_outcome_free(&plain);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -305,6 +439,7 @@ int main(void)
         cmocka_unit_test(ignored_sigint_leaves_an_input_file_read),
         cmocka_unit_test(ignored_sigint_leaves_a_run_running),
         cmocka_unit_test(ctrl_c_at_any_moment_before_the_run_is_130),
+        cmocka_unit_test(ctrl_c_while_writing_is_held_then_130),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

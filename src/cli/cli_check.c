@@ -265,7 +265,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         print_text((const char *const *)argv + optind, res, n, interrupted);
     rc = interrupted ? EXIT_INTERRUPTED : all ? EXIT_OK : EXIT_NEGATIVE;
 out:
-    run_release_sigint(); /* also a Ctrl-C held when a load failed: that failure is told */
+    run_hold_sigint(); /* the report written whole: cli_check's run_end_sigint */
     for (size_t i = 0; i < loaded; i++)
         image_free(&imgs[i]);
     free(imgs);
@@ -279,7 +279,7 @@ int cli_check(int argc, char **argv)
     struct cli_input in = {0};
     run_hold_sigint(); /* from the start, as 'run' does */
     int rc = check_main(argc, argv, &in);
-    run_release_sigint(); /* a Ctrl-C held when the arguments were refused: dropped */
+    rc = run_end_sigint(rc); /* a Ctrl-C held when the arguments were refused: dropped */
     cli_input_free(&in);
     return rc;
 }

@@ -153,7 +153,7 @@ int run_nest(const struct run_opts *o)
             break;
         }
     }
-    run_release_sigint();
+    run_hold_sigint(); /* the report written whole: run_end_sigint */
     struct machine *top = nest_run_top(&r);
     if (!top) {
         cli_error("run: out of memory reading the guest's state");
@@ -253,7 +253,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         all &= res[done].equivalent;
     }
     bool interrupted = done < n && run_interrupted();
-    run_release_sigint();
+    run_hold_sigint(); /* the report written whole: run_end_sigint */
     if (done < n && !interrupted) {
         free(res);
         return EXIT_USAGE;

@@ -333,7 +333,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_
             break;
         }
     }
-    run_release_sigint();
+    run_hold_sigint(); /* the report and --dump written whole: run_end_sigint */
     return stop;
 }
 
@@ -409,7 +409,7 @@ int cli_run(int argc, char **argv)
     default: status = EXIT_NEGATIVE; break; /* no other stop on a bare machine */
     }
 done:
-    run_release_sigint(); /* after a failure before the run: still held */
+    status = run_end_sigint(status); /* a failure before the run: a Ctrl-C held is dropped */
     machine_destroy(m);
     image_free(&img);
     free(con.kept);

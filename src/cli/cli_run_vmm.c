@@ -195,7 +195,7 @@ int run_vmm(const struct run_opts *o)
     bool interrupted; /* looked at before the first chunk: a Ctrl-C held while loading */
     while (!(interrupted = run_interrupted()) && vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
         ;
-    run_release_sigint();
+    run_hold_sigint(); /* the report and --timeline written whole: run_end_sigint */
     status = report(v, o, files, n, interrupted);
     /* the report first: a run whose report is lost leaves FILE as it was */
     if (!run_output_ok(NULL, tl.t ? "--timeline" : NULL, o->timeline)) {

@@ -4,10 +4,14 @@
  * stops at a chunk boundary with its report; before the run, Ctrl-C is
  * held from the command's start until the run begins, except while an
  * --input-file is read, when it ends the command at once (docs/run.md).
+ * After the run it is held again while the report and a --dump or
+ * --timeline are written, so none is left half-written (docs/robustness.md),
+ * and then it is the command's status, 130.
  * A SIGINT that was ignored when tgm started (nohup, a background job of a
  * non-interactive shell) stays ignored, as a shell leaves it.
  */
 #include <signal.h>
+#include <stdio.h>
 
 #include "run.h"
 
@@ -15,6 +19,7 @@ static volatile sig_atomic_t interrupted;
 static struct sigaction old_sigint, read_old;
 static sigset_t old_mask;
 static bool held, caught, reading; /* the hold, run's handler, the read's handler */
+static bool ran;                    /* the run began: a Ctrl-C since is its status */
 
 static sigset_t sigint_set(void)
 {
@@ -52,6 +57,7 @@ static void on_sigint(int sig)
 void run_catch_sigint(void)
 {
     interrupted = 0;
+    ran = true;
     caught = catch_unless_ignored(on_sigint, &old_sigint);
     if (held) /* a Ctrl-C held back is delivered here, to on_sigint (or dropped) */
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
@@ -69,10 +75,22 @@ void run_release_sigint(void)
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
         sigaction(SIGINT, &old, NULL);
         held = false;
-    } else if (caught) {
+    }
+    if (caught) {
         sigaction(SIGINT, &old_sigint, NULL);
         caught = false;
     }
+}
+
+int run_end_sigint(int status)
+{
+    fflush(stdout); /* the report in full before a Ctrl-C can end tgm; an error stays for main */
+    sigset_t pending;
+    bool late = ran && caught &&
+                (interrupted || (held && sigpending(&pending) == 0 && sigismember(&pending, SIGINT)));
+    run_release_sigint();
+    ran = false;
+    return late && status != EXIT_USAGE ? EXIT_INTERRUPTED : status;
 }
 
 void run_read_sigint(void (*handler)(int))
