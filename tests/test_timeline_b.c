@@ -3,7 +3,8 @@
  * other instruction traps, in several VMs) past TIMELINE_MAX_EVENTS.
  *
  * The picture must end where the first event not kept began, say so (as
- * the monitor and tgm run must), and be written whole.
+ * the monitor and tgm run must), and be written whole; it and the VMs are
+ * the same whatever the chunks a run is cut into.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,6 +173,70 @@ static void timeline__monitor_and_run_say_where_a_capped_picture_ends(void **sta
     cs_outcome_free(&o);
 }
 
+/* One run of NVM storm VMs in one-cycle slices, each to a limit of LIMIT
+ * steps, in vmm_run calls of CHUNK guest steps: the SVG it draws and the
+ * control program's state, in *SVG and *SAVED (free them). */
+static void sliced_run(uint64_t chunk, uint64_t limit, char **svg, uint8_t **saved,
+                       size_t *saved_len)
+{
+    char err[300], path[CS_PATH];
+    struct vmm_config cfg = {.q = VMM_K + NVM * 1024, .slice = 1};
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_string("storm.s", storm_src, &img, stderr), 0);
+    for (int i = 0; i < NVM; i++) {
+        int id = vmm_vm_create(v, 1024, NULL, err, sizeof err);
+        assert_true(id >= 0);
+        assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+        assert_int_equal(vmm_vm_set_limit(v, id, limit + (uint64_t)i * 1001), 0);
+    }
+    image_free(&img);
+    struct rec r = {timeline_new(), v, 0, 0};
+    assert_non_null(r.t);
+    vmm_set_event_hook(v, hook, &r);
+    while (vmm_run(v, chunk, NULL) != VMMSTOP_DONE)
+        ;
+    cs_tmp_path(path, sizeof path, "chunks.svg");
+    assert_int_equal(timeline_write(r.t, v, path, err, sizeof err), 0);
+    *svg = cs_slurp(path, NULL);
+    remove(path);
+    assert_int_equal(vmm_state_save(v, saved, saved_len), 0);
+    timeline_free(r.t);
+    vmm_destroy(v);
+}
+
+/* `tgm run --vmm` runs in chunks small enough that Ctrl-C is seen at once
+ * with one-cycle slices: the picture and every VM (all in the CP's state)
+ * must be the same whatever the chunk. */
+static void timeline__the_same_whatever_the_run_chunk(void **state)
+{
+    (void)state;
+    static const uint64_t chunks[] = {UINT64_C(1) << 24, UINT64_C(1) << 16, 4093};
+    char *svg0 = NULL;
+    uint8_t *saved0 = NULL;
+    size_t len0 = 0;
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        char *svg;
+        uint8_t *saved;
+        size_t len;
+        sliced_run(chunks[i], 70000, &svg, &saved, &len);
+        if (i == 0) {
+            svg0 = svg;
+            saved0 = saved;
+            len0 = len;
+            continue;
+        }
+        if (strcmp(svg, svg0) != 0 || len != len0 || memcmp(saved, saved0, len) != 0)
+            fail_msg("chunks of %llu steps: not the run of one call",
+                     (unsigned long long)chunks[i]);
+        free(svg);
+        free(saved);
+    }
+    free(svg0);
+    free(saved0);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -189,6 +254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_began),
         cmocka_unit_test(timeline__monitor_and_run_say_where_a_capped_picture_ends),
+        cmocka_unit_test(timeline__the_same_whatever_the_run_chunk),
     };
     return cmocka_run_group_tests_name("timeline_b", tests, group_setup, group_teardown);
 }

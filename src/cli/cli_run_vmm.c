@@ -136,6 +136,13 @@ static void limit_notes(struct vmm *v, const struct run_opts *o)
     }
 }
 
+/* Guest steps per vmm_run call: with one-cycle slices each is a control
+ * program entry (about 100 ns), so Ctrl-C is seen within milliseconds
+ * whatever the slice; at full speed a call costs next to nothing.  Calls
+ * adding up to N end where one of N does (vmm_run), so the report,
+ * --json and --timeline are the same whatever the chunk. */
+#define RUN_VMM_CHUNK (UINT64_C(1) << 16)
+
 struct tl_hook {
     struct tgm_timeline *t;
     struct vmm *v;
@@ -193,7 +200,7 @@ int run_vmm(const struct run_opts *o)
     }
     run_catch_sigint();
     bool interrupted; /* looked at before the first chunk: a Ctrl-C held while loading */
-    while (!(interrupted = run_interrupted()) && vmm_run(v, RUN_CHUNK, NULL) != VMMSTOP_DONE)
+    while (!(interrupted = run_interrupted()) && vmm_run(v, RUN_VMM_CHUNK, NULL) != VMMSTOP_DONE)
         ;
     run_hold_sigint(); /* the report and --timeline written whole: run_end_sigint */
     status = report(v, o, files, n, interrupted);
