@@ -5,7 +5,8 @@
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
  * and 'next N' running away, a breakpoint where 'go' or 'rcontinue'
  * cuts its run into chunks, a watchpoint stop at a time slice's end, and
- * a run command in a breakpoint's list.  Each test fails on the tree
+ * a run command in a breakpoint's list, and a count of 0 for what runs.
+ * Each test fails on the tree
  * before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -282,6 +283,43 @@ static void next__limit_and_trap_loop(void **state)
                   "hit 1 time\nstopped at 0x4 loop after 2 steps, 2 cycles: ");
 }
 
+/* A count of 0: 'step 0' and 'next 0' printed nothing, 'go for 0' a stop
+ * after 0 steps, 'rstep 0' "back 0 steps", 'stack step 0' an error: now
+ * each is refused with one line, as 'examine 0 0' is, and prints nothing
+ * else, on the bare machine and with a VM selected. */
+static void counts_of_zero__refused_alike(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *before, *cmd, *why;
+    } rows[] = {
+        {"load examples/hello.s; go for 5", "step 0", "step: a count of 0 does nothing"},
+        {"load examples/hello.s; go for 5", "s 1-1", "step: a count of 0 does nothing"},
+        {"load examples/hello.s; go for 5", "next 0", "next: a count of 0 does nothing"},
+        {"load examples/hello.s; go for 5", "rstep 0", "rstep: a count of 0 does nothing"},
+        {"load examples/hello.s; go for 5", "go for 0", "go: for 0 does nothing"},
+        {"load examples/hello.s; go for 5", "go cycles 0", "go: cycles 0 does nothing"},
+        {"vm create a 1024 examples/hello.s; go for 5", "step 0",
+         "step: a count of 0 does nothing"},
+        {"vm create a 1024 examples/hello.s; go for 5", "rstep 0",
+         "rstep: a count of 0 does nothing"},
+        {"nest 1 examples/hello.s; stack step 3", "stack step 0",
+         "stack: a count of 0 does nothing"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char cmds[200];
+        snprintf(cmds, sizeof cmds, "%s; %s", rows[i].before, rows[i].cmd);
+        struct cs_outcome plain = cs_mon(rows[i].before), o = cs_mon(cmds);
+        assert_int_equal(plain.status, 0);
+        if (o.status != 1 || strcmp(o.out, plain.out) != 0)
+            fail_msg("'%s': status %d, stdout \"%s\"", cmds, o.status, o.out);
+        cs_assert_one_line(&o, rows[i].why);
+        assert_non_null(strstr(o.err, "(give 1 or more)"));
+        cs_outcome_free(&o);
+        cs_outcome_free(&plain);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -423,6 +461,7 @@ int main(void)
         cmocka_unit_test(step__limit_and_trap_loop),
         cmocka_unit_test(next__limit_and_trap_loop),
         cmocka_unit_test(watch__a_slice_ending_at_the_stop_is_named),
+        cmocka_unit_test(counts_of_zero__refused_alike),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }
