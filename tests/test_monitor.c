@@ -505,7 +505,7 @@ static void break__trap_and_class_stops(void **state)
     OK(f, "load %s", file(f, "user.s"));
     OK(f, "break class privileged");
     OK(f, "go");
-    OUT_HAS(f, "(instruction class) at 0x101"); /* a run never stops at its first step */
+    OUT_HAS(f, "(class privileged: COUT) at 0x101"); /* a run never stops at its first step */
     OK(f, "assert P == 1 && M == user"); /* before COUT */
     OK(f, "delete all; break trap privileged");
     OK(f, "continue");

@@ -5,7 +5,8 @@
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
  * and 'next N' running away, a breakpoint where 'go' or 'rcontinue'
  * cuts its run into chunks, a watchpoint stop at a time slice's end, and
- * a run command in a breakpoint's list, and a count of 0 for what runs.
+ * a run command in a breakpoint's list, a count of 0 for what runs, and
+ * the cause a trap or class stop names.
  * Each test fails on the tree
  * before its fix.
  *
@@ -283,6 +284,35 @@ static void next__limit_and_trap_loop(void **state)
                   "hit 1 time\nstopped at 0x4 loop after 2 steps, 2 cycles: ");
 }
 
+/* 'break trap' and 'break class' said only "trap stop" or "class stop",
+ * and a class stop's hit "(instruction class)", naming the first class
+ * stop set even when the instruction was in another's classes only: now
+ * each names its causes or classes, and a hit the classes and the
+ * instruction of the stop it is in. */
+static void break__trap_and_class_stops_name_their_cause(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/supervisor.s; break trap svc privileged; "
+                                 "break class location; break class privileged control; "
+                                 "go; delete 2 3; continue");
+    assert_int_equal(o.status, 0);
+    static const char *const want[] = {
+        "breakpoint 1: trap stop (privileged svc)\n",
+        "breakpoint 2: class stop (location)\n",
+        "breakpoint 3: class stop (privileged control)\n",
+        "breakpoint 3 (class privileged control: COUT) at 0x50, hit 1 time\n",
+        "breakpoint 1: svc trap, hit 1 time\n",
+    };
+    const char *at = o.out;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = strstr(at, want[i]);
+        if (!got)
+            fail_msg("no \"%s\" in order in \"%s\"", want[i], o.out);
+        at = got + strlen(want[i]);
+    }
+    cs_outcome_free(&o);
+}
+
 /* A count of 0: 'step 0' and 'next 0' printed nothing, 'go for 0' a stop
  * after 0 steps, 'rstep 0' "back 0 steps", 'stack step 0' an error: now
  * each is refused with one line, as 'examine 0 0' is, and prints nothing
@@ -462,6 +492,7 @@ int main(void)
         cmocka_unit_test(next__limit_and_trap_loop),
         cmocka_unit_test(watch__a_slice_ending_at_the_stop_is_named),
         cmocka_unit_test(counts_of_zero__refused_alike),
+        cmocka_unit_test(break__trap_and_class_stops_name_their_cause),
     };
     return cmocka_run_group_tests_name("monitor_b", tests, group_setup, group_teardown);
 }

@@ -16,6 +16,38 @@ static const unsigned class_masks[] = {
     CLASS_LOC_S | CLASS_LOC_U, CLASS_MODE,
 };
 
+/* The words 'break trap' or 'break class' takes for B's mask, as ' w1 w2'
+ * in BUF, so that a line naming them reads back; for a class stop only
+ * the classes that meet OF (an instruction's, or ~0u for all). */
+static const char *bp_words(const struct mon_bp *b, unsigned of, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+#define PUT(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
+    if (b->kind == BP_TRAP) {
+        for (unsigned c = 1; c < TRAP_NCAUSES; c++)
+            if (b->mask & (1u << c))
+                PUT(" %s", trap_cause_name(c));
+        return buf;
+    }
+    unsigned left = b->mask, named = 0;
+    const char *w = MON_CLASS_WORDS;
+    for (size_t k = 0; k < sizeof class_masks / sizeof class_masks[0]; k++) {
+        size_t wl = strcspn(w, " ");
+        unsigned c = class_masks[k];
+        if ((b->mask & c) == c && (named & c) != c && (c & of)) {
+            PUT(" %.*s", (int)wl, w);
+            named |= c;
+            left &= ~c;
+        }
+        w += wl + (w[wl] == ' ');
+    }
+    if (left & of)
+        PUT(" mask %#x", left & of);
+#undef PUT
+    return buf;
+}
+
 struct mon_bp *mon_bp_new(struct mon *m)
 {
     struct mon_bp *nb = mon_room(m->bps, m->nbps, &m->capbps, sizeof *nb);
@@ -220,10 +252,19 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
     /* a class stop; the control program's own HCALL is not the guest's */
     if (vm != MON_FOCUS_BARE && ex->addr < VMM_K)
         return true;
+    /* the first class stop the instruction is in, named with its classes */
+    struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
+    uint64_t word = 0;
+    machine_read_phys(x, ex->addr, &word);
+    unsigned op = GET_OP(word), cls = machine_profile(x)->cls[op];
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
-        if (b->kind == BP_CLASS && (b->vm == MON_FOCUS_BARE) == (vm == MON_FOCUS_BARE)) {
-            snprintf(what, sizeof what, " (instruction class) at %#llx",
+        if (b->kind == BP_CLASS && (b->vm == MON_FOCUS_BARE) == (vm == MON_FOCUS_BARE) &&
+            (b->mask & cls)) {
+            char words[96];
+            snprintf(what, sizeof what, " (class%s: %s) at %#llx",
+                     bp_words(b, cls, words, sizeof words),
+                     isa_table[op].name ? isa_table[op].name : "?",
                      (unsigned long long)(ex->addr - base));
             return bp_hit(m, i, what);
         }
@@ -319,27 +360,10 @@ void mon_bp_list(struct mon *m, bool watch_only)
                     b->rw == WATCH_WRITE ? "write" : "access", b->addr, b->addr + b->len - 1);
             break;
         case BP_TRAP:
-            mon_out(m, "trap  ");
-            for (unsigned c = 1; c < TRAP_NCAUSES; c++)
-                if (b->mask & (1u << c))
-                    mon_out(m, " %s", trap_cause_name(c));
-            break;
-        case BP_CLASS: { /* the words 'break class' takes, so the line reads back */
-            mon_out(m, "class ");
-            unsigned left = b->mask, named = 0;
-            const char *w = MON_CLASS_WORDS;
-            for (size_t k = 0; k < sizeof class_masks / sizeof class_masks[0]; k++) {
-                size_t len = strcspn(w, " ");
-                unsigned c = class_masks[k];
-                if ((b->mask & c) == c && (named & c) != c) {
-                    mon_out(m, " %.*s", (int)len, w);
-                    named |= c;
-                    left &= ~c;
-                }
-                w += len + (w[len] == ' ');
-            }
-            if (left)
-                mon_out(m, " mask %#x", left);
+        case BP_CLASS: { /* the words 'break trap' or 'class' takes, so the line reads back */
+            char words[96];
+            mon_out(m, "%s %s", b->kind == BP_TRAP ? "trap " : "class",
+                    bp_words(b, ~0u, words, sizeof words));
             break;
         }
         }
@@ -452,7 +476,9 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
             return mon_err(m, "out of memory");
         b->kind = sub ? BP_CLASS : BP_TRAP;
         b->mask = mask;
-        mon_out(m, "breakpoint %d: %s stop\n", b->id, sub ? "class" : "trap");
+        char words[96];
+        mon_out(m, "breakpoint %d: %s stop (%s)\n", b->id, sub ? "class" : "trap",
+                bp_words(b, ~0u, words, sizeof words) + 1);
         mon_debug_apply(m);
         return 0;
     }

@@ -203,6 +203,9 @@ const struct mon_cmd mon_cmds[] = {
      "                        illegal timer\n"
      "  break class CLASS     stop before any instruction of a class:\n"
      "                        privileged sensitive control location mode\n"
+     "A trap stop's hit names its cause ('breakpoint 1: svc trap'), a class\n"
+     "stop's the classes and instruction ('breakpoint 2 (class privileged:\n"
+     "COUT) at 0x50').\n"
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
