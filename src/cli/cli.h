@@ -58,6 +58,12 @@ void cli_input_free(struct cli_input *in);
 
 /* "s" unless N is 1, for counts in reports: "1 byte", "2 bytes". */
 const char *cli_plural(uint64_t n);
+/* STATUS, unless standard output could not be written (a full disk, say):
+ * then that output was lost, and any result it held (success, a negative
+ * result, a step limit) would be a lie, so one line says so and the
+ * status is EXIT_USAGE.  A command that failed on bad usage or input has
+ * already said why. */
+int cli_finish(const char *cmd, int status);
 
 /* "tgm: " + message + newline on stderr.  Every error of a subcommand
  * starts with its name: "tgm: run: --mem: ...", "tgm: check: FILE: ...". */

@@ -279,7 +279,7 @@ int cli_check(int argc, char **argv)
     struct cli_input in = {0};
     run_hold_sigint(); /* from the start, as 'run' does */
     int rc = check_main(argc, argv, &in);
-    rc = run_end_sigint(rc); /* a Ctrl-C held when the arguments were refused: dropped */
+    rc = run_end_sigint("check", rc); /* a Ctrl-C held when the arguments were refused: dropped */
     cli_input_free(&in);
     return rc;
 }

@@ -409,7 +409,7 @@ int cli_run(int argc, char **argv)
     default: status = EXIT_NEGATIVE; break; /* no other stop on a bare machine */
     }
 done:
-    status = run_end_sigint(status); /* a failure before the run: a Ctrl-C held is dropped */
+    status = run_end_sigint("run", status); /* a failure before the run: a Ctrl-C held is dropped */
     machine_destroy(m);
     image_free(&img);
     free(con.kept);

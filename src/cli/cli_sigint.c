@@ -82,9 +82,9 @@ void run_release_sigint(void)
     }
 }
 
-int run_end_sigint(int status)
+int run_end_sigint(const char *cmd, int status)
 {
-    fflush(stdout); /* the report in full before a Ctrl-C can end tgm; an error stays for main */
+    status = cli_finish(cmd, status); /* the report in full before a Ctrl-C can end tgm */
     sigset_t pending;
     bool late = ran && caught &&
                 (interrupted || (held && sigpending(&pending) == 0 && sigismember(&pending, SIGINT)));

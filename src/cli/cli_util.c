@@ -206,6 +206,17 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     return cli_read_image(cmd, path, img, "; an assembly source must be named *.s");
 }
 
+int cli_finish(const char *cmd, int status)
+{
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    if ((flushed && !ferror(stdout)) || status == EXIT_USAGE)
+        return status;
+    cli_error("%s: cannot write the output: %s", cmd,
+              !flushed && errno ? strerror(errno) : "write error");
+    return EXIT_USAGE;
+}
+
 const char *cli_plural(uint64_t n)
 {
     return n == 1 ? "" : "s";

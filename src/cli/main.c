@@ -121,21 +121,6 @@ static void usage(FILE *f)
                "130 interrupted (Ctrl-C).\n");
 }
 
-/* STATUS, unless standard output could not be written (a full disk, say):
- * then that output was lost, and any result it held (success, a negative
- * result, a step limit) would be a lie.  A command that failed on bad
- * usage or input has already said why. */
-static int finish(const char *cmd, int status)
-{
-    errno = 0;
-    bool flushed = fflush(stdout) == 0;
-    if ((flushed && !ferror(stdout)) || status == EXIT_USAGE)
-        return status;
-    cli_error("%s: cannot write the output: %s", cmd,
-              !flushed && errno ? strerror(errno) : "write error");
-    return EXIT_USAGE;
-}
-
 /* Occupy any of descriptors 0, 1 and 2 that is closed (`tgm run ... >&-`):
  * otherwise the next file tgm opens would be, say, descriptor 1, and the
  * report would be written into it.  /dev/null is opened in the mode the
@@ -172,13 +157,13 @@ static int help(int argc, char **argv)
     }
     if (argc < 3 || is_help(argv[2])) {
         usage(stdout);
-        return finish(argv[1], EXIT_OK);
+        return cli_finish(argv[1], EXIT_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[2], commands[i].name)) {
             char opt[] = "--help";
             char *args[] = {argv[2], opt, NULL};
-            return finish(argv[2], commands[i].fn(2, args));
+            return cli_finish(argv[2], commands[i].fn(2, args));
         }
     cli_error("%s: unknown command '%s' (try 'tgm --help')", argv[1], argv[2]);
     return EXIT_USAGE;
@@ -197,7 +182,7 @@ int main(int argc, char **argv)
     unsetenv("POSIXLY_CORRECT");
     if (argc < 2) {
         if (isatty(STDIN_FILENO))
-            return finish("monitor", cli_monitor(argc, argv));
+            return cli_finish("monitor", cli_monitor(argc, argv));
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -206,11 +191,11 @@ int main(int argc, char **argv)
         return help(argc, argv);
     if (!strcmp(cmd, "--version")) {
         printf("tgm %s\n", TGM_VERSION);
-        return finish(cmd, EXIT_OK);
+        return cli_finish(cmd, EXIT_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
-            return finish(cmd, commands[i].fn(argc - 1, argv + 1));
+            return cli_finish(cmd, commands[i].fn(argc - 1, argv + 1));
     cli_error("unknown command '%s' (try 'tgm --help')", cmd);
     return EXIT_USAGE;
 }

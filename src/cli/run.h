@@ -69,7 +69,8 @@ bool run_output_ok(const struct run_console *c, const char *flag, const char *fi
  * caught only once the run starts); run_release_sigint puts back what was
  * there before, dropping a Ctrl-C still held.  After the run,
  * run_hold_sigint holds it again while the report and files are written;
- * run_end_sigint then releases it and gives the command's STATUS, 130 if
+ * run_end_sigint then writes out standard output (cli_finish for CMD),
+ * releases it and gives the command's STATUS, 130 if
  * a Ctrl-C came since the run began (unless STATUS is EXIT_USAGE: the
  * failure was told).  While a file is read,
  * run_read_sigint gives Ctrl-C to HANDLER (which ends the process) and
@@ -79,7 +80,7 @@ void run_hold_sigint(void);
 void run_catch_sigint(void);
 bool run_interrupted(void);
 void run_release_sigint(void);
-int run_end_sigint(int status);
+int run_end_sigint(const char *cmd, int status);
 void run_read_sigint(void (*handler)(int));
 void run_read_done(void);
 
