@@ -434,11 +434,13 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
                 return -1;
             has_until = true;
         } else {
-            if (mon_run_count(m, argv[i + 1], k == 1 ? "for" : "cycles", &n) != 0)
+            if (mon_count(m, argv[i + 1], &n) != 0)
                 return -1;
             mode = k == 1 ? RUN_STEPS : RUN_CYCLES;
         }
     }
+    if (mode != RUN_FREE && n == 0)
+        return mon_zero_count(m, mode == RUN_STEPS ? "for" : "cycles");
     int until_id = 0;
     if (has_until) {
         struct mon_bp *b = mon_bp_new(m);
@@ -607,8 +609,10 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
 int mon_cmd_step(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if (argc == 2 && mon_run_count(m, argv[1], "a count of", &n) != 0)
+    if (argc == 2 && mon_count(m, argv[1], &n) != 0)
         return -1;
+    if (n == 0)
+        return mon_zero_count(m, "a count of");
     if (calls_ok(m) != 0)
         return -1;
     mon_rev_begin(m);
@@ -858,8 +862,10 @@ static int calls_ok(struct mon *m)
 int mon_cmd_next(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if ((argc == 2 && mon_run_count(m, argv[1], "a count of", &n) != 0) || calls_ok(m) != 0)
+    if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
         return -1;
+    if (n == 0)
+        return mon_zero_count(m, "a count of");
     uint64_t cyc0 = counted(m), steps = 0;
     mon_rev_begin(m);
     /* STEPS (a call's all of them) came before: the guard and a stop count

@@ -220,8 +220,9 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
     if (mon_keyword(argv[1], "step") != 0)
         return mon_err(m, "usage: %s", m->cur->usage);
     uint64_t n = 1;
-    if (argc == 3 && (mon_run_count(m, argv[2], "a count of", &n) != 0 ||
-                      mon_ranged(m, argv[2], "step count ", "", 1, MON_SCRIPT_LIMIT, &n) != 0))
+    if (argc == 3 && mon_ranged(m, argv[2], "step count ", "", 0, MON_SCRIPT_LIMIT, &n) != 0)
         return -1;
+    if (n == 0)
+        return mon_zero_count(m, "a count of");
     return top_step(m, n);
 }

@@ -305,10 +305,10 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
-/* A count of what to run or go back (steps, cycles): as mon_count, but 0,
- * which would do nothing, is refused as SIMH's STEP 0 is, with "WHAT 0
- * does nothing (give 1 or more)". */
-int mon_run_count(struct mon *m, const char *s, const char *what, uint64_t *out);
+/* A count of 0 for what runs or goes back (steps, cycles): nothing is
+ * run, and one line says so, "CMD: WHAT 0 runs nothing"; 0, as gdb's
+ * 'stepi 0' succeeds, so that a script's computed count may be 0. */
+int mon_zero_count(struct mon *m, const char *what);
 /* Decode the assembler's string escapes in S in place: the length, or -1
  * after saying which escape is bad ('console input', 'check ... input'). */
 long mon_unescape(struct mon *m, char *s);

@@ -257,9 +257,10 @@ static void where_now(struct mon *m, const char *what)
 int mon_cmd_rstep(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
-    if (mon_not_mid_run(m) != 0 ||
-        (argc == 2 && mon_run_count(m, argv[1], "a count of", &n) != 0))
+    if (mon_not_mid_run(m) != 0 || (argc == 2 && mon_count(m, argv[1], &n) != 0))
         return -1;
+    if (n == 0)
+        return mon_zero_count(m, "a count of");
     if (m->focus != MON_FOCUS_BARE)
         return mon_vrev_rstep(m, n);
     if (rev_ready(m) != 0)
