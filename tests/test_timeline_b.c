@@ -61,12 +61,12 @@ static char *tail(const char *path, long keep)
     return b;
 }
 
-static void timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_began(
-    void **state)
+/* NVM storm VMs of 1024 words in slices of SLICE cycles; with LIMIT, VM i
+ * stops at LIMIT + 1001 i steps. */
+static struct vmm *storm_rig(uint64_t slice, uint64_t limit)
 {
-    (void)state;
-    char err[300], path[CS_PATH], svg[CS_PATH];
-    struct vmm_config cfg = {.q = VMM_K + NVM * 1024, .slice = 50};
+    char err[300];
+    struct vmm_config cfg = {.q = VMM_K + NVM * 1024, .slice = slice};
     struct vmm *v = vmm_create(&cfg, err, sizeof err);
     assert_non_null(v);
     struct tgm_image img;
@@ -75,8 +75,19 @@ static void timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_
         int id = vmm_vm_create(v, 1024, NULL, err, sizeof err);
         assert_true(id >= 0);
         assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
+        if (limit)
+            assert_int_equal(vmm_vm_set_limit(v, id, limit + (uint64_t)i * 1001), 0);
     }
     image_free(&img);
+    return v;
+}
+
+static void timeline__a_trap_storm_past_the_cap_ends_where_the_first_lost_event_began(
+    void **state)
+{
+    (void)state;
+    char err[300], path[CS_PATH], svg[CS_PATH];
+    struct vmm *v = storm_rig(50, 0);
     struct rec r = {timeline_new(), v, 0, 0};
     assert_non_null(r.t);
     vmm_set_event_hook(v, hook, &r);
@@ -180,18 +191,7 @@ static void sliced_run(uint64_t chunk, uint64_t limit, char **svg, uint8_t **sav
                        size_t *saved_len)
 {
     char err[300], path[CS_PATH];
-    struct vmm_config cfg = {.q = VMM_K + NVM * 1024, .slice = 1};
-    struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    assert_non_null(v);
-    struct tgm_image img;
-    assert_int_equal(asm_assemble_string("storm.s", storm_src, &img, stderr), 0);
-    for (int i = 0; i < NVM; i++) {
-        int id = vmm_vm_create(v, 1024, NULL, err, sizeof err);
-        assert_true(id >= 0);
-        assert_int_equal(vmm_vm_load(v, id, &img, err, sizeof err), 0);
-        assert_int_equal(vmm_vm_set_limit(v, id, limit + (uint64_t)i * 1001), 0);
-    }
-    image_free(&img);
+    struct vmm *v = storm_rig(1, limit);
     struct rec r = {timeline_new(), v, 0, 0};
     assert_non_null(r.t);
     vmm_set_event_hook(v, hook, &r);
