@@ -167,32 +167,36 @@ static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
     machine_charge(vm->view, dc, di, ds);
 }
 
-/* Count a CP entry; the event is built only for a hook. */
+/* Count a CP entry; the event is built only for a hook (never in a PLAIN
+ * run). */
 static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_t p,
-                            uint64_t word, enum vmm_disposition disp, uint8_t reflected)
+                            uint64_t word, enum vmm_disposition disp, uint8_t reflected,
+                            const bool plain)
 {
     vm->stats.traps[cause][disp]++;
-    if (v->hook)
+    if (!plain && v->hook)
         v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected});
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back
  * and says so, so that every change of hands is an event. */
-static HOT_INLINE void check_limit(struct vmm *v, struct vm *vm)
+static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool plain)
 {
     if (vm->state != VM_RUNNABLE || !vm->max_steps ||
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
-    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE);
+    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE, plain);
 }
+#define check_limit(v, vm) check_limit_in(v, vm, false)
 
 /* D: one entry of the dispatcher, after the HCALL brought a trap here.  The
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * Returns the trap's cause. */
-static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
+ * Returns the trap's cause.  PLAIN: in a run_plain run (no hook, no
+ * debugging), which the compiler then leaves out. */
+static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, const bool plain)
 {
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
     account(v, vm, true);
@@ -202,10 +206,10 @@ static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
     uint8_t reflected = TRAP_NONE;
     if (old.cause != TRAP_TIMER) {
         machine_read_virt(vm->view, old.p, &word); /* if it can be read */
-        disp = interp_step(vm, word, &reflected);
+        disp = interp_step(vm, word, &reflected, plain);
     }
-    emit(v, vm, old.cause, old.p, word, disp, reflected);
-    check_limit(v, vm);
+    emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
+    check_limit_in(v, vm, plain);
     return old.cause;
 }
 
@@ -250,7 +254,7 @@ static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm
  * stays in D in place and vmm_run keeps run_direct inlined. */
 static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
 {
-    dispatch(v, vm);
+    dispatch(v, vm, false);
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -261,7 +265,7 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
         return;
     uint32_t p = machine_p(vm->view);
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER);
+    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER, false);
     check_limit(v, vm);
 }
 
@@ -291,24 +295,13 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * and budget, no virtual timer trap or hybrid interpretation is pending,
  * the trap was not the CP's timer, and nobody is debugging; at the end of
  * a slice the next VM may take over in place (next_in_place).  Otherwise
- * the run stops and vmm_run decides, as after any other exit.  (The run loop
- * has just stored the real counters one by one: GCC's SLP vectoriser would
- * load two at once, which no CPU forwards from two stores, a stall of a
- * dozen cycles at every trap.) */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-slp-vectorize")))
-#endif
-enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
-                                uint64_t *left, uint64_t *psw)
+ * the run stops and vmm_run decides, as after any other exit.  PLAIN: a
+ * run_plain run (the common one), whose copy leaves out what only slicing,
+ * hybrid interpretation, debugging or a hook need. */
+static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
+                                                 uint64_t *psw, const bool plain)
 {
-    (void)code, (void)m; /* m is v->m */
-    struct vmm *v = ctx;
-    /* not run_direct's run: stop as before (unlikely: GCC then lays out D
-     * with fewer registers held across the view's step) */
-    struct vm *vm = v->run_vm;
-    if (__builtin_expect(!vm, 0))
-        return HOSTCALL_STOP;
-    unsigned cause = dispatch(v, vm);
+    unsigned cause = dispatch(v, vm, plain);
     struct machine *view = vm->view;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
@@ -321,7 +314,7 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
     if (vm->state != VM_RUNNABLE ||
         (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
         goto stop;
-    if (__builtin_expect(!v->run_plain, 0)) {
+    if (!plain) {
         slice = (int64_t)(v->run_cend - machine_cycles(view));
         if ((v->slicing && slice <= 0) || (v->hybrid && machine_sup(view)) ||
             machine_debugging(v->m) || vm->watch_hit >= 0)
@@ -346,6 +339,27 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
 stop:
     v->entered = true;
     return HOSTCALL_STOP;
+}
+
+
+/* (The run loop has just stored the real counters one by one: GCC's SLP
+ * vectoriser would load two at once, which no CPU forwards from two
+ * stores, a stall of a dozen cycles at every trap.) */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-slp-vectorize")))
+#endif
+enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                uint64_t *left, uint64_t *psw)
+{
+    (void)code, (void)m; /* m is v->m */
+    struct vmm *v = ctx;
+    /* not run_direct's run: stop as before */
+    struct vm *vm = v->run_vm;
+    if (__builtin_expect(!vm, 0))
+        return HOSTCALL_STOP;
+    if (__builtin_expect(!v->run_plain, 0))
+        return hostcall_in(v, vm, left, psw, false);
+    return hostcall_in(v, vm, left, psw, true);
 }
 
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK

@@ -96,10 +96,11 @@ bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
  * on the real machine, and classifies the step; *reflected is the trap the
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
- * that changed R went to the allocator.  Here rather than in interp.c so
+ * that changed R went to the allocator.  PLAIN: the real machine is not
+ * being debugged (a run's run_plain).  Here rather than in interp.c so
  * that D's hot path inlines it. */
 static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
-                                                   uint8_t *reflected)
+                                                   uint8_t *reflected, const bool plain)
 {
     struct machine *view = vm->view;
     unsigned op = GET_OP(word);
@@ -109,7 +110,7 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     }
     uint64_t instret = machine_instret(view);
     enum exit_reason why;
-    if (machine_debugging(vm->host)) {
+    if (!plain && machine_debugging(vm->host)) {
         struct machine_exit wx;
         interp_step_watched(vm, word, &wx);
         why = wx.reason;
