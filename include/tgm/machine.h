@@ -187,6 +187,13 @@ enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
  * control program's step of a view at every trap); of EX it sets only the
  * reason and the steps, unless M is being debugged. */
 enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex);
+/* Counts of execution done elsewhere, for machine_charge_step_inline. */
+struct machine_charge {
+    uint64_t cycles, instret, steps;
+};
+/* machine_charge (below) with CH, then machine_step_inline, in one. */
+enum exit_reason machine_charge_step_inline(struct machine *m, struct machine_charge ch,
+                                            struct machine_exit *ex);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the
  * decode cache and cost the run loop nothing until one is reached; any of

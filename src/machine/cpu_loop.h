@@ -23,7 +23,7 @@
 #define vmdefault default:
 #endif
 static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
-                               struct machine_exit *ex)
+                               struct machine_exit *ex RUN_CHARGE_PARAMS)
 {
 #if CG
 #if defined(__clang__)
@@ -108,16 +108,18 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     /* a guarded entry's handler in this mode */
 #define MODE_H(code) (FAST ? hd[code] : disp[dmap[code]])
 #endif
-    uint64_t steps0 = m->ctr.steps;
+    /* the counters, with what RUN_CHARGE adds (machine_charge's, done by
+     * the first look) */
+    uint64_t steps0 = m->ctr.steps + RUN_CHARGE(steps);
     uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
     /* the run's steps are STEPS() - origin: a host call that moves the
      * counter moves origin with it */
     uint64_t origin = steps0;
     /* cycles and steps (see RETIRE); cr = 0: look before the first step */
-    uint64_t cbase = m->ctr.cycles, sbase = steps0;
+    uint64_t cbase = m->ctr.cycles + RUN_CHARGE(cycles), sbase = steps0;
     int64_t cr = 0;
     /* instructions completed = steps - traps: steps0 plus the traps */
-    uint64_t ibase = steps0;
+    uint64_t ibase = steps0 - RUN_CHARGE(instret);
     bool first = true;
     enum exit_reason why;
     uint8_t cause;

@@ -143,11 +143,11 @@ static void snapshot(struct vmm *v)
     v->rc_steps = machine_steps(v->m);
 }
 
-/* Charge the guest's direct execution since the snapshot to its virtual
- * time, and move the snapshot here (D in place resumes from here).  After a
- * trap, the trap sequence and the HCALL are the CP's, and the trapping
- * instruction is charged by whoever handles it. */
-static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
+/* The guest's direct execution since the snapshot, counted in its
+ * statistics, for its virtual time; the snapshot moves here (D in place
+ * resumes from here).  After a trap, the trap sequence and the HCALL are
+ * the CP's, and the trapping instruction is charged by whoever handles it. */
+static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bool trapped)
 {
     uint64_t c = machine_cycles(v->m), i = machine_instret(v->m), s = machine_steps(v->m);
     uint64_t dc = c - v->rc_cycles, di = i - v->rc_instret, ds = s - v->rc_steps;
@@ -164,7 +164,14 @@ static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
     }
     vm->stats.direct += di;
     vm->stats.guest_cycles += dc;
-    machine_charge(vm->view, dc, di, ds);
+    return (struct machine_charge){dc, di, ds};
+}
+
+/* ... charged to its virtual time. */
+static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
+{
+    struct machine_charge ch = measure(v, vm, trapped);
+    machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
 }
 
 /* Count a CP entry; the event is built only for a hook (never in a PLAIN
@@ -199,14 +206,16 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
 static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, const bool plain)
 {
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
-    account(v, vm, true);
+    struct machine_charge ch = measure(v, vm, true);
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
     if (old.cause != TRAP_TIMER) {
         machine_read_virt(vm->view, old.p, &word); /* if it can be read */
-        disp = interp_step(vm, word, &reflected, plain);
+        disp = interp_step(vm, word, ch, &reflected, plain); /* charges CH first */
+    } else {
+        machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
     emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
     check_limit_in(v, vm, plain);

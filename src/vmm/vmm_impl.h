@@ -92,14 +92,16 @@ void interp_watch_report(struct vm *vm, const struct machine_exit *mx);
  * do: fills EX and clears the hit. */
 bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
 
-/* {v_i}: has the view execute WORD, the instruction at its P that trapped
- * on the real machine, and classifies the step; *reflected is the trap the
+/* {v_i}: charges the view CH (the guest's direct execution), has it
+ * execute WORD, the instruction at its P that trapped on the real machine,
+ * and classifies the step; *reflected is the trap the
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
  * that changed R went to the allocator.  PLAIN: the real machine is not
  * being debugged (a run's run_plain).  Here rather than in interp.c so
  * that D's hot path inlines it. */
 static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
+                                                   struct machine_charge ch,
                                                    uint8_t *reflected, const bool plain)
 {
     struct machine *view = vm->view;
@@ -108,15 +110,16 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
         vm->lpsw_l = machine_psw(view).l;
         vm->lpsw_b = machine_psw(view).b;
     }
-    uint64_t instret = machine_instret(view);
+    uint64_t instret = machine_instret(view) + ch.instret;
     enum exit_reason why;
     if (!plain && machine_debugging(vm->host)) {
         struct machine_exit wx;
+        machine_charge(view, ch.cycles, ch.instret, ch.steps);
         interp_step_watched(vm, word, &wx);
         why = wx.reason;
     } else {
         struct machine_exit mx; /* its address stays here, in registers */
-        why = machine_step_inline(view, &mx);
+        why = machine_charge_step_inline(view, ch, &mx);
     }
     *reflected = TRAP_NONE;
     if (machine_instret(view) == instret) {
