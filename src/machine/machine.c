@@ -187,7 +187,9 @@ struct psw machine_psw(const struct machine *m)
 
 uint64_t machine_get_psw(const struct machine *m)
 {
-    return psw_at(m, m->p, 0);
+    /* psw_at without its mask: every store of p masks it (the CP asks at
+     * every trap) */
+    return m->pswx | (uint64_t)m->p << PSW_P_SHIFT;
 }
 
 /* Declared inline (the header's declaration makes this the external
