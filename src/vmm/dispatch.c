@@ -201,11 +201,11 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * Returns the trap's cause.  PLAIN: in a run_plain run (no hook, no
+ * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a run_plain run (no hook, no
  * debugging), which the compiler then leaves out. */
-static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, const bool plain)
+static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old,
+                                    const bool plain)
 {
-    struct psw old = psw_unpack(machine_mem(v->m)[0]);
     struct machine_charge ch = measure(v, vm, true);
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
@@ -263,7 +263,7 @@ static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm
  * stays in D in place and vmm_run keeps run_direct inlined. */
 static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
 {
-    dispatch(v, vm, false);
+    dispatch(v, vm, psw_unpack(machine_mem(v->m)[0]), false);
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -310,18 +310,20 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
 static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
                                                  uint64_t *psw, const bool plain)
 {
-    unsigned cause = dispatch(v, vm, plain);
-    struct machine *view = vm->view;
-    /* vmm_run charges the slice when the stretch ends */
-    int64_t slice = 0;
-    uint64_t vw = machine_get_psw(view);
-    if (cause == TRAP_TIMER) {
+    struct psw old = psw_unpack(machine_mem(v->m)[0]);
+    if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
+        dispatch(v, vm, old, plain);
         if (next_in_place(v, vm, left, psw))
             return HOSTCALL_LPSW;
         goto stop;
     }
-    if (vm->state != VM_RUNNABLE ||
-        (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
+    dispatch(v, vm, old, plain);
+    struct machine *view = vm->view;
+    /* vmm_run charges the slice when the stretch ends */
+    int64_t slice = 0;
+    uint64_t vw = machine_get_psw(view);
+    bool vie = machine_ie(view); /* a byte: cheaper than VW's bit */
+    if (vm->state != VM_RUNNABLE || (vie && machine_get_timer(view).pending))
         goto stop;
     if (!plain) {
         slice = (int64_t)(v->run_cend - machine_cycles(view));
@@ -338,7 +340,7 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
      * overrun are both "none" (one unsigned compare after the - 1); a
      * stop after arm is harmless, as resume arms the timer again. */
     *psw = real_psw(vm, vw);
-    if (!arm(v, vm, (vw >> PSW_I_BIT) & 1, slice))
+    if (!arm(v, vm, vie, slice))
         return HOSTCALL_RESUME;
     uint64_t room = v->run_send - machine_steps(view);
     if (room - 1 >= v->run_budget)
