@@ -129,8 +129,12 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     vm->stats.interpreted++;
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
+    /* LR and LPSW in one test: their codes differ in one bit */
+    _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
+    if ((op | 2) != OP_LR)
+        return DISP_INTERPRETED;
     struct psw after = machine_psw(view);
-    if (op == OP_LR || (op == OP_LPSW && (after.l != vm->lpsw_l || after.b != vm->lpsw_b)))
+    if (op == OP_LR || after.l != vm->lpsw_l || after.b != vm->lpsw_b)
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
 }
