@@ -78,9 +78,7 @@ static void stretch_end(struct vmm *v)
 
 /* The real PSW that runs VM, whose view's packed PSW is VW: its composed
  * PSW (vmmap_real_psw), packed; all but P kept for the virtual R it was
- * last composed from (the key has a bit set that no R has, so a zeroed
- * record never matches). */
-#define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
+ * last composed from (RPSW_KEY). */
 static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
 {
     if (__builtin_expect(RPSW_KEY(vw) != vm->rkey, 0)) {

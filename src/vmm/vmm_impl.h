@@ -23,16 +23,15 @@ struct vm {
     char name[VMM_NAME_MAX + 1];
     uint32_t base, w;
     enum vm_state state;
-    /* R before an interpreted LPSW (interp_step); l and b sit in padding,
-     * so the VMs' array keeps its stride */
-    uint32_t lpsw_l;
     struct machine *view;    /* the VM's virtual machine */
     struct machine *host;    /* the real machine, for its watchpoints */
     int64_t watch_hit;       /* real address a simulated access hit, or -1 */
     bool watch_write;
-    uint32_t lpsw_b;
     /* the real PSW without P last composed, and the key of the virtual R
-     * it was composed from (dispatch.c's RPSW_KEY); 0 until the first */
+     * it was composed from (RPSW_KEY); 0 until the first.  Every direct
+     * run starts from a PSW composed for the view's R (resume, D in place,
+     * next_in_place), so at a trap rkey is the key of the R the trapping
+     * instruction ran under (interp_step) */
     uint64_t rpsw, rkey;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
@@ -92,6 +91,10 @@ void interp_watch_report(struct vm *vm, const struct machine_exit *mx);
  * do: fills EX and clears the hit. */
 bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
 
+/* The key of the view's R in its packed PSW VW (real_psw's cache): a bit
+ * set that no R has, so a zeroed record never matches. */
+#define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
+
 /* {v_i}: charges the view CH (the guest's direct execution), has it
  * execute WORD, the instruction at its P that trapped on the real machine,
  * and classifies the step; *reflected is the trap the
@@ -106,10 +109,6 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
 {
     struct machine *view = vm->view;
     unsigned op = GET_OP(word);
-    if (op == OP_LPSW) { /* only LPSW's R is compared: kept in VM, not across the step */
-        vm->lpsw_l = machine_psw(view).l;
-        vm->lpsw_b = machine_psw(view).b;
-    }
     uint64_t instret = machine_instret(view) + ch.instret;
     enum exit_reason why;
     if (!plain && machine_debugging(vm->host)) {
@@ -133,8 +132,8 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
     if ((op | 2) != OP_LR)
         return DISP_INTERPRETED;
-    struct psw after = machine_psw(view);
-    if (op == OP_LR || after.l != vm->lpsw_l || after.b != vm->lpsw_b)
+    /* an LPSW that changed R: rkey is the R it ran under (struct vm) */
+    if (op == OP_LR || RPSW_KEY(machine_get_psw(view)) != vm->rkey)
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
 }
