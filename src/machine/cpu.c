@@ -583,8 +583,13 @@ machine_charge_step_inline(struct machine *m, struct machine_charge ch,
     if (!ex)
         ex = &scratch;
     if (m->checked || m->hostcall) {
+        /* a record of its own, so that EX's address does not escape and
+         * the caller's unread fields need no stores */
+        struct machine_exit x;
         machine_charge(m, ch.cycles, ch.instret, ch.steps);
-        return machine_run(m, 1, ex);
+        machine_run(m, 1, &x);
+        *ex = x;
+        return x.reason;
     }
     return run_one_inline(m, 1, ex, ch);
 }
@@ -595,5 +600,10 @@ machine_charge_step_inline(struct machine *m, struct machine_charge ch,
 inline __attribute__((always_inline)) enum exit_reason
 machine_step_inline(struct machine *m, struct machine_exit *ex)
 {
-    return machine_charge_step_inline(m, (struct machine_charge){0, 0, 0}, ex);
+    struct machine_exit scratch;
+    if (!ex)
+        ex = &scratch;
+    if (m->checked || m->hostcall)
+        return machine_run(m, 1, ex);
+    return run_one_inline(m, 1, ex, (struct machine_charge){0, 0, 0});
 }
