@@ -42,8 +42,8 @@ struct hc {
     struct machine_counters ctr[4];
 };
 
-static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, uint64_t *left,
-                                  uint64_t *psw)
+static enum hostcall_next handler_with(void *ctx, struct machine *m, uint64_t code,
+                                       uint64_t *left, uint64_t *psw)
 {
     struct hc *h = ctx;
     int k = h->calls++;
@@ -76,6 +76,15 @@ static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, u
         break;
     }
     return HOSTCALL_STOP;
+}
+
+/* The handler as machine_set_hostcall takes it: the PSW in the result. */
+static struct hostcall_result handler(void *ctx, struct machine *m, uint64_t code,
+                                      uint64_t *left)
+{
+    struct hostcall_result r = {HOSTCALL_STOP, 0};
+    r.next = handler_with(ctx, m, code, left, &r.psw);
+    return r;
 }
 
 /*   PC    SPSW S          (privileged: traps to the HCALL at H)

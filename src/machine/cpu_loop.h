@@ -657,12 +657,14 @@ trap:
 hostcall: /* the handler in place: M is written back (in a trap exit its PSW
            * is still the trapped one, machine.h), the run's locals not */
     {
-        uint64_t steps = STEPS(), left = step_end - steps, nw = 0;
+        uint64_t steps = STEPS(), left = step_end - steps;
         m->ctr.cycles = CYC();
         m->ctr.instret += steps - ibase;
         m->ctr.steps = steps;
         ibase = steps;
-        enum hostcall_next nx = m->hostcall(m->hostcall_ctx, m, ex->code, &left, &nw);
+        struct hostcall_result hr = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
+        enum hostcall_next nx = hr.next;
+        uint64_t nw = hr.psw;
         if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == tpswx) {
             /* back to the trapped window with the counters, the budget,
              * the look and the timer as they were */

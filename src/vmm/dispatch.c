@@ -311,8 +311,11 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
     struct psw old = psw_unpack(machine_mem(v->m)[0]);
     if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
         dispatch(v, vm, old, plain);
-        if (next_in_place(v, vm, left, psw))
+        uint64_t next_psw; /* (its address stays here) */
+        if (next_in_place(v, vm, left, &next_psw)) {
+            *psw = next_psw;
             return HOSTCALL_LPSW;
+        }
         goto stop;
     }
     dispatch(v, vm, old, plain);
@@ -357,18 +360,21 @@ stop:
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-slp-vectorize")))
 #endif
-enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
-                                uint64_t *left, uint64_t *psw)
+struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                    uint64_t *left)
 {
     (void)code, (void)m; /* m is v->m */
     struct vmm *v = ctx;
     /* not run_direct's run: stop as before */
     struct vm *vm = v->run_vm;
+    struct hostcall_result r = {HOSTCALL_STOP, 0};
     if (__builtin_expect(!vm, 0))
-        return HOSTCALL_STOP;
+        return r;
     if (__builtin_expect(!v->run_plain, 0))
-        return hostcall_in(v, vm, left, psw, false);
-    return hostcall_in(v, vm, left, psw, true);
+        r.next = hostcall_in(v, vm, left, &r.psw, false);
+    else
+        r.next = hostcall_in(v, vm, left, &r.psw, true);
+    return r;
 }
 
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK

@@ -145,8 +145,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex);
 
 /* dispatch.c: D entered in place by the real machine's HCALL (KVM-style);
  * vmm_create installs it. */
-enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
-                                uint64_t *left, uint64_t *psw);
+struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                    uint64_t *left);
 
 /* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
  * mode, for at most BUDGET steps and about CYCLES virtual cycles. */
