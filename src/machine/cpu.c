@@ -582,7 +582,7 @@ machine_charge_step_inline(struct machine *m, struct machine_charge ch,
     struct machine_exit scratch;
     if (!ex)
         ex = &scratch;
-    if (m->checked || m->hostcall) {
+    if (m->step_run) /* m->checked || m->hostcall */ {
         /* a record of its own, so that EX's address does not escape and
          * the caller's unread fields need no stores */
         struct machine_exit x;
@@ -603,7 +603,7 @@ machine_step_inline(struct machine *m, struct machine_exit *ex)
     struct machine_exit scratch;
     if (!ex)
         ex = &scratch;
-    if (m->checked || m->hostcall)
+    if (m->step_run) /* m->checked || m->hostcall */
         return machine_run(m, 1, ex);
     return run_one_inline(m, 1, ex, (struct machine_charge){0, 0, 0});
 }

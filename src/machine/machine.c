@@ -27,6 +27,7 @@ void machine_update_checked(struct machine *m)
     m->debugging = m->nbp || m->nwatch || m->break_class || m->trap_stop || m->trace != NULL;
     m->checked = (m->nbp && !cpu_fast_breaks) || m->nwatch || m->break_class ||
                  m->trap_stop || m->trace != NULL || m->oracle;
+    m->step_run = m->checked || m->hostcall;
 }
 
 /* Count a breakpoint of M's at PHYS in the shared cache (D is +1 or -1); the
@@ -420,6 +421,7 @@ void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx)
 {
     m->hostcall = fn;
     m->hostcall_ctx = ctx;
+    machine_update_checked(m); /* step_run */
 }
 
 void machine_debug_clear(struct machine *m)
