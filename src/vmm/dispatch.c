@@ -308,7 +308,15 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
 static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
                                                  uint64_t *psw, const bool plain)
 {
-    struct psw old = psw_unpack(machine_mem(v->m)[0]);
+    /* E[0]'s P and cause; in a trap exit (the real machine still in the
+     * guest's user mode) the same two are the real machine's P and last
+     * trap (machine.h), two loads for one and an unpacking */
+    struct machine *m = v->m;
+    struct psw old;
+    if (__builtin_expect(!machine_sup(m), 1))
+        old = (struct psw){.p = machine_p(m), .cause = machine_last_trap(m)};
+    else
+        old = psw_unpack(machine_mem(m)[0]);
     if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
         dispatch(v, vm, old, plain);
         uint64_t next_psw; /* (its address stays here) */
