@@ -317,6 +317,7 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
         old = (struct psw){.p = machine_p(m), .cause = machine_last_trap(m)};
     else
         old = psw_unpack(machine_mem(m)[0]);
+    ASSUME(old.p <= TGM_ADDR_MASK); /* so machine_set_p's mask can go */
     if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
         dispatch(v, vm, old, plain);
         uint64_t next_psw; /* (its address stays here) */

@@ -13,8 +13,11 @@
  * path) rather than called. */
 #if defined(__GNUC__)
 #define HOT_INLINE inline __attribute__((always_inline))
+/* what the compiler may take for granted (nothing is checked) */
+#define ASSUME(c) ((c) ? (void)0 : __builtin_unreachable())
 #else
 #define HOT_INLINE inline
+#define ASSUME(c) ((void)0)
 #endif
 
 struct vm {
