@@ -248,12 +248,13 @@ int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v)
 }
 
 /* These develop ADDR as the run loop does: a < lim is machine_develop's
- * two checks in one (the control program reads every trapping word). */
+ * two checks in one (the control program reads every trapping word, through
+ * R's window El, E + l whenever anything develops). */
 int machine_read_virt(const struct machine *m, uint64_t addr, uint64_t *v)
 {
     if (addr >= m->lim)
         return TRAP_MEM;
-    *v = m->E[(uint32_t)addr + m->l];
+    *v = m->El[addr];
     return 0;
 }
 
