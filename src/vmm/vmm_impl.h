@@ -111,7 +111,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
                                                    uint8_t *reflected, const bool plain)
 {
     struct machine *view = vm->view;
+    /* LR and LPSW in one test: their codes differ in one bit */
+    _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
     unsigned op = GET_OP(word);
+    bool r_op = (op | 2) == OP_LR, lr = op == OP_LR; /* all the step keeps */
     uint64_t instret = machine_instret(view) + ch.instret;
     enum exit_reason why;
     if (!plain && machine_debugging(vm->host)) {
@@ -131,12 +134,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     vm->stats.interpreted++;
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
-    /* LR and LPSW in one test: their codes differ in one bit */
-    _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
-    if ((op | 2) != OP_LR)
+    if (!r_op)
         return DISP_INTERPRETED;
     /* an LPSW that changed R: rkey is the R it ran under (struct vm) */
-    if (op == OP_LR || RPSW_KEY(machine_get_psw(view)) != vm->rkey)
+    if (lr || RPSW_KEY(machine_get_psw(view)) != vm->rkey)
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
 }
