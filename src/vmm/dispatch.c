@@ -199,7 +199,7 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a run_plain run (no hook, no
+ * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a plain run (plain_vm: no hook, no
  * debugging), which the compiler then leaves out. */
 static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old,
                                     const bool plain)
@@ -303,7 +303,7 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * the trap was not the CP's timer, and nobody is debugging; at the end of
  * a slice the next VM may take over in place (next_in_place).  Otherwise
  * the run stops and vmm_run decides, as after any other exit.  PLAIN: a
- * run_plain run (the common one), whose copy leaves out what only slicing,
+ * plain run (plain_vm, the common one), whose copy leaves out what only slicing,
  * hybrid interpretation, debugging or a hook need. */
 static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
                                                  uint64_t *psw, const bool plain)
@@ -374,15 +374,16 @@ struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
 {
     (void)code, (void)m; /* m is v->m */
     struct vmm *v = ctx;
-    /* not run_direct's run: stop as before */
-    struct vm *vm = v->run_vm;
     struct hostcall_result r = {HOSTCALL_STOP, 0};
-    if (__builtin_expect(!vm, 0))
-        return r;
-    if (__builtin_expect(!v->run_plain, 0))
-        r.next = hostcall_in(v, vm, left, &r.psw, false);
-    else
+    struct vm *vm = v->plain_vm; /* one load and test for the common run */
+    if (__builtin_expect(vm != NULL, 1)) {
         r.next = hostcall_in(v, vm, left, &r.psw, true);
+        return r;
+    }
+    vm = v->run_vm;
+    if (!vm) /* not run_direct's run: stop as before */
+        return r;
+    r.next = hostcall_in(v, vm, left, &r.psw, false);
     return r;
 }
 
@@ -397,7 +398,8 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     snapshot(v);
     v->run_vm = vm;
     /* none of these changes during the run (no hook, which might) */
-    v->run_plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
+    bool plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
+    v->plain_vm = plain ? vm : NULL;
     /* and none arms the real timer but arm (a guest's TSET traps) */
     v->run_quiet = !v->slicing && !v->real_timer && !machine_get_timer(v->m).armed &&
                    machine_profile(v->m)->beh[OP_TSET] == BEH_PRIV;
@@ -408,6 +410,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     machine_run(v->m, chunk, &mx);
     vm = v->run_vm; /* D may have handed the processor on (next_in_place) */
     v->run_vm = NULL;
+    v->plain_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
     if ((mx.reason == EXIT_BUDGET || mx.reason == EXIT_WATCH) && !machine_sup(v->m) &&

@@ -61,7 +61,9 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
-    bool run_plain;             /* no slicing, hybrid, debugging or hook: one test in D */
+    /* run_vm in a run with no slicing, hybrid interpretation, debugging
+     * or hook (none of which changes during it), else NULL: one test in D */
+    struct vm *plain_vm;
     bool run_quiet;             /* in the run: no slicing, no real timer until arm sets one */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
@@ -104,7 +106,7 @@ bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
  * that changed R went to the allocator.  PLAIN: the real machine is not
- * being debugged (a run's run_plain).  Here rather than in interp.c so
+ * being debugged (a run's plain_vm).  Here rather than in interp.c so
  * that D's hot path inlines it. */
 static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
                                                    struct machine_charge ch,
