@@ -187,7 +187,7 @@ static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_
  * and says so, so that every change of hands is an event. */
 static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool plain)
 {
-    if (vm->state != VM_RUNNABLE || !vm->max_steps ||
+    if (plain || vm->state != VM_RUNNABLE || !vm->max_steps || /* a plain run has none */
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
@@ -199,8 +199,9 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a plain run (plain_vm: no hook, no
- * debugging), which the compiler then leaves out. */
+ * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a
+ * plain run (plain_vm: no hook, no debugging, no step limit), whose tests
+ * the compiler then leaves out. */
 static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old,
                                     const bool plain)
 {
@@ -303,8 +304,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * the trap was not the CP's timer, and nobody is debugging; at the end of
  * a slice the next VM may take over in place (next_in_place).  Otherwise
  * the run stops and vmm_run decides, as after any other exit.  PLAIN: a
- * plain run (plain_vm, the common one), whose copy leaves out what only slicing,
- * hybrid interpretation, debugging or a hook need. */
+ * plain run (plain_vm, the common one), whose copy leaves out what only
+ * slicing, hybrid interpretation, debugging, a hook or a step limit need. */
 static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
                                                  uint64_t *psw, const bool plain)
 {
@@ -398,7 +399,8 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     snapshot(v);
     v->run_vm = vm;
     /* none of these changes during the run (no hook, which might) */
-    bool plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
+    bool plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook &&
+                 !vm->max_steps;
     v->plain_vm = plain ? vm : NULL;
     /* and none arms the real timer but arm (a guest's TSET traps) */
     v->run_quiet = !v->slicing && !v->real_timer && !machine_get_timer(v->m).armed &&

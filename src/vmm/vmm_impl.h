@@ -61,8 +61,9 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
-    /* run_vm in a run with no slicing, hybrid interpretation, debugging
-     * or hook (none of which changes during it), else NULL: one test in D */
+    /* run_vm in a run with no slicing, hybrid interpretation, debugging,
+     * hook or step limit (none of which changes during it), else NULL: one
+     * test in D */
     struct vm *plain_vm;
     bool run_quiet;             /* in the run: no slicing, no real timer until arm sets one */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
