@@ -76,7 +76,8 @@ static void stretch_end(struct vmm *v)
         v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
 }
 
-/* The real PSW that runs VM, whose view's packed PSW is VW: its composed
+/* The real PSW that runs VM, whose view's packed PSW is VW
+ * (machine_get_psw of vm->view, nothing else): its composed
  * PSW (vmmap_real_psw), packed; all but P kept for the virtual R it was
  * last composed from (RPSW_KEY). */
 static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
@@ -89,7 +90,8 @@ static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
         vm->rpsw = psw_pack(&rp);
         vm->rkey = RPSW_KEY(vw);
     }
-    return vm->rpsw | (vw & (uint64_t)TGM_ADDR_MASK << PSW_P_SHIFT);
+    /* P as machine_get_psw put it in VW (one shift the compiler shares) */
+    return vm->rpsw | (uint64_t)machine_p(vm->view) << PSW_P_SHIFT;
 }
 
 /* Arm the real timer for the end of the slice or the virtual timer's
