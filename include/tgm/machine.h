@@ -221,7 +221,8 @@ enum hostcall_next {
     HOSTCALL_LPSW, /* the run loads the result's PSW word, as LPSW does, and goes on */
     HOSTCALL_RESUME, /* as HOSTCALL_LPSW; the handler left M's PSW, its
                         counters, its timer and *LEFT as they were (so the
-                        run need not take them up again) */
+                        run need not take them up again, and a PSW with
+                        M's M, I and R goes on in the window it holds) */
 };
 /* A handler for HCALL that the fast loop runs in place: after the HCALL
  * completes, with M's state up to date, which the handler may change in any

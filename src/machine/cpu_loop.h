@@ -665,9 +665,10 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         struct hostcall_result hr = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
         enum hostcall_next nx = hr.next;
         uint64_t nw = hr.psw;
-        if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == tpswx) {
-            /* back to the trapped window with the counters, the budget,
-             * the look and the timer as they were */
+        if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == m->pswx) {
+            /* back to the window the loop holds, M's (the handler left M's
+             * PSW as it was: in a trap exit the trapped one), with the
+             * counters, the budget, the look and the timer as they were */
             P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
             pc = Dl + P;
             /* a new epoch, perhaps (TAG_LAZY may stay: it matches nothing) */
