@@ -169,7 +169,15 @@ void cs_push_all(struct cs_args *a, ...)
     va_end(ap);
 }
 
-pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args)
+void cs_child_sigint(void)
+{
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGINT, &dfl, NULL);
+}
+
+pid_t cs_start_tgm_with(int in, void (*prep)(void), const char *subcommand,
+                        const char *const *args)
 {
     const char *argv[CS_MAX_ARGS + 3] = {tgm, subcommand};
     int argc = 2;
@@ -196,10 +204,18 @@ pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args)
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
+        cs_child_sigint();
+        if (prep)
+            prep();
         execv(tgm, (char *const *)argv);
         _exit(127);
     }
     return pid;
+}
+
+pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args)
+{
+    return cs_start_tgm_with(in, NULL, subcommand, args);
 }
 
 struct cs_outcome cs_finish_tgm(pid_t pid)
@@ -273,6 +289,7 @@ void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[])
             err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(full, 1);
         dup2(err, 2);
+        cs_child_sigint();
         execv(tgm, argv);
         _exit(127);
     }
@@ -736,6 +753,7 @@ pid_t cs_spawn_monitor_silent(const char *cmds)
         dup2(null, 0);
         dup2(null, 1);
         dup2(null, 2);
+        cs_child_sigint();
         execl(cs_tgm(), "tgm", "monitor", "-c", cmds, (char *)NULL);
         _exit(127);
     }

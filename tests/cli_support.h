@@ -93,6 +93,14 @@ void cs_outcome_free(struct cs_outcome *o);
 /* The same in two halves: start it with standard input on IN (-1:
  * /dev/null), do something to it, then wait for it.  One at a time. */
 pid_t cs_start_tgm(int in, const char *subcommand, const char *const *args);
+/* The same with PREP (may be NULL) done in the child just before it runs
+ * tgm. */
+pid_t cs_start_tgm_with(int in, void (*prep)(void), const char *subcommand,
+                        const char *const *args);
+/* In a child about to run tgm: SIGINT as a terminal's job control gives
+ * it, not ignored even when the suite was started with it ignored (nohup,
+ * a background job), so that its Ctrl-C checks mean what they say. */
+void cs_child_sigint(void);
 struct cs_outcome cs_finish_tgm(pid_t pid);
 /* Wait until process PID catches SIGINT (it is running, past its set-up):
  * 1, 0 if it never does (about 20 s), -1 where /proc cannot say. */

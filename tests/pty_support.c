@@ -54,6 +54,7 @@ static void job_shell(const char *exe)
         _exit(127);
     if (kid == 0) {
         setpgid(0, 0);
+        cs_child_sigint();
         signal(SIGTTOU, SIG_IGN);
         tcsetpgrp(STDIN_FILENO, getpid());
         signal(SIGTTOU, SIG_DFL);
@@ -97,6 +98,7 @@ static void start_as(struct pt_session *s, bool job)
         setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
         setenv("TERM", "xterm", 1);
         unsetenv("TGM_HISTORY");
+        cs_child_sigint(); /* Ctrl-C typed must reach it */
         if (s->job)
             job_shell(exe);
         execl(exe, "tgm", "monitor", (char *)NULL);

@@ -454,10 +454,15 @@ static void check__guest_that_does_not_halt_is_not_equivalent(void **state)
     cs_write_text(loop, sizeof loop, "loop.s", loop_src);
     struct cs_outcome o = cs_run_tgm("check", "--max-steps", "1000", loop, NULL);
     assert_int_equal(o.status, 1);
+    /* the limit is named, as --nest names it */
     snprintf(want, sizeof want,
-             "%s: NOT equivalent\n  alone: the bare machine did not halt within the step "
-             "limit\n", loop);
+             "%s: NOT equivalent\n  alone: the bare machine did not halt within 1000 steps\n",
+             loop);
     assert_string_equal(o.out, want);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--max-steps", "1", loop, NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "  alone: the bare machine did not halt within 1 step\n"));
     cs_outcome_free(&o);
     /* an image that cannot be read is named with the command, as tgm run does */
     o = cs_run_tgm("check", "no-such-image.tgm", NULL);
@@ -494,6 +499,35 @@ static const char jrstu_src[] =
     "fault:  HALT\n"
     "user:   SVC   0\n";
 #define JRSTU_USER 4 /* the SVC's address */
+
+/* x86's LPSW in user mode loads only P: run directly, the guest's drop to
+ * user mode leaves it in virtual supervisor mode, where its TGET does not
+ * trap, so the VM spins while the bare machine traps and halts. */
+static const char x86_spin_src[] =
+    "        .org  0\n"
+    "        .word 0\n"
+    "        .word psw(SUP, trap, 0, 0x80000)\n"
+    "        .entry start\n"
+    "start:  LPSW  upsw\n"
+    "spin:   TGET  t\n"
+    "        JMP   spin\n"
+    "trap:   HALT\n"
+    "upsw:   .word psw(USER, spin, 0, 0x80000)\n"
+    "t:      .word 0\n";
+
+static void check__vm_that_does_not_halt_names_the_limit(void **state)
+{
+    (void)state;
+    char spin[300], want[400];
+    cs_write_text(spin, sizeof spin, "spin.s", x86_spin_src);
+    struct cs_outcome o = cs_run_tgm("check", "--profile", "x86", "--max-steps", "500", spin,
+                                     NULL);
+    assert_int_equal(o.status, 1);
+    snprintf(want, sizeof want,
+             "%s: NOT equivalent\n  alone: the VM did not halt within 500 steps\n", spin);
+    assert_string_equal(o.out, want);
+    cs_outcome_free(&o);
+}
 
 static void check__jrstu_in_supervisor_mode_needs_the_hybrid_monitor(void **state)
 {
@@ -797,6 +831,7 @@ int main(void)
         cmocka_unit_test(check__every_example_is_equivalent_alone_and_together),
         cmocka_unit_test(check__guest_that_does_not_halt_is_not_equivalent),
         cmocka_unit_test(check__jrstu_in_supervisor_mode_needs_the_hybrid_monitor),
+        cmocka_unit_test(check__vm_that_does_not_halt_names_the_limit),
         cmocka_unit_test(check__bad_usage_gives_one_line_and_exits_2),
         cmocka_unit_test(check__unknown_option_gives_one_line_and_exits_2),
         cmocka_unit_test(check__image_that_does_not_fit_is_named_in_one_line),

@@ -4,7 +4,9 @@
  * history across a breakpoint's 'do' list, run options there, the stop
  * line of a breakpoint or watchpoint (in 'stack step' too), and 'step N'
  * and 'next N' running away, a breakpoint where 'go' or 'rcontinue'
- * cuts its run into chunks, and a watchpoint stop at a time slice's end.  Each test fails on the tree before its fix.
+ * cuts its run into chunks, a watchpoint stop at a time slice's end, and
+ * a run command in a breakpoint's list.  Each test fails on the tree
+ * before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -345,6 +347,65 @@ static void watch__a_slice_ending_at_the_stop_is_named(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md, "Scripts": a command that runs the machine in a
+ * breakpoint's list ends it, as 'continue' does, and runs once the run that
+ * stopped there has stopped, as in gdb.  'step', 'next', 'until' and
+ * 'finish' there started a run inside the stopped one, before its stop was
+ * reported, and the list went on after it; a list running into its own
+ * breakpoint ('until s' at s) recursed until the monitor's stack overflowed. */
+static void do_list__a_run_command_ends_it_and_runs_after_the_stop(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 128];
+    cs_write_text(src, sizeof src, "loop.s",
+                  "        .entry s\ns:      ADDI  i, i, 1\n        JMP   s\ni:      .word 0\n");
+    snprintf(cmds, sizeof cmds, "load %s; break s do \"echo in; step; echo after\"; go; "
+             "print/d E[i]", src);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"breakpoint 1 at 0 s, hit 1 time", "in",
+                              "stopped at 0 s after 2 steps, 3 cycles: s I=0 P=0x00000 "
+                              "l=0x00000 b=0x80000",
+                              "    PSW s I=0 P=0x00000 l=0x00000 b=0x80000 -> s I=0 P=0x00001 "
+                              "l=0x00000 b=0x80000",
+                              "    E[0x2] := 0x2 (was 0x1)", "2", NULL},
+        "step in a breakpoint's list");
+    assert_null(strstr(o.out, "after\n"));
+    cs_outcome_free(&o);
+
+    /* into its own breakpoint: one run after another, to the step limit */
+    snprintf(cmds, sizeof cmds, "set limit 10; load %s; break s do \"until s\"; go", src);
+    o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"breakpoint 1 at 0 s, hit 5 times",
+                              "step limit (10) reached by this command and its breakpoints' "
+                              "commands: 'until s' is not run", NULL},
+        "a list that runs into its own breakpoint");
+    assert_null(strstr(o.out, "hit 6 times"));
+    cs_outcome_free(&o);
+
+    /* 'finish' there returns from the call the breakpoint is in */
+    o = cs_mon("load examples/calls.s; break apply do \"finish; echo no\"; go; print P");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"stopped at 0xb apply after 4 steps, 9 cycles: s I=0 P=0x0000b "
+                              "l=0x00000 b=0x80000",
+                              "returned after 5 steps: s I=0 P=0x00006 l=0x00000 b=0x80000",
+                              "0x6 (6)", NULL},
+        "finish in a breakpoint's list");
+    assert_null(strstr(o.out, "no\n"));
+    cs_outcome_free(&o);
+
+    /* its bad argument is said when it runs, and fails the run's command */
+    cs_mon_fails("load examples/calls.s; break apply do \"step x\"; go",
+                 "step: unknown name 'x'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +417,7 @@ int main(void)
         cmocka_unit_test(echo__takes_the_quotes_off),
         cmocka_unit_test(do_list__echo_and_continue_keep_the_history),
         cmocka_unit_test(do_list__run_options_refused),
+        cmocka_unit_test(do_list__a_run_command_ends_it_and_runs_after_the_stop),
         cmocka_unit_test(stop__breakpoints_say_how_long),
         cmocka_unit_test(stack_step__breakpoint_report),
         cmocka_unit_test(step__limit_and_trap_loop),

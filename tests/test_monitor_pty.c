@@ -166,6 +166,27 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
     assert_int_equal(pt_finish(&s), 0);
 }
 
+/* A breakpoint's list that runs into the same breakpoint ('until spin' at
+ * spin) recursed, a run inside a run, until the monitor's stack overflowed;
+ * at the terminal, with no step limit, it now loops one run after another
+ * until Ctrl-C, and the shell goes on (docs/monitor.md, "Scripts"). */
+static void pty__ctrl_c_ends_a_breakpoints_run_loop(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s; break spin do \"until spin\"; go\r");
+    pt_expect(&s, "hit 50 times");
+    pt_type(&s, "\x03");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo alive\r");
+    pt_expect(&s, "alive\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+}
+
 /* 'check' ran to its step limit whatever Ctrl-C said; it is abandoned now,
  * as a run is, and the shell goes on (docs/monitor.md, "The terminal"). */
 static void pty__ctrl_c_abandons_a_check(void **state)
@@ -392,6 +413,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__ctrl_c_stops_a_run_and_keeps_the_shell, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_abandons_a_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_ends_a_breakpoints_run_loop, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,

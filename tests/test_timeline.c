@@ -241,6 +241,60 @@ static void timeline__begun_mid_run_draws_an_event_where_a_whole_one_does(void *
     free(b);
 }
 
+/* 'timeline on' after some steps or a 'go for N': each VM's first direct
+ * slice was drawn from its previous event, or from cycle 0 (before the
+ * recording began), its direct cycles counted from the VM's start.  The
+ * picture starts at the cycle recording began, in JSON and SVG alike. */
+static void timeline__begun_mid_run_starts_where_recording_began(void **state)
+{
+    (void)state;
+    char src[CS_PATH], out[CS_PATH], svg[CS_PATH], cmds[4 * CS_PATH + 300];
+    cs_write_text(src, sizeof src, "cout2.s", "        .entry s\ns:      LI c, 65\n"
+                                               "loop:   ADDI n, n, 1\n        ADDI n, n, 1\n"
+                                               "        COUT c\n        JMP loop\n"
+                                               "c:      .word 0\nn:      .word 0\n");
+    cs_tmp_path(out, sizeof out, "mid.json");
+    cs_tmp_path(svg, sizeof svg, "mid.svg");
+    static const char *const before[] = {"go for 200", "step 7", "vm select a; step 9"};
+    for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+        snprintf(cmds, sizeof cmds, "vm create a 1024 %s; vm create b 1024 %s; set slice 50; "
+                 "%s; timeline on; go for 30; step 3; timeline %s; timeline %s", src, src,
+                 before[k], out, svg);
+        struct cs_outcome o = cs_run_tgm("monitor", "-c", cmds, NULL);
+        assert_int_equal(o.status, 0);
+        const char *at = strstr(o.out, "recording from now (real cycle ");
+        assert_non_null(at);
+        unsigned long long t0 = strtoull(at + strlen("recording from now (real cycle "), NULL,
+                                         10);
+        assert_true(t0 > 0);
+        char *doc = cs_slurp(out, NULL);
+        const char *other = cs_json_get(doc, "otherData");
+        assert_int_equal(cs_json_uint(cs_json_get(other, "from")), t0);
+        const char *ev = cs_json_get(doc, "traceEvents");
+        size_t n = cs_json_count(ev), direct[3] = {0};
+        for (size_t i = 0; i < n; i++) {
+            const char *e = cs_json_item(ev, i);
+            char *ph = cs_json_str(cs_json_get(e, "ph"), NULL);
+            if (strcmp(ph, "M") != 0) {
+                uint64_t ts = cs_json_uint(cs_json_get(e, "ts"));
+                if (ts < t0)
+                    fail_msg("after '%s': an event at %llu, before recording began at %llu",
+                             before[k], (unsigned long long)ts, t0);
+                if (!strcmp(ph, "X"))
+                    direct[cs_json_uint(cs_json_get(e, "tid"))]++;
+            }
+            free(ph);
+        }
+        assert_true(direct[1] > 0 && direct[2] > 0); /* both VMs ran */
+        free(doc);
+        char *pic = cs_slurp(svg, NULL), want[80];
+        snprintf(want, sizeof want, "real machine time, %llu to ", t0);
+        assert_non_null(strstr(pic, want));
+        free(pic);
+        cs_outcome_free(&o);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -261,6 +315,7 @@ int main(void)
         cmocka_unit_test(timeline__the_xml_reader_rejects_what_is_not_xml),
         cmocka_unit_test(timeline__monitor_command_writes_the_same_format),
         cmocka_unit_test(timeline__begun_mid_run_draws_an_event_where_a_whole_one_does),
+        cmocka_unit_test(timeline__begun_mid_run_starts_where_recording_began),
     };
     return cmocka_run_group_tests_name("timeline", tests, group_setup, group_teardown);
 }

@@ -30,13 +30,22 @@
 struct machine;
 
 #define TGM_IMAGE_MAGIC "TGMIMAGE"
+/* The monitor's snapshots ('save') begin with this and a NUL: named, so
+ * that each reader can tell the other file for what it is. */
+#define TGM_SNAPSHOT_MAGIC "TGMSNAP"
 #define TGM_IMAGE_VERSION 1u
 #define TGM_IMAGE_HEADER 40u
 #define TGM_SYM_MAX 63u
 
 /* What a symbol names.  The image format does not record it, so a symbol
  * read from a file is TGM_SYM_UNKNOWN; the assembler sets the others. */
-enum tgm_symbol_kind { TGM_SYM_UNKNOWN, TGM_SYM_LABEL, TGM_SYM_CONST };
+enum tgm_symbol_kind {
+    TGM_SYM_UNKNOWN,
+    TGM_SYM_LABEL,
+    TGM_SYM_CONST,
+    TGM_SYM_PHASED, /* a label inside .phase: an address as the moved or
+                       relocated code sees it, not where the image holds it */
+};
 
 struct tgm_symbol {
     char *name;     /* identifier: [A-Za-z_.][A-Za-z0-9_.$]* */

@@ -298,6 +298,11 @@ int machine_state_save(const struct machine *m, bool with_memory,
 int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
                        char *err, size_t errlen);
 
+/* Is X caught in a trap loop (a disabled wait): does each step take a trap
+ * (*CAUSE) that loads the PSW it trapped from, with no timer to break it?
+ * Probed on a copy of X, which is left alone. */
+bool machine_trap_loop(const struct machine *x, unsigned *cause);
+
 /* Names for display. */
 const char *trap_cause_name(unsigned cause);
 const char *exit_reason_name(enum exit_reason r);

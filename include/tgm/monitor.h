@@ -64,10 +64,12 @@ void mon_interrupt(void);
 /* SIGTERM, SIGHUP and (until the terminal takes it over) SIGINT stop a
  * running command and end the session after it, so that mon_end still puts
  * the log and the trace in place; the session's status is then 128 + the
- * signal's number. */
+ * signal's number.  A signal ignored when this is called stays ignored. */
 void mon_catch_termination(void);
 
-/* The session's machines, for tests and embedders (not owned). */
+/* The session's machines, for tests and embedders (not owned).  A VM
+ * destroyed through mon_vmm while selected is forgotten at the next
+ * command, which fails saying so and selects the bare machine. */
 struct machine *mon_machine(struct mon *m);  /* the bare machine */
 struct vmm *mon_vmm(struct mon *m);          /* NULL until a VM exists */
 

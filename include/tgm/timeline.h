@@ -15,7 +15,9 @@
 
 #include "tgm/vmm.h"
 
-#define TIMELINE_MAX_EVENTS 1000000u /* recorded; later ones are counted only */
+/* Recorded (24 bytes each); later ones are counted only, and the picture
+ * ends where the first of them began. */
+#define TIMELINE_MAX_EVENTS 1000000u
 
 struct tgm_timeline;
 
@@ -35,7 +37,12 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v);
 /* Events recorded and events beyond TIMELINE_MAX_EVENTS. */
 size_t timeline_count(const struct tgm_timeline *t, size_t *dropped);
-/* Write what was recorded, up to V's real time now, to PATH: SVG if it
+/* The real cycles the picture spans: from where recording began (0 for a
+ * run recorded from its start) to V's real time now or, when events were
+ * dropped at TIMELINE_MAX_EVENTS, to where the first of them began. */
+void timeline_span(const struct tgm_timeline *t, struct vmm *v, uint64_t *from,
+                   uint64_t *to);
+/* Write what was recorded, over timeline_span's cycles, to PATH: SVG if it
  * ends in ".svg", else JSON.  0, or -1 with ERR. */
 int timeline_write(const struct tgm_timeline *t, struct vmm *v, const char *path, char *err,
                    size_t errlen);

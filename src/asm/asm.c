@@ -98,6 +98,7 @@ static int32_t define_symbol(struct assembler *a, const struct asm_tok *name,
     }
     c->syms[idx].stmt = name->stmt;
     c->syms[idx].state = SS_DONE;
+    c->syms[idx].phased = kind == SYM_LABEL && a->phase_stmt;
     return idx;
 }
 

@@ -72,6 +72,7 @@ struct asm_sym {
     uint32_t dot;  /* SYM_CONST: '.' where it is defined */
     uint32_t stmt; /* defining statement */
     uint32_t used; /* SYM_PREDEF: 1 + statement whose pass 1 used it, or 0 */
+    bool phased;   /* SYM_LABEL defined inside .phase */
 };
 
 struct asm_diag {

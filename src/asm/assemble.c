@@ -154,7 +154,9 @@ static void build_image(struct assembler *a, struct tgm_image *img)
         if (c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST)
             img->syms[k++] = (struct tgm_symbol){
                 .name = asm_strndup(c->syms[i].name, c->syms[i].len), .value = c->syms[i].value,
-                .kind = c->syms[i].kind == SYM_LABEL ? TGM_SYM_LABEL : TGM_SYM_CONST};
+                .kind = c->syms[i].kind == SYM_CONST ? TGM_SYM_CONST
+                        : c->syms[i].phased          ? TGM_SYM_PHASED
+                                                     : TGM_SYM_LABEL};
     image_sort_symbols(img);
 }
 

@@ -127,6 +127,14 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
 /* Read PATH as a guest image: 0, or -1 after one line "tgm: CMD: PATH:
  * why", followed by HINT when PATH holds text rather than an image. */
 int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, const char *hint);
+/* For a command that takes no operands (isa, analyze, counterexample): one
+ * line for ARG, the first operand given, and EXIT_USAGE.  A profile's name
+ * (tgm analyze pdp10) is shown how it is given: --profile pdp10. */
+int cli_no_operands(const char *cmd, const char *arg);
+/* The note of a run (of VM NAME, or NULL) that MAX steps stopped before
+ * HALT: how to raise the limit, unless M is in a trap loop (a disabled
+ * wait, docs/run.md), which no limit ends. */
+void cli_limit_note(const char *name, const struct machine *m, uint64_t max);
 /* " (try a larger --mem)" when IMG does not fit a guest of W words (the
  * error it caused is about --mem), else "". */
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);

@@ -271,10 +271,8 @@ int cli_analyze(int argc, char **argv)
             return cli_bad_option("analyze", c, argv, opts);
         }
     }
-    if (optind < argc) {
-        cli_error("analyze: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        return cli_no_operands("analyze", argv[optind]);
     const struct isa_profile *single[2];
     const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
     bool all = aa.all;

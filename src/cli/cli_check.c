@@ -277,7 +277,9 @@ out:
 int cli_check(int argc, char **argv)
 {
     struct cli_input in = {0};
+    run_hold_sigint(); /* from the start, as 'run' does */
     int rc = check_main(argc, argv, &in);
+    run_release_sigint(); /* a Ctrl-C held when the arguments were refused: dropped */
     cli_input_free(&in);
     return rc;
 }

@@ -105,10 +105,8 @@ int cli_counter(int argc, char **argv)
         default: return cli_bad_option("counterexample", c, argv, opts);
         }
     }
-    if (optind < argc) {
-        cli_error("counterexample: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        return cli_no_operands("counterexample", argv[optind]);
     const struct isa_profile *single[2];
     const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
     bool all = aa.all;

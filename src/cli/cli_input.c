@@ -41,7 +41,6 @@ int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
  * waiting after the signal came.  Nothing is written yet at this point. */
 static char stop_line[512];
 static size_t stop_len;
-static struct sigaction old_sigint;
 
 static void stop_reading(int sig)
 {
@@ -51,7 +50,7 @@ static void stop_reading(int sig)
     _exit(EXIT_INTERRUPTED);
 }
 
-static int stop_while(const char *cmd, const char *given)
+static void stop_while(const char *cmd, const char *given)
 {
     int n = snprintf(stop_line, sizeof stop_line, "tgm: %s: --input-file: interrupted "
                      "(Ctrl-C) while reading %s; nothing was run\n", cmd,
@@ -59,9 +58,7 @@ static int stop_while(const char *cmd, const char *given)
     stop_len = n < 0 ? 0 : strlen(stop_line);
     if (stop_len && stop_line[stop_len - 1] != '\n') /* a long name, cut: still a line */
         stop_line[stop_len - 1] = '\n';
-    struct sigaction sa = {.sa_handler = stop_reading};
-    sigemptyset(&sa.sa_mask);
-    return sigaction(SIGINT, &sa, &old_sigint);
+    run_read_sigint(stop_reading);
 }
 
 /* The whole of a file as console input, capped like every reader. */
@@ -84,10 +81,9 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     uint8_t *buf;
     size_t len;
     char err[512];
-    bool caught = stop_while(cmd, given) == 0;
+    stop_while(cmd, given);
     int got = tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err);
-    if (caught)
-        sigaction(SIGINT, &old_sigint, NULL);
+    run_read_done();
     if (got != 0) {
         cli_error("%s: --input-file: %s", cmd, err);
         return -1;

@@ -82,10 +82,8 @@ int cli_isa(int argc, char **argv)
             return cli_bad_option("isa", c, argv, opts);
         }
     }
-    if (optind < argc) {
-        cli_error("isa: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        return cli_no_operands("isa", argv[optind]);
     if (list && (md || prof_given)) { /* it would be silently dropped */
         cli_error("isa: --profiles lists the names only; give it without --%s",
                   md ? "markdown" : "profile");

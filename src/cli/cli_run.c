@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,54 +23,6 @@
 /* A runaway loop stops after this many steps (a few seconds) unless
  * --max-steps says otherwise; 0 means no limit. */
 #define RUN_DEFAULT_MAX_STEPS UINT64_C(1000000000)
-static volatile sig_atomic_t interrupted;
-static struct sigaction old_sigint;
-static sigset_t old_mask;
-static bool held, caught; /* run_hold_sigint's block, run_catch_sigint's handler */
-
-void run_hold_sigint(void)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    held = sigprocmask(SIG_BLOCK, &s, &old_mask) == 0;
-}
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-void run_catch_sigint(void)
-{
-    struct sigaction sa = {.sa_handler = on_sigint};
-    sigemptyset(&sa.sa_mask);
-    interrupted = 0;
-    sigaction(SIGINT, &sa, &old_sigint);
-    caught = true;
-    if (held) /* a Ctrl-C held back is delivered here, to on_sigint */
-        sigprocmask(SIG_SETMASK, &old_mask, NULL);
-    held = false;
-}
-
-bool run_interrupted(void) { return interrupted; }
-
-void run_release_sigint(void)
-{
-    if (held) { /* the command failed before its run: a Ctrl-C held is dropped */
-        struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-        sigemptyset(&ign.sa_mask);
-        sigaction(SIGINT, &ign, &old);
-        sigprocmask(SIG_SETMASK, &old_mask, NULL);
-        sigaction(SIGINT, &old, NULL);
-        held = false;
-    } else if (caught) {
-        sigaction(SIGINT, &old_sigint, NULL);
-        caught = false;
-    }
-}
-
 static void run_usage(FILE *f)
 {
     fprintf(f,
@@ -366,7 +317,7 @@ static enum report_stop run_machine(struct machine *m, uint64_t max, struct run_
     *ex = (struct machine_exit){.reason = EXIT_BUDGET}; /* no step yet */
     run_catch_sigint();
     for (;;) {
-        if (interrupted) { /* before the first chunk too: a Ctrl-C held while loading */
+        if (run_interrupted()) { /* before the first chunk too: a Ctrl-C held while loading */
             *detail = 0;
             stop = STOP_INTERRUPT;
             break;
@@ -395,12 +346,12 @@ int cli_run(int argc, char **argv)
     char err[512];
     int status = EXIT_USAGE;
 
+    run_hold_sigint(); /* from the start: caught when the run starts, released after it */
     int rc = parse_args(argc, argv, &o);
     if (rc != 0) {
         status = rc > 0 ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
-    run_hold_sigint(); /* released, or caught, when the run starts */
     if (o.nest) {
         status = run_nest(&o);
         goto done;
@@ -448,8 +399,7 @@ int cli_run(int argc, char **argv)
     if (!run_output_ok(&con, o.dump ? "--dump" : NULL, o.dump))
         goto done;
     if (stop == STOP_STEP_LIMIT && !o.json)
-        cli_error("run: step limit of %" PRIu64 " reached before HALT "
-                  "(raise it with --max-steps N, or 0 for none)", o.max_steps);
+        cli_limit_note(NULL, m, o.max_steps);
     if (o.dump && dump_memory(m, o.dump) != 0)
         goto done;
     switch (stop) {

@@ -78,7 +78,8 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         printf("{\"vms\":[");
     for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
         struct vm_info info;
-        vmm_vm_info(v, id, &info);
+        if (vmm_vm_info(v, id, &info) != 0) /* vmm_vm_next gives live VMs only */
+            continue;
         struct report_state st;
         report_capture(&st, vmm_vm_view(v, id), NULL);
         st.name = info.name;
@@ -131,8 +132,7 @@ static void limit_notes(struct vmm *v, const struct run_opts *o)
     for (int id = vmm_vm_next(v, -1); !o->json && id >= 0; id = vmm_vm_next(v, id)) {
         struct vm_info info;
         if (vmm_vm_info(v, id, &info) == 0 && info.state == VM_LIMIT)
-            cli_error("run: %s: step limit of %" PRIu64 " reached before HALT "
-                      "(raise it with --max-steps N, or 0 for none)", info.name, o->max_steps);
+            cli_limit_note(info.name, vmm_vm_view(v, id), o->max_steps);
     }
 }
 
@@ -206,6 +206,13 @@ int run_vmm(const struct run_opts *o)
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
+    } else if (tl.t) {
+        size_t dropped, kept = timeline_count(tl.t, &dropped);
+        uint64_t from, to;
+        timeline_span(tl.t, v, &from, &to);
+        if (dropped) /* the picture stops short of the run's end: say where */
+            cli_error("run: --timeline: %s: the first %zu events; %zu later not recorded, "
+                      "the picture ends at cycle %" PRIu64, o->timeline, kept, dropped, to);
     }
 out:
     timeline_free(tl.t);

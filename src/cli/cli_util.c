@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -208,6 +209,31 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
 const char *cli_plural(uint64_t n)
 {
     return n == 1 ? "" : "s";
+}
+
+int cli_no_operands(const char *cmd, const char *arg)
+{
+    if (isa_profile_find(arg) || (!strcmp(arg, "all") && strcmp(cmd, "isa") != 0))
+        cli_error("%s: unexpected argument '%s' (a profile is given as --profile %s)", cmd, arg,
+                  arg);
+    else
+        cli_error("%s: unexpected argument '%s' (it takes options only; try 'tgm %s --help')",
+                  cmd, arg, cmd);
+    return EXIT_USAGE;
+}
+
+void cli_limit_note(const char *name, const struct machine *m, uint64_t max)
+{
+    unsigned cause;
+    if (machine_trap_loop(m, &cause))
+        cli_error("run: %s%sstep limit of %" PRIu64 " reached before HALT in a trap loop "
+                  "(each step takes a %s trap and E[1] loads the same PSW: a disabled "
+                  "wait), which no limit ends; give E[1] a trap handler",
+                  name ? name : "", name ? ": " : "", max, trap_cause_name(cause));
+    else
+        cli_error("run: %s%sstep limit of %" PRIu64 " reached before HALT "
+                  "(raise it with --max-steps N, or 0 for none)",
+                  name ? name : "", name ? ": " : "", max);
 }
 
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w)

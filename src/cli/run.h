@@ -63,15 +63,20 @@ void run_take_console(struct machine *m, struct run_console *c);
  * run whose report is lost fails before it writes anything else. */
 bool run_output_ok(const struct run_console *c, const char *flag, const char *file);
 
-/* Ctrl-C while running: catch it, ask, and restore the old handler.
- * run_hold_sigint, before the images are read and assembled, holds a
- * Ctrl-C back until run_catch_sigint, so that the run then stops at once
+/* Ctrl-C (cli_sigint.c).  run_hold_sigint, at the command's start, holds
+ * a Ctrl-C back until run_catch_sigint, so that the run then stops at once
  * with its report, as one interrupted in its first step (SIGINT shows as
- * caught only once the run starts). */
+ * caught only once the run starts); run_release_sigint puts back what was
+ * there before, dropping a Ctrl-C still held.  While a file is read,
+ * run_read_sigint gives Ctrl-C to HANDLER (which ends the process) and
+ * run_read_done holds it again.  None of them catches a SIGINT that was
+ * ignored when tgm started. */
 void run_hold_sigint(void);
 void run_catch_sigint(void);
 bool run_interrupted(void);
 void run_release_sigint(void);
+void run_read_sigint(void (*handler)(int));
+void run_read_done(void);
 
 /* The first of the control program's own options O was given (--vms,
  * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal

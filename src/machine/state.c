@@ -1,5 +1,6 @@
 /* state.c: the machine's state as a value: the trap done in software,
- * time charged from elsewhere, comparison, and snapshots.
+ * time charged from elsewhere, comparison, snapshots, and the probe for a
+ * state that can only trap back to itself (a disabled wait).
  *
  * Section 2's trap and state S, used by the control program to keep each
  * VM's virtual state (section 6's map f works on these) and by the monitor
@@ -248,4 +249,52 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     m->last_trap = (uint8_t)last;
     machine_set_timer(m, &t);
     return 0;
+}
+
+/* ---- trap loops: a machine that can only spin (the monitor, tgm run) ---- */
+
+bool machine_trap_loop(const struct machine *x, unsigned *cause)
+{
+    struct machine_timer t = machine_get_timer(x);
+    if (t.armed || t.pending) /* a timer trap may still break the loop */
+        return false;
+    /* In a trap loop every step ends by loading E[1], so the PSW is E[1]'s
+     * at every boundary; anything else is not one, and needs no copy. */
+    uint64_t e1;
+    if (machine_read_phys(x, 1, &e1) != 0 ||
+        machine_get_psw(x) != (e1 & ~((uint64_t)0xF << PSW_CAUSE_SHIFT)))
+        return false;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (machine_state_save(x, true, &buf, &len) != 0)
+        return false;
+    struct machine_config cfg = {.q = machine_q(x), .profile = machine_profile(x),
+                                 .hostcalls = machine_hostcalls(x)};
+    struct machine *c = machine_create(&cfg);
+    char err[128];
+    bool loop = false;
+    /* Two steps on a copy: if both trap and the second leaves E, M, P and R
+     * exactly as the first did, every later step repeats it. */
+    if (c && machine_state_load(c, buf, len, err, sizeof err) == 0) {
+        uint64_t psw[2], digest[2];
+        unsigned trapped[2] = {TRAP_NCAUSES, TRAP_NCAUSES};
+        loop = true;
+        for (int k = 0; k < 2 && loop; k++) {
+            struct machine_counters c0 = machine_get_counters(c);
+            struct machine_exit ex;
+            loop = machine_step(c, &ex) == EXIT_BUDGET;
+            struct machine_counters c1 = machine_get_counters(c);
+            for (unsigned i = 1; i < TRAP_NCAUSES; i++)
+                if (c1.traps[i] != c0.traps[i])
+                    trapped[k] = i;
+            loop = loop && trapped[k] < TRAP_NCAUSES;
+            psw[k] = machine_get_psw(c);
+            digest[k] = machine_digest(c);
+        }
+        loop = loop && psw[0] == psw[1] && digest[0] == digest[1];
+        *cause = trapped[1];
+    }
+    machine_destroy(c);
+    free(buf);
+    return loop;
 }

@@ -512,6 +512,10 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     uint64_t n = 1;
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
+    /* 'watch total write': the kind written last, as gdb's order is not */
+    if (i < argc && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+        return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
+                       argv[i - 1]);
     /* COUNT is optional: an option word after ADDR starts the options */
     if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcmp(argv[i], "if") &&
         mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)

@@ -89,9 +89,8 @@ static void where(struct mon *m, int vm, const char *what, uint32_t back)
     char buf[96];
     uint64_t w;
     if (vm != MON_FOCUS_BARE) {
-        struct vm_info vi;
-        vmm_vm_info(m->vmm, vm, &vi);
-        mon_out(m, "%s: ", vi.name);
+        struct vm_info vi; /* a run's VM: no command removed it */
+        mon_out(m, "%s: ", vmm_vm_info(m->vmm, vm, &vi) == 0 ? vi.name : "(gone)");
     }
     mon_out(m, "%s: %s\n", what, mon_fmt_psw(&p, buf, sizeof buf));
     uint32_t a = (p.p - back) & TGM_ADDR_MASK;
@@ -204,7 +203,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     unsigned cause = 0;
     char msg[200];
     if (vm == MON_FOCUS_BARE) {
-        if (!mon_trap_loop(m->bare, &cause))
+        if (!machine_trap_loop(m->bare, &cause))
             return false;
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
@@ -218,7 +217,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
         struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE) {
-            if (!mon_trap_loop(vmm_vm_view(m->vmm, id), &cause))
+            if (!machine_trap_loop(vmm_vm_view(m->vmm, id), &cause))
                 return false;
             n++;
         }
@@ -229,7 +228,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         struct vm_info vi;
         if (vmm_vm_info(m->vmm, id, &vi) != 0 || vi.state != VM_RUNNABLE)
             continue;
-        mon_trap_loop(vmm_vm_view(m->vmm, id), &cause);
+        machine_trap_loop(vmm_vm_view(m->vmm, id), &cause);
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
@@ -342,13 +341,14 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_TRAP:
         case EXIT_BREAK:
         case EXIT_WATCH: {
-            mon_run_end(m);
+            mon_run_pause(m);
             if (mon_debug_stop(m, vm, &ex, done, counted(m) - cyc0) &&
                 !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_resume(m);
                 continue;
             }
+            mon_run_end(m);
             return 0;
         }
         }
@@ -560,7 +560,8 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
         struct vmm_exit vx;
         enum vmm_stop st = mon_vrev_run(m, 1, &vx);
         struct vm_info vi;
-        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (mon_focus_info(m, &vi) != 0)
+            break;
         if (st == VMMSTOP_DEBUG) {
             *ex = vx.mx;
             return ex->reason;
@@ -784,10 +785,12 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
                                             vmm_vm_info(m->vmm, m->focus, &vi) == 0
                                         ? vi.base : 0;
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
-                    mon_run_end(m);
+                    mon_run_pause(m);
                     if (!mon_debug_stop(m, m->focus, &bx, *steps,
-                                        counted(m) - cyc0))
+                                        counted(m) - cyc0)) {
+                        mon_run_end(m);
                         return 0;
+                    }
                     mon_run_resume(m);
                     break;
                 }
@@ -818,10 +821,12 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             return 0;
         }
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_run_end(m);
+            mon_run_pause(m);
             if (!mon_debug_stop(m, m->focus, &ex, *steps,
-                                counted(m) - cyc0))
+                                counted(m) - cyc0)) {
+                mon_run_end(m);
                 return 0;
+            }
             mon_run_resume(m);
         }
         if (op == OP_JAL)

@@ -67,6 +67,11 @@ int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt)
     unsigned long long n = strtoull(s, &end, 10);
     if (end != s) {
         /* strtoull takes "-1" as 2^64 - 1: a count is digits only */
+        if (!count && isdigit((unsigned char)*s)) /* print/4x: gdb's x habit */
+            return mon_err(m, "'/%s': a count is for examine (x/%s); this shows one value",
+                           s, s);
+        if (n == 0 && !errno && isdigit((unsigned char)*s)) /* as 'examine ADDR 0' says */
+            return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
         if (!count || errno || n == 0 || !isdigit((unsigned char)*s))
             return mon_err(m, "bad count in '/%s'", s);
         *count = n;

@@ -28,15 +28,17 @@ static bool constant_like(const char *name)
     return true;
 }
 
-/* A constant the assembler defined never names an address.  An image file
- * does not say which symbols are labels, so among those of unknown kind
- * one not written like a constant is preferred. */
+/* A constant the assembler defined never names an address, nor a label
+ * inside .phase (its value is where the code runs, relocated or moved, not
+ * this word: examples/os's processes' labels are not the kernel's).  An
+ * image file does not say which symbols are labels, so among those of
+ * unknown kind one not written like a constant is preferred. */
 const char *mon_label(const struct tgm_image *syms, uint32_t addr)
 {
     const char *best = NULL;
     for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
         const struct tgm_symbol *s = &syms->syms[i];
-        if (s->value != addr || s->kind == TGM_SYM_CONST)
+        if (s->value != addr || s->kind == TGM_SYM_CONST || s->kind == TGM_SYM_PHASED)
             continue;
         if (s->kind == TGM_SYM_LABEL || !constant_like(s->name))
             return s->name;
@@ -105,7 +107,8 @@ int mon_cmd_regs(struct mon *m, int argc, char **argv)
         return 0;
     }
     struct vm_info vi;
-    vmm_vm_info(m->vmm, m->focus, &vi);
+    if (mon_focus_info(m, &vi) != 0)
+        return -1;
     struct machine *real = vmm_machine(m->vmm), *view = vmm_vm_view(m->vmm, m->focus);
     struct psw r = machine_psw(real), v = machine_psw(view);
     mon_out(m, "%-10s %-14s %s (virtual; region %#x..%#x, %s)\n", "", "real machine",
@@ -359,7 +362,8 @@ int mon_cmd_translate(struct mon *m, int argc, char **argv)
     develop_report(m, mon_target_name(m, name, sizeof name), a, p.l, p.b, machine_q(x));
     if (m->focus != MON_FOCUS_BARE) {
         struct vm_info vi;
-        vmm_vm_info(m->vmm, m->focus, &vi);
+        if (mon_focus_info(m, &vi) != 0)
+            return -1;
         develop_report(m, "real machine, through R' (a direct access)", a, vi.real_l, vi.real_b,
                        machine_q(vmm_machine(m->vmm)));
     }
@@ -378,7 +382,9 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
         if (argc < 2 || !strncmp(img->syms[i].name, argv[1], strlen(argv[1]))) {
             mon_out(m, "  0x%05llx  %s%s\n", (unsigned long long)img->syms[i].value,
                     img->syms[i].name,
-                    img->syms[i].kind == TGM_SYM_CONST ? "  (constant)" : "");
+                    img->syms[i].kind == TGM_SYM_CONST    ? "  (constant)"
+                    : img->syms[i].kind == TGM_SYM_PHASED ? "  (phased)"
+                                                          : "");
             shown++;
         }
     if (!shown && argc >= 2) /* say so rather than print nothing */
@@ -388,9 +394,7 @@ int mon_cmd_symbols(struct mon *m, int argc, char **argv)
 
 /* ---- console ---- */
 
-/* Decode the assembler's string escapes in S in place: the length, or -1
- * after saying which escape is bad. */
-static long unescape(struct mon *m, char *s)
+long mon_unescape(struct mon *m, char *s)
 {
     const char *p = s, *end = s + strlen(s);
     char *o = s;
@@ -415,7 +419,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
     if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
         if (argc != 3)
             return mon_err(m, "usage: %s", m->cur->usage);
-        long n = unescape(m, argv[2]);
+        long n = mon_unescape(m, argv[2]);
         if (n < 0)
             return -1;
         int rc = m->focus == MON_FOCUS_BARE
@@ -464,12 +468,10 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
         break;
     case 4: /* b */
         if (v > PSW_B_MASK)
-            return mon_err(m, "%#llx does not fit in 20 bits", (unsigned long long)v);
+            return mon_err(m, "%s does not fit in 20 bits", mon_addr_text(val, v, at, sizeof at));
         p.b = (uint32_t)v;
         break;
-    default: /* psw */
-        if ((v >> PSW_CAUSE_SHIFT) & 0xF)
-            return mon_err(m, "a PSW to load has no cause bits");
+    default: /* psw, as LPSW loads it: the cause bits of an old PSW (E[0]) are ignored */
         machine_set_psw(x, v);
         return 0;
     }

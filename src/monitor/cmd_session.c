@@ -145,36 +145,81 @@ static const char *onerr_name(int e)
     return e == ONERR_STOP ? "stop" : e == ONERR_CONTINUE ? "continue" : "finish";
 }
 
+/* The keys of 'set', in the order 'set' lists them. */
+static const char set_keys[] =
+    "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console "
+    "checkpoint";
+
+#define SET_NKEYS 12 /* the words of set_keys */
+
+/* The line of setting K (an index into set_keys). */
+static void setting(struct mon *m, int k)
+{
+    switch (k) {
+    case 0:
+        mon_out(m, "memory     %u\n", machine_q(m->bare));
+        break;
+    case 1:
+        mon_out(m, "profile    %s\n", machine_profile(m->bare)->name);
+        break;
+    case 2:
+        mon_out(m, "on-error   %s\n", onerr_name(m->on_error));
+        break;
+    case 3:
+        mon_out(m, "limit      %llu%s\n", (unsigned long long)m->limit, m->limit ? "" : " (none)");
+        break;
+    case 4:
+        mon_out(m, "ring       %zu\n", m->ring_size);
+        break;
+    case 5:
+        mon_out(m, "histfile   %s\n",
+                m->histfile ? m->histfile : "(default: $TGM_HISTORY or ~/.tgm_history)");
+        break;
+    case 6:
+        mon_out(m, "cp-memory  %u\n",
+                m->vmm ? machine_q(vmm_machine(m->vmm)) : m->vmm_cfg.q ? m->vmm_cfg.q : TGM_Q_MAX);
+        break;
+    case 7:
+        mon_out(m, "cp-profile %s\n",
+                m->vmm_cfg.profile ? m->vmm_cfg.profile->name : isa_profile_default()->name);
+        break;
+    case 8:
+        mon_out(m, "hybrid     %s\n",
+                (m->vmm ? vmm_hybrid(m->vmm) : m->vmm_cfg.hybrid) ? "on" : "off");
+        break;
+    case 9:
+        mon_out(m, "slice      %llu\n",
+                (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
+                                            : m->vmm_cfg.slice ? m->vmm_cfg.slice
+                                                               : VMM_DEFAULT_SLICE));
+        break;
+    case 10:
+        mon_out(m, "console    %s\n",
+                m->live_console ? "on (shown as the guest writes it)" : "off");
+        break;
+    default:
+        mon_out(m, "checkpoint %llu step%s apart (reverse execution)\n",
+                (unsigned long long)m->rev_every, m->rev_every == 1 ? "" : "s");
+        break;
+    }
+}
+
 static void settings(struct mon *m)
 {
-    mon_out(m, "memory     %u\nprofile    %s\non-error   %s\nlimit      %llu%s\nring       %zu\n",
-            machine_q(m->bare), machine_profile(m->bare)->name, onerr_name(m->on_error),
-            (unsigned long long)m->limit, m->limit ? "" : " (none)", m->ring_size);
-    mon_out(m, "histfile   %s\n", m->histfile ? m->histfile : "(default: $TGM_HISTORY or ~/.tgm_history)");
-    mon_out(m, "cp-memory  %u\ncp-profile %s\nhybrid     %s\nslice      %llu\n",
-            m->vmm ? machine_q(vmm_machine(m->vmm)) : m->vmm_cfg.q ? m->vmm_cfg.q : TGM_Q_MAX,
-            m->vmm_cfg.profile ? m->vmm_cfg.profile->name : isa_profile_default()->name,
-            (m->vmm ? vmm_hybrid(m->vmm) : m->vmm_cfg.hybrid) ? "on" : "off",
-            (unsigned long long)(m->vmm ? vmm_slice(m->vmm)
-                                        : m->vmm_cfg.slice ? m->vmm_cfg.slice : VMM_DEFAULT_SLICE));
-    mon_out(m, "console    %s\n", m->live_console ? "on (shown as the guest writes it)" : "off");
-    mon_out(m, "checkpoint %llu step%s apart (reverse execution)\n",
-            (unsigned long long)m->rev_every, m->rev_every == 1 ? "" : "s");
+    for (int k = 0; k < SET_NKEYS; k++)
+        setting(m, k);
 }
 
 int mon_cmd_set(struct mon *m, int argc, char **argv)
 {
-    static const char keys[] =
-        "memory profile on-error limit ring histfile cp-memory cp-profile hybrid slice console "
-        "checkpoint";
     if (argc == 1) {
         settings(m);
         return 0;
     }
-    int k = mon_keyword(argv[1], keys);
+    int k = mon_keyword(argv[1], set_keys);
     if (k < 0)
         return mon_err(m, "%s setting '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
-                       argv[1], keys);
+                       argv[1], set_keys);
     if (argc != 3)
         return mon_err(m, "usage: set %s VALUE", argv[1]);
     const char *v = argv[2];
@@ -268,8 +313,14 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
 
 int mon_cmd_show(struct mon *m, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc == 2) { /* SIMH's 'show KEY': one setting, as 'set' lists it */
+        int k = mon_keyword(argv[1], set_keys);
+        if (k < 0)
+            return mon_err(m, "%s setting '%s' (one of: %s; 'show' alone shows the session)",
+                           k == -2 ? "ambiguous" : "unknown", argv[1], set_keys);
+        setting(m, k);
+        return 0;
+    }
     char name[64];
     mon_out(m, "focus: %s\n", mon_target_name(m, name, sizeof name));
     mon_out(m, "bare machine: q=%u, profile %s, %u symbols\n", machine_q(m->bare),

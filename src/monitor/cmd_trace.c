@@ -416,7 +416,13 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         return -1;
     if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
-    size_t n = timeline_count(m->timeline, NULL);
-    mon_out(m, "timeline: %zu event%s written to %s\n", n, n == 1 ? "" : "s", argv[1]);
+    size_t dropped, n = timeline_count(m->timeline, &dropped);
+    uint64_t from, to;
+    timeline_span(m->timeline, m->vmm, &from, &to);
+    mon_out(m, "timeline: %zu event%s written to %s", n, n == 1 ? "" : "s", argv[1]);
+    if (dropped) /* the picture stops short of now: say where */
+        mon_out(m, "; %zu later not recorded, the picture ends at cycle %llu", dropped,
+                (unsigned long long)to);
+    mon_out(m, "\n");
     return 0;
 }

@@ -72,6 +72,20 @@ static void print_stats(struct mon *m, const struct vm_info *vi)
     }
 }
 
+/* 'set profile' changes the bare machine's profile only: a session that
+ * set it and not 'set cp-profile' would check, or run VMs, on another
+ * instruction set than the one it meant, and nothing said so.  (A session
+ * that set only cp-profile meant it.) */
+static void profile_note(struct mon *m, const char *what, const char *how)
+{
+    const struct isa_profile *cp =
+        m->vmm_cfg.profile ? m->vmm_cfg.profile : isa_profile_default();
+    const struct isa_profile *bare = machine_profile(m->bare);
+    if (bare != isa_profile_default() && strcmp(bare->name, cp->name) != 0)
+        mon_out(m, "note: %s on profile %s, the control program's, not the bare machine's "
+                   "%s (%s)\n", what, cp->name, bare->name, how);
+}
+
 /* With no VM, say so (for 'vm list' and 'vm stats'), and true. */
 static bool no_vms(struct mon *m)
 {
@@ -134,6 +148,9 @@ static int vm_create(struct mon *m, int argc, char **argv)
                        argv[2], VMM_NAME_MAX);
     uint64_t w;
     char err[256];
+    if (argc == 5 && mon_swapped(m, argv[3], argv[4]))
+        return mon_err(m, "'%s' is not a number of words: the order is 'vm create NAME "
+                          "WORDS [FILE]'", argv[3]);
     if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, VMM_W_MAX, &w) != 0)
         return -1;
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
@@ -143,6 +160,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (argc == 5 && mon_read_program_files(m, argv[4], &img, &files) != 0)
         return -1;
     bool fresh = !m->vmm; /* a refused create must not leave a control program */
+    if (fresh)
+        profile_note(m, "the VMs run", "'set cp-profile' before the first VM chooses it");
     if (mon_vmm_ensure(m) != 0) {
         image_free(&img);
         return -1;
@@ -168,7 +187,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     m->vm_img[id] = img;
     mon_set_program_files(m, id, files);
     struct vm_info vi;
-    vmm_vm_info(m->vmm, id, &vi);
+    if (vmm_vm_info(m->vmm, id, &vi) != 0) /* created just now: cannot fail */
+        return mon_err(m, "VM %d vanished as it was created (a bug)", id);
     m->focus = id;
     mon_out(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected\n", vi.name, id, vi.w,
             vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "", argc == 5 ? argv[4] : "");
@@ -274,14 +294,15 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         vmm_vm_set_limit(m->vmm, id, n);
         break; /* say the state: raised, a VM at its limit runs on */
     }
-    vmm_vm_info(m->vmm, id, &vi);
+    if (vmm_vm_info(m->vmm, id, &vi) != 0) /* stop, resume, limit keep it */
+        return mon_err(m, "%s: no such VM", argv[2]);
     mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));
     return 0;
 }
 
 #define CHECK_MAX VMM_MAX_VMS /* as many as 'tgm check' takes */
 
-#define CHECK_OPTS "mem steps slice profile hybrid with"
+#define CHECK_OPTS "mem steps slice profile hybrid with input"
 
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
@@ -352,6 +373,14 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                 goto out;
             continue;
         }
+        if (k == 6) { /* as 'tgm check --input': the same bytes for every run */
+            long len = mon_unescape(m, argv[++i]);
+            if (len < 0)
+                goto out;
+            o.input = (const uint8_t *)argv[i];
+            o.input_len = (size_t)len;
+            continue;
+        }
         if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, VMM_W_MAX, &v)
                     : mon_count(m, argv[++i], &v)) != 0)
             goto out;
@@ -371,6 +400,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         else
             o.slice = v;
     }
+    if (!(seen & 1u << 3))
+        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     char err[256];
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);

@@ -55,7 +55,9 @@ const struct mon_cmd mon_cmds[] = {
      "run from the current P (see 'go')\n"
      "Inside a breakpoint's command list, 'continue' (or 'go') resumes the run\n"
      "that stopped, with the options it was started with: 'until', 'for' and\n"
-     "'cycles' are refused there.",
+     "'cycles' are refused there.  It ends the list, as in gdb; so do 'step',\n"
+     "'next', 'until', 'finish' and 'stack step', which run once the run that\n"
+     "stopped has ended there, not inside it.",
      G_EXEC, "c", "={until,for,cycles}+s+e", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
@@ -66,7 +68,7 @@ const struct mon_cmd mon_cmds[] = {
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
      "or trap stop, the step limit, the VM's own ('vm limit'), a trap loop and\n"
      "Ctrl-C stop it early, as they stop 'go'.",
-     G_EXEC, "s stepi si", "=-", 0},
+     G_EXEC, "s stepi si", "=-", CMD_RUNS},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
      "A JAL is run, with everything it calls, until the matching JMPI returns\n"
@@ -75,13 +77,13 @@ const struct mon_cmd mon_cmds[] = {
      "watchpoints, trap stops, HALT, the step limit, a VM's own ('vm limit'), a\n"
      "trap loop and Ctrl-C stop it early; a stop says after how many steps and\n"
      "cycles of the command, as 'go' does, a call's included.",
-     G_EXEC, "n nexti ni", "=-", 0},
+     G_EXEC, "n nexti ni", "=-", CMD_RUNS},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
      "Calls made meanwhile (JAL) are run through to their own returns.  A\n"
      "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
      "and cycles of the command, as 'go' does.",
-     G_EXEC, NULL, NULL, 0},
+     G_EXEC, NULL, NULL, CMD_RUNS},
     {"rstep", mon_cmd_rstep, 0, 1, "rstep [N]",
      "step the focused machine back N of its instructions (default 1), exactly\n"
      "The state (E, PSW, timer, console, counters) becomes what it was N steps\n"
@@ -104,7 +106,8 @@ const struct mon_cmd mon_cmds[] = {
      "every VM) as it was.",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
-     "run until P reaches ADDR (a one-shot breakpoint)", G_EXEC, "u", "=s+e", 0},
+     "run until P reaches ADDR (a one-shot breakpoint)",
+     G_EXEC, "u", "=s+e", CMD_RUNS},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
      "stop a VM so the control program no longer runs it\n"
      "A run started at the prompt always ends with the machine stopped; Ctrl-C\n"
@@ -130,7 +133,7 @@ const struct mon_cmd mon_cmds[] = {
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
-     G_INSPECT, "e x", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
+     G_INSPECT, "e x ex", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"
@@ -140,8 +143,9 @@ const struct mon_cmd mon_cmds[] = {
     {"symbols", mon_cmd_symbols, 0, 1, "symbols [PREFIX]",
      "list the symbols of the program loaded into the focused machine\n"
      "Its labels, and its constants (K_ADD = 0) marked '(constant)': both work in\n"
-     "expressions, but only a label names an address.  An image file does not\n"
-     "say which is which, so none is marked.",
+     "expressions, but only a label names an address; a label inside .phase,\n"
+     "marked '(phased)', names where the code runs, not the word it labels.\n"
+     "An image file does not say which is which, so none is marked.",
      G_INSPECT, NULL, "=s", CMD_KEEPS},
     {"print", mon_cmd_print, 1, 1, "print[/F] EXPR",
      "evaluate an expression (see 'help assert') and show it in hex and decimal\n"
@@ -163,19 +167,23 @@ const struct mon_cmd mon_cmds[] = {
      "'console input TEXT' queues TEXT (escapes as in .ascii: \\n \\t \\r \\0\n"
      "\\\\ \\' \\\" \\xHH; any other is refused);\n"
      "'console clear' forgets the output so far (queued input stays).\n"
-     "During 'go' the output is also shown as the guest writes it, and keys typed\n"
-     "at the terminal are queued as its input ('set console off' to stop that).",
+     "During 'go' the output is also shown as the guest writes it ('set console\n"
+     "off' stops that), and keys typed at the terminal are queued as its input\n"
+     "(with the console off too).",
      G_INSPECT, NULL, "={input,clear}", CMD_KEEPS /* without input or clear */},
-    {"show", mon_cmd_show, 0, 0, "show",
-     "show the session: machines, focus, settings, breakpoints",
-     G_INSPECT, NULL, NULL, CMD_KEEPS},
+    {"show", mon_cmd_show, 0, 1, "show [KEY]",
+     "show the session: machines, focus, settings, breakpoints\n"
+     "'show KEY' shows one of the settings 'set' lists (show profile).",
+     G_INSPECT, NULL, "={memory,profile,on-error,limit,ring,histfile,cp-memory,cp-profile,"
+     "hybrid,slice,console,checkpoint}", CMD_KEEPS},
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
-     "REG is P, M (user|sup), I, l, b, or psw (the whole word), also written\n"
-     "$P, $b...; it names the field even where a label has that name (write\n"
-     "b+0 for the label's word).  Memory flags as for 'examine'.  Several\n"
-     "values fill consecutive words.",
+     "REG is P, M (user|sup), I, l, b, or psw (the whole word, loaded as LPSW\n"
+     "loads it: cause bits ignored, so 'deposit psw E[0]' goes back to where the\n"
+     "last trap left), also written $P, $b...; it names the field even where a\n"
+     "label has that name (write b+0 for the label's word).  Memory flags as for\n"
+     "'examine'.  Several values fill consecutive words.",
      G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s+e", 0},
     {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
      "assemble one instruction (or data expression) into E[ADDR]\n"
@@ -224,8 +232,10 @@ const struct mon_cmd mon_cmds[] = {
      "included, so a cap smaller than the note shows nothing.  FILE appears,\n"
      "complete, when 'trace off' ends it.  'to screen' (or 'screen') is the\n"
      "screen again: a file of that name is 'to ./screen'.  Without arguments,\n"
-     "shows what is traced.",
-     G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen}+f", 0},
+     "shows what is traced.  An instruction's line: the cycle count after it,\n"
+     "the PSW it ran under ('real': the real machine's), the instruction and\n"
+     "'-> trap CAUSE' if it trapped.",
+     G_TRACE, NULL, "={insns,traps,cp,all,off,to,max,screen} >to:{screen}+f >max:-", 0},
     {"timeline", mon_cmd_timeline, 0, 1, "timeline [on|off|FILE.json|FILE.svg]",
      "record the control program's events and write them as a picture\n"
      "'timeline on' records every dispatcher event from now; 'timeline F.json'\n"
@@ -237,7 +247,10 @@ const struct mon_cmd mon_cmds[] = {
      "undone, 'reset all' all of them.  The same as 'tgm run --vmm --timeline'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
-     "show the last N instructions executed (default 20; 'set ring' sizes it)",
+     "show the last N instructions executed (default 20; 'set ring' sizes it)\n"
+     "One line each, as 'trace insns' writes them: the cycle count after the\n"
+     "instruction (not its step number), the PSW it ran under, the instruction\n"
+     "and '-> trap CAUSE' if it trapped.",
      G_TRACE, NULL, NULL, 0},
 
     /* no top count: each subcommand gives its own usage */
@@ -262,15 +275,17 @@ const struct mon_cmd mon_cmds[] = {
      "destroy:v stats:v limit:v",
      CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
-     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [with FILE...]",
+     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "'input TEXT' is console input for every run, as 'tgm check --input'\n"
+     "(escapes as in 'console input').\n"
      "Without the options: the session's cp-profile, hybrid and slice (see\n"
      "'set'), guests of 65536 words and 100000000 steps, as 'tgm check'.\n"
      "It runs on machines of its own: the session's are left as they were.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,with} >profile:p", 0},
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,with} >profile:p >input:-", 0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"
@@ -293,7 +308,7 @@ const struct mon_cmd mon_cmds[] = {
      "steps), a trap loop, breakpoints, watchpoints and trap stops stop it, as\n"
      "they stop 'go', and are reported as there (the counts the real\n"
      "machine's).",
-     G_VM, NULL, "={step}", 0},
+     G_VM, NULL, "={step}", CMD_RUNS /* 'stack step'; 'stack' alone only looks */},
 
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
      "snapshot the whole system to FILE\n"
@@ -359,8 +374,10 @@ const struct mon_cmd mon_cmds[] = {
      "memory profile:p on-error:{stop,continue,finish} limit ring histfile:f "
      "cp-memory cp-profile:p hybrid:{on,off} slice console:{on,off} checkpoint",
      0},
-    {"help", mon_cmd_help, 0, 1, "help [COMMAND]",
-     "list the commands, or describe one", G_SCRIPT, "h ?", "=C", 0},
+    {"help", mon_cmd_help, 0, -1, "help [COMMAND]",
+     "list the commands, or describe one\n"
+     "'help vm create' and 'help x/4i' are 'help vm' and 'help x'.",
+     G_SCRIPT, "h ?", "=C", 0},
     {"exit", mon_cmd_exit, 0, 1, "exit [N]",
      "leave the monitor with status N (default: 0, or 1 after a failure)\n"
      "A session that ends otherwise exits 0; 1 if a command or an assert\n"
@@ -551,9 +568,12 @@ int mon_cmd_help(struct mon *m, int argc, char **argv)
         help_markdown(m);
         return 0;
     }
-    if (argc == 2) {
-        char why[256];
-        const struct mon_cmd *c = mon_cmd_find(argv[1], why, sizeof why);
+    if (argc >= 2) {
+        /* 'help vm create' and 'help x/4i' as typed: the command's help,
+         * which covers its subcommands and formats */
+        char why[256], word[64];
+        snprintf(word, sizeof word, "%.*s", (int)(strcspn(argv[1] + 1, "/") + 1), argv[1]);
+        const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
         if (!c)
             return mon_err(m, "%s", why);
         mon_out(m, "usage: %s\n", c->usage);

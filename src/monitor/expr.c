@@ -130,7 +130,7 @@ static uint64_t name_value(struct ev *e, const char *n)
     struct machine *x = mon_target(e->m);
     struct psw p = machine_psw(x);
     struct machine_counters c = machine_get_counters(x);
-    if (!strcmp(n, "P") || !strcmp(n, "."))
+    if (!strcmp(n, "P") || !strcmp(n, ".") || !strcmp(n, "pc")) /* pc: gdb's $pc */
         return p.p;
     if (!strcmp(n, "M"))
         return p.sup;
@@ -199,6 +199,16 @@ static uint64_t number(struct ev *e)
     return v;
 }
 
+/* A closing CH that is not where E stands: at the end of the line, or
+ * before what is there instead. */
+static uint64_t missing(struct ev *e, char ch)
+{
+    skip(e);
+    if (!*e->p)
+        return fail(e, "missing '%c' at the end", ch);
+    return fail(e, "missing '%c' near '%s'", ch, e->p);
+}
+
 /* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) after its '(': the
  * assembler's functions, from the machine's one table of them. */
 static uint64_t call(struct ev *e, const struct isa_wordfn *fn)
@@ -214,7 +224,7 @@ static uint64_t call(struct ev *e, const struct isa_wordfn *fn)
             if (accept(e, ")"))
                 break;
             if (!accept(e, ","))
-                return fail(e, "missing ')' near '%s'", e->p);
+                return missing(e, ')');
         }
     char why[128];
     if (!e->bad && isa_wordfn_apply(fn, arg, n, &w, why, sizeof why) >= 0)
@@ -229,7 +239,7 @@ static uint64_t primary(struct ev *e)
     if (accept(e, "(")) {
         uint64_t v = expr(e);
         if (!accept(e, ")"))
-            return fail(e, "missing ')' near '%s'", e->p);
+            return missing(e, ')');
         return v;
     }
     if (isdigit((unsigned char)*p))
@@ -269,9 +279,13 @@ static uint64_t primary(struct ev *e)
         if ((!strcmp(bn, "E") || !strcmp(bn, "V")) && accept(e, "[")) {
             uint64_t a = expr(e);
             if (!accept(e, "]"))
-                return fail(e, "missing ']' near '%s'", e->p);
+                return missing(e, ']');
             return e->bad ? 0 : memory(e, bn[0] == 'V', a);
         }
+        const struct tgm_image *img = mon_symbols(e->m);
+        if ((!strcmp(bn, "E") || !strcmp(bn, "V")) && *e->p == '(' &&
+            !(img && image_symbol(img, name))) /* E(i): a habit of other tools */
+            return fail(e, "%s takes brackets: %s[ADDR]", bn, bn);
         return name_value(e, name);
     }
     if (!*p)
@@ -481,6 +495,14 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
         return -1; /* not mon_err's -1: the analyzer does not follow variadic calls */
     }
     return 0;
+}
+
+bool mon_swapped(struct mon *m, const char *num, const char *other)
+{
+    uint64_t v;
+    char err[256];
+    return mon_eval(m, num, &v, err, sizeof err) != 0 &&
+           mon_eval(m, other, &v, err, sizeof err) == 0;
 }
 
 /* V as the user wrote S: signed when S begins with '-', so that -5 is not

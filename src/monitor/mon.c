@@ -72,6 +72,7 @@ void mon_destroy(struct mon *m)
     mon_rev_free(m);
     timeline_free(m->timeline);
     mon_bp_free_all(m);
+    free(m->pending);
     free(m->ring);
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)
@@ -100,6 +101,8 @@ int mon_output_errno(const struct mon *m) { return m->out_errno; }
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    if (m->in_run) /* as mon_out: after the guest's line, not inside it */
+        mon_console_settle(m);
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
     else if (m->src_name)
@@ -171,6 +174,19 @@ const char *mon_target_name(const struct mon *m, char *buf, size_t len)
     else
         snprintf(buf, len, "%s", vi.name);
     return buf;
+}
+
+int mon_focus_info(struct mon *m, struct vm_info *vi)
+{
+    int id = m->focus;
+    if (m->vmm && vmm_vm_info(m->vmm, id, vi) == 0)
+        return 0;
+    /* only the library (vmm_vm_destroy behind the session's back) removes
+     * a VM without 'vm destroy': forget it as that would */
+    mon_vm_forget(m, id);
+    mon_debug_apply(m);
+    return mon_err(m, "VM %d no longer exists; the bare machine is selected ('vm list' "
+                   "shows the VMs)", id);
 }
 
 int mon_vm_lookup(struct mon *m, const char *s)
@@ -357,7 +373,7 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
 #define MON_MAXARGS 64
 
 /* Execute one command (no ';' outside quotes). */
-static int exec_one(struct mon *m, const char *text)
+static int exec_cmd(struct mon *m, const char *text)
 {
     while (*text == ' ' || *text == '\t')
         text++;
@@ -400,6 +416,16 @@ static int exec_one(struct mon *m, const char *text)
         return mon_err(m, "out of memory");
     argv[0] = (char *)c->name;
     m->cur = c;
+    /* a run in a breakpoint's commands would nest in the run that stopped
+     * there (and one that hits the same breakpoint, without end): as in
+     * gdb, it ends the list, and runs once that run has stopped */
+    if (m->in_bp_cmds && (c->flags & CMD_RUNS) && (c->fn != mon_cmd_stack || *rest)) {
+        free(buf);
+        free(m->pending);
+        m->pending = strdup(text);
+        m->cur = NULL;
+        return m->pending ? 0 : mon_err(m, "out of memory");
+    }
     if (!(c->flags & CMD_KEEPS))
         m->bp_cmds_kept = false;
     if (c->flags & CMD_RAW) {
@@ -427,8 +453,11 @@ static int exec_one(struct mon *m, const char *text)
     bool top = !m->in_bp_cmds; /* not a command of a breakpoint's commands */
     if (top)
         m->bp_cmds_failed = false;
+    struct vm_info vi;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         rc = mon_err(m, "usage: %s", c->usage);
+    else if (m->focus != MON_FOCUS_BARE && mon_focus_info(m, &vi) != 0)
+        rc = -1; /* no command acts on a VM that is gone */
     else
         rc = c->fn(m, argc, argv);
     if (top && m->bp_cmds_failed) { /* they said why; the command that ran them fails */
@@ -444,6 +473,48 @@ static int exec_one(struct mon *m, const char *text)
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;
+}
+
+/* The real machine the focused machine's runs count their steps on. */
+static uint64_t real_steps(struct mon *m)
+{
+    return machine_steps(m->focus == MON_FOCUS_BARE || !m->vmm ? m->bare : vmm_machine(m->vmm));
+}
+
+/* Execute one command, then the run commands that breakpoints' lists left
+ * for after its stop, one after another: a list that runs into its own
+ * breakpoint again loops, as in gdb, but never recursively, and in a script
+ * no further than the step limit allows the whole chain (Ctrl-C stops it
+ * at the terminal). */
+static int exec_one(struct mon *m, const char *text)
+{
+    if (m->in_bp_cmds || m->chaining)
+        return exec_cmd(m, text);
+    uint64_t s0 = real_steps(m);
+    int rc = exec_cmd(m, text);
+    m->chaining = true;
+    while (m->pending) {
+        char *next = m->pending;
+        m->pending = NULL;
+        uint64_t spent = real_steps(m) - s0;
+        if (rc != 0 || m->finished || terminating || mon_stop_requested()) {
+            /* the run failed or is to end: what its list asked is not done */
+        } else if (m->limit && spent >= m->limit) {
+            mon_out(m, "step limit (%llu) reached by this command and its breakpoints' "
+                    "commands: '%s' is not run\n", (unsigned long long)m->limit, next);
+        } else {
+            rc = exec_cmd(m, next);
+        }
+        free(next);
+    }
+    m->chaining = false;
+    return rc;
+}
+
+/* A breakpoint's list has ended: with 'continue', or a run left pending. */
+static bool list_ended(const struct mon *m)
+{
+    return m->in_bp_cmds && (m->resume || m->pending);
 }
 
 int mon_exec_line(struct mon *m, const char *line)
@@ -477,7 +548,7 @@ int mon_exec_line(struct mon *m, const char *line)
             if (m->on_error == ONERR_STOP || m->interactive)
                 break;
         }
-        if (!*s || comment || m->finished || terminating || (m->resume && m->in_bp_cmds))
+        if (!*s || comment || m->finished || terminating || list_ended(m))
             break;
         start = s + 1;
     }
@@ -497,8 +568,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
     bool pushed = from && m->nscripts <= MON_MAX_DEPTH;
     if (pushed)
         m->scripts[m->nscripts++] = from;
-    /* a breakpoint's 'continue' ends its commands, in a script they 'do' too */
-    while (!m->finished && !terminating && !(m->in_bp_cmds && m->resume) &&
+    /* a breakpoint's 'continue' (or a run left pending) ends its commands, in a
+     * script they 'do' too */
+    while (!m->finished && !terminating && !list_ended(m) &&
            (line = r->next(r)) != NULL) {
         char *text = r->script ? mon_substitute(r, line) : NULL;
         m->src_name = r->name;
@@ -610,15 +682,26 @@ static void on_terminate(int sig)
     on_sigint(sig); /* the run stops; the prompt wakes */
 }
 
+/* Put HANDLER on SIG (no SA_RESTART: a blocked read returns), the old
+ * action in OLD, unless SIG is ignored: a signal ignored when tgm started
+ * (nohup's SIGHUP, a background job's SIGINT) stays ignored, as in a shell. */
+static void catch_signal(int sig, void (*handler)(int), struct sigaction *old)
+{
+    if (sigaction(sig, NULL, old) != 0 || old->sa_handler == SIG_IGN)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 void mon_catch_termination(void)
 {
     static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_terminate; /* no SA_RESTART: a blocked read returns */
-    sigemptyset(&sa.sa_mask);
+    struct sigaction old;
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaction(sigs[i], &sa, NULL);
+        catch_signal(sigs[i], on_terminate, &old);
 }
 
 /* Ctrl-Z: give the terminal back as it was before the monitor touched it,
@@ -671,20 +754,13 @@ int mon_run_interactive(struct mon *m)
         fprintf(m->err, "warning: line editing is unavailable; reading plain lines\n");
         return mon_run_stream(m, stdin, NULL);
     }
-    /* No SA_RESTART: a read at the prompt returns, and a run stops. */
-    struct sigaction sa, old;
+    /* A read at the prompt returns, and a run stops. */
+    struct sigaction old, old_tstp;
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
         wake[0] = wake[1] = -1;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
-    struct sigaction tstp, old_tstp;
-    memset(&tstp, 0, sizeof tstp);
-    tstp.sa_handler = on_sigtstp;
-    sigemptyset(&tstp.sa_mask);
+    catch_signal(SIGINT, on_sigint, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
-    sigaction(SIGTSTP, &tstp, &old_tstp);
+    catch_signal(SIGTSTP, on_sigtstp, &old_tstp);
     m->interactive = true;
     m->limit = 0;
     setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */

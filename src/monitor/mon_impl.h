@@ -44,6 +44,9 @@ enum {
      * resumes): a list of only these leaves the reverse history going ('vm'
      * and 'console' clear bp_cmds_kept for their subcommands that change) */
     CMD_KEEPS = 2,
+    /* runs the machine: in a breakpoint's commands it ends the list and
+     * runs once the run that stopped there has ended (gdb's rule) */
+    CMD_RUNS = 4,
 };
 
 struct mon_cmd {
@@ -175,6 +178,8 @@ struct mon {
     bool in_bp_cmds, resume;
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
+    char *pending;        /* a CMD_RUNS command of the list, run after the stop */
+    bool chaining;        /* the pending commands are being run, one after another */
 
     void *edit;           /* libedit state while interactive (reader.c) */
 
@@ -254,6 +259,9 @@ bool mon_is_symbol(const struct mon *m, const char *word);
 const char *mon_target_name(const struct mon *m, char *buf, size_t len);
 /* The VM named or numbered by S, or -1 with an error printed. */
 int mon_vm_lookup(struct mon *m, const char *s);
+/* The selected VM's information (the focus is a VM's); -1 with an error
+ * printed if the VM is gone, the focus then on the bare machine. */
+int mon_focus_info(struct mon *m, struct vm_info *vi);
 /* Load FILE (image or assembly source) into IMG; -1 with error printed. */
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
 /* The same, with the files read (PATH, and a source's .include files;
@@ -297,6 +305,12 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* Decode the assembler's string escapes in S in place: the length, or -1
+ * after saying which escape is bad ('console input', 'check ... input'). */
+long mon_unescape(struct mon *m, char *s);
+/* Were two arguments given in the wrong order: NUM, where a number goes, no
+ * expression, and OTHER (a file name, say) one?  'nest hello.s 2'. */
+bool mon_swapped(struct mon *m, const char *num, const char *other);
 /* An argument in LO..HI, else "PRE V POST is out of range (LO..HI)" with V
  * as written (-5 as -5). */
 int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
@@ -348,6 +362,11 @@ void mon_run_begin(struct mon *m);
  * stay the command's, so that its stop names every VM that ran in it. */
 void mon_run_resume(struct mon *m);
 void mon_run_poll(struct mon *m);
+/* At a breakpoint, watchpoint or trap stop that its condition or ignore
+ * count may yet pass: show the guest's output so far but leave its line
+ * open; the monitor's first message ends it (mon_out), so hits that pass
+ * in silence do not break the guest's lines. */
+void mon_run_pause(struct mon *m);
 void mon_run_end(struct mon *m);
 /* After the stop is reported: how many typed bytes went to the guest. */
 void mon_run_typed_note(struct mon *m);
@@ -358,10 +377,6 @@ void mon_console_live(struct mon *m);
 void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
-/* Is X caught in a trap loop: does each step take a trap (*CAUSE) that
- * loads the PSW it trapped from, with no timer to break it?  Probed on a
- * copy of X, which is left alone. */
-bool mon_trap_loop(struct machine *x, unsigned *cause);
 
 /* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
 

@@ -1,8 +1,8 @@
 /* run_io.c: what the monitor does around a run of the machine of section 2
  * or of the control program of sections 4-6: guest console output shown as
- * it appears, keys typed during the run sent to the guest's console input,
- * and the detection of a trap loop (a machine whose every step traps back
- * to the same PSW, which Hercules reports as a disabled wait).
+ * it appears and keys typed during the run sent to the guest's console
+ * input.  (The trap loop a run stops at, a disabled wait, is the machine
+ * library's machine_trap_loop.)
  *
  * All of it happens between the run's chunks, never inside the CPU.
  */
@@ -49,6 +49,10 @@ static void console_flush(struct mon *m, int slot, bool prefix)
             snprintf(name, sizeof name, "%s| ", vi.name);
     }
     for (size_t i = m->con_seen[slot]; i < len; i++) {
+        if (m->con_midline && name[0] && m->con_last != slot) { /* another VM's line */
+            fputc('\n', m->out);
+            m->con_midline = false;
+        }
         if (!m->con_midline && name[0])
             fputs(name, m->out);
         fputc(o[i], m->out);
@@ -66,18 +70,6 @@ void mon_console_live(struct mon *m)
     if (m->focus == MON_FOCUS_BARE || !m->vmm) {
         console_flush(m, 0, false);
     } else {
-        /* a line begun by one VM ends before another VM's output */
-        if (m->con_midline && several)
-            for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
-                struct machine *x = vmm_vm_view(m->vmm, id);
-                size_t len;
-                machine_console_output(x, &len);
-                if (id + 1 != m->con_last && len > m->con_seen[id + 1]) {
-                    fputc('\n', m->out);
-                    m->con_midline = false;
-                    break;
-                }
-            }
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             console_flush(m, id + 1, several);
     }
@@ -128,8 +120,10 @@ static void run_mark(struct mon *m, bool steps)
         if (steps)
             m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
     }
-    m->con_midline = false;
-    m->con_last = -1;
+    if (steps || !m->in_run) { /* after mon_run_pause the guest's line goes on */
+        m->con_midline = false;
+        m->con_last = -1;
+    }
     m->in_run = true;
     /* While the guest runs, keys go to it: no echo, no line buffering.
      * ISIG stays, so Ctrl-C still stops the run. */
@@ -163,6 +157,12 @@ void mon_console_settle(struct mon *m)
     }
 }
 
+void mon_run_pause(struct mon *m)
+{
+    typed_poll(m);
+    mon_console_live(m);
+}
+
 void mon_run_end(struct mon *m)
 {
     typed_poll(m);
@@ -188,52 +188,4 @@ bool mon_vm_ran(const struct mon *m, int id)
 {
     struct machine *x = m->vmm ? vmm_vm_view(m->vmm, id) : NULL;
     return x && machine_get_counters(x).steps != m->run_steps0[id + 1];
-}
-
-/* ---- trap loops ---- */
-
-bool mon_trap_loop(struct machine *x, unsigned *cause)
-{
-    struct machine_timer t = machine_get_timer(x);
-    if (t.armed || t.pending) /* a timer trap may still break the loop */
-        return false;
-    /* In a trap loop every step ends by loading E[1], so the PSW is E[1]'s
-     * at every boundary; anything else is not one, and needs no copy. */
-    uint64_t e1;
-    if (machine_read_phys(x, 1, &e1) != 0 ||
-        machine_get_psw(x) != (e1 & ~((uint64_t)0xF << PSW_CAUSE_SHIFT)))
-        return false;
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    if (machine_state_save(x, true, &buf, &len) != 0)
-        return false;
-    struct machine_config cfg = {.q = machine_q(x), .profile = machine_profile(x),
-                                 .hostcalls = machine_hostcalls(x)};
-    struct machine *c = machine_create(&cfg);
-    char err[128];
-    bool loop = false;
-    /* Two steps on a copy: if both trap and the second leaves E, M, P and R
-     * exactly as the first did, every later step repeats it. */
-    if (c && machine_state_load(c, buf, len, err, sizeof err) == 0) {
-        uint64_t psw[2], digest[2];
-        unsigned trapped[2] = {TRAP_NCAUSES, TRAP_NCAUSES};
-        loop = true;
-        for (int k = 0; k < 2 && loop; k++) {
-            struct machine_counters c0 = machine_get_counters(c);
-            struct machine_exit ex;
-            loop = machine_step(c, &ex) == EXIT_BUDGET;
-            struct machine_counters c1 = machine_get_counters(c);
-            for (unsigned i = 1; i < TRAP_NCAUSES; i++)
-                if (c1.traps[i] != c0.traps[i])
-                    trapped[k] = i;
-            loop = loop && trapped[k] < TRAP_NCAUSES;
-            psw[k] = machine_get_psw(c);
-            digest[k] = machine_digest(c);
-        }
-        loop = loop && psw[0] == psw[1] && digest[0] == digest[1];
-        *cause = trapped[1];
-    }
-    machine_destroy(c);
-    free(buf);
-    return loop;
 }

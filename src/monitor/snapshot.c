@@ -22,9 +22,9 @@
 #include "mon_impl.h"
 #include "tgm/bytes.h"
 
-#define SNAP_MAGIC "TGMSNAP"
-/* 2: breakpoints keep their conditions; 3: symbols their kinds; 4: a stack
- * its layout; 1 is read too */
+#define SNAP_MAGIC TGM_SNAPSHOT_MAGIC
+/* 2: breakpoints keep their conditions; 3: symbols their kinds (a label
+ * inside .phase one of them); 4: a stack its layout; 1 is read too */
 #define SNAP_VERSION 4u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
@@ -175,7 +175,7 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
         img->syms[i].value = v;
         img->nsyms = (uint32_t)i + 1;
         uint64_t kind = version > 2 ? bytes_get_le(r, 1) : TGM_SYM_UNKNOWN;
-        if (kind > TGM_SYM_CONST)
+        if (kind > TGM_SYM_PHASED)
             return -1;
         img->syms[i].kind = (uint8_t)kind;
     }
@@ -378,7 +378,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     /* the magic or its start, then the end, is a snapshot cut short: a
      * version read past the end said "unsupported snapshot version 0" */
     if (!len || memcmp(buf, SNAP_MAGIC "", len < 8 ? len : 8)) {
-        tgm_err(err, errlen, "%s: not a tgm snapshot", path);
+        tgm_err(err, errlen, "%s: not a tgm snapshot%s", path,
+                image_has_magic(buf, len) ? " but a guest image ('load' reads it)" : "");
         goto out;
     }
     if (r.bad) {

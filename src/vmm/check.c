@@ -16,6 +16,19 @@
 /* Steps between two looks at check_opts.stop. */
 #define CHECK_CHUNK ((uint64_t)1 << 20)
 
+/* After the verdict DIFF that the bare machine did not halt: if it spins in
+ * a trap loop (no trap handler, say), no step limit would have helped. */
+static void trap_loop_note(const struct machine *bare, bool halted, char *diff, size_t len)
+{
+    static const char not_halted[] = "the bare machine did not halt";
+    unsigned cause;
+    size_t n = strlen(diff);
+    if (!halted && !strncmp(diff, not_halted, sizeof not_halted - 1) && n < len &&
+        machine_trap_loop(bare, &cause))
+        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes a %s trap and "
+                 "E[1] loads the same PSW: a disabled wait)", trap_cause_name(cause));
+}
+
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
                                 uint32_t w, uint64_t steps, bool *halted, char *err,
                                 size_t errlen)
@@ -144,16 +157,24 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
     machine_destroy(fs);
 }
 
-/* One verdict: both halted and nothing differs. */
-static bool verdict(bool bare_halted, const char *lost, const struct vm *vm, char *diff,
-                    size_t len)
+/* One verdict: both halted and nothing differs.  A run that did not halt
+ * names the limit it ran into, as 'tgm check --nest' does. */
+static bool verdict(bool bare_halted, const char *lost, const struct vm *vm, uint64_t steps,
+                    char *diff, size_t len)
 {
+    const char *s = steps == 1 ? "" : "s";
     if (lost[0]) {
         snprintf(diff, len, "%s", lost);
         return false;
     }
     if (!bare_halted) {
-        snprintf(diff, len, "the bare machine did not halt within the step limit");
+        snprintf(diff, len, "the bare machine did not halt within %llu step%s",
+                 (unsigned long long)steps, s);
+        return false;
+    }
+    if (vm->state == VM_LIMIT) {
+        snprintf(diff, len, "the VM did not halt within %llu step%s", (unsigned long long)steps,
+                 s);
         return false;
     }
     if (vm->state != VM_HALTED) {
@@ -191,10 +212,11 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
         }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
-        r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], r->alone_diff,
+        r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], steps, r->alone_diff,
                                 sizeof r->alone_diff);
         r->stats = one->vms[0].stats;
         r->alone_done = true;
+        trap_loop_note(bare[i], r->bare_halted, r->alone_diff, sizeof r->alone_diff);
         vmm_destroy(one);
     }
     if (n > 1) {
@@ -206,9 +228,10 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             struct check_result *r = &results[i];
             vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
             r->together_halted = all->vms[i].state == VM_HALTED;
-            r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], r->together_diff,
+            r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], steps, r->together_diff,
                                      sizeof r->together_diff);
             r->together_done = true;
+            trap_loop_note(bare[i], r->bare_halted, r->together_diff, sizeof r->together_diff);
         }
     }
     rc = 0;

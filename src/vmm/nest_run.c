@@ -93,7 +93,10 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
         }
         r->m = vmm_vm_view(r->vmm, r->vm);
         struct vm_info info = {0};
-        vmm_vm_info(r->vmm, r->vm, &info);
+        if (vmm_vm_info(r->vmm, r->vm, &info) != 0) { /* created just now: cannot fail */
+            image_free(&stack);
+            return fail(r, err, errlen, "the stack's VM vanished as it was created");
+        }
         watch += info.base;
     } else {
         struct machine_config mc = {.q = q};

@@ -10,27 +10,32 @@
  * the control program's.  Each event is also a tick on the VM's track,
  * named by the trap's cause and the disposition the CP gave it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tgm/bytes.h"
 #include "tgm/timeline.h"
 
+/* 24 bytes: a trap storm records a million of them */
 struct tl_event {
     uint64_t t;      /* real cycles when the CP reported it */
     uint64_t direct; /* the VM's direct cycles just before it */
     uint32_t p;
-    int16_t vm;      /* its track (tl_lane) */
-    uint8_t cause, disp, reflected;
-    bool trapped;    /* a real trap brought it (a CP entry), not a step
-                        limit, a hybrid stretch or a delivery alone */
+    uint8_t vm;      /* its track (tl_lane) */
+    uint8_t cause, disp;
+    uint8_t reflected : 4;
+    uint8_t trapped : 1; /* a real trap brought it (a CP entry), not a step
+                            limit, a hybrid stretch or a delivery alone */
 };
 
 /* A track per VM: track k < VMM_MAX_VMS is VM id k's; a VM made in an id
  * that another VM had while recording ('vm destroy', 'vm create') gets a
  * track of its own after those, so neither is shown as the other. */
 #define TL_TRACKS (4 * VMM_MAX_VMS)
+_Static_assert(TL_TRACKS <= 256 && TRAP_NCAUSES <= 16, "a track and a cause fit tl_event");
 
 struct tl_track {
     bool seen;
@@ -42,6 +47,11 @@ struct tl_track {
 struct tgm_timeline {
     struct tl_event *ev;
     size_t n, cap, dropped;
+    uint64_t t0;              /* real cycles when recording began */
+    bool full;                /* TIMELINE_MAX_EVENTS kept, and one more came: */
+    struct tl_event over;     /* that one, where the picture ends */
+    size_t dropped_full;      /* dropped before it */
+    uint64_t gc0[VMM_MAX_VMS]; /* guest cycles of the VMs there when it began */
     uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
     uint64_t en[VMM_MAX_VMS]; /* and its CP entries */
     int nvm;                  /* highest VM id seen + 1 */
@@ -88,6 +98,7 @@ size_t timeline_count(const struct tgm_timeline *t, size_t *dropped)
 void timeline_begin(struct tgm_timeline *t, struct vmm *v)
 {
     struct vm_info vi;
+    t->t0 = v ? machine_get_counters(vmm_machine(v)).cycles : 0;
     for (int id = v ? vmm_vm_next(v, -1) : -1; id >= 0; id = vmm_vm_next(v, id))
         if (vmm_vm_info(v, id, &vi) == 0) { /* the track stays unseen: no event yet */
             struct tl_track *tr = &t->tr[id];
@@ -95,6 +106,8 @@ void timeline_begin(struct tgm_timeline *t, struct vmm *v)
             tr->base = vi.base;
             tr->w = vi.w;
             t->en[id] = vi.stats.entries;
+            /* its first stretch here is what it runs from now */
+            t->gc[id] = t->gc0[id] = vi.stats.guest_cycles;
         }
 }
 
@@ -121,7 +134,7 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
          * if it is the VM there then; one made since had none */
         if (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
             vi.stats.entries < t->en[e->vm])
-            t->en[e->vm] = 0;
+            t->en[e->vm] = t->gc[e->vm] = t->gc0[e->vm] = 0;
         /* (the statistics count E already) */
         *tr = (struct tl_track){true, "", vi.base, vi.w, vm_events(&vi.stats) - 1};
     }
@@ -130,6 +143,17 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
     bool trapped = vi.stats.entries != t->en[e->vm];
     t->gc[e->vm] = vi.stats.guest_cycles;
     t->en[e->vm] = vi.stats.entries;
+    struct tl_event ev = {machine_get_counters(vmm_machine(v)).cycles, direct, e->p,
+                          (uint8_t)k, e->cause, (uint8_t)e->disp, e->reflected & 15, trapped};
+    if (t->n == TIMELINE_MAX_EVENTS) {
+        if (!t->full) { /* the picture stops where this one's stretch begins */
+            t->full = true;
+            t->over = ev;
+            t->dropped_full = t->dropped;
+        }
+        t->dropped++;
+        return;
+    }
     if (t->n == t->cap) {
         size_t nc = t->cap ? 2 * t->cap : 1024;
         if (nc > TIMELINE_MAX_EVENTS) /* the last doubling stops at the limit */
@@ -142,9 +166,7 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->ev = ne;
         t->cap = nc;
     }
-    t->ev[t->n++] = (struct tl_event){machine_get_counters(vmm_machine(v)).cycles, direct,
-                                      e->p, (int16_t)k, e->cause, (uint8_t)e->disp,
-                                      e->reflected, trapped};
+    t->ev[t->n++] = ev;
     if (e->vm + 1 > t->nvm)
         t->nvm = e->vm + 1;
 }
@@ -177,6 +199,11 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     size_t n = 0;
     while (n < t->n && t->ev[n].t <= now && seen[t->ev[n].vm] < keep[t->ev[n].vm])
         seen[t->ev[n++].vm]++;
+    /* the events dropped at the cap came after every one kept */
+    if (t->full && (n < t->n || now < t->over.t)) {
+        t->full = false;
+        t->dropped = t->dropped_full;
+    }
     t->n = n;
     /* a track's guest cycles at its last event are the sum of its directs */
     bool used[TL_TRACKS] = {false};
@@ -199,29 +226,71 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
             t->tr[id].seen = false;
         if (used[id] || used[k])
             t->nvm = id + 1;
-        t->gc[id] = gc[k];
+        t->gc[id] = gc[k] + (k == id ? t->gc0[id] : 0);
         /* every entry is an event: the entries now are those at the last */
         t->en[id] = vmm_vm_info(v, id, &vi) == 0 ? vi.stats.entries : 0;
     }
+    if (now < t->t0) { /* back before it began: as if begun here */
+        memset(t->gc0, 0, sizeof t->gc0);
+        timeline_begin(t, v);
+    }
 }
 
-/* The stretches: event i's VM ran directly in [start[i], end[i]), the CP
- * then had the processor until start[i + 1]. */
-static void stretches(const struct tgm_timeline *t, uint64_t *start, uint64_t *end)
+/* Event E's stretch after PREV, where the last one ended: its VM ran
+ * directly in [*START, *END). */
+static void stretch(const struct tl_event *e, uint64_t prev, uint64_t *start, uint64_t *end)
 {
-    uint64_t prev = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct tl_event *e = &t->ev[i];
-        /* the trap sequence and the HCALL that brought the event are the CP's */
-        uint64_t cp = e->trapped ? TGM_TRAP_CYCLES + CYC_HCALL : 0;
-        uint64_t stop = e->t >= cp ? e->t - cp : 0;
-        if (stop < prev)
-            stop = prev;
-        uint64_t s = stop >= e->direct ? stop - e->direct : 0;
-        start[i] = s < prev ? prev : s;
-        end[i] = stop;
-        prev = stop;
-    }
+    /* the trap sequence and the HCALL that brought the event are the CP's */
+    uint64_t cp = e->trapped ? TGM_TRAP_CYCLES + CYC_HCALL : 0;
+    uint64_t stop = e->t >= cp ? e->t - cp : 0;
+    if (stop < prev)
+        stop = prev;
+    uint64_t s = stop >= e->direct ? stop - e->direct : 0;
+    *start = s < prev ? prev : s;
+    *end = stop;
+}
+
+/* The events in order with their stretches, computed as they are drawn
+ * (no array of them: a million events would need 16 MB more): event E's
+ * VM ran directly in [start, end), the CP then had the processor until
+ * next, the next stretch's start or the end of the picture. */
+struct tl_walk {
+    const struct tgm_timeline *t;
+    size_t i;
+    uint64_t now, start, end, next, nend;
+};
+
+static struct tl_walk walk_begin(const struct tgm_timeline *t, uint64_t now)
+{
+    struct tl_walk w = {t, 0, now, 0, t->t0, 0, 0};
+    if (t->n)
+        stretch(&t->ev[0], t->t0, &w.next, &w.nend);
+    return w;
+}
+
+static const struct tl_event *walk_next(struct tl_walk *w)
+{
+    const struct tgm_timeline *t = w->t;
+    if (w->i == t->n)
+        return NULL;
+    w->start = w->next;
+    w->end = w->nend;
+    if (++w->i < t->n)
+        stretch(&t->ev[w->i], w->end, &w->next, &w->nend);
+    else if (t->full) /* the first event not kept: the picture ends as its VM runs */
+        stretch(&t->over, w->end, &w->next, &w->nend);
+    else
+        w->next = w->now > w->end ? w->now : w->end;
+    return &t->ev[w->i - 1];
+}
+
+void timeline_span(const struct tgm_timeline *t, struct vmm *v, uint64_t *from, uint64_t *to)
+{
+    struct tl_walk w = walk_begin(t, v ? machine_get_counters(vmm_machine(v)).cycles : 0);
+    while (walk_next(&w))
+        ;
+    *from = t->t0;
+    *to = t->n ? w.next : w.now > t->t0 ? w.now : t->t0;
 }
 
 static const char *event_name(const struct tl_event *e, char *buf, size_t len)
@@ -252,13 +321,15 @@ static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, int k, c
 
 /* ---- Chrome trace event JSON ---- */
 
-static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint64_t *start,
-                 const uint64_t *end, uint64_t now)
+static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t from,
+                 uint64_t to)
 {
     char name[80], vmn[80];
     fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"tgm\","
                "\"time\":\"real machine cycles (1 cycle shown as 1 us)\","
-               "\"events\":%zu,\"dropped\":%zu},\n\"traceEvents\":[\n", t->n, t->dropped);
+               "\"events\":%zu,\"dropped\":%zu,\"from\":%llu,\"to\":%llu},\n"
+               "\"traceEvents\":[\n", t->n, t->dropped, (unsigned long long)from,
+            (unsigned long long)to);
     fprintf(f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
                "\"args\":{\"name\":\"real machine\"}},\n");
     fprintf(f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
@@ -273,25 +344,24 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uin
                    "\"args\":{\"sort_index\":%d}}",
                 lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
     }
-    for (size_t i = 0; i < t->n; i++) {
-        const struct tl_event *e = &t->ev[i];
+    struct tl_walk w = walk_begin(t, to);
+    for (const struct tl_event *e; (e = walk_next(&w));) {
         int tid = tl_lane(t, e->vm) + 1;
-        if (end[i] > start[i])
+        if (w.end > w.start)
             fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                        "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
-                    tid, (unsigned long long)start[i], (unsigned long long)(end[i] - start[i]));
+                    tid, (unsigned long long)w.start, (unsigned long long)(w.end - w.start));
         fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"trap\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,"
                    "\"tid\":%d,\"ts\":%llu,\"args\":{\"cause\":\"%s\",\"disposition\":\"%s\","
                    "\"reflected\":\"%s\",\"P\":%u}}",
-                event_name(e, name, sizeof name), tid, (unsigned long long)end[i],
+                event_name(e, name, sizeof name), tid, (unsigned long long)w.end,
                 trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
                 trap_cause_name(e->reflected), e->p);
-        uint64_t next = i + 1 < t->n ? start[i + 1] : now;
-        if (next > end[i])
+        if (w.next > w.end)
             fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"cp\",\"ph\":\"X\",\"pid\":1,\"tid\":0,"
                        "\"ts\":%llu,\"dur\":%llu,\"args\":{\"vm\":\"%s\"}}",
-                    event_name(e, name, sizeof name), (unsigned long long)end[i],
-                    (unsigned long long)(next - end[i]), vm_name(t, v, e->vm, vmn, sizeof vmn));
+                    event_name(e, name, sizeof name), (unsigned long long)w.end,
+                    (unsigned long long)(w.next - w.end), vm_name(t, v, e->vm, vmn, sizeof vmn));
     }
     fputs("\n]}\n", f);
 }
@@ -308,23 +378,23 @@ static void tick_colour(const struct tl_event *e, char *buf, size_t len)
     snprintf(buf, len, "hsl(%d,%d%%,%d%%)", h, s, l);
 }
 
-static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint64_t *start,
-                const uint64_t *end, uint64_t now)
+static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t from,
+                uint64_t to)
 {
     const int W = 1100, left = 130, lane = 34, top = 40;
     int lanes = t->nvm + t->nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
-    int H = top + lanes * lane + legend;
-    double span = now ? (double)now : 1.0, scale = (W - left - 20) / span;
+    int H = top + lanes * lane + legend + (t->dropped ? 20 : 0);
+    double span = to > from ? (double)(to - from) : 1.0, scale = (W - left - 20) / span;
     char name[80], col[40];
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
                "<title>tgm: a run under the control program, %llu real cycles, %zu events"
                "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-            W, H, W, H, (unsigned long long)now, t->n, W, H);
-    fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">real machine time, 0 to %llu "
+            W, H, W, H, (unsigned long long)(to - from), t->n, W, H);
+    fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">real machine time, %llu to %llu "
                "cycles: direct execution (blue), control program (grey), traps (ticks)"
-               "</text>\n", left, (unsigned long long)now);
+               "</text>\n", left, (unsigned long long)from, (unsigned long long)to);
     for (int k = 0; k < lanes; k++) {
         int y = top + k * lane;
         fprintf(f, "<text x=\"8\" y=\"%d\">%s</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
@@ -335,20 +405,20 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint
                                  name, sizeof name),
                 left, y + 4, W - left - 20, lane - 8);
     }
-    for (size_t i = 0; i < t->n; i++) {
-        const struct tl_event *e = &t->ev[i];
+    struct tl_walk w = walk_begin(t, to);
+    for (const struct tl_event *e; (e = walk_next(&w));) {
         int y = top + (tl_lane(t, e->vm) + 1) * lane;
-        double x0 = left + start[i] * scale, x1 = left + end[i] * scale;
-        if (end[i] > start[i])
+        double x0 = left + (double)(w.start - from) * scale;
+        double x1 = left + (double)(w.end - from) * scale;
+        if (w.end > w.start)
             fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
                        "height=\"%d\" fill=\"#4a7fc1\"/>\n",
                     x0, y + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0, lane - 16);
-        uint64_t next = i + 1 < t->n ? start[i + 1] : now;
-        if (next > end[i])
+        double cp = (double)(w.next - w.end) * scale;
+        if (w.next > w.end)
             fprintf(f, "<rect class=\"cp\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
                        "fill=\"#9a9a9a\"/>\n",
-                    x1, top + 8, (next - end[i]) * scale < 0.3 ? 0.3 : (next - end[i]) * scale,
-                    lane - 16);
+                    x1, top + 8, cp < 0.3 ? 0.3 : cp, lane - 16);
         tick_colour(e, col, sizeof col);
         fprintf(f, "<line class=\"trap\" data-cause=\"%s\" data-disposition=\"%s\" "
                    "x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"%s\" "
@@ -357,6 +427,13 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint
                 x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
     }
     int y = top + lanes * lane + 20;
+    if (t->dropped) { /* say where the picture stops being the whole run */
+        fprintf(f, "<text class=\"dropped\" x=\"8\" y=\"%d\">%zu later event%s not recorded "
+                   "(at most %u are kept): the picture ends at cycle %llu</text>\n",
+                y, t->dropped, t->dropped == 1 ? "" : "s", TIMELINE_MAX_EVENTS,
+                (unsigned long long)to);
+        y += 20;
+    }
     fprintf(f, "<text x=\"8\" y=\"%d\">trap ticks: hue by cause, shade by disposition</text>\n",
             y);
     for (unsigned c = 0; c < TRAP_NCAUSES; c++)
@@ -375,26 +452,33 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, const uint
 int timeline_write(const struct tgm_timeline *t, struct vmm *v, const char *path, char *err,
                    size_t errlen)
 {
-    uint64_t now = machine_get_counters(vmm_machine(v)).cycles;
-    uint64_t *start = calloc(t->n + 1, sizeof *start), *end = calloc(t->n + 1, sizeof *end);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = start && end ? open_memstream(&buf, &len) : NULL;
+    uint64_t from, to;
+    timeline_span(t, v, &from, &to);
+    /* written as it is made: the text of a million events is some 400 MB */
+    struct tgm_wfile w;
+    if (tgm_wopen(&w, path, err, errlen) != 0)
+        return -1;
+    int fd = dup(w.fd);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        free(start);
-        free(end);
-        return tgm_err(err, errlen, "%s: out of memory", path);
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        tgm_wabort(&w);
+        return tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
     }
-    stretches(t, start, end);
     size_t n = strlen(path);
+    errno = 0;
     if (n >= 4 && !strcmp(path + n - 4, ".svg"))
-        svg(f, t, v, start, end, now);
+        svg(f, t, v, from, to);
     else
-        json(f, t, v, start, end, now);
-    int rc = fclose(f) == 0 ? tgm_write_atomic(path, buf, len, err, errlen)
-                            : tgm_err(err, errlen, "%s: out of memory", path);
-    free(buf);
-    free(start);
-    free(end);
-    return rc;
+        json(f, t, v, from, to);
+    int bad = ferror(f), e = errno;
+    if (fclose(f) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad && !w.error) /* tgm_wcommit says it and removes the temporary file */
+        w.error = e ? e : EIO;
+    return tgm_wcommit(&w, path, err, errlen);
 }

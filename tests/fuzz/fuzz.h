@@ -30,15 +30,51 @@ static inline ssize_t fuzz_sink_write(void *c, const char *buf, size_t len)
         *(size_t *)c += len;
     return (ssize_t)len;
 }
-static inline FILE *fuzz_sink(size_t *n)
+/* An unbuffered stream whose writes go to FN with C. */
+static inline FILE *fuzz_stream(void *c, cookie_write_function_t *fn)
 {
-    cookie_io_functions_t io = {.write = fuzz_sink_write};
-    FILE *f = fopencookie(n, "w", io);
+    cookie_io_functions_t io = {.write = fn};
+    FILE *f = fopencookie(c, "w", io);
     if (!f)
         abort();
     setvbuf(f, NULL, _IONBF, 0);
     return f;
 }
+static inline FILE *fuzz_sink(size_t *n) { return fuzz_stream(n, fuzz_sink_write); }
+
+/* A stream that keeps the first bytes written to it since the last
+ * fuzz_count_reset, and its last line, and counts the bytes and lines:
+ * whether what a command said is one line, and what it was. */
+struct fuzz_count {
+    size_t bytes, lines;
+    int last;            /* the last byte */
+    char text[512];      /* the first bytes */
+    char line[256], cur[256]; /* the last whole line (its start), the one being written */
+    size_t cur_len;
+};
+static inline ssize_t fuzz_count_write(void *c, const char *buf, size_t len)
+{
+    struct fuzz_count *n = c;
+    for (size_t i = 0; i < len; i++, n->bytes++) {
+        if (n->bytes < sizeof n->text - 1)
+            n->text[n->bytes] = buf[i];
+        n->last = (unsigned char)buf[i];
+        if (buf[i] == '\n') {
+            n->lines++;
+            memcpy(n->line, n->cur, n->cur_len);
+            n->line[n->cur_len] = '\0';
+            n->cur_len = 0;
+        } else if (n->cur_len < sizeof n->cur - 1) {
+            n->cur[n->cur_len++] = buf[i];
+        }
+    }
+    return (ssize_t)len;
+}
+static inline FILE *fuzz_counter(struct fuzz_count *n)
+{
+    return fuzz_stream(n, fuzz_count_write);
+}
+static inline void fuzz_count_reset(struct fuzz_count *n) { memset(n, 0, sizeof *n); }
 
 /* A fresh directory NAMEXXXXXX in $TMPDIR (else /tmp), removed with
  * everything in it when the fuzzer exits. */
