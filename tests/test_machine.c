@@ -602,19 +602,18 @@ struct hc_log {
     uint64_t last_code;
 };
 
-static enum hostcall_next hc_handler(void *ctx, struct machine *m, uint64_t code,
-                                     uint64_t *left, uint64_t *psw)
+static struct hostcall_result hc_handler(void *ctx, struct machine *m, uint64_t code,
+                                         uint64_t *left)
 {
-    (void)psw;
     struct hc_log *log = ctx;
     log->calls++;
     log->last_code = code;
     if (log->calls == log->stop_at)
-        return HOSTCALL_STOP;
+        return (struct hostcall_result){HOSTCALL_STOP, 0};
     assert_int_equal(machine_psw(m).p, PC + 1); /* the HCALL has completed */
     machine_set_p(m, PC);                       /* run it again */
     *left = log->give;
-    return HOSTCALL_GO;
+    return (struct hostcall_result){HOSTCALL_GO, 0};
 }
 
 static void hcall__handler_runs_in_place_and_can_stop_the_run(void **state)

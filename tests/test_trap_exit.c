@@ -33,7 +33,7 @@
 #define HCALL_COST (TGM_TRAP_CYCLES + CYC_HCALL)
 
 /* What the handler does at each call, and what it saw. */
-enum act { BACK, STOP, GO, ELSEWHERE, RESUME, NO_R };
+enum act { BACK, STOP, GO, ELSEWHERE, RESUME, NO_R, HERE, HERE_LPSW };
 struct hc {
     enum act act[4];
     uint64_t left[4]; /* what BACK sets *LEFT to; 0 leaves it */
@@ -42,8 +42,8 @@ struct hc {
     struct machine_counters ctr[4];
 };
 
-static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, uint64_t *left,
-                                  uint64_t *psw)
+static enum hostcall_next handler_with(void *ctx, struct machine *m, uint64_t code,
+                                       uint64_t *left, uint64_t *psw)
 {
     struct hc *h = ctx;
     int k = h->calls++;
@@ -70,12 +70,27 @@ static enum hostcall_next handler(void *ctx, struct machine *m, uint64_t code, u
     case ELSEWHERE: /* another mode and R: the HALT after the HCALL */
         *psw = ts_psw(true, false, 0, H + 1, 0, Q);
         return HOSTCALL_LPSW;
+    case HERE: /* M's own PSW, past the HCALL */
+        *psw = machine_get_psw(m);
+        return HOSTCALL_RESUME;
+    case HERE_LPSW:
+        *psw = machine_get_psw(m);
+        return HOSTCALL_LPSW;
     case GO:
         return HOSTCALL_GO;
     case STOP:
         break;
     }
     return HOSTCALL_STOP;
+}
+
+/* The handler as machine_set_hostcall takes it: the PSW in the result. */
+static struct hostcall_result handler(void *ctx, struct machine *m, uint64_t code,
+                                      uint64_t *left)
+{
+    struct hostcall_result r = {HOSTCALL_STOP, 0};
+    r.next = handler_with(ctx, m, code, left, &r.psw);
+    return r;
 }
 
 /*   PC    SPSW S          (privileged: traps to the HCALL at H)
@@ -209,6 +224,17 @@ static void trap_exit__resume_outside_a_trap_exit_loads_the_psw(void **state)
     assert_int_equal(h.calls, 2);
     ts_assert_psw(h.e0[1], false, false, TRAP_MEM, PC, 0, 0);
     machine_destroy(m);
+
+    /* M's own PSW (the loop goes on in the window it holds): as LPSW of it */
+    struct hc hr = {.act = {HERE}}, hl = {.act = {HERE_LPSW}};
+    struct machine *a = setup(&hl), *b = setup(&hr);
+    machine_set_psw(a, ts_psw(true, false, 0, H, 0, Q));
+    machine_set_psw(b, ts_psw(true, false, 0, H, 0, Q));
+    assert_int_equal(machine_run(a, 1000, NULL), EXIT_HALT);
+    assert_int_equal(machine_run(b, 1000, &ex), EXIT_HALT);
+    assert_int_equal(ex.steps, 2);
+    assert_int_equal(hr.calls, 1);
+    assert_same_end_and_destroy(a, b);
 }
 
 /* One step per run never takes a trap exit (the run looks at its budget

@@ -187,6 +187,13 @@ enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
  * control program's step of a view at every trap); of EX it sets only the
  * reason and the steps, unless M is being debugged. */
 enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex);
+/* Counts of execution done elsewhere, for machine_charge_step_inline. */
+struct machine_charge {
+    uint64_t cycles, instret, steps;
+};
+/* machine_charge (below) with CH, then machine_step_inline, in one. */
+enum exit_reason machine_charge_step_inline(struct machine *m, struct machine_charge ch,
+                                            struct machine_exit *ex);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the
  * decode cache and cost the run loop nothing until one is reached; any of
@@ -211,10 +218,11 @@ void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);
 enum hostcall_next {
     HOSTCALL_STOP, /* the run stops with EXIT_HOST, as without a handler */
     HOSTCALL_GO,   /* the run goes on from M's state as the handler left it */
-    HOSTCALL_LPSW, /* the run loads the PSW word *PSW, as LPSW does, and goes on */
+    HOSTCALL_LPSW, /* the run loads the result's PSW word, as LPSW does, and goes on */
     HOSTCALL_RESUME, /* as HOSTCALL_LPSW; the handler left M's PSW, its
                         counters, its timer and *LEFT as they were (so the
-                        run need not take them up again) */
+                        run need not take them up again, and a PSW with
+                        M's M, I and R goes on in the window it holds) */
 };
 /* A handler for HCALL that the fast loop runs in place: after the HCALL
  * completes, with M's state up to date, which the handler may change in any
@@ -227,16 +235,20 @@ enum hostcall_next {
  * two steps at once and calls the handler.  E, the counters and the steps
  * are as after the two; M's PSW is not yet the new one but still the
  * trapped one, P at the trapping instruction (E[0] holds it, with the
- * cause).  HOSTCALL_LPSW then runs on from *PSW, without setting the
+ * cause).  HOSTCALL_LPSW then runs on from the PSW, without setting the
  * window up again if M, I and R are the trapped ones (HOSTCALL_RESUME then
  * keeps the run's counters and budget as they are, too); HOSTCALL_STOP and
  * HOSTCALL_GO first load the new PSW (the one E[1] held) past its HCALL,
  * as the two steps leave it.  The control program enters its dispatcher
  * this way, as KVM handles an exit in the kernel without a trip to user
- * space.  NULL removes the handler. */
-typedef enum hostcall_next (*machine_hostcall_fn)(void *ctx, struct machine *m,
-                                                  uint64_t code, uint64_t *left,
-                                                  uint64_t *psw);
+ * space.  NULL removes the handler.  The handler returns what to do and
+ * the PSW, in registers (the CP's dispatcher answers at every trap). */
+struct hostcall_result {
+    enum hostcall_next next;
+    uint64_t psw; /* HOSTCALL_LPSW and HOSTCALL_RESUME: the PSW word to load */
+};
+typedef struct hostcall_result (*machine_hostcall_fn)(void *ctx, struct machine *m,
+                                                      uint64_t code, uint64_t *left);
 void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
 /* Whether any debugging is set (the checked loop is in use). */

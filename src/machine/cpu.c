@@ -472,6 +472,9 @@ static inline uint64_t trap_exit(struct machine *m, uint64_t nw)
 #else
 #define RESOLVING 0
 #endif
+/* Only the inlined step is given counts to charge first (RUN_CHARGE). */
+#define RUN_CHARGE_PARAMS
+#define RUN_CHARGE(field) UINT64_C(0)
 #define CHECKED 0
 #define ONE 0
 #define INLINED 0
@@ -496,7 +499,15 @@ static inline uint64_t trap_exit(struct machine *m, uint64_t nw)
 #define RUN_ATTR inline __attribute__((always_inline))
 #define INLINED 1
 #define RUN_FN run_one_inline
+#undef RUN_CHARGE_PARAMS
+#undef RUN_CHARGE
+#define RUN_CHARGE_PARAMS , struct machine_charge ch
+#define RUN_CHARGE(field) (ch.field)
 #include "cpu_loop.h"
+#undef RUN_CHARGE_PARAMS
+#undef RUN_CHARGE
+#define RUN_CHARGE_PARAMS
+#define RUN_CHARGE(field) UINT64_C(0)
 #undef CHECKED
 #undef ONE
 #undef INLINED
@@ -560,6 +571,29 @@ enum exit_reason machine_step(struct machine *m, struct machine_exit *ex)
     return machine_run(m, 1, ex);
 }
 
+/* machine_charge, then machine_step_inline: the step's first look counts
+ * the timer down, as machine_charge does, so the charge costs no stores of
+ * its own (the CP charges a view its direct execution at every trap, then
+ * steps it). */
+inline __attribute__((always_inline)) enum exit_reason
+machine_charge_step_inline(struct machine *m, struct machine_charge ch,
+                           struct machine_exit *ex)
+{
+    struct machine_exit scratch;
+    if (!ex)
+        ex = &scratch;
+    if (m->step_run) /* m->checked || m->hostcall */ {
+        /* a record of its own, so that EX's address does not escape and
+         * the caller's unread fields need no stores */
+        struct machine_exit x;
+        machine_charge(m, ch.cycles, ch.instret, ch.steps);
+        machine_run(m, 1, &x);
+        *ex = x;
+        return x.reason;
+    }
+    return run_one_inline(m, 1, ex, ch);
+}
+
 /* machine_step with the loop of one step inlined into the caller (LTO):
  * the CP steps a view at every trap, and a call's prologue, the exit
  * record and the view's counters then stay in registers. */
@@ -569,7 +603,7 @@ machine_step_inline(struct machine *m, struct machine_exit *ex)
     struct machine_exit scratch;
     if (!ex)
         ex = &scratch;
-    if (m->checked || m->hostcall)
+    if (m->step_run) /* m->checked || m->hostcall */
         return machine_run(m, 1, ex);
-    return run_one_inline(m, 1, ex);
+    return run_one_inline(m, 1, ex, (struct machine_charge){0, 0, 0});
 }

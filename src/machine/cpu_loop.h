@@ -23,7 +23,7 @@
 #define vmdefault default:
 #endif
 static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
-                               struct machine_exit *ex)
+                               struct machine_exit *ex RUN_CHARGE_PARAMS)
 {
 #if CG
 #if defined(__clang__)
@@ -108,16 +108,18 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     /* a guarded entry's handler in this mode */
 #define MODE_H(code) (FAST ? hd[code] : disp[dmap[code]])
 #endif
-    uint64_t steps0 = m->ctr.steps;
+    /* the counters, with what RUN_CHARGE adds (machine_charge's, done by
+     * the first look) */
+    uint64_t steps0 = m->ctr.steps + RUN_CHARGE(steps);
     uint64_t step_end = budget > UINT64_MAX - steps0 ? UINT64_MAX : steps0 + budget;
     /* the run's steps are STEPS() - origin: a host call that moves the
      * counter moves origin with it */
     uint64_t origin = steps0;
     /* cycles and steps (see RETIRE); cr = 0: look before the first step */
-    uint64_t cbase = m->ctr.cycles, sbase = steps0;
+    uint64_t cbase = m->ctr.cycles + RUN_CHARGE(cycles), sbase = steps0;
     int64_t cr = 0;
     /* instructions completed = steps - traps: steps0 plus the traps */
-    uint64_t ibase = steps0;
+    uint64_t ibase = steps0 - RUN_CHARGE(instret);
     bool first = true;
     enum exit_reason why;
     uint8_t cause;
@@ -655,15 +657,18 @@ trap:
 hostcall: /* the handler in place: M is written back (in a trap exit its PSW
            * is still the trapped one, machine.h), the run's locals not */
     {
-        uint64_t steps = STEPS(), left = step_end - steps, nw = 0;
+        uint64_t steps = STEPS(), left = step_end - steps;
         m->ctr.cycles = CYC();
         m->ctr.instret += steps - ibase;
         m->ctr.steps = steps;
         ibase = steps;
-        enum hostcall_next nx = m->hostcall(m->hostcall_ctx, m, ex->code, &left, &nw);
-        if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == tpswx) {
-            /* back to the trapped window with the counters, the budget,
-             * the look and the timer as they were */
+        struct hostcall_result hr = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
+        enum hostcall_next nx = hr.next;
+        uint64_t nw = hr.psw;
+        if (nx == HOSTCALL_RESUME && (nw & ~PSW_P_CAUSE_BITS) == m->pswx) {
+            /* back to the window the loop holds, M's (the handler left M's
+             * PSW as it was: in a trap exit the trapped one), with the
+             * counters, the budget, the look and the timer as they were */
             P = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
             pc = Dl + P;
             /* a new epoch, perhaps (TAG_LAZY may stay: it matches nothing) */

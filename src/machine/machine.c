@@ -27,6 +27,7 @@ void machine_update_checked(struct machine *m)
     m->debugging = m->nbp || m->nwatch || m->break_class || m->trap_stop || m->trace != NULL;
     m->checked = (m->nbp && !cpu_fast_breaks) || m->nwatch || m->break_class ||
                  m->trap_stop || m->trace != NULL || m->oracle;
+    m->step_run = m->checked || m->hostcall;
 }
 
 /* Count a breakpoint of M's at PHYS in the shared cache (D is +1 or -1); the
@@ -187,7 +188,9 @@ struct psw machine_psw(const struct machine *m)
 
 uint64_t machine_get_psw(const struct machine *m)
 {
-    return psw_at(m, m->p, 0);
+    /* psw_at without its mask: every store of p masks it (the CP asks at
+     * every trap) */
+    return m->pswx | (uint64_t)m->p << PSW_P_SHIFT;
 }
 
 /* Declared inline (the header's declaration makes this the external
@@ -245,12 +248,13 @@ int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v)
 }
 
 /* These develop ADDR as the run loop does: a < lim is machine_develop's
- * two checks in one (the control program reads every trapping word). */
+ * two checks in one (the control program reads every trapping word, through
+ * R's window El, E + l whenever anything develops). */
 int machine_read_virt(const struct machine *m, uint64_t addr, uint64_t *v)
 {
     if (addr >= m->lim)
         return TRAP_MEM;
-    *v = m->E[(uint32_t)addr + m->l];
+    *v = m->El[addr];
     return 0;
 }
 
@@ -418,6 +422,7 @@ void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx)
 {
     m->hostcall = fn;
     m->hostcall_ctx = ctx;
+    machine_update_checked(m); /* step_run */
 }
 
 void machine_debug_clear(struct machine *m)

@@ -120,6 +120,7 @@ struct machine {
     /* debugging: execution breakpoints are also marked in the cache (the
      * fast loop's); everything else takes the checked run loop */
     bool checked;
+    bool step_run; /* checked or a host call: the inlined step runs machine_run */
     bool oracle; /* the checked loop decodes every word it fetches */
     bool debugging; /* any breakpoint, watchpoint, class, trap stop or trace */
     uint8_t *bp_exec;  /* bitmap over q, or NULL */

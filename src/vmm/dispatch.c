@@ -76,11 +76,10 @@ static void stretch_end(struct vmm *v)
         v->slice_left -= (int64_t)(machine_cycles(vm->view) - v->st_cycles);
 }
 
-/* The real PSW that runs VM, whose view's packed PSW is VW: its composed
+/* The real PSW that runs VM, whose view's packed PSW is VW
+ * (machine_get_psw of vm->view, nothing else): its composed
  * PSW (vmmap_real_psw), packed; all but P kept for the virtual R it was
- * last composed from (the key has a bit set that no R has, so a zeroed
- * record never matches). */
-#define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
+ * last composed from (RPSW_KEY). */
 static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
 {
     if (__builtin_expect(RPSW_KEY(vw) != vm->rkey, 0)) {
@@ -91,7 +90,8 @@ static HOT_INLINE uint64_t real_psw(struct vm *vm, uint64_t vw)
         vm->rpsw = psw_pack(&rp);
         vm->rkey = RPSW_KEY(vw);
     }
-    return vm->rpsw | (vw & (uint64_t)TGM_ADDR_MASK << PSW_P_SHIFT);
+    /* P as machine_get_psw put it in VW (one shift the compiler shares) */
+    return vm->rpsw | (uint64_t)machine_p(vm->view) << PSW_P_SHIFT;
 }
 
 /* Arm the real timer for the end of the slice or the virtual timer's
@@ -143,11 +143,11 @@ static void snapshot(struct vmm *v)
     v->rc_steps = machine_steps(v->m);
 }
 
-/* Charge the guest's direct execution since the snapshot to its virtual
- * time, and move the snapshot here (D in place resumes from here).  After a
- * trap, the trap sequence and the HCALL are the CP's, and the trapping
- * instruction is charged by whoever handles it. */
-static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
+/* The guest's direct execution since the snapshot, counted in its
+ * statistics, for its virtual time; the snapshot moves here (D in place
+ * resumes from here).  After a trap, the trap sequence and the HCALL are
+ * the CP's, and the trapping instruction is charged by whoever handles it. */
+static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bool trapped)
 {
     uint64_t c = machine_cycles(v->m), i = machine_instret(v->m), s = machine_steps(v->m);
     uint64_t dc = c - v->rc_cycles, di = i - v->rc_instret, ds = s - v->rc_steps;
@@ -164,48 +164,62 @@ static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
     }
     vm->stats.direct += di;
     vm->stats.guest_cycles += dc;
-    machine_charge(vm->view, dc, di, ds);
+    return (struct machine_charge){dc, di, ds};
 }
 
-/* Count a CP entry; the event is built only for a hook. */
+/* ... charged to its virtual time. */
+static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
+{
+    struct machine_charge ch = measure(v, vm, trapped);
+    machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
+}
+
+/* Count a CP entry; the event is built only for a hook (never in a PLAIN
+ * run). */
 static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_t p,
-                            uint64_t word, enum vmm_disposition disp, uint8_t reflected)
+                            uint64_t word, enum vmm_disposition disp, uint8_t reflected,
+                            const bool plain)
 {
     vm->stats.traps[cause][disp]++;
-    if (v->hook)
+    if (!plain && v->hook)
         v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected});
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back
  * and says so, so that every change of hands is an event. */
-static HOT_INLINE void check_limit(struct vmm *v, struct vm *vm)
+static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool plain)
 {
-    if (vm->state != VM_RUNNABLE || !vm->max_steps ||
+    if (plain || vm->state != VM_RUNNABLE || !vm->max_steps || /* a plain run has none */
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
-    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE);
+    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE, plain);
 }
+#define check_limit(v, vm) check_limit_in(v, vm, false)
 
 /* D: one entry of the dispatcher, after the HCALL brought a trap here.  The
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * Returns the trap's cause. */
-static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm)
+ * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a
+ * plain run (plain_vm: no hook, no debugging, no step limit), whose tests
+ * the compiler then leaves out. */
+static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old,
+                                    const bool plain)
 {
-    struct psw old = psw_unpack(machine_mem(v->m)[0]);
-    account(v, vm, true);
+    struct machine_charge ch = measure(v, vm, true);
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
     if (old.cause != TRAP_TIMER) {
         machine_read_virt(vm->view, old.p, &word); /* if it can be read */
-        disp = interp_step(vm, word, &reflected);
+        disp = interp_step(vm, word, ch, &reflected, plain); /* charges CH first */
+    } else {
+        machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
-    emit(v, vm, old.cause, old.p, word, disp, reflected);
-    check_limit(v, vm);
+    emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
+    check_limit_in(v, vm, plain);
     return old.cause;
 }
 
@@ -250,7 +264,7 @@ static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm
  * stays in D in place and vmm_run keeps run_direct inlined. */
 static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
 {
-    dispatch(v, vm);
+    dispatch(v, vm, psw_unpack(machine_mem(v->m)[0]), false);
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -261,7 +275,7 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
         return;
     uint32_t p = machine_p(vm->view);
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER);
+    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER, false);
     check_limit(v, vm);
 }
 
@@ -291,37 +305,40 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
  * and budget, no virtual timer trap or hybrid interpretation is pending,
  * the trap was not the CP's timer, and nobody is debugging; at the end of
  * a slice the next VM may take over in place (next_in_place).  Otherwise
- * the run stops and vmm_run decides, as after any other exit.  (The run loop
- * has just stored the real counters one by one: GCC's SLP vectoriser would
- * load two at once, which no CPU forwards from two stores, a stall of a
- * dozen cycles at every trap.) */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-slp-vectorize")))
-#endif
-enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
-                                uint64_t *left, uint64_t *psw)
+ * the run stops and vmm_run decides, as after any other exit.  PLAIN: a
+ * plain run (plain_vm, the common one), whose copy leaves out what only
+ * slicing, hybrid interpretation, debugging, a hook or a step limit need. */
+static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, uint64_t *left,
+                                                 uint64_t *psw, const bool plain)
 {
-    (void)code, (void)m; /* m is v->m */
-    struct vmm *v = ctx;
-    /* not run_direct's run: stop as before (unlikely: GCC then lays out D
-     * with fewer registers held across the view's step) */
-    struct vm *vm = v->run_vm;
-    if (__builtin_expect(!vm, 0))
-        return HOSTCALL_STOP;
-    unsigned cause = dispatch(v, vm);
+    /* E[0]'s P and cause; in a trap exit (the real machine still in the
+     * guest's user mode) the same two are the real machine's P and last
+     * trap (machine.h), two loads for one and an unpacking */
+    struct machine *m = v->m;
+    struct psw old;
+    if (__builtin_expect(!machine_sup(m), 1))
+        old = (struct psw){.p = machine_p(m), .cause = machine_last_trap(m)};
+    else
+        old = psw_unpack(machine_mem(m)[0]);
+    ASSUME(old.p <= TGM_ADDR_MASK); /* so machine_set_p's mask can go */
+    if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
+        dispatch(v, vm, old, plain);
+        uint64_t next_psw; /* (its address stays here) */
+        if (next_in_place(v, vm, left, &next_psw)) {
+            *psw = next_psw;
+            return HOSTCALL_LPSW;
+        }
+        goto stop;
+    }
+    dispatch(v, vm, old, plain);
     struct machine *view = vm->view;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
     uint64_t vw = machine_get_psw(view);
-    if (cause == TRAP_TIMER) {
-        if (next_in_place(v, vm, left, psw))
-            return HOSTCALL_LPSW;
+    bool vie = machine_ie(view); /* a byte: cheaper than VW's bit */
+    if (vm->state != VM_RUNNABLE || (vie && machine_get_timer(view).pending))
         goto stop;
-    }
-    if (vm->state != VM_RUNNABLE ||
-        (((vw >> PSW_I_BIT) & 1) && machine_get_timer(view).pending))
-        goto stop;
-    if (__builtin_expect(!v->run_plain, 0)) {
+    if (!plain) {
         slice = (int64_t)(v->run_cend - machine_cycles(view));
         if ((v->slicing && slice <= 0) || (v->hybrid && machine_sup(view)) ||
             machine_debugging(v->m) || vm->watch_hit >= 0)
@@ -336,7 +353,7 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
      * overrun are both "none" (one unsigned compare after the - 1); a
      * stop after arm is harmless, as resume arms the timer again. */
     *psw = real_psw(vm, vw);
-    if (!arm(v, vm, (vw >> PSW_I_BIT) & 1, slice))
+    if (!arm(v, vm, vie, slice))
         return HOSTCALL_RESUME;
     uint64_t room = v->run_send - machine_steps(view);
     if (room - 1 >= v->run_budget)
@@ -346,6 +363,31 @@ enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
 stop:
     v->entered = true;
     return HOSTCALL_STOP;
+}
+
+
+/* (The run loop has just stored the real counters one by one: GCC's SLP
+ * vectoriser would load two at once, which no CPU forwards from two
+ * stores, a stall of a dozen cycles at every trap.) */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-slp-vectorize")))
+#endif
+struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                    uint64_t *left)
+{
+    (void)code, (void)m; /* m is v->m */
+    struct vmm *v = ctx;
+    struct hostcall_result r = {HOSTCALL_STOP, 0};
+    struct vm *vm = v->plain_vm; /* one load and test for the common run */
+    if (__builtin_expect(vm != NULL, 1)) {
+        r.next = hostcall_in(v, vm, left, &r.psw, true);
+        return r;
+    }
+    vm = v->run_vm;
+    if (!vm) /* not run_direct's run: stop as before */
+        return r;
+    r.next = hostcall_in(v, vm, left, &r.psw, false);
+    return r;
 }
 
 /* Run VM directly from resume() to the next CP entry or the end of CHUNK
@@ -359,7 +401,9 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     snapshot(v);
     v->run_vm = vm;
     /* none of these changes during the run (no hook, which might) */
-    v->run_plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook;
+    bool plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook &&
+                 !vm->max_steps;
+    v->plain_vm = plain ? vm : NULL;
     /* and none arms the real timer but arm (a guest's TSET traps) */
     v->run_quiet = !v->slicing && !v->real_timer && !machine_get_timer(v->m).armed &&
                    machine_profile(v->m)->beh[OP_TSET] == BEH_PRIV;
@@ -370,6 +414,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     machine_run(v->m, chunk, &mx);
     vm = v->run_vm; /* D may have handed the processor on (next_in_place) */
     v->run_vm = NULL;
+    v->plain_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */
     bool entry = mx.reason == EXIT_HOST;
     if ((mx.reason == EXIT_BUDGET || mx.reason == EXIT_WATCH) && !machine_sup(v->m) &&

@@ -13,8 +13,11 @@
  * path) rather than called. */
 #if defined(__GNUC__)
 #define HOT_INLINE inline __attribute__((always_inline))
+/* what the compiler may take for granted (nothing is checked) */
+#define ASSUME(c) ((c) ? (void)0 : __builtin_unreachable())
 #else
 #define HOT_INLINE inline
+#define ASSUME(c) ((void)0)
 #endif
 
 struct vm {
@@ -23,16 +26,15 @@ struct vm {
     char name[VMM_NAME_MAX + 1];
     uint32_t base, w;
     enum vm_state state;
-    /* R before an interpreted LPSW (interp_step); l and b sit in padding,
-     * so the VMs' array keeps its stride */
-    uint32_t lpsw_l;
     struct machine *view;    /* the VM's virtual machine */
     struct machine *host;    /* the real machine, for its watchpoints */
     int64_t watch_hit;       /* real address a simulated access hit, or -1 */
     bool watch_write;
-    uint32_t lpsw_b;
     /* the real PSW without P last composed, and the key of the virtual R
-     * it was composed from (dispatch.c's RPSW_KEY); 0 until the first */
+     * it was composed from (RPSW_KEY); 0 until the first.  Every direct
+     * run starts from a PSW composed for the view's R (resume, D in place,
+     * next_in_place), so at a trap rkey is the key of the R the trapping
+     * instruction ran under (interp_step) */
     uint64_t rpsw, rkey;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
@@ -59,7 +61,10 @@ struct vmm {
     /* the direct run in progress (run_direct), for D entered in place */
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
-    bool run_plain;             /* no slicing, hybrid, debugging or hook: one test in D */
+    /* run_vm in a run with no slicing, hybrid interpretation, debugging,
+     * hook or step limit (none of which changes during it), else NULL: one
+     * test in D */
+    struct vm *plain_vm;
     bool run_quiet;             /* in the run: no slicing, no real timer until arm sets one */
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
@@ -92,30 +97,37 @@ void interp_watch_report(struct vm *vm, const struct machine_exit *mx);
  * do: fills EX and clears the hit. */
 bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
 
-/* {v_i}: has the view execute WORD, the instruction at its P that trapped
- * on the real machine, and classifies the step; *reflected is the trap the
+/* The key of the view's R in its packed PSW VW (real_psw's cache): a bit
+ * set that no R has, so a zeroed record never matches. */
+#define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
+
+/* {v_i}: charges the view CH (the guest's direct execution), has it
+ * execute WORD, the instruction at its P that trapped on the real machine,
+ * and classifies the step; *reflected is the trap the
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
- * that changed R went to the allocator.  Here rather than in interp.c so
+ * that changed R went to the allocator.  PLAIN: the real machine is not
+ * being debugged (a run's plain_vm).  Here rather than in interp.c so
  * that D's hot path inlines it. */
 static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
-                                                   uint8_t *reflected)
+                                                   struct machine_charge ch,
+                                                   uint8_t *reflected, const bool plain)
 {
     struct machine *view = vm->view;
+    /* LR and LPSW in one test: their codes differ in one bit */
+    _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
     unsigned op = GET_OP(word);
-    if (op == OP_LPSW) { /* only LPSW's R is compared: kept in VM, not across the step */
-        vm->lpsw_l = machine_psw(view).l;
-        vm->lpsw_b = machine_psw(view).b;
-    }
-    uint64_t instret = machine_instret(view);
+    bool r_op = (op | 2) == OP_LR, lr = op == OP_LR; /* all the step keeps */
+    uint64_t instret = machine_instret(view) + ch.instret;
     enum exit_reason why;
-    if (machine_debugging(vm->host)) {
+    if (!plain && machine_debugging(vm->host)) {
         struct machine_exit wx;
+        machine_charge(view, ch.cycles, ch.instret, ch.steps);
         interp_step_watched(vm, word, &wx);
         why = wx.reason;
     } else {
         struct machine_exit mx; /* its address stays here, in registers */
-        why = machine_step_inline(view, &mx);
+        why = machine_charge_step_inline(view, ch, &mx);
     }
     *reflected = TRAP_NONE;
     if (machine_instret(view) == instret) {
@@ -125,8 +137,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     vm->stats.interpreted++;
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
-    struct psw after = machine_psw(view);
-    if (op == OP_LR || (op == OP_LPSW && (after.l != vm->lpsw_l || after.b != vm->lpsw_b)))
+    if (!r_op)
+        return DISP_INTERPRETED;
+    /* an LPSW that changed R: rkey is the R it ran under (struct vm) */
+    if (lr || RPSW_KEY(machine_get_psw(view)) != vm->rkey)
         return DISP_ALLOCATOR;
     return DISP_INTERPRETED;
 }
@@ -138,8 +152,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex);
 
 /* dispatch.c: D entered in place by the real machine's HCALL (KVM-style);
  * vmm_create installs it. */
-enum hostcall_next vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
-                                uint64_t *left, uint64_t *psw);
+struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
+                                    uint64_t *left);
 
 /* hybrid.c: section 8.  Interprets the VM while it is in virtual supervisor
  * mode, for at most BUDGET steps and about CYCLES virtual cycles. */
