@@ -33,6 +33,8 @@ struct isa_profile {
 
 /* The profile named NAME, or NULL.  "virtualizable" is the default. */
 const struct isa_profile *isa_profile_find(const char *name);
+/* The one profile name close to an unknown NAME ("did you mean"), or NULL. */
+const char *isa_profile_suggest(const char *name);
 const struct isa_profile *isa_profile_default(void);
 /* All profiles, terminated by NULL. */
 const struct isa_profile *const *isa_profiles(void);

@@ -158,18 +158,18 @@ int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
             asm_error_tok(c, h, "unknown mnemonic '%.*s'", (int)h->len, h->p);
         return -1;
     }
-    struct asm_suggest s;
-    asm_suggest_init(&s, h->p, h->len);
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, h->p, h->len);
     for (size_t d = 0; d < NDIRECTIVES; d++) {
         if (strlen(directives[d].name) == h->len &&
             strncasecmp(directives[d].name, h->p, h->len) == 0) {
             pt->kind = directives[d].kind;
             break;
         }
-        asm_suggest_offer(&s, directives[d].name);
+        tgm_suggest_offer(&s, directives[d].name);
     }
     if (pt->kind == ST_EMPTY) {
-        const char *near = asm_suggest_result(&s);
+        const char *near = tgm_suggest_result(&s);
         asm_error_tok(c, h, "unknown directive '%.*s'%s%s%s", (int)h->len, h->p,
                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         return -1;

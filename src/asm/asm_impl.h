@@ -16,6 +16,7 @@
 
 #include "tgm/asm.h"
 #include "tgm/isa.h"
+#include "tgm/suggest.h"
 
 #define ASM_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -166,18 +167,6 @@ void asm_show_address(char *buf, size_t len, uint64_t v);
 int asm_eval_sym(struct asm_ctx *c, uint32_t sym, int mode,
                  const struct asm_tok *use, struct ev_result *r);
 
-/* "Did you mean": the closest candidate offered so far, by edit distance
- * (case-insensitive, a swap of two neighbours counts once). */
-struct asm_suggest {
-    const char *word;
-    size_t len;
-    const char *best;
-    unsigned dist;
-};
-void asm_suggest_init(struct asm_suggest *s, const char *word, size_t len);
-void asm_suggest_offer(struct asm_suggest *s, const char *cand);
-/* The best candidate if it is close enough to be a plausible typo. */
-const char *asm_suggest_result(const struct asm_suggest *s);
 
 /* --- the assembler proper (asm.c) and its driver (assemble.c) --- */
 

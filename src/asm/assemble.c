@@ -65,12 +65,12 @@ void asm_ctx_free(struct asm_ctx *c)
 
 const char *asm_suggest_mnemonic(const char *unknown)
 {
-    struct asm_suggest s;
-    asm_suggest_init(&s, unknown, strlen(unknown));
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, unknown, strlen(unknown));
     for (unsigned op = 0; op < ISA_NOPS; op++)
         if (isa_table[op].name)
-            asm_suggest_offer(&s, isa_table[op].name);
-    return asm_suggest_result(&s);
+            tgm_suggest_offer(&s, isa_table[op].name);
+    return tgm_suggest_result(&s);
 }
 
 /* --- between the passes ---------------------------------------------------- */

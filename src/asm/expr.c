@@ -5,7 +5,6 @@
  * LPSW and LR load.  Constants are evaluated on demand, so any symbol may be
  * used before its definition; arithmetic is 64-bit two's complement.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,68 +69,6 @@ uint32_t asm_sym_add(struct asm_ctx *c, const char *name, size_t len,
                                     .kind = (uint8_t)kind, .state = SS_DONE, .value = value};
     hash_insert(c, idx);
     return idx;
-}
-
-/* --- suggestions ------------------------------------------------------- */
-
-#define SUGGEST_MAX 32 /* longer words are not typos of anything we know */
-
-/* Optimal string alignment distance, case-insensitive. */
-static unsigned edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-    unsigned d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            int x = tolower((unsigned char)a[i - 1]), y = tolower((unsigned char)b[j - 1]);
-            unsigned best = d[i - 1][j - 1] + (x != y);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && x == tolower((unsigned char)b[j - 2]) &&
-                tolower((unsigned char)a[i - 2]) == y && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[n][m];
-}
-
-static size_t prefix(const char *a, size_t n, const char *b)
-{
-    size_t i = 0;
-    while (i < n && b[i] && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i]))
-        i++;
-    return i;
-}
-
-void asm_suggest_init(struct asm_suggest *s, const char *word, size_t len)
-{
-    *s = (struct asm_suggest){.word = word, .len = len, .dist = ~0u};
-}
-
-void asm_suggest_offer(struct asm_suggest *s, const char *cand)
-{
-    size_t m = strlen(cand);
-    if (s->len > SUGGEST_MAX || m > SUGGEST_MAX)
-        return;
-    unsigned d = edit_distance(s->word, s->len, cand, m);
-    /* on a tie, the one that starts like the word: ADX is ADD, not LDX */
-    if (d < s->dist || (d == s->dist && s->best &&
-                        prefix(s->word, s->len, cand) > prefix(s->word, s->len, s->best))) {
-        s->dist = d;
-        s->best = cand;
-    }
-}
-
-const char *asm_suggest_result(const struct asm_suggest *s)
-{
-    /* one edit in a short word, two in a longer one; never the whole word */
-    unsigned limit = s->len <= 3 ? 1 : 2;
-    return s->best && s->dist <= limit && s->dist < s->len ? s->best : NULL;
 }
 
 /* --- expressions ------------------------------------------------------- */
@@ -248,11 +185,11 @@ static int ev_symbol(struct ev *e, const struct asm_tok *t, uint64_t *v)
             e->unknown = t;
             return EV_UNKNOWN;
         }
-        struct asm_suggest s;
-        asm_suggest_init(&s, t->p, t->len);
+        struct tgm_suggest s;
+        tgm_suggest_init(&s, t->p, t->len);
         for (uint32_t i = 0; i < c->nsyms; i++)
-            asm_suggest_offer(&s, c->syms[i].name);
-        const char *near = asm_suggest_result(&s);
+            tgm_suggest_offer(&s, c->syms[i].name);
+        const char *near = tgm_suggest_result(&s);
         if (near)
             asm_error_tok(c, t, "undefined symbol '%.*s' (did you mean '%s'?)", (int)t->len,
                           t->p, near);

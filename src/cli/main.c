@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "tgm/bytes.h"
 #include "tgm/machine.h"
+#include "tgm/suggest.h"
 
 #ifndef TGM_VERSION
 #define TGM_VERSION "0.1"
@@ -100,7 +101,9 @@ const struct isa_profile *cli_parse_profile(const char *cmd, const char *s)
             strncat(names, ", ", sizeof names - strlen(names) - 1);
         strncat(names, (*q)->name, sizeof names - strlen(names) - 1);
     }
-    cli_error("%s: --profile: unknown profile '%s' (known: %s)", cmd, s, names);
+    const char *sug = isa_profile_suggest(s);
+    cli_error("%s: --profile: unknown profile '%s' (known: %s)%s%s%s", cmd, s, names,
+              sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
     return NULL;
 }
 
@@ -142,6 +145,19 @@ static int occupy_std_fds(void)
     return 0;
 }
 
+/* "unknown command 'chek' (did you mean 'check'?)" when one command is near,
+ * else the pointer to the help; BY is the word it followed ('help'), if any. */
+static void unknown_command(const char *by, const char *word)
+{
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, word, strlen(word));
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        tgm_suggest_offer(&s, commands[i].name);
+    const char *sug = tgm_suggest_unique(&s);
+    cli_error("%s%sunknown command '%s' (%s%s%s)", by ? by : "", by ? ": " : "", word,
+              sug ? "did you mean '" : "try 'tgm --help'", sug ? sug : "", sug ? "'?" : "");
+}
+
 static bool is_help(const char *word)
 {
     return !strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h");
@@ -165,7 +181,7 @@ static int help(int argc, char **argv)
             char *args[] = {argv[2], opt, NULL};
             return cli_finish(argv[2], commands[i].fn(2, args));
         }
-    cli_error("%s: unknown command '%s' (try 'tgm --help')", argv[1], argv[2]);
+    unknown_command(argv[1], argv[2]);
     return EXIT_USAGE;
 }
 
@@ -196,6 +212,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
             return cli_finish(cmd, commands[i].fn(argc - 1, argv + 1));
-    cli_error("unknown command '%s' (try 'tgm --help')", cmd);
+    unknown_command(NULL, cmd);
     return EXIT_USAGE;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tgm/machine.h"
+#include "tgm/suggest.h"
 
 struct profile_override {
     uint8_t op;
@@ -125,6 +126,15 @@ const struct isa_profile *isa_profile_find(const char *name)
         if (strcmp((*p)->name, name) == 0)
             return *p;
     return NULL;
+}
+
+const char *isa_profile_suggest(const char *name)
+{
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, name, strlen(name));
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        tgm_suggest_offer(&s, (*p)->name);
+    return tgm_suggest_unique(&s);
 }
 
 const struct isa_profile *isa_profile_default(void)

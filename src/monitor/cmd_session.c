@@ -136,7 +136,9 @@ const struct isa_profile *mon_profile(struct mon *m, const char *s)
         strncat(names, " ", sizeof names - strlen(names) - 1);
         strncat(names, (*k)->name, sizeof names - strlen(names) - 1);
     }
-    mon_err(m, "unknown profile '%s' (known:%s)", s, names);
+    const char *sug = isa_profile_suggest(s);
+    mon_err(m, "unknown profile '%s' (known:%s)%s%s%s", s, names, sug ? " (did you mean '" : "",
+            sug ? sug : "", sug ? "'?)" : "");
     return NULL;
 }
 

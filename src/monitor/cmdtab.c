@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "mon_impl.h"
+#include "tgm/suggest.h"
 
 const char *const mon_group_names[G_COUNT] = {
     "execution", "inspection", "alteration", "breakpoints",
@@ -443,62 +444,6 @@ int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)
     return mon_err(m, "'%.*s' given twice", (int)strcspn(p, " "), p);
 }
 
-/* Damerau-Levenshtein distance, capped: enough for "did you mean". */
-static int distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 30 || lb > 30)
-        return 99;
-    int d[32][32];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[la][lb];
-}
-
-const char *mon_suggest(const char *word, const char *words, char *buf, size_t len)
-{
-    int best = 3;
-    const char *hit = NULL;
-    size_t hitlen = 0;
-    for (const char *p = words; *p;) {
-        size_t k = strcspn(p, " ");
-        char w[64];
-        if (k < sizeof w) {
-            memcpy(w, p, k);
-            w[k] = '\0';
-            int d = distance(word, w);
-            if (d < best) {
-                best = d;
-                hit = p;
-                hitlen = k;
-            }
-        }
-        p += k;
-        while (*p == ' ')
-            p++;
-    }
-    if (!hit || hitlen >= len)
-        return NULL;
-    memcpy(buf, hit, hitlen);
-    buf[hitlen] = '\0';
-    return buf;
-}
-
 const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
 {
     const struct mon_cmd *hit = NULL;
@@ -521,15 +466,14 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
                 k += snprintf(why + k, len - (size_t)k, " %s", mon_cmds[i].name);
         return NULL;
     }
-    char all[1024] = "", sug[64];
-    for (size_t i = 0; i < mon_ncmds; i++) {
-        strncat(all, mon_cmds[i].name, sizeof all - strlen(all) - 2);
-        strcat(all, " ");
-    }
-    const char *instead = mon_foreign(word);
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, word, n);
+    for (size_t i = 0; i < mon_ncmds; i++)
+        tgm_suggest_offer(&s, mon_cmds[i].name);
+    const char *instead = mon_foreign(word), *sug = tgm_suggest_unique(&s);
     if (instead)
         snprintf(why, len, "unknown command '%s' (in tgm: %s)", word, instead);
-    else if (mon_suggest(word, all, sug, sizeof sug))
+    else if (sug)
         snprintf(why, len, "unknown command '%s' (did you mean '%s'?)", word, sug);
     else
         snprintf(why, len, "unknown command '%s' (try 'help')", word);

@@ -76,9 +76,6 @@ int mon_keyword(const char *word, const char *list);
  * "'NAME' given twice" if bit K of *SEEN says it was already.  Options of
  * commands are not repeated: a second value would silently win. */
 int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen);
-/* Closest of the space-separated WORDS within two edits, or NULL. */
-const char *mon_suggest(const char *word, const char *words, char *buf,
-                        size_t len);
 
 /* ---- breakpoints (cmd_break.c) ---- */
 

@@ -1,0 +1,39 @@
+/* suggest.h: "did you mean" for every name a user types.
+ *
+ * One edit distance for the assembler's mnemonics, directives and symbols,
+ * the monitor's commands and the CLI's subcommands and profile names (the
+ * instruction-set profiles of sections 3 and 8), so that all of them judge a
+ * typo alike.
+ */
+#ifndef TGM_SUGGEST_H
+#define TGM_SUGGEST_H
+
+#include <stddef.h>
+
+/* Words longer than this are not typos of anything tgm knows. */
+#define TGM_SUGGEST_MAX 32
+
+/* Optimal string alignment distance (a swap of neighbours is one edit),
+ * case-insensitive; N and M at most TGM_SUGGEST_MAX. */
+unsigned tgm_edit_distance(const char *a, size_t n, const char *b, size_t m);
+
+/* Offer each candidate in turn, then ask for the result. */
+struct tgm_suggest {
+    const char *word;
+    size_t len;
+    const char *best;
+    unsigned dist;
+    const char *close; /* the nearest plausible typo, its rank, and how */
+    unsigned close_rank, nclose; /* many candidates share that rank */
+};
+void tgm_suggest_init(struct tgm_suggest *s, const char *word, size_t len);
+void tgm_suggest_offer(struct tgm_suggest *s, const char *cand);
+/* The nearest candidate if it is a plausible typo (one edit in a word of up
+ * to 3 characters, two in a longer one, never the whole word); on a tie, the
+ * one that starts most like the word, as the assembler wants (ADX is ADD). */
+const char *tgm_suggest_result(const struct tgm_suggest *s);
+/* The plausible typo (or the one name the word begins) that is nearer than
+ * any other, or NULL if none or several tie: a command line names one guess
+ * or none, as git and SIMH do. */
+const char *tgm_suggest_unique(const struct tgm_suggest *s);
+#endif
