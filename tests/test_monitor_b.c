@@ -224,7 +224,7 @@ static void stop__breakpoints_say_how_long(void **state)
     cs_mon_prints("load examples/sum.s; watch total; go",
                   "watchpoint 1: write E[0xd] 0 -> 0, hit 1 time\nstopped at 0x4 loop after 2 steps, ");
     cs_mon_prints("load examples/supervisor.s; break trap svc; go",
-                  "breakpoint 1: svc trap, hit 1 time\nstopped at 0x24 trap after 464 steps, "
+                  "breakpoint 1: svc trap at 0x4, hit 1 time\nstopped at 0x24 trap after 464 steps, "
                   "1174 cycles: s I=0 P=0x00024");
     cs_mon_prints("load examples/sum.s; watch total; step 10",
                   "hit 1 time\nstopped at 0x4 loop after 2 steps, 2 cycles: ");
@@ -301,7 +301,7 @@ static void break__trap_and_class_stops_name_their_cause(void **state)
         "breakpoint 2: class stop (location)\n",
         "breakpoint 3: class stop (privileged control)\n",
         "breakpoint 3 (class privileged control: COUT) at 0x50, hit 1 time\n",
-        "breakpoint 1: svc trap, hit 1 time\n",
+        "breakpoint 1: svc trap at 0x4, hit 1 time\n",
     };
     const char *at = o.out;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

@@ -239,7 +239,7 @@ static void monitor__a_trap_stop_sees_the_real_machines_traps(void **state)
         snprintf(cmds, sizeof cmds, "%s; break trap svc; go", head);
         struct cs_outcome o = cs_mon(cmds);
         assert_int_equal(o.status, 0);
-        if ((strstr(o.out, "svc trap, hit 1 time") != NULL) != (k < 2))
+        if ((strstr(o.out, "svc trap at 0x2 start, hit 1 time") != NULL) != (k < 2))
             fail_msg("'%s' stops as it should not, or not as it should:\n%s", cmds, o.out);
         cs_outcome_free(&o);
         snprintf(cmds, sizeof cmds, "%s; watch write 0; go", head);

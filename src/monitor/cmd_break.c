@@ -293,6 +293,24 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
     return false;
 }
 
+/* ": svc trap at 0x4 LABEL": the trap's cause and the trapping instruction,
+ * the old PSW's P that the trap stored at E[0] (the stop line after it shows
+ * only the handler's); the label is of that P relocated by the old PSW's l. */
+static void trap_origin(struct mon *m, int vm, unsigned cause, char *buf, size_t len)
+{
+    struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
+    uint64_t w0 = 0;
+    machine_read_phys(x, 0, &w0);
+    struct psw o = psw_unpack(w0);
+    uint64_t ph = (uint64_t)o.p + o.l;
+    const char *lab = o.p < o.b && ph < machine_q(x)
+                          ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm],
+                                      (uint32_t)ph)
+                          : NULL;
+    snprintf(buf, len, ": %s trap at %#x%s%s", trap_cause_name(cause), o.p, lab ? " " : "",
+             lab ? lab : "");
+}
+
 bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64_t steps,
                     uint64_t cycles)
 {
@@ -312,8 +330,8 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
             struct mon_bp *b = &m->bps[i];
             if (b->kind == BP_TRAP && (b->mask & (1u << ex->cause)) &&
                 (b->vm == MON_FOCUS_BARE) == (vm == MON_FOCUS_BARE)) {
-                char what[64];
-                snprintf(what, sizeof what, ": %s trap", trap_cause_name(ex->cause));
+                char what[128];
+                trap_origin(m, vm, ex->cause, what, sizeof what);
                 go_on = bp_hit(m, i, what);
                 break;
             }

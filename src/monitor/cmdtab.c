@@ -204,9 +204,10 @@ const struct mon_cmd mon_cmds[] = {
      "                        illegal timer\n"
      "  break class CLASS     stop before any instruction of a class:\n"
      "                        privileged sensitive control location mode\n"
-     "A trap stop's hit names its cause ('breakpoint 1: svc trap'), a class\n"
-     "stop's the classes and instruction ('breakpoint 2 (class privileged:\n"
-     "COUT) at 0x50').\n"
+     "A trap stop's hit names its cause and the trapping instruction, the\n"
+     "old PSW's P in E[0] ('breakpoint 1: svc trap at 0x4'; a timer trap's\n"
+     "is the next instruction), a class stop's the classes and instruction\n"
+     "('breakpoint 2 (class privileged: COUT) at 0x50').\n"
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
