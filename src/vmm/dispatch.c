@@ -139,32 +139,31 @@ static void resume(struct vmm *v, struct vm *vm, int64_t slice_left)
 static void snapshot(struct vmm *v)
 {
     v->rc_cycles = machine_cycles(v->m);
-    v->rc_instret = machine_instret(v->m);
     v->rc_steps = machine_steps(v->m);
 }
 
 /* The guest's direct execution since the snapshot, counted in its
  * statistics, for its virtual time; the snapshot moves here (D in place
  * resumes from here).  After a trap, the trap sequence and the HCALL are
- * the CP's, and the trapping instruction is charged by whoever handles it. */
+ * the CP's, and the trapping instruction is charged by whoever handles it.
+ * Every trap of the guest's enters D, so each of its real steps since the
+ * snapshot completed: its instructions are its steps. */
 static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bool trapped)
 {
-    uint64_t c = machine_cycles(v->m), i = machine_instret(v->m), s = machine_steps(v->m);
-    uint64_t dc = c - v->rc_cycles, di = i - v->rc_instret, ds = s - v->rc_steps;
+    uint64_t c = machine_cycles(v->m), s = machine_steps(v->m);
+    uint64_t dc = c - v->rc_cycles, ds = s - v->rc_steps;
     v->rc_cycles = c;
-    v->rc_instret = i;
     v->rc_steps = s;
     if (trapped) {
         uint64_t cp = TGM_TRAP_CYCLES + CYC_HCALL;
         dc -= cp;
-        di -= 1;
         ds -= 2;
         vm->stats.cp_cycles += cp;
         vm->stats.entries++;
     }
-    vm->stats.direct += di;
+    vm->stats.direct += ds;
     vm->stats.guest_cycles += dc;
-    return (struct machine_charge){dc, di, ds};
+    return (struct machine_charge){dc, ds, ds};
 }
 
 /* ... charged to its virtual time. */

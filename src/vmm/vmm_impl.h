@@ -57,7 +57,7 @@ struct vmm {
     int first_vm;
     uint64_t first_steps;
     bool run_on; /* vmm_run_continue: the next call has no first step */
-    uint64_t rc_cycles, rc_instret, rc_steps; /* real counters charged so far */
+    uint64_t rc_cycles, rc_steps; /* real counters charged so far */
     /* the direct run in progress (run_direct), for D entered in place */
     struct vm *run_vm;          /* the VM run_direct is running, or NULL */
     bool entered;               /* D ran in place, and the run stopped */
