@@ -118,8 +118,9 @@ static RUN_ATTR enum exit_reason RUN_FN(struct machine *m, uint64_t budget,
     /* cycles and steps (see RETIRE); cr = 0: look before the first step */
     uint64_t cbase = m->ctr.cycles + RUN_CHARGE(cycles), sbase = steps0;
     int64_t cr = 0;
-    /* instructions completed = steps - traps: steps0 plus the traps */
-    uint64_t ibase = steps0 - RUN_CHARGE(instret);
+    /* instructions completed = steps - ioff: ioff counts up with the
+     * traps, so a write-back is one subtraction */
+    uint64_t ioff = steps0 - (m->ctr.instret + RUN_CHARGE(instret));
     bool first = true;
     enum exit_reason why;
     uint8_t cause;
@@ -619,7 +620,7 @@ trap:
     }
     {
         uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
-        ibase++;
+        ioff++;
         RETIRE(TGM_TRAP_CYCLES);
 #if !CHECKED && !ONE
         /* the new PSW's first step is a host call: take it with the trap,
@@ -659,9 +660,8 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
     {
         uint64_t steps = STEPS(), left = step_end - steps;
         m->ctr.cycles = CYC();
-        m->ctr.instret += steps - ibase;
+        m->ctr.instret = steps - ioff;
         m->ctr.steps = steps;
-        ibase = steps;
         struct hostcall_result hr = m->hostcall(m->hostcall_ctx, m, ex->code, &left);
         enum hostcall_next nx = hr.next;
         uint64_t nw = hr.psw;
@@ -685,7 +685,7 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         step_end = s0 + room;
         cbase = m->ctr.cycles;
         cr = 0;
-        ibase = s0;
+        ioff = s0 - m->ctr.instret;
         if (xnw && nx == HOSTCALL_LPSW && (nw & ~PSW_P_CAUSE_BITS) == tpswx &&
             m->pswx == tpswx) {
             /* back to the trapped M, I and R, still M's: so is the window */
@@ -732,7 +732,7 @@ out:; /* a label needs a statement before a declaration (C11) */
     }
     m->p = PC();
     m->ctr.cycles = cycles;
-    m->ctr.instret += steps - ibase;
+    m->ctr.instret = steps - ioff;
     ex->steps = steps - origin;
     m->ctr.steps = steps;
     if (m->timer_armed && cycles >= m->timer_deadline) {
