@@ -200,11 +200,11 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
  * CP's own timer ends a slice; any other trap was taken by an instruction
  * of the guest, which the view now executes as the bare machine would:
  * simulated in virtual supervisor mode, or trapping into the guest.
- * OLD is E[0], the trap's old PSW.  Returns the trap's cause.  PLAIN: in a
+ * OLD is E[0], the trap's old PSW.  Returns the disposition.  PLAIN: in a
  * plain run (plain_vm: no hook, no debugging, no step limit), whose tests
  * the compiler then leaves out. */
-static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old,
-                                    const bool plain)
+static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, struct psw old,
+                                                const bool plain)
 {
     struct machine_charge ch = measure(v, vm, true);
     machine_set_p(vm->view, old.p);
@@ -219,7 +219,7 @@ static HOT_INLINE unsigned dispatch(struct vmm *v, struct vm *vm, struct psw old
     }
     emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
     check_limit_in(v, vm, plain);
-    return old.cause;
+    return disp;
 }
 
 /* The end of VM's slice, with D in place: hand the processor to the next
@@ -329,11 +329,10 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
         }
         goto stop;
     }
-    dispatch(v, vm, old, plain);
+    enum vmm_disposition disp = dispatch(v, vm, old, plain);
     struct machine *view = vm->view;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
-    uint64_t vw = machine_get_psw(view);
     bool vie = machine_ie(view); /* a byte: cheaper than VW's bit */
     if (vm->state != VM_RUNNABLE || (vie && machine_get_timer(view).pending))
         goto stop;
@@ -351,7 +350,12 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
      * are the budget: modulo 2^64, 0 or above the budget when it was
      * overrun are both "none" (one unsigned compare after the - 1); a
      * stop after arm is harmless, as resume arms the timer again. */
-    *psw = real_psw(vm, vw);
+    /* an interpreted instruction left R as it was (interp_step): the PSW
+     * composed for it holds */
+    if (disp == DISP_INTERPRETED)
+        *psw = vm->rpsw | (uint64_t)machine_p(view) << PSW_P_SHIFT;
+    else
+        *psw = real_psw(vm, machine_get_psw(view));
     if (!arm(v, vm, vie, slice))
         return HOSTCALL_RESUME;
     uint64_t room = v->run_send - machine_steps(view);

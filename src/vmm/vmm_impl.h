@@ -34,7 +34,8 @@ struct vm {
      * it was composed from (RPSW_KEY); 0 until the first.  Every direct
      * run starts from a PSW composed for the view's R (resume, D in place,
      * next_in_place), so at a trap rkey is the key of the R the trapping
-     * instruction ran under (interp_step) */
+     * instruction ran under (interp_step), and after an interpreted one,
+     * which leaves R alone, rpsw still holds (D in place) */
     uint64_t rpsw, rkey;
     uint64_t max_steps;      /* limit on the view's steps; 0: none */
     struct vm_stats stats;
