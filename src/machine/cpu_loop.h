@@ -614,6 +614,8 @@ trap:
     /* one trap path for every cause (GCC would otherwise build the old
      * PSW's cause bits in each instruction that may trap) */
     __asm__("" : "+r"(cause));
+    if (cause >= TRAP_NCAUSES) /* (so the old PSW needs no mask of it) */
+        __builtin_unreachable();
 #endif
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 2 * 0 + 1; /* E[0], written */
@@ -626,10 +628,11 @@ trap:
         /* the new PSW's first step is a host call: take it with the trap,
          * unless the next step would look (the budget or the timer) */
         uint64_t hw_;
-        if (UNLIKELY(m->hostcall && cr < 0) && (hw_ = trap_exit(m, nw_))) {
+        if (UNLIKELY(m->hostcall && cr < 0) && (m->p = P, hw_ = trap_exit(m, nw_))) {
+            /* (M's P is stored first, while P is at hand: unless the
+             * exit is taken, out: or the host call stores it again) */
             tpswx = m->pswx;
             xnw = nw_;
-            m->p = P;
             ex->code = GET_A(hw_);
             RETIRE(CYC_HCALL);
             goto hostcall;
