@@ -147,8 +147,11 @@ static void snapshot(struct vmm *v)
  * resumes from here).  After a trap, the trap sequence and the HCALL are
  * the CP's, and the trapping instruction is charged by whoever handles it.
  * Every trap of the guest's enters D, so each of its real steps since the
- * snapshot completed: its instructions are its steps. */
-static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bool trapped)
+ * snapshot completed: its instructions are its steps.  PLAIN: D in place
+ * in a plain run, where nobody looks at the statistics until the run ends
+ * (plain_stats): only the entry is counted. */
+static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bool trapped,
+                                                const bool plain)
 {
     uint64_t c = machine_cycles(v->m), s = machine_steps(v->m);
     uint64_t dc = c - v->rc_cycles, ds = s - v->rc_steps;
@@ -158,6 +161,10 @@ static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bo
         uint64_t cp = TGM_TRAP_CYCLES + CYC_HCALL;
         dc -= cp;
         ds -= 2;
+        if (plain) {
+            v->run_entries++;
+            return (struct machine_charge){dc, ds, ds};
+        }
         vm->stats.cp_cycles += cp;
         vm->stats.entries++;
     }
@@ -166,10 +173,22 @@ static HOT_INLINE struct machine_charge measure(struct vmm *v, struct vm *vm, bo
     return (struct machine_charge){dc, ds, ds};
 }
 
+/* The end of a plain run: the statistics of its entries in place, which
+ * measure left to it, from the real counters charged since the run began
+ * (each entry's trap sequence and HCALL, the rest the guest's). */
+static void plain_stats(struct vmm *v, struct vm *vm)
+{
+    uint64_t n = v->run_entries, cp = n * (TGM_TRAP_CYCLES + CYC_HCALL);
+    vm->stats.entries += n;
+    vm->stats.cp_cycles += cp;
+    vm->stats.direct += v->rc_steps - v->run_s0 - 2 * n;
+    vm->stats.guest_cycles += v->rc_cycles - v->run_c0 - cp;
+}
+
 /* ... charged to its virtual time. */
 static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
 {
-    struct machine_charge ch = measure(v, vm, trapped);
+    struct machine_charge ch = measure(v, vm, trapped, false);
     machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
 }
 
@@ -206,7 +225,7 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
 static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, struct psw old,
                                                 const bool plain)
 {
-    struct machine_charge ch = measure(v, vm, true);
+    struct machine_charge ch = measure(v, vm, true, plain);
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
     enum vmm_disposition disp = DISP_SCHEDULER;
@@ -402,6 +421,9 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         return true;
     resume(v, vm, v->slice_left);
     snapshot(v);
+    v->run_entries = 0;
+    v->run_c0 = v->rc_cycles;
+    v->run_s0 = v->rc_steps;
     v->run_vm = vm;
     /* none of these changes during the run (no hook, which might) */
     bool plain = !v->slicing && !v->hybrid && !machine_debugging(v->m) && !v->hook &&
@@ -416,6 +438,8 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     struct machine_exit mx, hx = {.reason = EXIT_HOST};
     machine_run(v->m, chunk, &mx);
     vm = v->run_vm; /* D may have handed the processor on (next_in_place) */
+    if (v->plain_vm)
+        plain_stats(v, vm);
     v->run_vm = NULL;
     v->plain_vm = NULL;
     v->run_quiet = false; /* arm outside a run looks for itself */

@@ -67,6 +67,9 @@ struct vmm {
      * test in D */
     struct vm *plain_vm;
     bool run_quiet;             /* in the run: no slicing, no real timer until arm sets one */
+    /* a plain run's entries of D in place, and the real counters at its
+     * start: its statistics come at its end (plain_stats) */
+    uint64_t run_entries, run_c0, run_s0;
     uint64_t run_send;          /* the VM's steps at its budget's end, mod 2^64 */
     uint64_t run_cend;          /* its cycles at its slice's end */
     uint64_t run_budget;        /* the steps it may take */
