@@ -74,13 +74,24 @@ static struct machine *twin(const struct charge_case *c)
 static void charge_step__is_machine_charge_then_a_step(void **state)
 {
     (void)state;
+    unsigned ops = 0, ops_checked = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct charge_case *c = &cases[i];
         struct machine *a = twin(c), *b = twin(c);
         struct machine_exit ea, eb;
         machine_charge(a, c->ch.cycles, c->ch.instret, c->ch.steps);
         enum exit_reason ra = machine_step(a, &ea);
+        uint64_t i0 = machine_instret(b);
         enum exit_reason rb = machine_charge_step_inline(b, c->ch, &eb);
+        /* a completed instruction's opcode, which the CP classifies by
+         * without fetching the word again (machine_step_op) */
+        if (machine_instret(b) == i0 + c->ch.instret + 1) {
+            if (machine_step_op(b) != GET_OP(c->word))
+                fail_msg("%s: step op %u, the word's %u", c->name, machine_step_op(b),
+                         (unsigned)GET_OP(c->word));
+            ops++;
+            ops_checked += c->watch;
+        }
         char diff[256];
         if (machine_compare(a, b, CMP_COUNTERS, "charge, step", "in one", diff, sizeof diff))
             fail_msg("%s: %s", c->name, diff);
@@ -90,6 +101,7 @@ static void charge_step__is_machine_charge_then_a_step(void **state)
         machine_destroy(a);
         machine_destroy(b);
     }
+    assert_true(ops >= 4 && ops_checked >= 1); /* inlined and checked steps */
 }
 
 /* The cases are not vacuous: the charge shows in the counters, and each

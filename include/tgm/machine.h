@@ -196,6 +196,10 @@ struct machine_charge {
 /* machine_charge (below) with CH, then machine_step_inline, in one. */
 enum exit_reason machine_charge_step_inline(struct machine *m, struct machine_charge ch,
                                             struct machine_exit *ex);
+/* The opcode of the instruction the last machine_charge_step_inline
+ * completed, so that its caller need not fetch the word again (undefined
+ * if that step completed none: it trapped). */
+uint8_t machine_step_op(const struct machine *m);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the
  * decode cache and cost the run loop nothing until one is reached; any of

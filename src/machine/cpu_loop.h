@@ -235,6 +235,8 @@ next:
     } else if (CHECKED) {
         dchk = pc;
     }
+    if (INLINED) /* for its caller (machine_step_op): no second fetch */
+        m->step_op = cur->code;
     vmdispatch(dmap[cur->code])
     {
 #if CG

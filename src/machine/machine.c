@@ -172,6 +172,7 @@ uint32_t machine_q(const struct machine *m) { return m->q; }
 const struct isa_profile *machine_profile(const struct machine *m) { return m->profile; }
 bool machine_hostcalls(const struct machine *m) { return m->hostcalls; }
 uint8_t machine_last_trap(const struct machine *m) { return m->last_trap; }
+uint8_t machine_step_op(const struct machine *m) { return m->step_op; }
 
 uint32_t machine_p(const struct machine *m) { return m->p; }
 void machine_set_p(struct machine *m, uint32_t p) { m->p = p & TGM_ADDR_MASK; }

@@ -106,6 +106,7 @@ struct machine {
      * change): the counters here, the large dispatch tables last */
     struct machine_counters ctr;
     uint8_t last_trap;
+    uint8_t step_op; /* the opcode the last inlined step dispatched on */
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
     /* the last new PSW found to start with an HCALL at physical xphys that

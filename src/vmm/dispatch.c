@@ -231,7 +231,8 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
     if (old.cause != TRAP_TIMER) {
-        machine_read_virt(vm->view, old.p, &word); /* if it can be read */
+        if (!plain) /* for a watched step and the event */
+            machine_read_virt(vm->view, old.p, &word); /* if it can be read */
         disp = interp_step(vm, word, ch, &reflected, plain); /* charges CH first */
     } else {
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);

@@ -106,8 +106,9 @@ bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
 #define RPSW_KEY(vw) (((vw) & r_pack(TGM_ADDR_MASK, PSW_B_MASK)) | UINT64_C(1) << PSW_S_BIT)
 
 /* {v_i}: charges the view CH (the guest's direct execution), has it
- * execute WORD, the instruction at its P that trapped on the real machine,
- * and classifies the step; *reflected is the trap the
+ * execute the instruction at its P that trapped on the real machine (WORD,
+ * read by D unless PLAIN: a watched step needs it, the inlined one reports
+ * its opcode itself), and classifies the step; *reflected is the trap the
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
  * that changed R went to the allocator.  PLAIN: the real machine is not
@@ -120,11 +121,10 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     struct machine *view = vm->view;
     /* LR and LPSW in one test: their codes differ in one bit */
     _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
-    unsigned op = GET_OP(word);
-    bool r_op = (op | 2) == OP_LR, lr = op == OP_LR; /* all the step keeps */
     uint64_t instret = machine_instret(view) + ch.instret;
     enum exit_reason why;
-    if (!plain && machine_debugging(vm->host)) {
+    bool watched = !plain && machine_debugging(vm->host);
+    if (watched) {
         struct machine_exit wx;
         machine_charge(view, ch.cycles, ch.instret, ch.steps);
         interp_step_watched(vm, word, &wx);
@@ -141,7 +141,9 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
     vm->stats.interpreted++;
     if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
-    if (!r_op)
+    unsigned op = watched ? GET_OP(word) : machine_step_op(view);
+    bool lr = op == OP_LR;
+    if ((op | 2) != OP_LR)
         return DISP_INTERPRETED;
     /* an LPSW that changed R: rkey is the R it ran under (struct vm) */
     if (lr || RPSW_KEY(machine_get_psw(view)) != vm->rkey)
