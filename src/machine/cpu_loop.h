@@ -625,12 +625,14 @@ trap:
     {
         uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
         ioff++;
-        RETIRE(TGM_TRAP_CYCLES);
 #if !CHECKED && !ONE
         /* the new PSW's first step is a host call: take it with the trap,
-         * unless the next step would look (the budget or the timer) */
+         * unless the next step would look (the budget or the timer: CR
+         * with the trap retired is not negative) */
         uint64_t hw_;
-        if (UNLIKELY(m->hostcall && cr < 0) && (m->p = P, hw_ = trap_exit(m, nw_))) {
+        if (UNLIKELY(m->hostcall && cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
+            (m->p = P, hw_ = trap_exit(m, nw_))) {
+            RETIRE(TGM_TRAP_CYCLES);
             /* (M's P is stored first, while P is at hand: unless the
              * exit is taken, out: or the host call stores it again) */
             tpswx = m->pswx;
@@ -640,6 +642,7 @@ trap:
             goto hostcall;
         }
 #endif
+        RETIRE(TGM_TRAP_CYCLES);
         LOAD_PSW(nw_);
     }
     ADMIT();
