@@ -301,6 +301,29 @@ static void trap_exit__not_taken_over_a_breakpoint(void **state)
     machine_destroy(m);
 }
 
+/* An HCALL word with a must-be-zero field set is illegal: its step takes
+ * an illegal-instruction trap, so the trap that leads to it is no trap
+ * exit and the handler is not called, as one step at a time shows (the
+ * exit took the word's opcode alone for an HCALL). */
+static void trap_exit__not_taken_to_a_malformed_hcall(void **state)
+{
+    (void)state;
+    struct hc h = {.act = {STOP}}, g = {.act = {STOP}};
+    struct machine *m = setup(&h), *one = setup(&g);
+    uint64_t bad = I(HCALL, CODE, 1, 0);
+    assert_false(isa_decode(bad).ok);
+    ts_poke(m, H, bad);
+    ts_poke(one, H, bad);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 10, &ex), EXIT_BUDGET);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(machine_run(one, 1, &ex), EXIT_BUDGET);
+    assert_int_equal(h.calls, 0);
+    assert_int_equal(g.calls, 0);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_ILL], 9);
+    assert_same_end_and_destroy(m, one);
+}
+
 /* A new PSW with I set and a timer pending: the timer traps before the
  * HCALL, and that trap's exit is the one the handler sees. */
 static void trap_exit__a_pending_timer_traps_first(void **state)
@@ -333,6 +356,7 @@ int main(void)
         cmocka_unit_test(trap_exit__lpsw_of_another_mode_and_r_loads_it),
         cmocka_unit_test(trap_exit__not_taken_over_a_breakpoint),
         cmocka_unit_test(trap_exit__a_pending_timer_traps_first),
+        cmocka_unit_test(trap_exit__not_taken_to_a_malformed_hcall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
  * also handles watchpoints, class breakpoints, trap stops and tracing.
  * Nothing here prints.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "machine_impl.h"
@@ -438,30 +439,53 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 }
 #endif
 
+/* A decoded entry's opcode, flags and breakpoint count as one word
+ * (trap_exit). */
+_Static_assert(offsetof(struct pdc, flags) == offsetof(struct pdc, code) + 1 &&
+                   offsetof(struct pdc, nbp) == offsetof(struct pdc, code) + 2 &&
+                   sizeof(((struct pdc *)0)->nbp) == 2,
+               "code, flags and nbp are one 32-bit word");
+static inline uint32_t pdc_cfn(uint8_t code, uint8_t flags, uint16_t nbp)
+{
+    struct {
+        uint8_t c, f;
+        uint16_t n;
+    } x = {code, flags, nbp};
+    uint32_t v;
+    memcpy(&v, &x, sizeof v);
+    return v;
+}
+
 /* A trap exit: is the first step of the trap's new PSW NW an HCALL that
  * the fast loop can take with the trap?  NW is in supervisor mode (an
  * HCALL's only), its P develops, the word there is an HCALL that mode
  * executes, no breakpoint marks it, and no timer trap comes first.  If so,
- * returns the word; else 0, which is no HCALL.  What depends on NW alone
- * is kept for the last NW that passed (the CP's PSW, at every trap). */
-static inline uint64_t trap_exit(struct machine *m, uint64_t nw)
+ * returns the word's entry, decoded (as its step would decode it); else
+ * NULL.  What depends on NW alone is kept for the last NW that passed (the
+ * CP's PSW, at every trap), and the entry's opcode and breakpoint count
+ * are tested in one compare. */
+static inline const struct pdc *trap_exit(struct machine *m, uint64_t nw)
 {
     if (!(nw >> PSW_S_BIT))
-        return 0;
+        return NULL;
     if (UNLIKELY(nw != m->xpsw)) {
         uint32_t p = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
         uint32_t l = (uint32_t)(nw >> PSW_L_SHIFT) & TGM_ADDR_MASK;
         if (p >= address_limit(m->q, l, (uint32_t)(nw & PSW_B_MASK)) ||
             m->dmap[1][OP_HCALL] != OP_HCALL)
-            return 0;
+            return NULL;
         m->xpsw = nw; /* l + p < q: P develops */
-        m->xphys = l + p;
+        m->xent = m->D + l + p;
     }
-    uint64_t w = m->E[m->xphys];
-    if (GET_OP(w) != OP_HCALL || m->D[m->xphys].nbp ||
+    struct pdc *e = m->xent;
+    if (UNLIKELY(e->h == pdc_stale))
+        pdc_decode(m->pdcs, e, m->E[e - m->D]);
+    uint32_t cfn;
+    memcpy(&cfn, &e->code, sizeof cfn);
+    if ((cfn & pdc_cfn(UINT8_MAX, 0, UINT16_MAX)) != pdc_cfn(OP_HCALL, 0, 0) ||
         ((nw >> PSW_I_BIT) & 1 && m->timer_pending))
-        return 0;
-    return w;
+        return NULL;
+    return e;
 }
 
 /* The fast loop's handlers are the ones entries point to (FAST). */

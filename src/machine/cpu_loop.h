@@ -629,7 +629,7 @@ trap:
         /* the new PSW's first step is a host call: take it with the trap,
          * unless the next step would look (the budget or the timer: CR
          * with the trap retired is not negative) */
-        uint64_t hw_;
+        const struct pdc *hw_;
         if (UNLIKELY(m->hostcall && cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
             (m->p = P, hw_ = trap_exit(m, nw_))) {
             RETIRE(TGM_TRAP_CYCLES);
@@ -637,7 +637,7 @@ trap:
              * exit is taken, out: or the host call stores it again) */
             tpswx = m->pswx;
             xnw = nw_;
-            ex->code = GET_A(hw_);
+            ex->code = hw_->a;
             RETIRE(CYC_HCALL);
             goto hostcall;
         }

@@ -109,10 +109,11 @@ struct machine {
     uint8_t step_op; /* the opcode the last inlined step dispatched on */
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
-    /* the last new PSW found to start with an HCALL at physical xphys that
-     * its mode executes (trap_exit); 0 for none, never a supervisor PSW */
+    /* the last new PSW found to start with an HCALL that its mode executes
+     * (trap_exit), and the decoded entry of the word at its P; 0 for none,
+     * never a supervisor PSW */
     uint64_t xpsw;
-    uint32_t xphys;
+    struct pdc *xent;
 
     /* the console */
     struct tgm_console con;
