@@ -638,11 +638,11 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
     for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, prior + i); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
-        uint32_t cand[MAX_CAND];
-        bool fetched = machine_read_virt(x, before.p, &word) == 0;
+        uint32_t cand[MAX_CAND] = {0};
+        /* a pending timer with I = 1 traps before the instruction at P */
+        bool timer_first = before.ie && machine_get_timer(x).pending;
+        bool fetched = !timer_first && machine_read_virt(x, before.p, &word) == 0;
         size_t nc = fetched ? write_candidates(x, word, cand) : 1;
-        if (!fetched)
-            cand[0] = 0;
         for (size_t k = 0; k < nc; k++)
             machine_read_phys(x, cand[k], &old[k]);
         uint64_t traps0 = 0;
@@ -665,7 +665,9 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps)
                 break; /* interrupted before the guest's step: nothing to show */
         }
-        if (fetched)
+        if (timer_first)
+            mon_out(m, "  0x%05x: (not run: the pending timer trap comes first)\n", before.p);
+        else if (fetched)
             mon_print_vinsn(m, x, &before, syms, before.p, word);
         else
             mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,

@@ -63,7 +63,9 @@ const struct mon_cmd mon_cmds[] = {
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
      "Prints the address, the word disassembled, the PSW before and after, every\n"
-     "word of E the step changed, and a trap if one was taken.  With a VM\n"
+     "word of E the step changed, and a trap if one was taken.  A step that\n"
+     "takes a pending timer trap runs no instruction: its line says\n"
+     "'(not run: the pending timer trap comes first)'.  With a VM\n"
      "selected, steps the guest one instruction and shows what the control\n"
      "program did for it; the other runnable VMs run meanwhile, as the\n"
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
