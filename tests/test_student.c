@@ -1,6 +1,7 @@
 /* test_student.c: what a first-time user of the monitor met, working from
  * README.md and docs/ alone (docs/monitor.md, docs/isa.md): a 'step' that
- * takes a pending timer trap showed the instruction at P as if it had run.
+ * takes a pending timer trap showed the instruction at P as if it had run,
+ * and 'vm load FILE NAME' (the words swapped) said only "no VM named".
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -82,6 +83,30 @@ static void step__a_timer_trap_step_runs_no_instruction(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: "two arguments given in the wrong order are named as
+ * such, not as an unknown name".  'vm load hello.s a' said "no VM named
+ * 'hello.s'"; so did 'vm input' and 'vm limit' with their words swapped. */
+static void vm__swapped_arguments_are_named(void **state)
+{
+    (void)state;
+    cs_mon_fails("vm create a 4096; vm load examples/hello.s a",
+                 "vm: 'examples/hello.s' is not a VM: the order is 'vm load NAME FILE'");
+    cs_mon_fails("vm create a 4096; vm input hi a",
+                 "vm: 'hi' is not a VM: the order is 'vm input NAME TEXT'");
+    cs_mon_fails("vm create a 4096; vm limit 100 a",
+                 "vm: '100' is not a VM: the order is 'vm limit NAME N'");
+    /* nothing was loaded, queued or limited */
+    cs_mon_prints("set on-error continue; vm create a 4096; vm load examples/hello.s a; "
+                  "vm input hi a; vm limit 100 a; vm list",
+                  "*  0 a            runnable   0x00008..0x01007 0x00000  s        0       0  "
+                  "0.000");
+    /* the right order, and a VM named by its id, work as before */
+    cs_mon_prints("vm create a 4096; vm load a examples/hello.s; vm input 0 hi; vm limit a 5",
+                  "a: runnable");
+    /* a first word that is no VM and a second that is none either: as before */
+    cs_mon_fails("vm create a 4096; vm load b examples/hello.s", "vm: no VM named 'b'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -98,6 +123,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(step__a_timer_trap_step_runs_no_instruction),
+        cmocka_unit_test(vm__swapped_arguments_are_named),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

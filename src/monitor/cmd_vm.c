@@ -239,6 +239,9 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         m->focus = MON_FOCUS_BARE;
         return 0;
     }
+    /* 'vm load FILE NAME': the VM named second, the first word no VM */
+    if ((k == 3 || k == 5 || k == 10) && mon_vm_id(m, argv[2]) < 0 && mon_vm_id(m, argv[3]) >= 0)
+        return mon_err(m, "'%s' is not a VM: the order is '%s'", argv[2], usage[k]);
     int id = mon_vm_lookup(m, argv[2]);
     if (id < 0)
         return -1;

@@ -254,8 +254,10 @@ const struct tgm_image *mon_symbols(const struct mon *m);
  * is an address where a keyword of that name could also stand. */
 bool mon_is_symbol(const struct mon *m, const char *word);
 const char *mon_target_name(const struct mon *m, char *buf, size_t len);
-/* The VM named or numbered by S, or -1 with an error printed. */
+/* The VM named or numbered by S, or -1 with an error printed; mon_vm_id
+ * the same, silently. */
 int mon_vm_lookup(struct mon *m, const char *s);
+int mon_vm_id(const struct mon *m, const char *s);
 /* The selected VM's information (the focus is a VM's); -1 with an error
  * printed if the VM is gone, the focus then on the bare machine. */
 int mon_focus_info(struct mon *m, struct vm_info *vi);
