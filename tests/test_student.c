@@ -1,7 +1,8 @@
 /* test_student.c: what a first-time user of the monitor met, working from
  * README.md and docs/ alone (docs/monitor.md, docs/isa.md): a 'step' that
  * takes a pending timer trap showed the instruction at P as if it had run,
- * and 'vm load FILE NAME' (the words swapped) said only "no VM named".
+ * 'vm load FILE NAME' (the words swapped) said only "no VM named", and a
+ * VM that halted during a run another VM's breakpoint stopped went unsaid.
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -107,6 +108,45 @@ static void vm__swapped_arguments_are_named(void **state)
     cs_mon_fails("vm create a 4096; vm load b examples/hello.s", "vm: no VM named 'b'");
 }
 
+/* docs/monitor.md: a VM that halted during the run says so at its HALT
+ * ('a: halted: ...').  A run that a breakpoint in VM b stopped named only
+ * b, though a had run to its HALT meanwhile: nothing said a had ended
+ * until a later run found no VM runnable. */
+static void go__a_vm_that_halted_meanwhile_says_so_at_a_stop(void **state)
+{
+    (void)state;
+    static const char *const want[] = {
+        "breakpoint 1 at 0x16 negate, hit 1 time",
+        "b: stopped at 0x16 negate after 94 steps, 221 cycles: s I=0 P=0x00016 l=0x00000 "
+        "b=0x80000",
+        "  0x00016 negate       SUB    acc, zero, acc",
+        "a: halted: s I=0 P=0x0000a l=0x00000 b=0x80000",
+        "  0x00009 stop         HALT",
+        NULL};
+    struct cs_outcome o = cs_mon("vm create a 4096 examples/sum.s; vm create b 4096 "
+                                 "examples/calls.s; break negate; go; echo next; go");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out, want, "a breakpoint stop in b");
+    /* said once: the next run, in which a does not run, does not repeat it */
+    const char *next = strstr(o.out, "next\n");
+    assert_non_null(next);
+    assert_null(strstr(next, "a: halted"));
+    cs_outcome_free(&o);
+
+    /* a breakpoint's 'continue' makes one run: the halt is said at its end */
+    o = cs_mon("vm create a 4096 examples/sum.s; vm create b 4096 examples/calls.s; "
+               "break apply do \"continue\"; break negate; go");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out, want + 3, "after a breakpoint's continue");
+    cs_outcome_free(&o);
+
+    /* on the bare machine, and with no other VM ended, the stop is as before */
+    o = cs_mon("vm create b 4096 examples/calls.s; break negate; go");
+    assert_int_equal(o.status, 0);
+    assert_null(strstr(o.out, "halted"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -124,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(step__a_timer_trap_step_runs_no_instruction),
         cmocka_unit_test(vm__swapped_arguments_are_named),
+        cmocka_unit_test(go__a_vm_that_halted_meanwhile_says_so_at_a_stop),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

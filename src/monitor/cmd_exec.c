@@ -151,6 +151,16 @@ static bool ran_runnable(struct mon *m, int id)
     return mon_vm_ran(m, id) && vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE;
 }
 
+/* A breakpoint, watchpoint or trap stop names the VM it hit (VM); the
+ * others that halted or met their limit during the run say so too. */
+static void ended_meanwhile(struct mon *m, int vm)
+{
+    for (int id = vm == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+         id = vmm_vm_next(m->vmm, id))
+        if (id != vm && mon_vm_ran(m, id) && !ran_runnable(m, id))
+            stop_line(m, id, NULL);
+}
+
 /* FIRST and REST NULL: each VM's own state. */
 static void stopped_where(struct mon *m, const char *first, const char *rest)
 {
@@ -348,6 +358,8 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 mon_run_resume(m);
                 continue;
             }
+            if (!m->finished)
+                ended_meanwhile(m, vm);
             mon_run_end(m);
             return 0;
         }
@@ -588,21 +600,6 @@ static bool vm_at_limit(struct mon *m)
            vi.state == VM_LIMIT;
 }
 
-/* What the step wrote to X's console since it had LEN0 bytes, as a C
- * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
-static void step_console(struct mon *m, struct machine *x, size_t len0, const char *who)
-{
-    size_t len;
-    const uint8_t *o = machine_console_output(x, &len);
-    if (len <= len0)
-        return;
-    char cb[32];
-    mon_out(m, "    %s%sconsole <- \"", who, *who ? ": " : "");
-    for (size_t i = len0; i < len; i++)
-        mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
-    mon_out(m, "\"\n");
-}
-
 static int calls_ok(struct mon *m);
 static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0);
 
@@ -691,12 +688,12 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         if (traps1 != traps0)
             mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
                     trap_cause_name(machine_last_trap(x)));
-        step_console(m, x, con0, "");
+        mon_step_console(m, x, con0, "");
         for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
              id = vmm_vm_next(m->vmm, id)) {
             struct vm_info vi; /* the others' output, not left for 'vm console' alone */
             if (id != m->focus && vmm_vm_info(m->vmm, id, &vi) == 0)
-                step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
+                mon_step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
         }
         for (size_t k = 0; k < m->nev; k++)
             mon_out(m, "    cp: %s\n", mon_event_text(&m->ev[k], b1, sizeof b1));

@@ -380,6 +380,9 @@ void mon_console_live(struct mon *m);
 void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
+/* What a step wrote to X's console since it had LEN0 bytes, as a C
+ * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
+void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char *who);
 
 /* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
 
