@@ -2,7 +2,8 @@
  * README.md and docs/ alone (docs/monitor.md, docs/isa.md): a 'step' that
  * takes a pending timer trap showed the instruction at P as if it had run,
  * 'vm load FILE NAME' (the words swapped) said only "no VM named", and a
- * VM that halted during a run another VM's breakpoint stopped went unsaid.
+ * VM that halted during a run another VM's breakpoint stopped, or during a
+ * step of another VM, went unsaid.
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -147,6 +148,26 @@ static void go__a_vm_that_halted_meanwhile_says_so_at_a_stop(void **state)
     cs_outcome_free(&o);
 }
 
+/* The same for a 'step' of one VM during which another ran to its HALT:
+ * the step showed what the other wrote (docs/monitor.md), but not that it
+ * had ended. */
+static void step__a_vm_that_halted_meanwhile_says_so(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("vm create a 4096 examples/sum.s; vm create b 4096 "
+                                 "examples/calls.s; step; step; vm list");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"  0x00002 start        LI     i, 0",
+                              "    a: halted meanwhile: s I=0 P=0x0000a l=0x00000 b=0x80000",
+                              "  0x00003 loop         LDX    op, ops, i", NULL},
+        "a step of b");
+    /* once: the second step, in which a did not run, does not repeat it */
+    assert_null(strstr(strstr(o.out, "LDX    op, ops, i"), "meanwhile"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -165,6 +186,7 @@ int main(void)
         cmocka_unit_test(step__a_timer_trap_step_runs_no_instruction),
         cmocka_unit_test(vm__swapped_arguments_are_named),
         cmocka_unit_test(go__a_vm_that_halted_meanwhile_says_so_at_a_stop),
+        cmocka_unit_test(step__a_vm_that_halted_meanwhile_says_so),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

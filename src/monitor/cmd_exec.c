@@ -644,10 +644,13 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             machine_read_phys(x, cand[k], &old[k]);
         uint64_t traps0 = 0;
         size_t con0, others0[VMM_MAX_VMS] = {0};
+        uint64_t steps0[VMM_MAX_VMS] = {0};
         machine_console_output(x, &con0);
         for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id))
+             id = vmm_vm_next(m->vmm, id)) {
             machine_console_output(vmm_vm_view(m->vmm, id), &others0[id]);
+            steps0[id] = machine_steps(vmm_vm_view(m->vmm, id));
+        }
         struct machine_counters c0 = machine_get_counters(x);
         for (unsigned t = 0; t < TRAP_NCAUSES; t++)
             traps0 += c0.traps[t];
@@ -690,11 +693,9 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
                     trap_cause_name(machine_last_trap(x)));
         mon_step_console(m, x, con0, "");
         for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id)) {
-            struct vm_info vi; /* the others' output, not left for 'vm console' alone */
-            if (id != m->focus && vmm_vm_info(m->vmm, id, &vi) == 0)
-                mon_step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
-        }
+             id = vmm_vm_next(m->vmm, id))
+            if (id != m->focus)
+                mon_step_other(m, id, others0[id], steps0[id]);
         for (size_t k = 0; k < m->nev; k++)
             mon_out(m, "    cp: %s\n", mon_event_text(&m->ev[k], b1, sizeof b1));
         m->timer_seen = false; /* shown just now */

@@ -383,6 +383,10 @@ bool mon_vm_ran(const struct mon *m, int id);
 /* What a step wrote to X's console since it had LEN0 bytes, as a C
  * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
 void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char *who);
+/* After a step of the focused VM: what VM ID, which ran meanwhile, wrote
+ * since it had LEN0 bytes, and whether it ended (HALT, its 'vm limit')
+ * having had STEPS0 steps. */
+void mon_step_other(struct mon *m, int id, size_t len0, uint64_t steps0);
 
 /* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
 

@@ -202,3 +202,18 @@ void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char 
         mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
     mon_out(m, "\"\n");
 }
+
+void mon_step_other(struct mon *m, int id, size_t len0, uint64_t steps0)
+{
+    struct machine *x = vmm_vm_view(m->vmm, id);
+    struct vm_info vi;
+    if (!x || vmm_vm_info(m->vmm, id, &vi) != 0)
+        return;
+    mon_step_console(m, x, len0, vi.name); /* not left for 'vm console' alone */
+    if (machine_steps(x) != steps0 && vi.state != VM_RUNNABLE) {
+        char b[96];
+        struct psw p = machine_psw(x);
+        mon_out(m, "    %s: %s meanwhile: %s\n", vi.name, vm_state_name(vi.state),
+                mon_fmt_psw(&p, b, sizeof b));
+    }
+}
