@@ -3,7 +3,8 @@
  * takes a pending timer trap showed the instruction at P as if it had run,
  * 'vm load FILE NAME' (the words swapped) said only "no VM named", and a
  * VM that halted during a run another VM's breakpoint stopped, or during a
- * step of another VM, went unsaid.
+ * step of another VM, went unsaid; a read watchpoint's hit showed a change
+ * that the read had not made.
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -168,6 +169,36 @@ static void step__a_vm_that_halted_meanwhile_says_so(void **state)
     cs_outcome_free(&o);
 }
 
+/* A read watchpoint's hit showed "old -> new" with "old" the value at its
+ * last hit: in examples/sum.s the ADD that reads x (written by the LDX
+ * before it, which a read watch does not stop at) was shown as
+ * "read E[0xc] 0 -> 0x1f", as if reading x had changed it.  A read now
+ * shows the value the word holds, as gdb's rwatch does; a write keeps its
+ * old and new values. */
+static void watch__a_read_shows_the_value_not_a_change(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/sum.s; watch read x; go; go");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){"watchpoint 1: read E[0xc] = 0x1f, hit 1 time",
+                                                   "watchpoint 1: read E[0xc] = 0x1f, hit 2 times",
+                                                   NULL},
+                             "watch read x");
+    assert_null(strstr(o.out, "->"));
+    cs_outcome_free(&o);
+
+    /* 'access': the LDX's write shows the change, the ADD's read the value */
+    o = cs_mon("load examples/sum.s; watch access x; go; go");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){"watchpoint 1: write E[0xc] 0 -> 0x1f, hit 1 time",
+                                                   "watchpoint 1: read E[0xc] = 0x1f, hit 2 times",
+                                                   NULL},
+                             "watch access x");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -187,6 +218,7 @@ int main(void)
         cmocka_unit_test(vm__swapped_arguments_are_named),
         cmocka_unit_test(go__a_vm_that_halted_meanwhile_says_so_at_a_stop),
         cmocka_unit_test(step__a_vm_that_halted_meanwhile_says_so),
+        cmocka_unit_test(watch__a_read_shows_the_value_not_a_change),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

@@ -284,9 +284,14 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
         struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
         uint64_t now = 0;
         machine_read_phys(x, ex->addr, &now);
-        char what[160];
-        snprintf(what, sizeof what, ": %s E[%#x] %#llx -> %#llx", ex->write ? "write" : "read",
-                 b->addr + k, (unsigned long long)b->old[k], (unsigned long long)now);
+        char what[160]; /* a write's change; a read's value, as gdb's rwatch (OLD is
+                           the last hit's: writes between are no read hits) */
+        if (ex->write)
+            snprintf(what, sizeof what, ": write E[%#x] %#llx -> %#llx", b->addr + k,
+                     (unsigned long long)b->old[k], (unsigned long long)now);
+        else
+            snprintf(what, sizeof what, ": read E[%#x] = %#llx", b->addr + k,
+                     (unsigned long long)now);
         b->old[k] = now;
         return bp_hit(m, i, what);
     }

@@ -219,7 +219,9 @@ const struct mon_cmd mon_cmds[] = {
      "stop after an instruction reads or writes watched words (default: write)\n"
      "One kind: read, write, or access for both (not 'read write').\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
-     "access, e.g. watch total if E[total] > 100.",
+     "access, e.g. watch total if E[total] > 100.  A hit shows a write's old\n"
+     "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
+     "= 0x1f'), as gdb's watch and rwatch do.",
      G_BREAK, "w", "={read,write,access,ignore,do,if}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
