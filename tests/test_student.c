@@ -5,7 +5,8 @@
  * VM that halted during a run another VM's breakpoint stopped, or during a
  * step of another VM, went unsaid; a read watchpoint's hit showed a change
  * that the read had not made, and a breakpoint on a label inside .phase
- * went, unsaid, to another word.
+ * went, unsaid, to another word; and commands typed in capitals, as SIMH
+ * takes them, were unknown.
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -232,6 +233,32 @@ static void break__a_phased_label_gets_a_note(void **state)
     cs_outcome_free(&o);
 }
 
+/* A SIMH user types commands in capitals.  Subcommands and keywords were
+ * taken in any case ('vm LIST', 'set ON-ERROR Continue', 'break TRAP SVC')
+ * but command names were not: 'LOAD' was "unknown command 'LOAD' (did you
+ * mean 'load'?)".  A command, its prefix and its letters are now taken in
+ * any case, as SIMH's and VM/370 CP's are; labels stay case-sensitive. */
+static void commands__any_case(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("LOAD examples/sum.s; BREAK loop; Go; EX/1d i; STEP; "
+                                 "Help BREAK; S");
+    if (o.status != 0)
+        fail_msg("status %d, stderr \"%s\"", o.status, o.err);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"bare: loaded examples/sum.s: 35 words at 0, 10 symbols; entry "
+                              "P=0x2 M=s",
+                              "breakpoint 1 at 0x4 loop", "breakpoint 1 at 0x4 loop, hit 1 time",
+                              "  0x0000b i            0", "  0x00004 loop         LDX    x, table, i",
+                              "also:  b", "  0x00005              ADD    total, total, x", NULL},
+        "commands in capitals");
+    cs_outcome_free(&o);
+    /* an ambiguous prefix is ambiguous in any case; a label keeps its case */
+    cs_mon_fails("TRA", "ambiguous command 'TRA': translate trace");
+    cs_mon_fails("load examples/sum.s; break LOOP", "break: unknown name 'LOOP'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -253,6 +280,7 @@ int main(void)
         cmocka_unit_test(step__a_vm_that_halted_meanwhile_says_so),
         cmocka_unit_test(watch__a_read_shows_the_value_not_a_change),
         cmocka_unit_test(break__a_phased_label_gets_a_note),
+        cmocka_unit_test(commands__any_case),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

@@ -407,7 +407,7 @@ static bool in_list(const char *word, const char *list)
         return false;
     for (const char *p = list; *p;) {
         size_t k = strcspn(p, " ");
-        if (k == n && !strncmp(p, word, n))
+        if (k == n && !strncasecmp(p, word, n))
             return true;
         p += k;
         while (*p == ' ')
@@ -449,16 +449,18 @@ int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)
     return mon_err(m, "'%.*s' given twice", (int)strcspn(p, " "), p);
 }
 
+/* A command, a prefix of one or one of its letters, in any case (as SIMH's
+ * and CP's commands, and the subcommands and keywords, mon_keyword). */
 const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
 {
     const struct mon_cmd *hit = NULL;
     int nhits = 0;
     size_t n = strlen(word);
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (!strcmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
+        if (!strcasecmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
             return &mon_cmds[i];
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (n && !strncmp(word, mon_cmds[i].name, n)) {
+        if (n && !strncasecmp(word, mon_cmds[i].name, n)) {
             hit = &mon_cmds[i];
             nhits++;
         }
@@ -467,7 +469,7 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
     if (nhits > 1) {
         int k = snprintf(why, len, "ambiguous command '%s':", word);
         for (size_t i = 0; i < mon_ncmds && k > 0 && (size_t)k < len; i++)
-            if (!strncmp(word, mon_cmds[i].name, n))
+            if (!strncasecmp(word, mon_cmds[i].name, n))
                 k += snprintf(why + k, len - (size_t)k, " %s", mon_cmds[i].name);
         return NULL;
     }
