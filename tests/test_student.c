@@ -6,7 +6,7 @@
  * step of another VM, went unsaid; a read watchpoint's hit showed a change
  * that the read had not made, and a breakpoint on a label inside .phase
  * went, unsaid, to another word; and commands typed in capitals, as SIMH
- * takes them, were unknown.
+ * takes them, were unknown; 'tgm run' spoke of "a illegal trap".
  * Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -259,6 +259,36 @@ static void commands__any_case(void **state)
     cs_mon_fails("load examples/sum.s; break LOOP", "break: unknown name 'LOOP'");
 }
 
+/* A source without '.entry' whose first word is data: the entry P is its
+ * load address, the word is no instruction, and E[1] (its second word)
+ * sends every trap back there.  'tgm run' and 'tgm check' said "each step
+ * takes a illegal trap"; the monitor already said "an". */
+static void run__a_trap_loop_note_says_an_illegal_trap(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "noentry.s",
+                  "n:      .word 5\nstart:  DJNZ  n, start\n        HALT\n");
+    struct cs_outcome o = cs_run_tgm("run", "--max-steps", "1000", path, NULL);
+    assert_int_equal(o.status, 3);
+    cs_assert_one_line(&o, "in a trap loop (each step takes an illegal trap and E[1] loads "
+                           "the same PSW: a disabled wait)");
+    cs_outcome_free(&o);
+
+    o = cs_run_tgm("check", "--max-steps", "1000", path, NULL);
+    assert_int_equal(o.status, 1);
+    if (!strstr(o.out, "it is in a trap loop (each step takes an illegal trap and E[1]"))
+        fail_msg("check's verdict lacks the trap loop, with 'an':\n%s", o.out);
+    cs_outcome_free(&o);
+
+    /* a memory trap keeps its 'a' */
+    cs_write_text(path, sizeof path, "empty.s", "        .org 0x10\n");
+    o = cs_run_tgm("run", "--max-steps", "1000", path, NULL);
+    assert_int_equal(o.status, 3);
+    cs_assert_one_line(&o, "(each step takes a memory trap and E[1] loads the same PSW");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -281,6 +311,7 @@ int main(void)
         cmocka_unit_test(watch__a_read_shows_the_value_not_a_change),
         cmocka_unit_test(break__a_phased_label_gets_a_note),
         cmocka_unit_test(commands__any_case),
+        cmocka_unit_test(run__a_trap_loop_note_says_an_illegal_trap),
     };
     return cmocka_run_group_tests_name("student", tests, group_setup, group_teardown);
 }

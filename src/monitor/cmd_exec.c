@@ -198,12 +198,6 @@ static void interrupted(struct mon *m, uint64_t done)
     stopped_where(m, msg, "interrupted");
 }
 
-/* "a" or "an" before a trap cause's name */
-static const char *article(unsigned cause)
-{
-    return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
-}
-
 /* At a chunk boundary: is the bare machine (VM not MON_FOCUS_BARE: every
  * runnable VM) in a trap loop?  Then the run would spin forever: say so
  * and stop. */
@@ -218,7 +212,8 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
+                 trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "%s", hint);
         return true;
@@ -242,7 +237,8 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
+                 trap_cause_name(cause));
         where(m, id, msg, 0);
     }
     /* a VM's E[1] is its own trap PSW: the bare machine's hint holds */

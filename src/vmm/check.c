@@ -25,8 +25,9 @@ static void trap_loop_note(const struct machine *bare, bool halted, char *diff, 
     size_t n = strlen(diff);
     if (!halted && !strncmp(diff, not_halted, sizeof not_halted - 1) && n < len &&
         machine_trap_loop(bare, &cause))
-        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes a %s trap and "
-                 "E[1] loads the same PSW: a disabled wait)", trap_cause_name(cause));
+        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes %s %s trap and "
+                 "E[1] loads the same PSW: a disabled wait)", trap_cause_article(cause),
+                 trap_cause_name(cause));
 }
 
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,
