@@ -55,6 +55,24 @@ static void check_nest__names_the_bare_trap_loop_as_check_does(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'tgm run' and 'tgm run --vmm' say that no limit ends a guest's trap
+ * loop (docs/run.md); 'tgm run --nest' advised raising the limit for the
+ * same guest on the levels, whose state it reads back and prints. */
+static void run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    no_handler(src, sizeof src);
+    cs_tgm_fails(3, "tgm: run: step limit of 5000 reached before HALT in a trap loop (each step "
+                    "takes a memory trap and E[1] loads the same PSW: a disabled wait), which no "
+                    "limit ends; give E[1] a trap handler",
+                 "run", CS_ARGV("--nest", "2", "--max-steps", "5000", src));
+    /* the guest still computing keeps the advice */
+    cs_tgm_fails(3, "tgm: run: step limit of 100 reached before HALT (raise it with "
+                    "--max-steps N, or 0 for none)",
+                 "run", CS_ARGV("--nest", "1", "--max-steps", "100", "examples/sum.s"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -71,6 +89,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_nest__names_the_bare_trap_loop_as_check_does),
+        cmocka_unit_test(run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
