@@ -73,6 +73,25 @@ static void run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit(void **s
                  "run", CS_ARGV("--nest", "1", "--max-steps", "100", "examples/sum.s"));
 }
 
+/* A count of 1 is singular wherever tgm prints counts (docs/run.md), as
+ * 'tgm run --vmm --stats' says '1 instruction executed directly'; the
+ * monitor's 'vm stats' and 'check' said '1 instructions direct'. */
+static void vm_stats__one_instruction_direct_is_singular(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[2 * CS_PATH + 64];
+    cs_write_text(src, sizeof src, "one.s", "        .entry start\nstart:  NOP\n        HALT\n");
+    snprintf(cmds, sizeof cmds, "vm create a 10 %s; go; vm stats a", src);
+    cs_mon_prints(cmds, "\na: 1 instruction direct, 1 interpreted; direct ratio 0.5000\n");
+    snprintf(cmds, sizeof cmds, "check %s", src);
+    cs_mon_prints(cmds, "\n  alone: 1 instruction direct, 1 interpreted; direct ratio 0.5000\n");
+    cs_tgm_prints("efficiency     1 instruction executed directly, 1 interpreted (50.0000% "
+                  "direct)\n", "run", CS_ARGV("--vmm", "--stats", src));
+    /* and more than one stays plural */
+    cs_mon_prints("vm create a 4096 examples/hello.s; go; vm stats a",
+                  "\na: 55 instructions direct, 14 interpreted; direct ratio 0.7971\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -90,6 +109,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_nest__names_the_bare_trap_loop_as_check_does),
         cmocka_unit_test(run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit),
+        cmocka_unit_test(vm_stats__one_instruction_direct_is_singular),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
