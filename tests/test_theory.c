@@ -67,6 +67,16 @@ static void run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit(void **s
                     "takes a memory trap and E[1] loads the same PSW: a disabled wait), which no "
                     "limit ends; give E[1] a trap handler",
                  "run", CS_ARGV("--nest", "2", "--max-steps", "5000", src));
+    /* so does a guest the levels have not booted yet: its PSW, all zero,
+     * is no state of the guest's (and h1 would halt at once) */
+    char h1[CS_PATH];
+    cs_write_text(h1, sizeof h1, "h1.s", "        .entry start\nstart:  HALT\n");
+    cs_tgm_fails(3, "tgm: run: step limit of 10 reached before HALT (raise it with "
+                    "--max-steps N, or 0 for none)",
+                 "run", CS_ARGV("--nest", "2", "--max-steps", "10", h1));
+    cs_tgm_fails(3, "tgm: run: step limit of 10 reached before HALT (raise it with "
+                    "--max-steps N, or 0 for none)",
+                 "run", CS_ARGV("--nest", "2", "--max-steps", "10", src));
     /* the guest still computing keeps the advice */
     cs_tgm_fails(3, "tgm: run: step limit of 100 reached before HALT (raise it with "
                     "--max-steps N, or 0 for none)",

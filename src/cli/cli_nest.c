@@ -208,7 +208,7 @@ int run_nest(const struct run_opts *o)
     if (!run_output_ok(&con, NULL, NULL))
         status = EXIT_USAGE;
     else if (stop == STOP_STEP_LIMIT && !o->json) /* the guest's trap loop, as a bare run's */
-        cli_limit_note(NULL, top, o->max_steps);
+        cli_limit_note(NULL, st.not_started ? NULL : top, o->max_steps);
     machine_destroy(top);
     nest_run_free(&r);
     free(con.kept);
