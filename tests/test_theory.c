@@ -102,6 +102,22 @@ static void vm_stats__one_instruction_direct_is_singular(void **state)
                   "\na: 55 instructions direct, 14 interpreted; direct ratio 0.7971\n");
 }
 
+/* docs/os.md: a quantum of 5 cycles or less is spent by the dispatching
+ * TSET and LPSW, so every process takes its timer trap before its first
+ * instruction; 6 is the least with which the OS runs to its end. */
+static void os__a_quantum_must_outlast_its_dispatch(void **state)
+{
+    (void)state;
+    cs_mon_prints("set console off; load examples/os/os.s; deposit quantum 5; go for 200000; "
+                  "console; regs",
+                  "\nos: 4 processes, quantum 5 cycles\nbare machine");
+    cs_mon_prints("set console off; load examples/os/os.s; deposit quantum 5; go for 200000; "
+                  "regs",
+                  "u I=1 P=0x00001 l=0x00280 b=0x00080  cause=timer  (old PSW)");
+    cs_mon_prints("set console off; load examples/os/os.s; deposit quantum 6; go; console",
+                  "\nos: all processes done: 3 exited, 1 killed\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -120,6 +136,7 @@ int main(void)
         cmocka_unit_test(check_nest__names_the_bare_trap_loop_as_check_does),
         cmocka_unit_test(run_nest__a_guest_trap_loop_is_no_reason_to_raise_the_limit),
         cmocka_unit_test(vm_stats__one_instruction_direct_is_singular),
+        cmocka_unit_test(os__a_quantum_must_outlast_its_dispatch),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
