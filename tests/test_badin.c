@@ -355,6 +355,37 @@ static void writer__fail_rename_0_is_off(void **state)
     cs_outcome_free(&o);
 }
 
+/* A run that reached its step limit and then could not write its --dump
+ * (or, under --vmm, its --timeline) said the limit's note as well as the
+ * write's error: two lines starting "tgm: run: " for one status 2, whose
+ * note explains a status 3 the run no longer has.  The failed write is the
+ * one line; the note comes only when the file is in place. */
+static void run__a_failed_write_after_the_step_limit_is_one_line(void **state)
+{
+    (void)state;
+    char out[CS_PATH];
+    cs_tmp_path(out, sizeof out, "limit.out");
+    const char *const cmds[][8] = {
+        {"examples/hostile/spin.s", "--max-steps", "100", "--quiet", "--dump", out, NULL},
+        {"--vmm", "--max-steps", "100", "--quiet", "--timeline", out,
+         "examples/hostile/spin.s", NULL},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        setenv("TGM_TEST_FAIL_RENAME", "1", 1);
+        struct cs_outcome o = cs_run_tgm_argv("run", cmds[i]);
+        unsetenv("TGM_TEST_FAIL_RENAME");
+        assert_int_equal(o.status, 2);
+        cs_assert_one_line(&o, "limit.out: cannot write: injected failure before the rename\n");
+        cs_outcome_free(&o);
+        /* written, the note follows, and the status is the limit's */
+        o = cs_run_tgm_argv("run", cmds[i]);
+        assert_int_equal(o.status, 3);
+        cs_assert_one_line(&o, "step limit of 100 reached before HALT");
+        cs_outcome_free(&o);
+        assert_int_equal(unlink(out), 0);
+    }
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -381,6 +412,7 @@ int main(void)
         cmocka_unit_test(monitor__a_running_script_is_not_written_over),
         cmocka_unit_test(monitor__a_lost_output_says_why),
         cmocka_unit_test(writer__fail_rename_0_is_off),
+        cmocka_unit_test(run__a_failed_write_after_the_step_limit_is_one_line),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -311,6 +311,9 @@ bool machine_trap_loop(const struct machine *x, unsigned *cause);
 
 /* Names for display. */
 const char *trap_cause_name(unsigned cause);
+/* "a" or "an": the article before trap_cause_name(CAUSE) in a sentence
+ * ("an illegal trap", "a memory trap"). */
+const char *trap_cause_article(unsigned cause);
 const char *exit_reason_name(enum exit_reason r);
 
 #endif

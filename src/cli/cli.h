@@ -139,7 +139,8 @@ int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, con
 int cli_no_operands(const char *cmd, const char *arg);
 /* The note of a run (of VM NAME, or NULL) that MAX steps stopped before
  * HALT: how to raise the limit, unless M is in a trap loop (a disabled
- * wait, docs/run.md), which no limit ends. */
+ * wait, docs/run.md), which no limit ends.  M is NULL when there is no
+ * state to look at yet (a stack whose levels have not booted the guest). */
 void cli_limit_note(const char *name, const struct machine *m, uint64_t max);
 /* " (try a larger --mem)" when IMG does not fit a guest of W words (the
  * error it caused is about --mem), else "". */

@@ -207,9 +207,8 @@ int run_nest(const struct run_opts *o)
                  : stop == STOP_INTERRUPT ? EXIT_INTERRUPTED : EXIT_STEPLIMIT;
     if (!run_output_ok(&con, NULL, NULL))
         status = EXIT_USAGE;
-    else if (stop == STOP_STEP_LIMIT && !o->json)
-        cli_error("run: step limit of %" PRIu64 " reached before HALT "
-                  "(raise it with --max-steps N, or 0 for none)", o->max_steps);
+    else if (stop == STOP_STEP_LIMIT && !o->json) /* the guest's trap loop, as a bare run's */
+        cli_limit_note(NULL, st.not_started ? NULL : top, o->max_steps);
     machine_destroy(top);
     nest_run_free(&r);
     free(con.kept);

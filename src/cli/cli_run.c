@@ -398,10 +398,11 @@ int cli_run(int argc, char **argv)
     }
     if (!run_output_ok(&con, o.dump ? "--dump" : NULL, o.dump))
         goto done;
-    if (stop == STOP_STEP_LIMIT && !o.json)
-        cli_limit_note(NULL, m, o.max_steps);
+    /* the note explains status 3: a failed --dump is status 2, its one line */
     if (o.dump && dump_memory(m, o.dump) != 0)
         goto done;
+    if (stop == STOP_STEP_LIMIT && !o.json)
+        cli_limit_note(NULL, m, o.max_steps);
     switch (stop) {
     case STOP_HALT: status = EXIT_OK; break;
     case STOP_STEP_LIMIT: status = EXIT_STEPLIMIT; break;

@@ -209,11 +209,14 @@ int run_vmm(const struct run_opts *o)
         status = EXIT_USAGE;
         goto out;
     }
-    limit_notes(v, o);
+    /* the notes explain status 3: a failed --timeline is status 2, its one line */
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);
         status = EXIT_USAGE;
-    } else if (tl.t) {
+        goto out;
+    }
+    limit_notes(v, o);
+    if (tl.t) {
         size_t dropped, kept = timeline_count(tl.t, &dropped);
         uint64_t from, to;
         timeline_span(tl.t, v, &from, &to);

@@ -236,11 +236,12 @@ int cli_no_operands(const char *cmd, const char *arg)
 void cli_limit_note(const char *name, const struct machine *m, uint64_t max)
 {
     unsigned cause;
-    if (machine_trap_loop(m, &cause))
+    if (m && machine_trap_loop(m, &cause))
         cli_error("run: %s%sstep limit of %" PRIu64 " reached before HALT in a trap loop "
-                  "(each step takes a %s trap and E[1] loads the same PSW: a disabled "
+                  "(each step takes %s %s trap and E[1] loads the same PSW: a disabled "
                   "wait), which no limit ends; give E[1] a trap handler",
-                  name ? name : "", name ? ": " : "", max, trap_cause_name(cause));
+                  name ? name : "", name ? ": " : "", max, trap_cause_article(cause),
+                  trap_cause_name(cause));
     else
         cli_error("run: %s%sstep limit of %" PRIu64 " reached before HALT "
                   "(raise it with --max-steps N, or 0 for none)",

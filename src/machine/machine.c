@@ -455,6 +455,11 @@ const char *trap_cause_name(unsigned cause)
     return cause < TRAP_NCAUSES ? names[cause] : "unknown";
 }
 
+const char *trap_cause_article(unsigned cause)
+{
+    return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
+}
+
 const char *exit_reason_name(enum exit_reason r)
 {
     switch (r) {

@@ -284,9 +284,14 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
         struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
         uint64_t now = 0;
         machine_read_phys(x, ex->addr, &now);
-        char what[160];
-        snprintf(what, sizeof what, ": %s E[%#x] %#llx -> %#llx", ex->write ? "write" : "read",
-                 b->addr + k, (unsigned long long)b->old[k], (unsigned long long)now);
+        char what[160]; /* a write's change; a read's value, as gdb's rwatch (OLD is
+                           the last hit's: writes between are no read hits) */
+        if (ex->write)
+            snprintf(what, sizeof what, ": write E[%#x] %#llx -> %#llx", b->addr + k,
+                     (unsigned long long)b->old[k], (unsigned long long)now);
+        else
+            snprintf(what, sizeof what, ": read E[%#x] = %#llx", b->addr + k,
+                     (unsigned long long)now);
         b->old[k] = now;
         return bp_hit(m, i, what);
     }
@@ -524,6 +529,11 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     const char *lab = mon_label(mon_symbols(m), a);
     mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
             block ? " if " : "", block ? block : "");
+    /* a label inside .phase names where its code runs, not its word of E */
+    const struct tgm_symbol *ps = mon_symbols(m) ? image_symbol(mon_symbols(m), argv[1]) : NULL;
+    if (ps && ps->kind == TGM_SYM_PHASED)
+        mon_out(m, "note: %s is a label inside .phase: %#x is the address its code sees "
+                   "through R, not the word of E it labels\n", ps->name, a);
     mon_debug_apply(m);
     return 0;
 }

@@ -151,6 +151,16 @@ static bool ran_runnable(struct mon *m, int id)
     return mon_vm_ran(m, id) && vmm_vm_info(m->vmm, id, &vi) == 0 && vi.state == VM_RUNNABLE;
 }
 
+/* A breakpoint, watchpoint or trap stop names the VM it hit (VM); the
+ * others that halted or met their limit during the run say so too. */
+static void ended_meanwhile(struct mon *m, int vm)
+{
+    for (int id = vm == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
+         id = vmm_vm_next(m->vmm, id))
+        if (id != vm && mon_vm_ran(m, id) && !ran_runnable(m, id))
+            stop_line(m, id, NULL);
+}
+
 /* FIRST and REST NULL: each VM's own state. */
 static void stopped_where(struct mon *m, const char *first, const char *rest)
 {
@@ -188,12 +198,6 @@ static void interrupted(struct mon *m, uint64_t done)
     stopped_where(m, msg, "interrupted");
 }
 
-/* "a" or "an" before a trap cause's name */
-static const char *article(unsigned cause)
-{
-    return strchr("aeiou", trap_cause_name(cause)[0]) ? "an" : "a";
-}
-
 /* At a chunk boundary: is the bare machine (VM not MON_FOCUS_BARE: every
  * runnable VM) in a trap loop?  Then the run would spin forever: say so
  * and stop. */
@@ -208,7 +212,8 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
+                 trap_cause_name(cause));
         where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "%s", hint);
         return true;
@@ -232,7 +237,8 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
         snprintf(msg, sizeof msg,
                  "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
                  "and its E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", article(cause), trap_cause_name(cause));
+                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
+                 trap_cause_name(cause));
         where(m, id, msg, 0);
     }
     /* a VM's E[1] is its own trap PSW: the bare machine's hint holds */
@@ -348,6 +354,8 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 mon_run_resume(m);
                 continue;
             }
+            if (!m->finished)
+                ended_meanwhile(m, vm);
             mon_run_end(m);
             return 0;
         }
@@ -588,21 +596,6 @@ static bool vm_at_limit(struct mon *m)
            vi.state == VM_LIMIT;
 }
 
-/* What the step wrote to X's console since it had LEN0 bytes, as a C
- * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
-static void step_console(struct mon *m, struct machine *x, size_t len0, const char *who)
-{
-    size_t len;
-    const uint8_t *o = machine_console_output(x, &len);
-    if (len <= len0)
-        return;
-    char cb[32];
-    mon_out(m, "    %s%sconsole <- \"", who, *who ? ": " : "");
-    for (size_t i = len0; i < len; i++)
-        mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
-    mon_out(m, "\"\n");
-}
-
 static int calls_ok(struct mon *m);
 static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0);
 
@@ -638,19 +631,22 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
     for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, prior + i); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
-        uint32_t cand[MAX_CAND];
-        bool fetched = machine_read_virt(x, before.p, &word) == 0;
+        uint32_t cand[MAX_CAND] = {0};
+        /* a pending timer with I = 1 traps before the instruction at P */
+        bool timer_first = before.ie && machine_get_timer(x).pending;
+        bool fetched = !timer_first && machine_read_virt(x, before.p, &word) == 0;
         size_t nc = fetched ? write_candidates(x, word, cand) : 1;
-        if (!fetched)
-            cand[0] = 0;
         for (size_t k = 0; k < nc; k++)
             machine_read_phys(x, cand[k], &old[k]);
         uint64_t traps0 = 0;
         size_t con0, others0[VMM_MAX_VMS] = {0};
+        uint64_t steps0[VMM_MAX_VMS] = {0};
         machine_console_output(x, &con0);
         for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id))
+             id = vmm_vm_next(m->vmm, id)) {
             machine_console_output(vmm_vm_view(m->vmm, id), &others0[id]);
+            steps0[id] = machine_steps(vmm_vm_view(m->vmm, id));
+        }
         struct machine_counters c0 = machine_get_counters(x);
         for (unsigned t = 0; t < TRAP_NCAUSES; t++)
             traps0 += c0.traps[t];
@@ -665,7 +661,9 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps)
                 break; /* interrupted before the guest's step: nothing to show */
         }
-        if (fetched)
+        if (timer_first)
+            mon_out(m, "  0x%05x: (not run: the pending timer trap comes first)\n", before.p);
+        else if (fetched)
             mon_print_vinsn(m, x, &before, syms, before.p, word);
         else
             mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
@@ -689,13 +687,11 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         if (traps1 != traps0)
             mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
                     trap_cause_name(machine_last_trap(x)));
-        step_console(m, x, con0, "");
+        mon_step_console(m, x, con0, "");
         for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id)) {
-            struct vm_info vi; /* the others' output, not left for 'vm console' alone */
-            if (id != m->focus && vmm_vm_info(m->vmm, id, &vi) == 0)
-                step_console(m, vmm_vm_view(m->vmm, id), others0[id], vi.name);
-        }
+             id = vmm_vm_next(m->vmm, id))
+            if (id != m->focus)
+                mon_step_other(m, id, others0[id], steps0[id]);
         for (size_t k = 0; k < m->nev; k++)
             mon_out(m, "    cp: %s\n", mon_event_text(&m->ev[k], b1, sizeof b1));
         m->timer_seen = false; /* shown just now */

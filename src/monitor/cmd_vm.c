@@ -48,9 +48,9 @@ void mon_vm_forget(struct mon *m, int id)
 static void print_stats(struct mon *m, const struct vm_info *vi)
 {
     const struct vm_stats *s = &vi->stats;
-    mon_out(m, "%s: %llu instructions direct, %llu interpreted; direct ratio %.4f\n", vi->name,
-            (unsigned long long)s->direct, (unsigned long long)s->interpreted,
-            vm_stats_direct_ratio(s));
+    mon_out(m, "%s: %llu instruction%s direct, %llu interpreted; direct ratio %.4f\n",
+            vi->name, (unsigned long long)s->direct, s->direct == 1 ? "" : "s",
+            (unsigned long long)s->interpreted, vm_stats_direct_ratio(s));
     mon_out(m, "  cycles: guest %llu, control program %llu; dispatcher entries %llu\n",
             (unsigned long long)s->guest_cycles, (unsigned long long)s->cp_cycles,
             (unsigned long long)s->entries);
@@ -239,6 +239,9 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
         m->focus = MON_FOCUS_BARE;
         return 0;
     }
+    /* 'vm load FILE NAME': the VM named second, the first word no VM */
+    if ((k == 3 || k == 5 || k == 10) && mon_vm_id(m, argv[2]) < 0 && mon_vm_id(m, argv[3]) >= 0)
+        return mon_err(m, "'%s' is not a VM: the order is '%s'", argv[2], usage[k]);
     int id = mon_vm_lookup(m, argv[2]);
     if (id < 0)
         return -1;

@@ -63,7 +63,9 @@ const struct mon_cmd mon_cmds[] = {
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
      "Prints the address, the word disassembled, the PSW before and after, every\n"
-     "word of E the step changed, and a trap if one was taken.  With a VM\n"
+     "word of E the step changed, and a trap if one was taken.  A step that\n"
+     "takes a pending timer trap runs no instruction: its line says\n"
+     "'(not run: the pending timer trap comes first)'.  With a VM\n"
      "selected, steps the guest one instruction and shows what the control\n"
      "program did for it; the other runnable VMs run meanwhile, as the\n"
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
@@ -217,7 +219,9 @@ const struct mon_cmd mon_cmds[] = {
      "stop after an instruction reads or writes watched words (default: write)\n"
      "One kind: read, write, or access for both (not 'read write').\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
-     "access, e.g. watch total if E[total] > 100.",
+     "access, e.g. watch total if E[total] > 100.  A hit shows a write's old\n"
+     "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
+     "= 0x1f'), as gdb's watch and rwatch do.",
      G_BREAK, "w", "={read,write,access,ignore,do,if}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
@@ -403,7 +407,7 @@ static bool in_list(const char *word, const char *list)
         return false;
     for (const char *p = list; *p;) {
         size_t k = strcspn(p, " ");
-        if (k == n && !strncmp(p, word, n))
+        if (k == n && !strncasecmp(p, word, n))
             return true;
         p += k;
         while (*p == ' ')
@@ -445,16 +449,18 @@ int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)
     return mon_err(m, "'%.*s' given twice", (int)strcspn(p, " "), p);
 }
 
+/* A command, a prefix of one or one of its letters, in any case (as SIMH's
+ * and CP's commands, and the subcommands and keywords, mon_keyword). */
 const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
 {
     const struct mon_cmd *hit = NULL;
     int nhits = 0;
     size_t n = strlen(word);
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (!strcmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
+        if (!strcasecmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
             return &mon_cmds[i];
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (n && !strncmp(word, mon_cmds[i].name, n)) {
+        if (n && !strncasecmp(word, mon_cmds[i].name, n)) {
             hit = &mon_cmds[i];
             nhits++;
         }
@@ -463,7 +469,7 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
     if (nhits > 1) {
         int k = snprintf(why, len, "ambiguous command '%s':", word);
         for (size_t i = 0; i < mon_ncmds && k > 0 && (size_t)k < len; i++)
-            if (!strncmp(word, mon_cmds[i].name, n))
+            if (!strncasecmp(word, mon_cmds[i].name, n))
                 k += snprintf(why + k, len - (size_t)k, " %s", mon_cmds[i].name);
         return NULL;
     }

@@ -189,19 +189,25 @@ int mon_focus_info(struct mon *m, struct vm_info *vi)
                    "shows the VMs)", id);
 }
 
-int mon_vm_lookup(struct mon *m, const char *s)
+int mon_vm_id(const struct mon *m, const char *s)
 {
-    if (!m->vmm)
-        return mon_err(m, "no VMs exist (create one with 'vm create')");
-    int id = vmm_vm_find(m->vmm, s);
-    if (id >= 0)
+    int id = m->vmm ? vmm_vm_find(m->vmm, s) : -1;
+    if (id >= 0 || !m->vmm)
         return id;
     char *end;
     long n = strtol(s, &end, 10);
     struct vm_info vi;
     if (*s && !*end && n >= 0 && n < VMM_MAX_VMS && vmm_vm_info(m->vmm, (int)n, &vi) == 0)
         return (int)n;
-    return mon_err(m, "no VM named '%s' (see 'vm list')", s);
+    return -1;
+}
+
+int mon_vm_lookup(struct mon *m, const char *s)
+{
+    if (!m->vmm)
+        return mon_err(m, "no VMs exist (create one with 'vm create')");
+    int id = mon_vm_id(m, s);
+    return id >= 0 ? id : mon_err(m, "no VM named '%s' (see 'vm list')", s);
 }
 
 /* An image by its magic (in a binary file, as every image is: a text may

@@ -254,8 +254,10 @@ const struct tgm_image *mon_symbols(const struct mon *m);
  * is an address where a keyword of that name could also stand. */
 bool mon_is_symbol(const struct mon *m, const char *word);
 const char *mon_target_name(const struct mon *m, char *buf, size_t len);
-/* The VM named or numbered by S, or -1 with an error printed. */
+/* The VM named or numbered by S, or -1 with an error printed; mon_vm_id
+ * the same, silently. */
 int mon_vm_lookup(struct mon *m, const char *s);
+int mon_vm_id(const struct mon *m, const char *s);
 /* The selected VM's information (the focus is a VM's); -1 with an error
  * printed if the VM is gone, the focus then on the bare machine. */
 int mon_focus_info(struct mon *m, struct vm_info *vi);
@@ -378,6 +380,13 @@ void mon_console_live(struct mon *m);
 void mon_console_settle(struct mon *m);
 /* Did VM ID take a step since mon_run_begin? */
 bool mon_vm_ran(const struct mon *m, int id);
+/* What a step wrote to X's console since it had LEN0 bytes, as a C
+ * string; WHO names another VM, which ran meanwhile ("": the one stepped). */
+void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char *who);
+/* After a step of the focused VM: what VM ID, which ran meanwhile, wrote
+ * since it had LEN0 bytes, and whether it ended (HALT, its 'vm limit')
+ * having had STEPS0 steps. */
+void mon_step_other(struct mon *m, int id, size_t len0, uint64_t steps0);
 
 /* ---- gdb, QEMU and SIMH words (cmd_gdb.c) ---- */
 

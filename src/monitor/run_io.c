@@ -1,7 +1,7 @@
 /* run_io.c: what the monitor does around a run of the machine of section 2
  * or of the control program of sections 4-6: guest console output shown as
- * it appears and keys typed during the run sent to the guest's console
- * input.  (The trap loop a run stops at, a disabled wait, is the machine
+ * it appears (and as a step's 'console <-' lines) and keys typed during
+ * the run sent to the guest's console input.  (The trap loop a run stops at, a disabled wait, is the machine
  * library's machine_trap_loop.)
  *
  * All of it happens between the run's chunks, never inside the CPU.
@@ -188,4 +188,32 @@ bool mon_vm_ran(const struct mon *m, int id)
 {
     struct machine *x = m->vmm ? vmm_vm_view(m->vmm, id) : NULL;
     return x && machine_get_counters(x).steps != m->run_steps0[id + 1];
+}
+
+void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char *who)
+{
+    size_t len;
+    const uint8_t *o = machine_console_output(x, &len);
+    if (len <= len0)
+        return;
+    char cb[32];
+    mon_out(m, "    %s%sconsole <- \"", who, *who ? ": " : "");
+    for (size_t i = len0; i < len; i++)
+        mon_out(m, "%s", mon_fmt_char(o[i], '"', cb, sizeof cb));
+    mon_out(m, "\"\n");
+}
+
+void mon_step_other(struct mon *m, int id, size_t len0, uint64_t steps0)
+{
+    struct machine *x = vmm_vm_view(m->vmm, id);
+    struct vm_info vi;
+    if (!x || vmm_vm_info(m->vmm, id, &vi) != 0)
+        return;
+    mon_step_console(m, x, len0, vi.name); /* not left for 'vm console' alone */
+    if (machine_steps(x) != steps0 && vi.state != VM_RUNNABLE) {
+        char b[96];
+        struct psw p = machine_psw(x);
+        mon_out(m, "    %s: %s meanwhile: %s\n", vi.name, vm_state_name(vi.state),
+                mon_fmt_psw(&p, b, sizeof b));
+    }
 }

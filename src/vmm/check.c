@@ -16,17 +16,21 @@
 /* Steps between two looks at check_opts.stop. */
 #define CHECK_CHUNK ((uint64_t)1 << 20)
 
-/* After the verdict DIFF that the bare machine did not halt: if it spins in
- * a trap loop (no trap handler, say), no step limit would have helped. */
+void vmm_trap_loop_note(const struct machine *bare, char *diff, size_t len)
+{
+    unsigned cause;
+    size_t n = strlen(diff);
+    if (n < len && machine_trap_loop(bare, &cause))
+        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes %s %s trap and "
+                 "E[1] loads the same PSW: a disabled wait)", trap_cause_article(cause),
+                 trap_cause_name(cause));
+}
+
 static void trap_loop_note(const struct machine *bare, bool halted, char *diff, size_t len)
 {
     static const char not_halted[] = "the bare machine did not halt";
-    unsigned cause;
-    size_t n = strlen(diff);
-    if (!halted && !strncmp(diff, not_halted, sizeof not_halted - 1) && n < len &&
-        machine_trap_loop(bare, &cause))
-        snprintf(diff + n, len - n, ": it is in a trap loop (each step takes a %s trap and "
-                 "E[1] loads the same PSW: a disabled wait)", trap_cause_name(cause));
+    if (!halted && !strncmp(diff, not_halted, sizeof not_halted - 1))
+        vmm_trap_loop_note(bare, diff, len);
 }
 
 static struct machine *run_bare(const struct tgm_image *img, const struct check_opts *o,

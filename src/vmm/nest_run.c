@@ -15,6 +15,7 @@
 #include "tgm/bytes.h"
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
+#include "vmm_impl.h"
 
 #define NEST_CHUNK (UINT64_C(1) << 22)
 
@@ -294,6 +295,7 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
     if (!res->bare_halted) {
         snprintf(res->diff, sizeof res->diff, "the bare run did not halt within %llu step%s",
                  (unsigned long long)max_steps, max_steps == 1 ? "" : "s");
+        vmm_trap_loop_note(b.m, res->diff, sizeof res->diff);
     } else if (!res->nest_halted) {
         snprintf(res->diff, sizeof res->diff, "the nested run did not halt within %llu step%s",
                  (unsigned long long)cap, cap == 1 ? "" : "s");

@@ -81,6 +81,11 @@ struct vmm {
     void *hook_ctx;
 };
 
+/* check.c: after a verdict DIFF that a bare machine did not halt, say so
+ * if it spins in a trap loop (no trap handler, say), which no step limit
+ * would have ended (tgm check, alone, together and nested). */
+void vmm_trap_loop_note(const struct machine *bare, char *diff, size_t len);
+
 /* vmmap.c */
 struct psw vmmap_real_psw(const struct vm_map *map, const struct psw *vp);
 void vmm_cp_install(struct machine *real);

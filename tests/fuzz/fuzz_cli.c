@@ -14,7 +14,12 @@
  *   report was already written (a dump or timeline that failed after the
  *   run): nothing is half said;
  * - a command that fails (status 1 or 2) leaves every file as it was and
- *   makes none; no command leaves a writer's temporary file behind.
+ *   makes none; no command leaves a writer's temporary file behind;
+ * - a command that wrote a file (an image, a source, a dump, a timeline)
+ *   runs again with a failure injected before the writer's rename
+ *   (TGM_TEST_FAIL_RENAME, docs/robustness.md): it must then fail with
+ *   status 2 and one line saying so, and leave every file as it was, new
+ *   and old alike, with no temporary file: a write is all or nothing.
  *
  * Arguments naming an absolute path, "..", /dev, /proc or /sys are
  * skipped (the host's files are not the harness's to touch), as are the
@@ -62,6 +67,7 @@ static const struct {
 #define NFILES (sizeof files / sizeof files[0])
 static uint8_t *image; /* p.s assembled: p.img */
 static size_t image_len;
+static ino_t inode[NFILES + 1]; /* of each file and p.img, as made */
 
 static char *err_text;
 static size_t err_len;
@@ -84,12 +90,21 @@ static void put(const char *name, const void *data, size_t len)
         abort();
 }
 
+static ino_t inode_of(const char *name)
+{
+    struct stat st;
+    return stat(name, &st) == 0 ? st.st_ino : 0;
+}
+
 /* The directory as it was made: every file, p.img and d/, nothing else. */
 static void make_files(void)
 {
-    for (size_t i = 0; i < NFILES; i++)
+    for (size_t i = 0; i < NFILES; i++) {
         put(files[i].name, files[i].text, strlen(files[i].text));
+        inode[i] = inode_of(files[i].name);
+    }
     put("p.img", image, image_len);
+    inode[NFILES] = inode_of("p.img");
     if (mkdir("d", 0755) != 0 && errno != EEXIST)
         abort();
 }
@@ -114,11 +129,13 @@ static bool temporary(const char *name, const char *args)
 }
 
 /* What the command did to the directory: FAILED says it must be nothing.
- * Then the directory is made as it was for the next input. */
-static void files_check(bool failed, const char *args)
+ * Then the directory is made as it was for the next input.  True if the
+ * command wrote a file (made one, or replaced one, even by the same bytes). */
+static bool files_check(bool failed, const char *args)
 {
     DIR *dir = opendir(".");
     struct dirent *e;
+    bool wrote = false;
     while ((e = readdir(dir))) {
         const char *n = e->d_name;
         if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "d"))
@@ -128,6 +145,7 @@ static void files_check(bool failed, const char *args)
         for (size_t i = 0; i < NFILES; i++)
             known |= !strcmp(n, files[i].name);
         FUZZ_CHECK(!failed || known, "'%s' failed and made the file %s", args, n);
+        wrote |= !known;
         if (!known)
             unlink(n);
     }
@@ -141,6 +159,7 @@ static void files_check(bool failed, const char *args)
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         FUZZ_CHECK(!failed && !temporary(e->d_name, args), "'%s' wrote d/%s", args, e->d_name);
+        wrote = true;
         char path[300];
         snprintf(path, sizeof path, "d/%s", e->d_name);
         unlink(path);
@@ -151,7 +170,13 @@ static void files_check(bool failed, const char *args)
                    "'%s' failed and changed %s", args, files[i].name);
     FUZZ_CHECK(!failed || same_file("p.img", image, image_len), "'%s' failed and changed p.img",
                args);
+    for (size_t i = 0; i < NFILES; i++)
+        wrote |= inode_of(files[i].name) != inode[i] ||
+                 !same_file(files[i].name, files[i].text, strlen(files[i].text));
+    wrote |= inode_of("p.img") != inode[NFILES] || !same_file("p.img", image, image_len);
+    FUZZ_CHECK(!failed || !wrote, "'%s' failed and replaced a file", args);
     make_files();
+    return wrote;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -204,25 +229,10 @@ static size_t lines_starting(const char *text, size_t len, const char *prefix, b
     return n;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* tgm ARGV in process, as a new process would run it: its status; its
+ * standard error in err_text, the bytes of its standard output in *OUT. */
+static int run_tgm(int argc, char **argv, off_t *out)
 {
-    if (size == 0 || size > 1024 || data[size - 1] == '\0')
-        return 0;
-    char buf[1025], *argv[MAX_ARGS + 2] = {"tgm"}, args[1100] = "tgm";
-    memcpy(buf, data, size);
-    buf[size] = '\0';
-    int argc = 1;
-    for (char *p = buf; p < buf + size + 1 && argc <= MAX_ARGS; p += strlen(p) + 1) {
-        if (unsafe(p))
-            return 0;
-        argv[argc++] = p;
-        snprintf(args + strlen(args), sizeof args - strlen(args), " %s", p);
-    }
-    if (argc > MAX_ARGS || !strcmp(argv[1], "monitor") || !strcmp(argv[1], "analyze") ||
-        !strcmp(argv[1], "counterexample"))
-        return 0;
-    argv[argc] = NULL;
-
     if (ftruncate(out_fd, 0) != 0 || lseek(out_fd, 0, SEEK_SET) != 0)
         abort();
     FILE *saved = stderr;
@@ -248,25 +258,70 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fflush(stdout);
     fclose(stderr);
     stderr = saved;
-    off_t out = lseek(out_fd, 0, SEEK_END);
+    *out = lseek(out_fd, 0, SEEK_END);
+    return rc;
+}
 
+/* The status-2 line: one line starting "tgm: ", the last, and standard
+ * output empty unless the report was written before a dump failed. */
+static void usage_check(const char *args, off_t out)
+{
+    bool last;
+    size_t n = lines_starting(err_text, err_len, "tgm: ", &last);
+    FUZZ_CHECK(n == 1 && last && err_text[err_len - 1] == '\n',
+               "'%s' (status 2) said %zu lines starting 'tgm: ', not one at the end:\n%s",
+               args, n, err_text);
+    FUZZ_CHECK(out == 0 || strstr(err_text, "cannot write") || strstr(err_text, "--dump") ||
+                   strstr(err_text, "--timeline"),
+               "'%s' (status 2) wrote %lld bytes on standard output: %s", args,
+               (long long)out, err_text);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0 || size > 1024 || data[size - 1] == '\0')
+        return 0;
+    char buf[1025], *argv[MAX_ARGS + 2] = {"tgm"}, args[1100] = "tgm";
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+    int argc = 1;
+    for (char *p = buf; p < buf + size + 1 && argc <= MAX_ARGS; p += strlen(p) + 1) {
+        if (unsafe(p))
+            return 0;
+        argv[argc++] = p;
+        snprintf(args + strlen(args), sizeof args - strlen(args), " %s", p);
+    }
+    if (argc > MAX_ARGS || !strcmp(argv[1], "monitor") || !strcmp(argv[1], "analyze") ||
+        !strcmp(argv[1], "counterexample"))
+        return 0;
+    argv[argc] = NULL;
+
+    off_t out;
+    int rc = run_tgm(argc, argv, &out);
     if (show) /* FUZZ_CLI_SHOW=1: what each input did, to read a finding */
         fprintf(stderr, "%s: status %d, %lld bytes out\n%s", args, rc, (long long)out, err_text);
     FUZZ_CHECK(rc == 0 || rc == 1 || rc == 2 || rc == 3 || rc == 130,
                "'%s' exited %d", args, rc);
+    if (rc == 2)
+        usage_check(args, out);
+    free(err_text);
+    err_text = NULL;
+    if (!files_check(rc == 1 || rc == 2, args) || rc == 1 || rc == 2 || rc == 130)
+        return 0;
+    /* it wrote a file: again, with the write failing before its rename */
+    setenv("TGM_TEST_FAIL_RENAME", "1", 1);
+    rc = run_tgm(argc, argv, &out);
+    unsetenv("TGM_TEST_FAIL_RENAME");
+    if (show)
+        fprintf(stderr, "%s, its write failing: status %d\n%s", args, rc, err_text);
+    FUZZ_CHECK(rc == 2 || rc == 130, "'%s' exited %d when its write failed", args, rc);
     if (rc == 2) {
-        bool last;
-        size_t n = lines_starting(err_text, err_len, "tgm: ", &last);
-        FUZZ_CHECK(n == 1 && last && err_text[err_len - 1] == '\n',
-                   "'%s' (status 2) said %zu lines starting 'tgm: ', not one at the end:\n%s",
-                   args, n, err_text);
-        FUZZ_CHECK(out == 0 || strstr(err_text, "cannot write") || strstr(err_text, "--dump") ||
-                       strstr(err_text, "--timeline"),
-                   "'%s' (status 2) wrote %lld bytes on standard output: %s", args,
-                   (long long)out, err_text);
+        usage_check(args, out);
+        FUZZ_CHECK(strstr(err_text, "injected failure before the rename"),
+                   "'%s' failed to write but did not say so:\n%s", args, err_text);
     }
     free(err_text);
     err_text = NULL;
-    files_check(rc == 1 || rc == 2, args);
+    files_check(true, args);
     return 0;
 }

@@ -5,11 +5,14 @@
  * (sections 4-6) and a breakpoint, so commands have something to act on.
  * Invariants: a single command that fails leaves the bare machine, the
  * control program's real machine and the focus as they were (monitor.h's
- * promise) and says so in one line.  After a line or a script, whatever it did, the
+ * promise) and says so in one line, and leaves every file in its directory
+ * as it was (none made, replaced or touched; docs/robustness.md: "the
+ * machine and files are left as they were").  After a line or a script, whatever it did, the
  * control program passes vmm_state_check.  The harness works in
  * a directory of its own; inputs naming /dev or /proc are skipped, and a
  * CPU timer interrupts any run after a few milliseconds (mon_interrupt).
  */
+#include <dirent.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -55,6 +58,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+#ifndef FUZZ_SCRIPT
+/* The harness's directory as a digest: every name, inode, size and
+ * modification time (a write in place or a rename changes it). */
+static uint64_t files_digest(void)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    DIR *dir = opendir(".");
+    if (!dir)
+        abort();
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        struct stat st;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || lstat(e->d_name, &st) != 0)
+            continue;
+        uint64_t v[4] = {st.st_ino, (uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec,
+                         (uint64_t)st.st_mtim.tv_nsec};
+        for (const char *c = e->d_name; *c; c++)
+            h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+        for (int k = 0; k < 4; k++)
+            h = (h ^ v[k]) * 0x100000001b3ull;
+    }
+    closedir(dir);
+    return h;
+}
+#endif
+
 static bool unsafe(const char *s)
 {
     return strstr(s, "dev/") || strstr(s, "proc/") || strstr(s, "sys/");
@@ -90,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t d = machine_digest(b), psw = machine_get_psw(b);
     uint64_t vd = v ? machine_digest(vmm_machine(v)) ^ machine_get_psw(vmm_machine(v)) : 0;
     int focus = m->focus;
+    uint64_t files = files_digest();
     fflush(err);
     fuzz_count_reset(&said);
     int rc = mon_exec_line(m, text);
@@ -105,6 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK((one && said.last == '\n') || strncmp(text + strspn(text, " \t"), "do ", 3) == 0,
                    "the failed command '%s' said %zu lines: %s", text, said.lines, said.text);
         FUZZ_CHECK(m->focus == focus, "the failed command '%s' moved the focus", text);
+        FUZZ_CHECK(files_digest() == files || strncmp(text + strspn(text, " \t"), "do ", 3) == 0,
+                   "the failed command '%s' made, replaced or wrote a file", text);
         if (v && mon_vmm(m) == v)
             FUZZ_CHECK((machine_digest(vmm_machine(v)) ^ machine_get_psw(vmm_machine(v))) == vd,
                        "the failed command '%s' changed the control program's machine", text);

@@ -1,7 +1,8 @@
 /* fuzz_run.c: section 2's run loop against its oracle, under fuzzing.
  *
  * Any bytes are a memory (E[0] and E[1] included, so the trap handler's
- * PSW is the input's too), an entry PSW and a course of runs.  The same
+ * PSW is the input's too), an entry PSW, an instruction-set profile and a
+ * course of runs.  The same
  * machine runs twice: on the fast loop, which executes from the decode
  * cache and resolves hot entries for the R they run under, and on the
  * checked loop decoding every word it fetches (the oracle, which trusts no
@@ -15,6 +16,14 @@
  * trap sequence of section 2 must be all that happened: E[0] := the PSW
  * (P at the instruction, cause set), PSW := E[1], and no other word written
  * (a trapping instruction leaves no effect behind).
+ *
+ * Every step is also predicted by a model written from the paper and
+ * docs/isa.md alone, not from the CPU: section 2's address development
+ * (a + l >= q or a >= b: memory trap) for the fetch and every address the
+ * instruction develops, and the order of the causes (a pending timer with
+ * I = 1, the fetch, illegal, privileged in user mode, an operand).  The
+ * step must take the cause predicted, and one that completes must write no
+ * word but one it developed.
  */
 #include <string.h>
 
@@ -47,9 +56,9 @@ static uint64_t take(struct input *in, unsigned bytes)
 }
 
 static struct machine *make(const uint64_t *words, uint32_t nwords, uint64_t psw,
-                            bool oracle)
+                            const struct isa_profile *profile, bool oracle)
 {
-    struct machine *m = machine_create(&(struct machine_config){.q = Q});
+    struct machine *m = machine_create(&(struct machine_config){.q = Q, .profile = profile});
     if (!m)
         abort();
     for (uint32_t i = 0; i < nwords; i++)
@@ -77,19 +86,119 @@ static uint64_t traps(const struct machine *m)
     return n;
 }
 
-/* BUDGET single steps of M, each trap checked against section 2's sequence. */
+/* Section 2's address development, written out as the paper has it. */
+static bool develops(const struct psw *r, uint64_t a, uint32_t *phys)
+{
+    if (a + r->l >= Q || a >= r->b)
+        return false;
+    *phys = (uint32_t)(a + r->l);
+    return true;
+}
+
+/* What the step from PSW with memory E and timer T must do: the trap cause
+ * (TRAP_NONE when the instruction completes or halts), and the physical
+ * words it develops (at most 4: fields A, B, C and a computed address). */
+struct prediction {
+    uint8_t cause;
+    uint32_t dev[4];
+    int ndev;
+};
+
+static struct prediction predict(const struct machine *m, const uint64_t *E, uint64_t psw,
+                                 struct machine_timer t)
+{
+    struct prediction pr = {TRAP_NONE, {0}, 0};
+    struct psw r = psw_unpack(psw);
+    uint32_t at;
+    if (t.pending && r.ie) {
+        pr.cause = TRAP_TIMER;
+        return pr;
+    }
+    if (!develops(&r, r.p, &at)) {
+        pr.cause = TRAP_MEM;
+        return pr;
+    }
+    uint64_t w = E[at];
+    unsigned op = GET_OP(w);
+    const struct insn_info *info = &isa_table[op];
+    uint8_t beh = machine_profile(m)->beh[op];
+    if (op == OP_HCALL && !machine_hostcalls(m))
+        beh = BEH_ABSENT;
+    if (!info->name || beh == BEH_ABSENT || (w & isa_mbz_mask(info->format))) {
+        pr.cause = TRAP_ILL;
+        return pr;
+    }
+    if (beh == BEH_PRIV && !r.sup) {
+        pr.cause = TRAP_PRIV;
+        return pr;
+    }
+    /* the fields that are data addresses, then the one computed from one */
+    const uint32_t field[3] = {GET_A(w), GET_B(w), GET_C(w)};
+    for (int k = 0; k < 3; k++)
+        if (isa_format_kinds[info->format][k] == OK_ADDR) {
+            if (!develops(&r, field[k], &pr.dev[pr.ndev++])) {
+                pr.cause = TRAP_MEM;
+                return pr;
+            }
+        }
+    uint64_t x;
+    switch (op) {
+    case OP_LDX:
+        x = (field[1] + E[field[2] + r.l]) & TGM_ADDR_MASK;
+        break;
+    case OP_STX:
+    case OP_JMPX:
+        x = (field[0] + E[field[1] + r.l]) & TGM_ADDR_MASK;
+        break;
+    case OP_MFPI:
+        if (!r.sup)
+            return pr;
+        x = E[field[1] + r.l] & TGM_ADDR_MASK;
+        break;
+    case OP_SVC:
+        pr.cause = TRAP_SVC;
+        return pr;
+    default:
+        return pr;
+    }
+    if (!develops(&r, x, &pr.dev[pr.ndev++]))
+        pr.cause = TRAP_MEM;
+    return pr;
+}
+
+/* BUDGET single steps of M, each checked against the model above and each
+ * trap against section 2's sequence. */
 static void step_by_step(struct machine *m, uint64_t budget)
 {
     static uint64_t before[Q];
     for (uint64_t i = 0; i < budget; i++) {
         memcpy(before, machine_mem(m), sizeof before);
         uint64_t psw = machine_get_psw(m), t = traps(m);
-        if (machine_step(m, NULL) == EXIT_HALT)
-            return;
-        if (traps(m) == t)
-            continue;
+        struct prediction pr = predict(m, before, psw, machine_get_timer(m));
+        enum exit_reason why = machine_step(m, NULL);
         const uint64_t *E = machine_mem(m);
-        uint8_t cause = machine_last_trap(m);
+        uint8_t cause = traps(m) == t ? TRAP_NONE : machine_last_trap(m);
+        FUZZ_CHECK(cause == pr.cause,
+                   "the step from PSW 0x%016llx (word 0x%016llx at P) took trap %u, "
+                   "section 2 and docs/isa.md say %u",
+                   (unsigned long long)psw,
+                   (unsigned long long)before[(psw_unpack(psw).p + psw_unpack(psw).l) % Q],
+                   cause, pr.cause);
+        if (cause == TRAP_NONE && memcmp(E, before, sizeof before)) {
+            for (uint32_t a = 0; a < Q; a++) {
+                if (E[a] == before[a])
+                    continue;
+                bool developed = false;
+                for (int k = 0; k < pr.ndev; k++)
+                    developed |= pr.dev[k] == a;
+                FUZZ_CHECK(developed, "the step from PSW 0x%016llx wrote E[%u], "
+                           "which it did not develop", (unsigned long long)psw, a);
+            }
+        }
+        if (why == EXIT_HALT)
+            return;
+        if (cause == TRAP_NONE)
+            continue;
         uint64_t old = (psw & ~(0xFull << PSW_CAUSE_SHIFT)) | (uint64_t)cause << PSW_CAUSE_SHIFT;
         FUZZ_CHECK(E[0] == old, "trap %u from PSW 0x%016llx stored 0x%016llx in E[0], not 0x%016llx",
                    cause, (unsigned long long)psw, (unsigned long long)E[0],
@@ -106,17 +215,22 @@ static void step_by_step(struct machine *m, uint64_t budget)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, size};
-    /* the header: the entry PSW, how many words of memory, how many runs */
+    /* the header: the entry PSW, how many words of memory, how many runs
+     * (low 4 bits) and the profile (the rest: the default for 0) */
     uint64_t psw = take(&in, 8);
     uint32_t nwords = (uint32_t)(take(&in, 2) % (Q + 1));
-    unsigned runs = 1 + (unsigned)(take(&in, 1) % 16);
+    unsigned byte = (unsigned)take(&in, 1), runs = 1 + byte % 16, nprofiles = 0;
+    const struct isa_profile *const *profiles = isa_profiles();
+    while (profiles[nprofiles])
+        nprofiles++;
+    const struct isa_profile *profile = profiles[byte / 16 % nprofiles];
     static uint64_t words[Q];
     memset(words, 0, sizeof words);
     for (uint32_t i = 0; i < nwords && in.n; i++)
         words[i] = take(&in, 8);
-    struct machine *fast = make(words, nwords, psw, false);
-    struct machine *oracle = make(words, nwords, psw, true);
-    struct machine *stepped = make(words, nwords, psw, false);
+    struct machine *fast = make(words, nwords, psw, profile, false);
+    struct machine *oracle = make(words, nwords, psw, profile, true);
+    struct machine *stepped = make(words, nwords, psw, profile, false);
     uint64_t left = MAX_STEPS;
     for (int run = 0; run < (int)runs && left; run++) {
         uint64_t budget = 1 + take(&in, 2) % 4096;
