@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "mon_support.h"
 #include "progen.h"
 #include "tgm/machine.h"
@@ -89,8 +90,9 @@ static void snapshot__a_restored_session_runs_on_as_the_original(void **state)
     (void)state;
     FILE *sink = getenv("TGM_DEBUG") ? stderr : fopen("/dev/null", "w");
     assert_non_null(sink);
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/tgm-test-snap-%ld", (long)getpid());
+    char path[512], name[64];
+    snprintf(name, sizeof name, "tgm-test-snap-%ld", (long)getpid());
+    cs_tmp_name(path, sizeof path, name);
     for (uint64_t seed = 1; seed <= 60; seed++) {
         struct mon *a = session(sink, seed, 2 + (int)(seed % 2));
         cmd(a, "go for %llu", (unsigned long long)(seed * 13 % 700));
@@ -174,9 +176,11 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     size_t elen = 0;
     FILE *err = open_memstream(&ebuf, &elen);
     assert_true(sink && err);
-    char path[64], old[64];
-    snprintf(path, sizeof path, "/tmp/tgm-test-snap5-%ld", (long)getpid());
-    snprintf(old, sizeof old, "/tmp/tgm-test-snap4-%ld", (long)getpid());
+    char path[512], old[512], name[64];
+    snprintf(name, sizeof name, "tgm-test-snap5-%ld", (long)getpid());
+    cs_tmp_name(path, sizeof path, name);
+    snprintf(name, sizeof name, "tgm-test-snap4-%ld", (long)getpid());
+    cs_tmp_name(old, sizeof old, name);
     struct mon *a = session(sink, 3, 2);
     cmd(a, "step 3");
     uint32_t at = machine_psw(vmm_vm_view(mon_vmm(a), 1)).p;
@@ -194,7 +198,7 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     cmd(b, "restore %s", path);
     expect_same(a, b, 3, "restored from version 5");
     without_cptr(path, old, 5);
-    char line[200];
+    char line[600];
     snprintf(line, sizeof line, "restore %s", old);
     assert_int_equal(mon_exec_line(b, line), -1);
     fflush(err);
