@@ -27,6 +27,17 @@ static void context__first_word_completes_commands(void **state)
     assert_string_equal(c.kinds, "C");
 }
 
+/* 'check FILE ...' offers its options, 'nest' among them (as 'tgm check
+ * --nest'), after the file. */
+static void context__check_offers_its_options_nest_too(void **state)
+{
+    (void)state;
+    struct mon_compl c = ms_compl("check a.s ");
+    assert_true(ms_has_word(c.words, "nest"));
+    assert_true(ms_has_word(c.words, "with"));
+    assert_true(ms_has_word(c.words, "mem"));
+}
+
 static void context__subcommands_then_their_arguments(void **state)
 {
     (void)state;
@@ -197,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(context__first_word_completes_commands),
         cmocka_unit_test(context__subcommands_then_their_arguments),
+        cmocka_unit_test(context__check_offers_its_options_nest_too),
         cmocka_unit_test(context__files_symbols_and_fixed_words),
         cmocka_unit_test(context__abbreviations_and_later_commands),
         cmocka_unit_test(context__unknown_command_has_nothing),

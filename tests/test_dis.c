@@ -336,6 +336,44 @@ static void dis_word__each_format_prints_operands_by_kind(void **state)
     assert_string_equal(buf, "ADD    0x5, 0x100, 0x7");
 }
 
+/* docs/asm.md: an address or target operand is named only by a label of
+ * an image address, never by a constant or a label inside .phase that
+ * happens to have its value (the monitor's examine and trace use
+ * dis_word); a number operand (an SVC code, a base) by any symbol. */
+static void dis_word__constants_and_phased_labels_name_no_address(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    const char *src = "W = 4\n"
+                      "        .org 2\n"
+                      "top:    JMP   4\n"        /* 4 is W and the phased ploop */
+                      "        ADD   3, 4, 6\n"
+                      "        SVC   4\n"
+                      "        .phase 4\n"
+                      "ploop:  JMP   ploop\n"
+                      "        .dephase\n"
+                      "data:   .word 0\n";      /* 6: a label of the image */
+    assert_int_equal(asm_assemble_string("k.s", src, &img, stderr), 0);
+    char buf[128];
+    dis_word(img.words[0], 2, &img, buf, sizeof buf);
+    assert_string_equal(buf, "JMP    0x4");
+    dis_word(img.words[1], 3, &img, buf, sizeof buf);
+    assert_string_equal(buf, "ADD    0x3, 0x4, data");
+    dis_word(img.words[2], 4, &img, buf, sizeof buf);
+    assert_string_equal(buf, "SVC    W");
+    /* dis_image's index gives the same names */
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_int_equal(dis_image(&img, f), 0);
+    fclose(f);
+    assert_non_null(strstr(out, "JMP    0x4 "));
+    assert_non_null(strstr(out, "ADD    0x3, 0x4, data "));
+    assert_non_null(strstr(out, "SVC    W "));
+    free(out);
+    image_free(&img);
+}
+
 static void dis_word__non_instructions_are_data(void **state)
 {
     (void)state;
@@ -387,6 +425,7 @@ int main(void)
         cmocka_unit_test(dis__round_trip_of_phased_code),
         cmocka_unit_test(dis__round_trip_of_every_example),
         cmocka_unit_test(dis_word__each_format_prints_operands_by_kind),
+        cmocka_unit_test(dis_word__constants_and_phased_labels_name_no_address),
         cmocka_unit_test(dis_word__non_instructions_are_data),
         cmocka_unit_test(dis_image__writes_org_entrypsw_labels_and_comments),
     };

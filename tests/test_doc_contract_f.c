@@ -501,7 +501,7 @@ static uint64_t le(const unsigned char *p, int n)
     return v;
 }
 
-/* The snapshot as docs/monitor.md's table gives it: magic, version 4, a
+/* The snapshot as docs/monitor.md's table gives it: magic, version 5, a
  * count of sections each a tag, 4 zero bytes, a u64 length and the data,
  * then the FNV-1a 64 of every byte before it; the sections in the order
  * listed, NEST only for a stack and BRKS not with 'nobreaks'. */
@@ -512,7 +512,7 @@ static void save__the_format(void **state)
         const char *cmds, *tags;
     } cases[] = {
         {"load examples/sum.s; break loop; vm create a 100; save %s",
-         "SESS BARE BSYM REAL CPST VSYM BRKS "},
+         "SESS BARE BSYM REAL CPST CPTR VSYM BRKS "},
         {"nest 1 examples/sum.s; save %s nobreaks", "SESS BARE BSYM NEST "},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -523,7 +523,7 @@ static void save__the_format(void **state)
         size_t len;
         unsigned char *b = (unsigned char *)cs_slurp(snap, &len);
         assert_true(len > 24);
-        assert_memory_equal(b, "TGMSNAP\0\4\0\0\0", 12);
+        assert_memory_equal(b, "TGMSNAP\0\5\0\0\0", 12);
         size_t off = 16;
         for (uint64_t k = le(b + 12, 4); k; k--) {
             assert_true(off + 16 <= len - 8);

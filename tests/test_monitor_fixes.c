@@ -566,18 +566,18 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
     (void)state;
     char src[CS_PATH], snap[CS_PATH], old[CS_PATH], cmd[3 * CS_PATH + 200];
     cs_write_text(src, sizeof src, "consts.s", consts_src);
-    cs_tmp_path(snap, sizeof snap, "v4.snap");
+    cs_tmp_path(snap, sizeof snap, "v5.snap");
     cs_tmp_path(old, sizeof old, "v2.snap");
     snprintf(cmd, sizeof cmd, "load %s; save %s", src, snap);
     struct cs_outcome o = cs_mon(cmd);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
-    /* version 4 (no stack) to 2: the symbols (BSYM) lose the kind byte each
-     * ends with */
+    /* version 5 (no stack, no control program) to 2: the symbols (BSYM)
+     * lose the kind byte each ends with */
     size_t len;
     uint8_t *b = (uint8_t *)cs_slurp(snap, &len), *v2 = malloc(len);
     assert_non_null(v2);
-    assert_int_equal(get_le(b + 8, 4), 4);
+    assert_int_equal(get_le(b + 8, 4), 5);
     memcpy(v2, b, 16);
     put_le(v2 + 8, 2, 4);
     size_t in = 16, out = 16;

@@ -569,6 +569,45 @@ static void cli__a_guest_too_big_is_told_the_most_it_can_have(void **state)
     cs_mon_prints("nest 2 examples/hello.s mem 523008", "a bare machine of 523008 words");
 }
 
+/* docs/monitor.md: the monitor's 'check FILE... nest N' is 'tgm check
+ * --nest N': the same comparison and verdict, refused in the same words
+ * after its own prefix. */
+static void monitor__check_nest_is_the_command_lines(void **state)
+{
+    (void)state;
+    cs_mon_prints("check examples/supervisor.s nest 2",
+                  "check examples/supervisor.s: EQUIVALENT at depth 2\n  E, PSW, R, timer, "
+                  "console; ");
+    struct cs_outcome o = cs_run_tgm("check", "--nest", "2", "examples/supervisor.s", NULL);
+    assert_int_equal(o.status, 0);
+    const char *traps = strstr(o.out, "console; "), *end = strstr(o.out, "); real steps");
+    assert_true(traps && end && end > traps);
+    char want[256];
+    snprintf(want, sizeof want, "%.*s; real steps", (int)(end - traps), traps);
+    cs_outcome_free(&o);
+    cs_mon_prints("check examples/supervisor.s nest 2", want);
+    cs_mon_prints("check examples/hello.s with examples/sum.s nest 1",
+                  "check examples/sum.s: EQUIVALENT at depth 1");
+    cs_mon_fails("check examples/hello.s nest 17", "check: nest: 17 levels is out of range (1..16)");
+    cs_mon_fails("check examples/hello.s nest 1 hybrid",
+                 "check: nest with hybrid: the machine-code control program is no hybrid "
+                 "monitor: it runs its guest's supervisor code directly");
+    cs_mon_fails("check examples/hello.s slice 5 nest 1",
+                 "check: nest with slice: the machine-code control program hosts one guest, "
+                 "with no time slices");
+    cs_mon_fails("check examples/hello.s profile pdp10 nest 1",
+                 "check: nest: the machine-code control program virtualizes the 'virtualizable' "
+                 "profile only");
+    /* mem: the depth's limit up to 2^19, as with --nest */
+    cs_mon_fails("check examples/hello.s mem 524285 nest 1",
+                 "check: examples/hello.s: 1 level of 640 words and a guest of 524285 words need "
+                 "524925 words, more than the 524288 a machine has: at this depth a guest has at "
+                 "most 523648 words");
+    cs_mon_fails("check examples/hello.s mem 524285", "mem: 524285 words is out of range "
+                                                      "(2..524280)");
+    cs_mon_fails("check examples/hello.s nest 1 nest 2", "'nest' given twice");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +627,7 @@ int main(void)
         cmocka_unit_test(cli__check_nest_says_equivalent_and_refuses_bad_depths),
         cmocka_unit_test(check_nest__says_what_the_trap_log_holds),
         cmocka_unit_test(cli__a_snapshot_keeps_the_stack),
+        cmocka_unit_test(monitor__check_nest_is_the_command_lines),
         cmocka_unit_test(cli__a_guest_too_big_is_told_the_most_it_can_have),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -165,5 +165,9 @@ bool nest_logs_differ(const uint64_t *bare, size_t nbare, const uint64_t *nested
 int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
                      const struct nest_run_opts *o, uint64_t max_steps, bool (*stop)(void),
                      struct nest_check_result *res, char *err, size_t errlen);
+/* What an equivalent result compared, for 'tgm check --nest' and the
+ * monitor's 'check ... nest' alike: "no traps", or "N traps in the same
+ * order, T of them timer traps". */
+void nest_check_traps(const struct nest_check_result *res, char *buf, size_t len);
 
 #endif

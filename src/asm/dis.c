@@ -30,10 +30,20 @@ static int symp_cmp(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* May Y name an operand?  '.' never: in an operand it means the current
+ * address.  An address or target only by a label of an image address: a
+ * constant's value, or a label inside .phase (where the moved code runs),
+ * is no name for the word at that address.  An image file does not say
+ * which kind a symbol is (TGM_SYM_UNKNOWN), so any of its symbols may. */
+static bool may_name(const struct tgm_symbol *y, bool addr)
+{
+    return strcmp(y->name, ".") != 0 &&
+           !(addr && (y->kind == TGM_SYM_CONST || y->kind == TGM_SYM_PHASED));
+}
+
 /* The name to print for VALUE: the first by name among the symbols with
- * that value.  '.' is never used: in an operand it means the current
- * address. */
-static const char *sym_name(const struct dis_syms *s, uint64_t value)
+ * that value that may name it (ADDR: an address or target operand). */
+static const char *sym_name(const struct dis_syms *s, uint64_t value, bool addr)
 {
     if (!s || !s->img)
         return NULL;
@@ -47,14 +57,14 @@ static const char *sym_name(const struct dis_syms *s, uint64_t value)
                 hi = mid;
         }
         for (; lo < s->n && s->sorted[lo]->value == value; lo++)
-            if (strcmp(s->sorted[lo]->name, ".") != 0)
+            if (may_name(s->sorted[lo], addr))
                 return s->sorted[lo]->name;
         return NULL;
     }
     const char *best = NULL;
     for (uint32_t i = 0; i < s->img->nsyms; i++) {
         const struct tgm_symbol *y = &s->img->syms[i];
-        if (y->value == value && strcmp(y->name, ".") != 0 &&
+        if (y->value == value && may_name(y, addr) &&
             (!best || strcmp(y->name, best) < 0))
             best = y->name;
     }
@@ -78,7 +88,7 @@ static bool format_word(uint64_t word, const struct dis_syms *syms, char *buf, s
         const char *name = NULL;
         if (kinds[f] == OK_IMM || kinds[f] == OK_IMM38)
             snprintf(op, sizeof op, "%" PRId64, d.imm);
-        else if ((name = sym_name(syms, field[f])))
+        else if ((name = sym_name(syms, field[f], kinds[f] != OK_NUM)))
             snprintf(op, sizeof op, "%s", name);
         else
             snprintf(op, sizeof op, "0x%" PRIx32, field[f]);

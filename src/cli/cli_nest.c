@@ -273,11 +273,8 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
                    r->traps, r->timer_traps, r->bare_steps, r->bare_cycles, r->real_steps,
                    r->real_cycles);
         } else if (r->equivalent) {
-            char traps[96] = "no traps"; /* not "0 traps in the same order" */
-            if (r->traps)
-                snprintf(traps, sizeof traps, "%zu trap%s in the same order, %zu of them %s",
-                         r->traps, cli_plural(r->traps), r->timer_traps,
-                         r->timer_traps == 1 ? "a timer trap" : "timer traps");
+            char traps[96];
+            nest_check_traps(r, traps, sizeof traps);
             printf("%s: equivalent at depth %u%s (E, PSW, R, timer, console; %s); real steps "
                    "%" PRIu64 ", bare %" PRIu64 " (reported, not compared: the paper excludes "
                    "timing)\n",

@@ -13,6 +13,7 @@
 
 #include "mon_impl.h"
 #include "tgm/asm.h"
+#include "tgm/nest.h"
 
 int mon_vmm_ensure(struct mon *m)
 {
@@ -305,11 +306,70 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 
 #define CHECK_MAX VMM_MAX_VMS /* as many as 'tgm check' takes */
 
-#define CHECK_OPTS "mem steps slice profile hybrid with input"
+#define CHECK_OPTS "mem steps slice profile hybrid with input nest"
+enum { CK_SLICE = 2, CK_HYBRID = 4, CK_NEST = 7 };
+
+/* 'check ... nest N', as 'tgm check --nest N': each of the N images bare
+ * and on DEPTH levels of the machine-code control program (Theorem 2),
+ * compared trap by trap; refused as the command line refuses it.  SEEN:
+ * the options given (the session's hybrid and slice are no request). */
+static int check_nested(struct mon *m, const char *const *names, const struct tgm_image *img,
+                        size_t n, unsigned depth, const struct check_opts *o, unsigned seen)
+{
+    if (seen & (1u << CK_HYBRID | 1u << CK_SLICE))
+        return mon_err(m, "nest with %s: the machine-code control program %s",
+                       seen & 1u << CK_HYBRID ? "hybrid" : "slice",
+                       seen & 1u << CK_HYBRID ? "is no hybrid monitor: it runs its guest's "
+                                                "supervisor code directly"
+                                              : "hosts one guest, with no time slices");
+    if (o->profile && o->profile != isa_profile_default())
+        return mon_err(m, "nest: the machine-code control program virtualizes the '%s' "
+                       "profile only%s", isa_profile_default()->name,
+                       seen & 1u << 3 ? "" : " (the session's cp-profile is another: "
+                                             "'profile virtualizable' chooses it)");
+    struct nest_check_result *res = calloc(n, sizeof *res);
+    if (!res)
+        return mon_err(m, "out of memory");
+    /* every image is compared before anything is printed, as 'tgm check' does */
+    struct nest_run_opts no = {depth, o->w ? o->w : TGM_Q_DEFAULT, false, true, o->input,
+                               o->input_len};
+    uint64_t steps = o->max_steps ? o->max_steps : CHECK_DEFAULT_STEPS;
+    char err[512];
+    for (size_t k = 0; k < n; k++)
+        if (nest_check_until(NULL, &img[k], &no, steps, mon_stop_requested, &res[k], err,
+                             sizeof err) != 0) {
+            free(res);
+            if (!mon_stop_requested())
+                return mon_err(m, "%s: %s", names[k], err);
+            mon_clear_interrupt();
+            if (m->interactive)
+                mon_out(m, "\n"); /* past the ^C the terminal echoed */
+            return mon_err(m, "interrupted: no verdict");
+        }
+    bool all = true;
+    for (size_t k = 0; k < n; k++) {
+        const struct nest_check_result *r = &res[k];
+        if (!r->equivalent) {
+            mon_out(m, "check %s: NOT equivalent at depth %u: %s\n", names[k], depth, r->diff);
+            all = false;
+            continue;
+        }
+        char traps[96];
+        nest_check_traps(r, traps, sizeof traps);
+        mon_out(m, "check %s: EQUIVALENT at depth %u\n  E, PSW, R, timer, console; %s; real "
+                "steps %llu, bare %llu (reported, not compared: the paper excludes timing)\n",
+                names[k], depth, traps, (unsigned long long)r->real_steps,
+                (unsigned long long)r->bare_steps);
+    }
+    free(res);
+    return all ? 0 : mon_err(m, "not equivalent at depth %u", depth);
+}
 
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
     unsigned seen = 0;
+    uint64_t depth = 0;
+    const char *mem = NULL; /* its range is known once 'nest' is: after the options */
     /* by default the session's control program: its profile, hybrid mode
      * and slice, as 'set' shows them (a pdp10 session checks on pdp10) */
     struct check_opts o = {
@@ -384,8 +444,16 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             o.input_len = (size_t)len;
             continue;
         }
-        if ((k == 0 ? mon_ranged(m, argv[++i], "mem: ", " words", TGM_Q_MIN, VMM_W_MAX, &v)
-                    : mon_count(m, argv[++i], &v)) != 0)
+        if (k == 0) {
+            mem = argv[++i];
+            continue;
+        }
+        if (k == CK_NEST) {
+            if (mon_ranged(m, argv[++i], "nest: ", " levels", 1, NEST_MAX_DEPTH, &depth) != 0)
+                goto out;
+            continue;
+        }
+        if (mon_count(m, argv[++i], &v) != 0)
             goto out;
         if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
             mon_err(m, "a slice must be at least one cycle");
@@ -396,12 +464,19 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                        "not halt is never equivalent)");
             goto out;
         }
-        if (k == 0)
-            o.w = (uint32_t)v;
-        else if (k == 1)
+        if (k == 1)
             o.max_steps = v;
         else
             o.slice = v;
+    }
+    uint64_t w = 0; /* under 'nest' up to 2^19, the depth's own limit said by nest_build */
+    if (mem && mon_ranged(m, mem, "mem: ", " words", TGM_Q_MIN, depth ? TGM_Q_MAX : VMM_W_MAX,
+                          &w) != 0)
+        goto out;
+    o.w = (uint32_t)w;
+    if (depth) {
+        rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
+        goto out;
     }
     if (!(seen & 1u << 3))
         profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");

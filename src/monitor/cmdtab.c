@@ -284,7 +284,8 @@ const struct mon_cmd mon_cmds[] = {
      "destroy:v stats:v limit:v",
      CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
-     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [with FILE...]",
+     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [nest N] "
+     "[with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
@@ -293,8 +294,12 @@ const struct mon_cmd mon_cmds[] = {
      "Without the options: the session's cp-profile, hybrid and slice (see\n"
      "'set'), guests of 65536 words and 100000000 steps, as 'tgm check'.\n"
      "It runs on machines of its own: the session's are left as they were.\n"
+     "'nest N' instead runs each image bare and on N levels (1..16) of the\n"
+     "machine-code control program (Theorem 2) and compares them trap by\n"
+     "trap, as 'tgm check --nest N': not with hybrid or slice, on the\n"
+     "virtualizable profile only, mem W up to 2^19 less 640 per level.\n"
      "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,with} >profile:p >input:-", 0},
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,with} >profile:p >input:-", 0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"

@@ -4,14 +4,15 @@
  *
  *   offset  size  field (little-endian)
  *   0       8     magic "TGMSNAP\0"
- *   8       4     version (4)
+ *   8       4     version (5)
  *   12      4     section count n
  *   16      ...   n sections: tag (4 chars), 4 zero bytes, u64 length, data
  *   end-8   8     FNV-1a 64 of every byte before it
  *
  * Sections: SESS (configuration and focus), BARE and REAL (machine states),
- * CPST (control program), BSYM and VSYM (symbols), BRKS (breakpoints),
- * NEST (a stack of control programs in the bare machine: its depth).
+ * CPST (control program), CPTR (what its dispatcher keeps between runs),
+ * BSYM and VSYM (symbols), BRKS (breakpoints), NEST (a stack of control
+ * programs in the bare machine: its depth).
  * Restore parses and validates everything into new objects first; only then
  * are they swapped in, so a bad file changes nothing.  Writes are atomic.
  */
@@ -24,8 +25,10 @@
 
 #define SNAP_MAGIC TGM_SNAPSHOT_MAGIC
 /* 2: breakpoints keep their conditions; 3: symbols their kinds (a label
- * inside .phase one of them); 4: a stack its layout; 1 is read too */
-#define SNAP_VERSION 4u
+ * inside .phase one of them); 4: a stack its layout; 5: the control
+ * program's transient run state (CPTR), so that a restored run goes on as
+ * the saved one would have.  Always written as 5; 1 to 4 are read too. */
+#define SNAP_VERSION 5u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
@@ -78,7 +81,7 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     uint8_t *st = NULL;
     size_t stlen;
     bool nested = m->nested && nest_intact(&m->nest, m->bare);
-    int nsec = 3 + (m->vmm ? 3 : 0) + (breaks ? 1 : 0) + nested;
+    int nsec = 3 + (m->vmm ? 4 : 0) + (breaks ? 1 : 0) + nested;
     bytes_put(&w, SNAP_MAGIC "", 8);
     bytes_put_le(&w, SNAP_VERSION, 4);
     bytes_put_le(&w, (uint64_t)nsec, 4);
@@ -111,6 +114,12 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
             section(&w, "CPST", st, stlen);
         if (rc == 0)
             free(st);
+        struct vmm_transient tr;
+        vmm_transient_get(m->vmm, &tr);
+        bytes_put_le(&s, tr.real_timer, 4);
+        bytes_put_le(&s, (uint64_t)tr.skip_break, 8);
+        section(&w, "CPTR", s.p, s.len);
+        s.len = 0;
         int n = 0;
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             n++;
@@ -194,6 +203,7 @@ struct snap {
     int focus;
     bool nested;
     struct nest_layout nest;
+    struct vmm_transient tr;
 };
 
 static void snap_free(struct snap *s)
@@ -286,7 +296,7 @@ static int parse_vsyms(struct bytes_in *r, struct snap *s, uint64_t version, cha
 static int build(const uint8_t *file, const uint8_t *const *data, const size_t *lens,
                  uint64_t version, struct snap *s, char *err, size_t errlen)
 {
-    enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS, NEST };
+    enum { SESS, BARE, BSYM, REAL, CPST, VSYM, BRKS, NEST, CPTR };
     struct bytes_in r = {data[SESS], lens[SESS], 0, false};
     char prof[64], cprof[64];
     uint32_t q = (uint32_t)bytes_get_le(&r, 4);
@@ -304,7 +314,8 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
     if (r.bad || r.off != r.len || !mc.profile || (has_cp && !vc.profile) || has_cp > 1)
         return tgm_err(err, errlen, "bad session section");
-    if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL))
+    if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL) ||
+        (version > 4 && has_cp != (data[CPTR] != NULL)) || (version < 5 && data[CPTR]))
         return tgm_err(err, errlen, "control program sections missing or unexpected");
     if (q < TGM_Q_MIN || q > TGM_Q_MAX || !(s->bare = machine_create(&mc)))
         return tgm_err(err, errlen, "bad bare machine size %u", q);
@@ -330,6 +341,16 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
             tgm_err_rebase(e2, sizeof e2, (size_t)(in - file));
         if (in || vmm_state_check(s->vmm, e2, sizeof e2) != 0)
             return tgm_err(err, errlen, "control program: %s", e2);
+        /* before version 5: as a CP that has not run since it was loaded */
+        vmm_transient_get(s->vmm, &s->tr);
+        if (data[CPTR]) {
+            r = (struct bytes_in){data[CPTR], lens[CPTR], 0, false};
+            uint64_t timer = bytes_get_le(&r, 4);
+            int64_t skip = (int64_t)bytes_get_le(&r, 8);
+            if (r.bad || r.off != r.len || timer > 1 || skip < -1 || skip >= (int64_t)vc.q)
+                return tgm_err(err, errlen, "bad control program run state section");
+            s->tr = (struct vmm_transient){timer != 0, skip};
+        }
         if (!data[VSYM])
             return tgm_err(err, errlen, "VM symbol section missing");
         r = (struct bytes_in){data[VSYM], lens[VSYM], 0, false};
@@ -361,8 +382,8 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
 
 int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
 {
-    static const char *const tags[] = {"SESS", "BARE", "BSYM", "REAL",
-                                       "CPST", "VSYM", "BRKS", "NEST"};
+    static const char *const tags[] = {"SESS", "BARE", "BSYM", "REAL", "CPST",
+                                       "VSYM", "BRKS", "NEST", "CPTR"};
     enum { NTAGS = sizeof tags / sizeof tags[0] };
     size_t len;
     uint8_t *buf;
@@ -432,6 +453,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     s.bare = ob;
     m->vmm = s.vmm;
     s.vmm = ov;
+    if (m->vmm)
+        vmm_transient_set(m->vmm, &s.tr);
     struct tgm_image t = m->bare_img;
     m->bare_img = s.bare_img;
     s.bare_img = t;

@@ -313,3 +313,13 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
     nest_run_free(&n);
     return 0;
 }
+
+void nest_check_traps(const struct nest_check_result *res, char *buf, size_t len)
+{
+    if (!res->traps) /* not "0 traps in the same order" */
+        snprintf(buf, len, "no traps");
+    else
+        snprintf(buf, len, "%zu trap%s in the same order, %zu of them %s", res->traps,
+                 res->traps == 1 ? "" : "s", res->timer_traps,
+                 res->timer_traps == 1 ? "a timer trap" : "timer traps");
+}
