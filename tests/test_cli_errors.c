@@ -144,7 +144,8 @@ static void monitor__an_address_is_shown_in_the_base_it_was_typed_in(void **stat
     } rows[] = {
         {"deposit 70000 1", "deposit: address 70000 is out of range (0..0xffff)"},
         {"deposit 0x11170 1", "deposit: address 0x11170 is out of range (0..0xffff)"},
-        {"deposit 65535 1 2", "deposit: address 65536 is out of range (0..0xffff)"},
+        {"deposit 65535 1 2",
+         "deposit: address 65535 (value 2 of 2, at 65536) is out of range (0..0xffff)"},
         {"examine 700000", "examine: address 700000 is out of range (0..0xffff)"},
         {"examine 0..70000", "examine: address 70000 is out of range (0..0xffff)"},
         {"examine 65530 10", "examine: address 65530 (count 10) is out of range"},

@@ -480,6 +480,23 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
     return 0;
 }
 
+/* Where value K (0-based) of the N deposited from the typed START at A
+ * goes, for an error: START as typed, and past the first value which value
+ * it is and its address ("65534 (value 3 of 3, at 65536)"), so the user
+ * sees both what was typed and the word that does not fit. */
+static const char *deposit_at(const char *typed, uint64_t a, int k, int n, char *buf,
+                              size_t len)
+{
+    char at[32], to[32];
+    mon_addr_text(typed, a, at, sizeof at);
+    if (k == 0)
+        snprintf(buf, len, "%s", at);
+    else
+        snprintf(buf, len, "%s (value %d of %d, at %s)", at, k + 1, n,
+                 mon_addr_text(typed, a + (uint64_t)k, to, sizeof to));
+    return buf;
+}
+
 int mon_cmd_deposit(struct mon *m, int argc, char **argv)
 {
     enum space sp = SP_PHYS;
@@ -505,10 +522,10 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: %s", m->cur->usage);
     x = space_machine(m, sp);
     uint64_t a;
-    char at[32];
     if (mon_arg(m, argv[i], &a) != 0)
         return -1;
     int n = argc - i - 1;
+    const char *none = n > 1 ? "; nothing deposited" : "";
     uint64_t *vals = calloc((size_t)n, sizeof *vals);
     int64_t *phys = calloc((size_t)n, sizeof *phys);
     int rc = 0;
@@ -517,12 +534,15 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
     /* check everything before writing anything */
     for (int k = 0; rc == 0 && k < n; k++) {
         const char *why;
+        char where[96];
         phys[k] = space_addr(x, sp, a + (uint64_t)k, &why);
         if (phys[k] < 0)
-            rc = sp == SP_VIRT ? mon_err(m, "%s would take a memory trap (%s)",
-                                         mon_addr_text(argv[i], a + (uint64_t)k, at,
-                                                       sizeof at), why)
-                               : out_of_range(m, argv[i], a + (uint64_t)k, machine_q(x));
+            rc = sp == SP_VIRT
+                     ? mon_err(m, "%s would take a memory trap (%s)%s",
+                               deposit_at(argv[i], a, k, n, where, sizeof where), why, none)
+                     : mon_err(m, "address %s is out of range (0..%#x)%s",
+                               deposit_at(argv[i], a, k, n, where, sizeof where),
+                               machine_q(x) - 1, none);
         else if (sp == SP_REAL && phys[k] >= 1 && phys[k] < VMM_K)
             /* vmm_state_check's invariant: a trap must reach the dispatcher,
              * and 'restore' refuses a snapshot without it */
