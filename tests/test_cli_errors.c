@@ -53,7 +53,7 @@ static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
         {"run", {"--vmm", "--dump", "d.bin", "examples/hello.s"}, "tgm: run: --dump: "},
         {"run", {"--dump", "", "examples/hello.s"}, "tgm: run: --dump: expected a file name"},
         {"run", {"--dump", "examples/hello.s", "examples/hello.s"},
-         "tgm: run: --dump: examples/hello.s is the image"},
+         "tgm: run: --dump: examples/hello.s is the source"},
         {"run", {"--dump", "no-such-dir/d.bin", "examples/hello.s"},
          "tgm: run: --dump: cannot write no-such-dir/d.bin: no-such-dir: "},
         {"run", {"--vmm", "--timeline", "examples", "examples/hello.s"},

@@ -56,6 +56,27 @@ static void deposit__values_past_the_end_name_the_typed_start(void **state)
                  "address 0xfffe (value 3 of 3, at 0x10000) is out of range (0..0xffff)");
 }
 
+/* 'tgm run x.s --dump x.s' said "x.s is the image x.s itself" of a
+ * source: a source is called one, an image still an image. */
+static void run__a_dump_over_the_source_calls_it_the_source(void **state)
+{
+    (void)state;
+    char src[CS_PATH], img[CS_PATH];
+    cs_write_text(src, sizeof src, "x.s", "        .entry s\ns:      HALT\n");
+    cs_make_image(img, sizeof img, "x.img", 0, CS_WORDS(0), 0);
+    char want[2 * CS_PATH + 64];
+    snprintf(want, sizeof want, "tgm: run: --dump: %s is the source %s itself; choose another "
+             "file", src, src);
+    cs_tgm_fails(2, want, "run", CS_ARGV(src, "--dump", src));
+    snprintf(want, sizeof want, "tgm: run: --timeline: %s is the source %s itself", src, src);
+    cs_tgm_fails(2, want, "run", CS_ARGV("--vmm", src, "--timeline", src));
+    snprintf(want, sizeof want, "tgm: run: --dump: %s is the image %s itself", img, img);
+    cs_tgm_fails(2, want, "run", CS_ARGV(img, "--dump", img));
+    char *kept = cs_slurp(src, NULL);
+    assert_string_equal(kept, "        .entry s\ns:      HALT\n");
+    free(kept);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -72,6 +93,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deposit__values_past_the_end_name_the_typed_start),
+        cmocka_unit_test(run__a_dump_over_the_source_calls_it_the_source),
     };
     return cmocka_run_group_tests_name("leftovers", tests, group_setup, group_teardown);
 }

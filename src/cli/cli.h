@@ -130,6 +130,9 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img);
  * the caller will write (OUT may be NULL): one line naming them. */
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out);
+/* Is PATH read as an assembly source: named *.s and not beginning with the
+ * image magic (an image is one whatever its name)? */
+bool cli_is_source(const char *path);
 /* Read PATH as a guest image: 0, or -1 after one line "tgm: CMD: PATH:
  * why", followed by HINT when PATH holds text rather than an image. */
 int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, const char *hint);

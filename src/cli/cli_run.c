@@ -95,12 +95,16 @@ static bool is_one_of(const char *flag, const char *out, const char *const *in, 
     return false;
 }
 
-/* An output file (--dump, --timeline) written over an input image or an
- * --input-file would destroy it: true, after one line, if OUT is one. */
+/* An output file (--dump, --timeline) written over an input image (or
+ * source) or an --input-file would destroy it: true, after one line, if
+ * OUT is one. */
 static bool overwrites_an_image(const char *flag, const char *out, const struct run_opts *o)
 {
-    return is_one_of(flag, out, o->images, o->nimages, "image") ||
-           is_one_of(flag, out, o->in.files, o->in.nfiles, "input file");
+    for (int i = 0; i < o->nimages; i++)
+        if (is_one_of(flag, out, &o->images[i], 1,
+                      cli_is_source(o->images[i]) ? "source" : "image"))
+            return true;
+    return is_one_of(flag, out, o->in.files, o->in.nfiles, "input file");
 }
 
 const char *run_vmm_flag(const struct run_opts *o)

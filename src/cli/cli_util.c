@@ -183,13 +183,18 @@ static bool has_image_magic(const char *path)
     return image_has_magic(head, file_head(path, head, sizeof head));
 }
 
+bool cli_is_source(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path);
+}
+
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
                        const char *flag, const char *out)
 {
     if (cli_input_ok(cmd, path) != 0 || cli_stdin_once(cmd, path, path, "the image") != 0)
         return -1;
-    size_t n = strlen(path);
-    if (n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path)) {
+    if (cli_is_source(path)) {
         char **read;
         int errors = asm_assemble_file_sources(path, img, stderr, NULL, &read);
         const char *inc = errors ? NULL : cli_source_of(read, out);
