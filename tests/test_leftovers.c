@@ -77,6 +77,26 @@ static void run__a_dump_over_the_source_calls_it_the_source(void **state)
     free(kept);
 }
 
+/* 'set hybrid on' then 'check FILE nest N' ran the check as if hybrid were
+ * off, though 'check FILE nest N hybrid' is refused: the session's setting
+ * is refused in the same words, with how to turn it off. */
+static void check__nest_refuses_the_sessions_hybrid(void **state)
+{
+    (void)state;
+    static const char why[] = "check: nest with hybrid: the machine-code control program is "
+                              "no hybrid monitor: it runs its guest's supervisor code directly";
+    cs_mon_fails("check examples/hello.s nest 1 hybrid", why);
+    char want[256];
+    snprintf(want, sizeof want, "%s (the session's hybrid is on: 'set hybrid off' turns it "
+             "off)", why);
+    cs_mon_fails("set hybrid on; check examples/hello.s nest 1", want);
+    snprintf(want, sizeof want, "%s (the session's control program is hybrid: 'reset all', "
+             "then 'set hybrid off')", why);
+    cs_mon_fails("set hybrid on; vm create a 100; check examples/hello.s nest 1", want);
+    cs_mon_prints("set hybrid on; set hybrid off; check examples/hello.s nest 1",
+                  "check examples/hello.s: EQUIVALENT at depth 1");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -94,6 +114,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deposit__values_past_the_end_name_the_typed_start),
         cmocka_unit_test(run__a_dump_over_the_source_calls_it_the_source),
+        cmocka_unit_test(check__nest_refuses_the_sessions_hybrid),
     };
     return cmocka_run_group_tests_name("leftovers", tests, group_setup, group_teardown);
 }

@@ -312,16 +312,23 @@ enum { CK_SLICE = 2, CK_HYBRID = 4, CK_NEST = 7 };
 /* 'check ... nest N', as 'tgm check --nest N': each of the N images bare
  * and on DEPTH levels of the machine-code control program (Theorem 2),
  * compared trap by trap; refused as the command line refuses it.  SEEN:
- * the options given (the session's hybrid and slice are no request). */
+ * the options given.  The session's hybrid is refused as 'hybrid' is, as
+ * its cp-profile is (check would otherwise run it as it is set); its
+ * slice, always set, is no request. */
 static int check_nested(struct mon *m, const char *const *names, const struct tgm_image *img,
                         size_t n, unsigned depth, const struct check_opts *o, unsigned seen)
 {
-    if (seen & (1u << CK_HYBRID | 1u << CK_SLICE))
-        return mon_err(m, "nest with %s: the machine-code control program %s",
-                       seen & 1u << CK_HYBRID ? "hybrid" : "slice",
-                       seen & 1u << CK_HYBRID ? "is no hybrid monitor: it runs its guest's "
-                                                "supervisor code directly"
-                                              : "hosts one guest, with no time slices");
+    bool hybrid = o->hybrid || seen & 1u << CK_HYBRID;
+    if (hybrid || seen & 1u << CK_SLICE)
+        return mon_err(m, "nest with %s: the machine-code control program %s%s",
+                       hybrid ? "hybrid" : "slice",
+                       hybrid ? "is no hybrid monitor: it runs its guest's "
+                                "supervisor code directly"
+                              : "hosts one guest, with no time slices",
+                       !hybrid || seen & 1u << CK_HYBRID ? ""
+                       : m->vmm ? " (the session's control program is hybrid: 'reset all', "
+                                  "then 'set hybrid off')"
+                                : " (the session's hybrid is on: 'set hybrid off' turns it off)");
     if (o->profile && o->profile != isa_profile_default())
         return mon_err(m, "nest: the machine-code control program virtualizes the '%s' "
                        "profile only%s", isa_profile_default()->name,

@@ -296,9 +296,9 @@ const struct mon_cmd mon_cmds[] = {
      "It runs on machines of its own: the session's are left as they were.\n"
      "'nest N' instead runs each image bare and on N levels (1..16) of the\n"
      "machine-code control program (Theorem 2) and compares them trap by\n"
-     "trap, as 'tgm check --nest N': not with hybrid or slice, on the\n"
-     "virtualizable profile only, mem W up to 2^19 less 640 per level.\n"
-     "Ctrl-C abandons it, with no verdict, as it stops 'go'.",
+     "trap, as 'tgm check --nest N': not with hybrid (given or set) or\n"
+     "slice, on the virtualizable profile only, mem W up to 2^19 less 640\n"
+     "per level.  Ctrl-C abandons it, with no verdict, as it stops 'go'.",
      G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,with} >profile:p >input:-", 0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
