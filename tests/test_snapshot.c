@@ -126,8 +126,10 @@ static uint64_t le(const uint8_t *p, int n)
     return v;
 }
 
-/* FILE rewritten with version VERSION and without its CPTR section. */
-static void without_cptr(const char *file, const char *out, uint32_t version)
+/* FILE rewritten with version VERSION and its CPTR section's data
+ * replaced by the N bytes at CPTR, or without the section if CPTR is NULL. */
+static void with_cptr(const char *file, const char *out, uint32_t version, const uint8_t *cptr,
+                      size_t cn)
 {
     FILE *f = fopen(file, "rb");
     assert_non_null(f);
@@ -142,6 +144,13 @@ static void without_cptr(const char *file, const char *out, uint32_t version)
         if (memcmp(b + off, "CPTR", 4)) {
             memcpy(o + n, b + off, sl);
             n += sl;
+            nsec++;
+        } else if (cptr) {
+            memcpy(o + n, b + off, 8);
+            for (int i = 0; i < 8; i++)
+                o[n + 8 + (size_t)i] = (uint8_t)((uint64_t)cn >> 8 * i);
+            memcpy(o + n + 16, cptr, cn);
+            n += 16 + cn;
             nsec++;
         }
         off += sl;
@@ -190,14 +199,14 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     assert_true(tr.skip_break >= 0); /* stopped at the breakpoint */
     struct mon *b = mon_create(sink, err);
     assert_non_null(b);
-    without_cptr(path, old, 4);
+    with_cptr(path, old, 4, NULL, 0);
     cmd(b, "restore %s", old);
     vmm_transient_get(mon_vmm(b), &tr);
     assert_int_equal(tr.skip_break, -1);
     assert_false(tr.real_timer);
     cmd(b, "restore %s", path);
     expect_same(a, b, 3, "restored from version 5");
-    without_cptr(path, old, 5);
+    with_cptr(path, old, 5, NULL, 0);
     char line[600];
     snprintf(line, sizeof line, "restore %s", old);
     assert_int_equal(mon_exec_line(b, line), -1);
@@ -213,11 +222,84 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     free(ebuf);
 }
 
+/* docs/monitor.md: a damaged snapshot is refused with one line and the
+ * session left as it was.  CPTR (version 5) holds the real timer's flag
+ * (4 bytes, 0 or 1) and the breakpoint the dispatcher steps over (8 bytes,
+ * -1 or an address of the real machine): one cut short, one longer, and
+ * each field out of its range are refused. */
+static void snapshot__a_damaged_run_state_section_is_refused(void **state)
+{
+    (void)state;
+    FILE *sink = fopen("/dev/null", "w");
+    char *ebuf = NULL;
+    size_t elen = 0;
+    FILE *err = open_memstream(&ebuf, &elen);
+    assert_true(sink && err);
+    char path[512], bad[512], name[64];
+    snprintf(name, sizeof name, "tgm-test-cptr-%ld", (long)getpid());
+    cs_tmp_name(path, sizeof path, name);
+    snprintf(name, sizeof name, "tgm-test-cptr-bad-%ld", (long)getpid());
+    cs_tmp_name(bad, sizeof bad, name);
+    struct mon *a = session(sink, 5, 2);
+    cmd(a, "go for 700; save %s", path);
+    struct mon *b = mon_create(sink, err);
+    assert_non_null(b);
+    cmd(b, "restore %s", path);
+    cmd(b, "step 5"); /* on from the restored state: a refused restore keeps this one */
+    size_t lb;
+    uint8_t *before = take(b, &lb);
+    static const struct {
+        uint8_t bytes[16];
+        size_t n;
+    } cases[] = {
+        {{0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 11}, /* cut short */
+        {{0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0}, 13}, /* a byte more */
+        {{2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 12}, /* timer flag 2 */
+        {{0, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 12}, /* skip -2 */
+        {{0, 0, 0, 0, 0x00, 0x10, 0, 0, 0, 0, 0, 0}, 12}, /* skip 4096: past the real E */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        with_cptr(path, bad, 5, cases[k].bytes, cases[k].n);
+        char line[600];
+        snprintf(line, sizeof line, "restore %s", bad);
+        fflush(err);
+        size_t from = elen;
+        assert_int_equal(mon_exec_line(b, line), -1);
+        fflush(err);
+        char want[600];
+        snprintf(want, sizeof want, "restore: %s: bad control program run state section\n", bad);
+        if (strcmp(ebuf + from, want) != 0)
+            fail_msg("case %zu: \"%s\", want \"%s\"", k, ebuf + from, want);
+        size_t la;
+        uint8_t *after = take(b, &la);
+        if (la != lb || memcmp(before, after, la))
+            fail_msg("case %zu: the refused restore changed the session", k);
+        free(after);
+    }
+    /* the same bytes, in range, are taken: the refusals are the damage's */
+    static const uint8_t fine[12] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    with_cptr(path, bad, 5, fine, sizeof fine);
+    cmd(b, "restore %s", bad);
+    struct vmm_transient tr;
+    vmm_transient_get(mon_vmm(b), &tr);
+    assert_true(tr.real_timer);
+    assert_int_equal(tr.skip_break, -1);
+    free(before);
+    mon_destroy(a);
+    mon_destroy(b);
+    unlink(path);
+    unlink(bad);
+    fclose(sink);
+    fclose(err);
+    free(ebuf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(snapshot__a_restored_session_runs_on_as_the_original),
         cmocka_unit_test(snapshot__version_5_holds_the_run_state_and_4_is_still_read),
+        cmocka_unit_test(snapshot__a_damaged_run_state_section_is_refused),
     };
     return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
 }
