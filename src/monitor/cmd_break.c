@@ -529,13 +529,18 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     const char *lab = mon_label(mon_symbols(m), a);
     mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
             block ? " if " : "", block ? block : "");
-    /* a label inside .phase names where its code runs, not its word of E */
-    const struct tgm_symbol *ps = mon_symbols(m) ? image_symbol(mon_symbols(m), argv[1]) : NULL;
+    mon_phased_note(m, argv[1], a);
+    mon_debug_apply(m);
+    return 0;
+}
+
+/* a label inside .phase names where its code runs, not its word of E */
+void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
+{
+    const struct tgm_symbol *ps = mon_symbols(m) ? image_symbol(mon_symbols(m), typed) : NULL;
     if (ps && ps->kind == TGM_SYM_PHASED)
         mon_out(m, "note: %s is a label inside .phase: %#x is the address its code sees "
                    "through R, not the word of E it labels\n", ps->name, a);
-    mon_debug_apply(m);
-    return 0;
 }
 
 /* The kind of access W names (0 read, 1 write, 2 access), or -1: whole

@@ -429,7 +429,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
     enum mon_run_mode mode = RUN_FREE;
     uint64_t n = 0;
     uint32_t until = 0;
-    bool has_until = false;
+    const char *has_until = NULL; /* as typed, for the note on a phased label */
     unsigned seen = 0;
     for (; i < argc; i += 2) {
         int k = mon_keyword(argv[i], RUN_OPTS);
@@ -440,7 +440,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
         if (k == 0) {
             if (mon_addr(m, argv[i + 1], machine_q(mon_target(m)), &until) != 0)
                 return -1;
-            has_until = true;
+            has_until = argv[i + 1];
         } else {
             if (mon_count(m, argv[i + 1], &n) != 0)
                 return -1;
@@ -458,6 +458,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
         b->addr = until;
         b->temp = true;
         until_id = b->id;
+        mon_phased_note(m, has_until, until);
     }
     mon_debug_apply(m);
     int rc = mon_run(m, mode, n);

@@ -473,6 +473,9 @@ struct mon_bp *mon_bp_new(struct mon *m);
 /* Delete breakpoint ID if it is still there (a one-shot one goes at its
  * stop) and reinstall the debug settings. */
 void mon_bp_delete(struct mon *m, int id);
+/* After 'break TYPED' or 'until TYPED' stopping at A: if TYPED is a label
+ * inside .phase, a note that A is where its code runs, not its word of E. */
+void mon_phased_note(struct mon *m, const char *typed, uint32_t a);
 /* Delete each breakpoint GONE(m, b, ARG) is true of, saying so and WHY (the
  * caller reinstalls the debug settings). */
 typedef bool mon_bp_pred(const struct mon *m, const struct mon_bp *b, int arg);
