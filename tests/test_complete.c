@@ -203,6 +203,35 @@ static void match__common_prefix_and_no_match(void **state)
     assert_int_equal(mon_complete_match("", cands, 3, out, 2, &common), 2);
 }
 
+/* Command names are taken in any case ('LOAD'), but Tab completed 'LO'
+ * to nothing: they match in any case, and what Tab adds is in the typed
+ * prefix's case when that is capitals.  Labels and files keep theirs. */
+static void match__command_names_in_any_case(void **state)
+{
+    (void)state;
+    const char *cands[] = {"load", "list", "step", "stop"};
+    const char *out[4];
+    size_t common;
+    char tail[16];
+    assert_int_equal(mon_complete_match_case("LO", cands, 4, out, 4, &common, true), 1);
+    assert_string_equal(out[0], "load");
+    mon_complete_tail("LO", out[0], strlen(out[0]), tail, sizeof tail);
+    assert_string_equal(tail, "AD");
+    assert_int_equal(mon_complete_match_case("Lo", cands, 4, out, 4, &common, true), 1);
+    mon_complete_tail("Lo", out[0], strlen(out[0]), tail, sizeof tail);
+    assert_string_equal(tail, "ad");
+    mon_complete_tail("lo", out[0], strlen(out[0]), tail, sizeof tail);
+    assert_string_equal(tail, "ad");
+    /* several: their common prefix, compared in any case */
+    assert_int_equal(mon_complete_match_case("ST", cands, 4, out, 4, &common, true), 2);
+    assert_int_equal(common, 2);
+    assert_int_equal(mon_complete_match_case("S", cands, 4, out, 4, &common, true), 2);
+    mon_complete_tail("S", out[0], common, tail, sizeof tail);
+    assert_string_equal(tail, "T");
+    /* exact case otherwise: a label 'Loop' is not 'loop' */
+    assert_int_equal(mon_complete_match("LO", cands, 4, out, 4, &common), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +247,7 @@ int main(void)
         cmocka_unit_test(context__a_name_inside_an_expression),
         cmocka_unit_test(match__filters_sorts_and_dedupes),
         cmocka_unit_test(match__common_prefix_and_no_match),
+        cmocka_unit_test(match__command_names_in_any_case),
     };
     return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
 }

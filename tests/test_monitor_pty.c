@@ -90,6 +90,8 @@ static void pty__tab_completes_commands_files_and_symbols(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "vm sel\t");        /* a subcommand */
     pt_expect(&s, "ect ");
+    pt_type(&s, "\x15LOA\t");       /* a command in capitals, as it is taken */
+    pt_expect(&s, "D ");
     pt_type(&s, "\x15quit\r");      /* Ctrl-U clears the line */
     assert_int_equal(pt_finish(&s), 0);
 }

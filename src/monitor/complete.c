@@ -6,8 +6,10 @@
  * drive them without a terminal; reader.c gathers the candidates (symbols
  * of the loaded program, VM names, file names) and talks to libedit.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "complete.h"
 #include "mon_impl.h"
@@ -216,9 +218,15 @@ static int cmp_str(const void *a, const void *b)
 size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
                           const char **out, size_t max, size_t *common)
 {
+    return mon_complete_match_case(prefix, cands, n, out, max, common, false);
+}
+
+size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
+                               const char **out, size_t max, size_t *common, bool anycase)
+{
     size_t plen = strlen(prefix), k = 0;
     for (size_t i = 0; i < n && k < max; i++)
-        if (cands[i] && !strncmp(cands[i], prefix, plen))
+        if (cands[i] && !(anycase ? strncasecmp : strncmp)(cands[i], prefix, plen))
             out[k++] = cands[i];
     qsort(out, k, sizeof *out, cmp_str);
     size_t u = 0;
@@ -228,11 +236,29 @@ size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n
     size_t c = u ? strlen(out[0]) : plen;
     for (size_t i = 1; i < u; i++) {
         size_t j = 0;
-        while (j < c && out[i][j] == out[0][j])
+        while (j < c && (anycase ? tolower((unsigned char)out[i][j]) ==
+                                       tolower((unsigned char)out[0][j])
+                                 : out[i][j] == out[0][j]))
             j++;
         c = j;
     }
     if (common)
         *common = c;
     return u;
+}
+
+void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
+                       size_t len)
+{
+    size_t plen = strlen(prefix);
+    bool upper = false, lower = false;
+    for (const char *p = prefix; *p; p++) {
+        upper = upper || isupper((unsigned char)*p);
+        lower = lower || islower((unsigned char)*p);
+    }
+    size_t k = 0;
+    for (size_t i = plen; i < upto && cand[i] && k + 1 < len; i++)
+        buf[k++] = upper && !lower ? (char)toupper((unsigned char)cand[i]) : cand[i];
+    if (len)
+        buf[k] = '\0';
 }

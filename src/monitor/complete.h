@@ -37,5 +37,15 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
  * (strlen(PREFIX) when none match).  Returns the count. */
 size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
                           const char **out, size_t max, size_t *common);
+/* The same, in any case when ANYCASE (command names, which are taken in
+ * any case: "LO" matches "load"). */
+size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
+                               const char **out, size_t max, size_t *common, bool anycase);
+
+/* What Tab adds after PREFIX to complete it to CAND, up to CAND[UPTO]:
+ * CAND's characters past PREFIX, in capitals when PREFIX is written in
+ * capitals ("LO" and "load" add "AD"; "Lo" adds "ad"), into BUF. */
+void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
+                       size_t len);
 
 #endif

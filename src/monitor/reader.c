@@ -500,18 +500,22 @@ static unsigned char complete(EditLine *el, int ch)
         cand_kind(r->mon, &c, *k, prefix);
     const char **match = c.n ? malloc(c.n * sizeof *match) : NULL;
     size_t common = plen;
-    size_t nm = match ? mon_complete_match(prefix, (const char *const *)c.v, c.n, match,
-                                           c.n, &common) : 0;
+    /* a command name is taken in any case, so completed in any case, in
+     * the typed prefix's (libedit inserts only after the cursor) */
+    size_t nm = match ? mon_complete_match_case(prefix, (const char *const *)c.v, c.n, match,
+                                                c.n, &common, cx.pos == 0) : 0;
     if (nm == 1) {
         char ins[1100];
         size_t ml = strlen(match[0]);
         bool open = ml && (match[0][ml - 1] == '/' || match[0][ml - 1] == '(');
-        snprintf(ins, sizeof ins, "%s%s", match[0] + plen, open ? "" : " ");
+        mon_complete_tail(prefix, match[0], ml, ins, sizeof ins - 1);
+        if (!open)
+            strcat(ins, " ");
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1 && common > plen) {
         char ins[1100];
-        snprintf(ins, sizeof ins, "%.*s", (int)(common - plen), match[0] + plen);
+        mon_complete_tail(prefix, match[0], common, ins, sizeof ins);
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1) {
