@@ -132,6 +132,18 @@ static void until__a_phased_label_gets_the_note_break_gives(void **state)
     }
 }
 
+/* 'set cp-memory 1' said "out of range (2..524288)" though 2 to 8 were
+ * refused too, in other words: the range named is the one taken. */
+static void set__cp_memory_names_the_range_it_takes(void **state)
+{
+    (void)state;
+    cs_mon_fails("set cp-memory 1", "set: 1 word is out of range (9..524288)");
+    cs_mon_fails("set cp-memory 8", "set: 8 words is out of range (9..524288)");
+    cs_mon_fails("set cp-memory 524289", "set: 524289 words is out of range (9..524288)");
+    cs_mon_prints("set cp-memory 9; set", "\ncp-memory  9\n");
+    cs_mon_prints("set cp-memory 524288; set", "\ncp-memory  524288\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -151,6 +163,7 @@ int main(void)
         cmocka_unit_test(run__a_dump_over_the_source_calls_it_the_source),
         cmocka_unit_test(check__nest_refuses_the_sessions_hybrid),
         cmocka_unit_test(until__a_phased_label_gets_the_note_break_gives),
+        cmocka_unit_test(set__cp_memory_names_the_range_it_takes),
     };
     return cmocka_run_group_tests_name("leftovers", tests, group_setup, group_teardown);
 }

@@ -267,12 +267,10 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         mon_history_load(m);
         return 0;
     }
-    case 6:
-        if (parse_q(m, v, &q) != 0)
+    case 6: /* the range really taken: more than the control program's own words */
+        if (mon_ranged(m, v, "", " words", VMM_K + 1, TGM_Q_MAX, &n) != 0)
             return -1;
-        if (q <= VMM_K)
-            return mon_err(m, "the control program needs more than %d words", VMM_K);
-        m->vmm_cfg.q = q;
+        m->vmm_cfg.q = (uint32_t)n;
         return 0;
     case 7:
         if (!(p = mon_profile(m, v)))
