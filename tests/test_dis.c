@@ -361,15 +361,20 @@ static void dis_word__constants_and_phased_labels_name_no_address(void **state)
     assert_string_equal(buf, "ADD    0x3, 0x4, data");
     dis_word(img.words[2], 4, &img, buf, sizeof buf);
     assert_string_equal(buf, "SVC    W");
-    /* dis_image's index gives the same names */
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    assert_int_equal(dis_image(&img, f), 0);
-    fclose(f);
-    assert_non_null(strstr(out, "JMP    0x4 "));
-    assert_non_null(strstr(out, "ADD    0x3, 0x4, data "));
+    /* a whole listing ignores the kinds (docs/asm.md): it writes every
+     * symbol as a label or a definition, which assembles to no kind, so
+     * listing its own output must give the same text (the fuzz harness's
+     * fixpoint; it did not while the listing used the kinds) */
+    char *out = disassemble(&img);
+    assert_non_null(strstr(out, "JMP    W "));
+    assert_non_null(strstr(out, "ADD    0x3, W, data "));
     assert_non_null(strstr(out, "SVC    W "));
+    struct tgm_image back;
+    assert_int_equal(asm_assemble_string("k-dis.s", out, &back, stderr), 0);
+    char *again = disassemble(&back);
+    assert_string_equal(again, out);
+    free(again);
+    image_free(&back);
     free(out);
     image_free(&img);
 }

@@ -19,6 +19,10 @@ struct dis_syms {
     const struct tgm_image *img;
     const struct tgm_symbol **sorted;
     uint32_t n;
+    /* whether symbol kinds decide (dis_word): a whole listing (dis_image)
+     * writes every symbol as a label or a definition that assembles to no
+     * kind, so it ignores them, and listing its own output gives it back */
+    bool kinds;
 };
 
 static int symp_cmp(const void *x, const void *y)
@@ -57,14 +61,14 @@ static const char *sym_name(const struct dis_syms *s, uint64_t value, bool addr)
                 hi = mid;
         }
         for (; lo < s->n && s->sorted[lo]->value == value; lo++)
-            if (may_name(s->sorted[lo], addr))
+            if (may_name(s->sorted[lo], addr && s->kinds))
                 return s->sorted[lo]->name;
         return NULL;
     }
     const char *best = NULL;
     for (uint32_t i = 0; i < s->img->nsyms; i++) {
         const struct tgm_symbol *y = &s->img->syms[i];
-        if (y->value == value && may_name(y, addr) &&
+        if (y->value == value && may_name(y, addr && s->kinds) &&
             (!best || strcmp(y->name, best) < 0))
             best = y->name;
     }
@@ -105,7 +109,7 @@ bool dis_word(uint64_t word, uint32_t addr, const struct tgm_image *syms, char *
               size_t len)
 {
     (void)addr; /* operands are absolute: the address changes nothing yet */
-    struct dis_syms s = {.img = syms};
+    struct dis_syms s = {.img = syms, .kinds = true};
     return format_word(word, &s, buf, len);
 }
 
