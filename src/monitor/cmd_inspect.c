@@ -511,6 +511,8 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         if (n)
             reg = k;
     }
+    if (!strcmp(name, "pc")) /* P as expressions spell it (gdb's $pc), not E[P] */
+        reg = 0;
     if (reg >= 0) {
         if (argc != 3)
             return mon_err(m, "usage: %s", m->cur->usage);

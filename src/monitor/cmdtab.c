@@ -182,12 +182,13 @@ const struct mon_cmd mon_cmds[] = {
 
     {"deposit", mon_cmd_deposit, 2, -1, "deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE",
      "write words of memory, or a PSW field\n"
-     "REG is P, M (user|sup), I, l, b, or psw (the whole word, loaded as LPSW\n"
-     "loads it: cause bits ignored, so 'deposit psw E[0]' goes back to where the\n"
-     "last trap left), also written $P, $b...; it names the field even where a\n"
-     "label has that name (write b+0 for the label's word).  Memory flags as for\n"
-     "'examine'.  Several values fill consecutive words.",
-     G_ALTER, "d", "={P,M,I,l,b,psw,-p,-v,-r}+s+e", 0},
+     "REG is P (or pc, as in expressions), M (user|sup), I, l, b, or psw (the\n"
+     "whole word, loaded as LPSW loads it: cause bits ignored, so 'deposit psw\n"
+     "E[0]' goes back to where the last trap left), also written $P, $pc, $b...;\n"
+     "it names the field even where a label has that name (write b+0 for the\n"
+     "label's word).  Memory flags as for 'examine'.  Several values fill\n"
+     "consecutive words.",
+     G_ALTER, "d", "={P,pc,M,I,l,b,psw,-p,-v,-r}+s+e", 0},
     {"assemble", mon_cmd_assemble, 1, 1, "assemble ADDR INSTRUCTION",
      "assemble one instruction (or data expression) into E[ADDR]\n"
      "Symbols of the loaded program may be used; the word is shown disassembled.",
