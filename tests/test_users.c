@@ -34,6 +34,37 @@ static void deposit__pc_is_the_register(void **state)
                  "deposit: 0x80000 does not fit in 19 bits");
 }
 
+/* A misspelt label or built-in name said only "unknown name 'LOOP'",
+ * where a misspelt command or profile gets a guess: labels keep their
+ * case, so SIMH's habit of capitals (and gdb's PC) missed without a word. */
+static void expressions__an_unknown_name_gets_a_guess(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; break LOOP",
+                 "break: unknown name 'LOOP' (did you mean 'loop'?)");
+    cs_mon_fails("load examples/sum.s; print totl",
+                 "print: unknown name 'totl' (did you mean 'total'?)");
+    cs_mon_fails("load examples/sum.s; examine E[strat]",
+                 "examine: unknown name 'strat' (did you mean 'start'?)");
+    cs_mon_fails("print PC", "print: unknown name 'PC' (did you mean 'pc'?)");
+    cs_mon_fails("print $Cycles", "print: unknown name '$Cycles' (did you mean '$cycles'?)");
+    cs_mon_fails("assert cause == memroy", "unknown name 'memroy' (did you mean 'memory'?)");
+    /* $ skips the labels, so it guesses only among the built-ins */
+    struct cs_outcome o = cs_mon("load examples/sum.s; print $totl");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "print: unknown name '$totl'");
+    if (strstr(o.err, "did you mean"))
+        fail_msg("'$totl' guessed a label: %s", o.err);
+    cs_outcome_free(&o);
+    /* nothing near: the line as before */
+    o = cs_mon("load examples/sum.s; print zzzz");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "print: unknown name 'zzzz'");
+    if (strstr(o.err, "did you mean"))
+        fail_msg("'zzzz' got a guess: %s", o.err);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -50,6 +81,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deposit__pc_is_the_register),
+        cmocka_unit_test(expressions__an_unknown_name_gets_a_guess),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

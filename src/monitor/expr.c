@@ -13,6 +13,7 @@
 
 #include "mon_impl.h"
 #include "tgm/asm.h"
+#include "tgm/suggest.h"
 
 /* Deeper nesting of parentheses or unary operators than this is an error,
  * not a stack overflow (as in the assembler). */
@@ -115,6 +116,46 @@ static bool halted(struct mon *m)
     return vmm_vm_info(m->vmm, m->focus, &vi) == 0 && vi.state == VM_HALTED;
 }
 
+/* The built-in names: the PSW fields, q, the counters and the constants
+ * (the trap causes are isa's names).  One table, so that a typo of one is
+ * guessed from the same names that are looked up. */
+enum builtin { B_P, B_M, B_I, B_L, B_B, B_Q, B_CAUSE, B_CYCLES, B_STEPS, B_INSNS, B_HALTED,
+               B_CONST };
+static const struct {
+    const char *name;
+    enum builtin what;
+    uint64_t v; /* B_CONST's value */
+} builtins[] = {
+    {"P", B_P, 0}, {".", B_P, 0}, {"pc", B_P, 0}, /* pc: gdb's $pc */
+    {"M", B_M, 0}, {"I", B_I, 0}, {"l", B_L, 0}, {"b", B_B, 0}, {"q", B_Q, 0},
+    {"cause", B_CAUSE, 0}, {"cycles", B_CYCLES, 0}, {"steps", B_STEPS, 0},
+    {"insns", B_INSNS, 0}, {"halted", B_HALTED, 0},
+    {"user", B_CONST, 0}, {"u", B_CONST, 0}, {"sup", B_CONST, 1}, {"s", B_CONST, 1},
+    {"supervisor", B_CONST, 1}, {"true", B_CONST, 1}, {"false", B_CONST, 0},
+};
+
+/* "unknown name 'N'", with a guess among the labels and the built-ins
+ * when one is nearer than any other, as for commands: a label typed in
+ * other capitals ('LOOP') or a register spelt as elsewhere ('PC'). */
+static uint64_t unknown_name(struct ev *e, const char *written, const struct tgm_image *img)
+{
+    bool dollar = written[0] == '$';
+    const char *n = written + dollar;
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, n, strlen(n));
+    for (uint32_t i = 0; img && !dollar && i < img->nsyms; i++)
+        tgm_suggest_offer(&s, img->syms[i].name);
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        tgm_suggest_offer(&s, builtins[i].name);
+    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
+        tgm_suggest_offer(&s, trap_cause_name(i));
+    const char *near = tgm_suggest_unique(&s);
+    if (near)
+        return fail(e, "unknown name '%s' (did you mean '%s%s'?)", written, dollar ? "$" : "",
+                    near);
+    return fail(e, "unknown name '%s'", written);
+}
+
 /* The value of a name: a label of the loaded program, else a built-in (the
  * PSW fields, the constants, the counters); $name skips the labels, so a
  * label hides a built-in only where it is written plainly. */
@@ -130,40 +171,28 @@ static uint64_t name_value(struct ev *e, const char *n)
     struct machine *x = mon_target(e->m);
     struct psw p = machine_psw(x);
     struct machine_counters c = machine_get_counters(x);
-    if (!strcmp(n, "P") || !strcmp(n, ".") || !strcmp(n, "pc")) /* pc: gdb's $pc */
-        return p.p;
-    if (!strcmp(n, "M"))
-        return p.sup;
-    if (!strcmp(n, "I"))
-        return p.ie;
-    if (!strcmp(n, "l"))
-        return p.l;
-    if (!strcmp(n, "b"))
-        return p.b;
-    if (!strcmp(n, "q"))
-        return machine_q(x);
-    static const struct {
-        const char *name;
-        uint64_t v;
-    } k[] = {{"user", 0}, {"u", 0}, {"sup", 1}, {"s", 1}, {"supervisor", 1},
-             {"true", 1}, {"false", 0}};
-    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
-        if (!strcmp(n, k[i].name))
-            return k[i].v;
     for (unsigned i = 0; i < TRAP_NCAUSES; i++)
         if (!strcmp(n, trap_cause_name(i)))
             return i;
-    if (!strcmp(n, "cause"))
-        return machine_last_trap(x);
-    if (!strcmp(n, "cycles"))
-        return c.cycles;
-    if (!strcmp(n, "steps"))
-        return c.steps;
-    if (!strcmp(n, "insns"))
-        return c.instret;
-    if (!strcmp(n, "halted"))
-        return halted(e->m);
-    return fail(e, "unknown name '%s'", written);
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
+        if (strcmp(n, builtins[i].name))
+            continue;
+        switch (builtins[i].what) {
+        case B_P: return p.p;
+        case B_M: return p.sup;
+        case B_I: return p.ie;
+        case B_L: return p.l;
+        case B_B: return p.b;
+        case B_Q: return machine_q(x);
+        case B_CAUSE: return machine_last_trap(x);
+        case B_CYCLES: return c.cycles;
+        case B_STEPS: return c.steps;
+        case B_INSNS: return c.instret;
+        case B_HALTED: return halted(e->m);
+        case B_CONST: return builtins[i].v;
+        }
+    }
+    return unknown_name(e, written, img);
 }
 
 static uint64_t number(struct ev *e)
