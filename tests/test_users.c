@@ -65,6 +65,31 @@ static void expressions__an_unknown_name_gets_a_guess(void **state)
     cs_outcome_free(&o);
 }
 
+/* Words of the other tools with a tgm command of another name got no hint,
+ * or a wrong one: QEMU's 'loadvm' (restore a snapshot) was guessed to be
+ * 'load' (load a program), gdb's 'clear', 'disable' and 'enable' and CP's
+ * 'IPL' were 'try help', and the known ones were known only in small
+ * letters ('BT'), though commands are taken in any case. */
+static void commands__words_of_other_tools_name_the_tgm_command(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"loadvm snap", "unknown command 'loadvm' (in tgm: restore FILE"},
+        {"savevm snap", "unknown command 'savevm' (in tgm: save FILE"},
+        {"clear loop", "unknown command 'clear' (in tgm: delete ID"},
+        {"disable 1", "unknown command 'disable' (in tgm: delete ID, or ignore ID N"},
+        {"enable 1", "unknown command 'enable' (in tgm: break ADDR again"},
+        {"rwatch total", "unknown command 'rwatch' (in tgm: watch read ADDR)"},
+        {"awatch total", "unknown command 'awatch' (in tgm: watch access ADDR)"},
+        {"IPL examples/sum.s", "unknown command 'IPL' (in tgm: load FILE; go)"},
+        {"BT", "unknown command 'BT' (in tgm: history"},
+        {"analyze", "unknown command 'analyze' (in tgm: the command line's 'tgm analyze'"},
+        {"help loadvm", "help: unknown command 'loadvm' (in tgm: restore FILE"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cs_mon_fails(cases[i][0], cases[i][1]);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -82,6 +107,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deposit__pc_is_the_register),
         cmocka_unit_test(expressions__an_unknown_name_gets_a_guess),
+        cmocka_unit_test(commands__words_of_other_tools_name_the_tgm_command),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

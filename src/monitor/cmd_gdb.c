@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mon_impl.h"
 
@@ -383,12 +384,24 @@ static const struct {
     {"undisplay", "display delete N"},
     {"nobreak", "delete ID"},
     {"boot", "load FILE; go"},
+    {"ipl", "load FILE; go"}, /* CP's and Hercules' */
+    {"clear", "delete ID (see 'break list')"},
+    {"disable", "delete ID, or ignore ID N to let its next N hits pass"},
+    {"enable", "break ADDR again (deleted breakpoints are not kept)"},
+    {"rwatch", "watch read ADDR"},
+    {"awatch", "watch access ADDR"},
+    {"savevm", "save FILE (the whole system)"},
+    {"loadvm", "restore FILE (a snapshot 'save' wrote)"},
+    {"analyze", "the command line's 'tgm analyze' (Theorems 1-3 per profile)"},
+    {"counterexample", "the command line's 'tgm counterexample'"},
+    {"isa", "the command line's 'tgm isa'"},
 };
 
+/* In any case, as the commands are taken ('BT', CP's 'IPL'). */
 const char *mon_foreign(const char *word)
 {
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
-        if (!strcmp(word, foreign[i].word))
+        if (!strcasecmp(word, foreign[i].word))
             return foreign[i].instead;
     return NULL;
 }
