@@ -90,6 +90,24 @@ static void commands__words_of_other_tools_name_the_tgm_command(void **state)
         cs_mon_fails(cases[i][0], cases[i][1]);
 }
 
+/* QEMU's monitor writes the format as a word of its own, 'x /4x 0' (gdb
+ * takes that too); tgm said "unexpected '/4x'". */
+static void examine__a_format_as_a_word_of_its_own(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; x /3i loop",
+                  "  0x00004 loop         LDX    x, table, i\n"
+                  "  0x00005              ADD    total, total, x\n"
+                  "  0x00006              STX    copy, i, x\n");
+    cs_mon_prints("load examples/sum.s; examine /2d i", "  0x0000b i            0\n"
+                                                        "  0x0000c x            0\n");
+    cs_mon_prints("print /x 255; print /o 8", "0xff\n0o10\n");
+    cs_mon_prints("display /x 255", "1: 255 = 0xff\n");
+    /* a bad one is named as in the one-word form; other commands take none */
+    cs_mon_fails("x /4q 0", "examine: unknown format '/4q'");
+    cs_mon_fails("step /2", "step: unexpected '/2'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -108,6 +126,7 @@ int main(void)
         cmocka_unit_test(deposit__pc_is_the_register),
         cmocka_unit_test(expressions__an_unknown_name_gets_a_guess),
         cmocka_unit_test(commands__words_of_other_tools_name_the_tgm_command),
+        cmocka_unit_test(examine__a_format_as_a_word_of_its_own),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

@@ -135,7 +135,8 @@ const struct mon_cmd mon_cmds[] = {
      "  -i disassembly, -c characters, -w each word decoded as a PSW\n"
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
-     "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]).",
+     "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]);\n"
+     "so is QEMU's, with a space: x /4x total.",
      G_INSPECT, "e x ex", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"

@@ -414,6 +414,19 @@ static int exec_cmd(struct mon *m, const char *text)
     const char *rest = text + wl;
     while (*rest == ' ' || *rest == '\t')
         rest++;
+    /* QEMU's monitor (and gdb) take the format as a word of its own,
+     * 'x /4x ADDR'; no address or expression begins with '/' */
+    char fmt[64];
+    size_t fl = strcspn(rest, " \t");
+    if (!slash && rest[0] == '/' && fl < sizeof fmt &&
+        (c->fn == mon_cmd_examine || c->fn == mon_cmd_print || c->fn == mon_cmd_display)) {
+        memcpy(fmt, rest + 1, fl - 1);
+        fmt[fl - 1] = '\0';
+        slash = fmt;
+        rest += fl;
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+    }
     size_t len = strlen(rest) + 1;
     char *buf = malloc(len < 2 ? 2 : len);
     char *argv[MON_MAXARGS + 2];
