@@ -108,6 +108,31 @@ static void examine__a_format_as_a_word_of_its_own(void **state)
     cs_mon_fails("step /2", "step: unexpected '/2'");
 }
 
+/* 'tgm run --prof pdp10' worked (getopt's prefixes) but 'tgm monitor --prof
+ * pdp10' was an unknown option; and a misspelt long option ('--maxsteps')
+ * got no guess in any subcommand, though a misspelt subcommand or profile
+ * gets one. */
+static void cli__long_options_alike_in_every_subcommand(void **state)
+{
+    (void)state;
+    cs_tgm_prints("profile    pdp10", "monitor", CS_ARGV("--prof", "pdp10", "-c", "show profile"));
+    cs_tgm_prints("memory     4096", "monitor", CS_ARGV("--m=4096", "-c", "show memory"));
+    cs_tgm_prints("usage: tgm monitor", "monitor", CS_ARGV("--he"));
+    cs_tgm_fails(2, "tgm: monitor: unknown option '--profle' (did you mean '--profile'?)",
+                 "monitor", CS_ARGV("--profle", "x86", "-c", "regs"));
+    cs_tgm_fails(2, "tgm: monitor: option '--help' takes no value", "monitor",
+                 CS_ARGV("--help=1"));
+    cs_tgm_fails(2, "tgm: run: unknown option '--maxsteps' (did you mean '--max-steps'?)", "run",
+                 CS_ARGV("--maxsteps", "9", "examples/sum.s"));
+    cs_tgm_fails(2, "tgm: check: unknown option '--hybird' (did you mean '--hybrid'?)", "check",
+                 CS_ARGV("--hybird", "examples/sum.s"));
+    /* nothing near: as before */
+    cs_tgm_fails(2, "tgm: run: unknown option '--frob' (try 'tgm run --help')", "run",
+                 CS_ARGV("--frob", "examples/sum.s"));
+    cs_tgm_fails(2, "tgm: monitor: unknown option '--frob' (try 'tgm monitor --help')",
+                 "monitor", CS_ARGV("--frob"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -127,6 +152,7 @@ int main(void)
         cmocka_unit_test(expressions__an_unknown_name_gets_a_guess),
         cmocka_unit_test(commands__words_of_other_tools_name_the_tgm_command),
         cmocka_unit_test(examine__a_format_as_a_word_of_its_own),
+        cmocka_unit_test(cli__long_options_alike_in_every_subcommand),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

@@ -102,6 +102,9 @@ const struct isa_profile *const *cli_analysis_profiles(const struct analysis_arg
  * options OPTS it could be); returns EXIT_USAGE. */
 struct option;
 int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts);
+/* The long option of OPTS (its name, without "--") that the N bytes of
+ * NAME misspell, when one is nearer than any other (suggest.h), or NULL. */
+const char *cli_option_guess(const struct option *opts, const char *name, size_t n);
 /* Is PATH a readable file (not a directory)?  0, or -1 after one line
  * "tgm: [CMD: ]PATH: why".  CMD may be NULL. */
 int cli_input_ok(const char *cmd, const char *path);

@@ -4,6 +4,7 @@
  * The shell itself (src/monitor) drives the machine of section 2 and the
  * control program of sections 4-6; this file only picks the command source.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,27 @@ static void monitor_usage(FILE *f)
             "SIGTERM, SIGHUP or (outside the terminal) Ctrl-C.  'help' inside lists\n"
             "the commands.\n",
             TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT);
+}
+
+/* The long options, for their prefixes and for a guess at a typo. */
+static const struct option monitor_opts[] = {
+    {"profile", required_argument, NULL, 'p'},
+    {"mem", required_argument, NULL, 'm'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* The option ARG ("--prof", "--m=4096") is a prefix of, or NULL. */
+static const struct option *long_prefix(const char *arg)
+{
+    if (strncmp(arg, "--", 2) || !arg[2] || arg[2] == '=')
+        return NULL;
+    size_t n = strcspn(arg + 2, "=");
+    const struct option *hit = NULL;
+    for (const struct option *o = monitor_opts; o->name; o++)
+        if (!strncmp(o->name, arg + 2, n))
+            hit = o; /* the three begin differently: one at most */
+    return hit;
 }
 
 /* Append ARG to LINE as one quoted monitor word (the monitor's parser
@@ -95,14 +117,22 @@ int cli_monitor(int argc, char **argv)
             nimages++;
             continue;
         }
+        /* --profile=P, --mem=Q and a unique prefix (--prof, --m=4096), as
+         * getopt takes them in the other commands */
+        const struct option *o = long_prefix(argv[i]);
+        if (o && argv[i][2 + strcspn(argv[i] + 2, "=")] == '=') {
+            if (o->val == 'h') {
+                cli_error("monitor: option '--help' takes no value (try 'tgm monitor --help')");
+                return EXIT_USAGE;
+            }
+            *(o->val == 'p' ? &profile : &mem) = strchr(argv[i], '=') + 1;
+            continue;
+        }
+        if (o)
+            argv[i] = (char *)(o->val == 'p' ? "--profile" : o->val == 'm' ? "--mem" : "--help");
         if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
             *(argv[i][2] == 'p' ? &profile : &mem) = argv[i + 1];
             i++;
-            continue;
-        }
-        /* --profile=P and --mem=Q, as getopt takes them in the other commands */
-        if (!strncmp(argv[i], "--profile=", 10) || !strncmp(argv[i], "--mem=", 6)) {
-            *(argv[i][2] == 'p' ? &profile : &mem) = strchr(argv[i], '=') + 1;
             continue;
         }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -133,7 +163,14 @@ int cli_monitor(int argc, char **argv)
                 break; /* the rest are the script's arguments */
             continue;
         }
-        cli_error("monitor: unknown option '%s' (try 'tgm monitor --help')", argv[i]);
+        const char *guess = !strncmp(argv[i], "--", 2)
+                                ? cli_option_guess(monitor_opts, argv[i] + 2,
+                                                   strcspn(argv[i] + 2, "="))
+                                : NULL;
+        if (guess)
+            cli_error("monitor: unknown option '%s' (did you mean '--%s'?)", argv[i], guess);
+        else
+            cli_error("monitor: unknown option '%s' (try 'tgm monitor --help')", argv[i]);
         return EXIT_USAGE;
     }
     if (nimages > 64) {

@@ -15,6 +15,7 @@
 #include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/image.h"
+#include "tgm/suggest.h"
 #include "tgm/vmm.h"
 
 /* The long options OPTS whose names begin with the N bytes of NAME, listed
@@ -30,6 +31,15 @@ static int prefixed(const struct option *opts, const char *name, size_t n, char 
             snprintf(list + at, len - at, "%s--%s", k++ ? ", " : "", o->name);
         }
     return k;
+}
+
+const char *cli_option_guess(const struct option *opts, const char *name, size_t n)
+{
+    struct tgm_suggest s;
+    tgm_suggest_init(&s, name, n);
+    for (const struct option *o = opts; o && o->name; o++)
+        tgm_suggest_offer(&s, o->name);
+    return tgm_suggest_unique(&s);
 }
 
 int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts)
@@ -52,9 +62,15 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opt
     else if (is_long && (k = prefixed(opts, arg + 2, strcspn(arg + 2, "="), list,
                                       sizeof list)) > 1)
         cli_error("%s: ambiguous option '%s' (%s)", cmd, arg, list);
-    else if (is_long && k == 0) /* no option begins so: not "unknown or ambiguous" */
-        cli_error("%s: unknown option '%.*s' (try 'tgm %s --help')", cmd,
-                  (int)(2 + strcspn(arg + 2, "=")), arg, cmd);
+    else if (is_long && k == 0) { /* no option begins so: not "unknown or ambiguous" */
+        int n = (int)strcspn(arg + 2, "=");
+        const char *guess = cli_option_guess(opts, arg + 2, (size_t)n);
+        if (guess)
+            cli_error("%s: unknown option '%.*s' (did you mean '--%s'?)", cmd, 2 + n, arg,
+                      guess);
+        else
+            cli_error("%s: unknown option '%.*s' (try 'tgm %s --help')", cmd, 2 + n, arg, cmd);
+    }
     else
         cli_error("%s: unknown or ambiguous option '%s' (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
