@@ -133,6 +133,28 @@ static void cli__long_options_alike_in_every_subcommand(void **state)
                  "monitor", CS_ARGV("--frob"));
 }
 
+/* SIMH's ranges, 'ex 0-4' and 'ex 0:4', said "address -4 is out of range"
+ * and "unexpected ':4'": true (0-4 is an expression here), but silent on
+ * what the user meant. */
+static void examine__a_range_written_as_simh_writes_it(void **state)
+{
+    (void)state;
+    cs_mon_fails("examine 0-4",
+                 "examine: address -4 is out of range (0..0xffff) (a range is written 0..4)");
+    cs_mon_fails("load examples/sum.s; examine start:loop",
+                 "examine: 'start:loop' is not an address (a range is written start..loop)");
+    cs_mon_fails("x/d 0:4", "examine: '0:4' is not an address (a range is written 0..4)");
+    /* a negative address that is no such range has no hint */
+    struct cs_outcome o = cs_mon("examine -1");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "examine: address -1 is out of range (0..0xffff)");
+    if (strstr(o.err, "range is written"))
+        fail_msg("'examine -1' got a range hint: %s", o.err);
+    cs_outcome_free(&o);
+    /* 5-2 is 3, a good address: shown, as any expression */
+    cs_mon_prints("examine -d 5-2", "  0x00003              0\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -153,6 +175,7 @@ int main(void)
         cmocka_unit_test(commands__words_of_other_tools_name_the_tgm_command),
         cmocka_unit_test(examine__a_format_as_a_word_of_its_own),
         cmocka_unit_test(cli__long_options_alike_in_every_subcommand),
+        cmocka_unit_test(examine__a_range_written_as_simh_writes_it),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

@@ -221,13 +221,25 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
     mon_out(m, "\n");
 }
 
+/* SIMH writes a range A-B or A:B.  A-B is an expression here, negative
+ * when A < B, and A:B none: say how a range is written, or "". */
+static const char *simh_range(const char *typed, char sep, char *buf, size_t len)
+{
+    const char *at = typed[0] ? strchr(typed + 1, sep) : NULL; /* not a leading sign */
+    if (!at || !at[1] || strpbrk(at + 1, "-:+*/ ()[]"))
+        return "";
+    snprintf(buf, len, " (a range is written %.*s..%s)", (int)(at - typed), typed, at + 1);
+    return buf;
+}
+
 /* "address A is out of range": A in the base TYPED was written in, -1 not
  * 0xffffffffffffffff */
 static int out_of_range(struct mon *m, const char *typed, uint64_t a, uint32_t lim)
 {
-    char at[32];
-    return mon_err(m, "address %s is out of range (0..%#x)",
-                   mon_addr_text(typed, a, at, sizeof at), lim - 1);
+    char at[32], hint[96];
+    return mon_err(m, "address %s is out of range (0..%#x)%s",
+                   mon_addr_text(typed, a, at, sizeof at), lim - 1,
+                   (int64_t)a < 0 ? simh_range(typed, '-', hint, sizeof hint) : "");
 }
 
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
@@ -263,6 +275,9 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
     }
     uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
+    char hint[96];
+    if (!endtext && *simh_range(argv[i], ':', hint, sizeof hint))
+        return mon_err(m, "'%s' is not an address%s", argv[i], hint);
     if (endtext) {
         if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, endtext, &end) != 0)
             return -1;
