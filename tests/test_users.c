@@ -155,6 +155,31 @@ static void examine__a_range_written_as_simh_writes_it(void **state)
     cs_mon_prints("examine -d 5-2", "  0x00003              0\n");
 }
 
+/* 'break loop do echo hi', as gdb's 'commands' are typed, gave only the
+ * usage line: the commands after 'do' are one word, in quotes.  'break loop
+ * do' and 'break loop ignore' gave the usage too, where 'if' alone says
+ * what it needs. */
+static void break__do_without_quotes_says_how(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; break loop do echo hi",
+                 "break: 'hi' after do's commands: give them in double quotes, do \"echo hi\"");
+    cs_mon_fails("load examples/sum.s; break loop ignore 1 do p/d E[i] if i == 2",
+                 "break: 'E[i]' after do's commands: give them in double quotes, do \"p/d E[i]\"");
+    cs_mon_fails("load examples/sum.s; watch total do echo w x",
+                 "watch: 'w' after do's commands: give them in double quotes, do \"echo w x\"");
+    cs_mon_fails("load examples/sum.s; break loop do",
+                 "break: 'do' needs its commands, in double quotes");
+    cs_mon_fails("load examples/sum.s; break loop ignore", "break: 'ignore' needs a count");
+    /* nothing was set by the refused ones */
+    cs_mon_prints("set on-error continue; load examples/sum.s; break loop do echo hi; "
+                  "watch total do echo w x; break list",
+                  "no breakpoints\n");
+    /* one word needs no quotes, as before */
+    cs_mon_prints("load examples/sum.s; break loop do regs; break list",
+                  "  1  break  0x4 loop  hits 0  do \"regs\"\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -176,6 +201,7 @@ int main(void)
         cmocka_unit_test(examine__a_format_as_a_word_of_its_own),
         cmocka_unit_test(cli__long_options_alike_in_every_subcommand),
         cmocka_unit_test(examine__a_range_written_as_simh_writes_it),
+        cmocka_unit_test(break__do_without_quotes_says_how),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

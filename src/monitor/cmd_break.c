@@ -412,6 +412,21 @@ void mon_bp_list(struct mon *m, bool watch_only)
 
 #define BP_OPTS "ignore do"
 
+/* 'do echo a b': the commands after 'do' are one word, so a second one
+ * (and, unseen here, any after a ';') would be lost; show the quoting from
+ * ARGV[FROM] on. */
+static int do_unquoted(struct mon *m, int argc, char **argv, int from)
+{
+    char words[200] = "";
+    for (int j = from; j < argc && (j == from || strcmp(argv[j], "if")) && /* the condition */
+                       strlen(words) + strlen(argv[j]) + 2 < sizeof words;
+         j++)
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", j > from ? " " : "",
+                 argv[j]);
+    return mon_err(m, "'%s' after do's commands: give them in double quotes, do \"%s\"",
+                   argv[from + 1], words);
+}
+
 /* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B, each at most
  * once; the words after 'if' (the rest of the line) are the condition,
  * joined into COND (of COND_LEN bytes). */
@@ -420,6 +435,7 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
 {
     cond[0] = '\0';
     unsigned seen = 0;
+    int prev = -1; /* the option before, for do_unquoted */
     for (; i < argc; i += 2) {
         if (!strcmp(argv[i], "if")) {
             if (i + 1 >= argc)
@@ -438,7 +454,13 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
             return 0;
         }
         int k = mon_keyword(argv[i], BP_OPTS);
-        if (k < 0 || i + 1 >= argc)
+        if (k < 0 && prev == 1)
+            return do_unquoted(m, argc, argv, i - 1);
+        prev = k;
+        if (k >= 0 && i + 1 >= argc)
+            return mon_err(m, k ? "'do' needs its commands, in double quotes: do \"c1; c2\""
+                                : "'ignore' needs a count");
+        if (k < 0)
             return mon_err(m, "usage: %s", m->cur->usage);
         if (mon_option_once(m, BP_OPTS, k, &seen) != 0)
             return -1;
