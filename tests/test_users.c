@@ -180,6 +180,19 @@ static void break__do_without_quotes_says_how(void **state)
                   "  1  break  0x4 loop  hits 0  do \"regs\"\n");
 }
 
+/* 'vm select A' for a VM named a (CP users type in capitals) said only "no
+ * VM named 'A'", though commands, profiles and now labels get a guess. */
+static void vm__a_misspelt_name_gets_a_guess(void **state)
+{
+    (void)state;
+    cs_mon_fails("vm create guest 64; vm create b 64; vm select Guest",
+                 "vm: no VM named 'Guest' (did you mean 'guest'?)");
+    cs_mon_fails("vm create guest 64; vm stats gust",
+                 "vm: no VM named 'gust' (did you mean 'guest'?)");
+    cs_mon_fails("vm create a 64; vm create b 64; vm destroy c",
+                 "vm: no VM named 'c' (see 'vm list')");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -202,6 +215,7 @@ int main(void)
         cmocka_unit_test(cli__long_options_alike_in_every_subcommand),
         cmocka_unit_test(examine__a_range_written_as_simh_writes_it),
         cmocka_unit_test(break__do_without_quotes_says_how),
+        cmocka_unit_test(vm__a_misspelt_name_gets_a_guess),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

@@ -19,6 +19,7 @@
 #include "mon_impl.h"
 #include "reader.h"
 #include "tgm/asm.h"
+#include "tgm/suggest.h"
 
 static volatile sig_atomic_t interrupted;
 static volatile sig_atomic_t terminating; /* the signal that ends the session */
@@ -207,7 +208,19 @@ int mon_vm_lookup(struct mon *m, const char *s)
     if (!m->vmm)
         return mon_err(m, "no VMs exist (create one with 'vm create')");
     int id = mon_vm_id(m, s);
-    return id >= 0 ? id : mon_err(m, "no VM named '%s' (see 'vm list')", s);
+    if (id >= 0)
+        return id;
+    /* a guess among the VMs' names, as for commands ('vm select A' for a) */
+    struct tgm_suggest g;
+    struct vm_info vi;
+    tgm_suggest_init(&g, s, strlen(s));
+    for (int k = 0; k < VMM_MAX_VMS; k++)
+        if (vmm_vm_info(m->vmm, k, &vi) == 0)
+            tgm_suggest_offer(&g, vi.name);
+    const char *near = tgm_suggest_unique(&g);
+    if (near)
+        return mon_err(m, "no VM named '%s' (did you mean '%s'?)", s, near);
+    return mon_err(m, "no VM named '%s' (see 'vm list')", s);
 }
 
 /* An image by its magic (in a binary file, as every image is: a text may
