@@ -193,6 +193,30 @@ static void vm__a_misspelt_name_gets_a_guess(void **state)
                  "vm: no VM named 'c' (see 'vm list')");
 }
 
+/* 'load \'examples/sum.s\'', as a shell (and QEMU's monitor) quotes it,
+ * said "cannot open ''examples/sum.s''": the quotes are part of the name
+ * here, which the line did not say. */
+static void files__single_quotes_are_named_as_part_of_the_name(void **state)
+{
+    (void)state;
+    static const char hint[] = "No such file or directory (the single quotes are part of "
+                               "the name: only double quotes group words)";
+    static const char *const cmds[] = {
+        "load 'examples/sum.s'", "do 'examples/sum.mon'", "restore 'x.snap'",
+        "vm create a 64 'examples/sum.s'", "nest 1 'examples/sum.s'",
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        cs_mon_fails(cmds[i], hint);
+    /* other names, and double quotes, as before */
+    struct cs_outcome o = cs_mon("load nosuch.s");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "load: cannot open 'nosuch.s': No such file or directory");
+    if (strstr(o.err, "single quotes"))
+        fail_msg("a name without quotes got the note: %s", o.err);
+    cs_outcome_free(&o);
+    cs_mon_prints("load \"examples/sum.s\"", "bare: loaded examples/sum.s");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -216,6 +240,7 @@ int main(void)
         cmocka_unit_test(examine__a_range_written_as_simh_writes_it),
         cmocka_unit_test(break__do_without_quotes_says_how),
         cmocka_unit_test(vm__a_misspelt_name_gets_a_guess),
+        cmocka_unit_test(files__single_quotes_are_named_as_part_of_the_name),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

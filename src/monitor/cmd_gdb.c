@@ -397,6 +397,14 @@ static const struct {
     {"isa", "the command line's 'tgm isa'"},
 };
 
+const char *mon_quote_hint(const char *path, int err)
+{
+    size_t n = strlen(path);
+    if (err != ENOENT || n < 2 || path[0] != '\'' || path[n - 1] != '\'')
+        return "";
+    return " (the single quotes are part of the name: only double quotes group words)";
+}
+
 /* In any case, as the commands are taken ('BT', CP's 'IPL'). */
 const char *mon_foreign(const char *word)
 {

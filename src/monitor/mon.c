@@ -307,7 +307,8 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
         return mon_err(m, "'%s' is a directory (give a program file)", path);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return mon_err(m, "cannot open '%s': %s", path, strerror(errno));
+        return mon_err(m, "cannot open '%s': %s%s", path, strerror(errno),
+                       mon_quote_hint(path, errno));
     if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode))
         return read_stream_program(m, path, f, img);
     size_t got = fread(head, 1, sizeof head, f);

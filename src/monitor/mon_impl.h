@@ -406,6 +406,10 @@ void mon_log_command(struct mon *m, const char *line);
 int mon_log_close(struct mon *m);
 /* What to type instead of another tool's command WORD, or NULL. */
 const char *mon_foreign(const char *word);
+/* For a file that cannot be opened (ERR, an errno): PATH typed in single
+ * quotes, as a shell would take them, gets a note that only double quotes
+ * group words here; otherwise "". */
+const char *mon_quote_hint(const char *path, int err);
 
 /* ---- reverse execution (reverse.c) ---- */
 

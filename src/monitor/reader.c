@@ -90,7 +90,8 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
     }
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, "cannot open script '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot open script '%s': %s%s", path, strerror(errno),
+                 mon_quote_hint(path, errno));
         return -1;
     }
     mon_reader_stream(r, f, path);

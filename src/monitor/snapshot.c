@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mon_impl.h"
 #include "tgm/bytes.h"
@@ -519,7 +520,7 @@ int mon_cmd_restore(struct mon *m, int argc, char **argv)
     if (mon_not_mid_run(m) != 0) /* it replaces the machines a run is on */
         return -1;
     if (mon_snapshot_load(m, argv[1], err, sizeof err) != 0)
-        return mon_err(m, "%s", err);
+        return mon_err(m, "%s%s", err, mon_quote_hint(argv[1], access(argv[1], F_OK) ? errno : 0));
     if (m->timeline) /* back to an earlier point: as 'rstep' does */
         timeline_rewind(m->timeline, m->vmm);
     mon_out(m, "restored %s\n", argv[1]);
