@@ -217,6 +217,19 @@ static void files__single_quotes_are_named_as_part_of_the_name(void **state)
     cs_mon_prints("load \"examples/sum.s\"", "bare: loaded examples/sum.s");
 }
 
+/* 'break list' lists the breakpoints, but 'watch list' said "unknown name
+ * 'list'": the watchpoints were listed only by 'info watchpoints'. */
+static void watch__list_lists_the_watchpoints(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; watch list", "no watchpoints\n");
+    struct cs_outcome o = cs_mon("load examples/sum.s; break loop; watch read total 2; watch list");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "  2  watch  read 0xd..0xe total  hits 0\n") || strstr(o.out, "  1  break"))
+        fail_msg("'watch list' is not the watchpoints alone:\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -241,6 +254,7 @@ int main(void)
         cmocka_unit_test(break__do_without_quotes_says_how),
         cmocka_unit_test(vm__a_misspelt_name_gets_a_guess),
         cmocka_unit_test(files__single_quotes_are_named_as_part_of_the_name),
+        cmocka_unit_test(watch__list_lists_the_watchpoints),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

@@ -575,6 +575,10 @@ static int watch_kind(const char *w)
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
+    if (argc == 2 && !strcmp(argv[1], "list")) { /* as 'break list' */
+        mon_bp_list(m, true);
+        return 0;
+    }
     int k = watch_kind(argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */

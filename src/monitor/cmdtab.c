@@ -217,14 +217,15 @@ const struct mon_cmd mon_cmds[] = {
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
      G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if}", 0},
     {"watch", mon_cmd_watch, 1, -1,
-     "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR]",
+     "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR] | list",
      "stop after an instruction reads or writes watched words (default: write)\n"
-     "One kind: read, write, or access for both (not 'read write').\n"
+     "One kind: read, write, or access for both (not 'read write').  'watch\n"
+     "list' lists the watchpoints, as 'info watchpoints' does.\n"
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.  A hit shows a write's old\n"
      "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
      "= 0x1f'), as gdb's watch and rwatch do.",
-     G_BREAK, "w", "={read,write,access,ignore,do,if}+s+e", 0},
+     G_BREAK, "w", "={read,write,access,ignore,do,if,list}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
