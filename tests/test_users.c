@@ -230,6 +230,22 @@ static void watch__list_lists_the_watchpoints(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'tgm version', as go and docker spell it, said "unknown command
+ * 'version' (try 'tgm --help')": the guess did not look at --version. */
+static void cli__version_spelt_as_a_command_gets_a_guess(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("version", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: unknown command 'version' (did you mean '--version'?)");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("frob", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: unknown command 'frob' (try 'tgm --help')");
+    cs_outcome_free(&o);
+    cs_tgm_prints("tgm ", "--version", CS_ARGV(NULL));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -255,6 +271,7 @@ int main(void)
         cmocka_unit_test(vm__a_misspelt_name_gets_a_guess),
         cmocka_unit_test(files__single_quotes_are_named_as_part_of_the_name),
         cmocka_unit_test(watch__list_lists_the_watchpoints),
+        cmocka_unit_test(cli__version_spelt_as_a_command_gets_a_guess),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }
