@@ -246,6 +246,29 @@ static void cli__version_spelt_as_a_command_gets_a_guess(void **state)
     cs_tgm_prints("tgm ", "--version", CS_ARGV(NULL));
 }
 
+/* A second 'break loop' made a second breakpoint at the same word without
+ * a word (gdb: "Note: breakpoint 1 also set at pc"), so a slip doubled the
+ * hits' output and the deletes needed. */
+static void break__a_second_at_one_address_is_noted(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/sum.s; break loop; break stop; "
+                                 "break loop if i == 2; break 4");
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){"breakpoint 1 at 0x4 loop",
+                                                   "breakpoint 2 at 0x9 stop",
+                                                   "breakpoint 3 at 0x4 loop if i == 2",
+                                                   "note: breakpoint 1 is at 0x4 too",
+                                                   "breakpoint 4 at 0x4 loop",
+                                                   "note: breakpoints 1, 3 are at 0x4 too",
+                                                   NULL},
+                             "break");
+    if (strstr(o.out, "breakpoint 2 at 0x9 stop\nnote"))
+        fail_msg("a breakpoint alone at its address got a note:\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -272,6 +295,7 @@ int main(void)
         cmocka_unit_test(files__single_quotes_are_named_as_part_of_the_name),
         cmocka_unit_test(watch__list_lists_the_watchpoints),
         cmocka_unit_test(cli__version_spelt_as_a_command_gets_a_guess),
+        cmocka_unit_test(break__a_second_at_one_address_is_noted),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }

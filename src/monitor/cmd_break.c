@@ -493,6 +493,25 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
     return 0;
 }
 
+/* A second breakpoint where one is (B, the newest) is allowed, with
+ * another condition or command list, but may be a slip: say so, as gdb's
+ * "Note: breakpoint 1 also set at pc" does. */
+static void same_address_note(struct mon *m, const struct mon_bp *b)
+{
+    char ids[96] = "";
+    int n = 0;
+    for (size_t k = 0; k + 1 < m->nbps; k++) {
+        const struct mon_bp *o = &m->bps[k];
+        if (o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr &&
+            strlen(ids) + 16 < sizeof ids)
+            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%d", n++ ? ", " : "",
+                     o->id);
+    }
+    if (n)
+        mon_out(m, "note: breakpoint%s %s %s at %#x too\n", n > 1 ? "s" : "", ids,
+                n > 1 ? "are" : "is", b->addr);
+}
+
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
     if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
@@ -551,6 +570,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     const char *lab = mon_label(mon_symbols(m), a);
     mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
             block ? " if " : "", block ? block : "");
+    same_address_note(m, b);
     mon_phased_note(m, argv[1], a);
     mon_debug_apply(m);
     return 0;
