@@ -269,6 +269,27 @@ static void break__a_second_at_one_address_is_noted(void **state)
     cs_outcome_free(&o);
 }
 
+/* SIMH's 'SET CPU 64K' habit, 'set memory 64K', said "bad number near
+ * '64K'", leaving the user to work out 65536. */
+static void set__a_k_suffix_says_the_number_in_full(void **state)
+{
+    (void)state;
+    cs_mon_fails("set memory 64K", "set: bad number near '64K' (no K or M suffix here: 64K "
+                                   "is 65536)");
+    cs_mon_fails("vm create a 4k", "vm: bad number near '4k' (no K or M suffix here: 4k is "
+                                   "4096)");
+    cs_mon_fails("set cp-memory 1M", "1M is 1048576)");
+    /* and the machine is as it was */
+    cs_mon_prints("set on-error continue; set memory 64K; show memory", "memory     65536\n");
+    /* other bad numbers as before */
+    struct cs_outcome o = cs_mon("print 12abc");
+    assert_int_equal(o.status, 1);
+    cs_assert_one_line(&o, "print: bad number near '12abc'");
+    if (strstr(o.err, "suffix"))
+        fail_msg("'12abc' got the suffix note: %s", o.err);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -296,6 +317,7 @@ int main(void)
         cmocka_unit_test(watch__list_lists_the_watchpoints),
         cmocka_unit_test(cli__version_spelt_as_a_command_gets_a_guess),
         cmocka_unit_test(break__a_second_at_one_address_is_noted),
+        cmocka_unit_test(set__a_k_suffix_says_the_number_in_full),
     };
     return cmocka_run_group_tests_name("users", tests, group_setup, group_teardown);
 }
