@@ -221,9 +221,9 @@ static uint64_t number(struct ev *e)
         v = v * (uint64_t)base + (uint64_t)d;
     }
     /* SIMH's SET CPU 64K: say what the number is in full */
-    int k = base == 10 && s > start && !isalnum((unsigned char)s[1]) ? toupper((unsigned char)*s)
-                                                                      : 0;
-    if ((k == 'K' || k == 'M') && !over && v <= (UINT64_MAX >> 20))
+    int k = base == 10 && s > start ? toupper((unsigned char)*s) : 0; /* *s may end the text */
+    if ((k == 'K' || k == 'M') && !isalnum((unsigned char)s[1]) && !over &&
+        v <= (UINT64_MAX >> 20))
         return fail(e, "bad number near '%s' (no K or M suffix here: %.*s%c is %llu)", e->p,
                     (int)(s - e->p), e->p, *s,
                     (unsigned long long)(v << (k == 'K' ? 10 : 20)));
