@@ -626,12 +626,17 @@ trap:
         uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
         ioff++;
 #if !CHECKED && !ONE
+#if CG /* an HCALL's entry's handler, decoded and with no breakpoint */
+#define GUARDED_H ((const void *)&&L_GUARDED)
+#else
+#define GUARDED_H NULL /* (no entry has it: trap_exit looks every time) */
+#endif
         /* the new PSW's first step is a host call: take it with the trap,
          * unless the next step would look (the budget or the timer: CR
          * with the trap retired is not negative) */
         const struct pdc *hw_;
-        if (UNLIKELY(m->hostcall && cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
-            (m->p = P, hw_ = trap_exit(m, nw_))) {
+        if (UNLIKELY(cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
+            (m->p = P, hw_ = trap_exit(m, nw_, GUARDED_H))) {
             RETIRE(TGM_TRAP_CYCLES);
             /* (M's P is stored first, while P is at hand: unless the
              * exit is taken, out: or the host call stores it again) */
@@ -641,6 +646,7 @@ trap:
             RETIRE(CYC_HCALL);
             goto hostcall;
         }
+#undef GUARDED_H
 #endif
         RETIRE(TGM_TRAP_CYCLES);
         LOAD_PSW(nw_);

@@ -110,10 +110,10 @@ struct machine {
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
     /* the last new PSW found to start with an HCALL that its mode executes
-     * (trap_exit), and the decoded entry of the word at its P; 0 for none,
-     * never a supervisor PSW */
+     * (trap_exit), and the decoded entry of the word at its P; pdc_none for
+     * none */
     uint64_t xpsw;
-    struct pdc *xent;
+    const struct pdc *xent;
 
     /* the console */
     struct tgm_console con;
@@ -143,6 +143,7 @@ struct machine {
 /* src/machine/cpu.c: the handler that decodes a stale entry, set up by
  * cpu_init (called before any machine exists), and the decoder itself. */
 extern const void *pdc_stale;
+extern const struct pdc pdc_none; /* trap_exit: no entry kept */
 void cpu_init(void);
 void cpu_mode_handlers(struct machine *m); /* hdisp from dmap */
 void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word);
