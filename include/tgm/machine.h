@@ -197,8 +197,8 @@ struct machine_charge {
 enum exit_reason machine_charge_step_inline(struct machine *m, struct machine_charge ch,
                                             struct machine_exit *ex);
 /* The opcode of the instruction the last machine_charge_step_inline
- * completed, so that its caller need not fetch the word again (undefined
- * if that step completed none: it trapped). */
+ * completed, so that its caller need not fetch the word again, or 0 if
+ * that step completed none (it trapped: no opcode is 0). */
 uint8_t machine_step_op(const struct machine *m);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the

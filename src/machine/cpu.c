@@ -612,8 +612,10 @@ machine_charge_step_inline(struct machine *m, struct machine_charge ch,
          * the caller's unread fields need no stores */
         struct machine_exit x;
         machine_charge(m, ch.cycles, ch.instret, ch.steps);
-        m->step_op = m->p < m->lim ? (uint8_t)GET_OP(m->El[m->p]) : 0;
+        uint64_t i0 = m->ctr.instret;
+        uint8_t op = m->p < m->lim ? (uint8_t)GET_OP(m->El[m->p]) : 0;
         machine_run(m, 1, &x);
+        m->step_op = m->ctr.instret != i0 ? op : 0;
         *ex = x;
         return x.reason;
     }

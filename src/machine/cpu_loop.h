@@ -170,6 +170,8 @@ next:
     if (UNLIKELY(cr >= 0)) { /* a look: the budget and the timer */
         uint64_t cyc = CYC(), st = STEPS();
         if (st >= step_end) {
+            if (INLINED) /* no step completed (machine_step_op) */
+                m->step_op = 0;
             why = EXIT_BUDGET;
             goto out;
         }
@@ -612,6 +614,8 @@ mem_trap:
 trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
     P = PC();
+    if (INLINED) /* the step completed no instruction (machine_step_op) */
+        m->step_op = 0;
 #if defined(__GNUC__) && !CHECKED && !ONE
     /* one trap path for every cause (GCC would otherwise build the old
      * PSW's cause bits in each instruction that may trap) */
