@@ -237,7 +237,10 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     } else {
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
-    emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
+    if (plain && disp == DISP_INTERPRETED) /* (the common count, its index known) */
+        emit(v, vm, old.cause, old.p, word, DISP_INTERPRETED, reflected, plain);
+    else
+        emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
     check_limit_in(v, vm, plain);
     return disp;
 }
