@@ -105,7 +105,9 @@ struct machine {
     /* what every run and trap touches comes first (a VM's step, a slice
      * change): the counters here, the large dispatch tables last */
     struct machine_counters ctr;
-    uint8_t last_trap;
+    /* (not char-typed: the trap's store of it would let the compiler
+     * assume nothing about any field the trap path then reads) */
+    uint32_t last_trap;
     uint8_t step_op; /* the opcode the last inlined step dispatched on */
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
@@ -187,7 +189,7 @@ static inline uint64_t psw_at(const struct machine *m, uint32_t p, unsigned caus
 static inline uint64_t trap_sequence(struct machine *m, uint64_t old, unsigned cause)
 {
     mem_store(m, 0, old);
-    m->last_trap = (uint8_t)cause;
+    m->last_trap = cause;
     m->ctr.traps[cause]++;
     return m->E[1];
 }
