@@ -696,9 +696,14 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         }
         if (nx == HOSTCALL_RESUME)
             nx = HOSTCALL_LPSW;
-        /* take the machine up again as at entry */
-        uint64_t s0 = sbase = m->ctr.steps;
-        origin += s0 - steps;
+        /* take the machine up again as at entry (the steps at the call
+         * worked out again: not kept across it for this path alone) */
+#ifdef __GNUC__
+        __asm__("" : "+r"(cr));
+#endif
+        uint64_t s0 = m->ctr.steps;
+        origin += s0 - STEPS();
+        sbase = s0;
         uint64_t room = left < ~s0 ? left : ~s0; /* saturating */
         step_end = s0 + room;
         cbase = m->ctr.cycles;
