@@ -312,6 +312,59 @@ static void vmm__an_svc_costs_the_cp_five_cycles_and_the_guest_four(void **state
     vmm_destroy(v);
 }
 
+static int switch_last = -1;
+static unsigned switches, sched_events;
+
+static void count_switches(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (switch_last >= 0 && e->vm != switch_last)
+        switches++;
+    switch_last = e->vm;
+    if (e->disp == DISP_SCHEDULER)
+        sched_events++;
+}
+
+/* docs/vmm.md, the dispatcher: "A time slice that ends while the CP
+ * handles another trap switches VMs with no scheduler event of its own."
+ * Two VMs that never execute a guest instruction directly (user code whose
+ * every instruction traps, a handler whose every instruction is
+ * interpreted) spend all their time in the CP, so every slice ends there:
+ * the processor changes hands, and no entry is a scheduler's. */
+static void vmm__a_slice_ending_in_the_cp_switches_with_no_event(void **state)
+{
+    (void)state;
+    struct vmm_config cfg = {.q = 4096, .slice = 100};
+    char err[256];
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    for (int k = 0; k < 2; k++) {
+        int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+        assert_true(id >= 0);
+        struct machine *view = vmm_vm_view(v, id);
+        ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
+        ts_poke(view, 10, I(HALT, 0, 0, 0));       /* user mode: traps, reflected */
+        ts_poke(view, 20, I(LPSW, 30, 0, 0));      /* the handler: interpreted */
+        ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
+        machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
+    }
+    switch_last = -1;
+    switches = sched_events = 0;
+    vmm_set_event_hook(v, count_switches, NULL);
+    struct vmm_exit ex;
+    assert_int_equal(vmm_run(v, 20000, &ex), VMMSTOP_BUDGET);
+    assert_true(switches >= 50);
+    assert_int_equal(sched_events, 0);
+    for (int id = 0; id < 2; id++) {
+        struct vm_info in;
+        assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        assert_int_equal(in.stats.direct, 0);
+        assert_int_equal(in.stats.traps[TRAP_TIMER][DISP_SCHEDULER], 0);
+        assert_true(in.stats.traps[TRAP_PRIV][DISP_REFLECTED] > 1000);
+    }
+    vmm_destroy(v);
+}
+
 /* ---- docs/theorems.md --------------------------------------------------- */
 
 /* docs/theorems.md, State generation: "With --random-states 1 (the
@@ -380,6 +433,36 @@ static void os__a_quantum_of_five_is_a_livelock_not_a_trap_loop(void **state)
     assert_int_equal(n, strlen(boot));
     assert_memory_equal(out, boot, n);
     assert_true(machine_get_counters(m).traps[TRAP_TIMER] > 1000);
+    machine_destroy(m);
+    image_free(&img);
+}
+
+/* docs/os.md, Trap entry: "A negative E[0] (S is the sign bit) means the
+ * kernel itself trapped: a kernel bug, so it prints `os: panic: kernel
+ * trap` and halts."  A kernel whose first instruction is no instruction
+ * takes an illegal trap in supervisor mode at boot. */
+static void os__a_kernel_trap_is_a_panic(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    if (asm_assemble_file("examples/os/os.s", &img, stderr) != 0)
+        fail_msg("examples/os/os.s does not assemble");
+    const struct tgm_symbol *boot = image_symbol(&img, "boot"), *stop = image_symbol(&img, "stop");
+    assert_non_null(boot);
+    assert_non_null(stop);
+    assert_int_equal(psw_unpack(img.entry_psw).p, boot->value);
+    img.words[boot->value - img.load] = 0;
+    struct machine *m = ts_machine(1024, NULL, false);
+    char err[256];
+    assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+    assert_int_equal(machine_run(m, 100000, NULL), EXIT_HALT);
+    size_t n;
+    const uint8_t *out = machine_console_output(m, &n);
+    static const char want[] = "os: panic: kernel trap\n";
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(out, want, n);
+    assert_int_equal(machine_psw(m).p, stop->value + 1);
+    ts_assert_psw(ts_peek(m, 0), true, false, TRAP_ILL, (uint32_t)boot->value, 0, TGM_Q_MAX);
     machine_destroy(m);
     image_free(&img);
 }
@@ -482,6 +565,33 @@ static void recursion__a_virtual_timer_near_2_63_is_exact_through_the_levels(voi
     }
 }
 
+/* docs/recursion.md: "--max-steps N (default 100,000,000) limits the bare
+ * run; the stack may take 1,000 times as many real steps
+ * (NEST_STEP_FACTOR).  A run that does not halt within its limit is never
+ * called equivalent".  The OS halts bare in 9171 steps; four levels take
+ * 3,746,851 real steps, under 1,000 times that, and five about 3.5 times
+ * as many, over it. */
+static void recursion__the_stack_may_take_a_thousand_times_the_bare_limit(void **state)
+{
+    (void)state;
+    assert_int_equal(NEST_STEP_FACTOR, 1000);
+    cs_tgm_prints("examples/os/os.s: equivalent at depth 4 (E, PSW, R, timer, console; 174 "
+                  "traps in the same order, 42 of them timer traps); real steps 3746851, bare "
+                  "9171 ",
+                  "check", CS_ARGV("--nest", "4", "--max-steps", "9171", "examples/os/os.s"));
+    struct cs_outcome o = cs_run_tgm("check", "--nest", "5", "--max-steps", "9171",
+                                     "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 1);
+    assert_string_equal(o.out, "examples/os/os.s: NOT equivalent at depth 5: the nested run "
+                               "did not halt within 9171000 steps\n");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--nest", "4", "--max-steps", "9170", "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 1);
+    assert_string_equal(o.out, "examples/os/os.s: NOT equivalent at depth 4: the bare run did "
+                               "not halt within 9170 steps\n");
+    cs_outcome_free(&o);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -505,11 +615,14 @@ int main(void)
         cmocka_unit_test(vmm__the_cps_words_are_as_drawn),
         cmocka_unit_test(vmm__a_guest_runs_with_the_real_i_set_and_r_composed),
         cmocka_unit_test(vmm__an_svc_costs_the_cp_five_cycles_and_the_guest_four),
+        cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
         cmocka_unit_test(theorems__one_random_state_derives_every_declared_class),
         cmocka_unit_test(os__a_quantum_of_six_runs_to_its_end_under_every_monitor),
         cmocka_unit_test(os__a_quantum_of_five_is_a_livelock_not_a_trap_loop),
+        cmocka_unit_test(os__a_kernel_trap_is_a_panic),
         cmocka_unit_test(recursion__each_levels_code_runs_at_its_own_l),
         cmocka_unit_test(recursion__a_virtual_timer_near_2_63_is_exact_through_the_levels),
+        cmocka_unit_test(recursion__the_stack_may_take_a_thousand_times_the_bare_limit),
     };
     return cmocka_run_group_tests_name("doc_contract_j", tests, group_setup, group_teardown);
 }
