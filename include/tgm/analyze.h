@@ -167,7 +167,7 @@ const char *analyze_claim_name(enum analyze_claim c);   /* "ctl-s", ... */
 const char *analyze_component_name(enum analyze_component c);
 /* The class bit a claim proves (CLASS_PRIV for CLAIM_NOT_PRIV, disproves). */
 unsigned analyze_claim_class(enum analyze_claim c);
-/* "M: s -> u", "E[3]: 0x... vs 0x...", ... */
+/* "M: s -> u", "E|r[0]: i(S1) 0x20, i(S2) 0x100020", ... */
 void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
                        char *buf, size_t len);
 /* The instruction word as "LPSW 3", or ".word 0x..." if it is none. */
