@@ -366,6 +366,61 @@ static void vmm__a_slice_ending_in_the_cp_switches_with_no_event(void **state)
     vmm_destroy(v);
 }
 
+static struct vmm_event seen_ev[16];
+static size_t nseen;
+
+static void keep_event(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (nseen < 16)
+        seen_ev[nseen] = *e;
+    nseen++;
+}
+
+/* docs/vmm.md's dispatcher table: a real timer trap is "the CP's own timer:
+ * the end of a time slice, or the virtual timer expiring" (scheduler), and
+ * the virtual timer's trap delivered into the guest is an event of its own
+ * (reflected).  include/tgm/vmm.h named only the slice.  A lone VM has no
+ * slices: its one real timer trap is its virtual timer's, a scheduler
+ * entry, followed by the reflected delivery at the same P. */
+static void vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered(void **state)
+{
+    (void)state;
+    struct vmm_config cfg = {.q = 4096};
+    char err[256];
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+    struct machine *view = vmm_vm_view(v, id);
+    ts_poke(view, 1, ts_psw(true, false, 0, 40, 0, 64));
+    ts_poke(view, 40, I(HALT, 0, 0, 0));
+    ts_poke(view, 30, 50);
+    ts_poke(view, 10, I(TSET, 30, 0, 0));
+    ts_poke(view, 11, I(LPSW, 31, 0, 0));
+    ts_poke(view, 31, ts_psw(false, true, 0, 20, 0, 64));
+    ts_poke(view, 20, I(ADDI, 32, 32, 1));
+    ts_poke(view, 21, I(JMP, 20, 0, 0));
+    machine_set_psw(view, ts_psw(true, false, 0, 10, 0, 64));
+    nseen = 0;
+    vmm_set_event_hook(v, keep_event, NULL);
+    struct vmm_exit ex;
+    assert_int_equal(vmm_run(v, 1000, &ex), VMMSTOP_DONE);
+    /* TSET and LPSW interpreted, the timer's two events, the HALT */
+    assert_int_equal(nseen, 5);
+    assert_int_equal(seen_ev[2].cause, TRAP_TIMER);
+    assert_int_equal(seen_ev[2].disp, DISP_SCHEDULER);
+    assert_int_equal(seen_ev[3].cause, TRAP_TIMER);
+    assert_int_equal(seen_ev[3].disp, DISP_REFLECTED);
+    assert_int_equal(seen_ev[3].reflected, TRAP_TIMER);
+    assert_int_equal(seen_ev[2].p, seen_ev[3].p);
+    struct vm_info in;
+    assert_int_equal(vmm_vm_info(v, id, &in), 0);
+    assert_int_equal(in.stats.traps[TRAP_TIMER][DISP_SCHEDULER], 1);
+    assert_int_equal(in.stats.traps[TRAP_TIMER][DISP_REFLECTED], 1);
+    assert_int_equal(machine_get_counters(view).traps[TRAP_TIMER], 1);
+    vmm_destroy(v);
+}
+
 /* ---- docs/theorems.md --------------------------------------------------- */
 
 /* docs/theorems.md, State generation: "With --random-states 1 (the
@@ -713,6 +768,7 @@ int main(void)
         cmocka_unit_test(vmm__a_guest_runs_with_the_real_i_set_and_r_composed),
         cmocka_unit_test(vmm__an_svc_costs_the_cp_five_cycles_and_the_guest_four),
         cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
+        cmocka_unit_test(vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered),
         cmocka_unit_test(theorems__one_random_state_derives_every_declared_class),
         cmocka_unit_test(theorems__the_text_shows_the_sensitive_instructions_witnesses),
         cmocka_unit_test(theorems__other_seeds_and_sizes_give_the_same_classes_and_outcomes),
