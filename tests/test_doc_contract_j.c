@@ -421,6 +421,76 @@ static void vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered(void 
     vmm_destroy(v);
 }
 
+/* docs/vmm.md, What a guest can depend on: "Any R it loads, by LPSW or LR,
+ * behaves as on a bare machine of w words: b up to 2^20 - 1 bounds nothing
+ * more than w - l, l + b past 2^19 is no wrap into other memory, and with
+ * l >= w nothing is addressable", "at any depth of nesting"; and docs/
+ * isa.md: such a b "is kept as it is" (SR and SPSW give it back).  One
+ * guest meets each case; the C control program, plain and hybrid, and one
+ * and two levels of the machine-code one, end as the bare machine does. */
+static void vmm__r_at_its_extremes_behaves_as_bare_at_any_depth(void **state)
+{
+    (void)state;
+    static const char src[] =
+        "; R words at their extremes, loaded, stored back and used\n"
+        "        .org 0\n"
+        "        .word 0\n"
+        "        .word psw(SUP, handler, 0, 0x400)\n"
+        "        .entry start\n"
+        "start:  LR    big            ; b = 2^20 - 1, l = 0\n"
+        "        SR    r1             ; kept as it is\n"
+        "        SPSW  p1\n"
+        "        MOV   x, y           ; addresses still develop up to w\n"
+        "        LR    far            ; l = 0x7ffff: nothing addressable\n"
+        "        NOP                  ; the fetch traps: a memory trap\n"
+        "handler: BNZ  done, fin\n"
+        "        LI    done, 1\n"
+        "        SR    r2\n"
+        "        SPSW  p2\n"
+        "        LPSW  wide\n"
+        "back:   SR    r3\n"
+        "        LPSW  nowhere        ; R = (0x3ff, 2^20-1): only E[0x3ff] in 1024 words\n"
+        "fin:    SR    r4\n"
+        "        SPSW  p4\n"
+        "        HALT\n"
+        "done:   .word 0\n"
+        "big:    .word rb(0, 0) | 0xfffff\n"
+        "far:    .word rb(0x7ffff, 0) | 0xfffff\n"
+        "wide:   .word psw(SUP, back, 0, 0) | 0xfffff\n"
+        "nowhere: .word psw(SUP, 0, 0x3ff, 0) | 0xfffff\n"
+        "x:      .word 0\n"
+        "y:      .word 0x1234\n"
+        "r1:     .word 0\n"
+        "r2:     .word 0\n"
+        "r3:     .word 0\n"
+        "r4:     .word 0\n"
+        "p1:     .word 0\n"
+        "p2:     .word 0\n"
+        "p4:     .word 0\n";
+    struct tgm_image img;
+    assemble("extreme-r.s", src, &img);
+    struct machine *m = ts_machine(1024, NULL, false);
+    char err[256];
+    assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+    assert_int_equal(machine_run(m, 100, NULL), EXIT_HALT);
+    const struct tgm_symbol *r1 = image_symbol(&img, "r1"), *p1 = image_symbol(&img, "p1");
+    assert_non_null(r1);
+    assert_non_null(p1);
+    assert_int_equal(ts_peek(m, (uint32_t)r1->value), 0xFFFFF);     /* LR big; SR */
+    assert_int_equal(ts_peek(m, (uint32_t)r1->value + 2), 0xFFFFF); /* LPSW wide; SR */
+    assert_int_equal(ts_peek(m, (uint32_t)p1->value) & PSW_B_MASK, 0xFFFFF);
+    struct machine_counters c = machine_get_counters(m);
+    assert_int_equal(c.traps[TRAP_MEM], 1); /* the fetch with l = 2^19 - 1 */
+    assert_int_equal(c.traps[TRAP_ILL], 1); /* E[0x3ff], the one word R reaches */
+    machine_destroy(m);
+    assert_equivalent(&img, 1024, false, "extreme R");
+    assert_equivalent(&img, 1024, true, "extreme R");
+    assert_nested_equivalent(&img, 1024, 1, false, "extreme R");
+    assert_nested_equivalent(&img, 1024, 2, false, "extreme R");
+    assert_nested_equivalent(&img, 1024, 1, true, "extreme R");
+    image_free(&img);
+}
+
 /* ---- docs/theorems.md --------------------------------------------------- */
 
 /* docs/theorems.md, State generation: "With --random-states 1 (the
@@ -769,6 +839,7 @@ int main(void)
         cmocka_unit_test(vmm__an_svc_costs_the_cp_five_cycles_and_the_guest_four),
         cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
         cmocka_unit_test(vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered),
+        cmocka_unit_test(vmm__r_at_its_extremes_behaves_as_bare_at_any_depth),
         cmocka_unit_test(theorems__one_random_state_derives_every_declared_class),
         cmocka_unit_test(theorems__the_text_shows_the_sensitive_instructions_witnesses),
         cmocka_unit_test(theorems__other_seeds_and_sizes_give_the_same_classes_and_outcomes),
