@@ -1,9 +1,11 @@
 /* test_doc_contract_k.c: docs/recursion.md read as a contract (continued
  * from test_doc_contract_j.c): the machine-code control program's timer
  * modes, as its table gives them, seen from the real machine at every
- * resume of the guest.
+ * resume of the guest; and the command lines docs/os.md and
+ * docs/recursion.md show without their output, which the examples test
+ * (test_doc_examples.c, "$ tgm" blocks with output) does not run.
  *
- * Uses the C API, as an embedder would.
+ * Uses the C API, as an embedder would, and the real binary.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
@@ -163,10 +166,104 @@ static void recursion__the_cps_timer_modes_are_the_tables(void **state)
     image_free(&guest);
 }
 
+/* Run one documented command LINE ("tgm SUB ARGS... # comment", os.img
+ * standing for a file in the temporary directory): it must succeed and
+ * say what its kind of command says of the OS. */
+static void run_documented(const char *doc, const char *line)
+{
+    char buf[512], img[CS_PATH];
+    cs_tmp_path(img, sizeof img, "os.img");
+    snprintf(buf, sizeof buf, "%s", line);
+    char *hash = strchr(buf, '#');
+    if (hash)
+        *hash = '\0';
+    struct cs_args a = {0};
+    char *save = NULL, *word = strtok_r(buf, " ", &save);
+    assert_non_null(word);
+    assert_string_equal(word, "tgm");
+    const char *sub = strtok_r(NULL, " ", &save);
+    assert_non_null(sub);
+    bool input_p = false;
+    while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+        cs_push(&a, strcmp(word, "os.img") ? word : img);
+        input_p |= !strcmp(word, "p");
+    }
+    struct cs_outcome o = cs_run_tgm_argv(sub, a.v);
+    if (o.status != 0)
+        fail_msg("%s: '%s' exits %d: %s", doc, line, o.status, o.err);
+    const char *want = NULL;
+    if (!strcmp(sub, "check"))
+        want = ": equivalent";
+    else if (input_p)
+        want = "os: process 4 killed: privileged instruction trap at P=5 after 90 cycles\n";
+    else if (!strcmp(sub, "run"))
+        want = "os: all processes done: 3 exited, 1 killed\n";
+    if (want && !strstr(o.out, want))
+        fail_msg("%s: '%s' does not say '%s':\n%s", doc, line, want, o.out);
+    cs_outcome_free(&o);
+}
+
+/* docs/os.md, Running it: the block of commands (an image made first,
+ * then run bare, in 1024 words, with the rogue's input, under the control
+ * program, and checked alone and four levels deep); docs/recursion.md:
+ * its four "$ tgm" lines, the monitor's "nest 3 examples/os/os.s, stack,
+ * stack step" among them. */
+static void docs__the_command_lines_shown_without_output_run(void **state)
+{
+    (void)state;
+    char *doc = cs_slurp("docs/os.md", NULL);
+    const char *at = strstr(doc, "## Running it\n\n```\n");
+    assert_non_null(at);
+    at = strchr(at + strlen("## Running it\n\n"), '\n') + 1;
+    unsigned n = 0;
+    while (strncmp(at, "```", 3)) {
+        const char *nl = strchr(at, '\n');
+        assert_non_null(nl);
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)(nl - at), at);
+        run_documented("docs/os.md", line);
+        n++;
+        at = nl + 1;
+    }
+    assert_int_equal(n, 7);
+    free(doc);
+
+    doc = cs_slurp("docs/recursion.md", NULL);
+    n = 0;
+    for (const char *l = strstr(doc, "\n    $ tgm "); l; l = strstr(l + 1, "\n    $ tgm ")) {
+        const char *nl = strchr(l + 1, '\n');
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)(nl - (l + 7)), l + 7);
+        n++;
+        if (!strncmp(line, "tgm monitor ", 12)) {
+            assert_non_null(strstr(line, "then: nest 3 examples/os/os.s, stack, stack step"));
+            cs_mon_prints("nest 3 examples/os/os.s; stack; stack step",
+                          "level 1  CP at 0x00500, guest of 65536 words at 0x00780\n");
+            continue;
+        }
+        run_documented("docs/recursion.md", line);
+    }
+    assert_int_equal(n, 4);
+    free(doc);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_doc_contract_k");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(recursion__the_cps_timer_modes_are_the_tables),
+        cmocka_unit_test(docs__the_command_lines_shown_without_output_run),
     };
-    return cmocka_run_group_tests_name("doc_contract_k", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);
 }
