@@ -247,6 +247,36 @@ static void docs__the_command_lines_shown_without_output_run(void **state)
     free(doc);
 }
 
+/* docs/theorems.md, --json: the class arrays and the counts of `tried`
+ * were named but not spelled out.  They are the text table's: HALT's row
+ * "priv ctl-s ... 2058 1915 1915/0 3495/0 0" is {"states": 2058,
+ * "priv_pairs": 1915, "ctl_s": 1915, "ctl_u": 0, "loc_s": 3495, "loc_u": 0,
+ * "mode": 0}, and NOP's "innocuous" an empty array. */
+static void theorems__json_classes_and_counts_are_the_tables(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("analyze", "--json", NULL);
+    assert_int_equal(o.status, 0);
+    const char *halt = strstr(o.out, "{\"name\":\"HALT\"");
+    assert_non_null(halt);
+    assert_non_null(strstr(halt, "\"declared\":[\"priv\",\"ctl-s\"],\"derived\":[\"priv\","
+                                 "\"ctl-s\"],\"match\":true,\"tried\":{\"states\":2058,"
+                                 "\"priv_pairs\":1915,\"ctl_s\":1915,\"ctl_u\":0,\"loc_s\":3495,"
+                                 "\"loc_u\":0,\"mode\":0}"));
+    const char *nop = strstr(o.out, "{\"name\":\"NOP\"");
+    assert_non_null(nop);
+    assert_true(nop < halt);
+    assert_non_null(strstr(nop, "\"declared\":[],\"derived\":[],\"match\":true"));
+    assert_true(strstr(nop, "\"declared\":[],\"derived\":[]") < halt);
+    cs_outcome_free(&o);
+    char *doc = cs_slurp("docs/theorems.md", NULL);
+    assert_non_null(strstr(doc, "`tried` is an object of numbers, the table's\ncounts: "
+                                "`states`, `priv_pairs`"));
+    assert_non_null(strstr(doc, "HALT   priv ctl-s             priv ctl-s             yes    "
+                                " 2058   1915        1915/0        3495/0      0"));
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -264,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(recursion__the_cps_timer_modes_are_the_tables),
         cmocka_unit_test(docs__the_command_lines_shown_without_output_run),
+        cmocka_unit_test(theorems__json_classes_and_counts_are_the_tables),
     };
     return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);
 }
