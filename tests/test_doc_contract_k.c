@@ -1,7 +1,9 @@
-/* test_doc_contract_k.c: docs/recursion.md read as a contract (continued
- * from test_doc_contract_j.c): the machine-code control program's timer
- * modes, as its table gives them, seen from the real machine at every
- * resume of the guest; and the command lines docs/os.md and
+/* test_doc_contract_k.c: docs/recursion.md, docs/theorems.md and docs/os.md
+ * read as a contract (continued from test_doc_contract_j.c): the timer
+ * modes by which the machine-code control program keeps virtual time exact
+ * (Theorem 2's VMM without timing dependencies, section 7), seen from the
+ * real machine at every resume of the guest; analyze --json's classes and
+ * counts (section 3's definitions); and the command lines docs/os.md and
  * docs/recursion.md show without their output, which the examples test
  * (test_doc_examples.c, "$ tgm" blocks with output) does not run.
  *
