@@ -491,6 +491,72 @@ static void vmm__r_at_its_extremes_behaves_as_bare_at_any_depth(void **state)
     image_free(&img);
 }
 
+static struct vmm_event last_of[2];
+static unsigned ends_sched, ends_trap, ends_other;
+
+static void note_turn_ends(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (switch_last >= 0 && e->vm != switch_last) {
+        const struct vmm_event *l = &last_of[switch_last];
+        if (l->cause == TRAP_TIMER && l->disp == DISP_SCHEDULER && l->p == 10)
+            ends_sched++;
+        else if (l->cause == TRAP_PRIV && ((l->disp == DISP_REFLECTED && l->p == 10) ||
+                                            (l->disp == DISP_INTERPRETED && l->p == 20)))
+            ends_trap++;
+        else
+            ends_other++;
+    }
+    switch_last = e->vm;
+    last_of[e->vm] = *e;
+}
+
+/* docs/vmm.md, the hybrid monitor: when a slice "runs out during
+ * interpretation, even at the instruction that returns to user mode, the
+ * CP reports a scheduler event ... so every end of a slice is an event: a
+ * scheduler event, or, for a slice that ends while the CP handles a trap,
+ * that trap's own".  Two VMs alternate a reflected trap (user HALT, 4
+ * cycles) and an interpreted LPSW back to it (3 cycles): their slices end
+ * in both, and each turn's last event is a scheduler event at the LPSW's
+ * target or the reflected trap; without hybrid mode D interprets the LPSW,
+ * a trap of its own, and only the two traps' events end turns. */
+static void vmm__every_end_of_a_hybrid_slice_is_an_event(void **state)
+{
+    (void)state;
+    for (int hybrid = 0; hybrid <= 1; hybrid++) {
+        struct vmm_config cfg = {.q = 4096, .slice = 100, .hybrid = hybrid};
+        char err[256];
+        struct vmm *v = vmm_create(&cfg, err, sizeof err);
+        assert_non_null(v);
+        for (int k = 0; k < 2; k++) {
+            int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+            struct machine *view = vmm_vm_view(v, id);
+            ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
+            ts_poke(view, 10, I(HALT, 0, 0, 0));
+            ts_poke(view, 20, I(LPSW, 30, 0, 0));
+            ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
+            machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
+        }
+        switch_last = -1;
+        ends_sched = ends_trap = ends_other = 0;
+        vmm_set_event_hook(v, note_turn_ends, NULL);
+        struct vmm_exit ex;
+        assert_int_equal(vmm_run(v, 20000, &ex), VMMSTOP_BUDGET);
+        assert_int_equal(ends_other, 0);
+        assert_true(ends_trap >= 20);
+        if (hybrid)
+            assert_true(ends_sched >= 20);
+        else
+            assert_int_equal(ends_sched, 0);
+        vmm_destroy(v);
+    }
+    char *doc = cs_slurp("docs/vmm.md", NULL);
+    assert_non_null(strstr(doc, "so every end of a slice is an event: a\nscheduler event, or, "
+                                "for a slice that ends while the CP handles a trap,\nthat "
+                                "trap's own"));
+    free(doc);
+}
+
 /* ---- docs/theorems.md --------------------------------------------------- */
 
 /* docs/theorems.md, State generation: "With --random-states 1 (the
@@ -840,6 +906,7 @@ int main(void)
         cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
         cmocka_unit_test(vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered),
         cmocka_unit_test(vmm__r_at_its_extremes_behaves_as_bare_at_any_depth),
+        cmocka_unit_test(vmm__every_end_of_a_hybrid_slice_is_an_event),
         cmocka_unit_test(theorems__one_random_state_derives_every_declared_class),
         cmocka_unit_test(theorems__the_text_shows_the_sensitive_instructions_witnesses),
         cmocka_unit_test(theorems__other_seeds_and_sizes_give_the_same_classes_and_outcomes),
