@@ -1,11 +1,13 @@
-/* test_doc_contract_k.c: docs/recursion.md, docs/theorems.md and docs/os.md
- * read as a contract (continued from test_doc_contract_j.c): the timer
+/* test_doc_contract_k.c: docs/recursion.md, docs/theorems.md, docs/vmm.md
+ * and docs/os.md read as a contract (continued from test_doc_contract_j.c): the timer
  * modes by which the machine-code control program keeps virtual time exact
  * (Theorem 2's VMM without timing dependencies, section 7), seen from the
  * real machine at every resume of the guest; analyze --json's classes and
- * counts (section 3's definitions); and the command lines docs/os.md and
- * docs/recursion.md show without their output, which the examples test
- * (test_doc_examples.c, "$ tgm" blocks with output) does not run.
+ * counts (section 3's definitions); how docs/vmm.md's time slices end
+ * (section 4's dispatcher, with the hybrid monitor of section 8); and the
+ * command lines docs/os.md and docs/recursion.md show without their
+ * output, which the examples test (test_doc_examples.c, "$ tgm" blocks
+ * with output) does not run.
  *
  * Uses the C API, as an embedder would, and the real binary.
  */
@@ -21,10 +23,14 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/nest.h"
+#include "tgm/vmm.h"
+
+#define I(op, a, b, c) MAKE_INSN(OP_##op, a, b, c)
 
 /* A guest that runs, in turn, with its timer disarmed, armed with I = 0,
  * armed with I = 1 in user mode and armed with I = 1 in supervisor mode. */
@@ -279,6 +285,127 @@ static void theorems__json_classes_and_counts_are_the_tables(void **state)
     free(doc);
 }
 
+/* ---- docs/vmm.md: the ends of time slices ------------------------------ */
+
+static int switch_last = -1;
+static unsigned switches, sched_events;
+
+static void count_switches(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (switch_last >= 0 && e->vm != switch_last)
+        switches++;
+    switch_last = e->vm;
+    if (e->disp == DISP_SCHEDULER)
+        sched_events++;
+}
+
+/* docs/vmm.md, the dispatcher: "A time slice that ends while the CP
+ * handles another trap switches VMs with no scheduler event of its own."
+ * Two VMs that never execute a guest instruction directly (user code whose
+ * every instruction traps, a handler whose every instruction is
+ * interpreted) spend all their time in the CP, so every slice ends there:
+ * the processor changes hands, and no entry is a scheduler's. */
+static void vmm__a_slice_ending_in_the_cp_switches_with_no_event(void **state)
+{
+    (void)state;
+    struct vmm_config cfg = {.q = 4096, .slice = 100};
+    char err[256];
+    struct vmm *v = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(v);
+    for (int k = 0; k < 2; k++) {
+        int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+        assert_true(id >= 0);
+        struct machine *view = vmm_vm_view(v, id);
+        ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
+        ts_poke(view, 10, I(HALT, 0, 0, 0));       /* user mode: traps, reflected */
+        ts_poke(view, 20, I(LPSW, 30, 0, 0));      /* the handler: interpreted */
+        ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
+        machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
+    }
+    switch_last = -1;
+    switches = sched_events = 0;
+    vmm_set_event_hook(v, count_switches, NULL);
+    struct vmm_exit ex;
+    assert_int_equal(vmm_run(v, 20000, &ex), VMMSTOP_BUDGET);
+    assert_true(switches >= 50);
+    assert_int_equal(sched_events, 0);
+    for (int id = 0; id < 2; id++) {
+        struct vm_info in;
+        assert_int_equal(vmm_vm_info(v, id, &in), 0);
+        assert_int_equal(in.stats.direct, 0);
+        assert_int_equal(in.stats.traps[TRAP_TIMER][DISP_SCHEDULER], 0);
+        assert_true(in.stats.traps[TRAP_PRIV][DISP_REFLECTED] > 1000);
+    }
+    vmm_destroy(v);
+}
+
+static struct vmm_event last_of[2];
+static unsigned ends_sched, ends_trap, ends_other;
+
+static void note_turn_ends(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (switch_last >= 0 && e->vm != switch_last) {
+        const struct vmm_event *l = &last_of[switch_last];
+        if (l->cause == TRAP_TIMER && l->disp == DISP_SCHEDULER && l->p == 10)
+            ends_sched++;
+        else if (l->cause == TRAP_PRIV && ((l->disp == DISP_REFLECTED && l->p == 10) ||
+                                            (l->disp == DISP_INTERPRETED && l->p == 20)))
+            ends_trap++;
+        else
+            ends_other++;
+    }
+    switch_last = e->vm;
+    last_of[e->vm] = *e;
+}
+
+/* docs/vmm.md, the hybrid monitor: when a slice "runs out during
+ * interpretation, even at the instruction that returns to user mode, the
+ * CP reports a scheduler event ... so every end of a slice is an event: a
+ * scheduler event, or, for a slice that ends while the CP handles a trap,
+ * that trap's own".  Two VMs alternate a reflected trap (user HALT, 4
+ * cycles) and an interpreted LPSW back to it (3 cycles): their slices end
+ * in both, and each turn's last event is a scheduler event at the LPSW's
+ * target or the reflected trap; without hybrid mode D interprets the LPSW,
+ * a trap of its own, and only the two traps' events end turns. */
+static void vmm__every_end_of_a_hybrid_slice_is_an_event(void **state)
+{
+    (void)state;
+    for (int hybrid = 0; hybrid <= 1; hybrid++) {
+        struct vmm_config cfg = {.q = 4096, .slice = 100, .hybrid = hybrid};
+        char err[256];
+        struct vmm *v = vmm_create(&cfg, err, sizeof err);
+        assert_non_null(v);
+        for (int k = 0; k < 2; k++) {
+            int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+            struct machine *view = vmm_vm_view(v, id);
+            ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
+            ts_poke(view, 10, I(HALT, 0, 0, 0));
+            ts_poke(view, 20, I(LPSW, 30, 0, 0));
+            ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
+            machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
+        }
+        switch_last = -1;
+        ends_sched = ends_trap = ends_other = 0;
+        vmm_set_event_hook(v, note_turn_ends, NULL);
+        struct vmm_exit ex;
+        assert_int_equal(vmm_run(v, 20000, &ex), VMMSTOP_BUDGET);
+        assert_int_equal(ends_other, 0);
+        assert_true(ends_trap >= 20);
+        if (hybrid)
+            assert_true(ends_sched >= 20);
+        else
+            assert_int_equal(ends_sched, 0);
+        vmm_destroy(v);
+    }
+    char *doc = cs_slurp("docs/vmm.md", NULL);
+    assert_non_null(strstr(doc, "so every end of a slice is an event: a\nscheduler event, or, "
+                                "for a slice that ends while the CP handles a trap,\nthat "
+                                "trap's own"));
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -297,6 +424,8 @@ int main(void)
         cmocka_unit_test(recursion__the_cps_timer_modes_are_the_tables),
         cmocka_unit_test(docs__the_command_lines_shown_without_output_run),
         cmocka_unit_test(theorems__json_classes_and_counts_are_the_tables),
+        cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
+        cmocka_unit_test(vmm__every_end_of_a_hybrid_slice_is_an_event),
     };
     return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);
 }
