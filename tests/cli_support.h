@@ -22,7 +22,8 @@
  * temporary directory.  SUITE names the suite in messages and the
  * directory.  0, or -1 after printing why. */
 int cs_setup(const char *suite);
-/* Group teardown: remove the temporary directory and the files in it. */
+/* Group teardown: remove the temporary directory and all it holds, its
+ * subdirectories too (a link is removed, not followed). */
 int cs_teardown(void);
 const char *cs_tgm(void);
 const char *cs_tmpdir(void);

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -406,6 +408,38 @@ static void vmm__every_end_of_a_hybrid_slice_is_an_event(void **state)
     free(doc);
 }
 
+/* The suites' teardown removed the files in a suite's temporary directory
+ * but not its subdirectories, so a suite that made one (test_polish_b's
+ * readme, test_doc_contract_c's dir.d) left its directory in /tmp at every
+ * run.  It removes the whole tree now, and a link in it is not followed.
+ * (Last in this suite: it ends the directory and makes a new one.) */
+static void support__teardown_leaves_no_directory_behind(void **state)
+{
+    (void)state;
+    char dir[CS_PATH], path[CS_PATH], outside[CS_PATH];
+    snprintf(dir, sizeof dir, "%s", cs_tmpdir());
+    cs_tmp_path(path, sizeof path, "a");
+    assert_int_equal(mkdir(path, 0700), 0);
+    cs_tmp_path(path, sizeof path, "a/b");
+    assert_int_equal(mkdir(path, 0700), 0);
+    char file[CS_PATH];
+    cs_write_text(file, sizeof file, "a/b/c.s", "HALT\n");
+    cs_tmp_name(outside, sizeof outside, "tgm-k-outside.XXXXXX");
+    int fd = mkstemp(outside);
+    assert_true(fd >= 0);
+    close(fd);
+    cs_tmp_path(path, sizeof path, "a/link");
+    assert_int_equal(symlink(outside, path), 0);
+    cs_tmp_path(path, sizeof path, "a/b/up");
+    assert_int_equal(symlink(dir, path), 0);
+    assert_int_equal(cs_teardown(), 0);
+    bool left = access(dir, F_OK) == 0;
+    assert_int_equal(unlink(outside), 0); /* it is there: the link was not followed */
+    assert_int_equal(cs_setup("test_doc_contract_k"), 0);
+    if (left)
+        fail_msg("the teardown left %s behind", dir);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -426,6 +460,7 @@ int main(void)
         cmocka_unit_test(theorems__json_classes_and_counts_are_the_tables),
         cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
         cmocka_unit_test(vmm__every_end_of_a_hybrid_slice_is_an_event),
+        cmocka_unit_test(support__teardown_leaves_no_directory_behind),
     };
     return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);
 }
