@@ -105,26 +105,19 @@ static void check__nest_refuses_the_sessions_hybrid(void **state)
 static void until__a_phased_label_gets_the_note_break_gives(void **state)
 {
     (void)state;
-    static const char src[] = "        .entry start\n"
-                              "start:  LPSW  upsw\n"
-                              "upsw:   .word psw(USER, 0, 0x10, 4)\n"
-                              "        .org  0x10\n"
-                              "        .phase 0\n"
-                              "uloop:  JMP   uloop\n"
-                              "        .dephase\n";
-    static const char note[] = "note: uloop is a label inside .phase: 0 is the address its code "
-                               "sees through R, not the word of E it labels";
     char path[CS_PATH], cmds[CS_PATH + 128];
-    cs_write_text(path, sizeof path, "phased.s", src);
+    cs_write_phased(path, sizeof path);
     static const char *const runs[] = {"until uloop", "go until uloop", "continue until uloop"};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         snprintf(cmds, sizeof cmds, "set limit 50; load %s; %s; reset; until start", path,
                  runs[k]);
         struct cs_outcome o = cs_mon(cmds);
         assert_int_equal(o.status, 0);
-        cs_assert_lines_in_order(o.out, (const char *const[]){note, "step limit (50) reached: "
-                                                                    "u I=0 P=0x00000 l=0x00010 "
-                                                                    "b=0x00004", NULL},
+        cs_assert_lines_in_order(o.out,
+                                 (const char *const[]){CS_PHASED_NOTE,
+                                                       "step limit (50) reached: u I=0 P=0x00000 "
+                                                       "l=0x00010 b=0x00004",
+                                                       NULL},
                                  runs[k]);
         /* one note: 'until start', an ordinary label, gives none */
         assert_null(strstr(strstr(o.out, "note:") + 1, "note:"));
