@@ -221,7 +221,9 @@ const struct mon_cmd mon_cmds[] = {
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.  A hit shows a write's old\n"
      "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
-     "= 0x1f'), as gdb's watch and rwatch do.",
+     "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
+     "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
+     "the step that trapped, the write named when both are watched.",
      G_BREAK, "w", "={read,write,access,ignore,do,if}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
