@@ -33,8 +33,11 @@ struct isa_profile {
 
 /* The profile named NAME, or NULL.  "virtualizable" is the default. */
 const struct isa_profile *isa_profile_find(const char *name);
-/* The one profile name close to an unknown NAME ("did you mean"), or NULL. */
-const char *isa_profile_suggest(const char *name);
+/* The profile names close to an unknown NAME ("did you mean"), quoted into
+ * BUF: the one nearer than any other ("'x86'"), or every one that ties
+ * ("'pdp10' or 'pdp11-45'", "'a', 'b' or 'c'"); how many (0: none, BUF
+ * empty). */
+size_t isa_profile_suggest(const char *name, char *buf, size_t len);
 const struct isa_profile *isa_profile_default(void);
 /* All profiles, terminated by NULL. */
 const struct isa_profile *const *isa_profiles(void);
