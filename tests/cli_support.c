@@ -136,6 +136,17 @@ void cs_write_text(char *path, size_t len, const char *name, const char *text)
     cs_write_bytes(path, text, strlen(text));
 }
 
+void cs_write_phased(char *path, size_t len)
+{
+    cs_write_text(path, len, "phased.s", "        .entry start\n"
+                                         "start:  LPSW  upsw\n"
+                                         "upsw:   .word psw(USER, 0, 0x10, 4)\n"
+                                         "        .org  0x10\n"
+                                         "        .phase 0\n"
+                                         "uloop:  JMP   uloop\n"
+                                         "        .dephase\n");
+}
+
 static int by_name(const void *x, const void *y)
 {
     return strcmp((const char *)x, (const char *)y);

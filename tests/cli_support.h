@@ -62,6 +62,15 @@ void cs_make_image(char *path, size_t len, const char *name, uint32_t load,
 /* Write TEXT as NAME in the temporary directory; PATH gets its path. */
 void cs_write_text(char *path, size_t len, const char *name, const char *text);
 
+/* Write phased.s into the temporary directory; PATH gets its path.  A
+ * supervisor at 'start' enters a user loop 'uloop' assembled inside
+ * '.phase 0' at word 0x10 (R = (0x10, 4)): the label's value, 0, is the
+ * address its code sees, the word of E of 'start'.  CS_PHASED_NOTE is the
+ * note the monitor gives when a breakpoint is set on 'uloop'. */
+void cs_write_phased(char *path, size_t len);
+#define CS_PHASED_NOTE "note: uloop is a label inside .phase: 0 is the address its code " \
+                       "sees through R, not the word of E it labels"
+
 /* The files DIR/NAME whose names end in SUFFIX, sorted, as "DIR/NAME" in
  * PATHS (at most MAX); returns how many.  Fails the test if DIR cannot be
  * read or there are more than MAX. */
