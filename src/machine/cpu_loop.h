@@ -623,6 +623,9 @@ trap:
     if (cause >= TRAP_NCAUSES) /* (so the old PSW needs no mask of it) */
         __builtin_unreachable();
 #endif
+    if (CHECKED && wmap && (wmap[1] & WATCH_READ)) {
+        whit = 2 * 1 + 0; /* E[1], read: the new PSW (E[0]'s write wins) */
+    }
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 2 * 0 + 1; /* E[0], written */
     }
