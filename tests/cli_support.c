@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,19 +50,31 @@ void cs_tmp_name(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s", t && *t ? t : "/tmp", name);
 }
 
+/* Remove PATH and, if it is a directory (not a link to one), all it holds:
+ * a suite's subdirectories would otherwise keep its directory in /tmp. */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *dir = opendir(path);
+        if (dir) {
+            char sub[1024];
+            for (struct dirent *d; (d = readdir(dir));)
+                if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+                    snprintf(sub, sizeof sub, "%s/%s", path, d->d_name);
+                    remove_tree(sub);
+                }
+            closedir(dir);
+        }
+        rmdir(path);
+    } else {
+        remove(path);
+    }
+}
+
 int cs_teardown(void)
 {
-    DIR *dir = opendir(tmpdir);
-    if (dir) {
-        char path[600];
-        for (struct dirent *d; (d = readdir(dir));)
-            if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
-                snprintf(path, sizeof path, "%s/%s", tmpdir, d->d_name);
-                remove(path);
-            }
-        closedir(dir);
-    }
-    rmdir(tmpdir);
+    remove_tree(tmpdir);
     return 0;
 }
 
@@ -121,6 +134,17 @@ void cs_write_text(char *path, size_t len, const char *name, const char *text)
 {
     cs_tmp_path(path, len, name);
     cs_write_bytes(path, text, strlen(text));
+}
+
+void cs_write_phased(char *path, size_t len)
+{
+    cs_write_text(path, len, "phased.s", "        .entry start\n"
+                                         "start:  LPSW  upsw\n"
+                                         "upsw:   .word psw(USER, 0, 0x10, 4)\n"
+                                         "        .org  0x10\n"
+                                         "        .phase 0\n"
+                                         "uloop:  JMP   uloop\n"
+                                         "        .dephase\n");
 }
 
 static int by_name(const void *x, const void *y)

@@ -22,7 +22,8 @@
  * temporary directory.  SUITE names the suite in messages and the
  * directory.  0, or -1 after printing why. */
 int cs_setup(const char *suite);
-/* Group teardown: remove the temporary directory and the files in it. */
+/* Group teardown: remove the temporary directory and all it holds, its
+ * subdirectories too (a link is removed, not followed). */
 int cs_teardown(void);
 const char *cs_tgm(void);
 const char *cs_tmpdir(void);
@@ -60,6 +61,15 @@ void cs_make_image(char *path, size_t len, const char *name, uint32_t load,
 
 /* Write TEXT as NAME in the temporary directory; PATH gets its path. */
 void cs_write_text(char *path, size_t len, const char *name, const char *text);
+
+/* Write phased.s into the temporary directory; PATH gets its path.  A
+ * supervisor at 'start' enters a user loop 'uloop' assembled inside
+ * '.phase 0' at word 0x10 (R = (0x10, 4)): the label's value, 0, is the
+ * address its code sees, the word of E of 'start'.  CS_PHASED_NOTE is the
+ * note the monitor gives when a breakpoint is set on 'uloop'. */
+void cs_write_phased(char *path, size_t len);
+#define CS_PHASED_NOTE "note: uloop is a label inside .phase: 0 is the address its code " \
+                       "sees through R, not the word of E it labels"
 
 /* The files DIR/NAME whose names end in SUFFIX, sorted, as "DIR/NAME" in
  * PATHS (at most MAX); returns how many.  Fails the test if DIR cannot be

@@ -6,11 +6,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "mon_support.h"
+#include "progen.h"
+#include "tgm/image.h"
+#include "tgm/vmm.h"
 
 void ms_cmd(struct mon *m, const char *fmt, ...)
 {
@@ -41,4 +47,54 @@ bool ms_has_word(const char *list, const char *word)
         p += k;
     }
     return false;
+}
+
+void ms_io_open(struct ms_io *io)
+{
+    io->buf = NULL;
+    io->len = 0;
+    io->out = fopen("/dev/null", "w");
+    io->err = open_memstream(&io->buf, &io->len);
+    assert_true(io->out && io->err);
+}
+
+void ms_io_close(struct ms_io *io)
+{
+    fclose(io->out);
+    fclose(io->err);
+    free(io->buf);
+}
+
+void ms_tmp_file(char *path, size_t len, const char *stem)
+{
+    char name[128];
+    snprintf(name, sizeof name, "tgm-test-%s-%ld", stem, (long)getpid());
+    cs_tmp_name(path, len, name);
+}
+
+uint64_t ms_get_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
+void ms_put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+void ms_vm_generated(struct mon *m, int n, uint64_t seed)
+{
+    for (int i = 0; i < n; i++) {
+        struct tgm_image img;
+        char err[256];
+        ms_cmd(m, "vm create g%d %u", i, PG_W);
+        pg_generate(seed + (uint64_t)i, NULL, &img);
+        if (vmm_vm_load(mon_vmm(m), i, &img, err, sizeof err) != 0)
+            fail_msg("vm g%d: %s", i, err);
+        image_free(&img);
+    }
 }

@@ -5,12 +5,39 @@
 #define TGM_TEST_MON_SUPPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "../src/monitor/complete.h" /* helpers are built without -Isrc */
 #include "tgm/monitor.h"
 
 /* Run one formatted command line; fail the test, naming it, if it fails. */
 void ms_cmd(struct mon *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A session's streams for a test that reads its errors: OUT discards, ERR
+ * collects into BUF (LEN bytes once ERR is flushed).  Fails the test if
+ * they cannot be opened; ms_io_close closes both and frees BUF. */
+struct ms_io {
+    FILE *out, *err;
+    char *buf;
+    size_t len;
+};
+void ms_io_open(struct ms_io *io);
+void ms_io_close(struct ms_io *io);
+
+/* PATH := "tgm-test-STEM-PID" in the system's temporary directory (as
+ * cs_tmp_name): a file of this process's own. */
+void ms_tmp_file(char *path, size_t len, const char *stem);
+
+/* The little-endian fields of a snapshot file ('save', docs/monitor.md):
+ * the N-byte value at P, and V written into N bytes at P. */
+uint64_t ms_get_le(const uint8_t *p, unsigned n);
+void ms_put_le(uint8_t *p, uint64_t v, unsigned n);
+
+/* Create VMs g0..gN-1 of PG_W words, VM I holding the generated guest of
+ * seed SEED + I (progen.h); the session's VMs must be none before. */
+void ms_vm_generated(struct mon *m, int n, uint64_t seed);
 
 /* Tab completion: the context of LINE with the cursor at its end, failing
  * the test if there is none. */

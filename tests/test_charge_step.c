@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "machine/machine_impl.h" /* step_op, as a step before left it */
 #include "support.h"
 #include "tgm/isa.h"
 
@@ -82,6 +83,7 @@ static void charge_step__is_machine_charge_then_a_step(void **state)
         machine_charge(a, c->ch.cycles, c->ch.instret, c->ch.steps);
         enum exit_reason ra = machine_step(a, &ea);
         uint64_t i0 = machine_instret(b);
+        b->step_op = OP_NOP; /* the opcode an earlier step completed */
         enum exit_reason rb = machine_charge_step_inline(b, c->ch, &eb);
         /* a completed instruction's opcode, which the CP classifies by
          * without fetching the word again (machine_step_op) */
@@ -91,6 +93,9 @@ static void charge_step__is_machine_charge_then_a_step(void **state)
                          (unsigned)GET_OP(c->word));
             ops++;
             ops_checked += c->watch;
+        } else if (machine_step_op(b) != 0) { /* none completed: it trapped */
+            fail_msg("%s: step op %u after a step that completed none", c->name,
+                     machine_step_op(b));
         }
         char diff[256];
         if (machine_compare(a, b, CMP_COUNTERS, "charge, step", "in one", diff, sizeof diff))

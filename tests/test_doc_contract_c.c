@@ -259,6 +259,14 @@ static void as__the_default_output_replaces_only_the_last_extension(void **state
         if (access(out, F_OK) != 0)
             fail_msg("tgm as %s did not write %s", src, out);
     }
+    /* the group's teardown removes files, not directories: empty it here,
+     * or every run leaves its temporary directory behind */
+    char path[CS_PATH];
+    for (size_t i = 0; i < 2; i++) {
+        cs_tmp_path(path, sizeof path, (const char *[]){"dir.d/prog", "dir.d/prog.img"}[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
 }
 
 /* "A line reports at most its first error": a line whose label stood

@@ -115,14 +115,7 @@ static void history__the_ring_after_a_fast_go_in_vms_is_the_checked_loops(void *
         for (int k = 0; k < 2; k++) {
             open_session(&s[k], seed, ring);
             ms_cmd(s[k].m, "set cp-memory 4096; set slice %llu", (unsigned long long)(40 + seed % 200));
-            for (int i = 0; i < 2 + (int)(seed % 2); i++) {
-                struct tgm_image img;
-                char err[256];
-                ms_cmd(s[k].m, "vm create g%d %u", i, PG_W);
-                pg_generate(seed * 5 + (uint64_t)i, NULL, &img);
-                assert_int_equal(vmm_vm_load(mon_vmm(s[k].m), i, &img, err, sizeof err), 0);
-                image_free(&img);
-            }
+            ms_vm_generated(s[k].m, 2 + (int)(seed % 2), seed * 5);
             if (k == 1)
                 ms_cmd(s[k].m, "trace traps to %s", trace);
             /* runs shorter and longer than the ring, across checkpoints */

@@ -1,8 +1,9 @@
 /* test_leftovers.c: small defects left over from the reviews of the
  * monitor and the command line: an error of 'deposit' naming only the
  * word past the end, 'tgm run --dump' calling a source an image, 'check
- * ... nest N' ignoring the session's hybrid setting, 'until' on a label
- * inside .phase going unsaid, and the range 'set cp-memory' named.  Each
+ * ... nest N' ignoring the session's hybrid setting and having no 'vmm'
+ * as 'tgm check --nest N --vmm' has, 'until' on a label inside .phase
+ * going unsaid, and the range 'set cp-memory' named.  Each
  * test fails on the tree before its fix.
  *
  * Runs from the top of the source tree: the real binary (cli_support) or
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 
@@ -97,6 +99,64 @@ static void check__nest_refuses_the_sessions_hybrid(void **state)
                   "check examples/hello.s: EQUIVALENT at depth 1");
 }
 
+/* The monitor's line for 'check FILE nest N' from the command line's for
+ * 'tgm check --nest N' (CLI: "F: equivalent at depth N... (E, ...; T); real
+ * steps ..."): "check F: EQUIVALENT at depth N..." and "  E, ...; T; real
+ * steps ...", the same counts in the monitor's two lines. */
+static void monitor_lines(const char *cli, char *head, char *body, size_t len)
+{
+    const char *eq = strstr(cli, ": equivalent at depth "), *paren = strstr(cli, " (E, PSW"),
+               *close = strstr(cli, "); real steps ");
+    if (!eq || !paren || !close || !strchr(close, '\n'))
+        fail_msg("'tgm check --nest' printed \"%s\"", cli);
+    snprintf(head, len, "check %.*s: EQUIVALENT%.*s", (int)(eq - cli), cli,
+             (int)(paren - eq - 12), eq + 12);
+    snprintf(body, len, "  %.*s%.*s", (int)(close - paren - 2), paren + 2,
+             (int)(strchr(close, '\n') - close - 1), close + 1);
+}
+
+/* 'tgm check --nest N --vmm' (the C control program at the bottom of the
+ * stack) had no counterpart in the monitor.  'check FILE nest N vmm'
+ * makes the same runs and says the same verdicts and counts; 'vmm'
+ * without 'nest' is refused as '--vmm' without '--nest' is. */
+static void check__nest_vmm_is_tgm_check_nest_vmm(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"examples/hello.s", "examples/supervisor.s"};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        struct cs_outcome c = cs_run_tgm("check", "--nest", "2", "--vmm", files[k], NULL);
+        assert_int_equal(c.status, 0);
+        char head[512], body[512], cmds[128];
+        monitor_lines(c.out, head, body, sizeof head);
+        assert_non_null(strstr(head, " on the C control program"));
+        snprintf(cmds, sizeof cmds, "check %s nest 2 vmm", files[k]);
+        struct cs_outcome o = cs_mon(cmds);
+        assert_int_equal(o.status, 0);
+        cs_assert_lines_in_order(o.out, (const char *const[]){head, body, NULL}, cmds);
+        cs_outcome_free(&o);
+        cs_outcome_free(&c);
+    }
+    /* a verdict of not equivalent: the same line, and the failure */
+    struct cs_outcome c = cs_run_tgm("check", "--nest", "1", "--vmm", "--max-steps", "10",
+                                     "examples/sum.s", NULL);
+    assert_int_equal(c.status, 1);
+    struct cs_outcome o = cs_mon("check examples/sum.s steps 10 nest 1 vmm");
+    assert_int_equal(o.status, 1);
+    char want[512];
+    snprintf(want, sizeof want, "check %s", c.out);
+    assert_string_equal(o.out, want);
+    assert_non_null(strstr(o.err, "check: not equivalent at depth 1 on the C control program"));
+    cs_outcome_free(&o);
+    cs_outcome_free(&c);
+    cs_tgm_fails(2, "check: --vmm goes with --nest", "check",
+                 CS_ARGV("--vmm", "examples/hello.s"));
+    cs_mon_fails("check examples/hello.s vmm",
+                 "check: vmm goes with nest (the control program is always used)");
+    cs_mon_fails("check examples/hello.s nest 1 vmm vmm", "check: 'vmm' given twice");
+    /* Tab offers it with the other options */
+    assert_true(ms_has_word(ms_compl("check a.s nest 1 ").words, "vmm"));
+}
+
 /* 'break uloop' on a label inside .phase says that its value is where its
  * code runs, not its word of E; 'until uloop' and 'go until uloop', a
  * one-shot breakpoint at the same word, said nothing, and the run went on
@@ -105,26 +165,19 @@ static void check__nest_refuses_the_sessions_hybrid(void **state)
 static void until__a_phased_label_gets_the_note_break_gives(void **state)
 {
     (void)state;
-    static const char src[] = "        .entry start\n"
-                              "start:  LPSW  upsw\n"
-                              "upsw:   .word psw(USER, 0, 0x10, 4)\n"
-                              "        .org  0x10\n"
-                              "        .phase 0\n"
-                              "uloop:  JMP   uloop\n"
-                              "        .dephase\n";
-    static const char note[] = "note: uloop is a label inside .phase: 0 is the address its code "
-                               "sees through R, not the word of E it labels";
     char path[CS_PATH], cmds[CS_PATH + 128];
-    cs_write_text(path, sizeof path, "phased.s", src);
+    cs_write_phased(path, sizeof path);
     static const char *const runs[] = {"until uloop", "go until uloop", "continue until uloop"};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         snprintf(cmds, sizeof cmds, "set limit 50; load %s; %s; reset; until start", path,
                  runs[k]);
         struct cs_outcome o = cs_mon(cmds);
         assert_int_equal(o.status, 0);
-        cs_assert_lines_in_order(o.out, (const char *const[]){note, "step limit (50) reached: "
-                                                                    "u I=0 P=0x00000 l=0x00010 "
-                                                                    "b=0x00004", NULL},
+        cs_assert_lines_in_order(o.out,
+                                 (const char *const[]){CS_PHASED_NOTE,
+                                                       "step limit (50) reached: u I=0 P=0x00000 "
+                                                       "l=0x00010 b=0x00004",
+                                                       NULL},
                                  runs[k]);
         /* one note: 'until start', an ordinary label, gives none */
         assert_null(strstr(strstr(o.out, "note:") + 1, "note:"));
@@ -162,6 +215,7 @@ int main(void)
         cmocka_unit_test(deposit__values_past_the_end_name_the_typed_start),
         cmocka_unit_test(run__a_dump_over_the_source_calls_it_the_source),
         cmocka_unit_test(check__nest_refuses_the_sessions_hybrid),
+        cmocka_unit_test(check__nest_vmm_is_tgm_check_nest_vmm),
         cmocka_unit_test(until__a_phased_label_gets_the_note_break_gives),
         cmocka_unit_test(set__cp_memory_names_the_range_it_takes),
     };

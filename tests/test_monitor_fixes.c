@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "tgm/image.h"
 
 /* Drops to user mode with R = (0x100, 0x10): the user code at physical
@@ -529,20 +530,6 @@ static void labels__constants_do_not_name_addresses(void **state)
     cs_outcome_free(&o);
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
 /* 'vm stats' left out the events with no trap: a hybrid VM's 24
  * interpreted stretches showed nowhere in its table.  They are not
  * dispatcher entries (docs/vmm.md): the 23 entries are the real traps. */
@@ -577,19 +564,19 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
     size_t len;
     uint8_t *b = (uint8_t *)cs_slurp(snap, &len), *v2 = malloc(len);
     assert_non_null(v2);
-    assert_int_equal(get_le(b + 8, 4), 5);
+    assert_int_equal(ms_get_le(b + 8, 4), 5);
     memcpy(v2, b, 16);
-    put_le(v2 + 8, 2, 4);
+    ms_put_le(v2 + 8, 2, 4);
     size_t in = 16, out = 16;
-    for (uint64_t sec = get_le(b + 12, 4); sec > 0; sec--) {
+    for (uint64_t sec = ms_get_le(b + 12, 4); sec > 0; sec--) {
         const uint8_t *d = b + in + 16;
-        size_t n = get_le(b + in + 8, 8), k = 0, w = 0;
+        size_t n = ms_get_le(b + in + 8, 8), k = 0, w = 0;
         memcpy(v2 + out, b + in, 8);
         if (memcmp(b + in, "BSYM", 4) == 0) {
-            uint64_t nsyms = get_le(d, 4);
+            uint64_t nsyms = ms_get_le(d, 4);
             memcpy(v2 + out + 16, d, 4);
             for (k = w = 4; nsyms > 0; nsyms--) { /* value, name length, name */
-                size_t one = 12 + get_le(d + k + 8, 4);
+                size_t one = 12 + ms_get_le(d + k + 8, 4);
                 memcpy(v2 + out + 16 + w, d + k, one);
                 k += one + 1;
                 w += one;
@@ -599,12 +586,12 @@ static void snapshot__version_2_symbols_are_read_without_kinds(void **state)
             memcpy(v2 + out + 16, d, n);
             w = n;
         }
-        put_le(v2 + out + 8, w, 8);
+        ms_put_le(v2 + out + 8, w, 8);
         in += 16 + n;
         out += 16 + w;
     }
     assert_int_equal(in, len - 8);
-    put_le(v2 + out, tgm_fnv1a(v2, out, TGM_FNV_SEED), 8);
+    ms_put_le(v2 + out, tgm_fnv1a(v2, out, TGM_FNV_SEED), 8);
     cs_write_bytes(old, v2, out + 8);
     free(b);
     free(v2);

@@ -99,14 +99,7 @@ static struct mon *session(FILE *sink, uint64_t seed, int nvm)
     assert_non_null(m);
     cmd(m, "set cp-memory 4096; set slice %llu; set checkpoint %llu",
         (unsigned long long)(40 + seed % 300), (unsigned long long)(1 + seed % 13));
-    for (int i = 0; i < nvm; i++) {
-        struct tgm_image img;
-        char err[256];
-        cmd(m, "vm create g%d %u", i, PG_W);
-        pg_generate(seed * 3 + (uint64_t)i, NULL, &img);
-        assert_int_equal(vmm_vm_load(mon_vmm(m), i, &img, err, sizeof err), 0);
-        image_free(&img);
-    }
+    ms_vm_generated(m, nvm, seed * 3);
     sel = (int)(seed % (uint64_t)nvm);
     cmd(m, "vm select g%d", sel);
     return m;

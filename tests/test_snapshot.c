@@ -14,9 +14,8 @@
 
 #include <cmocka.h>
 
-#include "cli_support.h"
 #include "mon_support.h"
-#include "progen.h"
+#include "tgm/image.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 #include "tgm/vmm.h"
@@ -63,14 +62,7 @@ static struct mon *session(FILE *sink, uint64_t seed, int nvm)
     struct mon *m = mon_create(sink, sink);
     assert_non_null(m);
     cmd(m, "set cp-memory 4096; set slice %llu", (unsigned long long)(20 + seed % 200));
-    for (int i = 0; i < nvm; i++) {
-        struct tgm_image img;
-        char err[256];
-        cmd(m, "vm create g%d %u", i, PG_W);
-        pg_generate(seed * 7 + (uint64_t)i, NULL, &img);
-        assert_int_equal(vmm_vm_load(mon_vmm(m), i, &img, err, sizeof err), 0);
-        image_free(&img);
-    }
+    ms_vm_generated(m, nvm, seed * 7);
     cmd(m, "vm select g%d", (int)(seed % (uint64_t)nvm));
     return m;
 }
@@ -79,6 +71,34 @@ static struct mon *session(FILE *sink, uint64_t seed, int nvm)
 static void both(struct mon *a, struct mon *b, const char *line)
 {
     assert_int_equal(mon_exec_line(a, line), mon_exec_line(b, line));
+}
+
+/* The set-up of the tests of a snapshot's sections: session A of the
+ * seed's two VMs, an empty session B whose errors IO collects, and two
+ * file names of this process's (A's snapshot, another made from it). */
+struct pair {
+    struct ms_io io;
+    struct mon *a, *b;
+    char path[512], other[512];
+};
+
+static void pair_open(struct pair *p, uint64_t seed, const char *stem, const char *other)
+{
+    ms_io_open(&p->io);
+    ms_tmp_file(p->path, sizeof p->path, stem);
+    ms_tmp_file(p->other, sizeof p->other, other);
+    p->a = session(p->io.out, seed, 2);
+    p->b = mon_create(p->io.out, p->io.err);
+    assert_non_null(p->b);
+}
+
+static void pair_close(struct pair *p)
+{
+    mon_destroy(p->a);
+    mon_destroy(p->b);
+    unlink(p->path);
+    unlink(p->other);
+    ms_io_close(&p->io);
 }
 
 /* Saved after a random run (some stopped by a breakpoint, some by their
@@ -90,9 +110,8 @@ static void snapshot__a_restored_session_runs_on_as_the_original(void **state)
     (void)state;
     FILE *sink = getenv("TGM_DEBUG") ? stderr : fopen("/dev/null", "w");
     assert_non_null(sink);
-    char path[512], name[64];
-    snprintf(name, sizeof name, "tgm-test-snap-%ld", (long)getpid());
-    cs_tmp_name(path, sizeof path, name);
+    char path[512];
+    ms_tmp_file(path, sizeof path, "snap");
     for (uint64_t seed = 1; seed <= 60; seed++) {
         struct mon *a = session(sink, seed, 2 + (int)(seed % 2));
         cmd(a, "go for %llu", (unsigned long long)(seed * 13 % 700));
@@ -118,14 +137,6 @@ static void snapshot__a_restored_session_runs_on_as_the_original(void **state)
         fclose(sink);
 }
 
-static uint64_t le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
-}
-
 /* FILE rewritten with version VERSION and its CPTR section's data
  * replaced by the N bytes at CPTR, or without the section if CPTR is NULL. */
 static void with_cptr(const char *file, const char *out, uint32_t version, const uint8_t *cptr,
@@ -140,15 +151,14 @@ static void with_cptr(const char *file, const char *out, uint32_t version, const
     fclose(f);
     assert_true(len > 24 && len < MAX);
     for (size_t off = 16; off < len - 8;) {
-        size_t sl = 16 + (size_t)le(b + off + 8, 8);
+        size_t sl = 16 + (size_t)ms_get_le(b + off + 8, 8);
         if (memcmp(b + off, "CPTR", 4)) {
             memcpy(o + n, b + off, sl);
             n += sl;
             nsec++;
         } else if (cptr) {
             memcpy(o + n, b + off, 8);
-            for (int i = 0; i < 8; i++)
-                o[n + 8 + (size_t)i] = (uint8_t)((uint64_t)cn >> 8 * i);
+            ms_put_le(o + n + 8, cn, 8);
             memcpy(o + n + 16, cptr, cn);
             n += 16 + cn;
             nsec++;
@@ -156,15 +166,10 @@ static void with_cptr(const char *file, const char *out, uint32_t version, const
         off += sl;
     }
     memcpy(o, b, 16);
-    for (int i = 0; i < 4; i++) {
-        o[8 + i] = (uint8_t)(version >> 8 * i);
-        o[12 + i] = (uint8_t)(nsec >> 8 * i);
-    }
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ o[i]) * UINT64_C(0x100000001b3);
-    for (int i = 0; i < 8; i++)
-        o[n++] = (uint8_t)(h >> 8 * i);
+    ms_put_le(o + 8, version, 4);
+    ms_put_le(o + 12, nsec, 4);
+    ms_put_le(o + n, tgm_fnv1a(o, n, TGM_FNV_SEED), 8);
+    n += 8;
     f = fopen(out, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(o, 1, n, f), n);
@@ -180,25 +185,16 @@ static void with_cptr(const char *file, const char *out, uint32_t version, const
 static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **state)
 {
     (void)state;
-    FILE *sink = fopen("/dev/null", "w");
-    char *ebuf = NULL;
-    size_t elen = 0;
-    FILE *err = open_memstream(&ebuf, &elen);
-    assert_true(sink && err);
-    char path[512], old[512], name[64];
-    snprintf(name, sizeof name, "tgm-test-snap5-%ld", (long)getpid());
-    cs_tmp_name(path, sizeof path, name);
-    snprintf(name, sizeof name, "tgm-test-snap4-%ld", (long)getpid());
-    cs_tmp_name(old, sizeof old, name);
-    struct mon *a = session(sink, 3, 2);
+    struct pair p;
+    pair_open(&p, 3, "snap5", "snap4");
+    struct mon *a = p.a, *b = p.b;
+    const char *path = p.path, *old = p.other;
     cmd(a, "step 3");
     uint32_t at = machine_psw(vmm_vm_view(mon_vmm(a), 1)).p;
     cmd(a, "rstep 3; break 0x%x; go for 5000; save %s", at, path);
     struct vmm_transient tr;
     vmm_transient_get(mon_vmm(a), &tr);
     assert_true(tr.skip_break >= 0); /* stopped at the breakpoint */
-    struct mon *b = mon_create(sink, err);
-    assert_non_null(b);
     with_cptr(path, old, 4, NULL, 0);
     cmd(b, "restore %s", old);
     vmm_transient_get(mon_vmm(b), &tr);
@@ -210,16 +206,10 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     char line[600];
     snprintf(line, sizeof line, "restore %s", old);
     assert_int_equal(mon_exec_line(b, line), -1);
-    fflush(err);
-    assert_non_null(strstr(ebuf, "control program sections missing or unexpected"));
+    fflush(p.io.err);
+    assert_non_null(strstr(p.io.buf, "control program sections missing or unexpected"));
     expect_same(a, b, 3, "after a refused restore");
-    mon_destroy(a);
-    mon_destroy(b);
-    unlink(path);
-    unlink(old);
-    fclose(sink);
-    fclose(err);
-    free(ebuf);
+    pair_close(&p);
 }
 
 /* docs/monitor.md: a damaged snapshot is refused with one line and the
@@ -230,20 +220,11 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
 static void snapshot__a_damaged_run_state_section_is_refused(void **state)
 {
     (void)state;
-    FILE *sink = fopen("/dev/null", "w");
-    char *ebuf = NULL;
-    size_t elen = 0;
-    FILE *err = open_memstream(&ebuf, &elen);
-    assert_true(sink && err);
-    char path[512], bad[512], name[64];
-    snprintf(name, sizeof name, "tgm-test-cptr-%ld", (long)getpid());
-    cs_tmp_name(path, sizeof path, name);
-    snprintf(name, sizeof name, "tgm-test-cptr-bad-%ld", (long)getpid());
-    cs_tmp_name(bad, sizeof bad, name);
-    struct mon *a = session(sink, 5, 2);
-    cmd(a, "go for 700; save %s", path);
-    struct mon *b = mon_create(sink, err);
-    assert_non_null(b);
+    struct pair p;
+    pair_open(&p, 5, "cptr", "cptr-bad");
+    struct mon *b = p.b;
+    const char *path = p.path, *bad = p.other;
+    cmd(p.a, "go for 700; save %s", path);
     cmd(b, "restore %s", path);
     cmd(b, "step 5"); /* on from the restored state: a refused restore keeps this one */
     size_t lb;
@@ -262,14 +243,14 @@ static void snapshot__a_damaged_run_state_section_is_refused(void **state)
         with_cptr(path, bad, 5, cases[k].bytes, cases[k].n);
         char line[600];
         snprintf(line, sizeof line, "restore %s", bad);
-        fflush(err);
-        size_t from = elen;
+        fflush(p.io.err);
+        size_t from = p.io.len;
         assert_int_equal(mon_exec_line(b, line), -1);
-        fflush(err);
+        fflush(p.io.err);
         char want[600];
         snprintf(want, sizeof want, "restore: %s: bad control program run state section\n", bad);
-        if (strcmp(ebuf + from, want) != 0)
-            fail_msg("case %zu: \"%s\", want \"%s\"", k, ebuf + from, want);
+        if (strcmp(p.io.buf + from, want) != 0)
+            fail_msg("case %zu: \"%s\", want \"%s\"", k, p.io.buf + from, want);
         size_t la;
         uint8_t *after = take(b, &la);
         if (la != lb || memcmp(before, after, la))
@@ -285,13 +266,7 @@ static void snapshot__a_damaged_run_state_section_is_refused(void **state)
     assert_true(tr.real_timer);
     assert_int_equal(tr.skip_break, -1);
     free(before);
-    mon_destroy(a);
-    mon_destroy(b);
-    unlink(path);
-    unlink(bad);
-    fclose(sink);
-    fclose(err);
-    free(ebuf);
+    pair_close(&p);
 }
 
 int main(void)

@@ -209,23 +209,14 @@ static void watch__a_read_shows_the_value_not_a_change(void **state)
 static void break__a_phased_label_gets_a_note(void **state)
 {
     (void)state;
-    static const char src[] = "        .entry start\n"
-                              "start:  LPSW  upsw\n"
-                              "upsw:   .word psw(USER, 0, 0x10, 4)\n"
-                              "        .org  0x10\n"
-                              "        .phase 0\n"
-                              "uloop:  JMP   uloop\n"
-                              "        .dephase\n";
     char path[CS_PATH], cmds[CS_PATH + 128];
-    cs_write_text(path, sizeof path, "phased.s", src);
+    cs_write_phased(path, sizeof path);
     snprintf(cmds, sizeof cmds, "load %s; break uloop; break start", path);
     struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 0);
     cs_assert_lines_in_order(
         o.out,
-        (const char *const[]){"breakpoint 1 at 0 start",
-                              "note: uloop is a label inside .phase: 0 is the address its code "
-                              "sees through R, not the word of E it labels",
+        (const char *const[]){"breakpoint 1 at 0 start", CS_PHASED_NOTE,
                               "breakpoint 2 at 0 start", NULL},
         "break on a phased label");
     /* an ordinary label: no note of a phased label (breakpoint 1 at the

@@ -324,6 +324,36 @@ static void trap_exit__not_taken_to_a_malformed_hcall(void **state)
     assert_same_end_and_destroy(m, one);
 }
 
+/* The exit keeps the CP's PSW and its HCALL's entry from one trap to the
+ * next: a breakpoint set on the HCALL, the word made another instruction,
+ * or the handler removed after one exit, and the next trap is no exit. */
+static void trap_exit__kept_entry_rechecked_after_each_change(void **state)
+{
+    (void)state;
+    for (int change = 0; change < 3; change++) {
+        struct hc h = {.act = {STOP}};
+        struct machine *m = setup(&h);
+        struct machine_exit ex;
+        assert_int_equal(machine_run(m, 1000, &ex), EXIT_HOST); /* one exit */
+        assert_int_equal(h.calls, 1);
+        machine_set_psw(m, USER(PC));
+        if (change == 0)
+            machine_break_exec(m, H, true);
+        else if (change == 1)
+            ts_poke(m, H, I(HALT, 0, 0, 0));
+        else
+            machine_set_hostcall(m, NULL, NULL);
+        enum exit_reason why = machine_run(m, 1000, &ex);
+        assert_int_equal(h.calls, 1); /* not called again */
+        assert_int_equal(why, change == 0 ? EXIT_BREAK : change == 1 ? EXIT_HALT : EXIT_HOST);
+        /* the trap was taken as a trap: the new PSW loaded, at the HCALL
+         * (the breakpoint) or past it */
+        ts_assert_psw(ts_peek(m, 0), false, false, TRAP_PRIV, PC, RL, RB);
+        assert_int_equal(machine_get_psw(m), ts_psw(true, false, 0, H + (change != 0), 0, Q));
+        machine_destroy(m);
+    }
+}
+
 /* A new PSW with I set and a timer pending: the timer traps before the
  * HCALL, and that trap's exit is the one the handler sees. */
 static void trap_exit__a_pending_timer_traps_first(void **state)
@@ -357,6 +387,7 @@ int main(void)
         cmocka_unit_test(trap_exit__not_taken_over_a_breakpoint),
         cmocka_unit_test(trap_exit__a_pending_timer_traps_first),
         cmocka_unit_test(trap_exit__not_taken_to_a_malformed_hcall),
+        cmocka_unit_test(trap_exit__kept_entry_rechecked_after_each_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,9 @@ enum analyze_claim {
     CLAIM_CTL_U,    /* the same from user mode */
     CLAIM_LOC_S,    /* S1 at r, S2 at r (+) x, both supervisor, results differ */
     CLAIM_LOC_U,    /* the same, both user */
-    CLAIM_MODE,     /* S1 supervisor, S2 user, same r, results differ */
+    CLAIM_MODE,     /* S1 supervisor, S2 user at r (+) x (x = 0: the same r),
+                       results differ, and for x > 0 not as S1 moved by x
+                       in its own mode does (that is the location's) */
     CLAIM_COUNT
 };
 
@@ -89,7 +91,8 @@ struct analyze_witness {
     uint8_t claim;          /* enum analyze_claim */
     struct analyze_state s1;
     struct analyze_state s2; /* pair claims only */
-    uint32_t x;              /* S2's R is S1's R (+) x: > 0 for CLAIM_LOC_* */
+    uint32_t x;              /* S2's R is S1's R (+) x: > 0 for CLAIM_LOC_*,
+                                any for CLAIM_MODE (0: the same r) */
     struct analyze_diff diff;
 };
 
@@ -100,7 +103,7 @@ struct analyze_counts {
     uint64_t priv_pairs; /* (s, u) pairs in which neither memory traps */
     uint64_t ctl[2];     /* [1] supervisor, [0] user: S1 that complete */
     uint64_t loc[2];     /* [1] supervisor, [0] user: shifted pairs that complete */
-    uint64_t mode;       /* (s, u) pairs with the same r that both complete */
+    uint64_t mode;       /* (s, u) pairs, the same r or S2's shifted, both completing */
 };
 
 struct analyze_insn {
@@ -164,7 +167,7 @@ const char *analyze_claim_name(enum analyze_claim c);   /* "ctl-s", ... */
 const char *analyze_component_name(enum analyze_component c);
 /* The class bit a claim proves (CLASS_PRIV for CLAIM_NOT_PRIV, disproves). */
 unsigned analyze_claim_class(enum analyze_claim c);
-/* "M: s -> u", "E[3]: 0x... vs 0x...", ... */
+/* "M: s -> u", "E|r[0]: i(S1) 0x20, i(S2) 0x100020", ... */
 void analyze_diff_text(const struct analyze_diff *d, enum analyze_claim c,
                        char *buf, size_t len);
 /* The instruction word as "LPSW 3", or ".word 0x..." if it is none. */

@@ -33,8 +33,11 @@ struct isa_profile {
 
 /* The profile named NAME, or NULL.  "virtualizable" is the default. */
 const struct isa_profile *isa_profile_find(const char *name);
-/* The one profile name close to an unknown NAME ("did you mean"), or NULL. */
-const char *isa_profile_suggest(const char *name);
+/* The profile names close to an unknown NAME ("did you mean"), quoted into
+ * BUF: the one nearer than any other ("'x86'"), or every one that ties
+ * ("'pdp10' or 'pdp11-45'", "'a', 'b' or 'c'"); how many (0: none, BUF
+ * empty). */
+size_t isa_profile_suggest(const char *name, char *buf, size_t len);
 const struct isa_profile *isa_profile_default(void);
 /* All profiles, terminated by NULL. */
 const struct isa_profile *const *isa_profiles(void);
@@ -197,8 +200,8 @@ struct machine_charge {
 enum exit_reason machine_charge_step_inline(struct machine *m, struct machine_charge ch,
                                             struct machine_exit *ex);
 /* The opcode of the instruction the last machine_charge_step_inline
- * completed, so that its caller need not fetch the word again (undefined
- * if that step completed none: it trapped). */
+ * completed, so that its caller need not fetch the word again, or 0 if
+ * that step completed none (it trapped: no opcode is 0). */
 uint8_t machine_step_op(const struct machine *m);
 
 /* Debugging.  None patches memory.  Execution breakpoints are marked in the
@@ -207,8 +210,10 @@ uint8_t machine_step_op(const struct machine *m);
  * every step and access.  A run never stops on an execution breakpoint or a
  * class breakpoint at its first step, so continuing from one makes progress.
  * A watchpoint reports an access the instruction made even if it then
- * trapped; when a trap in the stop mask is taken in the same step, the trap
- * stop is reported and the watch hit is not. */
+ * trapped, and a trap's own accesses: its write of E[0] and its read of
+ * E[1] (the write reported when both are watched); when a trap in the stop
+ * mask is taken in the same step, the trap stop is reported and the watch
+ * hit is not. */
 /* The setters return 0, or -1 if PHYS is not below q (or memory runs out). */
 int machine_break_exec(struct machine *m, uint32_t phys, bool on);
 bool machine_break_exec_test(const struct machine *m, uint32_t phys);

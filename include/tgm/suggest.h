@@ -8,6 +8,7 @@
 #ifndef TGM_SUGGEST_H
 #define TGM_SUGGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Words longer than this are not typos of anything tgm knows. */
@@ -36,4 +37,8 @@ const char *tgm_suggest_result(const struct tgm_suggest *s);
  * any other, or NULL if none or several tie: a command line names one guess
  * or none, as git and SIMH do. */
 const char *tgm_suggest_unique(const struct tgm_suggest *s);
+/* After every candidate is offered: is CAND one of the nclose plausible
+ * typos that tie as the nearest?  For a guess that names them all where
+ * they tie (the profiles), offered again in the same order. */
+bool tgm_suggest_nearest(const struct tgm_suggest *s, const char *cand);
 #endif

@@ -53,8 +53,10 @@ enum vmm_disposition {
     DISP_REFLECTED,   /* the trap was the guest's own: passed to its E[1]
                          (TRAP_TIMER also: its virtual timer's trap delivered) */
     DISP_ALLOCATOR,   /* A handled a change of R (LR, LPSW) */
-    DISP_SCHEDULER,   /* the real timer ended a time slice (TRAP_TIMER), or
-                         the VM reached its step limit (TRAP_NONE) */
+    DISP_SCHEDULER,   /* the real timer trapped (TRAP_TIMER): a time slice
+                         ended, or the virtual timer it was armed for ran
+                         out (its trap then follows, TRAP_TIMER reflected);
+                         or the VM reached its step limit (TRAP_NONE) */
     DISP_HYBRID,      /* hybrid mode: a stretch of supervisor code interpreted
                          (counted in vm_stats; no event is traced) */
     DISP_COUNT

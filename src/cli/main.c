@@ -101,9 +101,10 @@ const struct isa_profile *cli_parse_profile(const char *cmd, const char *s)
             strncat(names, ", ", sizeof names - strlen(names) - 1);
         strncat(names, (*q)->name, sizeof names - strlen(names) - 1);
     }
-    const char *sug = isa_profile_suggest(s);
+    char sug[256];
+    bool guess = isa_profile_suggest(s, sug, sizeof sug) > 0;
     cli_error("%s: --profile: unknown profile '%s' (known: %s)%s%s%s", cmd, s, names,
-              sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+              guess ? " (did you mean " : "", sug, guess ? "?)" : "");
     return NULL;
 }
 

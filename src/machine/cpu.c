@@ -439,53 +439,53 @@ static const void *pdc_resolve(struct pdc *e, uint32_t P, struct pdc *Dl, uint64
 }
 #endif
 
-/* A decoded entry's opcode, flags and breakpoint count as one word
- * (trap_exit). */
-_Static_assert(offsetof(struct pdc, flags) == offsetof(struct pdc, code) + 1 &&
-                   offsetof(struct pdc, nbp) == offsetof(struct pdc, code) + 2 &&
-                   sizeof(((struct pdc *)0)->nbp) == 2,
-               "code, flags and nbp are one 32-bit word");
-static inline uint32_t pdc_cfn(uint8_t code, uint8_t flags, uint16_t nbp)
+/* No trap exit cached (trap_exit): no handler is this entry's. */
+const struct pdc pdc_none = {.code = DISPATCH_ILL};
+
+/* A trap exit's check for a new PSW NW not cached, or an entry no longer
+ * the HCALL it was: NW is in supervisor mode (an HCALL's only), its P
+ * develops, the word there is an HCALL that mode executes, no breakpoint
+ * marks it, and no timer trap comes first.  If so, returns the word's
+ * entry, decoded (as its step would decode it), and keeps NW and the entry
+ * when NW's I is 0 (the CP's PSW), so that trap_exit need not look again;
+ * else NULL. */
+static __attribute__((noinline)) const struct pdc *trap_exit_check(struct machine *m,
+                                                                   uint64_t nw)
 {
-    struct {
-        uint8_t c, f;
-        uint16_t n;
-    } x = {code, flags, nbp};
-    uint32_t v;
-    memcpy(&v, &x, sizeof v);
-    return v;
+    if (!(nw >> PSW_S_BIT) || !m->hostcall || m->dmap[1][OP_HCALL] != OP_HCALL)
+        return NULL;
+    uint32_t p = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
+    uint32_t l = (uint32_t)(nw >> PSW_L_SHIFT) & TGM_ADDR_MASK;
+    if (p >= address_limit(m->q, l, (uint32_t)(nw & PSW_B_MASK)))
+        return NULL; /* (else l + p < q: P develops) */
+    struct pdc *e = m->D + l + p;
+    if (e->h == pdc_stale)
+        pdc_decode(m->pdcs, e, m->E[l + p]);
+    if (e->code != OP_HCALL || e->nbp)
+        return NULL;
+    bool ie = (nw >> PSW_I_BIT) & 1;
+    if (ie && m->timer_pending)
+        return NULL;
+    if (!ie) {
+        m->xpsw = nw;
+        m->xent = e;
+    }
+    return e;
 }
 
 /* A trap exit: is the first step of the trap's new PSW NW an HCALL that
- * the fast loop can take with the trap?  NW is in supervisor mode (an
- * HCALL's only), its P develops, the word there is an HCALL that mode
- * executes, no breakpoint marks it, and no timer trap comes first.  If so,
- * returns the word's entry, decoded (as its step would decode it); else
- * NULL.  What depends on NW alone is kept for the last NW that passed (the
- * CP's PSW, at every trap), and the entry's opcode and breakpoint count
- * are tested in one compare. */
-static inline const struct pdc *trap_exit(struct machine *m, uint64_t nw)
+ * the fast loop can take with the trap?  The last NW that passed (the
+ * CP's PSW, at every trap) is kept with its entry: while that entry's
+ * handler is GUARDED (the fast loop's for an HCALL: decoded, no breakpoint
+ * on it) and its opcode HCALL, NW passes again.  Only a PSW with I 0 is
+ * kept, so no timer trap can come first, and machine_set_hostcall and
+ * cpu_mode_handlers forget it (pdc_none). */
+static inline const struct pdc *trap_exit(struct machine *m, uint64_t nw, const void *guarded)
 {
-    if (!(nw >> PSW_S_BIT))
-        return NULL;
-    if (UNLIKELY(nw != m->xpsw)) {
-        uint32_t p = (uint32_t)(nw >> PSW_P_SHIFT) & TGM_ADDR_MASK;
-        uint32_t l = (uint32_t)(nw >> PSW_L_SHIFT) & TGM_ADDR_MASK;
-        if (p >= address_limit(m->q, l, (uint32_t)(nw & PSW_B_MASK)) ||
-            m->dmap[1][OP_HCALL] != OP_HCALL)
-            return NULL;
-        m->xpsw = nw; /* l + p < q: P develops */
-        m->xent = m->D + l + p;
-    }
-    struct pdc *e = m->xent;
-    if (UNLIKELY(e->h == pdc_stale))
-        pdc_decode(m->pdcs, e, m->E[e - m->D]);
-    uint32_t cfn;
-    memcpy(&cfn, &e->code, sizeof cfn);
-    if ((cfn & pdc_cfn(UINT8_MAX, 0, UINT16_MAX)) != pdc_cfn(OP_HCALL, 0, 0) ||
-        ((nw >> PSW_I_BIT) & 1 && m->timer_pending))
-        return NULL;
-    return e;
+    const struct pdc *e = m->xent;
+    if (LIKELY(nw == m->xpsw && e->h == guarded && e->code == OP_HCALL))
+        return e;
+    return trap_exit_check(m, nw);
 }
 
 /* The fast loop's handlers are the ones entries point to (FAST). */
@@ -555,6 +555,7 @@ void cpu_mode_handlers(struct machine *m)
     for (int s = 0; s < 2; s++)
         for (unsigned op = 0; op < ISA_NOPS; op++)
             m->hdisp[s][op] = fast_disp ? fast_disp[m->dmap[s][op]] : NULL;
+    m->xent = &pdc_none; /* what trap_exit kept depends on the dispatch */
 }
 
 /* The fast loop's handler addresses are fixed for the life of the process
@@ -611,8 +612,10 @@ machine_charge_step_inline(struct machine *m, struct machine_charge ch,
          * the caller's unread fields need no stores */
         struct machine_exit x;
         machine_charge(m, ch.cycles, ch.instret, ch.steps);
-        m->step_op = m->p < m->lim ? (uint8_t)GET_OP(m->El[m->p]) : 0;
+        uint64_t i0 = m->ctr.instret;
+        uint8_t op = m->p < m->lim ? (uint8_t)GET_OP(m->El[m->p]) : 0;
         machine_run(m, 1, &x);
+        m->step_op = m->ctr.instret != i0 ? op : 0;
         *ex = x;
         return x.reason;
     }

@@ -170,6 +170,8 @@ next:
     if (UNLIKELY(cr >= 0)) { /* a look: the budget and the timer */
         uint64_t cyc = CYC(), st = STEPS();
         if (st >= step_end) {
+            if (INLINED) /* no step completed (machine_step_op) */
+                m->step_op = 0;
             why = EXIT_BUDGET;
             goto out;
         }
@@ -612,6 +614,8 @@ mem_trap:
 trap:
     /* E[0] := old PSW, PSW := E[1]; nothing else in E changes. */
     P = PC();
+    if (INLINED) /* the step completed no instruction (machine_step_op) */
+        m->step_op = 0;
 #if defined(__GNUC__) && !CHECKED && !ONE
     /* one trap path for every cause (GCC would otherwise build the old
      * PSW's cause bits in each instruction that may trap) */
@@ -619,6 +623,9 @@ trap:
     if (cause >= TRAP_NCAUSES) /* (so the old PSW needs no mask of it) */
         __builtin_unreachable();
 #endif
+    if (CHECKED && wmap && (wmap[1] & WATCH_READ)) {
+        whit = 2 * 1 + 0; /* E[1], read: the new PSW (E[0]'s write wins) */
+    }
     if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
         whit = 2 * 0 + 1; /* E[0], written */
     }
@@ -626,12 +633,17 @@ trap:
         uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
         ioff++;
 #if !CHECKED && !ONE
+#if CG /* an HCALL's entry's handler, decoded and with no breakpoint */
+#define GUARDED_H ((const void *)&&L_GUARDED)
+#else
+#define GUARDED_H NULL /* (no entry has it: trap_exit looks every time) */
+#endif
         /* the new PSW's first step is a host call: take it with the trap,
          * unless the next step would look (the budget or the timer: CR
          * with the trap retired is not negative) */
         const struct pdc *hw_;
-        if (UNLIKELY(m->hostcall && cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
-            (m->p = P, hw_ = trap_exit(m, nw_))) {
+        if (UNLIKELY(cr + (((int64_t)TGM_TRAP_CYCLES << CR_SHIFT) + 1) < 0) &&
+            (m->p = P, hw_ = trap_exit(m, nw_, GUARDED_H))) {
             RETIRE(TGM_TRAP_CYCLES);
             /* (M's P is stored first, while P is at hand: unless the
              * exit is taken, out: or the host call stores it again) */
@@ -641,6 +653,7 @@ trap:
             RETIRE(CYC_HCALL);
             goto hostcall;
         }
+#undef GUARDED_H
 #endif
         RETIRE(TGM_TRAP_CYCLES);
         LOAD_PSW(nw_);
@@ -686,9 +699,14 @@ hostcall: /* the handler in place: M is written back (in a trap exit its PSW
         }
         if (nx == HOSTCALL_RESUME)
             nx = HOSTCALL_LPSW;
-        /* take the machine up again as at entry */
-        uint64_t s0 = sbase = m->ctr.steps;
-        origin += s0 - steps;
+        /* take the machine up again as at entry (the steps at the call
+         * worked out again: not kept across it for this path alone) */
+#ifdef __GNUC__
+        __asm__("" : "+r"(cr));
+#endif
+        uint64_t s0 = m->ctr.steps;
+        origin += s0 - STEPS();
+        sbase = s0;
         uint64_t room = left < ~s0 ? left : ~s0; /* saturating */
         step_end = s0 + room;
         cbase = m->ctr.cycles;

@@ -423,6 +423,7 @@ void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx)
 {
     m->hostcall = fn;
     m->hostcall_ctx = ctx;
+    m->xent = &pdc_none; /* trap_exit looks again */
     machine_update_checked(m); /* step_run */
 }
 

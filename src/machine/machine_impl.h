@@ -105,15 +105,17 @@ struct machine {
     /* what every run and trap touches comes first (a VM's step, a slice
      * change): the counters here, the large dispatch tables last */
     struct machine_counters ctr;
-    uint8_t last_trap;
+    /* (not char-typed: the trap's store of it would let the compiler
+     * assume nothing about any field the trap path then reads) */
+    uint32_t last_trap;
     uint8_t step_op; /* the opcode the last inlined step dispatched on */
     machine_hostcall_fn hostcall; /* HCALL handled in place (fast loop) */
     void *hostcall_ctx;
     /* the last new PSW found to start with an HCALL that its mode executes
-     * (trap_exit), and the decoded entry of the word at its P; 0 for none,
-     * never a supervisor PSW */
+     * (trap_exit), and the decoded entry of the word at its P; pdc_none for
+     * none */
     uint64_t xpsw;
-    struct pdc *xent;
+    const struct pdc *xent;
 
     /* the console */
     struct tgm_console con;
@@ -143,6 +145,7 @@ struct machine {
 /* src/machine/cpu.c: the handler that decodes a stale entry, set up by
  * cpu_init (called before any machine exists), and the decoder itself. */
 extern const void *pdc_stale;
+extern const struct pdc pdc_none; /* trap_exit: no entry kept */
 void cpu_init(void);
 void cpu_mode_handlers(struct machine *m); /* hdisp from dmap */
 void pdc_decode(struct pdc_shared *s, struct pdc *d, uint64_t word);
@@ -186,7 +189,7 @@ static inline uint64_t psw_at(const struct machine *m, uint32_t p, unsigned caus
 static inline uint64_t trap_sequence(struct machine *m, uint64_t old, unsigned cause)
 {
     mem_store(m, 0, old);
-    m->last_trap = (uint8_t)cause;
+    m->last_trap = cause;
     m->ctr.traps[cause]++;
     return m->E[1];
 }

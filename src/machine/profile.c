@@ -6,6 +6,7 @@
  * whatever the profile; only the per-mode dispatch map changes.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tgm/machine.h"
@@ -128,13 +129,24 @@ const struct isa_profile *isa_profile_find(const char *name)
     return NULL;
 }
 
-const char *isa_profile_suggest(const char *name)
+size_t isa_profile_suggest(const char *name, char *buf, size_t len)
 {
     struct tgm_suggest s;
     tgm_suggest_init(&s, name, strlen(name));
     for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
         tgm_suggest_offer(&s, (*p)->name);
-    return tgm_suggest_unique(&s);
+    /* a few names, unlike the commands: a tie is named whole, not dropped */
+    size_t k = 0, at = 0;
+    if (len)
+        buf[0] = '\0';
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        if (tgm_suggest_nearest(&s, (*p)->name)) {
+            const char *sep = !k ? "" : k + 1 == s.nclose ? " or " : ", ";
+            int w = at < len ? snprintf(buf + at, len - at, "%s'%s'", sep, (*p)->name) : 0;
+            at += w > 0 ? (size_t)w : 0;
+            k++;
+        }
+    return k;
 }
 
 const struct isa_profile *isa_profile_default(void)

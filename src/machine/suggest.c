@@ -4,6 +4,7 @@
  * mnemonics and directives, commands, and the profiles of sections 3 and 8).
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "tgm/suggest.h"
@@ -53,15 +54,26 @@ static unsigned limit(size_t len)
     return len <= 3 ? 1 : 2;
 }
 
-void tgm_suggest_offer(struct tgm_suggest *s, const char *cand)
+/* How plausible a typo of S's word CAND is (lower is nearer), or ~0u if
+ * none at all; *D gets the edit distance. */
+static unsigned rank_of(const struct tgm_suggest *s, const char *cand, unsigned *d)
 {
     size_t m = strlen(cand);
-    unsigned d = tgm_edit_distance(s->word, s->len, cand, m);
+    *d = tgm_edit_distance(s->word, s->len, cand, m);
+    if (*d == ~0u)
+        return ~0u;
+    /* a word that begins the candidate is one edit from it ('counter') */
+    unsigned rank =
+        s->len && s->len < m && prefix(s->word, s->len, cand) == s->len && *d > 1 ? 1 : *d;
+    return rank <= limit(s->len) && rank < s->len ? rank : ~0u;
+}
+
+void tgm_suggest_offer(struct tgm_suggest *s, const char *cand)
+{
+    unsigned d, rank = rank_of(s, cand, &d);
     if (d == ~0u)
         return;
-    /* a word that begins the candidate is one edit from it ('counter') */
-    unsigned rank = s->len && s->len < m && prefix(s->word, s->len, cand) == s->len && d > 1 ? 1 : d;
-    if (rank <= limit(s->len) && rank < s->len) {
+    if (rank != ~0u) {
         if (rank < s->close_rank) {
             s->close_rank = rank;
             s->close = cand;
@@ -85,4 +97,10 @@ const char *tgm_suggest_result(const struct tgm_suggest *s)
 const char *tgm_suggest_unique(const struct tgm_suggest *s)
 {
     return s->nclose == 1 ? s->close : NULL;
+}
+
+bool tgm_suggest_nearest(const struct tgm_suggest *s, const char *cand)
+{
+    unsigned d;
+    return s->nclose && rank_of(s, cand, &d) == s->close_rank;
 }

@@ -136,9 +136,10 @@ const struct isa_profile *mon_profile(struct mon *m, const char *s)
         strncat(names, " ", sizeof names - strlen(names) - 1);
         strncat(names, (*k)->name, sizeof names - strlen(names) - 1);
     }
-    const char *sug = isa_profile_suggest(s);
-    mon_err(m, "unknown profile '%s' (known:%s)%s%s%s", s, names, sug ? " (did you mean '" : "",
-            sug ? sug : "", sug ? "'?)" : "");
+    char sug[256];
+    bool guess = isa_profile_suggest(s, sug, sizeof sug) > 0;
+    mon_err(m, "unknown profile '%s' (known:%s)%s%s%s", s, names, guess ? " (did you mean " : "",
+            sug, guess ? "?)" : "");
     return NULL;
 }
 

@@ -306,18 +306,20 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
 
 #define CHECK_MAX VMM_MAX_VMS /* as many as 'tgm check' takes */
 
-#define CHECK_OPTS "mem steps slice profile hybrid with input nest"
-enum { CK_SLICE = 2, CK_HYBRID = 4, CK_NEST = 7 };
+#define CHECK_OPTS "mem steps slice profile hybrid with input nest vmm"
+enum { CK_SLICE = 2, CK_HYBRID = 4, CK_NEST = 7, CK_VMM = 8 };
 
-/* 'check ... nest N', as 'tgm check --nest N': each of the N images bare
- * and on DEPTH levels of the machine-code control program (Theorem 2),
- * compared trap by trap; refused as the command line refuses it.  SEEN:
- * the options given.  The session's hybrid is refused as 'hybrid' is, as
+/* 'check ... nest N [vmm]', as 'tgm check --nest N [--vmm]': each of the N
+ * images bare and on DEPTH levels of the machine-code control program
+ * (Theorem 2), with VMM on the C control program, compared trap by trap;
+ * refused as the command line refuses it.  SEEN: the options given.  The session's hybrid is refused as 'hybrid' is, as
  * its cp-profile is (check would otherwise run it as it is set); its
  * slice, always set, is no request. */
 static int check_nested(struct mon *m, const char *const *names, const struct tgm_image *img,
                         size_t n, unsigned depth, const struct check_opts *o, unsigned seen)
 {
+    bool vmm = seen & 1u << CK_VMM;
+    const char *on = vmm ? " on the C control program" : "";
     bool hybrid = o->hybrid || seen & 1u << CK_HYBRID;
     if (hybrid || seen & 1u << CK_SLICE)
         return mon_err(m, "nest with %s: the machine-code control program %s%s",
@@ -338,7 +340,7 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
     if (!res)
         return mon_err(m, "out of memory");
     /* every image is compared before anything is printed, as 'tgm check' does */
-    struct nest_run_opts no = {depth, o->w ? o->w : TGM_Q_DEFAULT, false, true, o->input,
+    struct nest_run_opts no = {depth, o->w ? o->w : TGM_Q_DEFAULT, vmm, true, o->input,
                                o->input_len};
     uint64_t steps = o->max_steps ? o->max_steps : CHECK_DEFAULT_STEPS;
     char err[512];
@@ -357,19 +359,20 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
     for (size_t k = 0; k < n; k++) {
         const struct nest_check_result *r = &res[k];
         if (!r->equivalent) {
-            mon_out(m, "check %s: NOT equivalent at depth %u: %s\n", names[k], depth, r->diff);
+            mon_out(m, "check %s: NOT equivalent at depth %u%s: %s\n", names[k], depth, on,
+                    r->diff);
             all = false;
             continue;
         }
         char traps[96];
         nest_check_traps(r, traps, sizeof traps);
-        mon_out(m, "check %s: EQUIVALENT at depth %u\n  E, PSW, R, timer, console; %s; real "
+        mon_out(m, "check %s: EQUIVALENT at depth %u%s\n  E, PSW, R, timer, console; %s; real "
                 "steps %llu, bare %llu (reported, not compared: the paper excludes timing)\n",
-                names[k], depth, traps, (unsigned long long)r->real_steps,
+                names[k], depth, on, traps, (unsigned long long)r->real_steps,
                 (unsigned long long)r->bare_steps);
     }
     free(res);
-    return all ? 0 : mon_err(m, "not equivalent at depth %u", depth);
+    return all ? 0 : mon_err(m, "not equivalent at depth %u%s", depth, on);
 }
 
 int mon_cmd_check(struct mon *m, int argc, char **argv)
@@ -409,6 +412,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             o.hybrid = true;
             continue;
         }
+        if (k == CK_VMM) /* a flag: seen says it */
+            continue;
         if (k == 5) { /* FILE, or 'with' and files up to the next option */
             size_t before = n;
             if (i > 1)
@@ -481,6 +486,10 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                           &w) != 0)
         goto out;
     o.w = (uint32_t)w;
+    if (seen & 1u << CK_VMM && !depth) {
+        mon_err(m, "vmm goes with nest (the control program is always used)");
+        goto out;
+    }
     if (depth) {
         rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
         goto out;

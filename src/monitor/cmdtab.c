@@ -224,7 +224,9 @@ const struct mon_cmd mon_cmds[] = {
      "'if EXPR' (the rest of the line) stops only when EXPR is true after the\n"
      "access, e.g. watch total if E[total] > 100.  A hit shows a write's old\n"
      "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
-     "= 0x1f'), as gdb's watch and rwatch do.",
+     "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
+     "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
+     "the step that trapped, the write named when both are watched.",
      G_BREAK, "w", "={read,write,access,ignore,do,if,list}+s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
@@ -287,8 +289,8 @@ const struct mon_cmd mon_cmds[] = {
      "destroy:v stats:v limit:v",
      CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
-     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [nest N] "
-     "[with FILE...]",
+     "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [nest N "
+     "[vmm]] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
      "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
@@ -301,8 +303,11 @@ const struct mon_cmd mon_cmds[] = {
      "machine-code control program (Theorem 2) and compares them trap by\n"
      "trap, as 'tgm check --nest N': not with hybrid (given or set) or\n"
      "slice, on the virtualizable profile only, mem W up to 2^19 less 640\n"
-     "per level.  Ctrl-C abandons it, with no verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,with} >profile:p >input:-", 0},
+     "per level; 'vmm' puts the C control program at the bottom of the\n"
+     "stack, as 'tgm check --nest N --vmm'.  Ctrl-C abandons it, with no\n"
+     "verdict, as it stops 'go'.",
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,vmm,with} >profile:p >input:-",
+     0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
      "build a stack: N levels of the control program in machine code, FILE on top\n"

@@ -223,7 +223,7 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
  * plain run (plain_vm: no hook, no debugging, no step limit), whose tests
  * the compiler then leaves out. */
 static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, struct psw old,
-                                                const bool plain)
+                                                bool *halted, const bool plain)
 {
     struct machine_charge ch = measure(v, vm, true, plain);
     machine_set_p(vm->view, old.p);
@@ -233,11 +233,14 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     if (old.cause != TRAP_TIMER) {
         if (!plain) /* for a watched step and the event */
             machine_read_virt(vm->view, old.p, &word); /* if it can be read */
-        disp = interp_step(vm, word, ch, &reflected, plain); /* charges CH first */
+        disp = interp_step(vm, word, ch, &reflected, halted, plain); /* charges CH first */
     } else {
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
-    emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
+    if (plain && disp == DISP_INTERPRETED) /* (the common count, its index known) */
+        emit(v, vm, old.cause, old.p, word, DISP_INTERPRETED, reflected, plain);
+    else
+        emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
     check_limit_in(v, vm, plain);
     return disp;
 }
@@ -283,7 +286,8 @@ static __attribute__((noinline)) bool next_in_place(struct vmm *v, struct vm *vm
  * stays in D in place and vmm_run keeps run_direct inlined. */
 static __attribute__((noinline)) void dispatch_here(struct vmm *v, struct vm *vm)
 {
-    dispatch(v, vm, psw_unpack(machine_mem(v->m)[0]), false);
+    bool halted = false;
+    dispatch(v, vm, psw_unpack(machine_mem(v->m)[0]), &halted, false);
 }
 
 /* A pending virtual timer traps at the next instruction boundary at which
@@ -341,7 +345,8 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
         old = psw_unpack(machine_mem(m)[0]);
     ASSUME(old.p <= TGM_ADDR_MASK); /* so machine_set_p's mask can go */
     if (old.cause == TRAP_TIMER) { /* (D's copy for it knows the cause) */
-        dispatch(v, vm, old, plain);
+        bool halted = false;
+        dispatch(v, vm, old, &halted, plain);
         uint64_t next_psw; /* (its address stays here) */
         if (next_in_place(v, vm, left, &next_psw)) {
             *psw = next_psw;
@@ -349,12 +354,15 @@ static HOT_INLINE enum hostcall_next hostcall_in(struct vmm *v, struct vm *vm, u
         }
         goto stop;
     }
-    enum vmm_disposition disp = dispatch(v, vm, old, plain);
+    bool halted = false;
+    enum vmm_disposition disp = dispatch(v, vm, old, &halted, plain);
     struct machine *view = vm->view;
     /* vmm_run charges the slice when the stretch ends */
     int64_t slice = 0;
     bool vie = machine_ie(view); /* a byte: cheaper than VW's bit */
-    if (vm->state != VM_RUNNABLE || (vie && machine_get_timer(view).pending))
+    /* (in a plain run only a HALT ends the VM's run: no step limit) */
+    if ((plain ? halted : vm->state != VM_RUNNABLE) ||
+        (vie && machine_get_timer(view).pending))
         goto stop;
     if (!plain) {
         slice = (int64_t)(v->run_cend - machine_cycles(view));

@@ -15,15 +15,15 @@
 #include "vmm_impl.h"
 
 /* While the real machine is being debugged, give the view the real
- * watchpoints on the words the step may touch (E[a] and E[0]), so that its
- * own run loop reports what the CPU would have reported; ON false takes
- * them away again. */
+ * watchpoints on the words the step may touch (E[a], and E[0] and E[1],
+ * which a trap writes and reads), so that its own run loop reports what
+ * the CPU would have reported; ON false takes them away again. */
 static void watch_mirror(struct vm *vm, uint64_t word, bool on)
 {
-    uint32_t at[2] = {0, 0};
-    int n = 1;
-    if (machine_develop(vm->view, GET_A(word), &at[1]) == TRAP_NONE)
-        n = 2;
+    uint32_t at[3] = {0, 1, 0};
+    int n = 2;
+    if (machine_develop(vm->view, GET_A(word), &at[2]) == TRAP_NONE)
+        n = 3;
     for (int i = 0; i < n; i++)
         machine_watch(vm->view, at[i],
                       on ? machine_watch_test(vm->host, vm->base + at[i]) : 0);
@@ -50,8 +50,14 @@ void interp_reflect(struct vm *vm, unsigned cause)
 {
     /* guest E[0] := virtual PSW with cause; virtual PSW := guest E[1] */
     machine_trap(vm->view, cause);
-    if (machine_debugging(vm->host) &&
-        (machine_watch_test(vm->host, vm->base) & WATCH_WRITE)) {
+    if (!machine_debugging(vm->host))
+        return;
+    /* as the CPU reports them: E[1]'s read, unless E[0]'s write */
+    if (machine_watch_test(vm->host, vm->base + 1) & WATCH_READ) {
+        vm->watch_hit = vm->base + 1;
+        vm->watch_write = false;
+    }
+    if (machine_watch_test(vm->host, vm->base) & WATCH_WRITE) {
         vm->watch_hit = vm->base;
         vm->watch_write = true;
     }

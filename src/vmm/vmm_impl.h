@@ -116,37 +116,41 @@ bool interp_watch_stop(struct vm *vm, struct vmm_exit *ex);
  * its opcode itself), and classifies the step; *reflected is the trap the
  * view took (the guest's own), or TRAP_NONE.  A trap the view took is the
  * guest's own (reflected); otherwise the instruction was simulated, and one
- * that changed R went to the allocator.  PLAIN: the real machine is not
+ * that changed R went to the allocator; *halted is set if it was HALT
+ * (the VM's state is then VM_HALTED).  PLAIN: the real machine is not
  * being debugged (a run's plain_vm).  Here rather than in interp.c so
  * that D's hot path inlines it. */
 static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
                                                    struct machine_charge ch,
-                                                   uint8_t *reflected, const bool plain)
+                                                   uint8_t *reflected, bool *halted,
+                                                   const bool plain)
 {
     struct machine *view = vm->view;
     /* LR and LPSW in one test: their codes differ in one bit */
     _Static_assert((OP_LPSW | 2) == OP_LR, "LR is LPSW's code with bit 1 set");
-    uint64_t instret = machine_instret(view) + ch.instret;
-    enum exit_reason why;
+    unsigned op; /* the opcode completed, or 0 (machine_step_op) */
     bool watched = !plain && machine_debugging(vm->host);
     if (watched) {
         struct machine_exit wx;
         machine_charge(view, ch.cycles, ch.instret, ch.steps);
+        uint64_t instret = machine_instret(view);
         interp_step_watched(vm, word, &wx);
-        why = wx.reason;
+        op = machine_instret(view) != instret ? GET_OP(word) : 0;
     } else {
         struct machine_exit mx; /* its address stays here, in registers */
-        why = machine_charge_step_inline(view, ch, &mx);
+        machine_charge_step_inline(view, ch, &mx);
+        op = machine_step_op(view);
     }
     *reflected = TRAP_NONE;
-    if (machine_instret(view) == instret) {
+    if (op == 0) { /* the view trapped: the guest's own trap */
         *reflected = machine_last_trap(view);
         return DISP_REFLECTED;
     }
     vm->stats.interpreted++;
-    if (why == EXIT_HALT) /* the processor is a resource the CP takes back */
+    if (op == OP_HALT) { /* the processor is a resource the CP takes back */
         vm->state = VM_HALTED;
-    unsigned op = watched ? GET_OP(word) : machine_step_op(view);
+        *halted = true;
+    }
     bool lr = op == OP_LR;
     if ((op | 2) != OP_LR)
         return DISP_INTERPRETED;
