@@ -2,8 +2,10 @@
  *
  * What a user of a simulator trusts it with (docs/robustness.md, "Files"):
  * a write that fails or is killed leaves the old file as it was and no
- * temporary file; any name the directory takes can be written.  The
- * images written and read are those of section 2's machine (E and the PSW).
+ * temporary file; a full device says so by name; any name the directory
+ * takes can be written; a device or a FIFO where a file is expected
+ * neither hangs tgm nor fills its memory nor is changed.  The images
+ * written and read are those of section 2's machine (E and the PSW).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "pty_support.h"
 
 static const char spin_src[] = "        .entry s\n"
                                "s:      JMP   s\n";
@@ -140,12 +143,97 @@ static void writer__a_name_of_255_bytes_is_written(void **state)
     assert_no_temporary();
 }
 
+/* 'trace insns to /dev/full' and 'log /dev/full' said "Input/output
+ * error" once their output passed stdio's buffer: the stream kept only a
+ * flag.  The error is the device's. */
+static void writer__a_full_device_says_no_space(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip(); /* no full device here: nothing to test with */
+    const char *src = tmp("spin.s");
+    put(src, spin_src);
+    char cmds[CS_PATH + 128];
+    snprintf(cmds, sizeof cmds, "load %s; set limit 5000; trace insns to /dev/full; go; "
+                                "trace off", src);
+    cs_mon_fails(cmds, "trace: /dev/full: cannot write: No space left on device");
+    snprintf(cmds, sizeof cmds, "load %s; log /dev/full; examine 0 4000; log off", src);
+    cs_mon_fails(cmds, "log: /dev/full: cannot write: No space left on device");
+}
+
+/* ---- the history file (on a terminal) ------------------------------------ */
+
+static int pty_setup(void **state)
+{
+    (void)state;
+    pt_make_dir();
+    return 0;
+}
+
+static int pty_teardown(void **state)
+{
+    (void)state;
+    pt_remove_dir();
+    return 0;
+}
+
+/* A session with ~/.tgm_history a link to DEV: it starts, runs lines,
+ * warns of nothing and ends with status 0. */
+static void session_with_history_on(const char *dev)
+{
+    char home[CS_PATH];
+    assert_int_equal(symlink(dev, pt_in_dir(home, sizeof home, ".tgm_history")), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo one\r");
+    pt_expect(&s, "one\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo two\r");
+    pt_expect(&s, "two\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
+    assert_null(strstr(s.screen, "warning"));
+}
+
+/* A history file on /dev/zero (or /dev/full, /dev/urandom) was loaded as
+ * one endless line: the session filled memory before its first prompt. */
+static void history__an_endless_device_is_not_loaded(void **state)
+{
+    (void)state;
+    if (access("/dev/zero", R_OK) != 0)
+        skip();
+    session_with_history_on("/dev/zero");
+}
+
+/* TGM_HISTORY=/dev/null, the usual "no history": libedit fchmods the file
+ * it saves to, which made /dev/null 0600 for root (and failed with a
+ * warning for anyone else).  A device keeps no history and is left alone. */
+static void history__dev_null_keeps_its_mode(void **state)
+{
+    (void)state;
+    struct stat before, after;
+    if (stat("/dev/null", &before) != 0)
+        skip();
+    session_with_history_on("/dev/null");
+    assert_int_equal(stat("/dev/null", &after), 0);
+    if (after.st_mode != before.st_mode) /* put it back before failing */
+        chmod("/dev/null", before.st_mode & 07777);
+    assert_int_equal(after.st_mode, before.st_mode);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writer__sigterm_mid_write_leaves_no_temporary),
         cmocka_unit_test(writer__a_name_of_255_bytes_is_written),
+        cmocka_unit_test(writer__a_full_device_says_no_space),
+        cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
+                                        pty_teardown),
+        cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
+                                        pty_teardown),
     };
     return cmocka_run_group_tests_name("hostile_env", tests, group_setup, group_teardown);
 }
