@@ -390,15 +390,23 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         free(target);
         return tgm_err(err, errlen, "%s: out of memory", path);
     }
+    /* no signal between the file's making and its tracking */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
+        sigaddset(&block, end_sigs[k]);
+    sigprocmask(SIG_BLOCK, &block, &old);
     int fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL: never someone else's file */
+    int e = errno;
+    if (fd >= 0)
+        tmp_track(tmp);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
-        int e = errno;
         free(tmp);
         free(target);
         return tgm_err(err, errlen, "%s: cannot create a temporary file: %s", path,
                        strerror(e));
     }
-    tmp_track(tmp);
     if (exists) { /* the new file is the old one's: owner, group and mode */
         if (st.st_uid != geteuid() || st.st_gid != getegid())
             (void)!fchown(fd, st.st_uid, st.st_gid);
