@@ -161,6 +161,45 @@ static void writer__a_full_device_says_no_space(void **state)
     cs_mon_fails(cmds, "log: /dev/full: cannot write: No space left on device");
 }
 
+/* ---- readers ------------------------------------------------------------- */
+
+/* 'tgm run F' and 'tgm check F' hold Ctrl-C until their run begins; with
+ * F a FIFO no one writes to (or a terminal, a pipe that never ends) the
+ * read never ended, so Ctrl-C did nothing.  While such a file is read,
+ * Ctrl-C ends the command with one line, as during an --input-file. */
+static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
+{
+    (void)state;
+    const char *fifo = tmp("wait.img");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    static const char *const cmds[] = {"run", "check"};
+    for (size_t i = 0; i < 2; i++) {
+        pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, cmds[i], CS_ARGV(fifo));
+        /* waiting in the FIFO's open with Ctrl-C caught, else held */
+        bool caught = cs_catches_sigint(pid) == 1;
+        assert_int_equal(kill(pid, SIGINT), 0);
+        int st = 0;
+        pid_t got = 0;
+        for (int k = 0; k < 20000 && (got = waitpid(pid, &st, WNOHANG)) == 0; k++)
+            usleep(1000); /* a guard against a hang, not a timing */
+        if (got == 0 || !caught) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            fail_msg("tgm %s FIFO: still waiting after Ctrl-C", cmds[i]);
+        }
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 130);
+        char want[2 * CS_PATH], *err = cs_slurp(tmp("stderr.txt"), NULL);
+        snprintf(want, sizeof want,
+                 "tgm: %s: interrupted (Ctrl-C) while reading %s; nothing was run\n", cmds[i],
+                 fifo);
+        assert_string_equal(err, want);
+        free(err);
+    }
+    assert_int_equal(unlink(fifo), 0);
+}
+
 /* ---- the history file (on a terminal) ------------------------------------ */
 
 static int pty_setup(void **state)
@@ -230,6 +269,7 @@ int main(void)
         cmocka_unit_test(writer__sigterm_mid_write_leaves_no_temporary),
         cmocka_unit_test(writer__a_name_of_255_bytes_is_written),
         cmocka_unit_test(writer__a_full_device_says_no_space),
+        cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
                                         pty_teardown),
         cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
