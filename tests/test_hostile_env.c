@@ -200,6 +200,26 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
     assert_int_equal(unlink(fifo), 0);
 }
 
+/* 'tgm monitor -f F', F a FIFO no one writes to: SIGTERM (or Ctrl-C)
+ * ended the open with status 2, bad usage, where every other wait the
+ * monitor has ends with 128 + the signal's number. */
+static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
+{
+    (void)state;
+    const char *fifo = tmp("wait.mon");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, "monitor", CS_ARGV("-f", fifo));
+    bool caught = cs_catches_sigint(pid) == 1; /* the monitor's handlers are in place */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    assert_true(caught);
+    assert_int_equal(o.status, 128 + SIGTERM);
+    cs_assert_one_line(&o, "wait.mon");
+    cs_outcome_free(&o);
+    assert_int_equal(unlink(fifo), 0);
+}
+
 /* ---- the history file (on a terminal) ------------------------------------ */
 
 static int pty_setup(void **state)
@@ -270,6 +290,7 @@ int main(void)
         cmocka_unit_test(writer__a_name_of_255_bytes_is_written),
         cmocka_unit_test(writer__a_full_device_says_no_space),
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
+        cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
                                         pty_teardown),
         cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
