@@ -183,11 +183,12 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
         pid_t got = 0;
         for (int k = 0; k < 20000 && (got = waitpid(pid, &st, WNOHANG)) == 0; k++)
             usleep(1000); /* a guard against a hang, not a timing */
-        if (got == 0 || !caught) {
+        if (got == 0) {
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             fail_msg("tgm %s FIFO: still waiting after Ctrl-C", cmds[i]);
         }
+        assert_true(caught);
         assert_true(WIFEXITED(st));
         assert_int_equal(WEXITSTATUS(st), 130);
         char want[2 * CS_PATH], *err = cs_slurp(tmp("stderr.txt"), NULL);
@@ -198,6 +199,40 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
         free(err);
     }
     assert_int_equal(unlink(fifo), 0);
+}
+
+/* A source line of a megabyte with an error in it: the excerpt under the
+ * diagnostic was the whole line, and the caret line a megabyte of spaces.
+ * It is now the 160 columns around the caret, cut at "...". */
+static void reader__an_error_on_a_megabyte_line_shows_its_surroundings(void **state)
+{
+    (void)state;
+    size_t pad = (size_t)1 << 20;
+    char *text = malloc(pad + 32);
+    assert_non_null(text);
+    strcpy(text, " HALT");
+    memset(text + 5, ' ', pad);
+    strcpy(text + 5 + pad, "junk\n");
+    const char *src = tmp("wide.s");
+    put(src, text);
+    free(text);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", tmp("wide.img"), NULL);
+    assert_int_equal(o.status, 1);
+    char *lines[5] = {0};
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(o.err, "\n", &save); l && n < 5;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    assert_int_equal(n, 4); /* the diagnostic, the excerpt, the caret, the count */
+    assert_non_null(strstr(lines[0], "wide.s:1:1048582: error: 'HALT' takes no operands"));
+    assert_true(strlen(lines[1]) <= 3 + 160 + 3);
+    assert_true(strncmp(lines[1], "...", 3) == 0);
+    char *junk = strstr(lines[1], "junk"), *caret = strchr(lines[2], '^');
+    assert_non_null(junk);
+    assert_non_null(caret);
+    assert_int_equal(junk - lines[1], caret - lines[2]); /* the caret under the token */
+    assert_string_equal(caret, "^~~~");
+    cs_outcome_free(&o);
 }
 
 /* 'tgm monitor -f F', F a FIFO no one writes to: SIGTERM (or Ctrl-C)
@@ -291,6 +326,7 @@ int main(void)
         cmocka_unit_test(writer__a_full_device_says_no_space),
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
+        cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
                                         pty_teardown),
         cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
