@@ -42,20 +42,67 @@ static uint32_t cols_after(uint32_t col, const char *p, const char *q)
     return col;
 }
 
-void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs)
+/* The display columns FROM..TO-1 of the line P (LEN bytes), tabs expanded,
+ * control characters as spaces; a character is shown whole or not at all. */
+static void put_cols(FILE *f, const char *p, size_t len, uint32_t from, uint32_t to)
 {
     uint32_t col = 1;
+    bool on = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)p[i];
-        if (ch == '\t' && expand_tabs) {
-            uint32_t next = cols_after(col, p + i, p + i + 1);
-            for (; col < next; col++)
-                fputc(' ', f);
+        if ((ch & 0xC0) == 0x80) { /* a continuation byte: with its character */
+            if (on)
+                fputc(ch, f);
             continue;
         }
-        fputc((ch < 0x20 && ch != '\t') || ch == 0x7f ? ' ' : ch, f);
-        col = cols_after(col, p + i, p + i + 1);
+        if (col >= to)
+            break;
+        uint32_t next = cols_after(col, p + i, p + i + 1);
+        on = col >= from && next <= to;
+        if (ch == '\t') {
+            for (uint32_t c = col; c < next && c < to; c++)
+                if (c >= from)
+                    fputc(' ', f);
+        } else if (on) {
+            fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+        }
+        col = next;
     }
+}
+
+void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs)
+{
+    if (expand_tabs) {
+        put_cols(f, p, len, 1, UINT32_MAX);
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        fputc((ch < 0x20 && ch != '\t') || ch == 0x7f ? ' ' : ch, f);
+    }
+}
+
+/* The line under an error and its caret at COL (WIDTH columns); a line
+ * wider than EXCERPT_COLS (a megabyte of one line) is shown around the
+ * caret, what is cut marked "...", so that the excerpt stays readable. */
+#define EXCERPT_COLS 160
+static void put_excerpt(FILE *f, const char *line, size_t len, uint32_t col, uint32_t width)
+{
+    uint32_t all = cols_after(1, line, line + len), from = 1, to = all;
+    if (all - 1 > EXCERPT_COLS) {
+        from = col > EXCERPT_COLS / 2 ? col - EXCERPT_COLS / 2 : 1;
+        to = from + EXCERPT_COLS < all ? from + EXCERPT_COLS : all;
+    }
+    if (from > 1)
+        fputs("...", f);
+    put_cols(f, line, len, from, to);
+    fputs(to < all ? "...\n" : "\n", f);
+    if (to < all && col + width > to) /* the caret stops where the excerpt does */
+        width = to - col;
+    fprintf(f, "%*s^", (int)(col - from + (from > 1 ? 3 : 0)), "");
+    for (uint32_t i = 1; i < width; i++)
+        fputc('~', f);
+    fputc('\n', f);
 }
 
 static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
@@ -81,15 +128,8 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
     fprintf(f, "%s:%u:%u: error: ", file->name, s->line, col);
     vfprintf(f, fmt, ap);
     fputc('\n', f);
-    if (s->len) { /* an empty line has nothing to point at */
-        /* tabs expanded so that the caret lines up */
-        asm_put_text(f, file->text + s->off, s->len, true);
-        fputc('\n', f);
-        fprintf(f, "%*s^", (int)(col - 1), "");
-        for (uint32_t i = 1; i < width; i++)
-            fputc('~', f);
-        fputc('\n', f);
-    }
+    if (s->len) /* an empty line has nothing to point at */
+        put_excerpt(f, file->text + s->off, s->len, col, width);
     fclose(f);
     c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
     c->diags[c->ndiags] = (struct asm_diag){.stmt = si, .seq = c->ndiags, .text = text};

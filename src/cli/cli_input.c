@@ -50,11 +50,11 @@ static void stop_reading(int sig)
     _exit(EXIT_INTERRUPTED);
 }
 
-static void stop_while(const char *cmd, const char *given)
+void cli_read_stoppable(const char *cmd, const char *what, const char *given)
 {
-    int n = snprintf(stop_line, sizeof stop_line, "tgm: %s: --input-file: interrupted "
-                     "(Ctrl-C) while reading %s; nothing was run\n", cmd,
-                     strcmp(given, "-") == 0 ? "standard input" : given);
+    int n = snprintf(stop_line, sizeof stop_line, "tgm: %s: %s%sinterrupted "
+                     "(Ctrl-C) while reading %s; nothing was run\n", cmd, what ? what : "",
+                     what ? ": " : "", strcmp(given, "-") == 0 ? "standard input" : given);
     stop_len = n < 0 ? 0 : strlen(stop_line);
     if (stop_len && stop_line[stop_len - 1] != '\n') /* a long name, cut: still a line */
         stop_line[stop_len - 1] = '\n';
@@ -81,7 +81,7 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     uint8_t *buf;
     size_t len;
     char err[512];
-    stop_while(cmd, given);
+    cli_read_stoppable(cmd, "--input-file", given);
     int got = tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err);
     run_read_done();
     if (got != 0) {

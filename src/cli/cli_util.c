@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
 #include "tgm/asm.h"
 #include "tgm/bytes.h"
 #include "tgm/machine.h"
@@ -205,11 +206,10 @@ bool cli_is_source(const char *path)
     return n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path);
 }
 
-int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
-                       const char *flag, const char *out)
+/* cli_load_image_for's reading of PATH, checked. */
+static int load_image(const char *cmd, const char *path, struct tgm_image *img,
+                      const char *flag, const char *out)
 {
-    if (cli_input_ok(cmd, path) != 0 || cli_stdin_once(cmd, path, path, "the image") != 0)
-        return -1;
     if (cli_is_source(path)) {
         char **read;
         int errors = asm_assemble_file_sources(path, img, stderr, NULL, &read);
@@ -225,6 +225,23 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
         return errors || inc ? -1 : 0;
     }
     return cli_read_image(cmd, path, img, "; an assembly source must be named *.s");
+}
+
+int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
+                       const char *flag, const char *out)
+{
+    if (cli_input_ok(cmd, path) != 0 || cli_stdin_once(cmd, path, path, "the image") != 0)
+        return -1;
+    /* a FIFO, a pipe or a terminal may never end (nor a FIFO's open return):
+     * Ctrl-C, held until the run otherwise, ends the command there */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        cli_read_stoppable(cmd, NULL, path);
+        int rc = load_image(cmd, path, img, flag, out);
+        run_read_done();
+        return rc;
+    }
+    return load_image(cmd, path, img, flag, out);
 }
 
 int cli_finish(const char *cmd, int status)

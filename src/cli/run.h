@@ -83,6 +83,11 @@ void run_release_sigint(void);
 int run_end_sigint(const char *cmd, int status);
 void run_read_sigint(void (*handler)(int));
 void run_read_done(void);
+/* run_read_sigint for reading file GIVEN ('-': standard input): Ctrl-C
+ * until run_read_done ends tgm with status 130 and the one line "tgm: CMD:
+ * WHAT: interrupted (Ctrl-C) while reading GIVEN; nothing was run" (WHAT
+ * and its colon left out when NULL). */
+void cli_read_stoppable(const char *cmd, const char *what, const char *given);
 
 /* The first of the control program's own options O was given (--vms,
  * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal

@@ -6,11 +6,12 @@
  * traces and histories.  The writer replaces a regular file atomically
  * (O_EXCL temporary, fsync, rename), keeps its mode, writes through
  * symlinks, writes character devices and FIFOs in place, and refuses to
- * break hard links.
+ * break hard links; a signal that ends tgm mid-write removes the temporary.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +290,84 @@ int tgm_wcheck(const char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* The temporary files being written, removed when a signal that ends tgm
+ * (SIGTERM, SIGHUP, SIGINT, SIGPIPE at their default action) comes before
+ * their rename: a kill leaves the old file and no temporary behind.  A
+ * signal someone handles (the monitor's, libFuzzer's) or ignores is left
+ * as it is; the handler is there only while a temporary file is. */
+#define TMP_SLOTS 8
+static char *volatile tmp_live[TMP_SLOTS];
+static const int end_sigs[] = {SIGHUP, SIGINT, SIGPIPE, SIGTERM};
+static bool tmp_caught[sizeof end_sigs / sizeof end_sigs[0]];
+static int tmp_count;
+
+static void tmp_cleanup(int sig)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        char *p = tmp_live[i];
+        if (p)
+            unlink(p);
+    }
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+    raise(sig); /* delivered as the handler returns: ends tgm as it would have */
+}
+
+static void tmp_track(char *tmp)
+{
+    int i = 0;
+    while (i < TMP_SLOTS && tmp_live[i])
+        i++;
+    if (i == TMP_SLOTS) /* more writers at once than tgm has: left to chance */
+        return;
+    tmp_live[i] = tmp;
+    if (tmp_count++ > 0)
+        return;
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++) {
+        struct sigaction old, sa = {.sa_handler = tmp_cleanup};
+        sigemptyset(&sa.sa_mask);
+        tmp_caught[k] = sigaction(end_sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+                        !(old.sa_flags & SA_SIGINFO) && sigaction(end_sigs[k], &sa, NULL) == 0;
+    }
+}
+
+/* TMP is renamed or removed (or about to be): no longer the handler's. */
+static void tmp_forget(const char *tmp)
+{
+    int i = 0;
+    while (tmp && i < TMP_SLOTS && tmp_live[i] != tmp)
+        i++;
+    if (!tmp || i == TMP_SLOTS)
+        return;
+    tmp_live[i] = NULL;
+    if (--tmp_count > 0)
+        return;
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++) {
+        struct sigaction cur, dfl = {.sa_handler = SIG_DFL};
+        sigemptyset(&dfl.sa_mask);
+        if (tmp_caught[k] && sigaction(end_sigs[k], NULL, &cur) == 0 &&
+            cur.sa_handler == tmp_cleanup)
+            sigaction(end_sigs[k], &dfl, NULL);
+        tmp_caught[k] = false;
+    }
+}
+
+/* TARGET's temporary file name, "TARGET.tmpXXXXXX", in the same directory;
+ * a name too long for the suffix is cut first, so that any name the
+ * directory takes can be written.  malloc'd, or NULL. */
+static char *tmp_name(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    size_t dir = slash ? (size_t)(slash - target + 1) : 0, base = strlen(target) - dir;
+    if (base > NAME_MAX - 10)
+        base = NAME_MAX - 10;
+    char *tmp = malloc(dir + base + 11);
+    if (tmp)
+        snprintf(tmp, dir + base + 11, "%.*s.tmpXXXXXX", (int)(dir + base), target);
+    return tmp;
+}
+
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
 {
     *w = (struct tgm_wfile){.fd = -1};
@@ -306,16 +385,23 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         w->in_place = true;
         return 0;
     }
-    size_t n = strlen(target) + 16;
-    char *tmp = malloc(n);
+    char *tmp = tmp_name(target);
     if (!tmp) {
         free(target);
         return tgm_err(err, errlen, "%s: out of memory", path);
     }
-    snprintf(tmp, n, "%s.tmpXXXXXX", target);
+    /* no signal between the file's making and its tracking */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
+        sigaddset(&block, end_sigs[k]);
+    sigprocmask(SIG_BLOCK, &block, &old);
     int fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL: never someone else's file */
+    int e = errno;
+    if (fd >= 0)
+        tmp_track(tmp);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
-        int e = errno;
         free(tmp);
         free(target);
         return tgm_err(err, errlen, "%s: cannot create a temporary file: %s", path,
@@ -361,6 +447,7 @@ void tgm_wabort(struct tgm_wfile *w)
         close(w->fd);
     if (w->tmp)
         unlink(w->tmp);
+    tmp_forget(w->tmp);
     free(w->tmp);
     free(w->path);
     *w = (struct tgm_wfile){.fd = -1};
@@ -417,6 +504,7 @@ int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         tgm_wabort(w);
         return tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e));
     }
+    tmp_forget(w->tmp);
     sync_dir(w->path);
     free(w->tmp);
     w->tmp = NULL;

@@ -31,27 +31,65 @@ int mon_ring_resize(struct mon *m, size_t n)
     return 0;
 }
 
+/* The stream's writes go to the writer's descriptor and keep the first
+ * error's errno (stdio keeps only a flag), so that a full disk says "No
+ * space left on device" when the file is closed. */
+struct wcookie {
+    int fd, error;
+};
+
+static ssize_t wcookie_write(void *c, const char *buf, size_t n)
+{
+    struct wcookie *k = c;
+    for (size_t done = 0; done < n;) {
+        ssize_t r = write(k->fd, buf + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (!k->error)
+                k->error = r < 0 ? errno : EIO;
+            errno = k->error;
+            return -1;
+        }
+        done += (size_t)r;
+    }
+    return (ssize_t)n;
+}
+
+static int wcookie_close(void *c)
+{
+    struct wcookie *k = c;
+    int e = k->error;
+    free(k);
+    errno = e;
+    return e ? -1 : 0;
+}
+
 FILE *mon_wstream_open(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
 {
     if (tgm_wopen(w, path, err, errlen) != 0)
         return NULL;
-    int fd = dup(w->fd);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    struct wcookie *k = malloc(sizeof *k);
+    FILE *f = k ? fopencookie(k, "w", (cookie_io_functions_t){.write = wcookie_write,
+                                                              .close = wcookie_close})
+                : NULL;
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        free(k);
         tgm_wabort(w);
+        return NULL;
     }
+    *k = (struct wcookie){.fd = w->fd};
     return f;
 }
 
 int mon_wstream_close(FILE *f, struct tgm_wfile *w, const char *path, char *err,
                       size_t errlen)
 {
-    int e = ferror(f) ? EIO : 0;
-    if (fclose(f) != 0 && !e)
-        e = errno;
+    bool bad = ferror(f);
+    int e = fclose(f) != 0 ? errno : 0; /* the first write error's, from wcookie_close */
+    if (!e && bad)
+        e = EIO;
     if (e && !w->error)
         w->error = e;
     return tgm_wcommit(w, path, err, errlen);

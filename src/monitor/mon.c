@@ -662,7 +662,7 @@ int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
     char err[512];
     if (mon_reader_file(&r, path, err, sizeof err) != 0) {
         fprintf(m->err, "tgm: monitor: %s\n", err);
-        return 2;
+        return final_status(m, 2); /* a FIFO's open that a signal ended: 128 + it */
     }
     r.nargs = argc;
     r.args = argv;

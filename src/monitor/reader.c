@@ -185,6 +185,7 @@ const char *mon_history_file(const struct mon *m, char *buf, size_t len)
 }
 
 #define HIST_MAX 1000 /* lines the terminal's history keeps */
+#define HIST_FILE_MAX (16 << 20)
 
 /* Why PATH cannot be the history file (it exists and is not libedit's,
  * or it cannot be made): -1 with WHY, or 0. */
@@ -198,8 +199,17 @@ static int history_problem(const char *path, char *why, size_t len)
         snprintf(why, len, "%s: is a directory", path);
         return -1;
     }
-    if (!S_ISREG(st.st_mode))
-        return 0; /* /dev/null, say: nothing to keep */
+    if (S_ISCHR(st.st_mode))
+        return 0; /* /dev/null, say: written in place, never loaded */
+    if (!S_ISREG(st.st_mode)) { /* a FIFO's open would wait for a peer */
+        snprintf(why, len, "%s: not a regular file", path);
+        return -1;
+    }
+    if (st.st_size > HIST_FILE_MAX) { /* loading it takes its longest line in memory */
+        snprintf(why, len, "%s: larger than %d bytes, the limit for a history file", path,
+                 HIST_FILE_MAX);
+        return -1;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(why, len, "cannot read '%s': %s", path, strerror(errno));
@@ -277,8 +287,9 @@ void mon_history_load(struct mon *m)
         return;
     const char *path = mon_history_file(m, buf, sizeof buf);
     history(r->hist, &ev, H_CLEAR);
-    if (path)
-        history(r->hist, &ev, H_LOAD, path); /* appends; a missing file is no error */
+    struct stat st; /* only a file: /dev/zero's one endless line would fill memory */
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        history(r->hist, &ev, H_LOAD, path); /* appends */
     for (size_t i = typed_in_list(r); i < r->ntyped; i++)
         history(r->hist, &ev, H_ENTER, r->typed[i]);
 }
@@ -312,16 +323,30 @@ static void history_save(struct mon_reader *r)
     const char *path = mon_history_file(r->mon, buf, sizeof buf);
     if (!path)
         return;
+    /* a device (/dev/null) keeps no history: libedit would fchmod it */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return;
     /* libedit writes into the one writer's temporary file (and makes it
-     * 0600: a history is private) */
+     * 0600 through its descriptor: a history is private) */
     struct tgm_wfile w;
     char err[512];
-    FILE *f = mon_wstream_open(&w, path, err, sizeof err);
-    int rc = -1;
-    if (f) {
-        if (history(r->hist, &ev, H_SAVE_FP, f) < 0)
-            w.error = errno ? errno : EIO;
-        rc = mon_wstream_close(f, &w, path, err, sizeof err);
+    int rc = tgm_wopen(&w, path, err, sizeof err), fd = rc == 0 ? dup(w.fd) : -1;
+    if (rc == 0) {
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+            w.error = errno;
+            if (fd >= 0)
+                close(fd);
+        } else {
+            if (history(r->hist, &ev, H_SAVE_FP, f) < 0)
+                w.error = errno ? errno : EIO;
+            if (fflush(f) != 0 && !w.error) /* errno is the write's only here */
+                w.error = errno;
+            if (fclose(f) != 0 && !w.error)
+                w.error = errno;
+        }
+        rc = tgm_wcommit(&w, path, err, sizeof err);
     }
     if (rc != 0 && !warned) {
         fprintf(r->mon->err, "warning: cannot write history file: %s\n", err);

@@ -1,0 +1,336 @@
+/* test_hostile_env.c: tgm's files in a hostile environment.
+ *
+ * What a user of a simulator trusts it with (docs/robustness.md, "Files"):
+ * a write that fails or is killed leaves the old file as it was and no
+ * temporary file; a full device says so by name; any name the directory
+ * takes can be written; a device or a FIFO where a file is expected
+ * neither hangs tgm nor fills its memory nor is changed.  The images
+ * written and read are those of section 2's machine (E and the PSW).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "pty_support.h"
+
+static const char spin_src[] = "        .entry s\n"
+                               "s:      JMP   s\n";
+
+static const char hello_src[] = "        .entry start\n"
+                                "start:  COUT  ch\n"
+                                "        HALT\n"
+                                "ch:     .word 'X'\n";
+
+static const char *tmp(const char *name)
+{
+    static char buf[4][CS_PATH];
+    static int k;
+    k = (k + 1) % 4;
+    cs_tmp_path(buf[k], sizeof buf[k], name);
+    return buf[k];
+}
+
+static void put(const char *path, const char *text)
+{
+    unlink(path);
+    cs_write_bytes(path, text, strlen(text));
+}
+
+/* Does the temporary directory hold a file whose name begins with PREFIX? */
+static bool has_file_starting(const char *prefix)
+{
+    DIR *d = opendir(cs_tmpdir());
+    assert_non_null(d);
+    bool found = false;
+    for (struct dirent *e; !found && (e = readdir(d));)
+        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return found;
+}
+
+/* No writer's temporary file (NAME.tmpXXXXXX) is left. */
+static void assert_no_temporary(void)
+{
+    DIR *d = opendir(cs_tmpdir());
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strstr(e->d_name, ".tmp")) {
+            print_error("temporary file left behind: %s\n", e->d_name);
+            fail();
+        }
+    closedir(d);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_hostile_env");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+/* ---- writers ------------------------------------------------------------- */
+
+/* SIGTERM while 'tgm run --timeline' wrote a large timeline killed tgm
+ * with its temporary file left beside the old one.  The signal still ends
+ * tgm, as it would have, but the temporary file goes first. */
+static void writer__sigterm_mid_write_leaves_no_temporary(void **state)
+{
+    (void)state;
+    const char *src = tmp("spin.s"), *tl = tmp("big.json");
+    put(src, spin_src);
+    put(tl, "old\n");
+    pid_t pid = cs_start_tgm(-1, "run", CS_ARGV("--vmm", "--vms", "3", "--slice", "10",
+                                               "--max-steps", "1000000", src, "--timeline",
+                                               tl));
+    /* the run is over and the timeline (about 100 MB) is being written */
+    bool seen = false;
+    for (int i = 0; i < 200000 && !seen && waitpid(pid, NULL, WNOHANG) == 0; i++)
+        if (!(seen = has_file_starting("big.json.tmp")))
+            usleep(500);
+    assert_true(seen);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st)); /* the signal's usual end, as without tgm's writer */
+    assert_int_equal(WTERMSIG(st), SIGTERM);
+    char *old = cs_slurp(tl, NULL);
+    assert_string_equal(old, "old\n");
+    free(old);
+    assert_no_temporary();
+}
+
+/* A name of 246..255 bytes is a name the directory takes, but its
+ * temporary file NAME.tmpXXXXXX was not: 'cannot create a temporary
+ * file: File name too long'.  The temporary's name is cut instead. */
+static void writer__a_name_of_255_bytes_is_written(void **state)
+{
+    (void)state;
+    char name[256];
+    memset(name, 'n', 255);
+    name[255] = '\0';
+    const char *src = tmp("hello.s");
+    char out[CS_PATH + 256];
+    snprintf(out, sizeof out, "%s/%s", cs_tmpdir(), name);
+    put(src, hello_src);
+    put(out, "old\n"); /* and it replaces a file of that name */
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", out, NULL);
+    if (o.status != 0)
+        fail_msg("tgm as -o NAME(255): status %d, stderr \"%s\"", o.status, o.err);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", out, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "X"));
+    cs_outcome_free(&o);
+    assert_int_equal(unlink(out), 0);
+    assert_no_temporary();
+}
+
+/* 'trace insns to /dev/full' and 'log /dev/full' said "Input/output
+ * error" once their output passed stdio's buffer: the stream kept only a
+ * flag.  The error is the device's. */
+static void writer__a_full_device_says_no_space(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip(); /* no full device here: nothing to test with */
+    const char *src = tmp("spin.s");
+    put(src, spin_src);
+    char cmds[CS_PATH + 128];
+    snprintf(cmds, sizeof cmds, "load %s; set limit 5000; trace insns to /dev/full; go; "
+                                "trace off", src);
+    cs_mon_fails(cmds, "trace: /dev/full: cannot write: No space left on device");
+    snprintf(cmds, sizeof cmds, "load %s; log /dev/full; examine 0 4000; log off", src);
+    cs_mon_fails(cmds, "log: /dev/full: cannot write: No space left on device");
+}
+
+/* ---- readers ------------------------------------------------------------- */
+
+/* 'tgm run F' and 'tgm check F' hold Ctrl-C until their run begins; with
+ * F a FIFO no one writes to (or a terminal, a pipe that never ends) the
+ * read never ended, so Ctrl-C did nothing.  While such a file is read,
+ * Ctrl-C ends the command with one line, as during an --input-file. */
+static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
+{
+    (void)state;
+    const char *fifo = tmp("wait.img");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    static const char *const cmds[] = {"run", "check"};
+    for (size_t i = 0; i < 2; i++) {
+        pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, cmds[i], CS_ARGV(fifo));
+        /* waiting in the FIFO's open with Ctrl-C caught, else held */
+        bool caught = cs_catches_sigint(pid) == 1;
+        assert_int_equal(kill(pid, SIGINT), 0);
+        int st = 0;
+        pid_t got = 0;
+        for (int k = 0; k < 20000 && (got = waitpid(pid, &st, WNOHANG)) == 0; k++)
+            usleep(1000); /* a guard against a hang, not a timing */
+        if (got == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            fail_msg("tgm %s FIFO: still waiting after Ctrl-C", cmds[i]);
+        }
+        assert_true(caught);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 130);
+        char want[2 * CS_PATH], *err = cs_slurp(tmp("stderr.txt"), NULL);
+        snprintf(want, sizeof want,
+                 "tgm: %s: interrupted (Ctrl-C) while reading %s; nothing was run\n", cmds[i],
+                 fifo);
+        assert_string_equal(err, want);
+        free(err);
+    }
+    assert_int_equal(unlink(fifo), 0);
+}
+
+/* A source line of a megabyte with an error in it: the excerpt under the
+ * diagnostic was the whole line, and the caret line a megabyte of spaces.
+ * It is now the 160 columns around the caret, cut at "...". */
+static void reader__an_error_on_a_megabyte_line_shows_its_surroundings(void **state)
+{
+    (void)state;
+    size_t pad = (size_t)1 << 20;
+    char *text = malloc(pad + 32);
+    assert_non_null(text);
+    strcpy(text, " HALT");
+    memset(text + 5, ' ', pad);
+    strcpy(text + 5 + pad, "junk\n");
+    const char *src = tmp("wide.s");
+    put(src, text);
+    free(text);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", tmp("wide.img"), NULL);
+    assert_int_equal(o.status, 1);
+    char *lines[5] = {0};
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(o.err, "\n", &save); l && n < 5;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    assert_int_equal(n, 4); /* the diagnostic, the excerpt, the caret, the count */
+    assert_non_null(strstr(lines[0], "wide.s:1:1048582: error: 'HALT' takes no operands"));
+    assert_true(strlen(lines[1]) <= 3 + 160 + 3);
+    assert_true(strncmp(lines[1], "...", 3) == 0);
+    char *junk = strstr(lines[1], "junk"), *caret = strchr(lines[2], '^');
+    assert_non_null(junk);
+    assert_non_null(caret);
+    assert_int_equal(junk - lines[1], caret - lines[2]); /* the caret under the token */
+    assert_string_equal(caret, "^~~~");
+    cs_outcome_free(&o);
+}
+
+/* 'tgm monitor -f F', F a FIFO no one writes to: SIGTERM (or Ctrl-C)
+ * ended the open with status 2, bad usage, where every other wait the
+ * monitor has ends with 128 + the signal's number. */
+static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
+{
+    (void)state;
+    const char *fifo = tmp("wait.mon");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, "monitor", CS_ARGV("-f", fifo));
+    bool caught = cs_catches_sigint(pid) == 1; /* the monitor's handlers are in place */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    assert_true(caught);
+    assert_int_equal(o.status, 128 + SIGTERM);
+    cs_assert_one_line(&o, "wait.mon");
+    cs_outcome_free(&o);
+    assert_int_equal(unlink(fifo), 0);
+}
+
+/* ---- the history file (on a terminal) ------------------------------------ */
+
+static int pty_setup(void **state)
+{
+    (void)state;
+    pt_make_dir();
+    return 0;
+}
+
+static int pty_teardown(void **state)
+{
+    (void)state;
+    pt_remove_dir();
+    return 0;
+}
+
+/* A session with ~/.tgm_history a link to DEV: it starts, runs lines,
+ * warns of nothing and ends with status 0. */
+static void session_with_history_on(const char *dev)
+{
+    char home[CS_PATH];
+    assert_int_equal(symlink(dev, pt_in_dir(home, sizeof home, ".tgm_history")), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo one\r");
+    pt_expect(&s, "one\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo two\r");
+    pt_expect(&s, "two\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "quit\r");
+    assert_int_equal(pt_finish(&s), 0);
+    assert_null(strstr(s.screen, "warning"));
+}
+
+/* A history file on /dev/zero (or /dev/full, /dev/urandom) was loaded as
+ * one endless line: the session filled memory before its first prompt. */
+static void history__an_endless_device_is_not_loaded(void **state)
+{
+    (void)state;
+    if (access("/dev/zero", R_OK) != 0)
+        skip();
+    session_with_history_on("/dev/zero");
+}
+
+/* TGM_HISTORY=/dev/null, the usual "no history": libedit fchmods the file
+ * it saves to, which made /dev/null 0600 for root (and failed with a
+ * warning for anyone else).  A device keeps no history and is left alone. */
+static void history__dev_null_keeps_its_mode(void **state)
+{
+    (void)state;
+    struct stat before, after;
+    if (stat("/dev/null", &before) != 0)
+        skip();
+    session_with_history_on("/dev/null");
+    assert_int_equal(stat("/dev/null", &after), 0);
+    if (after.st_mode != before.st_mode) /* put it back before failing */
+        chmod("/dev/null", before.st_mode & 07777);
+    assert_int_equal(after.st_mode, before.st_mode);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(writer__sigterm_mid_write_leaves_no_temporary),
+        cmocka_unit_test(writer__a_name_of_255_bytes_is_written),
+        cmocka_unit_test(writer__a_full_device_says_no_space),
+        cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
+        cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
+        cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
+        cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
+                                        pty_teardown),
+        cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
+                                        pty_teardown),
+    };
+    return cmocka_run_group_tests_name("hostile_env", tests, group_setup, group_teardown);
+}
