@@ -280,6 +280,32 @@ static int sigint_in(pid_t pid, const char *field)
     return 0;
 }
 
+/* Wait until PID is blocked in system call NR (from /proc/PID/syscall):
+ * true, or false after about 20 s.  Skipped where /proc cannot say. */
+bool cs_blocked_in(pid_t pid, long nr)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
+        FILE *f = fopen(path, "r");
+        char word[32] = "";
+        int n = f ? fscanf(f, "%31s", word) : -1;
+        if (f)
+            fclose(f);
+        char *end;
+        long got = strtol(word, &end, 10);
+        if (n != 1 || (*end && strcmp(word, "running") != 0)) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            skip();
+        }
+        if (!*end && got == nr)
+            return true;
+        usleep(1000);
+    }
+    return false;
+}
+
 int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }
 int cs_holds_sigint(pid_t pid) { return sigint_in(pid, "SigBlk: "); }
 

@@ -117,6 +117,9 @@ struct cs_outcome cs_finish_tgm(pid_t pid);
 int cs_catches_sigint(pid_t pid);
 /* The same for SIGINT blocked: held back while the images are read. */
 int cs_holds_sigint(pid_t pid);
+/* Wait until PID is blocked in system call NR (from /proc/PID/syscall):
+ * true, or false after about 20 s.  Skipped where /proc cannot say. */
+bool cs_blocked_in(pid_t pid, long nr);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

@@ -43,32 +43,6 @@ static const char printer_src[] = "        .entry s\n"
 
 static void ignore_sigint(void) { signal(SIGINT, SIG_IGN); }
 
-/* Wait until PID is blocked in system call NR (from /proc/PID/syscall):
- * true, or false after about 20 s.  Skipped where /proc cannot say. */
-static bool blocked_in(pid_t pid, long nr)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-    for (int tries = 0; tries < 20000; tries++) { /* a guard, not a timing */
-        FILE *f = fopen(path, "r");
-        char word[32] = "";
-        int n = f ? fscanf(f, "%31s", word) : -1;
-        if (f)
-            fclose(f);
-        char *end;
-        long got = strtol(word, &end, 10);
-        if (n != 1 || (*end && strcmp(word, "running") != 0)) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            skip();
-        }
-        if (!*end && got == nr)
-            return true;
-        usleep(1000);
-    }
-    return false;
-}
-
 /* Read FD to its end: what it held (free it), its length in *LEN. */
 static char *drain(int fd, size_t *len)
 {
@@ -102,7 +76,7 @@ static void ignored_sigint_leaves_an_input_file_read(void **state)
         pid_t pid = cs_start_tgm_with(p[0], ignore_sigint, sub[i],
                                       CS_ARGV("--input-file", "-", "examples/hello.s"));
         close(p[0]);
-        bool waiting = blocked_in(pid, SYS_read);
+        bool waiting = cs_blocked_in(pid, SYS_read);
         if (waiting)
             assert_int_equal(kill(pid, SIGINT), 0);
         assert_int_equal(write(p[1], "abc", 3), 3);
@@ -154,7 +128,7 @@ static void ignored_sigint_leaves_a_run_running(void **state)
                                       i == 0 ? CS_ARGV("--max-steps", "17000000", src)
                                              : CS_ARGV("-c", cmds));
         close(p[1]);
-        bool writing = blocked_in(pid, SYS_write); /* in its run, the pipe full */
+        bool writing = cs_blocked_in(pid, SYS_write); /* in its run, the pipe full */
         if (writing)
             assert_int_equal(kill(pid, rows[i].sig), 0);
         size_t total;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,6 +179,7 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
         pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, cmds[i], CS_ARGV(fifo));
         /* waiting in the FIFO's open with Ctrl-C caught, else held */
         bool caught = cs_catches_sigint(pid) == 1;
+        bool waiting = cs_blocked_in(pid, SYS_openat);
         assert_int_equal(kill(pid, SIGINT), 0);
         int st = 0;
         pid_t got = 0;
@@ -189,6 +191,7 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
             fail_msg("tgm %s FIFO: still waiting after Ctrl-C", cmds[i]);
         }
         assert_true(caught);
+        assert_true(waiting);
         assert_true(WIFEXITED(st));
         assert_int_equal(WEXITSTATUS(st), 130);
         char want[2 * CS_PATH], *err = cs_slurp(tmp("stderr.txt"), NULL);
@@ -246,9 +249,11 @@ static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
     assert_int_equal(mkfifo(fifo, 0600), 0);
     pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, "monitor", CS_ARGV("-f", fifo));
     bool caught = cs_catches_sigint(pid) == 1; /* the monitor's handlers are in place */
+    bool waiting = cs_blocked_in(pid, SYS_openat); /* and it waits in the open */
     assert_int_equal(kill(pid, SIGTERM), 0);
     struct cs_outcome o = cs_finish_tgm(pid);
     assert_true(caught);
+    assert_true(waiting);
     assert_int_equal(o.status, 128 + SIGTERM);
     cs_assert_one_line(&o, "wait.mon");
     cs_outcome_free(&o);
