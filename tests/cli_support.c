@@ -29,11 +29,15 @@ static const char *tgm;
 
 /* ---- the binary and the temporary directory ---------------------------- */
 
+const char *cs_tgm_binary(void)
+{
+    const char *t = getenv("TGM");
+    return t && *t ? t : "build/tgm";
+}
+
 int cs_setup(const char *suite)
 {
-    tgm = getenv("TGM");
-    if (!tgm || !*tgm)
-        tgm = "build/tgm";
+    tgm = cs_tgm_binary();
     if (access(tgm, X_OK) != 0) {
         fprintf(stderr, "%s: no tgm binary at '%s' (set TGM)\n", suite, tgm);
         return -1;
@@ -308,6 +312,21 @@ bool cs_blocked_in(pid_t pid, long nr)
 
 int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }
 int cs_holds_sigint(pid_t pid) { return sigint_in(pid, "SigBlk: "); }
+
+const char *cs_tmp(const char *name)
+{
+    static char buf[4][CS_PATH];
+    static int k;
+    k = (k + 1) % 4;
+    cs_tmp_path(buf[k], sizeof buf[k], name);
+    return buf[k];
+}
+
+void cs_put_text(const char *path, const char *text)
+{
+    unlink(path);
+    cs_write_bytes(path, text, strlen(text));
+}
 
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
 {

@@ -26,6 +26,8 @@ int cs_setup(const char *suite);
  * subdirectories too (a link is removed, not followed). */
 int cs_teardown(void);
 const char *cs_tgm(void);
+/* The binary under test: $TGM, else build/tgm (as make test runs it). */
+const char *cs_tgm_binary(void);
 const char *cs_tmpdir(void);
 /* BUF := the temporary directory's path joined with NAME. */
 void cs_tmp_path(char *buf, size_t len, const char *name);
@@ -120,6 +122,11 @@ int cs_holds_sigint(pid_t pid);
 /* Wait until PID is blocked in system call NR (from /proc/PID/syscall):
  * true, or false after about 20 s.  Skipped where /proc cannot say. */
 bool cs_blocked_in(pid_t pid, long nr);
+/* NAME in the temporary directory (one of four buffers in turn, so that
+ * a call may name several). */
+const char *cs_tmp(const char *name);
+/* PATH replaced by TEXT. */
+void cs_put_text(const char *path, const char *text);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/analyze.h"
 #include "tgm/asm.h"
 #include "tgm/machine.h"
@@ -471,7 +472,7 @@ static void analyze__text_names(void **state)
 /* Run `tgm ARGS`, capture stdout (first LEN-1 bytes), return the status. */
 static int run_tgm(const char *args, char *out, size_t len)
 {
-    const char *tgm = getenv("TGM");
+    const char *tgm = cs_tgm_binary();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", tgm, args);
     FILE *f = popen(cmd, "r");
@@ -489,10 +490,6 @@ static int run_tgm(const char *args, char *out, size_t len)
 static void analyze__command_exit_status_and_output(void **state)
 {
     (void)state;
-    if (!getenv("TGM")) {
-        skip();
-        return;
-    }
     size_t len = 1 << 20;
     char *out = malloc(len);
     assert_non_null(out);

@@ -320,11 +320,7 @@ static int sh(const char *fmt, ...)
 static void cli_as__exit_codes_and_outputs(void **state)
 {
     struct tmpdir *d = *state;
-    const char *tgm = getenv("TGM");
-    if (!tgm) {
-        skip();
-        return;
-    }
+    const char *tgm = cs_tgm_binary();
     put_file(d->path, "good.s", "start: HALT\n");
     put_file(d->path, "bad.s", "HALT\nJMP nowhere\n");
     const char *p = d->path;

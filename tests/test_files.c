@@ -38,20 +38,6 @@ static const char hello_src[] = "        .entry start\n"
                                 "        HALT\n"
                                 "ch:     .word 'X'\n";
 
-static const char *tmp(const char *name)
-{
-    static char buf[4][CS_PATH];
-    static int k;
-    k = (k + 1) % 4;
-    cs_tmp_path(buf[k], sizeof buf[k], name);
-    return buf[k];
-}
-
-static void put(const char *path, const char *text)
-{
-    unlink(path);
-    cs_write_bytes(path, text, strlen(text));
-}
 
 static void assert_file(const char *path, const char *want)
 {
@@ -99,7 +85,7 @@ static int group_teardown(void **state)
 static void writer__fifo_is_written_in_place(void **state)
 {
     (void)state;
-    const char *p = tmp("fifo");
+    const char *p = cs_tmp("fifo");
     unlink(p);
     assert_int_equal(mkfifo(p, 0600), 0);
     int rd = open(p, O_RDWR | O_NONBLOCK); /* a reader, so the open does not block */
@@ -144,7 +130,7 @@ static void writer__anonymous_pipe_through_dev_fd_is_written(void **state)
 static void writer__own_descriptor_on_a_file_is_added_to(void **state)
 {
     (void)state;
-    const char *p = tmp("stream");
+    const char *p = cs_tmp("stream");
     unlink(p);
     int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(fd > 2);
@@ -175,7 +161,7 @@ static void writer__own_descriptor_on_a_file_is_added_to(void **state)
 static void writer__char_device_is_written_in_place(void **state)
 {
     (void)state;
-    const char *p = tmp("null");
+    const char *p = cs_tmp("null");
     unlink(p);
     if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) != 0)
         skip(); /* not root, or no devices here */
@@ -191,8 +177,8 @@ static void writer__char_device_is_written_in_place(void **state)
 static void writer__symlink_is_followed_and_kept(void **state)
 {
     (void)state;
-    const char *target = tmp("target.img"), *link = tmp("link.img");
-    put(target, "old");
+    const char *target = cs_tmp("target.img"), *link = cs_tmp("link.img");
+    cs_put_text(target, "old");
     unlink(link);
     assert_int_equal(symlink("target.img", link), 0); /* relative to its directory */
     char err[512];
@@ -208,7 +194,7 @@ static void writer__symlink_is_followed_and_kept(void **state)
     assert_true(S_ISLNK(st.st_mode));
     assert_file(target, "made");
     /* a loop is one clear error */
-    const char *a = tmp("loop-a"), *b = tmp("loop-b");
+    const char *a = cs_tmp("loop-a"), *b = cs_tmp("loop-b");
     unlink(a);
     unlink(b);
     assert_int_equal(symlink("loop-b", a), 0);
@@ -225,8 +211,8 @@ static void writer__symlink_is_followed_and_kept(void **state)
 static void writer__keeps_the_old_mode(void **state)
 {
     (void)state;
-    const char *p = tmp("private.img");
-    put(p, "old");
+    const char *p = cs_tmp("private.img");
+    cs_put_text(p, "old");
     assert_int_equal(chmod(p, 0600), 0);
     char err[512];
     assert_int_equal(tgm_write_atomic(p, "new", 3, err, sizeof err), 0);
@@ -247,8 +233,8 @@ static void writer__keeps_the_old_mode(void **state)
 static void writer__a_read_only_file_is_replaced_as_mv_does(void **state)
 {
     (void)state;
-    const char *p = tmp("read-only.img");
-    put(p, "old");
+    const char *p = cs_tmp("read-only.img");
+    cs_put_text(p, "old");
     assert_int_equal(chmod(p, 0444), 0);
     char err[512];
     assert_int_equal(tgm_write_atomic(p, "new", 3, err, sizeof err), 0);
@@ -270,8 +256,8 @@ static void writer__a_read_only_file_is_replaced_as_mv_does(void **state)
 static void writer__replaces_by_rename(void **state)
 {
     (void)state;
-    const char *p = tmp("swap.img");
-    put(p, "old");
+    const char *p = cs_tmp("swap.img");
+    cs_put_text(p, "old");
     int fd = open(p, O_RDONLY);
     assert_true(fd >= 0);
     char err[512];
@@ -287,8 +273,8 @@ static void writer__replaces_by_rename(void **state)
 static void writer__hard_links_and_directories_are_refused(void **state)
 {
     (void)state;
-    const char *p = tmp("linked.img"), *q = tmp("other-name.img"), *d = tmp("adir");
-    put(p, "old");
+    const char *p = cs_tmp("linked.img"), *q = cs_tmp("other-name.img"), *d = cs_tmp("adir");
+    cs_put_text(p, "old");
     unlink(q);
     assert_int_equal(link(p, q), 0);
     char err[512];
@@ -310,8 +296,8 @@ static void writer__hard_links_and_directories_are_refused(void **state)
 static void writer__failure_before_rename_keeps_the_old_file(void **state)
 {
     (void)state;
-    const char *p = tmp("keep.img");
-    put(p, "old");
+    const char *p = cs_tmp("keep.img");
+    cs_put_text(p, "old");
     char err[512];
     setenv(FAULT, "1", 1);
     int rc = tgm_write_atomic(p, "new", 3, err, sizeof err);
@@ -338,8 +324,8 @@ static void expect_refusal(struct cs_outcome o, const char *want)
 static void as__the_source_is_never_the_output(void **state)
 {
     (void)state;
-    const char *src = tmp("b.s"), *alias = tmp("alias.s");
-    put(src, hello_src);
+    const char *src = cs_tmp("b.s"), *alias = cs_tmp("alias.s");
+    cs_put_text(src, hello_src);
     char dotted[CS_PATH + 2];
     snprintf(dotted, sizeof dotted, "%s/./b.s", cs_tmpdir());
     expect_refusal(cs_run_tgm("as", src, "-o", dotted, NULL), "is the source");
@@ -349,8 +335,8 @@ static void as__the_source_is_never_the_output(void **state)
     unlink(alias);
     assert_file(src, hello_src);
     /* nor a file it includes: 'tgm as main.s -o lib.s' replaced lib.s */
-    const char *main_src = tmp("main.s");
-    put(main_src, ".include \"b.s\"\n");
+    const char *main_src = cs_tmp("main.s");
+    cs_put_text(main_src, ".include \"b.s\"\n");
     expect_refusal(cs_run_tgm("as", main_src, "-o", dotted, NULL), "b.s, which is the output");
     expect_refusal(cs_run_tgm("run", main_src, "--dump", dotted, NULL), "--dump: ");
     expect_refusal(cs_run_tgm("run", "--vmm", main_src, "--timeline", src, NULL), "includes");
@@ -360,7 +346,7 @@ static void as__the_source_is_never_the_output(void **state)
 /* SRC := the hello program, assembled to IMG. */
 static void hello_image(const char *src, const char *img)
 {
-    put(src, hello_src);
+    cs_put_text(src, hello_src);
     struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
@@ -372,7 +358,7 @@ static void hello_image(const char *src, const char *img)
 static void run__an_output_is_never_an_input(void **state)
 {
     (void)state;
-    const char *src = tmp("r.s"), *img = tmp("r.img"), *alias = tmp("r-alias");
+    const char *src = cs_tmp("r.s"), *img = cs_tmp("r.img"), *alias = cs_tmp("r-alias");
     hello_image(src, img);
     size_t len;
     char *before = cs_slurp(img, &len);
@@ -405,7 +391,7 @@ static void run__an_output_is_never_an_input(void **state)
 static void cli__every_writer_survives_a_failure_before_rename(void **state)
 {
     (void)state;
-    const char *src = tmp("w.s"), *img = tmp("w.img"), *out = tmp("out");
+    const char *src = cs_tmp("w.s"), *img = cs_tmp("w.img"), *out = cs_tmp("out");
     hello_image(src, img);
     struct cs_outcome o;
     const char *cmds[][8] = {
@@ -416,7 +402,7 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
     };
     setenv(FAULT, "1", 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        put(out, "precious");
+        cs_put_text(out, "precious");
         o = cs_run_tgm_argv(cmds[i][0], cmds[i] + 1);
         assert_int_not_equal(o.status, 0);
         assert_non_null(strstr(o.err, "injected failure"));
@@ -425,7 +411,7 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
     }
     /* the monitor's snapshot, trace, log and timeline: a lost file fails
      * the command that ends it, or the session */
-    const char *json = tmp("out.json");
+    const char *json = cs_tmp("out.json");
     const char *lines[][2] = {
         {"load %s; save %s", out},
         {"load %s; trace insns to %s; go; trace off", out},
@@ -437,7 +423,7 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
     char line[3 * CS_PATH];
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         snprintf(line, sizeof line, lines[i][0], src, lines[i][1]);
-        put(lines[i][1], "precious");
+        cs_put_text(lines[i][1], "precious");
         o = cs_run_tgm("monitor", "-c", line, NULL);
         if (o.status != 1 || !strstr(o.err, "injected failure")) {
             print_error("'%s': status %d, stderr '%s'\n", line, o.status, o.err);
@@ -463,13 +449,13 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
 static void dis__writes_through_symlinks_and_keeps_the_mode(void **state)
 {
     (void)state;
-    const char *src = tmp("d.s"), *img = tmp("d.img"), *target = tmp("d-target.s"),
-               *link = tmp("d-link.s");
-    put(src, hello_src);
+    const char *src = cs_tmp("d.s"), *img = cs_tmp("d.img"), *target = cs_tmp("d-target.s"),
+               *link = cs_tmp("d-link.s");
+    cs_put_text(src, hello_src);
     struct cs_outcome o = cs_run_tgm("as", src, "-o", img, NULL);
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
-    put(target, "old");
+    cs_put_text(target, "old");
     assert_int_equal(chmod(target, 0640), 0);
     unlink(link);
     assert_int_equal(symlink(target, link), 0);
@@ -494,14 +480,14 @@ static void dis__writes_through_symlinks_and_keeps_the_mode(void **state)
 static void readers__dev_zero_is_refused_with_its_limit(void **state)
 {
     (void)state;
-    struct cs_outcome o = cs_run_tgm("as", "/dev/zero", "-o", tmp("z.img"), NULL);
+    struct cs_outcome o = cs_run_tgm("as", "/dev/zero", "-o", cs_tmp("z.img"), NULL);
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "/dev/zero: error: larger than 16777216 bytes"));
     cs_outcome_free(&o);
 
-    const char *inc = tmp("inc.s");
-    put(inc, ".include \"/dev/zero\"\n");
-    o = cs_run_tgm("as", inc, "-o", tmp("z.img"), NULL);
+    const char *inc = cs_tmp("inc.s");
+    cs_put_text(inc, ".include \"/dev/zero\"\n");
+    o = cs_run_tgm("as", inc, "-o", cs_tmp("z.img"), NULL);
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "include file '/dev/zero' is larger than 16777216 bytes"));
     cs_outcome_free(&o);
@@ -530,7 +516,7 @@ static void readers__dev_zero_is_refused_with_its_limit(void **state)
     assert_int_equal(o.status, 2);
     cs_assert_one_line(&o, "the limit for a tgm image");
     cs_outcome_free(&o);
-    assert_false(access(tmp("z.img"), F_OK) == 0);
+    assert_false(access(cs_tmp("z.img"), F_OK) == 0);
 }
 
 /* The monitor's 'load' reads a damaged image as an image, as 'tgm run'
@@ -540,13 +526,13 @@ static void readers__dev_zero_is_refused_with_its_limit(void **state)
 static void monitor__load_of_a_damaged_image_is_refused_as_an_image(void **state)
 {
     (void)state;
-    const char *empty = tmp("empty.img"), *cut = tmp("cut.img"), *junk = tmp("junk.bin");
-    const char *text = tmp("prog.txt");
-    put(empty, "");
-    put(cut, "TGMIMA"); /* the magic, cut short */
+    const char *empty = cs_tmp("empty.img"), *cut = cs_tmp("cut.img"), *junk = cs_tmp("junk.bin");
+    const char *text = cs_tmp("prog.txt");
+    cs_put_text(empty, "");
+    cs_put_text(cut, "TGMIMA"); /* the magic, cut short */
     char bytes[64] = "XXXXXXXX"; /* a header's length, zeros after the text */
     cs_write_bytes(junk, bytes, sizeof bytes);
-    put(text, hello_src);
+    cs_put_text(text, hello_src);
     const struct {
         const char *path, *want;
     } cases[] = {
@@ -636,8 +622,8 @@ static void snapshot__valid_checksum_but_broken_cp_is_refused(void **state)
     (void)state;
     struct mfx f;
     mfx_open(&f);
-    const char *src = tmp("s.s"), *snap = tmp("cp.snap"), *bad = tmp("bad.snap");
-    put(src, hello_src);
+    const char *src = cs_tmp("s.s"), *snap = cs_tmp("cp.snap"), *bad = cs_tmp("bad.snap");
+    cs_put_text(src, hello_src);
     assert_int_equal(mon_cmd(&f, "vm create a 1024 %s", src), 0);
     assert_int_equal(mon_cmd(&f, "vm create b 1024 %s", src), 0);
     assert_int_equal(mon_cmd(&f, "save %s", snap), 0);
@@ -695,10 +681,10 @@ static void monitor__log_and_trace_appear_whole_when_they_end(void **state)
     (void)state;
     struct mfx f;
     mfx_open(&f);
-    const char *src = tmp("l.s"), *log = tmp("session.log"), *trace = tmp("l.trace");
-    put(src, hello_src);
-    put(log, "precious");
-    put(trace, "precious");
+    const char *src = cs_tmp("l.s"), *log = cs_tmp("session.log"), *trace = cs_tmp("l.trace");
+    cs_put_text(src, hello_src);
+    cs_put_text(log, "precious");
+    cs_put_text(trace, "precious");
     assert_int_equal(mon_cmd(&f, "load %s", src), 0);
     assert_int_equal(mon_cmd(&f, "log %s", log), 0);
     assert_int_equal(mon_cmd(&f, "trace insns to %s", trace), 0);
@@ -737,9 +723,9 @@ static void monitor__no_writer_takes_the_open_log_or_traces_file(void **state)
     (void)state;
     struct mfx f;
     mfx_open(&f);
-    const char *src = tmp("w.s"), *log = tmp("both.log"), *link = tmp("both.lnk");
-    const char *trace = tmp("both.trace");
-    put(src, hello_src);
+    const char *src = cs_tmp("w.s"), *log = cs_tmp("both.log"), *link = cs_tmp("both.lnk");
+    const char *trace = cs_tmp("both.trace");
+    cs_put_text(src, hello_src);
     unlink(log);
     unlink(link);
     assert_int_equal(symlink(log, link), 0);
@@ -803,11 +789,29 @@ static bool has_prefix_file(const char *dir, const char *prefix)
 /* SIGTERM (or SIGHUP: the terminal closed) during a run killed the monitor
  * with the log still in its temporary file: the log lost, the temporary
  * left.  The run stops, the session ends and the log is put in place. */
+/* PID's CPU time so far, in clock ticks (/proc/PID/stat's utime +
+ * stime), or -1. */
+static long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* past the command's name */
+    long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &st) != 2)
+        return -1;
+    return ut + st;
+}
+
 static void monitor__sigterm_puts_the_log_in_place(void **state)
 {
     (void)state;
-    const char *src = tmp("spin.s"), *log = tmp("killed.log");
-    put(src, "        .entry s\ns:      JMP   s\n");
+    const char *src = cs_tmp("spin.s"), *log = cs_tmp("killed.log");
+    cs_put_text(src, "        .entry s\ns:      JMP   s\n");
     unlink(log);
     char cmds[2 * CS_PATH + 64];
     snprintf(cmds, sizeof cmds, "log %s; load %s; set limit 0; go; echo not reached", log, src);
@@ -815,7 +819,10 @@ static void monitor__sigterm_puts_the_log_in_place(void **state)
     /* the log's temporary file shows the handlers are in place */
     for (int i = 0; i < 1000 && !has_prefix_file(cs_tmpdir(), "killed.log.tmp"); i++)
         usleep(10000);
-    usleep(100000); /* and the run under way */
+    /* and the run under way: half a second of its CPU time, far more than
+     * the set-up and the load take, so the signal meets 'go' */
+    for (long t = 0; (t = cpu_ticks(pid)) >= 0 && t < 50;)
+        usleep(10000); /* (no /proc: at once) */
     assert_int_equal(kill(pid, SIGTERM), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -836,8 +843,8 @@ static void monitor__refused_go_leaves_p_as_it_was(void **state)
     (void)state;
     FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
     struct mon *m = mon_create(out, err);
-    const char *src = tmp("go.s");
-    put(src, hello_src);
+    const char *src = cs_tmp("go.s");
+    cs_put_text(src, hello_src);
     char line[CS_PATH + 8];
     snprintf(line, sizeof line, "load %s", src);
     assert_int_equal(mon_exec_line(m, line), 0);

@@ -35,20 +35,6 @@ static const char hello_src[] = "        .entry start\n"
                                 "        HALT\n"
                                 "ch:     .word 'X'\n";
 
-static const char *tmp(const char *name)
-{
-    static char buf[4][CS_PATH];
-    static int k;
-    k = (k + 1) % 4;
-    cs_tmp_path(buf[k], sizeof buf[k], name);
-    return buf[k];
-}
-
-static void put(const char *path, const char *text)
-{
-    unlink(path);
-    cs_write_bytes(path, text, strlen(text));
-}
 
 /* Does the temporary directory hold a file whose name begins with PREFIX? */
 static bool has_file_starting(const char *prefix)
@@ -95,9 +81,9 @@ static int group_teardown(void **state)
 static void writer__sigterm_mid_write_leaves_no_temporary(void **state)
 {
     (void)state;
-    const char *src = tmp("spin.s"), *tl = tmp("big.json");
-    put(src, spin_src);
-    put(tl, "old\n");
+    const char *src = cs_tmp("spin.s"), *tl = cs_tmp("big.json");
+    cs_put_text(src, spin_src);
+    cs_put_text(tl, "old\n");
     pid_t pid = cs_start_tgm(-1, "run", CS_ARGV("--vmm", "--vms", "3", "--slice", "10",
                                                "--max-steps", "1000000", src, "--timeline",
                                                tl));
@@ -127,11 +113,11 @@ static void writer__a_name_of_255_bytes_is_written(void **state)
     char name[256];
     memset(name, 'n', 255);
     name[255] = '\0';
-    const char *src = tmp("hello.s");
+    const char *src = cs_tmp("hello.s");
     char out[CS_PATH + 256];
     snprintf(out, sizeof out, "%s/%s", cs_tmpdir(), name);
-    put(src, hello_src);
-    put(out, "old\n"); /* and it replaces a file of that name */
+    cs_put_text(src, hello_src);
+    cs_put_text(out, "old\n"); /* and it replaces a file of that name */
     struct cs_outcome o = cs_run_tgm("as", src, "-o", out, NULL);
     if (o.status != 0)
         fail_msg("tgm as -o NAME(255): status %d, stderr \"%s\"", o.status, o.err);
@@ -152,8 +138,8 @@ static void writer__a_full_device_says_no_space(void **state)
     (void)state;
     if (access("/dev/full", W_OK) != 0)
         skip(); /* no full device here: nothing to test with */
-    const char *src = tmp("spin.s");
-    put(src, spin_src);
+    const char *src = cs_tmp("spin.s");
+    cs_put_text(src, spin_src);
     char cmds[CS_PATH + 128];
     snprintf(cmds, sizeof cmds, "load %s; set limit 5000; trace insns to /dev/full; go; "
                                 "trace off", src);
@@ -171,7 +157,7 @@ static void writer__a_full_device_says_no_space(void **state)
 static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
 {
     (void)state;
-    const char *fifo = tmp("wait.img");
+    const char *fifo = cs_tmp("wait.img");
     unlink(fifo);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     static const char *const cmds[] = {"run", "check"};
@@ -194,7 +180,7 @@ static void reader__ctrl_c_ends_a_wait_for_a_fifo(void **state)
         assert_true(waiting);
         assert_true(WIFEXITED(st));
         assert_int_equal(WEXITSTATUS(st), 130);
-        char want[2 * CS_PATH], *err = cs_slurp(tmp("stderr.txt"), NULL);
+        char want[2 * CS_PATH], *err = cs_slurp(cs_tmp("stderr.txt"), NULL);
         snprintf(want, sizeof want,
                  "tgm: %s: interrupted (Ctrl-C) while reading %s; nothing was run\n", cmds[i],
                  fifo);
@@ -216,10 +202,10 @@ static void reader__an_error_on_a_megabyte_line_shows_its_surroundings(void **st
     strcpy(text, " HALT");
     memset(text + 5, ' ', pad);
     strcpy(text + 5 + pad, "junk\n");
-    const char *src = tmp("wide.s");
-    put(src, text);
+    const char *src = cs_tmp("wide.s");
+    cs_put_text(src, text);
     free(text);
-    struct cs_outcome o = cs_run_tgm("as", src, "-o", tmp("wide.img"), NULL);
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", cs_tmp("wide.img"), NULL);
     assert_int_equal(o.status, 1);
     char *lines[5] = {0};
     size_t n = 0;
@@ -244,7 +230,7 @@ static void reader__an_error_on_a_megabyte_line_shows_its_surroundings(void **st
 static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
 {
     (void)state;
-    const char *fifo = tmp("wait.mon");
+    const char *fifo = cs_tmp("wait.mon");
     unlink(fifo);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, "monitor", CS_ARGV("-f", fifo));
