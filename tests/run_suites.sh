@@ -1,0 +1,40 @@
+#!/bin/sh
+# run_suites.sh JOBS SUITE...: the cmocka suites of `make test`, JOBS at a
+# time (the machine's processors by default: most suites wait on the tgm
+# processes they start), so that the whole suite stays within minutes on two
+# cores.  Each suite's output is kept and printed whole, in the order given,
+# as soon as it and those before it are done, so the log reads as a run one
+# by one.  Exits 1 if any suite failed (or was killed), after all have run.
+jobs=${1:-1}
+shift
+case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tgm-suites.XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+i=0
+for t; do
+    i=$((i + 1))
+    printf '%s\n%s\n' "$i" "$t"
+done | xargs -n 2 -P "$jobs" sh -c '
+    "$3" >"$1/$2.out" 2>&1 </dev/null
+    echo $? >"$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2.rc"' sh "$dir" &
+runner=$!
+fail=0
+i=0
+for t; do
+    i=$((i + 1))
+    while [ ! -e "$dir/$i.rc" ]; do
+        kill -0 "$runner" 2>/dev/null || [ -e "$dir/$i.rc" ] || break
+        sleep 0.2
+    done
+    echo "== $t"
+    [ -e "$dir/$i.out" ] && cat "$dir/$i.out"
+    rc=$(cat "$dir/$i.rc" 2>/dev/null)
+    if [ "$rc" != 0 ]; then
+        fail=1
+        echo "tgm: $t failed (status ${rc:-none: it did not finish})" >&2
+    fi
+done
+wait "$runner"
+exit $fail
