@@ -207,6 +207,7 @@ test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
 	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
+	echo "== suite runner"; sh tests/run_suites_check.sh || fail=1; \
 	echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS) $(filter -m%,$(CFLAGS))" sh tests/install.sh "$(MAKE)" BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' OPT='$(OPT)' CFLAGS='$(CFLAGS)' || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail

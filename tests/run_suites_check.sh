@@ -1,0 +1,32 @@
+#!/bin/sh
+# run_suites_check.sh: tests/run_suites.sh prints each suite's output whole
+# and in the order given, however they finish, and fails if any suite
+# failed, after all have run (make test relies on both).
+set -u
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tgm-suites-check.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+# a slow suite first, a failing one, then a quick one
+printf '#!/bin/sh\nsleep 1\necho slow-a\necho slow-b\n' >"$tmp/s1"
+printf '#!/bin/sh\necho bad\nexit 3\n' >"$tmp/s2"
+printf '#!/bin/sh\necho quick\n' >"$tmp/s3"
+chmod +x "$tmp/s1" "$tmp/s2" "$tmp/s3"
+status=0
+sh "$(dirname "$0")/run_suites.sh" 3 "$tmp/s1" "$tmp/s2" "$tmp/s3" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+printf '== %s\nslow-a\nslow-b\n== %s\nbad\n== %s\nquick\n' "$tmp/s1" "$tmp/s2" "$tmp/s3" >"$tmp/want"
+if cmp -s "$tmp/out" "$tmp/want"; then
+    echo "ok   suites' output whole and in order"
+else
+    echo "FAIL suites' output out of order:"; diff "$tmp/want" "$tmp/out" | sed 's/^/     /'; status=1
+fi
+if [ $rc = 1 ] && grep -q "s2 failed (status 3)" "$tmp/err"; then
+    echo "ok   a failed suite fails the run and is named"
+else
+    echo "FAIL a failed suite: status $rc, stderr:"; sed 's/^/     /' "$tmp/err"; status=1
+fi
+if sh "$(dirname "$0")/run_suites.sh" 2 "$tmp/s3" "$tmp/s3" >/dev/null 2>&1; then
+    echo "ok   passing suites pass"
+else
+    echo "FAIL passing suites failed"; status=1
+fi
+exit $status
