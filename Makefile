@@ -136,7 +136,8 @@ endef
 deps:
 	$(call find_deps,$(PKGS),$(DEBS))
 
-test-deps:
+# after deps: with -j, two apt-gets at once would fight over dpkg's lock
+test-deps: deps
 	$(call find_deps,$(TEST_PKGS),$(TEST_DEBS))
 
 # (order-only: with -j, nothing compiles while apt-get installs a header)

@@ -27,4 +27,26 @@ elif grep -q cmocka "$tmp/out"; then
 else
     echo "FAIL make test-deps fails without naming cmocka:"; sed 's/^/     /' "$tmp/out"; status=1
 fi
+# A machine with nothing installed, as root, make test in parallel: the
+# first apt-get (which installs nothing here) fails the build before any
+# object is compiled, and no second apt-get runs beside it.
+mkdir -p "$tmp/bare"
+printf '#!/bin/sh\n[ "$1" = --exists ] && exit 1\nexit 0\n' > "$tmp/bare/pkg-config"
+cat > "$tmp/bare/apt-get" <<EOS
+#!/bin/sh
+mkdir "$tmp/lock" 2>/dev/null || { echo "two apt-gets at once" >>"$tmp/apt.log"; exit 1; }
+echo "apt-get \$*" >>"$tmp/apt.log"
+sleep 1
+rmdir "$tmp/lock"
+EOS
+printf '#!/bin/sh\necho 0\n' > "$tmp/bare/id"
+chmod +x "$tmp/bare/pkg-config" "$tmp/bare/apt-get" "$tmp/bare/id"
+if PATH="$tmp/bare:$PATH" make -s -j4 -C "$top" BUILD="$tmp/build" test >"$tmp/out" 2>&1; then
+    echo "FAIL make test passed with nothing installed"; status=1
+elif grep -q "two apt-gets" "$tmp/apt.log" || [ -n "$(find "$tmp/build/src" "$tmp/build/tests" -name '*.o' 2>/dev/null)" ]; then
+    echo "FAIL make -j test compiled or ran apt-get twice before the dependencies were in:"
+    sed 's/^/     /' "$tmp/apt.log" "$tmp/out"; status=1
+else
+    echo "ok   make -j test installs the dependencies first, one apt-get at a time"
+fi
 exit $status
