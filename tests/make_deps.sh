@@ -29,7 +29,8 @@ else
 fi
 # A machine with nothing installed, as root, make test in parallel: the
 # first apt-get (which installs nothing here) fails the build before any
-# object is compiled, and no second apt-get runs beside it.
+# object that needs a header is compiled, and no second apt-get runs
+# beside it.
 mkdir -p "$tmp/bare"
 printf '#!/bin/sh\n[ "$1" = --exists ] && exit 1\nexit 0\n' > "$tmp/bare/pkg-config"
 cat > "$tmp/bare/apt-get" <<EOS
