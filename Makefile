@@ -261,11 +261,18 @@ fuzz: fuzz-deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 OPT=-O1 fuzz-bins
 	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh build-fuzz $(FUZZ_S) $(FUZZERS)
 
-# the control-program harness must find a one-word overlap between two VMs
+# each harness must find a bug planted by a -D flag: HARNESS:FLAG:BUILD
+# (docs/robustness.md); fuzz_cp an allocator giving two VMs one word and a
+# VM's bound one word past its region, fuzz_run a user-mode LR
+FUZZ_BUGS := cp:TGM_ALLOC_OVERLAP_BUG:build-fuzz-bug cp:TGM_VMMAP_CLAMP_BUG:build-fuzz-bug-clamp \
+             run:TGM_PROFILE_USER_LR_BUG:build-fuzz-bug-lr
 fuzz-selftest: fuzz-deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz-bug CC=clang SAN=1 FUZZ=1 OPT=-O1 \
-	  CFLAGS="-O1 -g -DTGM_ALLOC_OVERLAP_BUG" build-fuzz-bug/fuzz/fuzz_cp
-	@sh tests/fuzz/selftest.sh build-fuzz-bug/fuzz/fuzz_cp $(FUZZ_S)
+	$(Q)for bug in $(FUZZ_BUGS); do \
+	  h=$${bug%%:*}; d=$${bug#*:}; b=$${d#*:}; d=$${d%%:*}; \
+	  $(MAKE) --no-print-directory BUILD=$$b CC=clang SAN=1 FUZZ=1 OPT=-O1 \
+	    CFLAGS="-O1 -g -D$$d" $$b/fuzz/fuzz_$$h || exit 1; \
+	  sh tests/fuzz/selftest.sh $$b/fuzz/fuzz_$$h $(FUZZ_S) $$h || exit 1; \
+	done
 
 fuzz-bins: $(FUZZ_BIN)
 
@@ -370,6 +377,6 @@ uninstall:
 	for d in $$created; do rmdir "$$p/$$d" 2>/dev/null || true; done
 
 clean:
-	rm -rf build build-asan build-fuzz build-fuzz-bug build-clang build-portable build-m32 build-o3
+	rm -rf build build-asan build-fuzz build-fuzz-bug build-fuzz-bug-lr build-fuzz-bug-clamp build-clang build-portable build-m32 build-o3
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)

@@ -108,6 +108,11 @@ static void build(void)
             p->beh[o->op] = o->beh;
             p->cls[o->op] = o->cls;
         }
+#ifdef TGM_PROFILE_USER_LR_BUG
+        /* planted for `make fuzz-selftest`: LR unprivileged, so user mode
+         * reloads R; fuzz_run must report it */
+        p->beh[OP_LR] = BEH_DIRECT;
+#endif
         profile_list[i] = p;
     }
     profile_list[NPROFILES] = NULL;

@@ -13,12 +13,20 @@
  */
 #include "vmm_impl.h"
 
+/* -DTGM_VMMAP_CLAMP_BUG (make fuzz-selftest): the bound reaches one word
+ * past the region, which the CP's fuzz harness must report */
+#ifdef TGM_VMMAP_CLAMP_BUG
+#define CLAMP_BUG 1u
+#else
+#define CLAMP_BUG 0u
+#endif
+
 void vmmap_compose_r(const struct vm_map *map, uint32_t l, uint32_t b,
                      uint32_t *real_l, uint32_t *real_b)
 {
     /* b' is the bound a bare machine of w words effectively has; when l >= w
      * it is 0 and every access traps, wherever l' points */
-    *real_b = address_limit(map->w, l, b);
+    *real_b = address_limit(map->w + CLAMP_BUG, l, b);
     *real_l = l < map->w ? l + map->base : map->base;
 }
 

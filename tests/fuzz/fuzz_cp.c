@@ -9,6 +9,11 @@
  * - after every dispatcher entry no real word changed outside the entering
  *   VM's region (or a region interpreted in hybrid mode meanwhile) except
  *   E[0], and the CP's words E[1..K-1] never (section 5's resource control);
+ * - the real PSW every trap into the CP came from (real E[0] when the real
+ *   machine's trap count grew) was the entering VM's: user mode, I = 1 (the
+ *   CP's timer can always take the processor back) and R inside its
+ *   region, so no VM ever ran with the CP's words or another VM's in reach
+ *   (section 5, checked on R itself, before any word is touched);
  * - while another VM was runnable, no VM kept the processor for more than
  *   its slice (plus one instruction and a trap): the CP regained it;
  * - every VM equals a bare machine run for the same steps on the same input
@@ -41,7 +46,7 @@ struct watch {
     uint64_t *snap, cp[VMM_K], slice, hybrid[VMM_MAX_VMS], cycles[VMM_MAX_VMS];
     uint32_t q;
     int prev_vm;
-    uint64_t turn;
+    uint64_t turn, real_traps;
 };
 
 static uint64_t hybrid_count(struct vmm *v, int id)
@@ -106,6 +111,34 @@ static void check(struct watch *w, int vm)
         memcpy(w->snap + lo[k], E + lo[k], (size_t)(hi[k] - lo[k]) * sizeof *E);
 }
 
+static uint64_t trap_count(const struct machine *m)
+{
+    struct machine_counters c = machine_get_counters(m);
+    uint64_t n = 0;
+    for (int i = 0; i < TRAP_NCAUSES; i++)
+        n += c.traps[i];
+    return n;
+}
+
+/* A real trap since the last event came from VM: the PSW it stored must be
+ * one the CP runs a VM under (a hybrid stretch, interpreted, has none). */
+static void real_psw_check(struct watch *w, int vm)
+{
+    const struct machine *real = vmm_machine(w->v);
+    uint64_t n = trap_count(real);
+    if (n == w->real_traps)
+        return;
+    w->real_traps = n;
+    struct psw r = psw_unpack(machine_mem(real)[0]);
+    struct vm_info in;
+    vmm_vm_info(w->v, vm, &in);
+    uint64_t end = (uint64_t)r.l + r.b < w->q ? (uint64_t)r.l + r.b : w->q;
+    FUZZ_CHECK(!r.sup && r.ie && r.l >= in.base && end <= in.base + in.w,
+               "VM %d (E[%u..%u]) ran under the real PSW 0x%016llx: M %s, I %d, l %u, b %u",
+               vm, in.base, in.base + in.w - 1, (unsigned long long)machine_mem(real)[0],
+               r.sup ? "s" : "u", r.ie, r.l, r.b);
+}
+
 /* The cycles VM has run since the last event, added to its turn. */
 static void slice_check(struct watch *w, int vm)
 {
@@ -123,6 +156,7 @@ static void on_event(void *ctx, const struct vmm_event *e)
 {
     struct watch *w = ctx;
     check(w, e->vm);
+    real_psw_check(w, e->vm);
     slice_check(w, e->vm);
 }
 
@@ -185,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(w.cp, w.snap, sizeof w.cp);
     for (int i = 0; i < n; i++)
         w.hybrid[i] = hybrid_count(v, i);
+    w.real_traps = trap_count(vmm_machine(v));
     vmm_set_event_hook(v, on_event, &w);
     while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
         ;

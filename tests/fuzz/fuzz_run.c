@@ -15,7 +15,8 @@
  * of N steps must equal N single steps; and at each step that traps, the
  * trap sequence of section 2 must be all that happened: E[0] := the PSW
  * (P at the instruction, cause set), PSW := E[1], and no other word written
- * (a trapping instruction leaves no effect behind).
+ * nor console byte (a trapping instruction leaves no effect behind).  A
+ * user-mode step that completes leaves M, I and R as they were.
  *
  * Every step is also predicted by a model written from the paper and
  * docs/isa.md alone, not from the CPU: section 2's address development
@@ -166,6 +167,22 @@ static struct prediction predict(const struct machine *m, const uint64_t *E, uin
     return pr;
 }
 
+/* A user-mode step that completes changes neither M, I nor R and writes
+ * nothing to the console: every instruction that could (section 3's
+ * control sensitive ones) traps there or, masked, keeps them in every
+ * profile.  This is the machine's half of resource control (section 5):
+ * only a trap takes a VM out of its region or off its timer. */
+static void user_step_kept(uint64_t from, uint64_t to, uint8_t cause, size_t out)
+{
+    struct psw a = psw_unpack(from), b = psw_unpack(to);
+    if (a.sup || cause != TRAP_NONE)
+        return;
+    FUZZ_CHECK(!b.sup && b.ie == a.ie && b.l == a.l && b.b == a.b && !out,
+               "the user-mode step from PSW 0x%016llx completed without a trap but "
+               "changed M, I or R (PSW 0x%016llx) or wrote %zu console bytes",
+               (unsigned long long)from, (unsigned long long)to, out);
+}
+
 /* BUDGET single steps of M, each checked against the model above and each
  * trap against section 2's sequence. */
 static void step_by_step(struct machine *m, uint64_t budget)
@@ -174,10 +191,14 @@ static void step_by_step(struct machine *m, uint64_t budget)
     for (uint64_t i = 0; i < budget; i++) {
         memcpy(before, machine_mem(m), sizeof before);
         uint64_t psw = machine_get_psw(m), t = traps(m);
+        size_t out0, out1;
+        machine_console_output(m, &out0);
         struct prediction pr = predict(m, before, psw, machine_get_timer(m));
         enum exit_reason why = machine_step(m, NULL);
         const uint64_t *E = machine_mem(m);
         uint8_t cause = traps(m) == t ? TRAP_NONE : machine_last_trap(m);
+        machine_console_output(m, &out1);
+        user_step_kept(psw, machine_get_psw(m), cause, out1 - out0);
         FUZZ_CHECK(cause == pr.cause,
                    "the step from PSW 0x%016llx (word 0x%016llx at P) took trap %u, "
                    "section 2 and docs/isa.md say %u",
@@ -209,6 +230,8 @@ static void step_by_step(struct machine *m, uint64_t budget)
         FUZZ_CHECK(!memcmp(E + 1, before + 1, sizeof before - sizeof *E),
                    "trap %u from PSW 0x%016llx wrote a word other than E[0]", cause,
                    (unsigned long long)psw);
+        FUZZ_CHECK(out1 == out0, "trap %u from PSW 0x%016llx wrote %zu console bytes", cause,
+                   (unsigned long long)psw, out1 - out0);
     }
 }
 
