@@ -14,10 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "support.h"
+#include "vmm_support.h"
 #include "tgm/analyze.h"
 #include "tgm/asm.h"
 #include "tgm/bytes.h"
@@ -713,6 +716,101 @@ static void test_bytes_edges(void **state)
     assert_true(le_read(out, 8) == UINT64_MAX);
 }
 
+/* The word functions: arguments at their documented largest value and one
+ * past it, and argument counts up to UINT_MAX (never taken for success). */
+static void test_wordfn_edges(void **state)
+{
+    (void)state;
+    const struct isa_wordfn *rb = isa_wordfn_find("rb", 2);
+    assert_non_null(rb);
+    assert_null(isa_wordfn_find("rb", 0));
+    assert_null(isa_wordfn_at(SIZE_MAX));
+    char err[120];
+    uint64_t word = 7;
+    uint64_t ok[2] = {TGM_ADDR_MASK, TGM_Q_MAX};
+    assert_int_equal(isa_wordfn_apply(rb, ok, 2, &word, err, sizeof err), -1);
+    assert_true(word == TV_R(TGM_ADDR_MASK, TGM_Q_MAX));
+    uint64_t past_l[2] = {TGM_ADDR_MASK + 1, 0}, past_b[2] = {0, TGM_Q_MAX + 1};
+    word = 7;
+    assert_int_equal(isa_wordfn_apply(rb, past_l, 2, &word, err, sizeof err), 0);
+    assert_int_equal(isa_wordfn_apply(rb, past_b, 2, &word, err, sizeof err), 1);
+    assert_string_equal(err, "rb: b = 524289 is out of range 0..524288");
+    static const unsigned counts[] = {0, 1, 3, INT32_MAX, (unsigned)INT32_MAX + 1, UINT32_MAX};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        int rc = isa_wordfn_apply(rb, ok, counts[i], &word, err, sizeof err);
+        assert_true(rc >= 0);
+        assert_int_equal(rc, counts[i] > INT32_MAX ? INT32_MAX : (int)counts[i]);
+    }
+    assert_int_equal(word, 7);
+}
+
+/* tgm_read_file: a file of exactly LIMIT bytes is read, one more refused. */
+static void test_read_limit_edges(void **state)
+{
+    (void)state;
+    char path[4096];
+    cs_tmp_name(path, sizeof path, "tgm-edges-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "ab", 2), 2);
+    close(fd);
+    uint8_t *buf = NULL;
+    size_t len = 99;
+    char err[300];
+    assert_int_equal(tgm_read_file(path, 2, "a test", &buf, &len, err, sizeof err), 0);
+    assert_int_equal(len, 2);
+    assert_int_equal(buf[2], 0);
+    free(buf);
+    buf = NULL;
+    len = 99;
+    assert_int_equal(tgm_read_file(path, 1, "a test", &buf, &len, err, sizeof err), -1);
+    assert_non_null(strstr(err, "larger than 1 bytes, the limit for a test"));
+    assert_null(buf);
+    assert_int_equal(tgm_read_file(path, 0, "a test", &buf, &len, err, sizeof err), -1);
+    assert_int_equal(tgm_read_file(path, SIZE_MAX, "a test", &buf, &len, err, sizeof err), 0);
+    assert_int_equal(len, 2);
+    free(buf);
+    unlink(path);
+}
+
+/* vmm_state_load: every proper prefix of a saved state is refused and
+ * leaves the control program as it was. */
+static void test_vmm_state_lengths(void **state)
+{
+    (void)state;
+    char err[200];
+    struct vmm *a = vmm_create(&(struct vmm_config){.q = 64}, err, sizeof err);
+    struct vmm *b = vmm_create(&(struct vmm_config){.q = 64}, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(vmm_vm_create(a, 8, "one", err, sizeof err), 0);
+    assert_int_equal(vmm_vm_create(a, 8, "two", err, sizeof err), 1);
+    assert_int_equal(vmm_vm_create(b, 16, "other", err, sizeof err), 0);
+    uint8_t *sa = NULL, *sb = NULL, *sb2 = NULL;
+    size_t la = 0, lb = 0, lb2 = 0;
+    assert_int_equal(vmm_state_save(a, &sa, &la), 0);
+    assert_int_equal(vmm_state_save(b, &sb, &lb), 0);
+    for (size_t n = 0; n < la; n++) {
+        uint8_t *copy = malloc(n ? n : 1);
+        assert_non_null(copy);
+        memcpy(copy, sa, n);
+        err[0] = '\0';
+        assert_int_equal(vmm_state_load(b, copy, n, err, sizeof err), -1);
+        assert_true(err[0] != '\0');
+        free(copy);
+    }
+    assert_int_equal(vmm_state_save(b, &sb2, &lb2), 0);
+    assert_int_equal(lb2, lb);
+    assert_memory_equal(sb2, sb, lb);
+    assert_int_equal(vmm_state_load(b, sa, la, err, sizeof err), 0);
+    assert_int_equal(vmm_vm_find(b, "two"), 1);
+    free(sa);
+    free(sb);
+    free(sb2);
+    vmm_destroy(a);
+    vmm_destroy(b);
+}
+
 static void test_asm_length_edges(void **state)
 {
     (void)state;
@@ -760,6 +858,9 @@ int main(void)
         cmocka_unit_test(test_monitor_q_edges),
         cmocka_unit_test(test_buffer_length_edges),
         cmocka_unit_test(test_bytes_edges),
+        cmocka_unit_test(test_wordfn_edges),
+        cmocka_unit_test(test_read_limit_edges),
+        cmocka_unit_test(test_vmm_state_lengths),
         cmocka_unit_test(test_asm_length_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
