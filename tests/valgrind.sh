@@ -4,7 +4,8 @@
 # Usage: sh tests/valgrind.sh [path/to/tgm]   (`make valgrind` runs it)
 # Fails if valgrind reports a memory error or a definite or indirect leak,
 # or if a command's exit status is not the expected one.  Besides each
-# example it runs the error paths (bad flag, missing and damaged images).
+# example it runs the error paths: every subcommand with a bad flag,
+# missing, unreadable and damaged images, bad assembly and monitor scripts.
 tgm=${1:-build/tgm}
 root=$(dirname "$0")/..
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -60,6 +61,41 @@ check 2 "run missing image" "$tgm" run "$dir/none.tgm"
 printf 'TGMIMAGE but damaged' >"$dir/bad.tgm"
 check 2 "run damaged image" "$tgm" run "$dir/bad.tgm"
 check 2 "run --mem 1" "$tgm" run --mem 1 "$dir/bad.tgm"
+# every subcommand with a bad flag, on bad inputs, and on an unreadable file
+good="$dir/hello.tgm"
+printf '  bogus r1\n  .word\n' >"$dir/bad.s"
+mkdir "$dir/unreadable.s" "$dir/unreadable.tgm"
+for sub in as dis run isa analyze check counterexample monitor; do
+    check 2 "$sub --bogus" "$tgm" $sub --bogus "$good"
+done
+check 2 "unknown command" "$tgm" bogus
+check 1 "as bad assembly" "$tgm" as "$dir/bad.s" -o "$dir/bad.out"
+check 2 "as missing source" "$tgm" as "$dir/none.s" -o "$dir/none.out"
+check 2 "as unreadable source" "$tgm" as "$dir/unreadable.s" -o "$dir/u.out"
+check 2 "as into a directory" "$tgm" as "$root/examples/hello.s" -o "$dir"
+check 2 "dis damaged image" "$tgm" dis "$dir/bad.tgm"
+check 2 "dis unreadable image" "$tgm" dis "$dir/unreadable.tgm"
+check 2 "run unreadable image" "$tgm" run "$dir/unreadable.tgm"
+check 2 "run --max-steps bad" "$tgm" run --max-steps x "$good"
+check 2 "run --dump into a directory" "$tgm" run --dump "$dir" "$good"
+check 2 "check damaged image" "$tgm" check "$dir/bad.tgm"
+check 2 "check --mem 1" "$tgm" check --mem 1 "$good"
+check 2 "analyze --profile bogus" "$tgm" analyze --profile bogus
+check 2 "counterexample --profile bogus" "$tgm" counterexample --profile bogus
+check 2 "check --nest 0" "$tgm" check --nest 0 "$good"
+check 2 "monitor missing script" "$tgm" monitor "$dir/none.mon"
+check 1 "monitor bad command" "$tgm" monitor -c 'bogus'
+check 1 "monitor load damaged image" "$tgm" monitor -c "load $dir/bad.tgm"
+printf 'load %s\nbogus\nvm create 1\n' "$dir/bad.tgm" >"$dir/bad.mon"
+check 1 "monitor script with errors" "$tgm" monitor -f "$dir/bad.mon"
+check 2 "monitor unreadable script" "$tgm" monitor -f "$dir/unreadable.s"
+printf '.include "none.inc"\n  HALT\n' >"$dir/inc.s"
+check 1 "as missing include" "$tgm" as "$dir/inc.s" -o "$dir/inc.tgm"
+check 2 "run bad assembly" "$tgm" run "$dir/bad.s"
+check 2 "run --vmm damaged image" "$tgm" run --vmm "$dir/bad.tgm"
+check 2 "run --vms 65" "$tgm" run --vms 65 "$good"
+check 2 "check --nest 1 --mem too large" "$tgm" check --nest 1 --mem 600000 "$good"
+check 2 "dis no image" "$tgm" dis
 
 echo "$n runs under valgrind"
 if [ $status = 0 ]; then echo "valgrind: clean"; else echo "valgrind: FAILURES" >&2; fi

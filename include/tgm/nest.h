@@ -122,7 +122,8 @@ struct nest_run {
 };
 
 /* Build and load the stack.  CP may be NULL for the built-in one.  -1 with
- * ERR if the guest does not fit or memory runs out. */
+ * ERR if the guest does not fit, W is outside TGM_Q_MIN..TGM_Q_MAX, or
+ * memory runs out. */
 int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
                    const struct nest_run_opts *o, struct nest_run *r, char *err,
                    size_t errlen);

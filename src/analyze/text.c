@@ -22,6 +22,8 @@ static const struct {
 void analyze_class_text(unsigned cls, char *buf, size_t len)
 {
     size_t used = 0;
+    if (!len) /* no room even for the NUL */
+        return;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof class_names / sizeof class_names[0]; i++)
         if ((cls & class_names[i].bit) && used < len) {

@@ -76,7 +76,8 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
     bool open_line = false; /* a VM's console output ended mid-line */
     if (o->json)
         printf("{\"vms\":[");
-    for (int id = vmm_vm_next(v, -1), k = 0; id >= 0; id = vmm_vm_next(v, id), k++) {
+    /* FILES names the N VMs run_vmm made, in the order vmm_vm_next gives them */
+    for (int id = vmm_vm_next(v, -1), k = 0; id >= 0 && k < n; id = vmm_vm_next(v, id), k++) {
         struct vm_info info;
         if (vmm_vm_info(v, id, &info) != 0) /* vmm_vm_next gives live VMs only */
             continue;
@@ -122,7 +123,6 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
                ",\"steps\":%" PRIu64 "}}\n",
                c.cycles, c.instret, c.steps);
     }
-    (void)n;
     return status;
 }
 

@@ -3,6 +3,7 @@
  * Section 2: the PSW <M, P, R> fits one storage word; an instruction is a
  * function of the state alone.  Everything is derived from insns.def.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -99,7 +100,7 @@ int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned 
     if (n != fn->nargs) {
         snprintf(err, errlen, "%s takes %u arguments (%s), got %u", fn->name, fn->nargs,
                  fn->args, n);
-        return (int)n;
+        return n > INT_MAX ? INT_MAX : (int)n; /* never -1, the answer for a word */
     }
     for (unsigned i = 0; i < n; i++)
         if (arg[i] > fn->max[i]) { /* a negative value as the user wrote it */

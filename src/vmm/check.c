@@ -114,6 +114,8 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
 void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len)
 {
+    if (!len) /* no room even for the NUL: diff[0] below would be past it */
+        return;
     if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live) {
         snprintf(diff, len, "no VM %d", id);
         return;

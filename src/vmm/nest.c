@@ -90,17 +90,23 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
 static int layout(const struct nest_map *map, unsigned depth, uint32_t q, uint64_t need,
                   struct nest_layout *lay, char *err, size_t errlen)
 {
-    if (depth < 1 || depth > NEST_MAX_DEPTH)
-        return tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
+    /* an explicit -1: static analyzers do not follow the variadic tgm_err,
+     * and took *LAY as possibly set after it */
+    if (depth < 1 || depth > NEST_MAX_DEPTH) {
+        tgm_err(err, errlen, "nesting depth %u is outside 1..%u", depth, NEST_MAX_DEPTH);
+        return -1;
+    }
     uint64_t top_base = (uint64_t)depth * map->k;
     if (need < TGM_Q_MIN)
         need = TGM_Q_MIN;
-    if (q > TGM_Q_MAX || top_base + need > q)
-        return tgm_err(err, errlen,
-                       "%u level%s of the control program (%u words each) and the guest "
-                       "(%llu words) do not fit in %u words",
-                       depth, depth == 1 ? "" : "s", (unsigned)map->k,
-                       (unsigned long long)need, (unsigned)q);
+    if (q > TGM_Q_MAX || top_base + need > q) {
+        tgm_err(err, errlen,
+                "%u level%s of the control program (%u words each) and the guest "
+                "(%llu words) do not fit in %u words",
+                depth, depth == 1 ? "" : "s", (unsigned)map->k, (unsigned long long)need,
+                (unsigned)q);
+        return -1;
+    }
     *lay = (struct nest_layout){depth, q, (uint32_t)top_base, (uint32_t)(q - top_base), *map};
     return 0;
 }

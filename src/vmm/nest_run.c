@@ -65,6 +65,11 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
             return -1;
         img = &stack;
     } else {
+        /* the bare machine is the guest's: W words exactly (machine_create
+         * would take 0 as its default size, and give no reason for others) */
+        if (o->w < TGM_Q_MIN || o->w > TGM_Q_MAX)
+            return tgm_err(err, errlen, "a guest of %u word%s is out of range (%u..%u)",
+                           (unsigned)o->w, o->w == 1 ? "" : "s", TGM_Q_MIN, TGM_Q_MAX);
         r->lay = (struct nest_layout){0, o->w, 0, o->w, {0}};
     }
     uint32_t q = r->lay.q;

@@ -151,7 +151,8 @@ int vmm_vm_input(struct vmm *v, int id, const uint8_t *bytes, size_t len)
 
 int vmm_vm_next(const struct vmm *v, int id)
 {
-    for (int i = id < 0 ? 0 : id + 1; i < VMM_MAX_VMS; i++)
+    /* an ID past the last has no next (ID + 1 would overflow at INT_MAX) */
+    for (int i = id < 0 ? 0 : id < VMM_MAX_VMS ? id + 1 : VMM_MAX_VMS; i < VMM_MAX_VMS; i++)
         if (v->vms[i].live)
             return i;
     return -1;
