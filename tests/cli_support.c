@@ -53,9 +53,8 @@ void cs_tmp_name(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s", t && *t ? t : "/tmp", name);
 }
 
-/* Remove PATH and, if it is a directory (not a link to one), all it holds:
- * a suite's subdirectories would otherwise keep its directory in /tmp. */
-static void remove_tree(const char *path)
+/* A suite's subdirectories would otherwise keep its directory in /tmp. */
+int cs_remove_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -65,7 +64,7 @@ static void remove_tree(const char *path)
             for (struct dirent *d; (d = readdir(dir));)
                 if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
                     snprintf(sub, sizeof sub, "%s/%s", path, d->d_name);
-                    remove_tree(sub);
+                    cs_remove_tree(sub);
                 }
             closedir(dir);
         }
@@ -73,11 +72,12 @@ static void remove_tree(const char *path)
     } else {
         remove(path);
     }
+    return lstat(path, &st) == 0 ? -1 : 0;
 }
 
 int cs_teardown(void)
 {
-    remove_tree(tmpdir);
+    cs_remove_tree(tmpdir);
     return 0;
 }
 
@@ -175,6 +175,36 @@ size_t cs_list_files(const char *dir, const char *suffix, char (*paths)[CS_PATH]
     closedir(d);
     qsort(paths, n, sizeof paths[0], by_name);
     return n;
+}
+
+/* The first name in DIR holding TEXT at its start (START) or anywhere, or
+ * NULL; the name is kept until the next call. */
+static const char *name_in(const char *dir, const char *text, bool start)
+{
+    static char found[CS_PATH];
+    DIR *d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open '%s'", dir);
+    const char *hit = NULL;
+    for (struct dirent *e; !hit && (e = readdir(d));)
+        if (start ? strncmp(e->d_name, text, strlen(text)) == 0 : strstr(e->d_name, text) != NULL) {
+            snprintf(found, sizeof found, "%s", e->d_name);
+            hit = found;
+        }
+    closedir(d);
+    return hit;
+}
+
+bool cs_has_file_starting(const char *dir, const char *prefix)
+{
+    return name_in(dir, prefix, true) != NULL;
+}
+
+void cs_assert_no_temporary(void)
+{
+    const char *left = name_in(tmpdir, ".tmp", false);
+    if (left)
+        fail_msg("temporary file left behind: %s", left);
 }
 
 /* ---- running the binary ------------------------------------------------ */
@@ -688,12 +718,27 @@ struct cs_outcome cs_mon(const char *cmds)
     return cs_run_tgm("monitor", "-c", cmds, NULL);
 }
 
+struct cs_outcome cs_mon_ok(const char *cmds)
+{
+    struct cs_outcome o = cs_mon(cmds);
+    if (o.status != 0)
+        fail_msg("'%s': status %d, stderr \"%s\"", cmds, o.status, o.err);
+    return o;
+}
+
 void cs_mon_fails(const char *cmds, const char *why)
+{
+    cs_mon_fails_without(cmds, why, NULL);
+}
+
+void cs_mon_fails_without(const char *cmds, const char *why, const char *absent)
 {
     struct cs_outcome o = cs_mon(cmds);
     if (o.status != 1)
         fail_msg("'%s': status %d, want 1; stderr \"%s\"", cmds, o.status, o.err);
     cs_assert_one_line(&o, why);
+    if (absent && strstr(o.err, absent))
+        fail_msg("'%s': the error holds \"%s\": %s", cmds, absent, o.err);
     cs_outcome_free(&o);
 }
 
