@@ -188,8 +188,10 @@ run: deps $(TGM)
 	@sh examples/demo.sh $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
+# The source tree must be as it was before (tests/tree_check.sh).
 test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
-	@fail=0; for t in $(TEST_BIN); do \
+	@sh tests/tree_check.sh save $(BUILD)/tree $(BUILD) || exit 1; \
+	fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) $$t || fail=1; \
 	done; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
@@ -197,6 +199,7 @@ test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
 	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
 	echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS) $(filter -m%,$(CFLAGS))" sh tests/install.sh "$(MAKE)" BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' OPT='$(OPT)' CFLAGS='$(CFLAGS)' || fail=1; \
+	echo "== source tree"; sh tests/tree_check.sh check $(BUILD)/tree $(BUILD) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail
 
