@@ -25,6 +25,8 @@ int cs_setup(const char *suite);
 /* Group teardown: remove the temporary directory and all it holds, its
  * subdirectories too (a link is removed, not followed). */
 int cs_teardown(void);
+/* The same for PATH, any file or directory: 0 once it is gone, else -1. */
+int cs_remove_tree(const char *path);
 const char *cs_tgm(void);
 /* The binary under test: $TGM, else build/tgm (as make test runs it). */
 const char *cs_tgm_binary(void);
@@ -38,8 +40,13 @@ void cs_tmp_name(char *buf, size_t len, const char *name);
 
 /* 'tgm monitor -c CMDS', run to its end. */
 struct cs_outcome cs_mon(const char *cmds);
+/* The same, failing the test (naming CMDS and its stderr) unless it
+ * exits 0. */
+struct cs_outcome cs_mon_ok(const char *cmds);
 /* CMDS fail with status 1 and one line of error holding WHY. */
 void cs_mon_fails(const char *cmds, const char *why);
+/* ... and that line does not hold ABSENT (a hint that must not be given). */
+void cs_mon_fails_without(const char *cmds, const char *why, const char *absent);
 /* CMDS succeed and the output holds WANT. */
 void cs_mon_prints(const char *cmds, const char *want);
 /* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
@@ -78,6 +85,13 @@ void cs_write_phased(char *path, size_t len);
  * read or there are more than MAX. */
 size_t cs_list_files(const char *dir, const char *suffix, char (*paths)[CS_PATH],
                      size_t max);
+
+/* Does DIR hold a file whose name begins with PREFIX?  Fails the test if
+ * DIR cannot be read. */
+bool cs_has_file_starting(const char *dir, const char *prefix);
+/* No writer's temporary file (NAME.tmpXXXXXX) is left in the temporary
+ * directory. */
+void cs_assert_no_temporary(void);
 
 /* ---- running the binary ------------------------------------------------ */
 

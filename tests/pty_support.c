@@ -29,12 +29,6 @@ static char dir[256];
 
 const char *pt_dir(void) { return dir; }
 
-static const char *tgm_path(void)
-{
-    const char *t = getenv("TGM");
-    return t && *t ? t : "build/tgm";
-}
-
 static long now_ms(void)
 {
     struct timespec ts;
@@ -85,8 +79,8 @@ static void start_as(struct pt_session *s, bool job)
     char exe[4096];
     memset(s, 0, sizeof *s);
     s->job = job;
-    if (!realpath(tgm_path(), exe))
-        fail_msg("no tgm binary at '%s' (set TGM)", tgm_path());
+    if (!realpath(cs_tgm_binary(), exe))
+        fail_msg("no tgm binary at '%s' (set TGM)", cs_tgm_binary());
     struct winsize ws = {.ws_row = 40, .ws_col = 120};
     s->pid = forkpty(&s->fd, NULL, NULL, &ws);
     assert_true(s->pid >= 0);
@@ -164,14 +158,26 @@ int pt_finish(struct pt_session *s)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+void pt_echo(struct pt_session *s, const char *word)
+{
+    char line[256];
+    snprintf(line, sizeof line, "echo %s\r", word);
+    pt_type(s, line);
+    snprintf(line, sizeof line, "%s\r\n", word);
+    pt_expect(s, line);
+    pt_expect(s, "tgm> ");
+}
+
+void pt_quit(struct pt_session *s)
+{
+    pt_type(s, "quit\r");
+    assert_int_equal(pt_finish(s), 0);
+}
+
 void pt_put_file(const char *name, const char *text)
 {
     char path[CS_PATH];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
+    cs_write_bytes(pt_in_dir(path, sizeof path, name), text, strlen(text));
 }
 
 const char *pt_in_dir(char *buf, size_t len, const char *name)
@@ -189,7 +195,19 @@ void pt_make_dir(void)
 
 void pt_remove_dir(void)
 {
-    char cmd[CS_PATH];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(cs_remove_tree(dir), 0);
+}
+
+int pt_setup(void **state)
+{
+    (void)state;
+    pt_make_dir();
+    return 0;
+}
+
+int pt_teardown(void **state)
+{
+    (void)state;
+    pt_remove_dir();
+    return 0;
 }

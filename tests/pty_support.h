@@ -24,6 +24,9 @@ struct pt_session {
  * $HOME) and its removal; pt_dir() is its path. */
 void pt_make_dir(void);
 void pt_remove_dir(void);
+/* The same as cmocka fixtures, for a test of its own directory. */
+int pt_setup(void **state);
+int pt_teardown(void **state);
 const char *pt_dir(void);
 /* TEXT as NAME in that directory; pt_in_dir puts NAME's path in BUF. */
 void pt_put_file(const char *name, const char *text);
@@ -41,5 +44,9 @@ void pt_expect(struct pt_session *s, const char *text);
 void pt_type(struct pt_session *s, const char *keys);
 /* Wait (with a deadline) for the monitor to exit; its exit status. */
 int pt_finish(struct pt_session *s);
+/* At the prompt "tgm> ": 'echo WORD' shows WORD and the next prompt. */
+void pt_echo(struct pt_session *s, const char *word);
+/* 'quit' ends the session with status 0. */
+void pt_quit(struct pt_session *s);
 
 #endif

@@ -61,11 +61,9 @@ static int make_dir(void **state)
 static int remove_dir(void **state)
 {
     struct tmpdir *d = *state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->path);
-    int rc = system(cmd);
+    int rc = cs_remove_tree(d->path);
     free(d);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static void asm__include_is_relative_to_the_including_file(void **state)

@@ -23,6 +23,7 @@
 
 #include "cli_support.h"
 #include "support.h"
+#include "vmm_support.h"
 #include "tgm/analyze.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
@@ -215,15 +216,27 @@ static void vmm__the_cps_words_are_as_drawn(void **state)
     static const uint32_t qs[] = {4096, TGM_Q_MAX};
     for (size_t k = 0; k < 2; k++) {
         struct vmm_config cfg = {.q = qs[k]};
-        char err[256];
-        struct vmm *v = vmm_create(&cfg, err, sizeof err);
-        assert_non_null(v);
+        struct vmm *v = tv_cp(&cfg);
         const uint64_t *e = machine_mem(vmm_machine(v));
         ts_assert_psw(e[1], true, false, 0, VMM_ENTRY, 0, qs[k]);
         assert_int_equal(e[2], I(HCALL, 0, 0, 0));
         assert_int_equal(e[3], I(HALT, 0, 0, 0));
         vmm_destroy(v);
     }
+}
+
+/* A control program with one VM of 100 words: a user SVC at P = 7 under
+ * R = (3, 20), a supervisor HALT as its handler.  Its view into *VIEW. */
+static struct vmm *svc_then_halt(int *id, struct machine **view)
+{
+    struct vmm_config cfg = {.q = 4096};
+    struct vmm *v = tv_cp(&cfg);
+    *view = tv_cp_vm(v, 100, id);
+    ts_poke(*view, 1, ts_psw(true, false, 0, 60, 0, 100));
+    ts_poke(*view, 60, I(HALT, 0, 0, 0));
+    ts_poke(*view, 3 + 7, I(SVC, 4, 0, 0));
+    machine_set_psw(*view, ts_psw(false, false, 0, 7, 3, 20));
+    return v;
 }
 
 /* docs/vmm.md: a VM runs "in real user mode with M' = u, P' = p, R' = (l +
@@ -234,19 +247,11 @@ static void vmm__the_cps_words_are_as_drawn(void **state)
 static void vmm__a_guest_runs_with_the_real_i_set_and_r_composed(void **state)
 {
     (void)state;
-    struct vmm_config cfg = {.q = 4096};
-    char err[256];
-    struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    assert_non_null(v);
-    int id = vmm_vm_create(v, 100, NULL, err, sizeof err);
-    assert_true(id >= 0);
+    int id;
+    struct machine *view;
+    struct vmm *v = svc_then_halt(&id, &view);
     struct vm_info in;
     assert_int_equal(vmm_vm_info(v, id, &in), 0);
-    struct machine *view = vmm_vm_view(v, id);
-    ts_poke(view, 1, ts_psw(true, false, 0, 60, 0, 100));
-    ts_poke(view, 60, I(HALT, 0, 0, 0));
-    ts_poke(view, 3 + 7, I(SVC, 4, 0, 0));
-    machine_set_psw(view, ts_psw(false, false, 0, 7, 3, 20));
     struct vmm_exit ex;
     assert_int_equal(vmm_run(v, 100, &ex), VMMSTOP_DONE);
     assert_int_equal(vmm_vm_info(v, id, &in), 0);
@@ -259,13 +264,7 @@ static void vmm__a_guest_runs_with_the_real_i_set_and_r_composed(void **state)
     vmm_destroy(v);
 
     /* and the SVC's own real trap, stopped on: R' = (3 + base, 20) */
-    v = vmm_create(&cfg, err, sizeof err);
-    id = vmm_vm_create(v, 100, NULL, err, sizeof err);
-    view = vmm_vm_view(v, id);
-    ts_poke(view, 1, ts_psw(true, false, 0, 60, 0, 100));
-    ts_poke(view, 60, I(HALT, 0, 0, 0));
-    ts_poke(view, 3 + 7, I(SVC, 4, 0, 0));
-    machine_set_psw(view, ts_psw(false, false, 0, 7, 3, 20));
+    v = svc_then_halt(&id, &view);
     machine_trap_stop(vmm_machine(v), 1u << TRAP_SVC);
     assert_int_equal(vmm_run(v, 100, &ex), VMMSTOP_DEBUG);
     ts_assert_psw(ts_peek(vmm_machine(v), 0), false, true, TRAP_SVC, 7, 3 + in.base, 20);
@@ -283,11 +282,9 @@ static void vmm__an_svc_costs_the_cp_five_cycles_and_the_guest_four(void **state
 {
     (void)state;
     struct vmm_config cfg = {.q = 4096};
-    char err[256];
-    struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    assert_non_null(v);
-    int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
-    struct machine *view = vmm_vm_view(v, id);
+    struct vmm *v = tv_cp(&cfg);
+    int id;
+    struct machine *view = tv_cp_vm(v, 64, &id);
     ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
     ts_poke(view, 10, I(SVC, 1, 0, 0));
     ts_poke(view, 20, I(HALT, 0, 0, 0));
@@ -334,11 +331,9 @@ static void vmm__a_lone_vms_timer_trap_is_a_scheduler_entry_then_delivered(void 
 {
     (void)state;
     struct vmm_config cfg = {.q = 4096};
-    char err[256];
-    struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    assert_non_null(v);
-    int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
-    struct machine *view = vmm_vm_view(v, id);
+    struct vmm *v = tv_cp(&cfg);
+    int id;
+    struct machine *view = tv_cp_vm(v, 64, &id);
     ts_poke(view, 1, ts_psw(true, false, 0, 40, 0, 64));
     ts_poke(view, 40, I(HALT, 0, 0, 0));
     ts_poke(view, 30, 50);

@@ -26,6 +26,7 @@
 
 #include "cli_support.h"
 #include "support.h"
+#include "vmm_support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
@@ -302,6 +303,23 @@ static void count_switches(void *ctx, const struct vmm_event *e)
         sched_events++;
 }
 
+/* A control program of CFG with two VMs of 64 words that never execute a
+ * guest instruction directly: a user HALT at 10 (it traps, reflected) and
+ * a handler at 20 whose LPSW back to it is interpreted. */
+static struct vmm *two_trapping_vms(const struct vmm_config *cfg)
+{
+    struct vmm *v = tv_cp(cfg);
+    for (int k = 0; k < 2; k++) {
+        struct machine *view = tv_cp_vm(v, 64, NULL);
+        ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
+        ts_poke(view, 10, I(HALT, 0, 0, 0));
+        ts_poke(view, 20, I(LPSW, 30, 0, 0));
+        ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
+        machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
+    }
+    return v;
+}
+
 /* docs/vmm.md, the dispatcher: "A time slice that ends while the CP
  * handles another trap switches VMs with no scheduler event of its own."
  * Two VMs that never execute a guest instruction directly (user code whose
@@ -312,19 +330,7 @@ static void vmm__a_slice_ending_in_the_cp_switches_with_no_event(void **state)
 {
     (void)state;
     struct vmm_config cfg = {.q = 4096, .slice = 100};
-    char err[256];
-    struct vmm *v = vmm_create(&cfg, err, sizeof err);
-    assert_non_null(v);
-    for (int k = 0; k < 2; k++) {
-        int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
-        assert_true(id >= 0);
-        struct machine *view = vmm_vm_view(v, id);
-        ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
-        ts_poke(view, 10, I(HALT, 0, 0, 0));       /* user mode: traps, reflected */
-        ts_poke(view, 20, I(LPSW, 30, 0, 0));      /* the handler: interpreted */
-        ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
-        machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
-    }
+    struct vmm *v = two_trapping_vms(&cfg);
     switch_last = -1;
     switches = sched_events = 0;
     vmm_set_event_hook(v, count_switches, NULL);
@@ -376,18 +382,7 @@ static void vmm__every_end_of_a_hybrid_slice_is_an_event(void **state)
     (void)state;
     for (int hybrid = 0; hybrid <= 1; hybrid++) {
         struct vmm_config cfg = {.q = 4096, .slice = 100, .hybrid = hybrid};
-        char err[256];
-        struct vmm *v = vmm_create(&cfg, err, sizeof err);
-        assert_non_null(v);
-        for (int k = 0; k < 2; k++) {
-            int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
-            struct machine *view = vmm_vm_view(v, id);
-            ts_poke(view, 1, ts_psw(true, false, 0, 20, 0, 64));
-            ts_poke(view, 10, I(HALT, 0, 0, 0));
-            ts_poke(view, 20, I(LPSW, 30, 0, 0));
-            ts_poke(view, 30, ts_psw(false, false, 0, 10, 0, 64));
-            machine_set_psw(view, ts_psw(false, false, 0, 10, 0, 64));
-        }
+        struct vmm *v = two_trapping_vms(&cfg);
         switch_last = -1;
         ends_sched = ends_trap = ends_other = 0;
         vmm_set_event_hook(v, note_turn_ends, NULL);

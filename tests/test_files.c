@@ -7,7 +7,6 @@
  * capped; a snapshot must keep the control program's invariants (sections
  * 4-6: the CP's words E[1..K-1], disjoint regions) and not only its checksum.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <setjmp.h>
@@ -46,18 +45,6 @@ static void assert_file(const char *path, const char *want)
     assert_int_equal(len, strlen(want));
     assert_memory_equal(got, want, len);
     free(got);
-}
-
-/* No NAME.tmp* is left in the temporary directory. */
-static void assert_no_temporary(void)
-{
-    char paths[64][CS_PATH];
-    size_t n = cs_list_files(cs_tmpdir(), "", paths, 64);
-    for (size_t i = 0; i < n; i++)
-        if (strstr(paths[i], ".tmp")) {
-            print_error("temporary file left behind: %s\n", paths[i]);
-            fail();
-        }
 }
 
 static int group_setup(void **state)
@@ -100,7 +87,7 @@ static void writer__fifo_is_written_in_place(void **state)
     assert_memory_equal(buf, "hello", 5);
     close(rd);
     unlink(p);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* /dev/stdout on a pipe, or bash's >(cmd), is a link to "pipe:[N]", which
@@ -171,7 +158,7 @@ static void writer__char_device_is_written_in_place(void **state)
     assert_int_equal(lstat(p, &st), 0);
     assert_true(S_ISCHR(st.st_mode));
     unlink(p);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 static void writer__symlink_is_followed_and_kept(void **state)
@@ -205,7 +192,7 @@ static void writer__symlink_is_followed_and_kept(void **state)
     unlink(b);
     unlink(link);
     unlink(target);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 static void writer__keeps_the_old_mode(void **state)
@@ -248,7 +235,7 @@ static void writer__a_read_only_file_is_replaced_as_mv_does(void **state)
     char *img = cs_slurp(p, NULL);
     assert_memory_equal(img, "TGMIMAGE", 8);
     free(img);
-    assert_no_temporary();
+    cs_assert_no_temporary();
     unlink(p);
 }
 
@@ -290,7 +277,7 @@ static void writer__hard_links_and_directories_are_refused(void **state)
     assert_non_null(strstr(err, "is a directory"));
     rmdir(d);
     unlink(p);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 static void writer__failure_before_rename_keeps_the_old_file(void **state)
@@ -309,7 +296,7 @@ static void writer__failure_before_rename_keeps_the_old_file(void **state)
     assert_non_null(strstr(err, "injected failure"));
     assert_file(p, "old");
     unlink(p);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* ---- the CLI's writers --------------------------------------------------- */
@@ -435,7 +422,7 @@ static void cli__every_writer_survives_a_failure_before_rename(void **state)
     unlink(json);
     snprintf(line, sizeof line, "load %s; trace insns to %s; go; trace off", src, out);
     unsetenv(FAULT);
-    assert_no_temporary();
+    cs_assert_no_temporary();
     /* and without the fault, each writes */
     o = cs_run_tgm("monitor", "-c", line, NULL);
     assert_int_equal(o.status, 0);
@@ -472,7 +459,7 @@ static void dis__writes_through_symlinks_and_keeps_the_mode(void **state)
     free(t);
     expect_refusal(cs_run_tgm("dis", img, "-o", img, NULL), "is the image");
     unlink(link);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* ---- capped readers ------------------------------------------------------ */
@@ -712,7 +699,7 @@ static void monitor__log_and_trace_appear_whole_when_they_end(void **state)
     free(l);
     assert_int_equal(mon_end(f.m), 0); /* nothing left to end */
     mfx_close(&f);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* 'log F' then 'trace ... to F' (or 'save F', 'timeline F'): whichever
@@ -748,7 +735,7 @@ static void monitor__no_writer_takes_the_open_log_or_traces_file(void **state)
     free(l);
     mfx_close(&f);
     unlink(link);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* 'load /dev/stdin' with a source on a pipe loaded an empty image: the
@@ -773,17 +760,6 @@ static void monitor__load_from_a_pipe_loses_no_bytes(void **state)
         assert_non_null(strstr(i == 0 ? f.obuf : f.ebuf, want[i]));
     }
     mfx_close(&f);
-}
-
-static bool has_prefix_file(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    bool found = false;
-    for (struct dirent *e; d && !found && (e = readdir(d));)
-        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    if (d)
-        closedir(d);
-    return found;
 }
 
 /* SIGTERM (or SIGHUP: the terminal closed) during a run killed the monitor
@@ -817,7 +793,7 @@ static void monitor__sigterm_puts_the_log_in_place(void **state)
     snprintf(cmds, sizeof cmds, "log %s; load %s; set limit 0; go; echo not reached", log, src);
     pid_t pid = cs_spawn_monitor_silent(cmds);
     /* the log's temporary file shows the handlers are in place */
-    for (int i = 0; i < 1000 && !has_prefix_file(cs_tmpdir(), "killed.log.tmp"); i++)
+    for (int i = 0; i < 1000 && !cs_has_file_starting(cs_tmpdir(), "killed.log.tmp"); i++)
         usleep(10000);
     /* and the run under way: half a second of its CPU time, far more than
      * the set-up and the load take, so the signal meets 'go' */
@@ -832,7 +808,7 @@ static void monitor__sigterm_puts_the_log_in_place(void **state)
     assert_non_null(strstr(text, "interrupted"));
     assert_null(strstr(text, "\nnot reached\n")); /* the echo's output (the line is logged) */
     free(text);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* ---- what the fuzzers found ----------------------------------------------- */

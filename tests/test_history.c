@@ -67,6 +67,21 @@ static void close_session(struct session *s)
     free(s->buf);
 }
 
+/* The last RING + 5 lines of 'history' are the same in the fast session
+ * and the checked one; both are closed. */
+static void expect_same_rings_and_close(struct session *fast, struct session *slow,
+                                        unsigned ring, uint64_t seed)
+{
+    char *a = history(fast, ring + 5), *b = history(slow, ring + 5);
+    if (strcmp(a, b))
+        fail_msg("seed %llu: the rings differ:\nfast:\n%s\nchecked:\n%s",
+                 (unsigned long long)seed, a, b);
+    free(a);
+    free(b);
+    close_session(fast);
+    close_session(slow);
+}
+
 static void history__the_ring_after_a_fast_go_is_the_checked_loops(void **state)
 {
     (void)state;
@@ -89,14 +104,7 @@ static void history__the_ring_after_a_fast_go_is_the_checked_loops(void **state)
             ms_cmd(slow.m, "step %llu", (unsigned long long)d);
         }
         assert_int_equal(machine_digest(mon_machine(fast.m)), machine_digest(mon_machine(slow.m)));
-        char *a = history(&fast, ring + 5), *b = history(&slow, ring + 5);
-        if (strcmp(a, b))
-            fail_msg("seed %llu: the rings differ:\nfast:\n%s\nchecked:\n%s",
-                     (unsigned long long)seed, a, b);
-        free(a);
-        free(b);
-        close_session(&fast);
-        close_session(&slow);
+        expect_same_rings_and_close(&fast, &slow, ring, seed);
     }
 }
 
@@ -125,14 +133,7 @@ static void history__the_ring_after_a_fast_go_in_vms_is_the_checked_loops(void *
         }
         assert_int_equal(machine_digest(vmm_machine(mon_vmm(s[0].m))),
                          machine_digest(vmm_machine(mon_vmm(s[1].m))));
-        char *a = history(&s[0], ring + 5), *b = history(&s[1], ring + 5);
-        if (strcmp(a, b))
-            fail_msg("seed %llu: the rings differ:\nfast:\n%s\nchecked:\n%s",
-                     (unsigned long long)seed, a, b);
-        free(a);
-        free(b);
-        close_session(&s[0]);
-        close_session(&s[1]);
+        expect_same_rings_and_close(&s[0], &s[1], ring, seed);
     }
     remove(trace);
 }

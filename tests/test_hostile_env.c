@@ -7,7 +7,6 @@
  * neither hangs tgm nor fills its memory nor is changed.  The images
  * written and read are those of section 2's machine (E and the PSW).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -35,31 +34,6 @@ static const char hello_src[] = "        .entry start\n"
                                 "        HALT\n"
                                 "ch:     .word 'X'\n";
 
-
-/* Does the temporary directory hold a file whose name begins with PREFIX? */
-static bool has_file_starting(const char *prefix)
-{
-    DIR *d = opendir(cs_tmpdir());
-    assert_non_null(d);
-    bool found = false;
-    for (struct dirent *e; !found && (e = readdir(d));)
-        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    closedir(d);
-    return found;
-}
-
-/* No writer's temporary file (NAME.tmpXXXXXX) is left. */
-static void assert_no_temporary(void)
-{
-    DIR *d = opendir(cs_tmpdir());
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d));)
-        if (strstr(e->d_name, ".tmp")) {
-            print_error("temporary file left behind: %s\n", e->d_name);
-            fail();
-        }
-    closedir(d);
-}
 
 static int group_setup(void **state)
 {
@@ -90,7 +64,7 @@ static void writer__sigterm_mid_write_leaves_no_temporary(void **state)
     /* the run is over and the timeline (about 100 MB) is being written */
     bool seen = false;
     for (int i = 0; i < 200000 && !seen && waitpid(pid, NULL, WNOHANG) == 0; i++)
-        if (!(seen = has_file_starting("big.json.tmp")))
+        if (!(seen = cs_has_file_starting(cs_tmpdir(), "big.json.tmp")))
             usleep(500);
     assert_true(seen);
     assert_int_equal(kill(pid, SIGTERM), 0);
@@ -101,7 +75,7 @@ static void writer__sigterm_mid_write_leaves_no_temporary(void **state)
     char *old = cs_slurp(tl, NULL);
     assert_string_equal(old, "old\n");
     free(old);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* A name of 246..255 bytes is a name the directory takes, but its
@@ -127,7 +101,7 @@ static void writer__a_name_of_255_bytes_is_written(void **state)
     assert_non_null(strstr(o.out, "X"));
     cs_outcome_free(&o);
     assert_int_equal(unlink(out), 0);
-    assert_no_temporary();
+    cs_assert_no_temporary();
 }
 
 /* 'trace insns to /dev/full' and 'log /dev/full' said "Input/output
@@ -248,20 +222,6 @@ static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
 
 /* ---- the history file (on a terminal) ------------------------------------ */
 
-static int pty_setup(void **state)
-{
-    (void)state;
-    pt_make_dir();
-    return 0;
-}
-
-static int pty_teardown(void **state)
-{
-    (void)state;
-    pt_remove_dir();
-    return 0;
-}
-
 /* A session with ~/.tgm_history a link to DEV: it starts, runs lines,
  * warns of nothing and ends with status 0. */
 static void session_with_history_on(const char *dev)
@@ -271,14 +231,9 @@ static void session_with_history_on(const char *dev)
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo one\r");
-    pt_expect(&s, "one\r\n");
-    pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo two\r");
-    pt_expect(&s, "two\r\n");
-    pt_expect(&s, "tgm> ");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_echo(&s, "one");
+    pt_echo(&s, "two");
+    pt_quit(&s);
     assert_null(strstr(s.screen, "warning"));
 }
 
@@ -318,10 +273,10 @@ int main(void)
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
         cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
-        cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pty_setup,
-                                        pty_teardown),
-        cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pty_setup,
-                                        pty_teardown),
+        cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pt_setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pt_setup,
+                                        pt_teardown),
     };
     return cmocka_run_group_tests_name("hostile_env", tests, group_setup, group_teardown);
 }

@@ -360,18 +360,7 @@ static int dir_setup(void **state)
 static int dir_teardown(void **state)
 {
     struct dir_fx *f = *state;
-    DIR *d = opendir(f->dir);
-    struct dirent *e;
-    char path[600];
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
-            if (remove(path) != 0)
-                rmdir(path);
-        }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
+    cs_remove_tree(f->dir);
     free(f);
     return 0;
 }

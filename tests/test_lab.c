@@ -223,7 +223,6 @@ static void console_off__typed_keys_still_reach_the_guest(void **state)
     mon_shows("help console", "('set console\noff' stops that), and keys typed at the "
                               "terminal are queued as its input\n(with the console off too)",
               "to stop that");
-    pt_make_dir();
     pt_put_file("echo.s", "        .entry start\n"
                           "start:  CIN   ch\n"
                           "        BEQ   ch, none, start\n"
@@ -241,9 +240,7 @@ static void console_off__typed_keys_still_reach_the_guest(void **state)
     pt_expect(&s, "1 typed byte queued as console input of bare");
     pt_type(&s, "console\r");
     pt_expect(&s, "\nq");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
-    pt_remove_dir();
+    pt_quit(&s);
 }
 
 /* After a trap, E[0] holds the old PSW with its cause; 'deposit psw E[0]'
@@ -483,7 +480,8 @@ int main(void)
         cmocka_unit_test(history__its_first_column_is_the_cycle_count),
         cmocka_unit_test(show__one_setting_as_set_lists_it),
         cmocka_unit_test(pc__is_p_as_in_gdb),
-        cmocka_unit_test(console_off__typed_keys_still_reach_the_guest),
+        cmocka_unit_test_setup_teardown(console_off__typed_keys_still_reach_the_guest,
+                                        pt_setup, pt_teardown),
         cmocka_unit_test(deposit_psw__loads_an_old_psw_as_lpsw_does),
         cmocka_unit_test(help__takes_the_command_as_it_is_typed),
         cmocka_unit_test(snapshot_and_image__each_reader_names_the_other),

@@ -31,18 +31,16 @@
 static void deposit__values_past_the_end_name_the_typed_start(void **state)
 {
     (void)state;
-    char *ebuf = NULL;
-    size_t elen = 0;
-    FILE *err = open_memstream(&ebuf, &elen), *sink = fopen("/dev/null", "w");
-    assert_true(err && sink);
-    struct mon *m = mon_create(sink, err);
+    struct ms_io io;
+    ms_io_open(&io);
+    struct mon *m = mon_create(io.out, io.err);
     assert_non_null(m);
     assert_int_equal(mon_exec_line(m, "deposit 65533 7"), 0);
     assert_int_equal(mon_exec_line(m, "deposit 65534 1 2 3"), -1);
-    fflush(err);
-    assert_non_null(strstr(ebuf, "deposit: address 65534 (value 3 of 3, at 65536) is out of "
-                                 "range (0..0xffff); nothing deposited\n"));
-    assert_null(strchr(strchr(ebuf, '\n') + 1, '\n')); /* one line */
+    fflush(io.err);
+    assert_non_null(strstr(io.buf, "deposit: address 65534 (value 3 of 3, at 65536) is out of "
+                                   "range (0..0xffff); nothing deposited\n"));
+    assert_null(strchr(strchr(io.buf, '\n') + 1, '\n')); /* one line */
     uint64_t w[3];
     for (int k = 0; k < 3; k++)
         assert_int_equal(machine_read_phys(mon_machine(m), 65533 + (uint64_t)k, &w[k]), 0);
@@ -50,9 +48,7 @@ static void deposit__values_past_the_end_name_the_typed_start(void **state)
     assert_int_equal(w[1], 0);
     assert_int_equal(w[2], 0);
     mon_destroy(m);
-    fclose(err);
-    fclose(sink);
-    free(ebuf);
+    ms_io_close(&io);
     /* the base as typed, as for one value */
     cs_mon_fails("deposit 0xfffe 1 2 3",
                  "address 0xfffe (value 3 of 3, at 0x10000) is out of range (0..0xffff)");
@@ -130,8 +126,7 @@ static void check__nest_vmm_is_tgm_check_nest_vmm(void **state)
         monitor_lines(c.out, head, body, sizeof head);
         assert_non_null(strstr(head, " on the C control program"));
         snprintf(cmds, sizeof cmds, "check %s nest 2 vmm", files[k]);
-        struct cs_outcome o = cs_mon(cmds);
-        assert_int_equal(o.status, 0);
+        struct cs_outcome o = cs_mon_ok(cmds);
         cs_assert_lines_in_order(o.out, (const char *const[]){head, body, NULL}, cmds);
         cs_outcome_free(&o);
         cs_outcome_free(&c);
@@ -171,8 +166,7 @@ static void until__a_phased_label_gets_the_note_break_gives(void **state)
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         snprintf(cmds, sizeof cmds, "set limit 50; load %s; %s; reset; until start", path,
                  runs[k]);
-        struct cs_outcome o = cs_mon(cmds);
-        assert_int_equal(o.status, 0);
+        struct cs_outcome o = cs_mon_ok(cmds);
         cs_assert_lines_in_order(o.out,
                                  (const char *const[]){CS_PHASED_NOTE,
                                                        "step limit (50) reached: u I=0 P=0x00000 "

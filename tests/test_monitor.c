@@ -110,9 +110,7 @@ static int teardown(void **state)
     fclose(f->err);
     free(f->obuf);
     free(f->ebuf);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(cs_remove_tree(f->dir), 0);
     free(f);
     return 0;
 }

@@ -51,20 +51,13 @@ static const char hi_src[] = "        .entry start\n"
                              "i:      .word 'i'\n"
                              "nl:     .word 10\n";
 
+/* pt_setup's directory with the three programs; pt_teardown removes it. */
 static int setup(void **state)
 {
-    (void)state;
-    pt_make_dir();
+    pt_setup(state);
     pt_put_file("loop.s", loop_src);
     pt_put_file("echo.s", echo_src);
     pt_put_file("hi.s", hi_src);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pt_remove_dir();
     return 0;
 }
 
@@ -102,15 +95,12 @@ static void pty__history_recall_within_and_across_sessions(void **state)
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo first-line\r");
-    pt_expect(&s, "first-line\r\n");
-    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "first-line");
     pt_type(&s, "\x1b[A");          /* up arrow */
     pt_expect(&s, "echo first-line");
     pt_type(&s, "\r");
     pt_expect(&s, "first-line\r\n");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 
     pt_start(&s);                   /* a new session reads the history file */
     pt_expect(&s, "tgm> ");
@@ -132,8 +122,7 @@ static void pty__history_recall_within_and_across_sessions(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "echo second-line\r");
     pt_expect(&s, "injected failure");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
     h = fopen(path, "r");
     assert_non_null(h);
     size_t na = fread(after, 1, sizeof after, h);
@@ -161,9 +150,7 @@ static void pty__ctrl_c_stops_a_run_and_keeps_the_shell(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "\x03");            /* at the prompt: a fresh line, no exit */
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo alive\r");
-    pt_expect(&s, "alive\r\n");
-    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "alive");
     pt_type(&s, "\x04");            /* Ctrl-D on an empty line leaves */
     assert_int_equal(pt_finish(&s), 0);
 }
@@ -182,9 +169,7 @@ static void pty__ctrl_c_ends_a_breakpoints_run_loop(void **state)
     pt_expect(&s, "hit 50 times");
     pt_type(&s, "\x03");
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo alive\r");
-    pt_expect(&s, "alive\r\n");
-    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "alive");
     pt_type(&s, "\x04");
     assert_int_equal(pt_finish(&s), 0);
 }
@@ -234,8 +219,7 @@ static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "print E[ch]\r");
     pt_expect(&s, "0x79 (121)");  /* x + 1 */
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 }
 
 static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
@@ -254,8 +238,7 @@ static void pty__ctrl_c_names_the_vm_that_was_running(void **state)
     pt_type(&s, "\x03");
     pt_expect(&s, "spinner: interrupted after");
     pt_expect(&s, "tgm quick> ");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 }
 
 static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
@@ -272,8 +255,7 @@ static void pty__ctrl_z_and_fg_redraw_the_prompt(void **state)
     pt_type(&s, "-done\r");
     pt_expect(&s, "half-done\r\n");
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 }
 
 
@@ -296,8 +278,7 @@ static void pty__tab_completes_word_functions_in_expressions(void **state)
     pt_expect(&s, "in ");
     pt_type(&s, ",0,16)\r");
     pt_expect(&s, "0x8000008000000010");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
     /* the lines as completed, from the history file */
     char path[CS_PATH];
     char *h = cs_slurp(pt_in_dir(path, sizeof path, ".tgm_history"), NULL);
@@ -319,9 +300,7 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo one\r");
-    pt_expect(&s, "one\r\n");
-    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "one");
     pt_type(&s, "set histfile F\r");
     pt_expect(&s, "tgm> ");
     pt_type(&s, "\x1b[A\x1b[A\x1b[A"); /* F's line is now the oldest */
@@ -339,10 +318,10 @@ static void pty__set_histfile_keeps_the_new_files_history(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "echo three\r");
     pt_expect(&s, "three\r\n");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 
-    char *ft = cs_slurp(pt_in_dir(f, sizeof f, "F"), NULL), *ht = cs_slurp(pt_in_dir(home, sizeof home, ".tgm_history"), NULL);
+    char *ft = cs_slurp(pt_in_dir(f, sizeof f, "F"), NULL),
+         *ht = cs_slurp(pt_in_dir(home, sizeof home, ".tgm_history"), NULL);
     static const char *const fwant[] = {"_HiStOrY_V2_", "old-f-line", "echo\\040one",
                                         "set\\040histfile\\040F", "echo\\040two",
                                         "set\\040histfile\\040notes.txt",
@@ -370,16 +349,11 @@ static void session_with_a_bad_history(const char *why)
     pt_expect(&s, why);
     pt_expect(&s, "; no history file this session ('set histfile FILE' chooses one)");
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo one\r");
-    pt_expect(&s, "one\r\n");
-    pt_expect(&s, "tgm> ");
-    pt_type(&s, "echo two\r");
-    pt_expect(&s, "two\r\n");
-    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "one");
+    pt_echo(&s, "two");
     assert_null(strstr(s.screen + s.seen, "warning")); /* once */
     assert_null(strstr(strstr(s.screen, why) + 1, why));
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
+    pt_quit(&s);
 }
 
 /* ~/.tgm_history (or $TGM_HISTORY) that is a text file or a directory was
@@ -409,25 +383,25 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(pty__tab_completes_commands_files_and_symbols, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__history_recall_within_and_across_sessions, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_stops_a_run_and_keeps_the_shell, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(pty__ctrl_c_abandons_a_check, setup, teardown),
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_abandons_a_check, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_ends_a_breakpoints_run_loop, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(pty__ctrl_z_and_fg_redraw_the_prompt, setup, teardown),
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_z_and_fg_redraw_the_prompt, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__tab_completes_word_functions_in_expressions, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_keeps_the_new_files_history, setup,
-                                        teardown),
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__a_default_history_that_is_not_one_is_left_alone,
-                                        setup, teardown),
+                                        setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("monitor_pty", tests, NULL, NULL);
 }

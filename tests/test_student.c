@@ -42,10 +42,7 @@ static struct cs_outcome timer_session(const char *pre, const char *post)
     char path[CS_PATH], cmds[CS_PATH + 256];
     cs_write_text(path, sizeof path, "timer.s", timer_src);
     snprintf(cmds, sizeof cmds, "%s%s%s", pre, path, post);
-    struct cs_outcome o = cs_mon(cmds);
-    if (o.status != 0)
-        fail_msg("'%s...%s': status %d, stderr \"%s\"", pre, post, o.status, o.err);
-    return o;
+    return cs_mon_ok(cmds);
 }
 
 /* The timer step's lines: no instruction, the trap, and the ADDI not run
@@ -233,10 +230,8 @@ static void break__a_phased_label_gets_a_note(void **state)
 static void commands__any_case(void **state)
 {
     (void)state;
-    struct cs_outcome o = cs_mon("LOAD examples/sum.s; BREAK loop; Go; EX/1d i; STEP; "
-                                 "Help BREAK; S");
-    if (o.status != 0)
-        fail_msg("status %d, stderr \"%s\"", o.status, o.err);
+    struct cs_outcome o = cs_mon_ok("LOAD examples/sum.s; BREAK loop; Go; EX/1d i; STEP; "
+                                    "Help BREAK; S");
     cs_assert_lines_in_order(
         o.out,
         (const char *const[]){"bare: loaded examples/sum.s: 35 words at 0, 10 symbols; entry "

@@ -639,6 +639,18 @@ static void release_saved(struct saved *s)
     free(s->real);
 }
 
+/* Load S, the control program's state and the real machine's, into V and
+ * free S's bytes; fails the test if either is refused. */
+static void load_saved(struct vmm *v, struct saved *s)
+{
+    char err[256] = "";
+    int rc = vmm_state_load(v, s->cp, s->cp_len, err, sizeof err);
+    int mrc = machine_state_load(vmm_machine(v), s->real, s->real_len, err, sizeof err);
+    release_saved(s);
+    if (rc != 0 || mrc != 0)
+        fail_msg("load refused: %s", err);
+}
+
 /* Save, run on, load: the VMs are as saved, and from there they run on to
  * exactly where bare machines do. */
 static void state__save_run_load_restores_the_vms(void **state)
@@ -650,12 +662,7 @@ static void state__save_run_load_restores_the_vms(void **state)
     two_vms(r, m, id);
     save(r, id, &s);
     tv_run(r, 500);
-    char err[256] = "";
-    int rc = vmm_state_load(r->v, s.cp, s.cp_len, err, sizeof err);
-    int mrc = machine_state_load(vmm_machine(r->v), s.real, s.real_len, err, sizeof err);
-    release_saved(&s);
-    if (rc != 0 || mrc != 0)
-        fail_msg("load refused: %s", err);
+    load_saved(r->v, &s);
     assert_as_saved(r, id, &s);
     assert_int_equal(vmm_vm_set_limit(r->v, id[0], 600), 0);
     tv_run_done(r);
@@ -673,15 +680,9 @@ static void state__a_fresh_control_program_runs_on_identically(void **state)
     struct saved s;
     two_vms(r, m, id);
     save(r, id, &s);
-    char err[256] = "";
     struct vmm_config other = {.q = r->cfg.q}; /* default slice: the state's replaces it */
-    r->spare = vmm_create(&other, err, sizeof err);
-    assert_non_null(r->spare);
-    int rc = vmm_state_load(r->spare, s.cp, s.cp_len, err, sizeof err);
-    int mrc = machine_state_load(vmm_machine(r->spare), s.real, s.real_len, err, sizeof err);
-    release_saved(&s);
-    if (rc != 0 || mrc != 0)
-        fail_msg("load refused: %s", err);
+    r->spare = tv_cp(&other);
+    load_saved(r->spare, &s);
     assert_int_equal(vmm_slice(r->spare), vmm_slice(r->v));
     assert_int_equal(vmm_run(r->spare, 700, NULL), tv_run(r, 700));
     for (int k = 0; k < 2; k++)

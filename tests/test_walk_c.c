@@ -135,7 +135,6 @@ static void pty__typed_keys_ctrl_c_and_back_to_before_they_were_read(void **stat
     char sum[4096], line[4200];
     if (!realpath("examples/sum.s", sum))
         fail_msg("run from the top of the source tree");
-    pt_make_dir();
     pt_put_file("echo.s", echo_src);
     pt_put_file("spin.s", spin_src);
     struct pt_session s;
@@ -166,9 +165,7 @@ static void pty__typed_keys_ctrl_c_and_back_to_before_they_were_read(void **stat
     pt_expect(&s, "console <- \"c\"");
     pt_expect(&s, "\nbc\r\n");
     pt_expect(&s, "tgm e> ");
-    pt_type(&s, "quit\r");
-    assert_int_equal(pt_finish(&s), 0);
-    pt_remove_dir();
+    pt_quit(&s);
 }
 
 /* The cycles a stop under VMs reports, and 'cycles N', are the guests'
@@ -587,7 +584,8 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stop__a_vm_that_halted_in_the_run_says_so),
-        cmocka_unit_test(pty__typed_keys_ctrl_c_and_back_to_before_they_were_read),
+        cmocka_unit_test_setup_teardown(pty__typed_keys_ctrl_c_and_back_to_before_they_were_read,
+                                        pt_setup, pt_teardown),
         cmocka_unit_test(vm__a_stop_counts_the_guests_cycles_as_its_bare_machine),
         cmocka_unit_test(reverse__a_vm_console_goes_back_and_is_read_again),
         cmocka_unit_test(reverse__across_a_command_list_to_a_watch_in_the_cp),

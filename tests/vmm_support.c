@@ -261,6 +261,28 @@ struct machine *tv_machine(struct tv_rig *r, uint32_t q)
     return own(r, machine_create(&mc));
 }
 
+struct vmm *tv_cp(const struct vmm_config *cfg)
+{
+    char err[256];
+    struct vmm *v = vmm_create(cfg, err, sizeof err);
+    if (!v)
+        fail_msg("vmm_create: %s", err);
+    return v;
+}
+
+struct machine *tv_cp_vm(struct vmm *v, uint32_t w, int *id)
+{
+    char err[256];
+    int k = vmm_vm_create(v, w, NULL, err, sizeof err);
+    if (k < 0)
+        fail_msg("vmm_vm_create of %u words: %s", w, err);
+    if (id)
+        *id = k;
+    struct machine *view = vmm_vm_view(v, k);
+    assert_non_null(view);
+    return view;
+}
+
 struct machine *tv_copy(struct tv_rig *r, const struct machine *m)
 {
     uint8_t *buf;

@@ -94,6 +94,13 @@ struct machine *tv_bare_halted(struct tv_rig *r, const struct tv_guest *g);
 /* A plain machine of Q words that the rig frees. */
 struct machine *tv_machine(struct tv_rig *r, uint32_t q);
 
+/* Without a rig, for a test that drives one control program itself: a
+ * control program of CFG (the caller destroys it), and a VM of W words in
+ * it, its id into *ID (may be NULL) and its view returned.  Each fails the
+ * test if refused. */
+struct vmm *tv_cp(const struct vmm_config *cfg);
+struct machine *tv_cp_vm(struct vmm *v, uint32_t w, int *id);
+
 /* An independent copy of M (E, PSW, devices, counters) that the rig frees. */
 struct machine *tv_copy(struct tv_rig *r, const struct machine *m);
 
