@@ -18,28 +18,48 @@ trap 'exit 130' INT TERM
 status=0
 n=0
 
+# Runs go VALGRIND_JOBS at a time (the processors by default), each
+# reported in order once its batch is done.
+jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
+pending=""
+
 # check WANT LABEL COMMAND...: run COMMAND under valgrind; expect exit WANT.
 check() {
-    want=$1 label=$2
-    shift 2
     n=$((n + 1))
+    printf '%s\n' "$1" >"$dir/want.$n"
+    printf '%s\n' "$2" >"$dir/label.$n"
+    shift 2
     valgrind -q --error-exitcode=99 --leak-check=full \
-        --errors-for-leak-kinds=definite,indirect "$@" >"$dir/out" 2>"$dir/err"
-    rc=$?
-    if [ "$rc" = "$want" ]; then
-        echo "ok   $label"
-    else
-        if [ "$rc" = 99 ]; then why="valgrind found errors"; else why="exit $rc, expected $want"; fi
-        echo "FAIL $label ($why)"
-        sed 's/^/     /' "$dir/err" | head -40
-        status=1
-    fi
+        --errors-for-leak-kinds=definite,indirect "$@" >"$dir/out.$n" 2>"$dir/err.$n" &
+    echo $! >"$dir/pid.$n"
+    pending="$pending $n"
+    set -- $pending
+    [ $# -lt "$jobs" ] || flush
+}
+
+# flush: wait for the runs under way and report them, in order.
+flush() {
+    for k in $pending; do
+        wait "$(cat "$dir/pid.$k")"
+        rc=$?
+        want=$(cat "$dir/want.$k") label=$(cat "$dir/label.$k")
+        if [ "$rc" = "$want" ]; then
+            echo "ok   $label"
+        else
+            if [ "$rc" = 99 ]; then why="valgrind found errors"; else why="exit $rc, expected $want"; fi
+            echo "FAIL $label ($why)"
+            sed 's/^/     /' "$dir/err.$k" | head -40
+            status=1
+        fi
+    done
+    pending=""
 }
 
 for src in "$root"/examples/*.s "$root"/examples/*/*.s; do   # and each example directory's main file
     name=$(basename "$src" .s)
     img="$dir/$name.tgm"
     check 0 "as  $name" "$tgm" as "$src" -o "$img"
+    flush # its runs need the image
     [ -f "$img" ] || continue
     case $src in
     */hostile/*) # a bounded run, alone and under the CP: most hostile guests never
@@ -97,6 +117,7 @@ check 2 "run --vms 65" "$tgm" run --vms 65 "$good"
 check 2 "check --nest 1 --mem too large" "$tgm" check --nest 1 --mem 600000 "$good"
 check 2 "dis no image" "$tgm" dis
 
+flush
 echo "$n runs under valgrind"
 if [ $status = 0 ]; then echo "valgrind: clean"; else echo "valgrind: FAILURES" >&2; fi
 exit $status
