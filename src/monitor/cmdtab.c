@@ -379,7 +379,7 @@ const struct mon_cmd mon_cmds[] = {
      "                    finish (run on, then exit 1)\n"
      "  limit N           steps per run command, 0 = none\n"
      "  ring N            instructions kept for 'history' (the\n"
-     "                    newest stay)\n"
+     "                    newest stay; at most 1000000)\n"
      "  histfile FILE     command-line history file (env TGM_HISTORY)\n"
      "  cp-memory Q, cp-profile NAME, hybrid on|off\n"
      "                    the control program's machine, before the\n"

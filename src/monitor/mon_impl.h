@@ -304,6 +304,10 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* The same for a count whose least value is LO (1: a slice, a checkpoint
+ * interval): the range named past 2^63 - 1 starts there.  A count below
+ * LO is the caller's to refuse, with the reason 0 is not taken. */
+int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out);
 /* A count of 0 for what runs or goes back (steps, cycles): nothing is
  * run, and one line says so, "CMD: WHAT 0 runs nothing"; 0, as gdb's
  * 'stepi 0' succeeds, so that a script's computed count may be 0. */
