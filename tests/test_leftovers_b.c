@@ -48,6 +48,43 @@ static void set__range_messages_name_the_range_taken(void **state)
                  "set: count 9223372036854775808 is out of range (0..9223372036854775807)");
 }
 
+/* 'tgm run --vmm --slice 99999999999999999999999' was taken as 2^63-1
+ * cycles without a word, and 0 said "a slice must be at least one cycle";
+ * every numeric flag of every subcommand is now refused by one helper in
+ * one wording, as --mem always was ("--seed: expected 1 to ..., got '0'"
+ * and "'N' is too large (at most ...)" are gone). */
+static void cli__numeric_flags_share_one_range_wording(void **state)
+{
+    (void)state;
+    static const char huge[] = "99999999999999999999999";
+    cs_tgm_fails(2, "tgm: run: --slice: 99999999999999999999999 cycles is out of range "
+                 "(1..9223372036854775807)", "run", CS_ARGV("--vmm", "--slice", huge,
+                                                            "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: run: --slice: 0x8000000000000000 cycles is out of range "
+                 "(1..9223372036854775807)", "run",
+                 CS_ARGV("--vmm", "--slice", "0x8000000000000000", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: check: --slice: 0 cycles is out of range (1..9223372036854775807)",
+                 "check", CS_ARGV("--slice", "0", "examples/hello.s"));
+    cs_tgm_prints("halted", "run", CS_ARGV("--vmm", "--slice", "0x7fffffffffffffff",
+                                           "examples/hello.s"));
+    static const char *const cmds[] = {"analyze", "counterexample"};
+    for (size_t k = 0; k < 2; k++) {
+        char want[160];
+        snprintf(want, sizeof want, "tgm: %s: --seed: 0 is out of range (1..18446744073709551615)",
+                 cmds[k]);
+        cs_tgm_fails(2, want, cmds[k], CS_ARGV("--seed", "0"));
+        snprintf(want, sizeof want, "tgm: %s: --seed: %s is out of range "
+                 "(1..18446744073709551615)", cmds[k], huge);
+        cs_tgm_fails(2, want, cmds[k], CS_ARGV("--seed", huge));
+        snprintf(want, sizeof want, "tgm: %s: --words: 1 word is out of range (16..64)", cmds[k]);
+        cs_tgm_fails(2, want, cmds[k], CS_ARGV("--words", "1"));
+    }
+    cs_tgm_fails(2, "tgm: run: --vms: 65 is out of range (1..64)", "run",
+                 CS_ARGV("--vmm", "--vms", "65", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: analyze: --random-states: 0x0 is out of range (1..1000000)", "analyze",
+                 CS_ARGV("--random-states", "0x0"));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -64,6 +101,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(set__range_messages_name_the_range_taken),
+        cmocka_unit_test(cli__numeric_flags_share_one_range_wording),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }
