@@ -85,6 +85,56 @@ static void cli__numeric_flags_share_one_range_wording(void **state)
                  CS_ARGV("--random-states", "0x0"));
 }
 
+/* machine.h: machine_set_timer took {armed, pending} both true, a state no
+ * instruction makes (TSET clears a pending expiry, an expiry disarms); a
+ * machine state file holding it was loaded so.  Both are refused and the
+ * timer is left as it was. */
+static void timer__armed_and_pending_at_once_is_refused(void **state)
+{
+    (void)state;
+    struct machine *m = machine_create(&(struct machine_config){64, NULL, false});
+    assert_non_null(m);
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){true, false, 7}), 0);
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){true, true, 5}), -1);
+    struct machine_timer t = machine_get_timer(m);
+    assert_true(t.armed);
+    assert_false(t.pending);
+    assert_int_equal(t.remaining, 7);
+    /* the states an instruction does make are taken, an expired one as pending */
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){false, true, 0}), 0);
+    assert_true(machine_get_timer(m).pending);
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){true, false, 0}), 0);
+    t = machine_get_timer(m);
+    assert_false(t.armed);
+    assert_true(t.pending);
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){false, false, 0}), 0);
+
+    /* a state file: its armed word set on a pending timer */
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){false, true, 0}), 0);
+    uint8_t *buf;
+    size_t len;
+    assert_int_equal(machine_state_save(m, false, &buf, &len), 0);
+    /* magic, version, q, name length, name, flags, PSW, then armed */
+    size_t at = 8 * 4 + strlen(machine_profile(m)->name) + 8 * 2;
+    assert_true(at + 16 <= len);
+    assert_int_equal(buf[at + 8], 1); /* pending, as saved */
+    buf[at] = 1;
+    assert_int_equal(machine_set_timer(m, &(struct machine_timer){false, false, 0}), 0);
+    char err[200];
+    assert_int_equal(machine_state_load(m, buf, len, err, sizeof err), -1);
+    char want[120];
+    snprintf(want, sizeof want, "offset %zu: the timer is both armed and pending, a state no "
+             "instruction makes", at);
+    assert_string_equal(err, want);
+    t = machine_get_timer(m);
+    assert_false(t.armed || t.pending);
+    buf[at] = 0; /* as saved, it loads */
+    assert_int_equal(machine_state_load(m, buf, len, err, sizeof err), 0);
+    assert_true(machine_get_timer(m).pending);
+    free(buf);
+    machine_destroy(m);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -102,6 +152,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(set__range_messages_name_the_range_taken),
         cmocka_unit_test(cli__numeric_flags_share_one_range_wording),
+        cmocka_unit_test(timer__armed_and_pending_at_once_is_refused),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }
