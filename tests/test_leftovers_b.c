@@ -135,6 +135,21 @@ static void timer__armed_and_pending_at_once_is_refused(void **state)
     machine_destroy(m);
 }
 
+/* '.' was P in expressions, undocumented: 'deposit . 4' writes the word P
+ * points at (DDT's current location) while 'deposit P 4' sets P, and both
+ * 'help assert' and docs/monitor.md now say so. */
+static void expr__dot_is_p_as_an_address_and_documented(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; deposit . 4; print E[P]; print P; print .+1",
+                  "0x4 (4)\n0x2 (2)\n0x3 (3)\n");
+    cs_mon_prints("load examples/sum.s; deposit P 4; print P; print .", "0x4 (4)\n0x4 (4)\n");
+    cs_mon_prints("help assert", ". (P as an address, as DDT's: 'deposit . 4' writes the word P");
+    char *doc = cs_slurp("docs/monitor.md", NULL);
+    assert_non_null(strstr(doc, "| `.` | P as an address"));
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -153,6 +168,7 @@ int main(void)
         cmocka_unit_test(set__range_messages_name_the_range_taken),
         cmocka_unit_test(cli__numeric_flags_share_one_range_wording),
         cmocka_unit_test(timer__armed_and_pending_at_once_is_refused),
+        cmocka_unit_test(expr__dot_is_p_as_an_address_and_documented),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }

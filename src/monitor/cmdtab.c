@@ -353,6 +353,8 @@ const struct mon_cmd mon_cmds[] = {
      "Expressions: numbers (42, 0x2a, 0b101, 'c'), symbols, P M I l b q, cause\n"
      "(last trap), cycles steps insns, halted, E[x] (physical), V[x] (through\n"
      "R), user sup, trap names (privileged memory svc illegal timer none),\n"
+     ". (P as an address, as DDT's: 'deposit . 4' writes the word P points at,\n"
+     "where 'deposit P 4' sets P),\n"
      "psw(m, p, l, b) pswi(m, p, l, b) rb(l, b) as in the assembler;\n"
      "operators ( ) ! ~ - * / % + - << >> < <= > >= == != & ^ | && ||, signed.\n"
      "A label of the loaded program hides a built-in name; $cause, $halted...\n"
