@@ -150,6 +150,27 @@ static void expr__dot_is_p_as_an_address_and_documented(void **state)
     free(doc);
 }
 
+/* 'set memory 64K' in the monitor says there is no K or M suffix and what
+ * 64K would be; 'tgm run --mem 64K' said only "expected a non-negative
+ * number".  Every numeric flag says it as the monitor does. */
+static void cli__a_k_or_m_suffix_gets_the_monitors_hint(void **state)
+{
+    (void)state;
+    cs_mon_fails("set memory 64K", "(no K or M suffix here: 64K is 65536)");
+    cs_tgm_fails(2, "tgm: run: --mem: expected a non-negative number, got '64K' (no K or M "
+                 "suffix here: 64K is 65536)", "run", CS_ARGV("--mem", "64K", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: monitor: --mem: expected a non-negative number, got '1m' (no K or M "
+                 "suffix here: 1m is 1048576)", "monitor", CS_ARGV("--mem", "1m"));
+    cs_tgm_fails(2, "tgm: check: --max-steps: expected a non-negative number, got '5K' (no K or "
+                 "M suffix here: 5K is 5120)", "check", CS_ARGV("--max-steps", "5K",
+                                                             "examples/hello.s"));
+    /* not a number with a suffix: no hint */
+    struct cs_outcome o = cs_run_tgm("run", "--mem", "64KB", "examples/hello.s", NULL);
+    cs_assert_one_line(&o, "tgm: run: --mem: expected a non-negative number, got '64KB'");
+    assert_null(strstr(o.err, "suffix"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -169,6 +190,7 @@ int main(void)
         cmocka_unit_test(cli__numeric_flags_share_one_range_wording),
         cmocka_unit_test(timer__armed_and_pending_at_once_is_refused),
         cmocka_unit_test(expr__dot_is_p_as_an_address_and_documented),
+        cmocka_unit_test(cli__a_k_or_m_suffix_gets_the_monitors_hint),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }
