@@ -171,6 +171,40 @@ static void cli__a_k_or_m_suffix_gets_the_monitors_hint(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'trace off' ended a trace file silently, where 'log off' says "log F
+ * closed" and 'timeline F' "N events written to F": it says how many
+ * records the file holds, as does ending it with another 'to' or 'screen'. */
+static void trace__ending_a_file_says_what_it_holds(void **state)
+{
+    (void)state;
+    char a[CS_PATH], b[CS_PATH], cmds[3 * CS_PATH];
+    cs_tmp_path(a, sizeof a, "a.trace");
+    cs_tmp_path(b, sizeof b, "b.trace");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; trace insns to %s; go; trace to %s; "
+             "trace off", a, b);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    char want[CS_PATH + 64];
+    snprintf(want, sizeof want, "\ntrace: 53 records written to %s\n", a);
+    assert_non_null(strstr(o.out, want));
+    snprintf(want, sizeof want, "\ntrace: 0 records written to %s\n", b);
+    assert_non_null(strstr(o.out, want));
+    cs_outcome_free(&o);
+    char *text = cs_slurp(a, NULL);
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 53);
+    free(text);
+    /* one record; and the screen has no file to speak of */
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; trace insns to %s; step; trace screen", a);
+    snprintf(want, sizeof want, "\ntrace: 1 record written to %s\n", a);
+    cs_mon_prints(cmds, want);
+    o = cs_mon("load examples/sum.s; trace insns; step; trace off");
+    assert_null(strstr(o.out, "written"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -191,6 +225,7 @@ int main(void)
         cmocka_unit_test(timer__armed_and_pending_at_once_is_refused),
         cmocka_unit_test(expr__dot_is_p_as_an_address_and_documented),
         cmocka_unit_test(cli__a_k_or_m_suffix_gets_the_monitors_hint),
+        cmocka_unit_test(trace__ending_a_file_says_what_it_holds),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }

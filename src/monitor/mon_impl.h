@@ -139,6 +139,7 @@ struct mon {
     struct tgm_wfile trace_w; /* the file behind it, renamed into place at close */
     char *trace_path;
     uint64_t trace_cap, trace_bytes;
+    uint64_t trace_lines; /* records written to trace_file, for 'trace off' */
     bool trace_capped;
 
     /* control-program events seen during one 'step' of a VM */
