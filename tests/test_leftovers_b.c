@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -205,6 +206,52 @@ static void trace__ending_a_file_says_what_it_holds(void **state)
     cs_outcome_free(&o);
 }
 
+/* Options may be abbreviated, so 'check a.s with v', a file named v in
+ * the directory, took v for 'vmm' and said "'with' needs a FILE".  A word
+ * after 'with' that names an existing file and is not an option in full is
+ * the file; an option in full is still the option. */
+static void check__with_takes_a_file_named_as_an_options_prefix(void **state)
+{
+    (void)state;
+    char a[CS_PATH], v[CS_PATH], m[CS_PATH], cmds[4 * CS_PATH + 64];
+    cs_write_text(a, sizeof a, "a.s", "        .entry s\ns:      HALT\n");
+    cs_write_text(v, sizeof v, "v", "        .entry s\ns:      HALT\n        .word 7\n");
+    cs_write_text(m, sizeof m, "m", "        .entry s\ns:      HALT\n        .word 9\n");
+    snprintf(cmds, sizeof cmds, "check %s with %s %s", a, v, m);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    char want[CS_PATH + 32];
+    for (const char *f = a, *const *p = (const char *const[]){v, m, NULL};; f = *p++) {
+        snprintf(want, sizeof want, "check %s: EQUIVALENT\n", f);
+        if (!strstr(o.out, want))
+            fail_msg("no \"%s\" in:\n%s%s", want, o.out, o.err);
+        if (!*p)
+            break;
+    }
+    cs_outcome_free(&o);
+    /* relative names, as a user types them, in the files' directory */
+    char here[4096];
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(cs_tmpdir()), 0);
+    struct ms_io io;
+    ms_io_open(&io);
+    struct mon *mon = mon_create(io.out, io.err);
+    assert_non_null(mon);
+    int rv = mon_exec_line(mon, "check a.s with v");
+    int rm = mon_exec_line(mon, "check a.s with m steps 100");
+    int rvm = mon_exec_line(mon, "check a.s with v m vmm");
+    mon_destroy(mon);
+    assert_int_equal(chdir(here), 0);
+    fflush(io.err);
+    if (rv != 0 || rm != 0 || rvm != -1)
+        fail_msg("check: %d %d %d: %s", rv, rm, rvm, io.buf);
+    assert_non_null(strstr(io.buf, "vmm goes with nest")); /* 'vmm' in full: the option */
+    ms_io_close(&io);
+    /* a prefix that names no file is still the option it begins */
+    snprintf(cmds, sizeof cmds, "check %s with %s vm", a, v);
+    cs_mon_fails(cmds, "vmm goes with nest");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -226,6 +273,7 @@ int main(void)
         cmocka_unit_test(expr__dot_is_p_as_an_address_and_documented),
         cmocka_unit_test(cli__a_k_or_m_suffix_gets_the_monitors_hint),
         cmocka_unit_test(trace__ending_a_file_says_what_it_holds),
+        cmocka_unit_test(check__with_takes_a_file_named_as_an_options_prefix),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }

@@ -418,7 +418,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             size_t before = n;
             if (i > 1)
                 i++;
-            for (; i < argc && (i == 1 || mon_keyword(argv[i], CHECK_OPTS) < 0); i++) {
+            for (; i < argc && (i == 1 || mon_keyword_or_file(argv[i], CHECK_OPTS) < 0); i++) {
                 if (n == CHECK_MAX) {
                     mon_err(m, "at most %d images", CHECK_MAX);
                     goto out;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "mon_impl.h"
 #include "tgm/suggest.h"
@@ -294,7 +295,9 @@ const struct mon_cmd mon_cmds[] = {
      "[vmm]] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
-     "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "and the VM's statistics.  'with' runs other images in VMs alongside: its\n"
+     "files go up to the next option, and a word that names an existing file\n"
+     "and is not an option in full is a file ('with v' and a file v).\n"
      "'input TEXT' is console input for every run, as 'tgm check --input'\n"
      "(escapes as in 'console input').\n"
      "Without the options: the session's cp-profile, hybrid and slice (see\n"
@@ -449,6 +452,22 @@ int mon_keyword(const char *word, const char *list)
             p++;
     }
     return found;
+}
+
+int mon_keyword_or_file(const char *word, const char *list)
+{
+    int k = mon_keyword(word, list);
+    if (k == -1)
+        return -1;
+    size_t n = strlen(word);
+    for (const char *p = list; *p; p += strspn(p, " ")) { /* a keyword in full? */
+        size_t len = strcspn(p, " ");
+        if (len == n && !strncasecmp(p, word, n))
+            return k;
+        p += len;
+    }
+    struct stat st;
+    return stat(word, &st) == 0 ? -1 : k;
 }
 
 int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)

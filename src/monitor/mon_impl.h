@@ -72,6 +72,10 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len);
 /* Match WORD against a space-separated list of keywords (exact or unique
  * prefix).  Returns the index, -1 if none, -2 if ambiguous. */
 int mon_keyword(const char *word, const char *list);
+/* The same where a file name may stand instead (the files after 'check
+ * ... with'): a word that names an existing file and is not a keyword in
+ * full is the file, -1, not the keyword it begins ('with v' and a file v). */
+int mon_keyword_or_file(const char *word, const char *list);
 /* Option K of LIST (mon_keyword's index) is being given: 0, or -1 after
  * "'NAME' given twice" if bit K of *SEEN says it was already.  Options of
  * commands are not repeated: a second value would silently win. */
