@@ -252,6 +252,26 @@ static void check__with_takes_a_file_named_as_an_options_prefix(void **state)
     cs_mon_fails(cmds, "vmm goes with nest");
 }
 
+/* 'finish' where P is in no subroutine ran to HALT and said only that it
+ * halted, as if that were the return; gdb says "finish" is not
+ * meaningful in the outermost frame.  It says it found no return; from
+ * inside one it still stops after the JMPI, with no such note. */
+static void finish__outside_a_subroutine_says_it_ran_to_halt(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/sum.s; finish");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "halted after 53 steps"));
+    assert_non_null(strstr(o.out, "\nfinish: HALT came before any return (JMPI): P was in no "
+                                  "subroutine, so it ran as 'go' would\n"));
+    cs_outcome_free(&o);
+    o = cs_mon("load examples/calls.s; until apply; finish");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "returned after"));
+    assert_null(strstr(o.out, "finish: HALT"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -274,6 +294,7 @@ int main(void)
         cmocka_unit_test(cli__a_k_or_m_suffix_gets_the_monitors_hint),
         cmocka_unit_test(trace__ending_a_file_says_what_it_holds),
         cmocka_unit_test(check__with_takes_a_file_named_as_an_options_prefix),
+        cmocka_unit_test(finish__outside_a_subroutine_says_it_ran_to_halt),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }

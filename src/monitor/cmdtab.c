@@ -84,7 +84,8 @@ const struct mon_cmd mon_cmds[] = {
      G_EXEC, "n nexti ni", "=-", CMD_RUNS},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
-     "Calls made meanwhile (JAL) are run through to their own returns.  A\n"
+     "Calls made meanwhile (JAL) are run through to their own returns.  Where\n"
+     "P is in no subroutine it runs to HALT, as 'go', and says so.  A\n"
      "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
      "and cycles of the command, as 'go' does.",
      G_EXEC, NULL, NULL, CMD_RUNS},
