@@ -7,6 +7,8 @@
  * Runs from the top of the source tree: the real binary (cli_support) or
  * the monitor library.
  */
+#include <dirent.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli_support.h"
 #include "mon_support.h"
+#include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 
@@ -272,6 +276,52 @@ static void finish__outside_a_subroutine_says_it_ran_to_halt(void **state)
     cs_outcome_free(&o);
 }
 
+/* A file whose path was within about 10 bytes of PATH_MAX could not be
+ * written: the temporary name beside it ("NAME.tmpXXXXXX") was cut only to
+ * NAME_MAX, not to PATH_MAX, and mkostemp said "File name too long".  The
+ * temporary name is cut to fit; the file gets its own name. */
+static void write__a_path_near_path_max_is_written(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", cs_tmp("long"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    while (strlen(dir) < PATH_MAX - 1 - 40 - 201) { /* room for a 40-byte name at the end */
+        size_t n = strlen(dir);
+        dir[n] = '/';
+        memset(dir + n + 1, 'd', 200);
+        dir[n + 201] = '\0';
+        assert_int_equal(mkdir(dir, 0755), 0);
+    }
+    size_t d = strlen(dir);
+    for (size_t len = PATH_MAX - 12; len <= PATH_MAX - 1; len++) { /* the NUL makes PATH_MAX */
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/", dir);
+        memset(path + d + 1, 'a' + (int)(len % 26), len - d - 1);
+        path[len] = '\0';
+        assert_int_equal(strlen(path), len);
+        char err[PATH_MAX + 128] = "";
+        if (tgm_write_atomic(path, "word\n", 5, err, sizeof err) != 0)
+            fail_msg("a path of %zu bytes: %s", len, err);
+        char *back = cs_slurp(path, NULL);
+        assert_string_equal(back, "word\n");
+        free(back);
+        /* written over, the same way */
+        assert_int_equal(tgm_write_atomic(path, "again\n", 6, err, sizeof err), 0);
+        back = cs_slurp(path, NULL);
+        assert_string_equal(back, "again\n");
+        free(back);
+        assert_int_equal(unlink(path), 0);
+    }
+    /* nothing else was left in the directory: no temporary file */
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            fail_msg("left behind: %s", e->d_name);
+    closedir(dp);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -295,6 +345,7 @@ int main(void)
         cmocka_unit_test(trace__ending_a_file_says_what_it_holds),
         cmocka_unit_test(check__with_takes_a_file_named_as_an_options_prefix),
         cmocka_unit_test(finish__outside_a_subroutine_says_it_ran_to_halt),
+        cmocka_unit_test(write__a_path_near_path_max_is_written),
     };
     return cmocka_run_group_tests_name("leftovers_b", tests, group_setup, group_teardown);
 }
