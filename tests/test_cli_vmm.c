@@ -581,8 +581,8 @@ static void check__bad_usage_gives_one_line_and_exits_2(void **state)
         {{"--mem", too_big, hello}, "--mem"},
         {{"--max-steps", "abc", hello}, "--max-steps"},
         {{"--profile", "vax", hello}, "--profile"},
-        {{"--slice", "0", hello}, "at least one cycle"}, /* as 'run --vmm' says */
-        {{"--max-steps", "0", hello}, "at least one step"}, /* not "none", as in 'run' */
+        {{"--slice", "0", hello}, "0 cycles is out of range (1.."}, /* as 'run --vmm' says */
+        {{"--max-steps", "0", hello}, "0 steps is out of range (1.."}, /* not "none", as in 'run' */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cs_outcome o = cs_run_tgm_argv("check", cases[i].args);

@@ -724,7 +724,7 @@ static void cli__errors_are_one_line_in_one_style(void **state)
     (void)state;
     cli_one_error(2, "tgm: monitor: --mem: 0 words is out of range", "monitor", "--mem", "0", NULL);
     cli_one_error(2, "examples/: is a directory", "run", "examples/", NULL);
-    cli_one_error(2, "is too large", "run", "--max-steps", "99999999999999999999999",
+    cli_one_error(2, "steps is out of range", "run", "--max-steps", "99999999999999999999999",
                   "examples/sum.s", NULL);
     cli_one_error(2, "tgm: as: cannot write /nonexistent/x: /nonexistent: No such file",
                   "as", "-o", "/nonexistent/x", "examples/sum.s", NULL);

@@ -162,8 +162,11 @@ uint64_t machine_digest(const struct machine *m);
 
 /* Timer. */
 struct machine_timer machine_get_timer(const struct machine *m);
-/* Armed with remaining <= 0 means it has expired: it becomes pending. */
-void machine_set_timer(struct machine *m, const struct machine_timer *t);
+/* Armed with remaining <= 0 means it has expired: it becomes pending.
+ * Armed and pending at once is a state no instruction makes (TSET clears a
+ * pending expiry, an expiry disarms): refused, -1 with the timer as it
+ * was; 0 otherwise. */
+int machine_set_timer(struct machine *m, const struct machine_timer *t);
 
 /* Console.  NULL restores the machine's own buffered console. */
 void machine_set_console(struct machine *m, const struct tgm_console *dev);

@@ -69,10 +69,16 @@ int cli_finish(const char *cmd, int status);
  * starts with its name: "tgm: run: --mem: ...", "tgm: check: FILE: ...". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse an unsigned number (decimal or 0x...) for option OPT of command
- * CMD; on error print one line naming both and return -1. */
+ * CMD, LO..HI; on error print one line naming both and return -1.  Every
+ * numeric flag's error is worded here: "run: --slice: 0 cycles is out of
+ * range (1..9223372036854775807)" (UNIT, singular, may be NULL), or
+ * "expected a non-negative number, got 'x'". */
+int cli_parse_range(const char *cmd, const char *opt, const char *s, uint64_t lo, uint64_t hi,
+                    const char *unit, uint64_t *out);
+/* The same for 0..2^64-1, with no unit. */
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
-/* The same for an option with a range below 2^64-1, which the caller checks:
- * a larger number is UINT64_MAX, so that check names the range. */
+/* Only that S is a number, its range checked later by the caller: a larger
+ * number than 2^64-1 is UINT64_MAX, so that check names the range. */
 int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t *out);
 /* Parse --mem's words, TGM_Q_MIN..HI: 0, or -1 after one line naming the
  * range ("run: --mem: 1 word is out of range (2..524288)"). */

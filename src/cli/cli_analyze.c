@@ -256,12 +256,8 @@ int cli_analyze(int argc, char **argv)
         case 'j': json = true; break;
         case 'c': check = true; break;
         case 'r':
-            if (cli_parse_bounded("analyze", "--random-states", optarg, &v) != 0)
+            if (cli_parse_range("analyze", "--random-states", optarg, 1, 1000000, NULL, &v) != 0)
                 return EXIT_USAGE;
-            if (v == 0 || v > 1000000) {
-                cli_error("analyze: --random-states: expected 1 to 1000000, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
             aa.ao.random_states = (unsigned)v;
             break;
         case 'h':

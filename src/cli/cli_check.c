@@ -145,21 +145,17 @@ static int check_main(int argc, char **argv, struct cli_input *in)
             mem = optarg;
             break;
         case 'n':
-            if (cli_parse_u64("check", "--max-steps", optarg, &o.max_steps))
+            /* not 0: it would silently mean the default, not "none" (a guest
+             * that does not halt is never equivalent) */
+            if (cli_parse_range("check", "--max-steps", optarg, 1, UINT64_MAX, "step",
+                                &o.max_steps) != 0)
                 return EXIT_USAGE;
-            if (o.max_steps == 0) { /* 0 would silently mean the default, not "none" */
-                cli_error("check: --max-steps: a limit of at least one step is needed (a guest "
-                          "that does not halt is never equivalent)");
-                return EXIT_USAGE;
-            }
             break;
         case 's':
-            if (cli_parse_u64("check", "--slice", optarg, &o.slice))
+            /* not 0: it would silently mean the default */
+            if (cli_parse_range("check", "--slice", optarg, 1, VMM_SLICE_MAX, "cycle",
+                                &o.slice) != 0)
                 return EXIT_USAGE;
-            if (o.slice == 0) { /* 0 would silently mean the default */
-                cli_error("check: --slice: a slice must be at least one cycle");
-                return EXIT_USAGE;
-            }
             break;
         case 'p':
             if (!(o.profile = cli_parse_profile("check", optarg)))

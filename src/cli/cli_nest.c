@@ -83,12 +83,8 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
 int cli_parse_nest(const char *cmd, const char *s, unsigned *depth)
 {
     uint64_t v;
-    if (cli_parse_bounded(cmd, "--nest", s, &v) != 0)
-        return -1;
-    if (v < 1 || v > NEST_MAX_DEPTH) { /* worded as the monitor's 'nest N' */
-        cli_error("%s: --nest: %s levels is out of range (1..%u)", cmd, s, NEST_MAX_DEPTH);
-        return -1;
-    }
+    if (cli_parse_range(cmd, "--nest", s, 1, NEST_MAX_DEPTH, "level", &v) != 0)
+        return -1; /* worded as the monitor's 'nest N' */
     *depth = (unsigned)v;
     return 0;
 }

@@ -144,7 +144,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case O_MAX:
-            if (cli_parse_u64("run", "--max-steps", optarg, &o->max_steps) != 0)
+            if (cli_parse_range("run", "--max-steps", optarg, 0, UINT64_MAX, "step",
+                                &o->max_steps) != 0)
                 return -1;
             break;
         case O_JSON: o->json = true; break;
@@ -179,21 +180,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->timeline = optarg;
             break;
         case O_VMS:
-            if (cli_parse_bounded("run", "--vms", optarg, &v) != 0)
+            if (cli_parse_range("run", "--vms", optarg, 1, RUN_MAX_IMAGES, NULL, &v) != 0)
                 return -1;
-            if (v < 1 || v > RUN_MAX_IMAGES) {
-                cli_error("run: --vms: %s is out of range (1..%d)", optarg, RUN_MAX_IMAGES);
-                return -1;
-            }
             o->vms = (uint32_t)v;
             break;
         case O_SLICE:
-            if (cli_parse_u64("run", "--slice", optarg, &o->slice) != 0)
+            if (cli_parse_range("run", "--slice", optarg, 1, VMM_SLICE_MAX, "cycle",
+                                &o->slice) != 0)
                 return -1;
-            if (o->slice == 0) {
-                cli_error("run: --slice: a slice must be at least one cycle");
-                return -1;
-            }
             break;
         case O_NEST:
             if (cli_parse_nest("run", optarg, &o->nest) != 0)

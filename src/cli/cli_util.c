@@ -310,13 +310,8 @@ int cli_load_image(const char *cmd, const char *path, struct tgm_image *img)
 int cli_parse_mem(const char *cmd, const char *s, uint32_t hi, uint32_t *out)
 {
     uint64_t v;
-    if (cli_parse_bounded(cmd, "--mem", s, &v) != 0) /* it said why: one line */
+    if (cli_parse_range(cmd, "--mem", s, TGM_Q_MIN, hi, "word", &v) != 0)
         return -1;
-    if (v < TGM_Q_MIN || v > hi) {
-        cli_error("%s: --mem: %s word%s is out of range (%u..%u)", cmd, s, v == 1 ? "" : "s",
-                  TGM_Q_MIN, hi);
-        return -1;
-    }
     *out = (uint32_t)v;
     return 0;
 }
@@ -331,22 +326,14 @@ int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis
             return -1;
         return 1;
     case 's':
-        if (cli_parse_u64(cmd, "--seed", arg, &v) != 0)
+        /* not 0: the library reads it as "the default seed", not what was asked */
+        if (cli_parse_range(cmd, "--seed", arg, 1, UINT64_MAX, NULL, &v) != 0)
             return -1;
-        if (v == 0) { /* the library reads 0 as "the default seed": not what was asked */
-            cli_error("%s: --seed: expected 1 to 18446744073709551615, got '%s'", cmd, arg);
-            return -1;
-        }
         a->ao.seed = v;
         return 1;
     case 'q':
-        if (cli_parse_bounded(cmd, "--words", arg, &v) != 0)
+        if (cli_parse_range(cmd, "--words", arg, ANALYZE_Q_MIN, ANALYZE_Q_MAX, "word", &v) != 0)
             return -1;
-        if (v < ANALYZE_Q_MIN || v > ANALYZE_Q_MAX) {
-            cli_error("%s: --words: expected %u to %u, got '%s'", cmd, ANALYZE_Q_MIN,
-                      ANALYZE_Q_MAX, arg);
-            return -1;
-        }
         a->ao.q = (uint32_t)v;
         return 1;
     default:

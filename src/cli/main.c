@@ -4,6 +4,7 @@
  * Each subcommand lives in its own file under src/cli and uses only the
  * library layers (machine, asm, vmm, analyze, monitor).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -51,10 +52,10 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
-/* BOUNDED: a number past 2^64-1 is UINT64_MAX, which the caller's range
- * check then refuses naming the option's range. */
-static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out,
-                     bool bounded)
+/* *OUT := S, or UINT64_MAX with *OVER set for a number past 2^64-1 (the
+ * range check names the option's range for it); -1 after one line if S
+ * is no number. */
+static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out, bool *over)
 {
     /* decimal or 0x hex only: strtoull alone would also take a leading
      * space, '+', a '-' after a space (wrapping), and 010 as octal 8 */
@@ -65,29 +66,50 @@ static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *
         base = 16;
     }
     size_t n = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+    errno = 0;
+    unsigned long long v = n ? strtoull(digits, NULL, base) : 0;
+    int k = base == 10 && n ? toupper((unsigned char)digits[n]) : 0;
+    if ((k == 'K' || k == 'M') && digits[n + 1] == '\0' && errno != ERANGE &&
+        v <= (UINT64_MAX >> 20)) { /* SIMH's SET CPU 64K: as the monitor, say it in full */
+        cli_error("%s: %s: expected a non-negative number, got '%s' (no K or M suffix here: "
+                  "%s is %llu)", cmd, opt, s, s, v << (k == 'K' ? 10 : 20));
+        return -1;
+    }
     if (n == 0 || digits[n] != '\0') {
         cli_error("%s: %s: expected a non-negative number, got '%s'", cmd, opt, s ? s : "");
         return -1;
     }
-    errno = 0;
-    unsigned long long v = strtoull(digits, NULL, base);
-    if (errno == ERANGE && !bounded) {
-        cli_error("%s: %s: '%s' is too large (at most %llu)", cmd, opt, s,
-                  (unsigned long long)UINT64_MAX);
+    *over = errno == ERANGE;
+    *out = *over ? UINT64_MAX : v;
+    return 0;
+}
+
+int cli_parse_range(const char *cmd, const char *opt, const char *s, uint64_t lo, uint64_t hi,
+                    const char *unit, uint64_t *out)
+{
+    bool over;
+    uint64_t v;
+    if (parse_u64(cmd, opt, s, &v, &over) != 0)
+        return -1;
+    if (over || v < lo || v > hi) { /* S as typed: 0x10 stays 0x10 */
+        cli_error("%s: %s: %s%s%s%s is out of range (%llu..%llu)", cmd, opt, s, unit ? " " : "",
+                  unit ? unit : "", unit && !(v == 1 && !over) ? "s" : "",
+                  (unsigned long long)lo, (unsigned long long)hi);
         return -1;
     }
-    *out = errno == ERANGE ? UINT64_MAX : v;
+    *out = v;
     return 0;
 }
 
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
-    return parse_u64(cmd, opt, s, out, false);
+    return cli_parse_range(cmd, opt, s, 0, UINT64_MAX, NULL, out);
 }
 
 int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
-    return parse_u64(cmd, opt, s, out, true);
+    bool over;
+    return parse_u64(cmd, opt, s, out, &over);
 }
 
 const struct isa_profile *cli_parse_profile(const char *cmd, const char *s)

@@ -354,14 +354,17 @@ static void tmp_forget(const char *tmp)
 }
 
 /* TARGET's temporary file name, "TARGET.tmpXXXXXX", in the same directory;
- * a name too long for the suffix is cut first, so that any name the
- * directory takes can be written.  malloc'd, or NULL. */
+ * a name too long for the suffix is cut first, as is one whose path would
+ * pass PATH_MAX with it (down to ".tmpXXXXXX" alone), so that any name
+ * the directory takes can be written.  malloc'd, or NULL. */
 static char *tmp_name(const char *target)
 {
     const char *slash = strrchr(target, '/');
     size_t dir = slash ? (size_t)(slash - target + 1) : 0, base = strlen(target) - dir;
     if (base > NAME_MAX - 10)
         base = NAME_MAX - 10;
+    if (dir + base + 10 > PATH_MAX - 1) /* with its NUL, within PATH_MAX */
+        base = dir + 10 < PATH_MAX - 1 ? PATH_MAX - 1 - 10 - dir : 0;
     char *tmp = malloc(dir + base + 11);
     if (tmp)
         snprintf(tmp, dir + base + 11, "%.*s.tmpXXXXXX", (int)(dir + base), target);

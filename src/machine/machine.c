@@ -289,11 +289,14 @@ struct machine_timer machine_get_timer(const struct machine *m)
     return t;
 }
 
-void machine_set_timer(struct machine *m, const struct machine_timer *t)
+int machine_set_timer(struct machine *m, const struct machine_timer *t)
 {
+    if (t->armed && t->pending)
+        return -1;
     m->timer_armed = t->armed && t->remaining > 0;
     m->timer_pending = t->pending || (t->armed && t->remaining <= 0);
     m->timer_deadline = m->timer_armed ? m->ctr.cycles + (uint64_t)t->remaining : 0;
+    return 0;
 }
 
 void machine_set_console(struct machine *m, const struct tgm_console *dev)

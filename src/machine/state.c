@@ -187,6 +187,7 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
                        flags & 1u ? "has" : "has no", m->hostcalls ? "has" : "has not");
     size_t at_psw = r.off;
     uint64_t psw = bytes_get_le(&r, 8);
+    size_t at_timer = r.off;
     struct machine_timer t; /* one field at a time: initialisers are unsequenced */
     t.armed = bytes_get_le(&r, 8) != 0;
     t.pending = bytes_get_le(&r, 8) != 0;
@@ -213,6 +214,9 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     if (psw >> PSW_CAUSE_SHIFT & 0xF)
         return tgm_err(err, errlen, "offset %zu: the PSW 0x%016llx has a trap cause", at_psw,
                        (unsigned long long)psw);
+    if (t.armed && t.pending) /* machine_set_timer would refuse it after the rest is applied */
+        return tgm_err(err, errlen, "offset %zu: the timer is both armed and pending, a state "
+                       "no instruction makes", at_timer);
     if (last >= TRAP_NCAUSES)
         return tgm_err(err, errlen, "offset %zu: last trap cause %llu is none of the %u",
                        at_last, (unsigned long long)last, TRAP_NCAUSES);

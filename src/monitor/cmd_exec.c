@@ -812,6 +812,9 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)*steps,
                      plural(*steps));
             where(m, m->focus, msg, 1);
+            if (out) /* gdb: "finish" not meaningful in the outermost frame */
+                mon_out(m, "finish: HALT came before any return (JMPI): P was in no "
+                        "subroutine, so it ran as 'go' would\n");
             return 0;
         }
         if (vm_at_limit(m)) { /* the call cannot return: stop, not spin */

@@ -291,7 +291,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         if (scount)
             n = scount;
         if (mon_arg(m, argv[i], &a) != 0 ||
-            (argc - i == 2 && mon_count(m, argv[i + 1], &n) != 0))
+            (argc - i == 2 && mon_count_from(m, argv[i + 1], 1, &n) != 0))
             return -1;
         if (n == 0)
             return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");

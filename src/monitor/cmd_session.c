@@ -249,10 +249,8 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         m->limit = n;
         return 0;
     case 4:
-        if (mon_count(m, v, &n) != 0)
+        if (mon_ranged(m, v, "ring of ", " records", 0, 1000000, &n) != 0)
             return -1;
-        if (n > 1000000)
-            return mon_err(m, "ring of %llu is too large (at most 1000000)", (unsigned long long)n);
         if (mon_ring_resize(m, (size_t)n) != 0)
             return mon_err(m, "out of memory");
         mon_trace_apply(m);
@@ -293,7 +291,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         return 0;
     }
     case 11:
-        if (mon_count(m, v, &n) != 0)
+        if (mon_count_from(m, v, 1, &n) != 0)
             return -1;
         if (n == 0)
             return mon_err(m, "checkpoints must be at least one step apart");
@@ -301,7 +299,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         mon_rev_rebase(m); /* the next history uses it */
         return 0;
     default:
-        if (mon_count(m, v, &n) != 0)
+        if (mon_count_from(m, v, 1, &n) != 0)
             return -1;
         if (n == 0) /* the control program would take 0 as its default */
             return mon_err(m, "a slice must be at least one cycle");

@@ -210,6 +210,7 @@ static void trace_emit(struct mon *m, const char *line)
     }
     fprintf(f, "%s\n", line);
     m->trace_bytes += n;
+    m->trace_lines++;
 }
 
 static void ring_push(struct mon *m, const struct mon_ring_ent *e)
@@ -303,6 +304,20 @@ static void trace_status(struct mon *m)
     mon_out(m, "\n");
 }
 
+/* Close the trace file a 'trace' command ends and say what it holds, as
+ * 'timeline F' does: "trace: N records written to FILE". */
+static int trace_end(struct mon *m)
+{
+    char *path = m->trace_file && m->trace_path ? strdup(m->trace_path) : NULL;
+    uint64_t n = m->trace_lines;
+    int rc = mon_trace_close(m);
+    if (path && rc == 0)
+        mon_out(m, "trace: %llu record%s written to %s\n", (unsigned long long)n,
+                n == 1 ? "" : "s", path);
+    free(path);
+    return rc;
+}
+
 #define TRACE_WORDS "insns traps cp all off to max screen"
 
 int mon_cmd_trace(struct mon *m, int argc, char **argv)
@@ -362,21 +377,21 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
             tgm_wabort(&w);
             return mon_err(m, "out of memory");
         }
-        rc = mon_trace_close(m);
+        rc = trace_end(m);
         m->trace_w = w;
         m->trace_file = f;
         m->trace_path = p;
-        m->trace_bytes = 0;
+        m->trace_bytes = m->trace_lines = 0;
         m->trace_capped = false;
     } else if (screen) {
-        rc = mon_trace_close(m);
+        rc = trace_end(m);
         m->trace_capped = false;
     }
     m->trace_insns = ins;
     m->trace_traps = trp;
     m->trace_cp = cp;
     if (!ins && !trp && !cp && !path)
-        rc |= mon_trace_close(m); /* 'trace off' ends the file */
+        rc |= trace_end(m); /* 'trace off' ends the file */
     m->trace_cap = cap;
     if (!m->trace_file) /* the screen: each 'trace' counts afresh */
         m->trace_bytes = 0;

@@ -418,7 +418,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             size_t before = n;
             if (i > 1)
                 i++;
-            for (; i < argc && (i == 1 || mon_keyword(argv[i], CHECK_OPTS) < 0); i++) {
+            for (; i < argc && (i == 1 || mon_keyword_or_file(argv[i], CHECK_OPTS) < 0); i++) {
                 if (n == CHECK_MAX) {
                     mon_err(m, "at most %d images", CHECK_MAX);
                     goto out;
@@ -465,7 +465,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
                 goto out;
             continue;
         }
-        if (mon_count(m, argv[++i], &v) != 0)
+        if (mon_count_from(m, argv[++i], k == 1 || k == 2, &v) != 0)
             goto out;
         if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
             mon_err(m, "a slice must be at least one cycle");

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "mon_impl.h"
 #include "tgm/suggest.h"
@@ -83,7 +84,8 @@ const struct mon_cmd mon_cmds[] = {
      G_EXEC, "n nexti ni", "=-", CMD_RUNS},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
-     "Calls made meanwhile (JAL) are run through to their own returns.  A\n"
+     "Calls made meanwhile (JAL) are run through to their own returns.  Where\n"
+     "P is in no subroutine it runs to HALT, as 'go', and says so.  A\n"
      "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
      "and cycles of the command, as 'go' does.",
      G_EXEC, NULL, NULL, CMD_RUNS},
@@ -244,7 +246,8 @@ const struct mon_cmd mon_cmds[] = {
      "Output goes to the screen or to FILE; either stops at BYTES (default\n"
      "16M; the screen counts from each 'trace'), the note that says so\n"
      "included, so a cap smaller than the note shows nothing.  FILE appears,\n"
-     "complete, when 'trace off' ends it.  'to screen' (or 'screen') is the\n"
+     "complete, when 'trace off' (or another 'to' or 'screen') ends it, which\n"
+     "says \"trace: N records written to FILE\".  'to screen' (or 'screen') is the\n"
      "screen again: a file of that name is 'to ./screen'.  Without arguments,\n"
      "shows what is traced.  An instruction's line: the cycle count after it,\n"
      "the PSW it ran under ('real': the real machine's), the instruction and\n"
@@ -293,7 +296,9 @@ const struct mon_cmd mon_cmds[] = {
      "[vmm]] [with FILE...]",
      "run FILE bare and under the control program and compare (section 6)\n"
      "Fails unless the final states are equivalent; shows the first difference\n"
-     "and the VM's statistics.  'with' runs other images in VMs alongside.\n"
+     "and the VM's statistics.  'with' runs other images in VMs alongside: its\n"
+     "files go up to the next option, and a word that names an existing file\n"
+     "and is not an option in full is a file ('with v' and a file v).\n"
      "'input TEXT' is console input for every run, as 'tgm check --input'\n"
      "(escapes as in 'console input').\n"
      "Without the options: the session's cp-profile, hybrid and slice (see\n"
@@ -353,6 +358,8 @@ const struct mon_cmd mon_cmds[] = {
      "Expressions: numbers (42, 0x2a, 0b101, 'c'), symbols, P M I l b q, cause\n"
      "(last trap), cycles steps insns, halted, E[x] (physical), V[x] (through\n"
      "R), user sup, trap names (privileged memory svc illegal timer none),\n"
+     ". (P as an address, as DDT's: 'deposit . 4' writes the word P points at,\n"
+     "where 'deposit P 4' sets P),\n"
      "psw(m, p, l, b) pswi(m, p, l, b) rb(l, b) as in the assembler;\n"
      "operators ( ) ! ~ - * / % + - << >> < <= > >= == != & ^ | && ||, signed.\n"
      "A label of the loaded program hides a built-in name; $cause, $halted...\n"
@@ -379,7 +386,7 @@ const struct mon_cmd mon_cmds[] = {
      "                    finish (run on, then exit 1)\n"
      "  limit N           steps per run command, 0 = none\n"
      "  ring N            instructions kept for 'history' (the\n"
-     "                    newest stay)\n"
+     "                    newest stay; at most 1000000)\n"
      "  histfile FILE     command-line history file (env TGM_HISTORY)\n"
      "  cp-memory Q, cp-profile NAME, hybrid on|off\n"
      "                    the control program's machine, before the\n"
@@ -446,6 +453,22 @@ int mon_keyword(const char *word, const char *list)
             p++;
     }
     return found;
+}
+
+int mon_keyword_or_file(const char *word, const char *list)
+{
+    int k = mon_keyword(word, list);
+    if (k == -1)
+        return -1;
+    size_t n = strlen(word);
+    for (const char *p = list; *p; p += strspn(p, " ")) { /* a keyword in full? */
+        size_t len = strcspn(p, " ");
+        if (len == n && !strncasecmp(p, word, n))
+            return k;
+        p += len;
+    }
+    struct stat st;
+    return stat(word, &st) == 0 ? -1 : k;
 }
 
 int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen)

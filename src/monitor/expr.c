@@ -570,7 +570,7 @@ int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, 
     return 0;
 }
 
-int mon_count(struct mon *m, const char *s, uint64_t *out)
+int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out)
 {
     char buf[32];
     if (mon_arg(m, s, out) != 0)
@@ -580,7 +580,13 @@ int mon_count(struct mon *m, const char *s, uint64_t *out)
     as_written(s, *out, buf, sizeof buf);
     if (buf[0] == '-')
         return mon_err(m, "count %s is negative", buf);
-    return mon_err(m, "count %s is out of range (0..%lld)", buf, (long long)INT64_MAX);
+    return mon_err(m, "count %s is out of range (%llu..%lld)", buf, (unsigned long long)lo,
+                   (long long)INT64_MAX);
+}
+
+int mon_count(struct mon *m, const char *s, uint64_t *out)
+{
+    return mon_count_from(m, s, 0, out);
 }
 
 int mon_zero_count(struct mon *m, const char *what)

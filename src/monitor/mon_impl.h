@@ -72,6 +72,10 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len);
 /* Match WORD against a space-separated list of keywords (exact or unique
  * prefix).  Returns the index, -1 if none, -2 if ambiguous. */
 int mon_keyword(const char *word, const char *list);
+/* The same where a file name may stand instead (the files after 'check
+ * ... with'): a word that names an existing file and is not a keyword in
+ * full is the file, -1, not the keyword it begins ('with v' and a file v). */
+int mon_keyword_or_file(const char *word, const char *list);
 /* Option K of LIST (mon_keyword's index) is being given: 0, or -1 after
  * "'NAME' given twice" if bit K of *SEEN says it was already.  Options of
  * commands are not repeated: a second value would silently win. */
@@ -139,6 +143,7 @@ struct mon {
     struct tgm_wfile trace_w; /* the file behind it, renamed into place at close */
     char *trace_path;
     uint64_t trace_cap, trace_bytes;
+    uint64_t trace_lines; /* records written to trace_file, for 'trace off' */
     bool trace_capped;
 
     /* control-program events seen during one 'step' of a VM */
@@ -304,6 +309,10 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
  * number past 2^63 - 1 is out of range, not a negative one). */
 int mon_count(struct mon *m, const char *s, uint64_t *out);
+/* The same for a count whose least value is LO (1: a slice, a checkpoint
+ * interval): the range named past 2^63 - 1 starts there.  A count below
+ * LO is the caller's to refuse, with the reason 0 is not taken. */
+int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out);
 /* A count of 0 for what runs or goes back (steps, cycles): nothing is
  * run, and one line says so, "CMD: WHAT 0 runs nothing"; 0, as gdb's
  * 'stepi 0' succeeds, so that a script's computed count may be 0. */

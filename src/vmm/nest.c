@@ -218,12 +218,8 @@ void nest_top_state(const struct nest_layout *lay, const struct machine *real,
     struct nest_level l1;
     nest_level_read(lay, E, 1, &l1);
     machine_set_psw(out, psw_pack(&l1.vpsw));
-    struct machine_timer t = {l1.tarm, false, l1.tarm ? l1.trem : 0};
-    machine_set_timer(out, &t);
-    if (l1.tpend) { /* an armed timer at 0 is how a pending one is set */
-        t = (struct machine_timer){true, false, 0};
-        machine_set_timer(out, &t);
-    }
+    bool armed = l1.tarm && !l1.tpend; /* pending: an expiry disarmed it */
+    machine_set_timer(out, &(struct machine_timer){armed, l1.tpend, armed ? l1.trem : 0});
     size_t len;
     const uint8_t *con = machine_console_output(real, &len);
     for (size_t i = 0; i < len; i++)
