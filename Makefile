@@ -109,9 +109,11 @@ BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
 $(TEST_SUPPORT_OBJ): PC_CFLAGS += $(CMOCKA_CFLAGS)
-$(TEST_SUPPORT_OBJ) $(TEST_BIN): | test-deps
 
 all: deps $(TGM) $(MAN) $(COMPLETION)
+
+# (after all: the first rule is what a bare `make` builds)
+$(TEST_SUPPORT_OBJ) $(TEST_BIN): | test-deps
 
 # Find the dependencies; install them when root, else name the command.
 # $(1): pkg-config names, $(2): the Debian packages that provide them.

@@ -27,6 +27,12 @@ elif grep -q cmocka "$tmp/out"; then
 else
     echo "FAIL make test-deps fails without naming cmocka:"; sed 's/^/     /' "$tmp/out"; status=1
 fi
+# A bare `make` builds the command (all), not whatever rule comes first.
+if make -s -p -n -q -C "$top" 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; then
+    echo "ok   make alone builds 'all'"
+else
+    echo "FAIL make alone does not build 'all'"; status=1
+fi
 # A machine with nothing installed, as root, make test in parallel: the
 # first apt-get (which installs nothing here) fails the build before any
 # object that needs a header is compiled, and no second apt-get runs
