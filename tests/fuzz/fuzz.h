@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "tgm/machine.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -137,5 +139,15 @@ static inline uint8_t *fuzz_checksummed(const uint8_t *data, size_t size)
             abort();                                                            \
         }                                                                       \
     } while (0)
+
+/* Every trap M has taken, of any cause (a step trapped if this moved). */
+static inline uint64_t fuzz_traps(const struct machine *m)
+{
+    struct machine_counters c = machine_get_counters(m);
+    uint64_t n = 0;
+    for (int i = 0; i < TRAP_NCAUSES; i++)
+        n += c.traps[i];
+    return n;
+}
 
 #endif

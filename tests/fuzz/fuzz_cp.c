@@ -111,21 +111,12 @@ static void check(struct watch *w, int vm)
         memcpy(w->snap + lo[k], E + lo[k], (size_t)(hi[k] - lo[k]) * sizeof *E);
 }
 
-static uint64_t trap_count(const struct machine *m)
-{
-    struct machine_counters c = machine_get_counters(m);
-    uint64_t n = 0;
-    for (int i = 0; i < TRAP_NCAUSES; i++)
-        n += c.traps[i];
-    return n;
-}
-
 /* A real trap since the last event came from VM: the PSW it stored must be
  * one the CP runs a VM under (a hybrid stretch, interpreted, has none). */
 static void real_psw_check(struct watch *w, int vm)
 {
     const struct machine *real = vmm_machine(w->v);
-    uint64_t n = trap_count(real);
+    uint64_t n = fuzz_traps(real);
     if (n == w->real_traps)
         return;
     w->real_traps = n;
@@ -219,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(w.cp, w.snap, sizeof w.cp);
     for (int i = 0; i < n; i++)
         w.hybrid[i] = hybrid_count(v, i);
-    w.real_traps = trap_count(vmm_machine(v));
+    w.real_traps = fuzz_traps(vmm_machine(v));
     vmm_set_event_hook(v, on_event, &w);
     while (vmm_run(v, UINT64_MAX, NULL) != VMMSTOP_DONE)
         ;

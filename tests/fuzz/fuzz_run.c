@@ -78,15 +78,6 @@ static void compare(struct machine *fast, struct machine *oracle, const char *wh
                "after run %d the %s and the oracle differ: %s", run, what, diff);
 }
 
-static uint64_t traps(const struct machine *m)
-{
-    struct machine_counters c = machine_get_counters(m);
-    uint64_t n = 0;
-    for (int i = 0; i < TRAP_NCAUSES; i++)
-        n += c.traps[i];
-    return n;
-}
-
 /* Section 2's address development, written out as the paper has it. */
 static bool develops(const struct psw *r, uint64_t a, uint32_t *phys)
 {
@@ -190,13 +181,13 @@ static void step_by_step(struct machine *m, uint64_t budget)
     static uint64_t before[Q];
     for (uint64_t i = 0; i < budget; i++) {
         memcpy(before, machine_mem(m), sizeof before);
-        uint64_t psw = machine_get_psw(m), t = traps(m);
+        uint64_t psw = machine_get_psw(m), t = fuzz_traps(m);
         size_t out0, out1;
         machine_console_output(m, &out0);
         struct prediction pr = predict(m, before, psw, machine_get_timer(m));
         enum exit_reason why = machine_step(m, NULL);
         const uint64_t *E = machine_mem(m);
-        uint8_t cause = traps(m) == t ? TRAP_NONE : machine_last_trap(m);
+        uint8_t cause = fuzz_traps(m) == t ? TRAP_NONE : machine_last_trap(m);
         machine_console_output(m, &out1);
         user_step_kept(psw, machine_get_psw(m), cause, out1 - out0);
         FUZZ_CHECK(cause == pr.cause,
