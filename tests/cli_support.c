@@ -6,6 +6,7 @@
  */
 #include <signal.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -337,6 +338,17 @@ bool cs_blocked_in(pid_t pid, long nr)
         usleep(1000);
     }
     return false;
+}
+
+void cs_pipe(int p[2], bool full)
+{
+    assert_int_equal(pipe(p), 0);
+    int fl = fcntl(p[1], F_GETFL);
+    assert_int_equal(fcntl(p[1], F_SETFL, fl | O_NONBLOCK), 0);
+    while (full && write(p[1], "x", 1) == 1) /* one byte at a time fills every page */
+        ;
+    assert_true(!full || errno == EAGAIN);
+    assert_int_equal(fcntl(p[1], F_SETFL, fl), 0);
 }
 
 int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }

@@ -74,18 +74,19 @@ static void job_shell(const char *exe)
     }
 }
 
-static void start_as(struct pt_session *s, bool job)
+static void start_as(struct pt_session *s, bool job, int out[2])
 {
     char exe[4096];
     memset(s, 0, sizeof *s);
     s->job = job;
+    s->out = out ? out[0] : -1;
     if (!realpath(cs_tgm_binary(), exe))
         fail_msg("no tgm binary at '%s' (set TGM)", cs_tgm_binary());
     struct winsize ws = {.ws_row = 40, .ws_col = 120};
     s->pid = forkpty(&s->fd, NULL, NULL, &ws);
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
-        if (chdir(dir) != 0)
+        if (chdir(dir) != 0 || (out && dup2(out[1], STDOUT_FILENO) < 0))
             _exit(127);
         setenv("HOME", dir, 1);
         /* libedit never frees the names given to EL_ADDFN */
@@ -100,37 +101,67 @@ static void start_as(struct pt_session *s, bool job)
     }
 }
 
-void pt_start(struct pt_session *s) { start_as(s, false); }
+void pt_start(struct pt_session *s) { start_as(s, false, NULL); }
 
-void pt_start_job(struct pt_session *s) { start_as(s, true); }
+void pt_start_job(struct pt_session *s) { start_as(s, true, NULL); }
 
-void pt_expect(struct pt_session *s, const char *text)
+void pt_start_piped(struct pt_session *s, bool full)
+{
+    int p[2];
+    cs_pipe(p, full);
+    start_as(s, false, p);
+    close(p[1]);
+}
+
+/* What T holds after the last match, its last 2000 bytes at most. */
+static const char *tail(const struct pt_text *t)
+{
+    size_t from = t->len - t->seen > 2000 ? t->len - 2000 : t->seen;
+    return t->buf + from;
+}
+
+/* Read FD into T until TEXT appears after the last match. */
+static void expect_in(int fd, struct pt_text *t, const char *what, const char *text)
 {
     long end = now_ms() + DEADLINE_MS;
     for (;;) {
-        s->screen[s->len] = '\0';
-        char *hit = strstr(s->screen + s->seen, text);
+        t->buf[t->len] = '\0';
+        char *hit = strstr(t->buf + t->seen, text);
         if (hit) {
-            s->seen = (size_t)(hit - s->screen) + strlen(text);
+            t->seen = (size_t)(hit - t->buf) + strlen(text);
             return;
         }
         long left = end - now_ms();
         if (left <= 0)
-            fail_msg("timed out waiting for '%s'; screen:\n%s", text, s->screen + s->seen);
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+            fail_msg("timed out waiting for '%s'; %s:\n%s", text, what, tail(t));
+        struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (int)left);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             continue;
-        if (s->len + 1 >= sizeof s->screen)
-            fail_msg("screen buffer full");
-        ssize_t n = read(s->fd, s->screen + s->len, sizeof s->screen - 1 - s->len);
+        if (t->len + 1 >= sizeof t->buf) { /* a flood: keep its newer half */
+            size_t keep = sizeof t->buf / 2;
+            memmove(t->buf, t->buf + t->len - keep, keep);
+            t->len = keep;
+            t->seen = 0;
+        }
+        ssize_t n = read(fd, t->buf + t->len, sizeof t->buf - 1 - t->len);
         if (n <= 0)
-            fail_msg("tgm closed the terminal waiting for '%s'; screen:\n%s", text,
-                     s->screen + s->seen);
-        s->len += (size_t)n;
+            fail_msg("tgm closed the %s waiting for '%s'; it held:\n%s", what, text, tail(t));
+        t->len += (size_t)n;
     }
+}
+
+void pt_expect(struct pt_session *s, const char *text)
+{
+    expect_in(s->fd, &s->screen, "terminal", text);
+}
+
+void pt_expect_piped(struct pt_session *s, const char *text)
+{
+    assert_true(s->out >= 0);
+    expect_in(s->out, &s->piped, "pipe", text);
 }
 
 void pt_type(struct pt_session *s, const char *keys)
@@ -150,11 +181,19 @@ int pt_finish(struct pt_session *s)
             waitpid(s->pid, &st, 0);
             fail_msg("tgm did not exit");
         }
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
-        if (poll(&p, 1, 50) > 0 && read(s->fd, sink, sizeof sink) <= 0)
-            usleep(10000);
+        struct pollfd p[2] = {{.fd = s->fd, .events = POLLIN}, {.fd = s->out, .events = POLLIN}};
+        if (poll(p, s->out >= 0 ? 2 : 1, 50) > 0) {
+            bool got = false;
+            for (int i = 0; i < 2; i++)
+                if (p[i].revents && read(p[i].fd, sink, sizeof sink) > 0)
+                    got = true;
+            if (!got)
+                usleep(10000);
+        }
     }
     close(s->fd);
+    if (s->out >= 0)
+        close(s->out);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

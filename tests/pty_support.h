@@ -11,13 +11,20 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* What was read from one of the monitor's outputs. */
+struct pt_text {
+    char buf[65536];
+    size_t len;
+    size_t seen; /* a match is looked for only after this offset */
+};
+
 struct pt_session {
     pid_t pid;
-    int fd;
-    char screen[65536];
-    size_t len;
-    size_t seen; /* pt_expect() matches only after this offset */
-    bool job;    /* under a job-control "shell" */
+    int fd;              /* the terminal */
+    struct pt_text screen;
+    int out;             /* standard output, when it is a pipe; else -1 */
+    struct pt_text piped;
+    bool job;            /* under a job-control "shell" */
 };
 
 /* A fresh directory for a test (the monitor's working directory and
@@ -37,9 +44,14 @@ const char *pt_in_dir(char *buf, size_t len, const char *name);
  * (or "left raw") when Ctrl-Z stops it and continues it as 'fg' does. */
 void pt_start(struct pt_session *s);
 void pt_start_job(struct pt_session *s);
+/* pt_start with standard output a pipe (as in 'tgm monitor | tee log'),
+ * full already if FULL, so that the monitor's first write blocks. */
+void pt_start_piped(struct pt_session *s, bool full);
 /* Read until TEXT appears after the last match; fail after the deadline,
  * showing what the screen held. */
 void pt_expect(struct pt_session *s, const char *text);
+/* The same for the pipe of pt_start_piped. */
+void pt_expect_piped(struct pt_session *s, const char *text);
 /* Type KEYS at the terminal. */
 void pt_type(struct pt_session *s, const char *keys);
 /* Wait (with a deadline) for the monitor to exit; its exit status. */

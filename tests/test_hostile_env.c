@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -220,6 +221,46 @@ static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
     assert_int_equal(unlink(fifo), 0);
 }
 
+/* SIGTERM while the monitor waits to write to a full pipe: the write
+ * ended with EINTR, and the session with status 2 and "cannot write the
+ * output: Interrupted system call", where a signal gives 128 + it. */
+static void output__a_signal_during_a_blocked_write_gives_its_status(void **state)
+{
+    (void)state;
+    int p[2];
+    cs_pipe(p, true); /* the monitor's first write waits */
+    char err[CS_PATH];
+    cs_tmp_path(err, sizeof err, "stderr.txt");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (e < 0 || dup2(p[1], 1) < 0 || dup2(e, 2) < 0)
+            _exit(126);
+        close(p[0]);
+        cs_child_sigint();
+        execl(cs_tgm_binary(), "tgm", "monitor", "-c", "echo one; echo two", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    bool waiting = cs_blocked_in(pid, SYS_write);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    usleep(200 * 1000); /* the signal lands before there is room */
+    char buf[4096];
+    while (read(p[0], buf, sizeof buf) > 0) /* room, so that it can end */
+        ;
+    close(p[0]);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(waiting);
+    assert_true(WIFEXITED(st));
+    char *text = cs_slurp(err, NULL);
+    if (WEXITSTATUS(st) != 128 + SIGTERM || *text)
+        fail_msg("status %d, stderr \"%s\"", WEXITSTATUS(st), text);
+    free(text);
+}
+
 /* ---- the history file (on a terminal) ------------------------------------ */
 
 /* A session with ~/.tgm_history a link to DEV: it starts, runs lines,
@@ -234,7 +275,7 @@ static void session_with_history_on(const char *dev)
     pt_echo(&s, "one");
     pt_echo(&s, "two");
     pt_quit(&s);
-    assert_null(strstr(s.screen, "warning"));
+    assert_null(strstr(s.screen.buf, "warning"));
 }
 
 /* A history file on /dev/zero (or /dev/full, /dev/urandom) was loaded as
@@ -272,6 +313,7 @@ int main(void)
         cmocka_unit_test(writer__a_full_device_says_no_space),
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
+        cmocka_unit_test(output__a_signal_during_a_blocked_write_gives_its_status),
         cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pt_setup,
                                         pt_teardown),

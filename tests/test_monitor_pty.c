@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -174,6 +175,49 @@ static void pty__ctrl_c_ends_a_breakpoints_run_loop(void **state)
     assert_int_equal(pt_finish(&s), 0);
 }
 
+/* Ctrl-C while the monitor was blocked writing to an output nobody read
+ * cut the write short: stdout's error flag was set and the session ended
+ * with status 2, "cannot write the output: Interrupted system call" (seen
+ * under load, the terminal full of a breakpoint loop's stops).  Here the
+ * output is a pipe full before the banner: the write goes on now, and
+ * nothing is lost. */
+static void pty__ctrl_c_while_a_write_is_blocked_loses_nothing(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start_piped(&s, true);
+    assert_true(cs_blocked_in(s.pid, SYS_write)); /* the banner, into the full pipe */
+    pt_type(&s, "\x03");
+    usleep(200 * 1000); /* the signal lands while the write waits */
+    pt_expect_piped(&s, "tgm monitor: bare machine of");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "echo alive\r");
+    pt_expect_piped(&s, "alive\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+}
+
+/* 'tgm monitor | tee log': libedit edits only on a terminal, so with the
+ * output a pipe there was no prompt, no echo, and Ctrl-D was a command.
+ * The line is edited on the terminal now, and the output is the pipe's. */
+static void pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start_piped(&s, false);
+    pt_expect_piped(&s, "tgm monitor: bare machine of");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "ech\t");           /* completion, on the terminal */
+    pt_expect(&s, "o ");
+    pt_type(&s, "hi\r");
+    pt_expect_piped(&s, "hi\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");            /* Ctrl-D leaves */
+    assert_int_equal(pt_finish(&s), 0);
+    assert_null(strstr(s.piped.buf, "tgm> ")); /* the log holds the output only */
+}
+
 /* 'check' ran to its step limit whatever Ctrl-C said; it is abandoned now,
  * as a run is, and the shell goes on (docs/monitor.md, "The terminal"). */
 static void pty__ctrl_c_abandons_a_check(void **state)
@@ -205,12 +249,11 @@ static void pty__typed_keys_during_a_run_go_to_the_guest(void **state)
     pt_expect(&s, "tgm> ");
     pt_type(&s, "go\r");
     pt_expect(&s, "Ctrl-C stops");
-    size_t run_start = s.seen;
+    size_t run_start = s.screen.seen;
     pt_type(&s, "x");               /* the guest waits for it with CIN */
     pt_expect(&s, "halted after");
     /* the key was not echoed; the guest got it and wrote x + 1 */
-    s.screen[s.len] = '\0';
-    char *between = strndup(s.screen + run_start, s.seen - run_start);
+    char *between = strndup(s.screen.buf + run_start, s.screen.seen - run_start);
     assert_non_null(between);
     assert_null(strchr(between, 'x'));
     assert_non_null(strchr(between, 'y'));
@@ -351,8 +394,8 @@ static void session_with_a_bad_history(const char *why)
     pt_expect(&s, "tgm> ");
     pt_echo(&s, "one");
     pt_echo(&s, "two");
-    assert_null(strstr(s.screen + s.seen, "warning")); /* once */
-    assert_null(strstr(strstr(s.screen, why) + 1, why));
+    assert_null(strstr(s.screen.buf + s.screen.seen, "warning")); /* once */
+    assert_null(strstr(strstr(s.screen.buf, why) + 1, why));
     pt_quit(&s);
 }
 
@@ -391,6 +434,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__ctrl_c_abandons_a_check, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_ends_a_breakpoints_run_loop, setup,
                                         pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_while_a_write_is_blocked_loses_nothing, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal,
+                                        setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_names_the_vm_that_was_running, setup,

@@ -501,8 +501,12 @@ static int exec_cmd(struct mon *m, const char *text)
     m->slash = NULL;
     free(buf);
     errno = 0;
-    if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)
-        m->out_errno = errno ? errno : EIO;
+    if (fflush(m->out) != 0 || ferror(m->out)) {
+        if (mon_terminating()) /* the signal that ends the session cut a write short */
+            clearerr(m->out);  /* (EINTR): its status, 128 + it, says why */
+        else if (!m->out_errno)
+            m->out_errno = errno ? errno : EIO;
+    }
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;
@@ -715,16 +719,17 @@ static void on_terminate(int sig)
     on_sigint(sig); /* the run stops; the prompt wakes */
 }
 
-/* Put HANDLER on SIG (no SA_RESTART: a blocked read returns), the old
- * action in OLD, unless SIG is ignored: a signal ignored when tgm started
- * (nohup's SIGHUP, a background job's SIGINT) stays ignored, as in a shell. */
-static void catch_signal(int sig, void (*handler)(int), struct sigaction *old)
+/* Put HANDLER on SIG with FLAGS, the old action in OLD, unless SIG is
+ * ignored: a signal ignored when tgm started (nohup's SIGHUP, a background
+ * job's SIGINT) stays ignored, as in a shell. */
+static void catch_signal(int sig, void (*handler)(int), int flags, struct sigaction *old)
 {
     if (sigaction(sig, NULL, old) != 0 || old->sa_handler == SIG_IGN)
         return;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
+    sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, NULL);
 }
@@ -734,7 +739,7 @@ void mon_catch_termination(void)
     static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
     struct sigaction old;
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        catch_signal(sigs[i], on_terminate, &old);
+        catch_signal(sigs[i], on_terminate, 0, &old); /* a blocked read returns */
 }
 
 /* Ctrl-Z: give the terminal back as it was before the monitor touched it,
@@ -791,15 +796,19 @@ int mon_run_interactive(struct mon *m)
     struct sigaction old, old_tstp;
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
         wake[0] = wake[1] = -1;
-    catch_signal(SIGINT, on_sigint, &old);
+    /* SA_RESTART: a write blocked on a terminal nobody reads goes on after
+     * Ctrl-C or Ctrl-Z (else it failed with EINTR, and stdout with it); the
+     * prompt's poll returns all the same */
+    catch_signal(SIGINT, on_sigint, SA_RESTART, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
-    catch_signal(SIGTSTP, on_sigtstp, &old_tstp);
+    catch_signal(SIGTSTP, on_sigtstp, SA_RESTART, &old_tstp);
     m->interactive = true;
     m->limit = 0;
     setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
     fprintf(m->out, "tgm monitor: bare machine of %u words (%s).  'help' lists commands; "
                     "Ctrl-C stops a run; Ctrl-D quits.\n",
             machine_q(m->bare), machine_profile(m->bare)->name);
+    fflush(m->out); /* before the prompt, wherever that goes */
     mon_loop(m, &r);
     r.close(&r);
     sigaction(SIGINT, &old, NULL);

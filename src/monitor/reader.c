@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <histedit.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -545,7 +546,7 @@ static unsigned char complete(EditLine *el, int ch)
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1) {
-        list_matches(stdout, match, nm);
+        list_matches(r->term, match, nm);
         rc = CC_REDISPLAY;
     }
     free(match);
@@ -640,10 +641,10 @@ static const char *edit_next(struct mon_reader *r)
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
             if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
-                fputs("^C\n", stdout);
+                fputs("^C\n", r->term);
                 continue;
             }
-            fputc('\n', stdout); /* Ctrl-D */
+            fputc('\n', r->term); /* Ctrl-D */
             return NULL;
         }
         size_t n = strlen(s);
@@ -682,6 +683,9 @@ static void edit_close(struct mon_reader *r)
         el_end(r->el);
     if (r->hist)
         history_end(r->hist);
+    if (r->term && r->term != stdout)
+        fclose(r->term);
+    r->term = NULL;
     free(r->buf);
     r->buf = NULL;
 }
@@ -694,8 +698,21 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
     r->next = edit_next;
     r->close = edit_close;
     HistEvent ev;
+    r->term = stdout;
+    if (!isatty(STDOUT_FILENO)) { /* 'tgm monitor | tee log': the line is edited on
+                                   * the terminal (libedit edits none other), the
+                                   * output goes to the pipe */
+        const char *tty = ttyname(STDIN_FILENO);
+        int fd = tty ? open(tty, O_WRONLY | O_NOCTTY | O_CLOEXEC) : -1;
+        r->term = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!r->term) {
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+    }
     r->hist = history_init();
-    r->el = el_init("tgm", stdin, stdout, stderr);
+    r->el = el_init("tgm", stdin, r->term, stderr);
     if (!r->hist || !r->el) {
         edit_close(r);
         return -1;

@@ -38,6 +38,7 @@ struct mon_reader {
     const char *str;
     struct mon *mon;
     void *el, *hist;
+    FILE *term;       /* prompt and echo: stdout, or the terminal if it is not one */
     mbstate_t mbs;
     char **typed;     /* the terminal's lines this session, oldest first */
     size_t ntyped, typedcap;
