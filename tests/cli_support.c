@@ -340,15 +340,17 @@ bool cs_blocked_in(pid_t pid, long nr)
     return false;
 }
 
-void cs_pipe(int p[2], bool full)
+size_t cs_pipe(int p[2], bool full)
 {
     assert_int_equal(pipe(p), 0);
     int fl = fcntl(p[1], F_GETFL);
     assert_int_equal(fcntl(p[1], F_SETFL, fl | O_NONBLOCK), 0);
+    size_t n = 0;
     while (full && write(p[1], "x", 1) == 1) /* one byte at a time fills every page */
-        ;
+        n++;
     assert_true(!full || errno == EAGAIN);
     assert_int_equal(fcntl(p[1], F_SETFL, fl), 0);
+    return n;
 }
 
 int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }

@@ -136,9 +136,9 @@ int cs_holds_sigint(pid_t pid);
 /* Wait until PID is blocked in system call NR (from /proc/PID/syscall):
  * true, or false after about 20 s.  Skipped where /proc cannot say. */
 bool cs_blocked_in(pid_t pid, long nr);
-/* A pipe in P, its write end blocking and already full (so a write waits
- * until P[0] is read) if FULL. */
-void cs_pipe(int p[2], bool full);
+/* A pipe in P, its write end blocking and, if FULL, already full of 'x'
+ * (so a write waits until P[0] is read): how many bytes it holds. */
+size_t cs_pipe(int p[2], bool full);
 /* NAME in the temporary directory (one of four buffers in turn, so that
  * a call may name several). */
 const char *cs_tmp(const char *name);

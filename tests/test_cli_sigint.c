@@ -146,6 +146,42 @@ static void ignored_sigint_leaves_a_run_running(void **state)
     }
 }
 
+static void onto_pipe(void) { dup2(out_pipe, 1); }
+
+/* Ctrl-C while the guest's output waited for room in a pipe: the write
+ * ended with EINTR, what it held was lost, and the status was 2 with
+ * "cannot write the output: Interrupted system call".  Now the write goes
+ * on: every byte the report counts is there, and the status is 130. */
+static void ctrl_c_while_the_output_waits_loses_nothing(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "printer.s", printer_src);
+    int p[2];
+    size_t held = cs_pipe(p, true); /* full: the run's first write waits */
+    out_pipe = p[1];
+    pid_t pid = cs_start_tgm_with(-1, onto_pipe, "run", CS_ARGV("--max-steps", "100000000", src));
+    close(p[1]);
+    bool writing = cs_blocked_in(pid, SYS_write);
+    if (writing)
+        assert_int_equal(kill(pid, SIGINT), 0);
+    usleep(200 * 1000); /* the signal lands before there is room */
+    size_t total;
+    char *out = drain(p[0], &total);
+    close(p[0]);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    assert_true(writing);
+    size_t xs = strspn(out, "x"); /* the pipe's own, then the guest's */
+    const char *line = strstr(out, "\nconsole ");
+    unsigned long long n = 0;
+    if (o.status != 130 || o.err[0] || !line || sscanf(line, " console %llu bytes", &n) != 1 ||
+        n != xs - held)
+        fail_msg("status %d, %zu x bytes, report \"%.200s\", stderr \"%s\"", o.status, xs,
+                 line ? line : "(none)", o.err);
+    free(out);
+    cs_outcome_free(&o);
+}
+
 /* ---- Ctrl-C at every moment before the run ------------------------------ */
 
 static void trace_me(void)
@@ -412,6 +448,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ignored_sigint_leaves_an_input_file_read),
         cmocka_unit_test(ignored_sigint_leaves_a_run_running),
+        cmocka_unit_test(ctrl_c_while_the_output_waits_loses_nothing),
         cmocka_unit_test(ctrl_c_at_any_moment_before_the_run_is_130),
         cmocka_unit_test(ctrl_c_while_writing_is_held_then_130),
     };

@@ -29,13 +29,13 @@ static sigset_t sigint_set(void)
     return s;
 }
 
-/* Put HANDLER on SIGINT, the old action in OLD; false, nothing changed,
- * when SIGINT is ignored: whoever started tgm asked for that. */
-static bool catch_unless_ignored(void (*handler)(int), struct sigaction *old)
+/* Put HANDLER on SIGINT with FLAGS, the old action in OLD; false, nothing
+ * changed, when SIGINT is ignored: whoever started tgm asked for that. */
+static bool catch_unless_ignored(void (*handler)(int), int flags, struct sigaction *old)
 {
     if (sigaction(SIGINT, NULL, old) != 0 || old->sa_handler == SIG_IGN)
         return false;
-    struct sigaction sa = {.sa_handler = handler};
+    struct sigaction sa = {.sa_handler = handler, .sa_flags = flags};
     sigemptyset(&sa.sa_mask);
     return sigaction(SIGINT, &sa, NULL) == 0;
 }
@@ -58,7 +58,10 @@ void run_catch_sigint(void)
 {
     interrupted = 0;
     ran = true;
-    caught = catch_unless_ignored(on_sigint, &old_sigint);
+    /* SA_RESTART: the guest's output, waiting for room in a pipe, goes on
+     * (else the write failed with EINTR and the run's status was 2); the
+     * run reads nothing that Ctrl-C must cut short */
+    caught = catch_unless_ignored(on_sigint, SA_RESTART, &old_sigint);
     if (held) /* a Ctrl-C held back is delivered here, to on_sigint (or dropped) */
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
     held = false;
@@ -95,7 +98,7 @@ int run_end_sigint(const char *cmd, int status)
 
 void run_read_sigint(void (*handler)(int))
 {
-    reading = catch_unless_ignored(handler, &read_old);
+    reading = catch_unless_ignored(handler, 0, &read_old); /* the read returns */
     sigset_t s = sigint_set();
     if (held) /* a Ctrl-C held since the start ends the command now */
         sigprocmask(SIG_UNBLOCK, &s, NULL);
