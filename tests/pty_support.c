@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -168,6 +169,12 @@ void pt_type(struct pt_session *s, const char *keys)
 {
     size_t n = strlen(keys);
     assert_int_equal(write(s->fd, keys, n), (ssize_t)n);
+}
+
+void pt_resize(struct pt_session *s, int cols)
+{
+    struct winsize ws = {.ws_row = 40, .ws_col = (unsigned short)cols};
+    assert_int_equal(ioctl(s->fd, TIOCSWINSZ, &ws), 0);
 }
 
 int pt_finish(struct pt_session *s)

@@ -54,6 +54,8 @@ void pt_expect(struct pt_session *s, const char *text);
 void pt_expect_piped(struct pt_session *s, const char *text);
 /* Type KEYS at the terminal. */
 void pt_type(struct pt_session *s, const char *keys);
+/* Make the terminal's window COLS columns wide (its program gets SIGWINCH). */
+void pt_resize(struct pt_session *s, int cols);
 /* Wait (with a deadline) for the monitor to exit; its exit status. */
 int pt_finish(struct pt_session *s);
 /* At the prompt "tgm> ": 'echo WORD' shows WORD and the next prompt. */

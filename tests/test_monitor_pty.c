@@ -6,8 +6,9 @@
  * prompt, Ctrl-D; keys typed during a run reaching the guest's console
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
  * and 'fg' redrawing the prompt; Tab offering psw( in expressions; 'set
- * histfile' keeping the new file's history (the terminal's machinery is
- * pty_support.c's).
+ * histfile' keeping the new file's history; a write blocked on a full
+ * output surviving Ctrl-C; the output a pipe with the line edited on the
+ * terminal; a resized window (the terminal's machinery is pty_support.c's).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -216,6 +217,25 @@ static void pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal(void **state)
     pt_type(&s, "\x04");            /* Ctrl-D leaves */
     assert_int_equal(pt_finish(&s), 0);
     assert_null(strstr(s.piped.buf, "tgm> ")); /* the log holds the output only */
+}
+
+/* A window made narrower: libedit went on wrapping the line at the old
+ * width (it learns of SIGWINCH only through handlers of its own).  At 20
+ * columns a line past the margin wraps now: libedit writes a space and a
+ * backspace there. */
+static void pty__a_resized_window_wraps_the_line_at_its_new_width(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_resize(&s, 20);
+    pt_type(&s, "echo 0123456789abcdefghij\r"); /* "tgm> " and 15 characters fill a row */
+    pt_expect(&s, "9 \b");
+    pt_expect(&s, "0123456789abcdefghij\r\n");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
 }
 
 /* 'check' ran to its step limit whatever Ctrl-C said; it is abandoned now,
@@ -437,6 +457,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__ctrl_c_while_a_write_is_blocked_loses_nothing, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal,
+                                        setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__a_resized_window_wraps_the_line_at_its_new_width,
                                         setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,
                                         pt_teardown),

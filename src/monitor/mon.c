@@ -699,16 +699,22 @@ static int wake[2] = {-1, -1};
 
 int mon_wakeup_fd(void) { return wake[0]; }
 
-static void on_sigint(int sig)
+/* In a handler: wake the prompt's poll (errno kept). */
+static void wake_prompt(void)
 {
-    (void)sig;
-    interrupted = 1;
     if (wake[1] >= 0) {
         int e = errno;
         ssize_t n = write(wake[1], "", 1);
         (void)n;
         errno = e;
     }
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    wake_prompt();
 }
 
 int mon_terminating(void) { return terminating; }
@@ -778,11 +784,26 @@ static void on_sigtstp(int sig)
     if (tty)
         tcsetattr(STDIN_FILENO, TCSANOW, &cur);
     redraw = 1;
-    if (wake[1] >= 0) {
-        ssize_t n = write(wake[1], "", 1);
-        (void)n;
-    }
+    wake_prompt();
     errno = e;
+}
+
+/* A window resized: libedit learns the new width at the prompt's next
+ * wake (it is told only through EL_SIGNAL, whose handlers would be its own). */
+static volatile sig_atomic_t resized;
+
+bool mon_take_resize(void)
+{
+    bool r = resized != 0;
+    resized = 0;
+    return r;
+}
+
+static void on_sigwinch(int sig)
+{
+    (void)sig;
+    resized = 1;
+    wake_prompt();
 }
 
 int mon_run_interactive(struct mon *m)
@@ -793,7 +814,7 @@ int mon_run_interactive(struct mon *m)
         return mon_run_stream(m, stdin, NULL);
     }
     /* A read at the prompt returns, and a run stops. */
-    struct sigaction old, old_tstp;
+    struct sigaction old, old_tstp, old_winch;
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
         wake[0] = wake[1] = -1;
     /* SA_RESTART: a write blocked on a terminal nobody reads goes on after
@@ -802,6 +823,7 @@ int mon_run_interactive(struct mon *m)
     catch_signal(SIGINT, on_sigint, SA_RESTART, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
     catch_signal(SIGTSTP, on_sigtstp, SA_RESTART, &old_tstp);
+    catch_signal(SIGWINCH, on_sigwinch, SA_RESTART, &old_winch);
     m->interactive = true;
     m->limit = 0;
     setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
@@ -813,6 +835,7 @@ int mon_run_interactive(struct mon *m)
     r.close(&r);
     sigaction(SIGINT, &old, NULL);
     sigaction(SIGTSTP, &old_tstp, NULL);
+    sigaction(SIGWINCH, &old_winch, NULL);
     for (int i = 0; i < 2; i++)
         if (wake[i] >= 0) {
             close(wake[i]);

@@ -246,6 +246,8 @@ bool mon_stop_requested(void);
 void mon_clear_interrupt(void);
 /* After Ctrl-Z and 'fg': should the prompt be drawn again?  (Clears it.) */
 bool mon_take_redraw(void);
+/* Has the terminal's window changed size since the last call?  (Clears it.) */
+bool mon_take_resize(void);
 /* Readable after Ctrl-C while interactive (a self-pipe), or -1. */
 int mon_wakeup_fd(void);
 /* The signal that ends the session (mon_catch_termination), or 0. */

@@ -581,6 +581,8 @@ static int edit_getc(EditLine *el, wchar_t *wc)
         if (wfd >= 0 && (p[1].revents & POLLIN)) {
             while (read(wfd, drain, sizeof drain) > 0)
                 ;
+            if (mon_take_resize()) /* the line wraps at the new width */
+                el_resize(el);
             if (mon_take_redraw()) /* back from Ctrl-Z: prompt and line again */
                 el_set(el, EL_REFRESH);
             continue;
