@@ -219,6 +219,24 @@ static void pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal(void **state)
     assert_null(strstr(s.piped.buf, "tgm> ")); /* the log holds the output only */
 }
 
+/* 'tgm monitor | head', SIGPIPE ignored: once the pipe's reader had gone
+ * the session went on, every command's output lost, until Ctrl-D said why.
+ * It ends at the first output that cannot be written now, saying why,
+ * with status 2. */
+static void pty__output_lost_ends_the_session_at_once(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start_piped(&s, false);
+    pt_expect_piped(&s, "tgm monitor: bare machine of");
+    pt_expect(&s, "tgm> ");
+    close(s.out); /* the reader goes */
+    s.out = -1;
+    pt_type(&s, "echo hi\r");
+    pt_expect(&s, "tgm: monitor: cannot write the output: Broken pipe");
+    assert_int_equal(pt_finish(&s), 2);
+}
+
 /* A window made narrower: libedit went on wrapping the line at the old
  * width (it learns of SIGWINCH only through handlers of its own).  At 20
  * columns a line past the margin wraps now: libedit writes a space and a
@@ -458,6 +476,8 @@ int main(void)
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal,
                                         setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__output_lost_ends_the_session_at_once, setup,
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__a_resized_window_wraps_the_line_at_its_new_width,
                                         setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__typed_keys_during_a_run_go_to_the_guest, setup,

@@ -617,6 +617,8 @@ int mon_loop(struct mon *m, struct mon_reader *r)
                                       r->nul_col)
                             : mon_exec_line(m, text ? text : line);
         free(text);
+        if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */
+            break;
         if (rc == 0 || r->interactive || m->on_error == ONERR_CONTINUE)
             continue;
         status = 1;
