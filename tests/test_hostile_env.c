@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -224,41 +223,32 @@ static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
 /* SIGTERM while the monitor waits to write to a full pipe: the write
  * ended with EINTR, and the session with status 2 and "cannot write the
  * output: Interrupted system call", where a signal gives 128 + it. */
+static int pipe_ends[2] = {-1, -1};
+static void onto_the_pipe(void) /* the child's prep: the reader's end is the test's */
+{
+    dup2(pipe_ends[1], 1);
+    close(pipe_ends[0]);
+    close(pipe_ends[1]);
+}
+
 static void output__a_signal_during_a_blocked_write_gives_its_status(void **state)
 {
     (void)state;
-    int p[2];
-    cs_pipe(p, true); /* the monitor's first write waits */
-    char err[CS_PATH];
-    cs_tmp_path(err, sizeof err, "stderr.txt");
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (e < 0 || dup2(p[1], 1) < 0 || dup2(e, 2) < 0)
-            _exit(126);
-        close(p[0]);
-        cs_child_sigint();
-        execl(cs_tgm_binary(), "tgm", "monitor", "-c", "echo one; echo two", (char *)NULL);
-        _exit(127);
-    }
-    close(p[1]);
+    cs_pipe(pipe_ends, true); /* the monitor's first write waits */
+    pid_t pid = cs_start_tgm_with(-1, onto_the_pipe, "monitor", CS_ARGV("-c", "echo one; echo two"));
+    close(pipe_ends[1]);
     bool waiting = cs_blocked_in(pid, SYS_write);
     assert_int_equal(kill(pid, SIGTERM), 0);
     usleep(200 * 1000); /* the signal lands before there is room */
     char buf[4096];
-    while (read(p[0], buf, sizeof buf) > 0) /* room, so that it can end */
+    while (read(pipe_ends[0], buf, sizeof buf) > 0) /* room, so that it can end */
         ;
-    close(p[0]);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(pipe_ends[0]);
+    struct cs_outcome o = cs_finish_tgm(pid);
     assert_true(waiting);
-    assert_true(WIFEXITED(st));
-    char *text = cs_slurp(err, NULL);
-    if (WEXITSTATUS(st) != 128 + SIGTERM || *text)
-        fail_msg("status %d, stderr \"%s\"", WEXITSTATUS(st), text);
-    free(text);
+    if (o.status != 128 + SIGTERM || o.err[0])
+        fail_msg("status %d, stderr \"%s\"", o.status, o.err);
+    cs_outcome_free(&o);
 }
 
 /* ---- the history file (on a terminal) ------------------------------------ */
