@@ -7,8 +7,9 @@
  * input, Ctrl-C naming the VM that ran, Ctrl-C abandoning a check, Ctrl-Z
  * and 'fg' redrawing the prompt; Tab offering psw( in expressions; 'set
  * histfile' keeping the new file's history; a write blocked on a full
- * output surviving Ctrl-C; the output a pipe with the line edited on the
- * terminal; a resized window (the terminal's machinery is pty_support.c's).
+ * output surviving Ctrl-C, and a wait for a FIFO ended by it; the output a
+ * pipe with the line edited on the terminal; a resized window (the
+ * terminal's machinery is pty_support.c's).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -195,6 +196,27 @@ static void pty__ctrl_c_while_a_write_is_blocked_loses_nothing(void **state)
     pt_type(&s, "echo alive\r");
     pt_expect_piped(&s, "alive\n");
     pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+}
+
+/* Ctrl-C ends a load's wait for a FIFO's writer, as it ends a run (it did
+ * not while Ctrl-C restarted every system call it landed in, to keep the
+ * output whole), and the shell goes on. */
+static void pty__ctrl_c_ends_a_wait_for_a_fifo(void **state)
+{
+    (void)state;
+    char fifo[CS_PATH];
+    assert_int_equal(mkfifo(pt_in_dir(fifo, sizeof fifo, "wait.s"), 0600), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load wait.s\r");
+    assert_true(cs_blocked_in(s.pid, SYS_openat));
+    pt_type(&s, "\x03");
+    pt_expect(&s, "load: cannot open 'wait.s': Interrupted system call");
+    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "alive");
     pt_type(&s, "\x04");
     assert_int_equal(pt_finish(&s), 0);
 }
@@ -474,6 +496,7 @@ int main(void)
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__ctrl_c_while_a_write_is_blocked_loses_nothing, setup,
                                         pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_c_ends_a_wait_for_a_fifo, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__output_to_a_pipe_keeps_the_prompt_on_the_terminal,
                                         setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__output_lost_ends_the_session_at_once, setup,

@@ -4,6 +4,7 @@
  * The shell itself (src/monitor) drives the machine of section 2 and the
  * control program of sections 4-6; this file only picks the command source.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,13 +187,18 @@ int cli_monitor(int argc, char **argv)
     for (int k = 0; k < nimages; k++)
         if (cli_input_ok("monitor", images[k]) != 0)
             return EXIT_USAGE;
-    struct mon *m = mon_create(stdout, stderr);
+    /* stdout through a stream that Ctrl-C at the terminal cannot cut short */
+    FILE *out = mon_steady_stream(STDOUT_FILENO, false);
+    struct mon *m = out ? mon_create(out, stderr) : NULL;
     if (!m) {
+        if (out)
+            fclose(out);
         cli_error("monitor: out of memory");
         return EXIT_USAGE;
     }
     if (prepare(m, profile, q, images, nimages) != 0) {
         mon_destroy(m);
+        fclose(out);
         return EXIT_USAGE;
     }
     int st;
@@ -209,7 +215,13 @@ int cli_monitor(int argc, char **argv)
         st = 1;
     int lost = mon_output_errno(m);
     mon_destroy(m);
-    if (lost && ferror(stdout)) { /* the reason, which main's check can no longer see */
+    if (fflush(out) != 0 && !lost) /* (the monitor flushes after every command) */
+        lost = errno ? errno : EIO;
+    bool failed = ferror(out);
+    fclose(out);
+    /* the reason, which main's check cannot see; EINTR: a signal that
+     * ended the session cut a write short, and its status says so */
+    if (lost && failed && lost != EINTR) {
         cli_error("monitor: cannot write the output: %s", strerror(lost));
         return EXIT_USAGE;
     }

@@ -501,12 +501,8 @@ static int exec_cmd(struct mon *m, const char *text)
     m->slash = NULL;
     free(buf);
     errno = 0;
-    if (fflush(m->out) != 0 || ferror(m->out)) {
-        if (mon_terminating()) /* the signal that ends the session cut a write short */
-            clearerr(m->out);  /* (EINTR): its status, 128 + it, says why */
-        else if (!m->out_errno)
-            m->out_errno = errno ? errno : EIO;
-    }
+    if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)
+        m->out_errno = errno ? errno : EIO;
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;
@@ -819,10 +815,9 @@ int mon_run_interactive(struct mon *m)
     struct sigaction old, old_tstp, old_winch;
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
         wake[0] = wake[1] = -1;
-    /* SA_RESTART: a write blocked on a terminal nobody reads goes on after
-     * Ctrl-C or Ctrl-Z (else it failed with EINTR, and stdout with it); the
-     * prompt's poll returns all the same */
-    catch_signal(SIGINT, on_sigint, SA_RESTART, &old);
+    /* Ctrl-C ends a wait in open or read (a FIFO's), never a write to the
+     * output (mon_steady_stream); Ctrl-Z and a resize end neither */
+    catch_signal(SIGINT, on_sigint, 0, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
     catch_signal(SIGTSTP, on_sigtstp, SA_RESTART, &old_tstp);
     catch_signal(SIGWINCH, on_sigwinch, SA_RESTART, &old_winch);

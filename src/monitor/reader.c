@@ -628,6 +628,9 @@ static const char *edit_gets(struct mon_reader *r, int *count)
     const char *s = el_gets(r->el, count);
     if (tty)
         tcsetattr(STDIN_FILENO, TCSADRAIN, &cooked);
+    /* a prompt or echo that Ctrl-C cut short (EINTR) is drawn again with
+     * the next line: no output of the session's is lost */
+    clearerr(r->term);
     return s;
 }
 
@@ -685,8 +688,9 @@ static void edit_close(struct mon_reader *r)
         el_end(r->el);
     if (r->hist)
         history_end(r->hist);
-    if (r->term && r->term != stdout)
+    if (r->own_term)
         fclose(r->term);
+    r->own_term = false;
     r->term = NULL;
     free(r->buf);
     r->buf = NULL;
@@ -700,7 +704,7 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
     r->next = edit_next;
     r->close = edit_close;
     HistEvent ev;
-    r->term = stdout;
+    r->term = stdout; /* libedit needs a descriptor of its own to ask */
     if (!isatty(STDOUT_FILENO)) { /* 'tgm monitor | tee log': the line is edited on
                                    * the terminal (libedit edits none other), the
                                    * output goes to the pipe */
@@ -712,6 +716,7 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
                 close(fd);
             return -1;
         }
+        r->own_term = true;
     }
     r->hist = history_init();
     r->el = el_init("tgm", stdin, r->term, stderr);

@@ -39,6 +39,7 @@ struct mon_reader {
     struct mon *mon;
     void *el, *hist;
     FILE *term;       /* prompt and echo: stdout, or the terminal if it is not one */
+    bool own_term;    /* term is the reader's (the terminal's), closed with it */
     mbstate_t mbs;
     char **typed;     /* the terminal's lines this session, oldest first */
     size_t ntyped, typedcap;

@@ -8,12 +8,43 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "mon_impl.h"
+
+/* ---- output that Ctrl-C does not cut short ---- */
+
+static ssize_t steady_write(void *c, const char *buf, size_t len)
+{
+    int fd = (int)(intptr_t)c;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, buf + done, len - done);
+        if (n >= 0)
+            done += (size_t)n;
+        else if (errno != EINTR || mon_terminating()) /* a real error, or the end */
+            break;
+    }
+    return (ssize_t)done; /* short: an error, errno says which */
+}
+
+static int steady_close(void *c)
+{
+    return close((int)(intptr_t)c);
+}
+
+FILE *mon_steady_stream(int fd, bool close_fd)
+{
+    cookie_io_functions_t io = {.write = steady_write, .close = close_fd ? steady_close : NULL};
+    FILE *f = fopencookie((void *)(intptr_t)fd, "w", io);
+    if (f && isatty(fd))
+        setvbuf(f, NULL, _IOLBF, BUFSIZ);
+    return f;
+}
 
 /* Slot of the console offsets: 0 the bare machine, 1 + id a VM. */
 static struct machine *slot_machine(struct mon *m, int slot)
