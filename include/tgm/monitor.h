@@ -70,8 +70,8 @@ void mon_catch_termination(void);
 /* A stream writing to FD whose writes Ctrl-C, Ctrl-Z or a resized window
  * do not cut short (EINTR: the write is made again; stdio would drop what
  * it held), while a signal that ends the session does; line-buffered on a
- * terminal.  CLOSE_FD: fclose closes FD too.  NULL if out of memory. */
-FILE *mon_steady_stream(int fd, bool close_fd);
+ * terminal.  fclose leaves FD open.  NULL if out of memory. */
+FILE *mon_steady_stream(int fd);
 
 /* The session's machines, for tests and embedders (not owned).  A VM
  * destroyed through mon_vmm while selected is forgotten at the next

@@ -188,7 +188,7 @@ int cli_monitor(int argc, char **argv)
         if (cli_input_ok("monitor", images[k]) != 0)
             return EXIT_USAGE;
     /* stdout through a stream that Ctrl-C at the terminal cannot cut short */
-    FILE *out = mon_steady_stream(STDOUT_FILENO, false);
+    FILE *out = mon_steady_stream(STDOUT_FILENO);
     struct mon *m = out ? mon_create(out, stderr) : NULL;
     if (!m) {
         if (out)

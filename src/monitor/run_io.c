@@ -1,8 +1,9 @@
 /* run_io.c: what the monitor does around a run of the machine of section 2
  * or of the control program of sections 4-6: guest console output shown as
  * it appears (and as a step's 'console <-' lines) and keys typed during
- * the run sent to the guest's console input.  (The trap loop a run stops at, a disabled wait, is the machine
- * library's machine_trap_loop.)
+ * the run sent to the guest's console input; the output stream whose
+ * writes Ctrl-C does not cut short.  (The trap loop a run stops at, a
+ * disabled wait, is the machine library's machine_trap_loop.)
  *
  * All of it happens between the run's chunks, never inside the CPU.
  */
@@ -24,22 +25,21 @@ static ssize_t steady_write(void *c, const char *buf, size_t len)
     size_t done = 0;
     while (done < len) {
         ssize_t n = write(fd, buf + done, len - done);
-        if (n >= 0)
+        if (n > 0) {
             done += (size_t)n;
-        else if (errno != EINTR || mon_terminating()) /* a real error, or the end */
+        } else if (n == 0) { /* (no device should) */
+            errno = EIO;
             break;
+        } else if (errno != EINTR || mon_terminating()) { /* a real error, or the end */
+            break;
+        }
     }
     return (ssize_t)done; /* short: an error, errno says which */
 }
 
-static int steady_close(void *c)
+FILE *mon_steady_stream(int fd)
 {
-    return close((int)(intptr_t)c);
-}
-
-FILE *mon_steady_stream(int fd, bool close_fd)
-{
-    cookie_io_functions_t io = {.write = steady_write, .close = close_fd ? steady_close : NULL};
+    cookie_io_functions_t io = {.write = steady_write};
     FILE *f = fopencookie((void *)(intptr_t)fd, "w", io);
     if (f && isatty(fd))
         setvbuf(f, NULL, _IOLBF, BUFSIZ);
