@@ -340,9 +340,13 @@ bool cs_blocked_in(pid_t pid, long nr)
     return false;
 }
 
+static int last_pipe[2] = {-1, -1};
+
 size_t cs_pipe(int p[2], bool full)
 {
     assert_int_equal(pipe(p), 0);
+    last_pipe[0] = p[0];
+    last_pipe[1] = p[1];
     int fl = fcntl(p[1], F_GETFL);
     assert_int_equal(fcntl(p[1], F_SETFL, fl | O_NONBLOCK), 0);
     size_t n = 0;
@@ -351,6 +355,13 @@ size_t cs_pipe(int p[2], bool full)
     assert_true(!full || errno == EAGAIN);
     assert_int_equal(fcntl(p[1], F_SETFL, fl), 0);
     return n;
+}
+
+void cs_onto_pipe(void)
+{
+    dup2(last_pipe[1], STDOUT_FILENO);
+    close(last_pipe[0]);
+    close(last_pipe[1]);
 }
 
 int cs_catches_sigint(pid_t pid) { return sigint_in(pid, "SigCgt: "); }

@@ -139,6 +139,10 @@ bool cs_blocked_in(pid_t pid, long nr);
 /* A pipe in P, its write end blocking and, if FULL, already full of 'x'
  * (so a write waits until P[0] is read): how many bytes it holds. */
 size_t cs_pipe(int p[2], bool full);
+/* A child's prep (cs_start_tgm_with): standard output the write end of
+ * the last cs_pipe, whose ends the child then closes, as a shell's pipe
+ * leaves the reader's end to the reader. */
+void cs_onto_pipe(void);
 /* NAME in the temporary directory (one of four buffers in turn, so that
  * a call may name several). */
 const char *cs_tmp(const char *name);

@@ -87,12 +87,10 @@ static void start_as(struct pt_session *s, bool job, int out[2])
     s->pid = forkpty(&s->fd, NULL, NULL, &ws);
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
-        if (chdir(dir) != 0 || (out && dup2(out[1], STDOUT_FILENO) < 0))
+        if (chdir(dir) != 0)
             _exit(127);
-        if (out) { /* as a shell's pipe: the reader's end is the reader's alone */
-            close(out[0]);
-            close(out[1]);
-        }
+        if (out)
+            cs_onto_pipe();
         setenv("HOME", dir, 1);
         /* libedit never frees the names given to EL_ADDFN */
         setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);

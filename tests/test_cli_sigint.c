@@ -146,8 +146,6 @@ static void ignored_sigint_leaves_a_run_running(void **state)
     }
 }
 
-static void onto_pipe(void) { dup2(out_pipe, 1); }
-
 /* Ctrl-C while the guest's output waited for room in a pipe: the write
  * ended with EINTR, what it held was lost, and the status was 2 with
  * "cannot write the output: Interrupted system call".  Now the write goes
@@ -159,8 +157,7 @@ static void ctrl_c_while_the_output_waits_loses_nothing(void **state)
     cs_write_text(src, sizeof src, "printer.s", printer_src);
     int p[2];
     size_t held = cs_pipe(p, true); /* full: the run's first write waits */
-    out_pipe = p[1];
-    pid_t pid = cs_start_tgm_with(-1, onto_pipe, "run", CS_ARGV("--max-steps", "100000000", src));
+    pid_t pid = cs_start_tgm_with(-1, cs_onto_pipe, "run", CS_ARGV("--max-steps", "100000000", src));
     close(p[1]);
     bool writing = cs_blocked_in(pid, SYS_write);
     if (writing)

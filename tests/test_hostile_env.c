@@ -223,27 +223,20 @@ static void reader__a_signal_ends_a_script_fifo_as_any_wait(void **state)
 /* SIGTERM while the monitor waits to write to a full pipe: the write
  * ended with EINTR, and the session with status 2 and "cannot write the
  * output: Interrupted system call", where a signal gives 128 + it. */
-static int pipe_ends[2] = {-1, -1};
-static void onto_the_pipe(void) /* the child's prep: the reader's end is the test's */
-{
-    dup2(pipe_ends[1], 1);
-    close(pipe_ends[0]);
-    close(pipe_ends[1]);
-}
-
 static void output__a_signal_during_a_blocked_write_gives_its_status(void **state)
 {
     (void)state;
-    cs_pipe(pipe_ends, true); /* the monitor's first write waits */
-    pid_t pid = cs_start_tgm_with(-1, onto_the_pipe, "monitor", CS_ARGV("-c", "echo one; echo two"));
-    close(pipe_ends[1]);
+    int p[2];
+    cs_pipe(p, true); /* the monitor's first write waits */
+    pid_t pid = cs_start_tgm_with(-1, cs_onto_pipe, "monitor", CS_ARGV("-c", "echo one; echo two"));
+    close(p[1]);
     bool waiting = cs_blocked_in(pid, SYS_write);
     assert_int_equal(kill(pid, SIGTERM), 0);
     usleep(200 * 1000); /* the signal lands before there is room */
     char buf[4096];
-    while (read(pipe_ends[0], buf, sizeof buf) > 0) /* room, so that it can end */
+    while (read(p[0], buf, sizeof buf) > 0) /* room, so that it can end */
         ;
-    close(pipe_ends[0]);
+    close(p[0]);
     struct cs_outcome o = cs_finish_tgm(pid);
     assert_true(waiting);
     if (o.status != 128 + SIGTERM || o.err[0])
