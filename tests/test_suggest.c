@@ -121,6 +121,22 @@ static void cli__unknown_profile_names_the_one_near_profile(void **state)
     cs_tgm_fails(2, "x86)\n", "isa", CS_ARGV("--profile", "frob")); /* none near */
 }
 
+/* analyze and counterexample take --profile all too: it is a known name
+ * there, and a typo of it gets it as the guess; run and isa do not take it */
+static void cli__analysis_profile_names_include_all(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2,
+                 "tgm: analyze: --profile: unknown profile 'al' (known: virtualizable, pdp10, "
+                 "s360-67, s360-67-lra-user, pdp11-45, x86, all) (did you mean 'all'?)\n",
+                 "analyze", CS_ARGV("--profile", "al"));
+    cs_tgm_fails(2, "pdp11-45, x86, all) (did you mean 'all'?)\n", "counterexample",
+                 CS_ARGV("--profile", "alll"));
+    cs_tgm_fails(2, "pdp11-45, x86, all) (did you mean 'x86'?)\n", "analyze",
+                 CS_ARGV("--profile", "x87"));
+    cs_tgm_fails(2, "pdp11-45, x86)\n", "run", CS_ARGV("--profile", "al", "examples/hello.s"));
+}
+
 static void monitor__unknown_names_get_one_guess_or_none(void **state)
 {
     (void)state;
@@ -154,6 +170,7 @@ int main(void)
         cmocka_unit_test(suggest__a_profile_tie_names_every_near_profile),
         cmocka_unit_test(cli__unknown_command_names_the_one_near_command),
         cmocka_unit_test(cli__unknown_profile_names_the_one_near_profile),
+        cmocka_unit_test(cli__analysis_profile_names_include_all),
         cmocka_unit_test(monitor__unknown_names_get_one_guess_or_none),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

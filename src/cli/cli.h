@@ -85,6 +85,9 @@ int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t 
 int cli_parse_mem(const char *cmd, const char *s, uint32_t hi, uint32_t *out);
 /* Parse --profile's argument; on error print the known names, return NULL. */
 const struct isa_profile *cli_parse_profile(const char *cmd, const char *s);
+/* The same; WITH_ALL: "all" is a name too (analyze, counterexample), listed
+ * among the known ones and guessed for a typo of it. */
+const struct isa_profile *cli_parse_profile_in(const char *cmd, const char *s, bool with_all);
 
 /* Options shared by analyze and counterexample: --profile P|all, --seed,
  * --words.  cli_analysis_option returns 1 if it took option C, 0 if C is

@@ -322,7 +322,7 @@ int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis
     switch (c) {
     case 'p':
         a->all = strcmp(arg, "all") == 0;
-        if (!a->all && !(a->one = cli_parse_profile(cmd, arg)))
+        if (!a->all && !(a->one = cli_parse_profile_in(cmd, arg, true)))
             return -1;
         return 1;
     case 's':
