@@ -38,6 +38,9 @@ const struct isa_profile *isa_profile_find(const char *name);
  * ("'pdp10' or 'pdp11-45'", "'a', 'b' or 'c'"); how many (0: none, BUF
  * empty). */
 size_t isa_profile_suggest(const char *name, char *buf, size_t len);
+/* The same among the profiles and one name more, EXTRA (NULL: none), such
+ * as the "all" a --profile option may take. */
+size_t isa_profile_suggest_with(const char *name, const char *extra, char *buf, size_t len);
 const struct isa_profile *isa_profile_default(void);
 /* All profiles, terminated by NULL. */
 const struct isa_profile *const *isa_profiles(void);

@@ -112,42 +112,23 @@ int cli_parse_bounded(const char *cmd, const char *opt, const char *s, uint64_t 
     return parse_u64(cmd, opt, s, out, &over);
 }
 
-/* The names --profile takes: the profiles, and "all" where WITH_ALL. */
-static const char *profile_name(size_t i, bool with_all)
-{
-    const struct isa_profile *const *ps = isa_profiles();
-    size_t n = 0;
-    while (ps[n])
-        n++;
-    return i < n ? ps[i]->name : i == n && with_all ? "all" : NULL;
-}
-
 const struct isa_profile *cli_parse_profile_in(const char *cmd, const char *s, bool with_all)
 {
     const struct isa_profile *p = isa_profile_find(s);
     if (p)
         return p;
     char names[256] = "";
-    struct tgm_suggest sg;
-    tgm_suggest_init(&sg, s, strlen(s));
-    for (size_t i = 0; profile_name(i, with_all); i++) {
+    for (const struct isa_profile *const *q = isa_profiles(); *q; q++) {
         if (names[0])
             strncat(names, ", ", sizeof names - strlen(names) - 1);
-        strncat(names, profile_name(i, with_all), sizeof names - strlen(names) - 1);
-        tgm_suggest_offer(&sg, profile_name(i, with_all));
+        strncat(names, (*q)->name, sizeof names - strlen(names) - 1);
     }
-    /* a few names: a tie is named whole, as isa_profile_suggest does */
-    char sug[256] = "";
-    size_t k = 0;
-    for (size_t i = 0; profile_name(i, with_all); i++)
-        if (tgm_suggest_nearest(&sg, profile_name(i, with_all))) {
-            const char *sep = !k ? "" : k + 1 == sg.nclose ? " or " : ", ";
-            size_t at = strlen(sug);
-            snprintf(sug + at, sizeof sug - at, "%s'%s'", sep, profile_name(i, with_all));
-            k++;
-        }
+    if (with_all) /* (analyze and counterexample) */
+        strncat(names, ", all", sizeof names - strlen(names) - 1);
+    char sug[256];
+    bool guess = isa_profile_suggest_with(s, with_all ? "all" : NULL, sug, sizeof sug) > 0;
     cli_error("%s: --profile: unknown profile '%s' (known: %s)%s%s%s", cmd, s, names,
-              k ? " (did you mean " : "", sug, k ? "?)" : "");
+              guess ? " (did you mean " : "", sug, guess ? "?)" : "");
     return NULL;
 }
 
