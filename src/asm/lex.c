@@ -189,7 +189,8 @@ void asm_flush_diags(struct asm_ctx *c, FILE *f)
     for (uint32_t i = 0; f && i < c->ndiags && i < ASM_MAX_DIAGS; i++)
         fputs(c->diags[i].text, f);
     if (f && c->ndiags > ASM_MAX_DIAGS) /* the rest would bury the first */
-        fprintf(f, "(%u more errors not shown)\n", c->ndiags - ASM_MAX_DIAGS);
+        fprintf(f, "(%u more error%s not shown)\n", c->ndiags - ASM_MAX_DIAGS,
+                c->ndiags - ASM_MAX_DIAGS == 1 ? "" : "s");
 }
 
 /* --- literals --------------------------------------------------------- */
