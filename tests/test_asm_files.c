@@ -153,6 +153,38 @@ static void asm__a_binary_file_is_one_error(void **state)
     diag_of_file(path, 1, want);
 }
 
+/* A control character in a file's name or in a token an error quotes is
+ * escaped, so that each error's first line stays one line (a newline in
+ * the name split it in two; a raw CR or ESC reached the terminal). */
+static void asm__control_characters_in_errors_are_escaped(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[1024];
+    put_file(d->path, "n\nl.s", "foo\n");
+    put_file(d->path, "m.s", ".include \"n\\nl.s\"\n.word \"a\rb\x1b\"\n"
+                             ".include \"x\\ry.s\"\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    snprintf(want, sizeof want, "%s/n\\nl.s:1:1: error: unknown mnemonic 'foo'\n", d->path);
+    diag_of_file_lacking(path, 3, want, "\r");
+    diag_of_file(path, 3, ":2:7: error: expected an expression, got '\"a\\rb\\x1b\"'\n");
+    diag_of_file(path, 3, "x\\ry.s': No such file or directory\n");
+    /* the listing's "; FILE" line too */
+    put_file(d->path, "ok.s", ".include \"n\\nl.s\"\n");
+    put_file(d->path, "n\nl.s", "NOP\n");
+    snprintf(path, sizeof path, "%s/ok.s", d->path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file_listing(path, &img, stderr, f), 0);
+    fclose(f);
+    image_free(&img);
+    snprintf(want, sizeof want, "; %s/n\\nl.s\n00000  0200000000000000", d->path);
+    if (!strstr(text, want))
+        fail_msg("want\n%s\nin\n%s", want, text);
+    free(text);
+}
+
 /* More than 20 errors: the first 20 in source order, then a count of the
  * rest (the whole count is still returned). */
 static void asm__errors_past_twenty_are_counted(void **state)
@@ -167,8 +199,11 @@ static void asm__errors_past_twenty_are_counted(void **state)
                          "many.s:20:1: error: unknown mnemonic 'bad20'\nbad20\n^~~~~\n"
                          "(3 more errors not shown)\n",
                          "'bad21'");
+    /* one more is singular, as every count tgm prints (docs/run.md) */
+    put_file(d->path, "many.s", src + strlen("bad1\nbad2\n"));
+    diag_of_file(path, 21, "bad22\n^~~~~\n(1 more error not shown)\n");
     put_file(d->path, "many.s", src + strlen("bad1\nbad2\nbad3\n")); /* exactly 20 */
-    diag_of_file(path, 20, "bad23\n^~~~~\n");
+    diag_of_file_lacking(path, 20, "bad23\n^~~~~\n", "not shown");
 }
 
 /* A phase may hold an include, but each file must end the phases it began. */
@@ -364,6 +399,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(asm__missing_include_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__a_leading_bom_is_skipped, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__a_binary_file_is_one_error, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__control_characters_in_errors_are_escaped, make_dir,
+                                        remove_dir),
         cmocka_unit_test_setup_teardown(asm__errors_past_twenty_are_counted, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),

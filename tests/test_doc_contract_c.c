@@ -167,6 +167,13 @@ static void as__a_negative_count_or_operand_is_shown_signed(void **state)
              "tgm: as: 2 errors in %s; %s/as_fails.img not written\n",
              path, path, path, cs_tmpdir());
     as_fails(path, want);
+    /* one word left is singular, as every count tgm prints (docs/run.md) */
+    cs_write_text(path, sizeof path, "one.s", ".org 0x7ffff\n.space 2\n");
+    snprintf(want, sizeof want,
+             "%s:2:8: error: '.space 2' runs past the end of memory (1 word left at 0x7ffff)\n"
+             ".space 2\n       ^\ntgm: as: 1 error in %s; %s/as_fails.img not written\n",
+             path, path, cs_tmpdir());
+    as_fails(path, want);
 }
 
 /* docs/asm.md: a label stands before its line's statement, so on a line

@@ -620,8 +620,9 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
                                "'.space %s': the count is negative", shown);
             else if (v > TGM_Q_MAX - a->dot && (a->misplaced = true))
                 asm_error_span(c, &c->toks[pt.ops], &c->toks[c->ntoks - 2],
-                               "'.space %s' runs past the end of memory (%u words left at 0x%05x)",
-                               shown, TGM_Q_MAX - a->dot, a->dot);
+                               "'.space %s' runs past the end of memory (%u word%s left at 0x%05x)",
+                               shown, TGM_Q_MAX - a->dot, TGM_Q_MAX - a->dot == 1 ? "" : "s",
+                               a->dot);
             else
                 size = (uint32_t)v;
         }

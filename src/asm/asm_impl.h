@@ -134,6 +134,9 @@ void asm_error_span(struct asm_ctx *c, const struct asm_tok *first,
  * ASM_MAX_DIAGS of them (as compilers stop at 20) and a count of the rest. */
 #define ASM_MAX_DIAGS 20u
 void asm_flush_diags(struct asm_ctx *c, FILE *f);
+/* A diagnostic's text, control characters escaped (\n, \t, \r, \xHH);
+ * no newline is added. */
+void asm_diag_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* expr.c */
 int32_t asm_sym_find(struct asm_ctx *c, const char *name, size_t len);

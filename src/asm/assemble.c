@@ -168,8 +168,10 @@ static void write_listing(const struct assembler *a, FILE *f)
     for (uint32_t si = 0; si < c->nstmts; si++) {
         const struct asm_stmt *s = &c->stmts[si];
         const char *text = c->files[s->file].text + s->off;
-        if (s->file != file)
-            fprintf(f, "; %s\n", c->files[s->file].name);
+        if (s->file != file) { /* one line, whatever the name holds */
+            asm_diag_line(f, "; %s", c->files[s->file].name);
+            fputc('\n', f);
+        }
         file = s->file;
         const uint64_t *w = a->words + (s->addr - a->load);
         if (s->kind == ST_CONST)
@@ -278,17 +280,21 @@ int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *dia
         int rc = asm_read_all(f, &max, &text, &len);
         fclose(f);
         if (rc == -2) {
-            if (diag)
-                fprintf(diag, "%s: error: larger than %zu bytes, the limit for a source\n", path,
-                        max);
+            if (diag) {
+                asm_diag_line(diag, "%s: error: larger than %zu bytes, the limit for a source",
+                              path, max);
+                fputc('\n', diag);
+            }
             return 1;
         }
         if (rc != 0)
             err = errno ? errno : EIO; /* a directory reads as EISDIR */
     }
     if (err) {
-        if (diag)
-            fprintf(diag, "%s: error: %s\n", path, strerror(err));
+        if (diag) {
+            asm_diag_line(diag, "%s: error: %s", path, strerror(err));
+            fputc('\n', diag);
+        }
         return 1;
     }
     return assemble(path, text, len, img, diag, listing, sources);
@@ -303,9 +309,11 @@ int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tg
                         FILE *diag)
 {
     if (len > ASM_SRC_MAX) {
-        if (diag)
-            fprintf(diag, "%s: error: larger than %zu bytes, the limit for a source\n", name,
-                    ASM_SRC_MAX);
+        if (diag) {
+            asm_diag_line(diag, "%s: error: larger than %zu bytes, the limit for a source", name,
+                          ASM_SRC_MAX);
+            fputc('\n', diag);
+        }
         return 1;
     }
     char *text = malloc(len + 1);

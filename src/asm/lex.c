@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "asm_impl.h"
+#include "tgm/bytes.h"
 
 bool asm_ident_char(int ch, bool first)
 {
@@ -105,6 +106,14 @@ static void put_excerpt(FILE *f, const char *line, size_t len, uint32_t col, uin
     fputc('\n', f);
 }
 
+void asm_diag_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(f, fmt, ap);
+    va_end(ap);
+}
+
 static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
                     uint32_t width, const char *fmt, va_list ap)
 {
@@ -125,8 +134,10 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
         abort();
     }
     const struct asm_file *file = &c->files[s->file];
-    fprintf(f, "%s:%u:%u: error: ", file->name, s->line, col);
-    vfprintf(f, fmt, ap);
+    /* a control character in the file's name or in a quoted token is
+     * escaped, so that the message stays one line */
+    asm_diag_line(f, "%s:%u:%u: error: ", file->name, s->line, col);
+    tgm_vfprint_line(f, fmt, ap);
     fputc('\n', f);
     if (s->len) /* an empty line has nothing to point at */
         put_excerpt(f, file->text + s->off, s->len, col, width);
@@ -178,7 +189,8 @@ void asm_flush_diags(struct asm_ctx *c, FILE *f)
     for (uint32_t i = 0; f && i < c->ndiags && i < ASM_MAX_DIAGS; i++)
         fputs(c->diags[i].text, f);
     if (f && c->ndiags > ASM_MAX_DIAGS) /* the rest would bury the first */
-        fprintf(f, "(%u more errors not shown)\n", c->ndiags - ASM_MAX_DIAGS);
+        fprintf(f, "(%u more error%s not shown)\n", c->ndiags - ASM_MAX_DIAGS,
+                c->ndiags - ASM_MAX_DIAGS == 1 ? "" : "s");
 }
 
 /* --- literals --------------------------------------------------------- */
