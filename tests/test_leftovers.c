@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -197,6 +198,48 @@ static int group_setup(void **state)
     return cs_setup("test_leftovers");
 }
 
+/* Does TEXT have a line that starts with PREFIX? */
+static bool has_line_starting(const char *text, const char *prefix)
+{
+    for (const char *l = text; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+        if (strncmp(l, prefix, strlen(prefix)) == 0)
+            return true;
+    return false;
+}
+
+/* A report line that names a file (a check verdict, alone and nested, and
+ * a VM's header in 'tgm run --vmm') printed a newline in the name raw,
+ * splitting the line; it is escaped as errors escape it (docs/run.md). */
+static void report__a_control_character_in_a_name_is_escaped(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "r\nx.s", "        .entry s\ns:      HALT\n");
+    char shown[CS_PATH + 8]; /* the path with its newline as \n */
+    snprintf(shown, sizeof shown, "%.*sr\\nx.s", (int)(strlen(src) - 5), src);
+    static const struct {
+        const char *sub, *args[3], *line;
+    } cases[] = {
+        {"check", {NULL}, "%s: equivalent (alone); 1 instruction"},
+        {"check", {"--nest", "1", NULL}, "%s: equivalent at depth 1 (E, PSW, R"},
+        {"run", {"--vmm", NULL}, "== vm0: %s (65536 words at real 8)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *argv[5] = {NULL};
+        size_t n = 0;
+        for (const char *const *a = cases[k].args; *a; a++)
+            argv[n++] = *a;
+        argv[n] = src;
+        struct cs_outcome o = cs_run_tgm_argv(cases[k].sub, argv);
+        assert_int_equal(o.status, 0);
+        char want[2 * CS_PATH];
+        snprintf(want, sizeof want, cases[k].line, shown);
+        if (!has_line_starting(o.out, want))
+            fail_msg("tgm %s: no line '%s' in:\n%s", cases[k].sub, want, o.out);
+        cs_outcome_free(&o);
+    }
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
@@ -212,6 +255,7 @@ int main(void)
         cmocka_unit_test(check__nest_vmm_is_tgm_check_nest_vmm),
         cmocka_unit_test(until__a_phased_label_gets_the_note_break_gives),
         cmocka_unit_test(set__cp_memory_names_the_range_it_takes),
+        cmocka_unit_test(report__a_control_character_in_a_name_is_escaped),
     };
     return cmocka_run_group_tests_name("leftovers", tests, group_setup, group_teardown);
 }

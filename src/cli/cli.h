@@ -68,6 +68,10 @@ int cli_finish(const char *cmd, int status);
 /* "tgm: " + message + newline on stderr.  Every error of a subcommand
  * starts with its name: "tgm: run: --mem: ...", "tgm: check: FILE: ...". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line of a report on stdout that names a file (a verdict, a VM's
+ * header): a control character in the name shown escaped, as in an error,
+ * so that the report keeps its lines. */
+void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse an unsigned number (decimal or 0x...) for option OPT of command
  * CMD, LO..HI; on error print one line naming both and return -1.  Every
  * numeric flag's error is worded here: "run: --slice: 0 cycles is out of

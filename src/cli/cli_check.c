@@ -98,7 +98,7 @@ static void print_text(const char *const *names, const struct check_result *r, s
         alone++;
         int v = verdict_of(&r[i], n);
         if (v != 0) {
-            printf("%s: equivalent (alone%s); %llu instruction%s, %.4f%% executed directly\n",
+            cli_line("%s: equivalent (alone%s); %llu instruction%s, %.4f%% executed directly",
                    names[i],
                    v < 0 ? "; interrupted before the run with the others"
                    : n > 1 ? " and with the others" : "",
@@ -106,7 +106,7 @@ static void print_text(const char *const *names, const struct check_result *r, s
                    100.0 * vm_stats_direct_ratio(&r[i].stats));
             continue;
         }
-        printf("%s: NOT equivalent\n", names[i]);
+        cli_line("%s: NOT equivalent", names[i]);
         if (r[i].alone_diff[0])
             printf("  alone: %s\n", r[i].alone_diff);
         if (n > 1 && r[i].together_diff[0])

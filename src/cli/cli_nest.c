@@ -271,13 +271,13 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         } else if (r->equivalent) {
             char traps[96];
             nest_check_traps(r, traps, sizeof traps);
-            printf("%s: equivalent at depth %u%s (E, PSW, R, timer, console; %s); real steps "
-                   "%" PRIu64 ", bare %" PRIu64 " (reported, not compared: the paper excludes "
-                   "timing)\n",
+            cli_line("%s: equivalent at depth %u%s (E, PSW, R, timer, console; %s); real steps "
+                     "%" PRIu64 ", bare %" PRIu64 " (reported, not compared: the paper excludes "
+                     "timing)",
                    names[i], depth, vmm ? " on the C control program" : "", traps,
                    r->real_steps, r->bare_steps);
         } else {
-            printf("%s: NOT equivalent at depth %u%s: %s\n", names[i], depth,
+            cli_line("%s: NOT equivalent at depth %u%s: %s", names[i], depth,
                    vmm ? " on the C control program" : "", r->diff);
         }
     }

@@ -105,7 +105,7 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
         }
         if (open_line) /* the last VM's console: its header on a line of its own */
             putchar('\n');
-        printf("== %s: %s (%" PRIu32 " words at real %" PRIu32 ")\n", info.name, files[k],
+        cli_line("== %s: %s (%" PRIu32 " words at real %" PRIu32 ")", info.name, files[k],
                info.w, info.base);
         open_line = report_console(stdout, &st);
         if (open_line && (!o->quiet || o->stats)) { /* something follows it */

@@ -52,6 +52,15 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(stdout, fmt, ap);
+    putchar('\n');
+    va_end(ap);
+}
+
 /* *OUT := S, or UINT64_MAX with *OVER set for a number past 2^64-1 (the
  * range check names the option's range for it); -1 after one line if S
  * is no number. */
