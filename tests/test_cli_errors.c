@@ -195,6 +195,24 @@ static void cli__a_control_character_in_an_argument_is_shown_escaped(void **stat
                  "-c:1: load: cannot open 'a\\x1b[31mb.s': No such file or directory\n");
 }
 
+/* '--mem 64K' and 'set memory 64K' said what 64K is in full, but '1G'
+ * got no hint at all: G (2^30) is a suffix SIMH's users type too. */
+static void cli__a_g_suffix_gets_the_hint_as_k_and_m_do(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: run: --max-steps: expected a non-negative number, got '1G' (no K, M "
+                 "or G suffix here: 1G is 1073741824)",
+                 "run", CS_ARGV("--max-steps", "1G", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: analyze: --seed: expected a non-negative number, got '3g' (no K, M or "
+                 "G suffix here: 3g is 3221225472)", "analyze", CS_ARGV("--seed", "3g"));
+    cs_mon_fails("set memory 1G", "-c:1: set: bad number near '1G' (no K, M or G suffix here: "
+                                  "1G is 1073741824)\n");
+    cs_mon_fails("print 2_0G", "print: bad number near '2_0G' (no K, M or G suffix here: 2_0G "
+                               "is 21474836480)\n");
+    /* past 2^64 - 1 with the suffix: no hint, as for K and M */
+    cs_mon_fails_without("print 17179869184G", "bad number near '17179869184G'", "suffix");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -217,6 +235,7 @@ int main(void)
         cmocka_unit_test(monitor__a_writer_names_the_file_and_directory_as_the_cli),
         cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),
         cmocka_unit_test(cli__a_control_character_in_an_argument_is_shown_escaped),
+        cmocka_unit_test(cli__a_g_suffix_gets_the_hint_as_k_and_m_do),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
