@@ -213,6 +213,23 @@ static void cli__a_g_suffix_gets_the_hint_as_k_and_m_do(void **state)
     cs_mon_fails_without("print 17179869184G", "bad number near '17179869184G'", "suffix");
 }
 
+/* A file named just .s is no source (docs/asm.md), but the error said it
+ * "must be named *.s", which it seemed to be; and under a directory
+ * (DIR/.s) it was assembled all the same. */
+static void cli__a_file_named_just_dot_s_is_told_why_it_is_no_source(void **state)
+{
+    (void)state;
+    char path[CS_PATH], want[CS_PATH + 160];
+    cs_write_text(path, sizeof path, ".s", "halt\n");
+    snprintf(want, sizeof want, "tgm: run: %s: offset 0: bad magic (not a tgm image); an assembly "
+             "source must be named *.s, with a name before the .s\n", path);
+    cs_tgm_fails(2, want, "run", CS_ARGV(path));
+    cs_tgm_fails(2, "tgm: check: ", "check", CS_ARGV(path));
+    /* a name with something before the .s is still a source */
+    cs_write_text(path, sizeof path, "a.s", "halt\n");
+    cs_tgm_prints("-- halted", "run", CS_ARGV(path));
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -236,6 +253,7 @@ int main(void)
         cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),
         cmocka_unit_test(cli__a_control_character_in_an_argument_is_shown_escaped),
         cmocka_unit_test(cli__a_g_suffix_gets_the_hint_as_k_and_m_do),
+        cmocka_unit_test(cli__a_file_named_just_dot_s_is_told_why_it_is_no_source),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

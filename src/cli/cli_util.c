@@ -202,8 +202,7 @@ static bool has_image_magic(const char *path)
 
 bool cli_is_source(const char *path)
 {
-    size_t n = strlen(path);
-    return n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path);
+    return tgm_source_named(path) && !has_image_magic(path);
 }
 
 /* cli_load_image_for's reading of PATH, checked. */
@@ -224,7 +223,12 @@ static int load_image(const char *cmd, const char *path, struct tgm_image *img,
             image_free(img);
         return errors || inc ? -1 : 0;
     }
-    return cli_read_image(cmd, path, img, "; an assembly source must be named *.s");
+    /* a file named just .s is not NAME.s, and "must be named *.s" would puzzle */
+    const char *slash = strrchr(path, '/');
+    bool bare = strcmp(slash ? slash + 1 : path, ".s") == 0;
+    return cli_read_image(cmd, path, img, bare ? "; an assembly source must be named *.s, with "
+                                                 "a name before the .s"
+                                               : "; an assembly source must be named *.s");
 }
 
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,

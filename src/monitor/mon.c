@@ -231,7 +231,7 @@ int mon_vm_lookup(struct mon *m, const char *s)
 static bool is_image(const char *path, const char *head, size_t got)
 {
     size_t len = strlen(path);
-    bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
+    bool dot_s = tgm_source_named(path);
     bool nul = memchr(head, '\0', got) != NULL;
     bool binary = got == 0 || nul || (len > 4 && !strcmp(path + len - 4, ".img"));
     return image_has_magic(head, got) || (binary && !dot_s);
