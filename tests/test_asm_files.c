@@ -245,6 +245,28 @@ static void asm__missing_include_file(void **state)
     diag_of_file(path, 1, want);
 }
 
+/* .include 'p.s' (single quotes) said "character literal must hold one
+ * byte", and .ascii 'a' "expected a string, got ''a''": the words of a
+ * character literal's error, where a string in double quotes is wanted. */
+static void asm__a_single_quoted_string_says_double_quotes(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512];
+    put_file(d->path, "q.s", ".include 'p.s'\n");
+    snprintf(path, sizeof path, "%s/q.s", d->path);
+    diag_of_file_lacking(path, 1, "q.s:1:10: error: .include takes a string in double quotes, not "
+                                  "a character literal\n.include 'p.s'\n         ^~~~~\n",
+                         "one byte");
+    put_file(d->path, "q.s", "x: .ascii 'ab'\n.asciz 'a'\n.ASCII ''\n.include 'p.s\n");
+    diag_of_file(path, 4, "q.s:1:11: error: .ascii takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:2:8: error: .asciz takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:3:8: error: .ASCII takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:4:10: error: .include takes a string in double quotes");
+    /* elsewhere a character literal is one, and its errors stay */
+    put_file(d->path, "q.s", ".word 'ab'\n");
+    diag_of_file(path, 1, "q.s:1:7: error: character literal must hold one byte");
+}
+
 static void asm__include_cycle_is_detected(void **state)
 {
     struct tmpdir *d = *state;
@@ -404,6 +426,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(asm__errors_past_twenty_are_counted, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__a_single_quoted_string_says_double_quotes, make_dir,
+                                        remove_dir),
         cmocka_unit_test_setup_teardown(asm__unreadable_file_is_one_error, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__listing_shows_address_word_and_line, make_dir,
                                         remove_dir),

@@ -321,6 +321,8 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
     struct asm_ctx *c = &a->c;
     const struct asm_tok *t = &c->toks[pt->ops];
     if (t->kind != TK_STR) {
+        if (t->kind == TK_NUM && t->p[0] == '\'' && asm_quote_error(c, &c->toks[pt->head], t))
+            return NULL; /* '.ascii 'a'': a character literal */
         if (t->kind == TK_EOL)
             asm_error_tok(c, t, "expected a string");
         else
