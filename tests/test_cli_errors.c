@@ -230,6 +230,42 @@ static void cli__a_file_named_just_dot_s_is_told_why_it_is_no_source(void **stat
     cs_tgm_prints("-- halted", "run", CS_ARGV(path));
 }
 
+/* A monitor snapshot named x.s was assembled ("not an assembly source: a
+ * NUL byte at offset 7"), and under another name refused as an image with
+ * "offset 0: bad magic": now every reader says what it is and what reads it. */
+static void cli__a_monitor_snapshot_is_named_whatever_its_name(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], src[CS_PATH], cmds[2 * CS_PATH + 64], want[2 * CS_PATH + 160];
+    cs_tmp_path(snap, sizeof snap, "lab.snap");
+    cs_tmp_path(src, sizeof src, "lab.s");
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; save %s; save %s", snap, src);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
+    static const char *const cmd[] = {"run", "dis", "check"};
+    for (size_t i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++) {
+            const char *path = k ? src : snap;
+            snprintf(want, sizeof want, "tgm: %s: %s: a monitor snapshot, not an image or a "
+                     "source (the monitor's 'restore' reads it)\n", cmd[i], path);
+            cs_tgm_fails(2, want, cmd[i], CS_ARGV(path));
+        }
+    snprintf(cmds, sizeof cmds, "load %s", src);
+    snprintf(want, sizeof want, "load: %s: a monitor snapshot, not an image", src);
+    cs_mon_fails(cmds, want);
+    /* tgm as: the assembler's one error, as for an image */
+    o = cs_run_tgm("as", src, NULL);
+    snprintf(want, sizeof want, "%s:1:1: error: not an assembly source: a monitor snapshot (it "
+             "begins with the magic TGMSNAP; the monitor's 'restore' reads it)\n", src);
+    assert_int_equal(o.status, 1);
+    if (strncmp(o.err, want, strlen(want)) != 0)
+        fail_msg("tgm as %s: stderr \"%s\", want \"%s...\"", src, o.err, want);
+    cs_outcome_free(&o);
+    /* and the snapshot is one */
+    snprintf(cmds, sizeof cmds, "restore %s; print P", src);
+    cs_mon_prints(cmds, "restored");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -254,6 +290,7 @@ int main(void)
         cmocka_unit_test(cli__a_control_character_in_an_argument_is_shown_escaped),
         cmocka_unit_test(cli__a_g_suffix_gets_the_hint_as_k_and_m_do),
         cmocka_unit_test(cli__a_file_named_just_dot_s_is_told_why_it_is_no_source),
+        cmocka_unit_test(cli__a_monitor_snapshot_is_named_whatever_its_name),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -679,9 +679,9 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
     const char *nul = memchr(text, '\0', len);
     if (!nul)
         return false;
-    bool image = image_has_magic(text, len);
+    bool image = image_has_magic(text, len), snap = image_is_snapshot(text, len);
     uint32_t line = 1;
-    for (const char *p = text; !image && p < nul; p++)
+    for (const char *p = text; !image && !snap && p < nul; p++)
         line += *p == '\n';
     c->stmts = asm_grow(c->stmts, &c->capstmts, c->nstmts + 1, sizeof *c->stmts);
     uint32_t si = c->nstmts++;
@@ -689,6 +689,9 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
     if (image)
         asm_error_at(c, si, 1, 1, "not an assembly source: a tgm image (it begins with "
                                   "the magic TGMIMAGE; 'tgm dis' turns it into source)");
+    else if (snap)
+        asm_error_at(c, si, 1, 1, "not an assembly source: a monitor snapshot (it begins with "
+                                  "the magic TGMSNAP; the monitor's 'restore' reads it)");
     else
         asm_error_at(c, si, 1, 1, "not an assembly source: a NUL byte at offset %zu",
                      (size_t)(nul - text));

@@ -193,16 +193,18 @@ int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, con
 }
 
 /* A file that begins with the image magic is an image whatever its name,
- * as the monitor's load takes it (image_has_magic). */
-static bool has_image_magic(const char *path)
+ * as the monitor's load takes it (image_has_magic); one with a snapshot's
+ * goes to the image reader too, which names it. */
+static bool has_magic(const char *path)
 {
     char head[TGM_IMAGE_HEADER];
-    return image_has_magic(head, file_head(path, head, sizeof head));
+    size_t n = file_head(path, head, sizeof head);
+    return image_has_magic(head, n) || image_is_snapshot(head, n);
 }
 
 bool cli_is_source(const char *path)
 {
-    return tgm_source_named(path) && !has_image_magic(path);
+    return tgm_source_named(path) && !has_magic(path);
 }
 
 /* cli_load_image_for's reading of PATH, checked. */
