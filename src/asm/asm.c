@@ -566,8 +566,13 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         free(full);
         return;
     }
+    bool again = false;
+    for (uint32_t i = 0; i < c->nfiles && !again; i++)
+        again = c->files[i].from && c->files[i].dev == st.st_dev && c->files[i].ino == st.st_ino;
     c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
-    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len};
+    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len,
+                                            .from = str->stmt + 1, .again = again,
+                                            .dev = st.st_dev, .ino = st.st_ino};
     struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = c->nfiles++,
                       .up = here, .depth = here->depth + 1};
     asm_pass1_file(a, &in);

@@ -40,6 +40,10 @@ struct asm_file {
     char *name; /* as diagnostics show it; the base of relative includes */
     char *text; /* whole contents, NUL-terminated */
     size_t len;
+    uint32_t from; /* 1 + the .include statement that read it; 0: the source */
+    bool again;    /* a file included before: its errors say from where */
+    dev_t dev;     /* an included file's, to tell that */
+    ino_t ino;
 };
 
 /* One source line (with or without a statement on it). */

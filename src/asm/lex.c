@@ -151,7 +151,12 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
      * escaped, so that the message stays one line */
     asm_diag_line(f, "%s:%u:%u: error: ", file->name, s->line, col);
     tgm_vfprint_line(f, fmt, ap);
-    fputc('\n', f);
+    /* the same lines, read again, would give the same error: say which
+     * reading it is, by the includes that led to it */
+    for (uint32_t up = file->again ? file->from : 0; up; up = c->files[c->stmts[up - 1].file].from)
+        asm_diag_line(f, "%s%s:%u", up == file->from ? " (included again from " : ", from ",
+                      c->files[c->stmts[up - 1].file].name, c->stmts[up - 1].line);
+    fputs(file->again ? ")\n" : "\n", f);
     if (s->len) /* an empty line has nothing to point at */
         put_excerpt(f, file->text + s->off, s->len, col, width);
     fclose(f);
