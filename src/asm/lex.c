@@ -32,9 +32,9 @@ bool asm_tok_is(const struct asm_tok *t, const char *s)
 
 bool asm_quote_error(struct asm_ctx *c, const struct asm_tok *dir, const struct asm_tok *t)
 {
-    static const char *const takes_string[] = {".include", ".ascii", ".asciz"};
-    for (size_t i = 0; dir && dir->kind == TK_IDENT && i < 3; i++)
-        if (strlen(takes_string[i]) == dir->len && !strncasecmp(takes_string[i], dir->p, dir->len)) {
+    static const char *const takes[] = {".include", ".ascii", ".asciz"};
+    for (size_t i = 0; dir && dir->kind == TK_IDENT && i < sizeof takes / sizeof *takes; i++)
+        if (strlen(takes[i]) == dir->len && strncasecmp(takes[i], dir->p, dir->len) == 0) {
             asm_error_tok(c, t, "%.*s takes a string in double quotes, not a character literal",
                           (int)dir->len, dir->p);
             return true;
