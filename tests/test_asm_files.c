@@ -245,6 +245,52 @@ static void asm__missing_include_file(void **state)
     diag_of_file(path, 1, want);
 }
 
+/* .include 'p.s' (single quotes) said "character literal must hold one
+ * byte", and .ascii 'a' "expected a string, got ''a''": the words of a
+ * character literal's error, where a string in double quotes is wanted. */
+static void asm__a_single_quoted_string_says_double_quotes(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512];
+    put_file(d->path, "q.s", ".include 'p.s'\n");
+    snprintf(path, sizeof path, "%s/q.s", d->path);
+    diag_of_file_lacking(path, 1, "q.s:1:10: error: .include takes a string in double quotes, not "
+                                  "a character literal\n.include 'p.s'\n         ^~~~~\n",
+                         "one byte");
+    put_file(d->path, "q.s", "x: .ascii 'ab'\n.asciz 'a'\n.ASCII ''\n.include 'p.s\n");
+    diag_of_file(path, 4, "q.s:1:11: error: .ascii takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:2:8: error: .asciz takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:3:8: error: .ASCII takes a string in double quotes");
+    diag_of_file(path, 4, "q.s:4:10: error: .include takes a string in double quotes");
+    /* elsewhere a character literal is one, and its errors stay */
+    put_file(d->path, "q.s", ".word 'ab'\n");
+    diag_of_file(path, 1, "q.s:1:7: error: character literal must hold one byte");
+}
+
+/* An error in a file included twice was reported twice alike, or once
+ * at the file's own line ("duplicate symbol 'x' (first defined at
+ * inc.s:1)" at inc.s:1), with no word of which inclusion it came from. */
+static void asm__an_error_in_a_file_included_again_says_from_where(void **state)
+{
+    struct tmpdir *d = *state;
+    char path[512], want[2048];
+    put_file(d->path, "inc.s", "x: .word 1\n");
+    put_file(d->path, "main.s", "HALT\n.include \"inc.s\"\n.include \"inc.s\"\n");
+    snprintf(path, sizeof path, "%s/main.s", d->path);
+    snprintf(want, sizeof want, "%s/inc.s:1:1: error: duplicate symbol 'x' (first defined at "
+             "%s/inc.s:1) (included again from %s:3)\nx: .word 1\n^\n", d->path, d->path, path);
+    diag_of_file(path, 1, want);
+    /* through a file that is itself included again: the whole chain */
+    put_file(d->path, "b.s", "bad\n");
+    put_file(d->path, "a.s", ".include \"b.s\"\n");
+    put_file(d->path, "m.s", ".include \"a.s\"\n.include \"a.s\"\n");
+    snprintf(path, sizeof path, "%s/m.s", d->path);
+    snprintf(want, sizeof want, "%s/b.s:1:1: error: unknown mnemonic 'bad'\nbad\n^~~\n"
+             "%s/b.s:1:1: error: unknown mnemonic 'bad' (included again from %s/a.s:1, from "
+             "%s:2)\nbad\n", d->path, d->path, d->path, path);
+    diag_of_file(path, 2, want);
+}
+
 static void asm__include_cycle_is_detected(void **state)
 {
     struct tmpdir *d = *state;
@@ -404,6 +450,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(asm__errors_past_twenty_are_counted, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(asm__include_cycle_is_detected, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__an_error_in_a_file_included_again_says_from_where,
+                                        make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(asm__a_single_quoted_string_says_double_quotes, make_dir,
+                                        remove_dir),
         cmocka_unit_test_setup_teardown(asm__unreadable_file_is_one_error, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(asm__listing_shows_address_word_and_line, make_dir,
                                         remove_dir),

@@ -195,6 +195,77 @@ static void cli__a_control_character_in_an_argument_is_shown_escaped(void **stat
                  "-c:1: load: cannot open 'a\\x1b[31mb.s': No such file or directory\n");
 }
 
+/* '--mem 64K' and 'set memory 64K' said what 64K is in full, but '1G'
+ * got no hint at all: G (2^30) is a suffix SIMH's users type too. */
+static void cli__a_g_suffix_gets_the_hint_as_k_and_m_do(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: run: --max-steps: expected a non-negative number, got '1G' (no K, M "
+                 "or G suffix here: 1G is 1073741824)",
+                 "run", CS_ARGV("--max-steps", "1G", "examples/hello.s"));
+    cs_tgm_fails(2, "tgm: analyze: --seed: expected a non-negative number, got '3g' (no K, M or "
+                 "G suffix here: 3g is 3221225472)", "analyze", CS_ARGV("--seed", "3g"));
+    cs_mon_fails("set memory 1G", "-c:1: set: bad number near '1G' (no K, M or G suffix here: "
+                                  "1G is 1073741824)\n");
+    cs_mon_fails("print 2_0G", "print: bad number near '2_0G' (no K, M or G suffix here: 2_0G "
+                               "is 21474836480)\n");
+    /* past 2^64 - 1 with the suffix: no hint, as for K and M */
+    cs_mon_fails_without("print 17179869184G", "bad number near '17179869184G'", "suffix");
+}
+
+/* A file named just .s is no source (docs/asm.md), but the error said it
+ * "must be named *.s", which it seemed to be; and under a directory
+ * (DIR/.s) it was assembled all the same. */
+static void cli__a_file_named_just_dot_s_is_told_why_it_is_no_source(void **state)
+{
+    (void)state;
+    char path[CS_PATH], want[CS_PATH + 160];
+    cs_write_text(path, sizeof path, ".s", "halt\n");
+    snprintf(want, sizeof want, "tgm: run: %s: offset 0: bad magic (not a tgm image); an assembly "
+             "source must be named *.s, with a name before the .s\n", path);
+    cs_tgm_fails(2, want, "run", CS_ARGV(path));
+    cs_tgm_fails(2, "tgm: check: ", "check", CS_ARGV(path));
+    /* a name with something before the .s is still a source */
+    cs_write_text(path, sizeof path, "a.s", "halt\n");
+    cs_tgm_prints("-- halted", "run", CS_ARGV(path));
+}
+
+/* A monitor snapshot named x.s was assembled ("not an assembly source: a
+ * NUL byte at offset 7"), and under another name refused as an image with
+ * "offset 0: bad magic": now every reader says what it is and what reads it. */
+static void cli__a_monitor_snapshot_is_named_whatever_its_name(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], src[CS_PATH], cmds[2 * CS_PATH + 64], want[2 * CS_PATH + 160];
+    cs_tmp_path(snap, sizeof snap, "lab.snap");
+    cs_tmp_path(src, sizeof src, "lab.s");
+    snprintf(cmds, sizeof cmds, "load examples/hello.s; save %s; save %s", snap, src);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
+    static const char *const cmd[] = {"run", "dis", "check"};
+    for (size_t i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++) {
+            const char *path = k ? src : snap;
+            snprintf(want, sizeof want, "tgm: %s: %s: a monitor snapshot, not an image or a "
+                     "source (the monitor's 'restore' reads it)\n", cmd[i], path);
+            cs_tgm_fails(2, want, cmd[i], CS_ARGV(path));
+        }
+    snprintf(cmds, sizeof cmds, "load %s", src);
+    snprintf(want, sizeof want, "load: %s: a monitor snapshot, not an image", src);
+    cs_mon_fails(cmds, want);
+    /* tgm as: the assembler's one error, as for an image */
+    o = cs_run_tgm("as", src, NULL);
+    snprintf(want, sizeof want, "%s:1:1: error: not an assembly source: a monitor snapshot (it "
+             "begins with the magic TGMSNAP; the monitor's 'restore' reads it)\n", src);
+    assert_int_equal(o.status, 1);
+    if (strncmp(o.err, want, strlen(want)) != 0)
+        fail_msg("tgm as %s: stderr \"%s\", want \"%s...\"", src, o.err, want);
+    cs_outcome_free(&o);
+    /* and the snapshot is one */
+    snprintf(cmds, sizeof cmds, "restore %s; print P", src);
+    cs_mon_prints(cmds, "restored");
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -217,6 +288,9 @@ int main(void)
         cmocka_unit_test(monitor__a_writer_names_the_file_and_directory_as_the_cli),
         cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),
         cmocka_unit_test(cli__a_control_character_in_an_argument_is_shown_escaped),
+        cmocka_unit_test(cli__a_g_suffix_gets_the_hint_as_k_and_m_do),
+        cmocka_unit_test(cli__a_file_named_just_dot_s_is_told_why_it_is_no_source),
+        cmocka_unit_test(cli__a_monitor_snapshot_is_named_whatever_its_name),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -87,6 +87,11 @@ int tgm_same_file(const char *a, const char *b);
  * directory of its own for outputs or includes beside it. */
 bool tgm_in_system_dir(const char *path);
 
+/* Is PATH named as an assembly source, NAME.s: does its last component end
+ * in ".s" after at least one byte?  A file named just .s is, as for the
+ * shell, a hidden file with no extension. */
+bool tgm_source_named(const char *path);
+
 /* 1 if writing A and B would replace one file: links followed, the same
  * name in the same directory (by device and inode), existing or not. */
 int tgm_same_target(const char *a, const char *b);

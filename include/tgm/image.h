@@ -67,13 +67,17 @@ uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t seed);
 #define TGM_FNV_SEED UINT64_C(0xcbf29ce484222325)
 
 /* Parse and validate BUF.  On error returns -1 and writes one line,
- * "offset N: what is wrong", to ERR; OUT is then untouched. */
+ * "offset N: what is wrong", to ERR (for a monitor snapshot, that it is
+ * one, and what reads it); OUT is then untouched. */
 int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen);
 /* Do the first N bytes of a file, HEAD, begin with the image magic and
  * hold a NUL (every image's header does)?  Such a file is an image whatever
  * its name; a text that begins with the word TGMIMAGE is not. */
 bool image_has_magic(const void *head, size_t n);
+/* Do the first N bytes begin with a monitor snapshot's magic and its NUL?
+ * Such a file is refused as an image or a source alike, naming 'restore'. */
+bool image_is_snapshot(const void *head, size_t n);
 /* The same for a file; the error line starts with the path. */
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen);

@@ -321,6 +321,8 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
     struct asm_ctx *c = &a->c;
     const struct asm_tok *t = &c->toks[pt->ops];
     if (t->kind != TK_STR) {
+        if (t->kind == TK_NUM && t->p[0] == '\'' && asm_quote_error(c, &c->toks[pt->head], t))
+            return NULL; /* '.ascii 'a'': a character literal */
         if (t->kind == TK_EOL)
             asm_error_tok(c, t, "expected a string");
         else
@@ -564,8 +566,13 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         free(full);
         return;
     }
+    bool again = false;
+    for (uint32_t i = 0; i < c->nfiles && !again; i++)
+        again = c->files[i].from && c->files[i].dev == st.st_dev && c->files[i].ino == st.st_ino;
     c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
-    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len};
+    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len,
+                                            .from = str->stmt + 1, .again = again,
+                                            .dev = st.st_dev, .ino = st.st_ino};
     struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = c->nfiles++,
                       .up = here, .depth = here->depth + 1};
     asm_pass1_file(a, &in);
@@ -677,9 +684,9 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
     const char *nul = memchr(text, '\0', len);
     if (!nul)
         return false;
-    bool image = image_has_magic(text, len);
+    bool image = image_has_magic(text, len), snap = image_is_snapshot(text, len);
     uint32_t line = 1;
-    for (const char *p = text; !image && p < nul; p++)
+    for (const char *p = text; !image && !snap && p < nul; p++)
         line += *p == '\n';
     c->stmts = asm_grow(c->stmts, &c->capstmts, c->nstmts + 1, sizeof *c->stmts);
     uint32_t si = c->nstmts++;
@@ -687,6 +694,9 @@ static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
     if (image)
         asm_error_at(c, si, 1, 1, "not an assembly source: a tgm image (it begins with "
                                   "the magic TGMIMAGE; 'tgm dis' turns it into source)");
+    else if (snap)
+        asm_error_at(c, si, 1, 1, "not an assembly source: a monitor snapshot (it begins with "
+                                  "the magic TGMSNAP; the monitor's 'restore' reads it)");
     else
         asm_error_at(c, si, 1, 1, "not an assembly source: a NUL byte at offset %zu",
                      (size_t)(nul - text));

@@ -40,6 +40,10 @@ struct asm_file {
     char *name; /* as diagnostics show it; the base of relative includes */
     char *text; /* whole contents, NUL-terminated */
     size_t len;
+    uint32_t from; /* 1 + the .include statement that read it; 0: the source */
+    bool again;    /* a file included before: its errors say from where */
+    dev_t dev;     /* an included file's, to tell that */
+    ino_t ino;
 };
 
 /* One source line (with or without a statement on it). */
@@ -117,6 +121,10 @@ bool asm_ident_char(int ch, bool first);
 int asm_lex_line(struct asm_ctx *c, uint32_t stmt);
 bool asm_tok_punct(const struct asm_tok *t, int punct);
 bool asm_tok_is(const struct asm_tok *t, const char *s); /* case-sensitive */
+/* T, in single quotes, is the operand of DIR: if DIR is .include, .ascii or
+ * .asciz, report that it takes a string in double quotes (what is wrong
+ * with T as a character literal is beside the point) and return true. */
+bool asm_quote_error(struct asm_ctx *c, const struct asm_tok *dir, const struct asm_tok *t);
 /* LEN bytes of source text as shown to a reader (under a message, in the
  * listing): control characters as spaces, so that a carriage return inside
  * a line neither hides what precedes it on a terminal nor vanishes; tabs

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "asm_impl.h"
 #include "tgm/bytes.h"
@@ -27,6 +28,18 @@ bool asm_tok_punct(const struct asm_tok *t, int punct)
 bool asm_tok_is(const struct asm_tok *t, const char *s)
 {
     return t->kind == TK_IDENT && strlen(s) == t->len && memcmp(t->p, s, t->len) == 0;
+}
+
+bool asm_quote_error(struct asm_ctx *c, const struct asm_tok *dir, const struct asm_tok *t)
+{
+    static const char *const takes[] = {".include", ".ascii", ".asciz"};
+    for (size_t i = 0; dir && dir->kind == TK_IDENT && i < sizeof takes / sizeof *takes; i++)
+        if (strlen(takes[i]) == dir->len && strncasecmp(takes[i], dir->p, dir->len) == 0) {
+            asm_error_tok(c, t, "%.*s takes a string in double quotes, not a character literal",
+                          (int)dir->len, dir->p);
+            return true;
+        }
+    return false;
 }
 
 /* Display column after the bytes P..Q starting at COL: tabs stop every 8
@@ -138,7 +151,12 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
      * escaped, so that the message stays one line */
     asm_diag_line(f, "%s:%u:%u: error: ", file->name, s->line, col);
     tgm_vfprint_line(f, fmt, ap);
-    fputc('\n', f);
+    /* the same lines, read again, would give the same error: say which
+     * reading it is, by the includes that led to it */
+    for (uint32_t up = file->again ? file->from : 0; up; up = c->files[c->stmts[up - 1].file].from)
+        asm_diag_line(f, "%s%s:%u", up == file->from ? " (included again from " : ", from ",
+                      c->files[c->stmts[up - 1].file].name, c->stmts[up - 1].line);
+    fputs(file->again ? ")\n" : "\n", f);
     if (s->len) /* an empty line has nothing to point at */
         put_excerpt(f, file->text + s->off, s->len, col, width);
     fclose(f);
@@ -292,28 +310,27 @@ static int lex_char(struct asm_ctx *c, struct asm_tok *t, const char *end,
         close = memchr(p + 2, '\'', (size_t)(end - p - 2));
     t->len = (uint32_t)((close ? close + 1 : end) - t->p);
     t->width = cols_after(t->col, t->p, t->p + t->len) - t->col;
-    if (!close) {
-        asm_error_tok(c, t, "unterminated character literal");
-        return -1;
-    }
-    if (p == close) {
-        asm_error_tok(c, t, "empty character literal");
-        return -1;
-    }
     uint8_t v;
     const char *s = p;
-    if (asm_escape(&s, close, &v) != 0) {
+    bool escape = close && p != close && asm_escape(&s, close, &v) != 0;
+    if (close && p != close && !escape && s == close) {
+        t->kind = TK_NUM;
+        t->val = v;
+        *q = close + 1;
+        return 0;
+    }
+    /* .include 'p.s' is no character literal at all: say what it wants */
+    if (asm_quote_error(c, c->ntoks ? &c->toks[c->ntoks - 1] : NULL, t))
+        return -1;
+    if (!close)
+        asm_error_tok(c, t, "unterminated character literal");
+    else if (p == close)
+        asm_error_tok(c, t, "empty character literal");
+    else if (escape)
         bad_escape(c, t, s, close);
-        return -1;
-    }
-    if (s != close) {
+    else
         asm_error_tok(c, t, "character literal must hold one byte");
-        return -1;
-    }
-    t->kind = TK_NUM;
-    t->val = v;
-    *q = close + 1;
-    return 0;
+    return -1;
 }
 
 /* "text": decoded into c->strs. */

@@ -193,17 +193,18 @@ int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, con
 }
 
 /* A file that begins with the image magic is an image whatever its name,
- * as the monitor's load takes it (image_has_magic). */
-static bool has_image_magic(const char *path)
+ * as the monitor's load takes it (image_has_magic); one with a snapshot's
+ * goes to the image reader too, which names it. */
+static bool has_magic(const char *path)
 {
     char head[TGM_IMAGE_HEADER];
-    return image_has_magic(head, file_head(path, head, sizeof head));
+    size_t n = file_head(path, head, sizeof head);
+    return image_has_magic(head, n) || image_is_snapshot(head, n);
 }
 
 bool cli_is_source(const char *path)
 {
-    size_t n = strlen(path);
-    return n > 2 && strcmp(path + n - 2, ".s") == 0 && !has_image_magic(path);
+    return tgm_source_named(path) && !has_magic(path);
 }
 
 /* cli_load_image_for's reading of PATH, checked. */
@@ -224,7 +225,12 @@ static int load_image(const char *cmd, const char *path, struct tgm_image *img,
             image_free(img);
         return errors || inc ? -1 : 0;
     }
-    return cli_read_image(cmd, path, img, "; an assembly source must be named *.s");
+    /* a file named just .s is not NAME.s, and "must be named *.s" would puzzle */
+    const char *slash = strrchr(path, '/');
+    bool bare = strcmp(slash ? slash + 1 : path, ".s") == 0;
+    return cli_read_image(cmd, path, img, bare ? "; an assembly source must be named *.s, with "
+                                                 "a name before the .s"
+                                               : "; an assembly source must be named *.s");
 }
 
 int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,

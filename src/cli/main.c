@@ -4,7 +4,6 @@
  * Each subcommand lives in its own file under src/cli and uses only the
  * library layers (machine, asm, vmm, analyze, monitor).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -77,11 +76,10 @@ static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *
     size_t n = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
     errno = 0;
     unsigned long long v = n ? strtoull(digits, NULL, base) : 0;
-    int k = base == 10 && n ? toupper((unsigned char)digits[n]) : 0;
-    if ((k == 'K' || k == 'M') && digits[n + 1] == '\0' && errno != ERANGE &&
-        v <= (UINT64_MAX >> 20)) { /* SIMH's SET CPU 64K: as the monitor, say it in full */
-        cli_error("%s: %s: expected a non-negative number, got '%s' (no K or M suffix here: "
-                  "%s is %llu)", cmd, opt, s, s, v << (k == 'K' ? 10 : 20));
+    char hint[160];
+    if (base == 10 && n && digits[n] && digits[n + 1] == '\0' && errno != ERANGE &&
+        tgm_suffix_hint(hint, sizeof hint, s, strlen(s), v)) { /* as the monitor says it */
+        cli_error("%s: %s: expected a non-negative number, got '%s' %s", cmd, opt, s, hint);
         return -1;
     }
     if (n == 0 || digits[n] != '\0') {

@@ -532,6 +532,13 @@ int tgm_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+bool tgm_source_named(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    size_t n = strlen(base);
+    return n > 2 && strcmp(base + n - 2, ".s") == 0;
+}
+
 bool tgm_in_system_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');

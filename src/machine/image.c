@@ -167,9 +167,9 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
 {
     /* the magic first: bytes that do not begin it (a short text) are not an
      * image, not a truncated one */
-    if (len >= 8 && memcmp(buf, TGM_SNAPSHOT_MAGIC "", 8) == 0)
-        return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image but a monitor "
-                                    "snapshot: the monitor's 'restore' reads it)");
+    if (image_is_snapshot(buf, len)) /* not damaged, so no offset */
+        return tgm_err(err, errlen, "a monitor snapshot, not an image or a source (the "
+                                    "monitor's 'restore' reads it)");
     if (len && memcmp(buf, TGM_IMAGE_MAGIC, len < 8 ? len : 8) != 0)
         return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     if (len < TGM_IMAGE_HEADER + 8)
@@ -229,6 +229,11 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
 bool image_has_magic(const void *head, size_t n)
 {
     return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && memchr(head, '\0', n);
+}
+
+bool image_is_snapshot(const void *head, size_t n)
+{
+    return n >= 8 && memcmp(head, TGM_SNAPSHOT_MAGIC "", 8) == 0;
 }
 
 /* Are the first 256 bytes of BUF text: printable ASCII, white space or

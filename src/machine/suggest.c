@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tgm/suggest.h"
@@ -103,4 +104,14 @@ bool tgm_suggest_nearest(const struct tgm_suggest *s, const char *cand)
 {
     unsigned d;
     return s->nclose && rank_of(s, cand, &d) == s->close_rank;
+}
+
+bool tgm_suffix_hint(char *buf, size_t size, const char *text, size_t len, unsigned long long v)
+{
+    int k = len ? toupper((unsigned char)text[len - 1]) : 0;
+    unsigned shift = k == 'K' ? 10 : k == 'M' ? 20 : k == 'G' ? 30 : 0;
+    if (!shift || v > ~0ull >> shift)
+        return false;
+    snprintf(buf, size, "(no K, M or G suffix here: %.*s is %llu)", (int)len, text, v << shift);
+    return true;
 }

@@ -220,13 +220,11 @@ static uint64_t number(struct ev *e)
             over = true;
         v = v * (uint64_t)base + (uint64_t)d;
     }
-    /* SIMH's SET CPU 64K: say what the number is in full */
-    int k = base == 10 && s > start ? toupper((unsigned char)*s) : 0; /* *s may end the text */
-    if ((k == 'K' || k == 'M') && !isalnum((unsigned char)s[1]) && !over &&
-        v <= (UINT64_MAX >> 20))
-        return fail(e, "bad number near '%s' (no K or M suffix here: %.*s%c is %llu)", e->p,
-                    (int)(s - e->p), e->p, *s,
-                    (unsigned long long)(v << (k == 'K' ? 10 : 20)));
+    /* SIMH's SET CPU 64K: say what the number is in full (*s may end the text) */
+    char hint[160];
+    if (base == 10 && s > start && *s && !isalnum((unsigned char)s[1]) && !over &&
+        tgm_suffix_hint(hint, sizeof hint, e->p, (size_t)(s - e->p) + 1, v))
+        return fail(e, "bad number near '%s' %s", e->p, hint);
     if (s == start || isalnum((unsigned char)*s))
         return fail(e, "bad number near '%s'", e->p);
     if (over)

@@ -226,15 +226,16 @@ int mon_vm_lookup(struct mon *m, const char *s)
 /* An image by its magic (in a binary file, as every image is: a text may
  * begin with the label TGMIMAGE), as 'tgm run' decides; and, unless named
  * .s, an empty, binary or .img file too, so that a damaged image gets the
- * image reader's error, not an assembler's or a silent load.  HEAD: the
- * first GOT bytes. */
+ * image reader's error, not an assembler's or a silent load; a snapshot,
+ * whatever its name, so that the image reader names it.  HEAD: the first
+ * GOT bytes. */
 static bool is_image(const char *path, const char *head, size_t got)
 {
     size_t len = strlen(path);
-    bool dot_s = len > 2 && !strcmp(path + len - 2, ".s");
+    bool dot_s = tgm_source_named(path);
     bool nul = memchr(head, '\0', got) != NULL;
     bool binary = got == 0 || nul || (len > 4 && !strcmp(path + len - 4, ".img"));
-    return image_has_magic(head, got) || (binary && !dot_s);
+    return image_has_magic(head, got) || image_is_snapshot(head, got) || (binary && !dot_s);
 }
 
 /* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
