@@ -200,14 +200,14 @@ static void cli__a_control_character_in_an_argument_is_shown_escaped(void **stat
 static void cli__a_g_suffix_gets_the_hint_as_k_and_m_do(void **state)
 {
     (void)state;
-    cs_tgm_fails(2, "tgm: run: --max-steps: expected a non-negative number, got '1G' (no K, M "
-                 "or G suffix here: 1G is 1073741824)",
+    cs_tgm_fails(2, "tgm: run: --max-steps: expected a non-negative number, got '1G' (no G "
+                 "suffix here: 1G is 1073741824)",
                  "run", CS_ARGV("--max-steps", "1G", "examples/hello.s"));
-    cs_tgm_fails(2, "tgm: analyze: --seed: expected a non-negative number, got '3g' (no K, M or "
-                 "G suffix here: 3g is 3221225472)", "analyze", CS_ARGV("--seed", "3g"));
-    cs_mon_fails("set memory 1G", "-c:1: set: bad number near '1G' (no K, M or G suffix here: "
+    cs_tgm_fails(2, "tgm: analyze: --seed: expected a non-negative number, got '3g' (no G "
+                 "suffix here: 3g is 3221225472)", "analyze", CS_ARGV("--seed", "3g"));
+    cs_mon_fails("set memory 1G", "-c:1: set: bad number near '1G' (no G suffix here: "
                                   "1G is 1073741824)\n");
-    cs_mon_fails("print 2_0G", "print: bad number near '2_0G' (no K, M or G suffix here: 2_0G "
+    cs_mon_fails("print 2_0G", "print: bad number near '2_0G' (no G suffix here: 2_0G "
                                "is 21474836480)\n");
     /* past 2^64 - 1 with the suffix: no hint, as for K and M */
     cs_mon_fails_without("print 17179869184G", "bad number near '17179869184G'", "suffix");
@@ -231,8 +231,8 @@ static void cli__a_file_named_just_dot_s_is_told_why_it_is_no_source(void **stat
 }
 
 /* A monitor snapshot named x.s was assembled ("not an assembly source: a
- * NUL byte at offset 7"), and under another name refused as an image with
- * "offset 0: bad magic": now every reader says what it is and what reads it. */
+ * NUL byte at offset 7"); now it is refused as under any other name, as a
+ * snapshot, with what reads it. */
 static void cli__a_monitor_snapshot_is_named_whatever_its_name(void **state)
 {
     (void)state;
@@ -246,12 +246,13 @@ static void cli__a_monitor_snapshot_is_named_whatever_its_name(void **state)
     for (size_t i = 0; i < 3; i++)
         for (int k = 0; k < 2; k++) {
             const char *path = k ? src : snap;
-            snprintf(want, sizeof want, "tgm: %s: %s: a monitor snapshot, not an image or a "
-                     "source (the monitor's 'restore' reads it)\n", cmd[i], path);
+            snprintf(want, sizeof want, "tgm: %s: %s: offset 0: bad magic (not a tgm image but "
+                     "a monitor snapshot: the monitor's 'restore' reads it)\n", cmd[i], path);
             cs_tgm_fails(2, want, cmd[i], CS_ARGV(path));
         }
     snprintf(cmds, sizeof cmds, "load %s", src);
-    snprintf(want, sizeof want, "load: %s: a monitor snapshot, not an image", src);
+    snprintf(want, sizeof want, "load: %s: offset 0: bad magic (not a tgm image but a monitor "
+             "snapshot", src);
     cs_mon_fails(cmds, want);
     /* tgm as: the assembler's one error, as for an image */
     o = cs_run_tgm("as", src, NULL);

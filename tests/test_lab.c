@@ -277,8 +277,8 @@ static void snapshot_and_image__each_reader_names_the_other(void **state)
     snprintf(cmds, sizeof cmds, "load examples/hello.s; save %s", snap);
     mon_shows(cmds, "", NULL);
     cs_tgm_prints("", "as", CS_ARGV("examples/hello.s", "-o", img));
-    const char *why = "a monitor snapshot, not an image or a source (the monitor's 'restore' "
-                      "reads it)";
+    const char *why = "offset 0: bad magic (not a tgm image but a monitor snapshot: the "
+                      "monitor's 'restore' reads it)";
     char want[CS_PATH + 160];
     snprintf(want, sizeof want, "load: %s: %s", snap, why);
     snprintf(cmds, sizeof cmds, "load %s", snap);

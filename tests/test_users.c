@@ -259,9 +259,9 @@ static void break__a_second_at_one_address_is_noted(void **state)
 static void set__a_k_suffix_says_the_number_in_full(void **state)
 {
     (void)state;
-    cs_mon_fails("set memory 64K", "set: bad number near '64K' (no K, M or G suffix here: 64K "
+    cs_mon_fails("set memory 64K", "set: bad number near '64K' (no K or M suffix here: 64K "
                                    "is 65536)");
-    cs_mon_fails("vm create a 4k", "vm: bad number near '4k' (no K, M or G suffix here: 4k is "
+    cs_mon_fails("vm create a 4k", "vm: bad number near '4k' (no K or M suffix here: 4k is "
                                    "4096)");
     cs_mon_fails("set cp-memory 1M", "1M is 1048576)");
     /* and the machine is as it was */

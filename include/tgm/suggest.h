@@ -45,7 +45,8 @@ bool tgm_suggest_nearest(const struct tgm_suggest *s, const char *cand);
 /* SIMH's SET CPU 64K: tgm takes no K, M or G suffix (2^10, 2^20, 2^30),
  * and a number written with one says what it would be in full.  TEXT's LEN
  * bytes are the number as typed, its decimal value V then the suffix; into
- * BUF goes "(no K, M or G suffix here: 64K is 65536)".  False, BUF as it
+ * BUF goes "(no K or M suffix here: 64K is 65536)" ("(no G suffix
+ * here: 1G is 1073741824)" for a G).  False, BUF as it
  * was, when the last byte is no such suffix or V with it passes 2^64 - 1. */
 bool tgm_suffix_hint(char *buf, size_t size, const char *text, size_t len, unsigned long long v);
 #endif

@@ -167,9 +167,9 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
 {
     /* the magic first: bytes that do not begin it (a short text) are not an
      * image, not a truncated one */
-    if (image_is_snapshot(buf, len)) /* not damaged, so no offset */
-        return tgm_err(err, errlen, "a monitor snapshot, not an image or a source (the "
-                                    "monitor's 'restore' reads it)");
+    if (image_is_snapshot(buf, len))
+        return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image but a monitor "
+                                    "snapshot: the monitor's 'restore' reads it)");
     if (len && memcmp(buf, TGM_IMAGE_MAGIC, len < 8 ? len : 8) != 0)
         return tgm_err(err, errlen, "offset 0: bad magic (not a tgm image)");
     if (len < TGM_IMAGE_HEADER + 8)

@@ -112,6 +112,8 @@ bool tgm_suffix_hint(char *buf, size_t size, const char *text, size_t len, unsig
     unsigned shift = k == 'K' ? 10 : k == 'M' ? 20 : k == 'G' ? 30 : 0;
     if (!shift || v > ~0ull >> shift)
         return false;
-    snprintf(buf, size, "(no K, M or G suffix here: %.*s is %llu)", (int)len, text, v << shift);
+    /* (K and M in the words the docs have always shown) */
+    snprintf(buf, size, "(no %s suffix here: %.*s is %llu)", k == 'G' ? "G" : "K or M", (int)len,
+             text, v << shift);
     return true;
 }
