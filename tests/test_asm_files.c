@@ -85,6 +85,19 @@ static void asm__include_is_relative_to_the_including_file(void **state)
     image_free(&img);
 }
 
+/* The listing of PATH, which assembles cleanly (free it). */
+static char *listing_of(const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_file_listing(path, &img, stderr, f), 0);
+    fclose(f);
+    image_free(&img);
+    return text;
+}
+
 /* Assemble PATH: WANT_N errors, their text holding WANT and not LACKS
  * (unless NULL). */
 static void diag_of_file_lacking(const char *path, int want_n, const char *want,
@@ -172,13 +185,7 @@ static void asm__control_characters_in_errors_are_escaped(void **state)
     put_file(d->path, "ok.s", ".include \"n\\nl.s\"\n");
     put_file(d->path, "n\nl.s", "NOP\n");
     snprintf(path, sizeof path, "%s/ok.s", d->path);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    struct tgm_image img;
-    assert_int_equal(asm_assemble_file_listing(path, &img, stderr, f), 0);
-    fclose(f);
-    image_free(&img);
+    char *text = listing_of(path);
     snprintf(want, sizeof want, "; %s/n\\nl.s\n00000  0200000000000000", d->path);
     if (!strstr(text, want))
         fail_msg("want\n%s\nin\n%s", want, text);
@@ -323,18 +330,12 @@ static void asm__listing_shows_address_word_and_line(void **state)
     char path[512];
     put_file(d->path, "l.s", "n = 3\nstart: HALT\n  .word 1, 2\n");
     snprintf(path, sizeof path, "%s/l.s", d->path);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    struct tgm_image img;
-    assert_int_equal(asm_assemble_file_listing(path, &img, stderr, f), 0);
-    fclose(f);
+    char *text = listing_of(path);
     assert_non_null(strstr(text, "    =  0000000000000003      1  n = 3\n"));
     assert_non_null(strstr(text, "00000  0400000000000000      2  start: HALT\n"));
     assert_non_null(strstr(text, "00001  0000000000000001      3    .word 1, 2\n"
                                  "00002  0000000000000002\n"));
     free(text);
-    image_free(&img);
 }
 
 /* --- one line in place ------------------------------------------------- */
