@@ -134,30 +134,27 @@ const struct isa_profile *isa_profile_find(const char *name)
     return NULL;
 }
 
-/* The profiles' names, then EXTRA if not NULL; NULL past the last. */
-static const char *suggest_name(size_t i, const char *extra)
-{
-    const struct isa_profile *const *ps = isa_profiles();
-    for (size_t k = 0; k < i; k++)
-        if (!ps[k])
-            return NULL;
-    return ps[i] ? ps[i]->name : extra;
-}
-
 size_t isa_profile_suggest_with(const char *name, const char *extra, char *buf, size_t len)
 {
+    /* the profiles' names, then EXTRA if any */
+    const char *names[NPROFILES + 1];
+    size_t n = 0;
+    for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
+        names[n++] = (*p)->name;
+    if (extra)
+        names[n++] = extra;
     struct tgm_suggest s;
     tgm_suggest_init(&s, name, strlen(name));
-    for (size_t i = 0; suggest_name(i, extra); i++)
-        tgm_suggest_offer(&s, suggest_name(i, extra));
+    for (size_t i = 0; i < n; i++)
+        tgm_suggest_offer(&s, names[i]);
     /* a few names, unlike the commands: a tie is named whole, not dropped */
     size_t k = 0, at = 0;
     if (len)
         buf[0] = '\0';
-    for (size_t i = 0; suggest_name(i, extra); i++)
-        if (tgm_suggest_nearest(&s, suggest_name(i, extra))) {
+    for (size_t i = 0; i < n; i++)
+        if (tgm_suggest_nearest(&s, names[i])) {
             const char *sep = !k ? "" : k + 1 == s.nclose ? " or " : ", ";
-            int w = at < len ? snprintf(buf + at, len - at, "%s'%s'", sep, suggest_name(i, extra)) : 0;
+            int w = at < len ? snprintf(buf + at, len - at, "%s'%s'", sep, names[i]) : 0;
             at += w > 0 ? (size_t)w : 0;
             k++;
         }
