@@ -648,6 +648,26 @@ static void asm__every_error_in_a_file_is_reported_in_order(void **state)
     free(diag);
 }
 
+/* docs/asm.md: a line wider than 160 columns shows 160 of them around the
+ * caret.  An error near the end showed only the 80 columns before it. */
+static void asm__a_wide_line_shows_160_columns_even_at_its_end(void **state)
+{
+    (void)state;
+    char src[512] = "x = ";
+    for (int i = 0; i < 200; i++)
+        strcat(src, "1+");
+    strcat(src, "zz\n"); /* 404 columns; 'zz' at column 405 */
+    struct tgm_image img;
+    char *diag;
+    assert_int_equal(assemble(src, &img, &diag), 1);
+    char want[1024];
+    size_t len = strlen(src) - 1;
+    snprintf(want, sizeof want, "t.s:1:405: error: undefined symbol 'zz'\n...%.*s\n%*s^~\n",
+             160, src + len - 160, 3 + 158, "");
+    assert_string_equal(diag, want);
+    free(diag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +709,7 @@ int main(void)
         cmocka_unit_test(asm__phase_misuse),
         cmocka_unit_test(asm__a_refused_entry_point_is_not_set),
         cmocka_unit_test(asm__every_error_in_a_file_is_reported_in_order),
+        cmocka_unit_test(asm__a_wide_line_shows_160_columns_even_at_its_end),
     };
     return cmocka_run_group_tests_name("asm", tests, NULL, NULL);
 }

@@ -105,7 +105,9 @@ static void put_excerpt(FILE *f, const char *line, size_t len, uint32_t col, uin
     uint32_t all = cols_after(1, line, line + len), from = 1, to = all;
     if (all - 1 > EXCERPT_COLS) {
         from = col > EXCERPT_COLS / 2 ? col - EXCERPT_COLS / 2 : 1;
-        to = from + EXCERPT_COLS < all ? from + EXCERPT_COLS : all;
+        if (from + EXCERPT_COLS > all) /* near the end: still EXCERPT_COLS of it */
+            from = all - EXCERPT_COLS;
+        to = from + EXCERPT_COLS;
     }
     if (from > 1)
         fputs("...", f);
