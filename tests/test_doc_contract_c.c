@@ -22,6 +22,7 @@
 #include "cli_support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
+#include "tgm/isa.h"
 
 /* `tgm as SRC -o OUT` (OUT in the temporary directory) fails with status 1,
  * its standard error is exactly WANT, and OUT is not written. */
@@ -454,6 +455,72 @@ static void dis__an_image_spanning_all_of_memory_round_trips(void **state)
 
 /* ---- fixture ----------------------------------------------------------- */
 
+/* An operand kind as the docs write it: a, b, c, t, n, imm or imm38. */
+static size_t kind_len(const char *p)
+{
+    static const char *const kinds[] = {"imm38", "imm", "a", "b", "c", "t", "n"};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        size_t n = strlen(kinds[i]);
+        if (strncmp(p, kinds[i], n) == 0 && (p[n] == ',' || p[n] == '`'))
+            return n;
+    }
+    return 0;
+}
+
+/* The operands of the code span at P ("a, t`"), counted, or -1 when the
+ * span is not a list of kinds. */
+static int kinds_in_span(const char *p)
+{
+    int n = 0;
+    for (;;) {
+        size_t k = kind_len(p);
+        if (!k)
+            return -1;
+        n++;
+        p += k;
+        if (*p == '`')
+            return n;
+        if (strncmp(p, ", ", 2) != 0)
+            return -1;
+        p += 2;
+    }
+}
+
+/* docs/isa.md wrote `JZ a, t`, an instruction no profile has (it is BZ):
+ * every `MNEMONIC kinds` span of the two documents names a real
+ * instruction with that many operands. */
+static void isa__every_instruction_the_docs_write_with_operands_exists(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {"docs/isa.md", "docs/asm.md"};
+    int seen = 0;
+    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
+        char *doc = cs_slurp(docs[d], NULL);
+        assert_non_null(doc);
+        for (char *p = strchr(doc, '`'); p; p = strchr(p + 1, '`')) {
+            size_t m = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+            if (m < 2 || p[1 + m] != ' ')
+                continue;
+            int want = kinds_in_span(p + 2 + m);
+            if (want < 0)
+                continue;
+            char name[16];
+            snprintf(name, sizeof name, "%.*s", (int)m, p + 1);
+            const struct insn_info *in = isa_lookup(name);
+            if (!in)
+                fail_msg("%s: `%s ...` is no instruction", docs[d], name);
+            int got = 0;
+            for (int f = 0; f < 3; f++)
+                got += isa_format_kinds[in->format][f] != OK_NONE;
+            if (got != want)
+                fail_msg("%s: `%s` has %d operands, not %d", docs[d], name, got, want);
+            seen++;
+        }
+        free(doc);
+    }
+    assert_true(seen >= 8);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -485,6 +552,7 @@ int main(void)
         cmocka_unit_test(asm__a_stream_includes_from_the_current_directory),
         cmocka_unit_test(isa__r_0_q_minus_1_leaves_the_last_word_out),
         cmocka_unit_test(dis__an_image_spanning_all_of_memory_round_trips),
+        cmocka_unit_test(isa__every_instruction_the_docs_write_with_operands_exists),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
