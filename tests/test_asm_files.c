@@ -211,6 +211,14 @@ static void asm__errors_past_twenty_are_counted(void **state)
     diag_of_file(path, 21, "bad22\n^~~~~\n(1 more error not shown)\n");
     put_file(d->path, "many.s", src + strlen("bad1\nbad2\nbad3\n")); /* exactly 20 */
     diag_of_file_lacking(path, 20, "bad23\n^~~~~\n", "not shown");
+    /* errors found last (undefined symbols, at the end) on the first
+     * lines still come first, in place of later lines' */
+    strcpy(src, "JMP nowhere1\nJMP nowhere2\n");
+    for (int i = 3; i <= 25; i++)
+        snprintf(src + strlen(src), sizeof src - strlen(src), "bad%d\n", i);
+    put_file(d->path, "many.s", src);
+    diag_of_file(path, 25, "many.s:1:5: error: undefined symbol 'nowhere1'\n");
+    diag_of_file_lacking(path, 25, "bad20\n^~~~~\n(5 more errors not shown)\n", "'bad21'");
 }
 
 /* A phase may hold an include, but each file must end the phases it began. */

@@ -8,6 +8,7 @@
  * written and read are those of section 2's machine (E and the PSW).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -198,6 +200,50 @@ static void reader__an_error_on_a_megabyte_line_shows_its_surroundings(void **st
     cs_outcome_free(&o);
 }
 
+/* N lines of LINE as NAME; 'tgm as' on it; its peak resident set (KiB). */
+static long as_peak_kib(const char *name, const char *line, size_t n)
+{
+    size_t len = strlen(line);
+    char *text = malloc(n * len + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * len, line, len);
+    text[n * len] = '\0';
+    const char *src = cs_tmp(name);
+    cs_put_text(src, text);
+    free(text);
+    char img[CS_PATH];
+    snprintf(img, sizeof img, "%s.img", src);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(cs_tgm_binary(), "tgm", "as", src, "-o", img, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+    return ru.ru_maxrss;
+}
+
+/* A source of a million bad lines: every error's message and excerpt was
+ * kept until the end, though only the first 20 are shown, so errors cost
+ * over twice the memory of the file's good lines (a 16 MiB source could
+ * take a gigabyte).  Only the shown ones are kept now. */
+static void reader__errors_not_shown_cost_no_memory(void **state)
+{
+    (void)state;
+    enum { LINES = 200000 };
+    long good = as_peak_kib("good.s", "halt\n", LINES);
+    long bad = as_peak_kib("bad.s", "bad 1\n", LINES);
+    /* (the same statements either way: only the errors differ) */
+    assert_true(bad < good + good / 2);
+}
+
 /* 'tgm monitor -f F', F a FIFO no one writes to: SIGTERM (or Ctrl-C)
  * ended the open with status 2, bad usage, where every other wait the
  * monitor has ends with 128 + the signal's number. */
@@ -298,6 +344,7 @@ int main(void)
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
         cmocka_unit_test(output__a_signal_during_a_blocked_write_gives_its_status),
         cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
+        cmocka_unit_test(reader__errors_not_shown_cost_no_memory),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pt_setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pt_setup,

@@ -81,7 +81,7 @@ struct asm_sym {
 };
 
 struct asm_diag {
-    uint32_t stmt, seq; /* sort key: diagnostics print in source order */
+    uint32_t stmt; /* sort key: diagnostics print in source order */
     char *text;
 };
 
@@ -100,7 +100,7 @@ struct asm_ctx {
     uint32_t nsyms, capsyms;
     uint32_t *hash; /* open addressing: 1 + index into syms, 0 = empty */
     uint32_t hashcap;
-    struct asm_diag *diags;
+    struct asm_diag *diags; /* the first ASM_MAX_DIAGS in source order */
     uint32_t ndiags, capdiags;
     int nerrors;
     uint32_t depth; /* nesting of expressions and constants being evaluated */

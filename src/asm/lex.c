@@ -141,6 +141,18 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
         vsnprintf(c->err, c->errlen, fmt, ap);
         return;
     }
+    /* only the first ASM_MAX_DIAGS in source order are shown: keep those,
+     * so a file of a million bad lines costs no message for each */
+    uint32_t slot = c->ndiags;
+    if (slot == ASM_MAX_DIAGS) {
+        slot = 0;
+        for (uint32_t i = 1; i < c->ndiags; i++)
+            if (c->diags[i].stmt > c->diags[slot].stmt)
+                slot = i;
+        if (si > c->diags[slot].stmt)
+            return;
+        free(c->diags[slot].text);
+    }
     char *text = NULL;
     size_t tlen = 0;
     FILE *f = open_memstream(&text, &tlen);
@@ -162,9 +174,11 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
     if (s->len) /* an empty line has nothing to point at */
         put_excerpt(f, file->text + s->off, s->len, col, width);
     fclose(f);
-    c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
-    c->diags[c->ndiags] = (struct asm_diag){.stmt = si, .seq = c->ndiags, .text = text};
-    c->ndiags++;
+    if (slot == c->ndiags) {
+        c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
+        c->ndiags++;
+    }
+    c->diags[slot] = (struct asm_diag){.stmt = si, .text = text};
 }
 
 void asm_error_at(struct asm_ctx *c, uint32_t stmt, uint32_t col,
@@ -194,23 +208,22 @@ void asm_error_span(struct asm_ctx *c, const struct asm_tok *first,
     va_end(ap);
 }
 
+/* (a statement has one diagnostic at most: its index orders them) */
 static int diag_cmp(const void *x, const void *y)
 {
     const struct asm_diag *a = x, *b = y;
-    if (a->stmt != b->stmt)
-        return a->stmt < b->stmt ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    return a->stmt < b->stmt ? -1 : a->stmt > b->stmt;
 }
 
 void asm_flush_diags(struct asm_ctx *c, FILE *f)
 {
     if (c->ndiags > 1)
         qsort(c->diags, c->ndiags, sizeof *c->diags, diag_cmp);
-    for (uint32_t i = 0; f && i < c->ndiags && i < ASM_MAX_DIAGS; i++)
+    for (uint32_t i = 0; f && i < c->ndiags; i++)
         fputs(c->diags[i].text, f);
-    if (f && c->ndiags > ASM_MAX_DIAGS) /* the rest would bury the first */
-        fprintf(f, "(%u more error%s not shown)\n", c->ndiags - ASM_MAX_DIAGS,
-                c->ndiags - ASM_MAX_DIAGS == 1 ? "" : "s");
+    uint32_t rest = (uint32_t)c->nerrors - c->ndiags;
+    if (f && rest) /* the rest would bury the first */
+        fprintf(f, "(%u more error%s not shown)\n", rest, rest == 1 ? "" : "s");
 }
 
 /* --- literals --------------------------------------------------------- */
