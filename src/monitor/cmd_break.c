@@ -49,7 +49,7 @@ static const char *bp_words(const struct mon_bp *b, unsigned of, char *buf, size
     return buf;
 }
 
-struct mon_bp *mon_bp_new(struct mon *m)
+static struct mon_bp *bp_alloc(struct mon *m, int id)
 {
     struct mon_bp *nb = mon_room(m->bps, m->nbps, &m->capbps, sizeof *nb);
     if (!nb)
@@ -57,8 +57,27 @@ struct mon_bp *mon_bp_new(struct mon *m)
     m->bps = nb;
     struct mon_bp *b = &m->bps[m->nbps++];
     memset(b, 0, sizeof *b);
-    b->id = m->next_bp++;
+    b->id = id;
     b->vm = m->focus;
+    return b;
+}
+
+struct mon_bp *mon_bp_new(struct mon *m)
+{
+    struct mon_bp *b = bp_alloc(m, m->next_bp);
+    if (b)
+        m->next_bp++;
+    return b;
+}
+
+/* 'until' is no breakpoint of the user's: it takes no number, so the next
+ * 'break' is numbered as if it had not been, and is neither listed nor
+ * saved (restored, it would stop every run after). */
+struct mon_bp *mon_bp_new_temp(struct mon *m)
+{
+    struct mon_bp *b = bp_alloc(m, MON_BP_TEMP_ID);
+    if (b)
+        b->temp = true;
     return b;
 }
 
@@ -367,7 +386,7 @@ void mon_bp_list(struct mon *m, bool watch_only)
     size_t shown = 0;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
-        if (watch_only && b->kind != BP_WATCH)
+        if ((watch_only && b->kind != BP_WATCH) || b->temp)
             continue;
         shown++;
         char vmn[40] = "";
@@ -668,7 +687,7 @@ static int bp_find(const struct mon *m, const char *s)
     char *end;
     long id = strtol(s, &end, 10);
     for (size_t i = 0; *s && !*end && i < m->nbps; i++)
-        if (m->bps[i].id == id)
+        if (m->bps[i].id == id && !m->bps[i].temp)
             return (int)i;
     return -1;
 }
