@@ -1,7 +1,7 @@
 /* test_audit_mon.c: monitor behaviours docs/monitor.md states that an
  * audit found broken: keywords taken in any case, and the one-shot
  * breakpoint of 'until' kept out of the user's numbers, list and
- * snapshots.  Each test fails on the tree before its fix.
+ * snapshots, and a character constant with the assembler's escapes.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -63,6 +63,18 @@ static void until__its_breakpoint_is_not_the_users(void **state)
     cs_outcome_free(&o);
 }
 
+/* An expression's 'c' is the assembler's character literal (docs/asm.md),
+ * '\x41' and '\"' included; a bad one is still refused. */
+static void expr__character_escapes_as_in_the_assembler(void **state)
+{
+    (void)state;
+    cs_mon_prints("print '\\x41'", "0x41 (65)");
+    cs_mon_prints("print '\\\"'", "0x22 (34)");
+    cs_mon_prints("assert 'A' == '\\x41'; echo ok", "ok");
+    cs_mon_fails("print '\\x4g'", "print: bad character constant near ''\\x4g''");
+    cs_mon_fails("print 'ab'", "print: bad character constant near ''ab''");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -80,6 +92,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keywords__in_any_case),
         cmocka_unit_test(until__its_breakpoint_is_not_the_users),
+        cmocka_unit_test(expr__character_escapes_as_in_the_assembler),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }
