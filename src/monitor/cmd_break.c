@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mon_impl.h"
 
@@ -48,7 +49,7 @@ static const char *bp_words(const struct mon_bp *b, unsigned of, char *buf, size
     return buf;
 }
 
-struct mon_bp *mon_bp_new(struct mon *m)
+static struct mon_bp *bp_alloc(struct mon *m, int id)
 {
     struct mon_bp *nb = mon_room(m->bps, m->nbps, &m->capbps, sizeof *nb);
     if (!nb)
@@ -56,8 +57,27 @@ struct mon_bp *mon_bp_new(struct mon *m)
     m->bps = nb;
     struct mon_bp *b = &m->bps[m->nbps++];
     memset(b, 0, sizeof *b);
-    b->id = m->next_bp++;
+    b->id = id;
     b->vm = m->focus;
+    return b;
+}
+
+struct mon_bp *mon_bp_new(struct mon *m)
+{
+    struct mon_bp *b = bp_alloc(m, m->next_bp);
+    if (b)
+        m->next_bp++;
+    return b;
+}
+
+/* 'until' is no breakpoint of the user's: it takes no number, so the next
+ * 'break' is numbered as if it had not been, and is neither listed nor
+ * saved (restored, it would stop every run after). */
+struct mon_bp *mon_bp_new_temp(struct mon *m)
+{
+    struct mon_bp *b = bp_alloc(m, MON_BP_TEMP_ID);
+    if (b)
+        b->temp = true;
     return b;
 }
 
@@ -366,7 +386,7 @@ void mon_bp_list(struct mon *m, bool watch_only)
     size_t shown = 0;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
-        if (watch_only && b->kind != BP_WATCH)
+        if ((watch_only && b->kind != BP_WATCH) || b->temp)
             continue;
         shown++;
         char vmn[40] = "";
@@ -418,7 +438,7 @@ void mon_bp_list(struct mon *m, bool watch_only)
 static int do_unquoted(struct mon *m, int argc, char **argv, int from)
 {
     char words[200] = "";
-    for (int j = from; j < argc && (j == from || strcmp(argv[j], "if")) && /* the condition */
+    for (int j = from; j < argc && (j == from || strcasecmp(argv[j], "if")) && /* the condition */
                        strlen(words) + strlen(argv[j]) + 2 < sizeof words;
          j++)
         snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", j > from ? " " : "",
@@ -437,7 +457,7 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
     unsigned seen = 0;
     int prev = -1; /* the option before, for do_unquoted */
     for (; i < argc; i += 2) {
-        if (!strcmp(argv[i], "if")) {
+        if (!strcasecmp(argv[i], "if")) {
             if (i + 1 >= argc)
                 return mon_err(m, "'if' needs an expression");
             for (int j = i + 1; j < argc; j++) {
@@ -514,11 +534,11 @@ static void same_address_note(struct mon *m, const struct mon_bp *b)
 
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
-    if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
+    if (argc == 1 || (argc == 2 && !strcasecmp(argv[1], "list"))) {
         mon_bp_list(m, false);
         return 0;
     }
-    if (!strcmp(argv[1], "list")) /* not "unknown name 'list'" */
+    if (!strcasecmp(argv[1], "list")) /* not "unknown name 'list'" */
         return mon_err(m, "usage: %s", m->cur->usage);
     int sub = mon_keyword(argv[1], "trap class");
     /* a label of that name (supervisor.s's 'trap') is the address unless
@@ -586,16 +606,20 @@ void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
 }
 
 /* The kind of access W names (0 read, 1 write, 2 access), or -1: whole
- * words only, as 'acc' may be a label rather than 'access'. */
+ * words only, as 'acc' may be a label rather than 'access'; in any case,
+ * as every keyword is. */
 static int watch_kind(const char *w)
 {
-    return !strcmp(w, "read") ? 0 : !strcmp(w, "write") ? 1 : !strcmp(w, "access") ? 2 : -1;
+    return !strcasecmp(w, "read")    ? 0
+           : !strcasecmp(w, "write") ? 1
+           : !strcasecmp(w, "access") ? 2
+                                      : -1;
 }
 
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
-    if (argc == 2 && !strcmp(argv[1], "list")) { /* as 'break list' */
+    if (argc == 2 && !strcasecmp(argv[1], "list")) { /* as 'break list' */
         mon_bp_list(m, true);
         return 0;
     }
@@ -622,7 +646,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
                        argv[i - 1]);
     /* COUNT is optional: an option word after ADDR starts the options */
-    if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcmp(argv[i], "if") &&
+    if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcasecmp(argv[i], "if") &&
         mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)
         return -1;
     struct mon_bp tmp = {0};
@@ -663,7 +687,7 @@ static int bp_find(const struct mon *m, const char *s)
     char *end;
     long id = strtol(s, &end, 10);
     for (size_t i = 0; *s && !*end && i < m->nbps; i++)
-        if (m->bps[i].id == id)
+        if (m->bps[i].id == id && !m->bps[i].temp)
             return (int)i;
     return -1;
 }

@@ -449,21 +449,18 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
     }
     if (mode != RUN_FREE && n == 0)
         return mon_zero_count(m, mode == RUN_STEPS ? "for" : "cycles");
-    int until_id = 0;
     if (has_until) {
-        struct mon_bp *b = mon_bp_new(m);
+        struct mon_bp *b = mon_bp_new_temp(m);
         if (!b)
             return mon_err(m, "out of memory");
         b->kind = BP_EXEC;
         b->addr = until;
-        b->temp = true;
-        until_id = b->id;
         mon_phased_note(m, has_until, until);
     }
     mon_debug_apply(m);
     int rc = mon_run(m, mode, n);
-    if (until_id) /* a one-shot breakpoint that was not reached goes away too */
-        mon_bp_delete(m, until_id);
+    if (has_until) /* a one-shot breakpoint that was not reached goes away too */
+        mon_bp_delete(m, MON_BP_TEMP_ID);
     return rc;
 }
 

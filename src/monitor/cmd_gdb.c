@@ -135,7 +135,7 @@ static int display_delete(struct mon *m, const char *arg)
     arg += strspn(arg, " ");
     if (!*arg)
         return mon_err(m, "delete what? give display numbers or 'all' (see 'display')");
-    if (!strcmp(arg, "all")) {
+    if (!strcasecmp(arg, "all")) {
         mon_display_free(m);
         return 0;
     }
@@ -181,7 +181,7 @@ int mon_cmd_display(struct mon *m, int argc, char **argv)
     size_t w = strcspn(s, " ");
     char word[8];
     snprintf(word, sizeof word, "%.*s", (int)w, s);
-    if (w && w <= 6 && !strncmp(s, "delete", w) && (w == 6 || !mon_is_symbol(m, word)))
+    if (w && w <= 6 && !strncasecmp(s, "delete", w) && (w == 6 || !mon_is_symbol(m, word)))
         return display_delete(m, s + w);
     if (m->ndisplay == MON_MAX_DISPLAY)
         return mon_err(m, "at most %d display expressions", MON_MAX_DISPLAY);
@@ -324,7 +324,7 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
             mon_out(m, "not logging ('log FILE' starts)\n");
         return 0;
     }
-    if (!strcmp(argv[1], "off")) {
+    if (!strcasecmp(argv[1], "off")) { /* a keyword, in any case: a file is ./off */
         if (!m->log)
             return mon_err(m, "not logging");
         char *path = strdup(m->log_path);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "mon_impl.h"
@@ -342,7 +343,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         case 3: ins = trp = cp = true; break;
         case 4: ins = trp = cp = false; break;
         case 5: /* 'to screen' is the screen, as the status line says it */
-            if (strcmp(argv[++i], "screen") != 0)
+            if (strcasecmp(argv[++i], "screen") != 0)
                 path = argv[i];
             else if (mon_option_once(m, TRACE_WORDS, 7, &seen) != 0)
                 return -1;

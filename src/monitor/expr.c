@@ -278,23 +278,14 @@ static uint64_t primary(struct ev *e)
     }
     if (isdigit((unsigned char)*p))
         return number(e);
-    if (*p == '\'') {
-        char c = p[1];
-        size_t n = 3;
-        if (c == '\\') {
-            static const char esc[] = "n\nt\tr\r0\0\\\\''";
-            const char *f = p[2] ? memchr(esc, p[2], sizeof esc - 1) : NULL;
-            if (!f || (f - esc) % 2)
-                return fail(e, "bad character constant near '%s'", p);
-            c = f[1];
-            n = 4;
-        }
-        if (!c && n == 3)
+    if (*p == '\'') { /* one byte, with the assembler's escapes ('\x41', '\"') */
+        const char *q = p + 1, *end = q + strlen(q);
+        uint8_t c = (uint8_t)*q;
+        bool ok = *q == '\\' ? asm_escape(&q, end, &c) == 0 : *q && *q++ != '\'';
+        if (!ok || *q != '\'')
             return fail(e, "bad character constant near '%s'", p);
-        if (p[n - 1] != '\'')
-            return fail(e, "bad character constant near '%s'", p);
-        e->p += n;
-        return (uint8_t)c;
+        e->p = q + 1;
+        return c;
     }
     if (ident_char((unsigned char)*p, true)) {
         char name[TGM_SYM_MAX + 1];

@@ -485,6 +485,10 @@ void mon_bp_free_all(struct mon *m);
 /* A new breakpoint, zeroed but for its id and the focus, at the end of the
  * list; NULL when out of memory. */
 struct mon_bp *mon_bp_new(struct mon *m);
+/* A one-shot breakpoint ('until'), numbered MON_BP_TEMP_ID, which no user
+ * breakpoint is; NULL when out of memory. */
+#define MON_BP_TEMP_ID 0
+struct mon_bp *mon_bp_new_temp(struct mon *m);
 /* Delete breakpoint ID if it is still there (a one-shot one goes at its
  * stop) and reinstall the debug settings. */
 void mon_bp_delete(struct mon *m, int id);

@@ -59,9 +59,14 @@ static void put_syms(struct bytes_out *w, const struct tgm_image *img)
 
 static void put_bps(struct bytes_out *w, const struct mon *m)
 {
-    bytes_put_le(w, m->nbps, 4);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nbps; i++)
+        n += !m->bps[i].temp;
+    bytes_put_le(w, n, 4);
     for (size_t i = 0; i < m->nbps; i++) {
         const struct mon_bp *b = &m->bps[i];
+        if (b->temp) /* 'until': the run's, not a breakpoint to keep */
+            continue;
         bytes_put_le(w, (uint32_t)b->id, 4);
         bytes_put_le(w, b->kind, 4);
         bytes_put_le(w, (uint32_t)b->vm, 4);
