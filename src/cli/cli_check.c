@@ -192,7 +192,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         return EXIT_USAGE;
     }
     if (n > VMM_MAX_VMS) {
-        cli_error("check: %zu images given, at most %d at once", n, VMM_MAX_VMS);
+        cli_error("check: %zu images given, at most %d", n, VMM_MAX_VMS);
         return EXIT_USAGE;
     }
     if (vmm && !nest) {
