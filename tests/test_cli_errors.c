@@ -299,6 +299,20 @@ static void cli__each_value_of_a_repeated_option_must_be_valid(void **state)
     cs_outcome_free(&o);
 }
 
+/* A guess goes to "the one name the word begins" (docs/run.md), but a
+ * word of one letter got none: 'tgm r', '--profile x'. */
+static void cli__a_one_letter_word_gets_the_one_name_it_begins(void **state)
+{
+    (void)state;
+    static const char *const none[] = {NULL};
+    cs_tgm_fails(2, "tgm: unknown command 'r' (did you mean 'run'?)", "r", none);
+    cs_tgm_fails(2, "tgm: isa: --profile: unknown profile 'x' (known: virtualizable, pdp10, "
+                    "s360-67, s360-67-lra-user, pdp11-45, x86) (did you mean 'x86'?)",
+                 "isa", CS_ARGV("--profile", "x"));
+    /* two names begin so: no guess */
+    cs_tgm_fails(2, "tgm: unknown command 'a' (try 'tgm --help')", "a", none);
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -325,6 +339,7 @@ int main(void)
         cmocka_unit_test(cli__a_g_suffix_gets_the_hint_as_k_and_m_do),
         cmocka_unit_test(cli__a_file_named_just_dot_s_is_told_why_it_is_no_source),
         cmocka_unit_test(cli__a_monitor_snapshot_is_named_whatever_its_name),
+        cmocka_unit_test(cli__a_one_letter_word_gets_the_one_name_it_begins),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
