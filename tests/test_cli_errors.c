@@ -311,6 +311,8 @@ static void cli__a_one_letter_word_gets_the_one_name_it_begins(void **state)
                  "isa", CS_ARGV("--profile", "x"));
     /* two names begin so: no guess */
     cs_tgm_fails(2, "tgm: unknown command 'a' (try 'tgm --help')", "a", none);
+    /* 'tgm help' is a command of the usage line too: a swap is one edit */
+    cs_tgm_fails(2, "tgm: unknown command 'hlep' (did you mean 'help'?)", "hlep", none);
 }
 
 /* ---- fixture ----------------------------------------------------------- */
