@@ -117,6 +117,26 @@ static void print_text(const char *const *names, const struct check_result *r, s
                alone, n, cli_plural(n), n > 1 ? " alone, none with the others" : "");
 }
 
+/* The --mem values given: the last counts, but each must be valid
+ * (docs/run.md), in a range known only once --nest is, so the first value
+ * out of each of the two ranges is kept. */
+struct mem_args {
+    const char *last, *bad_vmm, *bad_nest;
+};
+
+static int mem_args_add(struct mem_args *m, const char *s)
+{
+    uint64_t v;
+    if (cli_parse_bounded("check", "--mem", s, &v) != 0)
+        return -1;
+    if (!m->bad_vmm && (v < TGM_Q_MIN || v > VMM_W_MAX))
+        m->bad_vmm = s;
+    if (!m->bad_nest && (v < TGM_Q_MIN || v > TGM_Q_MAX))
+        m->bad_nest = s;
+    m->last = s;
+    return 0;
+}
+
 /* cli_check with IN to fill from --input and --input-file, which the
  * caller frees whichever way this returns. */
 static int check_main(int argc, char **argv, struct cli_input *in)
@@ -132,17 +152,15 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     struct check_opts o = {0};
     bool json = false, vmm = false;
     unsigned nest = 0;
-    const char *mem = NULL; /* the last --mem given */
-    uint64_t syntax;
+    struct mem_args mem = {0};
     int c;
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': /* its range is known once --nest is: after the options */
-            if (cli_parse_bounded("check", "--mem", optarg, &syntax) != 0)
+            if (mem_args_add(&mem, optarg) != 0)
                 return EXIT_USAGE;
-            mem = optarg;
             break;
         case 'n':
             /* not 0: it would silently mean the default, not "none" (a guest
@@ -182,7 +200,9 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     }
     /* the guest's memory: under the C control program's words, or under
      * --nest up to 2^19, the depth's own limit said by nest_build */
-    if (mem && cli_parse_mem("check", mem, nest ? TGM_Q_MAX : VMM_W_MAX, &o.w) != 0)
+    const char *mem_bad = nest ? mem.bad_nest : mem.bad_vmm;
+    if (mem.last && cli_parse_mem("check", mem_bad ? mem_bad : mem.last, nest ? TGM_Q_MAX : VMM_W_MAX,
+                                  &o.w) != 0)
         return EXIT_USAGE;
     o.input = in->bytes;
     o.input_len = in->len;
@@ -192,7 +212,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         return EXIT_USAGE;
     }
     if (n > VMM_MAX_VMS) {
-        cli_error("check: %zu images given, at most %d at once", n, VMM_MAX_VMS);
+        cli_error("check: %zu images given, at most %d", n, VMM_MAX_VMS);
         return EXIT_USAGE;
     }
     if (vmm && !nest) {

@@ -100,6 +100,19 @@ static int prepare(struct mon *m, const char *profile, uint32_t q, char **images
 }
 
 
+/* Keep VAL as --profile's (IS_PROFILE) or --mem's value, the last given
+ * counting; each is checked as given, as getopt's commands do (docs/run.md:
+ * "each value must still be valid"). */
+static int take_value(bool is_profile, const char *val, const char **profile, const char **mem)
+{
+    uint32_t q;
+    if (is_profile ? !cli_parse_profile("monitor", val)
+                   : cli_parse_mem("monitor", val, TGM_Q_MAX, &q) != 0)
+        return -1;
+    *(is_profile ? profile : mem) = val;
+    return 0;
+}
+
 int cli_monitor(int argc, char **argv)
 {
     const char *cmds = NULL, *script = NULL, *profile = NULL, *mem = NULL;
@@ -126,13 +139,15 @@ int cli_monitor(int argc, char **argv)
                 cli_error("monitor: option '--help' takes no value (try 'tgm monitor --help')");
                 return EXIT_USAGE;
             }
-            *(o->val == 'p' ? &profile : &mem) = strchr(argv[i], '=') + 1;
+            if (take_value(o->val == 'p', strchr(argv[i], '=') + 1, &profile, &mem) != 0)
+                return EXIT_USAGE;
             continue;
         }
         if (o)
             argv[i] = (char *)(o->val == 'p' ? "--profile" : o->val == 'm' ? "--mem" : "--help");
         if ((!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--mem")) && i + 1 < argc) {
-            *(argv[i][2] == 'p' ? &profile : &mem) = argv[i + 1];
+            if (take_value(argv[i][2] == 'p', argv[i + 1], &profile, &mem) != 0)
+                return EXIT_USAGE;
             i++;
             continue;
         }

@@ -190,8 +190,10 @@ static void unknown_command(const char *by, const char *word)
     tgm_suggest_init(&s, word, strlen(word));
     for (size_t i = 0; i < NCOMMANDS; i++)
         tgm_suggest_offer(&s, commands[i].name);
-    if (!by) /* 'tgm version', as go and docker spell it */
+    if (!by) { /* 'tgm version', as go and docker spell it; 'tgm hlep' */
         tgm_suggest_offer(&s, "--version");
+        tgm_suggest_offer(&s, "help");
+    }
     const char *sug = tgm_suggest_unique(&s);
     cli_error("%s%sunknown command '%s' (%s%s%s)", by ? by : "", by ? ": " : "", word,
               sug ? "did you mean '" : "try 'tgm --help'", sug ? sug : "", sug ? "'?" : "");

@@ -63,10 +63,11 @@ static unsigned rank_of(const struct tgm_suggest *s, const char *cand, unsigned 
     *d = tgm_edit_distance(s->word, s->len, cand, m);
     if (*d == ~0u)
         return ~0u;
-    /* a word that begins the candidate is one edit from it ('counter') */
-    unsigned rank =
-        s->len && s->len < m && prefix(s->word, s->len, cand) == s->len && *d > 1 ? 1 : *d;
-    return rank <= limit(s->len) && rank < s->len ? rank : ~0u;
+    /* a word that begins the candidate is one edit from it ('counter'),
+     * one letter too: docs/run.md's "the one name the word begins" */
+    bool begins = s->len && s->len < m && prefix(s->word, s->len, cand) == s->len;
+    unsigned rank = begins && *d > 1 ? 1 : *d;
+    return rank <= limit(s->len) && (rank < s->len || begins) ? rank : ~0u;
 }
 
 void tgm_suggest_offer(struct tgm_suggest *s, const char *cand)
