@@ -5,8 +5,9 @@
 #
 #   sh contrib/completion.sh TGM > tgm.bash
 #
-# Subcommands come from 'tgm --help' ('tgm help' completes one of them),
-# each one's options and what their arguments are from its '--help' option
+# Subcommands come from 'tgm --help' ('tgm help', '-h' and '--help'
+# complete one of them), each one's options and what their arguments are
+# from its '--help' option
 # lines ("  -o, --output IMAGE  ..."), the profile names from
 # 'tgm isa --profiles'.  An option whose argument is
 # a profile completes profile names, one whose argument is a number or text
@@ -75,22 +76,22 @@ _tgm() {
     elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
         prev=${COMP_WORDS[COMP_CWORD - 2]}
     fi
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in
-        -*) ;;
-        *) cmd=${COMP_WORDS[i]}; break ;;
-        esac
-    done
+    # tgm takes the command first: no option comes before it
+    i=1
+    ((COMP_CWORD > 1)) && cmd=${COMP_WORDS[1]}
     COMPREPLY=()
     if [[ -z $cmd ]]; then
         COMPREPLY=($(compgen -W "$_tgm_commands help -h --help --version" -- "$cur"))
         return 0
     fi
-    # 'tgm help COMMAND': one command name
-    if [[ $cmd == help ]]; then
-        ((i == COMP_CWORD - 1)) && COMPREPLY=($(compgen -W "$_tgm_commands" -- "$cur"))
-        return 0
-    fi
+    # 'tgm help COMMAND' (or -h, --help): one command name; nothing after
+    # --version, which ends the command line
+    case $cmd in
+    help|-h|--help)
+        ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "$_tgm_commands" -- "$cur"))
+        return 0 ;;
+    -*) return 0 ;;
+    esac
     case $cmd in
 EOF
 for cmd in $commands; do
@@ -108,7 +109,7 @@ for cmd in $commands; do
     printf '        *) kind="" ;;\n        esac\n        ;;\n'
 done
 cat <<'EOF'
-    *) _tgm_files "$cur"; return 0 ;;
+    *) return 0 ;; # not a command: tgm refuses whatever follows
     esac
     # after '--' every word is an operand, even one that begins with '-'
     for ((i = i + 1; i < COMP_CWORD; i++)); do

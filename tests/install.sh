@@ -146,6 +146,14 @@ expect "run" tgm ru
 expect "help" tgm hel
 expect "run" tgm help ru     # 'tgm help COMMAND': one command name, then nothing
 expect "" tgm help run ""
+# so are -h and --help, which tgm takes as help; --version ends the line,
+# and a word that is no command, before one, is refused
+expect "run" tgm -h ru
+expect "" tgm --help run -
+expect "" tgm -h --
+expect "" tgm --version ""
+expect "" tgm --json ru
+(cd "$(dirname "$0")/.." && expect "" tgm frob examples/hel)
 expect "--profile --profiles" tgm isa --prof
 expect "--timeline" tgm run --vmm --tim
 expect "$(tgm=$tgm; "$tgm" isa --profiles | grep '^p' | sort | tr '\n' ' ' | sed 's/ $//')" \

@@ -474,6 +474,35 @@ static void bench__every_option_in_the_docs_is_taken(void **state)
     free(out);
 }
 
+/* The bars the bench prints are docs/bench.md's: <= 3 with a breakpoint
+ * set, and none for the watchpoint's checked loop (it printed one). */
+static void bench__prints_the_bars_of_the_docs(void **state)
+{
+    (void)state;
+    char real[4096], cmd[2 * 4096];
+    if (!realpath(bench_bin(), real))
+        fail_msg("no bench binary at '%s' (make build/bench/bench)", bench_bin());
+    char *doc = cs_slurp("docs/bench.md", NULL);
+    assert_non_null(strstr(doc, "| one breakpoint set, against none | "));
+    assert_non_null(strstr(doc, "| <= 3 | yes |\n| one watchpoint set (the checked loop), "
+                                "against none | "));
+    assert_non_null(strstr(doc, "earlier runs, the latter when `add-store` ran slower) | | |\n"));
+    free(doc);
+    int status;
+    snprintf(cmd, sizeof cmd, "'%s' --only break --runs 1 --no-valgrind 2>/dev/null", real);
+    char *out = run_sh(".", cmd, &status);
+    assert_int_equal(status, 0);
+    const char *bars = strstr(out, "(bars: ");
+    assert_non_null(bars);
+    const char *end = strstr(bars, "):\n");
+    assert_non_null(end);
+    char heading[512];
+    snprintf(heading, sizeof heading, "%.*s", (int)(end - bars), bars);
+    assert_non_null(strstr(heading, "<= 3 with a\nbreakpoint;"));
+    assert_null(strstr(heading, "watchpoint"));
+    free(out);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -495,6 +524,7 @@ int main(void)
         cmocka_unit_test(monitor__psw_and_rb_are_the_assemblers),
         cmocka_unit_test(readme__every_command_runs_as_shown),
         cmocka_unit_test(bench__every_option_in_the_docs_is_taken),
+        cmocka_unit_test(bench__prints_the_bars_of_the_docs),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
