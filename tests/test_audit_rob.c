@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -30,6 +31,48 @@ static void load__the_log_file_is_refused_before_it_is_read(void **state)
     cs_mon_fails(cmds, "the trace goes there until 'trace off'; a program is not loaded from it");
 }
 
+static void close_stdin(void)
+{
+    close(STDIN_FILENO);
+}
+
+/* "A closed standard input is opened for writing only, so reading it
+ * fails as reading a closed one would": by its name (/dev/stdin, '-',
+ * /dev/fd/0) it was opened afresh, read /dev/null, and a script, a
+ * source, console input or an image was taken to be empty. */
+static void stdin__closed_fails_by_its_name_too(void **state)
+{
+    (void)state;
+    char img[CS_PATH], src[CS_PATH];
+    cs_tmp_path(img, sizeof img, "closed.img");
+    cs_write_text(src, sizeof src, "closed.s", "HALT\n");
+    static const struct {
+        const char *sub, *args[6], *why;
+        int status;
+    } runs[] = {
+        {"monitor", {"-f", "/dev/stdin"}, "cannot open script '/dev/stdin': Bad file descriptor", 2},
+        {"run", {"SRC", "--input-file", "-"}, "--input-file: /dev/stdin: Bad file descriptor", 2},
+        {"run", {"/dev/fd/0"}, "tgm: run: /dev/fd/0: Bad file descriptor", 2},
+        {"monitor", {"-c", "load /dev/stdin"}, "cannot open '/dev/stdin': Bad file descriptor", 1},
+        {"as", {"/dev/stdin", "-o", "IMG"}, "/dev/stdin: error: Bad file descriptor", 1},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *args[8];
+        size_t n = 0;
+        for (size_t k = 0; runs[i].args[k]; k++)
+            args[n++] = !strcmp(runs[i].args[k], "SRC")   ? src
+                        : !strcmp(runs[i].args[k], "IMG") ? img
+                                                          : runs[i].args[k];
+        args[n] = NULL;
+        struct cs_outcome o = cs_finish_tgm(cs_start_tgm_with(-1, close_stdin, runs[i].sub, args));
+        if (o.status != runs[i].status || !strstr(o.err, runs[i].why))
+            fail_msg("tgm %s %s with stdin closed: status %d, stderr \"%s\"; want %d and \"%s\"",
+                     runs[i].sub, runs[i].args[0], o.status, o.err, runs[i].status, runs[i].why);
+        cs_outcome_free(&o);
+    }
+    assert_null(fopen(img, "rb")); /* 'as' wrote nothing */
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -46,6 +89,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__the_log_file_is_refused_before_it_is_read),
+        cmocka_unit_test(stdin__closed_fails_by_its_name_too),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

@@ -217,6 +217,22 @@ static int fd_path(const char *path)
     return atoi(n);
 }
 
+static bool stdin_closed;
+
+void tgm_stdin_was_closed(void)
+{
+    stdin_closed = true;
+}
+
+FILE *tgm_fopen_read(const char *path)
+{
+    if (stdin_closed && (!strcmp(path, "/dev/stdin") || fd_path(path) == STDIN_FILENO)) {
+        errno = EBADF;
+        return NULL;
+    }
+    return fopen(path, "rb");
+}
+
 /* Is the regular file ST this process's standard output (1) or error (2),
  * redirected to it?  Replacing it would lose what was written there. */
 static int own_stream(const struct stat *st)
@@ -574,7 +590,7 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
 {
     if (!*path) /* not ": No such file or directory" */
         return tgm_err(err, errlen, "expected a file name, got ''");
-    FILE *f = fopen(path, "rb");
+    FILE *f = tgm_fopen_read(path);
     if (!f)
         return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     struct stat st;

@@ -311,7 +311,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     char *named[] = {(char *)path, NULL};
     if (files && mon_program_free(m, named) != 0)
         return -1;
-    FILE *f = fopen(path, "rb");
+    FILE *f = tgm_fopen_read(path);
     if (!f)
         return mon_err(m, "cannot open '%s': %s%s", path, strerror(errno),
                        mon_quote_hint(path, errno));

@@ -89,7 +89,7 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
         snprintf(err, errlen, "cannot run script '%s': it is a directory", path);
         return -1;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = tgm_fopen_read(path);
     if (!f) {
         snprintf(err, errlen, "cannot open script '%s': %s%s", path, strerror(errno),
                  mon_quote_hint(path, errno));
