@@ -73,6 +73,21 @@ static void stdin__closed_fails_by_its_name_too(void **state)
     assert_null(fopen(img, "rb")); /* 'as' wrote nothing */
 }
 
+/* One clear line for a bad command, not a silent choice: 'go for 5
+ * cycles 100' ran 100 steps, the 'for' dropped (the later count won). */
+static void go__for_and_cycles_together_are_refused(void **state)
+{
+    (void)state;
+    static const char why[] = "'for' and 'cycles' are two limits: give one";
+    cs_mon_fails("load examples/sum.s; go for 5 cycles 100", why);
+    cs_mon_fails("load examples/sum.s; continue cycles 100 for 5", why);
+    cs_mon_fails("load examples/sum.s; go loop for 5 cycles 100", why);
+    /* refused before it ran: P as it was */
+    cs_mon_prints("set on-error continue; load examples/sum.s; go loop for 5 cycles 9; "
+                  "print/x P",
+                  "0x2");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -90,6 +105,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__the_log_file_is_refused_before_it_is_read),
         cmocka_unit_test(stdin__closed_fails_by_its_name_too),
+        cmocka_unit_test(go__for_and_cycles_together_are_refused),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

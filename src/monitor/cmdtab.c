@@ -49,10 +49,10 @@ const struct mon_cmd mon_cmds[] = {
      "('set limit'), a trap loop (every step traps back to the same PSW: a\n"
      "disabled wait) or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
      "N instructions, 'cycles N' at the first instruction boundary after N\n"
-     "cycles of this run.  These stops, and those of a breakpoint, watchpoint or\n"
-     "trap stop, say where and after how many steps and cycles of the run.\n"
-     "With a VM selected, the control program runs all runnable VMs.  Guest\n"
-     "console output is shown as it is written.",
+     "cycles of this run ('for' or 'cycles', not both).  These stops, and those\n"
+     "of a breakpoint, watchpoint or trap stop, say where and after how many\n"
+     "steps and cycles of the run.  With a VM selected, the control program\n"
+     "runs all runnable VMs.  Guest console output is shown as it is written.",
      G_EXEC, "g run", "=s+e+{until,for,cycles} >until:s+e >for:- >cycles:-", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
