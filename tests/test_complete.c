@@ -294,6 +294,30 @@ static void match__command_names_in_any_case(void **state)
     assert_int_equal(mon_complete_match("LO", cands, 4, out, 4, &common), 0);
 }
 
+/* Keywords are taken in any case, so Tab completes them in any case
+ * ('set on-error CON' gives CONTINUE), as it does command names; a label
+ * keeps its case: 'LO' completed the label 'LOop' to 'LOOP', which names
+ * nothing. */
+static void match__keywords_in_any_case_labels_in_theirs(void **state)
+{
+    (void)state;
+    const char *cands[] = {"continue", "cycles", "LOop", "loop"}; /* two keywords first */
+    const char *out[4];
+    size_t common;
+    bool caps;
+    char tail[16];
+    assert_int_equal(mon_complete_match_some("C", cands, 4, 2, out, 4, &common, &caps), 2);
+    assert_true(caps);
+    assert_int_equal(mon_complete_match_some("CON", cands, 4, 2, out, 4, &common, &caps), 1);
+    mon_complete_tail_case("CON", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    assert_string_equal(tail, "TINUE");
+    assert_int_equal(mon_complete_match_some("LO", cands, 4, 2, out, 4, &common, &caps), 1);
+    assert_string_equal(out[0], "LOop");
+    assert_false(caps);
+    mon_complete_tail_case("LO", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    assert_string_equal(tail, "op");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +336,7 @@ int main(void)
         cmocka_unit_test(match__filters_sorts_and_dedupes),
         cmocka_unit_test(match__common_prefix_and_no_match),
         cmocka_unit_test(match__command_names_in_any_case),
+        cmocka_unit_test(match__keywords_in_any_case_labels_in_theirs),
     };
     return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
 }

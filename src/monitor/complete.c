@@ -282,31 +282,59 @@ size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n
 size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
                                const char **out, size_t max, size_t *common, bool anycase)
 {
+    return mon_complete_match_some(prefix, cands, n, anycase ? n : 0, out, max, common, NULL);
+}
+
+static bool among(const char *const *cands, size_t n, const char *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cands[i] == p)
+            return true;
+    return false;
+}
+
+size_t mon_complete_match_some(const char *prefix, const char *const *cands, size_t n,
+                               size_t nany, const char **out, size_t max, size_t *common,
+                               bool *caps)
+{
     size_t plen = strlen(prefix), k = 0;
     for (size_t i = 0; i < n && k < max; i++)
-        if (cands[i] && !(anycase ? strncasecmp : strncmp)(cands[i], prefix, plen))
+        if (cands[i] && !(i < nany ? strncasecmp : strncmp)(cands[i], prefix, plen))
             out[k++] = cands[i];
     qsort(out, k, sizeof *out, cmp_str);
     size_t u = 0;
-    for (size_t i = 0; i < k; i++)
+    bool all = k > 0, some = false;
+    for (size_t i = 0; i < k; i++) {
         if (u == 0 || strcmp(out[u - 1], out[i]))
             out[u++] = out[i];
+        bool a = among(cands, nany, out[i]);
+        all = all && a;
+        some = some || a;
+    }
     size_t c = u ? strlen(out[0]) : plen;
     for (size_t i = 1; i < u; i++) {
         size_t j = 0;
-        while (j < c && (anycase ? tolower((unsigned char)out[i][j]) ==
-                                       tolower((unsigned char)out[0][j])
-                                 : out[i][j] == out[0][j]))
+        while (j < c && (some ? tolower((unsigned char)out[i][j]) ==
+                                    tolower((unsigned char)out[0][j])
+                              : out[i][j] == out[0][j]))
             j++;
         c = j;
     }
     if (common)
         *common = c;
+    if (caps)
+        *caps = all;
     return u;
 }
 
 void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
                        size_t len)
+{
+    mon_complete_tail_case(prefix, cand, upto, true, buf, len);
+}
+
+void mon_complete_tail_case(const char *prefix, const char *cand, size_t upto, bool caps,
+                            char *buf, size_t len)
 {
     size_t plen = strlen(prefix);
     bool upper = false, lower = false;
@@ -316,7 +344,7 @@ void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *
     }
     size_t k = 0;
     for (size_t i = plen; i < upto && cand[i] && k + 1 < len; i++)
-        buf[k++] = upper && !lower ? (char)toupper((unsigned char)cand[i]) : cand[i];
+        buf[k++] = caps && upper && !lower ? (char)toupper((unsigned char)cand[i]) : cand[i];
     if (len)
         buf[k] = '\0';
 }
