@@ -421,10 +421,8 @@ const struct mon_cmd mon_cmds[] = {
 };
 const size_t mon_ncmds = sizeof mon_cmds / sizeof mon_cmds[0];
 
-/* Is WORD one of the space-separated names in LIST? */
-static bool in_list(const char *word, const char *list)
+bool mon_in_list(const char *word, size_t n, const char *list)
 {
-    size_t n = strlen(word);
     if (!list)
         return false;
     for (const char *p = list; *p;) {
@@ -495,7 +493,7 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
     int nhits = 0;
     size_t n = strlen(word);
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (!strcasecmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
+        if (!strcasecmp(word, mon_cmds[i].name) || mon_in_list(word, strlen(word), mon_cmds[i].abbrev))
             return &mon_cmds[i];
     for (size_t i = 0; i < mon_ncmds; i++)
         if (n && !strncasecmp(word, mon_cmds[i].name, n)) {

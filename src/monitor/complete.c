@@ -85,17 +85,6 @@ size_t mon_quote_step(const char *s, bool *quoted)
     return 1;
 }
 
-static bool has_word(const char *list, const char *w, size_t n)
-{
-    for (const char *p = list; *p; p += strspn(p, " ")) {
-        size_t k = strcspn(p, " ");
-        if (k == n && !strncmp(p, w, n))
-            return true;
-        p += k;
-    }
-    return false;
-}
-
 /* The kinds of the word after WORD when WORD (in any case, or a unique
  * prefix of the fixed words of ARGS and the keywords of SPEC) is a keyword
  * SPEC gives a ">KEYWORD:KINDS" for; else NULL. */
@@ -111,7 +100,7 @@ static const char *keyword_value(const char *spec, const char *args, size_t alen
     add_element(args, alen, &kw); /* its fixed words */
     for (const char *p = spec; *p; p += strspn(p, " ")) {
         size_t k = strcspn(p, " "), nl = strcspn(p, ": ");
-        if (*p == '>' && !has_word(kw.words, p + 1, nl - 1) &&
+        if (*p == '>' && !mon_in_list(p + 1, nl - 1, kw.words) &&
             strlen(kw.words) + nl + 1 < sizeof kw.words) {
             if (kw.words[0])
                 strcat(kw.words, " ");
