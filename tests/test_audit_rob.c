@@ -88,6 +88,39 @@ static void go__for_and_cycles_together_are_refused(void **state)
                   "0x2");
 }
 
+/* "follows it (relative links from the link's directory, at most 40
+ * hops)": a chain of 40 links, which the kernel follows, was refused as
+ * too many levels (only 39 were followed); 41 are. */
+static void write__through_forty_links(void **state)
+{
+    (void)state;
+    char src[CS_PATH], target[CS_PATH], link[CS_PATH], prev[CS_PATH];
+    cs_write_text(src, sizeof src, "links.s", "HALT\n");
+    cs_write_text(target, sizeof target, "l0.img", "old\n");
+    snprintf(prev, sizeof prev, "l0.img");
+    for (int i = 1; i <= 41; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "l%d", i);
+        cs_tmp_path(link, sizeof link, name);
+        assert_int_equal(symlink(prev, link), 0);
+        snprintf(prev, sizeof prev, "%s", name);
+        if (i < 40)
+            continue;
+        struct cs_outcome o = cs_run_tgm("as", src, "-o", link, NULL);
+        if (i == 40 && o.status != 0)
+            fail_msg("40 links: status %d, stderr \"%s\"", o.status, o.err);
+        if (i == 41) {
+            assert_int_equal(o.status, 2);
+            cs_assert_one_line(&o, "l41: too many levels of symbolic links");
+        }
+        cs_outcome_free(&o);
+    }
+    char *img = cs_slurp(target, NULL);
+    assert_memory_equal(img, "TGMIMAGE", 8); /* replaced through the 40 */
+    free(img);
+    cs_assert_no_temporary();
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -106,6 +139,7 @@ int main(void)
         cmocka_unit_test(load__the_log_file_is_refused_before_it_is_read),
         cmocka_unit_test(stdin__closed_fails_by_its_name_too),
         cmocka_unit_test(go__for_and_cycles_together_are_refused),
+        cmocka_unit_test(write__through_forty_links),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

@@ -147,11 +147,13 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n)
 static char *resolve_links(const char *path, char *err, size_t errlen)
 {
     char *cur = strdup(path);
-    for (int hops = 0; cur && hops < 40; hops++) {
+    for (int hops = 0; cur; hops++) {
         struct stat st;
         char link[PATH_MAX];
         if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
             return cur;
+        if (hops == 40) /* as many as the kernel follows */
+            break;
         ssize_t n = readlink(cur, link, sizeof link - 1);
         if (n < 0)
             return cur; /* vanished meanwhile: the open will say */
