@@ -121,6 +121,20 @@ static void write__through_forty_links(void **state)
     cs_assert_no_temporary();
 }
 
+/* "one line naming the file (and the line or byte offset where it can)":
+ * a snapshot's version, at offset 8 as an image's is, was named without
+ * it. */
+static void restore__the_version_is_named_with_its_offset(void **state)
+{
+    (void)state;
+    static const unsigned char snap[24] = {'T', 'G', 'M', 'S', 'N', 'A', 'P', 0, 9};
+    char path[CS_PATH], cmds[CS_PATH + 16];
+    cs_tmp_path(path, sizeof path, "v9.snap");
+    cs_write_bytes(path, snap, sizeof snap);
+    snprintf(cmds, sizeof cmds, "restore %s", path);
+    cs_mon_fails(cmds, "v9.snap: offset 8: unsupported snapshot version 9 (this tgm reads 1 to");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -140,6 +154,7 @@ int main(void)
         cmocka_unit_test(stdin__closed_fails_by_its_name_too),
         cmocka_unit_test(go__for_and_cycles_together_are_refused),
         cmocka_unit_test(write__through_forty_links),
+        cmocka_unit_test(restore__the_version_is_named_with_its_offset),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }
