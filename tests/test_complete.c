@@ -84,7 +84,7 @@ static void context__abbreviations_and_later_commands(void **state)
     c = ms_compl("echo hi; vm s");
     assert_int_equal(c.pos, 1);
     assert_true(ms_has_word(c.words, "stats"));
-    c = ms_compl("go until ");   /* the last kinds element repeats */
+    c = ms_compl("go until loop ");   /* the last kinds element repeats */
     assert_non_null(strchr(c.kinds, 's'));
     assert_true(ms_has_word(c.words, "until"));
 }
@@ -174,6 +174,68 @@ static void context__a_name_inside_an_expression(void **state)
     assert_int_equal(ms_compl("load dir/a-b").start, 5); /* a file name is one word */
 }
 
+/* Nothing is offered where the syntax takes text or a number: a VM name
+ * was offered again after 'vm input NAME', 'step' after 'stack step', and
+ * files and options after 'check FILE mem'; nor past a command's last
+ * argument ('reset all', 'info vms'). */
+static void context__nothing_where_text_or_a_number_goes(void **state)
+{
+    (void)state;
+    static const char *const none[] = {
+        "vm input a ",         "vm limit a ",        "vm console a ",   "vm select a ",
+        "vm stop a ",          "vm load a b.s ",     "vm create g 4096 a.s ",
+        "stack step ",         "check a.s mem ",     "check a.s steps ",
+        "check a.s slice ",    "check a.s nest ",    "check a.s input ",
+        "go for ",             "go 4 cycles ",       "continue for ",   "break loop ignore ",
+        "break loop do ",      "watch acc ignore ",  "reset all ",      "info vms ",
+        "show slice ",         "load a.s ",          "save a.snap nobreaks ",
+        "console input ",      "set profile paper ", "timeline on ",    "delete 1 ",
+        "display delete 2 ",   "help vm ",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        struct mon_compl c = ms_compl(none[i]);
+        if (c.kinds[0] || c.words[0])
+            fail_msg("'%s': offers kinds '%s' words '%s', want nothing", none[i], c.kinds,
+                     c.words);
+    }
+    /* after the number the options come back */
+    struct mon_compl c = ms_compl("check a.s mem 4096 ");
+    assert_true(ms_has_word(c.words, "steps"));
+    assert_non_null(strchr(c.kinds, 'f'));
+    c = ms_compl("go for 5 ");
+    assert_true(ms_has_word(c.words, "until"));
+    /* a keyword's value is not taken for a keyword: 'p' after 'profile' */
+    c = ms_compl("check a.s profile p ");
+    assert_true(ms_has_word(c.words, "mem"));
+    assert_null(strchr(c.kinds, 'p'));
+    /* 'until' and 'if' take an expression; 'save FILE' a file only */
+    c = ms_compl("go until ");
+    assert_non_null(strchr(c.kinds, 'e'));
+    assert_non_null(strchr(ms_compl("watch acc if ").kinds, 's'));
+    c = ms_compl("save ");
+    assert_string_equal(c.kinds, "f");
+    assert_string_equal(c.words, "");
+    assert_true(ms_has_word(ms_compl("save a.snap ").words, "nobreaks"));
+}
+
+/* Subcommands and keywords are taken in any case and abbreviated, so they
+ * are read so before the word they take: 'break TRAP me' completes a
+ * cause, 'check a.s PROF ' a profile. */
+static void context__keywords_in_any_case_and_abbreviated(void **state)
+{
+    (void)state;
+    assert_string_equal(ms_compl("break TRAP me").kinds, "c");
+    assert_string_equal(ms_compl("break Class ").kinds, "k");
+    assert_string_equal(ms_compl("vm SELECT g").kinds, "V");
+    assert_string_equal(ms_compl("set PROFILE ").kinds, "p");
+    assert_string_equal(ms_compl("check a.s PROF ").kinds, "p");
+    assert_string_equal(ms_compl("check a.s prof ").kinds, "p");
+    assert_true(ms_has_word(ms_compl("trace TO ").words, "screen"));
+    struct mon_compl c = ms_compl("go FOR ");
+    assert_string_equal(c.kinds, "");
+    assert_string_equal(c.words, "");
+}
+
 static void match__filters_sorts_and_dedupes(void **state)
 {
     (void)state;
@@ -232,6 +294,30 @@ static void match__command_names_in_any_case(void **state)
     assert_int_equal(mon_complete_match("LO", cands, 4, out, 4, &common), 0);
 }
 
+/* Keywords are taken in any case, so Tab completes them in any case
+ * ('set on-error CON' gives CONTINUE), as it does command names; a label
+ * keeps its case: 'LO' completed the label 'LOop' to 'LOOP', which names
+ * nothing. */
+static void match__keywords_in_any_case_labels_in_theirs(void **state)
+{
+    (void)state;
+    const char *cands[] = {"continue", "cycles", "LOop", "loop"}; /* two keywords first */
+    const char *out[4];
+    size_t common;
+    bool caps;
+    char tail[16];
+    assert_int_equal(mon_complete_match_some("C", cands, 4, 2, out, 4, &common, &caps), 2);
+    assert_true(caps);
+    assert_int_equal(mon_complete_match_some("CON", cands, 4, 2, out, 4, &common, &caps), 1);
+    mon_complete_tail_case("CON", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    assert_string_equal(tail, "TINUE");
+    assert_int_equal(mon_complete_match_some("LO", cands, 4, 2, out, 4, &common, &caps), 1);
+    assert_string_equal(out[0], "LOop");
+    assert_false(caps);
+    mon_complete_tail_case("LO", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    assert_string_equal(tail, "op");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,9 +331,12 @@ int main(void)
         cmocka_unit_test(context__an_escaped_quote_does_not_end_the_quotes),
         cmocka_unit_test(context__expressions_offer_the_word_functions),
         cmocka_unit_test(context__a_name_inside_an_expression),
+        cmocka_unit_test(context__nothing_where_text_or_a_number_goes),
+        cmocka_unit_test(context__keywords_in_any_case_and_abbreviated),
         cmocka_unit_test(match__filters_sorts_and_dedupes),
         cmocka_unit_test(match__common_prefix_and_no_match),
         cmocka_unit_test(match__command_names_in_any_case),
+        cmocka_unit_test(match__keywords_in_any_case_labels_in_theirs),
     };
     return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
 }

@@ -102,4 +102,12 @@ int tgm_same_target(const char *a, const char *b);
 int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,
                   size_t *len, char *err, size_t errlen);
 
+/* Say that standard input was closed and now holds a write-only /dev/null
+ * (as the command line does at its start). */
+void tgm_stdin_was_closed(void);
+/* fopen(PATH, "rb"); but PATH naming that standard input (/dev/stdin,
+ * /dev/fd/0, /proc/self/fd/0), which reopened by name would read /dev/null,
+ * fails with EBADF, as reading a closed one does. */
+FILE *tgm_fopen_read(const char *path);
+
 #endif

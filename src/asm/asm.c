@@ -517,7 +517,7 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         err = errno;
     else if (S_ISDIR(st.st_mode))
         err = EISDIR;
-    else if (!(f = fopen(full, "rb")))
+    else if (!(f = tgm_fopen_read(full)))
         err = errno;
     if (err) {
         asm_error_tok(c, str, "cannot open include file '%s': %s", full, strerror(err));

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "asm_impl.h"
+#include "tgm/bytes.h"
 #include "tgm/image.h"
 
 void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
@@ -270,7 +271,7 @@ int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *dia
 {
     if (sources)
         *sources = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = tgm_fopen_read(path);
     char *text = NULL;
     size_t len = 0;
     int err = f ? 0 : errno;

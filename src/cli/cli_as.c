@@ -55,7 +55,7 @@ static int readable(const char *src)
     struct stat st;
     if (stat(src, &st) == 0 && !S_ISREG(st.st_mode))
         return 0;
-    FILE *f = fopen(src, "rb");
+    FILE *f = tgm_fopen_read(src);
     if (!f || (errno = 0, fgetc(f) == EOF && ferror(f))) {
         cli_error("as: %s: %s", src, strerror(errno ? errno : EIO));
         if (f)

@@ -178,6 +178,8 @@ static int occupy_std_fds(void)
                 close(got);
             return -1;
         }
+        if (fd == STDIN_FILENO)
+            tgm_stdin_was_closed();
     }
     return 0;
 }

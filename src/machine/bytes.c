@@ -147,11 +147,13 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n)
 static char *resolve_links(const char *path, char *err, size_t errlen)
 {
     char *cur = strdup(path);
-    for (int hops = 0; cur && hops < 40; hops++) {
+    for (int hops = 0; cur; hops++) {
         struct stat st;
         char link[PATH_MAX];
         if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
             return cur;
+        if (hops == 40) /* as many as the kernel follows */
+            break;
         ssize_t n = readlink(cur, link, sizeof link - 1);
         if (n < 0)
             return cur; /* vanished meanwhile: the open will say */
@@ -215,6 +217,22 @@ static int fd_path(const char *path)
     if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6)
         return -1;
     return atoi(n);
+}
+
+static bool stdin_closed;
+
+void tgm_stdin_was_closed(void)
+{
+    stdin_closed = true;
+}
+
+FILE *tgm_fopen_read(const char *path)
+{
+    if (stdin_closed && (!strcmp(path, "/dev/stdin") || fd_path(path) == STDIN_FILENO)) {
+        errno = EBADF;
+        return NULL;
+    }
+    return fopen(path, "rb");
 }
 
 /* Is the regular file ST this process's standard output (1) or error (2),
@@ -574,7 +592,7 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
 {
     if (!*path) /* not ": No such file or directory" */
         return tgm_err(err, errlen, "expected a file name, got ''");
-    FILE *f = fopen(path, "rb");
+    FILE *f = tgm_fopen_read(path);
     if (!f)
         return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
     struct stat st;

@@ -23,7 +23,8 @@ const char *const mon_group_names[G_COUNT] = {
  * with s wherever an expression goes), v VM, V VM or bare, c trap cause,
  * k class, p profile, C command, - nothing, {a,b} fixed words; '+' joins
  * kinds at one position and the last position repeats.  ">WORD:KINDS": the
- * word after the keyword WORD, wherever it is, completes as KINDS. */
+ * word after the keyword WORD (in any case or abbreviated), wherever it
+ * is, completes as KINDS.  Past max_args nothing completes. */
 const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
@@ -48,11 +49,11 @@ const struct mon_cmd mon_cmds[] = {
      "('set limit'), a trap loop (every step traps back to the same PSW: a\n"
      "disabled wait) or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
      "N instructions, 'cycles N' at the first instruction boundary after N\n"
-     "cycles of this run.  These stops, and those of a breakpoint, watchpoint or\n"
-     "trap stop, say where and after how many steps and cycles of the run.\n"
-     "With a VM selected, the control program runs all runnable VMs.  Guest\n"
-     "console output is shown as it is written.",
-     G_EXEC, "g run", "=s+e+{until,for,cycles}", 0},
+     "cycles of this run ('for' or 'cycles', not both).  These stops, and those\n"
+     "of a breakpoint, watchpoint or trap stop, say where and after how many\n"
+     "steps and cycles of the run.  With a VM selected, the control program\n"
+     "runs all runnable VMs.  Guest console output is shown as it is written.",
+     G_EXEC, "g run", "=s+e+{until,for,cycles} >until:s+e >for:- >cycles:-", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
      "Inside a breakpoint's command list, 'continue' (or 'go') resumes the run\n"
@@ -60,7 +61,7 @@ const struct mon_cmd mon_cmds[] = {
      "'cycles' are refused there.  It ends the list, as in gdb; so do 'step',\n"
      "'next', 'until', 'finish' and 'stack step', which run once the run that\n"
      "stopped has ended there, not inside it.",
-     G_EXEC, "c", "={until,for,cycles}+s+e", CMD_KEEPS},
+     G_EXEC, "c", "={until,for,cycles}+s+e >until:s+e >for:- >cycles:-", CMD_KEEPS},
     {"step", mon_cmd_step, 0, 1, "step [N]",
      "execute N instructions (default 1), showing each one\n"
      "Prints the address, the word disassembled, the PSW before and after, every\n"
@@ -162,7 +163,7 @@ const struct mon_cmd mon_cmds[] = {
      "show EXPR now and after every stop of go, step, next and finish\n"
      "(and of continue, until, rstep, rcontinue and stack step).  Without EXPR\n"
      "lists them with their values; /F as for 'print'.",
-     G_INSPECT, NULL, "delete:{all} =s+e", CMD_RAW},
+     G_INSPECT, NULL, "delete:{all}- =s+e", CMD_RAW},
     {"info", mon_cmd_info, 1, 1, "info registers|breakpoints|watchpoints|vms|symbols|display|all",
      "gdb's info: the same as regs, break list, vm list, symbols, display\n"
      "'info watchpoints' lists only the watchpoints; 'info all' shows the\n"
@@ -176,7 +177,7 @@ const struct mon_cmd mon_cmds[] = {
      "During 'go' the output is also shown as the guest writes it ('set console\n"
      "off' stops that), and keys typed at the terminal are queued as its input\n"
      "(with the console off too).",
-     G_INSPECT, NULL, "={input,clear}", CMD_KEEPS /* without input or clear */},
+     G_INSPECT, NULL, "={input,clear} >input:-", CMD_KEEPS /* without input or clear */},
     {"show", mon_cmd_show, 0, 1, "show [KEY]",
      "show the session: machines, focus, settings, breakpoints\n"
      "'show KEY' shows one of the settings 'set' lists (show profile).",
@@ -217,7 +218,7 @@ const struct mon_cmd mon_cmds[] = {
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
-     G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if}", 0},
+     G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if} >ignore:- >do:- >if:s+e", 0},
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR] | list",
      "stop after an instruction reads or writes watched words (default: write)\n"
@@ -229,9 +230,9 @@ const struct mon_cmd mon_cmds[] = {
      "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
      "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
      "the step that trapped, the write named when both are watched.",
-     G_BREAK, "w", "={read,write,access,ignore,do,if,list}+s+e", 0},
+     G_BREAK, "w", "={read,write,access,ignore,do,if,list}+s+e >ignore:- >do:- >if:s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
-     "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}", 0},
+     "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
      "let breakpoint ID pass its next N hits", G_BREAK, NULL, NULL, 0},
 
@@ -288,8 +289,8 @@ const struct mon_cmd mon_cmds[] = {
      "                               in all (0: none); a VM at its\n"
      "                               limit runs on when it is raised",
      G_VM, NULL,
-     "create:--f list select:V load:vf console:v input:v stop:v resume:v "
-     "destroy:v stats:v limit:v",
+     "create:--f- list select:V- load:vf- console:v- input:v- stop:v- resume:v- "
+     "destroy:v- stats:v- limit:v-",
      CMD_KEEPS /* list, console and stats; the others say they change */},
     {"check", mon_cmd_check, 1, -1,
      "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] [input TEXT] [nest N "
@@ -311,7 +312,8 @@ const struct mon_cmd mon_cmds[] = {
      "per level; 'vmm' puts the C control program at the bottom of the\n"
      "stack, as 'tgm check --nest N --vmm'.  Ctrl-C abandons it, with no\n"
      "verdict, as it stops 'go'.",
-     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,vmm,with} >profile:p >input:-",
+     G_VM, NULL, "=f+{mem,steps,slice,profile,hybrid,input,nest,vmm,with} >profile:p >input:- "
+     ">mem:- >steps:- >slice:- >nest:-",
      0},
 
     {"nest", mon_cmd_nest, 2, 6, "nest N FILE [mem W]",
@@ -335,7 +337,7 @@ const struct mon_cmd mon_cmds[] = {
      "steps), a trap loop, breakpoints, watchpoints and trap stops stop it, as\n"
      "they stop 'go', and are reported as there (the counts the real\n"
      "machine's).",
-     G_VM, NULL, "={step}", CMD_RUNS /* 'stack step'; 'stack' alone only looks */},
+     G_VM, NULL, "={step}-", CMD_RUNS /* 'stack step'; 'stack' alone only looks */},
 
     {"save", mon_cmd_save, 1, 2, "save FILE [nobreaks]",
      "snapshot the whole system to FILE\n"
@@ -343,7 +345,7 @@ const struct mon_cmd mon_cmds[] = {
      "a stack built with 'nest', symbols and (unless 'nobreaks') breakpoints;\n"
      "written atomically.  It will not write over a file the loaded program\n"
      "was read from (its source, an .include of it, or its image).",
-     G_SNAP, NULL, "=f+{nobreaks}", 0},
+     G_SNAP, NULL, "=f{nobreaks}", 0},
     {"restore", mon_cmd_restore, 1, 1, "restore FILE",
      "restore a snapshot; a damaged or mismatched file changes nothing",
      G_SNAP, NULL, "=f", 0},
@@ -406,7 +408,7 @@ const struct mon_cmd mon_cmds[] = {
     {"help", mon_cmd_help, 0, -1, "help [COMMAND]",
      "list the commands, or describe one\n"
      "'help vm create' and 'help x/4i' are 'help vm' and 'help x'.",
-     G_SCRIPT, "h ?", "=C", 0},
+     G_SCRIPT, "h ?", "=C-", 0},
     {"exit", mon_cmd_exit, 0, 1, "exit [N]",
      "leave the monitor with status N (default: 0, or 1 after a failure)\n"
      "A session that ends otherwise exits 0; 1 if a command or an assert\n"
@@ -419,10 +421,8 @@ const struct mon_cmd mon_cmds[] = {
 };
 const size_t mon_ncmds = sizeof mon_cmds / sizeof mon_cmds[0];
 
-/* Is WORD one of the space-separated names in LIST? */
-static bool in_list(const char *word, const char *list)
+bool mon_in_list(const char *word, size_t n, const char *list)
 {
-    size_t n = strlen(word);
     if (!list)
         return false;
     for (const char *p = list; *p;) {
@@ -493,7 +493,7 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
     int nhits = 0;
     size_t n = strlen(word);
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (!strcasecmp(word, mon_cmds[i].name) || in_list(word, mon_cmds[i].abbrev))
+        if (!strcasecmp(word, mon_cmds[i].name) || mon_in_list(word, strlen(word), mon_cmds[i].abbrev))
             return &mon_cmds[i];
     for (size_t i = 0; i < mon_ncmds; i++)
         if (n && !strncasecmp(word, mon_cmds[i].name, n)) {

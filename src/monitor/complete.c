@@ -85,6 +85,47 @@ size_t mon_quote_step(const char *s, bool *quoted)
     return 1;
 }
 
+/* The kinds of the word after WORD when WORD (in any case, or a unique
+ * prefix of the fixed words of ARGS and the keywords of SPEC) is a keyword
+ * SPEC gives a ">KEYWORD:KINDS" for; else NULL. */
+static const char *keyword_value(const char *spec, const char *args, size_t alen,
+                                 const char *word, size_t wlen, size_t *klen)
+{
+    struct mon_compl kw = {0};
+    char w[64];
+    if (wlen >= sizeof w)
+        return NULL;
+    memcpy(w, word, wlen);
+    w[wlen] = '\0';
+    add_element(args, alen, &kw); /* its fixed words */
+    for (const char *p = spec; *p; p += strspn(p, " ")) {
+        size_t k = strcspn(p, " "), nl = strcspn(p, ": ");
+        if (*p == '>' && !mon_in_list(p + 1, nl - 1, kw.words) &&
+            strlen(kw.words) + nl + 1 < sizeof kw.words) {
+            if (kw.words[0])
+                strcat(kw.words, " ");
+            strncat(kw.words, p + 1, nl - 1);
+        }
+        p += k;
+    }
+    int idx = mon_keyword(w, kw.words);
+    if (idx < 0)
+        return NULL;
+    const char *full = kw.words;
+    for (int i = 0; i < idx; i++)
+        full += strcspn(full, " ") + 1;
+    size_t flen = strcspn(full, " ");
+    for (const char *p = spec; *p; p += strspn(p, " ")) {
+        size_t k = strcspn(p, " "), nl = strcspn(p + 1, ": ");
+        if (*p == '>' && nl == flen && !strncmp(p + 1, full, flen) && nl + 1 < k) {
+            *klen = k - nl - 2;
+            return p + nl + 2;
+        }
+        p += k;
+    }
+    return NULL;
+}
+
 static int context(const char *line, size_t cursor, struct mon_compl *out)
 {
     memset(out, 0, sizeof *out);
@@ -130,6 +171,10 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
     const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
     if (!c || !c->complete)
         return c ? 0 : -1;
+    /* past the last argument nothing goes (a raw command's one argument
+     * is the rest of the line, many words) */
+    if (!(c->flags & CMD_RAW) && c->max_args >= 0 && pos > c->max_args)
+        return 0;
 
     /* subcommand word at position 1, if the spec has subcommands */
     char sub[64] = "";
@@ -137,9 +182,6 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
         memcpy(sub, line + wstart[1], wlen[1]);
         sub[wlen[1]] = '\0';
     }
-    /* the word before the cursor, for a keyword that takes a value */
-    size_t plen = pos >= 2 ? wlen[pos - 1] : 0;
-    const char *prev = pos >= 2 ? line + wstart[pos - 1] : NULL;
     const char *dflt = NULL;
     size_t dlen = 0;
     char names[512] = "";
@@ -148,23 +190,18 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
     bool sub_hit = false;
     for (const char *p = c->complete; *p;) {
         size_t k = strcspn(p, " ");
-        if (*p == '>') {
-            size_t nl = strcspn(p + 1, ": ");
-            if (prev && nl == plen && !strncmp(p + 1, prev, nl) && nl + 1 < k) {
-                add_position(p + nl + 2, k - nl - 2, 0, out);
-                return 0;
-            }
-        } else if (*p == '=') {
+        if (*p == '=') {
             dflt = p + 1;
             dlen = k - 1;
-        } else {
+        } else if (*p != '>') {
             size_t nl = strcspn(p, ": ");
             if (strlen(names) + nl + 2 < sizeof names) {
                 if (names[0])
                     strcat(names, " ");
                 strncat(names, p, nl);
             }
-            if (sub[0] && nl >= strlen(sub) && !strncmp(p, sub, strlen(sub)) &&
+            /* taken in any case and abbreviated, as mon_keyword takes it */
+            if (sub[0] && nl >= strlen(sub) && !strncasecmp(p, sub, strlen(sub)) &&
                 (nl == strlen(sub) || !sub_hit)) {
                 sub_hit = true;
                 subkinds = nl < k ? p + nl + 1 : NULL;
@@ -181,13 +218,23 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
             add_position(dflt, dlen, 0, out);
         return 0;
     }
-    if (sub_hit) {
-        if (subkinds)
-            add_position(subkinds, sklen, pos - 2, out);
+    const char *args = sub_hit ? subkinds : dflt;
+    size_t alen = sub_hit ? sklen : dlen;
+    if (!args)
         return 0;
+    /* a keyword's value: the words before the cursor, read as the command
+     * reads them, so a value is never taken for a keyword */
+    for (int w = sub_hit ? 2 : 1; w < pos; w++) {
+        size_t vlen;
+        const char *v = keyword_value(c->complete, args, alen, line + wstart[w], wlen[w], &vlen);
+        if (v && w + 1 == pos) {
+            add_position(v, vlen, 0, out);
+            return 0;
+        }
+        if (v)
+            w++;
     }
-    if (dflt)
-        add_position(dflt, dlen, pos - 1, out);
+    add_position(args, alen, pos - (sub_hit ? 2 : 1), out);
     return 0;
 }
 
@@ -224,31 +271,59 @@ size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n
 size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
                                const char **out, size_t max, size_t *common, bool anycase)
 {
+    return mon_complete_match_some(prefix, cands, n, anycase ? n : 0, out, max, common, NULL);
+}
+
+static bool among(const char *const *cands, size_t n, const char *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cands[i] == p)
+            return true;
+    return false;
+}
+
+size_t mon_complete_match_some(const char *prefix, const char *const *cands, size_t n,
+                               size_t nany, const char **out, size_t max, size_t *common,
+                               bool *caps)
+{
     size_t plen = strlen(prefix), k = 0;
     for (size_t i = 0; i < n && k < max; i++)
-        if (cands[i] && !(anycase ? strncasecmp : strncmp)(cands[i], prefix, plen))
+        if (cands[i] && !(i < nany ? strncasecmp : strncmp)(cands[i], prefix, plen))
             out[k++] = cands[i];
     qsort(out, k, sizeof *out, cmp_str);
     size_t u = 0;
-    for (size_t i = 0; i < k; i++)
+    bool all = k > 0, some = false;
+    for (size_t i = 0; i < k; i++) {
         if (u == 0 || strcmp(out[u - 1], out[i]))
             out[u++] = out[i];
+        bool a = among(cands, nany, out[i]);
+        all = all && a;
+        some = some || a;
+    }
     size_t c = u ? strlen(out[0]) : plen;
     for (size_t i = 1; i < u; i++) {
         size_t j = 0;
-        while (j < c && (anycase ? tolower((unsigned char)out[i][j]) ==
-                                       tolower((unsigned char)out[0][j])
-                                 : out[i][j] == out[0][j]))
+        while (j < c && (some ? tolower((unsigned char)out[i][j]) ==
+                                    tolower((unsigned char)out[0][j])
+                              : out[i][j] == out[0][j]))
             j++;
         c = j;
     }
     if (common)
         *common = c;
+    if (caps)
+        *caps = all;
     return u;
 }
 
 void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
                        size_t len)
+{
+    mon_complete_tail_case(prefix, cand, upto, true, buf, len);
+}
+
+void mon_complete_tail_case(const char *prefix, const char *cand, size_t upto, bool caps,
+                            char *buf, size_t len)
 {
     size_t plen = strlen(prefix);
     bool upper = false, lower = false;
@@ -258,7 +333,7 @@ void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *
     }
     size_t k = 0;
     for (size_t i = plen; i < upto && cand[i] && k + 1 < len; i++)
-        buf[k++] = upper && !lower ? (char)toupper((unsigned char)cand[i]) : cand[i];
+        buf[k++] = caps && upper && !lower ? (char)toupper((unsigned char)cand[i]) : cand[i];
     if (len)
         buf[k] = '\0';
 }

@@ -42,10 +42,21 @@ size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n
 size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
                                const char **out, size_t max, size_t *common, bool anycase);
 
-/* What Tab adds after PREFIX to complete it to CAND, up to CAND[UPTO]:
+/* The same where the first NANY of CANDS are matched in any case (command
+ * names, keywords, trap causes, classes, the word functions) and the rest
+ * exactly (labels, VM names, files); *CAPS (if not NULL) says whether
+ * every match is one of the NANY, whose tail may be written in capitals. */
+size_t mon_complete_match_some(const char *prefix, const char *const *cands, size_t n,
+                               size_t nany, const char **out, size_t max, size_t *common,
+                               bool *caps);
+
+/* What Tab adds to complete it to CAND, up to CAND[UPTO]:
  * CAND's characters past PREFIX, in capitals when PREFIX is written in
  * capitals ("LO" and "load" add "AD"; "Lo" adds "ad"), into BUF. */
 void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
                        size_t len);
+/* The same, in capitals only if CAPS too: a label keeps its case. */
+void mon_complete_tail_case(const char *prefix, const char *cand, size_t upto, bool caps,
+                            char *buf, size_t len);
 
 #endif

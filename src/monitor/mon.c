@@ -306,7 +306,12 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
         return mon_err(m, "expected a file name, got ''");
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return mon_err(m, "'%s' is a directory (give a program file)", path);
-    FILE *f = fopen(path, "rb");
+    /* before it is read: a file the session writes later need not be a
+     * program at all (an old log), and its errors would hide why */
+    char *named[] = {(char *)path, NULL};
+    if (files && mon_program_free(m, named) != 0)
+        return -1;
+    FILE *f = tgm_fopen_read(path);
     if (!f)
         return mon_err(m, "cannot open '%s': %s%s", path, strerror(errno),
                        mon_quote_hint(path, errno));

@@ -72,6 +72,9 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len);
 /* Match WORD against a space-separated list of keywords (exact or unique
  * prefix).  Returns the index, -1 if none, -2 if ambiguous. */
 int mon_keyword(const char *word, const char *list);
+/* Are the N characters of WORD, in any case, one of the space-separated
+ * names of LIST (may be NULL)? */
+bool mon_in_list(const char *word, size_t n, const char *list);
 /* The same where a file name may stand instead (the files after 'check
  * ... with'): a word that names an existing file and is not a keyword in
  * full is the file, -1, not the keyword it begins ('with v' and a file v). */

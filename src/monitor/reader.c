@@ -89,7 +89,7 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
         snprintf(err, errlen, "cannot run script '%s': it is a directory", path);
         return -1;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = tgm_fopen_read(path);
     if (!f) {
         snprintf(err, errlen, "cannot open script '%s': %s%s", path, strerror(errno),
                  mon_quote_hint(path, errno));
@@ -523,26 +523,34 @@ static unsigned char complete(EditLine *el, int ch)
     prefix[plen] = '\0';
     struct cands c = {0};
     cand_words(&c, cx.words);
+    /* command names, keywords, causes, classes and the word functions are
+     * taken in any case, so completed in any case, in the typed prefix's
+     * (libedit inserts only after the cursor); labels, VMs and files not */
+    static const char anycase[] = "Ccke";
     for (const char *k = cx.kinds; *k; k++)
-        cand_kind(r->mon, &c, *k, prefix);
+        if (strchr(anycase, *k))
+            cand_kind(r->mon, &c, *k, prefix);
+    size_t nany = c.n;
+    for (const char *k = cx.kinds; *k; k++)
+        if (!strchr(anycase, *k))
+            cand_kind(r->mon, &c, *k, prefix);
     const char **match = c.n ? malloc(c.n * sizeof *match) : NULL;
     size_t common = plen;
-    /* a command name is taken in any case, so completed in any case, in
-     * the typed prefix's (libedit inserts only after the cursor) */
-    size_t nm = match ? mon_complete_match_case(prefix, (const char *const *)c.v, c.n, match,
-                                                c.n, &common, cx.pos == 0) : 0;
+    bool caps = false;
+    size_t nm = match ? mon_complete_match_some(prefix, (const char *const *)c.v, c.n, nany,
+                                                match, c.n, &common, &caps) : 0;
     if (nm == 1) {
         char ins[1100];
         size_t ml = strlen(match[0]);
         bool open = ml && (match[0][ml - 1] == '/' || match[0][ml - 1] == '(');
-        mon_complete_tail(prefix, match[0], ml, ins, sizeof ins - 1);
+        mon_complete_tail_case(prefix, match[0], ml, caps, ins, sizeof ins - 1);
         if (!open)
             strcat(ins, " ");
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1 && common > plen) {
         char ins[1100];
-        mon_complete_tail(prefix, match[0], common, ins, sizeof ins);
+        mon_complete_tail_case(prefix, match[0], common, caps, ins, sizeof ins);
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1) {

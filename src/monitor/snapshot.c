@@ -415,7 +415,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         goto out;
     }
     if (ver < 1 || ver > SNAP_VERSION) {
-        tgm_err(err, errlen, "%s: unsupported snapshot version %llu (this tgm reads 1 to %u)",
+        tgm_err(err, errlen,
+                "%s: offset 8: unsupported snapshot version %llu (this tgm reads 1 to %u)",
                 path, (unsigned long long)ver, SNAP_VERSION);
         goto out;
     }

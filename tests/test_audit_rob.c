@@ -1,0 +1,160 @@
+/* test_audit_rob.c: what docs/robustness.md promises for bad input, found
+ * broken by an audit; each test fails on the tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* 'log F' then 'load F' is refused in one line when F is not a source
+ * (the log of an earlier session): the assembler read it first and said
+ * its errors, line by line, instead. */
+static void load__the_log_file_is_refused_before_it_is_read(void **state)
+{
+    (void)state;
+    char f[CS_PATH], cmds[3 * CS_PATH];
+    cs_write_text(f, sizeof f, "old.log", "tgm> print 'ab'\nnot a source > at all\n");
+    snprintf(cmds, sizeof cmds, "log %s; load %s", f, f);
+    cs_mon_fails(cmds, "the log goes there until 'log off'; a program is not loaded from it");
+    cs_write_text(f, sizeof f, "old.log", "not a source > at all\n");
+    snprintf(cmds, sizeof cmds, "trace insns to %s; vm create g 4096 %s", f, f);
+    cs_mon_fails(cmds, "the trace goes there until 'trace off'; a program is not loaded from it");
+}
+
+static void close_stdin(void)
+{
+    close(STDIN_FILENO);
+}
+
+/* "A closed standard input is opened for writing only, so reading it
+ * fails as reading a closed one would": by its name (/dev/stdin, '-',
+ * /dev/fd/0) it was opened afresh, read /dev/null, and a script, a
+ * source, console input or an image was taken to be empty. */
+static void stdin__closed_fails_by_its_name_too(void **state)
+{
+    (void)state;
+    char img[CS_PATH], src[CS_PATH];
+    cs_tmp_path(img, sizeof img, "closed.img");
+    cs_write_text(src, sizeof src, "closed.s", "HALT\n");
+    static const struct {
+        const char *sub, *args[6], *why;
+        int status;
+    } runs[] = {
+        {"monitor", {"-f", "/dev/stdin"}, "cannot open script '/dev/stdin': Bad file descriptor", 2},
+        {"run", {"SRC", "--input-file", "-"}, "--input-file: /dev/stdin: Bad file descriptor", 2},
+        {"run", {"/dev/fd/0"}, "tgm: run: /dev/fd/0: Bad file descriptor", 2},
+        {"monitor", {"-c", "load /dev/stdin"}, "cannot open '/dev/stdin': Bad file descriptor", 1},
+        {"as", {"/dev/stdin", "-o", "IMG"}, "/dev/stdin: error: Bad file descriptor", 1},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *args[8];
+        size_t n = 0;
+        for (size_t k = 0; runs[i].args[k]; k++)
+            args[n++] = !strcmp(runs[i].args[k], "SRC")   ? src
+                        : !strcmp(runs[i].args[k], "IMG") ? img
+                                                          : runs[i].args[k];
+        args[n] = NULL;
+        struct cs_outcome o = cs_finish_tgm(cs_start_tgm_with(-1, close_stdin, runs[i].sub, args));
+        if (o.status != runs[i].status || !strstr(o.err, runs[i].why))
+            fail_msg("tgm %s %s with stdin closed: status %d, stderr \"%s\"; want %d and \"%s\"",
+                     runs[i].sub, runs[i].args[0], o.status, o.err, runs[i].status, runs[i].why);
+        cs_outcome_free(&o);
+    }
+    assert_null(fopen(img, "rb")); /* 'as' wrote nothing */
+}
+
+/* One clear line for a bad command, not a silent choice: 'go for 5
+ * cycles 100' ran 100 steps, the 'for' dropped (the later count won). */
+static void go__for_and_cycles_together_are_refused(void **state)
+{
+    (void)state;
+    static const char why[] = "'for' and 'cycles' are two limits: give one";
+    cs_mon_fails("load examples/sum.s; go for 5 cycles 100", why);
+    cs_mon_fails("load examples/sum.s; continue cycles 100 for 5", why);
+    cs_mon_fails("load examples/sum.s; go loop for 5 cycles 100", why);
+    /* refused before it ran: P as it was */
+    cs_mon_prints("set on-error continue; load examples/sum.s; go loop for 5 cycles 9; "
+                  "print/x P",
+                  "0x2");
+}
+
+/* "follows it (relative links from the link's directory, at most 40
+ * hops)": a chain of 40 links, which the kernel follows, was refused as
+ * too many levels (only 39 were followed); 41 are. */
+static void write__through_forty_links(void **state)
+{
+    (void)state;
+    char src[CS_PATH], target[CS_PATH], link[CS_PATH], prev[CS_PATH];
+    cs_write_text(src, sizeof src, "links.s", "HALT\n");
+    cs_write_text(target, sizeof target, "l0.img", "old\n");
+    snprintf(prev, sizeof prev, "l0.img");
+    for (int i = 1; i <= 41; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "l%d", i);
+        cs_tmp_path(link, sizeof link, name);
+        assert_int_equal(symlink(prev, link), 0);
+        snprintf(prev, sizeof prev, "%s", name);
+        if (i < 40)
+            continue;
+        struct cs_outcome o = cs_run_tgm("as", src, "-o", link, NULL);
+        if (i == 40 && o.status != 0)
+            fail_msg("40 links: status %d, stderr \"%s\"", o.status, o.err);
+        if (i == 41) {
+            assert_int_equal(o.status, 2);
+            cs_assert_one_line(&o, "l41: too many levels of symbolic links");
+        }
+        cs_outcome_free(&o);
+    }
+    char *img = cs_slurp(target, NULL);
+    assert_memory_equal(img, "TGMIMAGE", 8); /* replaced through the 40 */
+    free(img);
+    cs_assert_no_temporary();
+}
+
+/* "one line naming the file (and the line or byte offset where it can)":
+ * a snapshot's version, at offset 8 as an image's is, was named without
+ * it. */
+static void restore__the_version_is_named_with_its_offset(void **state)
+{
+    (void)state;
+    static const unsigned char snap[24] = {'T', 'G', 'M', 'S', 'N', 'A', 'P', 0, 9};
+    char path[CS_PATH], cmds[CS_PATH + 16];
+    cs_tmp_path(path, sizeof path, "v9.snap");
+    cs_write_bytes(path, snap, sizeof snap);
+    snprintf(cmds, sizeof cmds, "restore %s", path);
+    cs_mon_fails(cmds, "v9.snap: offset 8: unsupported snapshot version 9 (this tgm reads 1 to");
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_rob");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(load__the_log_file_is_refused_before_it_is_read),
+        cmocka_unit_test(stdin__closed_fails_by_its_name_too),
+        cmocka_unit_test(go__for_and_cycles_together_are_refused),
+        cmocka_unit_test(write__through_forty_links),
+        cmocka_unit_test(restore__the_version_is_named_with_its_offset),
+    };
+    return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
+}
