@@ -289,6 +289,11 @@ static void cli__each_value_of_a_repeated_option_must_be_valid(void **state)
          "tgm: monitor: --mem: expected a non-negative number, got '64K'"},
         {"monitor", {"--profile", "zz", "--profile", "x86", "-c", "quit"},
          "tgm: monitor: --profile: unknown profile 'zz'"},
+        /* an empty output name, as run's --dump '' --dump x is refused */
+        {"as", {"examples/hello.s", "-o", "", "-o", "/dev/null"},
+         "tgm: as: expected a file name, got ''"},
+        {"dis", {"examples/hello.s", "-o", "", "-o", "-"},
+         "tgm: dis: expected a file name, got ''"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fails_with_prefix(rows[i].cmd, rows[i].args, rows[i].want);

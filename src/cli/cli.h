@@ -136,6 +136,10 @@ int cli_flush_stdout(const char *cmd);
 /* Can PATH be written (its directory exists and takes files, PATH is not a
  * directory)?  0, or -1 after one line. */
 int cli_output_ok(const char *cmd, const char *path);
+/* Is PATH, an output option's value, a file name at all (not '')?  Each
+ * value of a repeated option must be one (docs/run.md), not only the
+ * last; false after one line. */
+bool cli_output_named(const char *cmd, const char *path);
 
 struct tgm_image;
 /* Read PATH as a guest image, or assemble it if its name ends in ".s" and

@@ -119,7 +119,11 @@ int cli_as(int argc, char **argv)
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":o:lh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
+        case 'o':
+            if (!cli_output_named("as", optarg))
+                return EXIT_USAGE;
+            out = optarg;
+            break;
         case 'l': listing = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return cli_bad_option("as", c, argv, opts);

@@ -66,7 +66,11 @@ int cli_dis(int argc, char **argv)
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = cli_is_stdout(optarg) ? NULL : optarg; break;
+        case 'o':
+            if (!cli_output_named("dis", optarg))
+                return EXIT_USAGE;
+            out = cli_is_stdout(optarg) ? NULL : optarg;
+            break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return cli_bad_option("dis", c, argv, opts);
         }

@@ -138,13 +138,18 @@ int cli_flush_stdout(const char *cmd)
     return -1;
 }
 
+bool cli_output_named(const char *cmd, const char *path)
+{
+    if (!*path)
+        cli_error("%s: expected a file name, got ''", cmd);
+    return *path != '\0';
+}
+
 int cli_output_ok(const char *cmd, const char *path)
 {
     struct stat st;
-    if (!*path) {
-        cli_error("%s: expected a file name, got ''", cmd);
+    if (!cli_output_named(cmd, path))
         return -1;
-    }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         cli_error("%s: %s: is a directory (give a file name)", cmd, path);
         return -1;
