@@ -320,7 +320,8 @@ int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tg
     char *text = malloc(len + 1);
     if (!text)
         abort();
-    memcpy(text, src, len);
+    if (len) /* an empty source may be given as NULL */
+        memcpy(text, src, len);
     text[len] = '\0';
     return assemble(name, text, len, img, diag, NULL, NULL);
 }

@@ -139,7 +139,9 @@ int nest_compose(const struct tgm_image *cp, const struct tgm_image *guest, unsi
         cw[map.vpsw0] = entry;
         entry = cp->entry_psw; /* the level above boots the CP below it */
     }
-    memcpy(words + top_base + guest->load, guest->words, (size_t)guest->nwords * sizeof *words);
+    if (guest->nwords) /* an empty image may have no words array at all */
+        memcpy(words + top_base + guest->load, guest->words,
+               (size_t)guest->nwords * sizeof *words);
     for (uint32_t i = 0; i < cp->nsyms; i++) {
         syms[i] = cp->syms[i];
         syms[i].name = strdup(cp->syms[i].name);
