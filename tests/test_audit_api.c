@@ -45,11 +45,30 @@ static void asm_assemble_buffer__takes_zero_bytes_at_null(void **state)
     image_free(&img);
 }
 
+/* asm_assemble_line assembles ONE instruction or data expression: a line
+ * break ending it is allowed, but a second line after it was dropped
+ * unread, its HALT taken for the whole. */
+static void asm_line__refuses_a_second_line(void **state)
+{
+    (void)state;
+    uint64_t w = 77;
+    char err[128];
+    static const char *const two[] = {"HALT\nJUNK", "HALT\r\nHALT", ".word 1\n.word 2"};
+    for (size_t i = 0; i < sizeof two / sizeof two[0]; i++) {
+        assert_int_equal(asm_assemble_line(two[i], 0, NULL, &w, err, sizeof err), -1);
+        assert_string_equal(err, "only one line can be assembled in place");
+    }
+    assert_true(w == 77);
+    assert_int_equal(asm_assemble_line("HALT\r\n", 0, NULL, &w, err, sizeof err), 0);
+    assert_int_equal(GET_OP(w), OP_HALT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nest_compose__takes_an_empty_guest_with_no_words),
         cmocka_unit_test(asm_assemble_buffer__takes_zero_bytes_at_null),
+        cmocka_unit_test(asm_line__refuses_a_second_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

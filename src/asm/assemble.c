@@ -396,6 +396,8 @@ int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *s
         a.c.syms[idx].value = syms->syms[i].value;
     }
     size_t len = strcspn(line, "\r\n");
+    /* a line read with its line break is one line; more after it is not */
+    bool more = line[len + strspn(line + len, "\r\n")] != '\0';
     add_file(&a.c, "<line>", asm_strndup(line, len), len);
     a.c.stmts = asm_grow(a.c.stmts, &a.c.capstmts, 1, sizeof *a.c.stmts);
     a.c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len,
@@ -405,6 +407,8 @@ int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *s
     if (addr > TGM_ADDR_MASK)
         snprintf(a.c.err, a.c.errlen, "address 0x%x is outside memory (0..0x%x)", addr,
                  TGM_ADDR_MASK);
+    else if (more)
+        snprintf(a.c.err, a.c.errlen, "only one line can be assembled in place");
     else if (asm_lex_line(&a.c, 0) == 0)
         rc = line_word(&a, addr, word);
     if (a.c.nerrors)
