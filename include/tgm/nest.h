@@ -90,7 +90,9 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
  * its region of E, the PSW and timer level 1 records, and the console of
  * REAL (output, the count of bytes it dropped, and input consumed) since
  * the stack started.  OUT must be
- * a machine of top_w words; its counters are left alone. */
+ * a machine of top_w words whose console is unused (as machine_create
+ * makes it: the stack's console is added to OUT's); its counters are left
+ * alone. */
 void nest_top_state(const struct nest_layout *lay, const struct machine *real,
                     struct machine *out);
 
