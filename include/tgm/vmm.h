@@ -69,7 +69,8 @@ struct vm_stats {
      * events no real trap brings (docs/vmm.md), so that the cells add up to
      * entries only when there were none: a virtual timer trap delivered
      * [TRAP_TIMER][DISP_REFLECTED] without a real one, a step limit
-     * [TRAP_NONE][DISP_SCHEDULER], a hybrid stretch [TRAP_NONE][DISP_HYBRID] */
+     * [TRAP_NONE][DISP_SCHEDULER], a hybrid stretch [TRAP_NONE][DISP_HYBRID]
+     * and a slice that ran out in one [TRAP_TIMER][DISP_SCHEDULER] */
     uint64_t traps[TRAP_NCAUSES][DISP_COUNT];
     uint64_t guest_cycles; /* real cycles spent executing the guest directly */
     uint64_t cp_cycles;    /* real cycles of trap sequences and CP instructions */
