@@ -31,6 +31,40 @@ static void stack_step__is_in_the_reverse_history(void **state)
                   "back 657 steps, at step 0");
 }
 
+/* docs/run.md: the control program's slice is each stretch it had the
+ * processor "until a VM runs again", and the VMs' direct slices add up to
+ * their cycles in the guest.  A picture written while a VM runs between
+ * two of its traps (after 'step 40', 64 guest cycles, 30 the control
+ * program's) ends with that VM's direct slice so far, not with the
+ * control program's slice stretched over it. */
+static void timeline__ends_with_the_direct_stretch_under_way(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 96];
+    const char *fmt[] = {"%s.json", "%s.svg"};
+    const char *want[] = {"\"name\":\"privileged -> interpreted\",\"cat\":\"cp\",\"ph\":\"X\","
+                          "\"pid\":1,\"tid\":0,\"ts\":82,\"dur\":5,\"args\":{\"vm\":\"a\"}},\n"
+                          "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
+                          "\"tid\":1,\"ts\":87,\"dur\":7}\n]}",
+                          "<rect class=\"direct\" x=\"1009.26\" y=\"82\" width=\"70.74\""};
+    for (int i = 0; i < 2; i++) {
+        char name[32];
+        snprintf(name, sizeof name, fmt[i], "under-way");
+        cs_tmp_path(path, sizeof path, name);
+        snprintf(cmds, sizeof cmds,
+                 "vm create a 8192 examples/supervisor.s; timeline on; step 40; timeline %s",
+                 path);
+        struct cs_outcome o = cs_mon_ok(cmds);
+        cs_outcome_free(&o);
+        char *text = cs_slurp(path, NULL);
+        assert_non_null(text);
+        if (!strstr(text, want[i]))
+            fail_msg("%s lacks %s", name, want[i]);
+        free(text);
+        remove(path);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -47,6 +81,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_step__is_in_the_reverse_history),
+        cmocka_unit_test(timeline__ends_with_the_direct_stretch_under_way),
     };
     return cmocka_run_group_tests_name("audit_rev", tests, group_setup, group_teardown);
 }
