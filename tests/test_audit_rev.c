@@ -65,6 +65,45 @@ static void timeline__ends_with_the_direct_stretch_under_way(void **state)
     }
 }
 
+/* docs/monitor.md: restore takes a timeline back as rstep does; a
+ * snapshot of another session, whose VM 0 is 'a', not the 'q' recorded,
+ * has none of those events in its past, so the recording starts at the
+ * restored point and draws what recording there would: no 'q' track. */
+static void timeline__restore_of_another_session_starts_again(void **state)
+{
+    (void)state;
+    char snap[CS_PATH], a[CS_PATH], b[CS_PATH], cmds[3 * CS_PATH + 256];
+    cs_tmp_path(snap, sizeof snap, "other.snap");
+    cs_tmp_path(a, sizeof a, "other-a.json");
+    cs_tmp_path(b, sizeof b, "other-b.json");
+    const char *vms = "set slice 40; vm create a 4096 examples/calls.s; "
+                      "vm create b 4096 examples/hello.s";
+    snprintf(cmds, sizeof cmds, "%s; go for 150; save %s", vms, snap);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds,
+             "set slice 40; vm create q 8192 examples/supervisor.s; timeline on; go; "
+             "restore %s; go; timeline %s",
+             snap, a);
+    o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "restore %s; timeline on; go; timeline %s", snap, b);
+    o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
+    size_t la, lb;
+    char *ta = cs_slurp(a, &la), *tb = cs_slurp(b, &lb);
+    assert_non_null(ta);
+    assert_non_null(tb);
+    assert_null(strstr(ta, "\"name\":\"q\""));
+    assert_int_equal(la, lb);
+    assert_memory_equal(ta, tb, la);
+    free(ta);
+    free(tb);
+    remove(snap);
+    remove(a);
+    remove(b);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -82,6 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_step__is_in_the_reverse_history),
         cmocka_unit_test(timeline__ends_with_the_direct_stretch_under_way),
+        cmocka_unit_test(timeline__restore_of_another_session_starts_again),
     };
     return cmocka_run_group_tests_name("audit_rev", tests, group_setup, group_teardown);
 }

@@ -171,13 +171,37 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->nvm = e->vm + 1;
 }
 
+/* Is the VM in id ID now none that its tracks drew (a snapshot of another
+ * session restored)?  A track drew it if its name and region match. */
+static bool foreign_vm(const struct tgm_timeline *t, struct vmm *v, int id)
+{
+    struct vm_info vi;
+    if (vmm_vm_info(v, id, &vi) != 0)
+        return false;
+    int ks[2] = {id, t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id}, seen = 0;
+    for (int i = 0; i < 2; i++) {
+        const struct tl_track *tr = &t->tr[ks[i]];
+        if (!tr->seen)
+            continue;
+        seen++;
+        if (!strcmp(tr->name, vi.name) && tr->base == vi.base && tr->w == vi.w)
+            return false;
+    }
+    return seen > 0;
+}
+
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
 {
     uint64_t gc[TL_TRACKS] = {0};
-    if (!v) { /* as new, tracks too, but keep the buffer */
+    bool foreign = false;
+    for (int id = 0; v && id < VMM_MAX_VMS && !foreign; id++)
+        foreign = foreign_vm(t, v, id);
+    if (!v || foreign) { /* as new, tracks too, but keep the buffer */
         struct tl_event *ev = t->ev;
         size_t cap = t->cap;
         *t = (struct tgm_timeline){.ev = ev, .cap = cap};
+        if (v) /* none of its events is this history's: it starts here */
+            timeline_begin(t, v);
         return;
     }
     /* A VM's statistics, as they are now, count its events so far; real
