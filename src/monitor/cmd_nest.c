@@ -150,12 +150,14 @@ static int top_step(struct mon *m, uint64_t n)
     bool started = l1.entries > 0 || top_running(m);
     mon_clear_interrupt();
     mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
+    mon_rev_begin(m); /* a run like 'step': rstep can take it back */
     /* the real machine's steps count for the limit, as for 'go' on it */
     struct nest_level seen = l1;
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         bool direct = started && top_running(m);
         uint64_t t0 = mon_traps_taken(m->bare);
         machine_step(m->bare, &ex);
+        mon_rev_note(m);
         real++;
         total++;
         if (direct && mon_traps_taken(m->bare) == t0)
@@ -194,6 +196,7 @@ static int top_step(struct mon *m, uint64_t n)
     }
     m->bare_ran = true;
     m->bare_last = ex.reason;
+    mon_rev_end(m);
     if (ex.reason == EXIT_HALT)
         mon_out(m, "the stack halted (the guest on top executed HALT)\n");
     else if (ex.reason != EXIT_BUDGET && !debug)

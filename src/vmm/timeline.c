@@ -171,13 +171,37 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
         t->nvm = e->vm + 1;
 }
 
+/* Is the VM in id ID now none that its tracks drew (a snapshot of another
+ * session restored)?  A track drew it if its name and region match. */
+static bool foreign_vm(const struct tgm_timeline *t, struct vmm *v, int id)
+{
+    struct vm_info vi;
+    if (vmm_vm_info(v, id, &vi) != 0)
+        return false;
+    int ks[2] = {id, t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id}, seen = 0;
+    for (int i = 0; i < 2; i++) {
+        const struct tl_track *tr = &t->tr[ks[i]];
+        if (!tr->seen)
+            continue;
+        seen++;
+        if (!strcmp(tr->name, vi.name) && tr->base == vi.base && tr->w == vi.w)
+            return false;
+    }
+    return seen > 0;
+}
+
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
 {
     uint64_t gc[TL_TRACKS] = {0};
-    if (!v) { /* as new, tracks too, but keep the buffer */
+    bool foreign = false;
+    for (int id = 0; v && id < VMM_MAX_VMS && !foreign; id++)
+        foreign = foreign_vm(t, v, id);
+    if (!v || foreign) { /* as new, tracks too, but keep the buffer */
         struct tl_event *ev = t->ev;
         size_t cap = t->cap;
         *t = (struct tgm_timeline){.ev = ev, .cap = cap};
+        if (v) /* none of its events is this history's: it starts here */
+            timeline_begin(t, v);
         return;
     }
     /* A VM's statistics, as they are now, count its events so far; real
@@ -259,6 +283,30 @@ struct tl_walk {
     size_t i;
     uint64_t now, start, end, next, nend;
 };
+
+/* The stretch under way where the picture ends: a VM that has run directly
+ * since its last event (a run stopped between two of its traps) has those
+ * cycles in its statistics already.  Their number, *K its track; 0 if the
+ * control program has the processor or the VM has no track yet. */
+static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, int *k)
+{
+    struct vm_info vi;
+    if (!v || t->full)
+        return 0;
+    struct psw r = machine_psw(vmm_machine(v));
+    for (int id = r.sup ? -1 : vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        if (vmm_vm_info(v, id, &vi) != 0 || r.l < vi.base || r.l - vi.base >= vi.w)
+            continue;
+        int tk = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+        const struct tl_track *tr = &t->tr[tk];
+        if (!tr->seen || strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
+            vi.stats.guest_cycles <= t->gc[id])
+            return 0;
+        *k = tk;
+        return vi.stats.guest_cycles - t->gc[id];
+    }
+    return 0;
+}
 
 static struct tl_walk walk_begin(const struct tgm_timeline *t, uint64_t now)
 {
@@ -344,7 +392,9 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                    "\"args\":{\"sort_index\":%d}}",
                 lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
     }
-    struct tl_walk w = walk_begin(t, to);
+    int tk = 0;
+    uint64_t tail = tail_direct(t, v, &tk);
+    struct tl_walk w = walk_begin(t, to - (tail < to - from ? tail : to - from));
     for (const struct tl_event *e; (e = walk_next(&w));) {
         int tid = tl_lane(t, e->vm) + 1;
         if (w.end > w.start)
@@ -363,6 +413,10 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                     event_name(e, name, sizeof name), (unsigned long long)w.end,
                     (unsigned long long)(w.next - w.end), vm_name(t, v, e->vm, vmn, sizeof vmn));
     }
+    if (tail && to > w.next) /* the VM running when the picture was written */
+        fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
+                   "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
+                tl_lane(t, tk) + 1, (unsigned long long)w.next, (unsigned long long)(to - w.next));
     fputs("\n]}\n", f);
 }
 
@@ -405,7 +459,9 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                                  name, sizeof name),
                 left, y + 4, W - left - 20, lane - 8);
     }
-    struct tl_walk w = walk_begin(t, to);
+    int tk = 0;
+    uint64_t tail = tail_direct(t, v, &tk);
+    struct tl_walk w = walk_begin(t, to - (tail < to - from ? tail : to - from));
     for (const struct tl_event *e; (e = walk_next(&w));) {
         int y = top + (tl_lane(t, e->vm) + 1) * lane;
         double x0 = left + (double)(w.start - from) * scale;
@@ -425,6 +481,13 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                    "stroke-width=\"1\"><title>%s at P=%#x</title></line>\n",
                 trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
                 x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
+    }
+    if (tail && to > w.next) { /* the VM running when the picture was written */
+        double x0 = left + (double)(w.next - from) * scale, x1 = left + (double)(to - from) * scale;
+        fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+                   "height=\"%d\" fill=\"#4a7fc1\"/>\n",
+                x0, top + (tl_lane(t, tk) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
+                lane - 16);
     }
     int y = top + lanes * lane + 20;
     if (t->dropped) { /* say where the picture stops being the whole run */
