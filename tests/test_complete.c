@@ -190,8 +190,12 @@ static void context__nothing_where_text_or_a_number_goes(void **state)
         "break loop do ",      "watch acc ignore ",  "reset all ",      "info vms ",
         "show slice ",         "load a.s ",          "save a.snap nobreaks ",
         "console input ",      "set profile paper ", "timeline on ",    "delete 1 ",
-        "display delete 2 ",   "help vm ",
+        "display delete 2 ",   "help vm ",           "watch list ",     "break list ",
     };
+    /* 'list' ends a watch, a kind does not */
+    assert_true(ms_has_word(ms_compl("watch ").words, "list"));
+    assert_true(ms_has_word(ms_compl("watch ").words, "read"));
+    assert_non_null(strchr(ms_compl("watch read ").kinds, 's'));
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         struct mon_compl c = ms_compl(none[i]);
         if (c.kinds[0] || c.words[0])

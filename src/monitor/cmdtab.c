@@ -230,7 +230,7 @@ const struct mon_cmd mon_cmds[] = {
      "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
      "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
      "the step that trapped, the write named when both are watched.",
-     G_BREAK, "w", "={read,write,access,ignore,do,if,list}+s+e >ignore:- >do:- >if:s+e", 0},
+     G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
