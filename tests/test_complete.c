@@ -279,20 +279,20 @@ static void match__command_names_in_any_case(void **state)
     const char *out[4];
     size_t common;
     char tail[16];
-    assert_int_equal(mon_complete_match_case("LO", cands, 4, out, 4, &common, true), 1);
+    assert_int_equal(mon_complete_match_some("LO", cands, 4, 4, out, 4, &common, NULL), 1);
     assert_string_equal(out[0], "load");
-    mon_complete_tail("LO", out[0], strlen(out[0]), tail, sizeof tail);
+    mon_complete_tail("LO", out[0], strlen(out[0]), true, tail, sizeof tail);
     assert_string_equal(tail, "AD");
-    assert_int_equal(mon_complete_match_case("Lo", cands, 4, out, 4, &common, true), 1);
-    mon_complete_tail("Lo", out[0], strlen(out[0]), tail, sizeof tail);
+    assert_int_equal(mon_complete_match_some("Lo", cands, 4, 4, out, 4, &common, NULL), 1);
+    mon_complete_tail("Lo", out[0], strlen(out[0]), true, tail, sizeof tail);
     assert_string_equal(tail, "ad");
-    mon_complete_tail("lo", out[0], strlen(out[0]), tail, sizeof tail);
+    mon_complete_tail("lo", out[0], strlen(out[0]), true, tail, sizeof tail);
     assert_string_equal(tail, "ad");
     /* several: their common prefix, compared in any case */
-    assert_int_equal(mon_complete_match_case("ST", cands, 4, out, 4, &common, true), 2);
+    assert_int_equal(mon_complete_match_some("ST", cands, 4, 4, out, 4, &common, NULL), 2);
     assert_int_equal(common, 2);
-    assert_int_equal(mon_complete_match_case("S", cands, 4, out, 4, &common, true), 2);
-    mon_complete_tail("S", out[0], common, tail, sizeof tail);
+    assert_int_equal(mon_complete_match_some("S", cands, 4, 4, out, 4, &common, NULL), 2);
+    mon_complete_tail("S", out[0], common, true, tail, sizeof tail);
     assert_string_equal(tail, "T");
     /* exact case otherwise: a label 'Loop' is not 'loop' */
     assert_int_equal(mon_complete_match("LO", cands, 4, out, 4, &common), 0);
@@ -313,12 +313,12 @@ static void match__keywords_in_any_case_labels_in_theirs(void **state)
     assert_int_equal(mon_complete_match_some("C", cands, 4, 2, out, 4, &common, &caps), 2);
     assert_true(caps);
     assert_int_equal(mon_complete_match_some("CON", cands, 4, 2, out, 4, &common, &caps), 1);
-    mon_complete_tail_case("CON", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    mon_complete_tail("CON", out[0], strlen(out[0]), caps, tail, sizeof tail);
     assert_string_equal(tail, "TINUE");
     assert_int_equal(mon_complete_match_some("LO", cands, 4, 2, out, 4, &common, &caps), 1);
     assert_string_equal(out[0], "LOop");
     assert_false(caps);
-    mon_complete_tail_case("LO", out[0], strlen(out[0]), caps, tail, sizeof tail);
+    mon_complete_tail("LO", out[0], strlen(out[0]), caps, tail, sizeof tail);
     assert_string_equal(tail, "op");
 }
 

@@ -493,7 +493,7 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
     int nhits = 0;
     size_t n = strlen(word);
     for (size_t i = 0; i < mon_ncmds; i++)
-        if (!strcasecmp(word, mon_cmds[i].name) || mon_in_list(word, strlen(word), mon_cmds[i].abbrev))
+        if (!strcasecmp(word, mon_cmds[i].name) || mon_in_list(word, n, mon_cmds[i].abbrev))
             return &mon_cmds[i];
     for (size_t i = 0; i < mon_ncmds; i++)
         if (n && !strncasecmp(word, mon_cmds[i].name, n)) {

@@ -265,13 +265,7 @@ static int cmp_str(const void *a, const void *b)
 size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
                           const char **out, size_t max, size_t *common)
 {
-    return mon_complete_match_case(prefix, cands, n, out, max, common, false);
-}
-
-size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
-                               const char **out, size_t max, size_t *common, bool anycase)
-{
-    return mon_complete_match_some(prefix, cands, n, anycase ? n : 0, out, max, common, NULL);
+    return mon_complete_match_some(prefix, cands, n, 0, out, max, common, NULL);
 }
 
 static bool among(const char *const *cands, size_t n, const char *p)
@@ -316,14 +310,8 @@ size_t mon_complete_match_some(const char *prefix, const char *const *cands, siz
     return u;
 }
 
-void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
+void mon_complete_tail(const char *prefix, const char *cand, size_t upto, bool caps, char *buf,
                        size_t len)
-{
-    mon_complete_tail_case(prefix, cand, upto, true, buf, len);
-}
-
-void mon_complete_tail_case(const char *prefix, const char *cand, size_t upto, bool caps,
-                            char *buf, size_t len)
 {
     size_t plen = strlen(prefix);
     bool upper = false, lower = false;

@@ -37,11 +37,6 @@ int mon_complete_context(const char *line, size_t cursor, struct mon_compl *out)
  * (strlen(PREFIX) when none match).  Returns the count. */
 size_t mon_complete_match(const char *prefix, const char *const *cands, size_t n,
                           const char **out, size_t max, size_t *common);
-/* The same, in any case when ANYCASE (command names, which are taken in
- * any case: "LO" matches "load"). */
-size_t mon_complete_match_case(const char *prefix, const char *const *cands, size_t n,
-                               const char **out, size_t max, size_t *common, bool anycase);
-
 /* The same where the first NANY of CANDS are matched in any case (command
  * names, keywords, trap causes, classes, the word functions) and the rest
  * exactly (labels, VM names, files); *CAPS (if not NULL) says whether
@@ -52,11 +47,9 @@ size_t mon_complete_match_some(const char *prefix, const char *const *cands, siz
 
 /* What Tab adds to complete it to CAND, up to CAND[UPTO]:
  * CAND's characters past PREFIX, in capitals when PREFIX is written in
- * capitals ("LO" and "load" add "AD"; "Lo" adds "ad"), into BUF. */
-void mon_complete_tail(const char *prefix, const char *cand, size_t upto, char *buf,
+ * capitals and CAPS ("LO" and the command "load" add "AD"; "Lo" adds
+ * "ad"; a label keeps its case), into BUF. */
+void mon_complete_tail(const char *prefix, const char *cand, size_t upto, bool caps, char *buf,
                        size_t len);
-/* The same, in capitals only if CAPS too: a label keeps its case. */
-void mon_complete_tail_case(const char *prefix, const char *cand, size_t upto, bool caps,
-                            char *buf, size_t len);
 
 #endif

@@ -543,14 +543,14 @@ static unsigned char complete(EditLine *el, int ch)
         char ins[1100];
         size_t ml = strlen(match[0]);
         bool open = ml && (match[0][ml - 1] == '/' || match[0][ml - 1] == '(');
-        mon_complete_tail_case(prefix, match[0], ml, caps, ins, sizeof ins - 1);
+        mon_complete_tail(prefix, match[0], ml, caps, ins, sizeof ins - 1);
         if (!open)
             strcat(ins, " ");
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1 && common > plen) {
         char ins[1100];
-        mon_complete_tail_case(prefix, match[0], common, caps, ins, sizeof ins);
+        mon_complete_tail(prefix, match[0], common, caps, ins, sizeof ins);
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1) {

@@ -111,15 +111,27 @@ void timeline_begin(struct tgm_timeline *t, struct vmm *v)
         }
 }
 
+/* The track that draws VM id ID now. */
+static int track_of(const struct tgm_timeline *t, int id)
+{
+    return t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+}
+
+/* Did track TR draw the VM VI (its name and region)? */
+static bool drew(const struct tl_track *tr, const struct vm_info *vi)
+{
+    return tr->seen && !strcmp(tr->name, vi->name) && tr->base == vi->base && tr->w == vi->w;
+}
+
 void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_event *e)
 {
     struct vm_info vi;
     if (e->vm < 0 || e->vm >= VMM_MAX_VMS || vmm_vm_info(v, e->vm, &vi) != 0)
         return;
-    int k = t->track[e->vm] ? VMM_MAX_VMS + t->track[e->vm] - 1 : e->vm;
+    int k = track_of(t, e->vm);
     struct tl_track *tr = &t->tr[k];
-    if (tr->seen && (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
-                     vi.stats.guest_cycles < t->gc[e->vm])) { /* another VM in this id */
+    if (tr->seen && (!drew(tr, &vi) || vi.stats.guest_cycles < t->gc[e->vm])) {
+        /* another VM in this id */
         if (VMM_MAX_VMS + t->nextra == TL_TRACKS) {
             t->dropped++;
             return;
@@ -178,16 +190,8 @@ static bool foreign_vm(const struct tgm_timeline *t, struct vmm *v, int id)
     struct vm_info vi;
     if (vmm_vm_info(v, id, &vi) != 0)
         return false;
-    int ks[2] = {id, t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id}, seen = 0;
-    for (int i = 0; i < 2; i++) {
-        const struct tl_track *tr = &t->tr[ks[i]];
-        if (!tr->seen)
-            continue;
-        seen++;
-        if (!strcmp(tr->name, vi.name) && tr->base == vi.base && tr->w == vi.w)
-            return false;
-    }
-    return seen > 0;
+    const struct tl_track *own = &t->tr[id], *now = &t->tr[track_of(t, id)];
+    return (own->seen || now->seen) && !drew(own, &vi) && !drew(now, &vi);
 }
 
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
@@ -214,7 +218,7 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     for (int k = 0; k < TL_TRACKS; k++)
         keep[k] = UINT64_MAX;
     for (int id = 0; id < VMM_MAX_VMS; id++) {
-        int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+        int k = track_of(t, id);
         if (t->tr[k].seen && vmm_vm_info(v, id, &vi) == 0) {
             uint64_t n = vm_events(&vi.stats);
             keep[k] = n > t->tr[k].before ? n - t->tr[k].before : 0;
@@ -245,7 +249,7 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     }
     t->nvm = 0;
     for (int id = 0; id < VMM_MAX_VMS; id++) {
-        int k = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
+        int k = track_of(t, id);
         if (!used[id])
             t->tr[id].seen = false;
         if (used[id] || used[k])
@@ -286,9 +290,10 @@ struct tl_walk {
 
 /* The stretch under way where the picture ends: a VM that has run directly
  * since its last event (a run stopped between two of its traps) has those
- * cycles in its statistics already.  Their number, *K its track; 0 if the
- * control program has the processor or the VM has no track yet. */
-static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, int *k)
+ * cycles in its statistics already.  Their number, at most SPAN (the
+ * picture's), *K its track; 0 if the control program has the processor or
+ * the VM has no track yet. */
+static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span, int *k)
 {
     struct vm_info vi;
     if (!v || t->full)
@@ -297,13 +302,11 @@ static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, int *k)
     for (int id = r.sup ? -1 : vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
         if (vmm_vm_info(v, id, &vi) != 0 || r.l < vi.base || r.l - vi.base >= vi.w)
             continue;
-        int tk = t->track[id] ? VMM_MAX_VMS + t->track[id] - 1 : id;
-        const struct tl_track *tr = &t->tr[tk];
-        if (!tr->seen || strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
-            vi.stats.guest_cycles <= t->gc[id])
+        *k = track_of(t, id);
+        if (!drew(&t->tr[*k], &vi) || vi.stats.guest_cycles <= t->gc[id])
             return 0;
-        *k = tk;
-        return vi.stats.guest_cycles - t->gc[id];
+        uint64_t n = vi.stats.guest_cycles - t->gc[id];
+        return n < span ? n : span;
     }
     return 0;
 }
@@ -393,8 +396,8 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                 lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
     }
     int tk = 0;
-    uint64_t tail = tail_direct(t, v, &tk);
-    struct tl_walk w = walk_begin(t, to - (tail < to - from ? tail : to - from));
+    uint64_t tail = tail_direct(t, v, to - from, &tk);
+    struct tl_walk w = walk_begin(t, to - tail);
     for (const struct tl_event *e; (e = walk_next(&w));) {
         int tid = tl_lane(t, e->vm) + 1;
         if (w.end > w.start)
@@ -460,8 +463,8 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                 left, y + 4, W - left - 20, lane - 8);
     }
     int tk = 0;
-    uint64_t tail = tail_direct(t, v, &tk);
-    struct tl_walk w = walk_begin(t, to - (tail < to - from ? tail : to - from));
+    uint64_t tail = tail_direct(t, v, to - from, &tk);
+    struct tl_walk w = walk_begin(t, to - tail);
     for (const struct tl_event *e; (e = walk_next(&w));) {
         int y = top + (tl_lane(t, e->vm) + 1) * lane;
         double x0 = left + (double)(w.start - from) * scale;
