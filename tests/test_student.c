@@ -166,6 +166,15 @@ static void step__a_vm_that_halted_meanwhile_says_so(void **state)
     /* once: the second step, in which a did not run, does not repeat it */
     assert_null(strstr(strstr(o.out, "LDX    op, ops, i"), "meanwhile"));
     cs_outcome_free(&o);
+
+    /* docs/monitor.md: a VM that met its vm limit meanwhile is said to have
+     * halted too (it said "step limit meanwhile") */
+    o = cs_mon("vm create a 4096 examples/sum.s; vm create b 4096 examples/calls.s; "
+               "vm limit a 5; step");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "    a: halted meanwhile: s I=0 P=0x00007 l=0x00000 b=0x80000\n"));
+    assert_null(strstr(o.out, "step limit meanwhile"));
+    cs_outcome_free(&o);
 }
 
 /* A read watchpoint's hit showed "old -> new" with "old" the value at its

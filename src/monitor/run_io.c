@@ -244,7 +244,9 @@ void mon_step_other(struct mon *m, int id, size_t len0, uint64_t steps0)
     if (machine_steps(x) != steps0 && vi.state != VM_RUNNABLE) {
         char b[96];
         struct psw p = machine_psw(x);
-        mon_out(m, "    %s: %s meanwhile: %s\n", vi.name, vm_state_name(vi.state),
+        /* docs/monitor.md: a VM that met its vm limit says "halted" too */
+        mon_out(m, "    %s: %s meanwhile: %s\n", vi.name,
+                vm_state_name(vi.state == VM_LIMIT ? VM_HALTED : vi.state),
                 mon_fmt_psw(&p, b, sizeof b));
     }
 }
