@@ -1,7 +1,9 @@
 /* test_audit_mon.c: monitor behaviours docs/monitor.md states that an
  * audit found broken: keywords taken in any case, and the one-shot
  * breakpoint of 'until' kept out of the user's numbers, list and
- * snapshots, and a character constant with the assembler's escapes.  Each test fails on the tree before its fix.
+ * snapshots, a character constant with the assembler's escapes, and
+ * 'vm select bare' in any case.  Each test fails on the tree before its
+ * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -87,12 +89,25 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* 'vm select NAME|bare': bare is a keyword, so it is taken in any case,
+ * and no VM may be named BARE either (vm select BARE said "no VM named
+ * 'BARE'", and 'vm create BARE' made one the keyword then hid). */
+static void vm_select__bare_in_any_case(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm select BARE; vm list",
+                  "\n   0 a            runnable");
+    cs_mon_fails("vm create BARE 100", "vm: bad VM name 'BARE'");
+    cs_mon_fails("vm create Bare 100", "vm: bad VM name 'Bare'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keywords__in_any_case),
         cmocka_unit_test(until__its_breakpoint_is_not_the_users),
         cmocka_unit_test(expr__character_escapes_as_in_the_assembler),
+        cmocka_unit_test(vm_select__bare_in_any_case),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

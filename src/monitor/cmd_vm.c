@@ -129,7 +129,7 @@ static void vm_list(struct mon *m)
 static bool vm_name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (!n || n > VMM_NAME_MAX || !strcmp(s, "bare"))
+    if (!n || n > VMM_NAME_MAX || !strcasecmp(s, "bare"))
         return false;
     if (!isalpha((unsigned char)s[0]) && s[0] != '_')
         return false;
@@ -236,7 +236,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     static const int nargs[] = {0, 0, 3, 4, 3, 4, 3, 3, 3, 3, 4};
     if (argc != nargs[k])
         return mon_err(m, "usage: %s", usage[k]);
-    if (k == 2 && !strcmp(argv[2], "bare")) {
+    if (k == 2 && !strcasecmp(argv[2], "bare")) { /* a keyword: any case */
         m->focus = MON_FOCUS_BARE;
         return 0;
     }
