@@ -46,6 +46,18 @@ static void load__an_include_the_log_goes_to_is_refused_in_one_line(void **state
     cs_outcome_free(&o);
 }
 
+/* "an empty name (... in the monitor `save ""`, `log ""`, `trace insns to
+ * ""`, `timeline ""`, refused when given, status 1": with nothing
+ * recorded yet, `timeline ""` said "nothing recorded" instead. */
+static void timeline__an_empty_name_is_refused_as_such(void **state)
+{
+    (void)state;
+    static const char why[] = "timeline: expected a file name, got ''";
+    cs_mon_fails("timeline \"\"", why);
+    cs_mon_fails("timeline on; timeline \"\"", why);
+    cs_assert_no_temporary();
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -62,6 +74,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__an_include_the_log_goes_to_is_refused_in_one_line),
+        cmocka_unit_test(timeline__an_empty_name_is_refused_as_such),
     };
     return cmocka_run_group_tests_name("audit_rob2", tests, group_setup, group_teardown);
 }
