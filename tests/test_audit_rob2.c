@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -58,6 +59,41 @@ static void timeline__an_empty_name_is_refused_as_such(void **state)
     cs_assert_no_temporary();
 }
 
+/* The soak driver's "programs" for ARGS (its JSON's totals, the last
+ * one on its line), and its "first" of the one configuration run. */
+static uint64_t soak_programs(const char *args, uint64_t *first)
+{
+    const char *bin = getenv("TGM_SOAK_BIN");
+    char cmd[512], line[4096] = "";
+    snprintf(cmd, sizeof cmd, "%s %s", bin && *bin ? bin : "build/soak", args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(line, 1, sizeof line - 1, p);
+    line[n] = '\0';
+    int st = pclose(p);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("soak %s: status %#x, output \"%s\"", args, st, line);
+    const char *f = strstr(line, "\"first\":"), *t = strstr(line, "]");
+    assert_non_null(f);
+    assert_non_null(t);
+    assert_non_null(t = strstr(t, "\"programs\":"));
+    if (first)
+        *first = strtoull(f + 8, NULL, 10);
+    return strtoull(t + 11, NULL, 10);
+}
+
+/* "--first SEED" is any seed: 2^64 - 1, the driver's mark for "not
+ * given", was dropped in silence and the configuration's own first seed
+ * run instead. */
+static void soak__the_last_seed_is_a_first_seed_too(void **state)
+{
+    (void)state;
+    uint64_t first = 0;
+    assert_int_equal(soak_programs("--programs 1 --config s360-67 --first 18446744073709551615",
+                                   &first), 1);
+    assert_true(first == UINT64_MAX);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -75,6 +111,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__an_include_the_log_goes_to_is_refused_in_one_line),
         cmocka_unit_test(timeline__an_empty_name_is_refused_as_such),
+        cmocka_unit_test(soak__the_last_seed_is_a_first_seed_too),
     };
     return cmocka_run_group_tests_name("audit_rob2", tests, group_setup, group_teardown);
 }
