@@ -94,6 +94,24 @@ static void soak__the_last_seed_is_a_first_seed_too(void **state)
     assert_true(first == UINT64_MAX);
 }
 
+/* "--shard I/S keeps the groups of seeds whose index is I mod S, so S
+ * shards cover the range exactly once": a range whose seeds wrap past
+ * 2^64 - 1 ran more programs than --programs, and its shards added up to
+ * more again (the range's end was computed past the wrap). */
+static void soak__a_range_that_wraps_runs_its_programs_once(void **state)
+{
+    (void)state;
+    static const char range[] = "--programs 3 --config s360-67 --first 18446744073709551614";
+    char args[160];
+    assert_int_equal(soak_programs(range, NULL), 3);
+    uint64_t sum = 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "%s --shard %d/2", range, i);
+        sum += soak_programs(args, NULL);
+    }
+    assert_int_equal(sum, 3);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -112,6 +130,7 @@ int main(void)
         cmocka_unit_test(load__an_include_the_log_goes_to_is_refused_in_one_line),
         cmocka_unit_test(timeline__an_empty_name_is_refused_as_such),
         cmocka_unit_test(soak__the_last_seed_is_a_first_seed_too),
+        cmocka_unit_test(soak__a_range_that_wraps_runs_its_programs_once),
     };
     return cmocka_run_group_tests_name("audit_rob2", tests, group_setup, group_teardown);
 }
