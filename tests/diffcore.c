@@ -77,8 +77,9 @@ int dc_run_group(const struct dc_config *c, uint64_t g, struct dc_result *r)
     uint64_t s0 = c->first + g * (uint64_t)n;
     if (!p || n < 1 || n > DC_MAX_VMS)
         return -1;
-    if (s0 + (uint64_t)n > c->first + c->count)
-        n = (int)(c->first + c->count - s0);
+    /* counted from the range's start: its seeds may wrap past 2^64 - 1 */
+    if (g * (uint64_t)n + (uint64_t)n > c->count)
+        n = (int)(c->count - g * (uint64_t)n);
     struct tgm_image img[DC_MAX_VMS];
     struct machine *bare[DC_MAX_VMS] = {0};
     char err[200];

@@ -461,6 +461,8 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         mon_out(m, "timeline: off, %zu event%s discarded\n", n, n == 1 ? "" : "s");
         return 0;
     }
+    if (!*argv[1]) /* refused when given, as every writer's empty name */
+        return mon_err(m, "expected a file name, got ''");
     if (!m->timeline)
         return mon_err(m, "nothing recorded ('timeline on', then run VMs)");
     if (!m->vmm)

@@ -333,7 +333,22 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     }
     fflush(m->out);
     char **read = NULL;
-    int n = asm_assemble_file_sources(path, img, m->err, NULL, &read);
+    /* the diagnostics wait: an include the session writes later (an old
+     * log) is refused in one line, not assembled into errors of its own */
+    char *diag = NULL;
+    size_t dlen = 0;
+    FILE *d = files ? open_memstream(&diag, &dlen) : NULL;
+    int n = asm_assemble_file_sources(path, img, d ? d : m->err, NULL, &read);
+    if (d)
+        fclose(d);
+    if (n && files && mon_program_free(m, read) != 0) {
+        free(diag);
+        asm_sources_free(read);
+        return -1;
+    }
+    if (diag)
+        fwrite(diag, 1, dlen, m->err);
+    free(diag);
     if (n || !files)
         asm_sources_free(read);
     else

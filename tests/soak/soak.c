@@ -95,7 +95,8 @@ static int shard_of(const char *v, uint64_t *shard, uint64_t *nshards)
 
 int main(int argc, char **argv)
 {
-    uint64_t programs = 100000, jobs = 1, shard = 0, nshards = 1, first = UINT64_MAX;
+    uint64_t programs = 100000, jobs = 1, shard = 0, nshards = 1, first = 0;
+    bool first_given = false; /* every seed is a --first, UINT64_MAX too */
     const char *only = NULL;
     static const char *const names[] = {"--programs", "--jobs", "--shard", "--config",
                                         "--first"};
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
             uint64_t *to[] = {&programs, &jobs, NULL, NULL, &first};
             if (number(v, to[k]) != 0)
                 return bad("%s: expected a non-negative number, got '%s'", names[k], v);
+            first_given |= k == 4;
             if (k == 1 && (jobs < 1 || jobs > 64))
                 return bad("--jobs: %s is out of range (1..64)", v);
         }
@@ -146,7 +148,7 @@ int main(int argc, char **argv)
         if (only && strcmp(only, c.name))
             continue;
         c.count = programs;
-        if (first != UINT64_MAX)
+        if (first_given)
             c.first = first;
         struct dc_result r = {.first_failure = UINT64_MAX};
         if (dc_sweep_jobs(&c, shard, nshards, (int)jobs, &r) != 0)
