@@ -5,6 +5,7 @@
  * Runs the real binary (cli_support) from the top of the source tree.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,46 @@ static void as__a_megabyte_token_is_quoted_short(void **state)
     }
 }
 
+/* docs/run.md: a file not named *.s is read as an image, "and when it
+ * holds text (its first 256 bytes printable, white space or UTF-8 ...)
+ * the error says so".  Any byte from 0x80 up passed for UTF-8, so a
+ * Latin-1 file or binary bytes such as 0xFF got the hint that it was a
+ * source.  UTF-8 is now checked, a character that the 256th byte cuts read
+ * to its end. */
+static void run__text_means_utf8_not_any_high_byte(void **state)
+{
+    (void)state;
+    static const char hint[] = "; an assembly source must be named *.s";
+    static const struct {
+        const char *bytes;
+        bool text;
+    } files[] = {
+        {"caf\xc3\xa9 = 1\n", true},         /* UTF-8 */
+        {"caf\xe9 = 1\n", false},             /* Latin-1 */
+        {"HALT ; \xff\xfe\n", false},        /* never in UTF-8 */
+        {"x: .word 1 ; \xc0\xaf\n", false},  /* an overlong '/' */
+        {"; \xed\xa0\x80\n", false},        /* a surrogate */
+        {"; \xf0\x9f\x98\x80 ok\n", true}, /* four bytes */
+    };
+    char path[CS_PATH], want[CS_PATH + 128];
+    cs_tmp_path(path, sizeof path, "prog.asm");
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        cs_put_text(path, files[i].bytes);
+        struct cs_outcome o = cs_run_tgm("run", path, NULL);
+        snprintf(want, sizeof want, "tgm: run: %s: offset 0: bad magic (not a tgm image)%s\n",
+                 path, files[i].text ? hint : "");
+        if (o.status != 2 || strcmp(o.err, want) != 0)
+            fail_msg("file %zu: status %d, stderr \"%s\"; want \"%s\"", i, o.status, o.err, want);
+        cs_outcome_free(&o);
+    }
+    /* 255 bytes of text and an e-acute across the 256th: still text */
+    char text[300];
+    memset(text, ';', 255);
+    strcpy(text + 255, "\xc3\xa9\n");
+    cs_put_text(path, text);
+    cs_tgm_fails(2, "bad magic (not a tgm image); it holds text", "dis", CS_ARGV(path));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -79,6 +120,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(as__a_megabyte_token_is_quoted_short),
+        cmocka_unit_test(run__text_means_utf8_not_any_high_byte),
     };
     return cmocka_run_group_tests_name("audit_run", tests, group_setup, group_teardown);
 }
