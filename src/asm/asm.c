@@ -136,8 +136,8 @@ int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
         return 0;
     }
     if (h->kind != TK_IDENT || asm_tok_is(h, ".")) {
-        asm_error_tok(c, h, "expected a label, instruction or directive, got '%.*s'",
-                      (int)h->len, h->p);
+        asm_error_tok(c, h, "expected a label, instruction or directive, got '%.*s%s'",
+                      ASM_QUOTE(h));
         return -1;
     }
     if (h->p[0] != '.') {
@@ -149,13 +149,13 @@ int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
         snprintf(name, sizeof name, "%.*s", (int)h->len, h->p);
         const char *near = asm_suggest_mnemonic(name);
         if (h[1].kind == TK_IDENT && asm_lookup_mnemonic(&h[1]))
-            asm_error_tok(c, h, "unknown mnemonic '%.*s' (a label needs a ':' after it)",
-                          (int)h->len, h->p);
+            asm_error_tok(c, h, "unknown mnemonic '%.*s%s' (a label needs a ':' after it)",
+                          ASM_QUOTE(h));
         else if (near)
-            asm_error_tok(c, h, "unknown mnemonic '%.*s' (did you mean '%s'?)", (int)h->len,
-                          h->p, near);
+            asm_error_tok(c, h, "unknown mnemonic '%.*s%s' (did you mean '%s'?)", ASM_QUOTE(h),
+                          near);
         else
-            asm_error_tok(c, h, "unknown mnemonic '%.*s'", (int)h->len, h->p);
+            asm_error_tok(c, h, "unknown mnemonic '%.*s%s'", ASM_QUOTE(h));
         return -1;
     }
     struct tgm_suggest s;
@@ -170,7 +170,7 @@ int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
     }
     if (pt->kind == ST_EMPTY) {
         const char *near = tgm_suggest_result(&s);
-        asm_error_tok(c, h, "unknown directive '%.*s'%s%s%s", (int)h->len, h->p,
+        asm_error_tok(c, h, "unknown directive '%.*s%s'%s%s%s", ASM_QUOTE(h),
                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         return -1;
     }
@@ -193,7 +193,7 @@ int asm_classify(struct assembler *a, bool pass1, struct asm_parts *pt)
 
 static void expected_eol(struct asm_ctx *c, const struct asm_tok *t, const char *what)
 {
-    asm_error_tok(c, t, "expected %s, got '%.*s'", what, (int)t->len, t->p);
+    asm_error_tok(c, t, "expected %s, got '%.*s%s'", what, ASM_QUOTE(t));
 }
 
 /* The one expression of a directive, which must end the line. */
@@ -326,7 +326,7 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
         if (t->kind == TK_EOL)
             asm_error_tok(c, t, "expected a string");
         else
-            asm_error_tok(c, t, "expected a string, got '%.*s'", (int)t->len, t->p);
+            asm_error_tok(c, t, "expected a string, got '%.*s%s'", ASM_QUOTE(t));
         return NULL;
     }
     if (t[1].kind != TK_EOL) {
@@ -394,9 +394,8 @@ static int placing_value(struct assembler *a, const struct asm_parts *pt, uint64
         while (c->toks[pos + 1].kind != TK_EOL)
             pos++;
         asm_error_span(c, &c->toks[pt->ops], &c->toks[pos],
-                       "'%.*s' needs a value known here, but '%.*s' is not defined above it",
-                       (int)c->toks[pt->head].len, c->toks[pt->head].p, (int)r.unknown->len,
-                       r.unknown->p);
+                       "'%.*s' needs a value known here, but '%.*s%s' is not defined above it",
+                       (int)c->toks[pt->head].len, c->toks[pt->head].p, ASM_QUOTE(r.unknown));
     }
     *v = r.value;
     if (st != EV_OK)

@@ -352,7 +352,7 @@ static int line_word(struct assembler *a, uint32_t addr, uint64_t *word)
         if (t[0].p[0] == '.' && t[0].len > 1) {
             if (t[0].len != 5 || strncasecmp(t[0].p, ".word", 5) != 0) {
                 asm_error_tok(c, t, "only an instruction, '.word X' or an expression can be "
-                                    "assembled in place, not '%.*s'", (int)t[0].len, t[0].p);
+                                    "assembled in place, not '%.*s%s'", ASM_QUOTE(&t[0]));
                 return -1;
             }
             if (asm_one_operand(a, 1, addr, EV_FINAL, &r) != EV_OK)

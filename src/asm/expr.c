@@ -99,7 +99,7 @@ static void expected_expression(struct ev *e, const struct asm_tok *t)
     if (t->kind == TK_EOL)
         asm_error_tok(e->c, t, "expected an expression");
     else
-        asm_error_tok(e->c, t, "expected an expression, got '%.*s'", (int)t->len, t->p);
+        asm_error_tok(e->c, t, "expected an expression, got '%.*s%s'", ASM_QUOTE(t));
 }
 
 static bool want_punct(struct ev *e, int punct)
@@ -112,7 +112,7 @@ static bool want_punct(struct ev *e, int punct)
     if (t->kind == TK_EOL)
         asm_error_tok(e->c, t, "expected '%c'", punct);
     else
-        asm_error_tok(e->c, t, "expected '%c', got '%.*s'", punct, (int)t->len, t->p);
+        asm_error_tok(e->c, t, "expected '%c', got '%.*s%s'", punct, ASM_QUOTE(t));
     return false;
 }
 
@@ -138,8 +138,8 @@ static int ev_call(struct ev *e, const struct asm_tok *name, uint64_t *v)
 {
     const struct isa_wordfn *fn = isa_wordfn_find(name->p, name->len);
     if (!fn) {
-        asm_error_tok(e->c, name, "unknown function '%.*s' (the built-ins are "
-                      ISA_WORDFN_NAMES ")", (int)name->len, name->p);
+        asm_error_tok(e->c, name, "unknown function '%.*s%s' (the built-ins are "
+                      ISA_WORDFN_NAMES ")", ASM_QUOTE(name));
         return EV_ERROR;
     }
     e->pos += 2; /* name ( */
@@ -191,10 +191,10 @@ static int ev_symbol(struct ev *e, const struct asm_tok *t, uint64_t *v)
             tgm_suggest_offer(&s, c->syms[i].name);
         const char *near = tgm_suggest_result(&s);
         if (near)
-            asm_error_tok(c, t, "undefined symbol '%.*s' (did you mean '%s'?)", (int)t->len,
-                          t->p, near);
+            asm_error_tok(c, t, "undefined symbol '%.*s%s' (did you mean '%s'?)", ASM_QUOTE(t),
+                          near);
         else
-            asm_error_tok(c, t, "undefined symbol '%.*s'", (int)t->len, t->p);
+            asm_error_tok(c, t, "undefined symbol '%.*s%s'", ASM_QUOTE(t));
         return EV_ERROR;
     }
     struct asm_sym *s = &c->syms[idx];

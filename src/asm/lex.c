@@ -121,6 +121,16 @@ static void put_excerpt(FILE *f, const char *line, size_t len, uint32_t col, uin
     fputc('\n', f);
 }
 
+int asm_quote_len(const char *p, size_t len)
+{
+    if (len <= ASM_QUOTE_MAX)
+        return (int)len;
+    size_t n = ASM_QUOTE_MAX;
+    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+        n--; /* p[n] continues a character: cut before it begins */
+    return (int)n;
+}
+
 void asm_diag_line(FILE *f, const char *fmt, ...)
 {
     va_list ap;
@@ -251,18 +261,18 @@ static int lex_number(struct asm_ctx *c, struct asm_tok *t)
         s += 2;
     }
     if (s == end) {
-        asm_error_tok(c, t, "bad %s '%.*s' (no digits)", what, (int)t->len, t->p);
+        asm_error_tok(c, t, "bad %s '%.*s%s' (no digits)", what, ASM_QUOTE(t));
         return -1;
     }
     uint64_t v = 0;
     for (; s < end; s++) {
         int d = hex_digit((unsigned char)*s);
         if (d < 0 || (unsigned)d >= base) {
-            asm_error_tok(c, t, "bad %s '%.*s'", what, (int)t->len, t->p);
+            asm_error_tok(c, t, "bad %s '%.*s%s'", what, ASM_QUOTE(t));
             return -1;
         }
         if (v > (UINT64_MAX - (unsigned)d) / base) {
-            asm_error_tok(c, t, "number '%.*s' does not fit in 64 bits", (int)t->len, t->p);
+            asm_error_tok(c, t, "number '%.*s%s' does not fit in 64 bits", ASM_QUOTE(t));
             return -1;
         }
         v = v * base + (unsigned)d;
