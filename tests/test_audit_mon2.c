@@ -32,6 +32,23 @@ static void step__a_fetch_trap_names_its_check(void **state)
                   "0x00002: (fetch: memory trap, a + l >= q)");
 }
 
+/* "An address is shown there in the base it was typed in": 0o and 0b are
+ * bases an address may be typed in, as 0x and decimal are; an expression's
+ * value is still hex. */
+static void addr__an_error_shows_it_in_the_base_typed(void **state)
+{
+    (void)state;
+    cs_mon_fails("examine 0o200000", "address 0o200000 is out of range (0..0xffff)");
+    cs_mon_fails("examine 0b10000000000000000",
+                 "address 0b10000000000000000 is out of range (0..0xffff)");
+    cs_mon_fails("deposit 0o177776 1 2 3",
+                 "address 0o177776 (value 3 of 3, at 0o200000) is out of range");
+    cs_mon_fails("translate 0o2000000", "address 0o2000000 is wider than 19 bits");
+    cs_mon_fails("deposit P 0o2000000", "0o2000000 does not fit in 19 bits");
+    cs_mon_fails("examine 0o177777+1", "address 0x10000 is out of range");
+    cs_mon_fails("examine 70_000", "address 70000 is out of range");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -48,6 +65,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(step__a_fetch_trap_names_its_check),
+        cmocka_unit_test(addr__an_error_shows_it_in_the_base_typed),
     };
     return cmocka_run_group_tests_name("audit_mon2", tests, group_setup, group_teardown);
 }
