@@ -49,6 +49,28 @@ static void addr__an_error_shows_it_in_the_base_typed(void **state)
     cs_mon_fails("examine 70_000", "address 70000 is out of range");
 }
 
+/* 'set on-error finish': "the script runs on and exits 1 at the end", and
+ * a session that ends other than by 'exit N' "exits 0; 1 if a command or
+ * an assert failed": 'quit' after a failure so counted exits 1, as 'exit'
+ * and the end of the input do; with the failure ignored, 0. */
+static void quit__after_a_counted_failure_exits_1(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("set on-error finish; assert 0; echo on; quit");
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "on"));
+    cs_outcome_free(&o);
+    o = cs_mon("set on-error finish; assert 0; exit");
+    assert_int_equal(o.status, 1);
+    cs_outcome_free(&o);
+    o = cs_mon("set on-error continue; assert 0; quit");
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    o = cs_mon("echo fine; quit");
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -66,6 +88,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(step__a_fetch_trap_names_its_check),
         cmocka_unit_test(addr__an_error_shows_it_in_the_base_typed),
+        cmocka_unit_test(quit__after_a_counted_failure_exits_1),
     };
     return cmocka_run_group_tests_name("audit_mon2", tests, group_setup, group_teardown);
 }
