@@ -635,6 +635,9 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         /* a pending timer with I = 1 traps before the instruction at P */
         bool timer_first = before.ie && machine_get_timer(x).pending;
         bool fetched = !timer_first && machine_read_virt(x, before.p, &word) == 0;
+        /* which check the fetch fails, under the PSW it is made with: the
+         * trap loads another */
+        const char *fetch_why = fetched || timer_first ? NULL : mon_why_trap(x, before.p);
         size_t nc = fetched ? write_candidates(x, word, cand) : 1;
         for (size_t k = 0; k < nc; k++)
             machine_read_phys(x, cand[k], &old[k]);
@@ -667,7 +670,7 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             mon_print_vinsn(m, x, &before, syms, before.p, word);
         else
             mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
-                    mon_why_trap(x, before.p));
+                    fetch_why ? fetch_why : "outside the machine");
         mon_rev_note(m);
         struct psw after = machine_psw(x);
         char b1[96], b2[96];

@@ -236,7 +236,7 @@ static const char *simh_range(const char *typed, char sep, char *buf, size_t len
  * 0xffffffffffffffff */
 static int out_of_range(struct mon *m, const char *typed, uint64_t a, uint32_t lim)
 {
-    char at[32], hint[96];
+    char at[MON_ADDR_TEXT], hint[96];
     return mon_err(m, "address %s is out of range (0..%#x)%s",
                    mon_addr_text(typed, a, at, sizeof at), lim - 1,
                    (int64_t)a < 0 ? simh_range(typed, '-', hint, sizeof hint) : "");
@@ -299,7 +299,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     if (a >= lim) /* the count only when the words run past the end */
         return out_of_range(m, argv[i], a, lim);
     if (n > lim - a) {
-        char at[32];
+        char at[MON_ADDR_TEXT];
         return mon_err(m, "address %s (count %llu) is out of range (0..%#x)",
                        mon_addr_text(argv[i], a, at, sizeof at), (unsigned long long)n,
                        lim - 1);
@@ -365,7 +365,7 @@ int mon_cmd_translate(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     uint64_t a;
-    char at[32];
+    char at[MON_ADDR_TEXT];
     if (mon_arg(m, argv[1], &a) != 0)
         return -1;
     if (a > TGM_ADDR_MASK)
@@ -462,7 +462,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
 static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *val)
 {
     uint64_t v;
-    char at[32];
+    char at[MON_ADDR_TEXT];
     if (mon_arg(m, val, &v) != 0)
         return -1;
     struct psw p = machine_psw(x);
@@ -502,7 +502,7 @@ static int deposit_reg(struct mon *m, struct machine *x, int reg, const char *va
 static const char *deposit_at(const char *typed, uint64_t a, int k, int n, char *buf,
                               size_t len)
 {
-    char at[32], to[32];
+    char at[MON_ADDR_TEXT], to[MON_ADDR_TEXT];
     mon_addr_text(typed, a, at, sizeof at);
     if (k == 0)
         snprintf(buf, len, "%s", at);
@@ -551,7 +551,7 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
     /* check everything before writing anything */
     for (int k = 0; rc == 0 && k < n; k++) {
         const char *why;
-        char where[96];
+        char where[2 * MON_ADDR_TEXT + 48];
         phys[k] = space_addr(x, sp, a + (uint64_t)k, &why);
         if (phys[k] < 0)
             rc = sp == SP_VIRT

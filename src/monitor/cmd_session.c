@@ -69,7 +69,9 @@ int mon_cmd_quit(struct mon *m, int argc, char **argv)
     (void)argc;
     (void)argv;
     m->finished = true;
-    m->status = 0;
+    /* as the end of the input: in a script a failure that counted makes it
+     * 1, as for 'exit'; the terminal goes on after failures, and Ctrl-D is 0 */
+    m->status = m->failed && !m->interactive ? 1 : 0;
     return 0;
 }
 

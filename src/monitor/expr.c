@@ -584,20 +584,37 @@ int mon_zero_count(struct mon *m, const char *what)
     return 0;
 }
 
-/* Is S one decimal number, spaces around it allowed? */
-static bool decimal_number(const char *s)
+/* The base S is written in when it is one number (spaces around it and
+ * '_' between digits allowed, as number() takes them): 10, 16, 8 or 2;
+ * 0 for an expression. */
+static int number_base(const char *s)
 {
     s += strspn(s, " \t");
-    size_t n = strspn(s, "0123456789");
-    return n > 0 && s[n + strspn(s + n, " \t")] == '\0';
+    int base = 10;
+    const char *digits = "0123456789_";
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        base = 16, digits = "0123456789abcdefABCDEF_";
+    else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+        base = 8, digits = "01234567_";
+    else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+        base = 2, digits = "01_";
+    if (base != 10)
+        s += 2;
+    size_t n = strspn(s, digits);
+    return n > 0 && s[n + strspn(s + n, " \t")] == '\0' ? base : 0;
 }
 
 const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len)
 {
+    int base = typed ? number_base(typed) : 0;
+    char b[72];
     if ((int64_t)a < 0)
         snprintf(buf, len, "%lld", (long long)a);
-    else if (typed && decimal_number(typed))
+    else if (base == 10)
         snprintf(buf, len, "%llu", (unsigned long long)a);
+    else if ((base == 8 || base == 2) && /* 0o200000 as typed, not 0x10000 */
+             strlen(mon_fmt_value(a, base == 8 ? 'o' : 'b', b, sizeof b)) < len)
+        snprintf(buf, len, "%s", b);
     else
         snprintf(buf, len, "%#llx", (unsigned long long)a);
     return buf;
@@ -606,7 +623,7 @@ const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len)
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
 {
     uint64_t v;
-    char buf[32];
+    char buf[MON_ADDR_TEXT];
     if (mon_arg(m, s, &v) != 0)
         return -1;
     if (v >= limit)
