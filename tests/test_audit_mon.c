@@ -2,7 +2,8 @@
  * audit found broken: keywords taken in any case, and the one-shot
  * breakpoint of 'until' kept out of the user's numbers, list and
  * snapshots, a character constant with the assembler's escapes, and
- * 'vm select bare' in any case.  Each test fails on the tree before its
+ * 'vm select bare' in any case, and a snapshot's control-program settings
+ * before any VM.  Each test fails on the tree before its
  * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -101,6 +102,28 @@ static void vm_select__bare_in_any_case(void **state)
     cs_mon_fails("vm create Bare 100", "vm: bad VM name 'Bare'");
 }
 
+/* docs/monitor.md: a snapshot's SESS holds "memory sizes, profiles, focus,
+ * slice, hybrid".  With no VM yet, the control program's settings were
+ * not saved: a restore in a new session gave the defaults. */
+static void save__keeps_the_control_programs_settings_before_any_vm(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 128];
+    cs_tmp_path(path, sizeof path, "cfg.snap");
+    snprintf(cmds, sizeof cmds,
+             "set slice 500; set hybrid on; set cp-memory 70000; set cp-profile pdp10; save %s",
+             path);
+    cs_mon_prints(cmds, "saved");
+    snprintf(cmds, sizeof cmds, "restore %s; set", path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){"cp-memory  70000", "cp-profile pdp10",
+                                                   "hybrid     on", "slice      500", NULL},
+                             "the settings restored");
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +131,7 @@ int main(void)
         cmocka_unit_test(until__its_breakpoint_is_not_the_users),
         cmocka_unit_test(expr__character_escapes_as_in_the_assembler),
         cmocka_unit_test(vm_select__bare_in_any_case),
+        cmocka_unit_test(save__keeps_the_control_programs_settings_before_any_vm),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

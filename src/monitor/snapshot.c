@@ -96,12 +96,17 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     put_str(&s, machine_profile(m->bare)->name);
     bytes_put_le(&s, (uint32_t)m->focus, 4);
     bytes_put_le(&s, m->vmm != NULL, 4);
-    if (m->vmm) {
-        bytes_put_le(&s, machine_q(vmm_machine(m->vmm)), 4);
-        put_str(&s, machine_profile(vmm_machine(m->vmm))->name);
-        bytes_put_le(&s, vmm_slice(m->vmm), 8);
-        bytes_put_le(&s, vmm_hybrid(m->vmm), 4);
-    }
+    /* the control program's configuration, or with none yet the one 'set'
+     * chose for it (0 and "": the default) */
+    struct vmm_config c = m->vmm_cfg;
+    if (m->vmm)
+        c = (struct vmm_config){machine_q(vmm_machine(m->vmm)),
+                                machine_profile(vmm_machine(m->vmm)), vmm_slice(m->vmm),
+                                vmm_hybrid(m->vmm)};
+    bytes_put_le(&s, c.q, 4);
+    put_str(&s, c.profile ? c.profile->name : "");
+    bytes_put_le(&s, c.slice, 8);
+    bytes_put_le(&s, c.hybrid, 4);
     section(&w, "SESS", s.p, s.len);
     s.len = 0;
     int rc = machine_state_save(m->bare, true, &st, &stlen);
@@ -210,6 +215,8 @@ struct snap {
     bool nested;
     struct nest_layout nest;
     struct vmm_transient tr;
+    bool has_cfg;          /* no control program: the one 'set' chose */
+    struct vmm_config cfg; /* ... for it */
 };
 
 static void snap_free(struct snap *s)
@@ -310,7 +317,8 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     s->focus = (int)(int32_t)bytes_get_le(&r, 4);
     uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
-    if (has_cp) {
+    bool has_cfg = has_cp || r.off < r.len; /* (older files: none without a CP) */
+    if (has_cfg) {
         vc.q = (uint32_t)bytes_get_le(&r, 4);
         get_str(&r, cprof, sizeof cprof);
         vc.slice = bytes_get_le(&r, 8);
@@ -318,8 +326,12 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
         vc.profile = isa_profile_find(cprof);
     }
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
-    if (r.bad || r.off != r.len || !mc.profile || (has_cp && !vc.profile) || has_cp > 1)
+    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 ||
+        (has_cfg && !vc.profile && (has_cp || cprof[0])) ||
+        (!has_cp && ((vc.q && (vc.q <= VMM_K || vc.q > TGM_Q_MAX)) || vc.slice > VMM_SLICE_MAX)))
         return tgm_err(err, errlen, "bad session section");
+    s->has_cfg = has_cfg && !has_cp;
+    s->cfg = vc;
     if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL) ||
         (version > 4 && has_cp != (data[CPTR] != NULL)) || (version < 5 && data[CPTR]))
         return tgm_err(err, errlen, "control program sections missing or unexpected");
@@ -475,6 +487,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vmm_cfg.q = machine_q(vmm_machine(m->vmm));
         m->vmm_cfg.profile = machine_profile(vmm_machine(m->vmm));
         m->vmm_cfg.hybrid = vmm_hybrid(m->vmm);
+    } else if (s.has_cfg) {
+        m->vmm_cfg = s.cfg;
     }
     if (s.has_bps) {
         struct mon_bp *ob2 = m->bps;
