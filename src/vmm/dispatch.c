@@ -544,6 +544,11 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
         ex = &scratch;
     *ex = (struct vmm_exit){VMMSTOP_BUDGET, -1, {0}};
     v->slicing = several_runnable(v); /* VMs may have come or gone since */
+    /* a lone VM's slice does not run down: left alone mid-turn, or given a
+     * longer slice, it holds a whole one for the next VM to come (once it
+     * runs alone: a call of no steps leaves its turn as it was) */
+    if (!v->slicing && budget)
+        v->slice_left = (int64_t)v->slice;
     v->first_vm = v->run_on ? VMM_MAX_VMS : -1; /* no VM's id: no step passes */
     v->run_on = false;
     v->st_left = budget;
