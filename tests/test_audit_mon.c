@@ -2,8 +2,8 @@
  * audit found broken: keywords taken in any case, and the one-shot
  * breakpoint of 'until' kept out of the user's numbers, list and
  * snapshots, a character constant with the assembler's escapes, and
- * 'vm select bare' in any case, and a snapshot's control-program settings
- * before any VM.  Each test fails on the tree before its
+ * 'vm select bare' in any case, a snapshot's control-program settings
+ * before any VM, and the instruction a timer event names.  Each test fails on the tree before its
  * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -124,6 +124,22 @@ static void save__keeps_the_control_programs_settings_before_any_vm(void **state
     cs_outcome_free(&o);
 }
 
+/* include/tgm/vmm.h: an event's word is "the instruction at P, if it could
+ * be fetched".  For the control program's timer ending a slice and for a
+ * virtual timer trap delivered, trace cp showed '.word 0x0000000000000000'
+ * where the instruction was, say, an ADDI. */
+static void trace_cp__a_timer_event_shows_the_instruction_at_p(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("vm create a 4096 examples/sum.s; vm create b 4096 "
+                                 "examples/calls.s; set slice 20; trace cp; go for 60");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "cp: a P=0x00007 ADDI   i, i, 1               timer trap -> "
+                                  "scheduler"));
+    assert_null(strstr(o.out, ".word 0x0000000000000000"));
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +148,7 @@ int main(void)
         cmocka_unit_test(expr__character_escapes_as_in_the_assembler),
         cmocka_unit_test(vm_select__bare_in_any_case),
         cmocka_unit_test(save__keeps_the_control_programs_settings_before_any_vm),
+        cmocka_unit_test(trace_cp__a_timer_event_shows_the_instruction_at_p),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

@@ -230,9 +230,9 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     uint64_t word = 0;
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
+    if (!plain) /* for a watched step and the event, the CP's timer's too */
+        machine_read_virt(vm->view, old.p, &word); /* if it can be read */
     if (old.cause != TRAP_TIMER) {
-        if (!plain) /* for a watched step and the event */
-            machine_read_virt(vm->view, old.p, &word); /* if it can be read */
         disp = interp_step(vm, word, ch, &reflected, halted, plain); /* charges CH first */
     } else {
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
@@ -297,8 +297,10 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
     if (!machine_ie(vm->view) || !machine_get_timer(vm->view).pending)
         return;
     uint32_t p = machine_p(vm->view);
+    uint64_t word = 0; /* the instruction the trap comes before, for the event */
+    machine_read_virt(vm->view, p, &word);
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, TRAP_TIMER, p, 0, DISP_REFLECTED, TRAP_TIMER, false);
+    emit(v, vm, TRAP_TIMER, p, word, DISP_REFLECTED, TRAP_TIMER, false);
     check_limit(v, vm);
 }
 
