@@ -3,7 +3,7 @@
  * breakpoint of 'until' kept out of the user's numbers, list and
  * snapshots, a character constant with the assembler's escapes, and
  * 'vm select bare' in any case, a snapshot's control-program settings
- * before any VM, and the instruction a timer event names.  Each test fails on the tree before its
+ * before any VM, the instruction a timer event names, and print/x 0.  Each test fails on the tree before its
  * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -140,6 +140,15 @@ static void trace_cp__a_timer_event_shows_the_instruction_at_p(void **state)
     cs_outcome_free(&o);
 }
 
+/* print/x of 0 said "0" where /o and /b said 0o0 and 0b0 (docs/monitor.md:
+ * "one format: hex, ..."; gdb's p/x 0 is 0x0). */
+static void print_x__zero_has_its_prefix(void **state)
+{
+    (void)state;
+    cs_mon_prints("print/x 0; echo end", "0x0\nend");
+    cs_mon_prints("display/x 0", "1: 0 = 0x0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +158,7 @@ int main(void)
         cmocka_unit_test(vm_select__bare_in_any_case),
         cmocka_unit_test(save__keeps_the_control_programs_settings_before_any_vm),
         cmocka_unit_test(trace_cp__a_timer_event_shows_the_instruction_at_p),
+        cmocka_unit_test(print_x__zero_has_its_prefix),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

@@ -49,8 +49,8 @@ const char *mon_fmt_value(uint64_t v, char fmt, char *buf, size_t len)
                  cause < TRAP_NCAUSES ? trap_cause_name(cause) : "?");
         break;
     }
-    default:
-        snprintf(buf, len, "%#llx", (unsigned long long)v);
+    default: /* 0x0 for 0 too, as 0o0 and 0b0 and as gdb's p/x 0 */
+        snprintf(buf, len, "0x%llx", (unsigned long long)v);
         break;
     }
     return buf;
