@@ -3,7 +3,7 @@
  * breakpoint of 'until' kept out of the user's numbers, list and
  * snapshots, a character constant with the assembler's escapes, and
  * 'vm select bare' in any case, a snapshot's control-program settings
- * before any VM, the instruction a timer event names, and print/x 0.  Each test fails on the tree before its
+ * before any VM, the instruction a timer event names, print/x 0 and 'watch list x'.  Each test fails on the tree before its
  * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -149,6 +149,14 @@ static void print_x__zero_has_its_prefix(void **state)
     cs_mon_prints("display/x 0", "1: 0 = 0x0");
 }
 
+/* 'watch list x' said "unknown name 'list'", where 'break list x' gives
+ * the usage line. */
+static void watch_list__with_a_word_after_it_gives_the_usage(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; watch list x", "-c:1: watch: usage: watch ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +167,7 @@ int main(void)
         cmocka_unit_test(save__keeps_the_control_programs_settings_before_any_vm),
         cmocka_unit_test(trace_cp__a_timer_event_shows_the_instruction_at_p),
         cmocka_unit_test(print_x__zero_has_its_prefix),
+        cmocka_unit_test(watch_list__with_a_word_after_it_gives_the_usage),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

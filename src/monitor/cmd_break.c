@@ -623,6 +623,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         mon_bp_list(m, true);
         return 0;
     }
+    if (!strcasecmp(argv[1], "list")) /* as 'break list x' */
+        return mon_err(m, "usage: %s", m->cur->usage);
     int k = watch_kind(argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
