@@ -3,7 +3,7 @@
  * breakpoint of 'until' kept out of the user's numbers, list and
  * snapshots, a character constant with the assembler's escapes, and
  * 'vm select bare' in any case, a snapshot's control-program settings
- * before any VM, the instruction a timer event names, print/x 0 and 'watch list x'.  Each test fails on the tree before its
+ * before any VM, the instruction a timer event names, print/x 0, 'watch list x' and 'show histfile' with none.  Each test fails on the tree before its
  * fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -157,6 +157,14 @@ static void watch_list__with_a_word_after_it_gives_the_usage(void **state)
     cs_mon_fails("load examples/sum.s; watch list x", "-c:1: watch: usage: watch ");
 }
 
+/* 'show histfile' after 'set histfile ""' (no file, docs/monitor.md) showed
+ * nothing after the key. */
+static void show_histfile__none_is_said(void **state)
+{
+    (void)state;
+    cs_mon_prints("set histfile \"\"; show histfile", "histfile   (none: no history file)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +176,7 @@ int main(void)
         cmocka_unit_test(trace_cp__a_timer_event_shows_the_instruction_at_p),
         cmocka_unit_test(print_x__zero_has_its_prefix),
         cmocka_unit_test(watch_list__with_a_word_after_it_gives_the_usage),
+        cmocka_unit_test(show_histfile__none_is_said),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

@@ -178,7 +178,9 @@ static void setting(struct mon *m, int k)
         break;
     case 5:
         mon_out(m, "histfile   %s\n",
-                m->histfile ? m->histfile : "(default: $TGM_HISTORY or ~/.tgm_history)");
+                !m->histfile ? "(default: $TGM_HISTORY or ~/.tgm_history)"
+                : *m->histfile ? m->histfile
+                               : "(none: no history file)");
         break;
     case 6:
         mon_out(m, "cp-memory  %u\n",
