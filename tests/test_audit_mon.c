@@ -1,10 +1,10 @@
-/* test_audit_mon.c: monitor behaviours docs/monitor.md states that an
- * audit found broken: keywords taken in any case, and the one-shot
- * breakpoint of 'until' kept out of the user's numbers, list and
- * snapshots, a character constant with the assembler's escapes, and
- * 'vm select bare' in any case, a snapshot's control-program settings
- * before any VM, the instruction a timer event names, print/x 0, 'watch list x' and 'show histfile' with none.  Each test fails on the tree before its
- * fix.
+/* test_audit_mon.c: monitor behaviours the docs state (or tgm's other
+ * commands do) that an audit found broken: keywords taken in any case
+ * ('vm select BARE' too); the one-shot breakpoint of 'until' kept out of
+ * the user's numbers, list and snapshots; a character constant with the
+ * assembler's escapes; a snapshot's control-program settings before any
+ * VM; the instruction a timer event names; print/x 0; 'watch list x';
+ * 'show histfile' with none.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
