@@ -1,0 +1,98 @@
+/* test_audit_mon1.c: monitor behaviours docs/monitor.md states that a
+ * second audit of its general rules found broken.  Each test fails on the
+ * tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/monitor.h"
+
+/* 'tgm monitor -c CMDS' with its output and errors on one pipe, as a
+ * user's '2>&1 | less' sees them: BUF gets what it wrote; the status. */
+static int mon_merged(const char *cmds, char *buf, size_t len)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' monitor -c \"%s\" 2>&1 </dev/null", cs_tgm(), cmds);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(buf, 1, len - 1, p);
+    buf[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* 'log FILE' copies the session and leaves the screen as it was: an error
+ * line still comes after the output of the commands before it, not before
+ * output held back in the screen's stream behind the log. */
+static void log__screen_keeps_its_order(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 128], out[4096];
+    cs_tmp_path(path, sizeof path, "order.log");
+    snprintf(cmds, sizeof cmds,
+             "set on-error continue; log %s; print 1; print nosuch; print 2; log off", path);
+    assert_int_equal(mon_merged(cmds, out, sizeof out), 0);
+    static const char *const want[] = {
+        "0x1 (1)", "-c:1: print: unknown name 'nosuch'", "0x2 (2)", NULL,
+    };
+    cs_assert_lines_in_order(out, want, "log with 2>&1");
+    char *log = cs_slurp(path, NULL);
+    cs_assert_lines_in_order(log, want, path);
+    free(log);
+}
+
+/* "the session ends at the first output that cannot be written": the
+ * session must see the failed write with a log open too, where the
+ * screen's stream sits behind the log's copy. */
+static void log__a_failed_screen_write_is_seen(void **state)
+{
+    (void)state;
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        skip();
+    FILE *err = fopen("/dev/null", "w");
+    assert_non_null(err);
+    struct mon *m = mon_create(full, err);
+    assert_non_null(m);
+    char path[CS_PATH], cmd[CS_PATH + 16];
+    cs_tmp_path(path, sizeof path, "full.log");
+    snprintf(cmd, sizeof cmd, "log %s", path);
+    assert_int_equal(mon_exec_line(m, cmd), 0);
+    mon_exec_line(m, "print 1");
+    assert_int_not_equal(mon_output_errno(m), 0);
+    mon_destroy(m);
+    fclose(full);
+    fclose(err);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_mon1");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(log__screen_keeps_its_order),
+        cmocka_unit_test(log__a_failed_screen_write_is_seen),
+    };
+    return cmocka_run_group_tests_name("audit_mon1", tests, group_setup, group_teardown);
+}
