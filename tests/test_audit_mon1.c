@@ -76,6 +76,21 @@ static void log__a_failed_screen_write_is_seen(void **state)
     fclose(err);
 }
 
+/* "An unknown name in an expression gets one too, from the labels of the
+ * loaded program and the built-in names below": E[x], V[x] and the
+ * functions are among them, guessed where their bracket follows. */
+static void expr__guess_covers_memory_and_functions(void **state)
+{
+    (void)state;
+    cs_mon_fails("print e[1]", "print: unknown name 'e' (did you mean 'E'?)");
+    cs_mon_fails("print v [1]", "print: unknown name 'v' (did you mean 'V'?)");
+    cs_mon_fails("assert E[1] == pws(sup, 0, 0, q)",
+                 "assert: unknown name 'pws' (did you mean 'psw'?)");
+    /* without the bracket it is no such call, and no guess is made */
+    cs_mon_fails_without("print e", "print: unknown name 'e'", "did you mean");
+    cs_mon_fails_without("print r", "print: unknown name 'r'", "did you mean");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -93,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(log__screen_keeps_its_order),
         cmocka_unit_test(log__a_failed_screen_write_is_seen),
+        cmocka_unit_test(expr__guess_covers_memory_and_functions),
     };
     return cmocka_run_group_tests_name("audit_mon1", tests, group_setup, group_teardown);
 }
