@@ -91,6 +91,21 @@ static void expr__guess_covers_memory_and_functions(void **state)
     cs_mon_fails_without("print r", "print: unknown name 'r'", "did you mean");
 }
 
+/* "Subcommands and keywords may be abbreviated too": a watchpoint's kind
+ * as well, unless the shortened word is a label (calls.s's 'acc'). */
+static void watch__kind_abbreviated(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; watch acc total; watch list",
+                  "1  watch  access 0xd..0xd total");
+    cs_mon_prints("load examples/sum.s; watch R x; watch list", "1  watch  read 0xc..0xc x");
+    cs_mon_prints("load examples/sum.s; watch wri total; watch list",
+                  "1  watch  write 0xd..0xd total");
+    cs_mon_fails("load examples/sum.s; watch total wri",
+                 "the kind goes before the address: 'watch wri total'");
+    cs_mon_prints("load examples/calls.s; watch acc; watch list", "1  watch  write 0x2d..0x2d acc");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -109,6 +124,7 @@ int main(void)
         cmocka_unit_test(log__screen_keeps_its_order),
         cmocka_unit_test(log__a_failed_screen_write_is_seen),
         cmocka_unit_test(expr__guess_covers_memory_and_functions),
+        cmocka_unit_test(watch__kind_abbreviated),
     };
     return cmocka_run_group_tests_name("audit_mon1", tests, group_setup, group_teardown);
 }

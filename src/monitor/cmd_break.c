@@ -605,15 +605,17 @@ void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
                    "through R, not the word of E it labels\n", ps->name, a);
 }
 
-/* The kind of access W names (0 read, 1 write, 2 access), or -1: whole
- * words only, as 'acc' may be a label rather than 'access'; in any case,
- * as every keyword is. */
-static int watch_kind(const char *w)
+/* The kind of access W names (0 read, 1 write, 2 access), or -1: in any
+ * case and abbreviated, as every keyword is ('watch acc total'), except
+ * that a shortened word that is a label is the label ('acc' in
+ * examples/calls.s); a whole one is left to the caller. */
+static int watch_kind(struct mon *m, const char *w)
 {
-    return !strcasecmp(w, "read")    ? 0
-           : !strcasecmp(w, "write") ? 1
-           : !strcasecmp(w, "access") ? 2
-                                      : -1;
+    int k = mon_keyword(w, "read write access");
+    if (k >= 0 && strlen(w) < strlen(k == 0 ? "read" : k == 1 ? "write" : "access") &&
+        mon_is_symbol(m, w))
+        return -1;
+    return k;
 }
 
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
@@ -623,7 +625,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         mon_bp_list(m, true);
         return 0;
     }
-    int k = watch_kind(argv[1]);
+    int k = watch_kind(m, argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
     if (k >= 0) {
@@ -634,7 +636,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: %s", m->cur->usage);
     /* 'watch read write X' is one kind too many, not "unknown name 'write'";
      * a label of that name is still the address */
-    if (k >= 0 && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+    if (k >= 0 && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
         return mon_err(m, "'%s' after '%s': give one kind ('access' is reads and writes)",
                        argv[i], argv[i - 1]);
     uint32_t q = machine_q(mon_target(m)), a = 0;
@@ -642,7 +644,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
     /* 'watch total write': the kind written last, as gdb's order is not */
-    if (i < argc && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+    if (i < argc && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
         return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
                        argv[i - 1]);
     /* COUNT is optional: an option word after ADDR starts the options */
