@@ -106,6 +106,21 @@ static void watch__kind_abbreviated(void **state)
     cs_mon_prints("load examples/calls.s; watch acc; watch list", "1  watch  write 0x2d..0x2d acc");
 }
 
+/* ... and so is 'list' ('vm lis' is the doc's own example), but not to
+ * 'l', the PSW's l, nor where the shortened word is a label. */
+static void list__abbreviated(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; break loop; break lis", "1  break  0x4 loop  hits 0");
+    cs_mon_prints("load examples/sum.s; watch total; watch LI", "1  watch  write 0xd..0xd total");
+    cs_mon_prints("load examples/sum.s; break l", "breakpoint 1 at 0");
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_write_text(path, sizeof path, "li.s",
+                  "        .entry li\nli:     NOP\n        HALT\n");
+    snprintf(cmds, sizeof cmds, "load %s; break li", path);
+    cs_mon_prints(cmds, "breakpoint 1 at 0 li");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -125,6 +140,7 @@ int main(void)
         cmocka_unit_test(log__a_failed_screen_write_is_seen),
         cmocka_unit_test(expr__guess_covers_memory_and_functions),
         cmocka_unit_test(watch__kind_abbreviated),
+        cmocka_unit_test(list__abbreviated),
     };
     return cmocka_run_group_tests_name("audit_mon1", tests, group_setup, group_teardown);
 }

@@ -532,13 +532,22 @@ static void same_address_note(struct mon *m, const struct mon_bp *b)
                 n > 1 ? "are" : "is", b->addr);
 }
 
+/* 'list' in full, or shortened as keywords may be, to two letters or more
+ * that are no label ('l' alone is the PSW's l, an address) */
+static bool is_list(struct mon *m, const char *w)
+{
+    size_t n = strlen(w);
+    return !strcasecmp(w, "list") ||
+           (n >= 2 && n < 4 && !strncasecmp(w, "list", n) && !mon_is_symbol(m, w));
+}
+
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
-    if (argc == 1 || (argc == 2 && !strcasecmp(argv[1], "list"))) {
+    if (argc == 1 || (argc == 2 && is_list(m, argv[1]))) {
         mon_bp_list(m, false);
         return 0;
     }
-    if (!strcasecmp(argv[1], "list")) /* not "unknown name 'list'" */
+    if (is_list(m, argv[1])) /* not "unknown name 'list'" */
         return mon_err(m, "usage: %s", m->cur->usage);
     int sub = mon_keyword(argv[1], "trap class");
     /* a label of that name (supervisor.s's 'trap') is the address unless
@@ -621,7 +630,7 @@ static int watch_kind(struct mon *m, const char *w)
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
-    if (argc == 2 && !strcasecmp(argv[1], "list")) { /* as 'break list' */
+    if (argc == 2 && is_list(m, argv[1])) { /* as 'break list' */
         mon_bp_list(m, true);
         return 0;
     }
