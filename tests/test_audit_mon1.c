@@ -121,6 +121,15 @@ static void list__abbreviated(void **state)
     cs_mon_prints(cmds, "breakpoint 1 at 0 li");
 }
 
+/* 'display delete N...|all' with 'all' shortened, as 'delete al' takes it. */
+static void display__delete_all_abbreviated(void **state)
+{
+    (void)state;
+    cs_mon_prints("display 1; display 2; display del al; display",
+                  "no display expressions ('display EXPR' adds one)");
+    cs_mon_fails("display 1; display delete all 1", "display: no display all");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -141,6 +150,7 @@ int main(void)
         cmocka_unit_test(expr__guess_covers_memory_and_functions),
         cmocka_unit_test(watch__kind_abbreviated),
         cmocka_unit_test(list__abbreviated),
+        cmocka_unit_test(display__delete_all_abbreviated),
     };
     return cmocka_run_group_tests_name("audit_mon1", tests, group_setup, group_teardown);
 }
