@@ -532,13 +532,22 @@ static void same_address_note(struct mon *m, const struct mon_bp *b)
                 n > 1 ? "are" : "is", b->addr);
 }
 
+/* 'list' in full, or shortened as keywords may be, to two letters or more
+ * that are no label ('l' alone is the PSW's l, an address) */
+static bool is_list(struct mon *m, const char *w)
+{
+    size_t n = strlen(w);
+    return !strcasecmp(w, "list") ||
+           (n >= 2 && n < 4 && !strncasecmp(w, "list", n) && !mon_is_symbol(m, w));
+}
+
 int mon_cmd_break(struct mon *m, int argc, char **argv)
 {
-    if (argc == 1 || (argc == 2 && !strcasecmp(argv[1], "list"))) {
+    if (argc == 1 || (argc == 2 && is_list(m, argv[1]))) {
         mon_bp_list(m, false);
         return 0;
     }
-    if (!strcasecmp(argv[1], "list")) /* not "unknown name 'list'" */
+    if (is_list(m, argv[1])) /* not "unknown name 'list'" */
         return mon_err(m, "usage: %s", m->cur->usage);
     int sub = mon_keyword(argv[1], "trap class");
     /* a label of that name (supervisor.s's 'trap') is the address unless
@@ -605,27 +614,29 @@ void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
                    "through R, not the word of E it labels\n", ps->name, a);
 }
 
-/* The kind of access W names (0 read, 1 write, 2 access), or -1: whole
- * words only, as 'acc' may be a label rather than 'access'; in any case,
- * as every keyword is. */
-static int watch_kind(const char *w)
+/* The kind of access W names (0 read, 1 write, 2 access), or -1: in any
+ * case and abbreviated, as every keyword is ('watch acc total'), except
+ * that a shortened word that is a label is the label ('acc' in
+ * examples/calls.s); a whole one is left to the caller. */
+static int watch_kind(struct mon *m, const char *w)
 {
-    return !strcasecmp(w, "read")    ? 0
-           : !strcasecmp(w, "write") ? 1
-           : !strcasecmp(w, "access") ? 2
-                                      : -1;
+    int k = mon_keyword(w, "read write access");
+    if (k >= 0 && strlen(w) < strlen(k == 0 ? "read" : k == 1 ? "write" : "access") &&
+        mon_is_symbol(m, w))
+        return -1;
+    return k;
 }
 
 int mon_cmd_watch(struct mon *m, int argc, char **argv)
 {
     int i = 1, rw = WATCH_WRITE;
-    if (argc == 2 && !strcasecmp(argv[1], "list")) { /* as 'break list' */
+    if (argc == 2 && is_list(m, argv[1])) { /* as 'break list' */
         mon_bp_list(m, true);
         return 0;
     }
-    if (!strcasecmp(argv[1], "list")) /* as 'break list x' */
+    if (is_list(m, argv[1])) /* as 'break list x' */
         return mon_err(m, "usage: %s", m->cur->usage);
-    int k = watch_kind(argv[1]);
+    int k = watch_kind(m, argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
     if (k >= 0) {
@@ -636,7 +647,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return mon_err(m, "usage: %s", m->cur->usage);
     /* 'watch read write X' is one kind too many, not "unknown name 'write'";
      * a label of that name is still the address */
-    if (k >= 0 && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+    if (k >= 0 && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
         return mon_err(m, "'%s' after '%s': give one kind ('access' is reads and writes)",
                        argv[i], argv[i - 1]);
     uint32_t q = machine_q(mon_target(m)), a = 0;
@@ -644,7 +655,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     if (mon_addr(m, argv[i++], q, &a) != 0)
         return -1;
     /* 'watch total write': the kind written last, as gdb's order is not */
-    if (i < argc && watch_kind(argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
+    if (i < argc && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
         return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
                        argv[i - 1]);
     /* COUNT is optional: an option word after ADDR starts the options */

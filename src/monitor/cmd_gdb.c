@@ -135,9 +135,15 @@ static int display_delete(struct mon *m, const char *arg)
     arg += strspn(arg, " ");
     if (!*arg)
         return mon_err(m, "delete what? give display numbers or 'all' (see 'display')");
-    if (!strcasecmp(arg, "all")) {
-        mon_display_free(m);
-        return 0;
+    char word[8]; /* 'all', shortened as keywords may be ('delete al') */
+    size_t wl = strcspn(arg, " ");
+    if (wl < sizeof word && !arg[wl + strspn(arg + wl, " ")]) {
+        memcpy(word, arg, wl);
+        word[wl] = '\0';
+        if (mon_keyword(word, "all") == 0) {
+            mon_display_free(m);
+            return 0;
+        }
     }
     bool gone[MON_MAX_DISPLAY] = {false};
     for (const char *p = arg; *p; p += strspn(p, " ")) {

@@ -149,6 +149,15 @@ static uint64_t unknown_name(struct ev *e, const char *written, const struct tgm
         tgm_suggest_offer(&s, builtins[i].name);
     for (unsigned i = 0; i < TRAP_NCAUSES; i++)
         tgm_suggest_offer(&s, trap_cause_name(i));
+    /* E[x], V[x] and the functions are built-ins too, but only where their
+     * bracket follows: 'e[1]' is E[1] typed in other capitals */
+    skip(e);
+    if (*e->p == '[') {
+        tgm_suggest_offer(&s, "E");
+        tgm_suggest_offer(&s, "V");
+    }
+    for (size_t i = 0; *e->p == '(' && isa_wordfn_at(i); i++)
+        tgm_suggest_offer(&s, isa_wordfn_at(i)->name);
     const char *near = tgm_suggest_unique(&s);
     if (near)
         return fail(e, "unknown name '%s' (did you mean '%s%s'?)", written, dollar ? "$" : "",

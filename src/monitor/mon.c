@@ -524,6 +524,10 @@ static int exec_cmd(struct mon *m, const char *text)
     errno = 0;
     if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)
         m->out_errno = errno ? errno : EIO;
+    /* under a log m->out is the tee: the screen's own stream holds the
+     * output, and must reach it before the next error line as without one */
+    if (m->log && (fflush(m->log_out0) != 0 || ferror(m->log_out0)) && !m->out_errno)
+        m->out_errno = errno ? errno : EIO;
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;
