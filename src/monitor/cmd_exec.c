@@ -251,8 +251,15 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
 void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
 {
     struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
-    uint32_t p = machine_psw(x).p;
-    const char *lab = mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm], p);
+    struct psw ps = machine_psw(x);
+    uint32_t p = ps.p;
+    /* labels name words of E: P's is the word at P + l, as the instruction
+     * line below it names it (user code relocated is not the label at P) */
+    uint64_t ph = (uint64_t)p + ps.l;
+    const char *lab = p < ps.b && ph < machine_q(x)
+                          ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm],
+                                      (uint32_t)ph)
+                          : NULL;
     char msg[160];
     snprintf(msg, sizeof msg, "stopped at %#x%s%s after %llu step%s, %llu cycle%s", p,
              lab ? " " : "", lab ? lab : "", (unsigned long long)steps, plural(steps),

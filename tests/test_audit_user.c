@@ -1,0 +1,70 @@
+/* test_audit_user.c: what a student following README.md and the docs met
+ * in a lab of their own (a supervisor with a relocated user program, run
+ * bare and as VMs) that an audit found broken: the label a stop line gives
+ * P in relocated code.  Each test fails on the tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_user");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+/* A supervisor at 0 (label 'start') drops to a user program at word 0x10
+ * ('ucode'), which runs at apparent address 0 through R = (0x10, 4). */
+static const char reloc_src[] = "        .entry start\n"
+                                "start:  LPSW  upsw\n"
+                                "upsw:   .word psw(USER, 0, 0x10, 4)\n"
+                                "        .org  0x10\n"
+                                "ucode:  MOV   3, 3\n"
+                                "        JMP   0\n"
+                                "        .word 0, 0\n";
+
+/* Labels name words of E (docs/monitor.md, "only a label names an
+ * address"), and the instruction line under a stop names the word at
+ * P + l: the stop line named P itself, so a breakpoint in relocated user
+ * code stopped "at 0 start", the supervisor's word, not "at 0 ucode". */
+static void stop_line__labels_the_word_at_p_relocated(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(path, sizeof path, "reloc.s", reloc_src);
+    snprintf(cmds, sizeof cmds, "load %s; break ucode; go", path);
+    cs_mon_prints(cmds, "\nstopped at 0 ucode after 1 step, 3 cycles: u I=0 P=0x00000 l=0x00010");
+    snprintf(cmds, sizeof cmds, "vm create a 64 %s; break ucode; go", path);
+    cs_mon_prints(cmds, "\na: stopped at 0 ucode after 1 step, 3 cycles: u I=0");
+    /* a watchpoint's stop too: P = 1 is E[0x11], not 'upsw' at E[1] */
+    snprintf(cmds, sizeof cmds, "load %s; break ucode; go; watch 0x13; go", path);
+    cs_mon_prints(cmds, "\nstopped at 0x1 after 1 step, 2 cycles: u I=0 P=0x00001");
+    /* the phased label of cs_write_phased's loop is no word's: none */
+    cs_write_phased(path, sizeof path);
+    snprintf(cmds, sizeof cmds, "load %s; break 0x10; go", path);
+    cs_mon_prints(cmds, "\nstopped at 0 after 1 step");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stop_line__labels_the_word_at_p_relocated),
+    };
+    return cmocka_run_group_tests_name("audit_user", tests, group_setup, group_teardown);
+}
