@@ -1,7 +1,8 @@
 /* test_audit_user.c: what a student following README.md and the docs met
  * in a lab of their own (a supervisor with a relocated user program, run
  * bare and as VMs) that an audit found broken: the label a stop line gives
- * P in relocated code.  Each test fails on the tree before its fix.
+ * P in relocated code; a trap stop lost with an unrelated VM.  Each test
+ * fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -61,10 +62,40 @@ static void stop_line__labels_the_word_at_p_relocated(void **state)
     cs_mon_prints(cmds, "\nstopped at 0 after 1 step");
 }
 
+/* "Trap and class stops set while a VM is selected apply to the real
+ * machine" (docs/monitor.md): they stop every VM, but 'vm destroy' of the
+ * VM selected when they were set deleted them, "its VM is gone", and the
+ * other VMs ran on unwatched.  A breakpoint in that VM's E still goes. */
+static void vm_destroy__keeps_the_real_machines_trap_stops(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[2 * CS_PATH + 160];
+    cs_write_text(path, sizeof path, "reloc.s", reloc_src);
+    snprintf(cmds, sizeof cmds,
+             "vm create a 64 %s; vm create b 64 %s; break trap privileged; break class "
+             "privileged; break ucode; vm destroy b; break list; vm select a; go",
+             path, path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "breakpoint 3 deleted: its VM is gone\n"
+                                  "b destroyed; its region is free\n"
+                                  "  1  trap   privileged [a]  hits 0\n"
+                                  "  2  class  privileged [a]  hits 0\n"));
+    assert_null(strstr(o.out, "breakpoint 1 deleted"));
+    assert_non_null(strstr(o.out, "breakpoint 1: privileged trap at 0"));
+    assert_non_null(strstr(o.out, "a: stopped at 0 ucode after 1 step"));
+    cs_outcome_free(&o);
+    /* with no VM left there is nothing for them to watch */
+    snprintf(cmds, sizeof cmds, "vm create b 64 %s; break trap svc; vm destroy b; break list",
+             path);
+    cs_mon_prints(cmds, "breakpoint 1 deleted: its VM is gone\nb destroyed; its region is "
+                        "free\nno breakpoints\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stop_line__labels_the_word_at_p_relocated),
+        cmocka_unit_test(vm_destroy__keeps_the_real_machines_trap_stops),
     };
     return cmocka_run_group_tests_name("audit_user", tests, group_setup, group_teardown);
 }

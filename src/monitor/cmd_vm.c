@@ -46,6 +46,21 @@ void mon_vm_forget(struct mon *m, int id)
         m->focus = MON_FOCUS_BARE;
 }
 
+/* A trap or class stop set while VM ID was selected watches the real
+ * machine, so every VM (docs/monitor.md): it stays while another VM is
+ * left, kept with the first of them, rather than going with ID. */
+static void keep_real_stops(struct mon *m, int id)
+{
+    int heir = vmm_vm_next(m->vmm, -1);
+    if (heir == id)
+        heir = vmm_vm_next(m->vmm, id);
+    for (size_t i = 0; heir >= 0 && i < m->nbps; i++) {
+        struct mon_bp *b = &m->bps[i];
+        if (b->vm == id && (b->kind == BP_TRAP || b->kind == BP_CLASS))
+            b->vm = heir;
+    }
+}
+
 static void print_stats(struct mon *m, const struct vm_info *vi)
 {
     const struct vm_stats *s = &vi->stats;
@@ -283,6 +298,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     case 8: {
         char name[64]; /* vi.name dies with the VM */
         snprintf(name, sizeof name, "%s", vi.name);
+        keep_real_stops(m, id);
         mon_vm_forget(m, id);
         vmm_vm_destroy(m->vmm, id);
         mon_debug_apply(m);
