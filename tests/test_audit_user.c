@@ -1,8 +1,9 @@
 /* test_audit_user.c: what a student following README.md and the docs met
  * in a lab of their own (a supervisor with a relocated user program, run
  * bare and as VMs) that an audit found broken: the label a stop line gives
- * P in relocated code; a trap stop lost with an unrelated VM.  Each test
- * fails on the tree before its fix.
+ * P in relocated code; a trap stop lost with an unrelated VM; the
+ * instruction a VM's trap stop names.  Each test fails on the tree before
+ * its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -91,11 +92,38 @@ static void vm_destroy__keeps_the_real_machines_trap_stops(void **state)
                         "free\nno breakpoints\n");
 }
 
+/* "A trap stop's hit names its cause and the trapping instruction, the old
+ * PSW's P in E[0]" (docs/monitor.md).  In a VM the stop is the real
+ * machine's trap, and it named the P in the VM's own E[0], which that trap
+ * wrote only when the control program reflected it: an LPSW it emulated
+ * at 0x3 was "privileged trap at 0", whatever the guest's E[0] held. */
+static void trap_stop__in_a_vm_names_the_trapping_instruction(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 96];
+    cs_write_text(path, sizeof path, "drop.s",
+                  "        .entry start\n"
+                  "        .org  2\n"
+                  "start:  NOP\n"
+                  "drop:   LPSW  upsw\n"
+                  "upsw:   .word psw(USER, 0, 0x10, 4)\n"
+                  "        .org  0x10\n"
+                  "        SVC   1\n");
+    snprintf(cmds, sizeof cmds, "vm create a 64 %s; break trap privileged; go", path);
+    cs_mon_prints(cmds, "breakpoint 1: privileged trap at 0x3 drop, hit 1 time\n"
+                        "a: stopped at 0 after 2 steps");
+    /* a trap reflected into the guest: its own E[0] says the same */
+    snprintf(cmds, sizeof cmds, "vm create a 64 %s; break trap svc; go; assert E[0] >> 58 == 3",
+             path);
+    cs_mon_prints(cmds, "breakpoint 1: svc trap at 0, hit 1 time\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stop_line__labels_the_word_at_p_relocated),
         cmocka_unit_test(vm_destroy__keeps_the_real_machines_trap_stops),
+        cmocka_unit_test(trap_stop__in_a_vm_names_the_trapping_instruction),
     };
     return cmocka_run_group_tests_name("audit_user", tests, group_setup, group_teardown);
 }

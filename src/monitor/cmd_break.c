@@ -320,15 +320,24 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
 
 /* ": svc trap at 0x4 LABEL": the trap's cause and the trapping instruction,
  * the old PSW's P that the trap stored at E[0] (the stop line after it shows
- * only the handler's); the label is of that P relocated by the old PSW's l. */
+ * only the handler's); the label is of that P relocated by the old PSW's l.
+ * In a VM the trap is the real machine's: its E[0] has the old PSW (P the
+ * guest's, l the guest's plus the region's base), where the VM's own E[0]
+ * has it only when the control program reflected the trap. */
 static void trap_origin(struct mon *m, int vm, unsigned cause, char *buf, size_t len)
 {
     struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
-    uint64_t w0 = 0;
-    machine_read_phys(x, 0, &w0);
+    uint64_t w0 = 0, base = 0;
+    struct vm_info vi;
+    if (vm != MON_FOCUS_BARE && vmm_vm_info(m->vmm, vm, &vi) == 0) {
+        machine_read_phys(vmm_machine(m->vmm), 0, &w0);
+        base = vi.base;
+    } else {
+        machine_read_phys(x, 0, &w0);
+    }
     struct psw o = psw_unpack(w0);
-    uint64_t ph = (uint64_t)o.p + o.l;
-    const char *lab = o.p < o.b && ph < machine_q(x)
+    uint64_t ph = (uint64_t)o.p + o.l - base;
+    const char *lab = o.p < o.b && o.l >= base && ph < machine_q(x)
                           ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm],
                                       (uint32_t)ph)
                           : NULL;
