@@ -51,6 +51,45 @@ static void counterexample__expect_help_names_the_bare_halt(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md, "Starting": an IMAGE that cannot be read or does not
+ * fit "is one line in the CLI's form, such as `tgm: monitor: sum.s: image
+ * needs words 0..34 but the machine has 16 words`, and exit status 2
+ * before any command runs".  Standard output got the line of the --mem
+ * machine's reset first (and, with several images, a line for each VM
+ * made before the one refused), where the other commands print nothing
+ * there with status 2.  What loading prints is now held until every
+ * image has loaded, and shown then, in order, as before. */
+static void monitor__an_image_refused_at_start_prints_only_its_error(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("monitor", "--mem", "16", "examples/sum.s", "-c", "quit", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: monitor: examples/sum.s: image needs words 0..34 but the "
+                           "machine has 16 words");
+    if (o.out_len != 0)
+        fail_msg("--mem 16 sum.s: standard output \"%s\"; want nothing", o.out);
+    cs_outcome_free(&o);
+
+    /* the second of two images does not fit its VM of 65536 words */
+    const char *far = cs_tmp("far.s");
+    cs_put_text(far, "        .org 70000\n        HALT\n");
+    o = cs_run_tgm("monitor", "examples/hello.s", far, "-c", "quit", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "image needs words 70000..70000 but the machine has 65536 words");
+    if (o.out_len != 0)
+        fail_msg("hello.s far.s: standard output \"%s\"; want nothing", o.out);
+    cs_outcome_free(&o);
+
+    /* loaded: the same lines as ever, before the commands' output */
+    o = cs_run_tgm("monitor", "--mem", "100", "examples/sum.s", "-c", "echo done", NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "bare machine: q=100, profile virtualizable (reset)\n"
+                               "bare: loaded examples/sum.s: 35 words at 0, 10 symbols; "
+                               "entry P=0x2 M=s\n"
+                               "done\n");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -67,6 +106,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counterexample__expect_help_names_the_bare_halt),
+        cmocka_unit_test(monitor__an_image_refused_at_start_prints_only_its_error),
     };
     return cmocka_run_group_tests_name("audit_man", tests, group_setup, group_teardown);
 }
