@@ -148,6 +148,32 @@ static void completion__after_f_script_every_word_is_the_scripts(void **state)
     completes_to("--profile", CS_ARGV("tgm", "monitor", "-c", "quit", "--p"));
 }
 
+/* tgm(1)'s EXIT STATUS gave the statuses of run and check only, but its
+ * TGM MONITOR section, docs/monitor.md ("N after `exit N`; ... 128 + the
+ * signal's number after SIGTERM, SIGHUP") and 'help exit' give the
+ * monitor's others; the page's own summary now names them too. */
+static void man__exit_status_names_the_monitors(void **state)
+{
+    (void)state;
+    char page[CS_PATH];
+    const char *bin = cs_tgm_binary(), *slash = strrchr(bin, '/');
+    snprintf(page, sizeof page, "%.*sman/tgm.1", slash ? (int)(slash - bin + 1) : 0, bin);
+    size_t len;
+    char *text = cs_slurp(page, &len);
+    assert_non_null(text);
+    char *sec = strstr(text, ".SH \"EXIT STATUS\"\n");
+    assert_non_null(sec);
+    char *end = strstr(sec + 1, "\n.SH ");
+    if (end)
+        *end = '\0';
+    char *flat = squeeze(sec);
+    if (!strstr(flat, "130 interrupted") || !strstr(flat, "exits N after 'exit N'") ||
+        !strstr(flat, "128 + the signal's number after SIGTERM or SIGHUP"))
+        fail_msg("%s: EXIT STATUS leaves out the monitor's statuses:\n%s", page, sec);
+    free(flat);
+    free(text);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -166,6 +192,7 @@ int main(void)
         cmocka_unit_test(counterexample__expect_help_names_the_bare_halt),
         cmocka_unit_test(monitor__an_image_refused_at_start_prints_only_its_error),
         cmocka_unit_test(completion__after_f_script_every_word_is_the_scripts),
+        cmocka_unit_test(man__exit_status_names_the_monitors),
     };
     return cmocka_run_group_tests_name("audit_man", tests, group_setup, group_teardown);
 }
