@@ -174,6 +174,27 @@ static void man__exit_status_names_the_monitors(void **state)
     free(text);
 }
 
+/* docs/theorems.md: analyze's "Exit status: 0 when the analysis ran ...;
+ * 1 only with --check-declared and a mismatch; 2 on bad usage".  The
+ * --help (and tgm(1)) gave 0 and 1 only, as if a bad option could not
+ * fail; counterexample's gives its 2. */
+static void analyze__help_gives_the_usage_status(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("analyze", "--help", NULL);
+    assert_int_equal(o.status, 0);
+    char *text = squeeze(o.out);
+    if (!strstr(text, "Exit 0 when the analysis ran, whatever the verdicts; with --check-declared, "
+                      "1 if a derived class differs from the declared one; 2 on bad usage."))
+        fail_msg("analyze --help does not give status 2:\n%s", o.out);
+    free(text);
+    cs_outcome_free(&o);
+    /* and it is so */
+    o = cs_run_tgm("analyze", "--words", "8", NULL);
+    assert_int_equal(o.status, 2);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -193,6 +214,7 @@ int main(void)
         cmocka_unit_test(monitor__an_image_refused_at_start_prints_only_its_error),
         cmocka_unit_test(completion__after_f_script_every_word_is_the_scripts),
         cmocka_unit_test(man__exit_status_names_the_monitors),
+        cmocka_unit_test(analyze__help_gives_the_usage_status),
     };
     return cmocka_run_group_tests_name("audit_man", tests, group_setup, group_teardown);
 }
