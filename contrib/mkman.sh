@@ -103,7 +103,8 @@ EOF
 .SH "EXIT STATUS"
 0 success (run: the machine halted; check: equivalent), 1 a negative
 result, 2 bad usage or bad input, 3 the step limit was reached before
-HALT, 130 interrupted.
+HALT, 130 interrupted.  tgm monitor also exits N after 'exit N', and
+128 + the signal's number after SIGTERM or SIGHUP (TGM MONITOR above).
 .SH "SEE ALSO"
 tgm\\-monitor(1).  The documentation is in share/doc/tgm under the installation
 prefix (README.md, docs/*.md) and the example programs in share/tgm/examples.

@@ -36,6 +36,12 @@ int mon_set_machine(struct mon *m, const char *profile, uint32_t q);
  * arguments with it, so that their errors read as the CLI's do. */
 void mon_set_error_prefix(struct mon *m, const char *prefix);
 
+/* Before the first command: write normal output to OUT from now on (not
+ * owned).  'tgm monitor' holds what loading its IMAGE arguments prints
+ * until every one has loaded, so that a session that cannot start prints
+ * its error line and nothing else. */
+void mon_set_output(struct mon *m, FILE *out);
+
 /* Execute one line (several commands may be separated by ';').  Returns 0
  * if every command succeeded, -1 if one failed (its error line is on ERR;
  * the machine is unchanged by the failed command). */

@@ -215,7 +215,7 @@ static void usage(FILE *f)
             "Theorem 1 and a VMM without timing dependencies) and Theorem 3 (user\n"
             "sensitive subset of privileged).  Exit 0 when the analysis ran, whatever\n"
             "the verdicts; with --check-declared, 1 if a derived class differs from\n"
-            "the declared one.\n\n"
+            "the declared one; 2 on bad usage.\n\n"
             "  -p, --profile P|all  one profile (default virtualizable), or all of them\n"
             "  -j, --json           one JSON object\n"
             "  --check-declared     exit 1 if a derived class differs from the declared one\n"

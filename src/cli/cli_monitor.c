@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -202,20 +203,35 @@ int cli_monitor(int argc, char **argv)
     for (int k = 0; k < nimages; k++)
         if (cli_input_ok("monitor", images[k]) != 0)
             return EXIT_USAGE;
-    /* stdout through a stream that Ctrl-C at the terminal cannot cut short */
-    FILE *out = mon_steady_stream(STDOUT_FILENO);
-    struct mon *m = out ? mon_create(out, stderr) : NULL;
+    /* stdout through a stream that Ctrl-C at the terminal cannot cut short;
+     * what loading the images prints is held until all of them have
+     * loaded: an image refused is the one error line, with nothing on
+     * stdout, as in the other commands (docs/monitor.md, "Starting") */
+    char *held = NULL;
+    size_t nheld = 0;
+    FILE *hold = open_memstream(&held, &nheld);
+    FILE *out = hold ? mon_steady_stream(STDOUT_FILENO) : NULL;
+    struct mon *m = out ? mon_create(hold, stderr) : NULL;
     if (!m) {
         if (out)
             fclose(out);
+        if (hold)
+            fclose(hold);
+        free(held);
         cli_error("monitor: out of memory");
         return EXIT_USAGE;
     }
-    if (prepare(m, profile, q, images, nimages) != 0) {
+    int prepared = prepare(m, profile, q, images, nimages);
+    mon_set_output(m, out);
+    fclose(hold);
+    if (prepared != 0) {
+        free(held);
         mon_destroy(m);
         fclose(out);
         return EXIT_USAGE;
     }
+    fwrite(held, 1, nheld, out);
+    free(held);
     int st;
     mon_catch_termination();
     if (cmds)

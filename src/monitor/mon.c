@@ -33,6 +33,11 @@ void mon_set_error_prefix(struct mon *m, const char *prefix)
     m->err_prefix = prefix;
 }
 
+void mon_set_output(struct mon *m, FILE *out)
+{
+    m->out = out;
+}
+
 struct mon *mon_create(FILE *out, FILE *err)
 {
     struct mon *m = calloc(1, sizeof *m);
