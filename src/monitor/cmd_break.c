@@ -326,21 +326,17 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
  * has it only when the control program reflected the trap. */
 static void trap_origin(struct mon *m, int vm, unsigned cause, char *buf, size_t len)
 {
-    struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
-    uint64_t w0 = 0, base = 0;
+    uint64_t w0 = 0;
+    uint32_t base = 0;
     struct vm_info vi;
     if (vm != MON_FOCUS_BARE && vmm_vm_info(m->vmm, vm, &vi) == 0) {
         machine_read_phys(vmm_machine(m->vmm), 0, &w0);
         base = vi.base;
     } else {
-        machine_read_phys(x, 0, &w0);
+        machine_read_phys(m->bare, 0, &w0);
     }
     struct psw o = psw_unpack(w0);
-    uint64_t ph = (uint64_t)o.p + o.l - base;
-    const char *lab = o.p < o.b && o.l >= base && ph < machine_q(x)
-                          ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm],
-                                      (uint32_t)ph)
-                          : NULL;
+    const char *lab = mon_psw_label(m, vm, &o, base);
     snprintf(buf, len, ": %s trap at %#x%s%s", trap_cause_name(cause), o.p, lab ? " " : "",
              lab ? lab : "");
 }

@@ -253,13 +253,8 @@ void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
     struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
     struct psw ps = machine_psw(x);
     uint32_t p = ps.p;
-    /* labels name words of E: P's is the word at P + l, as the instruction
-     * line below it names it (user code relocated is not the label at P) */
-    uint64_t ph = (uint64_t)p + ps.l;
-    const char *lab = p < ps.b && ph < machine_q(x)
-                          ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm],
-                                      (uint32_t)ph)
-                          : NULL;
+    /* P's label is the word at P + l's, as the instruction line's below */
+    const char *lab = mon_psw_label(m, vm, &ps, 0);
     char msg[160];
     snprintf(msg, sizeof msg, "stopped at %#x%s%s after %llu step%s, %llu cycle%s", p,
              lab ? " " : "", lab ? lab : "", (unsigned long long)steps, plural(steps),

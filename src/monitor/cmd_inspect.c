@@ -48,6 +48,15 @@ const char *mon_label(const struct tgm_image *syms, uint32_t addr)
     return best;
 }
 
+const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uint32_t base)
+{
+    const struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
+    uint64_t ph = (uint64_t)ps->p + ps->l - base;
+    return ps->p < ps->b && ps->l >= base && ph < machine_q(x)
+               ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm], (uint32_t)ph)
+               : NULL;
+}
+
 void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
                     uint64_t word)
 {

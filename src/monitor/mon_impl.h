@@ -355,6 +355,10 @@ void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p
                      const struct tgm_image *syms, uint32_t vaddr, uint64_t word);
 /* The label of ADDR in SYMS, or NULL. */
 const char *mon_label(const struct tgm_image *syms, uint32_t addr);
+/* The label of the word P develops to under PS (P + l, less BASE, a VM's
+ * region in the real machine when PS is the real one), in VM's symbols
+ * (MON_FOCUS_BARE: the bare machine's), or NULL if P is outside it. */
+const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uint32_t base);
 
 /* ---- running (cmd_exec.c) ---- */
 
