@@ -3,7 +3,8 @@
  * ('vm select BARE' too); the one-shot breakpoint of 'until' kept out of
  * the user's numbers, list and snapshots; a character constant with the
  * assembler's escapes; a snapshot's control-program settings before any
- * VM; the instruction a timer event names; print/x 0; 'watch list x';
+ * VM; the instruction a timer event names, and relocated code's operands
+ * in the trace; print/x 0; 'watch list x';
  * 'show histfile' with none.  Each test fails on the tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -165,6 +166,31 @@ static void show_histfile__none_is_said(void **state)
     cs_mon_prints("set histfile \"\"; show histfile", "histfile   (none: no history file)\n");
 }
 
+/* trace cp disassembled relocated user code with the labels of the words
+ * its operands name at l = 0: 'SVC 1' at l = 0x100 was 'SVC new', the
+ * supervisor's E[1].  step shows such operands as numbers; so does the
+ * trace now. */
+static void trace_cp__relocated_code_keeps_its_operands_numbers(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_write_text(path, sizeof path, "reloc.s",
+                  "        .entry start\n"
+                  "old:    .word 0\n"
+                  "new:    .word psw(1, handler, 0, 0x80000)\n"
+                  "start:  LPSW upsw\n"
+                  "handler: HALT\n"
+                  "upsw:   .word psw(0, 0, 0x100, 0x10)\n"
+                  "        .org 0x100\n"
+                  "        SVC 1\n");
+    snprintf(cmds, sizeof cmds, "vm create a 4096 %s; trace cp; go", path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "cp: a P=0x00000 SVC    0x1 "));
+    assert_non_null(strstr(o.out, "cp: a P=0x00002 LPSW   upsw "));
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +203,7 @@ int main(void)
         cmocka_unit_test(print_x__zero_has_its_prefix),
         cmocka_unit_test(watch_list__with_a_word_after_it_gives_the_usage),
         cmocka_unit_test(show_histfile__none_is_said),
+        cmocka_unit_test(trace_cp__relocated_code_keeps_its_operands_numbers),
     };
     return cmocka_run_group_tests_name("audit_mon", tests, group_setup, group_teardown);
 }

@@ -96,6 +96,8 @@ struct vmm_event {
     uint64_t word;      /* the instruction at P, if it could be fetched */
     enum vmm_disposition disp;
     uint8_t reflected;  /* cause reflected to the guest, or TRAP_NONE */
+    uint32_t l;         /* the guest's virtual l when P was fetched: its
+                           operands are addresses under it */
 };
 typedef void (*vmm_event_fn)(void *ctx, const struct vmm_event *e);
 

@@ -286,7 +286,9 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     char dis[160] = "?";
     if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
         vi.name = "?";
-    dis_word(e->word, e->p, &m->vm_img[e->vm], dis, sizeof dis);
+    /* labels name words of E: relocated code's operands stay numbers, as
+     * step shows them */
+    dis_word(e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
     char line[400];
     snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s", vi.name, e->p, dis,
              trap_cause_name(e->cause), vmm_disposition_name(e->disp),

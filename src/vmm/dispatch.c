@@ -195,12 +195,12 @@ static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
 /* Count a CP entry; the event is built only for a hook (never in a PLAIN
  * run). */
 static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_t p,
-                            uint64_t word, enum vmm_disposition disp, uint8_t reflected,
-                            const bool plain)
+                            uint64_t word, uint32_t l, enum vmm_disposition disp,
+                            uint8_t reflected, const bool plain)
 {
     vm->stats.traps[cause][disp]++;
     if (!plain && v->hook)
-        v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected});
+        v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected, l});
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back
@@ -211,7 +211,8 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
-    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, DISP_SCHEDULER, TRAP_NONE, plain);
+    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, machine_psw(vm->view).l, DISP_SCHEDULER,
+         TRAP_NONE, plain);
 }
 #define check_limit(v, vm) check_limit_in(v, vm, false)
 
@@ -228,19 +229,22 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     struct machine_charge ch = measure(v, vm, true, plain);
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
+    uint32_t l = 0;
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
-    if (!plain) /* for a watched step and the event, the CP's timer's too */
+    if (!plain) { /* for a watched step and the event, the CP's timer's too */
         machine_read_virt(vm->view, old.p, &word); /* if it can be read */
+        l = machine_psw(vm->view).l;
+    }
     if (old.cause != TRAP_TIMER) {
         disp = interp_step(vm, word, ch, &reflected, halted, plain); /* charges CH first */
     } else {
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
     if (plain && disp == DISP_INTERPRETED) /* (the common count, its index known) */
-        emit(v, vm, old.cause, old.p, word, DISP_INTERPRETED, reflected, plain);
+        emit(v, vm, old.cause, old.p, word, l, DISP_INTERPRETED, reflected, plain);
     else
-        emit(v, vm, old.cause, old.p, word, disp, reflected, plain);
+        emit(v, vm, old.cause, old.p, word, l, disp, reflected, plain);
     check_limit_in(v, vm, plain);
     return disp;
 }
@@ -299,8 +303,9 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
     uint32_t p = machine_p(vm->view);
     uint64_t word = 0; /* the instruction the trap comes before, for the event */
     machine_read_virt(vm->view, p, &word);
+    uint32_t l = machine_psw(vm->view).l;
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, TRAP_TIMER, p, word, DISP_REFLECTED, TRAP_TIMER, false);
+    emit(v, vm, TRAP_TIMER, p, word, l, DISP_REFLECTED, TRAP_TIMER, false);
     check_limit(v, vm);
 }
 
