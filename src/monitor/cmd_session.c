@@ -54,9 +54,17 @@ int mon_cmd_echo(struct mon *m, int argc, char **argv)
     return 0;
 }
 
+/* The status a session ends with by 'exit' or 'quit': 1 after a failure
+ * that counted (in a script, or one run by 'do'); at the terminal's own
+ * prompt a failure was told and is left behind, as Ctrl-D leaves it. */
+static int failed_status(const struct mon *m)
+{
+    return m->failed && !(m->interactive && m->nscripts == 0) ? 1 : 0;
+}
+
 int mon_cmd_exit(struct mon *m, int argc, char **argv)
 {
-    uint64_t n = m->failed ? 1 : 0;
+    uint64_t n = (uint64_t)failed_status(m);
     if (argc == 2 && mon_ranged(m, argv[1], "status ", "", 0, 255, &n) != 0)
         return -1;
     m->finished = true;
@@ -69,9 +77,7 @@ int mon_cmd_quit(struct mon *m, int argc, char **argv)
     (void)argc;
     (void)argv;
     m->finished = true;
-    /* as the end of the input: in a script a failure that counted makes it
-     * 1, as for 'exit'; the terminal goes on after failures, and Ctrl-D is 0 */
-    m->status = m->failed && !m->interactive ? 1 : 0;
+    m->status = failed_status(m); /* as the end of the input */
     return 0;
 }
 
