@@ -9,8 +9,8 @@
  * histfile' keeping the new file's history; a write blocked on a full
  * output surviving Ctrl-C, and a wait for a FIFO ended by it; the output a
  * pipe with the line edited on the terminal; a resized window; 'exit' at
- * the prompt after a failed script (the
- * terminal's machinery is pty_support.c's).
+ * the prompt after a failed script (the terminal's machinery is
+ * pty_support.c's).
  */
 #include <setjmp.h>
 #include <signal.h>
