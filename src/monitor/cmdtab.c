@@ -562,7 +562,9 @@ int mon_cmd_help(struct mon *m, int argc, char **argv)
         /* 'help vm create' and 'help x/4i' as typed: the command's help,
          * which covers its subcommands and formats */
         char why[256], word[64];
-        snprintf(word, sizeof word, "%.*s", (int)(strcspn(argv[1] + 1, "/") + 1), argv[1]);
+        /* the '/' of x/4i after the first letter; 'help ""' has none */
+        size_t wl = argv[1][0] ? strcspn(argv[1] + 1, "/") + 1 : 0;
+        snprintf(word, sizeof word, "%.*s", (int)wl, argv[1]);
         const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
         if (!c)
             return mon_err(m, "%s", why);
