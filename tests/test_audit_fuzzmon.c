@@ -29,6 +29,32 @@ static void help__an_empty_word_is_an_unknown_command(void **state)
     cs_mon_prints("help x/4i", "usage: examine");
 }
 
+/* "An IMAGE that cannot be read ... is one line in the CLI's form": one
+ * that can be read, by a name longer than 4,000 bytes (still within
+ * PATH_MAX), is loaded, as 'tgm run' loads it; it made tgm exit 2 saying
+ * nothing. */
+static void monitor__a_long_image_name_is_loaded(void **state)
+{
+    (void)state;
+    static char path[4100];
+    size_t n = 0;
+    while (n < 4000) {
+        memcpy(path + n, "./", 2);
+        n += 2;
+    }
+    snprintf(path + n, sizeof path - n, "examples/sum.s");
+    struct cs_outcome o = cs_run_tgm("monitor", path, "-c", "show memory", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "sum.s: 35 words at 0"));
+    assert_string_equal(o.err, "");
+    cs_outcome_free(&o);
+    /* and in a VM each, with another */
+    o = cs_run_tgm("monitor", path, "examples/hello.s", "-c", "vm list", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "vm1"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -45,6 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help__an_empty_word_is_an_unknown_command),
+        cmocka_unit_test(monitor__a_long_image_name_is_loaded),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
