@@ -55,6 +55,33 @@ static void monitor__a_long_image_name_is_loaded(void **state)
     cs_outcome_free(&o);
 }
 
+/* A script's line is at most 1 MiB (docs/robustness.md), with %1..%9
+ * replaced too (docs/monitor.md, "Scripts"): a script that does itself
+ * with '%1%1' doubled its line at every level, to gigabytes.  The line is
+ * refused in one line, the script's own, and the session fails. */
+static void script__a_line_past_1_mib_once_substituted_is_not_run(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "ten.mon", "echo %1%1%1%1%1%1%1%1%1%1\necho next\n");
+    static char arg[110001];
+    memset(arg, 'a', sizeof arg - 1);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", path, arg, NULL);
+    assert_int_equal(o.status, 1);
+    assert_null(strstr(o.out, "aaaa"));
+    assert_non_null(strstr(o.err, "ten.mon:1: line longer than 1048576 bytes once %1..%9 and "
+                                  "%* are replaced: not run\n"));
+    assert_null(strchr(strchr(o.err, '\n') + 1, '\n'));
+    cs_outcome_free(&o);
+    /* 'echo ' and ten of 104,857 bytes: 1,048,575, which is run */
+    arg[104857] = '\0';
+    o = cs_run_tgm("monitor", "-f", path, arg, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "aaaa"));
+    assert_non_null(strstr(o.out, "next"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -72,6 +99,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help__an_empty_word_is_an_unknown_command),
         cmocka_unit_test(monitor__a_long_image_name_is_loaded),
+        cmocka_unit_test(script__a_line_past_1_mib_once_substituted_is_not_run),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -630,13 +630,25 @@ int mon_loop(struct mon *m, struct mon_reader *r)
      * script they 'do' too */
     while (!m->finished && !terminating && !list_ended(m) &&
            (line = r->next(r)) != NULL) {
+        errno = 0;
         char *text = r->script ? mon_substitute(r, line) : NULL;
+        int why = errno; /* the line is not run without its arguments */
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);
-        int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
+        int rc;
+        if (r->script && !text && !r->nul_col) { /* about the script's line, as below */
+            const struct mon_cmd *cur = m->cur;
+            m->cur = NULL;
+            rc = why == E2BIG ? mon_err(m, "line longer than %u bytes once %%1..%%9 and %%* "
+                                        "are replaced: not run", MON_LINE_MAX)
+                              : mon_err(m, "out of memory");
+            m->cur = cur;
+        } else {
+            rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
                                       r->nul_col)
                             : mon_exec_line(m, text ? text : line);
+        }
         free(text);
         if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */
             break;

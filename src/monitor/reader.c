@@ -159,6 +159,12 @@ static size_t substitute(const struct mon_reader *r, const char *line, char *out
 char *mon_substitute(const struct mon_reader *r, const char *line)
 {
     size_t n = substitute(r, line, NULL);
+    /* %1%1 in a script that does itself would double the line at every
+     * level: the cap of a script's line holds for the line as run */
+    if (n > MON_LINE_MAX) {
+        errno = E2BIG;
+        return NULL;
+    }
     char *o = malloc(n + 1);
     if (!o)
         return NULL;
