@@ -82,6 +82,35 @@ static void script__a_line_past_1_mib_once_substituted_is_not_run(void **state)
     cs_outcome_free(&o);
 }
 
+/* "An unknown command gets one error line, with a guess ... (try
+ * 'help')": a word of 64 bytes or more was cut to its first 20 with
+ * neither, and x/NF with a format that long was taken for an unknown
+ * command, not examine refusing its count. */
+static void command__a_long_word_is_named_in_full(void **state)
+{
+    (void)state;
+    char cmd[300], why[200];
+    memset(why, 0, sizeof why);
+    memset(why, 'q', 70);
+    snprintf(cmd, sizeof cmd, "%s", why);
+    snprintf(why + 70, sizeof why - 70, "' (try 'help')");
+    char want[240];
+    snprintf(want, sizeof want, "-c:1: unknown command '%s", why);
+    cs_mon_fails(cmd, want);
+    snprintf(cmd, sizeof cmd, "help %s", why);
+    *strchr(cmd, '\'') = '\0';
+    snprintf(want, sizeof want, "-c:1: help: unknown command '%s", why);
+    cs_mon_fails(cmd, want);
+    char nines[80];
+    memset(nines, '9', 70);
+    nines[70] = '\0';
+    snprintf(cmd, sizeof cmd, "x/%sx 0", nines);
+    snprintf(want, sizeof want, "-c:1: examine: bad count in '/%sx'", nines);
+    cs_mon_fails(cmd, want);
+    snprintf(cmd, sizeof cmd, "x /%sx 0", nines); /* QEMU's form, a word of its own */
+    cs_mon_fails(cmd, want);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -100,6 +129,7 @@ int main(void)
         cmocka_unit_test(help__an_empty_word_is_an_unknown_command),
         cmocka_unit_test(monitor__a_long_image_name_is_loaded),
         cmocka_unit_test(script__a_line_past_1_mib_once_substituted_is_not_run),
+        cmocka_unit_test(command__a_long_word_is_named_in_full),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -413,6 +413,9 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
 
 #define MON_MAXARGS 64
 
+static int exec_word(struct mon *m, const char *text, size_t wl, char *word, char *fmt,
+                     char *why, size_t whylen);
+
 /* Execute one command (no ';' outside quotes). */
 static int exec_cmd(struct mon *m, const char *text)
 {
@@ -420,12 +423,24 @@ static int exec_cmd(struct mon *m, const char *text)
         text++;
     if (!*text || *text == '#')
         return 0;
-    size_t wl = strcspn(text, " \t");
-    char word[64], why[256];
-    if (wl >= sizeof word) {
+    /* the word, a format word after it and the error quoting them, each as
+     * long as the line: an unknown command is named as typed, and x/NF
+     * with a long format is still examine */
+    size_t wl = strcspn(text, " \t"), len = strlen(text), whylen = len + 256;
+    char *buf = malloc(2 * (len + 1) + whylen);
+    if (!buf) {
         m->cur = NULL;
-        return mon_err(m, "unknown command '%.*s'", 20, text);
+        return mon_err(m, "out of memory");
     }
+    int rc = exec_word(m, text, wl, buf, buf + len + 1, buf + 2 * (len + 1), whylen);
+    free(buf);
+    return rc;
+}
+
+/* exec_cmd's work: WORD and FMT have room for TEXT, WHY WHYLEN bytes. */
+static int exec_word(struct mon *m, const char *text, size_t wl, char *word, char *fmt,
+                     char *why, size_t whylen)
+{
     memcpy(word, text, wl);
     word[wl] = '\0';
     /* gdb's x/4x, p/o: the command, then its format */
@@ -436,7 +451,7 @@ static int exec_cmd(struct mon *m, const char *text)
     if (slash && !*word) /* not "unknown command ''" */
         return mon_err(m, "no command before '/%s' (gdb's forms are x/NF ADDR and p/F EXPR)",
                        slash);
-    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
+    const struct mon_cmd *c = mon_cmd_find(word, why, whylen);
     if (!c)
         return mon_err(m, "%s", why);
     if (slash && c->fn != mon_cmd_examine && c->fn != mon_cmd_print &&
@@ -451,9 +466,8 @@ static int exec_cmd(struct mon *m, const char *text)
         rest++;
     /* QEMU's monitor (and gdb) take the format as a word of its own,
      * 'x /4x ADDR'; no address or expression begins with '/' */
-    char fmt[64];
     size_t fl = strcspn(rest, " \t");
-    if (!slash && rest[0] == '/' && fl < sizeof fmt &&
+    if (!slash && rest[0] == '/' &&
         (c->fn == mon_cmd_examine || c->fn == mon_cmd_print || c->fn == mon_cmd_display)) {
         memcpy(fmt, rest + 1, fl - 1);
         fmt[fl - 1] = '\0';
