@@ -111,6 +111,29 @@ static void command__a_long_word_is_named_in_full(void **state)
     cs_mon_fails(cmd, want);
 }
 
+/* The monitor prefixes an error with the script position, FILE:LINE:
+ * (docs/robustness.md), and the error is one line with a control
+ * character shown escaped (docs/monitor.md): the script's own name too.
+ * A newline in it split the line in two, an escape reached the terminal. */
+static void script__a_control_character_in_its_name_is_escaped(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "a\nb.mon", "bogus\n");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", path, NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "a\\nb.mon:1: unknown command 'bogus' (try 'help')\n"));
+    assert_ptr_equal(strchr(o.err, '\n'), o.err + strlen(o.err) - 1);
+    cs_outcome_free(&o);
+    cs_write_text(path, sizeof path, "c\x1b[31md.mon", "set on-error continue\nbogus\n");
+    char cmd[CS_PATH + 16];
+    snprintf(cmd, sizeof cmd, "do \"%s\"", path);
+    o = cs_mon(cmd);
+    assert_non_null(strstr(o.err, "c\\x1b[31md.mon:2: unknown command 'bogus'"));
+    assert_null(strchr(o.err, '\x1b'));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -130,6 +153,7 @@ int main(void)
         cmocka_unit_test(monitor__a_long_image_name_is_loaded),
         cmocka_unit_test(script__a_line_past_1_mib_once_substituted_is_not_run),
         cmocka_unit_test(command__a_long_word_is_named_in_full),
+        cmocka_unit_test(script__a_control_character_in_its_name_is_escaped),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -99,6 +99,16 @@ bool mon_finished(const struct mon *m, int *status)
 
 int mon_output_errno(const struct mon *m) { return m->out_errno; }
 
+/* Part of an error's one line, its control characters shown escaped. */
+static void err_part(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_part(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(f, fmt, ap);
+    va_end(ap);
+}
+
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
@@ -106,8 +116,8 @@ int mon_err(struct mon *m, const char *fmt, ...)
         mon_console_settle(m);
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
-    else if (m->src_name)
-        fprintf(m->err, "%s:%d: ", m->src_name, m->src_line);
+    else if (m->src_name) /* a script's name may hold a newline or an escape */
+        err_part(m->err, "%s:%d: ", m->src_name, m->src_line);
     if (m->cur && !m->err_prefix)
         fprintf(m->err, "%s: ", m->cur->name);
     va_start(ap, fmt);
