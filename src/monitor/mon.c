@@ -109,6 +109,16 @@ static void err_part(FILE *f, const char *fmt, ...)
     va_end(ap);
 }
 
+void mon_err_line(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(m->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->err);
+    fflush(m->err);
+}
+
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
@@ -724,7 +734,7 @@ int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
     struct mon_reader r;
     char err[512];
     if (mon_reader_file(&r, path, err, sizeof err) != 0) {
-        fprintf(m->err, "tgm: monitor: %s\n", err);
+        mon_err_line(m, "tgm: monitor: %s", err);
         return final_status(m, 2); /* a FIFO's open that a signal ended: 128 + it */
     }
     r.nargs = argc;

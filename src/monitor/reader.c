@@ -253,8 +253,8 @@ static void history_default_check(struct mon *m)
     if (!none)
         return;
     m->histfile = none;
-    fprintf(m->err, "warning: %s; no history file this session ('set histfile FILE' "
-                    "chooses one)\n", why);
+    mon_err_line(m, "warning: %s; no history file this session ('set histfile FILE' "
+                    "chooses one)", why);
 }
 
 /* How many of this session's first lines the loaded list already ends with:
