@@ -109,16 +109,6 @@ static void err_part(FILE *f, const char *fmt, ...)
     va_end(ap);
 }
 
-void mon_err_line(struct mon *m, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tgm_vfprint_line(m->err, fmt, ap);
-    va_end(ap);
-    fputc('\n', m->err);
-    fflush(m->err);
-}
-
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
@@ -666,23 +656,22 @@ int mon_loop(struct mon *m, struct mon_reader *r)
            (line = r->next(r)) != NULL) {
         errno = 0;
         char *text = r->script ? mon_substitute(r, line) : NULL;
-        int why = errno; /* the line is not run without its arguments */
+        int why = errno;
+        bool lost = r->script && !text && !r->nul_col; /* not run without its arguments */
+        const struct mon_cmd *cur = m->cur;
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);
-        int rc;
-        if (r->script && !text && !r->nul_col) { /* about the script's line, as below */
-            const struct mon_cmd *cur = m->cur;
+        if (lost) /* about the script's line, as below */
             m->cur = NULL;
-            rc = why == E2BIG ? mon_err(m, "line longer than %u bytes once %%1..%%9 and %%* "
-                                        "are replaced: not run", MON_LINE_MAX)
-                              : mon_err(m, "out of memory");
-            m->cur = cur;
-        } else {
-            rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
+        int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
                                       r->nul_col)
-                            : mon_exec_line(m, text ? text : line);
-        }
+                 : !lost ? mon_exec_line(m, text ? text : line)
+                 : why == E2BIG ? mon_err(m, "line longer than %u bytes once %%1..%%9 and %%* "
+                                         "are replaced: not run", MON_LINE_MAX)
+                                : mon_err(m, "out of memory");
+        if (lost)
+            m->cur = cur;
         free(text);
         if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */
             break;

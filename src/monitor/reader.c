@@ -173,6 +173,16 @@ char *mon_substitute(const struct mon_reader *r, const char *line)
     return o;
 }
 
+void mon_err_line(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(m->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->err);
+    fflush(m->err);
+}
+
 /* ---- the terminal ---- */
 
 const char *mon_history_file(const struct mon *m, char *buf, size_t len)
