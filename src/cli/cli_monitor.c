@@ -83,18 +83,26 @@ static void quote(char *line, size_t len, const char *arg)
 static int prepare(struct mon *m, const char *profile, uint32_t q, char **images,
                    int nimages)
 {
-    char line[4200];
     if ((profile || q) && mon_set_machine(m, profile, q) != 0)
         return -1;
     mon_set_error_prefix(m, "tgm: monitor: ");
     int rc = 0;
     for (int k = 0; k < nimages && rc == 0; k++) {
+        /* room for any name the system takes: each byte may be escaped */
+        size_t len = 64 + 2 * strlen(images[k]);
+        char *line = malloc(len);
+        if (!line) {
+            cli_error("monitor: out of memory");
+            rc = -1;
+            break;
+        }
         if (nimages == 1)
-            snprintf(line, sizeof line, "load");
+            snprintf(line, len, "load");
         else
-            snprintf(line, sizeof line, "vm create vm%d %u", k, TGM_Q_DEFAULT);
-        quote(line, sizeof line, images[k]);
-        rc = strlen(images[k]) > 4000 || mon_exec_line(m, line) != 0 ? -1 : 0;
+            snprintf(line, len, "vm create vm%d %u", k, TGM_Q_DEFAULT);
+        quote(line, len, images[k]);
+        rc = mon_exec_line(m, line) != 0 ? -1 : 0;
+        free(line);
     }
     mon_set_error_prefix(m, NULL);
     return rc;

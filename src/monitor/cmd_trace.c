@@ -100,8 +100,7 @@ int mon_file_lost(struct mon *m, const char *what, const char *err)
 {
     if (m->cur) /* the command that ended it says so, and fails */
         return mon_err(m, "%s", err);
-    fprintf(m->err, "%s: %s\n", what, err);
-    fflush(m->err);
+    mon_err_line(m, "%s: %s", what, err);
     return -1;
 }
 

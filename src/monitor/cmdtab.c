@@ -6,6 +6,7 @@
  * machine of section 2, the traps of section 3, the control program and its
  * three properties of sections 4-6.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -561,11 +562,19 @@ int mon_cmd_help(struct mon *m, int argc, char **argv)
     if (argc >= 2) {
         /* 'help vm create' and 'help x/4i' as typed: the command's help,
          * which covers its subcommands and formats */
-        char why[256], word[64];
-        snprintf(word, sizeof word, "%.*s", (int)(strcspn(argv[1] + 1, "/") + 1), argv[1]);
-        const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
+        /* the '/' of x/4i after the first letter; 'help ""' has none */
+        char *word = argv[1], *cut = word + (word[0] ? strcspn(word + 1, "/") + 1 : 0);
+        size_t whylen = strlen(word) + 256; /* the word in full, however long */
+        char *why = malloc(whylen), was = *cut;
+        if (!why)
+            return mon_err(m, "out of memory");
+        *cut = '\0';
+        const struct mon_cmd *c = mon_cmd_find(word, why, whylen);
+        *cut = was;
+        int rc = c ? 0 : mon_err(m, "%s", why);
+        free(why);
         if (!c)
-            return mon_err(m, "%s", why);
+            return rc;
         mon_out(m, "usage: %s\n", c->usage);
         if (c->abbrev)
             mon_out(m, "also:  %s\n", c->abbrev);

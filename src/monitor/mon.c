@@ -104,6 +104,16 @@ bool mon_finished(const struct mon *m, int *status)
 
 int mon_output_errno(const struct mon *m) { return m->out_errno; }
 
+/* Part of an error's one line, its control characters shown escaped. */
+static void err_part(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_part(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(f, fmt, ap);
+    va_end(ap);
+}
+
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
@@ -111,8 +121,8 @@ int mon_err(struct mon *m, const char *fmt, ...)
         mon_console_settle(m);
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
-    else if (m->src_name)
-        fprintf(m->err, "%s:%d: ", m->src_name, m->src_line);
+    else if (m->src_name) /* a script's name may hold a newline or an escape */
+        err_part(m->err, "%s:%d: ", m->src_name, m->src_line);
     if (m->cur && !m->err_prefix)
         fprintf(m->err, "%s: ", m->cur->name);
     va_start(ap, fmt);
@@ -418,6 +428,9 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
 
 #define MON_MAXARGS 64
 
+static int exec_word(struct mon *m, const char *text, size_t wl, char *word, char *fmt,
+                     char *why, size_t whylen);
+
 /* Execute one command (no ';' outside quotes). */
 static int exec_cmd(struct mon *m, const char *text)
 {
@@ -425,12 +438,24 @@ static int exec_cmd(struct mon *m, const char *text)
         text++;
     if (!*text || *text == '#')
         return 0;
-    size_t wl = strcspn(text, " \t");
-    char word[64], why[256];
-    if (wl >= sizeof word) {
+    /* the word, a format word after it and the error quoting them, each as
+     * long as the line: an unknown command is named as typed, and x/NF
+     * with a long format is still examine */
+    size_t wl = strcspn(text, " \t"), len = strlen(text), whylen = len + 256;
+    char *buf = malloc(2 * (len + 1) + whylen);
+    if (!buf) {
         m->cur = NULL;
-        return mon_err(m, "unknown command '%.*s'", 20, text);
+        return mon_err(m, "out of memory");
     }
+    int rc = exec_word(m, text, wl, buf, buf + len + 1, buf + 2 * (len + 1), whylen);
+    free(buf);
+    return rc;
+}
+
+/* exec_cmd's work: WORD and FMT have room for TEXT, WHY WHYLEN bytes. */
+static int exec_word(struct mon *m, const char *text, size_t wl, char *word, char *fmt,
+                     char *why, size_t whylen)
+{
     memcpy(word, text, wl);
     word[wl] = '\0';
     /* gdb's x/4x, p/o: the command, then its format */
@@ -441,7 +466,7 @@ static int exec_cmd(struct mon *m, const char *text)
     if (slash && !*word) /* not "unknown command ''" */
         return mon_err(m, "no command before '/%s' (gdb's forms are x/NF ADDR and p/F EXPR)",
                        slash);
-    const struct mon_cmd *c = mon_cmd_find(word, why, sizeof why);
+    const struct mon_cmd *c = mon_cmd_find(word, why, whylen);
     if (!c)
         return mon_err(m, "%s", why);
     if (slash && c->fn != mon_cmd_examine && c->fn != mon_cmd_print &&
@@ -456,9 +481,8 @@ static int exec_cmd(struct mon *m, const char *text)
         rest++;
     /* QEMU's monitor (and gdb) take the format as a word of its own,
      * 'x /4x ADDR'; no address or expression begins with '/' */
-    char fmt[64];
     size_t fl = strcspn(rest, " \t");
-    if (!slash && rest[0] == '/' && fl < sizeof fmt &&
+    if (!slash && rest[0] == '/' &&
         (c->fn == mon_cmd_examine || c->fn == mon_cmd_print || c->fn == mon_cmd_display)) {
         memcpy(fmt, rest + 1, fl - 1);
         fmt[fl - 1] = '\0';
@@ -635,13 +659,24 @@ int mon_loop(struct mon *m, struct mon_reader *r)
      * script they 'do' too */
     while (!m->finished && !terminating && !list_ended(m) &&
            (line = r->next(r)) != NULL) {
+        errno = 0;
         char *text = r->script ? mon_substitute(r, line) : NULL;
+        int why = errno;
+        bool lost = r->script && !text && !r->nul_col; /* not run without its arguments */
+        const struct mon_cmd *cur = m->cur;
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);
+        if (lost) /* about the script's line, as below */
+            m->cur = NULL;
         int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
                                       r->nul_col)
-                            : mon_exec_line(m, text ? text : line);
+                 : !lost ? mon_exec_line(m, text ? text : line)
+                 : why == E2BIG ? mon_err(m, "line longer than %u bytes once %%1..%%9 and %%* "
+                                         "are replaced: not run", MON_LINE_MAX)
+                                : mon_err(m, "out of memory");
+        if (lost)
+            m->cur = cur;
         free(text);
         if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */
             break;
@@ -693,7 +728,7 @@ int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
     struct mon_reader r;
     char err[512];
     if (mon_reader_file(&r, path, err, sizeof err) != 0) {
-        fprintf(m->err, "tgm: monitor: %s\n", err);
+        mon_err_line(m, "tgm: monitor: %s", err);
         return final_status(m, 2); /* a FIFO's open that a signal ended: 128 + it */
     }
     r.nargs = argc;

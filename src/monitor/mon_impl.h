@@ -236,6 +236,10 @@ int mon_not_mid_run(struct mon *m);
  * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* One line to the error stream as it is, a control character in it (a
+ * file's name) shown escaped: for what no command says (a warning, the
+ * end of the session). */
+void mon_err_line(struct mon *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mon_out(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Run commands from a reader (reader.c) until it ends; see mon_run_*. */

@@ -159,12 +159,28 @@ static size_t substitute(const struct mon_reader *r, const char *line, char *out
 char *mon_substitute(const struct mon_reader *r, const char *line)
 {
     size_t n = substitute(r, line, NULL);
+    /* %1%1 in a script that does itself would double the line at every
+     * level: the cap of a script's line holds for the line as run */
+    if (n > MON_LINE_MAX) {
+        errno = E2BIG;
+        return NULL;
+    }
     char *o = malloc(n + 1);
     if (!o)
         return NULL;
     substitute(r, line, o);
     o[n] = '\0';
     return o;
+}
+
+void mon_err_line(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(m->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->err);
+    fflush(m->err);
 }
 
 /* ---- the terminal ---- */
@@ -247,8 +263,8 @@ static void history_default_check(struct mon *m)
     if (!none)
         return;
     m->histfile = none;
-    fprintf(m->err, "warning: %s; no history file this session ('set histfile FILE' "
-                    "chooses one)\n", why);
+    mon_err_line(m, "warning: %s; no history file this session ('set histfile FILE' "
+                    "chooses one)", why);
 }
 
 /* How many of this session's first lines the loaded list already ends with:

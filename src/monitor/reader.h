@@ -57,7 +57,8 @@ void mon_reader_string(struct mon_reader *r, const char *s);
  * -1 if libedit cannot start. */
 int mon_reader_edit(struct mon_reader *r, struct mon *m);
 
-/* Replace %1..%9, %* and %% in LINE with R's arguments (malloc'd). */
+/* Replace %1..%9, %* and %% in LINE with R's arguments (malloc'd); NULL
+ * with errno E2BIG when the result would pass MON_LINE_MAX bytes. */
 char *mon_substitute(const struct mon_reader *r, const char *line);
 
 #endif
