@@ -713,7 +713,7 @@ static int bp_find(const struct mon *m, const char *s)
 static int bp_index(struct mon *m, const char *s)
 {
     int k = bp_find(m, s);
-    return k >= 0 ? k : mon_err(m, "no breakpoint %s (see 'break list')", s);
+    return k >= 0 ? k : mon_err(m, "no breakpoint %s (see 'break list')", *s ? s : "''");
 }
 
 int mon_cmd_delete(struct mon *m, int argc, char **argv)

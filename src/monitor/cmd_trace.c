@@ -332,7 +332,8 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int k = mon_keyword(argv[i], TRACE_WORDS);
         if (k < 0)
-            return mon_err(m, "unknown word '%s' (usage: %s)", argv[i], m->cur->usage);
+            return mon_err(m, "%s word '%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
+                           argv[i], m->cur->usage);
         if (mon_option_once(m, TRACE_WORDS, k, &seen) != 0)
             return -1;
         if ((k == 5 || k == 6) && i + 1 >= argc)

@@ -419,7 +419,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         int k = i == 1 ? 5 : mon_keyword(argv[i], CHECK_OPTS);
         uint64_t v = 0;
         if (k < 0) {
-            mon_err(m, "unknown option '%s' (usage: %s)", argv[i], m->cur->usage);
+            mon_err(m, "%s option '%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
+                    argv[i], m->cur->usage);
             goto out;
         }
         if (i > 1 && mon_option_once(m, CHECK_OPTS, k, &seen) != 0)
