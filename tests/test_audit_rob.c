@@ -147,6 +147,24 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* 'tgm --version x' printed the version and exited 0, where 'tgm help x y'
+ * refuses its extra word; '--he' got no guess, though docs/run.md's rule
+ * gives the one name a word begins ('--help' was not among the names). */
+static void top_level__extra_words_and_help_guessed(void **state)
+{
+    (void)state;
+    cs_tgm_fails(2, "tgm: --version: unexpected argument 'x' (it takes none)", "--version",
+                 CS_ARGV("x"));
+    struct cs_outcome o = cs_run_tgm("--version", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "tgm "));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("--he", NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: unknown command '--he' (did you mean '--help'?)");
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +173,7 @@ int main(void)
         cmocka_unit_test(go__for_and_cycles_together_are_refused),
         cmocka_unit_test(write__through_forty_links),
         cmocka_unit_test(restore__the_version_is_named_with_its_offset),
+        cmocka_unit_test(top_level__extra_words_and_help_guessed),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

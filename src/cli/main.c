@@ -195,6 +195,7 @@ static void unknown_command(const char *by, const char *word)
     if (!by) { /* 'tgm version', as go and docker spell it; 'tgm hlep' */
         tgm_suggest_offer(&s, "--version");
         tgm_suggest_offer(&s, "help");
+        tgm_suggest_offer(&s, "--help");
     }
     const char *sug = tgm_suggest_unique(&s);
     cli_error("%s%sunknown command '%s' (%s%s%s)", by ? by : "", by ? ": " : "", word,
@@ -249,6 +250,10 @@ int main(int argc, char **argv)
     if (is_help(cmd))
         return help(argc, argv);
     if (!strcmp(cmd, "--version")) {
+        if (argc > 2) { /* as 'tgm help x y' refuses its extra word */
+            cli_error("--version: unexpected argument '%s' (it takes none)", argv[2]);
+            return EXIT_USAGE;
+        }
         printf("tgm %s\n", TGM_VERSION);
         return cli_finish(cmd, EXIT_OK);
     }
