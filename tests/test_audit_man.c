@@ -34,6 +34,18 @@ static char *squeeze(const char *text)
     return s;
 }
 
+/* 'tgm CMD --help' succeeds, and its text, white space squeezed, holds WANT. */
+static void help_says(const char *cmd, const char *want)
+{
+    struct cs_outcome o = cs_run_tgm(cmd, "--help", NULL);
+    assert_int_equal(o.status, 0);
+    char *text = squeeze(o.out);
+    if (!strstr(text, want))
+        fail_msg("tgm %s --help does not say '%s':\n%s", cmd, want, o.out);
+    free(text);
+    cs_outcome_free(&o);
+}
+
 /* docs/theorems.md: --expect exits 1 unless the VMM fails iff Theorem 1
  * fails, the hybrid VMM iff Theorem 3 fails, "and every program halts on
  * the bare machine", as counter_as_predicted tests.  The --help (and so
@@ -41,14 +53,9 @@ static char *squeeze(const char *text)
 static void counterexample__expect_help_names_the_bare_halt(void **state)
 {
     (void)state;
-    struct cs_outcome o = cs_run_tgm("counterexample", "--help", NULL);
-    assert_int_equal(o.status, 0);
-    char *text = squeeze(o.out);
-    if (!strstr(text, "--expect exit 1 unless the VMM fails iff Theorem 1 fails, the hybrid VMM "
-                      "fails iff Theorem 3 fails and every program halts on the bare machine"))
-        fail_msg("counterexample --help does not give --expect's three conditions:\n%s", o.out);
-    free(text);
-    cs_outcome_free(&o);
+    help_says("counterexample",
+              "--expect exit 1 unless the VMM fails iff Theorem 1 fails, the hybrid VMM "
+              "fails iff Theorem 3 fails and every program halts on the bare machine");
 }
 
 /* docs/monitor.md, "Starting": an IMAGE that cannot be read or does not
@@ -181,16 +188,11 @@ static void man__exit_status_names_the_monitors(void **state)
 static void analyze__help_gives_the_usage_status(void **state)
 {
     (void)state;
-    struct cs_outcome o = cs_run_tgm("analyze", "--help", NULL);
-    assert_int_equal(o.status, 0);
-    char *text = squeeze(o.out);
-    if (!strstr(text, "Exit 0 when the analysis ran, whatever the verdicts; with --check-declared, "
-                      "1 if a derived class differs from the declared one; 2 on bad usage."))
-        fail_msg("analyze --help does not give status 2:\n%s", o.out);
-    free(text);
-    cs_outcome_free(&o);
+    help_says("analyze", "Exit 0 when the analysis ran, whatever the verdicts; with "
+                         "--check-declared, 1 if a derived class differs from the declared "
+                         "one; 2 on bad usage.");
     /* and it is so */
-    o = cs_run_tgm("analyze", "--words", "8", NULL);
+    struct cs_outcome o = cs_run_tgm("analyze", "--words", "8", NULL);
     assert_int_equal(o.status, 2);
     cs_outcome_free(&o);
 }
