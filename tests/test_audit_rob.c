@@ -165,6 +165,28 @@ static void top_level__extra_words_and_help_guessed(void **state)
     cs_outcome_free(&o);
 }
 
+/* "(try a larger --mem)" was said of an image larger than any --mem the
+ * command allows there (a guest under one level has at most 523,648
+ * words), which the larger --mem would then refuse. */
+static void mem_hint__only_where_a_larger_mem_would_do(void **state)
+{
+    (void)state;
+    char big[CS_PATH];
+    cs_write_text(big, sizeof big, "big.s",
+                  "        .entry start\nstart:  HALT\n        .org 523700\n        .word 1\n");
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--mem", "523648", big, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "image needs words 0..523700 but the machine has 523648 words (no "
+                           "--mem is large enough: a guest has at most 523648 words here)");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--mem", "100", big, NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "(try a larger --mem)");
+    cs_outcome_free(&o);
+    cs_tgm_fails(2, "image needs words 0..34 but the machine has 16 words (try a larger --mem)",
+                 "check", CS_ARGV("--nest", "1", "--mem", "16", "examples/sum.s"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +196,7 @@ int main(void)
         cmocka_unit_test(write__through_forty_links),
         cmocka_unit_test(restore__the_version_is_named_with_its_offset),
         cmocka_unit_test(top_level__extra_words_and_help_guessed),
+        cmocka_unit_test(mem_hint__only_where_a_larger_mem_would_do),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

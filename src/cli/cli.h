@@ -165,9 +165,11 @@ int cli_no_operands(const char *cmd, const char *arg);
  * wait, docs/run.md), which no limit ends.  M is NULL when there is no
  * state to look at yet (a stack whose levels have not booted the guest). */
 void cli_limit_note(const char *name, const struct machine *m, uint64_t max);
-/* " (try a larger --mem)" when IMG does not fit a guest of W words (the
- * error it caused is about --mem), else "". */
-const char *cli_mem_hint(const struct tgm_image *img, uint32_t w);
+/* " (try a larger --mem)" when IMG does not fit a guest of W words but
+ * fits one of MOST, the largest --mem allows there (the error it caused
+ * is about --mem); when it fits none, what MOST is, in BUF; else "". */
+const char *cli_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most, char *buf,
+                         size_t len);
 /* Do N guests of W words each fit, with the control program's words, in
  * the largest real machine?  0, or -1 after one line "CMD: N WHAT of W
  * words need ... (use a smaller --mem)". */

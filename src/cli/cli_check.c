@@ -264,9 +264,11 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         size_t bad = 0;
         while (bad < n && !res[bad].setup_failed)
             bad++;
+        char hint[96];
         if (bad < n)
             cli_error("check: %s: %s%s", argv[optind + (int)bad], err,
-                      cli_mem_hint(&imgs[bad], o.w ? o.w : TGM_Q_DEFAULT));
+                      cli_mem_hint(&imgs[bad], o.w ? o.w : TGM_Q_DEFAULT, VMM_W_MAX, hint,
+                                   sizeof hint));
         else
             cli_error("check: %s", err);
         goto out;

@@ -181,7 +181,9 @@ int run_vmm(const struct run_opts *o)
         files[i] = o->images[o->vms ? 0 : i];
         int id = vmm_vm_create(v, o->q, NULL, err, sizeof err);
         if (id < 0 || vmm_vm_load(v, id, im, err, sizeof err) != 0) {
-            cli_error("run: %s: %s (try a larger --mem)", files[i], err);
+            char hint[96];
+            cli_error("run: %s: %s%s", files[i], err,
+                      cli_mem_hint(im, o->q, VMM_W_MAX, hint, sizeof hint));
             goto out;
         }
         if ((o->in.len && vmm_vm_input(v, id, o->in.bytes, o->in.len) != 0) ||

@@ -297,9 +297,17 @@ void cli_limit_note(const char *name, const struct machine *m, uint64_t max)
                   name ? name : "", name ? ": " : "", max);
 }
 
-const char *cli_mem_hint(const struct tgm_image *img, uint32_t w)
+const char *cli_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most, char *buf,
+                         size_t len)
 {
-    return (uint64_t)img->load + img->nwords > w ? " (try a larger --mem)" : "";
+    uint64_t need = (uint64_t)img->load + img->nwords;
+    if (need <= w)
+        return "";
+    if (need <= most)
+        return " (try a larger --mem)";
+    snprintf(buf, len, " (no --mem is large enough: a guest has at most %" PRIu32
+                       " words here)", most);
+    return buf;
 }
 
 int cli_guests_fit(const char *cmd, uint64_t n, const char *what, uint32_t w)
