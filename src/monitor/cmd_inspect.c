@@ -48,13 +48,20 @@ const char *mon_label(const struct tgm_image *syms, uint32_t addr)
     return best;
 }
 
+/* The label of the word ADDR develops to under R = (L, B) in X (SYMS'), or
+ * NULL if it does not. */
+static const char *label_under(const struct tgm_image *syms, const struct machine *x,
+                               uint32_t addr, uint64_t l, uint32_t b)
+{
+    uint64_t ph = addr + l;
+    return addr < b && ph < machine_q(x) ? mon_label(syms, (uint32_t)ph) : NULL;
+}
+
 const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uint32_t base)
 {
     const struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
-    uint64_t ph = (uint64_t)ps->p + ps->l - base;
-    return ps->p < ps->b && ps->l >= base && ph < machine_q(x)
-               ? mon_label(vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm], (uint32_t)ph)
-               : NULL;
+    const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
+    return ps->l >= base ? label_under(syms, x, ps->p, ps->l - base, ps->b) : NULL;
 }
 
 void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
@@ -76,8 +83,7 @@ void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p
     }
     /* labels name physical addresses; the operands are virtual, so plain */
     char dis[160];
-    uint64_t ph = (uint64_t)vaddr + p->l;
-    const char *lab = vaddr < p->b && ph < machine_q(x) ? mon_label(syms, (uint32_t)ph) : NULL;
+    const char *lab = label_under(syms, x, vaddr, p->l, p->b);
     dis_word(word, vaddr, NULL, dis, sizeof dis);
     mon_out(m, "  0x%05x %-12s %s\n", vaddr, lab ? lab : "", dis);
 }
