@@ -1,0 +1,97 @@
+/* test_audit_live.c: the monitor at a real terminal (docs/monitor.md, "The
+ * terminal") against what it does there: Ctrl-C stopping 'step N' and
+ * 'next N' with the stop said as 'go' says it.
+ * Each test fails on the tree before its fix.
+ *
+ * Drives the real binary on a pseudo-terminal (pty_support).
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pty_support.h"
+
+static const char loop_src[] = "        .entry start\n"
+                               "start:  LI    n, 0\n"
+                               "spin:   ADDI  n, n, 1\n"
+                               "        JMP   spin\n"
+                               "n:      .word 0\n";
+
+static int setup(void **state)
+{
+    pt_setup(state);
+    pt_put_file("loop.s", loop_src);
+    return 0;
+}
+
+/* After Ctrl-C the machine is stopped inside the loop, its state intact,
+ * and the shell goes on. */
+static void still_in_the_loop(struct pt_session *s)
+{
+    pt_type(s, "print P >= spin && P <= spin + 1 && E[n] > 0\r");
+    pt_expect(s, "0x1 (1)");
+    pt_expect(s, "tgm> ");
+}
+
+/* "Ctrl-C stop it early, as they stop 'go'" (help step): 'step N' stopped
+ * at Ctrl-C but said nothing of it, the last step's line cut short by the
+ * ^C and the prompt next, where 'go' says "interrupted after N steps". */
+static void live__ctrl_c_stops_step_n_and_says_so(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "step 100000000\r");
+    pt_expect(&s, "    PSW ");
+    usleep(200 * 1000);
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after ");
+    pt_expect(&s, " steps: s I=0 P=");
+    pt_expect(&s, "tgm> ");
+    still_in_the_loop(&s);
+    pt_quit(&s);
+}
+
+/* The same for 'next N' over instructions that are no calls: "Ctrl-C stop
+ * it early; a stop says after how many steps and cycles of the command,
+ * as 'go' does" (help next). */
+static void live__ctrl_c_stops_next_n_and_says_so(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "next 100000000\r");
+    pt_expect(&s, "    PSW ");
+    usleep(200 * 1000);
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after ");
+    pt_expect(&s, "tgm> ");
+    still_in_the_loop(&s);
+    pt_quit(&s);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(live__ctrl_c_stops_step_n_and_says_so, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__ctrl_c_stops_next_n_and_says_so, setup,
+                                        pt_teardown),
+    };
+    return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);
+}
