@@ -1,6 +1,7 @@
 /* test_audit_live.c: the monitor at a real terminal (docs/monitor.md, "The
  * terminal") against what it does there: Ctrl-C stopping 'step N' and
- * 'next N' with the stop said as 'go' says it.
+ * 'next N' with the stop said as 'go' says it, and Ctrl-C returning to the
+ * prompt from a script run by 'do' and from the rest of a typed line.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support).
@@ -29,7 +30,18 @@ static int setup(void **state)
 {
     pt_setup(state);
     pt_put_file("loop.s", loop_src);
+    pt_put_file("long.mon", "go\necho after-go\n");
     return 0;
+}
+
+/* Does the screen hold TEXT from offset FROM on? */
+static bool screen_has(const struct pt_session *s, size_t from, const char *text)
+{
+    size_t n = strlen(text);
+    for (size_t i = from; i + n <= s->screen.len; i++)
+        if (memcmp(s->screen.buf + i, text, n) == 0)
+            return true;
+    return false;
 }
 
 /* After Ctrl-C the machine is stopped inside the loop, its state intact,
@@ -84,6 +96,52 @@ static void live__ctrl_c_stops_next_n_and_says_so(void **state)
     pt_quit(&s);
 }
 
+/* "Ctrl-C while the machine runs stops it ... and returns to the prompt":
+ * in a script run by 'do' the script went on with its next line instead,
+ * so a script of several runs could not be left at all. */
+static void live__ctrl_c_ends_a_script_at_the_prompt(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "tgm> ");
+    size_t from = s.screen.len;
+    pt_type(&s, "do long.mon\r");
+    pt_expect(&s, "Ctrl-C stops");
+    usleep(200 * 1000);
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after ");
+    pt_expect(&s, "do: interrupted: the rest of long.mon is not run");
+    pt_expect(&s, "tgm> ");
+    still_in_the_loop(&s);
+    pt_echo(&s, "alive");
+    assert_false(screen_has(&s, from, "\nafter-go"));
+    pt_quit(&s); /* a failure at the terminal is left behind: status 0 */
+}
+
+/* The same for the commands after the run on the line typed. */
+static void live__ctrl_c_ends_the_typed_line_at_the_prompt(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    size_t from = s.screen.len;
+    pt_type(&s, "load loop.s; go; echo after-go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    usleep(200 * 1000);
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after ");
+    pt_expect(&s, "tgm> ");
+    still_in_the_loop(&s);
+    pt_echo(&s, "alive");
+    /* echo's output starts a line; the typed line has "echo " before it */
+    assert_false(screen_has(&s, from, "\nafter-go"));
+    pt_quit(&s);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -91,6 +149,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(live__ctrl_c_stops_step_n_and_says_so, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(live__ctrl_c_stops_next_n_and_says_so, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__ctrl_c_ends_a_script_at_the_prompt, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__ctrl_c_ends_the_typed_line_at_the_prompt, setup,
                                         pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);

@@ -667,6 +667,7 @@ static const char *edit_next(struct mon_reader *r)
     }
     for (;;) {
         mon_clear_interrupt();
+        mon_clear_abandoned();
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
             if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
