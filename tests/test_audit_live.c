@@ -1,7 +1,8 @@
 /* test_audit_live.c: the monitor at a real terminal (docs/monitor.md, "The
  * terminal") against what it does there: Ctrl-C stopping 'step N' and
  * 'next N' with the stop said as 'go' says it, and Ctrl-C returning to the
- * prompt from a script run by 'do' and from the rest of a typed line.
+ * prompt from a script run by 'do' and from the rest of a typed line; Tab
+ * taking a command's other names (ni, stepi, run) typed in full.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support).
@@ -142,6 +143,31 @@ static void live__ctrl_c_ends_the_typed_line_at_the_prompt(void **state)
     pt_quit(&s);
 }
 
+/* "Tab completes command names": a command's other name typed in full
+ * that begins none of the names (gdb's ni and stepi, 'run') rang the bell
+ * and got no space, so 'stepi<Tab>2' ran the unknown command 'stepi2'. */
+static void live__tab_takes_a_commands_other_names(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load loop.s\r");
+    pt_expect(&s, "tgm> ");
+    size_t from = s.screen.len;
+    pt_type(&s, "stepi\t2\r");
+    pt_expect(&s, "spin         ADDI");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "NI\t1\r");      /* in capitals, as it is taken */
+    pt_expect(&s, "JMP    spin");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "run\tfor 3\r");
+    pt_expect(&s, "stopped after 3 steps");
+    pt_expect(&s, "tgm> ");
+    assert_false(screen_has(&s, from, "unknown command"));
+    pt_quit(&s);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -153,6 +179,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(live__ctrl_c_ends_a_script_at_the_prompt, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(live__ctrl_c_ends_the_typed_line_at_the_prompt, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__tab_takes_a_commands_other_names, setup,
                                         pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);
