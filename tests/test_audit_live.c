@@ -2,7 +2,8 @@
  * terminal") against what it does there: Ctrl-C stopping 'step N' and
  * 'next N' with the stop said as 'go' says it, and Ctrl-C returning to the
  * prompt from a script run by 'do' and from the rest of a typed line; Tab
- * taking a command's other names (ni, stepi, run) typed in full.
+ * taking a command's other names (ni, stepi, run) typed in full, and
+ * offering no keyword inside a breakpoint's condition.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support).
@@ -19,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "mon_support.h"
 #include "pty_support.h"
 
 static const char loop_src[] = "        .entry start\n"
@@ -168,6 +170,28 @@ static void live__tab_takes_a_commands_other_names(void **state)
     pt_quit(&s);
 }
 
+/* "if EXPR ...but only when EXPR is true (the rest of the line ...)"
+ * (help break, help watch): after 'if' and a word of the condition Tab
+ * offered the keywords ignore, do and if, which the condition would then
+ * take as its own words ("condition: unexpected 'ignore 2'"); anywhere in
+ * the condition it offers the labels and functions only. */
+static void live__tab_offers_no_keyword_inside_a_condition(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "break loop if E[n] > 3 ", "break loop if E[n] > 3 ig", "watch n if E[n] == 3 d",
+        "b loop ignore 2 if x ",   "watch write n 2 IF x ",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        struct mon_compl c = ms_compl(lines[i]);
+        if (c.words[0] || !strchr(c.kinds, 's') || !strchr(c.kinds, 'e'))
+            fail_msg("'%s': words '%s', kinds '%s': want labels and functions only",
+                     lines[i], c.words, c.kinds);
+    }
+    /* before 'if' the keywords are still there */
+    assert_non_null(strstr(ms_compl("break loop ignore 2 ").words, "if"));
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -182,6 +206,7 @@ int main(void)
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(live__tab_takes_a_commands_other_names, setup,
                                         pt_teardown),
+        cmocka_unit_test(live__tab_offers_no_keyword_inside_a_condition),
     };
     return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);
 }
