@@ -622,15 +622,15 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
  * stop (HALT, a breakpoint or trap stop, a trap loop, the step limit,
  * Ctrl-C).  PRIOR steps of the command came before, from CYC0 cycles of
  * the counted machine: the limit, the trap-loop check and a stop's report
- * count them.  A Ctrl-C is left set for the caller to clear: 'next' steps
- * one at a time and must see it. */
+ * count them. */
 static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
 {
     struct machine *x = mon_target(m);
     const struct tgm_image *syms = mon_symbols(m);
     uint64_t i = 0;
-    /* a huge N on a machine in a trap loop is stopped as 'go' is */
-    for (; i < n && !mon_stop_requested() && !mon_step_guard(m, m->focus, prior + i); i++) {
+    /* a huge N on a machine in a trap loop is stopped as 'go' is, and
+     * Ctrl-C says so as it does for 'go' */
+    for (; i < n && !mon_step_guard(m, m->focus, prior + i); i++) {
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND] = {0};
@@ -663,8 +663,11 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             m->bare_last = ex.reason;
         } else {
             vm_step(m, x, &ex);
-            if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps)
-                break; /* interrupted before the guest's step: nothing to show */
+            if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps) {
+                /* interrupted before the guest's step: only the stop to say */
+                mon_step_guard(m, m->focus, prior + i);
+                break;
+            }
         }
         if (timer_first)
             mon_out(m, "  0x%05x: (not run: the pending timer trap comes first)\n", before.p);
@@ -734,6 +737,8 @@ bool mon_step_guard(struct mon *m, int vm, uint64_t done)
     }
     if (mon_stop_requested()) {
         mon_clear_interrupt();
+        if (!run && m->interactive)
+            mon_out(m, "\n"); /* past the ^C the terminal echoed mid-step */
         snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
                  plural(done));
     } else if (m->limit && done >= m->limit) {
@@ -874,7 +879,8 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     mon_rev_begin(m);
     /* STEPS (a call's all of them) came before: the guard and a stop count
      * them */
-    for (uint64_t i = 0; i < n && !m->finished && !mon_stop_requested(); i++) {
+    /* a Ctrl-C is seen, and said, by the next step's guard */
+    for (uint64_t i = 0; i < n && !m->finished; i++) {
         if (op_at_p(mon_target(m)) != OP_JAL) {
             if (step_n(m, 1, steps, cyc0) != 1)
                 break;

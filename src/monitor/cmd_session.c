@@ -31,6 +31,8 @@ int mon_cmd_do(struct mon *m, int argc, char **argv)
     m->on_error = on_error;
     m->cur = cur;
     r.close(&r);
+    if (mon_abandoned(m) && m->depth == 0) /* said once, by the 'do' typed */
+        return mon_err(m, "interrupted: the rest of %s is not run", argv[1]);
     return st ? -1 : 0;
 }
 

@@ -25,7 +25,8 @@ const char *const mon_group_names[G_COUNT] = {
  * k class, p profile, C command, - nothing, {a,b} fixed words; '+' joins
  * kinds at one position and the last position repeats.  ">WORD:KINDS": the
  * word after the keyword WORD (in any case or abbreviated), wherever it
- * is, completes as KINDS.  Past max_args nothing completes. */
+ * is, completes as KINDS; ">WORD:*KINDS": so do all the words after it
+ * (the rest of the line).  Past max_args nothing completes. */
 const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
@@ -219,7 +220,7 @@ const struct mon_cmd mon_cmds[] = {
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
      "class follows: 'break trap' in examples/supervisor.s stops at its label.",
-     G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if} >ignore:- >do:- >if:s+e", 0},
+     G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if} >ignore:- >do:- >if:*s+e", 0},
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR] | list",
      "stop after an instruction reads or writes watched words (default: write)\n"
@@ -231,7 +232,7 @@ const struct mon_cmd mon_cmds[] = {
      "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
      "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
      "the step that trapped, the write named when both are watched.",
-     G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:s+e", 0},
+     G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:*s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",

@@ -227,6 +227,10 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
     for (int w = sub_hit ? 2 : 1; w < pos; w++) {
         size_t vlen;
         const char *v = keyword_value(c->complete, args, alen, line + wstart[w], wlen[w], &vlen);
+        if (v && *v == '*') { /* 'if EXPR': the rest of the line, no keyword */
+            add_position(v + 1, vlen - 1, 0, out);
+            return 0;
+        }
         if (v && w + 1 == pos) {
             add_position(v, vlen, 0, out);
             return 0;

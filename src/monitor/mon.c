@@ -22,11 +22,16 @@
 #include "tgm/suggest.h"
 
 static volatile sig_atomic_t interrupted;
+/* Ctrl-C since the prompt was last shown: the run that reported it has
+ * cleared 'interrupted', but the line and a script under way go no further */
+static volatile sig_atomic_t abandoned;
 static volatile sig_atomic_t terminating; /* the signal that ends the session */
 
-void mon_interrupt(void) { interrupted = 1; }
+void mon_interrupt(void) { interrupted = abandoned = 1; }
 bool mon_stop_requested(void) { return interrupted != 0; }
 void mon_clear_interrupt(void) { interrupted = 0; }
+bool mon_abandoned(const struct mon *m) { return m->interactive && abandoned; }
+void mon_clear_abandoned(void) { abandoned = 0; }
 
 void mon_set_error_prefix(struct mon *m, const char *prefix)
 {
@@ -584,7 +589,8 @@ static int exec_one(struct mon *m, const char *text)
         char *next = m->pending;
         m->pending = NULL;
         uint64_t spent = real_steps(m) - s0;
-        if (rc != 0 || m->finished || terminating || mon_stop_requested()) {
+        if (rc != 0 || m->finished || terminating || mon_stop_requested() ||
+            mon_abandoned(m)) {
             /* the run failed or is to end: what its list asked is not done */
         } else if (m->limit && spent >= m->limit) {
             mon_out(m, "step limit (%llu) reached by this command and its breakpoints' "
@@ -635,7 +641,10 @@ int mon_exec_line(struct mon *m, const char *line)
             if (m->on_error == ONERR_STOP || m->interactive)
                 break;
         }
-        if (!*s || comment || m->finished || terminating || list_ended(m))
+        /* Ctrl-C at the terminal returns to the prompt: the rest of the
+         * line is not run (a breakpoint's list ends as its run does) */
+        if (!*s || comment || m->finished || terminating || list_ended(m) ||
+            (mon_abandoned(m) && !m->in_bp_cmds))
             break;
         start = s + 1;
     }
@@ -657,8 +666,9 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         m->scripts[m->nscripts++] = from;
     /* a breakpoint's 'continue' (or a run left pending) ends its commands, in a
      * script they 'do' too */
+    /* a script run at the terminal ends at Ctrl-C, back to the prompt */
     while (!m->finished && !terminating && !list_ended(m) &&
-           (line = r->next(r)) != NULL) {
+           (r->interactive || !mon_abandoned(m)) && (line = r->next(r)) != NULL) {
         errno = 0;
         char *text = r->script ? mon_substitute(r, line) : NULL;
         int why = errno;
@@ -776,7 +786,7 @@ static void wake_prompt(void)
 static void on_sigint(int sig)
 {
     (void)sig;
-    interrupted = 1;
+    interrupted = abandoned = 1;
     wake_prompt();
 }
 

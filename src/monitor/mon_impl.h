@@ -251,6 +251,10 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
               char *err, size_t errlen);
 bool mon_stop_requested(void);
 void mon_clear_interrupt(void);
+/* At the terminal: Ctrl-C came since the last prompt, so the rest of the
+ * line and any script under way are not run.  Cleared at the prompt. */
+bool mon_abandoned(const struct mon *m);
+void mon_clear_abandoned(void);
 /* After Ctrl-Z and 'fg': should the prompt be drawn again?  (Clears it.) */
 bool mon_take_redraw(void);
 /* Has the terminal's window changed size since the last call?  (Clears it.) */

@@ -453,10 +453,22 @@ static void cand_files(struct cands *c, const char *prefix)
 static void cand_kind(struct mon *m, struct cands *c, char kind, const char *prefix)
 {
     switch (kind) {
-    case 'C':
-        for (size_t i = 0; i < mon_ncmds; i++)
+    case 'C': {
+        size_t pl = strlen(prefix);
+        bool begun = false;
+        for (size_t i = 0; i < mon_ncmds; i++) {
             cand_words(c, mon_cmds[i].name);
+            begun = begun || !strncasecmp(mon_cmds[i].name, prefix, pl);
+        }
+        /* another name typed in full (ni, stepi, run) that begins none of
+         * those is a command too: Tab takes it, as it takes 'next' */
+        for (size_t i = 0; i < mon_ncmds && pl && !begun; i++)
+            if (mon_in_list(prefix, pl, mon_cmds[i].abbrev)) {
+                cand_add(c, prefix, pl);
+                break;
+            }
         break;
+    }
     case 's': {
         const struct tgm_image *img = mon_symbols(m);
         for (uint32_t i = 0; img && i < img->nsyms; i++)
@@ -667,6 +679,7 @@ static const char *edit_next(struct mon_reader *r)
     }
     for (;;) {
         mon_clear_interrupt();
+        mon_clear_abandoned();
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
             if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
