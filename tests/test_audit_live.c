@@ -3,7 +3,8 @@
  * 'next N' with the stop said as 'go' says it, and Ctrl-C returning to the
  * prompt from a script run by 'do' and from the rest of a typed line; Tab
  * taking a command's other names (ni, stepi, run) typed in full, and
- * offering no keyword inside a breakpoint's condition.
+ * offering no keyword inside a breakpoint's condition; 'show histfile'
+ * naming the default file.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support).
@@ -192,6 +193,26 @@ static void live__tab_offers_no_keyword_inside_a_condition(void **state)
     assert_non_null(strstr(ms_compl("break loop ignore 2 ").words, "if"));
 }
 
+/* 'show histfile' at the terminal named no file when the default was in
+ * use ("(default: $TGM_HISTORY or ~/.tgm_history)"), though the session
+ * keeps one there; it names the file the default comes to. */
+static void live__show_histfile_names_the_default_file(void **state)
+{
+    (void)state;
+    char want[4200];
+    snprintf(want, sizeof want, "histfile   %s/.tgm_history (the default)", pt_dir());
+    struct pt_session s = {0};
+    pt_start(&s); /* $HOME is the test's directory, $TGM_HISTORY unset */
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "show histfile\r");
+    pt_expect(&s, want);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "set histfile \"\"; show histfile\r");
+    pt_expect(&s, "histfile   (none: no history file)");
+    pt_expect(&s, "tgm> ");
+    pt_quit(&s);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -207,6 +228,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(live__tab_takes_a_commands_other_names, setup,
                                         pt_teardown),
         cmocka_unit_test(live__tab_offers_no_keyword_inside_a_condition),
+        cmocka_unit_test_setup_teardown(live__show_histfile_names_the_default_file, setup,
+                                        pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);
 }

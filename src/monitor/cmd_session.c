@@ -4,6 +4,7 @@
  * the control program of sections 4-6, as SIMH runs its diagnostics: a
  * failed assert or command fails the script unless it says otherwise.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,12 +185,19 @@ static void setting(struct mon *m, int k)
     case 4:
         mon_out(m, "ring       %zu\n", m->ring_size);
         break;
-    case 5:
-        mon_out(m, "histfile   %s\n",
-                !m->histfile ? "(default: $TGM_HISTORY or ~/.tgm_history)"
-                : *m->histfile ? m->histfile
-                               : "(none: no history file)");
+    case 5: {
+        /* at the terminal, the file the default names (none when
+         * $TGM_HISTORY is empty); a script keeps none of its own */
+        char buf[PATH_MAX];
+        const char *h = m->histfile ? (*m->histfile ? m->histfile : NULL)
+                        : m->edit   ? mon_history_file(m, buf, sizeof buf)
+                                    : NULL;
+        mon_out(m, "histfile   %s%s\n",
+                h ? h : !m->histfile && !m->edit ? "(default: $TGM_HISTORY or ~/.tgm_history)"
+                                                 : "(none: no history file)",
+                h && !m->histfile ? " (the default)" : "");
         break;
+    }
     case 6:
         mon_out(m, "cp-memory  %u\n",
                 m->vmm ? machine_q(vmm_machine(m->vmm)) : m->vmm_cfg.q ? m->vmm_cfg.q : TGM_Q_MAX);
