@@ -334,6 +334,11 @@ int image_read_file_text(const char *path, struct tgm_image *out, char *err,
     char inner[200];
     int rc = image_parse(buf, len, out, inner, sizeof inner);
     *text = rc != 0 && looks_like_text(buf, len);
+    /* every image holds NULs in its header: a text that begins with the
+     * word TGMIMAGE is no image cut short or of another version */
+    if (*text && len > 8 && memcmp(buf, TGM_IMAGE_MAGIC, 8) == 0)
+        snprintf(inner, sizeof inner, "offset 0: bad magic (not a tgm image: a text that "
+                 "begins with the word TGMIMAGE)");
     free(buf);
     if (rc != 0)
         return tgm_err(err, errlen, "%s: %s", path, inner);
