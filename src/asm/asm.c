@@ -352,6 +352,7 @@ int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
     char *buf = malloc(cap);
     if (!buf)
         return -1;
+    errno = 0;
     for (;;) {
         if (cap - n < 4096) {
             cap *= 2;
@@ -372,7 +373,9 @@ int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
         }
     }
     if (ferror(f)) {
+        int err = errno ? errno : EIO; /* the caller names it; free may not keep it */
         free(buf);
+        errno = err;
         return -1;
     }
     buf[n] = '\0';
@@ -493,8 +496,13 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
 {
     struct asm_ctx *c = &a->c;
     const char *path = c->strs + str->val;
-    if (str->slen == 0 || memchr(path, '\0', str->slen)) {
-        asm_error_tok(c, str, "bad include path");
+    /* say which: "bad include path" left a reader to guess */
+    if (str->slen == 0) {
+        asm_error_tok(c, str, ".include of an empty path: name a file");
+        return;
+    }
+    if (memchr(path, '\0', str->slen)) {
+        asm_error_tok(c, str, "include path holds a NUL byte ('\\0'), which no file name can");
         return;
     }
     /* relative to the including file's directory; a stream's (/dev/stdin,
@@ -555,13 +563,15 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     char *text;
     size_t len, max;
     int rc = asm_read_all(f, &max, &text, &len);
+    int read_err = errno; /* before fclose, which may change it */
     fclose(f);
     if (rc != 0) {
         if (rc == -2)
             asm_error_tok(c, str, "include file '%s' is larger than %zu bytes, the limit for a source",
                           full, max);
         else
-            asm_error_tok(c, str, "cannot read include file '%s'", full);
+            asm_error_tok(c, str, "cannot read include file '%s': %s", full,
+                          strerror(read_err));
         free(full);
         return;
     }

@@ -105,6 +105,40 @@ static int dup_name(const struct tgm_symbol *syms, uint32_t n, char *err, size_t
     return tgm_err(err, errlen, "offset %zu: duplicate symbol '%s'", off, dup->name);
 }
 
+/* ERR for symbol I's name, LEN bytes at NAME (ROOM of them in the table),
+ * that valid_name refuses: what is wrong with it, not only that it is. */
+static void bad_name(const uint8_t *name, size_t len, size_t room, char *err, size_t errlen,
+                     size_t off, uint32_t i)
+{
+    if (len == 0) {
+        tgm_err(err, errlen, "offset %zu: symbol %u has a bad name: it is empty", off, i);
+        return;
+    }
+    if (len > room) {
+        tgm_err(err, errlen, "offset %zu: symbol %u has a bad name: its %zu bytes run past "
+                "the symbol table", off, i, len);
+        return;
+    }
+    if (len > TGM_SYM_MAX) {
+        tgm_err(err, errlen, "offset %zu: symbol %u has a bad name: %zu bytes, at most %u",
+                off, i, len, TGM_SYM_MAX);
+        return;
+    }
+    /* quoted with every byte that is not printable ASCII as \xHH */
+    char shown[4 * TGM_SYM_MAX + 1];
+    size_t k = 0;
+    for (size_t j = 0; j < len; j++) {
+        unsigned char ch = name[j];
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+            shown[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X", ch);
+    }
+    shown[k] = '\0';
+    tgm_err(err, errlen, "offset %zu: symbol %u has a bad name '%s' (a name is "
+            "[A-Za-z_.][A-Za-z0-9_.$]*)", off, i, shown);
+}
+
 /* Parse the symbol table at p (size bytes) into *syms; -1 with ERR. */
 static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
                       struct tgm_symbol **out, char *err, size_t errlen)
@@ -123,7 +157,7 @@ static int parse_syms(const uint8_t *p, size_t size, size_t base, uint32_t n,
         size_t len = p[off + 8];
         if (len == 0 || len > TGM_SYM_MAX || size - off - 9 < len ||
             !valid_name((const char *)p + off + 9, len)) {
-            tgm_err(err, errlen, "offset %zu: symbol %u has a bad name", base + off, i);
+            bad_name(p + off + 9, len, size - off - 9, err, errlen, base + off, i);
             goto bad;
         }
         syms[i].name = strndup((const char *)p + off + 9, len);
@@ -300,6 +334,11 @@ int image_read_file_text(const char *path, struct tgm_image *out, char *err,
     char inner[200];
     int rc = image_parse(buf, len, out, inner, sizeof inner);
     *text = rc != 0 && looks_like_text(buf, len);
+    /* every image holds NULs in its header: a text that begins with the
+     * word TGMIMAGE is no image cut short or of another version */
+    if (*text && len > 8 && memcmp(buf, TGM_IMAGE_MAGIC, 8) == 0)
+        snprintf(inner, sizeof inner, "offset 0: bad magic (not a tgm image: a text that "
+                 "begins with the word TGMIMAGE)");
     free(buf);
     if (rc != 0)
         return tgm_err(err, errlen, "%s: %s", path, inner);
