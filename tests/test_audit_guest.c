@@ -164,6 +164,37 @@ static void image__a_text_beginning_tgmimage_is_no_image(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'tgm as prog.img', whose default output is prog.img itself, said "the
+ * output prog.img is the source prog.img itself; choose another -o" (as
+ * if the fault were the output's name) where the file is an image, which
+ * no -o would assemble: the assembler's own error says so, and the image
+ * is left as it was. */
+static void as__an_image_as_its_own_output_is_called_an_image(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_make_image(path, sizeof path, "prog.img", 0, CS_WORDS(0x1234, 0x5678), 0);
+    size_t n0, n1;
+    char *before = cs_slurp(path, &n0);
+    struct cs_outcome o = cs_run_tgm("as", path, NULL);
+    assert_int_equal(o.status, 1);
+    if (!strstr(o.err, "prog.img:1:1: error: not an assembly source: a tgm image") ||
+        strstr(o.err, "itself"))
+        fail_msg("stderr:\n%s", o.err);
+    cs_outcome_free(&o);
+    char *after = cs_slurp(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+    /* a source named as its own output still gets the usage error */
+    cs_write_text(path, sizeof path, "self.img", "HALT\n");
+    o = cs_run_tgm("as", path, NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "is the source"));
+    cs_outcome_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +202,7 @@ int main(void)
         cmocka_unit_test(include__an_unreadable_file_says_why),
         cmocka_unit_test(image__a_bad_symbol_name_is_shown),
         cmocka_unit_test(image__a_text_beginning_tgmimage_is_no_image),
+        cmocka_unit_test(as__an_image_as_its_own_output_is_called_an_image),
     };
     return cmocka_run_group_tests_name("audit_guest", tests, group_setup, group_teardown);
 }

@@ -66,6 +66,20 @@ static int readable(const char *src)
     return 0;
 }
 
+/* Does the regular file SRC begin as an image or a snapshot?  Then the
+ * assembler refuses it and writes nothing, so its own error says best
+ * what is wrong, also when the output named is SRC itself. */
+static bool holds_image(const char *src)
+{
+    FILE *f = tgm_fopen_read(src);
+    if (!f)
+        return false;
+    uint8_t head[256];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return image_has_magic(head, n) || image_is_snapshot(head, n);
+}
+
 /* tgm as SRC -o -: the image on standard output, never on a terminal (as
  * gzip refuses), and never mixed with a listing. */
 static int assemble_to_stdout(const char *src, bool listing)
@@ -159,7 +173,7 @@ int cli_as(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* the same file under any name (./b.s, a link) is never an output */
-    if (strcmp(out, src) == 0 || tgm_same_file(out, src)) {
+    if ((strcmp(out, src) == 0 || tgm_same_file(out, src)) && !holds_image(src)) {
         cli_error("as: the output %s is the source %s itself; choose another -o", out, src);
         free(def);
         return EXIT_USAGE;
