@@ -52,6 +52,7 @@ struct tgm_timeline {
     struct tl_event over;     /* that one, where the picture ends */
     size_t dropped_full;      /* dropped before it */
     uint64_t gc0[VMM_MAX_VMS]; /* guest cycles of the VMs there when it began */
+    uint64_t ev0[VMM_MAX_VMS]; /* and their events (vm_events) */
     uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
     uint64_t en[VMM_MAX_VMS]; /* and its CP entries */
     int nvm;                  /* highest VM id seen + 1 */
@@ -108,6 +109,7 @@ void timeline_begin(struct tgm_timeline *t, struct vmm *v)
             t->en[id] = vi.stats.entries;
             /* its first stretch here is what it runs from now */
             t->gc[id] = t->gc0[id] = vi.stats.guest_cycles;
+            t->ev0[id] = vm_events(&vi.stats);
         }
 }
 
@@ -194,18 +196,49 @@ static bool foreign_vm(const struct tgm_timeline *t, struct vmm *v, int id)
     return (own->seen || now->seen) && !drew(own, &vi) && !drew(now, &vi);
 }
 
+/* As new, tracks too, but keep the buffer; begun at V's present if V. */
+static void restart(struct tgm_timeline *t, struct vmm *v)
+{
+    struct tl_event *ev = t->ev;
+    size_t cap = t->cap;
+    *t = (struct tgm_timeline){.ev = ev, .cap = cap};
+    if (v)
+        timeline_begin(t, v);
+}
+
+/* Has a VM of V had events since recording began that the recording does
+ * not hold, KEPT[k] of them on track k?  So after a restore to a point
+ * beyond the recording (a snapshot saved later, or one restored into a
+ * recording that drew nothing yet): its events before that point were
+ * never recorded, and drawing on from them would guess them. */
+static bool missed(const struct tgm_timeline *t, struct vmm *v, const uint64_t *kept)
+{
+    struct vm_info vi;
+    for (int id = vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
+        if (vmm_vm_info(v, id, &vi) != 0)
+            continue;
+        int k = track_of(t, id);
+        const struct tl_track *own = &t->tr[id];
+        /* unseen: the VM timeline_begin found in its id had ev0 then; one
+         * made since had none */
+        uint64_t had = t->tr[k].seen ? t->tr[k].before + kept[k]
+                       : !strcmp(own->name, vi.name) && own->base == vi.base && own->w == vi.w
+                           ? t->ev0[id]
+                           : 0;
+        if (vm_events(&vi.stats) > had)
+            return true;
+    }
+    return false;
+}
+
 void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
 {
     uint64_t gc[TL_TRACKS] = {0};
     bool foreign = false;
     for (int id = 0; v && id < VMM_MAX_VMS && !foreign; id++)
         foreign = foreign_vm(t, v, id);
-    if (!v || foreign) { /* as new, tracks too, but keep the buffer */
-        struct tl_event *ev = t->ev;
-        size_t cap = t->cap;
-        *t = (struct tgm_timeline){.ev = ev, .cap = cap};
-        if (v) /* none of its events is this history's: it starts here */
-            timeline_begin(t, v);
+    if (!v || foreign) { /* none of its events is this history's: it starts here */
+        restart(t, v);
         return;
     }
     /* A VM's statistics, as they are now, count its events so far; real
@@ -228,7 +261,12 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     while (n < t->n && t->ev[n].t <= now && seen[t->ev[n].vm] < keep[t->ev[n].vm])
         seen[t->ev[n++].vm]++;
     /* the events dropped at the cap came after every one kept */
-    if (t->full && (n < t->n || now < t->over.t)) {
+    bool unfull = t->full && (n < t->n || now < t->over.t);
+    if (!(unfull ? t->dropped_full : t->dropped) && missed(t, v, seen)) {
+        restart(t, v);
+        return;
+    }
+    if (unfull) {
         t->full = false;
         t->dropped = t->dropped_full;
     }
@@ -260,6 +298,7 @@ void timeline_rewind(struct tgm_timeline *t, struct vmm *v)
     }
     if (now < t->t0) { /* back before it began: as if begun here */
         memset(t->gc0, 0, sizeof t->gc0);
+        memset(t->ev0, 0, sizeof t->ev0);
         timeline_begin(t, v);
     }
 }
