@@ -113,11 +113,40 @@ static int group_teardown(void **state)
     return cs_teardown();
 }
 
+/* docs/monitor.md: 'set checkpoint' starts a new history, and "right after
+ * such a change ..., before anything runs, there is nothing to go back to,
+ * and rstep and rcontinue say where the new history starts".  They said
+ * "can go back at most 0 steps" and "no breakpoint ... at the start of the
+ * history" instead, on the bare machine and in a VM. */
+static void reverse__set_checkpoint_leaves_nothing_to_go_back_to(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = {"rstep", "rcontinue"};
+    for (int k = 0; k < 2; k++) {
+        char line[256];
+        snprintf(line, sizeof line, "load examples/sum.s; step 5; set checkpoint 100; %s",
+                 cmds[k]);
+        cs_mon_fails(line, "nothing to go back to: the machine was changed since it last "
+                           "ran, so its history starts here, at step 5 (run it");
+        snprintf(line, sizeof line, "vm create a 256 examples/sum.s; vm select a; step 5; "
+                 "set checkpoint 100; %s", cmds[k]);
+        cs_mon_fails(line, "nothing to go back to: the VMs were changed since they last ran, "
+                           "so their history starts here, at step 5 of VM a");
+    }
+    /* and once it runs, back as far as there */
+    cs_mon_prints("load examples/sum.s; step 5; set checkpoint 100; step 2; rstep 2",
+                  "back 2 steps, at step 5");
+    cs_mon_prints("vm create a 256 examples/sum.s; vm select a; step 5; set checkpoint 100; "
+                  "step 2; rstep 2",
+                  "a: back 2 steps, at step 5");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__restore_into_an_empty_recording_starts_again),
         cmocka_unit_test(timeline__restore_forward_past_forgotten_events_starts_again),
+        cmocka_unit_test(reverse__set_checkpoint_leaves_nothing_to_go_back_to),
     };
     return cmocka_run_group_tests_name("audit_rev2", tests, group_setup, group_teardown);
 }

@@ -316,7 +316,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         if (n == 0)
             return mon_err(m, "checkpoints must be at least one step apart");
         m->rev_every = n;
-        mon_rev_rebase(m); /* the next history uses it */
+        mon_rev_restart(m); /* the next history uses it */
         return 0;
     default:
         if (mon_count_from(m, v, 1, &n) != 0)

@@ -449,6 +449,9 @@ void mon_rev_begin(struct mon *m);
 void mon_rev_note(struct mon *m);
 void mon_rev_end(struct mon *m);
 void mon_rev_rebase(struct mon *m);
+/* 'set checkpoint': rebase with the new interval; as after a change, the
+ * new history has nothing to go back to until the machine runs. */
+void mon_rev_restart(struct mon *m);
 void mon_rev_free(struct mon *m);
 /* Put into the ring the steps the bare machine took since ring_fast_from
  * in the fast loop, as the trace hook would have: the last ring_size of
@@ -469,6 +472,8 @@ void mon_vrev_begin(struct mon *m);
 void mon_vrev_note(struct mon *m);
 void mon_vrev_end(struct mon *m);
 void mon_vrev_rebase(struct mon *m);
+/* After mon_vrev_rebase for 'set checkpoint' (mon_rev_restart). */
+void mon_vrev_restarted(struct mon *m);
 void mon_vrev_free(struct mon *m);
 uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);

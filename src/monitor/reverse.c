@@ -30,6 +30,7 @@ struct mon_rev {
     uint64_t interval;
     uint64_t end_hash; /* the state as the last execution command left it */
     bool valid;
+    bool fresh; /* begun by 'set checkpoint', and nothing has run since */
 };
 
 static struct rev_ckpt *last(struct mon_rev *r) { return &r->ck[r->n - 1]; }
@@ -120,6 +121,15 @@ void mon_rev_rebase(struct mon *m)
     checkpoint(m);
 }
 
+void mon_rev_restart(struct mon *m)
+{
+    mon_rev_rebase(m);
+    if (m->focus != MON_FOCUS_BARE)
+        mon_vrev_restarted(m);
+    else if (m->rev && m->rev->valid)
+        m->rev->fresh = true;
+}
+
 void mon_rev_begin(struct mon *m)
 {
     if (m->focus != MON_FOCUS_BARE) {
@@ -158,6 +168,7 @@ void mon_rev_end(struct mon *m)
     }
     if (!r || !r->valid)
         return;
+    r->fresh = false;
     bool ok;
     r->end_hash = state_hash(m->bare, &ok);
     if (!ok)
@@ -236,7 +247,7 @@ static int rev_ready(struct mon *m)
     if (!m->rev || !m->rev->valid)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
     bool ok;
-    if (state_hash(m->bare, &ok) != m->rev->end_hash || !ok)
+    if (state_hash(m->bare, &ok) != m->rev->end_hash || !ok || m->rev->fresh)
         return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "
                        "so its history starts here, at step %llu (run it, and this command "
                        "can come back as far as here)",

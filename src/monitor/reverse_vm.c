@@ -77,6 +77,7 @@ struct mon_vrev {
     uint64_t g;         /* at the end of the log */
     uint64_t end_hash;
     bool valid;
+    bool fresh;     /* as mon_rev's: begun by 'set checkpoint', nothing run since */
     bool stoppable; /* rcontinue's replay: Ctrl-C abandons it between calls */
 };
 
@@ -371,6 +372,12 @@ void mon_vrev_rebase(struct mon *m)
         drop_all(r);
 }
 
+void mon_vrev_restarted(struct mon *m)
+{
+    if (m->vrev && m->vrev->valid)
+        m->vrev->fresh = true;
+}
+
 void mon_vrev_begin(struct mon *m)
 {
     bool ok;
@@ -408,6 +415,7 @@ void mon_vrev_end(struct mon *m)
     struct mon_vrev *r = m->vrev;
     if (!r || !r->valid)
         return;
+    r->fresh = false;
     bool ok;
     r->end_hash = session_hash(m, &ok);
     if (!ok || obs_add(m) != 0)
@@ -620,7 +628,7 @@ static int ready(struct mon *m)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
     bool ok;
     char name[64];
-    if (session_hash(m, &ok) != r->end_hash || !ok)
+    if (session_hash(m, &ok) != r->end_hash || !ok || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
                        "so their history starts here, at step %llu of VM %s (run them, and "
                        "this command can come back as far as here)",
