@@ -487,6 +487,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vmm_cfg.q = machine_q(vmm_machine(m->vmm));
         m->vmm_cfg.profile = machine_profile(vmm_machine(m->vmm));
         m->vmm_cfg.hybrid = vmm_hybrid(m->vmm);
+        m->vmm_cfg.slice = vmm_slice(m->vmm); /* a CP made after 'reset all' takes it */
     } else if (s.has_cfg) {
         m->vmm_cfg = s.cfg;
     }
