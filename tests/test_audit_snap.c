@@ -40,6 +40,35 @@ static void restore__the_slice_outlives_reset_all(void **state)
     cs_outcome_free(&o);
 }
 
+/* A file saved with its breakpoints restores them with "command lists ...
+ * as they were saved": 'break' takes a list of any length, and one of
+ * 4096 bytes or more made the session's own snapshot unreadable ("bad
+ * breakpoint record 0"). */
+static void restore__a_long_command_list_comes_back(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    char path[CS_PATH], *list = malloc(N + 8), *cmds = malloc(N + CS_PATH + 128);
+    assert_non_null(list);
+    assert_non_null(cmds);
+    strcpy(list, "echo ");
+    memset(list + 5, 'x', N);
+    list[N + 5] = '\0';
+    cs_tmp_path(path, sizeof path, "long.snap");
+    snprintf(cmds, N + CS_PATH + 128, "load examples/sum.s; break loop do \"%s\"; save %s",
+             list, path);
+    cs_mon_prints(cmds, "saved");
+    snprintf(cmds, N + CS_PATH + 128, "restore %s; info breakpoints; go", path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    snprintf(cmds, N + CS_PATH + 128, "do \"%s\"\n", list);
+    assert_non_null(strstr(o.out, cmds));       /* listed whole */
+    assert_non_null(strstr(o.out, list + 5));   /* and run at the hit */
+    assert_non_null(strstr(o.out, "breakpoint 1 at 0x4 loop, hit 1 time"));
+    cs_outcome_free(&o);
+    free(list);
+    free(cmds);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -56,6 +85,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(restore__the_slice_outlives_reset_all),
+        cmocka_unit_test(restore__a_long_command_list_comes_back),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

@@ -179,6 +179,27 @@ static bool get_str(struct bytes_in *r, char *buf, size_t len)
     return strlen(buf) == n;
 }
 
+/* A string of any length (a breakpoint's command list, which 'break'
+ * does not cap) into *OUT, malloc'd; NULL when empty.  False if it is cut
+ * short, holds a NUL or memory runs out (then R is bad or *OUT NULL). */
+static bool get_str_dup(struct bytes_in *r, char **out)
+{
+    uint64_t n = bytes_get_le(r, 4);
+    const uint8_t *s = n <= r->len ? bytes_take(r, n) : NULL;
+    *out = NULL;
+    if (!s || memchr(s, '\0', n)) {
+        r->bad = true;
+        return false;
+    }
+    if (!n)
+        return true;
+    if (!(*out = malloc(n + 1)))
+        return false;
+    memcpy(*out, s, n);
+    (*out)[n] = '\0';
+    return true;
+}
+
 static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
 {
     uint64_t n = bytes_get_le(r, 4);
@@ -260,7 +281,7 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
-        char cmds[4096], cond[1024] = "";
+        char cond[1024] = "";
         b->id = (int)(int32_t)bytes_get_le(r, 4);
         b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
         b->vm = (int)(int32_t)bytes_get_le(r, 4);
@@ -271,14 +292,15 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         b->hits = bytes_get_le(r, 8);
         b->ignore = bytes_get_le(r, 8);
         s->nbps = i + 1;
-        if (!get_str(r, cmds, sizeof cmds) || (version > 1 && !get_str(r, cond, sizeof cond)) ||
+        bool cmds_ok = get_str_dup(r, &b->cmds);
+        if (!r->bad && !cmds_ok)
+            return tgm_err(err, errlen, "out of memory");
+        if (!cmds_ok || (version > 1 && !get_str(r, cond, sizeof cond)) ||
             (cond[0] && b->kind != BP_EXEC && b->kind != BP_WATCH) || b->kind > BP_CLASS ||
             b->id <= 0 ||
             (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
             (b->kind == BP_WATCH && (b->len == 0 || b->len > TGM_Q_MAX || !b->rw)))
             return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
-        if (cmds[0] && !(b->cmds = strdup(cmds)))
-            return tgm_err(err, errlen, "out of memory");
         /* as 'break' and 'watch' keep them: the condition after the old values */
         size_t words = b->kind == BP_WATCH ? b->len : 0, clen = cond[0] ? strlen(cond) + 1 : 0;
         if ((words || clen) && !(b->old = calloc(1, words * sizeof *b->old + clen)))
