@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/image.h"
 
 /* SESS holds the "slice": restored with a control program, it is the
  * session's slice too, so a control program made after 'reset all' has
@@ -69,6 +70,76 @@ static void restore__a_long_command_list_comes_back(void **state)
     free(cmds);
 }
 
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* BUF (LEN bytes, a snapshot edited) with its checksum made right, as
+ * NAME: 'restore' fails in one line holding WHY. */
+static void edited_fails(const char *name, uint8_t *buf, size_t len, const char *why)
+{
+    char path[CS_PATH], cmds[CS_PATH + 32];
+    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    cs_tmp_path(path, sizeof path, name);
+    cs_write_bytes(path, buf, len);
+    snprintf(cmds, sizeof cmds, "restore %s", path);
+    cs_mon_fails(cmds, why);
+}
+
+/* "offset size field: 16 ... n sections: tag (4 chars), 4 zero bytes, u64
+ * length, data".  A section whose 4 bytes are not zero was taken; one
+ * with an unknown tag, or one more counted than the file holds, was named
+ * with the offset where its data ends (a place in no field), not where it
+ * begins, and no word of what is wrong. */
+static void restore__a_bad_section_is_named_where_it_begins(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64], want[96];
+    cs_tmp_path(path, sizeof path, "sec.snap");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; save %s", path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    uint32_t n = (uint32_t)get_le(buf + 12, 4);
+    size_t last = 16; /* where the last section begins */
+    for (uint32_t i = 0; i + 1 < n; i++)
+        last += 16 + get_le(buf + last + 8, 8);
+    assert_true(n >= 3 && last < len - 8);
+
+    buf[20] = 1; /* the first section's zero bytes */
+    edited_fails("zero.snap", buf, len,
+                 "offset 16: bad section 0: the 4 bytes after its tag are not zero");
+    buf[20] = 0;
+
+    uint8_t tag[4];
+    memcpy(tag, buf + last, 4);
+    memcpy(buf + last, "XTRA", 4);
+    snprintf(want, sizeof want, "offset %zu: bad section %u: an unknown tag", last, n - 1);
+    edited_fails("tag.snap", buf, len, want);
+    memcpy(buf + last, tag, 4);
+
+    put_le(buf + 12, n + 1, 4);
+    snprintf(want, sizeof want,
+             "offset %zu: section %u of the %u the header counts is missing", len - 8, n, n + 1);
+    edited_fails("count.snap", buf, len, want);
+    put_le(buf + 12, n, 4);
+    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    cs_write_bytes(path, buf, len); /* the file as saved is restored */
+    snprintf(cmds, sizeof cmds, "restore %s", path);
+    cs_mon_prints(cmds, "restored");
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -86,6 +157,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(restore__the_slice_outlives_reset_all),
         cmocka_unit_test(restore__a_long_command_list_comes_back),
+        cmocka_unit_test(restore__a_bad_section_is_named_where_it_begins),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

@@ -461,23 +461,42 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     }
     r.len = len - 8;
     for (uint64_t i = 0; i < nsec; i++) {
+        size_t at = r.off; /* an error names where the section begins, and why */
+        if (at == r.len) {
+            tgm_err(err, errlen,
+                    "%s: offset %zu: section %llu of the %llu the header counts is missing "
+                    "(the checksum is there)",
+                    path, at, (unsigned long long)i, (unsigned long long)nsec);
+            goto out;
+        }
         const uint8_t *tag = bytes_take(&r, 4);
-        bytes_get_le(&r, 4);
+        uint64_t zero = bytes_get_le(&r, 4);
         uint64_t sl = bytes_get_le(&r, 8);
         const uint8_t *d = sl <= r.len ? bytes_take(&r, sl) : NULL;
         int k = 0;
         while (tag && k < NTAGS && memcmp(tag, tags[k], 4))
             k++;
-        if (!d || k == NTAGS || data[k]) {
-            tgm_err(err, errlen, "%s: bad section %llu at offset %zu", path, (unsigned long long)i,
-                r.off);
+        const char *why = !d                 ? "it runs past the end of the file"
+                          : k == NTAGS       ? "an unknown tag"
+                          : data[k] != NULL  ? "its tag given twice"
+                          : zero != 0        ? "the 4 bytes after its tag are not zero"
+                                             : NULL;
+        if (why) {
+            tgm_err(err, errlen, "%s: offset %zu: bad section %llu: %s", path, at,
+                    (unsigned long long)i, why);
             goto out;
         }
         data[k] = d;
         lens[k] = sl;
     }
-    if (r.off != r.len || !data[0] || !data[1]) {
-        tgm_err(err, errlen, "%s: sections do not add up to the file", path);
+    if (r.off != r.len) {
+        tgm_err(err, errlen,
+                "%s: offset %zu: the %llu section%s end there, not at the checksum (offset %zu)",
+                path, r.off, (unsigned long long)nsec, nsec == 1 ? "" : "s", r.len);
+        goto out;
+    }
+    if (!data[0] || !data[1]) {
+        tgm_err(err, errlen, "%s: no %s section", path, tags[data[0] ? 1 : 0]);
         goto out;
     }
     char why[256];
