@@ -140,6 +140,62 @@ static void restore__a_bad_section_is_named_where_it_begins(void **state)
     free(buf);
 }
 
+/* Where the data of section TAG begins in the snapshot BUF (LEN bytes). */
+static size_t section_at(const uint8_t *buf, size_t len, const char *tag)
+{
+    for (size_t off = 16; off + 16 <= len - 8; off += 16 + get_le(buf + off + 8, 8))
+        if (memcmp(buf + off, tag, 4) == 0)
+            return off + 16;
+    fail_msg("no %s section", tag);
+    return 0;
+}
+
+/* "restore FILE reads and checks all of it before it changes anything":
+ * a breakpoint record is one 'break' or 'watch' could have made.  One of
+ * VM a at an address past a's words was taken, and stopped VM b, whose
+ * region follows (real a.base + 0x205 is b's word 5); so were two
+ * breakpoints of one number, and a watchpoint of no kind of access. */
+static void restore__a_breakpoint_outside_its_machine_is_refused(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 160];
+    cs_tmp_path(path, sizeof path, "bp.snap");
+    snprintf(cmds, sizeof cmds,
+             "vm create a 512 examples/sum.s; vm create b 512 examples/hello.s; vm select a; "
+             "break 5; watch 9; save %s",
+             path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    size_t brks = section_at(buf, len, "BRKS");
+    assert_int_equal(get_le(buf + brks, 4), 2);
+    size_t rec0 = brks + 4, rec1 = rec0 + 44 + 8; /* (no commands, no condition) */
+    assert_int_equal(get_le(buf + rec0 + 12, 4), 5);
+    assert_int_equal(get_le(buf + rec1 + 12, 4), 9);
+
+    put_le(buf + rec0 + 12, 0x205, 4);
+    edited_fails("past.snap", buf, len, "bad breakpoint record 0");
+    put_le(buf + rec0 + 12, 5, 4);
+
+    put_le(buf + rec1 + 16, 600, 4); /* 600 words from 9 */
+    edited_fails("long.snap", buf, len, "bad breakpoint record 1");
+    put_le(buf + rec1 + 16, 1, 4);
+
+    put_le(buf + rec1 + 20, 4, 4); /* rw: neither read nor write */
+    edited_fails("rw.snap", buf, len, "bad breakpoint record 1");
+    put_le(buf + rec1 + 20, 2, 4);
+
+    put_le(buf + rec1, 1, 4); /* both numbered 1 */
+    edited_fails("twice.snap", buf, len, "bad breakpoint record 1");
+    put_le(buf + rec1, 2, 4);
+
+    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    cs_write_bytes(path, buf, len); /* as saved: both come back */
+    snprintf(cmds, sizeof cmds, "restore %s; info breakpoints", path);
+    cs_mon_prints(cmds, "  2  watch  write 0x9..0x9 stop [a]  hits 0");
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -158,6 +214,7 @@ int main(void)
         cmocka_unit_test(restore__the_slice_outlives_reset_all),
         cmocka_unit_test(restore__a_long_command_list_comes_back),
         cmocka_unit_test(restore__a_bad_section_is_named_where_it_begins),
+        cmocka_unit_test(restore__a_breakpoint_outside_its_machine_is_refused),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

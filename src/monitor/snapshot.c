@@ -268,6 +268,16 @@ static bool vm_gone(const struct mon *m, const struct mon_bp *b, int arg)
     return b->vm != MON_FOCUS_BARE && !vm_live(m->vmm, b->vm);
 }
 
+/* Words of the machine B's address is in (BARE's or a VM's of V), or 0
+ * if that VM is not there. */
+static uint32_t bp_q(const struct machine *bare, struct vmm *v, const struct mon_bp *b)
+{
+    struct vm_info vi;
+    if (b->vm == MON_FOCUS_BARE)
+        return machine_q(bare);
+    return vm_live(v, b->vm) && vmm_vm_info(v, b->vm, &vi) == 0 ? vi.w : 0;
+}
+
 /* VERSION 1 records have no condition. */
 static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
                      size_t errlen)
@@ -295,11 +305,13 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         bool cmds_ok = get_str_dup(r, &b->cmds);
         if (!r->bad && !cmds_ok)
             return tgm_err(err, errlen, "out of memory");
+        bool twice = false;
+        for (uint64_t k = 0; k < i; k++)
+            twice |= s->bps[k].id == b->id;
         if (!cmds_ok || (version > 1 && !get_str(r, cond, sizeof cond)) ||
             (cond[0] && b->kind != BP_EXEC && b->kind != BP_WATCH) || b->kind > BP_CLASS ||
-            b->id <= 0 ||
-            (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
-            (b->kind == BP_WATCH && (b->len == 0 || b->len > TGM_Q_MAX || !b->rw)))
+            b->id <= 0 || twice || (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
+            !mon_bp_valid(b, bp_q(s->bare, s->vmm, b)))
             return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
         /* as 'break' and 'watch' keep them: the condition after the old values */
         size_t words = b->kind == BP_WATCH ? b->len : 0, clen = cond[0] ? strlen(cond) + 1 : 0;
