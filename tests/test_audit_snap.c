@@ -196,6 +196,39 @@ static void restore__a_breakpoint_outside_its_machine_is_refused(void **state)
     free(buf);
 }
 
+/* "one saved nobreaks leaves the session's breakpoints and watchpoints as
+ * they are", but a breakpoint outside the memory restored went on being
+ * listed (and one of a VM armed the real machine past the VM's region),
+ * and the session's next snapshot held it: those go, saying so, as 'set
+ * memory' takes away the ones outside its new memory. */
+static void restore__nobreaks_drops_what_falls_outside_its_memory(void **state)
+{
+    (void)state;
+    char path[CS_PATH], again[CS_PATH], cmds[3 * CS_PATH + 256];
+    cs_tmp_path(path, sizeof path, "nb.snap");
+    cs_tmp_path(again, sizeof again, "nb2.snap");
+    snprintf(cmds, sizeof cmds,
+             "set memory 4096; vm create a 256 examples/sum.s; save %s nobreaks", path);
+    cs_mon_prints(cmds, "saved");
+    snprintf(cmds, sizeof cmds,
+             "break 0x8000; break 0x20; vm create a 1024 examples/sum.s; break 0x300; "
+             "watch 0xf0 0x20; break 3; restore %s; info breakpoints; save %s; restore %s; "
+             "info breakpoints",
+             path, again, again);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_assert_lines_in_order(
+        o.out,
+        (const char *const[]){"breakpoint 1 deleted: outside the snapshot's memory",
+                              "breakpoint 3 deleted: outside the snapshot's memory",
+                              "breakpoint 4 deleted: outside the snapshot's memory",
+                              "  2  break  0x20  hits 0", "  5  break  0x3 [a]  hits 0",
+                              "  2  break  0x20  hits 0", "  5  break  0x3 [a]  hits 0", NULL},
+        "a nobreaks restore into a larger session");
+    assert_null(strstr(o.out, "0x8000  hits"));
+    assert_null(strstr(o.out, "0x300 [a]  hits"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -215,6 +248,7 @@ int main(void)
         cmocka_unit_test(restore__a_long_command_list_comes_back),
         cmocka_unit_test(restore__a_bad_section_is_named_where_it_begins),
         cmocka_unit_test(restore__a_breakpoint_outside_its_machine_is_refused),
+        cmocka_unit_test(restore__nobreaks_drops_what_falls_outside_its_memory),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

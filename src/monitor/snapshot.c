@@ -278,6 +278,13 @@ static uint32_t bp_q(const struct machine *bare, struct vmm *v, const struct mon
     return vm_live(v, b->vm) && vmm_vm_info(v, b->vm, &vi) == 0 ? vi.w : 0;
 }
 
+/* Is B outside the machine it is set on (restored, smaller)? */
+static bool bp_outside(const struct mon *m, const struct mon_bp *b, int arg)
+{
+    (void)arg;
+    return !mon_bp_valid(b, bp_q(m->bare, m->vmm, b));
+}
+
 /* VERSION 1 records have no condition. */
 static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
                      size_t errlen)
@@ -556,6 +563,8 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
                 m->next_bp = m->bps[i].id + 1;
     } else {
         mon_bp_prune(m, vm_gone, 0, "its VM is not in the snapshot");
+        /* as 'set memory' does: the address is in no word of it */
+        mon_bp_prune(m, bp_outside, 0, "outside the snapshot's memory");
     }
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
