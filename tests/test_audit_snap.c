@@ -229,6 +229,50 @@ static void restore__nobreaks_drops_what_falls_outside_its_memory(void **state)
     cs_outcome_free(&o);
 }
 
+/* BUF's BSYM (its data at AT, of LEN bytes in all) with one symbol NAME =
+ * VALUE added at its end, the section and the checksum made right, as
+ * FILE: 'restore' refuses it. */
+static void symbol_added_fails(const char *file, const uint8_t *buf, size_t len, size_t at,
+                               const char *name, uint64_t value)
+{
+    size_t k = strlen(name), add = 8 + 4 + k + 1;
+    uint8_t *e = malloc(len + add);
+    assert_non_null(e);
+    size_t end = at + get_le(buf + at - 8, 8); /* where BSYM's data ends */
+    memcpy(e, buf, end);
+    put_le(e + end, value, 8);
+    put_le(e + end + 8, k, 4);
+    memcpy(e + end + 12, name, k);
+    e[end + 12 + k] = 2; /* a constant */
+    memcpy(e + end + add, buf + end, len - end);
+    put_le(e + at, get_le(buf + at, 4) + 1, 4);
+    put_le(e + at - 8, get_le(buf + at - 8, 8) + add, 8);
+    edited_fails(file, e, len + add, "bad symbol section");
+    free(e);
+}
+
+/* "restore FILE reads and checks all of it": a snapshot's labels are the
+ * loaded program's, which 'load' takes only with names of the assembler's
+ * characters, each once, in the image's order.  Restore took any bytes as
+ * a name: an escape sequence 'symbols' then wrote to the terminal as it
+ * was, a name with a space, a second 'loop' of another value. */
+static void restore__a_label_no_program_could_have_is_refused(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_tmp_path(path, sizeof path, "sym.snap");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; save %s", path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    size_t at = section_at(buf, len, "BSYM");
+    symbol_added_fails("esc.snap", buf, len, at, "\x1b[31mred", 0x40);
+    symbol_added_fails("space.snap", buf, len, at, "two words", 0x40);
+    symbol_added_fails("twice.snap", buf, len, at, "loop", 0x40);
+    symbol_added_fails("order.snap", buf, len, at, "early", 1); /* before 'start' (2) */
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -249,6 +293,7 @@ int main(void)
         cmocka_unit_test(restore__a_bad_section_is_named_where_it_begins),
         cmocka_unit_test(restore__a_breakpoint_outside_its_machine_is_refused),
         cmocka_unit_test(restore__nobreaks_drops_what_falls_outside_its_memory),
+        cmocka_unit_test(restore__a_label_no_program_could_have_is_refused),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

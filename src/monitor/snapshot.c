@@ -220,7 +220,8 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
             return -1;
         img->syms[i].kind = (uint8_t)kind;
     }
-    return r->bad ? -1 : 0;
+    /* as a loaded image's: no name an assembler could not have written */
+    return r->bad || !image_symbols_canonical(img) ? -1 : 0;
 }
 
 /* Everything a snapshot restores, built aside. */
