@@ -273,6 +273,28 @@ static void restore__a_label_no_program_could_have_is_refused(void **state)
     free(buf);
 }
 
+/* 'vm create' takes "a letter or _, then letters, digits, _ . or -", and
+ * not 'bare': a VM named so in a snapshot's control program was taken,
+ * and 'vm select bare' then chose the bare machine, the VM out of reach
+ * (an escape sequence as a name went to the terminal in every stop). */
+static void restore__a_vm_name_vm_create_refuses_is_refused(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_tmp_path(path, sizeof path, "vmname.snap");
+    snprintf(cmds, sizeof cmds, "vm create a 512 examples/sum.s; save %s", path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    size_t name = section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
+    assert_memory_equal(buf + name, "a\0", 2);
+    memcpy(buf + name, "bare", 5);
+    edited_fails("bare.snap", buf, len, "control program: VM 0 has a name 'vm create' refuses");
+    memcpy(buf + name, "\x1b[7m", 5);
+    edited_fails("esc.snap", buf, len, "control program: VM 0 has a name 'vm create' refuses");
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -294,6 +316,7 @@ int main(void)
         cmocka_unit_test(restore__a_breakpoint_outside_its_machine_is_refused),
         cmocka_unit_test(restore__nobreaks_drops_what_falls_outside_its_memory),
         cmocka_unit_test(restore__a_label_no_program_could_have_is_refused),
+        cmocka_unit_test(restore__a_vm_name_vm_create_refuses_is_refused),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

@@ -516,6 +516,8 @@ void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why);
  * its address (and words) inside the machine, its kind of access, causes
  * or classes ones they take?  (A snapshot's breakpoints are checked so.) */
 bool mon_bp_valid(const struct mon_bp *b, uint32_t q);
+/* Is S a name 'vm create' takes (a snapshot's VMs are checked so)? */
+bool mon_vm_name_ok(const char *s);
 /* 'break list', or (WATCH_ONLY) only the watchpoints, as gdb's 'info
  * watchpoints' shows them. */
 void mon_bp_list(struct mon *m, bool watch_only);

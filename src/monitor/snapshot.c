@@ -401,6 +401,11 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
             tgm_err_rebase(e2, sizeof e2, (size_t)(in - file));
         if (in || vmm_state_check(s->vmm, e2, sizeof e2) != 0)
             return tgm_err(err, errlen, "control program: %s", e2);
+        struct vm_info vi; /* names 'vm select' and the prompt can take */
+        for (int id = vmm_vm_next(s->vmm, -1); id >= 0; id = vmm_vm_next(s->vmm, id))
+            if (vmm_vm_info(s->vmm, id, &vi) == 0 && !mon_vm_name_ok(vi.name))
+                return tgm_err(err, errlen,
+                               "control program: VM %d has a name 'vm create' refuses", id);
         /* before version 5: as a CP that has not run since it was loaded */
         vmm_transient_get(s->vmm, &s->tr);
         if (data[CPTR]) {
