@@ -295,6 +295,24 @@ static void restore__a_vm_name_vm_create_refuses_is_refused(void **state)
     free(buf);
 }
 
+/* SESS's hybrid is a flag, as CPST's "hybrid mode 2 is neither 0 nor 1"
+ * is: a 2 there was taken as on, whatever the setting was. */
+static void restore__a_session_hybrid_other_than_0_or_1_is_refused(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    cs_tmp_path(path, sizeof path, "hyb.snap");
+    snprintf(cmds, sizeof cmds, "set hybrid on; save %s", path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    size_t sess = section_at(buf, len, "SESS"), hyb = sess + get_le(buf + sess - 8, 8) - 4;
+    assert_int_equal(get_le(buf + hyb, 4), 1); /* SESS ends with it */
+    put_le(buf + hyb, 2, 4);
+    edited_fails("hyb2.snap", buf, len, "bad session section");
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -317,6 +335,7 @@ int main(void)
         cmocka_unit_test(restore__nobreaks_drops_what_falls_outside_its_memory),
         cmocka_unit_test(restore__a_label_no_program_could_have_is_refused),
         cmocka_unit_test(restore__a_vm_name_vm_create_refuses_is_refused),
+        cmocka_unit_test(restore__a_session_hybrid_other_than_0_or_1_is_refused),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

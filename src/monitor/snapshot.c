@@ -359,16 +359,18 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     s->focus = (int)(int32_t)bytes_get_le(&r, 4);
     uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
+    uint64_t hybrid = 0;
     bool has_cfg = has_cp || r.off < r.len; /* (older files: none without a CP) */
     if (has_cfg) {
         vc.q = (uint32_t)bytes_get_le(&r, 4);
         get_str(&r, cprof, sizeof cprof);
         vc.slice = bytes_get_le(&r, 8);
-        vc.hybrid = bytes_get_le(&r, 4) != 0;
+        hybrid = bytes_get_le(&r, 4);
+        vc.hybrid = hybrid != 0;
         vc.profile = isa_profile_find(cprof);
     }
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
-    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 ||
+    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 || hybrid > 1 ||
         (has_cfg && !vc.profile && (has_cp || cprof[0])) ||
         (!has_cp && ((vc.q && (vc.q <= VMM_K || vc.q > TGM_Q_MAX)) || vc.slice > VMM_SLICE_MAX)))
         return tgm_err(err, errlen, "bad session section");
