@@ -313,6 +313,27 @@ static void restore__a_session_hybrid_other_than_0_or_1_is_refused(void **state)
     free(buf);
 }
 
+/* 'halted' is "1 if the last run ended at HALT".  A restore that brings
+ * back the very state the session is in (as 'rstep' keeps its history
+ * then) leaves the last run what it was; 'halted' turned 0. */
+static void restore__of_the_very_state_keeps_halted(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[2 * CS_PATH + 160];
+    cs_tmp_path(path, sizeof path, "halt.snap");
+    snprintf(cmds, sizeof cmds,
+             "load examples/sum.s; go; save %s; restore %s; assert halted; print halted", path,
+             path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "restored"));
+    assert_non_null(strstr(o.out, "0x1 (1)"));
+    cs_outcome_free(&o);
+    /* another state: the run that ended at HALT is not its past */
+    snprintf(cmds, sizeof cmds,
+             "load examples/sum.s; go for 5; save %s; go; restore %s; print halted", path, path);
+    cs_mon_prints(cmds, "\n0 (0)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -336,6 +357,7 @@ int main(void)
         cmocka_unit_test(restore__a_label_no_program_could_have_is_refused),
         cmocka_unit_test(restore__a_vm_name_vm_create_refuses_is_refused),
         cmocka_unit_test(restore__a_session_hybrid_other_than_0_or_1_is_refused),
+        cmocka_unit_test(restore__of_the_very_state_keeps_halted),
     };
     return cmocka_run_group_tests_name("audit_snap", tests, group_setup, group_teardown);
 }

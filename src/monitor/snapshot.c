@@ -531,6 +531,12 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         tgm_err(err, errlen, "%s: %s", path, why);
         goto out;
     }
+    /* the very state back: 'halted' still says how the last run ended, as
+     * the history goes on (docs/monitor.md, "Reverse execution") */
+    char diff[160];
+    bool same = machine_q(m->bare) == machine_q(s.bare) &&
+                machine_compare(m->bare, s.bare, CMP_COUNTERS, "now", "saved", diff,
+                                sizeof diff) == 0;
     /* commit: swap the new system in */
     struct machine *ob = m->bare;
     struct vmm *ov = m->vmm;
@@ -577,7 +583,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
     m->nest = s.nest;
-    m->bare_ran = false;
+    m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
     mon_debug_apply(m);
     rc = 0;
