@@ -112,5 +112,9 @@ const struct tgm_symbol *image_symbol(const struct tgm_image *img,
                                       const char *name);
 /* Sort syms by (value, name); used by writers so files are canonical. */
 void image_sort_symbols(struct tgm_image *img);
+/* Are IMG's symbols as an image file has them: names of the assembler's
+ * characters (1..TGM_SYM_MAX of them), each name once, sorted by (value,
+ * name)?  (A reader of symbols from elsewhere checks them so.) */
+bool image_symbols_canonical(const struct tgm_image *img);
 
 #endif

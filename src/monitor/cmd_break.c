@@ -17,6 +17,26 @@ static const unsigned class_masks[] = {
     CLASS_LOC_S | CLASS_LOC_U, CLASS_MODE,
 };
 
+bool mon_bp_valid(const struct mon_bp *b, uint32_t q)
+{
+    unsigned all = 0; /* the classes 'break class' names, together */
+    for (size_t k = 0; k < sizeof class_masks / sizeof class_masks[0]; k++)
+        if ((b->mask & class_masks[k]) == class_masks[k])
+            all |= class_masks[k];
+    switch (b->kind) {
+    case BP_EXEC:
+        return b->addr < q;
+    case BP_WATCH:
+        return b->addr < q && b->len >= 1 && b->len <= q - b->addr && b->rw >= WATCH_READ &&
+               b->rw <= (WATCH_READ | WATCH_WRITE);
+    case BP_TRAP: /* 'none' is no cause */
+        return b->mask && !(b->mask & ~((1u << TRAP_NCAUSES) - 2));
+    case BP_CLASS:
+        return b->mask && b->mask == all;
+    }
+    return false;
+}
+
 /* The words 'break trap' or 'break class' takes for B's mask, as ' w1 w2'
  * in BUF, so that a line naming them reads back; for a class stop only
  * the classes that meet OF (an instruction's, or ~0u for all). */

@@ -140,8 +140,7 @@ static void vm_list(struct mon *m)
 /* The control program takes VMM_NAME_MAX characters; 'bare' names the
  * bare machine, a number a VM's id, and the prompt and the console's
  * "NAME| " want one word. */
-
-static bool vm_name_ok(const char *s)
+bool mon_vm_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (!n || n > VMM_NAME_MAX || !strcasecmp(s, "bare"))
@@ -158,7 +157,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
 {
     if (argc < 4 || argc > 5)
         return mon_err(m, "usage: vm create NAME WORDS [FILE]");
-    if (!vm_name_ok(argv[2]))
+    if (!mon_vm_name_ok(argv[2]))
         return mon_err(m, "bad VM name '%s' (a letter or _, then letters, digits, _ . or -; "
                           "at most %d characters; not 'bare')",
                        argv[2], VMM_NAME_MAX);

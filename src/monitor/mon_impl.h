@@ -521,6 +521,12 @@ void mon_phased_note(struct mon *m, const char *typed, uint32_t a);
  * caller reinstalls the debug settings). */
 typedef bool mon_bp_pred(const struct mon *m, const struct mon_bp *b, int arg);
 void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why);
+/* Is B, in a machine of Q words, one 'break' or 'watch' could have set:
+ * its address (and words) inside the machine, its kind of access, causes
+ * or classes ones they take?  (A snapshot's breakpoints are checked so.) */
+bool mon_bp_valid(const struct mon_bp *b, uint32_t q);
+/* Is S a name 'vm create' takes (a snapshot's VMs are checked so)? */
+bool mon_vm_name_ok(const char *s);
 /* 'break list', or (WATCH_ONLY) only the watchpoints, as gdb's 'info
  * watchpoints' shows them. */
 void mon_bp_list(struct mon *m, bool watch_only);

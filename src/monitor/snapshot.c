@@ -179,6 +179,27 @@ static bool get_str(struct bytes_in *r, char *buf, size_t len)
     return strlen(buf) == n;
 }
 
+/* A string of any length (a breakpoint's command list, which 'break'
+ * does not cap) into *OUT, malloc'd; NULL when empty.  False if it is cut
+ * short, holds a NUL or memory runs out (then R is bad or *OUT NULL). */
+static bool get_str_dup(struct bytes_in *r, char **out)
+{
+    uint64_t n = bytes_get_le(r, 4);
+    const uint8_t *s = n <= r->len ? bytes_take(r, n) : NULL;
+    *out = NULL;
+    if (!s || memchr(s, '\0', n)) {
+        r->bad = true;
+        return false;
+    }
+    if (!n)
+        return true;
+    if (!(*out = malloc(n + 1)))
+        return false;
+    memcpy(*out, s, n);
+    (*out)[n] = '\0';
+    return true;
+}
+
 static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
 {
     uint64_t n = bytes_get_le(r, 4);
@@ -199,7 +220,8 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
             return -1;
         img->syms[i].kind = (uint8_t)kind;
     }
-    return r->bad ? -1 : 0;
+    /* as a loaded image's: no name an assembler could not have written */
+    return r->bad || !image_symbols_canonical(img) ? -1 : 0;
 }
 
 /* Everything a snapshot restores, built aside. */
@@ -247,6 +269,23 @@ static bool vm_gone(const struct mon *m, const struct mon_bp *b, int arg)
     return b->vm != MON_FOCUS_BARE && !vm_live(m->vmm, b->vm);
 }
 
+/* Words of the machine B's address is in (BARE's or a VM's of V), or 0
+ * if that VM is not there. */
+static uint32_t bp_q(const struct machine *bare, struct vmm *v, const struct mon_bp *b)
+{
+    struct vm_info vi;
+    if (b->vm == MON_FOCUS_BARE)
+        return machine_q(bare);
+    return vm_live(v, b->vm) && vmm_vm_info(v, b->vm, &vi) == 0 ? vi.w : 0;
+}
+
+/* Is B outside the machine it is set on (restored, smaller)? */
+static bool bp_outside(const struct mon *m, const struct mon_bp *b, int arg)
+{
+    (void)arg;
+    return !mon_bp_valid(b, bp_q(m->bare, m->vmm, b));
+}
+
 /* VERSION 1 records have no condition. */
 static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char *err,
                      size_t errlen)
@@ -260,7 +299,7 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
-        char cmds[4096], cond[1024] = "";
+        char cond[1024] = "";
         b->id = (int)(int32_t)bytes_get_le(r, 4);
         b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
         b->vm = (int)(int32_t)bytes_get_le(r, 4);
@@ -271,14 +310,17 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         b->hits = bytes_get_le(r, 8);
         b->ignore = bytes_get_le(r, 8);
         s->nbps = i + 1;
-        if (!get_str(r, cmds, sizeof cmds) || (version > 1 && !get_str(r, cond, sizeof cond)) ||
-            (cond[0] && b->kind != BP_EXEC && b->kind != BP_WATCH) || b->kind > BP_CLASS ||
-            b->id <= 0 ||
-            (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
-            (b->kind == BP_WATCH && (b->len == 0 || b->len > TGM_Q_MAX || !b->rw)))
-            return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
-        if (cmds[0] && !(b->cmds = strdup(cmds)))
+        bool cmds_ok = get_str_dup(r, &b->cmds);
+        if (!r->bad && !cmds_ok)
             return tgm_err(err, errlen, "out of memory");
+        bool twice = false;
+        for (uint64_t k = 0; k < i; k++)
+            twice |= s->bps[k].id == b->id;
+        if (!cmds_ok || (version > 1 && !get_str(r, cond, sizeof cond)) ||
+            (cond[0] && b->kind != BP_EXEC && b->kind != BP_WATCH) || b->kind > BP_CLASS ||
+            b->id <= 0 || twice || (b->vm != MON_FOCUS_BARE && !vm_live(s->vmm, b->vm)) ||
+            !mon_bp_valid(b, bp_q(s->bare, s->vmm, b)))
+            return tgm_err(err, errlen, "bad breakpoint record %llu", (unsigned long long)i);
         /* as 'break' and 'watch' keep them: the condition after the old values */
         size_t words = b->kind == BP_WATCH ? b->len : 0, clen = cond[0] ? strlen(cond) + 1 : 0;
         if ((words || clen) && !(b->old = calloc(1, words * sizeof *b->old + clen)))
@@ -317,16 +359,18 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     s->focus = (int)(int32_t)bytes_get_le(&r, 4);
     uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
+    uint64_t hybrid = 0;
     bool has_cfg = has_cp || r.off < r.len; /* (older files: none without a CP) */
     if (has_cfg) {
         vc.q = (uint32_t)bytes_get_le(&r, 4);
         get_str(&r, cprof, sizeof cprof);
         vc.slice = bytes_get_le(&r, 8);
-        vc.hybrid = bytes_get_le(&r, 4) != 0;
+        hybrid = bytes_get_le(&r, 4);
+        vc.hybrid = hybrid != 0;
         vc.profile = isa_profile_find(cprof);
     }
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
-    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 ||
+    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 || hybrid > 1 ||
         (has_cfg && !vc.profile && (has_cp || cprof[0])) ||
         (!has_cp && ((vc.q && (vc.q <= VMM_K || vc.q > TGM_Q_MAX)) || vc.slice > VMM_SLICE_MAX)))
         return tgm_err(err, errlen, "bad session section");
@@ -359,6 +403,11 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
             tgm_err_rebase(e2, sizeof e2, (size_t)(in - file));
         if (in || vmm_state_check(s->vmm, e2, sizeof e2) != 0)
             return tgm_err(err, errlen, "control program: %s", e2);
+        struct vm_info vi; /* names 'vm select' and the prompt can take */
+        for (int id = vmm_vm_next(s->vmm, -1); id >= 0; id = vmm_vm_next(s->vmm, id))
+            if (vmm_vm_info(s->vmm, id, &vi) == 0 && !mon_vm_name_ok(vi.name))
+                return tgm_err(err, errlen,
+                               "control program: VM %d has a name 'vm create' refuses", id);
         /* before version 5: as a CP that has not run since it was loaded */
         vmm_transient_get(s->vmm, &s->tr);
         if (data[CPTR]) {
@@ -439,23 +488,42 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     }
     r.len = len - 8;
     for (uint64_t i = 0; i < nsec; i++) {
+        size_t at = r.off; /* an error names where the section begins, and why */
+        if (at == r.len) {
+            tgm_err(err, errlen,
+                    "%s: offset %zu: section %llu of the %llu the header counts is missing "
+                    "(the checksum is there)",
+                    path, at, (unsigned long long)i, (unsigned long long)nsec);
+            goto out;
+        }
         const uint8_t *tag = bytes_take(&r, 4);
-        bytes_get_le(&r, 4);
+        uint64_t zero = bytes_get_le(&r, 4);
         uint64_t sl = bytes_get_le(&r, 8);
         const uint8_t *d = sl <= r.len ? bytes_take(&r, sl) : NULL;
         int k = 0;
         while (tag && k < NTAGS && memcmp(tag, tags[k], 4))
             k++;
-        if (!d || k == NTAGS || data[k]) {
-            tgm_err(err, errlen, "%s: bad section %llu at offset %zu", path, (unsigned long long)i,
-                r.off);
+        const char *why = !d                 ? "it runs past the end of the file"
+                          : k == NTAGS       ? "an unknown tag"
+                          : data[k] != NULL  ? "its tag given twice"
+                          : zero != 0        ? "the 4 bytes after its tag are not zero"
+                                             : NULL;
+        if (why) {
+            tgm_err(err, errlen, "%s: offset %zu: bad section %llu: %s", path, at,
+                    (unsigned long long)i, why);
             goto out;
         }
         data[k] = d;
         lens[k] = sl;
     }
-    if (r.off != r.len || !data[0] || !data[1]) {
-        tgm_err(err, errlen, "%s: sections do not add up to the file", path);
+    if (r.off != r.len) {
+        tgm_err(err, errlen,
+                "%s: offset %zu: the %llu section%s end there, not at the checksum (offset %zu)",
+                path, r.off, (unsigned long long)nsec, nsec == 1 ? "" : "s", r.len);
+        goto out;
+    }
+    if (!data[0] || !data[1]) {
+        tgm_err(err, errlen, "%s: no %s section", path, tags[data[0] ? 1 : 0]);
         goto out;
     }
     char why[256];
@@ -463,6 +531,12 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         tgm_err(err, errlen, "%s: %s", path, why);
         goto out;
     }
+    /* the very state back: 'halted' still says how the last run ended, as
+     * the history goes on (docs/monitor.md, "Reverse execution") */
+    char diff[160];
+    bool same = machine_q(m->bare) == machine_q(s.bare) &&
+                machine_compare(m->bare, s.bare, CMP_COUNTERS, "now", "saved", diff,
+                                sizeof diff) == 0;
     /* commit: swap the new system in */
     struct machine *ob = m->bare;
     struct vmm *ov = m->vmm;
@@ -487,6 +561,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vmm_cfg.q = machine_q(vmm_machine(m->vmm));
         m->vmm_cfg.profile = machine_profile(vmm_machine(m->vmm));
         m->vmm_cfg.hybrid = vmm_hybrid(m->vmm);
+        m->vmm_cfg.slice = vmm_slice(m->vmm); /* a CP made after 'reset all' takes it */
     } else if (s.has_cfg) {
         m->vmm_cfg = s.cfg;
     }
@@ -502,11 +577,13 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
                 m->next_bp = m->bps[i].id + 1;
     } else {
         mon_bp_prune(m, vm_gone, 0, "its VM is not in the snapshot");
+        /* as 'set memory' does: the address is in no word of it */
+        mon_bp_prune(m, bp_outside, 0, "outside the snapshot's memory");
     }
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
     m->nest = s.nest;
-    m->bare_ran = false;
+    m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
     mon_debug_apply(m);
     rc = 0;
