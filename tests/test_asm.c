@@ -475,8 +475,10 @@ static void asm__bad_character_and_string_literals(void **state)
                          "or \\xHH)\n.word '\\q'\n       ^~\n");
     err1(".ascii \"a\\zb\"\n", "t.s:1:10: error: unknown escape '\\z' (use \\n \\t \\r \\0 \\\\ \\' "
                               "\\\" or \\xHH)\n.ascii \"a\\zb\"\n         ^~\n");
-    err1(".word \"s\"\n", "t.s:1:7: error: expected an expression, got '\"s\"'\n"
-                         ".word \"s\"\n      ^~~\n");
+    /* a string where a value goes says what does take one */
+    err1(".word \"s\"\n", "t.s:1:7: error: expected an expression, got '\"s\"' (a string is no "
+                         "value: a character literal such as 'a' is; .ascii puts a string's "
+                         "bytes, one per word)\n.word \"s\"\n      ^~~\n");
 }
 
 static void asm__unterminated_string(void **state)

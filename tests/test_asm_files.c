@@ -179,7 +179,9 @@ static void asm__control_characters_in_errors_are_escaped(void **state)
     snprintf(path, sizeof path, "%s/m.s", d->path);
     snprintf(want, sizeof want, "%s/n\\nl.s:1:1: error: unknown mnemonic 'foo'\n", d->path);
     diag_of_file_lacking(path, 3, want, "\r");
-    diag_of_file(path, 3, ":2:7: error: expected an expression, got '\"a\\rb\\x1b\"'\n");
+    diag_of_file(path, 3, ":2:7: error: expected an expression, got '\"a\\rb\\x1b\"' (a string is no value: "
+                       "a character literal such as 'a' is; .ascii puts a string's bytes, one "
+                       "per word)\n");
     diag_of_file(path, 3, "x\\ry.s': No such file or directory\n");
     /* the listing's "; FILE" line too */
     put_file(d->path, "ok.s", ".include \"n\\nl.s\"\n");

@@ -98,6 +98,11 @@ static void expected_expression(struct ev *e, const struct asm_tok *t)
 {
     if (t->kind == TK_EOL)
         asm_error_tok(e->c, t, "expected an expression");
+    else if (t->kind == TK_STR) /* as gas's .word "abc": say what does take one */
+        asm_error_tok(e->c, t, "expected an expression, got '%.*s%s' (a string is no value: "
+                      "a character literal such as 'a' is; .ascii puts a string's bytes, "
+                      "one per word)",
+                      ASM_QUOTE(t));
     else
         asm_error_tok(e->c, t, "expected an expression, got '%.*s%s'", ASM_QUOTE(t));
 }
