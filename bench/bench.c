@@ -624,7 +624,7 @@ static void print_svg(FILE *f, const struct result *r, size_t n, const char *bef
 static int write_file(const char *path, const struct result *r, size_t n, int runs,
                       const char *before, bool svg)
 {
-    char *buf = NULL, err[256];
+    char *buf = NULL, err[4200];
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) {
@@ -765,6 +765,27 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* what would fail only after every row has run is refused first, so
+     * that a bad path costs no run and nothing is written */
+    char err[4200];
+    if (json_path && svg_path && tgm_same_target(json_path, svg_path) == 1) {
+        fprintf(stderr, "bench: --json and --svg name one file, %s\n", svg_path);
+        return 2;
+    }
+    if ((json_path && tgm_wcheck(json_path, err, sizeof err) != 0) ||
+        (svg_path && tgm_wcheck(svg_path, err, sizeof err) != 0)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    char *before = NULL;
+    size_t blen;
+    uint8_t *raw = NULL;
+    if (before_path && tgm_read_file(before_path, 1u << 20, "a bench JSON", &raw, &blen, err,
+                                     sizeof err) != 0) {
+        fprintf(stderr, "bench: --before: %s\n", err);
+        return 2;
+    }
+    before = (char *)raw;
     use_valgrind = use_valgrind && have_valgrind();
     /* callgrind must be given this program's real path, not /proc/self/exe */
     char self[4096];
@@ -782,21 +803,13 @@ int main(int argc, char **argv)
             continue;
         if (!json)
             fprintf(stderr, "bench: running %s...\n", b->name);
-        if (measure(b, (int)runs, &res[n]) != 0)
+        if (measure(b, (int)runs, &res[n]) != 0) {
+            free(before);
             return 1;
+        }
         res[n].host_ratio = use_valgrind ? host_per_guest(self, b) : -1;
         n++;
     }
-    char *before = NULL;
-    size_t blen;
-    char err[256];
-    uint8_t *raw = NULL;
-    if (before_path && tgm_read_file(before_path, 1u << 20, "a bench JSON", &raw, &blen, err,
-                                     sizeof err) != 0) {
-        fprintf(stderr, "bench: --before: %s\n", err);
-        return 1;
-    }
-    before = (char *)raw;
     if (json)
         print_json(stdout, res, n, (int)runs);
     else

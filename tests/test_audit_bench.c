@@ -1,0 +1,140 @@
+/* test_audit_bench.c: what docs/bench.md promises for the benchmark
+ * harness's command line, found broken by an audit; each test fails on the
+ * tree before its fix.
+ *
+ * Runs the bench binary ($TGM_BENCH, else build/bench/bench) from the top
+ * of the source tree, on one short row without valgrind.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+static char bench[4096];
+
+/* Run the bench with ARGS (NULL-terminated) in directory DIR (NULL: the
+ * top of the tree), capturing both streams. */
+static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
+{
+    char out[CS_PATH], err[CS_PATH];
+    cs_tmp_path(out, sizeof out, "bench.out");
+    cs_tmp_path(err, sizeof err, "bench.err");
+    const char *argv[32] = {bench};
+    size_t n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (o < 0 || e < 0 || in < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup2(in, 0) < 0 ||
+            (dir && chdir(dir) != 0))
+            _exit(126);
+        execv(bench, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+    o.out = cs_slurp(out, &o.out_len);
+    o.err = cs_slurp(err, NULL);
+    return o;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Refused before any row ran: status 2, nothing on standard output, and
+ * one line on standard error holding WHY (no "running" line first).  Run
+ * in the temporary directory, where a file it should not write would go. */
+static void refused_up_front(const char *const *args, const char *why)
+{
+    struct cs_outcome o = run_bench_in(cs_tmpdir(), args);
+    if (o.status != 2 || o.out_len != 0 || strstr(o.err, "running"))
+        fail_msg("'%s %s ...': status %d, stdout '%.200s', stderr '%.300s'", args[0],
+                 args[1] ? args[1] : "", o.status, o.out, o.err);
+    cs_assert_one_line(&o, why);
+    cs_outcome_free(&o);
+}
+
+/* docs/bench.md: "`--json FILE` writes the same results to FILE ...
+ * `--svg FILE` draws ... with `--before OLD.json` (an earlier `--json`)".
+ * An output the writer would refuse, or a --before that cannot be read,
+ * was found only after every row had run (minutes with valgrind), with the
+ * text results printed first; and with a good --json and a bad --svg the
+ * JSON was written though the run failed.  Both are now checked before
+ * the first row runs, and nothing is written. */
+static void outputs__checked_before_the_run(void **state)
+{
+    (void)state;
+    char nodir[CS_PATH], json[CS_PATH], svg[CS_PATH], before[CS_PATH];
+    cs_tmp_path(nodir, sizeof nodir, "no-such-dir/out.json");
+    cs_tmp_path(json, sizeof json, "good.json");
+    cs_tmp_path(svg, sizeof svg, "no-such-dir/out.svg");
+    cs_tmp_path(before, sizeof before, "no-such-before.json");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", nodir),
+                     "no-such-dir");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", json,
+                             "--svg", svg),
+                     "no-such-dir");
+    assert_false(exists(json));
+    cs_tmp_path(svg, sizeof svg, "good.svg");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", svg,
+                             "--before", before),
+                     "no-such-before.json");
+    assert_false(exists(svg));
+    /* a directory is no output file */
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json",
+                             cs_tmpdir()),
+                     "is a directory");
+    /* the JSON and the chart in one file: one would replace the other */
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", svg,
+                             "--svg", svg),
+                     "good.svg");
+    assert_false(exists(svg));
+    cs_assert_no_temporary();
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *b = getenv("TGM_BENCH");
+    if (!realpath(b && *b ? b : "build/bench/bench", bench)) {
+        fprintf(stderr, "test_audit_bench: no bench binary (make build/bench/bench)\n");
+        return -1;
+    }
+    return cs_setup("test_audit_bench");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(outputs__checked_before_the_run),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
