@@ -777,6 +777,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: %s\n", err);
         return 2;
     }
+    if (before_path && !svg_path) { /* it would be read for nothing */
+        fprintf(stderr, "bench: --before FILE draws the earlier run in the --svg chart; "
+                        "give --svg FILE too\n");
+        return 2;
+    }
     char *before = NULL;
     size_t blen;
     uint8_t *raw = NULL;
@@ -786,6 +791,14 @@ int main(int argc, char **argv)
         return 2;
     }
     before = (char *)raw;
+    /* any other file would draw no earlier bars, and say nothing */
+    if (before && (before[strspn(before, " \t\r\n")] != '{' ||
+                   !strstr(before, "\"benchmarks\":[") || !strstr(before, "\"mips\":"))) {
+        fprintf(stderr, "bench: --before: %s: not a bench JSON (an earlier run's --json)\n",
+                before_path);
+        free(before);
+        return 2;
+    }
     use_valgrind = use_valgrind && have_valgrind();
     /* callgrind must be given this program's real path, not /proc/self/exe */
     char self[4096];

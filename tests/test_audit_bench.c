@@ -22,7 +22,7 @@
 
 #include "cli_support.h"
 
-static char bench[4096];
+static char bench[4096], before_json[4096]; /* docs/bench-before.json */
 
 /* Run the bench with ARGS (NULL-terminated) in directory DIR (NULL: the
  * top of the tree), capturing both streams. */
@@ -55,6 +55,11 @@ static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
     o.out = cs_slurp(out, &o.out_len);
     o.err = cs_slurp(err, NULL);
     return o;
+}
+
+static struct cs_outcome run_bench(const char *const *args)
+{
+    return run_bench_in(NULL, args);
 }
 
 static bool exists(const char *path)
@@ -114,11 +119,45 @@ static void outputs__checked_before_the_run(void **state)
     cs_assert_no_temporary();
 }
 
+/* "with `--before OLD.json` (an earlier `--json`) the earlier run's bar
+ * above each": any readable file was taken, and a file that is no bench
+ * JSON (a text, the recursion rows' JSON) drew a chart with no earlier
+ * bars, silently.  It is refused, naming the file. */
+static void before__must_be_an_earlier_json(void **state)
+{
+    (void)state;
+    char text[CS_PATH], nest[CS_PATH], svg[CS_PATH];
+    cs_write_text(text, sizeof text, "notes.txt", "some notes\n");
+    cs_write_text(nest, sizeof nest, "nest.json", "{\"guests\":[]}\n");
+    cs_tmp_path(svg, sizeof svg, "chart.svg");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", svg,
+                             "--before", text),
+                     "notes.txt: not a bench JSON");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", svg,
+                             "--before", nest),
+                     "nest.json: not a bench JSON");
+    assert_false(exists(svg));
+    /* an earlier --json is taken, and its bars drawn (grey) */
+    struct cs_outcome o =
+        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", svg,
+                          "--before", "docs/bench-before.json"));
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char *chart = cs_slurp(svg, NULL);
+    assert_non_null(strstr(chart, "fill=\"#bbb\""));
+    free(chart);
+    /* --before draws into --svg's chart; alone it did nothing */
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--before",
+                             before_json),
+                     "--before");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
     const char *b = getenv("TGM_BENCH");
-    if (!realpath(b && *b ? b : "build/bench/bench", bench)) {
+    if (!realpath(b && *b ? b : "build/bench/bench", bench) ||
+        !realpath("docs/bench-before.json", before_json)) {
         fprintf(stderr, "test_audit_bench: no bench binary (make build/bench/bench)\n");
         return -1;
     }
@@ -135,6 +174,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(outputs__checked_before_the_run),
+        cmocka_unit_test(before__must_be_an_earlier_json),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
