@@ -716,8 +716,9 @@ static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *o
 int main(int argc, char **argv)
 {
     uint64_t runs = 5;
-    bool json = false, use_valgrind = true;
-    const char *only = NULL, *json_path = NULL, *svg_path = NULL, *before_path = NULL;
+    bool json = false, use_valgrind = true, others = false;
+    const char *native = NULL, *only = NULL;
+    const char *json_path = NULL, *svg_path = NULL, *before_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--inner-only") && i + 2 < argc) {
@@ -747,14 +748,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--before") && i + 1 < argc) {
             before_path = argv[++i];
         } else if (!strcmp(a, "--native") && i + 1 < argc) {
-            double mips = native_mips(argv[++i]);
-            if (mips < 0) {
-                fprintf(stderr, "bench: --native: unknown shape '%s' (add-store, djnz)\n",
-                        argv[i]);
-                return 2;
-            }
-            printf("%.1f MIPS\n", mips);
-            return 0;
+            others = others || native; /* a second one too */
+            native = argv[++i];
+            continue;
         } else if (!strcmp(a, "--no-valgrind")) {
             use_valgrind = false;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -764,6 +760,21 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
         }
+        others = true;
+    }
+    /* a usage of its own: no row runs, so any other option would be lost */
+    if (native && others) {
+        fprintf(stderr, "bench: --native SHAPE takes no other option\n");
+        return 2;
+    }
+    if (native) {
+        double mips = native_mips(native);
+        if (mips < 0) {
+            fprintf(stderr, "bench: --native: unknown shape '%s' (add-store, djnz)\n", native);
+            return 2;
+        }
+        printf("%.1f MIPS\n", mips);
+        return 0;
     }
     /* what would fail only after every row has run is refused first, so
      * that a bad path costs no run and nothing is written */

@@ -152,6 +152,21 @@ static void before__must_be_an_earlier_json(void **state)
                      "--before");
 }
 
+/* "build/bench/bench --native add-store|djnz": --native ran and exited 0
+ * at once, so nothing after it was looked at: an unknown option, or one
+ * it silently ignored (--json, --runs).  It takes no other option now. */
+static void native__takes_no_other_option(void **state)
+{
+    (void)state;
+    refused_up_front(CS_ARGV("--native", "djnz", "--bogus"), "--bogus");
+    refused_up_front(CS_ARGV("--native", "djnz", "--runs", "3"), "--native");
+    refused_up_front(CS_ARGV("--json", "-", "--native", "djnz"), "--native");
+    struct cs_outcome o = run_bench(CS_ARGV("--native", "djnz"));
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, " MIPS\n"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -175,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(outputs__checked_before_the_run),
         cmocka_unit_test(before__must_be_an_earlier_json),
+        cmocka_unit_test(native__takes_no_other_option),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
