@@ -701,10 +701,12 @@ static void usage(FILE *f)
 /* Parse a positive count for OPT; -1 with a message if S is not one. */
 static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
-    char *end;
+    char *end = NULL;
     errno = 0;
-    unsigned long long v = s && *s != '-' ? strtoull(s, &end, 10) : 0;
-    if (!s || *s == '-' || errno || *end || v == 0 || v > max) {
+    /* digits only: strtoull alone takes a leading space and a sign */
+    bool digits = s && *s && strspn(s, "0123456789") == strlen(s);
+    unsigned long long v = digits ? strtoull(s, &end, 10) : 0;
+    if (!digits || errno || *end || v == 0 || v > max) {
         fprintf(stderr, "bench: %s: expected a number 1..%" PRIu64 ", got '%s'\n", opt, max,
                 s ? s : "");
         return -1;
@@ -743,10 +745,13 @@ int main(int argc, char **argv)
                 json_path = argv[++i];
             else
                 json = true, i += i + 1 < argc && !strcmp(argv[i + 1], "-");
-        } else if (!strcmp(a, "--svg") && i + 1 < argc) {
-            svg_path = argv[++i];
-        } else if (!strcmp(a, "--before") && i + 1 < argc) {
-            before_path = argv[++i];
+        } else if ((!strcmp(a, "--svg") || !strcmp(a, "--before")) && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (v[0] == '-' && v[1]) { /* the FILE left out: no file named so */
+                fprintf(stderr, "bench: %s: expected a FILE, got the option '%s'\n", a, v);
+                return 2;
+            }
+            *(a[2] == 's' ? &svg_path : &before_path) = v;
         } else if (!strcmp(a, "--native") && i + 1 < argc) {
             others = others || native; /* a second one too */
             native = argv[++i];

@@ -167,6 +167,29 @@ static void native__takes_no_other_option(void **state)
     cs_outcome_free(&o);
 }
 
+/* "[--svg FILE] [--before FILE]": the word after --svg or --before was
+ * taken whatever it was, so '--svg --no-valgrind' wrote the chart to a
+ * file named --no-valgrind; and --runs took ' 5' and '+5' (strtoull's
+ * leading space and sign), which the tgm command refuses as numbers. */
+static void options__a_value_is_no_option_and_a_count_is_digits(void **state)
+{
+    (void)state;
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--svg", "--no-valgrind"),
+                     "--svg");
+    assert_false(exists(cs_tmp("--no-valgrind")));
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--svg", "x.svg", "--before",
+                             "--no-valgrind"),
+                     "--before");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "+1", "--no-valgrind"), "'+1'");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", " 1", "--no-valgrind"), "' 1'");
+    /* "--json -" and a bare --json still print JSON */
+    struct cs_outcome o =
+        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", "-"));
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -191,6 +214,7 @@ int main(void)
         cmocka_unit_test(outputs__checked_before_the_run),
         cmocka_unit_test(before__must_be_an_earlier_json),
         cmocka_unit_test(native__takes_no_other_option),
+        cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
