@@ -698,6 +698,19 @@ static void usage(FILE *f)
         fprintf(f, "  %-14s %s\n", benches[i].name, benches[i].what);
 }
 
+/* RC, or 1 after one line if standard output could not be written (a full
+ * disk): the figures were not delivered. */
+static int output_written(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bench: cannot write the output: %s\n",
+                strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return rc;
+}
+
 /* Parse a positive count for OPT; -1 with a message if S is not one. */
 static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
@@ -760,7 +773,7 @@ int main(int argc, char **argv)
             use_valgrind = false;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            return 0;
+            return output_written(0);
         } else {
             fprintf(stderr, "bench: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
@@ -779,7 +792,7 @@ int main(int argc, char **argv)
             return 2;
         }
         printf("%.1f MIPS\n", mips);
-        return 0;
+        return output_written(0);
     }
     /* what would fail only after every row has run is refused first, so
      * that a bad path costs no run and nothing is written */
@@ -843,10 +856,10 @@ int main(int argc, char **argv)
         print_json(stdout, res, n, (int)runs);
     else
         print_text(res, n, (int)runs);
-    int rc = 0;
-    if (json_path && write_file(json_path, res, n, (int)runs, NULL, false) != 0)
+    int rc = output_written(0); /* and no file written for a run not shown */
+    if (rc == 0 && json_path && write_file(json_path, res, n, (int)runs, NULL, false) != 0)
         rc = 1;
-    if (svg_path && write_file(svg_path, res, n, (int)runs, before, true) != 0)
+    if (rc == 0 && svg_path && write_file(svg_path, res, n, (int)runs, before, true) != 0)
         rc = 1;
     free(before);
     return rc;

@@ -25,8 +25,9 @@
 static char bench[4096], before_json[4096]; /* docs/bench-before.json */
 
 /* Run the bench with ARGS (NULL-terminated) in directory DIR (NULL: the
- * top of the tree), capturing both streams. */
-static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
+ * top of the tree), capturing both streams, or with standard output on
+ * TO if it is not NULL (and nothing captured from it). */
+static struct cs_outcome run_bench_to(const char *dir, const char *to, const char *const *args)
 {
     char out[CS_PATH], err[CS_PATH];
     cs_tmp_path(out, sizeof out, "bench.out");
@@ -40,7 +41,7 @@ static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int o = open(to ? to : out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int in = open("/dev/null", O_RDONLY);
         if (o < 0 || e < 0 || in < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup2(in, 0) < 0 ||
@@ -52,9 +53,16 @@ static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+    if (to)
+        cs_put_text(out, "");
     o.out = cs_slurp(out, &o.out_len);
     o.err = cs_slurp(err, NULL);
     return o;
+}
+
+static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
+{
+    return run_bench_to(dir, NULL, args);
 }
 
 static struct cs_outcome run_bench(const char *const *args)
@@ -190,6 +198,40 @@ static void options__a_value_is_no_option_and_a_count_is_digits(void **state)
     cs_outcome_free(&o);
 }
 
+/* Output that could not be written (standard output on a full disk: the
+ * JSON of --json -, the text, --help, --native's figure) was lost with
+ * status 0, and the --json FILE written as if the run had been shown.  It
+ * is one line and status 1, and no file is written. */
+static void output__a_full_disk_is_a_failure(void **state)
+{
+    (void)state;
+    if (!exists("/dev/full"))
+        skip();
+    char json[CS_PATH];
+    cs_tmp_path(json, sizeof json, "full.json");
+    const char *const *cases[] = {
+        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", "-", "--json", json),
+        CS_ARGV("--help"),
+        CS_ARGV("--native", "djnz"),
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cs_outcome o = run_bench_to(cs_tmpdir(), "/dev/full", cases[i]);
+        if (o.status != 1)
+            fail_msg("'%s' onto /dev/full: status %d, stderr '%s'", cases[i][0], o.status, o.err);
+        cs_assert_one_line(&o, "bench: cannot write the output: No space left on device");
+        cs_outcome_free(&o);
+    }
+    assert_false(exists(json));
+    /* text mode: after the "running" lines, the same last line */
+    struct cs_outcome o = run_bench_to(
+        cs_tmpdir(), "/dev/full",
+        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", json));
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "running djnz...\nbench: cannot write the output: "));
+    cs_outcome_free(&o);
+    assert_false(exists(json));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -215,6 +257,7 @@ int main(void)
         cmocka_unit_test(before__must_be_an_earlier_json),
         cmocka_unit_test(native__takes_no_other_option),
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
+        cmocka_unit_test(output__a_full_disk_is_a_failure),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
