@@ -204,9 +204,9 @@ run: deps $(TGM)
 # Every suite runs even if an earlier one fails; the status says if any did.
 # TEST_JOBS suites at a time (tests/run_suites.sh), each one's output whole.
 # The source tree must be as it was before (tests/tree_check.sh).
-test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
+test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN) $(BENCH_NEST_BIN)
 	@sh tests/tree_check.sh save $(BUILD)/tree $(BUILD) || exit 1; \
-	fail=0; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) \
+	fail=0; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) TGM_BENCH_NEST=$(BENCH_NEST_BIN) \
 	  sh tests/run_suites.sh $(TEST_JOBS) $(TEST_BIN) || fail=1; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \

@@ -234,7 +234,7 @@ static int write_out(const char *path,
                      void (*fn)(FILE *f, const struct row *, const struct row *),
                      const struct row *rc, const struct row *ro)
 {
-    char *buf = NULL, err[256];
+    char *buf = NULL, err[4200];
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) {
@@ -256,9 +256,11 @@ int main(int argc, char **argv)
     const char *json = NULL, *svg = NULL, *os_path = "examples/os/os.s";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            runs = atoi(argv[++i]);
+            const char *n = argv[++i]; /* digits only: atoi took "3x" as 3 */
+            runs = *n && strspn(n, "0123456789") == strlen(n) && strlen(n) < 4 ? atoi(n) : 0;
             if (runs < 1 || runs > MAX_RUNS) {
-                fprintf(stderr, "bench-nest: --runs: 1..%d\n", MAX_RUNS);
+                fprintf(stderr, "bench-nest: --runs: expected a number 1..%d, got '%s'\n",
+                        MAX_RUNS, n);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
@@ -272,6 +274,18 @@ int main(int argc, char **argv)
                             "[--os PATH]\n");
             return 2;
         }
+    }
+    /* an output the writer would refuse is refused before the run, not
+     * after it, and nothing is written */
+    char err[4200];
+    if (json && svg && tgm_same_target(json, svg) == 1) {
+        fprintf(stderr, "bench-nest: --json and --svg name one file, %s\n", svg);
+        return 2;
+    }
+    if ((json && tgm_wcheck(json, err, sizeof err) != 0) ||
+        (svg && tgm_wcheck(svg, err, sizeof err) != 0)) {
+        fprintf(stderr, "bench-nest: %s\n", err);
+        return 2;
     }
     struct tgm_image compute, os;
     if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0 ||

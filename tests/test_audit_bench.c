@@ -23,6 +23,7 @@
 #include "cli_support.h"
 
 static char bench[4096], before_json[4096]; /* docs/bench-before.json */
+static char nest_bin[4096];                  /* bench-nest, make bench's second part */
 
 /* Run the bench with ARGS (NULL-terminated) in directory DIR (NULL: the
  * top of the tree), capturing both streams, or with standard output on
@@ -232,6 +233,55 @@ static void output__a_full_disk_is_a_failure(void **state)
     assert_false(exists(json));
 }
 
+/* `make bench` ends with bench-nest (docs/recursion.md: "bench-nest --runs 7
+ * --json FILE --svg ..."): its --runs read with atoi took '3x' as 3, and an
+ * output it could not write was found after the whole run, minutes on.
+ * Both are refused first, in one line, nothing written.  (From the top of
+ * the tree: it reads examples/os/os.s.) */
+static void nest__refuses_bad_arguments_before_the_run(void **state)
+{
+    (void)state;
+    char bad[CS_PATH], json[CS_PATH];
+    cs_tmp_path(bad, sizeof bad, "no-such-dir/nest.json");
+    cs_tmp_path(json, sizeof json, "recursion.json");
+    const char *const *cases[] = {
+        CS_ARGV("--runs", "3x", "--json", json),
+        CS_ARGV("--runs", "1", "--json", bad),
+        CS_ARGV("--runs", "1", "--json", json, "--svg", bad),
+        CS_ARGV("--runs", "1", "--json", json, "--svg", json),
+    };
+    const char *why[] = {"--runs: expected a number 1..51, got '3x'", "no-such-dir",
+                         "no-such-dir", "name one file"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[8] = {nest_bin};
+        for (size_t k = 0; cases[i][k]; k++)
+            argv[k + 1] = cases[i][k];
+        fflush(NULL);
+        char out[CS_PATH], err[CS_PATH];
+        cs_tmp_path(out, sizeof out, "nest.out");
+        cs_tmp_path(err, sizeof err, "nest.err");
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+                _exit(126);
+            alarm(20); /* a run it should not start */
+            execv(nest_bin, (char *const *)argv);
+            _exit(127);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+        o.out = cs_slurp(out, &o.out_len);
+        o.err = cs_slurp(err, NULL);
+        if (o.status != 2 || o.out_len != 0)
+            fail_msg("bench-nest case %zu: status %d, stdout '%.200s'", i, o.status, o.out);
+        cs_assert_one_line(&o, why[i]);
+        cs_outcome_free(&o);
+        assert_false(exists(json));
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -239,6 +289,11 @@ static int group_setup(void **state)
     if (!realpath(b && *b ? b : "build/bench/bench", bench) ||
         !realpath("docs/bench-before.json", before_json)) {
         fprintf(stderr, "test_audit_bench: no bench binary (make build/bench/bench)\n");
+        return -1;
+    }
+    const char *n = getenv("TGM_BENCH_NEST");
+    if (!realpath(n && *n ? n : "build/bench/bench-nest", nest_bin)) {
+        fprintf(stderr, "test_audit_bench: no bench-nest (make build/bench/bench-nest)\n");
         return -1;
     }
     return cs_setup("test_audit_bench");
@@ -258,6 +313,7 @@ int main(void)
         cmocka_unit_test(native__takes_no_other_option),
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
+        cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
