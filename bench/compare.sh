@@ -13,6 +13,21 @@
 set -euo pipefail
 bench=${1:-build/bench/bench}
 rounds=${ROUNDS:-3}
+# refused before any simulator runs (each round takes minutes): seq took
+# a bad ROUNDS as no rounds, and printed medians of nothing
+case $rounds in
+    '' | *[!0-9]* | ?????*) rounds_ok=false ;; # (a round takes a minute or more)
+    *) [ "$((10#$rounds))" -ge 1 ] && rounds_ok=true || rounds_ok=false ;;
+esac
+if ! $rounds_ok; then
+    echo "compare.sh: ROUNDS: expected a number 1..9999, got '$rounds'" >&2
+    exit 2
+fi
+rounds=$((10#$rounds))
+if [ ! -x "$bench" ] || [ -d "$bench" ]; then
+    echo "compare.sh: $bench: no bench binary there (make build/bench/bench)" >&2
+    exit 2
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tgm-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

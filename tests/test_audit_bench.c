@@ -282,6 +282,53 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
     }
 }
 
+/* docs/bench.md: "`make bench-compare` (`bench/compare.sh`) ... does
+ * `ROUNDS` rounds (default 3)".  A ROUNDS that is no count (abc, 0) ran no
+ * round and printed medians of nothing with status 0, and a missing bench
+ * binary was found after the simulators' first round; both are refused
+ * before any simulator runs.  ROUNDS_ARG and BENCH are the script's. */
+static struct cs_outcome compare(const char *rounds_arg, const char *bench_path)
+{
+    char out[CS_PATH], err[CS_PATH];
+    cs_tmp_path(out, sizeof out, "compare.out");
+    cs_tmp_path(err, sizeof err, "compare.err");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr) ||
+            setenv("ROUNDS", rounds_arg, 1) != 0)
+            _exit(126);
+        alarm(20); /* a round it should not start */
+        execlp("bash", "bash", "bench/compare.sh", bench_path, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+    o.out = cs_slurp(out, &o.out_len);
+    o.err = cs_slurp(err, NULL);
+    return o;
+}
+
+static void compare__refuses_a_bad_rounds_or_binary_first(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"abc", "0", "-1", "2x", "10000"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct cs_outcome o = compare(bad[i], bench);
+        if (o.status != 2 || o.out_len != 0)
+            fail_msg("ROUNDS=%s: status %d, stdout '%.200s'", bad[i], o.status, o.out);
+        cs_assert_one_line(&o, "compare.sh: ROUNDS: expected a number 1..9999");
+        cs_outcome_free(&o);
+    }
+    struct cs_outcome o = compare("1", cs_tmp("no-bench"));
+    assert_int_equal(o.status, 2);
+    assert_int_equal(o.out_len, 0);
+    cs_assert_one_line(&o, "no-bench: no bench binary there");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -314,6 +361,7 @@ int main(void)
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
+        cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
