@@ -92,8 +92,6 @@ static void start_as(struct pt_session *s, bool job, int out[2])
         if (out)
             cs_onto_pipe();
         setenv("HOME", dir, 1);
-        /* libedit never frees the names given to EL_ADDFN */
-        setenv("LSAN_OPTIONS", "suppressions=lsan.supp", 1);
         setenv("TERM", "xterm", 1);
         unsetenv("TGM_HISTORY");
         cs_child_sigint(); /* Ctrl-C typed must reach it */
@@ -238,7 +236,6 @@ void pt_make_dir(void)
 {
     cs_tmp_name(dir, sizeof dir, "tgm-pty-XXXXXX");
     assert_non_null(mkdtemp(dir));
-    pt_put_file("lsan.supp", "leak:wcsdup\n"); /* libedit never frees EL_ADDFN's names */
 }
 
 void pt_remove_dir(void)

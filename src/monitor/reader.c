@@ -768,7 +768,9 @@ int mon_reader_edit(struct mon_reader *r, struct mon *m)
     el_set(r->el, EL_PROMPT, prompt);
     el_set(r->el, EL_HIST, history, r->hist);
     el_set(r->el, EL_GETCFN, edit_getc);
-    el_set(r->el, EL_ADDFN, "ed-complete", "Complete argument", complete);
+    /* wide strings: el_set copies the name and help of an EL_ADDFN with
+     * wcsdup and never frees them (a leak at every session) */
+    el_wset(r->el, EL_ADDFN, L"ed-complete", L"Complete argument", complete);
     el_set(r->el, EL_BIND, "^I", "ed-complete", NULL);
     el_source(r->el, NULL); /* the user's ~/.editrc, as tc1.c does */
     m->edit = r;
