@@ -152,8 +152,9 @@ static void print_rows(const char *name, const struct row *r)
             printf("%-10.3f  ", r[d].secs / r[d - 1].secs);
         else
             printf("%-10s  ", "-");
-        printf("%-21.3f  %-10" PRIu64 "  ",
-               (double)r[d].real_insns / (double)r[0].guest_insns, r[d].real_traps);
+        printf("%-21.3f  ", (double)r[d].real_insns / (double)r[0].guest_insns);
+        /* depth 0's last column is empty: no spaces at its end */
+        printf(d ? "%-10" PRIu64 "  " : "%" PRIu64, r[d].real_traps);
         for (unsigned l = 1; l <= d; l++)
             printf("%s%" PRIu64, l > 1 ? " / " : "", r[d].entries[l]);
         putchar('\n');

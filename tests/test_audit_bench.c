@@ -233,6 +233,33 @@ static void output__a_full_disk_is_a_failure(void **state)
     assert_false(exists(json));
 }
 
+/* bench-nest with ARGS (NULL-terminated), killed after SECS seconds. */
+static struct cs_outcome run_nest(const char *const *args, unsigned secs)
+{
+    const char *argv[8] = {nest_bin};
+    for (size_t k = 0; args[k] && k < 6; k++)
+        argv[k + 1] = args[k];
+    fflush(NULL);
+    char out[CS_PATH], err[CS_PATH];
+    cs_tmp_path(out, sizeof out, "nest.out");
+    cs_tmp_path(err, sizeof err, "nest.err");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+            _exit(126);
+        alarm(secs);
+        execv(nest_bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+    o.out = cs_slurp(out, &o.out_len);
+    o.err = cs_slurp(err, NULL);
+    return o;
+}
+
 /* `make bench` ends with bench-nest (docs/recursion.md: "bench-nest --runs 7
  * --json FILE --svg ..."): its --runs read with atoi took '3x' as 3, and an
  * output it could not write was found after the whole run, minutes on.
@@ -253,33 +280,27 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
     const char *why[] = {"--runs: expected a number 1..51, got '3x'", "no-such-dir",
                          "no-such-dir", "name one file"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *argv[8] = {nest_bin};
-        for (size_t k = 0; cases[i][k]; k++)
-            argv[k + 1] = cases[i][k];
-        fflush(NULL);
-        char out[CS_PATH], err[CS_PATH];
-        cs_tmp_path(out, sizeof out, "nest.out");
-        cs_tmp_path(err, sizeof err, "nest.err");
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
-                _exit(126);
-            alarm(20); /* a run it should not start */
-            execv(nest_bin, (char *const *)argv);
-            _exit(127);
-        }
-        int st;
-        assert_int_equal(waitpid(pid, &st, 0), pid);
-        struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-        o.out = cs_slurp(out, &o.out_len);
-        o.err = cs_slurp(err, NULL);
+        struct cs_outcome o = run_nest(cases[i], 20); /* a run it should not start */
         if (o.status != 2 || o.out_len != 0)
             fail_msg("bench-nest case %zu: status %d, stdout '%.200s'", i, o.status, o.out);
         cs_assert_one_line(&o, why[i]);
         cs_outcome_free(&o);
         assert_false(exists(json));
     }
+}
+
+/* docs/recursion.md's table: bench-nest's depth-0 rows ended in spaces
+ * (their last column is empty), which the doc's rows do not. */
+static void nest__rows_end_without_spaces(void **state)
+{
+    (void)state;
+    struct cs_outcome o = run_nest(CS_ARGV("--runs", "1"), 600);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "\n  0      "));
+    for (const char *p = o.out; (p = strchr(p, '\n')) != NULL; p++)
+        if (p > o.out && p[-1] == ' ')
+            fail_msg("a line ends in a space before offset %td:\n%s", p - o.out, o.out);
+    cs_outcome_free(&o);
 }
 
 /* docs/bench.md: "`make bench-compare` (`bench/compare.sh`) ... does
@@ -361,6 +382,7 @@ int main(void)
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
+        cmocka_unit_test(nest__rows_end_without_spaces),
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
