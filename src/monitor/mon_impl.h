@@ -279,7 +279,8 @@ int mon_vm_id(const struct mon *m, const char *s);
 /* The selected VM's information (the focus is a VM's); -1 with an error
  * printed if the VM is gone, the focus then on the bare machine. */
 int mon_focus_info(struct mon *m, struct vm_info *vi);
-/* Load FILE (image or assembly source) into IMG; -1 with error printed. */
+/* Load FILE (image or assembly source) into IMG; -1 with error printed
+ * (program.c, as are the next two). */
 int mon_read_program(struct mon *m, const char *path, struct tgm_image *img);
 /* The same, with the files read (PATH, and a source's .include files;
  * NULL-terminated, free with asm_sources_free) in *FILES: NULL for a pipe. */
