@@ -1,5 +1,5 @@
-/* cmd_exec.c: loading and running: load, reset, go, continue, step, until,
- * stop.
+/* cmd_exec.c: loading and running: load, reset, go, continue, until, stop
+ * (stepping is cmd_step.c's).
  *
  * The bare machine of section 2 runs in chunks of MON_CHUNK steps so that
  * Ctrl-C stops it between chunks, never inside the CPU; with a VM selected
@@ -81,7 +81,7 @@ int mon_cmd_reset(struct mon *m, int argc, char **argv)
 
 /* Print one line saying where the focused machine (or VM VM) stands, and
  * the instruction at P - BACK (1 after HALT: the HALT itself). */
-static void where(struct mon *m, int vm, const char *what, uint32_t back)
+void mon_where(struct mon *m, int vm, const char *what, uint32_t back)
 {
     struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
     const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
@@ -128,8 +128,6 @@ static void run_chunk(struct mon *m, uint64_t budget, struct machine_exit *ex, i
         ex->reason = EXIT_BUDGET;
 }
 
-static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
-
 /* A stop in mid-run: with VMs, where each VM that ran is (FIRST for the
  * first, with the counts, REST for the others), not the selected one if it
  * did not run.  A VM that halted (or met its limit) during the run says
@@ -140,9 +138,9 @@ static void stop_line(struct mon *m, int id, const char *what)
     struct vm_info vi;
     bool vm = id != MON_FOCUS_BARE && vmm_vm_info(m->vmm, id, &vi) == 0;
     if (vm && (!what || vi.state != VM_RUNNABLE))
-        where(m, id, vm_state_name(vi.state), vi.state == VM_HALTED);
+        mon_where(m, id, vm_state_name(vi.state), vi.state == VM_HALTED);
     else
-        where(m, id, what ? what : "stopped", 0);
+        mon_where(m, id, what ? what : "stopped", 0);
 }
 
 static bool ran_runnable(struct mon *m, int id)
@@ -180,10 +178,10 @@ static void stopped_where(struct mon *m, const char *first, const char *rest)
             if (shown++ || !first)
                 stop_line(m, id, rest);
             else /* none ran on: the counts still go first */
-                where(m, id, first, 0);
+                mon_where(m, id, first, 0);
         }
     if (!shown && first)
-        where(m, m->focus, first, 0);
+        mon_where(m, m->focus, first, 0);
     else if (!shown)
         stop_line(m, m->focus, NULL);
 }
@@ -194,14 +192,14 @@ static void interrupted(struct mon *m, uint64_t done)
     if (m->interactive)
         mon_out(m, "\n"); /* past the ^C the terminal echoed */
     snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
-             plural(done));
+             mon_plural(done));
     stopped_where(m, msg, "interrupted");
 }
 
 /* At a chunk boundary: is the bare machine (VM not MON_FOCUS_BARE: every
  * runnable VM) in a trap loop?  Then the run would spin forever: say so
  * and stop. */
-static bool trap_storm(struct mon *m, int vm, uint64_t done)
+bool mon_trap_storm(struct mon *m, int vm, uint64_t done)
 {
     static const char hint[] = "  (load a program, or give E[1] a trap handler)\n";
     unsigned cause = 0;
@@ -214,7 +212,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
                  "and E[1] loads the same PSW",
                  (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
                  trap_cause_name(cause));
-        where(m, MON_FOCUS_BARE, msg, 0);
+        mon_where(m, MON_FOCUS_BARE, msg, 0);
         mon_out(m, "%s", hint);
         return true;
     }
@@ -239,7 +237,7 @@ static bool trap_storm(struct mon *m, int vm, uint64_t done)
                  "and its E[1] loads the same PSW",
                  (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
                  trap_cause_name(cause));
-        where(m, id, msg, 0);
+        mon_where(m, id, msg, 0);
     }
     /* a VM's E[1] is its own trap PSW: the bare machine's hint holds */
     mon_out(m, "%s", hint);
@@ -257,22 +255,22 @@ void mon_stop_line(struct mon *m, int vm, uint64_t steps, uint64_t cycles)
     const char *lab = mon_psw_label(m, vm, &ps, 0);
     char msg[160];
     snprintf(msg, sizeof msg, "stopped at %#x%s%s after %llu step%s, %llu cycle%s", p,
-             lab ? " " : "", lab ? lab : "", (unsigned long long)steps, plural(steps),
-             (unsigned long long)cycles, plural(cycles));
-    where(m, vm, msg, 0);
+             lab ? " " : "", lab ? lab : "", (unsigned long long)steps, mon_plural(steps),
+             (unsigned long long)cycles, mon_plural(cycles));
+    mon_where(m, vm, msg, 0);
 }
 
 /* The cycles a run counts: the bare machine's, or under VMs the guests'
  * virtual time, all VMs together, as their steps are counted (the real
  * machine's are no measure: a hybrid VM's interpreted code spends none). */
-static uint64_t counted(struct mon *m)
+uint64_t mon_counted(struct mon *m)
 {
     return m->focus == MON_FOCUS_BARE ? machine_cycles(m->bare) : mon_guest_cycles(m->vmm);
 }
 
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
-    uint64_t done = 0, cyc0 = counted(m), target = cyc0 + n;
+    uint64_t done = 0, cyc0 = mon_counted(m), target = cyc0 + n;
     unsigned maxc = max_step_cycles();
     char msg[96];
     bool cut = false; /* the last chunk ended at its budget */
@@ -285,11 +283,11 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             interrupted(m, done);
             return 0;
         }
-        uint64_t cyc = counted(m);
+        uint64_t cyc = mon_counted(m);
         if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && cyc >= target)) {
             snprintf(msg, sizeof msg, "stopped after %llu step%s, %llu cycle%s",
-                     (unsigned long long)done, plural(done), (unsigned long long)(cyc - cyc0),
-                     plural(cyc - cyc0));
+                     (unsigned long long)done, mon_plural(done), (unsigned long long)(cyc - cyc0),
+                     mon_plural(cyc - cyc0));
             stopped_where(m, msg, "stopped");
             return 0;
         }
@@ -298,7 +296,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             stopped_where(m, msg, "stopped");
             return 0;
         }
-        if (!first && trap_storm(m, m->focus, done))
+        if (!first && mon_trap_storm(m, m->focus, done))
             return 0;
         if (mode == RUN_STEPS && n - done < chunk)
             chunk = n - done;
@@ -326,7 +324,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         if (all_done) {
             mon_run_end(m);
             mon_out(m, "no VM is runnable after %llu step%s\n", (unsigned long long)done,
-                    plural(done));
+                    mon_plural(done));
             if (m->focus != MON_FOCUS_BARE)
                 stopped_where(m, NULL, NULL);
             return 0;
@@ -338,19 +336,19 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         case EXIT_HALT:
             mon_run_end(m);
             snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)done,
-                     plural(done));
-            where(m, vm, msg, 1);
+                     mon_plural(done));
+            mon_where(m, vm, msg, 1);
             return 0;
         case EXIT_HOST:
             mon_run_end(m);
             snprintf(msg, sizeof msg, "host call %u", ex.code);
-            where(m, vm, msg, 0);
+            mon_where(m, vm, msg, 0);
             return 0;
         case EXIT_TRAP:
         case EXIT_BREAK:
         case EXIT_WATCH: {
             mon_run_pause(m);
-            if (mon_debug_stop(m, vm, &ex, done, counted(m) - cyc0) &&
+            if (mon_debug_stop(m, vm, &ex, done, mon_counted(m) - cyc0) &&
                 !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_resume(m);
@@ -532,379 +530,5 @@ int mon_cmd_stop(struct mon *m, int argc, char **argv)
         return mon_err(m, "cannot stop VM %d", id);
     /* the state it is in, as 'vm stop' says it: a halted VM stays halted */
     mon_out(m, "%s: %s\n", vi.name, vm_state_name(vi.state));
-    return 0;
-}
-
-/* ---- step ---- */
-
-#define MAX_CAND 4
-
-/* Words of E the instruction WORD may write, developed through X's R:
- * its A operand, STX's indexed target, and E[0] (a trap). */
-static size_t write_candidates(const struct machine *x, uint64_t word, uint32_t *c)
-{
-    size_t n = 0;
-    uint32_t ph;
-    struct insn in = isa_decode(word);
-    c[n++] = 0;
-    if (!in.ok)
-        return n;
-    const uint8_t *k = isa_format_kinds[in.info->format];
-    if (k[0] == OK_ADDR && machine_develop(x, in.a, &ph) == TRAP_NONE)
-        c[n++] = ph;
-    if (in.op == OP_STX) {
-        uint64_t eb;
-        if (machine_read_virt(x, in.b, &eb) == 0 &&
-            machine_develop(x, (in.a + eb) & TGM_ADDR_MASK, &ph) == TRAP_NONE)
-            c[n++] = ph;
-    }
-    return n;
-}
-
-/* Run the focused VM until its own step count moves (one guest step), the
- * other VMs meanwhile for as long as the schedule gives them (a slice may
- * hold far more steps than any fixed count), or until Ctrl-C. */
-static enum exit_reason vm_step(struct mon *m, struct machine *view, struct machine_exit *ex)
-{
-    uint64_t s0 = machine_get_counters(view).steps;
-    m->timer_seen = false;
-    while (!mon_stop_requested()) {
-        struct vmm_exit vx;
-        enum vmm_stop st = mon_vrev_run(m, 1, &vx);
-        struct vm_info vi;
-        if (mon_focus_info(m, &vi) != 0)
-            break;
-        if (st == VMMSTOP_DEBUG) {
-            *ex = vx.mx;
-            return ex->reason;
-        }
-        if (vi.state == VM_HALTED) {
-            ex->reason = EXIT_HALT;
-            return EXIT_HALT;
-        }
-        if (machine_get_counters(view).steps != s0 || st == VMMSTOP_DONE)
-            break;
-    }
-    ex->reason = EXIT_BUDGET;
-    return EXIT_BUDGET;
-}
-
-/* Has the focused VM reached its step limit ('vm limit')?  A step that
- * brings it there ends the command: another would find nothing to step. */
-static bool vm_at_limit(struct mon *m)
-{
-    struct vm_info vi;
-    return m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0 &&
-           vi.state == VM_LIMIT;
-}
-
-static int calls_ok(struct mon *m);
-static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0);
-
-int mon_cmd_step(struct mon *m, int argc, char **argv)
-{
-    uint64_t n = 1;
-    if (argc == 2 && mon_count(m, argv[1], &n) != 0)
-        return -1;
-    if (n == 0)
-        return mon_zero_count(m, "a count of");
-    if (calls_ok(m) != 0)
-        return -1;
-    mon_rev_begin(m);
-    step_n(m, n, 0, counted(m));
-    mon_clear_interrupt();
-    mon_rev_end(m);
-    mon_display_show(m);
-    return 0;
-}
-
-/* Execute N instructions, showing each; returns how many ran before a
- * stop (HALT, a breakpoint or trap stop, a trap loop, the step limit,
- * Ctrl-C).  PRIOR steps of the command came before, from CYC0 cycles of
- * the counted machine: the limit, the trap-loop check and a stop's report
- * count them. */
-static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
-{
-    struct machine *x = mon_target(m);
-    const struct tgm_image *syms = mon_symbols(m);
-    uint64_t i = 0;
-    /* a huge N on a machine in a trap loop is stopped as 'go' is, and
-     * Ctrl-C says so as it does for 'go' */
-    for (; i < n && !mon_step_guard(m, m->focus, prior + i); i++) {
-        struct psw before = machine_psw(x);
-        uint64_t word = 0, old[MAX_CAND];
-        uint32_t cand[MAX_CAND] = {0};
-        /* a pending timer with I = 1 traps before the instruction at P */
-        bool timer_first = before.ie && machine_get_timer(x).pending;
-        bool fetched = !timer_first && machine_read_virt(x, before.p, &word) == 0;
-        /* which check the fetch fails, under the PSW it is made with: the
-         * trap loads another */
-        const char *fetch_why = fetched || timer_first ? NULL : mon_why_trap(x, before.p);
-        size_t nc = fetched ? write_candidates(x, word, cand) : 1;
-        for (size_t k = 0; k < nc; k++)
-            machine_read_phys(x, cand[k], &old[k]);
-        uint64_t traps0 = 0;
-        size_t con0, others0[VMM_MAX_VMS] = {0};
-        uint64_t steps0[VMM_MAX_VMS] = {0};
-        machine_console_output(x, &con0);
-        for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id)) {
-            machine_console_output(vmm_vm_view(m->vmm, id), &others0[id]);
-            steps0[id] = machine_steps(vmm_vm_view(m->vmm, id));
-        }
-        struct machine_counters c0 = machine_get_counters(x);
-        for (unsigned t = 0; t < TRAP_NCAUSES; t++)
-            traps0 += c0.traps[t];
-        struct machine_exit ex = {0};
-        m->nev = m->ev_lost = 0;
-        if (m->focus == MON_FOCUS_BARE) {
-            machine_step(x, &ex);
-            m->bare_ran = true;
-            m->bare_last = ex.reason;
-        } else {
-            vm_step(m, x, &ex);
-            if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps) {
-                /* interrupted before the guest's step: only the stop to say */
-                mon_step_guard(m, m->focus, prior + i);
-                break;
-            }
-        }
-        if (timer_first)
-            mon_out(m, "  0x%05x: (not run: the pending timer trap comes first)\n", before.p);
-        else if (fetched)
-            mon_print_vinsn(m, x, &before, syms, before.p, word);
-        else
-            mon_out(m, "  0x%05x: (fetch: memory trap, %s)\n", before.p,
-                    fetch_why ? fetch_why : "outside the machine");
-        mon_rev_note(m);
-        struct psw after = machine_psw(x);
-        char b1[96], b2[96];
-        mon_out(m, "    PSW %s -> %s\n", mon_fmt_psw(&before, b1, sizeof b1),
-                mon_fmt_psw(&after, b2, sizeof b2));
-        for (size_t k = 0; k < nc; k++) {
-            uint64_t now = 0;
-            machine_read_phys(x, cand[k], &now);
-            if (now != old[k] && (k == 0 || cand[k] != cand[0]))
-                mon_out(m, "    E[0x%x] := %#llx (was %#llx)\n", cand[k],
-                        (unsigned long long)now, (unsigned long long)old[k]);
-        }
-        struct machine_counters c1 = machine_get_counters(x);
-        uint64_t traps1 = 0;
-        for (unsigned t = 0; t < TRAP_NCAUSES; t++)
-            traps1 += c1.traps[t];
-        if (traps1 != traps0)
-            mon_out(m, "    trap: %s (old PSW in E[0], new PSW from E[1])\n",
-                    trap_cause_name(machine_last_trap(x)));
-        mon_step_console(m, x, con0, "");
-        for (int id = m->focus == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
-             id = vmm_vm_next(m->vmm, id))
-            if (id != m->focus)
-                mon_step_other(m, id, others0[id], steps0[id]);
-        for (size_t k = 0; k < m->nev; k++)
-            mon_out(m, "    cp: %s\n", mon_event_text(&m->ev[k], b1, sizeof b1));
-        m->timer_seen = false; /* shown just now */
-        if (ex.reason == EXIT_HALT) {
-            mon_out(m, "halted\n");
-            break;
-        }
-        if (vm_at_limit(m)) {
-            where(m, m->focus, vm_state_name(VM_LIMIT), 0);
-            break;
-        }
-        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_debug_stop(m, m->focus, &ex, prior + i + 1,
-                           counted(m) - cyc0);
-            break;
-        }
-    }
-    return i;
-}
-
-/* ---- next and finish: over and out of JAL calls ---- */
-
-bool mon_step_guard(struct mon *m, int vm, uint64_t done)
-{
-    char msg[96];
-    bool run = m->in_run; /* 'stack step' is none: no console to show */
-    if ((done & 0xffff) == 0xffff) {
-        if (run)
-            mon_run_poll(m);
-        if (trap_storm(m, vm, done)) { /* as 'go' does: a disabled wait never returns */
-            if (run)
-                mon_run_end(m);
-            return true;
-        }
-    }
-    if (mon_stop_requested()) {
-        mon_clear_interrupt();
-        if (!run && m->interactive)
-            mon_out(m, "\n"); /* past the ^C the terminal echoed mid-step */
-        snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
-                 plural(done));
-    } else if (m->limit && done >= m->limit) {
-        snprintf(msg, sizeof msg, "step limit (%llu) reached", (unsigned long long)m->limit);
-    } else {
-        return false;
-    }
-    if (run)
-        mon_run_end(m);
-    where(m, vm, msg, 0);
-    return true;
-}
-
-/* The opcode at P of the focused machine, or 0 if P does not fetch. */
-static unsigned op_at_p(struct machine *x)
-{
-    uint64_t w;
-    struct psw p = machine_psw(x);
-    if (machine_read_virt(x, p.p, &w) != 0)
-        return 0;
-    struct insn in = isa_decode(w);
-    return in.ok ? in.op : 0;
-}
-
-/* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
- * the subroutine P is in (finish); else after the JAL at P and everything
- * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
- * them; a breakpoint, watchpoint, trap stop, HALT, a trap loop, the step
- * limit or Ctrl-C stops it early.  *STEPS of the command came before, from
- * CYC0 cycles: a stop counts from the command's start, as 'go' does; the
- * call's steps are added to *STEPS. */
-static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
-{
-    struct machine *x = mon_target(m);
-    long depth = 0;
-    const uint64_t prior = *steps;
-    uint64_t done = 0;
-    char msg[96];
-    m->typed = 0;
-    mon_run_begin(m);
-    for (bool first = true;; first = false) {
-        *steps = prior + done;
-        if (mon_step_guard(m, m->focus, *steps))
-            return 0;
-        struct psw p = machine_psw(x);
-        uint32_t ph;
-        if (!first && machine_develop(x, p.p, &ph) == TRAP_NONE) {
-            /* breakpoints, as a run would see them (a single step never does) */
-            for (size_t i = 0; i < m->nbps; i++)
-                if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus &&
-                    m->bps[i].addr == ph) {
-                    struct vm_info vi;
-                    uint32_t base = m->focus != MON_FOCUS_BARE &&
-                                            vmm_vm_info(m->vmm, m->focus, &vi) == 0
-                                        ? vi.base : 0;
-                    struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
-                    mon_run_pause(m);
-                    if (!mon_debug_stop(m, m->focus, &bx, *steps,
-                                        counted(m) - cyc0)) {
-                        mon_run_end(m);
-                        return 0;
-                    }
-                    mon_run_resume(m);
-                    break;
-                }
-        }
-        unsigned op = op_at_p(x);
-        struct machine_exit ex = {0};
-        if (m->focus == MON_FOCUS_BARE) {
-            machine_step(x, &ex);
-            m->bare_ran = true;
-            m->bare_last = ex.reason;
-        } else {
-            vm_step(m, x, &ex);
-        }
-        *steps = prior + ++done;
-        mon_rev_note(m);
-        if (ex.reason == EXIT_HALT) {
-            mon_run_end(m);
-            snprintf(msg, sizeof msg, "halted after %llu step%s", (unsigned long long)*steps,
-                     plural(*steps));
-            where(m, m->focus, msg, 1);
-            if (out) /* gdb: "finish" not meaningful in the outermost frame */
-                mon_out(m, "finish: HALT came before any return (JMPI): P was in no "
-                        "subroutine, so it ran as 'go' would\n");
-            return 0;
-        }
-        if (vm_at_limit(m)) { /* the call cannot return: stop, not spin */
-            mon_run_end(m);
-            snprintf(msg, sizeof msg, "%s after %llu step%s", vm_state_name(VM_LIMIT),
-                     (unsigned long long)*steps, plural(*steps));
-            where(m, m->focus, msg, 0);
-            return 0;
-        }
-        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_run_pause(m);
-            if (!mon_debug_stop(m, m->focus, &ex, *steps,
-                                counted(m) - cyc0)) {
-                mon_run_end(m);
-                return 0;
-            }
-            mon_run_resume(m);
-        }
-        if (op == OP_JAL)
-            depth++;
-        else if (op == OP_JMPI)
-            depth--;
-        if ((out && depth < 0) || (!out && depth <= 0)) {
-            mon_run_end(m);
-            snprintf(msg, sizeof msg, "%s after %llu step%s", out ? "returned" : "call returned",
-                     (unsigned long long)done, plural(done));
-            where(m, m->focus, msg, 0);
-            return 1;
-        }
-    }
-}
-
-static int calls_ok(struct mon *m)
-{
-    if (m->focus == MON_FOCUS_BARE)
-        return 0;
-    struct vm_info vi;
-    if (vmm_vm_info(m->vmm, m->focus, &vi) != 0)
-        return mon_err(m, "no VM is selected ('vm select NAME')");
-    if (vi.state != VM_RUNNABLE)
-        return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name, vm_state_name(vi.state));
-    return 0;
-}
-
-int mon_cmd_next(struct mon *m, int argc, char **argv)
-{
-    uint64_t n = 1;
-    if ((argc == 2 && mon_count(m, argv[1], &n) != 0) || calls_ok(m) != 0)
-        return -1;
-    if (n == 0)
-        return mon_zero_count(m, "a count of");
-    uint64_t cyc0 = counted(m), steps = 0;
-    mon_rev_begin(m);
-    /* STEPS (a call's all of them) came before: the guard and a stop count
-     * them */
-    /* a Ctrl-C is seen, and said, by the next step's guard */
-    for (uint64_t i = 0; i < n && !m->finished; i++) {
-        if (op_at_p(mon_target(m)) != OP_JAL) {
-            if (step_n(m, 1, steps, cyc0) != 1)
-                break;
-            steps++;
-        } else if (run_calls(m, false, &steps, cyc0) != 1) {
-            break;
-        }
-    }
-    mon_clear_interrupt();
-    mon_rev_end(m);
-    mon_display_show(m);
-    return 0;
-}
-
-int mon_cmd_finish(struct mon *m, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    if (calls_ok(m) != 0)
-        return -1;
-    uint64_t steps = 0;
-    mon_rev_begin(m);
-    run_calls(m, true, &steps, counted(m));
-    mon_rev_end(m);
-    mon_display_show(m);
     return 0;
 }

@@ -373,8 +373,17 @@ const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uin
 
 enum mon_run_mode { RUN_FREE, RUN_STEPS, RUN_CYCLES };
 int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n);
+/* One line saying where the focused machine (or VM VM) stands, WHAT
+ * first, and the instruction at P - BACK (1 after HALT: the HALT). */
+void mon_where(struct mon *m, int vm, const char *what, uint32_t back);
+/* Is the bare machine (VM not MON_FOCUS_BARE: every runnable VM) in a trap
+ * loop, DONE steps into a run?  Then it says so, and where. */
+bool mon_trap_storm(struct mon *m, int vm, uint64_t done);
+/* Cycles of the machine a run counts: the bare one's, or the VMs'. */
+uint64_t mon_counted(struct mon *m);
+static inline const char *mon_plural(uint64_t n) { return n == 1 ? "" : "s"; }
 /* Before each step of a command that steps one at a time ('next',
- * 'finish', 'stack step'), DONE steps in: stop it, as 'go' is stopped, at
+ * 'finish', 'stack step'; cmd_step.c), DONE steps in: stop it, as 'go' is stopped, at
  * Ctrl-C, the step limit or (looked for every 65536 steps) a trap loop of
  * the bare machine (VM MON_FOCUS_BARE) or of every runnable VM.  True
  * when it must stop: the run (if one is begun) is ended and the stop
