@@ -238,6 +238,21 @@ static unsigned op_at_p(struct machine *x)
     return in.ok ? in.op : 0;
 }
 
+/* A breakpoint, watchpoint or trap stop EX met during the calls, STEPS
+ * into the command that began CYC0 cycles ago: said as a run's stop (its
+ * commands run); false when the command ends there. */
+static bool stop_goes_on(struct mon *m, const struct machine_exit *ex, uint64_t steps,
+                         uint64_t cyc0)
+{
+    mon_run_pause(m);
+    if (!mon_debug_stop(m, m->focus, ex, steps, mon_counted(m) - cyc0)) {
+        mon_run_end(m);
+        return false;
+    }
+    mon_run_resume(m);
+    return true;
+}
+
 /* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
  * the subroutine P is in (finish); else after the JAL at P and everything
  * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
@@ -270,13 +285,8 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
                                             vmm_vm_info(m->vmm, m->focus, &vi) == 0
                                         ? vi.base : 0;
                     struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
-                    mon_run_pause(m);
-                    if (!mon_debug_stop(m, m->focus, &bx, *steps,
-                                        mon_counted(m) - cyc0)) {
-                        mon_run_end(m);
+                    if (!stop_goes_on(m, &bx, *steps, cyc0))
                         return 0;
-                    }
-                    mon_run_resume(m);
                     break;
                 }
         }
@@ -308,15 +318,9 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             mon_where(m, m->focus, msg, 0);
             return 0;
         }
-        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_run_pause(m);
-            if (!mon_debug_stop(m, m->focus, &ex, *steps,
-                                mon_counted(m) - cyc0)) {
-                mon_run_end(m);
-                return 0;
-            }
-            mon_run_resume(m);
-        }
+        if ((ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) &&
+            !stop_goes_on(m, &ex, *steps, cyc0))
+            return 0;
         if (op == OP_JAL)
             depth++;
         else if (op == OP_JMPI)
