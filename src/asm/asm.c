@@ -495,12 +495,13 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
                          const struct asm_incl *here)
 {
     struct asm_ctx *c = &a->c;
-    const char *path = c->strs + str->val;
     /* say which: "bad include path" left a reader to guess */
     if (str->slen == 0) {
         asm_error_tok(c, str, ".include of an empty path: name a file");
         return;
     }
+    /* only now: before any string has a byte, strs is NULL */
+    const char *path = c->strs + str->val;
     if (memchr(path, '\0', str->slen)) {
         asm_error_tok(c, str, "include path holds a NUL byte ('\\0'), which no file name can");
         return;
