@@ -134,6 +134,16 @@ static uint64_t handled_steps(struct nest_level *l0, const struct nest_level *l)
     return di + dr - (di < dm ? di : dm);
 }
 
+/* One line of 'stack step': the guest's PSW after STEPS of its steps. */
+static void show_top_step(struct mon *m, const struct psw *v, uint64_t steps, uint64_t real)
+{
+    char buf[96];
+    mon_out(m, "  top guest %s  (", mon_fmt_psw(v, buf, sizeof buf));
+    if (steps > 1)
+        mon_out(m, "%llu steps, ", (unsigned long long)steps);
+    mon_out(m, "after %llu real step%s)\n", (unsigned long long)real, real == 1 ? "" : "s");
+}
+
 /* Run real steps until the guest on top has taken N steps of its own, as a
  * bare machine counts them: an instruction the real machine completed for
  * it directly, or one the levels below simulated or a trap they reflected
@@ -182,21 +192,24 @@ static int top_step(struct mon *m, uint64_t n)
             if (!pending) /* a level's own errand (a single step's timer) */
                 continue;
             done += pending;
-            struct psw r = machine_psw(m->bare);
-            char buf[96];
             struct psw v = l1.vpsw; /* level 1's record, but P is the real one */
-            v.p = r.p;
-            mon_out(m, "  top guest %s  (", mon_fmt_psw(&v, buf, sizeof buf));
-            if (pending > 1)
-                mon_out(m, "%llu steps, ", (unsigned long long)pending);
-            mon_out(m, "after %llu real step%s)\n", (unsigned long long)real,
-                    real == 1 ? "" : "s");
+            v.p = machine_psw(m->bare).p;
+            show_top_step(m, &v, pending, real);
             pending = real = 0;
         }
     }
     m->bare_ran = true;
     m->bare_last = ex.reason;
     mon_rev_end(m);
+    if (ex.reason == EXIT_HALT && started) {
+        /* the guest's HALT, simulated by level 1, is a step of its own like
+         * any other; the real machine halted in a level's code, so its PSW
+         * after it is level 1's record */
+        nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+        pending += handled_steps(&seen, &l1);
+        if (pending)
+            show_top_step(m, &l1.vpsw, pending, real);
+    }
     if (ex.reason == EXIT_HALT)
         mon_out(m, "the stack halted (the guest on top executed HALT)\n");
     else if (ex.reason != EXIT_BUDGET && !debug)
