@@ -166,6 +166,16 @@ static int top_step(struct mon *m, uint64_t n)
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         bool direct = started && top_running(m);
         uint64_t t0 = mon_traps_taken(m->bare);
+        /* a breakpoint at P stops it before the step, as it stops 'go'
+         * (machine_step never looks); not at its first, as a run starting
+         * on one goes past it */
+        if (total > 0 && mon_break_here(m->bare, &ex)) {
+            debug = true;
+            if (!mon_debug_stop(m, MON_FOCUS_BARE, &ex, total,
+                                machine_get_counters(m->bare).cycles - cyc0) ||
+                m->finished)
+                break;
+        }
         machine_step(m->bare, &ex);
         mon_rev_note(m);
         real++;
