@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
@@ -787,6 +788,83 @@ static void hostile2__halting_guests_equal_their_bare_machines(void **state)
         image_free(&img[i]);
 }
 
+/* ---- a disabled wait with a timer that cannot trap */
+
+/* docs/run.md, "The step limit": a loop whose every step takes a trap that
+ * loads the same PSW again is one "No limit ends", and the note says so;
+ * docs/monitor.md: "when every step takes a trap that loads the very PSW
+ * it trapped from ... `go` ... says `trap loop ... (a disabled wait)`".
+ * A guest whose E[1] has I = 0 loops so whether its timer is armed or
+ * pending: every trap loads I = 0, so the timer can never trap.  The probe
+ * gave up on any armed or pending timer, so such a loop ran to the step
+ * limit with the note to raise it, bare and under the control program. */
+static const char disabled_src[] = "W = 256\n"
+                                   "        .org 0\n"
+                                   "        .word 0\n"
+                                   "        .word psw(SUP, W, 0, W)\n"
+                                   "        .entry start\n"
+                                   "start:  TSET t\n"
+                                   "        JMP  W\n"
+                                   "t:      .word 37\n";
+
+static void hostile2__a_timer_that_cannot_trap_does_not_hide_a_trap_loop(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    if (asm_assemble_string("disabled", disabled_src, &img, stderr) != 0)
+        fail_msg("the disabled wait does not assemble");
+    struct machine_config mc = {.q = W};
+    struct machine *m = machine_create(&mc);
+    assert_non_null(m);
+    char err[256] = "";
+    assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+    struct machine_exit ex;
+    unsigned cause = TRAP_NONE;
+    assert_int_equal(machine_run(m, 5, &ex), EXIT_BUDGET);
+    assert_true(machine_get_timer(m).armed); /* armed, I = 0: a loop already */
+    assert_true(machine_trap_loop(m, &cause));
+    assert_int_equal(cause, TRAP_MEM);
+    assert_int_equal(machine_run(m, 100, &ex), EXIT_BUDGET);
+    assert_true(machine_get_timer(m).pending); /* pending, never taken */
+    cause = TRAP_NONE;
+    assert_true(machine_trap_loop(m, &cause));
+    assert_int_equal(cause, TRAP_MEM);
+    /* with I = 1 in E[1] the timer's trap breaks the loop: none */
+    machine_write_phys(m, 1, machine_get_psw(m) | 1ull << 62);
+    machine_set_psw(m, machine_get_psw(m) | 1ull << 62);
+    assert_false(machine_trap_loop(m, &cause));
+    machine_destroy(m);
+    image_free(&img);
+
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "disabled.s", disabled_src);
+    static const char note[] = "step limit of 1000 reached before HALT in a trap loop (each "
+                               "step takes a memory trap and E[1] loads the same PSW: a "
+                               "disabled wait), which no limit ends";
+    struct cs_outcome o = cs_run_tgm("run", "--mem", "256", "--max-steps", "1000", path, NULL);
+    assert_int_equal(o.status, 3);
+    if (!strstr(o.err, note))
+        fail_msg("tgm run said: %s", o.err);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--mem", "256", "--max-steps", "1000", path, NULL);
+    assert_int_equal(o.status, 3);
+    if (!strstr(o.err, note))
+        fail_msg("tgm run --vmm said: %s", o.err);
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_hostile2");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -802,6 +880,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(hostile2__tiny_vms_of_random_words_with_gaps_between,
                                         tv_setup, tv_teardown),
         cmocka_unit_test(hostile2__halting_guests_equal_their_bare_machines),
+        cmocka_unit_test(hostile2__a_timer_that_cannot_trap_does_not_hide_a_trap_loop),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("audit_hostile2", tests, group_setup, group_teardown);
 }
