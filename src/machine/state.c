@@ -259,14 +259,17 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
 
 bool machine_trap_loop(const struct machine *x, unsigned *cause)
 {
-    struct machine_timer t = machine_get_timer(x);
-    if (t.armed || t.pending) /* a timer trap may still break the loop */
-        return false;
     /* In a trap loop every step ends by loading E[1], so the PSW is E[1]'s
      * at every boundary; anything else is not one, and needs no copy. */
     uint64_t e1;
     if (machine_read_phys(x, 1, &e1) != 0 ||
         machine_get_psw(x) != (e1 & ~((uint64_t)0xF << PSW_CAUSE_SHIFT)))
+        return false;
+    /* A timer trap may still break the loop, but only with E[1]'s I = 1:
+     * with I = 0 every step loads I = 0, and an armed or pending timer
+     * never traps (the classic disabled wait). */
+    struct machine_timer t = machine_get_timer(x);
+    if ((t.armed || t.pending) && (e1 >> PSW_I_BIT & 1))
         return false;
     uint8_t *buf = NULL;
     size_t len = 0;
