@@ -68,6 +68,27 @@ static void rstep__after_a_restore_of_vms_in_a_new_session_says_where_the_histor
                  "rstep: no history yet: the VMs have not run since they were last changed");
 }
 
+/* 'stack step' runs the guest on top a step at a time; what it wrote
+ * went unshown, and the next 'go' shows only its own output, so a student
+ * stepping examples/hello.s on the stack saw "ello, world": 'step' shows
+ * a step's output as console <- "..." (docs/monitor.md, "The terminal"). */
+static void stack_step__shows_what_the_guest_writes(void **state)
+{
+    (void)state;
+    struct cs_outcome o =
+        cs_mon_ok("nest 1 examples/hello.s; stack step 5; stack step 5; go; console");
+    const char *const want[] = {
+        "  top guest s I=0 P=0x00006 l=0x00000 b=0x80000  (after 74 real steps)",
+        "    console <- \"h\"",
+        "  top guest s I=0 P=0x00006 l=0x00000 b=0x80000  (after 74 real steps)",
+        "    console <- \"e\"",
+        "llo, world",
+        "hello, world",
+        NULL};
+    cs_assert_lines_in_order(o.out, want, "each character once, under its step");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -86,6 +107,7 @@ int main(void)
         cmocka_unit_test(rstep__after_a_restore_in_a_new_session_says_where_the_history_starts),
         cmocka_unit_test(
             rstep__after_a_restore_of_vms_in_a_new_session_says_where_the_history_starts),
+        cmocka_unit_test(stack_step__shows_what_the_guest_writes),
     };
     return cmocka_run_group_tests_name("audit_lab", tests, group_setup, group_teardown);
 }
