@@ -89,6 +89,28 @@ static void stack_step__shows_what_the_guest_writes(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md, "Addresses and expressions": "Inside a command's
+ * arguments an expression is one word: write copy+5, or quote it", and
+ * its example is 'assert E[1] == psw(sup, handler, 0, q)'.  A student who
+ * deposits that PSW the same way got only "expression ends too soon",
+ * which does not say the spaces cut it; the error now says so. */
+static void deposit__an_expression_cut_at_its_spaces_says_to_quote_it(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; deposit 1 psw(sup, 9, 0, q)",
+                 "deposit: expression ends too soon ('psw(sup,' is one word of the command: "
+                 "quote an expression that has spaces)");
+    cs_mon_fails("load examples/sum.s; break E[ 1 ]",
+                 "('E[' is one word of the command: quote an expression that has spaces)");
+    /* quoted, it is one word; and an error with the brackets closed (or
+     * one in a character constant) gets no such note */
+    cs_mon_prints("load examples/sum.s; deposit 1 \"psw(sup, 9, 0, q)\"; "
+                  "assert E[1] == psw(sup, 9, 0, q); echo deposited",
+                  "deposited");
+    cs_mon_fails_without("load examples/sum.s; deposit 1 nosuch('(')", "unknown name 'nosuch'",
+                         "one word");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -108,6 +130,7 @@ int main(void)
         cmocka_unit_test(
             rstep__after_a_restore_of_vms_in_a_new_session_says_where_the_history_starts),
         cmocka_unit_test(stack_step__shows_what_the_guest_writes),
+        cmocka_unit_test(deposit__an_expression_cut_at_its_spaces_says_to_quote_it),
     };
     return cmocka_run_group_tests_name("audit_lab", tests, group_setup, group_teardown);
 }
