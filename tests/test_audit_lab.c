@@ -111,6 +111,21 @@ static void deposit__an_expression_cut_at_its_spaces_says_to_quote_it(void **sta
                          "one word");
 }
 
+/* 'trace cp' shows, for every event in a VM, the instruction at P; the
+ * step limit's (a 'vm limit' reached: "none trap -> scheduler") showed
+ * ".word 0x0000000000000000" where examples/hello.s has JMP loop, the
+ * instruction the stop line under it names. */
+static void trace_cp__the_step_limit_names_the_instruction_at_p(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create g 4096 examples/hello.s; vm limit g 10; trace cp; go",
+                  "cp: g P=0x00007 JMP    loop                  none trap -> scheduler\n");
+    struct cs_outcome o = cs_mon_ok("vm create g 4096 examples/hello.s; vm limit g 10; "
+                                    "trace cp; go");
+    assert_null(strstr(o.out, ".word"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -131,6 +146,7 @@ int main(void)
             rstep__after_a_restore_of_vms_in_a_new_session_says_where_the_history_starts),
         cmocka_unit_test(stack_step__shows_what_the_guest_writes),
         cmocka_unit_test(deposit__an_expression_cut_at_its_spaces_says_to_quote_it),
+        cmocka_unit_test(trace_cp__the_step_limit_names_the_instruction_at_p),
     };
     return cmocka_run_group_tests_name("audit_lab", tests, group_setup, group_teardown);
 }
