@@ -253,9 +253,16 @@ void mon_trace_apply(struct mon *m)
         machine_set_trace(vmm_machine(m->vmm), on ? mon_trace_hook_real : NULL, on ? m : NULL);
 }
 
+/* "(no trap)" for an event no trap brought, as 'vm stats' names its row,
+ * rather than "none trap" */
+static const char *event_cause(const struct vmm_event *e)
+{
+    return e->cause == TRAP_NONE ? "(no trap)" : trap_cause_name(e->cause);
+}
+
 const char *mon_event_text(const struct vmm_event *e, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s trap -> %s%s%s", trap_cause_name(e->cause),
+    snprintf(buf, len, "%s%s -> %s%s%s", event_cause(e), e->cause == TRAP_NONE ? "" : " trap",
              vmm_disposition_name(e->disp), e->reflected ? " as " : "",
              e->reflected ? trap_cause_name(e->reflected) : "");
     return buf;
@@ -297,10 +304,9 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
      * step shows them */
     if (fetched)
         dis_word(word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
-    char line[400];
-    snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s", vi.name, e->p, dis,
-             trap_cause_name(e->cause), vmm_disposition_name(e->disp),
-             e->reflected ? " as " : "", e->reflected ? trap_cause_name(e->reflected) : "");
+    char line[400], what[96];
+    snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s", vi.name, e->p, dis,
+             mon_event_text(e, what, sizeof what));
     trace_emit(m, line);
 }
 
