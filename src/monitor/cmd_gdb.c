@@ -89,9 +89,15 @@ int mon_cmd_print(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     uint64_t v;
-    char fmt, buf[160];
-    if (mon_slash(m, "xduobtcw", NULL, &fmt) != 0 || mon_arg(m, argv[1], &v) != 0)
+    char fmt, buf[160], err[256];
+    if (mon_slash(m, "xduobtcw", NULL, &fmt) != 0)
         return -1;
+    /* the rest of the line, spaces and all: not mon_arg, whose note on a
+     * word cut at a space does not apply */
+    if (mon_eval(m, argv[1], &v, err, sizeof err) != 0) {
+        mon_err(m, "%s", err);
+        return -1;
+    }
     if (fmt)
         mon_out(m, "%s\n", mon_fmt_value(v, fmt, buf, sizeof buf));
     else

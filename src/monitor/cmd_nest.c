@@ -134,14 +134,19 @@ static uint64_t handled_steps(struct nest_level *l0, const struct nest_level *l)
     return di + dr - (di < dm ? di : dm);
 }
 
-/* One line of 'stack step': the guest's PSW after STEPS of its steps. */
-static void show_top_step(struct mon *m, const struct psw *v, uint64_t steps, uint64_t real)
+/* One line of 'stack step': the guest's PSW after STEPS of its steps, and
+ * under it, as 'step' shows it, what they wrote to the console since
+ * *CON0 bytes (then *CON0 := all of it). */
+static void show_top_step(struct mon *m, const struct psw *v, uint64_t steps, uint64_t real,
+                          size_t *con0)
 {
     char buf[96];
     mon_out(m, "  top guest %s  (", mon_fmt_psw(v, buf, sizeof buf));
     if (steps > 1)
         mon_out(m, "%llu steps, ", (unsigned long long)steps);
     mon_out(m, "after %llu real step%s)\n", (unsigned long long)real, real == 1 ? "" : "s");
+    mon_step_console(m, m->bare, *con0, "");
+    machine_console_output(m->bare, con0);
 }
 
 /* Run real steps until the guest on top has taken N steps of its own, as a
@@ -163,6 +168,10 @@ static int top_step(struct mon *m, uint64_t n)
     mon_rev_begin(m); /* a run like 'step': rstep can take it back */
     /* the real machine's steps count for the limit, as for 'go' on it */
     struct nest_level seen = l1;
+    /* what the guest writes shows with the step that wrote it, as 'step'
+     * shows it: the next run shows only its own output */
+    size_t con0;
+    machine_console_output(m->bare, &con0);
     while (done < n && !mon_step_guard(m, MON_FOCUS_BARE, total)) {
         bool direct = started && top_running(m);
         uint64_t t0 = mon_traps_taken(m->bare);
@@ -204,7 +213,7 @@ static int top_step(struct mon *m, uint64_t n)
             done += pending;
             struct psw v = l1.vpsw; /* level 1's record, but P is the real one */
             v.p = machine_psw(m->bare).p;
-            show_top_step(m, &v, pending, real);
+            show_top_step(m, &v, pending, real, &con0);
             pending = real = 0;
         }
     }
@@ -218,8 +227,9 @@ static int top_step(struct mon *m, uint64_t n)
         nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
         pending += handled_steps(&seen, &l1);
         if (pending)
-            show_top_step(m, &l1.vpsw, pending, real);
+            show_top_step(m, &l1.vpsw, pending, real, &con0);
     }
+    mon_step_console(m, m->bare, con0, ""); /* written by a step that stopped */
     if (ex.reason == EXIT_HALT)
         mon_out(m, "the stack halted (the guest on top executed HALT)\n");
     else if (ex.reason != EXIT_BUDGET && !debug)

@@ -253,9 +253,16 @@ void mon_trace_apply(struct mon *m)
         machine_set_trace(vmm_machine(m->vmm), on ? mon_trace_hook_real : NULL, on ? m : NULL);
 }
 
+/* "(no trap)" for an event no trap brought, as 'vm stats' names its row,
+ * rather than "none trap" */
+static const char *event_cause(const struct vmm_event *e)
+{
+    return e->cause == TRAP_NONE ? "(no trap)" : trap_cause_name(e->cause);
+}
+
 const char *mon_event_text(const struct vmm_event *e, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s trap -> %s%s%s", trap_cause_name(e->cause),
+    snprintf(buf, len, "%s%s -> %s%s%s", event_cause(e), e->cause == TRAP_NONE ? "" : " trap",
              vmm_disposition_name(e->disp), e->reflected ? " as " : "",
              e->reflected ? trap_cause_name(e->reflected) : "");
     return buf;
@@ -282,16 +289,24 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     if (!m->trace_cp || m->trace_capped)
         return;
     struct vm_info vi;
-    char dis[160] = "?";
+    char dis[160] = "(not fetched)";
     if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
         vi.name = "?";
+    /* the step limit's event brings no word (the CP fetched none): the
+     * instruction at P is the one the VM stopped before, not a .word 0 */
+    uint64_t word = e->word;
+    bool fetched = true;
+    if (e->cause == TRAP_NONE && e->disp == DISP_SCHEDULER) {
+        struct machine *view = vmm_vm_view(m->vmm, e->vm);
+        fetched = view && machine_read_virt(view, e->p, &word) == 0;
+    }
     /* labels name words of E: relocated code's operands stay numbers, as
      * step shows them */
-    dis_word(e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
-    char line[400];
-    snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s trap -> %s%s%s", vi.name, e->p, dis,
-             trap_cause_name(e->cause), vmm_disposition_name(e->disp),
-             e->reflected ? " as " : "", e->reflected ? trap_cause_name(e->reflected) : "");
+    if (fetched)
+        dis_word(word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
+    char line[400], what[96];
+    snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s", vi.name, e->p, dis,
+             mon_event_text(e, what, sizeof what));
     trace_emit(m, line);
 }
 

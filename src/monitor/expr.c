@@ -521,11 +521,39 @@ int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err, size_t errl
     return evaluate(m, s, out, err, errlen, NULL, 0);
 }
 
+/* S opens more brackets than it closes (character constants aside): an
+ * expression such as psw(sup, 9, 0, q) cut into words at its spaces. */
+static bool unclosed(const char *s)
+{
+    int open = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') { /* a character constant: skip to its end */
+            while (p[1] && p[1] != '\'')
+                p += p[1] == '\\' && p[2] ? 2 : 1;
+            if (!p[1])
+                break;
+            p++;
+        } else if (*p == '(' || *p == '[') {
+            open++;
+        } else if (*p == ')' || *p == ']') {
+            open--;
+        }
+    }
+    return open > 0;
+}
+
 int mon_arg(struct mon *m, const char *s, uint64_t *out)
 {
     char err[256];
     if (mon_eval(m, s, out, err, sizeof err) != 0) {
-        mon_err(m, "%s", err);
+        /* the words of a command end at spaces, where assert's and
+         * print's expression does not: say so rather than only that it
+         * ended too soon */
+        if (unclosed(s))
+            mon_err(m, "%s ('%s' is one word of the command: quote an expression that has "
+                    "spaces)", err, s);
+        else
+            mon_err(m, "%s", err);
         return -1; /* not mon_err's -1: the analyzer does not follow variadic calls */
     }
     return 0;

@@ -244,14 +244,18 @@ void mon_rev_ring_fill(struct mon *m)
 
 static int rev_ready(struct mon *m)
 {
-    if (!m->rev || !m->rev->valid)
+    /* a state with a past (a snapshot restored before this session ran
+     * anything) is a change like any other: its history starts here */
+    uint64_t steps = machine_get_counters(m->bare).steps;
+    if ((!m->rev || !m->rev->valid) && steps == 0)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
     bool ok;
-    if (state_hash(m->bare, &ok) != m->rev->end_hash || !ok || m->rev->fresh)
+    if (!m->rev || !m->rev->valid || state_hash(m->bare, &ok) != m->rev->end_hash || !ok ||
+        m->rev->fresh)
         return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "
                        "so its history starts here, at step %llu (run it, and this command "
                        "can come back as far as here)",
-                       (unsigned long long)machine_get_counters(m->bare).steps);
+                       (unsigned long long)steps);
     return 0;
 }
 

@@ -624,11 +624,13 @@ void mon_vrev_ring_fill(struct mon *m)
 static int ready(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
-    if (!r || !r->valid)
+    /* as on the bare machine: a restored VM with a past has its history
+     * start here */
+    if ((!r || !r->valid) && now_value(m, V_STEPS) == 0)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
     bool ok;
     char name[64];
-    if (session_hash(m, &ok) != r->end_hash || !ok || r->fresh)
+    if (!r || !r->valid || session_hash(m, &ok) != r->end_hash || !ok || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
                        "so their history starts here, at step %llu of VM %s (run them, and "
                        "this command can come back as far as here)",
