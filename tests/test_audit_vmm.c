@@ -84,10 +84,42 @@ static void slice__a_lone_vm_holds_a_whole_slice_for_the_next_to_come(void **sta
     }
 }
 
+/* The last event a hook saw. */
+static void keep_event(void *ctx, const struct vmm_event *e)
+{
+    *(struct vmm_event *)ctx = *e;
+}
+
+/* vmm.h: an event's word is "the instruction at P, if it could be
+ * fetched".  The event of a VM reaching its step limit gave 0, though P
+ * (the instruction it stops before) is fetchable. */
+static void limit__its_event_names_the_instruction_at_p(void **state)
+{
+    (void)state;
+    struct vmm_config cfg = {.q = VMM_K + 256};
+    struct vmm *v = tv_cp(&cfg);
+    int a;
+    tv_cp_vm(v, 256, &a);
+    load_src(v, a, spin_src);
+    assert_int_equal(vmm_vm_set_limit(v, a, 3), 0); /* NOP, JMP, NOP: stops before the JMP */
+    struct vmm_event e = {.word = 0};
+    vmm_set_event_hook(v, keep_event, &e);
+    vmm_run(v, 100, NULL);
+    assert_int_equal(e.cause, TRAP_NONE);
+    assert_int_equal(e.disp, DISP_SCHEDULER);
+    uint64_t w;
+    assert_int_equal(machine_read_virt(vmm_vm_view(v, a), e.p, &w), 0);
+    assert_int_equal(e.p, 1);
+    assert_true(w != 0);
+    assert_int_equal(e.word, w);
+    vmm_destroy(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slice__a_lone_vm_holds_a_whole_slice_for_the_next_to_come),
+        cmocka_unit_test(limit__its_event_names_the_instruction_at_p),
     };
     return cmocka_run_group_tests_name("audit_vmm", tests, NULL, NULL);
 }

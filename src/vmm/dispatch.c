@@ -211,8 +211,10 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
         machine_steps(vm->view) < vm->max_steps)
         return;
     vm->state = VM_LIMIT;
-    emit(v, vm, TRAP_NONE, machine_p(vm->view), 0, machine_psw(vm->view).l, DISP_SCHEDULER,
-         TRAP_NONE, plain);
+    uint32_t p = machine_p(vm->view);
+    uint64_t word = 0; /* the instruction it stops before, for the event */
+    machine_read_virt(vm->view, p, &word);
+    emit(v, vm, TRAP_NONE, p, word, machine_psw(vm->view).l, DISP_SCHEDULER, TRAP_NONE, plain);
 }
 #define check_limit(v, vm) check_limit_in(v, vm, false)
 
