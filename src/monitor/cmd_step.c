@@ -64,6 +64,19 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
     return EXIT_BUDGET;
 }
 
+/* One step of the focused machine X: the bare machine's, or the VM's
+ * (vm_step). */
+static void step_focus(struct mon *m, struct machine *x, struct machine_exit *ex)
+{
+    if (m->focus == MON_FOCUS_BARE) {
+        machine_step(x, ex);
+        m->bare_ran = true;
+        m->bare_last = ex->reason;
+    } else {
+        vm_step(m, x, ex);
+    }
+}
+
 /* Has the focused VM reached its step limit ('vm limit')?  A step that
  * brings it there ends the command: another would find nothing to step. */
 static bool vm_at_limit(struct mon *m)
@@ -132,17 +145,12 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             traps0 += c0.traps[t];
         struct machine_exit ex = {0};
         m->nev = m->ev_lost = 0;
-        if (m->focus == MON_FOCUS_BARE) {
-            machine_step(x, &ex);
-            m->bare_ran = true;
-            m->bare_last = ex.reason;
-        } else {
-            vm_step(m, x, &ex);
-            if (ex.reason == EXIT_BUDGET && machine_steps(x) == c0.steps) {
-                /* interrupted before the guest's step: only the stop to say */
-                mon_step_guard(m, m->focus, prior + i);
-                break;
-            }
+        step_focus(m, x, &ex);
+        if (m->focus != MON_FOCUS_BARE && ex.reason == EXIT_BUDGET &&
+            machine_steps(x) == c0.steps) {
+            /* interrupted before the guest's step: only the stop to say */
+            mon_step_guard(m, m->focus, prior + i);
+            break;
         }
         if (timer_first)
             mon_out(m, "  0x%05x: (not run: the pending timer trap comes first)\n", before.p);
@@ -292,13 +300,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
         }
         unsigned op = op_at_p(x);
         struct machine_exit ex = {0};
-        if (m->focus == MON_FOCUS_BARE) {
-            machine_step(x, &ex);
-            m->bare_ran = true;
-            m->bare_last = ex.reason;
-        } else {
-            vm_step(m, x, &ex);
-        }
+        step_focus(m, x, &ex);
         *steps = prior + ++done;
         mon_rev_note(m);
         if (ex.reason == EXIT_HALT) {
