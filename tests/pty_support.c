@@ -25,6 +25,18 @@
 #include "cli_support.h"
 
 #define DEADLINE_MS 10000
+#define CHECKED_DEADLINE_MS 120000 /* valgrind is slow to start */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
 
 static char dir[256];
 
@@ -75,11 +87,12 @@ static void job_shell(const char *exe)
     }
 }
 
-static void start_as(struct pt_session *s, bool job, int out[2])
+static void start_as(struct pt_session *s, bool job, int out[2], bool checked)
 {
     char exe[4096];
     memset(s, 0, sizeof *s);
     s->job = job;
+    s->checked = checked;
     s->out = out ? out[0] : -1;
     if (!realpath(cs_tgm_binary(), exe))
         fail_msg("no tgm binary at '%s' (set TGM)", cs_tgm_binary());
@@ -97,20 +110,32 @@ static void start_as(struct pt_session *s, bool job, int out[2])
         cs_child_sigint(); /* Ctrl-C typed must reach it */
         if (s->job)
             job_shell(exe);
-        execl(exe, "tgm", "monitor", (char *)NULL);
+        if (checked && !UNDER_ASAN) /* the sanitizer build checks itself */
+            execlp("valgrind", "valgrind", "-q", "--leak-check=full", "--error-exitcode=99",
+                   exe, "monitor", (char *)NULL);
+        else
+            execl(exe, "tgm", "monitor", (char *)NULL);
         _exit(127);
     }
 }
 
-void pt_start(struct pt_session *s) { start_as(s, false, NULL); }
+void pt_start(struct pt_session *s) { start_as(s, false, NULL, false); }
 
-void pt_start_job(struct pt_session *s) { start_as(s, true, NULL); }
+void pt_start_job(struct pt_session *s) { start_as(s, true, NULL, false); }
+
+bool pt_start_checked(struct pt_session *s)
+{
+    if (!UNDER_ASAN && system("valgrind --version >/dev/null 2>&1") != 0)
+        return false;
+    start_as(s, false, NULL, true);
+    return true;
+}
 
 void pt_start_piped(struct pt_session *s, bool full)
 {
     int p[2];
     cs_pipe(p, full);
-    start_as(s, false, p);
+    start_as(s, false, p, false);
     close(p[1]);
 }
 
@@ -122,9 +147,10 @@ static const char *tail(const struct pt_text *t)
 }
 
 /* Read FD into T until TEXT appears after the last match. */
-static void expect_in(int fd, struct pt_text *t, const char *what, const char *text)
+static void expect_in(int fd, struct pt_text *t, const char *what, const char *text,
+                      long deadline)
 {
-    long end = now_ms() + DEADLINE_MS;
+    long end = now_ms() + deadline;
     for (;;) {
         t->buf[t->len] = '\0';
         char *hit = strstr(t->buf + t->seen, text);
@@ -156,13 +182,14 @@ static void expect_in(int fd, struct pt_text *t, const char *what, const char *t
 
 void pt_expect(struct pt_session *s, const char *text)
 {
-    expect_in(s->fd, &s->screen, "terminal", text);
+    expect_in(s->fd, &s->screen, "terminal", text,
+              s->checked ? CHECKED_DEADLINE_MS : DEADLINE_MS);
 }
 
 void pt_expect_piped(struct pt_session *s, const char *text)
 {
     assert_true(s->out >= 0);
-    expect_in(s->out, &s->piped, "pipe", text);
+    expect_in(s->out, &s->piped, "pipe", text, DEADLINE_MS);
 }
 
 void pt_type(struct pt_session *s, const char *keys)
@@ -179,7 +206,7 @@ void pt_resize(struct pt_session *s, int cols)
 
 int pt_finish(struct pt_session *s)
 {
-    long end = now_ms() + DEADLINE_MS;
+    long end = now_ms() + (s->checked ? CHECKED_DEADLINE_MS : DEADLINE_MS);
     int st = 0;
     char sink[4096];
     while (waitpid(s->pid, &st, WNOHANG) == 0) {
@@ -191,13 +218,29 @@ int pt_finish(struct pt_session *s)
         struct pollfd p[2] = {{.fd = s->fd, .events = POLLIN}, {.fd = s->out, .events = POLLIN}};
         if (poll(p, s->out >= 0 ? 2 : 1, 50) > 0) {
             bool got = false;
-            for (int i = 0; i < 2; i++)
-                if (p[i].revents && read(p[i].fd, sink, sizeof sink) > 0)
-                    got = true;
+            /* the terminal's last words (a checker's report) are kept */
+            struct pt_text *t = &s->screen;
+            size_t room = sizeof t->buf - 1 - t->len;
+            for (int i = 0; i < 2; i++) {
+                bool keep = i == 0 && room > 0;
+                ssize_t n = p[i].revents ? read(p[i].fd, keep ? t->buf + t->len : sink,
+                                                keep ? room : sizeof sink)
+                                         : 0;
+                if (n > 0 && keep)
+                    t->buf[t->len += (size_t)n] = '\0';
+                got = got || n > 0;
+            }
             if (!got)
                 usleep(10000);
         }
     }
+    /* and what it wrote just before it exited */
+    struct pt_text *t = &s->screen;
+    struct pollfd q = {.fd = s->fd, .events = POLLIN};
+    ssize_t n;
+    while (t->len + 1 < sizeof t->buf && poll(&q, 1, 0) > 0 &&
+           (n = read(s->fd, t->buf + t->len, sizeof t->buf - 1 - t->len)) > 0)
+        t->buf[t->len += (size_t)n] = '\0';
     close(s->fd);
     if (s->out >= 0)
         close(s->out);

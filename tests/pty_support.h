@@ -25,6 +25,7 @@ struct pt_session {
     int out;             /* standard output, when it is a pipe; else -1 */
     struct pt_text piped;
     bool job;            /* under a job-control "shell" */
+    bool checked;        /* under a memory checker (pt_start_checked) */
 };
 
 /* A fresh directory for a test (the monitor's working directory and
@@ -44,6 +45,10 @@ const char *pt_in_dir(char *buf, size_t len, const char *name);
  * (or "left raw") when Ctrl-Z stops it and continues it as 'fg' does. */
 void pt_start(struct pt_session *s);
 void pt_start_job(struct pt_session *s);
+/* pt_start under a memory checker: valgrind, leaks counted (status 99),
+ * or in the sanitizer build its own checks (status 1 on a leak).  False,
+ * with nothing started, when there is no checker (no valgrind). */
+bool pt_start_checked(struct pt_session *s);
 /* pt_start with standard output a pipe (as in 'tgm monitor | tee log'),
  * full already if FULL, so that the monitor's first write blocks. */
 void pt_start_piped(struct pt_session *s, bool full);
@@ -56,7 +61,8 @@ void pt_expect_piped(struct pt_session *s, const char *text);
 void pt_type(struct pt_session *s, const char *keys);
 /* Make the terminal's window COLS columns wide (its program gets SIGWINCH). */
 void pt_resize(struct pt_session *s, int cols);
-/* Wait (with a deadline) for the monitor to exit; its exit status. */
+/* Wait (with a deadline) for the monitor to exit, what it writes to the
+ * terminal meanwhile kept on the screen; its exit status. */
 int pt_finish(struct pt_session *s);
 /* At the prompt "tgm> ": 'echo WORD' shows WORD and the next prompt. */
 void pt_echo(struct pt_session *s, const char *word);
