@@ -57,18 +57,16 @@ static void still_in_the_loop(struct pt_session *s)
     pt_expect(s, "tgm> ");
 }
 
-/* "Ctrl-C stop it early, as they stop 'go'" (help step): 'step N' stopped
- * at Ctrl-C but said nothing of it, the last step's line cut short by the
- * ^C and the prompt next, where 'go' says "interrupted after N steps". */
-static void live__ctrl_c_stops_step_n_and_says_so(void **state)
+/* Ctrl-C in the middle of CMD (a 'step N' or 'next N'): the stop is said,
+ * as 'go' says it, and the machine is where it stopped. */
+static void ctrl_c_stops(const char *cmd)
 {
-    (void)state;
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");
     pt_type(&s, "load loop.s\r");
     pt_expect(&s, "tgm> ");
-    pt_type(&s, "step 100000000\r");
+    pt_type(&s, cmd);
     pt_expect(&s, "    PSW ");
     usleep(200 * 1000);
     pt_type(&s, "\x03");
@@ -79,25 +77,22 @@ static void live__ctrl_c_stops_step_n_and_says_so(void **state)
     pt_quit(&s);
 }
 
+/* "Ctrl-C stop it early, as they stop 'go'" (help step): 'step N' stopped
+ * at Ctrl-C but said nothing of it, the last step's line cut short by the
+ * ^C and the prompt next, where 'go' says "interrupted after N steps". */
+static void live__ctrl_c_stops_step_n_and_says_so(void **state)
+{
+    (void)state;
+    ctrl_c_stops("step 100000000\r");
+}
+
 /* The same for 'next N' over instructions that are no calls: "Ctrl-C stop
  * it early; a stop says after how many steps and cycles of the command,
  * as 'go' does" (help next). */
 static void live__ctrl_c_stops_next_n_and_says_so(void **state)
 {
     (void)state;
-    struct pt_session s = {0};
-    pt_start(&s);
-    pt_expect(&s, "tgm> ");
-    pt_type(&s, "load loop.s\r");
-    pt_expect(&s, "tgm> ");
-    pt_type(&s, "next 100000000\r");
-    pt_expect(&s, "    PSW ");
-    usleep(200 * 1000);
-    pt_type(&s, "\x03");
-    pt_expect(&s, "interrupted after ");
-    pt_expect(&s, "tgm> ");
-    still_in_the_loop(&s);
-    pt_quit(&s);
+    ctrl_c_stops("next 100000000\r");
 }
 
 /* "Ctrl-C while the machine runs stops it ... and returns to the prompt":
