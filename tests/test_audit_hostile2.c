@@ -107,23 +107,6 @@ static void load_src(const char *what, const char *src, struct loaded *out)
     image_free(&img);
 }
 
-/* Bring BARE to the steps VM ID has made and compare (section 6). */
-static void keep_up(struct tv_rig *r, struct machine *bare, int id, const char *what)
-{
-    struct machine *view = tv_view(r, id);
-    uint64_t want = machine_steps(view), have = machine_steps(bare);
-    assert_true(want >= have);
-    struct machine_exit ex;
-    if (want > have)
-        machine_run(bare, want - have, &ex);
-    assert_int_equal(machine_steps(bare), want);
-    char diff[256] = "";
-    vmm_compare(bare, r->v, id, diff, sizeof diff);
-    if (diff[0])
-        fail_msg("%s: VM %d differs from its bare run after %llu steps: %s", what, id,
-                 (unsigned long long)want, diff);
-}
-
 struct setup {
     const char *profile;
     bool hybrid;
@@ -160,8 +143,8 @@ static void fight(struct tv_rig *r, const char *what, const char *src, const cha
                  setups[s].hybrid ? ", hybrid" : "", (unsigned long long)setups[s].slice);
         while (machine_steps(tv_view(r, hid)) < STEPS) {
             assert_int_equal(tv_run(r, CHUNK), VMMSTOP_BUDGET);
-            keep_up(r, hb, hid, name);
-            keep_up(r, gb, gid, name);
+            tv_keep_up(r, hb, hid, name);
+            tv_keep_up(r, gb, gid, name);
         }
         uint64_t hc = machine_cycles(tv_view(r, hid)), gc = machine_cycles(tv_view(r, gid));
         if (gc < (hc + gc) / 3)
@@ -368,8 +351,8 @@ static void hostile2__a_virtual_timer_at_a_slice_end_keeps_the_turn_within_bound
             struct machine *hb = tv_bare(r, &h.g, 0, NULL), *gb = tv_bare(r, &g.g, 0, NULL);
             for (int chunk = 0; chunk < 10; chunk++) {
                 assert_int_equal(tv_run(r, 5000), VMMSTOP_BUDGET);
-                keep_up(r, hb, hid, "div timer");
-                keep_up(r, gb, gid, "div");
+                tv_keep_up(r, hb, hid, "div timer");
+                tv_keep_up(r, gb, gid, "div");
             }
             assert_true(t.n > 20);
             if (t.shortest < slice || t.longest > slice + 11)

@@ -72,23 +72,6 @@ static void guest_of(struct tgm_image *img, const char *what, struct loaded *out
     image_free(img);
 }
 
-/* Bring BARE to the steps VM ID has made and compare (section 6). */
-static void keep_up(struct tv_rig *r, struct machine *bare, int id, const char *what)
-{
-    struct machine *view = tv_view(r, id);
-    uint64_t want = machine_steps(view), have = machine_steps(bare);
-    assert_true(want >= have);
-    struct machine_exit ex;
-    if (want > have)
-        machine_run(bare, want - have, &ex);
-    assert_int_equal(machine_steps(bare), want);
-    char diff[256] = "";
-    vmm_compare(bare, r->v, id, diff, sizeof diff);
-    if (diff[0])
-        fail_msg("%s: VM %d differs from its bare run after %llu steps: %s", what, id,
-                 (unsigned long long)want, diff);
-}
-
 static void run_hostile(struct tv_rig *r, const char *name, bool hybrid, uint64_t insns)
 {
     char path[128];
@@ -109,8 +92,8 @@ static void run_hostile(struct tv_rig *r, const char *name, bool hybrid, uint64_
     struct machine *hb = tv_bare(r, &h.g, 0, NULL), *gb = tv_bare(r, &g.g, 0, NULL);
     while (machine_instret(tv_view(r, hid)) < insns) {
         assert_int_equal(tv_run(r, CHUNK), VMMSTOP_BUDGET);
-        keep_up(r, hb, hid, path);
-        keep_up(r, gb, gid, path);
+        tv_keep_up(r, hb, hid, path);
+        tv_keep_up(r, gb, gid, path);
     }
     uint64_t hc = machine_cycles(tv_view(r, hid)), gc = machine_cycles(tv_view(r, gid));
     if (gc < (hc + gc) / 3)

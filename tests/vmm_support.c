@@ -326,6 +326,22 @@ struct machine *tv_bare_halted(struct tv_rig *r, const struct tv_guest *g)
     return m;
 }
 
+void tv_keep_up(struct tv_rig *r, struct machine *bare, int id, const char *what)
+{
+    struct machine *view = tv_view(r, id);
+    uint64_t want = machine_steps(view), have = machine_steps(bare);
+    assert_true(want >= have);
+    struct machine_exit ex;
+    if (want > have)
+        machine_run(bare, want - have, &ex);
+    assert_int_equal(machine_steps(bare), want);
+    char diff[256] = "";
+    vmm_compare(bare, r->v, id, diff, sizeof diff);
+    if (diff[0])
+        fail_msg("%s: VM %d differs from its bare run after %llu steps: %s", what, id,
+                 (unsigned long long)want, diff);
+}
+
 void tv_assert_same(const struct machine *bare, const struct machine *view,
                     const char *what)
 {

@@ -91,6 +91,10 @@ struct machine *tv_view(struct tv_rig *r, int id);
 struct machine *tv_bare(struct tv_rig *r, const struct tv_guest *g, uint64_t steps,
                         enum exit_reason *why);
 struct machine *tv_bare_halted(struct tv_rig *r, const struct tv_guest *g);
+/* Bring BARE (a tv_bare of VM ID's guest) to the VM's step count and
+ * fail, naming WHAT, unless the VM equals it (vmm_compare): a checkpoint
+ * of a long run against the oracle. */
+void tv_keep_up(struct tv_rig *r, struct machine *bare, int id, const char *what);
 /* A plain machine of Q words that the rig frees. */
 struct machine *tv_machine(struct tv_rig *r, uint32_t q);
 
