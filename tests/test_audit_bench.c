@@ -25,19 +25,16 @@
 static char bench[4096], before_json[4096]; /* docs/bench-before.json */
 static char nest_bin[4096];                  /* bench-nest, make bench's second part */
 
-/* Run the bench with ARGS (NULL-terminated) in directory DIR (NULL: the
- * top of the tree), capturing both streams, or with standard output on
- * TO if it is not NULL (and nothing captured from it). */
-static struct cs_outcome run_bench_to(const char *dir, const char *to, const char *const *args)
+/* Run ARGV (NULL-terminated; ARGV[0] looked up in PATH) in directory DIR
+ * (NULL: the top of the tree), killed after SECS seconds (0: never),
+ * capturing both streams, or with standard output on TO if it is not
+ * NULL (and nothing captured from it). */
+static struct cs_outcome run_argv(const char *const *argv, const char *dir, const char *to,
+                                  unsigned secs)
 {
     char out[CS_PATH], err[CS_PATH];
-    cs_tmp_path(out, sizeof out, "bench.out");
-    cs_tmp_path(err, sizeof err, "bench.err");
-    const char *argv[32] = {bench};
-    size_t n = 1;
-    for (; args[n - 1] && n < 31; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
+    cs_tmp_path(out, sizeof out, "run.out");
+    cs_tmp_path(err, sizeof err, "run.err");
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -48,7 +45,8 @@ static struct cs_outcome run_bench_to(const char *dir, const char *to, const cha
         if (o < 0 || e < 0 || in < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup2(in, 0) < 0 ||
             (dir && chdir(dir) != 0))
             _exit(126);
-        execv(bench, (char *const *)argv);
+        alarm(secs);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     int st;
@@ -59,6 +57,25 @@ static struct cs_outcome run_bench_to(const char *dir, const char *to, const cha
     o.out = cs_slurp(out, &o.out_len);
     o.err = cs_slurp(err, NULL);
     return o;
+}
+
+/* PROG with ARGS (NULL-terminated) after it: argv for run_argv, in A. */
+static const char *const *with_args(const char **a, size_t n, const char *prog,
+                                    const char *const *args)
+{
+    size_t k = 0;
+    a[k++] = prog;
+    for (; args[k - 1] && k < n - 1; k++)
+        a[k] = args[k - 1];
+    a[k] = NULL;
+    return a;
+}
+
+/* The bench with ARGS in DIR, standard output on TO (run_argv). */
+static struct cs_outcome run_bench_to(const char *dir, const char *to, const char *const *args)
+{
+    const char *a[32];
+    return run_argv(with_args(a, 32, bench, args), dir, to, 0);
 }
 
 static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
@@ -236,28 +253,8 @@ static void output__a_full_disk_is_a_failure(void **state)
 /* bench-nest with ARGS (NULL-terminated), killed after SECS seconds. */
 static struct cs_outcome run_nest(const char *const *args, unsigned secs)
 {
-    const char *argv[8] = {nest_bin};
-    for (size_t k = 0; args[k] && k < 6; k++)
-        argv[k + 1] = args[k];
-    fflush(NULL);
-    char out[CS_PATH], err[CS_PATH];
-    cs_tmp_path(out, sizeof out, "nest.out");
-    cs_tmp_path(err, sizeof err, "nest.err");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
-            _exit(126);
-        alarm(secs);
-        execv(nest_bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-    o.out = cs_slurp(out, &o.out_len);
-    o.err = cs_slurp(err, NULL);
-    return o;
+    const char *a[8];
+    return run_argv(with_args(a, 8, nest_bin, args), NULL, NULL, secs);
 }
 
 /* `make bench` ends with bench-nest (docs/recursion.md: "bench-nest --runs 7
@@ -310,25 +307,10 @@ static void nest__rows_end_without_spaces(void **state)
  * before any simulator runs.  ROUNDS_ARG and BENCH are the script's. */
 static struct cs_outcome compare(const char *rounds_arg, const char *bench_path)
 {
-    char out[CS_PATH], err[CS_PATH];
-    cs_tmp_path(out, sizeof out, "compare.out");
-    cs_tmp_path(err, sizeof err, "compare.err");
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr) ||
-            setenv("ROUNDS", rounds_arg, 1) != 0)
-            _exit(126);
-        alarm(20); /* a round it should not start */
-        execlp("bash", "bash", "bench/compare.sh", bench_path, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-    o.out = cs_slurp(out, &o.out_len);
-    o.err = cs_slurp(err, NULL);
+    assert_int_equal(setenv("ROUNDS", rounds_arg, 1), 0);
+    struct cs_outcome o = run_argv(CS_ARGV("bash", "bench/compare.sh", bench_path), NULL, NULL,
+                                   20); /* a round it should not start */
+    unsetenv("ROUNDS");
     return o;
 }
 
