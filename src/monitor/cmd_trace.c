@@ -289,21 +289,12 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     if (!m->trace_cp || m->trace_capped)
         return;
     struct vm_info vi;
-    char dis[160] = "(not fetched)";
+    char dis[160];
     if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
         vi.name = "?";
-    /* the step limit's event brings no word (the CP fetched none): the
-     * instruction at P is the one the VM stopped before, not a .word 0 */
-    uint64_t word = e->word;
-    bool fetched = true;
-    if (e->cause == TRAP_NONE && e->disp == DISP_SCHEDULER) {
-        struct machine *view = vmm_vm_view(m->vmm, e->vm);
-        fetched = view && machine_read_virt(view, e->p, &word) == 0;
-    }
     /* labels name words of E: relocated code's operands stay numbers, as
      * step shows them */
-    if (fetched)
-        dis_word(word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
+    dis_word(e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
     char line[400], what[96];
     snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s", vi.name, e->p, dis,
              mon_event_text(e, what, sizeof what));
