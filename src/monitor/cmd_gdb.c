@@ -336,7 +336,9 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
             mon_out(m, "not logging ('log FILE' starts)\n");
         return 0;
     }
-    if (!strcasecmp(argv[1], "off")) { /* a keyword, in any case: a file is ./off */
+    /* 'off' or a prefix of it naming no file (docs/monitor.md's rule for a
+     * word that may be a file or a keyword): a file is ./off */
+    if (mon_keyword_or_file(argv[1], "off") == 0) {
         if (!m->log)
             return mon_err(m, "not logging");
         char *path = strdup(m->log_path);

@@ -442,7 +442,7 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
             mon_out(m, "timeline: off ('timeline on' records the control program's events)\n");
         return 0;
     }
-    int k = mon_keyword(argv[1], "on off");
+    int k = mon_keyword_or_file(argv[1], "on off"); /* a file named "of" is the file */
     if (k == 0) {
         if (m->timeline) { /* it goes on: "from now" would hide the events kept */
             size_t n = timeline_count(m->timeline, NULL);

@@ -1,0 +1,136 @@
+/* test_audit_words.c: a word that may be a file or a keyword
+ * (docs/monitor.md, "Commands, words and abbreviations"): keywords may be
+ * abbreviated, and where a file may stand instead of one, a word that
+ * names an existing file and is not a keyword in full is the file.
+ *
+ * `log [FILE|off]` took only `off` in full, so `log of` logged to a new
+ * file `of`; `timeline [on|off|FILE]` took `of` for `off` even when a file
+ * `of` existed.  Runs the monitor library in the suite's temporary
+ * directory, where the files are.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/monitor.h"
+
+/* A session whose output and errors both go to BUF, run in the suite's
+ * temporary directory (HERE keeps where the suite was). */
+struct sess {
+    struct mon *m;
+    FILE *f;
+    char *buf;
+    size_t len;
+    char here[4096];
+};
+
+static void sess_open(struct sess *s)
+{
+    assert_non_null(getcwd(s->here, sizeof s->here));
+    assert_int_equal(chdir(cs_tmpdir()), 0);
+    s->buf = NULL;
+    s->f = open_memstream(&s->buf, &s->len);
+    assert_non_null(s->f);
+    s->m = mon_create(s->f, s->f);
+    assert_non_null(s->m);
+}
+
+/* Run LINE; its status.  The output so far is in s->buf. */
+static int sess_run(struct sess *s, const char *line)
+{
+    int rc = mon_exec_line(s->m, line);
+    fflush(s->f);
+    return rc;
+}
+
+static void sess_close(struct sess *s)
+{
+    mon_destroy(s->m);
+    fclose(s->f);
+    free(s->buf);
+    assert_int_equal(chdir(s->here), 0);
+}
+
+static bool exists(const char *name)
+{
+    struct stat st;
+    return stat(name, &st) == 0;
+}
+
+static void log__a_prefix_of_off_naming_no_file_stops_the_log(void **state)
+{
+    (void)state;
+    struct sess s;
+    sess_open(&s);
+    remove("of");
+    assert_int_equal(sess_run(&s, "log words.log"), 0);
+    assert_int_equal(sess_run(&s, "log of"), 0);
+    if (!strstr(s.buf, "log words.log closed\n") || exists("of"))
+        fail_msg("'log of' did not stop the log:\n%s", s.buf);
+    /* with nothing logged, the keyword says so, as 'log off' does */
+    assert_int_equal(sess_run(&s, "log OF"), -1);
+    assert_non_null(strstr(s.buf, "not logging\n"));
+    /* a file of that name is the file */
+    FILE *f = fopen("of", "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(sess_run(&s, "log of"), 0);
+    assert_non_null(strstr(s.buf, "logging the session to of ('log off' stops)\n"));
+    assert_int_equal(sess_run(&s, "log off"), 0); /* in full: the keyword */
+    assert_non_null(strstr(s.buf, "log of closed\n"));
+    sess_close(&s);
+    remove("of");
+    remove("words.log");
+}
+
+static void timeline__an_existing_file_named_by_a_prefix_is_the_file(void **state)
+{
+    (void)state;
+    struct sess s;
+    sess_open(&s);
+    FILE *f = fopen("of", "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(sess_run(&s, "timeline on"), 0);
+    /* the file 'of', which needs a control program to picture */
+    assert_int_equal(sess_run(&s, "timeline of"), -1);
+    assert_non_null(strstr(s.buf, "no control program (create a VM first)"));
+    assert_int_equal(sess_run(&s, "timeline"), 0);
+    if (strstr(s.buf, "discarded") || !strstr(s.buf, "timeline: recording, 0 events\n"))
+        fail_msg("'timeline of' with a file 'of' stopped the recording:\n%s", s.buf);
+    remove("of");
+    /* with no such file, the prefix is the keyword */
+    assert_int_equal(sess_run(&s, "timeline of"), 0);
+    assert_non_null(strstr(s.buf, "timeline: off, 0 events discarded\n"));
+    sess_close(&s);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return cs_setup("audit_words");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(log__a_prefix_of_off_naming_no_file_stops_the_log),
+        cmocka_unit_test(timeline__an_existing_file_named_by_a_prefix_is_the_file),
+    };
+    return cmocka_run_group_tests_name("audit_words", tests, setup, teardown);
+}
