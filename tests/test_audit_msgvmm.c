@@ -47,6 +47,17 @@ static const struct {
               ".entry start\n"},
     /* JRSTU, a zero word and a word with an unused field set */
     {"dis.s", "JRSTU 5\n.word 0\n.word 0x0400000000000001\nNOP\n"},
+    /* user mode: TSET, privileged, with an operand outside R */
+    {"po.s", ".org 1\n"
+             "       .word psw(SUP, h, 0, 0x80000)\n"
+             "start: LPSW p\n"
+             "h:     HALT\n"
+             "p:     .word psw(USER, 0, 0x100, 16)\n"
+             ".org 0x100\n"
+             "       TSET 0x7ffff\n"
+             ".entry start\n"},
+    /* no image at all */
+    {"bad.img", "not an image\n"},
 };
 
 enum stream { OUT, ERR };
@@ -159,6 +170,9 @@ static const struct row rows[] = {
     {"isa.md:83", {"dis", "@dis.img"}, 0, OUT,
      "        .word 0x0000000000000000                 ; 00001: 0000000000000000\n"
      "        .word 0x0400000000000001                 ; 00002: 0400000000000001\n"},
+    {"isa.md:139", {"run", "@po.s"}, 0, OUT, "last trap    privileged\n"},
+    {"isa.md:141", {"run", "--vmm", "@po.s"}, 0, OUT, "last trap    privileged\n"},
+    {"isa.md:297", {"dis", "@bad.img"}, 2, ERR, "offset 0: bad magic"},
     {"isa.md:16", {"run", "--mem", "1", "examples/hello.s"}, 2, ERR, "--mem"},
     {"isa.md:305", {"run", "--mem", "16", "examples/hello.s"}, 2, ERR,
      "but the machine has 16 words"},
