@@ -417,6 +417,8 @@ static void check_nest__says_what_the_trap_log_holds(void **state)
                               "svc, P=0x4), nested 0x0c00018000010000 (cause svc, P=0x3)");
     assert_true(nest_logs_differ(bare, 2, nested, 1, diff, sizeof diff));
     assert_string_equal(diff, "trap log: bare wrote E[0] 2 times, nested 1");
+    assert_true(nest_logs_differ(bare, 1, nested, 2, diff, sizeof diff)); /* not "1 times" */
+    assert_string_equal(diff, "trap log: bare wrote E[0] 1 time, nested 2");
     assert_false(nest_logs_differ(bare, 1, nested, 1, diff, sizeof diff));
 
     struct cs_outcome o = cs_run_tgm("check", "--nest", "1", "examples/hello.s", NULL);

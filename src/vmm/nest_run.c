@@ -218,7 +218,8 @@ bool nest_logs_differ(const uint64_t *b, size_t nb, const uint64_t *n, size_t nn
     if (i == nb && i == nn)
         return false;
     if (i == nb || i == nn) {
-        snprintf(diff, len, "trap log: bare wrote E[0] %zu times, nested %zu", nb, nn);
+        snprintf(diff, len, "trap log: bare wrote E[0] %zu time%s, nested %zu", nb,
+                 nb == 1 ? "" : "s", nn);
         return true;
     }
     struct psw x = psw_unpack(b[i]), y = psw_unpack(n[i]);
