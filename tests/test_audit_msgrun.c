@@ -355,6 +355,35 @@ static void quoted_texts_hold(void **state)
     }
 }
 
+/* docs/run.md: a source with assembly errors is not run: the errors as
+ * `tgm as` prints them, each with its line and caret, then the one line
+ * `tgm: run: prog.s: N errors` (`1 error`), status 2, nothing on stdout. */
+static void a_source_with_errors_ends_in_one_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *tail;
+    } cases[] = {{"FOO\n", ": 1 error\n"}, {"FOO\nBAR 1\n", ": 2 errors\n"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *src = cs_tmp(i ? "two_errors.s" : "one_error.s");
+        cs_put_text(src, cases[i].text);
+        for (const char *cmd = "run";; cmd = "check") {
+            char head[CS_PATH + 64], tail[CS_PATH + 64];
+            snprintf(head, sizeof head, "%s:1:1: error: unknown mnemonic 'FOO'\nFOO\n^~~\n", src);
+            snprintf(tail, sizeof tail, "tgm: %s: %s%s", cmd, src, cases[i].tail);
+            struct cs_outcome o = cs_run_tgm(cmd, src, NULL);
+            size_t n = strlen(o.err), t = strlen(tail);
+            if (o.status != 2 || o.out_len || strncmp(o.err, head, strlen(head)) ||
+                n < t || strcmp(o.err + n - t, tail))
+                fail_msg("tgm %s %s: status %d\nstdout: %s\nstderr: %s", cmd, src, o.status,
+                         o.out, o.err);
+            cs_outcome_free(&o);
+            if (!strcmp(cmd, "check"))
+                break;
+        }
+    }
+}
+
 /* docs/run.md: "the second is refused with `tgm: run: /dev/stdin: standard
  * input was read already, for --input-file - (a pipe is read once: give
  * one of them a file)` (`tgm check` alike)". */
@@ -413,6 +442,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quoted_texts_hold),
         cmocka_unit_test(a_pipe_feeds_one_reader),
+        cmocka_unit_test(a_source_with_errors_ends_in_one_line),
         cmocka_unit_test(the_monitor_refuses_in_the_same_words),
     };
     return cmocka_run_group_tests_name("audit_msgrun", tests, group_setup, group_teardown);
