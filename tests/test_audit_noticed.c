@@ -1,6 +1,6 @@
 /* test_audit_noticed.c: loose ends of the monitor (docs/monitor.md) that
- * earlier reviews noticed: a snapshot whose session section holds a name
- * with a NUL inside.  Each test fails on the
+ * earlier reviews noticed: the cap on console input, and a snapshot whose
+ * session section holds a name with a NUL inside.  Each test fails on the
  * tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -17,6 +17,74 @@
 
 #include "cli_support.h"
 #include "tgm/image.h"
+
+#define INPUT_LIMIT ((size_t)64 << 20) /* docs/monitor.md, "The terminal" */
+#define LINE_BYTES 1000000u            /* a script line holds at most 1 MiB */
+
+/* Append 'console input ' and N bytes of 'A' as one line to the script
+ * at S (*LEN bytes so far). */
+static void add_input_line(char *s, size_t *len, size_t n)
+{
+    *len += (size_t)sprintf(s + *len, "console input ");
+    memset(s + *len, 'A', n);
+    *len += n;
+    s[(*len)++] = '\n';
+}
+
+/* Fill the focused machine's console input (after PREAMBLE) to 67,000,000
+ * bytes, then: a line that would pass the limit is refused, nothing of it
+ * queued, so that exactly the room left still fits, and one byte more
+ * does not.  Before the cap every line was queued, without end. */
+static void input_capped_after(const char *preamble)
+{
+    size_t full = 67, cap = (full + 2) * (LINE_BYTES + 32) + 256, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)sprintf(s, "set on-error finish\n%s\n", preamble);
+    for (size_t i = 0; i < full; i++)
+        add_input_line(s, &len, LINE_BYTES);
+    add_input_line(s, &len, 200000);                         /* past it: refused */
+    add_input_line(s, &len, INPUT_LIMIT - full * LINE_BYTES); /* the room left */
+    add_input_line(s, &len, 1);                              /* full: refused */
+    char path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "flood.mon");
+    cs_write_bytes(path, s, len);
+    free(s);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", path, NULL);
+    assert_int_equal(o.status, 1);
+    char want1[160], want2[160];
+    snprintf(want1, sizeof want1,
+             ":70: console: 200000 more bytes would pass %zu bytes, the limit for console input "
+             "(%zu queued, read or not); nothing queued",
+             INPUT_LIMIT, full * LINE_BYTES);
+    snprintf(want2, sizeof want2,
+             ":72: console: 1 more bytes would pass %zu bytes, the limit for console input "
+             "(%zu queued, read or not); nothing queued",
+             INPUT_LIMIT, INPUT_LIMIT);
+    char *first = strstr(o.err, want1), *second = strstr(o.err, want2);
+    if (!first || !second) {
+        print_error("stderr: %.2000s\n", o.err);
+        fail();
+    }
+    /* the two lines and nothing else: the line that fits the room was taken */
+    size_t lines = 0;
+    for (const char *p = o.err; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 2);
+    cs_outcome_free(&o);
+}
+
+static void console_input_is_capped_on_the_bare_machine(void **state)
+{
+    (void)state;
+    input_capped_after("load examples/hello.s");
+}
+
+static void console_input_is_capped_in_a_vm(void **state)
+{
+    (void)state;
+    input_capped_after("vm create a 1024 examples/hello.s");
+}
 
 static uint64_t get_le(const uint8_t *p, unsigned n)
 {
@@ -117,6 +185,8 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(console_input_is_capped_on_the_bare_machine),
+        cmocka_unit_test(console_input_is_capped_in_a_vm),
         cmocka_unit_test(restore__a_profile_name_with_a_nul_is_refused),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
