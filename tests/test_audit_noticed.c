@@ -170,6 +170,37 @@ static void restore__a_profile_name_with_a_nul_is_refused(void **state)
     free(buf);
 }
 
+/* The same for a VM's name in the control program's table: 'vm create'
+ * pads it with NULs, and a name "a\0b" was restored as VM 'a'. */
+static void restore__a_vm_name_with_a_nul_is_refused(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 160], want[96];
+    cs_tmp_path(path, sizeof path, "vmnul.snap");
+    snprintf(cmds, sizeof cmds, "vm create a 512 examples/sum.s; save %s", path);
+    cs_mon_prints(cmds, "saved");
+    size_t len;
+    uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
+    size_t name = section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
+    assert_memory_equal(buf + name, "a\0\0", 3);
+    buf[name + 2] = 'b';
+    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    cs_write_bytes(path, buf, len);
+    snprintf(want, sizeof want,
+             "control program: offset %zu: VM record's name has a NUL inside, at byte 1 of it",
+             name);
+    snprintf(cmds, sizeof cmds, "restore %s", path);
+    cs_mon_fails(cmds, want);
+    snprintf(cmds, sizeof cmds, "set on-error finish; vm create z 64; restore %s; vm list",
+             path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "z "));
+    assert_null(strstr(o.out, "restored"));
+    cs_outcome_free(&o);
+    free(buf);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -188,6 +219,7 @@ int main(void)
         cmocka_unit_test(console_input_is_capped_on_the_bare_machine),
         cmocka_unit_test(console_input_is_capped_in_a_vm),
         cmocka_unit_test(restore__a_profile_name_with_a_nul_is_refused),
+        cmocka_unit_test(restore__a_vm_name_with_a_nul_is_refused),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
