@@ -58,7 +58,7 @@ static void input_capped_after(const char *preamble)
              "(%zu queued, read or not); nothing queued",
              INPUT_LIMIT, full * LINE_BYTES);
     snprintf(want2, sizeof want2,
-             ":72: console: 1 more bytes would pass %zu bytes, the limit for console input "
+             ":72: console: 1 more byte would pass %zu bytes, the limit for console input "
              "(%zu queued, read or not); nothing queued",
              INPUT_LIMIT, INPUT_LIMIT);
     char *first = strstr(o.err, want1), *second = strstr(o.err, want2);

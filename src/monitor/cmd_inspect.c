@@ -455,9 +455,9 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         size_t held;
         int rc = mon_queue_input(m, (const uint8_t *)argv[2], (size_t)n, &held);
         if (rc == -2)
-            return mon_err(m, "%ld more bytes would pass %zu bytes, the limit for console "
+            return mon_err(m, "%ld more byte%s would pass %zu bytes, the limit for console "
                            "input (%zu queued, read or not); nothing queued", n,
-                           MON_INPUT_LIMIT, held);
+                           n == 1 ? "" : "s", MON_INPUT_LIMIT, held);
         return rc ? mon_err(m, "cannot queue input") : 0;
     }
     if (argc == 2 && mon_keyword(argv[1], "input clear") == 1) {
