@@ -183,6 +183,8 @@ void machine_console_add_dropped(struct machine *m, uint64_t n);
 /* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);
+/* Bytes queued in all, read or not (CIN leaves them in the queue). */
+size_t machine_console_input_len(const struct machine *m);
 /* Forget the own console's output so far (queued input stays). */
 void machine_console_clear_output(struct machine *m);
 

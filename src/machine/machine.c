@@ -330,6 +330,11 @@ size_t machine_console_input_used(const struct machine *m)
     return m->conbuf.in_pos;
 }
 
+size_t machine_console_input_len(const struct machine *m)
+{
+    return m->conbuf.in_len;
+}
+
 struct machine_counters machine_get_counters(const struct machine *m)
 {
     return m->ctr;

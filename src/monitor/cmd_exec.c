@@ -402,7 +402,7 @@ static void ring_fast_end(struct mon *m)
 int mon_run(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
     mon_watch_snapshot(m);
-    m->typed = 0;
+    m->typed = m->typed_dropped = 0;
     mon_rev_begin(m);
     ring_fast_begin(m);
     mon_run_begin(m); /* keys go to the guest from here on: before the note */

@@ -452,9 +452,12 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         long n = mon_unescape(m, argv[2]);
         if (n < 0)
             return -1;
-        int rc = m->focus == MON_FOCUS_BARE
-                     ? machine_console_input(x, (const uint8_t *)argv[2], (size_t)n)
-                     : vmm_vm_input(m->vmm, m->focus, (const uint8_t *)argv[2], (size_t)n);
+        size_t held;
+        int rc = mon_queue_input(m, (const uint8_t *)argv[2], (size_t)n, &held);
+        if (rc == -2)
+            return mon_err(m, "%ld more byte%s would pass %zu bytes, the limit for console "
+                           "input (%zu queued, read or not); nothing queued", n,
+                           n == 1 ? "" : "s", MON_INPUT_LIMIT, held);
         return rc ? mon_err(m, "cannot queue input") : 0;
     }
     if (argc == 2 && mon_keyword(argv[1], "input clear") == 1) {

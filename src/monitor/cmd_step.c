@@ -275,7 +275,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
     const uint64_t prior = *steps;
     uint64_t done = 0;
     char msg[96];
-    m->typed = 0;
+    m->typed = m->typed_dropped = 0;
     mon_run_begin(m);
     for (bool first = true;; first = false) {
         *steps = prior + done;

@@ -29,6 +29,8 @@
 #define MON_MAX_DEPTH 16                /* nested 'do' scripts */
 #define MON_MAX_DISPLAY 16              /* 'display' expressions */
 #define MON_REV_EVERY UINT64_C(100000)  /* steps between reverse checkpoints */
+/* console input a machine holds, read or not: the CLI's --input-file limit */
+#define MON_INPUT_LIMIT ((size_t)64 << 20)
 /* Words for trap causes (trap_cause_name order) and instruction classes. */
 #define MON_CAUSE_WORDS "none privileged memory svc illegal timer"
 #define MON_CLASS_WORDS "privileged sensitive control location mode"
@@ -201,6 +203,7 @@ struct mon {
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
     size_t typed;
+    size_t typed_dropped; /* ... and those past MON_INPUT_LIMIT */
 
     /* gdb-style words (cmd_gdb.c): the /FMT of the command being run,
      * expressions shown at every stop, the session log */
@@ -411,6 +414,10 @@ void mon_run_pause(struct mon *m);
 void mon_run_end(struct mon *m);
 /* After the stop is reported: how many typed bytes went to the guest. */
 void mon_run_typed_note(struct mon *m);
+/* Queue N bytes as console input of the focused machine: 0; -1 when
+ * memory runs out; -2, nothing queued, when they would take its input
+ * past MON_INPUT_LIMIT (*HELD then says how much it holds). */
+int mon_queue_input(struct mon *m, const uint8_t *b, size_t n, size_t *held);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
 /* Show the guest's output so far and end its line (before a message that

@@ -112,14 +112,30 @@ void mon_console_live(struct mon *m)
 static struct termios saved_tio;
 static bool tio_changed;
 
+int mon_queue_input(struct mon *m, const uint8_t *b, size_t n, size_t *held)
+{
+    bool bare = m->focus == MON_FOCUS_BARE || !m->vmm;
+    struct machine *x = bare ? m->bare : vmm_vm_view(m->vmm, m->focus);
+    if (!x)
+        return -1;
+    /* the queue keeps what CIN has read (a snapshot and the history hold
+     * it all), so it is the whole queue that is capped, as output is */
+    *held = machine_console_input_len(x);
+    if (n > MON_INPUT_LIMIT - *held)
+        return -2;
+    int rc = bare ? machine_console_input(x, b, n) : vmm_vm_input(m->vmm, m->focus, b, n);
+    return rc == 0 ? 0 : -1;
+}
+
 /* Queue typed bytes for the focused machine's console input. */
 static void feed(struct mon *m, const uint8_t *b, size_t n)
 {
-    int rc = m->focus == MON_FOCUS_BARE || !m->vmm
-                 ? machine_console_input(m->bare, b, n)
-                 : vmm_vm_input(m->vmm, m->focus, b, n);
+    size_t held;
+    int rc = mon_queue_input(m, b, n, &held);
     if (rc == 0)
         m->typed += n;
+    else if (rc == -2)
+        m->typed_dropped += n;
     mon_rev_rebase(m); /* input from outside: the history cannot replay it */
 }
 
@@ -212,6 +228,12 @@ void mon_run_typed_note(struct mon *m)
         mon_out(m, "(%zu typed byte%s queued as console input of %s)\n", m->typed,
                 m->typed == 1 ? "" : "s", mon_target_name(m, name, sizeof name));
         m->typed = 0;
+    }
+    if (m->typed_dropped) {
+        mon_out(m, "(%zu typed byte%s dropped: the console input would pass %zu bytes, its "
+                "limit)\n", m->typed_dropped, m->typed_dropped == 1 ? "" : "s",
+                MON_INPUT_LIMIT);
+        m->typed_dropped = 0;
     }
 }
 

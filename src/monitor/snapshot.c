@@ -355,7 +355,8 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     struct bytes_in r = {data[SESS], lens[SESS], 0, false};
     char prof[64], cprof[64];
     uint32_t q = (uint32_t)bytes_get_le(&r, 4);
-    get_str(&r, prof, sizeof prof);
+    /* a name with a NUL inside is no profile's, whatever comes before it */
+    bool names_ok = get_str(&r, prof, sizeof prof);
     s->focus = (int)(int32_t)bytes_get_le(&r, 4);
     uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
@@ -363,14 +364,14 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     bool has_cfg = has_cp || r.off < r.len; /* (older files: none without a CP) */
     if (has_cfg) {
         vc.q = (uint32_t)bytes_get_le(&r, 4);
-        get_str(&r, cprof, sizeof cprof);
+        names_ok &= get_str(&r, cprof, sizeof cprof);
         vc.slice = bytes_get_le(&r, 8);
         hybrid = bytes_get_le(&r, 4);
         vc.hybrid = hybrid != 0;
         vc.profile = isa_profile_find(cprof);
     }
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
-    if (r.bad || r.off != r.len || !mc.profile || has_cp > 1 || hybrid > 1 ||
+    if (r.bad || !names_ok || r.off != r.len || !mc.profile || has_cp > 1 || hybrid > 1 ||
         (has_cfg && !vc.profile && (has_cp || cprof[0])) ||
         (!has_cp && ((vc.q && (vc.q <= VMM_K || vc.q > TGM_Q_MAX)) || vc.slice > VMM_SLICE_MAX)))
         return tgm_err(err, errlen, "bad session section");

@@ -133,6 +133,15 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
             tgm_err(err, errlen, "offset %zu: VM record has an empty name", at + 8);
             goto out;
         }
+        /* 'vm create' pads a name with NULs: bytes after the first are a
+         * name with a NUL inside, which would restore cut at it */
+        size_t nl = strlen((const char *)name);
+        for (size_t i = nl; i < sizeof nv->name; i++)
+            if (name[i]) {
+                tgm_err(err, errlen, "offset %zu: VM record's name has a NUL inside, at "
+                        "byte %zu of it", at + 8, nl);
+                goto out;
+            }
         struct vm *vm = &nv[id];
         for (int i = 0; i < VMM_MAX_VMS; i++) {
             if (nv[i].live && base < nv[i].base + nv[i].w && nv[i].base < base + w) {
