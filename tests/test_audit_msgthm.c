@@ -1,8 +1,8 @@
 /* test_audit_msgthm.c: the messages docs/robustness.md, docs/theorems.md
  * and DEVELOPERS.md quote, compared with what tgm prints.
  *
- * The first test pins a message that differed from its quotation (each
- * fails on the tree before its fix); the table after it pins quoted
+ * The first tests pin messages that differed from their quotation or
+ * were missing (each fails on the tree before its fix); the table after it pins quoted
  * messages that held when checked, so that a later change to one of them
  * fails here rather than silently parting from the documents.  Runs the
  * real binary (cli_support) from the top of the source tree.
@@ -118,6 +118,47 @@ static void deps__the_missing_are_listed_as_quoted(void **state)
              "libedit-dev pkg-config",
              "make test-deps as root without cmocka");
     free(out);
+}
+
+/* ---- docs/bench.md: bench/compare.sh ------------------------------------- */
+
+/* "then prints the median of each and the ratios ... (a run whose loop
+ * has not finished within its 30-second pause gives no figure)": a
+ * simulator installed but giving no figure in any round lost its row and
+ * its ratio without a word.  Stand-ins for the simulators that give none
+ * and for the bench binary keep this to a second. */
+static void compare__a_row_without_a_figure_says_so(void **state)
+{
+    (void)state;
+    char dir[CS_PATH], bench[2 * CS_PATH], top[CS_PATH], cmd[8 * CS_PATH];
+    cs_tmp_path(dir, sizeof dir, "compare-fakes");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    script(dir, "pdp11", "#!/bin/sh\nexit 1\n");
+    script(dir, "hercules", "#!/bin/sh\nexit 0\n");
+    script(dir, "bench",
+           "#!/bin/sh\ncase \"$1\" in --native) echo '4000.0 MIPS' ;;\n"
+           "*) echo '    1500.0 MIPS (min 1500.0, max 1500.0; 1400.0 by the wall clock)' ;; esac\n");
+    snprintf(bench, sizeof bench, "%s/bench", dir);
+    assert_non_null(getcwd(top, sizeof top));
+    snprintf(cmd, sizeof cmd, "cd '%s' && PATH='%s':\"$PATH\" ROUNDS=2 bash bench/compare.sh '%s' 2>/dev/null",
+             top, dir, bench);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char out[8192];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    static const char *const want[] = {
+        "SIMH 3.8 pdp11         no figure: none of the 2 runs gave one",
+        "Hercules S/370         no figure: none of the 2 runs gave one",
+        "C djnz (limit)           4000.0 MIPS  bench --native, memory words; runs: 4000.0 4000.0 ",
+        "ratios:",
+        "tgm / Hercules (add-store)              -   (bar >= 5: no figure)",
+        "tgm / SIMH (add-store)                  -   (bar >= 7: no figure)",
+        "tgm / C limit (add-store)            0.38",
+        NULL,
+    };
+    cs_assert_lines_in_order(out, want, "bench/compare.sh with no simulator figure");
 }
 
 /* ---- the quoted messages that hold --------------------------------------- */
@@ -374,6 +415,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deps__the_missing_are_listed_as_quoted),
+        cmocka_unit_test(compare__a_row_without_a_figure_says_so),
         cmocka_unit_test(quoted__messages_are_the_documents),
         cmocka_unit_test(quoted__dump_onto_the_redirected_output),
     };
