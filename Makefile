@@ -123,6 +123,7 @@ define find_deps
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for p in $(1); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	missing=$${missing# }; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(2)"; \
@@ -130,7 +131,7 @@ define find_deps
 	    for p in $(1); do pkg-config --exists $$p 2>/dev/null || { \
 	      echo "tgm: $$p is still missing after apt-get install -y $(2)" >&2; exit 1; }; done; \
 	  else \
-	    echo "tgm: missing dependencies:$$missing" >&2; \
+	    echo "tgm: missing dependencies: $$missing" >&2; \
 	    echo "tgm: install them with: sudo apt-get install -y $(2)" >&2; \
 	    exit 1; \
 	  fi; \

@@ -86,6 +86,8 @@ row() { # name file how
     m=$(median < "$2" 2>/dev/null || true)
     if [ -n "$m" ]; then
         printf '%-22s %8.1f MIPS  %s: %s\n' "$1" "$m" "$3" "$(sort -n "$2" | tr '\n' ' ')"
+    else # said, not left out: a missing row read as a figure never asked for
+        printf '%-22s no figure: none of the %d runs gave one\n' "$1" "$rounds"
     fi
     echo "$m" > "$2.median"
 }
@@ -113,6 +115,10 @@ ratio() { # label num den bar
             r = n / d; printf "%-34s %6.2f", l, r
             if (b != "") printf "   (bar >= %s: %s)", b, (r >= b ? "met" : "NOT met")
             printf "\n" }'
+    else
+        printf '%-34s %6s' "$1" -
+        [ -z "$4" ] || printf '   (bar >= %s: no figure)' "$4"
+        printf '\n'
     fi
 }
 echo
