@@ -5,8 +5,10 @@
  *
  * `log [FILE|off]` took only `off` in full, so `log of` logged to a new
  * file `of`; `timeline [on|off|FILE]` took `of` for `off` even when a file
- * `of` existed.  Runs the monitor library in the suite's temporary
- * directory, where the files are.
+ * `of` existed.  And `tgm monitor -` said "unknown option '-'" where every
+ * other command takes `-` as a file of that name (docs/run.md).  Runs the
+ * monitor library in the suite's temporary directory, where the files are,
+ * and the tgm binary.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,9 +116,36 @@ static void timeline__an_existing_file_named_by_a_prefix_is_the_file(void **stat
     sess_close(&s);
 }
 
+static void monitor__a_lone_dash_is_a_file_as_in_the_other_commands(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("monitor", "-", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: monitor: -: No such file or directory (standard input is "
+                               "/dev/stdin)\n");
+    cs_outcome_free(&o);
+    /* a file of that name is loaded (the binary's path is absolute: setup) */
+    char img[CS_PATH], here[4096];
+    cs_make_image(img, sizeof img, "-", 0, CS_WORDS(UINT64_C(0x0400000000000000)),
+                  UINT64_C(0x8000000000080000));
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(cs_tmpdir()), 0);
+    o = cs_run_tgm("monitor", "-c", "echo ok", "-", NULL);
+    assert_int_equal(chdir(here), 0);
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "bare: loaded -: 1 word at 0") || !strstr(o.out, "\nok\n"))
+        fail_msg("tgm monitor -c 'echo ok' -: %s%s", o.out, o.err);
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
+    /* the binary by its absolute path, so that a test may change directory */
+    char *abs = realpath(cs_tgm_binary(), NULL);
+    if (abs)
+        setenv("TGM", abs, 1);
+    free(abs);
     return cs_setup("audit_words");
 }
 
@@ -131,6 +160,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(log__a_prefix_of_off_naming_no_file_stops_the_log),
         cmocka_unit_test(timeline__an_existing_file_named_by_a_prefix_is_the_file),
+        cmocka_unit_test(monitor__a_lone_dash_is_a_file_as_in_the_other_commands),
     };
     return cmocka_run_group_tests_name("audit_words", tests, setup, teardown);
 }

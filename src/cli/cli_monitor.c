@@ -134,7 +134,8 @@ int cli_monitor(int argc, char **argv)
             operands = true;
             continue;
         }
-        if (operands || (argv[i][0] != '-' && !script)) { /* -f takes the rest */
+        /* "-" is a file of that name, as in the other commands */
+        if (operands || ((argv[i][0] != '-' || !argv[i][1]) && !script)) { /* -f takes the rest */
             if (nimages < 64) /* past it, counted for the error below */
                 images[nimages] = argv[i];
             nimages++;
