@@ -276,6 +276,42 @@ static void script__a_nul_byte_is_the_same_line_by_do_and_f(void **state)
     }
 }
 
+/* 'restore' of a file saved nobreaks deletes "those of a VM the snapshot
+ * does not have ('breakpoint 3 deleted: its VM is not in the snapshot')":
+ * a VM the user knows by its name.  A breakpoint on the session's VM 'a'
+ * went to the snapshot's VM 'b' that had a's number, and one on 'b' to
+ * whichever VM had b's number. */
+static void restore__a_breakpoint_goes_with_its_vm_by_name(void **state)
+{
+    (void)state;
+    char *cmds = expand("vm create b 4096 examples/sum.s; save @onlyb.snap nobreaks; "
+                        "reset all; vm create a 4096 examples/sum.s; break 0x10; "
+                        "break 0x11; vm create c 100; break 0x3; restore @onlyb.snap; "
+                        "break list");
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){
+                                 "breakpoint 1 deleted: its VM is not in the snapshot",
+                                 "breakpoint 2 deleted: its VM is not in the snapshot",
+                                 "breakpoint 3 deleted: its VM is not in the snapshot",
+                                 "no breakpoints", NULL},
+                             "breakpoints of VMs the snapshot has not");
+    cs_outcome_free(&o);
+    free(cmds);
+    cmds = expand("vm create a 1024 examples/sum.s; vm create b 2048 examples/sum.s; "
+                  "save @ab.snap nobreaks; reset all; vm create b 4096 examples/sum.s; "
+                  "break 0x10; vm create a 4096 examples/hello.s; break 0x20; "
+                  "restore @ab.snap; break list");
+    o = cs_mon_ok(cmds);
+    assert_null(strstr(o.out, "deleted"));
+    cs_assert_lines_in_order(o.out,
+                             (const char *const[]){"  1  break  0x10 [b]  hits 0",
+                                                   "  2  break  0x20 [a]  hits 0", NULL},
+                             "breakpoints of VMs the snapshot numbers otherwise");
+    cs_outcome_free(&o);
+    free(cmds);
+}
+
 /* The command line's words for a snapshot given as a program. */
 static void quoted__a_snapshot_given_to_the_command_line(void **state)
 {
@@ -315,6 +351,7 @@ int main(void)
         cmocka_unit_test(quoted__each_as_the_doc_shows_it),
         cmocka_unit_test(quoted__a_snapshot_given_to_the_command_line),
         cmocka_unit_test(script__a_nul_byte_is_the_same_line_by_do_and_f),
+        cmocka_unit_test(restore__a_breakpoint_goes_with_its_vm_by_name),
     };
     return cmocka_run_group_tests_name("audit_msgmon2", tests, group_setup, group_teardown);
 }
