@@ -534,7 +534,8 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         m->src_name = r->name;
         m->src_line = r->line;
         mon_log_command(m, text ? text : line);
-        if (lost) /* about the script's line, as below */
+        /* about the script's line, as below, not the 'do' that reads it */
+        if (lost || r->nul_col)
             m->cur = NULL;
         int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
                                       r->nul_col)
@@ -542,7 +543,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
                  : why == E2BIG ? mon_err(m, "line longer than %u bytes once %%1..%%9 and %%* "
                                          "are replaced: not run", MON_LINE_MAX)
                                 : mon_err(m, "out of memory");
-        if (lost)
+        if (lost || r->nul_col)
             m->cur = cur;
         free(text);
         if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */

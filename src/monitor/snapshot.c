@@ -269,6 +269,27 @@ static bool vm_gone(const struct mon *m, const struct mon_bp *b, int arg)
     return b->vm != MON_FOCUS_BARE && !vm_live(m->vmm, b->vm);
 }
 
+/* The session's breakpoints on VMs of OLD go with their VMs, which a
+ * snapshot knows by name, as the user does: to the restored VM of that
+ * name, whatever its number, or to none (then vm_gone), never to
+ * another VM that happens to have the number. */
+static void bps_follow_vms(struct mon *m, struct vmm *old)
+{
+    for (size_t i = 0; i < m->nbps; i++) {
+        struct mon_bp *b = &m->bps[i];
+        if (b->vm == MON_FOCUS_BARE)
+            continue;
+        struct vm_info oi, ni;
+        int to = VMM_MAX_VMS; /* no VM's number */
+        if (vm_live(old, b->vm) && vmm_vm_info(old, b->vm, &oi) == 0)
+            for (int id = 0; id < VMM_MAX_VMS; id++)
+                if (vm_live(m->vmm, id) && vmm_vm_info(m->vmm, id, &ni) == 0 &&
+                    strcmp(ni.name, oi.name) == 0)
+                    to = id;
+        b->vm = to;
+    }
+}
+
 /* Words of the machine B's address is in (BARE's or a VM's of V), or 0
  * if that VM is not there. */
 static uint32_t bp_q(const struct machine *bare, struct vmm *v, const struct mon_bp *b)
@@ -577,6 +598,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
             if (m->bps[i].id >= m->next_bp)
                 m->next_bp = m->bps[i].id + 1;
     } else {
+        bps_follow_vms(m, s.vmm); /* the session's, swapped out */
         mon_bp_prune(m, vm_gone, 0, "its VM is not in the snapshot");
         /* as 'set memory' does: the address is in no word of it */
         mon_bp_prune(m, bp_outside, 0, "outside the snapshot's memory");
