@@ -1,5 +1,8 @@
-/* test_audit_words.c: a word that may be a file or a keyword
- * (docs/monitor.md, "Commands, words and abbreviations"): keywords may be
+/* test_audit_words.c: monitor commands taken as docs/monitor.md words
+ * them.
+ *
+ * A word that may be a file or a keyword ("Commands, words and
+ * abbreviations"): keywords may be
  * abbreviated, and where a file may stand instead of one, a word that
  * names an existing file and is not a keyword in full is the file.
  *
@@ -138,6 +141,31 @@ static void monitor__a_lone_dash_is_a_file_as_in_the_other_commands(void **state
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md, `next`: "Breakpoints, watchpoints, trap stops, HALT,
+ * ... stop it early; a stop says after how many steps and cycles of the
+ * command, as 'go' does".  A breakpoint on an instruction next stepped
+ * (not inside a call it ran through) was passed without a word. */
+static void next__a_breakpoint_outside_a_call_stops_it(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/calls.s; break loop+1; next 10; next");
+    assert_int_equal(o.status, 0);
+    const char *stop = strstr(o.out, "breakpoint 1 at 0x4, hit 1 time\n"
+                                     "stopped at 0x4 after 2 steps, 4 cycles: ");
+    if (!stop || strstr(o.out, "call returned"))
+        fail_msg("next 10 did not stop at the breakpoint:\n%s", o.out);
+    /* as after go, the next command's first step passes it */
+    assert_non_null(strstr(stop, "E[0x2c] := 0x5 (was 0)"));
+    assert_null(strstr(stop + 1, "hit 2 times"));
+    cs_outcome_free(&o);
+    /* its command list goes on, as a run's does */
+    o = cs_mon("load examples/calls.s; break loop+1 do \"echo listed; continue\"; next 4");
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "listed\n") || !strstr(o.out, "call returned after"))
+        fail_msg("next 4 with a continuing command list:\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -161,6 +189,7 @@ int main(void)
         cmocka_unit_test(log__a_prefix_of_off_naming_no_file_stops_the_log),
         cmocka_unit_test(timeline__an_existing_file_named_by_a_prefix_is_the_file),
         cmocka_unit_test(monitor__a_lone_dash_is_a_file_as_in_the_other_commands),
+        cmocka_unit_test(next__a_breakpoint_outside_a_call_stops_it),
     };
     return cmocka_run_group_tests_name("audit_words", tests, setup, teardown);
 }

@@ -261,6 +261,25 @@ static bool stop_goes_on(struct mon *m, const struct machine_exit *ex, uint64_t 
     return true;
 }
 
+/* A breakpoint at X's P, as a run would see it (a single step never
+ * does): true with BX its stop, as the CPU reports it. */
+static bool break_at_p(struct mon *m, struct machine *x, struct machine_exit *bx)
+{
+    uint32_t ph;
+    if (machine_develop(x, machine_p(x), &ph) != TRAP_NONE)
+        return false;
+    for (size_t i = 0; i < m->nbps; i++)
+        if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus && m->bps[i].addr == ph) {
+            struct vm_info vi;
+            uint32_t base =
+                m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0 ? vi.base
+                                                                                     : 0;
+            *bx = (struct machine_exit){.reason = EXIT_BREAK, .addr = base + ph};
+            return true;
+        }
+    return false;
+}
+
 /* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
  * the subroutine P is in (finish); else after the JAL at P and everything
  * it calls (next).  Calls are JAL, returns JMPI, as examples/calls.s uses
@@ -281,23 +300,9 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
         *steps = prior + done;
         if (mon_step_guard(m, m->focus, *steps))
             return 0;
-        struct psw p = machine_psw(x);
-        uint32_t ph;
-        if (!first && machine_develop(x, p.p, &ph) == TRAP_NONE) {
-            /* breakpoints, as a run would see them (a single step never does) */
-            for (size_t i = 0; i < m->nbps; i++)
-                if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus &&
-                    m->bps[i].addr == ph) {
-                    struct vm_info vi;
-                    uint32_t base = m->focus != MON_FOCUS_BARE &&
-                                            vmm_vm_info(m->vmm, m->focus, &vi) == 0
-                                        ? vi.base : 0;
-                    struct machine_exit bx = {.reason = EXIT_BREAK, .addr = base + ph};
-                    if (!stop_goes_on(m, &bx, *steps, cyc0))
-                        return 0;
-                    break;
-                }
-        }
+        struct machine_exit bx;
+        if (!first && break_at_p(m, x, &bx) && !stop_goes_on(m, &bx, *steps, cyc0))
+            return 0;
         unsigned op = op_at_p(x);
         struct machine_exit ex = {0};
         step_focus(m, x, &ex);
@@ -362,6 +367,15 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
      * them */
     /* a Ctrl-C is seen, and said, by the next step's guard */
     for (uint64_t i = 0; i < n && !m->finished; i++) {
+        /* a breakpoint stops it before any instruction but its first, as
+         * it stops 'go' (docs/monitor.md), inside a call or not */
+        struct machine_exit bx;
+        if (i > 0 && break_at_p(m, mon_target(m), &bx)) {
+            mon_run_begin(m); /* as a run's stop is said */
+            if (!stop_goes_on(m, &bx, steps, cyc0))
+                break;
+            mon_run_end(m);
+        }
         if (op_at_p(mon_target(m)) != OP_JAL) {
             if (step_n(m, 1, steps, cyc0) != 1)
                 break;
