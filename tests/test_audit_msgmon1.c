@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "pty_support.h"
 
 /* TEXT holds each of WANT (NULL-ended) at the start of a line, in order. */
 static void starts_in_order(const char *text, const char *const *want, const char *what)
@@ -69,6 +72,33 @@ static void trap_loop__a_vm_that_halted_is_told(void **state)
     assert_null(strstr(hint + 1, "(load a program"));
     assert_null(strstr(o.out, "halted"));
     cs_outcome_free(&o);
+}
+
+/* "Ctrl-C while a command waits to open or read a file ... ends that wait,
+ * and the command fails (`load: cannot open 'f.s': Interrupted system
+ * call`)": that error is a line of its own, not the rest of the line the
+ * terminal's echoed ^C began, as a stopped run's report is. */
+static void wait__interrupted_error_is_a_line_of_its_own(void **state)
+{
+    (void)state;
+    pt_make_dir();
+    char fifo[CS_PATH];
+    assert_int_equal(mkfifo(pt_in_dir(fifo, sizeof fifo, "f.s"), 0600), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load f.s\r");
+    assert_true(cs_blocked_in(s.pid, SYS_openat));
+    pt_type(&s, "\x03");
+    pt_expect(&s, "^C\r\nload: cannot open 'f.s': Interrupted system call\r\n");
+    pt_expect(&s, "tgm> ");
+    /* an error after it, with no Ctrl-C, has no blank line before it */
+    pt_type(&s, "print nosuch\r");
+    pt_expect(&s, "print nosuch\r\nprint: unknown name 'nosuch'");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+    pt_remove_dir();
 }
 
 /* ---- the quoted messages that hold ---------------------------------- */
@@ -218,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trap_loop__a_vm_that_halted_is_told),
+        cmocka_unit_test(wait__interrupted_error_is_a_line_of_its_own),
         cmocka_unit_test(quoted__messages_hold),
         cmocka_unit_test(quoted__command_line),
     };
