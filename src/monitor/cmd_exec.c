@@ -150,7 +150,9 @@ static bool ran_runnable(struct mon *m, int id)
 }
 
 /* A breakpoint, watchpoint or trap stop names the VM it hit (VM); the
- * others that halted or met their limit during the run say so too. */
+ * others that halted or met their limit during the run say so too.
+ * MON_FOCUS_NONE: a stop that hit no VM, a trap loop's. */
+#define MON_FOCUS_NONE (-2)
 static void ended_meanwhile(struct mon *m, int vm)
 {
     for (int id = vm == MON_FOCUS_BARE ? -1 : vmm_vm_next(m->vmm, -1); id >= 0;
@@ -296,8 +298,13 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             stopped_where(m, msg, "stopped");
             return 0;
         }
-        if (!first && mon_trap_storm(m, m->focus, done))
+        if (!first && mon_trap_storm(m, m->focus, done)) {
+            /* every loop is told; a VM that halted (or met its limit)
+             * during the run must not end unsaid either */
+            if (m->focus != MON_FOCUS_BARE)
+                ended_meanwhile(m, MON_FOCUS_NONE);
             return 0;
+        }
         if (mode == RUN_STEPS && n - done < chunk)
             chunk = n - done;
         if (mode == RUN_CYCLES && (target - cyc) / maxc < chunk)

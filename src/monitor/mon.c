@@ -24,10 +24,13 @@ static volatile sig_atomic_t interrupted;
  * cleared 'interrupted', but the line and a script under way go no further */
 static volatile sig_atomic_t abandoned;
 static volatile sig_atomic_t terminating; /* the signal that ends the session */
+/* Ctrl-C that no stop has reported yet: the terminal's echoed ^C still
+ * ends its line (the reports of a stop clear it and start a line) */
+static volatile sig_atomic_t caret;
 
-void mon_interrupt(void) { interrupted = abandoned = 1; }
+void mon_interrupt(void) { interrupted = abandoned = caret = 1; }
 bool mon_stop_requested(void) { return interrupted != 0; }
-void mon_clear_interrupt(void) { interrupted = 0; }
+void mon_clear_interrupt(void) { interrupted = caret = 0; }
 bool mon_abandoned(const struct mon *m) { return m->interactive && abandoned; }
 void mon_clear_abandoned(void) { abandoned = 0; }
 
@@ -122,6 +125,11 @@ int mon_err(struct mon *m, const char *fmt, ...)
     va_list ap;
     if (m->in_run) /* as mon_out: after the guest's line, not inside it */
         mon_console_settle(m);
+    if (caret && m->interactive && isatty(fileno(m->err))) {
+        /* a wait Ctrl-C ended (a FIFO's open): not on the line of its ^C */
+        fputc('\n', m->err);
+        caret = 0;
+    }
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
     else if (m->src_name) /* a script's name may hold a newline or an escape */
@@ -644,7 +652,7 @@ static void wake_prompt(void)
 static void on_sigint(int sig)
 {
     (void)sig;
-    interrupted = abandoned = 1;
+    interrupted = abandoned = caret = 1;
     wake_prompt();
 }
 
