@@ -166,6 +166,46 @@ static void next__a_breakpoint_outside_a_call_stops_it(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: "`examine .` shows the word P points at and `deposit .
+ * 4` writes it".  In relocated code (l = 0x100) they took P as a physical
+ * address: `examine .` showed E[1], the trap's new PSW, and `deposit . 5`
+ * overwrote it.  An address written with '.' is developed through R, as
+ * -v does, unless -p says physical. */
+static void dot__is_the_word_p_points_at_under_relocation(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 256];
+    cs_write_text(src, sizeof src, "rel.s",
+                  "        .org 1\n"
+                  "        .word psw(SUP, h, 0, 0x80000)\n"
+                  "        .entry start\n"
+                  "start:  LPSW up\n"
+                  "h:      HALT\n"
+                  "up:     .word psw(USER, 0, 0x100, 16)\n"
+                  "        .org 0x100\n"
+                  "        NOP\n"
+                  "        NOP\n"
+                  "        SVC 0\n");
+    snprintf(cmds, sizeof cmds,
+             "load %s; step 2; examine .; x/2i .; examine -p .; deposit . 5; examine 1; "
+             "examine 0x101",
+             src);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    static const char *const want[] = {
+        "  0x00001              0200000000000000 (E[0x101])\n" /* examine . */
+        "  0x00001              NOP\n"                         /* x/2i . */
+        "  0x00002              SVC    0x0\n"
+        "  0x00001              8000018000080000\n",           /* -p: E[1] */
+        "  0x00001              8000018000080000\n"            /* E[1] kept */
+        "  0x00101              0000000000000005\n",           /* deposit . */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(o.out, want[i]))
+            fail_msg("no \"%s\" in:\n%s%s", want[i], o.out, o.err);
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -190,6 +230,7 @@ int main(void)
         cmocka_unit_test(timeline__an_existing_file_named_by_a_prefix_is_the_file),
         cmocka_unit_test(monitor__a_lone_dash_is_a_file_as_in_the_other_commands),
         cmocka_unit_test(next__a_breakpoint_outside_a_call_stops_it),
+        cmocka_unit_test(dot__is_the_word_p_points_at_under_relocation),
     };
     return cmocka_run_group_tests_name("audit_words", tests, setup, teardown);
 }

@@ -143,7 +143,14 @@ int mon_cmd_regs(struct mon *m, int argc, char **argv)
 
 /* ---- memory access flags shared by examine and deposit ---- */
 
-enum space { SP_PHYS, SP_VIRT, SP_REAL };
+/* SP_AUTO: no flag given; physical, or virtual for an address written
+ * with '.' (the word P points at, docs/monitor.md): auto_space */
+enum space { SP_PHYS, SP_VIRT, SP_REAL, SP_AUTO };
+
+static enum space auto_space(const struct mon *m, enum space sp)
+{
+    return sp != SP_AUTO ? sp : m->expr_dot ? SP_VIRT : SP_PHYS;
+}
 
 /* Consume -p/-v/-r (and, for examine, -x/-d/-i/-c) flags from ARGV: one
  * of each kind, as options are not repeated either. */
@@ -259,7 +266,7 @@ static int out_of_range(struct mon *m, const char *typed, uint64_t a, uint32_t l
 
 int mon_cmd_examine(struct mon *m, int argc, char **argv)
 {
-    enum space sp = SP_PHYS;
+    enum space sp = SP_AUTO;
     char fmt = 0, sfmt;
     int i = 1;
     uint64_t scount = 0;
@@ -289,13 +296,19 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     } else if (argc - i == 2 && !strncmp(argv[i + 1], "..", 2)) {
         endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
     }
-    uint32_t lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
+    uint32_t lim;
     char hint[96];
     if (!endtext && *simh_range(argv[i], ':', hint, sizeof hint))
         return mon_err(m, "'%s' is not an address%s", argv[i], hint);
     if (endtext) {
-        if (mon_arg(m, argv[i], &a) != 0 || mon_arg(m, endtext, &end) != 0)
+        if (mon_arg(m, argv[i], &a) != 0)
             return -1;
+        bool dot = m->expr_dot;
+        if (mon_arg(m, endtext, &end) != 0)
+            return -1;
+        m->expr_dot |= dot;
+        sp = auto_space(m, sp);
+        lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
         if (a < lim && end >= lim) /* 'x 5..-1' names -1, not a count */
             return out_of_range(m, endtext, end, lim);
         if (end < a && a < lim)
@@ -305,8 +318,11 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     } else {
         if (scount)
             n = scount;
-        if (mon_arg(m, argv[i], &a) != 0 ||
-            (argc - i == 2 && mon_count_from(m, argv[i + 1], 1, &n) != 0))
+        if (mon_arg(m, argv[i], &a) != 0)
+            return -1;
+        sp = auto_space(m, sp);
+        lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
+        if (argc - i == 2 && mon_count_from(m, argv[i + 1], 1, &n) != 0)
             return -1;
         if (n == 0)
             return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
@@ -532,7 +548,7 @@ static const char *deposit_at(const char *typed, uint64_t a, int k, int n, char 
 
 int mon_cmd_deposit(struct mon *m, int argc, char **argv)
 {
-    enum space sp = SP_PHYS;
+    enum space sp = SP_AUTO;
     int i = 1;
     struct machine *x = mon_target(m);
     int reg = -1;
@@ -559,6 +575,7 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
     uint64_t a;
     if (mon_arg(m, argv[i], &a) != 0)
         return -1;
+    sp = auto_space(m, sp);
     int n = argc - i - 1;
     const char *none = n > 1 ? "; nothing deposited" : "";
     uint64_t *vals = calloc((size_t)n, sizeof *vals);

@@ -187,7 +187,9 @@ static uint64_t name_value(struct ev *e, const char *n)
         if (strcmp(n, builtins[i].name))
             continue;
         switch (builtins[i].what) {
-        case B_P: return p.p;
+        case B_P:
+            e->m->expr_dot |= n[0] == '.'; /* examine's and deposit's R (mon_impl.h) */
+            return p.p;
         case B_M: return p.sup;
         case B_I: return p.ie;
         case B_L: return p.l;
@@ -500,6 +502,7 @@ static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
                     size_t errlen, char *why, size_t whylen)
 {
     struct ev e = {.m = m, .s = s, .p = s, .err = err, .errlen = errlen};
+    m->expr_dot = false;
     uint64_t v = expr(&e);
     skip(&e);
     if (!e.bad && *e.p)

@@ -200,6 +200,9 @@ struct mon {
     size_t con_seen[VMM_MAX_VMS + 1];
     bool con_midline;
     bool in_run;      /* between mon_run_begin and mon_run_end */
+    /* the last expression evaluated used '.': an address of examine or
+     * deposit that does is developed through R unless -p or -r says */
+    bool expr_dot;
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
     size_t typed;
