@@ -382,6 +382,28 @@ void cs_put_text(const char *path, const char *text)
     cs_write_bytes(path, text, strlen(text));
 }
 
+char *cs_sh_output(const char *cmd, int *status)
+{
+    fflush(NULL);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = 0, cap = 4096;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    for (size_t k; (k = fread(out + n, 1, cap - n - 1, p)) > 0;) {
+        n += k;
+        if (n + 1 == cap) {
+            out = realloc(out, cap *= 2);
+            assert_non_null(out);
+        }
+    }
+    out[n] = '\0';
+    int st = pclose(p);
+    if (status)
+        *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args)
 {
     return cs_finish_tgm(cs_start_tgm(-1, subcommand, args));

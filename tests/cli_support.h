@@ -148,6 +148,9 @@ void cs_onto_pipe(void);
 const char *cs_tmp(const char *name);
 /* PATH replaced by TEXT. */
 void cs_put_text(const char *path, const char *text);
+/* Run CMD with sh (popen) and return all it writes on stdout, NUL-ended
+ * (free it); *STATUS, if not NULL, its exit status or -1. */
+char *cs_sh_output(const char *cmd, int *status);
 
 /* Run tgm with ARGV (NULL-terminated, ARGV[0] any name) and its standard
  * output on /dev/full: it fails with status 2, KEEP (holding "old\n"; may

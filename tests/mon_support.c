@@ -86,6 +86,15 @@ void ms_put_le(uint8_t *p, uint64_t v, unsigned n)
         p[i] = (uint8_t)v;
 }
 
+size_t ms_section_at(const uint8_t *buf, size_t len, const char *tag)
+{
+    for (size_t off = 16; off + 16 <= len - 8; off += 16 + ms_get_le(buf + off + 8, 8))
+        if (memcmp(buf + off, tag, 4) == 0)
+            return off + 16;
+    fail_msg("no %s section", tag);
+    return 0;
+}
+
 void ms_vm_generated(struct mon *m, int n, uint64_t seed)
 {
     for (int i = 0; i < n; i++) {

@@ -34,6 +34,9 @@ void ms_tmp_file(char *path, size_t len, const char *stem);
  * the N-byte value at P, and V written into N bytes at P. */
 uint64_t ms_get_le(const uint8_t *p, unsigned n);
 void ms_put_le(uint8_t *p, uint64_t v, unsigned n);
+/* Where the data of section TAG begins in the snapshot BUF (LEN bytes);
+ * fails the test if it has none. */
+size_t ms_section_at(const uint8_t *buf, size_t len, const char *tag);
 
 /* Create VMs g0..gN-1 of PG_W words, VM I holding the generated guest of
  * seed SEED + I (progen.h); the session's VMs must be none before. */

@@ -33,21 +33,7 @@ static char *make_with_path(const char *dir, const char *target)
              "cd '%s' && m=$(command -v make) && unset MAKEFLAGS MFLAGS MAKELEVEL && "
              "PATH='%s' \"$m\" -s %s 2>&1",
              top, dir, target);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 4096, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    for (size_t got; (got = fread(out + n, 1, cap - n - 1, p)) > 0;) {
-        n += got;
-        if (n + 1 == cap) {
-            out = realloc(out, cap *= 2);
-            assert_non_null(out);
-        }
-    }
-    out[n] = '\0';
-    pclose(p);
-    return out;
+    return cs_sh_output(cmd, NULL);
 }
 
 static void script(const char *dir, const char *name, const char *body)

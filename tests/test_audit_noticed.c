@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "tgm/image.h"
 
 #define INPUT_LIMIT ((size_t)64 << 20) /* docs/monitor.md, "The terminal" */
@@ -86,30 +87,6 @@ static void console_input_is_capped_in_a_vm(void **state)
     input_capped_after("vm create a 1024 examples/hello.s");
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-/* Where the data of section TAG begins in the snapshot BUF (LEN bytes). */
-static size_t section_at(const uint8_t *buf, size_t len, const char *tag)
-{
-    for (size_t off = 16; off + 16 <= len - 8; off += 16 + get_le(buf + off + 8, 8))
-        if (memcmp(buf + off, tag, 4) == 0)
-            return off + 16;
-    fail_msg("no %s section", tag);
-    return 0;
-}
-
 /* The snapshot SRC (LEN bytes) with a NUL added at the end of the session
  * section's string at AT (its u32 length there), the lengths and the
  * checksum made right, written as NAME: its path into PATH. */
@@ -118,13 +95,13 @@ static void nul_added(const uint8_t *src, size_t len, size_t sess, size_t at,
 {
     uint8_t *e = malloc(len + 1);
     assert_non_null(e);
-    size_t n = (size_t)get_le(src + at, 4), end = at + 4 + n;
+    size_t n = (size_t)ms_get_le(src + at, 4), end = at + 4 + n;
     memcpy(e, src, end);
     e[end] = '\0';
     memcpy(e + end + 1, src + end, len - end);
-    put_le(e + at, n + 1, 4);
-    put_le(e + sess - 8, get_le(src + sess - 8, 8) + 1, 8);
-    put_le(e + len + 1 - 8, tgm_fnv1a(e, len + 1 - 8, TGM_FNV_SEED), 8);
+    ms_put_le(e + at, n + 1, 4);
+    ms_put_le(e + sess - 8, ms_get_le(src + sess - 8, 8) + 1, 8);
+    ms_put_le(e + len + 1 - 8, tgm_fnv1a(e, len + 1 - 8, TGM_FNV_SEED), 8);
     cs_tmp_path(path, plen, name);
     cs_write_bytes(path, e, len + 1);
     free(e);
@@ -144,11 +121,11 @@ static void restore__a_profile_name_with_a_nul_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t sess = section_at(buf, len, "SESS"), prof = sess + 4;
-    assert_int_equal(get_le(buf + prof, 4), 5);
+    size_t sess = ms_section_at(buf, len, "SESS"), prof = sess + 4;
+    assert_int_equal(ms_get_le(buf + prof, 4), 5);
     assert_memory_equal(buf + prof + 4, "pdp10", 5);
     size_t cprof = prof + 4 + 5 + 4 + 4 + 4; /* the focus, has_cp, the CP's words */
-    assert_int_equal(get_le(buf + cprof, 4), 5);
+    assert_int_equal(ms_get_le(buf + cprof, 4), 5);
     assert_memory_equal(buf + cprof + 4, "pdp10", 5);
 
     const size_t at[] = {prof, cprof};
@@ -181,10 +158,10 @@ static void restore__a_vm_name_with_a_nul_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t name = section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
+    size_t name = ms_section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
     assert_memory_equal(buf + name, "a\0\0", 3);
     buf[name + 2] = 'b';
-    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    ms_put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
     cs_write_bytes(path, buf, len);
     snprintf(want, sizeof want,
              "control program: offset %zu: VM record's name has a NUL inside, at byte 1 of it",

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "tgm/image.h"
 
 /* SESS holds the "slice": restored with a control program, it is the
@@ -70,26 +71,12 @@ static void restore__a_long_command_list_comes_back(void **state)
     free(cmds);
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
 /* BUF (LEN bytes, a snapshot edited) with its checksum made right, as
  * NAME: 'restore' fails in one line holding WHY. */
 static void edited_fails(const char *name, uint8_t *buf, size_t len, const char *why)
 {
     char path[CS_PATH], cmds[CS_PATH + 32];
-    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    ms_put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
     cs_tmp_path(path, sizeof path, name);
     cs_write_bytes(path, buf, len);
     snprintf(cmds, sizeof cmds, "restore %s", path);
@@ -110,10 +97,10 @@ static void restore__a_bad_section_is_named_where_it_begins(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    uint32_t n = (uint32_t)get_le(buf + 12, 4);
+    uint32_t n = (uint32_t)ms_get_le(buf + 12, 4);
     size_t last = 16; /* where the last section begins */
     for (uint32_t i = 0; i + 1 < n; i++)
-        last += 16 + get_le(buf + last + 8, 8);
+        last += 16 + ms_get_le(buf + last + 8, 8);
     assert_true(n >= 3 && last < len - 8);
 
     buf[20] = 1; /* the first section's zero bytes */
@@ -128,26 +115,16 @@ static void restore__a_bad_section_is_named_where_it_begins(void **state)
     edited_fails("tag.snap", buf, len, want);
     memcpy(buf + last, tag, 4);
 
-    put_le(buf + 12, n + 1, 4);
+    ms_put_le(buf + 12, n + 1, 4);
     snprintf(want, sizeof want,
              "offset %zu: section %u of the %u the header counts is missing", len - 8, n, n + 1);
     edited_fails("count.snap", buf, len, want);
-    put_le(buf + 12, n, 4);
-    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    ms_put_le(buf + 12, n, 4);
+    ms_put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
     cs_write_bytes(path, buf, len); /* the file as saved is restored */
     snprintf(cmds, sizeof cmds, "restore %s", path);
     cs_mon_prints(cmds, "restored");
     free(buf);
-}
-
-/* Where the data of section TAG begins in the snapshot BUF (LEN bytes). */
-static size_t section_at(const uint8_t *buf, size_t len, const char *tag)
-{
-    for (size_t off = 16; off + 16 <= len - 8; off += 16 + get_le(buf + off + 8, 8))
-        if (memcmp(buf + off, tag, 4) == 0)
-            return off + 16;
-    fail_msg("no %s section", tag);
-    return 0;
 }
 
 /* "restore FILE reads and checks all of it before it changes anything":
@@ -167,29 +144,29 @@ static void restore__a_breakpoint_outside_its_machine_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t brks = section_at(buf, len, "BRKS");
-    assert_int_equal(get_le(buf + brks, 4), 2);
+    size_t brks = ms_section_at(buf, len, "BRKS");
+    assert_int_equal(ms_get_le(buf + brks, 4), 2);
     size_t rec0 = brks + 4, rec1 = rec0 + 44 + 8; /* (no commands, no condition) */
-    assert_int_equal(get_le(buf + rec0 + 12, 4), 5);
-    assert_int_equal(get_le(buf + rec1 + 12, 4), 9);
+    assert_int_equal(ms_get_le(buf + rec0 + 12, 4), 5);
+    assert_int_equal(ms_get_le(buf + rec1 + 12, 4), 9);
 
-    put_le(buf + rec0 + 12, 0x205, 4);
+    ms_put_le(buf + rec0 + 12, 0x205, 4);
     edited_fails("past.snap", buf, len, "bad breakpoint record 0");
-    put_le(buf + rec0 + 12, 5, 4);
+    ms_put_le(buf + rec0 + 12, 5, 4);
 
-    put_le(buf + rec1 + 16, 600, 4); /* 600 words from 9 */
+    ms_put_le(buf + rec1 + 16, 600, 4); /* 600 words from 9 */
     edited_fails("long.snap", buf, len, "bad breakpoint record 1");
-    put_le(buf + rec1 + 16, 1, 4);
+    ms_put_le(buf + rec1 + 16, 1, 4);
 
-    put_le(buf + rec1 + 20, 4, 4); /* rw: neither read nor write */
+    ms_put_le(buf + rec1 + 20, 4, 4); /* rw: neither read nor write */
     edited_fails("rw.snap", buf, len, "bad breakpoint record 1");
-    put_le(buf + rec1 + 20, 2, 4);
+    ms_put_le(buf + rec1 + 20, 2, 4);
 
-    put_le(buf + rec1, 1, 4); /* both numbered 1 */
+    ms_put_le(buf + rec1, 1, 4); /* both numbered 1 */
     edited_fails("twice.snap", buf, len, "bad breakpoint record 1");
-    put_le(buf + rec1, 2, 4);
+    ms_put_le(buf + rec1, 2, 4);
 
-    put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
+    ms_put_le(buf + len - 8, tgm_fnv1a(buf, len - 8, TGM_FNV_SEED), 8);
     cs_write_bytes(path, buf, len); /* as saved: both come back */
     snprintf(cmds, sizeof cmds, "restore %s; info breakpoints", path);
     cs_mon_prints(cmds, "  2  watch  write 0x9..0x9 stop [a]  hits 0");
@@ -238,15 +215,15 @@ static void symbol_added_fails(const char *file, const uint8_t *buf, size_t len,
     size_t k = strlen(name), add = 8 + 4 + k + 1;
     uint8_t *e = malloc(len + add);
     assert_non_null(e);
-    size_t end = at + get_le(buf + at - 8, 8); /* where BSYM's data ends */
+    size_t end = at + ms_get_le(buf + at - 8, 8); /* where BSYM's data ends */
     memcpy(e, buf, end);
-    put_le(e + end, value, 8);
-    put_le(e + end + 8, k, 4);
+    ms_put_le(e + end, value, 8);
+    ms_put_le(e + end + 8, k, 4);
     memcpy(e + end + 12, name, k);
     e[end + 12 + k] = 2; /* a constant */
     memcpy(e + end + add, buf + end, len - end);
-    put_le(e + at, get_le(buf + at, 4) + 1, 4);
-    put_le(e + at - 8, get_le(buf + at - 8, 8) + add, 8);
+    ms_put_le(e + at, ms_get_le(buf + at, 4) + 1, 4);
+    ms_put_le(e + at - 8, ms_get_le(buf + at - 8, 8) + add, 8);
     edited_fails(file, e, len + add, "bad symbol section");
     free(e);
 }
@@ -265,7 +242,7 @@ static void restore__a_label_no_program_could_have_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t at = section_at(buf, len, "BSYM");
+    size_t at = ms_section_at(buf, len, "BSYM");
     symbol_added_fails("esc.snap", buf, len, at, "\x1b[31mred", 0x40);
     symbol_added_fails("space.snap", buf, len, at, "two words", 0x40);
     symbol_added_fails("twice.snap", buf, len, at, "loop", 0x40);
@@ -286,7 +263,7 @@ static void restore__a_vm_name_vm_create_refuses_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t name = section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
+    size_t name = ms_section_at(buf, len, "CPST") + 7 * 8 + 8; /* the header, the VM's id */
     assert_memory_equal(buf + name, "a\0", 2);
     memcpy(buf + name, "bare", 5);
     edited_fails("bare.snap", buf, len, "control program: VM 0 has a name 'vm create' refuses");
@@ -306,9 +283,9 @@ static void restore__a_session_hybrid_other_than_0_or_1_is_refused(void **state)
     cs_mon_prints(cmds, "saved");
     size_t len;
     uint8_t *buf = (uint8_t *)cs_slurp(path, &len);
-    size_t sess = section_at(buf, len, "SESS"), hyb = sess + get_le(buf + sess - 8, 8) - 4;
-    assert_int_equal(get_le(buf + hyb, 4), 1); /* SESS ends with it */
-    put_le(buf + hyb, 2, 4);
+    size_t sess = ms_section_at(buf, len, "SESS"), hyb = sess + ms_get_le(buf + sess - 8, 8) - 4;
+    assert_int_equal(ms_get_le(buf + hyb, 4), 1); /* SESS ends with it */
+    ms_put_le(buf + hyb, 2, 4);
     edited_fails("hyb2.snap", buf, len, "bad session section");
     free(buf);
 }

@@ -329,25 +329,9 @@ static void monitor__psw_and_rb_are_the_assemblers(void **state)
 /* Run CMD with sh in DIR; its standard output, malloc'd; *STATUS its exit. */
 static char *run_sh(const char *dir, const char *cmd, int *status)
 {
-    char line[2 * CS_PATH + 512];
+    char line[2 * CS_PATH + 8192 + 32]; /* the callers' commands are at most 8 KiB */
     snprintf(line, sizeof line, "cd '%s' && %s 2>/dev/null", dir, cmd);
-    fflush(NULL);
-    FILE *p = popen(line, "r");
-    assert_non_null(p);
-    size_t n = 0, cap = 4096;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    for (size_t k; (k = fread(out + n, 1, cap - n - 1, p)) > 0;) {
-        n += k;
-        if (n + 1 == cap) {
-            out = realloc(out, cap *= 2);
-            assert_non_null(out);
-        }
-    }
-    out[n] = '\0';
-    int st = pclose(p);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return out;
+    return cs_sh_output(line, status);
 }
 
 /* Every "    $ build/tgm ..." of README.md runs as written, from a directory
