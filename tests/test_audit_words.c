@@ -206,6 +206,26 @@ static void dot__is_the_word_p_points_at_under_relocation(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md's `0x300 + tc_text`, typed with its spaces, is three
+ * words: the command said only its usage.  It says which words make an
+ * expression and how to give it as one. */
+static void usage__names_an_expression_typed_with_spaces(void **state)
+{
+    (void)state;
+    cs_mon_fails("load examples/sum.s; break loop + 1",
+                 "usage: break [ADDR [ignore N] [do \"CMDS\"] [if EXPR] | trap CAUSE... | class "
+                 "CLASS... | list] ('loop + 1' is an expression: one word, as loop+1, or in "
+                 "double quotes)");
+    cs_mon_fails("load examples/sum.s; examine loop + 1",
+                 "('loop + 1' is an expression: one word, as loop+1, or in double quotes)");
+    cs_mon_fails("load examples/sum.s; deposit total + 1 5",
+                 "('total + 1' is an expression: one word, as total+1, or in double quotes)");
+    /* no hint where no such words are */
+    cs_mon_fails_without("load examples/sum.s; examine loop 2 3", "usage: examine",
+                         "expression");
+    cs_mon_prints("load examples/sum.s; break \"loop + 1\"", "breakpoint 1 at 0x5");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -231,6 +251,7 @@ int main(void)
         cmocka_unit_test(monitor__a_lone_dash_is_a_file_as_in_the_other_commands),
         cmocka_unit_test(next__a_breakpoint_outside_a_call_stops_it),
         cmocka_unit_test(dot__is_the_word_p_points_at_under_relocation),
+        cmocka_unit_test(usage__names_an_expression_typed_with_spaces),
     };
     return cmocka_run_group_tests_name("audit_words", tests, setup, teardown);
 }

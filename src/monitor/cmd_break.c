@@ -506,7 +506,7 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
             return mon_err(m, k ? "'do' needs its commands, in double quotes: do \"c1; c2\""
                                 : "'ignore' needs a count");
         if (k < 0)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         if (mon_option_once(m, BP_OPTS, k, &seen) != 0)
             return -1;
         if (k == 0 && mon_count(m, argv[i + 1], &b->ignore) != 0)
@@ -573,7 +573,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (is_list(m, argv[1])) /* not "unknown name 'list'" */
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     int sub = mon_keyword(argv[1], "trap class");
     /* a label of that name (supervisor.s's 'trap') is the address unless
      * a cause or class follows: 'break trap' stops at it */
@@ -581,7 +581,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         (argc < 3 || mon_keyword(argv[2], sub ? MON_CLASS_WORDS : MON_CAUSE_WORDS) < 0))
         sub = -1;
     if (sub >= 0 && argc < 3)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     if (sub >= 0) {
         unsigned mask;
         if (word_mask(m, argc, argv, sub ? MON_CLASS_WORDS : MON_CAUSE_WORDS, sub == 1, &mask))
@@ -660,7 +660,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (is_list(m, argv[1])) /* as 'break list x' */
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     int k = watch_kind(m, argv[1]);
     if (k >= 0 && argc == 2 && mon_is_symbol(m, argv[1]))
         k = -1; /* 'watch read' alone: a label of that name */
@@ -669,7 +669,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         i++;
     }
     if (i >= argc)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     /* 'watch read write X' is one kind too many, not "unknown name 'write'";
      * a label of that name is still the address */
     if (k >= 0 && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))

@@ -58,7 +58,7 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
 int mon_cmd_reset(struct mon *m, int argc, char **argv)
 {
     if (argc == 2 && mon_keyword(argv[1], "all") != 0)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     if (argc == 2 && mon_not_mid_run(m) != 0) /* the control program runs */
         return -1;
     if (argc == 2 && m->vmm) {
@@ -441,7 +441,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
     for (; i < argc; i += 2) {
         int k = mon_keyword(argv[i], RUN_OPTS);
         if (k < 0 || i + 1 >= argc)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         if (mon_option_once(m, RUN_OPTS, k, &seen) != 0)
             return -1;
         if (k > 0 && (seen & 6u) == 6u) /* one count: the later was taken alone */

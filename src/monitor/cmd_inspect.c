@@ -283,7 +283,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     if (!fmt)
         fmt = 'x';
     if (i >= argc || argc - i > 2)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     struct machine *x = space_machine(m, sp);
     uint64_t a, n = 1, end;
     char *dots = strstr(argv[i], "..");
@@ -291,7 +291,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
     if (dots) {
         *dots = '\0';
         if (argc - i > 1)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         endtext = dots + 2;
     } else if (argc - i == 2 && !strncmp(argv[i + 1], "..", 2)) {
         endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
@@ -464,7 +464,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         m->bp_cmds_kept = false;
     if (argc >= 2 && mon_keyword(argv[1], "input") == 0) {
         if (argc != 3)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         long n = mon_unescape(m, argv[2]);
         if (n < 0)
             return -1;
@@ -481,7 +481,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (argc >= 2)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     size_t len;
     const uint8_t *o = machine_console_output(x, &len);
     if (len) /* an empty console may have no buffer: fwrite(NULL) is undefined */
@@ -564,14 +564,16 @@ int mon_cmd_deposit(struct mon *m, int argc, char **argv)
         reg = 0;
     if (reg >= 0) {
         if (argc != 3)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         return deposit_reg(m, x, reg, argv[2]);
     }
     if (flags(m, argc, argv, &i, &sp, NULL) != 0)
         return -1;
     if (argc - i < 2)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     x = space_machine(m, sp);
+    if (mon_spaced_expr(argc, argv)) /* 'deposit total + 1 5': no value '+' */
+        return mon_usage(m, argc, argv);
     uint64_t a;
     if (mon_arg(m, argv[i], &a) != 0)
         return -1;
@@ -617,7 +619,7 @@ int mon_cmd_assemble(struct mon *m, int argc, char **argv)
     char *text = argv[1];
     size_t k = strcspn(text, " \t");
     if (!text[k])
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     text[k] = '\0';
     char *insn = text + k + 1;
     while (*insn == ' ' || *insn == '\t')

@@ -39,7 +39,7 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     unsigned seen = 0; /* 'mem' may be abbreviated, and given once */
     for (int i = 3; i < argc; i += 2) {
         if (mon_keyword(argv[i], "mem") != 0 || i + 1 >= argc)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         if (mon_option_once(m, "mem", 0, &seen) != 0 ||
             mon_ranged(m, argv[i + 1], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
@@ -254,7 +254,7 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (mon_keyword(argv[1], "step") != 0)
-        return mon_err(m, "usage: %s", m->cur->usage);
+        return mon_usage(m, argc, argv);
     uint64_t n = 1;
     if (argc == 3 && mon_ranged(m, argv[2], "step count ", "", 0, MON_SCRIPT_LIMIT, &n) != 0)
         return -1;

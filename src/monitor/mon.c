@@ -144,6 +144,32 @@ int mon_err(struct mon *m, const char *fmt, ...)
     return -1;
 }
 
+/* A word of nothing but operators between two others: an expression typed
+ * with spaces, which the command took as several words. */
+static bool operator_word(const char *w)
+{
+    return *w && strspn(w, "+-*/%&|^<>=!~") == strlen(w);
+}
+
+/* The first such word of ARGV, or 0. */
+int mon_spaced_expr(int argc, char **argv)
+{
+    for (int k = 2; k + 1 < argc; k++)
+        if (operator_word(argv[k]) && !operator_word(argv[k - 1]))
+            return k;
+    return 0;
+}
+
+int mon_usage(struct mon *m, int argc, char **argv)
+{
+    int k = mon_spaced_expr(argc, argv);
+    if (!k)
+        return mon_err(m, "usage: %s", m->cur->usage);
+    return mon_err(m, "usage: %s ('%s %s %s' is an expression: one word, as %s%s%s, or in "
+                   "double quotes)", m->cur->usage, argv[k - 1], argv[k], argv[k + 1],
+                   argv[k - 1], argv[k], argv[k + 1]);
+}
+
 int mon_not_mid_run(struct mon *m)
 {
     return m->in_bp_cmds ? mon_err(m, "not in a breakpoint's commands: the run that stopped "
@@ -408,7 +434,7 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
         m->bp_cmds_failed = false;
     struct vm_info vi;
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
-        rc = mon_err(m, "usage: %s", c->usage);
+        rc = mon_usage(m, argc, argv);
     else if (m->focus != MON_FOCUS_BARE && mon_focus_info(m, &vi) != 0)
         rc = -1; /* no command acts on a VM that is gone */
     else

@@ -242,6 +242,12 @@ int mon_not_mid_run(struct mon *m);
  * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "usage: ..." of the command being run, with a hint when ARGV holds an
+ * expression typed with spaces ('0x300 + x'). */
+int mon_usage(struct mon *m, int argc, char **argv);
+/* The index in ARGV of a word of nothing but operators after a word that
+ * is not one, before another (an expression typed with spaces), or 0. */
+int mon_spaced_expr(int argc, char **argv);
 /* One line to the error stream as it is, a control character in it (a
  * file's name) shown escaped: for what no command says (a warning, the
  * end of the session). */

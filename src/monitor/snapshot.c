@@ -622,7 +622,7 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
     char err[512];
     if (argc == 3) {
         if (mon_keyword(argv[2], "nobreaks") != 0)
-            return mon_err(m, "usage: %s", m->cur->usage);
+            return mon_usage(m, argc, argv);
         breaks = false;
     }
     if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
