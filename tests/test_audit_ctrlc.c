@@ -5,7 +5,8 @@
  * commands".  A run stopped by Ctrl-C ended the ^C's line with a newline
  * on standard output: the pipe got a blank line before the stop, and the
  * terminal kept the ^C's line open (the prompt or an error after it), or
- * during 'go', whose run turns the terminal's echo off, showed no ^C.
+ * during 'go', whose run turns the terminal's echo off, showed no ^C; and
+ * a Ctrl-C no command said left the next prompt on the ^C's line.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support), its standard
@@ -19,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "pty_support.h"
 
 static const char loop_src[] = "        .entry start\n"
@@ -186,6 +189,24 @@ static void ctrlc__rcontinue_to_a_pipe(void **state)
     pipe_has_no_blank_line(&s);
 }
 
+/* A Ctrl-C no command says, here one that lands while the banner waits for
+ * room in a full pipe: the terminal echoes its ^C, and the prompt came on
+ * that line ("^Ctgm> "); it starts a line of its own. */
+static void ctrlc__unsaid_ctrl_c_leaves_the_prompt_its_own_line(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start_piped(&s, true);
+    assert_true(cs_blocked_in(s.pid, SYS_write)); /* the banner, into the full pipe */
+    pt_type(&s, "\x03");
+    usleep(200 * 1000);
+    pt_expect_piped(&s, "tgm monitor: bare machine of");
+    expect_next(&s, "^C\r\ntgm> ");
+    pt_echo(&s, "alive");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+}
+
 /* The output the terminal too: where the ^C goes the screen showed a blank
  * line, 'go' having turned the echo off. */
 static void ctrlc__go_at_the_terminal_shows_the_caret(void **state)
@@ -214,6 +235,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(ctrlc__vm_run_to_a_pipe, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(ctrlc__check_to_a_pipe, setup, pt_teardown),
         cmocka_unit_test_setup_teardown(ctrlc__rcontinue_to_a_pipe, setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__unsaid_ctrl_c_leaves_the_prompt_its_own_line,
+                                        setup, pt_teardown),
         cmocka_unit_test_setup_teardown(ctrlc__go_at_the_terminal_shows_the_caret, setup,
                                         pt_teardown),
     };
