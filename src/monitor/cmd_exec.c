@@ -191,8 +191,6 @@ static void stopped_where(struct mon *m, const char *first, const char *rest)
 static void interrupted(struct mon *m, uint64_t done)
 {
     char msg[96];
-    if (m->interactive)
-        mon_out(m, "\n"); /* past the ^C the terminal echoed */
     snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
              mon_plural(done));
     stopped_where(m, msg, "interrupted");
@@ -281,7 +279,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         if (!first)
             mon_run_poll(m);
         if (!first && mon_stop_requested()) { /* checked between chunks only */
-            mon_clear_interrupt();
+            mon_take_interrupt(m);
             interrupted(m, done);
             return 0;
         }

@@ -219,9 +219,7 @@ bool mon_step_guard(struct mon *m, int vm, uint64_t done)
         }
     }
     if (mon_stop_requested()) {
-        mon_clear_interrupt();
-        if (!run && m->interactive)
-            mon_out(m, "\n"); /* past the ^C the terminal echoed mid-step */
+        mon_take_interrupt(m);
         snprintf(msg, sizeof msg, "interrupted after %llu step%s", (unsigned long long)done,
                  mon_plural(done));
     } else if (m->limit && done >= m->limit) {

@@ -365,9 +365,7 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
             free(res);
             if (!mon_stop_requested())
                 return mon_err(m, "%s: %s", names[k], err);
-            mon_clear_interrupt();
-            if (m->interactive)
-                mon_out(m, "\n"); /* past the ^C the terminal echoed */
+            mon_take_interrupt(m);
             return mon_err(m, "interrupted: no verdict");
         }
     bool all = true;
@@ -516,9 +514,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
     if (crc != 0 && mon_stop_requested()) {
-        mon_clear_interrupt();
-        if (m->interactive)
-            mon_out(m, "\n"); /* past the ^C the terminal echoed */
+        mon_take_interrupt(m);
         mon_err(m, "interrupted: no verdict");
         goto out;
     }

@@ -24,11 +24,19 @@ static volatile sig_atomic_t interrupted;
  * cleared 'interrupted', but the line and a script under way go no further */
 static volatile sig_atomic_t abandoned;
 static volatile sig_atomic_t terminating; /* the signal that ends the session */
-/* Ctrl-C that no stop has reported yet: the terminal's echoed ^C still
- * ends its line (the reports of a stop clear it and start a line) */
+/* Ctrl-C that no stop has reported yet, its ^C's line still open on the
+ * terminal (mon_take_interrupt ends it): CARET_ECHOED when the terminal
+ * echoed the ^C, CARET_UNSEEN when its echo was off (a run's keys go to
+ * the guest), so that the monitor draws it */
+enum { CARET_ECHOED = 1, CARET_UNSEEN = 2 };
 static volatile sig_atomic_t caret;
 
-void mon_interrupt(void) { interrupted = abandoned = caret = 1; }
+void mon_interrupt(void)
+{
+    interrupted = abandoned = 1;
+    caret = CARET_ECHOED;
+}
+
 bool mon_stop_requested(void) { return interrupted != 0; }
 void mon_clear_interrupt(void) { interrupted = caret = 0; }
 bool mon_abandoned(const struct mon *m) { return m->interactive && abandoned; }
@@ -120,16 +128,46 @@ static void err_part(FILE *f, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The terminal the line is edited on: the reader's (standard output, or
+ * the terminal itself when the output is a pipe), else standard error if
+ * it is one; NULL when there is none. */
+static FILE *terminal(const struct mon *m)
+{
+    if (m->edit)
+        return ((const struct mon_reader *)m->edit)->term;
+    return isatty(fileno(m->err)) ? m->err : NULL;
+}
+
+/* The one place that ends the line of a Ctrl-C's ^C: on the terminal, never
+ * on the output, which may be a pipe that gets only the commands' output
+ * (docs/monitor.md, "Output to a pipe"). */
+static void end_caret_line(struct mon *m)
+{
+    int c = caret;
+    caret = 0;
+    FILE *t = c && m->interactive ? terminal(m) : NULL;
+    if (!t)
+        return;
+    if (m->in_run) /* the guest's line first, ended */
+        mon_console_settle(m);
+    if (t != m->out && isatty(fileno(m->out)))
+        fflush(m->out); /* the same screen: what came before goes first */
+    fputs(c == CARET_UNSEEN ? "^C\n" : "\n", t);
+    fflush(t);
+}
+
+void mon_take_interrupt(struct mon *m)
+{
+    end_caret_line(m);
+    mon_clear_interrupt();
+}
+
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
     if (m->in_run) /* as mon_out: after the guest's line, not inside it */
         mon_console_settle(m);
-    if (caret && m->interactive && isatty(fileno(m->err))) {
-        /* a wait Ctrl-C ended (a FIFO's open): not on the line of its ^C */
-        fputc('\n', m->err);
-        caret = 0;
-    }
+    end_caret_line(m); /* a wait Ctrl-C ended (a FIFO's open): not on its ^C's line */
     if (m->err_prefix)
         fputs(m->err_prefix, m->err);
     else if (m->src_name) /* a script's name may hold a newline or an escape */
@@ -678,7 +716,14 @@ static void wake_prompt(void)
 static void on_sigint(int sig)
 {
     (void)sig;
-    interrupted = abandoned = caret = 1;
+    /* did the terminal echo the ^C?  (tcgetattr is async-signal-safe) */
+    int e = errno;
+    struct termios t;
+    bool echoed = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO) &&
+                  (t.c_lflag & ECHOCTL);
+    errno = e;
+    interrupted = abandoned = 1;
+    caret = echoed ? CARET_ECHOED : CARET_UNSEEN;
     wake_prompt();
 }
 
@@ -687,7 +732,9 @@ int mon_terminating(void) { return terminating; }
 static void on_terminate(int sig)
 {
     terminating = sig;
-    on_sigint(sig); /* the run stops; the prompt wakes */
+    interrupted = abandoned = 1; /* the run stops; the prompt wakes */
+    caret = CARET_ECHOED;        /* no ^C was typed: no ^C to draw */
+    wake_prompt();
 }
 
 /* Put HANDLER on SIG with FLAGS, the old action in OLD, unless SIG is

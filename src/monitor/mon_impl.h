@@ -263,6 +263,10 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
               char *err, size_t errlen);
 bool mon_stop_requested(void);
 void mon_clear_interrupt(void);
+/* A Ctrl-C about to be said (or its wait ended): its ^C's line is ended on
+ * the terminal, the ^C drawn if the terminal's echo was off, and it is
+ * cleared. */
+void mon_take_interrupt(struct mon *m);
 /* At the terminal: Ctrl-C came since the last prompt, so the rest of the
  * line and any script under way are not run.  Cleared at the prompt. */
 bool mon_abandoned(const struct mon *m);

@@ -678,12 +678,14 @@ static const char *edit_next(struct mon_reader *r)
         r->unsaved = false;
     }
     for (;;) {
-        mon_clear_interrupt();
+        /* a Ctrl-C no command said (one that ran on, or a stop that came
+         * first): the prompt starts a line of its own */
+        mon_take_interrupt(r->mon);
         mon_clear_abandoned();
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
             if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
-                fputs("^C\n", r->term);
+                mon_take_interrupt(r->mon); /* ^C drawn: the echo is off here */
                 continue;
             }
             fputc('\n', r->term); /* Ctrl-D */

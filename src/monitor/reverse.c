@@ -372,9 +372,7 @@ int mon_cmd_rcontinue(struct mon *m, int argc, char **argv)
     const char *why = NULL;
     int64_t at = last_stop(m, now, &why);
     if (at == -2) { /* the search ran on a copy: the machine is untouched */
-        mon_clear_interrupt();
-        if (m->interactive)
-            mon_out(m, "\n"); /* past the ^C the terminal echoed */
+        mon_take_interrupt(m);
         return mon_err(m, "interrupted: the machine is where it was");
     }
     if (at < 0) {

@@ -750,9 +750,7 @@ int mon_vrev_rcontinue(struct mon *m)
         mon_debug_apply(m);
         vmm_set_event_hook(m->vmm, mon_vmm_event, m);
         if (rc == 0) {
-            mon_clear_interrupt();
-            if (m->interactive)
-                mon_out(m, "\n"); /* past the ^C the terminal echoed */
+            mon_take_interrupt(m);
             mon_err(m, "interrupted: the VMs are where they were");
         } else {
             give_up(m, r->g);
