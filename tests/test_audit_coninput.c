@@ -66,6 +66,42 @@ static void typed_keys__next_and_finish_say_what_they_queued(void **state)
     }
 }
 
+/* "keys typed past it are dropped and counted at the stop": keys typed
+ * together (a paste) were dropped all together when the last of them
+ * passed the 64 MiB limit, those that fitted too. */
+static void typed_keys__only_those_past_the_limit_are_dropped(void **state)
+{
+    (void)state;
+    /* a script that queues all but 3 bytes of the limit */
+    char path[CS_PATH];
+    FILE *f = fopen(pt_in_dir(path, sizeof path, "fill.mon"), "w");
+    assert_non_null(f);
+    size_t left = ((size_t)64 << 20) - 3;
+    char *chunk = malloc(1000000);
+    assert_non_null(chunk);
+    memset(chunk, 'x', 1000000);
+    while (left) {
+        size_t n = left < 1000000 ? left : 1000000;
+        fprintf(f, "console input \"%.*s\"\n", (int)n, chunk);
+        left -= n;
+    }
+    free(chunk);
+    assert_int_equal(fclose(f), 0);
+    pt_put_file("spin.s", "        .entry start\nstart:  JMP   start\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "do fill.mon; load spin.s; go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    pt_type(&s, "ABCDEFGH");
+    usleep(300000); /* read by the run before Ctrl-C stops it */
+    pt_type(&s, "\x03");
+    pt_expect(&s, "interrupted after");
+    pt_expect(&s, "(3 typed bytes queued as console input of bare)");
+    pt_expect(&s, "(5 typed bytes dropped: the console input would pass 67108864 bytes");
+    pt_quit(&s);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -82,6 +118,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(typed_keys__next_and_finish_say_what_they_queued,
+                                        pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(typed_keys__only_those_past_the_limit_are_dropped,
                                         pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_coninput", tests, group_setup, group_teardown);
