@@ -66,27 +66,32 @@ static void typed_keys__next_and_finish_say_what_they_queued(void **state)
     }
 }
 
+/* A script NAME in the terminal's directory that queues N bytes of
+ * console input, in lines the monitor takes (under 1 MiB each). */
+static void put_filler(const char *name, size_t n)
+{
+    char path[CS_PATH];
+    FILE *f = fopen(pt_in_dir(path, sizeof path, name), "w");
+    assert_non_null(f);
+    char *chunk = malloc(1000000);
+    assert_non_null(chunk);
+    memset(chunk, 'x', 1000000);
+    while (n) {
+        size_t k = n < 1000000 ? n : 1000000;
+        fprintf(f, "console input \"%.*s\"\n", (int)k, chunk);
+        n -= k;
+    }
+    free(chunk);
+    assert_int_equal(fclose(f), 0);
+}
+
 /* "keys typed past it are dropped and counted at the stop": keys typed
  * together (a paste) were dropped all together when the last of them
  * passed the 64 MiB limit, those that fitted too. */
 static void typed_keys__only_those_past_the_limit_are_dropped(void **state)
 {
     (void)state;
-    /* a script that queues all but 3 bytes of the limit */
-    char path[CS_PATH];
-    FILE *f = fopen(pt_in_dir(path, sizeof path, "fill.mon"), "w");
-    assert_non_null(f);
-    size_t left = ((size_t)64 << 20) - 3;
-    char *chunk = malloc(1000000);
-    assert_non_null(chunk);
-    memset(chunk, 'x', 1000000);
-    while (left) {
-        size_t n = left < 1000000 ? left : 1000000;
-        fprintf(f, "console input \"%.*s\"\n", (int)n, chunk);
-        left -= n;
-    }
-    free(chunk);
-    assert_int_equal(fclose(f), 0);
+    put_filler("fill.mon", ((size_t)64 << 20) - 3); /* all but 3 bytes of the limit */
     pt_put_file("spin.s", "        .entry start\nstart:  JMP   start\n");
     struct pt_session s = {0};
     pt_start(&s);
@@ -99,6 +104,32 @@ static void typed_keys__only_those_past_the_limit_are_dropped(void **state)
     pt_expect(&s, "interrupted after");
     pt_expect(&s, "(3 typed bytes queued as console input of bare)");
     pt_expect(&s, "(5 typed bytes dropped: the console input would pass 67108864 bytes");
+    pt_quit(&s);
+}
+
+/* The history begins where the machine was last changed other than by
+ * running it, "keys typed during a run" among those changes; a key the
+ * full console input dropped changed nothing, yet the history restarted
+ * there and the run before it could not be gone back over. */
+static void typed_keys__dropped_ones_keep_the_history(void **state)
+{
+    (void)state;
+    put_filler("full.mon", (size_t)64 << 20); /* the whole limit: no key fits */
+    pt_put_file("spin.s", "        .entry start\nstart:  JMP   start\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "do full.mon; load spin.s; go\r");
+    pt_expect(&s, "Ctrl-C stops");
+    usleep(200000);
+    pt_type(&s, "Q");
+    usleep(300000);
+    pt_type(&s, "\x03");
+    pt_expect(&s, "(1 typed byte dropped");
+    /* back to where the run began, before the key */
+    pt_type(&s, "rcontinue; regs\r");
+    pt_expect(&s, "at the start of the history");
+    pt_expect(&s, "insns 0  steps 0");
     pt_quit(&s);
 }
 
@@ -120,6 +151,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(typed_keys__next_and_finish_say_what_they_queued,
                                         pt_setup, pt_teardown),
         cmocka_unit_test_setup_teardown(typed_keys__only_those_past_the_limit_are_dropped,
+                                        pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(typed_keys__dropped_ones_keep_the_history,
                                         pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_coninput", tests, group_setup, group_teardown);
