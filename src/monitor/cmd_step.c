@@ -292,7 +292,6 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
     const uint64_t prior = *steps;
     uint64_t done = 0;
     char msg[96];
-    m->typed = m->typed_dropped = 0;
     mon_run_begin(m);
     for (bool first = true;; first = false) {
         *steps = prior + done;
@@ -360,6 +359,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     if (n == 0)
         return mon_zero_count(m, "a count of");
     uint64_t cyc0 = mon_counted(m), steps = 0;
+    m->typed = m->typed_dropped = 0; /* keys typed while its calls run */
     mon_rev_begin(m);
     /* STEPS (a call's all of them) came before: the guard and a stop count
      * them */
@@ -384,6 +384,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
     }
     mon_clear_interrupt();
     mon_rev_end(m);
+    mon_run_typed_note(m); /* said at the stop, as 'go' says it */
     mon_display_show(m);
     return 0;
 }
@@ -395,9 +396,11 @@ int mon_cmd_finish(struct mon *m, int argc, char **argv)
     if (calls_ok(m) != 0)
         return -1;
     uint64_t steps = 0;
+    m->typed = m->typed_dropped = 0;
     mon_rev_begin(m);
     run_calls(m, true, &steps, mon_counted(m));
     mon_rev_end(m);
+    mon_run_typed_note(m);
     mon_display_show(m);
     return 0;
 }

@@ -130,13 +130,24 @@ int mon_queue_input(struct mon *m, const uint8_t *b, size_t n, size_t *held)
 /* Queue typed bytes for the focused machine's console input. */
 static void feed(struct mon *m, const uint8_t *b, size_t n)
 {
-    size_t held;
+    size_t held, queued = m->typed;
     int rc = mon_queue_input(m, b, n, &held);
-    if (rc == 0)
+    if (rc == 0) {
         m->typed += n;
-    else if (rc == -2)
+    } else if (rc == -2) {
+        /* each key counts: those that still fit are queued, and only the
+         * ones past the limit are dropped, however the reads cut them */
+        size_t room = MON_INPUT_LIMIT - held;
+        if (room && mon_queue_input(m, b, room, &held) == 0) {
+            m->typed += room;
+            n -= room;
+        }
         m->typed_dropped += n;
-    mon_rev_rebase(m); /* input from outside: the history cannot replay it */
+    }
+    /* input from outside: the history cannot replay it; keys dropped
+     * changed nothing, and the history stays */
+    if (m->typed != queued)
+        mon_rev_rebase(m);
 }
 
 static void typed_poll(struct mon *m)
