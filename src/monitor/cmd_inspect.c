@@ -107,10 +107,11 @@ static void psw_rows(struct mon *m, const char *label, const struct machine *x)
             mon_fmt_psw(&o, b, sizeof b), o.cause < TRAP_NCAUSES ? trap_cause_name(o.cause) : "?");
     mon_out(m, "  E[1]  %016llx  %s  (new PSW)\n", (unsigned long long)w1,
             mon_fmt_psw(&n, b, sizeof b));
-    mon_out(m, "  timer %s%s, %lld cycles left;  cycles %llu  insns %llu  steps %llu\n",
+    mon_out(m, "  timer %s%s, %lld cycle%s left;  cycles %llu  insns %llu  steps %llu\n",
             t.armed ? "armed" : "disarmed", t.pending ? " (pending)" : "",
-            (long long)t.remaining, (unsigned long long)c.cycles,
-            (unsigned long long)c.instret, (unsigned long long)c.steps);
+            (long long)t.remaining, mon_plural((uint64_t)t.remaining),
+            (unsigned long long)c.cycles, (unsigned long long)c.instret,
+            (unsigned long long)c.steps);
 }
 
 int mon_cmd_regs(struct mon *m, int argc, char **argv)

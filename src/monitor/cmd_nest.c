@@ -111,7 +111,7 @@ static void show_stack(struct mon *m)
         mon_out(m, "         its guest: %s  timer %s", mon_fmt_psw(&l.vpsw, buf, sizeof buf),
                 l.tarm ? "armed" : l.tpend ? "pending" : "disarmed");
         if (l.tarm)
-            mon_out(m, " (%lld cycles left)", (long long)l.trem);
+            mon_out(m, " (%lld cycle%s left)", (long long)l.trem, mon_plural((uint64_t)l.trem));
         mon_out(m, "\n         %llu entr%s: %llu interpreted, %llu reflected, %llu timer "
                 "trap%s, %llu single step%s\n",
                 (unsigned long long)l.entries, l.entries == 1 ? "y" : "ies",

@@ -21,7 +21,10 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
         interp_watch_region(vm, true);
     while (n < budget && vm->state == VM_RUNNABLE && machine_sup(vm->view) &&
            machine_cycles(vm->view) - c0 < cycles && vm->watch_hit < 0) {
-        if ((stop = vmm_break_before(v, vm, ex)))
+        /* a pending timer trap comes first and runs no instruction at P, so
+         * no breakpoint there stops it, as on the bare machine */
+        bool timer_first = machine_ie(vm->view) && machine_get_timer(vm->view).pending;
+        if (!timer_first && (stop = vmm_break_before(v, vm, ex)))
             break;
         uint64_t before = machine_instret(vm->view);
         struct machine_exit mx;
