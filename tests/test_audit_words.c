@@ -204,6 +204,20 @@ static void dot__is_the_word_p_points_at_under_relocation(void **state)
         if (!strstr(o.out, want[i]))
             fail_msg("no \"%s\" in:\n%s%s", want[i], o.out, o.err);
     cs_outcome_free(&o);
+    /* break, watch and until take '.' so too; one that does not develop
+     * is refused */
+    snprintf(cmds, sizeof cmds, "load %s; step 2; break .+1; watch .; until .+2; break list",
+             src);
+    o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, "breakpoint 1 at 0x102\n") ||
+        !strstr(o.out, "watchpoint 2 on 0x101..0x101\n") ||
+        !strstr(o.out, "breakpoint 1 at 0x102, hit 1 time\n"))
+        fail_msg("break .+1; watch .; until .+2:\n%s%s", o.out, o.err);
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "load %s; step 2; break .+0x20", src);
+    cs_mon_fails(cmds, "break: .+0x20 would take a memory trap (a >= b): an address written "
+                       "with '.' is developed through R");
 }
 
 /* docs/monitor.md's `0x300 + tc_text`, typed with its spaces, is three

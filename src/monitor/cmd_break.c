@@ -603,7 +603,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     struct mon_bp tmp = {0};
     uint32_t a = 0;
     char cond[1024];
-    if (mon_addr(m, argv[1], machine_q(mon_target(m)), &a) != 0 ||
+    if (mon_e_addr(m, argv[1], &a) != 0 ||
         bp_options(m, argc, argv, 2, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
         return -1;
@@ -677,7 +677,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
                        argv[i], argv[i - 1]);
     uint32_t q = machine_q(mon_target(m)), a = 0;
     uint64_t n = 1;
-    if (mon_addr(m, argv[i++], q, &a) != 0)
+    if (mon_e_addr(m, argv[i++], &a) != 0)
         return -1;
     /* 'watch total write': the kind written last, as gdb's order is not */
     if (i < argc && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))

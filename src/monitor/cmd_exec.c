@@ -445,7 +445,7 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
         if (k > 0 && (seen & 6u) == 6u) /* one count: the later was taken alone */
             return mon_err(m, "'for' and 'cycles' are two limits: give one");
         if (k == 0) {
-            if (mon_addr(m, argv[i + 1], machine_q(mon_target(m)), &until) != 0)
+            if (mon_e_addr(m, argv[i + 1], &until) != 0)
                 return -1;
             has_until = argv[i + 1];
         } else {

@@ -562,6 +562,28 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
     return 0;
 }
 
+int mon_e_addr(struct mon *m, const char *s, uint32_t *out)
+{
+    struct machine *x = mon_target(m);
+    uint64_t v;
+    uint32_t ph;
+    char buf[MON_ADDR_TEXT];
+    if (mon_arg(m, s, &v) != 0)
+        return -1;
+    if (m->expr_dot) { /* the word P points at, through R */
+        if (machine_develop(x, v, &ph) != TRAP_NONE)
+            return mon_err(m, "%s would take a memory trap (%s): an address written with "
+                           "'.' is developed through R", s, mon_why_trap(x, v));
+        *out = ph;
+        return 0;
+    }
+    if (v >= machine_q(x))
+        return mon_err(m, "address %s is out of range (0..%#x)",
+                       mon_addr_text(s, v, buf, sizeof buf), machine_q(x) - 1);
+    *out = (uint32_t)v;
+    return 0;
+}
+
 bool mon_swapped(struct mon *m, const char *num, const char *other)
 {
     uint64_t v;

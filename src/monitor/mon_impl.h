@@ -359,6 +359,10 @@ int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, 
                uint64_t hi, uint64_t *out);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
+/* An address of E of the focused machine (break, watch, until), as
+ * mon_addr; one written with '.' is developed through R: the word P
+ * points at (docs/monitor.md). */
+int mon_e_addr(struct mon *m, const char *s, uint32_t *out);
 /* A word as an address in a message, in the base it was TYPED in (the
  * argument's text, or NULL): decimal after a decimal number ('deposit
  * 70000' says 70000, not 0x11170), octal or binary after a 0o or 0b one,
