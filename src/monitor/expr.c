@@ -562,28 +562,6 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
     return 0;
 }
 
-int mon_e_addr(struct mon *m, const char *s, uint32_t *out)
-{
-    struct machine *x = mon_target(m);
-    uint64_t v;
-    uint32_t ph;
-    char buf[MON_ADDR_TEXT];
-    if (mon_arg(m, s, &v) != 0)
-        return -1;
-    if (m->expr_dot) { /* the word P points at, through R */
-        if (machine_develop(x, v, &ph) != TRAP_NONE)
-            return mon_err(m, "%s would take a memory trap (%s): an address written with "
-                           "'.' is developed through R", s, mon_why_trap(x, v));
-        *out = ph;
-        return 0;
-    }
-    if (v >= machine_q(x))
-        return mon_err(m, "address %s is out of range (0..%#x)",
-                       mon_addr_text(s, v, buf, sizeof buf), machine_q(x) - 1);
-    *out = (uint32_t)v;
-    return 0;
-}
-
 bool mon_swapped(struct mon *m, const char *num, const char *other)
 {
     uint64_t v;
@@ -682,16 +660,34 @@ const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len)
     return buf;
 }
 
-int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
+/* V, written as S, as an address below LIMIT. */
+static int addr_below(struct mon *m, const char *s, uint64_t v, uint32_t limit, uint32_t *out)
 {
-    uint64_t v;
     char buf[MON_ADDR_TEXT];
-    if (mon_arg(m, s, &v) != 0)
-        return -1;
     if (v >= limit)
         return mon_err(m, "address %s is out of range (0..%#x)",
                        mon_addr_text(s, v, buf, sizeof buf), limit - 1);
     *out = (uint32_t)v;
+    return 0;
+}
+
+int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out)
+{
+    uint64_t v;
+    return mon_arg(m, s, &v) != 0 ? -1 : addr_below(m, s, v, limit, out);
+}
+
+int mon_e_addr(struct mon *m, const char *s, uint32_t *out)
+{
+    struct machine *x = mon_target(m);
+    uint64_t v;
+    if (mon_arg(m, s, &v) != 0)
+        return -1;
+    if (!m->expr_dot)
+        return addr_below(m, s, v, machine_q(x), out);
+    if (machine_develop(x, v, out) != TRAP_NONE) /* the word P points at, through R */
+        return mon_err(m, "%s would take a memory trap (%s): an address written with '.' is "
+                       "developed through R", s, mon_why_trap(x, v));
     return 0;
 }
 

@@ -23,8 +23,7 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
            machine_cycles(vm->view) - c0 < cycles && vm->watch_hit < 0) {
         /* a pending timer trap comes first and runs no instruction at P, so
          * no breakpoint there stops it, as on the bare machine */
-        struct machine_timer tm = machine_get_timer(vm->view); /* due counts as pending */
-        bool timer_first = machine_ie(vm->view) && (tm.pending || (tm.armed && tm.remaining <= 0));
+        bool timer_first = machine_ie(vm->view) && machine_get_timer(vm->view).pending;
         if (!timer_first && (stop = vmm_break_before(v, vm, ex)))
             break;
         uint64_t before = machine_instret(vm->view);
