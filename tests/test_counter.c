@@ -363,6 +363,26 @@ static void counter__a_timer_in_s1_is_set_by_a_prologue(void **state)
     }
 }
 
+/* The prologue's comment counts S1's cycles left as a word: "1 cycle". */
+static void counter__the_prologue_says_cycle_or_cycles(void **state)
+{
+    (void)state;
+    const struct counter_report *r = report_of("pdp11-45");
+    const struct {
+        int64_t left;
+        const char *says;
+    } cases[] = {{1, "1 cycle left in S1"}, {2, "2 cycles left in S1"}};
+    for (size_t k = 0; k < 2; k++) {
+        struct analyze_witness w = r->cx[0].wit;
+        w.s1.timer = (struct machine_timer){true, false, cases[k].left};
+        struct counterexample cx;
+        char err[256];
+        assert_int_equal(counter_build(r->profile, &w, &cx, err, sizeof err), 0);
+        assert_non_null(strstr(cx.source, cases[k].says));
+        counter_free(&cx);
+    }
+}
+
 /* S1 at l > 0 with a region that runs past the witness's machine. */
 static void counter__a_witness_above_l_0_keeps_its_bound_checks(void **state)
 {
@@ -465,6 +485,7 @@ int main(void)
         cmocka_unit_test(counter__a_timer_in_s1_is_set_by_a_prologue),
         cmocka_unit_test(counter__a_witness_above_l_0_keeps_its_bound_checks),
         cmocka_unit_test(counter__a_console_witness_gets_its_input),
+        cmocka_unit_test(counter__the_prologue_says_cycle_or_cycles),
         cmocka_unit_test(counter__unreduced_witnesses_fail_as_predicted),
         cmocka_unit_test(counter__command_exit_status),
     };

@@ -276,8 +276,8 @@ static void write_start(FILE *f, const struct isa_profile *p, const struct analy
                    "test.",
                 p->name);
     if (s->timer.armed)
-        line(f, "start", "TSET    tval", "prologue: arm the timer, %lld cycles left in S1",
-             (long long)s->timer.remaining);
+        line(f, "start", "TSET    tval", "prologue: arm the timer, %lld cycle%s left in S1",
+             (long long)s->timer.remaining, s->timer.remaining == 1 ? "" : "s");
     else
         line(f, "start", "TSET    tval", "prologue: a timer that expires at once: pending");
     line(f, NULL, "LPSW    s1", "enter S1: its M, I, P and R");
