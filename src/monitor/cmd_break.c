@@ -116,6 +116,12 @@ void mon_bp_free_all(struct mon *m)
     m->nbps = m->capbps = 0;
 }
 
+/* What a stop or a removal calls B. */
+static const char *bp_noun(const struct mon_bp *b)
+{
+    return b->kind == BP_WATCH ? "watchpoint" : "breakpoint";
+}
+
 static void bp_remove(struct mon *m, size_t i)
 {
     bp_free(&m->bps[i]);
@@ -127,7 +133,7 @@ void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why)
 {
     for (size_t i = 0; i < m->nbps;)
         if (gone(m, &m->bps[i], arg)) {
-            mon_out(m, "breakpoint %d deleted: %s\n", m->bps[i].id, why);
+            mon_out(m, "%s %d deleted: %s\n", bp_noun(&m->bps[i]), m->bps[i].id, why);
             bp_remove(m, i);
         } else {
             i++;
@@ -230,8 +236,8 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
         m->focus = saved;
         if (rc != 0) { /* stop, and fail the run command as a failed 'do' command does */
             fflush(m->out);
-            mon_err(m, "%s %d: condition '%s' cannot be evaluated: %s",
-                    b->kind == BP_WATCH ? "watchpoint" : "breakpoint", b->id, b->cond, err);
+            mon_err(m, "%s %d: condition '%s' cannot be evaluated: %s", bp_noun(b), b->id,
+                    b->cond, err);
             m->bp_cmds_failed = true;
             return false;
         }
@@ -248,7 +254,7 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
         b->ignore--;
         return true;
     }
-    mon_out(m, "%s %d%s, hit %llu time%s\n", b->kind == BP_WATCH ? "watchpoint" : "breakpoint",
+    mon_out(m, "%s %d%s, hit %llu time%s\n", bp_noun(b),
             b->id, what, (unsigned long long)b->hits, b->hits == 1 ? "" : "s");
     if (!b->cmds)
         return false;
@@ -677,6 +683,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
                        argv[i], argv[i - 1]);
     uint32_t q = machine_q(mon_target(m)), a = 0;
     uint64_t n = 1;
+    const char *typed = argv[i];
     if (mon_e_addr(m, argv[i++], &a) != 0)
         return -1;
     /* 'watch total write': the kind written last, as gdb's order is not */
@@ -716,6 +723,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     const char *lab = bp_label(m, b);
     mon_out(m, "watchpoint %d on %#x..%#x%s%s%s%s\n", b->id, a, a + (uint32_t)n - 1,
             lab ? " " : "", lab ? lab : "", clen ? " if " : "", clen ? b->cond : "");
+    mon_phased_note(m, typed, a);
     mon_debug_apply(m);
     return 0;
 }
