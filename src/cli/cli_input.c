@@ -84,8 +84,10 @@ int cli_input_file(struct cli_input *in, const char *cmd, const char *path)
     cli_read_stoppable(cmd, "--input-file", given);
     int got = tgm_read_file(path, INPUT_FILE_MAX, "console input", &buf, &len, err, sizeof err);
     run_read_done();
-    if (got != 0) {
-        cli_error("%s: --input-file: %s", cmd, err);
+    if (got != 0) { /* named as given: '-', as the other errors name it */
+        size_t pl = strlen(path);
+        bool renamed = given != path && strncmp(err, path, pl) == 0 && err[pl] == ':';
+        cli_error("%s: --input-file: %s%s", cmd, renamed ? given : "", err + (renamed ? pl : 0));
         return -1;
     }
     int rc = add_bytes(in, cmd, buf, len);
