@@ -564,7 +564,7 @@ static void timeline__keeps_a_million_events(void **state)
     struct vmm *v = rv_build(1, &c);
     struct tgm_timeline *t = timeline_new();
     assert_non_null(t);
-    struct vmm_event e = {0, TRAP_SVC, 300, 0, DISP_REFLECTED, TRAP_SVC, 0};
+    struct vmm_event e = {0, TRAP_SVC, 300, 0, DISP_REFLECTED, TRAP_SVC, 0, 0};
     for (unsigned i = 0; i < TIMELINE_MAX_EVENTS + 2; i++)
         timeline_event(t, v, &e);
     size_t dropped;

@@ -98,6 +98,9 @@ struct vmm_event {
     uint8_t reflected;  /* cause reflected to the guest, or TRAP_NONE */
     uint32_t l;         /* the guest's virtual l when P was fetched: its
                            operands are addresses under it */
+    uint8_t fetched;    /* 1: WORD is the word at P; 0: P does not develop
+                           under the VM's R (as at a fetch's memory trap)
+                           and WORD means nothing */
 };
 typedef void (*vmm_event_fn)(void *ctx, const struct vmm_event *e);
 

@@ -289,12 +289,13 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     if (!m->trace_cp || m->trace_capped)
         return;
     struct vm_info vi;
-    char dis[160];
+    char dis[160] = "(not fetched)"; /* as trace insns has it: no word at P */
     if (vmm_vm_info(m->vmm, e->vm, &vi) != 0)
         vi.name = "?";
     /* labels name words of E: relocated code's operands stay numbers, as
      * step shows them */
-    dis_word(e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
+    if (e->fetched)
+        dis_word(e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
     char line[400], what[96];
     snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s", vi.name, e->p, dis,
              mon_event_text(e, what, sizeof what));

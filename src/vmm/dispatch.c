@@ -195,12 +195,13 @@ static HOT_INLINE void account(struct vmm *v, struct vm *vm, bool trapped)
 /* Count a CP entry; the event is built only for a hook (never in a PLAIN
  * run). */
 static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_t p,
-                            uint64_t word, uint32_t l, enum vmm_disposition disp,
-                            uint8_t reflected, const bool plain)
+                            uint64_t word, bool fetched, uint32_t l,
+                            enum vmm_disposition disp, uint8_t reflected, const bool plain)
 {
     vm->stats.traps[cause][disp]++;
     if (!plain && v->hook)
-        v->hook(v->hook_ctx, &(struct vmm_event){vm->id, cause, p, word, disp, reflected, l});
+        v->hook(v->hook_ctx,
+                &(struct vmm_event){vm->id, cause, p, word, disp, reflected, l, fetched});
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back
@@ -213,8 +214,9 @@ static HOT_INLINE void check_limit_in(struct vmm *v, struct vm *vm, const bool p
     vm->state = VM_LIMIT;
     uint32_t p = machine_p(vm->view);
     uint64_t word = 0; /* the instruction it stops before, for the event */
-    machine_read_virt(vm->view, p, &word);
-    emit(v, vm, TRAP_NONE, p, word, machine_psw(vm->view).l, DISP_SCHEDULER, TRAP_NONE, plain);
+    bool fetched = machine_read_virt(vm->view, p, &word) == 0;
+    emit(v, vm, TRAP_NONE, p, word, fetched, machine_psw(vm->view).l, DISP_SCHEDULER, TRAP_NONE,
+         plain);
 }
 #define check_limit(v, vm) check_limit_in(v, vm, false)
 
@@ -232,10 +234,11 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
     machine_set_p(vm->view, old.p);
     uint64_t word = 0;
     uint32_t l = 0;
+    bool fetched = false; /* whether P developed: not for a fetch's memory trap */
     enum vmm_disposition disp = DISP_SCHEDULER;
     uint8_t reflected = TRAP_NONE;
     if (!plain) { /* for a watched step and the event, the CP's timer's too */
-        machine_read_virt(vm->view, old.p, &word); /* if it can be read */
+        fetched = machine_read_virt(vm->view, old.p, &word) == 0; /* if it can be read */
         l = machine_psw(vm->view).l;
     }
     if (old.cause != TRAP_TIMER) {
@@ -244,9 +247,9 @@ static HOT_INLINE enum vmm_disposition dispatch(struct vmm *v, struct vm *vm, st
         machine_charge(vm->view, ch.cycles, ch.instret, ch.steps);
     }
     if (plain && disp == DISP_INTERPRETED) /* (the common count, its index known) */
-        emit(v, vm, old.cause, old.p, word, l, DISP_INTERPRETED, reflected, plain);
+        emit(v, vm, old.cause, old.p, word, fetched, l, DISP_INTERPRETED, reflected, plain);
     else
-        emit(v, vm, old.cause, old.p, word, l, disp, reflected, plain);
+        emit(v, vm, old.cause, old.p, word, fetched, l, disp, reflected, plain);
     check_limit_in(v, vm, plain);
     return disp;
 }
@@ -304,10 +307,10 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
         return;
     uint32_t p = machine_p(vm->view);
     uint64_t word = 0; /* the instruction the trap comes before, for the event */
-    machine_read_virt(vm->view, p, &word);
+    bool fetched = machine_read_virt(vm->view, p, &word) == 0;
     uint32_t l = machine_psw(vm->view).l;
     interp_reflect(vm, TRAP_TIMER);
-    emit(v, vm, TRAP_TIMER, p, word, l, DISP_REFLECTED, TRAP_TIMER, false);
+    emit(v, vm, TRAP_TIMER, p, word, fetched, l, DISP_REFLECTED, TRAP_TIMER, false);
     check_limit(v, vm);
 }
 

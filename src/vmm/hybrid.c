@@ -52,10 +52,10 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
          * the processor back all the same, and every change of hands is an
          * event. */
         struct vmm_event t = {vm->id, TRAP_TIMER, machine_p(vm->view), 0, DISP_SCHEDULER,
-                              TRAP_NONE, machine_psw(vm->view).l};
+                              TRAP_NONE, machine_psw(vm->view).l, 0};
         vm->stats.traps[TRAP_TIMER][DISP_SCHEDULER]++;
         if (v->hook) {
-            machine_read_virt(vm->view, t.p, &t.word); /* if it can be read */
+            t.fetched = machine_read_virt(vm->view, t.p, &t.word) == 0; /* if it can be read */
             v->hook(v->hook_ctx, &t);
         }
     }
