@@ -51,7 +51,7 @@ static void stdin__closed_fails_by_its_name_too(void **state)
         int status;
     } runs[] = {
         {"monitor", {"-f", "/dev/stdin"}, "cannot open script '/dev/stdin': Bad file descriptor", 2},
-        {"run", {"SRC", "--input-file", "-"}, "--input-file: /dev/stdin: Bad file descriptor", 2},
+        {"run", {"SRC", "--input-file", "-"}, "--input-file: -: Bad file descriptor", 2},
         {"run", {"/dev/fd/0"}, "tgm: run: /dev/fd/0: Bad file descriptor", 2},
         {"monitor", {"-c", "load /dev/stdin"}, "cannot open '/dev/stdin': Bad file descriptor", 1},
         {"as", {"/dev/stdin", "-o", "IMG"}, "/dev/stdin: error: Bad file descriptor", 1},

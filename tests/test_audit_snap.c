@@ -197,7 +197,7 @@ static void restore__nobreaks_drops_what_falls_outside_its_memory(void **state)
         o.out,
         (const char *const[]){"breakpoint 1 deleted: outside the snapshot's memory",
                               "breakpoint 3 deleted: outside the snapshot's memory",
-                              "breakpoint 4 deleted: outside the snapshot's memory",
+                              "watchpoint 4 deleted: outside the snapshot's memory",
                               "  2  break  0x20  hits 0", "  5  break  0x3 [a]  hits 0",
                               "  2  break  0x20  hits 0", "  5  break  0x3 [a]  hits 0", NULL},
         "a nobreaks restore into a larger session");

@@ -132,7 +132,7 @@ static void vm__destroy_says_which_breakpoints_go(void **state)
     cs_mon_prints("vm create a 4096 examples/sum.s; break 5; watch 7; vm create b 100; break 3; "
                   "vm destroy a; break list",
                   "breakpoint 1 deleted: its VM is gone\n"
-                  "breakpoint 2 deleted: its VM is gone\n"
+                  "watchpoint 2 deleted: its VM is gone\n"
                   "a destroyed; its region is free\n"
                   "  3  break  0x3 [b]  hits 0\n");
     cs_mon_prints("vm create a 100; break 3; reset all",
