@@ -310,7 +310,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 # Static analysis with no findings on src/.  cppcheck cannot parse computed
 # goto's &&label tables, so it checks the switch build of the run loop (the
 # same cases); where it still meets &&label it reads it as a boolean.
-CPPCHECK_FLAGS := -q --std=c11 --enable=warning,portability --inline-suppr --error-exitcode=1 \
+CPPCHECK_FLAGS := -q --std=c11 --enable=warning,performance,portability --inline-suppr --error-exitcode=1 \
 	-Iinclude -Isrc -D__GNUC__ -DTGM_NO_COMPUTED_GOTO --suppress=assignBoolToPointer:src/machine/cpu_loop.h \
 	--suppress=assignBoolToPointer:include/tgm/insns.def \
 	--template='{file}:{line}: {severity}: {message} [{id}]'
