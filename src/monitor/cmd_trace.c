@@ -444,6 +444,9 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         return 0;
     }
     int k = mon_keyword_or_file(argv[1], "on off"); /* a file named "of" is the file */
+    if (k == -2) /* 'o', no file of that name: neither word, nor a file to write */
+        return mon_err(m, "ambiguous word '%s' (one of: on off; a new file of that name is "
+                       "./%s)", argv[1], argv[1]);
     if (k == 0) {
         if (m->timeline) { /* it goes on: "from now" would hide the events kept */
             size_t n = timeline_count(m->timeline, NULL);
