@@ -302,6 +302,28 @@ static void timeline__an_ambiguous_prefix_is_refused(void **state)
     SWEEP(cases, NULL);
 }
 
+/* 'if' shares 'i' with 'ignore': an abbreviation of either is not 'i'. */
+static void break_watch__i_is_ignore_or_if(void **state)
+{
+    (void)state;
+    static const struct bad cases[] = {
+        {"break loop i 1", "break", "ambiguous option 'i'"},
+        {"watch total i 1", "watch", "ambiguous option 'i'"},
+        {"watch total 2 I 1", "watch", "ambiguous option 'I'"},
+        {"break loop do \"echo\" i 1", "break", "ambiguous option 'i'"},
+    };
+    SWEEP(cases, NULL);
+    /* 'ig' and 'if' in full are still each */
+    struct sess s;
+    sess_open(&s, NULL);
+    char *log = NULL;
+    size_t len = 0;
+    assert_int_equal(run_into(&s, "break stop ig 2 if i > 1", &log, &len), 0);
+    assert_non_null(strstr(log, "if i > 1"));
+    free(log);
+    sess_close(&s);
+}
+
 /* A sample of the sweep: each command with a wrong count of words, a bad
  * number or address, an unknown or ambiguous keyword, "", an unterminated
  * quote, a missing file, a directory, a bad file. */
@@ -438,6 +460,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__an_ambiguous_prefix_is_refused),
+        cmocka_unit_test(break_watch__i_is_ignore_or_if),
         cmocka_unit_test(sweep__bare_focused),
         cmocka_unit_test(sweep__vm_focused_with_files_open),
         cmocka_unit_test(cli__a_bad_option_writes_no_output_file),

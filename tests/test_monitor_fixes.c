@@ -103,7 +103,7 @@ static void options__given_twice_are_refused(void **state)
     static const char *const cases[][2] = {
         {"load examples/sum.s; go for 1 for 2", "go: 'for' given twice"},
         {"load examples/sum.s; continue unt 5 until 6", "continue: 'until' given twice"},
-        {"break 5 ignore 1 do \"p 1\" i 2", "break: 'ignore' given twice"},
+        {"break 5 ignore 1 do \"p 1\" ig 2", "break: 'ignore' given twice"},
         {"watch 5 do \"p 1\" do \"p 2\"", "watch: 'do' given twice"},
         {"break 5; break 6; delete 1 2 01", "delete: breakpoint 1 given twice"},
         {"trace insns traps insns", "trace: 'insns' given twice"},

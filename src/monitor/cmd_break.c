@@ -504,6 +504,8 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
                 return mon_err(m, "condition: %s", err);
             return 0;
         }
+        if (mon_keyword(argv[i], BP_OPTS " if") == -2) /* 'i': ignore or if */
+            return mon_err(m, "ambiguous option '%s' (one of: " BP_OPTS " if)", argv[i]);
         int k = mon_keyword(argv[i], BP_OPTS);
         if (k < 0 && prev == 1)
             return do_unquoted(m, argc, argv, i - 1);
