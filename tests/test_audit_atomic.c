@@ -324,6 +324,19 @@ static void break_watch__i_is_ignore_or_if(void **state)
     sess_close(&s);
 }
 
+/* 'load big.s' says "big.s: image needs words ..."; 'nest' said only the
+ * words, not which file. */
+static void nest__a_guest_too_big_names_its_file(void **state)
+{
+    (void)state;
+    static const struct bad cases[] = {
+        {"nest 2 big.s", "nest", "big.s: image needs words 65530..65540"},
+        {"nest 2 prog.s mem 16", "nest", "prog.s: image needs words 0..36 but the machine "
+                                         "has 16 words"},
+    };
+    SWEEP(cases, NULL);
+}
+
 /* A sample of the sweep: each command with a wrong count of words, a bad
  * number or address, an unknown or ambiguous keyword, "", an unterminated
  * quote, a missing file, a directory, a bad file. */
@@ -461,6 +474,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__an_ambiguous_prefix_is_refused),
         cmocka_unit_test(break_watch__i_is_ignore_or_if),
+        cmocka_unit_test(nest__a_guest_too_big_names_its_file),
         cmocka_unit_test(sweep__bare_focused),
         cmocka_unit_test(sweep__vm_focused_with_files_open),
         cmocka_unit_test(cli__a_bad_option_writes_no_output_file),

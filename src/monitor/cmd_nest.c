@@ -56,12 +56,15 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     char **files;
     if (mon_read_program_files(m, argv[2], &guest, &files) != 0)
         return -1;
-    int rc = nest_build(NULL, &guest, (unsigned)depth, (uint32_t)w, &stack, &lay, err,
-                        sizeof err);
+    /* a guest too big for W is the file's fault: named, as 'load' names it */
+    bool fits = image_fits(&guest, (uint32_t)w, err, sizeof err) == 0;
+    int rc = fits ? nest_build(NULL, &guest, (unsigned)depth, (uint32_t)w, &stack, &lay, err,
+                               sizeof err)
+                  : -1;
     image_free(&guest);
     if (rc != 0) {
         asm_sources_free(files);
-        return mon_err(m, "%s", err);
+        return fits ? mon_err(m, "%s", err) : mon_err(m, "%s: %s", argv[2], err);
     }
     if (mon_new_bare(m, lay.q, prof) != 0 ||
         image_load(m->bare, &stack, err, sizeof err) != 0) {
