@@ -206,6 +206,15 @@ static uint64_t name_value(struct ev *e, const char *n)
     return unknown_name(e, written, img);
 }
 
+/* C as a digit of BASE, or -1 */
+static int digit_of(char c, int base)
+{
+    int d = isdigit((unsigned char)c) ? c - '0'
+            : isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10
+                                          : -1;
+    return d < base ? d : -1;
+}
+
 static uint64_t number(struct ev *e)
 {
     const char *s = e->p;
@@ -220,12 +229,14 @@ static uint64_t number(struct ev *e)
     bool over = false;
     const char *start = s;
     for (;; s++) {
-        int d = isdigit((unsigned char)*s) ? *s - '0'
-                : isxdigit((unsigned char)*s) ? tolower((unsigned char)*s) - 'a' + 10
-                : *s == '_' ? -2 : -1;
-        if (d == -2)
+        /* '_' groups digits (70_000), one between two of them: '0x_' has
+         * none, and is no 0 */
+        if (*s == '_' && s > start && digit_of(s[1], base) >= 0)
             continue;
-        if (d < 0 || d >= base)
+        if (*s == '_')
+            return fail(e, "bad number near '%s'", e->p);
+        int d = digit_of(*s, base);
+        if (d < 0)
             break;
         if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
             over = true;
