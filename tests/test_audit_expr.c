@@ -236,6 +236,19 @@ static bool eval(int n, uint64_t *out, char *why, size_t len)
 {
     const struct node *d = &pool[n];
     uint64_t v[4] = {0};
+    if (d->kind == N_BIN && (d->op == O_LAND || d->op == O_LOR)) {
+        /* as in C: the right side counts only when the left does not decide */
+        if (!eval(d->kid[0], &v[0], why, len))
+            return false;
+        if ((v[0] != 0) == (d->op == O_LOR)) {
+            *out = v[0] != 0;
+            return true;
+        }
+        if (!eval(d->kid[1], &v[1], why, len))
+            return false;
+        *out = v[1] != 0;
+        return true;
+    }
     for (int i = 0; i < d->nkids; i++)
         if (!eval(d->kid[i], &v[i], why, len))
             return false;
@@ -276,8 +289,6 @@ static bool eval(int n, uint64_t *out, char *why, size_t len)
     bool lt = (x ^ SIGN) < (y ^ SIGN);
     bool neg_x = x & SIGN, neg_y = y & SIGN;
     switch (d->op) {
-    case O_LOR: *out = x || y; break;
-    case O_LAND: *out = x && y; break;
     case O_BOR: *out = x | y; break;
     case O_XOR: *out = x ^ y; break;
     case O_BAND: *out = x & y; break;
@@ -781,9 +792,15 @@ static void edges__comparisons_and_logic(void **state)
         VM("0 || 0", 0), VM("1 || 0 && 0", 1), VM("2 | 1 && 4", 1), VM("1 ^ 1 || 0", 0),
         VM("-1 == 0xffffffffffffffff", 1), VM("'a' < 'b'", 1), VM("$q == 65536", 1),
         VM("q == $q", 1), VM("$sup - $user", 1), VM("sup && !user", 1),
-        /* both sides are evaluated: an error on either is an error */
-        EM("0 && 1 / 0", "division by zero"),
-        EM("1 || 1 % 0", "division by zero"),
+        /* the side the other decides is not evaluated, as in C (it was:
+         * these were errors), but its names must still be known */
+        VM("0 && 1 / 0", 0), VM("1 || 1 % 0", 1), VM("0 && 1 / 0 || 5", 1),
+        VM("1 || 0 && 1 / 0", 1), VM("0 && (1 || 1 / 0)", 0), VM("0 && psw(2, 0, 0, 0)", 0),
+        VM("1 || E[0x7fffffff] == 1", 1), VM("0 && V[0x7ffff] == 1", 0),
+        EM("1 && 1 / 0", "division by zero"), EM("0 || 1 % 0", "division by zero"),
+        EM("0 && nosuch", "unknown name 'nosuch'"),
+        EM("1 || psw(1)", "psw takes 4 arguments (m, p, l, b), got 1"),
+        EM("0 && (1", "missing ')' at the end"),
     };
     check_edges(e, sizeof e / sizeof e[0], "comparisons");
 }
@@ -824,6 +841,23 @@ static void edges__numbers_and_characters(void **state)
     check_edges(e, sizeof e / sizeof e[0], "numbers");
 }
 
+/* A guard before && keeps the word it guards from being read: a condition
+ * such as 'l != 0 && V[x] == 3' was refused, or stopped the run, where
+ * the guard is false; and assert names no comparison that was skipped. */
+static void logic__a_guard_keeps_its_right_side_unread(void **state)
+{
+    (void)state;
+    struct msess s;
+    msess_open(&s);
+    assert_int_equal(mon_exec_line(s.m, "break 5 if l != 0 && V[0x7ffff] == 3"), 0);
+    assert_int_equal(mon_exec_line(s.m, "assert l == 0 || V[0x7ffff] == 3"), 0);
+    assert_int_equal(mon_exec_line(s.m, "assert 0 && 1 == 2"), -1);
+    fflush(s.err);
+    if (!strstr(s.eb, "assertion failed: 0 && 1 == 2\n"))
+        fail_msg("want the assertion without a comparison, got '%s'", s.eb);
+    msess_close(&s);
+}
+
 /* The monitor's '_' between digits (docs/monitor.md): '0x_' was 0, '0_'
  * and '10_' their digits, '0x_1' 1; a '_' with no digit on one side is a
  * bad number now.  The assembler takes no '_' at all. */
@@ -855,6 +889,7 @@ int main(void)
         cmocka_unit_test(edges__comparisons_and_logic),
         cmocka_unit_test(edges__numbers_and_characters),
         cmocka_unit_test(numbers__an_underscore_stands_between_two_digits),
+        cmocka_unit_test(logic__a_guard_keeps_its_right_side_unread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
