@@ -110,22 +110,17 @@ static int num(uint64_t v)
     return mk(N_NUM, 0, v);
 }
 
-static int un(int op, int a)
+/* an operator on A (and B, when not -1) */
+static int op_node(enum kind k, int op, int a, int b)
 {
-    int n = mk(N_UN, op, 0);
-    pool[n].kid[0] = a;
-    pool[n].nkids = 1;
-    return n;
-}
-
-static int bin(int op, int a, int b)
-{
-    int n = mk(N_BIN, op, 0);
+    int n = mk(k, op, 0);
     pool[n].kid[0] = a;
     pool[n].kid[1] = b;
-    pool[n].nkids = 2;
+    pool[n].nkids = b < 0 ? 1 : 2;
     return n;
 }
+#define un(op, a) op_node(N_UN, op, a, -1)
+#define bin(op, a, b) op_node(N_BIN, op, a, b)
 
 /* V as a leaf: negative values through unary minus, as a user writes them */
 static int signed_leaf(int64_t v)
@@ -183,11 +178,9 @@ static int shift_count(void)
 {
     static const int64_t c[] = {0, 1, 31, 62, 63, 64, 65, 100, 127, 128, -1, -63, -64, -65};
     unsigned r = below(4);
-    if (r == 0)
-        return num(rnd() | 0x8000000000000000u); /* huge */
-    if (r == 1)
-        return num(0xffffffffffffffffu);
-    return signed_leaf(c[below(sizeof c / sizeof c[0])]);
+    return r == 0 ? num(rnd() | 0x8000000000000000u) /* huge */
+           : r == 1 ? num(0xffffffffffffffffu)
+                    : signed_leaf(c[below(sizeof c / sizeof c[0])]);
 }
 
 static int divisor(void)
@@ -472,17 +465,26 @@ static void bad(const char *fmt, ...)
         nreport = sizeof report - 1;
 }
 
-static void reset_report(void)
-{
-    report[0] = '\0';
-    nreport = 0;
-    nbad = 0;
-}
-
 static void end_report(const char *what, int cases)
 {
-    if (nbad)
-        fail_msg("%d of %d %s disagree with the docs:\n%s", nbad, cases, what, report);
+    int n = nbad;
+    nbad = 0;
+    nreport = 0;
+    if (n)
+        fail_msg("%d of %d %s disagree with the docs:\n%s", n, cases, what, report);
+}
+
+/* Assemble LEN bytes of SRC: the number of errors, *DIAG their text (to
+ * free); on none, *IMG the image (to free). */
+static int assemble(const char *src, size_t len, struct tgm_image *img, char **diag)
+{
+    size_t dn = 0;
+    *diag = NULL;
+    FILE *f = open_memstream(diag, &dn);
+    assert_non_null(f);
+    int errors = asm_assemble_buffer("expr.s", src, len, img, f);
+    fclose(f);
+    return errors;
 }
 
 struct msess {
@@ -501,6 +503,8 @@ static void msess_open(struct msess *s)
     assert_non_null(s->err);
     s->m = mon_create(s->out, s->err);
     assert_non_null(s->m);
+    fflush(s->out);
+    fflush(s->err);
 }
 
 static void msess_close(struct msess *s)
@@ -519,9 +523,7 @@ static void check_mon(struct msess *s, const char *expr, bool ok, uint64_t want,
 {
     static char line[8200];
     snprintf(line, sizeof line, "print %s", expr);
-    fflush(s->out);
-    fflush(s->err);
-    size_t o0 = s->ol, e0 = s->el;
+    size_t o0 = s->ol, e0 = s->el; /* flushed */
     int rc = mon_exec_line(s->m, line);
     fflush(s->out);
     fflush(s->err);
@@ -547,14 +549,10 @@ static void check_mon(struct msess *s, const char *expr, bool ok, uint64_t want,
 /* '.word EXPR' alone, which the reference finds in error: one error, WHY */
 static void check_asm_error(const char *expr, const char *why)
 {
-    char *src = NULL, *diag = NULL;
-    size_t n = 0, dn = 0;
+    char *src = NULL, *diag;
     struct tgm_image img;
-    FILE *f = open_memstream(&diag, &dn);
-    assert_non_null(f);
     assert_true(asprintf(&src, ".word %s\n", expr) > 0);
-    int errors = asm_assemble_buffer("expr.s", src, strlen(src), &img, f);
-    fclose(f);
+    int errors = assemble(src, strlen(src), &img, &diag);
     char want[256];
     snprintf(want, sizeof want, ": error: %s\n", why);
     if (errors == 0)
@@ -562,7 +560,6 @@ static void check_asm_error(const char *expr, const char *why)
     if (errors != 1 || !strstr(diag, want))
         bad("assembler: .word %s\n  want the error '%s', got %d errors: %s\n", expr, why,
             errors, diag);
-    (void)n;
     free(src);
     free(diag);
 }
@@ -598,14 +595,10 @@ static void batch_add(struct batch *b, const char *expr, uint64_t want)
 
 static void batch_check(struct batch *b)
 {
-    char *diag = NULL;
-    size_t dn = 0;
+    char *diag;
     struct tgm_image img;
     fclose(b->f);
-    FILE *f = open_memstream(&diag, &dn);
-    assert_non_null(f);
-    int errors = asm_assemble_buffer("expr.s", b->src, b->len, &img, f);
-    fclose(f);
+    int errors = assemble(b->src, b->len, &img, &diag);
     if (errors) {
         bad("assembler: %d errors in %d lines that are good:\n%.3000s\n", errors, b->n, diag);
     } else {
@@ -624,27 +617,26 @@ static void batch_check(struct batch *b)
 }
 
 /* Tree ROOT through both evaluators (the assembler's only when ASM). */
-static void check_tree(struct msess *s, struct batch *b, int root, enum mode mode)
+static const char *text_of(int root, bool mon)
 {
     static struct text t;
+    t.n = 0;
+    t.buf[0] = '\0';
+    render(&t, root, mon);
+    return t.buf;
+}
+
+static void check_tree(struct msess *s, struct batch *b, int root, enum mode mode)
+{
     uint64_t want = 0;
     char why[160] = "";
     bool ok = eval(root, &want, why, sizeof why);
-    if (mode != M_ASM) {
-        t.n = 0;
-        t.buf[0] = '\0';
-        render(&t, root, true);
-        check_mon(s, t.buf, ok, want, why);
-    }
-    if (mode == M_MON)
-        return;
-    t.n = 0;
-    t.buf[0] = '\0';
-    render(&t, root, false);
-    if (ok)
-        batch_add(b, t.buf, want);
-    else
-        check_asm_error(t.buf, why);
+    if (mode != M_ASM)
+        check_mon(s, text_of(root, true), ok, want, why);
+    if (mode != M_MON && ok)
+        batch_add(b, text_of(root, false), want);
+    else if (mode != M_MON)
+        check_asm_error(text_of(root, false), why);
 }
 
 /* ---- the suites ---- */
@@ -658,7 +650,6 @@ static void random_trees__agree_with_the_docs(void **state)
     struct msess s;
     msess_open(&s);
     batch_open(&b);
-    reset_report();
     rng_state = 0x1974;
     spacing = true;
     int cases = 4500;
@@ -684,7 +675,6 @@ static void operator_pairs__precedence_and_grouping(void **state)
     struct msess s;
     msess_open(&s);
     batch_open(&b);
-    reset_report();
     rng_state = 7;
     spacing = false;
     int cases = 0;
@@ -719,7 +709,6 @@ static void check_edges(const struct edge *e, size_t n, const char *what)
     struct msess s;
     msess_open(&s);
     batch_open(&b);
-    reset_report();
     for (size_t i = 0; i < n; i++) {
         if (e[i].mode != M_ASM)
             check_mon(&s, e[i].expr, e[i].ok, (uint64_t)e[i].v, e[i].why);
@@ -841,6 +830,37 @@ static void edges__numbers_and_characters(void **state)
     check_edges(e, sizeof e / sizeof e[0], "numbers");
 }
 
+/* docs/asm.md: more than 1000 levels is an error, "each parenthesis, unary
+ * operator and constant evaluated inside another counts" (999 parentheses
+ * are fine); a constant counted two, so 500 constants each defined by the
+ * next were too deep.  999 are fine now, 1000 are not. */
+static void asm__a_constant_is_one_level_deep(void **state)
+{
+    (void)state;
+    for (int n = 500; n <= 1000; n += n == 500 ? 499 : 1) {
+        char *src = NULL, *diag;
+        size_t len = 0;
+        FILE *f = open_memstream(&src, &len);
+        assert_non_null(f);
+        fprintf(f, ".word K0\n");
+        for (int i = 0; i + 1 < n; i++)
+            fprintf(f, "K%d = K%d\n", i, i + 1);
+        fprintf(f, "K%d = 7\n", n - 1);
+        fclose(f);
+        struct tgm_image img;
+        int errors = assemble(src, len, &img, &diag);
+        if (n < 1000 && (errors || img.words[0] != 7))
+            fail_msg("%d constants deep: %d errors\n%s", n, errors, diag);
+        if (n == 1000 && (errors != 1 || !strstr(diag, "constants nested too deeply (more "
+                                                       "than 1000 levels)")))
+            fail_msg("1000 constants deep: %d errors\n%s", errors, diag);
+        if (!errors)
+            image_free(&img);
+        free(src);
+        free(diag);
+    }
+}
+
 /* A guard before && keeps the word it guards from being read: a condition
  * such as 'l != 0 && V[x] == 3' was refused, or stopped the run, where
  * the guard is false; and assert names no comparison that was skipped. */
@@ -890,6 +910,7 @@ int main(void)
         cmocka_unit_test(edges__numbers_and_characters),
         cmocka_unit_test(numbers__an_underscore_stands_between_two_digits),
         cmocka_unit_test(logic__a_guard_keeps_its_right_side_unread),
+        cmocka_unit_test(asm__a_constant_is_one_level_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
