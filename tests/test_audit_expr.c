@@ -11,7 +11,10 @@
  * fixed seed) are rendered with random spacing, parentheses only where
  * precedence needs them and some redundant ones, and evaluated by the
  * reference, by 'print EXPR' in a monitor session and, for the operators
- * the assembler has, by '.word EXPR' in a source.
+ * the assembler has, by '.word EXPR' in a source.  Both held; three
+ * things around them did not: the monitor took '0x_' for 0, its '&&' and
+ * '||' evaluated the side the left decides, and the assembler counted a
+ * constant as two levels of nesting.
  */
 #include <setjmp.h>
 #include <stdarg.h>
