@@ -374,15 +374,15 @@ int asm_eval_sym(struct asm_ctx *c, uint32_t idx, int mode,
         return EV_ERROR;
     }
     const struct asm_tok *at = use ? use : &c->ctoks[s->expr];
-    if (++c->depth > EV_MAX_DEPTH) {
+    /* the constant is one level (docs/asm.md), which its expression's
+     * first ev_unary takes: counted here too, a constant was two */
+    if (c->depth + 1 > EV_MAX_DEPTH) {
         asm_error_tok(c, at, "constants nested too deeply (more than %u levels)", EV_MAX_DEPTH);
-        c->depth--;
         return EV_ERROR;
     }
     s->state = SS_BUSY;
     uint32_t pos = 0;
     int st = asm_eval(c, c->ctoks + s->expr, &pos, s->dot, mode, r);
-    c->depth--;
     s = &c->syms[idx];
     if (st == EV_OK) {
         s->state = SS_DONE;

@@ -26,6 +26,9 @@ struct ev {
     size_t errlen;
     bool bad;
     unsigned depth;
+    /* inside the side of && or || that the other decides: parsed, but a
+     * word's value is not wanted, so it fails no read and no division */
+    unsigned skip;
     /* the first comparison that came out false, for assert's message */
     bool cmp_set;
     uint64_t cmp_l, cmp_r;
@@ -89,6 +92,8 @@ const char *mon_why_trap(const struct machine *x, uint64_t a)
 
 static uint64_t memory(struct ev *e, bool virt, uint64_t a)
 {
+    if (e->skip)
+        return 0;
     struct machine *x = mon_target(e->m);
     uint64_t v = 0;
     char what[40], at[32];
@@ -206,6 +211,15 @@ static uint64_t name_value(struct ev *e, const char *n)
     return unknown_name(e, written, img);
 }
 
+/* C as a digit of BASE, or -1 */
+static int digit_of(char c, int base)
+{
+    int d = isdigit((unsigned char)c) ? c - '0'
+            : isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10
+                                          : -1;
+    return d < base ? d : -1;
+}
+
 static uint64_t number(struct ev *e)
 {
     const char *s = e->p;
@@ -220,12 +234,14 @@ static uint64_t number(struct ev *e)
     bool over = false;
     const char *start = s;
     for (;; s++) {
-        int d = isdigit((unsigned char)*s) ? *s - '0'
-                : isxdigit((unsigned char)*s) ? tolower((unsigned char)*s) - 'a' + 10
-                : *s == '_' ? -2 : -1;
-        if (d == -2)
+        /* '_' groups digits (70_000), one between two of them: '0x_' has
+         * none, and is no 0 */
+        if (*s == '_' && s > start && digit_of(s[1], base) >= 0)
             continue;
-        if (d < 0 || d >= base)
+        if (*s == '_')
+            return fail(e, "bad number near '%s'", e->p);
+        int d = digit_of(*s, base);
+        if (d < 0)
             break;
         if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
             over = true;
@@ -272,9 +288,10 @@ static uint64_t call(struct ev *e, const struct isa_wordfn *fn)
                 return missing(e, ')');
         }
     char why[128];
-    if (!e->bad && isa_wordfn_apply(fn, arg, n, &w, why, sizeof why) >= 0)
+    int bad = e->bad ? -1 : isa_wordfn_apply(fn, arg, n, &w, why, sizeof why);
+    if (bad >= 0 && (!e->skip || (unsigned)bad == n)) /* a wrong count is always wrong */
         return fail(e, "%s", why);
-    return e->bad ? 0 : w;
+    return bad >= 0 || e->bad ? 0 : w;
 }
 
 static uint64_t primary(struct ev *e)
@@ -364,9 +381,11 @@ static uint64_t mul(struct ev *e)
         } else if (accept(e, "/") || accept(e, "%")) {
             bool div = e->p[-1] == '/';
             int64_t r = (int64_t)unary(e);
-            if (r == 0)
+            if (r == 0 && e->skip)
+                v = 0;
+            else if (r == 0)
                 return fail(e, "division by zero");
-            if ((int64_t)v == INT64_MIN && r == -1)
+            else if ((int64_t)v == INT64_MIN && r == -1)
                 v = div ? v : 0;
             else
                 v = (uint64_t)(div ? (int64_t)v / r : (int64_t)v % r);
@@ -405,7 +424,7 @@ static uint64_t shift(struct ev *e)
 /* Record the first false comparison, so assert can show both sides. */
 static uint64_t compared(struct ev *e, const char *op, uint64_t l, uint64_t r, bool t)
 {
-    if (!t && !e->cmp_set && !e->bad) {
+    if (!t && !e->cmp_set && !e->bad && !e->skip) {
         e->cmp_set = true;
         e->cmp_l = l;
         e->cmp_r = r;
@@ -481,7 +500,10 @@ static uint64_t land(struct ev *e)
 {
     uint64_t v = bor(e);
     while (accept(e, "&&")) {
+        bool skip = !v; /* as in C: 0 && ... is 0 without the right side */
+        e->skip += skip;
         uint64_t r = bor(e);
+        e->skip -= skip;
         v = v && r;
     }
     return v;
@@ -491,7 +513,10 @@ static uint64_t expr(struct ev *e)
 {
     uint64_t v = land(e);
     while (accept(e, "||")) {
+        bool skip = v != 0;
+        e->skip += skip;
         uint64_t r = land(e);
+        e->skip -= skip;
         v = v || r;
     }
     return v;
