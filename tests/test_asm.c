@@ -670,6 +670,37 @@ static void asm__a_wide_line_shows_160_columns_even_at_its_end(void **state)
     free(diag);
 }
 
+/* docs/asm.md: more than 1000 levels is an error, "each parenthesis, unary
+ * operator and constant evaluated inside another counts" (999 parentheses
+ * are fine); a constant counted two, so 500 constants each defined by the
+ * next were too deep.  999 are fine now, 1000 are not. */
+static void asm__a_constant_is_one_level_deep(void **state)
+{
+    (void)state;
+    for (int n = 500; n <= 1000; n += n == 500 ? 499 : 1) {
+        char *src = NULL, *diag;
+        size_t len = 0;
+        FILE *f = open_memstream(&src, &len);
+        assert_non_null(f);
+        fprintf(f, ".word K0\n");
+        for (int i = 0; i + 1 < n; i++)
+            fprintf(f, "K%d = K%d\n", i, i + 1);
+        fprintf(f, "K%d = 7\n", n - 1);
+        fclose(f);
+        struct tgm_image img;
+        int errors = assemble(src, &img, &diag);
+        if (n < 1000 && (errors || img.words[0] != 7))
+            fail_msg("%d constants deep: %d errors\n%s", n, errors, diag);
+        if (n == 1000 && (errors != 1 || !strstr(diag, "constants nested too deeply (more "
+                                                       "than 1000 levels)")))
+            fail_msg("1000 constants deep: %d errors\n%s", errors, diag);
+        if (!errors)
+            image_free(&img);
+        free(src);
+        free(diag);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -712,6 +743,7 @@ int main(void)
         cmocka_unit_test(asm__a_refused_entry_point_is_not_set),
         cmocka_unit_test(asm__every_error_in_a_file_is_reported_in_order),
         cmocka_unit_test(asm__a_wide_line_shows_160_columns_even_at_its_end),
+        cmocka_unit_test(asm__a_constant_is_one_level_deep),
     };
     return cmocka_run_group_tests_name("asm", tests, NULL, NULL);
 }

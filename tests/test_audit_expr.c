@@ -14,7 +14,7 @@
  * the assembler has, by '.word EXPR' in a source.  Both held; three
  * things around them did not: the monitor took '0x_' for 0, its '&&' and
  * '||' evaluated the side the left decides, and the assembler counted a
- * constant as two levels of nesting.
+ * constant as two levels of nesting (test_asm pins that one).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -833,37 +833,6 @@ static void edges__numbers_and_characters(void **state)
     check_edges(e, sizeof e / sizeof e[0], "numbers");
 }
 
-/* docs/asm.md: more than 1000 levels is an error, "each parenthesis, unary
- * operator and constant evaluated inside another counts" (999 parentheses
- * are fine); a constant counted two, so 500 constants each defined by the
- * next were too deep.  999 are fine now, 1000 are not. */
-static void asm__a_constant_is_one_level_deep(void **state)
-{
-    (void)state;
-    for (int n = 500; n <= 1000; n += n == 500 ? 499 : 1) {
-        char *src = NULL, *diag;
-        size_t len = 0;
-        FILE *f = open_memstream(&src, &len);
-        assert_non_null(f);
-        fprintf(f, ".word K0\n");
-        for (int i = 0; i + 1 < n; i++)
-            fprintf(f, "K%d = K%d\n", i, i + 1);
-        fprintf(f, "K%d = 7\n", n - 1);
-        fclose(f);
-        struct tgm_image img;
-        int errors = assemble(src, len, &img, &diag);
-        if (n < 1000 && (errors || img.words[0] != 7))
-            fail_msg("%d constants deep: %d errors\n%s", n, errors, diag);
-        if (n == 1000 && (errors != 1 || !strstr(diag, "constants nested too deeply (more "
-                                                       "than 1000 levels)")))
-            fail_msg("1000 constants deep: %d errors\n%s", errors, diag);
-        if (!errors)
-            image_free(&img);
-        free(src);
-        free(diag);
-    }
-}
-
 /* A guard before && keeps the word it guards from being read: a condition
  * such as 'l != 0 && V[x] == 3' was refused, or stopped the run, where
  * the guard is false; and assert names no comparison that was skipped. */
@@ -913,7 +882,6 @@ int main(void)
         cmocka_unit_test(edges__numbers_and_characters),
         cmocka_unit_test(numbers__an_underscore_stands_between_two_digits),
         cmocka_unit_test(logic__a_guard_keeps_its_right_side_unread),
-        cmocka_unit_test(asm__a_constant_is_one_level_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
