@@ -8,6 +8,8 @@
  * - `watch` on a label inside .phase gives the note `break` gives.
  * - `--input-file -` past the 64 MiB limit is named `-`, as every other
  *   error about it names it, not by the /dev name it is read through.
+ * - `print ';'` (the `;` ends the command) says how to write the
+ *   character.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
  */
@@ -76,6 +78,17 @@ static void watch_on_a_phased_label_gives_the_note(void **state)
     cs_outcome_free(&o);
 }
 
+/* A ';' ends the command even between single quotes: "print ';'" gets a
+ * hint on the way to write it; a lone quote at the end of a line none. */
+static void print_semicolon_constant_gets_a_hint(void **state)
+{
+    (void)state;
+    cs_mon_fails("print ';'", "print: bad character constant near ''' (a ';' ends the "
+                              "command: write it as '\\x3b')");
+    cs_mon_fails_without("print '", "print: bad character constant near '''", "x3b");
+    cs_mon_prints("print '\\x3b'", "0x3b (59)");
+}
+
 /* Standard input one byte past the limit (a sparse file: zeros). */
 static void input_file_dash_past_the_limit_is_named_dash(void **state)
 {
@@ -122,6 +135,7 @@ int main(void)
         cmocka_unit_test(set_memory_announces_a_watchpoint_as_one),
         cmocka_unit_test(restore_announces_a_watchpoint_as_one),
         cmocka_unit_test(watch_on_a_phased_label_gives_the_note),
+        cmocka_unit_test(print_semicolon_constant_gets_a_hint),
         cmocka_unit_test(input_file_dash_past_the_limit_is_named_dash),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -310,8 +310,11 @@ static uint64_t primary(struct ev *e)
         const char *q = p + 1, *end = q + strlen(q);
         uint8_t c = (uint8_t)*q;
         bool ok = *q == '\\' ? asm_escape(&q, end, &c) == 0 : *q && *q++ != '\'';
-        if (!ok || *q != '\'')
-            return fail(e, "bad character constant near '%s'", p);
+        if (!ok || *q != '\'') /* "print ';'": the ';' ended the command */
+            return fail(e, "bad character constant near '%s'%s", p,
+                        !p[1] && e->m->cut_at_semicolon
+                            ? " (a ';' ends the command: write it as '\\x3b')"
+                            : "");
         e->p = q + 1;
         return c;
     }

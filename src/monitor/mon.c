@@ -560,7 +560,10 @@ int mon_exec_line(struct mon *m, const char *line)
         memcpy(one, start, (size_t)(s - start));
         one[s - start] = '\0';
         FILE *log0 = m->log;
+        bool cut0 = m->cut_at_semicolon; /* (a breakpoint's list runs inside) */
+        m->cut_at_semicolon = *s == ';';
         int one_rc = exec_one(m, one);
+        m->cut_at_semicolon = cut0;
         if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds)
             mon_log_command(m, s + 1 + strspn(s + 1, " \t")); /* 'log F; go': the rest too */
         if (one_rc != 0) {

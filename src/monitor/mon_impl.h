@@ -183,6 +183,7 @@ struct mon {
 
     /* breakpoint command lists */
     bool in_bp_cmds, resume;
+    bool cut_at_semicolon; /* the command running ended at a ';' of its line */
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
     char *pending;        /* a CMD_RUNS command of the list, run after the stop */
