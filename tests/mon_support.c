@@ -65,6 +65,28 @@ void ms_io_close(struct ms_io *io)
     free(io->buf);
 }
 
+void ms_sess_open(struct ms_sess *s)
+{
+    memset(s, 0, sizeof *s);
+    s->out = open_memstream(&s->obuf, &s->olen);
+    s->err = open_memstream(&s->ebuf, &s->elen);
+    assert_non_null(s->out);
+    assert_non_null(s->err);
+    s->m = mon_create(s->out, s->err);
+    assert_non_null(s->m);
+    fflush(s->out);
+    fflush(s->err);
+}
+
+void ms_sess_close(struct ms_sess *s)
+{
+    mon_destroy(s->m);
+    fclose(s->out);
+    fclose(s->err);
+    free(s->obuf);
+    free(s->ebuf);
+}
+
 void ms_tmp_file(char *path, size_t len, const char *stem)
 {
     char name[128];

@@ -26,6 +26,19 @@ struct ms_io {
 void ms_io_open(struct ms_io *io);
 void ms_io_close(struct ms_io *io);
 
+/* A session through the library whose output and errors each collect in
+ * a buffer (OBUF, OLEN and EBUF, ELEN: as far as the stream was flushed;
+ * open flushes both, so they start empty, not NULL).  Fails the test if it
+ * cannot be made. */
+struct ms_sess {
+    struct mon *m;
+    FILE *out, *err;
+    char *obuf, *ebuf;
+    size_t olen, elen;
+};
+void ms_sess_open(struct ms_sess *s);
+void ms_sess_close(struct ms_sess *s);
+
 /* PATH := "tgm-test-STEM-PID" in the system's temporary directory (as
  * cs_tmp_name): a file of this process's own. */
 void ms_tmp_file(char *path, size_t len, const char *stem);

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "tgm/monitor.h"
 
 /* sum.s with its timer armed (TSET, I = 0: it never traps) */
@@ -90,28 +91,25 @@ static const char *const look_cmds[] = {
 };
 
 struct sess {
-    struct mon *m;
-    FILE *out, *err;
-    char *obuf, *ebuf;
-    size_t olen, elen;
+    struct ms_sess ms;
     char here[4096];
 };
 
 /* Run LINE; its status, and its output and errors appended to *ACC. */
 static int run_into(struct sess *s, const char *line, char **acc, size_t *alen)
 {
-    fflush(s->out);
-    fflush(s->err);
-    size_t o0 = s->olen, e0 = s->elen;
-    int rc = mon_exec_line(s->m, line);
-    fflush(s->out);
-    fflush(s->err);
-    size_t add = (s->olen - o0) + (s->elen - e0) + strlen(line) + 64;
+    fflush(s->ms.out);
+    fflush(s->ms.err);
+    size_t o0 = s->ms.olen, e0 = s->ms.elen;
+    int rc = mon_exec_line(s->ms.m, line);
+    fflush(s->ms.out);
+    fflush(s->ms.err);
+    size_t add = (s->ms.olen - o0) + (s->ms.elen - e0) + strlen(line) + 64;
     *acc = realloc(*acc, *alen + add + 1);
     assert_non_null(*acc);
     *alen += (size_t)snprintf(*acc + *alen, add + 1, "> %s [%d]\n%.*s%.*s", line, rc,
-                              (int)(s->olen - o0), s->obuf + o0, (int)(s->elen - e0),
-                              s->ebuf + e0);
+                              (int)(s->ms.olen - o0), s->ms.obuf + o0, (int)(s->ms.elen - e0),
+                              s->ms.ebuf + e0);
     return rc;
 }
 
@@ -121,13 +119,7 @@ static void sess_open(struct sess *s, const char *focus)
 {
     assert_non_null(getcwd(s->here, sizeof s->here));
     assert_int_equal(chdir(cs_tmpdir()), 0);
-    s->obuf = s->ebuf = NULL;
-    s->out = open_memstream(&s->obuf, &s->olen);
-    s->err = open_memstream(&s->ebuf, &s->elen);
-    assert_non_null(s->out);
-    assert_non_null(s->err);
-    s->m = mon_create(s->out, s->err);
-    assert_non_null(s->m);
+    ms_sess_open(&s->ms);
     char *log = NULL;
     size_t len = 0;
     for (size_t i = 0; i <= sizeof setup_cmds / sizeof setup_cmds[0]; i++) {
@@ -140,11 +132,7 @@ static void sess_open(struct sess *s, const char *focus)
 
 static void sess_close(struct sess *s)
 {
-    mon_destroy(s->m);
-    fclose(s->out);
-    fclose(s->err);
-    free(s->obuf);
-    free(s->ebuf);
+    ms_sess_close(&s->ms);
     assert_int_equal(chdir(s->here), 0);
 }
 
@@ -220,11 +208,11 @@ static char *one_case(const struct bad *b, const char *focus)
     struct fp before, after;
     fingerprint(&s, "fp/a.snap", &before);
     char *dir0 = dir_listing();
-    size_t o0 = s.olen, e0 = s.elen;
-    int rc = mon_exec_line(s.m, b->line);
-    fflush(s.out);
-    fflush(s.err);
-    char *out = strndup(s.obuf + o0, s.olen - o0), *err = strndup(s.ebuf + e0, s.elen - e0);
+    size_t o0 = s.ms.olen, e0 = s.ms.elen;
+    int rc = mon_exec_line(s.ms.m, b->line);
+    fflush(s.ms.out);
+    fflush(s.ms.err);
+    char *out = strndup(s.ms.obuf + o0, s.ms.olen - o0), *err = strndup(s.ms.ebuf + e0, s.ms.elen - e0);
     char *dir1 = dir_listing();
     fingerprint(&s, "fp/b.snap", &after);
     /* an assembler's diagnostics (FILE:LINE:COL: error:, docs/run.md) may

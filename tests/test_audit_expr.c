@@ -31,6 +31,8 @@
 #include "tgm/image.h"
 #include "tgm/monitor.h"
 
+#include "mon_support.h"
+
 /* ---- the reference: an expression tree and its documented value ---- */
 
 /* binding strength, weakest first (docs/monitor.md's list; the
@@ -490,47 +492,18 @@ static int assemble(const char *src, size_t len, struct tgm_image *img, char **d
     return errors;
 }
 
-struct msess {
-    struct mon *m;
-    FILE *out, *err;
-    char *ob, *eb;
-    size_t ol, el;
-};
-
-static void msess_open(struct msess *s)
-{
-    s->ob = s->eb = NULL;
-    s->out = open_memstream(&s->ob, &s->ol);
-    s->err = open_memstream(&s->eb, &s->el);
-    assert_non_null(s->out);
-    assert_non_null(s->err);
-    s->m = mon_create(s->out, s->err);
-    assert_non_null(s->m);
-    fflush(s->out);
-    fflush(s->err);
-}
-
-static void msess_close(struct msess *s)
-{
-    mon_destroy(s->m);
-    fclose(s->out);
-    fclose(s->err);
-    free(s->ob);
-    free(s->eb);
-}
-
 /* 'print EXPR' against the reference's outcome: the value, shown as
  * "HEX (SIGNED)", or one error line ending in WHY */
-static void check_mon(struct msess *s, const char *expr, bool ok, uint64_t want,
+static void check_mon(struct ms_sess *s, const char *expr, bool ok, uint64_t want,
                       const char *why)
 {
     static char line[8200];
     snprintf(line, sizeof line, "print %s", expr);
-    size_t o0 = s->ol, e0 = s->el; /* flushed */
+    size_t o0 = s->olen, e0 = s->elen; /* flushed */
     int rc = mon_exec_line(s->m, line);
     fflush(s->out);
     fflush(s->err);
-    const char *out = s->ob + o0, *err = s->eb + e0;
+    const char *out = s->obuf + o0, *err = s->ebuf + e0;
     if (!ok) {
         const char *nl = strchr(err, '\n');
         size_t wl = strlen(why);
@@ -629,7 +602,7 @@ static const char *text_of(int root, bool mon)
     return t.buf;
 }
 
-static void check_tree(struct msess *s, struct batch *b, int root, enum mode mode)
+static void check_tree(struct ms_sess *s, struct batch *b, int root, enum mode mode)
 {
     uint64_t want = 0;
     char why[160] = "";
@@ -650,8 +623,8 @@ static void random_trees__agree_with_the_docs(void **state)
 {
     (void)state;
     static struct batch b;
-    struct msess s;
-    msess_open(&s);
+    struct ms_sess s;
+    ms_sess_open(&s);
     batch_open(&b);
     rng_state = 0x1974;
     spacing = true;
@@ -662,7 +635,7 @@ static void random_trees__agree_with_the_docs(void **state)
         check_tree(&s, &b, gen(1 + (int)below(5), mode), mode);
     }
     batch_check(&b);
-    msess_close(&s);
+    ms_sess_close(&s);
     end_report("random expressions", cases);
 }
 
@@ -675,8 +648,8 @@ static void operator_pairs__precedence_and_grouping(void **state)
     static const int64_t triples[][3] = {
         {12, 5, 3}, {2, 7, 1}, {6, 6, 2}, {1, 0, 3}, {-9, 4, 2}, {3, -2, 70}, {0, 5, 5},
     };
-    struct msess s;
-    msess_open(&s);
+    struct ms_sess s;
+    ms_sess_open(&s);
     batch_open(&b);
     rng_state = 7;
     spacing = false;
@@ -694,7 +667,7 @@ static void operator_pairs__precedence_and_grouping(void **state)
                 cases++;
             }
     batch_check(&b);
-    msess_close(&s);
+    ms_sess_close(&s);
     end_report("operator pairs", cases);
 }
 
@@ -709,8 +682,8 @@ struct edge {
 static void check_edges(const struct edge *e, size_t n, const char *what)
 {
     static struct batch b;
-    struct msess s;
-    msess_open(&s);
+    struct ms_sess s;
+    ms_sess_open(&s);
     batch_open(&b);
     for (size_t i = 0; i < n; i++) {
         if (e[i].mode != M_ASM)
@@ -723,7 +696,7 @@ static void check_edges(const struct edge *e, size_t n, const char *what)
             check_asm_error(e[i].expr, e[i].why);
     }
     batch_check(&b);
-    msess_close(&s);
+    ms_sess_close(&s);
     end_report(what, (int)n);
 }
 
@@ -839,15 +812,15 @@ static void edges__numbers_and_characters(void **state)
 static void logic__a_guard_keeps_its_right_side_unread(void **state)
 {
     (void)state;
-    struct msess s;
-    msess_open(&s);
+    struct ms_sess s;
+    ms_sess_open(&s);
     assert_int_equal(mon_exec_line(s.m, "break 5 if l != 0 && V[0x7ffff] == 3"), 0);
     assert_int_equal(mon_exec_line(s.m, "assert l == 0 || V[0x7ffff] == 3"), 0);
     assert_int_equal(mon_exec_line(s.m, "assert 0 && 1 == 2"), -1);
     fflush(s.err);
-    if (!strstr(s.eb, "assertion failed: 0 && 1 == 2\n"))
-        fail_msg("want the assertion without a comparison, got '%s'", s.eb);
-    msess_close(&s);
+    if (!strstr(s.ebuf, "assertion failed: 0 && 1 == 2\n"))
+        fail_msg("want the assertion without a comparison, got '%s'", s.ebuf);
+    ms_sess_close(&s);
 }
 
 /* The monitor's '_' between digits (docs/monitor.md): '0x_' was 0, '0_'

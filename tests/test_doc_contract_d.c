@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 #include "diffcore.h"
 #include "tgm/monitor.h"
 
@@ -151,34 +152,6 @@ static void check__runs_with_the_sessions_profile_and_hybrid_mode(void **state)
     }
 }
 
-/* A session in this process, its output in memory. */
-struct sess {
-    struct mon *m;
-    FILE *out, *err;
-    char *obuf, *ebuf;
-    size_t olen, elen;
-};
-
-static void sess_open(struct sess *s)
-{
-    memset(s, 0, sizeof *s);
-    s->out = open_memstream(&s->obuf, &s->olen);
-    s->err = open_memstream(&s->ebuf, &s->elen);
-    assert_non_null(s->out);
-    assert_non_null(s->err);
-    s->m = mon_create(s->out, s->err);
-    assert_non_null(s->m);
-}
-
-static void sess_close(struct sess *s)
-{
-    mon_destroy(s->m);
-    fclose(s->out);
-    fclose(s->err);
-    free(s->obuf);
-    free(s->ebuf);
-}
-
 /* 'check' ran to its step limit (100,000,000 steps, twice) whatever Ctrl-C
  * said, where 'go' stops between chunks.  Now it is abandoned at the next
  * chunk with one line, and the session goes on. */
@@ -187,8 +160,8 @@ static void check__ctrl_c_abandons_it_and_the_session_goes_on(void **state)
     (void)state;
     char loop[CS_PATH], line[2 * CS_PATH];
     cs_write_text(loop, sizeof loop, "d-loop.s", "spin: JMP spin\n.entry spin\n");
-    struct sess s;
-    sess_open(&s);
+    struct ms_sess s;
+    ms_sess_open(&s);
     snprintf(line, sizeof line, "check %s", loop);
     mon_interrupt(); /* as the SIGINT handler does */
     assert_int_equal(mon_exec_line(s.m, line), -1);
@@ -206,7 +179,7 @@ static void check__ctrl_c_abandons_it_and_the_session_goes_on(void **state)
     assert_int_equal(mon_exec_line(s.m, line), 0);
     fflush(s.out);
     assert_non_null(strstr(s.obuf, "stopped after 10 steps"));
-    sess_close(&s);
+    ms_sess_close(&s);
 }
 
 /* ---- the control program's statistics (docs/vmm.md) ---------------------- */
