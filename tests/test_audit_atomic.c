@@ -170,7 +170,7 @@ static char *dir_listing(void)
     struct dirent *e;
     struct stat st;
     while ((e = readdir(d)))
-        if (lstat(e->d_name, &st) == 0)
+        if (strcmp(e->d_name, "..") && lstat(e->d_name, &st) == 0) /* (others write there) */
             fprintf(f, "%s %lld %lld.%09ld\n", e->d_name, (long long)st.st_size,
                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     closedir(d);
@@ -212,7 +212,8 @@ static char *one_case(const struct bad *b, const char *focus)
     int rc = mon_exec_line(s.ms.m, b->line);
     fflush(s.ms.out);
     fflush(s.ms.err);
-    char *out = strndup(s.ms.obuf + o0, s.ms.olen - o0), *err = strndup(s.ms.ebuf + e0, s.ms.elen - e0);
+    char *out = strndup(s.ms.obuf + o0, s.ms.olen - o0);
+    char *err = strndup(s.ms.ebuf + e0, s.ms.elen - e0);
     char *dir1 = dir_listing();
     fingerprint(&s, "fp/b.snap", &after);
     /* an assembler's diagnostics (FILE:LINE:COL: error:, docs/run.md) may
