@@ -111,6 +111,19 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
     return v;
 }
 
+/* Was console output lost for want of memory, on BARE or a VM of V?  Then
+ * no verdict can rest on it: true, with ERR saying so. */
+static bool console_lost(const struct machine *bare, struct vmm *v, size_t n, char *err,
+                         size_t errlen)
+{
+    bool lost = bare && machine_console_lost(bare);
+    for (size_t i = 0; i < n && !lost; i++)
+        lost = machine_console_lost(vmm_vm_view(v, (int)i));
+    if (lost)
+        tgm_err(err, errlen, "out of memory for the console output: no verdict");
+    return lost;
+}
+
 void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len)
 {
@@ -216,6 +229,11 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             r->setup_failed = !(o->stop && o->stop()); /* else interrupted */
             goto out;
         }
+        if (console_lost(bare[i], one, 1, err, errlen)) {
+            r->setup_failed = true;
+            vmm_destroy(one);
+            goto out;
+        }
         vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
         r->alone_halted = one->vms[0].state == VM_HALTED;
         r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], steps, r->alone_diff,
@@ -228,7 +246,7 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
     if (n > 1) {
         char lost[160];
         all = run_vmm(imgs, n, o, w, steps, lost, sizeof lost, err, errlen);
-        if (!all)
+        if (!all || console_lost(NULL, all, n, err, errlen))
             goto out;
         for (size_t i = 0; i < n; i++) {
             struct check_result *r = &results[i];
