@@ -180,6 +180,10 @@ uint64_t machine_console_dropped(const struct machine *m);
 /* Count N more bytes as written and dropped, so a console rebuilt from
  * another machine's output keeps its count. */
 void machine_console_add_dropped(struct machine *m, uint64_t n);
+/* Was a byte of that output lost because memory ran out (since the output
+ * was last cleared)?  Then it is not the program's, and no result may rest
+ * on it. */
+bool machine_console_lost(const struct machine *m);
 /* Queue input for the own console; CIN reads it in order.  0 or -1 (ENOMEM). */
 int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);

@@ -244,8 +244,10 @@ struct check_result {
 };
 /* Compare f(S2), S2 being BARE, with S2' for VM ID of V: "" in DIFF if
  * equal, else the first differing component.  vmm_check's comparison, for
- * callers that stop both machines at the same step instead of at HALT. */
-void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
+ * callers that stop both machines at the same step instead of at HALT.
+ * -1 when f(S2) could not be computed (out of memory, say; DIFF says
+ * why): no verdict rests on that DIFF. */
+int vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len);
 /* RESULTS has N entries.  Returns 0, or -1 with ERR if a run could not be
  * set up (an image that does not fit W, say) or O->stop abandoned it. */

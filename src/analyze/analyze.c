@@ -141,6 +141,10 @@ struct analyze_result *analyze_profile(const struct isa_profile *profile,
             r->theorem3 = false;
     }
     analyze_ctx_fini(&cx);
+    if (cx.oom) { /* a derived class would rest on a console byte lost */
+        free(r);
+        return NULL;
+    }
     /* (b), a VMM without timing dependencies, is tgm's control program: its
      * virtual time is exact, whatever the profile (analyze.h) */
     r->theorem2 = r->theorem1;

@@ -38,6 +38,7 @@ struct analyze_ctx {
     const struct isa_profile *profile;
     uint32_t q;
     struct analyze_slot slot[ANALYZE_SLOTS];
+    bool oom; /* a console byte lost for want of memory: no result */
 };
 
 /* exec.c */

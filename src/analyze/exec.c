@@ -46,8 +46,9 @@ static bool state_equal(const struct analyze_state *a, const struct analyze_stat
            memcmp(a->mem, b->mem, a->q * sizeof a->mem[0]) == 0;
 }
 
-/* Power-on, then exactly S: E, PSW, timer, and one console byte waiting. */
-static void load_state(struct machine *m, const struct analyze_state *s)
+/* Power-on, then exactly S: E, PSW, timer, and one console byte waiting.
+ * -1 if that byte could not be queued (out of memory). */
+static int load_state(struct machine *m, const struct analyze_state *s)
 {
     machine_reset(m);
     for (uint32_t i = 0; i < s->q; i++)
@@ -59,8 +60,9 @@ static void load_state(struct machine *m, const struct analyze_state *s)
     machine_set_timer(m, &s->timer);
     if (s->cin >= 0) {
         uint8_t byte = (uint8_t)s->cin;
-        machine_console_input(m, &byte, 1);
+        return machine_console_input(m, &byte, 1);
     }
+    return 0;
 }
 
 const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
@@ -70,9 +72,12 @@ const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
     if (sl->valid && state_equal(&sl->st, s))
         return &sl->run;
     struct machine *m = sl->m;
-    load_state(m, s);
+    if (load_state(m, s) != 0)
+        cx->oom = true;
     struct machine_exit ex;
     machine_step(m, &ex);
+    if (machine_console_lost(m))
+        cx->oom = true; /* the run is not the instruction's: analyze_profile fails */
 
     struct machine_counters c = machine_get_counters(m);
     struct analyze_run *r = &sl->run;

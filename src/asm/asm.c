@@ -514,7 +514,7 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
                         ? (size_t)(slash - base + 1) : 0;
     char *full = malloc(dirlen + str->slen + 1);
     if (!full)
-        abort();
+        asm_oom();
     memcpy(full, base, dirlen);
     memcpy(full + dirlen, path, str->slen);
     full[dirlen + str->slen] = '\0';

@@ -112,6 +112,8 @@ struct asm_ctx {
 /* Grow *P (an array of ELEM-byte items with capacity *CAP) to hold NEED. */
 void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem);
 char *asm_strndup(const char *s, size_t n);
+/* Out of memory: give the assembly up (see assemble.c). */
+_Noreturn void asm_oom(void);
 void asm_ctx_free(struct asm_ctx *c);
 
 /* lex.c */

@@ -5,6 +5,7 @@
  * runs pass 2, and hands back a tgm_image or every error found.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,20 @@
 #include <sys/stat.h>
 
 #include "asm_impl.h"
+
+/* An allocation that fails inside an assembly gives the assembly up: back
+ * to its entry point, which frees what it holds and reports "out of memory"
+ * as an error of the source (an abort would take a monitor session, or a
+ * command's one-line error, with it). */
+static jmp_buf *oom_jump;
+
+void asm_oom(void)
+{
+    if (oom_jump)
+        longjmp(*oom_jump, 1);
+    fputs("tgm: out of memory\n", stderr); /* no entry point set: unreachable */
+    exit(2);
+}
 #include "tgm/bytes.h"
 #include "tgm/image.h"
 
@@ -23,10 +38,8 @@ void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
     while (ncap < need)
         ncap *= 2;
     void *q = realloc(p, (size_t)ncap * elem);
-    if (!q) {
-        fputs("tgm: out of memory\n", stderr);
-        abort();
-    }
+    if (!q)
+        asm_oom();
     *cap = ncap;
     return q;
 }
@@ -34,10 +47,8 @@ void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 char *asm_strndup(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
-    if (!d) {
-        fputs("tgm: out of memory\n", stderr);
-        abort();
-    }
+    if (!d)
+        asm_oom();
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
@@ -146,11 +157,13 @@ static void build_image(struct assembler *a, struct tgm_image *img)
     if (!a->entry_stmt)
         img->entry_psw = psw_pack(&(struct psw){.sup = true, .p = a->load & TGM_ADDR_MASK,
                                                 .b = TGM_Q_MAX});
+    uint32_t nsyms = 0;
     for (uint32_t i = 0; i < c->nsyms; i++)
-        img->nsyms += c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST;
-    img->syms = calloc(img->nsyms ? img->nsyms : 1, sizeof *img->syms);
+        nsyms += c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST;
+    img->syms = calloc(nsyms ? nsyms : 1, sizeof *img->syms);
     if (!img->syms)
-        abort();
+        asm_oom();
+    img->nsyms = nsyms; /* the names not yet copied are NULL: image_free frees it */
     for (uint32_t i = 0, k = 0; i < c->nsyms; i++)
         if (c->syms[i].kind == SYM_LABEL || c->syms[i].kind == SYM_CONST)
             img->syms[k++] = (struct tgm_symbol){
@@ -193,9 +206,9 @@ static void write_listing(const struct assembler *a, FILE *f)
 
 /* --- entry points ---------------------------------------------------------- */
 
+/* A zeroed A (zeroed by the caller, before its setjmp) */
 static void assembler_init(struct assembler *a)
 {
-    memset(a, 0, sizeof *a);
     asm_sym_add(&a->c, "SUP", 3, SYM_PREDEF, 1);
     asm_sym_add(&a->c, "USER", 4, SYM_PREDEF, 0);
 }
@@ -203,18 +216,13 @@ static void assembler_init(struct assembler *a)
 static void add_file(struct asm_ctx *c, const char *name, char *text, size_t len)
 {
     c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
-    c->files[c->nfiles++] = (struct asm_file){.name = asm_strndup(name, strlen(name)),
-                                              .text = text, .len = len};
+    char *copy = asm_strndup(name, strlen(name)); /* before TEXT is counted as held */
+    c->files[c->nfiles++] = (struct asm_file){.name = copy, .text = text, .len = len};
 }
 
-/* Assemble TEXT (taken over) named NAME; the names of the files read go to
- * *SOURCES unless it is NULL. */
-static int assemble(const char *name, char *text, size_t len, struct tgm_image *img,
-                    FILE *diag, FILE *listing, char ***sources)
+static int assemble_run(struct assembler *a, const char *name, struct tgm_image *img, FILE *diag,
+                        FILE *listing, char ***sources, volatile bool *built)
 {
-    struct assembler a;
-    assembler_init(&a);
-    add_file(&a.c, name, text, len);
     struct asm_incl top = {.file = 0};
     struct stat st;
     if (stat(name, &st) == 0) {
@@ -222,33 +230,66 @@ static int assemble(const char *name, char *text, size_t len, struct tgm_image *
         top.dev = st.st_dev;
         top.ino = st.st_ino;
     }
-    asm_pass1_file(&a, &top);
-    layout(&a);
-    a.words = calloc(a.span ? a.span : 1, sizeof *a.words);
-    if (!a.words)
-        abort();
-    for (uint32_t si = 0; si < a.c.nstmts; si++)
-        asm_pass2_line(&a, si);
-    int n = a.c.nerrors;
-    asm_flush_diags(&a.c, diag);
+    asm_pass1_file(a, &top);
+    layout(a);
+    a->words = calloc(a->span ? a->span : 1, sizeof *a->words);
+    if (!a->words)
+        asm_oom();
+    for (uint32_t si = 0; si < a->c.nstmts; si++)
+        asm_pass2_line(a, si);
+    int n = a->c.nerrors;
+    asm_flush_diags(&a->c, diag);
     if (n == 0) {
         if (listing)
-            write_listing(&a, listing);
-        build_image(&a, img);
+            write_listing(a, listing);
+        *built = true;
+        build_image(a, img);
         if (listing)
             fprintf(listing, "; load 0x%05x, %u word%s, entry PSW 0x%016llx, %u symbol%s\n",
                     img->load, img->nwords, img->nwords == 1 ? "" : "s",
                     (unsigned long long)img->entry_psw, img->nsyms, img->nsyms == 1 ? "" : "s");
     }
-    free(a.words);
     if (sources) { /* the names change hands */
-        if (!(*sources = calloc(a.c.nfiles + 1, sizeof **sources)))
-            abort();
-        for (uint32_t i = 0; i < a.c.nfiles; i++) {
-            (*sources)[i] = a.c.files[i].name;
-            a.c.files[i].name = NULL;
+        if (!(*sources = calloc(a->c.nfiles + 1, sizeof **sources)))
+            asm_oom();
+        for (uint32_t i = 0; i < a->c.nfiles; i++) {
+            (*sources)[i] = a->c.files[i].name;
+            a->c.files[i].name = NULL;
         }
     }
+    return n;
+}
+
+/* Assemble TEXT (taken over) named NAME; the names of the files read go to
+ * *SOURCES unless it is NULL.  Out of memory, an error of its own: *IMG is
+ * left empty and nothing is held. */
+static int assemble(const char *name, char *text, size_t len, struct tgm_image *img,
+                    FILE *diag, FILE *listing, char ***sources)
+{
+    struct assembler a;
+    memset(&a, 0, sizeof a);
+    volatile bool built = false;
+    jmp_buf here, *const up = oom_jump;
+    if (setjmp(here)) {
+        oom_jump = up;
+        if (built)
+            image_free(img);
+        if (a.c.nfiles == 0)
+            free(text); /* not yet held by the context */
+        free(a.words);
+        asm_ctx_free(&a.c);
+        if (diag) {
+            asm_diag_line(diag, "%s: error: out of memory", name);
+            fputc('\n', diag);
+        }
+        return 1;
+    }
+    oom_jump = &here;
+    assembler_init(&a);
+    add_file(&a.c, name, text, len);
+    int n = assemble_run(&a, name, img, diag, listing, sources, &built);
+    oom_jump = up;
+    free(a.words);
     asm_ctx_free(&a.c);
     return n;
 }
@@ -318,8 +359,13 @@ int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tg
         return 1;
     }
     char *text = malloc(len + 1);
-    if (!text)
-        abort();
+    if (!text) {
+        if (diag) {
+            asm_diag_line(diag, "%s: error: out of memory", name);
+            fputc('\n', diag);
+        }
+        return 1;
+    }
     if (len) /* an empty source may be given as NULL */
         memcpy(text, src, len);
     text[len] = '\0';
@@ -330,8 +376,17 @@ int asm_assemble_string(const char *name, const char *src, struct tgm_image *img
                         FILE *diag)
 {
     size_t len = strlen(src);
-    return assemble(name ? name : "<string>", asm_strndup(src, len), len, img, diag, NULL,
-                    NULL);
+    name = name ? name : "<string>";
+    char *text = malloc(len + 1);
+    if (!text) {
+        if (diag) {
+            asm_diag_line(diag, "%s: error: out of memory", name);
+            fputc('\n', diag);
+        }
+        return 1;
+    }
+    memcpy(text, src, len + 1);
+    return assemble(name, text, len, img, diag, NULL, NULL);
 }
 
 /* The word of asm_assemble_line's one statement. */
@@ -376,43 +431,62 @@ static int line_word(struct assembler *a, uint32_t addr, uint64_t *word)
     return 0;
 }
 
+static int line_run(struct assembler *a, const char *line, uint32_t addr,
+                    const struct tgm_image *syms, uint64_t *word)
+{
+    for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
+        const char *name = syms->syms[i].name;
+        if (!strcmp(name, "."))
+            continue; /* '.' always means the current address */
+        int32_t idx = asm_sym_find(&a->c, name, strlen(name));
+        if (idx < 0)
+            idx = (int32_t)asm_sym_add(&a->c, name, strlen(name), SYM_EXTERN, 0);
+        a->c.syms[idx].kind = SYM_EXTERN;
+        a->c.syms[idx].value = syms->syms[i].value;
+    }
+    size_t len = strcspn(line, "\r\n");
+    /* a line read with its line break is one line; more after it is not */
+    bool more = line[len + strspn(line + len, "\r\n")] != '\0';
+    add_file(&a->c, "<line>", asm_strndup(line, len), len);
+    a->c.stmts = asm_grow(a->c.stmts, &a->c.capstmts, 1, sizeof *a->c.stmts);
+    a->c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len,
+                                        .addr = addr, .dot = addr};
+    a->c.nstmts = 1;
+    int rc = -1;
+    if (addr > TGM_ADDR_MASK)
+        snprintf(a->c.err, a->c.errlen, "address 0x%x is outside memory (0..0x%x)", addr,
+                 TGM_ADDR_MASK);
+    else if (more)
+        snprintf(a->c.err, a->c.errlen, "only one line can be assembled in place");
+    else if (asm_lex_line(&a->c, 0) == 0)
+        rc = line_word(a, addr, word);
+    if (a->c.nerrors)
+        rc = -1;
+    return rc;
+}
+
 int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *syms,
                       uint64_t *word, char *err, size_t errlen)
 {
     char scratch[2];
     struct assembler a;
-    assembler_init(&a);
+    memset(&a, 0, sizeof a);
     a.c.err = err && errlen ? err : scratch;
     a.c.errlen = err && errlen ? errlen : sizeof scratch;
     a.c.err[0] = '\0';
-    for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
-        const char *name = syms->syms[i].name;
-        if (!strcmp(name, "."))
-            continue; /* '.' always means the current address */
-        int32_t idx = asm_sym_find(&a.c, name, strlen(name));
-        if (idx < 0)
-            idx = (int32_t)asm_sym_add(&a.c, name, strlen(name), SYM_EXTERN, 0);
-        a.c.syms[idx].kind = SYM_EXTERN;
-        a.c.syms[idx].value = syms->syms[i].value;
+    jmp_buf here, *const up = oom_jump;
+    if (setjmp(here)) { /* as assemble() does */
+        oom_jump = up;
+        char *msg = a.c.err;
+        size_t msglen = a.c.errlen;
+        asm_ctx_free(&a.c);
+        snprintf(msg, msglen, "out of memory");
+        return -1;
     }
-    size_t len = strcspn(line, "\r\n");
-    /* a line read with its line break is one line; more after it is not */
-    bool more = line[len + strspn(line + len, "\r\n")] != '\0';
-    add_file(&a.c, "<line>", asm_strndup(line, len), len);
-    a.c.stmts = asm_grow(a.c.stmts, &a.c.capstmts, 1, sizeof *a.c.stmts);
-    a.c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len,
-                                       .addr = addr, .dot = addr};
-    a.c.nstmts = 1;
-    int rc = -1;
-    if (addr > TGM_ADDR_MASK)
-        snprintf(a.c.err, a.c.errlen, "address 0x%x is outside memory (0..0x%x)", addr,
-                 TGM_ADDR_MASK);
-    else if (more)
-        snprintf(a.c.err, a.c.errlen, "only one line can be assembled in place");
-    else if (asm_lex_line(&a.c, 0) == 0)
-        rc = line_word(&a, addr, word);
-    if (a.c.nerrors)
-        rc = -1;
+    oom_jump = &here;
+    assembler_init(&a);
+    int rc = line_run(&a, line, addr, syms, word);
+    oom_jump = up;
     asm_ctx_free(&a.c);
     return rc;
 }

@@ -55,17 +55,16 @@ uint32_t asm_sym_add(struct asm_ctx *c, const char *name, size_t len,
         uint32_t cap = c->hashcap ? c->hashcap * 2 : 64;
         free(c->hash);
         c->hash = calloc(cap, sizeof *c->hash);
-        if (!c->hash) {
-            fputs("tgm: out of memory\n", stderr);
-            abort();
-        }
+        if (!c->hash)
+            asm_oom();
         c->hashcap = cap;
         for (uint32_t i = 0; i < c->nsyms; i++)
             hash_insert(c, i);
     }
     c->syms = asm_grow(c->syms, &c->capsyms, c->nsyms + 1, sizeof *c->syms);
+    char *copy = asm_strndup(name, len); /* before the symbol is counted */
     uint32_t idx = c->nsyms++;
-    c->syms[idx] = (struct asm_sym){.name = asm_strndup(name, len), .len = (uint32_t)len,
+    c->syms[idx] = (struct asm_sym){.name = copy, .len = (uint32_t)len,
                                     .kind = (uint8_t)kind, .state = SS_DONE, .value = value};
     hash_insert(c, idx);
     return idx;

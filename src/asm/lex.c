@@ -162,14 +162,13 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
         if (si > c->diags[slot].stmt)
             return;
         free(c->diags[slot].text);
+        c->diags[slot].text = NULL; /* freed again if memory runs out below */
     }
     char *text = NULL;
     size_t tlen = 0;
     FILE *f = open_memstream(&text, &tlen);
-    if (!f) {
-        fputs("tgm: out of memory\n", stderr);
-        abort();
-    }
+    if (!f)
+        asm_oom();
     const struct asm_file *file = &c->files[s->file];
     /* a control character in the file's name or in a quoted token is
      * escaped, so that the message stays one line */

@@ -271,6 +271,7 @@ void run_take_console(struct machine *m, struct run_console *c)
     size_t len;
     const uint8_t *out = machine_console_output(m, &len);
     c->total += machine_console_dropped(m); /* a chunk that overran the buffer */
+    c->lost |= machine_console_lost(m);
     if (len && c->stream) {
         errno = 0;
         if ((fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) && !c->werr)
@@ -278,10 +279,12 @@ void run_take_console(struct machine *m, struct run_console *c)
     } else if (len && c->kept_len < RUN_CONSOLE_KEEP) {
         size_t n = len < RUN_CONSOLE_KEEP - c->kept_len ? len : RUN_CONSOLE_KEEP - c->kept_len;
         uint8_t *p = realloc(c->kept, c->kept_len + n);
-        if (p) { /* without memory the JSON keeps less; console_bytes stays exact */
+        if (p) {
             memcpy(p + c->kept_len, out, n);
             c->kept = p;
             c->kept_len += n;
+        } else {
+            c->lost = true; /* the JSON's console would not be the guest's */
         }
     }
     if (len)
@@ -293,8 +296,17 @@ void run_take_console(struct machine *m, struct run_console *c)
 bool run_output_ok(const struct run_console *c, const char *flag, const char *file)
 {
     errno = 0;
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return true;
+    if (fflush(stdout) == 0 && !ferror(stdout)) {
+        if (!c || !c->lost)
+            return true;
+        /* the output printed is not the guest's: no report may rest on it */
+        if (flag)
+            cli_error("run: out of memory for the console output; %s %s not written", flag,
+                      file);
+        else
+            cli_error("run: out of memory for the console output");
+        return false;
+    }
     int e = errno ? errno : c ? c->werr : 0;
     const char *why = e ? strerror(e) : "write error";
     if (flag)

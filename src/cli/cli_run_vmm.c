@@ -211,6 +211,14 @@ int run_vmm(const struct run_opts *o)
         status = EXIT_USAGE;
         goto out;
     }
+    for (int i = 0; i < n; i++)
+        if (machine_console_lost(vmm_vm_view(v, i))) { /* the report is not the guest's */
+            cli_error("run: %s: out of memory for the console output%s%s%s", files[i],
+                      tl.t ? "; --timeline " : "", tl.t ? o->timeline : "",
+                      tl.t ? " not written" : "");
+            status = EXIT_USAGE;
+            goto out;
+        }
     /* the notes explain status 3: a failed --timeline is status 2, its one line */
     if (tl.t && timeline_write(tl.t, v, o->timeline, err, sizeof err) != 0) {
         cli_error("run: --timeline: %s", err);

@@ -52,13 +52,14 @@ struct run_console {
     uint64_t total; /* every byte written */
     uint8_t last;   /* the last of them */
     int werr;       /* errno of the first streamed write that failed, or 0 */
+    bool lost;      /* a byte lost for want of memory (machine_console_lost) */
 };
 struct machine;
 /* Take M's console output into C (streaming it if C->stream), then empty it. */
 void run_take_console(struct machine *m, struct run_console *c);
 
-/* Did standard output take all that was printed?  true, or false after
- * one line saying why (with C's streamed write error, C may be NULL) and,
+/* Did standard output take all that was printed, and C's console all the
+ * guest wrote?  true, or false after one line saying why (with C's streamed write error, C may be NULL) and,
  * when FLAG is not NULL, that FLAG's FILE was therefore not written: a
  * run whose report is lost fails before it writes anything else. */
 bool run_output_ok(const struct run_console *c, const char *flag, const char *file);

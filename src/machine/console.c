@@ -24,6 +24,7 @@ void conbuf_free(struct console_buf *c)
 void conbuf_clear(struct console_buf *c)
 {
     c->out_len = c->out_dropped = 0;
+    c->out_lost = false;
     c->in_len = c->in_pos = 0;
 }
 
@@ -46,9 +47,13 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 void conbuf_put(void *ctx, uint8_t ch)
 {
     struct console_buf *c = ctx;
-    if (c->out_len >= CONBUF_OUT_LIMIT ||
-        grow(&c->out, &c->out_cap, c->out_len + 1) != 0) {
+    if (c->out_len >= CONBUF_OUT_LIMIT) {
         c->out_dropped++;
+        return;
+    }
+    if (grow(&c->out, &c->out_cap, c->out_len + 1) != 0) {
+        c->out_dropped++;
+        c->out_lost = true; /* the output is no longer the program's: say so */
         return;
     }
     c->out[c->out_len++] = ch;
@@ -75,6 +80,12 @@ int conbuf_feed(struct console_buf *c, const uint8_t *bytes, size_t len)
 void machine_console_clear_output(struct machine *m)
 {
     m->conbuf.out_len = m->conbuf.out_dropped = 0;
+    m->conbuf.out_lost = false;
+}
+
+bool machine_console_lost(const struct machine *m)
+{
+    return m->conbuf.out_lost;
 }
 
 void machine_console_add_dropped(struct machine *m, uint64_t n)

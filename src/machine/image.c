@@ -80,15 +80,18 @@ static int name_cmp(const void *x, const void *y)
     return strcmp((*a)->name, (*b)->name);
 }
 
-/* One name, one symbol: sort pointers by name and compare neighbours. */
+/* One name, one symbol: sort pointers by name and compare neighbours.
+ * -1 for a duplicate, -2 out of memory. */
 static int dup_name(const struct tgm_symbol *syms, uint32_t n, char *err, size_t errlen,
                     size_t base)
 {
     if (n < 2)
         return 0;
     const struct tgm_symbol **p = malloc(n * sizeof *p);
-    if (!p)
-        return tgm_err(err, errlen, "offset %zu: out of memory", base);
+    if (!p) {
+        tgm_err(err, errlen, "offset %zu: out of memory", base);
+        return -2;
+    }
     for (uint32_t i = 0; i < n; i++)
         p[i] = &syms[i];
     qsort(p, n, sizeof *p, name_cmp);
@@ -345,6 +348,9 @@ int image_read_file_text(const char *path, struct tgm_image *out, char *err,
     return 0;
 }
 
+/* format_violation's answer when it could not tell, for want of memory */
+static const char format_oom[] = "out of memory";
+
 /* What makes IMG no image (image_parse would refuse its bytes), or NULL:
  * the writers refuse it rather than write a file no reader takes. */
 static const char *format_violation(const struct tgm_image *img)
@@ -360,7 +366,10 @@ static const char *format_violation(const struct tgm_image *img)
         if (i > 0 && sym_cmp(&img->syms[i - 1], y) >= 0)
             return "symbols not sorted by value, then name (image_sort_symbols)";
     }
-    if (dup_name(img->syms, img->nsyms, NULL, 0, 0) != 0)
+    int dup = dup_name(img->syms, img->nsyms, NULL, 0, 0);
+    if (dup == -2)
+        return format_oom;
+    if (dup != 0)
         return "a symbol name twice";
     return NULL;
 }
@@ -406,6 +415,8 @@ int image_write_file(const char *path, const struct tgm_image *img, char *err,
     uint8_t *buf;
     size_t len;
     const char *why = format_violation(img);
+    if (why == format_oom)
+        return tgm_err(err, errlen, "%s: out of memory", path);
     if (why)
         return tgm_err(err, errlen, "%s: image violates the format: %s", path, why);
     if (image_serialize(img, &buf, &len) != 0)

@@ -17,6 +17,7 @@
 struct console_buf {
     uint8_t *out;
     size_t out_len, out_cap, out_dropped;
+    bool out_lost; /* a byte dropped for want of memory, not past the limit */
     uint8_t *in;
     size_t in_len, in_cap, in_pos;
 };

@@ -317,12 +317,13 @@ static void trace_status(struct mon *m)
  * 'timeline F' does: "trace: N records written to FILE". */
 static int trace_end(struct mon *m)
 {
-    char *path = m->trace_file && m->trace_path ? strdup(m->trace_path) : NULL;
+    bool to_file = m->trace_file && m->trace_path;
+    char *path = to_file ? strdup(m->trace_path) : NULL;
     uint64_t n = m->trace_lines;
     int rc = mon_trace_close(m);
-    if (path && rc == 0)
+    if (to_file && rc == 0) /* without memory for the name, the line still comes */
         mon_out(m, "trace: %llu record%s written to %s\n", (unsigned long long)n,
-                n == 1 ? "" : "s", path);
+                n == 1 ? "" : "s", path ? path : "its file");
     free(path);
     return rc;
 }

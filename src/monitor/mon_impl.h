@@ -199,6 +199,7 @@ struct mon {
      * bare machine, 1 + id a VM), steps at the run's start, typed bytes */
     bool live_console;
     size_t con_seen[VMM_MAX_VMS + 1];
+    bool con_lost_said[VMM_MAX_VMS + 1]; /* machine_console_lost reported */
     bool con_midline;
     bool in_run;      /* between mon_run_begin and mon_run_end */
     /* the last expression evaluated used '.': an address of examine or

@@ -74,11 +74,17 @@ static void console_flush(struct mon *m, int slot, bool prefix)
     if (len < m->con_seen[slot]) /* cleared meanwhile */
         m->con_seen[slot] = 0;
     char name[64] = "";
-    if (prefix && slot > 0) {
-        struct vm_info vi;
-        if (vmm_vm_info(m->vmm, slot - 1, &vi) == 0)
-            snprintf(name, sizeof name, "%s| ", vi.name);
+    struct vm_info vi;
+    bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
+    if (prefix && named)
+        snprintf(name, sizeof name, "%s| ", vi.name);
+    /* what the screen shows is then not what the guest wrote: say so, once */
+    if (machine_console_lost(x) && !m->con_lost_said[slot]) {
+        mon_err_line(m, "console: out of memory: a byte of %s%s's output was lost",
+                     named ? "VM " : "the ", named ? vi.name : "machine");
+        m->bp_cmds_failed = true; /* as a breakpoint's failed commands: the run fails */
     }
+    m->con_lost_said[slot] = machine_console_lost(x);
     for (size_t i = m->con_seen[slot]; i < len; i++) {
         if (m->con_midline && name[0] && m->con_last != slot) { /* another VM's line */
             fputc('\n', m->out);

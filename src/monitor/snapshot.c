@@ -113,6 +113,7 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     if (rc == 0)
         section(&w, "BARE", st, stlen);
     free(st);
+    st = NULL; /* a save that fails below leaves st as it is: not freed twice */
     put_syms(&s, &m->bare_img);
     section(&w, "BSYM", s.p, s.len);
     s.len = 0;
@@ -121,6 +122,7 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
         if (rc == 0)
             section(&w, "REAL", st, stlen);
         free(st);
+        st = NULL;
         if (rc == 0 && (rc = vmm_state_save(m->vmm, &st, &stlen)) == 0)
             section(&w, "CPST", st, stlen);
         if (rc == 0)

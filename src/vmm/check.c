@@ -111,14 +111,27 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
     return v;
 }
 
-void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
+/* Was console output lost for want of memory, on BARE or a VM of V?  Then
+ * no verdict can rest on it: true, with ERR saying so. */
+static bool console_lost(const struct machine *bare, struct vmm *v, size_t n, char *err,
+                         size_t errlen)
+{
+    bool lost = bare && machine_console_lost(bare);
+    for (size_t i = 0; i < n && !lost; i++)
+        lost = machine_console_lost(vmm_vm_view(v, (int)i));
+    if (lost)
+        tgm_err(err, errlen, "out of memory for the console output: no verdict");
+    return lost;
+}
+
+int vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len)
 {
     if (!len) /* no room even for the NUL: diff[0] below would be past it */
-        return;
+        return 0;
     if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live) {
         snprintf(diff, len, "no VM %d", id);
-        return;
+        return 0;
     }
     struct vm *vm = &v->vms[id];
     struct vm_map map = {vm->base, vm->w};
@@ -127,9 +140,9 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
     struct vm_record rec;
     diff[0] = '\0';
     if (!fs || vmmap_f(&map, bare, fs, &rec) != 0) {
-        snprintf(diff, len, "cannot compute f(S2)");
+        snprintf(diff, len, fs ? "cannot compute f(S2)" : "out of memory for f(S2)");
         machine_destroy(fs);
-        return;
+        return -1;
     }
     const uint64_t *want = machine_mem(fs), *have = machine_mem(v->m);
     for (uint32_t i = 1; i < v->q && !diff[0]; i++) {
@@ -161,6 +174,7 @@ void vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
     if (!diff[0])
         machine_compare(bare, vm->view, CMP_COUNTERS, "bare", "vm", diff, len);
     machine_destroy(fs);
+    return 0;
 }
 
 /* One verdict: both halted and nothing differs.  A run that did not halt
@@ -216,7 +230,17 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
             r->setup_failed = !(o->stop && o->stop()); /* else interrupted */
             goto out;
         }
-        vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff);
+        if (console_lost(bare[i], one, 1, err, errlen)) {
+            r->setup_failed = true;
+            vmm_destroy(one);
+            goto out;
+        }
+        if (vmm_compare(bare[i], one, 0, r->alone_diff, sizeof r->alone_diff) != 0) {
+            tgm_err(err, errlen, "%s: no verdict", r->alone_diff);
+            r->setup_failed = true;
+            vmm_destroy(one);
+            goto out;
+        }
         r->alone_halted = one->vms[0].state == VM_HALTED;
         r->equivalent = verdict(r->bare_halted, lost, &one->vms[0], steps, r->alone_diff,
                                 sizeof r->alone_diff);
@@ -228,11 +252,14 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
     if (n > 1) {
         char lost[160];
         all = run_vmm(imgs, n, o, w, steps, lost, sizeof lost, err, errlen);
-        if (!all)
+        if (!all || console_lost(NULL, all, n, err, errlen))
             goto out;
         for (size_t i = 0; i < n; i++) {
             struct check_result *r = &results[i];
-            vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff);
+            if (vmm_compare(bare[i], all, (int)i, r->together_diff, sizeof r->together_diff)) {
+                tgm_err(err, errlen, "%s: no verdict", r->together_diff);
+                goto out;
+            }
             r->together_halted = all->vms[i].state == VM_HALTED;
             r->equivalent &= verdict(r->bare_halted, lost, &all->vms[i], steps, r->together_diff,
                                      sizeof r->together_diff);

@@ -307,12 +307,19 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
                  (unsigned long long)cap, cap == 1 ? "" : "s");
     } else {
         struct machine *tb = nest_run_top(&b), *tn = nest_run_top(&n);
-        if (!tb || !tn)
-            snprintf(res->diff, sizeof res->diff, "out of memory comparing the runs");
-        else if (machine_compare(tb, tn, 0, "bare", "nested", res->diff, sizeof res->diff) == 0)
+        /* a machine or a console byte memory could not hold: no verdict */
+        bool oom = !tb || !tn || machine_console_lost(b.m) || machine_console_lost(n.m) ||
+                   machine_console_lost(tb) || machine_console_lost(tn);
+        if (!oom && machine_compare(tb, tn, 0, "bare", "nested", res->diff,
+                                    sizeof res->diff) == 0)
             nest_logs_differ(b.log, b.nlog, n.log, n.nlog, res->diff, sizeof res->diff);
         machine_destroy(tb);
         machine_destroy(tn);
+        if (oom) {
+            nest_run_free(&b);
+            nest_run_free(&n);
+            return tgm_err(err, errlen, "out of memory comparing the runs: no verdict");
+        }
     }
     res->equivalent = res->diff[0] == '\0';
     nest_run_free(&b);
