@@ -14,6 +14,9 @@
 
 #include "asm_impl.h"
 
+#include "tgm/bytes.h"
+#include "tgm/image.h"
+
 /* An allocation that fails inside an assembly gives the assembly up: back
  * to its entry point, which frees what it holds and reports "out of memory"
  * as an error of the source (an abort would take a monitor session, or a
@@ -27,8 +30,6 @@ void asm_oom(void)
     fputs("tgm: out of memory\n", stderr); /* no entry point set: unreachable */
     exit(2);
 }
-#include "tgm/bytes.h"
-#include "tgm/image.h"
 
 void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -260,37 +261,50 @@ static int assemble_run(struct assembler *a, const char *name, struct tgm_image 
     return n;
 }
 
+/* NAME's assembly ran out of memory: its one error.  1, the error count. */
+static int oom_error(FILE *diag, const char *name)
+{
+    if (diag) {
+        asm_diag_line(diag, "%s: error: out of memory", name);
+        fputc('\n', diag);
+    }
+    return 1;
+}
+
 /* Assemble TEXT (taken over) named NAME; the names of the files read go to
  * *SOURCES unless it is NULL.  Out of memory, an error of its own: *IMG is
  * left empty and nothing is held. */
 static int assemble(const char *name, char *text, size_t len, struct tgm_image *img,
                     FILE *diag, FILE *listing, char ***sources)
 {
-    struct assembler a;
-    memset(&a, 0, sizeof a);
+    /* on the heap: what a longjmp finds in it is what was stored there
+     * (a local changed after setjmp would be indeterminate, C11 7.13.2.1) */
+    struct assembler *const a = calloc(1, sizeof *a);
+    if (!a) {
+        free(text);
+        return oom_error(diag, name);
+    }
     volatile bool built = false;
     jmp_buf here, *const up = oom_jump;
     if (setjmp(here)) {
         oom_jump = up;
         if (built)
             image_free(img);
-        if (a.c.nfiles == 0)
+        if (a->c.nfiles == 0)
             free(text); /* not yet held by the context */
-        free(a.words);
-        asm_ctx_free(&a.c);
-        if (diag) {
-            asm_diag_line(diag, "%s: error: out of memory", name);
-            fputc('\n', diag);
-        }
-        return 1;
+        free(a->words);
+        asm_ctx_free(&a->c);
+        free(a);
+        return oom_error(diag, name);
     }
     oom_jump = &here;
-    assembler_init(&a);
-    add_file(&a.c, name, text, len);
-    int n = assemble_run(&a, name, img, diag, listing, sources, &built);
+    assembler_init(a);
+    add_file(&a->c, name, text, len);
+    int n = assemble_run(a, name, img, diag, listing, sources, &built);
     oom_jump = up;
-    free(a.words);
-    asm_ctx_free(&a.c);
+    free(a->words);
+    asm_ctx_free(&a->c);
+    free(a);
     return n;
 }
 
@@ -359,13 +373,8 @@ int asm_assemble_buffer(const char *name, const char *src, size_t len, struct tg
         return 1;
     }
     char *text = malloc(len + 1);
-    if (!text) {
-        if (diag) {
-            asm_diag_line(diag, "%s: error: out of memory", name);
-            fputc('\n', diag);
-        }
-        return 1;
-    }
+    if (!text)
+        return oom_error(diag, name);
     if (len) /* an empty source may be given as NULL */
         memcpy(text, src, len);
     text[len] = '\0';
@@ -378,13 +387,8 @@ int asm_assemble_string(const char *name, const char *src, struct tgm_image *img
     size_t len = strlen(src);
     name = name ? name : "<string>";
     char *text = malloc(len + 1);
-    if (!text) {
-        if (diag) {
-            asm_diag_line(diag, "%s: error: out of memory", name);
-            fputc('\n', diag);
-        }
-        return 1;
-    }
+    if (!text)
+        return oom_error(diag, name);
     memcpy(text, src, len + 1);
     return assemble(name, text, len, img, diag, NULL, NULL);
 }
@@ -469,24 +473,29 @@ int asm_assemble_line(const char *line, uint32_t addr, const struct tgm_image *s
                       uint64_t *word, char *err, size_t errlen)
 {
     char scratch[2];
-    struct assembler a;
-    memset(&a, 0, sizeof a);
-    a.c.err = err && errlen ? err : scratch;
-    a.c.errlen = err && errlen ? errlen : sizeof scratch;
-    a.c.err[0] = '\0';
-    jmp_buf here, *const up = oom_jump;
-    if (setjmp(here)) { /* as assemble() does */
-        oom_jump = up;
-        char *msg = a.c.err;
-        size_t msglen = a.c.errlen;
-        asm_ctx_free(&a.c);
+    char *const msg = err && errlen ? err : scratch;
+    const size_t msglen = err && errlen ? errlen : sizeof scratch;
+    struct assembler *const a = calloc(1, sizeof *a); /* on the heap, as assemble() has it */
+    if (!a) {
         snprintf(msg, msglen, "out of memory");
         return -1;
     }
+    a->c.err = msg;
+    a->c.errlen = msglen;
+    a->c.err[0] = '\0';
+    jmp_buf here, *const up = oom_jump;
+    if (setjmp(here)) { /* as assemble() does; the message's buffer read from A */
+        oom_jump = up;
+        snprintf(a->c.err, a->c.errlen, "out of memory");
+        asm_ctx_free(&a->c);
+        free(a);
+        return -1;
+    }
     oom_jump = &here;
-    assembler_init(&a);
-    int rc = line_run(&a, line, addr, syms, word);
+    assembler_init(a);
+    int rc = line_run(a, line, addr, syms, word);
     oom_jump = up;
-    asm_ctx_free(&a.c);
+    asm_ctx_free(&a->c);
+    free(a);
     return rc;
 }

@@ -59,9 +59,10 @@ struct machine;
 void run_take_console(struct machine *m, struct run_console *c);
 
 /* Did standard output take all that was printed, and C's console all the
- * guest wrote?  true, or false after one line saying why (with C's streamed write error, C may be NULL) and,
- * when FLAG is not NULL, that FLAG's FILE was therefore not written: a
- * run whose report is lost fails before it writes anything else. */
+ * guest wrote?  true, or false after one line saying why (with C's
+ * streamed write error, C may be NULL) and, when FLAG is not NULL, that
+ * FLAG's FILE was therefore not written: a run whose report is lost fails
+ * before it writes anything else. */
 bool run_output_ok(const struct run_console *c, const char *flag, const char *file);
 
 /* Ctrl-C (cli_sigint.c).  run_hold_sigint, at the command's start, holds
