@@ -113,7 +113,7 @@ struct asm_ctx {
 void *asm_grow(void *p, uint32_t *cap, uint32_t need, size_t elem);
 char *asm_strndup(const char *s, size_t n);
 /* Out of memory: give the assembly up (see assemble.c). */
-_Noreturn void asm_oom(void);
+_Noreturn void asm_oom(void) __attribute__((noreturn)); /* (for cppcheck too) */
 void asm_ctx_free(struct asm_ctx *c);
 
 /* lex.c */
