@@ -46,8 +46,12 @@ int mon_cmd_echo(struct mon *m, int argc, char **argv)
     for (const char *s = text; *s;) {
         bool was = quoted;
         size_t k = mon_quote_step(s, &quoted);
-        if (k == 2 || was == quoted) /* an escape's second character, or text */
-            *o++ = s[k - 1];
+        if (k == 2) { /* an escape's second character */
+            *o++ = s[1];
+        } else if (was == quoted) { /* text ('"' as written) */
+            memmove(o, s, k);
+            o += k;
+        }
         s += k;
     }
     if (quoted) /* as the other commands say it */

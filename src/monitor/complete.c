@@ -76,10 +76,22 @@ static void add_position(const char *kinds, size_t klen, int pos, struct mon_com
     }
 }
 
+size_t mon_char_quote(const char *s)
+{
+    if (s[0] != '\'')
+        return 0;
+    if (s[1] == '"' && s[2] == '\'')
+        return 3;
+    return s[1] == '\\' && s[2] == '"' && s[3] == '\'' ? 4 : 0;
+}
+
 size_t mon_quote_step(const char *s, bool *quoted)
 {
     if (*quoted && s[0] == '\\' && (s[1] == '"' || s[1] == '\\'))
         return 2;
+    size_t k = *quoted ? 0 : mon_char_quote(s);
+    if (k)
+        return k; /* '"' is a character, not a quote (docs/monitor.md) */
     if (s[0] == '"')
         *quoted = !*quoted;
     return 1;

@@ -21,9 +21,15 @@ struct mon_compl {
     char words[512]; /* fixed candidates, space separated */
 };
 
+/* The length of the character constant of a double quote at S, '"' or
+ * '\"' (3 or 4), else 0: outside double quotes it is a character in an
+ * expression, as any 'c' is, and opens no quotes. */
+size_t mon_char_quote(const char *s);
+
 /* The monitor's quoting, one step at S: in double quotes \" and \\ are one
  * character, and a '"' opens or closes them (*QUOTED).  Returns how many
- * characters to step over: 2 for an escape, else 1.  What splits a line at
+ * characters to step over: 2 for an escape, 3 or 4 for mon_char_quote's
+ * constant outside quotes (taken as it is), else 1.  What splits a line at
  * ';' and what completes it read quotes as mon_split does. */
 size_t mon_quote_step(const char *s, bool *quoted);
 

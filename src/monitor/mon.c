@@ -314,7 +314,8 @@ int mon_vm_lookup(struct mon *m, const char *s)
 }
 
 /* Split LINE into words.  Double quotes group words and keep ';' and '#';
- * inside them \" and \\ are escapes.  An unquoted '#' at the start of a
+ * inside them \" and \\ are escapes.  Outside them '"' and '\"' are
+ * character constants, kept as written.  An unquoted '#' at the start of a
  * word begins a comment. */
 int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
               char *err, size_t errlen)
@@ -334,6 +335,17 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
         argv[n++] = o;
         bool quoted = false;
         while (*s && (quoted || (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n'))) {
+            size_t lit = quoted ? 0 : mon_char_quote(s);
+            if (lit) { /* '"' is a character constant, not a quote */
+                if ((size_t)(end - o) < lit) {
+                    snprintf(err, errlen, "line too long");
+                    return -1;
+                }
+                memcpy(o, s, lit);
+                o += lit;
+                s += lit;
+                continue;
+            }
             char c = *s++;
             if (c == '"') {
                 quoted = !quoted;
