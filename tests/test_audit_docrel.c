@@ -94,6 +94,69 @@ static void char_quote__double_quotes_elsewhere_unchanged(void **state)
     mon_says("echo \"a; b\" '\"'", "a; b '\"'\n");
 }
 
+/* ---- addresses in relocated code ---- */
+
+/* A user loop relocated to 0x100 (R = (0x100, 0x40) once deposited): four
+ * ADDIs and a jump back, never leaving apparent 0..4; E[2] is a HALT that
+ * only a supervisor at l = 0 would run. */
+#define RELOC_S                                                                                \
+    "        .org  0\n"                                                                        \
+    "        .word 0\n"                                                                        \
+    "        .word psw(SUP, 2, 0, 0x80000)\n"                                                  \
+    "        HALT\n"                                                                           \
+    "        .org  0x100\n"                                                                    \
+    "        ADDI  0x20, 0x20, 1\n"                                                            \
+    "        ADDI  0x20, 0x20, 1\n"                                                            \
+    "        ADDI  0x20, 0x20, 1\n"                                                            \
+    "        ADDI  0x20, 0x20, 1\n"                                                            \
+    "        JMP   0\n"
+
+static struct cs_outcome reloc_mon(const char *cmds)
+{
+    char path[CS_PATH], line[1024];
+    cs_write_text(path, sizeof path, "reloc.s", RELOC_S);
+    snprintf(line, sizeof line,
+             "load %s; deposit P 0; deposit M 0; deposit l 0x100; deposit b 0x40; %s", path,
+             cmds);
+    return cs_mon_ok(line);
+}
+
+static void reloc_has(const char *cmds, const char *want, const char *absent)
+{
+    struct cs_outcome o = reloc_mon(cmds);
+    if (!strstr(o.out, want) || (absent && strstr(o.out, absent)))
+        fail_msg("'%s' printed:\n%s---- wanted '%s'%s%s", cmds, o.out, want,
+                 absent ? ", not " : "", absent ? absent : "");
+    cs_outcome_free(&o);
+}
+
+/* docs/monitor.md: "Written with P or a number, an address is E's,
+ * physical"; only '.' is developed through R.  'until ADDR' ("run until P
+ * reaches ADDR (a one-shot breakpoint)") is that breakpoint, at E[ADDR]:
+ * the sentence added after that one says so, with l 0x100. */
+static void reloc__until_a_number_is_a_word_of_e(void **state)
+{
+    (void)state;
+    reloc_has("until 0x102; print P", "stopped at 0x2 after 2 steps", NULL);
+    reloc_has("go until 0x103; print P", "stopped at 0x3 after 3 steps", NULL);
+    reloc_has("until .+1; print P", "stopped at 0x1 after 1 step", NULL);
+    /* E[2] is never run: P passes 2 and the run goes on to the limit */
+    reloc_has("set limit 30; until 2", "step limit (30) reached", "stopped at");
+}
+
+static void reloc__pc_and_p_are_physical_dot_is_not(void **state)
+{
+    (void)state;
+    /* P = 0: $pc is E[0] (the old-PSW word), '.' the ADDI at E[0x100] */
+    reloc_has("x/1i $pc", ".word 0x0000000000000000", "ADDI");
+    reloc_has("x/1i .", "ADDI   0x20, 0x20, 1", ".word");
+    /* at P = 2: 'break P' is E[2], which the loop never runs */
+    reloc_has("until .+2; break P; set limit 30; continue",
+              "breakpoint 1 at 0x2\nstep limit (30) reached", "hit 1 time");
+    reloc_has("until .+2; break .; continue for 30", "breakpoint 1 at 0x102, hit 1 time",
+              "step limit");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -111,6 +174,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(char_quote__is_a_character_not_a_quote),
         cmocka_unit_test(char_quote__double_quotes_elsewhere_unchanged),
+        cmocka_unit_test(reloc__until_a_number_is_a_word_of_e),
+        cmocka_unit_test(reloc__pc_and_p_are_physical_dot_is_not),
     };
     return cmocka_run_group_tests_name("audit_docrel", tests, group_setup, group_teardown);
 }
