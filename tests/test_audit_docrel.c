@@ -208,6 +208,32 @@ static void numbers__capital_prefixes_and_unary_plus(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- console input's backslash ---- */
+
+/* docs/monitor.md gave console input's escapes (.ascii's) but not that a
+ * double-quoted TEXT is unquoted first, the line's \" and \\ taken before
+ * .ascii's: a backslash there is four.  The help now says so, with the
+ * example pinned here. */
+static void console_input__a_backslash_in_quotes_is_four(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[1024];
+    cs_write_text(path, sizeof path, "echo.s", ECHO_S);
+    snprintf(cmds, sizeof cmds,
+             "load %s; console input \"a\\\\\\\\b\"; console input a\\\\b; "
+             "console input \"\\x5c\"; go; console",
+             path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "\na\\ba\\b\\\n"));
+    cs_outcome_free(&o);
+    /* two in quotes are one for .ascii: an escape it refuses */
+    cs_mon_fails("console input \"a\\\\b\"", "unknown escape '\\b'");
+    o = cs_mon_ok("help console");
+    assert_non_null(strstr(o.out, "a backslash is written \\\\\\\\ or \\x5c there: console input\n"
+                                  "\"a\\\\\\\\b\" queues a\\b, as console input a\\\\b does."));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -229,6 +255,7 @@ int main(void)
         cmocka_unit_test(reloc__pc_and_p_are_physical_dot_is_not),
         cmocka_unit_test(trace_cp__hybrid_is_counted_not_traced),
         cmocka_unit_test(numbers__capital_prefixes_and_unary_plus),
+        cmocka_unit_test(console_input__a_backslash_in_quotes_is_four),
     };
     return cmocka_run_group_tests_name("audit_docrel", tests, group_setup, group_teardown);
 }

@@ -178,7 +178,10 @@ const struct mon_cmd mon_cmds[] = {
      "'console clear' forgets the output so far (queued input stays).\n"
      "During 'go' the output is also shown as the guest writes it ('set console\n"
      "off' stops that), and keys typed at the terminal are queued as its input\n"
-     "(with the console off too).",
+     "(with the console off too).\n"
+     "TEXT is one word; in double quotes the line's own \\\" and \\\\ are taken\n"
+     "first, so a backslash is written \\\\\\\\ or \\x5c there: console input\n"
+     "\"a\\\\\\\\b\" queues a\\b, as console input a\\\\b does.",
      G_INSPECT, NULL, "={input,clear} >input:-", CMD_KEEPS /* without input or clear */},
     {"show", mon_cmd_show, 0, 1, "show [KEY]",
      "show the session: machines, focus, settings, breakpoints\n"
