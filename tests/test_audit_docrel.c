@@ -234,6 +234,28 @@ static void console_input__a_backslash_in_quotes_is_four(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- check's input ---- */
+
+/* 'input TEXT' is "as 'tgm check --input'", which may be repeated, while
+ * "an option is given at most once" in the monitor: docs/monitor.md now
+ * says which holds for check's input, and how to give several bytes. */
+static void check_input__once_in_the_monitor_repeated_on_the_command_line(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[1024];
+    cs_write_text(path, sizeof path, "echo.s", ECHO_S);
+    snprintf(cmds, sizeof cmds, "check %s input x input y", path);
+    cs_mon_fails(cmds, "'input' given twice");
+    snprintf(cmds, sizeof cmds, "check %s input \"x\\ny\"", path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, ": EQUIVALENT\n"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--input", "x", "--input", "y", path, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, ": equivalent"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -256,6 +278,7 @@ int main(void)
         cmocka_unit_test(trace_cp__hybrid_is_counted_not_traced),
         cmocka_unit_test(numbers__capital_prefixes_and_unary_plus),
         cmocka_unit_test(console_input__a_backslash_in_quotes_is_four),
+        cmocka_unit_test(check_input__once_in_the_monitor_repeated_on_the_command_line),
     };
     return cmocka_run_group_tests_name("audit_docrel", tests, group_setup, group_teardown);
 }
