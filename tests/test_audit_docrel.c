@@ -256,6 +256,45 @@ static void check_input__once_in_the_monitor_repeated_on_the_command_line(void *
     cs_outcome_free(&o);
 }
 
+/* ---- the nested run's step cap ---- */
+
+/* docs/recursion.md: "the stack may take 1,000 times as many real steps";
+ * with --vmm the steps it counts are those of the C control program's VM
+ * holding the stack, fewer than the real steps reported.  The sentence
+ * added there gives these numbers. */
+static void nest_cap__counts_the_stacks_machine(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("check", "--nest", "5", "--vmm", "--max-steps", "13222",
+                                     "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "the nested run did not halt within 13222000 steps"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("check", "--nest", "5", "--vmm", "--max-steps", "13223", "examples/os/os.s",
+                   NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "real steps 13663663, bare 9171"));
+    cs_outcome_free(&o);
+    /* without --vmm the real steps are the ones counted: 13222403 */
+    o = cs_run_tgm("check", "--nest", "5", "--max-steps", "13223", "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "real steps 13222403, bare 9171"));
+    cs_outcome_free(&o);
+    cs_mon_fails("check examples/os/os.s nest 5 vmm steps 13222",
+                 "not equivalent at depth 5 on the C control program");
+    /* tgm run --nest: the same steps, N of them */
+    o = cs_run_tgm("run", "--nest", "5", "--vmm", "--max-steps", "13222402",
+                   "examples/os/os.s", NULL);
+    assert_non_null(strstr(o.err, "step limit of 13222402 reached before HALT"));
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "5", "--vmm", "--max-steps", "13222403",
+                   "examples/os/os.s", NULL);
+    assert_int_equal(o.status, 0);
+    assert_null(strstr(o.err, "step limit"));
+    assert_non_null(strstr(o.out, "13222403 instructions, 13663663 steps"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -279,6 +318,7 @@ int main(void)
         cmocka_unit_test(numbers__capital_prefixes_and_unary_plus),
         cmocka_unit_test(console_input__a_backslash_in_quotes_is_four),
         cmocka_unit_test(check_input__once_in_the_monitor_repeated_on_the_command_line),
+        cmocka_unit_test(nest_cap__counts_the_stacks_machine),
     };
     return cmocka_run_group_tests_name("audit_docrel", tests, group_setup, group_teardown);
 }
