@@ -295,6 +295,34 @@ static void nest_cap__counts_the_stacks_machine(void **state)
     cs_outcome_free(&o);
 }
 
+/* ---- a missing script: -f and do ---- */
+
+/* docs/robustness.md's row "monitor script (-f, do) | missing" shows -f's
+ * line and status 2; do's failure is a command's, status 1 (the sentence
+ * added after the table says so). */
+static void missing_script__f_is_2_do_is_a_failed_command(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[1024];
+    cs_tmp_path(path, sizeof path, "missing.mon");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", path, NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "tgm: monitor: cannot open script '"));
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "do %s; echo after", path);
+    o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_true(strncmp(o.err, "-c:1: do: cannot open script '", 30) == 0);
+    assert_non_null(strstr(o.err, "missing.mon': No such file or directory\n"));
+    assert_null(strstr(o.out, "after"));
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "set on-error continue; do %s; echo after", path);
+    o = cs_mon(cmds);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "after\n"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -319,6 +347,7 @@ int main(void)
         cmocka_unit_test(console_input__a_backslash_in_quotes_is_four),
         cmocka_unit_test(check_input__once_in_the_monitor_repeated_on_the_command_line),
         cmocka_unit_test(nest_cap__counts_the_stacks_machine),
+        cmocka_unit_test(missing_script__f_is_2_do_is_a_failed_command),
     };
     return cmocka_run_group_tests_name("audit_docrel", tests, group_setup, group_teardown);
 }
