@@ -90,6 +90,73 @@ static void stack__a_zero_entry_psw_counts_as_started_once_booted(void **state)
     cs_outcome_free(&o);
 }
 
+/* 'load FILE' (docs/monitor.md): "a binary one that begins with the image
+ * magic TGMIMAGE is an image whatever its name; else one named .s is a
+ * source, an empty, binary or .img one an image, and any other text
+ * (prog.asm) a source", text as docs/run.md has it: "its first 256 bytes
+ * printable, white space or UTF-8".  A binary file took only a NUL before:
+ * control bytes or Latin-1 without one were assembled, into an assembler's
+ * errors, where 'tgm run' reads the same file as an image. */
+static void load__binary_is_not_text_as_run_reads_it(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64], want[CS_PATH + 80];
+    static const char *const binary[][2] = {
+        {"ctl.bin", "\x01\x02\xff\xfe"},
+        {"latin1.asm", "caf\xe9: HALT\n"}, /* no UTF-8 */
+        {"esc.asm", "start: HALT \x1b[0m\n"},
+    };
+    for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++) {
+        cs_write_text(path, sizeof path, binary[i][0], binary[i][1]);
+        snprintf(cmds, sizeof cmds, "load %s", path);
+        snprintf(want, sizeof want, "load: %s: offset 0: bad magic (not a tgm image)", path);
+        cs_mon_fails(cmds, want);
+        struct cs_outcome o = cs_run_tgm("run", path, NULL);
+        assert_int_equal(o.status, 2);
+        assert_non_null(strstr(o.err, "offset 0: bad magic (not a tgm image)\n"));
+        cs_outcome_free(&o);
+    }
+    /* the same bytes named .s are a source, whatever they hold */
+    cs_write_text(path, sizeof path, "ctl.s", "\x01\x02\xff\xfe\n");
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    struct cs_outcome o = cs_mon(cmds);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "1 assembly error"));
+    cs_outcome_free(&o);
+}
+
+/* The edges that held: UTF-8 in a comment, and a character that the 256th
+ * byte cuts, are text (a source under any name); an image is one by its
+ * magic under any name, though its first bytes print; an empty file is an
+ * image (the reader says it is cut short) unless named .s. */
+static void load__text_image_and_empty_edges(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 64], want[CS_PATH + 80];
+    cs_write_text(path, sizeof path, "u.asm",
+                  "start: HALT ; caf\xc3\xa9 \xe2\x9c\x93\n.entry start\n");
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    cs_mon_prints(cmds, "u.asm: 1 word at 0, 1 symbol; entry P=0 M=s\n");
+    char src[300];
+    memset(src, ';', sizeof src);
+    memcpy(src, "start: HALT\n", 12);
+    memcpy(src + 255, "\xc3\xa9\n", 3); /* in a comment, bytes 255 and 256: the 256th cuts it */
+    src[258] = '\0';
+    cs_write_text(path, sizeof path, "cut.asm", src);
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    cs_mon_prints(cmds, "cut.asm: 1 word at 0, 1 symbol; entry P=0 M=s\n");
+    cs_make_image(path, sizeof path, "img.asm", 0, CS_WORDS(0, 0), 0x8000000000080000ull);
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    cs_mon_prints(cmds, "img.asm: 2 words at 0, 0 symbols");
+    cs_write_text(path, sizeof path, "empty.asm", "");
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    snprintf(want, sizeof want, "load: %s: offset 0: truncated header (0 bytes, need 48)", path);
+    cs_mon_fails(cmds, want);
+    cs_write_text(path, sizeof path, "empty.s", "");
+    snprintf(cmds, sizeof cmds, "load %s", path);
+    cs_mon_prints(cmds, "empty.s: 0 words at 0, 0 symbols");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -107,6 +174,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nest__a_zero_entry_psw_counts_as_started_once_booted),
         cmocka_unit_test(stack__a_zero_entry_psw_counts_as_started_once_booted),
+        cmocka_unit_test(load__binary_is_not_text_as_run_reads_it),
+        cmocka_unit_test(load__text_image_and_empty_edges),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
