@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
+#include "tgm/machine.h"
 
 /* A guest whose entry PSW is the all-zero word (user mode, I = 0, P = 0,
  * R = (0, 0): valid, its first fetch takes a memory trap) and whose trap
@@ -157,6 +159,41 @@ static void load__text_image_and_empty_edges(void **state)
     cs_mon_prints(cmds, "empty.s: 0 words at 0, 0 symbols");
 }
 
+/* 'go cycles N' (docs/monitor.md): "'cycles N' at the first instruction
+ * boundary after N cycles of this run".  N is at most 2^63 - 1, but the
+ * counter it starts from may be anything (a restored session's): the run's
+ * end was the counter plus N, which wrapped past 2^64, and the run stopped
+ * at once after 0 steps.  A counter 10,000 short of 2^64 stands in for one.
+ * 'for N' and the step limit count the run's own steps and held. */
+static void go_cycles__counts_from_a_counter_near_2_to_the_64(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "count.s",
+                  "        .entry start\n"
+                  "start:  LI    n, 100\n"
+                  "loop:   DJNZ  n, loop\n"
+                  "        HALT\n"
+                  "n:      .word 0\n");
+    static const char *const runs[][2] = {
+        {"go cycles 9223372036854775807", "halted after 102 steps"},
+        {"go cycles 50", "stopped after 26 steps, 51 cycles"},
+        {"go for 9223372036854775807", "halted after 102 steps"},
+        {"set limit 9223372036854775807; go", "halted after 102 steps"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct ms_sess s;
+        ms_sess_open(&s);
+        ms_cmd(s.m, "load %s", path);
+        machine_charge(mon_machine(s.m), UINT64_MAX - 10000, 0, 0);
+        ms_cmd(s.m, "%s", runs[i][0]);
+        fflush(s.out);
+        if (!strstr(s.obuf, runs[i][1]))
+            fail_msg("'%s': \"%s\" lacks \"%s\"", runs[i][0], s.obuf, runs[i][1]);
+        ms_sess_close(&s);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -176,6 +213,7 @@ int main(void)
         cmocka_unit_test(stack__a_zero_entry_psw_counts_as_started_once_booted),
         cmocka_unit_test(load__binary_is_not_text_as_run_reads_it),
         cmocka_unit_test(load__text_image_and_empty_edges),
+        cmocka_unit_test(go_cycles__counts_from_a_counter_near_2_to_the_64),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
