@@ -376,7 +376,10 @@ cp_w:    .word 0                        ; W: the guest's words
 cp_vpsw: .word 0                        ; the guest's entry PSW
 
 ; The virtual machine's state besides its E (the CP's record, Lemma 2).
-vpsw:   .word 0                         ; virtual M, I, P, R (cause bits 0)
+vpsw:   .word PSW_CAUSE                 ; virtual M, I, P, R (cause bits 0); until
+                                        ; boot writes it, cause bits that no record
+                                        ; has, so a guest whose entry PSW is 0 is
+                                        ; told from one not booted
 vtarm:  .word 0                         ; virtual timer armed
 vrem:   .word 0                         ; cycles left while armed (>= 1), else 0
 vtpend: .word 0                         ; virtual timer pending

@@ -78,6 +78,11 @@ bool image_has_magic(const void *head, size_t n);
 /* Do the first N bytes begin with a monitor snapshot's magic and its NUL?
  * Such a file is refused as an image or a source alike, naming 'restore'. */
 bool image_is_snapshot(const void *head, size_t n);
+/* Are the first 256 of the LEN bytes at HEAD text: printable ASCII, white
+ * space or UTF-8, a character that the 256th byte cuts read to its end (up
+ * to 3 bytes more, if LEN has them)?  No when LEN is 0.  What is not text is
+ * binary, for 'tgm run' and the monitor's 'load' alike. */
+bool image_is_text(const void *head, size_t len);
 /* The same for a file; the error line starts with the path. */
 int image_read_file(const char *path, struct tgm_image *out, char *err,
                     size_t errlen);

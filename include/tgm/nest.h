@@ -33,6 +33,8 @@ struct nest_map {
     uint32_t vpsw, vtarm, vrem, vtpend;
     uint32_t entries, interp, reflect, vtimer, steps, causes;
     uint32_t rtraps, last_trap; /* the guest's traps by cause, its last one */
+    uint32_t vpsw_mark;         /* 1: vpsw holds cause bits until the boot writes it
+                                 * (a word, as the rest: no padding to compare) */
 };
 
 /* A built stack. */
@@ -49,7 +51,8 @@ struct nest_level {
     uint32_t base;              /* real address of this CP's E[0] */
     uint32_t w;                 /* its guest's words */
     uint32_t gbase;             /* real address of its guest's E[0] */
-    struct psw vpsw;            /* its guest's virtual PSW */
+    bool started;               /* its boot has loaded its guest's entry PSW */
+    struct psw vpsw;            /* its guest's virtual PSW (all zero until started) */
     bool tarm, tpend;           /* its guest's virtual timer */
     int64_t trem;
     uint64_t entries, interp, reflect, vtimer, steps;

@@ -24,7 +24,7 @@
  * monitor's 'stack' tells it): before, its all-zero PSW means nothing. */
 static bool started(const struct nest_level *l)
 {
-    return psw_pack(&l->vpsw) != 0 || l->entries != 0;
+    return l->started;
 }
 
 static void level_text(const struct nest_level *l)

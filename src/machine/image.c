@@ -293,16 +293,10 @@ static size_t utf8_char(const uint8_t *p, size_t len)
     return n;
 }
 
-/* Are the first 256 bytes of BUF text: printable ASCII, white space or
- * UTF-8 (a character that the 256th byte cuts is read to its end), and not
- * an image's header?  The magic or its start alone is an image cut short,
- * though every byte prints; a byte that is no UTF-8 (0xFF, Latin-1 beyond
- * ASCII) is binary. */
-static bool looks_like_text(const uint8_t *buf, size_t len)
+bool image_is_text(const void *head, size_t len)
 {
+    const uint8_t *buf = head;
     size_t n = len < 256 ? len : 256;
-    if (n <= 8 && memcmp(buf, TGM_IMAGE_MAGIC, n) == 0)
-        return false;
     for (size_t i = 0; i < n; i++) {
         if (buf[i] >= 0x80) {
             size_t k = utf8_char(buf + i, len - i);
@@ -315,6 +309,16 @@ static bool looks_like_text(const uint8_t *buf, size_t len)
         }
     }
     return n > 0;
+}
+
+/* image_is_text, and not an image's header: the magic or its start alone
+ * is an image cut short, though every byte prints. */
+static bool looks_like_text(const uint8_t *buf, size_t len)
+{
+    size_t n = len < 256 ? len : 256;
+    if (n <= 8 && memcmp(buf, TGM_IMAGE_MAGIC, n) == 0)
+        return false;
+    return image_is_text(buf, len);
 }
 
 int image_read_file(const char *path, struct tgm_image *out, char *err,

@@ -270,7 +270,9 @@ uint64_t mon_counted(struct mon *m)
 
 static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
 {
-    uint64_t done = 0, cyc0 = mon_counted(m), target = cyc0 + n;
+    /* cycles are counted from CYC0, modulo 2^64: a counter near 2^64 (a
+     * restored one) plus N would wrap, and the run would stop at once */
+    uint64_t done = 0, cyc0 = mon_counted(m);
     unsigned maxc = max_step_cycles();
     char msg[96];
     bool cut = false; /* the last chunk ended at its budget */
@@ -283,11 +285,11 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
             interrupted(m, done);
             return 0;
         }
-        uint64_t cyc = mon_counted(m);
-        if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && cyc >= target)) {
+        uint64_t ran = mon_counted(m) - cyc0;
+        if ((mode == RUN_STEPS && done >= n) || (mode == RUN_CYCLES && ran >= n)) {
             snprintf(msg, sizeof msg, "stopped after %llu step%s, %llu cycle%s",
-                     (unsigned long long)done, mon_plural(done), (unsigned long long)(cyc - cyc0),
-                     mon_plural(cyc - cyc0));
+                     (unsigned long long)done, mon_plural(done), (unsigned long long)ran,
+                     mon_plural(ran));
             stopped_where(m, msg, "stopped");
             return 0;
         }
@@ -305,8 +307,8 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
         }
         if (mode == RUN_STEPS && n - done < chunk)
             chunk = n - done;
-        if (mode == RUN_CYCLES && (target - cyc) / maxc < chunk)
-            chunk = (target - cyc) / maxc ? (target - cyc) / maxc : 1;
+        if (mode == RUN_CYCLES && (n - ran) / maxc < chunk)
+            chunk = (n - ran) / maxc ? (n - ran) / maxc : 1;
         if (m->limit && m->limit - done < chunk)
             chunk = m->limit - done;
         uint64_t every = mon_rev_interval(m); /* checkpoints fall between chunks */

@@ -107,7 +107,7 @@ static void show_stack(struct mon *m)
         nest_level_read(&m->nest, E, d, &l);
         mon_out(m, "level %u  CP at 0x%05x, guest of %u words at 0x%05x\n", d, l.base, l.w,
                 l.gbase);
-        if (psw_pack(&l.vpsw) == 0 && l.entries == 0) { /* its boot has not run */
+        if (!l.started) { /* its boot has not run */
             mon_out(m, "         its guest: not started\n");
             continue;
         }

@@ -16,14 +16,15 @@
  * .s, an empty, binary or .img file too, so that a damaged image gets the
  * image reader's error, not an assembler's or a silent load; a snapshot,
  * whatever its name, so that the image reader names it.  HEAD: the first
- * GOT bytes. */
+ * GOT bytes (256, and up to 3 more for a UTF-8 character the 256th cuts). */
 static bool is_image(const char *path, const char *head, size_t got)
 {
-    size_t len = strlen(path);
+    size_t len = strlen(path), n = got < 256 ? got : 256;
     bool dot_s = tgm_source_named(path);
-    bool nul = memchr(head, '\0', got) != NULL;
-    bool binary = got == 0 || nul || (len > 4 && !strcmp(path + len - 4, ".img"));
-    return image_has_magic(head, got) || image_is_snapshot(head, got) || (binary && !dot_s);
+    /* binary: not text as 'tgm run' reads it (docs/run.md), not merely a
+     * NUL: control bytes or Latin-1 make no source either */
+    bool binary = !image_is_text(head, got) || (len > 4 && !strcmp(path + len - 4, ".img"));
+    return image_has_magic(head, n) || image_is_snapshot(head, n) || (binary && !dot_s);
 }
 
 /* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
@@ -40,7 +41,7 @@ static int read_stream_program(struct mon *m, const char *path, FILE *f, struct 
     while (b.len <= max && !b.oom && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
         bytes_put(&b, chunk, got);
         if (!decided) { /* fread fills the chunk unless the stream ends */
-            image = is_image(path, (const char *)b.p, b.len < 256 ? b.len : 256);
+            image = is_image(path, (const char *)b.p, b.len < 259 ? b.len : 259);
             max = image ? img_max : ASM_SRC_MAX;
             decided = true;
         }
@@ -86,7 +87,7 @@ int mon_read_program(struct mon *m, const char *path, struct tgm_image *img)
 int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *img,
                            char ***files)
 {
-    char head[256] = {0}, err[512]; /* enough to tell binary from text */
+    char head[259] = {0}, err[512]; /* enough to tell binary from text */
     if (files)
         *files = NULL;
     struct stat st;

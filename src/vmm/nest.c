@@ -80,6 +80,10 @@ int nest_learn(const struct tgm_image *cp, struct nest_map *map, char *err, size
             return tgm_err(err, errlen, "control program symbol '%s' lies outside it",
                            want[i].name);
     }
+    /* cp.s marks vpsw as not yet written (cause bits, which a record never
+     * has); an edited CP without the mark falls back to "nonzero or entered",
+     * which cannot tell an entry PSW of 0 from no boot */
+    m.vpsw_mark = (cp->words[m.vpsw] >> PSW_CAUSE_SHIFT & 0xF) != 0;
     *map = m;
     return 0;
 }
@@ -189,12 +193,16 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
     const struct nest_map *m = &lay->map;
     uint32_t base = (lay->depth - level) * m->k;
     const uint64_t *c = E + base;
+    uint64_t v = c[m->vpsw];
+    bool started = m->vpsw_mark ? (v >> PSW_CAUSE_SHIFT & 0xF) == 0
+                                : v != 0 || c[m->entries] != 0;
     *out = (struct nest_level){
         .level = level,
         .base = base,
         .w = lay->q - base - m->k,
         .gbase = base + m->k,
-        .vpsw = psw_unpack(c[m->vpsw]),
+        .started = started,
+        .vpsw = started ? psw_unpack(v) : (struct psw){0},
         .tarm = c[m->vtarm] != 0,
         .tpend = c[m->vtpend] != 0,
         .trem = (int64_t)c[m->vrem],
