@@ -601,6 +601,30 @@ static void os__a_quantum_of_five_is_a_livelock_not_a_trap_loop(void **state)
     image_free(&img);
 }
 
+/* docs/os.md: a quantum of 0 or less "disarms the timer at each dispatch,
+ * as TSET does with E[a] <= 0, so no process is ever preempted": the OS
+ * runs each process to its end without one timer trap, and halts. */
+static void os__a_quantum_of_zero_preempts_nothing(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    os_with_quantum(&img, 0);
+    struct machine *m = ts_machine(1024, NULL, false);
+    char err[256];
+    assert_int_equal(image_load(m, &img, err, sizeof err), 0);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 1000000, &ex), EXIT_HALT);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_TIMER], 0);
+    size_t n;
+    const char *out = (const char *)machine_console_output(m, &n);
+    char *text = strndup(out, n);
+    assert_non_null(strstr(text, "os: process 1 exited"));
+    assert_non_null(strstr(text, "os: all processes done: 3 exited, 1 killed\n"));
+    free(text);
+    machine_destroy(m);
+    image_free(&img);
+}
+
 /* docs/os.md, Trap entry: "A negative E[0] (S is the sign bit) means the
  * kernel itself trapped: a kernel bug, so it prints `os: panic: kernel
  * trap` and halts."  A kernel whose first instruction is no instruction
@@ -787,6 +811,7 @@ int main(void)
         cmocka_unit_test(analyze_h__mode_pairs_include_shifted_ones),
         cmocka_unit_test(os__a_quantum_of_six_runs_to_its_end_under_every_monitor),
         cmocka_unit_test(os__a_quantum_of_five_is_a_livelock_not_a_trap_loop),
+        cmocka_unit_test(os__a_quantum_of_zero_preempts_nothing),
         cmocka_unit_test(os__a_kernel_trap_is_a_panic),
         cmocka_unit_test(recursion__each_levels_code_runs_at_its_own_l),
         cmocka_unit_test(recursion__a_virtual_timer_near_2_63_is_exact_through_the_levels),
