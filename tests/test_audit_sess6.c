@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli_support.h"
 #include "mon_support.h"
+#include "pty_support.h"
 #include "tgm/image.h"
 
 /* What CMDS print after their 'echo ==' line, malloc'd. */
@@ -127,6 +129,54 @@ static void restore__version_5_files_are_as_they_were(void **state)
     cs_mon_fails(cmds, "bad session section");
 }
 
+/* A loop that waits for a console byte (CIN until it is not -1) and then
+ * writes it back (COUT) and halts: no call, so 'next' steps it as 'step'
+ * does. */
+#define WAIT_S                                                                                 \
+    "        .org  0\n"                                                                        \
+    "        .word 0\n"                                                                        \
+    "        .word psw(SUP, fault, 0, 0x400)\n"                                                \
+    "        .entry getc\n"                                                                    \
+    "getc:   CIN   ch\n"                                                                       \
+    "        BEQ   ch, none, getc\n"                                                           \
+    "        COUT  ch\n"                                                                       \
+    "        HALT\n"                                                                           \
+    "fault:  HALT\n"                                                                           \
+    "none:   .word -1\n"                                                                       \
+    "ch:     .word 0\n"
+
+/* docs/monitor.md: "Keys typed during a run go to the guest: the terminal
+ * stops echoing while the machine runs, and every key is queued as console
+ * input of the focused machine ... At the stop the monitor says how many
+ * bytes it queued"; 'step' and 'next' are run commands ('set limit': "steps
+ * per run command"; "the command whose run hit it (go, step, ...)").
+ * During 'step N' (and 'next N' over no call) the keys were echoed and
+ * left for the prompt, where they became a command line, and the guest
+ * waiting for them never got them. */
+static void typed_keys__go_to_the_guest_during_step_and_next(void **state)
+{
+    (void)state;
+    static const char *const cmd[] = {"step 40000\r", "next 40000\r"};
+    pt_put_file("wait.s", WAIT_S);
+    for (int i = 0; i < 2; i++) {
+        struct pt_session s = {0};
+        pt_start(&s);
+        pt_expect(&s, "tgm> ");
+        pt_type(&s, "load wait.s\r");
+        pt_expect(&s, "tgm> ");
+        pt_type(&s, cmd[i]);
+        pt_expect(&s, "CIN"); /* stepping, the guest waiting for its byte */
+        pt_type(&s, "Z");
+        pt_expect(&s, "console <- \"Z\"");
+        pt_expect(&s, "\nhalted");
+        pt_expect(&s, "(1 typed byte queued as console input of bare)");
+        pt_expect(&s, "tgm> ");
+        /* the terminal is the prompt's again: a line typed is a command */
+        pt_echo(&s, "back");
+        pt_quit(&s);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -144,6 +194,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(restore__in_a_new_session_keeps_halted),
         cmocka_unit_test(restore__version_5_files_are_as_they_were),
+        cmocka_unit_test_setup_teardown(typed_keys__go_to_the_guest_during_step_and_next,
+                                        pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_sess6", tests, group_setup, group_teardown);
 }
