@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -177,6 +178,43 @@ static void typed_keys__go_to_the_guest_during_step_and_next(void **state)
     }
 }
 
+/* docs/monitor.md, "Waits": "Ctrl-C ... while the monitor waits to write
+ * to a pipe or terminal that nobody reads loses nothing: the write goes on
+ * once there is room."  On the terminal the kernel threw away the output
+ * queued for it at Ctrl-C: 'examine' blocked on a terminal nobody read
+ * showed its lines with a gap of some hundreds where the ^C landed. */
+static void ctrl_c__loses_no_output_queued_for_the_terminal(void **state)
+{
+    (void)state;
+    enum { WORDS = 1000 };
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    size_t from = s.screen.len;
+    pt_type(&s, "examine 0 1000\r");
+    usleep(300 * 1000);
+    assert_true(cs_blocked_in(s.pid, SYS_write)); /* the terminal is full */
+    pt_type(&s, "\x03");
+    pt_expect(&s, "0x003e7");
+    pt_expect(&s, "tgm> ");
+    /* every word's line, in order, whatever line the ^C is on */
+    s.screen.buf[s.screen.len] = '\0';
+    const char *p = s.screen.buf + from;
+    unsigned want = 0;
+    char at[16];
+    while (want < WORDS) {
+        snprintf(at, sizeof at, "0x%05x ", want);
+        const char *hit = strstr(p, at);
+        if (!hit)
+            fail_msg("the line of word %#x is missing (the ^C came after %zu bytes)", want,
+                     (size_t)(strstr(s.screen.buf + from, "^C") ?
+                              strstr(s.screen.buf + from, "^C") - (s.screen.buf + from) : 0));
+        p = hit + strlen(at);
+        want++;
+    }
+    pt_quit(&s);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -195,6 +233,8 @@ int main(void)
         cmocka_unit_test(restore__in_a_new_session_keeps_halted),
         cmocka_unit_test(restore__version_5_files_are_as_they_were),
         cmocka_unit_test_setup_teardown(typed_keys__go_to_the_guest_during_step_and_next,
+                                        pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrl_c__loses_no_output_queued_for_the_terminal,
                                         pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_sess6", tests, group_setup, group_teardown);
