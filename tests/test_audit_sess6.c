@@ -215,6 +215,33 @@ static void ctrl_c__loses_no_output_queued_for_the_terminal(void **state)
     pt_quit(&s);
 }
 
+/* A Ctrl-C that no stop said (it came after the last step's check, while a
+ * watchpoint's commands wrote) leaves its ^C line to be ended at the
+ * prompt, as after 'go': 'step' and 'next' dropped it, so the ^C (drawn by
+ * the monitor, the echo being off while they step) never showed, and its
+ * line was never ended. */
+static void ctrl_c__after_the_last_step_still_shows_at_the_prompt(void **state)
+{
+    (void)state;
+    static const char *const cmd[] = {"go\r", "step\r", "next\r"};
+    pt_put_file("wait.s", WAIT_S);
+    for (int i = 0; i < 3; i++) {
+        struct pt_session s = {0};
+        pt_start(&s);
+        pt_expect(&s, "tgm> ");
+        pt_type(&s, "load wait.s; watch ch do \"examine 0 1000\"\r");
+        pt_expect(&s, "tgm> ");
+        pt_type(&s, cmd[i]);
+        usleep(300 * 1000);
+        assert_true(cs_blocked_in(s.pid, SYS_write)); /* in the watchpoint's commands */
+        pt_type(&s, "\x03");
+        pt_expect(&s, "0x003e7");
+        pt_expect(&s, "stopped at 0x3 after 1 step");
+        pt_expect(&s, "getc\r\n^C\r\ntgm> ");
+        pt_quit(&s);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -235,6 +262,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(typed_keys__go_to_the_guest_during_step_and_next,
                                         pt_setup, pt_teardown),
         cmocka_unit_test_setup_teardown(ctrl_c__loses_no_output_queued_for_the_terminal,
+                                        pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrl_c__after_the_last_step_still_shows_at_the_prompt,
                                         pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_sess6", tests, group_setup, group_teardown);

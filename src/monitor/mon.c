@@ -38,7 +38,9 @@ void mon_interrupt(void)
 }
 
 bool mon_stop_requested(void) { return interrupted != 0; }
-void mon_clear_interrupt(void) { interrupted = caret = 0; }
+/* The ^C's line stays open: the next stop, error or prompt ends it
+ * (a command that ends after its last check for Ctrl-C dropped it). */
+void mon_clear_interrupt(void) { interrupted = 0; }
 bool mon_abandoned(const struct mon *m) { return m->interactive && abandoned; }
 void mon_clear_abandoned(void) { abandoned = 0; }
 
