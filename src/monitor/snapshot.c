@@ -4,7 +4,7 @@
  *
  *   offset  size  field (little-endian)
  *   0       8     magic "TGMSNAP\0"
- *   8       4     version (5, or 6 when the bare machine's last run ended at HALT)
+ *   8       4     version (5)
  *   12      4     section count n
  *   16      ...   n sections: tag (4 chars), 4 zero bytes, u64 length, data
  *   end-8   8     FNV-1a 64 of every byte before it
@@ -28,12 +28,8 @@
 /* 2: breakpoints keep their conditions; 3: symbols their kinds (a label
  * inside .phase one of them); 4: a stack its layout; 5: the control
  * program's transient run state (CPTR), so that a restored run goes on as
- * the saved one would have; 6: SESS ends with u32 1, the bare machine's
- * last run ended at HALT ('halted' in another session too).  Written as 5
- * unless that flag is needed, so the files of 5 are as they were; 1 to 4
- * are read too. */
-#define SNAP_VERSION 6u
-#define SNAP_VERSION_HALTED 6u
+ * the saved one would have.  Always written as 5; 1 to 4 are read too. */
+#define SNAP_VERSION 5u
 #define SNAP_MAX_BYTES ((size_t)256 << 20) /* far above any real session */
 
 static void put_str(struct bytes_out *w, const char *s)
@@ -92,9 +88,8 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     size_t stlen;
     bool nested = m->nested && nest_intact(&m->nest, m->bare);
     int nsec = 3 + (m->vmm ? 4 : 0) + (breaks ? 1 : 0) + nested;
-    bool halted = m->bare_ran && m->bare_last == EXIT_HALT;
     bytes_put(&w, SNAP_MAGIC "", 8);
-    bytes_put_le(&w, halted ? SNAP_VERSION_HALTED : 5u, 4);
+    bytes_put_le(&w, SNAP_VERSION, 4);
     bytes_put_le(&w, (uint64_t)nsec, 4);
 
     bytes_put_le(&s, machine_q(m->bare), 4);
@@ -112,8 +107,6 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
     put_str(&s, c.profile ? c.profile->name : "");
     bytes_put_le(&s, c.slice, 8);
     bytes_put_le(&s, c.hybrid, 4);
-    if (halted)
-        bytes_put_le(&s, 1, 4);
     section(&w, "SESS", s.p, s.len);
     s.len = 0;
     int rc = machine_state_save(m->bare, true, &st, &stlen);
@@ -248,8 +241,6 @@ struct snap {
     struct vmm_transient tr;
     bool has_cfg;          /* no control program: the one 'set' chose */
     struct vmm_config cfg; /* ... for it */
-    bool has_halted;       /* version 6: the bare machine's last run ... */
-    bool halted;           /* ... ended at HALT */
 };
 
 static void snap_free(struct snap *s)
@@ -393,9 +384,7 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     uint32_t has_cp = (uint32_t)bytes_get_le(&r, 4);
     struct vmm_config vc = {0};
     uint64_t hybrid = 0;
-    /* (older files: none without a CP) */
-    bool has_cfg = has_cp || r.off < r.len || version >= SNAP_VERSION_HALTED;
-    uint64_t halted = 0;
+    bool has_cfg = has_cp || r.off < r.len; /* (older files: none without a CP) */
     if (has_cfg) {
         vc.q = (uint32_t)bytes_get_le(&r, 4);
         names_ok &= get_str(&r, cprof, sizeof cprof);
@@ -404,18 +393,13 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
         vc.hybrid = hybrid != 0;
         vc.profile = isa_profile_find(cprof);
     }
-    if (version >= SNAP_VERSION_HALTED)
-        halted = bytes_get_le(&r, 4);
     struct machine_config mc = {.q = q, .profile = isa_profile_find(prof)};
     if (r.bad || !names_ok || r.off != r.len || !mc.profile || has_cp > 1 || hybrid > 1 ||
-        halted > 1 ||
         (has_cfg && !vc.profile && (has_cp || cprof[0])) ||
         (!has_cp && ((vc.q && (vc.q <= VMM_K || vc.q > TGM_Q_MAX)) || vc.slice > VMM_SLICE_MAX)))
         return tgm_err(err, errlen, "bad session section");
     s->has_cfg = has_cfg && !has_cp;
     s->cfg = vc;
-    s->has_halted = version >= SNAP_VERSION_HALTED;
-    s->halted = halted != 0;
     if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL) ||
         (version > 4 && has_cp != (data[CPTR] != NULL)) || (version < 5 && data[CPTR]))
         return tgm_err(err, errlen, "control program sections missing or unexpected");
@@ -624,12 +608,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
     m->nest = s.nest;
-    if (s.has_halted) { /* how the saved session's last run ended, whatever this one's */
-        m->bare_ran = s.halted;
-        m->bare_last = EXIT_HALT;
-    } else {
-        m->bare_ran = same && m->bare_ran;
-    }
+    m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
     mon_debug_apply(m);
     rc = 0;
