@@ -98,10 +98,13 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
         return mon_zero_count(m, "a count of");
     if (calls_ok(m) != 0)
         return -1;
+    m->typed = m->typed_dropped = 0; /* keys typed while it steps */
     mon_rev_begin(m);
     step_n(m, n, 0, mon_counted(m));
+    mon_step_keys_end(m);
     mon_clear_interrupt();
     mon_rev_end(m);
+    mon_run_typed_note(m); /* said at the stop, as 'go' says it */
     mon_display_show(m);
     return 0;
 }
@@ -118,7 +121,10 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
     uint64_t i = 0;
     /* a huge N on a machine in a trap loop is stopped as 'go' is, and
      * Ctrl-C says so as it does for 'go' */
-    for (; i < n && !mon_step_guard(m, m->focus, prior + i); i++) {
+    for (; i < n; i++) {
+        mon_step_keys(m); /* typed during the steps before: the guest's, as in a run */
+        if (mon_step_guard(m, m->focus, prior + i))
+            break;
         struct psw before = machine_psw(x);
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND] = {0};
@@ -382,6 +388,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
             break;
         }
     }
+    mon_step_keys_end(m);
     mon_clear_interrupt();
     mon_rev_end(m);
     mon_run_typed_note(m); /* said at the stop, as 'go' says it */

@@ -38,7 +38,9 @@ void mon_interrupt(void)
 }
 
 bool mon_stop_requested(void) { return interrupted != 0; }
-void mon_clear_interrupt(void) { interrupted = caret = 0; }
+/* The ^C's line stays open: the next stop, error or prompt ends it
+ * (a command that ends after its last check for Ctrl-C dropped it). */
+void mon_clear_interrupt(void) { interrupted = 0; }
 bool mon_abandoned(const struct mon *m) { return m->interactive && abandoned; }
 void mon_clear_abandoned(void) { abandoned = 0; }
 
@@ -848,6 +850,13 @@ int mon_run_interactive(struct mon *m)
      * output (mon_steady_stream); Ctrl-Z and a resize end neither */
     catch_signal(SIGINT, on_sigint, 0, &old);
     have_orig_tio = tcgetattr(STDIN_FILENO, &orig_tio) == 0;
+    /* Ctrl-C keeps the output queued for the terminal, which the kernel
+     * threw away (docs/monitor.md, "Waits": nothing is lost); after
+     * libedit's set-up, which clears NOFLSH */
+    struct termios t = orig_tio;
+    t.c_lflag |= NOFLSH;
+    bool noflsh = have_orig_tio && !(orig_tio.c_lflag & NOFLSH) &&
+                  tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
     catch_signal(SIGTSTP, on_sigtstp, SA_RESTART, &old_tstp);
     catch_signal(SIGWINCH, on_sigwinch, SA_RESTART, &old_winch);
     m->interactive = true;
@@ -859,6 +868,10 @@ int mon_run_interactive(struct mon *m)
     fflush(m->out); /* before the prompt, wherever that goes */
     mon_loop(m, &r);
     r.close(&r);
+    if (noflsh && tcgetattr(STDIN_FILENO, &t) == 0) { /* the terminal's own again */
+        t.c_lflag &= ~(tcflag_t)NOFLSH;
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
+    }
     sigaction(SIGINT, &old, NULL);
     sigaction(SIGTSTP, &old_tstp, NULL);
     sigaction(SIGWINCH, &old_winch, NULL);

@@ -431,6 +431,12 @@ void mon_run_poll(struct mon *m);
  * in silence do not break the guest's lines. */
 void mon_run_pause(struct mon *m);
 void mon_run_end(struct mon *m);
+/* A command that steps ('step', 'next'), which is no run of chunks and
+ * shows no live console: before each step, the terminal's keys handed to
+ * the guest and those typed queued, as a run's are; at its end the rest
+ * queued and the terminal given back. */
+void mon_step_keys(struct mon *m);
+void mon_step_keys_end(struct mon *m);
 /* After the stop is reported: how many typed bytes went to the guest. */
 void mon_run_typed_note(struct mon *m);
 /* Queue N bytes as console input of the focused machine: 0; -1 when

@@ -172,6 +172,41 @@ static void typed_poll(struct mon *m)
     }
 }
 
+/* While the guest runs, keys go to it: no echo, no line buffering.
+ * ISIG stays, so Ctrl-C still stops the run. */
+static void keys_to_guest(struct mon *m)
+{
+    if (m->interactive && !tio_changed && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+        struct termios t = saved_tio;
+        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL);
+        t.c_cc[VMIN] = 0;
+        t.c_cc[VTIME] = 0;
+        tio_changed = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+    }
+}
+
+/* The terminal given back, as the prompt had it. */
+static void keys_to_prompt(void)
+{
+    if (tio_changed) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+        tio_changed = false;
+    }
+}
+
+void mon_step_keys(struct mon *m)
+{
+    keys_to_guest(m);
+    typed_poll(m);
+}
+
+void mon_step_keys_end(struct mon *m)
+{
+    typed_poll(m);
+    if (!m->in_run)
+        keys_to_prompt();
+}
+
 /* STEPS: note the step counts too (a command's start, not a resumption). */
 static void run_mark(struct mon *m, bool steps)
 {
@@ -189,15 +224,7 @@ static void run_mark(struct mon *m, bool steps)
         m->con_last = -1;
     }
     m->in_run = true;
-    /* While the guest runs, keys go to it: no echo, no line buffering.
-     * ISIG stays, so Ctrl-C still stops the run. */
-    if (m->interactive && !tio_changed && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
-        struct termios t = saved_tio;
-        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL);
-        t.c_cc[VMIN] = 0;
-        t.c_cc[VTIME] = 0;
-        tio_changed = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
-    }
+    keys_to_guest(m);
 }
 
 void mon_run_begin(struct mon *m) { run_mark(m, true); }
@@ -232,10 +259,7 @@ void mon_run_end(struct mon *m)
     typed_poll(m);
     mon_console_settle(m);
     m->in_run = false;
-    if (tio_changed) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-        tio_changed = false;
-    }
+    keys_to_prompt();
 }
 
 void mon_run_typed_note(struct mon *m)
