@@ -1,0 +1,165 @@
+/* test_audit_oom2.c: running out of memory, one allocation at a time (as
+ * test_audit_oom.c does), in the places that one left: the monitor's
+ * reverse execution and restore, counterexample, the assembler's .include
+ * and check --nest.
+ *
+ * This file's own malloc, calloc and realloc fail the Nth call after
+ * fail_after(N); its free counts too, so that a test can see what a call
+ * left allocated.  Under a sanitizer (which owns malloc) the tests are
+ * skipped.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mon_support.h"
+#include "tgm/analyze.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
+#include "tgm/machine.h"
+#include "tgm/monitor.h"
+#include "tgm/nest.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define OOM_SKIP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OOM_SKIP 1
+#endif
+#endif
+#ifndef OOM_SKIP
+#define OOM_SKIP 0
+#endif
+
+static long countdown; /* the call that fails, counted down; 0: none */
+static bool counting;  /* blocks allocated less blocks freed, into live */
+static long live;
+
+static void fail_after(long n)
+{
+    countdown = n;
+}
+
+/* true if the armed call was reached (and failed) */
+static bool disarm(void)
+{
+    bool hit = countdown == 0;
+    countdown = 0;
+    return hit;
+}
+
+#if !OOM_SKIP
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static bool fails(void)
+{
+    if (countdown <= 0 || --countdown > 0)
+        return false;
+    errno = ENOMEM;
+    return true;
+}
+
+static void *counted(void *p)
+{
+    live += counting && p;
+    return p;
+}
+
+void *malloc(size_t n)
+{
+    return fails() ? NULL : counted(__libc_malloc(n));
+}
+
+void *calloc(size_t a, size_t b)
+{
+    return fails() ? NULL : counted(__libc_calloc(a, b));
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (fails())
+        return NULL;
+    void *q = __libc_realloc(p, n);
+    return p ? q : counted(q);
+}
+
+void free(void *p)
+{
+    live -= counting && p;
+    __libc_free(p);
+}
+#endif
+
+/* ---- the assembler's .include ---- */
+
+/* An .include whose list of files could not grow (or whose error message
+ * could not be kept) left its path and text allocated: the assembly gave
+ * up with a longjmp past the function that held them. */
+static void asm_include__out_of_memory_leaks_nothing(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char main_s[320], body_s[320], missing[400];
+    ms_tmp_file(main_s, sizeof main_s, "oom2-main.s");
+    ms_tmp_file(body_s, sizeof body_s, "oom2-body.s");
+    const char *bname = strrchr(body_s, '/') ? strrchr(body_s, '/') + 1 : body_s;
+    snprintf(missing, sizeof missing, "%s.none", bname);
+    FILE *f = fopen(body_s, "w");
+    assert_non_null(f);
+    fputs("msg:    .asciz \"hello\"\n", f);
+    fclose(f);
+    f = fopen(main_s, "w");
+    assert_non_null(f);
+    /* one that is read, one that is not there (an error's message) */
+    fprintf(f, "        .org 0\n        .word 0\n        HALT\n        .include \"%s\"\n"
+               "        .include \"%s\"\n",
+            bname, missing);
+    fclose(f);
+    struct tgm_image img = {0};
+    counting = true;
+    live = 0;
+    assert_int_equal(asm_assemble_file(main_s, &img, NULL), 1); /* the missing file */
+    counting = false;
+    assert_int_equal(live, 0); /* the way to count holds */
+    int failed = 0;
+    for (long n = 1;; n++) {
+        counting = true;
+        live = 0;
+        fail_after(n);
+        int rc = asm_assemble_file(main_s, &img, NULL);
+        bool hit = disarm();
+        counting = false;
+        image_free(&img);
+        if (live != 0)
+            fail_msg("N = %ld: %ld block%s left allocated", n, live, live == 1 ? "" : "s");
+        if (rc != 1)
+            fail_msg("N = %ld: %d errors, not the missing file's or 'out of memory'", n, rc);
+        failed += hit;
+        if (!hit)
+            break;
+    }
+    assert_true(failed > 10);
+    unlink(main_s);
+    unlink(body_s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(asm_include__out_of_memory_leaks_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
