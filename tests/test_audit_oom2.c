@@ -156,10 +156,48 @@ static void asm_include__out_of_memory_leaks_nothing(void **state)
     unlink(body_s);
 }
 
+/* ---- counterexample ---- */
+
+/* counter_profile said "cannot analyze the profile" when the analysis ran
+ * out of memory: now "out of memory", or the same report as with memory. */
+static void counterexample__out_of_memory_says_so(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    struct analyze_options ao = {.random_states = 16};
+    const struct isa_profile *p = isa_profile_find("pdp10");
+    assert_non_null(p);
+    char err[256];
+    struct counter_report *ref = counter_profile(p, &ao, err, sizeof err);
+    assert_non_null(ref);
+    int failed = 0;
+    for (long n = 1;; n++) {
+        err[0] = '\0';
+        fail_after(n);
+        struct counter_report *r = counter_profile(p, &ao, err, sizeof err);
+        bool hit = disarm();
+        if (r) {
+            assert_int_equal(r->n, ref->n);
+            assert_int_equal(counter_as_predicted(r), counter_as_predicted(ref));
+        } else {
+            if (!strstr(err, "out of memory"))
+                fail_msg("N = %ld: '%s'", n, err);
+            failed++;
+        }
+        counter_report_free(r);
+        if (!hit)
+            break;
+    }
+    assert_true(failed > 0);
+    counter_report_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asm_include__out_of_memory_leaks_nothing),
+        cmocka_unit_test(counterexample__out_of_memory_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
