@@ -28,6 +28,7 @@
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
 #include "tgm/nest.h"
+#include "tgm/vmm.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define OOM_SKIP 1
@@ -101,6 +102,138 @@ void free(void *p)
     __libc_free(p);
 }
 #endif
+
+/* ---- a monitor session whose streams never allocate ---- */
+
+/* open_memstream grows with realloc, which these tests make fail: the
+ * session writes into fixed buffers instead, unbuffered. */
+struct sess {
+    struct mon *m;
+    FILE *out, *err;
+    char obuf[1 << 16], ebuf[1 << 14];
+};
+static struct sess S;
+
+static FILE *fixed_stream(char *buf, size_t len)
+{
+    memset(buf, 0, len);
+    FILE *f = fmemopen(buf, len - 1, "w");
+    assert_non_null(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+static void sess_open(void)
+{
+    S.out = fixed_stream(S.obuf, sizeof S.obuf);
+    S.err = fixed_stream(S.ebuf, sizeof S.ebuf);
+    S.m = mon_create(S.out, S.err);
+    assert_non_null(S.m);
+}
+
+static void sess_close(void)
+{
+    mon_destroy(S.m);
+    fclose(S.out);
+    fclose(S.err);
+}
+
+/* Forget what the session wrote so far. */
+static void sess_clear(void)
+{
+    rewind(S.out);
+    rewind(S.err);
+    memset(S.obuf, 0, sizeof S.obuf);
+    memset(S.ebuf, 0, sizeof S.ebuf);
+}
+
+static void sess_ok(const char *line)
+{
+    if (mon_exec_line(S.m, line) != 0)
+        fail_msg("'%s' failed: %s", line, S.ebuf);
+}
+
+/* The errors are one line that holds "out of memory" (or ENOMEM's
+ * strerror, where a file could not be read into memory). */
+static void one_oom_line(long n, const char *cmd)
+{
+    const char *nl = strchr(S.ebuf, '\n');
+    if ((!strstr(S.ebuf, "out of memory") && !strstr(S.ebuf, strerror(ENOMEM))) || !nl ||
+        nl[1])
+        fail_msg("N = %ld: %s: '%s'", n, cmd, S.ebuf);
+}
+
+/* A source file in the temporary directory: PATH gets its name. */
+static void write_source(char *path, size_t len, const char *stem, const char *text)
+{
+    ms_tmp_file(path, len, stem);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char hello_s[] =
+    "        .org  0\n"
+    "        .word 0\n"
+    "        .word psw(SUP, fault, 0, 0x80000)\n"
+    "        .entry start\n"
+    "start:  LI    i, 0\n"
+    "loop:   LDX   ch, msg, i\n"
+    "        BZ    ch, stop\n"
+    "        COUT  ch\n"
+    "        ADDI  i, i, 1\n"
+    "        JMP   loop\n"
+    "stop:   HALT\n"
+    "fault:  HALT\n"
+    "i:      .word 0\n"
+    "ch:     .word 0\n"
+    "msg:    .asciz \"hello, world\\n\"\n";
+
+/* ---- restore ---- */
+
+/* 'restore FILE' said "bad bare machine size 4096" (or "bad symbol
+ * section") when memory ran out building the snapshot's machines: the
+ * file was fine.  Now out of memory, and the session as it was. */
+static void restore__out_of_memory_is_not_a_bad_file(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char src[320], snap[320], cmd[1200];
+    write_source(src, sizeof src, "oom2-hello.s", hello_s);
+    ms_tmp_file(snap, sizeof snap, "oom2-snap");
+    sess_open();
+    snprintf(cmd, sizeof cmd, "load %s; go; vm create a 4096 %s; vm select a; go; save %s",
+             src, src, snap);
+    sess_ok(cmd);
+    sess_ok("vm select bare; reset; vm destroy a");
+    snprintf(cmd, sizeof cmd, "restore %s", snap);
+    int failed = 0;
+    for (long n = 1;; n++) {
+        sess_clear();
+        fail_after(n);
+        int rc = mon_exec_line(S.m, cmd);
+        bool hit = disarm();
+        if (rc != 0) {
+            one_oom_line(n, cmd);
+            /* as it was: the bare machine reset, no VM */
+            assert_int_equal(machine_get_counters(mon_machine(S.m)).steps, 0);
+            assert_true(!mon_vmm(S.m) || vmm_vm_next(mon_vmm(S.m), -1) < 0);
+            failed++;
+        } else {
+            assert_true(mon_vmm(S.m) && vmm_vm_next(mon_vmm(S.m), -1) >= 0);
+            assert_true(machine_get_counters(mon_machine(S.m)).steps > 0);
+            sess_ok("vm select bare; reset; vm destroy a");
+        }
+        if (!hit)
+            break;
+    }
+    assert_true(failed > 5);
+    sess_close();
+    unlink(src);
+    unlink(snap);
+}
 
 /* ---- the assembler's .include ---- */
 
@@ -253,6 +386,7 @@ int main(void)
         cmocka_unit_test(asm_include__out_of_memory_leaks_nothing),
         cmocka_unit_test(counterexample__out_of_memory_says_so),
         cmocka_unit_test(check_nest__out_of_memory_is_no_verdict),
+        cmocka_unit_test(restore__out_of_memory_is_not_a_bad_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
