@@ -380,6 +380,76 @@ static void check_nest__out_of_memory_is_no_verdict(void **state)
     image_free(&img);
 }
 
+/* ---- reverse execution ---- */
+
+static const char many_s[] = /* 600 bytes of output, a buffer grown thrice */
+    "        .org  0\n"
+    "        .word 0\n"
+    "        .word psw(SUP, fault, 0, 0x80000)\n"
+    "        .entry start\n"
+    "start:  LI    n, 600\n"
+    "        LI    ch, 65\n"
+    "loop:   COUT  ch\n"
+    "        DJNZ  n, loop\n"
+    "        HALT\n"
+    "fault:  HALT\n"
+    "n:      .word 0\n"
+    "ch:     .word 0\n";
+
+/* The machine the rstep went on: the bare one, or VM a's. */
+static struct machine *focused(bool vm)
+{
+    return vm ? vmm_vm_view(mon_vmm(S.m), vmm_vm_find(mon_vmm(S.m), "a")) : mon_machine(S.m);
+}
+
+/* An rstep replays the history from a checkpoint; a console byte lost on
+ * the way was not said, the rstep succeeded, and the machine kept the
+ * short console (which 'save' then wrote).  Now the rstep fails in one
+ * line and the machine is where it was, its console whole. */
+static void rstep__console_lost_fails_it(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char src[320], cmd[800];
+    write_source(src, sizeof src, "oom2-many.s", many_s);
+    for (int vm = 0; vm < 2; vm++) {
+        int failed = 0;
+        for (long n = 1;; n++) {
+            sess_open();
+            if (vm)
+                snprintf(cmd, sizeof cmd, "vm create a 4096 %s; vm select a; go", src);
+            else
+                snprintf(cmd, sizeof cmd, "load %s; go", src);
+            sess_ok(cmd);
+            uint64_t end = machine_get_counters(focused(vm)).steps;
+            sess_clear();
+            fail_after(n);
+            int rc = mon_exec_line(S.m, "rstep 2");
+            bool hit = disarm();
+            struct machine *x = focused(vm);
+            size_t len;
+            machine_console_output(x, &len);
+            if (machine_console_lost(x))
+                fail_msg("%s, N = %ld: rstep %s and lost a console byte", vm ? "VM" : "bare", n,
+                         rc ? "failed" : "succeeded");
+            assert_int_equal(len, 600);
+            if (rc != 0) {
+                one_oom_line(n, "rstep 2");
+                assert_int_equal(machine_get_counters(x).steps, end);
+                failed++;
+            } else {
+                assert_int_equal(machine_get_counters(x).steps, end - 2);
+            }
+            sess_close();
+            if (!hit)
+                break;
+        }
+        assert_true(failed > 0);
+    }
+    unlink(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +457,7 @@ int main(void)
         cmocka_unit_test(counterexample__out_of_memory_says_so),
         cmocka_unit_test(check_nest__out_of_memory_is_no_verdict),
         cmocka_unit_test(restore__out_of_memory_is_not_a_bad_file),
+        cmocka_unit_test(rstep__console_lost_fails_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

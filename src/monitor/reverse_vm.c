@@ -628,9 +628,12 @@ static int ready(struct mon *m)
      * start here */
     if ((!r || !r->valid) && now_value(m, V_STEPS) == 0)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
-    bool ok;
+    bool ok = true;
     char name[64];
-    if (!r || !r->valid || session_hash(m, &ok) != r->end_hash || !ok || r->fresh)
+    uint64_t h = r && r->valid ? session_hash(m, &ok) : 0;
+    if (!ok) /* the history may well be there: not "changed" */
+        return mon_err(m, "out of memory");
+    if (!r || !r->valid || h != r->end_hash || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
                        "so their history starts here, at step %llu of VM %s (run them, and "
                        "this command can come back as far as here)",
@@ -638,6 +641,20 @@ static int ready(struct mon *m)
                        mon_target_name(m, name, sizeof name));
     quiet(m);
     return 0;
+}
+
+/* Did a VM's console lose a byte in the replay, for want of memory?  Then
+ * the state replayed is not the history's: said as 'go' says it, true. */
+static bool replay_lost(struct mon *m)
+{
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+        struct vm_info vi;
+        if (machine_console_lost(vmm_vm_view(m->vmm, id)) && vmm_vm_info(m->vmm, id, &vi) == 0) {
+            mon_err_line(m, "console: out of memory: a byte of VM %s's output was lost", vi.name);
+            return true;
+        }
+    }
+    return false;
 }
 
 static void where_vm(struct mon *m, const char *what)
@@ -680,7 +697,8 @@ int mon_vrev_rstep(struct mon *m, uint64_t n)
         return rc == 0 ? (mon_err(m, "replay missed step %llu (a bug)", (unsigned long long)t),
                           give_up(m, g_now))
                        : give_up(m, g_now);
-    if (commit(m, at, part, o) != 0)
+    /* (a stop's state, O, is put back whole: its console too) */
+    if ((!o && replay_lost(m)) || commit(m, at, part, o) != 0)
         return give_up(m, g_now);
     char what[96];
     snprintf(what, sizeof what, "back %llu step%s, at step %llu", (unsigned long long)n,
@@ -718,7 +736,7 @@ static int vrev_rcontinue(struct mon *m)
         if ((rc = seek(m, V_TRAPS, want, &at, &part)) != 0)
             return rc == -2 ? -2 : give_up(m, g_now);
         r->stoppable = false;
-        if (commit(m, at, part, NULL) != 0)
+        if (replay_lost(m) || commit(m, at, part, NULL) != 0)
             return give_up(m, g_now);
         snprintf(what, sizeof what, "back to the previous trap (%s), at step %llu",
                  trap_cause_name(machine_last_trap(vmm_vm_view(m->vmm, m->focus))),
