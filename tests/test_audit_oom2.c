@@ -450,6 +450,53 @@ static void rstep__console_lost_fails_it(void **state)
     unlink(src);
 }
 
+/* A 'go' whose history (for rstep) ran out of memory midway took the ring
+ * with it: 'history' said "no instructions executed yet" after 1,203
+ * steps.  Now it shows the last instructions, or says in one line that
+ * they were lost for want of memory. */
+static void history__out_of_memory_in_go_is_said(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char src[320], cmd[800];
+    write_source(src, sizeof src, "oom2-hist.s", many_s);
+    for (int vm = 0; vm < 2; vm++) {
+        int failed = 0;
+        for (long n = 1;; n++) {
+            sess_open();
+            if (vm)
+                snprintf(cmd, sizeof cmd, "set checkpoint 100; vm create a 4096 %s; vm select a",
+                         src);
+            else
+                snprintf(cmd, sizeof cmd, "set checkpoint 100; load %s", src);
+            sess_ok(cmd);
+            fail_after(n);
+            mon_exec_line(S.m, "go");
+            bool hit = disarm();
+            if (machine_get_counters(focused(vm)).steps == 0) { /* the go failed at once */
+                sess_close();
+                continue;
+            }
+            sess_clear();
+            int rc = mon_exec_line(S.m, "history 3");
+            if (strstr(S.obuf, "no instructions executed yet"))
+                fail_msg("%s, N = %ld: history: %s", vm ? "VM" : "bare", n, S.obuf);
+            if (rc != 0) {
+                one_oom_line(n, "history 3");
+                failed++;
+            } else if (!strstr(S.obuf, "HALT")) { /* the last instruction run */
+                fail_msg("%s, N = %ld: history: %s", vm ? "VM" : "bare", n, S.obuf);
+            }
+            sess_close();
+            if (!hit)
+                break;
+        }
+        assert_true(failed > 0);
+    }
+    unlink(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +505,7 @@ int main(void)
         cmocka_unit_test(check_nest__out_of_memory_is_no_verdict),
         cmocka_unit_test(restore__out_of_memory_is_not_a_bad_file),
         cmocka_unit_test(rstep__console_lost_fails_it),
+        cmocka_unit_test(history__out_of_memory_in_go_is_said),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

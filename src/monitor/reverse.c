@@ -249,6 +249,7 @@ static int go_to(struct mon *m, uint64_t pos)
     /* the ring held the undone steps: it gets those that led here, as far
      * back as the history goes ('history' after 'rstep' showed none) */
     m->ring_head = m->ring_count = 0;
+    m->ring_lost = false;
     m->ring_fast_from = r->ck[0].pos;
     mon_rev_ring_fill(m);
     mon_rev_end(m);
@@ -260,8 +261,12 @@ void mon_rev_ring_fill(struct mon *m)
     struct mon_rev *r = m->rev;
     uint64_t now = machine_get_counters(m->bare).steps, from = m->ring_fast_from;
     m->ring_fast_from = now;
-    if (!m->ring_size || now <= from || !r || !r->valid)
+    if (!m->ring_size || now <= from)
         return;
+    if (!r || !r->valid) { /* its checkpoints went for want of memory */
+        mon_ring_lost(m);
+        return;
+    }
     uint64_t start = now - from > m->ring_size ? now - m->ring_size : from;
     int k = r->n - 1;
     while (k > 0 && r->ck[k].pos > start)
@@ -274,6 +279,8 @@ void mon_rev_ring_fill(struct mon *m)
         run_exactly(c, start - r->ck[k].pos);
         machine_set_trace(c, mon_ring_hook, m);
         run_exactly(c, now - start);
+    } else {
+        mon_ring_lost(m);
     }
     machine_destroy(c);
 }

@@ -539,6 +539,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    m->ring_lost = false;
     if (m->timeline) /* and the timeline the undone events */
         timeline_rewind(m->timeline, m->vmm);
     mon_vrev_end(m);
@@ -567,15 +568,25 @@ static int give_up(struct mon *m, uint64_t g_now)
     return -1;
 }
 
+/* The ring could not be filled: what replay put in it is not the run's. */
+static void fill_failed(struct mon *m, uint64_t g_now)
+{
+    give_up(m, g_now);
+    mon_ring_lost(m);
+}
+
 void mon_vrev_ring_fill(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
     struct machine *x = vmm_machine(m->vmm);
     uint64_t from = m->ring_fast_from, g_now = mon_guest_steps(m->vmm), real_now = machine_steps(x);
     m->ring_fast_from = g_now;
-    if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
-        r->obs[r->nobs - 1].pt.g != g_now)
+    if (!m->ring_size || g_now <= from)
         return;
+    if (!r || !r->valid || !r->nobs || r->obs[r->nobs - 1].pt.g != g_now) {
+        mon_ring_lost(m); /* the history went for want of memory */
+        return;
+    }
     /* from the latest checkpoint of the run that leaves a ring's worth of
      * real steps, else from the run's start: no step before it again */
     uint64_t g_from = from;
@@ -590,7 +601,7 @@ void mon_vrev_ring_fill(struct mon *m)
     const struct vobs *end = &r->obs[r->nobs - 1];
     char err[256];
     if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
-        give_up(m, g_now);
+        fill_failed(m, g_now);
         return;
     }
     /* the checked loop costs 7 times the fast one: find the last call
@@ -598,12 +609,12 @@ void mon_vrev_ring_fill(struct mon *m)
     if (real_now - machine_steps(x) > m->ring_size) {
         uint64_t real_to = real_now - m->ring_size;
         if (replay(m, V_REAL, real_to + 1, &at, &part) != 0 || machine_steps(x) <= real_to) {
-            give_up(m, g_now);
+            fill_failed(m, g_now);
             return;
         }
         /* back to the boundary before the call that crossed */
         if (seek(m, V_G, mon_guest_steps(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
-            give_up(m, g_now);
+            fill_failed(m, g_now);
             return;
         }
     }
@@ -613,7 +624,7 @@ void mon_vrev_ring_fill(struct mon *m)
     if (rc != 0 || part || mon_guest_steps(m->vmm) != g_now ||
         machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
         vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
-        give_up(m, g_now);
+        fill_failed(m, g_now);
         return;
     }
     vmm_transient_set(m->vmm, &end->tr);

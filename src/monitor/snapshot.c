@@ -623,6 +623,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->nest = s.nest;
     m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
+    m->ring_lost = false;
     mon_debug_apply(m);
     rc = 0;
 out:
