@@ -471,9 +471,12 @@ static void history__out_of_memory_in_go_is_said(void **state)
             else
                 snprintf(cmd, sizeof cmd, "set checkpoint 100; load %s", src);
             sess_ok(cmd);
+            sess_clear();
             fail_after(n);
-            mon_exec_line(S.m, "go");
+            int go = mon_exec_line(S.m, "go");
             bool hit = disarm();
+            if (go == 0 && S.ebuf[0]) /* an error line, and status 0 */
+                fail_msg("%s, N = %ld: go succeeded: %s", vm ? "VM" : "bare", n, S.ebuf);
             if (machine_get_counters(focused(vm)).steps == 0) { /* the go failed at once */
                 sess_close();
                 continue;

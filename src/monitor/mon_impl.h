@@ -187,6 +187,7 @@ struct mon {
     bool cut_at_semicolon; /* the command running ended at a ';' of its line */
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
+    unsigned long errs_said; /* mon_err lines so far: did a step below say why? */
     char *pending;        /* a CMD_RUNS command of the list, run after the stop */
     bool chaining;        /* the pending commands are being run, one after another */
 

@@ -568,11 +568,15 @@ static int give_up(struct mon *m, uint64_t g_now)
     return -1;
 }
 
-/* The ring could not be filled: what replay put in it is not the run's. */
-static void fill_failed(struct mon *m, uint64_t g_now)
+/* The ring could not be filled: what replay put in it is not the run's.
+ * The run fails in one line: the replay's (errors said past E0), or this. */
+static void fill_failed(struct mon *m, uint64_t g_now, unsigned long e0)
 {
     give_up(m, g_now);
     mon_ring_lost(m);
+    if (m->errs_said == e0)
+        mon_err(m, "out of memory: the instructions run were not recorded");
+    m->bp_cmds_failed = true;
 }
 
 void mon_vrev_ring_fill(struct mon *m)
@@ -580,6 +584,7 @@ void mon_vrev_ring_fill(struct mon *m)
     struct mon_vrev *r = m->vrev;
     struct machine *x = vmm_machine(m->vmm);
     uint64_t from = m->ring_fast_from, g_now = mon_guest_steps(m->vmm), real_now = machine_steps(x);
+    unsigned long e0 = m->errs_said;
     m->ring_fast_from = g_now;
     if (!m->ring_size || g_now <= from)
         return;
@@ -601,7 +606,7 @@ void mon_vrev_ring_fill(struct mon *m)
     const struct vobs *end = &r->obs[r->nobs - 1];
     char err[256];
     if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
-        fill_failed(m, g_now);
+        fill_failed(m, g_now, e0);
         return;
     }
     /* the checked loop costs 7 times the fast one: find the last call
@@ -609,12 +614,12 @@ void mon_vrev_ring_fill(struct mon *m)
     if (real_now - machine_steps(x) > m->ring_size) {
         uint64_t real_to = real_now - m->ring_size;
         if (replay(m, V_REAL, real_to + 1, &at, &part) != 0 || machine_steps(x) <= real_to) {
-            fill_failed(m, g_now);
+            fill_failed(m, g_now, e0);
             return;
         }
         /* back to the boundary before the call that crossed */
         if (seek(m, V_G, mon_guest_steps(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
-            fill_failed(m, g_now);
+            fill_failed(m, g_now, e0);
             return;
         }
     }
@@ -624,7 +629,7 @@ void mon_vrev_ring_fill(struct mon *m)
     if (rc != 0 || part || mon_guest_steps(m->vmm) != g_now ||
         machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
         vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
-        fill_failed(m, g_now);
+        fill_failed(m, g_now, e0);
         return;
     }
     vmm_transient_set(m->vmm, &end->tr);
