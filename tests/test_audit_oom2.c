@@ -500,6 +500,49 @@ static void history__out_of_memory_in_go_is_said(void **state)
     unlink(src);
 }
 
+/* ---- go with the console not shown ---- */
+
+/* With 'set console off' the monitor never looked at the console during a
+ * run, so a byte lost for want of memory went unsaid and 'go' succeeded:
+ * now it fails in one line, as with the console shown. */
+static void go__console_off_lost_byte_is_said(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char src[320], cmd[800];
+    write_source(src, sizeof src, "oom2-off.s", many_s);
+    for (int vm = 0; vm < 2; vm++) {
+        int lost = 0;
+        for (long n = 1;; n++) {
+            sess_open();
+            if (vm)
+                snprintf(cmd, sizeof cmd, "set console off; vm create a 4096 %s; vm select a",
+                         src);
+            else
+                snprintf(cmd, sizeof cmd, "set console off; load %s", src);
+            sess_ok(cmd);
+            sess_clear();
+            fail_after(n);
+            int rc = mon_exec_line(S.m, "go");
+            bool hit = disarm();
+            size_t len;
+            machine_console_output(focused(vm), &len);
+            if (rc == 0 && len != 600)
+                fail_msg("%s, N = %ld: go succeeded with %zu bytes of output of 600",
+                         vm ? "VM" : "bare", n, len);
+            if (rc != 0)
+                one_oom_line(n, "go");
+            lost += rc != 0 && strstr(S.ebuf, "output was lost") != NULL;
+            sess_close();
+            if (!hit)
+                break;
+        }
+        assert_true(lost > 0);
+    }
+    unlink(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +552,7 @@ int main(void)
         cmocka_unit_test(restore__out_of_memory_is_not_a_bad_file),
         cmocka_unit_test(rstep__console_lost_fails_it),
         cmocka_unit_test(history__out_of_memory_in_go_is_said),
+        cmocka_unit_test(go__console_off_lost_byte_is_said),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
