@@ -1,7 +1,7 @@
 /* test_audit_oom2.c: running out of memory, one allocation at a time (as
  * test_audit_oom.c does), in the places that one left: the monitor's
- * reverse execution and restore, counterexample, the assembler's .include
- * and check --nest.
+ * reverse execution, history, restore and 'go' with the console off,
+ * counterexample, the assembler's .include and check --nest.
  *
  * This file's own malloc, calloc and realloc fail the Nth call after
  * fail_after(N); its free counts too, so that a test can see what a call
