@@ -95,9 +95,10 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
  * the stack started.  OUT must be
  * a machine of top_w words whose console is unused (as machine_create
  * makes it: the stack's console is added to OUT's); its counters are left
- * alone. */
-void nest_top_state(const struct nest_layout *lay, const struct machine *real,
-                    struct machine *out);
+ * alone.  0, or -1 if memory ran out for OUT's console (its output or the
+ * input read): OUT is then not the guest's state. */
+int nest_top_state(const struct nest_layout *lay, const struct machine *real,
+                   struct machine *out);
 
 /* Running a stack: on a bare machine, or as one VM of the C control
  * program (the host's CP at the very bottom).  The run keeps, in order,

@@ -5,6 +5,7 @@
  * what follows keep the result; then assembles it and checks that the
  * program holds the witness.  counter_run.c runs it under the monitors.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,13 +393,23 @@ int counter_build(const struct isa_profile *profile, const struct analyze_witnes
         counter_free(cx);
         return fail(err, errlen, "out of memory", name);
     }
-    FILE *diag = tmpfile();
-    int errors = asm_assemble_string(name, cx->source, &cx->img, diag ? diag : stderr);
+    FILE *diag = tmpfile(); /* the assembler's errors, read back only for why */
+    if (!diag && errno == ENOMEM) {
+        counter_free(cx);
+        return fail(err, errlen, "out of memory", name);
+    }
+    int errors = asm_assemble_string(name, cx->source, &cx->img, diag);
+    /* an assembly out of memory says so as its one error: not the source's fault */
+    char line[256] = "";
+    if (errors && diag && (rewind(diag), fgets(line, sizeof line, diag)))
+        line[strcspn(line, "\n")] = '\0';
     if (diag)
         fclose(diag);
     if (errors) {
+        bool oom = strlen(line) > 20 && !strcmp(line + strlen(line) - 20, "error: out of memory");
         counter_free(cx);
-        return fail(err, errlen, "the generated source does not assemble", name);
+        return fail(err, errlen, oom ? "out of memory" : "the generated source does not assemble",
+                    name);
     }
     if (!holds_witness(cx, obs)) {
         counter_free(cx);

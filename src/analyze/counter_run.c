@@ -56,7 +56,11 @@ struct counter_report *counter_profile(const struct isa_profile *profile,
     struct analyze_result *ar = analyze_profile(profile, opts);
     struct counter_report *r = calloc(1, sizeof *r);
     if (!ar || !r) {
-        report_error(err, errlen, "cannot analyze the profile", NULL);
+        /* with a profile and a size analyze_profile takes, its NULL is
+         * memory run out (the analysis's console, a machine), as is R's */
+        bool oom = !r || (profile && (!opts || !opts->q || (opts->q >= ANALYZE_Q_MIN &&
+                                                             opts->q <= ANALYZE_Q_MAX)));
+        report_error(err, errlen, oom ? "out of memory" : "cannot analyze the profile", NULL);
         goto fail;
     }
     r->profile = profile;

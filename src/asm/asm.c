@@ -490,7 +490,21 @@ static void define_const(struct assembler *a, uint32_t si, const struct asm_part
     c->nctoks += n;
 }
 
-/* .include "path": the path is relative to the including file. */
+/* Let go of what an .include holds while it is read (asm_ctx's inc_*). */
+static void include_drop(struct asm_ctx *c)
+{
+    free(c->inc_name);
+    free(c->inc_text);
+    if (c->inc_file)
+        fclose(c->inc_file);
+    c->inc_name = c->inc_text = NULL;
+    c->inc_file = NULL;
+}
+
+/* .include "path": the path is relative to the including file.  What it
+ * holds is in C's inc_* until c->files takes it: an error's message or
+ * c->files' growth may give the assembly up for want of memory (asm_oom),
+ * and the path and text read were lost with it. */
 static void include_file(struct assembler *a, const struct asm_tok *str,
                          const struct asm_incl *here)
 {
@@ -512,24 +526,25 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     const char *slash = strrchr(base, '/');
     size_t dirlen = path[0] != '/' && slash && !tgm_in_system_dir(base)
                         ? (size_t)(slash - base + 1) : 0;
-    char *full = malloc(dirlen + str->slen + 1);
+    char *full = c->inc_name = malloc(dirlen + str->slen + 1);
     if (!full)
         asm_oom();
     memcpy(full, base, dirlen);
     memcpy(full + dirlen, path, str->slen);
     full[dirlen + str->slen] = '\0';
     struct stat st;
-    FILE *f = NULL;
     int err = 0;
     if (stat(full, &st) != 0)
         err = errno;
     else if (S_ISDIR(st.st_mode))
         err = EISDIR;
-    else if (!(f = tgm_fopen_read(full)))
+    else if (!(c->inc_file = tgm_fopen_read(full)))
         err = errno;
+    if (err == ENOMEM) /* not the file's fault: the assembly's one error */
+        asm_oom();
     if (err) {
         asm_error_tok(c, str, "cannot open include file '%s': %s", full, strerror(err));
-        free(full);
+        include_drop(c);
         return;
     }
     for (const struct asm_incl *up = here; up; up = up->up) {
@@ -550,22 +565,22 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
                                      c->files[stack[n]->file].name);
         asm_error_tok(c, str, "include cycle: %s%s", used < sizeof chain ? chain : "... -> ",
                       full);
-        fclose(f);
-        free(full);
+        include_drop(c);
         return;
     }
     if (here->depth >= INCLUDE_MAX_DEPTH) {
         asm_error_tok(c, str, "includes nested too deeply (more than %d levels)",
                       INCLUDE_MAX_DEPTH);
-        fclose(f);
-        free(full);
+        include_drop(c);
         return;
     }
-    char *text;
     size_t len, max;
-    int rc = asm_read_all(f, &max, &text, &len);
+    int rc = asm_read_all(c->inc_file, &max, &c->inc_text, &len);
     int read_err = errno; /* before fclose, which may change it */
-    fclose(f);
+    fclose(c->inc_file);
+    c->inc_file = NULL;
+    if (rc == -1 && read_err == ENOMEM) /* the text could not be held */
+        asm_oom();
     if (rc != 0) {
         if (rc == -2)
             asm_error_tok(c, str, "include file '%s' is larger than %zu bytes, the limit for a source",
@@ -573,16 +588,17 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         else
             asm_error_tok(c, str, "cannot read include file '%s': %s", full,
                           strerror(read_err));
-        free(full);
+        include_drop(c);
         return;
     }
     bool again = false;
     for (uint32_t i = 0; i < c->nfiles && !again; i++)
         again = c->files[i].from && c->files[i].dev == st.st_dev && c->files[i].ino == st.st_ino;
     c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
-    c->files[c->nfiles] = (struct asm_file){.name = full, .text = text, .len = len,
+    c->files[c->nfiles] = (struct asm_file){.name = full, .text = c->inc_text, .len = len,
                                             .from = str->stmt + 1, .again = again,
                                             .dev = st.st_dev, .ino = st.st_ino};
+    c->inc_name = c->inc_text = NULL; /* c->files holds them */
     struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = c->nfiles++,
                       .up = here, .depth = here->depth + 1};
     asm_pass1_file(a, &in);

@@ -73,6 +73,10 @@ void asm_ctx_free(struct asm_ctx *c)
     free(c->syms);
     free(c->hash);
     free(c->diags);
+    free(c->inc_name);
+    free(c->inc_text);
+    if (c->inc_file)
+        fclose(c->inc_file);
     memset(c, 0, sizeof *c);
 }
 

@@ -164,6 +164,10 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
         free(c->diags[slot].text);
         c->diags[slot].text = NULL; /* freed again if memory runs out below */
     }
+    /* room first: the message's text, once written, would be lost if this
+     * gave the assembly up (asm_oom) */
+    if (slot == c->ndiags)
+        c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
     char *text = NULL;
     size_t tlen = 0;
     FILE *f = open_memstream(&text, &tlen);
@@ -182,11 +186,12 @@ static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
     fputs(file->again ? ")\n" : "\n", f);
     if (s->len) /* an empty line has nothing to point at */
         put_excerpt(f, file->text + s->off, s->len, col, width);
-    fclose(f);
-    if (slot == c->ndiags) {
-        c->diags = asm_grow(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
-        c->ndiags++;
+    if (fclose(f) != 0) { /* the stream could not grow: a message cut short */
+        free(text);
+        asm_oom();
     }
+    if (slot == c->ndiags)
+        c->ndiags++;
     c->diags[slot] = (struct asm_diag){.stmt = si, .text = text};
 }
 

@@ -73,6 +73,7 @@ int mon_cmd_reset(struct mon *m, int argc, char **argv)
     machine_reset(m->bare);
     m->bare_ran = false;
     m->ring_head = m->ring_count = 0; /* the history was of the machine just reset */
+    m->ring_lost = false;
     mon_debug_apply(m);
     mon_out(m, "bare machine reset: q=%u, profile %s%s\n", machine_q(m->bare),
             machine_profile(m->bare)->name, argc == 2 ? "; control program removed" : "");

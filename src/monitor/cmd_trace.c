@@ -220,7 +220,15 @@ static void ring_push(struct mon *m, const struct mon_ring_ent *e)
         m->ring_head = (m->ring_head + 1) % m->ring_size;
         if (m->ring_count < m->ring_size)
             m->ring_count++;
+        if (m->ring_count == m->ring_size)
+            m->ring_lost = false; /* full of steps that came after those lost */
     }
+}
+
+void mon_ring_lost(struct mon *m)
+{
+    m->ring_head = m->ring_count = 0;
+    m->ring_lost = true;
 }
 
 static void hook(struct mon *m, const struct machine_trace *t, bool real)
@@ -420,7 +428,11 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
         return -1;
     if (!m->ring_size)
         return mon_err(m, "the history ring is off ('set ring N' to keep N instructions)");
-    if (!m->ring_count) /* not for 'history 0', which asks for none */
+    if (m->ring_lost && !m->ring_count)
+        return mon_err(m, "out of memory: the instructions last run were not recorded");
+    if (m->ring_lost && n) /* what it has, and that it is not all */
+        mon_out(m, "(out of memory: instructions run before these were not recorded)\n");
+    else if (!m->ring_count) /* not for 'history 0', which asks for none */
         mon_out(m, "no instructions executed yet\n");
     if (n > m->ring_count)
         n = m->ring_count;

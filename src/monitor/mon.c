@@ -167,6 +167,7 @@ void mon_take_interrupt(struct mon *m)
 int mon_err(struct mon *m, const char *fmt, ...)
 {
     va_list ap;
+    m->errs_said++;
     if (m->in_run) /* as mon_out: after the guest's line, not inside it */
         mon_console_settle(m);
     end_caret_line(m); /* a wait Ctrl-C ended (a FIFO's open): not on its ^C's line */

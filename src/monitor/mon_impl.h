@@ -140,6 +140,7 @@ struct mon {
     /* history ring and tracing */
     struct mon_ring_ent *ring;
     size_t ring_size, ring_head, ring_count;
+    bool ring_lost;           /* steps the ring could not get (out of memory) */
     bool ring_fast;           /* a run in the fast loop with the ring on: its */
     uint64_t ring_fast_from;  /* steps from here (bare: steps; VMs: guest steps
                                  of all) go into the ring after it, by replay */
@@ -186,6 +187,7 @@ struct mon {
     bool cut_at_semicolon; /* the command running ended at a ';' of its line */
     bool bp_cmds_kept;    /* every command of the list ran was CMD_KEEPS */
     bool bp_cmds_failed;  /* a breakpoint's commands failed: the run command fails */
+    unsigned long errs_said; /* mon_err lines so far: did a step below say why? */
     char *pending;        /* a CMD_RUNS command of the list, run after the stop */
     bool chaining;        /* the pending commands are being run, one after another */
 
@@ -580,6 +582,10 @@ void mon_trace_apply(struct mon *m);
 void mon_trace_hook(void *ctx, const struct machine_trace *t);
 void mon_trace_hook_real(void *ctx, const struct machine_trace *t);
 void mon_ring_hook(void *ctx, const struct machine_trace *t);
+/* A fast run's steps could not be put into the ring (out of memory): the
+ * ring is emptied (what it held came before them) and 'history' says so
+ * until it fills again. */
+void mon_ring_lost(struct mon *m);
 /* End the trace file (it appears under its name now); -1 if it could not
  * be written, after saying why. */
 int mon_trace_close(struct mon *m);

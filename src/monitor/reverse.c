@@ -187,21 +187,57 @@ static void run_exactly(struct machine *x, uint64_t n)
     }
 }
 
-/* Put the bare machine at step POS of the history: the last checkpoint at
- * or before it, then POS - its position steps with no breakpoint, trace or
- * trap stop in the way.  0, or -1 with an error. */
-static int go_to(struct mon *m, uint64_t pos)
+/* The state at step POS of the history: the last checkpoint at or before
+ * it, then POS - its position steps with no breakpoint, trace or trap stop
+ * in the way, on a copy of the bare machine.  The copy, or NULL after an
+ * error line. */
+static struct machine *replay_to(struct mon *m, uint64_t pos)
 {
     struct mon_rev *r = m->rev;
     int k = r->n - 1;
     while (k > 0 && r->ck[k].pos > pos)
         k--;
+    struct machine_config cfg = {.q = machine_q(m->bare), .profile = machine_profile(m->bare)};
+    struct machine *c = machine_create(&cfg);
     char err[256];
-    if (machine_state_load(m->bare, r->ck[k].state, r->ck[k].len, err, sizeof err) != 0)
-        return mon_err(m, "cannot restore a checkpoint: %s", err);
-    machine_debug_clear(m->bare);
-    machine_set_trace(m->bare, NULL, NULL);
-    run_exactly(m->bare, pos - r->ck[k].pos);
+    if (!c) {
+        mon_err(m, "out of memory");
+        return NULL;
+    }
+    if (machine_state_load(c, r->ck[k].state, r->ck[k].len, err, sizeof err) != 0) {
+        machine_destroy(c);
+        mon_err(m, "cannot restore a checkpoint: %s", err);
+        return NULL;
+    }
+    run_exactly(c, pos - r->ck[k].pos);
+    /* a console byte the copy could not keep: its state is not the
+     * history's, and the machine must not take it (said as 'go' says it) */
+    if (machine_console_lost(c)) {
+        machine_destroy(c);
+        mon_err_line(m, "console: out of memory: a byte of the machine's output was lost");
+        return NULL;
+    }
+    return c;
+}
+
+/* Put the bare machine at step POS of the history (replay_to), or leave
+ * it where it was.  0, or -1 with an error. */
+static int go_to(struct mon *m, uint64_t pos)
+{
+    struct mon_rev *r = m->rev;
+    struct machine *c = replay_to(m, pos);
+    if (!c)
+        return -1;
+    uint8_t *b = NULL;
+    size_t len = 0;
+    char err[256];
+    int rc = machine_state_save(c, true, &b, &len);
+    if (rc == 0)
+        rc = machine_state_load(m->bare, b, len, err, sizeof err); /* all or nothing */
+    free(b);
+    machine_destroy(c);
+    if (rc != 0)
+        return mon_err(m, "out of memory");
     /* checkpoints after POS belong to a future that may not come again */
     while (r->n > 1 && last(r)->pos > pos) {
         free(last(r)->state);
@@ -213,6 +249,7 @@ static int go_to(struct mon *m, uint64_t pos)
     /* the ring held the undone steps: it gets those that led here, as far
      * back as the history goes ('history' after 'rstep' showed none) */
     m->ring_head = m->ring_count = 0;
+    m->ring_lost = false;
     m->ring_fast_from = r->ck[0].pos;
     mon_rev_ring_fill(m);
     mon_rev_end(m);
@@ -224,8 +261,12 @@ void mon_rev_ring_fill(struct mon *m)
     struct mon_rev *r = m->rev;
     uint64_t now = machine_get_counters(m->bare).steps, from = m->ring_fast_from;
     m->ring_fast_from = now;
-    if (!m->ring_size || now <= from || !r || !r->valid)
+    if (!m->ring_size || now <= from)
         return;
+    if (!r || !r->valid) { /* its checkpoints went for want of memory */
+        mon_ring_lost(m);
+        return;
+    }
     uint64_t start = now - from > m->ring_size ? now - m->ring_size : from;
     int k = r->n - 1;
     while (k > 0 && r->ck[k].pos > start)
@@ -238,6 +279,8 @@ void mon_rev_ring_fill(struct mon *m)
         run_exactly(c, start - r->ck[k].pos);
         machine_set_trace(c, mon_ring_hook, m);
         run_exactly(c, now - start);
+    } else {
+        mon_ring_lost(m);
     }
     machine_destroy(c);
 }
@@ -249,9 +292,11 @@ static int rev_ready(struct mon *m)
     uint64_t steps = machine_get_counters(m->bare).steps;
     if ((!m->rev || !m->rev->valid) && steps == 0)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
-    bool ok;
-    if (!m->rev || !m->rev->valid || state_hash(m->bare, &ok) != m->rev->end_hash || !ok ||
-        m->rev->fresh)
+    bool ok = true;
+    uint64_t h = m->rev && m->rev->valid ? state_hash(m->bare, &ok) : 0;
+    if (!ok) /* the history may well be there: not "changed" */
+        return mon_err(m, "out of memory");
+    if (!m->rev || !m->rev->valid || h != m->rev->end_hash || m->rev->fresh)
         return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "
                        "so its history starts here, at step %llu (run it, and this command "
                        "can come back as far as here)",

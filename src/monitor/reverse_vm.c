@@ -539,6 +539,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
     m->ring_head = m->ring_count = 0; /* the ring held the undone steps */
+    m->ring_lost = false;
     if (m->timeline) /* and the timeline the undone events */
         timeline_rewind(m->timeline, m->vmm);
     mon_vrev_end(m);
@@ -567,15 +568,30 @@ static int give_up(struct mon *m, uint64_t g_now)
     return -1;
 }
 
+/* The ring could not be filled: what replay put in it is not the run's.
+ * The run fails in one line: the replay's (errors said past E0), or this. */
+static void fill_failed(struct mon *m, uint64_t g_now, unsigned long e0)
+{
+    give_up(m, g_now);
+    mon_ring_lost(m);
+    if (m->errs_said == e0)
+        mon_err(m, "out of memory: the instructions run were not recorded");
+    m->bp_cmds_failed = true;
+}
+
 void mon_vrev_ring_fill(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
     struct machine *x = vmm_machine(m->vmm);
     uint64_t from = m->ring_fast_from, g_now = mon_guest_steps(m->vmm), real_now = machine_steps(x);
+    unsigned long e0 = m->errs_said;
     m->ring_fast_from = g_now;
-    if (!m->ring_size || g_now <= from || !r || !r->valid || !r->nobs ||
-        r->obs[r->nobs - 1].pt.g != g_now)
+    if (!m->ring_size || g_now <= from)
         return;
+    if (!r || !r->valid || !r->nobs || r->obs[r->nobs - 1].pt.g != g_now) {
+        mon_ring_lost(m); /* the history went for want of memory */
+        return;
+    }
     /* from the latest checkpoint of the run that leaves a ring's worth of
      * real steps, else from the run's start: no step before it again */
     uint64_t g_from = from;
@@ -590,7 +606,7 @@ void mon_vrev_ring_fill(struct mon *m)
     const struct vobs *end = &r->obs[r->nobs - 1];
     char err[256];
     if (seek(m, V_G, g_from, &at, &part) != 0 || part) {
-        give_up(m, g_now);
+        fill_failed(m, g_now, e0);
         return;
     }
     /* the checked loop costs 7 times the fast one: find the last call
@@ -598,12 +614,12 @@ void mon_vrev_ring_fill(struct mon *m)
     if (real_now - machine_steps(x) > m->ring_size) {
         uint64_t real_to = real_now - m->ring_size;
         if (replay(m, V_REAL, real_to + 1, &at, &part) != 0 || machine_steps(x) <= real_to) {
-            give_up(m, g_now);
+            fill_failed(m, g_now, e0);
             return;
         }
         /* back to the boundary before the call that crossed */
         if (seek(m, V_G, mon_guest_steps(m->vmm) - r->log[at.i].p, &at, &part) != 0 || part) {
-            give_up(m, g_now);
+            fill_failed(m, g_now, e0);
             return;
         }
     }
@@ -613,7 +629,7 @@ void mon_vrev_ring_fill(struct mon *m)
     if (rc != 0 || part || mon_guest_steps(m->vmm) != g_now ||
         machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
         vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
-        give_up(m, g_now);
+        fill_failed(m, g_now, e0);
         return;
     }
     vmm_transient_set(m->vmm, &end->tr);
@@ -628,9 +644,12 @@ static int ready(struct mon *m)
      * start here */
     if ((!r || !r->valid) && now_value(m, V_STEPS) == 0)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
-    bool ok;
+    bool ok = true;
     char name[64];
-    if (!r || !r->valid || session_hash(m, &ok) != r->end_hash || !ok || r->fresh)
+    uint64_t h = r && r->valid ? session_hash(m, &ok) : 0;
+    if (!ok) /* the history may well be there: not "changed" */
+        return mon_err(m, "out of memory");
+    if (!r || !r->valid || h != r->end_hash || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
                        "so their history starts here, at step %llu of VM %s (run them, and "
                        "this command can come back as far as here)",
@@ -638,6 +657,20 @@ static int ready(struct mon *m)
                        mon_target_name(m, name, sizeof name));
     quiet(m);
     return 0;
+}
+
+/* Did a VM's console lose a byte in the replay, for want of memory?  Then
+ * the state replayed is not the history's: said as 'go' says it, true. */
+static bool replay_lost(struct mon *m)
+{
+    for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
+        struct vm_info vi;
+        if (machine_console_lost(vmm_vm_view(m->vmm, id)) && vmm_vm_info(m->vmm, id, &vi) == 0) {
+            mon_err_line(m, "console: out of memory: a byte of VM %s's output was lost", vi.name);
+            return true;
+        }
+    }
+    return false;
 }
 
 static void where_vm(struct mon *m, const char *what)
@@ -680,7 +713,8 @@ int mon_vrev_rstep(struct mon *m, uint64_t n)
         return rc == 0 ? (mon_err(m, "replay missed step %llu (a bug)", (unsigned long long)t),
                           give_up(m, g_now))
                        : give_up(m, g_now);
-    if (commit(m, at, part, o) != 0)
+    /* (a stop's state, O, is put back whole: its console too) */
+    if ((!o && replay_lost(m)) || commit(m, at, part, o) != 0)
         return give_up(m, g_now);
     char what[96];
     snprintf(what, sizeof what, "back %llu step%s, at step %llu", (unsigned long long)n,
@@ -718,7 +752,7 @@ static int vrev_rcontinue(struct mon *m)
         if ((rc = seek(m, V_TRAPS, want, &at, &part)) != 0)
             return rc == -2 ? -2 : give_up(m, g_now);
         r->stoppable = false;
-        if (commit(m, at, part, NULL) != 0)
+        if (replay_lost(m) || commit(m, at, part, NULL) != 0)
             return give_up(m, g_now);
         snprintf(what, sizeof what, "back to the previous trap (%s), at step %llu",
                  trap_cause_name(machine_last_trap(vmm_vm_view(m->vmm, m->focus))),

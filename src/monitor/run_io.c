@@ -62,29 +62,40 @@ static int vm_count(const struct mon *m)
     return n;
 }
 
+/* A byte SLOT's machine could not keep: the console is then not what the
+ * guest wrote, shown or not ('set console off').  Said once; the run fails. */
+static void lost_check(struct mon *m, int slot)
+{
+    struct machine *x = slot_machine(m, slot);
+    struct vm_info vi;
+    bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
+    if (x && machine_console_lost(x) && !m->con_lost_said[slot]) {
+        mon_err_line(m, "console: out of memory: a byte of %s%s's output was lost",
+                     named ? "VM " : "the ", named ? vi.name : "machine");
+        m->bp_cmds_failed = true; /* as a breakpoint's failed commands: the run fails */
+    }
+    m->con_lost_said[slot] = x && machine_console_lost(x);
+}
+
 /* Print what SLOT's console wrote since the last look, prefixing each line
- * with the VM's name when several VMs share the screen. */
+ * with the VM's name when several VMs share the screen (with 'set console
+ * off', only lost_check). */
 static void console_flush(struct mon *m, int slot, bool prefix)
 {
     struct machine *x = slot_machine(m, slot);
     size_t len;
     if (!x)
         return;
+    lost_check(m, slot);
+    if (!m->live_console)
+        return;
     const uint8_t *o = machine_console_output(x, &len);
     if (len < m->con_seen[slot]) /* cleared meanwhile */
         m->con_seen[slot] = 0;
     char name[64] = "";
     struct vm_info vi;
-    bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
-    if (prefix && named)
+    if (prefix && slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0)
         snprintf(name, sizeof name, "%s| ", vi.name);
-    /* what the screen shows is then not what the guest wrote: say so, once */
-    if (machine_console_lost(x) && !m->con_lost_said[slot]) {
-        mon_err_line(m, "console: out of memory: a byte of %s%s's output was lost",
-                     named ? "VM " : "the ", named ? vi.name : "machine");
-        m->bp_cmds_failed = true; /* as a breakpoint's failed commands: the run fails */
-    }
-    m->con_lost_said[slot] = machine_console_lost(x);
     for (size_t i = m->con_seen[slot]; i < len; i++) {
         if (m->con_midline && name[0] && m->con_last != slot) { /* another VM's line */
             fputc('\n', m->out);
@@ -101,8 +112,6 @@ static void console_flush(struct mon *m, int slot, bool prefix)
 
 void mon_console_live(struct mon *m)
 {
-    if (!m->live_console)
-        return;
     bool several = vm_count(m) > 1;
     if (m->focus == MON_FOCUS_BARE || !m->vmm) {
         console_flush(m, 0, false);
@@ -110,7 +119,8 @@ void mon_console_live(struct mon *m)
         for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id))
             console_flush(m, id + 1, several);
     }
-    fflush(m->out);
+    if (m->live_console)
+        fflush(m->out);
 }
 
 /* ---- keys typed during a run ---- */

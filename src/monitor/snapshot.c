@@ -202,6 +202,7 @@ static bool get_str_dup(struct bytes_in *r, char **out)
     return true;
 }
 
+/* 0, -1 if the section is bad, -2 if memory ran out (not the file's fault). */
 static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
 {
     uint64_t n = bytes_get_le(r, 4);
@@ -209,12 +210,14 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
         return -1;
     img->syms = n ? calloc(n, sizeof *img->syms) : NULL;
     if (n && !img->syms)
-        return -1;
+        return -2;
     for (uint64_t i = 0; i < n; i++) {
         char name[TGM_SYM_MAX + 1];
         uint64_t v = bytes_get_le(r, 8);
-        if (!get_str(r, name, sizeof name) || !name[0] || !(img->syms[i].name = strdup(name)))
+        if (!get_str(r, name, sizeof name) || !name[0])
             return -1;
+        if (!(img->syms[i].name = strdup(name)))
+            return -2;
         img->syms[i].value = v;
         img->nsyms = (uint32_t)i + 1;
         uint64_t kind = version > 2 ? bytes_get_le(r, 1) : TGM_SYM_UNKNOWN;
@@ -222,8 +225,12 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
             return -1;
         img->syms[i].kind = (uint8_t)kind;
     }
-    /* as a loaded image's: no name an assembler could not have written */
-    return r->bad || !image_symbols_canonical(img) ? -1 : 0;
+    /* as a loaded image's: no name an assembler could not have written
+     * (its check for a name twice needs memory: ENOMEM says it had none) */
+    if (r->bad)
+        return -1;
+    errno = 0;
+    return image_symbols_canonical(img) ? 0 : errno == ENOMEM ? -2 : -1;
 }
 
 /* Everything a snapshot restores, built aside. */
@@ -362,8 +369,9 @@ static int parse_vsyms(struct bytes_in *r, struct snap *s, uint64_t version, cha
         uint64_t id = bytes_get_le(r, 4);
         if (!vm_live(s->vmm, (int64_t)id) || s->vm_img[id].nsyms)
             return tgm_err(err, errlen, "symbols for a VM that is not in the snapshot");
-        if (get_syms(r, &s->vm_img[id], version) != 0)
-            return tgm_err(err, errlen, "bad VM symbol section");
+        int rc = get_syms(r, &s->vm_img[id], version);
+        if (rc != 0)
+            return tgm_err(err, errlen, rc == -2 ? "out of memory" : "bad VM symbol section");
     }
     return r->bad ? tgm_err(err, errlen, "bad VM symbol section") : 0;
 }
@@ -403,15 +411,20 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     if (has_cp != (data[REAL] != NULL) || has_cp != (data[CPST] != NULL) ||
         (version > 4 && has_cp != (data[CPTR] != NULL)) || (version < 5 && data[CPTR]))
         return tgm_err(err, errlen, "control program sections missing or unexpected");
-    if (q < TGM_Q_MIN || q > TGM_Q_MAX || !(s->bare = machine_create(&mc)))
+    if (q < TGM_Q_MIN || q > TGM_Q_MAX)
         return tgm_err(err, errlen, "bad bare machine size %u", q);
+    if (!(s->bare = machine_create(&mc))) /* a size it takes: the file is not at fault */
+        return tgm_err(err, errlen, "out of memory");
     char e2[200];
     if (machine_state_load(s->bare, data[BARE], lens[BARE], e2, sizeof e2) != 0) {
         tgm_err_rebase(e2, sizeof e2, (size_t)(data[BARE] - file));
         return tgm_err(err, errlen, "bare machine: %s", e2);
     }
     r = (struct bytes_in){data[BSYM], lens[BSYM], 0, false};
-    if (!data[BSYM] || get_syms(&r, &s->bare_img, version) != 0 || r.off != r.len)
+    int srs = data[BSYM] ? get_syms(&r, &s->bare_img, version) : -1;
+    if (srs == -2)
+        return tgm_err(err, errlen, "out of memory");
+    if (srs != 0 || r.off != r.len)
         return tgm_err(err, errlen, "bad symbol section");
     if (has_cp) {
         if (!(s->vmm = vmm_create(&vc, e2, sizeof e2)))
@@ -610,6 +623,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->nest = s.nest;
     m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
+    m->ring_lost = false;
     mon_debug_apply(m);
     rc = 0;
 out:

@@ -39,13 +39,20 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
 {
     struct machine_config mc = {.q = w, .profile = o->profile};
     struct machine *m = machine_create(&mc);
-    if (!m) {
-        tgm_err(err, errlen, "cannot create a bare machine of %u words", w);
+    if (!m) { /* a size machine_create takes: then memory ran out */
+        if (w < TGM_Q_MIN || w > TGM_Q_MAX)
+            tgm_err(err, errlen, "cannot create a bare machine of %u words", w);
+        else
+            tgm_err(err, errlen, "out of memory for a bare machine of %u words", w);
         return NULL;
     }
-    if (image_load(m, img, err, errlen) != 0 ||
-        machine_console_input(m, o->input, o->input_len) != 0) {
+    if (image_load(m, img, err, errlen) != 0) {
         machine_destroy(m);
+        return NULL;
+    }
+    if (machine_console_input(m, o->input, o->input_len) != 0) { /* it said nothing */
+        machine_destroy(m);
+        tgm_err(err, errlen, "out of memory for the console input");
         return NULL;
     }
     struct machine_exit ex;
@@ -89,9 +96,13 @@ static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
         return NULL;
     for (size_t i = 0; i < n; i++) {
         int id = vmm_vm_create(v, w, NULL, err, errlen);
-        if (id < 0 || vmm_vm_load(v, id, imgs[i], err, errlen) != 0 ||
-            vmm_vm_input(v, id, o->input, o->input_len) != 0) {
+        if (id < 0 || vmm_vm_load(v, id, imgs[i], err, errlen) != 0) {
             vmm_destroy(v);
+            return NULL;
+        }
+        if (vmm_vm_input(v, id, o->input, o->input_len) != 0) {
+            vmm_destroy(v);
+            tgm_err(err, errlen, "out of memory for the console input");
             return NULL;
         }
         vmm_vm_set_limit(v, id, steps);

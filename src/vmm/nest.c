@@ -219,8 +219,8 @@ void nest_level_read(const struct nest_layout *lay, const uint64_t *E, unsigned 
     out->last_trap = (uint8_t)(c[m->last_trap] < TRAP_NCAUSES ? c[m->last_trap] : 0);
 }
 
-void nest_top_state(const struct nest_layout *lay, const struct machine *real,
-                    struct machine *out)
+int nest_top_state(const struct nest_layout *lay, const struct machine *real,
+                   struct machine *out)
 {
     const uint64_t *E = machine_mem(real);
     for (uint32_t i = 0; i < lay->top_w; i++)
@@ -237,8 +237,11 @@ void nest_top_state(const struct nest_layout *lay, const struct machine *real,
     machine_console_add_dropped(out, machine_console_dropped(real));
     size_t used = machine_console_input_used(real);
     uint8_t *zeros = calloc(used ? used : 1, 1);
-    if (zeros && machine_console_input(out, zeros, used) == 0)
-        for (size_t i = 0; i < used; i++)
-            machine_console_get(out);
+    int rc = zeros && machine_console_input(out, zeros, used) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < used; i++)
+        machine_console_get(out);
     free(zeros);
+    /* a state without the input read, or with output lost, is not the
+     * guest's: compared, it would differ where the guest did not */
+    return rc == 0 && !machine_console_lost(out) ? 0 : -1;
 }

@@ -91,11 +91,14 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
         }
         r->real = vmm_machine(r->vmm);
         r->vm = vmm_vm_create(r->vmm, q, "stack", err, errlen);
-        if (r->vm < 0 || vmm_vm_load(r->vmm, r->vm, img, err, errlen) != 0 ||
-            vmm_vm_input(r->vmm, r->vm, o->input, o->input_len) != 0) {
+        if (r->vm < 0 || vmm_vm_load(r->vmm, r->vm, img, err, errlen) != 0) {
             image_free(&stack);
             nest_run_free(r);
             return -1;
+        }
+        if (vmm_vm_input(r->vmm, r->vm, o->input, o->input_len) != 0) { /* it said nothing */
+            image_free(&stack);
+            return fail(r, err, errlen, "out of memory for the console input");
         }
         r->m = vmm_vm_view(r->vmm, r->vm);
         struct vm_info info = {0};
@@ -111,16 +114,19 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
             return fail(r, err, errlen, "out of memory for the machine");
         }
         r->m = r->real;
-        if (image_load(r->real, img, err, errlen) != 0 ||
-            machine_console_input(r->real, o->input, o->input_len) != 0) {
+        if (image_load(r->real, img, err, errlen) != 0) {
             image_free(&stack);
             nest_run_free(r);
             return -1;
         }
+        if (machine_console_input(r->real, o->input, o->input_len) != 0) {
+            image_free(&stack);
+            return fail(r, err, errlen, "out of memory for the console input");
+        }
     }
     image_free(&stack);
     if (o->log_traps && machine_watch(r->real, watch, WATCH_WRITE) != 0)
-        return fail(r, err, errlen, "cannot watch the guest's E[0]");
+        return fail(r, err, errlen, "out of memory for the watch on the guest's E[0]");
     return 0;
 }
 
@@ -188,7 +194,10 @@ struct machine *nest_run_top(const struct nest_run *r)
         return NULL;
     if (r->lay.depth > 0) {
         /* the console is the bottom machine's; under the C CP, the VM's */
-        nest_top_state(&r->lay, r->m, out);
+        if (nest_top_state(&r->lay, r->m, out) != 0) {
+            machine_destroy(out);
+            return NULL;
+        }
         return out;
     }
     uint8_t *buf;
