@@ -26,60 +26,7 @@
 #include "tgm/isa.h"
 #include "tgm/vmm.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define OOM_SKIP 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OOM_SKIP 1
-#endif
-#endif
-#ifndef OOM_SKIP
-#define OOM_SKIP 0
-#endif
-
-static long countdown; /* the call that fails, counted down; 0: none */
-
-static void fail_after(long n)
-{
-    countdown = n;
-}
-
-/* true if the armed call was reached (and failed) */
-static bool disarm(void)
-{
-    bool hit = countdown == 0;
-    countdown = 0;
-    return hit;
-}
-
-#if !OOM_SKIP
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-
-static bool fails(void)
-{
-    if (countdown <= 0 || --countdown > 0)
-        return false;
-    errno = ENOMEM;
-    return true;
-}
-
-void *malloc(size_t n)
-{
-    return fails() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-    return fails() ? NULL : __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-    return fails() ? NULL : __libc_realloc(p, n);
-}
-#endif
+#include "oom_support.h"
 
 static const char hello[] =
     "        .org  0\n"

@@ -30,78 +30,7 @@
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define OOM_SKIP 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OOM_SKIP 1
-#endif
-#endif
-#ifndef OOM_SKIP
-#define OOM_SKIP 0
-#endif
-
-static long countdown; /* the call that fails, counted down; 0: none */
-static bool counting;  /* blocks allocated less blocks freed, into live */
-static long live;
-
-static void fail_after(long n)
-{
-    countdown = n;
-}
-
-/* true if the armed call was reached (and failed) */
-static bool disarm(void)
-{
-    bool hit = countdown == 0;
-    countdown = 0;
-    return hit;
-}
-
-#if !OOM_SKIP
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-
-static bool fails(void)
-{
-    if (countdown <= 0 || --countdown > 0)
-        return false;
-    errno = ENOMEM;
-    return true;
-}
-
-static void *counted(void *p)
-{
-    live += counting && p;
-    return p;
-}
-
-void *malloc(size_t n)
-{
-    return fails() ? NULL : counted(__libc_malloc(n));
-}
-
-void *calloc(size_t a, size_t b)
-{
-    return fails() ? NULL : counted(__libc_calloc(a, b));
-}
-
-void *realloc(void *p, size_t n)
-{
-    if (fails())
-        return NULL;
-    void *q = __libc_realloc(p, n);
-    return p ? q : counted(q);
-}
-
-void free(void *p)
-{
-    live -= counting && p;
-    __libc_free(p);
-}
-#endif
+#include "oom_support.h"
 
 /* ---- a monitor session whose streams never allocate ---- */
 
