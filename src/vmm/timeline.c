@@ -61,10 +61,11 @@ struct tgm_timeline {
     struct tl_track tr[TL_TRACKS];
 };
 
-/* The lane (0 = the first VM track) that track K is drawn in. */
-static int tl_lane(const struct tgm_timeline *t, int k)
+/* The lane (0 = the first VM track) that track K is drawn in, NVM ids
+ * drawn before the extra tracks. */
+static int tl_lane(int nvm, int k)
 {
-    return k < VMM_MAX_VMS ? k : t->nvm + (k - VMM_MAX_VMS);
+    return k < VMM_MAX_VMS ? k : nvm + (k - VMM_MAX_VMS);
 }
 
 struct tgm_timeline *timeline_new(void)
@@ -328,10 +329,10 @@ struct tl_walk {
 };
 
 /* The stretch under way where the picture ends: a VM that has run directly
- * since its last event (a run stopped between two of its traps) has those
- * cycles in its statistics already.  Their number, at most SPAN (the
- * picture's), *K its track; 0 if the control program has the processor or
- * the VM has no track yet. */
+ * since its last event (a run stopped between two of its traps), or since
+ * recording began if it has had none yet, has those cycles in its
+ * statistics already.  Their number, at most SPAN (the picture's), *K its
+ * track; 0 if the control program has the processor. */
 static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span, int *k)
 {
     struct vm_info vi;
@@ -342,12 +343,31 @@ static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_
         if (vmm_vm_info(v, id, &vi) != 0 || r.l < vi.base || r.l - vi.base >= vi.w)
             continue;
         *k = track_of(t, id);
-        if (!drew(&t->tr[*k], &vi) || vi.stats.guest_cycles <= t->gc[id])
+        const struct tl_track *tr = &t->tr[*k];
+        uint64_t gc = t->gc[id];
+        if (!tr->seen) {
+            /* as its first event will count it (timeline_event): the VM
+             * timeline_begin found here ran since then, one made since
+             * ran all its cycles in the picture */
+            if (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
+                vi.stats.entries < t->en[id])
+                gc = 0;
+        } else if (!drew(tr, &vi)) {
             return 0;
-        uint64_t n = vi.stats.guest_cycles - t->gc[id];
+        }
+        if (vi.stats.guest_cycles <= gc)
+            return 0;
+        uint64_t n = vi.stats.guest_cycles - gc;
         return n < span ? n : span;
     }
     return 0;
+}
+
+/* VM ids drawn before the extra tracks: those with events, and that of
+ * the VM running (TAIL cycles on track TK) as the picture is written. */
+static int drawn_ids(const struct tgm_timeline *t, uint64_t tail, int tk)
+{
+    return tail && tk < VMM_MAX_VMS && tk + 1 > t->nvm ? tk + 1 : t->nvm;
 }
 
 static struct tl_walk walk_begin(const struct tgm_timeline *t, uint64_t now)
@@ -426,19 +446,20 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                "\"args\":{\"name\":\"control program\"}},\n");
     fprintf(f, "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
                "\"args\":{\"sort_index\":0}}");
-    for (int lane = 0; lane < t->nvm + t->nextra; lane++) {
-        int k = lane < t->nvm ? lane : VMM_MAX_VMS + lane - t->nvm;
+    int tk = 0;
+    uint64_t tail = tail_direct(t, v, to - from, &tk);
+    int nvm = drawn_ids(t, tail, tk);
+    for (int lane = 0; lane < nvm + t->nextra; lane++) {
+        int k = lane < nvm ? lane : VMM_MAX_VMS + lane - nvm;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"name\":\"%s\"}},\n"
                    "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"sort_index\":%d}}",
                 lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
     }
-    int tk = 0;
-    uint64_t tail = tail_direct(t, v, to - from, &tk);
     struct tl_walk w = walk_begin(t, to - tail);
     for (const struct tl_event *e; (e = walk_next(&w));) {
-        int tid = tl_lane(t, e->vm) + 1;
+        int tid = tl_lane(nvm, e->vm) + 1;
         if (w.end > w.start)
             fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                        "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
@@ -455,10 +476,13 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                     event_name(e, name, sizeof name), (unsigned long long)w.end,
                     (unsigned long long)(w.next - w.end), vm_name(t, v, e->vm, vmn, sizeof vmn));
     }
-    if (tail && to > w.next) /* the VM running when the picture was written */
+    /* the VM running when the picture was written; with no event yet,
+     * its stretch is all there is to draw */
+    uint64_t at = t->n ? w.next : to - tail;
+    if (tail && to > at)
         fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                    "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
-                tl_lane(t, tk) + 1, (unsigned long long)w.next, (unsigned long long)(to - w.next));
+                tl_lane(nvm, tk) + 1, (unsigned long long)at, (unsigned long long)(to - at));
     fputs("\n]}\n", f);
 }
 
@@ -478,7 +502,10 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                 uint64_t to)
 {
     const int W = 1100, left = 130, lane = 34, top = 40;
-    int lanes = t->nvm + t->nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
+    int tk = 0;
+    uint64_t tail = tail_direct(t, v, to - from, &tk);
+    int nvm = drawn_ids(t, tail, tk);
+    int lanes = nvm + t->nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
     int H = top + lanes * lane + legend + (t->dropped ? 20 : 0);
     double span = to > from ? (double)(to - from) : 1.0, scale = (W - left - 20) / span;
     char name[80], col[40];
@@ -497,15 +524,13 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                    "height=\"%d\" fill=\"#f4f4f4\"/>\n",
                 y + lane / 2 + 4,
                 k == 0 ? "control program"
-                       : vm_name(t, v, k - 1 < t->nvm ? k - 1 : VMM_MAX_VMS + k - 1 - t->nvm,
+                       : vm_name(t, v, k - 1 < nvm ? k - 1 : VMM_MAX_VMS + k - 1 - nvm,
                                  name, sizeof name),
                 left, y + 4, W - left - 20, lane - 8);
     }
-    int tk = 0;
-    uint64_t tail = tail_direct(t, v, to - from, &tk);
     struct tl_walk w = walk_begin(t, to - tail);
     for (const struct tl_event *e; (e = walk_next(&w));) {
-        int y = top + (tl_lane(t, e->vm) + 1) * lane;
+        int y = top + (tl_lane(nvm, e->vm) + 1) * lane;
         double x0 = left + (double)(w.start - from) * scale;
         double x1 = left + (double)(w.end - from) * scale;
         if (w.end > w.start)
@@ -524,11 +549,12 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                 trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
                 x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
     }
-    if (tail && to > w.next) { /* the VM running when the picture was written */
-        double x0 = left + (double)(w.next - from) * scale, x1 = left + (double)(to - from) * scale;
+    uint64_t at = t->n ? w.next : to - tail; /* as in the JSON */
+    if (tail && to > at) { /* the VM running when the picture was written */
+        double x0 = left + (double)(at - from) * scale, x1 = left + (double)(to - from) * scale;
         fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
                    "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                x0, top + (tl_lane(t, tk) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
+                x0, top + (tl_lane(nvm, tk) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
                 lane - 16);
     }
     int y = top + lanes * lane + 20;
