@@ -78,6 +78,26 @@ static void timeline__draws_a_vm_before_its_first_event(void **state)
     free(json);
 }
 
+/* The same for a VM made, while recording, in the id of one that the
+ * picture drew already: it is drawn on a track of its own, as its first
+ * event will draw it, not left out. */
+static void timeline__draws_a_new_vm_in_a_used_id_before_its_first_event(void **state)
+{
+    (void)state;
+    const char *cmds = "vm create a 256 examples/hello.s; timeline on; go; vm destroy a; "
+                       "vm create b 256 examples/sum.s; step 3; timeline ";
+    char *json = mon_timeline(cmds, "again.json");
+    assert_has(json, "\"tid\":1,\"args\":{\"name\":\"a\"}}");
+    assert_has(json, "\"tid\":2,\"args\":{\"name\":\"b\"}}");
+    assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":2,"
+                     "\"ts\":166,\"dur\":5}\n]}");
+    free(json);
+    char *svg = mon_timeline(cmds, "again.svg");
+    assert_has(svg, "<text x=\"8\" y=\"129\">b</text>");
+    assert_has(svg, "<rect class=\"direct\" x=\"1052.22\" y=\"116\" width=\"27.78\"");
+    free(svg);
+}
+
 /* The same from 'tgm run --vmm --timeline': a guest that never traps,
  * stopped with Ctrl-C, ran every cycle of the picture directly. */
 static void timeline__run_interrupted_before_any_trap_draws_the_guest(void **state)
@@ -129,6 +149,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeline__draws_a_vm_before_its_first_event),
+        cmocka_unit_test(timeline__draws_a_new_vm_in_a_used_id_before_its_first_event),
         cmocka_unit_test(timeline__run_interrupted_before_any_trap_draws_the_guest),
     };
     return cmocka_run_group_tests_name("audit_json", tests, group_setup, group_teardown);
