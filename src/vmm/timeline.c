@@ -483,7 +483,8 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
             fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"cp\",\"ph\":\"X\",\"pid\":1,\"tid\":0,"
                        "\"ts\":%llu,\"dur\":%llu,\"args\":{\"vm\":\"%s\"}}",
                     event_name(e, name, sizeof name), (unsigned long long)w.end,
-                    (unsigned long long)(w.next - w.end), vm_name(t, v, &tl, e->vm, vmn, sizeof vmn));
+                    (unsigned long long)(w.next - w.end),
+                    vm_name(t, v, &tl, e->vm, vmn, sizeof vmn));
     }
     /* the VM running when the picture was written; with no event yet,
      * its stretch is all there is to draw */
