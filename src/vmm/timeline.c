@@ -61,10 +61,11 @@ struct tgm_timeline {
     struct tl_track tr[TL_TRACKS];
 };
 
-/* The lane (0 = the first VM track) that track K is drawn in. */
-static int tl_lane(const struct tgm_timeline *t, int k)
+/* The lane (0 = the first VM track) that track K is drawn in, NVM ids
+ * drawn before the extra tracks. */
+static int tl_lane(int nvm, int k)
 {
-    return k < VMM_MAX_VMS ? k : t->nvm + (k - VMM_MAX_VMS);
+    return k < VMM_MAX_VMS ? k : nvm + (k - VMM_MAX_VMS);
 }
 
 struct tgm_timeline *timeline_new(void)
@@ -328,26 +329,53 @@ struct tl_walk {
 };
 
 /* The stretch under way where the picture ends: a VM that has run directly
- * since its last event (a run stopped between two of its traps) has those
- * cycles in its statistics already.  Their number, at most SPAN (the
- * picture's), *K its track; 0 if the control program has the processor or
- * the VM has no track yet. */
-static uint64_t tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span, int *k)
+ * since its last event (a run stopped between two of its traps), or since
+ * recording began if it has had none yet, has those cycles in its
+ * statistics already.  N is their number, at most the picture's span (0
+ * if the control program has the processor), K the track its next event
+ * will draw it on, ID the VM; NVM and NEXTRA the lanes drawn, the VM's
+ * included. */
+struct tl_tail {
+    uint64_t n;
+    int k, id, nvm, nextra;
+};
+
+static struct tl_tail tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span)
 {
+    struct tl_tail tl = {0, 0, -1, t->nvm, t->nextra};
     struct vm_info vi;
     if (!v || t->full)
-        return 0;
+        return tl;
     struct psw r = machine_psw(vmm_machine(v));
     for (int id = r.sup ? -1 : vmm_vm_next(v, -1); id >= 0; id = vmm_vm_next(v, id)) {
         if (vmm_vm_info(v, id, &vi) != 0 || r.l < vi.base || r.l - vi.base >= vi.w)
             continue;
-        *k = track_of(t, id);
-        if (!drew(&t->tr[*k], &vi) || vi.stats.guest_cycles <= t->gc[id])
-            return 0;
-        uint64_t n = vi.stats.guest_cycles - t->gc[id];
-        return n < span ? n : span;
+        int k = track_of(t, id);
+        const struct tl_track *tr = &t->tr[k];
+        uint64_t gc = t->gc[id];
+        if (tr->seen && !drew(tr, &vi)) {
+            /* another VM in this id, with no event yet: its first one
+             * gives it a track of its own (timeline_event) */
+            if (VMM_MAX_VMS + t->nextra == TL_TRACKS)
+                return tl;
+            k = VMM_MAX_VMS + t->nextra;
+            tl.nextra++;
+            gc = 0;
+        } else if (!tr->seen && (strcmp(tr->name, vi.name) || tr->base != vi.base ||
+                                 tr->w != vi.w || vi.stats.entries < t->en[id])) {
+            gc = 0; /* not the VM timeline_begin found here: all its cycles are since */
+        }
+        if (vi.stats.guest_cycles <= gc)
+            return (struct tl_tail){0, 0, -1, t->nvm, t->nextra};
+        uint64_t n = vi.stats.guest_cycles - gc;
+        tl.n = n < span ? n : span;
+        tl.k = k;
+        tl.id = id;
+        if (k < VMM_MAX_VMS && k + 1 > tl.nvm)
+            tl.nvm = k + 1;
+        return tl;
     }
-    return 0;
+    return tl;
 }
 
 static struct tl_walk walk_begin(const struct tgm_timeline *t, uint64_t now)
@@ -391,14 +419,16 @@ static const char *event_name(const struct tl_event *e, char *buf, size_t len)
     return buf;
 }
 
-/* Track K's VM's name, safe in JSON strings and XML text alike. */
-static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, int k, char *buf,
-                           size_t len)
+/* Track K's VM's name, safe in JSON strings and XML text alike; TL the
+ * stretch under way, whose track may have no event yet. */
+static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, const struct tl_tail *tl,
+                           int k, char *buf, size_t len)
 {
     struct vm_info vi;
+    int id = tl->n && k == tl->k ? tl->id : k < VMM_MAX_VMS ? k : -1;
     if (t->tr[k].seen)
         snprintf(buf, len, "%s", t->tr[k].name);
-    else if (k < VMM_MAX_VMS && vmm_vm_info(v, k, &vi) == 0)
+    else if (id >= 0 && vmm_vm_info(v, id, &vi) == 0)
         snprintf(buf, len, "%s", vi.name);
     else
         snprintf(buf, len, "vm%d", k);
@@ -426,19 +456,19 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
                "\"args\":{\"name\":\"control program\"}},\n");
     fprintf(f, "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
                "\"args\":{\"sort_index\":0}}");
-    for (int lane = 0; lane < t->nvm + t->nextra; lane++) {
-        int k = lane < t->nvm ? lane : VMM_MAX_VMS + lane - t->nvm;
+    struct tl_tail tl = tail_direct(t, v, to - from);
+    int nvm = tl.nvm;
+    for (int lane = 0; lane < nvm + tl.nextra; lane++) {
+        int k = lane < nvm ? lane : VMM_MAX_VMS + lane - nvm;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"name\":\"%s\"}},\n"
                    "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
                    "\"args\":{\"sort_index\":%d}}",
-                lane + 1, vm_name(t, v, k, name, sizeof name), lane + 1, lane + 1);
+                lane + 1, vm_name(t, v, &tl, k, name, sizeof name), lane + 1, lane + 1);
     }
-    int tk = 0;
-    uint64_t tail = tail_direct(t, v, to - from, &tk);
-    struct tl_walk w = walk_begin(t, to - tail);
+    struct tl_walk w = walk_begin(t, to - tl.n);
     for (const struct tl_event *e; (e = walk_next(&w));) {
-        int tid = tl_lane(t, e->vm) + 1;
+        int tid = tl_lane(nvm, e->vm) + 1;
         if (w.end > w.start)
             fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                        "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
@@ -453,12 +483,16 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
             fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"cp\",\"ph\":\"X\",\"pid\":1,\"tid\":0,"
                        "\"ts\":%llu,\"dur\":%llu,\"args\":{\"vm\":\"%s\"}}",
                     event_name(e, name, sizeof name), (unsigned long long)w.end,
-                    (unsigned long long)(w.next - w.end), vm_name(t, v, e->vm, vmn, sizeof vmn));
+                    (unsigned long long)(w.next - w.end),
+                    vm_name(t, v, &tl, e->vm, vmn, sizeof vmn));
     }
-    if (tail && to > w.next) /* the VM running when the picture was written */
+    /* the VM running when the picture was written; with no event yet,
+     * its stretch is all there is to draw */
+    uint64_t at = t->n ? w.next : to - tl.n;
+    if (tl.n && to > at)
         fprintf(f, ",\n{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,"
                    "\"tid\":%d,\"ts\":%llu,\"dur\":%llu}",
-                tl_lane(t, tk) + 1, (unsigned long long)w.next, (unsigned long long)(to - w.next));
+                tl_lane(nvm, tl.k) + 1, (unsigned long long)at, (unsigned long long)(to - at));
     fputs("\n]}\n", f);
 }
 
@@ -478,7 +512,9 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                 uint64_t to)
 {
     const int W = 1100, left = 130, lane = 34, top = 40;
-    int lanes = t->nvm + t->nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
+    struct tl_tail tl = tail_direct(t, v, to - from);
+    int nvm = tl.nvm;
+    int lanes = nvm + tl.nextra + 1, legend = 20 * (TRAP_NCAUSES + DISP_COUNT) / 2 + 40;
     int H = top + lanes * lane + legend + (t->dropped ? 20 : 0);
     double span = to > from ? (double)(to - from) : 1.0, scale = (W - left - 20) / span;
     char name[80], col[40];
@@ -497,15 +533,13 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                    "height=\"%d\" fill=\"#f4f4f4\"/>\n",
                 y + lane / 2 + 4,
                 k == 0 ? "control program"
-                       : vm_name(t, v, k - 1 < t->nvm ? k - 1 : VMM_MAX_VMS + k - 1 - t->nvm,
+                       : vm_name(t, v, &tl, k - 1 < nvm ? k - 1 : VMM_MAX_VMS + k - 1 - nvm,
                                  name, sizeof name),
                 left, y + 4, W - left - 20, lane - 8);
     }
-    int tk = 0;
-    uint64_t tail = tail_direct(t, v, to - from, &tk);
-    struct tl_walk w = walk_begin(t, to - tail);
+    struct tl_walk w = walk_begin(t, to - tl.n);
     for (const struct tl_event *e; (e = walk_next(&w));) {
-        int y = top + (tl_lane(t, e->vm) + 1) * lane;
+        int y = top + (tl_lane(nvm, e->vm) + 1) * lane;
         double x0 = left + (double)(w.start - from) * scale;
         double x1 = left + (double)(w.end - from) * scale;
         if (w.end > w.start)
@@ -524,11 +558,12 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
                 trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
                 x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
     }
-    if (tail && to > w.next) { /* the VM running when the picture was written */
-        double x0 = left + (double)(w.next - from) * scale, x1 = left + (double)(to - from) * scale;
+    uint64_t at = t->n ? w.next : to - tl.n; /* as in the JSON */
+    if (tl.n && to > at) { /* the VM running when the picture was written */
+        double x0 = left + (double)(at - from) * scale, x1 = left + (double)(to - from) * scale;
         fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
                    "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                x0, top + (tl_lane(t, tk) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
+                x0, top + (tl_lane(nvm, tl.k) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
                 lane - 16);
     }
     int y = top + lanes * lane + 20;
