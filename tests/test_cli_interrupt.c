@@ -129,6 +129,7 @@ static void check__ctrl_c_in_json_is_no_verdict_unless_one_failed(void **state)
     assert_int_equal(cs_json_bool(cs_json_get(o.out, "interrupted")), 1);
     im = cs_json_item(cs_json_get(o.out, "images"), 0);
     assert_int_equal(cs_json_bool(cs_json_get(im, "equivalent")), 0);
+    assert_true(is_null(cs_json_get(im, "together"))); /* its own false, not reached */
     cs_outcome_free(&o);
 
     /* and a check that ends says it was not interrupted */
