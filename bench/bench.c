@@ -491,8 +491,8 @@ static void print_table(FILE *f, const struct result *r, size_t n);
 
 static void print_text(const struct result *r, size_t n, int runs)
 {
-    printf("tgm bench: median of %d timed runs after a warm-up;\n"
-           "MIPS over the thread's CPU time\n\n", runs);
+    printf("tgm bench: median of %d timed run%s after a warm-up;\n"
+           "MIPS over the thread's CPU time\n\n", runs, runs == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         const struct result *x = &r[i];
         printf("%-15s %s\n", x->b->name, x->b->what);
