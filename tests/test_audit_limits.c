@@ -43,6 +43,32 @@ static void words__a_command_takes_as_many_as_its_line_holds(void **state)
     cs_mon_prints(line, want);
 }
 
+/* A condition of 1023 bytes, the most a snapshot keeps, is set, saved and
+ * restored; one byte more is refused in one line that says the limit.
+ * 'break' refused 1023 bytes already, and said only "condition too
+ * long". */
+static void condition__1023_bytes_are_kept_and_1024_refused(void **state)
+{
+    (void)state;
+    char cond[1100] = "1", path[CS_PATH], cmds[2 * CS_PATH + 2400];
+    while (strlen(cond) < 1023)
+        strcat(cond, "+1");
+    assert_int_equal(strlen(cond), 1023);
+    cs_tmp_path(path, sizeof path, "cond.snap");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; break loop if %s; save %s; "
+             "delete all; restore %s; break list; go", cond, path, path);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    char want[1200];
+    snprintf(want, sizeof want, "hits 0  if %s\n", cond);
+    assert_non_null(strstr(o.out, want));
+    assert_non_null(strstr(o.out, "breakpoint 1 at 0x4 loop, hit 1 time"));
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; break loop if %s +", cond);
+    cs_mon_fails(cmds, "break: condition of 1025 bytes is too long (at most 1023)");
+    snprintf(cmds, sizeof cmds, "load examples/sum.s; watch total if 0%s", cond);
+    cs_mon_fails(cmds, "watch: condition of 1024 bytes is too long (at most 1023)");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -59,6 +85,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words__a_command_takes_as_many_as_its_line_holds),
+        cmocka_unit_test(condition__1023_bytes_are_kept_and_1024_refused),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }

@@ -491,9 +491,15 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
         if (!strcasecmp(argv[i], "if")) {
             if (i + 1 >= argc)
                 return mon_err(m, "'if' needs an expression");
+            /* the words joined by single spaces; a snapshot keeps it
+             * whole, up to COND_LEN - 1 bytes */
+            size_t clen = 0;
+            for (int j = i + 1; j < argc; j++)
+                clen += (j > i + 1) + strlen(argv[j]);
+            if (clen >= cond_len)
+                return mon_err(m, "condition of %zu bytes is too long (at most %zu)", clen,
+                               cond_len - 1);
             for (int j = i + 1; j < argc; j++) {
-                if (strlen(cond) + strlen(argv[j]) + 2 > cond_len)
-                    return mon_err(m, "condition too long");
                 if (j > i + 1)
                     strcat(cond, " ");
                 strcat(cond, argv[j]);
@@ -610,7 +616,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     }
     struct mon_bp tmp = {0};
     uint32_t a = 0;
-    char cond[1024];
+    char cond[MON_COND_MAX + 1];
     if (mon_e_addr(m, argv[1], &a) != 0 ||
         bp_options(m, argc, argv, 2, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
@@ -697,7 +703,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)
         return -1;
     struct mon_bp tmp = {0};
-    char cond[1024];
+    char cond[MON_COND_MAX + 1];
     if (bp_options(m, argc, argv, i, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
         return -1;

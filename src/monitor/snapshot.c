@@ -322,7 +322,7 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
-        char cond[1024] = "";
+        char cond[MON_COND_MAX + 1] = "";
         b->id = (int)(int32_t)bytes_get_le(r, 4);
         b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
         b->vm = (int)(int32_t)bytes_get_le(r, 4);
