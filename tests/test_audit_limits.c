@@ -69,6 +69,43 @@ static void condition__1023_bytes_are_kept_and_1024_refused(void **state)
     cs_mon_fails(cmds, "watch: condition of 1024 bytes is too long (at most 1023)");
 }
 
+/* The limits docs/monitor.md gives the displays, expressions and VMs:
+ * the last one taken, the next refused in one line, the rest kept. */
+static void monitor__displays_expressions_and_vms_at_their_limits(void **state)
+{
+    (void)state;
+    char cmds[8192] = "load examples/sum.s;";
+    for (int k = 1; k <= 16; k++)
+        snprintf(cmds + strlen(cmds), sizeof cmds - strlen(cmds), " display E[%d];", k);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "16: E[16] = "));
+    cs_outcome_free(&o);
+    strcat(cmds, " display E[17]");
+    cs_mon_fails(cmds, "display: at most 16 display expressions");
+
+    /* 255 parentheses and the constant in them: 256 levels */
+    char expr[1024] = "print ";
+    for (int k = 0; k < 255; k++)
+        strcat(expr, "(");
+    strcat(expr, "7");
+    for (int k = 0; k < 255; k++)
+        strcat(expr, ")");
+    cs_mon_prints(expr, "0x7 (7)\n");
+    memmove(expr + 7, expr + 6, strlen(expr + 6) + 1);
+    strcat(expr, ")");
+    cs_mon_fails(expr, "print: expression nested too deeply (more than 256 levels)");
+
+    cmds[0] = '\0';
+    for (int k = 0; k < 64; k++)
+        snprintf(cmds + strlen(cmds), sizeof cmds - strlen(cmds), "vm create v%d 2; ", k);
+    strcat(cmds, "vm list");
+    o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "* 63 v63 "));
+    cs_outcome_free(&o);
+    strcat(cmds, "; vm create w 2");
+    cs_mon_fails(cmds, "vm: no more than 64 VMs");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -86,6 +123,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words__a_command_takes_as_many_as_its_line_holds),
         cmocka_unit_test(condition__1023_bytes_are_kept_and_1024_refused),
+        cmocka_unit_test(monitor__displays_expressions_and_vms_at_their_limits),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }
