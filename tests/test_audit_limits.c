@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "mon_support.h"
 
 /* 'deposit ADDR VALUE...' and 'do FILE ARGS...' take any number of words
  * (docs/monitor.md): a line held at most 64, so 100 values, or a script's
@@ -106,6 +107,28 @@ static void monitor__displays_expressions_and_vms_at_their_limits(void **state)
     cs_mon_fails(cmds, "vm: no more than 64 VMs");
 }
 
+/* Tab reads every word before the cursor: past the 16th it completed
+ * nothing, so 'check F with' and 16 files offered no file name, nor
+ * 'deposit' after 15 values a label. */
+static void complete__reads_every_word_before_the_cursor(void **state)
+{
+    (void)state;
+    char line[512] = "check a.s with";
+    for (int k = 0; k < 20; k++)
+        snprintf(line + strlen(line), sizeof line - strlen(line), " f%d.s", k);
+    strcat(line, " ex");
+    struct mon_compl c = ms_compl(line);
+    assert_string_equal(c.kinds, "f");
+    assert_int_equal(c.start, strlen(line) - 2);
+    strcpy(line, "deposit 0x100");
+    for (int k = 0; k < 20; k++)
+        strcat(line, " 1");
+    strcat(line, " lo");
+    c = ms_compl(line);
+    assert_non_null(strchr(c.kinds, 'e'));
+    assert_int_equal(c.start, strlen(line) - 2);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -124,6 +147,7 @@ int main(void)
         cmocka_unit_test(words__a_command_takes_as_many_as_its_line_holds),
         cmocka_unit_test(condition__1023_bytes_are_kept_and_1024_refused),
         cmocka_unit_test(monitor__displays_expressions_and_vms_at_their_limits),
+        cmocka_unit_test(complete__reads_every_word_before_the_cursor),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }
