@@ -129,6 +129,21 @@ static void complete__reads_every_word_before_the_cursor(void **state)
     assert_int_equal(c.start, strlen(line) - 2);
 }
 
+/* The note on a second breakpoint at an address names every one there
+ * already (docs/monitor.md: "the next one says which are there"): it
+ * stopped at the 23rd, in a buffer of 96 bytes, without a word. */
+static void break__the_same_address_note_names_every_breakpoint(void **state)
+{
+    (void)state;
+    char cmds[1024] = "load examples/sum.s;", want[1024] = "note: breakpoints 1";
+    for (int k = 1; k <= 40; k++)
+        strcat(cmds, " break loop;");
+    for (int k = 2; k <= 39; k++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), ", %d", k);
+    strcat(want, " are at 0x4 too\n");
+    cs_mon_prints(cmds, want);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -148,6 +163,7 @@ int main(void)
         cmocka_unit_test(condition__1023_bytes_are_kept_and_1024_refused),
         cmocka_unit_test(monitor__displays_expressions_and_vms_at_their_limits),
         cmocka_unit_test(complete__reads_every_word_before_the_cursor),
+        cmocka_unit_test(break__the_same_address_note_names_every_breakpoint),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }

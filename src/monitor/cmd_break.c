@@ -555,20 +555,27 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
 /* A second breakpoint where one is (B, the newest) is allowed, with
  * another condition or command list, but may be a slip: say so, as gdb's
  * "Note: breakpoint 1 also set at pc" does. */
+static bool same_address(const struct mon_bp *o, const struct mon_bp *b)
+{
+    return o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr;
+}
+
 static void same_address_note(struct mon *m, const struct mon_bp *b)
 {
-    char ids[96] = "";
-    int n = 0;
-    for (size_t k = 0; k + 1 < m->nbps; k++) {
-        const struct mon_bp *o = &m->bps[k];
-        if (o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr &&
-            strlen(ids) + 16 < sizeof ids)
-            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%d", n++ ? ", " : "",
-                     o->id);
-    }
-    if (n)
-        mon_out(m, "note: breakpoint%s %s %s at %#x too\n", n > 1 ? "s" : "", ids,
-                n > 1 ? "are" : "is", b->addr);
+    size_t n = 0;
+    for (size_t k = 0; k + 1 < m->nbps; k++)
+        n += same_address(&m->bps[k], b);
+    if (!n)
+        return;
+    /* every one of them, however many: a list cut short would hide some */
+    mon_out(m, "note: breakpoint%s", n > 1 ? "s" : "");
+    const char *sep = " ";
+    for (size_t k = 0; k + 1 < m->nbps; k++)
+        if (same_address(&m->bps[k], b)) {
+            mon_out(m, "%s%d", sep, m->bps[k].id);
+            sep = ", ";
+        }
+    mon_out(m, " %s at %#x too\n", n > 1 ? "are" : "is", b->addr);
 }
 
 /* 'list' in full, or shortened as keywords may be, to two letters or more
