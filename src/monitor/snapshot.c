@@ -161,6 +161,14 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (w.len > SNAP_MAX_BYTES) { /* 'restore' would refuse it: keep what is there */
+        free(w.p);
+        snprintf(err, errlen, "%s: the snapshot would be %zu bytes, larger than %zu, the limit "
+                 "for a snapshot (the consoles' queued input and kept output take the most: "
+                 "'console clear' forgets output); nothing written", path, w.len,
+                 SNAP_MAX_BYTES);
+        return -1;
+    }
     rc = tgm_write_atomic(path, w.p, w.len, err, errlen);
     free(w.p);
     return rc;
