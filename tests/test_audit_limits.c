@@ -70,8 +70,9 @@ static void condition__1023_bytes_are_kept_and_1024_refused(void **state)
     cs_mon_fails(cmds, "watch: condition of 1024 bytes is too long (at most 1023)");
 }
 
-/* The limits docs/monitor.md gives the displays, expressions and VMs:
- * the last one taken, the next refused in one line, the rest kept. */
+/* The limits docs/monitor.md gives the displays, expressions, VMs and
+ * 'stack step': the last one taken, the next refused in one line, the
+ * rest kept. */
 static void monitor__displays_expressions_and_vms_at_their_limits(void **state)
 {
     (void)state;
@@ -105,6 +106,10 @@ static void monitor__displays_expressions_and_vms_at_their_limits(void **state)
     cs_outcome_free(&o);
     strcat(cmds, "; vm create w 2");
     cs_mon_fails(cmds, "vm: no more than 64 VMs");
+
+    cs_mon_prints("nest 1 examples/sum.s; stack step 1000000000", "the stack halted");
+    cs_mon_fails("nest 1 examples/sum.s; stack step 1000000001",
+                 "stack: step count 1000000001 is out of range (0..1000000000)");
 }
 
 /* Tab reads every word before the cursor: past the 16th it completed
