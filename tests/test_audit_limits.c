@@ -16,6 +16,7 @@
 
 #include "cli_support.h"
 #include "mon_support.h"
+#include "tgm/image.h"
 
 /* 'deposit ADDR VALUE...' and 'do FILE ARGS...' take any number of words
  * (docs/monitor.md): a line held at most 64, so 100 values, or a script's
@@ -190,6 +191,56 @@ static void save__refuses_a_snapshot_restore_would_not_read(void **state)
     assert_int_equal(remove(script), 0);
 }
 
+/* docs/isa.md: the writer refuses what the reader rejects, "so every file
+ * it writes reads back"; the readers take at most 71303208 bytes
+ * (docs/robustness.md: header + 2^19 words + 64 MiB).  An image of one
+ * word and symbols filling exactly that much is written and read back;
+ * one byte more is refused, the file left as it was.  The writer wrote
+ * it (so 'tgm as' did, from a source of a million names) and every
+ * reader refused it. */
+static void image__the_writer_writes_nothing_the_readers_refuse(void **state)
+{
+    (void)state;
+    /* 40 + 8 + 990321 x (9 + 63) + (9 + 31) + 8 = 71303208 */
+    enum { NSYMS = 990322 };
+    uint64_t word = 0;
+    struct tgm_image img = {.nwords = 1, .words = &word, .entry_psw = 0, .nsyms = NSYMS};
+    img.syms = calloc(NSYMS, sizeof *img.syms);
+    char *names = calloc(NSYMS, 64);
+    assert_non_null(img.syms);
+    assert_non_null(names);
+    for (uint32_t i = 0; i < NSYMS; i++) {
+        img.syms[i].name = names + 64 * (size_t)i;
+        img.syms[i].value = i;
+        snprintf(img.syms[i].name, 64, "s%062u", i);
+    }
+    img.syms[NSYMS - 1].name[31] = '\0';
+    char path[CS_PATH], err[512];
+    cs_tmp_path(path, sizeof path, "full.img");
+    assert_int_equal(image_write_file(path, &img, err, sizeof err), 0);
+    size_t len;
+    free(cs_slurp(path, &len));
+    assert_int_equal(len, 71303208);
+    struct tgm_image back;
+    if (image_read_file(path, &back, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(back.nsyms, NSYMS);
+    image_free(&back);
+
+    img.syms[NSYMS - 1].name[31] = 'x'; /* a name one longer */
+    img.syms[NSYMS - 1].name[32] = '\0';
+    cs_put_text(path, "old\n");
+    assert_int_equal(image_write_file(path, &img, err, sizeof err), -1);
+    assert_non_null(strstr(err, "larger than 71303208 bytes, the limit for a tgm image"));
+    char *kept = cs_slurp(path, &len);
+    assert_string_equal(kept, "old\n");
+    free(kept);
+    uint8_t *buf;
+    assert_int_equal(image_serialize(&img, &buf, &len), -1);
+    free(names);
+    free(img.syms);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -211,6 +262,7 @@ int main(void)
         cmocka_unit_test(complete__reads_every_word_before_the_cursor),
         cmocka_unit_test(break__the_same_address_note_names_every_breakpoint),
         cmocka_unit_test(save__refuses_a_snapshot_restore_would_not_read),
+        cmocka_unit_test(image__the_writer_writes_nothing_the_readers_refuse),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }
