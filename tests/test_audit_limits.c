@@ -241,6 +241,30 @@ static void image__the_writer_writes_nothing_the_readers_refuse(void **state)
     free(img.syms);
 }
 
+/* docs/monitor.md: an unknown name in an expression gets a guess from the
+ * labels; a label may have 63 characters (docs/asm.md), but a word or
+ * label past 32 got none, the misspelt one nor the one the word begins. */
+static void guess__a_label_of_63_characters_is_guessed(void **state)
+{
+    (void)state;
+    char label[64], src[256], path[CS_PATH], cmds[CS_PATH + 256];
+    memset(label, 'k', 63);
+    label[63] = '\0';
+    snprintf(src, sizeof src, "%s: HALT\n", label);
+    cs_write_text(path, sizeof path, "long.s", src);
+    char typo[64];
+    strcpy(typo, label);
+    typo[62] = 'x';
+    snprintf(cmds, sizeof cmds, "load %s; print %s", path, typo);
+    char want[256];
+    snprintf(want, sizeof want, "unknown name '%s' (did you mean '%s'?)", typo, label);
+    cs_mon_fails(cmds, want);
+    typo[40] = '\0'; /* the one name the word begins */
+    snprintf(cmds, sizeof cmds, "load %s; print %s", path, typo);
+    snprintf(want, sizeof want, "unknown name '%s' (did you mean '%s'?)", typo, label);
+    cs_mon_fails(cmds, want);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -263,6 +287,7 @@ int main(void)
         cmocka_unit_test(break__the_same_address_note_names_every_breakpoint),
         cmocka_unit_test(save__refuses_a_snapshot_restore_would_not_read),
         cmocka_unit_test(image__the_writer_writes_nothing_the_readers_refuse),
+        cmocka_unit_test(guess__a_label_of_63_characters_is_guessed),
     };
     return cmocka_run_group_tests_name("audit_limits", tests, group_setup, group_teardown);
 }
