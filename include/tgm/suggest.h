@@ -11,8 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Words longer than this are not typos of anything tgm knows. */
-#define TGM_SUGGEST_MAX 32
+/* Words longer than this are not typos of anything tgm knows: the longest
+ * name it knows is a symbol's, 63 characters (TGM_SYM_MAX). */
+#define TGM_SUGGEST_MAX 63
 
 /* Optimal string alignment distance (a swap of neighbours is one edit),
  * case-insensitive; N and M at most TGM_SUGGEST_MAX. */

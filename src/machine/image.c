@@ -332,8 +332,7 @@ int image_read_file_text(const char *path, struct tgm_image *out, char *err,
                          size_t errlen, bool *text)
 {
     *text = false;
-    /* largest valid image: header + 2^19 words + symbols of 255 bytes */
-    const size_t limit = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
+    const size_t limit = TGM_IMAGE_FILE_MAX;
     uint8_t *buf;
     size_t len;
     if (tgm_read_file(path, limit, "a tgm image", &buf, &len, err, errlen) != 0)
@@ -375,8 +374,16 @@ static const char *format_violation(const struct tgm_image *img)
         return format_oom;
     if (dup != 0)
         return "a symbol name twice";
+    /* what every reader would refuse, however valid its fields */
+    uint64_t len = TGM_IMAGE_HEADER + 8ull * img->nwords + 8;
+    for (uint32_t i = 0; i < img->nsyms && len <= TGM_IMAGE_FILE_MAX; i++)
+        len += 9 + strlen(img->syms[i].name);
+    if (len > TGM_IMAGE_FILE_MAX)
+        return "larger than 71303208 bytes, the limit for a tgm image (its symbols take "
+               "more than 64 MiB)";
     return NULL;
 }
+_Static_assert(TGM_IMAGE_FILE_MAX == 71303208u, "the limit format_violation names");
 
 int image_serialize(const struct tgm_image *img, uint8_t **bufp, size_t *lenp)
 {

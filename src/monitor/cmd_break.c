@@ -491,9 +491,15 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
         if (!strcasecmp(argv[i], "if")) {
             if (i + 1 >= argc)
                 return mon_err(m, "'if' needs an expression");
+            /* the words joined by single spaces; a snapshot keeps it
+             * whole, up to COND_LEN - 1 bytes */
+            size_t clen = 0;
+            for (int j = i + 1; j < argc; j++)
+                clen += (j > i + 1) + strlen(argv[j]);
+            if (clen >= cond_len)
+                return mon_err(m, "condition of %zu bytes is too long (at most %zu)", clen,
+                               cond_len - 1);
             for (int j = i + 1; j < argc; j++) {
-                if (strlen(cond) + strlen(argv[j]) + 2 > cond_len)
-                    return mon_err(m, "condition too long");
                 if (j > i + 1)
                     strcat(cond, " ");
                 strcat(cond, argv[j]);
@@ -549,20 +555,27 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
 /* A second breakpoint where one is (B, the newest) is allowed, with
  * another condition or command list, but may be a slip: say so, as gdb's
  * "Note: breakpoint 1 also set at pc" does. */
+static bool same_address(const struct mon_bp *o, const struct mon_bp *b)
+{
+    return o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr;
+}
+
 static void same_address_note(struct mon *m, const struct mon_bp *b)
 {
-    char ids[96] = "";
-    int n = 0;
-    for (size_t k = 0; k + 1 < m->nbps; k++) {
-        const struct mon_bp *o = &m->bps[k];
-        if (o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr &&
-            strlen(ids) + 16 < sizeof ids)
-            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%d", n++ ? ", " : "",
-                     o->id);
-    }
-    if (n)
-        mon_out(m, "note: breakpoint%s %s %s at %#x too\n", n > 1 ? "s" : "", ids,
-                n > 1 ? "are" : "is", b->addr);
+    size_t n = 0;
+    for (size_t k = 0; k + 1 < m->nbps; k++)
+        n += same_address(&m->bps[k], b);
+    if (!n)
+        return;
+    /* every one of them, however many: a list cut short would hide some */
+    mon_out(m, "note: breakpoint%s", n > 1 ? "s" : "");
+    const char *sep = " ";
+    for (size_t k = 0; k + 1 < m->nbps; k++)
+        if (same_address(&m->bps[k], b)) {
+            mon_out(m, "%s%d", sep, m->bps[k].id);
+            sep = ", ";
+        }
+    mon_out(m, " %s at %#x too\n", n > 1 ? "are" : "is", b->addr);
 }
 
 /* 'list' in full, or shortened as keywords may be, to two letters or more
@@ -610,7 +623,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     }
     struct mon_bp tmp = {0};
     uint32_t a = 0;
-    char cond[1024];
+    char cond[MON_COND_MAX + 1];
     if (mon_e_addr(m, argv[1], &a) != 0 ||
         bp_options(m, argc, argv, 2, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
@@ -697,7 +710,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)
         return -1;
     struct mon_bp tmp = {0};
-    char cond[1024];
+    char cond[MON_COND_MAX + 1];
     if (bp_options(m, argc, argv, i, &tmp, cond, sizeof cond) != 0) {
         free(tmp.cmds);
         return -1;

@@ -7,6 +7,7 @@
  * of the loaded program, VM names, file names) and talks to libedit.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -138,6 +139,9 @@ static const char *keyword_value(const char *spec, const char *args, size_t alen
     return NULL;
 }
 
+static int context_words(const char *line, size_t cursor, struct mon_compl *out,
+                         const size_t *wstart, const size_t *wlen, int n);
+
 static int context(const char *line, size_t cursor, struct mon_compl *out)
 {
     memset(out, 0, sizeof *out);
@@ -149,8 +153,14 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
         if (line[i] == ';' && !was)
             seg = i + 1;
     }
-    /* words of the segment before the cursor */
-    size_t wstart[16], wlen[16];
+    /* words of the segment before the cursor, as many as it holds (a
+     * word and its blank take two bytes): 'check F with F1 ... F20 <Tab>'
+     * still offers files */
+    size_t cap = (cursor - seg) / 2 + 1;
+    size_t *wstart = malloc(2 * cap * sizeof *wstart);
+    if (!wstart)
+        return -1;
+    size_t *wlen = wstart + cap;
     int n = 0;
     size_t i = seg;
     while (i < cursor) {
@@ -161,11 +171,23 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
         size_t s = i;
         while (i < cursor && line[i] != ' ' && line[i] != '\t')
             i++;
-        if (n == 16)
+        if ((size_t)n == cap || n == INT_MAX) {
+            free(wstart);
             return -1;
+        }
         wstart[n] = s;
         wlen[n++] = i - s;
     }
+    int rc = context_words(line, cursor, out, wstart, wlen, n);
+    free(wstart);
+    return rc;
+}
+
+/* context's work on the N words of the segment before the cursor, the
+ * K-th at LINE + WSTART[K], WLEN[K] bytes long. */
+static int context_words(const char *line, size_t cursor, struct mon_compl *out,
+                         const size_t *wstart, const size_t *wlen, int n)
+{
     bool fresh = n == 0 || wstart[n - 1] + wlen[n - 1] < cursor;
     int pos = fresh ? n : n - 1;
     out->start = fresh ? cursor : wstart[n - 1];

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -375,8 +376,6 @@ int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
     return n;
 }
 
-#define MON_MAXARGS 64
-
 static int exec_word(struct mon *m, const char *text, size_t wl, char *word, char *fmt,
                      char *why, size_t whylen);
 
@@ -441,17 +440,24 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
             rest++;
     }
     size_t len = strlen(rest) + 1;
+    /* a word and its separator take two bytes: room for every word the
+     * line can hold (deposit's values, do's arguments, check's files),
+     * the command's name and the NULL after them */
+    size_t maxw = len / 2 + 1;
     char *buf = malloc(len < 2 ? 2 : len);
-    char *argv[MON_MAXARGS + 2];
+    char **argv = buf ? malloc((maxw + 2) * sizeof *argv) : NULL;
     int argc;
-    if (!buf)
+    if (!argv) {
+        free(buf);
         return mon_err(m, "out of memory");
+    }
     argv[0] = (char *)c->name;
     m->cur = c;
     /* a run in a breakpoint's commands would nest in the run that stopped
      * there (and one that hits the same breakpoint, without end): as in
      * gdb, it ends the list, and runs once that run has stopped */
     if (m->in_bp_cmds && (c->flags & CMD_RUNS) && (c->fn != mon_cmd_stack || *rest)) {
+        free(argv);
         free(buf);
         free(m->pending);
         m->pending = strdup(text);
@@ -469,9 +475,10 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
         argc = *buf ? 2 : 1;
     } else {
         char err[128];
-        int n = mon_split(rest, buf, len < 2 ? 2 : len, argv + 1, MON_MAXARGS, err,
-                          sizeof err);
+        int n = mon_split(rest, buf, len < 2 ? 2 : len, argv + 1,
+                          maxw > INT_MAX ? INT_MAX : (int)maxw, err, sizeof err);
         if (n < 0) {
+            free(argv);
             free(buf);
             int rc = mon_err(m, "%s", err);
             m->cur = NULL;
@@ -498,6 +505,7 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
     }
     m->cur = NULL;
     m->slash = NULL;
+    free(argv);
     free(buf);
     errno = 0;
     if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)

@@ -28,6 +28,7 @@
 #define MON_RING_DEFAULT 256
 #define MON_MAX_DEPTH 16                /* nested 'do' scripts */
 #define MON_MAX_DISPLAY 16              /* 'display' expressions */
+#define MON_COND_MAX 1023               /* bytes of a breakpoint's 'if EXPR' */
 #define MON_REV_EVERY UINT64_C(100000)  /* steps between reverse checkpoints */
 /* console input a machine holds, read or not: the CLI's --input-file limit */
 #define MON_INPUT_LIMIT ((size_t)64 << 20)

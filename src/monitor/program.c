@@ -33,7 +33,7 @@ static bool is_image(const char *path, const char *head, size_t got)
  * the assembler then reports). */
 static int read_stream_program(struct mon *m, const char *path, FILE *f, struct tgm_image *img)
 {
-    const size_t img_max = TGM_IMAGE_HEADER + 8ull * TGM_Q_MAX + (64u << 20);
+    const size_t img_max = TGM_IMAGE_FILE_MAX;
     struct bytes_out b = {0};
     uint8_t chunk[4096];
     size_t got, max = img_max;

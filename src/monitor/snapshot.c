@@ -161,6 +161,14 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (w.len > SNAP_MAX_BYTES) { /* 'restore' would refuse it: keep what is there */
+        free(w.p);
+        snprintf(err, errlen, "%s: the snapshot would be %zu bytes, larger than %zu, the limit "
+                 "for a snapshot (the consoles' queued input and kept output take the most: "
+                 "'console clear' forgets output); nothing written", path, w.len,
+                 SNAP_MAX_BYTES);
+        return -1;
+    }
     rc = tgm_write_atomic(path, w.p, w.len, err, errlen);
     free(w.p);
     return rc;
@@ -329,7 +337,7 @@ static int parse_bps(struct bytes_in *r, struct snap *s, uint64_t version, char 
         return tgm_err(err, errlen, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         struct mon_bp *b = &s->bps[i];
-        char cond[1024] = "";
+        char cond[MON_COND_MAX + 1] = "";
         b->id = (int)(int32_t)bytes_get_le(r, 4);
         b->kind = (enum mon_bp_kind)bytes_get_le(r, 4);
         b->vm = (int)(int32_t)bytes_get_le(r, 4);
