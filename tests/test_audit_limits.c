@@ -107,6 +107,10 @@ static void monitor__displays_expressions_and_vms_at_their_limits(void **state)
     cs_outcome_free(&o);
     strcat(cmds, "; vm create w 2");
     cs_mon_fails(cmds, "vm: no more than 64 VMs");
+    /* the smallest real memory takes, but fits no VM (monitor.md) */
+    cs_mon_fails("set cp-memory 9; vm create a 2",
+                 "vm: no free region of 2 words in 9 words of real memory");
+    cs_mon_prints("set cp-memory 10; vm create a 2", "a: VM 0, 2 words at real 0x8..0x9");
 
     cs_mon_prints("nest 1 examples/sum.s; stack step 1000000000", "the stack halted");
     cs_mon_fails("nest 1 examples/sum.s; stack step 1000000001",
