@@ -123,7 +123,8 @@ const struct tgm_symbol *image_symbol(const struct tgm_image *img,
 void image_sort_symbols(struct tgm_image *img);
 /* Are IMG's symbols as an image file has them: names of the assembler's
  * characters (1..TGM_SYM_MAX of them), each name once, sorted by (value,
- * name)?  (A reader of symbols from elsewhere checks them so.) */
-bool image_symbols_canonical(const struct tgm_image *img);
+ * name)?  (A reader of symbols from elsewhere checks them so.)  False with
+ * *OOM (if not NULL) set when memory ran out before it could tell. */
+bool image_symbols_canonical(const struct tgm_image *img, bool *oom);
 
 #endif

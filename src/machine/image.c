@@ -447,15 +447,20 @@ int image_fits(const struct tgm_image *img, uint32_t q, char *err, size_t errlen
     return 0;
 }
 
-bool image_symbols_canonical(const struct tgm_image *img)
+bool image_symbols_canonical(const struct tgm_image *img, bool *oom)
 {
+    if (oom)
+        *oom = false;
     for (uint32_t i = 0; i < img->nsyms; i++)
         if (!img->syms[i].name ||
             !valid_name(img->syms[i].name, strlen(img->syms[i].name)) ||
             (i > 0 && sym_cmp(&img->syms[i - 1], &img->syms[i]) >= 0))
             return false;
     char err[96];
-    return dup_name(img->syms, img->nsyms, err, sizeof err, 0) == 0;
+    int rc = dup_name(img->syms, img->nsyms, err, sizeof err, 0);
+    if (rc == -2 && oom) /* not the symbols' fault */
+        *oom = true;
+    return rc == 0;
 }
 
 int image_load(struct machine *m, const struct tgm_image *img, char *err,

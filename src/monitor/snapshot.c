@@ -234,11 +234,11 @@ static int get_syms(struct bytes_in *r, struct tgm_image *img, uint64_t version)
         img->syms[i].kind = (uint8_t)kind;
     }
     /* as a loaded image's: no name an assembler could not have written
-     * (its check for a name twice needs memory: ENOMEM says it had none) */
+     * (its check for a name twice needs memory, and may have none) */
     if (r->bad)
         return -1;
-    errno = 0;
-    return image_symbols_canonical(img) ? 0 : errno == ENOMEM ? -2 : -1;
+    bool oom;
+    return image_symbols_canonical(img, &oom) ? 0 : oom ? -2 : -1;
 }
 
 /* Everything a snapshot restores, built aside. */
