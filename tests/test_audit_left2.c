@@ -61,10 +61,48 @@ static void canonical__out_of_memory_is_said(void **state)
     assert_false(image_symbols_canonical(&img, NULL));
 }
 
+/* tgm_read_file said "F: Cannot allocate memory" (strerror) when its
+ * fopen could not allocate; every other path says "out of memory". */
+static void read_file__out_of_memory_says_so(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char path[320], err[512];
+    ms_tmp_file(path, sizeof path, "left2-read");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("some bytes\n", f);
+    assert_int_equal(fclose(f), 0);
+    int failed = 0;
+    for (long n = 1;; n++) {
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        err[0] = '\0';
+        fail_after(n);
+        int rc = tgm_read_file(path, 1 << 20, "a test", &buf, &len, err, sizeof err);
+        bool hit = disarm();
+        if (rc == 0) {
+            assert_int_equal(len, 11);
+            free(buf);
+        } else {
+            char want[400];
+            snprintf(want, sizeof want, "%s: out of memory", path);
+            if (strcmp(err, want) != 0)
+                fail_msg("N = %ld: '%s'", n, err);
+            failed++;
+        }
+        if (!hit)
+            break;
+    }
+    assert_true(failed > 0);
+    unlink(path);
+}
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(canonical__out_of_memory_is_said),
+        cmocka_unit_test(read_file__out_of_memory_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -593,8 +593,9 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
     if (!*path) /* not ": No such file or directory" */
         return tgm_err(err, errlen, "expected a file name, got ''");
     FILE *f = tgm_fopen_read(path);
-    if (!f)
-        return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+    if (!f) /* fopen's own allocation: "out of memory", as every other */
+        return tgm_err(err, errlen, "%s: %s", path,
+                       errno == ENOMEM ? "out of memory" : strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
@@ -615,7 +616,8 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
     }
     if (ioerr || o.oom) {
         free(o.p);
-        return tgm_err(err, errlen, "%s: %s", path, o.oom ? "out of memory" : strerror(e));
+        return tgm_err(err, errlen, "%s: %s", path,
+                       o.oom || e == ENOMEM ? "out of memory" : strerror(e));
     }
     bytes_put(&o, "", 1); /* a NUL after the data, for text */
     if (o.oom) {
