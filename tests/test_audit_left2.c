@@ -32,6 +32,131 @@
 
 #include "oom_support.h"
 
+static const char hi_s[] = "        .org  0\n"
+                           "        .word 0\n"
+                           "        .word psw(SUP, start, 0, 0x80000)\n"
+                           "        .entry start\n"
+                           "start:  COUT  h\n"
+                           "        HALT\n"
+                           "h:      .word 'h'\n";
+
+/* ---- Tab completion of long file names ---- */
+
+/* Directories under the test's directory making a relative path of at
+ * least LEN bytes (components of 200), made and put in PATH (no slash at
+ * the end). */
+static void deep_dir(char *path, size_t cap, size_t len)
+{
+    size_t n = 0;
+    path[0] = '\0';
+    while (n < len) {
+        char comp[201];
+        memset(comp, 'd', 200);
+        comp[200] = '\0';
+        assert_true(n + 202 < cap);
+        if (n)
+            path[n++] = '/';
+        memcpy(path + n, comp, 201);
+        n += 200;
+        char full[PATH_MAX + 512];
+        snprintf(full, sizeof full, "%s/%s", pt_dir(), path);
+        assert_int_equal(mkdir(full, 0755), 0);
+    }
+}
+
+/* Type KEYS a little at a time, reading what the monitor echoes meanwhile
+ * (a long line's echo would fill the terminal and stop it reading). */
+static void type_long(struct pt_session *s, const char *keys)
+{
+    size_t n = strlen(keys);
+    struct pt_text *t = &s->screen;
+    for (size_t i = 0; i < n; i += 200) {
+        size_t k = n - i < 200 ? n - i : 200;
+        assert_int_equal(write(s->fd, keys + i, k), (ssize_t)k);
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        while (poll(&p, 1, 20) > 0) {
+            if (t->len + 1 >= sizeof t->buf) { /* as pt_expect keeps a flood */
+                size_t keep = sizeof t->buf / 2;
+                memmove(t->buf, t->buf + t->len - keep, keep);
+                t->len = keep;
+                t->seen = 0;
+            }
+            ssize_t got = read(s->fd, t->buf + t->len, sizeof t->buf - 1 - t->len);
+            if (got <= 0)
+                break;
+            t->len += (size_t)got;
+        }
+    }
+}
+
+/* Tab offered nothing for a file whose directory part was 1 KiB or more
+ * (the reader's buffers were 1 and 2 KiB): 'load DIR/h<Tab>' stayed as
+ * it was and the load said it could not open DIR/h.  Now it completes
+ * up to PATH_MAX. */
+static void tab__completes_a_file_name_of_thousands_of_bytes(void **state)
+{
+    (void)state;
+    static char dir[PATH_MAX];
+    deep_dir(dir, sizeof dir, 3600);
+    char file[PATH_MAX + 512];
+    snprintf(file, sizeof file, "%s/%s/hi.s", pt_dir(), dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs(hi_s, f);
+    assert_int_equal(fclose(f), 0);
+    char line[PATH_MAX + 64];
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    snprintf(line, sizeof line, "load %s/h\t", dir);
+    type_long(&s, line);
+    pt_type(&s, "\r");
+    pt_expect(&s, "2 symbols");  /* loaded: Tab made it DIR/hi.s */
+    pt_expect(&s, "tgm> ");
+    snprintf(line, sizeof line, "load %s/\t", dir);  /* the one entry there */
+    type_long(&s, line);
+    pt_type(&s, "\r");
+    pt_expect(&s, "2 symbols");
+    pt_expect(&s, "tgm> ");
+    pt_quit(&s);
+    unlink(file); /* deeper than the teardown's paths reach */
+    for (size_t n = strlen(dir); n; n = strrchr(dir, '/') ? (size_t)(strrchr(dir, '/') - dir) : 0) {
+        dir[n] = '\0';
+        snprintf(file, sizeof file, "%s/%s", pt_dir(), dir);
+        assert_int_equal(rmdir(file), 0);
+    }
+}
+
+/* Past PATH_MAX nothing is offered, quietly: the session goes on. */
+static void tab__past_path_max_offers_nothing(void **state)
+{
+    (void)state;
+    static char line[2 * PATH_MAX];
+    memcpy(line, "load ", 5);
+    memset(line + 5, 'x', PATH_MAX + 10);
+    strcpy(line + 5 + PATH_MAX + 10, "\t\x15"); /* Tab, then Ctrl-U clears it */
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    type_long(&s, line);
+    pt_echo(&s, "still-here");
+    pt_quit(&s);
+}
+
+/* The context of a long file name is the whole word (the completion's
+ * pure part, which test_complete drives). */
+static void context__a_long_file_name_is_one_word(void **state)
+{
+    (void)state;
+    static char line[PATH_MAX + 16];
+    memcpy(line, "load ", 5);
+    memset(line + 5, 'a', PATH_MAX - 2);
+    line[5 + PATH_MAX - 2] = '\0';
+    struct mon_compl c = ms_compl(line);
+    assert_string_equal(c.kinds, "f");
+    assert_int_equal(c.start, 5);
+}
+
 /* ---- out of memory ---- */
 
 /* image_symbols_canonical said false when memory ran out, as for symbols
@@ -101,6 +226,11 @@ static void read_file__out_of_memory_says_so(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(tab__completes_a_file_name_of_thousands_of_bytes,
+                                        pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(tab__past_path_max_offers_nothing, pt_setup,
+                                        pt_teardown),
+        cmocka_unit_test(context__a_long_file_name_is_one_word),
         cmocka_unit_test(canonical__out_of_memory_is_said),
         cmocka_unit_test(read_file__out_of_memory_says_so),
     };

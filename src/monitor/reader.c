@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <histedit.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,11 +417,12 @@ static void cand_words(struct cands *c, const char *words)
     }
 }
 
-/* Entries of PREFIX's directory whose names continue PREFIX. */
+/* Entries of PREFIX's directory whose names continue PREFIX: any name the
+ * system takes (up to PATH_MAX), none beyond. */
 static void cand_files(struct cands *c, const char *prefix)
 {
     const char *slash = strrchr(prefix, '/');
-    char dir[1024];
+    char dir[PATH_MAX];
     size_t dl = slash ? (size_t)(slash - prefix) + 1 : 0;
     if (dl >= sizeof dir - 1)
         return;
@@ -438,7 +440,7 @@ static void cand_files(struct cands *c, const char *prefix)
             continue;
         if (strncmp(e->d_name, base, strlen(base)))
             continue;
-        char full[2048];
+        char full[PATH_MAX + 1]; /* and a directory's slash */
         struct stat st;
         int n = snprintf(full, sizeof full, "%s%s", dir, e->d_name);
         if (n < 0 || (size_t)n >= sizeof full - 1)
@@ -541,7 +543,7 @@ static unsigned char complete(EditLine *el, int ch)
         free(line);
         return CC_ERROR;
     }
-    char prefix[1024];
+    char prefix[PATH_MAX]; /* a file name's, the longest word completed */
     size_t plen = cursor - cx.start;
     if (plen >= sizeof prefix) {
         free(line);
@@ -568,7 +570,7 @@ static unsigned char complete(EditLine *el, int ch)
     size_t nm = match ? mon_complete_match_some(prefix, (const char *const *)c.v, c.n, nany,
                                                 match, c.n, &common, &caps) : 0;
     if (nm == 1) {
-        char ins[1100];
+        char ins[PATH_MAX + 2];
         size_t ml = strlen(match[0]);
         bool open = ml && (match[0][ml - 1] == '/' || match[0][ml - 1] == '(');
         mon_complete_tail(prefix, match[0], ml, caps, ins, sizeof ins - 1);
@@ -577,7 +579,7 @@ static unsigned char complete(EditLine *el, int ch)
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
     } else if (nm > 1 && common > plen) {
-        char ins[1100];
+        char ins[PATH_MAX + 2];
         mon_complete_tail(prefix, match[0], common, caps, ins, sizeof ins);
         if (el_insertstr(el, ins) == 0)
             rc = CC_REFRESH;
