@@ -157,6 +157,63 @@ static void context__a_long_file_name_is_one_word(void **state)
     assert_int_equal(c.start, 5);
 }
 
+/* ---- the history file ---- */
+
+#define HIST_LIMIT (16 << 20)
+
+/* 1,000 lines of 17 KB made a history file over 16 MiB, which the next
+ * session refused ("larger than 16777216 bytes, the limit for a history
+ * file") and so kept no history.  Now the oldest lines go until the file
+ * fits: here 500 lines 4 bytes short of the limit, and two more. */
+static void history__the_file_written_is_one_the_next_session_reads(void **state)
+{
+    (void)state;
+    char path[PATH_MAX];
+    pt_in_dir(path, sizeof path, ".tgm_history");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    static const char cookie[] = "_HiStOrY_V2_\n";
+    fputs(cookie, f);
+    size_t total = strlen(cookie), line = 33000; /* some 500 lines: under 1,000 */
+    char *buf = malloc(line + 2);
+    assert_non_null(buf);
+    memset(buf, 'q', line);
+    buf[line] = '\n';
+    for (int i = 0; HIST_LIMIT - 4 - total > line + 1; i++) {
+        buf[0] = (char)('a' + i % 26); /* no line repeats the one before */
+        assert_int_equal(fwrite(buf, 1, line + 1, f), line + 1);
+        total += line + 1;
+    }
+    size_t last = HIST_LIMIT - 4 - total - 1; /* the last ends 4 bytes short */
+    assert_true(last > 0 && last <= line);
+    buf[0] = 'z';
+    assert_int_equal(fwrite(buf, 1, last, f), last);
+    fputc('\n', f);
+    assert_int_equal(fclose(f), 0);
+    free(buf);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, HIST_LIMIT - 4);
+
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "newest");
+    pt_quit(&s);
+    assert_int_equal(stat(path, &st), 0);
+    if (st.st_size > HIST_LIMIT)
+        fail_msg("the history file is %lld bytes", (long long)st.st_size);
+
+    pt_start(&s);                   /* read without a warning, the newest kept */
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x1b[A\x1b[A");    /* up arrow twice: 'quit', then it */
+    pt_expect(&s, "echo newest");
+    pt_type(&s, "\r");
+    pt_expect(&s, "newest\r\n");
+    pt_quit(&s);
+    assert_null(strstr(s.screen.buf, "warning"));
+}
+
 /* ---- out of memory ---- */
 
 /* image_symbols_canonical said false when memory ran out, as for symbols
@@ -231,6 +288,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(tab__past_path_max_offers_nothing, pt_setup,
                                         pt_teardown),
         cmocka_unit_test(context__a_long_file_name_is_one_word),
+        cmocka_unit_test_setup_teardown(history__the_file_written_is_one_the_next_session_reads,
+                                        pt_setup, pt_teardown),
         cmocka_unit_test(canonical__out_of_memory_is_said),
         cmocka_unit_test(read_file__out_of_memory_says_so),
     };

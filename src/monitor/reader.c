@@ -333,6 +333,43 @@ static void typed_add(struct mon_reader *r, const char *line)
     r->typed[r->ntyped++] = d;
 }
 
+/* Cut the history W holds to its newest whole lines within HIST_FILE_MAX,
+ * the most a session reads (1,000 lines of 17 KB pass it); the list keeps
+ * them all.  Sets W's error if it cannot. */
+static void history_fit(struct tgm_wfile *w)
+{
+    struct stat st;
+    if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= HIST_FILE_MAX)
+        return;
+    size_t len = (size_t)st.st_size, got = 0;
+    char *buf = malloc(len);
+    if (!buf) {
+        w->error = ENOMEM;
+        return;
+    }
+    while (got < len) {
+        ssize_t k = pread(w->fd, buf + got, len - got, (off_t)got);
+        if (k <= 0 && !(k < 0 && errno == EINTR)) {
+            w->error = k < 0 ? errno : EIO;
+            free(buf);
+            return;
+        }
+        got += k > 0 ? (size_t)k : 0;
+    }
+    char *nl = memchr(buf, '\n', len); /* the first line is libedit's cookie */
+    size_t head = nl ? (size_t)(nl - buf) + 1 : 0, from = head;
+    while (from < len && head + (len - from) > HIST_FILE_MAX) { /* the oldest go */
+        nl = memchr(buf + from, '\n', len - from);
+        from = nl ? (size_t)(nl - buf) + 1 : len;
+    }
+    memmove(buf + head, buf + from, len - from);
+    if (ftruncate(w->fd, 0) != 0 || lseek(w->fd, 0, SEEK_SET) != 0)
+        w->error = errno;
+    else
+        tgm_wwrite(w, buf, head + (len - from));
+    free(buf);
+}
+
 static void history_save(struct mon_reader *r)
 {
     static bool warned;
@@ -363,6 +400,8 @@ static void history_save(struct mon_reader *r)
                 w.error = errno;
             if (fclose(f) != 0 && !w.error)
                 w.error = errno;
+            if (!w.error)
+                history_fit(&w);
         }
         rc = tgm_wcommit(&w, path, err, sizeof err);
     }
