@@ -489,7 +489,7 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         fwrite(o, 1, len, m->out);
     if (len && o[len - 1] != '\n')
         fputc('\n', m->out);
-    return 0;
+    return mon_console_short(m, x, NULL); /* shown, and said to be short */
 }
 
 /* ---- deposit and assemble ---- */

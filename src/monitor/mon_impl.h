@@ -203,6 +203,10 @@ struct mon {
     bool live_console;
     size_t con_seen[VMM_MAX_VMS + 1];
     bool con_lost_said[VMM_MAX_VMS + 1]; /* machine_console_lost reported */
+    /* the console's length and dropped count when lost_check last saw the
+     * machine's lost mark (0 dropped: none), for mon_console_short */
+    size_t con_short_len[VMM_MAX_VMS + 1];
+    uint64_t con_short_dropped[VMM_MAX_VMS + 1];
     bool con_midline;
     bool in_run;      /* between mon_run_begin and mon_run_end */
     /* the last expression evaluated used '.': an address of examine or
@@ -448,6 +452,12 @@ void mon_run_typed_note(struct mon *m);
 int mon_queue_input(struct mon *m, const uint8_t *b, size_t n, size_t *held);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
+/* Is the console output of X (the bare machine or a VM's; NULL: any) short
+ * of a byte lost for want of memory, though putting the session back from
+ * a saved state (filling the history ring) cleared the machine's mark?
+ * Then -1 after saying so, as 'go' does, or with FILE as 'save FILE'
+ * refuses; else 0. */
+int mon_console_short(struct mon *m, const struct machine *x, const char *file);
 /* Show the guest's output so far and end its line (before a message that
  * a run prints: a stop, a breakpoint's report). */
 void mon_console_settle(struct mon *m);

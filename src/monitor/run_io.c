@@ -75,6 +75,48 @@ static void lost_check(struct mon *m, int slot)
         m->bp_cmds_failed = true; /* as a breakpoint's failed commands: the run fails */
     }
     m->con_lost_said[slot] = x && machine_console_lost(x);
+    if (m->con_lost_said[slot]) {
+        machine_console_output(x, &m->con_short_len[slot]);
+        m->con_short_dropped[slot] = machine_console_dropped(x);
+    }
+}
+
+/* SLOT's console lost a byte: its mark says so, or it holds at least what
+ * it held when lost_check saw the mark (the mark goes with a state put
+ * back, the bytes stay).  One emptied or gone back before forgets it. */
+static bool slot_short(struct mon *m, int slot)
+{
+    struct machine *x = slot_machine(m, slot);
+    size_t len = 0;
+    if (x && machine_console_lost(x))
+        return true;
+    if (x)
+        machine_console_output(x, &len);
+    if (x && m->con_short_dropped[slot] &&
+        machine_console_dropped(x) >= m->con_short_dropped[slot] &&
+        len >= m->con_short_len[slot])
+        return true;
+    m->con_short_dropped[slot] = 0;
+    return false;
+}
+
+int mon_console_short(struct mon *m, const struct machine *x, const char *file)
+{
+    for (int slot = 0; slot <= VMM_MAX_VMS; slot++) {
+        struct vm_info vi;
+        if ((x && slot_machine(m, slot) != x) || !slot_short(m, slot))
+            continue;
+        bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
+        const char *who = named ? vi.name : "machine";
+        if (file)
+            return mon_err(m, "%s: a byte of %s%s's console output was lost for want of "
+                           "memory, and the snapshot would keep it short ('console "
+                           "clear' empties it); nothing written", file, named ? "VM " : "the ",
+                           who);
+        return mon_err(m, "out of memory: a byte of %s%s's output was lost",
+                       named ? "VM " : "the ", who);
+    }
+    return 0;
 }
 
 /* Print what SLOT's console wrote since the last look, prefixing each line

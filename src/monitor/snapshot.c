@@ -632,6 +632,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
     m->ring_lost = false;
+    memset(m->con_short_dropped, 0, sizeof m->con_short_dropped); /* others' consoles */
     mon_debug_apply(m);
     rc = 0;
 out:
@@ -650,6 +651,8 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
         breaks = false;
     }
     if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
+        return -1;
+    if (mon_console_short(m, NULL, argv[1]) != 0)
         return -1;
     if (mon_snapshot_save(m, argv[1], breaks, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
