@@ -100,6 +100,10 @@ struct asm_ctx {
     uint32_t nsyms, capsyms;
     uint32_t *hash; /* open addressing: 1 + index into syms, 0 = empty */
     uint32_t hashcap;
+    /* the included files by dev/ino (1 + index into files, 0 = empty), so
+     * that telling a file included again costs no walk over every file */
+    uint32_t *fhash;
+    uint32_t fhashcap, nfhash;
     struct asm_diag *diags; /* the first ASM_MAX_DIAGS in source order */
     uint32_t ndiags, capdiags;
     int nerrors;

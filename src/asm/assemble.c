@@ -72,6 +72,7 @@ void asm_ctx_free(struct asm_ctx *c)
     free(c->ctoks);
     free(c->syms);
     free(c->hash);
+    free(c->fhash);
     free(c->diags);
     free(c->inc_name);
     free(c->inc_text);

@@ -1,0 +1,168 @@
+/* test_audit_scale.c: how the assembler's cost grows with its input.  Each
+ * test runs a size that the fixed code handles in about a second but the
+ * code before its fix took minutes or hours on (or more memory than a
+ * limit set here), so that a regression shows as a suite that does not end
+ * or a failure, never as a timed assertion.
+ *
+ * - an .include kept the 8 KiB its text was read into, and found whether
+ *   it was read before by a walk over every file: 100,000 includes of a
+ *   one-line file took 800 MB.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
+
+/* An address-space limit does not go with a sanitizer's shadow memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SCALE_NO_RLIMIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define SCALE_NO_RLIMIT 1
+#endif
+#endif
+#ifndef SCALE_NO_RLIMIT
+#define SCALE_NO_RLIMIT 0
+#endif
+
+/* A growing text buffer. */
+struct text {
+    char *p;
+    size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
+        va_end(ap);
+        assert_true(n >= 0);
+        if (t->p && (size_t)n < t->cap - t->len) {
+            t->len += (size_t)n;
+            return;
+        }
+        t->cap = (t->cap + (size_t)n + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+}
+
+static size_t count(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+/* 'tgm as SRC -o IMG' with its address space limited to LIMIT bytes. */
+static int as_limited(const char *src, const char *img, rlim_t limit)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = {limit, limit};
+        if (setrlimit(RLIMIT_AS, &rl) != 0 || !freopen("/dev/null", "w", stdout) ||
+            !freopen("/dev/null", "w", stderr))
+            _exit(126);
+        execl(cs_tgm(), cs_tgm(), "as", src, "-o", img, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* 100,000 includes of a one-line file fit in 256 MiB of address space
+ * (they took 8 KiB each, 800 MB); the image holds one word from each. */
+static void include__many_includes_hold_no_read_slack(void **state)
+{
+    (void)state;
+    if (SCALE_NO_RLIMIT)
+        skip();
+    enum { N = 100000 };
+    char one[CS_PATH], main_s[CS_PATH], img[CS_PATH];
+    cs_write_text(one, sizeof one, "one.s", "        .word 7\n");
+    struct text t = {0};
+    for (int i = 0; i < N; i++)
+        text_add(&t, ".include \"one.s\"\n");
+    cs_write_text(main_s, sizeof main_s, "many.s", t.p);
+    cs_tmp_path(img, sizeof img, "many.img");
+    assert_int_equal(as_limited(main_s, img, (rlim_t)256 << 20), 0);
+    struct tgm_image im;
+    char why[256];
+    assert_int_equal(image_read_file(img, &im, why, sizeof why), 0);
+    assert_int_equal(im.nwords, N);
+    assert_int_equal(im.words[0], 7);
+    assert_int_equal(im.words[N - 1], 7);
+    image_free(&im);
+    free(t.p);
+}
+
+/* With more files than the table of included files first holds, a file
+ * read again still says from where, and one read once says nothing. */
+static void include__read_again_is_told_among_many_files(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    char path[CS_PATH], name[64];
+    struct text t = {0};
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "inc%d.s", i);
+        cs_write_text(path, sizeof path, name, i == 5 || i == N - 1 ? "  BAD\n" : "  .word 1\n");
+        text_add(&t, ".include \"%s\"\n", name);
+    }
+    text_add(&t, ".include \"inc5.s\"\n");
+    cs_write_text(path, sizeof path, "top.s", t.p);
+    char img[CS_PATH];
+    cs_tmp_path(img, sizeof img, "top.img");
+    struct cs_outcome o = cs_run_tgm("as", path, "-o", img, NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "inc5.s:1:3: error: unknown mnemonic 'BAD'\n"));
+    assert_non_null(strstr(o.err, "inc299.s:1:3: error: unknown mnemonic 'BAD'\n"));
+    assert_non_null(strstr(o.err, "inc5.s:1:3: error: unknown mnemonic 'BAD' (included again "
+                                  "from "));
+    assert_non_null(strstr(o.err, "top.s:301)\n"));
+    assert_int_equal(count(o.err, "included again"), 1);
+    cs_outcome_free(&o);
+    free(t.p);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("audit_scale");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(include__many_includes_hold_no_read_slack),
+        cmocka_unit_test(include__read_again_is_told_among_many_files),
+    };
+    return cmocka_run_group_tests_name("audit_scale", tests, group_setup, group_teardown);
+}
