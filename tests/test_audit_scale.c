@@ -4,11 +4,14 @@
  * limit set here), so that a regression shows as a suite that does not end
  * or a failure, never as a timed assertion.
  *
+ * - an undefined symbol's "did you mean" looked at every symbol for every
+ *   error, shown or not: 200,000 of each was about two days of work;
  * - an .include kept the 8 KiB its text was read into, and found whether
  *   it was read before by a walk over every file: 100,000 includes of a
  *   one-line file took 800 MB.
  *
- * Runs the real binary (cli_support) from the top of the source tree.
+ * Runs the assembler through the library, and the real binary
+ * (cli_support) from the top of the source tree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,12 +67,69 @@ static void text_add(struct text *t, const char *fmt, ...)
     }
 }
 
+/* Assemble SRC through the library: its count of errors, and its messages
+ * in *DIAG. */
+static int assemble(const char *src, size_t len, char **diag)
+{
+    size_t dlen = 0;
+    FILE *f = open_memstream(diag, &dlen);
+    assert_non_null(f);
+    struct tgm_image img;
+    int rc = asm_assemble_buffer("big.s", src, len, &img, f);
+    assert_int_equal(fclose(f), 0);
+    if (rc == 0)
+        image_free(&img);
+    return rc;
+}
+
 static size_t count(const char *s, const char *what)
 {
     size_t n = 0;
     for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
         n++;
     return n;
+}
+
+/* 200,000 labels, each line using an undefined name next to one: every
+ * error is counted, the first 20 are shown with the nearest name, and only
+ * those 20 looked for it (the rest, 4e10 edit distances, took days). */
+static void undefined__suggestions_cost_only_the_errors_shown(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    struct text t = {0};
+    for (int i = 0; i < N; i++)
+        text_add(&t, "lab%d: ADD lab%dx, lab%d, 3\n", i, i, i);
+    char *diag = NULL;
+    assert_int_equal(assemble(t.p, t.len, &diag), N);
+    assert_non_null(strstr(diag, "big.s:1:11: error: undefined symbol 'lab0x' (did you mean "
+                                 "'lab0'?)\n"));
+    assert_non_null(strstr(diag, "big.s:20:12: error: undefined symbol 'lab19x' (did you mean "
+                                 "'lab19'?)\n"));
+    assert_null(strstr(diag, "big.s:21:"));
+    assert_int_equal(count(diag, "(did you mean"), 20);
+    assert_non_null(strstr(diag, "(199980 more errors not shown)\n"));
+    free(diag);
+    free(t.p);
+}
+
+/* Errors found in pass 1 further down do not take the suggestion from the
+ * undefined names above them, which are still among the first 20. */
+static void undefined__a_shown_error_keeps_its_suggestion(void **state)
+{
+    (void)state;
+    struct text t = {0};
+    for (int i = 0; i < 3000; i++)
+        text_add(&t, "lab%d: ADD lab%dx, lab%d, 3\n", i, i, i);
+    for (int i = 0; i < 30; i++)
+        text_add(&t, "  BAD 1\n");
+    char *diag = NULL;
+    assert_int_equal(assemble(t.p, t.len, &diag), 3030);
+    assert_int_equal(count(diag, "(did you mean 'lab"), 20);
+    assert_null(strstr(diag, "unknown mnemonic"));
+    assert_non_null(strstr(diag, "(3010 more errors not shown)\n"));
+    free(diag);
+    free(t.p);
 }
 
 /* 'tgm as SRC -o IMG' with its address space limited to LIMIT bytes. */
@@ -161,6 +221,8 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(undefined__suggestions_cost_only_the_errors_shown),
+        cmocka_unit_test(undefined__a_shown_error_keeps_its_suggestion),
         cmocka_unit_test(include__many_includes_hold_no_read_slack),
         cmocka_unit_test(include__read_again_is_told_among_many_files),
     };
