@@ -6,6 +6,9 @@
  *
  * - an undefined symbol's "did you mean" looked at every symbol for every
  *   error, shown or not: 200,000 of each was about two days of work;
+ * - a statement that overlaps many others was lexed again for each overlap
+ *   though it reports one error: a line of 150,000 words over as many
+ *   others was lexed 150,000 times;
  * - an .include kept the 8 KiB its text was read into, and found whether
  *   it was read before by a walk over every file: 100,000 includes of a
  *   one-line file took 800 MB.
@@ -132,6 +135,30 @@ static void undefined__a_shown_error_keeps_its_suggestion(void **state)
     free(t.p);
 }
 
+/* 150,000 one-word lines, then one line of 150,000 words over them all:
+ * one error (the long line's), and the long line lexed once for it rather
+ * than once per word it overlaps. */
+static void overlap__a_long_line_over_many_is_lexed_once(void **state)
+{
+    (void)state;
+    enum { N = 150000 };
+    struct text t = {0};
+    for (int i = 0; i < N; i++)
+        text_add(&t, ".org %d\n.word 1\n", i);
+    text_add(&t, ".org 0\n.word 1");
+    for (int i = 1; i < N; i++)
+        text_add(&t, ", 1");
+    text_add(&t, "\n");
+    char *diag = NULL;
+    assert_int_equal(assemble(t.p, t.len, &diag), 1);
+    assert_non_null(strstr(diag, "big.s:300002:1: error: address 0x00000 already holds a word "
+                                 "from big.s:2\n"));
+    assert_int_equal(count(diag, ": error: "), 1);
+    assert_null(strstr(diag, "more error"));
+    free(diag);
+    free(t.p);
+}
+
 /* 'tgm as SRC -o IMG' with its address space limited to LIMIT bytes. */
 static int as_limited(const char *src, const char *img, rlim_t limit)
 {
@@ -223,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(undefined__suggestions_cost_only_the_errors_shown),
         cmocka_unit_test(undefined__a_shown_error_keeps_its_suggestion),
+        cmocka_unit_test(overlap__a_long_line_over_many_is_lexed_once),
         cmocka_unit_test(include__many_includes_hold_no_read_slack),
         cmocka_unit_test(include__read_again_is_told_among_many_files),
     };
