@@ -379,6 +379,11 @@ int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
         return -1;
     }
     buf[n] = '\0';
+    if (cap - n > 4096) { /* the slack read into, kept by every include */
+        char *nb = realloc(buf, n + 1);
+        if (nb)
+            buf = nb;
+    }
     *text = buf;
     *len = n;
     return 0;
@@ -490,6 +495,58 @@ static void define_const(struct assembler *a, uint32_t si, const struct asm_part
     c->nctoks += n;
 }
 
+/* --- includes ------------------------------------------------------------ */
+
+static uint32_t file_hash(dev_t dev, ino_t ino)
+{
+    uint64_t key[2] = {(uint64_t)dev, (uint64_t)ino};
+    uint64_t h = tgm_fnv1a(key, sizeof key, TGM_FNV_SEED);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Whether a file with this dev/ino was included before (c->fhash). */
+static bool included_before(const struct asm_ctx *c, dev_t dev, ino_t ino)
+{
+    if (!c->fhashcap)
+        return false;
+    uint32_t mask = c->fhashcap - 1;
+    for (uint32_t h = file_hash(dev, ino) & mask;; h = (h + 1) & mask) {
+        uint32_t e = c->fhash[h];
+        if (!e)
+            return false;
+        if (c->files[e - 1].dev == dev && c->files[e - 1].ino == ino)
+            return true;
+    }
+}
+
+static void fhash_insert(struct asm_ctx *c, uint32_t file)
+{
+    uint32_t mask = c->fhashcap - 1;
+    uint32_t h = file_hash(c->files[file].dev, c->files[file].ino) & mask;
+    while (c->fhash[h])
+        h = (h + 1) & mask;
+    c->fhash[h] = file + 1;
+}
+
+/* Add included file FILE (not seen before) to c->fhash. */
+static void remember_include(struct asm_ctx *c, uint32_t file)
+{
+    if ((c->nfhash + 1) * 2 > c->fhashcap) {
+        uint32_t cap = c->fhashcap ? c->fhashcap * 2 : 64;
+        uint32_t *h = calloc(cap, sizeof *h);
+        if (!h)
+            asm_oom();
+        free(c->fhash);
+        c->fhash = h;
+        c->fhashcap = cap;
+        for (uint32_t i = 0; i < c->nfiles; i++)
+            if (c->files[i].from && !c->files[i].again && i != file)
+                fhash_insert(c, i);
+    }
+    fhash_insert(c, file);
+    c->nfhash++;
+}
+
 /* Let go of what an .include holds while it is read (asm_ctx's inc_*). */
 static void include_drop(struct asm_ctx *c)
 {
@@ -591,15 +648,16 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
         include_drop(c);
         return;
     }
-    bool again = false;
-    for (uint32_t i = 0; i < c->nfiles && !again; i++)
-        again = c->files[i].from && c->files[i].dev == st.st_dev && c->files[i].ino == st.st_ino;
+    bool again = included_before(c, st.st_dev, st.st_ino);
     c->files = asm_grow(c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files);
     c->files[c->nfiles] = (struct asm_file){.name = full, .text = c->inc_text, .len = len,
                                             .from = str->stmt + 1, .again = again,
                                             .dev = st.st_dev, .ino = st.st_ino};
     c->inc_name = c->inc_text = NULL; /* c->files holds them */
-    struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = c->nfiles++,
+    uint32_t fi = c->nfiles++; /* counted first: asm_oom below frees it */
+    if (!again)
+        remember_include(c, fi);
+    struct asm_incl in = {.known = true, .dev = st.st_dev, .ino = st.st_ino, .file = fi,
                       .up = here, .depth = here->depth + 1};
     asm_pass1_file(a, &in);
 }

@@ -100,6 +100,10 @@ struct asm_ctx {
     uint32_t nsyms, capsyms;
     uint32_t *hash; /* open addressing: 1 + index into syms, 0 = empty */
     uint32_t hashcap;
+    /* the included files by dev/ino (1 + index into files, 0 = empty), so
+     * that telling a file included again costs no walk over every file */
+    uint32_t *fhash;
+    uint32_t fhashcap, nfhash;
     struct asm_diag *diags; /* the first ASM_MAX_DIAGS in source order */
     uint32_t ndiags, capdiags;
     int nerrors;
@@ -144,6 +148,11 @@ void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs);
 int asm_quote_len(const char *p, size_t len);
 #define ASM_QUOTE(t) asm_quote_len((t)->p, (t)->len), (t)->p, \
                      ((t)->len > ASM_QUOTE_MAX ? "..." : "")
+/* Whether an error now at statement SI would be kept to be shown: not when
+ * the statement has its error or when ASM_MAX_DIAGS come before it, so that
+ * what a message costs to write (a suggestion searched among every symbol)
+ * is spent only on those shown. */
+bool asm_diag_kept(const struct asm_ctx *c, uint32_t si);
 void asm_error_at(struct asm_ctx *c, uint32_t stmt, uint32_t col,
                   uint32_t width, const char *fmt, ...) ASM_PRINTF(5, 6);
 void asm_error_tok(struct asm_ctx *c, const struct asm_tok *t,

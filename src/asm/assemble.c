@@ -72,6 +72,7 @@ void asm_ctx_free(struct asm_ctx *c)
     free(c->ctoks);
     free(c->syms);
     free(c->hash);
+    free(c->fhash);
     free(c->diags);
     free(c->inc_name);
     free(c->inc_text);
@@ -134,8 +135,11 @@ static void layout(struct assembler *a)
     uint32_t reach = r[0].end, owner = r[0].stmt;
     for (uint32_t i = 1; i < n; i++) {
         /* after a failed .org, overlaps are most likely its echo */
-        if (r[i].start < reach && !a->misplaced) {
-            uint32_t later = r[i].stmt > owner ? r[i].stmt : owner;
+        uint32_t later = r[i].stmt > owner ? r[i].stmt : owner;
+        /* a statement says its first error only: lex it again (a line may
+         * be a megabyte, and overlap a word for each of its words) only
+         * for one it would be */
+        if (r[i].start < reach && !a->misplaced && !c->stmts[later].bad) {
             char at[300];
             asm_where(c, r[i].stmt > owner ? owner : r[i].stmt, at, sizeof at);
             asm_error_tok(c, head_token(a, later), "address 0x%05x already holds a word from %s",

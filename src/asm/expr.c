@@ -189,11 +189,17 @@ static int ev_symbol(struct ev *e, const struct asm_tok *t, uint64_t *v)
             e->unknown = t;
             return EV_UNKNOWN;
         }
-        struct tgm_suggest s;
-        tgm_suggest_init(&s, t->p, t->len);
-        for (uint32_t i = 0; i < c->nsyms; i++)
-            tgm_suggest_offer(&s, c->syms[i].name);
-        const char *near = tgm_suggest_result(&s);
+        /* the nearest name costs a look at every symbol: for a message
+         * that is shown (a million undefined uses among a million symbols
+         * would take days) */
+        const char *near = NULL;
+        if (asm_diag_kept(c, t->stmt)) {
+            struct tgm_suggest s;
+            tgm_suggest_init(&s, t->p, t->len);
+            for (uint32_t i = 0; i < c->nsyms; i++)
+                tgm_suggest_offer(&s, c->syms[i].name);
+            near = tgm_suggest_result(&s);
+        }
         if (near)
             asm_error_tok(c, t, "undefined symbol '%.*s%s' (did you mean '%s'?)", ASM_QUOTE(t),
                           near);

@@ -139,6 +139,18 @@ void asm_diag_line(FILE *f, const char *fmt, ...)
     va_end(ap);
 }
 
+bool asm_diag_kept(const struct asm_ctx *c, uint32_t si)
+{
+    if (c->stmts[si].bad)
+        return false;
+    if (c->err || c->ndiags < ASM_MAX_DIAGS)
+        return true;
+    for (uint32_t i = 0; i < c->ndiags; i++)
+        if (c->diags[i].stmt > si)
+            return true;
+    return false;
+}
+
 static void vreport(struct asm_ctx *c, uint32_t si, uint32_t col,
                     uint32_t width, const char *fmt, va_list ap)
 {
