@@ -308,6 +308,41 @@ static void break__checked_loop_computes_what_the_fast_loop_does(void **state)
     machine_destroy(checked);
 }
 
+static void no_trace(void *ctx, const struct machine_trace *t)
+{
+    (void)ctx, (void)t;
+}
+
+/* machine.h: "A run never stops on an execution breakpoint or a class
+ * breakpoint at its first step": only there.  A first step whose fetch
+ * takes a memory trap is a step; the handler's first instruction, the
+ * second step, stops at its breakpoint, in both loops.  The checked loop
+ * (a trace hook, or a class breakpoint) took it for the first step still
+ * and ran it. */
+static void break__the_step_after_a_first_step_that_trapped_stops(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 4; k++) {
+        struct machine *m = ts_machine(16, NULL, false);
+        ts_set_new_psw(m, 4, false);
+        ts_poke(m, 4, I(LPSW, 5, 0, 0)); /* privileged: a class breakpoint's */
+        ts_poke(m, 5, ts_psw(true, false, 0, 6, 0, 16));
+        if (k < 3)
+            assert_int_equal(machine_break_exec(m, 4, true), 0);
+        if (k == 1)
+            machine_set_trace(m, no_trace, NULL);
+        if (k >= 2)
+            machine_break_class(m, CLASS_PRIV);
+        machine_set_psw(m, ts_psw(true, false, 0, 20, 0, 16)); /* P = 20 >= b */
+        struct machine_exit ex;
+        assert_int_equal(machine_run(m, 3, &ex), EXIT_BREAK);
+        assert_int_equal(ex.addr, 4);
+        assert_int_equal(machine_get_counters(m).steps, 1);
+        assert_int_equal(machine_get_counters(m).traps[TRAP_MEM], 1);
+        machine_destroy(m);
+    }
+}
+
 /* A loop that rewrites the word it has a breakpoint on (virtual 13). */
 static void load_smc_loop(struct machine *m)
 {
@@ -436,6 +471,7 @@ int main(void)
         T(trapstop__stops_after_the_trap_sequence_for_masked_causes),
         T(trace__one_record_per_step_with_psw_word_trap_and_cycles),
         T(run__budget_ends_with_exit_budget_and_counts_steps),
+        T(break__the_step_after_a_first_step_that_trapped_stops),
         T(break__checked_loop_computes_what_the_fast_loop_does),
         T(break__fast_loop_stops_where_the_checked_loop_stops),
         T(break__views_share_the_cache_but_not_breakpoints),

@@ -205,8 +205,10 @@ next:
             rec_open = true;
         }
     }
-    if (UNLIKELY(P >= lim)) /* instruction fetch develops P */
+    if (UNLIKELY(P >= lim)) { /* instruction fetch develops P */
+        first = false; /* a step, its trap's: the next may stop (as in L_BPCHK) */
         goto mem_trap;
+    }
     if (CHECKED && per_step) {
         w = El[P];
         unsigned op = GET_OP(w);
