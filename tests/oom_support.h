@@ -6,7 +6,8 @@
  * disarm() says whether it was reached.  While COUNTING is set, LIVE
  * counts blocks allocated less blocks freed, so that a test can see what
  * a call left allocated.  Under a sanitizer (which owns malloc) nothing
- * is replaced and OOM_SKIP is 1: the tests skip themselves.
+ * is replaced and OOM_SKIP is 1: the tests skip themselves.  Below, a
+ * monitor session whose output goes to fixed buffers, and two small programs.
  */
 #ifndef TGM_TESTS_OOM_SUPPORT_H
 #define TGM_TESTS_OOM_SUPPORT_H
@@ -88,5 +89,88 @@ void free(void *p)
     __libc_free(p);
 }
 #endif
+
+
+/* ---- a monitor session whose streams never allocate ---- */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tgm/monitor.h"
+
+/* open_memstream grows with realloc, which these tests make fail: the
+ * session writes into fixed buffers instead, unbuffered. */
+struct oom_sess {
+    struct mon *m;
+    FILE *out, *err;
+    char obuf[1 << 16], ebuf[1 << 14];
+};
+static struct oom_sess S __attribute__((unused));
+
+static inline FILE *oom_fixed_stream(char *buf, size_t len)
+{
+    memset(buf, 0, len);
+    FILE *f = fmemopen(buf, len - 1, "w");
+    assert_non_null(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+static inline void sess_open(void)
+{
+    S.out = oom_fixed_stream(S.obuf, sizeof S.obuf);
+    S.err = oom_fixed_stream(S.ebuf, sizeof S.ebuf);
+    S.m = mon_create(S.out, S.err);
+    assert_non_null(S.m);
+}
+
+static inline void sess_close(void)
+{
+    mon_destroy(S.m);
+    fclose(S.out);
+    fclose(S.err);
+}
+
+/* Forget what the session wrote so far. */
+static inline void sess_clear(void)
+{
+    rewind(S.out);
+    rewind(S.err);
+    memset(S.obuf, 0, sizeof S.obuf);
+    memset(S.ebuf, 0, sizeof S.ebuf);
+}
+
+/* A program that writes "hello, world\n" and halts. */
+static const char oom_hello_s[] __attribute__((unused)) =
+    "        .org  0\n"
+    "        .word 0\n"
+    "        .word psw(SUP, fault, 0, 0x80000)\n"
+    "        .entry start\n"
+    "start:  LI    i, 0\n"
+    "loop:   LDX   ch, msg, i\n"
+    "        BZ    ch, stop\n"
+    "        COUT  ch\n"
+    "        ADDI  i, i, 1\n"
+    "        JMP   loop\n"
+    "stop:   HALT\n"
+    "fault:  HALT\n"
+    "i:      .word 0\n"
+    "ch:     .word 0\n"
+    "msg:    .asciz \"hello, world\\n\"\n";
+
+/* 600 bytes of output: a console buffer grown thrice. */
+static const char oom_many_s[] __attribute__((unused)) =
+    "        .org  0\n"
+    "        .word 0\n"
+    "        .word psw(SUP, fault, 0, 0x80000)\n"
+    "        .entry start\n"
+    "start:  LI    n, 600\n"
+    "        LI    ch, 65\n"
+    "loop:   COUT  ch\n"
+    "        DJNZ  n, loop\n"
+    "        HALT\n"
+    "fault:  HALT\n"
+    "n:      .word 0\n"
+    "ch:     .word 0\n";
 
 #endif

@@ -283,60 +283,6 @@ static void read_file__out_of_memory_says_so(void **state)
 
 /* ---- a lost console byte, then the history ring filled ---- */
 
-struct sess {
-    struct mon *m;
-    FILE *out, *err;
-    char obuf[1 << 16], ebuf[1 << 14];
-};
-static struct sess S;
-
-/* fixed buffers: open_memstream would grow with the realloc that fails */
-static FILE *fixed_stream(char *buf, size_t len)
-{
-    memset(buf, 0, len);
-    FILE *f = fmemopen(buf, len - 1, "w");
-    assert_non_null(f);
-    setvbuf(f, NULL, _IONBF, 0);
-    return f;
-}
-
-static void sess_open(void)
-{
-    S.out = fixed_stream(S.obuf, sizeof S.obuf);
-    S.err = fixed_stream(S.ebuf, sizeof S.ebuf);
-    S.m = mon_create(S.out, S.err);
-    assert_non_null(S.m);
-}
-
-static void sess_close(void)
-{
-    mon_destroy(S.m);
-    fclose(S.out);
-    fclose(S.err);
-}
-
-static void sess_clear(void)
-{
-    rewind(S.out);
-    rewind(S.err);
-    memset(S.obuf, 0, sizeof S.obuf);
-    memset(S.ebuf, 0, sizeof S.ebuf);
-}
-
-static const char many_s[] = /* 600 bytes of output, a buffer grown thrice */
-    "        .org  0\n"
-    "        .word 0\n"
-    "        .word psw(SUP, fault, 0, 0x80000)\n"
-    "        .entry start\n"
-    "start:  LI    n, 600\n"
-    "        LI    ch, 65\n"
-    "loop:   COUT  ch\n"
-    "        DJNZ  n, loop\n"
-    "        HALT\n"
-    "fault:  HALT\n"
-    "n:      .word 0\n"
-    "ch:     .word 0\n";
-
 /* With a VM selected, 'go' fills the history ring by replay and puts the
  * session back from its saved state, which cleared the console's mark of
  * a lost byte: 'save' then wrote the short console without a word, and
@@ -351,7 +297,7 @@ static void save__knows_a_lost_byte_after_the_ring_is_filled(void **state)
     ms_tmp_file(src, sizeof src, "left2-many.s");
     FILE *f = fopen(src, "w");
     assert_non_null(f);
-    fputs(many_s, f);
+    fputs(oom_many_s, f);
     assert_int_equal(fclose(f), 0);
     ms_tmp_file(snap, sizeof snap, "left2-snap");
     for (int vm = 0; vm < 2; vm++) {

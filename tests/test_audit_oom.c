@@ -28,22 +28,6 @@
 
 #include "oom_support.h"
 
-static const char hello[] =
-    "        .org  0\n"
-    "        .word 0\n"
-    "        .word psw(SUP, fault, 0, 0x80000)\n"
-    "        .entry start\n"
-    "start:  LI    i, 0\n"
-    "loop:   LDX   ch, msg, i\n"
-    "        BZ    ch, stop\n"
-    "        COUT  ch\n"
-    "        ADDI  i, i, 1\n"
-    "        JMP   loop\n"
-    "stop:   HALT\n"
-    "fault:  HALT\n"
-    "i:      .word 0\n"
-    "ch:     .word 0\n"
-    "msg:    .asciz \"hello, world\\n\"\n";
 
 static bool image_same(const struct tgm_image *a, const struct tgm_image *b)
 {
@@ -64,12 +48,12 @@ static void asm__out_of_memory_is_an_error_not_an_abort(void **state)
     if (OOM_SKIP)
         skip();
     struct tgm_image ref;
-    assert_int_equal(asm_assemble_string("hello.s", hello, &ref, NULL), 0);
+    assert_int_equal(asm_assemble_string("hello.s", oom_hello_s, &ref, NULL), 0);
     int failed = 0;
     for (long n = 1;; n++) {
         struct tgm_image img = {0};
         fail_after(n);
-        int rc = asm_assemble_string("hello.s", hello, &img, NULL);
+        int rc = asm_assemble_string("hello.s", oom_hello_s, &img, NULL);
         bool hit = disarm();
         if (rc == 0)
             assert_true(image_same(&img, &ref));
@@ -120,7 +104,7 @@ static void check__out_of_memory_is_no_verdict(void **state)
     if (OOM_SKIP)
         skip();
     struct tgm_image img;
-    assert_int_equal(asm_assemble_string("hello.s", hello, &img, NULL), 0);
+    assert_int_equal(asm_assemble_string("hello.s", oom_hello_s, &img, NULL), 0);
     const struct tgm_image *imgs[2] = {&img, &img};
     struct check_opts o = {.w = 4096};
     int failed = 0;

@@ -32,49 +32,6 @@
 
 #include "oom_support.h"
 
-/* ---- a monitor session whose streams never allocate ---- */
-
-/* open_memstream grows with realloc, which these tests make fail: the
- * session writes into fixed buffers instead, unbuffered. */
-struct sess {
-    struct mon *m;
-    FILE *out, *err;
-    char obuf[1 << 16], ebuf[1 << 14];
-};
-static struct sess S;
-
-static FILE *fixed_stream(char *buf, size_t len)
-{
-    memset(buf, 0, len);
-    FILE *f = fmemopen(buf, len - 1, "w");
-    assert_non_null(f);
-    setvbuf(f, NULL, _IONBF, 0);
-    return f;
-}
-
-static void sess_open(void)
-{
-    S.out = fixed_stream(S.obuf, sizeof S.obuf);
-    S.err = fixed_stream(S.ebuf, sizeof S.ebuf);
-    S.m = mon_create(S.out, S.err);
-    assert_non_null(S.m);
-}
-
-static void sess_close(void)
-{
-    mon_destroy(S.m);
-    fclose(S.out);
-    fclose(S.err);
-}
-
-/* Forget what the session wrote so far. */
-static void sess_clear(void)
-{
-    rewind(S.out);
-    rewind(S.err);
-    memset(S.obuf, 0, sizeof S.obuf);
-    memset(S.ebuf, 0, sizeof S.ebuf);
-}
 
 static void sess_ok(const char *line)
 {
@@ -102,22 +59,6 @@ static void write_source(char *path, size_t len, const char *stem, const char *t
     assert_int_equal(fclose(f), 0);
 }
 
-static const char hello_s[] =
-    "        .org  0\n"
-    "        .word 0\n"
-    "        .word psw(SUP, fault, 0, 0x80000)\n"
-    "        .entry start\n"
-    "start:  LI    i, 0\n"
-    "loop:   LDX   ch, msg, i\n"
-    "        BZ    ch, stop\n"
-    "        COUT  ch\n"
-    "        ADDI  i, i, 1\n"
-    "        JMP   loop\n"
-    "stop:   HALT\n"
-    "fault:  HALT\n"
-    "i:      .word 0\n"
-    "ch:     .word 0\n"
-    "msg:    .asciz \"hello, world\\n\"\n";
 
 /* ---- restore ---- */
 
@@ -130,7 +71,7 @@ static void restore__out_of_memory_is_not_a_bad_file(void **state)
     if (OOM_SKIP)
         skip();
     char src[320], snap[320], cmd[1200];
-    write_source(src, sizeof src, "oom2-hello.s", hello_s);
+    write_source(src, sizeof src, "oom2-hello.s", oom_hello_s);
     ms_tmp_file(snap, sizeof snap, "oom2-snap");
     sess_open();
     snprintf(cmd, sizeof cmd, "load %s; go; vm create a 4096 %s; vm select a; go; save %s",
@@ -311,20 +252,6 @@ static void check_nest__out_of_memory_is_no_verdict(void **state)
 
 /* ---- reverse execution ---- */
 
-static const char many_s[] = /* 600 bytes of output, a buffer grown thrice */
-    "        .org  0\n"
-    "        .word 0\n"
-    "        .word psw(SUP, fault, 0, 0x80000)\n"
-    "        .entry start\n"
-    "start:  LI    n, 600\n"
-    "        LI    ch, 65\n"
-    "loop:   COUT  ch\n"
-    "        DJNZ  n, loop\n"
-    "        HALT\n"
-    "fault:  HALT\n"
-    "n:      .word 0\n"
-    "ch:     .word 0\n";
-
 /* The machine the rstep went on: the bare one, or VM a's. */
 static struct machine *focused(bool vm)
 {
@@ -341,7 +268,7 @@ static void rstep__console_lost_fails_it(void **state)
     if (OOM_SKIP)
         skip();
     char src[320], cmd[800];
-    write_source(src, sizeof src, "oom2-many.s", many_s);
+    write_source(src, sizeof src, "oom2-many.s", oom_many_s);
     for (int vm = 0; vm < 2; vm++) {
         int failed = 0;
         for (long n = 1;; n++) {
@@ -389,7 +316,7 @@ static void history__out_of_memory_in_go_is_said(void **state)
     if (OOM_SKIP)
         skip();
     char src[320], cmd[800];
-    write_source(src, sizeof src, "oom2-hist.s", many_s);
+    write_source(src, sizeof src, "oom2-hist.s", oom_many_s);
     for (int vm = 0; vm < 2; vm++) {
         int failed = 0;
         for (long n = 1;; n++) {
@@ -440,7 +367,7 @@ static void go__console_off_lost_byte_is_said(void **state)
     if (OOM_SKIP)
         skip();
     char src[320], cmd[800];
-    write_source(src, sizeof src, "oom2-off.s", many_s);
+    write_source(src, sizeof src, "oom2-off.s", oom_many_s);
     for (int vm = 0; vm < 2; vm++) {
         int lost = 0;
         for (long n = 1;; n++) {
