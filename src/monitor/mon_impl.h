@@ -450,6 +450,9 @@ void mon_run_typed_note(struct mon *m);
  * memory runs out; -2, nothing queued, when they would take its input
  * past MON_INPUT_LIMIT (*HELD then says how much it holds). */
 int mon_queue_input(struct mon *m, const uint8_t *b, size_t n, size_t *held);
+/* Say that a byte of SLOT's console output (0: the bare machine's, ID + 1:
+ * VM ID's) was lost for want of memory, as a run says it. */
+void mon_console_lost_line(struct mon *m, int slot);
 /* Show console output written since the last look (if 'set live-console'). */
 void mon_console_live(struct mon *m);
 /* Is the console output of X (the bare machine or a VM's; NULL: any) short

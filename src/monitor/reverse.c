@@ -214,7 +214,7 @@ static struct machine *replay_to(struct mon *m, uint64_t pos)
      * history's, and the machine must not take it (said as 'go' says it) */
     if (machine_console_lost(c)) {
         machine_destroy(c);
-        mon_err_line(m, "console: out of memory: a byte of the machine's output was lost");
+        mon_console_lost_line(m, 0);
         return NULL;
     }
     return c;

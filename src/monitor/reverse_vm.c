@@ -664,9 +664,8 @@ static int ready(struct mon *m)
 static bool replay_lost(struct mon *m)
 {
     for (int id = vmm_vm_next(m->vmm, -1); id >= 0; id = vmm_vm_next(m->vmm, id)) {
-        struct vm_info vi;
-        if (machine_console_lost(vmm_vm_view(m->vmm, id)) && vmm_vm_info(m->vmm, id, &vi) == 0) {
-            mon_err_line(m, "console: out of memory: a byte of VM %s's output was lost", vi.name);
+        if (machine_console_lost(vmm_vm_view(m->vmm, id))) {
+            mon_console_lost_line(m, id + 1);
             return true;
         }
     }

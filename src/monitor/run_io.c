@@ -62,16 +62,31 @@ static int vm_count(const struct mon *m)
     return n;
 }
 
+/* Whose console SLOT is, for a message: "VM NAME" or "the machine". */
+static const char *slot_who(struct mon *m, int slot, char *buf, size_t len)
+{
+    struct vm_info vi;
+    if (slot > 0 && m->vmm && vmm_vm_info(m->vmm, slot - 1, &vi) == 0)
+        snprintf(buf, len, "VM %s", vi.name);
+    else
+        snprintf(buf, len, "the machine");
+    return buf;
+}
+
+void mon_console_lost_line(struct mon *m, int slot)
+{
+    char who[64];
+    mon_err_line(m, "console: out of memory: a byte of %s's output was lost",
+                 slot_who(m, slot, who, sizeof who));
+}
+
 /* A byte SLOT's machine could not keep: the console is then not what the
  * guest wrote, shown or not ('set console off').  Said once; the run fails. */
 static void lost_check(struct mon *m, int slot)
 {
     struct machine *x = slot_machine(m, slot);
-    struct vm_info vi;
-    bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
     if (x && machine_console_lost(x) && !m->con_lost_said[slot]) {
-        mon_err_line(m, "console: out of memory: a byte of %s%s's output was lost",
-                     named ? "VM " : "the ", named ? vi.name : "machine");
+        mon_console_lost_line(m, slot);
         m->bp_cmds_failed = true; /* as a breakpoint's failed commands: the run fails */
     }
     m->con_lost_said[slot] = x && machine_console_lost(x);
@@ -103,18 +118,15 @@ static bool slot_short(struct mon *m, int slot)
 int mon_console_short(struct mon *m, const struct machine *x, const char *file)
 {
     for (int slot = 0; slot <= VMM_MAX_VMS; slot++) {
-        struct vm_info vi;
         if ((x && slot_machine(m, slot) != x) || !slot_short(m, slot))
             continue;
-        bool named = slot > 0 && vmm_vm_info(m->vmm, slot - 1, &vi) == 0;
-        const char *who = named ? vi.name : "machine";
+        char who[64];
+        slot_who(m, slot, who, sizeof who);
         if (file)
-            return mon_err(m, "%s: a byte of %s%s's console output was lost for want of "
+            return mon_err(m, "%s: a byte of %s's console output was lost for want of "
                            "memory, and the snapshot would keep it short ('console "
-                           "clear' empties it); nothing written", file, named ? "VM " : "the ",
-                           who);
-        return mon_err(m, "out of memory: a byte of %s%s's output was lost",
-                       named ? "VM " : "the ", who);
+                           "clear' empties it); nothing written", file, who);
+        return mon_err(m, "out of memory: a byte of %s's output was lost", who);
     }
     return 0;
 }
