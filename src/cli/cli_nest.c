@@ -20,13 +20,6 @@
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
 
-/* A level's guest has a state once the level's boot has run (as the
- * monitor's 'stack' tells it): before, its all-zero PSW means nothing. */
-static bool started(const struct nest_level *l)
-{
-    return l->started;
-}
-
 static void level_text(const struct nest_level *l)
 {
     printf("level %-6u base 0x%05" PRIx32 ", guest of %" PRIu32 " words at 0x%05" PRIx32
@@ -35,7 +28,7 @@ static void level_text(const struct nest_level *l)
            l->level, l->base, l->w, l->gbase, l->entries, l->entries == 1 ? "y" : "ies",
            l->interp, l->reflect, l->vtimer, cli_plural(l->vtimer), l->steps,
            cli_plural(l->steps));
-    if (!started(l))
+    if (!l->started) /* before its boot, its PSW means nothing */
         printf("not started\n");
     else
         printf("%s I=%d P=0x%05" PRIx32 " l=0x%05" PRIx32 " b=0x%05" PRIx32 "\n",
@@ -51,7 +44,7 @@ static void level_json(const struct nest_level *l)
     for (unsigned c = 1; c < TRAP_NCAUSES; c++)
         printf("%s\"%s\":%" PRIu64, c > 1 ? "," : "", trap_cause_name(c), l->causes[c]);
     printf("},\"guest_started\":%s,\"guest_psw\":\"0x%016" PRIx64 "\"}",
-           started(l) ? "true" : "false", psw_pack(&l->vpsw));
+           l->started ? "true" : "false", psw_pack(&l->vpsw));
 }
 
 static void real_text(const struct machine *m, const char *what)
@@ -77,7 +70,7 @@ static void capture_top(struct report_state *st, const struct nest_run *r,
     memcpy(st->ctr.traps, l1.rtraps, sizeof st->ctr.traps);
     st->last_trap = l1.last_trap;
     st->counters_unknown = true;
-    st->not_started = !started(&l1);
+    st->not_started = !l1.started;
 }
 
 int cli_parse_nest(const char *cmd, const char *s, unsigned *depth)
