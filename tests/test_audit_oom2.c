@@ -194,6 +194,10 @@ static void counterexample__out_of_memory_says_so(void **state)
     }
     assert_true(failed > 0);
     counter_report_free(ref);
+    /* and a size the analysis refuses is no shortage of memory */
+    ao.q = ANALYZE_Q_MAX + 1;
+    assert_null(counter_profile(p, &ao, err, sizeof err));
+    assert_non_null(strstr(err, "cannot analyze the profile"));
 }
 
 /* ---- check --nest ---- */

@@ -129,7 +129,8 @@ struct analyze_result {
 };
 
 /* Analyze every defined opcode of PROFILE.  OPTS may be NULL.  Returns a
- * result to free with analyze_result_free, or NULL (bad q, no memory). */
+ * result to free with analyze_result_free, or NULL with errno EINVAL (no
+ * profile, a bad q) or ENOMEM (memory ran out). */
 struct analyze_result *analyze_profile(const struct isa_profile *profile,
                                        const struct analyze_options *opts);
 void analyze_result_free(struct analyze_result *r);

@@ -6,6 +6,7 @@
  * Theorem 1 (section 5), Theorem 2 (section 7: Theorem 1 and a VMM without
  * timing dependencies) and Theorem 3 (section 8).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,12 +113,15 @@ struct analyze_result *analyze_profile(const struct isa_profile *profile,
         o.seed = ANALYZE_SEED_DEFAULT;
     if (!o.random_states)
         o.random_states = ANALYZE_RANDOM_DEFAULT;
-    if (!profile || o.q < ANALYZE_Q_MIN || o.q > ANALYZE_Q_MAX)
+    if (!profile || o.q < ANALYZE_Q_MIN || o.q > ANALYZE_Q_MAX) {
+        errno = EINVAL;
         return NULL;
+    }
     struct analyze_result *r = calloc(1, sizeof *r);
     struct analyze_ctx cx;
     if (!r || analyze_ctx_init(&cx, profile, o.q) != 0) {
         free(r);
+        errno = ENOMEM;
         return NULL;
     }
     r->profile = profile;
@@ -143,6 +147,7 @@ struct analyze_result *analyze_profile(const struct isa_profile *profile,
     analyze_ctx_fini(&cx);
     if (cx.oom) { /* a derived class would rest on a console byte lost */
         free(r);
+        errno = ENOMEM;
         return NULL;
     }
     /* (b), a VMM without timing dependencies, is tgm's control program: its

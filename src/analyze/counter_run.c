@@ -5,6 +5,7 @@
  * hybrid VMM of section 8; the outcomes are set against the predictions of
  * Theorem 1 (section 5) and Theorem 3 (section 8) from the analyzer.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,13 +55,11 @@ struct counter_report *counter_profile(const struct isa_profile *profile,
                                        size_t errlen)
 {
     struct analyze_result *ar = analyze_profile(profile, opts);
+    bool oom = !ar && errno == ENOMEM; /* (before calloc, which may set it) */
     struct counter_report *r = calloc(1, sizeof *r);
     if (!ar || !r) {
-        /* with a profile and a size analyze_profile takes, its NULL is
-         * memory run out (the analysis's console, a machine), as is R's */
-        bool oom = !r || (profile && (!opts || !opts->q || (opts->q >= ANALYZE_Q_MIN &&
-                                                             opts->q <= ANALYZE_Q_MAX)));
-        report_error(err, errlen, oom ? "out of memory" : "cannot analyze the profile", NULL);
+        report_error(err, errlen, oom || !r ? "out of memory" : "cannot analyze the profile",
+                     NULL);
         goto fail;
     }
     r->profile = profile;
