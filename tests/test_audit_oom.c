@@ -53,12 +53,16 @@ static void asm__out_of_memory_is_an_error_not_an_abort(void **state)
     for (long n = 1;; n++) {
         struct tgm_image img = {0};
         fail_after(n);
+        errno = 0;
         int rc = asm_assemble_string("hello.s", oom_hello_s, &img, NULL);
+        int e0 = errno;
         bool hit = disarm();
-        if (rc == 0)
+        if (rc == 0) {
             assert_true(image_same(&img, &ref));
-        else
+        } else {
             assert_int_equal(rc, 1);
+            assert_int_equal(e0, ENOMEM); /* asm.h */
+        }
         failed += rc != 0;
         image_free(&img);
         if (!hit)

@@ -25,7 +25,9 @@
 /* Assemble the file PATH (following .include).  Every error is written to
  * DIAG as "file:line:col: error: message", the source line, and a caret
  * line.  Returns the number of errors; on 0, *IMG holds the image (free
- * with image_free), otherwise *IMG is untouched. */
+ * with image_free), otherwise *IMG is untouched.  Out of memory, the
+ * assembly is given up with one error ("NAME: error: out of memory") and
+ * errno ENOMEM. */
 int asm_assemble_file(const char *path, struct tgm_image *img, FILE *diag);
 
 /* The same for source held in memory; NAME is used in diagnostics and as

@@ -393,20 +393,11 @@ int counter_build(const struct isa_profile *profile, const struct analyze_witnes
         counter_free(cx);
         return fail(err, errlen, "out of memory", name);
     }
-    FILE *diag = tmpfile(); /* the assembler's errors, read back only for why */
-    if (!diag && errno == ENOMEM) {
-        counter_free(cx);
-        return fail(err, errlen, "out of memory", name);
-    }
-    int errors = asm_assemble_string(name, cx->source, &cx->img, diag);
-    /* an assembly out of memory says so as its one error: not the source's fault */
-    char line[256] = "";
-    if (errors && diag && (rewind(diag), fgets(line, sizeof line, diag)))
-        line[strcspn(line, "\n")] = '\0';
-    if (diag)
-        fclose(diag);
+    errno = 0;
+    int errors = asm_assemble_string(name, cx->source, &cx->img, NULL);
     if (errors) {
-        bool oom = strlen(line) > 20 && !strcmp(line + strlen(line) - 20, "error: out of memory");
+        /* an assembly out of memory says so with ENOMEM: not the source's fault */
+        bool oom = errno == ENOMEM;
         counter_free(cx);
         return fail(err, errlen, oom ? "out of memory" : "the generated source does not assemble",
                     name);

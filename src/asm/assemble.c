@@ -269,13 +269,15 @@ static int assemble_run(struct assembler *a, const char *name, struct tgm_image 
     return n;
 }
 
-/* NAME's assembly ran out of memory: its one error.  1, the error count. */
+/* NAME's assembly ran out of memory: its one error, and errno ENOMEM
+ * (asm.h).  1, the error count. */
 static int oom_error(FILE *diag, const char *name)
 {
     if (diag) {
         asm_diag_line(diag, "%s: error: out of memory", name);
         fputc('\n', diag);
     }
+    errno = ENOMEM;
     return 1;
 }
 
