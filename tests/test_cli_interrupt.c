@@ -140,6 +140,24 @@ static void check__ctrl_c_in_json_is_no_verdict_unless_one_failed(void **state)
     cs_outcome_free(&o);
 }
 
+/* The text agrees with the JSON: an image found not equivalent before the
+ * stop settles the verdict (it said "no verdict"). */
+static void check__ctrl_c_after_a_failed_image_says_not_equivalent(void **state)
+{
+    (void)state;
+    char spin[CS_PATH], jrstu[CS_PATH];
+    cs_write_text(spin, sizeof spin, "spin.s", spin_src);
+    cs_write_text(jrstu, sizeof jrstu, "jrstu.s", jrstu_src);
+    struct cs_outcome o = check_interrupted(
+        CS_ARGV("--profile", "pdp10", "--max-steps", "100000000000", jrstu, spin));
+    const char *last = "\ninterrupted (Ctrl-C): 1 of 2 images compared alone, none with "
+                       "the others; NOT equivalent\n";
+    assert_non_null(strstr(o.out, ": NOT equivalent\n"));
+    assert_true(strlen(o.out) > strlen(last));
+    assert_string_equal(o.out + strlen(o.out) - strlen(last), last);
+    cs_outcome_free(&o);
+}
+
 static void check_nest__ctrl_c_reports_the_images_compared_so_far(void **state)
 {
     (void)state;
@@ -291,6 +309,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check__ctrl_c_reports_the_images_compared_so_far),
         cmocka_unit_test(check__ctrl_c_in_json_is_no_verdict_unless_one_failed),
+        cmocka_unit_test(check__ctrl_c_after_a_failed_image_says_not_equivalent),
         cmocka_unit_test(check_nest__ctrl_c_reports_the_images_compared_so_far),
         cmocka_unit_test(ctrl_c_while_assembling_stops_before_the_run),
         cmocka_unit_test(ctrl_c_while_an_input_file_is_read_stops_with_130),

@@ -92,11 +92,13 @@ static void print_text(const char *const *names, const struct check_result *r, s
                        bool interrupted)
 {
     size_t alone = 0;
+    bool failed = false;
     for (size_t i = 0; i < n; i++) {
         if (!r[i].alone_done)
             continue;
         alone++;
         int v = verdict_of(&r[i], n);
+        failed |= v == 0;
         if (v != 0) {
             cli_line("%s: equivalent (alone%s); %llu instruction%s, %.4f%% executed directly",
                    names[i],
@@ -112,9 +114,10 @@ static void print_text(const char *const *names, const struct check_result *r, s
         if (n > 1 && r[i].together_diff[0])
             printf("  with the others: %s\n", r[i].together_diff);
     }
-    if (interrupted)
-        printf("interrupted (Ctrl-C): %zu of %zu image%s compared%s; no verdict\n",
-               alone, n, cli_plural(n), n > 1 ? " alone, none with the others" : "");
+    if (interrupted) /* an image found not equivalent settles it, as in JSON */
+        printf("interrupted (Ctrl-C): %zu of %zu image%s compared%s; %s\n", alone, n,
+               cli_plural(n), n > 1 ? " alone, none with the others" : "",
+               failed ? "NOT equivalent" : "no verdict");
 }
 
 /* The --mem values given: the last counts, but each must be valid

@@ -292,8 +292,8 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         printf("],\"equivalent\":%s,\"interrupted\":%s}\n",
                !all ? "false" : interrupted ? "null" : "true", interrupted ? "true" : "false");
     else if (interrupted)
-        printf("interrupted (Ctrl-C): %zu of %zu image%s compared; no verdict\n", done, n,
-               cli_plural(n));
+        printf("interrupted (Ctrl-C): %zu of %zu image%s compared; %s\n", done, n,
+               cli_plural(n), all ? "no verdict" : "NOT equivalent");
     free(res);
     return interrupted ? EXIT_INTERRUPTED : all ? EXIT_OK : EXIT_NEGATIVE;
 }
