@@ -10,7 +10,7 @@ static int nrunnable(const struct cpm *c)
 {
     int k = 0;
     for (int i = 0; i < c->n; i++)
-        k += c->vm[i].state == VM_RUNNABLE;
+        k += c->vm[i].live && c->vm[i].state == VM_RUNNABLE;
     return k;
 }
 
@@ -20,11 +20,12 @@ static int nrunnable(const struct cpm *c)
  * VM's slice does not run down (docs/vmm.md, "Several VMs"). */
 static void cpm_pick(struct cpm *c)
 {
-    if (c->cur >= 0 && c->vm[c->cur].state == VM_RUNNABLE && c->left > 0)
+    if (c->cur >= 0 && c->vm[c->cur].live && c->vm[c->cur].state == VM_RUNNABLE &&
+        c->left > 0)
         return;
     for (int k = 1; k <= c->n; k++) {
         int i = (c->cur + k + c->n) % c->n;
-        if (c->vm[i].state == VM_RUNNABLE) {
+        if (c->vm[i].live && c->vm[i].state == VM_RUNNABLE) {
             c->cur = i;
             break;
         }
@@ -241,4 +242,24 @@ void cpm_set_slice(struct cpm *c, uint64_t cycles)
     c->slice = !cycles ? VMM_DEFAULT_SLICE : cycles > VMM_SLICE_MAX ? VMM_SLICE_MAX : cycles;
     if (c->left > (int64_t)c->slice)
         c->left = (int64_t)c->slice;
+}
+
+/* vmm_vm_load: the image's words and entry PSW; a stopped VM stays
+ * stopped, any other is runnable again or at its limit. */
+void cpm_load(struct cpm *c, int id, uint32_t at, const uint64_t *w, uint32_t n, uint64_t psw)
+{
+    struct cpm_vm *m = &c->vm[id];
+    memcpy(m->v.e + at, w, n * sizeof *w);
+    rm_load_psw(&m->v, psw);
+    if (m->state != VM_STOPPED)
+        m->state = m->max_steps && m->v.steps >= m->max_steps ? VM_LIMIT : VM_RUNNABLE;
+}
+
+/* vmm_vm_destroy: the VM is gone; holding the processor, its turn ends
+ * there and round robin goes on after it (as when it halts). */
+void cpm_destroy(struct cpm *c, int id)
+{
+    c->vm[id].live = false;
+    if (c->cur == id)
+        c->left = 0;
 }

@@ -28,6 +28,7 @@ struct cpm_vm {
     uint64_t max_steps;
     struct vm_stats st;
     bool stretch; /* hybrid: a stretch of supervisor code under way */
+    bool live;    /* not destroyed */
 };
 
 struct cpm {
@@ -49,5 +50,7 @@ void cpm_stop(struct cpm *c, int id);
 void cpm_resume(struct cpm *c, int id);
 void cpm_set_limit(struct cpm *c, int id, uint64_t max);
 void cpm_set_slice(struct cpm *c, uint64_t cycles);
+void cpm_destroy(struct cpm *c, int id);
+void cpm_load(struct cpm *c, int id, uint32_t at, const uint64_t *w, uint32_t n, uint64_t psw);
 
 #endif

@@ -257,7 +257,56 @@ static void host_call(struct vmm *x, struct cpm *c, uint8_t in[][64], struct cov
 {
     int id = (int)rn((uint32_t)c->n);
     struct cpm_vm *m = &c->vm[id];
-    switch (rn(6)) {
+    if (!m->live)
+        return;
+    unsigned op = rn(8);
+    if (verbose == (long)guest_no)
+        fprintf(stderr, "host call %u on vm %d\n", op, id);
+    switch (op) {
+    case 6: { /* an image loaded over the VM, as the monitor's load */
+        static uint64_t w[64];
+        uint32_t at = rn(m->v.q), n = 1 + rn(m->v.q - at < 64 ? m->v.q - at : 64);
+        for (uint32_t k = 0; k < n; k++)
+            w[k] = rand_insn(m->v.q);
+        struct tgm_image img = {.load = at, .nwords = n, .entry_psw = rand_psw(m->v.q, rn(2)),
+                                .words = w};
+        char err[200];
+        assert_int_equal(vmm_vm_load(x, id, &img, err, sizeof err), 0);
+        cpm_load(c, id, at, w, n, img.entry_psw);
+        break;
+    }
+    case 7: { /* destroyed (its region zeroed) and another VM made there */
+        if (rn(4))
+            return;
+        assert_int_equal(vmm_vm_destroy(x, id), 0);
+        cpm_destroy(c, id);
+        const uint64_t *re = machine_mem(vmm_machine(x));
+        for (uint32_t k = 0; k < m->v.q; k++)
+            if (re[m->base + k])
+                mismatch("vm %d destroyed: real E[%u] is %#llx", id, m->base + k,
+                         (unsigned long long)re[m->base + k]);
+        char err[200];
+        int nid = vmm_vm_create_at(x, m->base, m->v.q, NULL, err, sizeof err);
+        if (nid != id) /* the lowest free id: the only one free */
+            mismatch("vmm_vm_create_at in vm %d's place: %d %s", id, nid, err);
+        struct machine *view = vmm_vm_view(x, id);
+        uint32_t q = m->v.q, base = m->base;
+        struct rm v = m->v;
+        memset(m, 0, sizeof *m);
+        m->live = true, m->state = VM_RUNNABLE, m->base = base;
+        v.q = q, v.steps = v.cycles = v.instret = 0, v.nout = v.used = v.nin = 0;
+        memset(v.traps, 0, sizeof v.traps);
+        v.armed = v.pending = false, v.rem = 0;
+        memcpy(v.e, machine_mem(view), q * sizeof *v.e); /* the power-on state */
+        rm_load_psw(&v, machine_get_psw(view));
+        m->v = v;
+        compare_vm(x, id, m);
+        rand_guest(&m->v);
+        for (uint32_t k = 0; k < q; k++)
+            assert_int_equal(machine_write_phys(view, k, m->v.e[k]), 0);
+        machine_set_psw(view, rm_pack(m->v.sup, m->v.ie, 0, m->v.p, m->v.l, m->v.b));
+        break;
+    }
     case 0: assert_int_equal(vmm_vm_stop(x, id), 0), cpm_stop(c, id); break;
     case 1: assert_int_equal(vmm_vm_resume(x, id), 0), cpm_resume(c, id); break;
     case 2: {
@@ -328,7 +377,7 @@ static void run_guests(unsigned no, struct cov *cov)
         struct rm *v = &m->v;
         v->q = ws[i], v->e = mem[i], v->prof = prof, v->hostcalls = false;
         memset(mem[i], 0, sizeof mem[i]);
-        m->base = bases[i], m->state = VM_RUNNABLE;
+        m->base = bases[i], m->state = VM_RUNNABLE, m->live = true;
         int id = vmm_vm_create_at(x, bases[i], ws[i], NULL, err, sizeof err);
         if (id != i)
             mismatch("vmm_vm_create_at(%u, %u): %d %s", bases[i], ws[i], id, err);
@@ -406,7 +455,8 @@ static void run_guests(unsigned no, struct cov *cov)
                         h.ev[k].reflected, k < c.nev ? c.ev[k].vm : -1, c.ev[k].cause,
                         c.ev[k].p, c.ev[k].disp, c.ev[k].reflected);
         for (int i = 0; i < c.n; i++)
-            compare_vm(x, i, &c.vm[i]);
+            if (c.vm[i].live)
+                compare_vm(x, i, &c.vm[i]);
         if (hooked)
             compare_events(&h, &c);
         cov->agreed_calls++;
@@ -523,11 +573,40 @@ static void refvmm__restored_cp_takes_no_timer_trap_it_would_not_have(void **sta
     vmm_destroy(b);
 }
 
+/* docs/vmm.md, "Several VMs": round robin.  VM 1, destroyed while it holds
+ * the processor, hands it to VM 2, the next after it, as when it halts or
+ * is stopped; VM 0, whose turn has just been, waits for its own. */
+static void refvmm__destroying_the_running_vm_hands_on_round_robin(void **state)
+{
+    (void)state;
+    char err[200];
+    struct vmm_config cfg = {.q = 8 + 3 * 16, .slice = 10};
+    struct vmm *x = vmm_create(&cfg, err, sizeof err);
+    assert_non_null(x);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(vmm_vm_create(x, 16, NULL, err, sizeof err), i);
+        struct machine *view = vmm_vm_view(x, i);
+        assert_int_equal(machine_write_phys(view, 8, INSN(0x28, 8, 0, 0)), 0); /* JMP 8 */
+        machine_set_psw(view, rm_pack(false, false, 0, 8, 0, 16));
+    }
+    assert_int_equal(vmm_run(x, 15, NULL), VMMSTOP_BUDGET); /* VM 0's turn, half VM 1's */
+    assert_int_equal(machine_get_counters(vmm_vm_view(x, 1)).steps, 5);
+    assert_int_equal(vmm_vm_destroy(x, 1), 0);
+    assert_int_equal(vmm_run(x, 3, NULL), VMMSTOP_BUDGET);
+    assert_int_equal(machine_get_counters(vmm_vm_view(x, 2)).steps, 3);
+    assert_int_equal(machine_get_counters(vmm_vm_view(x, 0)).steps, 10);
+    assert_int_equal(vmm_run(x, 7, NULL), VMMSTOP_BUDGET); /* VM 2's turn ends: VM 0's */
+    assert_int_equal(vmm_run(x, 1, NULL), VMMSTOP_BUDGET);
+    assert_int_equal(machine_get_counters(vmm_vm_view(x, 0)).steps, 11);
+    vmm_destroy(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refvmm__random_guests_agree_with_the_documented_control_program),
         cmocka_unit_test(refvmm__restored_cp_takes_no_timer_trap_it_would_not_have),
+        cmocka_unit_test(refvmm__destroying_the_running_vm_hands_on_round_robin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
