@@ -23,6 +23,10 @@ static void cpm_pick(struct cpm *c)
     if (c->cur >= 0 && c->vm[c->cur].live && c->vm[c->cur].state == VM_RUNNABLE &&
         c->left > 0)
         return;
+    /* "overshoots it by less than the longest instruction" */
+    if (c->cur >= 0 && c->vm[c->cur].live && c->vm[c->cur].state == VM_RUNNABLE &&
+        c->slicing && -c->left > c->max_over)
+        c->max_over = -c->left;
     for (int k = 1; k <= c->n; k++) {
         int i = (c->cur + k + c->n) % c->n;
         if (c->vm[i].live && c->vm[i].state == VM_RUNNABLE) {
@@ -37,8 +41,8 @@ static void cpm_pick(struct cpm *c)
 /* An event as the hook receives it: the guest's P and virtual l, and the
  * word at P when P develops under the guest's R. */
 static void cpm_event(struct cpm *c, int id, uint8_t cause, enum vmm_disposition d,
-                     uint8_t refl, uint32_t p, uint32_t l, uint32_t b, const struct rm *v,
-                     uint64_t word, bool have_word)
+                      uint8_t refl, uint32_t p, uint32_t l, uint32_t b, const struct rm *v,
+                      uint64_t word, bool have_word)
 {
     if (c->nev >= CPM_MAXEV)
         return;
@@ -124,6 +128,9 @@ static void cpm_step(struct cpm *c)
     int id = c->cur;
     struct cpm_vm *m = &c->vm[id];
     struct rm *v = &m->v;
+    /* The real timer ends slices only when several VMs were runnable as the
+     * turn began; a lone VM's slice does not run down even when its virtual
+     * timer can trap (where the docs leave it open, as the library does). */
     bool timed = c->slicing;
     uint32_t p0 = v->p, l0 = v->l, b0 = v->b, pc, code;
     uint64_t cyc0 = v->cycles, w0 = rm_dev(v, v->p, &pc) ? v->e[pc] : 0;
@@ -136,11 +143,11 @@ static void cpm_step(struct cpm *c)
         if (timed)
             c->left -= (int64_t)(v->cycles - cyc0);
         /* The stretch ends when the view halts or leaves supervisor mode,
-         * and when the slice runs out in it: the next turn's is another. */
+         * and when the slice runs out in it: the next turn's is another (the
+         * docs leave a slice's end open; a step limit or a budget does not
+         * end one). */
         bool sliced = r != R_HALT && timed && c->left <= 0;
-        m->stretch = true;
         if (r == R_HALT || !v->sup || sliced) {
-            m->stretch = false;
             m->st.traps[TRAP_NONE][DISP_HYBRID]++;
             c->n_stretch++;
         }

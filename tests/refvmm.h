@@ -27,7 +27,6 @@ struct cpm_vm {
     enum vm_state state;
     uint64_t max_steps;
     struct vm_stats st;
-    bool stretch; /* hybrid: a stretch of supervisor code under way */
     bool live;    /* not destroyed */
 };
 
@@ -40,6 +39,7 @@ struct cpm {
     struct vmm_event ev[CPM_MAXEV];
     size_t nev;
     /* what the model met, for the campaign's coverage */
+    int64_t max_over; /* the longest a turn ran past its slice */
     uint64_t n_slice_ev, n_vdue, n_deliver_cp, n_limit, n_stretch, n_hyb_slice, n_switch_quiet;
 };
 

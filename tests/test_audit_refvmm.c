@@ -10,8 +10,12 @@
  * on the call's answer, on every VM's virtual state (its E, PSW, timer,
  * console and counters), its statistics and its state, and on the events
  * the hook received, in order, which also fixes the order in which the
- * VMs had the processor.  TGM_REFVMM_GUESTS and TGM_REFVMM_SEED make the
- * campaign larger or different.
+ * VMs had the processor.  Between calls the host stops, resumes, limits,
+ * loads, destroys and recreates VMs, changes the slice, queues input, or
+ * saves and restores the control program.  TGM_REFVMM_GUESTS and
+ * TGM_REFVMM_SEED make the campaign larger or different,
+ * TGM_REFVMM_FEATURES (a mask of F_*) leaves features out, and
+ * TGM_REFVMM_VERBOSE=N prints guest set N's events both ways.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -250,6 +254,7 @@ enum { F_MULTI = 1, F_SLICE = 2, F_HYBRID = 4, F_TIMER = 8, F_LIMIT = 16, F_HOOK
 struct cov {
     uint64_t runs, agreed_calls, by_cause[TRAP_NCAUSES][DISP_COUNT], halts, limits;
     uint64_t slice_ev, vdue, deliver_cp, stretch, hyb_slice, quiet, multi, hybrid, host, snaps;
+    int64_t max_over;
 };
 
 /* The host's calls between runs, on the library and the model alike. */
@@ -359,7 +364,12 @@ static void run_guests(unsigned no, struct cov *cov)
         bases[i] = top + (rn(2) ? 0 : rn(20));
         top = bases[i] + ws[i];
     }
-    struct vmm_config cfg = {.q = top + rn(30), .profile = isa_profile_find(rm_prof_name[prof]),
+    bool high = rn(40) == 0; /* the last VM at the top of the largest memory */
+    if (high) {
+        bases[c.n - 1] = TGM_Q_MAX - ws[c.n - 1] - rn(3);
+        top = TGM_Q_MAX;
+    }
+    struct vmm_config cfg = {.q = high ? 0 : top + rn(30), .profile = isa_profile_find(rm_prof_name[prof]),
                              .slice = slice, .hybrid = c.hybrid};
     char err[200];
     struct vmm *x = vmm_create(&cfg, err, sizeof err);
@@ -476,6 +486,10 @@ static void run_guests(unsigned no, struct cov *cov)
     cov->slice_ev += c.n_slice_ev, cov->vdue += c.n_vdue, cov->deliver_cp += c.n_deliver_cp;
     cov->stretch += c.n_stretch, cov->hyb_slice += c.n_hyb_slice;
     cov->quiet += c.n_switch_quiet;
+    if (c.max_over >= 12)
+        mismatch("a turn overshot its slice by %lld cycles", (long long)c.max_over);
+    if (c.max_over > cov->max_over)
+        cov->max_over = c.max_over;
     vmm_destroy(x);
 }
 
@@ -498,14 +512,14 @@ static void refvmm__random_guests_agree_with_the_documented_control_program(void
     print_message("refvmm: %llu guest sets (%llu with several VMs, %llu hybrid) agreed over "
                   "%llu calls; %llu halted, %llu at their limit; slice ends %llu, virtual "
                   "timer due %llu, delivered by the CP %llu, stretches %llu, slices ending "
-                  "in one %llu, quiet switches %llu; host calls %llu, restores %llu\n",
+                  "in one %llu, quiet switches %llu; host calls %llu, restores %llu; longest overshoot %lld\n",
                   (unsigned long long)cov.runs, (unsigned long long)cov.multi,
                   (unsigned long long)cov.hybrid, (unsigned long long)cov.agreed_calls,
                   (unsigned long long)cov.halts, (unsigned long long)cov.limits,
                   (unsigned long long)cov.slice_ev, (unsigned long long)cov.vdue,
                   (unsigned long long)cov.deliver_cp, (unsigned long long)cov.stretch,
                   (unsigned long long)cov.hyb_slice, (unsigned long long)cov.quiet, (unsigned long long)cov.host,
-                  (unsigned long long)cov.snaps);
+                  (unsigned long long)cov.snaps, (long long)cov.max_over);
     if (n < 5000 || features != ~0u)
         return;
     /* every row of the dispatcher's table and every event no trap brings */
