@@ -217,6 +217,9 @@ static void compare_vm(struct vmm *x, int id, const struct cpm_vm *m)
                  (unsigned long long)b->direct, (unsigned long long)b->interpreted,
                  (unsigned long long)b->guest_cycles, (unsigned long long)b->cp_cycles,
                  (unsigned long long)b->entries);
+    uint64_t done = b->direct + b->interpreted; /* direct / (direct + interpreted), or 0 */
+    if (vm_stats_direct_ratio(a) != (done ? (double)b->direct / (double)done : 0.0))
+        mismatch("vm %d direct ratio %g", id, vm_stats_direct_ratio(a));
     for (int c = 0; c < TRAP_NCAUSES; c++)
         for (int d = 0; d < DISP_COUNT; d++)
             if (a->traps[c][d] != b->traps[c][d])
