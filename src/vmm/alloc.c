@@ -127,7 +127,9 @@ int vmm_vm_destroy(struct vmm *v, int id)
         machine_write_phys(v->m, vm->base + i, 0);
     machine_destroy(vm->view);
     memset(vm, 0, sizeof *vm);
+    /* its turn ends here, and round robin goes on after it (as when it
+     * halts or is stopped), not from the first VM again */
     if (v->cur == id)
-        v->cur = -1;
+        v->slice_left = 0;
     return 0;
 }

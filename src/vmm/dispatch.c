@@ -561,6 +561,17 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
      * runs alone: a call of no steps leaves its turn as it was) */
     if (!v->slicing && budget)
         v->slice_left = (int64_t)v->slice;
+    if (v->restored) { /* saved without its run state (vmm_transient_set) */
+        /* The saved CP may have armed the real timer, and it may have run
+         * out in the trap that entered the CP: resume() resets a timer
+         * pending so only when it knows it armed it, and the restored one
+         * would otherwise trap where the saved run went on (docs/vmm.md,
+         * "Snapshots"). */
+        struct machine_timer rt = machine_get_timer(v->m);
+        if (!v->real_timer && rt.pending && !rt.armed)
+            machine_set_timer(v->m, &(struct machine_timer){0});
+        v->restored = false;
+    }
     v->first_vm = v->run_on ? VMM_MAX_VMS : -1; /* no VM's id: no step passes */
     v->run_on = false;
     v->st_left = budget;

@@ -52,6 +52,7 @@ struct vmm {
     bool slicing;       /* more than one VM was runnable when the slice began */
     int64_t slice_left; /* virtual cycles left in cur's slice */
     bool real_timer;    /* resume() armed the real timer */
+    bool restored;      /* vmm_state_load ran, and no run or vmm_transient_set since */
     int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
     /* the first guest step of a vmm_run call: VM first_vm at its step
      * first_steps passes any breakpoint, as machine_run's first step does */
