@@ -40,8 +40,9 @@ void rv_expect_same(struct vmm *a, struct vmm *b, const char *what, uint64_t see
 /* Run V until no VM is runnable, in calls of random budgets 1..MAXB drawn
  * from S (0: one call). */
 void rv_run_chunked(struct vmm *v, uint64_t *s, uint64_t maxb);
-/* V and its real machine saved as the monitor's snapshot saves them (no
- * transient state) and restored into a fresh control program. */
+/* V and its real machine saved as vmm_state_save and machine_state_save
+ * save them (without vmm_transient, which version 5 of the monitor's
+ * snapshot also keeps) and restored into a fresh control program. */
 struct vmm *rv_save_restore(struct vmm *v);
 
 #endif
