@@ -162,6 +162,20 @@ int machine_write_virt(struct machine *m, uint64_t addr, uint64_t v);
 const uint64_t *machine_mem(const struct machine *m);
 /* FNV-1a 64 over E (little-endian words): the digest that tgm run reports. */
 uint64_t machine_digest(const struct machine *m);
+/* Changes made to M's memory, or to the console buffers of a machine that
+ * shares it (a host and its views), other than by the run loop: by
+ * machine_write_phys, machine_write_virt, machine_reset,
+ * machine_state_load, machine_console_input, machine_console_clear_output
+ * and machine_console_add_dropped, each counted when it changed anything.
+ * The PSW, the timer and the counters are not counted (the control
+ * program sets them in place at every trap); machine_mark has them. */
+uint64_t machine_edits(const struct machine *m);
+/* M's state in O(1): a digest of machine_edits, which memory M is (no two
+ * machine_create give the same), and by value everything else
+ * machine_state_save saves.  Two marks of M differ if anything but a run
+ * changed it in between (a change undone by another counts); a run changes
+ * it by its steps. */
+uint64_t machine_mark(const struct machine *m);
 
 /* Timer. */
 struct machine_timer machine_get_timer(const struct machine *m);

@@ -271,6 +271,11 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
  * than configured, distinct VM names.  -1 with ERR naming the first
  * violation. */
 int vmm_state_check(struct vmm *v, char *err, size_t errlen);
+/* The session's state in O(VMs): a digest of machine_mark of the real
+ * machine and of every view, and of the rest of what vmm_state_save saves.
+ * Two marks differ if anything but vmm_run changed the session between
+ * them (the monitor's reverse execution looks for such changes). */
+uint64_t vmm_mark(const struct vmm *v);
 /* What the dispatcher keeps between runs that vmm_state_save leaves out:
  * whether it armed the real timer (resume decides by it whether to reset
  * a pending real timer) and the breakpoint a run last stopped at.  A caller

@@ -79,6 +79,8 @@ int conbuf_feed(struct console_buf *c, const uint8_t *bytes, size_t len)
 
 void machine_console_clear_output(struct machine *m)
 {
+    if (m->conbuf.out_len || m->conbuf.out_dropped || m->conbuf.out_lost)
+        machine_edited(m);
     m->conbuf.out_len = m->conbuf.out_dropped = 0;
     m->conbuf.out_lost = false;
 }
@@ -90,5 +92,7 @@ bool machine_console_lost(const struct machine *m)
 
 void machine_console_add_dropped(struct machine *m, uint64_t n)
 {
+    if (n)
+        machine_edited(m);
     m->conbuf.out_dropped += n;
 }

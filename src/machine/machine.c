@@ -91,8 +91,22 @@ static void pdc_clear(struct pdc *D, uint32_t q)
         D[i].h = pdc_stale;
 }
 
+/* Anything in E or the console that a reset would clear? */
+static bool reset_changes(const struct machine *m)
+{
+    const struct console_buf *c = &m->conbuf;
+    if (c->out_len || c->out_dropped || c->out_lost || c->in_len)
+        return true;
+    for (uint32_t i = 0; i < m->q; i++)
+        if (m->E[i])
+            return true;
+    return false;
+}
+
 void machine_reset(struct machine *m)
 {
+    if (reset_changes(m)) /* the registers are compared by value */
+        machine_edited(m);
     memset(m->E, 0, (size_t)m->q * sizeof *m->E);
     pdc_clear(m->D, m->q);
     reset_registers(m);
@@ -108,6 +122,7 @@ static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool
     m->E = E;
     m->D = D;
     m->pdcs = &m->own_pdcs;
+    m->owner = m;
     m->q = q;
     m->view = view;
     m->profile = cfg && cfg->profile ? cfg->profile : isa_profile_default();
@@ -118,6 +133,10 @@ static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool
     reset_registers(m); /* E is zero already, or a view's region as it is */
     return m;
 }
+
+/* The last memory's number (machine_mark); machine_create, like cpu_init,
+ * is not for two threads at once. */
+static uint64_t serials;
 
 struct machine *machine_create(const struct machine_config *cfg)
 {
@@ -136,6 +155,7 @@ struct machine *machine_create(const struct machine_config *cfg)
     }
     memset(D, 0, (size_t)q * sizeof *D);
     m->own_pdcs = (struct pdc_shared){D, q, 1};
+    m->serial = ++serials;
     pdc_clear(D, q);
     return m;
 }
@@ -146,8 +166,10 @@ struct machine *machine_create_view(struct machine *host, uint32_t base,
     if (w < TGM_Q_MIN || base > host->q || w > host->q - base)
         return NULL;
     struct machine *m = machine_init(host->E + base, host->D + base, w, true, cfg);
-    if (m)
+    if (m) {
         m->pdcs = host->pdcs;
+        m->owner = host->owner;
+    }
     return m;
 }
 
@@ -244,6 +266,8 @@ int machine_write_phys(struct machine *m, uint64_t addr, uint64_t v)
 {
     if (addr >= m->q)
         return -1;
+    if (m->E[addr] != v)
+        machine_edited(m);
     mem_store(m, (uint32_t)addr, v);
     return 0;
 }
@@ -263,11 +287,40 @@ int machine_write_virt(struct machine *m, uint64_t addr, uint64_t v)
 {
     if (addr >= m->lim)
         return TRAP_MEM;
+    if (m->E[addr + m->l] != v)
+        machine_edited(m);
     mem_store(m, (uint32_t)addr + m->l, v);
     return 0;
 }
 
 const uint64_t *machine_mem(const struct machine *m) { return m->E; }
+
+uint64_t machine_edits(const struct machine *m) { return m->owner->edits; }
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        h = (h ^ (uint8_t)(v >> 8 * k)) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Everything machine_state_save saves, in O(1): E and the console's bytes
+ * through the edits of this memory, the rest by value. */
+uint64_t machine_mark(const struct machine *m)
+{
+    const struct console_buf *c = &m->conbuf;
+    struct machine_timer t = machine_get_timer(m);
+    uint64_t w[] = {m->owner->serial, m->owner->edits, (uint64_t)(m->E - m->owner->E), m->q,
+                    machine_get_psw(m), t.armed, t.pending, (uint64_t)t.remaining,
+                    m->last_trap, m->ctr.cycles, m->ctr.instret, m->ctr.steps, c->out_len,
+                    c->out_dropped, c->out_lost, c->in_len, c->in_pos};
+    uint64_t h = TGM_FNV_SEED;
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        h = mix(h, w[i]);
+    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
+        h = mix(h, m->ctr.traps[i]);
+    return h;
+}
 
 uint64_t machine_digest(const struct machine *m)
 {
@@ -322,6 +375,8 @@ int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len)
         errno = ENOMEM;
         return -1;
     }
+    if (len)
+        machine_edited(m);
     return 0;
 }
 

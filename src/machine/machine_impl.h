@@ -141,6 +141,13 @@ struct machine {
     bool hostcalls;
     uint8_t dmap[2][ISA_NOPS]; /* [sup][opcode] -> dispatch code */
     const void *hdisp[2][ISA_NOPS]; /* the fast loop's handler for dmap's code */
+
+    /* the machine whose E this is (M itself, or a view's host), and there
+     * which memory it is (a number no other machine_create gave) and
+     * machine_edits; last, so that the run loop's fields keep their
+     * places */
+    struct machine *owner;
+    uint64_t serial, edits;
 };
 
 /* src/machine/cpu.c: the handler that decodes a stale entry, set up by
@@ -161,6 +168,9 @@ static inline uint64_t pdc_tag(const struct pdc_shared *s, const struct pdc *Dl,
 }
 /* Whether the fast loop honours breakpoints (it does with computed goto). */
 extern bool cpu_fast_breaks;
+
+/* A change of E or a console outside the run loop (machine_edits). */
+static inline void machine_edited(struct machine *m) { m->owner->edits++; }
 
 /* The one way to store into E from outside the run loop. */
 static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)

@@ -237,6 +237,10 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
     }
     nb.in_pos = ipos;
     nb.out_dropped = odrop;
+    const struct console_buf *oc = &m->conbuf; /* the registers go by value */
+    bool edited = oc->out_len != olen || oc->out_dropped != odrop || oc->out_lost ||
+                  oc->in_len != ilen || oc->in_pos != ipos ||
+                  (olen && memcmp(oc->out, out, olen)) || (ilen && memcmp(oc->in, in, ilen));
     conbuf_free(&m->conbuf);
     m->conbuf = nb;
     if (m->con.put == conbuf_put)
@@ -246,8 +250,11 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
             uint64_t v = 0;
             for (int k = 0; k < 8; k++)
                 v |= (uint64_t)mem[8ull * i + k] << (8 * k);
+            edited = edited || m->E[i] != v;
             mem_store(m, i, v);
         }
+    if (edited)
+        machine_edited(m);
     machine_set_psw(m, psw);
     m->ctr = c;
     m->last_trap = (uint8_t)last;

@@ -511,6 +511,11 @@ void mon_rev_rebase(struct mon *m);
  * new history has nothing to go back to until the machine runs. */
 void mon_rev_restart(struct mon *m);
 void mon_rev_free(struct mon *m);
+/* After 'restore' put new machines in place of OLD_BARE and OLD_VMM (which
+ * still exist): their marks are their own, so the histories go on only
+ * where the old ones were as the last command left them and the new state
+ * is the very same (docs/monitor.md). */
+void mon_rev_swapped(struct mon *m, const struct machine *old_bare, struct vmm *old_vmm);
 /* Put into the ring the steps the bare machine took since ring_fast_from
  * in the fast loop, as the trace hook would have: the last ring_size of
  * them replayed on a copy from the history's checkpoints. */
@@ -533,6 +538,7 @@ void mon_vrev_rebase(struct mon *m);
 /* After mon_vrev_rebase for 'set checkpoint' (mon_rev_restart). */
 void mon_vrev_restarted(struct mon *m);
 void mon_vrev_free(struct mon *m);
+void mon_vrev_swapped(struct mon *m, struct vmm *old_vmm);
 uint64_t mon_vrev_interval(const struct mon *m);
 enum vmm_stop mon_vrev_run(struct mon *m, uint64_t budget, struct vmm_exit *ex);
 /* Steps of every VM's virtual machine: what vmm_run's budget counts;

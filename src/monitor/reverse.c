@@ -28,7 +28,7 @@ struct mon_rev {
     struct rev_ckpt ck[REV_MAX];
     int n;
     uint64_t interval;
-    uint64_t end_hash; /* the state as the last execution command left it */
+    uint64_t end_mark; /* machine_mark as the last execution command left it */
     bool valid;
     bool fresh; /* begun by 'set checkpoint', and nothing has run since */
 };
@@ -57,16 +57,6 @@ void mon_rev_free(struct mon *m)
         drop_all(m->rev);
     free(m->rev);
     m->rev = NULL;
-}
-
-static uint64_t state_hash(struct machine *x, bool *ok)
-{
-    uint8_t *b = NULL;
-    size_t len = 0;
-    *ok = machine_state_save(x, true, &b, &len) == 0;
-    uint64_t h = *ok ? tgm_fnv1a(b, len, TGM_FNV_SEED) : 0;
-    free(b);
-    return h;
 }
 
 size_t mon_thin(void *items, size_t n, size_t size, void (*drop)(void *))
@@ -138,10 +128,9 @@ void mon_rev_begin(struct mon *m)
     }
     if (!m->rev && !(m->rev = calloc(1, sizeof *m->rev)))
         return;
-    bool ok;
-    uint64_t h = state_hash(m->bare, &ok);
+    /* machine_mark, not a pass over E: this is at every 'step' */
     struct mon_rev *r = m->rev;
-    if (!ok || !r->valid || h != r->end_hash ||
+    if (!r->valid || machine_mark(m->bare) != r->end_mark ||
         last(r)->pos > machine_get_counters(m->bare).steps)
         mon_rev_rebase(m); /* changed by something other than execution */
 }
@@ -169,10 +158,27 @@ void mon_rev_end(struct mon *m)
     if (!r || !r->valid)
         return;
     r->fresh = false;
-    bool ok;
-    r->end_hash = state_hash(m->bare, &ok);
-    if (!ok)
-        drop_all(r);
+    r->end_mark = machine_mark(m->bare);
+}
+
+/* Are A and B in the very same state, E and all?  False if memory ran out. */
+static bool same_state(const struct machine *a, const struct machine *b)
+{
+    uint8_t *x = NULL, *y = NULL;
+    size_t lx = 0, ly = 0;
+    bool same = machine_state_save(a, true, &x, &lx) == 0 &&
+                machine_state_save(b, true, &y, &ly) == 0 && lx == ly && !memcmp(x, y, lx);
+    free(x);
+    free(y);
+    return same;
+}
+
+void mon_rev_swapped(struct mon *m, const struct machine *old_bare, struct vmm *old_vmm)
+{
+    struct mon_rev *r = m->rev;
+    if (r && r->valid && machine_mark(old_bare) == r->end_mark && same_state(old_bare, m->bare))
+        r->end_mark = machine_mark(m->bare);
+    mon_vrev_swapped(m, old_vmm);
 }
 
 /* Run X for N steps, whatever its loop stops for (nothing is set on it). */
@@ -292,11 +298,8 @@ static int rev_ready(struct mon *m)
     uint64_t steps = machine_get_counters(m->bare).steps;
     if ((!m->rev || !m->rev->valid) && steps == 0)
         return mon_err(m, "no history yet: the machine has not run since it was last changed");
-    bool ok = true;
-    uint64_t h = m->rev && m->rev->valid ? state_hash(m->bare, &ok) : 0;
-    if (!ok) /* the history may well be there: not "changed" */
-        return mon_err(m, "out of memory");
-    if (!m->rev || !m->rev->valid || h != m->rev->end_hash || m->rev->fresh)
+    if (!m->rev || !m->rev->valid || machine_mark(m->bare) != m->rev->end_mark ||
+        m->rev->fresh)
         return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "
                        "so its history starts here, at step %llu (run it, and this command "
                        "can come back as far as here)",

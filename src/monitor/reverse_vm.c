@@ -75,7 +75,7 @@ struct mon_vrev {
     struct vobs *obs;
     size_t nobs, capobs;
     uint64_t g;         /* at the end of the log */
-    uint64_t end_hash;
+    uint64_t end_mark;  /* vmm_mark as the last execution command left it */
     bool valid;
     bool fresh;     /* as mon_rev's: begun by 'set checkpoint', nothing run since */
     bool stoppable; /* rcontinue's replay: Ctrl-C abandons it between calls */
@@ -154,14 +154,15 @@ static uint64_t hash_words(const uint64_t *w, size_t n, uint64_t h)
     return h;
 }
 
-/* The real machine (E word by word: a pass over up to 2^19 words per
- * command must stay cheap) and the control program's table. */
-static uint64_t session_hash(struct mon *m, bool *ok)
+/* The real machine (E word by word) and the control program's table: a
+ * pass over E, for the rare checks vmm_mark cannot make (a restore, the
+ * ring's replay), not at every command. */
+static uint64_t session_hash(struct vmm *v, bool *ok)
 {
-    struct machine *x = vmm_machine(m->vmm);
+    struct machine *x = vmm_machine(v);
     uint8_t *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
-    *ok = machine_state_save(x, false, &a, &la) == 0 && vmm_state_save(m->vmm, &b, &lb) == 0;
+    *ok = machine_state_save(x, false, &a, &la) == 0 && vmm_state_save(v, &b, &lb) == 0;
     uint64_t h = 0;
     if (*ok) {
         h = tgm_fnv1a(a, la, TGM_FNV_SEED);
@@ -378,14 +379,21 @@ void mon_vrev_restarted(struct mon *m)
         m->vrev->fresh = true;
 }
 
+void mon_vrev_swapped(struct mon *m, struct vmm *old_vmm)
+{
+    struct mon_vrev *r = m->vrev;
+    bool a = false, b = false;
+    if (r && r->valid && old_vmm && m->vmm && vmm_mark(old_vmm) == r->end_mark &&
+        session_hash(old_vmm, &a) == session_hash(m->vmm, &b) && a && b)
+        r->end_mark = vmm_mark(m->vmm);
+}
+
 void mon_vrev_begin(struct mon *m)
 {
-    bool ok;
     if (!m->vmm)
         return;
-    uint64_t h = session_hash(m, &ok);
     struct mon_vrev *r = m->vrev;
-    if (!ok || !r || !r->valid || h != r->end_hash || mon_guest_steps(m->vmm) != r->g)
+    if (!r || !r->valid || vmm_mark(m->vmm) != r->end_mark || mon_guest_steps(m->vmm) != r->g)
         mon_vrev_rebase(m); /* changed by something other than execution */
 }
 
@@ -416,9 +424,8 @@ void mon_vrev_end(struct mon *m)
     if (!r || !r->valid)
         return;
     r->fresh = false;
-    bool ok;
-    r->end_hash = session_hash(m, &ok);
-    if (!ok || obs_add(m) != 0)
+    r->end_mark = vmm_mark(m->vmm);
+    if (obs_add(m) != 0)
         drop_all(r);
 }
 
@@ -600,6 +607,11 @@ void mon_vrev_ring_fill(struct mon *m)
             g_from = r->ck[c].pt.g;
             break;
         }
+    /* the replay ends by putting back the state it found, but not the same
+     * objects (vmm_state_load makes new views, whose loads count as edits):
+     * if that state was the end's, it still is, as a pass over E says */
+    bool was_end = vmm_mark(m->vmm) == r->end_mark, ok0 = false, ok1 = false;
+    uint64_t h0 = was_end ? session_hash(m->vmm, &ok0) : 0;
     quiet(m);
     struct vpos at;
     uint64_t part;
@@ -635,6 +647,8 @@ void mon_vrev_ring_fill(struct mon *m)
     vmm_transient_set(m->vmm, &end->tr);
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
+    if (was_end && ok0 && session_hash(m->vmm, &ok1) == h0 && ok1)
+        r->end_mark = vmm_mark(m->vmm);
 }
 
 static int ready(struct mon *m)
@@ -644,12 +658,8 @@ static int ready(struct mon *m)
      * start here */
     if ((!r || !r->valid) && now_value(m, V_STEPS) == 0)
         return mon_err(m, "no history yet: the VMs have not run since they were last changed");
-    bool ok = true;
     char name[64];
-    uint64_t h = r && r->valid ? session_hash(m, &ok) : 0;
-    if (!ok) /* the history may well be there: not "changed" */
-        return mon_err(m, "out of memory");
-    if (!r || !r->valid || h != r->end_hash || r->fresh)
+    if (!r || !r->valid || vmm_mark(m->vmm) != r->end_mark || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
                        "so their history starts here, at step %llu of VM %s (run them, and "
                        "this command can come back as far as here)",
@@ -783,6 +793,8 @@ int mon_vrev_rcontinue(struct mon *m)
         mon_debug_apply(m);
         vmm_set_event_hook(m->vmm, mon_vmm_event, m);
         if (rc == 0) {
+            /* the state ready() found as the history left it, in new views */
+            r->end_mark = vmm_mark(m->vmm);
             mon_take_interrupt(m);
             mon_err(m, "interrupted: the VMs are where they were");
         } else {

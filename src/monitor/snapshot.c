@@ -626,6 +626,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         /* as 'set memory' does: the address is in no word of it */
         mon_bp_prune(m, bp_outside, 0, "outside the snapshot's memory");
     }
+    mon_rev_swapped(m, s.bare, s.vmm); /* the old ones, swapped out */
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
     m->nest = s.nest;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tgm/bytes.h"
+#include "tgm/image.h"
 #include "vmm_impl.h"
 
 #define VMM_STATE_MAGIC "TGMCPST1"
@@ -77,6 +78,30 @@ int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len)
     *buf = o.p;
     *len = o.len;
     return 0;
+}
+
+static uint64_t mix(uint64_t h, uint64_t w) { return tgm_fnv1a(&w, sizeof w, h); }
+
+/* What vmm_state_save saves and the real machine, in O(VMs): the views and
+ * the real machine by machine_mark, the table by value. */
+uint64_t vmm_mark(const struct vmm *v)
+{
+    uint64_t h = mix(TGM_FNV_SEED, machine_mark(v->m));
+    h = mix(mix(mix(h, v->slice), v->hybrid), (uint64_t)(int64_t)v->cur);
+    h = mix(h, (uint64_t)v->slice_left);
+    for (int i = 0; i < VMM_MAX_VMS; i++) {
+        struct vm *vm = (struct vm *)&v->vms[i];
+        if (!vm->live)
+            continue;
+        h = tgm_fnv1a(vm->name, sizeof vm->name, mix(h, (uint64_t)i));
+        h = mix(mix(mix(mix(h, vm->base), vm->w), vm->state), vm->max_steps);
+        uint64_t *f[NSTAT];
+        stats_flat(&vm->stats, f);
+        for (int k = 0; k < NSTAT; k++)
+            h = mix(h, *f[k]);
+        h = mix(h, machine_mark(vm->view));
+    }
+    return h;
 }
 
 int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
