@@ -165,7 +165,7 @@ static int64_t bp_base(const struct mon *m, const struct mon_bp *b)
 /* The label of B's address in the symbols of the machine it was set on. */
 static const char *bp_label(const struct mon *m, const struct mon_bp *b)
 {
-    return mon_label(b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm], b->addr);
+    return mon_label(m, b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm], b->addr);
 }
 
 void mon_debug_apply(struct mon *m)
@@ -642,7 +642,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     b->cmds = tmp.cmds;
     b->old = (uint64_t *)(void *)block;
     b->cond = block;
-    const char *lab = mon_label(mon_symbols(m), a);
+    const char *lab = mon_label(m, mon_symbols(m), a);
     mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
             block ? " if " : "", block ? block : "");
     same_address_note(m, b);

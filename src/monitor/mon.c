@@ -97,6 +97,7 @@ void mon_destroy(struct mon *m)
     mon_bp_free_all(m);
     free(m->pending);
     free(m->ring);
+    mon_symix_free(m);
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)
         image_free(&m->vm_img[i]);

@@ -128,6 +128,7 @@ struct mon {
     struct vmm *vmm;
     struct vmm_config vmm_cfg;
     struct tgm_image vm_img[VMM_MAX_VMS];
+    struct mon_symix *symix; /* their indexes by value (labels.c), or NULL */
     /* the files each program came from (slot 0 the bare machine, 1 + id a
      * VM): a command that writes a file must not destroy them */
     char **prog_files[VMM_MAX_VMS + 1];
@@ -392,7 +393,14 @@ void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms,
 void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p,
                      const struct tgm_image *syms, uint32_t vaddr, uint64_t word);
 /* The label of ADDR in SYMS, or NULL. */
-const char *mon_label(const struct tgm_image *syms, uint32_t addr);
+const char *mon_label(const struct mon *m, const struct tgm_image *syms, uint32_t addr);
+/* dis_word, with M's index of SYMS when it is one of M's tables. */
+bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,
+                  const struct tgm_image *syms, char *buf, size_t len);
+/* Drop the indexes of M's symbol tables (labels.c): after any of them is
+ * replaced; mon_symix_free at the end. */
+void mon_symix_forget(struct mon *m);
+void mon_symix_free(struct mon *m);
 /* The label of the word P develops to under PS (P + l, less BASE, a VM's
  * region in the real machine when PS is the real one), in VM's symbols
  * (MON_FOCUS_BARE: the bare machine's), or NULL if P is outside it. */
