@@ -27,6 +27,10 @@
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/isa.h"
+#include "tgm/machine.h"
+#include "tgm/vmm.h"
+
+#include "monitor/mon_impl.h" /* the breakpoints, for the oracle */
 
 struct sess {
     struct ms_sess ms;
@@ -71,6 +75,22 @@ static void expect(struct sess *s, const char *line, const char *want)
     char *got = run(s, "%s", line);
     if (strcmp(got, want) != 0)
         fail_msg("'%s' printed\n%s\nnot\n%s", line, got, want);
+    free(got);
+}
+
+/* Run LINE, which must fail with the errors WANT and print nothing. */
+static void expect_err(struct sess *s, const char *line, const char *want)
+{
+    fflush(s->ms.out);
+    fflush(s->ms.err);
+    size_t o0 = s->ms.olen, e0 = s->ms.elen;
+    assert_int_not_equal(mon_exec_line(s->ms.m, line), 0);
+    fflush(s->ms.out);
+    fflush(s->ms.err);
+    assert_int_equal(s->ms.olen, o0);
+    char *got = strndup(s->ms.ebuf + e0, s->ms.elen - e0);
+    if (strcmp(got, want) != 0)
+        fail_msg("'%s' said\n%s\nnot\n%s", line, got, want);
     free(got);
 }
 
@@ -320,6 +340,208 @@ static void test_dis_index_matches_scan(void **state)
     }
 }
 
+/* ---- breakpoints added and deleted one at a time ---- */
+
+static const char stops_src[] = "        .org 0x10\n"
+                                "        .entry start\n"
+                                "start:  NOP\n"
+                                "        NOP\n"
+                                "        NOP\n"
+                                "        NOP\n"
+                                "        ADDI  w, w, 1\n"
+                                "        NOP\n"
+                                "        NOP\n"
+                                "        HALT\n"
+                                "w:      .word 0\n";
+
+/* Deleted in another order than set, breakpoints stop where those left
+ * are, the note names those left at the address, the list and the count
+ * are of those left. */
+static void test_breaks_deleted_out_of_order(void **state)
+{
+    (void)state;
+    struct sess s;
+    sess_open(&s);
+    put_file("lab-stops.s", stops_src);
+    free(run(&s, "load lab-stops.s"));
+    expect(&s, "break 0x12", "breakpoint 1 at 0x12\n");
+    expect(&s, "break 0x14", "breakpoint 2 at 0x14\n");
+    expect(&s, "break 0x14", "breakpoint 3 at 0x14\nnote: breakpoint 2 is at 0x14 too\n");
+    expect(&s, "watch w", "watchpoint 4 on 0x18..0x18 w\n");
+    expect(&s, "break 0x16", "breakpoint 5 at 0x16\n");
+    expect(&s, "delete 2", "");
+    expect(&s, "break list", "  1  break  0x12  hits 0\n"
+                             "  3  break  0x14  hits 0\n"
+                             "  4  watch  write 0x18..0x18 w  hits 0\n"
+                             "  5  break  0x16  hits 0\n");
+    expect(&s, "delete 1", "");
+    expect(&s, "continue", "breakpoint 3 at 0x14, hit 1 time\n"
+                           "stopped at 0x14 after 4 steps, 4 cycles: s I=0 P=0x00014 "
+                           "l=0x00000 b=0x80000\n"
+                           "  0x00014              ADDI   w, w, 1\n");
+    expect(&s, "delete 3", "");
+    expect(&s, "continue", "watchpoint 4: write E[0x18] 0 -> 0x1, hit 1 time\n"
+                           "stopped at 0x15 after 1 step, 2 cycles: s I=0 P=0x00015 "
+                           "l=0x00000 b=0x80000\n"
+                           "  0x00015              NOP\n");
+    expect(&s, "break 0x14", "breakpoint 6 at 0x14\n"); /* 2 and 3 are gone */
+    expect(&s, "break 0x14 if w == 5",
+           "breakpoint 7 at 0x14 if w == 5\nnote: breakpoint 6 is at 0x14 too\n");
+    expect(&s, "delete 6", "");
+    expect(&s, "break 0x14", "breakpoint 8 at 0x14\nnote: breakpoint 7 is at 0x14 too\n");
+    expect(&s, "ignore 8 1", "");
+    expect(&s, "delete 4 5", "");
+    expect(&s, "break list", "  7  break  0x14  hits 0  if w == 5\n"
+                             "  8  break  0x14  hits 0  ignore 1\n");
+    char *show = run(&s, "show");
+    assert_non_null(strstr(show, "\nbreakpoints: 2\n"));
+    free(show);
+    /* the first at 0x14, 7, takes the stop there and its condition is
+     * false: no stop to the HALT, and 8's ignore count is untouched */
+    free(run(&s, "deposit w 0; deposit P 0x10"));
+    expect(&s, "continue", "halted after 8 steps: s I=0 P=0x00018 l=0x00000 b=0x80000\n"
+                           "  0x00017              HALT\n");
+    expect(&s, "break list", "  7  break  0x14  hits 0  if w == 5\n"
+                             "  8  break  0x14  hits 0  ignore 1\n");
+    expect(&s, "delete 7", "");
+    free(run(&s, "deposit P 0x10"));
+    expect(&s, "continue", "halted after 8 steps: s I=0 P=0x00018 l=0x00000 b=0x80000\n"
+                           "  0x00017              HALT\n");
+    free(run(&s, "deposit P 0x10"));
+    expect(&s, "continue", "breakpoint 8 at 0x14, hit 2 times\n"
+                           "stopped at 0x14 after 4 steps, 4 cycles: s I=0 P=0x00014 "
+                           "l=0x00000 b=0x80000\n"
+                           "  0x00014              ADDI   w, w, 1\n");
+    /* numbers deleted, never given or given twice are refused as before */
+    expect_err(&s, "delete 3", "delete: no breakpoint 3 (see 'break list')\n");
+    expect_err(&s, "delete 9", "delete: no breakpoint 9 (see 'break list')\n");
+    expect_err(&s, "delete 8 8", "delete: breakpoint 8 given twice\n");
+    expect(&s, "break list", "  8  break  0x14  hits 2\n");
+    sess_close(&s);
+}
+
+/* What the machines must have set for M's breakpoints, as setting every
+ * one from nothing gives: compared word by word with what they have. */
+static void check_stops(struct mon *m, const char *after)
+{
+    struct machine *real = m->vmm ? vmm_machine(m->vmm) : NULL;
+    struct vm_info vi;
+    uint32_t base = m->vmm && vmm_vm_info(m->vmm, 0, &vi) == 0 ? vi.base : 0;
+    for (int r = 0; r < 2; r++) {
+        struct machine *x = r ? real : m->bare;
+        if (!x)
+            continue;
+        for (uint32_t a = 0; a < 0x60; a++) {
+            uint32_t ph = (r ? base : 0) + a;
+            bool ex = false;
+            int rw = 0;
+            for (size_t i = 0; i < m->nbps; i++) {
+                const struct mon_bp *b = &m->bps[i];
+                if ((b->vm != MON_FOCUS_BARE) != r || b->kind == BP_NONE)
+                    continue;
+                ex |= b->kind == BP_EXEC && b->addr == a;
+                if (b->kind == BP_WATCH && a >= b->addr && a < b->addr + b->len)
+                    rw |= b->rw;
+            }
+            if (machine_break_exec_test(x, ph) != ex || machine_watch_test(x, ph) != rw)
+                fail_msg("after '%s': %s word %#x: break %d watch %d, not %d %d", after,
+                         r ? "real" : "bare", a, machine_break_exec_test(x, ph),
+                         machine_watch_test(x, ph), ex, rw);
+        }
+    }
+}
+
+/* The note 'break' prints for B, the newest, from the list itself. */
+static void want_note(const struct mon *m, const struct mon_bp *b, char *buf, size_t len)
+{
+    size_t n = 0, used = 0;
+    char ids[4096] = "";
+    for (size_t i = 0; i + 1 < m->nbps; i++) {
+        const struct mon_bp *o = &m->bps[i];
+        if (o->kind == BP_EXEC && !o->temp && o->vm == b->vm && o->addr == b->addr) {
+            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%d", n ? ", " : " ",
+                                     o->id);
+            n++;
+        }
+    }
+    if (!n)
+        buf[0] = '\0';
+    else
+        snprintf(buf, len, "note: breakpoint%s%s %s at %#x too\n", n > 1 ? "s" : "", ids,
+                 n > 1 ? "are" : "is", b->addr);
+}
+
+/* Random breaks, watches and deletes on the bare machine and a VM: after
+ * each the machines' stops are those of the breakpoints left, and each
+ * 'break' notes exactly the others at its address. */
+static void test_random_breaks_and_deletes(void **state)
+{
+    (void)state;
+    struct sess s;
+    sess_open(&s);
+    put_file("lab-stops.s", stops_src);
+    free(run(&s, "load lab-stops.s"));
+    free(run(&s, "vm create va 4096 lab-stops.s"));
+    struct mon *m = s.ms.m;
+    uint64_t seed = 7;
+    static const char *const kinds[] = {"read", "write", "access"};
+    for (int op = 0; op < 1500; op++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        unsigned r = (unsigned)(seed >> 33);
+        char line[160];
+        int live[4096], nlive = 0;
+        for (size_t i = 0; i < m->nbps && nlive < 4096; i++)
+            if (m->bps[i].kind != BP_NONE && !m->bps[i].temp)
+                live[nlive++] = m->bps[i].id;
+        switch (r % 10) {
+        case 0:
+            snprintf(line, sizeof line, "vm select %s", (r >> 4) & 1 ? "va" : "bare");
+            break;
+        case 1:
+        case 2:
+        case 3:
+            snprintf(line, sizeof line, "break %#x", 0x10 + (r >> 4) % 0x30);
+            break;
+        case 4:
+        case 5:
+            snprintf(line, sizeof line, "watch %s %#x %u", kinds[(r >> 4) % 3],
+                     0x10 + (r >> 6) % 0x30, 1 + (r >> 12) % 4);
+            break;
+        case 6:
+            snprintf(line, sizeof line, "break %s", (r >> 4) & 1 ? "trap svc" : "class priv");
+            break;
+        default:
+            if (!nlive)
+                continue;
+            if ((r >> 4) % 4 == 0 && nlive > 2) {
+                int a = live[(r >> 6) % nlive], b = live[(r >> 16) % nlive];
+                if (a == b)
+                    continue;
+                snprintf(line, sizeof line, "delete %d %d", a, b);
+            } else {
+                snprintf(line, sizeof line, "delete %d", live[(r >> 6) % nlive]);
+            }
+            break;
+        }
+        char *out = run(&s, "%s", line);
+        if (!strncmp(line, "break 0x", 8)) {
+            char note[4200], want[4400];
+            want_note(m, &m->bps[m->nbps - 1], note, sizeof note);
+            uint32_t a = m->bps[m->nbps - 1].addr;
+            snprintf(want, sizeof want, "breakpoint %d at %#x%s\n%s", m->bps[m->nbps - 1].id, a,
+                     a == 0x10 ? " start" : a == 0x18 ? " w" : "", note);
+            if (strcmp(out, want) != 0)
+                fail_msg("'%s' printed\n%s\nnot\n%s", line, out, want);
+        }
+        free(out);
+        check_stops(m, line);
+    }
+    /* and from nothing again, the same */
+    mon_debug_apply(m);
+    check_stops(m, "mon_debug_apply");
+    sess_close(&s);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -339,6 +561,8 @@ int main(void)
         cmocka_unit_test(test_labels_after_reload),
         cmocka_unit_test(test_random_tables_match_scan),
         cmocka_unit_test(test_dis_index_matches_scan),
+        cmocka_unit_test(test_breaks_deleted_out_of_order),
+        cmocka_unit_test(test_random_breaks_and_deletes),
     };
     return cmocka_run_group_tests_name("audit_labels", tests, setup, teardown);
 }

@@ -89,7 +89,8 @@ int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen);
 
 /* ---- breakpoints (cmd_break.c) ---- */
 
-enum mon_bp_kind { BP_EXEC, BP_WATCH, BP_TRAP, BP_CLASS };
+/* BP_NONE: a deleted breakpoint's place, until mon_bp_compact */
+enum mon_bp_kind { BP_EXEC, BP_WATCH, BP_TRAP, BP_CLASS, BP_NONE };
 
 struct mon_bp {
     int id;
@@ -137,6 +138,9 @@ struct mon {
     /* breakpoints */
     struct mon_bp *bps;
     size_t nbps, capbps;
+    size_t bp_dead;       /* places of BP_NONE in bps */
+    bool bp_stale;        /* a 'delete' could not count its change */
+    struct mon_bpix *bpix; /* what the machines' stops were set from (bp_index.c) */
     int next_bp;
 
     /* history ring and tracing */
@@ -555,11 +559,24 @@ int mon_vrev_rcontinue(struct mon *m);
  * steps ring_fast_from, replayed on the session itself, which ends as it was. */
 void mon_vrev_ring_fill(struct mon *m);
 
-/* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
+/* ---- breakpoints and tracing (cmd_break.c, bp_index.c, cmd_trace.c) ---- */
 
 /* Reinstall every debug setting on the bare and real machines from the
  * breakpoint list and trace settings (after any change of either). */
 void mon_debug_apply(struct mon *m);
+/* Add (D 1) or take away (D -1) B's stops alone, as mon_debug_apply would
+ * set them with B in m->bps or without it; false if it could not (then
+ * the caller calls mon_debug_apply once B is in or out). */
+bool mon_debug_change(struct mon *m, const struct mon_bp *b, int d);
+/* How many of the user's execution breakpoints are at B's address on B's
+ * machine, B counted if it is one; -1 if not known. */
+long mon_bp_same_count(const struct mon *m, const struct mon_bp *b);
+/* Region base of B's machine in the machine that runs it; -1 if the VM
+ * no longer exists. */
+int64_t mon_bp_base(const struct mon *m, const struct mon_bp *b);
+void mon_bpix_free(struct mon *m);
+/* Give back the places deleted breakpoints left (BP_NONE) in m->bps. */
+void mon_bp_compact(struct mon *m);
 /* Report a debug stop (VM: the VM that was running, or MON_FOCUS_BARE),
  * count the hit and run the breakpoint's commands; true if the run should
  * go on (an ignore count, a 'continue' in the commands, a CP-internal stop).

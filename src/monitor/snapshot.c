@@ -612,6 +612,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vmm_cfg = s.cfg;
     }
     if (s.has_bps) {
+        mon_bp_compact(m); /* none of the session's places left empty */
         struct mon_bp *ob2 = m->bps;
         size_t on = m->nbps;
         m->bps = s.bps;
