@@ -183,8 +183,12 @@ static void test_labels_after_reload(void **state)
     expect(&s, "x/3i 0x10", "  0x00010 one          NOP\n"
                             "  0x00011              NOP\n"
                             "  0x00012 three        JMP    three\n");
+    expect(&s, "print /x three", "0x12\n");
+    assert_int_not_equal(mon_exec_line(s.ms.m, "print /x beta"), 0);
     free(run(&s, "restore lab-a.snap"));
     expect(&s, "x/1i 0x12", "  0x00012 beta         JMP    beta\n");
+    expect(&s, "print /x beta", "0x12\n");
+    assert_int_not_equal(mon_exec_line(s.ms.m, "print /x three"), 0);
     /* a VM has its own table; the bare machine's stays */
     free(run(&s, "vm create va 4096 lab-other.s"));
     expect(&s, "x/1i 0x12", "  0x00012 three        JMP    three\n");
@@ -284,6 +288,20 @@ static void test_random_tables_match_scan(void **state)
                          file ? "image" : "source");
             free(got);
             free(want);
+            /* names found as the table has them, and only those */
+            for (uint32_t i = 0; i < unk.nsyms; i += 5) {
+                char w[32];
+                snprintf(w, sizeof w, "0x%llx\n", (unsigned long long)unk.syms[i].value);
+                char cmd[96];
+                snprintf(cmd, sizeof cmd, "print /x %s", unk.syms[i].name);
+                expect(&s, cmd, w);
+                snprintf(cmd, sizeof cmd, "print /x %.*s", (int)strlen(unk.syms[i].name) - 1,
+                         unk.syms[i].name);
+                if (!image_symbol(&unk, cmd + 9)) {
+                    fflush(s.ms.out);
+                    assert_int_not_equal(mon_exec_line(s.ms.m, cmd), 0);
+                }
+            }
             if (file)
                 image_free(&unk);
         }

@@ -646,7 +646,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
 /* a label inside .phase names where its code runs, not its word of E */
 void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
 {
-    const struct tgm_symbol *ps = mon_symbols(m) ? image_symbol(mon_symbols(m), typed) : NULL;
+    const struct tgm_symbol *ps = mon_symbol(m, mon_symbols(m), typed);
     if (ps && ps->kind == TGM_SYM_PHASED)
         mon_out(m, "note: %s is a label inside .phase: %#x is the address its code sees "
                    "through R, not the word of E it labels\n", ps->name, a);

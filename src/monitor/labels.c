@@ -1,15 +1,18 @@
-/* labels.c: the names the monitor shows for addresses and operands.
+/* labels.c: the names the monitor shows for addresses and operands, and
+ * the symbols it finds by name.
  *
  * A listing ('x/Ni', a trace, 'break list') names every word's address and
  * its operands.  Scanning the whole symbol table for each made a listing of
- * an image with a label per word quadratic, so each machine's symbols are
- * indexed by value when first looked up, and again after they change (the
+ * an image with a label per word quadratic (and every 'break' scanned it
+ * for the name typed), so each machine's symbols are indexed by value and
+ * by name when first looked up, and again after they change (the
  * index is keyed by the table it was built from, and dropped by whatever
  * replaces a table).  The names chosen are the scan's, tie rules included.
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mon_impl.h"
 #include "tgm/asm.h"
@@ -20,6 +23,12 @@ struct mon_label_ent {
     const char *name;
 };
 
+/* a symbol's name and place in its table */
+struct named {
+    const char *name;
+    uint32_t i;
+};
+
 struct mon_symix {
     const struct tgm_symbol *syms; /* the table it was built from */
     uint32_t nsyms;
@@ -27,6 +36,7 @@ struct mon_symix {
     struct mon_label_ent *v; /* sorted by value, one per value */
     uint32_t n;
     struct dis_index *dis;
+    struct named *by_name; /* sorted by (name, place) */
 };
 
 #define SYMIX_SLOTS (1 + VMM_MAX_VMS) /* the bare machine's, then each VM's */
@@ -75,6 +85,7 @@ static const char *label_scan(const struct tgm_image *syms, uint32_t addr)
 static void symix_clear(struct mon_symix *x)
 {
     free(x->v);
+    free(x->by_name);
     dis_index_free(x->dis);
     *x = (struct mon_symix){0};
 }
@@ -107,13 +118,21 @@ static int ord_cmp(const void *x, const void *y)
     return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static int name_cmp(const void *x, const void *y)
+{
+    const struct named *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : a->i < b->i ? -1 : a->i > b->i;
+}
+
 static int symix_build(struct mon_symix *x, const struct tgm_image *syms)
 {
     uint32_t n = syms->nsyms;
     struct ord *ord = malloc((n ? n : 1) * sizeof *ord);
     x->v = malloc((n ? n : 1) * sizeof *x->v);
+    x->by_name = malloc((n ? n : 1) * sizeof *x->by_name);
     x->dis = dis_index_new(syms);
-    if (!ord || !x->v || !x->dis) {
+    if (!ord || !x->v || !x->by_name || !x->dis) {
         free(ord);
         symix_clear(x);
         return -1;
@@ -137,6 +156,9 @@ static int symix_build(struct mon_symix *x, const struct tgm_image *syms)
         x->v[x->n++] = (struct mon_label_ent){value, firm_one ? firm_one : best};
     }
     free(ord);
+    for (uint32_t i = 0; i < n; i++)
+        x->by_name[i] = (struct named){syms->syms[i].name, i};
+    qsort(x->by_name, n, sizeof *x->by_name, name_cmp);
     x->syms = syms->syms;
     x->nsyms = n;
     x->built = true;
@@ -182,6 +204,28 @@ const char *mon_label(const struct mon *m, const struct tgm_image *syms, uint32_
             hi = mid;
     }
     return lo < x->n && x->v[lo].value == addr ? x->v[lo].name : NULL;
+}
+
+const struct tgm_symbol *mon_symbol(const struct mon *m, const struct tgm_image *syms,
+                                    const char *name)
+{
+    if (!syms || !syms->nsyms)
+        return NULL;
+    const struct mon_symix *x = symix_of(m, syms);
+    if (!x)
+        return image_symbol(syms, name);
+    /* the first of that name in the table, as image_symbol's scan finds */
+    uint32_t lo = 0, hi = x->nsyms;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (strcmp(x->by_name[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < x->nsyms && !strcmp(x->by_name[lo].name, name))
+        return &syms->syms[x->by_name[lo].i];
+    return NULL;
 }
 
 bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,

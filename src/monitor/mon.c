@@ -258,7 +258,7 @@ const struct tgm_image *mon_symbols(const struct mon *m)
 bool mon_is_symbol(const struct mon *m, const char *word)
 {
     const struct tgm_image *img = mon_symbols(m);
-    return img && image_symbol(img, word);
+    return mon_symbol(m, img, word) != NULL;
 }
 
 const char *mon_target_name(const struct mon *m, char *buf, size_t len)

@@ -398,6 +398,9 @@ void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p
                      const struct tgm_image *syms, uint32_t vaddr, uint64_t word);
 /* The label of ADDR in SYMS, or NULL. */
 const char *mon_label(const struct mon *m, const struct tgm_image *syms, uint32_t addr);
+/* image_symbol, with M's index of SYMS when it is one of M's tables. */
+const struct tgm_symbol *mon_symbol(const struct mon *m, const struct tgm_image *syms,
+                                    const char *name);
 /* dis_word, with M's index of SYMS when it is one of M's tables. */
 bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,
                   const struct tgm_image *syms, char *buf, size_t len);
