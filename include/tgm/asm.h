@@ -79,6 +79,19 @@ int asm_assemble_line(const char *line, uint32_t addr,
 bool dis_word(uint64_t word, uint32_t addr, const struct tgm_image *syms,
               char *buf, size_t len);
 
+/* SYMS' operand names, looked up by value: dis_word's choice for each
+ * value worked out once, so that a listing of many words over many symbols
+ * costs a binary search per operand rather than a scan of the table.  It
+ * refers to SYMS' names: build it again when SYMS changes.  NULL when
+ * memory runs out (dis_word then does the same, scanning). */
+struct dis_index;
+struct dis_index *dis_index_new(const struct tgm_image *syms);
+void dis_index_free(struct dis_index *ix);
+/* dis_word with the names from IX (built from the symbols dis_word would
+ * be given; NULL: no symbols): the same text. */
+bool dis_word_indexed(uint64_t word, uint32_t addr, const struct dis_index *ix,
+                      char *buf, size_t len);
+
 /* Write source for the whole image to OUT; assembling it reproduces IMG
  * byte for byte (words, load address, entry PSW, symbol table).  0 or -1. */
 int dis_image(const struct tgm_image *img, FILE *out);

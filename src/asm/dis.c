@@ -13,12 +13,26 @@
 #include "asm_impl.h"
 #include "tgm/image.h"
 
+/* A value's names for dis_word: the first by name among the symbols with
+ * that value that may name it as an address (ADDR) or as a number (ANY). */
+struct dis_name {
+    uint64_t value;
+    const char *addr, *any;
+};
+
+struct dis_index {
+    struct dis_name *v; /* one per value, sorted by value */
+    uint32_t n;
+};
+
 /* Symbols for operands: an index sorted by (value, name) when dis_image has
- * built one, else a scan of the image's table (which may be in any order). */
+ * built one, names by value (IX) when dis_index_new has, else a scan of the
+ * image's table (which may be in any order). */
 struct dis_syms {
     const struct tgm_image *img;
     const struct tgm_symbol **sorted;
     uint32_t n;
+    const struct dis_index *ix;
     /* whether symbol kinds decide (dis_word): a whole listing (dis_image)
      * writes every symbol as a label or a definition that assembles to no
      * kind, so it ignores them, and listing its own output gives it back */
@@ -49,6 +63,19 @@ static bool may_name(const struct tgm_symbol *y, bool addr)
  * that value that may name it (ADDR: an address or target operand). */
 static const char *sym_name(const struct dis_syms *s, uint64_t value, bool addr)
 {
+    if (s && s->ix) {
+        uint32_t lo = 0, hi = s->ix->n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (s->ix->v[mid].value < value)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == s->ix->n || s->ix->v[lo].value != value)
+            return NULL;
+        return addr ? s->ix->v[lo].addr : s->ix->v[lo].any;
+    }
     if (!s || !s->img)
         return NULL;
     if (s->sorted) {
@@ -113,6 +140,65 @@ bool dis_word(uint64_t word, uint32_t addr, const struct tgm_image *syms, char *
     return format_word(word, &s, buf, len);
 }
 
+/* SYMS sorted by (value, name) into *OUT (NULL for none); -1 when memory
+ * runs out. */
+static int sort_syms(const struct tgm_image *syms, const struct tgm_symbol ***out)
+{
+    *out = malloc((syms->nsyms ? syms->nsyms : 1) * sizeof **out);
+    if (!*out)
+        return -1;
+    for (uint32_t i = 0; i < syms->nsyms; i++)
+        (*out)[i] = &syms->syms[i];
+    qsort(*out, syms->nsyms, sizeof **out, symp_cmp);
+    return 0;
+}
+
+struct dis_index *dis_index_new(const struct tgm_image *syms)
+{
+    const struct tgm_symbol **sorted;
+    struct dis_index *ix = calloc(1, sizeof *ix);
+    if (!ix || sort_syms(syms, &sorted) != 0) {
+        free(ix);
+        return NULL;
+    }
+    ix->v = malloc((syms->nsyms ? syms->nsyms : 1) * sizeof *ix->v);
+    if (!ix->v) {
+        free(sorted);
+        free(ix);
+        return NULL;
+    }
+    /* as sym_name's scan: within a value, the first by name that may */
+    for (uint32_t i = 0; i < syms->nsyms; i++) {
+        const struct tgm_symbol *y = sorted[i];
+        struct dis_name *d = &ix->v[ix->n ? ix->n - 1 : 0];
+        if (!ix->n || d->value != y->value) {
+            d = &ix->v[ix->n++];
+            *d = (struct dis_name){.value = y->value};
+        }
+        if (!d->addr && may_name(y, true))
+            d->addr = y->name;
+        if (!d->any && may_name(y, false))
+            d->any = y->name;
+    }
+    free(sorted);
+    return ix;
+}
+
+void dis_index_free(struct dis_index *ix)
+{
+    if (ix)
+        free(ix->v);
+    free(ix);
+}
+
+bool dis_word_indexed(uint64_t word, uint32_t addr, const struct dis_index *ix, char *buf,
+                      size_t len)
+{
+    (void)addr;
+    struct dis_syms s = {.ix = ix, .kinds = true};
+    return format_word(word, &s, buf, len);
+}
+
 /* A symbol definition that is not a label: name = value.  '.' can only be
  * defined with .equ, since '. = x' reads as an attempt to move '.'. */
 static void put_constant(FILE *out, const struct tgm_symbol *y)
@@ -128,12 +214,8 @@ static void put_constant(FILE *out, const struct tgm_symbol *y)
 int dis_image(const struct tgm_image *img, FILE *out)
 {
     struct dis_syms s = {.img = img, .n = img->nsyms};
-    s.sorted = malloc((img->nsyms ? img->nsyms : 1) * sizeof *s.sorted);
-    if (!s.sorted)
+    if (sort_syms(img, &s.sorted) != 0)
         return -1;
-    for (uint32_t i = 0; i < img->nsyms; i++)
-        s.sorted[i] = &img->syms[i];
-    qsort(s.sorted, s.n, sizeof *s.sorted, symp_cmp);
 
     uint64_t end = (uint64_t)img->load + img->nwords;
     struct psw p = psw_unpack(img->entry_psw);

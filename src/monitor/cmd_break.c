@@ -33,6 +33,8 @@ bool mon_bp_valid(const struct mon_bp *b, uint32_t q)
         return b->mask && !(b->mask & ~((1u << TRAP_NCAUSES) - 2));
     case BP_CLASS:
         return b->mask && b->mask == all;
+    case BP_NONE:
+        break;
     }
     return false;
 }
@@ -113,7 +115,36 @@ void mon_bp_free_all(struct mon *m)
         bp_free(&m->bps[i]);
     free(m->bps);
     m->bps = NULL;
-    m->nbps = m->capbps = 0;
+    m->nbps = m->capbps = m->bp_dead = 0;
+    mon_bpix_free(m);
+}
+
+/* 'delete' leaves a breakpoint's place in m->bps empty (BP_NONE, temp so
+ * neither listed, saved nor found by number, and of no kind a stop
+ * matches) rather than moving every later one up; the places are given
+ * back here, in one pass, by whatever walks them all anyway. */
+void mon_bp_compact(struct mon *m)
+{
+    size_t k = 0;
+    for (size_t i = 0; m->bp_dead && i < m->nbps; i++)
+        if (m->bps[i].kind != BP_NONE)
+            m->bps[k++] = m->bps[i];
+    if (m->bp_dead)
+        m->nbps = k;
+    m->bp_dead = 0;
+}
+
+/* Take B, the breakpoint at I, out of the machines and leave its place
+ * empty. */
+static void bp_vacate(struct mon *m, size_t i)
+{
+    struct mon_bp *b = &m->bps[i];
+    if (!mon_debug_change(m, b, -1))
+        m->bp_stale = true;
+    int id = b->id; /* kept, so that bp_find's search holds */
+    bp_free(b);
+    *b = (struct mon_bp){.id = id, .kind = BP_NONE, .vm = MON_FOCUS_BARE, .temp = true};
+    m->bp_dead++;
 }
 
 /* What a stop or a removal calls B. */
@@ -131,6 +162,7 @@ static void bp_remove(struct mon *m, size_t i)
 
 void mon_bp_prune(struct mon *m, mon_bp_pred *gone, int arg, const char *why)
 {
+    mon_bp_compact(m);
     for (size_t i = 0; i < m->nbps;)
         if (gone(m, &m->bps[i], arg)) {
             mon_out(m, "%s %d deleted: %s\n", bp_noun(&m->bps[i]), m->bps[i].id, why);
@@ -150,69 +182,17 @@ void mon_bp_delete(struct mon *m, int id)
         }
 }
 
-/* Region base of a breakpoint's machine in the machine that runs it; -1 if
- * the VM no longer exists. */
-static int64_t bp_base(const struct mon *m, const struct mon_bp *b)
-{
-    struct vm_info vi;
-    if (b->vm == MON_FOCUS_BARE)
-        return 0;
-    if (!m->vmm || vmm_vm_info(m->vmm, b->vm, &vi) != 0)
-        return -1;
-    return vi.base;
-}
-
 /* The label of B's address in the symbols of the machine it was set on. */
 static const char *bp_label(const struct mon *m, const struct mon_bp *b)
 {
-    return mon_label(b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm], b->addr);
-}
-
-void mon_debug_apply(struct mon *m)
-{
-    struct machine *real = m->vmm ? vmm_machine(m->vmm) : NULL;
-    unsigned trap[2] = {0, 0}, cls[2] = {0, 0};
-    machine_debug_clear(m->bare);
-    if (real)
-        machine_debug_clear(real);
-    for (size_t i = 0; i < m->nbps; i++) {
-        struct mon_bp *b = &m->bps[i];
-        int64_t base = bp_base(m, b);
-        int r = b->vm != MON_FOCUS_BARE;
-        struct machine *x = r ? real : m->bare;
-        if (base < 0 || !x)
-            continue;
-        uint32_t a = (uint32_t)base + b->addr;
-        switch (b->kind) {
-        case BP_EXEC:
-            machine_break_exec(x, a, true);
-            break;
-        case BP_WATCH:
-            for (uint32_t k = 0; k < b->len; k++)
-                machine_watch(x, a + k, machine_watch_test(x, a + k) | b->rw);
-            break;
-        case BP_TRAP:
-            trap[r] |= b->mask;
-            break;
-        case BP_CLASS:
-            cls[r] |= b->mask;
-            break;
-        }
-    }
-    machine_trap_stop(m->bare, trap[0]);
-    machine_break_class(m->bare, cls[0]);
-    if (real) {
-        machine_trap_stop(real, trap[1]);
-        machine_break_class(real, cls[1]);
-    }
-    mon_trace_apply(m);
+    return mon_label(m, b->vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[b->vm], b->addr);
 }
 
 void mon_watch_snapshot(struct mon *m)
 {
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
-        int64_t base = bp_base(m, b);
+        int64_t base = mon_bp_base(m, b);
         if (b->kind != BP_WATCH || base < 0)
             continue;
         struct machine *x = b->vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
@@ -284,7 +264,7 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
         if (b->kind != BP_EXEC || (b->vm == MON_FOCUS_BARE) != (vm == MON_FOCUS_BARE) ||
-            bp_base(m, b) + b->addr != ex->addr)
+            mon_bp_base(m, b) + b->addr != ex->addr)
             continue;
         const char *lab = bp_label(m, b);
         snprintf(what, sizeof what, " at %#x%s%s", b->addr, lab ? " " : "", lab ? lab : "");
@@ -322,7 +302,7 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
 {
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
-        int64_t base = bp_base(m, b);
+        int64_t base = mon_bp_base(m, b);
         if (b->kind != BP_WATCH || (b->vm == MON_FOCUS_BARE) != (vm == MON_FOCUS_BARE) ||
             base < 0 || ex->addr < base + b->addr || ex->addr >= base + b->addr + b->len)
             continue;
@@ -371,6 +351,7 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
                     uint64_t cycles)
 {
     bool go_on = false;
+    mon_bp_compact(m);
     int64_t base = 0;
     if (vm != MON_FOCUS_BARE) {
         struct vm_info vi;
@@ -440,6 +421,8 @@ void mon_bp_list(struct mon *m, bool watch_only)
                     bp_words(b, ~0u, words, sizeof words));
             break;
         }
+        case BP_NONE: /* temp: not listed */
+            break;
         }
         /* the address's label, as 'break' said it (docs/monitor.md) */
         const char *lab = b->kind == BP_EXEC || b->kind == BP_WATCH ? bp_label(m, b) : NULL;
@@ -562,6 +545,8 @@ static bool same_address(const struct mon_bp *o, const struct mon_bp *b)
 
 static void same_address_note(struct mon *m, const struct mon_bp *b)
 {
+    if (mon_bp_same_count(m, b) == 1) /* B alone: no need to look */
+        return;
     size_t n = 0;
     for (size_t k = 0; k + 1 < m->nbps; k++)
         n += same_address(&m->bps[k], b);
@@ -576,6 +561,13 @@ static void same_address_note(struct mon *m, const struct mon_bp *b)
             sep = ", ";
         }
     mon_out(m, " %s at %#x too\n", n > 1 ? "are" : "is", b->addr);
+}
+
+/* B, just made, into the machines */
+static void bp_added(struct mon *m, const struct mon_bp *b)
+{
+    if (!mon_debug_change(m, b, 1))
+        mon_debug_apply(m);
 }
 
 /* 'list' in full, or shortened as keywords may be, to two letters or more
@@ -618,7 +610,7 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
         char words[96];
         mon_out(m, "breakpoint %d: %s stop (%s)\n", b->id, sub ? "class" : "trap",
                 bp_words(b, ~0u, words, sizeof words) + 1);
-        mon_debug_apply(m);
+        bp_added(m, b);
         return 0;
     }
     struct mon_bp tmp = {0};
@@ -642,19 +634,19 @@ int mon_cmd_break(struct mon *m, int argc, char **argv)
     b->cmds = tmp.cmds;
     b->old = (uint64_t *)(void *)block;
     b->cond = block;
-    const char *lab = mon_label(mon_symbols(m), a);
+    bp_added(m, b); /* before the note, which counts those at A */
+    const char *lab = mon_label(m, mon_symbols(m), a);
     mon_out(m, "breakpoint %d at %#x%s%s%s%s\n", b->id, a, lab ? " " : "", lab ? lab : "",
             block ? " if " : "", block ? block : "");
     same_address_note(m, b);
     mon_phased_note(m, argv[1], a);
-    mon_debug_apply(m);
     return 0;
 }
 
 /* a label inside .phase names where its code runs, not its word of E */
 void mon_phased_note(struct mon *m, const char *typed, uint32_t a)
 {
-    const struct tgm_symbol *ps = mon_symbols(m) ? image_symbol(mon_symbols(m), typed) : NULL;
+    const struct tgm_symbol *ps = mon_symbol(m, mon_symbols(m), typed);
     if (ps && ps->kind == TGM_SYM_PHASED)
         mon_out(m, "note: %s is a label inside .phase: %#x is the address its code sees "
                    "through R, not the word of E it labels\n", ps->name, a);
@@ -739,7 +731,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     mon_out(m, "watchpoint %d on %#x..%#x%s%s%s%s\n", b->id, a, a + (uint32_t)n - 1,
             lab ? " " : "", lab ? lab : "", clen ? " if " : "", clen ? b->cond : "");
     mon_phased_note(m, typed, a);
-    mon_debug_apply(m);
+    bp_added(m, b);
     return 0;
 }
 
@@ -747,7 +739,22 @@ static int bp_find(const struct mon *m, const char *s)
 {
     char *end;
     long id = strtol(s, &end, 10);
-    for (size_t i = 0; *s && !*end && i < m->nbps; i++)
+    if (!*s || *end)
+        return -1;
+    /* numbered as made, so in order of their number: a binary search,
+     * unless a restored file had them otherwise (or an 'until' sits in
+     * between); numbers are never given twice */
+    size_t lo = 0, hi = m->nbps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->bps[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->nbps && m->bps[lo].id == id)
+        return m->bps[lo].temp ? -1 : (int)lo;
+    for (size_t i = 0; i < m->nbps; i++)
         if (m->bps[i].id == id && !m->bps[i].temp)
             return (int)i;
     return -1;
@@ -776,12 +783,16 @@ int mon_cmd_delete(struct mon *m, int argc, char **argv)
             if (bp_find(m, argv[j]) == k)
                 return mon_err(m, "breakpoint %d given twice", m->bps[k].id);
     }
+    m->bp_stale = false;
     for (int i = 1; i < argc; i++) {
         int k = bp_find(m, argv[i]);
         if (k >= 0)
-            bp_remove(m, (size_t)k);
+            bp_vacate(m, (size_t)k);
     }
-    mon_debug_apply(m);
+    if (m->bp_stale) /* the counts failed: set all again */
+        mon_debug_apply(m);
+    if (2 * m->bp_dead > m->nbps)
+        mon_bp_compact(m);
     return 0;
 }
 

@@ -46,6 +46,7 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
     struct tgm_image *slot = m->focus == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[m->focus];
     image_free(slot);
     *slot = img;
+    mon_symix_forget(m);
     struct psw e = psw_unpack(img.entry_psw);
     char name[64];
     mon_out(m, "%s: loaded %s: %u word%s at %#x, %u symbol%s; entry P=%#x M=%c\n",

@@ -19,58 +19,28 @@ char *mon_fmt_psw(const struct psw *p, char *buf, size_t len)
     return buf;
 }
 
-/* Is NAME written like a constant (K_NEG, N)?  A label is preferred. */
-static bool constant_like(const char *name)
-{
-    for (const char *c = name; *c; c++)
-        if (islower((unsigned char)*c))
-            return false;
-    return true;
-}
-
-/* A constant the assembler defined never names an address, nor a label
- * inside .phase (its value is where the code runs, relocated or moved, not
- * this word: examples/os's processes' labels are not the kernel's).  An
- * image file does not say which symbols are labels, so among those of
- * unknown kind one not written like a constant is preferred. */
-const char *mon_label(const struct tgm_image *syms, uint32_t addr)
-{
-    const char *best = NULL;
-    for (uint32_t i = 0; syms && i < syms->nsyms; i++) {
-        const struct tgm_symbol *s = &syms->syms[i];
-        if (s->value != addr || s->kind == TGM_SYM_CONST || s->kind == TGM_SYM_PHASED)
-            continue;
-        if (s->kind == TGM_SYM_LABEL || !constant_like(s->name))
-            return s->name;
-        if (!best)
-            best = s->name;
-    }
-    return best;
-}
-
 /* The label of the word ADDR develops to under R = (L, B) in X (SYMS'), or
  * NULL if it does not. */
-static const char *label_under(const struct tgm_image *syms, const struct machine *x,
-                               uint32_t addr, uint64_t l, uint32_t b)
+static const char *label_under(const struct mon *m, const struct tgm_image *syms,
+                               const struct machine *x, uint32_t addr, uint64_t l, uint32_t b)
 {
     uint64_t ph = addr + l;
-    return addr < b && ph < machine_q(x) ? mon_label(syms, (uint32_t)ph) : NULL;
+    return addr < b && ph < machine_q(x) ? mon_label(m, syms, (uint32_t)ph) : NULL;
 }
 
 const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uint32_t base)
 {
     const struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_vm_view(m->vmm, vm);
     const struct tgm_image *syms = vm == MON_FOCUS_BARE ? &m->bare_img : &m->vm_img[vm];
-    return ps->l >= base ? label_under(syms, x, ps->p, ps->l - base, ps->b) : NULL;
+    return ps->l >= base ? label_under(m, syms, x, ps->p, ps->l - base, ps->b) : NULL;
 }
 
 void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
                     uint64_t word)
 {
-    (void)m;
     char dis[160];
-    const char *lab = mon_label(syms, addr);
-    dis_word(word, addr, syms, dis, sizeof dis);
+    const char *lab = mon_label(m, syms, addr);
+    mon_dis_word(m, word, addr, syms, dis, sizeof dis);
     fprintf(f, "  0x%05x %-12s %s\n", addr, lab ? lab : "", dis);
 }
 
@@ -83,7 +53,7 @@ void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p
     }
     /* labels name physical addresses; the operands are virtual, so plain */
     char dis[160];
-    const char *lab = label_under(syms, x, vaddr, p->l, p->b);
+    const char *lab = label_under(m, syms, x, vaddr, p->l, p->b);
     dis_word(word, vaddr, NULL, dis, sizeof dis);
     mon_out(m, "  0x%05x %-12s %s\n", vaddr, lab ? lab : "", dis);
 }
@@ -351,7 +321,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
             continue;
         }
         machine_read_phys(x, (uint64_t)ph, &v);
-        const char *lab = mon_label(syms, (uint32_t)ph);
+        const char *lab = mon_label(m, syms, (uint32_t)ph);
         if (fmt == 'i') {
             if (sp == SP_VIRT)
                 mon_print_vinsn(m, x, &cur, syms, (uint32_t)(a + k), v);

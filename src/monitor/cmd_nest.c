@@ -75,6 +75,7 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     mon_set_program_files(m, MON_FOCUS_BARE, files);
     image_free(&m->bare_img);
     m->bare_img = stack; /* the control program's symbols */
+    mon_symix_forget(m);
     m->nest = lay;
     m->nested = true;
     mon_out(m, "bare: %u level%s of the machine-code control program (%u words each) with "

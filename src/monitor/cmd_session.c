@@ -358,7 +358,7 @@ int mon_cmd_show(struct mon *m, int argc, char **argv)
     } else {
         mon_out(m, "control program: not started ('vm create' starts it)\n");
     }
-    mon_out(m, "breakpoints: %zu\n", m->nbps);
+    mon_out(m, "breakpoints: %zu\n", m->nbps - m->bp_dead);
     settings(m);
     return 0;
 }

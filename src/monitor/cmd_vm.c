@@ -40,6 +40,7 @@ void mon_vm_forget(struct mon *m, int id)
 {
     image_free(&m->vm_img[id]);
     memset(&m->vm_img[id], 0, sizeof m->vm_img[id]);
+    mon_symix_forget(m);
     mon_set_program_files(m, id, NULL);
     mon_bp_prune(m, of_vm, id, "its VM is gone");
     if (m->focus == id)
@@ -200,6 +201,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
     }
     image_free(&m->vm_img[id]);
     m->vm_img[id] = img;
+    mon_symix_forget(m);
     mon_set_program_files(m, id, files);
     struct vm_info vi;
     if (vmm_vm_info(m->vmm, id, &vi) != 0) /* created just now: cannot fail */

@@ -177,7 +177,7 @@ static uint64_t name_value(struct ev *e, const char *n)
 {
     const char *written = n; /* for the error: '$foo', not 'foo' */
     const struct tgm_image *img = mon_symbols(e->m);
-    const struct tgm_symbol *s = img && n[0] != '$' ? image_symbol(img, n) : NULL;
+    const struct tgm_symbol *s = n[0] != '$' ? mon_symbol(e->m, img, n) : NULL;
     if (s)
         return s->value;
     if (n[0] == '$')
@@ -340,7 +340,7 @@ static uint64_t primary(struct ev *e)
         }
         const struct tgm_image *img = mon_symbols(e->m);
         if ((!strcmp(bn, "E") || !strcmp(bn, "V")) && *e->p == '(' &&
-            !(img && image_symbol(img, name))) /* E(i): a habit of other tools */
+            !mon_symbol(e->m, img, name)) /* E(i): a habit of other tools */
             return fail(e, "%s takes brackets: %s[ADDR]", bn, bn);
         return name_value(e, name);
     }

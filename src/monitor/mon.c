@@ -97,6 +97,7 @@ void mon_destroy(struct mon *m)
     mon_bp_free_all(m);
     free(m->pending);
     free(m->ring);
+    mon_symix_free(m);
     image_free(&m->bare_img);
     for (int i = 0; i < VMM_MAX_VMS; i++)
         image_free(&m->vm_img[i]);
@@ -257,7 +258,7 @@ const struct tgm_image *mon_symbols(const struct mon *m)
 bool mon_is_symbol(const struct mon *m, const char *word)
 {
     const struct tgm_image *img = mon_symbols(m);
-    return img && image_symbol(img, word);
+    return mon_symbol(m, img, word) != NULL;
 }
 
 const char *mon_target_name(const struct mon *m, char *buf, size_t len)

@@ -89,7 +89,8 @@ int mon_option_once(struct mon *m, const char *list, int k, unsigned *seen);
 
 /* ---- breakpoints (cmd_break.c) ---- */
 
-enum mon_bp_kind { BP_EXEC, BP_WATCH, BP_TRAP, BP_CLASS };
+/* BP_NONE: a deleted breakpoint's place, until mon_bp_compact */
+enum mon_bp_kind { BP_EXEC, BP_WATCH, BP_TRAP, BP_CLASS, BP_NONE };
 
 struct mon_bp {
     int id;
@@ -128,6 +129,7 @@ struct mon {
     struct vmm *vmm;
     struct vmm_config vmm_cfg;
     struct tgm_image vm_img[VMM_MAX_VMS];
+    struct mon_symix *symix; /* their indexes by value (labels.c), or NULL */
     /* the files each program came from (slot 0 the bare machine, 1 + id a
      * VM): a command that writes a file must not destroy them */
     char **prog_files[VMM_MAX_VMS + 1];
@@ -136,6 +138,9 @@ struct mon {
     /* breakpoints */
     struct mon_bp *bps;
     size_t nbps, capbps;
+    size_t bp_dead;       /* places of BP_NONE in bps */
+    bool bp_stale;        /* a 'delete' could not count its change */
+    struct mon_bpix *bpix; /* what the machines' stops were set from (bp_index.c) */
     int next_bp;
 
     /* history ring and tracing */
@@ -392,7 +397,17 @@ void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms,
 void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p,
                      const struct tgm_image *syms, uint32_t vaddr, uint64_t word);
 /* The label of ADDR in SYMS, or NULL. */
-const char *mon_label(const struct tgm_image *syms, uint32_t addr);
+const char *mon_label(const struct mon *m, const struct tgm_image *syms, uint32_t addr);
+/* image_symbol, with M's index of SYMS when it is one of M's tables. */
+const struct tgm_symbol *mon_symbol(const struct mon *m, const struct tgm_image *syms,
+                                    const char *name);
+/* dis_word, with M's index of SYMS when it is one of M's tables. */
+bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,
+                  const struct tgm_image *syms, char *buf, size_t len);
+/* Drop the indexes of M's symbol tables (labels.c): after any of them is
+ * replaced; mon_symix_free at the end. */
+void mon_symix_forget(struct mon *m);
+void mon_symix_free(struct mon *m);
 /* The label of the word P develops to under PS (P + l, less BASE, a VM's
  * region in the real machine when PS is the real one), in VM's symbols
  * (MON_FOCUS_BARE: the bare machine's), or NULL if P is outside it. */
@@ -553,11 +568,24 @@ int mon_vrev_rcontinue(struct mon *m);
  * steps ring_fast_from, replayed on the session itself, which ends as it was. */
 void mon_vrev_ring_fill(struct mon *m);
 
-/* ---- breakpoints and tracing (cmd_break.c, cmd_trace.c) ---- */
+/* ---- breakpoints and tracing (cmd_break.c, bp_index.c, cmd_trace.c) ---- */
 
 /* Reinstall every debug setting on the bare and real machines from the
  * breakpoint list and trace settings (after any change of either). */
 void mon_debug_apply(struct mon *m);
+/* Add (D 1) or take away (D -1) B's stops alone, as mon_debug_apply would
+ * set them with B in m->bps or without it; false if it could not (then
+ * the caller calls mon_debug_apply once B is in or out). */
+bool mon_debug_change(struct mon *m, const struct mon_bp *b, int d);
+/* How many of the user's execution breakpoints are at B's address on B's
+ * machine, B counted if it is one; -1 if not known. */
+long mon_bp_same_count(const struct mon *m, const struct mon_bp *b);
+/* Region base of B's machine in the machine that runs it; -1 if the VM
+ * no longer exists. */
+int64_t mon_bp_base(const struct mon *m, const struct mon_bp *b);
+void mon_bpix_free(struct mon *m);
+/* Give back the places deleted breakpoints left (BP_NONE) in m->bps. */
+void mon_bp_compact(struct mon *m);
 /* Report a debug stop (VM: the VM that was running, or MON_FOCUS_BARE),
  * count the hit and run the breakpoint's commands; true if the run should
  * go on (an ignore count, a 'continue' in the commands, a CP-internal stop).

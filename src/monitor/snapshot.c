@@ -601,6 +601,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vm_img[i] = s.vm_img[i];
         s.vm_img[i] = t;
     }
+    mon_symix_forget(m);
     if (m->vmm) {
         vmm_set_event_hook(m->vmm, mon_vmm_event, m);
         m->vmm_cfg.q = machine_q(vmm_machine(m->vmm));
@@ -611,6 +612,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
         m->vmm_cfg = s.cfg;
     }
     if (s.has_bps) {
+        mon_bp_compact(m); /* none of the session's places left empty */
         struct mon_bp *ob2 = m->bps;
         size_t on = m->nbps;
         m->bps = s.bps;
