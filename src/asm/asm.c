@@ -811,6 +811,8 @@ void asm_pass1_file(struct assembler *a, const struct asm_incl *here)
         c->stmts[si] = (struct asm_stmt){.file = here->file, .line = line, .off = (uint32_t)off,
                                          .len = (uint32_t)n};
         pass1_line(a, si, here);
+        if (a->misplaced && !a->misplaced_at)
+            a->misplaced_at = si + 1;
         off = end + 1;
         if (!nl)
             break;

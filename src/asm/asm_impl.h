@@ -218,6 +218,7 @@ struct assembler {
     uint32_t load, span;
     uint64_t *words; /* pass 2: the image, span words from load */
     bool misplaced;  /* an .org or .space failed: later addresses are guesses */
+    uint32_t misplaced_at; /* 1 + the statement where that first happened, or 0 */
     /* An open .phase: words still go to dot, but '.' and labels count from
      * phase_to as if assembly had gone on at phase_to from phase_from. */
     uint32_t phase_stmt; /* 1 + the open .phase statement, or 0 */

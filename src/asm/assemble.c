@@ -134,12 +134,14 @@ static void layout(struct assembler *a)
     qsort(r, n, sizeof *r, range_cmp);
     uint32_t reach = r[0].end, owner = r[0].stmt;
     for (uint32_t i = 1; i < n; i++) {
-        /* after a failed .org, overlaps are most likely its echo */
+        /* after a failed .org, overlaps are most likely its echo; those
+         * between words placed before it are not */
         uint32_t later = r[i].stmt > owner ? r[i].stmt : owner;
+        bool echo = a->misplaced_at && later >= a->misplaced_at - 1;
         /* a statement says its first error only: lex it again (a line may
          * be a megabyte, and overlap a word for each of its words) only
          * for one it would be */
-        if (r[i].start < reach && !a->misplaced && !c->stmts[later].bad) {
+        if (r[i].start < reach && !echo && !c->stmts[later].bad) {
             char at[300];
             asm_where(c, r[i].stmt > owner ? owner : r[i].stmt, at, sizeof at);
             asm_error_tok(c, head_token(a, later), "address 0x%05x already holds a word from %s",
