@@ -248,7 +248,10 @@ static int expand(struct ctx *c, const struct ra_file *f, int depth, const char 
         char path[512], dir[512];
         dirname_of(f->name, dir, sizeof dir);
         const struct tok *s = &l->t[l->arg[0]];
-        snprintf(path, sizeof path, "%s%.*s", s->str[0] == '/' ? "" : dir, (int)s->slen, s->str);
+        int pn = snprintf(path, sizeof path, "%s%.*s", s->str[0] == '/' ? "" : dir,
+                          (int)s->slen, s->str);
+        if (pn < 0 || (size_t)pn >= sizeof path)
+            path[0] = '\0'; /* too long for the generated file set: found nowhere */
         normalize(path);
         const struct ra_file *g = find_file(c, path);
         bool cycle = false;
