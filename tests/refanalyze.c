@@ -3,6 +3,7 @@
  * sensitive; section 8: user and supervisor sensitive) with the trap rule
  * and the extensions of docs/theorems.md; its states are its own.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "refanalyze.h"
@@ -14,7 +15,9 @@ void ra_exec(int prof, unsigned op, const struct ra_state *s, struct ra_out *o)
     (void)op; /* the word at E[l + P] is the instruction */
     static uint64_t e[RA_QMAX];
     static struct rm m;
-    memset(&m, 0, sizeof m);
+    /* all but the 4 KiB of console output, which nout says is empty */
+    memset(&m, 0, offsetof(struct rm, out));
+    memset(&m.nout, 0, sizeof m - offsetof(struct rm, nout));
     memcpy(e, s->e, sizeof e);
     uint8_t in = (uint8_t)(s->cin < 0 ? 0 : s->cin);
     m.q = s->q;
@@ -339,8 +342,8 @@ static void place(struct ra_state *s, unsigned op, const struct rm_insn *d, cons
     s->e[s->l + s->p] = word_of(op, d, f);
 }
 
-void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nrandom,
-                 struct ra_result *r)
+void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
+                 unsigned nrandom, struct ra_result *r)
 {
     memset(r, 0, sizeof *r);
     rs = seed ^ (uint64_t)op << 40 ^ (uint64_t)q << 32;
@@ -369,12 +372,12 @@ void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nran
                 unsigned nk = 1;
                 for (size_t k = 0; k < nf; k++)
                     nk *= nedge(d->f[k]);
-                unsigned n = nk < 24 ? nk : 24;
+                unsigned n = nk < nbound ? nk : nbound;
                 for (unsigned c = 0; c < n; c++) {
                     struct ra_state b0 = {.q = q, .p = p, .l = l, .b = b};
                     fill(&b0, c == 0);
                     uint32_t f[3] = {0, 0, 0};
-                    unsigned pick = nk <= 24 ? c : rn(nk);
+                    unsigned pick = nk <= nbound ? c : rn(nk);
                     for (size_t k = 0; k < nf; k++) {
                         char kind = d->f[k];
                         if (kind == 'L') { /* imm38 over B and C */

@@ -85,9 +85,10 @@ bool ra_shift(const struct ra_state *s, uint32_t x, struct ra_state *out);
 uint64_t ra_value(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr);
 uint64_t ra_before(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr);
 
-/* Classify OP under profile PROF on a machine of Q words: boundary states,
+/* Classify OP under profile PROF on a machine of Q words: boundary states
+ * (R, P at the edges; up to NBOUND combinations of the fields' edges each),
  * then NRANDOM random states from SEED. */
-void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nrandom,
-                 struct ra_result *r);
+void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
+                 unsigned nrandom, struct ra_result *r);
 
 #endif
