@@ -378,6 +378,39 @@ static void replay__a_control_witness_needs_no_s2(void **state)
     assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
 }
 
+/* "an edited witness cannot pass": nor one whose state the machine cannot
+ * hold, which the replay used to run as another state (a timer armed and
+ * pending runs disarmed, one armed with -5 cycles runs pending, a console
+ * byte of 300 runs as 44), so TSET's ctl-s witness still "replayed". */
+static void replay__refuses_a_state_no_machine_holds(void **state)
+{
+    (void)state;
+    need_ref();
+    const struct isa_profile *pr = isa_profile_default();
+    struct analyze_witness w = lib[P_VIRT]->insn[OP_TSET].wit[CLAIM_CTL_S];
+    assert_true(w.s1.timer.armed);
+    assert_true(analyze_witness_replay(pr, &w, NULL));
+    w.s1.timer.pending = true;
+    w.s2 = w.s1;
+    assert_false(analyze_witness_replay(pr, &w, NULL));
+    w.s1.timer.pending = false;
+    w.s1.timer.remaining = -5;
+    w.s2 = w.s1;
+    assert_false(analyze_witness_replay(pr, &w, NULL));
+    w = lib[P_VIRT]->insn[OP_CIN].wit[CLAIM_CTL_S];
+    assert_true(w.s1.cin >= 0);
+    assert_true(analyze_witness_replay(pr, &w, NULL));
+    w.s1.cin += 256;
+    w.s2 = w.s1;
+    assert_false(analyze_witness_replay(pr, &w, NULL));
+    /* a pair's S2 is held to the same */
+    w = lib[P_VIRT]->insn[OP_SR].wit[CLAIM_LOC_S];
+    assert_true(analyze_witness_replay(pr, &w, NULL));
+    w.s2.psw.b |= 1u << 20;
+    w.s1.psw.b |= 1u << 20;
+    assert_false(analyze_witness_replay(pr, &w, NULL));
+}
+
 /* Item 3: Theorems 1, 2 and 3 and their offenders, recomputed from the
  * reference classes by the theorems' statements (docs/theorems.md,
  * "Verdicts"), against the analyzer's. */
@@ -594,6 +627,7 @@ int main(void)
         cmocka_unit_test(numbering__is_the_librarys),
         cmocka_unit_test(classes__agree_with_the_reference_at_the_defaults),
         cmocka_unit_test(replay__a_control_witness_needs_no_s2),
+        cmocka_unit_test(replay__refuses_a_state_no_machine_holds),
         cmocka_unit_test(witnesses__replay_on_the_other_machine),
         cmocka_unit_test(verdicts__follow_from_the_reference_classes),
         cmocka_unit_test(declared__the_tables_are_the_reference_classes),
