@@ -566,6 +566,78 @@ static void profile__refuses_bad_options_and_repeats_itself(void **state)
     analyze_result_free(b);
 }
 
+/* A field's edge values under R = (l, b) as "State generation" lists
+ * them, those that fit the field, each once. */
+static unsigned edges(char kind, uint32_t q, uint32_t l, uint32_t b)
+{
+    int64_t lim = l >= q ? 0 : b < q - l ? b : q - l, Q = q, L = l, B = b, M = 0x7FFFF;
+    int64_t v[7];
+    unsigned n = 0, k = 0;
+    switch (kind) {
+    case 'a': memcpy(v, (int64_t[]){0, 1, B - 1, B, Q - L - 1, Q - L, M}, sizeof v), n = 7; break;
+    case 't': memcpy(v, (int64_t[]){0, 1, lim - 1, lim, M}, 5 * sizeof v[0]), n = 5; break;
+    case 'n': memcpy(v, (int64_t[]){0, 1, Q - 1, Q, M}, 5 * sizeof v[0]), n = 5; break;
+    case 'i': case 'L': return 5; /* 0, 1, -1 and the two extremes */
+    default: return 1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        bool dup = v[i] < 0 || v[i] > M;
+        for (unsigned j = 0; j < i; j++)
+            dup |= v[j] == v[i];
+        k += !dup;
+    }
+    return k;
+}
+
+/* The "states" count is the boundary states of "State generation" (ten R,
+ * every combination of the fields' edges, four where nothing is
+ * addressable) and the random ones; the other counts keep to what their
+ * definitions allow: a privileged instruction never completes in user
+ * mode, and each state has at most three shifts. */
+static void counts__are_the_documented_states(void **state)
+{
+    (void)state;
+    need_ref();
+    static const uint32_t qs[] = {16, 17, 32, 64};
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        uint32_t q = qs[k];
+        const uint32_t rl[10] = {0, 0, 0, 4, q / 2, q - 12, q / 2, 1, 2, q};
+        const uint32_t rb[10] = {q, q - 1, 8, q / 2, q / 2, 16, 1, q - 1, 0, 4};
+        for (int p = 0; p < P_N; p++) {
+            struct analyze_options o = {.q = q, .random_states = 7};
+            struct analyze_result *r = q == 32 ? lib[p] : analyze_profile(lib_profile(p), &o);
+            assert_non_null(r);
+            for (unsigned op = 0; op < ISA_NOPS; op++) {
+                const struct analyze_insn *in = &r->insn[op];
+                const struct rm_insn *d = rm_find(op);
+                if (!in->present || !d)
+                    continue;
+                uint64_t want = r->opts.random_states;
+                for (int i = 0; i < 10; i++) {
+                    uint64_t c = 1;
+                    for (size_t f = 0; f < 3; f++)
+                        c *= edges(f < strlen(d->f) ? d->f[f] : 0, q, rl[i], rb[i]);
+                    bool none = rl[i] >= q || rb[i] == 0;
+                    want += none && c > 4 ? 4 : c;
+                }
+                if (in->n.states != want)
+                    fail_msg("q=%u %s %s: %llu states, want %llu", q, rm_prof_name[p],
+                             opname(op), (unsigned long long)in->n.states,
+                             (unsigned long long)want);
+                const struct analyze_counts *n = &in->n;
+                assert_true(n->priv_pairs <= n->states && n->ctl[0] <= n->states &&
+                            n->ctl[1] <= n->states);
+                assert_true(n->loc[0] <= 3 * n->ctl[0] && n->loc[1] <= 3 * n->ctl[1]);
+                assert_true(n->mode <= 4 * n->ctl[1] && n->mode <= 4 * n->ctl[0]);
+                if (in->derived & CLASS_PRIV)
+                    assert_true(n->ctl[0] == 0 && n->loc[0] == 0 && n->mode == 0);
+            }
+            if (q != 32)
+                analyze_result_free(r);
+        }
+    }
+}
+
 /* Item 1 again at other sizes and seeds (--words 16 to 64, --seed). */
 static void classes__agree_at_other_words_and_seeds(void **state)
 {
@@ -632,6 +704,7 @@ int main(void)
         cmocka_unit_test(verdicts__follow_from_the_reference_classes),
         cmocka_unit_test(declared__the_tables_are_the_reference_classes),
         cmocka_unit_test(profile__refuses_bad_options_and_repeats_itself),
+        cmocka_unit_test(counts__are_the_documented_states),
         cmocka_unit_test(classes__agree_at_other_words_and_seeds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
