@@ -440,7 +440,7 @@ static void verdicts__follow_from_the_reference_classes(void **state)
         assert_int_equal(r->theorem2, t1);
         assert_string_equal(analyze_theorem2_verdict(r), t1 ? "holds" : "not established");
         /* the reason, word for word as theorems.md's "Per profile" table */
-        char reason[512], want[512], t3s[160];
+        char reason[1024], want[1024], t3s[256];
         analyze_theorem2_reason(r, reason, sizeof reason);
         if (t3)
             snprintf(t3s, sizeof t3s, "Theorem 3 holds: a hybrid monitor can be built");
