@@ -429,3 +429,82 @@ void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbou
         if (r->found[c])
             r->cls |= bit[c];
 }
+
+/* ---- one claim on given states, and the witness reduction ---- */
+
+bool ra_claim(int prof, unsigned op, int claim, const struct ra_state *s1, uint32_t x,
+              struct ra_state *s2, struct ra_diff *d)
+{
+    struct ra_out o1, o2, om;
+    struct ra_state mv;
+    *d = (struct ra_diff){RC_NONE, 0, 0, 0};
+    *s2 = *s1;
+    ra_exec(prof, op, s1, &o1);
+    switch (claim) {
+    case RA_NOTPRIV:
+        s2->sup = false;
+        ra_exec(prof, op, s2, &o2);
+        if (o1.trap == RM_MEM || o2.trap == RM_MEM || (o2.trap && !o1.trap))
+            return false;
+        *d = (struct ra_diff){RC_TRAP, 0, o1.trap, o2.trap};
+        return true;
+    case RA_CS:
+    case RA_CU:
+        if (o1.trap)
+            return false;
+        *d = ra_control(s1, &o1);
+        return d->comp != RC_NONE;
+    default:
+        if (!ra_shift(s1, x, s2))
+            return false;
+        if (claim == RA_MD)
+            s2->sup = false;
+        ra_exec(prof, op, s2, &o2);
+        if (o1.trap || o2.trap)
+            return false;
+        *d = ra_compare(s1, &o1, s2, &o2);
+        if (d->comp && claim == RA_MD && x && ra_shift(s1, x, &mv)) {
+            ra_exec(prof, op, &mv, &om);
+            if (!om.trap && ra_compare(s1, &o1, &mv, &om).comp)
+                *d = (struct ra_diff){RC_NONE, 0, 0, 0}; /* the location's */
+        }
+        return d->comp != RC_NONE;
+    }
+}
+
+/* "Witnesses": each word of E but the instruction set to zero, then the
+ * timer, the console input and I cleared, each change kept only if the
+ * claim still shows a difference; S2 and the difference recomputed. */
+void ra_reduce(int prof, unsigned op, int claim, struct ra_wit *w)
+{
+    struct ra_state *s = &w->s1, t;
+    struct ra_diff d;
+    uint32_t at = s->l + s->p;
+    for (uint32_t i = 0; i < s->q; i++) {
+        uint64_t keep = s->e[i];
+        if (i == at || !keep)
+            continue;
+        s->e[i] = 0;
+        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+            s->e[i] = keep;
+    }
+    if (s->armed || s->pending) {
+        bool a = s->armed, p = s->pending;
+        int64_t r = s->rem;
+        s->armed = s->pending = false, s->rem = 0;
+        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+            s->armed = a, s->pending = p, s->rem = r;
+    }
+    if (s->cin >= 0) {
+        int c = s->cin;
+        s->cin = -1;
+        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+            s->cin = c;
+    }
+    if (s->ie) {
+        s->ie = false;
+        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+            s->ie = true;
+    }
+    ra_claim(prof, op, claim, s, w->x, &w->s2, &w->d);
+}

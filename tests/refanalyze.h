@@ -91,4 +91,11 @@ uint64_t ra_before(const struct ra_state *s, const struct ra_out *o, unsigned co
 void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
                  unsigned nrandom, struct ra_result *r);
 
+/* CLAIM (RA_NOTPRIV ...) on S1 and the S2 its definition pairs with S1 (by
+ * X for pairs), as the search tries it: true with *D if it differs. */
+bool ra_claim(int prof, unsigned op, int claim, const struct ra_state *s1, uint32_t x,
+              struct ra_state *s2, struct ra_diff *d);
+/* W reduced as docs/theorems.md's "Witnesses" says. */
+void ra_reduce(int prof, unsigned op, int claim, struct ra_wit *w);
+
 #endif

@@ -194,6 +194,39 @@ static void check_lib_witness(int p, const struct analyze_witness *w, char *why,
                  (unsigned long long)got.v2);
 }
 
+static bool ra_state_eq(const struct ra_state *a, const struct ra_state *b)
+{
+    return a->q == b->q && !memcmp(a->e, b->e, a->q * sizeof a->e[0]) && a->sup == b->sup &&
+           a->ie == b->ie && a->p == b->p && a->l == b->l && a->b == b->b &&
+           a->armed == b->armed && a->pending == b->pending && a->rem == b->rem &&
+           a->cin == b->cin;
+}
+
+/* The analyzer's first-found witness RAW, reduced on the reference machine
+ * as "Witnesses" says, is its reduced witness RED. */
+static unsigned nreduced;
+
+static void check_reduction(int p, const struct analyze_witness *raw,
+                            const struct analyze_witness *red, char *why, size_t n)
+{
+    struct ra_wit w, want;
+    nreduced++;
+    to_ra(&raw->s1, &w.s1);
+    to_ra(&raw->s2, &w.s2);
+    w.x = raw->x;
+    ra_reduce(p, raw->op, raw->claim, &w);
+    to_ra(&red->s1, &want.s1);
+    to_ra(&red->s2, &want.s2);
+    bool pair = raw->claim != CLAIM_CTL_S && raw->claim != CLAIM_CTL_U;
+    if (red->x != raw->x || !ra_state_eq(&w.s1, &want.s1))
+        snprintf(why, n, "reduced S1 is not the reference reduction's");
+    else if (pair && !ra_state_eq(&w.s2, &want.s2))
+        snprintf(why, n, "reduced S2 is not the reference reduction's");
+    else if (w.d.comp != red->diff.comp || w.d.addr != red->diff.addr ||
+             w.d.v1 != red->diff.v1 || w.d.v2 != red->diff.v2)
+        snprintf(why, n, "reduced difference is not the reference reduction's");
+}
+
 static const int claim_of[RA_NCLAIM] = {CLAIM_NOT_PRIV, CLAIM_CTL_S, CLAIM_CTL_U,
                                         CLAIM_LOC_S, CLAIM_LOC_U, CLAIM_MODE};
 
@@ -306,6 +339,9 @@ static void witnesses__replay_on_the_other_machine(void **state)
                         continue;
                     checked++;
                     check_lib_witness(p, &r->insn[op].wit[c], why, sizeof why);
+                    if (!why[0] && keepw && lib[p]->insn[op].found[c])
+                        check_reduction(p, &r->insn[op].wit[c], &lib[p]->insn[op].wit[c], why,
+                                        sizeof why);
                     if (why[0]) {
                         fprintf(stderr, "%s %s %s%s: %s\n", rm_prof_name[p], opname(op),
                                 analyze_claim_name(c), keepw ? " (unreduced)" : "", why);
@@ -336,6 +372,9 @@ static void witnesses__replay_on_the_other_machine(void **state)
     }
     assert_true(checked > 6 * 40); /* a not-priv witness at least per direct insn */
     assert_true(back > 6 * 40);
+    fprintf(stderr, "%u analyzer witnesses, %u reductions, %u reference witnesses\n", checked,
+            nreduced, back);
+    assert_true(nreduced > 6 * 40);
     assert_int_equal(bad, 0);
 }
 
