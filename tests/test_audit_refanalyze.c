@@ -6,9 +6,11 @@
  * two searches, each side's witnesses re-run on the other side's machine,
  * the verdicts and offender lists recomputed from the reference classes, and
  * the declared classes of docs/theorems.md's tables against both.  Also at
- * other q (--words 16 to 64) and seeds.  TGM_REFANALYZE_STATES (random
- * states per instruction of the reference search) and TGM_REFANALYZE_SEEDS
- * (how many extra seeds at every q) make the search larger.
+ * other q (--words 16 to 64) and seeds; the analyzer's witness reduction
+ * redone on the reference machine; the state counts.  TGM_REFANALYZE_STATES
+ * (random states per instruction of the reference search, default 300) and
+ * TGM_REFANALYZE_SEEDS (seeds at each other q, default 1; above 1 also
+ * q = 24 and 48, with every boundary state) make the search larger.
  */
 #include <errno.h>
 #include <setjmp.h>
