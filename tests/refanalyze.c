@@ -10,10 +10,10 @@
 
 #define A19 0x7FFFFu
 
-void ra_exec(int prof, unsigned op, const struct ra_state *s, struct ra_out *o)
+void rfa_exec(int prof, unsigned op, const struct rfa_state *s, struct rfa_out *o)
 {
     (void)op; /* the word at E[l + P] is the instruction */
-    static uint64_t e[RA_QMAX];
+    static uint64_t e[RFA_QMAX];
     static struct rm m;
     /* all but the 4 KiB of console output, which nout says is empty */
     memset(&m, 0, offsetof(struct rm, out));
@@ -41,7 +41,7 @@ void ra_exec(int prof, unsigned op, const struct ra_state *s, struct ra_out *o)
 }
 
 /* The timer S had, counted down by C cycles (pending at zero). */
-static void counted(const struct ra_state *s, uint64_t c, bool *armed, bool *pending, int64_t *rem)
+static void counted(const struct rfa_state *s, uint64_t c, bool *armed, bool *pending, int64_t *rem)
 {
     *armed = s->armed, *pending = s->pending, *rem = s->armed ? s->rem : 0;
     if (*armed && (*rem -= (int64_t)c) <= 0)
@@ -49,50 +49,52 @@ static void counted(const struct ra_state *s, uint64_t c, bool *armed, bool *pen
 }
 
 /* The words of E | r that exist: min(b, q - l), 0 when l >= q. */
-static uint32_t region(const struct ra_state *s)
+static uint32_t region(const struct rfa_state *s)
 {
     if (s->l >= s->q)
         return 0;
     return s->b < s->q - s->l ? s->b : s->q - s->l;
 }
 
-uint64_t ra_before(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr)
+uint64_t rfa_before(const struct rfa_state *s, const struct rfa_out *o, unsigned comp,
+                    uint32_t addr)
 {
     bool armed, pending;
     int64_t rem;
     counted(s, o->cyc, &armed, &pending, &rem);
     switch (comp) {
-    case RC_EOUT: return addr < s->q ? s->e[addr] : 0;
-    case RC_P: return s->p;
-    case RC_M: return s->sup;
-    case RC_I: return s->ie;
-    case RC_L: return s->l;
-    case RC_B: return s->b;
-    case RC_ARMED: return armed;
-    case RC_PENDING: return pending;
-    case RC_REM: return (uint64_t)rem;
+    case RFC_EOUT: return addr < s->q ? s->e[addr] : 0;
+    case RFC_P: return s->p;
+    case RFC_M: return s->sup;
+    case RFC_I: return s->ie;
+    case RFC_L: return s->l;
+    case RFC_B: return s->b;
+    case RFC_ARMED: return armed;
+    case RFC_PENDING: return pending;
+    case RFC_REM: return (uint64_t)rem;
     default: return 0; /* not halted, nothing written or consumed yet */
     }
 }
 
-uint64_t ra_value(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr)
+uint64_t rfa_value(const struct rfa_state *s, const struct rfa_out *o, unsigned comp,
+                   uint32_t addr)
 {
     switch (comp) {
-    case RC_TRAP: return o->trap;
-    case RC_E: return s->l + addr < s->q ? o->e[s->l + addr] : 0;
-    case RC_EOUT: return addr < s->q ? o->e[addr] : 0;
-    case RC_P: return o->p;
-    case RC_M: return o->sup;
-    case RC_I: return o->ie;
-    case RC_L: return o->l;
-    case RC_B: return o->b;
-    case RC_HALT: return o->halted;
-    case RC_ARMED: return o->armed;
-    case RC_PENDING: return o->pending;
-    case RC_REM: return (uint64_t)o->rem;
-    case RC_OUTLEN: return o->nout;
-    case RC_OUT: return addr < o->nout && addr < 4 ? o->out[addr] : 0;
-    case RC_IN: return o->consumed;
+    case RFC_TRAP: return o->trap;
+    case RFC_E: return s->l + addr < s->q ? o->e[s->l + addr] : 0;
+    case RFC_EOUT: return addr < s->q ? o->e[addr] : 0;
+    case RFC_P: return o->p;
+    case RFC_M: return o->sup;
+    case RFC_I: return o->ie;
+    case RFC_L: return o->l;
+    case RFC_B: return o->b;
+    case RFC_HALT: return o->halted;
+    case RFC_ARMED: return o->armed;
+    case RFC_PENDING: return o->pending;
+    case RFC_REM: return (uint64_t)o->rem;
+    case RFC_OUTLEN: return o->nout;
+    case RFC_OUT: return addr < o->nout && addr < 4 ? o->out[addr] : 0;
+    case RFC_IN: return o->consumed;
     default: return 0;
     }
 }
@@ -101,42 +103,42 @@ uint64_t ra_value(const struct ra_state *s, const struct ra_out *o, unsigned com
     do {                                                                                  \
         uint64_t x_ = (x), y_ = (y);                                                      \
         if (x_ != y_)                                                                     \
-            return (struct ra_diff){(c), (a), x_, y_};                                    \
+            return (struct rfa_diff){(c), (a), x_, y_};                                    \
     } while (0)
 
-struct ra_diff ra_control(const struct ra_state *s, const struct ra_out *o)
+struct rfa_diff rfa_control(const struct rfa_state *s, const struct rfa_out *o)
 {
-    static const unsigned order[] = {RC_M, RC_L, RC_B, RC_I, RC_HALT, RC_ARMED, RC_PENDING,
-                                     RC_REM, RC_OUTLEN, RC_IN};
+    static const unsigned order[] = {RFC_M, RFC_L, RFC_B, RFC_I, RFC_HALT, RFC_ARMED, RFC_PENDING,
+                                     RFC_REM, RFC_OUTLEN, RFC_IN};
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-        DIFF(order[k], 0, ra_before(s, o, order[k], 0), ra_value(s, o, order[k], 0));
+        DIFF(order[k], 0, rfa_before(s, o, order[k], 0), rfa_value(s, o, order[k], 0));
     /* footnote 2: storage the instruction was not allocated */
     uint32_t n = region(s);
     for (uint32_t a = 0; a < s->q; a++)
         if (a < s->l || a >= s->l + n)
-            DIFF(RC_EOUT, a, s->e[a], o->e[a]);
-    return (struct ra_diff){RC_NONE, 0, 0, 0};
+            DIFF(RFC_EOUT, a, s->e[a], o->e[a]);
+    return (struct rfa_diff){RFC_NONE, 0, 0, 0};
 }
 
-struct ra_diff ra_compare(const struct ra_state *s1, const struct ra_out *o1,
-                          const struct ra_state *s2, const struct ra_out *o2)
+struct rfa_diff rfa_compare(const struct rfa_state *s1, const struct rfa_out *o1,
+                          const struct rfa_state *s2, const struct rfa_out *o2)
 {
     uint32_t n1 = region(s1), n2 = region(s2), n = n1 < n2 ? n1 : n2;
     for (uint32_t i = 0; i < n; i++)
-        DIFF(RC_E, i, o1->e[s1->l + i], o2->e[s2->l + i]);
-    DIFF(RC_P, 0, o1->p, o2->p);
-    DIFF(RC_HALT, 0, o1->halted, o2->halted);
-    DIFF(RC_OUTLEN, 0, o1->nout, o2->nout);
+        DIFF(RFC_E, i, o1->e[s1->l + i], o2->e[s2->l + i]);
+    DIFF(RFC_P, 0, o1->p, o2->p);
+    DIFF(RFC_HALT, 0, o1->halted, o2->halted);
+    DIFF(RFC_OUTLEN, 0, o1->nout, o2->nout);
     for (uint32_t k = 0; k < o1->nout && k < 4; k++)
-        DIFF(RC_OUT, k, o1->out[k], o2->out[k]);
-    DIFF(RC_IN, 0, o1->consumed, o2->consumed);
-    DIFF(RC_ARMED, 0, o1->armed, o2->armed);
-    DIFF(RC_PENDING, 0, o1->pending, o2->pending);
-    DIFF(RC_REM, 0, (uint64_t)o1->rem, (uint64_t)o2->rem);
-    return (struct ra_diff){RC_NONE, 0, 0, 0};
+        DIFF(RFC_OUT, k, o1->out[k], o2->out[k]);
+    DIFF(RFC_IN, 0, o1->consumed, o2->consumed);
+    DIFF(RFC_ARMED, 0, o1->armed, o2->armed);
+    DIFF(RFC_PENDING, 0, o1->pending, o2->pending);
+    DIFF(RFC_REM, 0, (uint64_t)o1->rem, (uint64_t)o2->rem);
+    return (struct rfa_diff){RFC_NONE, 0, 0, 0};
 }
 
-bool ra_shift(const struct ra_state *s, uint32_t x, struct ra_state *out)
+bool rfa_shift(const struct rfa_state *s, uint32_t x, struct rfa_state *out)
 {
     if ((uint64_t)s->l + x + s->p >= s->q)
         return false;
@@ -164,28 +166,28 @@ static uint32_t rn(uint32_t n)
     return n ? (uint32_t)(rnd() % n) : 0;
 }
 
-static void keep(struct ra_result *r, int claim, const struct ra_state *s1,
-                 const struct ra_state *s2, uint32_t x, struct ra_diff d)
+static void keep(struct rfa_result *r, int claim, const struct rfa_state *s1,
+                 const struct rfa_state *s2, uint32_t x, struct rfa_diff d)
 {
     if (r->found[claim])
         return;
     r->found[claim] = true;
-    r->wit[claim] = (struct ra_wit){*s1, s2 ? *s2 : *s1, x, d};
+    r->wit[claim] = (struct rfa_wit){*s1, s2 ? *s2 : *s1, x, d};
 }
 
 /* Every definition on the base state B (its M is set by the pairs). */
-static void consider(int prof, unsigned op, const struct ra_state *b, struct ra_result *r)
+static void consider(int prof, unsigned op, const struct rfa_state *b, struct rfa_result *r)
 {
-    struct ra_state st[2] = {*b, *b};
-    struct ra_out o[2], t, t2;
+    struct rfa_state st[2] = {*b, *b};
+    struct rfa_out o[2], t, t2;
     st[0].sup = false, st[1].sup = true;
-    ra_exec(prof, op, &st[0], &o[0]);
-    ra_exec(prof, op, &st[1], &o[1]);
+    rfa_exec(prof, op, &st[0], &o[0]);
+    rfa_exec(prof, op, &st[1], &o[1]);
     if (o[0].trap != RM_MEM && o[1].trap != RM_MEM) {
         r->pairs++;
         if (!(o[0].trap && !o[1].trap))
-            keep(r, RA_NOTPRIV, &st[1], &st[0], 0,
-                 (struct ra_diff){RC_TRAP, 0, o[1].trap, o[0].trap});
+            keep(r, RFA_NOTPRIV, &st[1], &st[0], 0,
+                 (struct rfa_diff){RFC_TRAP, 0, o[1].trap, o[0].trap});
     }
     /* the shifts: 1, 2, to end at q, past it, and one at random */
     uint32_t xs[6], nx = 0, q = b->q;
@@ -206,46 +208,46 @@ static void consider(int prof, unsigned op, const struct ra_state *b, struct ra_
         if (o[m].trap)
             continue;
         r->ctl[m]++;
-        struct ra_diff d = ra_control(&st[m], &o[m]);
+        struct rfa_diff d = rfa_control(&st[m], &o[m]);
         if (d.comp)
-            keep(r, m ? RA_CS : RA_CU, &st[m], NULL, 0, d);
+            keep(r, m ? RFA_CS : RFA_CU, &st[m], NULL, 0, d);
         for (uint32_t k = 0; k < nx; k++) {
-            struct ra_state s2;
-            if (!ra_shift(&st[m], xs[k], &s2))
+            struct rfa_state s2;
+            if (!rfa_shift(&st[m], xs[k], &s2))
                 continue;
-            ra_exec(prof, op, &s2, &t);
+            rfa_exec(prof, op, &s2, &t);
             if (t.trap)
                 continue;
             r->loc[m]++;
-            d = ra_compare(&st[m], &o[m], &s2, &t);
+            d = rfa_compare(&st[m], &o[m], &s2, &t);
             if (d.comp)
-                keep(r, m ? RA_LS : RA_LU, &st[m], &s2, xs[k], d);
+                keep(r, m ? RFA_LS : RFA_LU, &st[m], &s2, xs[k], d);
         }
     }
     if (o[1].trap)
         return;
     if (!o[0].trap) {
         r->mode++;
-        struct ra_diff d = ra_compare(&st[1], &o[1], &st[0], &o[0]);
+        struct rfa_diff d = rfa_compare(&st[1], &o[1], &st[0], &o[0]);
         if (d.comp)
-            keep(r, RA_MD, &st[1], &st[0], 0, d);
+            keep(r, RFA_MD, &st[1], &st[0], 0, d);
     }
     for (uint32_t k = 0; k < nx; k++) {
-        struct ra_state su, ss;
-        if (!ra_shift(&st[0], xs[k], &su))
+        struct rfa_state su, ss;
+        if (!rfa_shift(&st[0], xs[k], &su))
             continue;
-        ra_exec(prof, op, &su, &t);
+        rfa_exec(prof, op, &su, &t);
         if (t.trap)
             continue;
         r->mode++;
-        struct ra_diff d = ra_compare(&st[1], &o[1], &su, &t);
+        struct rfa_diff d = rfa_compare(&st[1], &o[1], &su, &t);
         if (!d.comp)
             continue;
         /* the location's, unless S1 moved in its own mode shows nothing */
-        ra_shift(&st[1], xs[k], &ss);
-        ra_exec(prof, op, &ss, &t2);
-        if (t2.trap || !ra_compare(&st[1], &o[1], &ss, &t2).comp)
-            keep(r, RA_MD, &st[1], &su, xs[k], d);
+        rfa_shift(&st[1], xs[k], &ss);
+        rfa_exec(prof, op, &ss, &t2);
+        if (t2.trap || !rfa_compare(&st[1], &o[1], &ss, &t2).comp)
+            keep(r, RFA_MD, &st[1], &su, xs[k], d);
     }
 }
 
@@ -294,7 +296,9 @@ static uint64_t pool_word(uint32_t q, uint32_t l, uint32_t b)
     case 5: return rn(q + 3);
     case 6: return b;
     case 7: return l + rn(3);
-    case 8: return rm_pack(rn(2), rn(2), 0, rn(q + 1), rn(2) ? l : rn(q + 1), rn(2) ? b : rn(q + 2));
+    case 8:
+        return rm_pack(rn(2), rn(2), 0, rn(q + 1), rn(2) ? l : rn(q + 1),
+                       rn(2) ? b : rn(q + 2));
     case 9: return rm_pack(0, 0, 0, 0, rn(q), rn(q + 1)); /* an R word */
     case 10: return rnd();
     case 11: return 63 + rn(3);
@@ -305,7 +309,7 @@ static uint64_t pool_word(uint32_t q, uint32_t l, uint32_t b)
     }
 }
 
-static void fill(struct ra_state *s, bool plain)
+static void fill(struct rfa_state *s, bool plain)
 {
     memset(s->e, 0, sizeof s->e);
     unsigned pat = plain ? 0 : rn(6);
@@ -337,22 +341,22 @@ static uint64_t word_of(unsigned op, const struct rm_insn *d, const uint32_t f[3
     return w;
 }
 
-static void place(struct ra_state *s, unsigned op, const struct rm_insn *d, const uint32_t f[3])
+static void place(struct rfa_state *s, unsigned op, const struct rm_insn *d, const uint32_t f[3])
 {
     s->e[s->l + s->p] = word_of(op, d, f);
 }
 
-void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
-                 unsigned nrandom, struct ra_result *r)
+void rfa_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
+                 unsigned nrandom, struct rfa_result *r)
 {
     memset(r, 0, sizeof *r);
     rs = seed ^ (uint64_t)op << 40 ^ (uint64_t)q << 32;
     const struct rm_insn *d = rm_find(op);
     /* present: run once in supervisor mode, every field zero */
-    struct ra_state s = {.q = q, .sup = true, .p = 2, .l = 0, .b = q, .cin = -1};
-    struct ra_out o;
+    struct rfa_state s = {.q = q, .sup = true, .p = 2, .l = 0, .b = q, .cin = -1};
+    struct rfa_out o;
     s.e[2] = (uint64_t)op << 57;
-    ra_exec(prof, op, &s, &o);
+    rfa_exec(prof, op, &s, &o);
     if (!d || o.trap == RM_ILL)
         return;
     r->present = true;
@@ -374,7 +378,7 @@ void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbou
                     nk *= nedge(d->f[k]);
                 unsigned n = nk < nbound ? nk : nbound;
                 for (unsigned c = 0; c < n; c++) {
-                    struct ra_state b0 = {.q = q, .p = p, .l = l, .b = b};
+                    struct rfa_state b0 = {.q = q, .p = p, .l = l, .b = b};
                     fill(&b0, c == 0);
                     uint32_t f[3] = {0, 0, 0};
                     unsigned pick = nk <= nbound ? c : rn(nk);
@@ -400,7 +404,7 @@ void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbou
     }
     /* random states */
     for (unsigned i = 0; i < nrandom; i++) {
-        struct ra_state b0 = {.q = q};
+        struct rfa_state b0 = {.q = q};
         b0.l = rn(3) ? rn(4) : rn(q);
         b0.b = rn(3) ? q - b0.l : rn(4) ? rn(q + 2) : rn(RM_BMASK + 1);
         uint32_t lim = lim_of(q, b0.l, b0.b);
@@ -422,89 +426,90 @@ void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbou
         place(&b0, op, d, f);
         consider(prof, op, &b0, r);
     }
-    if (!r->found[RA_NOTPRIV] && r->pairs)
-        r->cls |= RA_PRIV;
-    static const unsigned bit[RA_NCLAIM] = {0, RA_CTL_S, RA_CTL_U, RA_LOC_S, RA_LOC_U, RA_MODE};
-    for (int c = RA_CS; c < RA_NCLAIM; c++)
+    if (!r->found[RFA_NOTPRIV] && r->pairs)
+        r->cls |= RFA_PRIV;
+    static const unsigned bit[RFA_NCLAIM] = {0,         RFA_CTL_S, RFA_CTL_U,
+                                             RFA_LOC_S, RFA_LOC_U, RFA_MODE};
+    for (int c = RFA_CS; c < RFA_NCLAIM; c++)
         if (r->found[c])
             r->cls |= bit[c];
 }
 
 /* ---- one claim on given states, and the witness reduction ---- */
 
-bool ra_claim(int prof, unsigned op, int claim, const struct ra_state *s1, uint32_t x,
-              struct ra_state *s2, struct ra_diff *d)
+bool rfa_claim(int prof, unsigned op, int claim, const struct rfa_state *s1, uint32_t x,
+              struct rfa_state *s2, struct rfa_diff *d)
 {
-    struct ra_out o1, o2, om;
-    struct ra_state mv;
-    *d = (struct ra_diff){RC_NONE, 0, 0, 0};
+    struct rfa_out o1, o2, om;
+    struct rfa_state mv;
+    *d = (struct rfa_diff){RFC_NONE, 0, 0, 0};
     *s2 = *s1;
-    ra_exec(prof, op, s1, &o1);
+    rfa_exec(prof, op, s1, &o1);
     switch (claim) {
-    case RA_NOTPRIV:
+    case RFA_NOTPRIV:
         s2->sup = false;
-        ra_exec(prof, op, s2, &o2);
+        rfa_exec(prof, op, s2, &o2);
         if (o1.trap == RM_MEM || o2.trap == RM_MEM || (o2.trap && !o1.trap))
             return false;
-        *d = (struct ra_diff){RC_TRAP, 0, o1.trap, o2.trap};
+        *d = (struct rfa_diff){RFC_TRAP, 0, o1.trap, o2.trap};
         return true;
-    case RA_CS:
-    case RA_CU:
+    case RFA_CS:
+    case RFA_CU:
         if (o1.trap)
             return false;
-        *d = ra_control(s1, &o1);
-        return d->comp != RC_NONE;
+        *d = rfa_control(s1, &o1);
+        return d->comp != RFC_NONE;
     default:
-        if (!ra_shift(s1, x, s2))
+        if (!rfa_shift(s1, x, s2))
             return false;
-        if (claim == RA_MD)
+        if (claim == RFA_MD)
             s2->sup = false;
-        ra_exec(prof, op, s2, &o2);
+        rfa_exec(prof, op, s2, &o2);
         if (o1.trap || o2.trap)
             return false;
-        *d = ra_compare(s1, &o1, s2, &o2);
-        if (d->comp && claim == RA_MD && x && ra_shift(s1, x, &mv)) {
-            ra_exec(prof, op, &mv, &om);
-            if (!om.trap && ra_compare(s1, &o1, &mv, &om).comp)
-                *d = (struct ra_diff){RC_NONE, 0, 0, 0}; /* the location's */
+        *d = rfa_compare(s1, &o1, s2, &o2);
+        if (d->comp && claim == RFA_MD && x && rfa_shift(s1, x, &mv)) {
+            rfa_exec(prof, op, &mv, &om);
+            if (!om.trap && rfa_compare(s1, &o1, &mv, &om).comp)
+                *d = (struct rfa_diff){RFC_NONE, 0, 0, 0}; /* the location's */
         }
-        return d->comp != RC_NONE;
+        return d->comp != RFC_NONE;
     }
 }
 
 /* "Witnesses": each word of E but the instruction set to zero, then the
  * timer, the console input and I cleared, each change kept only if the
  * claim still shows a difference; S2 and the difference recomputed. */
-void ra_reduce(int prof, unsigned op, int claim, struct ra_wit *w)
+void rfa_reduce(int prof, unsigned op, int claim, struct rfa_wit *w)
 {
-    struct ra_state *s = &w->s1, t;
-    struct ra_diff d;
+    struct rfa_state *s = &w->s1, t;
+    struct rfa_diff d;
     uint32_t at = s->l + s->p;
     for (uint32_t i = 0; i < s->q; i++) {
         uint64_t keep = s->e[i];
         if (i == at || !keep)
             continue;
         s->e[i] = 0;
-        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+        if (!rfa_claim(prof, op, claim, s, w->x, &t, &d))
             s->e[i] = keep;
     }
     if (s->armed || s->pending) {
         bool a = s->armed, p = s->pending;
         int64_t r = s->rem;
         s->armed = s->pending = false, s->rem = 0;
-        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+        if (!rfa_claim(prof, op, claim, s, w->x, &t, &d))
             s->armed = a, s->pending = p, s->rem = r;
     }
     if (s->cin >= 0) {
         int c = s->cin;
         s->cin = -1;
-        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+        if (!rfa_claim(prof, op, claim, s, w->x, &t, &d))
             s->cin = c;
     }
     if (s->ie) {
         s->ie = false;
-        if (!ra_claim(prof, op, claim, s, w->x, &t, &d))
+        if (!rfa_claim(prof, op, claim, s, w->x, &t, &d))
             s->ie = true;
     }
-    ra_claim(prof, op, claim, s, w->x, &w->s2, &w->d);
+    rfa_claim(prof, op, claim, s, w->x, &w->s2, &w->d);
 }

@@ -13,12 +13,12 @@
 
 #include "refmodel.h"
 
-#define RA_QMAX 64u
+#define RFA_QMAX 64u
 
 /* S = <E, M, P, R> with I, the timer and one waiting console byte. */
-struct ra_state {
+struct rfa_state {
     uint32_t q;
-    uint64_t e[RA_QMAX];
+    uint64_t e[RFA_QMAX];
     bool sup, ie;
     uint32_t p, l, b;
     bool armed, pending;
@@ -27,12 +27,12 @@ struct ra_state {
 };
 
 /* i(S): what one step leaves. */
-struct ra_out {
+struct rfa_out {
     unsigned trap; /* cause, 0: completed */
     bool halted;
     bool sup, ie;
     uint32_t p, l, b;
-    uint64_t e[RA_QMAX];
+    uint64_t e[RFA_QMAX];
     bool armed, pending;
     int64_t rem;
     size_t nout;
@@ -42,60 +42,62 @@ struct ra_out {
 };
 
 /* Class bits, as isa.h's enum insn_class (checked by the test). */
-enum { RA_PRIV = 1, RA_CTL_S = 2, RA_CTL_U = 4, RA_LOC_S = 8, RA_LOC_U = 16, RA_MODE = 32 };
-enum { RA_NOTPRIV, RA_CS, RA_CU, RA_LS, RA_LU, RA_MD, RA_NCLAIM };
+enum { RFA_PRIV = 1, RFA_CTL_S = 2, RFA_CTL_U = 4, RFA_LOC_S = 8, RFA_LOC_U = 16, RFA_MODE = 32 };
+enum { RFA_NOTPRIV, RFA_CS, RFA_CU, RFA_LS, RFA_LU, RFA_MD, RFA_NCLAIM };
 
 /* Components, as analyze.h's enum analyze_component (checked too). */
 enum {
-    RC_NONE, RC_TRAP, RC_E, RC_EOUT, RC_P, RC_M, RC_I, RC_L, RC_B, RC_HALT,
-    RC_ARMED, RC_PENDING, RC_REM, RC_OUTLEN, RC_OUT, RC_IN, RC_N
+    RFC_NONE, RFC_TRAP, RFC_E, RFC_EOUT, RFC_P, RFC_M, RFC_I, RFC_L, RFC_B, RFC_HALT,
+    RFC_ARMED, RFC_PENDING, RFC_REM, RFC_OUTLEN, RFC_OUT, RFC_IN, RFC_N
 };
 
-struct ra_diff {
+struct rfa_diff {
     unsigned comp;
     uint32_t addr;
     uint64_t v1, v2;
 };
 
-struct ra_wit {
-    struct ra_state s1, s2;
+struct rfa_wit {
+    struct rfa_state s1, s2;
     uint32_t x;
-    struct ra_diff d;
+    struct rfa_diff d;
 };
 
-struct ra_result {
+struct rfa_result {
     bool present;
     unsigned cls;
     uint64_t pairs, ctl[2], loc[2], mode; /* [1] supervisor, [0] user */
-    bool found[RA_NCLAIM];
-    struct ra_wit wit[RA_NCLAIM];
+    bool found[RFA_NCLAIM];
+    struct rfa_wit wit[RFA_NCLAIM];
 };
 
-void ra_exec(int prof, unsigned op, const struct ra_state *s, struct ra_out *o);
-/* Control: the first change of S -> O beyond P and E | r, or RC_NONE. */
-struct ra_diff ra_control(const struct ra_state *s, const struct ra_out *o);
+void rfa_exec(int prof, unsigned op, const struct rfa_state *s, struct rfa_out *o);
+/* Control: the first change of S -> O beyond P and E | r, or RFC_NONE. */
+struct rfa_diff rfa_control(const struct rfa_state *s, const struct rfa_out *o);
 /* Pairs: the first difference of i(S1) at r and i(S2) at r (+) x. */
-struct ra_diff ra_compare(const struct ra_state *s1, const struct ra_out *o1,
-                          const struct ra_state *s2, const struct ra_out *o2);
+struct rfa_diff rfa_compare(const struct rfa_state *s1, const struct rfa_out *o1,
+                          const struct rfa_state *s2, const struct rfa_out *o2);
 /* S moved by X (false if the instruction would leave memory). */
-bool ra_shift(const struct ra_state *s, uint32_t x, struct ra_state *out);
+bool rfa_shift(const struct rfa_state *s, uint32_t x, struct rfa_state *out);
 /* The value of component COMP at ADDR in a state's result (a pair's side);
  * for the timer, console and halt of a control claim's "before", use
- * ra_before. */
-uint64_t ra_value(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr);
-uint64_t ra_before(const struct ra_state *s, const struct ra_out *o, unsigned comp, uint32_t addr);
+ * rfa_before. */
+uint64_t rfa_value(const struct rfa_state *s, const struct rfa_out *o, unsigned comp,
+                   uint32_t addr);
+uint64_t rfa_before(const struct rfa_state *s, const struct rfa_out *o, unsigned comp,
+                    uint32_t addr);
 
 /* Classify OP under profile PROF on a machine of Q words: boundary states
  * (R, P at the edges; up to NBOUND combinations of the fields' edges each),
  * then NRANDOM random states from SEED. */
-void ra_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
-                 unsigned nrandom, struct ra_result *r);
+void rfa_classify(int prof, unsigned op, uint32_t q, uint64_t seed, unsigned nbound,
+                 unsigned nrandom, struct rfa_result *r);
 
-/* CLAIM (RA_NOTPRIV ...) on S1 and the S2 its definition pairs with S1 (by
+/* CLAIM (RFA_NOTPRIV ...) on S1 and the S2 its definition pairs with S1 (by
  * X for pairs), as the search tries it: true with *D if it differs. */
-bool ra_claim(int prof, unsigned op, int claim, const struct ra_state *s1, uint32_t x,
-              struct ra_state *s2, struct ra_diff *d);
+bool rfa_claim(int prof, unsigned op, int claim, const struct rfa_state *s1, uint32_t x,
+              struct rfa_state *s2, struct rfa_diff *d);
 /* W reduced as docs/theorems.md's "Witnesses" says. */
-void ra_reduce(int prof, unsigned op, int claim, struct ra_wit *w);
+void rfa_reduce(int prof, unsigned op, int claim, struct rfa_wit *w);
 
 #endif

@@ -33,7 +33,7 @@
 
 static unsigned nstates = 300, nseeds = 1;
 
-static struct ra_result ref[P_N][ISA_NOPS]; /* at q = 32 */
+static struct rfa_result ref[P_N][ISA_NOPS]; /* at q = 32 */
 static struct analyze_result *lib[P_N];      /* the analyzer's, by default */
 static bool ref_done;
 
@@ -45,11 +45,11 @@ static const struct isa_profile *lib_profile(int p)
 }
 
 static void classify_all(uint32_t q, uint64_t seed, unsigned nb, unsigned n,
-                         struct ra_result out[P_N][ISA_NOPS])
+                         struct rfa_result out[P_N][ISA_NOPS])
 {
     for (int p = 0; p < P_N; p++)
         for (unsigned op = 0; op < ISA_NOPS; op++)
-            ra_classify(p, op, q, seed, nb, n, &out[p][op]);
+            rfa_classify(p, op, q, seed, nb, n, &out[p][op]);
 }
 
 static const struct isa_profile *lib_profile(int p);
@@ -74,7 +74,7 @@ static void cls_text(unsigned c, char *buf, size_t n)
     analyze_class_text(c, buf, n);
 }
 
-static void print_ra_state(const char *tag, const struct ra_state *s)
+static void print_ra_state(const char *tag, const struct rfa_state *s)
 {
     fprintf(stderr, "      %s <M=%c I=%d P=%u R=(%u,%u)> timer %s%s%lld cin %d;", tag,
             s->sup ? 's' : 'u', s->ie, s->p, s->l, s->b, s->armed ? "armed " : "",
@@ -87,7 +87,7 @@ static void print_ra_state(const char *tag, const struct ra_state *s)
 
 /* ---- conversions between the two sides' states and witnesses ---- */
 
-static void to_ra(const struct analyze_state *a, struct ra_state *s)
+static void to_ra(const struct analyze_state *a, struct rfa_state *s)
 {
     memset(s, 0, sizeof *s);
     s->q = a->q;
@@ -98,7 +98,7 @@ static void to_ra(const struct analyze_state *a, struct ra_state *s)
     s->cin = a->cin;
 }
 
-static void to_an(const struct ra_state *s, struct analyze_state *a)
+static void to_an(const struct rfa_state *s, struct analyze_state *a)
 {
     memset(a, 0, sizeof *a);
     a->q = s->q;
@@ -108,14 +108,14 @@ static void to_an(const struct ra_state *s, struct analyze_state *a)
     a->cin = s->cin;
 }
 
-static bool same_but_r(const struct ra_state *a, const struct ra_state *b)
+static bool same_but_r(const struct rfa_state *a, const struct rfa_state *b)
 {
     return a->q == b->q && a->ie == b->ie && a->p == b->p && a->armed == b->armed &&
            a->pending == b->pending && a->rem == b->rem && a->cin == b->cin;
 }
 
 /* S2 is S1 at r (+) x with the same e | r (over the words both have). */
-static bool moved(const struct ra_state *s1, const struct ra_state *s2, uint32_t x)
+static bool moved(const struct rfa_state *s1, const struct rfa_state *s2, uint32_t x)
 {
     if (!same_but_r(s1, s2) || s2->l != s1->l + x || s2->b != s1->b)
         return false;
@@ -127,10 +127,10 @@ static bool moved(const struct ra_state *s1, const struct ra_state *s2, uint32_t
 
 /* ... and exactly as "Location sensitive" builds it: E[l .. l+b-1] copied
  * to E[l+x ..] as far as memory goes, the rest of E S1's. */
-static bool exactly_moved(const struct ra_state *s1, const struct ra_state *s2, uint32_t x)
+static bool exactly_moved(const struct rfa_state *s1, const struct rfa_state *s2, uint32_t x)
 {
-    struct ra_state t;
-    if (!ra_shift(s1, x, &t))
+    struct rfa_state t;
+    if (!rfa_shift(s1, x, &t))
         return false;
     return memcmp(t.e, s2->e, s1->q * sizeof t.e[0]) == 0;
 }
@@ -141,16 +141,16 @@ static bool exactly_moved(const struct ra_state *s1, const struct ra_state *s2, 
  * difference.  "" or why not, in WHY. */
 static void check_lib_witness(int p, const struct analyze_witness *w, char *why, size_t n)
 {
-    struct ra_state s1, s2, ss;
-    struct ra_out o1, o2, os;
+    struct rfa_state s1, s2, ss;
+    struct rfa_out o1, o2, os;
     to_ra(&w->s1, &s1);
     to_ra(&w->s2, &s2);
     why[0] = 0;
-    ra_exec(p, w->op, &s1, &o1);
-    struct ra_diff d = {0}, got = {w->diff.comp, w->diff.addr, w->diff.v1, w->diff.v2};
+    rfa_exec(p, w->op, &s1, &o1);
+    struct rfa_diff d = {0}, got = {w->diff.comp, w->diff.addr, w->diff.v1, w->diff.v2};
     switch (w->claim) {
     case CLAIM_NOT_PRIV:
-        ra_exec(p, w->op, &s2, &o2);
+        rfa_exec(p, w->op, &s2, &o2);
         if (!s1.sup || s2.sup || !same_but_r(&s1, &s2) || s1.l != s2.l || s1.b != s2.b ||
             memcmp(s1.e, s2.e, sizeof s1.e))
             snprintf(why, n, "S1, S2 are not one state in the two modes");
@@ -158,7 +158,7 @@ static void check_lib_witness(int p, const struct analyze_witness *w, char *why,
             snprintf(why, n, "a memory trap (s %u, u %u)", o1.trap, o2.trap);
         else if (o2.trap && !o1.trap)
             snprintf(why, n, "u traps and s completes: no counterexample");
-        d = (struct ra_diff){RC_TRAP, 0, o1.trap, o2.trap};
+        d = (struct rfa_diff){RFC_TRAP, 0, o1.trap, o2.trap};
         break;
     case CLAIM_CTL_S:
     case CLAIM_CTL_U:
@@ -166,10 +166,10 @@ static void check_lib_witness(int p, const struct analyze_witness *w, char *why,
             snprintf(why, n, "S1 in the wrong mode");
         else if (o1.trap)
             snprintf(why, n, "S1 traps (%u)", o1.trap);
-        d = ra_control(&s1, &o1);
+        d = rfa_control(&s1, &o1);
         break;
     default:
-        ra_exec(p, w->op, &s2, &o2);
+        rfa_exec(p, w->op, &s2, &o2);
         if (s1.sup != (w->claim != CLAIM_LOC_U) || s2.sup != (w->claim == CLAIM_LOC_S))
             snprintf(why, n, "S1 or S2 in the wrong mode");
         else if ((w->claim != CLAIM_MODE && !w->x) || !moved(&s1, &s2, w->x))
@@ -178,10 +178,10 @@ static void check_lib_witness(int p, const struct analyze_witness *w, char *why,
             snprintf(why, n, "S2 is not S1 moved by x = %u as the docs build it", w->x);
         else if (o1.trap || o2.trap)
             snprintf(why, n, "a trap (%u, %u)", o1.trap, o2.trap);
-        d = ra_compare(&s1, &o1, &s2, &o2);
-        if (w->claim == CLAIM_MODE && w->x && !why[0] && ra_shift(&s1, w->x, &ss)) {
-            ra_exec(p, w->op, &ss, &os);
-            if (!os.trap && ra_compare(&s1, &o1, &ss, &os).comp)
+        d = rfa_compare(&s1, &o1, &s2, &o2);
+        if (w->claim == CLAIM_MODE && w->x && !why[0] && rfa_shift(&s1, w->x, &ss)) {
+            rfa_exec(p, w->op, &ss, &os);
+            if (!os.trap && rfa_compare(&s1, &o1, &ss, &os).comp)
                 snprintf(why, n, "the difference is the location's");
         }
         break;
@@ -196,7 +196,7 @@ static void check_lib_witness(int p, const struct analyze_witness *w, char *why,
                  (unsigned long long)got.v2);
 }
 
-static bool ra_state_eq(const struct ra_state *a, const struct ra_state *b)
+static bool rfa_state_eq(const struct rfa_state *a, const struct rfa_state *b)
 {
     return a->q == b->q && !memcmp(a->e, b->e, a->q * sizeof a->e[0]) && a->sup == b->sup &&
            a->ie == b->ie && a->p == b->p && a->l == b->l && a->b == b->b &&
@@ -211,36 +211,36 @@ static unsigned nreduced;
 static void check_reduction(int p, const struct analyze_witness *raw,
                             const struct analyze_witness *red, char *why, size_t n)
 {
-    struct ra_wit w, want;
+    struct rfa_wit w, want;
     nreduced++;
     to_ra(&raw->s1, &w.s1);
     to_ra(&raw->s2, &w.s2);
     w.x = raw->x;
-    ra_reduce(p, raw->op, raw->claim, &w);
+    rfa_reduce(p, raw->op, raw->claim, &w);
     to_ra(&red->s1, &want.s1);
     to_ra(&red->s2, &want.s2);
     bool pair = raw->claim != CLAIM_CTL_S && raw->claim != CLAIM_CTL_U;
-    if (red->x != raw->x || !ra_state_eq(&w.s1, &want.s1))
+    if (red->x != raw->x || !rfa_state_eq(&w.s1, &want.s1))
         snprintf(why, n, "reduced S1 is not the reference reduction's");
-    else if (pair && !ra_state_eq(&w.s2, &want.s2))
+    else if (pair && !rfa_state_eq(&w.s2, &want.s2))
         snprintf(why, n, "reduced S2 is not the reference reduction's");
     else if (w.d.comp != red->diff.comp || w.d.addr != red->diff.addr ||
              w.d.v1 != red->diff.v1 || w.d.v2 != red->diff.v2)
         snprintf(why, n, "reduced difference is not the reference reduction's");
 }
 
-static const int claim_of[RA_NCLAIM] = {CLAIM_NOT_PRIV, CLAIM_CTL_S, CLAIM_CTL_U,
+static const int claim_of[RFA_NCLAIM] = {CLAIM_NOT_PRIV, CLAIM_CTL_S, CLAIM_CTL_U,
                                         CLAIM_LOC_S, CLAIM_LOC_U, CLAIM_MODE};
 
 /* The reference witness of CLAIM as the library's witness. */
-static void to_an_witness(unsigned op, int claim, const struct ra_wit *rw,
+static void to_an_witness(unsigned op, int claim, const struct rfa_wit *rw,
                           struct analyze_witness *w)
 {
     memset(w, 0, sizeof *w);
     w->op = (uint8_t)op;
     w->claim = (uint8_t)claim_of[claim];
     to_an(&rw->s1, &w->s1);
-    if (claim != RA_CS && claim != RA_CU)
+    if (claim != RFA_CS && claim != RFA_CU)
         to_an(&rw->s2, &w->s2);
     w->x = rw->x;
     w->diff = (struct analyze_diff){(uint8_t)rw->d.comp, rw->d.addr, rw->d.v1, rw->d.v2};
@@ -252,30 +252,30 @@ static void to_an_witness(unsigned op, int claim, const struct ra_wit *rw,
 static void numbering__is_the_librarys(void **state)
 {
     (void)state;
-    assert_int_equal(RA_PRIV, CLASS_PRIV);
-    assert_int_equal(RA_CTL_S, CLASS_CTL_S);
-    assert_int_equal(RA_CTL_U, CLASS_CTL_U);
-    assert_int_equal(RA_LOC_S, CLASS_LOC_S);
-    assert_int_equal(RA_LOC_U, CLASS_LOC_U);
-    assert_int_equal(RA_MODE, CLASS_MODE);
-    assert_int_equal(RC_E, COMP_E);
-    assert_int_equal(RC_EOUT, COMP_E_OUTSIDE);
-    assert_int_equal(RC_REM, COMP_TIMER_REMAINING);
-    assert_int_equal(RC_IN, COMP_CONSOLE_IN);
-    assert_int_equal(RC_N, COMP_COUNT);
+    assert_int_equal(RFA_PRIV, CLASS_PRIV);
+    assert_int_equal(RFA_CTL_S, CLASS_CTL_S);
+    assert_int_equal(RFA_CTL_U, CLASS_CTL_U);
+    assert_int_equal(RFA_LOC_S, CLASS_LOC_S);
+    assert_int_equal(RFA_LOC_U, CLASS_LOC_U);
+    assert_int_equal(RFA_MODE, CLASS_MODE);
+    assert_int_equal(RFC_E, COMP_E);
+    assert_int_equal(RFC_EOUT, COMP_E_OUTSIDE);
+    assert_int_equal(RFC_REM, COMP_TIMER_REMAINING);
+    assert_int_equal(RFC_IN, COMP_CONSOLE_IN);
+    assert_int_equal(RFC_N, COMP_COUNT);
     assert_int_equal(RM_MEM, TRAP_MEM);
     assert_int_equal(RM_ILL, TRAP_ILL);
 }
 
 /* Derived classes of REF and of the analyzer's R for profile P: every
  * difference is printed with the side's witness. */
-static unsigned compare_classes(int p, const struct ra_result *refp,
+static unsigned compare_classes(int p, const struct rfa_result *refp,
                                 const struct analyze_result *r, const char *what)
 {
     unsigned bad = 0;
     for (unsigned op = 0; op < ISA_NOPS; op++) {
         const struct analyze_insn *in = &r->insn[op];
-        const struct ra_result *x = &refp[op];
+        const struct rfa_result *x = &refp[op];
         if (!isa_table[op].name) {
             assert_false(x->present);
             continue;
@@ -293,7 +293,7 @@ static unsigned compare_classes(int p, const struct ra_result *refp,
         cls_text(x->cls, b, sizeof b);
         fprintf(stderr, "%s %s %s: analyzer '%s', reference '%s'\n", what, rm_prof_name[p],
                 opname(op), a, b);
-        for (int c = 0; c < RA_NCLAIM; c++)
+        for (int c = 0; c < RFA_NCLAIM; c++)
             if (x->found[c] && !in->found[claim_of[c]]) {
                 fprintf(stderr, "    reference %s: comp %u addr %u %#llx -> %#llx x=%u\n",
                         analyze_claim_name(claim_of[c]), x->wit[c].d.comp, x->wit[c].d.addr,
@@ -354,7 +354,7 @@ static void witnesses__replay_on_the_other_machine(void **state)
                 analyze_result_free(r);
         }
         for (unsigned op = 0; op < ISA_NOPS; op++)
-            for (int c = 0; c < RA_NCLAIM; c++) {
+            for (int c = 0; c < RFA_NCLAIM; c++) {
                 if (!ref[p][op].found[c])
                     continue;
                 struct analyze_witness w;
@@ -464,9 +464,9 @@ static void verdicts__follow_from_the_reference_classes(void **state)
         bool t1 = true, t3 = true;
         char off1[128] = "", off3[128] = "";
         for (unsigned op = 0; op < ISA_NOPS; op++) {
-            const struct ra_result *x = &ref[p][op];
-            bool b1 = x->present && (x->cls & CLASS_SENSITIVE) && !(x->cls & RA_PRIV);
-            bool b3 = x->present && (x->cls & CLASS_USER_SENSITIVE) && !(x->cls & RA_PRIV);
+            const struct rfa_result *x = &ref[p][op];
+            bool b1 = x->present && (x->cls & CLASS_SENSITIVE) && !(x->cls & RFA_PRIV);
+            bool b3 = x->present && (x->cls & CLASS_USER_SENSITIVE) && !(x->cls & RFA_PRIV);
             assert_int_equal(analyze_breaks_theorem1(&r->insn[op]), b1);
             assert_int_equal(analyze_breaks_theorem3(&r->insn[op]), b3);
             if (b1)
@@ -550,7 +550,7 @@ static void declared__the_tables_are_the_reference_classes(void **state)
         for (unsigned op = 0; op < ISA_NOPS; op++) {
             if (!isa_table[op].name)
                 continue;
-            const struct ra_result *x = &ref[p][op];
+            const struct rfa_result *x = &ref[p][op];
             if (x->present != docs_present(p, op) || (x->present && x->cls != docs_class(p, op)))
                 fail_msg("%s %s: reference %d/%#x, docs %d/%#x", rm_prof_name[p], opname(op),
                          x->present, x->cls, docs_present(p, op), docs_class(p, op));
@@ -683,7 +683,7 @@ static void counts__are_the_documented_states(void **state)
 static void classes__agree_at_other_words_and_seeds(void **state)
 {
     (void)state;
-    static struct ra_result other[P_N][ISA_NOPS];
+    static struct rfa_result other[P_N][ISA_NOPS];
     static const uint32_t qs[] = {16, 17, 64, 24, 48};
     unsigned bad = 0;
     for (size_t k = 0; k < (nseeds > 1 ? 5u : 3u); k++)
