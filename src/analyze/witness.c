@@ -342,6 +342,20 @@ static bool pair_related(const struct analyze_witness *w)
     }
 }
 
+/* A state a machine of q words can hold as it is: analyze_exec would run
+ * any other as some other state (a timer armed and pending is refused, one
+ * armed with no cycles left is pending, a console byte is a byte). */
+static bool state_valid(const struct analyze_state *s)
+{
+    const struct psw *p = &s->psw;
+    const struct machine_timer *t = &s->timer;
+    if (p->p > TGM_ADDR_MASK || p->l > TGM_ADDR_MASK || p->b > PSW_B_MASK)
+        return false;
+    if (t->armed ? t->pending || t->remaining <= 0 : t->remaining != 0)
+        return false;
+    return s->cin >= -1 && s->cin <= 255;
+}
+
 bool analyze_witness_replay(const struct isa_profile *profile,
                             const struct analyze_witness *w,
                             struct analyze_diff *got)
@@ -350,8 +364,11 @@ bool analyze_witness_replay(const struct isa_profile *profile,
     set_diff(&d, COMP_NONE, 0, 0, 0);
     bool same = false;
     struct analyze_ctx cx;
+    /* S2's q is pair_related's to check: a control claim has no S2 */
+    bool pair = w->claim != CLAIM_CTL_S && w->claim != CLAIM_CTL_U;
     if (w->claim < CLAIM_COUNT && w->s1.q >= ANALYZE_Q_MIN &&
-        w->s1.q <= ANALYZE_Q_MAX && w->s2.q == w->s1.q && pair_related(w) &&
+        w->s1.q <= ANALYZE_Q_MAX && state_valid(&w->s1) &&
+        (!pair || state_valid(&w->s2)) && pair_related(w) &&
         analyze_ctx_init(&cx, profile, w->s1.q) == 0) {
         /* the stored states as they are, not re-derived from S1 */
         if (analyze_check(&cx, w->claim, &w->s1, &w->s2, &d) == CHECK_DIFF)
