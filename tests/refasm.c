@@ -567,7 +567,8 @@ void ra_assemble(const struct ra_file *files, size_t nfiles, struct ra_result *r
     }
 
     /* a line says its first error only */
-    qsort(c.errs, (size_t)c.nerrs, sizeof *c.errs, cmp_int);
+    if (c.nerrs) /* (qsort takes no null array, even empty) */
+        qsort(c.errs, (size_t)c.nerrs, sizeof *c.errs, cmp_int);
     for (int k = 0; k < c.nerrs; k++) {
         if (k && c.errs[k] == c.errs[k - 1])
             continue;
