@@ -108,6 +108,7 @@ int mon_new_bare(struct mon *m, uint32_t q, const struct isa_profile *p)
     if (!nb)
         return mon_err(m, "cannot create a machine of %u words", q);
     machine_destroy(m->bare);
+    mon_rev_scratch_free(m); /* of the old size or profile */
     m->bare = nb;
     m->bare_cfg = cfg;
     m->bare_ran = false;
@@ -277,6 +278,8 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
             return -1;
         if (mon_ring_resize(m, (size_t)n) != 0)
             return mon_err(m, "out of memory");
+        if (!n)
+            mon_rev_scratch_free(m);
         mon_trace_apply(m);
         return 0;
     case 5: { /* written after every line on the terminal: not over a file in use */

@@ -526,6 +526,9 @@ void mon_rev_rebase(struct mon *m);
  * new history has nothing to go back to until the machine runs. */
 void mon_rev_restart(struct mon *m);
 void mon_rev_free(struct mon *m);
+/* Free the machine the ring's replay keeps between runs (a new bare
+ * machine or 'set ring 0' has no use for it). */
+void mon_rev_scratch_free(struct mon *m);
 /* After 'restore' put new machines in place of OLD_BARE and OLD_VMM (which
  * still exist): their marks are their own, so the histories go on only
  * where the old ones were as the last command left them and the new state
@@ -533,7 +536,9 @@ void mon_rev_free(struct mon *m);
 void mon_rev_swapped(struct mon *m, const struct machine *old_bare, struct vmm *old_vmm);
 /* Put into the ring the steps the bare machine took since ring_fast_from
  * in the fast loop, as the trace hook would have: the last ring_size of
- * them replayed on a copy from the history's checkpoints. */
+ * them replayed on a copy from the history's checkpoints (a copy kept
+ * between runs, which goes on from where the last fill left it when that
+ * is on the way). */
 void mon_rev_ring_fill(struct mon *m);
 /* Steps a run may take between two looks at the history: checkpoints
  * fall between them (0 if there is no history). */

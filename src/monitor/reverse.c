@@ -20,6 +20,7 @@
 
 struct rev_ckpt {
     uint64_t pos; /* the machine's step counter */
+    uint64_t id;  /* which checkpoint this is: no other has its number */
     uint8_t *state;
     size_t len;
 };
@@ -31,6 +32,13 @@ struct mon_rev {
     uint64_t end_mark; /* machine_mark as the last execution command left it */
     bool valid;
     bool fresh; /* begun by 'set checkpoint', and nothing has run since */
+    uint64_t ids; /* the last checkpoint's id */
+    /* The ring's replay machine, kept between runs: creating one of the
+     * bare machine's size (its E and decode cache) cost more than a short
+     * run.  It is at the state the replay from checkpoint scratch_ck (by
+     * id; 0: none) reached, step scratch_at of the history. */
+    struct machine *scratch;
+    uint64_t scratch_ck, scratch_at;
 };
 
 static struct rev_ckpt *last(struct mon_rev *r) { return &r->ck[r->n - 1]; }
@@ -50,9 +58,19 @@ uint64_t mon_rev_interval(const struct mon *m)
     return m->rev && m->rev->valid ? m->rev->interval : 0;
 }
 
+void mon_rev_scratch_free(struct mon *m)
+{
+    if (m->rev) {
+        machine_destroy(m->rev->scratch);
+        m->rev->scratch = NULL;
+        m->rev->scratch_ck = 0;
+    }
+}
+
 void mon_rev_free(struct mon *m)
 {
     mon_vrev_free(m);
+    mon_rev_scratch_free(m);
     if (m->rev)
         drop_all(m->rev);
     free(m->rev);
@@ -86,7 +104,7 @@ static void checkpoint(struct mon *m)
     struct mon_rev *r = m->rev;
     if (r->n == REV_MAX)
         thin(r);
-    struct rev_ckpt c = {machine_get_counters(m->bare).steps, NULL, 0};
+    struct rev_ckpt c = {machine_get_counters(m->bare).steps, ++r->ids, NULL, 0};
     if (machine_state_save(m->bare, true, &c.state, &c.len) != 0) {
         drop_all(r); /* out of memory: no history rather than a wrong one */
         return;
@@ -262,6 +280,39 @@ static int go_to(struct mon *m, uint64_t pos)
     return 0;
 }
 
+/* The scratch machine for the replay of the last checkpoint at or before
+ * START, at that checkpoint or at a later step no further than START of
+ * the replay from it, or NULL (out of memory, or no such checkpoint). */
+static struct machine *scratch_at(struct mon *m, uint64_t start)
+{
+    struct mon_rev *r = m->rev;
+    int k = r->n - 1;
+    while (k > 0 && r->ck[k].pos > start)
+        k--;
+    if (r->ck[k].pos > start)
+        return NULL;
+    struct machine *c = r->scratch;
+    if (c && (machine_q(c) != machine_q(m->bare) ||
+              machine_profile(c) != machine_profile(m->bare)))
+        mon_rev_scratch_free(m);
+    if (!r->scratch) {
+        struct machine_config cfg = {.q = machine_q(m->bare),
+                                     .profile = machine_profile(m->bare)};
+        if (!(r->scratch = machine_create(&cfg)))
+            return NULL;
+    }
+    c = r->scratch;
+    if (r->scratch_ck == r->ck[k].id && r->scratch_at <= start)
+        return c; /* on the way from that checkpoint: the same states on */
+    char err[256];
+    r->scratch_ck = 0;
+    if (machine_state_load(c, r->ck[k].state, r->ck[k].len, err, sizeof err) != 0)
+        return NULL;
+    r->scratch_ck = r->ck[k].id;
+    r->scratch_at = r->ck[k].pos;
+    return c;
+}
+
 void mon_rev_ring_fill(struct mon *m)
 {
     struct mon_rev *r = m->rev;
@@ -274,21 +325,20 @@ void mon_rev_ring_fill(struct mon *m)
         return;
     }
     uint64_t start = now - from > m->ring_size ? now - m->ring_size : from;
-    int k = r->n - 1;
-    while (k > 0 && r->ck[k].pos > start)
-        k--;
-    struct machine_config cfg = {.q = machine_q(m->bare), .profile = machine_profile(m->bare)};
-    struct machine *c = machine_create(&cfg);
-    char err[256];
-    if (c && r->ck[k].pos <= start &&
-        machine_state_load(c, r->ck[k].state, r->ck[k].len, err, sizeof err) == 0) {
-        run_exactly(c, start - r->ck[k].pos);
-        machine_set_trace(c, mon_ring_hook, m);
-        run_exactly(c, now - start);
-    } else {
+    struct machine *c = scratch_at(m, start);
+    if (!c) {
         mon_ring_lost(m);
+        return;
     }
-    machine_destroy(c);
+    run_exactly(c, start - r->scratch_at);
+    machine_set_trace(c, mon_ring_hook, m);
+    run_exactly(c, now - start);
+    machine_set_trace(c, NULL, NULL);
+    /* kept only where the replay went as far as asked, with its console
+     * whole: a later fill from it is then the fill from the checkpoint */
+    r->scratch_at = machine_get_counters(c).steps;
+    if (r->scratch_at != now || machine_console_lost(c))
+        r->scratch_ck = 0;
 }
 
 static int rev_ready(struct mon *m)

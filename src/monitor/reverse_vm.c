@@ -44,6 +44,7 @@ struct vck {
     uint8_t *cp;    /* vmm_state_save */
     size_t cplen;
     struct vmm_transient tr;
+    uint64_t id;    /* a checkpoint's number (no other has it), else 0 */
 };
 
 /* A point a command left the session at, with what replay of the calls
@@ -79,6 +80,14 @@ struct mon_vrev {
     bool valid;
     bool fresh;     /* as mon_rev's: begun by 'set checkpoint', nothing run since */
     bool stoppable; /* rcontinue's replay: Ctrl-C abandons it between calls */
+    uint64_t ids;       /* the last checkpoint's id */
+    uint64_t seek_ck;   /* the checkpoint the last seek replayed from, by id */
+    /* The state the last ring fill's replay reached at the end of the log,
+     * replayed from checkpoint near_ck (by id; 0: none): the next fill's
+     * seeks start there rather than replay again all the calls since that
+     * checkpoint, which can be millions of steps. */
+    struct vck near;
+    uint64_t near_ck;
 };
 
 /* ---- the session's state ---- */
@@ -147,17 +156,67 @@ static uint64_t now_value(struct mon *m, enum vkind k)
                           : mon_traps_taken(x);
 }
 
+/* The first non-zero word of E[I..Q-1], or Q: eight at a time where E
+ * is empty, as most of the real machine's is (a ring fill takes a
+ * checkpoint at every 'go'). */
+static uint32_t skip_zeros(const uint64_t *E, uint32_t i, uint32_t q)
+{
+    for (; i < q && (i & 7); i++)
+        if (E[i])
+            return i;
+    while (q - i >= 8 && !(E[i] | E[i + 1] | E[i + 2] | E[i + 3] | E[i + 4] | E[i + 5] |
+                           E[i + 6] | E[i + 7]))
+        i += 8;
+    while (i < q && !E[i])
+        i++;
+    return i;
+}
+
+/* FNV-style over W in four interleaved lanes, combined at the end: one
+ * chain of multiplies stalls on each one's latency, four run together (a
+ * ring fill hashes E twice at every 'go'). */
 static uint64_t hash_words(const uint64_t *w, size_t n, uint64_t h)
 {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * UINT64_C(0x100000001b3);
+    const uint64_t k = UINT64_C(0x100000001b3);
+    uint64_t a = h, b = h ^ 1, c = h ^ 2, d = h ^ 3;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a = (a ^ w[i]) * k;
+        b = (b ^ w[i + 1]) * k;
+        c = (c ^ w[i + 2]) * k;
+        d = (d ^ w[i + 3]) * k;
+    }
+    for (; i < n; i++)
+        a = (a ^ w[i]) * k;
+    return (((a * k ^ b) * k ^ c) * k ^ d) * k;
+}
+
+/* The hash of E's non-zero runs, from RUNS (as a checkpoint keeps them:
+ * start, length, words...; MLEN words) or, if RUNS is NULL, from E. */
+static uint64_t hash_runs(const uint64_t *E, uint32_t q, const uint64_t *runs, size_t mlen,
+                          uint64_t h)
+{
+    const uint64_t k = UINT64_C(0x100000001b3);
+    if (runs) {
+        for (size_t o = 0; o < mlen; o += 2 + runs[o + 1])
+            h = hash_words(&runs[o + 2], runs[o + 1], (h ^ runs[o] ^ runs[o + 1] << 32) * k);
+        return h;
+    }
+    for (uint32_t i = skip_zeros(E, 0, q); i < q; i = skip_zeros(E, i, q)) {
+        uint32_t j = i;
+        while (j < q && E[j])
+            j++;
+        h = hash_words(&E[i], j - i, (h ^ i ^ (uint64_t)(j - i) << 32) * k);
+        i = j;
+    }
     return h;
 }
 
-/* The real machine (E word by word) and the control program's table: a
+/* The real machine (E's non-zero runs) and the control program's table: a
  * pass over E, for the rare checks vmm_mark cannot make (a restore, the
- * ring's replay), not at every command. */
-static uint64_t session_hash(struct vmm *v, bool *ok)
+ * ring's replay), not at every command.  RUNS, if not NULL, are E's (MLEN
+ * words, as a checkpoint keeps them), known to be E as it is: no pass. */
+static uint64_t session_hash_of(struct vmm *v, const uint64_t *runs, size_t mlen, bool *ok)
 {
     struct machine *x = vmm_machine(v);
     uint8_t *a = NULL, *b = NULL;
@@ -167,7 +226,7 @@ static uint64_t session_hash(struct vmm *v, bool *ok)
     if (*ok) {
         h = tgm_fnv1a(a, la, TGM_FNV_SEED);
         h = tgm_fnv1a(b, lb, h);
-        h = hash_words(machine_mem(x), machine_q(x), h);
+        h = hash_runs(machine_mem(x), machine_q(x), runs, mlen, h);
     }
     free(a);
     free(b);
@@ -189,28 +248,30 @@ static int ck_take(struct mon *m, struct vck *c)
     const uint64_t *E = machine_mem(x);
     uint32_t q = machine_q(x);
     memset(c, 0, sizeof *c);
-    size_t nz = 0, runs = 0;
-    for (uint32_t i = 0; i < q; i++)
-        if (E[i]) {
-            nz++;
-            runs += i == 0 || !E[i - 1];
-        }
-    c->mem = malloc((nz + 2 * runs + 1) * sizeof *c->mem);
+    /* one pass over E (a count first would be a second): the runs go into
+     * a block grown as they come, cut to size at the end */
+    size_t cap = 1024, o = 0;
+    c->mem = malloc(cap * sizeof *c->mem);
     if (!c->mem || pt_take(m->vmm, &c->pt) != 0 ||
         machine_state_save(x, false, &c->real, &c->rlen) != 0 ||
         vmm_state_save(m->vmm, &c->cp, &c->cplen) != 0) {
         ck_free(c);
         return -1;
     }
-    size_t o = 0;
-    for (uint32_t i = 0; i < q;) {
-        if (!E[i]) {
-            i++;
-            continue;
-        }
+    for (uint32_t i = skip_zeros(E, 0, q); i < q; i = skip_zeros(E, i, q)) {
         uint32_t j = i;
         while (j < q && E[j])
             j++;
+        if (o + 2 + (j - i) >= cap) {
+            size_t nc = 2 * cap > o + 3 + (j - i) ? 2 * cap : o + 3 + (j - i);
+            uint64_t *nm = realloc(c->mem, nc * sizeof *nm);
+            if (!nm) {
+                ck_free(c);
+                return -1;
+            }
+            c->mem = nm;
+            cap = nc;
+        }
         c->mem[o++] = i;
         c->mem[o++] = j - i;
         memcpy(&c->mem[o], &E[i], (j - i) * sizeof *E);
@@ -218,6 +279,9 @@ static int ck_take(struct mon *m, struct vck *c)
         i = j;
     }
     c->mlen = o;
+    uint64_t *fit = o + 1 < cap ? realloc(c->mem, (o + 1) * sizeof *fit) : NULL;
+    if (fit) /* (else the larger block stays: nothing is lost) */
+        c->mem = fit;
     vmm_transient_get(m->vmm, &c->tr);
     return 0;
 }
@@ -235,9 +299,8 @@ static int ck_load(struct mon *m, const struct vck *c)
     uint32_t q = machine_q(x), at = 0;
     for (size_t o = 0; o <= c->mlen; ) {
         uint32_t start = o < c->mlen ? (uint32_t)c->mem[o] : q;
-        for (; at < start; at++)
-            if (E[at])
-                machine_write_phys(x, at, 0);
+        for (at = skip_zeros(E, at, start); at < start; at = skip_zeros(E, at + 1, start))
+            machine_write_phys(x, at, 0);
         if (o == c->mlen)
             break;
         uint64_t len = c->mem[o + 1];
@@ -273,8 +336,15 @@ static int log_push(struct mon_vrev *r, uint64_t p)
     return 0;
 }
 
+static void near_drop(struct mon_vrev *r)
+{
+    ck_free(&r->near);
+    r->near_ck = 0;
+}
+
 static void drop_all(struct mon_vrev *r)
 {
+    near_drop(r);
     for (int i = 0; i < r->nck; i++)
         ck_free(&r->ck[i]);
     for (size_t i = 0; i < r->nobs; i++)
@@ -326,6 +396,7 @@ static void checkpoint(struct mon *m)
         return;
     }
     c->at = log_end(r);
+    c->id = ++r->ids;
     r->nck++;
     r->valid = true;
 }
@@ -384,7 +455,7 @@ void mon_vrev_swapped(struct mon *m, struct vmm *old_vmm)
     struct mon_vrev *r = m->vrev;
     bool a = false, b = false;
     if (r && r->valid && old_vmm && m->vmm && vmm_mark(old_vmm) == r->end_mark &&
-        session_hash(old_vmm, &a) == session_hash(m->vmm, &b) && a && b)
+        session_hash_of(old_vmm, NULL, 0, &a) == session_hash_of(m->vmm, NULL, 0, &b) && a && b)
         r->end_mark = vmm_mark(m->vmm);
 }
 
@@ -497,6 +568,11 @@ static int replay(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint
     return 0;
 }
 
+static bool pos_after(struct vpos a, struct vpos b)
+{
+    return a.i > b.i || (a.i == b.i && a.k > b.k);
+}
+
 /* Put the session at the first point where value K reaches X (V_G: at g =
  * X), without touching the history.  *AT, *PART as for replay. */
 static int seek(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64_t *part)
@@ -506,15 +582,17 @@ static int seek(struct mon *m, enum vkind k, uint64_t x, struct vpos *at, uint64
     while (c > 0 && (k == V_G ? pt_value(&r->ck[c].pt, k, m->focus) > x
                               : pt_value(&r->ck[c].pt, k, m->focus) >= x))
         c--;
-    if (ck_load(m, &r->ck[c]) != 0)
+    /* the near state is on the way from that checkpoint to X: the same
+     * calls replayed from the same state, so the same states on */
+    const struct vck *from = &r->ck[c];
+    if (k == V_G && r->near_ck == from->id && r->near.pt.g <= x &&
+        !pos_after(from->at, r->near.at))
+        from = &r->near;
+    r->seek_ck = r->ck[c].id;
+    if (ck_load(m, from) != 0)
         return -1;
-    *at = r->ck[c].at;
+    *at = from->at;
     return replay(m, k, x, at, part);
-}
-
-static bool pos_after(struct vpos a, struct vpos b)
-{
-    return a.i > b.i || (a.i == b.i && a.k > b.k);
 }
 
 /* Make the point seek reached the end of the history: the log stops there
@@ -524,6 +602,7 @@ static int commit(struct mon *m, struct vpos at, uint64_t part, const struct vob
 {
     struct mon_vrev *r = m->vrev;
     char err[256];
+    near_drop(r); /* the log is cut: its position may name other calls */
     if (tail && (machine_state_load(vmm_machine(m->vmm), tail->real, tail->rlen, err,
                                     sizeof err) != 0 ||
                  vmm_state_load(m->vmm, tail->cp, tail->cplen, err, sizeof err) != 0))
@@ -611,7 +690,7 @@ void mon_vrev_ring_fill(struct mon *m)
      * objects (vmm_state_load makes new views, whose loads count as edits):
      * if that state was the end's, it still is, as a pass over E says */
     bool was_end = vmm_mark(m->vmm) == r->end_mark, ok0 = false, ok1 = false;
-    uint64_t h0 = was_end ? session_hash(m->vmm, &ok0) : 0;
+    uint64_t h0 = was_end ? session_hash_of(m->vmm, NULL, 0, &ok0) : 0;
     quiet(m);
     struct vpos at;
     uint64_t part;
@@ -638,6 +717,17 @@ void mon_vrev_ring_fill(struct mon *m)
     machine_set_trace(x, mon_trace_hook_real, m);
     int rc = replay(m, V_G, g_now, &at, &part);
     machine_set_trace(x, NULL, NULL);
+    if (rc == 0 && !part && mon_guest_steps(m->vmm) == g_now) {
+        /* the next fill starts here (without it, as it did: memory is
+         * short, and the fill needs none) */
+        struct vck near;
+        near_drop(r);
+        if (ck_take(m, &near) == 0) {
+            near.at = at;
+            r->near = near;
+            r->near_ck = r->seek_ck;
+        }
+    }
     if (rc != 0 || part || mon_guest_steps(m->vmm) != g_now ||
         machine_state_load(x, end->real, end->rlen, err, sizeof err) != 0 ||
         vmm_state_load(m->vmm, end->cp, end->cplen, err, sizeof err) != 0) {
@@ -647,7 +737,10 @@ void mon_vrev_ring_fill(struct mon *m)
     vmm_transient_set(m->vmm, &end->tr);
     mon_debug_apply(m);
     vmm_set_event_hook(m->vmm, mon_vmm_event, m);
-    if (was_end && ok0 && session_hash(m->vmm, &ok1) == h0 && ok1)
+    /* (E is the near state's, if it was kept: the loads above are of
+     * registers and tables, no word of E) */
+    if (was_end && ok0 &&
+        session_hash_of(m->vmm, r->near_ck ? r->near.mem : NULL, r->near.mlen, &ok1) == h0 && ok1)
         r->end_mark = vmm_mark(m->vmm);
 }
 
