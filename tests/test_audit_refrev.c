@@ -635,11 +635,43 @@ static void rcontinue__stops_at_a_breakpoint_right_after_a_halt(void **state)
     remove(path);
 }
 
+/* docs/monitor.md: 'set checkpoint N' sets the steps between checkpoints
+ * for rstep; runs are cut into chunks there.  Where a timer trap was due
+ * at a breakpoint ('until' is one), the run loop takes the trap first and
+ * goes on, but at a cut the monitor stopped at the breakpoint: where
+ * 'until' stopped depended on the checkpoint interval.  The guest of seed
+ * 355 reaches 0x134 at step 152 with its timer trap due, and again at 163. */
+static void until__stops_where_it_does_whatever_the_checkpoint_interval(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    char err[256];
+    pg_generate(355, NULL, &img);
+    for (unsigned every = 1; every <= 40; every++) {
+        struct ms_sess s;
+        ms_sess_open(&s);
+        ms_cmd(s.m, "set memory %u; set checkpoint %u", PG_W, every);
+        assert_int_equal(image_load(mon_machine(s.m), &img, err, sizeof err), 0);
+        ms_cmd(s.m, "until 0x134");
+        if (machine_steps(mon_machine(s.m)) != 163)
+            fail_msg("set checkpoint %u: until stopped at step %llu, not 163", every,
+                     (unsigned long long)machine_steps(mon_machine(s.m)));
+        /* and a breakpoint, going forward and back */
+        ms_cmd(s.m, "rstep 163; break 0x134; go; assert steps == 163; go for 1; rcontinue");
+        if (machine_steps(mon_machine(s.m)) != 163)
+            fail_msg("set checkpoint %u: rcontinue went to step %llu, not 163", every,
+                     (unsigned long long)machine_steps(mon_machine(s.m)));
+        ms_sess_close(&s);
+    }
+    image_free(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refrev__bare_sessions_agree_with_the_model),
         cmocka_unit_test(rcontinue__stops_at_a_breakpoint_right_after_a_halt),
+        cmocka_unit_test(until__stops_where_it_does_whatever_the_checkpoint_interval),
     };
     return cmocka_run_group_tests_name("audit_refrev", tests, NULL, NULL);
 }
