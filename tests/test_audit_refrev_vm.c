@@ -13,7 +13,8 @@
  * previous trap), changes that start a new history (vm input, deposit,
  * set checkpoint) and 'vm select' to and fro, which keeps it.  After each
  * command the session must be the model's, byte for byte, and going back
- * empties the ring.  TGM_REFREV_SESSIONS runs more sessions.
+ * empties the ring.  TGM_REFREV_SESSIONS runs more sessions (from seed
+ * TGM_REFREV_FIRST).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -336,8 +337,9 @@ static void refrev__vm_sessions_agree_with_the_model(void **state)
     FILE *sink = fopen("/dev/null", "w");
     assert_non_null(sink);
     const char *e = getenv("TGM_REFREV_SESSIONS");
-    unsigned long n = e ? strtoul(e, NULL, 10) : 100;
-    for (uint64_t seed = 1; seed <= n; seed++)
+    const char *f = getenv("TGM_REFREV_FIRST"); /* the first seed, to go on */
+    unsigned long n = e ? strtoul(e, NULL, 10) : 100, first = f ? strtoul(f, NULL, 10) : 1;
+    for (uint64_t seed = first; seed < first + n; seed++)
         vm_session(seed, sink, 30);
     fclose(sink);
     printf("refrev: %lu sessions of 30 commands with VMs agreed with the model\n", n);
