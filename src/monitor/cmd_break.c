@@ -815,6 +815,11 @@ bool mon_break_here(struct machine *x, struct machine_exit *ex)
 {
     uint32_t phys;
     uint64_t word = 0;
+    /* a timer trap due now comes first, as in the run loop: the step
+     * would not run E[P], so a run cut here must not stop either */
+    struct machine_timer t = machine_get_timer(x);
+    if (machine_ie(x) && (t.pending || (t.armed && t.remaining <= 0)))
+        return false;
     if (machine_develop(x, machine_p(x), &phys) != TRAP_NONE ||
         machine_read_phys(x, phys, &word) != 0 || !machine_breaks_at(x, phys, word))
         return false;

@@ -423,7 +423,7 @@ static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
                 machine_watch(c, b->addr + k, machine_watch_test(c, b->addr + k) | b->rw);
     }
     machine_trap_stop(c, ((1u << TRAP_NCAUSES) - 1) & ~1u);
-    bool cut = false; /* the last run ended at its budget */
+    bool cut = false; /* the last run ended at its budget or a HALT */
     for (;;) {
         uint64_t pos = machine_get_counters(c).steps;
         if (pos >= now)
@@ -438,7 +438,9 @@ static int64_t last_stop(struct mon *m, uint64_t now, const char **why)
             *why = "breakpoint";
         }
         machine_run(c, now - pos < REV_CHUNK ? now - pos : REV_CHUNK, &ex);
-        cut = ex.reason == EXIT_BUDGET;
+        /* a HALT cuts the replay as the budget does: the history goes on
+         * past it, and a breakpoint right after it is one to stop at */
+        cut = ex.reason == EXIT_BUDGET || ex.reason == EXIT_HALT;
         uint64_t at = machine_get_counters(c).steps;
         if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
             if (at < now) {
