@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "refanalyze.h"
+#include "rng.h"
 
 #define A19 0x7FFFFu
 
@@ -155,10 +156,7 @@ static uint64_t rs;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rs += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return rng_next(&rs);
 }
 
 static uint32_t rn(uint32_t n)

@@ -33,6 +33,7 @@
 
 #include "cli_support.h"
 #include "refasm.h"
+#include "rng.h"
 
 /* ---- random numbers ---- */
 
@@ -40,10 +41,7 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return rng_next(&rng_state);
 }
 static unsigned rn(unsigned n) { return (unsigned)(rnd() % n); }
 static bool chance(unsigned pct) { return rn(100) < pct; }

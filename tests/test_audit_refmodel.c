@@ -29,6 +29,7 @@
 #include "tgm/machine.h"
 
 #include "refmodel.h"
+#include "rng.h"
 
 /* ---- random programs ---- */
 
@@ -36,10 +37,7 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return rng_next(&rng_state);
 }
 
 static uint32_t rn(uint32_t n) /* 0 .. n-1 */

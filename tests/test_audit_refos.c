@@ -34,6 +34,7 @@
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 #include "tgm/vmm.h"
+#include "rng.h"
 
 #define OS_SRC "examples/os/os.s"
 #define PRINT_SRC "examples/print.inc"
@@ -63,10 +64,7 @@ static const char *const alphabet[MAXP] = {"0123456789\n", "abcdefghij", "ABCDEF
 static uint64_t rng;
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return rng_next(&rng);
 }
 static unsigned below(unsigned n) { return (unsigned)(rnd() % n); }
 

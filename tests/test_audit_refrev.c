@@ -30,16 +30,14 @@
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
+#include "rng.h"
 
 #define LIMIT 4000 /* 'set limit': every run ends */
 
 static uint64_t rs;
 static uint64_t rnd(void)
 {
-    rs ^= rs >> 12;
-    rs ^= rs << 25;
-    rs ^= rs >> 27;
-    return rs * UINT64_C(2685821657736338717);
+    return rng_xorshift(&rs);
 }
 static uint64_t below(uint64_t n) { return rnd() % n; }
 

@@ -36,15 +36,13 @@
 #include "refmodel.h"
 #include "refvmm.h"
 #include "review_support.h"
+#include "rng.h"
 
 static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return rng_next(&rng_state);
 }
 
 static uint32_t rn(uint32_t n) /* 0 .. n-1 */
