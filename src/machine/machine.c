@@ -297,13 +297,6 @@ const uint64_t *machine_mem(const struct machine *m) { return m->E; }
 
 uint64_t machine_edits(const struct machine *m) { return m->owner->edits; }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        h = (h ^ (uint8_t)(v >> 8 * k)) * UINT64_C(0x100000001b3);
-    return h;
-}
-
 /* Everything machine_state_save saves, in O(1): E and the console's bytes
  * through the edits of this memory, the rest by value. */
 uint64_t machine_mark(const struct machine *m)
@@ -314,12 +307,9 @@ uint64_t machine_mark(const struct machine *m)
                     machine_get_psw(m), t.armed, t.pending, (uint64_t)t.remaining,
                     m->last_trap, m->ctr.cycles, m->ctr.instret, m->ctr.steps, c->out_len,
                     c->out_dropped, c->out_lost, c->in_len, c->in_pos};
-    uint64_t h = TGM_FNV_SEED;
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        h = mix(h, w[i]);
-    for (unsigned i = 0; i < TRAP_NCAUSES; i++)
-        h = mix(h, m->ctr.traps[i]);
-    return h;
+    /* (in the host's byte order: a mark is compared only in this process) */
+    uint64_t h = tgm_fnv1a(w, sizeof w, TGM_FNV_SEED);
+    return tgm_fnv1a(m->ctr.traps, sizeof m->ctr.traps, h);
 }
 
 uint64_t machine_digest(const struct machine *m)
