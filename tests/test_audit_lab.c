@@ -42,9 +42,11 @@ static void rstep__after_a_restore_in_a_new_session_says_where_the_history_start
     snprintf(cmds, sizeof cmds, "restore %s; step 2; rstep 2; assert steps == 3; echo back",
              path);
     cs_mon_prints(cmds, "back");
-    /* a machine with no past still has no history */
+    /* a machine with no past is told the same, at step 0 */
     cs_mon_fails("load examples/sum.s; rstep",
-                 "rstep: no history yet: the machine has not run since it was last changed");
+                 "rstep: nothing to go back to: the machine was changed since it last ran, "
+                 "so its history starts here, at step 0 (run it, and this command can come "
+                 "back as far as here)");
 }
 
 /* The same with VMs: "with a VM selected, `the VMs were changed since they
@@ -65,7 +67,9 @@ static void rstep__after_a_restore_of_vms_in_a_new_session_says_where_the_histor
              path);
     cs_mon_prints(cmds, "back");
     cs_mon_fails("vm create a 4096 examples/hello.s; rstep",
-                 "rstep: no history yet: the VMs have not run since they were last changed");
+                 "rstep: nothing to go back to: the VMs were changed since they last ran, so "
+                 "their history starts here, at step 0 of VM a (run them, and this command "
+                 "can come back as far as here)");
 }
 
 /* 'stack step' runs the guest on top a step at a time; what it wrote

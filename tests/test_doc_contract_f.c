@@ -343,7 +343,9 @@ static void rstep__the_history_begins_at_the_last_change(void **state)
                  "so its history starts here, at step 53 (run it, and this command can come "
                  "back as far as here)");
     cs_mon_fails("load examples/sum.s; rstep",
-                 "rstep: no history yet: the machine has not run since it was last changed");
+                 "rstep: nothing to go back to: the machine was changed since it last ran, "
+                 "so its history starts here, at step 0 (run it, and this command can come "
+                 "back as far as here)");
     /* a refused rstep changes nothing */
     cs_mon_prints("set on-error continue; load examples/sum.s; step 3; rstep 4; "
                   "assert steps == 3 && P == loop + 1; echo same",

@@ -237,7 +237,7 @@ static void reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_e
     (void)state;
     FILE *sink = getenv("TGM_DEBUG") ? stderr : fopen("/dev/null", "w");
     struct mon *m = session(sink, 5, 2);
-    assert_int_equal(mon_exec_line(m, "rstep"), -1); /* no history yet */
+    assert_int_equal(mon_exec_line(m, "rstep"), -1); /* nothing to go back to */
     cmd(m, "step 20");
     struct snap s = take(m);
     assert_int_equal(mon_exec_line(m, "rstep 21"), -1); /* before the history */

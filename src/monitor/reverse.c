@@ -343,11 +343,10 @@ void mon_rev_ring_fill(struct mon *m)
 
 static int rev_ready(struct mon *m)
 {
-    /* a state with a past (a snapshot restored before this session ran
-     * anything) is a change like any other: its history starts here */
+    /* a machine that never ran, or a state with a past (a snapshot
+     * restored before this session ran anything), is changed like any
+     * other: its history starts here (docs/monitor.md's one wording) */
     uint64_t steps = machine_get_counters(m->bare).steps;
-    if ((!m->rev || !m->rev->valid) && steps == 0)
-        return mon_err(m, "no history yet: the machine has not run since it was last changed");
     if (!m->rev || !m->rev->valid || machine_mark(m->bare) != m->rev->end_mark ||
         m->rev->fresh)
         return mon_err(m, "nothing to go back to: the machine was changed since it last ran, "

@@ -747,10 +747,7 @@ void mon_vrev_ring_fill(struct mon *m)
 static int ready(struct mon *m)
 {
     struct mon_vrev *r = m->vrev;
-    /* as on the bare machine: a restored VM with a past has its history
-     * start here */
-    if ((!r || !r->valid) && now_value(m, V_STEPS) == 0)
-        return mon_err(m, "no history yet: the VMs have not run since they were last changed");
+    /* as on the bare machine, VMs that never ran too */
     char name[64];
     if (!r || !r->valid || vmm_mark(m->vmm) != r->end_mark || r->fresh)
         return mon_err(m, "nothing to go back to: the VMs were changed since they last ran, "
