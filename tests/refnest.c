@@ -235,6 +235,21 @@ int rn_nest(const struct rn_guest *g, unsigned depth, uint64_t budget, struct rn
     o->vtimer = c1[cp_sym("n_vtimer")];
     o->single = c1[cp_sym("n_steps")];
     o->steps = machine_steps(m), o->cycles = machine_cycles(m);
+    /* Every trap that reaches level d is one that level d + 1 reflected
+     * into it: its traps by cause are level d + 1's guest's traps. */
+    for (unsigned d = 1; d < depth && !o->levels[0]; d++) {
+        const uint64_t *lo = e + (depth - d) * k, *hi = e + (depth - d - 1) * k;
+        for (unsigned c = 1; c < RM_NCAUSE; c++)
+            if (lo[cp_sym("n_cause") + c] != hi[cp_sym("n_rtrap") + c])
+                snprintf(o->levels, sizeof o->levels,
+                         "level %u took %llu traps of cause %u, level %u reflected %llu", d,
+                         (unsigned long long)lo[cp_sym("n_cause") + c], c, d + 1,
+                         (unsigned long long)hi[cp_sym("n_rtrap") + c]);
+        if (lo[cp_sym("n_entries")] != hi[cp_sym("n_reflect")])
+            snprintf(o->levels, sizeof o->levels, "level %u: %llu entries, level %u: %llu reflected",
+                     d, (unsigned long long)lo[cp_sym("n_entries")], d + 1,
+                     (unsigned long long)hi[cp_sym("n_reflect")]);
+    }
     machine_destroy(m);
     return 0;
 }
@@ -284,6 +299,8 @@ bool rn_differ(const struct rn_state *b, const struct rn_state *n, char *diff, s
                  U(b->causes[c]));
     if (b->entries != n->entries)
         DIFF("level 1 entries %llu, model %llu", U(n->entries), U(b->entries));
+    if (n->levels[0])
+        DIFF("%s", n->levels);
     return false;
 }
 

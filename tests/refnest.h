@@ -45,6 +45,7 @@ struct rn_state {
     bool halted;
     uint64_t steps, cycles; /* bare: the guest's; stack: the real machine's */
     uint64_t entries, interp, reflect, vtimer, single, causes[RM_NCAUSE];
+    char levels[160]; /* stack: where a level's traps are not the next one's reflections */
 };
 
 /* Bare, on the reference machine, at most BUDGET steps.  0, or -1 when out

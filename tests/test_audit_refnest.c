@@ -4,8 +4,9 @@
  * bare on the reference machine and on 1 to 4 levels, and the guest's
  * virtual state read out of the stack, its trap log and level 1's figures
  * must be the bare run's.  The same guests then go through the library's
- * own comparison (nest_check) and the command line's (tgm run --nest,
- * tgm check --nest), whose counts must be the judge's.
+ * own comparison (nest_check, on a bare machine and on the C control
+ * program) and the command line's (tgm run --nest, tgm check --nest),
+ * whose counts must be the judge's.
  *
  * TGM_REFNEST_GUESTS (guests at depth 1; depth 2 gets half, 3 a tenth and
  * 4 a fiftieth) and TGM_REFNEST_SEED make the campaign larger or another.
@@ -141,8 +142,9 @@ static void library__nest_check_agrees_with_the_judge(void **state)
         struct pair p;
         pair_make(&rng, 1 + i % 3 / 2 + (i % 20 == 19), &p);
         struct tgm_image img = {.nwords = p.g.w, .entry_psw = p.g.entry, .words = p.g.e};
-        struct nest_run_opts o = {.depth = p.depth, .w = p.g.w, .log_traps = true,
-                                  .input = p.g.in, .input_len = p.g.nin};
+        /* now and then with the C control program at the very bottom */
+        struct nest_run_opts o = {.depth = p.depth, .w = p.g.w, .under_vmm = i % 7 == 3,
+                                  .log_traps = true, .input = p.g.in, .input_len = p.g.nin};
         struct nest_check_result r;
         char err[256];
         if (nest_check(NULL, &img, &o, BARE_BUDGET, &r, err, sizeof err) < 0)
@@ -154,8 +156,10 @@ static void library__nest_check_agrees_with_the_judge(void **state)
         assert_int_equal(r.timer_traps, p.b.traps[RM_TIMER]);
         assert_int_equal(r.bare_steps, p.b.steps);
         assert_int_equal(r.bare_cycles, p.b.cycles);
-        assert_int_equal(r.real_steps, p.s.steps);
-        assert_int_equal(r.real_cycles, p.s.cycles);
+        if (!o.under_vmm) {
+            assert_int_equal(r.real_steps, p.s.steps);
+            assert_int_equal(r.real_cycles, p.s.cycles);
+        }
         pair_free(&p);
     }
 }
