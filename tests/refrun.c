@@ -180,22 +180,25 @@ void rr_json(struct rr_buf *b, const struct rr *r, enum rr_stop stop)
               (unsigned long long)rr_digest(m));
 }
 
-/* docs/run.md names the loop of a memory trap with no handler; tgm names
- * any trap that repeats itself for ever the same way (an illegal word that
- * E[1] points at, too), and a timer that E[1]'s I = 1 lets in is taken as
- * a way out.  The loop: two steps from here both trap, and the second
- * leaves E and the PSW as the first did. */
-unsigned rr_trap_loop(const struct rm *m)
+/* docs/run.md names the loop of a memory trap with no handler, and
+ * docs/monitor.md any "step that takes a trap that loads the very PSW it
+ * trapped from" (an illegal word that E[1] points at, too).  A timer that
+ * E[1]'s I = 1 lets in traps to E[1] as well: no way out, unless the old
+ * PSW it leaves in E[0] is a word the loop fetches.  Two steps from S (its
+ * timer off) both trap, and the second leaves E and the PSW as the first
+ * did: the cause, or 0. */
+static unsigned loop_steps(const struct rm *s, bool timer_trap)
 {
-    uint64_t e1 = m->e[1] & ~(UINT64_C(0xF) << 58);
-    if (e1 != psw_word(m) || ((m->armed || m->pending) && (e1 >> 62 & 1)))
-        return 0;
-    struct rm c = *m;
-    c.e = malloc((size_t)m->q * sizeof *c.e);
-    uint64_t *e0 = malloc((size_t)m->q * sizeof *c.e);
+    struct rm c = *s;
+    size_t bytes = (size_t)s->q * sizeof *c.e;
+    c.e = malloc(bytes);
+    uint64_t *e0 = malloc(bytes);
     if (!c.e || !e0)
         abort();
-    memcpy(c.e, m->e, (size_t)m->q * sizeof *c.e);
+    memcpy(c.e, s->e, bytes);
+    if (timer_trap)
+        rm_trap(&c, RM_TIMER);
+    c.armed = c.pending = false, c.rem = 0;
     uint32_t code;
     unsigned cause = 0;
     uint64_t psw0 = 0;
@@ -207,13 +210,24 @@ unsigned rr_trap_loop(const struct rm *m)
         cause = c.trapped;
         if (k == 0) {
             psw0 = psw_word(&c);
-            memcpy(e0, c.e, (size_t)m->q * sizeof *c.e);
-        } else if (psw0 != psw_word(&c) || memcmp(e0, c.e, (size_t)m->q * sizeof *c.e)) {
+            memcpy(e0, c.e, bytes);
+        } else if (psw0 != psw_word(&c) || memcmp(e0, c.e, bytes)) {
             cause = 0;
         }
     }
     free(c.e);
     free(e0);
+    return cause;
+}
+
+unsigned rr_trap_loop(const struct rm *m)
+{
+    uint64_t e1 = m->e[1] & ~(UINT64_C(0xF) << 58);
+    if (e1 != psw_word(m))
+        return 0;
+    unsigned cause = loop_steps(m, false);
+    if (cause && (m->armed || m->pending) && (e1 >> 62 & 1) && !loop_steps(m, true))
+        return 0;
     return cause;
 }
 

@@ -852,6 +852,33 @@ static void refrun__bad_flags_give_one_line_and_touch_no_file(void **state)
     fprintf(stderr, "refrun: %u runs with a bad flag refused as docs/run.md says\n", n_bad);
 }
 
+/* docs/run.md, "The step limit": a trap with no handler loops for ever,
+ * and the note says no limit ends it.  A timer armed with E[1]'s I = 1
+ * does not end it either: its trap loads E[1] too.  tgm used to tell
+ * such a run to raise the limit until the timer had fired. */
+static void refrun__an_armed_timer_does_not_end_a_trap_loop(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    uint64_t e1 = rm_pack(true, true, 0, 0x70000, 0, 0x80000); /* P past q */
+    cs_make_image(path, sizeof path, "timerloop.tgm", 0,
+                  CS_WORDS(0, e1, rr_enc(0x44, 4, 0, 0), rr_enc(0x40, 1, 0, 0), 1000),
+                  rm_pack(true, false, 0, 2, 0, 0x80000));
+    static const char note[] = "tgm: run: step limit of 20 reached before HALT in a trap loop "
+                               "(each step takes a memory trap and E[1] loads the same PSW: a "
+                               "disabled wait), which no limit ends; give E[1] a trap handler\n";
+    struct cs_outcome o = cs_run_tgm("run", "--max-steps", "20", path, NULL);
+    assert_int_equal(o.status, 3);
+    assert_non_null(strstr(o.out, "timer        armed, 923 cycles left\n"));
+    assert_string_equal(o.err, note);
+    cs_outcome_free(&o);
+    /* and check's verdict says so too (docs/vmm.md, "Equivalence") */
+    o = cs_run_tgm("check", "--max-steps", "20", path, NULL);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.out, "did not halt within 20 steps: it is in a trap loop"));
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -869,6 +896,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refrun__random_bare_runs_print_what_the_docs_say),
         cmocka_unit_test(refrun__bad_flags_give_one_line_and_touch_no_file),
+        cmocka_unit_test(refrun__an_armed_timer_does_not_end_a_trap_loop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
