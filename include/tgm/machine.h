@@ -336,8 +336,9 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
                        char *err, size_t errlen);
 
 /* Is X caught in a trap loop (a disabled wait): does each step take a trap
- * (*CAUSE) that loads the PSW it trapped from, with no timer to break it?
- * Probed on a copy of X, which is left alone. */
+ * (*CAUSE) that loads the PSW it trapped from?  A timer trap that may come
+ * loads it too, and is no way out unless the word it leaves in E[0] is one
+ * the loop fetches.  Probed on a copy of X, which is left alone. */
 bool machine_trap_loop(const struct machine *x, unsigned *cause);
 
 /* Names for display. */

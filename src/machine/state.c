@@ -264,6 +264,29 @@ int machine_state_load(struct machine *m, const uint8_t *buf, size_t len,
 
 /* ---- trap loops: a machine that can only spin (the monitor, tgm run) ---- */
 
+/* Two steps on C: if both trap and the second leaves E, M, P and R exactly
+ * as the first did, every later step repeats it.  C's timer is off. */
+static bool trap_loop_steps(struct machine *c, unsigned *cause)
+{
+    uint64_t psw[2], digest[2];
+    unsigned trapped[2] = {TRAP_NCAUSES, TRAP_NCAUSES};
+    bool loop = true;
+    for (int k = 0; k < 2 && loop; k++) {
+        struct machine_counters c0 = machine_get_counters(c);
+        struct machine_exit ex;
+        loop = machine_step(c, &ex) == EXIT_BUDGET;
+        struct machine_counters c1 = machine_get_counters(c);
+        for (unsigned i = 1; i < TRAP_NCAUSES; i++)
+            if (c1.traps[i] != c0.traps[i])
+                trapped[k] = i;
+        loop = loop && trapped[k] < TRAP_NCAUSES;
+        psw[k] = machine_get_psw(c);
+        digest[k] = machine_digest(c);
+    }
+    *cause = trapped[1];
+    return loop && psw[0] == psw[1] && digest[0] == digest[1];
+}
+
 bool machine_trap_loop(const struct machine *x, unsigned *cause)
 {
     /* In a trap loop every step ends by loading E[1], so the PSW is E[1]'s
@@ -272,12 +295,12 @@ bool machine_trap_loop(const struct machine *x, unsigned *cause)
     if (machine_read_phys(x, 1, &e1) != 0 ||
         machine_get_psw(x) != (e1 & ~((uint64_t)0xF << PSW_CAUSE_SHIFT)))
         return false;
-    /* A timer trap may still break the loop, but only with E[1]'s I = 1:
-     * with I = 0 every step loads I = 0, and an armed or pending timer
-     * never traps (the classic disabled wait). */
+    /* A timer that E[1]'s I = 1 lets in traps once, and its trap loads E[1]
+     * as well: the loop goes on unless the old PSW it leaves in E[0] is a
+     * word the loop fetches.  So the loop must hold without the timer's
+     * trap and after it.  With I = 0 the timer never traps. */
     struct machine_timer t = machine_get_timer(x);
-    if ((t.armed || t.pending) && (e1 >> PSW_I_BIT & 1))
-        return false;
+    bool timer = (t.armed || t.pending) && (e1 >> PSW_I_BIT & 1);
     uint8_t *buf = NULL;
     size_t len = 0;
     if (machine_state_save(x, true, &buf, &len) != 0)
@@ -286,27 +309,16 @@ bool machine_trap_loop(const struct machine *x, unsigned *cause)
                                  .hostcalls = machine_hostcalls(x)};
     struct machine *c = machine_create(&cfg);
     char err[128];
-    bool loop = false;
-    /* Two steps on a copy: if both trap and the second leaves E, M, P and R
-     * exactly as the first did, every later step repeats it. */
-    if (c && machine_state_load(c, buf, len, err, sizeof err) == 0) {
-        uint64_t psw[2], digest[2];
-        unsigned trapped[2] = {TRAP_NCAUSES, TRAP_NCAUSES};
-        loop = true;
-        for (int k = 0; k < 2 && loop; k++) {
-            struct machine_counters c0 = machine_get_counters(c);
-            struct machine_exit ex;
-            loop = machine_step(c, &ex) == EXIT_BUDGET;
-            struct machine_counters c1 = machine_get_counters(c);
-            for (unsigned i = 1; i < TRAP_NCAUSES; i++)
-                if (c1.traps[i] != c0.traps[i])
-                    trapped[k] = i;
-            loop = loop && trapped[k] < TRAP_NCAUSES;
-            psw[k] = machine_get_psw(c);
-            digest[k] = machine_digest(c);
+    const struct machine_timer off = {0};
+    bool loop = c && machine_state_load(c, buf, len, err, sizeof err) == 0 &&
+                machine_set_timer(c, &off) == 0 && trap_loop_steps(c, cause);
+    if (loop && timer) {
+        unsigned after;
+        loop = machine_state_load(c, buf, len, err, sizeof err) == 0;
+        if (loop) {
+            machine_trap(c, TRAP_TIMER);
+            loop = machine_set_timer(c, &off) == 0 && trap_loop_steps(c, &after);
         }
-        loop = loop && psw[0] == psw[1] && digest[0] == digest[1];
-        *cause = trapped[1];
     }
     machine_destroy(c);
     free(buf);
