@@ -35,12 +35,12 @@ const char *mon_psw_label(const struct mon *m, int vm, const struct psw *ps, uin
     return ps->l >= base ? label_under(m, syms, x, ps->p, ps->l - base, ps->b) : NULL;
 }
 
-void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms, uint32_t addr,
-                    uint64_t word)
+void mon_print_insn(struct mon *m, FILE *f, const struct machine *x,
+                    const struct tgm_image *syms, uint32_t addr, uint64_t word)
 {
     char dis[160];
     const char *lab = mon_label(m, syms, addr);
-    mon_dis_word(m, word, addr, syms, dis, sizeof dis);
+    mon_dis_word(m, x, word, addr, syms, dis, sizeof dis);
     fprintf(f, "  0x%05x %-12s %s\n", addr, lab ? lab : "", dis);
 }
 
@@ -48,13 +48,13 @@ void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p
                      const struct tgm_image *syms, uint32_t vaddr, uint64_t word)
 {
     if (p->l == 0) {
-        mon_print_insn(m, m->out, syms, vaddr, word);
+        mon_print_insn(m, m->out, x, syms, vaddr, word);
         return;
     }
     /* labels name physical addresses; the operands are virtual, so plain */
     char dis[160];
     const char *lab = label_under(m, syms, x, vaddr, p->l, p->b);
-    dis_word(word, vaddr, NULL, dis, sizeof dis);
+    mon_dis_word(m, x, word, vaddr, NULL, dis, sizeof dis);
     mon_out(m, "  0x%05x %-12s %s\n", vaddr, lab ? lab : "", dis);
 }
 
@@ -326,7 +326,7 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
             if (sp == SP_VIRT)
                 mon_print_vinsn(m, x, &cur, syms, (uint32_t)(a + k), v);
             else
-                mon_print_insn(m, m->out, syms, (uint32_t)(a + k), v);
+                mon_print_insn(m, m->out, x, syms, (uint32_t)(a + k), v);
             continue;
         }
         char where[40] = "";
@@ -604,6 +604,6 @@ int mon_cmd_assemble(struct mon *m, int argc, char **argv)
     if (asm_assemble_line(insn, a, mon_symbols(m), &w, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     machine_write_phys(x, a, w);
-    mon_print_insn(m, m->out, mon_symbols(m), a, w);
+    mon_print_insn(m, m->out, x, mon_symbols(m), a, w);
     return 0;
 }

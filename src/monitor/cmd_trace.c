@@ -180,7 +180,8 @@ static void trace_fmt(struct mon *m, const struct mon_ring_ent *e, char *buf, si
     /* labels name physical addresses: only unrelocated code gets them */
     const struct tgm_image *syms = e->real || p.l ? NULL : &m->bare_img;
     if (e->t.fetched)
-        mon_dis_word(m, e->t.word, p.p, syms, dis, sizeof dis);
+        mon_dis_word(m, e->real ? vmm_machine(m->vmm) : m->bare, e->t.word, p.p, syms, dis,
+                     sizeof dis);
     int n = snprintf(buf, len, "%10llu %s%s  %s", (unsigned long long)e->t.cycles,
                      e->real ? "real " : "", mon_fmt_psw(&p, b, sizeof b), dis);
     if (e->t.trap && n >= 0 && (size_t)n < len)
@@ -303,7 +304,8 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
     /* labels name words of E: relocated code's operands stay numbers, as
      * step shows them */
     if (e->fetched)
-        mon_dis_word(m, e->word, e->p, e->l ? NULL : &m->vm_img[e->vm], dis, sizeof dis);
+        mon_dis_word(m, vmm_machine(m->vmm), e->word, e->p, e->l ? NULL : &m->vm_img[e->vm],
+                     dis, sizeof dis);
     char line[400], what[96];
     snprintf(line, sizeof line, "cp: %s P=0x%05x %-28s %s", vi.name, e->p, dis,
              mon_event_text(e, what, sizeof what));

@@ -228,10 +228,18 @@ const struct tgm_symbol *mon_symbol(const struct mon *m, const struct tgm_image 
     return NULL;
 }
 
-bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,
+bool mon_dis_word(const struct mon *m, const struct machine *x, uint64_t word, uint32_t addr,
                   const struct tgm_image *syms, char *buf, size_t len)
 {
-    const struct mon_symix *x = syms && syms->nsyms ? symix_of(m, syms) : NULL;
-    return x ? dis_word_indexed(word, addr, x->dis, buf, len)
-             : dis_word(word, addr, syms, buf, len);
+    /* docs/isa.md: an opcode that is not an instruction of the machine's
+     * profile (JRSTU, LRA, MFPI by default) is shown as .word; only
+     * 'tgm dis', which knows no profile, names them */
+    struct insn in = isa_decode(word);
+    if (x && in.ok && machine_profile(x)->beh[in.op] == BEH_ABSENT) {
+        snprintf(buf, len, ".word 0x%016llx", (unsigned long long)word);
+        return false;
+    }
+    const struct mon_symix *ix = syms && syms->nsyms ? symix_of(m, syms) : NULL;
+    return ix ? dis_word_indexed(word, addr, ix->dis, buf, len)
+              : dis_word(word, addr, syms, buf, len);
 }

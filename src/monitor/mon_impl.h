@@ -390,8 +390,8 @@ const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len);
 /* "s I=0 P=0x00010 l=0x00000 b=0x10000" */
 char *mon_fmt_psw(const struct psw *p, char *buf, size_t len);
 /* One disassembled line of WORD at ADDR, with its label if any. */
-void mon_print_insn(struct mon *m, FILE *f, const struct tgm_image *syms,
-                    uint32_t addr, uint64_t word);
+void mon_print_insn(struct mon *m, FILE *f, const struct machine *x,
+                    const struct tgm_image *syms, uint32_t addr, uint64_t word);
 /* The same for WORD at virtual address VADDR of X under PSW P: the label
  * is that of the physical address VADDR develops to (relocated code). */
 void mon_print_vinsn(struct mon *m, const struct machine *x, const struct psw *p,
@@ -401,8 +401,9 @@ const char *mon_label(const struct mon *m, const struct tgm_image *syms, uint32_
 /* image_symbol, with M's index of SYMS when it is one of M's tables. */
 const struct tgm_symbol *mon_symbol(const struct mon *m, const struct tgm_image *syms,
                                     const char *name);
-/* dis_word, with M's index of SYMS when it is one of M's tables. */
-bool mon_dis_word(const struct mon *m, uint64_t word, uint32_t addr,
+/* dis_word, with M's index of SYMS when it is one of M's tables; a word
+ * whose opcode X's profile lacks is ".word 0x...", as X executes it. */
+bool mon_dis_word(const struct mon *m, const struct machine *x, uint64_t word, uint32_t addr,
                   const struct tgm_image *syms, char *buf, size_t len);
 /* Drop the indexes of M's symbol tables (labels.c): after any of them is
  * replaced; mon_symix_free at the end. */
