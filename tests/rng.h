@@ -6,6 +6,7 @@
 #define TGM_TESTS_RNG_H
 
 #include <stdint.h>
+#include <stdlib.h>
 
 /* SplitMix64: the next number of the stream whose state is *S. */
 static inline uint64_t rng_next(uint64_t *s)
@@ -23,6 +24,14 @@ static inline uint64_t rng_xorshift(uint64_t *s)
     *s ^= *s << 25;
     *s ^= *s >> 27;
     return *s * UINT64_C(2685821657736338717);
+}
+
+/* A campaign's size or seed from the environment variable NAME (any base
+ * strtoull takes), or DFLT when it is unset or empty. */
+static inline uint64_t rng_env(const char *name, uint64_t dflt)
+{
+    const char *e = getenv(name);
+    return e && *e ? strtoull(e, NULL, 0) : dflt;
 }
 
 #endif

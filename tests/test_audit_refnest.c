@@ -31,12 +31,6 @@
 
 #define BARE_BUDGET 20000u
 
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-    const char *s = getenv(name);
-    return s && *s ? strtoull(s, NULL, 0) : dflt;
-}
-
 struct tally {
     unsigned agreed, skipped, halted_early;
 };
@@ -70,8 +64,8 @@ static bool one(uint64_t seed, unsigned n, unsigned depth, struct tally *t)
 
 static void campaign(unsigned depth, unsigned divisor)
 {
-    uint64_t seed = env_u64("TGM_REFNEST_SEED", 0x7265666e657374);
-    unsigned n = (unsigned)(env_u64("TGM_REFNEST_GUESTS", 400) / divisor);
+    uint64_t seed = rng_env("TGM_REFNEST_SEED", 0x7265666e657374);
+    unsigned n = (unsigned)(rng_env("TGM_REFNEST_GUESTS", 400) / divisor);
     struct tally t = {0};
     for (unsigned i = 0; i < n; i++)
         one(seed + depth, i, depth, &t);
@@ -136,8 +130,8 @@ static uint64_t bare_traps(const struct rn_state *b)
 static void library__nest_check_agrees_with_the_judge(void **state)
 {
     (void)state;
-    uint64_t rng = env_u64("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x6c6962;
-    unsigned n = (unsigned)(env_u64("TGM_REFNEST_GUESTS", 400) / 4);
+    uint64_t rng = rng_env("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x6c6962;
+    unsigned n = (unsigned)(rng_env("TGM_REFNEST_GUESTS", 400) / 4);
     for (unsigned i = 0; i < n; i++) {
         struct pair p;
         pair_make(&rng, 1 + i % 3 / 2 + (i % 20 == 19), &p);
@@ -181,7 +175,7 @@ static void write_pair(const struct pair *p, unsigned i, char *img, char *in)
 static void cli__run_nest_prints_the_judges_state_and_counts(void **state)
 {
     (void)state;
-    uint64_t rng = env_u64("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x636c69;
+    uint64_t rng = rng_env("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x636c69;
     for (unsigned i = 0; i < 8; i++) {
         struct pair p;
         pair_make(&rng, 1 + i % 3, &p);
@@ -240,7 +234,7 @@ static void cli__run_nest_prints_the_judges_state_and_counts(void **state)
 static void cli__check_nest_verdict_counts_are_the_judges(void **state)
 {
     (void)state;
-    uint64_t rng = env_u64("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x63686b;
+    uint64_t rng = rng_env("TGM_REFNEST_SEED", 0x7265666e657374) ^ 0x63686b;
     for (unsigned i = 0; i < 6; i++) {
         struct pair p;
         pair_make(&rng, 1 + i % 2, &p);

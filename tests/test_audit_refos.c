@@ -683,12 +683,6 @@ static void under_cp(const struct set *s, const char *src, const char *bare, boo
     image_free(&img);
 }
 
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-    const char *e = getenv(name);
-    return e && *e ? strtoull(e, NULL, 0) : dflt;
-}
-
 static int64_t random_quantum(void)
 {
     switch (below(8)) {
@@ -706,8 +700,8 @@ static int64_t random_quantum(void)
 static void refos__random_sets_do_what_os_md_says(void **state)
 {
     (void)state;
-    uint64_t sets = env_u64("TGM_REFOS_SETS", DEFAULT_SETS);
-    rng = env_u64("TGM_REFOS_SEED", 0x05D0C5u);
+    uint64_t sets = rng_env("TGM_REFOS_SETS", DEFAULT_SETS);
+    rng = rng_env("TGM_REFOS_SEED", 0x05D0C5u);
     uint64_t agreed = 0, steps = 0, timers = 0, late = 0, full = 0;
     for (uint64_t i = 0; i < sets; i++) {
         struct set s;
@@ -761,7 +755,7 @@ static void refos__quanta_below_six(void **state)
 static void refos__nested_control_programs_agree(void **state)
 {
     (void)state;
-    rng = env_u64("TGM_REFOS_SEED", 0x05D0C5u) ^ 0x4E57;
+    rng = rng_env("TGM_REFOS_SEED", 0x05D0C5u) ^ 0x4E57;
     for (unsigned depth = 1; depth <= 4; depth++) {
         struct set s;
         gen_set(&s, 6 + below(100));

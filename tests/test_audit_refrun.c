@@ -690,17 +690,8 @@ static void one_check(uint64_t seed)
     n_agree++, n_check++;
 }
 
-static uint64_t campaign_seed(void)
-{
-    const char *s = getenv("TGM_REFRUN_SEED");
-    return s ? strtoull(s, NULL, 0) : UINT64_C(0x5EED0F7E57);
-}
-
-static unsigned campaign_runs(unsigned dflt)
-{
-    const char *s = getenv("TGM_REFRUN_RUNS");
-    return s ? (unsigned)strtoul(s, NULL, 0) : dflt;
-}
+#define campaign_seed() rng_env("TGM_REFRUN_SEED", UINT64_C(0x5EED0F7E57))
+#define campaign_runs(dflt) ((unsigned)rng_env("TGM_REFRUN_RUNS", (dflt)))
 
 static void refrun__random_bare_runs_print_what_the_docs_say(void **state)
 {
