@@ -37,7 +37,8 @@ struct machine;
 #define TGM_IMAGE_HEADER 40u
 #define TGM_SYM_MAX 63u
 /* The largest image file a reader takes: the header, 2^19 words and
- * 64 MiB of symbols (and the checksum); the writers write none larger. */
+ * 64 MiB for the symbols and the 8-byte checksum together (the number
+ * docs/robustness.md gives); the writers write none larger. */
 #define TGM_IMAGE_FILE_MAX                                                                     \
     ((size_t)TGM_IMAGE_HEADER + 8u * ((size_t)1 << 19) + ((size_t)64 << 20))
 
