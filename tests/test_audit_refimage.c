@@ -463,12 +463,12 @@ static void assert_state_is(const uint8_t *b, const struct rs_section *sec, stru
         fail_msg("%s: 'regs' does not show '%s' and '%s':\n%s", what, psw, ctr, regs);
 }
 
-/* 'regs' as the session shows it now. */
+/* The session as 'regs', 'symbols', 'info break' and 'vm list' show it. */
 static char *regs_of(struct ms_sess *ss)
 {
     fflush(ss->out);
     size_t at = ss->olen;
-    ms_cmd(ss->m, "regs");
+    ms_cmd(ss->m, "regs; symbols; info break; vm list");
     fflush(ss->out);
     return strdup(ss->obuf + at);
 }
@@ -478,7 +478,7 @@ static uint8_t *saved(struct ms_sess *ss, bool vms, size_t *len, struct rs_snap 
 {
     char path[CS_PATH];
     cs_tmp_path(path, sizeof path, vms ? "v.snap" : "b.snap");
-    ms_cmd(ss->m, "load examples/sum.s; step 7");
+    ms_cmd(ss->m, "load examples/sum.s; step 7; break loop");
     if (vms)
         ms_cmd(ss->m, "vm create a 100 examples/sum.s; vm create b 100 examples/sum.s; go for 50");
     ms_cmd(ss->m, "save %s", path);
@@ -695,6 +695,14 @@ static void test_snapshot_mutants(void **state)
                 snprintf(what, sizeof what, "snapshot %d section %s edit %zu", vms, sn.sec[i].tag, e);
                 restore_refused(&ss, c, len, NULL, what);
             }
+        }
+        for (uint32_t i = 0; i < sn.count; i++) { /* each section a byte short */
+            size_t wlen;
+            uint8_t *w = rs_rebuild(b, &sn, 5, sn.sec[i].tag, b + sn.sec[i].at,
+                                    sn.sec[i].len - 1, &wlen);
+            snprintf(what, sizeof what, "snapshot %d section %s a byte short", vms, sn.sec[i].tag);
+            restore_refused(&ss, w, wlen, NULL, what);
+            free(w);
         }
         for (unsigned extra = 1; extra <= 9; extra += 8) { /* bytes past the last section */
             memcpy(c, b, len - 8);
