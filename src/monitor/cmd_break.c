@@ -381,6 +381,23 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
                     break;
             }
         }
+        /* the trap's own accesses are a watched step as any other when no
+         * trap stop ends the run there: E[0]'s write named, as the CPU
+         * names it, else E[1]'s read */
+        for (unsigned k = 0; go_on && vm == MON_FOCUS_BARE && k < 2; k++) {
+            struct machine_exit w = *ex;
+            w.reason = EXIT_WATCH, w.addr = k, w.write = k == 0;
+            bool watched = false;
+            for (size_t i = 0; i < m->nbps && !watched; i++) {
+                struct mon_bp *b = &m->bps[i];
+                watched = b->kind == BP_WATCH && b->vm == MON_FOCUS_BARE && b->addr <= k &&
+                          k < b->addr + b->len && (b->rw & (k ? WATCH_READ : WATCH_WRITE));
+            }
+            if (watched) {
+                go_on = stop_watch(m, vm, &w);
+                break;
+            }
+        }
     }
     if (!go_on && !m->finished) {
         mon_stop_line(m, vm, steps, cycles);
