@@ -200,11 +200,12 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             mon_where(m, m->focus, vm_state_name(VM_LIMIT), 0);
             break;
         }
-        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_debug_stop(m, m->focus, &ex, prior + i + 1,
-                           mon_counted(m) - cyc0);
+        /* an ignored hit, a false condition or a 'continue' in the
+         * commands is no stop: the steps go on, as a run does */
+        if ((ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) &&
+            (!mon_debug_stop(m, m->focus, &ex, prior + i + 1, mon_counted(m) - cyc0) ||
+             m->finished))
             break;
-        }
     }
     return i;
 }
