@@ -151,6 +151,7 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             traps0 += c0.traps[t];
         struct machine_exit ex = {0};
         m->nev = m->ev_lost = 0;
+        mon_watch_snapshot(m); /* a write's report shows the word before it */
         step_focus(m, x, &ex);
         if (m->focus != MON_FOCUS_BARE && ex.reason == EXIT_BUDGET &&
             machine_steps(x) == c0.steps) {
