@@ -310,6 +310,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             return 0;
         unsigned op = op_at_p(x);
         struct machine_exit ex = {0};
+        mon_watch_snapshot(m); /* as 'step': a write's report shows the word before it */
         step_focus(m, x, &ex);
         *steps = prior + ++done;
         mon_rev_note(m);
