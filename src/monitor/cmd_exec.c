@@ -363,7 +363,7 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 mon_run_resume(m);
                 /* the run goes on after a trap or watched step that did not
                  * stop it: a breakpoint at the new P is reached, not passed */
-                cut = ex.reason != EXIT_BREAK && m->focus == MON_FOCUS_BARE;
+                cut = ex.reason != EXIT_BREAK;
                 continue;
             }
             if (!m->finished)
