@@ -269,9 +269,12 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
         const char *lab = bp_label(m, b);
         snprintf(what, sizeof what, " at %#x%s%s", b->addr, lab ? " " : "", lab ? lab : "");
         any = true;
-        if (!bp_hit(m, i, what))
+        /* several may be at one address: each is reached, in order, until
+         * one stops the run (a false condition or an ignored hit does not) */
+        if (!bp_hit(m, i, what)) {
             go_on = false;
-        break;
+            break;
+        }
     }
     if (any)
         return go_on;
@@ -300,11 +303,13 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
 
 static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
 {
+    bool any = false;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
         int64_t base = mon_bp_base(m, b);
         if (b->kind != BP_WATCH || (b->vm == MON_FOCUS_BARE) != (vm == MON_FOCUS_BARE) ||
-            base < 0 || ex->addr < base + b->addr || ex->addr >= base + b->addr + b->len)
+            base < 0 || ex->addr < base + b->addr || ex->addr >= base + b->addr + b->len ||
+            !(b->rw & (ex->write ? WATCH_WRITE : WATCH_READ)))
             continue;
         uint32_t k = ex->addr - (uint32_t)base - b->addr;
         struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
@@ -319,9 +324,12 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
             snprintf(what, sizeof what, ": read E[%#x] = %#llx", b->addr + k,
                      (unsigned long long)now);
         b->old[k] = now;
-        return bp_hit(m, i, what);
+        /* as at one address: each watchpoint there until one stops */
+        if (!bp_hit(m, i, what))
+            return false;
+        any = true;
     }
-    return false;
+    return any;
 }
 
 /* ": svc trap at 0x4 LABEL": the trap's cause and the trapping instruction,
@@ -369,7 +377,24 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
                 (b->vm == MON_FOCUS_BARE) == (vm == MON_FOCUS_BARE)) {
                 char what[128];
                 trap_origin(m, vm, ex->cause, what, sizeof what);
-                go_on = bp_hit(m, i, what);
+                if (!(go_on = bp_hit(m, i, what)))
+                    break;
+            }
+        }
+        /* the trap's own accesses are a watched step as any other when no
+         * trap stop ends the run there: E[0]'s write named, as the CPU
+         * names it, else E[1]'s read */
+        for (unsigned k = 0; go_on && vm == MON_FOCUS_BARE && k < 2; k++) {
+            struct machine_exit w = *ex;
+            w.reason = EXIT_WATCH, w.addr = k, w.write = k == 0;
+            bool watched = false;
+            for (size_t i = 0; i < m->nbps && !watched; i++) {
+                struct mon_bp *b = &m->bps[i];
+                watched = b->kind == BP_WATCH && b->vm == MON_FOCUS_BARE && b->addr <= k &&
+                          k < b->addr + b->len && (b->rw & (k ? WATCH_READ : WATCH_WRITE));
+            }
+            if (watched) {
+                go_on = stop_watch(m, vm, &w);
                 break;
             }
         }
@@ -791,7 +816,8 @@ int mon_cmd_delete(struct mon *m, int argc, char **argv)
     }
     if (m->bp_stale) /* the counts failed: set all again */
         mon_debug_apply(m);
-    if (2 * m->bp_dead > m->nbps)
+    /* not under a stop's commands: the stop may go on to the next one */
+    if (2 * m->bp_dead > m->nbps && !m->in_bp_cmds)
         mon_bp_compact(m);
     return 0;
 }

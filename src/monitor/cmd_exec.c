@@ -361,6 +361,9 @@ static int run_loop(struct mon *m, enum mon_run_mode mode, uint64_t n)
                 !m->finished) {
                 mon_watch_snapshot(m);
                 mon_run_resume(m);
+                /* the run goes on after a trap or watched step that did not
+                 * stop it: a breakpoint at the new P is reached, not passed */
+                cut = ex.reason != EXIT_BREAK;
                 continue;
             }
             if (!m->finished)

@@ -151,6 +151,7 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             traps0 += c0.traps[t];
         struct machine_exit ex = {0};
         m->nev = m->ev_lost = 0;
+        mon_watch_snapshot(m); /* a write's report shows the word before it */
         step_focus(m, x, &ex);
         if (m->focus != MON_FOCUS_BARE && ex.reason == EXIT_BUDGET &&
             machine_steps(x) == c0.steps) {
@@ -200,11 +201,12 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
             mon_where(m, m->focus, vm_state_name(VM_LIMIT), 0);
             break;
         }
-        if (ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) {
-            mon_debug_stop(m, m->focus, &ex, prior + i + 1,
-                           mon_counted(m) - cyc0);
+        /* an ignored hit, a false condition or a 'continue' in the
+         * commands is no stop: the steps go on, as a run does */
+        if ((ex.reason == EXIT_BREAK || ex.reason == EXIT_WATCH || ex.reason == EXIT_TRAP) &&
+            (!mon_debug_stop(m, m->focus, &ex, prior + i + 1, mon_counted(m) - cyc0) ||
+             m->finished))
             break;
-        }
     }
     return i;
 }
@@ -308,6 +310,7 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
             return 0;
         unsigned op = op_at_p(x);
         struct machine_exit ex = {0};
+        mon_watch_snapshot(m); /* as 'step': a write's report shows the word before it */
         step_focus(m, x, &ex);
         *steps = prior + ++done;
         mon_rev_note(m);

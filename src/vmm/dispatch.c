@@ -314,6 +314,15 @@ static void deliver_timer(struct vmm *v, struct vm *vm)
     check_limit(v, vm);
 }
 
+/* A breakpoint at REAL is reported in VM: the run that continues from it
+ * passes it once (vmm_break_before). */
+static void skip_here(struct vmm *v, const struct vm *vm, uint32_t real)
+{
+    v->skip_break = real;
+    v->skip_vm = vm->id;
+    v->skip_steps = machine_steps(vm->view);
+}
+
 bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
 {
     uint32_t phys;
@@ -325,11 +334,13 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
         return false;
     if (v->skip_break == real) { /* continuing from this very breakpoint */
         v->skip_break = -1;
-        return false;
+        if (v->skip_vm < 0 ||
+            (vm->id == v->skip_vm && machine_steps(vm->view) == v->skip_steps))
+            return false;
     }
     if (vm->id == v->first_vm && machine_steps(vm->view) == v->first_steps)
         return false; /* the call's first step */
-    v->skip_break = real;
+    skip_here(v, vm, real);
     *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, {.reason = EXIT_BREAK, .addr = real}};
     return true;
 }
@@ -499,7 +510,7 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
     if (mx.reason == EXIT_BREAK && mx.addr < VMM_K && !machine_break_exec_test(v->m, mx.addr))
         return interp_watch_stop(vm, ex);
     if (mx.reason == EXIT_BREAK)
-        v->skip_break = mx.addr;
+        skip_here(v, vm, mx.addr);
     if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
         *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, mx};
         return true;

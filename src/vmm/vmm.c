@@ -42,6 +42,7 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
     v->hybrid = cfg && cfg->hybrid;
     v->cur = -1;
     v->skip_break = -1;
+    v->skip_vm = -1;
     v->first_vm = -1;
     vmm_cp_install(v->m);
     machine_set_hostcall(v->m, vmm_hostcall, v);

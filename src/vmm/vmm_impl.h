@@ -54,6 +54,11 @@ struct vmm {
     bool real_timer;    /* resume() armed the real timer */
     bool restored;      /* vmm_state_load ran, and no run or vmm_transient_set since */
     int64_t skip_break; /* real address of the breakpoint last reported, or -1 */
+    /* the VM it was reported in and that VM's steps then, or skip_vm -1 when
+     * not known (a restored session): a VM that has stepped since is not
+     * continuing from it, and must stop there again */
+    int skip_vm;
+    uint64_t skip_steps;
     /* the first guest step of a vmm_run call: VM first_vm at its step
      * first_steps passes any breakpoint, as machine_run's first step does */
     int first_vm;

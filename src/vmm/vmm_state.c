@@ -226,6 +226,7 @@ int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
     v->cur = (int)cur;
     v->slice_left = slice_left;
     v->skip_break = -1;
+    v->skip_vm = -1;
     v->restored = true; /* vmm_run looks at the real timer restored with it */
     rc = 0;
 out:
@@ -295,5 +296,6 @@ void vmm_transient_set(struct vmm *v, const struct vmm_transient *t)
 {
     v->real_timer = t->real_timer;
     v->skip_break = t->skip_break;
+    v->skip_vm = -1;
     v->restored = false;
 }
