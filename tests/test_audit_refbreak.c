@@ -787,6 +787,27 @@ static void test_vm_breakpoint_again_after_a_run_from_elsewhere(void **state)
     prog_close(&s, path);
 }
 
+/* The same when the run that left it ended in the fast loop, whose ring
+ * fill restores the VMs with vmm_transient_set: the breakpoint reported
+ * before that run is no longer the one to pass, and the LPSW the control
+ * program interprets brings the VM to it. */
+static void test_vm_breakpoint_again_after_a_filled_run(void **state)
+{
+    (void)state;
+    struct ms_sess s;
+    char path[256];
+    prog_open_vm(&s, path, sizeof path);
+    ms_cmd(s.m, "until 4");
+    expect_out(&s, "stopped at 0x4 after 4 steps");
+    ms_cmd(s.m, "deposit P 2");
+    ms_cmd(s.m, "go for 3"); /* LI, SVC, ADD: P at the handler's LPSW */
+    assert_int_equal(vm_p(&s), 7);
+    ms_cmd(s.m, "until 4");
+    expect_out(&s, "stopped at 0x4 after 1 step,");
+    assert_int_equal(vm_p(&s), 4);
+    prog_close(&s, path);
+}
+
 int main(void)
 {
     keep_going = env_num("TGM_REFBREAK_KEEP_GOING", 0) != 0;
@@ -801,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_finish_shows_the_old_value),
         cmocka_unit_test(test_vm_ignored_trap_stop_then_breakpoint),
         cmocka_unit_test(test_vm_breakpoint_again_after_a_run_from_elsewhere),
+        cmocka_unit_test(test_vm_breakpoint_again_after_a_filled_run),
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_sessions_vm),
     };

@@ -289,7 +289,12 @@ int vmm_state_check(struct vmm *v, char *err, size_t errlen)
 void vmm_transient_get(const struct vmm *v, struct vmm_transient *t)
 {
     t->real_timer = v->real_timer;
-    t->skip_break = v->skip_break;
+    /* the breakpoint last reported is passed once only by a run that goes
+     * on from it: not once its VM has stepped (vmm_break_before), so such
+     * a one is none, and a state restored with it stops there again */
+    const struct vm *vm = v->skip_vm >= 0 ? &v->vms[v->skip_vm] : NULL;
+    bool stale = vm && (!vm->live || machine_steps(vm->view) != v->skip_steps);
+    t->skip_break = stale ? -1 : v->skip_break;
 }
 
 void vmm_transient_set(struct vmm *v, const struct vmm_transient *t)
