@@ -375,8 +375,6 @@ static void cmd_watch(struct sess *x)
     int k = (int)rn(4);
     bp.wk = k ? k : 2;
     bp.lo = rn(4) ? 64 + rn(32) : rn(3) ? rn(2) : 2 + rn(62);
-    if (x->vm && bp.lo < 2) /* the words a reflected trap touches: see the report */
-        bp.lo += 2;
     uint32_t cnt = rn(2) ? 0 : 1 + rn(4);
     bp.hi = bp.lo + (cnt ? cnt - 1 : 0);
     snprintf(t, sizeof t, "watch %s%u", kind[k], bp.lo);
@@ -808,6 +806,37 @@ static void test_vm_breakpoint_again_after_a_filled_run(void **state)
     prog_close(&s, path);
 }
 
+/* An instruction of a VM that reads its watched E[0] and traps: the step
+ * names the trap's write of E[0], as on the bare machine, and the next run
+ * does not stop again at once for the same step ("after 0 steps"). */
+static void test_vm_watched_read_then_trap(void **state)
+{
+    (void)state;
+    static const char src[] = "        .org  0\n"
+                              "        .word 0x7000\n"
+                              "        .word psw(SUP, handler, 0, 0x100)\n"
+                              "        .entry start\n"
+                              "start:  LDX   x, 0x1000, 0\n" /* index E[0]: 0x8000 traps */
+                              "        HALT\n"
+                              "handler: HALT\n"
+                              "x:      .word 0\n";
+    struct ms_sess s;
+    char path[256];
+    ms_tmp_file(path, sizeof path, "refbreak-e0.s");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(src, f);
+    fclose(f);
+    ms_sess_open(&s);
+    ms_cmd(s.m, "vm create g 256 %s; vm select g", path);
+    ms_cmd(s.m, "watch access 0");
+    ms_cmd(s.m, "go");
+    expect_out(&s, "watchpoint 1: write E[0] 0x7000 -> 0x8800010000080000, hit 1 time\n");
+    ms_cmd(s.m, "go");
+    expect_out(&s, "g: halted: s I=0 P=0x00005");
+    prog_close(&s, path);
+}
+
 int main(void)
 {
     keep_going = env_num("TGM_REFBREAK_KEEP_GOING", 0) != 0;
@@ -823,6 +852,7 @@ int main(void)
         cmocka_unit_test(test_vm_ignored_trap_stop_then_breakpoint),
         cmocka_unit_test(test_vm_breakpoint_again_after_a_run_from_elsewhere),
         cmocka_unit_test(test_vm_breakpoint_again_after_a_filled_run),
+        cmocka_unit_test(test_vm_watched_read_then_trap),
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_sessions_vm),
     };

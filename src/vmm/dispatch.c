@@ -511,6 +511,11 @@ static bool run_direct(struct vmm *v, struct vm *vm, uint64_t chunk, struct vmm_
         return interp_watch_stop(vm, ex);
     if (mx.reason == EXIT_BREAK)
         skip_here(v, vm, mx.addr);
+    /* a watched access of an instruction that trapped: the view's step of
+     * it saw the same, and names what the CPU names (the trap's E[0] or
+     * E[1], when watched); its hit must not wait for the next run */
+    if (mx.reason == EXIT_WATCH && vm->watch_hit >= 0)
+        return interp_watch_stop(vm, ex);
     if (mx.reason != EXIT_HOST && mx.reason != EXIT_BUDGET) {
         *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, mx};
         return true;
