@@ -440,7 +440,7 @@ static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, const st
     return buf;
 }
 
-/* The same, with a lane for every VM there is (docs/run.md: one track per
+/* tail_stretch, with a lane for every VM there is (docs/run.md: one track per
  * VM), not only up to the last that had an event: a VM that neither
  * trapped nor ran directly (a hybrid one interpreted throughout) is drawn
  * as an empty track wherever its id falls among the others. */
