@@ -89,6 +89,8 @@ struct setup {
     unsigned slice, limit;
     const char *profile;
     bool hybrid;
+    const char *input; /* console input for each VM, or NULL */
+    int copies;        /* --vms: copies of the one image (0: the images as they are) */
 };
 
 static void make_setup(struct setup *s, unsigned run)
@@ -105,6 +107,9 @@ static void make_setup(struct setup *s, unsigned run)
     s->limit = rn(3) ? 200 + rn(3000) : 20 + rn(60);
     s->profile = rn(3) ? "virtualizable" : profiles[rn(5)];
     s->hybrid = rn(4) == 0;
+    static const char *const inputs[] = {"abc", "hello, world", "0123456789xyz"};
+    s->input = rn(3) == 0 ? inputs[rn(3)] : NULL;
+    s->copies = s->nvm == 1 && rn(3) == 0 ? 2 + (int)rn(4) : 0;
 }
 
 /* ---- the picture, read from the JSON ---- */
@@ -450,6 +455,12 @@ static struct cs_outcome run_cli(const struct setup *s, const char *out, bool st
         cs_push_all(&a, "--stats", "--json", NULL);
     if (s->hybrid)
         cs_push(&a, "--hybrid");
+    if (s->input)
+        cs_push_all(&a, "--input", s->input, NULL);
+    char copies[16];
+    snprintf(copies, sizeof copies, "%d", s->copies);
+    if (s->copies)
+        cs_push_all(&a, "--vms", copies, NULL);
     for (int i = 0; i < s->nvm; i++)
         cs_push(&a, s->src[i]);
     struct cs_outcome o = cs_run_tgm_argv("run", a.v);
@@ -463,9 +474,12 @@ static size_t mon_prefix(const struct setup *s, char *buf, size_t len)
 {
     size_t n = (size_t)snprintf(buf, len, "set cp-profile %s; set hybrid %s; set slice %u; ",
                                 s->profile, s->hybrid ? "on" : "off", s->slice);
-    for (int i = 0; i < s->nvm; i++)
+    for (int i = 0; i < (s->copies ? s->copies : s->nvm); i++) {
         n += (size_t)snprintf(buf + n, len - n, "vm create vm%d 65536 %s; vm limit vm%d %u; ",
-                              i, s->src[i], i, s->limit);
+                              i, s->src[s->copies ? 0 : i], i, s->limit);
+        if (s->input)
+            n += (size_t)snprintf(buf + n, len - n, "vm input vm%d \"%s\"; ", i, s->input);
+    }
     n += (size_t)snprintf(buf + n, len - n, "timeline on; ");
     return n;
 }
@@ -494,9 +508,9 @@ static void one_run(unsigned run)
     char json[CS_PATH], svg[CS_PATH], what[96];
     cs_tmp_path(json, sizeof json, "t.json");
     cs_tmp_path(svg, sizeof svg, "t.svg");
-    snprintf(what, sizeof what, "seed %#llx run %u (%d VMs, slice %u, %s%s)",
-             (unsigned long long)campaign_seed(), run, s.nvm, s.slice, s.profile,
-             s.hybrid ? ", hybrid" : "");
+    snprintf(what, sizeof what, "seed %#llx run %u (%d VMs, slice %u, %s%s%s)",
+             (unsigned long long)campaign_seed(), run, s.copies ? s.copies : s.nvm, s.slice,
+             s.profile, s.hybrid ? ", hybrid" : "", s.input ? ", input" : "");
     struct cs_outcome o = run_cli(&s, json, true);
     if (getenv("TGM_REFTIMELINE_KEEP"))
         fprintf(stderr, "%s\n%s\n", json, o.out);
