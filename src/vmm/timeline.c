@@ -340,7 +340,8 @@ struct tl_tail {
     int k, id, nvm, nextra;
 };
 
-static struct tl_tail tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span)
+static struct tl_tail tail_stretch(const struct tgm_timeline *t, struct vmm *v,
+                                   uint64_t span)
 {
     struct tl_tail tl = {0, 0, -1, t->nvm, t->nextra};
     struct vm_info vi;
@@ -437,6 +438,19 @@ static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, const st
               *c == '_' || *c == '-' || *c == '.'))
             *c = '_';
     return buf;
+}
+
+/* tail_stretch, with a lane for every VM there is (docs/run.md: one track per
+ * VM), not only up to the last that had an event: a VM that neither
+ * trapped nor ran directly (a hybrid one interpreted throughout) is drawn
+ * as an empty track wherever its id falls among the others. */
+static struct tl_tail tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span)
+{
+    struct tl_tail tl = tail_stretch(t, v, span);
+    for (int id = v ? vmm_vm_next(v, -1) : -1; id >= 0; id = vmm_vm_next(v, id))
+        if (id + 1 > tl.nvm)
+            tl.nvm = id + 1;
+    return tl;
 }
 
 /* ---- Chrome trace event JSON ---- */
