@@ -472,6 +472,7 @@ static uint64_t number_after(const char *text, const char *key)
  * run's instructions (it must halt), and each monitor's outcome as
  * `tgm check` reports it ("equivalent" or "differs: DIFF"). */
 struct ran {
+    int halt_at; /* the witness's word the observer HALT was put on, or -1 */
     uint32_t image_words;
     uint64_t bare_insns;
     char mon[2][256];
@@ -488,8 +489,9 @@ static uint64_t le(const unsigned char *b, int n)
 /* "Layout" and "Start": the witness's E[i] is the guest's E[q + i], the
  * observer HALT aside (on a word S1 had 0), and the entry PSW is S1's with
  * l moved by q, unless a timer needs the prologue. */
-static void image_holds_s1(const unsigned char *img, size_t len, const struct analyze_state *s1)
+static int image_holds_s1(const unsigned char *img, size_t len, const struct analyze_state *s1)
 {
+    int at = -1;
     uint32_t load = (uint32_t)le(img + 16, 4), n = (uint32_t)le(img + 20, 4), q = s1->q;
     unsigned halts = 0;
     assert_true(len >= 48 + 8 * (size_t)n);
@@ -501,15 +503,17 @@ static void image_holds_s1(const unsigned char *img, size_t len, const struct an
         if (s1->mem[i] || w != (uint64_t)OP_HALT << 57 || halts++)
             fail_msg("guest E[%" PRIu32 "] = 0x%" PRIx64 ", S1's E[%" PRIu32 "] = 0x%" PRIx64, a,
                      w, i, s1->mem[i]);
+        at = (int)i;
     }
     if (s1->timer.armed || s1->timer.pending)
-        return;
+        return at;
     struct psw e = s1->psw;
     e.l += q;
     e.cause = 0;
     if (le(img + 24, 8) != psw_pack(&e))
         fail_msg("entry PSW 0x%" PRIx64 ", S1's moved by q 0x%" PRIx64, le(img + 24, 8),
                  psw_pack(&e));
+    return at;
 }
 
 static void run_program(int p, const char *src, uint32_t words, const struct analyze_state *s1,
@@ -528,7 +532,7 @@ static void run_program(int p, const char *src, uint32_t words, const struct ana
     unsigned char *img = (unsigned char *)cs_slurp(ipath, &len);
     assert_true(len >= 48);
     out->image_words = (uint32_t)le(img + 20, 4);
-    image_holds_s1(img, len, s1);
+    out->halt_at = image_holds_s1(img, len, s1);
     free(img);
     bool input = cin > 0; /* a NUL byte cannot be an argument */
     struct cs_args a = {0};
@@ -567,7 +571,7 @@ static void run_program(int p, const char *src, uint32_t words, const struct ana
 /* The program's comment "i(S1) leaves <M=.. I=.. P=.. R=(l,b)>" against one
  * step of the reference machine (refanalyze.c) from S1. */
 static void leaves_is_the_references(int p, unsigned op, const char *src,
-                                     const struct analyze_state *s1)
+                                     const struct analyze_state *s1, int halt_at)
 {
     struct rfa_state rs = {.q = s1->q, .sup = s1->psw.sup, .ie = s1->psw.ie, .p = s1->psw.p,
                            .l = s1->psw.l, .b = s1->psw.b, .armed = s1->timer.armed,
@@ -587,6 +591,16 @@ static void leaves_is_the_references(int p, unsigned op, const char *src,
              o.sup ? 's' : 'u', o.ie, o.p, o.l, o.b);
     if (!strstr(src, want))
         fail_msg("%s %s: no '%s' in the program:\n%s", rac_prof[p], isa_table[op].name, want, src);
+    /* "After the instruction": a HALT only where R is unchanged, at the P
+       it leaves, on a word that was 0 */
+    uint32_t next = o.l + o.p;
+    bool may = o.l == s1->psw.l && o.b == s1->psw.b && next < s1->q && !s1->mem[next];
+    if (halt_at >= 0 && (!may || (uint32_t)halt_at != next))
+        fail_msg("%s %s: a HALT at E|r[%d], i(S1) leaves P=%" PRIu32, rac_prof[p],
+                 isa_table[op].name, halt_at, o.p);
+    if (halt_at < 0 && may)
+        print_message("refanacli: %s %s: no observer HALT where one could be\n", rac_prof[p],
+                      isa_table[op].name);
 }
 
 /* The doc's outputs and "From a witness to a program", checked on one
@@ -661,7 +675,7 @@ static void counter_one(uint64_t *r, int p, const struct opts *o)
         char *src = cs_json_str(cs_json_get(ce, "source"), NULL);
         struct ran ran;
         run_program(p, src, 2 * res->opts.q, &w->s1, &ran);
-        leaves_is_the_references(p, op, src, &w->s1);
+        leaves_is_the_references(p, op, src, &w->s1, ran.halt_at);
         assert_int_equal(cs_json_uint(cs_json_get(ce, "bare_instructions")), ran.bare_insns);
         /* "Why the outcomes are the theorems'": the VMM differs on every
            program, the hybrid VMM on the user sensitive ones' */
