@@ -53,6 +53,7 @@ struct tgm_timeline {
     size_t dropped_full;      /* dropped before it */
     uint64_t gc0[VMM_MAX_VMS]; /* guest cycles of the VMs there when it began */
     uint64_t ev0[VMM_MAX_VMS]; /* and their events (vm_events) */
+    uint64_t ran0[VMM_MAX_VMS]; /* and their instructions, direct and simulated */
     uint64_t gc[VMM_MAX_VMS]; /* guest cycles at each VM's last event */
     uint64_t en[VMM_MAX_VMS]; /* and its CP entries */
     int nvm;                  /* highest VM id seen + 1 */
@@ -111,6 +112,7 @@ void timeline_begin(struct tgm_timeline *t, struct vmm *v)
             /* its first stretch here is what it runs from now */
             t->gc[id] = t->gc0[id] = vi.stats.guest_cycles;
             t->ev0[id] = vm_events(&vi.stats);
+            t->ran0[id] = vi.stats.direct + vi.stats.interpreted;
         }
 }
 
@@ -149,7 +151,7 @@ void timeline_event(struct tgm_timeline *t, struct vmm *v, const struct vmm_even
          * if it is the VM there then; one made since had none */
         if (strcmp(tr->name, vi.name) || tr->base != vi.base || tr->w != vi.w ||
             vi.stats.entries < t->en[e->vm])
-            t->en[e->vm] = t->gc[e->vm] = t->gc0[e->vm] = 0;
+            t->en[e->vm] = t->gc[e->vm] = t->gc0[e->vm] = t->ran0[e->vm] = 0;
         /* (the statistics count E already) */
         *tr = (struct tl_track){true, "", vi.base, vi.w, vm_events(&vi.stats) - 1};
     }
@@ -440,15 +442,19 @@ static const char *vm_name(const struct tgm_timeline *t, struct vmm *v, const st
     return buf;
 }
 
-/* tail_stretch, with a lane for every VM there is (docs/run.md: one track per
- * VM), not only up to the last that had an event: a VM that neither
- * trapped nor ran directly (a hybrid one interpreted throughout) is drawn
- * as an empty track wherever its id falls among the others. */
+/* tail_stretch, with a lane for every VM that ran since the recording
+ * began (docs/run.md: one track per VM), not only up to the last that had
+ * an event: one that neither trapped nor ran directly (a hybrid one
+ * interpreted throughout) is drawn as an empty track wherever its id
+ * falls among the others.  One that has not run (gone back to before it
+ * did) has none (docs/monitor.md, "In a VM"). */
 static struct tl_tail tail_direct(const struct tgm_timeline *t, struct vmm *v, uint64_t span)
 {
     struct tl_tail tl = tail_stretch(t, v, span);
+    struct vm_info vi;
     for (int id = v ? vmm_vm_next(v, -1) : -1; id >= 0; id = vmm_vm_next(v, id))
-        if (id + 1 > tl.nvm)
+        if (id + 1 > tl.nvm && vmm_vm_info(v, id, &vi) == 0 &&
+            vi.stats.direct + vi.stats.interpreted > t->ran0[id])
             tl.nvm = id + 1;
     return tl;
 }
