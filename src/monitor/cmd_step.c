@@ -352,6 +352,10 @@ static int calls_ok(struct mon *m)
     struct vm_info vi;
     if (vmm_vm_info(m->vmm, m->focus, &vi) != 0)
         return mon_err(m, "no VM is selected ('vm select NAME')");
+    /* 'vm resume' refuses a VM at its limit: raising the limit runs it on */
+    if (vi.state == VM_LIMIT)
+        return mon_err(m, "%s has taken the %llu steps of its limit ('vm limit %s N' raises it)",
+                       vi.name, (unsigned long long)vi.max_steps, vi.name);
     if (vi.state != VM_RUNNABLE)
         return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name, vm_state_name(vi.state));
     return 0;
