@@ -66,6 +66,25 @@ static void two_vms_b_past_its_limit(char pa[256], char pb[256])
     assert_int_equal(run("vm limit b 2"), 0);
 }
 
+/* docs/monitor.md, step: "HALT, a watchpoint or trap stop, the step limit,
+ * the VM's own ('vm limit') ... stop it early, as they stop 'go'".  A VM
+ * whose limit is already reached takes no step: 'step' said nothing and ran
+ * the other VMs on until none was runnable (A's 5000-step loop to its
+ * HALT). */
+static void refvmcmd__step_stops_at_a_limit_already_reached(void **state)
+{
+    (void)state;
+    char pa[256], pb[256];
+    two_vms_b_past_its_limit(pa, pb);
+    assert_int_equal(run("step 2"), 0);
+    assert_non_null(strstr(got_out, "b: step limit: "));
+    assert_int_equal(run("vm list"), 0);
+    assert_non_null(strstr(got_out, "   0 a            runnable "));
+    assert_non_null(strstr(got_out, "*  1 b            step limit "));
+    ms_sess_close(&S);
+    unlink(pa), unlink(pb);
+}
+
 /* 'step' refused a VM at its limit with "('vm resume' to run it)", which
  * 'vm resume' refuses; the docs: "a VM at its limit runs on when it is
  * raised" (help vm).  It now says what 'vm resume' says. */
@@ -88,6 +107,7 @@ static void refvmcmd__step_at_a_limit_names_vm_limit_not_vm_resume(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(refvmcmd__step_stops_at_a_limit_already_reached),
         cmocka_unit_test(refvmcmd__step_at_a_limit_names_vm_limit_not_vm_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
