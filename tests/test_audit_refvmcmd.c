@@ -504,6 +504,15 @@ static void do_step(struct vc *s)
     }
     if (rc || got_err[0])
         mismatch("step", "success\n", got_err);
+    /* the steps are shown indented; HALT and the VM's own limit end it
+     * with a line of their own */
+    if (m->state == VM_HALTED)
+        vc_printf(&o, "halted\n");
+    else if (m->state == VM_LIMIT)
+        vc_where(s, &o, id, "step limit");
+    vc_unindented(got_out);
+    if (strcmp(o.out, got_out))
+        mismatch("step's stop", o.out, got_out);
 }
 
 static void do_look(struct vc *s)
@@ -583,6 +592,9 @@ static void do_input(struct vc *s)
     for (uint32_t i = 0; i < n; i++)
         text[i] = (char)('a' + rn(26));
     text[n] = 0;
+    if (id < 0 && s->cp && vc_find(s, text) >= 0) /* the words swapped, it seems */
+        snprintf(o.err, sizeof o.err, "vm: '%s' is not a VM: the order is 'vm input NAME TEXT'",
+                 name);
     if (id >= 0) {
         struct rm *v = &s->c.vm[id].v;
         if (v->in != inbuf[id]) /* a new VM: its input starts empty */
