@@ -501,3 +501,40 @@ void vc_copy(struct vc *to, const struct vc *from, uint8_t (*to_in)[512],
     }
 }
 
+
+/* The monitor's 'regs' output IN as vc_regs writes it: the table's first
+ * line and its label and virtual columns (from column 26: the real
+ * machine's column is the CP's business), then the VM's block as it is. */
+void vc_regs_columns(const char *in, char *out, size_t cap)
+{
+    size_t k = 0;
+    int ln = 0;
+    for (const char *p = in; *p; ln++) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        if (ln == 0 && len > 26) {
+            k += (size_t)snprintf(out + k, cap - k, "%.*s\n", len - 26, p + 26);
+        } else if (ln <= 7 && len > 26) {
+            int ll = 11;
+            while (ll > 0 && p[ll - 1] == ' ')
+                ll--;
+            k += (size_t)snprintf(out + k, cap - k, "%.*s|%.*s\n", ll, p, len - 26, p + 26);
+        } else {
+            k += (size_t)snprintf(out + k, cap - k, "%.*s\n", len, p);
+        }
+        p += len + (nl != NULL);
+    }
+}
+
+static const char *const pool[] = {"a", "b", "guest", "g2", "vm_x", "x.y-1", "_z",
+                                   "abcdefghijabcdefghijabcdefghij1"};
+static const char *const bad[] = {"bare", "9x", "abcdefghijabcdefghijabcdefghij12", "-q", "a+b"};
+
+/* A VM name for a command: mostly good ones, now and then a bad one. */
+const char *vc_pick_name(uint64_t *rng)
+{
+    if (rng_next(rng) % 12)
+        return pool[rng_next(rng) % (sizeof pool / sizeof *pool)];
+    return bad[rng_next(rng) % (sizeof bad / sizeof *bad)];
+}
+

@@ -66,12 +66,14 @@ const char *vc_state_name(enum vm_state st);
 /* regs with a VM focused: the virtual column of the side-by-side table
  * (label, value) and the VM's own block, as lines. */
 void vc_regs(const struct vc *s, struct vc_out *o, int id);
+void vc_regs_columns(const char *in, char *out, size_t cap);
 void vc_examine(const struct vc *s, struct vc_out *o, int id, uint32_t a, uint32_t n);
 uint64_t vc_real(const struct vc *s, uint32_t a, bool *known);
 void vc_translate(const struct vc *s, struct vc_out *o, int id, uint32_t a);
 /* One guest step of the control program (cpm_run with a budget of 1),
  * keeping each view's last trap.  Returns cpm_run's answer. */
 enum vmm_stop vc_step1(struct vc *s);
+const char *vc_pick_name(uint64_t *rng);
 void vc_guest_source(uint64_t *rng, char *src, size_t cap, uint32_t *words);
 /* A stop's line: VM ID's name, WHAT and its virtual PSW. */
 void vc_where(const struct vc *s, struct vc_out *o, int id, const char *what);

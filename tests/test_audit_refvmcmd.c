@@ -119,15 +119,6 @@ static void gen_guest(struct guest *g, uint32_t *words)
 
 /* ---- names ---- */
 
-static const char *const pool[] = {"a", "b", "guest", "g2", "vm_x", "x.y-1", "_z",
-                                   "abcdefghijabcdefghijabcdefghij1"};
-static const char *const bad[] = {"bare", "9x", "abcdefghijabcdefghijabcdefghij12", "-q", "a+b"};
-
-static const char *pick_name(void)
-{
-    return rn(12) ? pool[rn(sizeof pool / sizeof *pool)] : bad[rn(sizeof bad / sizeof *bad)];
-}
-
 static int pick_live(const struct vc *s)
 {
     int ids[VC_MAXVM], k = 0;
@@ -167,23 +158,7 @@ static void cmp_regs(struct vc *s, int id)
     int rc = run("regs");
     if (rc)
         mismatch("status", "success\n", got_err);
-    size_t k = 0;
-    int ln = 0;
-    for (char *p = got_out; *p; ln++) {
-        char *nl = strchr(p, '\n');
-        int len = nl ? (int)(nl - p) : (int)strlen(p);
-        if (ln == 0 && len > 26) {
-            k += (size_t)snprintf(got + k, sizeof got - k, "%.*s\n", len - 26, p + 26);
-        } else if (ln <= 7 && len > 26) {
-            int ll = 11;
-            while (ll > 0 && p[ll - 1] == ' ')
-                ll--;
-            k += (size_t)snprintf(got + k, sizeof got - k, "%.*s|%.*s\n", ll, p, len - 26, p + 26);
-        } else {
-            k += (size_t)snprintf(got + k, sizeof got - k, "%.*s\n", len, p);
-        }
-        p += len + (nl != NULL);
-    }
+    vc_regs_columns(got_out, got, sizeof got);
     if (strcmp(o.out, got))
         mismatch("regs", o.out, got);
 }
@@ -271,7 +246,7 @@ static void do_create(struct vc *s)
         free_id++;
     if (free_id >= CPM_MAXVM)
         return;
-    const char *name = pick_name();
+    const char *name = vc_pick_name(&rng_state);
     struct guest g;
     uint32_t gw;
     bool file = rn(4) != 0;
@@ -301,7 +276,7 @@ static void do_load(struct vc *s)
     static struct vc_out o;
     memset(&o, 0, sizeof o);
     int id = pick_live(s);
-    const char *name = id >= 0 && rn(6) ? s->vm[id].name : pick_name();
+    const char *name = id >= 0 && rn(6) ? s->vm[id].name : vc_pick_name(&rng_state);
     struct guest g;
     uint32_t gw;
     const char *path = new_guest(&g, &gw);
@@ -328,7 +303,7 @@ static void do_load(struct vc *s)
 static int named(struct vc *s, struct vc_out *o, const char **name, const char *cmd)
 {
     int id = pick_live(s);
-    *name = id >= 0 && rn(5) ? s->vm[id].name : pick_name();
+    *name = id >= 0 && rn(5) ? s->vm[id].name : vc_pick_name(&rng_state);
     id = vc_find(s, *name);
     if (id < 0)
         vc_no_vm(s, o, cmd, *name);
@@ -894,12 +869,30 @@ static void refvmcmd__step_at_a_limit_names_vm_limit_not_vm_resume(void **state)
     unlink(pa), unlink(pb);
 }
 
+/* docs/monitor.md: "At most 64 VMs exist at once ...: a 65th `vm create`
+ * is refused (`vm: no more than 64 VMs`)".  With the real memory full as
+ * well, the 65th was refused for want of a region instead. */
+static void refvmcmd__a_65th_vm_is_refused_as_such_in_a_full_memory(void **state)
+{
+    (void)state;
+    ms_sess_open(&S);
+    assert_int_equal(run("set cp-memory %d", VMM_K + 2 * VC_MAXVM), 0);
+    for (int i = 0; i < VC_MAXVM; i++)
+        assert_int_equal(run("vm create v%d 2", i), 0);
+    assert_int_not_equal(run("vm create w 2"), 0);
+    assert_string_equal(got_err, "vm: no more than 64 VMs\n");
+    assert_int_equal(run("vm destroy v5"), 0);
+    assert_int_equal(run("vm create w 2"), 0);
+    ms_sess_close(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refvmcmd__random_sessions_agree_with_the_documented_vm_commands),
         cmocka_unit_test(refvmcmd__step_stops_at_a_limit_already_reached),
         cmocka_unit_test(refvmcmd__step_at_a_limit_names_vm_limit_not_vm_resume),
+        cmocka_unit_test(refvmcmd__a_65th_vm_is_refused_as_such_in_a_full_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
