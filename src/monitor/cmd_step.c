@@ -57,7 +57,10 @@ static enum exit_reason vm_step(struct mon *m, struct machine *view, struct mach
             ex->reason = EXIT_HALT;
             return EXIT_HALT;
         }
-        if (machine_get_counters(view).steps != s0 || st == VMMSTOP_DONE)
+        /* at its limit ('vm limit' at or below its steps) it takes no step:
+         * running the others on would only run them to their end */
+        if (machine_get_counters(view).steps != s0 || st == VMMSTOP_DONE ||
+            vi.state == VM_LIMIT)
             break;
     }
     ex->reason = EXIT_BUDGET;
@@ -155,8 +158,12 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         step_focus(m, x, &ex);
         if (m->focus != MON_FOCUS_BARE && ex.reason == EXIT_BUDGET &&
             machine_steps(x) == c0.steps) {
-            /* interrupted before the guest's step: only the stop to say */
-            mon_step_guard(m, m->focus, prior + i);
+            /* interrupted before the guest's step, or at its limit from
+             * the start: only the stop to say */
+            if (vm_at_limit(m))
+                mon_where(m, m->focus, vm_state_name(VM_LIMIT), 0);
+            else
+                mon_step_guard(m, m->focus, prior + i);
             break;
         }
         if (timer_first)
@@ -355,6 +362,10 @@ static int calls_ok(struct mon *m)
     struct vm_info vi;
     if (vmm_vm_info(m->vmm, m->focus, &vi) != 0)
         return mon_err(m, "no VM is selected ('vm select NAME')");
+    /* 'vm resume' refuses a VM at its limit: raising the limit runs it on */
+    if (vi.state == VM_LIMIT)
+        return mon_err(m, "%s has taken the %llu steps of its limit ('vm limit %s N' raises it)",
+                       vi.name, (unsigned long long)vi.max_steps, vi.name);
     if (vi.state != VM_RUNNABLE)
         return mon_err(m, "%s is %s ('vm resume' to run it)", vi.name, vm_state_name(vi.state));
     return 0;

@@ -90,6 +90,14 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
 int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
                   size_t errlen)
 {
+    /* a VM past the last one is refused as such, whether or not there
+     * would be room for it (docs/monitor.md: "a 65th `vm create` is
+     * refused (`vm: no more than 64 VMs`)") */
+    int live = 0;
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        live += v->vms[i].live;
+    if (live >= VMM_MAX_VMS)
+        return tgm_err(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
     /* first fit: try just after the CP and after every live region */
     uint32_t best = UINT32_MAX;
     for (int i = -1; i < VMM_MAX_VMS; i++) {
