@@ -393,7 +393,7 @@ static void one_vmm(uint64_t seed)
     for (size_t v = 0; v < nvm; v++) {
         const struct prog *p = &g[v / copies];
         struct rr m;
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "vm%zu", v);
         rr_init(&m, r->q, P_VIRT, p->load, p->w, p->n, p->entry, r->in, r->nin);
         enum rr_stop stop = rr_run(&m, r->max);
