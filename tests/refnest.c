@@ -222,7 +222,8 @@ int rn_nest(const struct rn_guest *g, unsigned depth, uint64_t budget, struct rn
     size_t n;
     const uint8_t *out = machine_console_output(m, &n);
     o->nout = n;
-    memcpy(o->out, out, n < RM_OUTMAX ? n : RM_OUTMAX);
+    if (n) /* (no output: no buffer) */
+        memcpy(o->out, out, n < RM_OUTMAX ? n : RM_OUTMAX);
     o->in_used = machine_console_input_used(m);
     for (unsigned c = 1; c < RM_NCAUSE; c++) {
         o->traps[c] = c1[cp_sym("n_rtrap") + c];
