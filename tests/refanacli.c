@@ -111,31 +111,6 @@ void rac_class_words(unsigned cls, char *buf, size_t len)
         snprintf(buf, len, "innocuous");
 }
 
-void rac_put(struct rac_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    assert_true(k >= 0);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = (b->n + (size_t)k + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        assert_non_null(b->s);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-void rac_free(struct rac_buf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->n = b->cap = 0;
-}
-
 static bool t1_offender(int p, unsigned op)
 {
     unsigned c = rac_declared(p, op);
@@ -269,28 +244,28 @@ static const char *claim_word(int c)
     return w[c];
 }
 
-static void witness_lines(const char *name, const struct analyze_witness *w, struct rac_buf *o)
+static void witness_lines(const char *name, const struct analyze_witness *w, struct sbuf *o)
 {
     char d[256], s1[2048], s2[2048];
     rac_diff_text(w, d, sizeof d);
     rac_state_text(&w->s1, s1, sizeof s1);
-    rac_put(o, "  %-6s %-8s %s\n", name, claim_word(w->claim), d);
-    rac_put(o, "         S1 = %s\n", s1);
+    sbuf_printf(o, "  %-6s %-8s %s\n", name, claim_word(w->claim), d);
+    sbuf_printf(o, "         S1 = %s\n", s1);
     if (w->claim == CLAIM_CTL_S || w->claim == CLAIM_CTL_U) {
         if (w->x)
-            rac_put(o, "         x = %" PRIu32 "\n", w->x);
+            sbuf_printf(o, "         x = %" PRIu32 "\n", w->x);
         return;
     }
     rac_state_text(&w->s2, s2, sizeof s2);
     if (w->claim == CLAIM_LOC_S || w->claim == CLAIM_LOC_U)
-        rac_put(o, "         S2 = S1 moved by x = %" PRIu32 ": %s\n", w->x, s2);
+        sbuf_printf(o, "         S2 = S1 moved by x = %" PRIu32 ": %s\n", w->x, s2);
     else if (w->x)
-        rac_put(o, "         S2 = S1 in user mode, moved by x = %" PRIu32 ": %s\n", w->x, s2);
+        sbuf_printf(o, "         S2 = S1 in user mode, moved by x = %" PRIu32 ": %s\n", w->x, s2);
     else
-        rac_put(o, "         S2 = S1 in user mode: %s\n", s2);
+        sbuf_printf(o, "         S2 = S1 in user mode: %s\n", s2);
 }
 
-static void verdict_list(int p, bool t3, struct rac_buf *o)
+static void verdict_list(int p, bool t3, struct sbuf *o)
 {
     bool first = true;
     for (unsigned op = 0; op < ISA_NOPS; op++) {
@@ -299,20 +274,20 @@ static void verdict_list(int p, bool t3, struct rac_buf *o)
         char c[64];
         unsigned cls = rac_declared(p, op) & (t3 ? CLASS_USER_SENSITIVE : CLASS_SENSITIVE);
         rac_class_words(cls, c, sizeof c);
-        rac_put(o, "%s%s (%s, not privileged)", first ? "" : ", ", opname(op), c);
+        sbuf_printf(o, "%s%s (%s, not privileged)", first ? "" : ", ", opname(op), c);
         first = false;
     }
 }
 
-void rac_analyze_text(int p, const struct analyze_result *r, struct rac_buf *o)
+void rac_analyze_text(int p, const struct analyze_result *r, struct sbuf *o)
 {
-    rac_put(o, "profile %s: %s\n", rac_prof[p], rac_summary[p]);
+    sbuf_printf(o, "profile %s: %s\n", rac_prof[p], rac_summary[p]);
     /* "1 random state": the docs show only the plural; the code's */
-    rac_put(o, "machine of %" PRIu32 " words; %u random state%s per instruction after the "
+    sbuf_printf(o, "machine of %" PRIu32 " words; %u random state%s per instruction after the "
                "boundary states; seed 0x%" PRIx64 "\n\n",
             r->opts.q, r->opts.random_states, r->opts.random_states == 1 ? "" : "s",
             r->opts.seed);
-    rac_put(o, "insn   derived                declared               match states    s/u"
+    sbuf_printf(o, "insn   derived                declared               match states    s/u"
                "       ctl s/u       loc s/u   mode\n");
     for (unsigned op = 0; op < ISA_NOPS; op++) {
         if (!rac_present(p, op))
@@ -326,15 +301,15 @@ void rac_analyze_text(int p, const struct analyze_result *r, struct rac_buf *o)
         snprintf(ctl, sizeof ctl, "%" PRIu64 "/%" PRIu64, in->n.ctl[1], in->n.ctl[0]);
         snprintf(loc, sizeof loc, "%" PRIu64 "/%" PRIu64, in->n.loc[1], in->n.loc[0]);
         /* the documented rows; wider numbers keep a space (the code's) */
-        rac_put(o, "%-6s %-22s %-22s %-5s %6" PRIu64 " %6" PRIu64 " %13s %13s %6" PRIu64 "\n",
+        sbuf_printf(o, "%-6s %-22s %-22s %-5s %6" PRIu64 " %6" PRIu64 " %13s %13s %6" PRIu64 "\n",
                 opname(op), c, c, "yes", in->n.states, in->n.priv_pairs, ctl, loc,
                 in->n.mode);
     }
-    rac_put(o, "absent on this machine:");
+    sbuf_printf(o, "absent on this machine:");
     for (unsigned op = 0; op < ISA_NOPS; op++)
         if (isa_table[op].name && !rac_present(p, op))
-            rac_put(o, " %s", opname(op));
-    rac_put(o, "\n(counts: states generated; then how many states each definition covered: "
+            sbuf_printf(o, " %s", opname(op));
+    sbuf_printf(o, "\n(counts: states generated; then how many states each definition covered: "
                "s/u pairs neither memory trapping, and executions or pairs completing without "
                "a trap)\n\nwitnesses (cells of E not listed are 0):\n");
     for (unsigned op = 0; op < ISA_NOPS; op++) {
@@ -352,22 +327,22 @@ void rac_analyze_text(int p, const struct analyze_result *r, struct rac_buf *o)
     }
     char reason[1024];
     rac_theorem2_reason(p, reason, sizeof reason);
-    rac_put(o, "\nTheorem 1 (sensitive is a subset of privileged): ");
+    sbuf_printf(o, "\nTheorem 1 (sensitive is a subset of privileged): ");
     if (rac_theorem1(p))
-        rac_put(o, "holds\n");
+        sbuf_printf(o, "holds\n");
     else {
-        rac_put(o, "FAILS: ");
+        sbuf_printf(o, "FAILS: ");
         verdict_list(p, false, o);
-        rac_put(o, "\n");
+        sbuf_printf(o, "\n");
     }
-    rac_put(o, "Theorem 2 (virtualizable, and a VMM without timing dependencies exists): %s: %s\n",
+    sbuf_printf(o, "Theorem 2 (virtualizable, and a VMM without timing dependencies exists): %s: %s\n",
             rac_theorem1(p) ? "holds" : "not established", reason);
-    rac_put(o, "Theorem 3 (user sensitive is a subset of privileged): ");
+    sbuf_printf(o, "Theorem 3 (user sensitive is a subset of privileged): ");
     if (rac_theorem3(p))
-        rac_put(o, "holds\n");
+        sbuf_printf(o, "holds\n");
     else {
-        rac_put(o, "FAILS: ");
+        sbuf_printf(o, "FAILS: ");
         verdict_list(p, true, o);
-        rac_put(o, "\n");
+        sbuf_printf(o, "\n");
     }
 }

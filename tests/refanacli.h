@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "tgm/analyze.h"
+#include "sbuf.h"
 
 #define RAC_NPROF 6
 
@@ -33,14 +34,6 @@ bool rac_present(int p, unsigned op);
 /* "priv ctl-s", or "innocuous" for the empty class. */
 void rac_class_words(unsigned cls, char *buf, size_t len);
 
-/* A growing text. */
-struct rac_buf {
-    char *s;
-    size_t n, cap;
-};
-void rac_put(struct rac_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void rac_free(struct rac_buf *b);
 
 /* How many witness texts the model took from the library because the docs
  * do not show that form (reported, not failed). */
@@ -49,7 +42,7 @@ extern unsigned rac_undocumented;
 /* `tgm analyze` of one profile, the text, as the model says it; R gives the
  * counts and witness states.  Fails the test where R's derived classes are
  * not the documented ones. */
-void rac_analyze_text(int p, const struct analyze_result *r, struct rac_buf *out);
+void rac_analyze_text(int p, const struct analyze_result *r, struct sbuf *out);
 /* The Theorem 2 reason of the verdict table (docs/theorems.md, "Per
  * profile"), for profile P's documented classes. */
 void rac_theorem2_reason(int p, char *buf, size_t len);

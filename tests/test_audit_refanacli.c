@@ -368,7 +368,7 @@ static void check_json_profile(const char *v, int p, const struct analyze_result
 static void analyze_one(uint64_t *r, int p, const struct opts *o)
 {
     struct analyze_result *res = lib_result(p, o);
-    struct rac_buf want = {0};
+    struct sbuf want = {0};
     rac_analyze_text(p, res, &want);
     for (int json = 0; json < 2; json++) {
         struct cs_args a = {0};
@@ -385,7 +385,7 @@ static void analyze_one(uint64_t *r, int p, const struct opts *o)
         }
         cs_outcome_free(&out);
     }
-    rac_free(&want);
+    sbuf_free(&want);
     lib_done(res);
 }
 
@@ -422,12 +422,12 @@ static void analyze__all_runs_each_profile_in_turn(void **state)
     uint64_t r = seed0 ^ 0xa1;
     struct opts o = random_opts(&r, false);
     o.has_nrand = true, o.nrand = 8;
-    struct rac_buf want = {0};
+    struct sbuf want = {0};
     struct analyze_result *res[RAC_NPROF];
     for (int p = 0; p < RAC_NPROF; p++) {
         res[p] = lib_result(p, &o);
         if (p)
-            rac_put(&want, "\n"); /* the docs are silent on the separator */
+            sbuf_printf(&want, "\n"); /* the docs are silent on the separator */
         rac_analyze_text(p, res[p], &want);
     }
     for (int json = 0; json < 2; json++) {
@@ -449,7 +449,7 @@ static void analyze__all_runs_each_profile_in_turn(void **state)
     }
     for (int p = 0; p < RAC_NPROF; p++)
         lib_done(res[p]);
-    rac_free(&want);
+    sbuf_free(&want);
 }
 
 /* ---- tgm counterexample ------------------------------------------------ */
@@ -630,18 +630,18 @@ static void counter_one(uint64_t *r, int p, const struct opts *o)
     rac_offenders(p, false, o1, sizeof o1);
     rac_offenders(p, true, o3, sizeof o3);
 
-    struct rac_buf want = {0};
-    rac_put(&want, "profile %s: %s\n", rac_prof[p], rac_summary[p]);
-    rac_put(&want, "tgm analyze: Theorem 1 %s%s%s%s; Theorem 3 %s%s%s%s\n",
+    struct sbuf want = {0};
+    sbuf_printf(&want, "profile %s: %s\n", rac_prof[p], rac_summary[p]);
+    sbuf_printf(&want, "tgm analyze: Theorem 1 %s%s%s%s; Theorem 3 %s%s%s%s\n",
             t1 ? "holds" : "fails", t1 ? "" : " (", t1 ? "" : o1, t1 ? "" : ")",
             t3 ? "holds" : "fails", t3 ? "" : " (", t3 ? "" : o3, t3 ? "" : ")");
     if (t1)
-        rac_put(&want, "prediction: no counterexample exists (Theorem 1 holds, and so does "
+        sbuf_printf(&want, "prediction: no counterexample exists (Theorem 1 holds, and so does "
                        "Theorem 3)\n\nno counterexample: no instruction is both sensitive and "
                        "unprivileged, so there is no witness to build a program from\n"
                        "outcome: nothing to run: as Theorems 1 and 3 predict\n");
     else
-        rac_put(&want, "prediction: some counterexample differs under the VMM (Theorem 1 "
+        sbuf_printf(&want, "prediction: some counterexample differs under the VMM (Theorem 1 "
                        "fails); %s\n\n",
                 t3 ? "every one is equivalent under the hybrid VMM (Theorem 3 holds)"
                    : "some differs under the hybrid VMM too (Theorem 3 fails)");
@@ -689,21 +689,21 @@ static void counter_one(uint64_t *r, int p, const struct opts *o)
             str_is(cs_json_get(m, "diff"), eq ? "" : ran.mon[h] + 9, what);
         }
         hyb += user;
-        rac_put(&want, "counterexample %zu of %zu: %s, from its %s witness (%s)\n", k, n,
+        sbuf_printf(&want, "counterexample %zu of %zu: %s, from its %s witness (%s)\n", k, n,
                 isa_table[op].name, claim_word(cl), wt);
-        rac_put(&want, "  program (%" PRIu32 " words, %" PRIu32 " in the image):\n",
+        sbuf_printf(&want, "  program (%" PRIu32 " words, %" PRIu32 " in the image):\n",
                 2 * res->opts.q, ran.image_words);
         for (const char *s = src; *s;) {
             size_t l = strcspn(s, "\n");
-            rac_put(&want, l ? "    %.*s\n" : "%.*s\n", (int)l, s);
+            sbuf_printf(&want, l ? "    %.*s\n" : "%.*s\n", (int)l, s);
             s += l + (s[l] == '\n');
         }
-        rac_put(&want, "  bare machine: halts after %" PRIu64 " instructions\n", ran.bare_insns);
-        rac_put(&want, "  VMM:          %s\n  hybrid VMM:   %s\n\n", ran.mon[0], ran.mon[1]);
+        sbuf_printf(&want, "  bare machine: halts after %" PRIu64 " instructions\n", ran.bare_insns);
+        sbuf_printf(&want, "  VMM:          %s\n  hybrid VMM:   %s\n\n", ran.mon[0], ran.mon[1]);
         free(src);
     }
     if (!t1)
-        rac_put(&want, "outcome: the VMM differs on %zu of %zu, the hybrid VMM on %zu of %zu: "
+        sbuf_printf(&want, "outcome: the VMM differs on %zu of %zu, the hybrid VMM on %zu of %zu: "
                        "as Theorems 1 and 3 predict\n", n, n, hyb, n);
     cs_outcome_free(&js);
     struct cs_args b = {0};
@@ -712,7 +712,7 @@ static void counter_one(uint64_t *r, int p, const struct opts *o)
     assert_int_equal(tx.status, 0);
     same_text(tx.out, want.s, rac_prof[p]);
     cs_outcome_free(&tx);
-    rac_free(&want);
+    sbuf_free(&want);
     lib_done(res);
 }
 

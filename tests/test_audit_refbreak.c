@@ -654,23 +654,6 @@ static void test_several_watchpoints_on_a_word(void **state)
     prog_close(&s, path);
 }
 
-/* "A run stops at every breakpoint it reaches except one at the
- * instruction it starts from": a trap stop's ignored hit is no new start. */
-static void test_ignored_trap_stop_then_breakpoint(void **state)
-{
-    (void)state;
-    struct ms_sess s;
-    char path[256];
-    prog_open(&s, path, sizeof path);
-    ms_cmd(s.m, "break trap svc");
-    ms_cmd(s.m, "ignore 1 1");
-    ms_cmd(s.m, "break handler");
-    ms_cmd(s.m, "go");
-    expect_out(&s, "breakpoint 2 at 0x6 handler, hit 1 time\n");
-    assert_int_equal(prog_p(&s), 6);
-    prog_close(&s, path);
-}
-
 /* "'watch 0' and 'watch read 1' stop after the step that trapped": also
  * when a trap stop for that trap lets it pass. */
 static void test_ignored_trap_stop_then_watch(void **state)
@@ -751,21 +734,37 @@ static uint32_t vm_p(struct ms_sess *s)
     return (uint32_t)(machine_get_psw(vmm_vm_view(mon_vmm(s->m), 0)) >> 39) & RM_AMASK;
 }
 
-/* The run of test_ignored_trap_stop_then_breakpoint in a VM: "so a VM
- * stops where its bare machine would". */
-static void test_vm_ignored_trap_stop_then_breakpoint(void **state)
+/* "A run stops at every breakpoint it reaches except one at the
+ * instruction it starts from": a trap stop's ignored hit is no new start,
+ * on the bare machine and in a VM ("so a VM stops where its bare machine
+ * would"). */
+static void ignored_trap_stop_then_breakpoint(bool vm)
 {
-    (void)state;
     struct ms_sess s;
     char path[256];
-    prog_open_vm(&s, path, sizeof path);
+    if (vm)
+        prog_open_vm(&s, path, sizeof path);
+    else
+        prog_open(&s, path, sizeof path);
     ms_cmd(s.m, "break trap svc");
     ms_cmd(s.m, "ignore 1 1");
     ms_cmd(s.m, "break handler");
     ms_cmd(s.m, "go");
     expect_out(&s, "breakpoint 2 at 0x6 handler, hit 1 time\n");
-    assert_int_equal(vm_p(&s), 6);
+    assert_int_equal(vm ? vm_p(&s) : prog_p(&s), 6);
     prog_close(&s, path);
+}
+
+static void test_ignored_trap_stop_then_breakpoint(void **state)
+{
+    (void)state;
+    ignored_trap_stop_then_breakpoint(false);
+}
+
+static void test_vm_ignored_trap_stop_then_breakpoint(void **state)
+{
+    (void)state;
+    ignored_trap_stop_then_breakpoint(true);
 }
 
 /* A VM's breakpoint once reported is passed only by the run that goes on

@@ -25,6 +25,7 @@
 #include "mon_support.h"
 #include "refmodel.h"
 #include "rng.h"
+#include "sbuf.h"
 
 static uint64_t rs;
 static uint64_t rnd(void) { return rng_next(&rs); }
@@ -32,30 +33,7 @@ static uint32_t rn(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
 
 /* ---- a growing string ---- */
 
-struct buf {
-    char *s;
-    size_t n, cap;
-};
-
-static void bp(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bp(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = (b->n + (size_t)k + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        assert_non_null(b->s);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-static void bclear(struct buf *b)
+static void bclear(struct sbuf *b)
 {
     b->n = 0;
     if (b->s)
@@ -71,19 +49,19 @@ static const char *cause_name(unsigned c)
 }
 
 /* A PSW's fields as the monitor shows them (docs/monitor.md's regs). */
-static void f_psw(struct buf *b, uint64_t w)
+static void f_psw(struct sbuf *b, uint64_t w)
 {
-    bp(b, "%c I=%u P=0x%05x l=0x%05x b=0x%05x", (w >> 63) ? 's' : 'u', (unsigned)(w >> 62) & 1,
+    sbuf_printf(b, "%c I=%u P=0x%05x l=0x%05x b=0x%05x", (w >> 63) ? 's' : 'u', (unsigned)(w >> 62) & 1,
        (unsigned)(w >> 39) & RM_AMASK, (unsigned)(w >> 20) & RM_AMASK, (unsigned)w & RM_BMASK);
 }
 
 /* A value as the step lines show it: 0 alone, else hex. */
-static void f_val(struct buf *b, uint64_t v)
+static void f_val(struct sbuf *b, uint64_t v)
 {
     if (v)
-        bp(b, "0x%llx", (unsigned long long)v);
+        sbuf_printf(b, "0x%llx", (unsigned long long)v);
     else
-        bp(b, "0");
+        sbuf_printf(b, "0");
 }
 
 /* An address in a sentence, as C's %#x writes it (0 alone). */
@@ -104,50 +82,50 @@ static bool fields_ok(const struct rm_insn *d, uint64_t w)
 
 /* docs/asm.md: address, target and number operands in hex (no symbols
  * here), immediates in decimal; anything else `.word 0x...`. */
-static void f_dis(struct buf *b, uint64_t w)
+static void f_dis(struct sbuf *b, uint64_t w)
 {
     const struct rm_insn *d = rm_find((unsigned)(w >> 57));
     if (!d || rm_behaviour(P_VIRT, true, d) == B_ABSENT || !fields_ok(d, w)) {
-        bp(b, ".word 0x%016llx", (unsigned long long)w);
+        sbuf_printf(b, ".word 0x%016llx", (unsigned long long)w);
         return;
     }
     if (!d->f[0]) {
-        bp(b, "%s", d->name);
+        sbuf_printf(b, "%s", d->name);
         return;
     }
-    bp(b, "%-6s", d->name);
+    sbuf_printf(b, "%-6s", d->name);
     uint32_t fld[3] = {(uint32_t)(w >> 38) & RM_AMASK, (uint32_t)(w >> 19) & RM_AMASK,
                        (uint32_t)w & RM_AMASK};
     for (int i = 0; i < 3 && d->f[i]; i++) {
-        bp(b, "%s", i ? ", " : " ");
+        sbuf_printf(b, "%s", i ? ", " : " ");
         if (d->f[i] == 'i')
-            bp(b, "%lld", (long long)((int64_t)((uint64_t)fld[2] << 45) >> 45));
+            sbuf_printf(b, "%lld", (long long)((int64_t)((uint64_t)fld[2] << 45) >> 45));
         else if (d->f[i] == 'L') {
-            bp(b, "%lld", (long long)((int64_t)(w << 26) >> 26));
+            sbuf_printf(b, "%lld", (long long)((int64_t)(w << 26) >> 26));
             break;
         } else
-            bp(b, "0x%x", fld[i]);
+            sbuf_printf(b, "0x%x", fld[i]);
     }
 }
 
 /* A byte string as the console and -c show it. */
-static void f_chars(struct buf *b, const uint64_t *v, size_t n)
+static void f_chars(struct sbuf *b, const uint64_t *v, size_t n)
 {
-    bp(b, "\"");
+    sbuf_printf(b, "\"");
     for (size_t i = 0; i < n; i++) {
         uint64_t c = v[i];
         if (c > 255)
-            bp(b, "\\x{%llx}", (unsigned long long)c);
+            sbuf_printf(b, "\\x{%llx}", (unsigned long long)c);
         else if (c == '"' || c == '\\')
-            bp(b, "\\%c", (int)c);
+            sbuf_printf(b, "\\%c", (int)c);
         else if (c == '\n')
-            bp(b, "\\n");
+            sbuf_printf(b, "\\n");
         else if (c >= 0x20 && c < 0x7f)
-            bp(b, "%c", (int)c);
+            sbuf_printf(b, "%c", (int)c);
         else
-            bp(b, "\\x%02x", (unsigned)c);
+            sbuf_printf(b, "\\x%02x", (unsigned)c);
     }
-    bp(b, "\"");
+    sbuf_printf(b, "\"");
 }
 
 /* ---- the reference machine and what each step did ---- */
@@ -208,11 +186,11 @@ static bool is_loop(const struct rec *r)
     return r->trap && r->psw_after == r->psw_before;
 }
 
-static void f_insn_at(struct buf *b, uint32_t addr, uint64_t w)
+static void f_insn_at(struct sbuf *b, uint32_t addr, uint64_t w)
 {
-    bp(b, "  0x%05x %-12s ", addr, "");
+    sbuf_printf(b, "  0x%05x %-12s ", addr, "");
     f_dis(b, w);
-    bp(b, "\n");
+    sbuf_printf(b, "\n");
 }
 
 /* The reason a fetch at P fails, as translate names it. */
@@ -221,58 +199,58 @@ static const char *why(uint32_t a, uint32_t l, uint32_t b, uint32_t q)
     return (uint64_t)a + l >= q ? "a + l >= q" : a >= b ? "a >= b" : NULL;
 }
 
-static void f_step(struct buf *b, const struct rec *r)
+static void f_step(struct sbuf *b, const struct rec *r)
 {
     if (r->fetched)
         f_insn_at(b, r->p, r->word);
     else if (r->timer)
-        bp(b, "  0x%05x: (not run: the pending timer trap comes first)\n", r->p);
+        sbuf_printf(b, "  0x%05x: (not run: the pending timer trap comes first)\n", r->p);
     else
-        bp(b, "  0x%05x: (fetch: memory trap, %s)\n", r->p,
+        sbuf_printf(b, "  0x%05x: (fetch: memory trap, %s)\n", r->p,
            why(r->p, (uint32_t)(r->psw_before >> 20) & RM_AMASK,
                (uint32_t)r->psw_before & RM_BMASK, M.q));
-    bp(b, "    PSW ");
+    sbuf_printf(b, "    PSW ");
     f_psw(b, r->psw_before);
-    bp(b, " -> ");
+    sbuf_printf(b, " -> ");
     f_psw(b, r->psw_after);
-    bp(b, "\n");
+    sbuf_printf(b, "\n");
     for (unsigned i = 0; i < r->nw; i++) {
-        bp(b, "    E[0x%x] := ", r->waddr[i]);
+        sbuf_printf(b, "    E[0x%x] := ", r->waddr[i]);
         f_val(b, r->wnew[i]);
-        bp(b, " (was ");
+        sbuf_printf(b, " (was ");
         f_val(b, r->wold[i]);
-        bp(b, ")\n");
+        sbuf_printf(b, ")\n");
     }
     if (r->nout) {
-        bp(b, "    console <- ");
+        sbuf_printf(b, "    console <- ");
         f_chars(b, r->out, r->nout);
-        bp(b, "\n");
+        sbuf_printf(b, "\n");
     }
     if (r->trap)
-        bp(b, "    trap: %s (old PSW in E[0], new PSW from E[1])\n", cause_name(r->trap));
+        sbuf_printf(b, "    trap: %s (old PSW in E[0], new PSW from E[1])\n", cause_name(r->trap));
     if (r->halted)
-        bp(b, "halted\n");
+        sbuf_printf(b, "halted\n");
 }
 
-static void f_trace(struct buf *b, const struct rec *r)
+static void f_trace(struct sbuf *b, const struct rec *r)
 {
-    bp(b, "%10llu ", (unsigned long long)r->cycles);
+    sbuf_printf(b, "%10llu ", (unsigned long long)r->cycles);
     f_psw(b, r->psw_before);
-    bp(b, "  ");
+    sbuf_printf(b, "  ");
     if (r->fetched)
         f_dis(b, r->word);
     else
-        bp(b, "(not fetched)");
+        sbuf_printf(b, "(not fetched)");
     if (r->trap)
-        bp(b, "  -> trap %s", cause_name(r->trap));
-    bp(b, "\n");
+        sbuf_printf(b, "  -> trap %s", cause_name(r->trap));
+    sbuf_printf(b, "\n");
 }
 
 /* ---- the session ---- */
 
 static struct ms_sess S;
 static size_t omark, emark;
-static struct buf got, gerr, want;
+static struct sbuf got, gerr, want;
 static struct rec hist[256];
 static size_t nhist;
 static unsigned long agreed, cmds, loops, armed, vms, timers;
@@ -291,8 +269,8 @@ static int cmd(const char *fmt, ...)
     bclear(&got);
     bclear(&gerr);
     for (size_t i = omark; i < S.olen; i++) /* a NUL shown, not ending it */
-        bp(&got, S.obuf[i] ? "%c" : "\\0", S.obuf[i]);
-    bp(&gerr, "%.*s", (int)(S.elen - emark), S.ebuf + emark);
+        sbuf_printf(&got, S.obuf[i] ? "%c" : "\\0", S.obuf[i]);
+    sbuf_printf(&gerr, "%.*s", (int)(S.elen - emark), S.ebuf + emark);
     omark = S.olen, emark = S.elen;
     cmds++;
     return rc;
@@ -485,21 +463,21 @@ static void do_step(void)
     expect("step");
 }
 
-static void f_stop_tail(struct buf *b, uint64_t steps, uint64_t cyc, bool at)
+static void f_stop_tail(struct sbuf *b, uint64_t steps, uint64_t cyc, bool at)
 {
     /* a stop by 'for N' says where in its PSW line, not after "stopped" */
-    bp(b, "stopped ");
+    sbuf_printf(b, "stopped ");
     if (at)
-        bp(b, "at %s ", hx(M.p));
-    bp(b, "after %llu step%s, %llu cycle%s: ", (unsigned long long)steps, steps == 1 ? "" : "s",
+        sbuf_printf(b, "at %s ", hx(M.p));
+    sbuf_printf(b, "after %llu step%s, %llu cycle%s: ", (unsigned long long)steps, steps == 1 ? "" : "s",
        (unsigned long long)cyc, cyc == 1 ? "" : "s");
     f_psw(b, cur_psw(&M));
-    bp(b, "\n");
+    sbuf_printf(b, "\n");
     uint32_t ph;
     if (rm_dev(&M, M.p, &ph))
         f_insn_at(b, M.p, M.e[ph]);
     else
-        bp(b, "  0x%05x: (P would take a memory trap: %s)\n", M.p, why(M.p, M.l, M.b, M.q));
+        sbuf_printf(b, "  0x%05x: (P would take a memory trap: %s)\n", M.p, why(M.p, M.l, M.b, M.q));
 }
 
 /* A traced `go for N`, perhaps with a breakpoint, watchpoint or trap stop. */
@@ -526,11 +504,11 @@ static void do_go(void)
     bclear(&want);
     uint64_t c0 = M.cycles;
     unsigned i;
-    struct buf tail = {0};
+    struct sbuf tail = {0};
     for (i = 0; i < n; i++) {
         uint32_t ph;
         if (stop == 1 && i > 0 && !(M.pending && M.ie) && rm_dev(&M, M.p, &ph) && ph == at) {
-            bp(&tail, "breakpoint %u at %s, hit 1 time\n", id, hx(at));
+            sbuf_printf(&tail, "breakpoint %u at %s, hit 1 time\n", id, hx(at));
             f_stop_tail(&tail, i, M.cycles - c0, true);
             break;
         }
@@ -540,9 +518,9 @@ static void do_go(void)
         if (mode != 1 || r.trap)
             f_trace(&want, &r);
         if (r.halted) {
-            bp(&tail, "halted after %u step%s: ", i + 1, i ? "s" : "");
+            sbuf_printf(&tail, "halted after %u step%s: ", i + 1, i ? "s" : "");
             f_psw(&tail, cur_psw(&M));
-            bp(&tail, "\n");
+            sbuf_printf(&tail, "\n");
             f_insn_at(&tail, r.p, r.word);
             break;
         }
@@ -555,24 +533,24 @@ static void do_go(void)
                 (wkind == 1 && M.accw[k]))
                 continue;
             hit = true;
-            bp(&tail, "watchpoint %u: ", id);
+            sbuf_printf(&tail, "watchpoint %u: ", id);
             unsigned j;
             for (j = 0; j < r.nw && r.waddr[j] != at; j++)
                 ;
             if (M.accw[k]) {
-                bp(&tail, "write E[%s] ", hx(at));
+                sbuf_printf(&tail, "write E[%s] ", hx(at));
                 f_val(&tail, j < r.nw ? r.wold[j] : M.e[at]);
-                bp(&tail, " -> ");
+                sbuf_printf(&tail, " -> ");
                 f_val(&tail, M.e[at]);
             } else {
-                bp(&tail, "read E[%s] = ", hx(at));
+                sbuf_printf(&tail, "read E[%s] = ", hx(at));
                 f_val(&tail, M.e[at]);
             }
-            bp(&tail, ", hit 1 time\n");
+            sbuf_printf(&tail, ", hit 1 time\n");
         }
         if (stop == 3 && r.trap == cause) {
             hit = true;
-            bp(&tail, "breakpoint %u: %s trap at %s, hit 1 time\n", id, cause_name(cause),
+            sbuf_printf(&tail, "breakpoint %u: %s trap at %s, hit 1 time\n", id, cause_name(cause),
                hx((unsigned)(M.e[0] >> 39) & RM_AMASK));
         }
         if (hit) {
@@ -583,7 +561,7 @@ static void do_go(void)
     if (i == n)
         f_stop_tail(&tail, n, M.cycles - c0, false);
     if (tail.n)
-        bp(&want, "%s", tail.s);
+        sbuf_printf(&want, "%s", tail.s);
     free(tail.s);
     expect("go");
     if (stop)
@@ -614,17 +592,17 @@ static void do_regs(void)
         snprintf(head, sizeof head, "%s (q=", vm_name);
         from_line(head);
     }
-    bp(&want, "%s (q=%u, profile virtualizable)\n  PSW   %016llx  ",
+    sbuf_printf(&want, "%s (q=%u, profile virtualizable)\n  PSW   %016llx  ",
        in_vm ? vm_name : "bare machine", M.q,
        (unsigned long long)cur_psw(&M));
     f_psw(&want, cur_psw(&M));
-    bp(&want, "  last trap: %s\n  E[0]  %016llx  ", cause_name(last_trap),
+    sbuf_printf(&want, "  last trap: %s\n  E[0]  %016llx  ", cause_name(last_trap),
        (unsigned long long)M.e[0]);
     f_psw(&want, M.e[0]);
-    bp(&want, "  cause=%s  (old PSW)\n  E[1]  %016llx  ", cause_name((unsigned)(M.e[0] >> 58) & 15),
+    sbuf_printf(&want, "  cause=%s  (old PSW)\n  E[1]  %016llx  ", cause_name((unsigned)(M.e[0] >> 58) & 15),
        (unsigned long long)M.e[1]);
     f_psw(&want, M.e[1]);
-    bp(&want, "  (new PSW)\n  timer %s, %lld cycle%s left;  cycles %llu  insns %llu  steps %llu\n",
+    sbuf_printf(&want, "  (new PSW)\n  timer %s, %lld cycle%s left;  cycles %llu  insns %llu  steps %llu\n",
        M.armed ? "armed" : M.pending ? "disarmed (pending)" : "disarmed", (long long)M.rem,
        M.rem == 1 ? "" : "s",
        (unsigned long long)M.cycles, (unsigned long long)M.instret, (unsigned long long)M.steps);
@@ -633,27 +611,27 @@ static void do_regs(void)
 
 static const char fmts[] = "xduobticw";
 
-static void f_word(struct buf *b, char f, uint64_t v)
+static void f_word(struct sbuf *b, char f, uint64_t v)
 {
     switch (f) {
-    case 'x': bp(b, "%016llx", (unsigned long long)v); break;
-    case 'd': bp(b, "%lld", (long long)v); break;
-    case 'u': bp(b, "%llu", (unsigned long long)v); break;
-    case 'o': bp(b, "0o%llo", (unsigned long long)v); break;
+    case 'x': sbuf_printf(b, "%016llx", (unsigned long long)v); break;
+    case 'd': sbuf_printf(b, "%lld", (long long)v); break;
+    case 'u': sbuf_printf(b, "%llu", (unsigned long long)v); break;
+    case 'o': sbuf_printf(b, "0o%llo", (unsigned long long)v); break;
     case 'b':
     case 't': {
         int k = 63;
         while (k > 0 && !((v >> k) & 1))
             k--;
-        bp(b, "0b");
+        sbuf_printf(b, "0b");
         for (; k >= 0; k--)
-            bp(b, "%c", (int)('0' + ((v >> k) & 1)));
+            sbuf_printf(b, "%c", (int)('0' + ((v >> k) & 1)));
         break;
     }
     case 'i': f_dis(b, v); break;
     case 'w':
         f_psw(b, v);
-        bp(b, "  cause=%s", cause_name((unsigned)(v >> 58) & 15));
+        sbuf_printf(b, "  cause=%s", cause_name((unsigned)(v >> 58) & 15));
         break;
     default: break;
     }
@@ -688,14 +666,14 @@ static void do_examine(void)
         return;
     }
     if (f == 'c') {
-        bp(&want, "  0x%05x: ", a);
+        sbuf_printf(&want, "  0x%05x: ", a);
         f_chars(&want, M.e + a, n);
-        bp(&want, "\n");
+        sbuf_printf(&want, "\n");
     } else {
         for (uint32_t i = a; i < a + n; i++) {
-            bp(&want, "  0x%05x %-12s ", i, "");
+            sbuf_printf(&want, "  0x%05x %-12s ", i, "");
             f_word(&want, f, M.e[i]);
-            bp(&want, "\n");
+            sbuf_printf(&want, "\n");
         }
     }
     expect("examine");
@@ -715,10 +693,10 @@ static void do_examine_v(void)
     for (uint32_t i = a; i < a + n; i++) {
         uint32_t ph;
         if (!rm_dev(&M, i, &ph)) {
-            bp(&want, "  0x%05x: memory trap (%s)\n", i, why(i, M.l, M.b, M.q));
+            sbuf_printf(&want, "  0x%05x: memory trap (%s)\n", i, why(i, M.l, M.b, M.q));
             continue; /* each address says for itself */
         }
-        bp(&want, "  0x%05x %-12s %016llx (E[%s])\n", i, "", (unsigned long long)M.e[ph], hx(ph));
+        sbuf_printf(&want, "  0x%05x %-12s %016llx (E[%s])\n", i, "", (unsigned long long)M.e[ph], hx(ph));
     }
     expect("examine -v");
 }
@@ -737,23 +715,23 @@ static void do_print(void)
         cmd("print 0x%llx", (unsigned long long)v);
     bclear(&want);
     switch (f) {
-    case 0: bp(&want, "%s (%lld)", hx(v), (long long)v); break;
-    case 'x': bp(&want, "0x%llx", (unsigned long long)v); break; /* 0x0, where the default has 0 */
+    case 0: sbuf_printf(&want, "%s (%lld)", hx(v), (long long)v); break;
+    case 'x': sbuf_printf(&want, "0x%llx", (unsigned long long)v); break; /* 0x0, where the default has 0 */
     case 'c':
         if (v > 255)
-            bp(&want, "'\\x{%llx}'", (unsigned long long)v);
+            sbuf_printf(&want, "'\\x{%llx}'", (unsigned long long)v);
         else if (v == '\'' || v == '\\')
-            bp(&want, "'\\%c'", (int)v);
+            sbuf_printf(&want, "'\\%c'", (int)v);
         else if (v >= 0x20 && v < 0x7f)
-            bp(&want, "'%c'", (int)v);
+            sbuf_printf(&want, "'%c'", (int)v);
         else if (v == '\n')
-            bp(&want, "'\\n'");
+            sbuf_printf(&want, "'\\n'");
         else
-            bp(&want, "'\\x%02x'", (unsigned)v);
+            sbuf_printf(&want, "'\\x%02x'", (unsigned)v);
         break;
     default: f_word(&want, f, v); break;
     }
-    bp(&want, "\n");
+    sbuf_printf(&want, "\n");
     expect("print");
 }
 
@@ -769,25 +747,25 @@ static void do_translate(void)
         *r = 0;
         got.n = strlen(got.s);
     }
-    bp(&want, "%s: a=", in_vm ? vm_name : "bare");
+    sbuf_printf(&want, "%s: a=", in_vm ? vm_name : "bare");
     f_val(&want, a);
-    bp(&want, ", R=(l=");
+    sbuf_printf(&want, ", R=(l=");
     f_val(&want, M.l);
-    bp(&want, ", b=");
+    sbuf_printf(&want, ", b=");
     f_val(&want, M.b);
-    bp(&want, "), q=0x%x\n  a + l = ", M.q);
+    sbuf_printf(&want, "), q=0x%x\n  a + l = ", M.q);
     f_val(&want, (uint64_t)a + M.l);
     bool f1 = (uint64_t)a + M.l >= M.q, f2 = a >= M.b;
-    bp(&want, f1 ? " >= q   FAILS: memory trap\n" : " < q   ok\n");
-    bp(&want, "  a     = ");
+    sbuf_printf(&want, f1 ? " >= q   FAILS: memory trap\n" : " < q   ok\n");
+    sbuf_printf(&want, "  a     = ");
     f_val(&want, a);
-    bp(&want, f2 ? " >= b   FAILS: memory trap\n" : " < b   ok\n");
+    sbuf_printf(&want, f2 ? " >= b   FAILS: memory trap\n" : " < b   ok\n");
     if (f1 || f2)
-        bp(&want, "  => memory trap (%s)\n", f1 ? "a + l >= q" : "a >= b");
+        sbuf_printf(&want, "  => memory trap (%s)\n", f1 ? "a + l >= q" : "a >= b");
     else {
-        bp(&want, "  => physical ");
+        sbuf_printf(&want, "  => physical ");
         f_val(&want, a + M.l);
-        bp(&want, "\n");
+        sbuf_printf(&want, "\n");
     }
     expect("translate");
 }
