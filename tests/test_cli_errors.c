@@ -83,6 +83,30 @@ static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
         fails_with_prefix(rows[i].cmd, rows[i].args, rows[i].want);
 }
 
+/* docs/monitor.md: 8 images, a VM of 65536 words each, do not fit the
+ * real machine; the error said "no free region" and not why or what to
+ * do instead. */
+static void monitor__eight_images_say_at_most_seven(void **state)
+{
+    (void)state;
+    struct cs_args a = {0};
+    cs_push_all(&a, "-c", "vm list", NULL);
+    for (int i = 0; i < 7; i++)
+        cs_push(&a, "examples/hello.s");
+    struct cs_outcome o = cs_run_tgm_argv("monitor", a.v);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "vm6"));
+    cs_outcome_free(&o);
+    cs_push(&a, "examples/hello.s");
+    o = cs_run_tgm_argv("monitor", a.v);
+    assert_int_equal(o.status, 2);
+    cs_assert_one_line(&o, "tgm: monitor: 8 images of 65536 words need 524296 words of real "
+                           "memory, more than 524288 (at most 7; 'vm create NAME WORDS FILE' "
+                           "makes smaller VMs)");
+    assert_string_equal(o.out, "");
+    cs_outcome_free(&o);
+}
+
 /* 65 images said "at most 64 images", not how many were given; check says
  * it in run's words (docs/run.md: "tgm check and tgm monitor alike"). */
 static void cli__too_many_images_says_how_many_were_given(void **state)
@@ -339,6 +363,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cli__an_options_bad_value_names_the_subcommand_first),
         cmocka_unit_test(cli__too_many_images_says_how_many_were_given),
+        cmocka_unit_test(monitor__eight_images_say_at_most_seven),
         cmocka_unit_test(cli__each_value_of_a_repeated_option_must_be_valid),
         cmocka_unit_test(monitor__a_writer_names_the_file_and_directory_as_the_cli),
         cmocka_unit_test(monitor__an_address_is_shown_in_the_base_it_was_typed_in),

@@ -15,6 +15,7 @@
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 #include "tgm/monitor.h"
+#include "tgm/vmm.h"
 
 static void monitor_usage(FILE *f)
 {
@@ -201,6 +202,16 @@ int cli_monitor(int argc, char **argv)
     }
     if (nimages > 64) {
         cli_error("monitor: %d images given, at most 64", nimages);
+        return EXIT_USAGE;
+    }
+    /* several: a VM of TGM_Q_DEFAULT words each (prepare), in a real
+     * machine of at most TGM_Q_MAX words; say so before any is made */
+    uint64_t need = VMM_K + (uint64_t)nimages * TGM_Q_DEFAULT;
+    if (nimages > 1 && need > TGM_Q_MAX) {
+        cli_error("monitor: %d images of %u words need %llu words of real memory, more than %u "
+                  "(at most %u; 'vm create NAME WORDS FILE' makes smaller VMs)",
+                  nimages, TGM_Q_DEFAULT, (unsigned long long)need, TGM_Q_MAX,
+                  (TGM_Q_MAX - VMM_K) / TGM_Q_DEFAULT);
         return EXIT_USAGE;
     }
     /* check the options here, so errors read as the CLI's do */
