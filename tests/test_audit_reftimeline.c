@@ -677,7 +677,7 @@ static const char looper[] = "        .org 0\n        .word 0\n"
 /* The real cycle 'timeline on' reports after CMDS. */
 static uint64_t began_after(const char *cmds)
 {
-    char all[4 * CS_PATH];
+    char all[4 * CS_PATH + 16];
     snprintf(all, sizeof all, "%s; timeline on", cmds);
     struct cs_outcome o = cs_mon_ok(all);
     const char *r = strstr(o.out, "recording from now (real cycle ");
