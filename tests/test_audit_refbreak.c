@@ -687,33 +687,30 @@ static void test_step_goes_on_past_an_ignored_hit(void **state)
 }
 
 /* "A hit shows a write's old and new value": the word before the step,
- * not as it was when the watchpoint was set. */
-static void test_step_shows_the_old_value(void **state)
+ * not as it was when the watchpoint was set; for 'step', and for 'finish'
+ * (and 'next' over a call), which step one at a time as 'step' does. */
+static void old_value_shown_by(const char *cmd)
 {
-    (void)state;
     struct ms_sess s;
     char path[256];
     prog_open(&s, path, sizeof path);
     ms_cmd(s.m, "watch x");
     ms_cmd(s.m, "deposit x 5");
-    ms_cmd(s.m, "step");
+    ms_cmd(s.m, "%s", cmd);
     expect_out(&s, "watchpoint 1: write E[0x9] 0x5 -> 0x1, hit 1 time\n");
     prog_close(&s, path);
 }
 
-/* The same for 'finish' (and 'next' over a call), which step one at a
- * time as 'step' does. */
+static void test_step_shows_the_old_value(void **state)
+{
+    (void)state;
+    old_value_shown_by("step");
+}
+
 static void test_finish_shows_the_old_value(void **state)
 {
     (void)state;
-    struct ms_sess s;
-    char path[256];
-    prog_open(&s, path, sizeof path);
-    ms_cmd(s.m, "watch x");
-    ms_cmd(s.m, "deposit x 5");
-    ms_cmd(s.m, "finish");
-    expect_out(&s, "watchpoint 1: write E[0x9] 0x5 -> 0x1, hit 1 time\n");
-    prog_close(&s, path);
+    old_value_shown_by("finish");
 }
 
 /* A session with prog_src loaded in VM g, selected. */
