@@ -1,6 +1,7 @@
 /* test_audit_noticed.c: loose ends of the monitor (docs/monitor.md) that
- * earlier reviews noticed: the cap on console input, and a snapshot whose
- * session section holds a name with a NUL inside.  Each test fails on the
+ * earlier reviews noticed: the cap on console input, a snapshot whose
+ * session section holds a name with a NUL inside, and how a tab and a
+ * carriage return are shown as characters.  Each test fails on the
  * tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -178,6 +179,29 @@ static void restore__a_vm_name_with_a_nul_is_refused(void **state)
     free(buf);
 }
 
+/* A tab and a carriage return as characters: \t and \r, the escapes
+ * .ascii takes (they were \x09 and \x0d, a newline already \n). */
+static void characters__tab_and_carriage_return_show_as_escapes(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_tmp_path(src, sizeof src, "tabcr.s");
+    cs_write_text(src, sizeof src, "tabcr.s",
+                  "        .org 0\n        .word 0, 0\n        .entry start\n"
+                  "start:  COUT tab\n        COUT cr\n        HALT\n"
+                  "tab:    .word 9\ncr:     .word 13\n");
+    cs_mon_prints("print/c 9", "'\\t'\n");
+    cs_mon_prints("print/c 13", "'\\r'\n");
+    cs_mon_prints("print/c 10", "'\\n'\n");
+    cs_mon_prints("print/c 11", "'\\x0b'\n");
+    cs_mon_prints("deposit 0 9 13 10 0; examine -c 0 4", "\"\\t\\r\\n\\x00\"");
+    snprintf(cmds, sizeof cmds, "load %s; step 2", src);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    assert_non_null(strstr(o.out, "console <- \"\\t\"\n"));
+    assert_non_null(strstr(o.out, "console <- \"\\r\"\n"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -197,6 +221,7 @@ int main(void)
         cmocka_unit_test(console_input_is_capped_in_a_vm),
         cmocka_unit_test(restore__a_profile_name_with_a_nul_is_refused),
         cmocka_unit_test(restore__a_vm_name_with_a_nul_is_refused),
+        cmocka_unit_test(characters__tab_and_carriage_return_show_as_escapes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -118,8 +118,8 @@ static void f_chars(struct sbuf *b, const uint64_t *v, size_t n)
             sbuf_printf(b, "\\x{%llx}", (unsigned long long)c);
         else if (c == '"' || c == '\\')
             sbuf_printf(b, "\\%c", (int)c);
-        else if (c == '\n')
-            sbuf_printf(b, "\\n");
+        else if (c == '\n' || c == '\t' || c == '\r')
+            sbuf_printf(b, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
         else if (c >= 0x20 && c < 0x7f)
             sbuf_printf(b, "%c", (int)c);
         else
@@ -724,8 +724,8 @@ static void do_print(void)
             sbuf_printf(&want, "'\\%c'", (int)v);
         else if (v >= 0x20 && v < 0x7f)
             sbuf_printf(&want, "'%c'", (int)v);
-        else if (v == '\n')
-            sbuf_printf(&want, "'\\n'");
+        else if (v == '\n' || v == '\t' || v == '\r')
+            sbuf_printf(&want, "'\\%c'", v == '\n' ? 'n' : v == '\t' ? 't' : 'r');
         else
             sbuf_printf(&want, "'\\x%02x'", (unsigned)v);
         break;

@@ -185,8 +185,8 @@ const char *mon_fmt_char(uint64_t v, char quote, char *buf, size_t len)
         snprintf(buf, len, "\\x{%llx}", (unsigned long long)v);
     else if (c == (unsigned char)quote || c == '\\')
         snprintf(buf, len, "\\%c", c);
-    else if (c == '\n')
-        snprintf(buf, len, "\\n");
+    else if (c == '\n' || c == '\t' || c == '\r') /* the escapes .ascii takes */
+        snprintf(buf, len, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
     else if (isprint((int)c))
         snprintf(buf, len, "%c", c);
     else
