@@ -721,6 +721,23 @@ static void test_campaign(void **state)
             sessions_agreed, (unsigned long long)n);
 }
 
+/* 'restore' of a file it cannot open said "restore: F: No such file or
+ * directory", where docs/monitor.md has 'load', 'restore', 'vm create',
+ * 'nest' and 'check' say "cannot open ''sum.s'': No such file or
+ * directory (the single quotes are part of the name ...)". */
+static void restore_names_a_file_it_cannot_open_as_load_does(void **state)
+{
+    (void)state;
+    cs_mon_fails("restore 'x.snap'",
+                 "-c:1: restore: cannot open ''x.snap'': No such file or directory (the single "
+                 "quotes are part of the name: only double quotes group words)\n");
+    cs_mon_fails("restore nosuch.snap",
+                 "-c:1: restore: cannot open 'nosuch.snap': No such file or directory\n");
+    /* and as before: an empty name, a directory */
+    cs_mon_fails("restore \"\"", "-c:1: restore: expected a file name, got ''\n");
+    cs_mon_fails("restore examples", "restore: examples: is a directory (give a file)");
+}
+
 /* What the docs say of a snapshot given where it is not read, and of a
  * restore in a breakpoint's commands: held, kept so. */
 static void snapshots_are_refused_where_the_docs_say(void **state)
@@ -746,6 +763,7 @@ static void snapshots_are_refused_where_the_docs_say(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(restore_names_a_file_it_cannot_open_as_load_does),
         cmocka_unit_test(snapshots_are_refused_where_the_docs_say),
         cmocka_unit_test(test_campaign),
     };
