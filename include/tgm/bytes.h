@@ -101,6 +101,10 @@ int tgm_same_target(const char *a, const char *b);
  * for WHAT".  -1 with ERR. */
 int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **buf,
                   size_t *len, char *err, size_t errlen);
+/* The same for F, opened from PATH (the name its errors give); F is
+ * closed. */
+int tgm_read_stream(FILE *f, const char *path, size_t limit, const char *what, uint8_t **buf,
+                    size_t *len, char *err, size_t errlen);
 
 /* Say that standard input was closed and now holds a write-only /dev/null
  * (as the command line does at its start). */

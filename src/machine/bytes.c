@@ -596,6 +596,12 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
     if (!f) /* fopen's own allocation: "out of memory", as every other */
         return tgm_err(err, errlen, "%s: %s", path,
                        errno == ENOMEM ? "out of memory" : strerror(errno));
+    return tgm_read_stream(f, path, limit, what, buf, len, err, errlen);
+}
+
+int tgm_read_stream(FILE *f, const char *path, size_t limit, const char *what, uint8_t **buf,
+                    size_t *len, char *err, size_t errlen)
+{
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);

@@ -499,7 +499,14 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     enum { NTAGS = sizeof tags / sizeof tags[0] };
     size_t len;
     uint8_t *buf;
-    if (tgm_read_file(path, SNAP_MAX_BYTES, "a snapshot", &buf, &len, err, errlen) != 0)
+    if (!*path)
+        return tgm_err(err, errlen, "expected a file name, got ''");
+    /* worded as load, vm create, nest and check word it (docs/monitor.md) */
+    FILE *f = tgm_fopen_read(path);
+    if (!f)
+        return tgm_err(err, errlen, "cannot open '%s': %s", path,
+                       errno == ENOMEM ? "out of memory" : strerror(errno));
+    if (tgm_read_stream(f, path, SNAP_MAX_BYTES, "a snapshot", &buf, &len, err, errlen) != 0)
         return -1;
     const uint8_t *data[NTAGS] = {0};
     size_t lens[NTAGS] = {0};
