@@ -427,6 +427,45 @@ static void test_onerror_when_it_failed(void **state)
     ms_sess_close(&ss);
 }
 
+/* 'log' writes each command after its prompt "as on the screen"
+ * (docs/monitor.md, log); a log a 'do' starts takes the rest of the line
+ * that ran the 'do' too, but only when it runs: after an 'exit' in the
+ * script, or a failure that ends the script, it wrote commands that never
+ * ran. */
+static void test_log_rest_only_when_run(void **state)
+{
+    (void)state;
+    static const char *const scripts[] = {"log %s\nexit 3\n", "log %s\nbogus\n"};
+    static const int status[] = {3, 1};
+    for (int k = 0; k < 2; k++) {
+        char log[CS_PATH], f[CS_PATH], text[2 * CS_PATH], line[2 * CS_PATH];
+        cs_tmp_path(log, sizeof log, "rest.log");
+        unlink(log);
+        snprintf(text, sizeof text, scripts[k], log);
+        cs_write_text(f, sizeof f, "opens.mon", text);
+        snprintf(line, sizeof line, "do %s; echo never", f);
+        struct cs_outcome o = cs_mon(line);
+        assert_int_equal(o.status, status[k]);
+        assert_null(strstr(o.out, "never"));
+        char *t = cs_slurp(log, NULL);
+        if (strstr(t, "never"))
+            fail_msg("the log holds a command that did not run:\n%s", t);
+        free(t);
+        cs_outcome_free(&o);
+    }
+    /* the rest that runs is still there */
+    char log[CS_PATH], f[CS_PATH], text[2 * CS_PATH], line[2 * CS_PATH];
+    cs_tmp_path(log, sizeof log, "rest.log");
+    snprintf(text, sizeof text, "log %s\n", log);
+    cs_write_text(f, sizeof f, "opens.mon", text);
+    snprintf(line, sizeof line, "do %s; echo runs", f);
+    struct cs_outcome o = cs_mon_ok(line);
+    char *t = cs_slurp(log, NULL);
+    assert_non_null(strstr(t, "tgm> echo runs\nruns\n"));
+    free(t);
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -444,6 +483,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_campaign),
         cmocka_unit_test(test_onerror_when_it_failed),
+        cmocka_unit_test(test_log_rest_only_when_run),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -595,8 +595,12 @@ int mon_exec_line(struct mon *m, const char *line)
         m->cut_at_semicolon = *s == ';';
         int one_rc = exec_one(m, one);
         m->cut_at_semicolon = cut0;
-        if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds)
-            mon_log_command(m, s + 1 + strspn(s + 1, " \t")); /* 'log F; go': the rest too */
+        /* 'log F; go': the rest of the line goes to the new log too, when
+         * it runs (not after an 'exit' or a failure that ends the script) */
+        bool ends = one_rc != 0 && (m->on_error == ONERR_STOP || m->interactive);
+        if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds && !ends &&
+            !m->finished && !terminating && !list_ended(m) && !mon_abandoned(m))
+            mon_log_command(m, s + 1 + strspn(s + 1, " \t"));
         if (one_rc != 0) {
             rc = -1;
             if (onerr_rank(m->on_error) > onerr_rank(worst))
