@@ -466,6 +466,30 @@ static void test_log_rest_only_when_run(void **state)
     cs_outcome_free(&o);
 }
 
+/* What "Scripts" says of a breakpoint's list: a failed 'assert' there
+ * fails the run command, and so the script; 'continue' ends the list, in
+ * a script the list runs with 'do' too. */
+static void test_breakpoint_lists_in_scripts(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("load examples/sum.s; "
+                                 "break loop do \"assert E[i] < 5; continue\"; go; echo no");
+    assert_int_equal(o.status, 1);
+    assert_null(strstr(o.out, "no\n"));
+    assert_non_null(strstr(o.err, "-c:1: assert: assertion failed: E[i] < 5"));
+    cs_outcome_free(&o);
+
+    char f[CS_PATH], line[2 * CS_PATH];
+    cs_write_text(f, sizeof f, "list.mon", "echo in-list\ncontinue\necho never\n");
+    snprintf(line, sizeof line,
+             "load examples/sum.s; break stop do \"do %s; echo never2\"; go; echo after", f);
+    o = cs_mon_ok(line);
+    assert_non_null(strstr(o.out, "in-list\n"));
+    assert_non_null(strstr(o.out, "after\n"));
+    assert_null(strstr(o.out, "never"));
+    cs_outcome_free(&o);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -484,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_campaign),
         cmocka_unit_test(test_onerror_when_it_failed),
         cmocka_unit_test(test_log_rest_only_when_run),
+        cmocka_unit_test(test_breakpoint_lists_in_scripts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
