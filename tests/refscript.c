@@ -22,6 +22,7 @@ struct st {
     const char *running[40];
     int nrun;
     int log;        /* the open log, or -1 */
+    int opens;      /* how many 'log FILE' opened */
     const char *pos;
     int line;
 };
@@ -403,7 +404,18 @@ static int do_log(struct st *s, const struct words *ws)
             return fail(s, "log: %s: a script being run is read from this file; "
                            "choose another file", ws->w[1]);
     close_log(s);
-    s->log = r->nlog++;
+    s->opens++;
+    /* a log of a name used before replaces that one's file */
+    for (s->log = 0; s->log < r->nlog; s->log++)
+        if (!strcmp(r->log[s->log].path, ws->w[1]))
+            break;
+    if (s->log == r->nlog) {
+        if (r->nlog == RS_LOGS)
+            abort();
+        r->nlog++;
+    }
+    sbuf_free(&r->log[s->log].text);
+    r->log[s->log].written = false;
     snprintf(r->log[s->log].path, RS_PATH, "%.*s", RS_PATH - 1, ws->w[1]);
     out(s, "logging the session to %s ('log off' stops)", ws->w[1]);
     return OK;
@@ -482,7 +494,7 @@ static int run_line(struct st *s, const char *line, bool *failed)
         sbuf_printf(&s->r->log[s->log].text, "tgm> %s\n", line);
     while (*p) {
         const char *next, *end = cmd_end(p, &next);
-        int nlog = s->r->nlog;
+        int opens = s->opens;
         int rc = run_command(s, p, end);
         if (s->done)
             return OK;
@@ -491,7 +503,7 @@ static int run_line(struct st *s, const char *line, bool *failed)
         const char *rest = next;
         while (isspace((unsigned char)*rest))
             rest++;
-        if (s->r->nlog != nlog && s->log >= 0 && *rest && !(rc == FAIL && s->mode == STOP))
+        if (s->opens != opens && s->log >= 0 && *rest && !(rc == FAIL && s->mode == STOP))
             sbuf_printf(&s->r->log[s->log].text, "tgm> %s\n", rest);
         if (rc == FAIL) {
             if (s->mode == STOP) {

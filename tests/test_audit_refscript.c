@@ -354,6 +354,15 @@ static bool one(struct gcase *g, enum how h)
         free(text);
         unlink(want.log[i].path);
     }
+    for (int i = 0; i < RS_LOGS; i++) { /* and no log the model does not open */
+        bool opened = false;
+        for (int j = 0; j < want.nlog; j++)
+            opened |= !strcmp(want.log[j].path, g->logs[i]);
+        if (!opened && access(g->logs[i], F_OK) == 0) {
+            fprintf(stderr, "log %s was left, the model opens none\n", g->logs[i]);
+            ok = false;
+        }
+    }
     if (!ok)
         show_case(g, h, argc, argv);
     free(got.out);
