@@ -563,6 +563,13 @@ static bool list_ended(const struct mon *m)
     return m->in_bp_cmds && (m->resume || m->pending);
 }
 
+/* How much a failure under on-error E counts: none (-1) < continue <
+ * finish < stop. */
+static int onerr_rank(int e)
+{
+    return e == ONERR_STOP ? 3 : e == ONERR_FINISH ? 2 : e == ONERR_CONTINUE ? 1 : 0;
+}
+
 int mon_exec_line(struct mon *m, const char *line)
 {
     const char *s = line;
@@ -572,7 +579,7 @@ int mon_exec_line(struct mon *m, const char *line)
     char *one = malloc(cap);
     if (!one)
         return mon_err(m, "out of memory");
-    int rc = 0;
+    int rc = 0, worst = -1;
     for (size_t k = 1;; s += k) {
         bool was = quoted;
         if ((k = mon_quote_step(s, &quoted)) == 2 || was != quoted)
@@ -588,10 +595,16 @@ int mon_exec_line(struct mon *m, const char *line)
         m->cut_at_semicolon = *s == ';';
         int one_rc = exec_one(m, one);
         m->cut_at_semicolon = cut0;
-        if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds)
-            mon_log_command(m, s + 1 + strspn(s + 1, " \t")); /* 'log F; go': the rest too */
+        /* 'log F; go': the rest of the line goes to the new log too, when
+         * it runs (not after an 'exit' or a failure that ends the script) */
+        bool ends = one_rc != 0 && (m->on_error == ONERR_STOP || m->interactive);
+        if (m->log && m->log != log0 && *s == ';' && !m->in_bp_cmds && !ends &&
+            !m->finished && !terminating && !list_ended(m) && !mon_abandoned(m))
+            mon_log_command(m, s + 1 + strspn(s + 1, " \t"));
         if (one_rc != 0) {
             rc = -1;
+            if (onerr_rank(m->on_error) > onerr_rank(worst))
+                worst = (int)m->on_error;
             if (m->on_error == ONERR_FINISH && !m->interactive)
                 m->failed = true; /* an 'exit' later on this line exits 1 */
             if (m->on_error == ONERR_STOP || m->interactive)
@@ -605,6 +618,7 @@ int mon_exec_line(struct mon *m, const char *line)
         start = s + 1;
     }
     free(one);
+    m->line_onerr = worst; /* after any line run inside this one */
     return rc;
 }
 
@@ -636,6 +650,7 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         /* about the script's line, as below, not the 'do' that reads it */
         if (lost || r->nul_col)
             m->cur = NULL;
+        m->line_onerr = (int)m->on_error; /* a line not run fails as it stands */
         int rc = r->nul_col ? mon_err(m, "a NUL byte at column %zu: not a monitor script",
                                       r->nul_col)
                  : !lost ? mon_exec_line(m, text ? text : line)
@@ -647,11 +662,14 @@ int mon_loop(struct mon *m, struct mon_reader *r)
         free(text);
         if (r->interactive && m->out_errno) /* a full disk, a pipe gone: no one sees more */
             break;
-        if (rc == 0 || r->interactive || m->on_error == ONERR_CONTINUE)
+        /* each failure counts as the on-error in force when it failed, not
+         * as one a later command on the line set */
+        int onerr = m->line_onerr;
+        if (rc == 0 || r->interactive || onerr == ONERR_CONTINUE)
             continue;
         status = 1;
         m->failed = true;
-        if (m->on_error == ONERR_STOP)
+        if (onerr == ONERR_STOP)
             break;
     }
     /* what follows is about the script, not the command (`do`) reading it:

@@ -186,6 +186,10 @@ struct mon {
     int status;
     int out_errno;        /* why the output first failed (mon_output_errno) */
     bool failed;          /* a command failed (ONERR_FINISH) */
+    /* what the last line's failures count for: the on-error in force when
+     * each failed (a later 'set on-error' on the line changes none of
+     * them): -1 none, else the strictest, ONERR_STOP > _FINISH > _CONTINUE */
+    int line_onerr;
     const struct mon_cmd *cur;
 
     /* breakpoint command lists */
