@@ -139,8 +139,9 @@ const struct mon_cmd mon_cmds[] = {
      "  -x hex (default), -d decimal, -o octal, -b binary,\n"
      "  -i disassembly, -c characters, -w each word decoded as a PSW\n"
      "  (-c: \\xHH for other bytes, \\x{H...} for a word not a byte)\n"
-     "  A newline, tab and carriage return show as \\n, \\t and \\r, the\n"
-     "  escapes .ascii takes, here, in print/c and in 'console <-' lines.\n"
+     "  A newline, tab and carriage return show as \\n, \\t and \\r,\n"
+     "  the escapes .ascii takes, here, in print/c and in the\n"
+     "  'console <-' lines.\n"
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]);\n"
      "so is QEMU's, with a space: x /4x total.",
