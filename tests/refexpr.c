@@ -58,6 +58,18 @@ static int unexpected(struct cx *c)
     return fail(c, "unexpected '%.*s'", (int)n, c->p);
 }
 
+/* A ')' or ']' that is not where it should be. */
+static int missing(struct cx *c, char close)
+{
+    ws(c);
+    if (!*c->p)
+        return fail(c, "missing '%c' at the end", close);
+    size_t n = strlen(c->p);
+    while (n && c->p[n - 1] == ' ')
+        n--;
+    return fail(c, "missing '%c' near '%.*s'", close, (int)n, c->p);
+}
+
 static int enter(struct cx *c)
 {
     if (++c->depth > RX_DEPTH)
@@ -215,7 +227,7 @@ static int memory(struct cx *c, bool live, bool virt, uint64_t *v)
         return -1;
     ws(c);
     if (*c->p != ']')
-        return *c->p ? unexpected(c) : fail(c, "missing ']' at the end");
+        return missing(c, ']');
     c->p++;
     c->depth--;
     *v = 0;
@@ -225,8 +237,8 @@ static int memory(struct cx *c, bool live, bool virt, uint64_t *v)
     char at[32];
     addr_text(a, at, sizeof at);
     if (virt) {
-        /* the two checks of section 2, in 64 bits as the monitor's are */
-        if (a + e->l >= e->q)
+        /* the two checks of section 2, a + l as an integer (no wrap) */
+        if (a >= e->q || a + e->l >= e->q)
             return fail(c, "V[%s] would take a memory trap (a + l >= q)", at);
         if (a >= e->b)
             return fail(c, "V[%s] would take a memory trap (a >= b)", at);
@@ -270,7 +282,7 @@ static int call(struct cx *c, bool live, const char *n, size_t len, uint64_t *v)
                 c->p++;
                 break;
             }
-            return *c->p ? unexpected(c) : fail(c, "missing ')' at the end");
+            return missing(c, ')');
         }
     }
     int want = isrb ? 2 : 4;
@@ -321,7 +333,7 @@ static int primary(struct cx *c, bool live, uint64_t *v)
             return -1;
         ws(c);
         if (*c->p != ')')
-            return *c->p ? unexpected(c) : fail(c, "missing ')' at the end");
+            return missing(c, ')');
         c->p++;
         c->depth--;
         return 0;
@@ -473,7 +485,8 @@ int rx_eval(const struct rx_env *env, const char *text, uint64_t *v, char *err, 
 int rx_eval_as(const struct rx_env *env, const char *text, bool live, uint64_t *v, char *err,
                size_t errlen)
 {
-    struct cx c = {.env = env, .p = text, .err = err, .errlen = errlen};
+    /* the monitor's message holds at most 255 bytes (the docs are silent) */
+    struct cx c = {.env = env, .p = text, .err = err, .errlen = errlen < 256 ? errlen : 256};
     err[0] = 0;
     if (expr(&c, live, v))
         return -1;

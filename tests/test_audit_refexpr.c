@@ -269,11 +269,12 @@ static void campaign_deposit(struct fx *f, uint64_t *rng, uint64_t n, uint64_t *
         want[0] = 0;
         if (arc) {
             word_error(a, msg, want, sizeof want);
-        } else if (dotted(a) && (av + f->env.l >= f->env.q || av >= f->env.b)) {
+        } else if (dotted(a) && (av >= f->env.q || av + f->env.l >= f->env.q || av >= f->env.b)) {
             char at[64];
             addr_shown("", av, at, sizeof at);
+            bool lq = av >= f->env.q || av + f->env.l >= f->env.q;
             snprintf(want, sizeof want, "deposit: %s would take a memory trap (%s)\n", at,
-                     av + f->env.l >= f->env.q ? "a + l >= q" : "a >= b");
+                     lq ? "a + l >= q" : "a >= b");
         } else if (!dotted(a) && av >= f->env.q) {
             char at[320];
             addr_shown(a, av, at, sizeof at);
@@ -476,6 +477,32 @@ static void test_condition_evaluated_at_hit(void **state)
     assert_null(strstr(out, "psw(1, 2)"));
 }
 
+/* docs/monitor.md: V[x] "fails as the memory trap would", naming the check
+ * that fails (a + l >= q before a >= b, as 'translate' does).  With l > 0,
+ * V[-1] and an address '.-3' that comes out negative said (a >= b): a + l
+ * wrapped in 64 bits to a small number that passed the first check. */
+static void test_virtual_check_does_not_wrap(void **state)
+{
+    struct fx *f = *state;
+    char out[4096], err[1024];
+    load_fresh(f);
+    ms_cmd(f->s.m, "deposit l 0x10");
+    ms_cmd(f->s.m, "deposit $b 0x20");
+    uint64_t d0 = digest(f);
+    assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "print V[-1]"), 0);
+    assert_string_equal(err, "print: V[-1] would take a memory trap (a + l >= q)\n");
+    assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "print V[-16]"), 0);
+    assert_string_equal(err, "print: V[-16] would take a memory trap (a + l >= q)\n");
+    assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "deposit .-3 1"), 0);
+    assert_string_equal(err, "deposit: -1 would take a memory trap (a + l >= q)\n");
+    assert_true(digest(f) == d0);
+    /* a small address still fails the bound, and one inside develops */
+    assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "print V[0x20]"), 0);
+    assert_string_equal(err, "print: V[0x20] would take a memory trap (a >= b)\n");
+    assert_int_equal(run(f, out, sizeof out, err, sizeof err, "print V[0x1f] == E[0x2f]"), 0);
+    assert_string_equal(out, "0x1 (1)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_break_if, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_condition_evaluated_at_hit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_virtual_check_does_not_wrap, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,7 +83,8 @@ static bool ident_char(int c, bool first)
 const char *mon_why_trap(const struct machine *x, uint64_t a)
 {
     struct psw p = machine_psw(x);
-    if (a + p.l >= machine_q(x))
+    /* a + l as an integer: in 64 bits it wraps for a near 2^64 (V[-1]) */
+    if (a >= machine_q(x) || a + p.l >= machine_q(x))
         return "a + l >= q";
     if (a >= p.b)
         return "a >= b";
