@@ -232,19 +232,19 @@ static bool dotted(const char *t)
     return false;
 }
 
-/* deposit's error for word W that the model refused with MSG: one that
+/* CMD's error for word W that the model refused with MSG: one that
  * opens more '(' and '[' than it closes may have been meant to go on in
  * the next word, and the monitor says so. */
-static void word_error(const char *w, const char *msg, char *out, size_t len)
+static void word_error(const char *cmd, const char *w, const char *msg, char *out, size_t len)
 {
     int open = 0;
     for (const char *q = w; *q; q = skip_char(q))
         open += (*q == '(' || *q == '[') - (*q == ')' || *q == ']');
     if (open > 0)
-        snprintf(out, len, "deposit: %s ('%s' is one word of the command: quote an expression "
-                 "that has spaces)\n", msg, w);
+        snprintf(out, len, "%s: %s ('%s' is one word of the command: quote an expression "
+                 "that has spaces)\n", cmd, msg, w);
     else
-        snprintf(out, len, "deposit: %s\n", msg);
+        snprintf(out, len, "%s: %s\n", cmd, msg);
 }
 
 /* 'deposit ADDR VALUE' with random one-word expressions: the word the
@@ -268,7 +268,7 @@ static void campaign_deposit(struct fx *f, uint64_t *rng, uint64_t n, uint64_t *
         int arc = rx_eval(&f->env, a, &av, msg, sizeof msg);
         want[0] = 0;
         if (arc) {
-            word_error(a, msg, want, sizeof want);
+            word_error("deposit", a, msg, want, sizeof want);
         } else if (dotted(a) && (av >= f->env.q || av + f->env.l >= f->env.q || av >= f->env.b)) {
             char at[64];
             addr_shown("", av, at, sizeof at);
@@ -281,7 +281,7 @@ static void campaign_deposit(struct fx *f, uint64_t *rng, uint64_t n, uint64_t *
             snprintf(want, sizeof want, "deposit: address %s is out of range (0..0x%llx)\n", at,
                      (unsigned long long)f->env.q - 1);
         } else if (rx_eval(&f->env, val, &vv, msg, sizeof msg)) {
-            word_error(val, msg, want, sizeof want);
+            word_error("deposit", val, msg, want, sizeof want);
         }
         int rc = run(f, out, sizeof out, err, sizeof err, "deposit %s %s", a, val);
         char line[700];
@@ -303,6 +303,63 @@ static void campaign_deposit(struct fx *f, uint64_t *rng, uint64_t n, uint64_t *
                 mismatch(f, line, w, g);
             }
         }
+        f->agreed++;
+    }
+}
+
+/* SIMH's range A-B, where each side is one number or name: examine says
+ * how a range is written (docs/monitor.md). */
+static const char *range_hint(const char *t)
+{
+    static char buf[400];
+    const char *m = t[0] ? strchr(t + 1, '-') : NULL;
+    size_t n = strspn(t, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.$");
+    if (!m || t + n != m || !m[1] || strspn(m + 1, "0123456789abcdefghijklmnopqrstuvwxyz"
+                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.$") != strlen(m + 1))
+        return "";
+    snprintf(buf, sizeof buf, " (a range is written %.*s..%s)", (int)(m - t), t, m + 1);
+    return buf;
+}
+
+/* 'examine -d ADDR' with random one-word addresses: the word's line (its
+ * address as typed through R or not, and its value), or the model's
+ * refusal with nothing changed. */
+static void campaign_examine(struct fx *f, uint64_t *rng, uint64_t n)
+{
+    for (uint64_t k = 0; k < n; k++) {
+        char a[300], want[1024], out[4096], err[1024], msg[600], line[400];
+        rx_gen(rng, &f->env, 0, 8, a, sizeof a);
+        if (a[0] == '-' && isalpha((unsigned char)a[1]))
+            a[0] = '~'; /* -x is a flag */
+        snprintf(line, sizeof line, "examine -d %s", a);
+        uint64_t av, d0 = digest(f);
+        bool dot = dotted(a);
+        want[0] = 0;
+        if (rx_eval(&f->env, a, &av, msg, sizeof msg)) {
+            word_error("examine", a, msg, want, sizeof want);
+        } else if (dot && (av >= f->env.q || av + f->env.l >= f->env.q || av >= f->env.b)) {
+            continue; /* -v's report of the trap, not a refusal */
+        } else if (!dot && av >= f->env.q) {
+            char at[320];
+            addr_shown(a, av, at, sizeof at);
+            snprintf(want, sizeof want, "examine: address %s is out of range (0..0x%llx)%s\n", at,
+                     (unsigned long long)f->env.q - 1, (int64_t)av < 0 ? range_hint(a) : "");
+        }
+        int rc = run(f, out, sizeof out, err, sizeof err, "%s", line);
+        if (*want) {
+            if (!rc || strcmp(err, want))
+                mismatch(f, line, want, rc ? err : out);
+        } else {
+            uint64_t at = dot ? av + f->env.l : av;
+            char head[32], val[40];
+            snprintf(head, sizeof head, "  0x%05llx ", (unsigned long long)av);
+            snprintf(val, sizeof val, " %lld", (long long)f->env.E[at]);
+            char *nl = strchr(out, '\n');
+            if (rc || !nl || strncmp(out, head, strlen(head)) || !strstr(out, val) ||
+                nl[1] || (dot && !strstr(out, "(E[")))
+                mismatch(f, line, val, rc ? err : out);
+        }
+        assert_true(digest(f) == d0);
         f->agreed++;
     }
 }
@@ -335,6 +392,7 @@ static void test_bare(void **state)
     ms_cmd(f->s.m, "deposit $b 0x21");
     env_bare(f, 1);
     campaign_print(f, &rng, f->n);
+    campaign_examine(f, &rng, f->n);
     campaign_deposit(f, &rng, f->n, (uint64_t *)machine_mem(mon_machine(f->s.m)), 0);
 }
 
@@ -426,6 +484,7 @@ static void test_vm(void **state)
         e->E = real + vi.base;
         assert_true(vi.base >= 100);
         campaign_print(f, &rng, f->n / 2);
+        campaign_examine(f, &rng, f->n / 2);
         if (round)
             campaign_deposit(f, &rng, f->n / 2, real, vi.base);
         else
@@ -503,6 +562,35 @@ static void test_virtual_check_does_not_wrap(void **state)
     assert_string_equal(out, "0x1 (1)\n");
 }
 
+/* docs/monitor.md: SIMH's range 0-4 is an expression here, so examine
+ * says how a range is written: 'examine 0-4' ends '(a range is written
+ * 0..4)'.  An expression that merely held a '-' got a hint that is no
+ * range: 'examine ~-~5' ended '(a range is written ~..~5)' and 'examine
+ * +E[30]-1' '(a range is written +E[30]..1)'. */
+static void test_range_hint_only_for_a_range(void **state)
+{
+    struct fx *f = *state;
+    char out[4096], err[1024];
+    load_fresh(f);
+    static const char *const cases[][2] = {
+        {"0-4", "address -4 is out of range (0..0xffff) (a range is written 0..4)"},
+        {"1-2", "address -1 is out of range (0..0xffff) (a range is written 1..2)"},
+        {"K_ADD-lim", "address -3 is out of range (0..0xffff) (a range is written K_ADD..lim)"},
+        {"~-~5", "address -7 is out of range (0..0xffff)"},
+        {"+E[30]-1", "address -1 is out of range (0..0xffff)"},
+        {"0|-15", "address -15 is out of range (0..0xffff)"},
+        {"K_ADD-lim%24", "address -3 is out of range (0..0xffff)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "examine: %s\n", cases[i][1]);
+        assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "examine %s", cases[i][0]), 0);
+        assert_string_equal(err, want);
+    }
+    assert_int_not_equal(run(f, out, sizeof out, err, sizeof err, "examine 0:4"), 0);
+    assert_string_equal(err, "examine: '0:4' is not an address (a range is written 0..4)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +599,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_condition_evaluated_at_hit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtual_check_does_not_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_hint_only_for_a_range, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
