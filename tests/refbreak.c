@@ -12,8 +12,8 @@
  *  - a read's hit shows the word after the step;
  *  - 'continue' in the commands of a watchpoint or trap stop goes on to
  *    the breakpoints at the new P (one in a breakpoint's passes it);
- *  - a condition that cannot be evaluated when it is set refuses the
- *    breakpoint; one that cannot at a hit stops the run there;
+ *  - a condition is read when it is set (only its syntax and names can
+ *    refuse it); one that cannot be evaluated at a hit stops the run there;
  *  - a VM that halted runs no more: runs say so, 'step' fails.
  */
 #include <inttypes.h>

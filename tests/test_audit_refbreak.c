@@ -312,7 +312,7 @@ static void check_list(struct sess *x)
 }
 
 /* Options of a new breakpoint, into the line and BP. */
-static void options(struct sess *x, char *t, size_t cap, struct rb_bp *bp, bool *ok)
+static void options(struct sess *x, char *t, size_t cap, struct rb_bp *bp)
 {
     size_t k = strlen(t);
     if (rn(3) == 0) {
@@ -325,12 +325,10 @@ static void options(struct sess *x, char *t, size_t cap, struct rb_bp *bp, bool 
                               bp->dol == 2 ? "; continue" : "");
     }
     if (rn(2) == 0) {
-        int64_t v;
+        /* a condition is read when it is set, evaluated only at hits */
         gcond(&bp->c);
         bp->has_cond = true;
         snprintf(t + k, cap - k, " if %s", bp->c.txt);
-        if (rb_eval(&x->r.m, &bp->c, bp->c.nn - 1, &v))
-            *ok = false; /* tgm's: a condition is tried when it is set */
     }
 }
 
@@ -362,7 +360,7 @@ static void cmd_break(struct sess *x)
         ok = false;
         snprintf(t, sizeof t, "break %u", Q + rn(100));
     }
-    options(x, t, sizeof t, &bp, &ok);
+    options(x, t, sizeof t, &bp);
     add(x, &bp, t, ok);
 }
 
@@ -380,7 +378,7 @@ static void cmd_watch(struct sess *x)
     snprintf(t, sizeof t, "watch %s%u", kind[k], bp.lo);
     if (cnt)
         snprintf(t + strlen(t), sizeof t - strlen(t), " %u", cnt);
-    options(x, t, sizeof t, &bp, &ok);
+    options(x, t, sizeof t, &bp);
     add(x, &bp, t, ok);
 }
 

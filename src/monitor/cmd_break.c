@@ -512,9 +512,10 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
                     strcat(cond, " ");
                 strcat(cond, argv[j]);
             }
-            uint64_t v;
+            /* read now, evaluated at each hit: E[i] may be 0 when it is
+             * set and 10/E[i] well defined at every hit */
             char err[256];
-            if (mon_eval(m, cond, &v, err, sizeof err) != 0)
+            if (mon_parse(m, cond, err, sizeof err) != 0)
                 return mon_err(m, "condition: %s", err);
             return 0;
         }

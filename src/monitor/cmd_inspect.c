@@ -214,12 +214,25 @@ static void show_chars(struct mon *m, struct machine *x, enum space sp, uint64_t
     mon_out(m, "\n");
 }
 
+/* Is S (N bytes) one number or name? */
+static bool range_end(const char *s, size_t n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.$", s[i]))
+            return false;
+    return true;
+}
+
 /* SIMH writes a range A-B or A:B.  A-B is an expression here, negative
- * when A < B, and A:B none: say how a range is written, or "". */
+ * when A < B, and A:B none: say how a range is written, or "".  Only where
+ * each side is one number or name (0-4, tab-end): ~-~5 or +E[3]-1 is an
+ * expression, and '~..~5' no range. */
 static const char *simh_range(const char *typed, char sep, char *buf, size_t len)
 {
     const char *at = typed[0] ? strchr(typed + 1, sep) : NULL; /* not a leading sign */
-    if (!at || !at[1] || strpbrk(at + 1, "-:+*/ ()[]"))
+    if (!at || !range_end(typed, (size_t)(at - typed)) || !range_end(at + 1, strlen(at + 1)))
         return "";
     snprintf(buf, len, " (a range is written %.*s..%s)", (int)(at - typed), typed, at + 1);
     return buf;

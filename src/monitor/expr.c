@@ -83,7 +83,8 @@ static bool ident_char(int c, bool first)
 const char *mon_why_trap(const struct machine *x, uint64_t a)
 {
     struct psw p = machine_psw(x);
-    if (a + p.l >= machine_q(x))
+    /* a + l as an integer: in 64 bits it wraps for a near 2^64 (V[-1]) */
+    if (a >= machine_q(x) || a + p.l >= machine_q(x))
         return "a + l >= q";
     if (a >= p.b)
         return "a >= b";
@@ -525,11 +526,13 @@ static uint64_t expr(struct ev *e)
     return v;
 }
 
-/* Evaluate, and for a false assert describe the first false comparison. */
+/* Evaluate, and for a false assert describe the first false comparison;
+ * READ_ONLY: read S without evaluating any of it, as the side of && that
+ * the other decides is read. */
 static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
-                    size_t errlen, char *why, size_t whylen)
+                    size_t errlen, char *why, size_t whylen, bool read_only)
 {
-    struct ev e = {.m = m, .s = s, .p = s, .err = err, .errlen = errlen};
+    struct ev e = {.m = m, .s = s, .p = s, .err = err, .errlen = errlen, .skip = read_only};
     m->expr_dot = false;
     uint64_t v = expr(&e);
     skip(&e);
@@ -549,7 +552,16 @@ static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
 
 int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err, size_t errlen)
 {
-    return evaluate(m, s, out, err, errlen, NULL, 0);
+    return evaluate(m, s, out, err, errlen, NULL, 0, false);
+}
+
+int mon_parse(struct mon *m, const char *s, char *err, size_t errlen)
+{
+    uint64_t v;
+    bool dot = m->expr_dot;
+    int rc = evaluate(m, s, &v, err, errlen, NULL, 0, true);
+    m->expr_dot = dot;
+    return rc;
 }
 
 /* S opens more brackets than it closes (character constants aside): an
@@ -724,7 +736,7 @@ int mon_cmd_assert(struct mon *m, int argc, char **argv)
     (void)argc;
     uint64_t v;
     char err[256], why[128];
-    if (evaluate(m, argv[1], &v, err, sizeof err, why, sizeof why) != 0)
+    if (evaluate(m, argv[1], &v, err, sizeof err, why, sizeof why, false) != 0)
         return mon_err(m, "%s", err);
     if (v)
         return 0;

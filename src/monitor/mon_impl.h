@@ -352,6 +352,9 @@ const char *mon_why_trap(const struct machine *x, uint64_t a);
  * user/sup, trap cause names; C operators.  -1 with ERR on error. */
 int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err,
              size_t errlen);
+/* Read S as mon_eval does, evaluating none of it: its syntax, names and
+ * numbers, not the words it reads (a condition, evaluated at each hit). */
+int mon_parse(struct mon *m, const char *s, char *err, size_t errlen);
 /* Evaluate an argument, printing the error; -1 on failure. */
 int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
