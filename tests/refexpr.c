@@ -517,8 +517,9 @@ void rx_format(char f, uint64_t v, char *out, size_t len)
     case 'c':
         if (v >= 0x100)
             snprintf(out, len, "'\\x{%" PRIx64 "}'", v);
-        else if (v == '\n' || v == '\\' || v == '\'') /* as the monitor shows them */
-            snprintf(out, len, "'\\%c'", v == '\n' ? 'n' : (char)v);
+        else if (v == '\n' || v == '\t' || v == '\r' || v == '\\' || v == '\'') /* .ascii's escapes */
+            snprintf(out, len, "'\\%c'",
+                     v == '\n' ? 'n' : v == '\t' ? 't' : v == '\r' ? 'r' : (char)v);
         else if (v >= 0x20 && v < 0x7f)
             snprintf(out, len, "'%c'", (char)v);
         else
