@@ -201,8 +201,22 @@ static int top_step(struct mon *m, uint64_t n)
                                     machine_get_counters(m->bare).cycles - cyc0) &&
             !m->finished)
             ex.reason = EXIT_BUDGET;
-        if (ex.reason != EXIT_BUDGET)
+        if (ex.reason != EXIT_BUDGET) {
+            /* a stop after an instruction of the guest's (a watchpoint it
+             * hit): that step was taken, and is shown after the report, as
+             * when the watchpoint's list continues (the next 'stack step'
+             * starts after it) */
+            if (debug && started && top_running(m)) {
+                nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+                pending += handled_steps(&seen, &l1);
+                if (pending) {
+                    struct psw v = l1.vpsw;
+                    v.p = machine_psw(m->bare).p;
+                    show_top_step(m, &v, pending, real, &con0);
+                }
+            }
             break;
+        }
         if (top_running(m) && !started) {
             started = true;
             nest_level_read(&m->nest, machine_mem(m->bare), 1, &seen);
