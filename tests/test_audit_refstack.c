@@ -847,10 +847,52 @@ static void stack_step__a_watch_hit_by_the_guest_shows_its_step(void **state)
     unlink(path);
 }
 
+/* A breakpoint in the control program after level 1 counted the step it is
+ * simulating (its COUT at P=1) stops 'stack step' inside that step; the
+ * next 'stack step 1' must show that step, P=2 (it went on from level 1's
+ * count as it found it, so the COUT was never shown and the step after it
+ * was taken instead). */
+static void stack_step__a_stop_inside_a_simulated_step_then_that_step(void **state)
+{
+    (void)state;
+    char base[512], path[600];
+    ms_tmp_file(base, sizeof base, "refstack-mid");
+    snprintf(path, sizeof path, "%s.s", base);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("        .entry start\nstart:  LI d0, 65\n        COUT d0\n        LI d0, 67\n"
+          "        HALT\nd0:     .word 0\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    static struct sess s;
+    snprintf(s.ctx, sizeof s.ctx, "mid");
+    ms_sess_open(&s.ms);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "nest 1 %s mem 64", path);
+    ok(&s, cmd);
+    ok(&s, "stack step 1");
+    ok(&s, "break resume");
+    ok(&s, "stack step 1");
+    if (!strstr(s.out, "breakpoint 1 at ") || strstr(s.out, "top guest") ||
+        !strstr(s.out, "    console <- \"A\"")) /* written by the step that stopped */
+        fail_msg("the COUT's handling stops at resume:\n%s", s.out);
+    ok(&s, "delete all");
+    ok(&s, "stack step 1");
+    if (!strstr(s.out, "  top guest s I=0 P=0x00002 l=0x00000 b=0x80000  (after ") ||
+        strstr(s.out, "P=0x00003"))
+        fail_msg("the COUT's step:\n%s", s.out);
+    ok(&s, "stack step 1");
+    if (!strstr(s.out, "  top guest s I=0 P=0x00003 l=0x00000 b=0x80000  (after 1 real step)"))
+        fail_msg("the step after it:\n%s", s.out);
+    ms_sess_close(&s.ms);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_step__a_watch_hit_by_the_guest_shows_its_step),
+        cmocka_unit_test(stack_step__a_stop_inside_a_simulated_step_then_that_step),
         cmocka_unit_test(campaign__random_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
