@@ -168,20 +168,17 @@ static int top_step(struct mon *m, uint64_t n)
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
+    /* stopped inside the levels' handling of a step by the last 'stack
+     * step' (a breakpoint, watchpoint or the limit), and nothing ran or
+     * changed since: level 1 may have counted that step already, so the
+     * count from where the guest last ran is the one to go on from */
+    struct nest_level seen = l1;
+    if (m->nest_seen_ok && started && !top_running(m) &&
+        machine_mark(m->bare) == m->nest_at_mark)
+        seen = m->nest_seen;
     mon_clear_interrupt();
     mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
     mon_rev_begin(m); /* a run like 'step': rstep can take it back */
-    /* the real machine's steps count for the limit, as for 'go' on it */
-    struct nest_level seen = l1;
-    /* stopped inside the levels' handling of a step by the last 'stack
-     * step' (a breakpoint, watchpoint or the limit), and nothing ran since:
-     * level 1 may have counted that step already, so the count from where
-     * the guest last ran is the one to go on from */
-    if (m->nest_seen_ok && started && !top_running(m) &&
-        machine_get_counters(m->bare).steps == m->nest_at_steps &&
-        l1.entries == m->nest_at.entries && l1.interp == m->nest_at.interp &&
-        l1.reflect == m->nest_at.reflect && l1.steps == m->nest_at.steps)
-        seen = m->nest_seen;
     /* what the guest writes shows with the step that wrote it, as 'step'
      * shows it: the next run shows only its own output */
     size_t con0;
@@ -247,9 +244,8 @@ static int top_step(struct mon *m, uint64_t n)
     }
     m->bare_ran = true;
     m->bare_last = ex.reason;
-    nest_level_read(&m->nest, machine_mem(m->bare), 1, &m->nest_at);
     m->nest_seen = seen;
-    m->nest_at_steps = machine_get_counters(m->bare).steps;
+    m->nest_at_mark = machine_mark(m->bare);
     m->nest_seen_ok = started;
     mon_rev_end(m);
     if (ex.reason == EXIT_HALT && started) {

@@ -203,11 +203,12 @@ struct mon {
     struct nest_layout nest;
     bool nested;
     /* where the last 'stack step' left level 1's counts: as of the guest's
-     * last step shown (SEEN), and at its end (AT, with the real steps then),
-     * so that the next one, starting where it stopped inside the levels'
-     * handling of a step, still shows that step */
-    struct nest_level nest_seen, nest_at;
-    uint64_t nest_at_steps;
+     * last step shown (SEEN), and the bare machine's mark at its end (any
+     * run or change since makes another), so that the next one, starting
+     * where it stopped inside the levels' handling of a step, still shows
+     * that step */
+    struct nest_level nest_seen;
+    uint64_t nest_at_mark;
     bool nest_seen_ok;
 
     /* around a run (run_io.c): console bytes already shown (slot 0 the
