@@ -78,6 +78,7 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     mon_symix_forget(m);
     m->nest = lay;
     m->nested = true;
+    m->nest_seen_ok = false;
     mon_out(m, "bare: %u level%s of the machine-code control program (%u words each) with "
             "%s on top: a bare machine of %u words at %#x\n",
             lay.depth, lay.depth == 1 ? "" : "s", (unsigned)lay.map.k, argv[2], (unsigned)lay.top_w,
@@ -167,11 +168,17 @@ static int top_step(struct mon *m, uint64_t n)
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
+    /* stopped inside the levels' handling of a step by the last 'stack
+     * step' (a breakpoint, watchpoint or the limit), and nothing ran or
+     * changed since: level 1 may have counted that step already, so the
+     * count from where the guest last ran is the one to go on from */
+    struct nest_level seen = l1;
+    if (m->nest_seen_ok && started && !top_running(m) &&
+        machine_mark(m->bare) == m->nest_at_mark)
+        seen = m->nest_seen;
     mon_clear_interrupt();
     mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
     mon_rev_begin(m); /* a run like 'step': rstep can take it back */
-    /* the real machine's steps count for the limit, as for 'go' on it */
-    struct nest_level seen = l1;
     /* what the guest writes shows with the step that wrote it, as 'step'
      * shows it: the next run shows only its own output */
     size_t con0;
@@ -201,8 +208,22 @@ static int top_step(struct mon *m, uint64_t n)
                                     machine_get_counters(m->bare).cycles - cyc0) &&
             !m->finished)
             ex.reason = EXIT_BUDGET;
-        if (ex.reason != EXIT_BUDGET)
+        if (ex.reason != EXIT_BUDGET) {
+            /* a stop after an instruction of the guest's (a watchpoint it
+             * hit): that step was taken, and is shown after the report, as
+             * when the watchpoint's list continues (the next 'stack step'
+             * starts after it) */
+            if (debug && started && top_running(m)) {
+                nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
+                pending += handled_steps(&seen, &l1);
+                if (pending) {
+                    struct psw v = l1.vpsw;
+                    v.p = machine_psw(m->bare).p;
+                    show_top_step(m, &v, pending, real, &con0);
+                }
+            }
             break;
+        }
         if (top_running(m) && !started) {
             started = true;
             nest_level_read(&m->nest, machine_mem(m->bare), 1, &seen);
@@ -223,6 +244,9 @@ static int top_step(struct mon *m, uint64_t n)
     }
     m->bare_ran = true;
     m->bare_last = ex.reason;
+    m->nest_seen = seen;
+    m->nest_at_mark = machine_mark(m->bare);
+    m->nest_seen_ok = started;
     mon_rev_end(m);
     if (ex.reason == EXIT_HALT && started) {
         /* the guest's HALT, simulated by level 1, is a step of its own like

@@ -206,6 +206,14 @@ struct mon {
     /* a stack of machine-code control programs in the bare machine (cmd_nest.c) */
     struct nest_layout nest;
     bool nested;
+    /* where the last 'stack step' left level 1's counts: as of the guest's
+     * last step shown (SEEN), and the bare machine's mark at its end (any
+     * run or change since makes another), so that the next one, starting
+     * where it stopped inside the levels' handling of a step, still shows
+     * that step */
+    struct nest_level nest_seen;
+    uint64_t nest_at_mark;
+    bool nest_seen_ok;
 
     /* around a run (run_io.c): console bytes already shown (slot 0 the
      * bare machine, 1 + id a VM), steps at the run's start, typed bytes */

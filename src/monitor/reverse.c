@@ -268,6 +268,7 @@ static int go_to(struct mon *m, uint64_t pos)
         r->n--;
     }
     mon_debug_apply(m);
+    m->nest_seen_ok = false; /* back before the last 'stack step' ended */
     m->bare_ran = pos > 0;
     m->bare_last = EXIT_BUDGET;
     /* the ring held the undone steps: it gets those that led here, as far

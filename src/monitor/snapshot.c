@@ -639,6 +639,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     m->focus = s.focus;
     m->nested = s.nested; /* the stack is the snapshot's, or none */
     m->nest = s.nest;
+    m->nest_seen_ok = false; /* another machine: its last 'stack step' is not known */
     m->bare_ran = same && m->bare_ran;
     m->ring_head = m->ring_count = 0;
     m->ring_lost = false;
