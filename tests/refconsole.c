@@ -55,7 +55,7 @@ void rc_gen(struct rc_guest *g, uint64_t *rng)
     unsigned ops = 2 + rn(rng, 40);
     for (unsigned k = 0; k < ops && pc < 200; k++) {
         uint32_t c = g->cin[rn(rng, g->ncin)];
-        switch (rn(rng, 20)) {
+        switch (rn(rng, 21)) {
         case 0: case 1: case 2: case 3: case 4: case 5: case 6:
             g->w[pc++] = rr_enc(COUT, val[rn(rng, 16)], 0, 0);
             break;
@@ -78,6 +78,14 @@ void rc_gen(struct rc_guest *g, uint64_t *rng)
         case 18:
             g->w[pc++] = rr_enc(ADDI, c, c, rn(rng, 5));
             break;
+        case 19: /* CIN over the next instruction: its fetch must see the byte */
+            if (rn(rng, 2)) {
+                g->w[pc] = rr_enc(CIN, pc + 1, 0, 0);
+                pc++;
+                g->w[pc++] = rr_enc(COUT, val[rn(rng, 16)], 0, 0);
+                break;
+            }
+            /* fall through */
         default:
             g->w[pc++] = rr_enc(NOP, 0, 0, 0);
         }

@@ -207,6 +207,8 @@ static void run_vmm_case(void)
     struct inputs in = {0};
     bool json = rn(3) == 0;
     cs_push_all(&in.a, "--vmm", "--vms", vms, json ? "--json" : "--quiet", img, NULL);
+    if (rn(3) == 0)
+        cs_push(&in.a, "--hybrid");
     pieces(&in);
 
     struct rc_mach m;
@@ -548,6 +550,8 @@ static void mon_vm_case(void)
     struct rc_mach m[3];
     struct rr_buf sc = {0}, want = {0};
     rr_put(&sc, "set slice 100000000; ", 21);
+    if (rn(3) == 0) /* supervisor code interpreted (section 8) */
+        rr_put(&sc, "set hybrid on; ", 15);
     for (unsigned v = 0; v < nvm; v++) {
         char img[CS_PATH], name[16];
         snprintf(name, sizeof name, "v%u.img", v);
