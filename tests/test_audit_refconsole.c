@@ -4,13 +4,16 @@
  * (refmodel.h).
  *
  * Random guests write bytes of every value and words that are not bytes,
- * read with and without input waiting, in either mode, between SVC,
- * privileged and timer traps.  They run under `tgm run` (random --input
- * and --input-file pieces, `-` among them, empty ones, more input than is
- * read; text, --json and --quiet; --vmm --vms N) and in the monitor, bare
- * and in several VMs at once (`console input`, `vm input`, `step N`, `go`,
- * `console`, `console clear`, `vm console`, `set console off`); every byte
- * printed and the state after (`regs`, `examine`) are compared.
+ * read with and without input waiting (also over their own next
+ * instruction), in either mode, between SVC, privileged and timer traps.
+ * They run under `tgm run` (random --input and --input-file pieces, `-`
+ * and --opt=VALUE among them, empty ones, more input than is read; text,
+ * --json and --quiet; --nest; --vmm --vms N, --hybrid) and in the
+ * monitor, bare and in several VMs at once (`console input`, `vm input`,
+ * `step N`, `next N`, `go`, `console`, `console clear`, `vm console`,
+ * `set console off|on`, `save`/`restore`, `rstep`, `stack step`); every
+ * byte printed and the state after (`regs`, `examine`, `examine -c`) are
+ * compared.
  * TGM_REFCONSOLE_SEED and TGM_REFCONSOLE_CASES make the campaign different
  * or larger; the default stays within a few seconds.
  */
@@ -149,7 +152,7 @@ static void run_case(void)
         cs_push(&in.a, "--json");
     if (mode == 2)
         cs_push(&in.a, "--quiet");
-    if (mode >= 3)
+    if (mode >= 3 || (mode == 2 && rn(3) == 0)) /* --nest --quiet: the bytes alone too */
         cs_push_all(&in.a, "--nest", rn(4) ? "1" : "2", NULL);
     bool first = rn(2);
     if (first)
