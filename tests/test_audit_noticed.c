@@ -1,7 +1,8 @@
 /* test_audit_noticed.c: loose ends of the monitor (docs/monitor.md) that
  * earlier reviews noticed: the cap on console input, a snapshot whose
- * session section holds a name with a NUL inside, and how a tab and a
- * carriage return are shown as characters.  Each test fails on the
+ * session section holds a name with a NUL inside, how a tab and a
+ * carriage return are shown as characters, and a console past the 16 MiB
+ * a machine keeps.  Each test fails on the
  * tree before its fix.
  *
  * Runs the real binary (cli_support) from the top of the source tree.
@@ -202,6 +203,35 @@ static void characters__tab_and_carriage_return_show_as_escapes(void **state)
     cs_outcome_free(&o);
 }
 
+/* A console past the 16 MiB a machine keeps: the live copy and 'console'
+ * stopped there and said nothing of the bytes dropped. */
+static void console__output_past_16_mib_is_said_to_be_dropped(void **state)
+{
+    (void)state;
+    char src[CS_PATH], cmds[CS_PATH + 200];
+    cs_tmp_path(src, sizeof src, "big.s");
+    cs_write_text(src, sizeof src, "big.s",
+                  "        .org 0\n        .word 0, 0\n        .entry start\n"
+                  "start:  COUT ch\n        DJNZ n, start\n        HALT\n"
+                  "ch:     .word 65\nn:      .word 16777221\n");
+    static const char full[] = "\n(console full: the machine's output past 16777216 bytes is "
+                               "dropped and counted; 'console' says how many)\nhalted after";
+    static const char more[] = "A\n(5 bytes more written and dropped: a console keeps "
+                               "16777216)\n";
+    snprintf(cmds, sizeof cmds, "load %s; go; console", src);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    const char *at = strstr(o.out, full);
+    assert_non_null(at);
+    assert_int_equal(at - strchr(o.out, 'A'), 16777216); /* after the bytes kept */
+    assert_non_null(strstr(at, more));
+    assert_null(strstr(at + sizeof full - 1, "(console full")); /* said once */
+    cs_outcome_free(&o);
+    snprintf(cmds, sizeof cmds, "load %s; go; console clear; console", src);
+    o = cs_mon_ok(cmds);
+    assert_null(strstr(o.out, "bytes more")); /* emptied: none dropped */
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -222,6 +252,7 @@ int main(void)
         cmocka_unit_test(restore__a_profile_name_with_a_nul_is_refused),
         cmocka_unit_test(restore__a_vm_name_with_a_nul_is_refused),
         cmocka_unit_test(characters__tab_and_carriage_return_show_as_escapes),
+        cmocka_unit_test(console__output_past_16_mib_is_said_to_be_dropped),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

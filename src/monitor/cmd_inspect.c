@@ -472,6 +472,10 @@ int mon_cmd_console(struct mon *m, int argc, char **argv)
         fwrite(o, 1, len, m->out);
     if (len && o[len - 1] != '\n')
         fputc('\n', m->out);
+    uint64_t dropped = machine_console_dropped(x);
+    if (dropped && !machine_console_lost(x)) /* past the 16 MiB the machine keeps */
+        mon_out(m, "(%llu byte%s more written and dropped: a console keeps 16777216)\n",
+                (unsigned long long)dropped, dropped == 1 ? "" : "s");
     return mon_console_short(m, x, NULL); /* shown, and said to be short */
 }
 

@@ -220,6 +220,7 @@ struct mon {
     bool live_console;
     size_t con_seen[VMM_MAX_VMS + 1];
     bool con_lost_said[VMM_MAX_VMS + 1]; /* machine_console_lost reported */
+    bool con_full_said[VMM_MAX_VMS + 1]; /* output past 16 MiB dropped, said live */
     /* the console's length and dropped count when lost_check last saw the
      * machine's lost mark (0 dropped: none), for mon_console_short */
     size_t con_short_len[VMM_MAX_VMS + 1];

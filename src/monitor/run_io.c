@@ -162,6 +162,18 @@ static void console_flush(struct mon *m, int slot, bool prefix)
         m->con_last = slot;
     }
     m->con_seen[slot] = len;
+    /* the machine keeps 16 MiB (docs/isa.md): the live copy stops there,
+     * so say so once, not fall silent (lost bytes are said above) */
+    bool full = machine_console_dropped(x) && !machine_console_lost(x);
+    if (full && !m->con_full_said[slot]) { /* written as the bytes are: mon_out comes here */
+        char who[64];
+        if (m->con_midline)
+            fputc('\n', m->out);
+        m->con_midline = false;
+        fprintf(m->out, "(console full: %s's output past 16777216 bytes is dropped and "
+                        "counted; 'console' says how many)\n", slot_who(m, slot, who, sizeof who));
+    }
+    m->con_full_said[slot] = full;
 }
 
 void mon_console_live(struct mon *m)
