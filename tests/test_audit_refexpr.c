@@ -5,7 +5,7 @@
  * must give the model's message and leave the machine as it was.
  *
  * TGM_REFEXPR_SEED chooses the campaign, TGM_REFEXPR_N its size (per
- * machine state; default 700). */
+ * machine state; default 350). */
 #include <setjmp.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -65,7 +65,7 @@ static int setup(void **state)
     fclose(fp);
     ms_sess_open(&f->s);
     f->seed = rng_env("TGM_REFEXPR_SEED", 0x5eed0e4);
-    f->n = rng_env("TGM_REFEXPR_N", 700);
+    f->n = rng_env("TGM_REFEXPR_N", 350);
     *state = f;
     return 0;
 }
