@@ -81,6 +81,15 @@ struct asm_state {
     uint32_t entry;
     int entry_line;
     const char *resume;  /* the file whose lines resume after an include */
+    /* the files: 0 main, 1 inc.s, 2 inc2.s (which inc.s may include) */
+    struct line *lines[3];
+    int nlines[3], reads[3];
+    const char *name[3];
+    long nul_at[3];      /* a NUL byte's offset (or -1), and its line */
+    int nul_line[3];
+    bool image[3];       /* the file is an image */
+    const char *stack_name[8]; /* the includes that led here */
+    int stack_line[8], depth;
     char labels[64][16]; /* main's labels, for duplicates */
     int label_line[64];
     unsigned nlabels;
@@ -173,13 +182,12 @@ static void listing_line(struct rc_sb *l, const char *prefix, int lineno, const 
     rc_put(l, "\n", 1);
 }
 
-static void apply_all(struct asm_state *a, struct line *lines, int n, const char *file,
-                      const char *again, struct line *inc, int ninc);
+static void read_file(struct asm_state *a, int f);
 
 /* Line LINENO of FILE does what LN says; AGAIN is the suffix of an
  * include's later readings. */
 static void apply(struct asm_state *a, struct line *ln, int lineno, const char *file,
-                  const char *again, struct line *inc, int ninc)
+                  const char *again)
 {
     struct rc_src *s = a->s;
     char pre[32] = "";
@@ -215,19 +223,21 @@ static void apply(struct asm_state *a, struct line *ln, int lineno, const char *
             emit(a, 0);
         listing_line(&s->listing, pre, lineno, ln);
         return;
-    case K_INCLUDE:
+    case K_INCLUDE: {
+        int f = ln->nv; /* the file it reads */
         listing_line(&s->listing, pre, lineno, ln);
-        rc_printf(&s->listing, "; %s\n", s->inc_name);
+        if (a->nlines[f] && a->nul_at[f] < 0 && !a->image[f])
+            rc_printf(&s->listing, "; %s\n", a->name[f]);
         a->resume = NULL;
-        {
-            char suffix[256];
-            bool first = !s->includes;
-            snprintf(suffix, sizeof suffix, " (included again from %s:%d)", file, lineno);
+        if (f == 1)
             s->includes = true;
-            apply_all(a, inc, ninc, s->inc_name, first ? "" : suffix, NULL, 0);
-        }
+        a->stack_name[a->depth] = file;
+        a->stack_line[a->depth++] = lineno;
+        read_file(a, f);
+        a->depth--;
         a->resume = file;
         return;
+    }
     default:
         break;
     }
@@ -247,11 +257,34 @@ static void apply(struct asm_state *a, struct line *ln, int lineno, const char *
         listing_line(&s->listing, "", lineno, ln);
 }
 
-static void apply_all(struct asm_state *a, struct line *lines, int n, const char *file,
-                      const char *again, struct line *inc, int ninc)
+/* One reading of file F: a later one names the includes that led to it,
+ * innermost first. */
+static void read_file(struct asm_state *a, int f)
 {
-    for (int i = 0; i < n; i++)
-        apply(a, &lines[i], i + 1, file, again, inc, ninc);
+    char again[512] = "";
+    if (a->reads[f]++ > 0) {
+        size_t n = 0;
+        for (int d = a->depth - 1; d >= 0; d--)
+            n += (size_t)snprintf(again + n, sizeof again - n, "%s%s:%d",
+                                  d == a->depth - 1 ? " (included again from " : ", from ",
+                                  a->stack_name[d], a->stack_line[d]);
+        snprintf(again + n, sizeof again - n, ")");
+    }
+    struct rc_src *s = a->s;
+    if (a->nul_at[f] >= 0 || a->image[f]) { /* not a source: one error, no excerpt */
+        if (++s->nerr <= SHOWN) {
+            if (a->image[f])
+                rc_printf(&s->diags, "%s:1:1: error: not an assembly source: a tgm image (it "
+                          "begins with the magic TGMIMAGE; 'tgm dis' turns it into source)%s\n",
+                          a->name[f], again);
+            else
+                rc_printf(&s->diags, "%s:%d:1: error: not an assembly source: a NUL byte at "
+                          "offset %ld%s\n", a->name[f], a->nul_line[f], a->nul_at[f], again);
+        }
+        return;
+    }
+    for (int i = 0; i < a->nlines[f]; i++)
+        apply(a, &a->lines[f][i], i + 1, a->name[f], again);
 }
 
 /* ---- the generator ------------------------------------------------------- */
@@ -400,14 +433,14 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
 /* A good line; MAIN_FILE is NULL for the included file (no labels,
  * constants or entries there: a second reading would define them again). */
 static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const char *main_file,
-                      int lineno, bool can_include)
+                      int lineno, int include)
 {
     struct rc_sb *t = &ln->text;
     char v[64];
     unsigned k = (unsigned)(rng_next(r) % 13);
-    if (!main_file && (k == 3 || k == 8 || k == 9 || k == 12))
+    if (!main_file && (k == 3 || k == 8 || k == 9))
         k = 1;
-    if (k == 12 && !can_include)
+    if (k == 12 && !include)
         k = 2;
     if (k == 9 && a->entry_set)
         k = 0;
@@ -504,7 +537,8 @@ static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const c
         break;
     case 12:
         ln->kind = K_INCLUDE;
-        rc_printf(t, ".include \"inc.s\"");
+        ln->nv = (unsigned)include;
+        rc_printf(t, include == 1 ? ".include \"inc.s\"" : ".include \"inc2.s\"");
         break;
     default:
         ln->kind = K_BLANK;
@@ -526,27 +560,66 @@ static void write_lines(struct rc_sb *out, struct line *lines, int n)
     }
 }
 
+/* An included file's lines (none defines a symbol: a second reading would
+ * define it again); INCLUDE: the file they may include (0: none). */
+static int inc_lines(uint64_t *r, struct asm_state *a, struct line *ls, int max, unsigned bad,
+                     int include)
+{
+    int n = 1 + (int)(rng_next(r) % (unsigned)max), reads = 0;
+    for (int i = 0; i < n; i++) {
+        if (rng_next(r) % 16 < bad)
+            bad_line(r, &ls[i], a, NULL);
+        else
+            good_line(r, &ls[i], a, NULL, i + 1, reads < 2 ? include : 0);
+        reads += ls[i].kind == K_INCLUDE;
+        ls[i].crlf = rng_next(r) % 8 == 0;
+    }
+    return n;
+}
+
+/* Sometimes file F is no source at all: a NUL byte in it, or an image. */
+static void not_source(uint64_t *r, struct asm_state *a, int f, struct rc_sb *text)
+{
+    a->nul_at[f] = -1;
+    unsigned k = (unsigned)(rng_next(r) % 24);
+    if (k == 0) {
+        a->nul_at[f] = (long)text->n;
+        a->nul_line[f] = 1;
+        for (size_t i = 0; i < text->n; i++)
+            a->nul_line[f] += text->p[i] == '\n';
+        rc_put(text, "\0 HALT\n", 7);
+    } else if (k == 1) {
+        struct ri_image img = {.load = 3, .n = 1, .entry = RI_PSW_SUP(3)};
+        uint64_t w = HALT_WORD;
+        img.words = &w;
+        size_t len;
+        uint8_t *b = ri_write(&img, &len);
+        text->n = 0;
+        rc_put(text, (const char *)b, len);
+        free(b);
+        a->image[f] = true;
+    }
+}
+
 void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, unsigned bad)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->main_name, sizeof s->main_name, "%s/%s", dir, main);
     snprintf(s->inc_name, sizeof s->inc_name, "%s/inc.s", dir);
+    snprintf(s->inc2_name, sizeof s->inc2_name, "%s/inc2.s", dir);
     struct asm_state *a = calloc(1, sizeof *a);
     if (!a)
         abort();
     a->s = s;
+    if (rng_next(r) % 10 == 0)
+        bad = 15; /* many errors: more than are shown */
     s->has_inc = rng_next(r) % 2;
-    int ninc = s->has_inc ? 1 + (int)(rng_next(r) % 6) : 0;
-    struct line inc[8] = {{0}};
-    for (int i = 0; i < ninc; i++) {
-        if (rng_next(r) % 16 < bad)
-            bad_line(r, &inc[i], a, NULL);
-        else
-            good_line(r, &inc[i], a, NULL, i + 1, false);
-        inc[i].crlf = rng_next(r) % 8 == 0;
-    }
+    s->has_inc2 = s->has_inc && rng_next(r) % 3 == 0;
+    struct line inc[8] = {{0}}, inc2[4] = {{0}};
+    int ninc2 = s->has_inc2 ? inc_lines(r, a, inc2, 3, bad, 0) : 0;
+    int ninc = s->has_inc ? inc_lines(r, a, inc, 6, bad, s->has_inc2 ? 2 : 0) : 0;
     /* the included lines define nothing: the generator's state is main's */
-    int n = 1 + (int)(rng_next(r) % 30);
+    int n = 1 + (int)(rng_next(r) % (bad == 15 ? 40 : 30));
     struct line *lines = calloc((size_t)n, sizeof *lines);
     if (!lines)
         abort();
@@ -560,7 +633,7 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
         } else if (rng_next(r) % 16 < bad) {
             bad_line(r, ln, a, s->main_name);
         } else {
-            good_line(r, ln, a, s->main_name, i + 1, s->has_inc && includes < 2);
+            good_line(r, ln, a, s->main_name, i + 1, s->has_inc && includes < 2 ? 1 : 0);
             includes += ln->kind == K_INCLUDE;
         }
         ln->crlf = rng_next(r) % 8 == 0;
@@ -571,14 +644,19 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
         rc_put(&s->main_text, "\xef\xbb\xbf", 3);
     write_lines(&s->main_text, lines, n);
     write_lines(&s->inc_text, inc, ninc);
-    if (!s->inc_text.p)
-        rc_put(&s->inc_text, "", 0);
+    write_lines(&s->inc2_text, inc2, ninc2);
+    a->nul_at[0] = -1;
+    not_source(r, a, 1, &s->inc_text);
+    not_source(r, a, 2, &s->inc2_text);
+    a->lines[0] = lines, a->nlines[0] = n, a->name[0] = s->main_name;
+    a->lines[1] = inc, a->nlines[1] = ninc, a->name[1] = s->inc_name;
+    a->lines[2] = inc2, a->nlines[2] = ninc2, a->name[2] = s->inc2_name;
     /* now assemble: the state again from the top */
     bool entry_set = a->entry_set;
     uint32_t entry = a->entry;
     a->dot = org;
     rc_printf(&s->listing, "; %s\n", s->main_name);
-    apply_all(a, lines, n, s->main_name, "", inc, ninc);
+    read_file(a, 0);
     if (s->nerr > SHOWN)
         rc_printf(&s->diags, "(%d more error%s not shown)\n", s->nerr - SHOWN,
                   rc_plural(s->nerr - SHOWN));
@@ -613,6 +691,8 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
         line_free(&lines[i]);
     for (int i = 0; i < ninc; i++)
         line_free(&inc[i]);
+    for (int i = 0; i < ninc2; i++)
+        line_free(&inc2[i]);
     free(lines);
     free(a->addr);
     free(a->word);
@@ -623,6 +703,7 @@ void rc_free(struct rc_src *s)
 {
     rc_sb_free(&s->main_text);
     rc_sb_free(&s->inc_text);
+    rc_sb_free(&s->inc2_text);
     rc_sb_free(&s->diags);
     rc_sb_free(&s->listing);
     ri_free(&s->img);

@@ -27,10 +27,11 @@ void rc_sb_free(struct rc_sb *b);
 
 /* What assembling one random source set gives. */
 struct rc_src {
-    char main_name[96], inc_name[96]; /* as tgm names them (the dir joined) */
-    struct rc_sb main_text, inc_text;
+    char main_name[96], inc_name[96], inc2_name[96]; /* as tgm names them */
+    struct rc_sb main_text, inc_text, inc2_text;
     bool has_inc;    /* inc.s exists ... */
     bool includes;   /* ... and main reads it */
+    bool has_inc2;   /* inc2.s, which inc.s may include, exists */
     /* the prediction */
     int nerr;
     struct rc_sb diags;   /* the first 20 diagnostics (and the "more" line) */

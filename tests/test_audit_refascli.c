@@ -35,6 +35,7 @@
 
 static uint64_t seed0, runs;
 static unsigned long agreed, cases, disagreed;
+static unsigned long n_valid, n_errors, n_many, n_nested, n_notsrc; /* what the sources held */
 static char home[PATH_MAX];
 
 /* ---- files ------------------------------------------------------------- */
@@ -141,7 +142,13 @@ static bool file_is(const char *path, const void *want, size_t n, const char *wh
 
 /* ---- tgm as ------------------------------------------------------------- */
 
-enum target { T_DEFAULT, T_NEW, T_OLD, T_STDOUT, T_DIR, T_NODIR, T_SELF, T_INC, T_COUNT };
+enum target {
+    T_DEFAULT, T_NEW, T_OLD, T_STDOUT, T_DIR, T_NODIR, T_SELF, T_INC,
+    T_LINK, /* a symbolic link to the old file: the file is replaced, the link stays */
+    T_RO,   /* the old file, read-only: replaced all the same, still read-only */
+    T_HARD, /* a second hard link to the old file: refused */
+    T_COUNT
+};
 
 /* The default output: the last component's extension replaced by .img, or
  * .img added; a name that is all extension (".s") is hidden, without one. */
@@ -171,6 +178,11 @@ static void one_as(uint64_t *r, unsigned id)
     put_file(s.main_name, s.main_text.p, s.main_text.n);
     if (s.has_inc)
         put_file(s.inc_name, s.inc_text.p, s.inc_text.n);
+    if (s.has_inc2)
+        put_file(s.inc2_name, s.inc2_text.p, s.inc2_text.n);
+    n_valid += s.nerr == 0, n_errors += s.nerr > 0, n_many += s.nerr > 20;
+    n_nested += s.has_inc2 && s.includes;
+    n_notsrc += strstr(s.diags.p ? s.diags.p : "", "not an assembly source") != NULL;
 
     enum target t = (enum target)(rng_next(r) % T_COUNT);
     if ((t == T_INC && !s.includes) || (t == T_DEFAULT && rng_next(r) % 2))
@@ -184,10 +196,19 @@ static void one_as(uint64_t *r, unsigned id)
     case T_DIR: snprintf(out, sizeof out, "%s/sub", dir); break;
     case T_NODIR: snprintf(out, sizeof out, "%s/nodir/x.img", dir); break;
     case T_SELF: snprintf(out, sizeof out, "./%s", s.main_name); break;
-    default: snprintf(out, sizeof out, "%s", s.inc_name); break;
+    case T_INC: snprintf(out, sizeof out, "%s", s.inc_name); break;
+    case T_LINK: snprintf(out, sizeof out, "%s/link.img", dir); break;
+    case T_RO: snprintf(out, sizeof out, "%s/old.img", dir); break;
+    default: snprintf(out, sizeof out, "%s/hard.img", dir); break;
     }
     snprintf(old_path, sizeof old_path, "%s/old.img", dir);
     put_file(old_path, "old\n", 4);
+    if (t == T_LINK)
+        assert_int_equal(symlink("old.img", out), 0);
+    if (t == T_RO)
+        assert_int_equal(chmod(old_path, 0444), 0);
+    if (t == T_HARD)
+        assert_int_equal(link(old_path, out), 0);
     if (t == T_DIR)
         assert_int_equal(mkdir(out, 0755), 0);
 
@@ -271,6 +292,9 @@ static void one_as(uint64_t *r, unsigned id)
     else if (t == T_SELF)
         rc_printf(&w.err, "tgm: as: the output %s is the source %s itself; choose another -o\n", out,
                   s.main_name);
+    else if (t == T_HARD)
+        rc_printf(&w.err, "tgm: as: %s: has 2 hard links, which replacing it would break; remove "
+                  "the other links or write elsewhere\n", out);
     else if (s.nerr) {
         w.status = 1;
         rc_put(&w.err, s.diags.p, s.diags.n);
@@ -310,12 +334,23 @@ static void one_as(uint64_t *r, unsigned id)
     cs_outcome_free(&o);
 
     /* the files left */
-    if (t == T_OLD && !written)
-        file_is(out, "old\n", 4, what);
-    else if (t != T_STDOUT && t != T_DIR && t != T_SELF && t != T_INC)
-        file_is(out, written ? image : NULL, image_len, what);
-    if (t != T_OLD)
+    bool on_old = t == T_OLD || t == T_LINK || t == T_RO || t == T_HARD;
+    if (on_old)
+        file_is(old_path, written ? (const void *)image : "old\n", written ? image_len : 4, what);
+    else
         file_is(old_path, "old\n", 4, what);
+    if (!on_old && t != T_STDOUT && t != T_DIR && t != T_SELF && t != T_INC)
+        file_is(out, written ? image : NULL, image_len, what);
+    if (t == T_LINK || t == T_RO || t == T_HARD) { /* a link stays a link, a mode stays */
+        struct stat st, ost;
+        cases++;
+        if (lstat(out, &st) == 0 && stat(old_path, &ost) == 0 &&
+            (t != T_LINK || S_ISLNK(st.st_mode)) && (t != T_RO || (ost.st_mode & 0777) == 0444) &&
+            (t != T_HARD || st.st_nlink == 2))
+            agreed++;
+        else if (disagreed++ < 6)
+            fprintf(stderr, "refascli: %s: %s lost its kind or mode\n", what, out);
+    }
     if (t == T_INC)
         file_is(s.inc_name, s.inc_text.p, s.inc_text.n, what);
     file_is(s.main_name, s.main_text.p, s.main_text.n, what);
@@ -348,8 +383,10 @@ static void test_as_campaign(void **state)
         uint64_t r = seed0 * UINT64_C(0x9E3779B97F4A7C15) + i;
         one_as(&r, i);
     }
-    fprintf(stderr, "refascli: as: %lu of %lu checks agreed (seed %llu, %llu runs)\n", agreed,
-            cases, (unsigned long long)seed0, (unsigned long long)runs);
+    fprintf(stderr, "refascli: as: %lu of %lu checks agreed (seed %llu, %llu runs: %lu valid "
+            "sources, %lu with errors, %lu with more than 20, %lu nested includes, %lu not sources)\n",
+            agreed, cases, (unsigned long long)seed0, (unsigned long long)runs, n_valid, n_errors,
+            n_many, n_nested, n_notsrc);
     assert_int_equal(disagreed, before);
 }
 
