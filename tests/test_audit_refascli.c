@@ -161,6 +161,11 @@ static void default_output(char *buf, size_t len, const char *src)
     snprintf(buf, len, "%.*s.img", (int)keep, src);
 }
 
+static void fail_rename(void)
+{
+    setenv("TGM_TEST_FAIL_RENAME", "1", 1);
+}
+
 static void one_as(uint64_t *r, unsigned id)
 {
     char dir[32], mdir[48], out[128], dummy[128], old_path[128];
@@ -325,11 +330,22 @@ static void one_as(uint64_t *r, unsigned id)
             w.out = listing_text.p, w.out_len = listing_text.n;
         }
     }
-    struct cs_outcome o = cs_run_tgm_argv("as", a.v);
     char what[64];
     snprintf(what, sizeof what, "as case %u", id);
     const char *argv[CS_MAX_ARGS + 2] = {"as"};
     memcpy(argv + 1, a.v, (a.n + 1) * sizeof *a.v);
+    if (written && rng_next(r) % 4 == 0) { /* a failure before the rename changes nothing */
+        struct want wf = {.status = 2, .out = w.out, .out_len = w.out_len};
+        rc_printf(&wf.err, "tgm: as: %s: cannot write: injected failure before the rename\n", out);
+        struct cs_outcome of = cs_finish_tgm(cs_start_tgm_with(-1, fail_rename, "as", a.v));
+        agree(&of, &wf, what, argv);
+        cs_outcome_free(&of);
+        rc_sb_free(&wf.err);
+        file_is(old_path, "old\n", 4, what);
+        if (t != T_OLD && t != T_LINK && t != T_RO)
+            file_is(out, NULL, 0, what);
+    }
+    struct cs_outcome o = cs_run_tgm_argv("as", a.v);
     agree(&o, &w, what, argv);
     cs_outcome_free(&o);
 
@@ -611,9 +627,20 @@ static void one_dis(uint64_t *r, unsigned id)
                   "assembly source is assembled with 'tgm as'\n", img_path);
     else
         w.status = valid ? 0 : 2;
-    struct cs_outcome o = cs_run_tgm_argv("dis", a.v);
     const char *argv[CS_MAX_ARGS + 2] = {"dis"};
     memcpy(argv + 1, a.v, (a.n + 1) * sizeof *a.v);
+    if (w.status == 0 && to_file && rng_next(r) % 4 == 0) {
+        struct want wf = {.status = 2};
+        rc_printf(&wf.err, "tgm: dis: %s: cannot write: injected failure before the rename\n", out);
+        struct cs_outcome of = cs_finish_tgm(cs_start_tgm_with(-1, fail_rename, "dis", a.v));
+        agree(&of, &wf, what, argv);
+        cs_outcome_free(&of);
+        rc_sb_free(&wf.err);
+        file_is(old_path, "old\n", 4, what);
+        if (t == D_NEW)
+            file_is(out, NULL, 0, what);
+    }
+    struct cs_outcome o = cs_run_tgm_argv("dis", a.v);
     char prefix[200];
     snprintf(prefix, sizeof prefix, "tgm: dis: %s: ", img_path);
     if (w.status == 2 && !w.err.p) { /* a damaged image: one line naming it */
