@@ -10,7 +10,7 @@
  * left must be the model's.  Random images (refimage.c's writer), some of
  * them damaged, go through `tgm dis`, whose output must assemble back to the
  * identical image.  TGM_REFASCLI_SEED picks the campaign, TGM_REFASCLI_RUNS
- * (default 120) its size.
+ * (default 200) its size.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -464,14 +464,25 @@ static bool operands_ok(const char *ln, const struct ri_image *img, char *why, s
  * comment, .org, .entrypsw, a label line for every symbol at an address of
  * the image (but '.'), a definition for every other, and one line per word
  * ending with its address and raw word as a comment. */
+/* The symbol NAME (LEN bytes) of IMG, or NULL. */
+static const struct ri_sym *sym_named(const struct ri_image *img, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < img->nsyms; i++)
+        if (img->syms[i].len == len && memcmp(img->syms[i].name, name, len) == 0)
+            return &img->syms[i];
+    return NULL;
+}
+
 static bool dis_shape(const char *text, const struct ri_image *img, char *why, size_t len)
 {
-    unsigned labels = 0, defs = 0, want_labels = 0;
+    unsigned labels = 0, defs = 0, want_labels = 0, pending = 0;
+    const struct ri_sym *wait[256];
     for (uint32_t i = 0; i < img->nsyms; i++)
         want_labels += img->syms[i].value >= img->load &&
                        img->syms[i].value < (uint64_t)img->load + img->n &&
                        !(img->syms[i].len == 1 && img->syms[i].name[0] == '.');
     uint32_t next = 0;
+    int stage = 0; /* the order: header, .org, .entrypsw, definitions, words */
     bool org = false, entry = false;
     if (strncmp(text, "; ", 2) != 0)
         return snprintf(why, len, "no header comment"), false;
@@ -480,27 +491,46 @@ static bool dis_shape(const char *text, const struct ri_image *img, char *why, s
         size_t n = e ? (size_t)(e - p) : strlen(p);
         char ln[512];
         snprintf(ln, sizeof ln, "%.*s", (int)(n < sizeof ln - 1 ? n : sizeof ln - 1), p);
+        p += n + (e != NULL);
         unsigned long long a, v;
         const char *c = strrchr(ln, ';');
-        if (ln[0] != ';' && ln[0] != ' ' && ln[0] && ln[strlen(ln) - 1] == ':')
-            labels++;
-        else if (ln[0] != ';' && ln[0] != ' ' && ln[0])
-            defs++;
-        else if (sscanf(ln, " .org 0x%llx", &a) == 1)
-            org = a == img->load;
-        else if (sscanf(ln, " .entrypsw 0x%llx", &v) == 1)
-            entry = v == img->entry;
-        else if (ln[0] == ' ' && c && sscanf(c, "; %llx: %llx", &a, &v) == 2 && strlen(c) == 25) {
+        if (ln[0] != ';' && ln[0] != ' ' && ln[0] && ln[strlen(ln) - 1] == ':') {
+            /* a label: its value is the address of the next word */
+            const struct ri_sym *y = sym_named(img, ln, strlen(ln) - 1);
+            if (!y || pending == 256)
+                return snprintf(why, len, "label of no symbol: %.200s", ln), false;
+            wait[pending++] = y;
+            labels++, stage = 4;
+        } else if (ln[0] != ';' && ln[0] != ' ' && ln[0]) {
+            /* a definition, 'name = value' or '.equ ., value', before the words */
+            const char *eq = strncmp(ln, ".equ ., ", 8) == 0 ? ln + 4 : strstr(ln, " = ");
+            const struct ri_sym *y = eq ? sym_named(img, ln, (size_t)(eq - ln)) : NULL;
+            if (strncmp(ln, ".equ ., ", 8) == 0)
+                y = sym_named(img, ".", 1);
+            if (!y || stage > 3 || strtoull(eq + 3, NULL, 0) != y->value)
+                return snprintf(why, len, "definition %.200s", ln), false;
+            defs++, stage = 3;
+        } else if (sscanf(ln, " .org 0x%llx", &a) == 1) {
+            org = a == img->load && stage == 0;
+            stage = 1;
+        } else if (sscanf(ln, " .entrypsw 0x%llx", &v) == 1) {
+            entry = v == img->entry && stage == 1;
+            stage = 2;
+        } else if (ln[0] == ' ' && c && sscanf(c, "; %llx: %llx", &a, &v) == 2 && strlen(c) == 25) {
             if (next >= img->n || a != img->load + next || v != img->words[next])
                 return snprintf(why, len, "word line %u: %.200s", next, ln), false;
+            for (unsigned i = 0; i < pending; i++)
+                if (wait[i]->value != a)
+                    return snprintf(why, len, "label %.*s before word %llx", (int)wait[i]->len,
+                                    wait[i]->name, a), false;
+            pending = 0;
             if (!operands_ok(ln, img, why, len))
                 return false;
             n_insns += ln[8] != '.';
-            next++;
+            next++, stage = 4;
         }
-        p += n + (e != NULL);
     }
-    if (!org || !entry || next != img->n || labels != want_labels ||
+    if (!org || !entry || next != img->n || labels != want_labels || pending ||
         labels + defs != img->nsyms)
         return snprintf(why, len, "org %d entry %d words %u/%u labels %u/%u defs %u (of %u symbols)",
                         org, entry, next, img->n, labels, want_labels, defs, img->nsyms), false;
@@ -715,7 +745,7 @@ static int setup(void **state)
     if (!realpath(cs_tgm_binary(), bin) || setenv("TGM", bin, 1) != 0)
         return -1;
     seed0 = rng_env("TGM_REFASCLI_SEED", 1);
-    runs = rng_env("TGM_REFASCLI_RUNS", 120);
+    runs = rng_env("TGM_REFASCLI_RUNS", 200);
     if (cs_setup("audit_refascli") || !getcwd(home, sizeof home))
         return -1;
     return chdir(cs_tmpdir());
