@@ -148,7 +148,7 @@ static void excerpt(struct rc_sb *out, const struct line *ln)
         }
     }
     unsigned w = columns(d.p ? d.p : "", d.n), col = columns(ln->text.p, ln->tok);
-    unsigned start = 0, caret = col;
+    unsigned start = 0, caret = col, width = ln->width;
     if (w > WIDE) { /* long lines are ASCII here: a column is a byte */
         start = col > WIDE / 2 ? col - WIDE / 2 : 0;
         if (start > w - WIDE)
@@ -159,6 +159,8 @@ static void excerpt(struct rc_sb *out, const struct line *ln)
         if (start + WIDE < w)
             rc_put(out, "...", 3);
         caret = col - start + (start > 0 ? 3 : 0);
+        if (col + width > start + WIDE) /* the marks stop where the excerpt does */
+            width = start + WIDE - col;
     } else if (d.n) {
         rc_put(out, d.p, d.n);
     }
@@ -166,7 +168,7 @@ static void excerpt(struct rc_sb *out, const struct line *ln)
     for (unsigned i = 0; i < caret; i++)
         rc_put(out, " ", 1);
     rc_put(out, "^", 1);
-    for (unsigned i = 1; i < ln->width; i++)
+    for (unsigned i = 1; i < width; i++)
         rc_put(out, "~", 1);
     rc_put(out, "\n", 1);
     rc_sb_free(&d);
@@ -335,7 +337,7 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
     const char *in = indent(r);
     rc_printf(t, "%s", in);
     size_t at = t->n;
-    char tok[160];
+    char tok[240];
     unsigned k = (unsigned)(rng_next(r) % (main_file ? 12 : 9));
     switch (k) {
     case 0: { /* letters no mnemonic is near */
@@ -350,7 +352,7 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         break;
     }
     case 1: {
-        unsigned len = rng_next(r) % 4 ? 3 : 81 + (unsigned)(rng_next(r) % 60);
+        unsigned len = rng_next(r) % 4 ? 3 : 79 + (unsigned)(rng_next(r) % 150);
         tok[0] = tok[1] = 'z';
         for (unsigned i = 2; i < len; i++)
             tok[i] = (char)('a' + rng_next(r) % 26);
