@@ -15,7 +15,7 @@
 #define SHOWN 20   /* errors printed before "(N more ...)" */
 #define WIDE 160   /* columns of an excerpt */
 
-void rc_put(struct rc_sb *b, const char *s, size_t n)
+void rasc_put(struct rasc_sb *b, const char *s, size_t n)
 {
     if (b->n + n + 1 > b->cap) {
         b->cap = (b->n + n + 1) * 2 + 64;
@@ -28,23 +28,23 @@ void rc_put(struct rc_sb *b, const char *s, size_t n)
     b->p[b->n] = '\0';
 }
 
-void rc_printf(struct rc_sb *b, const char *fmt, ...)
+void rasc_printf(struct rasc_sb *b, const char *fmt, ...)
 {
     char tmp[1024];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    rc_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    rasc_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-void rc_sb_free(struct rc_sb *b)
+void rasc_sb_free(struct rasc_sb *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);
 }
 
-const char *rc_plural(long n)
+const char *rasc_plural(long n)
 {
     return n == 1 ? "" : "s";
 }
@@ -58,7 +58,7 @@ enum kind {
 
 struct line {
     enum kind kind;
-    struct rc_sb text;   /* without its newline */
+    struct rasc_sb text;   /* without its newline */
     bool crlf;
     uint64_t v[4];       /* the words (K_WORD, K_ASCII), the value (K_CONST) */
     unsigned nv;         /* how many; K_SPACE: the count */
@@ -70,7 +70,7 @@ struct line {
 
 /* The state of one assembly as the docs describe it. */
 struct asm_state {
-    struct rc_src *s;
+    struct rasc_src *s;
     uint32_t dot;
     uint32_t *addr;      /* the words emitted, in order */
     uint64_t *word;
@@ -134,17 +134,17 @@ static unsigned columns(const char *text, size_t n)
 /* The excerpt under a diagnostic: the line as shown (tabs expanded, a
  * control character a space), cut around the caret when wider than 160
  * columns, then the caret line. */
-static void excerpt(struct rc_sb *out, const struct line *ln)
+static void excerpt(struct rasc_sb *out, const struct line *ln)
 {
-    struct rc_sb d = {0};
+    struct rasc_sb d = {0};
     for (size_t i = 0; i < ln->text.n; i++) {
         unsigned char ch = (unsigned char)ln->text.p[i];
         if (ch == '\t') {
             unsigned to = (columns(d.p ? d.p : "", d.n) / 8 + 1) * 8;
             while (columns(d.p, d.n) < to)
-                rc_put(&d, " ", 1);
+                rasc_put(&d, " ", 1);
         } else {
-            rc_put(&d, ch < 0x20 || ch == 0x7f ? " " : (const char *)&ln->text.p[i], 1);
+            rasc_put(&d, ch < 0x20 || ch == 0x7f ? " " : (const char *)&ln->text.p[i], 1);
         }
     }
     unsigned w = columns(d.p ? d.p : "", d.n), col = columns(ln->text.p, ln->tok);
@@ -154,34 +154,34 @@ static void excerpt(struct rc_sb *out, const struct line *ln)
         if (start > w - WIDE)
             start = w - WIDE;
         if (start > 0)
-            rc_put(out, "...", 3);
-        rc_put(out, d.p + start, WIDE);
+            rasc_put(out, "...", 3);
+        rasc_put(out, d.p + start, WIDE);
         if (start + WIDE < w)
-            rc_put(out, "...", 3);
+            rasc_put(out, "...", 3);
         caret = col - start + (start > 0 ? 3 : 0);
         if (col + width > start + WIDE) /* the marks stop where the excerpt does */
             width = start + WIDE - col;
     } else if (d.n) {
-        rc_put(out, d.p, d.n);
+        rasc_put(out, d.p, d.n);
     }
-    rc_put(out, "\n", 1);
+    rasc_put(out, "\n", 1);
     for (unsigned i = 0; i < caret; i++)
-        rc_put(out, " ", 1);
-    rc_put(out, "^", 1);
+        rasc_put(out, " ", 1);
+    rasc_put(out, "^", 1);
     for (unsigned i = 1; i < width; i++)
-        rc_put(out, "~", 1);
-    rc_put(out, "\n", 1);
-    rc_sb_free(&d);
+        rasc_put(out, "~", 1);
+    rasc_put(out, "\n", 1);
+    rasc_sb_free(&d);
 }
 
-static void listing_line(struct rc_sb *l, const char *prefix, int lineno, const struct line *ln)
+static void listing_line(struct rasc_sb *l, const char *prefix, int lineno, const struct line *ln)
 {
-    rc_printf(l, "%-23s%7d  ", prefix, lineno);
+    rasc_printf(l, "%-23s%7d  ", prefix, lineno);
     for (size_t i = 0; i < ln->text.n; i++) {
         unsigned char ch = (unsigned char)ln->text.p[i];
-        rc_put(l, (ch < 0x20 && ch != '\t') || ch == 0x7f ? " " : &ln->text.p[i], 1);
+        rasc_put(l, (ch < 0x20 && ch != '\t') || ch == 0x7f ? " " : &ln->text.p[i], 1);
     }
-    rc_put(l, "\n", 1);
+    rasc_put(l, "\n", 1);
 }
 
 static void read_file(struct asm_state *a, int f);
@@ -191,17 +191,17 @@ static void read_file(struct asm_state *a, int f);
 static void apply(struct asm_state *a, struct line *ln, int lineno, const char *file,
                   const char *again)
 {
-    struct rc_src *s = a->s;
+    struct rasc_src *s = a->s;
     char pre[32] = "";
     uint32_t at = a->dot;
     if (a->resume) { /* named again only when one of its lines follows */
-        rc_printf(&s->listing, "; %s\n", a->resume);
+        rasc_printf(&s->listing, "; %s\n", a->resume);
         a->resume = NULL;
     }
     switch (ln->kind) {
     case K_ERROR:
         if (++s->nerr <= SHOWN) {
-            rc_printf(&s->diags, "%s:%d:%u: error: %s%s\n", file, lineno,
+            rasc_printf(&s->diags, "%s:%d:%u: error: %s%s\n", file, lineno,
                       columns(ln->text.p, ln->tok) + 1, ln->msg, again);
             excerpt(&s->diags, ln);
         }
@@ -229,7 +229,7 @@ static void apply(struct asm_state *a, struct line *ln, int lineno, const char *
         int f = ln->nv; /* the file it reads */
         listing_line(&s->listing, pre, lineno, ln);
         if (a->nlines[f] && a->nul_at[f] < 0 && !a->image[f])
-            rc_printf(&s->listing, "; %s\n", a->name[f]);
+            rasc_printf(&s->listing, "; %s\n", a->name[f]);
         a->resume = NULL;
         if (f == 1)
             s->includes = true;
@@ -251,7 +251,7 @@ static void apply(struct asm_state *a, struct line *ln, int lineno, const char *
             snprintf(pre, sizeof pre, "%05x  %016llx", (unsigned)a->dot, (unsigned long long)ln->v[0]);
             listing_line(&s->listing, pre, lineno, ln);
         } else {
-            rc_printf(&s->listing, "%05x  %016llx\n", (unsigned)a->dot, (unsigned long long)ln->v[i]);
+            rasc_printf(&s->listing, "%05x  %016llx\n", (unsigned)a->dot, (unsigned long long)ln->v[i]);
         }
         emit(a, ln->v[i]);
     }
@@ -272,15 +272,15 @@ static void read_file(struct asm_state *a, int f)
                                   a->stack_name[d], a->stack_line[d]);
         snprintf(again + n, sizeof again - n, ")");
     }
-    struct rc_src *s = a->s;
+    struct rasc_src *s = a->s;
     if (a->nul_at[f] >= 0 || a->image[f]) { /* not a source: one error, no excerpt */
         if (++s->nerr <= SHOWN) {
             if (a->image[f])
-                rc_printf(&s->diags, "%s:1:1: error: not an assembly source: a tgm image (it "
+                rasc_printf(&s->diags, "%s:1:1: error: not an assembly source: a tgm image (it "
                           "begins with the magic TGMIMAGE; 'tgm dis' turns it into source)%s\n",
                           a->name[f], again);
             else
-                rc_printf(&s->diags, "%s:%d:1: error: not an assembly source: a NUL byte at "
+                rasc_printf(&s->diags, "%s:%d:1: error: not an assembly source: a NUL byte at "
                           "offset %ld%s\n", a->name[f], a->nul_line[f], a->nul_at[f], again);
         }
         return;
@@ -323,19 +323,19 @@ static void error_at(struct line *ln, size_t tok, unsigned width, const char *fm
     va_end(ap);
 }
 
-static void spaces(struct rc_sb *b, unsigned n)
+static void spaces(struct rasc_sb *b, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
-        rc_put(b, " ", 1);
+        rasc_put(b, " ", 1);
 }
 
 /* A line with one error.  MAIN_FILE is NULL for the included file (no
  * errors that depend on what came before it there). */
 static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const char *main_file)
 {
-    struct rc_sb *t = &ln->text;
+    struct rasc_sb *t = &ln->text;
     const char *in = indent(r);
-    rc_printf(t, "%s", in);
+    rasc_printf(t, "%s", in);
     size_t at = t->n;
     char tok[240];
     unsigned k = (unsigned)(rng_next(r) % (main_file ? 12 : 9));
@@ -347,7 +347,7 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         for (unsigned i = 2; i < len; i++)
             tok[i] = pool[rng_next(r) % 5];
         tok[len] = '\0';
-        rc_printf(t, "%s 1", tok);
+        rasc_printf(t, "%s 1", tok);
         error_at(ln, at, len, "unknown mnemonic '%s'", tok);
         break;
     }
@@ -357,7 +357,7 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         for (unsigned i = 2; i < len; i++)
             tok[i] = (char)('a' + rng_next(r) % 26);
         tok[len] = '\0';
-        rc_printf(t, ".word %s", tok);
+        rasc_printf(t, ".word %s", tok);
         if (len > 80)
             error_at(ln, at + 6, len, "undefined symbol '%.80s...'", tok);
         else
@@ -365,19 +365,19 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         break;
     }
     case 2:
-        rc_printf(t, ".space -1");
+        rasc_printf(t, ".space -1");
         error_at(ln, at + 7, 2, "'.space -1': the count is negative");
         break;
     case 3:
-        rc_printf(t, ".word 1/0");
+        rasc_printf(t, ".word 1/0");
         error_at(ln, at + 7, 1, "division by zero");
         break;
     case 4: { /* an odd byte: shown as a space */
         static const unsigned char odd[] = {1, 2, 7, 8, 0x0e, 0x1b, 0x1f, 0x7f};
         unsigned char b = odd[rng_next(r) % sizeof odd];
-        rc_printf(t, ".word 1 ");
-        rc_put(t, (const char *)&b, 1);
-        rc_printf(t, " 2");
+        rasc_printf(t, ".word 1 ");
+        rasc_put(t, (const char *)&b, 1);
+        rasc_printf(t, " 2");
         error_at(ln, at + 8, 1, "unexpected byte 0x%02x", b);
         break;
     }
@@ -385,33 +385,33 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         t->n = 0;
         unsigned pad = 170 + (unsigned)(rng_next(r) % 300);
         spaces(t, pad);
-        rc_printf(t, "zqkxj 1");
+        rasc_printf(t, "zqkxj 1");
         error_at(ln, pad, 5, "unknown mnemonic 'zqkxj'");
         break;
     }
     case 6: { /* in the middle of a long line */
-        rc_printf(t, ".word 1");
+        rasc_printf(t, ".word 1");
         unsigned pad = 1 + (unsigned)(rng_next(r) % 250);
         spaces(t, pad);
         size_t y = t->n;
-        rc_printf(t, "yy");
+        rasc_printf(t, "yy");
         spaces(t, (unsigned)(rng_next(r) % 250));
         error_at(ln, y, 2, "expected ',' or end of line, got 'yy'");
         break;
     }
     case 7:
-        rc_printf(t, ".word '\xc3\xa9'");
+        rasc_printf(t, ".word '\xc3\xa9'");
         error_at(ln, at + 6, 3, "character literal must hold one byte");
         break;
     case 8:
-        rc_printf(t, ".include 'p.s'");
+        rasc_printf(t, ".include 'p.s'");
         error_at(ln, at + 9, 5, ".include takes a string in double quotes, not a character literal");
         break;
     case 9:
         if (a->nlabels) {
             unsigned j = (unsigned)(rng_next(r) % a->nlabels);
             t->n = 0;
-            rc_printf(t, "%s: .word 0", a->labels[j]);
+            rasc_printf(t, "%s: .word 0", a->labels[j]);
             error_at(ln, 0, (unsigned)strlen(a->labels[j]),
                      "duplicate symbol '%s' (first defined at %s:%d)", a->labels[j],
                      main_file, a->label_line[j]);
@@ -420,14 +420,14 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
         /* fall through */
     case 10:
         if (a->entry_set) {
-            rc_printf(t, ".entry 0x10");
+            rasc_printf(t, ".entry 0x10");
             error_at(ln, at, 6, "the entry point is already set at %s:%d", main_file,
                      a->entry_line);
             break;
         }
         /* fall through */
     default:
-        rc_printf(t, "zqzqz");
+        rasc_printf(t, "zqzqz");
         error_at(ln, at, 5, "unknown mnemonic 'zqzqz'");
     }
 }
@@ -437,7 +437,7 @@ static void bad_line(uint64_t *r, struct line *ln, struct asm_state *a, const ch
 static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const char *main_file,
                       int lineno, int include)
 {
-    struct rc_sb *t = &ln->text;
+    struct rasc_sb *t = &ln->text;
     char v[64];
     unsigned k = (unsigned)(rng_next(r) % 13);
     if (!main_file && (k == 3 || k == 8 || k == 9))
@@ -451,65 +451,65 @@ static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const c
         snprintf(ln->label, sizeof ln->label, "L%u", a->nlabels);
         snprintf(a->labels[a->nlabels], sizeof a->labels[0], "%s", ln->label);
         a->label_line[a->nlabels++] = lineno;
-        rc_printf(t, "%s:", ln->label);
+        rasc_printf(t, "%s:", ln->label);
     }
-    rc_printf(t, "%s", indent(r));
+    rasc_printf(t, "%s", indent(r));
     switch (k) {
     case 0:
         ln->kind = K_BLANK;
         if (rng_next(r) % 2)
-            rc_printf(t, "; note \xc3\xa9t\xc3\xa9 %u", (unsigned)(rng_next(r) % 100));
+            rasc_printf(t, "; note \xc3\xa9t\xc3\xa9 %u", (unsigned)(rng_next(r) % 100));
         break;
     case 1:
         ln->kind = K_WORD;
         ln->nv = 1 + (unsigned)(rng_next(r) % 3);
-        rc_printf(t, ".word ");
+        rasc_printf(t, ".word ");
         for (unsigned i = 0; i < ln->nv; i++) {
             ln->v[i] = value(r, v, sizeof v);
-            rc_printf(t, "%s%s", i ? ", " : "", v);
+            rasc_printf(t, "%s%s", i ? ", " : "", v);
         }
         break;
     case 2:
         ln->kind = K_HALT;
         ln->nv = 1;
         ln->v[0] = HALT_WORD;
-        rc_printf(t, rng_next(r) % 2 ? "HALT" : "halt");
+        rasc_printf(t, rng_next(r) % 2 ? "HALT" : "halt");
         break;
     case 3:
         ln->kind = K_CONST;
         t->n = 0;
         snprintf(ln->label, sizeof ln->label, "C%u", lineno);
         ln->v[0] = value(r, v, sizeof v);
-        rc_printf(t, "%s%s = %s", indent(r), ln->label, v);
+        rasc_printf(t, "%s%s = %s", indent(r), ln->label, v);
         break;
     case 4:
         ln->kind = K_SPACE;
         ln->nv = (unsigned)(rng_next(r) % 4);
-        rc_printf(t, ".space %u", ln->nv);
+        rasc_printf(t, ".space %u", ln->nv);
         break;
     case 5: {
         ln->kind = K_ASCII;
         bool z = rng_next(r) % 2;
         unsigned n = (unsigned)(rng_next(r) % 3);
-        rc_printf(t, z ? ".asciz \"" : ".ascii \"");
+        rasc_printf(t, z ? ".asciz \"" : ".ascii \"");
         for (unsigned i = 0; i < n; i++) {
             char c = (char)('a' + rng_next(r) % 26);
             ln->v[ln->nv++] = (unsigned char)c;
-            rc_put(t, &c, 1);
+            rasc_put(t, &c, 1);
         }
         if (z)
             ln->v[ln->nv++] = 0;
-        rc_printf(t, "\"");
+        rasc_printf(t, "\"");
         break;
     }
     case 6: { /* a long comment */
         ln->kind = K_LONG;
         ln->nv = 1;
         ln->v[0] = 7;
-        rc_printf(t, ".word 7 ;");
+        rasc_printf(t, ".word 7 ;");
         unsigned n = 150 + (unsigned)(rng_next(r) % 400);
         for (unsigned i = 0; i < n; i++)
-            rc_put(t, "c", 1);
+            rasc_put(t, "c", 1);
         break;
     }
     case 7: { /* an odd byte in a comment: a space in the listing */
@@ -517,9 +517,9 @@ static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const c
         ln->kind = K_CTL;
         ln->nv = 1;
         ln->v[0] = 5;
-        rc_printf(t, ".word 5 ; a");
-        rc_put(t, (const char *)&odd[rng_next(r) % sizeof odd], 1);
-        rc_printf(t, "b");
+        rasc_printf(t, ".word 5 ; a");
+        rasc_put(t, (const char *)&odd[rng_next(r) % sizeof odd], 1);
+        rasc_printf(t, "b");
         break;
     }
     case 8:
@@ -528,19 +528,19 @@ static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const c
         snprintf(ln->label, sizeof ln->label, "L%u", a->nlabels);
         snprintf(a->labels[a->nlabels], sizeof a->labels[0], "%s", ln->label);
         a->label_line[a->nlabels++] = lineno;
-        rc_printf(t, "%s:", ln->label);
+        rasc_printf(t, "%s:", ln->label);
         break;
     case 9:
         ln->kind = K_ENTRY;
         a->entry_set = true;
         a->entry = (uint32_t)(rng_next(r) % RI_SPAN);
         a->entry_line = lineno;
-        rc_printf(t, ".entry %#x", (unsigned)a->entry);
+        rasc_printf(t, ".entry %#x", (unsigned)a->entry);
         break;
     case 12:
         ln->kind = K_INCLUDE;
         ln->nv = (unsigned)include;
-        rc_printf(t, include == 1 ? ".include \"inc.s\"" : ".include \"inc2.s\"");
+        rasc_printf(t, include == 1 ? ".include \"inc.s\"" : ".include \"inc2.s\"");
         break;
     default:
         ln->kind = K_BLANK;
@@ -550,15 +550,15 @@ static void good_line(uint64_t *r, struct line *ln, struct asm_state *a, const c
 
 static void line_free(struct line *ln)
 {
-    rc_sb_free(&ln->text);
+    rasc_sb_free(&ln->text);
 }
 
-static void write_lines(struct rc_sb *out, struct line *lines, int n)
+static void write_lines(struct rasc_sb *out, struct line *lines, int n)
 {
     for (int i = 0; i < n; i++) {
         if (lines[i].text.n)
-            rc_put(out, lines[i].text.p, lines[i].text.n);
-        rc_put(out, lines[i].crlf ? "\r\n" : "\n", lines[i].crlf ? 2 : 1);
+            rasc_put(out, lines[i].text.p, lines[i].text.n);
+        rasc_put(out, lines[i].crlf ? "\r\n" : "\n", lines[i].crlf ? 2 : 1);
     }
 }
 
@@ -580,7 +580,7 @@ static int inc_lines(uint64_t *r, struct asm_state *a, struct line *ls, int max,
 }
 
 /* Sometimes file F is no source at all: a NUL byte in it, or an image. */
-static void not_source(uint64_t *r, struct asm_state *a, int f, struct rc_sb *text)
+static void not_source(uint64_t *r, struct asm_state *a, int f, struct rasc_sb *text)
 {
     a->nul_at[f] = -1;
     unsigned k = (unsigned)(rng_next(r) % 24);
@@ -589,7 +589,7 @@ static void not_source(uint64_t *r, struct asm_state *a, int f, struct rc_sb *te
         a->nul_line[f] = 1;
         for (size_t i = 0; i < text->n; i++)
             a->nul_line[f] += text->p[i] == '\n';
-        rc_put(text, "\0 HALT\n", 7);
+        rasc_put(text, "\0 HALT\n", 7);
     } else if (k == 1) {
         struct ri_image img = {.load = 3, .n = 1, .entry = RI_PSW_SUP(3)};
         uint64_t w = HALT_WORD;
@@ -597,13 +597,13 @@ static void not_source(uint64_t *r, struct asm_state *a, int f, struct rc_sb *te
         size_t len;
         uint8_t *b = ri_write(&img, &len);
         text->n = 0;
-        rc_put(text, (const char *)b, len);
+        rasc_put(text, (const char *)b, len);
         free(b);
         a->image[f] = true;
     }
 }
 
-void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, unsigned bad)
+void rasc_make(uint64_t *r, struct rasc_src *s, const char *dir, const char *main, unsigned bad)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->main_name, sizeof s->main_name, "%s/%s", dir, main);
@@ -631,7 +631,7 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
         if (i == 0 && rng_next(r) % 2) {
             a->dot = (uint32_t)(rng_next(r) % (RI_SPAN - 400));
             ln->kind = K_BLANK;
-            rc_printf(&ln->text, "%s.org %#x", indent(r), (unsigned)a->dot);
+            rasc_printf(&ln->text, "%s.org %#x", indent(r), (unsigned)a->dot);
         } else if (rng_next(r) % 16 < bad) {
             bad_line(r, ln, a, s->main_name);
         } else {
@@ -643,7 +643,7 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
     uint32_t org = a->dot; /* only the first line moves it */
     /* the texts; a BOM sometimes, which no column counts */
     if (rng_next(r) % 6 == 0)
-        rc_put(&s->main_text, "\xef\xbb\xbf", 3);
+        rasc_put(&s->main_text, "\xef\xbb\xbf", 3);
     write_lines(&s->main_text, lines, n);
     write_lines(&s->inc_text, inc, ninc);
     write_lines(&s->inc2_text, inc2, ninc2);
@@ -657,11 +657,11 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
     bool entry_set = a->entry_set;
     uint32_t entry = a->entry;
     a->dot = org;
-    rc_printf(&s->listing, "; %s\n", s->main_name);
+    rasc_printf(&s->listing, "; %s\n", s->main_name);
     read_file(a, 0);
     if (s->nerr > SHOWN)
-        rc_printf(&s->diags, "(%d more error%s not shown)\n", s->nerr - SHOWN,
-                  rc_plural(s->nerr - SHOWN));
+        rasc_printf(&s->diags, "(%d more error%s not shown)\n", s->nerr - SHOWN,
+                  rasc_plural(s->nerr - SHOWN));
     if (s->nerr == 0) {
         uint32_t lo = a->dot, hi = a->dot;
         if (a->nw) {
@@ -701,19 +701,19 @@ void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, u
     free(a);
 }
 
-void rc_free(struct rc_src *s)
+void rasc_free(struct rasc_src *s)
 {
-    rc_sb_free(&s->main_text);
-    rc_sb_free(&s->inc_text);
-    rc_sb_free(&s->inc2_text);
-    rc_sb_free(&s->diags);
-    rc_sb_free(&s->listing);
+    rasc_sb_free(&s->main_text);
+    rasc_sb_free(&s->inc_text);
+    rasc_sb_free(&s->inc2_text);
+    rasc_sb_free(&s->diags);
+    rasc_sb_free(&s->listing);
     ri_free(&s->img);
 }
 
-void rc_summary(struct rc_sb *b, const struct ri_image *img)
+void rasc_summary(struct rasc_sb *b, const struct ri_image *img)
 {
-    rc_printf(b, "; load 0x%05x, %u word%s, entry PSW 0x%016llx, %u symbol%s\n",
-              (unsigned)img->load, (unsigned)img->n, rc_plural(img->n),
-              (unsigned long long)img->entry, (unsigned)img->nsyms, rc_plural(img->nsyms));
+    rasc_printf(b, "; load 0x%05x, %u word%s, entry PSW 0x%016llx, %u symbol%s\n",
+              (unsigned)img->load, (unsigned)img->n, rasc_plural(img->n),
+              (unsigned long long)img->entry, (unsigned)img->nsyms, rasc_plural(img->nsyms));
 }

@@ -16,38 +16,38 @@
 #include "refimage.h"
 
 /* A growing string (NUL-terminated; may hold other bytes). */
-struct rc_sb {
+struct rasc_sb {
     char *p;
     size_t n, cap;
 };
-void rc_put(struct rc_sb *b, const char *s, size_t n);
-void rc_printf(struct rc_sb *b, const char *fmt, ...)
+void rasc_put(struct rasc_sb *b, const char *s, size_t n);
+void rasc_printf(struct rasc_sb *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void rc_sb_free(struct rc_sb *b);
+void rasc_sb_free(struct rasc_sb *b);
 
 /* What assembling one random source set gives. */
-struct rc_src {
+struct rasc_src {
     char main_name[96], inc_name[96], inc2_name[96]; /* as tgm names them */
-    struct rc_sb main_text, inc_text, inc2_text;
+    struct rasc_sb main_text, inc_text, inc2_text;
     bool has_inc;    /* inc.s exists ... */
     bool includes;   /* ... and main reads it */
     bool has_inc2;   /* inc2.s, which inc.s may include, exists */
     /* the prediction */
     int nerr;
-    struct rc_sb diags;   /* the first 20 diagnostics (and the "more" line) */
-    struct rc_sb listing; /* without the summary line */
+    struct rasc_sb diags;   /* the first 20 diagnostics (and the "more" line) */
+    struct rasc_sb listing; /* without the summary line */
     struct ri_image img;  /* when nerr == 0 */
 };
 
 /* A source set in directory DIR (as tgm is given it, e.g. "c3" or
  * "c3/d.d") whose main file is MAIN (its name there); BAD is the chance in
  * 1/16ths that a line is an error line. */
-void rc_make(uint64_t *r, struct rc_src *s, const char *dir, const char *main, unsigned bad);
-void rc_free(struct rc_src *s);
+void rasc_make(uint64_t *r, struct rasc_src *s, const char *dir, const char *main, unsigned bad);
+void rasc_free(struct rasc_src *s);
 
 /* The summary line of a listing of IMG. */
-void rc_summary(struct rc_sb *b, const struct ri_image *img);
+void rasc_summary(struct rasc_sb *b, const struct ri_image *img);
 /* "N error(s)" words. */
-const char *rc_plural(long n);
+const char *rasc_plural(long n);
 
 #endif

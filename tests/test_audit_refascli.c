@@ -54,14 +54,14 @@ static char *get_file(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    struct rc_sb b = {0};
+    struct rasc_sb b = {0};
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        rc_put(&b, buf, n);
+        rasc_put(&b, buf, n);
     fclose(f);
     if (!b.p)
-        rc_put(&b, "", 0);
+        rasc_put(&b, "", 0);
     *len = b.n;
     return b.p;
 }
@@ -84,7 +84,7 @@ struct want {
     int status;
     const char *out; /* NULL: empty */
     size_t out_len;
-    struct rc_sb err;
+    struct rasc_sb err;
 };
 
 static void show(const char *what, const char *p, size_t n)
@@ -178,8 +178,8 @@ static void one_as(uint64_t *r, unsigned id)
     static const char *const mains[] = {"main.s", "main.s", "prog", "a.b.s", ".s"};
     const char *mname = mains[rng_next(r) % 5];
     unsigned bad = rng_next(r) % 3 == 0 ? 0 : (unsigned)(rng_next(r) % 5);
-    struct rc_src s;
-    rc_make(r, &s, mdir, mname, bad);
+    struct rasc_src s;
+    rasc_make(r, &s, mdir, mname, bad);
     put_file(s.main_name, s.main_text.p, s.main_text.n);
     if (s.has_inc)
         put_file(s.inc_name, s.inc_text.p, s.inc_text.n);
@@ -278,45 +278,45 @@ static void one_as(uint64_t *r, unsigned id)
 
     /* the model */
     struct want w = {.status = 2};
-    struct rc_sb listing_text = {0};
+    struct rasc_sb listing_text = {0};
     uint8_t *image = NULL;
     size_t image_len = 0;
     bool written = false;
     if (bad_flag)
-        rc_printf(&w.err, "tgm: as: unknown option '%s' %s\n", bad_flag,
+        rasc_printf(&w.err, "tgm: as: unknown option '%s' %s\n", bad_flag,
                   strcmp(bad_flag, "--listingx") == 0 ? "(did you mean '--listing'?)"
                                                       : "(try 'tgm as --help')");
     else if (empty_o)
-        rc_printf(&w.err, "tgm: as: expected a file name, got ''\n");
+        rasc_printf(&w.err, "tgm: as: expected a file name, got ''\n");
     else if (t == T_STDOUT && listing)
-        rc_printf(&w.err, "tgm: as: -l and -o - would both write to standard output; give -o IMAGE\n");
+        rasc_printf(&w.err, "tgm: as: -l and -o - would both write to standard output; give -o IMAGE\n");
     else if (t == T_DIR)
-        rc_printf(&w.err, "tgm: as: %s: is a directory (give a file name)\n", out);
+        rasc_printf(&w.err, "tgm: as: %s: is a directory (give a file name)\n", out);
     else if (t == T_NODIR)
-        rc_printf(&w.err, "tgm: as: cannot write %s: %s/nodir: No such file or directory\n", out, dir);
+        rasc_printf(&w.err, "tgm: as: cannot write %s: %s/nodir: No such file or directory\n", out, dir);
     else if (t == T_SELF)
-        rc_printf(&w.err, "tgm: as: the output %s is the source %s itself; choose another -o\n", out,
+        rasc_printf(&w.err, "tgm: as: the output %s is the source %s itself; choose another -o\n", out,
                   s.main_name);
     else if (t == T_HARD)
-        rc_printf(&w.err, "tgm: as: %s: has 2 hard links, which replacing it would break; remove "
+        rasc_printf(&w.err, "tgm: as: %s: has 2 hard links, which replacing it would break; remove "
                   "the other links or write elsewhere\n", out);
     else if (s.nerr) {
         w.status = 1;
-        rc_put(&w.err, s.diags.p, s.diags.n);
+        rasc_put(&w.err, s.diags.p, s.diags.n);
         char tail[160];
         if (t == T_STDOUT)
             snprintf(tail, sizeof tail, "nothing written");
         else
             snprintf(tail, sizeof tail, "%s not written", out);
-        rc_printf(&w.err, "tgm: as: %d error%s in %s; %s\n", s.nerr, rc_plural(s.nerr),
+        rasc_printf(&w.err, "tgm: as: %d error%s in %s; %s\n", s.nerr, rasc_plural(s.nerr),
                   s.main_name, tail);
     } else if (t == T_INC) { /* refused once assembly has read it: after the listing */
         if (listing) {
-            rc_put(&listing_text, s.listing.p, s.listing.n);
-            rc_summary(&listing_text, &s.img);
+            rasc_put(&listing_text, s.listing.p, s.listing.n);
+            rasc_summary(&listing_text, &s.img);
             w.out = listing_text.p, w.out_len = listing_text.n;
         }
-        rc_printf(&w.err, "tgm: as: %s includes %s, which is the output %s; choose another -o\n",
+        rasc_printf(&w.err, "tgm: as: %s includes %s, which is the output %s; choose another -o\n",
                   s.main_name, s.inc_name, out);
     } else {
         w.status = 0;
@@ -325,8 +325,8 @@ static void one_as(uint64_t *r, unsigned id)
         if (t == T_STDOUT) {
             w.out = (const char *)image, w.out_len = image_len;
         } else if (listing) {
-            rc_put(&listing_text, s.listing.p, s.listing.n);
-            rc_summary(&listing_text, &s.img);
+            rasc_put(&listing_text, s.listing.p, s.listing.n);
+            rasc_summary(&listing_text, &s.img);
             w.out = listing_text.p, w.out_len = listing_text.n;
         }
     }
@@ -336,11 +336,11 @@ static void one_as(uint64_t *r, unsigned id)
     memcpy(argv + 1, a.v, (a.n + 1) * sizeof *a.v);
     if (written && rng_next(r) % 4 == 0) { /* a failure before the rename changes nothing */
         struct want wf = {.status = 2, .out = w.out, .out_len = w.out_len};
-        rc_printf(&wf.err, "tgm: as: %s: cannot write: injected failure before the rename\n", out);
+        rasc_printf(&wf.err, "tgm: as: %s: cannot write: injected failure before the rename\n", out);
         struct cs_outcome of = cs_finish_tgm(cs_start_tgm_with(-1, fail_rename, "as", a.v));
         agree(&of, &wf, what, argv);
         cs_outcome_free(&of);
-        rc_sb_free(&wf.err);
+        rasc_sb_free(&wf.err);
         file_is(old_path, "old\n", 4, what);
         if (t != T_OLD && t != T_LINK && t != T_RO)
             file_is(out, NULL, 0, what);
@@ -386,9 +386,9 @@ static void one_as(uint64_t *r, unsigned id)
     else if (disagreed++ < 6)
         fprintf(stderr, "refascli: %s left a temporary file\n", what);
     free(image);
-    rc_sb_free(&w.err);
-    rc_sb_free(&listing_text);
-    rc_free(&s);
+    rasc_sb_free(&w.err);
+    rasc_sb_free(&listing_text);
+    rasc_free(&s);
 }
 
 static void test_as_campaign(void **state)
@@ -646,14 +646,14 @@ static void one_dis(uint64_t *r, unsigned id)
     struct want w = {.status = 2};
     bool to_file = t == D_NEW || t == D_OLD;
     if (t == D_BADFLAG)
-        rc_printf(&w.err, "tgm: dis: unknown option '-l' (try 'tgm dis --help')\n");
+        rasc_printf(&w.err, "tgm: dis: unknown option '-l' (try 'tgm dis --help')\n");
     else if (t == D_SELF)
-        rc_printf(&w.err, "tgm: dis: the output %s is the image %s itself; choose another -o\n",
+        rasc_printf(&w.err, "tgm: dis: the output %s is the image %s itself; choose another -o\n",
                   out, img_path);
     else if (t == D_DIR)
-        rc_printf(&w.err, "tgm: dis: %s: is a directory (give a file name)\n", out);
+        rasc_printf(&w.err, "tgm: dis: %s: is a directory (give a file name)\n", out);
     else if (text)
-        rc_printf(&w.err, "tgm: dis: %s: offset 0: bad magic (not a tgm image); it holds text: an "
+        rasc_printf(&w.err, "tgm: dis: %s: offset 0: bad magic (not a tgm image); it holds text: an "
                   "assembly source is assembled with 'tgm as'\n", img_path);
     else
         w.status = valid ? 0 : 2;
@@ -661,11 +661,11 @@ static void one_dis(uint64_t *r, unsigned id)
     memcpy(argv + 1, a.v, (a.n + 1) * sizeof *a.v);
     if (w.status == 0 && to_file && rng_next(r) % 4 == 0) {
         struct want wf = {.status = 2};
-        rc_printf(&wf.err, "tgm: dis: %s: cannot write: injected failure before the rename\n", out);
+        rasc_printf(&wf.err, "tgm: dis: %s: cannot write: injected failure before the rename\n", out);
         struct cs_outcome of = cs_finish_tgm(cs_start_tgm_with(-1, fail_rename, "dis", a.v));
         agree(&of, &wf, what, argv);
         cs_outcome_free(&of);
-        rc_sb_free(&wf.err);
+        rasc_sb_free(&wf.err);
         file_is(old_path, "old\n", 4, what);
         if (t == D_NEW)
             file_is(out, NULL, 0, what);
@@ -676,9 +676,9 @@ static void one_dis(uint64_t *r, unsigned id)
     if (w.status == 2 && !w.err.p) { /* a damaged image: one line naming it */
         const char *nl = strchr(o.err, '\n');
         if (strncmp(o.err, prefix, strlen(prefix)) == 0 && nl && !nl[1])
-            rc_put(&w.err, o.err, strlen(o.err));
+            rasc_put(&w.err, o.err, strlen(o.err));
         else
-            rc_printf(&w.err, "%s...one line\n", prefix);
+            rasc_printf(&w.err, "%s...one line\n", prefix);
     }
     size_t tlen = 0;
     char *textout = NULL;
@@ -722,7 +722,7 @@ static void one_dis(uint64_t *r, unsigned id)
     free(b);
     ri_free(&img);
     ri_free(&got);
-    rc_sb_free(&w.err);
+    rasc_sb_free(&w.err);
 }
 
 static void test_dis_campaign(void **state)
