@@ -510,8 +510,6 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
         goto out;
     }
-    if (!(seen & 1u << 3))
-        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     char err[256];
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
@@ -530,6 +528,10 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             mon_err(m, "%s", err);
         goto out;
     }
+    /* on a line before the report (docs/monitor.md): a check refused or
+     * abandoned has none, only its one error line */
+    if (!(seen & 1u << 3))
+        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     bool all = true;
     for (size_t k = 0; k < n; k++) {
         struct check_result *r = &res[k];
