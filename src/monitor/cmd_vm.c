@@ -176,8 +176,6 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (argc == 5 && mon_read_program_files(m, argv[4], &img, &files) != 0)
         return -1;
     bool fresh = !m->vmm; /* a refused create must not leave a control program */
-    if (fresh)
-        profile_note(m, "the VMs run", "'set cp-profile' before the first VM chooses it");
     if (mon_vmm_ensure(m) != 0) {
         image_free(&img);
         return -1;
@@ -207,6 +205,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (vmm_vm_info(m->vmm, id, &vi) != 0) /* created just now: cannot fail */
         return mon_err(m, "VM %d vanished as it was created (a bug)", id);
     m->focus = id;
+    if (fresh) /* before the report of the VM it is about; a refused one has none */
+        profile_note(m, "the VMs run", "'set cp-profile' before the first VM chooses it");
     mon_out(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected\n", vi.name, id, vi.w,
             vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "", argc == 5 ? argv[4] : "");
     mon_debug_apply(m);
@@ -510,8 +510,6 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
         goto out;
     }
-    if (!(seen & 1u << 3))
-        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     char err[256];
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
@@ -530,6 +528,10 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             mon_err(m, "%s", err);
         goto out;
     }
+    /* on a line before the report (docs/monitor.md): a check refused or
+     * abandoned has none, only its one error line */
+    if (!(seen & 1u << 3))
+        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     bool all = true;
     for (size_t k = 0; k < n; k++) {
         struct check_result *r = &res[k];
