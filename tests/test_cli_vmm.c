@@ -153,9 +153,9 @@ static void run_vmm__every_example_prints_its_console_under_its_header(void **st
     (void)state;
     char ex[MAX_EXAMPLES][CS_PATH];
     size_t n = examples(ex);
-    const char *files[MAX_EXAMPLES];
+    const char *files[MAX_EXAMPLES] = {0}; /* gcc -O1 cannot tell n fills them */
     char *consoles[MAX_EXAMPLES];
-    size_t lens[MAX_EXAMPLES];
+    size_t lens[MAX_EXAMPLES] = {0};
     for (size_t k = 0; k < n; k++) {
         files[k] = ex[k];
         consoles[k] = bare_console(ex[k], &lens[k]);
