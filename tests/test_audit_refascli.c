@@ -226,7 +226,10 @@ static void one_as(uint64_t *r, unsigned id)
     } else if (dummy_o && rng_next(r) % 4 == 0) {
         empty_o = true;
     }
-    snprintf(dummy, sizeof dummy, empty_o ? "" : "%s/dummy.img", dir);
+    if (empty_o)
+        dummy[0] = '\0';
+    else
+        snprintf(dummy, sizeof dummy, "%s/dummy.img", dir);
     struct cs_args a = {.n = 0};
     const char *groups[5][2];
     char eq[160], eqd[160];
