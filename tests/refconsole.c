@@ -152,7 +152,9 @@ uint64_t rc_psw(const struct rc_mach *m)
     return rm_pack(x->sup, x->ie, 0, x->p, x->l, x->b);
 }
 
-void rc_esc_step(struct rr_buf *b, const uint8_t *s, size_t n)
+/* Bytes as a quoted string shows them: a step's console line, or JSON's
+ * \u00HH for the bytes without an escape of their own. */
+static void esc(struct rr_buf *b, const uint8_t *s, size_t n, bool json)
 {
     for (size_t k = 0; k < n; k++) {
         uint8_t c = s[k];
@@ -165,30 +167,17 @@ void rc_esc_step(struct rr_buf *b, const uint8_t *s, size_t n)
         default:
             if (c >= 0x20 && c < 0x7f)
                 rr_put(b, &c, 1);
+            else if (json)
+                rr_printf(b, "\\u%04x", c);
             else
                 rr_printf(b, "\\x%02x", c);
         }
     }
 }
 
-void rc_esc_json(struct rr_buf *b, const uint8_t *s, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        uint8_t c = s[k];
-        switch (c) {
-        case '\n': rr_put(b, "\\n", 2); break;
-        case '\t': rr_put(b, "\\t", 2); break;
-        case '\r': rr_put(b, "\\r", 2); break;
-        case '"': rr_put(b, "\\\"", 2); break;
-        case '\\': rr_put(b, "\\\\", 2); break;
-        default:
-            if (c >= 0x20 && c < 0x7f)
-                rr_put(b, &c, 1);
-            else
-                rr_printf(b, "\\u%04x", c);
-        }
-    }
-}
+void rc_esc_step(struct rr_buf *b, const uint8_t *s, size_t n) { esc(b, s, n, false); }
+
+void rc_esc_json(struct rr_buf *b, const uint8_t *s, size_t n) { esc(b, s, n, true); }
 
 void rc_closed(struct rr_buf *b, const uint8_t *s, size_t n)
 {

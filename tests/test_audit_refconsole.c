@@ -276,6 +276,16 @@ static void no_marker(const char *m)
              (unsigned long long)case_seed, m);
 }
 
+/* Run SCRIPT in the monitor into *O, which seg reads; it must succeed. */
+static void run_script(struct cs_outcome *o, const char *script)
+{
+    *o = cs_mon(script);
+    cur_out = o;
+    if (o->status != 0)
+        fail_msg("case seed 0x%llx: status %d: %s\nscript: %s", (unsigned long long)case_seed,
+                 o->status, o->err, script);
+}
+
 /* The text between the lines "@@A" and "@@B" of the output (B NULL: to
  * the end). */
 static const char *seg(const char *a, const char *b, size_t *len)
@@ -452,11 +462,8 @@ static void mon_bare_case(void)
         rr_printf(&sc, "echo @@y%u; examine -c %u; ", k, g.cin[k]);
     rr_put(&sc, "echo @@y", 8);
 
-    struct cs_outcome o = cs_mon(sc.s);
-    cur_out = &o;
-    if (o.status != 0)
-        fail_msg("case seed 0x%llx: status %d: %s\nscript: %s", (unsigned long long)case_seed,
-                 o.status, o.err, sc.s);
+    struct cs_outcome o;
+    run_script(&o, sc.s);
     size_t n;
     const char *s = seg("0", "1", &n);
     same("console before any run", "", 0, s, n);
@@ -605,11 +612,8 @@ static void mon_vm_case(void)
     }
     rr_put(&sc, "echo @@z", 8);
 
-    struct cs_outcome o = cs_mon(sc.s);
-    cur_out = &o;
-    if (o.status != 0)
-        fail_msg("case seed 0x%llx: status %d: %s\nscript: %s", (unsigned long long)case_seed,
-                 o.status, o.err, sc.s);
+    struct cs_outcome o;
+    run_script(&o, sc.s);
     size_t n;
     const char *s = seg("g", "h", &n);
     same("go's live output of the VMs", want.s, want.n, s, n < want.n ? n : want.n);
@@ -698,11 +702,8 @@ static void mon_vmstep_case(void)
     }
     rc_free(&x);
 
-    struct cs_outcome o = cs_mon(sc.s);
-    cur_out = &o;
-    if (o.status != 0)
-        fail_msg("case seed 0x%llx: status %d: %s\nscript: %s", (unsigned long long)case_seed,
-                 o.status, o.err, sc.s);
+    struct cs_outcome o;
+    run_script(&o, sc.s);
     size_t n;
     const char *s = seg("s", "t", &n);
     step_lines(&got, s, n, "    console <- ");
@@ -754,11 +755,8 @@ static void mon_nest_case(void)
         rc_esc_step(&want, m.r.m.out + k, 1);
         rr_put(&want, "\"\n", 2);
     }
-    struct cs_outcome o = cs_mon(sc.s);
-    cur_out = &o;
-    if (o.status != 0)
-        fail_msg("case seed 0x%llx: status %d: %s\nscript: %s", (unsigned long long)case_seed,
-                 o.status, o.err, sc.s);
+    struct cs_outcome o;
+    run_script(&o, sc.s);
     size_t n;
     const char *s = seg("s", "t", &n);
     step_lines(&got, s, n, "    console <- ");

@@ -805,6 +805,24 @@ static void campaign__random_sessions(void **state)
     assert_true(t.sessions == n || only != (unsigned)UINT64_MAX);
 }
 
+/* Open S (named CTX) on SRC, written to a file (*PATH), under DEPTH levels
+ * of 64 words. */
+static void nest_source(struct sess *s, const char *ctx, int depth, const char *src, char *path,
+                        size_t len)
+{
+    char base[512], cmd[700];
+    ms_tmp_file(base, sizeof base, "refstack-src");
+    snprintf(path, len, "%s.s", base);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(src, f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(s->ctx, sizeof s->ctx, "%s", ctx);
+    ms_sess_open(&s->ms);
+    snprintf(cmd, sizeof cmd, "nest %d %s mem 64", depth, path);
+    ok(s, cmd);
+}
+
 /* docs/monitor.md: 'stack step N' prints the guest's PSW after each of its
  * steps, and a watchpoint stops it as it stops 'go'.  A watched word the
  * guest's own instruction writes stops the run after that instruction: the
@@ -814,21 +832,12 @@ static void campaign__random_sessions(void **state)
 static void stack_step__a_watch_hit_by_the_guest_shows_its_step(void **state)
 {
     (void)state;
-    char base[512], path[600];
-    ms_tmp_file(base, sizeof base, "refstack-watch");
-    snprintf(path, sizeof path, "%s.s", base);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("        .entry start\nstart:  LI d0, 65\n        LI d1, 66\n        LI d0, 67\n"
-          "        HALT\nd0:     .word 0\nd1:     .word 0\n",
-          f);
-    assert_int_equal(fclose(f), 0);
+    char path[600];
     static struct sess s;
-    snprintf(s.ctx, sizeof s.ctx, "watch");
-    ms_sess_open(&s.ms);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "nest 2 %s mem 64", path);
-    ok(&s, cmd);
+    nest_source(&s, "watch", 2,
+                "        .entry start\nstart:  LI d0, 65\n        LI d1, 66\n        LI d0, 67\n"
+                "        HALT\nd0:     .word 0\nd1:     .word 0\n",
+                path, sizeof path);
     ok(&s, "watch write 0x504"); /* d0, at 2 x 640 + 4 */
     ok(&s, "stack step 3");
     const char *step = strstr(s.out, "  top guest s I=0 P=0x00001 l=0x00000 b=0x80000  (after ");
@@ -855,21 +864,12 @@ static void stack_step__a_watch_hit_by_the_guest_shows_its_step(void **state)
 static void stack_step__a_stop_inside_a_simulated_step_then_that_step(void **state)
 {
     (void)state;
-    char base[512], path[600];
-    ms_tmp_file(base, sizeof base, "refstack-mid");
-    snprintf(path, sizeof path, "%s.s", base);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("        .entry start\nstart:  LI d0, 65\n        COUT d0\n        LI d0, 67\n"
-          "        HALT\nd0:     .word 0\n",
-          f);
-    assert_int_equal(fclose(f), 0);
+    char path[600];
     static struct sess s;
-    snprintf(s.ctx, sizeof s.ctx, "mid");
-    ms_sess_open(&s.ms);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "nest 1 %s mem 64", path);
-    ok(&s, cmd);
+    nest_source(&s, "mid", 1,
+                "        .entry start\nstart:  LI d0, 65\n        COUT d0\n        LI d0, 67\n"
+                "        HALT\nd0:     .word 0\n",
+                path, sizeof path);
     ok(&s, "stack step 1");
     ok(&s, "break resume");
     ok(&s, "stack step 1");
