@@ -130,7 +130,8 @@ void rc_queue(struct rc_mach *m, const uint8_t *b, size_t n)
         if (!m->in)
             abort();
     }
-    memcpy(m->in + m->nin, b, n);
+    if (n) /* an empty queue may have no buffer, nor B any bytes */
+        memcpy(m->in + m->nin, b, n);
     m->nin += n;
     m->r.m.in = m->in, m->r.m.nin = m->nin;
 }

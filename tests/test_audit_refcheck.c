@@ -191,7 +191,7 @@ struct kase {
     uint64_t set_slice; /* 0: not set */
     int pre;            /* 0 nothing, 1 a program loaded and stepped, 2 a VM selected */
     /* the command */
-    char files[4][16];
+    char files[4][32];
     int nfiles;
     bool given[NKW];
     uint64_t mem, steps, slice, nest;
@@ -382,7 +382,7 @@ static void stats_lines(struct buf *b, const char *file, const struct kase *k,
  * as a copy named *.s. */
 static void push_files(struct argv_keep *a, const struct kase *k)
 {
-    static char copies[4][32];
+    static char copies[4][48];
     for (int f = 0; f < k->nfiles; f++) {
         size_t l = strlen(k->files[f]);
         if (l > 2 && strcmp(k->files[f] + l - 2, ".s") == 0) {

@@ -530,7 +530,7 @@ static void mon_bare_case(void)
     same("regs' PSW", want.s, want.n, s, want.n);
     check_examine(&g, fin, "x");
     for (unsigned k = 0; k < g.ncin; k++) { /* a byte as console <- shows it, else \x{H...} */
-        char a[8], b[8];
+        char a[16], b[16];
         snprintf(a, sizeof a, "y%u", k);
         snprintf(b, sizeof b, k + 1 < g.ncin ? "y%u" : "y", k + 1);
         uint64_t v = fin->r.m.e[g.cin[k]];
@@ -604,7 +604,7 @@ static void mon_vm_case(void)
         rr_put(&want, "\n", 1);
     rr_put(&want, "no VM is runnable", 17);
     for (unsigned v = 0; v < nvm; v++) {
-        char tag[8];
+        char tag[16];
         rr_printf(&sc, "echo @@c%u; vm console %s; echo @@d%u; vm select %s; console; echo @@f%u; ",
                   v, names[v], v, names[v], v);
         snprintf(tag, sizeof tag, "e%u_", v);
@@ -618,7 +618,7 @@ static void mon_vm_case(void)
     const char *s = seg("g", "h", &n);
     same("go's live output of the VMs", want.s, want.n, s, n < want.n ? n : want.n);
     for (unsigned v = 0; v < nvm; v++) {
-        char a[8], b[8], tag[8];
+        char a[16], b[16], tag[16];
         snprintf(a, sizeof a, "c%u", v);
         snprintf(b, sizeof b, "d%u", v);
         want.n = 0;
@@ -709,7 +709,7 @@ static void mon_vmstep_case(void)
     step_lines(&got, s, n, "    console <- ");
     same("a VM's step console <- lines", want.s ? want.s : "", want.n, got.s ? got.s : "", got.n);
     for (unsigned v = 0; v < nvm; v++) {
-        char a[8], b[8], who[16];
+        char a[16], b[16], who[16];
         if (v != f) { /* what ran meanwhile: a prefix of what it writes */
             snprintf(who, sizeof who, "%s: ", names[v]);
             got.n = want.n = 0;
