@@ -234,8 +234,10 @@ static const char *simh_range(const char *typed, char sep, char *buf, size_t len
     const char *at = typed[0] ? strchr(typed + 1, sep) : NULL; /* not a leading sign */
     if (!at || !range_end(typed, (size_t)(at - typed)) || !range_end(at + 1, strlen(at + 1)))
         return "";
-    snprintf(buf, len, " (a range is written %.*s..%s)", (int)(at - typed), typed, at + 1);
-    return buf;
+    /* a long one is cut short, as any hint; the count is looked at so
+     * that gcc's format-truncation check (on 32 bits) lets it */
+    int n = snprintf(buf, len, " (a range is written %.*s..%s)", (int)(at - typed), typed, at + 1);
+    return n < 0 ? "" : buf;
 }
 
 /* "address A is out of range": A in the base TYPED was written in, -1 not
