@@ -26,6 +26,15 @@ static int overlap(const struct vmm *v, uint32_t base, uint32_t w)
     return -1;
 }
 
+/* The lowest id no live VM has, or -1 with ERR when all 64 are taken. */
+static int free_id(const struct vmm *v, char *err, size_t errlen)
+{
+    for (int i = 0; i < VMM_MAX_VMS; i++)
+        if (!v->vms[i].live)
+            return i;
+    return tgm_err(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
+}
+
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                      char *err, size_t errlen)
 {
@@ -46,12 +55,9 @@ int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w, const char *name,
                     v->vms[o].base + v->vms[o].w - 1);
     if (name && vmm_vm_find(v, name) >= 0)
         return tgm_err(err, errlen, "a VM named '%s' exists already", name);
-    int id = -1;
-    for (int i = 0; i < VMM_MAX_VMS && id < 0; i++)
-        if (!v->vms[i].live)
-            id = i;
+    int id = free_id(v, err, errlen);
     if (id < 0)
-        return tgm_err(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
+        return -1;
     struct machine_config cfg = {.q = w, .profile = v->profile};
     struct machine *view = machine_create_view(v->m, base, w, &cfg);
     if (!view)
@@ -93,11 +99,8 @@ int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
     /* a VM past the last one is refused as such, whether or not there
      * would be room for it (docs/monitor.md: "a 65th `vm create` is
      * refused (`vm: no more than 64 VMs`)") */
-    int live = 0;
-    for (int i = 0; i < VMM_MAX_VMS; i++)
-        live += v->vms[i].live;
-    if (live >= VMM_MAX_VMS)
-        return tgm_err(err, errlen, "no more than %d VMs", VMM_MAX_VMS);
+    if (free_id(v, err, errlen) < 0)
+        return -1;
     /* first fit: try just after the CP and after every live region */
     uint32_t best = UINT32_MAX;
     for (int i = -1; i < VMM_MAX_VMS; i++) {
