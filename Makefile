@@ -218,7 +218,7 @@ test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN)
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
 	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
-	echo "== make deps"; sh tests/make_deps.sh || fail=1; \
+	echo "== make deps"; BUILD=$(BUILD) sh tests/make_deps.sh || fail=1; \
 	echo "== suite runner"; sh tests/run_suites_check.sh || fail=1; \
 	echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS) $(filter -m%,$(CFLAGS))" sh tests/install.sh "$(MAKE)" BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' OPT='$(OPT)' CFLAGS='$(CFLAGS)' || fail=1; \
 	echo "== source tree"; sh tests/tree_check.sh check $(BUILD)/tree $(BUILD) || fail=1; \
@@ -391,4 +391,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-bug build-fuzz-bug-lr build-fuzz-bug-clamp build-clang build-portable build-m32 build-o3
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
+# A program built from one source (tests, soak, bench) has its .d beside it:
+# a change to a header only tests include rebuilds what includes it.
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) \
+  $(TEST_BIN:=.d) $(SOAK_BIN:=.d) $(BENCH_BIN:=.d) $(BENCH_NEST_BIN:=.d)

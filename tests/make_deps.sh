@@ -33,6 +33,15 @@ if make -s -p -n -q -C "$top" 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; the
 else
     echo "FAIL make alone does not build 'all'"; status=1
 fi
+# A header only tests include is a dependency of the tests that include
+# it (make -W: as if it had changed, touching nothing).
+t=${BUILD:-build}/tests/test_audit_oom
+if [ -e "$t" ] && ! make -n -s -C "$top" BUILD="${BUILD:-build}" "$t" | grep -q test_audit_oom.c &&
+    make -n -s -C "$top" BUILD="${BUILD:-build}" -W tests/oom_support.h "$t" | grep -q test_audit_oom.c; then
+    echo "ok   a change to a header in tests/ rebuilds the suites that include it"
+else
+    echo "FAIL $t is not rebuilt when tests/oom_support.h changes (or was not built)"; status=1
+fi
 # A machine with nothing installed, as root, make test in parallel: the
 # first apt-get (which installs nothing here) fails the build before any
 # object that needs a header is compiled, and no second apt-get runs

@@ -1,6 +1,7 @@
 /* oom_support.h: running out of memory on demand, for a test binary that
  * includes this header in its one test file (it defines malloc, calloc,
- * realloc and free, which come before the C library's for every caller).
+ * realloc, aligned_alloc, free, mmap and munmap, which come before the C
+ * library's for every caller).
  *
  * fail_after(N) makes the Nth allocation from then on fail with ENOMEM;
  * disarm() says whether it was reached.  While COUNTING is set, LIVE
@@ -50,6 +51,7 @@ extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void __libc_free(void *);
+extern void *__libc_memalign(size_t, size_t);
 
 static inline bool fails(void)
 {
@@ -83,10 +85,39 @@ void *realloc(void *p, size_t n)
     return p ? q : counted(q);
 }
 
+void *aligned_alloc(size_t align, size_t n)
+{
+    return fails() ? NULL : counted(__libc_memalign(align, n));
+}
+
 void free(void *p)
 {
     live -= counting && p;
     __libc_free(p);
+}
+
+/* A machine's large memories come from mmap: they fail and count too. */
+#include <dlfcn.h>
+#include <sys/mman.h>
+
+void *mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
+{
+    static void *(*next)(void *, size_t, int, int, int, off_t);
+    if (fails())
+        return MAP_FAILED;
+    if (!next)
+        *(void **)&next = dlsym(RTLD_NEXT, "mmap");
+    void *p = next(a, n, prot, flags, fd, off);
+    return p == MAP_FAILED ? p : counted(p);
+}
+
+int munmap(void *a, size_t n)
+{
+    static int (*next)(void *, size_t);
+    if (!next)
+        *(void **)&next = dlsym(RTLD_NEXT, "munmap");
+    live -= counting;
+    return next(a, n);
 }
 #endif
 

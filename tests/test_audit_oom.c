@@ -24,6 +24,7 @@
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/isa.h"
+#include "tgm/machine.h"
 #include "tgm/vmm.h"
 
 #include "oom_support.h"
@@ -165,6 +166,46 @@ static void analyze__out_of_memory_is_no_result(void **state)
     analyze_result_free(ref);
 }
 
+/* Every block machine_create and vmm_create take, small (calloc) or large
+ * (mmap), is given back when a later one fails, and by the destroy. */
+static void create__out_of_memory_leaves_nothing(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    const uint32_t qs[] = {16, TGM_Q_DEFAULT, TGM_Q_MAX};
+    for (int k = 0; k < 4; k++) {
+        int failed = 0;
+        for (long n = 1;; n++) {
+            counting = true;
+            live = 0;
+            fail_after(n);
+            struct machine *m = NULL;
+            struct vmm *v = NULL;
+            if (k < 3)
+                m = machine_create(&(struct machine_config){.q = qs[k]});
+            else
+                v = vmm_create(NULL, NULL, 0);
+            bool hit = disarm();
+            bool made = m || v;
+            if (made && live == 0)
+                fail_msg("case %d, N = %ld: made with nothing counted", k, n);
+            machine_destroy(m);
+            vmm_destroy(v);
+            counting = false;
+            if (live != 0)
+                fail_msg("case %d, N = %ld: %ld block%s left", k, n, live, live == 1 ? "" : "s");
+            if (made == hit)
+                fail_msg("case %d, N = %ld: %s", k, n, made ? "made though a call failed"
+                                                            : "not made, no call failed");
+            failed += hit;
+            if (!hit)
+                break;
+        }
+        assert_true(failed >= 3); /* E, the cache, the machine at least */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +213,7 @@ int main(void)
         cmocka_unit_test(asm_line__out_of_memory_is_an_error_not_an_abort),
         cmocka_unit_test(check__out_of_memory_is_no_verdict),
         cmocka_unit_test(analyze__out_of_memory_is_no_result),
+        cmocka_unit_test(create__out_of_memory_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
