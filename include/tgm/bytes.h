@@ -39,6 +39,10 @@ struct bytes_out {
     bool oom;
 };
 void bytes_put(struct bytes_out *o, const void *src, size_t n);
+/* Make room for N more bytes in one allocation (a size known ahead). */
+void bytes_reserve(struct bytes_out *o, size_t n);
+/* The next N bytes, to be written by the caller; NULL after a failure. */
+uint8_t *bytes_room(struct bytes_out *o, size_t n);
 void bytes_put_le(struct bytes_out *o, uint64_t v, unsigned n);
 
 /* An input cursor; reading past the end sets bad and yields NULL or 0. */

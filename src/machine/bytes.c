@@ -99,24 +99,45 @@ void le_write(uint8_t *p, uint64_t v, unsigned n)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-void bytes_put(struct bytes_out *o, const void *src, size_t n)
+/* Room for N more bytes, in one allocation where the caller says how much
+ * is coming (bytes_reserve), else doubling. */
+static bool grow(struct bytes_out *o, size_t n, bool exact)
 {
-    if (o->oom || n == 0)
-        return;
-    if (n > o->cap - o->len) {
-        size_t cap = o->cap ? o->cap : 1024;
+    if (o->oom)
+        return false;
+    if (n <= o->cap - o->len)
+        return true;
+    size_t cap = o->cap ? o->cap : 1024;
+    if (exact || n > SIZE_MAX / 2 - o->len)
+        cap = o->len + n;
+    else
         while (cap - o->len < n)
             cap *= 2;
-        uint8_t *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
+    uint8_t *p = realloc(o->p, cap);
+    if (!p) {
+        o->oom = true;
+        return false;
     }
-    memcpy(o->p + o->len, src, n);
+    o->p = p;
+    o->cap = cap;
+    return true;
+}
+
+void bytes_reserve(struct bytes_out *o, size_t n) { (void)grow(o, n, true); }
+
+uint8_t *bytes_room(struct bytes_out *o, size_t n)
+{
+    if (!grow(o, n, false))
+        return NULL;
     o->len += n;
+    return o->p + o->len - n;
+}
+
+void bytes_put(struct bytes_out *o, const void *src, size_t n)
+{
+    uint8_t *d = n ? bytes_room(o, n) : NULL;
+    if (d)
+        memcpy(d, src, n);
 }
 
 void bytes_put_le(struct bytes_out *o, uint64_t v, unsigned n)

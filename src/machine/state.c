@@ -121,6 +121,9 @@ int machine_state_save(const struct machine *m, bool with_memory, uint8_t **buf,
     struct bytes_out w = {0};
     struct machine_timer t = machine_get_timer(m);
     size_t nlen = strlen(m->profile->name);
+    /* the fields below, at most 32 of 8 bytes, then the rest */
+    bytes_reserve(&w, 256 + 8 * TRAP_NCAUSES + nlen + m->conbuf.out_len + m->conbuf.in_len +
+                          (with_memory ? (size_t)m->q * 8 : 0));
     bytes_put(&w, STATE_MAGIC, 8);
     bytes_put_le(&w, STATE_VERSION, 8);
     bytes_put_le(&w, m->q, 8);
@@ -143,9 +146,14 @@ int machine_state_save(const struct machine *m, bool with_memory, uint8_t **buf,
     bytes_put_le(&w, m->conbuf.in_len, 8);
     bytes_put_le(&w, m->conbuf.in_pos, 8);
     bytes_put(&w, m->conbuf.in, m->conbuf.in_len);
-    if (with_memory)
-        for (uint32_t i = 0; i < m->q; i++)
-            bytes_put_le(&w, m->E[i], 8);
+    uint8_t *d = with_memory ? bytes_room(&w, (size_t)m->q * 8) : NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (d) /* the words as they are: little-endian already */
+        memcpy(d, m->E, (size_t)m->q * 8);
+#else
+    for (uint32_t i = 0; d && i < m->q; i++)
+        le_write(d + 8 * (size_t)i, m->E[i], 8);
+#endif
     if (w.oom) {
         free(w.p);
         return -1;
