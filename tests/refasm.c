@@ -306,7 +306,7 @@ void ra_assemble(const struct ra_file *files, size_t nfiles, struct ra_result *r
     c.nfiles = nfiles;
     c.r = r;
     c.eseq = -1;
-    c.syms = calloc(MAXSYM, sizeof *c.syms);
+    c.syms = malloc(MAXSYM * sizeof *c.syms); /* each cleared as it is defined */
     const char *stack[70];
     expand(&c, &files[0], 0, stack);
 
@@ -448,9 +448,14 @@ void ra_assemble(const struct ra_file *files, size_t nfiles, struct ra_result *r
             pdot += (uint32_t)n;
     }
 
-    /* pass 2: values and words */
-    uint64_t *mem = calloc(MEM, sizeof *mem);
-    uint8_t *used = calloc(MEM, 1);
+    /* pass 2: values and words, below the highest word any line takes
+     * (4 MiB cleared for every source was most of this model's time) */
+    size_t top = 1;
+    for (int k = 0; k < c.nlines; k++)
+        if ((size_t)c.lines[k].emit + c.lines[k].size > top)
+            top = (size_t)c.lines[k].emit + c.lines[k].size;
+    uint64_t *mem = calloc(top, sizeof *mem);
+    uint8_t *used = calloc(top, 1);
     bool entry_set = false;
     uint64_t entry = 0;
     for (int k = 0; k < c.nlines; k++) {
