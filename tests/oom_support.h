@@ -103,10 +103,10 @@ void free(void *p)
 void *mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
 {
     static void *(*next)(void *, size_t, int, int, int, off_t);
+    if (!next) /* before fails(): dlsym may allocate */
+        *(void **)&next = dlsym(RTLD_NEXT, "mmap");
     if (fails())
         return MAP_FAILED;
-    if (!next)
-        *(void **)&next = dlsym(RTLD_NEXT, "mmap");
     void *p = next(a, n, prot, flags, fd, off);
     return p == MAP_FAILED ? p : counted(p);
 }

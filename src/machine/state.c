@@ -121,8 +121,9 @@ int machine_state_save(const struct machine *m, bool with_memory, uint8_t **buf,
     struct bytes_out w = {0};
     struct machine_timer t = machine_get_timer(m);
     size_t nlen = strlen(m->profile->name);
-    /* the fields below, at most 32 of 8 bytes, then the rest */
-    bytes_reserve(&w, 256 + 8 * TRAP_NCAUSES + nlen + m->conbuf.out_len + m->conbuf.in_len +
+    /* all of it at once: 17 fields and the trap counts of 8 bytes each,
+     * the profile's name, the console and the memory */
+    bytes_reserve(&w, 8 * (17 + TRAP_NCAUSES) + nlen + m->conbuf.out_len + m->conbuf.in_len +
                           (with_memory ? (size_t)m->q * 8 : 0));
     bytes_put(&w, STATE_MAGIC, 8);
     bytes_put_le(&w, STATE_VERSION, 8);
