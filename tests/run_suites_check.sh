@@ -29,4 +29,17 @@ if sh "$(dirname "$0")/run_suites.sh" 2 "$tmp/s3" "$tmp/s3" >/dev/null 2>&1; the
 else
     echo "FAIL passing suites failed"; status=1
 fi
+# the suites get glibc's huge-page tunables, unless the caller set its own
+printf '#!/bin/sh\necho "$GLIBC_TUNABLES"\n' >"$tmp/s4"
+chmod +x "$tmp/s4"
+got=$(env -u GLIBC_TUNABLES sh "$(dirname "$0")/run_suites.sh" 1 "$tmp/s4" 2>&1 | sed -n 2p)
+own=$(GLIBC_TUNABLES=glibc.malloc.check=0 sh "$(dirname "$0")/run_suites.sh" 1 "$tmp/s4" 2>&1 | sed -n 2p)
+case $got in
+*glibc.malloc.hugetlb=1*) if [ "$own" = glibc.malloc.check=0 ]; then
+    echo "ok   the suites run with huge pages, or the caller's tunables"
+else
+    echo "FAIL the caller's GLIBC_TUNABLES was replaced by '$own'"; status=1
+fi ;;
+*) echo "FAIL the suites' GLIBC_TUNABLES is '$got'"; status=1 ;;
+esac
 exit $status
