@@ -7,9 +7,10 @@
  * checked loop, machine_step one step at a time, and the checked loop with
  * the cache bypassed (the oracle), in random chunks; between chunks every
  * other way of writing E is applied alike to all four (host writes, views,
- * the loader, snapshot restore, reset, and a move of R to another window
- * onto the same code, for the fast loop's resolved entries), and the four
- * machines must agree in every component after every chunk.  The same
+ * the loader, snapshot restore, reset, reset to given words, and a move of
+ * R to another window onto the same code, for the fast loop's resolved
+ * entries), and the four machines must agree in every component after
+ * every chunk.  The same
  * programs run as a VM of the control program against a bare machine.
  * TGM_SEED=n runs one.
  */
@@ -228,6 +229,16 @@ static void perturb(struct machine *const *ms, struct rng *g, const uint64_t *or
                 machine_set_psw(m, orig[0]);
             }
             break;
+        case 7: { /* reset to the program with one word changed (and,
+                   * half the time, the data zeroed), writing only the
+                   * words that differ: the others keep their entries */
+            static uint64_t words[Q];
+            memcpy(words, orig, sizeof words);
+            words[at] = v;
+            assert_int_equal(machine_reset_to(m, words, at & 1 ? Q : DATA), 0);
+            machine_set_psw(m, orig[0]);
+            break;
+        }
         default:
             break;
         }
@@ -426,6 +437,50 @@ static void smc_four_ways(void **state)
     }
 }
 
+/* machine_reset_to is machine_reset and a write of each word, in every
+ * component and in what runs next, though it leaves the entries of the
+ * words it does not change; N past q changes nothing. */
+static void reset_to_is_reset_then_writes(void **state)
+{
+    (void)state;
+    static uint64_t w[Q], w2[Q];
+    char diff[256];
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        generate(seed, w);
+        generate(seed + 1000, w2);
+        for (uint32_t i = 0; i < Q; i += 3)
+            w2[i] = w[i]; /* a third unchanged: their entries are kept */
+        struct machine *a = fresh(w, FAST), *b = fresh(w, FAST);
+        uint8_t in = 'x';
+        machine_run(a, 300, NULL);
+        machine_run(b, 300, NULL);
+        assert_int_equal(machine_console_input(a, &in, 1), 0);
+        assert_int_equal(machine_console_input(b, &in, 1), 0);
+        uint32_t n = seed % 2 ? Q : DATA;
+        uint64_t edits = machine_edits(a);
+        assert_int_equal(machine_reset_to(a, w2, n), 0);
+        assert_int_equal(machine_edits(a), edits + 1);
+        machine_reset(b);
+        for (uint32_t i = 0; i < n; i++)
+            assert_int_equal(machine_write_phys(b, i, w2[i]), 0);
+        for (int k = 0; k < 2; k++) {
+            if (machine_compare(a, b, CMP_COUNTERS, "reset_to", "reset", diff, sizeof diff))
+                fail_msg("seed %llu, run %d: %s", (unsigned long long)seed, k, diff);
+            machine_set_psw(a, w2[0]);
+            machine_set_psw(b, w2[0]);
+            machine_run(a, 300, NULL);
+            machine_run(b, 300, NULL);
+        }
+        edits = machine_edits(a);
+        assert_int_equal(machine_reset_to(a, w2, Q + 1), -1);
+        assert_int_equal(machine_edits(a), edits);
+        if (machine_compare(a, b, CMP_COUNTERS, "refused", "reset", diff, sizeof diff))
+            fail_msg("seed %llu: N > q changed the machine: %s", (unsigned long long)seed, diff);
+        machine_destroy(a);
+        machine_destroy(b);
+    }
+}
+
 /* The same programs as a VM: its view must equal a bare machine stopped at
  * the same step, with deposits through the view between runs. */
 static void smc_under_control_program(void **state)
@@ -475,6 +530,7 @@ int main(void)
         cmocka_unit_test(resolved_store_into_code_is_seen),
         cmocka_unit_test(resolution_survives_the_epochs_wrapping),
         cmocka_unit_test(smc_four_ways),
+        cmocka_unit_test(reset_to_is_reset_then_writes),
         cmocka_unit_test(smc_under_control_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,10 @@ void machine_destroy(struct machine *m);
 /* Power-on state: E all zero, supervisor, I = 0, P = 0, R = (0, q), timer
  * disarmed, console empty, counters zero.  Debug settings are kept. */
 void machine_reset(struct machine *m);
+/* machine_reset, then E[i] = WORDS[i] for i < N, writing only the words
+ * that differ from E as it is (the analyzer reloads a small machine for
+ * every state it tries).  -1, and nothing changed, if N > q. */
+int machine_reset_to(struct machine *m, const uint64_t *words, uint32_t n);
 
 uint32_t machine_q(const struct machine *m);
 const struct isa_profile *machine_profile(const struct machine *m);
@@ -165,7 +169,7 @@ uint64_t machine_digest(const struct machine *m);
 /* Changes made to M's memory, or to the console buffers of a machine that
  * shares it (a host and its views), other than by the run loop: by
  * machine_write_phys, machine_write_virt, machine_reset,
- * machine_state_load, machine_console_input, machine_console_clear_output
+ * machine_reset_to, machine_state_load, machine_console_input, machine_console_clear_output
  * and machine_console_add_dropped, each counted when it changed anything.
  * The PSW, the timer and the counters are not counted (the control
  * program sets them in place at every trap); machine_mark has them. */

@@ -50,10 +50,7 @@ static bool state_equal(const struct analyze_state *a, const struct analyze_stat
  * -1 if that byte could not be queued (out of memory). */
 static int load_state(struct machine *m, const struct analyze_state *s)
 {
-    machine_reset(m);
-    for (uint32_t i = 0; i < s->q; i++)
-        if (s->mem[i])
-            machine_write_phys(m, i, s->mem[i]);
+    machine_reset_to(m, s->mem, s->q); /* s->q is the machine's q */
     struct psw p = s->psw;
     p.cause = 0;
     machine_set_psw(m, psw_pack(&p));

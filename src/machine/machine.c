@@ -92,11 +92,16 @@ static void pdc_clear(struct pdc *D, uint32_t q)
         D[i].h = pdc_stale;
 }
 
+/* Anything in the console that a reset would clear? */
+static bool console_in_use(const struct console_buf *c)
+{
+    return c->out_len || c->out_dropped || c->out_lost || c->in_len;
+}
+
 /* Anything in E or the console that a reset would clear? */
 static bool reset_changes(const struct machine *m)
 {
-    const struct console_buf *c = &m->conbuf;
-    if (c->out_len || c->out_dropped || c->out_lost || c->in_len)
+    if (console_in_use(&m->conbuf))
         return true;
     for (uint32_t i = 0; i < m->q; i++)
         if (m->E[i])
@@ -111,6 +116,25 @@ void machine_reset(struct machine *m)
     memset(m->E, 0, (size_t)m->q * sizeof *m->E);
     pdc_clear(m->D, m->q);
     reset_registers(m);
+}
+
+int machine_reset_to(struct machine *m, const uint64_t *words, uint32_t n)
+{
+    if (n > m->q)
+        return -1;
+    bool changed = console_in_use(&m->conbuf);
+    /* mem_store: the word and its decode entry; the others' stay good */
+    for (uint32_t i = 0; i < m->q; i++) {
+        uint64_t v = i < n ? words[i] : 0;
+        if (m->E[i] != v) {
+            mem_store(m, i, v);
+            changed = true;
+        }
+    }
+    if (changed)
+        machine_edited(m);
+    reset_registers(m);
+    return 0;
 }
 
 /* Shared by machine_create and machine_create_view: E is given. */
