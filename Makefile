@@ -105,6 +105,12 @@ SOAK_BIN := $(BUILD)/soak
 JOBS    ?= 1
 NPROC   := $(shell nproc 2>/dev/null || echo 1)
 TEST_JOBS ?= $(NPROC)
+# the longest suites (seconds each on 2 cores), started first so that none
+# is left running alone at the end; only the speed depends on this list
+SUITES_FIRST ?= test_timeline_b test_audit_refanacli test_audit_refanalyze \
+	test_doc_contract_i test_audit_bench test_cli_vmm test_audit_hostile2 \
+	test_doc_contract_j test_hostile test_audit_oom2 test_analyze \
+	test_audit_limits test_vmm_diff
 # the test programs at -O1 under the default -O2: they build in half the
 # time, and what they share (the reference models, the generators:
 # tests/*.o) stays at $(OPT); OPT=-O3 (CI) builds them at -O3 too
@@ -215,7 +221,7 @@ run: deps $(TGM)
 # The source tree must be as it was before (tests/tree_check.sh).
 test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN) $(BENCH_NEST_BIN)
 	@sh tests/tree_check.sh save $(BUILD)/tree $(BUILD) || exit 1; \
-	fail=0; TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) TGM_BENCH_NEST=$(BENCH_NEST_BIN) \
+	fail=0; SUITES_FIRST='$(SUITES_FIRST)' TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) TGM_BENCH_NEST=$(BENCH_NEST_BIN) \
 	  sh tests/run_suites.sh $(TEST_JOBS) $(TEST_BIN) || fail=1; \
 	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
 	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \

@@ -20,13 +20,27 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/tgm-suites.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# Start order: the suites SUITES_FIRST names (by file name, longest
+# first), then the rest as given, so that no long suite starts last and
+# runs alone at the end; the output stays in the order given.
+for name in $SUITES_FIRST; do
+    i=0
+    for t; do
+        i=$((i + 1))
+        [ "${t##*/}" = "$name" ] && printf '%s\n%s\n' "$i" "$t"
+    done
+done >"$dir/order"
 i=0
 for t; do
     i=$((i + 1))
-    printf '%s\n%s\n' "$i" "$t"
-done | xargs -n 2 -P "$jobs" sh -c '
+    case " $SUITES_FIRST " in
+    *" ${t##*/} "*) ;;
+    *) printf '%s\n%s\n' "$i" "$t" ;;
+    esac
+done >>"$dir/order"
+xargs -n 2 -P "$jobs" sh -c '
     "$3" >"$1/$2.out" 2>&1 </dev/null
-    echo $? >"$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2.rc"' sh "$dir" &
+    echo $? >"$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2.rc"' sh "$dir" <"$dir/order" &
 runner=$!
 fail=0
 i=0

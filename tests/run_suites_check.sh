@@ -29,6 +29,17 @@ if sh "$(dirname "$0")/run_suites.sh" 2 "$tmp/s3" "$tmp/s3" >/dev/null 2>&1; the
 else
     echo "FAIL passing suites failed"; status=1
 fi
+# SUITES_FIRST starts those suites first; the output keeps the order given
+printf '#!/bin/sh\n: >"%s/a-started"\necho a\n' "$tmp" >"$tmp/a"
+printf '#!/bin/sh\n[ -e "%s/a-started" ] && echo b-after || echo b-first\n' "$tmp" >"$tmp/b"
+chmod +x "$tmp/a" "$tmp/b"
+SUITES_FIRST="x b" sh "$(dirname "$0")/run_suites.sh" 1 "$tmp/a" "$tmp/b" >"$tmp/out" 2>&1
+printf '== %s\na\n== %s\nb-first\n' "$tmp/a" "$tmp/b" >"$tmp/want"
+if cmp -s "$tmp/out" "$tmp/want"; then
+    echo "ok   SUITES_FIRST starts those first, the output in the order given"
+else
+    echo "FAIL SUITES_FIRST=b:"; diff "$tmp/want" "$tmp/out" | sed 's/^/     /'; status=1
+fi
 # the suites get glibc's huge-page tunables, unless the caller set its own
 printf '#!/bin/sh\necho "$GLIBC_TUNABLES"\n' >"$tmp/s4"
 chmod +x "$tmp/s4"
