@@ -169,8 +169,9 @@ uint64_t machine_digest(const struct machine *m);
 /* Changes made to M's memory, or to the console buffers of a machine that
  * shares it (a host and its views), other than by the run loop: by
  * machine_write_phys, machine_write_virt, machine_reset,
- * machine_reset_to, machine_state_load, machine_console_input, machine_console_clear_output
- * and machine_console_add_dropped, each counted when it changed anything.
+ * machine_reset_to, machine_state_load, machine_console_input,
+ * machine_console_clear_output and machine_console_add_dropped, each
+ * counted when it changed anything.
  * The PSW, the timer and the counters are not counted (the control
  * program sets them in place at every trap); machine_mark has them. */
 uint64_t machine_edits(const struct machine *m);
