@@ -389,54 +389,56 @@ void gen_prog(struct prog *g)
     uint32_t nc = 3 + rn(30), nh = 6, nd = 4 + rn(12);
     uint32_t code = g->load + 2, hand = code + nc, data = hand + nh;
     g->n = 2 + nc + nh + nd;
-    uint64_t *w = g->w - g->load; /* indexed by address */
+    /* indexed by address (g->w - g->load would point before the array) */
+#define W(a) (g->w[(a) - g->load])
     for (uint32_t a = code; a < hand; a++)
-        w[a] = rand_insn(code, nc, data, nd);
+        W(a) = rand_insn(code, nc, data, nd);
     if (rn(3))
-        w[code + rn(nc)] = rr_enc(0x02, 0, 0, 0);
+        W(code + rn(nc)) = rr_enc(0x02, 0, 0, 0);
     /* data: a counter, a P step, characters, timer values, PSWs, noise */
     uint32_t cnt = data, step = data + 1;
-    w[cnt] = 1 + rn(6);
-    w[step] = UINT64_C(1) << 39;
+    W(cnt) = 1 + rn(6);
+    W(step) = UINT64_C(1) << 39;
     for (uint32_t a = data + 2; a < data + nd; a++)
         switch (rn(6)) {
-        case 0: w[a] = 'A' + rn(60); break;
-        case 1: w[a] = rn(256); break;
-        case 2: w[a] = 1 + rn(120); break;
-        case 3: w[a] = rand_psw(rn(2), code + rn(nc), data + nd); break;
-        case 4: w[a] = rn(5); break;
-        default: w[a] = rng_next(&rr_rng); break;
+        case 0: W(a) = 'A' + rn(60); break;
+        case 1: W(a) = rn(256); break;
+        case 2: W(a) = 1 + rn(120); break;
+        case 3: W(a) = rand_psw(rn(2), code + rn(nc), data + nd); break;
+        case 4: W(a) = rn(5); break;
+        default: W(a) = rng_next(&rr_rng); break;
         }
     /* the timer: armed early, and a spin for it to run out in */
     if (rn(2)) {
-        w[data + 2] = 1 + rn(rn(2) ? 40 : 300);
-        w[code] = rr_enc(0x44, data + 2, 0, 0);
+        W(data + 2) = 1 + rn(rn(2) ? 40 : 300);
+        W(code) = rr_enc(0x44, data + 2, 0, 0);
     }
     if (rn(2)) {
         uint32_t at = code + 1 + rn(nc - 1);
-        w[data + nd - 1] = 1 + rn(60);
-        w[at] = rr_enc(0x34, data + nd - 1, at, 0);
+        W(data + nd - 1) = 1 + rn(60);
+        W(at) = rr_enc(0x34, data + nd - 1, at, 0);
     }
     /* handler: count down, then skip the trapping word, or halt */
     uint32_t h = hand;
     switch (rn(4)) {
     case 0: /* print, halt */
-        w[h++] = rr_enc(0x46, data + 2 + rn(nd - 2), 0, 0);
-        w[h++] = rr_enc(0x02, 0, 0, 0);
+        W(h++) = rr_enc(0x46, data + 2 + rn(nd - 2), 0, 0);
+        W(h++) = rr_enc(0x02, 0, 0, 0);
         break;
     case 1: /* re-execute the trapping word: a loop of traps */
-        w[h++] = rr_enc(0x40, 0, 0, 0);
+        W(h++) = rr_enc(0x40, 0, 0, 0);
         break;
     default: /* resume after it while the counter lasts */
-        w[h] = rr_enc(0x34, cnt, h + 2, 0);
+        W(h) = rr_enc(0x34, cnt, h + 2, 0);
         h++;
-        w[h++] = rr_enc(0x02, 0, 0, 0);
-        w[h++] = rr_enc(0x10, 0, 0, step);
-        w[h++] = rr_enc(0x46, data + 2 + rn(nd - 2), 0, 0);
-        w[h++] = rr_enc(0x40, 0, 0, 0);
+        W(h++) = rr_enc(0x02, 0, 0, 0);
+        W(h++) = rr_enc(0x10, 0, 0, step);
+        W(h++) = rr_enc(0x46, data + 2 + rn(nd - 2), 0, 0);
+        W(h++) = rr_enc(0x40, 0, 0, 0);
         break;
     }
     if (g->load == 0 && rn(5))
-        w[1] = rm_pack(true, rn(4) == 0, 0, hand, 0, RM_BMASK);
+        W(1) = rm_pack(true, rn(4) == 0, 0, hand, 0, RM_BMASK);
     g->entry = rand_psw(rn(5) != 0, code, data + nd);
+#undef W
 }
