@@ -10,9 +10,8 @@
  * the loader, snapshot restore, reset, reset to given words, and a move of
  * R to another window onto the same code, for the fast loop's resolved
  * entries), and the four machines must agree in every component after
- * every chunk.  The same
- * programs run as a VM of the control program against a bare machine.
- * TGM_SEED=n runs one.
+ * every chunk.  The same programs run as a VM of the control program
+ * against a bare machine.  TGM_SEED=n runs one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -476,6 +475,11 @@ static void reset_to_is_reset_then_writes(void **state)
         assert_int_equal(machine_edits(a), edits);
         if (machine_compare(a, b, CMP_COUNTERS, "refused", "reset", diff, sizeof diff))
             fail_msg("seed %llu: N > q changed the machine: %s", (unsigned long long)seed, diff);
+        /* a reset to what E already holds, the console empty, edits nothing */
+        assert_int_equal(machine_reset_to(a, w2, n), 0);
+        edits = machine_edits(a);
+        assert_int_equal(machine_reset_to(a, w2, n), 0);
+        assert_int_equal(machine_edits(a), edits);
         machine_destroy(a);
         machine_destroy(b);
     }
