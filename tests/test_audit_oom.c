@@ -2,11 +2,12 @@
  *
  * This file's own malloc, calloc, realloc, aligned_alloc and mmap
  * (oom_support.h: the executable's definitions come before the C library's,
- * for every caller) fail the Nth call after fail_after(N).  Each test runs a library entry point with N = 1, 2, ...
- * until a run makes fewer than N calls, and asserts what robustness.md
- * asks of bad input and failures: an error said, or the same answer as
- * with memory; never a crash, never a different answer.  Under a sanitizer
- * (which owns malloc) the tests are skipped.
+ * for every caller) fail the Nth call after fail_after(N).  Each test runs
+ * a library entry point with N = 1, 2, ... until a run makes fewer than N
+ * calls, and asserts what robustness.md asks of bad input and failures:
+ * an error said, or the same answer as with memory; never a crash, never a
+ * different answer.  Under a sanitizer (which owns malloc) the tests are
+ * skipped.
  */
 #include <errno.h>
 #include <setjmp.h>
