@@ -5,8 +5,9 @@
  *
  * fail_after(N) makes the Nth allocation from then on fail with ENOMEM;
  * disarm() says whether it was reached.  While COUNTING is set, LIVE
- * counts blocks allocated less blocks freed, so that a test can see what
- * a call left allocated.  Under a sanitizer (which owns malloc) nothing
+ * counts blocks allocated less blocks freed, and MAPPED bytes mapped less
+ * bytes unmapped (a mapping may be given back in parts), so that a test
+ * can see what a call left allocated.  Under a sanitizer (which owns malloc) nothing
  * is replaced and OOM_SKIP is 1: the tests skip themselves.  Below, a
  * monitor session whose output goes to fixed buffers, and two small programs.
  */
@@ -32,6 +33,7 @@ static long countdown; /* the call that fails, counted down; 0: none */
 /* (unused where a file leaves them alone, or under a sanitizer) */
 static bool counting __attribute__((unused)); /* blocks allocated less freed, into live */
 static long live __attribute__((unused));
+static long mapped __attribute__((unused));
 
 static inline void fail_after(long n)
 {
@@ -108,7 +110,9 @@ void *mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
     if (fails())
         return MAP_FAILED;
     void *p = next(a, n, prot, flags, fd, off);
-    return p == MAP_FAILED ? p : counted(p);
+    if (p != MAP_FAILED && counting)
+        mapped += (long)n;
+    return p;
 }
 
 int munmap(void *a, size_t n)
@@ -116,7 +120,8 @@ int munmap(void *a, size_t n)
     static int (*next)(void *, size_t);
     if (!next)
         *(void **)&next = dlsym(RTLD_NEXT, "munmap");
-    live -= counting;
+    if (counting)
+        mapped -= (long)n;
     return next(a, n);
 }
 #endif
