@@ -222,17 +222,22 @@ run: deps $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
 # TEST_JOBS suites at a time (tests/run_suites.sh), each one's output whole.
+# The checks that are not suites run beside them (they mostly wait on
+# processes and sleeps), their output kept and shown after the suites'.
 # The source tree must be as it was before (tests/tree_check.sh).
 test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN) $(BENCH_NEST_BIN)
 	@sh tests/tree_check.sh save $(BUILD)/tree $(BUILD) || exit 1; \
+	{ f=0; \
+	  echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || f=1; \
+	  echo "== docs"; sh tests/isa_doc.sh $(TGM) || f=1; \
+	  echo "== transcripts"; sh tests/transcript.sh $(TGM) || f=1; \
+	  echo "== make deps"; BUILD=$(BUILD) sh tests/make_deps.sh || f=1; \
+	  echo "== suite runner"; sh tests/run_suites_check.sh || f=1; \
+	  echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS) $(filter -m%,$(CFLAGS))" sh tests/install.sh "$(MAKE)" BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' OPT='$(OPT)' CFLAGS='$(CFLAGS)' || f=1; \
+	  exit $$f; } >$(BUILD)/test-checks.log 2>&1 </dev/null & checks=$$!; \
 	fail=0; SUITES_FIRST='$(SUITES_FIRST)' TGM=$(TGM) TGM_SOAK_BIN=$(SOAK_BIN) TGM_BENCH=$(BENCH_BIN) TGM_BENCH_NEST=$(BENCH_NEST_BIN) \
 	  sh tests/run_suites.sh $(TEST_JOBS) $(TEST_BIN) || fail=1; \
-	echo "== monitor scripts"; sh tests/run_scripts.sh $(TGM) || fail=1; \
-	echo "== docs"; sh tests/isa_doc.sh $(TGM) || fail=1; \
-	echo "== transcripts"; sh tests/transcript.sh $(TGM) || fail=1; \
-	echo "== make deps"; BUILD=$(BUILD) sh tests/make_deps.sh || fail=1; \
-	echo "== suite runner"; sh tests/run_suites_check.sh || fail=1; \
-	echo "== install"; TGM_CONSUMER_CFLAGS="$(SAN_FLAGS) $(LTO_FLAGS) $(filter -m%,$(CFLAGS))" sh tests/install.sh "$(MAKE)" BUILD='$(BUILD)' CC='$(CC)' SAN='$(SAN)' OPT='$(OPT)' CFLAGS='$(CFLAGS)' || fail=1; \
+	wait $$checks || fail=1; cat $(BUILD)/test-checks.log; \
 	echo "== source tree"; sh tests/tree_check.sh check $(BUILD)/tree $(BUILD) || fail=1; \
 	if [ $$fail = 0 ]; then echo "tgm: all test suites passed"; else echo "tgm: TEST FAILURES" >&2; fi; \
 	exit $$fail

@@ -153,7 +153,9 @@ static void says_where_it_ends(const char *said, const char *lead, const char *p
                             "; %llu later not recorded, the picture ends at cycle %llu\n",
                             &later, &cycle), 2);
     assert_true(later > 0 && cycle > 0);
-    char *pic = cs_slurp(path, NULL), want[200];
+    /* the note is near the end, as in the first test (the picture is
+     * some 370 MB: reading all of it twice was a quarter of this suite's time) */
+    char *pic = tail(path, 16000), want[200];
     snprintf(want, sizeof want, "%llu later events not recorded (at most %u are kept): the "
              "picture ends at cycle %llu", later, TIMELINE_MAX_EVENTS, cycle);
     assert_non_null(strstr(pic, want));
