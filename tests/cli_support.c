@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -234,6 +235,39 @@ void cs_child_sigint(void)
     sigaction(SIGINT, &dfl, NULL);
 }
 
+/* cs_start_tgm_with's child without PREP, started with posix_spawn: a
+ * fork marked all of a suite's memory copy-on-write for each of its
+ * thousands of tgm processes, and the suite paid a fault and a copy at
+ * its next write to each page (test_audit_refrun: 2.7 s to 1.7 s). */
+static pid_t spawn_tgm(int in, const char *out_path, const char *err_path, const char **argv)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t dfl;
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGINT); /* cs_child_sigint */
+    int rc = posix_spawn_file_actions_init(&fa);
+    assert_int_equal(rc, 0);
+    if (in < 0)
+        rc |= posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    else
+        rc |= posix_spawn_file_actions_adddup2(&fa, in, 0);
+    rc |= posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    rc |= posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    rc |= posix_spawnattr_init(&at);
+    rc |= posix_spawnattr_setsigdefault(&at, &dfl);
+    rc |= posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+    assert_int_equal(rc, 0);
+    extern char **environ;
+    pid_t pid;
+    rc = posix_spawn(&pid, tgm, &fa, &at, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    if (rc != 0)
+        fail_msg("cannot start %s: %s (is $TGM right?)", tgm, strerror(rc));
+    return pid;
+}
+
 pid_t cs_start_tgm_with(int in, void (*prep)(void), const char *subcommand,
                         const char *const *args)
 {
@@ -249,6 +283,8 @@ pid_t cs_start_tgm_with(int in, void (*prep)(void), const char *subcommand,
     char out_path[300], err_path[300];
     cs_tmp_path(out_path, sizeof out_path, "stdout.txt");
     cs_tmp_path(err_path, sizeof err_path, "stderr.txt");
+    if (!prep)
+        return spawn_tgm(in, out_path, err_path, argv);
     fflush(NULL); /* nothing buffered may be written twice */
     pid_t pid = fork();
     assert_true(pid >= 0);
