@@ -37,7 +37,7 @@ static void try_claim(struct analyze_ctx *cx, struct analyze_insn *in,
     if (c != CLAIM_CTL_S && c != CLAIM_CTL_U)
         analyze_derive_s2(c, s1, x, &s2);
     else
-        s2 = *s1;
+        analyze_state_copy(&s2, s1);
     int r = analyze_check(cx, c, s1, &s2, &d);
     if (r == CHECK_EXCLUDED)
         return;
@@ -48,6 +48,8 @@ static void try_claim(struct analyze_ctx *cx, struct analyze_insn *in,
         w->claim = (uint8_t)c;
         w->s1 = *s1;
         w->s2 = s2;
+        /* S2 was copied word by word to its q: past it, zero like S1 */
+        memset(w->s2.mem + s2.q, 0, (ANALYZE_Q_MAX - s2.q) * sizeof s2.mem[0]);
         w->x = x;
         w->diff = d;
         in->found[c] = true;

@@ -7,6 +7,8 @@
 #ifndef TGM_ANALYZE_IMPL_H
 #define TGM_ANALYZE_IMPL_H
 
+#include <string.h>
+
 #include "tgm/analyze.h"
 
 /* i(S), as far as the definitions look at it.  mem, out point into the
@@ -26,6 +28,18 @@ struct analyze_run {
 /* Four machines: [sup] for S1 in each mode, [2 + sup] for shifted S2.
  * A slot remembers the state it last ran, so the several definitions that
  * look at the same execution share it. */
+/* *D = *S over the words S has: no word of a state at or past its q is
+ * read, and a state's copy is most of the analyzer's moving of memory
+ * (q is 16..64 of ANALYZE_Q_MAX). */
+static inline void analyze_state_copy(struct analyze_state *d, const struct analyze_state *s)
+{
+    d->q = s->q;
+    memcpy(d->mem, s->mem, s->q * sizeof s->mem[0]);
+    d->psw = s->psw;
+    d->timer = s->timer;
+    d->cin = s->cin;
+}
+
 #define ANALYZE_SLOTS 4
 struct analyze_slot {
     struct machine *m;

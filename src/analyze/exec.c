@@ -87,7 +87,7 @@ const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
     r->mem = machine_mem(m);
     r->out = machine_console_output(m, &r->out_len);
     r->in_used = machine_console_input_used(m);
-    sl->st = *s;
+    analyze_state_copy(&sl->st, s);
     sl->valid = true;
     return r;
 }

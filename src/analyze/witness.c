@@ -141,10 +141,13 @@ static bool eval_pair(const struct analyze_state *s1, const struct analyze_run *
 static void shift_state(const struct analyze_state *s1, uint32_t x,
                         struct analyze_state *s2)
 {
-    *s2 = *s1;
+    analyze_state_copy(s2, s1);
     uint32_t l = s1->psw.l, q = s1->q;
-    for (uint32_t i = 0; i < s1->psw.b && l + x + i < q; i++)
-        s2->mem[l + x + i] = s1->mem[l + i];
+    /* the region's first b words, as far as q lets them go (S2 is not S1) */
+    if (l + x < q) {
+        uint32_t n = s1->psw.b < q - l - x ? s1->psw.b : q - l - x;
+        memcpy(s2->mem + l + x, s1->mem + l, n * sizeof s1->mem[0]);
+    }
     s2->psw.l = l + x;
 }
 
@@ -250,11 +253,11 @@ void analyze_derive_s2(enum analyze_claim c, const struct analyze_state *s1,
         s2->psw.sup = false;
         break;
     case CLAIM_NOT_PRIV:
-        *s2 = *s1;
+        analyze_state_copy(s2, s1);
         s2->psw.sup = false;
         break;
     default:
-        *s2 = *s1;
+        analyze_state_copy(s2, s1);
         break;
     }
 }

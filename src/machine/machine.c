@@ -109,13 +109,18 @@ int machine_reset_to(struct machine *m, const uint64_t *words, uint32_t n)
         return -1;
     bool changed = console_in_use(&m->conbuf);
     /* mem_store: the word and its decode entry; the others' stay good */
-    for (uint32_t i = 0; i < m->q; i++) {
-        uint64_t v = i < n ? words[i] : 0;
-        if (m->E[i] != v) {
-            mem_store(m, i, v);
+    const uint64_t *E = m->E;
+    uint32_t i = 0, q = m->q;
+    for (; i < n; i++)
+        if (E[i] != words[i]) {
+            mem_store(m, i, words[i]);
             changed = true;
         }
-    }
+    for (; i < q; i++)
+        if (E[i]) {
+            mem_store(m, i, 0);
+            changed = true;
+        }
     if (changed)
         machine_edited(m);
     reset_registers(m);
