@@ -173,12 +173,17 @@ int vmm_vm_info(const struct vmm *v, int id, struct vm_info *out)
     if (!vm)
         return -1;
     struct vm_map map = {vm->base, vm->w};
-    struct psw vp = machine_psw(vm->view);
-    *out = (struct vm_info){
-        .id = id, .name = vm->name, .base = vm->base, .w = vm->w,
-        .state = vm->state, .vpsw = machine_psw(vm->view),
-        .max_steps = vm->max_steps, .stats = vm->stats};
-    vmmap_compose_r(&map, vp.l, vp.b, &out->real_l, &out->real_b);
+    /* field by field: a compound literal was cleared and then copied whole,
+     * and a rig asks at every event (tests/vmm_support.c) */
+    out->id = id;
+    out->name = vm->name;
+    out->base = vm->base;
+    out->w = vm->w;
+    out->state = vm->state;
+    out->vpsw = machine_psw(vm->view);
+    out->max_steps = vm->max_steps;
+    out->stats = vm->stats;
+    vmmap_compose_r(&map, out->vpsw.l, out->vpsw.b, &out->real_l, &out->real_b);
     return 0;
 }
 
