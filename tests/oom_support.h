@@ -7,9 +7,10 @@
  * disarm() says whether it was reached.  While COUNTING is set, LIVE
  * counts blocks allocated less blocks freed, and MAPPED bytes mapped less
  * bytes unmapped (a mapping may be given back in parts), so that a test
- * can see what a call left allocated.  Under a sanitizer (which owns malloc) nothing
- * is replaced and OOM_SKIP is 1: the tests skip themselves.  Below, a
- * monitor session whose output goes to fixed buffers, and two small programs.
+ * can see what a call left allocated.  Under a sanitizer (which owns
+ * malloc) nothing is replaced and OOM_SKIP is 1: the tests skip themselves.
+ * Below, a monitor session whose output goes to fixed buffers, and two
+ * small programs.
  */
 #ifndef TGM_TESTS_OOM_SUPPORT_H
 #define TGM_TESTS_OOM_SUPPORT_H

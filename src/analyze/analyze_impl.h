@@ -25,9 +25,6 @@ struct analyze_run {
     size_t in_used;             /* console input bytes consumed */
 };
 
-/* Four machines: [sup] for S1 in each mode, [2 + sup] for shifted S2.
- * A slot remembers the state it last ran, so the several definitions that
- * look at the same execution share it. */
 /* *D = *S over the words S has: no word of a state at or past its q is
  * read, and a state's copy is most of the analyzer's moving of memory
  * (q is 16..64 of ANALYZE_Q_MAX). */
@@ -40,6 +37,9 @@ static inline void analyze_state_copy(struct analyze_state *d, const struct anal
     d->cin = s->cin;
 }
 
+/* Four machines: [sup] for S1 in each mode, [2 + sup] for shifted S2.
+ * A slot remembers the state it last ran, so the several definitions that
+ * look at the same execution share it. */
 #define ANALYZE_SLOTS 4
 struct analyze_slot {
     struct machine *m;

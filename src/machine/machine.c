@@ -156,9 +156,9 @@ static struct machine *machine_init(uint64_t *E, struct pdc *D, uint32_t q, bool
  * in 4 KiB pages each took thousands of page faults, most of `make test`'s
  * system time.  The mapping is aligned to a huge page and a whole number of
  * them long, since the kernel backs only aligned 2 MiB stretches with huge
- * pages (a control program of K + 65,536 words took 750 faults unaligned
- * and 230 aligned).  Under AddressSanitizer they stay on its heap, where it
- * sees a reach past their ends. */
+ * pages (`tgm run --vmm` of one default VM, K + 65,536 words: 754 page
+ * faults unaligned, 244 aligned).  Under AddressSanitizer they stay on its
+ * heap, where it sees a reach past their ends. */
 #if defined(__SANITIZE_ADDRESS__)
 #define BIG_MEM SIZE_MAX
 #elif defined(__has_feature)
