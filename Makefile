@@ -222,8 +222,9 @@ run: deps $(TGM)
 
 # Every suite runs even if an earlier one fails; the status says if any did.
 # TEST_JOBS suites at a time (tests/run_suites.sh), each one's output whole.
-# The checks that are not suites run beside them (they mostly wait on
-# processes and sleeps), their output kept and shown after the suites'.
+# The checks that are not suites run beside them (after them, one after
+# another, they kept one core busy and left the other idle), their output
+# kept and shown after the suites'.
 # The source tree must be as it was before (tests/tree_check.sh).
 test: test-deps $(TGM) $(MAN) $(COMPLETION) $(TEST_BIN) $(SOAK_BIN) $(BENCH_BIN) $(BENCH_NEST_BIN)
 	@sh tests/tree_check.sh save $(BUILD)/tree $(BUILD) || exit 1; \
