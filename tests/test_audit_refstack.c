@@ -226,9 +226,9 @@ static bool lines_agree(struct rs_model *md, char **l, size_t n, unsigned count,
                    false;
         if (ncon) {
             console_text(cw, sizeof cw, con, ncon);
-            if (loose)
-                continue;
-            if (i + 1 >= n || strcmp(l[++i], cw))
+            if (i + 1 < n && !strcmp(l[i + 1], cw))
+                i++;
+            else if (!loose || i > 0) /* a run stopped inside it may have shown it */
                 return snprintf(why, len, "no '%s' after guest step %llu", cw,
                                 (unsigned long long)md->k),
                        false;
@@ -356,13 +356,6 @@ static void step_cmd(struct sess *s, struct rs_model *md, unsigned count, bool *
         free(shown);
         return;
     }
-    /* A run stopped inside the levels' handling of a COUT has the byte come
-     * out under a later step: the console is not checked here. */
-    k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(v[i], "    console <- ", 15))
-            v[k++] = v[i];
-    n = k;
     if (!n) { /* stopped before a step was shown: still lost */
         free(txt);
         free(shown);

@@ -31,6 +31,76 @@ static void stack_step__is_in_the_reverse_history(void **state)
                   "back 657 steps, at step 0");
 }
 
+/* The guest's lines of a 'stack step' in the text from *AT up to the
+ * next line "==" (then *AT is past them): each line's text before
+ * "(after", and the real steps it says. */
+static int top_lines(const char **at, char line[][80], uint64_t *real, int max)
+{
+    int n = 0;
+    const char *p = *at, *end = strstr(p, "\n==");
+    while (n < max && (p = strstr(p, "  top guest ")) != NULL && (!end || p < end)) {
+        const char *a = strstr(p, "(after "), *e = strchr(p, '\n');
+        assert_non_null(a);
+        assert_true(!e || a < e);
+        snprintf(line[n], 80, "%.*s", (int)(a - p), p);
+        unsigned long long r;
+        assert_int_equal(sscanf(a, "(after %llu", &r), 1);
+        real[n++] = r;
+        p = a;
+    }
+    *at = p && (!end || p < end) ? p : end ? end : *at + strlen(*at);
+    return n;
+}
+
+/* docs/monitor.md: 'stack step N' runs "until the guest on top has taken
+ * N steps".  After 'go for K' or 'step K' stopped inside the levels'
+ * handling of one of its steps, that step is the first the next 'stack
+ * step' completes, whether level 1 counted it before the stop or not: the
+ * line it shows is the model run's (from one 'stack step 40') for the
+ * first step not complete at the stop, with the real steps left to it.
+ * (That step was lost when level 1 had counted it.) */
+static void stack_step__after_a_run_stopped_inside_a_step(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        unsigned depth, from, to, by;
+    } cases[] = {{"examples/supervisor.s", 1, 1, 160, 1}, {"examples/hello.s", 2, 1, 900, 7}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char cmds[16384], line[48][80];
+        uint64_t real[48], at[48];
+        int len = snprintf(cmds, sizeof cmds, "nest %u %s; stack step 40; echo ==",
+                           cases[c].depth, cases[c].file);
+        for (unsigned k = cases[c].from; k <= cases[c].to; k += cases[c].by)
+            len += snprintf(cmds + len, sizeof cmds - (size_t)len,
+                            "; nest %u %s; stack step 10; %s %u; echo ==>; stack step",
+                            cases[c].depth, cases[c].file, k % 2 ? "go for" : "step", k);
+        assert_true(len < (int)sizeof cmds);
+        struct cs_outcome o = cs_mon_ok(cmds);
+        const char *p = o.out;
+        int n = top_lines(&p, line, real, 48);
+        assert_int_equal(n, 41); /* where it starts, then 40 steps */
+        for (int i = 0; i < n; i++)
+            at[i] = (i ? at[i - 1] : 0) + real[i];
+        for (unsigned k = cases[c].from; k <= cases[c].to; k += cases[c].by) {
+            char got[1][80];
+            uint64_t r;
+            assert_non_null(p = strstr(p, "==>\n"));
+            assert_int_equal(top_lines(&p, got, &r, 1), 1);
+            int i = 11;
+            while (i < n && at[i] <= at[10] + k)
+                i++;
+            assert_true(i < n);
+            if (strcmp(got[0], line[i]) || r != at[i] - at[10] - k)
+                fail_msg("%s at depth %u, after %s %u: '%s(after %llu' where the model "
+                         "has '%s(after %llu'", cases[c].file, cases[c].depth,
+                         k % 2 ? "go for" : "step", k, got[0], (unsigned long long)r, line[i],
+                         (unsigned long long)(at[i] - at[10] - k));
+        }
+        cs_outcome_free(&o);
+    }
+}
+
 /* docs/run.md: the control program's slice is each stretch it had the
  * processor "until a VM runs again", and the VMs' direct slices add up to
  * their cycles in the guest.  A picture written while a VM runs between
@@ -120,6 +190,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_step__is_in_the_reverse_history),
+        cmocka_unit_test(stack_step__after_a_run_stopped_inside_a_step),
         cmocka_unit_test(timeline__ends_with_the_direct_stretch_under_way),
         cmocka_unit_test(timeline__restore_of_another_session_starts_again),
     };

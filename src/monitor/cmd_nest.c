@@ -16,11 +16,12 @@
 #include "tgm/asm.h"
 #include "tgm/nest.h"
 
-static bool top_running(const struct mon *m)
+static bool top_psw(const struct mon *m, struct psw p)
 {
-    struct psw p = machine_psw(m->bare);
     return !p.sup && p.l >= m->nest.top_base;
 }
+
+static bool top_running(const struct mon *m) { return top_psw(m, machine_psw(m->bare)); }
 
 /* nest N FILE [mem W] */
 int mon_cmd_nest(struct mon *m, int argc, char **argv)
@@ -154,6 +155,25 @@ static void show_top_step(struct mon *m, const struct psw *v, uint64_t steps, ui
     machine_console_output(m->bare, con0);
 }
 
+/* The look back through the history for level 1's counts as they were
+ * when the guest on top last ran: those at the start of its last step
+ * (which leaves them as they were: it cannot reach them, and a trap writes
+ * E[0] only). */
+struct top_look {
+    struct mon_rev_look look; /* first: the trace hook's context */
+    const struct mon *m;
+    struct nest_level l1;
+};
+
+static void top_look_hook(void *ctx, const struct machine_trace *t)
+{
+    struct top_look *s = ctx;
+    if (top_psw(s->m, psw_unpack(t->psw_before))) {
+        nest_level_read(&s->m->nest, machine_mem(s->look.x), 1, &s->l1);
+        s->look.found = true;
+    }
+}
+
 /* Run real steps until the guest on top has taken N steps of its own, as a
  * bare machine counts them: an instruction the real machine completed for
  * it directly, or one the levels below simulated or a trap they reflected
@@ -168,14 +188,25 @@ static int top_step(struct mon *m, uint64_t n)
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
-    /* stopped inside the levels' handling of a step by the last 'stack
-     * step' (a breakpoint, watchpoint or the limit), and nothing ran or
-     * changed since: level 1 may have counted that step already, so the
-     * count from where the guest last ran is the one to go on from */
+    /* stopped inside the levels' handling of a step (a breakpoint, a
+     * watchpoint, the limit, 'go for N', 'step N'): level 1 may have
+     * counted that step already, so the count from where the guest last
+     * ran is the one to go on from.  The last 'stack step' kept it if
+     * nothing ran or changed since; else the history has it, and says
+     * whether the guest ran at all (level 1 may not have counted an
+     * entry yet).  Not after a HALT: the level's HALT completed the step. */
     struct nest_level seen = l1;
-    if (m->nest_seen_ok && started && !top_running(m) &&
-        machine_mark(m->bare) == m->nest_at_mark)
-        seen = m->nest_seen;
+    bool halted = m->bare_ran && m->bare_last == EXIT_HALT;
+    if (!top_running(m)) {
+        struct top_look tl = {.m = m};
+        if (started && m->nest_seen_ok && machine_mark(m->bare) == m->nest_at_mark) {
+            seen = m->nest_seen;
+        } else if (!halted && mon_rev_look_back(m, top_look_hook, &tl.look) &&
+                   tl.look.found) {
+            seen = tl.l1;
+            started = true;
+        }
+    }
     mon_clear_interrupt();
     mon_watch_snapshot(m); /* a watchpoint's report shows the old value */
     mon_rev_begin(m); /* a run like 'step': rstep can take it back */

@@ -557,6 +557,16 @@ void mon_rev_swapped(struct mon *m, const struct machine *old_bare, struct vmm *
  * between runs, which goes on from where the last fill left it when that
  * is on the way). */
 void mon_rev_ring_fill(struct mon *m);
+/* Replay the bare machine's history up to the present with FN (LOOK as
+ * its context) as the trace hook, the last stretch first (from the last
+ * checkpoint), then the one before it, until FN sets look->found; FN reads
+ * the replaying machine, look->x.  False if the history does not lead to
+ * the present state or a replay could not be made. */
+struct mon_rev_look {
+    const struct machine *x;
+    bool found;
+};
+bool mon_rev_look_back(struct mon *m, machine_trace_fn fn, struct mon_rev_look *look);
 /* Steps a run may take between two looks at the history: checkpoints
  * fall between them (0 if there is no history). */
 uint64_t mon_rev_interval(const struct mon *m);

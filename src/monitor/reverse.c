@@ -342,6 +342,34 @@ void mon_rev_ring_fill(struct mon *m)
         r->scratch_ck = 0;
 }
 
+bool mon_rev_look_back(struct mon *m, machine_trace_fn fn, struct mon_rev_look *look)
+{
+    struct mon_rev *r = m->rev;
+    if (!r || !r->valid || machine_mark(m->bare) != r->end_mark)
+        return false;
+    uint64_t end = machine_get_counters(m->bare).steps;
+    look->found = false;
+    for (int k = r->n - 1; k >= 0 && !look->found; k--) {
+        uint64_t from = r->ck[k].pos;
+        if (from >= end)
+            continue;
+        /* the scratch machine at checkpoint K (not past it: FROM is its
+         * position), left where this replay ends, as a ring fill leaves it */
+        struct machine *c = scratch_at(m, from);
+        if (!c)
+            return false;
+        look->x = c;
+        machine_set_trace(c, fn, look);
+        run_exactly(c, end - from);
+        machine_set_trace(c, NULL, NULL);
+        r->scratch_at = machine_get_counters(c).steps;
+        if (r->scratch_at != end || machine_console_lost(c))
+            r->scratch_ck = 0;
+        end = from;
+    }
+    return true;
+}
+
 static int rev_ready(struct mon *m)
 {
     /* a machine that never ran, or a state with a past (a snapshot
