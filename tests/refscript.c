@@ -352,9 +352,14 @@ static int do_do(struct st *s, const struct words *ws)
         argv[i - 2] = ws->w[i];
     const char *pos = s->pos;
     int line = s->line, mode = s->mode;
+    bool counted = s->counted;
     s->depth++;
     s->running[s->nrun++] = s->w->path[f];
     int rc = run_text(s, s->w->path[f], s->w->text[f], ws->n - 2, argv, true);
+    /* a failure that ended it is the failed 'do''s: its caller's on-error
+     * counts it or not (docs/monitor.md) */
+    if (rc == FAIL && !s->done)
+        s->counted = counted;
     s->nrun--;
     s->depth--;
     s->pos = pos;
@@ -507,8 +512,6 @@ static int run_line(struct st *s, const char *line, bool *failed)
             sbuf_printf(&s->r->log[s->log].text, "tgm> %s\n", rest);
         if (rc == FAIL) {
             if (s->mode == STOP) {
-                /* 'exit' says 1 after it, even when a caller's
-                 * 'continue' ignores the failed 'do' (the code's reading) */
                 s->counted = true;
                 return FAIL;
             }

@@ -379,6 +379,35 @@ static void next__a_call_run_through_writes_live(void **state)
     remove(f);
 }
 
+/* docs/monitor.md: a failure that ends a script run by 'do' is the failed
+ * 'do''s, which its caller's on-error counts or ignores: 'exit' with no N
+ * then says what the session's end would (it said 1 after a 'continue'
+ * had ignored it, where the end said 0). */
+static void exit__a_failed_do_the_caller_ignored_does_not_count(void **state)
+{
+    (void)state;
+    char in[CS_PATH], out[CS_PATH];
+    cs_write_text(in, sizeof in, "inner.mon", "set on-error stop\nassert 1 == 2\n");
+    static const struct {
+        const char *mode, *end;
+        int status;
+    } cases[] = {{"continue", "exit\n", 0}, {"continue", "", 0}, {"continue", "exit 3\n", 3},
+                 {"finish", "exit\n", 1}, {"finish", "", 1}, {"stop", "exit\n", 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[CS_PATH + 128];
+        snprintf(text, sizeof text, "set on-error %s\ndo %s\necho back\n%s", cases[i].mode,
+                 in, cases[i].end);
+        cs_write_text(out, sizeof out, "outer.mon", text);
+        struct cs_outcome o = cs_run_tgm("monitor", "-f", out, NULL);
+        if (o.status != cases[i].status)
+            fail_msg("on-error %s, then '%s': status %d, not %d", cases[i].mode, cases[i].end,
+                     o.status, cases[i].status);
+        cs_outcome_free(&o);
+    }
+    remove(in);
+    remove(out);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -417,6 +446,7 @@ int main(void)
         cmocka_unit_test(print__a_character_escaped_as_examine_does),
         cmocka_unit_test(console__the_monitor_ends_a_line_the_guest_left_open),
         cmocka_unit_test(next__a_call_run_through_writes_live),
+        cmocka_unit_test(exit__a_failed_do_the_caller_ignored_does_not_count),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

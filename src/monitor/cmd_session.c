@@ -26,10 +26,15 @@ int mon_cmd_do(struct mon *m, int argc, char **argv)
     const struct mon_cmd *cur = m->cur;
     /* its 'set on-error' is its own: the caller's failures still count */
     int on_error = m->on_error;
+    /* a failure that ended it is this command's, which the caller's
+     * on-error counts or ignores, for 'exit' as for the session's end */
+    bool failed = m->failed;
     m->depth++;
     int st = mon_loop(m, &r);
     m->depth--;
     m->on_error = on_error;
+    if (st && !m->finished)
+        m->failed = failed;
     m->cur = cur;
     r.close(&r);
     if (mon_abandoned(m) && m->depth == 0) /* said once, by the 'do' typed */
