@@ -408,6 +408,34 @@ static void exit__a_failed_do_the_caller_ignored_does_not_count(void **state)
     remove(out);
 }
 
+/* docs/monitor.md: a log reopened on its file replaces it; a 'set' in a
+ * breakpoint's list is the session's. */
+static void log__replaces_and_a_lists_set_is_the_sessions(void **state)
+{
+    (void)state;
+    char out[CS_PATH], cmds[2 * CS_PATH + 96];
+    cs_tmp_path(out, sizeof out, "session.log");
+    snprintf(cmds, sizeof cmds, "log %s; echo one; log off; log %s; echo two; log off", out,
+             out);
+    struct cs_outcome l = cs_mon_ok(cmds);
+    cs_outcome_free(&l);
+    char *text = cs_slurp(out, NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, "one"));
+    assert_non_null(strstr(text, "two\n"));
+    free(text);
+    remove(out);
+    /* a 'set' in a breakpoint's list is the session's */
+    cs_write_text(out, sizeof out, "bpset.mon",
+                  "load examples/sum.s\nbreak 3 do \"set on-error continue\"\ngo\n"
+                  "assert 1 == 2\necho still\n");
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", out, NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "\nstill\n"));
+    cs_outcome_free(&o);
+    remove(out);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -447,6 +475,7 @@ int main(void)
         cmocka_unit_test(console__the_monitor_ends_a_line_the_guest_left_open),
         cmocka_unit_test(next__a_call_run_through_writes_live),
         cmocka_unit_test(exit__a_failed_do_the_caller_ignored_does_not_count),
+        cmocka_unit_test(log__replaces_and_a_lists_set_is_the_sessions),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }
