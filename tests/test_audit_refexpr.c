@@ -186,7 +186,8 @@ static void campaign_print(struct fx *f, uint64_t *rng, uint64_t n)
 }
 
 /* An address as a refusal shows it: a number in the base it was typed
- * in, an expression's value in hex, a negative one signed. */
+ * in (0xffffffffffffffff too), an expression's value in hex, a negative
+ * one signed. */
 static void addr_shown(const char *t, uint64_t v, char *out, size_t len)
 {
     bool plain = t[0] >= '0' && t[0] <= '9';
@@ -194,7 +195,7 @@ static void addr_shown(const char *t, uint64_t v, char *out, size_t len)
         if (!strchr("0123456789abcdefABCDEFxXoO_", *q))
             plain = false;
     char base = plain && t[0] == '0' && t[1] ? (char)(t[1] | 0x20) : 'd';
-    if ((int64_t)v < 0)
+    if (!plain && (int64_t)v < 0)
         snprintf(out, len, "%lld", (long long)v);
     else if (!plain || base == 'x')
         snprintf(out, len, "0x%llx", (unsigned long long)v);

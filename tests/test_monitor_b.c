@@ -70,6 +70,11 @@ static void address__negative_as_written(void **state)
     (void)state;
     cs_mon_fails("examine -1", "examine: address -1 is out of range (0..0xffff)");
     cs_mon_fails("examine 1-2", "examine: address -1 is out of range (0..0xffff)");
+    /* one number is shown as typed, whatever its top bit */
+    cs_mon_fails("examine 0xFFFFFFFFFFFFFFFF",
+                 "examine: address 0xffffffffffffffff is out of range (0..0xffff)");
+    cs_mon_fails("deposit 18446744073709551614 1",
+                 "deposit: address 18446744073709551614 is out of range (0..0xffff)");
     cs_mon_fails("x/2x -1", "examine: address -1 is out of range (0..0xffff)");
     cs_mon_fails("examine 5..-1", "examine: address -1 is out of range (0..0xffff)");
     cs_mon_fails("examine 65536", "examine: address 65536 is out of range (0..0xffff)");

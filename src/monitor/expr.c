@@ -688,7 +688,7 @@ const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len)
 {
     int base = typed ? number_base(typed) : 0;
     char b[72];
-    if ((int64_t)a < 0)
+    if (base == 0 && (int64_t)a < 0) /* an expression's: 0xffff... typed stays so */
         snprintf(buf, len, "%lld", (long long)a);
     else if (base == 10)
         snprintf(buf, len, "%llu", (unsigned long long)a);

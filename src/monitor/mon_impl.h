@@ -396,8 +396,8 @@ int mon_e_addr(struct mon *m, const char *s, uint32_t *out);
 /* A word as an address in a message, in the base it was TYPED in (the
  * argument's text, or NULL): decimal after a decimal number ('deposit
  * 70000' says 70000, not 0x11170), octal or binary after a 0o or 0b one,
- * else hex; signed when negative (-1, not 0xffffffffffffffff).  Returns
- * BUF. */
+ * else hex; an expression's value signed when negative (-1, not
+ * 0xffffffffffffffff), a number typed as it was.  Returns BUF. */
 const char *mon_addr_text(const char *typed, uint64_t a, char *buf, size_t len);
 #define MON_ADDR_TEXT 72 /* room for any word as mon_addr_text writes it: 0b and 64 bits */
 
