@@ -132,6 +132,13 @@ static void cli__too_many_images_says_how_many_were_given(void **state)
         assert_string_equal(o.out, "");
         cs_outcome_free(&o);
     }
+    /* the monitor's 'check' counts them as 'tgm check' does (it said
+     * "at most 64 images") */
+    char cmds[65 * 20 + 64] = "check examples/hello.s with";
+    for (int k = 0; k < 65; k++)
+        strcat(cmds, " examples/sum.s");
+    strcat(cmds, " steps 5");
+    cs_mon_fails(cmds, "check: 66 images given, at most 64\n");
 }
 
 /* The monitor's writers said "nodir/x: cannot create a temporary file: No

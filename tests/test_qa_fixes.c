@@ -57,9 +57,12 @@ static void check__a_program_that_does_not_fit_is_named(void **state)
 {
     (void)state;
     cs_mon_fails("check examples/hello.s with examples/calls.s mem 40",
-                "check: examples/calls.s: image needs words 0..55 but the machine has 40 words");
+                "check: examples/calls.s: image needs words 0..55 but the machine has 40 words "
+                "(try a larger 'mem W')\n");
+    /* in 'tgm check''s words, with the monitor's option */
     cs_mon_fails("check examples/hello.s with examples/hello.s mem 262144",
-                "2 guests of 262144 words do not fit in 524288 words of real memory");
+                "check: 2 images of 262144 words need 524296 words of real memory, more than "
+                "524288 (use a smaller 'mem W')\n");
 }
 
 /* 'exit' without N is 1 after a failure; with 'set on-error finish' it was

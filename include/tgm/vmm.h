@@ -249,6 +249,17 @@ struct check_result {
  * why): no verdict rests on that DIFF. */
 int vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len);
+/* Do N guests (named WHAT: "image", "VM") of W words each fit, with the
+ * control program's words, in the largest real machine?  0, or -1 with
+ * "N WHATs of W words need Q words of real memory, more than 524288" in
+ * ERR, to which a caller adds how to choose a smaller W. */
+int vmm_guests_fit(uint64_t n, const char *what, uint32_t w, char *err, size_t errlen);
+/* The hint after the error IMG's size caused in a guest of W words, OPT
+ * naming the option that sets W: " (try a larger OPT)" when IMG fits one
+ * of MOST words, the largest OPT allows; when it fits none, what MOST is,
+ * in BUF; "" when it fits W. */
+const char *vmm_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most,
+                         const char *opt, char *buf, size_t len);
 /* RESULTS has N entries.  Returns 0, or -1 with ERR if a run could not be
  * set up (an image that does not fit W, say) or O->stop abandoned it. */
 int vmm_check(const struct tgm_image *const *imgs, size_t n,

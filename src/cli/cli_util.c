@@ -300,24 +300,15 @@ void cli_limit_note(const char *name, const struct machine *m, uint64_t max)
 const char *cli_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most, char *buf,
                          size_t len)
 {
-    uint64_t need = (uint64_t)img->load + img->nwords;
-    if (need <= w)
-        return "";
-    if (need <= most)
-        return " (try a larger --mem)";
-    snprintf(buf, len, " (no --mem is large enough: a guest has at most %" PRIu32
-                       " words here)", most);
-    return buf;
+    return vmm_mem_hint(img, w, most, "--mem", buf, len);
 }
 
 int cli_guests_fit(const char *cmd, uint64_t n, const char *what, uint32_t w)
 {
-    uint64_t q = VMM_K + n * w;
-    if (q <= TGM_Q_MAX)
+    char err[160];
+    if (vmm_guests_fit(n, what, w, err, sizeof err) == 0)
         return 0;
-    cli_error("%s: %llu %s%s of %u words need%s %llu words of real memory, more than %u "
-              "(use a smaller --mem)", cmd, (unsigned long long)n, what, cli_plural(n), w,
-              n == 1 ? "s" : "", (unsigned long long)q, TGM_Q_MAX);
+    cli_error("%s: %s (use a smaller --mem)", cmd, err);
     return -1;
 }
 

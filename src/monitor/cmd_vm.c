@@ -435,8 +435,11 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             if (i > 1)
                 i++;
             for (; i < argc && (i == 1 || mon_keyword_or_file(argv[i], CHECK_OPTS) < 0); i++) {
-                if (n == CHECK_MAX) {
-                    mon_err(m, "at most %d images", CHECK_MAX);
+                if (n == CHECK_MAX) { /* counted as 'tgm check' counts them */
+                    size_t given = n;
+                    while (i < argc && mon_keyword_or_file(argv[i], CHECK_OPTS) < 0)
+                        i++, given++;
+                    mon_err(m, "%zu images given, at most %d", given, CHECK_MAX);
                     goto out;
                 }
                 if (mon_read_program(m, argv[i], &img[n]) != 0)
@@ -510,7 +513,12 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
         goto out;
     }
-    char err[256];
+    char err[256], hint[96];
+    uint32_t gw = o.w ? o.w : TGM_Q_DEFAULT; /* in 'tgm check''s words, the option 'mem W' */
+    if (vmm_guests_fit(n, "image", gw, err, sizeof err) != 0) {
+        mon_err(m, "%s (use a smaller 'mem W')", err);
+        goto out;
+    }
     o.stop = mon_stop_requested; /* Ctrl-C abandons the check, as it stops 'go' */
     int crc = vmm_check(ptr, n, &o, res, err, sizeof err);
     if (crc != 0 && mon_stop_requested()) {
@@ -523,7 +531,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         while (bad < n && !res[bad].setup_failed)
             bad++;
         if (bad < n)
-            mon_err(m, "%s: %s", names[bad], err);
+            mon_err(m, "%s: %s%s", names[bad], err,
+                    vmm_mem_hint(&img[bad], gw, VMM_W_MAX, "'mem W'", hint, sizeof hint));
         else
             mon_err(m, "%s", err);
         goto out;

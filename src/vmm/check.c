@@ -78,17 +78,39 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
     return m;
 }
 
+int vmm_guests_fit(uint64_t n, const char *what, uint32_t w, char *err, size_t errlen)
+{
+    uint64_t q = VMM_K + n * w;
+    if (q <= TGM_Q_MAX)
+        return 0;
+    return tgm_err(err, errlen,
+                   "%llu %s%s of %u words need%s %llu words of real memory, more than %u",
+                   (unsigned long long)n, what, n == 1 ? "" : "s", w, n == 1 ? "s" : "",
+                   (unsigned long long)q, TGM_Q_MAX);
+}
+
+const char *vmm_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most,
+                         const char *opt, char *buf, size_t len)
+{
+    uint64_t need = (uint64_t)img->load + img->nwords;
+    if (need <= w)
+        return "";
+    if (need <= most)
+        snprintf(buf, len, " (try a larger %s)", opt);
+    else
+        snprintf(buf, len, " (no %s is large enough: a guest has at most %u words here)", opt,
+                 most);
+    return buf;
+}
+
 /* All images in one control program, each in a VM of w words. */
 static struct vmm *run_vmm(const struct tgm_image *const *imgs, size_t n,
                            const struct check_opts *o, uint32_t w, uint64_t steps,
                            char *lost, size_t lostlen, char *err, size_t errlen)
 {
     uint64_t q = VMM_K + (uint64_t)n * w;
-    if (q > TGM_Q_MAX) {
-        tgm_err(err, errlen, "%zu guest%s of %u words %s not fit in %u words of real memory",
-                n, n == 1 ? "" : "s", w, n == 1 ? "does" : "do", TGM_Q_MAX);
+    if (vmm_guests_fit(n, "guest", w, err, errlen) != 0)
         return NULL;
-    }
     struct vmm_config vc = {.q = (uint32_t)q, .profile = o->profile, .slice = o->slice,
                             .hybrid = o->hybrid};
     struct vmm *v = vmm_create(&vc, err, errlen);
