@@ -464,6 +464,18 @@ static void restore__the_ring_the_numbers_and_the_vm_limit(void **state)
     remove(snap);
 }
 
+/* docs/monitor.md: 'vm limit' at or below the steps a VM has taken stops
+ * it before its next; raised, it runs on. */
+static void vm_limit__at_or_below_the_steps_taken(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 4096 examples/hello.s; go for 10; vm limit a 5; go",
+                  "no VM is runnable after 0 steps\na: step limit:");
+    cs_mon_prints("vm create a 4096 examples/hello.s; go for 10; vm limit a 10; go; "
+                  "vm limit a 12; go",
+                  "no VM is runnable after 2 steps\na: step limit:");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -505,6 +517,7 @@ int main(void)
         cmocka_unit_test(exit__a_failed_do_the_caller_ignored_does_not_count),
         cmocka_unit_test(log__replaces_and_a_lists_set_is_the_sessions),
         cmocka_unit_test(restore__the_ring_the_numbers_and_the_vm_limit),
+        cmocka_unit_test(vm_limit__at_or_below_the_steps_taken),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }

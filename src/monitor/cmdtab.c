@@ -297,8 +297,10 @@ const struct mon_cmd mon_cmds[] = {
      "                               interpreted instructions, traps by\n"
      "                               cause and disposition\n"
      "  vm limit NAME N              stop the VM after N of its steps\n"
-     "                               in all (0: none); a VM at its\n"
-     "                               limit runs on when it is raised",
+     "                               in all (0: none; at or below the\n"
+     "                               steps taken, before its next); a\n"
+     "                               VM at its limit runs on when it\n"
+     "                               is raised",
      G_VM, NULL,
      "create:--f- list select:V- load:vf- console:v- input:v- stop:v- resume:v- "
      "destroy:v- stats:v- limit:v-",
