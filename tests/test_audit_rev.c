@@ -99,6 +99,11 @@ static void stack_step__after_a_run_stopped_inside_a_step(void **state)
         }
         cs_outcome_free(&o);
     }
+    /* so after 'rstep' back into the handling of a COUT */
+    cs_mon_prints("nest 1 examples/supervisor.s; stack step 11; rstep 30; stack step 1",
+                  "back 30 steps, at step 80: s I=0 P=0x00096 l=0x00000 b=0x80000\n"
+                  "  0x00096 advance      SHR    t1, vpsw, k39\n"
+                  "  top guest s I=0 P=0x00051 l=0x00000 b=0x80000  (after 30 real steps)\n");
 }
 
 /* docs/run.md: the control program's slice is each stretch it had the
