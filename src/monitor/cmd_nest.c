@@ -194,10 +194,11 @@ static int top_step(struct mon *m, uint64_t n)
      * ran is the one to go on from.  The last 'stack step' kept it if
      * nothing ran or changed since; else the history has it, and says
      * whether the guest ran at all (level 1 may not have counted an
-     * entry yet).  Not after a HALT: the level's HALT completed the step. */
+     * entry yet; not before level 1's boot gave it its entry PSW, when it
+     * cannot have).  Not after a HALT: the level's HALT completed the step. */
     struct nest_level seen = l1;
     bool halted = m->bare_ran && m->bare_last == EXIT_HALT;
-    if (!top_running(m)) {
+    if (!top_running(m) && l1.started) {
         struct top_look tl = {.m = m};
         if (started && m->nest_seen_ok && machine_mark(m->bare) == m->nest_at_mark) {
             seen = m->nest_seen;
