@@ -476,6 +476,25 @@ static void vm_limit__at_or_below_the_steps_taken(void **state)
                   "no VM is runnable after 2 steps\na: step limit:");
 }
 
+/* docs/monitor.md: breakpoints at one address are looked at in number
+ * order: a false condition is not counted, an ignore count counts and
+ * passes, the first that does neither stops, counts and runs its list,
+ * and those after it are not looked at. */
+static void break__several_at_one_address(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; break 4 if 0; break 4; go; break list",
+                  "  1  break  0x4 loop  hits 0  if 0\n  2  break  0x4 loop  hits 1\n");
+    cs_mon_prints("load examples/sum.s; break 4 ignore 1; break 4; go; break list",
+                  "  1  break  0x4 loop  hits 1\n  2  break  0x4 loop  hits 1\n");
+    cs_mon_prints("load examples/sum.s; break 4 do \"echo a\"; break 4 do \"echo b\"; go; "
+                  "echo -; break list",
+                  "a\nstopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004 l=0x00000 "
+                  "b=0x80000\n  0x00004 loop         LDX    x, table, i\n-\n"
+                  "  1  break  0x4 loop  hits 1  do \"echo a\"\n"
+                  "  2  break  0x4 loop  hits 0  do \"echo b\"\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -518,6 +537,7 @@ int main(void)
         cmocka_unit_test(log__replaces_and_a_lists_set_is_the_sessions),
         cmocka_unit_test(restore__the_ring_the_numbers_and_the_vm_limit),
         cmocka_unit_test(vm_limit__at_or_below_the_steps_taken),
+        cmocka_unit_test(break__several_at_one_address),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }
