@@ -314,6 +314,21 @@ static struct machine *scratch_at(struct mon *m, uint64_t start)
     return c;
 }
 
+/* Run the scratch machine C on to step TO of the history with FN (CTX)
+ * as its trace hook.  It is kept only where the replay went as far as
+ * asked, with its console whole: a later replay from it is then the
+ * replay from the checkpoint. */
+static void scratch_replay(struct mon_rev *r, struct machine *c, machine_trace_fn fn, void *ctx,
+                           uint64_t to)
+{
+    machine_set_trace(c, fn, ctx);
+    run_exactly(c, to - machine_get_counters(c).steps);
+    machine_set_trace(c, NULL, NULL);
+    r->scratch_at = machine_get_counters(c).steps;
+    if (r->scratch_at != to || machine_console_lost(c))
+        r->scratch_ck = 0;
+}
+
 void mon_rev_ring_fill(struct mon *m)
 {
     struct mon_rev *r = m->rev;
@@ -332,14 +347,7 @@ void mon_rev_ring_fill(struct mon *m)
         return;
     }
     run_exactly(c, start - r->scratch_at);
-    machine_set_trace(c, mon_ring_hook, m);
-    run_exactly(c, now - start);
-    machine_set_trace(c, NULL, NULL);
-    /* kept only where the replay went as far as asked, with its console
-     * whole: a later fill from it is then the fill from the checkpoint */
-    r->scratch_at = machine_get_counters(c).steps;
-    if (r->scratch_at != now || machine_console_lost(c))
-        r->scratch_ck = 0;
+    scratch_replay(r, c, mon_ring_hook, m, now);
 }
 
 bool mon_rev_look_back(struct mon *m, machine_trace_fn fn, struct mon_rev_look *look)
@@ -359,12 +367,7 @@ bool mon_rev_look_back(struct mon *m, machine_trace_fn fn, struct mon_rev_look *
         if (!c)
             return false;
         look->x = c;
-        machine_set_trace(c, fn, look);
-        run_exactly(c, end - from);
-        machine_set_trace(c, NULL, NULL);
-        r->scratch_at = machine_get_counters(c).steps;
-        if (r->scratch_at != end || machine_console_lost(c))
-            r->scratch_ck = 0;
+        scratch_replay(r, c, fn, look, end);
         end = from;
     }
     return true;
