@@ -495,6 +495,20 @@ static void break__several_at_one_address(void **state)
                   "  2  break  0x4 loop  hits 0  do \"echo b\"\n");
 }
 
+/* docs/monitor.md: a display expression that cannot be evaluated when
+ * given is refused and not kept; the K/M/G hint is for a decimal number. */
+static void expr__a_failed_display_and_the_size_hint(void **state)
+{
+    (void)state;
+    cs_mon_fails("display 1/0", "display: division by zero\n");
+    cs_mon_prints("set on-error continue; display 1/0; display E[999999]; display",
+                  "no display expressions ('display EXPR' adds one)\n");
+    /* and the K/M/G hint is for a decimal number */
+    cs_mon_fails("set memory 0x10K", "set: bad number near '0x10K'\n");
+    cs_mon_fails("set memory 16K", "set: bad number near '16K' (no K or M suffix here: 16K is "
+                                   "16384)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -538,6 +552,7 @@ int main(void)
         cmocka_unit_test(restore__the_ring_the_numbers_and_the_vm_limit),
         cmocka_unit_test(vm_limit__at_or_below_the_steps_taken),
         cmocka_unit_test(break__several_at_one_address),
+        cmocka_unit_test(expr__a_failed_display_and_the_size_hint),
     };
     return cmocka_run_group_tests_name("doc_contract_b", tests, group_setup, group_teardown);
 }
