@@ -195,6 +195,39 @@ static void as__an_image_as_its_own_output_is_called_an_image(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/isa.md: a branch costs the same taken or not; a jump to a target
+ * outside R completes (JAL's link, its cycles) and the next fetch traps
+ * with P = the target; CIN stores a byte from 0 to 255. */
+static void isa__branches_far_jumps_and_cin_as_the_docs_say(void **state)
+{
+    (void)state;
+    static const char *const runs[2] = {
+        /* every condition false, then every one true: 1 + 1 + 2 + 2 + 1 cycles */
+        "start: BZ one, b\nb: BNZ zero, c\nc: BEQ one, zero, d\nd: DJNZ one, e\ne: HALT\n"
+        "one: .word 1\nzero: .word 0\n",
+        "start: BZ zero, b\nb: BNZ one, c\nc: BEQ one, one, d\nd: DJNZ two, e\ne: HALT\n"
+        "one: .word 1\ntwo: .word 2\nzero: .word 0\n",
+    };
+    char src[CS_PATH];
+    for (int i = 0; i < 2; i++) {
+        cs_write_text(src, sizeof src, i ? "taken.s" : "untaken.s", runs[i]);
+        struct cs_outcome o = cs_run_tgm("run", "--json", src, NULL);
+        assert_int_equal(o.status, 0);
+        assert_non_null(strstr(o.out, "\"cycles\":7,\"instructions\":5,"));
+        cs_outcome_free(&o);
+    }
+    cs_write_text(src, sizeof src, "far.s",
+                  "\t.entrypsw psw(1, start, 0, 16)\n\t.org 1\n"
+                  "\t.word psw(1, handler, 0, 0x80000)\n"
+                  "start: JAL link, 100\nlink: .word 0\nhandler: HALT\n");
+    char cmds[CS_PATH + 64];
+    snprintf(cmds, sizeof cmds, "load %s; go; print/w E[0]; print E[link]; print cycles", src);
+    cs_mon_prints(cmds, "s I=0 P=0x00064 l=0x00000 b=0x00010  cause=memory\n0x3 (3)\n0x7 (7)\n");
+    cs_write_text(src, sizeof src, "cin.s", "\tCIN x\n\tHALT\nx: .word 0\n");
+    snprintf(cmds, sizeof cmds, "load %s; console input \"\\xff\"; go; print E[x]", src);
+    cs_mon_prints(cmds, "\n0xff (255)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +236,7 @@ int main(void)
         cmocka_unit_test(image__a_bad_symbol_name_is_shown),
         cmocka_unit_test(image__a_text_beginning_tgmimage_is_no_image),
         cmocka_unit_test(as__an_image_as_its_own_output_is_called_an_image),
+        cmocka_unit_test(isa__branches_far_jumps_and_cin_as_the_docs_say),
     };
     return cmocka_run_group_tests_name("audit_guest", tests, group_setup, group_teardown);
 }

@@ -805,9 +805,10 @@ static int errors_of(const char *src, char *buf, size_t len)
     return n;
 }
 
-/* docs/asm.md: "Every error in the source is found"; only the overlaps a
- * refused .org would cause go unreported.  A refused .org (or .space)
- * anywhere used to hide every overlap in the source, those above it too. */
+/* docs/asm.md: "Every error in the source is found"; but an overlap is
+ * reported only between two words above the first refused .org, .space or
+ * .phase.  A refused .org (or .space) anywhere used to hide every overlap
+ * in the source, those above it too. */
 static void test_overlap_before_a_refused_org(void **state)
 {
     (void)state;
@@ -819,6 +820,12 @@ static void test_overlap_before_a_refused_org(void **state)
     assert_non_null(strstr(d, "o.s:3:9: error: address 0x00001 already holds a word from o.s:1"));
     /* below the refused one, an overlap is still most likely its echo */
     assert_int_equal(errors_of("\tNOP\n\t.org 0x80001\n\t.org 0\n\tNOP\n", d, sizeof d), 1);
+    assert_null(strstr(d, "already holds"));
+    /* below it, not even between two words an .org placed again */
+    assert_int_equal(errors_of("\t.space -1\n\t.org 8\n\tNOP\n\t.org 8\n\tNOP\n", d, sizeof d), 1);
+    assert_null(strstr(d, "already holds"));
+    assert_int_equal(errors_of("\t.phase -1\n\t.dephase\n\tNOP\n\t.org 0\n\tNOP\n", d, sizeof d),
+                     1);
     assert_null(strstr(d, "already holds"));
 }
 

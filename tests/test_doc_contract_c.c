@@ -142,6 +142,64 @@ static void cli__an_image_named_dot_s_is_an_image(void **state)
     cs_mon_prints(load, "1 word at 0, 1 symbol");
 }
 
+/* docs/asm.md: control bytes make a binary file "even without a NUL", and a
+ * binary file that begins with the magic is an image.  An image cut short
+ * before its first NUL (TGMIMAGE and its version's low byte) was assembled
+ * when named .s ("unexpected byte 0x01"), by 'tgm as' and 'tgm run' alike. */
+static void cli__an_image_cut_before_its_first_nul_is_an_image(void **state)
+{
+    (void)state;
+    char path[CS_PATH], want[3 * CS_PATH], load[CS_PATH + 8];
+    cs_tmp_path(path, sizeof path, "cut9.s");
+    cs_write_bytes(path, "TGMIMAGE\x01", 9);
+    snprintf(want, sizeof want,
+             "%s:1:1: error: not an assembly source: a tgm image (it begins with the magic "
+             "TGMIMAGE; 'tgm dis' turns it into source)\n"
+             "tgm: as: 1 error in %s; %s/as_fails.img not written\n",
+             path, path, cs_tmpdir());
+    as_fails(path, want);
+    snprintf(want, sizeof want, "tgm: run: %s: offset 9: truncated header (9 bytes, need 48)",
+             path);
+    cs_tgm_fails(2, want, "run", CS_ARGV(path));
+    snprintf(load, sizeof load, "load %s", path);
+    cs_mon_fails(load, "offset 9: truncated header (9 bytes, need 48)");
+}
+
+/* docs/asm.md: a number without a prefix is decimal even with leading
+ * zeros (monitor too); a form feed and a vertical tab separate tokens; a
+ * listing line that emits no word has no address; the listing is printed
+ * before IMAGE is written, so an IMAGE that the source includes is refused
+ * after it. */
+static void as__numbers_white_space_and_the_listing_as_the_docs_say(void **state)
+{
+    (void)state;
+    char src[CS_PATH], img[CS_PATH], inc[CS_PATH];
+    cs_write_text(src, sizeof src, "lz.s",
+                  "a:\n\t.org 4\nb = 3\n\t.space 0\n\t.word 012,\f08\v, 0o12\n");
+    cs_tmp_path(img, sizeof img, "lz.img");
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", img, "-l", NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "\n                             1  a:\n"
+                                  "                             2  \t.org 4\n"
+                                  "    =  0000000000000003      3  b = 3\n"
+                                  "                             4  \t.space 0\n"
+                                  "00004  000000000000000c      5  \t.word 012, 08 , 0o12\n"
+                                  "00005  0000000000000008\n00006  000000000000000a\n"));
+    cs_outcome_free(&o);
+    cs_mon_prints("print 012", "0xc (12)");
+    /* main.s includes inc.s, and inc.s is the output: listed, then refused */
+    cs_write_text(inc, sizeof inc, "inc.s", "\tHALT\n");
+    cs_write_text(src, sizeof src, "main.s", ".include \"inc.s\"\n");
+    o = cs_run_tgm("as", src, "-o", inc, "-l", NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.out, "00000  0400000000000000      1  \tHALT\n"));
+    assert_non_null(strstr(o.err, "which is the output"));
+    cs_outcome_free(&o);
+    char *kept = cs_slurp(inc, NULL);
+    assert_string_equal(kept, "\tHALT\n");
+    free(kept);
+}
+
 /* 'tgm dis' of a source said only "bad magic"; it now says, as 'tgm run'
  * does for a source not named .s, what the file is. */
 static void dis__a_source_is_said_to_hold_text(void **state)
@@ -539,6 +597,8 @@ int main(void)
         cmocka_unit_test(asm__a_bom_is_skipped_whatever_reads_the_source),
         cmocka_unit_test(as__a_nul_byte_is_named_at_its_file_offset),
         cmocka_unit_test(cli__an_image_named_dot_s_is_an_image),
+        cmocka_unit_test(cli__an_image_cut_before_its_first_nul_is_an_image),
+        cmocka_unit_test(as__numbers_white_space_and_the_listing_as_the_docs_say),
         cmocka_unit_test(dis__a_source_is_said_to_hold_text),
         cmocka_unit_test(as__a_negative_count_or_operand_is_shown_signed),
         cmocka_unit_test(asm__a_label_on_a_phase_line_takes_dot_before_the_directive),

@@ -403,6 +403,78 @@ static void vmm__every_end_of_a_hybrid_slice_is_an_event(void **state)
     free(doc);
 }
 
+/* docs/vmm.md: the trap-loop note names the trap the loop takes, not only
+ * a memory trap (E[1] = 0): E[1] a user PSW at a privileged instruction,
+ * an SVC, an illegal word. */
+static void vmm__the_trap_loop_note_names_its_trap(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *src, *trap;
+    } loops[] = {
+        {"memloop.s", "\tHALT\n\t.entrypsw psw(1, 2, 0, 0x80000)\n", "a memory"},
+        {"privloop.s", "\t.entrypsw psw(0, 2, 0, 0x80000)\n\t.org 1\n"
+                       "\t.word psw(0, 2, 0, 0x80000)\n\tLPSW 1\n", "a privileged"},
+        {"svcloop.s", "\t.entrypsw psw(1, 2, 0, 0x80000)\n\t.org 1\n"
+                      "\t.word psw(1, 2, 0, 0x80000)\n\tSVC 0\n", "a svc"},
+        {"illloop.s", "\t.entrypsw psw(1, 2, 0, 0x80000)\n\t.org 1\n"
+                      "\t.word psw(1, 2, 0, 0x80000)\n\t.word 0\n", "an illegal"},
+    };
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+        char src[CS_PATH], want[256];
+        cs_write_text(src, sizeof src, loops[i].name, loops[i].src);
+        struct cs_outcome o = cs_run_tgm("check", "--max-steps", "100", src, NULL);
+        snprintf(want, sizeof want,
+                 "alone: the bare machine did not halt within 100 steps: it is in a trap loop "
+                 "(each step takes %s trap and E[1] loads the same PSW: a disabled wait)\n",
+                 loops[i].trap);
+        assert_int_equal(o.status, 1);
+        if (!strstr(o.out, want))
+            fail_msg("%s: output %s lacks %s", loops[i].name, o.out, want);
+        cs_outcome_free(&o);
+    }
+}
+
+/* docs/run.md: check --json's "instructions" is the bare run's count, and
+ * "direct" + "interpreted" the VM's, equal to it for an equivalent image;
+ * an x86 guest that is not equivalent shows they need not add up. */
+static void check__json_instructions_is_the_bare_runs(void **state)
+{
+    (void)state;
+    struct cs_outcome b = cs_run_tgm("run", "--json", "examples/supervisor.s", NULL);
+    struct cs_outcome c = cs_run_tgm("check", "--json", "examples/supervisor.s", NULL);
+    assert_int_equal(b.status, 0);
+    assert_int_equal(c.status, 0);
+    uint64_t bare = cs_json_u64(b.out, NULL, "instructions");
+    assert_int_equal(cs_json_u64(c.out, "images", "instructions"), bare);
+    assert_int_equal(cs_json_u64(c.out, "images", "direct") +
+                         cs_json_u64(c.out, "images", "interpreted"), bare);
+    cs_outcome_free(&b);
+    cs_outcome_free(&c);
+    /* x86: the VM's LPSW runs in user mode, where it loads only P: I stays
+     * 0, so the timer the bare run takes is not, and the VM runs on (4
+     * instructions to the bare run's 3) */
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "x86.s",
+                  "\t.word 0\n\t.word psw(SUP, h, 0, 0x80000)\n\t.entry start\n"
+                  "start: TSET one\n\tLPSW ion\nion: .word pswi(SUP, fin, 0, 0x80000)\n"
+                  "fin: NOP\n\tHALT\nh: HALT\none: .word 1\n");
+    b = cs_run_tgm("run", "--json", "--profile", "x86", src, NULL);
+    c = cs_run_tgm("check", "--json", "--profile", "x86", src, NULL);
+    assert_int_equal(c.status, 1);
+    bare = cs_json_u64(b.out, NULL, "instructions");
+    assert_int_equal(cs_json_u64(c.out, "images", "instructions"), bare);
+    assert_int_not_equal(cs_json_u64(c.out, "images", "direct") +
+                             cs_json_u64(c.out, "images", "interpreted"), bare);
+    cs_outcome_free(&b);
+    cs_outcome_free(&c);
+    /* docs/run.md: under --vmm one VM has at most 2^19 less the CP's 8 */
+    cs_tgm_prints("-- vm0: halted\n", "run", CS_ARGV("--vmm", "--mem", "524280", src));
+    cs_tgm_fails(2, "tgm: run: 1 VM of 524288 words needs 524296 words of real memory, "
+                    "more than 524288 (use a smaller --mem)",
+                 "run", CS_ARGV("--vmm", "--mem", "524288", src));
+}
+
 /* The suites' teardown removed the files in a suite's temporary directory
  * but not its subdirectories, so a suite that made one (test_polish_b's
  * readme, test_doc_contract_c's dir.d) left its directory in /tmp at every
@@ -455,6 +527,8 @@ int main(void)
         cmocka_unit_test(theorems__json_classes_and_counts_are_the_tables),
         cmocka_unit_test(vmm__a_slice_ending_in_the_cp_switches_with_no_event),
         cmocka_unit_test(vmm__every_end_of_a_hybrid_slice_is_an_event),
+        cmocka_unit_test(vmm__the_trap_loop_note_names_its_trap),
+        cmocka_unit_test(check__json_instructions_is_the_bare_runs),
         cmocka_unit_test(support__teardown_leaves_no_directory_behind),
     };
     return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);

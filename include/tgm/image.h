@@ -77,8 +77,9 @@ uint64_t tgm_fnv1a(const void *data, size_t len, uint64_t seed);
 int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
                 char *err, size_t errlen);
 /* Do the first N bytes of a file, HEAD, begin with the image magic and
- * hold a NUL (every image's header does)?  Such a file is an image whatever
- * its name; a text that begins with the word TGMIMAGE is not. */
+ * make a binary file (not image_is_text: every image's header holds NULs)?
+ * Such a file is an image whatever its name; a text that begins with the
+ * word TGMIMAGE is not. */
 bool image_has_magic(const void *head, size_t n);
 /* Do the first N bytes begin with a monitor snapshot's magic and its NUL?
  * Such a file is refused as an image or a source alike, naming 'restore'. */

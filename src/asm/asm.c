@@ -760,15 +760,17 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
 
 /* A file with a NUL byte is not a source (an image or a program, given by
  * mistake): one error at the NUL's line, not one per line of noise.  An
- * image is named as such, whatever its file name. */
+ * image or a snapshot is named as such, whatever its file name. */
 static bool refuse_binary(struct asm_ctx *c, const struct asm_incl *here)
 {
     const char *text = c->files[here->file].text;
     size_t len = c->files[here->file].len;
     const char *nul = memchr(text, '\0', len);
-    if (!nul)
+    /* a binary file (image_is_text) with a magic is named, NUL or not */
+    bool image = image_has_magic(text, len);
+    bool snap = image_is_snapshot(text, len) && (nul || !image_is_text(text, len));
+    if (!nul && !image && !snap)
         return false;
-    bool image = image_has_magic(text, len), snap = image_is_snapshot(text, len);
     uint32_t line = 1;
     for (const char *p = text; !image && !snap && p < nul; p++)
         line += *p == '\n';

@@ -265,7 +265,9 @@ int image_parse(const uint8_t *buf, size_t len, struct tgm_image *out,
 
 bool image_has_magic(const void *head, size_t n)
 {
-    return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && memchr(head, '\0', n);
+    /* binary as 'tgm run' tells it: control bytes or Latin-1 are enough,
+     * so an image cut short before any NUL is still an image */
+    return n >= 8 && memcmp(head, TGM_IMAGE_MAGIC, 8) == 0 && !image_is_text(head, n);
 }
 
 bool image_is_snapshot(const void *head, size_t n)
