@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -187,6 +188,64 @@ static void mem_hint__only_where_a_larger_mem_would_do(void **state)
                  "check", CS_ARGV("--nest", "1", "--mem", "16", "examples/sum.s"));
 }
 
+/* docs/robustness.md: /dev/stdin is the process's own stream, written in
+ * place, and one open only for reading is one error line.  It was taken
+ * for a link: a file redirected to standard input was replaced by the
+ * dump or the image, and a pipe there hung the writer on itself. */
+static void write__to_stdin_open_for_reading_is_refused(void **state)
+{
+    (void)state;
+    char notes[CS_PATH], img[CS_PATH];
+    cs_write_text(notes, sizeof notes, "notes.txt", "notes\n");
+    static const struct {
+        const char *sub, *args[5], *why;
+    } runs[] = {
+        {"run", {"--dump", "/dev/stdin", "examples/sum.s"},
+         "tgm: run: --dump: /dev/stdin: Bad file descriptor (open only for reading)"},
+        {"run", {"--vmm", "--timeline", "/dev/fd/0", "examples/sum.s"},
+         "tgm: run: --timeline: /dev/fd/0: Bad file descriptor (open only for reading)"},
+        {"as", {"examples/sum.s", "-o", "/dev/stdin"},
+         "tgm: as: /dev/stdin: Bad file descriptor (open only for reading)"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        for (int pipe_in = 0; pipe_in < 2; pipe_in++) {
+            int fd, p[2] = {-1, -1};
+            if (pipe_in) { /* a writer that never writes: the read end stays open */
+                assert_int_equal(pipe(p), 0);
+                fd = p[0];
+            } else {
+                fd = open(notes, O_RDONLY);
+            }
+            assert_true(fd >= 0);
+            struct cs_outcome o = cs_finish_tgm(cs_start_tgm(fd, runs[i].sub, runs[i].args));
+            close(fd);
+            if (p[1] >= 0)
+                close(p[1]);
+            if (o.status != 2 || !strstr(o.err, runs[i].why))
+                fail_msg("tgm %s ... %s: status %d, stderr \"%s\"; want 2 and \"%s\"",
+                         runs[i].sub, pipe_in ? "| from a pipe" : "< notes.txt", o.status,
+                         o.err, runs[i].why);
+            cs_outcome_free(&o);
+        }
+    }
+    char *kept = cs_slurp(notes, NULL);
+    assert_string_equal(kept, "notes\n");
+    free(kept);
+    /* open for reading and writing (<>), it is written in place */
+    cs_tmp_path(img, sizeof img, "rw.img");
+    int fd = open(img, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    struct cs_outcome o =
+        cs_finish_tgm(cs_start_tgm(fd, "as", CS_ARGV("examples/sum.s", "-o", "/dev/stdin")));
+    close(fd);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    size_t n;
+    char *w = cs_slurp(img, &n);
+    assert_memory_equal(w, "TGMIMAGE", 8);
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +256,7 @@ int main(void)
         cmocka_unit_test(restore__the_version_is_named_with_its_offset),
         cmocka_unit_test(top_level__extra_words_and_help_guessed),
         cmocka_unit_test(mem_hint__only_where_a_larger_mem_would_do),
+        cmocka_unit_test(write__to_stdin_open_for_reading_is_refused),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

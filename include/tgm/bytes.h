@@ -21,8 +21,14 @@ int tgm_err(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Write FMT's text to F as part of one line: a control character in it (a
  * newline or an escape from an argument or a file's name) as \n, \t, \r or
- * \xHH, so that an error stays one line and cannot drive the terminal. */
+ * \xHH, C1's too (a lone byte 0x80-0x9F, or U+0080-U+009F in UTF-8, each
+ * byte \xHH), so that an error stays one line and cannot drive the
+ * terminal. */
 void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap);
+/* How many bytes the UTF-8 character at P (at most LEN bytes) takes, or 0
+ * when it is not one (a stray or missing continuation, an overlong form, a
+ * surrogate, past U+10FFFF). */
+size_t tgm_utf8_char(const uint8_t *p, size_t len);
 /* ERR read "offset N: ..." about a part that begins at byte BASE of a
  * larger file: make N the file's offset (else leave ERR as it is). */
 void tgm_err_rebase(char *err, size_t len, size_t base);

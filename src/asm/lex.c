@@ -56,6 +56,21 @@ static uint32_t cols_after(uint32_t col, const char *p, const char *q)
     return col;
 }
 
+/* How the byte at P[I] (of LEN) is shown: 0 as it is (with its UTF-8
+ * character's other bytes, *SKIP of them), 1 as a space (a control
+ * character: C0, DEL, or C1 in UTF-8, U+0080-U+009F, whose second byte
+ * *SKIP then passes over), 2 not at all (a stray byte 0x80-0x9F: a C1
+ * control to a Latin-1 terminal, and no room in the columns). */
+static int shown_as(const char *p, size_t len, size_t i, size_t *skip)
+{
+    unsigned char ch = (unsigned char)p[i];
+    size_t u = ch >= 0xC2 ? tgm_utf8_char((const uint8_t *)p + i, len - i) : 0;
+    *skip = u ? u - 1 : 0;
+    if (ch < 0x20 || ch == 0x7f || (u == 2 && ch == 0xC2 && (unsigned char)p[i + 1] < 0xA0))
+        return 1;
+    return ch >= 0x80 && ch < 0xA0 ? 2 : 0;
+}
+
 /* The display columns FROM..TO-1 of the line P (LEN bytes), tabs expanded,
  * control characters as spaces; a character is shown whole or not at all. */
 static void put_cols(FILE *f, const char *p, size_t len, uint32_t from, uint32_t to)
@@ -64,8 +79,10 @@ static void put_cols(FILE *f, const char *p, size_t len, uint32_t from, uint32_t
     bool on = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)p[i];
-        if ((ch & 0xC0) == 0x80) { /* a continuation byte: with its character */
-            if (on)
+        size_t skip;
+        int as = shown_as(p, len, i, &skip);
+        if ((ch & 0xC0) == 0x80) { /* a stray continuation byte: with the character before */
+            if (on && as == 0)
                 fputc(ch, f);
             continue;
         }
@@ -78,8 +95,12 @@ static void put_cols(FILE *f, const char *p, size_t len, uint32_t from, uint32_t
                 if (c >= from)
                     fputc(' ', f);
         } else if (on) {
-            fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+            if (as == 1)
+                fputc(' ', f);
+            else
+                fwrite(p + i, 1, skip + 1, f);
         }
+        i += skip;
         col = next;
     }
 }
@@ -91,8 +112,13 @@ void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs)
         return;
     }
     for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        fputc((ch < 0x20 && ch != '\t') || ch == 0x7f ? ' ' : ch, f);
+        size_t skip;
+        int as = p[i] == '\t' ? 0 : shown_as(p, len, i, &skip);
+        if (as == 1)
+            fputc(' ', f);
+        else if (as == 0)
+            fwrite(p + i, 1, p[i] == '\t' ? 1 : skip + 1, f);
+        i += p[i] == '\t' ? 0 : skip;
     }
 }
 

@@ -21,6 +21,23 @@
 
 #include "tgm/bytes.h"
 
+size_t tgm_utf8_char(const uint8_t *p, size_t len)
+{
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    if (!n || n > len)
+        return 0;
+    /* the second byte's range, narrower after E0, ED, F0 and F4 */
+    uint8_t lo = p[0] == 0xE0 ? 0xA0 : p[0] == 0xF0 ? 0x90 : 0x80;
+    uint8_t hi = p[0] == 0xED ? 0x9F : p[0] == 0xF4 ? 0x8F : 0xBF;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap)
 {
     char small[512], *msg = small;
@@ -32,17 +49,23 @@ void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap)
     va_end(again);
     if (!msg)
         msg = small; /* out of memory: the text cut short */
+    const unsigned char *end = (const unsigned char *)msg + strlen(msg);
     for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        size_t u = *c >= 0x80 ? tgm_utf8_char(c, (size_t)(end - c)) : 0;
         if (*c == '\n')
             fputs("\\n", f);
         else if (*c == '\t')
             fputs("\\t", f);
         else if (*c == '\r')
             fputs("\\r", f);
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(f, "\\x%02x", *c);
+        else if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !u && *c < 0xa0))
+            fprintf(f, "\\x%02x", *c); /* C0, DEL, a lone C1 byte (0x9b: CSI) */
+        else if (u == 2 && c[0] == 0xc2 && c[1] < 0xa0) /* C1 in UTF-8 (U+0085: NEL) */
+            fprintf(f, "\\x%02x\\x%02x", c[0], c[1]), c++;
+        else if (u)
+            fwrite(c, 1, u, f), c += u - 1;
         else
-            fputc(*c, f);
+            fputc(*c, f); /* Latin-1's letters, as they are */
     }
     if (msg != small)
         free(msg);
@@ -228,6 +251,8 @@ static int dir_ok(const char *path, const char *target, char *err, size_t errlen
  * output already written to it. */
 static int fd_path(const char *path)
 {
+    if (!strcmp(path, "/dev/stdin")) /* /dev/fd/0 by another name, not a link to follow */
+        return STDIN_FILENO;
     if (!strcmp(path, "/dev/stdout"))
         return STDOUT_FILENO;
     if (!strcmp(path, "/dev/stderr"))
@@ -279,9 +304,15 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
         return tgm_err(err, errlen, "expected a file name, got ''");
     int fd = fd_path(path);
-    if (fd >= 0)
-        return fcntl(fd, F_GETFD) < 0 ? tgm_err(err, errlen, "%s: %s", path, strerror(errno))
-                                      : 0;
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0)
+            return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
+        /* standard input redirected from a file: never written over */
+        return (fl & O_ACCMODE) == O_RDONLY
+                   ? tgm_err(err, errlen, "%s: %s (open only for reading)", path, strerror(EBADF))
+                   : 0;
+    }
     /* stat PATH itself: another process's /proc/PID/fd/N on a pipe is a
      * link to a "pipe:[N]" that only the kernel can follow */
     if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)))

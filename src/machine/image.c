@@ -275,33 +275,13 @@ bool image_is_snapshot(const void *head, size_t n)
     return n >= 8 && memcmp(head, TGM_SNAPSHOT_MAGIC "", 8) == 0;
 }
 
-/* How many bytes the UTF-8 character at P (at most LEN bytes) takes, or 0
- * when it is not one (a stray or missing continuation, an overlong form, a
- * surrogate, past U+10FFFF). */
-static size_t utf8_char(const uint8_t *p, size_t len)
-{
-    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-    if (!n || n > len)
-        return 0;
-    /* the second byte's range, narrower after E0, ED, F0 and F4 */
-    uint8_t lo = p[0] == 0xE0 ? 0xA0 : p[0] == 0xF0 ? 0x90 : 0x80;
-    uint8_t hi = p[0] == 0xED ? 0x9F : p[0] == 0xF4 ? 0x8F : 0xBF;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 bool image_is_text(const void *head, size_t len)
 {
     const uint8_t *buf = head;
     size_t n = len < 256 ? len : 256;
     for (size_t i = 0; i < n; i++) {
         if (buf[i] >= 0x80) {
-            size_t k = utf8_char(buf + i, len - i);
+            size_t k = tgm_utf8_char(buf + i, len - i);
             if (!k)
                 return false;
             i += k - 1;
