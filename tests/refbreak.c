@@ -8,7 +8,10 @@
  *    stops the run; those after it are not counted;
  *  - a step names one watched access, as the CPU reports it: E[0]'s write
  *    on a trap, else the step's last watched one (writes come after
- *    reads); a trap stop that stops the run comes before it;
+ *    reads); a trap stop that stops the run comes before it; when the
+ *    named access's watchpoints let the run go on, the step's other
+ *    accesses are looked at in the order made, each watchpoint once a
+ *    step (docs/monitor.md's 'watch');
  *  - a read's hit shows the word after the step;
  *  - 'continue' in the commands of a watchpoint or trap stop goes on to
  *    the breakpoints at the new P (one in a breakpoint's passes it);
@@ -254,25 +257,31 @@ int rb_run(struct rb *r, bool step, uint64_t forn, int64_t until)
                     !(ka >= 0 && m->trapped && m->acc[ka] == 0 && m->accw[ka]))
                     ka = (int)k;
             }
-        for (int i = 0; i < r->nbp && ka >= 0; i++) {
-            struct rb_bp *bp = &r->bp[i];
-            uint32_t a = m->acc[ka];
-            bool w = m->accw[ka];
-            if (bp->kind != RB_WATCH || a < bp->lo || a > bp->hi || !(bp->wk & (w ? 2 : 1)))
-                continue;
-            if ((h = hit(r, bp)) < 0)
-                goto cond_error;
-            hex(s3, m->e[a]);
-            hex(s2, old[a]);
-            if (w)
-                snprintf(line, sizeof line, "watchpoint %d: write E[%#x] %s -> %s, hit %s\n",
-                         bp->id, a, s2, s3, plural(bp->hits, "time", "times", s1));
-            else /* tgm shows the word after the step (docs: "a read's value") */
-                snprintf(line, sizeof line, "watchpoint %d: read E[%#x] = %s, hit %s\n", bp->id,
-                         a, s3, plural(bp->hits, "time", "times", s1));
-            if (h && report(r, bp, line))
-                goto stop;
-        }
+        /* then the step's other accesses in the order made, each
+         * watchpoint looked at once a step, for the first it covers */
+        bool seen[RB_MAXBP] = {0};
+        for (unsigned j = 0, at = (unsigned)ka; ka >= 0 && j <= m->nacc; at = j++)
+            for (int i = 0; i < r->nbp && (j == 0 || at != (unsigned)ka); i++) {
+                struct rb_bp *bp = &r->bp[i];
+                uint32_t a = m->acc[at];
+                bool w = m->accw[at];
+                if (bp->kind != RB_WATCH || a < bp->lo || a > bp->hi || !(bp->wk & (w ? 2 : 1)) ||
+                    seen[i])
+                    continue;
+                seen[i] = true;
+                if ((h = hit(r, bp)) < 0)
+                    goto cond_error;
+                hex(s3, m->e[a]);
+                hex(s2, old[a]);
+                if (w)
+                    snprintf(line, sizeof line, "watchpoint %d: write E[%#x] %s -> %s, hit %s\n",
+                             bp->id, a, s2, s3, plural(bp->hits, "time", "times", s1));
+                else /* tgm shows the word after the step (docs: "a read's value") */
+                    snprintf(line, sizeof line, "watchpoint %d: read E[%#x] = %s, hit %s\n", bp->id,
+                             a, s3, plural(bp->hits, "time", "times", s1));
+                if (h && report(r, bp, line))
+                    goto stop;
+            }
         continue;
     stop:
         stopped(r, n, m->cycles - c0);

@@ -253,6 +253,13 @@ int machine_watch(struct machine *m, uint32_t phys, int rw_mask); /* 0 clears */
 int machine_watch_test(const struct machine *m, uint32_t phys);
 /* Whether any watchpoint is set. */
 bool machine_watching(const struct machine *m);
+/* Every watched access of the step the last run or step stopped after (an
+ * EXIT_WATCH, which names the last of them, or a trap stop in that step),
+ * in the order the step made them, at most MAX into HITS (reason
+ * EXIT_WATCH, addr, write); 0 once the machine has changed since.  An
+ * instruction makes at most three accesses, a trap two. */
+#define MACHINE_WATCH_HITS 8
+size_t machine_watch_hits(const struct machine *m, struct machine_exit *hits, size_t max);
 void machine_break_class(struct machine *m, unsigned class_mask);
 void machine_trap_stop(struct machine *m, unsigned cause_mask); /* 1u << cause */
 void machine_set_trace(struct machine *m, machine_trace_fn fn, void *ctx);

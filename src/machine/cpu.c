@@ -31,14 +31,28 @@ static inline bool bit_test(const uint8_t *bm, uint32_t i)
     return (bm[i >> 3] >> (i & 7)) & 1;
 }
 
+/* Keep the hit H of the step whose first hit HIT < 0 would be (the run
+ * stops after the step, so a run's hits are one step's). */
+static __attribute__((noinline, cold)) void watch_note(struct machine *m, int64_t h,
+                                                       int64_t hit)
+{
+    if (hit < 0)
+        m->nwhits = 0;
+    if (m->nwhits < MACHINE_WATCH_HITS)
+        m->whits[m->nwhits++] = (uint32_t)h;
+}
+
 /* A watchpoint hit (WMAP: a byte per word, or NULL): 2 x the physical
  * address + 1 for a write, or HIT as it was; the instruction completes,
  * then the run stops. */
-static inline int64_t watch_hit(const uint8_t *wmap, uint32_t phys, unsigned kind,
-                                int64_t hit)
+static inline int64_t watch_hit(struct machine *m, const uint8_t *wmap, uint32_t phys,
+                                unsigned kind, int64_t hit)
 {
-    if (UNLIKELY(wmap && (wmap[phys] & kind)))
-        return 2 * (int64_t)phys + (kind == WATCH_WRITE);
+    if (UNLIKELY(wmap && (wmap[phys] & kind))) {
+        int64_t h = 2 * (int64_t)phys + (kind == WATCH_WRITE);
+        watch_note(m, h, hit);
+        return h;
+    }
     return hit;
 }
 
@@ -273,7 +287,7 @@ _Static_assert(TGM_TRAP_CYCLES >= 1, "a trap takes a cycle");
             goto mem_trap;                          \
     } while (0)
 #define WATCH(x, kind) \
-    (CHECKED ? (void)(whit = watch_hit(wmap, Lw + (x), (kind), whit)) : (void)0)
+    (CHECKED ? (void)(whit = watch_hit(m, wmap, Lw + (x), (kind), whit)) : (void)0)
 #define RD(x) (CHECKED ? (WATCH(x, WATCH_READ), El[x]) : El[x])
 /* Every store makes the word's predecoded entry stale. */
 #define WR(x, v)                   \

@@ -625,11 +625,9 @@ trap:
     if (cause >= TRAP_NCAUSES) /* (so the old PSW needs no mask of it) */
         __builtin_unreachable();
 #endif
-    if (CHECKED && wmap && (wmap[1] & WATCH_READ)) {
-        whit = 2 * 1 + 0; /* E[1], read: the new PSW (E[0]'s write wins) */
-    }
-    if (CHECKED && wmap && (wmap[0] & WATCH_WRITE)) {
-        whit = 2 * 0 + 1; /* E[0], written */
+    if (CHECKED) { /* E[1], read: the new PSW; then E[0], written (named if both) */
+        whit = watch_hit(m, wmap, 1, WATCH_READ, whit);
+        whit = watch_hit(m, wmap, 0, WATCH_WRITE, whit);
     }
     {
         uint64_t nw_ = trap_sequence(m, psw_at(m, P, cause), cause);
@@ -767,6 +765,8 @@ out:; /* a label needs a statement before a declaration (C11) */
         m->timer_armed = false;
         m->timer_pending = true;
     }
+    if (CHECKED && whit >= 0) /* the step's hits, for machine_watch_hits */
+        m->whits_mark = machine_mark(m);
     ex->reason = why;
     return why;
 }

@@ -393,6 +393,17 @@ uint64_t machine_mark(const struct machine *m)
     return tgm_fnv1a(m->ctr.traps, sizeof m->ctr.traps, h);
 }
 
+size_t machine_watch_hits(const struct machine *m, struct machine_exit *hits, size_t max)
+{
+    if (m->nwhits == 0 || m->whits_mark != machine_mark(m))
+        return 0;
+    size_t n = m->nwhits < max ? m->nwhits : max;
+    for (size_t i = 0; i < n; i++)
+        hits[i] = (struct machine_exit){.reason = EXIT_WATCH, .addr = m->whits[i] >> 1,
+                                        .write = m->whits[i] & 1};
+    return n;
+}
+
 uint64_t machine_digest(const struct machine *m)
 {
     uint64_t h = TGM_FNV_SEED;

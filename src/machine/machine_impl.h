@@ -131,6 +131,12 @@ struct machine {
     uint8_t *bp_exec;  /* bitmap over q, or NULL */
     uint8_t *watch;    /* a byte per word: WATCH_READ | WATCH_WRITE; or NULL */
     unsigned nbp, nwatch;
+    /* the watched accesses of the step a run last stopped after, as
+     * 2 x phys + write, in the order made; valid while machine_mark is
+     * whits_mark (machine_watch_hits) */
+    uint32_t whits[MACHINE_WATCH_HITS];
+    unsigned nwhits;
+    uint64_t whits_mark;
     unsigned break_class;
     unsigned trap_stop;
     machine_trace_fn trace;

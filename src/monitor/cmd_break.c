@@ -301,16 +301,22 @@ static bool stop_exec(struct mon *m, int vm, const struct machine_exit *ex, int6
     return false;
 }
 
-static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
+/* The watchpoints on EX's access, in number order, each not yet SEEN this
+ * step (SEEN, a byte per watchpoint, may be NULL) until one stops: 0 when
+ * one stops, 1 when those looked at let the run go on, -1 when there were
+ * none to look at. */
+static int stop_watch(struct mon *m, int vm, const struct machine_exit *ex, uint8_t *seen)
 {
-    bool any = false;
+    int r = -1;
     for (size_t i = 0; i < m->nbps; i++) {
         struct mon_bp *b = &m->bps[i];
         int64_t base = mon_bp_base(m, b);
         if (b->kind != BP_WATCH || (b->vm == MON_FOCUS_BARE) != (vm == MON_FOCUS_BARE) ||
             base < 0 || ex->addr < base + b->addr || ex->addr >= base + b->addr + b->len ||
-            !(b->rw & (ex->write ? WATCH_WRITE : WATCH_READ)))
+            !(b->rw & (ex->write ? WATCH_WRITE : WATCH_READ)) || (seen && seen[i]))
             continue;
+        if (seen)
+            seen[i] = 1;
         uint32_t k = ex->addr - (uint32_t)base - b->addr;
         struct machine *x = vm == MON_FOCUS_BARE ? m->bare : vmm_machine(m->vmm);
         uint64_t now = 0;
@@ -326,10 +332,53 @@ static bool stop_watch(struct mon *m, int vm, const struct machine_exit *ex)
         b->old[k] = now;
         /* as at one address: each watchpoint there until one stops */
         if (!bp_hit(m, i, what))
-            return false;
-        any = true;
+            return 0;
+        r = 1;
     }
-    return any;
+    return r;
+}
+
+/* The watched accesses H[0..N) of one step, H[0] the one the CPU names:
+ * true when the run goes on.  Each watchpoint is looked at once a step,
+ * for the first access it covers, so a write whose watchpoint lets the run
+ * go on (a false condition, an ignore count) does not hide a read of
+ * another word, as gdb reports every watchpoint an instruction triggers. */
+static bool stop_watch_list(struct mon *m, int vm, const struct machine_exit *h, size_t n)
+{
+    uint8_t *seen = n > 1 ? calloc(m->nbps ? m->nbps : 1, 1) : NULL;
+    /* the named access with no watchpoint of the focus's stops, as before */
+    bool go_on = stop_watch(m, vm, &h[0], seen) == 1;
+    for (size_t i = 1; i < n && go_on && seen; i++)
+        go_on = stop_watch(m, vm, &h[i], seen) != 0;
+    free(seen);
+    return go_on;
+}
+
+/* The watch stop EX (the last watched access of its step): true when the
+ * run goes on.  The step's others come from the machine that made them. */
+static bool stop_watches(struct mon *m, int vm, const struct machine_exit *ex)
+{
+    struct machine_exit h[MACHINE_WATCH_HITS], all[MACHINE_WATCH_HITS];
+    size_t n = 0, k = 1;
+    struct vm_info vi;
+    if (vm == MON_FOCUS_BARE) {
+        n = machine_watch_hits(m->bare, h, MACHINE_WATCH_HITS);
+    } else if (vmm_vm_info(m->vmm, vm, &vi) == 0) {
+        /* the real machine's step, else one the CP's interpreter made on
+         * the VM's view (hybrid), whose addresses are the region's */
+        n = machine_watch_hits(vmm_machine(m->vmm), h, MACHINE_WATCH_HITS);
+        if (n == 0 || h[n - 1].addr != ex->addr || h[n - 1].write != ex->write) {
+            n = machine_watch_hits(vmm_vm_view(m->vmm, vm), h, MACHINE_WATCH_HITS);
+            for (size_t i = 0; i < n; i++)
+                h[i].addr += vi.base;
+        }
+    }
+    all[0] = *ex;
+    /* not this stop's step (the CP's interpreter names its own): EX alone */
+    if (n && h[n - 1].addr == ex->addr && h[n - 1].write == ex->write)
+        for (size_t i = 0; i + 1 < n; i++)
+            all[k++] = h[i];
+    return stop_watch_list(m, vm, all, k);
 }
 
 /* ": svc trap at 0x4 LABEL": the trap's cause and the trapping instruction,
@@ -369,7 +418,7 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
     if (ex->reason == EXIT_BREAK) {
         go_on = stop_exec(m, vm, ex, base);
     } else if (ex->reason == EXIT_WATCH) {
-        go_on = stop_watch(m, vm, ex);
+        go_on = stop_watches(m, vm, ex);
     } else if (ex->reason == EXIT_TRAP) {
         for (size_t i = 0; i < m->nbps; i++) {
             struct mon_bp *b = &m->bps[i];
@@ -382,22 +431,22 @@ bool mon_debug_stop(struct mon *m, int vm, const struct machine_exit *ex, uint64
             }
         }
         /* the trap's own accesses are a watched step as any other when no
-         * trap stop ends the run there: E[0]'s write named, as the CPU
-         * names it, else E[1]'s read */
+         * trap stop ends the run there: E[0]'s write first, as the CPU
+         * names it, then E[1]'s read */
+        struct machine_exit w[2];
+        size_t nw = 0;
         for (unsigned k = 0; go_on && vm == MON_FOCUS_BARE && k < 2; k++) {
-            struct machine_exit w = *ex;
-            w.reason = EXIT_WATCH, w.addr = k, w.write = k == 0;
             bool watched = false;
             for (size_t i = 0; i < m->nbps && !watched; i++) {
                 struct mon_bp *b = &m->bps[i];
                 watched = b->kind == BP_WATCH && b->vm == MON_FOCUS_BARE && b->addr <= k &&
                           k < b->addr + b->len && (b->rw & (k ? WATCH_READ : WATCH_WRITE));
             }
-            if (watched) {
-                go_on = stop_watch(m, vm, &w);
-                break;
-            }
+            if (watched)
+                w[nw++] = (struct machine_exit){.reason = EXIT_WATCH, .addr = k, .write = !k};
         }
+        if (nw)
+            go_on = stop_watch_list(m, vm, w, nw);
     }
     if (!go_on && !m->finished) {
         mon_stop_line(m, vm, steps, cycles);
@@ -838,14 +887,19 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
  * breakpoint at P)?  machine_run never stops at its first step, so a run
  * cut into chunks asks this at each cut itself, or a breakpoint reached
  * exactly there would be passed.  EX is the stop machine_run would give. */
+bool mon_timer_first(const struct machine *x)
+{
+    struct machine_timer t = machine_get_timer(x);
+    return machine_ie(x) && (t.pending || (t.armed && t.remaining <= 0));
+}
+
 bool mon_break_here(struct machine *x, struct machine_exit *ex)
 {
     uint32_t phys;
     uint64_t word = 0;
     /* a timer trap due now comes first, as in the run loop: the step
      * would not run E[P], so a run cut here must not stop either */
-    struct machine_timer t = machine_get_timer(x);
-    if (machine_ie(x) && (t.pending || (t.armed && t.remaining <= 0)))
+    if (mon_timer_first(x))
         return false;
     if (machine_develop(x, machine_p(x), &phys) != TRAP_NONE ||
         machine_read_phys(x, phys, &word) != 0 || !machine_breaks_at(x, phys, word))

@@ -132,7 +132,7 @@ static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0)
         uint64_t word = 0, old[MAX_CAND];
         uint32_t cand[MAX_CAND] = {0};
         /* a pending timer with I = 1 traps before the instruction at P */
-        bool timer_first = before.ie && machine_get_timer(x).pending;
+        bool timer_first = mon_timer_first(x);
         bool fetched = !timer_first && machine_read_virt(x, before.p, &word) == 0;
         /* which check the fetch fails, under the PSW it is made with: the
          * trap loads another */
@@ -274,12 +274,25 @@ static bool stop_goes_on(struct mon *m, const struct machine_exit *ex, uint64_t 
     return true;
 }
 
+/* Will X's next step run the JAL at P: no timer trap first, and its link
+ * word develops (its target is developed by the next fetch)? */
+static bool call_at_p(struct machine *x)
+{
+    uint64_t w;
+    uint32_t ph;
+    if (mon_timer_first(x) || machine_read_virt(x, machine_p(x), &w) != 0)
+        return false;
+    struct insn in = isa_decode(w);
+    return in.ok && in.op == OP_JAL && machine_develop(x, in.a, &ph) == TRAP_NONE;
+}
+
 /* A breakpoint at X's P, as a run would see it (a single step never
- * does): true with BX its stop, as the CPU reports it. */
+ * does; nor a run when a timer trap comes first): true with BX its stop,
+ * as the CPU reports it. */
 static bool break_at_p(struct mon *m, struct machine *x, struct machine_exit *bx)
 {
     uint32_t ph;
-    if (machine_develop(x, machine_p(x), &ph) != TRAP_NONE)
+    if (mon_timer_first(x) || machine_develop(x, machine_p(x), &ph) != TRAP_NONE)
         return false;
     for (size_t i = 0; i < m->nbps; i++)
         if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus && m->bps[i].addr == ph) {
@@ -316,10 +329,15 @@ static int run_calls(struct mon *m, bool out, uint64_t *steps, uint64_t cyc0)
         if (!first && break_at_p(m, x, &bx) && !stop_goes_on(m, &bx, *steps, cyc0))
             return 0;
         unsigned op = op_at_p(x);
+        uint64_t ran0 = machine_get_counters(x).instret;
         struct machine_exit ex = {0};
         mon_watch_snapshot(m); /* as 'step': a write's report shows the word before it */
         step_focus(m, x, &ex);
         *steps = prior + ++done;
+        /* a step that took a trap (the timer's first, or the instruction's
+         * own) ran no JAL or JMPI: no call made, none returned */
+        if (machine_get_counters(x).instret == ran0)
+            op = 0;
         mon_rev_note(m);
         if (ex.reason == EXIT_HALT) {
             mon_run_end(m);
@@ -394,7 +412,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
                 break;
             mon_run_end(m);
         }
-        if (op_at_p(mon_target(m)) != OP_JAL) {
+        if (!call_at_p(mon_target(m))) {
             if (step_n(m, 1, steps, cyc0) != 1)
                 break;
             steps++;

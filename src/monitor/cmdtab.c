@@ -80,14 +80,17 @@ const struct mon_cmd mon_cmds[] = {
      "step N instructions, running each JAL call through to its return\n"
      "A JAL is run, with everything it calls, until the matching JMPI returns\n"
      "(calls are JAL, returns JMPI through the link word, as examples/calls.s\n"
-     "does); other instructions are stepped as 'step' does.  Breakpoints,\n"
-     "watchpoints, trap stops, HALT, the step limit, a VM's own ('vm limit'), a\n"
+     "does); other instructions are stepped as 'step' does, and so is a JAL\n"
+     "that a timer trap comes before or whose link word traps: only a JAL or\n"
+     "JMPI that runs is a call or a return.  Breakpoints (met as 'go' meets\n"
+     "them), watchpoints, trap stops, HALT, the step limit, a VM's own ('vm limit'), a\n"
      "trap loop and Ctrl-C stop it early; a stop says after how many steps and\n"
      "cycles of the command, as 'go' does, a call's included.",
      G_EXEC, "n nexti ni", "=-", CMD_RUNS},
     {"finish", mon_cmd_finish, 0, 0, "finish",
      "run until the subroutine P is in returns (its JMPI), and stop after it\n"
-     "Calls made meanwhile (JAL) are run through to their own returns.  Where\n"
+     "Calls made meanwhile (JAL) are run through to their own returns; a JAL\n"
+     "or JMPI that a trap comes before, or that traps, is none.  Where\n"
      "P is in no subroutine it runs to HALT, as 'go', and says so.  A\n"
      "breakpoint, watchpoint or trap stop meanwhile says after how many steps\n"
      "and cycles of the command, as 'go' does.",
@@ -225,7 +228,10 @@ const struct mon_cmd mon_cmds[] = {
      "('breakpoint 2 (class privileged: COUT) at 0x50').\n"
      "ADDR is in the focused machine's E (a VM's own E when one is selected).\n"
      "A label named trap or class (or a prefix) is ADDR unless a cause or\n"
-     "class follows: 'break trap' in examples/supervisor.s stops at its label.",
+     "class follows: 'break trap' in examples/supervisor.s stops at its label.\n"
+     "A breakpoint is met when E[ADDR] is about to run, not while a timer trap\n"
+     "comes first: the handler runs, and the breakpoint is met if E[ADDR] is\n"
+     "reached again.",
      G_BREAK, "b", "list trap:c class:k =s+e+{ignore,do,if} >ignore:- >do:- >if:*s+e", 0},
     {"watch", mon_cmd_watch, 1, -1,
      "watch [read|write|access] ADDR [COUNT] [ignore N] [do \"CMDS\"] [if EXPR] | list",
@@ -237,7 +243,11 @@ const struct mon_cmd mon_cmds[] = {
      "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
      "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
      "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
-     "the step that trapped, the write named when both are watched.",
+     "the step that trapped, the write named when both are watched.  Every\n"
+     "watched access of a step is a hit: a step that writes one watched word\n"
+     "and reads another is looked at for the write first, then for the read\n"
+     "(each watchpoint once a step), so a write whose watchpoint lets the run\n"
+     "go on (a false condition, an ignore count) does not hide the read.",
      G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:*s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},

@@ -453,6 +453,9 @@ bool mon_step_guard(struct mon *m, int vm, uint64_t done);
 /* Would X's next step stop at a breakpoint (asked where a run is cut into
  * chunks, as machine_run never stops at its first step)?  Fills EX. */
 bool mon_break_here(struct machine *x, struct machine_exit *ex);
+/* Does a timer trap come before X's next instruction (I = 1 and the timer
+ * pending or run out), so that its next step does not run E[P]? */
+bool mon_timer_first(const struct machine *x);
 
 /* ---- around a run (run_io.c) ---- */
 
