@@ -133,6 +133,25 @@ static void watch__a_read_and_a_write_of_one_step_are_two_hits(void **state)
               "watch  access 0..0x1  hits 1\n", "stopped");
 }
 
+/* docs/monitor.md: "an expression is one word: write copy+5, or quote
+ * it", and print, assert and display take the rest of the line: they kept
+ * its quotes ("unexpected '"1 + 2"'"), and assemble's ADDR could not be
+ * quoted at all. */
+static void quote__an_expression_quoted_as_one_word_everywhere(void **state)
+{
+    (void)state;
+    cs_mon_prints("print \"1 + 2\"", "0x3 (3)\n");
+    cs_mon_prints("print/x \"0x10 | 1\"", "0x11\n");
+    cs_mon_ok("assert \"1 == 1\"");
+    cs_mon_fails("assert \"1 == 2\"", "assertion failed: 1 == 2");
+    cs_mon_prints("load examples/sum.s; display \"E[i] + 1\"", "1: E[i] + 1 = 0x1 (1)\n");
+    cs_mon_prints("load examples/sum.s; assemble \"total + 1\" HALT; examine total+1",
+                  "  0x0000e n            HALT\n");
+    cs_mon_fails("print \"1 + 2", "missing closing quote");
+    /* a quoted word followed by more is not one word: as before */
+    cs_mon_fails("print \"1\" + 2", "unexpected '\"1\" + 2'");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -152,6 +171,7 @@ int main(void)
         cmocka_unit_test(next_finish__count_only_the_calls_and_returns_run),
         cmocka_unit_test(next__a_breakpoint_a_timer_trap_comes_before_is_not_met),
         cmocka_unit_test(watch__a_read_and_a_write_of_one_step_are_two_hits),
+        cmocka_unit_test(quote__an_expression_quoted_as_one_word_everywhere),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

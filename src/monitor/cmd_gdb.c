@@ -93,7 +93,9 @@ int mon_cmd_print(struct mon *m, int argc, char **argv)
     if (mon_slash(m, "xduobtcw", NULL, &fmt) != 0)
         return -1;
     /* the rest of the line, spaces and all: not mon_arg, whose note on a
-     * word cut at a space does not apply */
+     * word cut at a space does not apply; or one quoted word, as elsewhere */
+    if (mon_quoted_word(argv[1], true) < 0)
+        return mon_err(m, "missing closing quote");
     if (mon_eval(m, argv[1], &v, err, sizeof err) != 0) {
         mon_err(m, "%s", err);
         return -1;
@@ -187,6 +189,8 @@ int mon_cmd_display(struct mon *m, int argc, char **argv)
         mon_display_show(m);
         return 0;
     }
+    if (mon_quoted_word(argv[1], true) < 0) /* an expression as one word, as elsewhere */
+        return mon_err(m, "missing closing quote");
     const char *s = argv[1];
     /* 'delete' or a prefix ('del 1'), unless a label of that name starts
      * an expression */

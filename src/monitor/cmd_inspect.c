@@ -607,8 +607,12 @@ int mon_cmd_assemble(struct mon *m, int argc, char **argv)
 {
     (void)argc;
     char *text = argv[1];
-    size_t k = strcspn(text, " \t");
-    if (!text[k])
+    /* ADDR is one word, quoted or not (a quoted one is unquoted here) */
+    long q = mon_quoted_word(text, false);
+    if (q < 0)
+        return mon_err(m, "missing closing quote");
+    size_t k = q ? (size_t)q : strcspn(text, " \t");
+    if (!text[k] || (q && text[k] != ' ' && text[k] != '\t'))
         return mon_usage(m, argc, argv);
     text[k] = '\0';
     char *insn = text + k + 1;

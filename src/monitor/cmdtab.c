@@ -49,12 +49,13 @@ const struct mon_cmd mon_cmds[] = {
      "run from ADDR (default: the current P)\n"
      "Runs until HALT, a breakpoint or watchpoint, a trap stop, the step limit\n"
      "('set limit'), a trap loop (every step traps back to the same PSW: a\n"
-     "disabled wait) or Ctrl-C.  'until A' stops when P reaches A, 'for N' after\n"
-     "N instructions, 'cycles N' at the first instruction boundary after N\n"
-     "cycles of this run ('for' or 'cycles', not both).  These stops, and those\n"
-     "of a breakpoint, watchpoint or trap stop, say where and after how many\n"
-     "steps and cycles of the run.  With a VM selected, the control program\n"
-     "runs all runnable VMs.  Guest console output is shown as it is written.",
+     "disabled wait) or Ctrl-C.  'until A' stops before E[A] runs (a one-shot\n"
+     "breakpoint, as 'until'), 'for N' after N instructions, 'cycles N' at the\n"
+     "first instruction boundary after N cycles of this run ('for' or 'cycles',\n"
+     "not both).  These stops, and those of a breakpoint, watchpoint or trap\n"
+     "stop, say where and after how many steps and cycles of the run.  With a\n"
+     "VM selected, the control program runs all runnable VMs.  Guest console\n"
+     "output is shown as it is written.",
      G_EXEC, "g run", "=s+e+{until,for,cycles} >until:s+e >for:- >cycles:-", 0},
     {"continue", mon_cmd_continue, 0, 6, "continue [until ADDR] [for N] [cycles N]",
      "run from the current P (see 'go')\n"
@@ -117,7 +118,10 @@ const struct mon_cmd mon_cmds[] = {
      "every VM) as it was.",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
-     "run until P reaches ADDR (a one-shot breakpoint)",
+     "run until E[ADDR] is about to run (a one-shot breakpoint there)\n"
+     "ADDR is a word of E, as a breakpoint's: in relocated code 'until .+1'\n"
+     "names the word after the one P points at, 'until P+1' and 'until 2' words\n"
+     "of E ('until 2' with l 0x100 stops when E[2] runs, not when P is 2).",
      G_EXEC, "u", "=s+e", CMD_RUNS},
     {"stop", mon_cmd_stop, 0, 1, "stop [VM]",
      "stop a VM so the control program no longer runs it\n"

@@ -736,6 +736,8 @@ int mon_cmd_assert(struct mon *m, int argc, char **argv)
     (void)argc;
     uint64_t v;
     char err[256], why[128];
+    if (mon_quoted_word(argv[1], true) < 0) /* an expression as one word, as elsewhere */
+        return mon_err(m, "missing closing quote");
     if (evaluate(m, argv[1], &v, err, sizeof err, why, sizeof why, false) != 0)
         return mon_err(m, "%s", err);
     if (v)

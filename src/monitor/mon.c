@@ -240,6 +240,35 @@ void *mon_room(void *items, size_t n, size_t *cap, size_t size)
     return p;
 }
 
+long mon_quoted_word(char *s, bool whole)
+{
+    if (*s != '"')
+        return 0;
+    bool quoted = false;
+    const char *p = s;
+    do { /* to its closing quote, first, so that nothing is changed before */
+        if (!*p)
+            return -1;
+        p += mon_quote_step(p, &quoted);
+    } while (quoted);
+    long took = (long)(p - s);
+    if (whole && *p)
+        return 0;
+    char *o = s;
+    p = s;
+    do {
+        bool was = quoted;
+        size_t k = mon_quote_step(p, &quoted);
+        if (k == 2) /* an escape: its second character */
+            *o++ = p[1];
+        else if (was == quoted)
+            *o++ = *p;
+        p += k;
+    } while (quoted);
+    *o = '\0';
+    return took;
+}
+
 /* Split LINE into words.  Double quotes group words and keep ';' and '#';
  * inside them \" and \\ are escapes.  Outside them '"' and '\"' are
  * character constants, kept as written.  An unquoted '#' at the start of a

@@ -288,6 +288,13 @@ int mon_loop(struct mon *m, struct mon_reader *r);
  * returns the count or -1 with ERR.  Words point into BUF. */
 int mon_split(const char *line, char *buf, size_t buflen, char **argv, int max,
               char *err, size_t errlen);
+/* The double-quoted word at the start of S, as mon_split reads one: its
+ * text, unquoted in place at S, NUL-ended; returns how many bytes of S it
+ * took, quotes included, or 0 (S unchanged) when S does not begin with '"'
+ * or, if WHOLE, when the word is not all of S, and -1 when the quote is
+ * not closed.  For the commands that take the rest of the line, where an
+ * expression may still be quoted as one word. */
+long mon_quoted_word(char *s, bool whole);
 bool mon_stop_requested(void);
 void mon_clear_interrupt(void);
 /* A Ctrl-C about to be said (or its wait ended): its ^C's line is ended on
