@@ -152,6 +152,22 @@ static void quote__an_expression_quoted_as_one_word_everywhere(void **state)
     cs_mon_fails("print \"1\" + 2", "unexpected '\"1\" + 2'");
 }
 
+/* docs/monitor.md: when the bare machine's profile is not the default and
+ * not the control program's, "such a check" says which it runs on; a
+ * check under 'nest N' runs on the control program's as well, and said
+ * nothing. */
+static void check__nested_says_its_profile_too(void **state)
+{
+    (void)state;
+    static const char note[] = "note: check runs on profile virtualizable, the control "
+                               "program's, not the bare machine's pdp10";
+    cs_mon_prints("set profile pdp10; check examples/hello.s nest 2", note);
+    cs_mon_prints("set profile pdp10; check examples/hello.s nest 1 vmm", note);
+    struct cs_outcome o = cs_mon_ok("check examples/hello.s nest 1");
+    assert_null(strstr(o.out, "note:"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -172,6 +188,7 @@ int main(void)
         cmocka_unit_test(next__a_breakpoint_a_timer_trap_comes_before_is_not_met),
         cmocka_unit_test(watch__a_read_and_a_write_of_one_step_are_two_hits),
         cmocka_unit_test(quote__an_expression_quoted_as_one_word_everywhere),
+        cmocka_unit_test(check__nested_says_its_profile_too),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

@@ -370,6 +370,8 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
             mon_take_interrupt(m);
             return mon_err(m, "interrupted: no verdict");
         }
+    if (!(seen & 1u << 3)) /* as an unnested check says it */
+        profile_note(m, "check runs", "'profile P' or 'set cp-profile P' chooses it");
     bool all = true;
     for (size_t k = 0; k < n; k++) {
         const struct nest_check_result *r = &res[k];
