@@ -168,6 +168,37 @@ static void check__nested_says_its_profile_too(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: '.' is DDT's current location, the word P points at
+ * through R, for examine, deposit, break, ... and now assemble, which
+ * wrote E[P] in relocated code. */
+static void assemble__dot_is_the_word_p_points_at(void **state)
+{
+    (void)state;
+    cs_mon_prints("load examples/sum.s; deposit psw \"psw(sup, 2, 0x10, 0x100)\"; "
+                  "assemble . HALT; examine 2",
+                  "  0x00012              HALT\n  0x00002 start        120002c000000000\n");
+    cs_mon_fails("load examples/sum.s; deposit psw \"psw(sup, 2, 0x10, 8)\"; "
+                 "assemble .+10 HALT",
+                 ".+10 would take a memory trap (a >= b)");
+}
+
+/* docs/monitor.md, now said: 'step N' passes breakpoints ('next' meets
+ * them); a write is a hit whether or not it changes the word; fetching an
+ * instruction is no read. */
+static void step_watch__what_stops_them_as_the_reference_says(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon_ok("load examples/sum.s; break loop; step 8");
+    assert_non_null(strstr(o.out, "  0x00004 loop         LDX    x, table, i\n"));
+    assert_null(strstr(o.out, ", hit "));
+    cs_outcome_free(&o);
+    cs_mon_prints("load examples/sum.s; break loop; next 8",
+                  "breakpoint 1 at 0x4 loop, hit 1 time");
+    cs_mon_prints("load examples/sum.s; watch i; go",
+                  "watchpoint 1: write E[0xb] 0 -> 0, hit 1 time");
+    cs_mon_prints("load examples/sum.s; watch read loop; go", "halted after 53 steps");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -189,6 +220,8 @@ int main(void)
         cmocka_unit_test(watch__a_read_and_a_write_of_one_step_are_two_hits),
         cmocka_unit_test(quote__an_expression_quoted_as_one_word_everywhere),
         cmocka_unit_test(check__nested_says_its_profile_too),
+        cmocka_unit_test(assemble__dot_is_the_word_p_points_at),
+        cmocka_unit_test(step_watch__what_stops_them_as_the_reference_says),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

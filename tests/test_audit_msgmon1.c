@@ -161,6 +161,9 @@ static const struct quoted quoted[] = {
     {"system_reset", 1, true, "(in tgm: reset)"},
     {"rwatch", 1, true, "watch read ADDR"},
     {"awatch", 1, true, "watch access ADDR"},
+    {"condition 1 E[x] > 2", 1, true, "(in tgm: break ADDR if EXPR (a condition is given with "
+                                      "its breakpoint))"},
+    {"COMMANDS 1", 1, true, "break ADDR do \"CMDS\""},
     {"clear", 1, true, "delete ID"},
     {"savevm", 1, true, "save FILE"},
     {"loadvm", 1, true, "restore FILE"},

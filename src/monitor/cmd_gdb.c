@@ -406,6 +406,8 @@ static const struct {
     {"clear", "delete ID (see 'break list')"},
     {"disable", "delete ID, or ignore ID N to let its next N hits pass"},
     {"enable", "break ADDR again (deleted breakpoints are not kept)"},
+    {"condition", "break ADDR if EXPR (a condition is given with its breakpoint)"},
+    {"commands", "break ADDR do \"CMDS\" (commands are given with their breakpoint)"},
     {"rwatch", "watch read ADDR"},
     {"awatch", "watch access ADDR"},
     {"savevm", "save FILE (the whole system)"},

@@ -620,7 +620,7 @@ int mon_cmd_assemble(struct mon *m, int argc, char **argv)
         insn++;
     struct machine *x = mon_target(m);
     uint32_t a = 0;
-    if (mon_addr(m, text, machine_q(x), &a) != 0)
+    if (mon_e_addr(m, text, &a) != 0) /* '.': the word P points at, as deposit's */
         return -1;
     uint64_t w;
     char err[256];

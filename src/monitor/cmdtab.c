@@ -75,7 +75,8 @@ const struct mon_cmd mon_cmds[] = {
      "program did for it; the other runnable VMs run meanwhile, as the\n"
      "control program schedules them ('vm stop' holds one).  HALT, a watchpoint\n"
      "or trap stop, the step limit, the VM's own ('vm limit'), a trap loop and\n"
-     "Ctrl-C stop it early, as they stop 'go'.",
+     "Ctrl-C stop it early, as they stop 'go'; a breakpoint, by address or\n"
+     "class, does not ('next' stops at one, as 'go' does).",
      G_EXEC, "s stepi si", "=-", CMD_RUNS},
     {"next", mon_cmd_next, 0, 1, "next [N]",
      "step N instructions, running each JAL call through to its return\n"
@@ -251,7 +252,9 @@ const struct mon_cmd mon_cmds[] = {
      "watched access of a step is a hit: a step that writes one watched word\n"
      "and reads another is looked at for the write first, then for the read\n"
      "(each watchpoint once a step), so a write whose watchpoint lets the run\n"
-     "go on (a false condition, an ignore count) does not hide the read.",
+     "go on (a false condition, an ignore count) does not hide the read.  A\n"
+     "write is a hit whether or not it changes the word (gdb's watch stops\n"
+     "only on a change); fetching an instruction is no read.",
      G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:*s+e", 0},
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},
