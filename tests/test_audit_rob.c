@@ -246,6 +246,37 @@ static void write__to_stdin_open_for_reading_is_refused(void **state)
     free(w);
 }
 
+/* docs/run.md: a file on standard input is read afresh, from its first
+ * byte, whatever offset it was left at, and the offset is left as it
+ * was; --timeline's .svg in any case; '--=5' names no option, so it is
+ * unknown, not ambiguous between all of them. */
+static void cli__stdin_afresh_svg_any_case_and_an_empty_option(void **state)
+{
+    (void)state;
+    char in[CS_PATH], src[CS_PATH], tl[CS_PATH];
+    cs_write_text(in, sizeof in, "in6.txt", "ABCDEF");
+    cs_write_text(src, sizeof src, "echo2.s",
+                  "loop: CIN c\n\tBLT c, zero, done\n\tCOUT c\n\tJMP loop\ndone: HALT\n"
+                  "c: .word 0\nzero: .word 0\n");
+    int fd = open(in, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(lseek(fd, 2, SEEK_SET), 2);
+    struct cs_outcome o =
+        cs_finish_tgm(cs_start_tgm(fd, "run", CS_ARGV("--input-file", "-", src)));
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "ABCDEF"));
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), 2);
+    close(fd);
+    cs_outcome_free(&o);
+    cs_tmp_path(tl, sizeof tl, "TL.SVG");
+    cs_tgm_prints("", "run", CS_ARGV("--vmm", "--quiet", "--timeline", tl, "examples/sum.s"));
+    char *b = cs_slurp(tl, NULL);
+    assert_memory_equal(b, "<?xml", 5);
+    free(b);
+    cs_tgm_fails(2, "tgm: run: unknown option '--=5' (try 'tgm run --help')", "run",
+                 CS_ARGV("--=5", src));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +288,7 @@ int main(void)
         cmocka_unit_test(top_level__extra_words_and_help_guessed),
         cmocka_unit_test(mem_hint__only_where_a_larger_mem_would_do),
         cmocka_unit_test(write__to_stdin_open_for_reading_is_refused),
+        cmocka_unit_test(cli__stdin_afresh_svg_any_case_and_an_empty_option),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

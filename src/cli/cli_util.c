@@ -60,6 +60,8 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opt
                   (int)(eq - arg), arg, cmd);
     else if (optopt && !is_long)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
+    else if (is_long && arg[2] == '=') /* '--=5': no name, which every option begins with */
+        cli_error("%s: unknown option '%s' (try 'tgm %s --help')", cmd, arg, cmd);
     else if (is_long && (k = prefixed(opts, arg + 2, strcspn(arg + 2, "="), list,
                                       sizeof list)) > 1)
         cli_error("%s: ambiguous option '%s' (%s)", cmd, arg, list);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "tgm/bytes.h"
@@ -629,7 +630,7 @@ int timeline_write(const struct tgm_timeline *t, struct vmm *v, const char *path
     }
     size_t n = strlen(path);
     errno = 0;
-    if (n >= 4 && !strcmp(path + n - 4, ".svg"))
+    if (n >= 4 && !strcasecmp(path + n - 4, ".svg")) /* TL.SVG too */
         svg(f, t, v, from, to);
     else
         json(f, t, v, from, to);
