@@ -31,8 +31,9 @@ static inline bool bit_test(const uint8_t *bm, uint32_t i)
     return (bm[i >> 3] >> (i & 7)) & 1;
 }
 
-/* Keep the hit H of the step whose first hit HIT < 0 would be (the run
- * stops after the step, so a run's hits are one step's). */
+/* Add hit H to the step's list (machine_watch_hits); HIT < 0, no hit yet
+ * in this run, starts it: a run stops after its first step with a hit, so
+ * the list is that step's. */
 static __attribute__((noinline, cold)) void watch_note(struct machine *m, int64_t h,
                                                        int64_t hit)
 {

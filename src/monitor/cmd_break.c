@@ -883,15 +883,16 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
     return 0;
 }
 
-/* Would X's run stop before its next step (an execution or class
- * breakpoint at P)?  machine_run never stops at its first step, so a run
- * cut into chunks asks this at each cut itself, or a breakpoint reached
- * exactly there would be passed.  EX is the stop machine_run would give. */
 bool mon_timer_first(const struct machine *x)
 {
     struct machine_timer t = machine_get_timer(x);
     return machine_ie(x) && (t.pending || (t.armed && t.remaining <= 0));
 }
+
+/* Would X's run stop before its next step (an execution or class
+ * breakpoint at P)?  machine_run never stops at its first step, so a run
+ * cut into chunks asks this at each cut itself, or a breakpoint reached
+ * exactly there would be passed.  EX is the stop machine_run would give. */
 
 bool mon_break_here(struct machine *x, struct machine_exit *ex)
 {
