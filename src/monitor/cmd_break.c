@@ -882,29 +882,3 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
     m->bps[k].ignore = n;
     return 0;
 }
-
-bool mon_timer_first(const struct machine *x)
-{
-    struct machine_timer t = machine_get_timer(x);
-    return machine_ie(x) && (t.pending || (t.armed && t.remaining <= 0));
-}
-
-/* Would X's run stop before its next step (an execution or class
- * breakpoint at P)?  machine_run never stops at its first step, so a run
- * cut into chunks asks this at each cut itself, or a breakpoint reached
- * exactly there would be passed.  EX is the stop machine_run would give. */
-
-bool mon_break_here(struct machine *x, struct machine_exit *ex)
-{
-    uint32_t phys;
-    uint64_t word = 0;
-    /* a timer trap due now comes first, as in the run loop: the step
-     * would not run E[P], so a run cut here must not stop either */
-    if (mon_timer_first(x))
-        return false;
-    if (machine_develop(x, machine_p(x), &phys) != TRAP_NONE ||
-        machine_read_phys(x, phys, &word) != 0 || !machine_breaks_at(x, phys, word))
-        return false;
-    *ex = (struct machine_exit){.reason = EXIT_BREAK, .addr = phys};
-    return true;
-}
