@@ -14,7 +14,9 @@
 #include <cmocka.h>
 
 #include "tgm/asm.h"
+#include "tgm/machine.h"
 #include "tgm/nest.h"
+#include "tgm/vmm.h"
 
 /* nest_compose takes any image, an empty one with no words array too
  * (image.h: nwords 0; image_free frees a NULL words): the stack is the CP's
@@ -63,12 +65,101 @@ static void asm_line__refuses_a_second_line(void **state)
     assert_int_equal(GET_OP(w), OP_HALT);
 }
 
+/* machine.h: machine_compare compares "the console", and the input CIN
+ * reads next is part of it: two machines equal but for their waiting
+ * input compared equal, then read different bytes. */
+static void machine_compare__sees_the_input_waiting(void **state)
+{
+    (void)state;
+    struct machine_config c = {.q = 16};
+    struct machine *a = machine_create(&c), *b = machine_create(&c);
+    assert_non_null(a);
+    assert_non_null(b);
+    char d[200];
+    machine_console_input(a, (const uint8_t *)"xyz", 3);
+    assert_int_equal(machine_compare(a, b, CMP_COUNTERS, "a", "b", d, sizeof d), 1);
+    assert_string_equal(d, "console input waiting: a 3, b 0");
+    machine_console_input(b, (const uint8_t *)"xyw", 3);
+    assert_int_equal(machine_compare(a, b, CMP_COUNTERS, "a", "b", d, sizeof d), 1);
+    assert_string_equal(d, "console input byte 2: a 0x7a, b 0x77");
+    /* read alike, what is left alike: equal */
+    assert_int_equal(machine_console_get(a), 'x');
+    assert_int_equal(machine_console_get(b), 'x');
+    assert_int_equal(machine_console_get(a), 'y');
+    assert_int_equal(machine_console_get(b), 'y');
+    assert_int_equal(machine_console_get(a), 'z');
+    assert_int_equal(machine_console_get(b), 'w');
+    assert_int_equal(machine_compare(a, b, CMP_COUNTERS, "a", "b", d, sizeof d), 0);
+    machine_destroy(a);
+    machine_destroy(b);
+}
+
+/* vmm.h: the VM an event hook is told of cannot be destroyed from within
+ * the hook (the CP still handles it; it crashed on the freed view), while
+ * another VM can, and stopping it there works. */
+static struct vmm *hook_v;
+static int hook_calls, hook_what, hook_rc = 99;
+
+static void destroy_hook(void *ctx, const struct vmm_event *e)
+{
+    (void)ctx;
+    if (++hook_calls != 3)
+        return;
+    hook_rc = hook_what == 0 ? vmm_vm_destroy(hook_v, e->vm)
+              : hook_what == 1 ? vmm_vm_destroy(hook_v, 1 - e->vm)
+                               : vmm_vm_stop(hook_v, e->vm);
+}
+
+static void vmm_vm_destroy__not_the_vm_a_hook_is_told_of(void **state)
+{
+    (void)state;
+    struct tgm_image p;
+    char err[256];
+    assert_int_equal(asm_assemble_string("h.s", "\t.entry s\ns: SPSW 30\n\tJMP s\n", &p, stderr),
+                     0);
+    for (hook_what = 0; hook_what < 3; hook_what++) {
+        hook_v = vmm_create(&(struct vmm_config){.q = 4096}, err, sizeof err);
+        assert_non_null(hook_v);
+        for (int i = 0; i < 2; i++) {
+            int id = vmm_vm_create(hook_v, 64, NULL, err, sizeof err);
+            assert_true(id >= 0);
+            assert_int_equal(vmm_vm_load(hook_v, id, &p, err, sizeof err), 0);
+        }
+        hook_calls = 0;
+        vmm_set_event_hook(hook_v, destroy_hook, NULL);
+        struct vmm_exit ex;
+        assert_int_equal(vmm_run(hook_v, 100, &ex), VMMSTOP_BUDGET);
+        assert_int_equal(hook_rc, hook_what == 0 ? -1 : 0);
+        vmm_destroy(hook_v);
+    }
+    image_free(&p);
+}
+
+/* nest.h: MAX_STEPS 0 is vmm_check's default limit, not none: a guest
+ * that never halts gave a check that never ended. */
+static void nest_check__zero_steps_is_the_default_limit(void **state)
+{
+    (void)state;
+    struct tgm_image g;
+    assert_int_equal(asm_assemble_string("l.s", "l: JMP l\n", &g, stderr), 0);
+    struct nest_run_opts o = {.depth = 1, .w = 64};
+    struct nest_check_result r;
+    char err[256];
+    assert_int_equal(nest_check(NULL, &g, &o, 0, &r, err, sizeof err), 0);
+    assert_false(r.equivalent);
+    assert_string_equal(r.diff, "the bare run did not halt within 100000000 steps");
+    image_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nest_compose__takes_an_empty_guest_with_no_words),
         cmocka_unit_test(asm_assemble_buffer__takes_zero_bytes_at_null),
         cmocka_unit_test(asm_line__refuses_a_second_line),
+        cmocka_unit_test(machine_compare__sees_the_input_waiting),
+        cmocka_unit_test(vmm_vm_destroy__not_the_vm_a_hook_is_told_of),
+        cmocka_unit_test(nest_check__zero_steps_is_the_default_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,7 +112,8 @@ typedef void (*machine_trace_fn)(void *ctx, const struct machine_trace *t);
 struct machine *machine_create(const struct machine_config *cfg);
 void machine_destroy(struct machine *m);
 /* Power-on state: E all zero, supervisor, I = 0, P = 0, R = (0, q), timer
- * disarmed, console empty, counters zero.  Debug settings are kept. */
+ * disarmed, console empty, counters zero.  Debug settings are kept, and so
+ * are a plugged-in console device and the host-call handler. */
 void machine_reset(struct machine *m);
 /* machine_reset, then E[i] = WORDS[i] for i < N, writing only the words
  * that differ from E as it is (the analyzer reloads a small machine for
@@ -130,8 +131,10 @@ void machine_set_psw(struct machine *m, uint64_t psw);
 /* The same from its fields, as the packed word would give them (each masked
  * to its width; the cause ignored), without packing and unpacking. */
 void machine_load_psw(struct machine *m, const struct psw *p);
+/* R := (l, b), l masked to 19 bits and b to 20, as in a PSW word. */
 void machine_set_r(struct machine *m, uint32_t l, uint32_t b);
-/* Single fields, for callers on a hot path (the control program). */
+/* Single fields, for callers on a hot path (the control program); P is
+ * masked to 19 bits. */
 uint32_t machine_p(const struct machine *m);
 void machine_set_p(struct machine *m, uint32_t p);
 bool machine_sup(const struct machine *m);
@@ -178,8 +181,9 @@ uint64_t machine_edits(const struct machine *m);
 /* M's state in O(1): a digest of machine_edits, which memory M is (no two
  * machine_create give the same), and by value everything else
  * machine_state_save saves.  Two marks of M differ if anything but a run
- * changed it in between (a change undone by another counts); a run changes
- * it by its steps. */
+ * changed it in between (a change of memory undone by another counts, as
+ * edits only grow; the PSW, timer and counters are taken by value, so a
+ * change of them undone is not seen); a run changes it by its steps. */
 uint64_t machine_mark(const struct machine *m);
 
 /* Timer. */
@@ -208,6 +212,8 @@ int machine_console_input(struct machine *m, const uint8_t *bytes, size_t len);
 size_t machine_console_input_used(const struct machine *m);
 /* Bytes queued in all, read or not (CIN leaves them in the queue). */
 size_t machine_console_input_len(const struct machine *m);
+/* Those bytes, machine_console_input_len of them (NULL when none). */
+const uint8_t *machine_console_input_bytes(const struct machine *m);
 /* Forget the own console's output so far (queued input stays). */
 void machine_console_clear_output(struct machine *m);
 
@@ -256,8 +262,9 @@ bool machine_watching(const struct machine *m);
 /* Every watched access of the step the last run or step stopped after (an
  * EXIT_WATCH, which names the last of them, or a trap stop in that step),
  * in the order the step made them, at most MAX into HITS (reason
- * EXIT_WATCH, addr, write); 0 once the machine has changed since.  An
- * instruction makes at most three accesses, a trap two. */
+ * EXIT_WATCH, addr, write); 0 once the machine has changed since, as
+ * machine_mark tells it.  An instruction makes at most three accesses, a
+ * trap two; fetching an instruction is no access. */
 #define MACHINE_WATCH_HITS 8
 size_t machine_watch_hits(const struct machine *m, struct machine_exit *hits, size_t max);
 void machine_break_class(struct machine *m, unsigned class_mask);
@@ -310,7 +317,8 @@ bool machine_breaks_at(const struct machine *m, uint32_t phys, uint64_t word);
 /* A view: a machine whose E is HOST's E[base..base+w-1].  It has its own
  * PSW, timer, console and counters, starting in the power-on state; its
  * memory is the region as it stands (machine_reset would zero it);
- * destroying it leaves HOST's memory alone.
+ * destroying it leaves HOST's memory alone, and it must be destroyed before
+ * HOST.  Its size is W: of CFG only the profile and host calls count.
  * The control program keeps each VM's virtual state in one.  NULL if the
  * region is outside HOST or w < TGM_Q_MIN. */
 struct machine *machine_create_view(struct machine *host, uint32_t base,
@@ -320,7 +328,9 @@ bool machine_is_view(const struct machine *m);
 /* The trap sequence of section 2 done in software on M's state:
  * E[0] := PSW with CAUSE, PSW := E[1], and the trap's cycles and counters
  * (a timer trap also clears the pending timer, as the CPU's does).
- * The same effect the CPU produces; reflecting a trap into a VM is this. */
+ * The same effect the CPU produces; reflecting a trap into a VM is this.
+ * CAUSE is one of TRAP_PRIV..TRAP_TIMER.  Like the CPU's trap it is
+ * no edit (machine_edits): M's mark changes by its counters. */
 void machine_trap(struct machine *m, unsigned cause);
 /* Account for execution done elsewhere (a VM's direct execution): add to the
  * counters and count the timer down, making it pending when it expires. */
@@ -331,8 +341,8 @@ void machine_console_put(struct machine *m, uint8_t ch);
 int machine_console_get(struct machine *m);
 
 /* Compare two machines component by component (E, then M, I, P, l, b, the
- * timer, the console; with CMP_COUNTERS also cycles, instructions, steps and
- * traps).  Returns 0 if equal, else 1 and one line naming the first
+ * timer, the console: its output, the input read and the input waiting;
+ * with CMP_COUNTERS also cycles, instructions, steps and traps).  Returns 0 if equal, else 1 and one line naming the first
  * difference, using NAME_A and NAME_B for the two sides. */
 enum { CMP_COUNTERS = 1 };
 int machine_compare(const struct machine *a, const struct machine *b,

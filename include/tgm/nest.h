@@ -145,8 +145,9 @@ struct machine *nest_run_top(const struct nest_run *r);
  * DEPTH levels of CP (NULL: the built-in one), optionally on the C control
  * program, and compare g^N of the stack with the bare machine: E, M, I, P,
  * R, the timer and the console, and the trap logs word by word.  Cycles and
- * steps are reported, not compared: the paper excludes timing.  The stack
- * may take up to NEST_STEP_FACTOR times the bare run's step limit. */
+ * steps are reported, not compared: the paper excludes timing.  MAX_STEPS
+ * limits the bare run (0: vmm.h's CHECK_DEFAULT_STEPS, as vmm_check takes it); the
+ * stack may take up to NEST_STEP_FACTOR times as many. */
 #define NEST_STEP_FACTOR 1000u
 struct nest_check_result {
     bool equivalent;

@@ -114,11 +114,12 @@ enum vmm_stop {
 
 struct vmm_exit {
     enum vmm_stop reason;
-    int vm;
+    int vm;                  /* the VM that was running; -1 for DONE and BUDGET */
     struct machine_exit mx;
 };
 
-/* Lifecycle.  NULL with ERR on a bad configuration. */
+/* Lifecycle.  NULL with ERR on a bad configuration: q is VMM_K + 1 to
+ * 2^19; a slice over VMM_SLICE_MAX is taken as that. */
 struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen);
 void vmm_destroy(struct vmm *v);
 struct machine *vmm_machine(struct vmm *v); /* the real machine */
@@ -142,7 +143,10 @@ int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
                   size_t errlen);
 int vmm_vm_create_at(struct vmm *v, uint32_t base, uint32_t w,
                      const char *name, char *err, size_t errlen);
-/* Reclaim: stop the VM and free its region (zeroed). */
+/* Reclaim: stop the VM and free its region (zeroed).  -1 for no such VM,
+ * and for the VM an event hook is being told of, from within the hook (the
+ * CP is still handling it: vmm_vm_stop it there, destroy it once vmm_run
+ * has returned); other VMs may be destroyed there. */
 int vmm_vm_destroy(struct vmm *v, int id);
 /* Load IMG into VM ID as image_load does into its view (its words and
  * entry PSW; counters, timer and console as they are).  -1 with ERR if
@@ -195,9 +199,13 @@ const char *vm_state_name(enum vm_state s);
 /* The VM map of section 6, as plain functions.  A map places a bare machine
  * of w words at BASE in a real machine of q words.
  * f: E'[base + i] = E[i] (0 <= i < w), E'[1] = the CP's PSW, E'[VMM_ENTRY..]
- *    = the CP, M' = u, P' = p, R' = (l + base, min(b, w - l)) (R' = (base,
- *    0) if l >= w), and the virtual M and R recorded for the CP.
- * g: the inverse, from the real machine and the CP's record. */
+ *    = the CP, M' = u, I' = 1, P' = p, R' = (l + base, min(b, w - l)) (R' =
+ *    (base, 0) if l >= w), and the virtual M, I and R recorded for the CP.
+ * g: the inverse, from the real machine and the CP's record.
+ * Both give 0, or -1 (nothing changed) when BARE is not of w words or the
+ * region is not inside the real machine (f also when BASE is below
+ * VMM_K, over the CP's words).  Neither copies the timer, the console or
+ * the counters: vmm_compare compares those itself. */
 struct vm_map {
     uint32_t base, w;
 };
@@ -233,7 +241,10 @@ struct check_opts {
 #define CHECK_DEFAULT_STEPS 100000000u
 struct check_result {
     bool setup_failed;          /* this image could not be set up: see ERR */
-    bool equivalent;            /* alone and together both equal and halted */
+    bool equivalent;            /* equal and halted in the runs compared: alone,
+                                   and together once together_done; with several
+                                   images the verdict is whole only then, as when
+                                   vmm_check returns 0 */
     bool bare_halted;
     bool alone_halted, together_halted; /* together: false if not run */
     bool alone_done, together_done; /* compared (false: not reached before a stop) */

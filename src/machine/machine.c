@@ -472,6 +472,11 @@ size_t machine_console_input_len(const struct machine *m)
     return m->conbuf.in_len;
 }
 
+const uint8_t *machine_console_input_bytes(const struct machine *m)
+{
+    return m->conbuf.in_len ? m->conbuf.in : NULL;
+}
+
 struct machine_counters machine_get_counters(const struct machine *m)
 {
     return m->ctr;

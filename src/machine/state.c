@@ -74,6 +74,8 @@ int machine_compare(const struct machine *a, const struct machine *b,
         {"console output length", a->conbuf.out_len, b->conbuf.out_len},
         {"console output dropped", a->conbuf.out_dropped, b->conbuf.out_dropped},
         {"console input consumed", a->conbuf.in_pos, b->conbuf.in_pos},
+        {"console input waiting", a->conbuf.in_len - a->conbuf.in_pos,
+         b->conbuf.in_len - b->conbuf.in_pos},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (f[i].x != f[i].y)
@@ -83,6 +85,12 @@ int machine_compare(const struct machine *a, const struct machine *b,
         if (a->conbuf.out[i] != b->conbuf.out[i])
             return differ(diff, len, "console output byte %zu: %s 0x%02x, %s 0x%02x", i,
                           na, a->conbuf.out[i], nb, b->conbuf.out[i]);
+    /* what CIN will read next is state too: two machines that differ there
+     * would go on differently */
+    for (size_t i = a->conbuf.in_pos; i < a->conbuf.in_len; i++)
+        if (a->conbuf.in[i] != b->conbuf.in[i])
+            return differ(diff, len, "console input byte %zu: %s 0x%02x, %s 0x%02x", i, na,
+                          a->conbuf.in[i], nb, b->conbuf.in[i]);
     if (!(flags & CMP_COUNTERS))
         return 0;
     const struct machine_counters *x = &a->ctr, *y = &b->ctr;

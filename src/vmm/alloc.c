@@ -131,7 +131,7 @@ int vmm_vm_create(struct vmm *v, uint32_t w, const char *name, char *err,
 
 int vmm_vm_destroy(struct vmm *v, int id)
 {
-    if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live)
+    if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live || v->hook_vm1 == id + 1)
         return -1;
     struct vm *vm = &v->vms[id];
     for (uint32_t i = 0; i < vm->w; i++)

@@ -199,9 +199,12 @@ static HOT_INLINE void emit(struct vmm *v, struct vm *vm, uint8_t cause, uint32_
                             enum vmm_disposition disp, uint8_t reflected, const bool plain)
 {
     vm->stats.traps[cause][disp]++;
-    if (!plain && v->hook)
+    if (!plain && v->hook) {
+        v->hook_vm1 = vm->id + 1;
         v->hook(v->hook_ctx,
                 &(struct vmm_event){vm->id, cause, p, word, disp, reflected, l, fetched});
+        v->hook_vm1 = 0;
+    }
 }
 
 /* A VM that reaches its step limit stops; the CP takes the processor back

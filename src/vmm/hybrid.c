@@ -56,7 +56,9 @@ bool hybrid_interpret(struct vmm *v, struct vm *vm, uint64_t budget, uint64_t cy
         vm->stats.traps[TRAP_TIMER][DISP_SCHEDULER]++;
         if (v->hook) {
             t.fetched = machine_read_virt(vm->view, t.p, &t.word) == 0; /* if it can be read */
+            v->hook_vm1 = vm->id + 1;
             v->hook(v->hook_ctx, &t);
+            v->hook_vm1 = 0;
         }
     }
     return stop;

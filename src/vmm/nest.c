@@ -235,12 +235,11 @@ int nest_top_state(const struct nest_layout *lay, const struct machine *real,
     for (size_t i = 0; i < len; i++)
         machine_console_put(out, con[i]);
     machine_console_add_dropped(out, machine_console_dropped(real));
-    size_t used = machine_console_input_used(real);
-    uint8_t *zeros = calloc(used ? used : 1, 1);
-    int rc = zeros && machine_console_input(out, zeros, used) == 0 ? 0 : -1;
+    /* the input as the guest has it: all queued, as much of it read */
+    size_t used = machine_console_input_used(real), in = machine_console_input_len(real);
+    int rc = machine_console_input(out, machine_console_input_bytes(real), in);
     for (size_t i = 0; rc == 0 && i < used; i++)
         machine_console_get(out);
-    free(zeros);
     /* a state without the input read, or with output lost, is not the
      * guest's: compared, it would differ where the guest did not */
     return rc == 0 && !machine_console_lost(out) ? 0 : -1;

@@ -272,6 +272,8 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
                      struct nest_check_result *res, char *err, size_t errlen)
 {
     struct nest_run b, n;
+    if (max_steps == 0) /* as vmm_check takes it: a check always ends */
+        max_steps = CHECK_DEFAULT_STEPS;
     struct nest_run_opts ob = *o;
     ob.depth = 0;
     ob.under_vmm = false;

@@ -84,6 +84,7 @@ struct vmm {
     const struct vm *st_vm;
     uint64_t st_left, st_steps, st_cycles;
     vmm_event_fn hook;
+    int hook_vm1; /* 1 + the VM the hook is being told of, or 0: not destroyed under it */
     void *hook_ctx;
 };
 
