@@ -159,6 +159,47 @@ static void asm_include__out_of_memory_leaks_nothing(void **state)
     unlink(body_s);
 }
 
+/* docs/robustness.md: out of memory, an assembly says "prog.s: error: out
+ * of memory".  Reading the source itself into memory said ENOMEM's
+ * strerror, "Cannot allocate memory", instead. */
+static void asm_source__out_of_memory_is_said_so(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char src[320], out[320];
+    write_source(src, sizeof src, "oom2-src.s", "        HALT\n");
+    ms_tmp_file(out, sizeof out, "oom2-src.err");
+    int said = 0;
+    for (long n = 1;; n++) {
+        FILE *diag = fopen(out, "w+");
+        assert_non_null(diag);
+        setvbuf(diag, NULL, _IONBF, 0); /* no buffer to allocate under the limit */
+        struct tgm_image img = {0};
+        fail_after(n);
+        int rc = asm_assemble_file(src, &img, diag);
+        bool hit = disarm();
+        image_free(&img);
+        char text[512] = "";
+        rewind(diag);
+        size_t got = fread(text, 1, sizeof text - 1, diag);
+        text[got] = '\0';
+        fclose(diag);
+        if (strstr(text, strerror(ENOMEM)))
+            fail_msg("N = %ld: '%s'", n, text);
+        if (rc != 0) {
+            if (!strstr(text, "error: out of memory"))
+                fail_msg("N = %ld: %d errors: '%s'", n, rc, text);
+            said++;
+        }
+        if (!hit)
+            break;
+    }
+    assert_true(said > 0);
+    unlink(src);
+    unlink(out);
+}
+
 /* ---- counterexample ---- */
 
 /* counter_profile said "cannot analyze the profile" when the analysis ran
@@ -407,6 +448,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asm_include__out_of_memory_leaks_nothing),
+        cmocka_unit_test(asm_source__out_of_memory_is_said_so),
         cmocka_unit_test(counterexample__out_of_memory_says_so),
         cmocka_unit_test(check_nest__out_of_memory_is_no_verdict),
         cmocka_unit_test(restore__out_of_memory_is_not_a_bad_file),

@@ -186,6 +186,14 @@ static void mem_hint__only_where_a_larger_mem_would_do(void **state)
     cs_outcome_free(&o);
     cs_tgm_fails(2, "image needs words 0..34 but the machine has 16 words (try a larger --mem)",
                  "check", CS_ARGV("--nest", "1", "--mem", "16", "examples/sum.s"));
+    /* several VMs share the real memory: 2 have at most 262140 words each
+     * (the larger --mem was then refused as too large for 2) */
+    cs_tgm_fails(2, "(no --mem is large enough: a guest has at most 262140 words here)", "run",
+                 CS_ARGV("--vmm", "--vms", "2", "--mem", "262140", big));
+    cs_tgm_fails(2, "(no --mem is large enough: a guest has at most 262140 words here)",
+                 "check", CS_ARGV("--mem", "262140", big, "examples/sum.s"));
+    cs_tgm_fails(2, "image needs words 0..34 but the machine has 16 words (try a larger --mem)",
+                 "run", CS_ARGV("--vmm", "--vms", "2", "--mem", "16", "examples/sum.s"));
 }
 
 /* docs/robustness.md: /dev/stdin is the process's own stream, written in

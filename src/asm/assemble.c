@@ -360,7 +360,9 @@ int asm_assemble_file_sources(const char *path, struct tgm_image *img, FILE *dia
     }
     if (err) {
         if (diag) {
-            asm_diag_line(diag, "%s: error: %s", path, strerror(err));
+            /* out of memory said as the assembly's own (docs/robustness.md) */
+            asm_diag_line(diag, "%s: error: %s", path,
+                          err == ENOMEM ? "out of memory" : strerror(err));
             fputc('\n', diag);
         }
         return 1;

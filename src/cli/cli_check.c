@@ -270,8 +270,8 @@ static int check_main(int argc, char **argv, struct cli_input *in)
         char hint[96];
         if (bad < n)
             cli_error("check: %s: %s%s", argv[optind + (int)bad], err,
-                      cli_mem_hint(&imgs[bad], o.w ? o.w : TGM_Q_DEFAULT, VMM_W_MAX, hint,
-                                   sizeof hint));
+                      cli_mem_hint(&imgs[bad], o.w ? o.w : TGM_Q_DEFAULT,
+                                   VMM_W_MAX / (uint32_t)n, hint, sizeof hint));
         else
             cli_error("check: %s", err);
         goto out;

@@ -182,8 +182,9 @@ int run_vmm(const struct run_opts *o)
         int id = vmm_vm_create(v, o->q, NULL, err, sizeof err);
         if (id < 0 || vmm_vm_load(v, id, im, err, sizeof err) != 0) {
             char hint[96];
+            /* N VMs of a size share the real memory: none has more than this */
             cli_error("run: %s: %s%s", files[i], err,
-                      cli_mem_hint(im, o->q, VMM_W_MAX, hint, sizeof hint));
+                      cli_mem_hint(im, o->q, VMM_W_MAX / (uint32_t)n, hint, sizeof hint));
             goto out;
         }
         if ((o->in.len && vmm_vm_input(v, id, o->in.bytes, o->in.len) != 0) ||

@@ -534,7 +534,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             bad++;
         if (bad < n)
             mon_err(m, "%s: %s%s", names[bad], err,
-                    vmm_mem_hint(&img[bad], gw, VMM_W_MAX, "'mem W'", hint, sizeof hint));
+                    vmm_mem_hint(&img[bad], gw, VMM_W_MAX / (uint32_t)n, "'mem W'", hint,
+                                 sizeof hint));
         else
             mon_err(m, "%s", err);
         goto out;
