@@ -22,9 +22,11 @@
 #define ASM_SRC_MAX ((size_t)16 << 20)
 #define ASM_FILE_MAX ((size_t)1 << 30)
 
-/* Assemble the file PATH (following .include).  Every error is written to
- * DIAG as "file:line:col: error: message", the source line, and a caret
- * line.  Returns the number of errors; on 0, *IMG holds the image (free
+/* Assemble the file PATH (following .include).  Every error in the source
+ * is written to DIAG as "file:line:col: error: message", the source line,
+ * and a caret line; a file that is no source (a NUL byte, an image) gets
+ * the first line alone, and a PATH that cannot be read (or is too large)
+ * one line "PATH: error: why" (docs/asm.md).  Returns the number of errors; on 0, *IMG holds the image (free
  * with image_free), otherwise *IMG is untouched.  Out of memory, the
  * assembly is given up with one error ("NAME: error: out of memory") and
  * errno ENOMEM. */
