@@ -373,10 +373,15 @@ INCDIR  = $(PREFIX)/include/tgm
 INSTALL_DIRS = bin share/man/man1 share/doc/tgm/docs share/tgm/examples \
 	share/bash-completion/completions lib/pkgconfig include/tgm
 CREATED = share/tgm/installed-dirs
+# what install puts there, by name, so that uninstall removes only that
+EX_DIRS  = $(patsubst ./%,share/tgm/examples/%,$(shell cd examples && find . -mindepth 1 -type d))
+EX_FILES = $(patsubst ./%,%,$(shell cd examples && find . -type f))
+DOC_FILES = $(notdir $(wildcard docs/*.md docs/*.svg))
+INC_FILES = $(notdir $(wildcard include/tgm/*.h include/tgm/*.def))
 install: all
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)p='$(DESTDIR)$(PREFIX)'; new=; \
-	for d in $(INSTALL_DIRS); do while [ "$$d" != . ]; do \
+	for d in $(INSTALL_DIRS) $(EX_DIRS); do while [ "$$d" != . ]; do \
 	  [ -d "$$p/$$d" ] || new="$$new $$d"; d=$$(dirname "$$d"); done; done; \
 	install -d $(addprefix "$$p"/,$(INSTALL_DIRS)) && \
 	old=$$(cat "$$p/$(CREATED)" 2>/dev/null); \
@@ -397,13 +402,17 @@ install: all
 	  contrib/tgm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc
 
 # The directories install made (not those that were there) are listed in
-# $(CREATED); uninstall removes each of them that is empty afterwards,
-# deepest first, and nothing else.
+# $(CREATED); uninstall removes the files install put there, by name, then
+# each of those directories that is empty afterwards, deepest first, and
+# nothing else (a file of the user's among the examples stays).
 uninstall:
 	p='$(DESTDIR)$(PREFIX)'; created=$$(sort -r "$$p/$(CREATED)" 2>/dev/null); \
 	rm -f $(DESTDIR)$(BINDIR)/tgm $(DESTDIR)$(MANDIR)/tgm.1 $(DESTDIR)$(MANDIR)/tgm-monitor.1 \
-	  $(DESTDIR)$(BASHDIR)/tgm $(DESTDIR)$(LIBDIR)/libtgm.a $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc && \
-	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/tgm $(DESTDIR)$(INCDIR) && \
+	  $(DESTDIR)$(BASHDIR)/tgm $(DESTDIR)$(LIBDIR)/libtgm.a $(DESTDIR)$(LIBDIR)/pkgconfig/tgm.pc \
+	  $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/DEVELOPERS.md \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(DOC_FILES)) \
+	  $(addprefix $(DESTDIR)$(INCDIR)/,$(INC_FILES)) "$$p/$(CREATED)" && \
+	for f in $(EX_FILES); do rm -f "$(DESTDIR)$(EXDIR)/$$f" || exit 1; done && \
 	for d in $$created; do rmdir "$$p/$$d" 2>/dev/null || true; done
 
 clean:

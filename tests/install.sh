@@ -250,16 +250,21 @@ fi
 # ---- make uninstall --------------------------------------------------------
 # it removes what install put there and the directories install made, and
 # leaves a directory that was there before (empty or not) and a file of
-# someone else's
+# someone else's: beside tgm's headers, or added among its examples (it
+# removed include/tgm and share/tgm whole)
 u=$tmp/uninst
-mkdir -p "$u/share/man" "$u/bin" && echo other >"$u/bin/other"
+mkdir -p "$u/share/man" "$u/bin" "$u/include/tgm" && echo other >"$u/bin/other" &&
+    echo other >"$u/include/tgm/local.h"
+want="./bin ./bin/other ./include ./include/tgm ./include/tgm/local.h ./share ./share/man \
+./share/tgm ./share/tgm/examples ./share/tgm/examples/mine.s "
 if $make -s install PREFIX="$u" "$@" >"$tmp/out" 2>&1 &&
+   echo mine >"$u/share/tgm/examples/mine.s" &&
    $make -s uninstall PREFIX="$u" "$@" >>"$tmp/out" 2>&1; then
     left=$(cd "$u" && find . -mindepth 1 | sort | tr '\n' ' ')
-    if [ "$left" = "./bin ./bin/other ./share ./share/man " ]; then
+    if [ "$left" = "$want" ]; then
         ok "make uninstall leaves no tgm file or directory, and what was there"
     else
-        bad "make uninstall left: $left(want ./bin ./bin/other ./share ./share/man)"
+        bad "make uninstall left: $left(want $want)"
     fi
 else
     bad "make install/uninstall PREFIX=...:"; sed 's/^/     /' "$tmp/out"
