@@ -271,8 +271,18 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--os") && i + 1 < argc) {
             os_path = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench-nest [--runs N] [--json FILE] [--svg FILE] "
-                            "[--os PATH]\n");
+            static const char usage[] = "usage: bench-nest [--runs N] [--json FILE] "
+                                        "[--svg FILE] [--os PATH]\n";
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+                fputs(usage, stdout);
+                return 0;
+            }
+            if (!strcmp(argv[i], "--runs") || !strcmp(argv[i], "--json") ||
+                !strcmp(argv[i], "--svg") || !strcmp(argv[i], "--os"))
+                fprintf(stderr, "bench-nest: '%s' needs a value\n", argv[i]);
+            else
+                fprintf(stderr, "bench-nest: unknown option '%s'\n", argv[i]);
+            fputs(usage, stderr);
             return 2;
         }
     }
@@ -289,9 +299,14 @@ int main(int argc, char **argv)
         return 2;
     }
     struct tgm_image compute, os;
-    if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0 ||
-        asm_assemble_file(os_path, &os, stderr) != 0)
+    if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0)
         return 2;
+    if (asm_assemble_file(os_path, &os, stderr) != 0) {
+        image_free(&compute);
+        fprintf(stderr, "bench-nest: cannot assemble the OS at %s (run it from the top of "
+                        "the source tree, or give --os PATH)\n", os_path);
+        return 2;
+    }
     struct row rc[MAX_DEPTH + 1], ro[MAX_DEPTH + 1];
     if (measure(&compute, runs, rc) != 0 || measure(&os, runs, ro) != 0)
         return 1;

@@ -276,6 +276,20 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
     };
     const char *why[] = {"--runs: expected a number 1..51, got '3x'", "no-such-dir",
                          "no-such-dir", "name one file"};
+    /* a bad option says which, on the usage's line before it */
+    struct cs_outcome u = run_nest(CS_ARGV("--frob"), 20);
+    assert_int_equal(u.status, 2);
+    assert_non_null(strstr(u.err, "bench-nest: unknown option '--frob'\nusage: bench-nest "));
+    cs_outcome_free(&u);
+    u = run_nest(CS_ARGV("--json"), 20);
+    assert_int_equal(u.status, 2);
+    assert_non_null(strstr(u.err, "bench-nest: '--json' needs a value\n"));
+    cs_outcome_free(&u);
+    u = run_nest(CS_ARGV("--runs", "1", "--os", "no-such.s"), 20);
+    assert_int_equal(u.status, 2);
+    assert_non_null(strstr(u.err, "bench-nest: cannot assemble the OS at no-such.s (run it "
+                                  "from the top of the source tree, or give --os PATH)\n"));
+    cs_outcome_free(&u);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cs_outcome o = run_nest(cases[i], 20); /* a run it should not start */
         if (o.status != 2 || o.out_len != 0)
