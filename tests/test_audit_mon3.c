@@ -142,7 +142,8 @@ static void quote__an_expression_quoted_as_one_word_everywhere(void **state)
     (void)state;
     cs_mon_prints("print \"1 + 2\"", "0x3 (3)\n");
     cs_mon_prints("print/x \"0x10 | 1\"", "0x11\n");
-    cs_mon_ok("assert \"1 == 1\"");
+    struct cs_outcome o = cs_mon_ok("assert \"1 == 1\"");
+    cs_outcome_free(&o);
     cs_mon_fails("assert \"1 == 2\"", "assertion failed: 1 == 2");
     cs_mon_prints("load examples/sum.s; display \"E[i] + 1\"", "1: E[i] + 1 = 0x1 (1)\n");
     cs_mon_prints("load examples/sum.s; assemble \"total + 1\" HALT; examine total+1",
@@ -248,7 +249,8 @@ static void docs__session_rules_now_said(void **state)
     char snap[CS_PATH];
     cs_tmp_path(snap, sizeof snap, "novm.snap");
     snprintf(cmds, sizeof cmds, "load examples/sum.s; save %s", snap);
-    cs_mon_ok(cmds);
+    o = cs_mon_ok(cmds);
+    cs_outcome_free(&o);
     size_t n;
     char *b = cs_slurp(snap, &n);
     assert_null(memmem(b, n, "REAL", 4));
