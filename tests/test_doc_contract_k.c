@@ -475,6 +475,34 @@ static void check__json_instructions_is_the_bare_runs(void **state)
                  "run", CS_ARGV("--vmm", "--mem", "524288", src));
 }
 
+/* docs/os.md: the rogue reads one byte: 'p' a privileged instruction, 'i'
+ * an illegal word, anything else or none a store outside its region; the
+ * bytes after it are left unread.  --vmm's console after its header. */
+static void os__the_rogue_reads_one_byte(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *input, *cause;
+    } runs[] = {{"x", "memory"}, {"pi", "privileged"}, {"ip", "illegal"}, {"", "memory"}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char want[96];
+        snprintf(want, sizeof want, "os: process 4 killed: %s", runs[i].cause);
+        cs_tgm_prints(want, "run", CS_ARGV("--quiet", "--mem", "1024", "--input", runs[i].input,
+                                           "examples/os/os.s"));
+    }
+    struct cs_outcome b = cs_run_tgm("run", "--quiet", "--mem", "1024", "examples/os/os.s", NULL);
+    struct cs_outcome v =
+        cs_run_tgm("run", "--vmm", "--quiet", "--mem", "1024", "examples/os/os.s", NULL);
+    assert_int_equal(b.status, 0);
+    assert_int_equal(v.status, 0);
+    const char *first = strchr(v.out, '\n');
+    assert_non_null(first);
+    assert_memory_equal(v.out, "== vm0: ", 8);
+    assert_string_equal(first + 1, b.out);
+    cs_outcome_free(&b);
+    cs_outcome_free(&v);
+}
+
 /* The suites' teardown removed the files in a suite's temporary directory
  * but not its subdirectories, so a suite that made one (test_polish_b's
  * readme, test_doc_contract_c's dir.d) left its directory in /tmp at every
@@ -529,6 +557,7 @@ int main(void)
         cmocka_unit_test(vmm__every_end_of_a_hybrid_slice_is_an_event),
         cmocka_unit_test(vmm__the_trap_loop_note_names_its_trap),
         cmocka_unit_test(check__json_instructions_is_the_bare_runs),
+        cmocka_unit_test(os__the_rogue_reads_one_byte),
         cmocka_unit_test(support__teardown_leaves_no_directory_behind),
     };
     return cmocka_run_group_tests_name("doc_contract_k", tests, group_setup, group_teardown);
