@@ -40,6 +40,17 @@ static int fail(struct cx *c, const char *fmt, ...)
     return -1;
 }
 
+/* docs/monitor.md: an error quotes at most 80 bytes of the expression (a
+ * UTF-8 character not cut), then "..." when there was more. */
+static int cut_len(const char *p, size_t n)
+{
+    if (n <= 80)
+        return (int)n;
+    for (n = 80; n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; n--)
+        ;
+    return (int)n;
+}
+
 static void ws(struct cx *c)
 {
     while (*c->p == ' ' || *c->p == '\t')
@@ -55,7 +66,7 @@ static int unexpected(struct cx *c)
     size_t n = strlen(c->p);
     while (n && c->p[n - 1] == ' ')
         n--;
-    return fail(c, "unexpected '%.*s'", (int)n, c->p);
+    return fail(c, "unexpected '%.*s%s'", cut_len(c->p, n), c->p, n > 80 ? "..." : "");
 }
 
 /* A ')' or ']' that is not where it should be. */
@@ -67,7 +78,8 @@ static int missing(struct cx *c, char close)
     size_t n = strlen(c->p);
     while (n && c->p[n - 1] == ' ')
         n--;
-    return fail(c, "missing '%c' near '%.*s'", close, (int)n, c->p);
+    return fail(c, "missing '%c' near '%.*s%s'", close, cut_len(c->p, n), c->p,
+                n > 80 ? "..." : "");
 }
 
 static int enter(struct cx *c)
@@ -150,10 +162,12 @@ static int number(struct cx *c, uint64_t *v)
             snprintf(hint, sizeof hint, " (no %s suffix here: %.*s is %" PRIu64 ")",
                      sh == 30 ? "G" : "K or M", (int)(e - s), s, k << sh);
         }
-        return fail(c, "bad number near '%.*s'%s", (int)(n - s), s, hint);
+        return fail(c, "bad number near '%.*s%s'%s", cut_len(s, (size_t)(n - s)), s,
+                    n - s > 80 ? "..." : "", hint);
     }
     if (ovf)
-        return fail(c, "number '%.*s' does not fit in 64 bits", (int)(e - s), s);
+        return fail(c, "number '%.*s%s' does not fit in 64 bits", cut_len(s, (size_t)(e - s)),
+                    s, e - s > 80 ? "..." : "");
     c->p = e;
     return 0;
 }
@@ -184,7 +198,8 @@ static int charconst(struct cx *c, uint64_t *v)
     }
     if (!ok) {
         size_t n = strlen(s);
-        return fail(c, "bad character constant near '%.*s'", (int)n, s);
+        return fail(c, "bad character constant near '%.*s%s'", cut_len(s, n), s,
+                    n > 80 ? "..." : "");
     }
     c->p = q;
     return 0;
@@ -485,7 +500,7 @@ int rx_eval(const struct rx_env *env, const char *text, uint64_t *v, char *err, 
 int rx_eval_as(const struct rx_env *env, const char *text, bool live, uint64_t *v, char *err,
                size_t errlen)
 {
-    /* the monitor's message holds at most 255 bytes (the docs are silent) */
+    /* the monitor's message holds at most 255 bytes */
     struct cx c = {.env = env, .p = text, .err = err, .errlen = errlen < 256 ? errlen : 256};
     err[0] = 0;
     if (expr(&c, live, v))

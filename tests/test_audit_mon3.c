@@ -234,7 +234,8 @@ static void docs__session_rules_now_said(void **state)
     assert_int_equal(o.status, 1); /* ended there, on-error or not */
     assert_null(strstr(o.out, "b\n"));
     cs_outcome_free(&o);
-    cs_write_text(mon, sizeof mon, "lim.mon", "set limit 10\nload examples/sum.s\ngo\necho after\n");
+    cs_write_text(mon, sizeof mon, "lim.mon",
+                  "set limit 10\nload examples/sum.s\ngo\necho after\n");
     o = cs_run_tgm("monitor", "-f", mon, NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "step limit (10) reached"));
@@ -256,6 +257,27 @@ static void docs__session_rules_now_said(void **state)
     assert_null(memmem(b, n, "REAL", 4));
     assert_non_null(memmem(b, n, "BARE", 4));
     free(b);
+}
+
+/* docs/monitor.md: an error quotes at most 80 bytes, then "...": the
+ * whole rest of the line was quoted, and a long one was cut at the
+ * message's 255 bytes, its quote left open. */
+static void expr__an_error_quotes_at_most_80_bytes(void **state)
+{
+    (void)state;
+    char cmd[400], want[200];
+    char y[101];
+    memset(y, 'y', 100);
+    y[100] = '\0';
+    snprintf(cmd, sizeof cmd, "print 1 + 2 %s", y);
+    snprintf(want, sizeof want, "print: unexpected '%.80s...'\n", y);
+    cs_mon_fails(cmd, want);
+    snprintf(cmd, sizeof cmd, "print (1 + 2 %s", y);
+    snprintf(want, sizeof want, "print: missing ')' near '%.80s...'\n", y);
+    cs_mon_fails(cmd, want);
+    snprintf(cmd, sizeof cmd, "print 1 + 2 %.80s", y); /* 80: all of it, no "..." */
+    snprintf(want, sizeof want, "print: unexpected '%.80s'\n", y);
+    cs_mon_fails(cmd, want);
 }
 
 static int group_setup(void **state)
@@ -282,6 +304,7 @@ int main(void)
         cmocka_unit_test(assemble__dot_is_the_word_p_points_at),
         cmocka_unit_test(step_watch__what_stops_them_as_the_reference_says),
         cmocka_unit_test(docs__session_rules_now_said),
+        cmocka_unit_test(expr__an_error_quotes_at_most_80_bytes),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

@@ -35,6 +35,25 @@ struct ev {
     const char *cmp_op;
 };
 
+/* The text an error quotes: at most NEAR_MAX bytes of P (a UTF-8
+ * character not cut), then "..." when there was more, so that the line
+ * stays short and its quote is closed (NEAR(p) for "%.*s%s"). */
+#define NEAR_MAX 80 /* as the assembler cuts a quoted token */
+static int near_len(const char *p)
+{
+    size_t n = strnlen(p, NEAR_MAX + 1);
+    if (n <= NEAR_MAX)
+        return (int)n;
+    for (n = NEAR_MAX; n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; n--)
+        ;
+    return (int)n;
+}
+static const char *near_more(const char *p)
+{
+    return strnlen(p, NEAR_MAX + 1) > NEAR_MAX ? "..." : "";
+}
+#define NEAR(p) near_len(p), (p), near_more(p)
+
 static uint64_t fail(struct ev *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static uint64_t fail(struct ev *e, const char *fmt, ...)
@@ -240,7 +259,7 @@ static uint64_t number(struct ev *e)
         if (*s == '_' && s > start && digit_of(s[1], base) >= 0)
             continue;
         if (*s == '_')
-            return fail(e, "bad number near '%s'", e->p);
+            return fail(e, "bad number near '%.*s%s'", NEAR(e->p));
         int d = digit_of(*s, base);
         if (d < 0)
             break;
@@ -252,11 +271,13 @@ static uint64_t number(struct ev *e)
     char hint[160];
     if (base == 10 && s > start && *s && !isalnum((unsigned char)s[1]) && !over &&
         tgm_suffix_hint(hint, sizeof hint, e->p, (size_t)(s - e->p) + 1, v))
-        return fail(e, "bad number near '%s' %s", e->p, hint);
+        return fail(e, "bad number near '%.*s%s' %s", NEAR(e->p), hint);
     if (s == start || isalnum((unsigned char)*s))
-        return fail(e, "bad number near '%s'", e->p);
+        return fail(e, "bad number near '%.*s%s'", NEAR(e->p));
     if (over)
-        return fail(e, "number '%.*s' does not fit in 64 bits", (int)(s - e->p), e->p);
+        return fail(e, "number '%.*s%s' does not fit in 64 bits",
+                    (int)(s - e->p) < near_len(e->p) ? (int)(s - e->p) : near_len(e->p), e->p,
+                    (int)(s - e->p) > near_len(e->p) ? "..." : "");
     e->p = s;
     return v;
 }
@@ -268,7 +289,7 @@ static uint64_t missing(struct ev *e, char ch)
     skip(e);
     if (!*e->p)
         return fail(e, "missing '%c' at the end", ch);
-    return fail(e, "missing '%c' near '%s'", ch, e->p);
+    return fail(e, "missing '%c' near '%.*s%s'", ch, NEAR(e->p));
 }
 
 /* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) after its '(': the
@@ -312,7 +333,7 @@ static uint64_t primary(struct ev *e)
         uint8_t c = (uint8_t)*q;
         bool ok = *q == '\\' ? asm_escape(&q, end, &c) == 0 : *q && *q++ != '\'';
         if (!ok || *q != '\'') /* "print ';'": the ';' ended the command */
-            return fail(e, "bad character constant near '%s'%s", p,
+            return fail(e, "bad character constant near '%.*s%s'%s", NEAR(p),
                         !p[1] && e->m->cut_at_semicolon
                             ? " (a ';' ends the command: write it as '\\x3b')"
                             : "");
@@ -325,7 +346,7 @@ static uint64_t primary(struct ev *e)
         while (ident_char((unsigned char)p[n], n == 0))
             n++;
         if (n > TGM_SYM_MAX)
-            return fail(e, "name too long near '%s'", p);
+            return fail(e, "name too long near '%.*s%s'", NEAR(p));
         memcpy(name, p, n);
         name[n] = '\0';
         e->p += n;
@@ -347,7 +368,7 @@ static uint64_t primary(struct ev *e)
     }
     if (!*p)
         return fail(e, "expression ends too soon");
-    return fail(e, "unexpected '%s'", p);
+    return fail(e, "unexpected '%.*s%s'", NEAR(p));
 }
 
 static uint64_t unary1(struct ev *e)
@@ -537,7 +558,7 @@ static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
     uint64_t v = expr(&e);
     skip(&e);
     if (!e.bad && *e.p)
-        fail(&e, "unexpected '%s'", e.p);
+        fail(&e, "unexpected '%.*s%s'", NEAR(e.p));
     if (e.bad)
         return -1;
     *out = v;
