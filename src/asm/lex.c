@@ -79,7 +79,7 @@ static void put_cols(FILE *f, const char *p, size_t len, uint32_t from, uint32_t
     bool on = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)p[i];
-        size_t skip;
+        size_t skip = 0;
         int as = shown_as(p, len, i, &skip);
         if ((ch & 0xC0) == 0x80) { /* a stray continuation byte: with the character before */
             if (on && as == 0)
@@ -112,13 +112,13 @@ void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs)
         return;
     }
     for (size_t i = 0; i < len; i++) {
-        size_t skip;
+        size_t skip = 0; /* a tab is kept, as it is */
         int as = p[i] == '\t' ? 0 : shown_as(p, len, i, &skip);
         if (as == 1)
             fputc(' ', f);
         else if (as == 0)
-            fwrite(p + i, 1, p[i] == '\t' ? 1 : skip + 1, f);
-        i += p[i] == '\t' ? 0 : skip;
+            fwrite(p + i, 1, skip + 1, f);
+        i += skip;
     }
 }
 
