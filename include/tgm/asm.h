@@ -61,6 +61,13 @@ void asm_sources_free(char **sources);
  * the offending backslash.  The monitor's 'console input' decodes the same. */
 int asm_escape(const char **pp, const char *end, uint8_t *out);
 
+/* How much of the LEN bytes at P a message quotes: at most ASM_QUOTE_MAX
+ * (not cutting a UTF-8 character), then "..." where it is cut, so that a
+ * name or number of a megabyte does not make the message a megabyte.
+ * The monitor's expression errors quote the same way. */
+#define ASM_QUOTE_MAX 80u
+int asm_quote_len(const char *p, size_t len);
+
 /* The expressions' X << N and X >> N (arithmetic): N taken as unsigned, so
  * 64 or more (a negative N too) gives 0, or -1 for >> of a negative X.  The
  * monitor's expressions shift the same. */

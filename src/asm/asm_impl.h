@@ -140,12 +140,8 @@ bool asm_quote_error(struct asm_ctx *c, const struct asm_tok *dir, const struct 
  * a line neither hides what precedes it on a terminal nor vanishes; tabs
  * kept, or expanded to the next multiple of 8 with EXPAND_TABS.  No newline. */
 void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs);
-/* A token quoted in a message, as '%.*s%s' with ASM_QUOTE(T): at most
- * ASM_QUOTE_MAX bytes of it (not cutting a UTF-8 character), then "..."
- * where it is cut, so that a name or number of a megabyte does not make
- * the message a megabyte (the excerpt under it shows the line). */
-#define ASM_QUOTE_MAX 80u
-int asm_quote_len(const char *p, size_t len);
+/* A token quoted in a message, as '%.*s%s' with ASM_QUOTE(T)
+ * (asm_quote_len, tgm/asm.h): the excerpt under it shows the line. */
 #define ASM_QUOTE(t) asm_quote_len((t)->p, (t)->len), (t)->p, \
                      ((t)->len > ASM_QUOTE_MAX ? "..." : "")
 /* Whether an error now at statement SI would be kept to be shown: not when

@@ -35,24 +35,9 @@ struct ev {
     const char *cmp_op;
 };
 
-/* The text an error quotes: at most NEAR_MAX bytes of P (a UTF-8
- * character not cut), then "..." when there was more, so that the line
- * stays short and its quote is closed (NEAR(p) for "%.*s%s"). */
-#define NEAR_MAX 80 /* as the assembler cuts a quoted token */
-static int near_len(const char *p)
-{
-    size_t n = strnlen(p, NEAR_MAX + 1);
-    if (n <= NEAR_MAX)
-        return (int)n;
-    for (n = NEAR_MAX; n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; n--)
-        ;
-    return (int)n;
-}
-static const char *near_more(const char *p)
-{
-    return strnlen(p, NEAR_MAX + 1) > NEAR_MAX ? "..." : "";
-}
-#define NEAR(p) near_len(p), (p), near_more(p)
+/* The text an error quotes, for "%.*s%s": as the assembler quotes a token,
+ * at most ASM_QUOTE_MAX bytes, then "..." (asm_quote_len). */
+#define NEAR(p) asm_quote_len((p), strlen(p)), (p), (strlen(p) > ASM_QUOTE_MAX ? "..." : "")
 
 static uint64_t fail(struct ev *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -276,8 +261,8 @@ static uint64_t number(struct ev *e)
         return fail(e, "bad number near '%.*s%s'", NEAR(e->p));
     if (over)
         return fail(e, "number '%.*s%s' does not fit in 64 bits",
-                    (int)(s - e->p) < near_len(e->p) ? (int)(s - e->p) : near_len(e->p), e->p,
-                    (int)(s - e->p) > near_len(e->p) ? "..." : "");
+                    asm_quote_len(e->p, (size_t)(s - e->p)), e->p,
+                    (size_t)(s - e->p) > ASM_QUOTE_MAX ? "..." : "");
     e->p = s;
     return v;
 }
