@@ -275,13 +275,17 @@ bool mon_break_here(struct machine *x, struct machine_exit *ex)
 }
 
 /* The opcode at P of the focused machine, or 0 if P does not fetch. */
-static unsigned op_at_p(struct machine *x)
+static struct insn insn_at_p(struct machine *x)
 {
     uint64_t w;
-    struct psw p = machine_psw(x);
-    if (machine_read_virt(x, p.p, &w) != 0)
-        return 0;
-    struct insn in = isa_decode(w);
+    if (machine_read_virt(x, machine_p(x), &w) != 0)
+        return (struct insn){.ok = false};
+    return isa_decode(w);
+}
+
+static unsigned op_at_p(struct machine *x)
+{
+    struct insn in = insn_at_p(x);
     return in.ok ? in.op : 0;
 }
 
@@ -304,11 +308,8 @@ static bool stop_goes_on(struct mon *m, const struct machine_exit *ex, uint64_t 
  * word develops (its target is developed by the next fetch)? */
 static bool call_at_p(struct machine *x)
 {
-    uint64_t w;
     uint32_t ph;
-    if (mon_timer_first(x) || machine_read_virt(x, machine_p(x), &w) != 0)
-        return false;
-    struct insn in = isa_decode(w);
+    struct insn in = mon_timer_first(x) ? (struct insn){.ok = false} : insn_at_p(x);
     return in.ok && in.op == OP_JAL && machine_develop(x, in.a, &ph) == TRAP_NONE;
 }
 
