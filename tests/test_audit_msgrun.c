@@ -170,6 +170,18 @@ static const struct row rows[] = {
      "tgm: unknown command 'frob' (try 'tgm --help')\n"},
     {"run.md:163", {"run", "--frob", NULL}, 2, ERR, true,
      "tgm: run: unknown option '--frob' (try 'tgm run --help')\n"},
+    /* an unknown letter inside "-xy" after a long option: getopt is still
+     * in the cluster, and the word before it was blamed */
+    {"run.md:131", {"run", "--json", "-xy", NULL}, 2, ERR, true,
+     "tgm: run: unknown option '-x' (try 'tgm run --help')\n"},
+    {"run.md:131", {"run", "--mem=100", "-xy", "{T}/one.s", NULL}, 2, ERR, true,
+     "tgm: run: unknown option '-x' (try 'tgm run --help')\n"},
+    {"run.md:131", {"check", "--json", "-jy", NULL}, 2, ERR, true,
+     "tgm: check: unknown option '-j' (try 'tgm check --help')\n"},
+    {"run.md:131", {"check", "--json=1", "-jy", NULL}, 2, ERR, true,
+     "tgm: check: option '--json' takes no value (try 'tgm check --help')\n"},
+    {"run.md:131", {"as", "{T}/one.s", "-lo", NULL}, 2, ERR, true,
+     "tgm: as: option '-o' needs a value (try 'tgm as --help')\n"},
     {"run.md:168", {"run", "{T}/snap/x.s", NULL}, 2, ERR, true,
      "tgm: run: {T}/snap/x.s: offset 0: bad magic (not a tgm image but a monitor snapshot: "
      "the monitor's 'restore' reads it)\n"},

@@ -43,22 +43,48 @@ const char *cli_option_guess(const struct option *opts, const char *name, size_t
     return tgm_suggest_unique(&s);
 }
 
+/* Is ARG ("--name=value") a long option of OPTS that takes no value, its
+ * code VAL: exactly its name or a prefix of it alone? */
+static bool takes_no_value(const struct option *opts, const char *arg, int val)
+{
+    size_t n = strcspn(arg + 2, "=");
+    const struct option *hit = NULL;
+    int k = 0;
+    for (const struct option *o = opts; o && o->name; o++)
+        if (strncmp(o->name, arg + 2, n) == 0) {
+            if (strlen(o->name) == n) {
+                hit = o;
+                k = 1;
+                break;
+            }
+            hit = o;
+            k++;
+        }
+    return k == 1 && hit->has_arg == no_argument && hit->val == val;
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : NULL;
     bool is_long = arg && strncmp(arg, "--", 2) == 0;
     char list[512];
     int k = 0;
-    /* a known long option given a value: optopt is its code (an unknown one
-     * leaves optopt 0) */
-    const char *eq = is_long && optopt ? strchr(arg, '=') : NULL;
-    if (c == ':')
+    /* a known long option given a value: optopt is its code.  Otherwise a
+     * nonzero optopt is a short option's letter, and ARG may be the word
+     * before it: getopt is still inside "-xy" at an 'x' it refuses. */
+    const char *eq = is_long && optopt && strchr(arg, '=') ? strchr(arg, '=') : NULL;
+    if (eq && !takes_no_value(opts, arg, optopt))
+        eq = NULL;
+    bool is_short = optopt && !eq;
+    if (c == ':' && is_short && !is_long)
+        cli_error("%s: option '-%c' needs a value (try 'tgm %s --help')", cmd, optopt, cmd);
+    else if (c == ':')
         cli_error("%s: option '%s' needs a value (try 'tgm %s --help')", cmd,
                   arg ? arg : "?", cmd);
     else if (eq)
         cli_error("%s: option '%.*s' takes no value (try 'tgm %s --help')", cmd,
                   (int)(eq - arg), arg, cmd);
-    else if (optopt && !is_long)
+    else if (is_short)
         cli_error("%s: unknown option '-%c' (try 'tgm %s --help')", cmd, optopt, cmd);
     else if (is_long && arg[2] == '=') /* '--=5': no name, which every option begins with */
         cli_error("%s: unknown option '%s' (try 'tgm %s --help')", cmd, arg, cmd);
