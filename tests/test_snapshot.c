@@ -269,12 +269,58 @@ static void snapshot__a_damaged_run_state_section_is_refused(void **state)
     pair_close(&p);
 }
 
+/* docs/monitor.md: NEST exists since version 4, as CPTR since 5: a file of
+ * an older version with it is refused (it was taken and the stack rebuilt),
+ * the session left as it was; a version 4 file's stack is restored. */
+static void snapshot__a_stack_section_before_version_4_is_refused(void **state)
+{
+    (void)state;
+    struct pair p;
+    pair_open(&p, 7, "nest5", "nest-old");
+    struct mon *b = p.b;
+    struct mon *n = mon_create(p.io.out, p.io.err); /* A has VMs: no stack on it */
+    assert_non_null(n);
+    cmd(n, "nest 2 examples/hello.s; go for 500; save %s", p.path);
+    mon_destroy(n);
+    cmd(b, "step 2");
+    uint8_t *before;
+    size_t lb;
+    assert_int_equal(machine_state_save(mon_machine(b), true, &before, &lb), 0);
+    for (uint32_t version = 3; version <= 4; version++) { /* 1, 2: older symbols */
+        with_cptr(p.path, p.other, version, NULL, 0);
+        char line[600], want[600];
+        snprintf(line, sizeof line, "restore %s", p.other);
+        fflush(p.io.err);
+        size_t from = p.io.len;
+        int rc = mon_exec_line(b, line);
+        fflush(p.io.err);
+        if (version == 4) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(mon_exec_line(b, "stack"), 0);
+            continue;
+        }
+        snprintf(want, sizeof want, "restore: %s: bad stack section\n", p.other);
+        if (rc != -1 || strcmp(p.io.buf + from, want) != 0)
+            fail_msg("version %u: %d \"%s\", want \"%s\"", version, rc, p.io.buf + from, want);
+        assert_int_equal(mon_exec_line(b, "stack"), -1); /* no stack came */
+        uint8_t *after;
+        size_t la;
+        assert_int_equal(machine_state_save(mon_machine(b), true, &after, &la), 0);
+        if (la != lb || memcmp(before, after, la))
+            fail_msg("version %u: the refused restore changed the machine", version);
+        free(after);
+    }
+    free(before);
+    pair_close(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(snapshot__a_restored_session_runs_on_as_the_original),
         cmocka_unit_test(snapshot__version_5_holds_the_run_state_and_4_is_still_read),
         cmocka_unit_test(snapshot__a_damaged_run_state_section_is_refused),
+        cmocka_unit_test(snapshot__a_stack_section_before_version_4_is_refused),
     };
     return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
 }

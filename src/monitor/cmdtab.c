@@ -441,7 +441,8 @@ const struct mon_cmd mon_cmds[] = {
      "'help vm create' and 'help x/4i' are 'help vm' and 'help x'.",
      G_SCRIPT, "h ?", "=C-", 0},
     {"exit", mon_cmd_exit, 0, 1, "exit [N]",
-     "leave the monitor with status N (default: 0, or 1 after a failure)\n"
+     "leave the monitor with status N (default: 0, or 1 after a failure that counted)\n"
+     "A failure counts unless 'set on-error continue' was on for it.\n"
      "A session that ends otherwise exits 0; 1 if a command or an assert\n"
      "failed; 2 for bad usage or an unreadable script; 128 + the\n"
      "signal's number after SIGTERM, SIGHUP or (outside the terminal)\n"

@@ -483,7 +483,7 @@ static int build(const uint8_t *file, const uint8_t *const *data, const size_t *
     if (data[NEST]) {
         r = (struct bytes_in){data[NEST], lens[NEST], 0, false};
         uint64_t depth = bytes_get_le(&r, 4);
-        if (r.bad || r.off != r.len || depth > NEST_MAX_DEPTH ||
+        if (version < 4 || r.bad || r.off != r.len || depth > NEST_MAX_DEPTH ||
             nest_layout_of((unsigned)depth, q, &s->nest, e2, sizeof e2) != 0 ||
             !nest_intact(&s->nest, s->bare))
             return tgm_err(err, errlen, "bad stack section");
