@@ -290,6 +290,33 @@ static void output__a_signal_during_a_blocked_write_gives_its_status(void **stat
     cs_outcome_free(&o);
 }
 
+/* A pipe whose reader has gone (SIGPIPE ignored, as here): docs/monitor.md's
+ * one line says why, "Broken pipe".  A run's live output failed, the
+ * command's own flush then had nothing left to write, and the reason said
+ * was "Input/output error". */
+static void output__a_reader_gone_mid_run_says_broken_pipe(void **state)
+{
+    (void)state;
+    int in[2], p[2];
+    assert_int_equal(pipe2(in, O_CLOEXEC), 0); /* the writer stays ours */
+    cs_pipe(p, false);
+    pid_t pid = cs_start_tgm_with(in[0], cs_onto_pipe, "monitor", CS_ARGV(NULL));
+    close(in[0]);
+    close(p[1]);
+    static const char load[] = "load examples/sum.s\n", go[] = "go\n";
+    assert_int_equal(write(in[1], load, sizeof load - 1), (ssize_t)(sizeof load - 1));
+    char c = 0;
+    while (c != '\n') /* the load's line read, then the reader goes */
+        assert_int_equal(read(p[0], &c, 1), 1);
+    close(p[0]);
+    assert_int_equal(write(in[1], go, sizeof go - 1), (ssize_t)(sizeof go - 1));
+    close(in[1]);
+    struct cs_outcome o = cs_finish_tgm(pid);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: monitor: cannot write the output: Broken pipe\n");
+    cs_outcome_free(&o);
+}
+
 /* ---- the history file (on a terminal) ------------------------------------ */
 
 /* A session with ~/.tgm_history a link to DEV: it starts, runs lines,
@@ -343,6 +370,7 @@ int main(void)
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
         cmocka_unit_test(output__a_signal_during_a_blocked_write_gives_its_status),
+        cmocka_unit_test(output__a_reader_gone_mid_run_says_broken_pipe),
         cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
         cmocka_unit_test(reader__errors_not_shown_cost_no_memory),
         cmocka_unit_test_setup_teardown(history__an_endless_device_is_not_loaded, pt_setup,

@@ -78,6 +78,10 @@ void mon_catch_termination(void);
  * it held), while a signal that ends the session does; line-buffered on a
  * terminal.  fclose leaves FD open.  NULL if out of memory. */
 FILE *mon_steady_stream(int fd);
+/* Why a stream's writes failed, given E (errno after the failed flush):
+ * E if nonzero, else the errno of the last write a steady stream failed
+ * (its error flag may have been set long before), else EIO. */
+int mon_write_error(int e);
 
 /* The session's machines, for tests and embedders (not owned).  A VM
  * destroyed through mon_vmm while selected is forgotten at the next

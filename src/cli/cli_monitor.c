@@ -267,7 +267,7 @@ int cli_monitor(int argc, char **argv)
     int lost = mon_output_errno(m);
     mon_destroy(m);
     if (fflush(out) != 0 && !lost) /* (the monitor flushes after every command) */
-        lost = errno ? errno : EIO;
+        lost = mon_write_error(errno);
     bool failed = ferror(out);
     fclose(out);
     /* the reason, which main's check cannot see; EINTR: a signal that

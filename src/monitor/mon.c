@@ -461,11 +461,11 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
     free(buf);
     errno = 0;
     if ((fflush(m->out) != 0 || ferror(m->out)) && !m->out_errno)
-        m->out_errno = errno ? errno : EIO;
+        m->out_errno = mon_write_error(errno);
     /* under a log m->out is the tee: the screen's own stream holds the
      * output, and must reach it before the next error line as without one */
     if (m->log && (fflush(m->log_out0) != 0 || ferror(m->log_out0)) && !m->out_errno)
-        m->out_errno = errno ? errno : EIO;
+        m->out_errno = mon_write_error(errno);
     if (m->trace_file)
         fflush(m->trace_file);
     return rc < 0 ? -1 : 0;

@@ -19,6 +19,14 @@
 
 /* ---- output that Ctrl-C does not cut short ---- */
 
+/* The error of the last write a steady stream failed: stdio keeps only
+ * that one failed, and errno is long gone by the time someone asks why
+ * (a run's live output fails, the command's final flush has nothing to
+ * write). */
+static int steady_errno;
+
+int mon_write_error(int e) { return e ? e : steady_errno ? steady_errno : EIO; }
+
 static ssize_t steady_write(void *c, const char *buf, size_t len)
 {
     int fd = (int)(intptr_t)c;
@@ -29,8 +37,10 @@ static ssize_t steady_write(void *c, const char *buf, size_t len)
             done += (size_t)n;
         } else if (n == 0) { /* (no device should) */
             errno = EIO;
+            steady_errno = EIO;
             break;
         } else if (errno != EINTR || mon_terminating()) { /* a real error, or the end */
+            steady_errno = errno;
             break;
         }
     }
