@@ -280,6 +280,23 @@ static void expr__an_error_quotes_at_most_80_bytes(void **state)
     cs_mon_fails(cmd, want);
 }
 
+/* docs/monitor.md: an expression typed with spaces is told as such by the
+ * usage line of every command that takes one.  'watch' took the '+' as
+ * its COUNT ("expression ends too soon") and 'assemble' the '+' as the
+ * instruction; their lines said neither. */
+static void usage__a_spaced_address_is_told_by_watch_and_assemble(void **state)
+{
+    (void)state;
+    const char *hint = " ('0x30 + 5' is an expression: one word, as 0x30+5, or in double "
+                       "quotes)\n";
+    static const char *const cmds[] = {"watch 0x30 + 5", "watch read 0x30 + 5",
+                                       "assemble 0x30 + 5 HALT"};
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
+        cs_mon_fails(cmds[k], hint);
+    cs_mon_prints("watch 0x30 if 1 == 1", "watchpoint 1 on 0x30..0x30 if 1 == 1\n");
+    cs_mon_prints("assemble 0x30 HALT", "HALT");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -305,6 +322,7 @@ int main(void)
         cmocka_unit_test(step_watch__what_stops_them_as_the_reference_says),
         cmocka_unit_test(docs__session_rules_now_said),
         cmocka_unit_test(expr__an_error_quotes_at_most_80_bytes),
+        cmocka_unit_test(usage__a_spaced_address_is_told_by_watch_and_assemble),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

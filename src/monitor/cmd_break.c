@@ -772,6 +772,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
     if (i < argc && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
         return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
                        argv[i - 1]);
+    if (i + 1 < argc && mon_spaced_expr(i + 2, argv) == i) /* 'watch x + 1': not COUNT + */
+        return mon_usage(m, argc, argv);
     /* COUNT is optional: an option word after ADDR starts the options */
     if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcasecmp(argv[i], "if") &&
         mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)

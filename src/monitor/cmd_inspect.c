@@ -618,6 +618,11 @@ int mon_cmd_assemble(struct mon *m, int argc, char **argv)
     char *insn = text + k + 1;
     while (*insn == ' ' || *insn == '\t')
         insn++;
+    /* 'assemble x + 1 HALT': ADDR typed with spaces, which mon_usage tells */
+    char op[64], next[64];
+    char *words[4] = {argv[0], text, op, next};
+    if (sscanf(insn, "%63s %63s", op, next) == 2 && mon_spaced_expr(4, words) == 2)
+        return mon_usage(m, 4, words);
     struct machine *x = mon_target(m);
     uint32_t a = 0;
     if (mon_e_addr(m, text, &a) != 0) /* '.': the word P points at, as deposit's */
