@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tgm/asm.h"
+#include "tgm/bytes.h"
 #include "tgm/machine.h"
 #include "tgm/nest.h"
 #include "tgm/vmm.h"
@@ -151,6 +152,32 @@ static void nest_check__zero_steps_is_the_default_limit(void **state)
     image_free(&g);
 }
 
+/* bytes.h: the bytes a UTF-8 character takes, ASCII's 1 among them (it
+ * said 0, "not one"); LEN 0 reads nothing (it read P[0]). */
+static void utf8_char__ascii_is_one_byte_and_len_0_is_none(void **state)
+{
+    (void)state;
+    const uint8_t a[] = "a\x7f\xc3\xa9";
+    assert_int_equal(tgm_utf8_char(a, 1), 1);
+    assert_int_equal(tgm_utf8_char(a + 1, 1), 1);
+    assert_int_equal(tgm_utf8_char(a + 2, 2), 2);
+    assert_int_equal(tgm_utf8_char(a + 2, 1), 0); /* cut by LEN */
+    uint8_t *none = malloc(1); /* LEN 0 at the end of a block: ASan sees a read */
+    assert_non_null(none);
+    assert_int_equal(tgm_utf8_char(none + 1, 0), 0);
+    free(none);
+}
+
+/* machine.h: isa_profile_find(NULL) is NULL, as an unknown name is (it
+ * crashed in strcmp). */
+static void profile_find__null_is_no_profile(void **state)
+{
+    (void)state;
+    assert_null(isa_profile_find(NULL));
+    assert_null(isa_profile_find("X86"));
+    assert_non_null(isa_profile_find("x86"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +187,8 @@ int main(void)
         cmocka_unit_test(machine_compare__sees_the_input_waiting),
         cmocka_unit_test(vmm_vm_destroy__not_the_vm_a_hook_is_told_of),
         cmocka_unit_test(nest_check__zero_steps_is_the_default_limit),
+        cmocka_unit_test(utf8_char__ascii_is_one_byte_and_len_0_is_none),
+        cmocka_unit_test(profile_find__null_is_no_profile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

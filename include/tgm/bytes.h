@@ -25,9 +25,10 @@ int tgm_err(char *err, size_t len, const char *fmt, ...)
  * byte \xHH), so that an error stays one line and cannot drive the
  * terminal. */
 void tgm_vfprint_line(FILE *f, const char *fmt, va_list ap);
-/* How many bytes the UTF-8 character at P (at most LEN bytes) takes, or 0
- * when it is not one (a stray or missing continuation, an overlong form, a
- * surrogate, past U+10FFFF). */
+/* How many bytes the UTF-8 character at P (at most LEN bytes) takes: 1
+ * for ASCII, 2 to 4 for the rest, or 0 when it is not one (LEN 0, a stray
+ * or missing continuation, an overlong form, a surrogate, past U+10FFFF,
+ * a character LEN cuts). */
 size_t tgm_utf8_char(const uint8_t *p, size_t len);
 /* ERR read "offset N: ..." about a part that begins at byte BASE of a
  * larger file: make N the file's offset (else leave ERR as it is). */
@@ -69,7 +70,9 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n);
  * that shares its offset, whatever it is open on).  A file with other hard links, a directory or anything
  * else is refused.  The environment variable TGM_TEST_FAIL_RENAME makes
  * every commit fail between the write and the rename (for tests).
- * tgm_wopen and tgm_wcommit return -1 with "PATH: what" in ERR;
+ * tgm_wopen and tgm_wcommit return -1 with what is wrong in ERR, naming
+ * PATH ("PATH: is a directory (give a file name)", "cannot write PATH:
+ * DIR: No such file or directory");
  * tgm_wcommit and tgm_wabort free W. */
 struct tgm_wfile {
     int fd;        /* write here (tgm_wwrite, or fdopen a dup) */

@@ -228,7 +228,7 @@ const struct isa_wordfn *isa_wordfn_find(const char *name, size_t len);
  * offers their names. */
 const struct isa_wordfn *isa_wordfn_at(size_t i);
 /* FN of its N arguments ARG: the word in *WORD and -1; or, when N is not
- * FN's count, N (INT_MAX for a larger N) with why in ERR ("psw takes 4
+ * FN's count, N itself (INT_MAX when N is above INT_MAX) with why in ERR ("psw takes 4
  * arguments (m, p, l, b), got 3"); or, when an argument is out of range, its index with why in ERR
  * ("rb: b = 600000 is out of range 0..524288"). */
 int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned n,

@@ -31,10 +31,12 @@ struct isa_profile {
     uint8_t cls[ISA_NOPS]; /* declared class per opcode in this profile */
 };
 
-/* The profile named NAME, or NULL.  "virtualizable" is the default. */
+/* The profile named NAME (exactly, case and all), or NULL (NAME NULL
+ * too).  "virtualizable" is the default (a machine_config's NULL). */
 const struct isa_profile *isa_profile_find(const char *name);
 /* The profile names close to an unknown NAME ("did you mean"), quoted into
- * BUF: the one nearer than any other ("'x86'"), or every one that ties
+ * BUF: the one nearer than any other ("'x86'"; a name NAME begins counts
+ * as one edit away, as tgm_suggest_unique judges), or every one that ties
  * ("'pdp10' or 'pdp11-45'", "'a', 'b' or 'c'"); how many (0: none, BUF
  * empty). */
 size_t isa_profile_suggest(const char *name, char *buf, size_t len);
@@ -227,7 +229,8 @@ enum exit_reason machine_run(struct machine *m, uint64_t budget,
 enum exit_reason machine_step(struct machine *m, struct machine_exit *ex);
 /* machine_step, inlined into its caller where the build allows (the
  * control program's step of a view at every trap); of EX it sets only the
- * reason and the steps, unless M is being debugged. */
+ * reason and the steps, unless M's checked loop is in use (a debugging
+ * setting other than execution breakpoints alone, machine_debugging). */
 enum exit_reason machine_step_inline(struct machine *m, struct machine_exit *ex);
 /* Counts of execution done elsewhere, for machine_charge_step_inline. */
 struct machine_charge {
@@ -264,7 +267,9 @@ bool machine_watching(const struct machine *m);
  * in the order the step made them, at most MAX into HITS (reason
  * EXIT_WATCH, addr, write); 0 once the machine has changed since, as
  * machine_mark tells it.  An instruction makes at most three accesses, a
- * trap two; fetching an instruction is no access. */
+ * trap two, listed as its read of E[1], then its write of E[0] (the one an
+ * EXIT_WATCH names when both are watched); fetching an instruction is no
+ * access. */
 #define MACHINE_WATCH_HITS 8
 size_t machine_watch_hits(const struct machine *m, struct machine_exit *hits, size_t max);
 void machine_break_class(struct machine *m, unsigned class_mask);
@@ -307,7 +312,9 @@ typedef struct hostcall_result (*machine_hostcall_fn)(void *ctx, struct machine 
                                                       uint64_t code, uint64_t *left);
 void machine_set_hostcall(struct machine *m, machine_hostcall_fn fn, void *ctx);
 void machine_debug_clear(struct machine *m);
-/* Whether any debugging is set (the checked loop is in use). */
+/* Whether any debugging is set: a breakpoint, watchpoint, class breakpoint
+ * or trap stop.  The checked loop is in use for all but execution
+ * breakpoints alone, which the fast loop meets in its decode cache. */
 bool machine_debugging(const struct machine *m);
 /* Would the run loop stop before executing WORD at physical address PHYS:
  * an execution breakpoint there, or a class breakpoint for its opcode?

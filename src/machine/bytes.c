@@ -23,6 +23,10 @@
 
 size_t tgm_utf8_char(const uint8_t *p, size_t len)
 {
+    if (!len)
+        return 0;
+    if (p[0] < 0x80)
+        return 1;
     size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
              : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
     if (!n || n > len)

@@ -128,6 +128,8 @@ const struct isa_profile *const *isa_profiles(void)
 
 const struct isa_profile *isa_profile_find(const char *name)
 {
+    if (!name)
+        return NULL;
     for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
         if (strcmp((*p)->name, name) == 0)
             return *p;
