@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/bytes.h"
 
 /* 'log F' then 'load F' is refused in one line when F is not a source
  * (the log of an earlier session): the assembler read it first and said
@@ -134,6 +138,43 @@ static void restore__the_version_is_named_with_its_offset(void **state)
     cs_write_bytes(path, snap, sizeof snap);
     snprintf(cmds, sizeof cmds, "restore %s", path);
     cs_mon_fails(cmds, "v9.snap: offset 8: unsupported snapshot version 9 (this tgm reads 1 to");
+}
+
+/* robustness.md: a file replaced keeps its mode, setuid and setgid too.
+ * The writer set the mode before writing, and a write by one without
+ * CAP_FSETID clears both bits: run as root, the child drops to nobody
+ * (skipped where it cannot). */
+static void write__a_setuid_file_keeps_its_bits(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tgm-suid-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(chmod(dir, 0777), 0);
+    snprintf(path, sizeof path, "%s/f", dir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+                               setuid(65534) != 0))
+            _exit(77);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        struct stat st;
+        if (fd < 0 || write(fd, "old", 3) != 3 || close(fd) != 0 || chmod(path, 06755) != 0 ||
+            stat(path, &st) != 0 || (st.st_mode & 07777) != 06755)
+            _exit(77); /* (a filesystem that takes no such bits) */
+        char err[256];
+        if (tgm_write_atomic(path, "new", 3, err, sizeof err) != 0 || stat(path, &st) != 0)
+            _exit(2);
+        _exit((st.st_mode & 07777) == 06755 ? 0 : 1);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    unlink(path);
+    rmdir(dir);
+    assert_true(WIFEXITED(st));
+    if (WEXITSTATUS(st) == 77)
+        skip();
+    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static int group_setup(void **state)
@@ -297,6 +338,7 @@ int main(void)
         cmocka_unit_test(mem_hint__only_where_a_larger_mem_would_do),
         cmocka_unit_test(write__to_stdin_open_for_reading_is_refused),
         cmocka_unit_test(cli__stdin_afresh_svg_any_case_and_an_empty_option),
+        cmocka_unit_test(write__a_setuid_file_keeps_its_bits),
     };
     return cmocka_run_group_tests_name("audit_rob", tests, group_setup, group_teardown);
 }

@@ -78,6 +78,8 @@ struct tgm_wfile {
     int fd;        /* write here (tgm_wwrite, or fdopen a dup) */
     bool in_place; /* a descriptor, device or FIFO: no temporary file */
     int error;     /* first write error (errno), reported by tgm_wcommit */
+    unsigned mode; /* the old file's, set again at the commit: a write by
+                      one without CAP_FSETID clears setuid and setgid */
     char *path, *tmp;
 };
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen);

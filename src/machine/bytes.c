@@ -487,7 +487,8 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
     if (exists) { /* the new file is the old one's: owner, group and mode */
         if (st.st_uid != geteuid() || st.st_gid != getegid())
             (void)!fchown(fd, st.st_uid, st.st_gid);
-        fchmod(fd, st.st_mode & 07777);
+        w->mode = st.st_mode & 07777;
+        fchmod(fd, w->mode);
     } else {
         mode_t mask = umask(0); /* mkstemp makes it 0600; give it the usual mode */
         umask(mask);
@@ -562,6 +563,8 @@ int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         tgm_wabort(w);
         return e ? tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e)) : 0;
     }
+    if (!e && (w->mode & (S_ISUID | S_ISGID)))
+        fchmod(w->fd, w->mode); /* after the writes, which cleared them */
     if (!e && fsync(w->fd) != 0) /* nothing is lost if the machine stops now */
         e = errno;
     if (close(w->fd) != 0 && !e)
