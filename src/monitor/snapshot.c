@@ -517,7 +517,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     uint64_t ver = bytes_get_le(&r, 4), nsec = bytes_get_le(&r, 4);
     /* the magic or its start, then the end, is a snapshot cut short: a
      * version read past the end said "unsupported snapshot version 0" */
-    if (!len || memcmp(buf, SNAP_MAGIC "", len < 8 ? len : 8)) {
+    if (len && memcmp(buf, SNAP_MAGIC "", len < 8 ? len : 8)) { /* empty: the start, 0 bytes */
         tgm_err(err, errlen, "%s: not a tgm snapshot%s", path,
                 image_has_magic(buf, len) ? " but a guest image ('load' reads it)" : "");
         goto out;
