@@ -452,10 +452,11 @@ static void test_vmm_id_edges(void **state)
     /* vmm_compare's DIFF of 0 bytes is left alone, a VM or not */
     struct machine *bare = ts_machine(8, NULL, false);
     char diff[4] = "abc";
-    vmm_compare(bare, v, 0, diff, 0);
-    vmm_compare(bare, v, INT32_MAX, diff, 0);
+    assert_int_equal(vmm_compare(bare, v, 0, diff, 0), -1); /* no verdict to give */
+    assert_int_equal(vmm_compare(bare, v, INT32_MAX, diff, 0), -1);
     assert_string_equal(diff, "abc");
-    vmm_compare(bare, v, INT32_MAX, diff, sizeof diff);
+    /* an id of no VM is no verdict either (it said 0 with its DIFF) */
+    assert_int_equal(vmm_compare(bare, v, INT32_MAX, diff, sizeof diff), -1);
     assert_string_equal(diff, "no ");
     machine_destroy(bare);
     vmm_destroy(v);

@@ -56,7 +56,10 @@ int mon_output_errno(const struct mon *m);
 
 /* Run commands until EOF, 'quit' or 'exit', or (unless 'set on-error
  * continue') the first failed command.  Each returns the exit status for
- * the process: 0, 1 after a failure, or the N of 'exit N'. */
+ * the process: 0, 1 after a failure, or the N of 'exit N'.  A script and
+ * a stream are read line by line; mon_run_string's COMMANDS are one line,
+ * as 'tgm monitor -c' takes them: its commands separated by ';', a newline
+ * in it no separator (named "-c" in error lines). */
 int mon_run_script(struct mon *m, const char *path, int argc, char **argv);
 int mon_run_stream(struct mon *m, FILE *in, const char *name);
 int mon_run_string(struct mon *m, const char *commands);

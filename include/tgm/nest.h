@@ -175,7 +175,8 @@ int nest_check_until(const struct tgm_image *cp, const struct tgm_image *guest,
                      struct nest_check_result *res, char *err, size_t errlen);
 /* What an equivalent result compared, for 'tgm check --nest' and the
  * monitor's 'check ... nest' alike: "no traps", or "N traps in the same
- * order, T of them timer traps". */
+ * order, T of them timer traps" (singular for 1: "1 trap in the same
+ * order, 1 of them a timer trap"). */
 void nest_check_traps(const struct nest_check_result *res, char *buf, size_t len);
 
 #endif

@@ -36,7 +36,9 @@ void tgm_suggest_offer(struct tgm_suggest *s, const char *cand);
 const char *tgm_suggest_result(const struct tgm_suggest *s);
 /* The plausible typo (or the one name the word begins) that is nearer than
  * any other, or NULL if none or several tie: a command line names one guess
- * or none, as git and SIMH do. */
+ * or none, as git and SIMH do.  Nearness here is a rank, not the edit
+ * distance: a name the word begins ranks as a typo of one edit, so
+ * "pdp11" ties between "pdp10" and "pdp11-45" (NULL). */
 const char *tgm_suggest_unique(const struct tgm_suggest *s);
 /* After every candidate is offered: is CAND one of the nclose plausible
  * typos that tie as the nearest?  For a guess that names them all where

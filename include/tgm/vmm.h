@@ -253,11 +253,12 @@ struct check_result {
     struct machine_counters bare;
     struct vm_stats stats;      /* of the alone run */
 };
-/* Compare f(S2), S2 being BARE, with S2' for VM ID of V: "" in DIFF if
- * equal, else the first differing component.  vmm_check's comparison, for
- * callers that stop both machines at the same step instead of at HALT.
- * -1 when f(S2) could not be computed (out of memory, say; DIFF says
- * why): no verdict rests on that DIFF. */
+/* Compare f(S2), S2 being BARE, with S2' for VM ID of V: 0 with "" in
+ * DIFF if equal, else with the first differing component.  vmm_check's
+ * comparison, for callers that stop both machines at the same step instead
+ * of at HALT.  -1 when f(S2) could not be computed (out of memory, say),
+ * ID names no VM ("no VM 7"), or LEN is 0 (DIFF left alone): DIFF says
+ * why where it has room, and no verdict rests on it. */
 int vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len);
 /* Do N guests (named WHAT: "image", "VM") of W words each fit, with the
@@ -283,7 +284,9 @@ int vmm_state_save(const struct vmm *v, uint8_t **buf, size_t *len);
 /* -1 with ERR, the CP left as it was, for a state that is not one
  * vmm_state_save could have written: truncated, for another memory size,
  * more slice left than the slice, VM records out of range, overlapping,
- * with an empty name or two with one name. */
+ * with an empty name or two with one name.  (The real machine's
+ * machine_edits, and so vmm_mark, may still move on such a failure: the
+ * VMs' views are built aside on the real memory they would share.) */
 int vmm_state_load(struct vmm *v, const uint8_t *buf, size_t len, char *err,
                    size_t errlen);
 /* Every invariant the CP relies on, for a state restored from elsewhere:

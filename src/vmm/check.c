@@ -161,10 +161,10 @@ int vmm_compare(const struct machine *bare, struct vmm *v, int id, char *diff,
                  size_t len)
 {
     if (!len) /* no room even for the NUL: diff[0] below would be past it */
-        return 0;
+        return -1;
     if (id < 0 || id >= VMM_MAX_VMS || !v->vms[id].live) {
         snprintf(diff, len, "no VM %d", id);
-        return 0;
+        return -1;
     }
     struct vm *vm = &v->vms[id];
     struct vm_map map = {vm->base, vm->w};
