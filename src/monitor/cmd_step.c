@@ -308,8 +308,10 @@ static bool stop_goes_on(struct mon *m, const struct machine_exit *ex, uint64_t 
  * word develops (its target is developed by the next fetch)? */
 static bool call_at_p(struct machine *x)
 {
+    if (mon_timer_first(x))
+        return false;
     uint32_t ph;
-    struct insn in = mon_timer_first(x) ? (struct insn){.ok = false} : insn_at_p(x);
+    struct insn in = insn_at_p(x);
     return in.ok && in.op == OP_JAL && machine_develop(x, in.a, &ph) == TRAP_NONE;
 }
 
