@@ -154,8 +154,15 @@ define find_deps
 	fi
 endef
 
+# 'make test' and 'make soak' look for every package they need at once, so
+# that one apt-get (or one command to run) covers libedit and cmocka alike
+ifneq (,$(filter test soak,$(MAKECMDGOALS)))
+deps:
+	$(call find_deps,$(TEST_PKGS),$(TEST_DEBS))
+else
 deps:
 	$(call find_deps,$(PKGS),$(DEBS))
+endif
 
 # after deps: with -j, two apt-gets at once would fight over dpkg's lock
 test-deps: deps

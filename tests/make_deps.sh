@@ -27,6 +27,20 @@ elif grep -q cmocka "$tmp/out"; then
 else
     echo "FAIL make test-deps fails without naming cmocka:"; sed 's/^/     /' "$tmp/out"; status=1
 fi
+# Nothing installed and not root: 'make test' names every package it needs
+# in its one command, cmocka's with libedit's (it named libedit's alone,
+# and the user who ran that command met cmocka's next).
+mkdir -p "$tmp/none"
+printf '#!/bin/sh\n[ "$1" = --exists ] && exit 1\nexit 0\n' > "$tmp/none/pkg-config"
+printf '#!/bin/sh\necho 1000\n' > "$tmp/none/id"
+chmod +x "$tmp/none/pkg-config" "$tmp/none/id"
+if PATH="$tmp/none:$PATH" make -s -C "$top" BUILD="$tmp/build-none" test >"$tmp/out" 2>&1; then
+    echo "FAIL make test passed with nothing installed (not root)"; status=1
+elif grep -q "install them with: sudo apt-get install -y libcmocka-dev libedit-dev pkg-config" "$tmp/out"; then
+    echo "ok   make test names every missing package in one command"
+else
+    echo "FAIL make test does not name cmocka with libedit:"; sed 's/^/     /' "$tmp/out"; status=1
+fi
 # A bare `make` builds the command (all), not whatever rule comes first.
 if make -s -p -n -q -C "$top" 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; then
     echo "ok   make alone builds 'all'"

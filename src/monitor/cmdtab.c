@@ -406,8 +406,9 @@ const struct mon_cmd mon_cmds[] = {
      G_SCRIPT, NULL, "=f+{off}", 0},
     {"echo", mon_cmd_echo, 0, 1, "echo TEXT",
      "print TEXT\n"
-     "TEXT is the rest of the line as written, spaces kept, with its double\n"
-     "quotes taken off as on any command line: echo \"a; b\" prints a; b.\n"
+     "TEXT is the rest of the line as written, spaces between words kept, with\n"
+     "its double quotes taken off as on any command line: echo \"a; b\" prints\n"
+     "a; b.\n"
      "Inside quotes \\\" is a quote and \\\\ a backslash; there are no other escapes.",
      G_SCRIPT, NULL, NULL, CMD_RAW | CMD_KEEPS},
     {"set", mon_cmd_set, 0, 2, "set [KEY VALUE]",
