@@ -60,6 +60,78 @@ static struct line *new_line(struct ctx *c)
 
 
 /* Parse labels, statement and operands of L (tokens already there). */
+/* ---- the words a line in error keeps (docs/asm.md, "Errors") ---- */
+
+static const char *skip_blank(const char *p, const char *e)
+{
+    while (p < e && strchr(" \t\r\f\v", *p))
+        p++;
+    return p;
+}
+
+/* The end of the name at P, or P if none begins there. */
+static const char *name_end(const char *p, const char *e)
+{
+    if (p >= e || !(isalpha((unsigned char)*p) || *p == '_' || *p == '.'))
+        return p;
+    for (p++; p < e && (isalnum((unsigned char)*p) || strchr("_.$", *p)); p++)
+        ;
+    return p;
+}
+
+/* The line P..E read as text: past its labels, an instruction (a name not
+ * beginning with '.', and no '=' after it) is one word, a .word one per
+ * expression (one more than its commas outside quotes and parentheses);
+ * any other line none. */
+static uint32_t kept_words(const char *p, const char *e)
+{
+    const char *n, *h;
+    for (;;) {
+        h = skip_blank(p, e);
+        n = name_end(h, e);
+        const char *after = skip_blank(n, e);
+        if (n == h || after >= e || *after != ':')
+            break;
+        p = after + 1;
+    }
+    const char *after = skip_blank(n, e);
+    if (n == h || (n - h == 1 && *h == '.') || (after < e && *after == '='))
+        return 0;
+    if (*h != '.')
+        return 1;
+    if (n - h != 5 || strncasecmp(h, ".word", 5))
+        return 0;
+    uint32_t words = 1;
+    int depth = 0;
+    for (p = n; p < e && *p != ';'; p++) {
+        if (*p == '"' || *p == '\'') {
+            char q = *p;
+            for (p++; p < e && *p != q; p++)
+                if (*p == '\\' && p + 1 < e)
+                    p++;
+            if (p >= e)
+                break;
+        } else if (*p == '(' || *p == ')') {
+            depth += *p == '(' ? 1 : -1;
+        } else if (*p == ',' && depth <= 0) {
+            words++;
+        }
+    }
+    return words;
+}
+
+/* A line in error takes the words it keeps where they fit, in memory and
+ * in a .phase's addresses, else none. */
+static void keep_words(struct line *l, uint32_t *emit, uint32_t *pdot, bool in_phase)
+{
+    if (!l->bad || !l->keep || l->keep > MEM - *emit || (in_phase && l->keep > MEM - *pdot))
+        return;
+    l->size = l->keep;
+    *emit += l->keep;
+    if (in_phase)
+        *pdot += l->keep;
+}
+
 static void parse(struct ctx *c, struct line *l)
 {
     int i = 0;
@@ -114,7 +186,6 @@ static void parse(struct ctx *c, struct line *l)
         l->d = (enum dir)d;
     } else {
         l->d = D_INSN;
-        l->keep_size = true;
         l->insn = -1;
         for (size_t k = 0; k < NINSNS; k++)
             if (!strcasecmp(insns[k].name, t->s))
@@ -230,6 +301,7 @@ static int expand(struct ctx *c, const struct ra_file *f, int depth, const char 
         l->lineno = lineno;
         l->depth = depth;
         l->inst = inst;
+        l->keep = kept_words(p, e);
         if (ra_lex(c, l, p, e) < 0)
             l->bad = true; /* its labels still count, if it had any */
         else
@@ -327,11 +399,7 @@ void ra_assemble(const struct ra_file *files, size_t nfiles, struct ra_result *r
                 ra_sym_define(&c, l, l->t[j].s, in_phase ? RA_PHASED : RA_LABEL, l->dot);
         if (l->ends_phase && in_phase && phase_line->inst == l->inst)
             in_phase = false;
-        if (l->bad && l->keep_size && emit < MEM) {
-            l->size = 1;
-            emit++;
-            pdot += in_phase;
-        }
+        keep_words(l, &emit, &pdot, in_phase);
         if (l->bad)
             continue;
         uint64_t n = 0, v = 0;
@@ -422,11 +490,7 @@ void ra_assemble(const struct ra_file *files, size_t nfiles, struct ra_result *r
                     l->bad = true;
                 }
             c.syntax_only = false;
-            if (l->bad && l->keep_size && emit < MEM) {
-                l->size = 1;
-                emit++;
-                pdot += in_phase;
-            }
+            keep_words(l, &emit, &pdot, in_phase);
         }
         if (!n || l->bad)
             continue;

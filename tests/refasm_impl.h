@@ -39,8 +39,8 @@ struct line {
     bool bad;                   /* an error already: the statement does nothing */
     bool ends_phase;            /* a '.dephase' with operands still ends one */
     int skip_dot;               /* past a '.:' */
-    bool keep_size;             /* an instruction's line takes its word even
-                                   when it is in error (as tgm has it) */
+    uint32_t keep;              /* the words it takes even when it is in
+                                   error (docs/asm.md: kept_words) */
     uint32_t size;              /* pass 1: the words it takes */
     uint32_t emit, dot;         /* pass 1: the emit address and '.' */
     bool phased;

@@ -293,6 +293,36 @@ static void asm__numbers_and_character_literals(void **state)
     image_free(&img);
 }
 
+/* docs/asm.md: a line in error keeps the words it will surely hold, an
+ * instruction one and a .word one per expression, also when a token of it
+ * cannot be read: the labels after it stay put and raise no false errors.
+ * A bad number took the instruction's word away, so 'b' moved and its
+ * uses failed ("division by zero" where the source is right). */
+static void asm__a_bad_token_keeps_the_lines_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line;
+        unsigned words;
+    } cases[] = {
+        {"ADD 0x1g, 0, 0", 1}, {"LI 0, 'ab'", 1},          {"ADD 1, 2 @", 1},
+        {"FROB 0x1g", 1},      {".word 0x1g, ',', 3", 3}, {".word 1 +", 1},
+        {".word 1, 2 3", 2},   {".word nofn(1), 2", 2},    {".WORD 0b2, (1, 2), 3", 3},
+        {".word ';', 0x1g ; a, comment", 2},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char src[256];
+        snprintf(src, sizeof src, "a: %s\nb: ADD b - %u, %u - b, 0\n", cases[k].line,
+                 cases[k].words, cases[k].words);
+        struct tgm_image img;
+        char *diag;
+        int n = assemble(src, &img, &diag);
+        if (n != 1 || strncmp(diag, "t.s:1:", 6) != 0)
+            fail_msg("'%s': %d errors, want the one of line 1:\n%s", cases[k].line, n, diag);
+        free(diag);
+    }
+}
+
 static void asm__dot_is_the_address_of_the_statement(void **state)
 {
     (void)state;
@@ -718,6 +748,7 @@ int main(void)
         cmocka_unit_test(asm__expressions_follow_the_documented_precedence),
         cmocka_unit_test(asm__numbers_and_character_literals),
         cmocka_unit_test(asm__dot_is_the_address_of_the_statement),
+        cmocka_unit_test(asm__a_bad_token_keeps_the_lines_words),
         cmocka_unit_test(asm__builtins_build_psw_and_r_words),
         cmocka_unit_test(asm__sup_and_user_are_predefined_but_may_be_shadowed),
         cmocka_unit_test(asm__constants_with_equals_and_equ),

@@ -662,6 +662,56 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     asm_pass1_file(a, &in);
 }
 
+/* The words a '.word' whose operands cannot be read (a bad token, an
+ * expression that does not parse) would hold: one more than the commas
+ * after its head token H outside quotes and parentheses, so that the
+ * labels after it stay put and their uses raise no false errors. */
+static uint32_t words_guessed(const struct asm_ctx *c, const struct asm_tok *h)
+{
+    const struct asm_stmt *s = &c->stmts[h->stmt];
+    const char *p = h->p + h->len, *end = c->files[s->file].text + s->off + s->len;
+    uint32_t n = 1;
+    int depth = 0;
+    for (; p < end && *p != ';'; p++) {
+        if (*p == '\'' || *p == '"') { /* to its closing quote, escapes and all */
+            const char *q = p;
+            for (p++; p < end && *p != *q; p++)
+                p += *p == '\\' && p + 1 < end;
+            if (p >= end)
+                break;
+        } else {
+            depth += (*p == '(') - (*p == ')');
+            n += *p == ',' && depth <= 0;
+        }
+    }
+    return n;
+}
+
+/* SIZE if it fits at '.' (in memory and in a .phase's addresses), else 0:
+ * the words a line in error keeps, with no second error for them. */
+static uint32_t kept_size(const struct assembler *a, uint32_t size)
+{
+    return size <= TGM_Q_MAX - a->dot && (!a->phase_stmt || size <= TGM_Q_MAX - cur_dot(a))
+               ? size
+               : 0;
+}
+
+/* The size of a line the lexer refused, its labels defined: an instruction
+ * is one word whatever its operands, a '.word' as words_guessed says;
+ * anything else (a string's length, an .org) cannot be known: 0. */
+static uint32_t unlexed_size(struct assembler *a)
+{
+    struct asm_ctx *c = &a->c;
+    uint32_t i = 0;
+    for (; c->toks[i].kind == TK_IDENT && asm_tok_punct(&c->toks[i + 1], ':'); i += 2)
+        define_label(a, &c->toks[i]);
+    const struct asm_tok *h = &c->toks[i];
+    if (h->kind != TK_IDENT || asm_tok_punct(h + 1, '=') || asm_tok_is(h, "."))
+        return 0;
+    return h->p[0] != '.' ? 1 : h->len == 5 && !strncasecmp(h->p, ".word", 5) ? words_guessed(c, h)
+                                                                             : 0;
+}
+
 static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *here)
 {
     struct asm_ctx *c = &a->c;
@@ -669,10 +719,11 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
     c->stmts[si].dot = cur_dot(a);
     if (asm_lex_line(c, si) != 0) {
         /* the labels before the bad token still name the line, so that
-         * their uses are not reported as undefined too */
-        for (uint32_t i = 0; c->toks[i].kind == TK_IDENT && asm_tok_punct(&c->toks[i + 1], ':');
-             i += 2)
-            define_label(a, &c->toks[i]);
+         * their uses are not reported as undefined too, and the line keeps
+         * the words it will surely hold */
+        uint32_t size = kept_size(a, unlexed_size(a));
+        c->stmts[si].size = size;
+        a->dot += size;
         return;
     }
     struct asm_parts pt;
@@ -694,7 +745,7 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         break;
     case ST_WORD: {
         int n = expr_list(a, pt.ops, a->dot, EV_SYNTAX, NULL, NULL, 0);
-        size = n > 0 ? (uint32_t)n : 0;
+        size = n > 0 ? (uint32_t)n : kept_size(a, words_guessed(c, &c->toks[pt.head]));
         break;
     }
     case ST_ASCII:
