@@ -297,6 +297,31 @@ static void usage__a_spaced_address_is_told_by_watch_and_assemble(void **state)
     cs_mon_prints("assemble 0x30 HALT", "HALT");
 }
 
+/* docs/monitor.md: a run does not stop at a breakpoint at the instruction
+ * it starts from, in a VM too.  With two VMs time-sliced, a VM whose turn
+ * ended at the breakpoint's address stopped there again when the run's
+ * first step was the other VM's: 'continue' made no progress and counted a
+ * hit.  Now each VM passes the one it is found at. */
+static void continue__a_vm_left_at_its_breakpoint_makes_progress(void **state)
+{
+    (void)state;
+    struct cs_outcome o =
+        cs_mon_ok("set slice 1; vm create a 4096 examples/hello.s; vm create b 4096 "
+                  "examples/hello.s; vm select a; step 1; break loop; continue; print steps");
+    const char *last = strrchr(o.out, '\n');
+    assert_non_null(last);
+    while (last > o.out && last[-1] != '\n')
+        last--;
+    assert_string_equal(last, "0x6 (6)\n"); /* a at loop again, its next time round */
+    cs_outcome_free(&o);
+    /* and after rstep, which leaves the VM at the breakpoint mid-turn */
+    o = cs_mon_ok("set slice 1; vm create a 4096 examples/hello.s; vm create b 4096 "
+                  "examples/hello.s; vm select a; go for 30; rstep 9; break loop; continue; "
+                  "print steps");
+    assert_non_null(strstr(o.out, "\n0xb (11)\n"));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -323,6 +348,7 @@ int main(void)
         cmocka_unit_test(docs__session_rules_now_said),
         cmocka_unit_test(expr__an_error_quotes_at_most_80_bytes),
         cmocka_unit_test(usage__a_spaced_address_is_told_by_watch_and_assemble),
+        cmocka_unit_test(continue__a_vm_left_at_its_breakpoint_makes_progress),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

@@ -179,13 +179,14 @@ struct machine *vmm_vm_view(struct vmm *v, int id);
  * BUDGET guest steps in all (steps of the VMs' virtual machines; the CP's
  * own trap sequences and HCALLs are not counted), and returns why it
  * stopped.  Slices are measured in virtual cycles.  As machine_run, it
- * never stops on a breakpoint before the call's first guest step.  Calls
+ * never stops on a breakpoint at a VM's first guest step in the call (each
+ * VM passes the one the call finds it at, whichever VM steps first).  Calls
  * whose budgets add up to N end where one call of N does: every VM, its
  * statistics, the real machine and vmm_state_save's bytes.  EX may be
  * NULL. */
 enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex);
 /* The next vmm_run goes on from the last as one run: it may stop at a
- * breakpoint before its first guest step (a run cut into calls by a
+ * breakpoint at any VM's first guest step (a run cut into calls by a
  * debugger, so that a breakpoint reached exactly at a cut is not passed). */
 void vmm_run_continue(struct vmm *v);
 void vmm_set_event_hook(struct vmm *v, vmm_event_fn fn, void *ctx);

@@ -341,8 +341,8 @@ bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex)
             (vm->id == v->skip_vm && machine_steps(vm->view) == v->skip_steps))
             return false;
     }
-    if (vm->id == v->first_vm && machine_steps(vm->view) == v->first_steps)
-        return false; /* the call's first step */
+    if (v->first_on && machine_steps(vm->view) == v->first_steps[vm->id])
+        return false; /* the VM's first step in the call */
     skip_here(v, vm, real);
     *ex = (struct vmm_exit){VMMSTOP_DEBUG, vm->id, {.reason = EXIT_BREAK, .addr = real}};
     return true;
@@ -591,18 +591,18 @@ enum vmm_stop vmm_run(struct vmm *v, uint64_t budget, struct vmm_exit *ex)
             machine_set_timer(v->m, &(struct machine_timer){0});
         v->restored = false;
     }
-    v->first_vm = v->run_on ? VMM_MAX_VMS : -1; /* no VM's id: no step passes */
+    /* as machine_run, no VM stops before its first step: each passes the
+     * breakpoint it is found at (a VM another's turn left there too) */
+    v->first_on = !v->run_on;
     v->run_on = false;
+    for (int i = 0; v->first_on && i < VMM_MAX_VMS; i++)
+        v->first_steps[i] = v->vms[i].live ? machine_steps(v->vms[i].view) : UINT64_MAX;
     v->st_left = budget;
     while (v->st_left > 0) {
         struct vm *vm = pick(v);
         if (!vm) {
             ex->reason = VMMSTOP_DONE;
             return ex->reason;
-        }
-        if (v->first_vm < 0) { /* as machine_run, never stop before the first step */
-            v->first_vm = vm->id;
-            v->first_steps = machine_steps(vm->view);
         }
         stretch_begin(v, vm);
         bool stop = run_stretch(v, vm, v->st_left, ex);

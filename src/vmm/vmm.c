@@ -43,7 +43,6 @@ struct vmm *vmm_create(const struct vmm_config *cfg, char *err, size_t errlen)
     v->cur = -1;
     v->skip_break = -1;
     v->skip_vm = -1;
-    v->first_vm = -1;
     vmm_cp_install(v->m);
     machine_set_hostcall(v->m, vmm_hostcall, v);
     machine_set_psw(v->m, machine_mem(v->m)[1]); /* the CP holds the processor */

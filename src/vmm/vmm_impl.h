@@ -59,10 +59,11 @@ struct vmm {
      * continuing from it, and must stop there again */
     int skip_vm;
     uint64_t skip_steps;
-    /* the first guest step of a vmm_run call: VM first_vm at its step
-     * first_steps passes any breakpoint, as machine_run's first step does */
-    int first_vm;
-    uint64_t first_steps;
+    /* each VM's first guest step of a vmm_run call: VM i at its step
+     * first_steps[i] passes any breakpoint, as machine_run's first step
+     * does, whichever VM steps first (none after vmm_run_continue) */
+    bool first_on;
+    uint64_t first_steps[VMM_MAX_VMS];
     bool run_on; /* vmm_run_continue: the next call has no first step */
     uint64_t rc_cycles, rc_steps; /* real counters charged so far */
     /* the direct run in progress (run_direct), for D entered in place */
