@@ -322,6 +322,22 @@ static void continue__a_vm_left_at_its_breakpoint_makes_progress(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: after the stack halted, the guest's HALT was its last
+ * step.  'stack step' ran the levels' loop after it (JMP back, HALT) each
+ * time, two real steps, and after an rstep showed a step the guest never
+ * took; now it says the stack halted and runs nothing. */
+static void stack_step__a_halted_stack_runs_nothing(void **state)
+{
+    (void)state;
+    cs_mon_prints("nest 1 examples/sum.s; go; print $steps; stack step; stack step 3; "
+                  "print $steps",
+                  "0x7c (124)\nthe stack halted (the guest on top executed HALT)\n"
+                  "the stack halted (the guest on top executed HALT)\n0x7c (124)\n");
+    cs_mon_prints("nest 1 examples/sum.s; go; rstep 1; stack step; stack step; print $steps",
+                  "(after 1 real step)\nthe stack halted (the guest on top executed HALT)\n"
+                  "the stack halted (the guest on top executed HALT)\n0x7c (124)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -349,6 +365,7 @@ int main(void)
         cmocka_unit_test(expr__an_error_quotes_at_most_80_bytes),
         cmocka_unit_test(usage__a_spaced_address_is_told_by_watch_and_assemble),
         cmocka_unit_test(continue__a_vm_left_at_its_breakpoint_makes_progress),
+        cmocka_unit_test(stack_step__a_halted_stack_runs_nothing),
     };
     return cmocka_run_group_tests_name("audit_mon3", tests, group_setup, group_teardown);
 }

@@ -198,6 +198,11 @@ static int top_step(struct mon *m, uint64_t n)
      * cannot have).  Not after a HALT: the level's HALT completed the step. */
     struct nest_level seen = l1;
     bool halted = m->bare_ran && m->bare_last == EXIT_HALT;
+    if (halted) { /* the guest's HALT was its last step: the levels' loop
+                   * after it (HALT, JMP back) is none of the guest's */
+        mon_out(m, "the stack halted (the guest on top executed HALT)\n");
+        return 0;
+    }
     if (!top_running(m) && l1.started) {
         struct top_look tl = {.m = m};
         if (started && m->nest_seen_ok && machine_mark(m->bare) == m->nest_at_mark) {
