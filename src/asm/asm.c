@@ -338,57 +338,6 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
 
 /* --- pass 1 --------------------------------------------------------------- */
 
-/* The whole of F, NUL-terminated (the length counts any NUL inside). */
-int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
-{
-    /* a stream (/dev/zero, a pipe) may be endless; a regular file has a
-     * size, and the source tgm dis writes for any valid image fits */
-    struct stat st;
-    bool reg = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
-    *max = reg ? ASM_FILE_MAX : ASM_SRC_MAX;
-    if (reg && (uint64_t)st.st_size > *max)
-        return -2;
-    size_t n = 0, cap = reg ? (size_t)st.st_size + 8192 : 8192;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -1;
-    errno = 0;
-    for (;;) {
-        if (cap - n < 4096) {
-            cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n > *max) {
-            free(buf);
-            return -2;
-        }
-    }
-    if (ferror(f)) {
-        int err = errno ? errno : EIO; /* the caller names it; free may not keep it */
-        free(buf);
-        errno = err;
-        return -1;
-    }
-    buf[n] = '\0';
-    if (cap - n > 4096) { /* the slack read into, kept by every include */
-        char *nb = realloc(buf, n + 1);
-        if (nb)
-            buf = nb;
-    }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 
 /* The value of .org or .space, which places words and so must be known
  * when pass 1 reaches it.  -1 after an error. */
@@ -662,31 +611,6 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     asm_pass1_file(a, &in);
 }
 
-/* The words a '.word' whose operands cannot be read (a bad token, an
- * expression that does not parse) would hold: one more than the commas
- * after its head token H outside quotes and parentheses, so that the
- * labels after it stay put and their uses raise no false errors. */
-static uint32_t words_guessed(const struct asm_ctx *c, const struct asm_tok *h)
-{
-    const struct asm_stmt *s = &c->stmts[h->stmt];
-    const char *p = h->p + h->len, *end = c->files[s->file].text + s->off + s->len;
-    uint32_t n = 1;
-    int depth = 0;
-    for (; p < end && *p != ';'; p++) {
-        if (*p == '\'' || *p == '"') { /* to its closing quote, escapes and all */
-            const char *q = p;
-            for (p++; p < end && *p != *q; p++)
-                p += *p == '\\' && p + 1 < end;
-            if (p >= end)
-                break;
-        } else {
-            depth += (*p == '(') - (*p == ')');
-            n += *p == ',' && depth <= 0;
-        }
-    }
-    return n;
-}
-
 /* SIZE if it fits at '.' (in memory and in a .phase's addresses), else 0:
  * the words a line in error keeps, with no second error for them. */
 static uint32_t kept_size(const struct assembler *a, uint32_t size)
@@ -697,7 +621,7 @@ static uint32_t kept_size(const struct assembler *a, uint32_t size)
 }
 
 /* The size of a line the lexer refused, its labels defined: an instruction
- * is one word whatever its operands, a '.word' as words_guessed says;
+ * is one word whatever its operands, a '.word' as asm_words_listed says;
  * anything else (a string's length, an .org) cannot be known: 0. */
 static uint32_t unlexed_size(struct assembler *a)
 {
@@ -708,8 +632,9 @@ static uint32_t unlexed_size(struct assembler *a)
     const struct asm_tok *h = &c->toks[i];
     if (h->kind != TK_IDENT || asm_tok_punct(h + 1, '=') || asm_tok_is(h, "."))
         return 0;
-    return h->p[0] != '.' ? 1 : h->len == 5 && !strncasecmp(h->p, ".word", 5) ? words_guessed(c, h)
-                                                                             : 0;
+    if (h->p[0] != '.')
+        return 1;
+    return h->len == 5 && !strncasecmp(h->p, ".word", 5) ? asm_words_listed(c, h) : 0;
 }
 
 static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *here)
@@ -745,7 +670,7 @@ static void pass1_line(struct assembler *a, uint32_t si, const struct asm_incl *
         break;
     case ST_WORD: {
         int n = expr_list(a, pt.ops, a->dot, EV_SYNTAX, NULL, NULL, 0);
-        size = n > 0 ? (uint32_t)n : kept_size(a, words_guessed(c, &c->toks[pt.head]));
+        size = n > 0 ? (uint32_t)n : kept_size(a, asm_words_listed(c, &c->toks[pt.head]));
         break;
     }
     case ST_ASCII:

@@ -258,6 +258,9 @@ int asm_insn_operands(struct assembler *a, const struct asm_parts *pt,
  * on a read error, -2 if F is longer than *MAX bytes: ASM_FILE_MAX for a
  * regular file, else ASM_SRC_MAX. */
 int asm_read_all(FILE *f, size_t *max, char **text, size_t *len);
+/* The words a '.word' whose head token is H lists, read as text: one more
+ * than its commas outside quotes and parentheses (for a line in error). */
+uint32_t asm_words_listed(const struct asm_ctx *c, const struct asm_tok *h);
 /* Pass 1 over a file (and what it includes); pass 2 over one statement. */
 void asm_pass1_file(struct assembler *a, const struct asm_incl *here);
 void asm_pass2_line(struct assembler *a, uint32_t si);

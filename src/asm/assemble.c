@@ -283,6 +283,59 @@ static int oom_error(FILE *diag, const char *name)
     return 1;
 }
 
+/* The whole of F, NUL-terminated (the length counts any NUL inside). */
+int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
+{
+    /* a stream (/dev/zero, a pipe) may be endless; a regular file has a
+     * size, and the source tgm dis writes for any valid image fits */
+    struct stat st;
+    bool reg = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    *max = reg ? ASM_FILE_MAX : ASM_SRC_MAX;
+    if (reg && (uint64_t)st.st_size > *max)
+        return -2;
+    size_t n = 0, cap = reg ? (size_t)st.st_size + 8192 : 8192;
+    char *buf = malloc(cap);
+    if (!buf)
+        return -1;
+    errno = 0;
+    for (;;) {
+        if (cap - n < 4096) {
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                return -1;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n > *max) {
+            free(buf);
+            return -2;
+        }
+    }
+    if (ferror(f)) {
+        int err = errno ? errno : EIO; /* the caller names it; free may not keep it */
+        free(buf);
+        errno = err;
+        return -1;
+    }
+    buf[n] = '\0';
+    if (cap - n > 4096) { /* the slack read into, kept by every include */
+        char *nb = realloc(buf, n + 1);
+        if (nb)
+            buf = nb;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+
+
 /* Assemble TEXT (taken over) named NAME; the names of the files read go to
  * *SOURCES unless it is NULL.  Out of memory, an error of its own: *IMG is
  * left empty and nothing is held. */

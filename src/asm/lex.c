@@ -504,3 +504,28 @@ int asm_lex_line(struct asm_ctx *c, uint32_t si)
     push_tok(c, &eol);
     return rc;
 }
+
+/* The words a '.word' whose operands cannot be read (a bad token, an
+ * expression that does not parse) would hold: one more than the commas
+ * after its head token H outside quotes and parentheses, so that the
+ * labels after it stay put and their uses raise no false errors. */
+uint32_t asm_words_listed(const struct asm_ctx *c, const struct asm_tok *h)
+{
+    const struct asm_stmt *s = &c->stmts[h->stmt];
+    const char *p = h->p + h->len, *end = c->files[s->file].text + s->off + s->len;
+    uint32_t n = 1;
+    int depth = 0;
+    for (; p < end && *p != ';'; p++) {
+        if (*p == '\'' || *p == '"') { /* to its closing quote, escapes and all */
+            const char *q = p;
+            for (p++; p < end && *p != *q; p++)
+                p += *p == '\\' && p + 1 < end;
+            if (p >= end)
+                break;
+        } else {
+            depth += (*p == '(') - (*p == ')');
+            n += *p == ',' && depth <= 0;
+        }
+    }
+    return n;
+}
