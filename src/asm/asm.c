@@ -338,7 +338,6 @@ static const struct asm_tok *string_operand(struct assembler *a, const struct as
 
 /* --- pass 1 --------------------------------------------------------------- */
 
-
 /* The value of .org or .space, which places words and so must be known
  * when pass 1 reaches it.  -1 after an error. */
 static int placing_value(struct assembler *a, const struct asm_parts *pt, uint64_t *v)
