@@ -188,6 +188,12 @@ static int top_step(struct mon *m, uint64_t n)
     nest_level_read(&m->nest, machine_mem(m->bare), 1, &l1);
     /* until the guest first runs, arriving at its entry is not a step */
     bool started = l1.entries > 0 || top_running(m);
+    if (m->bare_ran && m->bare_last == EXIT_HALT) {
+        /* the guest's HALT was its last step: the levels' loop after it
+         * (HALT, JMP back) is none of the guest's */
+        mon_out(m, "the stack halted (the guest on top executed HALT)\n");
+        return 0;
+    }
     /* stopped inside the levels' handling of a step (a breakpoint, a
      * watchpoint, the limit, 'go for N', 'step N'): level 1 may have
      * counted that step already, so the count from where the guest last
@@ -195,20 +201,13 @@ static int top_step(struct mon *m, uint64_t n)
      * nothing ran or changed since; else the history has it, and says
      * whether the guest ran at all (level 1 may not have counted an
      * entry yet; not before level 1's boot gave it its entry PSW, when it
-     * cannot have).  Not after a HALT: the level's HALT completed the step. */
+     * cannot have). */
     struct nest_level seen = l1;
-    bool halted = m->bare_ran && m->bare_last == EXIT_HALT;
-    if (halted) { /* the guest's HALT was its last step: the levels' loop
-                   * after it (HALT, JMP back) is none of the guest's */
-        mon_out(m, "the stack halted (the guest on top executed HALT)\n");
-        return 0;
-    }
     if (!top_running(m) && l1.started) {
         struct top_look tl = {.m = m};
         if (started && m->nest_seen_ok && machine_mark(m->bare) == m->nest_at_mark) {
             seen = m->nest_seen;
-        } else if (!halted && mon_rev_look_back(m, top_look_hook, &tl.look) &&
-                   tl.look.found) {
+        } else if (mon_rev_look_back(m, top_look_hook, &tl.look) && tl.look.found) {
             seen = tl.l1;
             started = true;
         }
