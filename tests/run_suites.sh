@@ -1,8 +1,8 @@
 #!/bin/sh
 # run_suites.sh JOBS SUITE...: the cmocka suites of `make test`, JOBS at a
-# time (the machine's processors by default: most suites wait on the tgm
-# processes they start), so that the whole suite stays within minutes on two
-# cores.  Each suite's output is kept and printed whole, in the order given,
+# time (`make test` gives twice the machine's processors: many suites wait
+# on the tgm processes they start), so that the whole suite stays within
+# minutes on two cores.  Each suite's output is kept and printed whole, in the order given,
 # as soon as it and those before it are done, so the log reads as a run one
 # by one.  Exits 1 if any suite failed (or was killed), after all have run.
 jobs=${1:-1}
