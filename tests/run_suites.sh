@@ -2,9 +2,10 @@
 # run_suites.sh JOBS SUITE...: the cmocka suites of `make test`, JOBS at a
 # time (`make test` gives twice the machine's processors: many suites wait
 # on the tgm processes they start), so that the whole suite stays within
-# minutes on two cores.  Each suite's output is kept and printed whole, in the order given,
-# as soon as it and those before it are done, so the log reads as a run one
-# by one.  Exits 1 if any suite failed (or was killed), after all have run.
+# minutes on two cores.  Each suite's output is kept and printed whole, in
+# the order given, as soon as it and those before it are done, so the log
+# reads as a run one by one.  Exits 1 if any suite failed (or was killed),
+# after all have run.
 jobs=${1:-1}
 shift
 case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
