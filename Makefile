@@ -103,15 +103,17 @@ COMPLETION := $(BUILD)/gen/tgm.bash
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Most suites are one program, linked once (tests/suites/main.c): each of
-# their $(BUILD)/tests/test_X is a hard link to it.  A suite that replaces
-# the C library's allocator (tests/oom_support.h) would replace it for all
-# of them there: those are programs of their own.
-TEST_ALONE := $(shell grep -l '"oom_support.h"' $(TEST_SRC) /dev/null)
-TEST_ALONE_BIN := $(TEST_ALONE:tests/%.c=$(BUILD)/tests/%)
-TEST_SHARED_BIN := $(filter-out $(TEST_ALONE_BIN),$(TEST_BIN))
+# their $(BUILD)/tests/test_X is a hard link to it.  Those whose main is
+# not `int main(void)`, and those that replace the C library's allocator
+# (tests/oom_support.h), which would replace it for all of them there, are
+# programs of their own, built as before; so is a suite found at the link
+# to define more than its main.
+TEST_SHARED_SRC := $(filter-out $(shell grep -l '"oom_support.h"' $(TEST_SRC) /dev/null),\
+	$(shell grep -l -x 'int main(void)' $(TEST_SRC) /dev/null))
+TEST_SHARED_BIN := $(TEST_SHARED_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_ALONE_BIN := $(filter-out $(TEST_SHARED_BIN),$(TEST_BIN))
 TEST_OBJ := $(TEST_SHARED_BIN:=.o)
 SUITES  := $(BUILD)/tests/suites/suites
-SUITES_MAIN := $(BUILD)/tests/suites/main.o
 TEST_SUPPORT := $(filter-out tests/test_%.c,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/bench
@@ -137,7 +139,7 @@ TEST_OPT ?= $(if $(filter -O2,$(OPT)),-O0)
 SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: FORCE all deps test-deps man run test asan valgrind bench bench-compare soak install uninstall clean docs \
+.PHONY: all deps test-deps man run test asan valgrind bench bench-compare soak install uninstall clean docs \
         fuzz fuzz-deps fuzz-bins fuzz-selftest cppcheck
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
@@ -145,14 +147,12 @@ $(TEST_SUPPORT_OBJ) $(TEST_OBJ): PC_CFLAGS += $(CMOCKA_CFLAGS)
 # each shared suite's main is named after it (tests/suites/main.h declares it)
 $(TEST_OBJ): ALL_CFLAGS += $(TEST_OPT) $(TEST_LTO) -Isrc -Itests \
 	-Dmain=tgm_suite_$(notdir $(basename $@)) -include tests/suites/main.h
-$(SUITES_MAIN): ALL_CFLAGS += $(TEST_LTO) -I$(BUILD)/tests/suites
 
 all: deps $(TGM) $(MAN) $(COMPLETION)
 
 # (after all: the first rule is what a bare `make` builds)
-$(TEST_SUPPORT_OBJ) $(TEST_OBJ) $(SUITES_MAIN) $(TEST_BIN): | test-deps
+$(TEST_SUPPORT_OBJ) $(TEST_OBJ) $(SUITES) $(TEST_BIN): | test-deps
 $(TEST_OBJ): tests/suites/main.h
-$(SUITES_MAIN): $(BUILD)/tests/suites/suites.inc
 
 # Find the dependencies; install them when root, else name the command.
 # $(1): pkg-config names, $(2): the Debian packages that provide them.
@@ -229,31 +229,28 @@ $(TEST_ALONE_BIN): $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_OPT) $(TEST_LTO) $(TEST_LD) $(PC_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
 
-# The shared suites' names, one SUITE(test_X) a line; rewritten only when
-# the list changes, so that main.o is rebuilt only then.
-$(BUILD)/tests/suites/suites.inc: FORCE
-	@mkdir -p $(dir $@)
-	@printf 'SUITE(%s)\n' $(notdir $(TEST_SHARED_BIN)) >$@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-
-# A suite here must define nothing global but its main: one that replaced
-# a C library function (or defined a name another suite does) would change
-# every suite in the program.
-$(SUITES): $(SUITES_MAIN) $(TEST_OBJ) $(TEST_SUPPORT_OBJ) $(LIB)
+# The shared program: the suites that define nothing global but their
+# main (one that defined a function of the C library would replace it in
+# every suite; nm cannot read clang's LTO objects: those all go in), named
+# in joined and in suites.inc (SUITE(test_X) each).
+SUITES_LINK = $(TEST_LTO) $(TEST_LD) $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+$(SUITES): tests/suites/main.c $(TEST_OBJ) $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
-	$(Q)own=$$(nm -A -g --defined-only $(TEST_OBJ) 2>/dev/null | grep -v ' tgm_suite_test_'); \
-	if [ -n "$$own" ]; then \
-	  echo "tgm: a suite in the shared test program defines more than its main (make it static):" >&2; \
-	  echo "$$own" >&2; exit 1; \
-	fi
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(TEST_LD) -o $@ $(SUITES_MAIN) $(TEST_OBJ) $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $(EDIT_LIBS) -lutil $(LDFLAGS)
+	$(Q)d=$(dir $@); own=$$(nm -A -g --defined-only $(TEST_OBJ) 2>/dev/null | \
+	  grep -v ' tgm_suite_test_' | sed 's/:.*//' | sort -u); \
+	for o in $(TEST_OBJ); do \
+	  case " "$$(echo $$own)" " in *" $$o "*) ;; *) basename $$o .o;; esac; \
+	done >$$d/joined; \
+	{ echo '#define TGM_SUITES \'; sed 's/.*/SUITE(&) \\/' $$d/joined; echo; } >$$d/suites.inc; \
+	$(CC) $(ALL_CFLAGS) -I$$d -MF /dev/null -o $@ $< $$(sed 's|^|$(BUILD)/tests/|; s|$$|.o|' $$d/joined) $(SUITES_LINK)
 
-# (a copy where the file system has no hard links)
-$(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES)
-	$(Q)ln -f $< $@ 2>/dev/null || cp -f $< $@
-
-FORCE:
+# Each a hard link to it (a copy where the file system has none), or a
+# program of its own
+$(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
+	$(Q)if grep -qx '$*' $(dir $(SUITES))joined; then ln -f $< $@ 2>/dev/null || cp -f $< $@; \
+	else printf '  %-6s %s\n' LINK '$@ (alone: it defines more than its main)'; \
+	  $(CC) $(ALL_CFLAGS) -DTGM_ONE_SUITE=$* -MF /dev/null -o $@ tests/suites/main.c $(BUILD)/tests/$*.o $(SUITES_LINK); fi
 
 # the differential campaign driver: test helpers without cmocka's main
 $(SOAK_BIN): tests/soak/soak.c $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB)
@@ -475,4 +472,4 @@ clean:
 # A program built from one source (tests, soak, bench) has its .d beside it:
 # a change to a header only tests include rebuilds what includes it.
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) \
-  $(TEST_BIN:=.d) $(SUITES_MAIN:.o=.d) $(SOAK_BIN:=.d) $(BENCH_BIN:=.d) $(BENCH_NEST_BIN:=.d)
+  $(TEST_BIN:=.d) $(SOAK_BIN:=.d) $(BENCH_BIN:=.d) $(BENCH_NEST_BIN:=.d)
