@@ -237,10 +237,10 @@ SUITES_LINK = $(TEST_LTO) $(TEST_LD) $(TEST_SUPPORT_OBJ) $(LIB) $(CMOCKA_LIBS) $
 $(SUITES): tests/suites/main.c $(TEST_OBJ) $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
-	$(Q)d=$(dir $@); own=$$(nm -A -g --defined-only $(TEST_OBJ) 2>/dev/null | \
-	  grep -v ' tgm_suite_test_' | sed 's/:.*//' | sort -u); \
+	$(Q)d=$(dir $@); own=" "$$(nm -A -g --defined-only $(TEST_OBJ) 2>/dev/null | \
+	  grep -v ' tgm_suite_test_' | sed 's/:.*//' | sort -u | tr '\n' ' '); \
 	for o in $(TEST_OBJ); do \
-	  case " "$$(echo $$own)" " in *" $$o "*) ;; *) basename $$o .o;; esac; \
+	  case $$own in *" $$o "*) ;; *) o=$${o##*/}; echo $${o%.o};; esac; \
 	done >$$d/joined; \
 	{ echo '#define TGM_SUITES \'; sed 's/.*/SUITE(&) \\/' $$d/joined; echo; } >$$d/suites.inc; \
 	$(CC) $(ALL_CFLAGS) -I$$d -MF /dev/null -o $@ $< $$(sed 's|^|$(BUILD)/tests/|; s|$$|.o|' $$d/joined) $(SUITES_LINK)
