@@ -334,8 +334,6 @@ int asm_read_all(FILE *f, size_t *max, char **text, size_t *len)
     return 0;
 }
 
-
-
 /* Assemble TEXT (taken over) named NAME; the names of the files read go to
  * *SOURCES unless it is NULL.  Out of memory, an error of its own: *IMG is
  * left empty and nothing is held. */
