@@ -543,6 +543,28 @@ static void analyze__command_exit_status_and_output(void **state)
     free(out);
 }
 
+/* counterexample builds its programs from analyze's witnesses, so it takes
+ * every option of the analysis (docs/theorems.md); --random-states was
+ * analyze's alone.  The first witness comes from the boundary states, so
+ * one random state gives the default's programs. */
+static void counterexample__takes_the_analyzers_random_states(void **state)
+{
+    (void)state;
+    size_t len = 1 << 20;
+    char *def = malloc(len), *one = malloc(len);
+    assert_non_null(def);
+    assert_non_null(one);
+    assert_int_equal(run_tgm("counterexample --profile pdp11-45", def, len), 0);
+    assert_int_equal(run_tgm("counterexample --profile pdp11-45 --random-states 1", one, len), 0);
+    assert_non_null(strstr(one, "counterexample 1 of 1: MFPI"));
+    assert_string_equal(one, def);
+    assert_int_equal(run_tgm("counterexample --random-states 1000001", one, len), 2);
+    assert_int_equal(run_tgm("counterexample --help", one, len), 0);
+    assert_non_null(strstr(one, "[--seed N] [--random-states N] [--words Q]"));
+    free(def);
+    free(one);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -587,6 +609,7 @@ int main(void)
         cmocka_unit_test(analyze__rejects_memory_outside_the_small_machine),
         cmocka_unit_test(analyze__text_names),
         cmocka_unit_test(analyze__command_exit_status_and_output),
+        cmocka_unit_test(counterexample__takes_the_analyzers_random_states),
     };
     return cmocka_run_group_tests_name("analyze", tests, group_setup, group_teardown);
 }

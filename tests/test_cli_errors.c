@@ -75,6 +75,8 @@ static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
         {"analyze", {"--profile", "zz"}, "tgm: analyze: --profile: unknown"},
         {"counterexample", {"--seed", "x"}, "tgm: counterexample: --seed: expected a"},
         {"counterexample", {"--words", "1"}, "tgm: counterexample: --words: 1 word is out"},
+        {"counterexample", {"--random-states", "0"},
+         "tgm: counterexample: --random-states: 0 is out of range (1..1000000)"},
         {"isa", {"--profile", "zz"}, "tgm: isa: --profile: unknown profile 'zz'"},
         {"monitor", {"--mem", "1"}, "tgm: monitor: --mem: 1 word is out of range"},
         {"monitor", {"--profile", "zz"}, "tgm: monitor: --profile: unknown profile"},

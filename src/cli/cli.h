@@ -94,7 +94,7 @@ const struct isa_profile *cli_parse_profile(const char *cmd, const char *s);
 const struct isa_profile *cli_parse_profile_in(const char *cmd, const char *s, bool with_all);
 
 /* Options shared by analyze and counterexample: --profile P|all, --seed,
- * --words.  cli_analysis_option returns 1 if it took option C, 0 if C is
+ * --random-states, --words (counterexample's witnesses are analyze's).  cli_analysis_option returns 1 if it took option C, 0 if C is
  * not one of them, -1 after printing why ARG is bad. */
 #include "tgm/analyze.h"
 struct analysis_args {
@@ -104,7 +104,7 @@ struct analysis_args {
 };
 #define ANALYSIS_OPTIONS                                                     \
     {"profile", required_argument, 0, 'p'}, {"seed", required_argument, 0, 's'}, \
-        {"words", required_argument, 0, 'q'}
+        {"random-states", required_argument, 0, 'r'}, {"words", required_argument, 0, 'q'}
 int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis_args *a);
 /* The profiles to analyse: all of them, or the one in SINGLE[0]. */
 const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,

@@ -237,12 +237,10 @@ int cli_analyze(int argc, char **argv)
         ANALYSIS_OPTIONS,
         {"json", no_argument, 0, 'j'},
         {"check-declared", no_argument, 0, 'c'},
-        {"random-states", required_argument, 0, 'r'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct analysis_args aa = {0};
     bool json = false, check = false;
-    uint64_t v;
     int c, took;
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
@@ -255,11 +253,6 @@ int cli_analyze(int argc, char **argv)
         switch (c) {
         case 'j': json = true; break;
         case 'c': check = true; break;
-        case 'r':
-            if (cli_parse_range("analyze", "--random-states", optarg, 1, 1000000, NULL, &v) != 0)
-                return EXIT_USAGE;
-            aa.ao.random_states = (unsigned)v;
-            break;
         case 'h':
             usage(stdout);
             return EXIT_OK;

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tgm counterexample [--profile P|all] [--json] [--expect]\n"
-            "                          [--seed N] [--words Q]\n"
+            "                          [--seed N] [--random-states N] [--words Q]\n"
             "For each instruction that is sensitive but not privileged, turn the witness\n"
             "of 'tgm analyze' into a short guest program, run it bare, under the VMM and\n"
             "under the hybrid VMM, and print the program and, for each monitor,\n"
@@ -29,12 +29,14 @@ static void usage(FILE *f)
             "                       hybrid VMM fails iff Theorem 3 fails and every program\n"
             "                       halts on the bare machine (for CI)\n"
             "  --seed N             the analyzer's seed, not 0 (default 0x%llx)\n"
+            "  --random-states N    the analyzer's random states per instruction,\n"
+            "                       1..1000000 (default %u)\n"
             "  --words Q            the analyzer's machine, %u to %u words (default %u);\n"
             "                       each program's guest has 2Q words\n"
             "  -h, --help           show this help\n"
             "Exit status: 0 when it ran, 1 with --expect and an unexpected outcome,\n"
             "2 bad usage.\n",
-            (unsigned long long)ANALYZE_SEED_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
+            (unsigned long long)ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
             ANALYZE_Q_DEFAULT);
 }
 

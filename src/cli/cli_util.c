@@ -369,6 +369,11 @@ int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis
             return -1;
         a->ao.seed = v;
         return 1;
+    case 'r':
+        if (cli_parse_range(cmd, "--random-states", arg, 1, 1000000, NULL, &v) != 0)
+            return -1;
+        a->ao.random_states = (unsigned)v;
+        return 1;
     case 'q':
         if (cli_parse_range(cmd, "--words", arg, ANALYZE_Q_MIN, ANALYZE_Q_MAX, "word", &v) != 0)
             return -1;
