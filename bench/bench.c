@@ -685,11 +685,12 @@ static double native_mips(const char *shape)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bench [--runs N] [--only NAME] [--json FILE|-] [--svg FILE]\n"
+    fprintf(f, "usage: bench [--runs N] [--only NAME]... [--json FILE|-] [--svg FILE]\n"
                "             [--before FILE] [--no-valgrind] | --native SHAPE\n"
                "Time fixed guest loops on the bare machine and under the control program;\n"
                "report the median MIPS and, when valgrind is installed, host instructions\n"
-               "per guest instruction, then a table of every row.  --json writes the\n"
+               "per guest instruction, then a table of every row.  --only runs the rows\n"
+               "named (each --only adds one; they run in the order below).  --json writes the\n"
                "results to FILE (-, or no FILE: JSON instead of text on stdout); --svg\n"
                "draws MIPS per row, against the run in --before FILE (an earlier --json).\n"
                "--native add-store|djnz times that loop's shape in C over memory words.\n"
@@ -732,7 +733,8 @@ int main(int argc, char **argv)
 {
     uint64_t runs = 5;
     bool json = false, use_valgrind = true, others = false;
-    const char *native = NULL, *only = NULL;
+    const char *native = NULL;
+    bool only[NBENCH] = {false}, some_only = false; /* --only: the rows named */
     const char *json_path = NULL, *svg_path = NULL, *before_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -748,11 +750,13 @@ int main(int argc, char **argv)
             if (parse_count("--runs", argv[++i], MAX_RUNS, &runs) != 0)
                 return 2;
         } else if (!strcmp(a, "--only") && i + 1 < argc) {
-            only = argv[++i];
-            if (!find_bench(only)) {
-                fprintf(stderr, "bench: --only: unknown benchmark '%s' (see --help)\n", only);
+            const struct bench *b = find_bench(argv[++i]);
+            if (!b) {
+                fprintf(stderr, "bench: --only: unknown benchmark '%s' (see --help)\n",
+                        argv[i]);
                 return 2;
             }
+            only[b - benches] = some_only = true;
         } else if (!strcmp(a, "--json")) {
             if (i + 1 < argc && strcmp(argv[i + 1], "-") != 0 && argv[i + 1][0] != '-')
                 json_path = argv[++i];
@@ -841,7 +845,7 @@ int main(int argc, char **argv)
     size_t n = 0;
     for (size_t i = 0; i < NBENCH; i++) {
         const struct bench *b = &benches[i];
-        if (only && strcmp(only, b->name) != 0)
+        if (some_only && !only[i])
             continue;
         if (!json)
             fprintf(stderr, "bench: running %s...\n", b->name);

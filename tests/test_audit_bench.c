@@ -216,6 +216,24 @@ static void options__a_value_is_no_option_and_a_count_is_digits(void **state)
     cs_outcome_free(&o);
 }
 
+/* A second --only replaced the first, silently.  docs/bench.md: "each
+ * `--only` adds a row ... the rows run in the order `bench --help` lists
+ * them": djnz before spsw, and a row named twice runs once. */
+static void options__each_only_adds_a_row(void **state)
+{
+    (void)state;
+    struct cs_outcome o = run_bench(CS_ARGV("--only", "spsw", "--only", "djnz", "--only", "spsw",
+                                            "--runs", "1", "--no-valgrind", "--json", "-"));
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    const char *d = strstr(o.out, "{\"name\":\"djnz\""), *s = strstr(o.out, "{\"name\":\"spsw\"");
+    if (!d || !s || s < d || strstr(s + 1, "{\"name\":") || strstr(o.out, "add-store"))
+        fail_msg("want the rows djnz and spsw, in that order, once each: %.600s", o.out);
+    cs_outcome_free(&o);
+    refused_up_front(CS_ARGV("--only", "djnz", "--only", "nosuch"),
+                     "bench: --only: unknown benchmark 'nosuch' (see --help)");
+}
+
 /* Output that could not be written (standard output on a full disk: the
  * JSON of --json -, the text, --help, --native's figure) was lost with
  * status 0, and the --json FILE written as if the run had been shown.  It
@@ -376,6 +394,7 @@ int main(void)
         cmocka_unit_test(before__must_be_an_earlier_json),
         cmocka_unit_test(native__takes_no_other_option),
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
+        cmocka_unit_test(options__each_only_adds_a_row),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
         cmocka_unit_test(nest__rows_end_without_spaces),
