@@ -519,6 +519,36 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
 
 /* ---- SVG ---- */
 
+/* X >= 0 as "%.2f" writes it, without printf's exact decimal expansion (a
+ * million-event SVG spent most of its time there): X * 100 rounded to
+ * nearest, or printf itself when that product is too near a half for its
+ * rounding error to be ruled out (or X is out of the plain range). */
+static const char *fix2(char buf[32], double x)
+{
+    double v = x * 100.0;
+    if (!(v >= 0 && v < 1e15)) {
+        snprintf(buf, 32, "%.2f", x);
+        return buf;
+    }
+    uint64_t n = (uint64_t)v;
+    double frac = v - (double)n;
+    if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6) {
+        snprintf(buf, 32, "%.2f", x);
+        return buf;
+    }
+    n += frac > 0.5;
+    char *e = buf + 31;
+    *e = '\0';
+    *--e = (char)('0' + n % 10);
+    *--e = (char)('0' + n / 10 % 10);
+    *--e = '.';
+    n /= 100;
+    do
+        *--e = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    return e;
+}
+
 /* A hue per cause, a lightness per disposition. */
 static void tick_colour(const struct tl_event *e, char *buf, size_t len)
 {
@@ -563,29 +593,32 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
         int y = top + (tl_lane(nvm, e->vm) + 1) * lane;
         double x0 = left + (double)(w.start - from) * scale;
         double x1 = left + (double)(w.end - from) * scale;
+        char a[32], b[32], c[32];
+        const char *sx1 = fix2(c, x1);
         if (w.end > w.start)
-            fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+            fprintf(f, "<rect class=\"direct\" x=\"%s\" y=\"%d\" width=\"%s\" "
                        "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                    x0, y + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0, lane - 16);
+                    fix2(a, x0), y + 8, fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0), lane - 16);
         double cp = (double)(w.next - w.end) * scale;
         if (w.next > w.end)
-            fprintf(f, "<rect class=\"cp\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
+            fprintf(f, "<rect class=\"cp\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" "
                        "fill=\"#9a9a9a\"/>\n",
-                    x1, top + 8, cp < 0.3 ? 0.3 : cp, lane - 16);
+                    sx1, top + 8, fix2(b, cp < 0.3 ? 0.3 : cp), lane - 16);
         tick_colour(e, col, sizeof col);
         fprintf(f, "<line class=\"trap\" data-cause=\"%s\" data-disposition=\"%s\" "
-                   "x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"%s\" "
+                   "x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\" stroke=\"%s\" "
                    "stroke-width=\"1\"><title>%s at P=%#x</title></line>\n",
                 trap_cause_name(e->cause), vmm_disposition_name((enum vmm_disposition)e->disp),
-                x1, y + 2, x1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
+                sx1, y + 2, sx1, y + lane - 2, col, event_name(e, name, sizeof name), e->p);
     }
     uint64_t at = t->n ? w.next : to - tl.n; /* as in the JSON */
     if (tl.n && to > at) { /* the VM running when the picture was written */
         double x0 = left + (double)(at - from) * scale, x1 = left + (double)(to - from) * scale;
-        fprintf(f, "<rect class=\"direct\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+        char a[32], b[32];
+        fprintf(f, "<rect class=\"direct\" x=\"%s\" y=\"%d\" width=\"%s\" "
                    "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                x0, top + (tl_lane(nvm, tl.k) + 1) * lane + 8, x1 - x0 < 0.3 ? 0.3 : x1 - x0,
-                lane - 16);
+                fix2(a, x0), top + (tl_lane(nvm, tl.k) + 1) * lane + 8,
+                fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0), lane - 16);
     }
     int y = top + lanes * lane + 20;
     if (t->dropped) { /* say where the picture stops being the whole run */
