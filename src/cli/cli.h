@@ -93,9 +93,10 @@ const struct isa_profile *cli_parse_profile(const char *cmd, const char *s);
  * among the known ones and guessed for a typo of it. */
 const struct isa_profile *cli_parse_profile_in(const char *cmd, const char *s, bool with_all);
 
-/* Options shared by analyze and counterexample: --profile P|all, --seed,
- * --random-states, --words (counterexample's witnesses are analyze's).  cli_analysis_option returns 1 if it took option C, 0 if C is
- * not one of them, -1 after printing why ARG is bad. */
+/* Options shared by analyze and counterexample (whose witnesses are
+ * analyze's): --profile P|all, --seed, --random-states, --words.
+ * cli_analysis_option returns 1 if it took option C, 0 if C is not one of
+ * them, -1 after printing why ARG is bad. */
 #include "tgm/analyze.h"
 struct analysis_args {
     const struct isa_profile *one;

@@ -36,8 +36,8 @@ static void usage(FILE *f)
             "  -h, --help           show this help\n"
             "Exit status: 0 when it ran, 1 with --expect and an unexpected outcome,\n"
             "2 bad usage.\n",
-            (unsigned long long)ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN, ANALYZE_Q_MAX,
-            ANALYZE_Q_DEFAULT);
+            (unsigned long long)ANALYZE_SEED_DEFAULT, ANALYZE_RANDOM_DEFAULT, ANALYZE_Q_MIN,
+            ANALYZE_Q_MAX, ANALYZE_Q_DEFAULT);
 }
 
 static void json_str(const char *s)
