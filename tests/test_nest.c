@@ -569,6 +569,17 @@ static void cli__a_guest_too_big_is_told_the_most_it_can_have(void **state)
     cs_mon_fails("nest 2 examples/hello.s mem 523009",
                  "at this depth a guest has at most 523008 words");
     cs_mon_prints("nest 2 examples/hello.s mem 523008", "a bare machine of 523008 words");
+    /* an image too big for W: what to try, as run and check say it, in the
+     * monitor's words for the option (docs/run.md, "the same words") */
+    cs_tgm_fails(2, "tgm: check: examples/hello.s: image needs words 0..25 but the machine has "
+                    "10 words (try a larger --mem)",
+                 "check", CS_ARGV("--nest", "2", "--mem", "10", "examples/hello.s"));
+    cs_mon_fails("nest 2 examples/hello.s mem 10",
+                 "nest: examples/hello.s: image needs words 0..25 but the machine has 10 words "
+                 "(try a larger 'mem W')");
+    cs_mon_fails("check examples/hello.s nest 2 mem 10",
+                 "check: examples/hello.s: image needs words 0..25 but the machine has 10 words "
+                 "(try a larger 'mem W')");
 }
 
 /* docs/monitor.md: the monitor's 'check FILE... nest N' is 'tgm check

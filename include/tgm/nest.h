@@ -83,6 +83,9 @@ int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsign
  * nest_compose made it.  -1 with ERR if it cannot be. */
 int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *err,
                    size_t errlen);
+/* The most words a guest has under DEPTH levels, on a bare machine of 2^19
+ * words or, with ON_VMM, on the C control program's largest VM. */
+uint32_t nest_guest_most(unsigned depth, bool on_vmm);
 /* Whether M still holds the stack LAY describes: its size, and every
  * level's w as nest_compose wrote it (a reset or a load changes them). */
 bool nest_intact(const struct nest_layout *lay, const struct machine *m);

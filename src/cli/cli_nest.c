@@ -91,17 +91,6 @@ int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p)
     return -1;
 }
 
-/* The most words a guest has under DEPTH levels (on the C control
- * program's VM with VMM): the largest --mem there. */
-static uint32_t guest_most(unsigned depth, bool vmm)
-{
-    struct nest_layout lay;
-    char err[64];
-    return nest_layout_of(depth, vmm ? VMM_W_MAX : TGM_Q_MAX, &lay, err, sizeof err) == 0
-               ? lay.top_w
-               : TGM_Q_MAX;
-}
-
 int run_nest(const struct run_opts *o)
 {
     /* --stats and --timeline are the C control program's; the levels print their own */
@@ -121,7 +110,8 @@ int run_nest(const struct run_opts *o)
     char err[512];
     int rc = nest_run_start(NULL, &img, &no, &r, err, sizeof err);
     char hb[96];
-    const char *hint = cli_mem_hint(&img, o->q, guest_most(o->nest, o->vmm), hb, sizeof hb);
+    const char *hint =
+        cli_mem_hint(&img, o->q, nest_guest_most(o->nest, o->vmm), hb, sizeof hb);
     image_free(&img);
     if (rc != 0) {
         cli_error("run: %s: %s%s", o->images[0], err, hint);
@@ -244,7 +234,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         int rc = nest_check_until(NULL, &img, &o, max_steps, run_interrupted, &res[done], err,
                                   sizeof err);
         char hb[96];
-        const char *hint = cli_mem_hint(&img, w, guest_most(depth, vmm), hb, sizeof hb);
+        const char *hint = cli_mem_hint(&img, w, nest_guest_most(depth, vmm), hb, sizeof hb);
         image_free(&img);
         if (rc != 0) {
             if (!run_interrupted())

@@ -62,10 +62,13 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     int rc = fits ? nest_build(NULL, &guest, (unsigned)depth, (uint32_t)w, &stack, &lay, err,
                                sizeof err)
                   : -1;
+    char hb[96]; /* what to try, as 'tgm run --nest' says it with --mem */
+    const char *hint = vmm_mem_hint(&guest, (uint32_t)w, nest_guest_most((unsigned)depth, false),
+                                    "'mem W'", hb, sizeof hb);
     image_free(&guest);
     if (rc != 0) {
         asm_sources_free(files);
-        return fits ? mon_err(m, "%s", err) : mon_err(m, "%s: %s", argv[2], err);
+        return fits ? mon_err(m, "%s", err) : mon_err(m, "%s: %s%s", argv[2], err, hint);
     }
     if (mon_new_bare(m, lay.q, prof) != 0 ||
         image_load(m->bare, &stack, err, sizeof err) != 0) {

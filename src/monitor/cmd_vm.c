@@ -365,8 +365,11 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
         if (nest_check_until(NULL, &img[k], &no, steps, mon_stop_requested, &res[k], err,
                              sizeof err) != 0) {
             free(res);
+            char hb[96]; /* what to try, as 'tgm check --nest' says it with --mem */
             if (!mon_stop_requested())
-                return mon_err(m, "%s: %s", names[k], err);
+                return mon_err(m, "%s: %s%s", names[k], err,
+                               vmm_mem_hint(&img[k], no.w, nest_guest_most(depth, vmm), "'mem W'",
+                                            hb, sizeof hb));
             mon_take_interrupt(m);
             return mon_err(m, "interrupted: no verdict");
         }

@@ -13,6 +13,7 @@
 #include "tgm/asm.h"
 #include "tgm/bytes.h"
 #include "tgm/nest.h"
+#include "tgm/vmm.h"
 
 /* examples/vmm/cp.s, embedded by the build (build/gen/cp_source.c). */
 extern const char nest_cp_source[];
@@ -172,6 +173,15 @@ int nest_layout_of(unsigned depth, uint32_t q, struct nest_layout *lay, char *er
     int rc = nest_learn(&cp, &map, err, errlen);
     image_free(&cp);
     return rc != 0 ? -1 : layout(&map, depth, q, 0, lay, err, errlen);
+}
+
+uint32_t nest_guest_most(unsigned depth, bool on_vmm)
+{
+    struct nest_layout lay;
+    char err[64];
+    return nest_layout_of(depth, on_vmm ? VMM_W_MAX : TGM_Q_MAX, &lay, err, sizeof err) == 0
+               ? lay.top_w
+               : TGM_Q_MAX;
 }
 
 bool nest_intact(const struct nest_layout *lay, const struct machine *m)
