@@ -112,6 +112,8 @@ static void image__a_bad_symbol_name_is_shown(void **state)
         {"a-b", 3, "symbol 0 has a bad name 'a-b' (a name is [A-Za-z_.][A-Za-z0-9_.$]*)\n"},
         {"1x", 2, "symbol 0 has a bad name '1x' (a name is"},
         {"\xC3\xA9\x01\\", 4, "symbol 0 has a bad name '\\xC3\\xA9\\x01\\x5C' (a name is"},
+        /* newline, tab and return as every tgm error shows them (docs/run.md) */
+        {"a\nb\tc\r", 6, "symbol 0 has a bad name 'a\\nb\\tc\\r' (a name is"},
         {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 70,
          "symbol 0 has a bad name: 70 bytes, at most 63\n"},
     };

@@ -127,13 +127,18 @@ static void bad_name(const uint8_t *name, size_t len, size_t room, char *err, si
                 off, i, len, TGM_SYM_MAX);
         return;
     }
-    /* quoted with every byte that is not printable ASCII as \xHH */
+    /* quoted with newline, tab and return as \n, \t, \r, as every tgm
+     * error shows them, and every other byte that is not printable ASCII
+     * (the backslash too, so the quote reads one way) as \xHH */
     char shown[4 * TGM_SYM_MAX + 1];
     size_t k = 0;
     for (size_t j = 0; j < len; j++) {
         unsigned char ch = name[j];
+        const char *esc = ch == '\n' ? "\\n" : ch == '\t' ? "\\t" : ch == '\r' ? "\\r" : NULL;
         if (ch >= 0x20 && ch < 0x7f && ch != '\\')
             shown[k++] = (char)ch;
+        else if (esc)
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "%s", esc);
         else
             k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X", ch);
     }
