@@ -170,7 +170,7 @@ static void error_line(struct cs_outcome o, int status, char *line, size_t len)
 /* The same mistake gets the same words after each command's prefix:
  * "tgm: run: --nest: ", "tgm: check: --nest: ", "nest: " for the depth;
  * "tgm: run: FILE: ", ..., "nest: " for the stack's memory (the CLI may
- * add its hint about --mem). */
+ * add its hint about --mem; the monitor's hint names its 'mem W'). */
 static void same_nest_refusal(const char *depth, const char *mem, const char *want)
 {
     char line[512], mon[512], cmds[256];
@@ -181,14 +181,19 @@ static void same_nest_refusal(const char *depth, const char *mem, const char *wa
     snprintf(mon, sizeof mon, "%s", at + strlen("nest: "));
     if (!strstr(mon, want))
         fail_msg("nest says \"%s\", not \"%s\"", mon, want);
+    char *hint = strstr(mon, " (try a larger 'mem W')");
+    if (hint)
+        *hint = '\0';
     static const char *const cmd[] = {"run", "check"};
     for (size_t i = 0; i < 2; i++) {
         error_line(cs_run_tgm(cmd[i], "--nest", depth, "--mem", mem, "examples/hello.s", NULL),
                    2, line, sizeof line);
         char pre[64];
         snprintf(pre, sizeof pre, "tgm: %s: ", cmd[i]);
-        if (strncmp(line, pre, strlen(pre)) || !strstr(line, mon))
-            fail_msg("%s says \"%s\"; nest says \"%s\"", cmd[i], line, mon);
+        if (strncmp(line, pre, strlen(pre)) || !strstr(line, mon) ||
+            (hint && !strstr(line, " (try a larger --mem)")))
+            fail_msg("%s says \"%s\"; nest says \"%s\"%s", cmd[i], line, mon,
+                     hint ? " and what to try" : "");
     }
 }
 
