@@ -63,8 +63,9 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
                                sizeof err)
                   : -1;
     char hb[96]; /* what to try, as 'tgm run --nest' says it with --mem */
-    const char *hint = vmm_mem_hint(&guest, (uint32_t)w, nest_guest_most((unsigned)depth, false),
-                                    "'mem W'", hb, sizeof hb);
+    const char *hint = fits ? "" : vmm_mem_hint(&guest, (uint32_t)w,
+                                                nest_guest_most((unsigned)depth, false),
+                                                "'mem W'", hb, sizeof hb);
     image_free(&guest);
     if (rc != 0) {
         asm_sources_free(files);
