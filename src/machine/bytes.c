@@ -229,21 +229,22 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
  * TARGET's directory take files?  0, or -1 with ERR naming the file and
  * the directory, and the target of a link ("cannot create a temporary
  * file" named neither). */
+static int dir_probe(const char *target);
+
 static int dir_ok(const char *path, const char *target, char *err, size_t errlen)
 {
     const char *slash = strrchr(target, '/');
     size_t n = !slash ? 1 : slash == target ? 1 : (size_t)(slash - target); /* "/x": root */
     char *dir = strndup(slash ? target : ".", n);
-    int rc = 0;
+    int rc = 0, e = !dir ? ENOMEM : access(dir, W_OK | X_OK) == 0 ? dir_probe(target) : errno;
     if (!dir)
         rc = tgm_err(err, errlen, "%s: out of memory", path);
-    else if (access(dir, W_OK | X_OK) == 0)
+    else if (e == 0)
         rc = 0;
     else if (strcmp(path, target) != 0)
-        rc = tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir,
-                     strerror(errno));
+        rc = tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir, strerror(e));
     else
-        rc = tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(errno));
+        rc = tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(e));
     free(dir);
     return rc;
 }
@@ -443,6 +444,29 @@ static char *tmp_name(const char *target)
     if (tmp)
         snprintf(tmp, dir + base + 11, "%.*s.tmpXXXXXX", (int)(dir + base), target);
     return tmp;
+}
+
+/* access() lets root through where no file can be made (/proc, /sys), so
+ * make the temporary file the writer will and remove it at once: such a
+ * FILE is then refused before a run, not after it.  0, or an errno. */
+static int dir_probe(const char *target)
+{
+    char *tmp = tmp_name(target);
+    if (!tmp)
+        return ENOMEM;
+    sigset_t block, old; /* no signal between the making and the removal */
+    sigemptyset(&block);
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
+        sigaddset(&block, end_sigs[k]);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int fd = mkostemp(tmp, O_CLOEXEC), e = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    free(tmp);
+    return e;
 }
 
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
