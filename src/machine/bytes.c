@@ -428,11 +428,12 @@ static void tmp_forget(const char *tmp)
     }
 }
 
-/* TARGET's temporary file name, "TARGET.tmpXXXXXX", in the same directory;
- * a name too long for the suffix is cut first, as is one whose path would
- * pass PATH_MAX with it (down to ".tmpXXXXXX" alone), so that any name
- * the directory takes can be written.  malloc'd, or NULL. */
-static char *tmp_name(const char *target)
+/* TARGET's temporary file name, "TARGET.tmpXXXXXX" (with TAG ".chk", the
+ * probe's), in the same directory; a name too long for the suffix is cut
+ * first, as is one whose path would pass PATH_MAX with it (down to
+ * ".tmpXXXXXX" alone), so that any name the directory takes can be
+ * written.  malloc'd, or NULL. */
+static char *tmp_name_tagged(const char *target, const char tag[5])
 {
     const char *slash = strrchr(target, '/');
     size_t dir = slash ? (size_t)(slash - target + 1) : 0, base = strlen(target) - dir;
@@ -442,16 +443,20 @@ static char *tmp_name(const char *target)
         base = dir + 10 < PATH_MAX - 1 ? PATH_MAX - 1 - 10 - dir : 0;
     char *tmp = malloc(dir + base + 11);
     if (tmp)
-        snprintf(tmp, dir + base + 11, "%.*s.tmpXXXXXX", (int)(dir + base), target);
+        snprintf(tmp, dir + base + 11, "%.*s%.4sXXXXXX", (int)(dir + base), target, tag);
     return tmp;
 }
 
+static char *tmp_name(const char *target) { return tmp_name_tagged(target, ".tmp"); }
+
 /* access() lets root through where no file can be made (/proc, /sys), so
- * make the temporary file the writer will and remove it at once: such a
- * FILE is then refused before a run, not after it.  0, or an errno. */
+ * make a file where the writer's temporary file would go and remove it at
+ * once: such a FILE is then refused before a run, not after it.  Named
+ * ".chk", not ".tmp": one seen is never the write under way.  0, or an
+ * errno. */
 static int dir_probe(const char *target)
 {
-    char *tmp = tmp_name(target);
+    char *tmp = tmp_name_tagged(target, ".chk");
     if (!tmp)
         return ENOMEM;
     sigset_t block, old; /* no signal between the making and the removal */
