@@ -225,28 +225,41 @@ static char *resolve_links(const char *path, char *err, size_t errlen)
     return NULL;
 }
 
-/* PATH, to be written as TARGET (PATH or where its links lead): does
- * TARGET's directory take files?  0, or -1 with ERR naming the file and
- * the directory, and the target of a link ("cannot create a temporary
- * file" named neither). */
+/* The directory PATH names its file in, into DIR ("/x": the root). */
+static void dir_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, len, ".");
+    else
+        snprintf(dir, len, "%.*s", (int)(slash - path + (slash == path)), path);
+}
+
+/* -1 with ERR: no file can be made in the directory of TARGET, where PATH
+ * leads, for errno E; naming the file, the directory and the target of a
+ * link ("cannot create a temporary file" named neither). */
+static int dir_err(const char *path, const char *target, int e, char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    dir_of(target, dir, sizeof dir);
+    if (strcmp(path, target) != 0)
+        return tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir,
+                       strerror(e));
+    return tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(e));
+}
+
 static int dir_probe(const char *target);
 
-static int dir_ok(const char *path, const char *target, char *err, size_t errlen)
+/* PATH, to be written as TARGET (PATH or where its links lead): does
+ * TARGET's directory take files?  With PROBE (before a run) one is made
+ * there to see: access() lets root through where none can be.  0, or -1
+ * with ERR (dir_err). */
+static int dir_ok(const char *path, const char *target, bool probe, char *err, size_t errlen)
 {
-    const char *slash = strrchr(target, '/');
-    size_t n = !slash ? 1 : slash == target ? 1 : (size_t)(slash - target); /* "/x": root */
-    char *dir = strndup(slash ? target : ".", n);
-    int rc = 0, e = !dir ? ENOMEM : access(dir, W_OK | X_OK) == 0 ? dir_probe(target) : errno;
-    if (!dir)
-        rc = tgm_err(err, errlen, "%s: out of memory", path);
-    else if (e == 0)
-        rc = 0;
-    else if (strcmp(path, target) != 0)
-        rc = tgm_err(err, errlen, "%s: links to %s, but %s: %s", path, target, dir, strerror(e));
-    else
-        rc = tgm_err(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(e));
-    free(dir);
-    return rc;
+    char dir[PATH_MAX];
+    dir_of(target, dir, sizeof dir);
+    int e = access(dir, W_OK | X_OK) != 0 ? errno : probe ? dir_probe(target) : 0;
+    return e ? dir_err(path, target, e, err, errlen) : 0;
 }
 
 /* The descriptor PATH names (/dev/stdout, /dev/stderr, /dev/fd/N,
@@ -301,9 +314,9 @@ static int own_stream(const struct stat *st)
 
 /* Where a write to PATH goes: *TARGET (malloc'd; links followed) with *ST
  * if it *EXISTS, or NULL for a descriptor, a device or a pipe, written in
- * place.  -1 with ERR when the writer refuses PATH. */
+ * place.  -1 with ERR when the writer refuses PATH.  PROBE: dir_ok's. */
 static int write_target(const char *path, char **target, struct stat *st, bool *exists,
-                        char *err, size_t errlen)
+                        bool probe, char *err, size_t errlen)
 {
     *target = NULL;
     if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
@@ -347,7 +360,7 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
                      path, own == 1 ? "standard output" : "standard error",
                      own == 1 ? "stdout" : "stderr");
     else /* the temporary file and the rename need its directory */
-        rc = dir_ok(path, t, err, errlen);
+        rc = dir_ok(path, t, probe, err, errlen);
     if (rc != 0)
         free(t);
     else
@@ -360,7 +373,7 @@ int tgm_wcheck(const char *path, char *err, size_t errlen)
     char *target;
     struct stat st;
     bool exists;
-    int rc = write_target(path, &target, &st, &exists, err, errlen);
+    int rc = write_target(path, &target, &st, &exists, true, err, errlen);
     free(target);
     return rc;
 }
@@ -449,21 +462,26 @@ static char *tmp_name_tagged(const char *target, const char tag[5])
 
 static char *tmp_name(const char *target) { return tmp_name_tagged(target, ".tmp"); }
 
-/* access() lets root through where no file can be made (/proc, /sys), so
- * make a file where the writer's temporary file would go and remove it at
- * once: such a FILE is then refused before a run, not after it.  Named
- * ".chk", not ".tmp": one seen is never the write under way.  0, or an
- * errno. */
+/* Hold the signals that end tgm (until sigprocmask(SIG_SETMASK, OLD)). */
+static void end_sigs_block(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
+        sigaddset(&block, end_sigs[k]);
+    sigprocmask(SIG_BLOCK, &block, old);
+}
+
+/* Make a file where the writer's temporary file would go and remove it at
+ * once (dir_ok).  Named ".chk", not ".tmp": one seen is never the write
+ * under way.  0, or an errno. */
 static int dir_probe(const char *target)
 {
     char *tmp = tmp_name_tagged(target, ".chk");
     if (!tmp)
         return ENOMEM;
-    sigset_t block, old; /* no signal between the making and the removal */
-    sigemptyset(&block);
-    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
-        sigaddset(&block, end_sigs[k]);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old; /* no signal between the making and the removal */
+    end_sigs_block(&old);
     int fd = mkostemp(tmp, O_CLOEXEC), e = fd < 0 ? errno : 0;
     if (fd >= 0) {
         close(fd);
@@ -480,7 +498,8 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
     char *target;
     struct stat st;
     bool exists = false;
-    if (write_target(path, &target, &st, &exists, err, errlen) != 0)
+    /* no probe: the temporary file below is one, and says the same */
+    if (write_target(path, &target, &st, &exists, false, err, errlen) != 0)
         return -1;
     if (!target) { /* a device or a pipe is written in place, never replaced */
         int fd = fd_path(path);
@@ -496,12 +515,8 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         free(target);
         return tgm_err(err, errlen, "%s: out of memory", path);
     }
-    /* no signal between the file's making and its tracking */
-    sigset_t block, old;
-    sigemptyset(&block);
-    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
-        sigaddset(&block, end_sigs[k]);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old; /* no signal between the file's making and its tracking */
+    end_sigs_block(&old);
     int fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL: never someone else's file */
     int e = errno;
     if (fd >= 0)
@@ -509,9 +524,9 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         free(tmp);
+        dir_err(path, target, e, err, errlen);
         free(target);
-        return tgm_err(err, errlen, "%s: cannot create a temporary file: %s", path,
-                       strerror(e));
+        return -1;
     }
     if (exists) { /* the new file is the old one's: owner, group and mode */
         if (st.st_uid != geteuid() || st.st_gid != getegid())
@@ -558,16 +573,6 @@ void tgm_wabort(struct tgm_wfile *w)
     free(w->tmp);
     free(w->path);
     *w = (struct tgm_wfile){.fd = -1};
-}
-
-/* The directory PATH names its file in, into DIR. */
-static void dir_of(const char *path, char *dir, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, len, ".");
-    else
-        snprintf(dir, len, "%.*s", (int)(slash - path + (slash == path)), path);
 }
 
 /* Make the rename itself durable. */
