@@ -180,10 +180,14 @@ static void expect_in(int fd, struct pt_text *t, const char *what, const char *t
     }
 }
 
+static long deadline_ms(const struct pt_session *s)
+{
+    return s->checked || s->slow ? CHECKED_DEADLINE_MS : DEADLINE_MS;
+}
+
 void pt_expect(struct pt_session *s, const char *text)
 {
-    expect_in(s->fd, &s->screen, "terminal", text,
-              s->checked ? CHECKED_DEADLINE_MS : DEADLINE_MS);
+    expect_in(s->fd, &s->screen, "terminal", text, deadline_ms(s));
 }
 
 void pt_expect_piped(struct pt_session *s, const char *text)
@@ -206,7 +210,7 @@ void pt_resize(struct pt_session *s, int cols)
 
 int pt_finish(struct pt_session *s)
 {
-    long end = now_ms() + (s->checked ? CHECKED_DEADLINE_MS : DEADLINE_MS);
+    long end = now_ms() + deadline_ms(s);
     int st = 0;
     char sink[4096];
     while (waitpid(s->pid, &st, WNOHANG) == 0) {

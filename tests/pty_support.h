@@ -26,6 +26,9 @@ struct pt_session {
     struct pt_text piped;
     bool job;            /* under a job-control "shell" */
     bool checked;        /* under a memory checker (pt_start_checked) */
+    bool slow;           /* set after the start: each line is heavy work (a
+                          * 16 MiB history written and synced), so every read
+                          * has the checker's deadline */
 };
 
 /* A fresh directory for a test (the monitor's working directory and
