@@ -9,6 +9,7 @@
  * well-formed XML (cs_xml_check) with one trap tick per event, the same
  * counts.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "vmm/vmm_impl.h" /* tl_fix2 */
 
 #define NC 6 /* trap causes: none privileged memory svc illegal timer */
 #define ND 5 /* dispositions */
@@ -295,6 +297,44 @@ static void timeline__begun_mid_run_starts_where_recording_began(void **state)
     }
 }
 
+/* The SVG's coordinates are written by its own formatter, not printf; it
+ * must give printf's "%.2f" exactly: at decimal ties (which printf rounds
+ * by the double's exact value), binary ties (to even), at random over its
+ * whole range and beyond it, and at the values it hands to printf. */
+static void same_as_printf(double x)
+{
+    char want[400], buf[32];
+    snprintf(want, sizeof want, "%.2f", x);
+    const char *got = tl_fix2(buf, x);
+    if (strcmp(got, want))
+        fail_msg("%.17g: the SVG writes %s, printf %s", x, got, want);
+}
+
+static void svg__coordinates_are_printfs_two_decimals(void **state)
+{
+    (void)state;
+    for (uint32_t k = 0; k < 200000; k++) {
+        same_as_printf(k / 1000.0);           /* every x.xx5 below 200 */
+        same_as_printf((k + 0.5) / 100.0);    /* near-ties */
+        same_as_printf(k / 8.0 + 65536.0);    /* exact ties, far from 0 */
+    }
+    uint64_t s = 0x1974;
+    double p10 = 1e-3;
+    for (int i = 0; i < 200000; i++) { /* each decade of [1e-3, 1e13) alike */
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(s >> 11) / 9007199254740992.0;
+        same_as_printf((1.0 + 9.0 * u) * p10);
+        p10 = p10 < 1e12 ? p10 * 10.0 : 1e-3;
+    }
+    static const double edge[] = {0.0,       -0.0,      0.004999999, 0.005,  0.015,
+                                  9999999.995, 1e7,     1e7 - 1e-9,  1e7 + 0.005,
+                                  1e27,      -1.5,      -0.001};
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        same_as_printf(edge[i]);
+    same_as_printf(NAN);
+    same_as_printf(INFINITY);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -316,6 +356,7 @@ int main(void)
         cmocka_unit_test(timeline__monitor_command_writes_the_same_format),
         cmocka_unit_test(timeline__begun_mid_run_draws_an_event_where_a_whole_one_does),
         cmocka_unit_test(timeline__begun_mid_run_starts_where_recording_began),
+        cmocka_unit_test(svg__coordinates_are_printfs_two_decimals),
     };
     return cmocka_run_group_tests_name("timeline", tests, group_setup, group_teardown);
 }

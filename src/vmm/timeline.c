@@ -11,6 +11,7 @@
  * named by the trap's cause and the disposition the CP gave it.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "tgm/bytes.h"
 #include "tgm/timeline.h"
+#include "vmm_impl.h"
 
 /* 24 bytes: a trap storm records a million of them */
 struct tl_event {
@@ -519,14 +521,16 @@ static void json(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t 
 
 /* ---- SVG ---- */
 
-/* X >= 0 as "%.2f" writes it, without printf's exact decimal expansion (a
+/* X as "%.2f" writes it, without printf's exact decimal expansion (a
  * million-event SVG spent most of its time there): X * 100 rounded to
- * nearest, or printf itself when that product is too near a half for its
- * rounding error to be ruled out (or X is out of the plain range). */
-static const char *fix2(char buf[32], double x)
+ * nearest.  The product is rounded, but monotonically, and below 2^52 every
+ * half is a double, so it falls on the same side of each half as the exact
+ * product or on the half itself; near a half, printf decides (as it does
+ * for X negative, -0 and out of range). */
+const char *tl_fix2(char buf[32], double x)
 {
     double v = x * 100.0;
-    if (!(v >= 0 && v < 1e15)) {
+    if (!(v >= 0 && v < 1e15) || signbit(v)) {
         snprintf(buf, 32, "%.2f", x);
         return buf;
     }
@@ -594,16 +598,17 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
         double x0 = left + (double)(w.start - from) * scale;
         double x1 = left + (double)(w.end - from) * scale;
         char a[32], b[32], c[32];
-        const char *sx1 = fix2(c, x1);
+        const char *sx1 = tl_fix2(c, x1);
         if (w.end > w.start)
             fprintf(f, "<rect class=\"direct\" x=\"%s\" y=\"%d\" width=\"%s\" "
                        "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                    fix2(a, x0), y + 8, fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0), lane - 16);
+                    tl_fix2(a, x0), y + 8, tl_fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0),
+                    lane - 16);
         double cp = (double)(w.next - w.end) * scale;
         if (w.next > w.end)
             fprintf(f, "<rect class=\"cp\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" "
                        "fill=\"#9a9a9a\"/>\n",
-                    sx1, top + 8, fix2(b, cp < 0.3 ? 0.3 : cp), lane - 16);
+                    sx1, top + 8, tl_fix2(b, cp < 0.3 ? 0.3 : cp), lane - 16);
         tick_colour(e, col, sizeof col);
         fprintf(f, "<line class=\"trap\" data-cause=\"%s\" data-disposition=\"%s\" "
                    "x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\" stroke=\"%s\" "
@@ -617,8 +622,8 @@ static void svg(FILE *f, const struct tgm_timeline *t, struct vmm *v, uint64_t f
         char a[32], b[32];
         fprintf(f, "<rect class=\"direct\" x=\"%s\" y=\"%d\" width=\"%s\" "
                    "height=\"%d\" fill=\"#4a7fc1\"/>\n",
-                fix2(a, x0), top + (tl_lane(nvm, tl.k) + 1) * lane + 8,
-                fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0), lane - 16);
+                tl_fix2(a, x0), top + (tl_lane(nvm, tl.k) + 1) * lane + 8,
+                tl_fix2(b, x1 - x0 < 0.3 ? 0.3 : x1 - x0), lane - 16);
     }
     int y = top + lanes * lane + 20;
     if (t->dropped) { /* say where the picture stops being the whole run */

@@ -173,6 +173,11 @@ static HOT_INLINE enum vmm_disposition interp_step(struct vm *vm, uint64_t word,
  * real run loop, so it must look for itself). */
 bool vmm_break_before(struct vmm *v, struct vm *vm, struct vmm_exit *ex);
 
+/* timeline.c: X as printf's "%.2f" writes it, somewhere in BUF, for X
+ * below 1e28 (whose digits fit): the SVG's coordinates, which are below its
+ * width (here for its test against printf). */
+const char *tl_fix2(char buf[32], double x);
+
 /* dispatch.c: D entered in place by the real machine's HCALL (KVM-style);
  * vmm_create installs it. */
 struct hostcall_result vmm_hostcall(void *ctx, struct machine *m, uint64_t code,
