@@ -26,8 +26,8 @@ static void fails_with_prefix(const char *cmd, const char *const *args, const ch
 {
     struct cs_outcome o = cs_run_tgm_argv(cmd, args);
     if (o.status != 2 || strncmp(o.err, want, strlen(want)) != 0)
-        fail_msg("tgm %s %s: status %d, stderr \"%s\", want \"%s...\"", cmd, args[0], o.status,
-                 o.err, want);
+        fail_msg("tgm %s %s: status %d, stderr \"%s\", want \"%s...\"", cmd,
+                 args[0] ? args[0] : "", o.status, o.err, want);
     cs_assert_one_line(&o, want);
     assert_string_equal(o.out, "");
     cs_outcome_free(&o);
@@ -84,6 +84,22 @@ static void cli__an_options_bad_value_names_the_subcommand_first(void **state)
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fails_with_prefix(rows[i].cmd, rows[i].args, rows[i].want);
+}
+
+/* run said "missing IMAGE" where check and dis said "no image given". */
+static void cli__no_image_is_said_alike_by_each_command(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *args[MAX_ARGS];
+    } rows[] = {{"run", {NULL}}, {"run", {"--vmm"}}, {"run", {"--nest", "2"}},
+                {"check", {NULL}}, {"dis", {NULL}}};
+    char want[128];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        snprintf(want, sizeof want, "tgm: %s: no image given (try 'tgm %s --help')",
+                 rows[i].cmd, rows[i].cmd);
+        fails_with_prefix(rows[i].cmd, rows[i].args, want);
+    }
 }
 
 /* docs/monitor.md: 8 images, a VM of 65536 words each, do not fit the
@@ -408,6 +424,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cli__an_options_bad_value_names_the_subcommand_first),
+        cmocka_unit_test(cli__no_image_is_said_alike_by_each_command),
         cmocka_unit_test(cli__too_many_images_says_how_many_were_given),
         cmocka_unit_test(monitor__eight_images_say_at_most_seven),
         cmocka_unit_test(cli__each_value_of_a_repeated_option_must_be_valid),

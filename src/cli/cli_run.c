@@ -210,7 +210,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         }
     }
     if (optind >= argc) {
-        cli_error("run: missing IMAGE (try 'tgm run --help')");
+        cli_error("run: no image given (try 'tgm run --help')");
         return -1;
     }
     if (o->json && o->quiet) {
