@@ -38,6 +38,37 @@ static void context__check_offers_its_options_nest_too(void **state)
     assert_true(ms_has_word(c.words, "mem"));
 }
 
+/* examine takes ADDR and COUNT after its flags (docs/monitor.md: past a
+ * command's last argument Tab offers nothing): the flags, counted in
+ * max_args, let 'examine loop 3 <Tab>' offer them and the labels, and
+ * flags were offered after ADDR, where they would be read as a COUNT. */
+static void context__examine_nothing_past_addr_and_count(void **state)
+{
+    (void)state;
+    static const char *const none[] = {
+        "examine loop 3 ", "x loop 3 ",    "examine -p -i loop 3 ", "x/3i loop ",
+        "x /3i loop ",     "x/4 0 ",       "examine -d loop ..5 ",  "e -v 0 4 ",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        struct mon_compl c = ms_compl(none[i]);
+        if (c.kinds[0] || c.words[0])
+            fail_msg("'%s': offers kinds '%s' words '%s', want nothing", none[i], c.kinds,
+                     c.words);
+    }
+    /* after ADDR: a COUNT, an expression, but no flag */
+    struct mon_compl c = ms_compl("examine loop ");
+    assert_non_null(strchr(c.kinds, 's'));
+    assert_false(ms_has_word(c.words, "-i"));
+    c = ms_compl("deposit total ");
+    assert_non_null(strchr(c.kinds, 's'));
+    assert_false(ms_has_word(c.words, "-p"));
+    /* flags still go before ADDR, and after a format word */
+    assert_true(ms_has_word(ms_compl("examine -p ").words, "-i"));
+    assert_true(ms_has_word(ms_compl("x/3i ").words, "-p"));
+    assert_true(ms_has_word(ms_compl("x /3i ").words, "-p"));
+    assert_non_null(strchr(ms_compl("x /i loop ").kinds, 's'));
+}
+
 static void context__subcommands_then_their_arguments(void **state)
 {
     (void)state;
@@ -326,6 +357,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(context__first_word_completes_commands),
+        cmocka_unit_test(context__examine_nothing_past_addr_and_count),
         cmocka_unit_test(context__subcommands_then_their_arguments),
         cmocka_unit_test(context__check_offers_its_options_nest_too),
         cmocka_unit_test(context__files_symbols_and_fixed_words),

@@ -26,7 +26,8 @@ const char *const mon_group_names[G_COUNT] = {
  * kinds at one position and the last position repeats.  ">WORD:KINDS": the
  * word after the keyword WORD (in any case or abbreviated), wherever it
  * is, completes as KINDS; ">WORD:*KINDS": so do all the words after it
- * (the rest of the line).  Past max_args nothing completes. */
+ * (the rest of the line).  "!N": at most N words besides the '-' options
+ * of "=" (which go first).  Past max_args nothing completes. */
 const struct mon_cmd mon_cmds[] = {
     {"load", mon_cmd_load, 1, 1, "load FILE",
      "load an image or an assembly source into the focused machine\n"
@@ -153,7 +154,7 @@ const struct mon_cmd mon_cmds[] = {
      "ADDR..END is a range (inclusive); COUNT a number of words.  gdb's form\n"
      "x/NF ADDR is the same: x/4x total, x/3i loop, x/2w 0 (E[0] and E[1]);\n"
      "so is QEMU's, with a space: x /4x total.",
-     G_INSPECT, "e x ex", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e", CMD_KEEPS},
+     G_INSPECT, "e x ex", "={-p,-v,-r,-x,-d,-o,-b,-i,-c,-w}+s+e !2", CMD_KEEPS},
     {"translate", mon_cmd_translate, 1, 1, "translate ADDR",
      "develop a virtual address through R, as section 2 defines\n"
      "Shows the physical address or the memory trap and which of the two checks\n"

@@ -183,6 +183,45 @@ static int context(const char *line, size_t cursor, struct mon_compl *out)
     return rc;
 }
 
+/* Options (the fixed words of ARGS that begin with '-': 'examine -p')
+ * go before the plain arguments: once a plain word was given none is
+ * offered, and past the "!N" plain arguments SPEC allows ('examine ADDR
+ * COUNT', however many flags) nothing is.  Words FROM..POS-1 are given;
+ * COUNTED is 1 when a format's count ('x/3i', 'x /3i') stands for COUNT. */
+static void after_options(const char *spec, const char *args, size_t alen, const char *line,
+                          const size_t *wstart, const size_t *wlen, int from, int pos,
+                          int counted, struct mon_compl *out)
+{
+    struct mon_compl all = {0};
+    add_element(args, alen, &all);
+    int plain = 0;
+    for (int w = from; w < pos; w++) {
+        const char *word = line + wstart[w];
+        if (*word == '/') /* QEMU's 'x /3i': a format word, options may follow */
+            counted = counted || isdigit((unsigned char)word[1]);
+        else if (*word != '-' || !mon_in_list(word, wlen[w], all.words))
+            plain++;
+    }
+    const char *lim = strstr(spec, " !");
+    if (lim && plain + counted >= atoi(lim + 2)) {
+        out->kinds[0] = out->words[0] = '\0';
+        return;
+    }
+    if (plain == 0)
+        return;
+    char kept[sizeof out->words] = "";
+    for (const char *p = out->words; *p; p += strspn(p, " ")) {
+        size_t k = strcspn(p, " ");
+        if (*p != '-') {
+            if (kept[0])
+                strcat(kept, " ");
+            strncat(kept, p, k);
+        }
+        p += k;
+    }
+    strcpy(out->words, kept);
+}
+
 /* context's work on the N words of the segment before the cursor, the
  * K-th at LINE + WSTART[K], WLEN[K] bytes long. */
 static int context_words(const char *line, size_t cursor, struct mon_compl *out,
@@ -227,7 +266,7 @@ static int context_words(const char *line, size_t cursor, struct mon_compl *out,
         if (*p == '=') {
             dflt = p + 1;
             dlen = k - 1;
-        } else if (*p != '>') {
+        } else if (*p != '>' && *p != '!') {
             size_t nl = strcspn(p, ": ");
             if (strlen(names) + nl + 2 < sizeof names) {
                 if (names[0])
@@ -273,6 +312,11 @@ static int context_words(const char *line, size_t cursor, struct mon_compl *out,
             w++;
     }
     add_position(args, alen, pos - (sub_hit ? 2 : 1), out);
+    if (!sub_hit) {
+        const char *slash = memchr(line + wstart[0], '/', wlen[0]);
+        bool counted = slash && isdigit((unsigned char)slash[1]);
+        after_options(c->complete, args, alen, line, wstart, wlen, 1, pos, counted, out);
+    }
     return 0;
 }
 
