@@ -78,6 +78,54 @@ static void stdin__closed_fails_by_its_name_too(void **state)
     assert_null(fopen(img, "rb")); /* 'as' wrote nothing */
 }
 
+static void close_stdout(void)
+{
+    close(STDOUT_FILENO);
+}
+
+/* "a descriptor that is not open is one error line": a standard stream
+ * the shell closed (tgm ... <&-) is still not open when named as an
+ * output.  A closed standard input, held by a write-only /dev/null, took
+ * the image or the dump there and the command said it succeeded; a closed
+ * standard output was said to be "open only for reading". */
+static void write__to_a_closed_standard_stream_is_refused(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "shut.s", "HALT\n");
+    static const struct {
+        void (*prep)(void);
+        const char *sub, *args[5], *why;
+    } runs[] = {
+        {close_stdin, "as", {"SRC", "-o", "/dev/stdin"},
+         "tgm: as: /dev/stdin: Bad file descriptor\n"},
+        {close_stdin, "run", {"--dump", "/proc/self/fd/0", "SRC"},
+         "tgm: run: --dump: /proc/self/fd/0: Bad file descriptor\n"},
+        {close_stdout, "as", {"SRC", "-o", "/dev/stdout"},
+         "tgm: as: /dev/stdout: Bad file descriptor\n"},
+        {close_stdout, "dis", {"IMG", "-o", "/dev/fd/1"},
+         "tgm: dis: /dev/fd/1: Bad file descriptor\n"},
+    };
+    char img[CS_PATH];
+    cs_tmp_path(img, sizeof img, "shut.img");
+    cs_tgm_prints("", "as", CS_ARGV(src, "-o", img));
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *args[6];
+        size_t n = 0;
+        for (size_t k = 0; runs[i].args[k]; k++)
+            args[n++] = !strcmp(runs[i].args[k], "SRC")   ? src
+                        : !strcmp(runs[i].args[k], "IMG") ? img
+                                                          : runs[i].args[k];
+        args[n] = NULL;
+        struct cs_outcome o =
+            cs_finish_tgm(cs_start_tgm_with(-1, runs[i].prep, runs[i].sub, args));
+        if (o.status != 2 || strcmp(o.err, runs[i].why))
+            fail_msg("tgm %s with the stream closed: status %d, stderr \"%s\"; want 2 and \"%s\"",
+                     runs[i].sub, o.status, o.err, runs[i].why);
+        cs_outcome_free(&o);
+    }
+}
+
 /* One clear line for a bad command, not a silent choice: 'go for 5
  * cycles 100' ran 100 steps, the 'for' dropped (the later count won). */
 static void go__for_and_cycles_together_are_refused(void **state)
@@ -334,6 +382,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__the_log_file_is_refused_before_it_is_read),
         cmocka_unit_test(stdin__closed_fails_by_its_name_too),
+        cmocka_unit_test(write__to_a_closed_standard_stream_is_refused),
         cmocka_unit_test(go__for_and_cycles_together_are_refused),
         cmocka_unit_test(write__through_forty_links),
         cmocka_unit_test(restore__the_version_is_named_with_its_offset),

@@ -121,12 +121,14 @@ int tgm_read_file(const char *path, size_t limit, const char *what, uint8_t **bu
 int tgm_read_stream(FILE *f, const char *path, size_t limit, const char *what, uint8_t **buf,
                     size_t *len, char *err, size_t errlen);
 
-/* Say that standard input was closed and now holds a write-only /dev/null
- * (as the command line does at its start). */
-void tgm_stdin_was_closed(void);
-/* fopen(PATH, "rb"); but PATH naming that standard input (/dev/stdin,
- * /dev/fd/0, /proc/self/fd/0), which reopened by name would read /dev/null,
- * fails with EBADF, as reading a closed one does. */
+/* Say that standard descriptor FD (0, 1 or 2) was closed and now holds a
+ * placeholder /dev/null (as the command line does at its start): naming it
+ * (/dev/stdin, /dev/fd/1, ...) then fails with EBADF, reading or writing,
+ * as if it were still closed. */
+void tgm_std_fd_was_closed(int fd);
+/* fopen(PATH, "rb"); but PATH naming such a descriptor (/dev/stdin,
+ * /dev/fd/0, /proc/self/fd/0, ...), which reopened by name would read
+ * /dev/null, fails with EBADF, as reading a closed one does. */
 FILE *tgm_fopen_read(const char *path);
 
 #endif

@@ -178,8 +178,7 @@ static int occupy_std_fds(void)
                 close(got);
             return -1;
         }
-        if (fd == STDIN_FILENO)
-            tgm_stdin_was_closed();
+        tgm_std_fd_was_closed(fd);
     }
     return 0;
 }

@@ -283,16 +283,26 @@ static int fd_path(const char *path)
     return atoi(n);
 }
 
-static bool stdin_closed;
+/* Bit N: standard descriptor N was closed when tgm started and holds a
+ * placeholder /dev/null. */
+static unsigned std_closed;
 
-void tgm_stdin_was_closed(void)
+void tgm_std_fd_was_closed(int fd)
 {
-    stdin_closed = true;
+    if (fd >= 0 && fd <= STDERR_FILENO)
+        std_closed |= 1u << fd;
+}
+
+/* Does PATH name a standard descriptor that was closed at the start? */
+static bool closed_std_path(const char *path)
+{
+    int fd = fd_path(path);
+    return fd >= 0 && fd <= STDERR_FILENO && (std_closed >> fd & 1u);
 }
 
 FILE *tgm_fopen_read(const char *path)
 {
-    if (stdin_closed && (!strcmp(path, "/dev/stdin") || fd_path(path) == STDIN_FILENO)) {
+    if (closed_std_path(path)) {
         errno = EBADF;
         return NULL;
     }
@@ -322,6 +332,8 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
         return tgm_err(err, errlen, "expected a file name, got ''");
     int fd = fd_path(path);
+    if (closed_std_path(path)) /* not the placeholder: it is not open, as the user left it */
+        return tgm_err(err, errlen, "%s: %s", path, strerror(EBADF));
     if (fd >= 0) {
         int fl = fcntl(fd, F_GETFL);
         if (fl < 0)
