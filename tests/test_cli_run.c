@@ -406,7 +406,7 @@ static void run__bad_flags_give_one_line_and_exit_2(void **state)
     }
     struct cs_outcome o = cs_run_tgm("run", NULL);
     assert_int_equal(o.status, 2);
-    cs_assert_one_line(&o, "IMAGE");
+    cs_assert_one_line(&o, "no image given");
     cs_outcome_free(&o);
     o = cs_run_tgm("run", img, img, NULL);
     assert_int_equal(o.status, 2);

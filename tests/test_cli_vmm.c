@@ -317,7 +317,7 @@ static void run_vmm__bad_combinations_give_one_line_and_exit_2(void **state)
         {{"--vmm", "--slice", "0", hello}, "--slice"},
         {{"--vmm", "--json", "--quiet", hello}, "--quiet"},
         {{"--vmm", "--mem", "16", hello}, "hello.s"}, /* the image does not fit */
-        {{"--vmm"}, "IMAGE"},
+        {{"--vmm"}, "no image given"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cs_outcome o = cs_run_tgm_argv("run", cases[i].args);
