@@ -251,6 +251,14 @@ static int write_out(const char *path,
     return rc2;
 }
 
+/* Whether option I has a value after it: a word that is itself an option
+ * means the FILE or PATH was left out ("--svg --runs 3" wrote the chart to
+ * a file named --runs). */
+static bool has_value(int argc, char **argv, int i)
+{
+    return i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1]);
+}
+
 int main(int argc, char **argv)
 {
     int runs = 7;
@@ -264,11 +272,11 @@ int main(int argc, char **argv)
                         MAX_RUNS, n);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--json") && has_value(argc, argv, i)) {
             json = argv[++i];
-        } else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--svg") && has_value(argc, argv, i)) {
             svg = argv[++i];
-        } else if (!strcmp(argv[i], "--os") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--os") && has_value(argc, argv, i)) {
             os_path = argv[++i];
         } else {
             static const char usage[] = "usage: bench-nest [--runs N] [--json FILE] "
@@ -278,9 +286,12 @@ int main(int argc, char **argv)
                 return 0;
             }
             if (!strcmp(argv[i], "--runs") || !strcmp(argv[i], "--json") ||
-                !strcmp(argv[i], "--svg") || !strcmp(argv[i], "--os"))
-                fprintf(stderr, "bench-nest: '%s' needs a value\n", argv[i]);
-            else
+                !strcmp(argv[i], "--svg") || !strcmp(argv[i], "--os")) {
+                fprintf(stderr, "bench-nest: '%s' needs a value", argv[i]);
+                if (i + 1 < argc)
+                    fprintf(stderr, " (got the option '%s')", argv[i + 1]);
+                fputc('\n', stderr);
+            } else
                 fprintf(stderr, "bench-nest: unknown option '%s'\n", argv[i]);
             fputs(usage, stderr);
             return 2;

@@ -318,6 +318,39 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
     }
 }
 
+/* docs/recursion.md: bench-nest's status is 2 "for a bad option, with one
+ * line saying what is wrong (then the usage line, for ... a missing
+ * value ...)".  A FILE or PATH left out before another option took that
+ * option as the file: "--svg --json" ran every depth and wrote the chart
+ * to a file named --json, status 0. */
+static void nest__a_value_is_no_option(void **state)
+{
+    (void)state;
+    char os[4096];
+    assert_non_null(realpath("examples/os/os.s", os));
+    const char *const *cases[] = {
+        CS_ARGV("--runs", "1", "--os", os, "--svg", "--json"),
+        CS_ARGV("--runs", "1", "--os", os, "--json", "--svg", "x.svg"),
+        CS_ARGV("--runs", "1", "--os", "--runs", "1"),
+    };
+    const char *why[] = {"bench-nest: '--svg' needs a value (got the option '--json')\n",
+                         "bench-nest: '--json' needs a value (got the option '--svg')\n",
+                         "bench-nest: '--os' needs a value (got the option '--runs')\n"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *a[12];
+        struct cs_outcome o = run_argv(with_args(a, 12, nest_bin, cases[i]), cs_tmpdir(),
+                                       NULL, 60);
+        if (o.status != 2 || o.out_len != 0 || strncmp(o.err, why[i], strlen(why[i])) != 0 ||
+            !strstr(o.err, "\nusage: bench-nest "))
+            fail_msg("bench-nest case %zu: status %d, stdout '%.100s', stderr '%.300s'", i,
+                     o.status, o.out, o.err);
+        cs_outcome_free(&o);
+        assert_false(exists(cs_tmp("--json")));
+        assert_false(exists(cs_tmp("--svg")));
+        assert_false(exists(cs_tmp("x.svg")));
+    }
+}
+
 /* docs/recursion.md's table: bench-nest's depth-0 rows ended in spaces
  * (their last column is empty), which the doc's rows do not. */
 static void nest__rows_end_without_spaces(void **state)
@@ -397,6 +430,7 @@ int main(void)
         cmocka_unit_test(options__each_only_adds_a_row),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
+        cmocka_unit_test(nest__a_value_is_no_option),
         cmocka_unit_test(nest__rows_end_without_spaces),
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
     };
