@@ -41,6 +41,17 @@ static void close_stdin(void)
     close(STDIN_FILENO);
 }
 
+/* TMPL's words, "SRC" and "IMG" replaced by those files, into ARGS, ended
+ * by NULL. */
+static void fill_args(const char *const *tmpl, const char *src, const char *img,
+                      const char **args)
+{
+    size_t n = 0;
+    for (; tmpl[n]; n++)
+        args[n] = !strcmp(tmpl[n], "SRC") ? src : !strcmp(tmpl[n], "IMG") ? img : tmpl[n];
+    args[n] = NULL;
+}
+
 /* "A closed standard input is opened for writing only, so reading it
  * fails as reading a closed one would": by its name (/dev/stdin, '-',
  * /dev/fd/0) it was opened afresh, read /dev/null, and a script, a
@@ -63,12 +74,7 @@ static void stdin__closed_fails_by_its_name_too(void **state)
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         const char *args[8];
-        size_t n = 0;
-        for (size_t k = 0; runs[i].args[k]; k++)
-            args[n++] = !strcmp(runs[i].args[k], "SRC")   ? src
-                        : !strcmp(runs[i].args[k], "IMG") ? img
-                                                          : runs[i].args[k];
-        args[n] = NULL;
+        fill_args(runs[i].args, src, img, args);
         struct cs_outcome o = cs_finish_tgm(cs_start_tgm_with(-1, close_stdin, runs[i].sub, args));
         if (o.status != runs[i].status || !strstr(o.err, runs[i].why))
             fail_msg("tgm %s %s with stdin closed: status %d, stderr \"%s\"; want %d and \"%s\"",
@@ -111,12 +117,7 @@ static void write__to_a_closed_standard_stream_is_refused(void **state)
     cs_tgm_prints("", "as", CS_ARGV(src, "-o", img));
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         const char *args[6];
-        size_t n = 0;
-        for (size_t k = 0; runs[i].args[k]; k++)
-            args[n++] = !strcmp(runs[i].args[k], "SRC")   ? src
-                        : !strcmp(runs[i].args[k], "IMG") ? img
-                                                          : runs[i].args[k];
-        args[n] = NULL;
+        fill_args(runs[i].args, src, img, args);
         struct cs_outcome o =
             cs_finish_tgm(cs_start_tgm_with(-1, runs[i].prep, runs[i].sub, args));
         if (o.status != 2 || strcmp(o.err, runs[i].why))
