@@ -266,7 +266,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
             const char *n = argv[++i]; /* digits only: atoi took "3x" as 3 */
-            runs = *n && strspn(n, "0123456789") == strlen(n) && strlen(n) < 4 ? atoi(n) : 0;
+            const char *v = n + strspn(n, "0"); /* leading zeros, as bench takes them */
+            runs = *n && strspn(n, "0123456789") == strlen(n) && strlen(v) < 4 ? atoi(v) : 0;
             if (runs < 1 || runs > MAX_RUNS) {
                 fprintf(stderr, "bench-nest: --runs: expected a number 1..%d, got '%s'\n",
                         MAX_RUNS, n);

@@ -351,6 +351,28 @@ static void nest__a_value_is_no_option(void **state)
     }
 }
 
+/* "--runs 1 to 51": bench-nest refused 0007 (four characters), which bench
+ * takes as 7.  Each is followed by a bad option, so that nothing runs. */
+static void nest__runs_takes_leading_zeros_as_bench_does(void **state)
+{
+    (void)state;
+    static const char *const runs[] = {"0007", "00000000000000000051", "0", "0052", "000"};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *a[8], *const *args = CS_ARGV("--runs", runs[i], "--frob");
+        struct cs_outcome o = run_argv(with_args(a, 8, nest_bin, args), cs_tmpdir(), NULL, 60);
+        char want[128];
+        if (i < 2)
+            snprintf(want, sizeof want, "bench-nest: unknown option '--frob'\n");
+        else
+            snprintf(want, sizeof want, "bench-nest: --runs: expected a number 1..51, got '%s'\n",
+                     runs[i]);
+        if (o.status != 2 || strncmp(o.err, want, strlen(want)) != 0)
+            fail_msg("bench-nest --runs %s: status %d, stderr '%.300s', want '%s'", runs[i],
+                     o.status, o.err, want);
+        cs_outcome_free(&o);
+    }
+}
+
 /* docs/recursion.md's table: bench-nest's depth-0 rows ended in spaces
  * (their last column is empty), which the doc's rows do not. */
 static void nest__rows_end_without_spaces(void **state)
@@ -431,6 +453,7 @@ int main(void)
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
         cmocka_unit_test(nest__a_value_is_no_option),
+        cmocka_unit_test(nest__runs_takes_leading_zeros_as_bench_does),
         cmocka_unit_test(nest__rows_end_without_spaces),
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
     };
