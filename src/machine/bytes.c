@@ -293,16 +293,15 @@ void tgm_std_fd_was_closed(int fd)
         std_closed |= 1u << fd;
 }
 
-/* Does PATH name a standard descriptor that was closed at the start? */
-static bool closed_std_path(const char *path)
+/* Is FD (fd_path's) a standard descriptor that was closed at the start? */
+static bool closed_std_fd(int fd)
 {
-    int fd = fd_path(path);
     return fd >= 0 && fd <= STDERR_FILENO && (std_closed >> fd & 1u);
 }
 
 FILE *tgm_fopen_read(const char *path)
 {
-    if (closed_std_path(path)) {
+    if (closed_std_fd(fd_path(path))) {
         errno = EBADF;
         return NULL;
     }
@@ -332,7 +331,7 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
     if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
         return tgm_err(err, errlen, "expected a file name, got ''");
     int fd = fd_path(path);
-    if (closed_std_path(path)) /* not the placeholder: it is not open, as the user left it */
+    if (closed_std_fd(fd)) /* not the placeholder: it is not open, as the user left it */
         return tgm_err(err, errlen, "%s: %s", path, strerror(EBADF));
     if (fd >= 0) {
         int fl = fcntl(fd, F_GETFL);
