@@ -7,6 +7,7 @@
  * capped; a snapshot must keep the control program's invariants (sections
  * 4-6: the CP's words E[1..K-1], disjoint regions) and not only its checksum.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <setjmp.h>
@@ -142,6 +143,13 @@ static void writer__own_descriptor_on_a_file_is_added_to(void **state)
     snprintf(path, sizeof path, "/dev/fd/%d", 999);
     assert_int_equal(tgm_write_atomic(path, "x", 1, err, sizeof err), -1);
     assert_non_null(strstr(err, "/dev/fd/999: "));
+    /* however many digits it has: never the /dev/fd directory's fault */
+    const char *big[] = {"/dev/fd/9999999", "/proc/self/fd/99999999999999999999"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tgm_write_atomic(big[i], "x", 1, err, sizeof err), -1);
+        snprintf(path, sizeof path, "%s: %s", big[i], strerror(EBADF));
+        assert_string_equal(err, path);
+    }
     unlink(p);
 }
 

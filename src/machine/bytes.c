@@ -278,9 +278,12 @@ static int fd_path(const char *path)
     const char *n = !strncmp(path, "/dev/fd/", 8)         ? path + 8
                     : !strncmp(path, "/proc/self/fd/", 14) ? path + 14
                                                           : NULL;
-    if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6)
+    if (!n || !*n || strspn(n, "0123456789") != strlen(n))
         return -1;
-    return atoi(n);
+    long fd = 0; /* one past INT_MAX's digits is never open: EBADF, not ENOENT */
+    while (*n && fd <= INT_MAX)
+        fd = fd * 10 + (*n++ - '0');
+    return fd > INT_MAX ? INT_MAX : (int)fd;
 }
 
 /* Bit N: standard descriptor N was closed when tgm started and holds a
