@@ -685,14 +685,15 @@ static double native_mips(const char *shape)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bench [--runs N] [--only NAME]... [--json FILE|-] [--svg FILE]\n"
+    fprintf(f, "usage: bench [--runs N] [--only NAME]... [--json FILE|-] [--svg FILE|-]\n"
                "             [--before FILE] [--no-valgrind] | --native SHAPE\n"
                "Time fixed guest loops on the bare machine and under the control program;\n"
                "report the median MIPS and, when valgrind is installed, host instructions\n"
                "per guest instruction, then a table of every row.  --only runs the rows\n"
                "named (each --only adds one; they run in the order below).  --json writes the\n"
                "results to FILE (-, or no FILE: JSON instead of text on stdout); --svg\n"
-               "draws MIPS per row, against the run in --before FILE (an earlier --json).\n"
+               "draws MIPS per row to FILE (-: SVG instead of text on stdout), against the\n"
+               "run in --before FILE (an earlier --json).\n"
                "--native add-store|djnz times that loop's shape in C over memory words.\n"
                "benchmarks:\n");
     for (size_t i = 0; i < NBENCH; i++)
@@ -732,7 +733,7 @@ static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *o
 int main(int argc, char **argv)
 {
     uint64_t runs = 5;
-    bool json = false, use_valgrind = true, others = false;
+    bool json = false, svg = false, use_valgrind = true, others = false; /* on stdout */
     const char *native = NULL;
     bool only[NBENCH] = {false}, some_only = false; /* --only: the rows named */
     const char *json_path = NULL, *svg_path = NULL, *before_path = NULL;
@@ -768,7 +769,11 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench: %s: expected a FILE, got the option '%s'\n", a, v);
                 return 2;
             }
-            *(a[2] == 's' ? &svg_path : &before_path) = v;
+            if (a[2] == 's') { /* -, as --json's: instead of the text; the last one counts */
+                svg = !strcmp(v, "-");
+                svg_path = svg ? NULL : v;
+            } else
+                before_path = v;
         } else if (!strcmp(a, "--native") && i + 1 < argc) {
             others = others || native; /* a second one too */
             native = argv[++i];
@@ -801,6 +806,10 @@ int main(int argc, char **argv)
     /* what would fail only after every row has run is refused first, so
      * that a bad path costs no run and nothing is written */
     char err[4200];
+    if (json && svg) {
+        fprintf(stderr, "bench: --json and --svg name one file, standard output\n");
+        return 2;
+    }
     if (json_path && svg_path && tgm_same_target(json_path, svg_path) == 1) {
         fprintf(stderr, "bench: --json and --svg name one file, %s\n", svg_path);
         return 2;
@@ -810,7 +819,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: %s\n", err);
         return 2;
     }
-    if (before_path && !svg_path) { /* it would be read for nothing */
+    if (before_path && !svg_path && !svg) { /* it would be read for nothing */
         fprintf(stderr, "bench: --before FILE draws the earlier run in the --svg chart; "
                         "give --svg FILE too\n");
         return 2;
@@ -847,7 +856,7 @@ int main(int argc, char **argv)
         const struct bench *b = &benches[i];
         if (some_only && !only[i])
             continue;
-        if (!json)
+        if (!json && !svg)
             fprintf(stderr, "bench: running %s...\n", b->name);
         if (measure(b, (int)runs, &res[n]) != 0) {
             free(before);
@@ -858,6 +867,8 @@ int main(int argc, char **argv)
     }
     if (json)
         print_json(stdout, res, n, (int)runs);
+    else if (svg)
+        print_svg(stdout, res, n, before);
     else
         print_text(res, n, (int)runs);
     int rc = output_written(0); /* and no file written for a run not shown */

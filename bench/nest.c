@@ -10,8 +10,11 @@
  * instruction, and the traps each level's CP handled.  Depth 0 is the
  * guest on the bare machine.
  *
- *   bench-nest [--runs N] [--json FILE] [--svg FILE] [--os PATH]
+ *   bench-nest [--runs N] [--json FILE|-] [--svg FILE|-] [--os PATH]
+ *
+ * A FILE of - is standard output, which then has that instead of the text.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -280,8 +283,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--os") && has_value(argc, argv, i)) {
             os_path = argv[++i];
         } else {
-            static const char usage[] = "usage: bench-nest [--runs N] [--json FILE] "
-                                        "[--svg FILE] [--os PATH]\n";
+            static const char usage[] = "usage: bench-nest [--runs N] [--json FILE|-] "
+                                        "[--svg FILE|-] [--os PATH]\n";
             if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
                 fputs(usage, stdout);
                 return 0;
@@ -301,12 +304,14 @@ int main(int argc, char **argv)
     /* an output the writer would refuse is refused before the run, not
      * after it, and nothing is written */
     char err[4200];
-    if (json && svg && tgm_same_target(json, svg) == 1) {
-        fprintf(stderr, "bench-nest: --json and --svg name one file, %s\n", svg);
+    bool json_out = json && !strcmp(json, "-"), svg_out = svg && !strcmp(svg, "-");
+    if (json && svg && (json_out && svg_out ? 1 : tgm_same_target(json, svg)) == 1) {
+        fprintf(stderr, "bench-nest: --json and --svg name one file, %s\n",
+                svg_out ? "standard output" : svg);
         return 2;
     }
-    if ((json && tgm_wcheck(json, err, sizeof err) != 0) ||
-        (svg && tgm_wcheck(svg, err, sizeof err) != 0)) {
+    if ((json && !json_out && tgm_wcheck(json, err, sizeof err) != 0) ||
+        (svg && !svg_out && tgm_wcheck(svg, err, sizeof err) != 0)) {
         fprintf(stderr, "bench-nest: %s\n", err);
         return 2;
     }
@@ -322,16 +327,26 @@ int main(int argc, char **argv)
     struct row rc[MAX_DEPTH + 1], ro[MAX_DEPTH + 1];
     if (measure(&compute, runs, rc) != 0 || measure(&os, runs, ro) != 0)
         return 1;
-    printf("tgm bench: recursion (Theorem 2), the machine-code control program\n"
-           "under itself; median CPU time of %d interleaved runs per depth\n\n", runs);
-    print_rows("compute-bound guest", rc);
-    printf("  bar: time ratio at depth %d <= %.2f: %s\n\n", MAX_DEPTH, BAR_COMPUTE_RATIO,
-           rc[MAX_DEPTH].ratio <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
-    print_rows("time-sharing OS (examples/os)", ro);
+    if (json_out || svg_out) {
+        (json_out ? write_json : svg_chart)(stdout, rc, ro);
+    } else {
+        printf("tgm bench: recursion (Theorem 2), the machine-code control program\n"
+               "under itself; median CPU time of %d interleaved runs per depth\n\n", runs);
+        print_rows("compute-bound guest", rc);
+        printf("  bar: time ratio at depth %d <= %.2f: %s\n\n", MAX_DEPTH, BAR_COMPUTE_RATIO,
+               rc[MAX_DEPTH].ratio <= BAR_COMPUTE_RATIO ? "met" : "NOT met");
+        print_rows("time-sharing OS (examples/os)", ro);
+    }
     int rcode = 0;
-    if (json && write_out(json, write_json, rc, ro) != 0)
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk: the figures were lost */
+        fprintf(stderr, "bench-nest: cannot write the output: %s\n",
+                strerror(errno ? errno : EIO));
         rcode = 1;
-    if (svg && write_out(svg, svg_chart, rc, ro) != 0)
+    }
+    if (json && !json_out && write_out(json, write_json, rc, ro) != 0)
+        rcode = 1;
+    if (svg && !svg_out && write_out(svg, svg_chart, rc, ro) != 0)
         rcode = 1;
     image_free(&compute);
     image_free(&os);

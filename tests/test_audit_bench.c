@@ -142,7 +142,27 @@ static void outputs__checked_before_the_run(void **state)
                              "--svg", svg),
                      "good.svg");
     assert_false(exists(svg));
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", "-",
+                             "--json"),
+                     "bench: --json and --svg name one file, standard output");
     cs_assert_no_temporary();
+}
+
+/* "--svg FILE|-": a chart on standard output, as --json - gives JSON, in
+ * place of the text.  `--svg -` wrote a file named '-' and printed the text. */
+static void svg__dash_is_standard_output(void **state)
+{
+    (void)state;
+    struct cs_outcome o = run_bench_in(
+        cs_tmpdir(), CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", "-"));
+    assert_int_equal(o.status, 0);
+    assert_true(o.out_len > 12);
+    if (strncmp(o.out, "<svg ", 5) != 0 || strcmp(o.out + o.out_len - 7, "</svg>\n") != 0 ||
+        !strstr(o.out, ">djnz<") || strstr(o.out, "MIPS\n"))
+        fail_msg("stdout is not the chart alone: '%.300s'", o.out);
+    assert_string_equal(o.err, "");
+    cs_outcome_free(&o);
+    assert_false(exists(cs_tmp("-")));
 }
 
 /* "with `--before OLD.json` (an earlier `--json`) the earlier run's bar
@@ -291,9 +311,11 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
         CS_ARGV("--runs", "1", "--json", bad),
         CS_ARGV("--runs", "1", "--json", json, "--svg", bad),
         CS_ARGV("--runs", "1", "--json", json, "--svg", json),
+        CS_ARGV("--runs", "1", "--json", "-", "--svg", "-"),
     };
     const char *why[] = {"--runs: expected a number 1..51, got '3x'", "no-such-dir",
-                         "no-such-dir", "name one file"};
+                         "no-such-dir", "name one file",
+                         "bench-nest: --json and --svg name one file, standard output"};
     /* a bad option says which, on the usage's line before it */
     struct cs_outcome u = run_nest(CS_ARGV("--frob"), 20);
     assert_int_equal(u.status, 2);
@@ -452,6 +474,7 @@ int main(void)
         cmocka_unit_test(options__each_only_adds_a_row),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
+        cmocka_unit_test(svg__dash_is_standard_output),
         cmocka_unit_test(nest__a_value_is_no_option),
         cmocka_unit_test(nest__runs_takes_leading_zeros_as_bench_does),
         cmocka_unit_test(nest__rows_end_without_spaces),
