@@ -408,6 +408,10 @@ static int do_log(struct st *s, const struct words *ws)
         if (!strcmp(s->running[i], ws->w[1]))
             return fail(s, "log: %s: a script being run is read from this file; "
                            "choose another file", ws->w[1]);
+    if (s->log >= 0 && !strcmp(r->log[s->log].path, ws->w[1])) { /* kept going */
+        out(s, "already logging the session to %s", ws->w[1]);
+        return OK;
+    }
     close_log(s);
     s->opens++;
     /* a log of a name used before replaces that one's file */

@@ -97,6 +97,30 @@ static void log__a_prefix_of_off_naming_no_file_stops_the_log(void **state)
     remove("words.log");
 }
 
+/* "'log FILE' for another file closes the log first; for the log's own
+ * file it keeps the log going": the same file again started a new log,
+ * which at its close replaced the first one and every line it held. */
+static void log__its_own_file_again_keeps_the_log(void **state)
+{
+    (void)state;
+    struct sess s;
+    sess_open(&s);
+    remove("same.log");
+    assert_int_equal(sess_run(&s, "log same.log"), 0);
+    assert_int_equal(sess_run(&s, "echo first"), 0);
+    assert_int_equal(sess_run(&s, "log ./same.log"), 0); /* the same file by another name */
+    assert_non_null(strstr(s.buf, "already logging the session to same.log\n"));
+    assert_int_equal(sess_run(&s, "echo second"), 0);
+    assert_int_equal(sess_run(&s, "log off"), 0);
+    char *text = cs_slurp("same.log", NULL);
+    if (!strstr(text, "first\n") || !strstr(text, "second\n") ||
+        strstr(text, "logging the session to same.log ('log off' stops)\n") != text)
+        fail_msg("the log lost lines:\n%s", text);
+    free(text);
+    sess_close(&s);
+    remove("same.log");
+}
+
 static void timeline__an_existing_file_named_by_a_prefix_is_the_file(void **state)
 {
     (void)state;
@@ -261,6 +285,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(log__a_prefix_of_off_naming_no_file_stops_the_log),
+        cmocka_unit_test(log__its_own_file_again_keeps_the_log),
         cmocka_unit_test(timeline__an_existing_file_named_by_a_prefix_is_the_file),
         cmocka_unit_test(monitor__a_lone_dash_is_a_file_as_in_the_other_commands),
         cmocka_unit_test(next__a_breakpoint_outside_a_call_stops_it),

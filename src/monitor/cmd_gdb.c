@@ -354,6 +354,12 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
         free(path);
         return 0;
     }
+    /* the log in force again: a new one would replace it at its close,
+     * and with it every line logged so far */
+    if (m->log && tgm_same_target(argv[1], m->log_path) == 1) {
+        mon_out(m, "already logging the session to %s\n", m->log_path);
+        return 0;
+    }
     struct tgm_wfile w;
     char why[512];
     if (mon_path_free(m, argv[1], MON_W_LOG) != 0)

@@ -403,7 +403,8 @@ const struct mon_cmd mon_cmds[] = {
      "Each command is written after its prompt, as on the screen; FILE\n"
      "appears, complete, when 'log off' (or the end of the session) closes\n"
      "it, in place of any file of that name (a log is never added to).\n"
-     "'log' says where the log goes.",
+     "'log FILE' for another file closes the log first; for the log's own\n"
+     "file it keeps the log going.  'log' says where the log goes.",
      G_SCRIPT, NULL, "=f+{off}", 0},
     {"echo", mon_cmd_echo, 0, 1, "echo TEXT",
      "print TEXT\n"
