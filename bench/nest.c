@@ -14,6 +14,7 @@
  *
  * A FILE of - is standard output, which then has that instead of the text.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -262,12 +263,20 @@ static bool has_value(int argc, char **argv, int i)
     return i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1]);
 }
 
+/* The same for --runs, whose value may be a bad number such as -1: only a
+ * word that cannot be one ("--json") means the N was left out. */
+static bool has_count(int argc, char **argv, int i)
+{
+    return i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] &&
+                             !isdigit((unsigned char)argv[i + 1][1]));
+}
+
 int main(int argc, char **argv)
 {
     int runs = 7;
     const char *json = NULL, *svg = NULL, *os_path = "examples/os/os.s";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+        if (!strcmp(argv[i], "--runs") && has_count(argc, argv, i)) {
             const char *n = argv[++i]; /* digits only: atoi took "3x" as 3 */
             const char *v = n + strspn(n, "0"); /* leading zeros, as bench takes them */
             runs = *n && strspn(n, "0123456789") == strlen(n) && strlen(v) < 4 ? atoi(v) : 0;
@@ -295,7 +304,11 @@ int main(int argc, char **argv)
                 if (i + 1 < argc)
                     fprintf(stderr, " (got the option '%s')", argv[i + 1]);
                 fputc('\n', stderr);
-            } else
+            } else if (argv[i][0] != '-')
+                /* a stray word is no option: say what it is */
+                fprintf(stderr, "bench-nest: unexpected argument '%s' (it takes options "
+                                "only)\n", argv[i]);
+            else
                 fprintf(stderr, "bench-nest: unknown option '%s'\n", argv[i]);
             fputs(usage, stderr);
             return 2;

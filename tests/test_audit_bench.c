@@ -344,7 +344,9 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
  * line saying what is wrong (then the usage line, for ... a missing
  * value ...)".  A FILE or PATH left out before another option took that
  * option as the file: "--svg --json" ran every depth and wrote the chart
- * to a file named --json, status 0. */
+ * to a file named --json, status 0.  An N left out of --runs was taken for
+ * a bad number, with no usage line, and a stray word was called an
+ * unknown option. */
 static void nest__a_value_is_no_option(void **state)
 {
     (void)state;
@@ -354,10 +356,14 @@ static void nest__a_value_is_no_option(void **state)
         CS_ARGV("--runs", "1", "--os", os, "--svg", "--json"),
         CS_ARGV("--runs", "1", "--os", os, "--json", "--svg", "x.svg"),
         CS_ARGV("--runs", "1", "--os", "--runs", "1"),
+        CS_ARGV("--runs", "--json", "x.json", "--os", os),
+        CS_ARGV("--runs", "1", "--os", os, "x.svg"),
     };
     const char *why[] = {"bench-nest: '--svg' needs a value (got the option '--json')\n",
                          "bench-nest: '--json' needs a value (got the option '--svg')\n",
-                         "bench-nest: '--os' needs a value (got the option '--runs')\n"};
+                         "bench-nest: '--os' needs a value (got the option '--runs')\n",
+                         "bench-nest: '--runs' needs a value (got the option '--json')\n",
+                         "bench-nest: unexpected argument 'x.svg' (it takes options only)\n"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *a[12];
         struct cs_outcome o = run_argv(with_args(a, 12, nest_bin, cases[i]), cs_tmpdir(),
@@ -370,6 +376,7 @@ static void nest__a_value_is_no_option(void **state)
         assert_false(exists(cs_tmp("--json")));
         assert_false(exists(cs_tmp("--svg")));
         assert_false(exists(cs_tmp("x.svg")));
+        assert_false(exists(cs_tmp("x.json")));
     }
 }
 
