@@ -328,6 +328,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-nest: %s\n", err);
         return 2;
     }
+    FILE *probe = fopen(os_path, "r"); /* one line, not the assembler's "error:" */
+    if (!probe) {
+        fprintf(stderr, "bench-nest: cannot read the OS at %s: %s (run it from the top of "
+                        "the source tree, or give --os PATH)\n", os_path, strerror(errno));
+        return 2;
+    }
+    fclose(probe);
     struct tgm_image compute, os;
     if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0)
         return 2;
