@@ -178,6 +178,27 @@ static void profile_find__null_is_no_profile(void **state)
     assert_non_null(isa_profile_find("x86"));
 }
 
+/* vmm.h: vmm_guests_fit answers for any N and W.  N * W wrapped past 2^64
+ * (2^45 guests of 2^19 words "fit" in the CP's 8 words), and the message's
+ * Q is the exact count, not the wrapped one. */
+static void guests_fit__a_product_past_2_64_does_not_fit(void **state)
+{
+    (void)state;
+    char err[160];
+    assert_int_equal(vmm_guests_fit(1, "VM", TGM_Q_MAX - VMM_K, err, sizeof err), 0);
+    assert_int_equal(vmm_guests_fit(1, "VM", TGM_Q_MAX - VMM_K + 1, err, sizeof err), -1);
+    assert_string_equal(err, "1 VM of 524281 words needs 524289 words of real memory, "
+                             "more than 524288");
+    assert_int_equal(vmm_guests_fit(UINT64_MAX, "image", 0, err, sizeof err), 0);
+    assert_int_equal(vmm_guests_fit(UINT64_C(1) << 45, "VM", TGM_Q_MAX, err, sizeof err), -1);
+    assert_string_equal(err, "35184372088832 VMs of 524288 words need 18446744073709551624 "
+                             "words of real memory, more than 524288");
+    assert_int_equal(vmm_guests_fit(UINT64_MAX, "image", UINT32_MAX, err, sizeof err), -1);
+    assert_string_equal(err, "18446744073709551615 images of 4294967295 words need "
+                             "79228162495817593515539431433 words of real memory, more "
+                             "than 524288");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +210,7 @@ int main(void)
         cmocka_unit_test(nest_check__zero_steps_is_the_default_limit),
         cmocka_unit_test(utf8_char__ascii_is_one_byte_and_len_0_is_none),
         cmocka_unit_test(profile_find__null_is_no_profile),
+        cmocka_unit_test(guests_fit__a_product_past_2_64_does_not_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,15 +78,42 @@ static struct machine *run_bare(const struct tgm_image *img, const struct check_
     return m;
 }
 
+/* VMM_K + N * W in decimal into BUF: the product can pass 2^64 (N is any
+ * count a caller gives), so it is worked out in three 32-bit limbs. */
+static const char *words_needed(uint64_t n, uint32_t w, char *buf, size_t len)
+{
+    uint64_t lo = (n & UINT32_MAX) * w + VMM_K;   /* < 2^64 */
+    uint64_t hi = (n >> 32) * w + (lo >> 32);      /* < 2^64 */
+    uint32_t limb[3] = {(uint32_t)(hi >> 32), (uint32_t)hi, (uint32_t)lo};
+    char digits[32];
+    size_t nd = 0;
+    do { /* divide the limbs by 10, the remainder the next digit */
+        uint64_t rem = 0;
+        for (int i = 0; i < 3; i++) {
+            uint64_t cur = rem << 32 | limb[i];
+            limb[i] = (uint32_t)(cur / 10);
+            rem = cur % 10;
+        }
+        digits[nd++] = (char)('0' + rem);
+    } while (limb[0] | limb[1] | limb[2]);
+    size_t i = 0;
+    for (; i < nd && i + 1 < len; i++)
+        buf[i] = digits[nd - 1 - i];
+    if (len)
+        buf[i] = '\0';
+    return buf;
+}
+
 int vmm_guests_fit(uint64_t n, const char *what, uint32_t w, char *err, size_t errlen)
 {
-    uint64_t q = VMM_K + n * w;
-    if (q <= TGM_Q_MAX)
+    /* divided, not multiplied: N * W may wrap to a small number */
+    if (w == 0 || n <= (TGM_Q_MAX - VMM_K) / w)
         return 0;
+    char q[32];
     return tgm_err(err, errlen,
-                   "%llu %s%s of %u words need%s %llu words of real memory, more than %u",
+                   "%llu %s%s of %u words need%s %s words of real memory, more than %u",
                    (unsigned long long)n, what, n == 1 ? "" : "s", w, n == 1 ? "s" : "",
-                   (unsigned long long)q, TGM_Q_MAX);
+                   words_needed(n, w, q, sizeof q), TGM_Q_MAX);
 }
 
 const char *vmm_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most,
