@@ -4,8 +4,9 @@
  * Each case states a rule of the paper or of the documented extensions
  * directly, where the suites met it only through a bigger property that a
  * small mistake can slip past: section 3's control sensitivity through the
- * I bit of the PSW, and the time slice that direct execution and hybrid
- * interpretation (section 8) share.
+ * I bit of the PSW, the time slice that direct execution and hybrid
+ * interpretation (section 8) share, and section 2's instruction as a
+ * function of the whole state, which the analyzer's runs must be.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "analyze/analyze_impl.h"
 #include "support.h"
 #include "tgm/analyze.h"
 #include "tgm/isa.h"
@@ -47,6 +49,120 @@ static void control__a_change_of_i_alone_is_control_sensitive(void **state)
     struct analyze_diff got;
     assert_true(analyze_witness_replay(isa_profile_default(), &w, &got));
     assert_int_equal(got.comp, COMP_I);
+}
+
+/* ---- section 2: an instruction is a function i: C -> C ------------------- */
+
+/* What i(S) is, as the definitions compare it. */
+static void assert_runs_equal(const struct analyze_run *a, const struct analyze_run *b,
+                              uint32_t q)
+{
+    assert_int_equal(a->trap, b->trap);
+    assert_int_equal(a->halted, b->halted);
+    assert_int_equal(psw_pack(&a->psw), psw_pack(&b->psw));
+    assert_int_equal(a->timer.armed, b->timer.armed);
+    assert_int_equal(a->timer.pending, b->timer.pending);
+    assert_int_equal(a->timer.remaining, b->timer.remaining);
+    assert_memory_equal(a->mem, b->mem, q * sizeof a->mem[0]);
+    assert_int_equal(a->out_len, b->out_len);
+    assert_int_equal(a->in_used, b->in_used);
+}
+
+static bool runs_differ(const struct analyze_run *a, const struct analyze_run *b, uint32_t q)
+{
+    return a->trap != b->trap || psw_pack(&a->psw) != psw_pack(&b->psw) ||
+           a->timer.armed != b->timer.armed || a->timer.pending != b->timer.pending ||
+           a->timer.remaining != b->timer.remaining || a->in_used != b->in_used ||
+           memcmp(a->mem, b->mem, q * sizeof a->mem[0]) != 0;
+}
+
+/* S0 and S differ in one component, which i reads: i(S) taken right after
+ * i(S0) on the same machine is i(S) taken afresh, and not i(S0). */
+static void exec_after(const struct analyze_state *s0, const struct analyze_state *s)
+{
+    static struct analyze_ctx warm, cold, cold0; /* large: four machines and states each */
+    const struct isa_profile *p = isa_profile_default();
+    assert_int_equal(analyze_ctx_init(&warm, p, s->q), 0);
+    assert_int_equal(analyze_ctx_init(&cold, p, s->q), 0);
+    assert_int_equal(analyze_ctx_init(&cold0, p, s->q), 0);
+    unsigned slot = s->psw.sup ? 1 : 0;
+    const struct analyze_run *r0 = analyze_exec(&cold0, slot, s0);
+    const struct analyze_run *r = analyze_exec(&cold, slot, s);
+    assert_true(runs_differ(r0, r, s->q)); /* (else the pair shows nothing) */
+    analyze_exec(&warm, slot, s0);
+    assert_runs_equal(analyze_exec(&warm, slot, s), r, s->q);
+    analyze_ctx_fini(&warm);
+    analyze_ctx_fini(&cold);
+    analyze_ctx_fini(&cold0);
+}
+
+/* A supervisor state of 32 words with WORD at P = 4, E[10] = 7, R = (0, 32). */
+static void base_state(struct analyze_state *s, uint64_t word)
+{
+    memset(s, 0, sizeof *s);
+    s->q = 32;
+    s->psw = (struct psw){.sup = true, .p = 4, .l = 0, .b = 32};
+    s->cin = -1;
+    s->mem[4] = word;
+    s->mem[10] = 7;
+}
+
+/* Each component of S that some instruction reads: the timer's cycles
+ * left, whether it is armed or pending, the console byte waiting, M, I,
+ * P, R's l and b, and a word of E. */
+static void exec__each_component_of_the_state_is_read_afresh(void **state)
+{
+    (void)state;
+    static struct analyze_state s0, s;
+    base_state(&s0, I(TGET, 10, 0, 0)); /* the timer's cycles left */
+    s0.timer = (struct machine_timer){.armed = true, .remaining = 100};
+    s = s0;
+    s.timer.remaining = 200;
+    exec_after(&s0, &s);
+    s = s0; /* armed or not */
+    s.timer = (struct machine_timer){0};
+    exec_after(&s0, &s);
+    s = s0; /* pending, with I = 1: the timer's trap comes first */
+    s.timer = (struct machine_timer){.pending = true};
+    s.psw.ie = true;
+    s0.psw.ie = true;
+    exec_after(&s0, &s);
+
+    base_state(&s0, I(CIN, 10, 0, 0)); /* the console byte waiting */
+    s0.cin = 'A';
+    s = s0;
+    s.cin = 'B';
+    exec_after(&s0, &s);
+    s.cin = -1;
+    exec_after(&s0, &s);
+
+    base_state(&s0, I(SPSW, 10, 0, 0)); /* M, I and P, as SPSW stores them */
+    s = s0;
+    s.psw.ie = true;
+    exec_after(&s0, &s);
+    s = s0;
+    s.psw.p = 5;
+    s.mem[5] = s.mem[4];
+    exec_after(&s0, &s);
+    s = s0; /* M: SPSW traps in user mode */
+    s.psw.sup = false;
+    exec_after(&s0, &s);
+
+    base_state(&s0, I(SR, 10, 0, 0)); /* R, as SR stores it */
+    s = s0;
+    s.psw.b = 31;
+    exec_after(&s0, &s);
+    s = s0;
+    s.psw.l = 1;
+    s.psw.b = 31;
+    s.mem[5] = s.mem[4];
+    s.mem[11] = s.mem[10];
+    exec_after(&s0, &s);
+
+    base_state(&s0, I(ADD, 11, 10, 10)); /* a word of E */
+    s = s0;
+    s.mem[10] = 8;
+    exec_after(&s0, &s);
 }
 
 /* ---- the time slice, direct and hybrid (docs/vmm.md) --------------------- */
@@ -90,6 +206,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(control__a_change_of_i_alone_is_control_sensitive),
+        cmocka_unit_test(exec__each_component_of_the_state_is_read_afresh),
         cmocka_unit_test_setup_teardown(slice__ends_after_exactly_its_cycles_direct_or_hybrid,
                                         tv_setup, tv_teardown),
     };
