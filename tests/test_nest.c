@@ -356,6 +356,47 @@ static void check__catches_a_control_program_with_inexact_time(void **state)
     image_free(&cp);
 }
 
+/* Section 7's equivalence holds trap by trap, not only at the end: a CP
+ * that reflects each trap into the guest's E[0] without its cause leaves a
+ * guest that resumes with LPSW, keeps no cause and clears E[0] before it
+ * halts in the bare machine's final state, and only the trap log shows the
+ * difference. */
+static void check__catches_a_reflected_trap_without_its_cause(void **state)
+{
+    (void)state;
+    static const char src[] =
+        "        .org  0\n"
+        "        .word 0\n"
+        "        .word psw(SUP, handler, 0, 0x80000)\n"
+        "        .entry start\n"
+        "start:  SVC   1\n"
+        "        SVC   2\n"
+        "        MOV   0, zero\n"
+        "        HALT\n"
+        "handler: ADD  ret, 0, next\n" /* resume after the SVC at the saved P, */
+        "        AND   ret, ret, nocause\n"  /* keeping no cause in E either */
+        "        LPSW  ret\n"
+        "zero:   .word 0\n"
+        "next:   .word 1 << 39\n"
+        "nocause: .word 0xC3FFFFFFFFFFFFFF\n"
+        "ret:    .word 0\n";
+    struct tgm_image guest, cp;
+    assert_int_equal(asm_assemble_string("svc.s", src, &guest, stderr), 0);
+    cp_image(&cp);
+    struct nest_check_result r;
+    assert_true(check(&cp, &guest, 1, false, PG_W, 20000, &r));
+    uint64_t at = sym(&cp, "reflect") + 1; /* OR t0, vpsw, t0: the cause put in */
+    uint64_t w = cp.words[at];
+    assert_int_equal(GET_OP(w), OP_OR);
+    cp.words[at] = MAKE_INSN(OP_OR, GET_A(w), GET_B(w), GET_B(w));
+    assert_false(check(&cp, &guest, 1, false, PG_W, 20000, &r));
+    assert_true(r.bare_halted && r.nest_halted);
+    if (!strstr(r.diff, "trap log, E[0] write 1:"))
+        fail_msg("diff: %s", r.diff);
+    image_free(&guest);
+    image_free(&cp);
+}
+
 /* ---- the command line ------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -636,6 +677,7 @@ int main(void)
         cmocka_unit_test(random__programs_are_equivalent_at_depth_one),
         cmocka_unit_test(random__programs_are_equivalent_at_depth_two),
         cmocka_unit_test(check__catches_a_control_program_with_inexact_time),
+        cmocka_unit_test(check__catches_a_reflected_trap_without_its_cause),
         cmocka_unit_test(cli__run_nest_reports_the_guest_like_a_bare_run),
         cmocka_unit_test(cli__check_nest_says_equivalent_and_refuses_bad_depths),
         cmocka_unit_test(check_nest__says_what_the_trap_log_holds),
