@@ -4,7 +4,7 @@
  * Each case states a rule of the paper or of the documented extensions
  * directly, where the suites met it only through a bigger property that a
  * small mistake can slip past: section 3's control sensitivity through the
- * I bit of the PSW, the time slice that direct execution and hybrid
+ * I bit of the PSW and its privileged pairs' modes, the time slice that direct execution and hybrid
  * interpretation (section 8) share, and section 2's instruction as a
  * function of the whole state, which the analyzer's runs must be.
  */
@@ -49,6 +49,40 @@ static void control__a_change_of_i_alone_is_control_sensitive(void **state)
     struct analyze_diff got;
     assert_true(analyze_witness_replay(isa_profile_default(), &w, &got));
     assert_int_equal(got.comp, COMP_I);
+}
+
+/* ---- section 3: privileged pairs S1 = <e, s, p, r>, S2 = <e, u, p, r> ----- */
+
+/* A not-privileged witness for INSN at P = 4 (operand E[10], a PSW that
+ * keeps M and R): S2 is S1 in user mode, or in supervisor mode if S2_SUP,
+ * and both runs complete. */
+static bool not_priv_replays(uint64_t insn, bool s2_sup)
+{
+    static struct analyze_witness w; /* large: E of ANALYZE_Q_MAX words */
+    memset(&w, 0, sizeof w);
+    w.op = (uint8_t)GET_OP(insn);
+    w.claim = CLAIM_NOT_PRIV;
+    w.s1.q = 32;
+    w.s1.psw = (struct psw){.sup = true, .p = 4, .l = 0, .b = 32};
+    w.s1.cin = -1;
+    w.s1.mem[4] = insn;
+    w.s1.mem[10] = psw_pack(&(struct psw){.sup = true, .p = 5, .l = 0, .b = 32});
+    w.s2 = w.s1;
+    w.s2.psw.sup = s2_sup;
+    w.diff = (struct analyze_diff){COMP_TRAP, 0, TRAP_NONE, TRAP_NONE};
+    return analyze_witness_replay(isa_profile_default(), &w, NULL);
+}
+
+/* "Not privileged" is shown by a pair whose S2 is in user mode: ADD runs
+ * there, and its witness replays; LPSW's pair with S2 in supervisor mode is
+ * no such pair, however alike the two runs are, and does not. */
+static void privileged__a_pair_needs_s2_in_user_mode(void **state)
+{
+    (void)state;
+    assert_true(not_priv_replays(I(ADD, 11, 10, 10), false));
+    assert_false(not_priv_replays(I(LPSW, 10, 0, 0), false)); /* it traps in user mode */
+    assert_false(not_priv_replays(I(LPSW, 10, 0, 0), true));
+    assert_false(not_priv_replays(I(ADD, 11, 10, 10), true));
 }
 
 /* ---- section 2: an instruction is a function i: C -> C ------------------- */
@@ -206,6 +240,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(control__a_change_of_i_alone_is_control_sensitive),
+        cmocka_unit_test(privileged__a_pair_needs_s2_in_user_mode),
         cmocka_unit_test(exec__each_component_of_the_state_is_read_afresh),
         cmocka_unit_test_setup_teardown(slice__ends_after_exactly_its_cycles_direct_or_hybrid,
                                         tv_setup, tv_teardown),
