@@ -4,7 +4,8 @@
  * Each case states a rule of the paper or of the documented extensions
  * directly, where the suites met it only through a bigger property that a
  * small mistake can slip past: section 3's control sensitivity through the
- * I bit of the PSW and its privileged pairs' modes, the time slice that direct execution and hybrid
+ * I bit of the PSW, its privileged pairs' modes and the mode pair that is
+ * not a location one, the time slice that direct execution and hybrid
  * interpretation (section 8) share, and section 2's instruction as a
  * function of the whole state, which the analyzer's runs must be.
  */
@@ -83,6 +84,41 @@ static void privileged__a_pair_needs_s2_in_user_mode(void **state)
     assert_false(not_priv_replays(I(LPSW, 10, 0, 0), false)); /* it traps in user mode */
     assert_false(not_priv_replays(I(LPSW, 10, 0, 0), true));
     assert_false(not_priv_replays(I(ADD, 11, 10, 10), true));
+}
+
+/* ---- section 3: mode sensitivity, told from location sensitivity ---------- */
+
+/* A pair S1 = <e|r, s, p, r>, S2 = <e|r (+) x, u, p, r (+) x> shows a
+ * location difference, not a mode one, when S1 moved by x in its own mode
+ * already differs from S1 when both complete.  Here the moved run traps: its
+ * operand develops past the memory the shift leaves, so it shows no location
+ * difference, and the pair's difference is the mode's.  On pdp11-45, MFPI in
+ * supervisor mode loads E[E[b]] = E[30], in user mode E[b] = 30; moved by 4,
+ * 30 no longer develops. */
+static void mode__a_pair_whose_moved_run_traps_shows_the_modes(void **state)
+{
+    (void)state;
+    static struct analyze_witness w; /* large: E of ANALYZE_Q_MAX words */
+    memset(&w, 0, sizeof w);
+    w.op = OP_MFPI;
+    w.claim = CLAIM_MODE;
+    w.x = 4;
+    struct analyze_state *s = &w.s1;
+    s->q = 32;
+    s->psw = (struct psw){.sup = true, .p = 4, .l = 0, .b = 32};
+    s->cin = -1;
+    s->mem[4] = I(MFPI, 10, 11, 0);
+    s->mem[11] = 30;
+    s->mem[30] = 0x55;
+    analyze_derive_s2(CLAIM_MODE, &w.s1, w.x, &w.s2);
+    assert_false(w.s2.psw.sup);
+    assert_int_equal(w.s2.psw.l, 4);
+    w.diff = (struct analyze_diff){COMP_E, 10, 0x55, 30};
+    const struct isa_profile *p = isa_profile_find("pdp11-45");
+    assert_non_null(p);
+    struct analyze_diff got;
+    if (!analyze_witness_replay(p, &w, &got))
+        fail_msg("no mode difference: got component %u at %u", got.comp, got.addr);
 }
 
 /* ---- section 2: an instruction is a function i: C -> C ------------------- */
@@ -241,6 +277,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(control__a_change_of_i_alone_is_control_sensitive),
         cmocka_unit_test(privileged__a_pair_needs_s2_in_user_mode),
+        cmocka_unit_test(mode__a_pair_whose_moved_run_traps_shows_the_modes),
         cmocka_unit_test(exec__each_component_of_the_state_is_read_afresh),
         cmocka_unit_test_setup_teardown(slice__ends_after_exactly_its_cycles_direct_or_hybrid,
                                         tv_setup, tv_teardown),
