@@ -6,6 +6,7 @@
  * read stops the command there (docs/run.md).
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,23 @@ int cli_input_text(struct cli_input *in, const char *cmd, const char *text)
 static char stop_line[512];
 static size_t stop_len;
 
+/* FMT's line into stop_line, a control character in a name escaped as
+ * cli_error escapes it (docs/run.md: an error stays one line). */
+static void stop_format(const char *fmt, ...)
+{
+    FILE *f = fmemopen(stop_line, sizeof stop_line - 1, "w");
+    stop_len = 0;
+    if (!f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    tgm_vfprint_line(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
+    fclose(f);
+    stop_len = strlen(stop_line);
+}
+
 static void stop_reading(int sig)
 {
     (void)sig;
@@ -52,10 +70,9 @@ static void stop_reading(int sig)
 
 void cli_read_stoppable(const char *cmd, const char *what, const char *given)
 {
-    int n = snprintf(stop_line, sizeof stop_line, "tgm: %s: %s%sinterrupted "
-                     "(Ctrl-C) while reading %s; nothing was run\n", cmd, what ? what : "",
-                     what ? ": " : "", strcmp(given, "-") == 0 ? "standard input" : given);
-    stop_len = n < 0 ? 0 : strlen(stop_line);
+    stop_format("tgm: %s: %s%sinterrupted (Ctrl-C) while reading %s; nothing was run", cmd,
+                what ? what : "", what ? ": " : "",
+                strcmp(given, "-") == 0 ? "standard input" : given);
     if (stop_len && stop_line[stop_len - 1] != '\n') /* a long name, cut: still a line */
         stop_line[stop_len - 1] = '\n';
     run_read_sigint(stop_reading);
