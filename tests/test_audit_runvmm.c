@@ -83,10 +83,43 @@ static void ctrl_c_while_reading_escapes_the_name(void **state)
     assert_int_equal(unlink(fifo), 0);
 }
 
+/* docs/run.md: a --dump or --timeline FILE "that is the image (or .s
+ * source) itself ... or an --input-file, is refused before the run,
+ * naming it as the image, the source ... or the input file".  A hard link
+ * to one is that file, but was refused as a file with other links, the
+ * image not named. */
+static void an_output_linked_to_an_input_is_named_as_it(void **state)
+{
+    (void)state;
+    char src[CS_PATH], alias[CS_PATH], in[CS_PATH], inlink[CS_PATH], want[4 * CS_PATH];
+    snprintf(src, sizeof src, "%s", cs_tmp("prog.s"));
+    snprintf(alias, sizeof alias, "%s", cs_tmp("other.bin"));
+    snprintf(in, sizeof in, "%s", cs_tmp("in.txt"));
+    snprintf(inlink, sizeof inlink, "%s", cs_tmp("in-alias.bin"));
+    cs_put_text(src, "        .entry s\ns:      HALT\n");
+    cs_put_text(in, "abc");
+    unlink(alias);
+    unlink(inlink);
+    assert_int_equal(link(src, alias), 0);
+    assert_int_equal(link(in, inlink), 0);
+    snprintf(want, sizeof want, "--dump: %s is the source %s itself", alias, src);
+    cs_tgm_fails(2, want, "run", CS_ARGV("--dump", alias, src));
+    snprintf(want, sizeof want, "--timeline: %s is the source %s itself", alias, src);
+    cs_tgm_fails(2, want, "run", CS_ARGV("--vmm", "--timeline", alias, src));
+    snprintf(want, sizeof want, "--dump: %s is the input file %s itself", inlink, in);
+    cs_tgm_fails(2, want, "run", CS_ARGV("--input-file", in, "--dump", inlink, src));
+    struct stat st;
+    assert_int_equal(stat(src, &st), 0);
+    assert_int_equal(st.st_nlink, 2); /* refused: neither file replaced */
+    assert_int_equal(unlink(alias), 0);
+    assert_int_equal(unlink(inlink), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ctrl_c_while_reading_escapes_the_name),
+        cmocka_unit_test(an_output_linked_to_an_input_is_named_as_it),
     };
     return cmocka_run_group_tests_name("audit_runvmm", tests, group_setup, group_teardown);
 }

@@ -244,12 +244,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     }
     for (int i = optind; i < argc; i++)
         o->images[o->nimages++] = argv[i];
-    /* refused before the run, which may be long, rather than after it */
-    if ((o->dump && cli_output_ok("run: --dump", o->dump) != 0) ||
-        (o->timeline && cli_output_ok("run: --timeline", o->timeline) != 0))
-        return -1;
+    /* refused before the run, which may be long, rather than after it;
+     * an image first, so that a hard link to it is named as the image
+     * (docs/run.md), not as a file with other links */
     if (overwrites_an_image("--dump", o->dump, o) ||
         overwrites_an_image("--timeline", o->timeline, o))
+        return -1;
+    if ((o->dump && cli_output_ok("run: --dump", o->dump) != 0) ||
+        (o->timeline && cli_output_ok("run: --timeline", o->timeline) != 0))
         return -1;
     return 0;
 }
