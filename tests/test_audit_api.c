@@ -178,6 +178,28 @@ static void profile_find__null_is_no_profile(void **state)
     assert_non_null(isa_profile_find("x86"));
 }
 
+/* The other lookups by name take NULL alike (they crashed in strlen and
+ * strcmp): no suggestion, no VM. */
+static void lookups__a_null_name_is_none(void **state)
+{
+    (void)state;
+    char buf[64] = "stale", err[256];
+    assert_int_equal(isa_profile_suggest(NULL, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(isa_profile_suggest_with(NULL, "all", buf, sizeof buf), 0);
+    assert_int_equal(isa_profile_suggest("x87", buf, sizeof buf), 1);
+    assert_string_equal(buf, "'x86'");
+    struct vmm *v = vmm_create(&(struct vmm_config){.q = 4096}, err, sizeof err);
+    assert_non_null(v);
+    int id = vmm_vm_create(v, 64, NULL, err, sizeof err);
+    assert_true(id >= 0);
+    assert_int_equal(vmm_vm_find(v, NULL), -1);
+    struct vm_info info;
+    assert_int_equal(vmm_vm_info(v, id, &info), 0);
+    assert_int_equal(vmm_vm_find(v, info.name), id);
+    vmm_destroy(v);
+}
+
 /* vmm.h: vmm_guests_fit answers for any N and W.  N * W wrapped past 2^64
  * (2^45 guests of 2^19 words "fit" in the CP's 8 words), and the message's
  * Q is the exact count, not the wrapped one. */
@@ -210,6 +232,7 @@ int main(void)
         cmocka_unit_test(nest_check__zero_steps_is_the_default_limit),
         cmocka_unit_test(utf8_char__ascii_is_one_byte_and_len_0_is_none),
         cmocka_unit_test(profile_find__null_is_no_profile),
+        cmocka_unit_test(lookups__a_null_name_is_none),
         cmocka_unit_test(guests_fit__a_product_past_2_64_does_not_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

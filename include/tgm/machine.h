@@ -38,7 +38,7 @@ const struct isa_profile *isa_profile_find(const char *name);
  * BUF: the one nearer than any other ("'x86'"; a name NAME begins counts
  * as one edit away, as tgm_suggest_unique judges), or every one that ties
  * ("'pdp10' or 'pdp11-45'", "'a', 'b' or 'c'"); how many (0: none, BUF
- * empty). */
+ * empty; NAME NULL too). */
 size_t isa_profile_suggest(const char *name, char *buf, size_t len);
 /* The same among the profiles and one name more, EXTRA (NULL: none), such
  * as the "all" a --profile option may take. */

@@ -169,6 +169,7 @@ int vmm_vm_input(struct vmm *v, int id, const uint8_t *bytes, size_t len);
 /* Inspection.  Ids are 0..VMM_MAX_VMS-1; vmm_vm_next iterates live ones
  * (start with -1; returns -1 at the end). */
 int vmm_vm_next(const struct vmm *v, int id);
+/* The live VM named NAME (exactly), or -1 (NAME NULL too). */
 int vmm_vm_find(const struct vmm *v, const char *name);
 int vmm_vm_info(const struct vmm *v, int id, struct vm_info *out);
 /* The VM's virtual machine (valid until the VM is destroyed).  Writing it

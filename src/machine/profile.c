@@ -141,6 +141,10 @@ size_t isa_profile_suggest_with(const char *name, const char *extra, char *buf, 
     /* the profiles' names, then EXTRA if any */
     const char *names[NPROFILES + 1];
     size_t n = 0;
+    if (len)
+        buf[0] = '\0';
+    if (!name) /* as isa_profile_find takes it: no name, none near it */
+        return 0;
     for (const struct isa_profile *const *p = isa_profiles(); *p; p++)
         names[n++] = (*p)->name;
     if (extra)
@@ -151,8 +155,6 @@ size_t isa_profile_suggest_with(const char *name, const char *extra, char *buf, 
         tgm_suggest_offer(&s, names[i]);
     /* a few names, unlike the commands: a tie is named whole, not dropped */
     size_t k = 0, at = 0;
-    if (len)
-        buf[0] = '\0';
     for (size_t i = 0; i < n; i++)
         if (tgm_suggest_nearest(&s, names[i])) {
             const char *sep = !k ? "" : k + 1 == s.nclose ? " or " : ", ";

@@ -160,6 +160,8 @@ int vmm_vm_next(const struct vmm *v, int id)
 
 int vmm_vm_find(const struct vmm *v, const char *name)
 {
+    if (!name) /* no VM is named by no name */
+        return -1;
     for (int i = 0; i < VMM_MAX_VMS; i++)
         if (v->vms[i].live && strcmp(v->vms[i].name, name) == 0)
             return i;
