@@ -318,7 +318,10 @@ int main(int argc, char **argv)
      * after it, and nothing is written */
     char err[4200];
     bool json_out = json && !strcmp(json, "-"), svg_out = svg && !strcmp(svg, "-");
-    if (json && svg && (json_out && svg_out ? 1 : tgm_same_target(json, svg)) == 1) {
+    bool same = json_out && svg_out; /* - is no file to compare with another */
+    if (json && svg && !json_out && !svg_out)
+        same = tgm_same_target(json, svg) == 1;
+    if (same) {
         fprintf(stderr, "bench-nest: --json and --svg name one file, %s\n",
                 svg_out ? "standard output" : svg);
         return 2;
