@@ -115,11 +115,31 @@ static void an_output_linked_to_an_input_is_named_as_it(void **state)
     assert_int_equal(unlink(inlink), 0);
 }
 
+/* docs/run.md: an option of the control program without --vmm "is
+ * refused naming the first of them on the command line".  The first in a
+ * fixed order was named: --vms before --stats, whichever came first. */
+static void a_cp_option_without_vmm_names_the_first_given(void **state)
+{
+    (void)state;
+    char src[CS_PATH], svg[CS_PATH];
+    snprintf(src, sizeof src, "%s", cs_tmp("first.s"));
+    snprintf(svg, sizeof svg, "%s", cs_tmp("first.svg"));
+    cs_put_text(src, "        .entry s\ns:      HALT\n");
+    cs_tgm_fails(2, "run: --stats needs --vmm", "run", CS_ARGV("--stats", "--vms", "2", src));
+    cs_tgm_fails(2, "run: --vms needs --vmm", "run", CS_ARGV("--vms", "2", "--stats", src));
+    cs_tgm_fails(2, "run: --timeline needs --vmm", "run",
+                 CS_ARGV("--timeline", svg, "--hybrid", "--slice", "9", src));
+    cs_tgm_fails(2, "run: --nest with --hybrid: --nest takes one IMAGE", "run",
+                 CS_ARGV("--nest", "2", "--hybrid", "--stats", src));
+    assert_int_equal(access(svg, F_OK), -1); /* refused before any output */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ctrl_c_while_reading_escapes_the_name),
         cmocka_unit_test(an_output_linked_to_an_input_is_named_as_it),
+        cmocka_unit_test(a_cp_option_without_vmm_names_the_first_given),
     };
     return cmocka_run_group_tests_name("audit_runvmm", tests, group_setup, group_teardown);
 }

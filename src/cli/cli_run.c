@@ -117,8 +117,14 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
 
 const char *run_vmm_flag(const struct run_opts *o)
 {
-    return o->vms ? "--vms" : o->slice ? "--slice" : o->hybrid ? "--hybrid"
-           : o->stats ? "--stats" : o->timeline ? "--timeline" : NULL;
+    return o->cp_flag;
+}
+
+/* Note FLAG, an option of the control program, if it is the first. */
+static void cp_option(struct run_opts *o, const char *flag)
+{
+    if (!o->cp_flag)
+        o->cp_flag = flag;
 }
 
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
@@ -180,22 +186,25 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return -1;
             break;
         case O_VMM: o->vmm = true; break;
-        case O_HYBRID: o->hybrid = true; break;
-        case O_STATS: o->stats = true; break;
+        case O_HYBRID: o->hybrid = true; cp_option(o, "--hybrid"); break;
+        case O_STATS: o->stats = true; cp_option(o, "--stats"); break;
         case O_TIMELINE:
             if (!output_named("--timeline", optarg))
                 return -1;
             o->timeline = optarg;
+            cp_option(o, "--timeline");
             break;
         case O_VMS:
             if (cli_parse_range("run", "--vms", optarg, 1, RUN_MAX_IMAGES, NULL, &v) != 0)
                 return -1;
             o->vms = (uint32_t)v;
+            cp_option(o, "--vms");
             break;
         case O_SLICE:
             if (cli_parse_range("run", "--slice", optarg, 1, VMM_SLICE_MAX, "cycle",
                                 &o->slice) != 0)
                 return -1;
+            cp_option(o, "--slice");
             break;
         case O_NEST:
             if (cli_parse_nest("run", optarg, &o->nest) != 0)

@@ -32,6 +32,7 @@ struct run_opts {
     uint64_t slice;
     const char *timeline; /* --timeline FILE: .json (Chrome trace) or .svg */
     unsigned nest;  /* --nest N: N levels of the machine-code control program */
+    const char *cp_flag; /* the first of --vms, --slice, --hybrid, --stats, --timeline */
 };
 
 /* Exit status after Ctrl-C, as a shell reports SIGINT. */
