@@ -428,13 +428,16 @@ int mon_cmd_history(struct mon *m, int argc, char **argv)
     uint64_t n = 20;
     if (argc == 2 && mon_count(m, argv[1], &n) != 0)
         return -1;
+    if (!n) /* asks for no lines: none, whatever the ring holds, so that a
+             * script's computed count may be 0 (docs/monitor.md) */
+        return 0;
     if (!m->ring_size)
         return mon_err(m, "the history ring is off ('set ring N' to keep N instructions)");
     if (m->ring_lost && !m->ring_count)
         return mon_err(m, "out of memory: the instructions last run were not recorded");
-    if (m->ring_lost && n) /* what it has, and that it is not all */
+    if (m->ring_lost) /* what it has, and that it is not all */
         mon_out(m, "(out of memory: instructions run before these were not recorded)\n");
-    else if (!m->ring_count) /* not for 'history 0', which asks for none */
+    else if (!m->ring_count)
         mon_out(m, "no instructions executed yet\n");
     if (n > m->ring_count)
         n = m->ring_count;
