@@ -75,6 +75,10 @@ void tgm_suggest_offer(struct tgm_suggest *s, const char *cand)
     unsigned d, rank = rank_of(s, cand, &d);
     if (d == ~0u)
         return;
+    /* one name offered twice (a label that hides a built-in of its name)
+     * is one candidate, not a tie with itself */
+    if (rank == s->close_rank && s->close && !strcmp(cand, s->close))
+        return;
     if (rank != ~0u) {
         if (rank < s->close_rank) {
             s->close_rank = rank;
