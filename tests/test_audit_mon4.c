@@ -58,6 +58,19 @@ static void expr__a_label_named_as_a_builtin_is_still_guessed(void **state)
                  "unknown name '$CAUSE' (did you mean '$cause'?)");
 }
 
+/* "An address is shown there in the base it was typed in ... an
+ * expression's value is shown in hex": examine's empty range showed both
+ * ends in hex ('examine 2..0' said 0x2..0). */
+static void examine__an_empty_range_shows_its_ends_as_typed(void **state)
+{
+    (void)state;
+    cs_mon_fails("examine 2..0", "examine: range 2..0 is empty");
+    cs_mon_fails("examine 0x20..0x1f", "range 0x20..0x1f is empty");
+    cs_mon_fails("examine 1_000 ..999", "range 1000..999 is empty");
+    cs_mon_fails("examine 0o10..0b1", "range 0o10..0b1 is empty");
+    cs_mon_fails("load examples/sum.s; examine loop..2", "range 0x4..2 is empty");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -75,6 +88,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(history__0_shows_no_lines_whatever_the_ring),
         cmocka_unit_test(expr__a_label_named_as_a_builtin_is_still_guessed),
+        cmocka_unit_test(examine__an_empty_range_shows_its_ends_as_typed),
     };
     return cmocka_run_group_tests_name("audit_mon4", tests, group_setup, group_teardown);
 }

@@ -297,9 +297,11 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         lim = sp == SP_VIRT ? TGM_Q_MAX : machine_q(x);
         if (a < lim && end >= lim) /* 'x 5..-1' names -1, not a count */
             return out_of_range(m, endtext, end, lim);
-        if (end < a && a < lim)
-            return mon_err(m, "range %#llx..%#llx is empty", (unsigned long long)a,
-                           (unsigned long long)end);
+        if (end < a && a < lim) { /* each end as it was typed, as out of range */
+            char at[MON_ADDR_TEXT], to[MON_ADDR_TEXT];
+            return mon_err(m, "range %s..%s is empty", mon_addr_text(argv[i], a, at, sizeof at),
+                           mon_addr_text(endtext, end, to, sizeof to));
+        }
         n = end - a + 1;
     } else {
         if (scount)
