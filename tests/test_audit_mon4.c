@@ -71,6 +71,21 @@ static void examine__an_empty_range_shows_its_ends_as_typed(void **state)
     cs_mon_fails("load examples/sum.s; examine loop..2", "range 0x4..2 is empty");
 }
 
+/* The table's constants: "`user` is 0, also `u`; `sup` is 1, also `s`
+ * and `supervisor` ...; `true` is 1 and `false` 0", and a label hides
+ * each as any built-in. */
+static void expr__the_constants_and_their_other_names(void **state)
+{
+    (void)state;
+    prints_exactly("print user; print u; print false", "0 (0)\n0 (0)\n0 (0)\n");
+    prints_exactly("print sup; print s; print supervisor; print true",
+                   "0x1 (1)\n0x1 (1)\n0x1 (1)\n0x1 (1)\n");
+    prints_exactly("print none; print privileged; print memory; print svc; print illegal; "
+                   "print timer",
+                   "0 (0)\n0x1 (1)\n0x2 (2)\n0x3 (3)\n0x4 (4)\n0x5 (5)\n");
+    cs_mon_prints("load examples/supervisor.s; print s == $s", "0 (0)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -89,6 +104,7 @@ int main(void)
         cmocka_unit_test(history__0_shows_no_lines_whatever_the_ring),
         cmocka_unit_test(expr__a_label_named_as_a_builtin_is_still_guessed),
         cmocka_unit_test(examine__an_empty_range_shows_its_ends_as_typed),
+        cmocka_unit_test(expr__the_constants_and_their_other_names),
     };
     return cmocka_run_group_tests_name("audit_mon4", tests, group_setup, group_teardown);
 }
