@@ -133,6 +133,39 @@ static void watch__a_read_and_a_write_of_one_step_are_two_hits(void **state)
               "watch  access 0..0x1  hits 1\n", "stopped");
 }
 
+/* docs/monitor.md said "every watched access of a step is a hit", yet a
+ * watchpoint that stops the run ends the step's hits there (as breakpoints
+ * at one address are met until one stops), the read after it is no hit:
+ * the reference and the help now say so, and the run does it. */
+static void watch__a_stop_ends_the_hits_of_its_step_as_said(void **state)
+{
+    (void)state;
+    static const char *const said[] = {
+        "watched accesses of a step are hits until one stops the run: a step",
+        "count) does not hide the read, and one that stops it leaves the read no",
+    };
+    struct cs_outcome o = cs_mon_ok("help watch");
+    size_t len;
+    char *doc = cs_slurp("docs/monitor.md", &len);
+    assert_non_null(doc);
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        if (!strstr(o.out, said[i]) || !strstr(doc, said[i]))
+            fail_msg("'help watch' and docs/monitor.md should both say\n%s", said[i]);
+    }
+    assert_null(strstr(doc, "Every\nwatched access of a step is a hit"));
+    free(doc);
+    cs_outcome_free(&o);
+    /* ADD reads x and writes total: the write stops, the read is no hit,
+     * and the next stop is the next step's read of x (STX), not this one's */
+    cs_mon_prints("load examples/sum.s; until 5; watch total; watch read x; go; "
+                  "info watchpoints; go",
+                  "  1  watch  write 0xd..0xd total  hits 1\n"
+                  "  2  watch  read 0xc..0xc x  hits 0\n"
+                  "watchpoint 2: read E[0xc] = 0x1f, hit 1 time\n"
+                  "stopped at 0x7 after 1 step, 3 cycles: s I=0 P=0x00007 l=0x00000 "
+                  "b=0x80000\n");
+}
+
 /* docs/monitor.md: "an expression is one word: write copy+5, or quote
  * it", and print, assert and display take the rest of the line: they kept
  * its quotes ("unexpected '"1 + 2"'"), and assemble's ADDR could not be
@@ -357,6 +390,7 @@ int main(void)
         cmocka_unit_test(next_finish__count_only_the_calls_and_returns_run),
         cmocka_unit_test(next__a_breakpoint_a_timer_trap_comes_before_is_not_met),
         cmocka_unit_test(watch__a_read_and_a_write_of_one_step_are_two_hits),
+        cmocka_unit_test(watch__a_stop_ends_the_hits_of_its_step_as_said),
         cmocka_unit_test(quote__an_expression_quoted_as_one_word_everywhere),
         cmocka_unit_test(check__nested_says_its_profile_too),
         cmocka_unit_test(assemble__dot_is_the_word_p_points_at),

@@ -249,11 +249,13 @@ const struct mon_cmd mon_cmds[] = {
      "and new value ('write E[0xd] 0 -> 0x1f'), a read's value ('read E[0xc]\n"
      "= 0x1f'), as gdb's watch and rwatch do.  A trap writes E[0] (the old\n"
      "PSW) and reads E[1] (the new): 'watch 0' and 'watch read 1' stop after\n"
-     "the step that trapped, the write named when both are watched.  Every\n"
-     "watched access of a step is a hit: a step that writes one watched word\n"
-     "and reads another is looked at for the write first, then for the read\n"
-     "(each watchpoint once a step), so a write whose watchpoint lets the run\n"
-     "go on (a false condition, an ignore count) does not hide the read.  A\n"
+     "the step that trapped, the write named when both are watched.  The\n"
+     "watched accesses of a step are hits until one stops the run: a step\n"
+     "that writes one watched word and reads another is looked at for the\n"
+     "write first, then for the read (each watchpoint once a step), so a\n"
+     "write whose watchpoint lets the run go on (a false condition, an ignore\n"
+     "count) does not hide the read, and one that stops it leaves the read no\n"
+     "hit, as breakpoints at one address are met until one stops.  A\n"
      "write is a hit whether or not it changes the word (gdb's watch stops\n"
      "only on a change); fetching an instruction is no read.",
      G_BREAK, "w", "list ={read,write,access,ignore,do,if}+s+e >ignore:- >do:- >if:*s+e", 0},
