@@ -86,6 +86,24 @@ static void expr__the_constants_and_their_other_names(void **state)
     cs_mon_prints("load examples/supervisor.s; print s == $s", "0 (0)\n");
 }
 
+/* 'trace': "a cap given stays for the traces after it until another
+ * 'max'", which the default of 16M left open. */
+static void trace__a_cap_stays_until_another_max(void **state)
+{
+    (void)state;
+    prints_exactly("trace insns max 100; trace off; trace insns; trace; trace off; "
+                   "trace traps max 16777216; trace",
+                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                   "trace: insns off, traps off, cp off; to screen\n"
+                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                   "trace: insns off, traps off, cp off; to screen\n"
+                   "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
+                   "bytes)\n"
+                   "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
+                   "bytes)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -105,6 +123,7 @@ int main(void)
         cmocka_unit_test(expr__a_label_named_as_a_builtin_is_still_guessed),
         cmocka_unit_test(examine__an_empty_range_shows_its_ends_as_typed),
         cmocka_unit_test(expr__the_constants_and_their_other_names),
+        cmocka_unit_test(trace__a_cap_stays_until_another_max),
     };
     return cmocka_run_group_tests_name("audit_mon4", tests, group_setup, group_teardown);
 }
