@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +113,71 @@ static void soak__a_range_that_wraps_runs_its_programs_once(void **state)
     assert_int_equal(sum, 3);
 }
 
+/* The inode of PATH (the test fails if it cannot be read). */
+static ino_t inode_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_ino;
+}
+
+/* `tgm as h.s -o LINK REDIR` run by sh, LINK a symbolic link to STREAM
+ * and FILE (holding "keep\n" before) what REDIR opens: the exit status,
+ * with FILE's inode checked unchanged, its text in *TEXT and stderr in
+ * *ERR (free both). */
+static int as_through_link(const char *stream, const char *redir, char **text, char **err)
+{
+    char src[CS_PATH], link[CS_PATH], file[CS_PATH], errf[CS_PATH], cmd[6 * CS_PATH];
+    cs_write_text(src, sizeof src, "h.s", "HALT\n");
+    cs_write_text(file, sizeof file, "stream.txt", "keep\n");
+    cs_tmp_path(link, sizeof link, "stream_link");
+    cs_tmp_path(errf, sizeof errf, "stream.err");
+    unlink(link);
+    assert_int_equal(symlink(stream, link), 0);
+    ino_t ino = inode_of(file);
+    snprintf(cmd, sizeof cmd, "'%s' as '%s' -o '%s' %s'%s' 2>'%s'", cs_tgm(), src, link, redir,
+             file, errf);
+    int status;
+    free(cs_sh_output(cmd, &status));
+    assert_true(inode_of(file) == ino);
+    *text = cs_slurp(file, NULL);
+    *err = cs_slurp(errf, NULL);
+    return status;
+}
+
+/* "the process's own stream, `/dev/stdin`, `/dev/stdout`, ... `/dev/fd/N`
+ * ...: writes in place through a copy of the descriptor, at its offset",
+ * and "a symbolic link: follows it ... and replaces the target": a link
+ * to /dev/stdin was followed on through /proc/self/fd/0 to the file
+ * standard input was redirected from, which was then replaced (standard
+ * input is "never written over"); one to /dev/stdout was refused as the
+ * file standard output goes to, one to /dev/fd/3 replaced its file. */
+static void writer__a_link_to_a_stream_is_that_stream(void **state)
+{
+    (void)state;
+    char *text, *err;
+    assert_int_equal(as_through_link("/dev/stdin", "<", &text, &err), 2);
+    assert_string_equal(text, "keep\n");
+    static const char why[] = "/stream_link: Bad file descriptor (open only for reading)\n";
+    size_t n = strlen(err);
+    if (strncmp(err, "tgm: as: ", 9) != 0 || strchr(err, '\n') != err + n - 1 ||
+        n < sizeof why - 1 || strcmp(err + n - (sizeof why - 1), why) != 0)
+        fail_msg("-o a link to /dev/stdin: stderr \"%s\"", err);
+    free(text);
+    free(err);
+    static const char *const appended[][2] = {{"/dev/stdout", ">>"}, {"/dev/fd/3", "3>>"},
+                                              {"/proc/self/fd/1", ">>"}};
+    for (size_t i = 0; i < sizeof appended / sizeof appended[0]; i++) {
+        int status = as_through_link(appended[i][0], appended[i][1], &text, &err);
+        if (status != 0 || strncmp(text, "keep\nTGMIMAGE", 13) != 0)
+            fail_msg("-o a link to %s: status %d, file \"%.5s\", stderr \"%s\"",
+                     appended[i][0], status, text, err);
+        free(text);
+        free(err);
+    }
+    cs_assert_no_temporary();
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -129,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__an_include_the_log_goes_to_is_refused_in_one_line),
         cmocka_unit_test(timeline__an_empty_name_is_refused_as_such),
+        cmocka_unit_test(writer__a_link_to_a_stream_is_that_stream),
         cmocka_unit_test(soak__the_last_seed_is_a_first_seed_too),
         cmocka_unit_test(soak__a_range_that_wraps_runs_its_programs_once),
     };

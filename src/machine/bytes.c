@@ -190,15 +190,20 @@ uint64_t bytes_get_le(struct bytes_in *r, unsigned n)
     return b ? le_read(b, n) : 0;
 }
 
+static int fd_path(const char *path);
+
 /* Follow symlinks from PATH to the name a write must replace (which may
- * not exist yet).  NULL with ERR on a loop or no memory. */
+ * not exist yet), stopping at a name of the process's own stream
+ * (fd_path): a link to /dev/stdout is that stream as /dev/stdout is, not
+ * the file the stream's descriptor happens to be open on.  NULL with ERR
+ * on a loop or no memory. */
 static char *resolve_links(const char *path, char *err, size_t errlen)
 {
     char *cur = strdup(path);
     for (int hops = 0; cur; hops++) {
         struct stat st;
         char link[PATH_MAX];
-        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+        if (fd_path(cur) >= 0 || lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
             return cur;
         if (hops == 40) /* as many as the kernel follows */
             break;
@@ -302,9 +307,19 @@ static bool closed_std_fd(int fd)
     return fd >= 0 && fd <= STDERR_FILENO && (std_closed >> fd & 1u);
 }
 
+/* fd_path of where PATH's links lead, or -1. */
+static int link_fd(const char *path)
+{
+    char err[1];
+    char *t = resolve_links(path, err, sizeof err);
+    int fd = t ? fd_path(t) : -1;
+    free(t);
+    return fd;
+}
+
 FILE *tgm_fopen_read(const char *path)
 {
-    if (closed_std_fd(fd_path(path))) {
+    if (closed_std_fd(link_fd(path))) {
         errno = EBADF;
         return NULL;
     }
@@ -325,15 +340,22 @@ static int own_stream(const struct stat *st)
 }
 
 /* Where a write to PATH goes: *TARGET (malloc'd; links followed) with *ST
- * if it *EXISTS, or NULL for a descriptor, a device or a pipe, written in
- * place.  -1 with ERR when the writer refuses PATH.  PROBE: dir_ok's. */
+ * if it *EXISTS, or NULL for a descriptor (*FD, else -1), a device or a
+ * pipe, written in place.  -1 with ERR when the writer refuses PATH.
+ * PROBE: dir_ok's. */
 static int write_target(const char *path, char **target, struct stat *st, bool *exists,
-                        bool probe, char *err, size_t errlen)
+                        int *fdp, bool probe, char *err, size_t errlen)
 {
     *target = NULL;
+    *fdp = -1;
     if (!*path) /* else a temporary ".tmpXXXXXX" here, and a rename that fails late */
         return tgm_err(err, errlen, "expected a file name, got ''");
-    int fd = fd_path(path);
+    char *t = resolve_links(path, err, errlen);
+    if (!t)
+        return -1;
+    int fd = fd_path(t);
+    if (fd >= 0)
+        free(t);
     if (closed_std_fd(fd)) /* not the placeholder: it is not open, as the user left it */
         return tgm_err(err, errlen, "%s: %s", path, strerror(EBADF));
     if (fd >= 0) {
@@ -341,17 +363,18 @@ static int write_target(const char *path, char **target, struct stat *st, bool *
         if (fl < 0)
             return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
         /* standard input redirected from a file: never written over */
-        return (fl & O_ACCMODE) == O_RDONLY
-                   ? tgm_err(err, errlen, "%s: %s (open only for reading)", path, strerror(EBADF))
-                   : 0;
+        if ((fl & O_ACCMODE) == O_RDONLY)
+            return tgm_err(err, errlen, "%s: %s (open only for reading)", path,
+                           strerror(EBADF));
+        *fdp = fd;
+        return 0;
     }
     /* stat PATH itself: another process's /proc/PID/fd/N on a pipe is a
      * link to a "pipe:[N]" that only the kernel can follow */
-    if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)))
+    if (stat(path, st) == 0 && (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode))) {
+        free(t);
         return 0;
-    char *t = resolve_links(path, err, errlen);
-    if (!t)
-        return -1;
+    }
     *exists = stat(t, st) == 0;
     int rc = 0, own = *exists ? own_stream(st) : 0;
     if (!*exists && errno != ENOENT)
@@ -387,7 +410,8 @@ int tgm_wcheck(const char *path, char *err, size_t errlen)
     char *target;
     struct stat st;
     bool exists;
-    int rc = write_target(path, &target, &st, &exists, true, err, errlen);
+    int fd;
+    int rc = write_target(path, &target, &st, &exists, &fd, true, err, errlen);
     free(target);
     return rc;
 }
@@ -512,12 +536,12 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
     char *target;
     struct stat st;
     bool exists = false;
+    int own;
     /* no probe: the temporary file below is one, and says the same */
-    if (write_target(path, &target, &st, &exists, false, err, errlen) != 0)
+    if (write_target(path, &target, &st, &exists, &own, false, err, errlen) != 0)
         return -1;
     if (!target) { /* a device or a pipe is written in place, never replaced */
-        int fd = fd_path(path);
-        w->fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3)
+        w->fd = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 3)
                         : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (w->fd < 0)
             return tgm_err(err, errlen, "%s: %s", path, strerror(errno));
