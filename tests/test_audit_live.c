@@ -4,7 +4,7 @@
  * prompt from a script run by 'do' and from the rest of a typed line; Tab
  * taking a command's other names (ni, stepi, run) typed in full, and
  * offering no keyword inside a breakpoint's condition; 'show histfile'
- * naming the default file.
+ * naming the default file; the history file keeping its mode.
  * Each test fails on the tree before its fix.
  *
  * Drives the real binary on a pseudo-terminal (pty_support).
@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli_support.h"
 #include "mon_support.h"
 #include "pty_support.h"
 
@@ -208,6 +210,30 @@ static void live__show_histfile_names_the_default_file(void **state)
     pt_quit(&s);
 }
 
+/* docs/robustness.md: every file tgm writes, the history file too, goes
+ * through the one writer, and "the old file's mode ... is kept": libedit's
+ * save made the history file 0600 whatever it had been. */
+static void live__the_history_file_keeps_its_mode(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    pt_in_dir(path, sizeof path, ".tgm_history");
+    pt_put_file(".tgm_history", "_HiStOrY_V2_\necho\\040old\n");
+    assert_int_equal(chmod(path, 0644), 0);
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "kept");
+    pt_quit(&s);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
+    char *text = cs_slurp(path, NULL);
+    if (!strstr(text, "echo\\040old\n") || !strstr(text, "echo\\040kept\n"))
+        fail_msg("the history file holds \"%s\"", text);
+    free(text);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -224,6 +250,8 @@ int main(void)
                                         pt_teardown),
         cmocka_unit_test(live__tab_offers_no_keyword_inside_a_condition),
         cmocka_unit_test_setup_teardown(live__show_histfile_names_the_default_file, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__the_history_file_keeps_its_mode, setup,
                                         pt_teardown),
     };
     return cmocka_run_group_tests_name("audit_live", tests, NULL, NULL);

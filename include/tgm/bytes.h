@@ -79,7 +79,9 @@ struct tgm_wfile {
     bool in_place; /* a descriptor, device or FIFO: no temporary file */
     int error;     /* first write error (errno), reported by tgm_wcommit */
     unsigned mode; /* the old file's, set again at the commit: a write by
-                      one without CAP_FSETID clears setuid and setgid */
+                      one without CAP_FSETID clears setuid and setgid, and
+                      libedit's history save makes its file 0600 */
+    bool keep_mode; /* there was an old file: MODE is its */
     char *path, *tmp;
 };
 int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen);

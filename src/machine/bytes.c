@@ -570,6 +570,7 @@ int tgm_wopen(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         if (st.st_uid != geteuid() || st.st_gid != getegid())
             (void)!fchown(fd, st.st_uid, st.st_gid);
         w->mode = st.st_mode & 07777;
+        w->keep_mode = true;
         fchmod(fd, w->mode);
     } else {
         mode_t mask = umask(0); /* mkstemp makes it 0600; give it the usual mode */
@@ -635,8 +636,8 @@ int tgm_wcommit(struct tgm_wfile *w, const char *path, char *err, size_t errlen)
         tgm_wabort(w);
         return e ? tgm_err(err, errlen, "%s: cannot write: %s", path, strerror(e)) : 0;
     }
-    if (!e && (w->mode & (S_ISUID | S_ISGID)))
-        fchmod(w->fd, w->mode); /* after the writes, which cleared them */
+    if (!e && w->keep_mode) /* after the writes, which may have changed it */
+        fchmod(w->fd, w->mode);
     if (!e && fsync(w->fd) != 0) /* nothing is lost if the machine stops now */
         e = errno;
     if (close(w->fd) != 0 && !e)

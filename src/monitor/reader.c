@@ -383,7 +383,8 @@ static void history_save(struct mon_reader *r)
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return;
     /* libedit writes into the one writer's temporary file (and makes it
-     * 0600 through its descriptor: a history is private) */
+     * 0600 through its descriptor: a new history is private; the commit
+     * gives an old one's mode back) */
     struct tgm_wfile w;
     char err[512];
     int rc = tgm_wopen(&w, path, err, sizeof err), fd = rc == 0 ? dup(w.fd) : -1;
