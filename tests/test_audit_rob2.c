@@ -60,6 +60,27 @@ static void timeline__an_empty_name_is_refused_as_such(void **state)
     cs_assert_no_temporary();
 }
 
+/* "where the open log or trace goes ... (`log F` then ... `timeline F`)
+ * refuses: `F: the log goes there until 'log off'; choose another file`":
+ * with nothing recorded yet it said "nothing recorded" instead, and so for
+ * a directory; the file named is looked at first, as for the empty name. */
+static void timeline__the_file_is_refused_before_what_is_recorded(void **state)
+{
+    (void)state;
+    char cmds[2 * CS_PATH + 64], want[CS_PATH + 64];
+    const char *log = cs_tmp("tl.log");
+    snprintf(cmds, sizeof cmds, "log %s; timeline %s", log, log);
+    snprintf(want, sizeof want, "%s: the log goes there until 'log off'; choose another file",
+             log);
+    cs_mon_fails(cmds, want);
+    snprintf(cmds, sizeof cmds, "timeline %s", cs_tmpdir());
+    snprintf(want, sizeof want, "timeline: %s: is a directory (give a file name)", cs_tmpdir());
+    cs_mon_fails(cmds, want);
+    /* a good name: what is recorded is what is wrong */
+    cs_mon_fails("timeline ok.svg", "timeline: nothing recorded ('timeline on', then run VMs)");
+    cs_assert_no_temporary();
+}
+
 /* The soak driver's "programs" for ARGS (its JSON's totals, the last
  * one on its line), and its "first" of the one configuration run. */
 static uint64_t soak_programs(const char *args, uint64_t *first)
@@ -195,6 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load__an_include_the_log_goes_to_is_refused_in_one_line),
         cmocka_unit_test(timeline__an_empty_name_is_refused_as_such),
+        cmocka_unit_test(timeline__the_file_is_refused_before_what_is_recorded),
         cmocka_unit_test(writer__a_link_to_a_stream_is_that_stream),
         cmocka_unit_test(soak__the_last_seed_is_a_first_seed_too),
         cmocka_unit_test(soak__a_range_that_wraps_runs_its_programs_once),

@@ -491,15 +491,17 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
         mon_out(m, "timeline: off, %zu event%s discarded\n", n, n == 1 ? "" : "s");
         return 0;
     }
-    if (!*argv[1]) /* refused when given, as every writer's empty name */
-        return mon_err(m, "expected a file name, got ''");
+    /* the file named is looked at first, as every writer's: a name the
+     * session writes, a directory, are refused whatever is recorded */
+    char err[512];
+    if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
+        return -1;
+    if (tgm_wcheck(argv[1], err, sizeof err) != 0)
+        return mon_err(m, "%s", err);
     if (!m->timeline)
         return mon_err(m, "nothing recorded ('timeline on', then run VMs)");
     if (!m->vmm)
         return mon_err(m, "no control program (create a VM first)");
-    char err[512];
-    if (mon_path_free(m, argv[1], MON_W_NONE) != 0)
-        return -1;
     if (timeline_write(m->timeline, m->vmm, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     size_t dropped, n = timeline_count(m->timeline, &dropped);
