@@ -11,6 +11,10 @@
 # every depth.  Asks nothing.   Usage: sh examples/demo.sh [path/to/tgm]
 set -e
 tgm=${1:-build/tgm}
+if [ ! -f "$tgm" ] || [ ! -x "$tgm" ]; then
+    echo "demo.sh: $tgm: no tgm program there (build it with 'make', or name it: sh examples/demo.sh PATH)" >&2
+    exit 2
+fi
 tgm=$(cd "$(dirname "$tgm")" && pwd)/$(basename "$tgm")
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tgm-demo.XXXXXX")
 trap 'rm -rf "$dir"' EXIT

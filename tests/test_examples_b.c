@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -355,6 +356,30 @@ static void demo__shows_what_it_announces(void **state)
     assert_int_equal(count_files("examples/*") + count_files("examples/*/*"), files_before);
 }
 
+/* demo.sh given a path with no tgm program: one line naming it, status 2
+ * (it printed two shell errors, "can't cd" and "not found", status 127). */
+static void demo__a_missing_tgm_is_one_line(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"no/such/tgm", "examples"};
+    for (size_t i = 0; i < 2; i++) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "sh examples/demo.sh %s 2>&1", bad[i]);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        char out[1024];
+        size_t n = fread(out, 1, sizeof out - 1, p);
+        out[n] = '\0';
+        int status = pclose(p);
+        char want[300];
+        snprintf(want, sizeof want,
+                 "demo.sh: %s: no tgm program there (build it with 'make', or name it: "
+                 "sh examples/demo.sh PATH)\n", bad[i]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 2 || strcmp(out, want))
+            fail_msg("demo.sh %s: status %d, output \"%s\"", bad[i], status, out);
+    }
+}
+
 /* Every .s file in examples/ and its directories assembles, and the
  * assembler says nothing about it: an example is a model. */
 static void examples__all_assemble_silently(void **state)
@@ -533,6 +558,7 @@ int main(void)
         cmocka_unit_test(gdb_mon__uses_each_word_the_monitor_doc_says_it_does),
         cmocka_unit_test(gdb_mon__writes_its_log_in_the_current_directory),
         cmocka_unit_test(examples__scripts_name_no_absolute_path),
+        cmocka_unit_test(demo__a_missing_tgm_is_one_line),
     };
     return cmocka_run_group_tests_name("examples_b", tests, setup, teardown);
 }
