@@ -254,6 +254,23 @@ static void options__each_only_adds_a_row(void **state)
                      "bench: --only: unknown benchmark 'nosuch' (see --help)");
 }
 
+/* "a row is always timed against its twin, so `--only vmm-spsw` alone
+ * shows the ratio too": one row, its twin named and the ratio a number. */
+static void options__a_row_alone_has_its_ratio(void **state)
+{
+    (void)state;
+    struct cs_outcome o = run_bench(CS_ARGV("--only", "vmm-spsw", "--runs", "1",
+                                            "--no-valgrind", "--json", "-"));
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    const char *r = strstr(o.out, "{\"name\":\"vmm-spsw\""), *v = strstr(o.out, "\"vs\":\"spsw\"");
+    const char *t = strstr(o.out, "\"time_ratio\":");
+    if (!r || strstr(r + 1, "{\"name\":") || !v || !t || !(strtod(t + 13, NULL) > 1.0))
+        fail_msg("want the one row vmm-spsw, against spsw, with a time ratio above 1: %.600s",
+                 o.out);
+    cs_outcome_free(&o);
+}
+
 /* Output that could not be written (standard output on a full disk: the
  * JSON of --json -, the text, --help, --native's figure) was lost with
  * status 0, and the --json FILE written as if the run had been shown.  It
@@ -480,6 +497,7 @@ int main(void)
         cmocka_unit_test(native__takes_no_other_option),
         cmocka_unit_test(options__a_value_is_no_option_and_a_count_is_digits),
         cmocka_unit_test(options__each_only_adds_a_row),
+        cmocka_unit_test(options__a_row_alone_has_its_ratio),
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
         cmocka_unit_test(svg__dash_is_standard_output),
