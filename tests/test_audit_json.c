@@ -133,6 +133,32 @@ static void timeline__run_interrupted_before_any_trap_draws_the_guest(void **sta
     free(json);
 }
 
+/* docs/run.md: a file's name in a JSON report is escaped "as JSON does".
+ * A UTF-8 name was written byte by byte as code points, so a JSON reader
+ * got "\u00c3\u00a9.s" back as "Ã©.s", a file that does not exist; its
+ * characters stand for themselves now, and only bytes that are no UTF-8
+ * character's (a Latin-1 letter) or are control characters are escaped. */
+static void json__file_names_are_their_text(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"\xc3\xa9.s", "x\xc2\x85y.s", "l\xe9.s"};
+    static const char *const want[] = {"/\xc3\xa9.s\",", "/x\\u0085y.s\",", "/l\\u00e9.s\","};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char src[CS_PATH];
+        cs_write_text(src, sizeof src, names[i], "        .entry s\ns:      HALT\n");
+        const char *const *argvs[] = {CS_ARGV("--json", src), CS_ARGV("--json", "--nest", "1", src),
+                                      CS_ARGV("--vmm", "--json", src)};
+        const char *const cmds[] = {"check", "check", "run"};
+        for (size_t k = 0; k < 3; k++) {
+            struct cs_outcome o = cs_run_tgm_argv(cmds[k], argvs[k]);
+            assert_int_equal(o.status, 0);
+            cs_assert_json_object(&o);
+            assert_has(o.out, want[i]);
+            cs_outcome_free(&o);
+        }
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -151,6 +177,7 @@ int main(void)
         cmocka_unit_test(timeline__draws_a_vm_before_its_first_event),
         cmocka_unit_test(timeline__draws_a_new_vm_in_a_used_id_before_its_first_event),
         cmocka_unit_test(timeline__run_interrupted_before_any_trap_draws_the_guest),
+        cmocka_unit_test(json__file_names_are_their_text),
     };
     return cmocka_run_group_tests_name("audit_json", tests, group_setup, group_teardown);
 }

@@ -67,7 +67,7 @@ static void print_json(const char *const *names, const struct check_result *r, s
         if (!r[i].alone_done)
             continue;
         printf("%s{\"file\":", shown++ ? "," : "");
-        report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
+        report_json_name(stdout, names[i]);
         printf(",\"equivalent\":%s,\"bare_halted\":%s,\"alone\":{\"halted\":%s,\"diff\":",
                json_verdict(verdict_of(&r[i], n)), r[i].bare_halted ? "true" : "false",
                r[i].alone_halted ? "true" : "false");

@@ -256,7 +256,7 @@ int check_nest(const char *const *names, size_t n, unsigned depth, bool vmm, uin
         const struct nest_check_result *r = &res[i];
         if (json) {
             printf("%s{\"file\":", i ? "," : "");
-            report_json_string(stdout, (const uint8_t *)names[i], strlen(names[i]));
+            report_json_name(stdout, names[i]);
             printf(",\"equivalent\":%s,\"diff\":", r->equivalent ? "true" : "false");
             report_json_string(stdout, (const uint8_t *)r->diff, strlen(r->diff));
             printf(",\"traps\":%zu,\"timer_traps\":%zu,\"bare\":{\"steps\":%" PRIu64

@@ -93,7 +93,7 @@ static int report(struct vmm *v, const struct run_opts *o, const char *const *fi
             printf("%s{\"vm\":", k ? "," : "");
             report_json_string(stdout, (const uint8_t *)info.name, strlen(info.name));
             printf(",\"file\":");
-            report_json_string(stdout, (const uint8_t *)files[k], strlen(files[k]));
+            report_json_name(stdout, files[k]);
             printf(",\"base\":%" PRIu32 ",\"words\":%" PRIu32 ",\"state\":", info.base, info.w);
             report_json(stdout, &st);
             if (o->stats) {

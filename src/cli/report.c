@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "tgm/bytes.h"
 
 static const struct {
     const char *key;  /* JSON */
@@ -145,25 +146,51 @@ bool report_console(FILE *f, const struct report_state *st)
     return st->console[st->console_len - 1] != '\n';
 }
 
+/* One byte of a JSON string: printable ASCII as itself, the usual escapes,
+ * any other byte as the code point of its value. */
+static void json_byte(FILE *f, uint8_t c)
+{
+    switch (c) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+        if (c < 0x20 || c >= 0x7F)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+}
+
 void report_json_string(FILE *f, const uint8_t *s, size_t n)
 {
+    /* Bytes are code points U+0000..U+00FF, so the string is valid UTF-8
+     * JSON and every byte survives the round trip. */
     fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            /* Bytes are code points U+0000..U+00FF, so the string is valid
-             * UTF-8 JSON and every byte survives the round trip. */
-            if (c < 0x20 || c >= 0x7F)
-                fprintf(f, "\\u%04x", c);
-            else
-                fputc(c, f);
-        }
+    for (size_t i = 0; i < n; i++)
+        json_byte(f, s[i]);
+    fputc('"', f);
+}
+
+void report_json_name(FILE *f, const char *name)
+{
+    /* A name is text: its UTF-8 characters stand for themselves (a file
+     * "\xc3\xa9.s" is "é.s" to a JSON reader, not two Latin-1 letters);
+     * only bytes that are no UTF-8 character's fall back to their value. */
+    const uint8_t *s = (const uint8_t *)name;
+    size_t n = strlen(name);
+    fputc('"', f);
+    for (size_t i = 0; i < n;) {
+        size_t k = s[i] >= 0x80 ? tgm_utf8_char(s + i, n - i) : 0;
+        if (k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) /* C1: escaped, as in text */
+            fprintf(f, "\\u%04x", s[i + 1]);
+        else if (k >= 2)
+            fwrite(s + i, 1, k, f);
+        else
+            json_byte(f, s[i]);
+        i += k >= 2 ? k : 1;
     }
     fputc('"', f);
 }

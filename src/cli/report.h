@@ -71,5 +71,9 @@ bool report_console(FILE *f, const struct report_state *st);
 void report_json(FILE *f, const struct report_state *st);
 /* S[0..n-1] as a quoted JSON string, escaped as report_json does. */
 void report_json_string(FILE *f, const uint8_t *s, size_t n);
+/* NAME (a file's name) as a quoted JSON string of its text: UTF-8
+ * characters as they are, other bytes and control characters escaped as
+ * report_json_string does. */
+void report_json_name(FILE *f, const char *name);
 
 #endif
