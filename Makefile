@@ -126,10 +126,11 @@ NPROC   := $(shell nproc 2>/dev/null || echo 1)
 TEST_JOBS ?= $(shell expr 2 \* $(NPROC))
 # the longest suites (seconds each on 2 cores), started first so that none
 # is left running alone at the end; only the speed depends on this list
-SUITES_FIRST ?= test_timeline_b test_audit_refanacli test_audit_refanalyze \
-	test_doc_contract_i test_audit_bench test_cli_vmm test_audit_hostile2 \
-	test_doc_contract_j test_hostile test_audit_oom2 test_analyze \
-	test_audit_limits test_vmm_diff
+SUITES_FIRST ?= test_audit_bench test_audit_refanacli test_audit_limits \
+	test_audit_hostile2 test_timeline_b test_audit_refanalyze test_audit_oom2 \
+	test_analyze test_audit_left2 test_polish_b test_hostile test_audit_coninput \
+	test_cli_vmm test_audit_noticed test_doc_contract_i test_doc_contract_j \
+	test_vmm_diff
 # the test programs at -O0 under the default -O2: they compile a quarter
 # faster than at -O1 (-O1 took half of -O2's time) and the suites run as
 # fast, their time being in what the programs share, which stays at
