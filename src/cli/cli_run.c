@@ -115,11 +115,6 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
     return is_one_of(flag, out, o->in.files, o->in.nfiles, "input file");
 }
 
-const char *run_vmm_flag(const struct run_opts *o)
-{
-    return o->cp_flag;
-}
-
 /* Note FLAG, an option of the control program, if it is the first. */
 static void cp_option(struct run_opts *o, const char *flag)
 {
@@ -234,8 +229,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         o->images[o->nimages++] = argv[optind];
         return 0;
     }
-    if (!o->vmm && run_vmm_flag(o)) {
-        cli_error("run: %s needs --vmm", run_vmm_flag(o));
+    if (!o->vmm && o->cp_flag) {
+        cli_error("run: %s needs --vmm", o->cp_flag);
         return -1;
     }
     if (optind + 1 < argc && (!o->vmm || o->vms)) {

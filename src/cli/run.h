@@ -32,7 +32,10 @@ struct run_opts {
     uint64_t slice;
     const char *timeline; /* --timeline FILE: .json (Chrome trace) or .svg */
     unsigned nest;  /* --nest N: N levels of the machine-code control program */
-    const char *cp_flag; /* the first of --vms, --slice, --hybrid, --stats, --timeline */
+    /* the first of the control program's own options given (--vms,
+     * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal
+     * names */
+    const char *cp_flag;
 };
 
 /* Exit status after Ctrl-C, as a shell reports SIGINT. */
@@ -92,10 +95,6 @@ void run_read_done(void);
  * and its colon left out when NULL). */
 void cli_read_stoppable(const char *cmd, const char *what, const char *given);
 
-/* The first of the control program's own options O was given (--vms,
- * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal
- * names. */
-const char *run_vmm_flag(const struct run_opts *o);
 
 /* The --vmm path; returns the exit status. */
 int run_vmm(const struct run_opts *o);
