@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tgm/asm.h"
@@ -271,6 +272,19 @@ static bool has_count(int argc, char **argv, int i)
                              !isdigit((unsigned char)argv[i + 1][1]));
 }
 
+/* Why PATH cannot be read as the OS's source, or 0: fopen opens a
+ * directory on Linux, and only reading it would fail. */
+static int os_unreadable(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return errno;
+    struct stat st;
+    int e = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR : 0;
+    fclose(f);
+    return e;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 7;
@@ -331,13 +345,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-nest: %s\n", err);
         return 2;
     }
-    FILE *probe = fopen(os_path, "r"); /* one line, not the assembler's "error:" */
-    if (!probe) {
+    int unreadable = os_unreadable(os_path); /* one line, not the assembler's "error:" */
+    if (unreadable) {
         fprintf(stderr, "bench-nest: cannot read the OS at %s: %s (run it from the top of "
-                        "the source tree, or give --os PATH)\n", os_path, strerror(errno));
+                        "the source tree, or give --os PATH)\n", os_path, strerror(unreadable));
         return 2;
     }
-    fclose(probe);
     struct tgm_image compute, os;
     if (asm_assemble_string("compute", compute_src, &compute, stderr) != 0)
         return 2;

@@ -348,6 +348,15 @@ static void nest__refuses_bad_arguments_before_the_run(void **state)
                            "directory (run it from the top of the source tree, or give "
                            "--os PATH)");
     cs_outcome_free(&u);
+    /* a directory opens for reading on Linux: it must still be the same
+     * one line, not the assembler's "DIR: error: ..." and "cannot assemble" */
+    char dirline[2 * CS_PATH];
+    snprintf(dirline, sizeof dirline, "bench-nest: cannot read the OS at %s: Is a directory "
+             "(run it from the top of the source tree, or give --os PATH)", cs_tmpdir());
+    u = run_nest(CS_ARGV("--runs", "1", "--os", cs_tmpdir()), 20);
+    assert_int_equal(u.status, 2);
+    cs_assert_one_line(&u, dirline);
+    cs_outcome_free(&u);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cs_outcome o = run_nest(cases[i], 20); /* a run it should not start */
         if (o.status != 2 || o.out_len != 0)
