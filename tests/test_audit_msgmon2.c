@@ -145,6 +145,13 @@ static const struct quoted quoted[] = {
     {"check examples/hello.s nest 1 hybrid", 1, true,
      "nest with hybrid: the machine-code control program is no hybrid monitor: it runs "
      "its guest's supervisor code directly"},
+    /* both refused: the first given is named, as by 'tgm check' */
+    {"check examples/hello.s slice 5 hybrid nest 1", 1, true,
+     "nest with slice: the machine-code control program hosts one guest, with no time "
+     "slices"},
+    {"check examples/hello.s hybrid slice 5 nest 1", 1, true,
+     "nest with hybrid: the machine-code control program is no hybrid monitor: it runs "
+     "its guest's supervisor code directly"},
     {"nest 1 @timer.s; stack step 6", 0, false, "(2 steps, after "},
     {"nest 1 examples/supervisor.s; stack step 12", 0, false, "\n    console <- \"s\"\n"},
     {"nest 1 examples/supervisor.s; break trap svc; stack step 5000", 0, false,

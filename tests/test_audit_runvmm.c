@@ -131,6 +131,15 @@ static void a_cp_option_without_vmm_names_the_first_given(void **state)
                  CS_ARGV("--timeline", svg, "--hybrid", "--slice", "9", src));
     cs_tgm_fails(2, "run: --nest with --hybrid: --nest takes one IMAGE", "run",
                  CS_ARGV("--nest", "2", "--hybrid", "--stats", src));
+    /* --nest refuses --dump too, and names the first given as well */
+    cs_tgm_fails(2, "run: --nest with --stats: --nest takes one IMAGE", "run",
+                 CS_ARGV("--stats", "--dump", svg, "--nest", "1", src));
+    cs_tgm_fails(2, "run: --nest with --dump: --nest takes one IMAGE", "run",
+                 CS_ARGV("--dump", svg, "--vms", "2", "--nest", "1", src));
+    cs_tgm_fails(2, "check: --nest with --slice: the machine-code control program hosts", "check",
+                 CS_ARGV("--slice", "5", "--hybrid", "--nest", "1", src));
+    cs_tgm_fails(2, "check: --nest with --hybrid: the machine-code control program is no",
+                 "check", CS_ARGV("--hybrid", "--slice", "5", "--nest", "1", src));
     assert_int_equal(access(svg, F_OK), -1); /* refused before any output */
 }
 

@@ -158,6 +158,7 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     unsigned nest = 0;
     struct mem_args mem = {0};
     int c;
+    const char *nest_flag = NULL; /* the first of --hybrid and --slice, which --nest refuses */
     optind = 1;
     opterr = 0; /* cli_bad_option says what was wrong */
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -178,12 +179,16 @@ static int check_main(int argc, char **argv, struct cli_input *in)
             if (cli_parse_range("check", "--slice", optarg, 1, VMM_SLICE_MAX, "cycle",
                                 &o.slice) != 0)
                 return EXIT_USAGE;
+            nest_flag = nest_flag ? nest_flag : "--slice";
             break;
         case 'p':
             if (!(o.profile = cli_parse_profile("check", optarg)))
                 return EXIT_USAGE;
             break;
-        case 'H': o.hybrid = true; break;
+        case 'H':
+            o.hybrid = true;
+            nest_flag = nest_flag ? nest_flag : "--hybrid";
+            break;
         case 'i':
             if (cli_input_text(in, "check", optarg) != 0)
                 return EXIT_USAGE;
@@ -226,12 +231,12 @@ static int check_main(int argc, char **argv, struct cli_input *in)
     if (nest) {
         if (cli_nest_profile_ok("check", o.profile) != 0)
             return EXIT_USAGE;
-        if (o.hybrid || o.slice) { /* say why for the one given */
-            cli_error("check: --nest with %s: the machine-code control program %s",
-                      o.hybrid ? "--hybrid" : "--slice",
-                      o.hybrid ? "is no hybrid monitor: it runs its guest's supervisor "
-                                 "code directly"
-                               : "hosts one guest, with no time slices");
+        if (nest_flag) { /* say why for the first given */
+            bool hybrid = !strcmp(nest_flag, "--hybrid");
+            cli_error("check: --nest with %s: the machine-code control program %s", nest_flag,
+                      hybrid ? "is no hybrid monitor: it runs its guest's supervisor "
+                               "code directly"
+                             : "hosts one guest, with no time slices");
             return EXIT_USAGE;
         }
         return check_nest((const char *const *)argv + optind, n, nest, vmm,

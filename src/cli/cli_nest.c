@@ -94,7 +94,7 @@ int cli_nest_profile_ok(const char *cmd, const struct isa_profile *p)
 int run_nest(const struct run_opts *o)
 {
     /* --stats and --timeline are the C control program's; the levels print their own */
-    const char *flag = o->dump ? "--dump" : o->cp_flag;
+    const char *flag = o->nest_flag; /* the first given */
     if (o->nimages != 1 || flag) {
         cli_error("run: --nest%s%s: --nest takes one IMAGE, and not --vms, --hybrid, --slice, "
                   "--dump, --stats or --timeline", flag ? " with " : "", flag ? flag : "");

@@ -120,6 +120,8 @@ static void cp_option(struct run_opts *o, const char *flag)
 {
     if (!o->cp_flag)
         o->cp_flag = flag;
+    if (!o->nest_flag)
+        o->nest_flag = flag;
 }
 
 /* Parse ARGV into O; on error print one line and return -1.  Returns 1
@@ -163,6 +165,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             if (!output_named("--dump", optarg))
                 return -1;
             o->dump = optarg;
+            if (!o->nest_flag)
+                o->nest_flag = "--dump";
             break;
         case O_MEM:
             if (cli_parse_mem("run", optarg, TGM_Q_MAX, &o->q) != 0)

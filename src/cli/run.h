@@ -36,6 +36,8 @@ struct run_opts {
      * --slice, --hybrid, --stats, --timeline), or NULL: the one a refusal
      * names */
     const char *cp_flag;
+    /* the first option --nest refuses (those above and --dump), or NULL */
+    const char *nest_flag;
 };
 
 /* Exit status after Ctrl-C, as a shell reports SIGINT. */

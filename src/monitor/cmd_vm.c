@@ -329,15 +329,19 @@ enum { CK_SLICE = 2, CK_HYBRID = 4, CK_NEST = 7, CK_VMM = 8 };
 /* 'check ... nest N [vmm]', as 'tgm check --nest N [--vmm]': each of the N
  * images bare and on DEPTH levels of the machine-code control program
  * (Theorem 2), with VMM on the C control program, compared trap by trap;
- * refused as the command line refuses it.  SEEN: the options given.  The session's hybrid is refused as 'hybrid' is, as
- * its cp-profile is (check would otherwise run it as it is set); its
- * slice, always set, is no request. */
+ * refused as the command line refuses it.  SEEN: the options given;
+ * SLICE_FIRST: 'slice' came before a 'hybrid' given (the first is
+ * named).  The session's hybrid is refused as 'hybrid' is, as its
+ * cp-profile is (check would otherwise run it as it is set); its slice,
+ * always set, is no request. */
 static int check_nested(struct mon *m, const char *const *names, const struct tgm_image *img,
-                        size_t n, unsigned depth, const struct check_opts *o, unsigned seen)
+                        size_t n, unsigned depth, const struct check_opts *o, unsigned seen,
+                        bool slice_first)
 {
     bool vmm = seen & 1u << CK_VMM;
     const char *on = vmm ? " on the C control program" : "";
-    bool hybrid = o->hybrid || seen & 1u << CK_HYBRID;
+    bool hybrid = (o->hybrid || seen & 1u << CK_HYBRID) &&
+                  !(slice_first && seen & 1u << CK_HYBRID);
     if (hybrid || seen & 1u << CK_SLICE)
         return mon_err(m, "nest with %s: the machine-code control program %s%s",
                        hybrid ? "hybrid" : "slice",
@@ -398,6 +402,7 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
 int mon_cmd_check(struct mon *m, int argc, char **argv)
 {
     unsigned seen = 0;
+    bool slice_first = false; /* 'slice' before any 'hybrid' */
     uint64_t depth = 0;
     const char *mem = NULL; /* its range is known once 'nest' is: after the options */
     /* by default the session's control program: its profile, hybrid mode
@@ -429,6 +434,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         }
         if (i > 1 && mon_option_once(m, CHECK_OPTS, k, &seen) != 0)
             goto out;
+        if (k == CK_SLICE && !(seen & 1u << CK_HYBRID))
+            slice_first = true;
         if (k == 4) {
             o.hybrid = true;
             continue;
@@ -515,7 +522,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         goto out;
     }
     if (depth) {
-        rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen);
+        rc = check_nested(m, names, img, n, (unsigned)depth, &o, seen, slice_first);
         goto out;
     }
     char err[256], hint[96];
