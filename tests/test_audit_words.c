@@ -262,6 +262,15 @@ static void usage__names_an_expression_typed_with_spaces(void **state)
     cs_mon_fails_without("load examples/sum.s; examine loop 2 3", "usage: examine",
                          "expression");
     cs_mon_prints("load examples/sum.s; break \"loop + 1\"", "breakpoint 1 at 0x5");
+    /* a call cut at its spaces: the word that opens it is named, whether
+     * the command took too many words or evaluated the word */
+    cs_mon_fails("deposit psw psw(user, 5, 0x10, 0x20)",
+                 "usage: deposit [-p|-v|-r] ADDR VALUE... | deposit REG VALUE ('psw(user,' is "
+                 "one word of the command: quote an expression that has spaces)");
+    cs_mon_fails("deposit 5 psw(user, 5, 0x10, 0x20)",
+                 "expression ends too soon ('psw(user,' is one word of the command: quote an "
+                 "expression that has spaces)");
+    cs_mon_prints("deposit psw \"psw(user, 5, 0x10, 0x20)\"; regs", "P=0x00005 l=0x00010");
 }
 
 static int setup(void **state)

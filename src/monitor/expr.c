@@ -570,9 +570,7 @@ int mon_parse(struct mon *m, const char *s, char *err, size_t errlen)
     return rc;
 }
 
-/* S opens more brackets than it closes (character constants aside): an
- * expression such as psw(sup, 9, 0, q) cut into words at its spaces. */
-static bool unclosed(const char *s)
+bool mon_unclosed(const char *s)
 {
     int open = 0;
     for (const char *p = s; *p; p++) {
@@ -598,7 +596,7 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
         /* the words of a command end at spaces, where assert's and
          * print's expression does not: say so rather than only that it
          * ended too soon */
-        if (unclosed(s))
+        if (mon_unclosed(s))
             mon_err(m, "%s ('%s' is one word of the command: quote an expression that has "
                     "spaces)", err, s);
         else

@@ -270,7 +270,7 @@ int mon_not_mid_run(struct mon *m);
 int mon_err(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* "usage: ..." of the command being run, with a hint when ARGV holds an
- * expression typed with spaces ('0x300 + x'). */
+ * expression typed with spaces ('0x300 + x', 'psw(u, 5, 0, 9)'). */
 int mon_usage(struct mon *m, int argc, char **argv);
 /* The index in ARGV of a word of nothing but operators after a word that
  * is not one, before another (an expression typed with spaces), or 0. */
@@ -371,6 +371,9 @@ int mon_eval(struct mon *m, const char *s, uint64_t *out, char *err,
 /* Read S as mon_eval does, evaluating none of it: its syntax, names and
  * numbers, not the words it reads (a condition, evaluated at each hit). */
 int mon_parse(struct mon *m, const char *s, char *err, size_t errlen);
+/* S opens more brackets than it closes (character constants aside): an
+ * expression such as psw(sup, 9, 0, q) cut into words at its spaces. */
+bool mon_unclosed(const char *s);
 /* Evaluate an argument, printing the error; -1 on failure. */
 int mon_arg(struct mon *m, const char *s, uint64_t *out);
 /* A count (steps, words, bytes): an argument that is not negative (a
