@@ -85,8 +85,9 @@ int dc_run_group(const struct dc_config *c, uint64_t g, struct dc_result *r)
     uint64_t s0 = c->first + g * (uint64_t)n;
     if (!p || n < 1 || n > DC_MAX_VMS)
         return -1;
-    /* counted from the range's start: its seeds may wrap past 2^64 - 1 */
-    if (g * (uint64_t)n + (uint64_t)n > c->count)
+    /* counted from the range's start: its seeds may wrap past 2^64 - 1
+     * (and so may the end of the last group) */
+    if (c->count - g * (uint64_t)n < (uint64_t)n)
         n = (int)(c->count - g * (uint64_t)n);
     struct tgm_image img[DC_MAX_VMS];
     struct machine *bare[DC_MAX_VMS] = {0};
@@ -138,16 +139,33 @@ int dc_run_group(const struct dc_config *c, uint64_t g, struct dc_result *r)
     return rc;
 }
 
+/* count / nvms rounded up, without count + nvms - 1 wrapping near 2^64 */
 static uint64_t ngroups(const struct dc_config *c)
 {
-    return (c->count + (uint64_t)c->nvms - 1) / (uint64_t)c->nvms;
+    uint64_t n = (uint64_t)c->nvms;
+    return c->count / n + (c->count % n != 0);
+}
+
+/* The shard's groups shard, shard + nshards, ..., the PART-th of every
+ * NPARTS of them.  A step past the last group ends the walk before it can
+ * wrap past 2^64 - 1 into another shard's groups. */
+static void sweep_part(const struct dc_config *c, uint64_t shard, uint64_t nshards,
+                       uint64_t part, uint64_t nparts, struct dc_result *r)
+{
+    uint64_t end = ngroups(c);
+    for (uint64_t g = shard, i = 0; g < end; i++) {
+        if (i % nparts == part)
+            dc_run_group(c, g, r);
+        if (end - g <= nshards)
+            break;
+        g += nshards;
+    }
 }
 
 void dc_sweep(const struct dc_config *c, uint64_t shard, uint64_t nshards,
               struct dc_result *r)
 {
-    for (uint64_t g = shard; g < ngroups(c); g += nshards)
-        dc_run_group(c, g, r);
+    sweep_part(c, shard, nshards, 0, 1, r);
 }
 
 int dc_sweep_jobs(const struct dc_config *c, uint64_t shard, uint64_t nshards, int jobs,
@@ -158,7 +176,8 @@ int dc_sweep_jobs(const struct dc_config *c, uint64_t shard, uint64_t nshards, i
         return 0;
     }
     /* worker j takes the shard's groups k with (k / nshards) % jobs == j,
-     * that is every group k = shard + nshards * (j + jobs * i) */
+     * that is every group k = shard + nshards * (j + jobs * i); counted
+     * along the shard, as nshards * jobs may pass 2^64 - 1 */
     int fds[64];
     pid_t pids[64];
     if (jobs > 64)
@@ -172,7 +191,7 @@ int dc_sweep_jobs(const struct dc_config *c, uint64_t shard, uint64_t nshards, i
         if (pids[j] == 0) {
             close(p[0]);
             struct dc_result mine = {.first_failure = UINT64_MAX};
-            dc_sweep(c, shard + nshards * (uint64_t)j, nshards * (uint64_t)jobs, &mine);
+            sweep_part(c, shard, nshards, (uint64_t)j, (uint64_t)jobs, &mine);
             ssize_t n = write(p[1], &mine, sizeof mine);
             _exit(n == (ssize_t)sizeof mine ? 0 : 1);
         }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -61,6 +62,37 @@ static void soak__jobs_and_shards_equal_one_process_four_vms(void **state)
     (void)state;
     struct dc_config c = {"4vms", "virtualizable", false, 4, 97, 1000000, 50, false}; /* 12.5 groups */
     check_splits(&c, false);
+}
+
+/* The programs shard SHARD/NSHARDS of C runs over JOBS processes. */
+static uint64_t shard_programs(const struct dc_config *c, uint64_t shard, uint64_t nshards,
+                               int jobs)
+{
+    struct dc_result r = {.first_failure = UINT64_MAX};
+    assert_int_equal(dc_sweep_jobs(c, shard, nshards, jobs, &r), 0);
+    return r.programs;
+}
+
+/* --shard I/S takes any S up to 2^64 - 1 and still keeps only the groups
+ * I mod S: a step past the last group must not wrap round into another
+ * shard's groups (shard 5 of 2^64 - 1 ran groups 5, 4, ..., 0), nor must
+ * S * J for the workers (0 with S = 2^63 and two jobs: the sweep never
+ * ended, hence the alarm); and a range of 2^64 - 1 seeds has its groups. */
+static void soak__huge_shard_counts_keep_one_group_per_shard(void **state)
+{
+    (void)state;
+    alarm(120);
+    struct dc_config one = {"v", "virtualizable", false, 1, 0, 0, 10, false};
+    assert_int_equal(shard_programs(&one, 5, UINT64_MAX, 1), 1);
+    assert_int_equal(shard_programs(&one, 5, UINT64_MAX, 3), 1);
+    assert_int_equal(shard_programs(&one, 10, UINT64_MAX, 1), 0);
+    assert_int_equal(shard_programs(&one, 0, UINT64_C(1) << 63, 2), 1);
+    assert_int_equal(shard_programs(&one, 3, 4, 2), 2); /* groups 3 and 7 */
+    struct dc_config four = {"v4", "virtualizable", false, 4, 97, 1000000, UINT64_MAX, false};
+    assert_int_equal(shard_programs(&four, 0, UINT64_MAX, 1), 4);
+    /* the last group: 2^64 - 1 = 4 * (2^62 - 1) + 3 */
+    assert_int_equal(shard_programs(&four, (UINT64_C(1) << 62) - 1, UINT64_C(1) << 62, 2), 3);
+    alarm(0);
 }
 
 /* The number after "KEY": in the JSON line S (the first occurrence). */
@@ -163,6 +195,7 @@ int main(void)
         cmocka_unit_test(soak__jobs_and_shards_equal_one_process_four_vms),
         cmocka_unit_test(soak__driver_shard_lines_add_up_to_one_line),
         cmocka_unit_test(soak__help_lists_the_options_and_configurations),
+        cmocka_unit_test(soak__huge_shard_counts_keep_one_group_per_shard),
     };
     return cmocka_run_group_tests_name("soak", tests, NULL, NULL);
 }
