@@ -164,6 +164,30 @@ static void soak__help_lists_the_options_and_configurations(void **state)
     free(out);
 }
 
+/* A campaign's line that cannot be written (a full disk under '>
+ * soak-3.json', a closed standard output) is one error line and status 2,
+ * never a clean status 0 with the result lost; --help likewise. */
+static void soak__a_line_that_cannot_be_written_fails(void **state)
+{
+    (void)state;
+    static const char *const runs[][2] = {
+        {"--programs 1 --config virtualizable 2>&1 >/dev/full", "No space left on device"},
+        {"--programs 2 --jobs 2 --config virtualizable 2>&1 >/dev/full",
+         "No space left on device"},
+        {"--programs 1 --config virtualizable 2>&1 >&-", "Bad file descriptor"},
+        {"--help 2>&1 >/dev/full", "No space left on device"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        int status;
+        char *out = soak_run(runs[i][0], &status);
+        char want[128];
+        snprintf(want, sizeof want, "soak: cannot write the output: %s\n", runs[i][1]);
+        if (status != 2 || strcmp(out, want) != 0)
+            fail_msg("soak %s: status %d, said '%s'", runs[i][0], status, out);
+        free(out);
+    }
+}
+
 static void soak__driver_shard_lines_add_up_to_one_line(void **state)
 {
     (void)state;
@@ -196,6 +220,7 @@ int main(void)
         cmocka_unit_test(soak__driver_shard_lines_add_up_to_one_line),
         cmocka_unit_test(soak__help_lists_the_options_and_configurations),
         cmocka_unit_test(soak__huge_shard_counts_keep_one_group_per_shard),
+        cmocka_unit_test(soak__a_line_that_cannot_be_written_fails),
     };
     return cmocka_run_group_tests_name("soak", tests, NULL, NULL);
 }
