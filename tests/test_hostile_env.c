@@ -360,6 +360,59 @@ static void history__dev_null_keeps_its_mode(void **state)
     assert_int_equal(after.st_mode, before.st_mode);
 }
 
+/* ---- a terminal hung up ------------------------------------------------- */
+
+/* Close the terminal under the session (as a dropped ssh connection or a
+ * closed window does: SIGHUP, and writes that fail) and wait for the
+ * monitor, with a deadline; its exit status, or -1 if a signal killed it. */
+static int hang_up(struct pt_session *s)
+{
+    close(s->fd);
+    int st = 0;
+    for (int i = 0; i < 1000 && waitpid(s->pid, &st, WNOHANG) == 0; i++)
+        usleep(10000);
+    if (waitpid(s->pid, &st, WNOHANG) == 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, &st, 0);
+        fail_msg("tgm did not exit when its terminal hung up");
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* docs/monitor.md: 128 + the signal's number after SIGHUP, the log put in
+ * place.  A hung-up terminal's SIGHUP comes with writes that fail, and the
+ * session said status 2 ("cannot write the output", on the terminal that
+ * had gone), at the prompt and in a run alike. */
+static void terminal__a_hangup_ends_the_session_with_sighups_status(void **state)
+{
+    (void)state;
+    pt_put_file("spin.s", spin_src);
+    for (int running = 0; running < 2; running++) {
+        char log[CS_PATH];
+        pt_in_dir(log, sizeof log, "hup.log");
+        unlink(log);
+        struct pt_session s = {0};
+        pt_start(&s);
+        pt_expect(&s, "tgm> ");
+        pt_type(&s, "log hup.log\n");
+        pt_expect(&s, "tgm> ");
+        if (running) {
+            pt_type(&s, "load spin.s\n");
+            pt_expect(&s, "tgm> ");
+            pt_type(&s, "go\n");
+            pt_expect(&s, "running");
+        }
+        int st = hang_up(&s);
+        if (st != 128 + SIGHUP)
+            fail_msg("a hangup %s ended the session with status %d, not %d",
+                     running ? "during a run" : "at the prompt", st, 128 + SIGHUP);
+        char *text = cs_slurp(log, NULL);
+        assert_non_null(text);
+        assert_non_null(strstr(text, "logging the session to hup.log"));
+        free(text);
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -377,6 +430,8 @@ int main(void)
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(history__dev_null_keeps_its_mode, pt_setup,
                                         pt_teardown),
+        cmocka_unit_test_setup_teardown(terminal__a_hangup_ends_the_session_with_sighups_status,
+                                        pt_setup, pt_teardown),
     };
     return cmocka_run_group_tests_name("hostile_env", tests, group_setup, group_teardown);
 }

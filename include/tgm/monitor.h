@@ -75,6 +75,10 @@ void mon_interrupt(void);
  * the log and the trace in place; the session's status is then 128 + the
  * signal's number.  A signal ignored when this is called stays ignored. */
 void mon_catch_termination(void);
+/* The signal that ended the session so (SIGHUP for a terminal hung up), or
+ * 0.  Output that failed with it is not the session's failure: its status
+ * is still the signal's. */
+int mon_termination_signal(void);
 
 /* A stream writing to FD whose writes Ctrl-C, Ctrl-Z or a resized window
  * do not cut short (EINTR: the write is made again; stdio would drop what

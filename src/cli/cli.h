@@ -64,6 +64,10 @@ const char *cli_plural(uint64_t n);
  * status is EXIT_USAGE.  A command that failed on bad usage or input has
  * already said why. */
 int cli_finish(const char *cmd, int status);
+/* The session a signal ended (the monitor's SIGTERM, SIGHUP, Ctrl-C): its
+ * status, 128 + the signal's number, stands in cli_finish whatever became
+ * of its output (a hung-up terminal's), as the signal is why. */
+void cli_ended_by_signal(void);
 
 /* "tgm: " + message + newline on stderr.  Every error of a subcommand
  * starts with its name: "tgm: run: --mem: ...", "tgm: check: FILE: ...". */

@@ -283,11 +283,15 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
     return load_image(cmd, path, img, flag, out);
 }
 
+static bool signal_ended;
+
+void cli_ended_by_signal(void) { signal_ended = true; }
+
 int cli_finish(const char *cmd, int status)
 {
     errno = 0;
     bool flushed = fflush(stdout) == 0;
-    if ((flushed && !ferror(stdout)) || status == EXIT_USAGE)
+    if ((flushed && !ferror(stdout)) || status == EXIT_USAGE || signal_ended)
         return status;
     cli_error("%s: cannot write the output: %s", cmd,
               !flushed && errno ? strerror(errno) : "write error");

@@ -729,6 +729,8 @@ static void on_sigint(int sig)
 
 int mon_terminating(void) { return terminating; }
 
+int mon_termination_signal(void) { return terminating; }
+
 static void on_terminate(int sig)
 {
     terminating = sig;
