@@ -727,8 +727,6 @@ static void on_sigint(int sig)
     wake_prompt();
 }
 
-int mon_terminating(void) { return terminating; }
-
 int mon_termination_signal(void) { return terminating; }
 
 static void on_terminate(int sig)

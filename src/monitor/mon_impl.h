@@ -311,8 +311,6 @@ bool mon_take_redraw(void);
 bool mon_take_resize(void);
 /* Readable after Ctrl-C while interactive (a self-pipe), or -1. */
 int mon_wakeup_fd(void);
-/* The signal that ends the session (mon_catch_termination), or 0. */
-int mon_terminating(void);
 
 /* The machine the focus names (bare machine or the selected VM's view),
  * its symbols (may be NULL), and a label for messages. */

@@ -726,7 +726,7 @@ static const char *edit_next(struct mon_reader *r)
         mon_clear_abandoned();
         const char *s = edit_gets(r, &count);
         if (!s || count <= 0) {
-            if (mon_stop_requested() && !mon_terminating()) { /* Ctrl-C: a new line */
+            if (mon_stop_requested() && !mon_termination_signal()) { /* Ctrl-C: a new line */
                 mon_take_interrupt(r->mon); /* ^C drawn: the echo is off here */
                 continue;
             }

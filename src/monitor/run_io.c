@@ -39,7 +39,7 @@ static ssize_t steady_write(void *c, const char *buf, size_t len)
             errno = EIO;
             steady_errno = EIO;
             break;
-        } else if (errno != EINTR || mon_terminating()) { /* a real error, or the end */
+        } else if (errno != EINTR || mon_termination_signal()) { /* a real error, or the end */
             steady_errno = errno;
             break;
         }
