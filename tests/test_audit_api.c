@@ -200,6 +200,22 @@ static void lookups__a_null_name_is_none(void **state)
     vmm_destroy(v);
 }
 
+/* The lookups by name that say "NULL if unknown" take a NULL name as
+ * unknown, as the ones above do (each crashed in strcasecmp, strlen or
+ * strcmp): the mnemonic table, its "did you mean" and an image's symbols. */
+static void lookups__a_null_mnemonic_or_symbol_is_none(void **state)
+{
+    (void)state;
+    assert_null(isa_lookup(NULL));
+    assert_non_null(isa_lookup("lpsw"));
+    assert_null(asm_suggest_mnemonic(NULL));
+    assert_string_equal(asm_suggest_mnemonic("ADX"), "ADD");
+    struct tgm_symbol sym = {.name = "start", .value = 5};
+    struct tgm_image img = {.nsyms = 1, .syms = &sym};
+    assert_null(image_symbol(&img, NULL));
+    assert_ptr_equal(image_symbol(&img, "start"), &sym);
+}
+
 /* vmm.h: vmm_guests_fit answers for any N and W.  N * W wrapped past 2^64
  * (2^45 guests of 2^19 words "fit" in the CP's 8 words), and the message's
  * Q is the exact count, not the wrapped one. */
@@ -233,6 +249,7 @@ int main(void)
         cmocka_unit_test(utf8_char__ascii_is_one_byte_and_len_0_is_none),
         cmocka_unit_test(profile_find__null_is_no_profile),
         cmocka_unit_test(lookups__a_null_name_is_none),
+        cmocka_unit_test(lookups__a_null_mnemonic_or_symbol_is_none),
         cmocka_unit_test(guests_fit__a_product_past_2_64_does_not_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,7 +105,8 @@ bool dis_word_indexed(uint64_t word, uint32_t addr, const struct dis_index *ix,
  * byte for byte (words, load address, entry PSW, symbol table).  0 or -1. */
 int dis_image(const struct tgm_image *img, FILE *out);
 
-/* Closest mnemonic to an unknown one (for "did you mean"), or NULL. */
+/* Closest mnemonic to an unknown one (for "did you mean"), or NULL (UNKNOWN
+ * NULL too). */
 const char *asm_suggest_mnemonic(const char *unknown);
 
 #endif

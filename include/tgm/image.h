@@ -118,7 +118,7 @@ int image_fits(const struct tgm_image *img, uint32_t q, char *err, size_t errlen
 int image_load(struct machine *m, const struct tgm_image *img, char *err,
                size_t errlen);
 
-/* Symbol lookup helpers. */
+/* Symbol lookup helpers.  The symbol named NAME, or NULL (NAME NULL too). */
 const struct tgm_symbol *image_symbol(const struct tgm_image *img,
                                       const char *name);
 /* Sort syms by (value, name); used by writers so files are canonical. */

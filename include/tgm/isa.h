@@ -240,7 +240,7 @@ int isa_wordfn_apply(const struct isa_wordfn *fn, const uint64_t *arg, unsigned 
 /* Pure decode of one word; shared by the CPU's slow paths, the
  * disassembler, the VMM's interpreters and the analyzer. */
 struct insn isa_decode(uint64_t word);
-/* Mnemonic lookup, case-insensitive; NULL if unknown. */
+/* Mnemonic lookup, case-insensitive; NULL if unknown (MNEMONIC NULL too). */
 const struct insn_info *isa_lookup(const char *mnemonic);
 
 #endif

@@ -83,6 +83,8 @@ void asm_ctx_free(struct asm_ctx *c)
 
 const char *asm_suggest_mnemonic(const char *unknown)
 {
+    if (!unknown) /* nothing typed: no guess */
+        return NULL;
     struct tgm_suggest s;
     tgm_suggest_init(&s, unknown, strlen(unknown));
     for (unsigned op = 0; op < ISA_NOPS; op++)

@@ -54,6 +54,8 @@ void image_free(struct tgm_image *img)
 const struct tgm_symbol *image_symbol(const struct tgm_image *img,
                                       const char *name)
 {
+    if (!name) /* no name names no symbol */
+        return NULL;
     for (uint32_t i = 0; i < img->nsyms; i++)
         if (strcmp(img->syms[i].name, name) == 0)
             return &img->syms[i];

@@ -69,6 +69,8 @@ struct insn isa_decode(uint64_t word)
 
 const struct insn_info *isa_lookup(const char *mnemonic)
 {
+    if (!mnemonic) /* no name is no mnemonic, as isa_profile_find takes it */
+        return NULL;
     for (unsigned op = 0; op < ISA_NOPS; op++)
         if (isa_table[op].name && strcasecmp(isa_table[op].name, mnemonic) == 0)
             return &isa_table[op];
