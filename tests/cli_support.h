@@ -128,6 +128,9 @@ pid_t cs_start_tgm_with(int in, void (*prep)(void), const char *subcommand,
  * a background job), so that its Ctrl-C checks mean what they say. */
 void cs_child_sigint(void);
 struct cs_outcome cs_finish_tgm(pid_t pid);
+/* The same for a PID already waited for, ST its wait status (-1: not
+ * yet, wait now). */
+struct cs_outcome cs_finish_tgm_waited(pid_t pid, int st);
 /* Wait until process PID catches SIGINT (it is running, past its set-up):
  * 1, 0 if it never does (about 20 s), -1 where /proc cannot say. */
 int cs_catches_sigint(pid_t pid);

@@ -290,6 +290,47 @@ static void output__a_signal_during_a_blocked_write_gives_its_status(void **stat
     cs_outcome_free(&o);
 }
 
+/* Wait up to SECS seconds for PID to end: its wait status, or -1 (then
+ * still running). */
+static int wait_up_to(pid_t pid, int secs)
+{
+    int st = 0;
+    for (int i = 0; i < secs * 20; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return st;
+        usleep(50 * 1000);
+    }
+    return -1;
+}
+
+/* SIGTERM while a command's long output waits for room in a pipe no one
+ * reads: the write the signal cut short ended, the next one waited again,
+ * and the session never ended.  docs/monitor.md: the output still waiting
+ * is dropped and the status is the signal's. */
+static void output__a_signal_drops_output_no_one_reads(void **state)
+{
+    (void)state;
+    int p[2];
+    cs_pipe(p, true);
+    pid_t pid = cs_start_tgm_with(-1, cs_onto_pipe, "monitor",
+                                  CS_ARGV("-c", "examine 0 65536; echo not reached"));
+    close(p[1]);
+    bool waiting = cs_blocked_in(pid, SYS_write);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int st = wait_up_to(pid, 10); /* the pipe is never read meanwhile */
+    char buf[4096];
+    while (st < 0 && read(p[0], buf, sizeof buf) > 0) /* a hung session: let it end */
+        ;
+    close(p[0]);
+    struct cs_outcome o = cs_finish_tgm_waited(pid, st);
+    assert_true(waiting);
+    if (st < 0)
+        fail_msg("the session went on for 10 s after SIGTERM, waiting to write");
+    if (o.status != 128 + SIGTERM || o.err[0])
+        fail_msg("status %d, stderr \"%s\"", o.status, o.err);
+    cs_outcome_free(&o);
+}
+
 /* A pipe whose reader has gone (SIGPIPE ignored, as here): docs/monitor.md's
  * one line says why, "Broken pipe".  A run's live output failed, the
  * command's own flush then had nothing left to write, and the reason said
@@ -423,6 +464,7 @@ int main(void)
         cmocka_unit_test(reader__ctrl_c_ends_a_wait_for_a_fifo),
         cmocka_unit_test(reader__a_signal_ends_a_script_fifo_as_any_wait),
         cmocka_unit_test(output__a_signal_during_a_blocked_write_gives_its_status),
+        cmocka_unit_test(output__a_signal_drops_output_no_one_reads),
         cmocka_unit_test(output__a_reader_gone_mid_run_says_broken_pipe),
         cmocka_unit_test(reader__an_error_on_a_megabyte_line_shows_its_surroundings),
         cmocka_unit_test(reader__errors_not_shown_cost_no_memory),

@@ -8,6 +8,7 @@
  * All of it happens between the run's chunks, never inside the CPU.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,7 +33,20 @@ static ssize_t steady_write(void *c, const char *buf, size_t len)
     int fd = (int)(intptr_t)c;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
+        size_t chunk = len - done;
+        if (mon_termination_signal()) {
+            /* the session is ending: write what there is room for now, in
+             * pieces a pipe takes whole, and drop the rest, or a reader
+             * that never reads would hold the end back for ever */
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)) {
+                errno = steady_errno = EINTR;
+                break;
+            }
+            if (chunk > PIPE_BUF)
+                chunk = PIPE_BUF;
+        }
+        ssize_t n = write(fd, buf + done, chunk);
         if (n > 0) {
             done += (size_t)n;
         } else if (n == 0) { /* (no device should) */
