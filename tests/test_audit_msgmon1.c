@@ -225,6 +225,12 @@ static void quoted__command_line(void **state)
     assert_string_equal(o.err,
                         "tgm: monitor: unknown option '--profle' (did you mean '--profile'?)\n");
     cs_outcome_free(&o);
+    /* with its value joined, the name alone is quoted, as by every command */
+    o = cs_run_tgm("monitor", "--profle=pdp10", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err,
+                        "tgm: monitor: unknown option '--profle' (did you mean '--profile'?)\n");
+    cs_outcome_free(&o);
     /* one machine, one (reset) line, for both options */
     o = cs_run_tgm("monitor", "--prof", "pdp10", "--m", "4096", "-c", "show cp-profile", NULL);
     assert_int_equal(o.status, 0);

@@ -191,14 +191,17 @@ int cli_monitor(int argc, char **argv)
                 break; /* the rest are the script's arguments */
             continue;
         }
-        const char *guess = !strncmp(argv[i], "--", 2)
-                                ? cli_option_guess(monitor_opts, argv[i] + 2,
-                                                   strcspn(argv[i] + 2, "="))
-                                : NULL;
+        /* a long option's name without its '=VALUE', as the other commands quote it */
+        bool is_long = !strncmp(argv[i], "--", 2) && argv[i][2] != '=';
+        int n = is_long ? 2 + (int)strcspn(argv[i] + 2, "=") : (int)strlen(argv[i]);
+        const char *guess = is_long ? cli_option_guess(monitor_opts, argv[i] + 2,
+                                                       (size_t)n - 2)
+                                    : NULL;
         if (guess)
-            cli_error("monitor: unknown option '%s' (did you mean '--%s'?)", argv[i], guess);
+            cli_error("monitor: unknown option '%.*s' (did you mean '--%s'?)", n, argv[i],
+                      guess);
         else
-            cli_error("monitor: unknown option '%s' (try 'tgm monitor --help')", argv[i]);
+            cli_error("monitor: unknown option '%.*s' (try 'tgm monitor --help')", n, argv[i]);
         return EXIT_USAGE;
     }
     if (nimages > 64) {
