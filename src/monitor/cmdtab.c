@@ -173,7 +173,7 @@ const struct mon_cmd mon_cmds[] = {
      "/F shows it in one format: x hex, d signed, u unsigned, o octal, b or t\n"
      "binary, c character, w decoded as a PSW (print/w E[0]: the old PSW).",
      G_INSPECT, "p", "=s+e", CMD_RAW | CMD_KEEPS},
-    {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N...|all]",
+    {"display", mon_cmd_display, 0, 1, "display[/F] [EXPR | delete N... | delete all]",
      "show EXPR now and after every stop of go, step, next and finish\n"
      "(and of continue, until, rstep, rcontinue and stack step).  Without EXPR\n"
      "lists them with their values; /F as for 'print'.",
