@@ -153,6 +153,13 @@ static void arguments_in_the_wrong_order_get_the_order(void **state)
     cs_mon_fails("vm create a examples/hello.s 4096",
                  "vm: 'examples/hello.s' is not a number of words: the order is "
                  "'vm create NAME WORDS [FILE]'");
+    /* the words left out, a file in their place (single quotes and all) */
+    cs_mon_fails("vm create a examples/hello.s",
+                 "vm: 'examples/hello.s' is not a number of words: the order is "
+                 "'vm create NAME WORDS [FILE]'");
+    cs_mon_fails("vm create a 'hello.s'",
+                 "vm: ''hello.s'' is not a number of words: the order is "
+                 "'vm create NAME WORDS [FILE]'");
     cs_mon_fails("load examples/sum.s; watch total write",
                  "watch: the kind goes before the address: 'watch write total'");
     cs_mon_fails("load examples/sum.s; watch total access 2 if 1",
