@@ -531,6 +531,23 @@ static void asm__overlapping_emission(void **state)
     (void)state;
     err1(".space 4\n.org 2\n.word 1\n", "t.s:3:1: error: address 0x00002 already holds a word "
                                        "from t.s:1\n.word 1\n^~~~~\n");
+    /* every statement that emits over an earlier word has its error, even
+     * when a later, wider one covers both: here line 4 over line 2, then
+     * line 6 over both (it names the lowest address, and its first writer) */
+    struct tgm_image img;
+    char *diag;
+    assert_int_equal(assemble(".org 5\n.word 1\n.org 4\n.word 1, 2\n.org 0\n.space 10\n", &img,
+                              &diag), 2);
+    assert_string_equal(diag, "t.s:4:1: error: address 0x00005 already holds a word from t.s:2\n"
+                              ".word 1, 2\n^~~~~\n"
+                              "t.s:6:1: error: address 0x00004 already holds a word from t.s:4\n"
+                              ".space 10\n^~~~~~\n");
+    free(diag);
+    assert_int_equal(assemble(".org 3\n.word 1\n.org 1\n.word 1\n.org 0\n.word 1, 2, 3, 4\n"
+                              ".org 3\n.word 9\n", &img, &diag), 2);
+    assert_non_null(strstr(diag, "t.s:6:1: error: address 0x00001 already holds a word from t.s:4\n"));
+    assert_non_null(strstr(diag, "t.s:8:1: error: address 0x00003 already holds a word from t.s:2\n"));
+    free(diag);
 }
 
 static void asm__division_by_zero(void **state)

@@ -213,6 +213,7 @@ struct assembler {
     uint64_t entry_psw;
     uint32_t load, span;
     uint64_t *words; /* pass 2: the image, span words from load */
+    uint32_t *claims; /* between the passes: who emitted each word (layout) */
     bool misplaced;  /* an .org or .space failed: later addresses are guesses */
     uint32_t misplaced_at; /* 1 + the statement where that first happened, or 0 */
     /* An open .phase: words still go to dot, but '.' and labels count from

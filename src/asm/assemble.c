@@ -95,18 +95,6 @@ const char *asm_suggest_mnemonic(const char *unknown)
 
 /* --- between the passes ---------------------------------------------------- */
 
-struct range {
-    uint32_t start, end, stmt;
-};
-
-static int range_cmp(const void *x, const void *y)
-{
-    const struct range *a = x, *b = y;
-    if (a->start != b->start)
-        return a->start < b->start ? -1 : 1;
-    return a->stmt < b->stmt ? -1 : a->stmt > b->stmt;
-}
-
 /* The statement's mnemonic or directive, for a diagnostic after pass 1. */
 static const struct asm_tok *head_token(struct assembler *a, uint32_t si)
 {
@@ -116,47 +104,73 @@ static const struct asm_tok *head_token(struct assembler *a, uint32_t si)
     return &a->c.toks[pt.head];
 }
 
+/* The first offset at or above X that no statement has emitted yet (NEXT
+ * is a union-find over the offsets: a claimed one points past itself). */
+static uint32_t first_unclaimed(uint32_t *next, uint32_t x)
+{
+    uint32_t r = x;
+    while (next[r] != r)
+        r = next[r];
+    while (next[x] != r) {
+        uint32_t up = next[x];
+        next[x] = r;
+        x = up;
+    }
+    return r;
+}
+
 /* Place the image (lowest to highest address emitted) and check that no
- * word is emitted twice. */
+ * word is emitted twice: each statement, in source order, against every
+ * word emitted before it, naming the lowest address it emits again and the
+ * statement that first emitted that one.  Each address is claimed once, so
+ * this takes time in the span and the statements, not in their sizes. */
 static void layout(struct assembler *a)
 {
     struct asm_ctx *c = &a->c;
-    struct range *r = NULL;
-    uint32_t n = 0, cap = 0;
+    uint32_t lo = UINT32_MAX, hi = 0;
     for (uint32_t si = 0; si < c->nstmts; si++)
         if (c->stmts[si].size) {
-            r = asm_grow(r, &cap, n + 1, sizeof *r);
-            r[n++] = (struct range){c->stmts[si].addr, c->stmts[si].addr + c->stmts[si].size, si};
+            lo = c->stmts[si].addr < lo ? c->stmts[si].addr : lo;
+            hi = c->stmts[si].addr + c->stmts[si].size > hi ? c->stmts[si].addr + c->stmts[si].size
+                                                           : hi;
         }
-    if (n == 0) {
+    if (lo == UINT32_MAX) {
         a->load = a->dot; /* an empty image sits where assembly ended */
         a->span = 0;
         return;
     }
-    qsort(r, n, sizeof *r, range_cmp);
-    uint32_t reach = r[0].end, owner = r[0].stmt;
-    for (uint32_t i = 1; i < n; i++) {
-        /* after a failed .org, overlaps are most likely its echo; those
-         * between words placed before it are not */
-        uint32_t later = r[i].stmt > owner ? r[i].stmt : owner;
-        bool echo = a->misplaced_at && later >= a->misplaced_at - 1;
-        /* a statement says its first error only: lex it again (a line may
-         * be a megabyte, and overlap a word for each of its words) only
-         * for one it would be */
-        if (r[i].start < reach && !echo && !c->stmts[later].bad) {
-            char at[300];
-            asm_where(c, r[i].stmt > owner ? owner : r[i].stmt, at, sizeof at);
-            asm_error_tok(c, head_token(a, later), "address 0x%05x already holds a word from %s",
-                          r[i].start, at);
-        }
-        if (r[i].end > reach) {
-            reach = r[i].end;
-            owner = r[i].stmt;
+    a->load = lo;
+    a->span = hi - lo;
+    /* owner after next, in one block the entry point frees on a longjmp */
+    if (!(a->claims = malloc(((size_t)a->span * 2 + 1) * sizeof *a->claims)))
+        asm_oom();
+    uint32_t *next = a->claims, *owner = a->claims + a->span + 1;
+    for (uint32_t x = 0; x <= a->span; x++)
+        next[x] = x;
+    for (uint32_t si = 0; si < c->nstmts; si++) {
+        uint32_t x = c->stmts[si].addr - lo, end = x + c->stmts[si].size;
+        /* a statement says its first error only; and after a failed .org,
+         * overlaps are most likely its echo (those above it are not) */
+        bool report = !c->stmts[si].bad && !(a->misplaced_at && si >= a->misplaced_at - 1);
+        while (x < end) {
+            uint32_t u = first_unclaimed(next, x);
+            if (u > x && report) {
+                char at[300];
+                asm_where(c, owner[x], at, sizeof at);
+                /* (lexed again only here: a line may be a megabyte) */
+                asm_error_tok(c, head_token(a, si), "address 0x%05x already holds a word from %s",
+                              lo + x, at);
+                report = false;
+            }
+            if (u >= end)
+                break;
+            owner[u] = si;
+            next[u] = u + 1;
+            x = u + 1;
         }
     }
-    a->load = r[0].start;
-    a->span = reach - r[0].start;
-    free(r);
+    free(a->claims);
+    a->claims = NULL;
 }
 
 /* --- the image and the listing --------------------------------------------- */
@@ -358,6 +372,7 @@ static int assemble(const char *name, char *text, size_t len, struct tgm_image *
         if (a->c.nfiles == 0)
             free(text); /* not yet held by the context */
         free(a->words);
+        free(a->claims);
         asm_ctx_free(&a->c);
         free(a);
         return oom_error(diag, name);
