@@ -277,8 +277,13 @@ static void vm_session(uint64_t seed, FILE *sink, unsigned ncmd)
             }
         } else if (k < 72) {
             rc = exec(&s, "rcontinue");
+            /* the latest trap of the VM's own steps before its present
+             * one: a trap it stands just after, the other VMs having
+             * stepped since, is not the previous (its bare machine's) */
             size_t j = vm.pos;
-            while (j > 0 && !(j < vm.pos && vm.p[j].traps[sel] > vm.p[j - 1].traps[sel]))
+            uint64_t now = vm.p[vm.pos].steps[sel];
+            while (j > 0 && !(vm.p[j].steps[sel] < now &&
+                              vm.p[j].traps[sel] > vm.p[j - 1].traps[sel]))
                 j--;
             if (vm.n == 1) { /* nothing ran since the change */
                 if (rc != -1)

@@ -307,6 +307,66 @@ static void reverse_vm__ctrl_c_abandons_rcontinue_and_changes_nothing(void **sta
     free(ebuf);
 }
 
+/* A guest that takes an SVC every third step: SVC, ADD (P past it), LPSW. */
+static const char svc3_src[] = "        .org 0\n"
+                               "        .word 0\n"
+                               "        .word psw(SUP, handler, 0, 64)\n"
+                               "        .entry start\n"
+                               "start:  SVC 1\n"
+                               "        SVC 2\n"
+                               "        SVC 3\n"
+                               "        HALT\n"
+                               "handler: ADD 0, 0, onep\n"
+                               "        LPSW 0\n"
+                               "onep:   .word psw(0, 1, 0, 0)\n";
+
+static void assemble(const char *src, struct tgm_image *img)
+{
+    assert_int_equal(asm_assemble_string("guest.s", src, img, stderr), 0);
+}
+
+/* docs/monitor.md: rcontinue with a VM selected goes back to just after
+ * that VM's previous trap, as its bare machine would.  A VM that stands
+ * just after its trap while the others ran on (here: its 'vm limit') went
+ * nowhere: 'back to the previous trap (svc), at step 4' at step 4. */
+static void reverse_vm__rcontinue_just_after_a_trap_goes_to_the_one_before(void **state)
+{
+    (void)state;
+    FILE *sink = fopen("/dev/null", "w");
+    assert_non_null(sink);
+    struct tgm_image a, b;
+    assemble(svc3_src, &a);
+    assemble("spin: JMP spin\n.entry spin\n", &b);
+
+    /* the bare machine: from just after the second SVC to after the first */
+    struct mon *m = mon_create(sink, sink);
+    cmd(m, "set memory 64");
+    char err[256];
+    assert_int_equal(image_load(mon_machine(m), &a, err, sizeof err), 0);
+    cmd(m, "step 4; rcontinue");
+    assert_int_equal(machine_get_counters(mon_machine(m)).steps, 1);
+    mon_destroy(m);
+
+    /* a VM of it, then another VM's steps after its second SVC */
+    m = mon_create(sink, sink);
+    cmd(m, "set cp-memory 4096; vm create a 64; vm create b 64");
+    assert_int_equal(vmm_vm_load(mon_vmm(m), 0, &a, NULL, 0), 0);
+    assert_int_equal(vmm_vm_load(mon_vmm(m), 1, &b, NULL, 0), 0);
+    sel = 0;
+    cmd(m, "vm limit a 4; vm select a; go for 10");
+    assert_int_equal(steps(m), 4);
+    assert_int_equal(traps(m), 2);
+    cmd(m, "rcontinue");
+    assert_int_equal(steps(m), 1);
+    assert_int_equal(traps(m), 1);
+    cmd(m, "rcontinue"); /* no trap before the first: the start */
+    assert_int_equal(steps(m), 0);
+    mon_destroy(m);
+    image_free(&a);
+    image_free(&b);
+    fclose(sink);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +374,7 @@ int main(void)
         cmocka_unit_test(reverse_vm__replay_takes_the_course_the_run_took),
         cmocka_unit_test(reverse_vm__refusals_change_nothing_and_breakpoint_stops_come_back_exactly),
         cmocka_unit_test(reverse_vm__ctrl_c_abandons_rcontinue_and_changes_nothing),
+        cmocka_unit_test(reverse_vm__rcontinue_just_after_a_trap_goes_to_the_one_before),
     };
     return cmocka_run_group_tests_name("reverse_vm", tests, NULL, NULL);
 }

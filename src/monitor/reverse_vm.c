@@ -830,12 +830,15 @@ static int vrev_rcontinue(struct mon *m)
     struct mon_vrev *r = m->vrev;
     uint64_t g_now = r->g, g0 = r->ck[0].pt.g;
     uint64_t k0 = pt_value(&r->ck[0].pt, V_TRAPS, m->focus), want = k0;
+    uint64_t s_now = now_value(m, V_STEPS), s0 = pt_value(&r->ck[0].pt, V_STEPS, m->focus);
     struct vpos at;
     uint64_t part;
     int rc;
-    /* the VM's trap count one guest step ago: the last trap before now */
-    if (g_now > g0) {
-        if ((rc = seek(m, V_G, g_now - 1, &at, &part)) != 0)
+    /* the VM's trap count one step of its own ago: the last trap before
+     * now (not one guest step ago: another VM may have taken that step,
+     * and the VM's own last step may be the trap it stands just after) */
+    if (s_now > s0) {
+        if ((rc = seek(m, V_STEPS, s_now - 1, &at, &part)) != 0)
             return rc == -2 ? -2 : give_up(m, g_now);
         want = now_value(m, V_TRAPS);
     }
