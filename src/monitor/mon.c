@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,6 +751,23 @@ static void catch_signal(int sig, void (*handler)(int), int flags, struct sigact
     sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, NULL);
+}
+
+/* A terminal that hangs up sends SIGHUP, but the kernel wakes the reader
+ * first: the prompt's read may end before the signal comes, and the
+ * session would end as at Ctrl-D, its output failing, status 2.  The
+ * hang-up is taken for its SIGHUP here, when that is caught (not under
+ * nohup). */
+bool mon_hung_up(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    struct sigaction sa;
+    /* (not isatty: a hung-up terminal fails tcgetattr) */
+    if (poll(&p, 1, 0) != 1 || !(p.revents & POLLHUP))
+        return false;
+    if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler == on_terminate && !terminating)
+        on_terminate(SIGHUP);
+    return true;
 }
 
 void mon_catch_termination(void)

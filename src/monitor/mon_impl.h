@@ -309,6 +309,9 @@ void mon_clear_abandoned(void);
 bool mon_take_redraw(void);
 /* Has the terminal's window changed size since the last call?  (Clears it.) */
 bool mon_take_resize(void);
+/* Whether FD, the session's terminal, hung up (its SIGHUP then taken as
+ * come, when caught): the prompt's input ended by a hang-up, not Ctrl-D. */
+bool mon_hung_up(int fd);
 /* Readable after Ctrl-C while interactive (a self-pipe), or -1. */
 int mon_wakeup_fd(void);
 

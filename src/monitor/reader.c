@@ -730,7 +730,8 @@ static const char *edit_next(struct mon_reader *r)
                 mon_take_interrupt(r->mon); /* ^C drawn: the echo is off here */
                 continue;
             }
-            fputc('\n', r->term); /* Ctrl-D */
+            if (!mon_hung_up(STDIN_FILENO)) /* nothing to a terminal that has gone */
+                fputc('\n', r->term);      /* Ctrl-D */
             return NULL;
         }
         size_t n = strlen(s);
