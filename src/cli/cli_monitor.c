@@ -274,12 +274,13 @@ int cli_monitor(int argc, char **argv)
         lost = mon_write_error(errno);
     bool failed = ferror(out);
     fclose(out);
-    if (mon_termination_signal())
+    bool by_signal = mon_termination_signal() != 0;
+    if (by_signal)
         cli_ended_by_signal();
     /* the reason, which main's check cannot see; not when a signal ended
      * the session (a write it cut short, EINTR; the terminal hung up, EIO
      * with SIGHUP): its status says so, and no one would see the line */
-    if (lost && failed && lost != EINTR && !mon_termination_signal()) {
+    if (lost && failed && lost != EINTR && !by_signal) {
         cli_error("monitor: cannot write the output: %s", strerror(lost));
         return EXIT_USAGE;
     }

@@ -97,7 +97,6 @@ void run_read_done(void);
  * and its colon left out when NULL). */
 void cli_read_stoppable(const char *cmd, const char *what, const char *given);
 
-
 /* The --vmm path; returns the exit status. */
 int run_vmm(const struct run_opts *o);
 /* The --nest path (cli_nest.c); returns the exit status. */

@@ -166,7 +166,8 @@ static int vm_create(struct mon *m, int argc, char **argv)
     char err[256];
     /* a FILE where the words go: swapped, or the words left out */
     if ((argc == 5 && mon_swapped(m, argv[3], argv[4])) ||
-        (argc == 4 && strpbrk(argv[3], "./'\"") && mon_swapped(m, argv[3], "0")))
+        (argc == 4 && strpbrk(argv[3], "./'\"") &&
+         mon_eval(m, argv[3], &w, err, sizeof err) != 0))
         return mon_err(m, "'%s' is not a number of words: the order is 'vm create NAME "
                           "WORDS [FILE]'", argv[3]);
     if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, VMM_W_MAX, &w) != 0)

@@ -206,12 +206,13 @@ int mon_spaced_expr(int argc, char **argv)
 int mon_usage(struct mon *m, int argc, char **argv)
 {
     int k = mon_spaced_expr(argc, argv);
-    for (int i = 1; !k && i < argc; i++)
-        if (mon_unclosed(argv[i])) /* as mon_arg says it of a word it evaluates */
-            return mon_err(m, "usage: %s ('%s' is one word of the command: quote an "
-                           "expression that has spaces)", m->cur->usage, argv[i]);
-    if (!k)
+    if (!k) {
+        for (int i = 1; i < argc; i++)
+            if (mon_unclosed(argv[i])) /* as mon_arg says it of a word it evaluates */
+                return mon_err(m, "usage: %s ('%s' is one word of the command: quote an "
+                               "expression that has spaces)", m->cur->usage, argv[i]);
         return mon_err(m, "usage: %s", m->cur->usage);
+    }
     return mon_err(m, "usage: %s ('%s %s %s' is an expression: one word, as %s%s%s, or in "
                    "double quotes)", m->cur->usage, argv[k - 1], argv[k], argv[k + 1],
                    argv[k - 1], argv[k], argv[k + 1]);
