@@ -216,6 +216,23 @@ static void lookups__a_null_mnemonic_or_symbol_is_none(void **state)
     assert_ptr_equal(image_symbol(&img, "start"), &sym);
 }
 
+/* vmm.h: "O NULL takes every default", as analyze_profile's options do; a
+ * NULL O was dereferenced. */
+static void check__null_options_are_the_defaults(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    assert_int_equal(asm_assemble_string("h.s", "\tLI 20, 7\n\tHALT\n", &img, stderr), 0);
+    const struct tgm_image *imgs[] = {&img};
+    struct check_result res;
+    char err[256];
+    assert_int_equal(vmm_check(imgs, 1, NULL, &res, err, sizeof err), 0);
+    assert_true(res.equivalent);
+    assert_true(res.bare_halted);
+    assert_int_equal(res.bare.instret, 2);
+    image_free(&img);
+}
+
 /* vmm.h: vmm_guests_fit answers for any N and W.  N * W wrapped past 2^64
  * (2^45 guests of 2^19 words "fit" in the CP's 8 words), and the message's
  * Q is the exact count, not the wrapped one. */
@@ -251,6 +268,7 @@ int main(void)
         cmocka_unit_test(lookups__a_null_name_is_none),
         cmocka_unit_test(lookups__a_null_mnemonic_or_symbol_is_none),
         cmocka_unit_test(guests_fit__a_product_past_2_64_does_not_fit),
+        cmocka_unit_test(check__null_options_are_the_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -268,6 +268,9 @@ int vmm_check(const struct tgm_image *const *imgs, size_t n,
               const struct check_opts *o, struct check_result *results,
               char *err, size_t errlen)
 {
+    static const struct check_opts defaults; /* O NULL: every default */
+    if (!o)
+        o = &defaults;
     uint32_t w = o->w ? o->w : TGM_Q_DEFAULT;
     uint64_t steps = o->max_steps ? o->max_steps : CHECK_DEFAULT_STEPS;
     struct machine *bare[VMM_MAX_VMS] = {0};
