@@ -318,6 +318,15 @@ static const struct bench *find_bench(const char *name)
     return NULL;
 }
 
+/* Row NAME given to option OPT, or NULL after one line saying so. */
+static const struct bench *named_bench(const char *opt, const char *name)
+{
+    const struct bench *b = find_bench(name);
+    if (!b)
+        fprintf(stderr, "bench: %s: unknown benchmark '%s' (see --help)\n", opt, name);
+    return b;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -741,7 +750,7 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--inner-only") && i + 2 < argc) {
             /* hidden: one untimed run, for callgrind */
-            const struct bench *b = find_bench(argv[i + 1]);
+            const struct bench *b = named_bench("--inner-only", argv[i + 1]);
             uint64_t size;
             struct sample s;
             if (!b || parse_count("--inner-only", argv[i + 2], UINT32_MAX, &size) != 0)
@@ -751,12 +760,9 @@ int main(int argc, char **argv)
             if (parse_count("--runs", argv[++i], MAX_RUNS, &runs) != 0)
                 return 2;
         } else if (!strcmp(a, "--only") && i + 1 < argc) {
-            const struct bench *b = find_bench(argv[++i]);
-            if (!b) {
-                fprintf(stderr, "bench: --only: unknown benchmark '%s' (see --help)\n",
-                        argv[i]);
+            const struct bench *b = named_bench("--only", argv[++i]);
+            if (!b)
                 return 2;
-            }
             only[b - benches] = some_only = true;
         } else if (!strcmp(a, "--json")) {
             if (i + 1 < argc && strcmp(argv[i + 1], "-") != 0 && argv[i + 1][0] != '-')

@@ -312,6 +312,19 @@ static struct cs_outcome run_nest(const char *const *args, unsigned secs)
     return run_argv(with_args(a, 8, nest_bin, args), NULL, NULL, secs);
 }
 
+/* docs/bench.md's "hidden `--inner-only NAME SIZE` mode" refused a NAME
+ * that is no row with status 2 and not a word on standard error; it says
+ * so as --only does. */
+static void inner_only__an_unknown_row_is_said(void **state)
+{
+    (void)state;
+    refused_up_front(CS_ARGV("--inner-only", "nosuch", "1"),
+                     "bench: --inner-only: unknown benchmark 'nosuch' (see --help)");
+    struct cs_outcome o = run_bench(CS_ARGV("--inner-only", "djnz", "1"));
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+}
+
 /* `make bench` ends with bench-nest (docs/recursion.md: "bench-nest --runs 7
  * --json FILE --svg ..."): its --runs read with atoi took '3x' as 3, and an
  * output it could not write was found after the whole run, minutes on.
@@ -514,6 +527,7 @@ int main(void)
         cmocka_unit_test(nest__runs_takes_leading_zeros_as_bench_does),
         cmocka_unit_test(nest__rows_end_without_spaces),
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
+        cmocka_unit_test(inner_only__an_unknown_row_is_said),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
