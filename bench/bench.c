@@ -820,9 +820,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: --json and --svg name one file, %s\n", svg_path);
         return 2;
     }
-    if ((json_path && tgm_wcheck(json_path, err, sizeof err) != 0) ||
-        (svg_path && tgm_wcheck(svg_path, err, sizeof err) != 0)) {
-        fprintf(stderr, "bench: %s\n", err);
+    /* named, as --before is: an empty name says nothing of which it was */
+    const char *unwritable = json_path && tgm_wcheck(json_path, err, sizeof err) != 0 ? "--json"
+                             : svg_path && tgm_wcheck(svg_path, err, sizeof err) != 0 ? "--svg"
+                                                                                       : NULL;
+    if (unwritable) {
+        fprintf(stderr, "bench: %s: %s\n", unwritable, err);
         return 2;
     }
     if (before_path && !svg_path && !svg) { /* it would be read for nothing */

@@ -340,9 +340,13 @@ int main(int argc, char **argv)
                 svg_out ? "standard output" : svg);
         return 2;
     }
-    if ((json && !json_out && tgm_wcheck(json, err, sizeof err) != 0) ||
-        (svg && !svg_out && tgm_wcheck(svg, err, sizeof err) != 0)) {
-        fprintf(stderr, "bench-nest: %s\n", err);
+    /* named: an empty name says nothing of which it was */
+    const char *unwritable =
+        json && !json_out && tgm_wcheck(json, err, sizeof err) != 0  ? "--json"
+        : svg && !svg_out && tgm_wcheck(svg, err, sizeof err) != 0 ? "--svg"
+                                                                     : NULL;
+    if (unwritable) {
+        fprintf(stderr, "bench-nest: %s: %s\n", unwritable, err);
         return 2;
     }
     int unreadable = os_unreadable(os_path); /* one line, not the assembler's "error:" */

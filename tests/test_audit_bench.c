@@ -325,6 +325,35 @@ static void inner_only__an_unknown_row_is_said(void **state)
     cs_outcome_free(&o);
 }
 
+/* An empty FILE after --json or --svg was refused as "expected a file
+ * name, got ''", which says nothing of which option had it; each names
+ * its option, as --before's refusals do, in bench and bench-nest alike. */
+static void outputs__an_empty_name_names_its_option(void **state)
+{
+    (void)state;
+    char json[CS_PATH];
+    cs_tmp_path(json, sizeof json, "named.json");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", "",
+                             "--svg", "-"),
+                     "bench: --json: expected a file name, got ''");
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", json,
+                             "--svg", ""),
+                     "bench: --svg: expected a file name, got ''");
+    assert_false(exists(json));
+    const char *const *cases[] = {CS_ARGV("--runs", "1", "--json", "", "--svg", "-"),
+                                  CS_ARGV("--runs", "1", "--json", json, "--svg", "")};
+    const char *why[] = {"bench-nest: --json: expected a file name, got ''",
+                         "bench-nest: --svg: expected a file name, got ''"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cs_outcome o = run_nest(cases[i], 20); /* a run it should not start */
+        assert_int_equal(o.status, 2);
+        assert_int_equal(o.out_len, 0);
+        cs_assert_one_line(&o, why[i]);
+        cs_outcome_free(&o);
+    }
+    assert_false(exists(json));
+}
+
 /* `make bench` ends with bench-nest (docs/recursion.md: "bench-nest --runs 7
  * --json FILE --svg ..."): its --runs read with atoi took '3x' as 3, and an
  * output it could not write was found after the whole run, minutes on.
@@ -528,6 +557,7 @@ int main(void)
         cmocka_unit_test(nest__rows_end_without_spaces),
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
         cmocka_unit_test(inner_only__an_unknown_row_is_said),
+        cmocka_unit_test(outputs__an_empty_name_names_its_option),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
