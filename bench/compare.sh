@@ -62,8 +62,21 @@ hercules_once() {
     awk -v n="$insns" -v u="$usecs" 'BEGIN { printf "%.1f\n", n / u }'
 }
 
+# One figure from the bench: a row's median MIPS, or --native's.  Nothing
+# but the bench's error lines if it failed (a row whose loop did not halt
+# as expected), so that its row says it has no figure rather than set -e
+# ending the script without a word.
+bench_once() {
+    local out
+    if out=$("$bench" "$@" 2> "$tmp/bench.err"); then
+        awk '/ MIPS( \(|$)/ { print $1; exit }' <<< "$out"
+    else
+        grep -v '^bench: running ' "$tmp/bench.err" >&2 || true
+    fi
+}
+
 tgm_once() {
-    "$bench" --only "$1" --runs 1 --no-valgrind 2>/dev/null | awk '/ MIPS \(/ { print $1; exit }'
+    bench_once --only "$1" --runs 1 --no-valgrind
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -77,8 +90,8 @@ for r in $(seq 1 "$rounds"); do
     if $have_herc; then hercules_once >> "$tmp/herc.mips"; fi
     tgm_once add-store >> "$tmp/tgm.mips"
     tgm_once djnz >> "$tmp/tgm-djnz.mips"
-    "$bench" --native add-store | awk '{ print $1 }' >> "$tmp/native.mips"
-    "$bench" --native djnz | awk '{ print $1 }' >> "$tmp/native-djnz.mips"
+    bench_once --native add-store >> "$tmp/native.mips"
+    bench_once --native djnz >> "$tmp/native-djnz.mips"
 done
 
 row() { # name file how

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -108,32 +109,54 @@ static void deps__the_missing_are_listed_as_quoted(void **state)
 
 /* ---- docs/bench.md: bench/compare.sh ------------------------------------- */
 
-/* "then prints the median of each and the ratios ... (a run whose loop
- * has not finished within its 30-second pause gives no figure)": a
- * simulator installed but giving no figure in any round lost its row and
- * its ratio without a word.  Stand-ins for the simulators that give none
- * and for the bench binary keep this to a second. */
-static void compare__a_row_without_a_figure_says_so(void **state)
+/* bench/compare.sh with ROUNDS=2 and stand-ins in directory NAME (under
+ * the temporary one) for the simulators, which give no figure, and for the
+ * bench binary, a script of BENCH_BODY; standard output (status 0
+ * asserted), standard error into *ERR if ERR is not NULL.  Stand-ins keep
+ * this to a second. */
+static char *compare_with_fakes(const char *name, const char *bench_body, char **err)
 {
-    (void)state;
-    char dir[CS_PATH], bench[2 * CS_PATH], top[CS_PATH], cmd[8 * CS_PATH];
-    cs_tmp_path(dir, sizeof dir, "compare-fakes");
+    char dir[CS_PATH], bench[2 * CS_PATH], top[CS_PATH], errf[CS_PATH], cmd[10 * CS_PATH];
+    cs_tmp_path(dir, sizeof dir, name);
+    cs_tmp_path(errf, sizeof errf, "compare.err");
     assert_int_equal(mkdir(dir, 0755), 0);
     script(dir, "pdp11", "#!/bin/sh\nexit 1\n");
     script(dir, "hercules", "#!/bin/sh\nexit 0\n");
-    script(dir, "bench",
-           "#!/bin/sh\ncase \"$1\" in --native) echo '4000.0 MIPS' ;;\n"
-           "*) echo '    1500.0 MIPS (min 1500.0, max 1500.0; 1400.0 by the wall clock)' ;; esac\n");
+    script(dir, "bench", bench_body);
     snprintf(bench, sizeof bench, "%s/bench", dir);
     assert_non_null(getcwd(top, sizeof top));
-    snprintf(cmd, sizeof cmd, "cd '%s' && PATH='%s':\"$PATH\" ROUNDS=2 bash bench/compare.sh '%s' 2>/dev/null",
-             top, dir, bench);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && PATH='%s':\"$PATH\" ROUNDS=2 bash bench/compare.sh '%s' 2>'%s'", top,
+             dir, bench, errf);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     static char out[8192];
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
+    int st = pclose(p);
+    char *e = cs_slurp(errf, NULL);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("bench/compare.sh: status %d, stdout '%s', stderr '%s'",
+                 WIFEXITED(st) ? WEXITSTATUS(st) : -1, out, e);
+    if (err)
+        *err = e;
+    else
+        free(e);
+    return out;
+}
+
+/* "then prints the median of each and the ratios ... (a run whose loop
+ * has not finished within its 30-second pause gives no figure)": a
+ * simulator installed but giving no figure in any round lost its row and
+ * its ratio without a word. */
+static void compare__a_row_without_a_figure_says_so(void **state)
+{
+    (void)state;
+    const char *out = compare_with_fakes(
+        "compare-fakes",
+        "#!/bin/sh\ncase \"$1\" in --native) echo '4000.0 MIPS' ;;\n"
+        "*) echo '    1500.0 MIPS (min 1500.0, max 1500.0; 1400.0 by the wall clock)' ;; esac\n",
+        NULL);
     static const char *const want[] = {
         "SIMH 3.8 pdp11         no figure: none of the 2 runs gave one",
         "Hercules S/370         no figure: none of the 2 runs gave one",
@@ -145,6 +168,37 @@ static void compare__a_row_without_a_figure_says_so(void **state)
         NULL,
     };
     cs_assert_lines_in_order(out, want, "bench/compare.sh with no simulator figure");
+}
+
+/* "A row none of whose runs gave a figure says so": a tgm row whose bench
+ * run failed (its loop did not halt after the expected count) ended the
+ * script under set -e, status 1, after "round 1 of 2..." and nothing
+ * else, the bench's own error thrown away.  The row says it has no
+ * figure, the ratios that need it are '-', and the bench's error is shown. */
+static void compare__a_failed_tgm_row_says_so(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    const char *out = compare_with_fakes(
+        "compare-failing-bench",
+        "#!/bin/sh\ncase \"$1\" in --native) echo '4000.0 MIPS' ;;\n"
+        "*) echo \"bench: running $2...\" >&2; echo \"bench: $2: stopped\" >&2; exit 1 ;; "
+        "esac\n",
+        &err);
+    static const char *const want[] = {
+        "tgm add-store          no figure: none of the 2 runs gave one",
+        "C add-store (limit)      4000.0 MIPS  bench --native, memory words; runs: 4000.0 4000.0 ",
+        "tgm djnz               no figure: none of the 2 runs gave one",
+        "ratios:",
+        "tgm / C limit (add-store)               -",
+        "tgm / C limit (djnz)                    -",
+        NULL,
+    };
+    cs_assert_lines_in_order(out, want, "bench/compare.sh with a failing tgm row");
+    if (!strstr(err, "bench: add-store: stopped\n") || !strstr(err, "bench: djnz: stopped\n") ||
+        strstr(err, "running"))
+        fail_msg("stderr should carry the bench's errors, not its progress: '%s'", err);
+    free(err);
 }
 
 /* ---- the quoted messages that hold --------------------------------------- */
@@ -432,6 +486,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deps__the_missing_are_listed_as_quoted),
         cmocka_unit_test(compare__a_row_without_a_figure_says_so),
+        cmocka_unit_test(compare__a_failed_tgm_row_says_so),
         cmocka_unit_test(quoted__messages_are_the_documents),
         cmocka_unit_test(quoted__dump_onto_the_redirected_output),
         cmocka_unit_test(cli__analyze_all_gives_the_tables_verdicts),
