@@ -447,6 +447,29 @@ static void cli_as__exit_codes_and_outputs(void **state)
     assert_int_equal(sh("%s as /dev/stdin -o %s/redir.img < %s/good.s", tgm, p, p), 0);
 }
 
+/* An include is relative to the including file's directory, a named pipe's
+ * too; only a source in /dev (standard input, even redirected from a file)
+ * has none, and its includes are relative to the current directory. */
+static void cli_as__include_from_a_pipe_or_standard_input(void **state)
+{
+    struct tmpdir *d = *state;
+    char *tgm = realpath(cs_tgm_binary(), NULL); /* the commands change directory */
+    const char *p = d->path;
+    assert_non_null(tgm);
+    assert_int_equal(sh("mkdir %s/lib && printf 'k = 7\\n' > %s/lib/k.s", p, p), 0);
+    put_file(d->path, "top.s", ".include \"lib/k.s\"\n.word k\n");
+    assert_int_equal(sh("mkfifo %s/lib/ff && (printf '.include \"k.s\"\\n.word k\\n' > %s/lib/ff &)"
+                        " && %s as %s/lib/ff -o %s/fifo.img", p, p, tgm, p, p), 0);
+    assert_int_equal(sh("cd %s && %s as /dev/stdin -o std.img < top.s", p, tgm), 0);
+    assert_int_equal(sh("cd %s && cat top.s | %s as /dev/stdin -o pipe.img", p, tgm), 0);
+    assert_int_equal(sh("cmp -s %s/std.img %s/pipe.img", p, p), 0);
+    /* from elsewhere, lib/k.s is not beside the current directory */
+    assert_int_equal(sh("cd %s/lib && %s as /dev/stdin -o ../no.img < ../top.s 2>../err", p, tgm),
+                     1);
+    assert_int_equal(sh("grep -q \"cannot open include file 'lib/k.s'\" %s/err", p), 0);
+    free(tgm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +494,8 @@ int main(void)
         cmocka_unit_test(asm_line__instruction_data_and_image_symbols),
         cmocka_unit_test(asm_line__errors_are_one_line),
         cmocka_unit_test_setup_teardown(cli_as__exit_codes_and_outputs, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(cli_as__include_from_a_pipe_or_standard_input, make_dir,
+                                        remove_dir),
     };
     return cmocka_run_group_tests_name("asm_files", tests, NULL, NULL);
 }
