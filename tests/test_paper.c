@@ -166,6 +166,15 @@ static void equivalence__timer_console_and_virtual_time(void **state)
     expect_diff(p, "timer remaining");
     machine_charge(p->bare, 1, 0, 0);
     expect_diff(p, NULL);
+    /* an expiry not yet taken: neither armed nor with cycles left, and
+     * still state (its trap comes once I = 1) */
+    struct machine_timer tb = machine_get_timer(p->bare);
+    machine_set_timer(view, &(struct machine_timer){.pending = true});
+    machine_set_timer(p->bare, &off);
+    expect_diff(p, "timer pending");
+    machine_set_timer(view, &tb);
+    machine_set_timer(p->bare, &tb);
+    expect_diff(p, NULL);
 
     machine_console_put(view, 'B');
     expect_diff(p, "console output length");
@@ -173,6 +182,12 @@ static void equivalence__timer_console_and_virtual_time(void **state)
     expect_diff(p, "console output byte 1");
     machine_console_clear_output(view);
     machine_console_clear_output(p->bare);
+    /* bytes written past the output's limit are counted (docs/monitor.md):
+     * the count is part of the console's output */
+    machine_console_add_dropped(view, 1);
+    expect_diff(p, "console output dropped");
+    machine_console_add_dropped(p->bare, 1);
+    expect_diff(p, NULL);
 
     /* the same input waiting on both consoles, one byte taken by the VM */
     static const uint8_t in[] = {'x', 'y'};
@@ -183,6 +198,17 @@ static void equivalence__timer_console_and_virtual_time(void **state)
     expect_diff(p, "console input consumed");
     assert_int_equal(machine_console_get(p->bare), 'x');
     expect_diff(p, NULL);
+    /* the next byte CIN would read differs: "yp" waits on one, "yq" on the
+     * other, then "p" and "q" */
+    assert_int_equal(machine_console_input(view, (const uint8_t *)"p", 1), 0);
+    assert_int_equal(machine_console_input(p->bare, (const uint8_t *)"q", 1), 0);
+    expect_diff(p, "console input byte 2");
+    assert_int_equal(machine_console_get(view), 'y');
+    assert_int_equal(machine_console_get(p->bare), 'y');
+    expect_diff(p, "console input byte 2");
+    assert_int_equal(machine_console_get(view), 'p');
+    assert_int_equal(machine_console_get(p->bare), 'q');
+    expect_diff(p, NULL); /* read alike: the bytes are no longer state */
 
     /* with both timers off, counting alone differs */
     machine_set_timer(view, &off);
