@@ -324,6 +324,28 @@ static void trap_exit__not_taken_to_a_malformed_hcall(void **state)
     assert_same_end_and_destroy(m, one);
 }
 
+/* A new PSW whose P does not develop (P = b, section 2's a >= b) fetches
+ * nothing: the HCALL stored at that word is never run, and each step is a
+ * memory trap, as one step at a time. */
+static void trap_exit__not_taken_to_an_hcall_at_p_equal_to_b(void **state)
+{
+    (void)state;
+    struct hc h = {.act = {STOP}}, g = {.act = {STOP}};
+    struct machine *m = setup(&h), *one = setup(&g);
+    uint64_t nw = ts_psw(true, false, 0, H, 0, H); /* P = H = b */
+    ts_poke(m, 1, nw);
+    ts_poke(one, 1, nw);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 10, &ex), EXIT_BUDGET);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(machine_run(one, 1, &ex), EXIT_BUDGET);
+    assert_int_equal(h.calls, 0);
+    assert_int_equal(g.calls, 0);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_PRIV], 1);
+    assert_int_equal(machine_get_counters(m).traps[TRAP_MEM], 9);
+    assert_same_end_and_destroy(m, one);
+}
+
 /* The exit keeps the CP's PSW and its HCALL's entry from one trap to the
  * next: a breakpoint set on the HCALL, the word made another instruction,
  * or the handler removed after one exit, and the next trap is no exit. */
@@ -387,6 +409,7 @@ int main(void)
         cmocka_unit_test(trap_exit__not_taken_over_a_breakpoint),
         cmocka_unit_test(trap_exit__a_pending_timer_traps_first),
         cmocka_unit_test(trap_exit__not_taken_to_a_malformed_hcall),
+        cmocka_unit_test(trap_exit__not_taken_to_an_hcall_at_p_equal_to_b),
         cmocka_unit_test(trap_exit__kept_entry_rechecked_after_each_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
