@@ -159,6 +159,33 @@ static void asm_include__out_of_memory_leaks_nothing(void **state)
     unlink(body_s);
 }
 
+/* asm_assemble_line (the monitor's 'assemble'), out of memory at each
+ * allocation in turn: its copy of the line was lost when the list of
+ * files could not grow. */
+static void asm_line__out_of_memory_leaks_nothing(void **state)
+{
+    (void)state;
+    if (OOM_SKIP)
+        skip();
+    char err[128];
+    uint64_t w;
+    int failed = 0;
+    for (long n = 1;; n++) {
+        counting = true;
+        live = 0;
+        fail_after(n);
+        int rc = asm_assemble_line("ADDI 5, 6, 1", 0, NULL, &w, err, sizeof err);
+        bool hit = disarm();
+        counting = false;
+        if (live != 0)
+            fail_msg("N = %ld: %ld block%s left allocated", n, live, live == 1 ? "" : "s");
+        failed += rc != 0;
+        if (!hit)
+            break;
+    }
+    assert_true(failed > 2);
+}
+
 /* docs/robustness.md: out of memory, an assembly says "prog.s: error: out
  * of memory".  Reading the source itself into memory said ENOMEM's
  * strerror, "Cannot allocate memory", instead. */
@@ -448,6 +475,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asm_include__out_of_memory_leaks_nothing),
+        cmocka_unit_test(asm_line__out_of_memory_leaks_nothing),
         cmocka_unit_test(asm_source__out_of_memory_is_said_so),
         cmocka_unit_test(counterexample__out_of_memory_says_so),
         cmocka_unit_test(check_nest__out_of_memory_is_no_verdict),

@@ -111,8 +111,9 @@ struct asm_ctx {
     /* asm_assemble_line: keep the first message here and print nothing. */
     char *err;
     size_t errlen;
-    /* an .include being read: its path, file and text, until c->files
-     * holds them (asm_ctx_free frees them if the assembly gives up) */
+    /* an .include being read (or asm_assemble_line's line): its path,
+     * file and text, until c->files holds them (asm_ctx_free frees them
+     * if the assembly gives up) */
     char *inc_name, *inc_text;
     FILE *inc_file;
 };

@@ -533,7 +533,11 @@ static int line_run(struct assembler *a, const char *line, uint32_t addr,
     size_t len = strcspn(line, "\r\n");
     /* a line read with its line break is one line; more after it is not */
     bool more = line[len + strspn(line + len, "\r\n")] != '\0';
-    add_file(&a->c, "<line>", asm_strndup(line, len), len);
+    /* held where asm_ctx_free finds it until the file list holds it: the
+     * list may run out of memory growing */
+    a->c.inc_text = asm_strndup(line, len);
+    add_file(&a->c, "<line>", a->c.inc_text, len);
+    a->c.inc_text = NULL;
     a->c.stmts = asm_grow(a->c.stmts, &a->c.capstmts, 1, sizeof *a->c.stmts);
     a->c.stmts[0] = (struct asm_stmt){.line = 1, .len = (uint32_t)len,
                                         .addr = addr, .dot = addr};
