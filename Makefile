@@ -4,7 +4,7 @@
 #   make run        install what is missing, build, run the main demo
 #   make test       install what is missing, build, run every test suite
 #   make asan       the test suites under AddressSanitizer + UBSan
-#   make valgrind   tgm run on every example under valgrind
+#   make valgrind   tgm run, check and the monitor on the examples under valgrind
 #   make bench      the benchmark harness (MIPS, host insns per guest insn)
 #   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
 #   make soak       the long differential runs (JOBS=N SHARD=i/n)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# valgrind.sh: `tgm as` and `tgm run` on every example under valgrind.
+# valgrind.sh: `tgm as`, `run`, `dis` and `check` on every example, and the
+# monitor's example scripts, under valgrind.
 #
 # Usage: sh tests/valgrind.sh [path/to/tgm]   (`make valgrind` runs it)
 # Fails if valgrind reports a memory error or a definite or indirect leak,
@@ -8,6 +9,9 @@
 # missing, unreadable and damaged images, bad assembly and monitor scripts.
 tgm=${1:-build/tgm}
 root=$(dirname "$0")/..
+# absolute: the monitor's scripts run in a directory of their own
+tgm=$(cd "$(dirname "$tgm")" && pwd)/$(basename "$tgm")
+root=$(cd "$root" && pwd)
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "valgrind.sh: valgrind is not installed (sudo apt-get install -y valgrind)" >&2
     exit 2
@@ -23,14 +27,16 @@ n=0
 jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
 pending=""
 
-# check WANT LABEL COMMAND...: run COMMAND under valgrind; expect exit WANT.
+# check WANT LABEL COMMAND...: run COMMAND under valgrind, in $cwd (by
+# default the current directory), its output to $out if set; expect exit
+# WANT.
 check() {
     n=$((n + 1))
     printf '%s\n' "$1" >"$dir/want.$n"
     printf '%s\n' "$2" >"$dir/label.$n"
     shift 2
-    valgrind -q --error-exitcode=99 --leak-check=full \
-        --errors-for-leak-kinds=definite,indirect "$@" >"$dir/out.$n" 2>"$dir/err.$n" &
+    (cd "${cwd:-.}" && exec valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect "$@") >"${out:-$dir/out.$n}" 2>"$dir/err.$n" &
     echo $! >"$dir/pid.$n"
     pending="$pending $n"
     set -- $pending
@@ -61,6 +67,7 @@ for src in "$root"/examples/*.s "$root"/examples/*/*.s; do   # and each example 
     check 0 "as  $name" "$tgm" as "$src" -o "$img"
     flush # its runs need the image
     [ -f "$img" ] || continue
+    check 0 "dis $name" "$tgm" dis "$img" -o "$dir/$name.dis.s"
     case $src in
     */hostile/*) # a bounded run, alone and under the CP: most hostile guests never
         # halt; those whose header says they HALT do, within 2 million steps
@@ -71,6 +78,7 @@ for src in "$root"/examples/*.s "$root"/examples/*/*.s; do   # and each example 
         continue ;;
     esac
     check 0 "run $name" "$tgm" run "$img"
+    check 0 "check $name" "$tgm" check --json "$img"
     check 0 "run $name --json --dump --input" "$tgm" run --json --dump "$dir/$name.e" --input x "$img"
     check 3 "run $name --max-steps 5" "$tgm" run --max-steps 5 "$img"
 done
@@ -116,6 +124,32 @@ check 2 "run --vmm damaged image" "$tgm" run --vmm "$dir/bad.tgm"
 check 2 "run --vms 65" "$tgm" run --vms 65 "$good"
 check 2 "check --nest 1 --mem too large" "$tgm" check --nest 1 --mem 600000 "$good"
 check 2 "dis no image" "$tgm" dis
+
+# the monitor's scripts, each where it finds examples/ and may write its
+# files; nesting (examples/os for a short run), the analyzer, and reports
+# and files that cannot be written
+mkdir "$dir/cwd" && ln -s "$root/examples" "$dir/cwd/examples"
+cwd="$dir/cwd"
+for f in "$root"/examples/*.mon; do
+    check 0 "monitor -f $(basename "$f")" "$tgm" monitor -f "$f"
+done
+cwd=
+check 0 "run os --nest 1" "$tgm" run --nest 1 --max-steps 300000 "$dir/os.tgm"
+check 0 "run os --nest 2 --vmm" "$tgm" run --nest 2 --vmm --max-steps 300000 "$dir/os.tgm"
+check 0 "check os --nest 2" "$tgm" check --nest 2 --max-steps 300000 "$dir/os.tgm"
+check 0 "analyze --profile all" "$tgm" analyze --profile all --json --random-states 16
+check 0 "counterexample --expect" "$tgm" counterexample --profile all --expect --random-states 16
+check 0 "run --vmm --vms 3 --hybrid --stats --timeline" "$tgm" run --vmm --vms 3 --hybrid \
+    --stats --timeline "$dir/t.svg" "$good"
+check 2 "as -o /dev/full" "$tgm" as "$root/examples/hello.s" -o /dev/full
+check 2 "dis -o /dev/full" "$tgm" dis "$good" -o /dev/full
+check 2 "run --dump /dev/full" "$tgm" run --dump /dev/full "$good"
+check 2 "run --vmm --timeline /dev/full" "$tgm" run --vmm --timeline /dev/full "$good"
+check 1 "monitor save /dev/full" "$tgm" monitor -c "load $good; save /dev/full"
+out=/dev/full # the report itself
+check 2 "run >/dev/full" "$tgm" run "$good"
+check 2 "check --json >/dev/full" "$tgm" check --json "$good"
+out=
 
 flush
 echo "$n runs under valgrind"
