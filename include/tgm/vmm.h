@@ -275,7 +275,8 @@ int vmm_guests_fit(uint64_t n, const char *what, uint32_t w, char *err, size_t e
 const char *vmm_mem_hint(const struct tgm_image *img, uint32_t w, uint32_t most,
                          const char *opt, char *buf, size_t len);
 /* RESULTS has N entries; O NULL takes every default.  Returns 0, or -1
- * with ERR if a run could not be set up (an image that does not fit W, say) or O->stop abandoned it. */
+ * with ERR if a run could not be set up (an image that does not fit W,
+ * say) or O->stop abandoned it. */
 int vmm_check(const struct tgm_image *const *imgs, size_t n,
               const struct check_opts *o, struct check_result *results,
               char *err, size_t errlen);
