@@ -25,9 +25,31 @@ static int fail(struct nest_run *r, char *err, size_t errlen, const char *what)
     return tgm_err(err, errlen, "%s", what);
 }
 
-int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
-               uint32_t w, struct tgm_image *stack, struct nest_layout *lay, char *err,
-               size_t errlen)
+/* A stack of Q words that does not fit the machine, with BELOW words of
+ * the C control program under it (0 on a bare machine): said with the
+ * most a guest can have at this depth, BELOW taken off too. */
+static int stack_too_big(unsigned depth, uint32_t k, uint32_t w, uint32_t below, char *err,
+                         size_t errlen)
+{
+    unsigned long long need = (unsigned long long)depth * k + w + below;
+    long long most = (long long)TGM_Q_MAX - below - (long long)depth * k;
+    if (below == 0)
+        return tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
+                       "need %llu words, more than the %u a machine has: at this depth a "
+                       "guest has at most %lld words",
+                       depth, depth == 1 ? "" : "s", (unsigned)k, (unsigned)w, need,
+                       TGM_Q_MAX, most);
+    return tgm_err(err, errlen, "%u level%s of %u words, a guest of %u words and the C "
+                   "control program's %u need %llu words, more than the %u a machine "
+                   "has: at this depth a guest has at most %lld words",
+                   depth, depth == 1 ? "" : "s", (unsigned)k, (unsigned)w, (unsigned)below,
+                   need, TGM_Q_MAX, most);
+}
+
+/* nest_build with BELOW words of the machine taken by what runs the stack */
+static int build_on(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+                    uint32_t w, uint32_t below, struct tgm_image *stack,
+                    struct nest_layout *lay, char *err, size_t errlen)
 {
     struct tgm_image own = {0};
     if (!cp) {
@@ -40,17 +62,19 @@ int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsign
     int rc = image_fits(guest, w, err, errlen) != 0 || nest_learn(cp, &map, err, errlen) != 0
                  ? -1 : 0;
     uint64_t q = (uint64_t)depth * map.k + w;
-    if (rc == 0 && q > TGM_Q_MAX)
-        rc = tgm_err(err, errlen, "%u level%s of %u words and a guest of %u words "
-                     "need %llu words, more than the %u a machine has: at this depth a "
-                     "guest has at most %lld words",
-                     depth, depth == 1 ? "" : "s", (unsigned)map.k, (unsigned)w,
-                     (unsigned long long)q, TGM_Q_MAX,
-                     (long long)TGM_Q_MAX - (long long)depth * map.k);
+    if (rc == 0 && q + below > TGM_Q_MAX)
+        rc = stack_too_big(depth, map.k, w, below, err, errlen);
     if (rc == 0)
         rc = nest_compose(cp, guest, depth, (uint32_t)q, stack, lay, err, errlen);
     image_free(&own);
     return rc;
+}
+
+int nest_build(const struct tgm_image *cp, const struct tgm_image *guest, unsigned depth,
+               uint32_t w, struct tgm_image *stack, struct nest_layout *lay, char *err,
+               size_t errlen)
+{
+    return build_on(cp, guest, depth, w, 0, stack, lay, err, errlen);
 }
 
 int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
@@ -61,7 +85,9 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
     const struct tgm_image *img = guest;
     *r = (struct nest_run){.vm = -1};
     if (o->depth > 0) {
-        if (nest_build(cp, guest, o->depth, o->w, &stack, &r->lay, err, errlen) != 0)
+        /* under the C control program its 8 words come off the most too */
+        if (build_on(cp, guest, o->depth, o->w, o->under_vmm ? VMM_K : 0, &stack, &r->lay,
+                     err, errlen) != 0)
             return -1;
         img = &stack;
     } else {
@@ -74,14 +100,10 @@ int nest_run_start(const struct tgm_image *cp, const struct tgm_image *guest,
     }
     uint32_t q = r->lay.q;
     uint32_t watch = r->lay.top_base;
-    if (o->under_vmm && (uint64_t)VMM_K + q > TGM_Q_MAX) { /* say what, not "real memory" */
+    /* depth 0 (build_on said it for the others): what, not "real memory" */
+    if (o->under_vmm && (uint64_t)VMM_K + q > TGM_Q_MAX) {
         image_free(&stack);
-        return tgm_err(err, errlen, "%u level%s of %u words, a guest of %u words and the C "
-                       "control program's %u need %llu words, more than the %u a machine "
-                       "has: at this depth a guest has at most %lld words",
-                       o->depth, o->depth == 1 ? "" : "s", (unsigned)r->lay.map.k,
-                       (unsigned)o->w, VMM_K, (unsigned long long)VMM_K + q, TGM_Q_MAX,
-                       (long long)VMM_W_MAX - (long long)o->depth * r->lay.map.k);
+        return stack_too_big(o->depth, r->lay.map.k, o->w, VMM_K, err, errlen);
     }
     if (o->under_vmm) {
         struct vmm_config vc = {.q = VMM_K + q};
