@@ -417,15 +417,36 @@ int tgm_wcheck(const char *path, char *err, size_t errlen)
 }
 
 /* The temporary files being written, removed when a signal that ends tgm
- * (SIGTERM, SIGHUP, SIGINT, SIGPIPE at their default action) comes before
- * their rename: a kill leaves the old file and no temporary behind.  A
- * signal someone handles (the monitor's, libFuzzer's) or ignores is left
- * as it is; the handler is there only while a temporary file is. */
+ * at its default action comes before their rename (SIGTERM, SIGHUP,
+ * SIGINT, SIGPIPE, and as much SIGQUIT, SIGUSR1, SIGALRM, SIGXFSZ, a
+ * real-time signal...): a kill leaves the old file and no temporary
+ * behind, as only SIGKILL and a crash may not.  A signal someone handles
+ * (the monitor's, libFuzzer's) or ignores is left as it is; the handler is
+ * there only while a temporary file is. */
 #define TMP_SLOTS 8
 static char *volatile tmp_live[TMP_SLOTS];
-static const int end_sigs[] = {SIGHUP, SIGINT, SIGPIPE, SIGTERM};
-static bool tmp_caught[sizeof end_sigs / sizeof end_sigs[0]];
+static bool tmp_caught[NSIG];
 static int tmp_count;
+
+/* Whether SIG's default action ends the process and may be caught: not
+ * SIGKILL or SIGSTOP, not a crash (left to its core dump as it is), not
+ * one whose default is to stop, continue or be ignored. */
+static bool ends_by_default(int sig)
+{
+    switch (sig) {
+    case SIGKILL: case SIGSTOP:
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGABRT: case SIGTRAP:
+    case SIGSYS:
+    case SIGTSTP: case SIGTTIN: case SIGTTOU: case SIGCONT: case SIGCHLD: case SIGURG:
+    case SIGWINCH:
+#ifdef SIGINFO
+    case SIGINFO:
+#endif
+        return false;
+    default:
+        return sig <= SIGRTMAX;
+    }
+}
 
 static void tmp_cleanup(int sig)
 {
@@ -450,11 +471,13 @@ static void tmp_track(char *tmp)
     tmp_live[i] = tmp;
     if (tmp_count++ > 0)
         return;
-    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++) {
+    for (int sig = 1; sig < NSIG; sig++) {
         struct sigaction old, sa = {.sa_handler = tmp_cleanup};
         sigemptyset(&sa.sa_mask);
-        tmp_caught[k] = sigaction(end_sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
-                        !(old.sa_flags & SA_SIGINFO) && sigaction(end_sigs[k], &sa, NULL) == 0;
+        /* glibc's own real-time signals refuse sigaction: not caught */
+        tmp_caught[sig] = ends_by_default(sig) && sigaction(sig, NULL, &old) == 0 &&
+                          old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO) &&
+                          sigaction(sig, &sa, NULL) == 0;
     }
 }
 
@@ -469,13 +492,12 @@ static void tmp_forget(const char *tmp)
     tmp_live[i] = NULL;
     if (--tmp_count > 0)
         return;
-    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++) {
+    for (int sig = 1; sig < NSIG; sig++) {
         struct sigaction cur, dfl = {.sa_handler = SIG_DFL};
         sigemptyset(&dfl.sa_mask);
-        if (tmp_caught[k] && sigaction(end_sigs[k], NULL, &cur) == 0 &&
-            cur.sa_handler == tmp_cleanup)
-            sigaction(end_sigs[k], &dfl, NULL);
-        tmp_caught[k] = false;
+        if (tmp_caught[sig] && sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == tmp_cleanup)
+            sigaction(sig, &dfl, NULL);
+        tmp_caught[sig] = false;
     }
 }
 
@@ -505,8 +527,9 @@ static void end_sigs_block(sigset_t *old)
 {
     sigset_t block;
     sigemptyset(&block);
-    for (size_t k = 0; k < sizeof end_sigs / sizeof end_sigs[0]; k++)
-        sigaddset(&block, end_sigs[k]);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (ends_by_default(sig))
+            sigaddset(&block, sig);
     sigprocmask(SIG_BLOCK, &block, old);
 }
 
