@@ -301,6 +301,26 @@ static void trap_exit__not_taken_over_a_breakpoint(void **state)
     machine_destroy(m);
 }
 
+/* WORD at AT of a machine run 10 steps at once and of one run a step at
+ * a time: neither calls the handler, and the two end alike.  The first's
+ * counters. */
+static struct machine_counters run_with_no_exit(uint32_t at, uint64_t word)
+{
+    struct hc h = {.act = {STOP}}, g = {.act = {STOP}};
+    struct machine *m = setup(&h), *one = setup(&g);
+    ts_poke(m, at, word);
+    ts_poke(one, at, word);
+    struct machine_exit ex;
+    assert_int_equal(machine_run(m, 10, &ex), EXIT_BUDGET);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(machine_run(one, 1, &ex), EXIT_BUDGET);
+    assert_int_equal(h.calls, 0);
+    assert_int_equal(g.calls, 0);
+    struct machine_counters c = machine_get_counters(m);
+    assert_same_end_and_destroy(m, one);
+    return c;
+}
+
 /* An HCALL word with a must-be-zero field set is illegal: its step takes
  * an illegal-instruction trap, so the trap that leads to it is no trap
  * exit and the handler is not called, as one step at a time shows (the
@@ -308,20 +328,9 @@ static void trap_exit__not_taken_over_a_breakpoint(void **state)
 static void trap_exit__not_taken_to_a_malformed_hcall(void **state)
 {
     (void)state;
-    struct hc h = {.act = {STOP}}, g = {.act = {STOP}};
-    struct machine *m = setup(&h), *one = setup(&g);
     uint64_t bad = I(HCALL, CODE, 1, 0);
     assert_false(isa_decode(bad).ok);
-    ts_poke(m, H, bad);
-    ts_poke(one, H, bad);
-    struct machine_exit ex;
-    assert_int_equal(machine_run(m, 10, &ex), EXIT_BUDGET);
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(machine_run(one, 1, &ex), EXIT_BUDGET);
-    assert_int_equal(h.calls, 0);
-    assert_int_equal(g.calls, 0);
-    assert_int_equal(machine_get_counters(m).traps[TRAP_ILL], 9);
-    assert_same_end_and_destroy(m, one);
+    assert_int_equal(run_with_no_exit(H, bad).traps[TRAP_ILL], 9);
 }
 
 /* A new PSW whose P does not develop (P = b, section 2's a >= b) fetches
@@ -330,20 +339,10 @@ static void trap_exit__not_taken_to_a_malformed_hcall(void **state)
 static void trap_exit__not_taken_to_an_hcall_at_p_equal_to_b(void **state)
 {
     (void)state;
-    struct hc h = {.act = {STOP}}, g = {.act = {STOP}};
-    struct machine *m = setup(&h), *one = setup(&g);
-    uint64_t nw = ts_psw(true, false, 0, H, 0, H); /* P = H = b */
-    ts_poke(m, 1, nw);
-    ts_poke(one, 1, nw);
-    struct machine_exit ex;
-    assert_int_equal(machine_run(m, 10, &ex), EXIT_BUDGET);
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(machine_run(one, 1, &ex), EXIT_BUDGET);
-    assert_int_equal(h.calls, 0);
-    assert_int_equal(g.calls, 0);
-    assert_int_equal(machine_get_counters(m).traps[TRAP_PRIV], 1);
-    assert_int_equal(machine_get_counters(m).traps[TRAP_MEM], 9);
-    assert_same_end_and_destroy(m, one);
+    /* P = H = b */
+    struct machine_counters c = run_with_no_exit(1, ts_psw(true, false, 0, H, 0, H));
+    assert_int_equal(c.traps[TRAP_PRIV], 1);
+    assert_int_equal(c.traps[TRAP_MEM], 9);
 }
 
 /* The exit keeps the CP's PSW and its HCALL's entry from one trap to the
