@@ -820,6 +820,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: --json and --svg name one file, %s\n", svg_path);
         return 2;
     }
+    /* the chart would replace the earlier run it is drawn against */
+    if (before_path && svg_path && tgm_same_target(before_path, svg_path) == 1) {
+        fprintf(stderr, "bench: --before and --svg name one file, %s\n", svg_path);
+        return 2;
+    }
     /* named, as --before is: an empty name says nothing of which it was */
     const char *unwritable = json_path && tgm_wcheck(json_path, err, sizeof err) != 0 ? "--json"
                              : svg_path && tgm_wcheck(svg_path, err, sizeof err) != 0 ? "--svg"

@@ -148,6 +148,24 @@ static void outputs__checked_before_the_run(void **state)
     cs_assert_no_temporary();
 }
 
+/* `--svg F --before F` drew the chart over the earlier run's JSON it was
+ * drawn against: that run was lost.  Refused first, F left as it was. */
+static void svg__over_its_before_file_is_refused(void **state)
+{
+    (void)state;
+    char before[CS_PATH];
+    cs_tmp_path(before, sizeof before, "earlier.json");
+    const char json[] = "{\"benchmarks\":[{\"name\":\"djnz\",\"mips\":1.0}]}\n";
+    cs_put_text(before, json);
+    refused_up_front(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", before,
+                             "--before", before),
+                     "bench: --before and --svg name one file, ");
+    char *now = cs_slurp(before, NULL);
+    assert_string_equal(now, json);
+    free(now);
+    cs_assert_no_temporary();
+}
+
 /* "--svg FILE|-": a chart on standard output, as --json - gives JSON, in
  * place of the text.  `--svg -` wrote a file named '-' and printed the text. */
 static void svg__dash_is_standard_output(void **state)
@@ -552,6 +570,7 @@ int main(void)
         cmocka_unit_test(output__a_full_disk_is_a_failure),
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
         cmocka_unit_test(svg__dash_is_standard_output),
+        cmocka_unit_test(svg__over_its_before_file_is_refused),
         cmocka_unit_test(nest__a_value_is_no_option),
         cmocka_unit_test(nest__runs_takes_leading_zeros_as_bench_does),
         cmocka_unit_test(nest__rows_end_without_spaces),
