@@ -259,10 +259,10 @@ $(SOAK_BIN): tests/soak/soak.c $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_LTO) $(TEST_LD) -Itests -o $@ $< $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB) $(LDFLAGS)
 
-$(BENCH_BIN): bench/bench.c $(LIB)
+$(BENCH_BIN): bench/bench.c $(BUILD)/bench/report.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/bench/report.o $(LIB) $(LDFLAGS)
 
 $(BENCH_NEST_BIN): bench/nest.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -472,5 +472,5 @@ clean:
 
 # A program built from one source (tests, soak, bench) has its .d beside it:
 # a change to a header only tests include rebuilds what includes it.
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(BUILD)/bench/report.d \
   $(TEST_BIN:=.d) $(SOAK_BIN:=.d) $(BENCH_BIN:=.d) $(BENCH_NEST_BIN:=.d)

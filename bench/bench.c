@@ -18,37 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "tgm/bytes.h"
-#include "tgm/machine.h"
 #include "tgm/vmm.h"
 
-#define BAR_MIPS 1000.0
-#define BAR_RATIO 1.01     /* compute-bound guest under the CP vs bare */
-#define BAR_CHECKED 3.0    /* a breakpoint set vs none (a watchpoint has no bar) */
-#define BAR_MANY_VMS 1.05  /* 64 VMs time-sliced vs 1, per guest instruction */
-#define BAR_ROUNDTRIP_NS 15.0
 #define MAX_RUNS 101
-
-/* One timed run.  secs is the thread's CPU time, so other processes on a
- * busy machine do not count against tgm; wall is the elapsed time. */
-struct sample {
-    double secs, wall;
-    uint64_t insns;  /* guest instructions retired */
-    uint64_t cycles; /* simulated cycles */
-};
-
-struct bench {
-    const char *name;
-    const char *what;
-    /* build and run once at SIZE; 0 or -1 with a message on stderr */
-    int (*run)(const struct bench *b, uint64_t size, struct sample *out);
-    const void *arg;    /* for run: e.g. a struct loop */
-    uint64_t size;      /* timed runs */
-    uint64_t cg_size;   /* callgrind: a small run ... */
-    uint64_t cg_tiny;   /* ... minus a tiny one, so setup cost cancels */
-    const char *bare;   /* for a control-program row: its bare twin */
-    unsigned nvms;      /* run_vmm: VMs sharing the processor (0 means 1) */
-};
 
 /* A guest loop for the bare machine: a program writer and its exact
  * instruction count, so each run checks that the loop ran as meant. */
@@ -334,10 +308,6 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median, min and max of N values (sorted in place). */
-struct stats {
-    double median, min, max;
-};
-
 static struct stats stats_of(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
@@ -403,24 +373,25 @@ static double host_per_guest(const char *self, const struct bench *b)
     return (double)(ir_small - ir_tiny) / (double)(small.insns - tiny.insns);
 }
 
-struct result {
-    const struct bench *b;
-    struct sample s; /* instructions and cycles of one run */
-    struct stats secs, mips;
-    double wall_mips;  /* median over elapsed time */
-    double host_ratio; /* < 0: not measured */
-    /* a control-program row against its bare twin (when both ran) */
-    bool compared;
-    double time_ratio; /* time per guest instruction, VM over bare */
-    double ns_per_trap; /* extra time per privileged instruction, or < 0 */
-};
-
 static const struct bench *find_bench(const char *name);
 
 /* A run against a twin is cut into PAIR_CHUNKS chunks, run alternately with
  * the twin's in the order ABBA ABBA..., so that a drift in the host's speed
  * within the run falls on both sides alike. */
 #define PAIR_CHUNKS 8
+
+/* --quick: every row at 1/QUICK_DIV of its size, for trying options (a
+ * tenth of a second a row; its figures are noisier) */
+#define QUICK_DIV 20
+static uint64_t size_div = 1;
+
+/* The outer loops of one timed run of B: its size, or --quick's share,
+ * never below one outer loop a chunk. */
+static uint64_t row_size(const struct bench *b)
+{
+    uint64_t s = b->size / size_div;
+    return s < PAIR_CHUNKS ? PAIR_CHUNKS : s;
+}
 
 /* Add a run of B at SIZE to *ACC. */
 static int run_add(const struct bench *b, uint64_t size, struct sample *acc)
@@ -442,9 +413,9 @@ static int run_pair(const struct bench *b, const struct bench *twin, struct samp
 {
     *s = *t = (struct sample){0};
     if (!twin)
-        return run_add(b, b->size, s);
+        return run_add(b, row_size(b), s);
     for (int k = 0; k < PAIR_CHUNKS; k++) {
-        uint64_t bs = b->size / PAIR_CHUNKS, ts = twin->size / PAIR_CHUNKS;
+        uint64_t bs = row_size(b) / PAIR_CHUNKS, ts = row_size(twin) / PAIR_CHUNKS;
         bool twin_first = (k & 1) == 0; /* ABBA */
         if ((twin_first && run_add(twin, ts, t) != 0) || run_add(b, bs, s) != 0 ||
             (!twin_first && run_add(twin, ts, t) != 0))
@@ -470,7 +441,7 @@ static int measure(const struct bench *b, int runs, struct result *r)
     if (run_pair(b, twin, &s, &t) != 0)
         return -1;
     uint64_t chunks = twin ? PAIR_CHUNKS : 1; /* as run_pair runs them */
-    uint64_t traps = lp->privileged(b->size / chunks) * chunks;
+    uint64_t traps = lp->privileged(row_size(b) / chunks) * chunks;
     for (int i = 0; i < runs; i++) {
         if (run_pair(b, twin, &s, &t) != 0)
             return -1;
@@ -494,162 +465,6 @@ static int measure(const struct bench *b, int runs, struct result *r)
         r->ns_per_trap = traps ? stats_of(trap_ns, runs).median : -1;
     }
     return 0;
-}
-
-static void print_table(FILE *f, const struct result *r, size_t n);
-
-static void print_text(const struct result *r, size_t n, int runs)
-{
-    printf("tgm bench: median of %d timed run%s after a warm-up;\n"
-           "MIPS over the thread's CPU time\n\n", runs, runs == 1 ? "" : "s");
-    for (size_t i = 0; i < n; i++) {
-        const struct result *x = &r[i];
-        printf("%-15s %s\n", x->b->name, x->b->what);
-        printf("%-15s %" PRIu64 " instructions, %" PRIu64 " cycles, median %.3f s CPU\n",
-               "", x->s.insns, x->s.cycles, x->secs.median);
-        printf("%-15s %.1f MIPS (min %.1f, max %.1f; %.1f by the wall clock)\n", "",
-               x->mips.median, x->mips.min, x->mips.max, x->wall_mips);
-        printf("%-15s %.1f million simulated cycles/s\n", "",
-               (double)x->s.cycles / x->secs.median / 1e6);
-        if (x->host_ratio >= 0)
-            printf("%-15s %.2f host instructions per guest instruction (callgrind)\n", "",
-                   x->host_ratio);
-        putchar('\n');
-    }
-    bool any = false;
-    for (size_t i = 0; i < n; i++) {
-        const struct result *x = &r[i];
-        if (!x->compared)
-            continue;
-        if (!any)
-            printf("rows against their twins (bars: time ratio <= %.2f for a\n"
-                   "compute-bound guest, <= %.2f for 64 VMs against 1, <= %.0f with a\n"
-                   "breakpoint; trap round trip <= %.0f ns):\n",
-                   BAR_RATIO, BAR_MANY_VMS, BAR_CHECKED, BAR_ROUNDTRIP_NS);
-        any = true;
-        printf("  %-15s time ratio %.3f against %s", x->b->name, x->time_ratio, x->b->bare);
-        if (x->ns_per_trap >= 0)
-            printf("; %.1f ns per trap round trip", x->ns_per_trap);
-        putchar('\n');
-    }
-    if (any)
-        putchar('\n');
-    print_table(stdout, r, n);
-}
-
-/* One line per row: median MIPS, host instructions per guest instruction,
- * and the time ratio to the row's twin. */
-static void print_table(FILE *f, const struct result *r, size_t n)
-{
-    fprintf(f, "%-15s %9s %11s %8s  %s\n", "row", "MIPS", "host/guest", "ratio", "against");
-    for (size_t i = 0; i < n; i++) {
-        const struct result *x = &r[i];
-        fprintf(f, "%-15s %9.1f ", x->b->name, x->mips.median);
-        if (x->host_ratio >= 0)
-            fprintf(f, "%11.2f ", x->host_ratio);
-        else
-            fprintf(f, "%11s ", "-");
-        if (x->compared)
-            fprintf(f, "%8.3f  %s\n", x->time_ratio, x->b->bare);
-        else
-            fprintf(f, "%8s\n", "-");
-    }
-}
-
-static void print_json(FILE *f, const struct result *r, size_t n, int runs)
-{
-    fprintf(f, "{\"runs\":%d,\"benchmarks\":[", runs);
-    for (size_t i = 0; i < n; i++) {
-        const struct result *x = &r[i];
-        fprintf(f, "%s{\"name\":\"%s\",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
-                ",\"median_cpu_s\":%.6f,\"mips\":%.2f,\"mips_min\":%.2f,\"mips_max\":%.2f,"
-                "\"mips_wall\":%.2f,\"cycles_per_s\":%.0f,\"host_insns_per_guest_insn\":",
-                i ? "," : "", x->b->name, x->s.insns, x->s.cycles, x->secs.median,
-                x->mips.median, x->mips.min, x->mips.max, x->wall_mips,
-                (double)x->s.cycles / x->secs.median);
-        if (x->host_ratio >= 0)
-            fprintf(f, "%.3f", x->host_ratio);
-        else
-            fprintf(f, "null");
-        if (x->compared) {
-            fprintf(f, ",\"vs\":\"%s\",\"time_ratio\":%.4f,\"ns_per_trap\":", x->b->bare,
-                    x->time_ratio);
-            if (x->ns_per_trap >= 0)
-                fprintf(f, "%.2f", x->ns_per_trap);
-            else
-                fprintf(f, "null");
-        }
-        fputc('}', f);
-    }
-    fprintf(f, "],\"bars\":{\"mips\":%.0f,\"time_ratio\":%.2f,\"many_vms_ratio\":%.2f,"
-            "\"roundtrip_ns\":%.0f}}\n", BAR_MIPS, BAR_RATIO, BAR_MANY_VMS, BAR_ROUNDTRIP_NS);
-}
-
-/* The median MIPS of row NAME in an earlier run's JSON, or -1. */
-static double json_mips(const char *json, const char *name)
-{
-    char key[64];
-    snprintf(key, sizeof key, "\"name\":\"%s\"", name);
-    const char *p = json ? strstr(json, key) : NULL;
-    const char *m = p ? strstr(p, "\"mips\":") : NULL;
-    return m ? strtod(m + 7, NULL) : -1;
-}
-
-/* MIPS per row as horizontal bars: the earlier run (BEFORE, grey, when
- * given) above this one. */
-static void print_svg(FILE *f, const struct result *r, size_t n, const char *before)
-{
-    double top = BAR_MIPS;
-    for (size_t i = 0; i < n; i++) {
-        double b = json_mips(before, r[i].b->name);
-        top = r[i].mips.median > top ? r[i].mips.median : top;
-        top = b > top ? b : top;
-    }
-    const int left = 120, width = 560, row_h = 34, height = 50 + (int)n * row_h;
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "font-family=\"sans-serif\" font-size=\"12\">\n", left + width + 80, height);
-    fprintf(f, "<text x=\"10\" y=\"18\">tgm bench: median MIPS per row (%s)</text>\n",
-            before ? "grey: before, blue: after" : "this run");
-    for (size_t i = 0; i < n; i++) {
-        int y = 30 + (int)i * row_h;
-        double b = json_mips(before, r[i].b->name), a = r[i].mips.median;
-        fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 18, r[i].b->name);
-        if (b >= 0)
-            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"12\" fill=\"#bbb\"/>"
-                    "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", left, y, b / top * width,
-                    left + b / top * width + 4, y + 10, b);
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"12\" fill=\"#36c\"/>"
-                "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", left, y + 14, a / top * width,
-                left + a / top * width + 4, y + 24, a);
-    }
-    int bx = left + (int)(BAR_MIPS / top * width);
-    fprintf(f, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" stroke=\"#c33\" "
-            "stroke-dasharray=\"4\"/><text x=\"%d\" y=\"%d\" fill=\"#c33\">%.0f MIPS</text>\n",
-            bx, bx, height - 14, bx - 30, height - 2, BAR_MIPS);
-    fputs("</svg>\n", f);
-}
-
-/* Write FILE with what WRITE prints, atomically; -1 after saying why. */
-static int write_file(const char *path, const struct result *r, size_t n, int runs,
-                      const char *before, bool svg)
-{
-    char *buf = NULL, err[4200];
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        fprintf(stderr, "bench: out of memory\n");
-        return -1;
-    }
-    if (svg)
-        print_svg(f, r, n, before);
-    else
-        print_json(f, r, n, runs);
-    fclose(f);
-    int rc = tgm_write_atomic(path, buf, len, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "bench: %s\n", err);
-    free(buf);
-    return rc;
 }
 
 /* The physical limit: a loop's shape in C, every operand a word of memory
@@ -695,14 +510,15 @@ static double native_mips(const char *shape)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench [--runs N] [--only NAME]... [--json FILE|-] [--svg FILE|-]\n"
-               "             [--before FILE] [--no-valgrind] | --native SHAPE\n"
+               "             [--before FILE] [--no-valgrind] [--quick] | --native SHAPE\n"
                "Time fixed guest loops on the bare machine and under the control program;\n"
                "report the median MIPS and, when valgrind is installed, host instructions\n"
                "per guest instruction, then a table of every row.  --only runs the rows\n"
                "named (each --only adds one; they run in the order below).  --json writes the\n"
                "results to FILE (-, or no FILE: JSON instead of text on stdout); --svg\n"
                "draws MIPS per row to FILE (-: SVG instead of text on stdout), against the\n"
-               "run in --before FILE (an earlier --json).\n"
+               "run in --before FILE (an earlier --json).  --quick runs each row at 1/20 of\n"
+               "its size, to try options: its figures are noisier.\n"
                "--native add-store|djnz times that loop's shape in C over memory words.\n"
                "benchmarks:\n");
     for (size_t i = 0; i < NBENCH; i++)
@@ -786,6 +602,8 @@ int main(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--no-valgrind")) {
             use_valgrind = false;
+        } else if (!strcmp(a, "--quick")) {
+            size_div = QUICK_DIV;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return output_written(0);

@@ -172,7 +172,7 @@ static void svg__dash_is_standard_output(void **state)
 {
     (void)state;
     struct cs_outcome o = run_bench_in(
-        cs_tmpdir(), CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", "-"));
+        cs_tmpdir(), CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--svg", "-"));
     assert_int_equal(o.status, 0);
     assert_true(o.out_len > 12);
     if (strncmp(o.out, "<svg ", 5) != 0 || strcmp(o.out + o.out_len - 7, "</svg>\n") != 0 ||
@@ -203,7 +203,7 @@ static void before__must_be_an_earlier_json(void **state)
     assert_false(exists(svg));
     /* an earlier --json is taken, and its bars drawn (grey) */
     struct cs_outcome o =
-        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--svg", svg,
+        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--svg", svg,
                           "--before", "docs/bench-before.json"));
     assert_int_equal(o.status, 0);
     cs_outcome_free(&o);
@@ -248,9 +248,33 @@ static void options__a_value_is_no_option_and_a_count_is_digits(void **state)
     refused_up_front(CS_ARGV("--only", "djnz", "--runs", " 1", "--no-valgrind"), "' 1'");
     /* "--json -" and a bare --json still print JSON */
     struct cs_outcome o =
-        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", "-"));
+        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--json", "-"));
     assert_int_equal(o.status, 0);
     cs_assert_json_object(&o);
+    cs_outcome_free(&o);
+}
+
+/* docs/bench.md: "`--quick` runs each row at 1/20 of its size ... `djnz`
+ * runs 1 + 300 x (65536 + 2) + 1 = 19,661,402"; a row under the control
+ * program still runs against its twin, and the text keeps its wording. */
+static void options__quick_runs_a_twentieth(void **state)
+{
+    (void)state;
+    struct cs_outcome o = run_bench(CS_ARGV("--only", "djnz", "--only", "vmm-spsw", "--runs",
+                                            "1", "--no-valgrind", "--quick", "--json", "-"));
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    /* vmm-spsw: a twentieth of 200 outer loops is 10, run in 8 chunks of
+     * one outer loop each (8 x 131,076) */
+    if (!strstr(o.out, "{\"name\":\"djnz\",\"instructions\":19661402,") ||
+        !strstr(o.out, "{\"name\":\"vmm-spsw\",\"instructions\":1048608,") ||
+        !strstr(o.out, "\"vs\":\"spsw\""))
+        fail_msg("want djnz at 19661402 and vmm-spsw at 1048608 instructions: %.600s", o.out);
+    cs_outcome_free(&o);
+    o = run_bench(CS_ARGV("--only", "vmm-spsw", "--runs", "1", "--no-valgrind", "--quick"));
+    assert_int_equal(o.status, 0);
+    if (!strstr(o.out, " MIPS (min ") || !strstr(o.out, " ns per trap round trip"))
+        fail_msg("the text's wording: %.600s", o.out);
     cs_outcome_free(&o);
 }
 
@@ -260,8 +284,9 @@ static void options__a_value_is_no_option_and_a_count_is_digits(void **state)
 static void options__each_only_adds_a_row(void **state)
 {
     (void)state;
-    struct cs_outcome o = run_bench(CS_ARGV("--only", "spsw", "--only", "djnz", "--only", "spsw",
-                                            "--runs", "1", "--no-valgrind", "--json", "-"));
+    struct cs_outcome o =
+        run_bench(CS_ARGV("--only", "spsw", "--only", "djnz", "--only", "spsw", "--runs", "1",
+                          "--no-valgrind", "--quick", "--json", "-"));
     assert_int_equal(o.status, 0);
     cs_assert_json_object(&o);
     const char *d = strstr(o.out, "{\"name\":\"djnz\""), *s = strstr(o.out, "{\"name\":\"spsw\"");
@@ -278,7 +303,7 @@ static void options__a_row_alone_has_its_ratio(void **state)
 {
     (void)state;
     struct cs_outcome o = run_bench(CS_ARGV("--only", "vmm-spsw", "--runs", "1",
-                                            "--no-valgrind", "--json", "-"));
+                                            "--no-valgrind", "--quick", "--json", "-"));
     assert_int_equal(o.status, 0);
     cs_assert_json_object(&o);
     const char *r = strstr(o.out, "{\"name\":\"vmm-spsw\""), *v = strstr(o.out, "\"vs\":\"spsw\"");
@@ -301,7 +326,8 @@ static void output__a_full_disk_is_a_failure(void **state)
     char json[CS_PATH];
     cs_tmp_path(json, sizeof json, "full.json");
     const char *const *cases[] = {
-        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", "-", "--json", json),
+        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--json", "-",
+                "--json", json),
         CS_ARGV("--help"),
         CS_ARGV("--native", "djnz"),
     };
@@ -316,7 +342,7 @@ static void output__a_full_disk_is_a_failure(void **state)
     /* text mode: after the "running" lines, the same last line */
     struct cs_outcome o = run_bench_to(
         cs_tmpdir(), "/dev/full",
-        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--json", json));
+        CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--json", json));
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "running djnz...\nbench: cannot write the output: "));
     cs_outcome_free(&o);
@@ -571,6 +597,7 @@ int main(void)
         cmocka_unit_test(nest__refuses_bad_arguments_before_the_run),
         cmocka_unit_test(svg__dash_is_standard_output),
         cmocka_unit_test(svg__over_its_before_file_is_refused),
+        cmocka_unit_test(options__quick_runs_a_twentieth),
         cmocka_unit_test(nest__a_value_is_no_option),
         cmocka_unit_test(nest__runs_takes_leading_zeros_as_bench_does),
         cmocka_unit_test(nest__rows_end_without_spaces),

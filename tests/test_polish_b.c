@@ -437,7 +437,7 @@ static void bench__every_option_in_the_docs_is_taken(void **state)
     cs_tmp_path(json, sizeof json, "b-bench.json");
     cs_tmp_path(svg, sizeof svg, "b-bench.svg");
     snprintf(cmd, sizeof cmd,
-             "'%s' --only djnz --runs 1 --no-valgrind --json '%s' --svg '%s' "
+             "'%s' --only djnz --runs 1 --no-valgrind --quick --json '%s' --svg '%s' "
              "--before docs/bench-before.json >/dev/null",
              real, json, svg);
     free(run_sh(".", cmd, &status));
@@ -446,7 +446,7 @@ static void bench__every_option_in_the_docs_is_taken(void **state)
     assert_non_null(strstr(o.out, "\"djnz\""));
     free(o.out);
     free(cs_slurp(svg, NULL));
-    snprintf(cmd, sizeof cmd, "'%s' --only djnz --runs 1 --no-valgrind --json", real);
+    snprintf(cmd, sizeof cmd, "'%s' --only djnz --runs 1 --no-valgrind --quick --json", real);
     char *out = run_sh(".", cmd, &status);
     assert_int_equal(status, 0);
     assert_int_equal(out[0], '{');
