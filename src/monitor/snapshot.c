@@ -154,19 +154,22 @@ int mon_snapshot_save(struct mon *m, const char *path, bool breaks, char *err, s
         section(&w, "NEST", s.p, s.len);
     }
     free(s.p);
-    if (rc == 0 && !w.oom)
-        bytes_put_le(&w, tgm_fnv1a(w.p, w.len, TGM_FNV_SEED), 8);
-    if (rc != 0 || w.oom || s.oom) {
-        free(w.p);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (w.len > SNAP_MAX_BYTES) { /* 'restore' would refuse it: keep what is there */
+    bool whole = rc == 0 && !w.oom && !s.oom;
+    /* with its checksum's 8 bytes, not computed for a snapshot refused (a
+     * pass over hundreds of megabytes) */
+    if (whole && w.len + 8 > SNAP_MAX_BYTES) { /* 'restore' would refuse it: keep what is there */
         free(w.p);
         snprintf(err, errlen, "%s: the snapshot would be %zu bytes, larger than %zu, the limit "
                  "for a snapshot (the consoles' queued input and kept output take the most: "
-                 "'console clear' forgets output); nothing written", path, w.len,
+                 "'console clear' forgets output); nothing written", path, w.len + 8,
                  SNAP_MAX_BYTES);
+        return -1;
+    }
+    if (whole)
+        bytes_put_le(&w, tgm_fnv1a(w.p, w.len, TGM_FNV_SEED), 8);
+    if (!whole || w.oom) {
+        free(w.p);
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
     rc = tgm_write_atomic(path, w.p, w.len, err, errlen);
