@@ -49,10 +49,10 @@ int mon_cmd_load(struct mon *m, int argc, char **argv)
     mon_symix_forget(m);
     struct psw e = psw_unpack(img.entry_psw);
     char name[64];
-    mon_out(m, "%s: loaded %s: %u word%s at %#x, %u symbol%s; entry P=%#x M=%c\n",
-            mon_target_name(m, name, sizeof name), argv[1], img.nwords,
-            img.nwords == 1 ? "" : "s", img.load, img.nsyms, img.nsyms == 1 ? "" : "s", e.p,
-            e.sup ? 's' : 'u');
+    mon_out_line(m, "%s: loaded %s: %u word%s at %#x, %u symbol%s; entry P=%#x M=%c",
+                 mon_target_name(m, name, sizeof name), argv[1], img.nwords,
+                 img.nwords == 1 ? "" : "s", img.load, img.nsyms, img.nsyms == 1 ? "" : "s", e.p,
+                 e.sup ? 's' : 'u');
     return 0;
 }
 

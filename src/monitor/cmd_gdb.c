@@ -335,7 +335,7 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
 {
     if (argc == 1) {
         if (m->log)
-            mon_out(m, "logging to %s\n", m->log_path);
+            mon_out_line(m, "logging to %s", m->log_path);
         else
             mon_out(m, "not logging ('log FILE' starts)\n");
         return 0;
@@ -350,14 +350,14 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
             free(path);
             return -1;
         }
-        mon_out(m, "log %s closed\n", path ? path : "");
+        mon_out_line(m, "log %s closed", path ? path : "");
         free(path);
         return 0;
     }
     /* the log in force again: a new one would replace it at its close,
      * and with it every line logged so far */
     if (m->log && tgm_same_target(argv[1], m->log_path) == 1) {
-        mon_out(m, "already logging the session to %s\n", m->log_path);
+        mon_out_line(m, "already logging the session to %s", m->log_path);
         return 0;
     }
     struct tgm_wfile w;
@@ -386,7 +386,7 @@ int mon_cmd_log(struct mon *m, int argc, char **argv)
     m->log = f;
     m->log_w = w;
     m->log_path = path;
-    mon_out(m, "logging the session to %s ('log off' stops)\n", path);
+    mon_out_line(m, "logging the session to %s ('log off' stops)", path);
     return rc;
 }
 

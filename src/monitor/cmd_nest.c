@@ -84,10 +84,10 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     m->nest = lay;
     m->nested = true;
     m->nest_seen_ok = false;
-    mon_out(m, "bare: %u level%s of the machine-code control program (%u words each) with "
-            "%s on top: a bare machine of %u words at %#x\n",
-            lay.depth, lay.depth == 1 ? "" : "s", (unsigned)lay.map.k, argv[2], (unsigned)lay.top_w,
-            (unsigned)lay.top_base);
+    mon_out_line(m, "bare: %u level%s of the machine-code control program (%u words each) "
+                 "with %s on top: a bare machine of %u words at %#x",
+                 lay.depth, lay.depth == 1 ? "" : "s", (unsigned)lay.map.k, argv[2],
+                 (unsigned)lay.top_w, (unsigned)lay.top_base);
     return 0;
 }
 

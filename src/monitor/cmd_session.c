@@ -202,10 +202,11 @@ static void setting(struct mon *m, int k)
         const char *h = m->histfile ? (*m->histfile ? m->histfile : NULL)
                         : m->edit   ? mon_history_file(m, buf, sizeof buf)
                                     : NULL;
-        mon_out(m, "histfile   %s%s\n",
-                h ? h : !m->histfile && !m->edit ? "(default: $TGM_HISTORY or ~/.tgm_history)"
-                                                 : "(none: no history file)",
-                h && !m->histfile ? " (the default)" : "");
+        mon_out_line(m, "histfile   %s%s",
+                     h                          ? h
+                     : !m->histfile && !m->edit ? "(default: $TGM_HISTORY or ~/.tgm_history)"
+                                                : "(none: no history file)",
+                     h && !m->histfile ? " (the default)" : "");
         break;
     }
     case 6:

@@ -314,13 +314,14 @@ void mon_vmm_event(void *ctx, const struct vmm_event *e)
 
 static void trace_status(struct mon *m)
 {
-    mon_out(m, "trace: insns %s, traps %s, cp %s; to %s", m->trace_insns ? "on" : "off",
-            m->trace_traps ? "on" : "off", m->trace_cp ? "on" : "off",
-            m->trace_path ? m->trace_path : "screen");
+    char size[96] = "";
     if (m->trace_path || m->trace_insns || m->trace_traps || m->trace_cp)
-        mon_out(m, " (%llu of at most %llu bytes%s)", (unsigned long long)m->trace_bytes,
-                (unsigned long long)m->trace_cap, m->trace_capped ? "; stopped at the cap" : "");
-    mon_out(m, "\n");
+        snprintf(size, sizeof size, " (%llu of at most %llu bytes%s)",
+                 (unsigned long long)m->trace_bytes, (unsigned long long)m->trace_cap,
+                 m->trace_capped ? "; stopped at the cap" : "");
+    mon_out_line(m, "trace: insns %s, traps %s, cp %s; to %s%s", m->trace_insns ? "on" : "off",
+                 m->trace_traps ? "on" : "off", m->trace_cp ? "on" : "off",
+                 m->trace_path ? m->trace_path : "screen", size);
 }
 
 /* Close the trace file a 'trace' command ends and say what it holds, as
@@ -332,8 +333,8 @@ static int trace_end(struct mon *m)
     uint64_t n = m->trace_lines;
     int rc = mon_trace_close(m);
     if (to_file && rc == 0) /* without memory for the name, the line still comes */
-        mon_out(m, "trace: %llu record%s written to %s\n", (unsigned long long)n,
-                n == 1 ? "" : "s", path ? path : "its file");
+        mon_out_line(m, "trace: %llu record%s written to %s", (unsigned long long)n,
+                     n == 1 ? "" : "s", path ? path : "its file");
     free(path);
     return rc;
 }
@@ -507,10 +508,10 @@ int mon_cmd_timeline(struct mon *m, int argc, char **argv)
     size_t dropped, n = timeline_count(m->timeline, &dropped);
     uint64_t from, to;
     timeline_span(m->timeline, m->vmm, &from, &to);
-    mon_out(m, "timeline: %zu event%s written to %s", n, n == 1 ? "" : "s", argv[1]);
+    char more[96] = "";
     if (dropped) /* the picture stops short of now: say where */
-        mon_out(m, "; %zu later not recorded, the picture ends at cycle %llu", dropped,
-                (unsigned long long)to);
-    mon_out(m, "\n");
+        snprintf(more, sizeof more, "; %zu later not recorded, the picture ends at cycle %llu",
+                 dropped, (unsigned long long)to);
+    mon_out_line(m, "timeline: %zu event%s written to %s%s", n, n == 1 ? "" : "s", argv[1], more);
     return 0;
 }

@@ -210,8 +210,9 @@ static int vm_create(struct mon *m, int argc, char **argv)
     m->focus = id;
     if (fresh) /* before the report of the VM it is about; a refused one has none */
         profile_note(m, "the VMs run", "'set cp-profile' before the first VM chooses it");
-    mon_out(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected\n", vi.name, id, vi.w,
-            vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "", argc == 5 ? argv[4] : "");
+    mon_out_line(m, "%s: VM %d, %u words at real %#x..%#x%s%s; selected", vi.name, id, vi.w,
+                 vi.base, vi.base + vi.w - 1, argc == 5 ? ", loaded " : "",
+                 argc == 5 ? argv[4] : "");
     mon_debug_apply(m);
     return 0;
 }
@@ -386,16 +387,16 @@ static int check_nested(struct mon *m, const char *const *names, const struct tg
     for (size_t k = 0; k < n; k++) {
         const struct nest_check_result *r = &res[k];
         if (!r->equivalent) {
-            mon_out(m, "check %s: NOT equivalent at depth %u%s: %s\n", names[k], depth, on,
-                    r->diff);
+            mon_out_line(m, "check %s: NOT equivalent at depth %u%s: %s", names[k], depth, on,
+                         r->diff);
             all = false;
             continue;
         }
         char traps[96];
         nest_check_traps(r, traps, sizeof traps);
-        mon_out(m, "check %s: EQUIVALENT at depth %u%s\n  E, PSW, R, timer, console; %s; real "
-                "steps %llu, bare %llu (reported, not compared: the paper excludes timing)\n",
-                names[k], depth, on, traps, (unsigned long long)r->real_steps,
+        mon_out_line(m, "check %s: EQUIVALENT at depth %u%s", names[k], depth, on);
+        mon_out(m, "  E, PSW, R, timer, console; %s; real steps %llu, bare %llu (reported, not "
+                "compared: the paper excludes timing)\n", traps, (unsigned long long)r->real_steps,
                 (unsigned long long)r->bare_steps);
     }
     free(res);
@@ -560,7 +561,7 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
     bool all = true;
     for (size_t k = 0; k < n; k++) {
         struct check_result *r = &res[k];
-        mon_out(m, "check %s: %s\n", names[k], r->equivalent ? "EQUIVALENT" : "NOT equivalent");
+        mon_out_line(m, "check %s: %s", names[k], r->equivalent ? "EQUIVALENT" : "NOT equivalent");
         mon_out(m, "  bare %s; alone under the CP %s%s%s\n",
                 r->bare_halted ? "halted" : "did not halt",
                 r->alone_halted ? "halted" : "did not halt", r->alone_diff[0] ? ": " : "",

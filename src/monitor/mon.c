@@ -235,6 +235,17 @@ void mon_out(struct mon *m, const char *fmt, ...)
     va_end(ap);
 }
 
+void mon_out_line(struct mon *m, const char *fmt, ...)
+{
+    va_list ap;
+    if (m->in_run)
+        mon_console_settle(m);
+    va_start(ap, fmt);
+    tgm_vfprint_line(m->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', m->out);
+}
+
 void *mon_room(void *items, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)

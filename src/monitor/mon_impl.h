@@ -281,6 +281,12 @@ int mon_spaced_expr(int argc, char **argv);
 void mon_err_line(struct mon *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mon_out(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* One line of output that names a user's file ('loaded F', a check's
+ * verdict, 'saved F'), ended here: as mon_out, but a control character in
+ * it shown escaped as in an error, so that the report keeps its lines and
+ * a name cannot drive the terminal (the command line's cli_line). */
+void mon_out_line(struct mon *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Run commands from a reader (reader.c) until it ends; see mon_run_*. */
 struct mon_reader;
 int mon_loop(struct mon *m, struct mon_reader *r);

@@ -670,7 +670,7 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
         return -1;
     if (mon_snapshot_save(m, argv[1], breaks, err, sizeof err) != 0)
         return mon_err(m, "%s", err);
-    mon_out(m, "saved %s\n", argv[1]);
+    mon_out_line(m, "saved %s", argv[1]);
     return 0;
 }
 
@@ -684,6 +684,6 @@ int mon_cmd_restore(struct mon *m, int argc, char **argv)
         return mon_err(m, "%s%s", err, mon_quote_hint(argv[1], access(argv[1], F_OK) ? errno : 0));
     if (m->timeline) /* back to an earlier point: as 'rstep' does */
         timeline_rewind(m->timeline, m->vmm);
-    mon_out(m, "restored %s\n", argv[1]);
+    mon_out_line(m, "restored %s", argv[1]);
     return 0;
 }

@@ -1,0 +1,88 @@
+/* test_audit_cons.c: the monitor said some things differently from the
+ * command line, or not at all: report lines that name a file printed the
+ * name raw, an assembly error count worded otherwise than 'tgm run', a
+ * silent 'ignore', and zero limits refused in other words than the
+ * command line's.  Each test fails on the tree before its fix.
+ *
+ * Runs the real binary (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* docs/monitor.md: a line that names a file shows a control character in
+ * the name as an error does (\n, \xHH), as 'tgm check' shows its verdicts:
+ * 'loaded', 'saved', 'log', 'trace', 'vm create', 'timeline', 'check',
+ * 'nest' and 'show histfile' printed the name raw, so that a newline split
+ * the line and an escape reached the terminal. */
+static void mon__report_lines_show_a_file_name_escaped(void **state)
+{
+    (void)state;
+    char f[512], cmds[8192];
+    char *src = cs_slurp("examples/sum.s", NULL);
+    cs_write_text(f, sizeof f, "a\nb\x1b[31m.s", src);
+    free(src);
+    snprintf(cmds, sizeof cmds,
+             "load \"%1$s\"; save \"%1$s.snap\"; restore \"%1$s.snap\"; log \"%1$s.log\"; "
+             "log; log off; trace insns to \"%1$s.tr\"; trace; trace off; check \"%1$s\"; "
+             "nest 1 \"%1$s\"; check \"%1$s\" nest 1; set histfile \"%1$s.h\"; "
+             "show histfile; vm create v 4096 \"%1$s\"; timeline on; go; "
+             "timeline \"%1$s.tl\"",
+             f);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    char *dir = strrchr(f, '/');
+    *dir = '\0';
+    static const char *const want[] = {
+        "bare: loaded %s/a\\nb\\x1b[31m.s: 35 words at 0",
+        "saved %s/a\\nb\\x1b[31m.s.snap\n",
+        "restored %s/a\\nb\\x1b[31m.s.snap\n",
+        "logging the session to %s/a\\nb\\x1b[31m.s.log ('log off' stops)\n",
+        "logging to %s/a\\nb\\x1b[31m.s.log\n",
+        "log %s/a\\nb\\x1b[31m.s.log closed\n",
+        "trace: insns on, traps off, cp off; to %s/a\\nb\\x1b[31m.s.tr (0 of at most",
+        "trace: 0 records written to %s/a\\nb\\x1b[31m.s.tr\n",
+        "check %s/a\\nb\\x1b[31m.s: EQUIVALENT\n",
+        "with %s/a\\nb\\x1b[31m.s on top: a bare machine of 65536 words at 0x280\n",
+        "check %s/a\\nb\\x1b[31m.s: EQUIVALENT at depth 1\n  E, PSW, R",
+        "histfile   %s/a\\nb\\x1b[31m.s.h\n",
+        "v: VM 0, 4096 words at real 0x8..0x1007, loaded %s/a\\nb\\x1b[31m.s; selected\n",
+        "timeline: 1 event written to %s/a\\nb\\x1b[31m.s.tl\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char line[1024];
+        snprintf(line, sizeof line, want[i], f);
+        if (!strstr(o.out, line))
+            fail_msg("no line '%s' in:\n%s", line, o.out);
+    }
+    if (memchr(o.out, '\x1b', o.out_len))
+        fail_msg("an escape reached the output:\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_cons");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mon__report_lines_show_a_file_name_escaped),
+    };
+    return cmocka_run_group_tests_name("audit_cons", tests, group_setup, group_teardown);
+}
