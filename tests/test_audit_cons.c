@@ -67,6 +67,46 @@ static void mon__report_lines_show_a_file_name_escaped(void **state)
     cs_outcome_free(&o);
 }
 
+/* The last line of OUT (stderr), its newline included. */
+static const char *last_line(const char *out)
+{
+    size_t n = strlen(out);
+    const char *s = out + (n ? n - 1 : 0);
+    while (s > out && s[-1] != '\n')
+        s--;
+    return s;
+}
+
+/* docs/run.md and docs/monitor.md: a source with errors ends in one line
+ * that counts them, 'tgm run's "FILE: 2 errors"; the monitor said "2
+ * assembly errors" (at 'load', and for the FILE 'tgm monitor' is given). */
+static void mon__a_sources_errors_are_counted_as_tgm_run_counts_them(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text, *count;
+    } cases[] = {{"one.s", "FOO\n", "1 error"}, {"two.s", "FOO\nBAR 1\n", "2 errors"}};
+    for (size_t i = 0; i < 2; i++) {
+        char src[CS_PATH], cmds[CS_PATH + 16], want[CS_PATH + 64];
+        cs_write_text(src, sizeof src, cases[i].name, cases[i].text);
+        struct cs_outcome run = cs_run_tgm("run", src, NULL);
+        snprintf(want, sizeof want, "tgm: run: %s: %s\n", src, cases[i].count);
+        assert_string_equal(last_line(run.err), want);
+        cs_outcome_free(&run);
+        struct cs_outcome mon = cs_run_tgm("monitor", src, NULL);
+        snprintf(want, sizeof want, "tgm: monitor: %s: %s\n", src, cases[i].count);
+        assert_int_equal(mon.status, 2);
+        assert_string_equal(last_line(mon.err), want);
+        cs_outcome_free(&mon);
+        snprintf(cmds, sizeof cmds, "load %s", src);
+        mon = cs_mon(cmds);
+        snprintf(want, sizeof want, "-c:1: load: %s: %s\n", src, cases[i].count);
+        assert_int_equal(mon.status, 1);
+        assert_string_equal(last_line(mon.err), want);
+        cs_outcome_free(&mon);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -83,6 +123,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mon__report_lines_show_a_file_name_escaped),
+        cmocka_unit_test(mon__a_sources_errors_are_counted_as_tgm_run_counts_them),
     };
     return cmocka_run_group_tests_name("audit_cons", tests, group_setup, group_teardown);
 }

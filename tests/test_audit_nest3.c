@@ -123,7 +123,7 @@ static void load__binary_is_not_text_as_run_reads_it(void **state)
     snprintf(cmds, sizeof cmds, "load %s", path);
     struct cs_outcome o = cs_mon(cmds);
     assert_int_equal(o.status, 1);
-    assert_non_null(strstr(o.err, "1 assembly error"));
+    assert_non_null(strstr(o.err, "ctl.s: 1 error\n"));
     cs_outcome_free(&o);
 }
 

@@ -246,7 +246,7 @@ static void load__source_sets_entry_and_symbols(void **state)
     ERR_HAS(f, "cannot open");
     write_file(f, "bad.s", "  FROB 1\n");
     FAILS(f, "load %s", file(f, "bad.s"));
-    ERR_HAS(f, "assembly error");
+    ERR_HAS(f, "bad.s: 1 error\n");
     write_file(f, "one.s", "one: HALT\n"); /* one of each: no plural */
     OK(f, "load %s", file(f, "one.s"));
     OUT_HAS(f, ": 1 word at 0, 1 symbol; entry P=0");

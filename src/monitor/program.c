@@ -27,6 +27,13 @@ static bool is_image(const char *path, const char *head, size_t got)
     return image_has_magic(head, n) || image_is_snapshot(head, n) || (binary && !dot_s);
 }
 
+/* The line after a source's N diagnostics, in 'tgm run's words (docs/run.md):
+ * "FILE: 2 errors". */
+static int source_errors(struct mon *m, const char *path, int n)
+{
+    return mon_err(m, "%s: %d error%s", path, n, mon_plural((uint64_t)n));
+}
+
 /* A pipe or a device (/dev/stdin, <(cmd)) cannot be read twice, and the
  * bytes that tell image from source would be lost: F is read whole, as an
  * image up to its limit or as a source up to one byte past its own (which
@@ -61,7 +68,7 @@ static int read_stream_program(struct mon *m, const char *path, FILE *f, struct 
         fflush(m->out);
         int n = asm_assemble_buffer(path, (const char *)b.p, b.len, img, m->err);
         if (n)
-            rc = mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
+            rc = source_errors(m, path, n);
     }
     free(b.p);
     return rc;
@@ -143,7 +150,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     else
         *files = read;
     if (n)
-        return mon_err(m, "%s: %d assembly error%s", path, n, n == 1 ? "" : "s");
+        return source_errors(m, path, n);
     return files ? program_kept(m, img, files) : 0;
 }
 
