@@ -107,6 +107,28 @@ static void mon__a_sources_errors_are_counted_as_tgm_run_counts_them(void **stat
     }
 }
 
+/* docs/monitor.md: 'ignore ID N' says what it did, as gdb's ignore ("Will
+ * ignore next N crossings of breakpoint M."); it was silent. */
+static void ignore__says_what_it_did(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon_ok("load examples/sum.s; break loop; watch total; ignore 1 2; "
+                                    "ignore 1 1; ignore 1 0; ignore 2 3");
+    const char *want = "breakpoint 1 will ignore its next 2 hits\n"
+                       "breakpoint 1 will ignore its next hit\n"
+                       "breakpoint 1 will stop at its next hit\n"
+                       "watchpoint 2 will ignore its next 3 hits\n";
+    const char *at = strstr(o.out, "breakpoint 1 will");
+    if (!at || strcmp(at, want))
+        fail_msg("ignore said:\n%s", o.out);
+    cs_outcome_free(&o);
+    /* and does what it says: the third hit stops, as 'break ... ignore 2' */
+    cs_mon_prints("load examples/sum.s; break loop; ignore 1 2; go",
+                  "breakpoint 1 at 0x4 loop, hit 3 times");
+    cs_mon_prints("load examples/sum.s; break loop; ignore 1 2; ignore 1 0; go",
+                  "breakpoint 1 at 0x4 loop, hit 1 time");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -124,6 +146,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mon__report_lines_show_a_file_name_escaped),
         cmocka_unit_test(mon__a_sources_errors_are_counted_as_tgm_run_counts_them),
+        cmocka_unit_test(ignore__says_what_it_did),
     };
     return cmocka_run_group_tests_name("audit_cons", tests, group_setup, group_teardown);
 }

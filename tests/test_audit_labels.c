@@ -407,7 +407,7 @@ static void test_breaks_deleted_out_of_order(void **state)
            "breakpoint 7 at 0x14 if w == 5\nnote: breakpoint 6 is at 0x14 too\n");
     expect(&s, "delete 6", "");
     expect(&s, "break 0x14", "breakpoint 8 at 0x14\nnote: breakpoint 7 is at 0x14 too\n");
-    expect(&s, "ignore 8 1", "");
+    expect(&s, "ignore 8 1", "breakpoint 8 will ignore its next hit\n");
     expect(&s, "delete 4 5", "");
     expect(&s, "break list", "  7  break  0x14  hits 0  if w == 5\n"
                              "  8  break  0x14  hits 0  ignore 1\n");

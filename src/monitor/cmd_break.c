@@ -881,6 +881,15 @@ int mon_cmd_ignore(struct mon *m, int argc, char **argv)
     uint64_t n;
     if (k < 0 || mon_count(m, argv[2], &n) != 0)
         return -1;
-    m->bps[k].ignore = n;
+    struct mon_bp *b = &m->bps[k];
+    b->ignore = n;
+    /* as gdb's "Will ignore next N crossings of breakpoint M." */
+    if (n == 0)
+        mon_out(m, "%s %d will stop at its next hit\n", bp_noun(b), b->id);
+    else if (n == 1)
+        mon_out(m, "%s %d will ignore its next hit\n", bp_noun(b), b->id);
+    else
+        mon_out(m, "%s %d will ignore its next %llu hits\n", bp_noun(b), b->id,
+                (unsigned long long)n);
     return 0;
 }

@@ -262,7 +262,11 @@ const struct mon_cmd mon_cmds[] = {
     {"delete", mon_cmd_delete, 1, -1, "delete ID...|all",
      "delete breakpoints and watchpoints by number", G_BREAK, NULL, "={all}-", 0},
     {"ignore", mon_cmd_ignore, 2, 2, "ignore ID N",
-     "let breakpoint ID pass its next N hits", G_BREAK, NULL, NULL, 0},
+     "let breakpoint ID pass its next N hits\n"
+     "Says what it did, as gdb's ignore does: 'breakpoint 1 will ignore its\n"
+     "next 2 hits' ('its next hit' for N = 1), and for N = 0 'breakpoint 1\n"
+     "will stop at its next hit'.  A watchpoint is named as one.",
+     G_BREAK, NULL, NULL, 0},
 
     {"trace", mon_cmd_trace, 0, -1, "trace [insns|traps|cp|all|off]... [to FILE|screen] [max BYTES]",
      "trace instructions, traps, or the control program's decisions\n"
