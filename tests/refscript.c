@@ -274,7 +274,7 @@ static const struct { const char *key, *val, *err; } setv[] = {
     {"limit", "0", NULL}, {"limit", "5000", NULL}, {"limit", "x", "unknown name 'x'"},
     {"limit", "-1", "count -1 is negative"}, {"ring", "0", NULL}, {"ring", "1000000", NULL},
     {"ring", "1000001", "ring of 1000001 records is out of range (0..1000000)"},
-    {"slice", "1", NULL}, {"slice", "0", "a slice must be at least one cycle"},
+    {"slice", "1", NULL}, {"slice", "0", "0 cycles is out of range (1..9223372036854775807)"},
     {"console", "off", NULL}, {"console", "ON", NULL}, {"console", "maybe", "console is on or off"},
     {"checkpoint", "7", NULL}, {"checkpoint", "0", "checkpoints must be at least one step apart"},
     {"hybrid", "off", NULL}, {"hybrid", "yes", "hybrid is on or off"},

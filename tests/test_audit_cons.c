@@ -129,6 +129,46 @@ static void ignore__says_what_it_did(void **state)
                   "breakpoint 1 at 0x4 loop, hit 1 time");
 }
 
+/* The text of ERR (one line) after its first occurrence of AFTER. */
+static const char *after(const char *err, const char *what)
+{
+    const char *at = strstr(err, what);
+    if (!at)
+        fail_msg("no '%s' in: %s", what, err);
+    return at + strlen(what);
+}
+
+/* docs/run.md and docs/monitor.md: a zero limit is refused in one wording
+ * on both sides.  'set slice 0' said "a slice must be at least one cycle"
+ * and 'check ... steps 0' "a limit of at least one step is needed", where
+ * 'tgm run --slice 0' says "0 cycles is out of range (1..2^63-1)". */
+static void zero_limits__are_refused_in_the_command_lines_words(void **state)
+{
+    (void)state;
+    struct cs_outcome cli = cs_run_tgm("run", "--vmm", "--slice", "0", "examples/hello.s", NULL);
+    struct cs_outcome mon = cs_mon("set slice 0");
+    assert_int_equal(cli.status, 2);
+    assert_int_equal(mon.status, 1);
+    assert_string_equal(after(mon.err, "-c:1: set: "), after(cli.err, "tgm: run: --slice: "));
+    cs_outcome_free(&cli);
+    cs_outcome_free(&mon);
+    cli = cs_run_tgm("check", "--slice", "0", "examples/sum.s", NULL);
+    mon = cs_mon("check examples/sum.s slice 0");
+    assert_string_equal(after(mon.err, "-c:1: check: slice: "),
+                        after(cli.err, "tgm: check: --slice: "));
+    cs_outcome_free(&cli);
+    cs_outcome_free(&mon);
+    /* the same words; the monitor's counts stop at 2^63-1 */
+    cli = cs_run_tgm("check", "--max-steps", "0", "examples/sum.s", NULL);
+    mon = cs_mon("check examples/sum.s steps 0");
+    assert_string_equal(after(cli.err, "tgm: check: --max-steps: "),
+                        "0 steps is out of range (1..18446744073709551615)\n");
+    assert_string_equal(after(mon.err, "-c:1: check: steps: "),
+                        "0 steps is out of range (1..9223372036854775807)\n");
+    cs_outcome_free(&cli);
+    cs_outcome_free(&mon);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -147,6 +187,7 @@ int main(void)
         cmocka_unit_test(mon__report_lines_show_a_file_name_escaped),
         cmocka_unit_test(mon__a_sources_errors_are_counted_as_tgm_run_counts_them),
         cmocka_unit_test(ignore__says_what_it_did),
+        cmocka_unit_test(zero_limits__are_refused_in_the_command_lines_words),
     };
     return cmocka_run_group_tests_name("audit_cons", tests, group_setup, group_teardown);
 }

@@ -694,7 +694,7 @@ static void do_slice(struct vc *s)
     memset(&o, 0, sizeof o);
     uint64_t n = rn(8) ? 1 + rn(rn(2) ? 30 : 3000) : 0;
     if (!n)
-        snprintf(o.err, sizeof o.err, "set: a slice must be at least one cycle");
+        snprintf(o.err, sizeof o.err, "set: 0 cycles is out of range (1..9223372036854775807)");
     else
         cpm_set_slice(&s->c, n), s->slice = n;
     expect(run("set slice %llu", (unsigned long long)n), &o);

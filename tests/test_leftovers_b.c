@@ -34,7 +34,7 @@
 static void set__range_messages_name_the_range_taken(void **state)
 {
     (void)state;
-    cs_mon_fails("set slice 0", "set: a slice must be at least one cycle");
+    cs_mon_fails("set slice 0", "set: 0 cycles is out of range (1..9223372036854775807)");
     cs_mon_fails("set slice 0x8000000000000000",
                  "set: count 9223372036854775808 is out of range (1..9223372036854775807)");
     cs_mon_fails("set checkpoint 0x8000000000000000",

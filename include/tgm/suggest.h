@@ -52,4 +52,11 @@ bool tgm_suggest_nearest(const struct tgm_suggest *s, const char *cand);
  * here: 1G is 1073741824)" for a G).  False, BUF as it
  * was, when the last byte is no such suffix or V with it passes 2^64 - 1. */
 bool tgm_suffix_hint(char *buf, size_t size, const char *text, size_t len, unsigned long long v);
+/* The one wording of a number outside its range, the command line's and
+ * the monitor's: into BUF goes what follows the number as typed, " UNITs is
+ * out of range (LO..HI)" (UNIT singular, plural unless ONE; NULL or "" for
+ * none: " is out of range (LO..HI)"), so that `tgm run --slice 0` and the
+ * monitor's `set slice 0` both say "0 cycles is out of range (1..2^63-1)". */
+void tgm_range_words(char *buf, size_t size, const char *unit, bool one, unsigned long long lo,
+                     unsigned long long hi);
 #endif

@@ -99,9 +99,9 @@ int cli_parse_range(const char *cmd, const char *opt, const char *s, uint64_t lo
     if (parse_u64(cmd, opt, s, &v, &over) != 0)
         return -1;
     if (over || v < lo || v > hi) { /* S as typed: 0x10 stays 0x10 */
-        cli_error("%s: %s: %s%s%s%s is out of range (%llu..%llu)", cmd, opt, s, unit ? " " : "",
-                  unit ? unit : "", unit && !(v == 1 && !over) ? "s" : "",
-                  (unsigned long long)lo, (unsigned long long)hi);
+        char words[128]; /* as the monitor words it */
+        tgm_range_words(words, sizeof words, unit, v == 1 && !over, lo, hi);
+        cli_error("%s: %s: %s%s", cmd, opt, s, words);
         return -1;
     }
     *out = v;

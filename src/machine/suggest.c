@@ -122,3 +122,11 @@ bool tgm_suffix_hint(char *buf, size_t size, const char *text, size_t len, unsig
              text, v << shift);
     return true;
 }
+
+void tgm_range_words(char *buf, size_t size, const char *unit, bool one, unsigned long long lo,
+                     unsigned long long hi)
+{
+    bool u = unit && *unit;
+    snprintf(buf, size, "%s%s%s is out of range (%llu..%llu)", u ? " " : "", u ? unit : "",
+             u && !one ? "s" : "", lo, hi);
+}

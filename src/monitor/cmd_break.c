@@ -776,7 +776,7 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return mon_usage(m, argc, argv);
     /* COUNT is optional: an option word after ADDR starts the options */
     if (i < argc && mon_keyword(argv[i], BP_OPTS) < 0 && strcasecmp(argv[i], "if") &&
-        mon_ranged(m, argv[i++], "count ", "", 1, q - a, &n) != 0)
+        mon_ranged(m, argv[i++], "count ", NULL, 1, q - a, &n) != 0)
         return -1;
     struct mon_bp tmp = {0};
     char cond[MON_COND_MAX + 1];

@@ -35,14 +35,14 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
     if (mon_swapped(m, argv[1], argv[2]))
         return mon_err(m, "'%s' is not a number of levels: the order is '%s'", argv[1],
                        m->cur->usage);
-    if (mon_ranged(m, argv[1], "", " levels", 1, NEST_MAX_DEPTH, &depth) != 0)
+    if (mon_ranged(m, argv[1], "", "level", 1, NEST_MAX_DEPTH, &depth) != 0)
         return -1;
     unsigned seen = 0; /* 'mem' may be abbreviated, and given once */
     for (int i = 3; i < argc; i += 2) {
         if (mon_keyword(argv[i], "mem") != 0 || i + 1 >= argc)
             return mon_usage(m, argc, argv);
         if (mon_option_once(m, "mem", 0, &seen) != 0 ||
-            mon_ranged(m, argv[i + 1], "mem: ", " words", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
+            mon_ranged(m, argv[i + 1], "mem: ", "word", TGM_Q_MIN, TGM_Q_MAX, &w) != 0)
             return -1;
     }
     /* refused as 'tgm run --nest --profile' is: the user asked for that machine */
@@ -324,7 +324,7 @@ int mon_cmd_stack(struct mon *m, int argc, char **argv)
     if (mon_keyword(argv[1], "step") != 0)
         return mon_usage(m, argc, argv);
     uint64_t n = 1;
-    if (argc == 3 && mon_ranged(m, argv[2], "step count ", "", 0, MON_SCRIPT_LIMIT, &n) != 0)
+    if (argc == 3 && mon_ranged(m, argv[2], "step count ", NULL, 0, MON_SCRIPT_LIMIT, &n) != 0)
         return -1;
     if (n == 0)
         return mon_zero_count(m, "a count of");

@@ -77,7 +77,7 @@ static int failed_status(const struct mon *m)
 int mon_cmd_exit(struct mon *m, int argc, char **argv)
 {
     uint64_t n = (uint64_t)failed_status(m);
-    if (argc == 2 && mon_ranged(m, argv[1], "status ", "", 0, 255, &n) != 0)
+    if (argc == 2 && mon_ranged(m, argv[1], "status ", NULL, 0, 255, &n) != 0)
         return -1;
     m->finished = true;
     m->status = (int)n;
@@ -141,7 +141,7 @@ int mon_set_machine(struct mon *m, const char *profile, uint32_t q)
 static int parse_q(struct mon *m, const char *s, uint32_t *q)
 {
     uint64_t v;
-    if (mon_ranged(m, s, "", " words", TGM_Q_MIN, TGM_Q_MAX, &v) != 0)
+    if (mon_ranged(m, s, "", "word", TGM_Q_MIN, TGM_Q_MAX, &v) != 0)
         return -1;
     *q = (uint32_t)v;
     return 0;
@@ -280,7 +280,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         m->limit = n;
         return 0;
     case 4:
-        if (mon_ranged(m, v, "ring of ", " records", 0, 1000000, &n) != 0)
+        if (mon_ranged(m, v, "ring of ", "record", 0, 1000000, &n) != 0)
             return -1;
         if (mon_ring_resize(m, (size_t)n) != 0)
             return mon_err(m, "out of memory");
@@ -300,7 +300,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         return 0;
     }
     case 6: /* the range really taken: more than the control program's own words */
-        if (mon_ranged(m, v, "", " words", VMM_K + 1, TGM_Q_MAX, &n) != 0)
+        if (mon_ranged(m, v, "", "word", VMM_K + 1, TGM_Q_MAX, &n) != 0)
             return -1;
         m->vmm_cfg.q = (uint32_t)n;
         return 0;
@@ -332,10 +332,10 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         mon_rev_restart(m); /* the next history uses it */
         return 0;
     default:
-        if (mon_count_from(m, v, 1, &n) != 0)
+        /* 0 would be the control program's default; as 'tgm run --slice 0' */
+        if (mon_count_from(m, v, 1, &n) != 0 ||
+            mon_in_range(m, v, n, "", "cycle", 1, INT64_MAX) != 0)
             return -1;
-        if (n == 0) /* the control program would take 0 as its default */
-            return mon_err(m, "a slice must be at least one cycle");
         m->vmm_cfg.slice = n;
         if (m->vmm)
             vmm_set_slice(m->vmm, n);

@@ -170,7 +170,7 @@ static int vm_create(struct mon *m, int argc, char **argv)
          mon_eval(m, argv[3], &w, err, sizeof err) != 0))
         return mon_err(m, "'%s' is not a number of words: the order is 'vm create NAME "
                           "WORDS [FILE]'", argv[3]);
-    if (mon_ranged(m, argv[3], "", " words", TGM_Q_MIN, VMM_W_MAX, &w) != 0)
+    if (mon_ranged(m, argv[3], "", "word", TGM_Q_MIN, VMM_W_MAX, &w) != 0)
         return -1;
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
         return mon_err(m, "a VM named '%s' exists", argv[2]);
@@ -496,28 +496,23 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
             continue;
         }
         if (k == CK_NEST) {
-            if (mon_ranged(m, argv[++i], "nest: ", " levels", 1, NEST_MAX_DEPTH, &depth) != 0)
+            if (mon_ranged(m, argv[++i], "nest: ", "level", 1, NEST_MAX_DEPTH, &depth) != 0)
                 goto out;
             continue;
         }
-        if (mon_count_from(m, argv[++i], k == 1 || k == 2, &v) != 0)
+        /* 0 steps is no "no limit" (as 'set limit 0'), nor 0 cycles the
+         * default slice: refused in 'tgm check --max-steps/--slice 0's words */
+        if (mon_count_from(m, argv[++i], k == 1 || k == 2, &v) != 0 ||
+            ((k == 1 || k == 2) && mon_in_range(m, argv[i], v, k == 1 ? "steps: " : "slice: ",
+                                                k == 1 ? "step" : "cycle", 1, INT64_MAX) != 0))
             goto out;
-        if (k == 2 && v == 0) { /* as 'set slice': 0 would silently mean the default */
-            mon_err(m, "a slice must be at least one cycle");
-            goto out;
-        }
-        if (k == 1 && v == 0) { /* likewise, and not "no limit" as 'set limit 0' */
-            mon_err(m, "steps: a limit of at least one step is needed (a guest that does "
-                       "not halt is never equivalent)");
-            goto out;
-        }
         if (k == 1)
             o.max_steps = v;
         else
             o.slice = v;
     }
     uint64_t w = 0; /* under 'nest' up to 2^19, the depth's own limit said by nest_build */
-    if (mem && mon_ranged(m, mem, "mem: ", " words", TGM_Q_MIN, depth ? TGM_Q_MAX : VMM_W_MAX,
+    if (mem && mon_ranged(m, mem, "mem: ", "word", TGM_Q_MIN, depth ? TGM_Q_MAX : VMM_W_MAX,
                           &w) != 0)
         goto out;
     o.w = (uint32_t)w;

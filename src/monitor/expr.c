@@ -627,20 +627,22 @@ static const char *as_written(const char *s, uint64_t v, char *buf, size_t len)
     return buf;
 }
 
-int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
+int mon_in_range(struct mon *m, const char *s, uint64_t v, const char *pre, const char *unit,
+                 uint64_t lo, uint64_t hi)
+{
+    if (v >= lo && v <= hi)
+        return 0;
+    char buf[32], words[128]; /* as the command line words it */
+    tgm_range_words(words, sizeof words, unit, v == 1, lo, hi);
+    return mon_err(m, "%s%s%s", pre, as_written(s, v, buf, sizeof buf), words);
+}
+
+int mon_ranged(struct mon *m, const char *s, const char *pre, const char *unit, uint64_t lo,
                uint64_t hi, uint64_t *out)
 {
-    char buf[32];
     if (mon_arg(m, s, out) != 0)
         return -1;
-    size_t n = strlen(post);
-    if (*out == 1 && n > 1 && post[n - 1] == 's') /* a unit: "1 word", not "1 words" */
-        n--;
-    if (*out < lo || *out > hi)
-        return mon_err(m, "%s%s%.*s is out of range (%llu..%llu)", pre,
-                       as_written(s, *out, buf, sizeof buf), (int)n, post,
-                       (unsigned long long)lo, (unsigned long long)hi);
-    return 0;
+    return mon_in_range(m, s, *out, pre, unit, lo, hi);
 }
 
 int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out)

@@ -400,10 +400,14 @@ long mon_unescape(struct mon *m, char *s);
 /* Were two arguments given in the wrong order: NUM, where a number goes, no
  * expression, and OTHER (a file name, say) one?  'nest hello.s 2'. */
 bool mon_swapped(struct mon *m, const char *num, const char *other);
-/* An argument in LO..HI, else "PRE V POST is out of range (LO..HI)" with V
- * as written (-5 as -5). */
-int mon_ranged(struct mon *m, const char *s, const char *pre, const char *post, uint64_t lo,
+/* An argument in LO..HI, else "PRE V UNITs is out of range (LO..HI)" with V
+ * as written (-5 as -5), in the command line's words (tgm_range_words: UNIT
+ * singular, NULL for none). */
+int mon_ranged(struct mon *m, const char *s, const char *pre, const char *unit, uint64_t lo,
                uint64_t hi, uint64_t *out);
+/* The same check of V, the value of S already read (by mon_count_from). */
+int mon_in_range(struct mon *m, const char *s, uint64_t v, const char *pre, const char *unit,
+                 uint64_t lo, uint64_t hi);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
 /* An address of E of the focused machine (break, watch, until), as
