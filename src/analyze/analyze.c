@@ -26,19 +26,15 @@ static bool present(struct analyze_ctx *cx, unsigned op)
     return analyze_exec(cx, 1, &s)->trap != TRAP_ILL;
 }
 
-/* Apply claim C to (S1, S2); count the state if the definition covers it,
- * and keep the first difference as the claim's witness. */
+/* Claim C's verdict on the runs A and B (and MOVED, analyze_judge); count
+ * the state if the definition covers it, and keep the first difference as
+ * the claim's witness.  A control claim's B is A: its S2 is S1. */
 static void try_claim(struct analyze_ctx *cx, struct analyze_insn *in,
-                      enum analyze_claim c, const struct analyze_state *s1,
-                      uint32_t x, uint64_t *count)
+                      enum analyze_claim c, struct analyze_ran a, struct analyze_ran b,
+                      const struct analyze_ran *moved, uint32_t x, uint64_t *count)
 {
-    struct analyze_state s2;
     struct analyze_diff d;
-    if (c != CLAIM_CTL_S && c != CLAIM_CTL_U)
-        analyze_derive_s2(c, s1, x, &s2);
-    else
-        analyze_state_copy(&s2, s1);
-    int r = analyze_check(cx, c, s1, &s2, &d);
+    int r = analyze_judge(cx, c, a, b, moved, &d);
     if (r == CHECK_EXCLUDED)
         return;
     (*count)++;
@@ -46,39 +42,53 @@ static void try_claim(struct analyze_ctx *cx, struct analyze_insn *in,
         struct analyze_witness *w = &in->wit[c];
         w->op = in->op;
         w->claim = (uint8_t)c;
-        w->s1 = *s1;
-        w->s2 = s2;
-        /* S2 was copied word by word to its q: past it, zero like S1 */
-        memset(w->s2.mem + s2.q, 0, (ANALYZE_Q_MAX - s2.q) * sizeof s2.mem[0]);
+        w->s1 = *a.s;
+        w->s2 = *b.s;
         w->x = x;
         w->diff = d;
         in->found[c] = true;
     }
 }
 
+/* Each generated state S in both modes, and for each shift x S moved by x
+ * in both modes: the distinct states the claims pair, each run once on the
+ * slot analyze_check would run it on (so the runs are the same), and every
+ * claim judged on those runs. */
 static void analyze_op(struct analyze_ctx *cx, struct analyze_insn *in,
                        const struct analyze_options *o)
 {
     struct analyze_gen g;
-    struct analyze_state s, ss, su;
+    struct analyze_state s, ss, su, ms, mu;
     uint32_t xs[ANALYZE_MAX_SHIFTS];
     unsigned nx;
+    /* copied word by word to q (the same for all): past it, zero as a
+     * witness's states are */
+    memset(&ss, 0, sizeof ss);
+    su = mu = ms = ss;
     analyze_gen_init(&g, in->op, cx->q, o->seed, o->random_states);
     while (analyze_gen_next(&g, &s, xs, &nx)) {
         in->n.states++;
-        ss = s;
+        analyze_state_copy(&ss, &s);
         ss.psw.sup = true;
-        su = s;
+        analyze_state_copy(&su, &s);
         su.psw.sup = false;
-        try_claim(cx, in, CLAIM_NOT_PRIV, &ss, 0, &in->n.priv_pairs);
-        try_claim(cx, in, CLAIM_CTL_S, &ss, 0, &in->n.ctl[1]);
-        try_claim(cx, in, CLAIM_CTL_U, &su, 0, &in->n.ctl[0]);
-        try_claim(cx, in, CLAIM_MODE, &ss, 0, &in->n.mode);
+        struct analyze_ran rs = {&ss, analyze_exec(cx, 1, &ss)};
+        struct analyze_ran ru = {&su, analyze_exec(cx, 0, &su)};
+        try_claim(cx, in, CLAIM_NOT_PRIV, rs, ru, NULL, 0, &in->n.priv_pairs);
+        try_claim(cx, in, CLAIM_CTL_S, rs, rs, NULL, 0, &in->n.ctl[1]);
+        try_claim(cx, in, CLAIM_CTL_U, ru, ru, NULL, 0, &in->n.ctl[0]);
+        /* x = 0: S moved by nothing is S, in user mode */
+        try_claim(cx, in, CLAIM_MODE, rs, ru, NULL, 0, &in->n.mode);
         for (unsigned k = 0; k < nx; k++) {
-            try_claim(cx, in, CLAIM_LOC_S, &ss, xs[k], &in->n.loc[1]);
-            try_claim(cx, in, CLAIM_LOC_U, &su, xs[k], &in->n.loc[0]);
+            analyze_shift(&ss, xs[k], &ms);
+            analyze_state_copy(&mu, &ms);
+            mu.psw.sup = false;
+            struct analyze_ran rms = {&ms, analyze_exec(cx, 3, &ms)};
+            struct analyze_ran rmu = {&mu, analyze_exec(cx, 2, &mu)};
+            try_claim(cx, in, CLAIM_LOC_S, rs, rms, NULL, xs[k], &in->n.loc[1]);
+            try_claim(cx, in, CLAIM_LOC_U, ru, rmu, NULL, xs[k], &in->n.loc[0]);
             /* m1 != m2 with x != 0: shares the runs of the two above */
-            try_claim(cx, in, CLAIM_MODE, &ss, xs[k], &in->n.mode);
+            try_claim(cx, in, CLAIM_MODE, rs, rmu, &rms, xs[k], &in->n.mode);
         }
     }
     /* privileged is universal: no counterexample, and not vacuously */

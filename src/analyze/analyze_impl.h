@@ -65,10 +65,26 @@ const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
 /* witness.c */
 enum { CHECK_EXCLUDED = -1, CHECK_SAME = 0, CHECK_DIFF = 1 };
 /* Apply claim C's definition to S1 (and S2 for pairs).  EXCLUDED when the
- * definition does not quantify over this state (a trap it rules out). */
+ * definition does not quantify over this state (a trap it rules out, or
+ * modes other than the claim's). */
 int analyze_check(struct analyze_ctx *cx, enum analyze_claim c,
                   const struct analyze_state *s1, const struct analyze_state *s2,
                   struct analyze_diff *d);
+/* A state and its run, as analyze_exec left it on the slot of its mode. */
+struct analyze_ran {
+    const struct analyze_state *s;
+    const struct analyze_run *r;
+};
+/* analyze_check's verdict on runs already made: A = (S1, i(S1)), B = (S2,
+ * i(S2)) for pairs, in the modes the claim fixes.  MOVED, for a mode pair
+ * with x != 0: S1 moved by x in its own mode and its run on the shifted
+ * slot of that mode, or NULL to have it run here. */
+int analyze_judge(struct analyze_ctx *cx, enum analyze_claim c, struct analyze_ran a,
+                  struct analyze_ran b, const struct analyze_ran *moved,
+                  struct analyze_diff *d);
+/* E | r (+) x: S1 with the words l..l+b-1 copied to l+x (as far as memory
+ * goes) and l moved by x. */
+void analyze_shift(const struct analyze_state *s1, uint32_t x, struct analyze_state *s2);
 /* The second state of claim C's pair: the user twin of S1 (NOT_PRIV, MODE)
  * or S1 moved by x (LOC): r (+) x with E | r copied along. */
 void analyze_derive_s2(enum analyze_claim c, const struct analyze_state *s1,

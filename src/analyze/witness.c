@@ -138,8 +138,7 @@ static bool eval_pair(const struct analyze_state *s1, const struct analyze_run *
 
 /* E | r (+) x: the words l..l+b-1 of S1 copied to l+x.., as far as memory
  * goes; the rest of E is S1's.  x > 0, so the source always exists. */
-static void shift_state(const struct analyze_state *s1, uint32_t x,
-                        struct analyze_state *s2)
+void analyze_shift(const struct analyze_state *s1, uint32_t x, struct analyze_state *s2)
 {
     analyze_state_copy(s2, s1);
     uint32_t l = s1->psw.l, q = s1->q;
@@ -160,15 +159,22 @@ static unsigned slot_of(const struct analyze_state *s, bool shifted)
 
 /* A pair with m1 != m2 and x != 0 mixes the two causes.  Its difference is
  * the location's when S1 moved by x in its own mode already differs from S1
- * (section 3's location sensitivity); only otherwise is it the mode's. */
+ * (section 3's location sensitivity); only otherwise is it the mode's.
+ * MOVED is that state and its run when the caller has them, else NULL. */
 static bool moved_differs(struct analyze_ctx *cx, const struct analyze_state *s1,
-                          const struct analyze_run *r1, uint32_t x)
+                          const struct analyze_run *r1, uint32_t x,
+                          const struct analyze_ran *moved)
 {
-    struct analyze_state moved;
+    struct analyze_state st;
     struct analyze_diff d;
-    shift_state(s1, x, &moved);
-    const struct analyze_run *rm = analyze_exec(cx, slot_of(&moved, true), &moved);
-    return rm->trap == TRAP_NONE && eval_pair(s1, r1, &moved, rm, &d);
+    struct analyze_ran m;
+    if (moved) {
+        m = *moved;
+    } else {
+        analyze_shift(s1, x, &st);
+        m = (struct analyze_ran){&st, analyze_exec(cx, slot_of(&st, true), &st)};
+    }
+    return m.r->trap == TRAP_NONE && eval_pair(s1, r1, m.s, m.r, &d);
 }
 
 /* The modes each definition fixes: S1 = s and S2 = u for privileged and
@@ -200,10 +206,19 @@ int analyze_check(struct analyze_ctx *cx, enum analyze_claim c,
     set_diff(d, COMP_NONE, 0, 0, 0);
     if (!modes_fit(c, s1, s2))
         return CHECK_EXCLUDED;
-    const struct analyze_run *r1 = analyze_exec(cx, slot_of(s1, false), s1);
-    const struct analyze_run *r2 = NULL;
+    struct analyze_ran a = {s1, analyze_exec(cx, slot_of(s1, false), s1)}, b = {s2, NULL};
     if (c != CLAIM_CTL_S && c != CLAIM_CTL_U)
-        r2 = analyze_exec(cx, slot_of(s2, s2->psw.l != s1->psw.l), s2);
+        b.r = analyze_exec(cx, slot_of(s2, s2->psw.l != s1->psw.l), s2);
+    return analyze_judge(cx, c, a, b, NULL, d);
+}
+
+int analyze_judge(struct analyze_ctx *cx, enum analyze_claim c, struct analyze_ran a,
+                  struct analyze_ran b, const struct analyze_ran *moved,
+                  struct analyze_diff *d)
+{
+    const struct analyze_state *s1 = a.s, *s2 = b.s;
+    const struct analyze_run *r1 = a.r, *r2 = b.r;
+    set_diff(d, COMP_NONE, 0, 0, 0);
     switch (c) {
     case CLAIM_NOT_PRIV:
         /* the definition quantifies over pairs that do not memory trap */
@@ -229,7 +244,8 @@ int analyze_check(struct analyze_ctx *cx, enum analyze_claim c,
             return CHECK_EXCLUDED;
         if (!eval_pair(s1, r1, s2, r2, d))
             return CHECK_SAME;
-        if (s2->psw.l != s1->psw.l && moved_differs(cx, s1, r1, s2->psw.l - s1->psw.l)) {
+        if (s2->psw.l != s1->psw.l &&
+            moved_differs(cx, s1, r1, s2->psw.l - s1->psw.l, moved)) {
             set_diff(d, COMP_NONE, 0, 0, 0);
             return CHECK_SAME; /* the location's difference, not the mode's */
         }
@@ -246,10 +262,10 @@ void analyze_derive_s2(enum analyze_claim c, const struct analyze_state *s1,
     switch (c) {
     case CLAIM_LOC_S:
     case CLAIM_LOC_U:
-        shift_state(s1, x, s2);
+        analyze_shift(s1, x, s2);
         break;
     case CLAIM_MODE: /* x = 0 is the plain mode pair */
-        shift_state(s1, x, s2);
+        analyze_shift(s1, x, s2);
         s2->psw.sup = false;
         break;
     case CLAIM_NOT_PRIV:
