@@ -108,17 +108,24 @@ int machine_reset_to(struct machine *m, const uint64_t *words, uint32_t n)
     if (n > m->q)
         return -1;
     bool changed = console_in_use(&m->conbuf);
-    /* mem_store: the word and its decode entry; the others' stay good */
-    const uint64_t *E = m->E;
+    /* mem_store's two stores, the word and its decode entry (the others'
+     * stay good), with E, D and pdc_stale in locals: the compiler must
+     * assume that a store of a handler changes any of them, and reloaded
+     * them for every word */
+    uint64_t *E = m->E;
+    struct pdc *D = m->D;
+    const void *stale = pdc_stale;
     uint32_t i = 0, q = m->q;
     for (; i < n; i++)
         if (E[i] != words[i]) {
-            mem_store(m, i, words[i]);
+            E[i] = words[i];
+            D[i].h = stale;
             changed = true;
         }
     for (; i < q; i++)
         if (E[i]) {
-            mem_store(m, i, 0);
+            E[i] = 0;
+            D[i].h = stale;
             changed = true;
         }
     if (changed)

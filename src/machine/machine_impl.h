@@ -178,7 +178,8 @@ extern bool cpu_fast_breaks;
 /* A change of E or a console outside the run loop (machine_edits). */
 static inline void machine_edited(struct machine *m) { m->owner->edits++; }
 
-/* The one way to store into E from outside the run loop. */
+/* The one way to store into E from outside the run loop (machine_reset_to
+ * makes the same two stores in its loop, with the pointers held). */
 static inline void mem_store(struct machine *m, uint32_t phys, uint64_t v)
 {
     m->E[phys] = v;
