@@ -180,9 +180,18 @@ static uint64_t pool_value(uint64_t *rng, uint32_t q, uint32_t l, uint32_t b)
     }
 }
 
-/* An operand field in the random phase: small valid values most often. */
-static int64_t random_field(struct analyze_gen *g, unsigned kind, const int64_t *e,
-                            unsigned ne, uint32_t lim)
+/* One of the field's edge values under R = (l, b), drawn. */
+static int64_t random_edge(struct analyze_gen *g, unsigned kind, uint32_t l, uint32_t b)
+{
+    int64_t e[ANALYZE_MAX_EDGES];
+    unsigned ne = field_edges(kind, g->q, l, b, e);
+    return e[below(&g->rng, ne)];
+}
+
+/* An operand field in the random phase: small valid values most often.
+ * The edges are worked out only when drawn from (they use no draws). */
+static int64_t random_field(struct analyze_gen *g, unsigned kind, uint32_t l, uint32_t b,
+                            uint32_t lim)
 {
     uint32_t r = below(&g->rng, 100);
     switch (kind) {
@@ -192,14 +201,14 @@ static int64_t random_field(struct analyze_gen *g, unsigned kind, const int64_t 
         if (r < 45)
             return below(&g->rng, (kind == OK_NUM ? g->q : lim) + 1);
         if (r < 80)
-            return e[below(&g->rng, ne)];
+            return random_edge(g, kind, l, b);
         return rnd(&g->rng) & TGM_ADDR_MASK;
     case OK_IMM:
     case OK_IMM38:
         if (r < 50)
             return (int64_t)below(&g->rng, 9) - 4;
         if (r < 80)
-            return e[below(&g->rng, ne)];
+            return random_edge(g, kind, l, b);
         return kind == OK_IMM ? GET_IMM(rnd(&g->rng)) : GET_IMM38(rnd(&g->rng));
     default:
         return 0;
@@ -278,23 +287,30 @@ bool analyze_gen_next(struct analyze_gen *g, struct analyze_state *s,
         l = r == 0 ? q : below(&g->rng, q);
         b = r == 1 ? 0 : r < 6 ? q - (l < q ? l : q) : 1 + below(&g->rng, q + 3);
         uint32_t lim = address_limit(q, l, b);
-        for (unsigned i = 0; i < 3; i++) {
-            int64_t e[ANALYZE_MAX_EDGES];
-            unsigned ne = field_edges(k[i], q, l, b, e);
-            f[i] = random_field(g, k[i], e, ne, lim);
-        }
+        for (unsigned i = 0; i < 3; i++)
+            f[i] = random_field(g, k[i], l, b, lim);
     }
 
     uint32_t lim = address_limit(q, l, b);
     memset(s, 0, sizeof *s);
     s->q = q;
     s->cin = -1;
-    uint32_t pattern = plain ? 0 : below(&g->rng, 8);
-    for (uint32_t i = 0; i < q; i++)
-        s->mem[i] = pattern == 0   ? 0
-                    : pattern == 1 ? (uint64_t)i - l /* each word its own address */
-                    : pattern == 2 ? UINT64_MAX
-                                   : pool_value(&g->rng, q, l, b);
+    /* the pattern chosen once, not tested again at every word */
+    switch (plain ? 0 : below(&g->rng, 8)) {
+    case 0: break; /* zero already */
+    case 1:
+        for (uint32_t i = 0; i < q; i++)
+            s->mem[i] = (uint64_t)i - l; /* each word its own address */
+        break;
+    case 2:
+        for (uint32_t i = 0; i < q; i++)
+            s->mem[i] = UINT64_MAX;
+        break;
+    default:
+        for (uint32_t i = 0; i < q; i++)
+            s->mem[i] = pool_value(&g->rng, q, l, b);
+        break;
+    }
     uint32_t p = 0;
     if (plain)
         p = lim > 2 ? 2 : 0;
