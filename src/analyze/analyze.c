@@ -72,8 +72,8 @@ static void analyze_op(struct analyze_ctx *cx, struct analyze_insn *in,
         ss.psw.sup = true;
         analyze_state_copy(&su, &s);
         su.psw.sup = false;
-        struct analyze_ran rs = {&ss, analyze_exec(cx, 1, &ss)};
-        struct analyze_ran ru = {&su, analyze_exec(cx, 0, &su)};
+        struct analyze_ran rs = {&ss, analyze_exec_once(cx, 1, &ss)};
+        struct analyze_ran ru = {&su, analyze_exec_once(cx, 0, &su)};
         try_claim(cx, in, CLAIM_NOT_PRIV, rs, ru, NULL, 0, &in->n.priv_pairs);
         try_claim(cx, in, CLAIM_CTL_S, rs, rs, NULL, 0, &in->n.ctl[1]);
         try_claim(cx, in, CLAIM_CTL_U, ru, ru, NULL, 0, &in->n.ctl[0]);
@@ -83,8 +83,8 @@ static void analyze_op(struct analyze_ctx *cx, struct analyze_insn *in,
             analyze_shift(&ss, xs[k], &ms);
             analyze_state_copy(&mu, &ms);
             mu.psw.sup = false;
-            struct analyze_ran rms = {&ms, analyze_exec(cx, 3, &ms)};
-            struct analyze_ran rmu = {&mu, analyze_exec(cx, 2, &mu)};
+            struct analyze_ran rms = {&ms, analyze_exec_once(cx, 3, &ms)};
+            struct analyze_ran rmu = {&mu, analyze_exec_once(cx, 2, &mu)};
             try_claim(cx, in, CLAIM_LOC_S, rs, rms, NULL, xs[k], &in->n.loc[1]);
             try_claim(cx, in, CLAIM_LOC_U, ru, rmu, NULL, xs[k], &in->n.loc[0]);
             /* m1 != m2 with x != 0: shares the runs of the two above */

@@ -51,9 +51,7 @@ static bool state_equal(const struct analyze_state *a, const struct analyze_stat
 static int load_state(struct machine *m, const struct analyze_state *s)
 {
     machine_reset_to(m, s->mem, s->q); /* s->q is the machine's q */
-    struct psw p = s->psw;
-    p.cause = 0;
-    machine_set_psw(m, psw_pack(&p));
+    machine_load_psw(m, &s->psw); /* what machine_set_psw of it packed does */
     machine_set_timer(m, &s->timer);
     if (s->cin >= 0) {
         uint8_t byte = (uint8_t)s->cin;
@@ -62,12 +60,10 @@ static int load_state(struct machine *m, const struct analyze_state *s)
     return 0;
 }
 
-const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
-                                       const struct analyze_state *s)
+/* Run S on slot SL's machine and capture i(S) in the slot's run. */
+static const struct analyze_run *run_state(struct analyze_ctx *cx, struct analyze_slot *sl,
+                                           const struct analyze_state *s)
 {
-    struct analyze_slot *sl = &cx->slot[slot];
-    if (sl->valid && state_equal(&sl->st, s))
-        return &sl->run;
     struct machine *m = sl->m;
     if (load_state(m, s) != 0)
         cx->oom = true;
@@ -87,7 +83,25 @@ const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
     r->mem = machine_mem(m);
     r->out = machine_console_output(m, &r->out_len);
     r->in_used = machine_console_input_used(m);
+    return r;
+}
+
+const struct analyze_run *analyze_exec(struct analyze_ctx *cx, unsigned slot,
+                                       const struct analyze_state *s)
+{
+    struct analyze_slot *sl = &cx->slot[slot];
+    if (sl->valid && state_equal(&sl->st, s))
+        return &sl->run;
+    const struct analyze_run *r = run_state(cx, sl, s);
     analyze_state_copy(&sl->st, s);
     sl->valid = true;
     return r;
+}
+
+const struct analyze_run *analyze_exec_once(struct analyze_ctx *cx, unsigned slot,
+                                            const struct analyze_state *s)
+{
+    struct analyze_slot *sl = &cx->slot[slot];
+    sl->valid = false;
+    return run_state(cx, sl, s);
 }
