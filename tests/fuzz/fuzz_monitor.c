@@ -82,7 +82,6 @@ static uint64_t files_digest(void)
     closedir(dir);
     return h;
 }
-#endif
 
 /* Does LINE sum up a source's errors ("load: x.s: 2 errors", "1 error")? */
 static bool counts_errors(const char *line)
@@ -91,6 +90,7 @@ static bool counts_errors(const char *line)
     return k > 7 && !strncmp(line + k - 6, " error", 6) && line[k - 7] >= '0' &&
            line[k - 7] <= '9';
 }
+#endif
 
 static bool unsafe(const char *s)
 {
