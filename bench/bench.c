@@ -6,8 +6,9 @@
  * instruction (callgrind), the time ratio of a guest under the control
  * program to the same guest bare (or to one VM, for the rows of many VMs),
  * and the cost of one trap round trip.  A compact table at the end, JSON
- * and an SVG chart (this run against an earlier JSON) for comparing runs;
- * --native runs a loop's shape in C over memory words, the physical limit.
+ * and an SVG chart (this run against an earlier JSON) for comparing runs,
+ * written by report.c; --native runs a loop's shape in C over memory
+ * words, the physical limit.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -11,8 +11,6 @@
 
 static void print_table(FILE *f, const struct result *r, size_t n);
 
-static void print_table(FILE *f, const struct result *r, size_t n);
-
 void print_text(const struct result *r, size_t n, int runs)
 {
     printf("tgm bench: median of %d timed run%s after a warm-up;\n"
