@@ -169,6 +169,41 @@ static void zero_limits__are_refused_in_the_command_lines_words(void **state)
     cs_outcome_free(&mon);
 }
 
+/* The same refusal past the top of the range: 'set slice 2^63' said "count
+ * 9223372036854775808 is out of range", where 'tgm run --slice' and 'set
+ * slice 0' say "N cycles is out of range", and 'check ... steps 2^63' and
+ * a negative count did not say which option they were. */
+static void over_range_limits__are_refused_in_the_same_words(void **state)
+{
+    (void)state;
+    struct cs_outcome cli = cs_run_tgm("run", "--vmm", "--slice", "9223372036854775808",
+                                       "examples/hello.s", NULL);
+    struct cs_outcome mon = cs_mon("set slice 9223372036854775808");
+    assert_int_equal(mon.status, 1);
+    assert_string_equal(after(mon.err, "-c:1: set: "), after(cli.err, "tgm: run: --slice: "));
+    cs_outcome_free(&cli);
+    cs_outcome_free(&mon);
+    static const char *const cases[][2] = {
+        {"check examples/sum.s steps 9223372036854775808",
+         "-c:1: check: steps: 9223372036854775808 steps is out of range "
+         "(1..9223372036854775807)\n"},
+        {"check examples/sum.s slice 9223372036854775808",
+         "-c:1: check: slice: 9223372036854775808 cycles is out of range "
+         "(1..9223372036854775807)\n"},
+        {"check examples/sum.s steps -1", "-c:1: check: steps: count -1 is negative\n"},
+        {"set slice -1", "-c:1: set: count -1 is negative\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mon = cs_mon(cases[i][0]);
+        assert_int_equal(mon.status, 1);
+        assert_string_equal(mon.err, cases[i][1]);
+        cs_outcome_free(&mon);
+    }
+    /* the top of the range is taken */
+    mon = cs_mon_ok("set slice 9223372036854775807; check examples/sum.s steps 9223372036854775807");
+    cs_outcome_free(&mon);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -188,6 +223,7 @@ int main(void)
         cmocka_unit_test(mon__a_sources_errors_are_counted_as_tgm_run_counts_them),
         cmocka_unit_test(ignore__says_what_it_did),
         cmocka_unit_test(zero_limits__are_refused_in_the_command_lines_words),
+        cmocka_unit_test(over_range_limits__are_refused_in_the_same_words),
     };
     return cmocka_run_group_tests_name("audit_cons", tests, group_setup, group_teardown);
 }

@@ -36,15 +36,15 @@ static void set__range_messages_name_the_range_taken(void **state)
     (void)state;
     cs_mon_fails("set slice 0", "set: 0 cycles is out of range (1..9223372036854775807)");
     cs_mon_fails("set slice 0x8000000000000000",
-                 "set: count 9223372036854775808 is out of range (1..9223372036854775807)");
+                 "set: 9223372036854775808 cycles is out of range (1..9223372036854775807)");
     cs_mon_fails("set checkpoint 0x8000000000000000",
                  "set: count 9223372036854775808 is out of range (1..9223372036854775807)");
     cs_mon_fails("examine 0 0x8000000000000000",
                  "examine: count 9223372036854775808 is out of range (1..9223372036854775807)");
     cs_mon_fails("check examples/sum.s slice 0x8000000000000000",
-                 "check: count 9223372036854775808 is out of range (1..9223372036854775807)");
+                 "check: slice: 9223372036854775808 cycles is out of range (1..9223372036854775807)");
     cs_mon_fails("check examples/sum.s steps 0x8000000000000000",
-                 "check: count 9223372036854775808 is out of range (1..9223372036854775807)");
+                 "check: steps: 9223372036854775808 steps is out of range (1..9223372036854775807)");
     cs_mon_fails("set ring 1000001", "set: ring of 1000001 records is out of range (0..1000000)");
     cs_mon_fails("set ring -1", "set: ring of -1 records is out of range (0..1000000)");
     cs_mon_prints("set ring 1000000; show ring", "1000000");

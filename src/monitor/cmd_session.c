@@ -333,8 +333,7 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
         return 0;
     default:
         /* 0 would be the control program's default; as 'tgm run --slice 0' */
-        if (mon_count_from(m, v, 1, &n) != 0 ||
-            mon_in_range(m, v, n, "", "cycle", 1, INT64_MAX) != 0)
+        if (mon_count_in(m, v, "", "cycle", 1, &n) != 0)
             return -1;
         m->vmm_cfg.slice = n;
         if (m->vmm)

@@ -502,9 +502,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         }
         /* 0 steps is no "no limit" (as 'set limit 0'), nor 0 cycles the
          * default slice: refused in 'tgm check --max-steps/--slice 0's words */
-        if (mon_count_from(m, argv[++i], k == 1 || k == 2, &v) != 0 ||
-            ((k == 1 || k == 2) && mon_in_range(m, argv[i], v, k == 1 ? "steps: " : "slice: ",
-                                                k == 1 ? "step" : "cycle", 1, INT64_MAX) != 0))
+        if (mon_count_in(m, argv[++i], k == 1 ? "steps: " : "slice: ", k == 1 ? "step" : "cycle",
+                         1, &v) != 0)
             goto out;
         if (k == 1)
             o.max_steps = v;

@@ -627,8 +627,8 @@ static const char *as_written(const char *s, uint64_t v, char *buf, size_t len)
     return buf;
 }
 
-int mon_in_range(struct mon *m, const char *s, uint64_t v, const char *pre, const char *unit,
-                 uint64_t lo, uint64_t hi)
+static int in_range(struct mon *m, const char *s, uint64_t v, const char *pre, const char *unit,
+                    uint64_t lo, uint64_t hi)
 {
     if (v >= lo && v <= hi)
         return 0;
@@ -642,7 +642,7 @@ int mon_ranged(struct mon *m, const char *s, const char *pre, const char *unit, 
 {
     if (mon_arg(m, s, out) != 0)
         return -1;
-    return mon_in_range(m, s, *out, pre, unit, lo, hi);
+    return in_range(m, s, *out, pre, unit, lo, hi);
 }
 
 int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out)
@@ -657,6 +657,18 @@ int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out)
         return mon_err(m, "count %s is negative", buf);
     return mon_err(m, "count %s is out of range (%llu..%lld)", buf, (unsigned long long)lo,
                    (long long)INT64_MAX);
+}
+
+int mon_count_in(struct mon *m, const char *s, const char *pre, const char *unit, uint64_t lo,
+                 uint64_t *out)
+{
+    char buf[32];
+    if (mon_arg(m, s, out) != 0)
+        return -1;
+    /* past 2^63 - 1 is out of the range named, as 0 is: one wording for both */
+    if ((int64_t)*out < 0 && *as_written(s, *out, buf, sizeof buf) == '-')
+        return mon_err(m, "%scount %s is negative", pre, buf);
+    return in_range(m, s, *out, pre, unit, lo, INT64_MAX);
 }
 
 int mon_count(struct mon *m, const char *s, uint64_t *out)

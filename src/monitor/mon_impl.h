@@ -390,6 +390,12 @@ int mon_count(struct mon *m, const char *s, uint64_t *out);
  * interval): the range named past 2^63 - 1 starts there.  A count below
  * LO is the caller's to refuse, with the reason 0 is not taken. */
 int mon_count_from(struct mon *m, const char *s, uint64_t lo, uint64_t *out);
+/* A count in LO..2^63-1 refused as mon_ranged refuses it, PRE and UNIT
+ * alike for 0 and for a number past 2^63 - 1 ('set slice', 'check ...
+ * steps'), as the command line's 'tgm run --slice' does; a negative one is
+ * "PREcount -5 is negative". */
+int mon_count_in(struct mon *m, const char *s, const char *pre, const char *unit, uint64_t lo,
+                 uint64_t *out);
 /* A count of 0 for what runs or goes back (steps, cycles): nothing is
  * run, and one line says so, "CMD: WHAT 0 runs nothing"; 0, as gdb's
  * 'stepi 0' succeeds, so that a script's computed count may be 0. */
@@ -405,9 +411,6 @@ bool mon_swapped(struct mon *m, const char *num, const char *other);
  * singular, NULL for none). */
 int mon_ranged(struct mon *m, const char *s, const char *pre, const char *unit, uint64_t lo,
                uint64_t hi, uint64_t *out);
-/* The same check of V, the value of S already read (by mon_count_from). */
-int mon_in_range(struct mon *m, const char *s, uint64_t v, const char *pre, const char *unit,
-                 uint64_t lo, uint64_t hi);
 /* An address argument: < LIMIT, else an out-of-range error. */
 int mon_addr(struct mon *m, const char *s, uint32_t limit, uint32_t *out);
 /* An address of E of the focused machine (break, watch, until), as
