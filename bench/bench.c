@@ -205,17 +205,26 @@ static int run_watch(const struct bench *b, uint64_t size, struct sample *out)
     return run_loop(b, size, out, 2);
 }
 
+#define VM_WORDS 64 /* the loops fit in 64 words */
+
+/* The outer loops of the I-th of N VMs sharing SIZE: the first SIZE % N
+ * take one more, so that the shares add up to SIZE (row_size makes SIZE
+ * at least N). */
+static uint64_t vm_share(uint64_t size, unsigned n, unsigned i)
+{
+    uint64_t s = size / n + (i < size % n);
+    return s ? s : 1;
+}
+
 /* Run a struct loop in each of the row's VMs (one by default) under one
  * control program, time-sliced when there are several, SIZE outer loops in
- * all; only vmm_run is timed.  Each VM's own counters (virtual time) must
- * match a bare run of its share. */
-#define VM_WORDS 64 /* the loops fit in 64 words */
+ * all (at least one each); only vmm_run is timed.  Each VM's own counters
+ * (virtual time) must match a bare run of its share. */
 static int run_vmm(const struct bench *b, uint64_t size, struct sample *out)
 {
     const struct loop *lp = b->arg;
     unsigned n = b->nvms ? b->nvms : 1;
     uint32_t w = n > 1 ? VM_WORDS : TGM_Q_DEFAULT;
-    uint64_t share = size / n ? size / n : 1;
     char err[200];
     struct vmm_config cfg = {.q = VMM_K + n * w};
     struct vmm *v = vmm_create(&cfg, err, sizeof err);
@@ -226,7 +235,7 @@ static int run_vmm(const struct bench *b, uint64_t size, struct sample *out)
             v = NULL;
             break;
         }
-        lp->load(vmm_vm_view(v, id), share); /* the view's memory is the region */
+        lp->load(vmm_vm_view(v, id), vm_share(size, n, i)); /* the view's memory is the region */
     }
     if (!v) {
         fprintf(stderr, "bench: %s\n", err);
@@ -238,7 +247,9 @@ static int run_vmm(const struct bench *b, uint64_t size, struct sample *out)
     double t1 = now(CLOCK_THREAD_CPUTIME_ID), w1 = now(CLOCK_MONOTONIC);
     struct sample s = {t1 - t0, w1 - w0, 0, 0};
     int rc = 0;
-    for (int id = vmm_vm_next(v, -1); id >= 0 && rc == 0; id = vmm_vm_next(v, id)) {
+    unsigned i = 0; /* the VMs in the order they were made */
+    for (int id = vmm_vm_next(v, -1); id >= 0 && rc == 0; id = vmm_vm_next(v, id), i++) {
+        uint64_t share = vm_share(size, n, i);
         struct machine_counters c = machine_get_counters(vmm_vm_view(v, id));
         struct vm_info info;
         vmm_vm_info(v, id, &info);
@@ -387,11 +398,17 @@ static const struct bench *find_bench(const char *name);
 static uint64_t size_div = 1;
 
 /* The outer loops of one timed run of B: its size, or --quick's share,
- * never below one outer loop a chunk. */
+ * never below one outer loop for each VM in each chunk (vmm-64: 512). */
 static uint64_t row_size(const struct bench *b)
 {
-    uint64_t s = b->size / size_div;
-    return s < PAIR_CHUNKS ? PAIR_CHUNKS : s;
+    uint64_t s = b->size / size_div, least = PAIR_CHUNKS * (uint64_t)(b->nvms ? b->nvms : 1);
+    return s < least ? least : s;
+}
+
+/* The outer loops of chunk K of a run of SIZE: the chunks add up to SIZE. */
+static uint64_t chunk_size(uint64_t size, int k)
+{
+    return size * (uint64_t)(k + 1) / PAIR_CHUNKS - size * (uint64_t)k / PAIR_CHUNKS;
 }
 
 /* Add a run of B at SIZE to *ACC. */
@@ -408,7 +425,7 @@ static int run_add(const struct bench *b, uint64_t size, struct sample *acc)
 }
 
 /* One timed run of B (*S), and with a twin the twin's (*T) interleaved with
- * it chunk by chunk; each side does its full size. */
+ * it chunk by chunk; each side does its full size, row_size's outer loops. */
 static int run_pair(const struct bench *b, const struct bench *twin, struct sample *s,
                     struct sample *t)
 {
@@ -416,7 +433,7 @@ static int run_pair(const struct bench *b, const struct bench *twin, struct samp
     if (!twin)
         return run_add(b, row_size(b), s);
     for (int k = 0; k < PAIR_CHUNKS; k++) {
-        uint64_t bs = row_size(b) / PAIR_CHUNKS, ts = row_size(twin) / PAIR_CHUNKS;
+        uint64_t bs = chunk_size(row_size(b), k), ts = chunk_size(row_size(twin), k);
         bool twin_first = (k & 1) == 0; /* ABBA */
         if ((twin_first && run_add(twin, ts, t) != 0) || run_add(b, bs, s) != 0 ||
             (!twin_first && run_add(twin, ts, t) != 0))
@@ -441,8 +458,7 @@ static int measure(const struct bench *b, int runs, struct result *r)
     struct sample s, t;
     if (run_pair(b, twin, &s, &t) != 0)
         return -1;
-    uint64_t chunks = twin ? PAIR_CHUNKS : 1; /* as run_pair runs them */
-    uint64_t traps = lp->privileged(row_size(b) / chunks) * chunks;
+    uint64_t traps = lp->privileged(row_size(b)); /* the chunks add up to it */
     for (int i = 0; i < runs; i++) {
         if (run_pair(b, twin, &s, &t) != 0)
             return -1;
