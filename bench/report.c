@@ -142,9 +142,9 @@ void print_svg(FILE *f, const struct result *r, size_t n, const char *before)
     fputs("</svg>\n", f);
 }
 
-/* Write FILE with what WRITE prints, atomically; -1 after saying why. */
-int write_file(const char *path, const struct result *r, size_t n, int runs,
-                      const char *before, bool svg)
+/* Write PATH with the chart (SVG) or the JSON, atomically; -1 after saying why. */
+int write_file(const char *path, const struct result *r, size_t n, int runs, const char *before,
+               bool svg)
 {
     char *buf = NULL, err[4200];
     size_t len = 0;
@@ -164,4 +164,3 @@ int write_file(const char *path, const struct result *r, size_t n, int runs,
     free(buf);
     return rc;
 }
-
