@@ -163,6 +163,20 @@ static void svg__over_its_before_file_is_refused(void **state)
     char *now = cs_slurp(before, NULL);
     assert_string_equal(now, json);
     free(now);
+    /* the JSON may replace it: read first, drawn against, then written */
+    char svg[CS_PATH];
+    cs_tmp_path(svg, sizeof svg, "against-earlier.svg");
+    struct cs_outcome o =
+        run_bench(CS_ARGV("--only", "djnz", "--runs", "1", "--no-valgrind", "--quick", "--json",
+                          before, "--svg", svg, "--before", before));
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    char *chart = cs_slurp(svg, NULL), *after = cs_slurp(before, NULL);
+    if (!strstr(chart, "fill=\"#bbb\"") || !strstr(after, "\"instructions\":19661402"))
+        fail_msg("want the earlier bar in the chart and the new run in the JSON: %.300s / %.300s",
+                 chart, after);
+    free(chart);
+    free(after);
     cs_assert_no_temporary();
 }
 
