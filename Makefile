@@ -253,6 +253,10 @@ $(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
 	else printf '  %-6s %s\n' LINK '$@ (alone: it defines more than its main)'; \
 	  $(CC) $(ALL_CFLAGS) -DTGM_ONE_SUITE=$* -MF /dev/null -o $@ tests/suites/main.c $(BUILD)/tests/$*.o $(SUITES_LINK); fi
 
+# the suite that reads the man page and completion beside the binary runs
+# alone too (order-only: they are remade when stale, but do not relink it)
+$(BUILD)/tests/test_audit_man: | $(MAN) $(COMPLETION)
+
 # the differential campaign driver: test helpers without cmocka's main
 $(SOAK_BIN): tests/soak/soak.c $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB)
 	@mkdir -p $(dir $@)
