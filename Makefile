@@ -253,9 +253,12 @@ $(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
 	else printf '  %-6s %s\n' LINK '$@ (alone: it defines more than its main)'; \
 	  $(CC) $(ALL_CFLAGS) -DTGM_ONE_SUITE=$* -MF /dev/null -o $@ tests/suites/main.c $(BUILD)/tests/$*.o $(SUITES_LINK); fi
 
-# the suite that reads the man page and completion beside the binary runs
-# alone too (order-only: they are remade when stale, but do not relink it)
+# suites that run the man page, completion, bench or soak built beside
+# tgm run alone too (order-only: those are remade when stale, but do not
+# relink the suite)
 $(BUILD)/tests/test_audit_man: | $(MAN) $(COMPLETION)
+$(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b: | $(BENCH_BIN) $(BENCH_NEST_BIN)
+$(BUILD)/tests/test_audit_rob2 $(BUILD)/tests/test_doc_contract_g $(BUILD)/tests/test_soak: | $(SOAK_BIN)
 
 # the differential campaign driver: test helpers without cmocka's main
 $(SOAK_BIN): tests/soak/soak.c $(BUILD)/tests/diffcore.o $(BUILD)/tests/progen.o $(LIB)
