@@ -1,0 +1,198 @@
+/* test_audit_mutasm52.c: cases that a mutation audit of the assembler, the
+ * image format and the text test found no other suite asserting.
+ *
+ * Each states a documented rule at its boundary (docs/asm.md, docs/isa.md,
+ * docs/run.md): the byte order mark of a file that holds nothing else, the
+ * highest of the four cause bits of an entry PSW, a tab's column, the exit
+ * status of 'tgm as -o -' on a source with errors, a symbol count that its
+ * table cannot hold, and what makes a file text (its first 256 bytes,
+ * white space including the vertical tab).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+#include "tgm/asm.h"
+#include "tgm/bytes.h"
+#include "tgm/image.h"
+
+/* Assemble SRC (LEN bytes) as "t.s": the error count, the diagnostics in
+ * *DIAG (free it) and, on success, the image in *IMG. */
+static int assemble(const char *src, size_t len, struct tgm_image *img, char **diag)
+{
+    size_t dlen = 0;
+    FILE *f = open_memstream(diag, &dlen);
+    assert_non_null(f);
+    int n = asm_assemble_buffer("t.s", src, len, img, f);
+    assert_int_equal(fclose(f), 0);
+    return n;
+}
+
+/* asm.md: "A file may begin with a UTF-8 byte order mark, which is
+ * skipped", and "an empty file gives an empty image at 0": a file that
+ * holds the mark alone is such an empty source. */
+static void asm__a_file_of_a_byte_order_mark_alone_is_empty(void **state)
+{
+    (void)state;
+    struct tgm_image img;
+    char *diag;
+    assert_int_equal(assemble("\xef\xbb\xbf", 3, &img, &diag), 0);
+    assert_string_equal(diag, "");
+    assert_int_equal(img.load, 0);
+    assert_int_equal(img.nwords, 0);
+    assert_int_equal(img.nsyms, 0);
+    image_free(&img);
+    free(diag);
+}
+
+/* asm.md: ".entrypsw expr ... its cause bits must be 0"; isa.md: the cause
+ * field is bits 61..58.  Its highest bit alone (cause 8) is refused at the
+ * line, as the lowest is, and sets no entry. */
+static void asm__every_cause_bit_of_an_entry_psw_is_refused(void **state)
+{
+    (void)state;
+    for (unsigned bit = 58; bit <= 61; bit++) {
+        char src[160];
+        snprintf(src, sizeof src, "        .entrypsw psw(1, 0, 0, 0x80000) | (1 << %u)\n"
+                                  "        HALT\n", bit);
+        struct tgm_image img;
+        char *diag;
+        assert_int_equal(assemble(src, strlen(src), &img, &diag), 1);
+        if (!strstr(diag, "t.s:1:19: error: entry PSW 0x") || !strstr(diag, "cause bits"))
+            fail_msg("bit %u: %s", bit, diag);
+        free(diag);
+    }
+}
+
+/* asm.md: "The column counts tabs to the next multiple of 8": a tab in
+ * column 8 takes the text after it to column 9, one in column 9 to 17. */
+static void asm__a_tab_in_column_8_reaches_column_9(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *src, *want;
+    } cases[] = {
+        {"       \tLPWS 1\n", "t.s:1:9: error: unknown mnemonic 'LPWS'"},
+        {"        \tLPWS 1\n", "t.s:1:17: error: unknown mnemonic 'LPWS'"},
+        {"\tLPWS 1\n", "t.s:1:9: error: unknown mnemonic 'LPWS'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tgm_image img;
+        char *diag;
+        assert_int_equal(assemble(cases[i].src, strlen(cases[i].src), &img, &diag), 1);
+        if (strncmp(diag, cases[i].want, strlen(cases[i].want)) != 0)
+            fail_msg("case %zu: %s", i, diag);
+        free(diag);
+    }
+}
+
+/* asm.md: "Exit status: 0 success, 1 errors in the source", with '-o -'
+ * as with a file: nothing reaches standard output. */
+static void as__errors_with_output_to_stdout_are_status_1(void **state)
+{
+    (void)state;
+    const char *src = cs_tmp("bad.s");
+    cs_put_text(src, "        LPWS 1\n");
+    struct cs_outcome o = cs_run_tgm("as", src, "-o", "-", NULL);
+    assert_int_equal(o.status, 1);
+    assert_int_equal(o.out_len, 0);
+    assert_non_null(strstr(o.err, "bad.s:1:9: error: unknown mnemonic 'LPWS'"));
+    cs_outcome_free(&o);
+}
+
+/* An image of no words, its symbol table SYMSIZE bytes of zeros counted as
+ * NSYMS symbols, checksummed: *LEN bytes (free it). */
+static uint8_t *image_with_table(uint32_t nsyms, uint32_t symsize, size_t *len)
+{
+    *len = TGM_IMAGE_HEADER + symsize + 8;
+    uint8_t *b = calloc(1, *len);
+    assert_non_null(b);
+    memcpy(b, "TGMIMAGE", 8);
+    le_write(b + 8, 1, 4);
+    le_write(b + 24, UINT64_C(1) << 63 | 0x80000, 8); /* supervisor, R = (0, 2^19) */
+    le_write(b + 32, nsyms, 4);
+    le_write(b + 36, symsize, 4);
+    le_write(b + *len - 8, tgm_fnv1a(b, *len - 8, TGM_FNV_SEED), 8);
+    return b;
+}
+
+/* isa.md: a symbol is an 8-byte value, a 1-byte length (1..63) and the
+ * name, 10 bytes at least, and "a symbol table that does not add up" is
+ * refused naming the offset: one symbol in 9 bytes is the count's fault
+ * (offset 32), whatever the 9 bytes hold; in 10 it is the name's. */
+static void image__a_count_its_table_cannot_hold_names_the_count(void **state)
+{
+    (void)state;
+    for (uint32_t size = 0; size <= 10; size++) {
+        size_t len;
+        uint8_t *b = image_with_table(1, size, &len);
+        struct tgm_image img;
+        char err[256] = "";
+        assert_int_equal(image_parse(b, len, &img, err, sizeof err), -1);
+        const char *want = size < 10 ? "offset 32: symbol count 1 cannot fit" : "offset 40: ";
+        if (strncmp(err, want, strlen(want)) != 0)
+            fail_msg("a %u-byte table: %s", size, err);
+        free(b);
+    }
+}
+
+/* run.md: a file that is not an image "holds text" when "its first 256
+ * bytes [are] printable, white space or UTF-8", and then its error says
+ * how a source is named.  So a control byte as the 256th byte makes it
+ * binary, one as the 257th does not, and a vertical tab is white space. */
+static void run__text_is_told_by_the_first_256_bytes(void **state)
+{
+    (void)state;
+    static const char hint[] = "; an assembly source must be named *.s";
+    static const struct {
+        size_t printable;
+        char tail;
+        bool text;
+    } cases[] = {{255, '\x01', false}, {256, '\x01', true}, {10, '\v', true}, {10, '\x1b', false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char bytes[300];
+        memset(bytes, 'x', cases[i].printable);
+        bytes[cases[i].printable] = cases[i].tail;
+        bytes[cases[i].printable + 1] = '\n';
+        const char *path = cs_tmp("prog.asm");
+        cs_write_bytes(path, bytes, cases[i].printable + 2);
+        struct cs_outcome o = cs_run_tgm("run", path, NULL);
+        assert_int_equal(o.status, 2);
+        if (!strstr(o.err, "prog.asm: offset 0: bad magic (not a tgm image)") ||
+            (strstr(o.err, hint) != NULL) != cases[i].text)
+            fail_msg("case %zu: %s", i, o.err);
+        cs_outcome_free(&o);
+    }
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_mutasm52");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(asm__a_file_of_a_byte_order_mark_alone_is_empty),
+        cmocka_unit_test(asm__every_cause_bit_of_an_entry_psw_is_refused),
+        cmocka_unit_test(asm__a_tab_in_column_8_reaches_column_9),
+        cmocka_unit_test(as__errors_with_output_to_stdout_are_status_1),
+        cmocka_unit_test(image__a_count_its_table_cannot_hold_names_the_count),
+        cmocka_unit_test(run__text_is_told_by_the_first_256_bytes),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
