@@ -6,7 +6,8 @@
  * highest of the four cause bits of an entry PSW, a tab's column, the exit
  * status of 'tgm as -o -' on a source with errors, a symbol count that its
  * table cannot hold, and what makes a file text (its first 256 bytes,
- * white space including the vertical tab).
+ * white space including the vertical tab); a count of .space that is large
+ * but not negative, and a line assembled in place at the last address.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "tgm/asm.h"
 #include "tgm/bytes.h"
 #include "tgm/image.h"
+#include "tgm/isa.h"
 
 /* Assemble SRC (LEN bytes) as "t.s": the error count, the diagnostics in
  * *DIAG (free it) and, on success, the image in *IMG. */
@@ -91,6 +93,43 @@ static void asm__a_tab_in_column_8_reaches_column_9(void **state)
             fail_msg("case %zu: %s", i, diag);
         free(diag);
     }
+}
+
+/* asm.md: "a negative `.space` count ('.space -1': the count is
+ * negative)"; a count that is large but not negative (2^62) is no such
+ * count: it runs past the end of memory. */
+static void asm__only_a_negative_space_count_is_called_negative(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *src, *want;
+    } cases[] = {
+        {"        .space -1\n", "'.space -1': the count is negative"},
+        {"        .space 1 << 63\n", "'.space -9223372036854775808': the count is negative"},
+        {"        .space 1 << 62\n", "'.space 4611686018427387904' runs past the end of memory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tgm_image img;
+        char *diag;
+        assert_int_equal(assemble(cases[i].src, strlen(cases[i].src), &img, &diag), 1);
+        if (!strstr(diag, cases[i].want))
+            fail_msg("case %zu: %s", i, diag);
+        free(diag);
+    }
+}
+
+/* asm.md, "Assembling one line in place": `.` is the address given, any
+ * address of memory (0..2^19-1), the last too; past it is refused. */
+static void asm__a_line_assembles_in_place_at_the_last_address(void **state)
+{
+    (void)state;
+    uint64_t w = 0;
+    char err[256] = "";
+    if (asm_assemble_line("JMP .", 0x7ffff, NULL, &w, err, sizeof err) != 0)
+        fail_msg("JMP . at 0x7ffff: %s", err);
+    assert_true(w == MAKE_INSN(OP_JMP, 0x7ffff, 0, 0));
+    assert_int_equal(asm_assemble_line("JMP .", 0x80000, NULL, &w, err, sizeof err), -1);
+    assert_string_equal(err, "address 0x80000 is outside memory (0..0x7ffff)");
 }
 
 /* asm.md: "Exit status: 0 success, 1 errors in the source", with '-o -'
@@ -190,6 +229,8 @@ int main(void)
         cmocka_unit_test(asm__a_file_of_a_byte_order_mark_alone_is_empty),
         cmocka_unit_test(asm__every_cause_bit_of_an_entry_psw_is_refused),
         cmocka_unit_test(asm__a_tab_in_column_8_reaches_column_9),
+        cmocka_unit_test(asm__only_a_negative_space_count_is_called_negative),
+        cmocka_unit_test(asm__a_line_assembles_in_place_at_the_last_address),
         cmocka_unit_test(as__errors_with_output_to_stdout_are_status_1),
         cmocka_unit_test(image__a_count_its_table_cannot_hold_names_the_count),
         cmocka_unit_test(run__text_is_told_by_the_first_256_bytes),
