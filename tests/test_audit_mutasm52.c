@@ -7,7 +7,8 @@
  * status of 'tgm as -o -' on a source with errors, a symbol count that its
  * table cannot hold, and what makes a file text (its first 256 bytes,
  * white space including the vertical tab); a count of .space that is large
- * but not negative, and a line assembled in place at the last address.
+ * but not negative, a line assembled in place at the last address, and a
+ * machine state refused whole when its timer is both armed and pending.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/isa.h"
+#include "tgm/machine.h"
 
 /* Assemble SRC (LEN bytes) as "t.s": the error count, the diagnostics in
  * *DIAG (free it) and, on success, the image in *IMG. */
@@ -211,6 +213,46 @@ static void run__text_is_told_by_the_first_256_bytes(void **state)
     }
 }
 
+/* machine.h: machine_state_load "checks everything first and changes
+ * nothing on error".  A state whose timer is both armed and pending (no
+ * instruction makes one) is refused before anything is applied: the
+ * machine keeps its memory, PSW and timer. */
+static void state__an_armed_and_pending_timer_is_refused_changing_nothing(void **state)
+{
+    (void)state;
+    struct machine_config cfg = {.q = 64};
+    struct machine *a = machine_create(&cfg), *b = machine_create(&cfg);
+    assert_non_null(a);
+    assert_non_null(b);
+    uint8_t *armed, *pending;
+    size_t alen, plen;
+    machine_write_phys(a, 5, 77);
+    const struct machine_timer on = {.armed = true, .remaining = 100}, due = {.pending = true};
+    assert_int_equal(machine_set_timer(a, &on), 0);
+    assert_int_equal(machine_state_save(a, true, &armed, &alen), 0);
+    assert_int_equal(machine_set_timer(a, &due), 0);
+    assert_int_equal(machine_state_save(a, true, &pending, &plen), 0);
+    assert_int_equal(alen, plen);
+    /* the byte that is 0 armed and 1 pending is the pending flag's */
+    size_t at = 0;
+    while (at < alen && !(armed[at] == 0 && pending[at] == 1))
+        at++;
+    assert_true(at < alen);
+    armed[at] = 1;
+    uint64_t psw = machine_get_psw(b), w;
+    char err[256] = "";
+    assert_int_equal(machine_state_load(b, armed, alen, err, sizeof err), -1);
+    assert_non_null(strstr(err, "the timer is both armed and pending"));
+    assert_true(machine_get_psw(b) == psw);
+    assert_int_equal(machine_read_phys(b, 5, &w), 0);
+    assert_true(w == 0);
+    assert_false(machine_get_timer(b).armed);
+    free(armed);
+    free(pending);
+    machine_destroy(a);
+    machine_destroy(b);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -234,6 +276,7 @@ int main(void)
         cmocka_unit_test(as__errors_with_output_to_stdout_are_status_1),
         cmocka_unit_test(image__a_count_its_table_cannot_hold_names_the_count),
         cmocka_unit_test(run__text_is_told_by_the_first_256_bytes),
+        cmocka_unit_test(state__an_armed_and_pending_timer_is_refused_changing_nothing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
