@@ -8,7 +8,8 @@
  * table cannot hold, and what makes a file text (its first 256 bytes,
  * white space including the vertical tab); a count of .space that is large
  * but not negative, a line assembled in place at the last address, and a
- * machine state refused whole when its timer is both armed and pending.
+ * machine state refused whole when its timer is both armed and pending,
+ * and one with a full console (16 MiB) taken back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -253,6 +254,34 @@ static void state__an_armed_and_pending_timer_is_refused_changing_nothing(void *
     machine_destroy(b);
 }
 
+/* isa.md: the machine's console "captures output (up to 16 MiB, then
+ * counts what it drops)"; a state saved with its console full, 16 MiB
+ * kept and more dropped, loads back with both. */
+static void state__a_full_console_saves_and_loads_back(void **state)
+{
+    (void)state;
+    struct machine_config cfg = {.q = 64};
+    struct machine *a = machine_create(&cfg), *b = machine_create(&cfg);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (uint32_t i = 0; i < (16u << 20) + 3; i++)
+        machine_console_put(a, 'A');
+    assert_true(machine_console_dropped(a) == 3);
+    uint8_t *buf;
+    size_t len;
+    assert_int_equal(machine_state_save(a, false, &buf, &len), 0);
+    char err[256] = "";
+    if (machine_state_load(b, buf, len, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    size_t n = 0;
+    assert_non_null(machine_console_output(b, &n));
+    assert_int_equal(n, 16u << 20);
+    assert_true(machine_console_dropped(b) == 3);
+    free(buf);
+    machine_destroy(a);
+    machine_destroy(b);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -277,6 +306,7 @@ int main(void)
         cmocka_unit_test(image__a_count_its_table_cannot_hold_names_the_count),
         cmocka_unit_test(run__text_is_told_by_the_first_256_bytes),
         cmocka_unit_test(state__an_armed_and_pending_timer_is_refused_changing_nothing),
+        cmocka_unit_test(state__a_full_console_saves_and_loads_back),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
