@@ -253,9 +253,9 @@ $(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
 	else printf '  %-6s %s\n' LINK '$@ (alone: it defines more than its main)'; \
 	  $(CC) $(ALL_CFLAGS) -DTGM_ONE_SUITE=$* -MF /dev/null -o $@ tests/suites/main.c $(BUILD)/tests/$*.o $(SUITES_LINK); fi
 
-# suites that run the man page, completion, bench or soak built beside
-# tgm run alone too (order-only: those are remade when stale, but do not
-# relink the suite)
+# a suite that reads the man page or completion, or runs the bench or the
+# soak driver, built beside tgm builds them first, so that it runs alone
+# too (order-only: they are remade when stale, but do not relink it)
 $(BUILD)/tests/test_audit_man: | $(MAN) $(COMPLETION)
 $(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b: | $(BENCH_BIN) $(BENCH_NEST_BIN)
 $(BUILD)/tests/test_audit_rob2 $(BUILD)/tests/test_doc_contract_g $(BUILD)/tests/test_soak: | $(SOAK_BIN)
