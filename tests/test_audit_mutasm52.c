@@ -9,7 +9,7 @@
  * white space including the vertical tab); a count of .space that is large
  * but not negative, a line assembled in place at the last address, and a
  * machine state refused whole when its timer is both armed and pending,
- * and one with a full console (16 MiB) taken back.
+ * and one with a full console (16 MiB) taken back; a constant's listing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -287,6 +287,30 @@ static int group_setup(void **state)
     return cs_setup("test_audit_mutasm52");
 }
 
+/* asm.md: a symbol outside the image lists as `name = value`, in hex and,
+ * in its comment, in unsigned decimal: a value is a 64-bit word. */
+static void dis__a_constant_lists_in_hex_and_unsigned_decimal(void **state)
+{
+    (void)state;
+    static const char src[] = "X = -1\nY = 5\n        HALT\n";
+    struct tgm_image img;
+    char *diag, *out;
+    size_t olen = 0;
+    assert_int_equal(assemble(src, sizeof src - 1, &img, &diag), 0);
+    free(diag);
+    FILE *f = open_memstream(&out, &olen);
+    assert_non_null(f);
+    assert_int_equal(dis_image(&img, f), 0);
+    assert_int_equal(fclose(f), 0);
+    const char *x = strstr(out, "\nX = 0xffffffffffffffff ");
+    assert_non_null(x);
+    assert_non_null(strstr(x, "; 18446744073709551615\n"));
+    assert_true(strchr(x + 1, '\n') > strstr(x, "; 18446744073709551615"));
+    assert_non_null(strstr(out, "\nY = 0x5 "));
+    free(out);
+    image_free(&img);
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
@@ -306,6 +330,7 @@ int main(void)
         cmocka_unit_test(run__text_is_told_by_the_first_256_bytes),
         cmocka_unit_test(state__an_armed_and_pending_timer_is_refused_changing_nothing),
         cmocka_unit_test(state__a_full_console_saves_and_loads_back),
+        cmocka_unit_test(dis__a_constant_lists_in_hex_and_unsigned_decimal),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

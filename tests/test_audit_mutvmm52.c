@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,14 @@
 #include <cmocka.h>
 
 #include "cli_support.h"
+#include "tgm/asm.h"
+#include "tgm/image.h"
 #include "tgm/nest.h"
 #include "tgm/timeline.h"
 #include "tgm/vmm.h"
 
 /* ---- docs/recursion.md: the verdict's trap count ------------------------ */
+
 
 /* "N traps in the same order, M of them timer traps", "no traps" when
  * there were none: a guest that takes exactly one trap (an SVC whose
@@ -311,6 +315,136 @@ static void timeline__one_event_past_the_cap_is_said_in_the_singular(void **stat
     vmm_destroy(v);
 }
 
+/* run.md: a track is named as its VM is; a character other than a letter,
+ * a digit, '_', '-' or '.' shows as '_' (so a name from the library is
+ * safe in JSON and XML). */
+static void timeline__a_track_is_named_as_its_vm(void **state)
+{
+    (void)state;
+    char err[256], path[CS_PATH];
+    struct vmm *v = vmm_create(&(struct vmm_config){.q = 300}, err, sizeof err);
+    assert_non_null(v);
+    assert_int_equal(vmm_vm_create(v, 50, "g.1-x_2", err, sizeof err), 0);
+    assert_int_equal(vmm_vm_create(v, 50, "a b<&\"", err, sizeof err), 1);
+    struct tgm_timeline *t = timeline_new();
+    assert_non_null(t);
+    timeline_begin(t, v);
+    for (uint8_t id = 0; id < 2; id++)
+        timeline_event(t, v, &(const struct vmm_event){id, TRAP_SVC, 1, 0, DISP_REFLECTED,
+                                                      TRAP_SVC, 0, 0});
+    cs_tmp_path(path, sizeof path, "names.json");
+    assert_int_equal(timeline_write(t, v, path, err, sizeof err), 0);
+    size_t n;
+    char *json = cs_slurp(path, &n);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"args\":{\"name\":\"g.1-x_2\"}"));
+    assert_non_null(strstr(json, "\"args\":{\"name\":\"a_b___\"}"));
+    free(json);
+    remove(path);
+    timeline_free(t);
+    vmm_destroy(v);
+}
+
+/* Two VMs, time-sliced by SLICE cycles, each trapping once a loop (122
+ * steps), in a fresh CP; with LOAD false, the CP alone, to take a saved
+ * state. */
+static struct vmm *two_sliced(uint64_t slice, bool load)
+{
+    static const char src[] = "        LI   9, 40\n"
+                              "loop:   SPSW 10\n"
+                              "        ADDI 11, 11, 3\n"
+                              "        DJNZ 9, loop\n"
+                              "        HALT\n";
+    char err[256];
+    struct vmm *v = vmm_create(&(struct vmm_config){.q = 400, .slice = slice}, err, sizeof err);
+    assert_non_null(v);
+    if (!load)
+        return v;
+    struct tgm_image img;
+    size_t dl = 0;
+    char *diag;
+    FILE *f = open_memstream(&diag, &dl);
+    assert_non_null(f);
+    assert_int_equal(asm_assemble_buffer("t.s", src, sizeof src - 1, &img, f), 0);
+    assert_int_equal(fclose(f), 0);
+    free(diag);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(vmm_vm_create(v, 100, NULL, err, sizeof err), i);
+        assert_int_equal(vmm_vm_load(v, i, &img, err, sizeof err), 0);
+    }
+    image_free(&img);
+    return v;
+}
+
+/* Both VMs' counts, which any extra or missing CP entry changes. */
+static void counts(struct vmm *v, uint64_t out[2][4])
+{
+    for (int i = 0; i < 2; i++) {
+        struct vm_info vi;
+        assert_int_equal(vmm_vm_info(v, i, &vi), 0);
+        uint64_t timer = 0;
+        for (int d = 0; d < DISP_COUNT; d++)
+            timer += vi.stats.traps[TRAP_TIMER][d];
+        out[i][0] = vi.stats.entries;
+        out[i][1] = timer;
+        out[i][2] = machine_cycles(vmm_vm_view(v, i));
+        out[i][3] = vi.state;
+    }
+}
+
+/* Run two_sliced(SLICE) cut after K steps, saved, restored in a new CP
+ * and run to the end: its counts must be WANT, the uncut run's. */
+static void cut_and_restore(uint64_t slice, uint64_t k, uint64_t want[2][4])
+{
+    uint64_t got[2][4];
+    struct vmm *a = two_sliced(slice, true);
+    vmm_run(a, k, NULL);
+    uint8_t *buf, *real;
+    size_t len, rlen;
+    assert_int_equal(vmm_state_save(a, &buf, &len), 0);
+    assert_int_equal(machine_state_save(vmm_machine(a), true, &real, &rlen), 0);
+    vmm_destroy(a);
+    struct vmm *b = two_sliced(slice, false);
+    char err[256];
+    assert_int_equal(vmm_state_load(b, buf, len, err, sizeof err), 0);
+    assert_int_equal(machine_state_load(vmm_machine(b), real, rlen, err, sizeof err), 0);
+    free(buf);
+    free(real);
+    assert_int_equal(vmm_run(b, 1u << 20, NULL), VMMSTOP_DONE);
+    counts(b, got);
+    if (memcmp(got, want, sizeof got))
+        fail_msg("slice %" PRIu64 ", cut at %" PRIu64 ": entries %" PRIu64 "/%" PRIu64
+                 ", timer %" PRIu64 "/%" PRIu64 " against %" PRIu64 "/%" PRIu64 ", %" PRIu64
+                 "/%" PRIu64,
+                 slice, k, got[0][0], got[1][0], got[0][1], got[1][1], want[0][0], want[1][0],
+                 want[0][1], want[1][1]);
+    vmm_destroy(b);
+}
+
+/* vmm.md: "A control program saved at any step ... and restored goes on
+ * exactly as one never saved", restored by vmm_state_load alone (no
+ * vmm_transient_set): the rest of the run enters the CP as often as the
+ * uncut one, the slices' timer entries too.  A real timer the saved CP
+ * armed and that ran out in the trap that entered it is not taken again
+ * after the restore when the other VM's HALT has left one VM alone (no
+ * slice to arm): with slices of 22 and 61 cycles, a cut near the end
+ * falls there (after steps 233 and 215, found by trying every cut). */
+static void state__a_run_cut_and_restored_anywhere_goes_on_the_same(void **state)
+{
+    (void)state;
+    static const uint64_t slices[] = {22, 61};
+    for (size_t s = 0; s < 2; s++) {
+        uint64_t want[2][4];
+        struct vmm *whole = two_sliced(slices[s], true);
+        assert_int_equal(vmm_run(whole, 1u << 20, NULL), VMMSTOP_DONE);
+        counts(whole, want);
+        assert_true(want[0][1] > 0); /* the slices ended by the real timer */
+        vmm_destroy(whole);
+        for (uint64_t k = 200; k <= 244; k++)
+            cut_and_restore(slices[s], k, want);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -336,6 +470,8 @@ int main(void)
         cmocka_unit_test(state__a_region_over_the_control_program_is_refused),
         cmocka_unit_test(timeline__a_file_named_dot_svg_is_an_svg),
         cmocka_unit_test(timeline__one_event_past_the_cap_is_said_in_the_singular),
+        cmocka_unit_test(timeline__a_track_is_named_as_its_vm),
+        cmocka_unit_test(state__a_run_cut_and_restored_anywhere_goes_on_the_same),
         cmocka_unit_test(state__check_refuses_supervisor_mode_past_the_control_program),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
