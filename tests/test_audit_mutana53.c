@@ -1,0 +1,360 @@
+/* test_audit_mutana53.c: cases that a mutation audit of the analyzer, its
+ * counterexamples and the instruction-set profiles found no other suite
+ * asserting.
+ *
+ * Each states a rule of docs/theorems.md at its boundary, where the other
+ * suites met it only through the default outputs, whose counts and
+ * witnesses a small mistake can leave as they are: the states the
+ * analyzer generates, how a witness is written and what its replay
+ * demands, the words of a difference, the library's defaults, the
+ * counterexample programs, and the ends of the options' ranges.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analyze/analyze_impl.h"
+#include "cli_support.h"
+#include "tgm/analyze.h"
+#include "tgm/isa.h"
+#include "tgm/machine.h"
+
+/* ---- docs/theorems.md, "State generation": the boundary states --------- */
+
+/* The ten R = (l, b) of the table, in its order, for a machine of q words. */
+static void documented_r(uint32_t q, uint32_t r[10][2])
+{
+    const uint32_t t[10][2] = {{0, q},          {0, q - 1},     {0, 8},     {4, q / 2},
+                               {q / 2, q / 2},  {q - 12, 16},   {q / 2, 1}, {1, q - 1},
+                               {2, 0},          {q, 4}};
+    memcpy(r, t, sizeof t);
+}
+
+/* Each boundary state of OP on a machine of Q words, in order, to FN. */
+static void each_boundary_state(unsigned op, uint32_t q,
+                                void (*fn)(const struct analyze_state *s, unsigned i,
+                                           const uint32_t *xs, unsigned nx, void *arg),
+                                void *arg)
+{
+    static struct analyze_gen g;
+    static struct analyze_state s;
+    uint32_t xs[ANALYZE_MAX_SHIFTS];
+    unsigned nx, i = 0;
+    analyze_gen_init(&g, op, q, 1, 0); /* no random states */
+    while (analyze_gen_next(&g, &s, xs, &nx))
+        fn(&s, i++, xs, nx, arg);
+}
+
+struct r_seen {
+    uint32_t r[16][2];
+    unsigned n, states[16];
+    bool plain_first[16];
+};
+
+static void note_r(const struct analyze_state *s, unsigned i, const uint32_t *xs, unsigned nx,
+                   void *arg)
+{
+    (void)i, (void)xs, (void)nx;
+    struct r_seen *seen = arg;
+    if (!seen->n || seen->r[seen->n - 1][0] != s->psw.l || seen->r[seen->n - 1][1] != s->psw.b) {
+        assert_true(seen->n < 16);
+        seen->r[seen->n][0] = s->psw.l;
+        seen->r[seen->n][1] = s->psw.b;
+        /* plain: memory zero but the word, P = 2 where it fits, I = 0, timer
+         * disarmed, no console input */
+        uint32_t lim = address_limit(s->q, s->psw.l, s->psw.b), at = s->psw.l + s->psw.p;
+        bool plain = s->psw.p == (lim > 2 ? 2u : 0u) && !s->psw.ie && !s->timer.armed &&
+                     !s->timer.pending && s->cin == -1;
+        for (uint32_t k = 0; k < s->q; k++)
+            plain = plain && (k == at || s->mem[k] == 0);
+        seen->plain_first[seen->n] = plain;
+        seen->n++;
+    }
+    seen->states[seen->n - 1]++;
+}
+
+/* "For each of ten relocation-bounds values ... The first state of each R
+ * is plain"; "where nothing is addressable at most four combinations". */
+static void states__the_ten_boundary_r_values_in_order_each_first_plain(void **state)
+{
+    (void)state;
+    static const uint32_t qs[] = {16, 32, 33, 64};
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        uint32_t want[10][2];
+        documented_r(qs[k], want);
+        struct r_seen seen = {0};
+        each_boundary_state(OP_ADD, qs[k], note_r, &seen);
+        assert_int_equal(seen.n, 10);
+        for (unsigned i = 0; i < 10; i++) {
+            if (seen.r[i][0] != want[i][0] || seen.r[i][1] != want[i][1])
+                fail_msg("q = %u: boundary R %u is (%u,%u), the table says (%u,%u)", qs[k], i,
+                         seen.r[i][0], seen.r[i][1], want[i][0], want[i][1]);
+            assert_true(seen.plain_first[i]);
+        }
+        assert_true(seen.states[8] <= 4 && seen.states[9] <= 4);
+    }
+}
+
+/* The distinct values of the documented edge list V (N of them), dropping
+ * what a field cannot hold: an unsigned field neither negative nor past
+ * 2^19 - 1. */
+static unsigned edge_set(const int64_t *v, unsigned n, bool sign_ok, int64_t *out)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++) {
+        bool dup = false;
+        for (unsigned j = 0; j < k; j++)
+            dup = dup || out[j] == v[i];
+        if (!dup && (sign_ok || (v[i] >= 0 && v[i] <= TGM_ADDR_MASK)))
+            out[k++] = v[i];
+    }
+    return k;
+}
+
+struct field_check {
+    unsigned op;
+    unsigned field;     /* 0 = A, 1 = B, 2 = C */
+    char kind;          /* 'a' address, 't' target, 'n' number, 'i' imm, 'I' imm38 */
+    uint32_t l, b;      /* the R being looked at */
+    int64_t seen[64];
+    unsigned nseen, states;
+};
+
+static int64_t field_of(uint64_t word, const struct field_check *c)
+{
+    if (c->kind == 'i')
+        return GET_IMM(word);
+    if (c->kind == 'I')
+        return GET_IMM38(word);
+    return c->field == 0 ? GET_A(word) : c->field == 1 ? GET_B(word) : GET_C(word);
+}
+
+static void note_field(const struct analyze_state *s, unsigned i, const uint32_t *xs,
+                       unsigned nx, void *arg)
+{
+    (void)i, (void)xs, (void)nx;
+    struct field_check *c = arg;
+    if (s->psw.l != c->l || s->psw.b != c->b)
+        return;
+    c->states++;
+    int64_t v = field_of(s->mem[s->psw.l + s->psw.p], c);
+    for (unsigned j = 0; j < c->nseen; j++)
+        if (c->seen[j] == v)
+            return;
+    assert_true(c->nseen < 64);
+    c->seen[c->nseen++] = v;
+}
+
+/* "an address field takes 0, 1, b-1, b, q-l-1, q-l and 2^19-1; a code
+ * target 0, 1, lim-1, lim, 2^19-1; a number 0, 1, q-1, q, 2^19-1; an
+ * immediate 0, 1, -1 and its two extremes", in every combination. */
+static void states__each_operand_field_takes_its_documented_edges(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned op, field, nfields;
+        char kind;
+    } cases[] = {
+        {OP_ADD, 0, 3, 'a'}, {OP_ADD, 2, 3, 'a'}, {OP_JMP, 0, 1, 't'}, {OP_BZ, 1, 2, 't'},
+        {OP_SVC, 0, 1, 'n'}, {OP_LDX, 1, 3, 'n'}, {OP_ADDI, 2, 3, 'i'}, {OP_LI, 1, 2, 'I'},
+    };
+    const uint32_t q = 32;
+    uint32_t rs[10][2];
+    documented_r(q, rs);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (unsigned ri = 0; ri < 8; ri++) { /* the eight where something is addressable */
+            int64_t Q = q, L = rs[ri][0], B = rs[ri][1];
+            int64_t lim = address_limit(q, rs[ri][0], rs[ri][1]);
+            int64_t doc[7];
+            unsigned nd;
+            bool sign_ok = false;
+            switch (cases[k].kind) {
+            case 'a':
+                nd = 7;
+                memcpy(doc, (int64_t[]){0, 1, B - 1, B, Q - L - 1, Q - L, TGM_ADDR_MASK},
+                       sizeof doc);
+                break;
+            case 't':
+                nd = 5;
+                memcpy(doc, (int64_t[]){0, 1, lim - 1, lim, TGM_ADDR_MASK}, 5 * sizeof doc[0]);
+                break;
+            case 'n':
+                nd = 5;
+                memcpy(doc, (int64_t[]){0, 1, Q - 1, Q, TGM_ADDR_MASK}, 5 * sizeof doc[0]);
+                break;
+            case 'i':
+                nd = 5, sign_ok = true;
+                memcpy(doc, (int64_t[]){0, 1, -1, ISA_IMM_MIN, ISA_IMM_MAX}, 5 * sizeof doc[0]);
+                break;
+            default:
+                nd = 5, sign_ok = true;
+                memcpy(doc, (int64_t[]){0, 1, -1, ISA_IMM38_MIN, ISA_IMM38_MAX},
+                       5 * sizeof doc[0]);
+                break;
+            }
+            int64_t want[7];
+            unsigned nw = edge_set(doc, nd, sign_ok, want);
+            struct field_check c = {.op = cases[k].op, .field = cases[k].field,
+                                    .kind = cases[k].kind, .l = rs[ri][0], .b = rs[ri][1]};
+            each_boundary_state(c.op, q, note_field, &c);
+            for (unsigned i = 0; i < nw; i++) {
+                bool found = false;
+                for (unsigned j = 0; j < c.nseen; j++)
+                    found = found || c.seen[j] == want[i];
+                if (!found)
+                    fail_msg("%s field %u under R = (%u,%u): edge %lld never taken",
+                             isa_table[c.op].name, c.field, c.l, c.b, (long long)want[i]);
+            }
+            assert_int_equal(c.nseen, nw); /* and nothing else */
+            /* every combination: each field's edges times the others' */
+            assert_true(c.states % nw == 0);
+            assert_true(cases[k].nfields > 1 || c.states == nw);
+        }
+}
+
+/* ---- docs/theorems.md, "State generation": the random states ------------ */
+
+struct random_seen {
+    bool t1, t2_13, t100, t2_40, pending, ones, own_addr_l_gt_0;
+};
+
+/* Every generated state of OP (boundary and NRANDOM random ones) to FN. */
+static void each_state(unsigned op, uint32_t q, unsigned nrandom,
+                       void (*fn)(const struct analyze_state *s, const uint32_t *xs, unsigned nx,
+                                  void *arg),
+                       void *arg)
+{
+    static struct analyze_gen g;
+    static struct analyze_state s;
+    uint32_t xs[ANALYZE_MAX_SHIFTS];
+    unsigned nx;
+    analyze_gen_init(&g, op, q, ANALYZE_SEED_DEFAULT, nrandom);
+    while (analyze_gen_next(&g, &s, xs, &nx))
+        fn(&s, xs, nx, arg);
+}
+
+static void note_random(const struct analyze_state *s, const uint32_t *xs, unsigned nx,
+                        void *arg)
+{
+    (void)xs, (void)nx;
+    struct random_seen *r = arg;
+    const struct machine_timer *t = &s->timer;
+    /* "A state whose timer is pending while I is set is never generated" */
+    assert_false(t->pending && s->psw.ie);
+    assert_false(t->pending && t->armed);
+    if (t->armed) {
+        int64_t n = t->remaining;
+        if (n != 1 && !(n >= 2 && n <= 13) && n != 100 && n != INT64_C(1) << 40)
+            fail_msg("a timer armed with %lld cycles, not one the list gives", (long long)n);
+        r->t1 |= n == 1;
+        r->t2_13 |= n >= 2 && n <= 13;
+        r->t100 |= n == 100;
+        r->t2_40 |= n == INT64_C(1) << 40;
+    }
+    r->pending |= t->pending;
+    assert_true(s->cin == -1 || (s->cin >= 0 && s->cin <= 255));
+    uint32_t at = s->psw.l + s->psw.p;
+    bool ones = true, own = s->psw.l > 0;
+    for (uint32_t i = 0; i < s->q; i++) {
+        if (i == at)
+            continue;
+        ones = ones && s->mem[i] == UINT64_MAX;
+        own = own && s->mem[i] == (uint64_t)i - s->psw.l;
+    }
+    r->ones |= ones;
+    r->own_addr_l_gt_0 |= own;
+}
+
+/* "the timer disarmed, armed with 1 cycle (expiring during the step), 2 to
+ * 13, 100 or 2^40 cycles, or pending (then I = 0)"; memory "each word its
+ * own relative address", or "all ones". */
+static void states__random_timers_and_memory_are_the_documented_kinds(void **state)
+{
+    (void)state;
+    struct random_seen r = {0};
+    each_state(OP_ADD, 32, 2048, note_random, &r);
+    assert_true(r.t1);
+    assert_true(r.t2_13);
+    assert_true(r.t100);
+    assert_true(r.t2_40);
+    assert_true(r.pending);
+    assert_true(r.ones);
+    assert_true(r.own_addr_l_gt_0);
+}
+
+static void note_shifts(const struct analyze_state *s, const uint32_t *xs, unsigned nx,
+                        void *arg)
+{
+    unsigned *with_three = arg;
+    int64_t q = s->q, l = s->psw.l, b = s->psw.b, p = s->psw.p;
+    if (l + p >= q || address_limit(s->q, s->psw.l, s->psw.b) == 0) {
+        assert_int_equal(nx, 0); /* no shifted state keeps the instruction in E */
+        return;
+    }
+    /* x = 1, the x that ends the region at q, one past it: those of them
+     * that keep the instruction inside E, each once, in this order */
+    int64_t room = q - l - p - 1, cand[3] = {1, q - l - b, q - l - b + 1}, want[3];
+    unsigned nw = 0;
+    for (unsigned i = 0; i < 3; i++) {
+        bool dup = false;
+        for (unsigned j = 0; j < nw; j++)
+            dup = dup || want[j] == cand[i];
+        if (!dup && cand[i] >= 1 && cand[i] <= room)
+            want[nw++] = cand[i];
+    }
+    assert_true(nx >= nw && nx <= 3 && nx <= nw + 1); /* then one random one, if room */
+    for (unsigned i = 0; i < nx; i++) {
+        if (i < nw && xs[i] != want[i])
+            fail_msg("R = (%lld,%lld) P = %lld: shift %u is %u, not %lld", (long long)l,
+                     (long long)b, (long long)p, i, xs[i], (long long)want[i]);
+        assert_true(xs[i] >= 1 && xs[i] <= room);
+        for (unsigned j = 0; j < i; j++)
+            assert_true(xs[j] != xs[i]);
+    }
+    *with_three += nx == 3;
+}
+
+/* "each state gets up to three shifts: the first three distinct ones, in
+ * this order, of x = 1, x moving the region to end exactly at q, one past
+ * that, and a random one, taking only those that keep the instruction
+ * itself inside memory". */
+static void states__shifts_are_the_documented_ones_in_order(void **state)
+{
+    (void)state;
+    unsigned with_three = 0;
+    each_state(OP_ADD, 32, 2048, note_shifts, &with_three);
+    each_state(OP_JMP, 16, 512, note_shifts, &with_three);
+    assert_true(with_three > 100);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_mutana53");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(states__the_ten_boundary_r_values_in_order_each_first_plain),
+        cmocka_unit_test(states__each_operand_field_takes_its_documented_edges),
+        cmocka_unit_test(states__random_timers_and_memory_are_the_documented_kinds),
+        cmocka_unit_test(states__shifts_are_the_documented_ones_in_order),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
