@@ -335,6 +335,128 @@ static void states__shifts_are_the_documented_ones_in_order(void **state)
     each_state(OP_JMP, 16, 512, note_shifts, &with_three);
     assert_true(with_three > 100);
 }
+/* ---- docs/theorems.md, "Witnesses": how a witness is written ----------- */
+
+/* A witness of CLAIM for OP at P = 2 under R = (0, 32), its S2 derived as
+ * the claim pairs it (with shift X). */
+static void witness_of(struct analyze_witness *w, unsigned op, enum analyze_claim claim,
+                       uint32_t x, uint64_t insn)
+{
+    memset(w, 0, sizeof *w);
+    w->op = (uint8_t)op;
+    w->claim = (uint8_t)claim;
+    w->x = x;
+    w->s1.q = 32;
+    w->s1.cin = -1;
+    w->s1.psw = (struct psw){.sup = claim != CLAIM_CTL_U && claim != CLAIM_LOC_U, .p = 2,
+                             .l = 0, .b = 32};
+    w->s1.mem[2] = insn;
+    analyze_derive_s2(claim, &w->s1, x, &w->s2);
+}
+
+/* analyze_witness_text or _json of W, as a string (free it). */
+static char *witness_out(const struct analyze_witness *w, bool json)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    if (json)
+        analyze_witness_json(f, w);
+    else
+        analyze_witness_text(f, w);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void has(const char *text, const char *want)
+{
+    if (!strstr(text, want))
+        fail_msg("missing \"%s\" in:\n%s", want, text);
+}
+
+static void lacks(const char *text, const char *unwanted)
+{
+    if (strstr(text, unwanted))
+        fail_msg("unexpected \"%s\" in:\n%s", unwanted, text);
+}
+
+/* "a mode pair's [S2 reads] "S2 = S1 in user mode" (with ", moved by x =
+ * N" when x is nonzero), and a control claim with a nonzero x adds a line
+ * "x = N""; in JSON "x" is there "for location pairs, and for any witness
+ * whose x is nonzero". */
+static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    char *t;
+    witness_of(&w, OP_MFPI, CLAIM_MODE, 3, MAKE_INSN(OP_MFPI, 31, 0, 0));
+    t = witness_out(&w, false);
+    has(t, "\n         S2 = S1 in user mode, moved by x = 3: <M=u I=0 P=2 R=(3,32)>");
+    free(t);
+    t = witness_out(&w, true);
+    has(t, ",\"x\":3,\"diff\":");
+    free(t);
+
+    witness_of(&w, OP_MFPI, CLAIM_MODE, 0, MAKE_INSN(OP_MFPI, 31, 0, 0));
+    t = witness_out(&w, false);
+    has(t, "\n         S2 = S1 in user mode: <M=u I=0 P=2 R=(0,32)>");
+    free(t);
+    t = witness_out(&w, true);
+    lacks(t, "\"x\":");
+    free(t);
+
+    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 2, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    t = witness_out(&w, false);
+    has(t, "\n         x = 2\n");
+    lacks(t, "S2 =");
+    free(t);
+    t = witness_out(&w, true);
+    has(t, ",\"x\":2,\"diff\":");
+    lacks(t, "\"s2\":");
+    free(t);
+
+    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    t = witness_out(&w, false);
+    lacks(t, "x =");
+    free(t);
+
+    /* a location pair shows its x always */
+    witness_of(&w, OP_SR, CLAIM_LOC_S, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    t = witness_out(&w, false);
+    has(t, "\n         S2 = S1 moved by x = 1: <M=s I=0 P=2 R=(1,32)>");
+    free(t);
+    t = witness_out(&w, true);
+    has(t, ",\"x\":1,\"diff\":");
+    free(t);
+}
+
+/* A state's timer and console byte: "timer=100", "console-in=0x5e" in the
+ * text; in JSON a "timer" object of "armed", "pending" and "remaining",
+ * and "console_input", "the console byte waiting, 0..255, or -1 for none". */
+static void witness__timer_and_console_byte_as_documented(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    char *t;
+    witness_of(&w, OP_CIN, CLAIM_CTL_S, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
+    w.s1.cin = 0x5e;
+    w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
+    t = witness_out(&w, false);
+    has(t, "S1 = <M=s I=0 P=2 R=(0,32)> timer=100 console-in=0x5e E[2]=CIN 1\n");
+    free(t);
+    t = witness_out(&w, true);
+    has(t, "\"timer\":{\"armed\":true,\"pending\":false,\"remaining\":100},"
+           "\"console_input\":94,");
+    free(t);
+
+    w.s1.cin = -1;
+    w.s1.timer = (struct machine_timer){.pending = true};
+    t = witness_out(&w, true);
+    has(t, "\"timer\":{\"armed\":false,\"pending\":true,\"remaining\":0},"
+           "\"console_input\":-1,");
+    free(t);
+}
 
 static int group_setup(void **state)
 {
@@ -355,6 +477,8 @@ int main(void)
         cmocka_unit_test(states__each_operand_field_takes_its_documented_edges),
         cmocka_unit_test(states__random_timers_and_memory_are_the_documented_kinds),
         cmocka_unit_test(states__shifts_are_the_documented_ones_in_order),
+        cmocka_unit_test(witness__a_nonzero_x_is_shown_whatever_the_claim),
+        cmocka_unit_test(witness__timer_and_console_byte_as_documented),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
