@@ -458,6 +458,46 @@ static void witness__timer_and_console_byte_as_documented(void **state)
     free(t);
 }
 
+/* "The order above is the order in which the first difference is
+ * reported": M, or R, before I.  An LPSW 10 from <s, I = 0, R = (0, 32)>
+ * loading the PSW in E[10] changes all it loads; the witness that replays
+ * names the first. */
+static bool lpsw_reports(struct psw loaded, enum analyze_component c, uint64_t v1, uint64_t v2)
+{
+    static struct analyze_witness w;
+    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 10, 0, 0));
+    w.s1.mem[10] = psw_pack(&loaded);
+    w.diff = (struct analyze_diff){(uint8_t)c, 0, v1, v2};
+    return analyze_witness_replay(isa_profile_default(), &w, NULL);
+}
+
+static void control__m_and_r_are_reported_before_i(void **state)
+{
+    (void)state;
+    struct psw user_i = {.sup = false, .ie = true, .p = 3, .l = 0, .b = 8};
+    assert_true(lpsw_reports(user_i, COMP_M, 1, 0));
+    assert_false(lpsw_reports(user_i, COMP_I, 0, 1));
+    assert_false(lpsw_reports(user_i, COMP_B, 32, 8));
+    struct psw bound_i = {.sup = true, .ie = true, .p = 3, .l = 0, .b = 8};
+    assert_true(lpsw_reports(bound_i, COMP_B, 32, 8));
+    assert_false(lpsw_reports(bound_i, COMP_I, 0, 1));
+}
+
+/* "i(S) is exactly one machine_step() of a machine loaded with S: ... one
+ * waiting console byte set from S", a byte "0..255": a byte 0 waits too,
+ * and CIN consumes it. */
+static void exec__a_waiting_console_byte_0_is_a_byte(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    for (int byte = 0; byte < 256; byte += 255) {
+        witness_of(&w, OP_CIN, CLAIM_CTL_S, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
+        w.s1.cin = byte;
+        w.diff = (struct analyze_diff){COMP_CONSOLE_IN, 0, 0, 1};
+        assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -479,6 +519,8 @@ int main(void)
         cmocka_unit_test(states__shifts_are_the_documented_ones_in_order),
         cmocka_unit_test(witness__a_nonzero_x_is_shown_whatever_the_claim),
         cmocka_unit_test(witness__timer_and_console_byte_as_documented),
+        cmocka_unit_test(control__m_and_r_are_reported_before_i),
+        cmocka_unit_test(exec__a_waiting_console_byte_0_is_a_byte),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
