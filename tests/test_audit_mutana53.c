@@ -497,6 +497,94 @@ static void exec__a_waiting_console_byte_0_is_a_byte(void **state)
         assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
     }
 }
+/* ---- docs/theorems.md: a replay checks the states are the claim's ------- */
+
+/* x86's SR, unprivileged: a loc-s witness at R = (0, 32), moved by 1. */
+static void sr_loc_s(struct analyze_witness *w)
+{
+    witness_of(w, OP_SR, CLAIM_LOC_S, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    w->diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
+}
+
+/* "`loc-s` is this with m = s, `loc-u` with m = u": both states of a
+ * location pair are in the claim's mode, and the claimed address is the
+ * one where the difference is. */
+static void replay__a_location_pair_is_in_one_mode_at_its_address(void **state)
+{
+    (void)state;
+    const struct isa_profile *x86 = isa_profile_find("x86");
+    static struct analyze_witness w, bad;
+    sr_loc_s(&w);
+    assert_true(analyze_witness_replay(x86, &w, NULL));
+    bad = w;
+    bad.s2.psw.sup = false; /* SR stores the same R word in user mode */
+    assert_false(analyze_witness_replay(x86, &bad, NULL));
+    bad = w;
+    bad.claim = CLAIM_LOC_U; /* S1 and S2 in s: not a user pair */
+    assert_false(analyze_witness_replay(x86, &bad, NULL));
+    bad = w;
+    bad.diff.addr = 1; /* the values are E|r[0]'s */
+    assert_false(analyze_witness_replay(x86, &bad, NULL));
+}
+
+/* pdp11-45's MFPI 23, 0 with E[0] = 8 at R = (0, 24): E|r[23] is E[8] = 0
+ * in s, 8 in u.  A mode pair's S2 is S1 in user mode moved by the witness's
+ * x, no other: the same S2 moved by 1 with x = 0 in the witness does not
+ * replay. */
+static void replay__a_mode_pair_is_moved_by_its_own_x(void **state)
+{
+    (void)state;
+    const struct isa_profile *p = isa_profile_find("pdp11-45");
+    static struct analyze_witness w, bad;
+    witness_of(&w, OP_MFPI, CLAIM_MODE, 0, 0);
+    w.s1.psw.b = 24;
+    w.s1.psw.p = 21;
+    w.s1.mem[0] = 8;
+    w.s1.mem[21] = MAKE_INSN(OP_MFPI, 23, 0, 0);
+    analyze_derive_s2(CLAIM_MODE, &w.s1, 0, &w.s2);
+    w.diff = (struct analyze_diff){COMP_E, 23, 0, 8};
+    assert_true(analyze_witness_replay(p, &w, NULL));
+    bad = w;
+    analyze_derive_s2(CLAIM_MODE, &w.s1, 1, &bad.s2); /* moved by 1 ... */
+    bad.x = 1;
+    assert_true(analyze_witness_replay(p, &bad, NULL)); /* ... is a pair with x = 1 */
+    bad.x = 0;                                          /* and not one with x = 0 */
+    assert_false(analyze_witness_replay(p, &bad, NULL));
+}
+
+/* A not-privileged pair is "identical but for M": a console byte waiting
+ * in one state only is another pair. */
+static void replay__a_privileged_pair_differs_in_m_alone(void **state)
+{
+    (void)state;
+    const struct isa_profile *x86 = isa_profile_find("x86");
+    static struct analyze_witness w, bad;
+    witness_of(&w, OP_SR, CLAIM_NOT_PRIV, 0, MAKE_INSN(OP_SR, 0, 0, 0));
+    w.diff = (struct analyze_diff){COMP_TRAP, 0, TRAP_NONE, TRAP_NONE};
+    assert_true(analyze_witness_replay(x86, &w, NULL));
+    bad = w;
+    bad.s2.cin = 'A';
+    assert_false(analyze_witness_replay(x86, &bad, NULL));
+    bad = w;
+    bad.s2.psw.ie = true;
+    assert_false(analyze_witness_replay(x86, &bad, NULL));
+}
+
+/* An armed timer has cycles left (isa.md: at zero it "is disarmed and
+ * becomes pending"): a witness whose S1 is armed with 0 is no state, and
+ * does not replay. */
+static void replay__a_timer_armed_with_no_cycles_is_no_state(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
+    assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
+    w.s1.timer = (struct machine_timer){.armed = true, .remaining = 0};
+    assert_false(analyze_witness_replay(isa_profile_default(), &w, NULL));
+    w.s1.timer = (struct machine_timer){.armed = true, .remaining = 1};
+    assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
+}
 
 static int group_setup(void **state)
 {
@@ -519,6 +607,10 @@ int main(void)
         cmocka_unit_test(states__shifts_are_the_documented_ones_in_order),
         cmocka_unit_test(witness__a_nonzero_x_is_shown_whatever_the_claim),
         cmocka_unit_test(witness__timer_and_console_byte_as_documented),
+        cmocka_unit_test(replay__a_location_pair_is_in_one_mode_at_its_address),
+        cmocka_unit_test(replay__a_mode_pair_is_moved_by_its_own_x),
+        cmocka_unit_test(replay__a_privileged_pair_differs_in_m_alone),
+        cmocka_unit_test(replay__a_timer_armed_with_no_cycles_is_no_state),
         cmocka_unit_test(control__m_and_r_are_reported_before_i),
         cmocka_unit_test(exec__a_waiting_console_byte_0_is_a_byte),
     };
