@@ -585,6 +585,141 @@ static void replay__a_timer_armed_with_no_cycles_is_no_state(void **state)
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 1};
     assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
 }
+/* ---- docs/theorems.md: the words of a difference and of an instruction -- */
+
+static void diff_is(enum analyze_component c, uint32_t addr, uint64_t v1, uint64_t v2,
+                    enum analyze_claim claim, const char *want)
+{
+    char buf[160];
+    struct analyze_diff d = {(uint8_t)c, addr, v1, v2};
+    analyze_diff_text(&d, claim, buf, sizeof buf);
+    assert_string_equal(buf, want);
+}
+
+/* "`not-priv` witness (`S1 (s) completes, S2 (u) completes`; an outcome
+ * that traps is `traps (CAUSE)`, as `SVC`'s `S1 (s) traps (svc), S2 (u)
+ * traps (svc)`)"; a word outside E | r names its (physical) address. */
+static void text__differences_read_as_documented(void **state)
+{
+    (void)state;
+    diff_is(COMP_TRAP, 0, TRAP_NONE, TRAP_NONE, CLAIM_NOT_PRIV,
+            "S1 (s) completes, S2 (u) completes");
+    diff_is(COMP_TRAP, 0, TRAP_SVC, TRAP_SVC, CLAIM_NOT_PRIV,
+            "S1 (s) traps (svc), S2 (u) traps (svc)");
+    diff_is(COMP_M, 0, 1, 0, CLAIM_CTL_S, "M: s -> u");
+    diff_is(COMP_E, 0, 0x20, 0x100020, CLAIM_LOC_S, "E|r[0]: i(S1) 0x20, i(S2) 0x100020");
+    char buf[160];
+    struct analyze_diff d = {COMP_E_OUTSIDE, 5, 0, 7};
+    analyze_diff_text(&d, CLAIM_CTL_S, buf, sizeof buf);
+    has(buf, "E[5]");
+    has(buf, "outside E|r");
+    has(buf, "0x0 -> 0x7");
+}
+
+/* `insn`, "the instruction's word disassembled": an immediate is signed,
+ * as `tgm dis` writes it. */
+static void text__an_instruction_shows_its_signed_immediate(void **state)
+{
+    (void)state;
+    char buf[64];
+    analyze_insn_text(MAKE_INSN(OP_ADDI, 1, 2, ISA_FIELD), buf, sizeof buf);
+    assert_string_equal(buf, "ADDI 1, 2, -1");
+    analyze_insn_text(MAKE_INSN_L(OP_LI, 3, -5), buf, sizeof buf);
+    assert_string_equal(buf, "LI 3, -5");
+    analyze_insn_text(MAKE_INSN_L(OP_LI, 3, ISA_IMM38_MIN), buf, sizeof buf);
+    assert_string_equal(buf, "LI 3, -137438953472");
+}
+
+/* ---- the library's defaults: "0 ... the library takes a seed of 0 to
+ * mean the default" (docs/theorems.md, --seed) ----------------------------- */
+static void analyze__zero_options_are_the_documented_defaults(void **state)
+{
+    (void)state;
+    struct analyze_options o = {.random_states = 1};
+    struct analyze_result *r = analyze_profile(isa_profile_find("pdp10"), &o);
+    assert_non_null(r);
+    assert_true(r->opts.seed == UINT64_C(0x50470a1974));
+    assert_int_equal(r->opts.q, 32);
+    o.seed = UINT64_C(0x50470a1974);
+    struct analyze_result *same = analyze_profile(isa_profile_find("pdp10"), &o);
+    assert_non_null(same);
+    for (unsigned op = 0; op < ISA_NOPS; op++)
+        assert_true(r->insn[op].n.mode == same->insn[op].n.mode &&
+                    r->insn[op].n.states == same->insn[op].n.states);
+    analyze_result_free(same);
+    analyze_result_free(r);
+}
+
+/* ---- docs/theorems.md, "From a witness to a program" --------------------- */
+
+/* "If the instruction leaves R unchanged and its new P addresses a word
+ * that was 0, a HALT is put there": JRSTU 0 jumps to E|r[0]; with a word
+ * there, the program keeps the word and has no observer HALT. */
+static void counter__no_halt_over_a_word_of_the_witness(void **state)
+{
+    (void)state;
+    const struct isa_profile *p = isa_profile_find("pdp10");
+    static struct analyze_witness w;
+    witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
+    w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
+    static struct counterexample cx;
+    char err[256];
+    assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), 0);
+    assert_true(cx.observer); /* E|r[0] = 0: the HALT goes there */
+    has(cx.source, "after:   HALT");
+    counter_free(&cx);
+
+    w.s1.mem[0] = 5;
+    assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), 0);
+    assert_false(cx.observer);
+    lacks(cx.source, "after:");
+    has(cx.source, ".word   0x5");
+    assert_true(cx.img.words[cx.shift - cx.img.load] == 5);
+    counter_free(&cx);
+}
+
+/* A prologue for S1's timer "warns when `TSET` or `LPSW` is not privileged
+ * in the profile": x86's LPSW is not. */
+static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    static struct counterexample cx;
+    char err[256];
+    witness_of(&w, OP_SR, CLAIM_LOC_U, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    w.diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
+    w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
+    analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
+    assert_int_equal(counter_build(isa_profile_find("x86"), &w, &cx, err, sizeof err), 0);
+    has(cx.source, "TSET or LPSW is not privileged in profile x86");
+    counter_free(&cx);
+
+    witness_of(&w, OP_LRA, CLAIM_LOC_U, 1, MAKE_INSN(OP_LRA, 0, 0, 0));
+    w.diff = (struct analyze_diff){COMP_E, 0, 0, 1};
+    w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
+    analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
+    const struct isa_profile *lra = isa_profile_find("s360-67-lra-user");
+    assert_int_equal(counter_build(lra, &w, &cx, err, sizeof err), 0);
+    has(cx.source, "TSET");
+    lacks(cx.source, "not privileged in profile");
+    counter_free(&cx);
+}
+
+/* `as_predicted`: "every program halts on the bare machine, the VMM fails
+ * iff Theorem 1 fails and the hybrid VMM iff Theorem 3 fails": outcomes as
+ * predicted but one program not halting bare is not as predicted. */
+static void counter__a_program_that_does_not_halt_is_not_as_predicted(void **state)
+{
+    (void)state;
+    char err[256];
+    struct counter_report *r = counter_profile(isa_profile_find("pdp10"), NULL, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(r->n, 1);
+    assert_true(counter_as_predicted(r));
+    r->cx[0].bare_halted = false;
+    assert_false(counter_as_predicted(r));
+    counter_report_free(r);
+}
 
 static int group_setup(void **state)
 {
@@ -613,6 +748,12 @@ int main(void)
         cmocka_unit_test(replay__a_timer_armed_with_no_cycles_is_no_state),
         cmocka_unit_test(control__m_and_r_are_reported_before_i),
         cmocka_unit_test(exec__a_waiting_console_byte_0_is_a_byte),
+        cmocka_unit_test(text__differences_read_as_documented),
+        cmocka_unit_test(text__an_instruction_shows_its_signed_immediate),
+        cmocka_unit_test(analyze__zero_options_are_the_documented_defaults),
+        cmocka_unit_test(counter__no_halt_over_a_word_of_the_witness),
+        cmocka_unit_test(counter__a_prologue_warns_of_an_unprivileged_lpsw),
+        cmocka_unit_test(counter__a_program_that_does_not_halt_is_not_as_predicted),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
