@@ -720,6 +720,37 @@ static void counter__a_program_that_does_not_halt_is_not_as_predicted(void **sta
     assert_false(counter_as_predicted(r));
     counter_report_free(r);
 }
+/* ---- docs/theorems.md: the options' ranges, at their ends --------------- */
+
+/* `--random-states N`: "1 to 1,000,000": the top of the range is taken
+ * (the analysis starts: no refusal within a moment), one past it is not. */
+static void cli__random_states_takes_one_million_not_more(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = {"analyze", "counterexample"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *top[] = {"--random-states", "1000000", NULL};
+        pid_t pid = cs_start_tgm(-1, cmds[i], top);
+        int st = 0;
+        pid_t got = 0;
+        for (int k = 0; k < 30 && got == 0; k++) { /* a refusal is at once */
+            usleep(10000);
+            got = waitpid(pid, &st, WNOHANG);
+        }
+        if (got == 0) { /* still analysing: taken */
+            assert_int_equal(kill(pid, SIGKILL), 0);
+            assert_int_equal(waitpid(pid, &st, 0), pid);
+        } else {
+            fail_msg("tgm %s --random-states 1000000 exited at once (status %d)", cmds[i],
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+        struct cs_outcome o = cs_run_tgm(cmds[i], "--random-states", "1000001", NULL);
+        assert_int_equal(o.status, 2);
+        has(o.err, "1000001 is out of range (1..1000000)");
+        assert_int_equal(o.out_len, 0);
+        cs_outcome_free(&o);
+    }
+}
 
 static int group_setup(void **state)
 {
@@ -754,6 +785,7 @@ int main(void)
         cmocka_unit_test(counter__no_halt_over_a_word_of_the_witness),
         cmocka_unit_test(counter__a_prologue_warns_of_an_unprivileged_lpsw),
         cmocka_unit_test(counter__a_program_that_does_not_halt_is_not_as_predicted),
+        cmocka_unit_test(cli__random_states_takes_one_million_not_more),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
