@@ -705,6 +705,27 @@ static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
     counter_free(&cx);
 }
 
+/* E | r is the b words from l (docs/theorems.md: "b being a size here ...
+ * it is b words"): in the program, a word of the witness just past the
+ * region is labelled outside it, not E|r[b]. */
+static void counter__a_word_just_past_the_region_is_outside_it(void **state)
+{
+    (void)state;
+    static struct analyze_witness w;
+    static struct counterexample cx;
+    char err[256];
+    witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
+    w.s1.psw.b = 8;
+    w.s1.mem[7] = 6;
+    w.s1.mem[8] = 5;
+    w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
+    assert_int_equal(counter_build(isa_profile_find("pdp10"), &w, &cx, err, sizeof err), 0);
+    has(cx.source, ".word   0x6                      ; E|r[7]\n");
+    has(cx.source, ".word   0x5                      ; witness E[8], outside E|r\n");
+    lacks(cx.source, "E|r[8]");
+    counter_free(&cx);
+}
+
 /* `as_predicted`: "every program halts on the bare machine, the VMM fails
  * iff Theorem 1 fails and the hybrid VMM iff Theorem 3 fails": outcomes as
  * predicted but one program not halting bare is not as predicted. */
@@ -784,6 +805,7 @@ int main(void)
         cmocka_unit_test(analyze__zero_options_are_the_documented_defaults),
         cmocka_unit_test(counter__no_halt_over_a_word_of_the_witness),
         cmocka_unit_test(counter__a_prologue_warns_of_an_unprivileged_lpsw),
+        cmocka_unit_test(counter__a_word_just_past_the_region_is_outside_it),
         cmocka_unit_test(counter__a_program_that_does_not_halt_is_not_as_predicted),
         cmocka_unit_test(cli__random_states_takes_one_million_not_more),
     };
