@@ -1,0 +1,106 @@
+/* test_audit_mutrev53.c: cases that a mutation audit of reverse execution
+ * with the control program (rstep, rcontinue and the history in a VM,
+ * docs/monitor.md's "In a VM") found no other suite asserting.
+ *
+ * Each case states the documented behaviour directly; each fails with the
+ * small change to the product named in its comment.  Runs the real binary
+ * (cli_support) from the top of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* Two VMs in a short slice, a selected; a failed command is said and the
+ * session goes on, so that what follows a refusal can be looked at. */
+#define VMS                                                                                    \
+    "set on-error continue; set slice 40; vm create a 8192 examples/supervisor.s; "            \
+    "vm create b 8192 examples/hello.s; vm select a"
+
+/* CMDS run (after VMS); the errors must hold REFUSED and the output WANT
+ * (either may be NULL: not looked at). */
+static void after_refusal(const char *cmds, const char *refused, const char *want)
+{
+    char line[1024];
+    snprintf(line, sizeof line, VMS "; %s", cmds);
+    struct cs_outcome o = cs_mon(line);
+    if (refused && !strstr(o.err, refused))
+        fail_msg("no refusal \"%s\" in:\n%s", refused, o.err);
+    if (want && !strstr(o.out, want))
+        fail_msg("\"%s\" not in:\n%s", want, o.out);
+    cs_outcome_free(&o);
+}
+
+/* docs/monitor.md: going back past the start of the history "is an error
+ * that says how far back the history goes, and changes nothing".  With a
+ * VM selected the refusal had taken the watchpoints out of the real
+ * machine (the replay runs with none) and did not put them back: 'step',
+ * which stops at a watchpoint as 'go' does but sets none itself, then ran
+ * on past the write (mutant: no mon_debug_apply on that refusal). */
+static void rstep__refused_in_a_vm_leaves_watchpoints_armed(void **state)
+{
+    (void)state;
+    after_refusal("go for 30; watch 0x62; rstep 1000000; step 100",
+                  "rstep: can go back at most 18 steps (the history starts at step 0)",
+                  "watchpoint 1: write E[0x62] 0x75 -> 0x70, hit 1 time\n"
+                  "a: stopped at 0x4f after 1 step");
+}
+
+/* The same refusal, and 'trace cp' ("for every trap in a VM, what the
+ * control program did"): the control program's events went unseen after
+ * it, trace and timeline alike (mutant: the event hook not put back). */
+static void rstep__refused_in_a_vm_keeps_tracing_the_control_program(void **state)
+{
+    (void)state;
+    after_refusal("go for 300; trace cp; rstep 1000000; go for 300",
+                  "rstep: can go back at most", "cp: a P=0x00050 COUT   ch");
+    after_refusal("go for 300; rstep 1000000; timeline on; go for 300; timeline",
+                  "rstep: can go back at most", "timeline: recording, 16 events");
+}
+
+/* docs/monitor.md: right after a change, "with a VM selected, the VMs
+ * were changed since they last ran, so their history starts here, at step
+ * N of VM a": N is the selected VM's own step ('regs' shows it), not the
+ * guest steps of all VMs together (mutant: 100, a's 55 and b's 45). */
+static void rstep__nothing_to_go_back_to_names_the_vms_own_step(void **state)
+{
+    (void)state;
+    after_refusal("go for 100; set checkpoint 100; rstep",
+                  "rstep: nothing to go back to: the VMs were changed since they last ran, so "
+                  "their history starts here, at step 55 of VM a (run them, and this command "
+                  "can come back as far as here)\n",
+                  NULL);
+    after_refusal("go for 100; set checkpoint 100; vm select b; rcontinue",
+                  "rcontinue: nothing to go back to: the VMs were changed since they last "
+                  "ran, so their history starts here, at step 45 of VM b (run them",
+                  NULL);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_mutrev53");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rstep__refused_in_a_vm_leaves_watchpoints_armed),
+        cmocka_unit_test(rstep__refused_in_a_vm_keeps_tracing_the_control_program),
+        cmocka_unit_test(rstep__nothing_to_go_back_to_names_the_vms_own_step),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
