@@ -83,6 +83,31 @@ static void rstep__nothing_to_go_back_to_names_the_vms_own_step(void **state)
                   NULL);
 }
 
+/* docs/monitor.md: with a VM selected, "rcontinue goes back to just
+ * after that VM's previous trap", and its line says where: "back to the
+ * previous trap (CAUSE), at step N", N the step it went back to, as 'regs'
+ * then counts the VM's steps.  examples/supervisor.s halts at step 1935
+ * after job 2's memory trap at 1521 and job 1's last SVC at 927 (mutant:
+ * the line said the step it started from). */
+static void rcontinue__in_a_vm_says_the_step_it_went_back_to(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon_ok("vm create a 8192 examples/supervisor.s; vm select a; go; "
+                                    "rcontinue; regs; rcontinue; regs");
+    const char *want[] = {"a: back to the previous trap (memory), at step 1521: s I=0 P=0x00024",
+                          "steps 1521\n",
+                          "a: back to the previous trap (svc), at step 927: s I=0 P=0x00024",
+                          "steps 927\n"};
+    const char *at = o.out;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *hit = strstr(at, want[i]);
+        if (!hit)
+            fail_msg("\"%s\" not in order in:\n%s", want[i], o.out);
+        at = hit + strlen(want[i]);
+    }
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -101,6 +126,7 @@ int main(void)
         cmocka_unit_test(rstep__refused_in_a_vm_leaves_watchpoints_armed),
         cmocka_unit_test(rstep__refused_in_a_vm_keeps_tracing_the_control_program),
         cmocka_unit_test(rstep__nothing_to_go_back_to_names_the_vms_own_step),
+        cmocka_unit_test(rcontinue__in_a_vm_says_the_step_it_went_back_to),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
