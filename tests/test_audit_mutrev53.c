@@ -108,6 +108,46 @@ static void rcontinue__in_a_vm_says_the_step_it_went_back_to(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md: 'display' shows its expressions "after every stop of
+ * go, step, next and finish (and of continue, until, rstep, rcontinue and
+ * stack step)".  With a VM selected, 'rstep' showed none (mutant: no
+ * mon_display_show there); 'rcontinue' shows them too. */
+static void rstep__in_a_vm_shows_the_displays(void **state)
+{
+    (void)state;
+    cs_mon_prints("vm create a 8192 examples/supervisor.s; vm select a; go for 100; display "
+                  "steps; rstep 5",
+                  "a: back 5 steps, at step 95: s I=0 P=0x00056 l=0x00000 b=0x80000\n"
+                  "  0x00056              DIVU   num, num, k10\n"
+                  "1: steps = 0x5f (95)\n");
+    cs_mon_prints("vm create a 8192 examples/supervisor.s; vm select a; go for 100; display "
+                  "steps; rcontinue",
+                  "  0x00002 start        LI     job, 0\n"
+                  "1: steps = 0 (0)\n");
+}
+
+/* docs/monitor.md: rcontinue in a VM goes back past "a trap of its own, as
+ * its bare machine would take it", and names its cause.  With 'set hybrid
+ * on' the VM's supervisor code is interpreted, so its illegal word traps
+ * in the VM and not in the real machine: the cause is the VM's (mutant:
+ * the real machine's last trap, "none"). */
+static void rcontinue__in_a_hybrid_vm_names_the_vms_own_trap(void **state)
+{
+    (void)state;
+    char path[CS_PATH], cmds[CS_PATH + 128];
+    cs_write_text(path, sizeof path, "ill.s",
+                  "        .org 0\n"
+                  "        .word 0\n"
+                  "        .word psw(SUP, h, 0, 0x80000)\n"
+                  "        .entry go\n"
+                  "go:     .word -1\n"
+                  "h:      HALT\n");
+    snprintf(cmds, sizeof cmds, "set hybrid on; vm create a 256 %s; vm select a; go; rcontinue",
+             path);
+    cs_mon_prints(cmds, "a: back to the previous trap (illegal), at step 1: s I=0 P=0x00003");
+    remove(path);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -127,6 +167,8 @@ int main(void)
         cmocka_unit_test(rstep__refused_in_a_vm_keeps_tracing_the_control_program),
         cmocka_unit_test(rstep__nothing_to_go_back_to_names_the_vms_own_step),
         cmocka_unit_test(rcontinue__in_a_vm_says_the_step_it_went_back_to),
+        cmocka_unit_test(rstep__in_a_vm_shows_the_displays),
+        cmocka_unit_test(rcontinue__in_a_hybrid_vm_names_the_vms_own_trap),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
