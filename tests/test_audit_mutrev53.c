@@ -164,6 +164,24 @@ static void rstep__in_a_vm_leaves_watchpoints_armed_after_going_back(void **stat
                   "a: stopped at 0x4f after 9 steps");
 }
 
+/* docs/monitor.md: going back replays the history "with no breakpoint,
+ * trace or trap stop in the way", and 'rcontinue' in a VM "does not stop
+ * at breakpoints or watchpoints going back".  With a breakpoint and a
+ * watchpoint on the loop that prints, the replay stopped at them and was
+ * refused as diverged (mutant: the real machine's stops left set for it):
+ * rstep lands at the step asked, rcontinue at the history's start. */
+static void rstep__in_a_vm_goes_back_across_breakpoints(void **state)
+{
+    (void)state;
+    after_refusal("go for 300; break 0x4f; watch 0x62; echo MARK; rstep 100; rcontinue", NULL,
+                  "MARK\n"
+                  "a: back 100 steps, at step 131: s I=0 P=0x0000f l=0x00000 b=0x80000\n"
+                  "  0x0000f              JAL    putn_ret, putn\n"
+                  "a: no trap before this point: at the start of the history: s I=0 "
+                  "P=0x00002 l=0x00000 b=0x80000\n"
+                  "  0x00002 start        LI     job, 0\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -186,6 +204,7 @@ int main(void)
         cmocka_unit_test(rstep__in_a_vm_shows_the_displays),
         cmocka_unit_test(rcontinue__in_a_hybrid_vm_names_the_vms_own_trap),
         cmocka_unit_test(rstep__in_a_vm_leaves_watchpoints_armed_after_going_back),
+        cmocka_unit_test(rstep__in_a_vm_goes_back_across_breakpoints),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
