@@ -24,9 +24,9 @@
     "set on-error continue; set slice 40; vm create a 8192 examples/supervisor.s; "            \
     "vm create b 8192 examples/hello.s; vm select a"
 
-/* CMDS run (after VMS); the errors must hold REFUSED and the output WANT
+/* CMDS run after VMS; the errors must hold REFUSED and the output WANT
  * (either may be NULL: not looked at). */
-static void after_refusal(const char *cmds, const char *refused, const char *want)
+static void in_two_vms(const char *cmds, const char *refused, const char *want)
 {
     char line[1024];
     snprintf(line, sizeof line, VMS "; %s", cmds);
@@ -47,7 +47,7 @@ static void after_refusal(const char *cmds, const char *refused, const char *wan
 static void rstep__refused_in_a_vm_leaves_watchpoints_armed(void **state)
 {
     (void)state;
-    after_refusal("go for 30; watch 0x62; rstep 1000000; step 100",
+    in_two_vms("go for 30; watch 0x62; rstep 1000000; step 100",
                   "rstep: can go back at most 18 steps (the history starts at step 0)",
                   "watchpoint 1: write E[0x62] 0x75 -> 0x70, hit 1 time\n"
                   "a: stopped at 0x4f after 1 step");
@@ -59,9 +59,9 @@ static void rstep__refused_in_a_vm_leaves_watchpoints_armed(void **state)
 static void rstep__refused_in_a_vm_keeps_tracing_the_control_program(void **state)
 {
     (void)state;
-    after_refusal("go for 300; trace cp; rstep 1000000; go for 300",
+    in_two_vms("go for 300; trace cp; rstep 1000000; go for 300",
                   "rstep: can go back at most", "cp: a P=0x00050 COUT   ch");
-    after_refusal("go for 300; rstep 1000000; timeline on; go for 300; timeline",
+    in_two_vms("go for 300; rstep 1000000; timeline on; go for 300; timeline",
                   "rstep: can go back at most", "timeline: recording, 16 events");
 }
 
@@ -72,12 +72,12 @@ static void rstep__refused_in_a_vm_keeps_tracing_the_control_program(void **stat
 static void rstep__nothing_to_go_back_to_names_the_vms_own_step(void **state)
 {
     (void)state;
-    after_refusal("go for 100; set checkpoint 100; rstep",
+    in_two_vms("go for 100; set checkpoint 100; rstep",
                   "rstep: nothing to go back to: the VMs were changed since they last ran, so "
                   "their history starts here, at step 55 of VM a (run them, and this command "
                   "can come back as far as here)\n",
                   NULL);
-    after_refusal("go for 100; set checkpoint 100; vm select b; rcontinue",
+    in_two_vms("go for 100; set checkpoint 100; vm select b; rcontinue",
                   "rcontinue: nothing to go back to: the VMs were changed since they last "
                   "ran, so their history starts here, at step 45 of VM b (run them",
                   NULL);
@@ -156,10 +156,10 @@ static void rcontinue__in_a_hybrid_vm_names_the_vms_own_trap(void **state)
 static void rstep__in_a_vm_leaves_watchpoints_armed_after_going_back(void **state)
 {
     (void)state;
-    after_refusal("go for 30; watch 0x62; rstep 2; step 100", NULL,
+    in_two_vms("go for 30; watch 0x62; rstep 2; step 100", NULL,
                   "watchpoint 1: write E[0x62] 0x75 -> 0x70, hit 1 time\n"
                   "a: stopped at 0x4f after 3 steps");
-    after_refusal("go for 30; watch 0x62; rcontinue; step 100", NULL,
+    in_two_vms("go for 30; watch 0x62; rcontinue; step 100", NULL,
                   "watchpoint 1: write E[0x62] 0 -> 0x73, hit 1 time\n"
                   "a: stopped at 0x4f after 9 steps");
 }
@@ -173,7 +173,7 @@ static void rstep__in_a_vm_leaves_watchpoints_armed_after_going_back(void **stat
 static void rstep__in_a_vm_goes_back_across_breakpoints(void **state)
 {
     (void)state;
-    after_refusal("go for 300; break 0x4f; watch 0x62; echo MARK; rstep 100; rcontinue", NULL,
+    in_two_vms("go for 300; break 0x4f; watch 0x62; echo MARK; rstep 100; rcontinue", NULL,
                   "MARK\n"
                   "a: back 100 steps, at step 131: s I=0 P=0x0000f l=0x00000 b=0x80000\n"
                   "  0x0000f              JAL    putn_ret, putn\n"
