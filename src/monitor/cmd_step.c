@@ -316,23 +316,23 @@ static bool call_at_p(struct machine *x)
 }
 
 /* A breakpoint at X's P, as a run would see it (a single step never
- * does; nor a run when a timer trap comes first): true with BX its stop,
- * as the CPU reports it. */
+ * does; nor a run when a timer trap comes first): an execution breakpoint
+ * or a class stop of the instruction there, as the machine that runs has
+ * them set; true with BX its stop, as the CPU reports it. */
 static bool break_at_p(struct mon *m, struct machine *x, struct machine_exit *bx)
 {
     uint32_t ph;
-    if (mon_timer_first(x) || machine_develop(x, machine_p(x), &ph) != TRAP_NONE)
+    uint64_t word;
+    if (mon_timer_first(x) || machine_develop(x, machine_p(x), &ph) != TRAP_NONE ||
+        machine_read_phys(x, ph, &word) != 0)
         return false;
-    for (size_t i = 0; i < m->nbps; i++)
-        if (m->bps[i].kind == BP_EXEC && m->bps[i].vm == m->focus && m->bps[i].addr == ph) {
-            struct vm_info vi;
-            uint32_t base =
-                m->focus != MON_FOCUS_BARE && vmm_vm_info(m->vmm, m->focus, &vi) == 0 ? vi.base
-                                                                                     : 0;
-            *bx = (struct machine_exit){.reason = EXIT_BREAK, .addr = base + ph};
-            return true;
-        }
-    return false;
+    bool vm = m->focus != MON_FOCUS_BARE;
+    struct vm_info vi;
+    uint32_t base = vm && vmm_vm_info(m->vmm, m->focus, &vi) == 0 ? vi.base : 0;
+    if (!machine_breaks_at(vm ? vmm_machine(m->vmm) : x, base + ph, word))
+        return false;
+    *bx = (struct machine_exit){.reason = EXIT_BREAK, .addr = base + ph};
+    return true;
 }
 
 /* Step quietly until a call returns (1), or stop early (0).  OUT: stop after the JMPI that leaves
