@@ -456,7 +456,7 @@ static void witness__timer_and_console_byte_as_documented(void **state)
 }
 
 /* "The order above is the order in which the first difference is
- * reported": M, or R, before I.  An LPSW 10 from <s, I = 0, R = (0, 32)>
+ * reported": M, or R (M first, then l, then b), before I.  An LPSW 10 from <s, I = 0, R = (0, 32)>
  * loading the PSW in E[10] changes all it loads; the witness that replays
  * names the first. */
 static bool lpsw_reports(struct psw loaded, enum analyze_component c, uint64_t v1, uint64_t v2)
@@ -478,6 +478,9 @@ static void control__m_and_r_are_reported_before_i(void **state)
     struct psw bound_i = {.sup = true, .ie = true, .p = 3, .l = 0, .b = 8};
     assert_true(lpsw_reports(bound_i, COMP_B, 32, 8));
     assert_false(lpsw_reports(bound_i, COMP_I, 0, 1));
+    struct psw moved = {.sup = true, .ie = false, .p = 3, .l = 1, .b = 8};
+    assert_true(lpsw_reports(moved, COMP_L, 0, 1));
+    assert_false(lpsw_reports(moved, COMP_B, 32, 8));
 }
 
 /* "i(S) is exactly one machine_step() of a machine loaded with S: ... one
