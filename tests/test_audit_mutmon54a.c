@@ -5,7 +5,8 @@
  *
  * Each states a documented rule (docs/monitor.md, docs/isa.md) at the edge
  * a mutant moved: the widest P, l and b 'deposit' sets, a label inside
- * .phase naming no word of E, and a binary file named .s read as a source.
+ * .phase naming no word of E, the trap 'translate' names when both checks
+ * fail, and a binary file named .s read as a source.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -49,6 +50,20 @@ static void examine__a_phased_label_names_no_word(void **state)
                                   "  0x00010              JMP    0x0\n"));
     assert_null(strstr(o.out, "uloop"));
     cs_outcome_free(&o);
+}
+
+/* docs/monitor.md, 'translate': "Develop a virtual address through R, as
+ * section 2 defines", showing "which of the two checks fails": both may,
+ * and the trap is the first check's, a + l >= q, as section 2 tests it
+ * first. */
+static void translate__names_the_first_check_when_both_fail(void **state)
+{
+    (void)state;
+    mon_says("deposit b 4; deposit l 0xffff; translate 5",
+             "bare: a=0x5, R=(l=0xffff, b=0x4), q=0x10000\n"
+             "  a + l = 0x10004 >= q   FAILS: memory trap\n"
+             "  a     = 0x5 >= b   FAILS: memory trap\n"
+             "  => memory trap (a + l >= q)\n");
 }
 
 /* ---- deposit ---------------------------------------------------------- */
@@ -111,6 +126,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(examine__a_phased_label_names_no_word),
+        cmocka_unit_test(translate__names_the_first_check_when_both_fail),
         cmocka_unit_test(deposit__p_and_l_take_19_bits),
         cmocka_unit_test(deposit__b_takes_2_to_the_19),
         cmocka_unit_test(load__a_binary_file_named_s_is_a_source),
