@@ -5,8 +5,9 @@
  *
  * Each states a documented rule (docs/monitor.md, docs/isa.md) at the edge
  * a mutant moved: the widest P, l and b 'deposit' sets, a label inside
- * .phase naming no word of E, the trap 'translate' names when both checks
- * fail, and a binary file named .s read as a source.
+ * .phase naming no word of E, no label on the real machine's words, the
+ * trap 'translate' names when both checks fail, and a binary file named
+ * .s read as a source.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -49,6 +50,19 @@ static void examine__a_phased_label_names_no_word(void **state)
     assert_non_null(strstr(o.out, "\n  0x00000              0000000000000000\n"
                                   "  0x00010              JMP    0x0\n"));
     assert_null(strstr(o.out, "uloop"));
+    cs_outcome_free(&o);
+}
+
+/* docs/monitor.md: "The real machine's words (`examine -r`) carry no
+ * labels": sum.s's start is VM a's 0x2, not the real 0x2. */
+static void examine__real_words_carry_no_labels(void **state)
+{
+    (void)state;
+    struct cs_outcome o =
+        cs_mon_ok("vm create a 4096 examples/sum.s; x 2; x -r 2; x -r -i 2");
+    assert_non_null(strstr(o.out, "\n  0x00002 start        120002c000000000\n"));
+    assert_non_null(strstr(o.out, "\n  0x00002              9000000000000000\n"
+                                  "  0x00002              HCALL  0x0\n"));
     cs_outcome_free(&o);
 }
 
@@ -126,6 +140,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(examine__a_phased_label_names_no_word),
+        cmocka_unit_test(examine__real_words_carry_no_labels),
         cmocka_unit_test(translate__names_the_first_check_when_both_fail),
         cmocka_unit_test(deposit__p_and_l_take_19_bits),
         cmocka_unit_test(deposit__b_takes_2_to_the_19),
