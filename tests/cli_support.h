@@ -80,6 +80,20 @@ void cs_write_phased(char *path, size_t len);
 #define CS_PHASED_NOTE "note: uloop is a label inside .phase: 0 is the address its code " \
                        "sees through R, not the word of E it labels"
 
+/* An x86-profile guest whose LPSW to user mode leaves its VM in virtual
+ * supervisor mode (docs/vmm.md): bare it traps at TGET and halts, in a VM
+ * TGET is no trap and the loop never ends. */
+#define CS_X86_STUCK_SRC                      \
+    ".org 1\n"                                \
+    "       .word psw(SUP, h, 0, 0x80000)\n"  \
+    "start: LPSW upsw\n"                      \
+    "u:     TGET t\n"                         \
+    "       JMP u\n"                          \
+    "h:     HALT\n"                           \
+    "t:     .word 0\n"                        \
+    "upsw:  .word psw(USER, u, 0, 0x80000)\n" \
+    ".entry start\n"
+
 /* The files DIR/NAME whose names end in SUFFIX, sorted, as "DIR/NAME" in
  * PATHS (at most MAX); returns how many.  Fails the test if DIR cannot be
  * read or there are more than MAX. */

@@ -28,15 +28,7 @@ static const struct {
     {"tl.s", ".org 2\nstart: JMP 0x7ffff\n.entry start\n"},
     /* x86: the LPSW to user mode leaves the VM in virtual supervisor mode,
      * where TGET is no trap, so the loop never reaches the handler */
-    {"x86.s", ".org 1\n"
-              "       .word psw(SUP, h, 0, 0x80000)\n"
-              "start: LPSW upsw\n"
-              "u:     TGET t\n"
-              "       JMP u\n"
-              "h:     HALT\n"
-              "t:     .word 0\n"
-              "upsw:  .word psw(USER, u, 0, 0x80000)\n"
-              ".entry start\n"},
+    {"x86.s", CS_X86_STUCK_SRC},
     /* pdp10: JRSTU leaves the VM in virtual supervisor mode, so its HALT
      * halts at once where the bare machine traps into E[0] */
     {"p10.s", ".org 1\n"

@@ -195,16 +195,7 @@ static void check_json__bare_halted_is_the_bare_run_and_one_image_has_no_togethe
 {
     (void)state;
     char src[CS_PATH];
-    cs_write_text(src, sizeof src, "x86.s",
-                  ".org 1\n"
-                  "       .word psw(SUP, h, 0, 0x80000)\n"
-                  "start: LPSW upsw\n"
-                  "u:     TGET t\n"
-                  "       JMP u\n"
-                  "h:     HALT\n"
-                  "t:     .word 0\n"
-                  "upsw:  .word psw(USER, u, 0, 0x80000)\n"
-                  ".entry start\n");
+    cs_write_text(src, sizeof src, "x86.s", CS_X86_STUCK_SRC);
     struct cs_outcome o = cs_run_tgm("check", "--json", "--profile", "x86", "--max-steps",
                                      "1000", "--mem", "1024", src, NULL);
     assert_int_equal(o.status, 1);
