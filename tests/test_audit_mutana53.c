@@ -456,9 +456,9 @@ static void witness__timer_and_console_byte_as_documented(void **state)
 }
 
 /* "The order above is the order in which the first difference is
- * reported": M, or R (M first, then l, then b), before I.  An LPSW 10 from <s, I = 0, R = (0, 32)>
- * loading the PSW in E[10] changes all it loads; the witness that replays
- * names the first. */
+ * reported": M, or R (M first, then l, then b), before I.  An LPSW 10
+ * from <s, I = 0, R = (0, 32)> loading the PSW in E[10] changes all it
+ * loads; the witness that replays names the first. */
 static bool lpsw_reports(struct psw loaded, enum analyze_component c, uint64_t v1, uint64_t v2)
 {
     static struct analyze_witness w;
