@@ -836,6 +836,14 @@ void cs_mon_prints(const char *cmds, const char *want)
     cs_outcome_free(&o);
 }
 
+void cs_mon_prints_exactly(const char *cmds, const char *want)
+{
+    struct cs_outcome o = cs_mon_ok(cmds);
+    if (strcmp(o.out, want) != 0)
+        fail_msg("'%s': output\n%s\nwanted exactly\n%s", cmds, o.out, want);
+    cs_outcome_free(&o);
+}
+
 void cs_tgm_prints(const char *want, const char *subcommand, const char *const *args)
 {
     struct cs_outcome o = cs_run_tgm_argv(subcommand, args);

@@ -16,15 +16,6 @@
 
 #include "cli_support.h"
 
-/* 'tgm monitor -c CMDS' succeeds and its output is exactly WANT. */
-static void mon_says(const char *cmds, const char *want)
-{
-    struct cs_outcome o = cs_mon_ok(cmds);
-    if (strcmp(o.out, want) != 0)
-        fail_msg("monitor -c '%s' printed:\n%s---- wanted:\n%s", cmds, o.out, want);
-    cs_outcome_free(&o);
-}
-
 /* ---- a double quote as a character constant ---- */
 
 /* "Single quotes are not quotes ('c' is a character in an expression)" and
@@ -36,20 +27,20 @@ static void mon_says(const char *cmds, const char *want)
 static void char_quote__is_a_character_not_a_quote(void **state)
 {
     (void)state;
-    mon_says("print '\"'", "0x22 (34)\n");
-    mon_says("print '\"' + 1", "0x23 (35)\n");
-    mon_says("print '\"'; print 1", "0x22 (34)\n0x1 (1)\n");
-    mon_says("print '\"' + 1; echo hi", "0x23 (35)\nhi\n");
-    mon_says("print '\\\"'; print 1", "0x22 (34)\n0x1 (1)\n");
-    mon_says("assert '\"' == 34 && '\\\"' == 34; echo ok", "ok\n");
+    cs_mon_prints_exactly("print '\"'", "0x22 (34)\n");
+    cs_mon_prints_exactly("print '\"' + 1", "0x23 (35)\n");
+    cs_mon_prints_exactly("print '\"'; print 1", "0x22 (34)\n0x1 (1)\n");
+    cs_mon_prints_exactly("print '\"' + 1; echo hi", "0x23 (35)\nhi\n");
+    cs_mon_prints_exactly("print '\\\"'; print 1", "0x22 (34)\n0x1 (1)\n");
+    cs_mon_prints_exactly("assert '\"' == 34 && '\\\"' == 34; echo ok", "ok\n");
     /* a command that splits its words takes it as one */
-    mon_says("deposit 0 '\"'; print E[0]; deposit 1 '\\\"'; print E[1]",
-             "0x22 (34)\n0x22 (34)\n");
-    mon_says("break 5 if E[0] == '\"'; break list",
-             "breakpoint 1 at 0x5 if E[0] == '\"'\n"
-             "  1  break  0x5  hits 0  if E[0] == '\"'\n");
+    cs_mon_prints_exactly("deposit 0 '\"'; print E[0]; deposit 1 '\\\"'; print E[1]",
+                          "0x22 (34)\n0x22 (34)\n");
+    cs_mon_prints_exactly("break 5 if E[0] == '\"'; break list",
+                          "breakpoint 1 at 0x5 if E[0] == '\"'\n"
+                          "  1  break  0x5  hits 0  if E[0] == '\"'\n");
     /* echo prints it as written: it is no quote to take off */
-    mon_says("echo a '\"' b", "a '\"' b\n");
+    cs_mon_prints_exactly("echo a '\"' b", "a '\"' b\n");
     /* ';' between single quotes still ends the command, as documented */
     cs_mon_fails("print ';'", "a ';' ends the command: write it as '\\x3b'");
 }
@@ -88,10 +79,10 @@ static void char_quote__double_quotes_elsewhere_unchanged(void **state)
     o = cs_mon_ok(cmds);
     assert_non_null(strstr(o.out, "0x23 (35)\nlisted\n"));
     cs_outcome_free(&o);
-    mon_says("break 5 do \"print '\\\"'; print 7\"; break list",
-             "breakpoint 1 at 0x5\n"
-             "  1  break  0x5  hits 0  do \"print '\\\"'; print 7\"\n");
-    mon_says("echo \"a; b\" '\"'", "a; b '\"'\n");
+    cs_mon_prints_exactly("break 5 do \"print '\\\"'; print 7\"; break list",
+                          "breakpoint 1 at 0x5\n"
+                          "  1  break  0x5  hits 0  do \"print '\\\"'; print 7\"\n");
+    cs_mon_prints_exactly("echo \"a; b\" '\"'", "a; b '\"'\n");
 }
 
 /* ---- addresses in relocated code ---- */
@@ -195,8 +186,9 @@ static void trace_cp__hybrid_is_counted_not_traced(void **state)
 static void numbers__capital_prefixes_and_unary_plus(void **state)
 {
     (void)state;
-    mon_says("print 0X2A; print 0B101; print 0O52; print +5; print -+-1; print 0XFF_FF",
-             "0x2a (42)\n0x5 (5)\n0x2a (42)\n0x5 (5)\n0x1 (1)\n0xffff (65535)\n");
+    cs_mon_prints_exactly("print 0X2A; print 0B101; print 0O52; print +5; print -+-1; "
+                          "print 0XFF_FF",
+                          "0x2a (42)\n0x5 (5)\n0x2a (42)\n0x5 (5)\n0x1 (1)\n0xffff (65535)\n");
     char path[CS_PATH], cmds[1024];
     cs_write_text(path, sizeof path, "caps.s",
                   "        .word 0X2A\n        .word 0B101010\n        .word 0O52\n"

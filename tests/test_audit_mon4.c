@@ -16,26 +16,17 @@
 
 #include "cli_support.h"
 
-/* CMDS succeed and print exactly WANT on standard output. */
-static void prints_exactly(const char *cmds, const char *want)
-{
-    struct cs_outcome o = cs_mon_ok(cmds);
-    if (strcmp(o.out, want))
-        fail_msg("'%s': output\n%s\nwanted exactly\n%s", cmds, o.out, want);
-    cs_outcome_free(&o);
-}
-
 /* "'history 0' shows no lines and succeeds": before anything ran too (it
  * said "no instructions executed yet") and with the ring off (it failed,
  * "the history ring is off"), so that a script's computed count may be 0. */
 static void history__0_shows_no_lines_whatever_the_ring(void **state)
 {
     (void)state;
-    prints_exactly("history 0; echo end", "end\n");
-    prints_exactly("load examples/sum.s; history 0; echo end",
-                   "bare: loaded examples/sum.s: 35 words at 0, 10 symbols; entry P=0x2 M=s\n"
-                   "end\n");
-    prints_exactly("set ring 0; history 0; echo end", "end\n");
+    cs_mon_prints_exactly("history 0; echo end", "end\n");
+    cs_mon_prints_exactly(
+        "load examples/sum.s; history 0; echo end",
+        "bare: loaded examples/sum.s: 35 words at 0, 10 symbols; entry P=0x2 M=s\nend\n");
+    cs_mon_prints_exactly("set ring 0; history 0; echo end", "end\n");
     /* a count other than 0 still says so */
     cs_mon_prints("history 1", "no instructions executed yet\n");
     cs_mon_fails("set ring 0; history 1", "the history ring is off");
@@ -77,12 +68,12 @@ static void examine__an_empty_range_shows_its_ends_as_typed(void **state)
 static void expr__the_constants_and_their_other_names(void **state)
 {
     (void)state;
-    prints_exactly("print user; print u; print false", "0 (0)\n0 (0)\n0 (0)\n");
-    prints_exactly("print sup; print s; print supervisor; print true",
-                   "0x1 (1)\n0x1 (1)\n0x1 (1)\n0x1 (1)\n");
-    prints_exactly("print none; print privileged; print memory; print svc; print illegal; "
-                   "print timer",
-                   "0 (0)\n0x1 (1)\n0x2 (2)\n0x3 (3)\n0x4 (4)\n0x5 (5)\n");
+    cs_mon_prints_exactly("print user; print u; print false", "0 (0)\n0 (0)\n0 (0)\n");
+    cs_mon_prints_exactly("print sup; print s; print supervisor; print true",
+                          "0x1 (1)\n0x1 (1)\n0x1 (1)\n0x1 (1)\n");
+    cs_mon_prints_exactly("print none; print privileged; print memory; print svc; print illegal; "
+                          "print timer",
+                          "0 (0)\n0x1 (1)\n0x2 (2)\n0x3 (3)\n0x4 (4)\n0x5 (5)\n");
     cs_mon_prints("load examples/supervisor.s; print s == $s", "0 (0)\n");
 }
 
@@ -91,17 +82,17 @@ static void expr__the_constants_and_their_other_names(void **state)
 static void trace__a_cap_stays_until_another_max(void **state)
 {
     (void)state;
-    prints_exactly("trace insns max 100; trace off; trace insns; trace; trace off; "
-                   "trace traps max 16777216; trace",
-                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
-                   "trace: insns off, traps off, cp off; to screen\n"
-                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
-                   "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
-                   "trace: insns off, traps off, cp off; to screen\n"
-                   "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
-                   "bytes)\n"
-                   "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
-                   "bytes)\n");
+    cs_mon_prints_exactly("trace insns max 100; trace off; trace insns; trace; trace off; "
+                          "trace traps max 16777216; trace",
+                          "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                          "trace: insns off, traps off, cp off; to screen\n"
+                          "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                          "trace: insns on, traps off, cp off; to screen (0 of at most 100 bytes)\n"
+                          "trace: insns off, traps off, cp off; to screen\n"
+                          "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
+                          "bytes)\n"
+                          "trace: insns off, traps on, cp off; to screen (0 of at most 16777216 "
+                          "bytes)\n");
 }
 
 static int group_setup(void **state)

@@ -22,15 +22,6 @@
 
 #include "cli_support.h"
 
-/* The output of CMDS, which must succeed, is exactly WANT. */
-static void mon_says(const char *cmds, const char *want)
-{
-    struct cs_outcome o = cs_mon_ok(cmds);
-    if (strcmp(o.out, want) != 0)
-        fail_msg("'%s': output \"%s\", not \"%s\"", cmds, o.out, want);
-    cs_outcome_free(&o);
-}
-
 /* ---- examine ---------------------------------------------------------- */
 
 /* docs/monitor.md, a label inside .phase: "its value is an address as
@@ -73,11 +64,11 @@ static void examine__real_words_carry_no_labels(void **state)
 static void translate__names_the_first_check_when_both_fail(void **state)
 {
     (void)state;
-    mon_says("deposit b 4; deposit l 0xffff; translate 5",
-             "bare: a=0x5, R=(l=0xffff, b=0x4), q=0x10000\n"
-             "  a + l = 0x10004 >= q   FAILS: memory trap\n"
-             "  a     = 0x5 >= b   FAILS: memory trap\n"
-             "  => memory trap (a + l >= q)\n");
+    cs_mon_prints_exactly("deposit b 4; deposit l 0xffff; translate 5",
+                          "bare: a=0x5, R=(l=0xffff, b=0x4), q=0x10000\n"
+                          "  a + l = 0x10004 >= q   FAILS: memory trap\n"
+                          "  a     = 0x5 >= b   FAILS: memory trap\n"
+                          "  => memory trap (a + l >= q)\n");
 }
 
 /* ---- deposit ---------------------------------------------------------- */
@@ -87,8 +78,8 @@ static void translate__names_the_first_check_when_both_fail(void **state)
 static void deposit__p_and_l_take_19_bits(void **state)
 {
     (void)state;
-    mon_says("deposit P 0x7ffff; deposit l 0x7ffff; print P; print l",
-             "0x7ffff (524287)\n0x7ffff (524287)\n");
+    cs_mon_prints_exactly("deposit P 0x7ffff; deposit l 0x7ffff; print P; print l",
+                          "0x7ffff (524287)\n0x7ffff (524287)\n");
     cs_mon_fails("deposit P 0x80000", "deposit: 0x80000 does not fit in 19 bits");
     cs_mon_fails("deposit l 0x80000", "deposit: 0x80000 does not fit in 19 bits");
 }
@@ -98,7 +89,7 @@ static void deposit__p_and_l_take_19_bits(void **state)
 static void deposit__b_takes_2_to_the_19(void **state)
 {
     (void)state;
-    mon_says("deposit b 0x80000; print b", "0x80000 (524288)\n");
+    cs_mon_prints_exactly("deposit b 0x80000; print b", "0x80000 (524288)\n");
 }
 
 /* ---- load ------------------------------------------------------------- */
