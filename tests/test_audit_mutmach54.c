@@ -66,6 +66,24 @@ static void console__no_input_bytes_after_a_reset(void **state)
     machine_destroy(m);
 }
 
+/* machine.h: clearing the output forgets "its count of dropped bytes" with
+ * it, and the queued input stays.  (Leaving out_dropped as it was.) */
+static void console__clearing_the_output_forgets_the_dropped_count(void **state)
+{
+    (void)state;
+    struct machine *m = small();
+    machine_console_put(m, 'a');
+    machine_console_add_dropped(m, 4);
+    assert_int_equal(machine_console_input(m, (const uint8_t *)"x", 1), 0);
+    machine_console_clear_output(m);
+    size_t len = 1;
+    (void)machine_console_output(m, &len);
+    assert_int_equal(len, 0);
+    assert_int_equal(machine_console_dropped(m), 0);
+    assert_int_equal(machine_console_input_len(m), 1);
+    machine_destroy(m);
+}
+
 /* ---- machine_edits: "each counted when it changed anything" ------------- */
 
 /* Writing the word E already holds, physically or through R, changes
@@ -212,6 +230,7 @@ int main(void)
         cmocka_unit_test(console__keeps_exactly_16_mib_and_counts_the_rest),
         cmocka_unit_test(console__no_input_bytes_after_a_reset),
         cmocka_unit_test(edits__a_write_of_the_same_word_is_no_edit),
+        cmocka_unit_test(console__clearing_the_output_forgets_the_dropped_count),
         cmocka_unit_test(edits__empty_console_input_and_zero_dropped_are_none),
         cmocka_unit_test(compare__the_next_input_byte_is_compared),
         cmocka_unit_test(compare__every_trap_count_with_counters),

@@ -216,7 +216,8 @@ size_t machine_console_input_used(const struct machine *m);
 size_t machine_console_input_len(const struct machine *m);
 /* Those bytes, machine_console_input_len of them (NULL when none). */
 const uint8_t *machine_console_input_bytes(const struct machine *m);
-/* Forget the own console's output so far (queued input stays). */
+/* Forget the own console's output so far, with its count of dropped bytes
+ * and whether one was lost (queued input stays). */
 void machine_console_clear_output(struct machine *m);
 
 struct machine_counters machine_get_counters(const struct machine *m);

@@ -1,0 +1,104 @@
+/* test_audit_docs55.c: refusals of the monitor that docs/monitor.md did
+ * not describe until now, each pinned in the words it gives.
+ *
+ * A command given the wrong number of words answers with its usage line;
+ * the stack of control programs is the bare machine's, so 'nest' with a
+ * VM selected is refused, and 'stack' tells a stack never built (or
+ * replaced by 'load') from one that 'reset' or 'set memory' wiped.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli_support.h"
+
+/* ---- words ---------------------------------------------------------- */
+
+/* docs/monitor.md, "Commands, words and abbreviations": "A command given
+ * more words than it takes, or fewer, is refused with its usage line":
+ * the table's usage for a count out of range, 'set KEY' its own. */
+static void words__a_wrong_count_gives_the_usage_line(void **state)
+{
+    (void)state;
+    cs_mon_fails("step 1 2", "-c:1: step: usage: step [N]\n");
+    cs_mon_fails("set limit 5 6", "-c:1: set: usage: set [KEY VALUE]\n");
+    cs_mon_fails("set limit", "-c:1: set: usage: set limit VALUE\n");
+    cs_mon_fails("reset all now", "-c:1: reset: usage: reset [all]\n");
+}
+
+/* ---- the stack is the bare machine's -------------------------------- */
+
+/* docs/monitor.md, "Stacks of control programs": "with a VM selected
+ * 'nest' is refused"; the VM stays selected and no stack is built. */
+static void nest__refused_with_a_vm_selected(void **state)
+{
+    (void)state;
+    cs_mon_fails("vm create a 4096 examples/sum.s; nest 1 examples/sum.s",
+                 "-c:1: nest: select the bare machine first ('vm select bare'): the stack "
+                 "runs on it\n");
+    struct cs_outcome o = cs_mon("set on-error continue; vm create a 4096 examples/sum.s; "
+                                 "nest 1 examples/sum.s; vm select bare; stack");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.err, "stack: no stack: build one with 'nest N FILE'\n"));
+    cs_outcome_free(&o);
+}
+
+/* "with none built, 'stack' says ... as it does once 'load' has put
+ * another program in the bare machine" */
+static void stack__none_before_nest_and_after_load(void **state)
+{
+    (void)state;
+    cs_mon_fails("stack", "-c:1: stack: no stack: build one with 'nest N FILE'\n");
+    cs_mon_fails("nest 1 examples/sum.s; load examples/sum.s; stack",
+                 "-c:1: stack: no stack: build one with 'nest N FILE'\n");
+}
+
+/* "after 'reset' or 'set memory', which clear E, 'stack' says 'the stack
+ * is gone ...' and forgets it (the next 'stack' says there is none)" */
+static void stack__gone_after_reset_or_set_memory_then_none(void **state)
+{
+    (void)state;
+    static const char gone[] = "-c:1: stack: the stack is gone (the bare machine was reset or "
+                               "reloaded); build it again with 'nest N FILE'\n";
+    cs_mon_fails("nest 1 examples/sum.s; reset; stack", gone);
+    cs_mon_fails("nest 1 examples/sum.s; set memory 70000; stack", gone);
+    cs_mon_fails("nest 1 examples/sum.s; stack step 2; reset; stack step 1", gone);
+    struct cs_outcome o =
+        cs_mon("set on-error continue; nest 1 examples/sum.s; reset; stack; stack");
+    assert_int_equal(o.status, 0);
+    char want[512];
+    snprintf(want, sizeof want, "%s-c:1: stack: no stack: build one with 'nest N FILE'\n", gone);
+    assert_string_equal(o.err, want);
+    cs_outcome_free(&o);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_docs55");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(words__a_wrong_count_gives_the_usage_line),
+        cmocka_unit_test(nest__refused_with_a_vm_selected),
+        cmocka_unit_test(stack__none_before_nest_and_after_load),
+        cmocka_unit_test(stack__gone_after_reset_or_set_memory_then_none),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
