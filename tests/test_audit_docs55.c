@@ -1,8 +1,8 @@
-/* test_audit_docs55.c: refusals of the monitor that docs/monitor.md did
+/* test_audit_docs55.c: behaviour of the monitor that docs/monitor.md did
  * not describe until now, each pinned in the words it gives.
  *
  * A command given the wrong number of words answers with its usage line;
- * the stack of control programs is the bare machine's, so 'nest' with a
+ * a VM's four states and what 'vm resume' does from each; the stack of control programs is the bare machine's, so 'nest' with a
  * VM selected is refused, and 'stack' tells a stack never built (or
  * replaced by 'load') from one that 'reset' or 'set memory' wiped.
  */
@@ -31,6 +31,39 @@ static void words__a_wrong_count_gives_the_usage_line(void **state)
     cs_mon_fails("set limit 5 6", "-c:1: set: usage: set [KEY VALUE]\n");
     cs_mon_fails("set limit", "-c:1: set: usage: set limit VALUE\n");
     cs_mon_fails("reset all now", "-c:1: reset: usage: reset [all]\n");
+}
+
+/* ---- a VM's states -------------------------------------------------- */
+
+/* docs/monitor.md, "Bare machine, VMs and the focus": "A VM is in one of
+ * four states, which 'vm list''s column 'state' and a run's stop lines
+ * name: runnable, stopped, halted and step limit"; 'vm resume' makes a
+ * stopped or halted VM runnable, "a halted one goes on after its HALT",
+ * but not one at its limit. */
+static void vm__the_four_states_and_resume(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "  id name         state      region           P        M   direct  interp  ratio\n";
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list",
+                  "a: stopped\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list", head);
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list",
+                  "*  0 a            stopped    0x00008..0x01007 0x00002  s        0       0  0.000\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm resume a; vm list",
+                  "*  0 a            runnable   0x00008..0x01007 0x00002  s        0       0  0.000\n");
+    /* sum.s halts at 0x9: P after it is 0xa; resumed, the next word halts too */
+    cs_mon_prints("vm create a 4096 examples/sum.s; go; vm list",
+                  "*  0 a            halted     0x00008..0x01007 0x0000a  s       52       1  0.981\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; go; vm resume a; go",
+                  "a: runnable\nno VM is runnable after 1 step\n"
+                  "a: halted: s I=0 P=0x0000b l=0x00000 b=0x80000\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 3; go; vm list",
+                  "a: step limit: s I=0 P=0x00005 l=0x00000 b=0x80000\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 3; go; vm list",
+                  "*  0 a            step limit 0x00008..0x01007 0x00005  s        3       0  1.000\n");
+    cs_mon_fails("vm create a 4096 examples/sum.s; vm limit a 3; go; vm resume a",
+                 "-c:1: vm: a has taken the 3 steps of its limit ('vm limit a N' raises it)\n");
 }
 
 /* ---- the stack is the bare machine's -------------------------------- */
@@ -96,6 +129,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words__a_wrong_count_gives_the_usage_line),
+        cmocka_unit_test(vm__the_four_states_and_resume),
         cmocka_unit_test(nest__refused_with_a_vm_selected),
         cmocka_unit_test(stack__none_before_nest_and_after_load),
         cmocka_unit_test(stack__gone_after_reset_or_set_memory_then_none),
