@@ -33,6 +33,44 @@ static void words__a_wrong_count_gives_the_usage_line(void **state)
     cs_mon_fails("reset all now", "-c:1: reset: usage: reset [all]\n");
 }
 
+/* ---- section 2 at equality ------------------------------------------ */
+
+/* Section 2: "if a + l >= q, memory trap; else if a >= b, memory trap",
+ * which 'translate' shows and V[x] obeys (docs/monitor.md: "fails as the
+ * memory trap would"), here at equality, where only the fixed-seed
+ * reference sessions met it before; and a range A..A is one word
+ * ("ADDR..END is a range (inclusive)"). */
+static void section2__translate_and_v_at_equality(void **state)
+{
+    (void)state;
+    cs_mon_prints_exactly("deposit b 0x10; translate 0xf; translate 0x10",
+                          "bare: a=0xf, R=(l=0, b=0x10), q=0x10000\n"
+                          "  a + l = 0xf < q   ok\n"
+                          "  a     = 0xf < b   ok\n"
+                          "  => physical 0xf\n"
+                          "bare: a=0x10, R=(l=0, b=0x10), q=0x10000\n"
+                          "  a + l = 0x10 < q   ok\n"
+                          "  a     = 0x10 >= b   FAILS: memory trap\n"
+                          "  => memory trap (a >= b)\n");
+    cs_mon_prints("set memory 100; deposit l 90; translate 9; translate 10",
+                  "bare: a=0x9, R=(l=0x5a, b=0x64), q=0x64\n"
+                  "  a + l = 0x63 < q   ok\n"
+                  "  a     = 0x9 < b   ok\n"
+                  "  => physical 0x63\n"
+                  "bare: a=0xa, R=(l=0x5a, b=0x64), q=0x64\n"
+                  "  a + l = 0x64 >= q   FAILS: memory trap\n"
+                  "  a     = 0xa < b   ok\n"
+                  "  => memory trap (a + l >= q)\n");
+    cs_mon_prints("set memory 100; deposit l 90; deposit 99 7; print V[9]", "0x7 (7)\n");
+    cs_mon_fails("set memory 100; deposit l 90; print V[10]",
+                 "-c:1: print: V[0xa] would take a memory trap (a + l >= q)\n");
+    cs_mon_fails("deposit b 0x10; print V[0x10]",
+                 "-c:1: print: V[0x10] would take a memory trap (a >= b)\n");
+    cs_mon_prints_exactly("deposit 5 9; examine 5..5", "  0x00005              0000000000000009\n");
+    cs_mon_prints_exactly("deposit b 0x10; examine -v 0xf..0xf",
+                          "  0x0000f              0000000000000000 (E[0xf])\n");
+}
+
 /* ---- a VM's states -------------------------------------------------- */
 
 /* docs/monitor.md, "Bare machine, VMs and the focus": "A VM is in one of
@@ -129,6 +167,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words__a_wrong_count_gives_the_usage_line),
+        cmocka_unit_test(section2__translate_and_v_at_equality),
         cmocka_unit_test(vm__the_four_states_and_resume),
         cmocka_unit_test(nest__refused_with_a_vm_selected),
         cmocka_unit_test(stack__none_before_nest_and_after_load),
