@@ -212,6 +212,32 @@ static void snapshot__version_5_holds_the_run_state_and_4_is_still_read(void **s
     pair_close(&p);
 }
 
+/* vmm.h: the breakpoint a run last stopped at is none "once its VM is
+ * gone", so that no state saved then passes a breakpoint of another VM
+ * made in its place; looking at it keeps it.  (Without the staleness
+ * test in vmm_transient_get the destroyed VM's breakpoint is kept.) */
+static void snapshot__the_breakpoint_passed_is_none_once_its_vm_is_gone(void **state)
+{
+    (void)state;
+    struct pair p;
+    pair_open(&p, 3, "snapgone", "snapother");
+    struct mon *a = p.a;
+    cmd(a, "step 3");
+    uint32_t at = machine_psw(vmm_vm_view(mon_vmm(a), 1)).p;
+    cmd(a, "rstep 3; break 0x%x; go for 5000", at);
+    struct vmm_transient tr;
+    vmm_transient_get(mon_vmm(a), &tr);
+    assert_true(tr.skip_break >= 0);
+    assert_int_equal(machine_psw(vmm_vm_view(mon_vmm(a), 1)).p, at);
+    cmd(a, "regs"); /* looking moves nothing */
+    vmm_transient_get(mon_vmm(a), &tr);
+    assert_true(tr.skip_break >= 0);
+    cmd(a, "vm select g0; vm destroy g1");
+    vmm_transient_get(mon_vmm(a), &tr);
+    assert_int_equal(tr.skip_break, -1);
+    pair_close(&p);
+}
+
 /* docs/monitor.md: a damaged snapshot is refused with one line and the
  * session left as it was.  CPTR (version 5) holds the real timer's flag
  * (4 bytes, 0 or 1) and the breakpoint the dispatcher steps over (8 bytes,
@@ -319,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(snapshot__a_restored_session_runs_on_as_the_original),
         cmocka_unit_test(snapshot__version_5_holds_the_run_state_and_4_is_still_read),
+        cmocka_unit_test(snapshot__the_breakpoint_passed_is_none_once_its_vm_is_gone),
         cmocka_unit_test(snapshot__a_damaged_run_state_section_is_refused),
         cmocka_unit_test(snapshot__a_stack_section_before_version_4_is_refused),
     };

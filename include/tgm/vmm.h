@@ -306,7 +306,9 @@ int vmm_state_check(struct vmm *v, char *err, size_t errlen);
 uint64_t vmm_mark(const struct vmm *v);
 /* What the dispatcher keeps between runs that vmm_state_save leaves out:
  * whether it armed the real timer (resume decides by it whether to reset
- * a pending real timer) and the breakpoint a run last stopped at.  A caller
+ * a pending real timer) and the breakpoint a run last stopped at, which
+ * the next run passes once (-1, none, when there is none, or once its VM
+ * is gone or has taken a step since: a run from there stops at it).  A caller
  * that restores a state and replays vmm_run exactly needs both. */
 struct vmm_transient {
     bool real_timer;
