@@ -71,6 +71,30 @@ static void section2__translate_and_v_at_equality(void **state)
                           "  0x0000f              0000000000000000 (E[0xf])\n");
 }
 
+/* ---- next and finish ------------------------------------------------ */
+
+/* docs/monitor.md: "A call 'next' runs through is shown as one line,
+ * 'call returned after N steps: ' and the PSW after its JMPI, N counting
+ * the call's steps alone", and 'finish' "ends with 'returned after N
+ * steps: ' and the PSW, N its own steps".  (examples/calls.s: 'next 3'
+ * steps LI, LDX, LDX and runs the call at 5 through, 6 steps; stepped
+ * twice into the call, 'finish' takes the 4 left of it.) */
+static void next__a_call_counts_its_own_steps_and_finish_its_own(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon_ok("load examples/calls.s; next 4; regs");
+    static const char *const want[] = {
+        "  0x00004              LDX    arg, args, i",
+        "call returned after 6 steps: s I=0 P=0x00006 l=0x00000 b=0x80000",
+        "  0x00006              STX    trace, i, acc",
+        "  timer disarmed, 0 cycles left;  cycles 20  insns 9  steps 9", NULL};
+    cs_assert_lines_in_order(o.out, want, "next through a call");
+    cs_outcome_free(&o);
+    cs_mon_prints("load examples/calls.s; next 3; step; step; finish",
+                  "returned after 4 steps: s I=0 P=0x00006 l=0x00000 b=0x80000\n"
+                  "  0x00006              STX    trace, i, acc\n");
+}
+
 /* ---- a VM's states -------------------------------------------------- */
 
 /* docs/monitor.md, "Bare machine, VMs and the focus": "A VM is in one of
@@ -102,6 +126,17 @@ static void vm__the_four_states_and_resume(void **state)
                   "*  0 a            step limit 0x00008..0x01007 0x00005  s        3       0  1.000\n");
     cs_mon_fails("vm create a 4096 examples/sum.s; vm limit a 3; go; vm resume a",
                  "-c:1: vm: a has taken the 3 steps of its limit ('vm limit a N' raises it)\n");
+    /* "'step', 'next' and 'finish' on the selected VM are refused unless
+     * it is runnable" */
+    cs_mon_fails("vm create a 4096 examples/sum.s; vm stop a; step",
+                 "-c:1: step: a is stopped ('vm resume' to run it)\n");
+    cs_mon_fails("vm create a 4096 examples/sum.s; go; next",
+                 "-c:1: next: a is halted ('vm resume' to run it)\n");
+    cs_mon_fails("vm create a 4096 examples/sum.s; vm limit a 3; go; next",
+                 "-c:1: next: a has taken the 3 steps of its limit ('vm limit a N' raises it)\n");
+    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; go",
+                  "no VM is runnable after 0 steps\na: stopped: s I=0 P=0x00002 l=0x00000 "
+                  "b=0x80000\n");
 }
 
 /* ---- the stack is the bare machine's -------------------------------- */
@@ -168,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words__a_wrong_count_gives_the_usage_line),
         cmocka_unit_test(section2__translate_and_v_at_equality),
+        cmocka_unit_test(next__a_call_counts_its_own_steps_and_finish_its_own),
         cmocka_unit_test(vm__the_four_states_and_resume),
         cmocka_unit_test(nest__refused_with_a_vm_selected),
         cmocka_unit_test(stack__none_before_nest_and_after_load),
