@@ -141,6 +141,24 @@ static void vm__the_four_states_and_resume(void **state)
 
 /* ---- the stack is the bare machine's -------------------------------- */
 
+/* docs/monitor.md, "Stacks of control programs": 'stack step' "prints
+ * the guest's PSW after each with the real steps it took", and "Before
+ * the guest's first step, the levels start it: the first 'stack step'
+ * says so first, with the real steps that took". */
+static void stack_step__the_start_line_then_one_line_a_step(void **state)
+{
+    (void)state;
+    cs_mon_prints("nest 1 examples/sum.s; stack step 2",
+                  "  top guest starts at P=0x00002 (after 26 real steps)\n"
+                  "  top guest s I=0 P=0x00003 l=0x00000 b=0x80000  (after 1 real step)\n"
+                  "  top guest s I=0 P=0x00004 l=0x00000 b=0x80000  (after 1 real step)\n");
+    struct cs_outcome o = cs_mon_ok("nest 1 examples/sum.s; stack step 2; stack step 1");
+    const char *first = strstr(o.out, "top guest starts");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "top guest starts"));
+    cs_outcome_free(&o);
+}
+
 /* docs/monitor.md, "Stacks of control programs": "with a VM selected
  * 'nest' is refused"; the VM stays selected and no stack is built. */
 static void nest__refused_with_a_vm_selected(void **state)
@@ -205,6 +223,7 @@ int main(void)
         cmocka_unit_test(section2__translate_and_v_at_equality),
         cmocka_unit_test(next__a_call_counts_its_own_steps_and_finish_its_own),
         cmocka_unit_test(vm__the_four_states_and_resume),
+        cmocka_unit_test(stack_step__the_start_line_then_one_line_a_step),
         cmocka_unit_test(nest__refused_with_a_vm_selected),
         cmocka_unit_test(stack__none_before_nest_and_after_load),
         cmocka_unit_test(stack__gone_after_reset_or_set_memory_then_none),
