@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -368,6 +369,63 @@ static void writer__keeps_the_old_file_s_group(void **state)
     assert_int_equal(unlink(path), 0);
 }
 
+/* docs/robustness.md: "a new file gets mode 0666 less the umask, as the
+ * shell's '>' makes it".  (A fixed 0644 ignores the umask.) */
+static void writer__a_new_file_s_mode_is_0666_less_the_umask(void **state)
+{
+    (void)state;
+    static const mode_t masks[] = {022, 027, 0};
+    for (size_t i = 0; i < sizeof masks / sizeof *masks; i++) {
+        char path[CS_PATH], err[512];
+        cs_tmp_path(path, sizeof path, "fresh.img");
+        mode_t old = umask(masks[i]);
+        int rc = tgm_write_atomic(path, "new", 3, err, sizeof err);
+        umask(old);
+        assert_int_equal(rc, 0);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0666 & ~masks[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+}
+
+/* docs/run.md: "An IMAGE is read from standard input as /dev/stdin", and
+ * "A pipe (or a socket) on standard input can be read only once, so it
+ * may feed one IMAGE or one '--input-file -', not two".  A socket, which
+ * Linux will not open by its /dev name (ENXIO), is read through the
+ * descriptor; a second reader is refused as for a pipe.  (Opening it by
+ * name fails the first reader: "-: No such device or address".) */
+static void stdin__a_socket_feeds_one_reader(void **state)
+{
+    (void)state;
+    char img[CS_PATH];
+    hello_image(img, sizeof img);
+    size_t n = 0;
+    char *bytes = cs_slurp(img, &n);
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(write(sv[1], bytes, n), (ssize_t)n);
+    free(bytes);
+    close(sv[1]);
+    const char *one[] = {"--quiet", "/dev/stdin", NULL};
+    struct cs_outcome r = cs_finish_tgm(cs_start_tgm(sv[0], "run", one));
+    close(sv[0]);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "hello, world\n");
+    cs_outcome_free(&r);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(write(sv[1], "hi", 2), 2);
+    close(sv[1]);
+    const char *args[] = {"--input-file", "-", "/dev/stdin", NULL};
+    struct cs_outcome o = cs_finish_tgm(cs_start_tgm(sv[0], "run", args));
+    close(sv[0]);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: run: /dev/stdin: standard input was read already, for "
+                               "--input-file - (a pipe is read once: give one of them a file)\n");
+    cs_outcome_free(&o);
+}
+
 /* ---- the image writer ------------------------------------------------------ */
 
 /* image.h: image_serialize is -1 and image_write_file says "PATH: image
@@ -520,6 +578,8 @@ int main(void)
         cmocka_unit_test(writer__a_write_error_is_named_and_leaves_no_temporary),
         cmocka_unit_test(writer__a_name_in_the_root_directory_has_the_root_as_its_directory),
         cmocka_unit_test(writer__keeps_the_old_file_s_group),
+        cmocka_unit_test(writer__a_new_file_s_mode_is_0666_less_the_umask),
+        cmocka_unit_test(stdin__a_socket_feeds_one_reader),
         cmocka_unit_test(image__every_cause_bit_in_the_entry_psw_is_refused),
         cmocka_unit_test(image__a_file_of_exactly_the_limit_is_written),
         cmocka_unit_test(trap_loop__an_armed_timer_with_i_0_breaks_no_loop),

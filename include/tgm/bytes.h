@@ -130,7 +130,9 @@ int tgm_read_stream(FILE *f, const char *path, size_t limit, const char *what, u
 void tgm_std_fd_was_closed(int fd);
 /* fopen(PATH, "rb"); but PATH naming such a descriptor (/dev/stdin,
  * /dev/fd/0, /proc/self/fd/0, ...), which reopened by name would read
- * /dev/null, fails with EBADF, as reading a closed one does. */
+ * /dev/null, fails with EBADF, as reading a closed one does; and one
+ * naming a socket, which Linux will not open by name, is read through a
+ * copy of the descriptor. */
 FILE *tgm_fopen_read(const char *path);
 
 #endif

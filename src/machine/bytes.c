@@ -319,11 +319,25 @@ static int link_fd(const char *path)
 
 FILE *tgm_fopen_read(const char *path)
 {
-    if (closed_std_fd(link_fd(path))) {
+    int fd = link_fd(path);
+    if (closed_std_fd(fd)) {
         errno = EBADF;
         return NULL;
     }
-    return fopen(path, "rb");
+    FILE *f = fopen(path, "rb");
+    if (f || errno != ENXIO || fd < 0)
+        return f;
+    /* a socket has no name Linux opens (ENXIO): it is read where it is */
+    int e = errno;
+    struct stat st;
+    int d = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) ? dup(fd) : -1;
+    if (d >= 0 && !(f = fdopen(d, "rb"))) {
+        e = errno;
+        close(d);
+    }
+    if (!f)
+        errno = e;
+    return f;
 }
 
 /* Is the regular file ST this process's standard output (1) or error (2),
