@@ -13,7 +13,8 @@
  * error; the file standard error goes to is never replaced; a long name's
  * temporary file keeps its first 245 bytes; a failed rename or write
  * leaves no temporary; a name in the root directory names "/"; the old
- * file's group is kept; every cause bit of an entry PSW is refused; an
+ * file's group is kept, a new file's mode is 0666 less the umask; a
+ * socket on standard input is read, once; every cause bit of an entry PSW is refused; an
  * image of exactly the size limit is written, one a byte larger is not;
  * a timer armed under E[1]'s I = 0 breaks no trap loop, and a jump to
  * itself that takes no trap is none.
