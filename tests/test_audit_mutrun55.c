@@ -5,7 +5,8 @@
  *
  * Each states a documented rule (docs/run.md) at the edge a mutant
  * moved: a step limit one short of the 2^24 steps the run loop takes at
- * a time, and the JSON console's usual escapes for a tab and a return. */
+ * a time, the JSON console's usual escapes for a tab and a return, and
+ * a second IMAGE refused in the words for with and without --vms. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -73,6 +74,24 @@ static void run__json_escapes_tab_and_return_as_usual(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/run.md: "A second IMAGE without --vmm is refused naming it ...
+ * (one IMAGE only; several need --vmm)"; "with --vms, which copies one
+ * image, the parenthesis says (one IMAGE only with --vms)", status 2. */
+static void run__a_second_image_is_refused_in_its_words(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_run_tgm("run", "examples/hello.s", "examples/sum.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: run: unexpected argument 'examples/sum.s' (one IMAGE only; "
+                               "several need --vmm)\n");
+    cs_outcome_free(&o);
+    o = cs_run_tgm("run", "--vmm", "--vms", "2", "examples/hello.s", "examples/sum.s", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.err, "tgm: run: unexpected argument 'examples/sum.s' (one IMAGE only "
+                               "with --vms)\n");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -91,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__a_limit_one_short_of_a_chunk_stops_there),
         cmocka_unit_test(run__json_escapes_tab_and_return_as_usual),
+        cmocka_unit_test(run__a_second_image_is_refused_in_its_words),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
