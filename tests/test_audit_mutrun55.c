@@ -5,9 +5,8 @@
  *
  * Each states a documented rule (docs/run.md) at the edge a mutant
  * moved: a step limit one short of the 2^24 steps the run loop takes at
- * a time, the JSON console's usual escapes for a tab and a return, and
- * a second IMAGE refused in the words for with and without --vms, and
- * the hint for a profile named where only options go. */
+ * a time, the JSON console's usual escapes for a tab and a return,
+ * and a second IMAGE refused in the words for with and without --vms. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -93,22 +92,6 @@ static void run__a_second_image_is_refused_in_its_words(void **state)
     cs_outcome_free(&o);
 }
 
-/* docs/run.md: the subcommands that take options only refuse a word that
- * is no option; "one that names a profile gets the hint how to give it
- * ... ('all' too, but for 'tgm isa', which has no --profile all)". */
-static void options_only__a_profile_word_gets_the_hint(void **state)
-{
-    (void)state;
-    cs_tgm_fails(2, "tgm: analyze: unexpected argument 'pdp10' (a profile is given as --profile "
-                    "pdp10)\n", "analyze", CS_ARGV("pdp10"));
-    cs_tgm_fails(2, "tgm: counterexample: unexpected argument 'all' (a profile is given as "
-                    "--profile all)\n", "counterexample", CS_ARGV("all"));
-    cs_tgm_fails(2, "tgm: isa: unexpected argument 'x86' (a profile is given as --profile x86)\n",
-                 "isa", CS_ARGV("x86"));
-    cs_tgm_fails(2, "tgm: isa: unexpected argument 'all' (it takes options only; try 'tgm isa "
-                    "--help')\n", "isa", CS_ARGV("all"));
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -128,7 +111,6 @@ int main(void)
         cmocka_unit_test(run__a_limit_one_short_of_a_chunk_stops_there),
         cmocka_unit_test(run__json_escapes_tab_and_return_as_usual),
         cmocka_unit_test(run__a_second_image_is_refused_in_its_words),
-        cmocka_unit_test(options_only__a_profile_word_gets_the_hint),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
