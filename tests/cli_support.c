@@ -844,6 +844,22 @@ void cs_mon_prints_exactly(const char *cmds, const char *want)
     cs_outcome_free(&o);
 }
 
+void cs_as_refuses_own_output(const char *path, const char *why)
+{
+    size_t n0, n1;
+    char *before = cs_slurp(path, &n0);
+    struct cs_outcome o = cs_run_tgm("as", path, NULL);
+    assert_int_equal(o.status, 1);
+    if (!strstr(o.err, why) || strstr(o.err, "itself"))
+        fail_msg("tgm as %s: stderr:\n%s", path, o.err);
+    cs_outcome_free(&o);
+    char *after = cs_slurp(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+}
+
 void cs_tgm_prints(const char *want, const char *subcommand, const char *const *args)
 {
     struct cs_outcome o = cs_run_tgm_argv(subcommand, args);

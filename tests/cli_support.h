@@ -189,6 +189,10 @@ void cs_assert_one_line(const struct cs_outcome *o, const char *want);
 void cs_tgm_prints(const char *want, const char *subcommand, const char *const *args);
 /* ... exits with STATUS and one line on stderr holding WHY. */
 void cs_tgm_fails(int status, const char *why, const char *subcommand, const char *const *args);
+/* 'tgm as PATH' (PATH its own default output) fails with status 1, its
+ * error holding WHY and not calling PATH the source itself, and leaves
+ * PATH byte for byte as it was. */
+void cs_as_refuses_own_output(const char *path, const char *why);
 #define CS_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- a small JSON reader ----------------------------------------------- */
