@@ -107,11 +107,12 @@ static void vm__the_four_states_and_resume(void **state)
     (void)state;
     static const char head[] =
         "  id name         state      region           P        M   direct  interp  ratio\n";
-    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list",
-                  "a: stopped\n");
-    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list", head);
-    cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm list",
-                  "*  0 a            stopped    0x00008..0x01007 0x00002  s        0       0  0.000\n");
+    struct cs_outcome o = cs_mon_ok("vm create a 4096 examples/sum.s; vm stop a; vm list");
+    assert_non_null(strstr(o.out, "a: stopped\n"));
+    assert_non_null(strstr(o.out, head));
+    assert_non_null(strstr(o.out, "*  0 a            stopped    0x00008..0x01007 0x00002  s      "
+                                  "  0       0  0.000\n"));
+    cs_outcome_free(&o);
     cs_mon_prints("vm create a 4096 examples/sum.s; vm stop a; vm resume a; vm list",
                   "*  0 a            runnable   0x00008..0x01007 0x00002  s        0       0  0.000\n");
     /* sum.s halts at 0x9: P after it is 0xa; resumed, the next word halts too */
@@ -120,10 +121,11 @@ static void vm__the_four_states_and_resume(void **state)
     cs_mon_prints("vm create a 4096 examples/sum.s; go; vm resume a; go",
                   "a: runnable\nno VM is runnable after 1 step\n"
                   "a: halted: s I=0 P=0x0000b l=0x00000 b=0x80000\n");
-    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 3; go; vm list",
-                  "a: step limit: s I=0 P=0x00005 l=0x00000 b=0x80000\n");
-    cs_mon_prints("vm create a 4096 examples/sum.s; vm limit a 3; go; vm list",
-                  "*  0 a            step limit 0x00008..0x01007 0x00005  s        3       0  1.000\n");
+    o = cs_mon_ok("vm create a 4096 examples/sum.s; vm limit a 3; go; vm list");
+    assert_non_null(strstr(o.out, "a: step limit: s I=0 P=0x00005 l=0x00000 b=0x80000\n"));
+    assert_non_null(strstr(o.out, "*  0 a            step limit 0x00008..0x01007 0x00005  s      "
+                                  "  3       0  1.000\n"));
+    cs_outcome_free(&o);
     cs_mon_fails("vm create a 4096 examples/sum.s; vm limit a 3; go; vm resume a",
                  "-c:1: vm: a has taken the 3 steps of its limit ('vm limit a N' raises it)\n");
     /* "'step', 'next' and 'finish' on the selected VM are refused unless
