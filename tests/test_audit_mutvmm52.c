@@ -52,8 +52,10 @@ static void check_nest__one_trap_is_said_in_the_singular(void **state)
 }
 
 /* docs/recursion.md: examples/vmm/cp.s "runs on a bare machine".  Run
- * alone, its guest size cp_w is 0 until the composer patches it: it
- * halts after saying how to give it a guest. */
+ * alone, its guest size cp_w is 0 until the composer patches it: "its
+ * boot writes `cp: no guest (build one with tgm run --nest N IMAGE)` and
+ * a newline to the console and halts" (53 bytes: the run's own newline
+ * before "-- halted" would hide a missing one). */
 static void cp__alone_says_it_has_no_guest_and_halts(void **state)
 {
     (void)state;
@@ -61,6 +63,7 @@ static void cp__alone_says_it_has_no_guest_and_halts(void **state)
     assert_int_equal(o.status, 0);
     if (strncmp(o.out, "cp: no guest (build one with tgm run --nest N IMAGE)\n-- halted\n", 63))
         fail_msg("\"%s\"", o.out);
+    assert_non_null(strstr(o.out, "\nconsole      53 bytes\n"));
     cs_outcome_free(&o);
 }
 
