@@ -836,6 +836,12 @@ void cs_mon_prints(const char *cmds, const char *want)
     cs_outcome_free(&o);
 }
 
+void cs_assert_has(const char *text, const char *want)
+{
+    if (!strstr(text, want))
+        fail_msg("missing \"%s\" in:\n%.3000s", want, text);
+}
+
 void cs_mon_prints_exactly(const char *cmds, const char *want)
 {
     struct cs_outcome o = cs_mon_ok(cmds);

@@ -51,6 +51,8 @@ void cs_mon_fails_without(const char *cmds, const char *why, const char *absent)
 void cs_mon_prints(const char *cmds, const char *want);
 /* CMDS succeed and the output is exactly WANT. */
 void cs_mon_prints_exactly(const char *cmds, const char *want);
+/* TEXT holds WANT (else the test fails, showing the start of TEXT). */
+void cs_assert_has(const char *text, const char *want);
 /* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
  * return at once: for the tests that signal a running session. */
 pid_t cs_spawn_monitor_silent(const char *cmds);

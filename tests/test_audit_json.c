@@ -32,12 +32,6 @@ static char *mon_timeline(const char *cmds, const char *name)
     return text;
 }
 
-static void assert_has(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("missing \"%s\" in:\n%.3000s", want, text);
-}
-
 /* docs/run.md: the slices "fill [the run's] time: the VMs' direct slices
  * add up to their cycles in the guest", and a picture written while a VM
  * runs "ends with that VM's direct slice so far".  A VM that had not
@@ -48,33 +42,33 @@ static void timeline__draws_a_vm_before_its_first_event(void **state)
     (void)state;
     const char *cmds = "vm create g 256 examples/hello.s; timeline on; step 3; timeline ";
     char *json = mon_timeline(cmds, "first.json");
-    assert_has(json, "\"from\":0,\"to\":5}");
-    assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,"
-                     "\"args\":{\"name\":\"g\"}}");
-    assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
-                     "\"ts\":0,\"dur\":5}\n]}");
+    cs_assert_has(json, "\"from\":0,\"to\":5}");
+    cs_assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,"
+                  "\"args\":{\"name\":\"g\"}}");
+    cs_assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
+                  "\"ts\":0,\"dur\":5}\n]}");
     free(json);
     char *svg = mon_timeline(cmds, "first.svg");
-    assert_has(svg, "<text x=\"8\" y=\"95\">g</text>");
-    assert_has(svg, "<rect class=\"direct\" x=\"130.00\" y=\"82\" width=\"950.00\"");
+    cs_assert_has(svg, "<text x=\"8\" y=\"95\">g</text>");
+    cs_assert_has(svg, "<rect class=\"direct\" x=\"130.00\" y=\"82\" width=\"950.00\"");
     free(svg);
 
     /* begun mid-stretch: only the cycles since recording began */
     json = mon_timeline("vm create g 256 examples/hello.s; step 2; timeline on; step 1; "
                         "timeline ",
                         "mid.json");
-    assert_has(json, "\"from\":4,\"to\":5}");
-    assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
-                     "\"ts\":4,\"dur\":1}\n]}");
+    cs_assert_has(json, "\"from\":4,\"to\":5}");
+    cs_assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
+                  "\"ts\":4,\"dur\":1}\n]}");
     free(json);
 
     /* a second VM's first stretch, after the first VM's events */
     json = mon_timeline("vm create g 256 examples/hello.s; timeline on; "
                         "vm create h 256 examples/sum.s; vm select h; step 2; timeline ",
                         "second.json");
-    assert_has(json, "\"tid\":2,\"args\":{\"name\":\"h\"}}");
-    assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":2,"
-                     "\"ts\":166,\"dur\":2}\n]}");
+    cs_assert_has(json, "\"tid\":2,\"args\":{\"name\":\"h\"}}");
+    cs_assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":2,"
+                  "\"ts\":166,\"dur\":2}\n]}");
     free(json);
 }
 
@@ -87,14 +81,14 @@ static void timeline__draws_a_new_vm_in_a_used_id_before_its_first_event(void **
     const char *cmds = "vm create a 256 examples/hello.s; timeline on; go; vm destroy a; "
                        "vm create b 256 examples/sum.s; step 3; timeline ";
     char *json = mon_timeline(cmds, "again.json");
-    assert_has(json, "\"tid\":1,\"args\":{\"name\":\"a\"}}");
-    assert_has(json, "\"tid\":2,\"args\":{\"name\":\"b\"}}");
-    assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":2,"
-                     "\"ts\":166,\"dur\":5}\n]}");
+    cs_assert_has(json, "\"tid\":1,\"args\":{\"name\":\"a\"}}");
+    cs_assert_has(json, "\"tid\":2,\"args\":{\"name\":\"b\"}}");
+    cs_assert_has(json, "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":2,"
+                  "\"ts\":166,\"dur\":5}\n]}");
     free(json);
     char *svg = mon_timeline(cmds, "again.svg");
-    assert_has(svg, "<text x=\"8\" y=\"129\">b</text>");
-    assert_has(svg, "<rect class=\"direct\" x=\"1052.22\" y=\"116\" width=\"27.78\"");
+    cs_assert_has(svg, "<text x=\"8\" y=\"129\">b</text>");
+    cs_assert_has(svg, "<rect class=\"direct\" x=\"1052.22\" y=\"116\" width=\"27.78\"");
     free(svg);
 }
 
@@ -123,13 +117,13 @@ static void timeline__run_interrupted_before_any_trap_draws_the_guest(void **sta
     assert_non_null(json);
     uint64_t to = cs_json_u64(json, "otherData", "to");
     assert_true(to > 0);
-    assert_has(json, "\"tid\":1,\"args\":{\"name\":\"vm0\"}}");
+    cs_assert_has(json, "\"tid\":1,\"args\":{\"name\":\"vm0\"}}");
     char want[160];
     snprintf(want, sizeof want,
              "{\"name\":\"direct\",\"cat\":\"guest\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
              "\"ts\":0,\"dur\":%llu}\n]}",
              (unsigned long long)to);
-    assert_has(json, want);
+    cs_assert_has(json, want);
     free(json);
 }
 
@@ -153,7 +147,7 @@ static void json__file_names_are_their_text(void **state)
             struct cs_outcome o = cs_run_tgm_argv(cmds[k], argvs[k]);
             assert_int_equal(o.status, 0);
             cs_assert_json_object(&o);
-            assert_has(o.out, want[i]);
+            cs_assert_has(o.out, want[i]);
             cs_outcome_free(&o);
         }
     }

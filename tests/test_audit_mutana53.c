@@ -366,12 +366,6 @@ static char *witness_out(const struct analyze_witness *w, bool json)
     return buf;
 }
 
-static void has(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("missing \"%s\" in:\n%s", want, text);
-}
-
 static void lacks(const char *text, const char *unwanted)
 {
     if (strstr(text, unwanted))
@@ -389,15 +383,15 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     char *t;
     witness_of(&w, OP_MFPI, CLAIM_MODE, 3, MAKE_INSN(OP_MFPI, 31, 0, 0));
     t = witness_out(&w, false);
-    has(t, "\n         S2 = S1 in user mode, moved by x = 3: <M=u I=0 P=2 R=(3,32)>");
+    cs_assert_has(t, "\n         S2 = S1 in user mode, moved by x = 3: <M=u I=0 P=2 R=(3,32)>");
     free(t);
     t = witness_out(&w, true);
-    has(t, ",\"x\":3,\"diff\":");
+    cs_assert_has(t, ",\"x\":3,\"diff\":");
     free(t);
 
     witness_of(&w, OP_MFPI, CLAIM_MODE, 0, MAKE_INSN(OP_MFPI, 31, 0, 0));
     t = witness_out(&w, false);
-    has(t, "\n         S2 = S1 in user mode: <M=u I=0 P=2 R=(0,32)>");
+    cs_assert_has(t, "\n         S2 = S1 in user mode: <M=u I=0 P=2 R=(0,32)>");
     free(t);
     t = witness_out(&w, true);
     lacks(t, "\"x\":");
@@ -405,11 +399,11 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
 
     witness_of(&w, OP_LPSW, CLAIM_CTL_S, 2, MAKE_INSN(OP_LPSW, 0, 0, 0));
     t = witness_out(&w, false);
-    has(t, "\n         x = 2\n");
+    cs_assert_has(t, "\n         x = 2\n");
     lacks(t, "S2 =");
     free(t);
     t = witness_out(&w, true);
-    has(t, ",\"x\":2,\"diff\":");
+    cs_assert_has(t, ",\"x\":2,\"diff\":");
     lacks(t, "\"s2\":");
     free(t);
 
@@ -421,10 +415,10 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     /* a location pair shows its x always */
     witness_of(&w, OP_SR, CLAIM_LOC_S, 1, MAKE_INSN(OP_SR, 0, 0, 0));
     t = witness_out(&w, false);
-    has(t, "\n         S2 = S1 moved by x = 1: <M=s I=0 P=2 R=(1,32)>");
+    cs_assert_has(t, "\n         S2 = S1 moved by x = 1: <M=s I=0 P=2 R=(1,32)>");
     free(t);
     t = witness_out(&w, true);
-    has(t, ",\"x\":1,\"diff\":");
+    cs_assert_has(t, ",\"x\":1,\"diff\":");
     free(t);
 }
 
@@ -440,18 +434,18 @@ static void witness__timer_and_console_byte_as_documented(void **state)
     w.s1.cin = 0x5e;
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     t = witness_out(&w, false);
-    has(t, "S1 = <M=s I=0 P=2 R=(0,32)> timer=100 console-in=0x5e E[2]=CIN 1\n");
+    cs_assert_has(t, "S1 = <M=s I=0 P=2 R=(0,32)> timer=100 console-in=0x5e E[2]=CIN 1\n");
     free(t);
     t = witness_out(&w, true);
-    has(t, "\"timer\":{\"armed\":true,\"pending\":false,\"remaining\":100},"
-           "\"console_input\":94,");
+    cs_assert_has(t, "\"timer\":{\"armed\":true,\"pending\":false,\"remaining\":100},"
+                  "\"console_input\":94,");
     free(t);
 
     w.s1.cin = -1;
     w.s1.timer = (struct machine_timer){.pending = true};
     t = witness_out(&w, true);
-    has(t, "\"timer\":{\"armed\":false,\"pending\":true,\"remaining\":0},"
-           "\"console_input\":-1,");
+    cs_assert_has(t, "\"timer\":{\"armed\":false,\"pending\":true,\"remaining\":0},"
+                  "\"console_input\":-1,");
     free(t);
 }
 
@@ -611,9 +605,9 @@ static void text__differences_read_as_documented(void **state)
     char buf[160];
     struct analyze_diff d = {COMP_E_OUTSIDE, 5, 0, 7};
     analyze_diff_text(&d, CLAIM_CTL_S, buf, sizeof buf);
-    has(buf, "E[5]");
-    has(buf, "outside E|r");
-    has(buf, "0x0 -> 0x7");
+    cs_assert_has(buf, "E[5]");
+    cs_assert_has(buf, "outside E|r");
+    cs_assert_has(buf, "0x0 -> 0x7");
 }
 
 /* `insn`, "the instruction's word disassembled": an immediate is signed,
@@ -666,14 +660,14 @@ static void counter__no_halt_over_a_word_of_the_witness(void **state)
     char err[256];
     assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), 0);
     assert_true(cx.observer); /* E|r[0] = 0: the HALT goes there */
-    has(cx.source, "after:   HALT");
+    cs_assert_has(cx.source, "after:   HALT");
     counter_free(&cx);
 
     w.s1.mem[0] = 5;
     assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), 0);
     assert_false(cx.observer);
     lacks(cx.source, "after:");
-    has(cx.source, ".word   0x5");
+    cs_assert_has(cx.source, ".word   0x5");
     assert_true(cx.img.words[cx.shift - cx.img.load] == 5);
     counter_free(&cx);
 }
@@ -691,7 +685,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
     assert_int_equal(counter_build(isa_profile_find("x86"), &w, &cx, err, sizeof err), 0);
-    has(cx.source, "TSET or LPSW is not privileged in profile x86");
+    cs_assert_has(cx.source, "TSET or LPSW is not privileged in profile x86");
     counter_free(&cx);
 
     witness_of(&w, OP_LRA, CLAIM_LOC_U, 1, MAKE_INSN(OP_LRA, 0, 0, 0));
@@ -700,7 +694,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
     analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
     const struct isa_profile *lra = isa_profile_find("s360-67-lra-user");
     assert_int_equal(counter_build(lra, &w, &cx, err, sizeof err), 0);
-    has(cx.source, "TSET");
+    cs_assert_has(cx.source, "TSET");
     lacks(cx.source, "not privileged in profile");
     counter_free(&cx);
 }
@@ -720,8 +714,8 @@ static void counter__a_word_just_past_the_region_is_outside_it(void **state)
     w.s1.mem[8] = 5;
     w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
     assert_int_equal(counter_build(isa_profile_find("pdp10"), &w, &cx, err, sizeof err), 0);
-    has(cx.source, ".word   0x6                      ; E|r[7]\n");
-    has(cx.source, ".word   0x5                      ; witness E[8], outside E|r\n");
+    cs_assert_has(cx.source, ".word   0x6                      ; E|r[7]\n");
+    cs_assert_has(cx.source, ".word   0x5                      ; witness E[8], outside E|r\n");
     lacks(cx.source, "E|r[8]");
     counter_free(&cx);
 }
@@ -755,13 +749,13 @@ static void cli__random_states_takes_one_million_not_more(void **state)
         struct cs_outcome o =
             cs_run_tgm(cmds[i], "--random-states", "1000000", "--words", "65", NULL);
         assert_int_equal(o.status, 2);
-        has(o.err, "--words: 65 words is out of range (16..64)");
+        cs_assert_has(o.err, "--words: 65 words is out of range (16..64)");
         lacks(o.err, "random-states");
         assert_int_equal(o.out_len, 0);
         cs_outcome_free(&o);
         o = cs_run_tgm(cmds[i], "--random-states", "1000001", NULL);
         assert_int_equal(o.status, 2);
-        has(o.err, "1000001 is out of range (1..1000000)");
+        cs_assert_has(o.err, "1000001 is out of range (1..1000000)");
         assert_int_equal(o.out_len, 0);
         cs_outcome_free(&o);
     }

@@ -24,12 +24,6 @@
 
 #include "cli_support.h"
 
-static void assert_has(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("missing \"%s\" in:\n%.3000s", want, text);
-}
-
 /* ---- print formats and info ----------------------------------------- */
 
 /* docs/monitor.md, "Words from gdb, QEMU and SIMH": "print/F EXPR ... one
@@ -110,13 +104,13 @@ static void log__another_file_closes_the_first(void **state)
     struct cs_outcome o = cs_mon_ok(cmds);
     char want[CS_PATH + 80];
     snprintf(want, sizeof want, "two\nlog %s closed\nthree\n", b);
-    assert_has(o.out, want);
+    cs_assert_has(o.out, want);
     cs_outcome_free(&o);
     char *first = cs_slurp(a, NULL), *second = cs_slurp(b, NULL);
     /* the line of commands is logged whole, after its prompt, in each */
-    assert_has(first, "\none\n");
+    cs_assert_has(first, "\none\n");
     assert_null(strstr(first, "\ntwo\n"));
-    assert_has(second, "\ntwo\n");
+    cs_assert_has(second, "\ntwo\n");
     assert_null(strstr(second, "\nthree\n"));
     free(first);
     free(second);
@@ -160,15 +154,15 @@ static void timeline__svg_heading_says_the_span_of_a_mid_run_recording(void **st
     (void)state;
     char *out = mon_timelines("vm create a 256 examples/hello.s; step 5; timeline on; go",
                               CS_ARGV("mid.json", "mid.svg"));
-    assert_has(out, "timeline: recording from now (real cycle 12)\n");
+    cs_assert_has(out, "timeline: recording from now (real cycle 12)\n");
     free(out);
     char *json = tmp_slurp("mid.json");
     assert_int_equal(cs_json_u64(json, "otherData", "from"), 12);
     assert_int_equal(cs_json_u64(json, "otherData", "to"), 166);
     free(json);
     char *svg = tmp_slurp("mid.svg");
-    assert_has(svg, ">real machine time, 12 to 166 cycles: direct execution (blue), "
-                    "control program (grey), traps (ticks)</text>");
+    cs_assert_has(svg, ">real machine time, 12 to 166 cycles: direct execution (blue), "
+                  "control program (grey), traps (ticks)</text>");
     free(svg);
 }
 
@@ -185,11 +179,11 @@ static void timeline__a_vm_made_again_as_it_was_gets_its_own_track(void **state)
                               CS_ARGV("again.json"));
     free(out);
     char *json = tmp_slurp("again.json");
-    assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,"
-                     "\"args\":{\"name\":\"a\"}}");
-    assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":2,"
-                     "\"args\":{\"name\":\"a\"}}");
-    assert_has(json, "\"cat\":\"trap\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":2,");
+    cs_assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,"
+                  "\"args\":{\"name\":\"a\"}}");
+    cs_assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":2,"
+                  "\"args\":{\"name\":\"a\"}}");
+    cs_assert_has(json, "\"cat\":\"trap\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":2,");
     assert_null(strstr(json, "\"tid\":3"));
     free(json);
 }
@@ -206,13 +200,13 @@ static void timeline__an_event_reflecting_nothing_names_no_reflected_cause(void 
                               CS_ARGV("refl.json"));
     free(out);
     char *json = tmp_slurp("refl.json");
-    assert_has(json, "{\"name\":\"privileged -> interpreted\",\"cat\":\"trap\",\"ph\":\"i\","
-                     "\"s\":\"t\",\"pid\":1,\"tid\":1,\"ts\":22,\"args\":{\"cause\":"
-                     "\"privileged\",\"disposition\":\"interpreted\",\"reflected\":\"none\","
-                     "\"P\":80}}");
-    assert_has(json, "{\"name\":\"memory -> reflected as memory\",\"cat\":\"trap\"");
-    assert_has(json, "\"args\":{\"cause\":\"memory\",\"disposition\":\"reflected\","
-                     "\"reflected\":\"memory\",");
+    cs_assert_has(json, "{\"name\":\"privileged -> interpreted\",\"cat\":\"trap\",\"ph\":\"i\","
+                  "\"s\":\"t\",\"pid\":1,\"tid\":1,\"ts\":22,\"args\":{\"cause\":"
+                  "\"privileged\",\"disposition\":\"interpreted\",\"reflected\":\"none\","
+                  "\"P\":80}}");
+    cs_assert_has(json, "{\"name\":\"memory -> reflected as memory\",\"cat\":\"trap\"");
+    cs_assert_has(json, "\"args\":{\"cause\":\"memory\",\"disposition\":\"reflected\","
+                  "\"reflected\":\"memory\",");
     assert_null(strstr(json, "\"disposition\":\"interpreted\",\"reflected\":\"privileged\""));
     free(json);
 }

@@ -25,12 +25,6 @@
 
 #define HELLO "examples/hello.s"
 
-static void has(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("wanted \"%s\" in \"%s\"", want, text);
-}
-
 /* A trap loop: E[1] is 0, so every step takes a memory trap and loads
  * the PSW it ran under (docs/vmm.md, "Equivalence"). */
 static void trap_loop_source(char *path, size_t len)
@@ -49,7 +43,7 @@ static void check__a_guest_of_524280_words_fits(void **state)
     (void)state;
     struct cs_outcome o = cs_run_tgm("check", "--mem", "524280", HELLO, NULL);
     assert_int_equal(o.status, 0);
-    has(o.out, HELLO ": equivalent (alone);");
+    cs_assert_has(o.out, HELLO ": equivalent (alone);");
     cs_outcome_free(&o);
 }
 
@@ -84,9 +78,9 @@ static void check__a_trap_loop_is_said_with_the_others_too(void **state)
     struct cs_outcome o =
         cs_run_tgm("check", "--max-steps", "1000", "--mem", "1024", tl, HELLO, NULL);
     assert_int_equal(o.status, 1);
-    has(o.out, "  with the others: the bare machine did not halt within 1000 steps: it is in "
-               "a trap loop (each step takes a memory trap and E[1] loads the same PSW: a "
-               "disabled wait)\n");
+    cs_assert_has(o.out, "  with the others: the bare machine did not halt within 1000 steps: "
+                  "it is in a trap loop (each step takes a memory trap and E[1] loads "
+                  "the same PSW: a disabled wait)\n");
     cs_outcome_free(&o);
 }
 
@@ -122,9 +116,9 @@ static void nest__sixteen_levels_run_the_largest_guest(void **state)
     cs_write_text(src, sizeof src, "halt.s", ".entry s\ns: HALT\n");
     struct cs_outcome o = cs_run_tgm("run", "--nest", "16", "--mem", "514048", src, NULL);
     assert_int_equal(o.status, 0);
-    has(o.out, "-- halted\n");
-    has(o.out, "level 1      base 0x02580, guest of 514048 words at 0x02800: ");
-    has(o.out, "level 16     base 0x00000, guest of 523648 words at 0x00280: ");
+    cs_assert_has(o.out, "-- halted\n");
+    cs_assert_has(o.out, "level 1      base 0x02580, guest of 514048 words at 0x02800: ");
+    cs_assert_has(o.out, "level 16     base 0x00000, guest of 523648 words at 0x00280: ");
     cs_outcome_free(&o);
 }
 
@@ -154,7 +148,7 @@ static void check_nest__a_pending_timer_and_input_read_are_equivalent(void **sta
                   "b:      .word 0\n");
     struct cs_outcome o = cs_run_tgm("run", "--input", "xyz", src, NULL);
     assert_int_equal(o.status, 0);
-    has(o.out, "timer        expired, trap pending until I=1\n");
+    cs_assert_has(o.out, "timer        expired, trap pending until I=1\n");
     cs_outcome_free(&o);
     for (int vmm = 0; vmm < 2; vmm++) {
         struct cs_outcome c = vmm ? cs_run_tgm("check", "--nest", "2", "--vmm", "--input", "xyz",
@@ -162,7 +156,7 @@ static void check_nest__a_pending_timer_and_input_read_are_equivalent(void **sta
                                   : cs_run_tgm("check", "--nest", "1", "--input", "xyz",
                                                "--mem", "1024", src, NULL);
         assert_int_equal(c.status, 0);
-        has(c.out, ": equivalent at depth ");
+        cs_assert_has(c.out, ": equivalent at depth ");
         cs_outcome_free(&c);
     }
 }
@@ -285,7 +279,7 @@ static void run_nest__a_count_of_one_is_singular_in_the_level_lines(void **state
         cs_write_text(src, sizeof src, cases[i].name, cases[i].src);
         struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--mem", "1024", src, NULL);
         assert_int_equal(o.status, 0);
-        has(o.out, cases[i].want);
+        cs_assert_has(o.out, cases[i].want);
         cs_outcome_free(&o);
     }
 }
@@ -319,7 +313,7 @@ static void run_nest__virtualizable_by_name_and_the_c_control_program_in_json(vo
     struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--profile", "virtualizable",
                                      "--mem", "1024", src, NULL);
     assert_int_equal(o.status, 0);
-    has(o.out, "-- halted\n");
+    cs_assert_has(o.out, "-- halted\n");
     cs_outcome_free(&o);
     o = cs_run_tgm("check", "--nest", "1", "--profile", "virtualizable", "--mem", "1024", src,
                    NULL);
@@ -329,7 +323,7 @@ static void run_nest__virtualizable_by_name_and_the_c_control_program_in_json(vo
      * control program's machine ..., as tgm run --nest --vmm reports it" */
     o = cs_run_tgm("run", "--nest", "1", "--vmm", "--mem", "1024", src, NULL);
     assert_int_equal(o.status, 0);
-    has(o.out, "\nreal         the C control program's machine: ");
+    cs_assert_has(o.out, "\nreal         the C control program's machine: ");
     cs_outcome_free(&o);
     for (int vmm = 0; vmm < 2; vmm++) {
         o = vmm ? cs_run_tgm("run", "--nest", "1", "--vmm", "--json", "--mem", "1024", src, NULL)
@@ -356,8 +350,8 @@ static void hybrid__a_deleted_watchpoint_stops_no_more(void **state)
     snprintf(cmds, sizeof cmds, "set hybrid on; vm create a 4096 %s; watch 3; go; delete 1; go",
              src);
     struct cs_outcome o = cs_mon_ok(cmds);
-    has(o.out, "watchpoint 1: write E[0x3] 0 -> 0x1, hit 1 time\n");
-    has(o.out, "a: halted: s I=0 P=0x00003");
+    cs_assert_has(o.out, "watchpoint 1: write E[0x3] 0 -> 0x1, hit 1 time\n");
+    cs_assert_has(o.out, "a: halted: s I=0 P=0x00003");
     if (strstr(o.out, "0x1 -> 0x2"))
         fail_msg("the deleted watchpoint stopped again:\n%s", o.out);
     cs_outcome_free(&o);
