@@ -166,9 +166,9 @@ static void timeline__svg_heading_says_the_span_of_a_mid_run_recording(void **st
     free(svg);
 }
 
-/* docs/run.md: "one track per VM, named as the VM is": a VM destroyed and
- * made again while recording, in the same id under the same name and
- * region, is another VM, on a track of its own after the first one's (a
+/* docs/run.md: "one track per VM, named as the VM is"; "a VM destroyed
+ * and made again while recording, even under the same name and region,
+ * is another VM, on a track of its own after the first's" (a
  * mutant drew both on one, the second's cycles counted on from the
  * first's). */
 static void timeline__a_vm_made_again_as_it_was_gets_its_own_track(void **state)
