@@ -87,7 +87,9 @@ static void job_shell(const char *exe)
     }
 }
 
-static void start_as(struct pt_session *s, bool job, int out[2], bool checked)
+/* HISTORY: $TGM_HISTORY's value, NULL for none. */
+static void start_as(struct pt_session *s, bool job, int out[2], bool checked,
+                     const char *history)
 {
     char exe[4096];
     memset(s, 0, sizeof *s);
@@ -106,7 +108,10 @@ static void start_as(struct pt_session *s, bool job, int out[2], bool checked)
             cs_onto_pipe();
         setenv("HOME", dir, 1);
         setenv("TERM", "xterm", 1);
-        unsetenv("TGM_HISTORY");
+        if (history)
+            setenv("TGM_HISTORY", history, 1);
+        else
+            unsetenv("TGM_HISTORY");
         cs_child_sigint(); /* Ctrl-C typed must reach it */
         if (s->job)
             job_shell(exe);
@@ -119,15 +124,20 @@ static void start_as(struct pt_session *s, bool job, int out[2], bool checked)
     }
 }
 
-void pt_start(struct pt_session *s) { start_as(s, false, NULL, false); }
+void pt_start(struct pt_session *s) { start_as(s, false, NULL, false, NULL); }
 
-void pt_start_job(struct pt_session *s) { start_as(s, true, NULL, false); }
+void pt_start_history(struct pt_session *s, const char *value)
+{
+    start_as(s, false, NULL, false, value);
+}
+
+void pt_start_job(struct pt_session *s) { start_as(s, true, NULL, false, NULL); }
 
 bool pt_start_checked(struct pt_session *s)
 {
     if (!UNDER_ASAN && system("valgrind --version >/dev/null 2>&1") != 0)
         return false;
-    start_as(s, false, NULL, true);
+    start_as(s, false, NULL, true, NULL);
     return true;
 }
 
@@ -135,7 +145,7 @@ void pt_start_piped(struct pt_session *s, bool full)
 {
     int p[2];
     cs_pipe(p, full);
-    start_as(s, false, p, false);
+    start_as(s, false, p, false, NULL);
     close(p[1]);
 }
 

@@ -48,6 +48,8 @@ const char *pt_in_dir(char *buf, size_t len, const char *name);
  * (or "left raw") when Ctrl-Z stops it and continues it as 'fg' does. */
 void pt_start(struct pt_session *s);
 void pt_start_job(struct pt_session *s);
+/* pt_start with $TGM_HISTORY set to VALUE (pt_start unsets it). */
+void pt_start_history(struct pt_session *s, const char *value);
 /* pt_start under a memory checker: valgrind, leaks counted (status 99),
  * or in the sanitizer build its own checks (status 1 on a leak).  False,
  * with nothing started, when there is no checker (no valgrind). */

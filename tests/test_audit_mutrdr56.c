@@ -20,9 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <pty.h>
 
 #include <cmocka.h>
 
@@ -94,9 +92,9 @@ static void do__a_line_of_exactly_1_mib_once_replaced_runs(void **state)
 
 /* ---- settings ------------------------------------------------------- */
 
-/* docs/monitor.md: "Subcommands and keywords may be abbreviated too"
- * under the rule of commands, "Any unique prefix ... (`tra` is ambiguous
- * between `trace` and `translate`, and the shell says so)": 'set c 1'
+/* docs/monitor.md: "Subcommands and keywords may be abbreviated too";
+ * "A prefix that several share is ambiguous there as for commands ...
+ * `set c 1`: `set: ambiguous setting 'c' (one of: ...)`": 'set c 1'
  * (cp-memory, cp-profile, console, checkpoint) is ambiguous, not
  * unknown, as 'show c' is.  (Mutant: set's message swapped the two.) */
 static void set__a_shared_prefix_is_ambiguous_not_unknown(void **state)
@@ -278,30 +276,6 @@ static void pty__set_histfile_empty_writes_no_file(void **state)
     free(t);
 }
 
-/* The monitor on a new terminal in the test's directory, as pt_start
- * starts it, but with $TGM_HISTORY set to VALUE. */
-static void start_with_history(struct pt_session *s, const char *value)
-{
-    char exe[4096];
-    memset(s, 0, sizeof *s);
-    s->out = -1;
-    if (!realpath(cs_tgm_binary(), exe))
-        fail_msg("no tgm binary at '%s' (set TGM)", cs_tgm_binary());
-    struct winsize ws = {.ws_row = 40, .ws_col = 120};
-    s->pid = forkpty(&s->fd, NULL, NULL, &ws);
-    assert_true(s->pid >= 0);
-    if (s->pid == 0) {
-        if (chdir(pt_dir()) != 0)
-            _exit(127);
-        setenv("HOME", pt_dir(), 1);
-        setenv("TERM", "xterm", 1);
-        setenv("TGM_HISTORY", value, 1);
-        cs_child_sigint();
-        execl(exe, "tgm", "monitor", (char *)NULL);
-        _exit(127);
-    }
-}
-
 /* docs/monitor.md, "The terminal": history is kept "in `~/.tgm_history`,
  * or in the file named by `$TGM_HISTORY` (empty: no file)": 'show
  * histfile' says so and the session writes no file.  (Mutant: an empty
@@ -310,7 +284,7 @@ static void pty__an_empty_tgm_history_keeps_no_file(void **state)
 {
     (void)state;
     struct pt_session s;
-    start_with_history(&s, "");
+    pt_start_history(&s, "");
     pt_expect(&s, "tgm> ");
     pt_type(&s, "show histfile\r");
     pt_expect(&s, "histfile   (none: no history file)\r\n");
