@@ -42,6 +42,9 @@ const char *pt_dir(void);
 /* TEXT as NAME in that directory; pt_in_dir puts NAME's path in BUF. */
 void pt_put_file(const char *name, const char *text);
 const char *pt_in_dir(char *buf, size_t len, const char *name);
+/* A history file NAME there of SIZE bytes: libedit's header, then holes
+ * and a newline. */
+void pt_put_history(const char *name, long size);
 
 /* 'tgm monitor' on a new terminal, in the directory; pt_start_job runs it
  * as a job-control shell would, which says "[stopped; terminal cooked]"

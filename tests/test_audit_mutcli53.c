@@ -315,14 +315,8 @@ static void pty__banner_no_limit_and_a_directory_completed(void **state)
 static void pty__history_files_refused_at_their_edges(void **state)
 {
     (void)state;
-    char big[CS_PATH];
     pt_put_file("one", "x");
-    FILE *f = fopen(pt_in_dir(big, sizeof big, "big"), "w");
-    assert_non_null(f);
-    fputs("_HiStOrY_V2_\n", f);
-    assert_int_equal(fseek(f, 16777216, SEEK_SET), 0); /* 16 MiB and a byte */
-    fputc('\n', f);
-    assert_int_equal(fclose(f), 0);
+    pt_put_history("big", 16777217); /* 16 MiB and a byte */
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");

@@ -205,13 +205,7 @@ static void pty__vm_select_completes_bare(void **state)
 static void pty__a_history_file_of_exactly_16_mib_is_taken(void **state)
 {
     (void)state;
-    char big[CS_PATH];
-    FILE *f = fopen(pt_in_dir(big, sizeof big, "big"), "w");
-    assert_non_null(f);
-    fputs("_HiStOrY_V2_\n", f);
-    assert_int_equal(fseek(f, 16777215, SEEK_SET), 0); /* 16 MiB in all */
-    fputc('\n', f);
-    assert_int_equal(fclose(f), 0);
+    pt_put_history("big", 16777216);
     struct pt_session s = {0};
     pt_start(&s);
     pt_expect(&s, "tgm> ");
