@@ -211,6 +211,21 @@ static void timeline__an_event_reflecting_nothing_names_no_reflected_cause(void 
     free(json);
 }
 
+/* docs/monitor.md, 'timeline': "`timeline` alone says whether it records:
+ * ... or `timeline: off ('timeline on' records the control program's
+ * events)`", and after 'timeline off' it is off again. */
+static void timeline__alone_says_it_is_off(void **state)
+{
+    (void)state;
+    static const char off[] = "timeline: off ('timeline on' records the control program's "
+                              "events)\n";
+    cs_mon_prints_exactly("timeline", off);
+    struct cs_outcome o = cs_mon_ok("timeline on; timeline off; timeline");
+    size_t n = strlen(o.out);
+    assert_true(n >= sizeof off - 1 && !strcmp(o.out + n - (sizeof off - 1), off));
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -236,6 +251,7 @@ int main(void)
         cmocka_unit_test(timeline__svg_heading_says_the_span_of_a_mid_run_recording),
         cmocka_unit_test(timeline__a_vm_made_again_as_it_was_gets_its_own_track),
         cmocka_unit_test(timeline__an_event_reflecting_nothing_names_no_reflected_cause),
+        cmocka_unit_test(timeline__alone_says_it_is_off),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
