@@ -87,7 +87,7 @@ static void copy_os(char *path, size_t len, const char *dir, const char *qline,
         free(text);
         text = out;
     }
-    snprintf(path, len, "%s/os/os.s", d);
+    assert_true(snprintf(path, len, "%s/os/os.s", d) < (int)len);
     cs_put_text(path, text);
     free(text);
 }
