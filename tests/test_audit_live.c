@@ -143,6 +143,27 @@ static void live__ctrl_c_ends_the_typed_line_at_the_prompt(void **state)
     pt_quit(&s);
 }
 
+/* docs/monitor.md, "Starting": "only the terminal goes on after a
+ * failure, at the next line typed (the commands after the failed one on
+ * its line are not run, whatever `set on-error` says, as after Ctrl-C)":
+ * 'set on-error continue' is for scripts. */
+static void live__a_failure_ends_the_typed_line(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "set on-error continue\r");
+    pt_expect(&s, "tgm> ");
+    size_t from = s.screen.len;
+    pt_type(&s, "bogus; echo after-bogus\r");
+    pt_expect(&s, "unknown command");
+    pt_expect(&s, "tgm> ");
+    pt_echo(&s, "alive");
+    assert_false(screen_has(&s, from, "\nafter-bogus"));
+    pt_quit(&s);
+}
+
 /* "Tab completes command names": a command's other name typed in full
  * that begins none of the names (gdb's ni and stepi, 'run') rang the bell
  * and got no space, so 'stepi<Tab>2' ran the unknown command 'stepi2'. */
@@ -245,6 +266,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(live__ctrl_c_ends_a_script_at_the_prompt, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(live__ctrl_c_ends_the_typed_line_at_the_prompt, setup,
+                                        pt_teardown),
+        cmocka_unit_test_setup_teardown(live__a_failure_ends_the_typed_line, setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(live__tab_takes_a_commands_other_names, setup,
                                         pt_teardown),
