@@ -84,6 +84,16 @@ int cs_teardown(void)
 }
 
 const char *cs_tgm(void) { return tgm; }
+
+const char cs_hi_src[] = "        .entry start\n"
+                          "start:  COUT  h\n"
+                          "        COUT  i\n"
+                          "        COUT  nl\n"
+                          "        HALT\n"
+                          "h:      .word 'h'\n"
+                          "i:      .word 'i'\n"
+                          "nl:     .word 10\n";
+
 const char *cs_tmpdir(void) { return tmpdir; }
 
 void cs_tmp_path(char *buf, size_t len, const char *name)

@@ -31,6 +31,8 @@ const char *cs_tgm(void);
 /* The binary under test: $TGM, else build/tgm (as make test runs it). */
 const char *cs_tgm_binary(void);
 const char *cs_tmpdir(void);
+/* A guest that writes "hi\n" (three COUTs) and halts: 4 steps. */
+extern const char cs_hi_src[];
 /* BUF := the temporary directory's path joined with NAME. */
 void cs_tmp_path(char *buf, size_t len, const char *name);
 /* NAME in the system's temporary directory ($TMPDIR, else /tmp), as the

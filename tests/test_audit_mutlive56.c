@@ -23,16 +23,6 @@
 
 #include "cli_support.h"
 
-/* Writes "hi\n" and halts. */
-static const char hi_src[] = "        .entry start\n"
-                             "start:  COUT  h\n"
-                             "        COUT  i\n"
-                             "        COUT  nl\n"
-                             "        HALT\n"
-                             "h:      .word 'h'\n"
-                             "i:      .word 'i'\n"
-                             "nl:     .word 10\n";
-
 /* Writes "a" (no newline) and halts. */
 static const char a_src[] = "        .entry start\n"
                             "start:  COUT  h\n"
@@ -141,7 +131,7 @@ static int group_setup(void **state)
     (void)state;
     if (cs_setup("test_audit_mutlive56") != 0)
         return -1;
-    cs_write_text(hi_path, sizeof hi_path, "hi.s", hi_src);
+    cs_write_text(hi_path, sizeof hi_path, "hi.s", cs_hi_src);
     cs_write_text(a_path, sizeof a_path, "a.s", a_src);
     cs_write_text(loop_path, sizeof loop_path, "loop.s", loop_src);
     return 0;

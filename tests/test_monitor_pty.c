@@ -45,23 +45,13 @@ static const char echo_src[] = "        .entry start\n"
                                "ch:     .word 0\n"
                                "zero:   .word 0\n";
 
-/* Writes a line and halts. */
-static const char hi_src[] = "        .entry start\n"
-                             "start:  COUT  h\n"
-                             "        COUT  i\n"
-                             "        COUT  nl\n"
-                             "        HALT\n"
-                             "h:      .word 'h'\n"
-                             "i:      .word 'i'\n"
-                             "nl:     .word 10\n";
-
 /* pt_setup's directory with the three programs; pt_teardown removes it. */
 static int setup(void **state)
 {
     pt_setup(state);
     pt_put_file("loop.s", loop_src);
     pt_put_file("echo.s", echo_src);
-    pt_put_file("hi.s", hi_src);
+    pt_put_file("hi.s", cs_hi_src);
     return 0;
 }
 
