@@ -7,7 +7,7 @@
  * moved: a comment begun after a tab, an empty word that is no operator
  * of a spaced expression, 'stack' alone in a list (which runs nothing,
  * so the list goes on), a list's run command under 'set limit 0' (no
- * limit), and one of two breakpoints at an address, or watchpoints on a
+ * limit) and after a failure in the list (not run), and one of two breakpoints at an address, or watchpoints on a
  * word, deleted, seen by 'next' and 'step', which set no stops anew.
  */
 #include <setjmp.h>
@@ -81,6 +81,23 @@ static void limit__none_lets_a_lists_run_command_run(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/monitor.md, "Scripts": the run command a list leaves runs "as if
+ * it were typed next ..., unless that command failed already (a command
+ * of the list failed, under `set on-error continue` too): then it is not
+ * run".  (Mutant: the 'step' ran after the failed assert.) */
+static void break__a_failed_list_drops_the_run_command_it_left(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon("set on-error continue; load examples/sum.s; "
+                                 "break loop do \"assert 0; step\"; go; echo end");
+    assert_int_equal(o.status, 0);
+    cs_assert_has(o.out, "stopped at 0x4 loop after 2 steps, 2 cycles: s I=0 P=0x00004 "
+                         "l=0x00000 b=0x80000\n  0x00004 loop         LDX    x, table, i\n"
+                         "end\n");
+    cs_assert_has(o.err, "assert: assertion failed: 0\n");
+    cs_outcome_free(&o);
+}
+
 /* ---- breakpoints that share words ------------------------------------ */
 
 /* docs/monitor.md, 'delete': "Delete breakpoints and watchpoints by
@@ -133,6 +150,7 @@ int main(void)
         cmocka_unit_test(usage__an_empty_word_is_no_operator),
         cmocka_unit_test(break__stack_alone_in_a_list_runs_there),
         cmocka_unit_test(limit__none_lets_a_lists_run_command_run),
+        cmocka_unit_test(break__a_failed_list_drops_the_run_command_it_left),
         cmocka_unit_test(delete__one_of_two_breakpoints_at_an_address),
         cmocka_unit_test(delete__one_of_two_watchpoints_on_a_word),
     };
