@@ -211,9 +211,9 @@ static void timeline__an_event_reflecting_nothing_names_no_reflected_cause(void 
     free(json);
 }
 
-/* docs/monitor.md, 'timeline': "`timeline` alone says whether it records:
- * ... or `timeline: off ('timeline on' records the control program's
- * events)`", and after 'timeline off' it is off again. */
+/* docs/monitor.md, 'timeline' (its help): "'timeline' alone says
+ * 'timeline: recording, N events' ... or 'timeline: off (...)'": the
+ * whole line, and after 'timeline off' it is off again. */
 static void timeline__alone_says_it_is_off(void **state)
 {
     (void)state;

@@ -298,7 +298,10 @@ const struct mon_cmd mon_cmds[] = {
      "execution, trap ticks) and one for the control program; recording goes\n"
      "on.  'timeline off' stops it and discards the events (write them\n"
      "first).  Going back (rstep, rcontinue, restore) forgets the events\n"
-     "undone, 'reset all' all of them.  The same as 'tgm run --vmm --timeline'.",
+     "undone, 'reset all' all of them.  The same as 'tgm run --vmm --timeline'.\n"
+     "'timeline' alone says 'timeline: recording, N events' (N those kept,\n"
+     "and ' (some dropped)' once more came than the 1000000 kept) or\n"
+     "'timeline: off (...)'.",
      G_TRACE, NULL, "={on,off}+f", 0},
     {"history", mon_cmd_history, 0, 1, "history [N]",
      "show the last N instructions executed (default 20; 'set ring' sizes it)\n"
