@@ -83,7 +83,7 @@ static void limit__none_lets_a_lists_run_command_run(void **state)
 
 /* docs/monitor.md, "Scripts": the run command a list leaves runs "as if
  * it were typed next ..., unless that command failed already (a command
- * of the list failed, under `set on-error continue` too): then it is not
+ * of the list failed, under `set on-error continue` too), when it is not
  * run".  (Mutant: the 'step' ran after the failed assert.) */
 static void break__a_failed_list_drops_the_run_command_it_left(void **state)
 {
