@@ -852,6 +852,13 @@ void cs_assert_has(const char *text, const char *want)
         fail_msg("missing \"%s\" in:\n%.3000s", want, text);
 }
 
+void cs_assert_ends_with(const char *text, const char *tail)
+{
+    size_t n = strlen(text), t = strlen(tail);
+    if (n < t || strcmp(text + n - t, tail) != 0)
+        fail_msg("does not end with \"%s\":\n%s", tail, n > 3000 ? text + n - 3000 : text);
+}
+
 void cs_mon_prints_exactly(const char *cmds, const char *want)
 {
     struct cs_outcome o = cs_mon_ok(cmds);

@@ -55,6 +55,8 @@ void cs_mon_prints(const char *cmds, const char *want);
 void cs_mon_prints_exactly(const char *cmds, const char *want);
 /* TEXT holds WANT (else the test fails, showing the start of TEXT). */
 void cs_assert_has(const char *text, const char *want);
+/* TEXT ends with TAIL (else the test fails, showing the end of TEXT). */
+void cs_assert_ends_with(const char *text, const char *tail);
 /* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
  * return at once: for the tests that signal a running session. */
 pid_t cs_spawn_monitor_silent(const char *cmds);

@@ -64,9 +64,7 @@ static void display__not_shown_after_exit_in_a_breakpoints_list(void **state)
     (void)state;
     struct cs_outcome o = cs_mon("load examples/sum.s; display 42; break loop do \"exit 3\"; go");
     assert_int_equal(o.status, 3);
-    size_t n = strlen(o.out);
-    static const char last[] = "breakpoint 1 at 0x4 loop, hit 1 time\n";
-    assert_true(n > sizeof last && !strcmp(o.out + n - (sizeof last - 1), last));
+    cs_assert_ends_with(o.out, "breakpoint 1 at 0x4 loop, hit 1 time\n");
     const char *d = strstr(o.out, "1: 42 = 0x2a (42)\n");
     assert_non_null(d);
     assert_null(strstr(d + 1, "1: 42 = "));
@@ -82,8 +80,7 @@ static void info_all__lists_vms_only_if_any(void **state)
     (void)state;
     struct cs_outcome o = cs_mon_ok("info all");
     assert_null(strstr(o.out, "VM"));
-    size_t n = strlen(o.out);
-    assert_true(n > 15 && !strcmp(o.out + n - 15, "no breakpoints\n"));
+    cs_assert_ends_with(o.out, "no breakpoints\n");
     cs_outcome_free(&o);
     cs_mon_prints("vm create a 256 examples/hello.s; info all",
                   "no breakpoints\n  id name         state");
@@ -221,8 +218,7 @@ static void timeline__alone_says_it_is_off(void **state)
                               "events)\n";
     cs_mon_prints_exactly("timeline", off);
     struct cs_outcome o = cs_mon_ok("timeline on; timeline off; timeline");
-    size_t n = strlen(o.out);
-    assert_true(n >= sizeof off - 1 && !strcmp(o.out + n - (sizeof off - 1), off));
+    cs_assert_ends_with(o.out, off);
     cs_outcome_free(&o);
 }
 
