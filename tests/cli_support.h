@@ -201,7 +201,7 @@ void cs_tgm_fails(int status, const char *why, const char *subcommand, const cha
 void cs_as_refuses_own_output(const char *path, const char *why);
 #define CS_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-/* ---- a small JSON reader ----------------------------------------------- */
+/* ---- a small JSON reader (cli_json.c) ---------------------------------- */
 
 const char *cs_json_ws(const char *s);
 /* The value at V must be the string WANT. */
