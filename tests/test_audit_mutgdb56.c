@@ -8,7 +8,8 @@
  * of 0, a /F of two letters, a display after 'exit' in a breakpoint's
  * list, 'info all' with no VMs, 'log' to a second file while one is in
  * force, the SVG's heading of a recording begun mid-run, a VM made again
- * under its old name and region in a used id, the JSON's reflected cause
+ * under its old name and region in a used id (and its track forgotten
+ * by going back to before its first event), the JSON's reflected cause
  * of an event that reflected nothing.
  */
 #include <setjmp.h>
@@ -185,6 +186,40 @@ static void timeline__a_vm_made_again_as_it_was_gets_its_own_track(void **state)
     free(json);
 }
 
+/* docs/monitor.md ("In a VM"): going back, "a timeline being recorded
+ * forgets the events undone, ... and the track of a VM that had no event
+ * by then": b made again has a track of its own once it runs (tid 3), and
+ * a's 'rstep' back to before that forgets it, keeping the first b's and
+ * the 6 events before (a mutant kept the empty extra track). */
+static void timeline__going_back_forgets_a_track_made_again_with_no_event_by_then(void **state)
+{
+    (void)state;
+    char *out = mon_timelines("set slice 40; timeline on; vm create a 256 examples/hello.s; "
+                              "vm create b 256 examples/hello.s; vm select b; step 10; "
+                              "vm destroy b; vm create b 256 examples/hello.s; "
+                              "vm select a; step 2; go",
+                              CS_ARGV("ran.json"));
+    free(out);
+    char *json = tmp_slurp("ran.json");
+    cs_assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":3,"
+                  "\"args\":{\"name\":\"b\"}}");
+    free(json);
+    out = mon_timelines("set slice 40; timeline on; vm create a 256 examples/hello.s; "
+                        "vm create b 256 examples/hello.s; vm select b; step 10; "
+                        "vm destroy b; vm create b 256 examples/hello.s; "
+                        "vm select a; step 2; go; vm select a; rstep 47; timeline",
+                        CS_ARGV("back.json"));
+    cs_assert_has(out, "a: back 47 steps, at step 22: ");
+    cs_assert_has(out, "\ntimeline: recording, 6 events\n");
+    free(out);
+    json = tmp_slurp("back.json");
+    cs_assert_has(json, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":2,"
+                  "\"args\":{\"name\":\"b\"}}");
+    assert_null(strstr(json, "\"tid\":3"));
+    assert_int_equal(cs_json_u64(json, "otherData", "events"), 6);
+    free(json);
+}
+
 /* docs/run.md: each event has "the cause, the disposition, the cause
  * reflected into the guest (if any) and the guest's P as arguments":
  * supervisor.s's first event, a privileged instruction interpreted,
@@ -246,6 +281,7 @@ int main(void)
         cmocka_unit_test(log__another_file_closes_the_first),
         cmocka_unit_test(timeline__svg_heading_says_the_span_of_a_mid_run_recording),
         cmocka_unit_test(timeline__a_vm_made_again_as_it_was_gets_its_own_track),
+        cmocka_unit_test(timeline__going_back_forgets_a_track_made_again_with_no_event_by_then),
         cmocka_unit_test(timeline__an_event_reflecting_nothing_names_no_reflected_cause),
         cmocka_unit_test(timeline__alone_says_it_is_off),
     };
