@@ -9,8 +9,9 @@
  * list', no flag offered after 'deposit REG'; at the terminal, an alias
  * that begins a command ('rs<Tab>'), a function completed in capitals,
  * 'bare' after 'vm select', a history file of exactly 16 MiB, every line
- * of the session going to the file 'set histfile' names, and no history
- * file after 'set histfile ""' or with $TGM_HISTORY empty.
+ * of the session going to the file 'set histfile' names, a repeated or
+ * blank line kept out of the history, and no history file after 'set
+ * histfile ""' or with $TGM_HISTORY empty.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -245,6 +246,39 @@ static void pty__set_histfile_takes_every_line_of_the_session(void **state)
     free(t);
 }
 
+/* docs/monitor.md, "The terminal": "A line of blanks only, or the same
+ * as the line before it, is not added": the file holds #a once for the
+ * two typed in a row, no blank line, and #a again after #b; so does the
+ * file 'set histfile' then takes every line of the session to.
+ * (Mutants: a repeat kept in the list; the blank line kept.) */
+static void pty__a_repeated_or_blank_line_is_not_added(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    const char *const lines[] = {"#a\r", "#a\r", "   \r", "\r", "#b\r", "#a\r"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        pt_type(&s, lines[i]);
+        pt_expect(&s, "tgm> ");
+    }
+    pt_type(&s, "#b\r");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "set histfile h2\r");
+    pt_expect(&s, "tgm> ");
+    pt_quit(&s);
+    const char *const files[] = {".tgm_history", "h2"};
+    const char *const want[] = {"_HiStOrY_V2_\n#a\n#b\n#a\n#b\n",
+                                "_HiStOrY_V2_\n#a\n#b\n#a\n#b\nset\\040histfile\\040h2\nquit\n"};
+    for (int i = 0; i < 2; i++) {
+        char path[CS_PATH];
+        char *t = cs_slurp(pt_in_dir(path, sizeof path, files[i]), NULL);
+        if (strcmp(t, want[i]) != 0)
+            fail_msg("%s holds:\n%s", files[i], t);
+        free(t);
+    }
+}
+
 /* docs/monitor.md, "The terminal": "after `set histfile \"\"` the lines
  * that follow go to no file": none is written, and nothing warns that
  * one could not be.  (Mutant: "" taken as a file's name.) */
@@ -320,6 +354,8 @@ int main(void)
                                         pt_setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_takes_every_line_of_the_session,
                                         pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__a_repeated_or_blank_line_is_not_added, pt_setup,
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_empty_writes_no_file, pt_setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__an_empty_tgm_history_keeps_no_file, pt_setup,
