@@ -5,8 +5,9 @@
  * Each states a documented rule (docs/monitor.md) at the edge a mutant
  * moved: a double quote after a single quote that closes no character
  * constant, a script's line of exactly 1 MiB once %1 is replaced, a
- * setting's prefix shared by several keys, 'vm li <Tab>' read as 'vm
- * list', no flag offered after 'deposit REG'; at the terminal, an alias
+ * script of CR LF lines, a setting's prefix shared by several keys, 'vm
+ * li <Tab>' read as 'vm list', no flag offered after 'deposit REG'; at
+ * the terminal, an alias
  * that begins a command ('rs<Tab>'), a function completed in capitals,
  * 'bare' after 'vm select', a history file of exactly 16 MiB, every line
  * of the session going to the file 'set histfile' names, a repeated or
@@ -246,6 +247,25 @@ static void pty__set_histfile_takes_every_line_of_the_session(void **state)
     free(t);
 }
 
+/* docs/monitor.md, "Scripts": "a line may end in CR LF as a file written
+ * on Windows does (the carriage returns at its end are dropped)", in a
+ * script 'do' runs too, whose %1 is not left with a CR after it, and an
+ * empty CR LF line is an empty line.  (Mutant: only the LF dropped.) */
+static void do__a_script_of_crlf_lines_runs_as_typed(void **state)
+{
+    (void)state;
+    char inner[CS_PATH], outer[CS_PATH];
+    cs_write_text(inner, sizeof inner, "inner.mon", "echo [%1]\r\n");
+    char text[2 * CS_PATH];
+    snprintf(text, sizeof text, "echo one\r\n\r\ndo %s two\r\r\necho \"x \"\r\n", inner);
+    cs_write_text(outer, sizeof outer, "outer.mon", text);
+    struct cs_outcome o = cs_run_tgm("monitor", "-f", outer, NULL);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.out, "one\n[two]\nx \n");
+    assert_string_equal(o.err, "");
+    cs_outcome_free(&o);
+}
+
 /* docs/monitor.md, "The terminal": "A line of blanks only, or the same
  * as the line before it, is not added": the file holds #a once for the
  * two typed in a row, no blank line, and #a again after #b; so does the
@@ -341,6 +361,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(echo__a_quote_after_a_lone_single_quote_groups),
+        cmocka_unit_test(do__a_script_of_crlf_lines_runs_as_typed),
         cmocka_unit_test(set__a_shared_prefix_is_ambiguous_not_unknown),
         cmocka_unit_test(complete__vm_li_is_vm_list_and_offers_nothing),
         cmocka_unit_test(do__a_line_of_exactly_1_mib_once_replaced_runs),
