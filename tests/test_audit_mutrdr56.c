@@ -7,12 +7,12 @@
  * constant, a script's line of exactly 1 MiB once %1 is replaced, a
  * script of CR LF lines, a setting's prefix shared by several keys, 'vm
  * li <Tab>' read as 'vm list', no flag offered after 'deposit REG'; at
- * the terminal, an alias
- * that begins a command ('rs<Tab>'), a function completed in capitals,
- * 'bare' after 'vm select', a history file of exactly 16 MiB, every line
- * of the session going to the file 'set histfile' names, a repeated or
- * blank line kept out of the history, and no history file after 'set
- * histfile ""' or with $TGM_HISTORY empty.
+ * the terminal, an alias that begins a command ('rs<Tab>'), a function
+ * completed in capitals, 'bare' after 'vm select', a dot-file only after
+ * a dot, a history file of exactly 16 MiB, every line of the session
+ * going to the file 'set histfile' names, a repeated or blank line kept
+ * out of the history, and no history file after 'set histfile ""' or
+ * with $TGM_HISTORY empty.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -200,6 +200,28 @@ static void pty__vm_select_completes_bare(void **state)
     pt_quit(&s);
 }
 
+/* docs/monitor.md, "The terminal": Tab completes "file names (`load
+ * exa<Tab>`; those beginning with a dot only after a dot, as a shell
+ * offers them)": with hx.s and .hy.s there, 'load <Tab>' is 'load hx.s'
+ * and 'load .h<Tab>' 'load .hy.s'.  (Mutants: dot-files offered always;
+ * never.) */
+static void pty__a_dot_file_is_offered_only_after_a_dot(void **state)
+{
+    (void)state;
+    pt_put_file("hx.s", "HALT\n");
+    pt_put_file(".hy.s", "HALT\n");
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load \t\r");
+    pt_expect(&s, "bare: loaded hx.s: 1 word at 0");
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "load .h\t\r");
+    pt_expect(&s, "bare: loaded .hy.s: 1 word at 0");
+    pt_expect(&s, "tgm> ");
+    pt_quit(&s);
+}
+
 /* docs/monitor.md, "The terminal": a history file is refused when it is
  * "larger than 16 MiB (`F: larger than 16777216 bytes, the limit for a
  * history file`)": one of exactly 16777216 bytes is taken.  (Mutant: the
@@ -371,6 +393,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__a_function_completes_in_any_case, pt_setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__vm_select_completes_bare, pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__a_dot_file_is_offered_only_after_a_dot, pt_setup,
+                                        pt_teardown),
         cmocka_unit_test_setup_teardown(pty__a_history_file_of_exactly_16_mib_is_taken,
                                         pt_setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__set_histfile_takes_every_line_of_the_session,
