@@ -9,7 +9,7 @@
  * li <Tab>' read as 'vm list', no flag offered after 'deposit REG'; at
  * the terminal, an alias that begins a command ('rs<Tab>'), a function
  * completed in capitals, 'bare' after 'vm select', a dot-file only after
- * a dot, a history file of exactly 16 MiB, every line of the session
+ * a dot, Ctrl-D's newline, a history file of exactly 16 MiB, every line of the session
  * going to the file 'set histfile' names, a repeated or blank line kept
  * out of the history, and no history file after 'set histfile ""' or
  * with $TGM_HISTORY empty.
@@ -222,6 +222,27 @@ static void pty__a_dot_file_is_offered_only_after_a_dot(void **state)
     pt_quit(&s);
 }
 
+/* docs/monitor.md, "The terminal": "Ctrl-D ends the prompt's line first,
+ * so that the shell's prompt starts on a line of its own": the screen
+ * ends with the prompt's line (and the ^D the terminal echoes) and one
+ * newline, and the status is 0.  (Mutant: no newline.) */
+static void pty__ctrl_d_ends_the_prompt_line(void **state)
+{
+    (void)state;
+    struct pt_session s = {0};
+    pt_start(&s);
+    pt_expect(&s, "tgm> ");
+    pt_type(&s, "\x04");
+    assert_int_equal(pt_finish(&s), 0);
+    const char *last = strstr(s.screen.buf, "tgm> ");
+    assert_non_null(last);
+    for (const char *p; (p = strstr(last + 1, "tgm> "));)
+        last = p;
+    if (strcspn(last, "\r\n") + 2 != strlen(last))
+        fail_msg("the screen does not end with the prompt's line:\n%s", s.screen.buf);
+    cs_assert_ends_with(last, "\r\n");
+}
+
 /* docs/monitor.md, "The terminal": a history file is refused when it is
  * "larger than 16 MiB (`F: larger than 16777216 bytes, the limit for a
  * history file`)": one of exactly 16777216 bytes is taken.  (Mutant: the
@@ -393,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pty__a_function_completes_in_any_case, pt_setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__vm_select_completes_bare, pt_setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(pty__ctrl_d_ends_the_prompt_line, pt_setup, pt_teardown),
         cmocka_unit_test_setup_teardown(pty__a_dot_file_is_offered_only_after_a_dot, pt_setup,
                                         pt_teardown),
         cmocka_unit_test_setup_teardown(pty__a_history_file_of_exactly_16_mib_is_taken,
