@@ -407,7 +407,8 @@ static void restore__a_session_config_set_would_refuse_is_refused(void **state)
 
 /* The sections end at the checksum ("end-8 8 FNV-1a 64 of every byte
  * before it"): bytes between them and it are refused, the count said in
- * words (the mutants: the check dropped; "1 sections"). */
+ * words (the mutants: the check dropped; "1 sections"; "the 1 section
+ * end", as the product once said). */
 static void restore__bytes_after_the_last_section_are_refused(void **state)
 {
     (void)state;
@@ -421,10 +422,11 @@ static void restore__bytes_after_the_last_section_are_refused(void **state)
     snprintf(want, sizeof want, "gap2.snap: offset %zu: the %u sections end there, not at the "
              "checksum (offset %zu)", len - 8, n, len);
     refused("gap2.snap", e, len + 8, want);
-    /* only SESS counted: one section (its verb aside) */
+    /* only SESS counted: one section */
     size_t sess = 16 + 16 + ms_get_le(buf + 24, 8);
     ms_put_le(e + 12, 1, 4);
-    snprintf(want, sizeof want, "gap3.snap: offset %zu: the 1 section ", sess);
+    snprintf(want, sizeof want, "gap3.snap: offset %zu: the 1 section ends there, not at the "
+             "checksum (offset %zu)", sess, len);
     refused("gap3.snap", e, len + 8, want);
     free(e);
     free(buf);

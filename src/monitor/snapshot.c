@@ -573,8 +573,9 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     }
     if (r.off != r.len) {
         tgm_err(err, errlen,
-                "%s: offset %zu: the %llu section%s end there, not at the checksum (offset %zu)",
-                path, r.off, (unsigned long long)nsec, nsec == 1 ? "" : "s", r.len);
+                "%s: offset %zu: the %llu %s there, not at the checksum (offset %zu)", path,
+                r.off, (unsigned long long)nsec, nsec == 1 ? "section ends" : "sections end",
+                r.len);
         goto out;
     }
     if (!data[0] || !data[1]) {
