@@ -4,7 +4,8 @@
  *
  * Each states a documented rule (docs/run.md, docs/asm.md, docs/monitor.md,
  * docs/robustness.md) at the edge a mutant moved: a four-letter word two
- * edits from a command, three profiles that tie named 'a', 'b' or 'c', the
+ * edits from a command, a guess in any case but never of every letter or
+ * for an empty word, three profiles that tie named 'a', 'b' or 'c', the
  * largest number with a G suffix that still gets its hint, a function name
  * only a prefix of psw, a directory given to 'load', a file the log goes
  * to refused before it is read, a source on a pipe past 16 MiB, and
@@ -34,6 +35,24 @@ static void suggest__a_four_letter_word_is_guessed_within_two_edits(void **state
     (void)state;
     static const char *const none[] = {NULL};
     cs_tgm_fails(2, "tgm: unknown command 'cjek' (did you mean 'check'?)\n", "cjek", none);
+}
+
+/* docs/run.md: a guess has "letters compared whatever their case, `tgm
+ * CHEK` as `tgm chek`; never an edit of every letter, so `tgm s` and an
+ * empty word get none": COUNTER begins counterexample, s is one edit from
+ * as, and '' begins every profile (mutants: the beginning compared in
+ * its case; a whole word replaced; an empty word beginning every name). */
+static void suggest__any_case_but_never_every_letter_or_an_empty_word(void **state)
+{
+    (void)state;
+    static const char *const none[] = {NULL};
+    cs_tgm_fails(2, "tgm: unknown command 'COUNTER' (did you mean 'counterexample'?)\n",
+                 "COUNTER", none);
+    cs_tgm_fails(2, "tgm: unknown command 's' (try 'tgm --help')\n", "s", none);
+    cs_tgm_fails(2,
+                 "tgm: isa: --profile: unknown profile '' (known: virtualizable, pdp10, "
+                 "s360-67, s360-67-lra-user, pdp11-45, x86)\n",
+                 "isa", CS_ARGV("--profile", ""));
 }
 
 /* docs/run.md: "The profiles are few, so where several are equally near
@@ -178,6 +197,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(suggest__a_four_letter_word_is_guessed_within_two_edits),
+        cmocka_unit_test(suggest__any_case_but_never_every_letter_or_an_empty_word),
         cmocka_unit_test(profiles__three_that_tie_are_named_a_b_or_c),
         cmocka_unit_test(cli__the_largest_g_number_that_fits_gets_its_hint),
         cmocka_unit_test(wordfn__a_prefix_of_psw_is_no_function),
