@@ -9,8 +9,9 @@
  * witness's cells and difference in JSON, the names of the components,
  * the console byte of the random states, which witness a counterexample
  * is made from, where its observer HALT may go, the warning of an
- * unprivileged TSET, the console byte 0 given to its runs, and the
- * counterexample outputs the document shows.
+ * unprivileged TSET, the console byte 0 given to its runs, an outcome the
+ * theorems do not predict, and the counterexample outputs the document
+ * shows.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -434,6 +435,50 @@ static void counter__an_observer_halt_only_where_the_rule_puts_one(void **state)
     counter_free(&cx);
 }
 
+/* REPORT as counter_report_text writes it (free it). */
+static char *report_text(const struct counter_report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    counter_report_text(f, r);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+/* docs/theorems.md: the outcome line "ends `: as Theorems 1 and 3
+ * predict`, or `: NOT as Theorems 1 and 3 predict` for an outcome
+ * `--expect` refuses"; "a program that does not halt on the bare machine
+ * within 10,000 steps says `bare machine: DOES NOT HALT within 10000
+ * steps` and is such an outcome".  No built-in profile gives either, so
+ * the reports are changed: virtualizable's verdict, pdp10's bare run.
+ * (Mutants: the words; the bare run not counted.) */
+static void counter__an_outcome_not_predicted_says_so(void **state)
+{
+    (void)state;
+    char err[256];
+    struct counter_report *r =
+        counter_profile(isa_profile_find("virtualizable"), NULL, err, sizeof err);
+    assert_non_null(r);
+    r->theorem1 = false; /* predicts a VMM failure: there is no counterexample */
+    assert_false(counter_as_predicted(r));
+    char *t = report_text(r);
+    cs_assert_ends_with(t, "\noutcome: nothing to run: NOT as Theorems 1 and 3 predict\n");
+    free(t);
+    counter_report_free(r);
+    r = counter_profile(isa_profile_find("pdp10"), NULL, err, sizeof err);
+    assert_non_null(r);
+    assert_true(r->n > 0 && counter_as_predicted(r));
+    r->cx[0].bare_halted = false;
+    assert_false(counter_as_predicted(r));
+    t = report_text(r);
+    cs_assert_has(t, "\n  bare machine: DOES NOT HALT within 10000 steps\n");
+    cs_assert_has(t, ": NOT as Theorems 1 and 3 predict\n");
+    free(t);
+    counter_report_free(r);
+}
+
 /* ---- docs/theorems.md: the counterexample outputs it shows -------------- */
 
 /* The block of DOC after "$ CMD\n", up to its closing fence (free it). */
@@ -537,6 +582,7 @@ int main(void)
         cmocka_unit_test(counter__a_prologue_warns_of_an_unprivileged_tset),
         cmocka_unit_test(counter__a_byte_0_is_input_and_not_priv_is_no_program),
         cmocka_unit_test(counter__an_observer_halt_only_where_the_rule_puts_one),
+        cmocka_unit_test(counter__an_outcome_not_predicted_says_so),
         cmocka_unit_test(counterexample__outputs_are_the_documents),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
