@@ -599,6 +599,43 @@ void cs_assert_ends_with(const char *text, const char *tail)
         fail_msg("does not end with \"%s\":\n%s", tail, n > 3000 ? text + n - 3000 : text);
 }
 
+FILE *cs_mem_open(struct cs_mem *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    assert_non_null(m->f);
+    return m->f;
+}
+
+char *cs_mem_text(struct cs_mem *m)
+{
+    assert_int_equal(fclose(m->f), 0);
+    m->f = NULL;
+    return m->buf;
+}
+
+void cs_assert_lacks(const char *text, const char *unwanted)
+{
+    if (strstr(text, unwanted))
+        fail_msg("unexpected \"%s\" in:\n%.3000s", unwanted, text);
+}
+
+char *cs_doc_block(const char *doc, const char *cmd)
+{
+    char head[160];
+    snprintf(head, sizeof head, "$ %s\n", cmd);
+    const char *a = strstr(doc, head);
+    if (!a)
+        fail_msg("the document shows no '%s'", cmd);
+    a += strlen(head);
+    const char *b = strstr(a, "```");
+    assert_non_null(b);
+    char *out = strndup(a, (size_t)(b - a));
+    assert_non_null(out);
+    return out;
+}
+
 void cs_mon_prints_exactly(const char *cmds, const char *want)
 {
     struct cs_outcome o = cs_mon_ok(cmds);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define CS_PATH 320    /* room for a path in the temporary directory */
@@ -57,6 +58,21 @@ void cs_mon_prints_exactly(const char *cmds, const char *want);
 void cs_assert_has(const char *text, const char *want);
 /* TEXT ends with TAIL (else the test fails, showing the end of TEXT). */
 void cs_assert_ends_with(const char *text, const char *tail);
+/* A stream for a library function that writes to a FILE *: cs_mem_text
+ * closes it and returns what was written (free it); the test fails if
+ * either cannot be done. */
+struct cs_mem {
+    FILE *f;
+    char *buf;
+    size_t len;
+};
+FILE *cs_mem_open(struct cs_mem *m);
+char *cs_mem_text(struct cs_mem *m);
+/* TEXT does not hold UNWANTED (else the test fails, showing TEXT). */
+void cs_assert_lacks(const char *text, const char *unwanted);
+/* The lines of the fenced block that follows "$ CMD\n" in DOC (a
+ * document's text), as a copy to free; the test fails if there is none. */
+char *cs_doc_block(const char *doc, const char *cmd);
 /* Start 'tgm monitor -c CMDS' with its standard streams on /dev/null and
  * return at once: for the tests that signal a running session. */
 pid_t cs_spawn_monitor_silent(const char *cmds);

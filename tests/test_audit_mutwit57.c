@@ -59,12 +59,6 @@ static bool replays(const char *profile, const struct analyze_witness *w)
     return analyze_witness_replay(isa_profile_find(profile), w, NULL);
 }
 
-static void lacks(const char *text, const char *unwanted)
-{
-    if (strstr(text, unwanted))
-        fail_msg("unexpected \"%s\" in:\n%s", unwanted, text);
-}
-
 /* ---- docs/theorems.md: a replay checks the states are the claim's ------- */
 
 /* Control sensitivity is "Split by the mode of S1: `ctl-s` (supervisor),
@@ -198,13 +192,9 @@ static void minimize__clears_what_the_difference_does_not_need(void **state)
 /* analyze_witness_json of W, as a string (free it). */
 static char *witness_json(const struct analyze_witness *w)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    analyze_witness_json(f, w);
-    assert_int_equal(fclose(f), 0);
-    return buf;
+    struct cs_mem m;
+    analyze_witness_json(cs_mem_open(&m), w);
+    return cs_mem_text(&m);
 }
 
 /* `cells`: "the words of E that are not zero, and the instruction's word:
@@ -356,7 +346,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_tset(void **state)
     cs_assert_has(cx.source, "; Note: TSET or LPSW is not privileged in profile tset-user,");
     counter_free(&cx);
     assert_int_equal(counter_build(isa_profile_default(), &w, &cx, err, sizeof err), 0);
-    lacks(cx.source, "Note:");
+    cs_assert_lacks(cx.source, "Note:");
     counter_free(&cx);
 }
 
@@ -418,7 +408,7 @@ static void counter__an_observer_halt_only_where_the_rule_puts_one(void **state)
         assert_int_equal(counter_build(v, &w, &cx, err, sizeof err), 0);
         assert_int_equal(cx.observer, a == 31);
         if (a == 3)
-            lacks(cx.source, "after:");
+            cs_assert_lacks(cx.source, "after:");
         else
             cs_assert_has(cx.source, "after:   HALT                             ; E|r[3], "
                                      "the P it leaves");
@@ -431,20 +421,16 @@ static void counter__an_observer_halt_only_where_the_rule_puts_one(void **state)
     assert_true(analyze_witness_replay(p, &w, NULL));
     assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), 0);
     assert_false(cx.observer);
-    lacks(cx.source, "after:");
+    cs_assert_lacks(cx.source, "after:");
     counter_free(&cx);
 }
 
 /* REPORT as counter_report_text writes it (free it). */
 static char *report_text(const struct counter_report *r)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    counter_report_text(f, r);
-    assert_int_equal(fclose(f), 0);
-    return buf;
+    struct cs_mem m;
+    counter_report_text(cs_mem_open(&m), r);
+    return cs_mem_text(&m);
 }
 
 /* docs/theorems.md: the outcome line "ends `: as Theorems 1 and 3
@@ -481,20 +467,6 @@ static void counter__an_outcome_not_predicted_says_so(void **state)
 
 /* ---- docs/theorems.md: the counterexample outputs it shows -------------- */
 
-/* The block of DOC after "$ CMD\n", up to its closing fence (free it). */
-static char *doc_block(const char *doc, const char *cmd)
-{
-    char head[128];
-    snprintf(head, sizeof head, "```\n$ %s\n", cmd);
-    const char *p = strstr(doc, head);
-    if (!p)
-        fail_msg("docs/theorems.md shows no '%s'", cmd);
-    p += strlen(head);
-    const char *end = strstr(p, "```");
-    assert_non_null(end);
-    return strndup(p, (size_t)(end - p));
-}
-
 /* The line at *P (without its newline), moving *P past it. */
 static size_t next_line(const char **p, const char **line)
 {
@@ -518,7 +490,7 @@ static void counterexample__outputs_are_the_documents(void **state)
     for (size_t k = 0; k < sizeof profs / sizeof profs[0]; k++) {
         char cmd[80];
         snprintf(cmd, sizeof cmd, "tgm counterexample --profile %s", profs[k]);
-        char *shown = doc_block(doc, cmd);
+        char *shown = cs_doc_block(doc, cmd);
         struct cs_outcome o = cs_run_tgm("counterexample", "--profile", profs[k], NULL);
         assert_int_equal(o.status, 0);
         const char *d = shown, *g = o.out, *dl, *gl;

@@ -47,24 +47,6 @@ static bool has_line(const char *text, const char *line, size_t len)
     return false;
 }
 
-/* The lines of the fenced block that follows "$ CMD\n" in DOC, as a copy. */
-static char *doc_block(const char *doc, const char *cmd)
-{
-    char head[160];
-    snprintf(head, sizeof head, "$ %s\n", cmd);
-    const char *a = strstr(doc, head);
-    if (!a)
-        fail_msg("the document shows no '%s'", cmd);
-    a += strlen(head);
-    const char *b = strstr(a, "```");
-    assert_non_null(b);
-    char *out = malloc((size_t)(b - a) + 1);
-    assert_non_null(out);
-    memcpy(out, a, (size_t)(b - a));
-    out[b - a] = '\0';
-    return out;
-}
-
 /* The number after WHAT in TEXT (digits, commas and one decimal point). */
 static double number_after(const char *text, const char *what)
 {
@@ -124,7 +106,7 @@ static void theorems__omitted_rows_are_the_virtualizable_profiles(void **state)
     for (size_t k = 0; k < sizeof profs / sizeof profs[0]; k++) {
         char cmd[80];
         snprintf(cmd, sizeof cmd, "tgm analyze --profile %s", profs[k]);
-        char *shown = doc_block(doc, cmd);
+        char *shown = cs_doc_block(doc, cmd);
         assert_non_null(strstr(shown, "...\n")); /* something was left out */
         struct cs_outcome o = cs_run_tgm("analyze", "--profile", profs[k], NULL);
         assert_int_equal(o.status, 0);
