@@ -126,7 +126,7 @@ NPROC   := $(shell nproc 2>/dev/null || echo 1)
 TEST_JOBS ?= $(shell expr 2 \* $(NPROC))
 # the longest suites (seconds each on 2 cores), started first so that none
 # is left running alone at the end; only the speed depends on this list
-SUITES_FIRST ?= test_audit_bench test_audit_refanacli test_audit_limits \
+SUITES_FIRST ?= test_audit_bench test_audit_mutbench57 test_audit_refanacli test_audit_limits \
 	test_audit_hostile2 test_timeline_b test_audit_refanalyze test_audit_oom2 \
 	test_analyze test_audit_left2 test_polish_b test_hostile test_audit_coninput \
 	test_cli_vmm test_audit_noticed test_doc_contract_i test_doc_contract_j \
@@ -257,7 +257,8 @@ $(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
 # soak driver, built beside tgm builds them first, so that it runs alone
 # too (order-only: they are remade when stale, but do not relink it)
 $(BUILD)/tests/test_audit_man: | $(MAN) $(COMPLETION)
-$(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b: | $(BENCH_BIN) $(BENCH_NEST_BIN)
+$(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b $(BUILD)/tests/test_audit_mutbench57: \
+	| $(BENCH_BIN) $(BENCH_NEST_BIN)
 $(BUILD)/tests/test_audit_rob2 $(BUILD)/tests/test_doc_contract_g $(BUILD)/tests/test_soak: | $(SOAK_BIN)
 
 # the differential campaign driver: test helpers without cmocka's main

@@ -501,6 +501,47 @@ void cs_full_stdout_keeps(const char *keep, const char *why, char *const argv[])
     }
 }
 
+struct cs_outcome cs_run_argv_in(const char *const *argv, const char *dir, const char *to,
+                                 unsigned secs)
+{
+    char out[CS_PATH], err[CS_PATH];
+    cs_tmp_path(out, sizeof out, "run.out");
+    cs_tmp_path(err, sizeof err, "run.err");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(to ? to : out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (o < 0 || e < 0 || in < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup2(in, 0) < 0 ||
+            (dir && chdir(dir) != 0))
+            _exit(126);
+        alarm(secs);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+    if (to)
+        cs_put_text(out, "");
+    o.out = cs_slurp(out, &o.out_len);
+    o.err = cs_slurp(err, NULL);
+    return o;
+}
+
+const char *const *cs_with_args(const char **a, size_t n, const char *prog,
+                                const char *const *args)
+{
+    size_t k = 0;
+    a[k++] = prog;
+    for (; args[k - 1] && k < n - 1; k++)
+        a[k] = args[k - 1];
+    a[k] = NULL;
+    return a;
+}
+
 void cs_outcome_free(struct cs_outcome *o)
 {
     free(o->out);

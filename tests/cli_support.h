@@ -151,6 +151,15 @@ struct cs_outcome {
 
 /* Run `tgm SUBCOMMAND ARGS...`; the arguments end with NULL. */
 struct cs_outcome cs_run_tgm(const char *subcommand, ...);
+/* Run ARGV (NULL-terminated; ARGV[0] looked up in PATH) in directory DIR
+ * (NULL: the top of the tree), killed after SECS seconds (0: never),
+ * capturing both streams, or with standard output on TO if it is not
+ * NULL (and nothing captured from it). */
+struct cs_outcome cs_run_argv_in(const char *const *argv, const char *dir, const char *to,
+                                 unsigned secs);
+/* PROG with ARGS (NULL-terminated) after it, in A (N entries): an ARGV. */
+const char *const *cs_with_args(const char **a, size_t n, const char *prog,
+                                const char *const *args);
 /* The same with the arguments in a NULL-terminated array. */
 struct cs_outcome cs_run_tgm_argv(const char *subcommand, const char *const *args);
 void cs_outcome_free(struct cs_outcome *o);

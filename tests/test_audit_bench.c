@@ -25,57 +25,11 @@
 static char bench[4096], before_json[4096]; /* docs/bench-before.json */
 static char nest_bin[4096];                  /* bench-nest, make bench's second part */
 
-/* Run ARGV (NULL-terminated; ARGV[0] looked up in PATH) in directory DIR
- * (NULL: the top of the tree), killed after SECS seconds (0: never),
- * capturing both streams, or with standard output on TO if it is not
- * NULL (and nothing captured from it). */
-static struct cs_outcome run_argv(const char *const *argv, const char *dir, const char *to,
-                                  unsigned secs)
-{
-    char out[CS_PATH], err[CS_PATH];
-    cs_tmp_path(out, sizeof out, "run.out");
-    cs_tmp_path(err, sizeof err, "run.err");
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int o = open(to ? to : out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = open("/dev/null", O_RDONLY);
-        if (o < 0 || e < 0 || in < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup2(in, 0) < 0 ||
-            (dir && chdir(dir) != 0))
-            _exit(126);
-        alarm(secs);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    struct cs_outcome o = {.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-    if (to)
-        cs_put_text(out, "");
-    o.out = cs_slurp(out, &o.out_len);
-    o.err = cs_slurp(err, NULL);
-    return o;
-}
-
-/* PROG with ARGS (NULL-terminated) after it: argv for run_argv, in A. */
-static const char *const *with_args(const char **a, size_t n, const char *prog,
-                                    const char *const *args)
-{
-    size_t k = 0;
-    a[k++] = prog;
-    for (; args[k - 1] && k < n - 1; k++)
-        a[k] = args[k - 1];
-    a[k] = NULL;
-    return a;
-}
-
-/* The bench with ARGS in DIR, standard output on TO (run_argv). */
+/* The bench with ARGS in DIR, standard output on TO (cs_run_argv_in). */
 static struct cs_outcome run_bench_to(const char *dir, const char *to, const char *const *args)
 {
     const char *a[32];
-    return run_argv(with_args(a, 32, bench, args), dir, to, 0);
+    return cs_run_argv_in(cs_with_args(a, 32, bench, args), dir, to, 0);
 }
 
 static struct cs_outcome run_bench_in(const char *dir, const char *const *args)
@@ -380,7 +334,7 @@ static void output__a_full_disk_is_a_failure(void **state)
 static struct cs_outcome run_nest(const char *const *args, unsigned secs)
 {
     const char *a[8];
-    return run_argv(with_args(a, 8, nest_bin, args), NULL, NULL, secs);
+    return cs_run_argv_in(cs_with_args(a, 8, nest_bin, args), NULL, NULL, secs);
 }
 
 /* docs/bench.md's "hidden `--inner-only NAME SIZE` mode" refused a NAME
@@ -506,7 +460,7 @@ static void nest__a_value_is_no_option(void **state)
                          "bench-nest: unexpected argument 'x.svg' (it takes options only)\n"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *a[12];
-        struct cs_outcome o = run_argv(with_args(a, 12, nest_bin, cases[i]), cs_tmpdir(),
+        struct cs_outcome o = cs_run_argv_in(cs_with_args(a, 12, nest_bin, cases[i]), cs_tmpdir(),
                                        NULL, 60);
         if (o.status != 2 || o.out_len != 0 || strncmp(o.err, why[i], strlen(why[i])) != 0 ||
             !strstr(o.err, "\nusage: bench-nest "))
@@ -528,7 +482,7 @@ static void nest__runs_takes_leading_zeros_as_bench_does(void **state)
     static const char *const runs[] = {"0007", "00000000000000000051", "0", "0052", "000"};
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         const char *a[8], *const *args = CS_ARGV("--runs", runs[i], "--frob");
-        struct cs_outcome o = run_argv(with_args(a, 8, nest_bin, args), cs_tmpdir(), NULL, 60);
+        struct cs_outcome o = cs_run_argv_in(cs_with_args(a, 8, nest_bin, args), cs_tmpdir(), NULL, 60);
         char want[128];
         if (i < 2)
             snprintf(want, sizeof want, "bench-nest: unknown option '--frob'\n");
@@ -564,7 +518,7 @@ static void nest__rows_end_without_spaces(void **state)
 static struct cs_outcome compare(const char *rounds_arg, const char *bench_path)
 {
     assert_int_equal(setenv("ROUNDS", rounds_arg, 1), 0);
-    struct cs_outcome o = run_argv(CS_ARGV("bash", "bench/compare.sh", bench_path), NULL, NULL,
+    struct cs_outcome o = cs_run_argv_in(CS_ARGV("bash", "bench/compare.sh", bench_path), NULL, NULL,
                                    20); /* a round it should not start */
     unsetenv("ROUNDS");
     return o;

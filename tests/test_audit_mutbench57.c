@@ -33,22 +33,12 @@
 
 static char bench[4096], nest_bin[4096];
 
-/* PROG with ARGS (NULL-terminated, none holding a quote) in DIR (NULL:
- * the top of the tree): its status, standard output and error. */
+/* PROG with ARGS (NULL-terminated) in DIR (NULL: the top of the tree):
+ * its status, standard output and error. */
 static struct cs_outcome run_prog(const char *prog, const char *dir, const char *const *args)
 {
-    char err[CS_PATH], cmd[8192];
-    cs_tmp_path(err, sizeof err, "prog.err");
-    int n = snprintf(cmd, sizeof cmd, "cd '%s' && '%s'", dir ? dir : ".", prog);
-    for (size_t i = 0; args[i]; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", args[i]);
-    snprintf(cmd + n, sizeof cmd - (size_t)n, " 2>'%s' </dev/null", err);
-    assert_true((size_t)n < sizeof cmd - CS_PATH - 32);
-    struct cs_outcome o = {0};
-    o.out = cs_sh_output(cmd, &o.status);
-    o.out_len = strlen(o.out);
-    o.err = cs_slurp(err, NULL);
-    return o;
+    const char *a[32];
+    return cs_run_argv_in(cs_with_args(a, 32, prog, args), dir, NULL, 0);
 }
 
 static struct cs_outcome run_bench(const char *const *args)
