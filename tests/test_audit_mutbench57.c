@@ -117,15 +117,18 @@ static const char *last_line(const char *text, char *buf, size_t len)
 
 /* ---- options -------------------------------------------------------- */
 
-/* Usage "[--runs N]" and docs/bench.md: "N timed runs (default 5).  The
- * figure reported is the median": no run has no median, and an option
- * whose value is missing is said (mutants: 0 taken as a count; --runs
- * and --only at the end read past the arguments; status 1). */
+/* Usage "[--runs N]" and docs/bench.md: "N timed runs (`--runs N`, 1 to
+ * 101, default 5; another N is status 2 ...).  The figure reported is the
+ * median": no run has no median, and an option whose value is missing is
+ * said (mutants: 0 taken as a count; --runs and --only at the end read
+ * past the arguments; status 1). */
 static void options__runs_zero_and_a_missing_value_are_refused(void **state)
 {
     (void)state;
     bench_refuses(CS_ARGV("--only", "djnz", "--runs", "0", "--no-valgrind"),
                   "bench: --runs: expected a number 1..101, got '0'\n");
+    bench_refuses(CS_ARGV("--only", "djnz", "--runs", "102", "--no-valgrind"),
+                  "bench: --runs: expected a number 1..101, got '102'\n");
     bench_refuses(CS_ARGV("--only", "djnz", "--runs"),
                   "bench: unknown or incomplete option '--runs' (see --help)\n");
     bench_refuses(CS_ARGV("--runs", "1", "--only"),
