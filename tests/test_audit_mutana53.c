@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "ana_support.h"
 #include "analyze/analyze_impl.h"
 #include "cli_support.h"
 #include "tgm/analyze.h"
@@ -334,23 +335,6 @@ static void states__shifts_are_the_documented_ones_in_order(void **state)
 }
 /* ---- docs/theorems.md, "Witnesses": how a witness is written ----------- */
 
-/* A witness of CLAIM for OP at P = 2 under R = (0, 32), its S2 derived as
- * the claim pairs it (with shift X). */
-static void witness_of(struct analyze_witness *w, unsigned op, enum analyze_claim claim,
-                       uint32_t x, uint64_t insn)
-{
-    memset(w, 0, sizeof *w);
-    w->op = (uint8_t)op;
-    w->claim = (uint8_t)claim;
-    w->x = x;
-    w->s1.q = 32;
-    w->s1.cin = -1;
-    w->s1.psw = (struct psw){.sup = claim != CLAIM_CTL_U && claim != CLAIM_LOC_U, .p = 2,
-                             .l = 0, .b = 32};
-    w->s1.mem[2] = insn;
-    analyze_derive_s2(claim, &w->s1, x, &w->s2);
-}
-
 /* analyze_witness_text or _json of W, as a string (free it). */
 static char *witness_out(const struct analyze_witness *w, bool json)
 {
@@ -368,7 +352,7 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     (void)state;
     static struct analyze_witness w;
     char *t;
-    witness_of(&w, OP_MFPI, CLAIM_MODE, 3, MAKE_INSN(OP_MFPI, 31, 0, 0));
+    ana_witness_of(&w, OP_MFPI, CLAIM_MODE, 32, 3, MAKE_INSN(OP_MFPI, 31, 0, 0));
     t = witness_out(&w, false);
     cs_assert_has(t, "\n         S2 = S1 in user mode, moved by x = 3: <M=u I=0 P=2 R=(3,32)>");
     free(t);
@@ -376,7 +360,7 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     cs_assert_has(t, ",\"x\":3,\"diff\":");
     free(t);
 
-    witness_of(&w, OP_MFPI, CLAIM_MODE, 0, MAKE_INSN(OP_MFPI, 31, 0, 0));
+    ana_witness_of(&w, OP_MFPI, CLAIM_MODE, 32, 0, MAKE_INSN(OP_MFPI, 31, 0, 0));
     t = witness_out(&w, false);
     cs_assert_has(t, "\n         S2 = S1 in user mode: <M=u I=0 P=2 R=(0,32)>");
     free(t);
@@ -384,7 +368,7 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     cs_assert_lacks(t, "\"x\":");
     free(t);
 
-    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 2, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    ana_witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 2, MAKE_INSN(OP_LPSW, 0, 0, 0));
     t = witness_out(&w, false);
     cs_assert_has(t, "\n         x = 2\n");
     cs_assert_lacks(t, "S2 =");
@@ -394,13 +378,13 @@ static void witness__a_nonzero_x_is_shown_whatever_the_claim(void **state)
     cs_assert_lacks(t, "\"s2\":");
     free(t);
 
-    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    ana_witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
     t = witness_out(&w, false);
     cs_assert_lacks(t, "x =");
     free(t);
 
     /* a location pair shows its x always */
-    witness_of(&w, OP_SR, CLAIM_LOC_S, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(&w, OP_SR, CLAIM_LOC_S, 32, 1, MAKE_INSN(OP_SR, 0, 0, 0));
     t = witness_out(&w, false);
     cs_assert_has(t, "\n         S2 = S1 moved by x = 1: <M=s I=0 P=2 R=(1,32)>");
     free(t);
@@ -417,7 +401,7 @@ static void witness__timer_and_console_byte_as_documented(void **state)
     (void)state;
     static struct analyze_witness w;
     char *t;
-    witness_of(&w, OP_CIN, CLAIM_CTL_S, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
+    ana_witness_of(&w, OP_CIN, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
     w.s1.cin = 0x5e;
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     t = witness_out(&w, false);
@@ -443,7 +427,7 @@ static void witness__timer_and_console_byte_as_documented(void **state)
 static bool lpsw_reports(struct psw loaded, enum analyze_component c, uint64_t v1, uint64_t v2)
 {
     static struct analyze_witness w;
-    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 10, 0, 0));
+    ana_witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_LPSW, 10, 0, 0));
     w.s1.mem[10] = psw_pack(&loaded);
     w.diff = (struct analyze_diff){(uint8_t)c, 0, v1, v2};
     return analyze_witness_replay(isa_profile_default(), &w, NULL);
@@ -472,7 +456,7 @@ static void exec__a_waiting_console_byte_0_is_a_byte(void **state)
     (void)state;
     static struct analyze_witness w;
     for (int byte = 0; byte < 256; byte += 255) {
-        witness_of(&w, OP_CIN, CLAIM_CTL_S, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
+        ana_witness_of(&w, OP_CIN, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_CIN, 1, 0, 0));
         w.s1.cin = byte;
         w.diff = (struct analyze_diff){COMP_CONSOLE_IN, 0, 0, 1};
         assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
@@ -483,7 +467,7 @@ static void exec__a_waiting_console_byte_0_is_a_byte(void **state)
 /* x86's SR, unprivileged: a loc-s witness at R = (0, 32), moved by 1. */
 static void sr_loc_s(struct analyze_witness *w)
 {
-    witness_of(w, OP_SR, CLAIM_LOC_S, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(w, OP_SR, CLAIM_LOC_S, 32, 1, MAKE_INSN(OP_SR, 0, 0, 0));
     w->diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
 }
 
@@ -517,13 +501,7 @@ static void replay__a_mode_pair_is_moved_by_its_own_x(void **state)
     (void)state;
     const struct isa_profile *p = isa_profile_find("pdp11-45");
     static struct analyze_witness w, bad;
-    witness_of(&w, OP_MFPI, CLAIM_MODE, 0, 0);
-    w.s1.psw.b = 24;
-    w.s1.psw.p = 21;
-    w.s1.mem[0] = 8;
-    w.s1.mem[21] = MAKE_INSN(OP_MFPI, 23, 0, 0);
-    analyze_derive_s2(CLAIM_MODE, &w.s1, 0, &w.s2);
-    w.diff = (struct analyze_diff){COMP_E, 23, 0, 8};
+    ana_mfpi_mode(&w);
     assert_true(analyze_witness_replay(p, &w, NULL));
     bad = w;
     analyze_derive_s2(CLAIM_MODE, &w.s1, 1, &bad.s2); /* moved by 1 ... */
@@ -540,7 +518,7 @@ static void replay__a_privileged_pair_differs_in_m_alone(void **state)
     (void)state;
     const struct isa_profile *x86 = isa_profile_find("x86");
     static struct analyze_witness w, bad;
-    witness_of(&w, OP_SR, CLAIM_NOT_PRIV, 0, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(&w, OP_SR, CLAIM_NOT_PRIV, 32, 0, MAKE_INSN(OP_SR, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_TRAP, 0, TRAP_NONE, TRAP_NONE};
     assert_true(analyze_witness_replay(x86, &w, NULL));
     bad = w;
@@ -558,7 +536,7 @@ static void replay__a_timer_armed_with_no_cycles_is_no_state(void **state)
 {
     (void)state;
     static struct analyze_witness w;
-    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    ana_witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
     assert_true(analyze_witness_replay(isa_profile_default(), &w, NULL));
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 0};
@@ -641,7 +619,7 @@ static void counter__no_halt_over_a_word_of_the_witness(void **state)
     (void)state;
     const struct isa_profile *p = isa_profile_find("pdp10");
     static struct analyze_witness w;
-    witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
+    ana_witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
     static struct counterexample cx;
     char err[256];
@@ -667,7 +645,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
     static struct analyze_witness w;
     static struct counterexample cx;
     char err[256];
-    witness_of(&w, OP_SR, CLAIM_LOC_U, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(&w, OP_SR, CLAIM_LOC_U, 32, 1, MAKE_INSN(OP_SR, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
@@ -675,7 +653,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_lpsw(void **state)
     cs_assert_has(cx.source, "TSET or LPSW is not privileged in profile x86");
     counter_free(&cx);
 
-    witness_of(&w, OP_LRA, CLAIM_LOC_U, 1, MAKE_INSN(OP_LRA, 0, 0, 0));
+    ana_witness_of(&w, OP_LRA, CLAIM_LOC_U, 32, 1, MAKE_INSN(OP_LRA, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_E, 0, 0, 1};
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     analyze_derive_s2(CLAIM_LOC_U, &w.s1, 1, &w.s2);
@@ -695,7 +673,7 @@ static void counter__a_word_just_past_the_region_is_outside_it(void **state)
     static struct analyze_witness w;
     static struct counterexample cx;
     char err[256];
-    witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
+    ana_witness_of(&w, OP_JRSTU, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
     w.s1.psw.b = 8;
     w.s1.mem[7] = 6;
     w.s1.mem[8] = 5;

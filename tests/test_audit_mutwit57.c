@@ -24,33 +24,17 @@
 
 #include <cmocka.h>
 
+#include "ana_support.h"
 #include "analyze/analyze_impl.h"
 #include "cli_support.h"
 #include "tgm/analyze.h"
 #include "tgm/isa.h"
 #include "tgm/machine.h"
 
-/* A witness of CLAIM for OP on a machine of Q words, S1 at P = 2 under
- * R = (0, Q) in the claim's mode, its S2 derived as the claim pairs it. */
-static void witness_of(struct analyze_witness *w, unsigned op, enum analyze_claim claim,
-                       uint32_t q, uint32_t x, uint64_t insn)
-{
-    memset(w, 0, sizeof *w);
-    w->op = (uint8_t)op;
-    w->claim = (uint8_t)claim;
-    w->x = x;
-    w->s1.q = q;
-    w->s1.cin = -1;
-    w->s1.psw = (struct psw){.sup = claim != CLAIM_CTL_U && claim != CLAIM_LOC_U, .p = 2,
-                             .l = 0, .b = q};
-    w->s1.mem[2] = insn;
-    analyze_derive_s2(claim, &w->s1, x, &w->s2);
-}
-
 /* The virtualizable profile's LPSW 0 from supervisor mode: M s -> u. */
 static void lpsw_ctl_s(struct analyze_witness *w, uint32_t q)
 {
-    witness_of(w, OP_LPSW, CLAIM_CTL_S, q, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    ana_witness_of(w, OP_LPSW, CLAIM_CTL_S, q, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
     w->diff = (struct analyze_diff){COMP_M, 0, 1, 0};
 }
 
@@ -82,7 +66,7 @@ static void replay__a_location_pair_keeps_p_and_b(void **state)
 {
     (void)state;
     static struct analyze_witness w, bad;
-    witness_of(&w, OP_SR, CLAIM_LOC_S, 32, 1, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(&w, OP_SR, CLAIM_LOC_S, 32, 1, MAKE_INSN(OP_SR, 0, 0, 0));
     w.s1.mem[3] = w.s1.mem[2];
     analyze_derive_s2(CLAIM_LOC_S, &w.s1, 1, &w.s2);
     w.diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
@@ -104,7 +88,7 @@ static void replay__a_privileged_pair_keeps_the_timer_and_l(void **state)
 {
     (void)state;
     static struct analyze_witness w, bad;
-    witness_of(&w, OP_SR, CLAIM_NOT_PRIV, 32, 0, MAKE_INSN(OP_SR, 0, 0, 0));
+    ana_witness_of(&w, OP_SR, CLAIM_NOT_PRIV, 32, 0, MAKE_INSN(OP_SR, 0, 0, 0));
     w.s1.mem[3] = w.s1.mem[2]; /* so that S2 at l = 1 runs SR too */
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     analyze_derive_s2(CLAIM_NOT_PRIV, &w.s1, 0, &w.s2);
@@ -125,13 +109,7 @@ static void replay__a_mode_pair_has_s1s_region(void **state)
 {
     (void)state;
     static struct analyze_witness w, bad;
-    witness_of(&w, OP_MFPI, CLAIM_MODE, 32, 0, 0);
-    w.s1.psw.b = 24;
-    w.s1.psw.p = 21;
-    w.s1.mem[0] = 8;
-    w.s1.mem[21] = MAKE_INSN(OP_MFPI, 23, 0, 0);
-    analyze_derive_s2(CLAIM_MODE, &w.s1, 0, &w.s2);
-    w.diff = (struct analyze_diff){COMP_E, 23, 0, 8};
+    ana_mfpi_mode(&w);
     assert_true(replays("pdp11-45", &w));
     bad = w;
     bad.s2.mem[5] = 7;
@@ -210,7 +188,7 @@ static void witness__json_cells_and_difference_as_documented(void **state)
     static struct analyze_witness w;
     char want[256];
     uint64_t sr = MAKE_INSN(OP_SR, 0, 0, 0);
-    witness_of(&w, OP_SR, CLAIM_LOC_S, 32, 1, sr);
+    ana_witness_of(&w, OP_SR, CLAIM_LOC_S, 32, 1, sr);
     w.s1.mem[1] = 5;
     analyze_derive_s2(CLAIM_LOC_S, &w.s1, 1, &w.s2);
     w.diff = (struct analyze_diff){COMP_E, 0, r_pack(0, 32), r_pack(1, 32)};
@@ -224,13 +202,7 @@ static void witness__json_cells_and_difference_as_documented(void **state)
     cs_assert_has(t, want);
     free(t);
 
-    witness_of(&w, OP_MFPI, CLAIM_MODE, 32, 0, 0);
-    w.s1.psw.b = 24;
-    w.s1.psw.p = 21;
-    w.s1.mem[0] = 8;
-    w.s1.mem[21] = MAKE_INSN(OP_MFPI, 23, 0, 0);
-    analyze_derive_s2(CLAIM_MODE, &w.s1, 0, &w.s2);
-    w.diff = (struct analyze_diff){COMP_E, 23, 0, 8};
+    ana_mfpi_mode(&w);
     t = witness_json(&w);
     cs_assert_has(t, "\"cells\":[{\"addr\":0,\"value\":\"0x0000000000000008\"},{\"addr\":21,");
     cs_assert_has(t, ",\"diff\":{\"component\":\"E|r\",\"addr\":23,\"v1\":\"0x0\",\"v2\":\"0x8\","
@@ -339,7 +311,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_tset(void **state)
     p = *isa_profile_default();
     p.name = "tset-user";
     p.beh[OP_TSET] = BEH_DIRECT;
-    witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
+    ana_witness_of(&w, OP_LPSW, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_LPSW, 0, 0, 0));
     w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
     w.diff = (struct analyze_diff){COMP_M, 0, 1, 0};
     assert_int_equal(counter_build(&p, &w, &cx, err, sizeof err), 0);
@@ -353,7 +325,7 @@ static void counter__a_prologue_warns_of_an_unprivileged_tset(void **state)
 /* pdp10's JRSTU 0 from supervisor mode, M s -> u: a witness to build. */
 static void jrstu_ctl_s(struct analyze_witness *w, uint64_t insn)
 {
-    witness_of(w, OP_JRSTU, CLAIM_CTL_S, 32, 0, insn);
+    ana_witness_of(w, OP_JRSTU, CLAIM_CTL_S, 32, 0, insn);
     w->diff = (struct analyze_diff){COMP_M, 0, 1, 0};
 }
 
@@ -378,7 +350,7 @@ static void counter__a_byte_0_is_input_and_not_priv_is_no_program(void **state)
                              "byte.\n");
     counter_free(&cx);
 
-    witness_of(&w, OP_JRSTU, CLAIM_NOT_PRIV, 32, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
+    ana_witness_of(&w, OP_JRSTU, CLAIM_NOT_PRIV, 32, 0, MAKE_INSN(OP_JRSTU, 0, 0, 0));
     w.diff = (struct analyze_diff){COMP_TRAP, 0, TRAP_NONE, TRAP_NONE};
     assert_int_equal(counter_build(p, &w, &cx, err, sizeof err), -1);
     assert_string_equal(err, "JRSTU: not a sensitivity witness");
@@ -401,7 +373,7 @@ static void counter__an_observer_halt_only_where_the_rule_puts_one(void **state)
     const struct isa_profile *v = isa_profile_default();
     char err[256];
     for (unsigned a = 3; a <= 31; a += 28) {
-        witness_of(&w, OP_TSET, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_TSET, a, 0, 0));
+        ana_witness_of(&w, OP_TSET, CLAIM_CTL_S, 32, 0, MAKE_INSN(OP_TSET, a, 0, 0));
         w.s1.timer = (struct machine_timer){.armed = true, .remaining = 100};
         w.diff = (struct analyze_diff){COMP_TIMER_ARMED, 0, 1, 0};
         assert_true(analyze_witness_replay(v, &w, NULL));
