@@ -111,9 +111,23 @@ struct analysis_args {
     {"profile", required_argument, 0, 'p'}, {"seed", required_argument, 0, 's'}, \
         {"random-states", required_argument, 0, 'r'}, {"words", required_argument, 0, 'q'}
 int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis_args *a);
-/* The profiles to analyse: all of them, or the one in SINGLE[0]. */
-const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
-                                                       const struct isa_profile *single[2]);
+/* What analyze and counterexample share past their options: OPTS are
+ * ANALYSIS_OPTIONS, --json ('j'), FLAG (--check-declared, --expect) and
+ * --help ('h').  ONE reports profile P, JSON or text, after printing SEP
+ * ("" for the first, else what parts it from the one before) once it has
+ * its result; it returns EXIT_OK, EXIT_NEGATIVE (FLAG's condition met) or
+ * EXIT_USAGE after its error line, which ends the command. */
+struct analysis_cmd {
+    const char *name;
+    const struct option *opts;
+    int flag;
+    void (*usage)(FILE *f);
+    int (*one)(const struct isa_profile *p, const struct analyze_options *ao, bool json,
+               bool flag, const char *sep);
+};
+/* Parses ARGV and reports every profile it names; returns the exit status
+ * (EXIT_NEGATIVE if any profile's was). */
+int cli_analysis_main(const struct analysis_cmd *cmd, int argc, char **argv);
 
 /* After getopt_long (with opterr = 0 and a leading ':') returned C for a
  * bad option: one line naming it (and, for an ambiguous prefix, the

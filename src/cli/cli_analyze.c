@@ -231,6 +231,36 @@ static void usage(FILE *f)
     fprintf(f, "\n('tgm isa --profile P' describes each one)\n");
 }
 
+/* One profile's report; CHECK: --check-declared (cli_analysis_main). */
+static int analyze_one(const struct isa_profile *p, const struct analyze_options *ao, bool json,
+                       bool check, const char *sep)
+{
+    struct analyze_result *r = analyze_profile(p, ao);
+    if (!r) {
+        cli_error("analyze: out of memory");
+        return EXIT_USAGE;
+    }
+    printf("%s", sep);
+    if (json)
+        report_json(stdout, r);
+    else
+        report_text(stdout, r);
+    int status = EXIT_OK;
+    if (check && r->mismatches) {
+        for (unsigned op = 0; op < ISA_NOPS; op++)
+            if (is_mismatch(&r->insn[op])) {
+                char der[64], dec[64];
+                analyze_class_text(r->insn[op].derived, der, sizeof der);
+                analyze_class_text(r->insn[op].declared, dec, sizeof dec);
+                cli_error("analyze: profile %s: %s is derived '%s' but declared '%s'", p->name,
+                          isa_table[op].name, der, dec);
+            }
+        status = EXIT_NEGATIVE;
+    }
+    analyze_result_free(r);
+    return status;
+}
+
 int cli_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -239,64 +269,6 @@ int cli_analyze(int argc, char **argv)
         {"check-declared", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    struct analysis_args aa = {0};
-    bool json = false, check = false;
-    int c, took;
-    optind = 1;
-    opterr = 0; /* cli_bad_option says what was wrong */
-    while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
-        if ((took = cli_analysis_option("analyze", c, optarg, &aa)) != 0) {
-            if (took < 0)
-                return EXIT_USAGE;
-            continue;
-        }
-        switch (c) {
-        case 'j': json = true; break;
-        case 'c': check = true; break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        default:
-            return cli_bad_option("analyze", c, argv, opts);
-        }
-    }
-    if (optind < argc)
-        return cli_no_operands("analyze", argv[optind]);
-    const struct isa_profile *single[2];
-    const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
-    bool all = aa.all;
-    int status = EXIT_OK;
-    if (json && all)
-        printf("{\"profiles\":[");
-    for (size_t i = 0; list[i]; i++) {
-        struct analyze_result *r = analyze_profile(list[i], &aa.ao);
-        if (!r) {
-            cli_error("analyze: out of memory");
-            return EXIT_USAGE;
-        }
-        if (json) {
-            if (i)
-                printf(",\n");
-            report_json(stdout, r);
-        } else {
-            if (i)
-                printf("\n");
-            report_text(stdout, r);
-        }
-        if (check && r->mismatches) {
-            for (unsigned op = 0; op < ISA_NOPS; op++)
-                if (is_mismatch(&r->insn[op])) {
-                    char der[64], dec[64];
-                    analyze_class_text(r->insn[op].derived, der, sizeof der);
-                    analyze_class_text(r->insn[op].declared, dec, sizeof dec);
-                    cli_error("analyze: profile %s: %s is derived '%s' but declared '%s'",
-                              list[i]->name, isa_table[op].name, der, dec);
-                }
-            status = EXIT_NEGATIVE;
-        }
-        analyze_result_free(r);
-    }
-    if (json)
-        printf(all ? "]}\n" : "\n");
-    return status;
+    static const struct analysis_cmd cmd = {"analyze", opts, 'c', usage, analyze_one};
+    return cli_analysis_main(&cmd, argc, argv);
 }

@@ -83,6 +83,31 @@ static void json_report(const struct counter_report *r)
            counter_as_predicted(r) ? "true" : "false");
 }
 
+/* One profile's report; EXPECT: --expect (cli_analysis_main). */
+static int counter_one(const struct isa_profile *p, const struct analyze_options *ao, bool json,
+                       bool expect, const char *sep)
+{
+    char err[256];
+    struct counter_report *r = counter_profile(p, ao, err, sizeof err);
+    if (!r) {
+        cli_error("counterexample: profile %s: %s", p->name, err);
+        return EXIT_USAGE;
+    }
+    printf("%s", sep);
+    if (json)
+        json_report(r);
+    else
+        counter_report_text(stdout, r);
+    int status = EXIT_OK;
+    if (expect && !counter_as_predicted(r)) {
+        cli_error("counterexample: profile %s: the outcomes are not those Theorems 1 "
+                  "and 3 predict", p->name);
+        status = EXIT_NEGATIVE;
+    }
+    counter_report_free(r);
+    return status;
+}
+
 int cli_counter(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -91,53 +116,6 @@ int cli_counter(int argc, char **argv)
         {"expect", no_argument, 0, 'e'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    struct analysis_args aa = {0};
-    bool json = false, expect = false;
-    int c, took;
-    optind = 1;
-    opterr = 0; /* cli_bad_option says what was wrong */
-    while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
-        if ((took = cli_analysis_option("counterexample", c, optarg, &aa)) != 0) {
-            if (took < 0)
-                return EXIT_USAGE;
-            continue;
-        }
-        switch (c) {
-        case 'j': json = true; break;
-        case 'e': expect = true; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_bad_option("counterexample", c, argv, opts);
-        }
-    }
-    if (optind < argc)
-        return cli_no_operands("counterexample", argv[optind]);
-    const struct isa_profile *single[2];
-    const struct isa_profile *const *list = cli_analysis_profiles(&aa, single);
-    bool all = aa.all;
-    int status = EXIT_OK;
-    if (json && all)
-        printf("{\"profiles\":[");
-    for (size_t i = 0; list[i]; i++) {
-        char err[256];
-        struct counter_report *r = counter_profile(list[i], &aa.ao, err, sizeof err);
-        if (!r) {
-            cli_error("counterexample: profile %s: %s", list[i]->name, err);
-            return EXIT_USAGE;
-        }
-        if (i)
-            printf(json ? ",\n" : "\n");
-        if (json)
-            json_report(r);
-        else
-            counter_report_text(stdout, r);
-        if (expect && !counter_as_predicted(r)) {
-            cli_error("counterexample: profile %s: the outcomes are not those Theorems 1 "
-                      "and 3 predict", list[i]->name);
-            status = EXIT_NEGATIVE;
-        }
-        counter_report_free(r);
-    }
-    if (json)
-        printf(all ? "]}\n" : "\n");
-    return status;
+    static const struct analysis_cmd cmd = {"counterexample", opts, 'e', usage, counter_one};
+    return cli_analysis_main(&cmd, argc, argv);
 }

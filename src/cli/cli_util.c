@@ -388,12 +388,44 @@ int cli_analysis_option(const char *cmd, int c, const char *arg, struct analysis
     }
 }
 
-const struct isa_profile *const *cli_analysis_profiles(const struct analysis_args *a,
-                                                       const struct isa_profile *single[2])
+int cli_analysis_main(const struct analysis_cmd *cmd, int argc, char **argv)
 {
-    if (a->all)
-        return isa_profiles();
-    single[0] = a->one ? a->one : isa_profile_default();
-    single[1] = NULL;
-    return single;
+    struct analysis_args aa = {0};
+    bool json = false, flag = false;
+    int c, took;
+    optind = 1;
+    opterr = 0; /* cli_bad_option says what was wrong */
+    while ((c = getopt_long(argc, argv, ":p:jh", cmd->opts, NULL)) != -1) {
+        if ((took = cli_analysis_option(cmd->name, c, optarg, &aa)) != 0) {
+            if (took < 0)
+                return EXIT_USAGE;
+        } else if (c == 'j') {
+            json = true;
+        } else if (c == cmd->flag) {
+            flag = true;
+        } else if (c == 'h') {
+            cmd->usage(stdout);
+            return EXIT_OK;
+        } else {
+            return cli_bad_option(cmd->name, c, argv, cmd->opts);
+        }
+    }
+    if (optind < argc)
+        return cli_no_operands(cmd->name, argv[optind]);
+    /* every profile, or the one named (the default one if none was) */
+    const struct isa_profile *single[2] = {aa.one ? aa.one : isa_profile_default(), NULL};
+    const struct isa_profile *const *list = aa.all ? isa_profiles() : single;
+    int status = EXIT_OK;
+    if (json && aa.all)
+        printf("{\"profiles\":[");
+    for (size_t i = 0; list[i]; i++) {
+        int st = cmd->one(list[i], &aa.ao, json, flag, !i ? "" : json ? ",\n" : "\n");
+        if (st == EXIT_USAGE)
+            return st;
+        if (st != EXIT_OK)
+            status = st;
+    }
+    if (json)
+        printf(aa.all ? "]}\n" : "\n");
+    return status;
 }

@@ -198,6 +198,19 @@ static void interrupted(struct mon *m, uint64_t done)
     stopped_where(m, msg, "interrupted");
 }
 
+/* The trap loop's line for machine ID (MON_FOCUS_BARE or a VM), whose
+ * steps take CAUSE: ITS is "its " for a VM's own E[1]. */
+static void storm_line(struct mon *m, int id, uint64_t done, unsigned cause, const char *its)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
+             "and %sE[1] loads the same PSW",
+             (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
+             trap_cause_name(cause), its);
+    mon_where(m, id, msg, 0);
+}
+
 /* At a chunk boundary: is the bare machine (VM not MON_FOCUS_BARE: every
  * runnable VM) in a trap loop?  Then the run would spin forever: say so
  * and stop. */
@@ -205,16 +218,10 @@ bool mon_trap_storm(struct mon *m, int vm, uint64_t done)
 {
     static const char hint[] = "  (load a program, or give E[1] a trap handler)\n";
     unsigned cause = 0;
-    char msg[200];
     if (vm == MON_FOCUS_BARE) {
         if (!machine_trap_loop(m->bare, &cause))
             return false;
-        snprintf(msg, sizeof msg,
-                 "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
-                 "and E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
-                 trap_cause_name(cause));
-        mon_where(m, MON_FOCUS_BARE, msg, 0);
+        storm_line(m, MON_FOCUS_BARE, done, cause, "");
         mon_out(m, "%s", hint);
         return true;
     }
@@ -234,12 +241,7 @@ bool mon_trap_storm(struct mon *m, int vm, uint64_t done)
         if (vmm_vm_info(m->vmm, id, &vi) != 0 || vi.state != VM_RUNNABLE)
             continue;
         machine_trap_loop(vmm_vm_view(m->vmm, id), &cause);
-        snprintf(msg, sizeof msg,
-                 "trap loop after %llu step%s (a disabled wait): each step takes %s %s trap "
-                 "and its E[1] loads the same PSW",
-                 (unsigned long long)done, done == 1 ? "" : "s", trap_cause_article(cause),
-                 trap_cause_name(cause));
-        mon_where(m, id, msg, 0);
+        storm_line(m, id, done, cause, "its ");
     }
     /* a VM's E[1] is its own trap PSW: the bare machine's hint holds */
     mon_out(m, "%s", hint);
