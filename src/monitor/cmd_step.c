@@ -92,6 +92,18 @@ static bool vm_at_limit(struct mon *m)
 static int calls_ok(struct mon *m);
 static uint64_t step_n(struct mon *m, uint64_t n, uint64_t prior, uint64_t cyc0);
 
+/* The end of 'step' and 'next': the keys typed, the history and the
+ * displays, as after 'go'. */
+static int stepped(struct mon *m)
+{
+    mon_step_keys_end(m);
+    mon_clear_interrupt();
+    mon_rev_end(m);
+    mon_run_typed_note(m); /* said at the stop, as 'go' says it */
+    mon_display_show(m);
+    return 0;
+}
+
 int mon_cmd_step(struct mon *m, int argc, char **argv)
 {
     uint64_t n = 1;
@@ -104,12 +116,7 @@ int mon_cmd_step(struct mon *m, int argc, char **argv)
     m->typed = m->typed_dropped = 0; /* keys typed while it steps */
     mon_rev_begin(m);
     step_n(m, n, 0, mon_counted(m));
-    mon_step_keys_end(m);
-    mon_clear_interrupt();
-    mon_rev_end(m);
-    mon_run_typed_note(m); /* said at the stop, as 'go' says it */
-    mon_display_show(m);
-    return 0;
+    return stepped(m);
 }
 
 /* Execute N instructions, showing each; returns how many ran before a
@@ -449,12 +456,7 @@ int mon_cmd_next(struct mon *m, int argc, char **argv)
             break;
         }
     }
-    mon_step_keys_end(m);
-    mon_clear_interrupt();
-    mon_rev_end(m);
-    mon_run_typed_note(m); /* said at the stop, as 'go' says it */
-    mon_display_show(m);
-    return 0;
+    return stepped(m);
 }
 
 int mon_cmd_finish(struct mon *m, int argc, char **argv)
