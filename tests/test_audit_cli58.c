@@ -310,6 +310,70 @@ static void run__the_largest_max_steps(void **state)
     cs_outcome_free(&o);
 }
 
+/* A script of one 'echo' line of TEXT bytes (the limit's count), with
+ * BOM before it and CRS carriage returns before its LF, then 'echo after',
+ * run with -f: its status and standard error. */
+static struct cs_outcome long_line(size_t text, bool bom, size_t crs)
+{
+    size_t n = (bom ? 3 : 0) + text + crs + 1, k = 0;
+    char *s = malloc(n + sizeof "echo after\n");
+    assert_non_null(s);
+    if (bom)
+        k += (size_t)sprintf(s, "\xef\xbb\xbf");
+    k += (size_t)sprintf(s + k, "echo ");
+    memset(s + k, 'x', text - 5);
+    k += text - 5;
+    memset(s + k, '\r', crs);
+    k += crs;
+    strcpy(s + k, "\necho after\n");
+    char path[CS_PATH];
+    cs_tmp_path(path, sizeof path, "long.mon");
+    cs_write_bytes(path, s, strlen(s));
+    free(s);
+    return cs_run_tgm("monitor", "-f", path, NULL);
+}
+
+/* monitor.md, "Scripts": "a line longer than 1 MiB (1048576 bytes, not
+ * counting the byte order mark or the carriage returns at its end, of
+ * which there may be 1 MiB too) ends the script": a line of 1048576
+ * bytes runs whether it ends in LF, CR LF or CR CR LF, and after a BOM;
+ * one byte more, or one carriage return more than 1 MiB, ends it. */
+static void script__the_line_limit_leaves_out_the_bom_and_the_crs(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t text;
+        bool bom;
+        size_t crs;
+        int status;
+    } cases[] = {
+        {1048576, false, 0, 0}, {1048576, false, 1, 0},  {1048576, true, 2, 0},
+        {16, true, 1048576, 0}, {1048577, false, 1, 1}, {1048577, true, 0, 1},
+        {16, false, 1048577, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cs_outcome o = long_line(cases[i].text, cases[i].bom, cases[i].crs);
+        if (o.status != cases[i].status ||
+            (o.status == 0) != (strstr(o.out, "\nafter\n") != NULL) ||
+            (o.status == 0) != !strstr(o.err, ":1: line longer than 1048576 bytes: not a "
+                                              "monitor script\n"))
+            fail_msg("case %zu: status %d, stderr %s", i, o.status, o.err);
+        cs_outcome_free(&o);
+    }
+}
+
+/* monitor.md, "Commands, words and abbreviations": "a count is an expression, so one past 2^64-1 is
+ * refused as a number: `set: number '18446744073709551616' does not fit
+ * in 64 bits`", while 2^63 gets the range. */
+static void count__past_2_64_is_no_number(void **state)
+{
+    (void)state;
+    cs_mon_fails("set slice 18446744073709551616",
+                 "set: number '18446744073709551616' does not fit in 64 bits\n");
+    cs_mon_fails("set slice 9223372036854775808", "set: 9223372036854775808 cycles is out of "
+                                                  "range (1..9223372036854775807)\n");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -326,6 +390,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exit__255_is_the_largest_status_given),
+        cmocka_unit_test(script__the_line_limit_leaves_out_the_bom_and_the_crs),
+        cmocka_unit_test(count__past_2_64_is_no_number),
         cmocka_unit_test(exit__after_a_failure_under_each_on_error),
         cmocka_unit_test(stdin__a_script_under_each_on_error),
         cmocka_unit_test(do__a_scripts_on_error_lasts_until_it_ends),

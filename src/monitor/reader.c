@@ -27,16 +27,23 @@
 
 static const char *stream_next(struct mon_reader *r)
 {
-    size_t n = 0;
+    /* the limit is on the line's text: its first line's byte order mark
+     * (BOM bytes) and the carriage returns ending it (CRS so far) do not
+     * count, though CRS may not pass the limit either */
+    size_t n = 0, bom = 0, crs = 0;
     int c = EOF;
-    while (n <= MON_LINE_MAX && (c = getc(r->f)) != EOF && c != '\n') {
+    while (n - bom - crs <= MON_LINE_MAX && crs <= MON_LINE_MAX && (c = getc(r->f)) != EOF &&
+           c != '\n') {
         char *b = mon_room(r->buf, n + 1, &r->cap, 1); /* c and the NUL */
         if (!b)
             return NULL;
         r->buf = b;
         r->buf[n++] = (char)c;
+        crs = c == '\r' ? crs + 1 : 0;
+        if (n == 3 && r->line == 0 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0)
+            bom = 3;
     }
-    if (n > MON_LINE_MAX) { /* /dev/zero, say: not a script */
+    if (n - bom - crs > MON_LINE_MAX || crs > MON_LINE_MAX) { /* /dev/zero, say: not a script */
         r->toolong = true;
         return NULL;
     }
