@@ -12,7 +12,8 @@
  * machine_trap_loop's way out through a timer word the loop fetches;
  * vmm_mem_hint's three answers; image_is_snapshot's NUL; and a guest at
  * docs/vmm.md's edges equivalent bare and under the control program,
- * plain and hybrid, alone and two together.  Library-level: no binary is
+ * plain and hybrid, alone and two together; counter_monitor_name's
+ * "unknown" for a value that is no monitor.  Library-level: no binary is
  * run.
  */
 #include <setjmp.h>
@@ -25,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "tgm/analyze.h"
 #include "tgm/asm.h"
 #include "tgm/image.h"
 #include "tgm/isa.h"
@@ -488,10 +490,22 @@ static void check__a_guest_at_the_documented_edges_is_equivalent(void **state)
     image_free(&img);
 }
 
+/* analyze.h: counter_monitor_name is "VMM", "hybrid VMM"; "unknown" for
+ * any other value, as the other name functions answer. */
+static void counter_monitor_name__the_two_and_unknown(void **state)
+{
+    (void)state;
+    assert_string_equal(counter_monitor_name(COUNTER_VMM), "VMM");
+    assert_string_equal(counter_monitor_name(COUNTER_HYBRID), "hybrid VMM");
+    assert_string_equal(counter_monitor_name((enum counter_monitor)(COUNTER_HYBRID + 1)),
+                        "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(watch_hits__a_trapping_read_then_the_traps_read_of_e1_and_write_of_e0),
+        cmocka_unit_test(counter_monitor_name__the_two_and_unknown),
         cmocka_unit_test(watch_hits__in_order_cut_at_max_and_none_after_a_change),
         cmocka_unit_test(watch_hits__a_trap_stop_in_the_step_keeps_its_hits),
         cmocka_unit_test(breaks_at__is_the_run_loops_own_answer),

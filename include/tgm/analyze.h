@@ -260,7 +260,9 @@ void counter_report_free(struct counter_report *r);
 size_t counter_differ_count(const struct counter_report *r, enum counter_monitor m);
 bool counter_all_halted(const struct counter_report *r);
 bool counter_as_predicted(const struct counter_report *r);
-const char *counter_monitor_name(enum counter_monitor m); /* "VMM", "hybrid VMM" */
+/* "VMM", "hybrid VMM"; "unknown" for any other value, as the other name
+ * functions answer */
+const char *counter_monitor_name(enum counter_monitor m);
 
 /* The report as text: verdicts, each program's source (indented by four
  * spaces between "  program" and "  bare machine" lines) and outcomes. */

@@ -113,8 +113,10 @@ void image_free(struct tgm_image *img);
  * words A..B but the machine has Q words"). */
 int image_fits(const struct tgm_image *img, uint32_t q, char *err, size_t errlen);
 
-/* Copy the words to E[load..load+n-1] and set the PSW to the entry PSW.
- * If the image does not fit in M, returns -1 with ERR and changes nothing. */
+/* Copy the words to E[load..load+n-1] and set the PSW to the entry PSW
+ * (as machine_set_psw does: cause bits, which no image read or written
+ * has, are dropped).  If the image does not fit in M, returns -1 with ERR
+ * and changes nothing. */
 int image_load(struct machine *m, const struct tgm_image *img, char *err,
                size_t errlen);
 

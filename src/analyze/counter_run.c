@@ -14,7 +14,7 @@
 
 const char *counter_monitor_name(enum counter_monitor m)
 {
-    return m == COUNTER_HYBRID ? "hybrid VMM" : "VMM";
+    return m == COUNTER_HYBRID ? "hybrid VMM" : m == COUNTER_VMM ? "VMM" : "unknown";
 }
 
 /* One line in ERR, naming the instruction when there is one. */
