@@ -611,6 +611,34 @@ static void closed__stdout_fails_the_report_and_keeps_the_files(void **state)
     assert_int_equal(unlink(snap), 0);
 }
 
+/* run.md, `--nest`: "a guest image that does not fit in the `--mem` given
+ * is said first, as a bare run says it, with the same most", before the
+ * --mem too large for the levels; with an image that fits, the levels'
+ * words are said. */
+static void nest__an_image_past_mem_is_said_before_the_levels(void **state)
+{
+    (void)state;
+    char path[CS_PATH];
+    cs_write_text(path, sizeof path, "top.s", ".org 524287\nx: .word 1\n");
+    static const char *const cmds[] = {"run", "check"};
+    for (int i = 0; i < 2; i++) {
+        struct cs_outcome o = cs_run_tgm(cmds[i], "--nest", "1", "--mem", "523649", path, NULL);
+        assert_int_equal(o.status, 2);
+        char want[CS_PATH + 200];
+        snprintf(want, sizeof want,
+                 "tgm: %s: %s: image needs words 524287..524287 but the machine has 523649 "
+                 "words (no --mem is large enough: a guest has at most 523648 words here)\n",
+                 cmds[i], path);
+        assert_string_equal(o.err, want);
+        cs_outcome_free(&o);
+    }
+    struct cs_outcome o = cs_run_tgm("run", "--nest", "1", "--mem", "523649", "examples/hello.s",
+                                     NULL);
+    assert_int_equal(o.status, 2);
+    cs_assert_has(o.err, "1 level of 640 words and a guest of 523649 words need 524289 words");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -626,6 +654,7 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nest__an_image_past_mem_is_said_before_the_levels),
         cmocka_unit_test(stats__the_rows_of_the_dispatchers_table),
         cmocka_unit_test(stats__an_svc_in_either_mode_plain_and_hybrid),
         cmocka_unit_test(stats__a_delivered_timer_trap_is_no_entry),
