@@ -391,7 +391,7 @@ static void twin__the_lines_and_the_compact_table(void **state)
 /* ---- bench-nest ------------------------------------------------------ */
 
 /* docs/recursion.md: bench-nest's "usage is `bench-nest [--runs N]
- * [--json FILE|-] [--svg FILE|-] [--os PATH]`": --help prints it on
+ * [--json FILE|-] [--svg FILE|-] [--os PATH] [--max-steps N]`": --help prints it on
  * standard output, status 0 (mutants: on standard error; status 2). */
 static void nest__help_is_its_usage(void **state)
 {
@@ -399,9 +399,38 @@ static void nest__help_is_its_usage(void **state)
     struct cs_outcome o = run_prog(nest_bin, NULL, CS_ARGV("--help"));
     assert_int_equal(o.status, 0);
     assert_string_equal(o.out, "usage: bench-nest [--runs N] [--json FILE|-] [--svg FILE|-] "
-                               "[--os PATH]\n");
+                               "[--os PATH] [--max-steps N]\n");
     assert_string_equal(o.err, "");
     cs_outcome_free(&o);
+}
+
+/* docs/recursion.md: "`--max-steps` the real steps a run of the OS may
+ * take, 1 to 2^64-1 ...: the OS is run first, and one that has not halted
+ * by then ends the bench with status 1 and one line" (before, a looping
+ * OS ran for ever); 0 and 2^64 are bad options, status 2. */
+static void nest__an_os_that_loops_ends_at_max_steps(void **state)
+{
+    (void)state;
+    char os[CS_PATH];
+    cs_write_text(os, sizeof os, "loop.s", "l: JMP l\n");
+    struct cs_outcome o =
+        run_prog(nest_bin, NULL, CS_ARGV("--runs", "1", "--os", os, "--max-steps", "1000"));
+    assert_int_equal(o.status, 1);
+    assert_string_equal(o.out, "");
+    assert_string_equal(o.err, "bench-nest: depth 0: the OS did not halt within 1000 real "
+                               "steps (--max-steps)\n");
+    cs_outcome_free(&o);
+    static const char *const bad[] = {"0", "18446744073709551616"};
+    for (int i = 0; i < 2; i++) {
+        o = run_prog(nest_bin, NULL, CS_ARGV("--max-steps", bad[i], "--os", os));
+        assert_int_equal(o.status, 2);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "bench-nest: --max-steps: expected a number 1..18446744073709551615, got "
+                 "'%s'\n", bad[i]);
+        assert_string_equal(o.err, want);
+        cs_outcome_free(&o);
+    }
 }
 
 /* The whitespace-separated words of LINE into W (at most N): how many. */
@@ -570,6 +599,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nest__text_json_and_chart),
         cmocka_unit_test(nest__help_is_its_usage),
+        cmocka_unit_test(nest__an_os_that_loops_ends_at_max_steps),
         cmocka_unit_test(options__runs_zero_and_a_missing_value_are_refused),
         cmocka_unit_test(options__five_runs_by_default),
         cmocka_unit_test(options__no_valgrind_gives_no_host_figure),
