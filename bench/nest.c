@@ -390,8 +390,11 @@ int main(int argc, char **argv)
     }
     struct row rc[MAX_DEPTH + 1], ro[MAX_DEPTH + 1];
     /* the OS first: one that does not halt is said before the long rows */
-    if (measure(&os, os_steps, runs, ro) != 0 || measure(&compute, 0, runs, rc) != 0)
+    if (measure(&os, os_steps, runs, ro) != 0 || measure(&compute, 0, runs, rc) != 0) {
+        image_free(&compute);
+        image_free(&os);
         return 1;
+    }
     if (json_out || svg_out) {
         (json_out ? write_json : svg_chart)(stdout, rc, ro);
     } else {
