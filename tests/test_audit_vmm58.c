@@ -516,13 +516,23 @@ static void restore__sections_past_the_end_or_short_of_the_checksum(void **state
  * waits for a writer, as `cat` does) | SIGTERM, SIGHUP or Ctrl-C ends the
  * wait: `tgm: monitor: cannot open script 'wait.mon': Interrupted system
  * call` | 128 + the signal's number": SIGHUP, 129, that very line. */
+/* The child's SIGINT and SIGHUP at their defaults: tgm keeps a signal
+ * ignored when it started ignored, and this suite may run under nohup. */
+static void child_hup_default(void)
+{
+    cs_child_sigint();
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGHUP, &dfl, NULL);
+}
+
 static void script__sighup_ends_the_wait_for_a_fifo(void **state)
 {
     (void)state;
     const char *fifo = cs_tmp("wait.mon");
     unlink(fifo);
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    pid_t pid = cs_start_tgm_with(-1, cs_child_sigint, "monitor", CS_ARGV("-f", fifo));
+    pid_t pid = cs_start_tgm_with(-1, child_hup_default, "monitor", CS_ARGV("-f", fifo));
     int caught = cs_catches_sigint(pid); /* its handlers are in place */
     if (caught != 1) {
         kill(pid, SIGKILL);
