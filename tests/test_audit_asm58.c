@@ -496,6 +496,40 @@ static void image__symbols_sort_unsigned_with_minus_one_last(void **state)
     free(b);
 }
 
+/* asm.md: "the name of an include file it cannot open is quoted whole up
+ * to 4096 bytes, the longest path a system takes, and cut there" (a name
+ * of a megabyte was quoted whole: a megabyte-long line); one of 100 bytes
+ * is quoted whole, past the 80 a token gets. */
+static void include__a_name_it_cannot_open_is_quoted_up_to_4096_bytes(void **state)
+{
+    (void)state;
+    static const size_t lens[] = {100, 1000000};
+    for (int i = 0; i < 2; i++) {
+        size_t n = lens[i];
+        char *src = malloc(n + 16);
+        assert_non_null(src);
+        memcpy(src, ".include \"", 10);
+        memset(src + 10, 'a', n);
+        strcpy(src + 10 + n, "\"\n");
+        struct cs_outcome o = listing("inc.s", src);
+        free(src);
+        assert_int_equal(o.status, 1);
+        const char *q = strstr(o.err, "cannot open include file '");
+        assert_non_null(q);
+        q += strlen("cannot open include file '");
+        size_t dir = strlen(cs_tmpdir()) + 1, shown = strcspn(q, "'");
+        assert_memory_equal(q, cs_tmpdir(), dir - 1);
+        if (n + dir <= 4096) { /* whole: no such file */
+            assert_int_equal(shown, dir + n);
+            cs_assert_has(q + shown, "': No such file or directory\n");
+        } else { /* 4096 bytes, then "..." */
+            assert_int_equal(shown, 4096 + 3);
+            cs_assert_has(q + 4096, "...': File name too long\n");
+        }
+        cs_outcome_free(&o);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -511,6 +545,7 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(include__a_name_it_cannot_open_is_quoted_up_to_4096_bytes),
         cmocka_unit_test(as__a_label_takes_dot_before_its_directive),
         cmocka_unit_test(as__the_extreme_words_fill_the_top_of_memory),
         cmocka_unit_test(as__space_of_all_memory_and_one_word_more),

@@ -548,7 +548,10 @@ static void include_file(struct assembler *a, const struct asm_tok *str,
     if (err == ENOMEM) /* not the file's fault: the assembly's one error */
         asm_oom();
     if (err) {
-        asm_error_tok(c, str, "cannot open include file '%s': %s", full, strerror(err));
+        size_t n = strlen(full);
+        asm_error_tok(c, str, "cannot open include file '%.*s%s': %s",
+                      asm_quote_cut(full, n, ASM_PATH_QUOTE_MAX), full,
+                      n > ASM_PATH_QUOTE_MAX ? "..." : "", strerror(err));
         include_drop(c);
         return;
     }

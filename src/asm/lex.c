@@ -147,14 +147,19 @@ static void put_excerpt(FILE *f, const char *line, size_t len, uint32_t col, uin
     fputc('\n', f);
 }
 
-int asm_quote_len(const char *p, size_t len)
+int asm_quote_cut(const char *p, size_t len, size_t max)
 {
-    if (len <= ASM_QUOTE_MAX)
+    if (len <= max)
         return (int)len;
-    size_t n = ASM_QUOTE_MAX;
+    size_t n = max;
     while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
         n--; /* p[n] continues a character: cut before it begins */
     return (int)n;
+}
+
+int asm_quote_len(const char *p, size_t len)
+{
+    return asm_quote_cut(p, len, ASM_QUOTE_MAX);
 }
 
 void asm_diag_line(FILE *f, const char *fmt, ...)
