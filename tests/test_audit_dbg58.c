@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -346,6 +347,46 @@ static void log__another_file_closes_the_first_which_replaces_its_file(void **st
     free(got);
 }
 
+/* monitor.md, reverse execution: "class stops (`break class`) are not used
+ * (an instruction of the class is no stop going back)": every COUT of
+ * hello.s is passed, back to the start of the history. */
+static void rcontinue__class_stops_are_not_used_going_back(void **state)
+{
+    (void)state;
+    struct cs_outcome o = cs_mon_ok("set console off; load examples/hello.s; go; "
+                                    "break class privileged; rcontinue");
+    cs_assert_has(o.out, "breakpoint 1: class stop (privileged)\n"
+                         "no breakpoint, watchpoint or trap before this point: at the start "
+                         "of the history: s I=0 P=0x00002 l=0x00000 b=0x80000\n");
+    cs_outcome_free(&o);
+}
+
+/* monitor.md: "`trace ... to` (a word after `to` other than `screen` in
+ * full is a file: `trace insns to scr` writes the file `scr`)". */
+static void trace__a_word_after_to_is_a_file_but_screen(void **state)
+{
+    (void)state;
+    char scr[CS_PATH];
+    cs_tmp_path(scr, sizeof scr, "scr");
+    unlink(scr);
+    char sum[4096], tgm[4096]; /* run in the temporary directory */
+    assert_non_null(realpath("examples/sum.s", sum));
+    assert_non_null(realpath(cs_tgm(), tgm));
+    char cmds[4096 + 64];
+    snprintf(cmds, sizeof cmds, "load %s; trace insns to scr; step 2; trace off", sum);
+    const char *const argv[] = {tgm, "monitor", "-c", cmds, NULL};
+    struct cs_outcome o = cs_run_argv_in(argv, cs_tmpdir(), NULL, 30);
+    assert_int_equal(o.status, 0);
+    cs_assert_has(o.out, "trace: insns on, traps off, cp off; to scr (0 of at most 16777216 "
+                         "bytes)\n");
+    cs_assert_has(o.out, "trace: 2 records written to scr\n");
+    cs_outcome_free(&o);
+    char *t = cs_slurp(scr, NULL);
+    cs_assert_has(t, "         2 s I=0 P=0x00003 l=0x00000 b=0x80000  LI     total, 0\n");
+    free(t);
+    assert_int_equal(unlink(scr), 0);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -361,6 +402,8 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rcontinue__class_stops_are_not_used_going_back),
+        cmocka_unit_test(trace__a_word_after_to_is_a_file_but_screen),
         cmocka_unit_test(chunk__a_breakpoint_at_step_1000000_stops_go_and_rcontinue),
         cmocka_unit_test(chunk__a_breakpoint_at_step_1000000_stops_a_vm),
         cmocka_unit_test(nest__refused_under_pdp10_keeps_machine_ring_and_history),

@@ -114,10 +114,10 @@ const struct mon_cmd mon_cmds[] = {
      "run backwards to the previous breakpoint, watchpoint hit or trap\n"
      "Or to the start of the history.  Found by replaying the history with the\n"
      "execution breakpoints and watchpoints set now and a stop on every trap;\n"
-     "conditions and ignore counts do not apply.  With a VM selected: back to\n"
-     "just after that VM's previous trap (a trap of its own, as its bare\n"
-     "machine would take it).  Ctrl-C abandons the replay, the machine (and\n"
-     "every VM) as it was.",
+     "conditions, ignore counts and class stops do not apply.  With a VM\n"
+     "selected: back to just after that VM's previous trap (a trap of its own,\n"
+     "as its bare machine would take it).  Ctrl-C abandons the replay, the\n"
+     "machine (and every VM) as it was.",
      G_EXEC, "rc", NULL, 0},
     {"until", mon_cmd_until, 1, 1, "until ADDR",
      "run until E[ADDR] is about to run (a one-shot breakpoint there)\n"
