@@ -210,8 +210,8 @@ static void run_nest__the_traps_reaching_each_of_four_levels(void **state)
         "\nlevel 2      base 0x00500, guest of 66176 words at 0x00780: 2978 entries, ",
         "\nlevel 3      base 0x00280, guest of 66816 words at 0x00500: 10196 entries, ",
         "\nlevel 4      base 0x00000, guest of 67456 words at 0x00280: 35184 entries, ",
-        "\nreal         the bare machine: 7301922 cycles, 3711667 instructions, 3746851 steps, "
-        "35184 traps\n",
+        ("\nreal         the bare machine: 7301922 cycles, 3711667 instructions, 3746851 steps, "
+         "35184 traps\n"),
     };
     for (size_t k = 0; k < sizeof lv / sizeof lv[0]; k++)
         out_has(&o, lv[k]);
