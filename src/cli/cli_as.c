@@ -192,6 +192,13 @@ int cli_as(int argc, char **argv)
         cli_error("as: %s includes %s, which is the output %s; choose another -o", src, inc,
                   out);
     asm_sources_free(read);
+    /* another source: 'tgm as -o a.s b.s' would replace a.s by an image */
+    const char *kind = nerr || inc ? NULL : cli_program_kind(out);
+    if (kind && !strcmp(kind, "an assembly source")) {
+        cli_error("as: the output %s is an assembly source and is not written over; choose "
+                  "another -o", out);
+        inc = out;
+    }
     if (nerr || inc) {
         if (inc)
             image_free(&img);

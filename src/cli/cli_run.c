@@ -115,6 +115,15 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
     return is_one_of(flag, out, o->in.files, o->in.nfiles, "input file");
 }
 
+bool run_replaces_a_program(const char *flag, const char *out)
+{
+    const char *kind = out ? cli_program_kind(out) : NULL;
+    if (kind)
+        cli_error("run: %s: %s is %s and is not written over; choose another file", flag, out,
+                  kind);
+    return kind != NULL;
+}
+
 /* Note FLAG, an option of the control program, if it is the first. */
 static void cp_option(struct run_opts *o, const char *flag)
 {
@@ -388,7 +397,8 @@ int cli_run(int argc, char **argv)
         status = run_vmm(&o);
         goto done;
     }
-    if (cli_load_image_for("run", o.images[0], &img, "--dump", o.dump) != 0)
+    if (cli_load_image_for("run", o.images[0], &img, "--dump", o.dump) != 0 ||
+        run_replaces_a_program("--dump", o.dump))
         goto done;
     struct machine_config cfg = {.q = o.q, .profile = o.profile};
     if (!(m = machine_create(&cfg))) {

@@ -170,6 +170,8 @@ int run_vmm(const struct run_opts *o)
         if (cli_load_image_for("run", o->images[loaded], &img[loaded], "--timeline",
                                o->timeline) != 0)
             goto out;
+    if (run_replaces_a_program("--timeline", o->timeline))
+        goto out;
     struct vmm_config cfg = {.q = VMM_K + (uint32_t)n * o->q, .profile = o->profile,
                              .slice = o->slice, .hybrid = o->hybrid};
     if (!(v = vmm_create(&cfg, err, sizeof err))) {

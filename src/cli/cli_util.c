@@ -240,6 +240,20 @@ bool cli_is_source(const char *path)
     return tgm_source_named(path) && !has_magic(path);
 }
 
+const char *cli_program_kind(const char *path)
+{
+    char head[TGM_IMAGE_HEADER];
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    size_t n = file_head(path, head, sizeof head);
+    if (image_is_snapshot(head, n))
+        return "a monitor snapshot";
+    if (image_has_magic(head, n))
+        return "a tgm image";
+    return tgm_source_named(path) ? "an assembly source" : NULL;
+}
+
 /* cli_load_image_for's reading of PATH, checked. */
 static int load_image(const char *cmd, const char *path, struct tgm_image *img,
                       const char *flag, const char *out)

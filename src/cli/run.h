@@ -97,6 +97,9 @@ void run_read_done(void);
  * and its colon left out when NULL). */
 void cli_read_stoppable(const char *cmd, const char *what, const char *given);
 
+/* OUT, the FILE of FLAG (--dump, --timeline), is an existing program the
+ * run does not read ('--timeline a.s b.s'): true after one line. */
+bool run_replaces_a_program(const char *flag, const char *out);
 /* The --vmm path; returns the exit status. */
 int run_vmm(const struct run_opts *o);
 /* The --nest path (cli_nest.c); returns the exit status. */
