@@ -4,6 +4,8 @@
  * --timeline a.s b.s`, the FILE forgotten; `tgm as -o a.s b.s`) wrote
  * over the student's source: such a FILE that is an existing program tgm
  * reads (a source, an image, a snapshot) is refused, and left as it was.
+ * The monitor's `check` given an option where its FILE goes (`check mem
+ * 4096 a.s`) said `cannot open 'mem'`: it names the order, as `nest` does.
  * And the lab's three guests (docs/isa.md's traps, timer and relocation)
  * give, bare, under the control program and nested, what the docs predict.
  */
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 
 #include <cmocka.h>
 
@@ -176,6 +179,40 @@ static void as__o_never_replaces_another_source(void **state)
     }
 }
 
+/* ---- the monitor's check names its order ------------------------------ */
+
+/* monitor.md: "Two arguments given in the wrong order are named as such,
+ * not as an unknown name": an option where check's FILE goes, with no
+ * file of that name, says the order; a file of that name is still one. */
+static void check__an_option_for_its_file_says_the_order(void **state)
+{
+    (void)state;
+    static const char usage[] = "check FILE [mem W] [steps N] [slice N] [profile P] [hybrid] "
+                                "[input TEXT] [nest N [vmm]] [with FILE...]";
+    static const char *const opts[] = {"mem 4096", "steps 5", "hybrid", "with", "nest 2",
+                                       "MEM 4096"};
+    char a[CS_PATH], cmds[2 * CS_PATH], why[512];
+    cs_write_text(a, sizeof a, "c.s", svc_src);
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        snprintf(cmds, sizeof cmds, "check %s %s", opts[i], a);
+        char word[16];
+        sscanf(opts[i], "%15s", word);
+        snprintf(why, sizeof why, "check: '%s' is not a FILE: the order is '%s'", word, usage);
+        cs_mon_fails(cmds, why);
+    }
+    cs_mon_fails("check nosuch.s", "check: cannot open 'nosuch.s': No such file or directory");
+    /* a file named mem, in the current directory, is the FILE */
+    char mem[CS_PATH];
+    cs_write_text(mem, sizeof mem, "mem", svc_src);
+    char tgm[4096];
+    assert_non_null(realpath(cs_tgm(), tgm));
+    const char *argv[] = {tgm, "monitor", "-c", "check mem", NULL};
+    struct cs_outcome o = cs_run_argv_in(argv, cs_tmpdir(), NULL, 60);
+    if (o.status != 0 || !strstr(o.out, "check mem: EQUIVALENT"))
+        fail_msg("check mem: status %d\n%s\n%s", o.status, o.out, o.err);
+    cs_outcome_free(&o);
+}
+
 /* ---- the lab's guests, as the docs predict them ----------------------- */
 
 /* isa.md: 4 SVCs at 4 cycles each, the handler's E[0] the last old PSW
@@ -251,6 +288,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__dump_and_timeline_never_replace_a_program),
         cmocka_unit_test(as__o_never_replaces_another_source),
+        cmocka_unit_test(check__an_option_for_its_file_says_the_order),
         cmocka_unit_test(lab__svc_counter_as_predicted),
         cmocka_unit_test(lab__timer_ticks_where_predicted),
     };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "mon_impl.h"
 #include "tgm/asm.h"
@@ -427,6 +428,12 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         free(img);
         free(res);
         return mon_err(m, "out of memory");
+    }
+    /* 'check mem 4096 a.s': an option in full, and no file of its name,
+     * where FILE goes */
+    if (mon_keyword_or_file(argv[1], CHECK_OPTS) >= 0 && access(argv[1], F_OK) != 0) {
+        mon_err(m, "'%s' is not a FILE: the order is '%s'", argv[1], m->cur->usage);
+        goto out;
     }
     for (int i = 1; i < argc; i++) {
         int k = i == 1 ? 5 : mon_keyword(argv[i], CHECK_OPTS);
