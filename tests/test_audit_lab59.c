@@ -271,6 +271,25 @@ static void lab__timer_ticks_where_predicted(void **state)
     cs_outcome_free(&o);
 }
 
+/* monitor.md, "The history ring": the step that took the timer trap ran
+ * no instruction, and its line says `(not fetched)`, as `trace insns`
+ * writes it, where `step` says `(not run: ...)`. */
+static void history__a_timer_trap_step_fetched_nothing(void **state)
+{
+    (void)state;
+    char b[CS_PATH], cmds[2 * CS_PATH];
+    cs_write_text(b, sizeof b, "hist_tick.s", tick_src);
+    snprintf(cmds, sizeof cmds, "load %s; step 10; history 1; rstep; trace insns; step", b);
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_assert_has(o.out, "  0x00011: (not run: the pending timer trap comes first)\n");
+    const char *line = "        24 s I=1 P=0x00011 l=0x00000 b=0x80000  (not fetched)  -> trap "
+                       "timer\n";
+    const char *first = strstr(o.out, line);
+    if (!first || !strstr(first + 1, line))
+        fail_msg("history and trace insns do not both say (not fetched):\n%s", o.out);
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -291,6 +310,7 @@ int main(void)
         cmocka_unit_test(check__an_option_for_its_file_says_the_order),
         cmocka_unit_test(lab__svc_counter_as_predicted),
         cmocka_unit_test(lab__timer_ticks_where_predicted),
+        cmocka_unit_test(history__a_timer_trap_step_fetched_nothing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
