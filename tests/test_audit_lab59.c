@@ -179,6 +179,40 @@ static void as__o_never_replaces_another_source(void **state)
     }
 }
 
+/* asm.md, `tgm dis`: an SRC that is another existing image is refused
+ * and left as it was; an existing source is written over. */
+static void dis__o_never_replaces_an_image(void **state)
+{
+    (void)state;
+    char a[CS_PATH], src[CS_PATH], why[2 * CS_PATH];
+    cs_write_text(a, sizeof a, "dis_a.s", svc_src);
+    cs_write_text(src, sizeof src, "dis_old.s", tick_src);
+    char img_a[CS_PATH], img_b[CS_PATH];
+    cs_tmp_path(img_a, sizeof img_a, "dis_a.img");
+    cs_tmp_path(img_b, sizeof img_b, "dis_b.img");
+    const char *imgs[] = {img_a, img_b};
+    for (int i = 0; i < 2; i++) {
+        struct cs_outcome o = cs_run_tgm("as", a, "-o", imgs[i], NULL);
+        assert_int_equal(o.status, 0);
+        cs_outcome_free(&o);
+    }
+    size_t len = 0, n = 0;
+    char *before = cs_slurp(img_a, &len);
+    snprintf(why, sizeof why, "tgm: dis: the output %s is a tgm image and is not written over; "
+             "choose another -o", img_a);
+    cs_tgm_fails(2, why, "dis", CS_ARGV("-o", img_a, img_b));
+    char *now = cs_slurp(img_a, &n);
+    assert_true(n == len && memcmp(now, before, n) == 0);
+    free(now);
+    free(before);
+    struct cs_outcome o = cs_run_tgm("dis", img_b, "-o", src, NULL);
+    assert_int_equal(o.status, 0);
+    cs_outcome_free(&o);
+    now = cs_slurp(src, &n);
+    assert_non_null(strstr(now, ".entrypsw"));
+    free(now);
+}
+
 /* ---- the monitor's check names its order ------------------------------ */
 
 /* monitor.md: "Two arguments given in the wrong order are named as such,
@@ -307,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(run__dump_and_timeline_never_replace_a_program),
         cmocka_unit_test(as__o_never_replaces_another_source),
+        cmocka_unit_test(dis__o_never_replaces_an_image),
         cmocka_unit_test(check__an_option_for_its_file_says_the_order),
         cmocka_unit_test(lab__svc_counter_as_predicted),
         cmocka_unit_test(lab__timer_ticks_where_predicted),

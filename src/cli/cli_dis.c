@@ -92,6 +92,15 @@ int cli_dis(int argc, char **argv)
     if (cli_read_image("dis", argv[optind], &img,
                        "; it holds text: an assembly source is assembled with 'tgm as'") != 0)
         return EXIT_USAGE;
+    /* another image or a snapshot: 'tgm dis -o a.img b.img' would replace
+     * a.img by text (a source is dis's to write) */
+    const char *kind = out ? cli_program_kind(out) : NULL;
+    if (kind && strcmp(kind, "an assembly source") != 0) {
+        cli_error("dis: the output %s is %s and is not written over; choose another -o", out,
+                  kind);
+        image_free(&img);
+        return EXIT_USAGE;
+    }
     int rc;
     if (out) {
         rc = write_source(out, &img);

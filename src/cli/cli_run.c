@@ -36,7 +36,8 @@ static void run_usage(FILE *f)
             "under the control program and report every VM's console and state.\n\n"
             "  --max-steps N    stop after N steps (default %" PRIu64 "; 0 = no limit);\n"
             "                   with --vmm, per VM\n"
-            "  --mem Q          memory words, %u..%u (default %u); with --vmm, per VM\n"
+            "  --mem Q          memory words, %u..%u (default %u); with --vmm, per VM,\n"
+            "                   at most %u (the control program's words come first)\n"
             "  --profile P      instruction-set profile (default virtualizable);\n"
             "                   'tgm isa --profile P' describes P\n"
             "  --input TEXT     bytes for CIN to read (may repeat; appended in order)\n"
@@ -67,7 +68,8 @@ static void run_usage(FILE *f)
             "  -h, --help       show this help\n\n"
             "Exit status: 0 halted, 3 step limit reached, 2 bad usage or input,\n"
             "130 interrupted (Ctrl-C).\n",
-            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, RUN_MAX_IMAGES,
+            RUN_DEFAULT_MAX_STEPS, TGM_Q_MIN, TGM_Q_MAX, TGM_Q_DEFAULT, TGM_Q_MAX - VMM_K,
+            RUN_MAX_IMAGES,
             VMM_DEFAULT_SLICE,
             NEST_MAX_DEPTH);
 }
