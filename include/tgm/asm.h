@@ -64,9 +64,14 @@ int asm_escape(const char **pp, const char *end, uint8_t *out);
 /* How much of the LEN bytes at P a message quotes: at most ASM_QUOTE_MAX
  * (not cutting a UTF-8 character), then "..." where it is cut, so that a
  * name or number of a megabyte does not make the message a megabyte.
- * The monitor's expression errors quote the same way. */
+ * The monitor's errors quote what was typed the same way. */
 #define ASM_QUOTE_MAX 80u
 int asm_quote_len(const char *p, size_t len);
+/* asm_quote_len's cut at MAX bytes instead of ASM_QUOTE_MAX. */
+int asm_quote_cut(const char *p, size_t len, size_t max);
+/* A file's name quoted: whole up to the longest path a system takes (a
+ * name of a megabyte is no path), then cut as a token is. */
+#define ASM_PATH_QUOTE_MAX 4096u
 
 /* The expressions' X << N and X >> N (arithmetic): N taken as unsigned, so
  * 64 or more (a negative N too) gives 0, or -1 for >> of a negative X.  The

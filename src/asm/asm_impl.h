@@ -141,11 +141,6 @@ bool asm_quote_error(struct asm_ctx *c, const struct asm_tok *dir, const struct 
  * a line neither hides what precedes it on a terminal nor vanishes; tabs
  * kept, or expanded to the next multiple of 8 with EXPAND_TABS.  No newline. */
 void asm_put_text(FILE *f, const char *p, size_t len, bool expand_tabs);
-/* asm_quote_len's cut at MAX bytes instead of ASM_QUOTE_MAX. */
-int asm_quote_cut(const char *p, size_t len, size_t max);
-/* An include file's name quoted: whole up to the longest path a system
- * takes (a name of a megabyte is no path), then cut as a token is. */
-#define ASM_PATH_QUOTE_MAX 4096u
 /* A token quoted in a message, as '%.*s%s' with ASM_QUOTE(T)
  * (asm_quote_len, tgm/asm.h): the excerpt under it shows the line. */
 #define ASM_QUOTE(t) asm_quote_len((t)->p, (t)->len), (t)->p, \
