@@ -233,6 +233,16 @@ static bool dotted(const char *t)
     return false;
 }
 
+/* How much of the N bytes at P an error quotes (docs/monitor.md): at
+ * most 80, a UTF-8 character not cut; "..." follows when N is more. */
+static int cut80(const char *p, size_t n)
+{
+    size_t k = n > 80 ? 80 : n;
+    while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+        k--;
+    return (int)k;
+}
+
 /* CMD's error for word W that the model refused with MSG: one that
  * opens more '(' and '[' than it closes may have been meant to go on in
  * the next word, and the monitor says so. */
@@ -241,9 +251,10 @@ static void word_error(const char *cmd, const char *w, const char *msg, char *ou
     int open = 0;
     for (const char *q = w; *q; q = skip_char(q))
         open += (*q == '(' || *q == '[') - (*q == ')' || *q == ']');
+    size_t n = strlen(w);
     if (open > 0)
-        snprintf(out, len, "%s: %s ('%s' is one word of the command: quote an expression "
-                 "that has spaces)\n", cmd, msg, w);
+        snprintf(out, len, "%s: %s ('%.*s%s' is one word of the command: quote an expression "
+                 "that has spaces)\n", cmd, msg, cut80(w, n), w, n > 80 ? "..." : "");
     else
         snprintf(out, len, "%s: %s\n", cmd, msg);
 }
@@ -318,7 +329,9 @@ static const char *range_hint(const char *t)
     if (!m || t + n != m || !m[1] || strspn(m + 1, "0123456789abcdefghijklmnopqrstuvwxyz"
                                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.$") != strlen(m + 1))
         return "";
-    snprintf(buf, sizeof buf, " (a range is written %.*s..%s)", (int)(m - t), t, m + 1);
+    size_t a = (size_t)(m - t), b = strlen(m + 1); /* each side quoted as an error quotes */
+    snprintf(buf, sizeof buf, " (a range is written %.*s%s..%.*s%s)", cut80(t, a), t,
+             a > 80 ? "..." : "", cut80(m + 1, b), m + 1, b > 80 ? "..." : "");
     return buf;
 }
 

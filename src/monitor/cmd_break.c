@@ -216,8 +216,8 @@ static bool bp_hit(struct mon *m, size_t idx, const char *what)
         m->focus = saved;
         if (rc != 0) { /* stop, and fail the run command as a failed 'do' command does */
             fflush(m->out);
-            mon_err(m, "%s %d: condition '%s' cannot be evaluated: %s", bp_noun(b), b->id,
-                    b->cond, err);
+            mon_err(m, "%s %d: condition '%.*s%s' cannot be evaluated: %s", bp_noun(b), b->id,
+                    MON_QUOTE(b->cond), err);
             m->bp_cmds_failed = true;
             return false;
         }
@@ -531,8 +531,8 @@ static int do_unquoted(struct mon *m, int argc, char **argv, int from)
          j++)
         snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", j > from ? " " : "",
                  argv[j]);
-    return mon_err(m, "'%s' after do's commands: give them in double quotes, do \"%s\"",
-                   argv[from + 1], words);
+    return mon_err(m, "'%.*s%s' after do's commands: give them in double quotes, do \"%s\"",
+                   MON_QUOTE(argv[from + 1]), words);
 }
 
 /* Parse trailing [ignore N] [do "CMDS"] [if EXPR...] into B, each at most
@@ -601,8 +601,8 @@ static int word_mask(struct mon *m, int argc, char **argv, const char *words, bo
     for (int i = 2; i < argc; i++) {
         int k = mon_keyword(argv[i], words);
         if (k < 0 || (!classes && k == 0))
-            return mon_err(m, "unknown %s '%s' (one of: %s)", classes ? "class" : "trap cause",
-                           argv[i], classes ? words : words + 5);
+            return mon_err(m, "unknown %s '%.*s%s' (one of: %s)", classes ? "class" : "trap cause",
+                           MON_QUOTE(argv[i]), classes ? words : words + 5);
         if (mon_option_once(m, words, k, &seen) != 0)
             return -1;
         *mask |= classes ? class_masks[k] : 1u << k;
@@ -770,8 +770,8 @@ int mon_cmd_watch(struct mon *m, int argc, char **argv)
         return -1;
     /* 'watch total write': the kind written last, as gdb's order is not */
     if (i < argc && watch_kind(m, argv[i]) >= 0 && !mon_is_symbol(m, argv[i]))
-        return mon_err(m, "the kind goes before the address: 'watch %s %s'", argv[i],
-                       argv[i - 1]);
+        return mon_err(m, "the kind goes before the address: 'watch %s %.*s%s'", argv[i],
+                       MON_QUOTE(argv[i - 1]));
     if (i + 1 < argc && mon_spaced_expr(i + 2, argv) == i) /* 'watch x + 1': not COUNT + */
         return mon_usage(m, argc, argv);
     /* COUNT is optional: an option word after ADDR starts the options */
@@ -840,7 +840,8 @@ static int bp_find(const struct mon *m, const char *s)
 static int bp_index(struct mon *m, const char *s)
 {
     int k = bp_find(m, s);
-    return k >= 0 ? k : mon_err(m, "no breakpoint %s (see 'break list')", *s ? s : "''");
+    const char *t = *s ? s : "''";
+    return k >= 0 ? k : mon_err(m, "no breakpoint %.*s%s (see 'break list')", MON_QUOTE(t));
 }
 
 int mon_cmd_delete(struct mon *m, int argc, char **argv)

@@ -486,8 +486,8 @@ static int run_opts(struct mon *m, int argc, char **argv, int i)
 static int resume_stopped(struct mon *m, int argc, char **argv, int i)
 {
     if (i < argc)
-        return mon_err(m, "'%s' does not apply in a breakpoint's commands, which "
-                       "resume the run that stopped as it was started", argv[i]);
+        return mon_err(m, "'%.*s%s' does not apply in a breakpoint's commands, which "
+                       "resume the run that stopped as it was started", MON_QUOTE(argv[i]));
     m->resume = true;
     return 0;
 }

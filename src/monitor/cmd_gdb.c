@@ -69,17 +69,17 @@ int mon_slash(struct mon *m, const char *formats, uint64_t *count, char *fmt)
     if (end != s) {
         /* strtoull takes "-1" as 2^64 - 1: a count is digits only */
         if (!count && isdigit((unsigned char)*s)) /* print/4x: gdb's x habit */
-            return mon_err(m, "'/%s': a count is for examine (x/%s); this shows one value",
-                           s, s);
+            return mon_err(m, "'/%.*s%s': a count is for examine (x/%.*s%s); this shows one "
+                           "value", MON_QUOTE(s), MON_QUOTE(s));
         if (n == 0 && !errno && isdigit((unsigned char)*s)) /* as 'examine ADDR 0' says */
             return mon_err(m, "a count of 0 words shows nothing (give 1 or more)");
         if (!count || errno || n == 0 || !isdigit((unsigned char)*s))
-            return mon_err(m, "bad count in '/%s'", s);
+            return mon_err(m, "bad count in '/%.*s%s'", MON_QUOTE(s));
         *count = n;
     }
     if (*end) {
         if (end[1] || !strchr(formats, *end))
-            return mon_err(m, "unknown format '/%s' (letters: %s)", s, formats);
+            return mon_err(m, "unknown format '/%.*s%s' (letters: %s)", MON_QUOTE(s), formats);
         *fmt = *end;
     }
     return 0;
@@ -161,7 +161,8 @@ static int display_delete(struct mon *m, const char *arg)
         while (i < m->ndisplay && (end != p + len || m->display[i].id != id))
             i++;
         if (i == m->ndisplay)
-            return mon_err(m, "no display %.*s (see 'display')", len, p);
+            return mon_err(m, "no display %.*s%s (see 'display')",
+                           MON_QUOTE_CUT(p, (size_t)len, ASM_QUOTE_MAX));
         if (gone[i])
             return mon_err(m, "display %ld given twice", id);
         gone[i] = true;
@@ -224,8 +225,8 @@ int mon_cmd_info(struct mon *m, int argc, char **argv)
     static const char topics[] = "registers breakpoints watchpoints vms symbols display all";
     int k = mon_keyword(argv[1], topics);
     if (k < 0)
-        return mon_err(m, "%s topic '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
-                       argv[1], topics);
+        return mon_err(m, "%s topic '%.*s%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
+                       MON_QUOTE(argv[1]), topics);
     char *none[] = {NULL, NULL, NULL};
     switch (k) {
     case 0:

@@ -228,15 +228,17 @@ static bool range_end(const char *s, size_t n)
 /* SIMH writes a range A-B or A:B.  A-B is an expression here, negative
  * when A < B, and A:B none: say how a range is written, or "".  Only where
  * each side is one number or name (0-4, tab-end): ~-~5 or +E[3]-1 is an
- * expression, and '~..~5' no range. */
+ * expression, and '~..~5' no range.  BUF has RANGE_HINT bytes. */
+#define RANGE_HINT 200 /* each side cut as MON_QUOTE cuts it */
 static const char *simh_range(const char *typed, char sep, char *buf, size_t len)
 {
     const char *at = typed[0] ? strchr(typed + 1, sep) : NULL; /* not a leading sign */
     if (!at || !range_end(typed, (size_t)(at - typed)) || !range_end(at + 1, strlen(at + 1)))
         return "";
-    /* a long one is cut short, as any hint; the count is looked at so
-     * that gcc's format-truncation check (on 32 bits) lets it */
-    int n = snprintf(buf, len, " (a range is written %.*s..%s)", (int)(at - typed), typed, at + 1);
+    /* the count is looked at so that gcc's format-truncation check (on 32
+     * bits) lets it */
+    int n = snprintf(buf, len, " (a range is written %.*s%s..%.*s%s)",
+                     MON_QUOTE_CUT(typed, (size_t)(at - typed), ASM_QUOTE_MAX), MON_QUOTE(at + 1));
     return n < 0 ? "" : buf;
 }
 
@@ -244,7 +246,7 @@ static const char *simh_range(const char *typed, char sep, char *buf, size_t len
  * 0xffffffffffffffff */
 static int out_of_range(struct mon *m, const char *typed, uint64_t a, uint32_t lim)
 {
-    char at[MON_ADDR_TEXT], hint[96];
+    char at[MON_ADDR_TEXT], hint[RANGE_HINT];
     return mon_err(m, "address %s is out of range (0..%#x)%s",
                    mon_addr_text(typed, a, at, sizeof at), lim - 1,
                    (int64_t)a < 0 ? simh_range(typed, '-', hint, sizeof hint) : "");
@@ -283,9 +285,9 @@ int mon_cmd_examine(struct mon *m, int argc, char **argv)
         endtext = argv[i + 1] + 2; /* 'x 0 ..3', as the usage writes it */
     }
     uint32_t lim;
-    char hint[96];
+    char hint[RANGE_HINT];
     if (!endtext && *simh_range(argv[i], ':', hint, sizeof hint))
-        return mon_err(m, "'%s' is not an address%s", argv[i], hint);
+        return mon_err(m, "'%.*s%s' is not an address%s", MON_QUOTE(argv[i]), hint);
     if (endtext) {
         if (mon_arg(m, argv[i], &a) != 0)
             return -1;

@@ -33,8 +33,8 @@ int mon_cmd_nest(struct mon *m, int argc, char **argv)
                        "runs on it");
     uint64_t depth, w = TGM_Q_DEFAULT;
     if (mon_swapped(m, argv[1], argv[2]))
-        return mon_err(m, "'%s' is not a number of levels: the order is '%s'", argv[1],
-                       m->cur->usage);
+        return mon_err(m, "'%.*s%s' is not a number of levels: the order is '%s'",
+                       MON_QUOTE(argv[1]), m->cur->usage);
     if (mon_ranged(m, argv[1], "", "level", 1, NEST_MAX_DEPTH, &depth) != 0)
         return -1;
     unsigned seen = 0; /* 'mem' may be abbreviated, and given once */

@@ -17,7 +17,7 @@ int mon_cmd_do(struct mon *m, int argc, char **argv)
     if (m->depth >= MON_MAX_DEPTH)
         return mon_err(m, "scripts nested more than %d deep", MON_MAX_DEPTH);
     struct mon_reader r;
-    char err[512];
+    char err[MON_PATH_ERR];
     if (mon_reader_file(&r, argv[1], err, sizeof err) != 0)
         return mon_err(m, "%s", err);
     r.nargs = argc - 2;
@@ -159,8 +159,8 @@ const struct isa_profile *mon_profile(struct mon *m, const char *s)
     }
     char sug[256];
     bool guess = isa_profile_suggest(s, sug, sizeof sug) > 0;
-    mon_err(m, "unknown profile '%s' (known:%s)%s%s%s", s, names, guess ? " (did you mean " : "",
-            sug, guess ? "?)" : "");
+    mon_err(m, "unknown profile '%.*s%s' (known:%s)%s%s%s", MON_QUOTE(s), names,
+            guess ? " (did you mean " : "", sug, guess ? "?)" : "");
     return NULL;
 }
 
@@ -252,8 +252,8 @@ int mon_cmd_set(struct mon *m, int argc, char **argv)
     }
     int k = mon_keyword(argv[1], set_keys);
     if (k < 0)
-        return mon_err(m, "%s setting '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
-                       argv[1], set_keys);
+        return mon_err(m, "%s setting '%.*s%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
+                       MON_QUOTE(argv[1]), set_keys);
     if (argc != 3)
         return mon_err(m, "usage: set %s VALUE", argv[1]);
     const char *v = argv[2];
@@ -347,8 +347,8 @@ int mon_cmd_show(struct mon *m, int argc, char **argv)
     if (argc == 2) { /* SIMH's 'show KEY': one setting, as 'set' lists it */
         int k = mon_keyword(argv[1], set_keys);
         if (k < 0)
-            return mon_err(m, "%s setting '%s' (one of: %s; 'show' alone shows the session)",
-                           k == -2 ? "ambiguous" : "unknown", argv[1], set_keys);
+            return mon_err(m, "%s setting '%.*s%s' (one of: %s; 'show' alone shows the session)",
+                           k == -2 ? "ambiguous" : "unknown", MON_QUOTE(argv[1]), set_keys);
         setting(m, k);
         return 0;
     }

@@ -351,8 +351,8 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int k = mon_keyword(argv[i], TRACE_WORDS);
         if (k < 0)
-            return mon_err(m, "%s word '%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
-                           argv[i], m->cur->usage);
+            return mon_err(m, "%s word '%.*s%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
+                           MON_QUOTE(argv[i]), m->cur->usage);
         if (mon_option_once(m, TRACE_WORDS, k, &seen) != 0)
             return -1;
         if ((k == 5 || k == 6) && i + 1 >= argc)
@@ -383,7 +383,7 @@ int mon_cmd_trace(struct mon *m, int argc, char **argv)
         return 0;
     }
     if (path && screen)
-        return mon_err(m, "'to %s' and 'screen' both given: give one", path);
+        return mon_err(m, "'to %.*s%s' and 'screen' both given: give one", MON_PATH_QUOTE(path));
     int rc = 0; /* -1 if the file of a trace this ends was lost */
     if (path) {
         struct tgm_wfile w;

@@ -160,17 +160,17 @@ static int vm_create(struct mon *m, int argc, char **argv)
     if (argc < 4 || argc > 5)
         return mon_err(m, "usage: vm create NAME WORDS [FILE]");
     if (!mon_vm_name_ok(argv[2]))
-        return mon_err(m, "bad VM name '%s' (a letter or _, then letters, digits, _ . or -; "
-                          "at most %d characters; not 'bare')",
-                       argv[2], VMM_NAME_MAX);
+        return mon_err(m, "bad VM name '%.*s%s' (a letter or _, then letters, digits, _ . or "
+                          "-; at most %d characters; not 'bare')",
+                       MON_QUOTE(argv[2]), VMM_NAME_MAX);
     uint64_t w;
     char err[256];
     /* a FILE where the words go: swapped, or the words left out */
     if ((argc == 5 && mon_swapped(m, argv[3], argv[4])) ||
         (argc == 4 && strpbrk(argv[3], "./'\"") &&
          mon_eval(m, argv[3], &w, err, sizeof err) != 0))
-        return mon_err(m, "'%s' is not a number of words: the order is 'vm create NAME "
-                          "WORDS [FILE]'", argv[3]);
+        return mon_err(m, "'%.*s%s' is not a number of words: the order is 'vm create NAME "
+                          "WORDS [FILE]'", MON_QUOTE(argv[3]));
     if (mon_ranged(m, argv[3], "", "word", TGM_Q_MIN, VMM_W_MAX, &w) != 0)
         return -1;
     if (m->vmm && vmm_vm_find(m->vmm, argv[2]) >= 0)
@@ -225,8 +225,8 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     /* 'li' is list, as the command letters are fixed (docs/monitor.md) */
     int k = strcasecmp(argv[1], "li") ? mon_keyword(argv[1], subs) : 1;
     if (k < 0)
-        return mon_err(m, "%s subcommand '%s' (one of: %s)", k == -2 ? "ambiguous" : "unknown",
-                       argv[1], subs);
+        return mon_err(m, "%s subcommand '%.*s%s' (one of: %s)",
+                       k == -2 ? "ambiguous" : "unknown", MON_QUOTE(argv[1]), subs);
     if (k != 1 && k != 4 && k != 9) /* not list, console, stats: a change */
         m->bp_cmds_kept = false;
     /* the run a breakpoint stopped goes on with its VMs and its focus */
@@ -263,7 +263,7 @@ int mon_cmd_vm(struct mon *m, int argc, char **argv)
     }
     /* 'vm load FILE NAME': the VM named second, the first word no VM */
     if ((k == 3 || k == 5 || k == 10) && mon_vm_id(m, argv[2]) < 0 && mon_vm_id(m, argv[3]) >= 0)
-        return mon_err(m, "'%s' is not a VM: the order is '%s'", argv[2], usage[k]);
+        return mon_err(m, "'%.*s%s' is not a VM: the order is '%s'", MON_QUOTE(argv[2]), usage[k]);
     int id = mon_vm_lookup(m, argv[2]);
     if (id < 0)
         return -1;
@@ -439,8 +439,8 @@ int mon_cmd_check(struct mon *m, int argc, char **argv)
         int k = i == 1 ? 5 : mon_keyword(argv[i], CHECK_OPTS);
         uint64_t v = 0;
         if (k < 0) {
-            mon_err(m, "%s option '%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
-                    argv[i], m->cur->usage);
+            mon_err(m, "%s option '%.*s%s' (usage: %s)", k == -2 ? "ambiguous" : "unknown",
+                    MON_QUOTE(argv[i]), m->cur->usage);
             goto out;
         }
         if (i > 1 && mon_option_once(m, CHECK_OPTS, k, &seen) != 0)

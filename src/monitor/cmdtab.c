@@ -560,11 +560,11 @@ const struct mon_cmd *mon_cmd_find(const char *word, char *why, size_t len)
         tgm_suggest_offer(&s, mon_cmds[i].name);
     const char *instead = mon_foreign(word), *sug = tgm_suggest_unique(&s);
     if (instead)
-        snprintf(why, len, "unknown command '%s' (in tgm: %s)", word, instead);
+        snprintf(why, len, "unknown command '%.*s%s' (in tgm: %s)", MON_QUOTE(word), instead);
     else if (sug)
-        snprintf(why, len, "unknown command '%s' (did you mean '%s'?)", word, sug);
+        snprintf(why, len, "unknown command '%.*s%s' (did you mean '%s'?)", MON_QUOTE(word), sug);
     else
-        snprintf(why, len, "unknown command '%s' (try 'help')", word);
+        snprintf(why, len, "unknown command '%.*s%s' (try 'help')", MON_QUOTE(word));
     return NULL;
 }
 

@@ -35,10 +35,6 @@ struct ev {
     const char *cmp_op;
 };
 
-/* The text an error quotes, for "%.*s%s": as the assembler quotes a token,
- * at most ASM_QUOTE_MAX bytes, then "..." (asm_quote_len). */
-#define NEAR(p) asm_quote_len((p), strlen(p)), (p), (strlen(p) > ASM_QUOTE_MAX ? "..." : "")
-
 static uint64_t fail(struct ev *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static uint64_t fail(struct ev *e, const char *fmt, ...)
@@ -244,7 +240,7 @@ static uint64_t number(struct ev *e)
         if (*s == '_' && s > start && digit_of(s[1], base) >= 0)
             continue;
         if (*s == '_')
-            return fail(e, "bad number near '%.*s%s'", NEAR(e->p));
+            return fail(e, "bad number near '%.*s%s'", MON_QUOTE(e->p));
         int d = digit_of(*s, base);
         if (d < 0)
             break;
@@ -256,13 +252,12 @@ static uint64_t number(struct ev *e)
     char hint[160];
     if (base == 10 && s > start && *s && !isalnum((unsigned char)s[1]) && !over &&
         tgm_suffix_hint(hint, sizeof hint, e->p, (size_t)(s - e->p) + 1, v))
-        return fail(e, "bad number near '%.*s%s' %s", NEAR(e->p), hint);
+        return fail(e, "bad number near '%.*s%s' %s", MON_QUOTE(e->p), hint);
     if (s == start || isalnum((unsigned char)*s))
-        return fail(e, "bad number near '%.*s%s'", NEAR(e->p));
+        return fail(e, "bad number near '%.*s%s'", MON_QUOTE(e->p));
     if (over)
         return fail(e, "number '%.*s%s' does not fit in 64 bits",
-                    asm_quote_len(e->p, (size_t)(s - e->p)), e->p,
-                    (size_t)(s - e->p) > ASM_QUOTE_MAX ? "..." : "");
+                    MON_QUOTE_CUT(e->p, (size_t)(s - e->p), ASM_QUOTE_MAX));
     e->p = s;
     return v;
 }
@@ -274,7 +269,7 @@ static uint64_t missing(struct ev *e, char ch)
     skip(e);
     if (!*e->p)
         return fail(e, "missing '%c' at the end", ch);
-    return fail(e, "missing '%c' near '%.*s%s'", ch, NEAR(e->p));
+    return fail(e, "missing '%c' near '%.*s%s'", ch, MON_QUOTE(e->p));
 }
 
 /* psw(m, p, l, b), pswi(m, p, l, b), rb(l, b) after its '(': the
@@ -318,7 +313,7 @@ static uint64_t primary(struct ev *e)
         uint8_t c = (uint8_t)*q;
         bool ok = *q == '\\' ? asm_escape(&q, end, &c) == 0 : *q && *q++ != '\'';
         if (!ok || *q != '\'') /* "print ';'": the ';' ended the command */
-            return fail(e, "bad character constant near '%.*s%s'%s", NEAR(p),
+            return fail(e, "bad character constant near '%.*s%s'%s", MON_QUOTE(p),
                         !p[1] && e->m->cut_at_semicolon
                             ? " (a ';' ends the command: write it as '\\x3b')"
                             : "");
@@ -331,7 +326,7 @@ static uint64_t primary(struct ev *e)
         while (ident_char((unsigned char)p[n], n == 0))
             n++;
         if (n > TGM_SYM_MAX)
-            return fail(e, "name too long near '%.*s%s'", NEAR(p));
+            return fail(e, "name too long near '%.*s%s'", MON_QUOTE(p));
         memcpy(name, p, n);
         name[n] = '\0';
         e->p += n;
@@ -353,7 +348,7 @@ static uint64_t primary(struct ev *e)
     }
     if (!*p)
         return fail(e, "expression ends too soon");
-    return fail(e, "unexpected '%.*s%s'", NEAR(p));
+    return fail(e, "unexpected '%.*s%s'", MON_QUOTE(p));
 }
 
 static uint64_t unary1(struct ev *e)
@@ -543,7 +538,7 @@ static int evaluate(struct mon *m, const char *s, uint64_t *out, char *err,
     uint64_t v = expr(&e);
     skip(&e);
     if (!e.bad && *e.p)
-        fail(&e, "unexpected '%.*s%s'", NEAR(e.p));
+        fail(&e, "unexpected '%.*s%s'", MON_QUOTE(e.p));
     if (e.bad)
         return -1;
     *out = v;
@@ -597,8 +592,8 @@ int mon_arg(struct mon *m, const char *s, uint64_t *out)
          * print's expression does not: say so rather than only that it
          * ended too soon */
         if (mon_unclosed(s))
-            mon_err(m, "%s ('%s' is one word of the command: quote an expression that has "
-                    "spaces)", err, s);
+            mon_err(m, "%s ('%.*s%s' is one word of the command: quote an expression that "
+                    "has spaces)", err, MON_QUOTE(s));
         else
             mon_err(m, "%s", err);
         return -1; /* not mon_err's -1: the analyzer does not follow variadic calls */

@@ -82,6 +82,6 @@ int mon_vm_lookup(struct mon *m, const char *s)
             tgm_suggest_offer(&g, vi.name);
     const char *near = tgm_suggest_unique(&g);
     if (near)
-        return mon_err(m, "no VM named '%s' (did you mean '%s'?)", s, near);
-    return mon_err(m, "no VM named '%s' (see 'vm list')", s);
+        return mon_err(m, "no VM named '%.*s%s' (did you mean '%s'?)", MON_QUOTE(s), near);
+    return mon_err(m, "no VM named '%.*s%s' (see 'vm list')", MON_QUOTE(s));
 }

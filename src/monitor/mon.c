@@ -209,13 +209,14 @@ int mon_usage(struct mon *m, int argc, char **argv)
     if (!k) {
         for (int i = 1; i < argc; i++)
             if (mon_unclosed(argv[i])) /* as mon_arg says it of a word it evaluates */
-                return mon_err(m, "usage: %s ('%s' is one word of the command: quote an "
-                               "expression that has spaces)", m->cur->usage, argv[i]);
+                return mon_err(m, "usage: %s ('%.*s%s' is one word of the command: quote an "
+                               "expression that has spaces)", m->cur->usage, MON_QUOTE(argv[i]));
         return mon_err(m, "usage: %s", m->cur->usage);
     }
-    return mon_err(m, "usage: %s ('%s %s %s' is an expression: one word, as %s%s%s, or in "
-                   "double quotes)", m->cur->usage, argv[k - 1], argv[k], argv[k + 1],
-                   argv[k - 1], argv[k], argv[k + 1]);
+    return mon_err(m, "usage: %s ('%.*s%s %.*s%s %.*s%s' is an expression: one word, as "
+                   "%.*s%s%.*s%s%.*s%s, or in double quotes)", m->cur->usage,
+                   MON_QUOTE(argv[k - 1]), MON_QUOTE(argv[k]), MON_QUOTE(argv[k + 1]),
+                   MON_QUOTE(argv[k - 1]), MON_QUOTE(argv[k]), MON_QUOTE(argv[k + 1]));
 }
 
 int mon_not_mid_run(struct mon *m)
@@ -381,8 +382,8 @@ static int exec_word(struct mon *m, const char *text, size_t wl, char *word, cha
         *slash++ = '\0';
     m->cur = NULL;
     if (slash && !*word) /* not "unknown command ''" */
-        return mon_err(m, "no command before '/%s' (gdb's forms are x/NF ADDR and p/F EXPR)",
-                       slash);
+        return mon_err(m, "no command before '/%.*s%s' (gdb's forms are x/NF ADDR and p/F "
+                       "EXPR)", MON_QUOTE(slash));
     const struct mon_cmd *c = mon_cmd_find(word, why, whylen);
     if (!c)
         return mon_err(m, "%s", why);
@@ -679,7 +680,7 @@ static int final_status(struct mon *m, int loop_status)
 int mon_run_script(struct mon *m, const char *path, int argc, char **argv)
 {
     struct mon_reader r;
-    char err[512];
+    char err[MON_PATH_ERR];
     if (mon_reader_file(&r, path, err, sizeof err) != 0) {
         mon_err_line(m, "tgm: monitor: %s", err);
         return final_status(m, 2); /* a FIFO's open that a signal ended: 128 + it */

@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "tgm/asm.h"
 #include "tgm/bytes.h"
 #include "tgm/image.h"
 #include "tgm/machine.h"
@@ -269,6 +271,17 @@ int mon_not_mid_run(struct mon *m);
  * Always returns -1 so handlers can 'return mon_err(...)'. */
 int mon_err(struct mon *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* What the user typed, quoted in an error as '%.*s%s' with MON_QUOTE(S):
+ * at most ASM_QUOTE_MAX bytes (not cutting a UTF-8 character), then "..."
+ * where it is cut, as the assembler quotes a token, so that a word of a
+ * megabyte does not make a line of a megabyte.  MON_QUOTE_CUT takes the
+ * N bytes at S and the most, MON_PATH_QUOTE a file's name (whole up to
+ * ASM_PATH_QUOTE_MAX: a real path is never cut).  MON_PATH_ERR is room for
+ * an error that quotes a file's name. */
+#define MON_QUOTE_CUT(s, n, max) asm_quote_cut((s), (n), (max)), (s), ((n) > (max) ? "..." : "")
+#define MON_QUOTE(s) MON_QUOTE_CUT((s), strlen(s), ASM_QUOTE_MAX)
+#define MON_PATH_QUOTE(s) MON_QUOTE_CUT((s), strlen(s), ASM_PATH_QUOTE_MAX)
+#define MON_PATH_ERR (ASM_PATH_QUOTE_MAX + 512)
 /* "usage: ..." of the command being run, with a hint when ARGV holds an
  * expression typed with spaces ('0x300 + x', 'psw(u, 5, 0, 9)'). */
 int mon_usage(struct mon *m, int argc, char **argv);

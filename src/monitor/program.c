@@ -101,7 +101,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
     if (!*path) /* worded as every reader and writer refuses it */
         return mon_err(m, "expected a file name, got ''");
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return mon_err(m, "'%s' is a directory (give a program file)", path);
+        return mon_err(m, "'%.*s%s' is a directory (give a program file)", MON_PATH_QUOTE(path));
     /* before it is read: a file the session writes later need not be a
      * program at all (an old log), and its errors would hide why */
     char *named[] = {(char *)path, NULL};
@@ -109,7 +109,7 @@ int mon_read_program_files(struct mon *m, const char *path, struct tgm_image *im
         return -1;
     FILE *f = tgm_fopen_read(path);
     if (!f)
-        return mon_err(m, "cannot open '%s': %s%s", path, strerror(errno),
+        return mon_err(m, "cannot open '%.*s%s': %s%s", MON_PATH_QUOTE(path), strerror(errno),
                        mon_quote_hint(path, errno));
     if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode))
         return read_stream_program(m, path, f, img);

@@ -94,13 +94,14 @@ int mon_reader_file(struct mon_reader *r, const char *path, char *err, size_t er
         return -1;
     }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "cannot run script '%s': it is a directory", path);
+        snprintf(err, errlen, "cannot run script '%.*s%s': it is a directory",
+                 MON_PATH_QUOTE(path));
         return -1;
     }
     FILE *f = tgm_fopen_read(path);
     if (!f) {
-        snprintf(err, errlen, "cannot open script '%s': %s%s", path, strerror(errno),
-                 mon_quote_hint(path, errno));
+        snprintf(err, errlen, "cannot open script '%.*s%s': %s%s", MON_PATH_QUOTE(path),
+                 strerror(errno), mon_quote_hint(path, errno));
         return -1;
     }
     mon_reader_stream(r, f, path);
@@ -237,7 +238,7 @@ static int history_problem(const char *path, char *why, size_t len)
     }
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(why, len, "cannot read '%s': %s", path, strerror(errno));
+        snprintf(why, len, "cannot read '%.*s%s': %s", MON_PATH_QUOTE(path), strerror(errno));
         return -1;
     }
     char head[sizeof cookie] = "";

@@ -507,7 +507,7 @@ int mon_snapshot_load(struct mon *m, const char *path, char *err, size_t errlen)
     /* worded as load, vm create, nest and check word it (docs/monitor.md) */
     FILE *f = tgm_fopen_read(path);
     if (!f)
-        return tgm_err(err, errlen, "cannot open '%s': %s", path,
+        return tgm_err(err, errlen, "cannot open '%.*s%s': %s", MON_PATH_QUOTE(path),
                        errno == ENOMEM ? "out of memory" : strerror(errno));
     if (tgm_read_stream(f, path, SNAP_MAX_BYTES, "a snapshot", &buf, &len, err, errlen) != 0)
         return -1;
@@ -678,7 +678,7 @@ int mon_cmd_save(struct mon *m, int argc, char **argv)
 int mon_cmd_restore(struct mon *m, int argc, char **argv)
 {
     (void)argc;
-    char err[512];
+    char err[MON_PATH_ERR];
     if (mon_not_mid_run(m) != 0) /* it replaces the machines a run is on */
         return -1;
     if (mon_snapshot_load(m, argv[1], err, sizeof err) != 0)
