@@ -148,14 +148,9 @@ static void run__dump_and_timeline_never_replace_a_program(void **state)
 
     /* a dump written twice, and a timeline, still are */
     const char *dump = cs_tmp("b.dump");
-    for (int i = 0; i < 2; i++) {
-        o = cs_run_tgm("run", "--quiet", "--dump", dump, b, NULL);
-        assert_int_equal(o.status, 0);
-        cs_outcome_free(&o);
-    }
-    o = cs_run_tgm("run", "--vmm", "--quiet", "--timeline", cs_tmp("b.json"), b, NULL);
-    assert_int_equal(o.status, 0);
-    cs_outcome_free(&o);
+    for (int i = 0; i < 2; i++)
+        cs_tgm_prints("", "run", CS_ARGV("--quiet", "--dump", dump, b));
+    cs_tgm_prints("", "run", CS_ARGV("--vmm", "--quiet", "--timeline", cs_tmp("b.json"), b));
 }
 
 /* asm.md, "The command": an IMAGE that is an existing source other than
@@ -172,11 +167,8 @@ static void as__o_never_replaces_another_source(void **state)
     cs_tgm_fails(2, why, "as", CS_ARGV("-o", a, b));
     holds(a, svc_src);
     const char *img_s = cs_tmp("img.s");
-    for (int i = 0; i < 2; i++) {
-        struct cs_outcome o = cs_run_tgm("as", b, "-o", img_s, NULL);
-        assert_int_equal(o.status, 0);
-        cs_outcome_free(&o);
-    }
+    for (int i = 0; i < 2; i++)
+        cs_tgm_prints("", "as", CS_ARGV(b, "-o", img_s));
 }
 
 /* asm.md, `tgm dis`: an SRC that is another existing image is refused
@@ -190,12 +182,8 @@ static void dis__o_never_replaces_an_image(void **state)
     char img_a[CS_PATH], img_b[CS_PATH];
     cs_tmp_path(img_a, sizeof img_a, "dis_a.img");
     cs_tmp_path(img_b, sizeof img_b, "dis_b.img");
-    const char *imgs[] = {img_a, img_b};
-    for (int i = 0; i < 2; i++) {
-        struct cs_outcome o = cs_run_tgm("as", a, "-o", imgs[i], NULL);
-        assert_int_equal(o.status, 0);
-        cs_outcome_free(&o);
-    }
+    cs_tgm_prints("", "as", CS_ARGV(a, "-o", img_a));
+    cs_tgm_prints("", "as", CS_ARGV(a, "-o", img_b));
     size_t len = 0, n = 0;
     char *before = cs_slurp(img_a, &len);
     snprintf(why, sizeof why, "tgm: dis: the output %s is a tgm image and is not written over; "
@@ -205,9 +193,7 @@ static void dis__o_never_replaces_an_image(void **state)
     assert_true(n == len && memcmp(now, before, n) == 0);
     free(now);
     free(before);
-    struct cs_outcome o = cs_run_tgm("dis", img_b, "-o", src, NULL);
-    assert_int_equal(o.status, 0);
-    cs_outcome_free(&o);
+    cs_tgm_prints("", "dis", CS_ARGV(img_b, "-o", src));
     now = cs_slurp(src, &n);
     assert_non_null(strstr(now, ".entrypsw"));
     free(now);
