@@ -519,6 +519,7 @@ void mon_bp_list(struct mon *m, bool watch_only)
 }
 
 #define BP_OPTS "ignore do"
+#define IF_LAST " ('if' takes the rest of the line: 'do' and 'ignore' go before it)"
 
 /* 'do echo a b': the commands after 'do' are one word, so a second one
  * (and, unseen here, any after a ';') would be lost; show the quoting from
@@ -564,8 +565,12 @@ static int bp_options(struct mon *m, int argc, char **argv, int i, struct mon_bp
             /* read now, evaluated at each hit: E[i] may be 0 when it is
              * set and 10/E[i] well defined at every hit */
             char err[256];
-            if (mon_parse(m, cond, err, sizeof err) != 0)
-                return mon_err(m, "condition: %s", err);
+            if (mon_parse(m, cond, err, sizeof err) != 0) {
+                bool late = false; /* 'do' or 'ignore' typed after 'if' */
+                for (int j = i + 2; j < argc; j++)
+                    late |= !strcasecmp(argv[j], "do") || !strcasecmp(argv[j], "ignore");
+                return mon_err(m, "condition: %s%s", err, late ? IF_LAST : "");
+            }
             return 0;
         }
         if (mon_keyword(argv[i], BP_OPTS " if") == -2) /* 'i': ignore or if */

@@ -852,6 +852,9 @@ static void on_sigwinch(int sig)
 int mon_run_interactive(struct mon *m)
 {
     struct mon_reader r;
+    /* the terminal's character set, as tc1.c does; before el_init, which
+     * makes the printable bytes 0x80-0xff (e acute...) keys that insert */
+    setlocale(LC_CTYPE, "");
     if (mon_reader_edit(&r, m) != 0) {
         fprintf(m->err, "warning: line editing is unavailable; reading plain lines\n");
         return mon_run_stream(m, stdin, NULL);
@@ -875,7 +878,6 @@ int mon_run_interactive(struct mon *m)
     catch_signal(SIGWINCH, on_sigwinch, SA_RESTART, &old_winch);
     m->interactive = true;
     m->limit = 0;
-    setlocale(LC_CTYPE, ""); /* the terminal's character set, as tc1.c does */
     fprintf(m->out, "tgm monitor: bare machine of %u words (%s).  'help' lists commands; "
                     "Ctrl-C stops a run; Ctrl-D quits.\n",
             machine_q(m->bare), machine_profile(m->bare)->name);

@@ -711,6 +711,8 @@ static const char *edit_gets(struct mon_reader *r, int *count)
         raw.c_cc[VTIME] = 0;
         tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
     }
+    /* a Ctrl-Z during a run: this prompt is a fresh one, not drawn twice */
+    (void)mon_take_redraw();
     const char *s = el_gets(r->el, count);
     if (tty)
         tcsetattr(STDIN_FILENO, TCSADRAIN, &cooked);
