@@ -134,8 +134,7 @@ void mon_bp_compact(struct mon *m)
     m->bp_dead = 0;
 }
 
-/* Take B, the breakpoint at I, out of the machines and leave its place
- * empty. */
+/* Take B, the breakpoint at I, out of the machines; its place stays empty. */
 static void bp_vacate(struct mon *m, size_t i)
 {
     struct mon_bp *b = &m->bps[i];
@@ -521,9 +520,8 @@ void mon_bp_list(struct mon *m, bool watch_only)
 #define BP_OPTS "ignore do"
 #define IF_LAST " ('if' takes the rest of the line: 'do' and 'ignore' go before it)"
 
-/* 'do echo a b': the commands after 'do' are one word, so a second one
- * (and, unseen here, any after a ';') would be lost; show the quoting from
- * ARGV[FROM] on. */
+/* 'do echo a b': do's commands are one word, so a second one (and, unseen
+ * here, any after a ';') would be lost; show the quoting from ARGV[FROM]. */
 static int do_unquoted(struct mon *m, int argc, char **argv, int from)
 {
     char words[200] = "";
