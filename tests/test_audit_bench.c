@@ -542,6 +542,36 @@ static void compare__refuses_a_bad_rounds_or_binary_first(void **state)
     cs_outcome_free(&o);
 }
 
+/* docs/recursion.md: bench-nest's --os names "the OS's source"; an OS that
+ * does not assemble ends, after the assembler's lines, with `bench-nest:
+ * cannot assemble the OS at PATH`.  That line told the user to run from the
+ * top of the source tree or give --os PATH, which they had done (the file
+ * was read); and another OS's rows were headed "time-sharing OS
+ * (examples/os)".  Now the line is the plain fact and the heading names
+ * PATH ("the OS at PATH"). */
+static void nest__another_os_is_named_as_given(void **state)
+{
+    (void)state;
+    char bad[CS_PATH];
+    cs_write_text(bad, sizeof bad, "bad-os.s", "        FROB 1\n");
+    struct cs_outcome o = run_nest(CS_ARGV("--runs", "1", "--os", bad), 20);
+    assert_int_equal(o.status, 2);
+    assert_int_equal(o.out_len, 0);
+    char want[2 * CS_PATH];
+    snprintf(want, sizeof want, "error: unknown mnemonic 'FROB'");
+    cs_assert_has(o.err, want);
+    snprintf(want, sizeof want, "\nbench-nest: cannot assemble the OS at %s\n", bad);
+    cs_assert_ends_with(o.err, want);
+    cs_outcome_free(&o);
+    /* the same OS by another name (a tiny one would take long: the bench
+     * repeats short samples) */
+    o = run_nest(CS_ARGV("--runs", "1", "--os", "./examples/os/os.s"), 300);
+    assert_int_equal(o.status, 0);
+    cs_assert_has(o.out, "\nthe OS at ./examples/os/os.s (8997 guest instructions)\n");
+    cs_assert_lacks(o.out, "time-sharing OS (examples/os)");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -585,6 +615,7 @@ int main(void)
         cmocka_unit_test(compare__refuses_a_bad_rounds_or_binary_first),
         cmocka_unit_test(inner_only__an_unknown_row_is_said),
         cmocka_unit_test(outputs__an_empty_name_names_its_option),
+        cmocka_unit_test(nest__another_os_is_named_as_given),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
