@@ -199,6 +199,20 @@ static void dis__o_never_replaces_an_image(void **state)
     free(now);
 }
 
+/* monitor.md: several IMAGEs are VMs in their order, the last selected. */
+static void monitor__several_images_leave_the_last_selected(void **state)
+{
+    (void)state;
+    char a[CS_PATH], b[CS_PATH];
+    cs_write_text(a, sizeof a, "sel_a.s", svc_src);
+    cs_write_text(b, sizeof b, "sel_b.s", tick_src);
+    struct cs_outcome o = cs_run_tgm("monitor", "-c", "vm list", a, b, NULL);
+    assert_int_equal(o.status, 0);
+    cs_assert_has(o.out, "\n   0 vm0 ");
+    cs_assert_has(o.out, "\n*  1 vm1 ");
+    cs_outcome_free(&o);
+}
+
 /* ---- the monitor's check names its order ------------------------------ */
 
 /* monitor.md: "Two arguments given in the wrong order are named as such,
@@ -328,6 +342,7 @@ int main(void)
         cmocka_unit_test(run__dump_and_timeline_never_replace_a_program),
         cmocka_unit_test(as__o_never_replaces_another_source),
         cmocka_unit_test(dis__o_never_replaces_an_image),
+        cmocka_unit_test(monitor__several_images_leave_the_last_selected),
         cmocka_unit_test(check__an_option_for_its_file_says_the_order),
         cmocka_unit_test(lab__svc_counter_as_predicted),
         cmocka_unit_test(lab__timer_ticks_where_predicted),
