@@ -257,7 +257,8 @@ $(TEST_SHARED_BIN): $(BUILD)/tests/%: $(SUITES) $(BUILD)/tests/%.o
 # soak driver, built beside tgm builds them first, so that it runs alone
 # too (order-only: they are remade when stale, but do not relink it)
 $(BUILD)/tests/test_audit_man: | $(MAN) $(COMPLETION)
-$(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b $(BUILD)/tests/test_audit_mutbench57: \
+$(BUILD)/tests/test_audit_bench $(BUILD)/tests/test_polish_b $(BUILD)/tests/test_audit_mutbench57 \
+	$(BUILD)/tests/test_audit_json2: \
 	| $(BENCH_BIN) $(BENCH_NEST_BIN)
 $(BUILD)/tests/test_audit_rob2 $(BUILD)/tests/test_doc_contract_g $(BUILD)/tests/test_soak: | $(SOAK_BIN)
 

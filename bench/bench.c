@@ -684,7 +684,7 @@ int main(int argc, char **argv)
     before = (char *)raw;
     /* any other file would draw no earlier bars, and say nothing */
     if (before && (before[strspn(before, " \t\r\n")] != '{' ||
-                   !strstr(before, "\"benchmarks\":[") || !strstr(before, "\"mips\":"))) {
+                   !bench_json_rows(before) || !strstr(before, "\"mips\""))) {
         fprintf(stderr, "bench: --before: %s: not a bench JSON (an earlier run's --json)\n",
                 before_path);
         free(before);

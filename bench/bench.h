@@ -64,5 +64,7 @@ void print_json(FILE *f, const struct result *r, size_t n, int runs);
 void print_svg(FILE *f, const struct result *r, size_t n, const char *before);
 int write_file(const char *path, const struct result *r, size_t n, int runs, const char *before,
                bool svg);
+/* Where the rows of an earlier run's JSON begin (past "benchmarks": [), or NULL. */
+const char *bench_json_rows(const char *json);
 
 #endif

@@ -98,14 +98,46 @@ void print_json(FILE *f, const struct result *r, size_t n, int runs)
             "\"roundtrip_ns\":%.0f}}\n", BAR_MIPS, BAR_RATIO, BAR_MANY_VMS, BAR_ROUNDTRIP_NS);
 }
 
-/* The median MIPS of row NAME in an earlier run's JSON, or -1. */
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* The value of key KEY in the JSON text S..END (white space allowed
+ * around the colon, as any JSON writer may put it), or NULL. */
+static const char *json_key(const char *s, const char *end, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *p = s; (p = memchr(p, '"', (size_t)(end - p))); p++)
+        if ((size_t)(end - p) > k + 1 && !memcmp(p + 1, key, k) && p[k + 1] == '"') {
+            const char *c = skip_ws(p + k + 2, end);
+            if (c < end && *c == ':')
+                return skip_ws(c + 1, end);
+        }
+    return NULL;
+}
+
+const char *bench_json_rows(const char *json)
+{
+    const char *end = json + strlen(json), *v = json_key(json, end, "benchmarks");
+    return v && *v == '[' ? v + 1 : NULL;
+}
+
+/* The median MIPS of row NAME in an earlier run's JSON, or -1: its "mips"
+ * is looked for in the row's own object, whatever the order of its keys
+ * (a file rewritten by jq -S, say). */
 static double json_mips(const char *json, const char *name)
 {
-    char key[64];
-    snprintf(key, sizeof key, "\"name\":\"%s\"", name);
-    const char *p = json ? strstr(json, key) : NULL;
-    const char *m = p ? strstr(p, "\"mips\":") : NULL;
-    return m ? strtod(m + 7, NULL) : -1;
+    const char *p = json ? bench_json_rows(json) : NULL;
+    size_t len = strlen(name);
+    for (const char *o, *e; p && (o = strchr(p, '{')) && (e = strchr(o, '}')); p = e + 1) {
+        const char *v = json_key(o, e, "name"), *m = json_key(o, e, "mips");
+        if (v && m && *v == '"' && !strncmp(v + 1, name, len) && v[len + 1] == '"')
+            return strtod(m, NULL);
+    }
+    return -1;
 }
 
 /* MIPS per row as horizontal bars: the earlier run (BEFORE, grey, when
