@@ -1,8 +1,8 @@
 /* test_audit_json2.c: the machine-readable outputs as a script reads them,
  * found wanting by an audit; each test fails on the tree before its fix.
  *
- * Runs the bench binary ($TGM_BENCH, else build/bench/bench) on two short
- * rows without valgrind.
+ * Runs tgm ($TGM) and the bench binary ($TGM_BENCH, else build/bench/bench,
+ * on two short rows without valgrind) from the top of the source tree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,32 @@ static void before__a_reformatted_json_gives_each_row_its_own_bar(void **state)
     }
 }
 
+/* docs/run.md: "counts are numbers", beside "JSON numbers lose precision
+ * beyond 2^53": the timer's remaining is the count a guest's TSET gave it,
+ * up to 2^63 - 1.  Written exactly; the docs now say what a reader needs. */
+static void run__a_huge_timer_count_is_exact_and_documented(void **state)
+{
+    (void)state;
+    char src[CS_PATH];
+    cs_write_text(src, sizeof src, "tbig.s",
+                  "        .org 0\n        .word 0\n"
+                  "        .word psw(SUP, fault, 0, 0x80000)\n        .entry start\n"
+                  "start:  TSET  big\n        HALT\nfault:  HALT\n"
+                  "big:    .word 0x7fffffffffffffff\n");
+    struct cs_outcome o = cs_run_tgm("run", "--json", src, NULL);
+    assert_int_equal(o.status, 0);
+    cs_assert_json_object(&o);
+    assert_true(cs_json_u64(o.out, "timer", "remaining") == UINT64_C(9223372036854775804));
+    cs_assert_has(o.out, "\"remaining\":9223372036854775804}");
+    cs_outcome_free(&o);
+    char *doc = cs_slurp("docs/run.md", NULL);
+    cs_assert_has(doc, "timer's `remaining` is what the guest's `TSET` gave it");
+    free(doc);
+    doc = cs_slurp("docs/robustness.md", NULL);
+    cs_assert_has(doc, "a seed is a JSON number, written");
+    free(doc);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -101,6 +127,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(before__a_reformatted_json_gives_each_row_its_own_bar),
+        cmocka_unit_test(run__a_huge_timer_count_is_exact_and_documented),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
