@@ -98,6 +98,8 @@ const char *cs_tmpdir(void) { return tmpdir; }
 
 void cs_tmp_path(char *buf, size_t len, const char *name)
 {
+    if (!*tmpdir) /* no cs_setup: it was "/NAME", at the root */
+        fail_msg("%s: no temporary directory (the suite calls no cs_setup)", name);
     snprintf(buf, len, "%s/%s", tmpdir, name);
 }
 

@@ -669,6 +669,20 @@ static void until__stops_where_it_does_whatever_the_checkpoint_interval(void **s
     image_free(&img);
 }
 
+/* the suite's files go in a temporary directory (with no cs_setup they
+ * went to the root directory) */
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_audit_refrev");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -676,5 +690,5 @@ int main(void)
         cmocka_unit_test(rcontinue__stops_at_a_breakpoint_right_after_a_halt),
         cmocka_unit_test(until__stops_where_it_does_whatever_the_checkpoint_interval),
     };
-    return cmocka_run_group_tests_name("audit_refrev", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("audit_refrev", tests, group_setup, group_teardown);
 }

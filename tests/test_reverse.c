@@ -188,6 +188,20 @@ static void reverse__ctrl_c_abandons_rcontinue_and_changes_nothing(void **state)
     remove(path);
 }
 
+/* the suite's files go in a temporary directory (with no cs_setup they
+ * went to the root directory) */
+static int group_setup(void **state)
+{
+    (void)state;
+    return cs_setup("test_reverse");
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return cs_teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,5 +209,5 @@ int main(void)
         cmocka_unit_test(reverse__rcontinue_stops_at_the_previous_trap_and_breakpoint),
         cmocka_unit_test(reverse__ctrl_c_abandons_rcontinue_and_changes_nothing),
     };
-    return cmocka_run_group_tests_name("reverse", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("reverse", tests, group_setup, group_teardown);
 }
