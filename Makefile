@@ -9,6 +9,11 @@
 #   make bench-compare  the same loop on SIMH, Hercules and tgm, side by side
 #   make soak       the long differential runs (JOBS=N SHARD=i/n)
 #   make install PREFIX=/usr/local   the command, man pages, docs, examples, completion
+#   make uninstall  removes what install put there (same PREFIX and DESTDIR)
+#   make man        the manual pages alone, in build/man
+#   make fuzz, fuzz-selftest, cppcheck, docs: DEVELOPERS.md, "Targets"
+#   make clean      removes the build directories
+#   make help       this list
 #   V=1 shows the commands; CC=clang, BUILD=dir, LTO=0 and SAN=1 as DEVELOPERS.md says
 #
 # Dependencies are Debian packages found with pkg-config; see DEVELOPERS.md.
@@ -29,12 +34,16 @@ PKGS    := libedit
 DEBS    := libedit-dev pkg-config
 TEST_PKGS := cmocka libedit
 TEST_DEBS := libcmocka-dev libedit-dev pkg-config
+# commands make test needs (tests/install.sh renders the manual pages),
+# each with its package: asked for with the packages above
+TEST_CMDS := man:man-db groff:groff-base
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # DWARF 4: valgrind 3.19 (Debian 12's) cannot read the DWARF 5 that clang 14
 # writes with link-time optimisation, and gives up on such a binary
 CFLAGS  ?= $(OPT) -g -gdwarf-4
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP $(CFLAGS) $(SAN_FLAGS) $(LTO_FLAGS)
+# CPPFLAGS too, as Debian's dpkg-buildflags gives -D_FORTIFY_SOURCE there
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LTO_FLAGS)
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LTO     := 0
@@ -136,11 +145,12 @@ SUITES_FIRST ?= test_audit_bench test_audit_mutbench57 test_audit_refanacli test
 # fast, their time being in what the programs share, which stays at
 # $(OPT): the library, the reference models and the generators
 # (tests/*.o); OPT=-O3 (CI) builds them at -O3 too, for its warnings
-TEST_OPT ?= $(if $(filter -O2,$(OPT)),-O0)
+# (without _FORTIFY_SOURCE, which glibc warns needs optimisation)
+TEST_OPT ?= $(if $(filter -O2,$(OPT)),-O0 -U_FORTIFY_SOURCE)
 SHARD   ?= 0/1
 BENCH_NEST_BIN := $(BUILD)/bench/bench-nest
 
-.PHONY: all deps test-deps man run test asan valgrind bench bench-compare soak install uninstall clean docs \
+.PHONY: all help deps test-deps man run test asan valgrind bench bench-compare soak install uninstall clean docs \
         fuzz fuzz-deps fuzz-bins fuzz-selftest cppcheck
 # support objects are shared by every suite: keep them between builds
 .SECONDARY: $(TEST_SUPPORT_OBJ)
@@ -152,25 +162,34 @@ $(TEST_OBJ): ALL_CFLAGS += $(TEST_OPT) $(TEST_LTO) -Isrc -Itests \
 all: deps $(TGM) $(MAN) $(COMPLETION)
 
 # (after all: the first rule is what a bare `make` builds)
+# the targets, from the lines at the top of this file
+help:
+	@sed -n '3,/^#   V=1/s/^#   //p' $(firstword $(MAKEFILE_LIST))
+
 $(TEST_SUPPORT_OBJ) $(TEST_OBJ) $(SUITES) $(TEST_BIN): | test-deps
 $(TEST_OBJ): tests/suites/main.h
 
 # Find the dependencies; install them when root, else name the command.
-# $(1): pkg-config names, $(2): the Debian packages that provide them.
+# $(1): pkg-config names, $(2): the Debian packages that provide them,
+# $(3): commands as COMMAND:PACKAGE, their packages added when missing.
 define find_deps
-	@missing=""; \
+	@missing=""; debs="$(2)"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for p in $(1); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for c in $(3); do command -v $${c%%:*} >/dev/null 2>&1 || { \
+	  missing="$$missing $${c%%:*}"; debs="$$debs $${c#*:}"; }; done; \
 	missing=$${missing# }; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $(2)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null || exit 1; \
+	    echo "tgm: installing missing dependencies ($$missing): apt-get install -y $$debs"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$debs >/dev/null || exit 1; \
 	    for p in $(1); do pkg-config --exists $$p 2>/dev/null || { \
-	      echo "tgm: $$p is still missing after apt-get install -y $(2)" >&2; exit 1; }; done; \
+	      echo "tgm: $$p is still missing after apt-get install -y $$debs" >&2; exit 1; }; done; \
+	    for c in $(3); do command -v $${c%%:*} >/dev/null 2>&1 || { \
+	      echo "tgm: $${c%%:*} is still missing after apt-get install -y $$debs" >&2; exit 1; }; done; \
 	  else \
 	    echo "tgm: missing dependencies: $$missing" >&2; \
-	    echo "tgm: install them with: sudo apt-get install -y $(2)" >&2; \
+	    echo "tgm: install them with: sudo apt-get install -y $$debs" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -178,7 +197,10 @@ endef
 
 # 'make test' and 'make soak' look for every package they need at once, so
 # that one apt-get (or one command to run) covers libedit and cmocka alike
-ifneq (,$(filter test soak,$(MAKECMDGOALS)))
+ifneq (,$(filter test,$(MAKECMDGOALS)))
+deps:
+	$(call find_deps,$(TEST_PKGS),$(TEST_DEBS),$(TEST_CMDS))
+else ifneq (,$(filter soak,$(MAKECMDGOALS)))
 deps:
 	$(call find_deps,$(TEST_PKGS),$(TEST_DEBS))
 else
@@ -205,7 +227,7 @@ $(BUILD)/gen/cp_source.c: examples/vmm/cp.s
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c | deps
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -476,8 +498,14 @@ uninstall:
 	for f in $(EX_FILES); do rm -f "$(DESTDIR)$(EXDIR)/$$f" || exit 1; done && \
 	for d in $$created; do rmdir "$$p/$$d" 2>/dev/null || true; done
 
+# BUILD=dir: only what the build writes there, by name, then dir if empty
+BUILD_OUT := bench fuzz gen man src tests tree libtgm.a tgm soak soak.d test-checks.log
 clean:
+ifeq ($(BUILD),build)
 	rm -rf build build-asan build-fuzz build-fuzz-bug build-fuzz-bug-lr build-fuzz-bug-clamp build-clang build-portable build-m32 build-o3
+else
+	rm -rf $(addprefix $(BUILD)/,$(BUILD_OUT)) && { rmdir $(BUILD) 2>/dev/null || true; }
+endif
 
 # A program built from one source (tests, soak, bench) has its .d beside it:
 # a change to a header only tests include rebuilds what includes it.

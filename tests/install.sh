@@ -9,8 +9,9 @@
 #
 #   sh tests/install.sh MAKE [VAR=VALUE...]   (the variables of this build)
 #
-# man and groff are needed; when root with apt-get they are installed
-# (man-db, groff-base), otherwise the test fails naming them.
+# man and groff are needed: make test asks for them first (TEST_CMDS in
+# the Makefile); run alone, this installs them when root with apt-get
+# (man-db, groff-base), otherwise fails naming them.
 set -u
 make=${1:?usage: install.sh MAKE [VAR=VALUE...]}
 shift
@@ -33,7 +34,7 @@ if [ -n "$missing" ]; then
     fi
     for tool in man groff bash pkg-config; do
         command -v $tool >/dev/null 2>&1 || {
-            echo "FAIL the install test needs $tool: apt-get install -y$missing"; exit 1; }
+            echo "FAIL the install test needs $tool: sudo apt-get install -y$missing"; exit 1; }
     done
 fi
 

@@ -41,6 +41,36 @@ elif grep -q "install them with: sudo apt-get install -y libcmocka-dev libedit-d
 else
     echo "FAIL make test does not name cmocka with libedit:"; sed 's/^/     /' "$tmp/out"; status=1
 fi
+# A command make test needs (man, groff: TEST_CMDS) is asked for in the
+# same one command, before anything is built.
+if PATH="$tmp/none:$PATH" make -s -C "$top" BUILD="$tmp/build-cmd" TEST_CMDS=tgm-no-such-command:man-db \
+    test >"$tmp/out" 2>&1; then
+    echo "FAIL make test passed without a command it needs"; status=1
+elif grep -q "install them with: sudo apt-get install -y libcmocka-dev libedit-dev pkg-config man-db\$" "$tmp/out" &&
+    [ -z "$(find "$tmp/build-cmd" -name '*.o' 2>/dev/null)" ]; then
+    echo "ok   make test names the package of a missing command with the others, first"
+else
+    echo "FAIL make test does not name man-db for a missing command first:"; sed 's/^/     /' "$tmp/out"; status=1
+fi
+# Debian's dpkg-buildflags puts -D_FORTIFY_SOURCE in CPPFLAGS: it is used
+if make -s -n -C "$top" BUILD="$tmp/build-cpp" CPPFLAGS=-DTGM_CPPFLAGS_SEEN V=1 \
+    "$tmp/build-cpp/src/machine/isa.o" 2>/dev/null | grep -q TGM_CPPFLAGS_SEEN; then
+    echo "ok   CPPFLAGS reach the compiler"
+else
+    echo "FAIL CPPFLAGS are not given to the compiler"; status=1
+fi
+# make clean BUILD=dir removes what the build wrote there, nothing else
+# (not build/: this runs beside the suites)
+mkdir -p "$tmp/bd/src/machine" "$tmp/bd/mine"
+touch "$tmp/bd/tgm" "$tmp/bd/src/machine/isa.o" "$tmp/bd/mine/notes"
+live=$(ls -d "${BUILD:-build}" 2>/dev/null)
+make -s -C "$top" BUILD="$tmp/bd" clean >/dev/null 2>&1
+if [ ! -e "$tmp/bd/tgm" ] && [ ! -e "$tmp/bd/src" ] && [ -f "$tmp/bd/mine/notes" ] &&
+    { [ -z "$live" ] || [ -d "$live" ]; }; then
+    echo "ok   make clean BUILD=dir removes the build there and keeps other files"
+else
+    echo "FAIL make clean BUILD=dir:"; find "$tmp/bd" | sed 's/^/     /'; status=1
+fi
 # A bare `make` builds the command (all), not whatever rule comes first.
 if make -s -p -n -q -C "$top" 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; then
     echo "ok   make alone builds 'all'"
@@ -73,7 +103,7 @@ printf '#!/bin/sh\necho 0\n' > "$tmp/bare/id"
 chmod +x "$tmp/bare/pkg-config" "$tmp/bare/apt-get" "$tmp/bare/id"
 if PATH="$tmp/bare:$PATH" make -s -j4 -C "$top" BUILD="$tmp/build" test >"$tmp/out" 2>&1; then
     echo "FAIL make test passed with nothing installed"; status=1
-elif grep -q "two apt-gets" "$tmp/apt.log" || [ -n "$(find "$tmp/build/src" "$tmp/build/tests" -name '*.o' 2>/dev/null)" ]; then
+elif grep -q "two apt-gets" "$tmp/apt.log" || [ -n "$(find "$tmp/build" -name '*.o' 2>/dev/null)" ]; then
     echo "FAIL make -j test compiled or ran apt-get twice before the dependencies were in:"
     sed 's/^/     /' "$tmp/apt.log" "$tmp/out"; status=1
 else
