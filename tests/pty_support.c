@@ -206,6 +206,15 @@ void pt_expect_piped(struct pt_session *s, const char *text)
     expect_in(s->out, &s->piped, "pipe", text, DEADLINE_MS);
 }
 
+bool pt_screen_has(const struct pt_session *s, size_t from, const char *text)
+{
+    size_t n = strlen(text);
+    for (size_t i = from; i + n <= s->screen.len; i++)
+        if (memcmp(s->screen.buf + i, text, n) == 0)
+            return true;
+    return false;
+}
+
 void pt_type(struct pt_session *s, const char *keys)
 {
     size_t n = strlen(keys);

@@ -65,6 +65,8 @@ void pt_start_piped(struct pt_session *s, bool full);
 void pt_expect(struct pt_session *s, const char *text);
 /* The same for the pipe of pt_start_piped. */
 void pt_expect_piped(struct pt_session *s, const char *text);
+/* Does the screen hold TEXT from offset FROM on? */
+bool pt_screen_has(const struct pt_session *s, size_t from, const char *text);
 /* Type KEYS at the terminal. */
 void pt_type(struct pt_session *s, const char *keys);
 /* Make the terminal's window COLS columns wide (its program gets SIGWINCH). */

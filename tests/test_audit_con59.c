@@ -39,16 +39,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* Does the screen hold TEXT from offset FROM on? */
-static bool screen_has(const struct pt_session *s, size_t from, const char *text)
-{
-    size_t n = strlen(text);
-    for (size_t i = from; i + n <= s->screen.len; i++)
-        if (memcmp(s->screen.buf + i, text, n) == 0)
-            return true;
-    return false;
-}
-
 /* The locale was set after libedit's el_init, which made the printable
  * characters U+0080..U+00FF (e acute, u umlaut, n tilde: UTF-8's 0xc3 ...)
  * meta keys of the C locale: typed, they vanished from the line, while
@@ -99,7 +89,7 @@ static void terminal__ctrl_z_during_a_run_leaves_one_prompt(void **state)
     pt_type(&s, "echo one\r");
     pt_expect(&s, "one\r\n");
     pt_expect(&s, "tgm> ");
-    if (screen_has(&s, from, "tgm> tgm> "))
+    if (pt_screen_has(&s, from, "tgm> tgm> "))
         fail_msg("the prompt drawn twice after the stop: %.*s", (int)(s.screen.len - from),
                  s.screen.buf + from);
     pt_quit(&s);

@@ -40,16 +40,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* Does the screen hold TEXT from offset FROM on? */
-static bool screen_has(const struct pt_session *s, size_t from, const char *text)
-{
-    size_t n = strlen(text);
-    for (size_t i = from; i + n <= s->screen.len; i++)
-        if (memcmp(s->screen.buf + i, text, n) == 0)
-            return true;
-    return false;
-}
-
 /* After Ctrl-C the machine is stopped inside the loop, its state intact,
  * and the shell goes on. */
 static void still_in_the_loop(struct pt_session *s)
@@ -118,7 +108,7 @@ static void live__ctrl_c_ends_a_script_at_the_prompt(void **state)
     pt_expect(&s, "tgm> ");
     still_in_the_loop(&s);
     pt_echo(&s, "alive");
-    assert_false(screen_has(&s, from, "\nafter-go"));
+    assert_false(pt_screen_has(&s, from, "\nafter-go"));
     pt_quit(&s); /* a failure at the terminal is left behind: status 0 */
 }
 
@@ -139,7 +129,7 @@ static void live__ctrl_c_ends_the_typed_line_at_the_prompt(void **state)
     still_in_the_loop(&s);
     pt_echo(&s, "alive");
     /* echo's output starts a line; the typed line has "echo " before it */
-    assert_false(screen_has(&s, from, "\nafter-go"));
+    assert_false(pt_screen_has(&s, from, "\nafter-go"));
     pt_quit(&s);
 }
 
@@ -160,7 +150,7 @@ static void live__a_failure_ends_the_typed_line(void **state)
     pt_expect(&s, "unknown command");
     pt_expect(&s, "tgm> ");
     pt_echo(&s, "alive");
-    assert_false(screen_has(&s, from, "\nafter-bogus"));
+    assert_false(pt_screen_has(&s, from, "\nafter-bogus"));
     pt_quit(&s);
 }
 
@@ -185,7 +175,7 @@ static void live__tab_takes_a_commands_other_names(void **state)
     pt_type(&s, "run\tfor 3\r");
     pt_expect(&s, "stopped after 3 steps");
     pt_expect(&s, "tgm> ");
-    assert_false(screen_has(&s, from, "unknown command"));
+    assert_false(pt_screen_has(&s, from, "unknown command"));
     pt_quit(&s);
 }
 
