@@ -270,6 +270,16 @@ static void as__a_word_line_in_error_keeps_one_word_per_expression(void **state)
  * symbol has exactly that value (the first by name; never `.`)", and the
  * image's names sort "byte by byte, so `B` before `a`" (isa.md); a symbol
  * named `.` is written `.equ ., value`. */
+/* asm.md: a token that cannot be read is the line's one error, even after
+ * an unknown mnemonic. */
+static void as__a_token_error_is_the_line_s_error(void **state)
+{
+    (void)state;
+    as_fails(" FOO 'ab'\n", "{D}/bad.s:1:6: error: character literal must hold one byte\n"
+                            " FOO 'ab'\n     ^~~~\n"
+                            "tgm: as: 1 error in {D}/bad.s; {D}/listing.img not written\n");
+}
+
 static void dis__an_operand_takes_the_first_name_bytewise_never_dot(void **state)
 {
     (void)state;
@@ -551,6 +561,7 @@ int main(void)
         cmocka_unit_test(as__space_of_all_memory_and_one_word_more),
         cmocka_unit_test(as__listing_names_the_file_again_after_an_include),
         cmocka_unit_test(as__a_word_line_in_error_keeps_one_word_per_expression),
+        cmocka_unit_test(as__a_token_error_is_the_line_s_error),
         cmocka_unit_test(dis__an_operand_takes_the_first_name_bytewise_never_dot),
         cmocka_unit_test(run__each_instruction_costs_its_table_cycles),
         cmocka_unit_test(run__an_svc_costs_the_trap_s_four_cycles_only),
