@@ -234,6 +234,7 @@ struct mon {
     bool expr_dot;
     int con_last;
     uint64_t run_steps0[VMM_MAX_VMS + 1];
+    bool run_limit0[VMM_MAX_VMS + 1]; /* the VM was at its 'vm limit' then */
     size_t typed;
     size_t typed_dropped; /* ... and those past MON_INPUT_LIMIT */
 

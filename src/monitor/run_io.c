@@ -316,8 +316,12 @@ static void run_mark(struct mon *m, bool steps)
         if (x)
             machine_console_output(x, &len);
         m->con_seen[s] = len;
-        if (steps)
+        if (steps) {
+            struct vm_info vi;
             m->run_steps0[s] = x ? machine_get_counters(x).steps : 0;
+            m->run_limit0[s] = x && s > 0 && vmm_vm_info(m->vmm, s - 1, &vi) == 0 &&
+                               vi.state == VM_LIMIT;
+        }
     }
     if (steps || !m->in_run) { /* after mon_run_pause the guest's line goes on */
         m->con_midline = false;
@@ -378,10 +382,19 @@ void mon_run_typed_note(struct mon *m)
     }
 }
 
+/* A VM that took a step during the run, or met its 'vm limit' in it
+ * without one (the limit lowered to the steps it had taken): its state
+ * changed, and the stop says it. */
 bool mon_vm_ran(const struct mon *m, int id)
 {
     struct machine *x = m->vmm ? vmm_vm_view(m->vmm, id) : NULL;
-    return x && machine_get_counters(x).steps != m->run_steps0[id + 1];
+    struct vm_info vi;
+    if (!x)
+        return false;
+    if (machine_get_counters(x).steps != m->run_steps0[id + 1])
+        return true;
+    return !m->run_limit0[id + 1] && vmm_vm_info(m->vmm, id, &vi) == 0 &&
+           vi.state == VM_LIMIT;
 }
 
 void mon_step_console(struct mon *m, struct machine *x, size_t len0, const char *who)
