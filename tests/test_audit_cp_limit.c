@@ -68,6 +68,18 @@ static void limit_lowered__said_at_a_for_n_stop(void **state)
     cs_outcome_free(&o);
 }
 
+/* monitor.md: destroying the selected VM leaves the focus on the bare
+ * machine, not on the other VM */
+static void destroy__the_selected_vm_leaves_the_focus_bare(void **state)
+{
+    (void)state;
+    char cmds[3 * CS_PATH];
+    cmds_for(cmds, sizeof cmds, "vm select lp; vm destroy lp; show");
+    struct cs_outcome o = cs_mon_ok(cmds);
+    cs_assert_has(o.out, "lp destroyed; its region is free\nfocus: bare\n");
+    cs_outcome_free(&o);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -84,6 +96,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(limit_lowered__said_when_no_vm_is_runnable),
+        cmocka_unit_test(destroy__the_selected_vm_leaves_the_focus_bare),
         cmocka_unit_test(limit_lowered__said_at_a_for_n_stop),
     };
     return cmocka_run_group_tests_name("audit_cp_limit", tests, group_setup, group_teardown);
