@@ -223,7 +223,11 @@ static void run__ctrl_c_is_130_and_the_state_is_printed(void **state)
         }
         assert_int_equal(kill(pid, SIGINT), 0);
         struct cs_outcome o = cs_finish_tgm(pid);
-        if (o.status != 130 || !strstr(o.out, rows[i].want) || o.err[0])
+        /* (a --nest run interrupted before level 1 has booted the guest
+         * says `not started`, run.md: on a busy machine Ctrl-C may come
+         * that early) */
+        bool booting = i == 3 && strstr(o.out, "-- interrupted\npsw          not started (");
+        if (o.status != 130 || !(strstr(o.out, rows[i].want) || booting) || o.err[0])
             fail_msg("%s: status %d, stdout \"%.300s\", stderr \"%s\"", rows[i].flag,
                      o.status, o.out, o.err);
         cs_outcome_free(&o);
