@@ -388,8 +388,10 @@ static void do_go(struct vc *s)
     if (plain)
         n = UINT64_MAX;
     uint64_t each[CPM_MAXVM];
+    bool lim0[CPM_MAXVM]; /* at its limit before the run */
     for (int i = 0; i < CPM_MAXVM; i++) {
         each[i] = s->c.vm[i].v.steps;
+        lim0[i] = s->c.vm[i].state == VM_LIMIT;
         if (s->c.vm[i].live)
             cyc0 += s->c.vm[i].v.cycles, st0 += s->c.vm[i].v.steps;
     }
@@ -411,7 +413,8 @@ static void do_go(struct vc *s)
     /* the report: where each VM that ran is, the first line with the
      * counts (the first VM in id order that ran and runs on, else the first
      * that ran, else the selected one); a VM that halted or met its limit
-     * says so (docs/monitor.md, "Bare machine, VMs and the focus") */
+     * says so, one that met its lowered limit without a step too
+     * (docs/monitor.md, "Bare machine, VMs and the focus") */
     static struct vc_out o;
     memset(&o, 0, sizeof o);
     char counts[120];
@@ -430,7 +433,7 @@ static void do_go(struct vc *s)
         vc_where(s, &o, lead, counts), shown++;
     for (int i = 0; i < CPM_MAXVM; i++) {
         const struct cpm_vm *m = &s->c.vm[i];
-        if (i == lead || !m->live || m->v.steps == each[i])
+        if (i == lead || !m->live || (m->v.steps == each[i] && (lim0[i] || m->state != VM_LIMIT)))
             continue;
         const char *st = vc_state_name(m->state);
         vc_where(s, &o, i, shown++ || done ? (m->state == VM_RUNNABLE ? "stopped" : st) : counts);
