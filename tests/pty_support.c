@@ -327,6 +327,17 @@ int pt_setup(void **state)
     return 0;
 }
 
+int pt_setup_loop(void **state)
+{
+    pt_setup(state);
+    pt_put_file("loop.s", "        .entry start\n"
+                          "start:  LI    n, 0\n"
+                          "spin:   ADDI  n, n, 1\n"
+                          "        JMP   spin\n"
+                          "n:      .word 0\n");
+    return 0;
+}
+
 int pt_teardown(void **state)
 {
     (void)state;

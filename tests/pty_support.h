@@ -37,6 +37,8 @@ void pt_make_dir(void);
 void pt_remove_dir(void);
 /* The same as cmocka fixtures, for a test of its own directory. */
 int pt_setup(void **state);
+/* pt_setup, and loop.s there: a guest that counts for ever. */
+int pt_setup_loop(void **state);
 int pt_teardown(void **state);
 const char *pt_dir(void);
 /* TEXT as NAME in that directory; pt_in_dir puts NAME's path in BUF. */

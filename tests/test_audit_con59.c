@@ -26,19 +26,6 @@
 #include "cli_support.h"
 #include "pty_support.h"
 
-static const char loop_src[] = "        .entry start\n"
-                               "start:  LI    n, 0\n"
-                               "spin:   ADDI  n, n, 1\n"
-                               "        JMP   spin\n"
-                               "n:      .word 0\n";
-
-static int setup(void **state)
-{
-    pt_setup(state);
-    pt_put_file("loop.s", loop_src);
-    return 0;
-}
-
 /* The locale was set after libedit's el_init, which made the printable
  * characters U+0080..U+00FF (e acute, u umlaut, n tilde: UTF-8's 0xc3 ...)
  * meta keys of the C locale: typed, they vanished from the line, while
@@ -151,8 +138,8 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(terminal__latin_letters_typed_in_utf8_reach_the_command,
-                                        setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(terminal__ctrl_z_during_a_run_leaves_one_prompt, setup,
+                                        pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(terminal__ctrl_z_during_a_run_leaves_one_prompt, pt_setup_loop,
                                         pt_teardown),
         cmocka_unit_test(gdb__reverse_commands_name_rstep_and_rcontinue),
         cmocka_unit_test(break__do_after_if_says_the_order),

@@ -28,19 +28,6 @@
 #include "cli_support.h"
 #include "pty_support.h"
 
-static const char loop_src[] = "        .entry start\n"
-                               "start:  LI    n, 0\n"
-                               "spin:   ADDI  n, n, 1\n"
-                               "        JMP   spin\n"
-                               "n:      .word 0\n";
-
-static int setup(void **state)
-{
-    pt_setup(state);
-    pt_put_file("loop.s", loop_src);
-    return 0;
-}
-
 /* The pipe holds no blank line: only the commands' output, line by line. */
 static void pipe_has_no_blank_line(const struct pt_session *s)
 {
@@ -229,15 +216,15 @@ static void ctrlc__go_at_the_terminal_shows_the_caret(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(ctrlc__go_to_a_pipe, setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__step_n_to_a_pipe, setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__next_n_to_a_pipe, setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__vm_run_to_a_pipe, setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__check_to_a_pipe, setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__rcontinue_to_a_pipe, setup, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__go_to_a_pipe, pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__step_n_to_a_pipe, pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__next_n_to_a_pipe, pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__vm_run_to_a_pipe, pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__check_to_a_pipe, pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__rcontinue_to_a_pipe, pt_setup_loop, pt_teardown),
         cmocka_unit_test_setup_teardown(ctrlc__unsaid_ctrl_c_leaves_the_prompt_its_own_line,
-                                        setup, pt_teardown),
-        cmocka_unit_test_setup_teardown(ctrlc__go_at_the_terminal_shows_the_caret, setup,
+                                        pt_setup_loop, pt_teardown),
+        cmocka_unit_test_setup_teardown(ctrlc__go_at_the_terminal_shows_the_caret, pt_setup_loop,
                                         pt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

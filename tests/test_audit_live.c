@@ -26,16 +26,9 @@
 #include "mon_support.h"
 #include "pty_support.h"
 
-static const char loop_src[] = "        .entry start\n"
-                               "start:  LI    n, 0\n"
-                               "spin:   ADDI  n, n, 1\n"
-                               "        JMP   spin\n"
-                               "n:      .word 0\n";
-
 static int setup(void **state)
 {
-    pt_setup(state);
-    pt_put_file("loop.s", loop_src);
+    pt_setup_loop(state);
     pt_put_file("long.mon", "go\necho after-go\n");
     return 0;
 }
