@@ -172,10 +172,12 @@ int cli_load_image_for(const char *cmd, const char *path, struct tgm_image *img,
 /* Is PATH read as an assembly source: named *.s and not beginning with the
  * image magic (an image is one whatever its name)? */
 bool cli_is_source(const char *path);
-/* "an assembly source", "a tgm image" or "a monitor snapshot" when PATH is
- * an existing regular file that tgm reads as one, else NULL: an output
- * option that took it for its FILE would destroy it. */
-const char *cli_program_kind(const char *path);
+/* What PATH holds when it is an existing regular file that tgm reads as a
+ * program, else PROG_NONE: an output option that took it for its FILE
+ * would destroy it.  cli_program_name says it ("a tgm image"). */
+enum cli_program { PROG_NONE, PROG_SOURCE, PROG_IMAGE, PROG_SNAPSHOT };
+enum cli_program cli_program_kind(const char *path);
+const char *cli_program_name(enum cli_program kind);
 /* Read PATH as a guest image: 0, or -1 after one line "tgm: CMD: PATH:
  * why", followed by HINT when PATH holds text rather than an image. */
 int cli_read_image(const char *cmd, const char *path, struct tgm_image *img, const char *hint);

@@ -193,8 +193,7 @@ int cli_as(int argc, char **argv)
                   out);
     asm_sources_free(read);
     /* another source: 'tgm as -o a.s b.s' would replace a.s by an image */
-    const char *kind = nerr || inc ? NULL : cli_program_kind(out);
-    if (kind && !strcmp(kind, "an assembly source")) {
+    if (!nerr && !inc && cli_program_kind(out) == PROG_SOURCE) {
         cli_error("as: the output %s is an assembly source and is not written over; choose "
                   "another -o", out);
         inc = out;

@@ -94,10 +94,10 @@ int cli_dis(int argc, char **argv)
         return EXIT_USAGE;
     /* another image or a snapshot: 'tgm dis -o a.img b.img' would replace
      * a.img by text (a source is dis's to write) */
-    const char *kind = out ? cli_program_kind(out) : NULL;
-    if (kind && strcmp(kind, "an assembly source") != 0) {
+    enum cli_program kind = out ? cli_program_kind(out) : PROG_NONE;
+    if (kind == PROG_IMAGE || kind == PROG_SNAPSHOT) {
         cli_error("dis: the output %s is %s and is not written over; choose another -o", out,
-                  kind);
+                  cli_program_name(kind));
         image_free(&img);
         return EXIT_USAGE;
     }

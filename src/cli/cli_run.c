@@ -119,11 +119,11 @@ static bool overwrites_an_image(const char *flag, const char *out, const struct 
 
 bool run_replaces_a_program(const char *flag, const char *out)
 {
-    const char *kind = out ? cli_program_kind(out) : NULL;
-    if (kind)
+    enum cli_program kind = out ? cli_program_kind(out) : PROG_NONE;
+    if (kind != PROG_NONE)
         cli_error("run: %s: %s is %s and is not written over; choose another file", flag, out,
-                  kind);
-    return kind != NULL;
+                  cli_program_name(kind));
+    return kind != PROG_NONE;
 }
 
 /* Note FLAG, an option of the control program, if it is the first. */

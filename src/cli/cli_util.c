@@ -240,18 +240,25 @@ bool cli_is_source(const char *path)
     return tgm_source_named(path) && !has_magic(path);
 }
 
-const char *cli_program_kind(const char *path)
+enum cli_program cli_program_kind(const char *path)
 {
     char head[TGM_IMAGE_HEADER];
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return NULL;
+        return PROG_NONE;
     size_t n = file_head(path, head, sizeof head);
     if (image_is_snapshot(head, n))
-        return "a monitor snapshot";
+        return PROG_SNAPSHOT;
     if (image_has_magic(head, n))
-        return "a tgm image";
-    return tgm_source_named(path) ? "an assembly source" : NULL;
+        return PROG_IMAGE;
+    return tgm_source_named(path) ? PROG_SOURCE : PROG_NONE;
+}
+
+const char *cli_program_name(enum cli_program kind)
+{
+    static const char *const names[] = {"no program", "an assembly source", "a tgm image",
+                                        "a monitor snapshot"};
+    return names[kind];
 }
 
 /* cli_load_image_for's reading of PATH, checked. */
